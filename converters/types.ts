@@ -1,0 +1,49 @@
+/**
+ * The converter contract. A converter holds both halves for one ONNX op: `validate` (static,
+ * cheap, never builds layers; its reason reaches the partition report verbatim, so it says what
+ * is unsupported and what to do instead) and `convert` (emits network-IR layers through the
+ * builder). The registry (registry.ts) picks, per node, the converter with the newest
+ * `sinceVersion` not newer than the model's opset for the node's domain.
+ */
+import type { Node } from '../src/ir/graph.js';
+import type { ValueType } from '../src/ir/types.js';
+import type { TensorData } from '../src/onnx/tensor.js';
+import type { NetworkBuilder, TensorRef } from '../src/engine/builder.js';
+
+export type Validation = { ok: true } | { ok: false; reason: string };
+
+export const OK: Validation = { ok: true };
+export function reject(reason: string): Validation {
+  return { ok: false, reason };
+}
+
+/** What validate may look at: types and constant values of the node's inputs/outputs. */
+export interface ValidateContext {
+  /** The model's opset version for the node's domain. */
+  readonly opset: number;
+  /** Inferred type of a value (undefined: nothing known). */
+  type(value: string): ValueType | undefined;
+  /** The value of a constant input (an initializer, or a Constant node's output), if it is one. */
+  constant(value: string): TensorData | undefined;
+}
+
+/** What convert may use, on top of validate's view. */
+export interface ConvertContext extends ValidateContext {
+  /**
+   * The engine tensor for `node.inputs[index]`; a constant input becomes a constant layer on
+   * first use. Throws for an omitted optional input: check `node.inputs[index]` first.
+   */
+  input(node: Node, index: number): TensorRef;
+  /** Binds `node.outputs[index]` to an engine tensor (dtype and shape are checked against inference). */
+  setOutput(node: Node, index: number, ref: TensorRef): void;
+}
+
+export interface Converter {
+  opType: string;
+  /** '' for the default ONNX domain. */
+  domain: string;
+  /** The opset version from which this converter's semantics apply. */
+  sinceVersion: number;
+  validate(node: Node, ctx: ValidateContext): Validation;
+  convert(node: Node, ctx: ConvertContext, net: NetworkBuilder): void;
+}

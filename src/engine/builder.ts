@@ -1,0 +1,110 @@
+/**
+ * NetworkBuilder: what converters emit layers into (TensorRT's INetworkDefinition). It assigns
+ * tensor ids, works out each layer's output dtypes and shapes (layer-shapes.ts), and records
+ * everything as a NetworkDefinition, which is all a test needs to inspect what a converter
+ * emitted and all the native builder needs to compile it.
+ */
+import { HybridError } from '../errors.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { inferLayerOutputs } from './layer-shapes.js';
+import {
+  type EngineDType,
+  type LayerSpec,
+  type NetLayer,
+  type NetTensor,
+  type NetworkDefinition,
+  ENGINE_DTYPES,
+  NETWORK_FORMAT_VERSION,
+} from './network.js';
+
+export interface TensorRef {
+  readonly id: number;
+  readonly dtype: EngineDType;
+  readonly shape: readonly number[];
+}
+
+/** Params of the layer kind K. */
+export type ParamsOf<K extends LayerSpec['kind']> = Extract<LayerSpec, { kind: K }>['params'];
+
+export function isEngineDType(d: string | undefined): d is EngineDType {
+  return d !== undefined && (ENGINE_DTYPES as readonly string[]).includes(d);
+}
+
+export class NetworkBuilder {
+  readonly tensors: NetTensor[] = [];
+  readonly layers: NetLayer[] = [];
+  readonly inputs: number[] = [];
+  readonly outputs: number[] = [];
+
+  constructor(readonly name = 'network') {}
+
+  private newTensor(name: string, dtype: EngineDType, shape: readonly number[]): TensorRef {
+    for (const d of shape) {
+      if (!Number.isSafeInteger(d) || d < 0) {
+        throw new HybridError('SHAPE', `tensor '${name}': dimension ${d} is not a static size`);
+      }
+    }
+    const t: NetTensor = { id: this.tensors.length, name, dtype, shape: [...shape] };
+    this.tensors.push(t);
+    return t;
+  }
+
+  /** Declares a network input. */
+  input(name: string, dtype: EngineDType, shape: readonly number[]): TensorRef {
+    const t = this.newTensor(name, dtype, shape);
+    this.inputs.push(t.id);
+    return t;
+  }
+
+  /** Marks a tensor as a network output under `name`. */
+  output(ref: TensorRef, name: string): void {
+    this.tensors[ref.id]!.name = name;
+    this.outputs.push(ref.id);
+  }
+
+  /** A constant tensor whose data views `t.data` (no copy). */
+  constant(t: TensorData, name: string): TensorRef {
+    if (!isEngineDType(t.dtype)) {
+      throw new HybridError('UNSUPPORTED_DTYPE', `constant '${name}' has dtype ${t.dtype}, which engines do not hold`);
+    }
+    const out = this.newTensor(name, t.dtype, t.dims);
+    this.layers.push({ kind: 'constant', name, params: {}, weights: t.data, inputs: [], outputs: [out.id] });
+    return out;
+  }
+
+  /**
+   * Adds a layer. Output dtypes and shapes follow from the kind, params and input shapes,
+   * except where a kind needs them given: `outputs` for shuffle (reshape), slice and resize
+   * (the output shape), cast (dtype), quantize (dtype).
+   */
+  add<K extends Exclude<LayerSpec['kind'], 'constant'>>(
+    kind: K,
+    inputs: readonly TensorRef[],
+    params: ParamsOf<K>,
+    name: string,
+    outputs?: ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }>,
+  ): TensorRef[] {
+    const outTypes = inferLayerOutputs(kind, inputs, params as never, outputs, name);
+    const refs = outTypes.map((o, i) => this.newTensor(outTypes.length > 1 ? `${name}:${i}` : name, o.dtype, o.shape));
+    this.layers.push({
+      kind,
+      name,
+      params,
+      inputs: inputs.map((t) => t.id),
+      outputs: refs.map((r) => r.id),
+    } as NetLayer);
+    return refs;
+  }
+
+  /** The recorded network. */
+  finish(): NetworkDefinition {
+    return {
+      formatVersion: NETWORK_FORMAT_VERSION,
+      name: this.name,
+      tensors: this.tensors,
+      inputs: [...this.inputs],
+      outputs: [...this.outputs],
+      layers: this.layers,
+    };
+  }
+}

@@ -1,0 +1,300 @@
+/**
+ * The network IR: what converters emit and the native builder compiles. This file is the one
+ * definition of the format that crosses into C++ (native/src/network.cc reads exactly these
+ * objects through N-API; keep the two in step and bump NETWORK_FORMAT_VERSION on a change).
+ *
+ * A network is a list of tensors (static shapes) and a list of layers in topological order.
+ * Every tensor is produced exactly once: by being a network input, or by one layer output.
+ * Constant tensors come from `constant` layers whose `weights` view the model's own buffers.
+ *
+ * Semantics follow ONNX (opset 13+ forms); each layer's params are fully resolved by the
+ * converter (no defaults left, no negative axes, per-dimension lists at full rank), so the
+ * backends implement one meaning per field. Broadcasting is numpy-style: shapes are aligned
+ * at the right, size-1 dims stretch.
+ */
+import type { TypedArray } from '../onnx/dtype.js';
+
+export const NETWORK_FORMAT_VERSION = 1;
+
+/** Element types an engine tensor may have. Compute layers use the float types. */
+export type EngineDType = 'float32' | 'float16' | 'bfloat16' | 'int32' | 'int64' | 'int8' | 'uint8' | 'bool';
+
+export const ENGINE_DTYPES: readonly EngineDType[] = ['float32', 'float16', 'bfloat16', 'int32', 'int64', 'int8', 'uint8', 'bool'];
+
+export interface NetTensor {
+  /** Index in `NetworkDefinition.tensors`. */
+  id: number;
+  /** The ONNX value name where there is one (network inputs/outputs always have one). */
+  name: string;
+  dtype: EngineDType;
+  /** Static dimensions, every one >= 0. A scalar has shape []. */
+  shape: number[];
+}
+
+export type UnaryOp =
+  | 'identity'
+  | 'relu'
+  | 'leaky_relu' // alpha
+  | 'elu' // alpha
+  | 'selu' // alpha, gamma (as beta)
+  | 'sigmoid'
+  | 'hard_sigmoid' // alpha, beta: max(0, min(1, alpha*x + beta))
+  | 'hard_swish' // x * max(0, min(1, x/6 + 0.5))
+  | 'tanh'
+  | 'softplus'
+  | 'mish'
+  | 'gelu' // exact (erf)
+  | 'gelu_tanh' // tanh approximation
+  | 'erf'
+  | 'clip' // min, max (either may be -Infinity/Infinity)
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'reciprocal'
+  | 'abs'
+  | 'neg'
+  | 'floor'
+  | 'ceil'
+  | 'sin'
+  | 'cos'
+  | 'not'; // bool -> bool
+
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div' // integer division truncates toward zero, as onnxruntime does
+  | 'pow'
+  | 'max'
+  | 'min'
+  | 'prelu' // a < 0 ? a * b : a
+  | 'equal' // -> bool
+  | 'less' // -> bool
+  | 'greater' // -> bool
+  | 'and' // bool
+  | 'or'; // bool
+
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod' | 'sum_square' | 'l1' | 'l2' | 'log_sum_exp';
+
+/** A fused activation applied to a layer's output (set by the builder's fusion pass). */
+export interface FusedActivation {
+  op: UnaryOp;
+  alpha?: number;
+  beta?: number;
+}
+
+/**
+ * Layers by kind. `inputs`/`outputs` are tensor ids; optional inputs are simply absent from
+ * the end of the list (never -1 holes).
+ */
+export type LayerSpec =
+  | {
+      /** outputs[0] holds `weights` (a view over the model's buffer, dtype of the tensor). */
+      kind: 'constant';
+      params: Record<string, never>;
+      weights: TypedArray;
+    }
+  | {
+      /**
+       * inputs: [x (N,C,spatial...), w (M, C/groups, k...), bias (M)?]; 1 to 3 spatial dims.
+       * out[d] = floor((in[d] + padsBegin[d] + padsEnd[d] - dilation[d]*(k[d]-1) - 1) / stride[d]) + 1
+       */
+      kind: 'convolution';
+      params: {
+        kernel: number[];
+        strides: number[];
+        padsBegin: number[];
+        padsEnd: number[];
+        dilations: number[];
+        groups: number;
+        activation?: FusedActivation;
+      };
+    }
+  | {
+      /**
+       * inputs: [x (N,C,spatial...), w (C, M/groups, k...), bias (M)?].
+       * out[d] = stride*(in-1) + outputPadding + dilation*(k-1) + 1 - padsBegin - padsEnd
+       */
+      kind: 'deconvolution';
+      params: {
+        kernel: number[];
+        strides: number[];
+        padsBegin: number[];
+        padsEnd: number[];
+        dilations: number[];
+        outputPadding: number[];
+        groups: number;
+        activation?: FusedActivation;
+      };
+    }
+  | {
+      /**
+       * inputs: [a, b, c?]. out = alpha * op(a) @ op(b) + beta * c, op = transpose of the last
+       * two dims when trans*. Ranks >= 1 with numpy matmul semantics (a rank-1 `a` is a row,
+       * a rank-1 `b` a column, that dim dropped from the output); batch dims broadcast.
+       * c broadcasts to the output.
+       */
+      kind: 'matmul';
+      params: { transA: boolean; transB: boolean; alpha: number; beta: number; activation?: FusedActivation };
+    }
+  | {
+      /** inputs: [a, b], broadcasting. Output dtype: bool for comparisons, else a's dtype. */
+      kind: 'elementwise';
+      params: { op: BinaryOp; activation?: FusedActivation };
+    }
+  | {
+      /** inputs: [x]. Parameters as listed on UnaryOp; unused ones omitted. */
+      kind: 'unary';
+      params: { op: UnaryOp; alpha?: number; beta?: number; min?: number; max?: number };
+    }
+  | {
+      /**
+       * inputs: [x (N,C,spatial...)]. Padding cells are excluded from max, and from the
+       * average's divisor unless countIncludePad. ceilMode as ONNX (a window must start inside
+       * the input or the begin padding).
+       */
+      kind: 'pooling';
+      params: {
+        mode: 'max' | 'average';
+        kernel: number[];
+        strides: number[];
+        padsBegin: number[];
+        padsEnd: number[];
+        dilations: number[];
+        ceilMode: boolean;
+        countIncludePad: boolean;
+      };
+    }
+  | {
+      /** inputs: [x]. axes sorted, non-negative, non-empty; keepDims keeps them as size 1. */
+      kind: 'reduce';
+      params: { op: ReduceOp; axes: number[]; keepDims: boolean };
+    }
+  | {
+      /** inputs: [x]. Softmax (or log-softmax) along one axis. */
+      kind: 'softmax';
+      params: { axis: number; log: boolean };
+    }
+  | {
+      /**
+       * inputs: [x, scale, bias?].
+       * - layer: normalize over dims [axis, rank); scale/bias have shape x.shape[axis:].
+       * - instance: x (N,C,spatial...), normalize each (n,c) over spatial; scale/bias (C).
+       * - group: x (N,C,spatial...), `groups` groups of C/groups channels, each (n,g) over
+       *   its channels and spatial; scale/bias (C) (opset 21 semantics).
+       * Statistics in fp32: variance = mean((x - mean)^2), y = (x-mean)/sqrt(var+eps)*scale+bias.
+       */
+      kind: 'normalization';
+      params: { mode: 'layer' | 'instance' | 'group'; axis: number; epsilon: number; groups: number };
+    }
+  | {
+      /**
+       * inputs: [x]. TensorRT's shuffle: transpose by firstPerm (identity if absent), then
+       * reshape to `reshape` (the output shape, absent: unchanged), then transpose by
+       * secondPerm. Elements are copied in row-major order; a pure reshape is a copy (or an
+       * alias, at the builder's choice).
+       */
+      kind: 'shuffle';
+      params: { firstPerm?: number[]; reshape?: number[]; secondPerm?: number[] };
+    }
+  | {
+      /** inputs: [x0, x1, ...] equal except along axis. */
+      kind: 'concat';
+      params: { axis: number };
+    }
+  | {
+      /** inputs: [x]; one output per size, consecutive slices along axis. */
+      kind: 'split';
+      params: { axis: number; sizes: number[] };
+    }
+  | {
+      /**
+       * inputs: [x]. out[i0..ik] = x[starts[d] + i_d * steps[d]] per dim d, the output shape
+       * being the output tensor's. Full rank; steps may be negative, or 0 (repeat: how Expand
+       * broadcasts a size-1 dim, as TensorRT does).
+       */
+      kind: 'slice';
+      params: { starts: number[]; steps: number[] };
+    }
+  | {
+      /**
+       * inputs: [data, indices (int32/int64)]. mode 'default': ONNX Gather along axis (out
+       * shape data[:axis] + indices + data[axis+1:]); 'elements': GatherElements. Negative
+       * indices count from the end; out-of-range indices are a run-time error of the layer.
+       */
+      kind: 'gather';
+      params: { axis: number; mode: 'default' | 'elements' };
+    }
+  | {
+      /** inputs: [x]. Pads at full rank (begin/end per dim, may be negative = crop). */
+      kind: 'pad';
+      params: { mode: 'constant' | 'reflect' | 'edge' | 'wrap'; padsBegin: number[]; padsEnd: number[]; value: number };
+    }
+  | {
+      /**
+       * inputs: [x]. Output shape is the output tensor's; `scales` per dim as ONNX Resize
+       * uses them in the coordinate transformation (out/in when the model gave sizes).
+       * Cubic uses cubicCoeffA and excludeOutside.
+       */
+      kind: 'resize';
+      params: {
+        mode: 'nearest' | 'linear' | 'cubic';
+        coordinateTransformation: 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_half_pixel_for_nn' | 'half_pixel_symmetric';
+        nearestMode: 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
+        scales: number[];
+        cubicCoeffA: number;
+        excludeOutside: boolean;
+        extrapolationValue: number;
+      };
+    }
+  | {
+      /** inputs: [x]; output dtype is `to` (float->int truncates toward zero; ->bool is x != 0). */
+      kind: 'cast';
+      params: { to: EngineDType };
+    }
+  | {
+      /** inputs: [cond (bool), a, b], broadcasting: cond ? a : b. */
+      kind: 'select';
+      params: Record<string, never>;
+    }
+  | {
+      /**
+       * inputs: [x, scale, zeroPoint?]. quantize: y = saturate(round_half_even(x/scale) + zp)
+       * into int8/uint8 (the output's dtype); dequantize: y = (x - zp) * scale. Per-tensor when
+       * scale is a scalar, else per-axis along `axis`.
+       */
+      kind: 'quantize' | 'dequantize';
+      params: { axis: number };
+    };
+
+export type LayerKind = LayerSpec['kind'];
+
+export type NetLayer = LayerSpec & {
+  /** The ONNX node this layer came from (errors name it), with a suffix when one node emits several layers. */
+  name: string;
+  inputs: number[];
+  outputs: number[];
+};
+
+export interface NetworkDefinition {
+  formatVersion: number;
+  name: string;
+  tensors: NetTensor[];
+  /** Tensor ids fed by the caller, in binding order. */
+  inputs: number[];
+  /** Tensor ids returned to the caller, in binding order. */
+  outputs: number[];
+  layers: NetLayer[];
+}
+
+export type Precision = 'fp32' | 'fp16' | 'bf16' | 'int8';
+
+export interface BuildConfig {
+  backend: 'cpu' | 'cuda';
+  /** Allowed precisions; fp32 is always allowed. */
+  precisions: Precision[];
+  /** Timing cache file (cuda backend): tactic timings reused across builds. */
+  timingCachePath?: string;
+  /** Worker threads for the cpu backend (default: available cores). */
+  threads?: number;
+}

@@ -1,0 +1,33 @@
+/**
+ * Typed errors. Every error a user can cause (a bad model, plan, input file or option)
+ * is a HybridError with a stable `code` and a one-line message that names the file, node or
+ * tensor involved; the CLI prints `message` alone unless --verbose.
+ */
+export type ErrorCode =
+  | 'MODEL_LOAD' // missing, truncated or non-ONNX model file
+  | 'MODEL_INVALID' // structurally broken graph (dangling value, cycle, duplicate output)
+  | 'EXTERNAL_DATA' // external data missing, out of range, or outside the model's folder
+  | 'TENSOR_FILE' // unreadable .npy/.pb tensor file
+  | 'UNSUPPORTED_DTYPE' // a dtype hybridrt does not handle (string tensors, float8...)
+  | 'INPUT' // unknown input name, wrong dtype or shape in feeds
+  | 'SHAPE' // a shape outside the built profile, or not inferable where it must be
+  | 'UNSUPPORTED_OP' // requireFullCompilation with unsupported nodes
+  | 'CONVERTER' // a converter registration problem
+  | 'PLAN' // a plan/artifact file that is truncated, altered or of another version
+  | 'NATIVE' // the native addon is missing or failed
+  | 'BACKEND' // a requested backend is not available
+  | 'DISPOSED' // use of a disposed model
+  | 'OPTION'; // a bad option or CLI flag
+
+export class HybridError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HybridError';
+    this.code = code;
+  }
+}
+
+export function isHybridError(e: unknown): e is HybridError {
+  return e instanceof HybridError;
+}
