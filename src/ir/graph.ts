@@ -130,18 +130,18 @@ export class Graph {
 
   /** Writes the IR back as a ModelProto (types of inputs/outputs/intermediates as value_info). */
   toModel(options: { valueInfo?: boolean } = {}): ModelProto {
-    const vi = (name: string): ValueInfoProto => ({
-      ...(this.valueInfoExtra.get(name) ?? {}),
-      name,
-      type: valueTypeToProto(this.types.get(name) ?? {}),
-    });
+    // A value of unknown element type gets no type at all: elem_type 0 is invalid ONNX.
+    const vi = (name: string): ValueInfoProto => {
+      const t = this.types.get(name);
+      return { ...(this.valueInfoExtra.get(name) ?? {}), name, type: t?.dtype ? valueTypeToProto(t) : undefined };
+    };
     const initNames = new Set(this.initializers.keys());
     const graphIO = new Set([...this.inputs, ...this.outputs]);
     const valueInfo: ValueInfoProto[] = [];
     if (options.valueInfo !== false) {
       for (const n of this.nodes) {
         for (const o of n.outputs) {
-          if (o && !graphIO.has(o) && !initNames.has(o) && this.types.has(o)) valueInfo.push(vi(o));
+          if (o && !graphIO.has(o) && !initNames.has(o) && this.types.get(o)?.dtype) valueInfo.push(vi(o));
         }
       }
     }
@@ -286,7 +286,7 @@ export class Graph {
     this.invalidate();
   }
 
-  /** Removes nodes (by identity) and drops initializers nothing reads any more. */
+  /** Removes nodes (by identity); see pruneInitializers for the constants they read. */
   removeNodes(nodes: Iterable<Node>): void {
     const dead = new Set(nodes);
     this.nodes = this.nodes.filter((n) => !dead.has(n));
