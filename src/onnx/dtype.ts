@@ -175,7 +175,8 @@ export function viewAs(dtype: NumericDType, bytes: Uint8Array): TypedArray {
     throw new RangeError(`${bytes.byteLength} bytes is not a whole number of ${dtype} elements`);
   }
   const ctor = TYPED_ARRAY[dtype];
-  if (bytes.byteOffset % size !== 0) bytes = bytes.slice();
+  // NOTE: a Node Buffer's slice() is a view, not a copy; new Uint8Array(bytes) always copies.
+  if (bytes.byteOffset % size !== 0) bytes = new Uint8Array(bytes);
   return new ctor(bytes.buffer as ArrayBuffer, bytes.byteOffset, bytes.byteLength / size);
 }
 
