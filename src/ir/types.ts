@@ -38,8 +38,10 @@ export function valueTypeFromProto(tp: TypeProto | null | undefined): ValueType 
   if (dtype) out.dtype = dtype;
   if (tt.shape) {
     out.shape = tt.shape.dim.map((d, i) => {
-      if (d.dimValue !== undefined && d.dimValue !== null) return toNumber(d.dimValue);
+      // NOTE: protobufjs puts oneof defaults on the prototype (dimValue reads as 0 on a
+      // symbolic or unknown dim), so only an own property counts as set.
       if (d.dimParam) return d.dimParam;
+      if (Object.hasOwn(d, 'dimValue') && d.dimValue !== undefined && d.dimValue !== null) return toNumber(d.dimValue);
       return `unk__dim${i}`;
     });
   }
