@@ -1,0 +1,74 @@
+/**
+ * --compare: how far an output is from onnxruntime's on the same inputs. Per output: max
+ * absolute and max relative error, mean absolute error, cosine similarity, and pass/fail by
+ * NumPy's allclose rule |a - b| <= atol + rtol * |b| on every element (b = the reference).
+ * NaN matches NaN and an infinity matches the same infinity; any other non-finite value fails.
+ */
+import type { TensorData } from '../onnx/tensor.js';
+import { formatNumber, toFloat64 } from './summary.js';
+
+export interface Comparison {
+  name: string;
+  pass: boolean;
+  /** Why it failed before any arithmetic (shape or dtype differ). */
+  problem?: string;
+  maxAbs: number;
+  maxRel: number;
+  meanAbs: number;
+  cosine: number;
+  /** Elements outside the tolerance. */
+  mismatches: number;
+  count: number;
+}
+
+export function compareTensors(name: string, actual: TensorData, expected: TensorData, atol: number, rtol: number): Comparison {
+  const base = { name, maxAbs: NaN, maxRel: NaN, meanAbs: NaN, cosine: NaN, mismatches: 0, count: expected.data.length };
+  if (actual.dtype !== expected.dtype) {
+    return { ...base, pass: false, problem: `dtype ${actual.dtype}, onnxruntime gives ${expected.dtype}` };
+  }
+  if (actual.dims.join() !== expected.dims.join()) {
+    return { ...base, pass: false, problem: `shape [${actual.dims.join(',')}], onnxruntime gives [${expected.dims.join(',')}]` };
+  }
+  const a = toFloat64(actual);
+  const b = toFloat64(expected);
+  let maxAbs = 0;
+  let maxRel = 0;
+  let sumAbs = 0;
+  let dot = 0;
+  let na = 0;
+  let nb = 0;
+  let mismatches = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (!Number.isFinite(x) || !Number.isFinite(y)) {
+      if (!(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)))) mismatches++;
+      continue;
+    }
+    const d = Math.abs(x - y);
+    maxAbs = Math.max(maxAbs, d);
+    if (y !== 0) maxRel = Math.max(maxRel, d / Math.abs(y));
+    else if (d !== 0) maxRel = Infinity;
+    sumAbs += d;
+    dot += x * y;
+    na += x * x;
+    nb += y * y;
+    if (d > atol + rtol * Math.abs(y)) mismatches++;
+  }
+  // Two all-zero tensors are identical: call that a cosine of 1 rather than 0/0.
+  const cosine = na === 0 && nb === 0 ? 1 : dot / Math.sqrt(na * nb);
+  return { name, pass: mismatches === 0, maxAbs, maxRel, meanAbs: a.length ? sumAbs / a.length : 0, cosine, mismatches, count: a.length };
+}
+
+export function formatComparison(c: Comparison): string {
+  const verdict = c.pass ? 'PASS' : 'FAIL';
+  if (c.problem) return `${c.name}  ${verdict}  ${c.problem}`;
+  const stats = [
+    `max abs ${formatNumber(c.maxAbs)}`,
+    `max rel ${formatNumber(c.maxRel)}`,
+    `mean abs ${formatNumber(c.meanAbs)}`,
+    `cosine ${formatNumber(c.cosine)}`,
+  ].join('  ');
+  const miss = c.pass ? '' : `  (${c.mismatches} of ${c.count} elements outside tolerance)`;
+  return `${c.name}  ${verdict}  ${stats}${miss}`;
+}

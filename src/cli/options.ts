@@ -1,0 +1,204 @@
+/**
+ * hybrid-run's options, typed and validated. Commander collects the raw strings (main.ts);
+ * everything here turns them into values or a HybridError('OPTION') whose message starts
+ * with the flag and the text the user gave, so it reads `hybrid-run: --shape x=1xx3: ...`.
+ */
+import { HybridError } from '../errors.js';
+import type { Distribution } from './random.js';
+
+export const BACKENDS = ['auto', 'cpu', 'cuda', 'ort'] as const;
+export type BackendName = (typeof BACKENDS)[number];
+export const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8'] as const;
+export type Precision = (typeof PRECISIONS)[number];
+export const REPORT_FORMATS = ['text', 'json', 'html', 'dot'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal'];
+
+/** The backend a plain `hybrid-run model.onnx` uses (becomes 'auto' with the hybrid executor). */
+export const DEFAULT_BACKEND: BackendName = 'ort';
+
+/** --atol/--rtol defaults: fp32 results agree closely; fp16/bf16/int8 engines need room. */
+export const DEFAULT_TOLERANCE = { fp32: { atol: 1e-4, rtol: 1e-3 }, reduced: { atol: 2e-2, rtol: 2e-2 } } as const;
+
+/** One --input: `name=file`, or just `file` to be matched to an input by main. */
+export interface InputFlag {
+  raw: string;
+  name?: string;
+  file: string;
+}
+
+export interface ShapeFlag {
+  raw: string;
+  name: string;
+  dims: number[];
+}
+
+export interface CliOptions {
+  model: string;
+  inputs: InputFlag[];
+  shapes: ShapeFlag[];
+  seed: number;
+  distribution: Distribution;
+  /** false with --no-random: every input must come from --input. */
+  random: boolean;
+  outputDir?: string;
+  saveInputs?: string;
+  threads?: number;
+  /** Timed runs for --benchmark (after `warmup` untimed ones). */
+  benchmark?: number;
+  warmup: number;
+  verbose: boolean;
+  backend: BackendName;
+  /** Set by --precision; always contains fp32. */
+  precisions: Precision[];
+  minBlockSize?: number;
+  fallbackOps: string[];
+  fallbackNodes: string[];
+  requireFullCompilation: boolean;
+  dryRun: boolean;
+  report?: ReportFormat;
+  reportFile?: string;
+  compare: boolean;
+  atol: number;
+  rtol: number;
+}
+
+function bad(flag: string, raw: string, what: string): HybridError {
+  return new HybridError('OPTION', `${flag} ${raw}: ${what}`);
+}
+
+/** `name=1x3x224x224` (also `name=1,3,224,224`; `name=` for a scalar). */
+export function parseShapeFlag(raw: string): ShapeFlag {
+  const eq = raw.lastIndexOf('=');
+  if (eq <= 0) throw bad('--shape', raw, 'expected NAME=DIMS, e.g. --shape input=1x3x224x224');
+  const name = raw.slice(0, eq);
+  const text = raw.slice(eq + 1).trim();
+  if (text === '') return { raw, name, dims: [] };
+  const dims = text.split(/[x,]/).map((part) => {
+    if (!/^\d+$/.test(part.trim())) {
+      throw bad('--shape', raw, `'${part}' is not a dimension (dimensions are non-negative integers separated by 'x')`);
+    }
+    const d = Number(part);
+    if (!Number.isSafeInteger(d)) throw bad('--shape', raw, `dimension ${part} is too large`);
+    return d;
+  });
+  return { raw, name, dims };
+}
+
+/** `name=path` or `path` alone. */
+export function parseInputFlag(raw: string): InputFlag {
+  const eq = raw.indexOf('=');
+  if (eq === 0) throw bad('--input', raw, 'expected NAME=FILE, e.g. --input input=image.npy');
+  if (eq < 0) return { raw, file: raw };
+  const file = raw.slice(eq + 1);
+  if (!file) throw bad('--input', raw, `no file after '='`);
+  return { raw, name: raw.slice(0, eq), file };
+}
+
+export function parseInteger(flag: string, raw: string, min: number): number {
+  const n = Number(raw);
+  if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n)) throw bad(flag, raw, 'not an integer');
+  if (n < min) throw bad(flag, raw, `must be at least ${min}`);
+  return n;
+}
+
+export function parseTolerance(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw bad(flag, raw, 'not a number');
+  if (n < 0) throw bad(flag, raw, 'must not be negative');
+  return n;
+}
+
+/** A comma-separated list of non-empty items. */
+export function parseList(flag: string, raw: string): string[] {
+  const items = raw.split(',').map((s) => s.trim());
+  if (items.some((s) => s === '')) throw bad(flag, raw, 'empty item in the comma-separated list');
+  return items;
+}
+
+export function parsePrecisions(raw: string): Precision[] {
+  const items = parseList('--precision', raw);
+  for (const p of items) {
+    if (!(PRECISIONS as readonly string[]).includes(p)) {
+      throw bad('--precision', raw, `'${p}' is not one of ${PRECISIONS.join(', ')}`);
+    }
+  }
+  return [...new Set<Precision>(['fp32', ...(items as Precision[])])];
+}
+
+/** Default tolerances for --compare given the precisions an engine may use. */
+export function defaultTolerance(precisions: readonly Precision[]): { atol: number; rtol: number } {
+  return precisions.some((p) => p !== 'fp32') ? DEFAULT_TOLERANCE.reduced : DEFAULT_TOLERANCE.fp32;
+}
+
+/** What commander hands over (strings, and arrays for repeatable flags). */
+export interface RawOptions {
+  input?: string[];
+  shape?: string[];
+  seed?: string;
+  randomDist?: Distribution;
+  random?: boolean;
+  outputDir?: string;
+  saveInputs?: string;
+  threads?: string;
+  benchmark?: string | boolean;
+  warmup?: string;
+  verbose?: boolean;
+  backend?: BackendName;
+  precision?: string;
+  minBlockSize?: string;
+  fallbackOps?: string;
+  fallbackNodes?: string;
+  requireFullCompilation?: boolean;
+  dryRun?: boolean;
+  report?: ReportFormat;
+  reportFile?: string;
+  compare?: boolean;
+  atol?: string;
+  rtol?: string;
+}
+
+export const DEFAULT_BENCHMARK_RUNS = 50;
+export const DEFAULT_WARMUP_RUNS = 5;
+
+export function toCliOptions(model: string, raw: RawOptions): CliOptions {
+  const precisions = raw.precision === undefined ? (['fp32'] as Precision[]) : parsePrecisions(raw.precision);
+  const tol = defaultTolerance(precisions);
+  const shapes = (raw.shape ?? []).map(parseShapeFlag);
+  const seen = new Set<string>();
+  for (const s of shapes) {
+    if (seen.has(s.name)) throw bad('--shape', s.raw, `input '${s.name}' is given more than one --shape`);
+    seen.add(s.name);
+  }
+  return {
+    model,
+    inputs: (raw.input ?? []).map(parseInputFlag),
+    shapes,
+    seed: raw.seed === undefined ? 0 : parseInteger('--seed', raw.seed, 0) >>> 0,
+    distribution: raw.randomDist ?? 'uniform',
+    random: raw.random !== false,
+    outputDir: raw.outputDir,
+    saveInputs: raw.saveInputs,
+    threads: raw.threads === undefined ? undefined : parseInteger('--threads', raw.threads, 1),
+    benchmark:
+      raw.benchmark === undefined || raw.benchmark === false
+        ? undefined
+        : raw.benchmark === true
+          ? DEFAULT_BENCHMARK_RUNS
+          : parseInteger('--benchmark', raw.benchmark, 1),
+    warmup: raw.warmup === undefined ? DEFAULT_WARMUP_RUNS : parseInteger('--warmup', raw.warmup, 0),
+    verbose: raw.verbose === true,
+    backend: raw.backend ?? DEFAULT_BACKEND,
+    precisions,
+    minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 1),
+    fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),
+    fallbackNodes: raw.fallbackNodes === undefined ? [] : parseList('--fallback-nodes', raw.fallbackNodes),
+    requireFullCompilation: raw.requireFullCompilation === true,
+    dryRun: raw.dryRun === true,
+    report: raw.report,
+    reportFile: raw.reportFile,
+    compare: raw.compare === true,
+    atol: raw.atol === undefined ? tol.atol : parseTolerance('--atol', raw.atol),
+    rtol: raw.rtol === undefined ? tol.rtol : parseTolerance('--rtol', raw.rtol),
+  };
+}

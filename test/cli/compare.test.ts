@@ -1,0 +1,44 @@
+/** --compare metrics against values worked out by hand. */
+import { describe, expect, it } from 'vitest';
+import { compareTensors, formatComparison } from '../../src/cli/compare.js';
+import type { TensorData } from '../../src/onnx/tensor.js';
+
+const f64 = (values: number[], dims = [values.length]): TensorData => ({ dtype: 'float64', dims, data: Float64Array.from(values) });
+
+describe('compareTensors', () => {
+  it('computes max abs/rel error, mean abs error and cosine similarity', () => {
+    // diffs: 0.1, 0, 0.5 -> max abs 0.5, mean abs 0.2; rel: 0.1/1, 0, 0.5/2 -> 0.25.
+    const c = compareTensors('y', f64([1.1, -3, 2.5]), f64([1, -3, 2]), 1, 0);
+    expect(c.maxAbs).toBeCloseTo(0.5, 12);
+    expect(c.meanAbs).toBeCloseTo(0.2, 12);
+    expect(c.maxRel).toBeCloseTo(0.25, 12);
+    // cos = (1.1 + 9 + 5) / (sqrt(1.21+9+6.25) * sqrt(1+9+4)) = 15.1 / sqrt(16.46 * 14)
+    expect(c.cosine).toBeCloseTo(15.1 / Math.sqrt(16.46 * 14), 12);
+    expect(c.pass).toBe(true);
+  });
+
+  it('fails elements outside atol + rtol * |reference|', () => {
+    // |2.5 - 2| = 0.5 > 0.1 + 0.1 * 2 = 0.3; |1.1 - 1| = 0.1 <= 0.1 + 0.1 = 0.2.
+    const c = compareTensors('y', f64([1.1, -3, 2.5]), f64([1, -3, 2]), 0.1, 0.1);
+    expect(c.pass).toBe(false);
+    expect(c.mismatches).toBe(1);
+    expect(formatComparison(c)).toMatch(/^y {2}FAIL {2}max abs 0\.5 .*\(1 of 3 elements outside tolerance\)$/);
+  });
+
+  it('matches NaN with NaN and equal infinities, and fails any other non-finite pair', () => {
+    expect(compareTensors('y', f64([NaN, Infinity]), f64([NaN, Infinity]), 0, 0).pass).toBe(true);
+    expect(compareTensors('y', f64([NaN]), f64([1]), 1, 1).pass).toBe(false);
+    expect(compareTensors('y', f64([-Infinity]), f64([Infinity]), 1, 1).pass).toBe(false);
+  });
+
+  it('gives all-zero outputs a cosine of 1', () => {
+    expect(compareTensors('y', f64([0, 0]), f64([0, 0]), 0, 0)).toMatchObject({ cosine: 1, pass: true, maxAbs: 0 });
+  });
+
+  it('fails a shape or dtype difference without comparing values', () => {
+    const shape = compareTensors('y', f64([1, 2], [2, 1]), f64([1, 2], [1, 2]), 1, 1);
+    expect(shape).toMatchObject({ pass: false, problem: 'shape [2,1], onnxruntime gives [1,2]' });
+    const f32: TensorData = { dtype: 'float32', dims: [2], data: Float32Array.of(1, 2) };
+    expect(compareTensors('y', f32, f64([1, 2]), 1, 1).problem).toBe('dtype float32, onnxruntime gives float64');
+  });
+});

@@ -1,0 +1,106 @@
+/** Flag parsing: well-formed values become typed options; malformed ones are OPTION errors naming the flag. */
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_TOLERANCE,
+  parseInputFlag,
+  parseInteger,
+  parseList,
+  parsePrecisions,
+  parseShapeFlag,
+  parseTolerance,
+  toCliOptions,
+} from '../../src/cli/options.js';
+import { HybridError } from '../../src/errors.js';
+
+function optionError(f: () => unknown): string {
+  try {
+    f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(HybridError);
+    expect((e as HybridError).code).toBe('OPTION');
+    return (e as HybridError).message;
+  }
+  throw new Error('expected an OPTION error');
+}
+
+describe('parseShapeFlag', () => {
+  it('reads NAME=DIMS with x or comma separators, and an empty shape as a scalar', () => {
+    expect(parseShapeFlag('input=1x3x224x224')).toMatchObject({ name: 'input', dims: [1, 3, 224, 224] });
+    expect(parseShapeFlag('ids=2,128')).toMatchObject({ name: 'ids', dims: [2, 128] });
+    expect(parseShapeFlag('x=0x4')).toMatchObject({ dims: [0, 4] });
+    expect(parseShapeFlag('scale=')).toMatchObject({ name: 'scale', dims: [] });
+  });
+
+  it('keeps an = inside the input name (the dims never contain one)', () => {
+    expect(parseShapeFlag('a=b=2x2')).toMatchObject({ name: 'a=b', dims: [2, 2] });
+  });
+
+  it.each([
+    ['input', 'expected NAME=DIMS'],
+    ['=1x3', 'expected NAME=DIMS'],
+    ['input=1xx3', "'' is not a dimension"],
+    ['input=1x-3', "'-3' is not a dimension"],
+    ['input=1x3.5', "'3.5' is not a dimension"],
+    ['input=Nx3', "'N' is not a dimension"],
+    ['input=99999999999999999999', 'too large'],
+  ])('refuses %s', (raw, why) => {
+    const msg = optionError(() => parseShapeFlag(raw));
+    expect(msg.startsWith(`--shape ${raw}: `)).toBe(true);
+    expect(msg).toContain(why);
+  });
+});
+
+describe('parseInputFlag', () => {
+  it('splits at the first = (paths may contain one) and allows a bare file', () => {
+    expect(parseInputFlag('input=data/a=b.npy')).toMatchObject({ name: 'input', file: 'data/a=b.npy' });
+    expect(parseInputFlag('x.npy')).toEqual({ raw: 'x.npy', file: 'x.npy' });
+  });
+  it('refuses an empty name or file', () => {
+    expect(optionError(() => parseInputFlag('=x.npy'))).toContain('expected NAME=FILE');
+    expect(optionError(() => parseInputFlag('input='))).toContain('no file');
+  });
+});
+
+describe('numbers and lists', () => {
+  it('parses integers with a minimum', () => {
+    expect(parseInteger('--seed', '42', 0)).toBe(42);
+    expect(optionError(() => parseInteger('--seed', 'abc', 0))).toBe('--seed abc: not an integer');
+    expect(optionError(() => parseInteger('--seed', '1.5', 0))).toBe('--seed 1.5: not an integer');
+    expect(optionError(() => parseInteger('--threads', '0', 1))).toBe('--threads 0: must be at least 1');
+  });
+  it('parses tolerances', () => {
+    expect(parseTolerance('--atol', '1e-3')).toBe(0.001);
+    expect(optionError(() => parseTolerance('--atol', 'x'))).toBe('--atol x: not a number');
+    expect(optionError(() => parseTolerance('--rtol', '-1'))).toBe('--rtol -1: must not be negative');
+  });
+  it('parses comma lists and refuses empty items', () => {
+    expect(parseList('--fallback-ops', 'Softmax, Resize')).toEqual(['Softmax', 'Resize']);
+    expect(optionError(() => parseList('--fallback-ops', 'Softmax,,Resize'))).toContain('empty item');
+  });
+  it('always includes fp32 in the precisions and refuses unknown ones', () => {
+    expect(parsePrecisions('fp16')).toEqual(['fp32', 'fp16']);
+    expect(parsePrecisions('fp32,int8,fp32')).toEqual(['fp32', 'int8']);
+    expect(optionError(() => parsePrecisions('fp8'))).toContain("'fp8' is not one of fp32, fp16, bf16, int8");
+  });
+});
+
+describe('toCliOptions', () => {
+  it('applies the documented defaults', () => {
+    const o = toCliOptions('m.onnx', {});
+    expect(o).toMatchObject({ seed: 0, distribution: 'uniform', random: true, backend: 'ort', precisions: ['fp32'], warmup: 5 });
+    expect(o.benchmark).toBeUndefined();
+    expect([o.atol, o.rtol]).toEqual([1e-4, 1e-3]);
+  });
+  it('widens the --compare tolerances when engines may use reduced precision', () => {
+    const o = toCliOptions('m.onnx', { precision: 'fp16' });
+    expect([o.atol, o.rtol]).toEqual([DEFAULT_TOLERANCE.reduced.atol, DEFAULT_TOLERANCE.reduced.rtol]);
+    expect(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }).atol).toBe(0.5);
+  });
+  it('gives --benchmark without a count 50 runs', () => {
+    expect(toCliOptions('m.onnx', { benchmark: true }).benchmark).toBe(50);
+    expect(toCliOptions('m.onnx', { benchmark: '7' }).benchmark).toBe(7);
+  });
+  it('refuses two --shape flags for one input', () => {
+    expect(optionError(() => toCliOptions('m.onnx', { shape: ['x=1x2', 'x=1x3'] }))).toContain('more than one --shape');
+  });
+});
