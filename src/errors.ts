@@ -5,6 +5,7 @@
  */
 export type ErrorCode =
   | 'MODEL_LOAD' // missing, truncated or non-ONNX model file
+  | 'MODEL_SAVE' // a model (or its external data) that cannot be written
   | 'MODEL_INVALID' // structurally broken graph (dangling value, cycle, duplicate output)
   | 'EXTERNAL_DATA' // external data missing, out of range, or outside the model's folder
   | 'TENSOR_FILE' // unreadable .npy/.pb tensor file

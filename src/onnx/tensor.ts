@@ -35,7 +35,10 @@ function tensorLabel(proto: TensorProto): string {
 export function tensorProtoDType(proto: TensorProto): NumericDType {
   const code = proto.dataType ?? 0;
   const dtype = dtypeFromOnnx(code);
-  if (!dtype || dtype === 'string') {
+  if (dtype === 'string') {
+    throw new HybridError('UNSUPPORTED_DTYPE', `${tensorLabel(proto)} is a string tensor; hybridrt handles numeric tensors only`);
+  }
+  if (!dtype) {
     throw new HybridError(
       'UNSUPPORTED_DTYPE',
       `${tensorLabel(proto)} has ONNX type ${onnxTypeName(code)}, which hybridrt cannot convert to a typed array`,
@@ -57,6 +60,9 @@ export function tensorFromProto(proto: TensorProto): TensorData {
     }
   }
   const count = numel(dims);
+  if (!Number.isSafeInteger(count * DTYPE_SIZE[dtype])) {
+    throw new HybridError('MODEL_INVALID', `${tensorLabel(proto)}: shape [${dims.join(',')}] is too large`);
+  }
   if (proto.dataLocation === 1 && !(proto.rawData && proto.rawData.length)) {
     throw new HybridError('EXTERNAL_DATA', `${tensorLabel(proto)} refers to external data that was not loaded`);
   }
@@ -77,7 +83,6 @@ export function tensorFromProto(proto: TensorProto): TensorData {
 }
 
 function fromTypedFields(proto: TensorProto, dtype: NumericDType, count: number): TypedArray {
-  const out = new TYPED_ARRAY[dtype](count);
   let src: ArrayLike<unknown>;
   switch (dtype) {
     case 'float32':
@@ -103,6 +108,7 @@ function fromTypedFields(proto: TensorProto, dtype: NumericDType, count: number)
       `${tensorLabel(proto)}: holds ${src.length} values, its shape [${proto.dims.map(toNumber).join(',')}] needs ${count}`,
     );
   }
+  const out = new TYPED_ARRAY[dtype](count);
   if (out instanceof BigInt64Array) {
     for (let i = 0; i < count; i++) out[i] = toBigInt(src[i] as number);
   } else if (out instanceof BigUint64Array) {
