@@ -85,8 +85,10 @@ export class Graph {
       if (!vi.name) return;
       const t = valueTypeFromProto(vi.type);
       if (t.dtype || t.shape) g.types.set(vi.name, t);
-      const { name: _n, type: _t, ...rest } = vi;
-      if (Object.values(rest).some((v) => (Array.isArray(v) ? v.length : v))) g.valueInfoExtra.set(vi.name, rest);
+      const { name: _n, type, ...rest } = vi;
+      // A type the IR cannot express (sequence, optional, int4...) is kept as loaded for toModel.
+      const extra: Partial<ValueInfoProto> = !t.dtype && type && Object.keys(type).length ? { ...rest, type } : rest;
+      if (Object.values(extra).some((v) => (Array.isArray(v) ? v.length : v))) g.valueInfoExtra.set(vi.name, extra);
     };
     for (const vi of valueInfo) readInfo(vi);
     for (const vi of input) {
@@ -133,7 +135,8 @@ export class Graph {
     // A value of unknown element type gets no type at all: elem_type 0 is invalid ONNX.
     const vi = (name: string): ValueInfoProto => {
       const t = this.types.get(name);
-      return { ...(this.valueInfoExtra.get(name) ?? {}), name, type: t?.dtype ? valueTypeToProto(t) : undefined };
+      const extra = this.valueInfoExtra.get(name);
+      return { ...(extra ?? {}), name, type: t?.dtype ? valueTypeToProto(t) : extra?.type };
     };
     const initNames = new Set(this.initializers.keys());
     const graphIO = new Set([...this.inputs, ...this.outputs]);
