@@ -1,0 +1,174 @@
+/**
+ * The feeds of a run: each model input from its --input file (checked against the model's
+ * declared dtype and shape) or else random (--seed, --random-dist), its shape from --shape or
+ * the model with symbolic dims resolved. A symbolic dim fixed by one input (a file's shape or a
+ * --shape) is fixed for every input that shares its name, as a user of `batch`/`seq` expects.
+ * Every problem is a HybridError naming the input and the flag or file involved.
+ */
+import path from 'node:path';
+import { HybridError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import type { Dim } from '../ir/types.js';
+import type { DType } from '../onnx/dtype.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { readTensorFile } from '../onnx/tensor-file.js';
+import type { CliOptions, InputFlag, ShapeFlag } from './options.js';
+import { randomTensor } from './random.js';
+
+export interface ModelInput {
+  name: string;
+  dtype?: DType;
+  /** Undefined where the model does not declare a rank. */
+  shape?: Dim[];
+}
+
+export interface Feed {
+  name: string;
+  tensor: TensorData;
+  /** Where the data came from, for the printout: a file path or "random ...". */
+  source: string;
+}
+
+export type InputOptions = Pick<CliOptions, 'inputs' | 'shapes' | 'seed' | 'distribution' | 'random'>;
+
+export function modelInputs(graph: Graph): ModelInput[] {
+  return graph.inputs.map((name) => ({ name, ...graph.types.get(name) }));
+}
+
+const show = (shape: readonly Dim[] | undefined) => (shape ? `[${shape.join(',')}]` : '[?]');
+
+/** Dims the inference left unnamed ("unk__...") are not real symbols: they never bind. */
+function isSharedSymbol(d: Dim): d is string {
+  return typeof d === 'string' && !d.startsWith('unk__');
+}
+
+function inputList(inputs: ModelInput[]): string {
+  return inputs.length ? inputs.map((i) => i.name).join(', ') : 'none';
+}
+
+/** Checks a concrete shape against the declared one; returns what is wrong, or undefined. */
+function shapeMismatch(declared: Dim[] | undefined, dims: number[]): string | undefined {
+  if (!declared) return undefined;
+  if (declared.length !== dims.length) {
+    return `rank ${dims.length} ([${dims.join(',')}]), the model wants rank ${declared.length} ${show(declared)}`;
+  }
+  for (let i = 0; i < dims.length; i++) {
+    const want = declared[i]!;
+    if (typeof want === 'number' && want !== dims[i]) {
+      return `dimension ${i} is ${dims[i]} ([${dims.join(',')}]), the model fixes it at ${want} ${show(declared)}`;
+    }
+  }
+  return undefined;
+}
+
+function checkShapeFlags(inputs: ModelInput[], shapes: ShapeFlag[]): void {
+  const byName = new Map(inputs.map((i) => [i.name, i]));
+  for (const s of shapes) {
+    const input = byName.get(s.name);
+    if (!input) {
+      throw new HybridError('OPTION', `--shape ${s.raw}: the model has no input '${s.name}' (its inputs: ${inputList(inputs)})`);
+    }
+    const wrong = shapeMismatch(input.shape, s.dims);
+    if (wrong) throw new HybridError('OPTION', `--shape ${s.raw}: input '${s.name}': ${wrong}`);
+  }
+}
+
+/** Reads every --input file and decides which model input it feeds. */
+function readInputFiles(inputs: ModelInput[], flags: InputFlag[]): Map<string, { tensor: TensorData; file: string }> {
+  const byName = new Map(inputs.map((i) => [i.name, i]));
+  const out = new Map<string, { tensor: TensorData; file: string }>();
+  for (const flag of flags) {
+    if (flag.name !== undefined && !byName.has(flag.name)) {
+      throw new HybridError('OPTION', `--input ${flag.raw}: the model has no input '${flag.name}' (its inputs: ${inputList(inputs)})`);
+    }
+    const { tensor, name: storedName } = readTensorFile(flag.file);
+    let name = flag.name;
+    if (name === undefined) {
+      // Without NAME=, a .pb file's own tensor name decides, else the model's only input.
+      if (storedName && byName.has(storedName)) name = storedName;
+      else if (inputs.length === 1) name = inputs[0]!.name;
+      else {
+        throw new HybridError(
+          'OPTION',
+          `--input ${flag.raw}: say which input it feeds, as NAME=${flag.file} (the model's inputs: ${inputList(inputs)})`,
+        );
+      }
+    }
+    if (out.has(name)) throw new HybridError('OPTION', `--input ${flag.raw}: input '${name}' is given more than once`);
+    out.set(name, { tensor, file: flag.file });
+  }
+  return out;
+}
+
+function checkFileAgainstModel(input: ModelInput, tensor: TensorData, file: string, shapeFlag?: ShapeFlag): void {
+  const label = `input '${input.name}' (${file})`;
+  if (input.dtype && input.dtype !== tensor.dtype) {
+    throw new HybridError('INPUT', `${label}: dtype ${tensor.dtype}, the model wants ${input.dtype}`);
+  }
+  const wrong = shapeMismatch(input.shape, tensor.dims);
+  if (wrong) throw new HybridError('INPUT', `${label}: ${wrong}`);
+  if (shapeFlag && shapeFlag.dims.join() !== tensor.dims.join()) {
+    throw new HybridError('INPUT', `${label}: shape [${tensor.dims.join(',')}] differs from --shape ${shapeFlag.raw}`);
+  }
+}
+
+/** An example --shape for an input, with 1 for every unresolved dimension. */
+function exampleShape(input: ModelInput, bindings: Map<string, number>): string {
+  const dims = (input.shape ?? [1]).map((d) => (typeof d === 'number' ? d : (bindings.get(d) ?? 1)));
+  return `--shape ${input.name}=${dims.join('x')}`;
+}
+
+function resolveShape(input: ModelInput, bindings: Map<string, number>): number[] {
+  if (!input.shape) {
+    throw new HybridError(
+      'SHAPE',
+      `input '${input.name}': the model does not declare its shape; give one, e.g. ${exampleShape(input, bindings)}`,
+    );
+  }
+  return input.shape.map((d, i) => {
+    if (typeof d === 'number') return d;
+    const bound = isSharedSymbol(d) ? bindings.get(d) : undefined;
+    if (bound !== undefined) return bound;
+    const what = isSharedSymbol(d) ? `is symbolic ('${d}')` : 'is unknown';
+    throw new HybridError(
+      'SHAPE',
+      `input '${input.name}': dimension ${i} ${what} in ${show(input.shape)}; fix it with --shape, e.g. ${exampleShape(input, bindings)}`,
+    );
+  });
+}
+
+/** The feeds for every model input, in the model's input order. */
+export function prepareInputs(inputs: ModelInput[], opts: InputOptions): Feed[] {
+  checkShapeFlags(inputs, opts.shapes);
+  const files = readInputFiles(inputs, opts.inputs);
+  const shapeFlags = new Map(opts.shapes.map((s) => [s.name, s]));
+
+  const bindings = new Map<string, number>();
+  const bind = (declared: Dim[] | undefined, dims: number[]) =>
+    declared?.forEach((d, i) => {
+      if (isSharedSymbol(d) && !bindings.has(d)) bindings.set(d, dims[i]!);
+    });
+  for (const input of inputs) {
+    const file = files.get(input.name);
+    if (file) {
+      checkFileAgainstModel(input, file.tensor, file.file, shapeFlags.get(input.name));
+      bind(input.shape, file.tensor.dims);
+    }
+  }
+  for (const s of opts.shapes) bind(inputs.find((i) => i.name === s.name)?.shape, s.dims);
+
+  return inputs.map((input): Feed => {
+    const file = files.get(input.name);
+    if (file) return { name: input.name, tensor: file.tensor, source: path.normalize(file.file) };
+    if (!opts.random) {
+      throw new HybridError('INPUT', `input '${input.name}': required input not given; pass --input ${input.name}=FILE (--no-random is set)`);
+    }
+    if (!input.dtype || input.dtype === 'string') {
+      const why = input.dtype ? 'string inputs cannot be random' : 'the model does not declare its element type';
+      throw new HybridError('INPUT', `input '${input.name}': ${why}; pass it with --input ${input.name}=FILE`);
+    }
+    const dims = shapeFlags.get(input.name)?.dims ?? resolveShape(input, bindings);
+    const tensor = randomTensor({ name: input.name, dtype: input.dtype, dims, seed: opts.seed, distribution: opts.distribution });
+    return { name: input.name, tensor, source: `random ${opts.distribution}, seed ${opts.seed}` };
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * `hybrid-run`: the command and its flags. `main(argv, io)` parses argv (without node and the
+ * script), runs, and returns the exit code instead of exiting, so tests call it in-process;
+ * bin/hybrid-run.js is the thin wrapper that sets process.exitCode. Nothing escapes as an
+ * exception: every error becomes one line on stderr (see errors.ts).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { CliFailure, EXIT_OK, EXIT_USAGE, formatError, exitCodeOf } from './errors.js';
+import {
+  BACKENDS,
+  DEFAULT_BACKEND,
+  DEFAULT_BENCHMARK_RUNS,
+  DEFAULT_TOLERANCE,
+  DEFAULT_WARMUP_RUNS,
+  DISTRIBUTIONS,
+  PRECISIONS,
+  REPORT_FORMATS,
+  type RawOptions,
+  toCliOptions,
+} from './options.js';
+import { INT_RANGE } from './random.js';
+import { type CliIO, runCli } from './run.js';
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+const EXAMPLES = `
+Examples:
+  $ hybrid-run examples/resnet_mini.onnx --shape input=1x3x64x64
+  $ hybrid-run model.onnx --input input=image.npy --output-dir out/
+  $ hybrid-run examples/transformer_block.onnx --shape hidden_states=2x16x64 --seed 7 --benchmark
+
+Inputs not given with --input are random: floats uniform in [-1, 1) (or normal with
+--random-dist normal), integers in [0, ${INT_RANGE}), bools 0/1, the same for the same --seed.
+A symbolic dimension (e.g. 'N' in [N,3,64,64]) needs --shape unless an input file fixes it.
+
+Exit status: 0 success; 1 a failure while running (onnxruntime error, --compare mismatch);
+2 a usage or input error (bad flag, unreadable or invalid model or input file).`;
+
+export function buildCommand(io: CliIO): Command {
+  const program = new Command('hybrid-run')
+    .description('Run an ONNX model and print a summary of its outputs and the time taken.')
+    .argument('<model>', 'the ONNX model file (.onnx), with its external data beside it')
+    .helpOption('-h, --help', 'show this help')
+    .optionsGroup('Inputs and outputs:')
+    .option('-i, --input <name=file>', 'an input from a .npy or .pb file; repeat per input (e.g. --input input=image.npy)', collect)
+    .option('-s, --shape <name=dims>', "fix an input's shape, e.g. its symbolic dims; repeatable (e.g. --shape input=1x3x224x224)", collect)
+    .addOption(new Option('--seed <n>', 'seed of the random inputs (e.g. --seed 7)').default('0', '0'))
+    .addOption(
+      new Option('--random-dist <dist>', 'distribution of random float inputs (e.g. --random-dist normal)')
+        .choices(DISTRIBUTIONS)
+        .default('uniform'),
+    )
+    .option('--no-random', 'fail, instead of generating random data, when an input is not given with --input')
+    .option('-o, --output-dir <dir>', 'write each output as DIR/<name>.npy (e.g. --output-dir out/)')
+    .option('--save-inputs <dir>', 'write the inputs used as DIR/<name>.npy, to rerun them elsewhere (e.g. --save-inputs in/)')
+    .optionsGroup('Running:')
+    .addOption(
+      new Option('--backend <name>', `what runs the model; 'ort' is onnxruntime-node alone (e.g. --backend ort)`)
+        .choices(BACKENDS)
+        .default(DEFAULT_BACKEND),
+    )
+    .option('--precision <list>', `precisions engines may use, from ${PRECISIONS.join(',')} (e.g. --precision fp16)`)
+    .option('--threads <n>', "onnxruntime's intra-op threads (default: one per core; e.g. --threads 2)")
+    .option('--benchmark [runs]', `time more runs after warm-up and print median, mean, min, p90, max (default ${DEFAULT_BENCHMARK_RUNS}; e.g. --benchmark 100)`)
+    .addOption(
+      new Option('--warmup <n>', 'untimed runs before --benchmark (e.g. --warmup 10)').default(
+        String(DEFAULT_WARMUP_RUNS),
+        String(DEFAULT_WARMUP_RUNS),
+      ),
+    )
+    .option('-v, --verbose', 'print stack traces with errors, and onnxruntime warnings (e.g. -v)')
+    .optionsGroup('Partitioning and reports:')
+    .option('--dry-run', 'partition the model and print the report without running it (e.g. --dry-run)')
+    .addOption(new Option('--report <format>', 'partition report format (e.g. --report json)').choices(REPORT_FORMATS))
+    .option('--report-file <path>', 'write the report to PATH instead of stdout (e.g. --report-file report.html)')
+    .option('--min-block-size <n>', 'smallest engine segment, in nodes; smaller ones fall back (e.g. --min-block-size 3)')
+    .option('--fallback-ops <ops>', 'op types always left to onnxruntime (e.g. --fallback-ops Softmax,Resize)')
+    .option('--fallback-nodes <names>', 'node names always left to onnxruntime (e.g. --fallback-nodes /fc/Gemm)')
+    .option('--require-full-compilation', 'fail unless every node is engine-supported (e.g. --require-full-compilation)')
+    .optionsGroup('Checking:')
+    .option('--compare', 'also run onnxruntime alone on the same inputs and compare every output; exit 1 on a mismatch (e.g. --compare)')
+    .option('--atol <x>', `absolute tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} with fp16/bf16/int8; e.g. --atol 1e-3)`)
+    .option('--rtol <x>', `relative tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.rtol}, ${DEFAULT_TOLERANCE.reduced.rtol} with fp16/bf16/int8; e.g. --rtol 1e-2)`)
+    .addHelpText('after', EXAMPLES)
+    .showHelpAfterError(false)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s),
+      writeErr: (s) => io.err(s),
+      outputError: () => {}, // main() prints commander's errors in hybrid-run's one-line form
+    });
+  return program;
+}
+
+const processIO: CliIO = {
+  out: (s) => void process.stdout.write(s),
+  err: (s) => void process.stderr.write(s),
+};
+
+/** Runs hybrid-run with `argv` (the arguments after the script name); returns the exit code. */
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const program = buildCommand(io);
+  let model: string;
+  let raw: RawOptions;
+  try {
+    program.parse(argv, { from: 'user' });
+    model = program.args[0]!;
+    raw = program.opts<RawOptions>();
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT_OK;
+      const message = e.message.replace(/^error: /, '');
+      io.err(formatError(new CliFailure(`${message} (see hybrid-run --help)`, EXIT_USAGE), false));
+      return EXIT_USAGE;
+    }
+    io.err(formatError(e, verbose));
+    return exitCodeOf(e);
+  }
+  try {
+    return await runCli(toCliOptions(model, raw), io);
+  } catch (e) {
+    io.err(formatError(e, verbose));
+    return exitCodeOf(e);
+  }
+}

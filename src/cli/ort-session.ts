@@ -1,0 +1,52 @@
+/**
+ * The `ort` backend: the whole model on one onnxruntime-node CPU session. It is also the
+ * reference that --compare checks other backends against. onnxruntime's own errors become one
+ * line naming the model (exit code 1).
+ */
+import ort from 'onnxruntime-node';
+import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { CliFailure, oneLine } from './errors.js';
+import type { RunSession } from './session.js';
+
+export interface OrtSessionOptions {
+  threads?: number;
+  verbose?: boolean;
+}
+
+function reason(e: unknown): string {
+  return oneLine(e instanceof Error ? e.message : String(e));
+}
+
+export async function openOrtSession(modelPath: string, opts: OrtSessionOptions = {}): Promise<RunSession> {
+  const options: ort.InferenceSession.SessionOptions = {
+    // Warnings (e.g. unused initializers) are noise on the command line; --verbose shows them.
+    logSeverityLevel: opts.verbose ? 2 : 3,
+  };
+  if (opts.threads !== undefined) options.intraOpNumThreads = opts.threads;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelPath, options);
+  } catch (e) {
+    throw new CliFailure(`${modelPath}: onnxruntime cannot load the model: ${reason(e)}`, undefined, { cause: e });
+  }
+  return {
+    description: `ort (onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}, whole model on the CPU)`,
+    async run(feeds) {
+      const ortFeeds: Record<string, ort.Tensor> = {};
+      for (const [name, t] of feeds) ortFeeds[name] = toOrtTensor(t, `input '${name}'`);
+      let results: ort.InferenceSession.ReturnType;
+      try {
+        results = await session.run(ortFeeds);
+      } catch (e) {
+        throw new CliFailure(`${modelPath}: onnxruntime failed to run the model: ${reason(e)}`, undefined, { cause: e });
+      }
+      const out = new Map<string, TensorData>();
+      for (const name of session.outputNames) out.set(name, fromOrtTensor(results[name]!, `output '${name}'`));
+      return out;
+    },
+    async dispose() {
+      await session.release();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * hybrid-run's printout, as plain lines: the model, the backend, each input with its source,
+ * each output with its summary, and the timing. Names are padded into a column so that a
+ * model with many outputs stays readable.
+ */
+import type { Graph } from '../ir/graph.js';
+import type { TensorData } from '../onnx/tensor.js';
+import type { Feed } from './inputs.js';
+import { formatNumber, formatStats, formatTop, summarize } from './summary.js';
+
+export const typeText = (t: TensorData) => `${t.dtype}[${t.dims.join(',')}]`;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function modelLine(path: string, graph: Graph): string {
+  const facts = [
+    `opset ${graph.opset('') ?? '?'}`,
+    plural(graph.nodes.length, 'node'),
+    plural(graph.inputs.length, 'input'),
+    plural(graph.outputs.length, 'output'),
+  ];
+  return `model    ${path}  (${facts.join(', ')})`;
+}
+
+function pad(names: string[]): (s: string) => string {
+  const width = Math.max(0, ...names.map((n) => n.length));
+  return (s) => s.padEnd(width);
+}
+
+export function inputLines(feeds: Feed[]): string[] {
+  const p = pad(feeds.map((f) => f.name));
+  return ['inputs', ...feeds.map((f) => `  ${p(f.name)}  ${typeText(f.tensor)}  ${f.source}`)];
+}
+
+export function outputLines(outputs: ReadonlyMap<string, TensorData>): string[] {
+  const names = [...outputs.keys()];
+  const p = pad(names);
+  const lines = ['outputs'];
+  for (const [name, t] of outputs) {
+    const s = summarize(t);
+    lines.push(`  ${p(name)}  ${typeText(t)}  ${formatStats(s)}`);
+    const top = formatTop(s);
+    if (top) lines.push(`  ${p('')}  ${top}`);
+  }
+  return lines;
+}
+
+export const ms = (t: number) => `${formatNumber(Number(t.toFixed(t < 10 ? 2 : 1)))} ms`;
+
+export interface Timing {
+  load: number;
+  session: number;
+  run: number;
+}
+
+export function timingLine(t: Timing): string {
+  return `time     load ${ms(t.load)}, session ${ms(t.session)}, run ${ms(t.run)}`;
+}
+
+/** --benchmark: statistics over the timed runs (milliseconds). */
+export function benchmarkLine(times: number[], warmup: number): string {
+  const sorted = [...times].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  const median = sorted.length % 2 ? at(0.5) : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
+  const mean = times.reduce((a, b) => a + b, 0) / times.length;
+  return (
+    `benchmark  ${plural(times.length, 'run')} after ${warmup} warm-up: median ${ms(median)}, mean ${ms(mean)}, ` +
+    `min ${ms(sorted[0]!)}, p90 ${ms(at(0.9))}, max ${ms(sorted[sorted.length - 1]!)}`
+  );
+}

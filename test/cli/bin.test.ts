@@ -1,0 +1,41 @@
+/**
+ * The installed command: `node bin/hybrid-run.js` runs the compiled CLI from dist/ end to end
+ * and passes its exit code to the shell. It needs dist/ (`npm run build:ts`; `npm ci` builds it
+ * in CI) and skips, saying so, where dist/ has not been built.
+ */
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { repoRoot, resnet } from './helpers.js';
+
+const bin = path.join(repoRoot, 'bin', 'hybrid-run.js');
+const built = fs.existsSync(path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
+
+async function spawn(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [bin, ...args], { cwd: repoRoot });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout: string; stderr: string };
+    return { code: err.code ?? -1, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+describe.skipIf(!built)('bin/hybrid-run.js (skipped: dist/ not built; run `npm run build:ts`)', () => {
+  it('runs an example and exits 0', async () => {
+    const r = await spawn('examples/resnet_mini.onnx', '--shape', 'input=1x3x64x64', '--threads', '1');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ {2}logits {2}float32\[1,10\] {2}min \S+ {2}max \S+ {2}mean \S+$/m);
+    expect(r.stdout).toMatch(/^ {10}top-5: /m);
+  });
+
+  it('exits 2 with one line on stderr for a bad model', async () => {
+    const r = await spawn(path.relative(repoRoot, resnet) + '.missing');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('hybrid-run: examples/resnet_mini.onnx.missing: cannot read model (no such file)\n');
+  });
+});
