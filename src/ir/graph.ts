@@ -127,6 +127,8 @@ export class Graph {
         extra: Object.values(extra).some((v) => (Array.isArray(v) ? v.length : v)) ? extra : undefined,
       });
     }
+    // freshName() above builds the indexes over the nodes read so far: drop them.
+    g.invalidate();
     return g;
   }
 
