@@ -44,6 +44,8 @@ export interface Converter {
   domain: string;
   /** The opset version from which this converter's semantics apply. */
   sinceVersion: number;
+  /** What validate rejects, in a sentence or two (docs/operators.md shows it). */
+  notes?: string;
   validate(node: Node, ctx: ValidateContext): Validation;
   convert(node: Node, ctx: ConvertContext, net: NetworkBuilder): void;
 }

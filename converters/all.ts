@@ -1,0 +1,96 @@
+/**
+ * Every built-in converter, one line per ONNX op (alphabetical), each line naming the list of
+ * that op's converters (one per opset form). This list is the registry's whole content: no
+ * converter registers itself on import.
+ */
+import { binaryConverters } from './binary.js';
+import { castConverters } from './cast.js';
+import { clipConverters } from './clip.js';
+import { concatConverters } from './concat.js';
+import { constantConverters } from './constant.js';
+import { convTransposeConverters } from './conv-transpose.js';
+import { convConverters } from './conv.js';
+import { expandConverters } from './expand.js';
+import { gatherConverters } from './gather.js';
+import { identityConverters } from './identity.js';
+import { matmulConverters } from './matmul.js';
+import { normalizationConverters } from './normalization.js';
+import { padConverters } from './pad.js';
+import { poolConverters } from './pool.js';
+import { preluConverters } from './prelu.js';
+import { reduceConverters } from './reduce.js';
+import { reshapeConverters } from './reshape.js';
+import { resizeConverters } from './resize.js';
+import { sliceConverters } from './slice.js';
+import { softmaxConverters } from './softmax.js';
+import { splitConverters } from './split.js';
+import { transposeConverters } from './transpose.js';
+import type { Converter } from './types.js';
+import { unaryConverters } from './unary.js';
+import { whereConverters } from './where.js';
+
+const from = (list: Converter[], ...ops: string[]): Converter[] => list.filter((c) => ops.includes(c.opType));
+
+export const ALL_CONVERTERS: readonly Converter[] = [
+  ...from(unaryConverters, 'Abs'),
+  ...from(binaryConverters, 'Add'),
+  ...from(poolConverters, 'AveragePool'),
+  ...from(normalizationConverters, 'BatchNormalization'),
+  ...castConverters, // Cast
+  ...clipConverters, // Clip
+  ...concatConverters, // Concat
+  ...constantConverters, // Constant
+  ...convConverters, // Conv
+  ...convTransposeConverters, // ConvTranspose
+  ...from(binaryConverters, 'Div'),
+  ...from(identityConverters, 'Dropout'),
+  ...from(unaryConverters, 'Elu'),
+  ...from(binaryConverters, 'Equal'),
+  ...from(unaryConverters, 'Erf'),
+  ...from(unaryConverters, 'Exp'),
+  ...expandConverters, // Expand
+  ...from(reshapeConverters, 'Flatten'),
+  ...gatherConverters, // Gather
+  ...from(unaryConverters, 'Gelu'),
+  ...from(matmulConverters, 'Gemm'),
+  ...from(poolConverters, 'GlobalAveragePool'),
+  ...from(poolConverters, 'GlobalMaxPool'),
+  ...from(unaryConverters, 'HardSigmoid'),
+  ...from(unaryConverters, 'HardSwish'),
+  ...from(identityConverters, 'Identity'),
+  ...from(normalizationConverters, 'InstanceNormalization'),
+  ...from(normalizationConverters, 'LayerNormalization'),
+  ...from(unaryConverters, 'LeakyRelu'),
+  ...from(unaryConverters, 'Log'),
+  ...from(softmaxConverters, 'LogSoftmax'),
+  ...from(matmulConverters, 'MatMul'),
+  ...from(binaryConverters, 'Max'),
+  ...from(poolConverters, 'MaxPool'),
+  ...from(binaryConverters, 'Min'),
+  ...from(unaryConverters, 'Mish'),
+  ...from(binaryConverters, 'Mul'),
+  ...from(unaryConverters, 'Neg'),
+  ...padConverters, // Pad
+  ...from(binaryConverters, 'Pow'),
+  ...preluConverters, // PRelu
+  ...from(unaryConverters, 'Reciprocal'),
+  ...from(reduceConverters, 'ReduceMax'),
+  ...from(reduceConverters, 'ReduceMean'),
+  ...from(reduceConverters, 'ReduceSum'),
+  ...from(unaryConverters, 'Relu'),
+  ...from(reshapeConverters, 'Reshape'),
+  ...resizeConverters, // Resize
+  ...from(unaryConverters, 'Selu'),
+  ...from(unaryConverters, 'Sigmoid'),
+  ...sliceConverters, // Slice
+  ...from(softmaxConverters, 'Softmax'),
+  ...from(unaryConverters, 'Softplus'),
+  ...splitConverters, // Split
+  ...from(unaryConverters, 'Sqrt'),
+  ...from(reshapeConverters, 'Squeeze'),
+  ...from(binaryConverters, 'Sub'),
+  ...from(unaryConverters, 'Tanh'),
+  ...transposeConverters, // Transpose
+  ...from(reshapeConverters, 'Unsqueeze'),
+  ...whereConverters, // Where
+];

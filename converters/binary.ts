@@ -1,0 +1,121 @@
+/**
+ * Broadcasting binary ops -> one `elementwise` layer: Add, Sub, Mul, Div, Pow, Equal, and the
+ * variadic Max/Min (a chain of layers). Opsets before 7 (8 for Max/Min) use the legacy
+ * broadcast: B aligned at `axis` when `broadcast=1`, else equal shapes; their converters
+ * reshape B so that the numpy rule gives the same result.
+ */
+import { binaryDTypes, broadcastShapes, sameShape } from '../src/engine/layer-shapes.js';
+import type { BinaryOp, EngineDType } from '../src/engine/network.js';
+import type { TensorRef } from '../src/engine/builder.js';
+import { defineConverter } from './define.js';
+import type { NodeView } from './node-view.js';
+import type { Converter } from './types.js';
+
+interface BinaryPlan {
+  /** Shape B is reshaped to before the layer (legacy broadcast), if any. */
+  bShape?: number[];
+  /** Cast B to A's dtype first (Pow's exponent of another type). */
+  castB?: EngineDType;
+}
+
+function checkBroadcast(v: NodeView, a: number[], b: number[]): void {
+  const out = broadcastShapes(a, b);
+  v.check(out !== undefined, () => `shapes [${a}] and [${b}] do not broadcast`);
+  const o = v.out(0).shape;
+  v.check(sameShape(out!, o), () => `inferred output [${o}] differs from the broadcast [${out}]`);
+}
+
+/** Legacy (opset < 7) broadcast: the shape B takes so that numpy broadcasting matches it. */
+function legacyB(v: NodeView, a: number[], b: number[]): number[] | undefined {
+  if (v.int('broadcast', 0) === 0) {
+    v.check(sameShape(a, b), () => `broadcast=0 needs equal shapes, got [${a}] and [${b}]`);
+    return undefined;
+  }
+  const axis = v.hasAttr('axis') ? v.axis(v.int('axis', 0), a.length) : a.length - b.length;
+  // A one-element B is a scalar in the legacy rule, whatever its rank.
+  if (b.reduce((x, y) => x * y, 1) === 1) return [];
+  v.check(axis >= 0 && axis + b.length <= a.length && b.every((d, i) => d === a[axis + i] || d === 1), () =>
+    `B [${b}] does not match A [${a}] at axis ${axis}`,
+  );
+  return [...new Array<number>(axis).fill(1), ...b, ...new Array<number>(a.length - axis - b.length).fill(1)];
+}
+
+function binary(opType: string, op: BinaryOp, sinceVersion: number, legacy: boolean): Converter {
+  const allowed = binaryDTypes(op);
+  return defineConverter<BinaryPlan>({
+    opType,
+    sinceVersion,
+    notes: `${legacy ? 'Legacy broadcast (broadcast/axis attributes). ' : ''}Dtypes: ${allowed.join(', ')}${op === 'pow' ? '; the exponent may be any of these or int32/int64 (cast to the base type)' : ''}.`,
+    plan(v) {
+      const a = v.in(0);
+      const b = v.in(1);
+      const plan: BinaryPlan = {};
+      if (op === 'pow') {
+        v.check(allowed.includes(a.dtype as EngineDType), () => `base dtype ${a.dtype} is not supported; engines compute Pow in ${allowed.join(', ')}`);
+        if (b.dtype !== a.dtype) {
+          v.dtype(1, [...allowed, 'int32', 'int64']);
+          plan.castB = a.dtype as EngineDType;
+        }
+      } else {
+        v.dtype(0, allowed);
+        v.dtype(1, allowed);
+      }
+      if (legacy) plan.bShape = legacyB(v, a.shape, b.shape);
+      checkBroadcast(v, a.shape, plan.bShape ?? b.shape);
+      return plan;
+    },
+    emit(e, plan) {
+      let b = e.input(1);
+      if (plan.castB) b = e.cast(b, plan.castB, 'cast_b');
+      if (plan.bShape) b = e.reshape(b, plan.bShape, 'align_b');
+      e.output(0, e.add('elementwise', [e.input(0), b], { op }));
+    },
+  });
+}
+
+/** Max/Min over 1..n inputs: a left fold of elementwise layers (one input: identity). */
+function variadic(opType: string, op: 'max' | 'min', sinceVersion: number, broadcast: boolean): Converter {
+  const allowed = binaryDTypes(op);
+  return defineConverter<number>({
+    opType,
+    sinceVersion,
+    notes: `${broadcast ? '' : 'Inputs of equal shapes only (no broadcasting before opset 8). '}Dtypes: ${allowed.join(', ')}.`,
+    plan(v) {
+      const n = v.inputCount;
+      v.check(n >= 1, () => 'needs at least one input');
+      const shapes: number[][] = [];
+      for (let i = 0; i < n; i++) {
+        v.dtype(i, allowed);
+        shapes.push(v.in(i).shape);
+      }
+      const out = broadcastShapes(...shapes);
+      v.check(out !== undefined, () => `input shapes ${shapes.map((s) => `[${s}]`).join(', ')} do not broadcast`);
+      if (!broadcast) v.check(shapes.every((s) => sameShape(s, shapes[0]!)), () => 'inputs must have equal shapes before opset 8');
+      v.check(sameShape(out!, v.out(0).shape), () => `inferred output [${v.out(0).shape}] differs from the broadcast [${out}]`);
+      return n;
+    },
+    emit(e, n) {
+      let acc: TensorRef = e.input(0);
+      if (n === 1) acc = e.add('unary', [acc], { op: 'identity' });
+      for (let i = 1; i < n; i++) acc = e.add('elementwise', [acc, e.input(i)], { op }, i === n - 1 ? undefined : `${op}${i}`);
+      e.output(0, acc);
+    },
+  });
+}
+
+const ARITH: Array<[string, BinaryOp]> = [
+  ['Add', 'add'],
+  ['Sub', 'sub'],
+  ['Mul', 'mul'],
+  ['Div', 'div'],
+  ['Pow', 'pow'],
+  ['Equal', 'equal'],
+];
+
+export const binaryConverters: Converter[] = [
+  ...ARITH.flatMap(([t, op]) => [binary(t, op, 1, true), binary(t, op, 7, false)]),
+  variadic('Max', 'max', 1, false),
+  variadic('Max', 'max', 8, true),
+  variadic('Min', 'min', 1, false),
+  variadic('Min', 'min', 8, true),
+];

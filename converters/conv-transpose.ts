@@ -1,0 +1,73 @@
+/**
+ * ConvTranspose -> one `deconvolution` layer [x, W, B?] with explicit pads: from `pads`, or
+ * worked out from `output_shape` or auto_pad SAME_* as the ONNX spec says (total padding
+ * split evenly, the odd cell at the end for SAME_UPPER and at the beginning otherwise).
+ */
+import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
+import type { ParamsOf } from '../src/engine/builder.js';
+import { defineConverter } from './define.js';
+import type { Converter } from './types.js';
+import { autoPad, perDim } from './window.js';
+
+const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
+  opType: 'ConvTranspose',
+  sinceVersion: 1,
+  notes: `1 to 3 spatial dims; dtypes ${FLOAT_DTYPES.join(', ')}; output_shape must not ask for more than the unpadded size.`,
+  plan(v) {
+    const x = v.in(0);
+    const w = v.in(1);
+    const dtype = v.dtype(0, FLOAT_DTYPES);
+    v.check(w.dtype === dtype, () => `W has dtype ${w.dtype}, X ${dtype}`);
+    const n = x.shape.length - 2;
+    v.check(n >= 1 && n <= 3, () => `X has rank ${x.shape.length}; engines convolve 1 to 3 spatial dims (rank 3 to 5)`);
+    v.check(w.shape.length === n + 2, () => `W [${w.shape}] does not match X [${x.shape}]`);
+    const kernel = w.shape.slice(2);
+    const ks = v.ints('kernel_shape');
+    v.check(!ks || sameShape(ks, kernel), () => `kernel_shape [${ks}] differs from W's [${kernel}]`);
+    const groups = v.int('group', 1);
+    v.check(groups >= 1 && x.shape[1] === w.shape[0] && w.shape[0]! % groups === 0, () =>
+      `group=${groups} does not fit X channels ${x.shape[1]} and W [${w.shape}]`,
+    );
+    const m = w.shape[1]! * groups;
+    if (v.has(2)) {
+      const b = v.in(2);
+      v.check(b.dtype === dtype && sameShape(b.shape, [m]), () => `B ${b.dtype}[${b.shape}] must be ${dtype}[${m}]`);
+    }
+    const strides = perDim(v, 'strides', n, 1, 1);
+    const dilations = perDim(v, 'dilations', n, 1, 1);
+    const outputPadding = perDim(v, 'output_padding', n, 0, 0);
+    const spatial = x.shape.slice(2);
+    // The output size before any padding is taken off.
+    const full = spatial.map((s, d) => strides[d]! * (s - 1) + outputPadding[d]! + dilations[d]! * (kernel[d]! - 1) + 1);
+    const mode = autoPad(v);
+    let padsBegin: number[];
+    let padsEnd: number[];
+    let target = v.ints('output_shape');
+    if (target && target.length === n + 2) target = target.slice(2);
+    if (target || mode === 'SAME_UPPER' || mode === 'SAME_LOWER') {
+      const want = target ?? spatial.map((s, d) => s * strides[d]!);
+      v.check(want.length === n, () => `output_shape has ${want.length} values for ${n} spatial dims`);
+      const total = want.map((o, d) => full[d]! - o);
+      v.check(total.every((t) => t >= 0), () => `output_shape [${want}] exceeds the size the kernel covers [${full}]`);
+      padsBegin = total.map((t) => (mode === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2)));
+      padsEnd = total.map((t, d) => t - padsBegin[d]!);
+    } else if (mode === 'VALID') {
+      padsBegin = new Array<number>(n).fill(0);
+      padsEnd = new Array<number>(n).fill(0);
+    } else {
+      const pads = perDim(v, 'pads', 2 * n, 0, 0);
+      padsBegin = pads.slice(0, n);
+      padsEnd = pads.slice(n);
+    }
+    const out = [x.shape[0]!, m, ...full.map((f, d) => f - padsBegin[d]! - padsEnd[d]!)];
+    v.check(sameShape(out, v.out(0).shape), () => `the attributes give output [${out}], inference says [${v.out(0).shape}]`);
+    return { kernel, strides, padsBegin, padsEnd, dilations, outputPadding, groups };
+  },
+  emit(e, p) {
+    const inputs = [e.input(0), e.input(1)];
+    if (e.node.inputs[2]) inputs.push(e.input(2));
+    e.output(0, e.add('deconvolution', inputs, p));
+  },
+});
+
+export const convTransposeConverters: Converter[] = [convTranspose];

@@ -1,0 +1,161 @@
+/**
+ * defineConverter: builds a Converter from a `plan` (reads the node through a NodeView,
+ * rejects what engines cannot do exactly, resolves every param) and an `emit` (turns the plan
+ * into layers through an Emitter). validate = plan succeeds; convert = plan + emit. Support
+ * and conversion therefore share one reading of the node and cannot drift apart.
+ *
+ * Every converter also gets the generic checks: all given inputs and outputs have a known
+ * element type and a static shape, and outputs have a dtype engines hold.
+ */
+import { HybridError } from '../src/errors.js';
+import type { Node } from '../src/ir/graph.js';
+import type { NetworkBuilder, ParamsOf, TensorRef } from '../src/engine/builder.js';
+import type { EngineDType, LayerSpec } from '../src/engine/network.js';
+import { allocTyped } from '../src/onnx/dtype.js';
+import { float32ToBfloat16Bits, float32ToFloat16Bits } from '../src/onnx/half.js';
+import type { TensorData } from '../src/onnx/tensor.js';
+import { NodeView, Rejection, isEngineDType } from './node-view.js';
+import { type ConvertContext, type Converter, OK, reject, type ValidateContext } from './types.js';
+
+export interface ConverterSpec<Plan> {
+  opType: string;
+  /** Default '' (ai.onnx). */
+  domain?: string;
+  sinceVersion: number;
+  /** What validate rejects, for docs/operators.md. */
+  notes?: string;
+  plan(v: NodeView): Plan;
+  emit(e: Emitter, plan: Plan): void;
+}
+
+function checkIO(v: NodeView): void {
+  v.node.inputs.forEach((name, i) => name && v.in(i));
+  v.node.outputs.forEach((name, i) => {
+    if (!name) return;
+    const t = v.out(i);
+    v.check(isEngineDType(t.dtype), () => `${v.outLabel(i)} has dtype ${t.dtype}, which engines do not hold`);
+  });
+}
+
+export function defineConverter<Plan>(spec: ConverterSpec<Plan>): Converter {
+  const { opType, sinceVersion } = spec;
+  const domain = spec.domain ?? '';
+  const plan = (node: Node, ctx: ValidateContext): Plan => {
+    const v = new NodeView(node, ctx);
+    checkIO(v);
+    return spec.plan(v);
+  };
+  return {
+    opType,
+    domain,
+    sinceVersion,
+    notes: spec.notes,
+    validate(node, ctx) {
+      try {
+        plan(node, ctx);
+        return OK;
+      } catch (e) {
+        if (e instanceof Rejection) return reject(`${opType}: ${e.message}`);
+        throw e;
+      }
+    },
+    convert(node, ctx, net) {
+      let p: Plan;
+      try {
+        p = plan(node, ctx);
+      } catch (e) {
+        if (e instanceof Rejection) {
+          throw new HybridError('CONVERTER', `node '${node.name}' (${opType}) cannot be converted: ${e.message}`);
+        }
+        throw e;
+      }
+      spec.emit(new Emitter(node, ctx, net), p);
+    },
+  };
+}
+
+type Kind = Exclude<LayerSpec['kind'], 'constant'>;
+type Outputs = ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }>;
+
+/** A constant tensor of `dtype` from plain numbers (fp16/bf16 encoded, int64 as BigInt). */
+export function tensorOf(dtype: EngineDType, dims: number[], values: readonly number[]): TensorData {
+  const data = allocTyped(dtype, values.length);
+  values.forEach((v, i) => {
+    if (data instanceof BigInt64Array) data[i] = BigInt(Math.trunc(v));
+    else if (dtype === 'float16') (data as Uint16Array)[i] = float32ToFloat16Bits(v);
+    else if (dtype === 'bfloat16') (data as Uint16Array)[i] = float32ToBfloat16Bits(v);
+    else if (dtype === 'bool') (data as Uint8Array)[i] = v ? 1 : 0;
+    else (data as Float32Array)[i] = v;
+  });
+  return { dtype, dims, data };
+}
+
+/** What `emit` works with: the node's tensors and layer helpers that name layers after the node. */
+export class Emitter {
+  constructor(
+    readonly node: Node,
+    readonly ctx: ConvertContext,
+    readonly net: NetworkBuilder,
+  ) {}
+
+  /** The engine tensor of input `i`. */
+  input(i: number): TensorRef {
+    return this.ctx.input(this.node, i);
+  }
+
+  /** Binds output `i` (a no-op for an output the model does not name). */
+  output(i: number, ref: TensorRef): void {
+    if (this.node.outputs[i]) this.ctx.setOutput(this.node, i, ref);
+  }
+
+  /** The layer name: the node's, with a suffix for the node's auxiliary layers. */
+  name(suffix?: string): string {
+    return suffix ? `${this.node.name}/${suffix}` : this.node.name;
+  }
+
+  add<K extends Kind>(kind: K, inputs: readonly TensorRef[], params: ParamsOf<K>, suffix?: string, outputs?: Outputs): TensorRef {
+    return this.net.add(kind, inputs, params, this.name(suffix), outputs)[0]!;
+  }
+
+  addMany<K extends Kind>(kind: K, inputs: readonly TensorRef[], params: ParamsOf<K>, suffix?: string, outputs?: Outputs): TensorRef[] {
+    return this.net.add(kind, inputs, params, this.name(suffix), outputs);
+  }
+
+  constant(t: TensorData, suffix: string): TensorRef {
+    return this.net.constant(t, this.name(suffix));
+  }
+
+  /** A constant filled with `value`, of `dtype` and `shape` (default: a scalar). */
+  fill(value: number, dtype: EngineDType, suffix: string, shape: number[] = []): TensorRef {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return this.constant(tensorOf(dtype, shape, new Array<number>(n).fill(value)), suffix);
+  }
+
+  /** Reshape (a shuffle), skipped when the shape is already right. */
+  reshape(x: TensorRef, shape: readonly number[], suffix?: string): TensorRef {
+    if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
+    return this.add('shuffle', [x], { reshape: [...shape] }, suffix);
+  }
+
+  /** Transpose (a shuffle), skipped for the identity permutation. */
+  transpose(x: TensorRef, perm: readonly number[], suffix?: string): TensorRef {
+    if (perm.every((p, i) => p === i)) return x;
+    return this.add('shuffle', [x], { firstPerm: [...perm] }, suffix);
+  }
+
+  cast(x: TensorRef, to: EngineDType, suffix?: string): TensorRef {
+    return x.dtype === to ? x : this.add('cast', [x], { to }, suffix);
+  }
+
+  /**
+   * Numpy broadcast of `x` to `shape`: leading 1s by a reshape, then a slice whose step 0
+   * repeats each stretched size-1 dim (network.ts: how Expand broadcasts).
+   */
+  broadcastTo(x: TensorRef, shape: readonly number[], suffix?: string): TensorRef {
+    const lead = shape.length - x.shape.length;
+    const r = this.reshape(x, [...new Array<number>(lead).fill(1), ...x.shape], suffix ? `${suffix}_rank` : 'rank');
+    if (r.shape.every((d, i) => d === shape[i])) return r;
+    const steps = r.shape.map((d, i) => (d === 1 && shape[i] !== 1 ? 0 : 1));
+    return this.add('slice', [r], { starts: r.shape.map(() => 0), steps }, suffix, [{ shape }]);
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * ReduceSum, ReduceMean, ReduceMax -> one `reduce` layer with sorted, non-negative axes.
+ * `axes` is an attribute up to ReduceSum-11 / ReduceMean,ReduceMax-13 and an optional
+ * (constant) input from ReduceSum-13 / ReduceMean,ReduceMax-18, which also brought
+ * noop_with_empty_axes (no axes: identity instead of reducing everything).
+ */
+import { reduceDTypes, sameShape } from '../src/engine/layer-shapes.js';
+import type { ReduceOp } from '../src/engine/network.js';
+import { defineConverter } from './define.js';
+import type { Converter } from './types.js';
+
+/** Resolved axes, or null for the no-op form. */
+type ReducePlan = { axes: number[]; keepDims: boolean } | null;
+
+function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: boolean): Converter {
+  return defineConverter<ReducePlan>({
+    opType,
+    sinceVersion,
+    notes: `Dtypes ${reduceDTypes(op).join(', ')}${axesInput ? '; the axes input must be a constant' : ''}; no reduction over an empty dim.`,
+    plan(v) {
+      v.dtype(0, reduceDTypes(op));
+      const shape = v.in(0).shape;
+      const keepDims = v.int('keepdims', 1) !== 0;
+      let axes: number[] | undefined;
+      if (axesInput) {
+        if (v.has(1)) axes = v.constInts(1, 'axes', 'make the axes an initializer');
+      } else {
+        axes = v.ints('axes');
+      }
+      if (!axes || axes.length === 0) {
+        if (axesInput && v.int('noop_with_empty_axes', 0) !== 0) return null;
+        axes = shape.map((_, i) => i);
+      }
+      const resolved = v.axes(axes, shape.length);
+      if (resolved.length === 0) return null; // a scalar input: nothing to reduce
+      v.check(resolved.every((a) => shape[a]! > 0), () => `reduces an empty dim of [${shape}]; engines do not reduce empty sets`);
+      const out = shape.flatMap((d, i) => (resolved.includes(i) ? (keepDims ? [1] : []) : [d]));
+      v.check(sameShape(out, v.out(0).shape), () => `the attributes give output [${out}], inference says [${v.out(0).shape}]`);
+      return { axes: resolved, keepDims };
+    },
+    emit(e, p) {
+      e.output(0, p ? e.add('reduce', [e.input(0)], { op, axes: p.axes, keepDims: p.keepDims }) : e.input(0));
+    },
+  });
+}
+
+export const reduceConverters: Converter[] = [
+  reduce('ReduceMax', 'max', 1, false),
+  reduce('ReduceMax', 'max', 18, true),
+  reduce('ReduceMean', 'mean', 1, false),
+  reduce('ReduceMean', 'mean', 18, true),
+  reduce('ReduceSum', 'sum', 1, false),
+  reduce('ReduceSum', 'sum', 13, true),
+];

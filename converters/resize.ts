@@ -1,0 +1,116 @@
+/**
+ * Resize -> one `resize` layer with every attribute resolved and one scale per dim.
+ *
+ * Forms: 10 (scales input; nearest/linear; asymmetric coordinates), 11 (roi/scales/sizes
+ * inputs, coordinate_transformation_mode, cubic, nearest_mode), 13 (roi and scales may be
+ * omitted), 18 (antialias, axes, keep_aspect_ratio_policy), 19 (half_pixel_symmetric).
+ * scales/sizes must be constants. Not covered by the layer, hence rejected:
+ * tf_crop_and_resize, and antialias=1 where a linear/cubic resize downscales.
+ *
+ * NOTE: Resize-10 has no nearest_mode; onnxruntime rounds down when upsampling and up when
+ * downsampling, which is 'floor' / 'ceil' under asymmetric coordinates: matched here, since
+ * hybrid results must equal onnxruntime's.
+ */
+import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
+import type { ParamsOf } from '../src/engine/builder.js';
+import { defineConverter } from './define.js';
+import type { NodeView } from './node-view.js';
+import type { Converter } from './types.js';
+
+type Params = ParamsOf<'resize'>;
+type Coord = Params['coordinateTransformation'];
+type Plan = { params: Params; shape: number[] };
+
+const HINT = 'make it a constant (an initializer) or export with static shapes';
+
+/** Per-dim scales and the output shape, from the scales or sizes input. */
+function scalesAndShape(v: NodeView, shape: number[], version: number): { scales: number[]; out: number[] } {
+  const rank = shape.length;
+  const axes = version >= 18 && v.hasAttr('axes') ? v.ints('axes')!.map((a) => v.axis(a, rank, 'axes')) : shape.map((_, i) => i);
+  v.check(new Set(axes).size === axes.length, () => `axes [${v.ints('axes')}] repeat an axis`);
+  const scalesIndex = version >= 11 ? 2 : 1;
+  const given = v.has(scalesIndex) ? v.constNumbers(scalesIndex, 'scales', HINT) : [];
+  const scales = shape.map(() => 1);
+  const out = [...shape];
+  if (given.length > 0) {
+    v.check(!(version >= 11 && v.has(3)), () => 'both scales and sizes are given');
+    v.check(given.length === axes.length, () => `scales has ${given.length} values for ${axes.length} axes`);
+    v.check(given.every((s) => s > 0 && Number.isFinite(s)), () => `scales [${given}] must be positive`);
+    axes.forEach((a, i) => {
+      scales[a] = given[i]!;
+      out[a] = Math.floor(shape[a]! * given[i]!);
+    });
+    return { scales, out };
+  }
+  v.check(version >= 11 && v.has(3), () => 'neither scales nor sizes is given');
+  const sizes = v.constInts(3, 'sizes', HINT);
+  v.check(sizes.length === axes.length, () => `sizes has ${sizes.length} values for ${axes.length} axes`);
+  v.check(axes.every((a) => shape[a]! > 0) && sizes.every((s) => s > 0), () => `cannot resize [${shape}] to sizes [${sizes}]`);
+  const policy = version >= 18 ? v.choice('keep_aspect_ratio_policy', 'stretch', ['stretch', 'not_larger', 'not_smaller']) : 'stretch';
+  if (policy === 'stretch') {
+    axes.forEach((a, i) => {
+      out[a] = sizes[i]!;
+      scales[a] = sizes[i]! / shape[a]!;
+    });
+  } else {
+    const ratios = axes.map((a, i) => sizes[i]! / shape[a]!);
+    const s = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
+    for (const a of axes) {
+      scales[a] = s;
+      out[a] = Math.floor(s * shape[a]! + 0.5);
+    }
+  }
+  return { scales, out };
+}
+
+function resize(sinceVersion: number): Converter {
+  const coords: Coord[] = ['half_pixel', 'pytorch_half_pixel', 'align_corners', 'asymmetric', 'tf_half_pixel_for_nn'];
+  if (sinceVersion >= 19) coords.push('half_pixel_symmetric');
+  const modes: Array<Params['mode']> = sinceVersion >= 11 ? ['nearest', 'linear', 'cubic'] : ['nearest', 'linear'];
+  return defineConverter<Plan>({
+    opType: 'Resize',
+    sinceVersion,
+    notes:
+      `Modes ${modes.join(', ')}; ` +
+      (sinceVersion >= 11 ? `coordinate modes ${coords.join(', ')} (not tf_crop_and_resize); ` : '') +
+      (sinceVersion >= 18 ? 'antialias only where nothing is downscaled by linear/cubic; ' : '') +
+      'scales/sizes must be constants.',
+    plan(v) {
+      v.dtype(0, FLOAT_DTYPES);
+      const shape = v.in(0).shape;
+      const mode = v.choice('mode', 'nearest', modes);
+      const { scales, out } = scalesAndShape(v, shape, sinceVersion);
+      let coordinateTransformation: Coord = 'asymmetric';
+      let nearestMode: Params['nearestMode'] = scales.every((s) => s >= 1) ? 'floor' : 'ceil';
+      if (sinceVersion >= 11) {
+        const c = v.string('coordinate_transformation_mode', 'half_pixel');
+        v.check(c !== 'tf_crop_and_resize', () => "coordinate_transformation_mode 'tf_crop_and_resize' is not supported; use 'half_pixel' or 'align_corners'");
+        coordinateTransformation = v.choice<Coord>('coordinate_transformation_mode', 'half_pixel', coords);
+        nearestMode = v.choice<Params['nearestMode']>('nearest_mode', 'round_prefer_floor', ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']);
+      } else if (mode === 'nearest' && scales.some((s) => s > 1) && scales.some((s) => s < 1)) {
+        v.fail('Resize-10 nearest that upsamples some dims and downsamples others is not supported');
+      }
+      if (sinceVersion >= 18 && v.int('antialias', 0) !== 0) {
+        v.check(mode === 'nearest' || scales.every((s) => s >= 1), () =>
+          `mode '${mode}' with antialias=1 downscales through an antialiasing filter, which is not supported; use antialias=0`,
+        );
+      }
+      v.check(sameShape(out, v.out(0).shape), () => `the resize gives [${out}], inference says [${v.out(0).shape}]`);
+      const params: Params = {
+        mode,
+        coordinateTransformation,
+        nearestMode,
+        scales,
+        cubicCoeffA: v.float('cubic_coeff_a', -0.75),
+        excludeOutside: v.int('exclude_outside', 0) !== 0,
+        extrapolationValue: v.float('extrapolation_value', 0),
+      };
+      return { params, shape: out };
+    },
+    emit(e, p) {
+      e.output(0, e.add('resize', [e.input(0)], p.params, undefined, [{ shape: p.shape }]));
+    },
+  });
+}
+
+export const resizeConverters: Converter[] = [resize(10), resize(11), resize(13), resize(18), resize(19)];

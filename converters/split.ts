@@ -1,0 +1,63 @@
+/**
+ * Split -> one `split` layer with explicit sizes. Sizes come from the `split` attribute
+ * (opset 1/2/11; opset 1 also took them as a second input), the constant `split` input
+ * (13+), or equal parts: the dim divided by the number of outputs, which must divide it
+ * before opset 18; from 18 `num_outputs` sets the count and the last part may be smaller.
+ */
+import { sameShape } from '../src/engine/layer-shapes.js';
+import { ENGINE_DTYPES } from '../src/engine/network.js';
+import { defineConverter } from './define.js';
+import type { Converter } from './types.js';
+
+interface SplitPlan {
+  axis: number;
+  sizes: number[];
+}
+
+function split(sinceVersion: number): Converter {
+  return defineConverter<SplitPlan>({
+    opType: 'Split',
+    sinceVersion,
+    notes: sinceVersion >= 13 ? 'The split input must be a constant.' : '',
+    plan(v) {
+      v.dtype(0, ENGINE_DTYPES);
+      const shape = v.in(0).shape;
+      const axis = v.axis(v.int('axis', 0), shape.length);
+      const dim = shape[axis]!;
+      const count = v.node.outputs.length;
+      let sizes: number[] | undefined;
+      if (sinceVersion >= 13 || (sinceVersion === 1 && v.has(1))) {
+        if (v.has(1)) sizes = v.constInts(1, 'split', 'make it an initializer');
+      } else {
+        sizes = v.ints('split');
+      }
+      if (!sizes) {
+        if (sinceVersion >= 18 && v.hasAttr('num_outputs')) {
+          const k = v.int('num_outputs', count);
+          v.check(k === count, () => `num_outputs=${k} but the node has ${count} outputs`);
+          const chunk = Math.ceil(dim / k);
+          sizes = Array.from({ length: k }, (_, i) => Math.max(0, Math.min(chunk, dim - i * chunk)));
+        } else {
+          v.check(dim % count === 0, () => `dim ${axis} (${dim}) does not split into ${count} equal parts`);
+          sizes = new Array<number>(count).fill(dim / count);
+        }
+      }
+      v.check(sizes.length === count, () => `${sizes.length} sizes for ${count} outputs`);
+      v.check(sizes.every((s) => Number.isInteger(s) && s >= 0) && sizes.reduce((a, b) => a + b, 0) === dim, () =>
+        `sizes [${sizes}] do not add up to dim ${axis} (${dim})`,
+      );
+      sizes.forEach((s, i) => {
+        if (!v.hasOutput(i)) return;
+        const want = shape.map((d, j) => (j === axis ? s : d));
+        v.check(sameShape(want, v.out(i).shape), () => `output ${i} would be [${want}], inference says [${v.out(i).shape}]`);
+      });
+      return { axis, sizes };
+    },
+    emit(e, p) {
+      const outs = e.addMany('split', [e.input(0)], { axis: p.axis, sizes: p.sizes });
+      outs.forEach((o, i) => e.output(i, o));
+    },
+  });
+}
+
+export const splitConverters: Converter[] = [split(1), split(13), split(18)];

@@ -1,0 +1,28 @@
+/**
+ * Transpose -> a `shuffle` layer with firstPerm (the identity permutation emits nothing).
+ */
+import { sameShape } from '../src/engine/layer-shapes.js';
+import { ENGINE_DTYPES } from '../src/engine/network.js';
+import { defineConverter } from './define.js';
+import type { Converter } from './types.js';
+
+const transpose = defineConverter<number[]>({
+  opType: 'Transpose',
+  sinceVersion: 1,
+  plan(v) {
+    v.dtype(0, ENGINE_DTYPES);
+    const shape = v.in(0).shape;
+    const perm = v.ints('perm') ?? shape.map((_, i) => shape.length - 1 - i);
+    v.check(perm.length === shape.length && [...perm].sort((a, b) => a - b).every((p, i) => p === i), () =>
+      `perm [${perm}] is not a permutation of ${shape.length} dims`,
+    );
+    const out = perm.map((p) => shape[p]!);
+    v.check(sameShape(out, v.out(0).shape), () => `perm gives [${out}], inference says [${v.out(0).shape}]`);
+    return perm;
+  },
+  emit(e, perm) {
+    e.output(0, e.transpose(e.input(0), perm));
+  },
+});
+
+export const transposeConverters: Converter[] = [transpose];
