@@ -190,7 +190,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     verbose: raw.verbose === true,
     backend: raw.backend ?? DEFAULT_BACKEND,
     precisions,
-    minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 1),
+    minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0),
     fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),
     fallbackNodes: raw.fallbackNodes === undefined ? [] : parseList('--fallback-nodes', raw.fallbackNodes),
     requireFullCompilation: raw.requireFullCompilation === true,

@@ -4,7 +4,7 @@
  * with a clear message while the piece they drive (partitioner, hybrid executor) is not built.
  */
 import { HybridError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import { type Graph, isDefaultDomain } from '../ir/graph.js';
 import type { CliOptions } from './options.js';
 
 export type PartitionFlags = Pick<
@@ -30,9 +30,11 @@ export function checkPartitionFlags(opts: PartitionFlags, graph: Graph, io: { er
       );
     }
   }
-  const ops = new Set(graph.nodes.map((n) => n.opType));
+  // Entries are 'Op' (default domain) or 'domain::Op', as the partitioner reads them.
+  const ops = new Set(graph.nodes.flatMap((n) => (isDefaultDomain(n.domain) ? [n.opType] : [`${n.domain}::${n.opType}`])));
   for (const op of opts.fallbackOps) {
-    if (!ops.has(op)) io.err(`hybrid-run: warning: --fallback-ops: the model has no ${op} node (op types are case-sensitive)\n`);
+    const key = op.replace(/^(ai\.onnx)?::/, '');
+    if (!ops.has(key)) io.err(`hybrid-run: warning: --fallback-ops: the model has no ${op} node (op types are case-sensitive)\n`);
   }
 
   const needsPartitioner: string[] = [];

@@ -161,6 +161,10 @@ describe('hybrid-run on bad input', () => {
   it('warns about a --fallback-ops op type the model does not have', async () => {
     const r = await runMainRaw(resnet, '--fallback-ops', 'conv');
     expect(r.err.split('\n')[0]).toBe('hybrid-run: warning: --fallback-ops: the model has no conv node (op types are case-sensitive)');
+    const ok = await runMainRaw(resnet, '--fallback-ops', 'Conv,ai.onnx::Relu,com.example::Conv');
+    expect(ok.err.split('\n').filter((l) => l.includes('warning'))).toEqual([
+      'hybrid-run: warning: --fallback-ops: the model has no com.example::Conv node (op types are case-sensitive)',
+    ]);
   });
 
   it('refuses the engine backends and reduced precisions on the onnxruntime-only build', async () => {
