@@ -1,0 +1,124 @@
+/**
+ * Pass `normalize-shapes`: one form for the ops that only relabel a tensor's dimensions.
+ *
+ * - Squeeze, Unsqueeze, Flatten and Reshape whose input shape is static become Reshape with a
+ *   constant, fully explicit shape (no 0, no -1): converters see one shuffle form.
+ * - Reshape of a Reshape (the inner one read by nothing else) reads the inner one's input
+ *   directly when the outer shape is constant without 0 (or allowzero=1): a reshape depends on
+ *   its input's element count only.
+ * - A Reshape to its input's own static shape is taken out.
+ * Exact: no data changes, only shapes. Needs opset >= 5 (Reshape with a shape input).
+ */
+import { attrInt, attrInts } from '../ir/attributes.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { isStaticShape } from '../ir/types.js';
+import { numel } from '../onnx/dtype.js';
+import { bypass, isOp, onlyReadBy, outerReads } from './graph-utils.js';
+import { Changes, type LoweringContext, type PassResult } from './types.js';
+
+const RELABEL = ['Squeeze', 'Unsqueeze', 'Flatten', 'Reshape'];
+
+export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult {
+  const changes = new Changes();
+  const opset = graph.opset('') ?? 1;
+  if (opset < 5) return changes.result();
+  ctx.infer();
+  const pinned = outerReads(graph);
+
+  for (const node of graph.nodes) {
+    if (!RELABEL.some((op) => isOp(node, op))) continue;
+    const input = graph.types.get(node.inputs[0] ?? '');
+    if (!isStaticShape(input?.shape)) continue;
+    const out = staticOutput(graph, node, input.shape, opset);
+    if (!out || out.some((d) => d === 0) || numel(out) !== numel(input.shape)) continue;
+    if (isOp(node, 'Reshape') && sameDims(graph.constant(node.inputs[1] ?? '')?.data, out)) continue;
+    const name = graph.freshName(`${node.name}_shape_`);
+    graph.setInitializer(name, { dtype: 'int64', dims: [out.length], data: BigInt64Array.from(out, BigInt) });
+    const was = node.opType;
+    node.opType = 'Reshape';
+    node.inputs = [node.inputs[0]!, name];
+    node.attributes = [];
+    graph.types.set(node.outputs[0]!, { dtype: input.dtype, shape: out });
+    changes.add(`${was} as explicit Reshape`, `'${node.name}' (${was}) -> Reshape to [${out.join(',')}]`);
+  }
+  graph.invalidate();
+
+  for (const outer of [...graph.nodes]) {
+    if (!isOp(outer, 'Reshape')) continue;
+    const inner = graph.producer(outer.inputs[0] ?? '');
+    const shape = graph.constant(outer.inputs[1] ?? '');
+    if (!inner || !isOp(inner, 'Reshape') || !shape || !onlyReadBy(graph, inner.outputs[0]!, outer, pinned)) continue;
+    if (attrInt(outer, 'allowzero', 0) === 0 && [...shape.data].some((d) => Number(d) === 0)) continue;
+    outer.inputs[0] = inner.inputs[0]!;
+    graph.removeNodes([inner]);
+    changes.add('Reshape chains collapsed', `'${inner.name}' merged into '${outer.name}'`);
+  }
+
+  for (const node of [...graph.nodes]) {
+    if (!isOp(node, 'Reshape')) continue;
+    const from = graph.types.get(node.inputs[0] ?? '')?.shape;
+    const shape = graph.constant(node.inputs[1] ?? '');
+    if (!isStaticShape(from) || !shape || !sameDims(shape.data, from)) continue;
+    if (bypass(graph, node, node.inputs[0]!, node.outputs[0]!, pinned)) {
+      changes.add('removed Reshape to the same shape', `removed '${node.name}' (Reshape to its own shape)`);
+    }
+  }
+  return changes.result();
+}
+
+function sameDims(data: ArrayLike<unknown> | undefined, dims: number[]): boolean {
+  return !!data && data.length === dims.length && dims.every((d, i) => Number(data[i]) === d);
+}
+
+/** The static output shape of a relabelling node, or undefined when it cannot be told. */
+function staticOutput(graph: Graph, node: Node, input: number[], opset: number): number[] | undefined {
+  const r = input.length;
+  const axesOf = (rank: number): number[] | undefined => {
+    const raw = opset >= 13 ? constantInts(graph, node.inputs[1]) : attrInts(node, 'axes');
+    if (opset >= 13 && node.inputs[1] && !raw) return undefined;
+    return raw?.map((a) => (a < 0 ? a + rank : a));
+  };
+  switch (node.opType) {
+    case 'Squeeze': {
+      const axes = axesOf(r);
+      if (!axes) return input.filter((d) => d !== 1);
+      if (axes.some((a) => a < 0 || a >= r || input[a] !== 1)) return undefined;
+      return input.filter((_, i) => !axes.includes(i));
+    }
+    case 'Unsqueeze': {
+      const raw = opset >= 13 ? constantInts(graph, node.inputs[1]) : attrInts(node, 'axes');
+      if (!raw) return undefined;
+      const rank = r + raw.length;
+      const axes = raw.map((a) => (a < 0 ? a + rank : a));
+      if (new Set(axes).size !== axes.length || axes.some((a) => a < 0 || a >= rank)) return undefined;
+      const out: number[] = [];
+      let k = 0;
+      for (let i = 0; i < rank; i++) out.push(axes.includes(i) ? 1 : input[k++]!);
+      return out;
+    }
+    case 'Flatten': {
+      let axis = attrInt(node, 'axis', 1);
+      if (axis < 0) axis += r;
+      if (axis < 0 || axis > r) return undefined;
+      return [numel(input.slice(0, axis)), numel(input.slice(axis))];
+    }
+    case 'Reshape': {
+      const shape = constantInts(graph, node.inputs[1]);
+      if (!shape) return undefined;
+      const allowzero = attrInt(node, 'allowzero', 0) === 1;
+      const out = shape.map((d, i) => (d === 0 && !allowzero ? input[i] : d));
+      if (out.some((d) => d === undefined)) return undefined;
+      const known = numel((out as number[]).filter((d) => d !== -1));
+      const free = out.filter((d) => d === -1).length;
+      if (free > 1 || (free === 1 && known === 0)) return undefined;
+      return (out as number[]).map((d) => (d === -1 ? numel(input) / known : d));
+    }
+  }
+  return undefined;
+}
+
+function constantInts(graph: Graph, name: string | undefined): number[] | undefined {
+  const t = name ? graph.constant(name) : undefined;
+  if (!t || (t.dtype !== 'int64' && t.dtype !== 'int32')) return undefined;
+  return [...t.data].map(Number);
+}

@@ -1,0 +1,76 @@
+/**
+ * Pass `remove-identity`: takes out Identity nodes and Dropout nodes in inference mode, which
+ * forward their input unchanged. Exact.
+ *
+ * Dropout is in inference mode when: opset < 7 and is_test=1; opset 7-11 always (the runtime
+ * decides, and onnxruntime runs inference); opset >= 12 when training_mode is absent or a
+ * constant false. Its mask output, where something reads it, becomes an all-true bool constant
+ * when the data's shape is static (opset >= 10); otherwise the Dropout stays. Before opset 10
+ * the mask has the data's type and onnxruntime fills it with zeros where the spec's reference
+ * gives ones: such a Dropout with a read mask stays too. Graph output names are kept: an Identity that renames a graph input, an
+ * initializer or another graph output into a graph output stays (see graph-utils `bypass`).
+ */
+import { attrInt } from '../ir/attributes.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { isStaticShape } from '../ir/types.js';
+import { numel } from '../onnx/dtype.js';
+import { bypass, isOp, outerReads } from './graph-utils.js';
+import { Changes, type LoweringContext, type PassResult } from './types.js';
+
+function dropoutInInference(graph: Graph, node: Node): boolean {
+  const opset = graph.opset('') ?? 1;
+  if (opset < 7) return attrInt(node, 'is_test', 0) === 1;
+  if (opset < 12) return true;
+  const mode = node.inputs[2];
+  if (!mode) return true;
+  const t = graph.constant(mode);
+  return t !== undefined && t.data.length === 1 && Number(t.data[0]) === 0;
+}
+
+function isUsed(graph: Graph, value: string | undefined, pinned: Set<string>): value is string {
+  return !!value && (graph.consumers(value).length > 0 || graph.outputs.includes(value) || pinned.has(value));
+}
+
+export function removeIdentity(graph: Graph, ctx: LoweringContext): PassResult {
+  const changes = new Changes();
+  const pinned = outerReads(graph);
+  let typesKnown = false;
+  for (const node of [...graph.nodes]) {
+    const identity = isOp(node, 'Identity');
+    const dropout = isOp(node, 'Dropout');
+    if (!identity && !dropout) continue;
+    const src = node.inputs[0];
+    const dst = node.outputs[0];
+    if (!src || !dst) continue;
+    if (dropout && !dropoutInInference(graph, node)) {
+      changes.note(`kept '${node.name}' (Dropout): it is in training mode`);
+      continue;
+    }
+    const mask = node.outputs[1];
+    const maskUsed = dropout && isUsed(graph, mask, pinned);
+    if (maskUsed && !typesKnown) {
+      ctx.infer();
+      typesKnown = true;
+    }
+    const srcType = graph.types.get(src);
+    if (maskUsed && (graph.opset('') ?? 1) < 10) {
+      changes.note(`kept '${node.name}' (Dropout): its mask is read, and before opset 10 runtimes disagree on its value`);
+      continue;
+    }
+    if (maskUsed && !isStaticShape(srcType?.shape)) {
+      changes.note(`kept '${node.name}' (Dropout): its mask is read and the shape of '${src}' is not static`);
+      continue;
+    }
+    if (!bypass(graph, node, src, dst, pinned)) {
+      changes.note(`kept '${node.name}' (${node.opType}): it renames '${src}' into graph output '${dst}'`);
+      continue;
+    }
+    if (maskUsed) {
+      const shape = srcType!.shape as number[];
+      graph.setInitializer(mask, { dtype: 'bool', dims: [...shape], data: new Uint8Array(numel(shape)).fill(1) });
+      changes.add('masks made constant', `'${node.name}': mask '${mask}' is all true`);
+    }
+    changes.add(`removed ${node.opType}`);
+  }
+  return changes.result();
+}
