@@ -12,7 +12,7 @@ import { autoPad, perDim } from './window.js';
 const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
   opType: 'ConvTranspose',
   sinceVersion: 1,
-  notes: `1 to 3 spatial dims; dtypes ${FLOAT_DTYPES.join(', ')}; output_shape must not ask for more than the unpadded size.`,
+  notes: `1 to 3 spatial dims; dtypes ${FLOAT_DTYPES.join(', ')}; an output_shape beyond the unpadded size must fit in trailing cells.`,
   plan(v) {
     const x = v.in(0);
     const w = v.in(1);
@@ -48,9 +48,17 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
       const want = target ?? spatial.map((s, d) => s * strides[d]!);
       v.check(want.length === n, () => `output_shape has ${want.length} values for ${n} spatial dims`);
       const total = want.map((o, d) => full[d]! - o);
-      v.check(total.every((t) => t >= 0), () => `output_shape [${want}] exceeds the size the kernel covers [${full}]`);
       padsBegin = total.map((t) => (mode === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2)));
       padsEnd = total.map((t, d) => t - padsBegin[d]!);
+      // A larger output_shape means negative padding: at the end it is extra output cells,
+      // which is what output_padding adds; at the beginning the layer cannot express it.
+      v.check(padsBegin.every((p) => p >= 0), () => `output_shape [${want}] would need negative leading pads; it exceeds [${full}] too much`);
+      padsEnd.forEach((p, d) => {
+        if (p < 0) {
+          outputPadding[d]! -= p;
+          padsEnd[d] = 0;
+        }
+      });
     } else if (mode === 'VALID') {
       padsBegin = new Array<number>(n).fill(0);
       padsEnd = new Array<number>(n).fill(0);
@@ -59,7 +67,7 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
       padsBegin = pads.slice(0, n);
       padsEnd = pads.slice(n);
     }
-    const out = [x.shape[0]!, m, ...full.map((f, d) => f - padsBegin[d]! - padsEnd[d]!)];
+    const out = [x.shape[0]!, m, ...spatial.map((s, d) => strides[d]! * (s - 1) + outputPadding[d]! + dilations[d]! * (kernel[d]! - 1) + 1 - padsBegin[d]! - padsEnd[d]!)];
     v.check(sameShape(out, v.out(0).shape), () => `the attributes give output [${out}], inference says [${v.out(0).shape}]`);
     return { kernel, strides, padsBegin, padsEnd, dilations, outputPadding, groups };
   },

@@ -74,6 +74,9 @@ export class NodeView {
   /** The static type of a value; rejects an unknown type or a symbolic shape. */
   typeOf(value: string, label: string): IO {
     const t = this.ctx.type(value);
+    this.check(t?.dtype !== undefined || t?.shape === undefined, () =>
+      `the element type of ${label} is unknown: not one hybridrt handles (float8, int4...) or not inferred`,
+    );
     this.check(t?.dtype !== undefined && t.shape !== undefined, () =>
       `the type of ${label} is unknown (shape inference could not determine it); ${STATIC_SHAPES_HINT}`,
     );

@@ -1,0 +1,138 @@
+/**
+ * Test harness for converters: build a one-node (or small) graph, convert it the way the
+ * compiler does (buildSegmentNetwork over every node), and either inspect the recorded
+ * network or run it through the reference interpreter against onnxruntime on the same
+ * inputs. Output types come from onnxruntime's actual outputs, not from the converter.
+ */
+import ort from 'onnxruntime-node';
+import { expect } from 'vitest';
+import { builtinRegistry } from '../../../converters/index.js';
+import { validateContext } from '../../../converters/context.js';
+import type { Validation } from '../../../converters/types.js';
+import { buildSegmentNetwork } from '../../../src/compiler/segment-network.js';
+import type { NetworkDefinition, NetLayer } from '../../../src/engine/network.js';
+import type { Graph } from '../../../src/ir/graph.js';
+import { type ModelSpec, buildGraph } from '../../../src/ir/model-builder.js';
+import { encodeModel } from '../../../src/onnx/model.js';
+import { fromOrtTensor, toOrtTensor } from '../../../src/onnx/ort.js';
+import type { NumericDType } from '../../../src/onnx/dtype.js';
+import type { TensorData } from '../../../src/onnx/tensor.js';
+import { type HostTensor, evalNetwork, fromTensorData } from './eval-network.js';
+
+export const registry = builtinRegistry();
+
+/** Deterministic uniform numbers in [0, 1). */
+export function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function tensor(dtype: NumericDType, dims: number[], values: ArrayLike<number>): TensorData {
+  const n = dims.reduce((a, b) => a * b, 1);
+  if (values.length !== n) throw new Error(`${values.length} values for [${dims}]`);
+  const v = Array.from(values);
+  const data =
+    dtype === 'int64'
+      ? BigInt64Array.from(v.map((x) => BigInt(x)))
+      : dtype === 'int32'
+        ? Int32Array.from(v)
+        : dtype === 'bool' || dtype === 'uint8'
+          ? Uint8Array.from(v)
+          : dtype === 'int8'
+            ? Int8Array.from(v)
+            : Float32Array.from(v);
+  return { dtype, dims, data };
+}
+
+export function random(dtype: NumericDType, dims: number[], seed: number, lo = -2, hi = 2): TensorData {
+  const r = rng(seed);
+  const n = dims.reduce((a, b) => a * b, 1);
+  const ints = dtype !== 'float32';
+  const vals = Array.from({ length: n }, () => (dtype === 'bool' ? (r() < 0.5 ? 1 : 0) : ints ? Math.floor(lo + r() * (hi - lo)) : lo + r() * (hi - lo)));
+  return tensor(dtype, dims, vals);
+}
+
+/** validate() of a graph's node through the registry, with the graph as context. */
+export function validateNode(graph: Graph, nodeName?: string): Validation {
+  const node = nodeName ? graph.node(nodeName)! : graph.nodes[0]!;
+  const ctx = validateContext(graph, node.domain);
+  const c = registry.lookup(node.opType, node.domain, ctx.opset);
+  if (!c) return { ok: false, reason: `no converter for ${node.opType} at opset ${ctx.opset}` };
+  return c.validate(node, ctx);
+}
+
+/** The network of all the graph's nodes, inputs and outputs as the graph has them. */
+export function convertGraph(graph: Graph): NetworkDefinition {
+  return buildSegmentNetwork(
+    graph,
+    graph.nodes.map((n) => n.name),
+    { inputs: graph.inputs, outputs: graph.outputs, registry },
+  );
+}
+
+/** Layers other than constants, for asserting what a converter emitted. */
+export function computeLayers(net: NetworkDefinition): NetLayer[] {
+  return net.layers.filter((l) => l.kind !== 'constant');
+}
+
+export async function runOrt(graph: Graph, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+  const session = await ort.InferenceSession.create(encodeModel(graph.toModel()), { graphOptimizationLevel: 'disabled' });
+  const results = await session.run(Object.fromEntries(Object.entries(feeds).map(([k, v]) => [k, toOrtTensor(v, k)])));
+  await session.release();
+  return Object.fromEntries(Object.entries(results).map(([k, v]) => [k, fromOrtTensor(v, k)]));
+}
+
+/** Element-wise comparison with |a - e| <= atol + rtol * |e| (NaN equals NaN). */
+export function expectClose(actual: HostTensor, expected: TensorData, label: string, rtol = 1e-4, atol = 1e-5): void {
+  const e = fromTensorData(expected);
+  expect(actual.dtype, `${label}: dtype`).toBe(e.dtype);
+  expect(actual.shape, `${label}: shape`).toEqual(e.shape);
+  let worst = -1;
+  let worstErr = 0;
+  for (let i = 0; i < e.data.length; i++) {
+    const a = actual.data[i]!;
+    const x = e.data[i]!;
+    if (Number.isNaN(x) && Number.isNaN(a)) continue;
+    if (a === x) continue;
+    const err = Math.abs(a - x) - (atol + rtol * Math.abs(x));
+    if (!(err <= 0) && (worst < 0 || err > worstErr || Number.isNaN(err))) {
+      worst = i;
+      worstErr = err;
+    }
+  }
+  expect(worst < 0 ? 'ok' : `element ${worst}: got ${actual.data[worst]}, expected ${e.data[worst]}`, label).toBe('ok');
+}
+
+export interface OrtCase {
+  spec: ModelSpec;
+  feeds: Record<string, TensorData>;
+  rtol?: number;
+  atol?: number;
+}
+
+/**
+ * Builds the graph, runs onnxruntime on the feeds, gives every graph output the type
+ * onnxruntime produced, converts, interprets the network and compares. Returns the network.
+ */
+export async function checkAgainstOrt({ spec, feeds, rtol, atol }: OrtCase): Promise<NetworkDefinition> {
+  const graph = buildGraph(spec);
+  const expected = await runOrt(graph, feeds);
+  for (const o of graph.outputs) graph.types.set(o, { dtype: expected[o]!.dtype, shape: expected[o]!.dims });
+  const verdict = validateNode(graph);
+  expect(verdict, 'validate').toEqual({ ok: true });
+  const net = convertGraph(graph);
+  const actual = evalNetwork(net, feeds);
+  for (const o of graph.outputs) expectClose(actual[o]!, expected[o]!, `output '${o}'`, rtol, atol);
+  return net;
+}
+
+/** A one-node graph with typed inputs and outputs (outputs' types given by hand). */
+export function nodeGraph(spec: ModelSpec): Graph {
+  return buildGraph(spec);
+}
