@@ -206,7 +206,9 @@ function sourceSizes(graph: Graph, kept: Set<Node>, preValued: Set<Node>, values
   for (const node of kept) {
     const outs = node.outputs.filter((o) => o);
     const own = new Set<string>();
-    if (preValued.has(node) || node.inputs.every((i) => !i)) for (const o of outs) own.add(o);
+    // A value known from shapes alone (Shape of an activation) is new information: a source.
+    const fromShapes = preValued.has(node) && node.inputs.some((i) => i && !graph.isInitializer(i) && !sources.has(i));
+    if (fromShapes || node.inputs.every((i) => !i)) for (const o of outs) own.add(o);
     else {
       for (const i of node.inputs) {
         if (!i) continue;
