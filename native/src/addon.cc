@@ -1,23 +1,21 @@
-// N-API entry point: the module object that src/engine/native.ts loads.
+// N-API entry point: the module object that src/engine/native.ts loads (its typed
+// interface, NativeAddon, lists everything exported here).
 #include <napi.h>
 
+#include "src/backend.h"
+#include "src/napi_engine.h"
 #include "src/version.h"
 
 namespace hybridrt {
 namespace {
 
-Napi::Value Version(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), kNativeVersion);
-}
+Napi::Value Version(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), kNativeVersion); }
 
-// Backends compiled into this addon; whether a device is present is asked separately.
+// Backends compiled into this addon; whether a device is present is asked with deviceQuery.
 Napi::Value Backends(const Napi::CallbackInfo& info) {
   Napi::Array list = Napi::Array::New(info.Env());
   uint32_t i = 0;
-  list.Set(i++, Napi::String::New(info.Env(), "cpu"));
-#ifdef HYBRIDRT_WITH_CUDA
-  list.Set(i++, Napi::String::New(info.Env(), "cuda"));
-#endif
+  for (const std::string& name : CompiledBackends()) list.Set(i++, Napi::String::New(info.Env(), name));
   return list;
 }
 
@@ -26,13 +24,12 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
+  InitEngineBindings(env, exports);
   return exports;
 }
 
 }  // namespace hybridrt
 
-static Napi::Object InitModule(Napi::Env env, Napi::Object exports) {
-  return hybridrt::Init(env, exports);
-}
+static Napi::Object InitModule(Napi::Env env, Napi::Object exports) { return hybridrt::Init(env, exports); }
 
 NODE_API_MODULE(hybridrt, InitModule)

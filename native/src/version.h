@@ -1,4 +1,5 @@
-// Version of the native engine and of the plan format it writes and reads.
+// Version of the native engine. Plan and network format versions live with their formats
+// (plan_format.h, validator.h).
 #pragma once
 
 namespace hybridrt {

@@ -1,0 +1,134 @@
+// Cast between every pair of engine dtypes. Each element goes through one intermediate:
+// float (from float32/float16/bfloat16) or int64 (from integers and bool), then to the
+// target: floats round to nearest even, float -> integer truncates toward zero (NaN -> 0,
+// out of range saturates at the int64 limits, then wraps to the width like an integer cast),
+// integer -> integer wraps, anything -> bool is x != 0.
+#include <cmath>
+#include <cstring>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+constexpr int64_t kChunk = 2048;
+
+void LoadFloat(DType t, const void* src, int64_t n, float* out) {
+  switch (t) {
+    case DType::kFloat32: std::memcpy(out, src, static_cast<size_t>(n) * 4); break;
+    default: HalfBufferToFloat(t, src, out, n); break;
+  }
+}
+
+template <typename T>
+void LoadIntAs(const void* src, int64_t n, int64_t* out) {
+  const T* s = static_cast<const T*>(src);
+  for (int64_t i = 0; i < n; ++i) out[i] = static_cast<int64_t>(s[i]);
+}
+
+void LoadInt(DType t, const void* src, int64_t n, int64_t* out) {
+  switch (t) {
+    case DType::kInt32: LoadIntAs<int32_t>(src, n, out); break;
+    case DType::kInt64: std::memcpy(out, src, static_cast<size_t>(n) * 8); break;
+    case DType::kInt8: LoadIntAs<int8_t>(src, n, out); break;
+    case DType::kUInt8: LoadIntAs<uint8_t>(src, n, out); break;
+    case DType::kBool: {
+      const uint8_t* s = static_cast<const uint8_t*>(src);
+      for (int64_t i = 0; i < n; ++i) out[i] = s[i] != 0;
+      break;
+    }
+    default: break;
+  }
+}
+
+int64_t Truncate(float v) {
+  if (std::isnan(v)) return 0;
+  if (v >= 9.2233720368547758e18f) return INT64_MAX;
+  if (v <= -9.2233720368547758e18f) return INT64_MIN;
+  return static_cast<int64_t>(v);
+}
+
+template <typename T>
+void StoreInts(const int64_t* v, int64_t n, void* dst) {
+  T* d = static_cast<T*>(dst);
+  for (int64_t i = 0; i < n; ++i) d[i] = static_cast<T>(v[i]);
+}
+
+void StoreFromInt(DType t, const int64_t* v, int64_t n, void* dst) {
+  switch (t) {
+    case DType::kInt32: StoreInts<int32_t>(v, n, dst); break;
+    case DType::kInt64: std::memcpy(dst, v, static_cast<size_t>(n) * 8); break;
+    case DType::kInt8: StoreInts<int8_t>(v, n, dst); break;
+    case DType::kUInt8: StoreInts<uint8_t>(v, n, dst); break;
+    case DType::kBool: {
+      uint8_t* d = static_cast<uint8_t*>(dst);
+      for (int64_t i = 0; i < n; ++i) d[i] = v[i] != 0;
+      break;
+    }
+    default: {
+      float f[kChunk];
+      for (int64_t i = 0; i < n; ++i) f[i] = static_cast<float>(v[i]);
+      if (t == DType::kFloat32) {
+        std::memcpy(dst, f, static_cast<size_t>(n) * 4);
+      } else {
+        FloatToHalfBuffer(f, t, dst, n);
+      }
+    }
+  }
+}
+
+void StoreFromFloat(DType t, const float* v, int64_t n, void* dst) {
+  switch (t) {
+    case DType::kFloat32: std::memcpy(dst, v, static_cast<size_t>(n) * 4); break;
+    case DType::kFloat16:
+    case DType::kBFloat16: FloatToHalfBuffer(v, t, dst, n); break;
+    case DType::kBool: {
+      uint8_t* d = static_cast<uint8_t*>(dst);
+      for (int64_t i = 0; i < n; ++i) d[i] = v[i] != 0;
+      break;
+    }
+    default: {
+      int64_t w[kChunk];
+      for (int64_t i = 0; i < n; ++i) w[i] = Truncate(v[i]);
+      StoreFromInt(t, w, n, dst);
+    }
+  }
+}
+
+class CastKernel : public CpuKernel {
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const DType from = in_[0].dtype, to = out_[0].dtype;
+    const size_t fs = DTypeSize(from), ts = DTypeSize(to);
+    const uint8_t* x = static_cast<const uint8_t*>(args.inputs[0]);
+    uint8_t* y = static_cast<uint8_t*>(args.outputs[0]);
+    if (from == to) {
+      std::memcpy(y, x, in_[0].bytes);
+      return;
+    }
+    Par(in_[0].numel, kElementGrain, [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; i += kChunk) {
+        const int64_t n = std::min<int64_t>(kChunk, e - i);
+        if (IsFloat(from)) {
+          float f[kChunk];
+          LoadFloat(from, x + i * fs, n, f);
+          StoreFromFloat(to, f, n, y + i * ts);
+        } else {
+          int64_t w[kChunk];
+          LoadInt(from, x + i * fs, n, w);
+          StoreFromInt(to, w, n, y + i * ts);
+        }
+      }
+    });
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeCast() { return std::make_unique<CastKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

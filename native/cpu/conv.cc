@@ -1,0 +1,219 @@
+// Convolution (1 to 3 spatial dims, groups, dilations, asymmetric pads, bias, fused
+// activation). Tactics:
+//   gemm_1x1     1x1 kernel, stride 1, no padding: y_g = W_g x_g, one SGEMM per (n, group).
+//   im2col_gemm  the general case: the input patches of a block of output positions are
+//                unrolled into a column buffer (workspace), then y_g = W_g col.
+//   direct       few channels per group (depthwise): each output plane accumulates its taps
+//                directly, in parallel over (n, output channel); GEMM panels would be mostly
+//                padding there.
+#include <algorithm>
+#include <cstring>
+
+#include "cpu/activation.h"
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+#include "cpu/sgemm.h"
+#include "cpu/window.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+// Column buffer budget: how many output positions are unrolled at once.
+constexpr int64_t kColFloats = 2 * 1024 * 1024;
+
+class ConvKernel : public CpuKernel {
+ protected:
+  std::vector<std::string> Tactics() const override { return {"im2col_gemm", "gemm_1x1", "direct"}; }
+
+  bool Is1x1() const {
+    for (int i = 0; i < 3; ++i) {
+      if (w_.kernel[i] != 1 || w_.stride[i] != 1 || w_.pad[i] != 0) return false;
+    }
+    // Pads at the end can shrink the output below the input; then it is not a plain GEMM.
+    for (int i = 0; i < 3; ++i) {
+      if (w_.out[i] != w_.in[i]) return false;
+    }
+    return true;
+  }
+
+  std::string Preferred() const override {
+    if (Is1x1()) return "gemm_1x1";
+    if (cg_ <= 2) return "direct";
+    return "im2col_gemm";
+  }
+
+  void PrepareKernel() override {
+    if (tactic() == "gemm_1x1" && !Is1x1()) {
+      Bad(ErrorCode::kPlan, "plan: tactic 'gemm_1x1' does not fit this layer's geometry");
+    }
+    act_ = ReadActivation(params(), "activation.");
+    if (tactic() == "im2col_gemm") {
+      const int64_t kg = cg_ * w_.kernel_size();
+      cols_ = std::max<int64_t>(1, std::min<int64_t>(w_.out_size(), kColFloats / std::max<int64_t>(kg, 1)));
+      workspace_ = static_cast<size_t>(kg * cols_) * sizeof(float);
+    }
+  }
+
+  void Analyze() override {
+    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
+    n_ = in_[0].shape[0];
+    c_ = in_[0].shape[1];
+    m_ = out_[0].shape[1];
+    groups_ = params().Int("groups");
+    cg_ = c_ / groups_;
+    mg_ = m_ / groups_;
+  }
+
+ public:
+  size_t WorkspaceBytes() const override { return workspace_; }
+
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const float* x = static_cast<const float*>(args.inputs[0]);
+    const float* wt = static_cast<const float*>(args.inputs[1]);
+    const float* bias = args.inputs.size() > 2 ? static_cast<const float*>(args.inputs[2]) : nullptr;
+    float* y = static_cast<float*>(args.outputs[0]);
+    const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
+    const int64_t kg = cg_ * ks;
+    if (tactic() == "direct") {
+      Direct(x, wt, y);
+    } else {
+      for (int64_t n = 0; n < n_; ++n) {
+        for (int64_t g = 0; g < groups_; ++g) {
+          const float* xg = x + (n * c_ + g * cg_) * in_size;
+          const float* wg = wt + g * mg_ * kg;
+          float* yg = y + (n * m_ + g * mg_) * out_size;
+          if (tactic() == "gemm_1x1") {
+            Sgemm(mg_, out_size, cg_, 1.0f, wg, kg, 1, xg, in_size, 1, 0.0f, yg, out_size, threads_);
+            continue;
+          }
+          float* col = static_cast<float*>(args.workspace);
+          for (int64_t j0 = 0; j0 < out_size; j0 += cols_) {
+            const int64_t nc = std::min(cols_, out_size - j0);
+            Im2col(xg, j0, nc, col);
+            Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, col, nc, 1, 0.0f, yg + j0, out_size, threads_);
+          }
+        }
+      }
+    }
+    Epilogue(bias, y);
+  }
+
+ private:
+  // col[r][j] for r = (c, kd, kh, kw) over this group's channels and j in [j0, j0+nc).
+  void Im2col(const float* xg, int64_t j0, int64_t nc, float* col) const {
+    const int64_t ks = w_.kernel_size();
+    Par(cg_ * ks, 4, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t c = r / ks, t = r % ks;
+        const int64_t kd = t / (w_.kernel[1] * w_.kernel[2]);
+        const int64_t kh = (t / w_.kernel[2]) % w_.kernel[1];
+        const int64_t kw = t % w_.kernel[2];
+        const float* xc = xg + c * w_.in_size();
+        float* dst = col + r * nc;
+        const int64_t ow_off = kw * w_.dilation[2];
+        int64_t lo, hi;
+        ValidRange(w_.in[2], w_.out[2], w_.stride[2], w_.pad[2], ow_off, &lo, &hi);
+        // Walk output lines (od, oh) that intersect [j0, j0 + nc).
+        int64_t j = j0;
+        const int64_t jend = j0 + nc;
+        while (j < jend) {
+          const int64_t line = j / w_.out[2];
+          const int64_t ow_a = j % w_.out[2];
+          const int64_t ow_b = std::min(w_.out[2], ow_a + (jend - j));
+          const int64_t od = line / w_.out[1], oh = line % w_.out[1];
+          const int64_t id = od * w_.stride[0] - w_.pad[0] + kd * w_.dilation[0];
+          const int64_t ih = oh * w_.stride[1] - w_.pad[1] + kh * w_.dilation[1];
+          float* out = dst + (j - j0);
+          if (id < 0 || id >= w_.in[0] || ih < 0 || ih >= w_.in[1]) {
+            std::fill(out, out + (ow_b - ow_a), 0.0f);
+          } else {
+            const float* src = xc + (id * w_.in[1] + ih) * w_.in[2];
+            const int64_t a = std::max(ow_a, lo), b = std::max(a, std::min(ow_b, hi));
+            std::fill(out, out + (a - ow_a), 0.0f);
+            const int64_t sw = w_.stride[2];
+            const float* s = src + a * sw - w_.pad[2] + ow_off;
+            float* o = out + (a - ow_a);
+            if (sw == 1) {
+              std::memcpy(o, s, static_cast<size_t>(b - a) * sizeof(float));
+            } else {
+              for (int64_t i = 0; i < b - a; ++i) o[i] = s[i * sw];
+            }
+            std::fill(out + (b - ow_a), out + (ow_b - ow_a), 0.0f);
+          }
+          j += ow_b - ow_a;
+        }
+      }
+    });
+  }
+
+  // y[n, m] = sum over the group's channels and taps, one output plane per task.
+  void Direct(const float* x, const float* wt, float* y) const {
+    const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
+    Par(n_ * m_, 1, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        const int64_t n = p / m_, m = p % m_, g = m / mg_;
+        float* out = y + p * out_size;
+        std::fill(out, out + out_size, 0.0f);
+        for (int64_t c = 0; c < cg_; ++c) {
+          const float* xc = x + (n * c_ + g * cg_ + c) * in_size;
+          const float* wc = wt + (m * cg_ + c) * ks;
+          for (int64_t t = 0; t < ks; ++t) {
+            const float wv = wc[t];
+            const int64_t kd = t / (w_.kernel[1] * w_.kernel[2]);
+            const int64_t kh = (t / w_.kernel[2]) % w_.kernel[1];
+            const int64_t kw = t % w_.kernel[2];
+            int64_t lo, hi;
+            ValidRange(w_.in[2], w_.out[2], w_.stride[2], w_.pad[2], kw * w_.dilation[2], &lo, &hi);
+            if (lo >= hi) continue;
+            for (int64_t od = 0; od < w_.out[0]; ++od) {
+              const int64_t id = od * w_.stride[0] - w_.pad[0] + kd * w_.dilation[0];
+              if (id < 0 || id >= w_.in[0]) continue;
+              for (int64_t oh = 0; oh < w_.out[1]; ++oh) {
+                const int64_t ih = oh * w_.stride[1] - w_.pad[1] + kh * w_.dilation[1];
+                if (ih < 0 || ih >= w_.in[1]) continue;
+                const float* src = xc + (id * w_.in[1] + ih) * w_.in[2] - w_.pad[2] + kw * w_.dilation[2];
+                float* dst = out + (od * w_.out[1] + oh) * w_.out[2];
+                const int64_t sw = w_.stride[2];
+                if (sw == 1) {
+                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
+                } else {
+                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow * sw];
+                }
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+
+  void Epilogue(const float* bias, float* y) const {
+    if (!bias && !act_.enabled) return;
+    const int64_t out_size = w_.out_size();
+    Par(n_ * m_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(out_size, 1)), [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        float* plane = y + p * out_size;
+        if (bias) {
+          const float bv = bias[p % m_];
+          for (int64_t i = 0; i < out_size; ++i) plane[i] += bv;
+        }
+        if (act_.enabled) ApplyActivation(act_, plane, plane, out_size);
+      }
+    });
+  }
+
+  Window w_{};
+  int64_t n_ = 0, c_ = 0, m_ = 0, groups_ = 1, cg_ = 1, mg_ = 1;
+  int64_t cols_ = 1;
+  size_t workspace_ = 0;
+  Activation act_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeConvolution() { return std::make_unique<ConvKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

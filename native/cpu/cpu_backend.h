@@ -1,0 +1,31 @@
+// The cpu backend: portable fp32 kernels for every layer kind of network.ts, run on the
+// calling thread plus the shared thread pool (src/thread_pool.h). It is the correctness
+// reference for other backends and what runs where there is no NVIDIA GPU. float16/bfloat16
+// tensors are accepted everywhere: data-movement layers copy their bits as they are, and
+// compute layers run in fp32 through HalfAdapter (half_adapter.h) and round back.
+#pragma once
+
+#include <memory>
+
+#include "src/backend.h"
+
+namespace hybridrt {
+namespace cpu {
+
+std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options);
+DeviceStatus QueryCpuDevice();
+// Whether the AVX2+FMA kernels run on this CPU (checked once at run time).
+bool HasAvx2Fma();
+
+// The cpu "stream": kernels run synchronously inside Enqueue, on at most `threads` threads.
+class CpuStream : public Stream {
+ public:
+  explicit CpuStream(int threads) : threads_(threads) {}
+  int threads() const { return threads_; }
+
+ private:
+  int threads_;
+};
+
+}  // namespace cpu
+}  // namespace hybridrt

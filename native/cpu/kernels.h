@@ -1,0 +1,36 @@
+// Factories of the cpu kernels, one per layer kind (one source file per kernel family).
+#pragma once
+
+#include <memory>
+
+#include "src/backend.h"
+
+namespace hybridrt {
+namespace cpu {
+
+std::unique_ptr<Kernel> MakeConvolution();    // conv.cc
+std::unique_ptr<Kernel> MakeDeconvolution();  // deconv.cc
+std::unique_ptr<Kernel> MakeMatmul();         // matmul.cc
+std::unique_ptr<Kernel> MakeElementwise();    // elementwise.cc
+std::unique_ptr<Kernel> MakeUnary();          // unary.cc
+std::unique_ptr<Kernel> MakePooling();        // pooling.cc
+std::unique_ptr<Kernel> MakeReduce();         // reduce.cc
+std::unique_ptr<Kernel> MakeSoftmax();        // softmax.cc
+std::unique_ptr<Kernel> MakeNormalization();  // normalization.cc
+std::unique_ptr<Kernel> MakeShuffle();        // shuffle.cc
+std::unique_ptr<Kernel> MakeConcat();         // concat_split.cc
+std::unique_ptr<Kernel> MakeSplit();          // concat_split.cc
+std::unique_ptr<Kernel> MakeSlice();          // slice_pad.cc
+std::unique_ptr<Kernel> MakePad();            // slice_pad.cc
+std::unique_ptr<Kernel> MakeGather();         // gather.cc
+std::unique_ptr<Kernel> MakeResize();         // resize.cc
+std::unique_ptr<Kernel> MakeCast();           // cast.cc
+std::unique_ptr<Kernel> MakeSelect();         // select.cc
+std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc
+std::unique_ptr<Kernel> MakeDequantize();     // quantize.cc
+
+// Wraps a kernel written for float32 so that it runs a layer with float16/bfloat16 tensors.
+std::unique_ptr<Kernel> MakeHalfAdapter(std::unique_ptr<Kernel> inner);  // half_adapter.cc
+
+}  // namespace cpu
+}  // namespace hybridrt

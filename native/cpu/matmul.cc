@@ -1,0 +1,128 @@
+// Matmul: out = alpha * op(a) @ op(b) + beta * c, numpy matmul semantics (rank-1 a is a
+// row, rank-1 b a column, batch dims broadcast), c broadcast to the output, then a fused
+// activation. c is first broadcast into the output (scaled by beta); the SGEMMs then
+// accumulate onto it. Many small batches run one SGEMM per thread; few large ones give
+// every SGEMM all threads.
+#include <algorithm>
+
+#include "cpu/activation.h"
+#include "cpu/broadcast.h"
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+#include "cpu/sgemm.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+class MatmulKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    trans_a_ = params().Bool("transA");
+    trans_b_ = params().Bool("transB");
+    alpha_ = static_cast<float>(params().Float("alpha"));
+    beta_ = static_cast<float>(params().Float("beta"));
+    act_ = ReadActivation(params(), "activation.");
+    Shape a = in_[0].shape, b = in_[1].shape;
+    if (a.size() == 1) a.insert(a.begin(), 1);
+    if (b.size() == 1) b.push_back(1);
+    const size_t ra = a.size(), rb = b.size();
+    // Row/column strides of the (untransposed) last two dims.
+    const int64_t a_rows = a[ra - 2], a_cols = a[ra - 1], b_rows = b[rb - 2], b_cols = b[rb - 1];
+    m_ = trans_a_ ? a_cols : a_rows;
+    k_ = trans_a_ ? a_rows : a_cols;
+    n_ = trans_b_ ? b_rows : b_cols;
+    rs_a_ = trans_a_ ? 1 : a_cols;
+    cs_a_ = trans_a_ ? a_cols : 1;
+    rs_b_ = trans_b_ ? 1 : b_cols;
+    cs_b_ = trans_b_ ? b_cols : 1;
+    Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
+    BroadcastShapes({batch_a, batch_b}, &batch_);
+    // Per batch index: element offsets of its a and b matrices.
+    std::vector<int64_t> sa = BatchStrides(batch_a, a_rows * a_cols), sb = BatchStrides(batch_b, b_rows * b_cols);
+    const int64_t nb = Numel(batch_);
+    a_off_.resize(nb);
+    b_off_.resize(nb);
+    for (int64_t i = 0; i < nb; ++i) {
+      int64_t r = i, oa = 0, ob = 0;
+      for (int d = static_cast<int>(batch_.size()) - 1; d >= 0; --d) {
+        int64_t idx = r % batch_[d];
+        r /= batch_[d];
+        oa += idx * sa[d];
+        ob += idx * sb[d];
+      }
+      a_off_[i] = oa;
+      b_off_[i] = ob;
+    }
+    if (in_.size() > 2 && beta_ != 0) {
+      bias_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[2].shape});
+    }
+  }
+
+  // Strides of a batch shape aligned to batch_ (0 where broadcast), in elements.
+  std::vector<int64_t> BatchStrides(const Shape& s, int64_t matrix) const {
+    std::vector<int64_t> st(batch_.size(), 0);
+    size_t off = batch_.size() - s.size();
+    int64_t acc = matrix;
+    for (int d = static_cast<int>(s.size()) - 1; d >= 0; --d) {
+      st[off + d] = s[d] == 1 ? 0 : acc;
+      acc *= s[d];
+    }
+    return st;
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const float* a = static_cast<const float*>(args.inputs[0]);
+    const float* b = static_cast<const float*>(args.inputs[1]);
+    float* y = static_cast<float*>(args.outputs[0]);
+    float gemm_beta = 0.0f;
+    if (bias_) {
+      const float* c = static_cast<const float*>(args.inputs[2]);
+      const Broadcast& bc = *bias_;
+      const int64_t len = bc.row_length(), st = bc.inner_stride(0);
+      const float beta = beta_;
+      Par(bc.rows(), std::max<int64_t>(1, kElementGrain / std::max<int64_t>(len, 1)), [&](int64_t r0, int64_t r1) {
+        bc.ForRows(r0, r1, [&](int64_t row, const int64_t* offs) {
+          float* dst = y + row * len;
+          const float* src = c + offs[0];
+          for (int64_t i = 0; i < len; ++i) dst[i] = beta * src[i * st];
+        });
+      });
+      gemm_beta = 1.0f;
+    }
+    const int64_t nb = static_cast<int64_t>(a_off_.size());
+    const int64_t mn = m_ * n_;
+    auto one = [&](int64_t i, int threads) {
+      Sgemm(m_, n_, k_, alpha_, a + a_off_[i], rs_a_, cs_a_, b + b_off_[i], rs_b_, cs_b_, gemm_beta, y + i * mn, n_, threads);
+    };
+    if (nb >= threads_ && nb > 1) {
+      Par(nb, 1, [&](int64_t i0, int64_t i1) {
+        for (int64_t i = i0; i < i1; ++i) one(i, 1);
+      });
+    } else {
+      for (int64_t i = 0; i < nb; ++i) one(i, threads_);
+    }
+    if (act_.enabled) {
+      const int64_t total = out_[0].numel;
+      Par(total, kElementGrain, [&](int64_t s, int64_t e) { ApplyActivation(act_, y + s, y + s, e - s); });
+    }
+  }
+
+ private:
+  bool trans_a_ = false, trans_b_ = false;
+  float alpha_ = 1, beta_ = 0;
+  Activation act_;
+  int64_t m_ = 0, n_ = 0, k_ = 0, rs_a_ = 0, cs_a_ = 0, rs_b_ = 0, cs_b_ = 0;
+  Shape batch_;
+  std::vector<int64_t> a_off_, b_off_;
+  std::unique_ptr<Broadcast> bias_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeMatmul() { return std::make_unique<MatmulKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

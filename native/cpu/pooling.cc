@@ -1,0 +1,123 @@
+// Max and average pooling over 1 to 3 spatial dims with strides, dilations, asymmetric pads
+// and ceil mode. Windows are separable, so per dim and output index we precompute the taps
+// that fall inside the input (max and the average's sum use only those) and, for the
+// average's divisor, how many taps fall inside the input (countIncludePad false) or inside
+// the padded extent [-padsBegin, in + padsEnd) (countIncludePad true; a ceil-mode window
+// overhanging the end padding does not count the overhang), multiplied over dims.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+#include "cpu/window.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+struct Taps {
+  std::vector<int64_t> first, last;       // valid taps [first, last) per output index
+  std::vector<int64_t> padded;            // taps inside the padded extent per output index
+  std::vector<int64_t> valid;             // taps inside the input per output index
+};
+
+class PoolingKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
+    max_ = params().String("mode") == "max";
+    include_pad_ = params().Bool("countIncludePad");
+    const size_t sp = in_[0].shape.size() - 2;
+    auto pe = params().Ints("padsEnd");
+    for (int d = 0; d < 3; ++d) {
+      int j = d - (3 - static_cast<int>(sp));
+      int64_t pad_end = j >= 0 ? pe[j] : 0;
+      Taps& t = taps_[d];
+      for (int64_t o = 0; o < w_.out[d]; ++o) {
+        int64_t start = o * w_.stride[d] - w_.pad[d];
+        int64_t first = w_.kernel[d], last = 0, padded = 0, valid = 0;
+        for (int64_t k = 0; k < w_.kernel[d]; ++k) {
+          int64_t pos = start + k * w_.dilation[d];
+          if (pos >= 0 && pos < w_.in[d]) {
+            first = std::min(first, k);
+            last = std::max(last, k + 1);
+            ++valid;
+          }
+          if (pos >= -w_.pad[d] && pos < w_.in[d] + pad_end) ++padded;
+        }
+        if (first > last) first = last = 0;
+        t.first.push_back(first);
+        t.last.push_back(last);
+        t.padded.push_back(padded);
+        t.valid.push_back(valid);
+      }
+    }
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const float* x = static_cast<const float*>(args.inputs[0]);
+    float* y = static_cast<float*>(args.outputs[0]);
+    const int64_t planes = in_[0].shape[0] * in_[0].shape[1];
+    const int64_t in_size = w_.in_size(), out_size = w_.out_size();
+    Par(planes, 1, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) Plane(x + p * in_size, y + p * out_size);
+    });
+  }
+
+ private:
+  void Plane(const float* x, float* y) const {
+    for (int64_t od = 0; od < w_.out[0]; ++od) {
+      const int64_t d0 = od * w_.stride[0] - w_.pad[0];
+      for (int64_t oh = 0; oh < w_.out[1]; ++oh) {
+        const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
+        for (int64_t ow = 0; ow < w_.out[2]; ++ow) {
+          const int64_t w0 = ow * w_.stride[2] - w_.pad[2];
+          float acc = max_ ? -std::numeric_limits<float>::infinity() : 0.0f;
+          for (int64_t kd = taps_[0].first[od]; kd < taps_[0].last[od]; ++kd) {
+            const int64_t id = d0 + kd * w_.dilation[0];
+            if (id < 0 || id >= w_.in[0]) continue;  // dilated taps can skip the input
+            for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
+              const int64_t ih = h0 + kh * w_.dilation[1];
+              if (ih < 0 || ih >= w_.in[1]) continue;
+              const float* row = x + (id * w_.in[1] + ih) * w_.in[2];
+              for (int64_t kw = taps_[2].first[ow]; kw < taps_[2].last[ow]; ++kw) {
+                const int64_t iw = w0 + kw * w_.dilation[2];
+                if (iw < 0 || iw >= w_.in[2]) continue;
+                const float v = row[iw];
+                if (max_) {
+                  acc = (v > acc || std::isnan(v)) ? v : acc;
+                } else {
+                  acc += v;
+                }
+              }
+            }
+          }
+          if (!max_) {
+            int64_t count;
+            if (include_pad_) {
+              count = taps_[0].padded[od] * taps_[1].padded[oh] * taps_[2].padded[ow];
+            } else {
+              count = taps_[0].valid[od] * taps_[1].valid[oh] * taps_[2].valid[ow];
+            }
+            acc = acc / static_cast<float>(count);
+          }
+          y[(od * w_.out[1] + oh) * w_.out[2] + ow] = acc;
+        }
+      }
+    }
+  }
+
+  Window w_{};
+  bool max_ = true, include_pad_ = false;
+  Taps taps_[3];
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakePooling() { return std::make_unique<PoolingKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,112 @@
+// Quantize: y = saturate(round_half_even(x / scale) + zero_point) into int8/uint8;
+// dequantize: y = (x - zero_point) * scale, from int8/uint8/int32. Per-tensor when the
+// scale has one element, else per-axis (scale[c] for index c along `axis`). Arithmetic in
+// fp32 as onnxruntime does (half tensors go through HalfAdapter).
+#include <algorithm>
+#include <cmath>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+// x viewed as (outer, channels, inner); the channel index selects scale/zero point.
+struct PerAxis {
+  int64_t outer = 1, channels = 1, inner = 1;
+};
+
+PerAxis Layout(const TensorDesc& x, const TensorDesc& scale, int64_t axis) {
+  PerAxis p;
+  if (scale.numel == 1) {
+    p.inner = x.numel;
+    return p;
+  }
+  for (int64_t d = 0; d < axis; ++d) p.outer *= x.shape[d];
+  p.channels = x.shape[axis];
+  for (size_t d = axis + 1; d < x.shape.size(); ++d) p.inner *= x.shape[d];
+  return p;
+}
+
+int64_t ZeroPoint(DType t, const void* zp, int64_t c) {
+  if (!zp) return 0;
+  switch (t) {
+    case DType::kInt8: return static_cast<const int8_t*>(zp)[c];
+    case DType::kUInt8: return static_cast<const uint8_t*>(zp)[c];
+    case DType::kInt32: return static_cast<const int32_t*>(zp)[c];
+    default: return 0;
+  }
+}
+
+class QuantizeKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override { layout_ = Layout(in_[0], in_[1], params().Int("axis")); }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const float* x = static_cast<const float*>(args.inputs[0]);
+    const float* scale = static_cast<const float*>(args.inputs[1]);
+    const void* zp = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
+    const DType t = out_[0].dtype;
+    const int64_t lo = t == DType::kInt8 ? -128 : 0, hi = t == DType::kInt8 ? 127 : 255;
+    const PerAxis& l = layout_;
+    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)), [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t c = r % l.channels;
+        const float s = scale[c];
+        const int64_t z = ZeroPoint(t, zp, c);
+        for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
+          const float q = std::nearbyint(x[i] / s);
+          int64_t v = std::isnan(q) ? z : static_cast<int64_t>(std::max(-1e9f, std::min(1e9f, q))) + z;
+          v = std::min(hi, std::max(lo, v));
+          if (t == DType::kInt8) {
+            static_cast<int8_t*>(args.outputs[0])[i] = static_cast<int8_t>(v);
+          } else {
+            static_cast<uint8_t*>(args.outputs[0])[i] = static_cast<uint8_t>(v);
+          }
+        }
+      }
+    });
+  }
+
+ private:
+  PerAxis layout_;
+};
+
+class DequantizeKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override { layout_ = Layout(in_[0], in_[1], params().Int("axis")); }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const float* scale = static_cast<const float*>(args.inputs[1]);
+    const void* zp = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
+    const DType t = in_[0].dtype;
+    float* y = static_cast<float*>(args.outputs[0]);
+    const PerAxis& l = layout_;
+    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)), [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        const int64_t c = r % l.channels;
+        const float s = scale[c];
+        const int64_t z = ZeroPoint(t, zp, c);
+        for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
+          const int64_t v = ZeroPoint(t, args.inputs[0], i);
+          y[i] = static_cast<float>(v - z) * s;
+        }
+      }
+    });
+  }
+
+ private:
+  PerAxis layout_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeQuantize() { return std::make_unique<QuantizeKernel>(); }
+std::unique_ptr<Kernel> MakeDequantize() { return std::make_unique<DequantizeKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

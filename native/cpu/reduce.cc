@@ -1,0 +1,166 @@
+// Reduce over any set of axes (sum, mean, max, min, prod, sum_square, l1, l2, log_sum_exp)
+// on float32 (half via HalfAdapter), and sum/max/min/prod on int32/int64. The reduced axes
+// are brought last by a transpose into the workspace (skipped when they already are), so
+// every output element reduces one contiguous row. Float sums accumulate in double.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+#include "cpu/transpose.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+enum class Op { kSum, kMean, kMax, kMin, kProd, kSumSquare, kL1, kL2, kLogSumExp };
+
+Op ParseOp(const std::string& s) {
+  static const char* names[] = {"sum", "mean", "max", "min", "prod", "sum_square", "l1", "l2", "log_sum_exp"};
+  for (int i = 0; i < 9; ++i) {
+    if (s == names[i]) return static_cast<Op>(i);
+  }
+  Fail(ErrorCode::kNative, Cat("unknown reduce op '", s, "'"));
+}
+
+float ReduceFloat(Op op, const float* x, int64_t n) {
+  switch (op) {
+    case Op::kSum:
+    case Op::kMean: {
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += x[i];
+      return static_cast<float>(op == Op::kMean ? s / static_cast<double>(n) : s);
+    }
+    case Op::kMax: {
+      float m = -std::numeric_limits<float>::infinity();
+      for (int64_t i = 0; i < n; ++i) m = (x[i] > m || std::isnan(x[i])) ? x[i] : m;
+      return m;
+    }
+    case Op::kMin: {
+      float m = std::numeric_limits<float>::infinity();
+      for (int64_t i = 0; i < n; ++i) m = (x[i] < m || std::isnan(x[i])) ? x[i] : m;
+      return m;
+    }
+    case Op::kProd: {
+      double p = 1;
+      for (int64_t i = 0; i < n; ++i) p *= x[i];
+      return static_cast<float>(p);
+    }
+    case Op::kSumSquare:
+    case Op::kL2: {
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += static_cast<double>(x[i]) * x[i];
+      return static_cast<float>(op == Op::kL2 ? std::sqrt(s) : s);
+    }
+    case Op::kL1: {
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += std::fabs(x[i]);
+      return static_cast<float>(s);
+    }
+    case Op::kLogSumExp: {
+      float m = -std::numeric_limits<float>::infinity();
+      for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
+      if (std::isinf(m)) return m;
+      double s = 0;
+      for (int64_t i = 0; i < n; ++i) s += std::exp(static_cast<double>(x[i]) - m);
+      return static_cast<float>(m + std::log(s));
+    }
+  }
+  return 0;
+}
+
+template <typename T>
+T ReduceInt(Op op, const T* x, int64_t n) {
+  using U = std::make_unsigned_t<T>;
+  switch (op) {
+    case Op::kSum: {
+      U s = 0;
+      for (int64_t i = 0; i < n; ++i) s += static_cast<U>(x[i]);
+      return static_cast<T>(s);
+    }
+    case Op::kProd: {
+      U p = 1;
+      for (int64_t i = 0; i < n; ++i) p *= static_cast<U>(x[i]);
+      return static_cast<T>(p);
+    }
+    case Op::kMax: {
+      T m = std::numeric_limits<T>::lowest();
+      for (int64_t i = 0; i < n; ++i) m = std::max(m, x[i]);
+      return m;
+    }
+    case Op::kMin: {
+      T m = std::numeric_limits<T>::max();
+      for (int64_t i = 0; i < n; ++i) m = std::min(m, x[i]);
+      return m;
+    }
+    default: Fail(ErrorCode::kNative, "reduce op does not take integer tensors");
+  }
+}
+
+class ReduceKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    op_ = ParseOp(params().String("op"));
+    const Shape& x = in_[0].shape;
+    auto axes = params().Ints("axes");
+    std::vector<int64_t> perm;
+    std::vector<bool> reduced(x.size(), false);
+    for (int64_t a : axes) reduced[a] = true;
+    row_ = 1;
+    for (size_t d = 0; d < x.size(); ++d) {
+      if (!reduced[d]) perm.push_back(static_cast<int64_t>(d));
+    }
+    for (size_t d = 0; d < x.size(); ++d) {
+      if (reduced[d]) {
+        perm.push_back(static_cast<int64_t>(d));
+        row_ *= x[d];
+      }
+    }
+    transpose_ = std::make_unique<Transpose>(x, perm, DTypeSize(in_[0].dtype));
+    rows_ = out_[0].numel;
+    if (!transpose_->identity()) workspace_ = in_[0].bytes;
+  }
+
+ public:
+  size_t WorkspaceBytes() const override { return workspace_; }
+
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const void* x = args.inputs[0];
+    if (!transpose_->identity()) {
+      transpose_->Run(x, args.workspace, threads_);
+      x = args.workspace;
+    }
+    const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(row_, 1));
+    Par(rows_, grain, [&](int64_t r0, int64_t r1) {
+      for (int64_t r = r0; r < r1; ++r) {
+        switch (in_[0].dtype) {
+          case DType::kFloat32:
+            static_cast<float*>(args.outputs[0])[r] = ReduceFloat(op_, static_cast<const float*>(x) + r * row_, row_);
+            break;
+          case DType::kInt32:
+            static_cast<int32_t*>(args.outputs[0])[r] = ReduceInt(op_, static_cast<const int32_t*>(x) + r * row_, row_);
+            break;
+          case DType::kInt64:
+            static_cast<int64_t*>(args.outputs[0])[r] = ReduceInt(op_, static_cast<const int64_t*>(x) + r * row_, row_);
+            break;
+          default: Bad(ErrorCode::kNative, Cat("dtype ", DTypeName(in_[0].dtype), " is not supported"));
+        }
+      }
+    });
+  }
+
+ private:
+  Op op_ = Op::kSum;
+  int64_t rows_ = 0, row_ = 1;
+  std::unique_ptr<Transpose> transpose_;
+  size_t workspace_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeReduce() { return std::make_unique<ReduceKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,186 @@
+// SGEMM driver, packing and the portable micro-kernel (see sgemm.h).
+#include "cpu/sgemm.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+
+#include "cpu/cpu_backend.h"
+#include "src/thread_pool.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+constexpr int64_t kKC = 256;
+constexpr int64_t kMC = 144;  // multiple of MR; A block (MC x KC) ~144 KB stays in L2
+constexpr int64_t kNCMax = 512;
+
+using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, float, int, int);
+
+MicroKernel PickKernel() { return HasAvx2Fma() ? MicroKernelAvx2 : MicroKernelPortable; }
+
+// Per-thread packing buffers, grown on demand and kept for the thread's life.
+float* PackBuffer(size_t floats, int which) {
+  struct Buf {
+    float* p = nullptr;
+    size_t n = 0;
+    ~Buf() { std::free(p); }
+  };
+  thread_local Buf bufs[2];
+  Buf& b = bufs[which];
+  if (b.n < floats) {
+    std::free(b.p);
+    b.p = nullptr;
+    if (posix_memalign(reinterpret_cast<void**>(&b.p), 64, floats * sizeof(float)) != 0) throw std::bad_alloc();
+    b.n = floats;
+  }
+  return b.p;
+}
+
+// A block rows [0, mc) x cols [0, kc) into MR-row panels: panel p holds, for each k, the
+// MR values A(p*MR + r, k) * alpha (zero past mc).
+void PackA(const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, float alpha, float* out) {
+  for (int64_t i0 = 0; i0 < mc; i0 += kGemmMR) {
+    int64_t mr = std::min<int64_t>(kGemmMR, mc - i0);
+    const float* src = a + i0 * rs;
+    if (mr == kGemmMR && cs == 1) {
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int r = 0; r < kGemmMR; ++r) out[r] = alpha * src[r * rs + k];
+        out += kGemmMR;
+      }
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int r = 0; r < kGemmMR; ++r) out[r] = r < mr ? alpha * src[r * rs + k * cs] : 0.0f;
+        out += kGemmMR;
+      }
+    }
+  }
+}
+
+// B block rows [0, kc) x cols [0, nc) into NR-column panels (zero past nc).
+void PackB(const float* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, float* out) {
+  for (int64_t j0 = 0; j0 < nc; j0 += kGemmNR) {
+    int64_t nr = std::min<int64_t>(kGemmNR, nc - j0);
+    const float* src = b + j0 * cs;
+    if (nr == kGemmNR && cs == 1) {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* row = src + k * rs;
+        for (int j = 0; j < kGemmNR; ++j) out[j] = row[j];
+        out += kGemmNR;
+      }
+    } else {
+      for (int64_t k = 0; k < kc; ++k) {
+        const float* row = src + k * rs;
+        for (int j = 0; j < kGemmNR; ++j) out[j] = j < nr ? row[j * cs] : 0.0f;
+        out += kGemmNR;
+      }
+    }
+  }
+}
+
+void ScaleC(int64_t m, int64_t n, float beta, float* c, int64_t ldc) {
+  for (int64_t i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    if (beta == 0) {
+      std::fill(row, row + n, 0.0f);
+    } else {
+      for (int64_t j = 0; j < n; ++j) row[j] *= beta;
+    }
+  }
+}
+
+// m == 1: y = alpha * a B + beta * y, streaming B by rows (or columns when transposed).
+void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b,
+          float beta, float* c, int threads) {
+  ParallelFor(threads, n, 256, [&](int64_t j0, int64_t j1) {
+    if (cs_b == 1) {
+      float acc[256];
+      for (int64_t jb = j0; jb < j1; jb += 256) {
+        int64_t w = std::min<int64_t>(256, j1 - jb);
+        std::fill(acc, acc + w, 0.0f);
+        for (int64_t kk = 0; kk < k; ++kk) {
+          const float av = a[kk * cs_a];
+          const float* row = b + kk * rs_b + jb;
+          for (int64_t j = 0; j < w; ++j) acc[j] += av * row[j];
+        }
+        for (int64_t j = 0; j < w; ++j) c[jb + j] = alpha * acc[j] + (beta == 0 ? 0.0f : beta * c[jb + j]);
+      }
+    } else {
+      for (int64_t j = j0; j < j1; ++j) {
+        float acc = 0;
+        const float* col = b + j * cs_b;
+        for (int64_t kk = 0; kk < k; ++kk) acc += a[kk * cs_a] * col[kk * rs_b];
+        c[j] = alpha * acc + (beta == 0 ? 0.0f : beta * c[j]);
+      }
+    }
+  });
+}
+
+}  // namespace
+
+void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr) {
+  float acc[kGemmMR][kGemmNR] = {};
+  for (int64_t k = 0; k < kc; ++k) {
+    for (int r = 0; r < kGemmMR; ++r) {
+      const float av = pa[r];
+      for (int j = 0; j < kGemmNR; ++j) acc[r][j] += av * pb[j];
+    }
+    pa += kGemmMR;
+    pb += kGemmNR;
+  }
+  for (int r = 0; r < mr; ++r) {
+    float* row = c + r * ldc;
+    if (beta == 0) {
+      for (int j = 0; j < nr; ++j) row[j] = acc[r][j];
+    } else {
+      for (int j = 0; j < nr; ++j) row[j] = beta * row[j] + acc[r][j];
+    }
+  }
+}
+
+void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
+           int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0) {
+    ScaleC(m, n, beta, c, ldc);
+    return;
+  }
+  if (m == 1) return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
+  const MicroKernel kernel = PickKernel();
+  const int64_t mc_blocks = (m + kMC - 1) / kMC;
+  // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
+  int64_t nc = kNCMax;
+  const int64_t want_tiles = static_cast<int64_t>(threads) * 3;
+  if (mc_blocks * ((n + nc - 1) / nc) < want_tiles) {
+    int64_t per = (n * mc_blocks + want_tiles - 1) / want_tiles;
+    nc = std::max<int64_t>(kGemmNR * 4, (per + kGemmNR - 1) / kGemmNR * kGemmNR);
+    nc = std::min(nc, kNCMax);
+  }
+  const int64_t nc_blocks = (n + nc - 1) / nc;
+  ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
+    float* pa = PackBuffer(static_cast<size_t>(kMC * kKC), 0);
+    float* pb = PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t i0 = (t / nc_blocks) * kMC, j0 = (t % nc_blocks) * nc;
+      const int64_t mcur = std::min(kMC, m - i0), ncur = std::min(nc, n - j0);
+      for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+        const int64_t kc = std::min(kKC, k - p0);
+        PackA(a + i0 * rs_a + p0 * cs_a, rs_a, cs_a, mcur, kc, alpha, pa);
+        PackB(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, ncur, pb);
+        const float beta_now = p0 == 0 ? beta : 1.0f;
+        for (int64_t jr = 0; jr < ncur; jr += kGemmNR) {
+          const int nr = static_cast<int>(std::min<int64_t>(kGemmNR, ncur - jr));
+          for (int64_t ir = 0; ir < mcur; ir += kGemmMR) {
+            const int mr = static_cast<int>(std::min<int64_t>(kGemmMR, mcur - ir));
+            kernel(kc, pa + ir * kc, pb + jr * kc, c + (i0 + ir) * ldc + j0 + jr, ldc, beta_now, mr, nr);
+          }
+        }
+      }
+    }
+  });
+}
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,31 @@
+// Single-precision GEMM, the engine of convolution, deconvolution and matmul on cpu:
+//   C(i,j) = alpha * sum_k A(i,k) * B(k,j) + beta * C(i,j)
+// with A(i,k) = a[i*rs_a + k*cs_a] and B(k,j) = b[k*rs_b + j*cs_b] (any strides, so both
+// transposes are free) and C row-major with leading dimension ldc. beta == 0 overwrites C
+// without reading it.
+//
+// Blocked in the manner of Goto/BLIS: C is cut into MC x NC tiles spread over the thread
+// pool; for each KC slice a tile packs its A block into MR-row panels (alpha folded in) and
+// its B block into NR-column panels, then a register-tiled MR x NR micro-kernel runs over
+// them. The micro-kernel is chosen at run time: AVX2+FMA (sgemm_avx2.cc) where the CPU has
+// it, a portable C++ one otherwise.
+#pragma once
+
+#include <cstdint>
+
+namespace hybridrt {
+namespace cpu {
+
+constexpr int kGemmMR = 6;
+constexpr int kGemmNR = 16;
+
+void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
+           int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads);
+
+// The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
+// (kc x NR). Full tiles store directly; partial ones go through a local tile.
+void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
+void MicroKernelAvx2(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,61 @@
+// Shuffle (TensorRT's): transpose by firstPerm, reshape (free: row-major order is kept),
+// transpose by secondPerm. With both permutations the first goes to the workspace.
+#include <memory>
+#include <numeric>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+#include "cpu/transpose.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+class ShuffleKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    const size_t es = DTypeSize(in_[0].dtype);
+    Shape mid = x;
+    std::vector<int64_t> p1(x.size());
+    std::iota(p1.begin(), p1.end(), 0);
+    if (params().Has("firstPerm")) {
+      p1 = params().Ints("firstPerm");
+      mid.clear();
+      for (int64_t p : p1) mid.push_back(x[p]);
+    }
+    first_ = std::make_unique<Transpose>(x, p1, es);
+    Shape reshaped = params().Has("reshape") ? Shape(params().Ints("reshape")) : mid;
+    std::vector<int64_t> p2(reshaped.size());
+    std::iota(p2.begin(), p2.end(), 0);
+    if (params().Has("secondPerm")) p2 = params().Ints("secondPerm");
+    second_ = std::make_unique<Transpose>(reshaped, p2, es);
+    if (!first_->identity() && !second_->identity()) workspace_ = in_[0].bytes;
+  }
+
+ public:
+  size_t WorkspaceBytes() const override { return workspace_; }
+
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    if (second_->identity()) {
+      first_->Run(args.inputs[0], args.outputs[0], threads_);
+    } else if (first_->identity()) {
+      second_->Run(args.inputs[0], args.outputs[0], threads_);
+    } else {
+      first_->Run(args.inputs[0], args.workspace, threads_);
+      second_->Run(args.workspace, args.outputs[0], threads_);
+    }
+  }
+
+ private:
+  std::unique_ptr<Transpose> first_, second_;
+  size_t workspace_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeShuffle() { return std::make_unique<ShuffleKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

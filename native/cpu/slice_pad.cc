@@ -1,0 +1,85 @@
+// Slice (starts/steps per dim, negative and zero steps) and pad (constant, reflect, edge,
+// wrap; negative pads crop), both as IndexMap copies of any dtype. Pad's maps view the
+// input as extended without end by the mode and cut to [-padsBegin, in + padsEnd):
+// reflect mirrors without repeating the edge element (period 2*(n-1); n = 1 repeats it),
+// wrap is periodic with period n, edge clamps.
+#include <memory>
+
+#include "cpu/element_value.h"
+#include "cpu/index_map.h"
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+class SliceKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    const Shape& y = out_[0].shape;
+    auto starts = params().Ints("starts");
+    auto steps = params().Ints("steps");
+    std::vector<int64_t> st = Strides(x);
+    std::vector<std::vector<int64_t>> maps(x.size());
+    for (size_t d = 0; d < x.size(); ++d) {
+      for (int64_t o = 0; o < y[d]; ++o) maps[d].push_back((starts[d] + o * steps[d]) * st[d]);
+    }
+    map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype), std::vector<uint8_t>{});
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override { map_->Run(args.inputs[0], args.outputs[0], threads_); }
+
+ private:
+  std::unique_ptr<IndexMap> map_;
+};
+
+// Source index of padded position p (may be outside [0, n)) under a mode; -1 = fill.
+int64_t PadSource(const std::string& mode, int64_t p, int64_t n) {
+  if (p >= 0 && p < n) return p;
+  if (mode == "constant") return -1;
+  if (mode == "edge") return p < 0 ? 0 : n - 1;
+  if (mode == "wrap") return ((p % n) + n) % n;
+  // reflect
+  if (n == 1) return 0;
+  const int64_t period = 2 * (n - 1);
+  int64_t q = ((p % period) + period) % period;
+  return q < n ? q : period - q;
+}
+
+class PadKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    const Shape& y = out_[0].shape;
+    auto pb = params().Ints("padsBegin");
+    const std::string& mode = params().String("mode");
+    std::vector<int64_t> st = Strides(x);
+    std::vector<std::vector<int64_t>> maps(x.size());
+    for (size_t d = 0; d < x.size(); ++d) {
+      for (int64_t o = 0; o < y[d]; ++o) {
+        int64_t s = PadSource(mode, o - pb[d], x[d]);
+        maps[d].push_back(s < 0 ? -1 : s * st[d]);
+      }
+    }
+    map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype),
+                                      ElementBytes(in_[0].dtype, params().Float("value")));
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override { map_->Run(args.inputs[0], args.outputs[0], threads_); }
+
+ private:
+  std::unique_ptr<IndexMap> map_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeSlice() { return std::make_unique<SliceKernel>(); }
+std::unique_ptr<Kernel> MakePad() { return std::make_unique<PadKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,67 @@
+// Softmax and log-softmax along one axis: x viewed as (outer, axis, inner); each of the
+// outer*inner lines is shifted by its max, exponentiated and normalized (sum in double).
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+class SoftmaxKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    const int64_t axis = params().Int("axis");
+    log_ = params().Bool("log");
+    outer_ = 1;
+    inner_ = 1;
+    for (int64_t d = 0; d < axis; ++d) outer_ *= x[d];
+    for (size_t d = axis + 1; d < x.size(); ++d) inner_ *= x[d];
+    len_ = x[axis];
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const float* x = static_cast<const float*>(args.inputs[0]);
+    float* y = static_cast<float*>(args.outputs[0]);
+    const int64_t lines = outer_ * inner_;
+    Par(lines, std::max<int64_t>(1, 4096 / std::max<int64_t>(len_, 1)), [&](int64_t l0, int64_t l1) {
+      std::vector<double> e(static_cast<size_t>(len_));
+      for (int64_t l = l0; l < l1; ++l) {
+        const int64_t o = l / inner_, i = l % inner_;
+        const float* src = x + o * len_ * inner_ + i;
+        float* dst = y + o * len_ * inner_ + i;
+        float m = -std::numeric_limits<float>::infinity();
+        for (int64_t a = 0; a < len_; ++a) m = std::max(m, src[a * inner_]);
+        double sum = 0;
+        for (int64_t a = 0; a < len_; ++a) {
+          e[a] = std::exp(static_cast<double>(src[a * inner_]) - m);
+          sum += e[a];
+        }
+        if (log_) {
+          const double ls = std::log(sum);
+          for (int64_t a = 0; a < len_; ++a) dst[a * inner_] = static_cast<float>(static_cast<double>(src[a * inner_]) - m - ls);
+        } else {
+          for (int64_t a = 0; a < len_; ++a) dst[a * inner_] = static_cast<float>(e[a] / sum);
+        }
+      }
+    });
+  }
+
+ private:
+  bool log_ = false;
+  int64_t outer_ = 1, inner_ = 1, len_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeSoftmax() { return std::make_unique<SoftmaxKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,116 @@
+// The backend interface: everything the engine asks of a device, so that the cpu backend
+// (native/cpu/) and a cuda backend (native/cuda/) plug into the same builder, plans and
+// execution contexts.
+//
+// Life of a layer:
+//   build:   Backend::CreateKernel(setup) -> Kernel; Kernel::Prepare(setup) checks that the
+//            layer is supported, picks a tactic (or takes the one a plan recorded), may pack or
+//            upload constant inputs, and fixes WorkspaceBytes().
+//   run:     Kernel::Enqueue(args, stream) queues the layer's work on the context's stream.
+//            Pointers in args are device pointers (host memory on cpu): activations in the
+//            context's arena, constants where UploadWeights put them, and a private workspace.
+// Kernels are shared by every execution context of an engine: Enqueue is const and must be
+// safe to call concurrently with different args and streams (no mutable state in a kernel;
+// per-run scratch goes in the workspace).
+//
+// A cuda backend maps this one to one: Allocate = cudaMalloc (arena per context),
+// UploadWeights = one device copy of each constant per engine, CreateStream = a cudaStream_t
+// per context, Enqueue = kernel launches / cuDNN / cuBLASLt calls on that stream without
+// synchronizing, Synchronize = cudaStreamSynchronize, Copy* = cudaMemcpyAsync through pinned
+// buffers. Backend errors are hybridrt::Error naming the layer (see error.h).
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/dtype.h"
+#include "src/network.h"
+#include "src/shape.h"
+
+namespace hybridrt {
+
+struct TensorDesc {
+  DType dtype = DType::kFloat32;
+  Shape shape;
+  int64_t numel = 0;
+  size_t bytes = 0;
+};
+
+TensorDesc MakeTensorDesc(DType dtype, const Shape& shape);
+
+// What a backend is told about one layer. The layer has passed validation (validator.h):
+// its params are complete and in range, and the descs follow the kind's shape rule.
+struct KernelSetup {
+  const Layer* layer = nullptr;
+  std::vector<TensorDesc> inputs;
+  std::vector<TensorDesc> outputs;
+  // Host data of the inputs that are constants (nullptr for activations). Valid for the
+  // engine's lifetime; a kernel may read, pack or upload them in Prepare.
+  std::vector<const void*> constants;
+  // The tactic a plan recorded for this layer, or empty at build time (the kernel chooses).
+  // A tactic the kernel does not know is an Error (the plan is from another build).
+  std::string tactic;
+  int threads = 1;  // cpu: how many threads a layer may use
+};
+
+struct KernelArgs {
+  std::vector<const void*> inputs;
+  std::vector<void*> outputs;
+  void* workspace = nullptr;  // WorkspaceBytes() bytes, 256-byte aligned, private to this run
+};
+
+// An ordered queue of device work owned by one execution context.
+class Stream {
+ public:
+  virtual ~Stream() = default;
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+  virtual void Prepare(const KernelSetup& setup) = 0;
+  virtual size_t WorkspaceBytes() const { return 0; }
+  // The implementation chosen, recorded in plans (e.g. "im2col_gemm").
+  virtual std::string Tactic() const { return "default"; }
+  virtual void Enqueue(const KernelArgs& args, Stream& stream) const = 0;
+};
+
+class Backend {
+ public:
+  virtual ~Backend() = default;
+  virtual std::string Name() const = 0;
+  // Recorded in plans; a plan built for another device architecture is refused on load.
+  virtual std::string DeviceArch() const = 0;
+  virtual std::unique_ptr<Kernel> CreateKernel(const KernelSetup& setup) = 0;
+  virtual std::unique_ptr<Stream> CreateStream() = 0;
+  // Device memory of `bytes` (256-byte aligned); freed when the last holder lets go.
+  virtual std::shared_ptr<void> Allocate(size_t bytes) = 0;
+  // A device copy of a constant, kept for the engine's lifetime (cpu: the host data itself).
+  virtual std::shared_ptr<const void> UploadWeights(const void* host, size_t bytes) = 0;
+  virtual void CopyToDevice(void* dst, const void* src, size_t bytes, Stream& stream) = 0;
+  virtual void CopyToHost(void* dst, const void* src, size_t bytes, Stream& stream) = 0;
+  // Blocks until everything queued on the stream has finished; a failure of queued work is
+  // thrown here.
+  virtual void Synchronize(Stream& stream) = 0;
+};
+
+struct BackendOptions {
+  int threads = 0;  // cpu: 0 = every core
+};
+
+struct DeviceStatus {
+  bool available = false;
+  std::string arch;         // as DeviceArch() reports it
+  std::string description;  // for people: "x86_64, avx2+fma, 2 threads"
+  std::string reason;       // why not available
+};
+
+// Backends compiled into this addon ("cpu", and "cuda" where it was built).
+std::vector<std::string> CompiledBackends();
+DeviceStatus QueryDevice(const std::string& backend);
+// An Error (kBackend) naming the backend when it is unknown, not compiled in, or has no device.
+std::unique_ptr<Backend> CreateBackend(const std::string& name, const BackendOptions& options);
+
+}  // namespace hybridrt

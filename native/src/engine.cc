@@ -1,0 +1,118 @@
+// Engine construction from a network or a plan, and serialization (see engine.h).
+#include "src/engine.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "src/aligned_buffer.h"
+#include "src/error.h"
+#include "src/plan.h"
+#include "src/thread_pool.h"
+#include "src/validator.h"
+
+namespace hybridrt {
+
+TensorDesc MakeTensorDesc(DType dtype, const Shape& shape) {
+  TensorDesc d;
+  d.dtype = dtype;
+  d.shape = shape;
+  d.numel = Numel(shape);
+  d.bytes = static_cast<size_t>(d.numel) * DTypeSize(dtype);
+  return d;
+}
+
+std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& options) {
+  ValidateNetwork(net);
+  std::shared_ptr<Engine> engine(new Engine());
+  engine->Init(net, options, options.backend, nullptr);
+  return engine;
+}
+
+std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, const BuildOptions& options) {
+  PlanContents plan = ReadPlan(data, size);
+  std::unique_ptr<Backend> probe = CreateBackend(plan.backend, BackendOptions{1});
+  if (probe->DeviceArch() != plan.device_arch) {
+    Fail(ErrorCode::kPlan, Cat("plan: built for ", plan.backend, " device '", plan.device_arch, "'; this device is '",
+                               probe->DeviceArch(), "' (rebuild the engine from the model)"));
+  }
+  std::shared_ptr<Engine> engine(new Engine());
+  engine->Init(plan.network, options, plan.backend, &plan.memory);
+  engine->PrepareKernels(&plan.tactics);
+  return engine;
+}
+
+void Engine::Init(const Network& net, const BuildOptions& options, const std::string& backend,
+                  const MemoryPlan* memory) {
+  threads_ = options.threads > 0 ? std::min(options.threads, HardwareThreads()) : HardwareThreads();
+  backend_ = CreateBackend(backend, BackendOptions{threads_});
+  net_.format_version = net.format_version;
+  net_.name = net.name;
+  net_.tensors = net.tensors;
+  net_.inputs = net.inputs;
+  net_.outputs = net.outputs;
+  net_.layers = net.layers;
+  // One store for every constant, each 64-byte aligned (SIMD loads, cache lines).
+  std::vector<size_t> offsets(net.layers.size(), 0);
+  size_t total = 0;
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    offsets[i] = total;
+    total += (net.weights[i].bytes + 63) / 64 * 64;
+  }
+  weight_bytes_ = total;
+  weights_ = AllocateAligned(total, 64);
+  uint8_t* store = static_cast<uint8_t*>(weights_.get());
+  net_.weights.resize(net.layers.size());
+  constant_device_.assign(net.tensors.size(), nullptr);
+  constant_host_.assign(net.tensors.size(), nullptr);
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const WeightView& w = net.weights[i];
+    if (net.layers[i].kind != LayerKind::kConstant) continue;
+    uint8_t* dst = store + offsets[i];
+    if (w.bytes) std::memcpy(dst, w.data, w.bytes);
+    net_.weights[i] = {dst, w.bytes};
+    int32_t id = net.layers[i].outputs[0];
+    constant_host_[id] = dst;
+    constant_device_[id] = backend_->UploadWeights(dst, w.bytes);
+  }
+  memory_ = memory ? *memory : PlanMemory(net_);
+}
+
+void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
+  kernels_.resize(net_.layers.size());
+  tactics_.assign(net_.layers.size(), "");
+  for (size_t i = 0; i < net_.layers.size(); ++i) {
+    const Layer& layer = net_.layers[i];
+    if (layer.kind == LayerKind::kConstant) {
+      tactics_[i] = "constant";
+      if (tactics && (*tactics)[i] != "constant") {
+        Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected 'constant'"));
+      }
+      continue;
+    }
+    KernelSetup setup;
+    setup.layer = &layer;
+    for (int32_t id : layer.inputs) {
+      setup.inputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
+      setup.constants.push_back(constant_host_[id]);
+    }
+    for (int32_t id : layer.outputs) setup.outputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
+    if (tactics) setup.tactic = (*tactics)[i];
+    setup.threads = threads_;
+    kernels_[i] = backend_->CreateKernel(setup);
+    kernels_[i]->Prepare(setup);
+    tactics_[i] = kernels_[i]->Tactic();
+    workspace_bytes_ = std::max(workspace_bytes_, AlignUp(kernels_[i]->WorkspaceBytes(), kArenaAlignment));
+  }
+}
+
+std::vector<uint8_t> Engine::Serialize() const {
+  PlanContents plan;
+  plan.backend = backend_->Name();
+  plan.device_arch = backend_->DeviceArch();
+  plan.network = net_;
+  plan.memory = memory_;
+  plan.tactics = tactics_;
+  return WritePlan(plan);
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,71 @@
+// An Engine: a validated network compiled for one backend (TensorRT's ICudaEngine). It owns
+// its weights (copied once from the network's views into one aligned store, then uploaded
+// by the backend), the memory plan, and one prepared Kernel per layer. Engines are immutable
+// after construction and shared (std::shared_ptr) by their execution contexts, so that a
+// run in flight keeps its engine alive even if the engine is disposed meanwhile.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "src/backend.h"
+#include "src/memory_planner.h"
+#include "src/network.h"
+
+namespace hybridrt {
+
+struct BuildOptions {
+  std::string backend = "cpu";
+  int threads = 0;  // cpu: 0 = every core
+};
+
+class Engine {
+ public:
+  // Validates `net` (validator.h) and builds; the network's weight views are read once here.
+  // Builds in two phases so that JS memory is only read on the JS thread: Load validates
+  // `net` (validator.h), copies its weights and plans memory; PrepareKernels (any thread)
+  // creates and prepares the kernels.
+  static std::shared_ptr<Engine> Load(const Network& net, const BuildOptions& options);
+  void PrepareKernels() { PrepareKernels(nullptr); }
+  // Rebuilds an engine from plan bytes (plan.h); refuses plans for another backend or device.
+  static std::shared_ptr<Engine> Deserialize(const uint8_t* data, size_t size, const BuildOptions& options);
+
+  std::vector<uint8_t> Serialize() const;
+
+  const Network& network() const { return net_; }
+  const MemoryPlan& memory() const { return memory_; }
+  const std::vector<std::string>& tactics() const { return tactics_; }
+  size_t workspace_bytes() const { return workspace_bytes_; }
+  size_t weight_bytes() const { return weight_bytes_; }
+  Backend& backend() const { return *backend_; }
+  int threads() const { return threads_; }
+  const Kernel* kernel(size_t layer) const { return kernels_[layer].get(); }
+  // Device address of a constant tensor, or nullptr if `id` is not a constant.
+  const void* constant_data(int32_t id) const { return constant_device_[id].get(); }
+
+  // Marks the engine unusable for new contexts and runs; memory goes with the last holder.
+  void Dispose() { disposed_.store(true); }
+  bool disposed() const { return disposed_.load(); }
+
+ private:
+  Engine() = default;
+  void Init(const Network& net, const BuildOptions& options, const std::string& backend, const MemoryPlan* memory);
+  void PrepareKernels(const std::vector<std::string>* tactics);
+
+  Network net_;  // weights view weights_
+  std::shared_ptr<void> weights_;
+  size_t weight_bytes_ = 0;
+  std::vector<std::shared_ptr<const void>> constant_device_;  // per tensor
+  std::vector<const void*> constant_host_;                   // per tensor
+  MemoryPlan memory_;
+  std::unique_ptr<Backend> backend_;
+  std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants
+  std::vector<std::string> tactics_;
+  size_t workspace_bytes_ = 0;
+  int threads_ = 1;
+  std::atomic<bool> disposed_{false};
+};
+
+}  // namespace hybridrt

@@ -1,0 +1,17 @@
+// Names of error codes as the TypeScript side expects them (HybridError codes).
+#include "src/error.h"
+
+namespace hybridrt {
+
+const char* ErrorCodeName(ErrorCode code) {
+  switch (code) {
+    case ErrorCode::kNative: return "NATIVE";
+    case ErrorCode::kPlan: return "PLAN";
+    case ErrorCode::kInput: return "INPUT";
+    case ErrorCode::kDisposed: return "DISPOSED";
+    case ErrorCode::kBackend: return "BACKEND";
+  }
+  return "NATIVE";
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,44 @@
+// Errors of the native engine. Every failure that a network, a plan or an input can cause is
+// an Error with a code (mapped to a HybridError code by src/engine/engine.ts) and a one-line
+// message naming the layer and tensor involved. The N-API layer catches these (and
+// std::bad_alloc) at every entry point, so nothing else ever reaches JavaScript as a crash.
+#pragma once
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace hybridrt {
+
+enum class ErrorCode {
+  kNative,    // a malformed network, an unsupported layer, an internal failure
+  kPlan,      // a plan that is truncated, altered or of another version
+  kInput,     // a bad feed: count, dtype, size, or data a layer cannot take (gather indices)
+  kDisposed,  // use of a disposed engine or context
+  kBackend,   // a backend that this addon or machine does not have
+};
+
+const char* ErrorCodeName(ErrorCode code);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+// Concatenates anything streamable: Cat("layer '", name, "': ", n, " inputs").
+template <typename... Args>
+std::string Cat(const Args&... args) {
+  std::ostringstream os;
+  (os << ... << args);
+  return os.str();
+}
+
+[[noreturn]] inline void Fail(ErrorCode code, const std::string& message) {
+  throw Error(code, message);
+}
+
+}  // namespace hybridrt

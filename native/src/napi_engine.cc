@@ -1,0 +1,535 @@
+// N-API bindings of engines and execution contexts (see napi_engine.h).
+//
+// Ownership: an EngineWrap holds a shared_ptr<Engine>; each context's state holds a
+// shared_ptr<ExecutionContext>, which holds its engine. Disposing an engine releases every
+// idle context's native memory at once and a busy one's when its run settles; all of that
+// bookkeeping happens on the JS thread, so it needs no locks.
+#include "src/napi_engine.h"
+
+#include <memory>
+#include <cstring>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "src/context.h"
+#include "src/engine.h"
+#include "src/error.h"
+#include "src/network_reader.h"
+#include "src/plan_format.h"
+#include "src/validator.h"
+
+namespace hybridrt {
+
+namespace {
+
+struct AddonData {
+  Napi::FunctionReference engine_ctor;
+  Napi::FunctionReference context_ctor;
+};
+
+Napi::Error MakeJsError(Napi::Env env, ErrorCode code, const std::string& message) {
+  Napi::Error e = Napi::Error::New(env, message);
+  e.Set("code", Napi::String::New(env, ErrorCodeName(code)));
+  return e;
+}
+
+struct Captured {
+  ErrorCode code = ErrorCode::kNative;
+  std::string message;
+};
+
+// Classifies the exception being handled (call from a catch block).
+Captured CaptureCurrent() {
+  try {
+    throw;
+  } catch (const Error& e) {
+    return {e.code(), e.what()};
+  } catch (const std::bad_alloc&) {
+    return {ErrorCode::kNative, "out of memory"};
+  } catch (const std::exception& e) {
+    return {ErrorCode::kNative, e.what()};
+  } catch (...) {
+    return {ErrorCode::kNative, "unknown native error"};
+  }
+}
+
+template <typename F>
+auto Guard(Napi::Env env, F&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Napi::Error&) {
+    throw;
+  } catch (...) {
+    Captured c = CaptureCurrent();
+    throw MakeJsError(env, c.code, c.message);
+  }
+}
+
+// An AsyncWorker that settles a Promise; errors keep their code.
+class PromiseWorker : public Napi::AsyncWorker {
+ public:
+  explicit PromiseWorker(Napi::Env env) : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)) {}
+  Napi::Promise Promise() { return deferred_.Promise(); }
+
+ protected:
+  virtual void Run() = 0;                        // worker thread
+  virtual Napi::Value Result(Napi::Env env) = 0;  // JS thread
+  virtual void Settled() {}                      // JS thread, after resolve or reject
+
+ private:
+  void Execute() final {
+    try {
+      Run();
+    } catch (...) {
+      error_ = CaptureCurrent();
+      SetError(error_.message);
+    }
+  }
+  void OnOK() final {
+    Napi::Env env = Env();
+    Napi::HandleScope scope(env);
+    try {
+      deferred_.Resolve(Guard(env, [&] { return Result(env); }));
+    } catch (const Napi::Error& e) {
+      deferred_.Reject(e.Value());
+    }
+    Settled();
+  }
+  void OnError(const Napi::Error&) final {
+    Napi::HandleScope scope(Env());
+    deferred_.Reject(MakeJsError(Env(), error_.code, error_.message).Value());
+    Settled();
+  }
+
+  Napi::Promise::Deferred deferred_;
+  Captured error_;
+};
+
+Napi::Promise Rejected(Napi::Env env, const Captured& c) {
+  auto d = Napi::Promise::Deferred::New(env);
+  d.Reject(MakeJsError(env, c.code, c.message).Value());
+  return d.Promise();
+}
+
+napi_typedarray_type StorageOf(DType t) {
+  switch (t) {
+    case DType::kFloat32: return napi_float32_array;
+    case DType::kFloat16:
+    case DType::kBFloat16: return napi_uint16_array;
+    case DType::kInt32: return napi_int32_array;
+    case DType::kInt64: return napi_bigint64_array;
+    case DType::kInt8: return napi_int8_array;
+    case DType::kUInt8:
+    case DType::kBool: return napi_uint8_array;
+  }
+  return napi_uint8_array;
+}
+
+const char* StorageName(napi_typedarray_type t) {
+  switch (t) {
+    case napi_int8_array: return "Int8Array";
+    case napi_uint8_array: return "Uint8Array";
+    case napi_uint16_array: return "Uint16Array";
+    case napi_int32_array: return "Int32Array";
+    case napi_float32_array: return "Float32Array";
+    case napi_bigint64_array: return "BigInt64Array";
+    case napi_uint8_clamped_array: return "Uint8ClampedArray";
+    case napi_int16_array: return "Int16Array";
+    case napi_uint32_array: return "Uint32Array";
+    case napi_float64_array: return "Float64Array";
+    case napi_biguint64_array: return "BigUint64Array";
+    default: return "a typed array";
+  }
+}
+
+Napi::Object TensorObject(Napi::Env env, const TensorInfo& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("name", t.name);
+  o.Set("dtype", DTypeName(t.dtype));
+  Napi::Array shape = Napi::Array::New(env, t.shape.size());
+  for (size_t d = 0; d < t.shape.size(); ++d) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(t.shape[d])));
+  o.Set("shape", shape);
+  return o;
+}
+
+BuildOptions ReadOptions(const Napi::Value& v) {
+  BuildOptions o;
+  if (v.IsUndefined() || v.IsNull()) return o;
+  if (!v.IsObject()) Fail(ErrorCode::kNative, "build config must be an object");
+  Napi::Object obj = v.As<Napi::Object>();
+  Napi::Value backend = obj.Get("backend");
+  if (!backend.IsUndefined()) {
+    if (!backend.IsString()) Fail(ErrorCode::kNative, "build config: 'backend' must be a string");
+    o.backend = backend.As<Napi::String>().Utf8Value();
+  }
+  Napi::Value threads = obj.Get("threads");
+  if (!threads.IsUndefined()) {
+    double t = threads.IsNumber() ? threads.As<Napi::Number>().DoubleValue() : -1;
+    if (!(t >= 0 && t <= 4096) || t != static_cast<int>(t)) {
+      Fail(ErrorCode::kNative, "build config: 'threads' must be an integer from 0 (every core) to 4096");
+    }
+    o.threads = static_cast<int>(t);
+  }
+  return o;
+}
+
+// ---------------------------------------------------------------------------------------
+// Execution contexts.
+
+struct ContextState {
+  std::shared_ptr<ExecutionContext> ctx;
+  std::string engine_name;
+  bool busy = false;
+  bool disposed = false;
+  bool engine_disposed = false;
+  bool release_after_run = false;
+};
+
+class RunWorker : public PromiseWorker {
+ public:
+  RunWorker(Napi::Env env, std::shared_ptr<ContextState> state)
+      : PromiseWorker(env), state_(std::move(state)), ctx_(state_->ctx) {}
+
+ private:
+  void Run() override { ctx_->Execute(); }
+  Napi::Value Result(Napi::Env env) override {
+    const Network& net = ctx_->engine().network();
+    Napi::Array out = Napi::Array::New(env, net.outputs.size());
+    for (size_t i = 0; i < net.outputs.size(); ++i) {
+      const TensorInfo& t = ctx_->output_info(i);
+      size_t n = static_cast<size_t>(Numel(t.shape));
+      Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, n * DTypeSize(t.dtype));
+      ctx_->GetOutput(i, buf.Data());
+      napi_value arr;
+      napi_status s = napi_create_typedarray(env, StorageOf(t.dtype), n, buf, 0, &arr);
+      if (s != napi_ok) Fail(ErrorCode::kNative, Cat("could not create the typed array of output '", t.name, "'"));
+      out.Set(static_cast<uint32_t>(i), Napi::Value(env, arr));
+    }
+    return out;
+  }
+  void Settled() override {
+    state_->busy = false;
+    if (state_->release_after_run) state_->ctx.reset();
+  }
+
+  std::shared_ptr<ContextState> state_;
+  std::shared_ptr<ExecutionContext> ctx_;
+};
+
+class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "ExecutionContext",
+                       {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::Dispose>("dispose"),
+                        InstanceAccessor<&ContextWrap::Busy>("busy"),
+                        InstanceAccessor<&ContextWrap::Disposed>("disposed")});
+  }
+
+  explicit ContextWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextWrap>(info) {
+    if (info.Length() != 1 || !info[0].IsExternal()) {
+      throw MakeJsError(info.Env(), ErrorCode::kNative, "execution contexts come from engine.createContext()");
+    }
+    state_ = *info[0].As<Napi::External<std::shared_ptr<ContextState>>>().Data();
+  }
+
+ private:
+  std::shared_ptr<ContextState> Usable(Napi::Env env) {
+    if (!state_ || state_->disposed) throw MakeJsError(env, ErrorCode::kDisposed, "execution context was disposed");
+    if (state_->engine_disposed) {
+      throw MakeJsError(env, ErrorCode::kDisposed,
+                        Cat("engine '", state_->engine_name, "' of this execution context was disposed"));
+    }
+    return state_;
+  }
+
+  Napi::Value Run(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::shared_ptr<ContextState> state = Usable(env);
+    if (state->busy) {
+      throw MakeJsError(env, ErrorCode::kNative,
+                        "a run is already in flight on this execution context; use one context per concurrent run");
+    }
+    ExecutionContext& ctx = *state->ctx;
+    const Network& net = ctx.engine().network();
+    if (info.Length() < 1 || !info[0].IsArray()) {
+      throw MakeJsError(env, ErrorCode::kInput, "run(inputs): inputs must be an array of typed arrays in binding order");
+    }
+    Napi::Array inputs = info[0].As<Napi::Array>();
+    if (inputs.Length() != net.inputs.size()) {
+      std::string names;
+      for (size_t i = 0; i < net.inputs.size(); ++i) names += (i ? ", " : "") + ctx.input_info(i).name;
+      throw MakeJsError(env, ErrorCode::kInput,
+                        Cat("engine '", net.name, "' takes ", net.inputs.size(), " inputs (", names, "), got ",
+                            inputs.Length()));
+    }
+    for (uint32_t i = 0; i < inputs.Length(); ++i) {
+      const TensorInfo& t = ctx.input_info(i);
+      Napi::Value v = inputs.Get(i);
+      napi_typedarray_type want = StorageOf(t.dtype);
+      if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want) {
+        std::string got = v.IsTypedArray() ? StorageName(v.As<Napi::TypedArray>().TypedArrayType()) : "not a typed array";
+        throw MakeJsError(env, ErrorCode::kInput,
+                          Cat("input '", t.name, "': expected ", StorageName(want), " (", DTypeName(t.dtype), "), got ", got));
+      }
+      Napi::TypedArray arr = v.As<Napi::TypedArray>();
+      int64_t n = Numel(t.shape);
+      if (static_cast<int64_t>(arr.ElementLength()) != n) {
+        throw MakeJsError(env, ErrorCode::kInput,
+                          Cat("input '", t.name, "': expected ", n, " elements (shape ", ShapeToString(t.shape), "), got ",
+                              arr.ElementLength()));
+      }
+    }
+    return Guard(env, [&]() -> Napi::Value {
+      for (uint32_t i = 0; i < inputs.Length(); ++i) {
+        Napi::TypedArray arr = inputs.Get(i).As<Napi::TypedArray>();
+        const uint8_t* data = static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
+        ctx.SetInput(i, data, arr.ByteLength());
+      }
+      auto* worker = new RunWorker(env, state);
+      Napi::Promise p = worker->Promise();
+      state->busy = true;
+      worker->Queue();
+      return p;
+    });
+  }
+
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    if (state_ && !state_->disposed) {
+      state_->disposed = true;
+      if (state_->busy) {
+        state_->release_after_run = true;
+      } else {
+        state_->ctx.reset();
+      }
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), state_ && state_->busy); }
+  Napi::Value Disposed(const Napi::CallbackInfo& info) {
+    return Napi::Boolean::New(info.Env(), !state_ || state_->disposed || state_->engine_disposed);
+  }
+
+  std::shared_ptr<ContextState> state_;
+};
+
+// ---------------------------------------------------------------------------------------
+// Engines.
+
+class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
+ public:
+  static Napi::Function Define(Napi::Env env) {
+    return DefineClass(env, "Engine",
+                       {InstanceMethod<&EngineWrap::Serialize>("serialize"),
+                        InstanceMethod<&EngineWrap::CreateContext>("createContext"),
+                        InstanceMethod<&EngineWrap::Info>("info"), InstanceMethod<&EngineWrap::Dispose>("dispose"),
+                        InstanceAccessor<&EngineWrap::Disposed>("disposed")});
+  }
+
+  static Napi::Object NewInstance(Napi::Env env, std::shared_ptr<Engine> engine) {
+    auto* data = env.GetInstanceData<AddonData>();
+    return data->engine_ctor.New({Napi::External<std::shared_ptr<Engine>>::New(env, &engine)});
+  }
+
+  explicit EngineWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EngineWrap>(info) {
+    if (info.Length() != 1 || !info[0].IsExternal()) {
+      throw MakeJsError(info.Env(), ErrorCode::kNative, "engines come from buildEngine() or deserializeEngine()");
+    }
+    engine_ = *info[0].As<Napi::External<std::shared_ptr<Engine>>>().Data();
+  }
+
+ private:
+  std::shared_ptr<Engine> Usable(Napi::Env env) {
+    if (!engine_) throw MakeJsError(env, ErrorCode::kDisposed, "engine was disposed");
+    return engine_;
+  }
+
+  Napi::Value Serialize(const Napi::CallbackInfo& info) {
+    std::shared_ptr<Engine> engine = Usable(info.Env());
+    return Guard(info.Env(), [&]() -> Napi::Value {
+      std::vector<uint8_t> bytes = engine->Serialize();
+      Napi::Uint8Array out = Napi::Uint8Array::New(info.Env(), bytes.size());
+      if (!bytes.empty()) std::memcpy(out.Data(), bytes.data(), bytes.size());
+      return out;
+    });
+  }
+
+  Napi::Value CreateContext(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::shared_ptr<Engine> engine = Usable(env);
+    auto state = std::make_shared<ContextState>();
+    state->engine_name = engine->network().name;
+    state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine); });
+    contexts_.push_back(state);
+    auto* data = env.GetInstanceData<AddonData>();
+    return data->context_ctor.New({Napi::External<std::shared_ptr<ContextState>>::New(env, &state)});
+  }
+
+  Napi::Value Info(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::shared_ptr<Engine> engine = Usable(env);
+    const Network& net = engine->network();
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("name", net.name);
+    o.Set("backend", engine->backend().Name());
+    o.Set("deviceArch", engine->backend().DeviceArch());
+    o.Set("threads", engine->threads());
+    o.Set("planFormatVersion", kPlanFormatVersion);
+    o.Set("networkFormatVersion", kNetworkFormatVersion);
+    Napi::Array inputs = Napi::Array::New(env, net.inputs.size());
+    for (size_t i = 0; i < net.inputs.size(); ++i) inputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.inputs[i]]));
+    o.Set("inputs", inputs);
+    Napi::Array outputs = Napi::Array::New(env, net.outputs.size());
+    for (size_t i = 0; i < net.outputs.size(); ++i) outputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.outputs[i]]));
+    o.Set("outputs", outputs);
+    Napi::Array layers = Napi::Array::New(env, net.layers.size());
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      Napi::Object l = Napi::Object::New(env);
+      l.Set("name", net.layers[i].name);
+      l.Set("kind", LayerKindName(net.layers[i].kind));
+      l.Set("tactic", engine->tactics()[i]);
+      l.Set("precision", "fp32");
+      layers.Set(static_cast<uint32_t>(i), l);
+    }
+    o.Set("layers", layers);
+    Napi::Object mem = Napi::Object::New(env);
+    mem.Set("arenaBytes", static_cast<double>(engine->memory().arena_bytes));
+    mem.Set("activationBytes", static_cast<double>(engine->memory().activation_bytes));
+    mem.Set("workspaceBytes", static_cast<double>(engine->workspace_bytes()));
+    mem.Set("weightBytes", static_cast<double>(engine->weight_bytes()));
+    o.Set("memory", mem);
+    return o;
+  }
+
+  Napi::Value Dispose(const Napi::CallbackInfo& info) {
+    if (engine_) {
+      engine_->Dispose();
+      for (auto& weak : contexts_) {
+        std::shared_ptr<ContextState> s = weak.lock();
+        if (!s) continue;
+        s->engine_disposed = true;
+        if (s->busy) {
+          s->release_after_run = true;
+        } else {
+          s->ctx.reset();
+        }
+      }
+      contexts_.clear();
+      engine_.reset();
+    }
+    return info.Env().Undefined();
+  }
+
+  Napi::Value Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !engine_); }
+
+  std::shared_ptr<Engine> engine_;
+  std::vector<std::weak_ptr<ContextState>> contexts_;
+};
+
+class BuildWorker : public PromiseWorker {
+ public:
+  BuildWorker(Napi::Env env, std::shared_ptr<Engine> engine) : PromiseWorker(env), engine_(std::move(engine)) {}
+
+ private:
+  void Run() override { engine_->PrepareKernels(); }
+  Napi::Value Result(Napi::Env env) override { return EngineWrap::NewInstance(env, engine_); }
+  std::shared_ptr<Engine> engine_;
+};
+
+class DeserializeWorker : public PromiseWorker {
+ public:
+  DeserializeWorker(Napi::Env env, std::vector<uint8_t> bytes, BuildOptions options)
+      : PromiseWorker(env), bytes_(std::move(bytes)), options_(std::move(options)) {}
+
+ private:
+  void Run() override {
+    try {
+      engine_ = Engine::Deserialize(bytes_.data(), bytes_.size(), options_);
+    } catch (const Error& e) {
+      // Whatever a plan makes fail is the plan's fault, except a backend this addon lacks.
+      if (e.code() == ErrorCode::kNative) Fail(ErrorCode::kPlan, Cat("plan: ", e.what()));
+      throw;
+    }
+    bytes_.clear();
+    bytes_.shrink_to_fit();
+  }
+  Napi::Value Result(Napi::Env env) override { return EngineWrap::NewInstance(env, engine_); }
+  std::vector<uint8_t> bytes_;
+  BuildOptions options_;
+  std::shared_ptr<Engine> engine_;
+};
+
+Napi::Value BuildEngine(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::shared_ptr<Engine> engine;
+  try {
+    Network net = ReadNetwork(info[0]);
+    BuildOptions options = ReadOptions(info[1]);
+    engine = Engine::Load(net, options);
+  } catch (const Napi::Error& e) {
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Reject(e.Value());
+    return d.Promise();
+  } catch (...) {
+    return Rejected(env, CaptureCurrent());
+  }
+  auto* worker = new BuildWorker(env, engine);
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+Napi::Value DeserializeEngine(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::vector<uint8_t> bytes;
+  BuildOptions options;
+  try {
+    if (info.Length() < 1 || !info[0].IsTypedArray() ||
+        info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
+      Fail(ErrorCode::kPlan, "deserializeEngine(bytes): bytes must be a Uint8Array");
+    }
+    Napi::Uint8Array arr = info[0].As<Napi::Uint8Array>();
+    bytes.assign(arr.Data(), arr.Data() + arr.ByteLength());
+    options = ReadOptions(info[1]);
+  } catch (const Napi::Error& e) {
+    auto d = Napi::Promise::Deferred::New(env);
+    d.Reject(e.Value());
+    return d.Promise();
+  } catch (...) {
+    return Rejected(env, CaptureCurrent());
+  }
+  auto* worker = new DeserializeWorker(env, std::move(bytes), options);
+  Napi::Promise p = worker->Promise();
+  worker->Queue();
+  return p;
+}
+
+Napi::Value DeviceQuery(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string backend = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "cpu";
+  DeviceStatus s = QueryDevice(backend);
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("backend", backend);
+  o.Set("available", s.available);
+  o.Set("arch", s.arch);
+  o.Set("description", s.description);
+  if (!s.available) o.Set("reason", s.reason);
+  return o;
+}
+
+}  // namespace
+
+void InitEngineBindings(Napi::Env env, Napi::Object exports) {
+  auto* data = new AddonData();
+  data->engine_ctor = Napi::Persistent(EngineWrap::Define(env));
+  data->context_ctor = Napi::Persistent(ContextWrap::Define(env));
+  env.SetInstanceData<AddonData>(data);
+  exports.Set("buildEngine", Napi::Function::New(env, BuildEngine, "buildEngine"));
+  exports.Set("deserializeEngine", Napi::Function::New(env, DeserializeEngine, "deserializeEngine"));
+  exports.Set("deviceQuery", Napi::Function::New(env, DeviceQuery, "deviceQuery"));
+  exports.Set("planFormatVersion", Napi::Number::New(env, kPlanFormatVersion));
+  exports.Set("networkFormatVersion", Napi::Number::New(env, kNetworkFormatVersion));
+}
+
+}  // namespace hybridrt

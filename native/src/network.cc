@@ -1,0 +1,74 @@
+// Layer-kind names and typed param access (see network.h).
+#include "src/network.h"
+
+#include <cmath>
+
+#include "src/error.h"
+
+namespace hybridrt {
+
+namespace {
+constexpr const char* kKindNames[kNumLayerKinds] = {
+    "constant", "convolution", "deconvolution", "matmul", "elementwise", "unary",  "pooling",
+    "reduce",   "softmax",     "normalization", "shuffle", "concat",     "split",  "slice",
+    "gather",   "pad",         "resize",        "cast",    "select",     "quantize", "dequantize"};
+}  // namespace
+
+const char* LayerKindName(LayerKind kind) { return kKindNames[static_cast<int>(kind)]; }
+
+bool ParseLayerKind(const std::string& name, LayerKind* out) {
+  for (int i = 0; i < kNumLayerKinds; ++i) {
+    if (name == kKindNames[i]) {
+      *out = static_cast<LayerKind>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+const ParamValue& Params::Get(const std::string& key, ParamValue::Type type) const {
+  auto it = values_.find(key);
+  if (it == values_.end() || it->second.type != type) {
+    Fail(ErrorCode::kNative, Cat("internal: param '", key, "' read before validation"));
+  }
+  return it->second;
+}
+
+double Params::Float(const std::string& key) const { return Get(key, ParamValue::Type::kNumber).number; }
+
+double Params::FloatOr(const std::string& key, double fallback) const {
+  return Has(key) ? Float(key) : fallback;
+}
+
+int64_t Params::Int(const std::string& key) const {
+  return static_cast<int64_t>(Get(key, ParamValue::Type::kNumber).number);
+}
+
+bool Params::Bool(const std::string& key) const { return Get(key, ParamValue::Type::kBool).boolean; }
+
+const std::string& Params::String(const std::string& key) const {
+  return Get(key, ParamValue::Type::kString).string;
+}
+
+std::vector<int64_t> Params::Ints(const std::string& key) const {
+  const ParamValue& v = Get(key, ParamValue::Type::kNumbers);
+  std::vector<int64_t> out;
+  out.reserve(v.numbers.size());
+  for (double d : v.numbers) out.push_back(static_cast<int64_t>(d));
+  return out;
+}
+
+std::vector<double> Params::Floats(const std::string& key) const {
+  return Get(key, ParamValue::Type::kNumbers).numbers;
+}
+
+std::string LayerLabel(const Layer& layer) {
+  return Cat("layer '", layer.name, "' (", LayerKindName(layer.kind), ")");
+}
+
+std::string TensorLabel(const Network& net, int32_t id) {
+  if (id < 0 || static_cast<size_t>(id) >= net.tensors.size()) return Cat("tensor id ", id);
+  return Cat("tensor '", net.tensors[id].name, "' (id ", id, ")");
+}
+
+}  // namespace hybridrt

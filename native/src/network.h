@@ -1,0 +1,117 @@
+// The network IR on the C++ side: the same tensors, layers and params as
+// src/engine/network.ts (THE definition of the format), read by network_reader.cc from JS
+// objects or by plan_reader.cc from a plan. Params keep their JS names and values, so one
+// generic representation serves the reader, the validator, the plan and the kernels; the
+// validator (validator.cc, param_schema.cc) checks presence, types and ranges before any
+// kernel reads them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "src/dtype.h"
+#include "src/shape.h"
+
+namespace hybridrt {
+
+// NOTE: the numeric values are written into plans; append, never renumber.
+enum class LayerKind : uint8_t {
+  kConstant = 0,
+  kConvolution,
+  kDeconvolution,
+  kMatmul,
+  kElementwise,
+  kUnary,
+  kPooling,
+  kReduce,
+  kSoftmax,
+  kNormalization,
+  kShuffle,
+  kConcat,
+  kSplit,
+  kSlice,
+  kGather,
+  kPad,
+  kResize,
+  kCast,
+  kSelect,
+  kQuantize,
+  kDequantize,
+};
+constexpr int kNumLayerKinds = 21;
+
+const char* LayerKindName(LayerKind kind);
+bool ParseLayerKind(const std::string& name, LayerKind* out);
+
+// One param value as JS gave it. Numbers are doubles (JS numbers); the schema says which
+// must be integral. A nested object (only `activation`) is flattened into dotted keys.
+struct ParamValue {
+  // NOTE: written into plans; append, never renumber.
+  enum class Type : uint8_t { kNumber = 0, kNumbers = 1, kBool = 2, kString = 3 };
+  Type type = Type::kNumber;
+  double number = 0;
+  bool boolean = false;
+  std::string string;
+  std::vector<double> numbers;
+};
+
+class Params {
+ public:
+  void Set(const std::string& key, ParamValue value) { values_[key] = std::move(value); }
+  bool Has(const std::string& key) const { return values_.count(key) != 0; }
+  const std::map<std::string, ParamValue>& values() const { return values_; }
+
+  // Typed reads of params the validator has checked (present, right type); a missing key
+  // here is a bug in the engine, reported as an Error rather than undefined behaviour.
+  double Float(const std::string& key) const;
+  double FloatOr(const std::string& key, double fallback) const;
+  int64_t Int(const std::string& key) const;
+  bool Bool(const std::string& key) const;
+  const std::string& String(const std::string& key) const;
+  std::vector<int64_t> Ints(const std::string& key) const;
+  std::vector<double> Floats(const std::string& key) const;
+
+ private:
+  const ParamValue& Get(const std::string& key, ParamValue::Type type) const;
+  std::map<std::string, ParamValue> values_;
+};
+
+struct TensorInfo {
+  std::string name;
+  DType dtype = DType::kFloat32;
+  Shape shape;
+};
+
+struct Layer {
+  LayerKind kind = LayerKind::kConstant;
+  std::string name;
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
+  Params params;
+};
+
+// Bytes of a constant layer: a view whose owner (a JS typed array during a build, the plan
+// buffer during deserialization, or the engine's weight store) outlives its use.
+struct WeightView {
+  const uint8_t* data = nullptr;
+  size_t bytes = 0;
+};
+
+struct Network {
+  uint32_t format_version = 0;
+  std::string name;
+  std::vector<TensorInfo> tensors;  // index = tensor id
+  std::vector<int32_t> inputs;
+  std::vector<int32_t> outputs;
+  std::vector<Layer> layers;        // topological order
+  std::vector<WeightView> weights;  // per layer; set for constant layers only
+};
+
+// "layer 'conv1' (convolution)": how every message about a layer starts.
+std::string LayerLabel(const Layer& layer);
+// "tensor 'x' (id 3)".
+std::string TensorLabel(const Network& net, int32_t id);
+
+}  // namespace hybridrt

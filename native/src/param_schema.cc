@@ -1,0 +1,201 @@
+// Param schemas per layer kind (see param_schema.h).
+#include "src/param_schema.h"
+
+#include <cmath>
+#include <initializer_list>
+#include <set>
+#include <vector>
+
+#include "src/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+enum class PType { kInt, kInts, kFloat, kFloats, kBool, kEnum };
+
+struct PSpec {
+  const char* key;
+  PType type;
+  bool required;
+  std::vector<const char*> choices;  // kEnum only
+};
+
+const std::vector<const char*> kUnaryOps = {
+    "identity", "relu", "leaky_relu", "elu",  "selu", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",
+    "softplus", "mish", "gelu",       "gelu_tanh", "erf", "clip", "exp", "log", "sqrt", "reciprocal",
+    "abs",      "neg",  "floor",      "ceil", "sin",  "cos",     "not"};
+const std::vector<const char*> kBinaryOps = {"add", "sub",  "mul",     "div",  "pow",  "max", "min",
+                                             "prelu", "equal", "less", "greater", "and", "or"};
+const std::vector<const char*> kReduceOps = {"sum", "mean", "max", "min", "prod",
+                                             "sum_square", "l1", "l2", "log_sum_exp"};
+const std::vector<const char*> kDTypeNames = {"float32", "float16", "bfloat16", "int32",
+                                              "int64",   "int8",    "uint8",    "bool"};
+
+PSpec Ints(const char* k, bool req = true) { return {k, PType::kInts, req, {}}; }
+PSpec Int(const char* k) { return {k, PType::kInt, true, {}}; }
+PSpec Float(const char* k, bool req = true) { return {k, PType::kFloat, req, {}}; }
+PSpec Floats(const char* k) { return {k, PType::kFloats, true, {}}; }
+PSpec Bool(const char* k) { return {k, PType::kBool, true, {}}; }
+PSpec Enum(const char* k, std::vector<const char*> c) { return {k, PType::kEnum, true, std::move(c)}; }
+
+struct KindSchema {
+  std::vector<PSpec> params;
+  bool activation = false;
+};
+
+const KindSchema& SchemaOf(LayerKind kind) {
+  static const std::vector<KindSchema> schemas = [] {
+    std::vector<KindSchema> s(kNumLayerKinds);
+    auto at = [&](LayerKind k) -> KindSchema& { return s[static_cast<int>(k)]; };
+    std::vector<PSpec> window = {Ints("kernel"), Ints("strides"), Ints("padsBegin"), Ints("padsEnd"),
+                                 Ints("dilations")};
+    at(LayerKind::kConvolution).params = window;
+    at(LayerKind::kConvolution).params.push_back(Int("groups"));
+    at(LayerKind::kConvolution).activation = true;
+    at(LayerKind::kDeconvolution).params = window;
+    at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));
+    at(LayerKind::kDeconvolution).params.push_back(Int("groups"));
+    at(LayerKind::kDeconvolution).activation = true;
+    at(LayerKind::kMatmul).params = {Bool("transA"), Bool("transB"), Float("alpha"), Float("beta")};
+    at(LayerKind::kMatmul).activation = true;
+    at(LayerKind::kElementwise).params = {Enum("op", kBinaryOps)};
+    at(LayerKind::kElementwise).activation = true;
+    at(LayerKind::kUnary).params = {Enum("op", kUnaryOps), Float("alpha", false), Float("beta", false),
+                                    Float("min", false), Float("max", false)};
+    at(LayerKind::kPooling).params = window;
+    at(LayerKind::kPooling).params.push_back(Enum("mode", {"max", "average"}));
+    at(LayerKind::kPooling).params.push_back(Bool("ceilMode"));
+    at(LayerKind::kPooling).params.push_back(Bool("countIncludePad"));
+    at(LayerKind::kReduce).params = {Enum("op", kReduceOps), Ints("axes"), Bool("keepDims")};
+    at(LayerKind::kSoftmax).params = {Int("axis"), Bool("log")};
+    at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"),
+                                            Float("epsilon"), Int("groups")};
+    at(LayerKind::kShuffle).params = {Ints("firstPerm", false), Ints("reshape", false),
+                                      Ints("secondPerm", false)};
+    at(LayerKind::kConcat).params = {Int("axis")};
+    at(LayerKind::kSplit).params = {Int("axis"), Ints("sizes")};
+    at(LayerKind::kSlice).params = {Ints("starts"), Ints("steps")};
+    at(LayerKind::kGather).params = {Int("axis"), Enum("mode", {"default", "elements"})};
+    at(LayerKind::kPad).params = {Enum("mode", {"constant", "reflect", "edge", "wrap"}), Ints("padsBegin"),
+                                  Ints("padsEnd"), Float("value")};
+    at(LayerKind::kResize).params = {
+        Enum("mode", {"nearest", "linear", "cubic"}),
+        Enum("coordinateTransformation", {"half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                                          "tf_half_pixel_for_nn", "half_pixel_symmetric"}),
+        Enum("nearestMode", {"round_prefer_floor", "round_prefer_ceil", "floor", "ceil"}),
+        Floats("scales"),
+        Float("cubicCoeffA"),
+        Bool("excludeOutside"),
+        Float("extrapolationValue")};
+    at(LayerKind::kCast).params = {Enum("to", kDTypeNames)};
+    at(LayerKind::kQuantize).params = {Int("axis")};
+    at(LayerKind::kDequantize).params = {Int("axis")};
+    return s;
+  }();
+  return schemas[static_cast<int>(kind)];
+}
+
+const char* TypeName(PType t) {
+  switch (t) {
+    case PType::kInt: return "an integer";
+    case PType::kInts: return "a list of integers";
+    case PType::kFloat: return "a number";
+    case PType::kFloats: return "a list of numbers";
+    case PType::kBool: return "a boolean";
+    case PType::kEnum: return "a string";
+  }
+  return "?";
+}
+
+// Integral params are bounded by 2^40 like dims (shape.h): no sane network needs more, and
+// the bound keeps every product the rules and kernels form from them inside 128 bits.
+bool IsIntegral(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) <= 1099511627776.0; }
+
+void CheckOne(const Layer& layer, const std::string& key, const PSpec& spec, const ParamValue& v) {
+  auto bad = [&](const std::string& why) {
+    Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", key, "' ", why));
+  };
+  switch (spec.type) {
+    case PType::kInt:
+      if (v.type != ParamValue::Type::kNumber) bad(Cat("must be ", TypeName(spec.type)));
+      if (!IsIntegral(v.number)) bad(Cat("must be an integer of magnitude <= 2^40, got ", v.number));
+      break;
+    case PType::kFloat:
+      if (v.type != ParamValue::Type::kNumber) bad(Cat("must be ", TypeName(spec.type)));
+      if (std::isnan(v.number)) bad("is NaN");
+      break;
+    case PType::kInts:
+    case PType::kFloats:
+      if (v.type != ParamValue::Type::kNumbers) bad(Cat("must be ", TypeName(spec.type)));
+      for (double d : v.numbers) {
+        if (spec.type == PType::kInts && !IsIntegral(d)) bad(Cat("must hold integers of magnitude <= 2^40, got ", d));
+        if (std::isnan(d)) bad("holds NaN");
+      }
+      break;
+    case PType::kBool:
+      if (v.type != ParamValue::Type::kBool) bad(Cat("must be ", TypeName(spec.type)));
+      break;
+    case PType::kEnum: {
+      if (v.type != ParamValue::Type::kString) bad(Cat("must be ", TypeName(spec.type)));
+      bool ok = false;
+      std::string list;
+      for (const char* c : spec.choices) {
+        if (v.string == c) ok = true;
+        list += list.empty() ? "" : ", ";
+        list += c;
+      }
+      if (!ok) bad(Cat("is '", v.string, "'; expected one of: ", list));
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+bool IsUnaryOp(const std::string& op) {
+  for (const char* u : kUnaryOps) {
+    if (op == u) return true;
+  }
+  return false;
+}
+
+void CheckParams(const Layer& layer) {
+  const KindSchema& schema = SchemaOf(layer.kind);
+  std::set<std::string> known;
+  for (const PSpec& spec : schema.params) {
+    known.insert(spec.key);
+    auto it = layer.params.values().find(spec.key);
+    if (it == layer.params.values().end()) {
+      if (spec.required) {
+        Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", spec.key, "' is missing (expected ",
+                                     TypeName(spec.type), ")"));
+      }
+      continue;
+    }
+    CheckOne(layer, spec.key, spec, it->second);
+  }
+  if (schema.activation) {
+    static const PSpec kActOp = Enum("activation.op", kUnaryOps);
+    static const PSpec kActNum = Float("activation.x", false);
+    bool any = false;
+    for (const char* k : {"activation.op", "activation.alpha", "activation.beta", "activation.min", "activation.max"}) {
+      known.insert(k);
+      auto it = layer.params.values().find(k);
+      if (it == layer.params.values().end()) continue;
+      any = true;
+      CheckOne(layer, k, std::string(k) == "activation.op" ? kActOp : kActNum, it->second);
+    }
+    if (any && !layer.params.Has("activation.op")) {
+      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param 'activation.op' is missing"));
+    }
+  }
+  for (const auto& [key, value] : layer.params.values()) {
+    if (!known.count(key)) {
+      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": unknown param '", key, "' for a ",
+                                   LayerKindName(layer.kind), " layer"));
+    }
+  }
+}
+
+}  // namespace hybridrt

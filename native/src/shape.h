@@ -1,0 +1,31 @@
+// Static tensor shapes: element counts with overflow checks, row-major strides, numpy
+// broadcasting, and printing for error messages.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hybridrt {
+
+using Shape = std::vector<int64_t>;
+
+// Upper bound on the elements of one tensor (and on any dimension): keeps every byte count
+// and offset computed from a shape far from overflow, whatever a network or plan declares.
+constexpr int64_t kMaxElements = int64_t{1} << 40;
+
+std::string ShapeToString(const Shape& shape);
+
+// Element count; false when a dim is negative or the count exceeds kMaxElements.
+bool CheckedNumel(const Shape& shape, int64_t* numel);
+// Element count of a shape already checked by CheckedNumel.
+int64_t Numel(const Shape& shape);
+
+// Row-major element strides.
+std::vector<int64_t> Strides(const Shape& shape);
+
+// numpy broadcasting of several shapes (aligned at the right, size-1 dims stretch); false if
+// they do not broadcast.
+bool BroadcastShapes(const std::vector<Shape>& shapes, Shape* out);
+
+}  // namespace hybridrt

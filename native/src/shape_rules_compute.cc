@@ -1,0 +1,320 @@
+// Rules of the compute layer kinds: convolution, deconvolution, matmul, elementwise, unary,
+// pooling, reduce, softmax, normalization, quantize, dequantize (see shape_rules.h).
+#include <algorithm>
+
+#include "src/shape_rules.h"
+
+namespace hybridrt {
+
+namespace {
+
+// kernel/strides/pads/dilations: one entry per spatial dim, kernel/strides/dilations >= 1,
+// pads >= 0.
+void CheckWindowParams(const LayerCheck& c, size_t spatial) {
+  for (const char* p : {"kernel", "strides", "padsBegin", "padsEnd", "dilations"}) {
+    c.ExpectLength(p, spatial);
+    bool pad = p[0] == 'p';
+    for (int64_t v : c.params().Ints(p)) {
+      if (pad ? v < 0 : v < 1) c.Bad(Cat("param '", p, "' holds ", v, "; expected ", pad ? ">= 0" : ">= 1"));
+    }
+  }
+}
+
+void CheckActivation(const LayerCheck& c, DType out_dtype) {
+  if (!c.params().Has("activation.op")) return;
+  if (!IsFloat(out_dtype)) c.Bad(Cat("a fused activation needs a float output, not ", DTypeName(out_dtype)));
+  CheckUnaryParams(c, "activation.", out_dtype);
+}
+
+void CheckConvolution(const LayerCheck& c, bool deconv) {
+  c.ExpectInputs(2, 3);
+  c.ExpectOutputs(1);
+  c.ExpectRank(0, 3, 5);
+  c.ExpectFloatInput(0);
+  for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
+  const Shape& x = c.In(0).shape;
+  const Shape& w = c.In(1).shape;
+  size_t spatial = x.size() - 2;
+  CheckWindowParams(c, spatial);
+  if (w.size() != x.size()) c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; expected rank ", x.size()));
+  int64_t groups = c.params().Int("groups");
+  if (groups < 1) c.Bad(Cat("param 'groups' is ", groups, "; expected >= 1"));
+  std::vector<int64_t> kernel = c.params().Ints("kernel");
+  for (size_t d = 0; d < spatial; ++d) {
+    if (w[2 + d] != kernel[d]) {
+      c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; param 'kernel' says ", ShapeToString(kernel)));
+    }
+  }
+  int64_t channels = x[1];
+  if (channels % groups != 0) c.Bad(Cat("input channels ", channels, " are not divisible by groups ", groups));
+  int64_t out_channels;
+  if (!deconv) {
+    out_channels = w[0];
+    if (w[1] != channels / groups) {
+      c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 1 must be channels/groups = ", channels / groups));
+    }
+    if (out_channels % groups != 0) c.Bad(Cat("output channels ", out_channels, " are not divisible by groups ", groups));
+  } else {
+    if (w[0] != channels) c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 0 must be channels = ", channels));
+    out_channels = w[1] * groups;
+    c.ExpectLength("outputPadding", spatial);
+    for (int64_t v : c.params().Ints("outputPadding")) {
+      if (v < 0) c.Bad(Cat("param 'outputPadding' holds ", v, "; expected >= 0"));
+    }
+  }
+  if (c.NumIn() == 3 && c.In(2).shape != Shape{out_channels}) {
+    c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected [", out_channels, "]"));
+  }
+  Shape out = {x[0], out_channels};
+  auto strides = c.params().Ints("strides");
+  auto pb = c.params().Ints("padsBegin");
+  auto pe = c.params().Ints("padsEnd");
+  auto dil = c.params().Ints("dilations");
+  for (size_t d = 0; d < spatial; ++d) {
+    int64_t o;
+    if (!deconv) {
+      o = WindowOutputSize(x[2 + d], kernel[d], strides[d], pb[d], pe[d], dil[d], false);
+      if (o < 0) c.Bad(Cat("spatial dim ", d, ": the dilated kernel is larger than the padded input"));
+    } else {
+      int64_t op = c.params().Ints("outputPadding")[d];
+      __int128 full = static_cast<__int128>(strides[d]) * (x[2 + d] - 1) + op +
+                      static_cast<__int128>(dil[d]) * (kernel[d] - 1) + 1 - pb[d] - pe[d];
+      if (x[2 + d] == 0) full = 0;
+      if (full < 0) c.Bad(Cat("spatial dim ", d, ": the pads remove more than the whole output"));
+      if (full > kMaxElements) c.Bad(Cat("spatial dim ", d, ": the output is too large"));
+      o = static_cast<int64_t>(full);
+    }
+    out.push_back(o);
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+  CheckActivation(c, c.In(0).dtype);
+}
+
+void CheckMatmul(const LayerCheck& c) {
+  c.ExpectInputs(2, 3);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
+  Shape a = c.In(0).shape;
+  Shape b = c.In(1).shape;
+  if (a.empty() || b.empty()) c.Bad("inputs a and b must have rank >= 1");
+  bool ta = c.params().Bool("transA");
+  bool tb = c.params().Bool("transB");
+  if (ta && a.size() < 2) c.Bad("param 'transA' needs input a of rank >= 2");
+  if (tb && b.size() < 2) c.Bad("param 'transB' needs input b of rank >= 2");
+  bool a_vec = a.size() == 1;
+  bool b_vec = b.size() == 1;
+  if (a_vec) a.insert(a.begin(), 1);
+  if (b_vec) b.push_back(1);
+  if (ta) std::swap(a[a.size() - 1], a[a.size() - 2]);
+  if (tb) std::swap(b[b.size() - 1], b[b.size() - 2]);
+  int64_t m = a[a.size() - 2], k = a.back(), kb = b[b.size() - 2], n = b.back();
+  if (k != kb) {
+    c.Bad(Cat("inner dimensions differ: a ", ShapeToString(c.In(0).shape), " and b ", ShapeToString(c.In(1).shape),
+              " give K = ", k, " and ", kb));
+  }
+  Shape batch;
+  if (!BroadcastShapes({Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2)}, &batch)) {
+    c.Bad(Cat("batch dims of ", ShapeToString(c.In(0).shape), " and ", ShapeToString(c.In(1).shape), " do not broadcast"));
+  }
+  Shape out = batch;
+  if (!a_vec) out.push_back(m);
+  if (!b_vec) out.push_back(n);
+  if (c.NumIn() == 3) {
+    Shape bc;
+    if (!BroadcastShapes({c.In(2).shape, out}, &bc) || bc != out) {
+      c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), ", which does not broadcast to ",
+                ShapeToString(out)));
+    }
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+  CheckActivation(c, c.In(0).dtype);
+}
+
+void CheckElementwise(const LayerCheck& c) {
+  c.ExpectInputs(2, 2);
+  c.ExpectOutputs(1);
+  c.ExpectSameDType(1, 0);
+  const std::string& op = c.params().String("op");
+  DType t = c.In(0).dtype;
+  bool is_compare = op == "equal" || op == "less" || op == "greater";
+  bool ok;
+  if (op == "and" || op == "or") {
+    ok = t == DType::kBool;
+  } else if (op == "equal") {
+    ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64 || t == DType::kBool;
+  } else {
+    ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64;
+  }
+  if (!ok) c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(t)));
+  Shape out;
+  if (!BroadcastShapes({c.In(0).shape, c.In(1).shape}, &out)) {
+    c.Bad(Cat("shapes ", ShapeToString(c.In(0).shape), " and ", ShapeToString(c.In(1).shape), " do not broadcast"));
+  }
+  DType out_type = is_compare ? DType::kBool : t;
+  c.ExpectOutput(0, out_type, out);
+  CheckActivation(c, out_type);
+}
+
+void CheckPooling(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  c.ExpectRank(0, 3, 5);
+  c.ExpectFloatInput(0);
+  const Shape& x = c.In(0).shape;
+  size_t spatial = x.size() - 2;
+  CheckWindowParams(c, spatial);
+  auto k = c.params().Ints("kernel");
+  auto s = c.params().Ints("strides");
+  auto pb = c.params().Ints("padsBegin");
+  auto pe = c.params().Ints("padsEnd");
+  auto dil = c.params().Ints("dilations");
+  bool ceil_mode = c.params().Bool("ceilMode");
+  Shape out = {x[0], x[1]};
+  for (size_t d = 0; d < spatial; ++d) {
+    int64_t o = WindowOutputSize(x[2 + d], k[d], s[d], pb[d], pe[d], dil[d], ceil_mode);
+    if (o < 0) c.Bad(Cat("spatial dim ", d, ": the dilated kernel is larger than the padded input"));
+    out.push_back(o);
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
+void CheckReduce(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  DType t = c.In(0).dtype;
+  const std::string& op = c.params().String("op");
+  bool int_ok = op == "sum" || op == "max" || op == "min" || op == "prod";
+  if (!IsFloat(t) && !(int_ok && (t == DType::kInt32 || t == DType::kInt64))) {
+    c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(t)));
+  }
+  const Shape& x = c.In(0).shape;
+  auto axes = c.params().Ints("axes");
+  if (axes.empty()) c.Bad("param 'axes' is empty");
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i] < 0 || axes[i] >= static_cast<int64_t>(x.size())) {
+      c.Bad(Cat("axis ", axes[i], " is out of range for rank ", x.size()));
+    }
+    if (i && axes[i] <= axes[i - 1]) c.Bad("param 'axes' must be sorted and unique");
+  }
+  bool keep = c.params().Bool("keepDims");
+  Shape out;
+  for (size_t d = 0; d < x.size(); ++d) {
+    bool reduced = std::find(axes.begin(), axes.end(), static_cast<int64_t>(d)) != axes.end();
+    if (!reduced) out.push_back(x[d]);
+    else if (keep) out.push_back(1);
+  }
+  c.ExpectOutput(0, t, out);
+}
+
+void CheckSoftmax(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  int64_t axis = c.params().Int("axis");
+  if (axis < 0 || axis >= static_cast<int64_t>(c.In(0).shape.size())) {
+    c.Bad(Cat("axis ", axis, " is out of range for rank ", c.In(0).shape.size()));
+  }
+  c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
+}
+
+void CheckNormalization(const LayerCheck& c) {
+  c.ExpectInputs(2, 3);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
+  const Shape& x = c.In(0).shape;
+  const std::string& mode = c.params().String("mode");
+  Shape param_shape;
+  if (mode == "layer") {
+    int64_t axis = c.params().Int("axis");
+    if (axis < 0 || axis >= static_cast<int64_t>(x.size())) {
+      c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
+    }
+    param_shape.assign(x.begin() + axis, x.end());
+  } else {
+    c.ExpectRank(0, 3, 8);
+    param_shape = {x[1]};
+    if (mode == "group") {
+      int64_t groups = c.params().Int("groups");
+      if (groups < 1 || x[1] % groups != 0) c.Bad(Cat("channels ", x[1], " are not divisible by groups ", groups));
+    }
+  }
+  if (c.params().Float("epsilon") < 0) c.Bad("param 'epsilon' is negative");
+  for (size_t i = 1; i < c.NumIn(); ++i) {
+    if (c.In(i).shape != param_shape) {
+      c.Bad(Cat(c.InLabel(i), " has shape ", ShapeToString(c.In(i).shape), "; expected ", ShapeToString(param_shape)));
+    }
+  }
+  c.ExpectOutput(0, c.In(0).dtype, x);
+}
+
+// Per-tensor (one element, rank <= 1) or per-axis (rank 1 of x.shape[axis]) scale and zero point.
+void CheckQuantParams(const LayerCheck& c) {
+  const Shape& x = c.In(0).shape;
+  const Shape& scale = c.In(1).shape;
+  bool per_tensor = scale.size() <= 1 && Numel(scale) == 1;
+  if (!per_tensor) {
+    int64_t axis = c.params().Int("axis");
+    if (axis < 0 || axis >= static_cast<int64_t>(x.size())) {
+      c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
+    }
+    if (scale != Shape{x[axis]}) {
+      c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(scale), "; expected a scalar or [", x[axis], "]"));
+    }
+  }
+  if (c.NumIn() == 3 && c.In(2).shape != scale) {
+    c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected the scale's ", ShapeToString(scale)));
+  }
+}
+
+void CheckQuantize(const LayerCheck& c, bool quantize) {
+  c.ExpectInputs(2, 3);
+  c.ExpectOutputs(1);
+  CheckQuantParams(c);
+  c.ExpectFloatInput(1);
+  if (quantize) {
+    c.ExpectFloatInput(0);
+    DType out = c.Out(0).dtype;
+    if (out != DType::kInt8 && out != DType::kUInt8) {
+      c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(out), "; expected int8 or uint8"));
+    }
+    if (c.NumIn() == 3 && c.In(2).dtype != out) {
+      c.Bad(Cat(c.InLabel(2), " has dtype ", DTypeName(c.In(2).dtype), "; expected the output's ", DTypeName(out)));
+    }
+    c.ExpectOutput(0, out, c.In(0).shape);
+  } else {
+    DType in = c.In(0).dtype;
+    if (in != DType::kInt8 && in != DType::kUInt8 && in != DType::kInt32) {
+      c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(in), "; expected int8, uint8 or int32"));
+    }
+    if (c.NumIn() == 3) c.ExpectSameDType(2, 0);
+    c.ExpectOutput(0, c.In(1).dtype, c.In(0).shape);
+  }
+}
+
+}  // namespace
+
+void CheckComputeLayer(const LayerCheck& c) {
+  switch (c.layer().kind) {
+    case LayerKind::kConvolution: return CheckConvolution(c, false);
+    case LayerKind::kDeconvolution: return CheckConvolution(c, true);
+    case LayerKind::kMatmul: return CheckMatmul(c);
+    case LayerKind::kElementwise: return CheckElementwise(c);
+    case LayerKind::kUnary:
+      c.ExpectInputs(1, 1);
+      c.ExpectOutputs(1);
+      CheckUnaryParams(c, "", c.In(0).dtype);
+      c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
+      return;
+    case LayerKind::kPooling: return CheckPooling(c);
+    case LayerKind::kReduce: return CheckReduce(c);
+    case LayerKind::kSoftmax: return CheckSoftmax(c);
+    case LayerKind::kNormalization: return CheckNormalization(c);
+    case LayerKind::kQuantize: return CheckQuantize(c, true);
+    case LayerKind::kDequantize: return CheckQuantize(c, false);
+    default: c.Bad("internal: not a compute layer");
+  }
+}
+
+}  // namespace hybridrt

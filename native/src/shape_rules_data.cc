@@ -1,0 +1,224 @@
+// Rules of the data-movement layer kinds: constant, shuffle, concat, split, slice, gather,
+// pad, resize, cast, select (see shape_rules.h). These take every engine dtype except where
+// noted (resize interpolates floats; gather indices are int32/int64; select's condition is bool).
+#include <algorithm>
+
+#include "src/shape_rules.h"
+
+namespace hybridrt {
+
+namespace {
+
+void CheckPerm(const LayerCheck& c, const char* param, size_t rank) {
+  auto perm = c.params().Ints(param);
+  std::vector<bool> seen(rank, false);
+  if (perm.size() != rank) c.Bad(Cat("param '", param, "' has ", perm.size(), " entries; expected ", rank));
+  for (int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(rank) || seen[p]) {
+      c.Bad(Cat("param '", param, "' is not a permutation of 0..", rank - 1));
+    }
+    seen[p] = true;
+  }
+}
+
+Shape Permute(const Shape& s, const std::vector<int64_t>& perm) {
+  Shape out;
+  for (int64_t p : perm) out.push_back(s[p]);
+  return out;
+}
+
+void CheckShuffle(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  Shape s = c.In(0).shape;
+  if (c.params().Has("firstPerm")) {
+    CheckPerm(c, "firstPerm", s.size());
+    s = Permute(s, c.params().Ints("firstPerm"));
+  }
+  if (c.params().Has("reshape")) {
+    Shape r = c.params().Ints("reshape");
+    int64_t n;
+    if (!CheckedNumel(r, &n)) c.Bad(Cat("param 'reshape' ", ShapeToString(r), " is not a valid shape"));
+    if (n != Numel(s)) {
+      c.Bad(Cat("param 'reshape' ", ShapeToString(r), " has ", n, " elements; the input has ", Numel(s)));
+    }
+    s = r;
+  }
+  if (c.params().Has("secondPerm")) {
+    CheckPerm(c, "secondPerm", s.size());
+    s = Permute(s, c.params().Ints("secondPerm"));
+  }
+  c.ExpectOutput(0, c.In(0).dtype, s);
+}
+
+int64_t CheckAxis(const LayerCheck& c, size_t rank) {
+  int64_t axis = c.params().Int("axis");
+  if (axis < 0 || axis >= static_cast<int64_t>(rank)) c.Bad(Cat("axis ", axis, " is out of range for rank ", rank));
+  return axis;
+}
+
+void CheckConcat(const LayerCheck& c) {
+  if (c.NumIn() < 1) c.Bad("takes at least 1 input");
+  c.ExpectOutputs(1);
+  Shape out = c.In(0).shape;
+  int64_t axis = CheckAxis(c, out.size());
+  for (size_t i = 1; i < c.NumIn(); ++i) {
+    c.ExpectSameDType(i, 0);
+    const Shape& s = c.In(i).shape;
+    bool ok = s.size() == out.size();
+    for (size_t d = 0; ok && d < s.size(); ++d) ok = static_cast<int64_t>(d) == axis || s[d] == out[d];
+    if (!ok) c.Bad(Cat(c.InLabel(i), " has shape ", ShapeToString(s), "; expected ", ShapeToString(c.In(0).shape),
+                       " except along axis ", axis));
+    out[axis] += s[axis];
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
+void CheckSplit(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  const Shape& x = c.In(0).shape;
+  int64_t axis = CheckAxis(c, x.size());
+  auto sizes = c.params().Ints("sizes");
+  if (sizes.empty()) c.Bad("param 'sizes' is empty");
+  c.ExpectOutputs(sizes.size());
+  int64_t total = 0;
+  for (int64_t s : sizes) {
+    if (s < 0) c.Bad(Cat("param 'sizes' holds ", s, "; expected >= 0"));
+    total += s;
+  }
+  if (total != x[axis]) c.Bad(Cat("param 'sizes' adds up to ", total, "; the input has ", x[axis], " along axis ", axis));
+  for (size_t i = 0; i < sizes.size(); ++i) {
+    Shape o = x;
+    o[axis] = sizes[i];
+    c.ExpectOutput(i, c.In(0).dtype, o);
+  }
+}
+
+void CheckSlice(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  const Shape& x = c.In(0).shape;
+  const Shape& out = c.Out(0).shape;
+  c.ExpectLength("starts", x.size());
+  c.ExpectLength("steps", x.size());
+  if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
+  auto starts = c.params().Ints("starts");
+  auto steps = c.params().Ints("steps");
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (out[d] == 0) continue;
+    __int128 last = static_cast<__int128>(starts[d]) + static_cast<__int128>(out[d] - 1) * steps[d];
+    if (starts[d] < 0 || starts[d] >= x[d] || last < 0 || last >= x[d]) {
+      c.Bad(Cat("dim ", d, ": start ", starts[d], " step ", steps[d], " for ", out[d], " elements reads outside [0, ",
+                x[d], ")"));
+    }
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
+void CheckGather(const LayerCheck& c) {
+  c.ExpectInputs(2, 2);
+  c.ExpectOutputs(1);
+  DType it = c.In(1).dtype;
+  if (it != DType::kInt32 && it != DType::kInt64) {
+    c.Bad(Cat(c.InLabel(1), " has dtype ", DTypeName(it), "; indices must be int32 or int64"));
+  }
+  const Shape& data = c.In(0).shape;
+  const Shape& idx = c.In(1).shape;
+  int64_t axis = CheckAxis(c, data.size());
+  Shape out;
+  if (c.params().String("mode") == "default") {
+    out.assign(data.begin(), data.begin() + axis);
+    out.insert(out.end(), idx.begin(), idx.end());
+    out.insert(out.end(), data.begin() + axis + 1, data.end());
+  } else {
+    if (idx.size() != data.size()) c.Bad(Cat(c.InLabel(1), " has rank ", idx.size(), "; expected the data's ", data.size()));
+    for (size_t d = 0; d < data.size(); ++d) {
+      if (static_cast<int64_t>(d) != axis && idx[d] > data[d]) {
+        c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(idx), ", larger than the data ", ShapeToString(data),
+                  " off the axis"));
+      }
+    }
+    out = idx;
+  }
+  int64_t n;
+  if (!CheckedNumel(out, &n)) c.Bad(Cat("output shape ", ShapeToString(out), " is too large"));
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
+void CheckPad(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  const Shape& x = c.In(0).shape;
+  c.ExpectLength("padsBegin", x.size());
+  c.ExpectLength("padsEnd", x.size());
+  auto pb = c.params().Ints("padsBegin");
+  auto pe = c.params().Ints("padsEnd");
+  bool constant = c.params().String("mode") == "constant";
+  Shape out;
+  for (size_t d = 0; d < x.size(); ++d) {
+    int64_t o = x[d] + pb[d] + pe[d];
+    if (o < 0) c.Bad(Cat("dim ", d, ": pads ", pb[d], ", ", pe[d], " crop more than the input's ", x[d]));
+    if (!constant && x[d] == 0 && o > 0) c.Bad(Cat("dim ", d, ": mode '", c.params().String("mode"), "' cannot pad an empty dim"));
+    out.push_back(o);
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
+void CheckResize(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  const Shape& x = c.In(0).shape;
+  const Shape& out = c.Out(0).shape;
+  if (c.params().String("mode") != "nearest") c.ExpectFloatInput(0);
+  c.ExpectLength("scales", x.size());
+  if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
+  auto scales = c.params().Floats("scales");
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (!(scales[d] > 0) || scales[d] > 1e30) c.Bad(Cat("param 'scales' holds ", scales[d], "; expected a positive number"));
+    if (x[d] == 0 && out[d] > 0) c.Bad(Cat("dim ", d, ": cannot resize an empty dim to ", out[d]));
+  }
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
+void CheckSelect(const LayerCheck& c) {
+  c.ExpectInputs(3, 3);
+  c.ExpectOutputs(1);
+  if (c.In(0).dtype != DType::kBool) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype), "; expected bool"));
+  c.ExpectSameDType(2, 1);
+  Shape out;
+  if (!BroadcastShapes({c.In(0).shape, c.In(1).shape, c.In(2).shape}, &out)) {
+    c.Bad(Cat("shapes ", ShapeToString(c.In(0).shape), ", ", ShapeToString(c.In(1).shape), " and ",
+              ShapeToString(c.In(2).shape), " do not broadcast"));
+  }
+  c.ExpectOutput(0, c.In(1).dtype, out);
+}
+
+}  // namespace
+
+void CheckDataLayer(const LayerCheck& c) {
+  switch (c.layer().kind) {
+    case LayerKind::kConstant:
+      c.ExpectInputs(0, 0);
+      c.ExpectOutputs(1);
+      return;
+    case LayerKind::kShuffle: return CheckShuffle(c);
+    case LayerKind::kConcat: return CheckConcat(c);
+    case LayerKind::kSplit: return CheckSplit(c);
+    case LayerKind::kSlice: return CheckSlice(c);
+    case LayerKind::kGather: return CheckGather(c);
+    case LayerKind::kPad: return CheckPad(c);
+    case LayerKind::kResize: return CheckResize(c);
+    case LayerKind::kCast: {
+      c.ExpectInputs(1, 1);
+      c.ExpectOutputs(1);
+      DType to;
+      ParseDType(c.params().String("to"), &to);
+      c.ExpectOutput(0, to, c.In(0).shape);
+      return;
+    }
+    case LayerKind::kSelect: return CheckSelect(c);
+    default: c.Bad("internal: not a data layer");
+  }
+}
+
+}  // namespace hybridrt

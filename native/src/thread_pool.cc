@@ -1,0 +1,162 @@
+// The pool behind ParallelFor (see thread_pool.h).
+//
+// Jobs sit in a list under one mutex. A job is split into chunks claimed with an atomic
+// counter; whoever claims a chunk index below the count runs it and then counts it done.
+// The caller returns only when every chunk is counted, and a late worker that finds no
+// chunk left never touches the job's function, so `fn` (on the caller's stack) is only
+// called while the caller waits.
+#include "src/thread_pool.h"
+
+#include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <exception>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace hybridrt {
+
+namespace {
+
+thread_local bool tls_in_parallel = false;
+
+struct Job {
+  const std::function<void(int64_t, int64_t)>* fn = nullptr;
+  int64_t n = 0;
+  int64_t chunk = 1;
+  int64_t num_chunks = 0;
+  int max_helpers = 0;  // workers besides the caller
+  std::atomic<int64_t> next{0};
+  std::atomic<int64_t> done{0};
+  std::atomic<int> helpers{0};
+  std::atomic<bool> failed{false};
+  std::exception_ptr error;
+  std::mutex mu;
+  std::condition_variable finished;
+
+  // Runs chunks until none is left; returns when this thread can claim no more.
+  void Work() {
+    for (;;) {
+      int64_t c = next.fetch_add(1);
+      if (c >= num_chunks) return;
+      if (!failed.load()) {
+        int64_t begin = c * chunk;
+        int64_t end = std::min(n, begin + chunk);
+        try {
+          (*fn)(begin, end);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(mu);
+          if (!failed.exchange(true)) error = std::current_exception();
+        }
+      }
+      if (done.fetch_add(1) + 1 == num_chunks) {
+        std::lock_guard<std::mutex> lock(mu);
+        finished.notify_all();
+      }
+    }
+  }
+};
+
+class Pool {
+ public:
+  explicit Pool(int workers) {
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  int workers() const { return static_cast<int>(threads_.size()); }
+
+  void Submit(const std::shared_ptr<Job>& job) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(job);
+    }
+    if (job->max_helpers >= workers()) {
+      cv_.notify_all();
+    } else {
+      for (int i = 0; i < job->max_helpers; ++i) cv_.notify_one();
+    }
+  }
+
+  void Remove(const std::shared_ptr<Job>& job) {
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.remove(job);
+  }
+
+ private:
+  void Loop() {
+    tls_in_parallel = true;
+    for (;;) {
+      std::shared_ptr<Job> job;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return (job = Pick()) != nullptr; });
+      }
+      job->Work();
+      job->helpers.fetch_sub(1);
+    }
+  }
+
+  // A job with chunks left and room for a helper (mu_ held); claims the helper slot.
+  std::shared_ptr<Job> Pick() {
+    for (auto& j : jobs_) {
+      if (j->next.load() >= j->num_chunks) continue;
+      int h = j->helpers.load();
+      while (h < j->max_helpers) {
+        if (j->helpers.compare_exchange_weak(h, h + 1)) return j;
+      }
+    }
+    return nullptr;
+  }
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::list<std::shared_ptr<Job>> jobs_;
+  std::vector<std::thread> threads_;
+};
+
+Pool& GlobalPool() {
+  // NOTE: deliberately leaked: workers block on a condition variable forever, and joining
+  // them from a static destructor at process exit could hang an exiting Node.js.
+  static Pool* pool = new Pool(HardwareThreads() - 1);
+  return *pool;
+}
+
+}  // namespace
+
+int HardwareThreads() {
+  unsigned n = std::thread::hardware_concurrency();
+  return n == 0 ? 1 : static_cast<int>(std::min(n, 256u));
+}
+
+void ParallelFor(int threads, int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
+  if (n <= 0) return;
+  grain = std::max<int64_t>(grain, 1);
+  Pool& pool = GlobalPool();
+  int helpers = std::min(threads - 1, pool.workers());
+  if (tls_in_parallel || helpers <= 0 || n <= grain) {
+    fn(0, n);
+    return;
+  }
+  auto job = std::make_shared<Job>();
+  job->fn = &fn;
+  job->n = n;
+  // A few chunks per thread balance uneven chunks without much claiming overhead.
+  int64_t chunks = std::min<int64_t>((n + grain - 1) / grain, static_cast<int64_t>(helpers + 1) * 4);
+  job->chunk = (n + chunks - 1) / chunks;
+  job->num_chunks = (n + job->chunk - 1) / job->chunk;
+  job->max_helpers = static_cast<int>(std::min<int64_t>(helpers, job->num_chunks - 1));
+  pool.Submit(job);
+  tls_in_parallel = true;
+  job->Work();
+  tls_in_parallel = false;
+  {
+    std::unique_lock<std::mutex> lock(job->mu);
+    job->finished.wait(lock, [&] { return job->done.load() == job->num_chunks; });
+  }
+  pool.Remove(job);
+  if (job->error) std::rethrow_exception(job->error);
+}
+
+}  // namespace hybridrt
