@@ -2,7 +2,7 @@
 // and onnxruntime's outputs before and after (random inputs, seed fixed; exact: folded values
 // are computed by onnxruntime itself).
 import { describe, expect, it } from 'vitest';
-import { buildGraph } from '../../src/ir/model-builder.js';
+import { type ModelSpec, buildGraph } from '../../src/ir/model-builder.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { EXACT, compareOnOrt, opTypes, randomTensor, runPass, snapshot } from './helpers.js';
 
@@ -55,8 +55,9 @@ describe('fold-constants', () => {
   });
 
   it('folds Shape of a symbolic input only with inputShapes, and Shape start/end (opset 15)', async () => {
-    //   x[N,3] ─► Shape(start=1) ─► s ─► Reshape(x, [N*3/3, 3])... read as: ConstantOfShape(s) ─► z
-    const spec = {
+    //   x[N,3] ─► Shape ─► s ─► Cast ─► a
+    //   x[N,3] ─► Shape(start=1) ─► t ─► Cast ─► b
+    const spec: ModelSpec = {
       opset: 15,
       inputs: [{ name: 'x', shape: ['N', 3] }],
       outputs: [{ name: 'a' }, { name: 'b' }],
@@ -126,7 +127,7 @@ describe('fold-constants', () => {
 
   it('honours folding limits given as options', async () => {
     //   half ─► Expand([4, 4]) ─► e ─► Add(x, e) ─► y      (64 bytes: small, unless smallBytes < 64)
-    const spec = {
+    const spec: ModelSpec = {
       inputs: [{ name: 'x', shape: [4, 4] }],
       outputs: [{ name: 'y' }],
       initializers: { half: f32([0.5], []), shape: i64([4, 4]) },
