@@ -172,7 +172,8 @@ export class Graph {
         node: nodes,
         initializer: [...this.initializers.values()],
         sparseInitializer: (this.graphExtra.sparseInitializer as never) ?? [],
-        input: this.inputs.map(vi),
+        // IR version < 4 requires every initializer to be a graph input as well.
+        input: (toNumber(this.modelExtra.irVersion ?? 8) < 4 ? [...this.inputs, ...[...initNames].filter((n) => !this.inputs.includes(n))] : this.inputs).map(vi),
         output: this.outputs.map(vi),
         valueInfo,
       },
