@@ -33,10 +33,12 @@ function legacyB(v: NodeView, a: number[], b: number[]): number[] | undefined {
   }
   const axis = v.hasAttr('axis') ? v.axis(v.int('axis', 0), a.length) : a.length - b.length;
   // A one-element B is a scalar in the legacy rule, whatever its rank.
-  if (b.reduce((x, y) => x * y, 1) === 1) return [];
+  if (b.reduce((x, y) => x * y, 1) === 1) return b.length <= a.length ? undefined : [];
   v.check(axis >= 0 && axis + b.length <= a.length && b.every((d, i) => d === a[axis + i] || d === 1), () =>
     `B [${b}] does not match A [${a}] at axis ${axis}`,
   );
+  // Aligned at the end, numpy's rule already means the same.
+  if (axis + b.length === a.length) return undefined;
   return [...new Array<number>(axis).fill(1), ...b, ...new Array<number>(a.length - axis - b.length).fill(1)];
 }
 

@@ -24,7 +24,7 @@ export function autoPad(v: NodeView): AutoPad {
 /** A per-dim int attribute of length n, or n copies of `dflt`. */
 export function perDim(v: NodeView, name: string, n: number, dflt: number, min: number): number[] {
   const vals = v.ints(name) ?? new Array<number>(n).fill(dflt);
-  v.check(vals.length === n, () => `${name} has ${vals.length} values for ${n} spatial dims`);
+  v.check(vals.length === n, () => `${name} has ${vals.length} values, expected ${n}`);
   v.check(vals.every((x) => Number.isInteger(x) && x >= min), () => `${name} [${vals}] must be integers >= ${min}`);
   return vals;
 }

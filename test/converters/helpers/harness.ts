@@ -136,3 +136,50 @@ export async function checkAgainstOrt({ spec, feeds, rtol, atol }: OrtCase): Pro
 export function nodeGraph(spec: ModelSpec): Graph {
   return buildGraph(spec);
 }
+
+export type TypeSpec = [dtype: NumericDType, shape: Array<number | string>];
+
+export interface OneNode {
+  op: string;
+  attrs?: ModelSpec['nodes'][number]['attrs'];
+  opset?: number;
+  /** Inputs in order: a type (a graph input), a tensor (an initializer), or null (omitted). */
+  inputs: Array<TypeSpec | TensorData | null>;
+  /** Output types, in order (null: an output the node does not name). */
+  outputs: Array<TypeSpec | null>;
+  domain?: string;
+}
+
+/**
+ * A graph of one node named 'n' with inputs 'in0', 'in1'... and outputs 'out0'...; types
+ * are given by hand, as inference would have filled them.
+ */
+export function oneNode(spec: OneNode): Graph {
+  const initializers: Record<string, TensorData> = {};
+  const inputs: ModelSpec['inputs'] = [];
+  const names = spec.inputs.map((s, i) => {
+    if (s === null) return '';
+    const name = `in${i}`;
+    if (Array.isArray(s)) inputs.push({ name, dtype: s[0], shape: s[1] });
+    else initializers[name] = s;
+    return name;
+  });
+  const outputs = spec.outputs.flatMap((s, i) => (s ? [{ name: `out${i}`, dtype: s[0], shape: s[1] }] : []));
+  return buildGraph({
+    opset: spec.opset,
+    inputs,
+    outputs,
+    initializers,
+    nodes: [{ op: spec.op, name: 'n', domain: spec.domain, attrs: spec.attrs, inputs: names, outputs: spec.outputs.map((s, i) => (s ? `out${i}` : '')) }],
+  });
+}
+
+/** Converts a one-node graph and returns its compute layers (constants left out). */
+export function emitted(spec: OneNode): NetLayer[] {
+  return computeLayers(convertGraph(oneNode(spec)));
+}
+
+/** validate()'s verdict on a one-node graph. */
+export function verdict(spec: OneNode): Validation {
+  return validateNode(oneNode(spec));
+}
