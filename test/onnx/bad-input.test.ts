@@ -170,7 +170,7 @@ describe('fuzzing the model loader (fixed seeds)', () => {
         }
       })(),
     );
-    expect(escaped.length, escaped.slice(0, 10).join("\n")).toBe(0);
+    expect(escaped.length, escaped.slice(0, 10).join('\n')).toBe(0);
     expect(outcomes.get('MODEL_LOAD')).toBeGreaterThan(1000); // most cuts break the protobuf itself
   });
 
@@ -185,7 +185,7 @@ describe('fuzzing the model loader (fixed seeds)', () => {
         }
       })(),
     );
-    expect(escaped.length, escaped.slice(0, 10).join("\n")).toBe(0);
+    expect(escaped.length, escaped.slice(0, 10).join('\n')).toBe(0);
     expect(outcomes.size).toBeGreaterThan(1); // the mutations reach more than one outcome
   });
 
@@ -200,7 +200,7 @@ describe('fuzzing the model loader (fixed seeds)', () => {
         }
       })(),
     );
-    expect(escaped.length, escaped.slice(0, 10).join("\n")).toBe(0);
+    expect(escaped.length, escaped.slice(0, 10).join('\n')).toBe(0);
     expect(outcomes.get('ok') ?? 0).toBe(0);
   });
 });
@@ -233,7 +233,7 @@ describe('fuzzing the tensor file readers (fixed seeds)', () => {
         }
       })(),
     );
-    expect(escaped.length, escaped.slice(0, 10).join("\n")).toBe(0);
+    expect(escaped.length, escaped.slice(0, 10).join('\n')).toBe(0);
     expect(outcomes.get('TENSOR_FILE')).toBeGreaterThan(100);
   });
 });
