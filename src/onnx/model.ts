@@ -156,6 +156,10 @@ export function resolveTensorExternalData(t: TensorProto, baseDir: string, files
   const file = confineExternalPath(baseDir, location, name);
   let buf = files.get(file);
   if (!buf) {
+    // A folder, FIFO or device would fail or block a read: only regular files hold tensors.
+    if (!fs.statSync(file).isFile()) {
+      throw new HybridError('EXTERNAL_DATA', `tensor '${name}': external data '${location}' is not a regular file`);
+    }
     try {
       buf = fs.readFileSync(file);
     } catch (e) {

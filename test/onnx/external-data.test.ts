@@ -3,6 +3,7 @@
  * tensors (and onnxruntime runs it to the same outputs); every way out of the model's folder
  * ('..', absolute paths, symbolic links) and every broken reference is an EXTERNAL_DATA error.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -151,6 +152,7 @@ describe('external data that leaves the folder or is broken', () => {
     fs.symlinkSync(path.join(dir, 'model.data'), path.join(dir, 'inside-link.bin'));
     fs.writeFileSync(path.join(dir, 'short.bin'), new Uint8Array(1000));
     fs.mkdirSync(path.join(dir, 'subdir'));
+    execFileSync('mkfifo', [path.join(dir, 'fifo')]);
   });
 
   it.each([
@@ -166,7 +168,8 @@ describe('external data that leaves the folder or is broken', () => {
     ['a non-numeric offset', { location: 'model.data', offset: '12abc' }, 'lies outside'],
     ['a negative length', { location: 'model.data', length: '-4' }, 'lies outside'],
     ['a wrong length', { location: 'model.data', length: '16' }, 'external data holds 16 bytes, its shape [4,300000] of float32 needs 4800000'],
-    ['a directory', { location: 'subdir', length: full }, "cannot read external data 'subdir' (EISDIR"],
+    ['a directory', { location: 'subdir', length: full }, "external data 'subdir' is not a regular file"],
+    ['a FIFO', { location: 'fifo', length: full }, "external data 'fifo' is not a regular file"],
   ])('%s is refused', (_what, entries, message) => {
     const f = pointW(entries);
     const err = errorOf(() => loadModelProto(f));
