@@ -11,6 +11,7 @@ function concat(sinceVersion: number): Converter {
   return defineConverter<number>({
     opType: 'Concat',
     sinceVersion,
+    notes: `Inputs of one engine dtype${sinceVersion < 4 ? '; the axis defaults to 1' : ''}.`,
     plan(v) {
       const n = v.node.inputs.length;
       v.check(n >= 1 && v.node.inputs.every((i) => i), () => 'needs one or more inputs, none omitted');

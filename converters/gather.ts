@@ -12,7 +12,7 @@ import type { Converter } from './types.js';
 const gather = defineConverter<number>({
   opType: 'Gather',
   sinceVersion: 1,
-  notes: 'int32/int64 indices.',
+  notes: 'int32/int64 indices; constant indices are range-checked.',
   plan(v) {
     v.dtype(0, ENGINE_DTYPES);
     v.dtype(1, ['int32', 'int64']);

@@ -52,7 +52,7 @@ function reshape(sinceVersion: number): Converter {
   return shapeOp(
     'Reshape',
     sinceVersion,
-    sinceVersion === 1 ? 'Shape attribute.' : 'The shape input must be a constant.',
+    sinceVersion === 1 ? 'Shape attribute.' : `The shape input must be a constant${sinceVersion >= 14 ? '; allowzero supported' : ''}.`,
     (v, shape) => {
       const spec = sinceVersion === 1 ? (v.ints('shape') ?? v.fail('the shape attribute is missing')) : v.constInts(1, 'the target shape', CONST_HINT);
       return reshapeTarget(v, shape, spec, sinceVersion >= 14 && v.int('allowzero', 0) !== 0);
@@ -60,7 +60,7 @@ function reshape(sinceVersion: number): Converter {
   );
 }
 
-const flatten = shapeOp('Flatten', 1, '', (v, shape) => {
+const flatten = shapeOp('Flatten', 1, 'Any engine dtype.', (v, shape) => {
   const axis = v.int('axis', 1);
   v.check(axis >= -shape.length && axis <= shape.length, () => `axis ${axis} is out of range for rank ${shape.length}`);
   const a = axis < 0 ? axis + shape.length : axis;
@@ -68,7 +68,7 @@ const flatten = shapeOp('Flatten', 1, '', (v, shape) => {
 });
 
 function squeeze(sinceVersion: number): Converter {
-  return shapeOp('Squeeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : '', (v, shape) => {
+  return shapeOp('Squeeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v, shape) => {
     const given = sinceVersion >= 13 ? (v.has(1) ? v.constInts(1, 'axes', CONST_HINT) : undefined) : v.ints('axes');
     if (!given) return shape.filter((d) => d !== 1);
     const axes = v.axes(given, shape.length);
@@ -78,7 +78,7 @@ function squeeze(sinceVersion: number): Converter {
 }
 
 function unsqueeze(sinceVersion: number): Converter {
-  return shapeOp('Unsqueeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : '', (v, shape) => {
+  return shapeOp('Unsqueeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v, shape) => {
     const given = sinceVersion >= 13 ? v.constInts(1, 'axes', CONST_HINT) : (v.ints('axes') ?? v.fail('the axes attribute is missing'));
     const rank = shape.length + given.length;
     const axes = v.axes(given, rank);

@@ -21,7 +21,7 @@ function slice(sinceVersion: number): Converter {
   return defineConverter<SlicePlan>({
     opType: 'Slice',
     sinceVersion,
-    notes: sinceVersion >= 10 ? 'starts, ends, axes and steps must be constants.' : '',
+    notes: sinceVersion >= 10 ? 'starts, ends, axes and steps must be constants.' : 'starts, ends and axes attributes.',
     plan(v) {
       v.dtype(0, ENGINE_DTYPES);
       const shape = v.in(0).shape;

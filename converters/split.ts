@@ -18,7 +18,12 @@ function split(sinceVersion: number): Converter {
   return defineConverter<SplitPlan>({
     opType: 'Split',
     sinceVersion,
-    notes: sinceVersion >= 13 ? 'The split input must be a constant.' : '',
+    notes:
+      sinceVersion >= 18
+        ? 'The split input must be a constant; num_outputs may leave the last part smaller.'
+        : sinceVersion >= 13
+          ? 'The split input must be a constant; without it, equal parts.'
+          : 'Sizes from the split attribute (opset 1: or a constant input), else equal parts.',
     plan(v) {
       v.dtype(0, ENGINE_DTYPES);
       const shape = v.in(0).shape;

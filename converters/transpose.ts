@@ -9,6 +9,7 @@ import type { Converter } from './types.js';
 const transpose = defineConverter<number[]>({
   opType: 'Transpose',
   sinceVersion: 1,
+  notes: 'Any engine dtype.',
   plan(v) {
     v.dtype(0, ENGINE_DTYPES);
     const shape = v.in(0).shape;

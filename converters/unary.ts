@@ -13,13 +13,17 @@ import type { Converter } from './types.js';
 
 type UnaryParams = { op: UnaryOp; alpha?: number; beta?: number; min?: number; max?: number };
 
-function unary(opType: string, sinceVersion: number, params: (v: NodeView) => UnaryParams, notes = ''): Converter {
+/**
+ * A converter to one unary layer of `op` (Gelu's `params` may switch it to 'gelu_tanh', of
+ * the same dtypes), its attributes resolved by `params`.
+ */
+function unary(opType: string, sinceVersion: number, op: UnaryOp, params: (v: NodeView) => Partial<UnaryParams> = () => ({}), notes = ''): Converter {
   return defineConverter<UnaryParams>({
     opType,
     sinceVersion,
-    notes: notes || undefined,
+    notes: `${notes}Dtypes: ${unaryDTypes(op).join(', ')}.`,
     plan(v) {
-      const p = params(v);
+      const p = { op, ...params(v) };
       v.dtype(0, unaryDTypes(p.op));
       return p;
     },
@@ -29,31 +33,24 @@ function unary(opType: string, sinceVersion: number, params: (v: NodeView) => Un
   });
 }
 
-const simple = (opType: string, op: UnaryOp, sinceVersion = 1) => unary(opType, sinceVersion, () => ({ op }), `Dtypes: ${unaryDTypes(op).join(', ')}.`);
-
 export const unaryConverters: Converter[] = [
-  simple('Abs', 'abs'),
-  unary('Elu', 1, (v) => ({ op: 'elu', alpha: v.float('alpha', 1.0) })),
-  simple('Erf', 'erf', 9),
-  simple('Exp', 'exp'),
-  unary(
-    'Gelu',
-    20,
-    (v) => ({ op: v.choice('approximate', 'none', ['none', 'tanh']) === 'tanh' ? 'gelu_tanh' : 'gelu' }),
-    "approximate must be 'none' or 'tanh'.",
-  ),
-  unary('HardSigmoid', 1, (v) => ({ op: 'hard_sigmoid', alpha: v.float('alpha', 0.2), beta: v.float('beta', 0.5) })),
-  simple('HardSwish', 'hard_swish', 14),
-  unary('LeakyRelu', 1, (v) => ({ op: 'leaky_relu', alpha: v.float('alpha', 0.01) })),
-  simple('Log', 'log'),
-  simple('Mish', 'mish', 18),
-  simple('Neg', 'neg'),
-  simple('Reciprocal', 'reciprocal'),
-  simple('Relu', 'relu'),
-  // Selu's defaults are the float32 values of the constants in the ONNX spec.
-  unary('Selu', 1, (v) => ({ op: 'selu', alpha: v.float('alpha', 1.67326319217681884765625), beta: v.float('gamma', 1.05070102214813232421875) })),
-  simple('Sigmoid', 'sigmoid'),
-  simple('Softplus', 'softplus'),
-  simple('Sqrt', 'sqrt'),
-  simple('Tanh', 'tanh'),
+  unary('Abs', 1, 'abs'),
+  unary('Elu', 1, 'elu', (v) => ({ alpha: v.float('alpha', 1.0) })),
+  unary('Erf', 9, 'erf'),
+  unary('Exp', 1, 'exp'),
+  unary('Gelu', 20, 'gelu', (v) => ({ op: v.choice('approximate', 'none', ['none', 'tanh']) === 'tanh' ? 'gelu_tanh' : 'gelu' }), "approximate 'none' or 'tanh'. "),
+  unary('HardSigmoid', 1, 'hard_sigmoid', (v) => ({ alpha: v.float('alpha', 0.2), beta: v.float('beta', 0.5) })),
+  unary('HardSwish', 14, 'hard_swish'),
+  unary('LeakyRelu', 1, 'leaky_relu', (v) => ({ alpha: v.float('alpha', 0.01) })),
+  unary('Log', 1, 'log'),
+  unary('Mish', 18, 'mish'),
+  unary('Neg', 1, 'neg'),
+  unary('Reciprocal', 1, 'reciprocal'),
+  unary('Relu', 1, 'relu'),
+  // Selu's defaults are the float32 values of the constants in the ONNX spec; gamma is the layer's beta.
+  unary('Selu', 1, 'selu', (v) => ({ alpha: v.float('alpha', 1.67326319217681884765625), beta: v.float('gamma', 1.05070102214813232421875) })),
+  unary('Sigmoid', 1, 'sigmoid'),
+  unary('Softplus', 1, 'softplus'),
+  unary('Sqrt', 1, 'sqrt'),
+  unary('Tanh', 1, 'tanh'),
 ];

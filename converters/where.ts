@@ -9,6 +9,7 @@ import type { Converter } from './types.js';
 const where = defineConverter<null>({
   opType: 'Where',
   sinceVersion: 9,
+  notes: 'Bool condition; X and Y of one engine dtype.',
   plan(v) {
     v.dtype(0, ['bool']);
     const x = v.dtype(1, ENGINE_DTYPES);
