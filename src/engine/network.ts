@@ -11,6 +11,17 @@
  * converter (no defaults left, no negative axes, per-dimension lists at full rank), so the
  * backends implement one meaning per field. Broadcasting is numpy-style: shapes are aligned
  * at the right, size-1 dims stretch.
+ *
+ * Element types per kind (layer-shapes.ts enforces them; converters emit nothing else):
+ * - float32/float16/bfloat16 only: convolution, deconvolution, matmul, softmax,
+ *   normalization, resize, average pooling, and the unary ops other than those below.
+ * - plus int32/int64: elementwise add/sub/mul/div/max/min/less/greater (equal also bool;
+ *   and/or bool only; pow and prelu float only); unary abs/neg/relu/clip; reduce
+ *   sum/max/min/prod (the other reduce ops float only).
+ * - plus int8/uint8: max pooling.
+ * - bool only: unary not.
+ * - any engine type: shuffle, concat, split, slice, gather data, pad, select a/b, cast,
+ *   unary identity; constant. Both inputs of an elementwise layer share one type.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 
@@ -46,7 +57,7 @@ export type UnaryOp =
   | 'gelu' // exact (erf)
   | 'gelu_tanh' // tanh approximation
   | 'erf'
-  | 'clip' // min, max (either may be -Infinity/Infinity)
+  | 'clip' // min, max (either may be -Infinity/Infinity): min(max(x, min), max), so max wins when min > max
   | 'exp'
   | 'log'
   | 'sqrt'
@@ -130,9 +141,9 @@ export type LayerSpec =
   | {
       /**
        * inputs: [a, b, c?]. out = alpha * op(a) @ op(b) + beta * c, op = transpose of the last
-       * two dims when trans*. Ranks >= 1 with numpy matmul semantics (a rank-1 `a` is a row,
-       * a rank-1 `b` a column, that dim dropped from the output); batch dims broadcast.
-       * c broadcasts to the output.
+       * two dims when trans* (only set on rank >= 2 operands). Ranks >= 1 with numpy matmul
+       * semantics (a rank-1 `a` is a row, a rank-1 `b` a column, that dim dropped from the
+       * output); batch dims broadcast. c broadcasts to the output; without c, beta is 0.
        */
       kind: 'matmul';
       params: { transA: boolean; transB: boolean; alpha: number; beta: number; activation?: FusedActivation };
@@ -151,7 +162,9 @@ export type LayerSpec =
       /**
        * inputs: [x (N,C,spatial...)]. Padding cells are excluded from max, and from the
        * average's divisor unless countIncludePad. ceilMode as ONNX (a window must start inside
-       * the input or the begin padding).
+       * the input or the begin padding). With countIncludePad the divisor counts the window's
+       * cells inside the input and its begin/end padding; cells a ceil-mode window reaches
+       * beyond the end padding never count (onnxruntime's rule).
        */
       kind: 'pooling';
       params: {
@@ -234,7 +247,15 @@ export type LayerSpec =
       /**
        * inputs: [x]. Output shape is the output tensor's; `scales` per dim as ONNX Resize
        * uses them in the coordinate transformation (out/in when the model gave sizes).
-       * Cubic uses cubicCoeffA and excludeOutside.
+       * Cubic uses cubicCoeffA and excludeOutside. Per dim, with in/out the integer sizes
+       * (onnxruntime's reading; ONNX's reference uses in*scale for align_corners):
+       * half_pixel (o+0.5)/scale-0.5; pytorch_half_pixel the same if out > 1, else 0;
+       * align_corners o*(in-1)/(out-1) (0 if out = 1); asymmetric o/scale;
+       * tf_half_pixel_for_nn (o+0.5)/scale; half_pixel_symmetric
+       * in/2*(1 - out/(scale*in)) + (o+0.5)/scale - 0.5. nearest rounds that coordinate by
+       * nearestMode and clamps to [0, in-1]; linear clamps it to [0, in-1] first; cubic reads
+       * clamped (edge) indices, or drops out-of-range taps and renormalizes (excludeOutside).
+       * Dims are interpolated separably. extrapolationValue is unused (no tf_crop_and_resize).
        */
       kind: 'resize';
       params: {
