@@ -17,7 +17,8 @@
  * keep. Weights are stored whatever their size, since engines need them as constants.
  */
 import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
-import { attrInt } from '../ir/attributes.js';
+import { attrInt, findAttr } from '../ir/attributes.js';
+import { dtypeFromOnnx } from '../onnx/dtype.js';
 import { isStaticShape } from '../ir/types.js';
 import type { TensorProto } from '../onnx/proto.js';
 import { type TensorData, tensorToProto } from '../onnx/tensor.js';
@@ -64,14 +65,56 @@ const WEIGHT_INPUTS: Record<string, number[]> = {
   DequantizeLinear: [0],
 };
 
-function foldable(node: Node): boolean {
+function foldable(graph: Graph, node: Node): boolean {
   return (
     isDefaultDomain(node.domain) &&
     !NEVER_FOLD.has(node.opType) &&
     !node.opType.startsWith('Sequence') &&
     !hasSubgraphs(node) &&
-    node.outputs.some((o) => o)
+    node.outputs.some((o) => o) &&
+    !touchesExoticTypes(graph, node)
   );
+}
+
+const isHandled = (code: number | undefined) => {
+  const d = code === undefined ? undefined : dtypeFromOnnx(code);
+  return d !== undefined && d !== 'string';
+};
+
+/**
+ * Whether a node reads or may produce a type hybridrt has no typed array for (float8, int4,
+ * strings...). NOTE: onnxruntime-node aborts the whole process when it hands back an int4
+ * tensor, so such nodes must never reach the evaluator.
+ */
+function touchesExoticTypes(graph: Graph, node: Node): boolean {
+  for (const i of node.inputs) {
+    const t = i ? graph.initializers.get(i) : undefined;
+    if (t && !isHandled(t.dataType)) return true;
+  }
+  for (const o of node.outputs) {
+    const dtype = o ? graph.types.get(o)?.dtype : undefined;
+    if (dtype === 'string') return true;
+  }
+  const tensorAttr = (name: string) => findAttr(node, name)?.t?.dataType;
+  switch (node.opType) {
+    case 'Cast':
+      return !isHandled(attrInt(node, 'to', 0));
+    case 'CastLike': {
+      const like = graph.types.get(node.inputs[1] ?? '')?.dtype;
+      return like === undefined || like === 'string';
+    }
+    case 'QuantizeLinear': {
+      const zp = graph.initializers.get(node.inputs[2] ?? '')?.dataType;
+      const explicit = attrInt(node, 'output_dtype', 0);
+      return explicit ? !isHandled(explicit) : zp !== undefined && !isHandled(zp);
+    }
+    case 'Constant':
+      return !!(findAttr(node, 'sparse_value') || findAttr(node, 'value_string') || findAttr(node, 'value_strings')) ||
+        (findAttr(node, 'value') !== undefined && !isHandled(tensorAttr('value')));
+    case 'ConstantOfShape':
+      return findAttr(node, 'value') !== undefined && !isHandled(tensorAttr('value'));
+  }
+  return false;
 }
 
 const int64 = (values: number[], dims: number[]): TensorData => ({
@@ -113,7 +156,7 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
     if (outs.length && known.every((v) => v !== undefined)) {
       outs.forEach((o, i) => values.set(o, known[i]!));
       preValued.add(node);
-    } else if (foldable(node) && node.inputs.every((i) => !i || graph.isInitializer(i) || candidateOut.has(i))) {
+    } else if (foldable(graph, node) && node.inputs.every((i) => !i || graph.isInitializer(i) || candidateOut.has(i))) {
       toEvaluate.push(node);
     } else continue;
     candidates.push(node);

@@ -73,15 +73,13 @@ function sameDims(data: ArrayLike<unknown> | undefined, dims: number[]): boolean
 /** The static output shape of a relabelling node, or undefined when it cannot be told. */
 function staticOutput(graph: Graph, node: Node, input: number[], opset: number): number[] | undefined {
   const r = input.length;
-  const axesOf = (rank: number): number[] | undefined => {
-    const raw = opset >= 13 ? constantInts(graph, node.inputs[1]) : attrInts(node, 'axes');
-    if (opset >= 13 && node.inputs[1] && !raw) return undefined;
-    return raw?.map((a) => (a < 0 ? a + rank : a));
-  };
   switch (node.opType) {
     case 'Squeeze': {
-      const axes = axesOf(r);
-      if (!axes) return input.filter((d) => d !== 1);
+      const given = opset >= 13 ? node.inputs[1] : attrInts(node, 'axes');
+      if (!given) return input.filter((d) => d !== 1);
+      const raw = opset >= 13 ? constantInts(graph, node.inputs[1]) : (given as number[]);
+      if (!raw) return undefined;
+      const axes = raw.map((a) => (a < 0 ? a + r : a));
       if (axes.some((a) => a < 0 || a >= r || input[a] !== 1)) return undefined;
       return input.filter((_, i) => !axes.includes(i));
     }

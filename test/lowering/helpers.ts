@@ -55,9 +55,13 @@ const SESSION: ort.InferenceSession.SessionOptions = {
 };
 
 /** Runs a model (IR graph or bytes) on onnxruntime-node and returns every output. */
-export async function runOrt(model: Graph | Uint8Array, feeds: Record<string, TensorData>): Promise<Record<string, TensorData>> {
+export async function runOrt(
+  model: Graph | Uint8Array,
+  feeds: Record<string, TensorData>,
+  options: { quiet?: boolean } = {},
+): Promise<Record<string, TensorData>> {
   const bytes = model instanceof Uint8Array ? model : encodeModel(model.toModel());
-  const session = await ort.InferenceSession.create(bytes, SESSION);
+  const session = await ort.InferenceSession.create(bytes, options.quiet ? { ...SESSION, logSeverityLevel: 4 } : SESSION);
   try {
     const ortFeeds: Record<string, ort.Tensor> = {};
     for (const name of session.inputNames) {
