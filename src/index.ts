@@ -1,9 +1,40 @@
 /**
- * hybridrt's public API.
+ * hybridrt's public API: compile an ONNX model into a HybridModel (engine segments on the cpu
+ * or cuda backend, the rest on onnxruntime-node), run it with onnxruntime Tensors, read its
+ * partition report; register converters for custom ops; load and save models. docs/api.md
+ * has an example and every option.
  */
 export { HybridError, isHybridError, type ErrorCode } from './errors.js';
 export type { DType, NumericDType, TypedArray } from './onnx/dtype.js';
 export type { TensorData } from './onnx/tensor.js';
 export { loadModelProto, saveModelProto, type LoadModelOptions, type SaveModelOptions } from './onnx/model.js';
+export type { ModelProto } from './onnx/proto.js';
 export { Graph, type Node } from './ir/graph.js';
 export type { Dim, ValueType } from './ir/types.js';
+
+export { compile, type CompiledModel } from './compiler/compile.js';
+export type { Backend, CompileOptions, CompilePhase, InputSpec, LogLevel } from './compiler/options.js';
+export type { ModelSource } from './compiler/source.js';
+export type { EngineSummary, ModelReport } from './compiler/report.js';
+export type { ReportData } from './report/model.js';
+export { HybridModel, type Outputs } from './runtime/hybrid-model.js';
+export type { FeedValue, Feeds } from './runtime/feeds.js';
+export type {
+  CopyKind,
+  CopyTotals,
+  ModelStats,
+  OutputInfo,
+  RunStats,
+  SegmentRunStats,
+  TensorInfo,
+  TransferStats,
+} from './runtime/types.js';
+
+export { registerConverter, defaultRegistry, builtinRegistry, ConverterRegistry, defineConverter } from '../converters/index.js';
+export type { Converter, ConvertContext, ValidateContext, Validation } from '../converters/types.js';
+export type { NetworkBuilder, TensorRef } from './engine/builder.js';
+export type { Precision } from './engine/network.js';
+export { compiledBackends, cudaAvailable, deviceQuery, type DeviceStatus } from './engine/engine.js';
+
+/** onnxruntime's Tensor class, the type of run()'s inputs and outputs. */
+export { Tensor } from 'onnxruntime-common';

@@ -1,0 +1,134 @@
+/**
+ * From segments to runners: one native engine per engine segment (built concurrently, a few
+ * at a time: each build runs off the JavaScript thread in the addon), one onnxruntime session
+ * per fallback segment (over the sub-model extracted from the lowered graph).
+ *
+ * An engine segment whose conversion or build fails is a converter or builder bug, not the
+ * user's: under requireFullCompilation it is an error; otherwise the segment runs on
+ * onnxruntime instead, and a warning names the segment and the failure. On any error, what
+ * was already built is freed before the error is thrown.
+ */
+import os from 'node:os';
+import ort from 'onnxruntime-node';
+import type { ConverterRegistry } from '../../converters/registry.js';
+import { type Engine, buildEngine } from '../engine/engine.js';
+import type { Precision } from '../engine/network.js';
+import { HybridError, isHybridError } from '../errors.js';
+import { extractSubModel } from '../ir/extract.js';
+import type { Graph } from '../ir/graph.js';
+import { encodeModel } from '../onnx/model.js';
+import type { Segment } from '../partition/types.js';
+import { ContextPool } from '../runtime/context-pool.js';
+import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
+import { buildSegmentNetwork } from './segment-network.js';
+import type { Backend, CompilePhase, LogLevel } from './options.js';
+
+export interface BuildOptions {
+  backend: Backend;
+  precisions: Precision[];
+  registry: ConverterRegistry;
+  threads?: number;
+  maxContexts: number;
+  requireFullCompilation: boolean;
+  label: string;
+  progress: (phase: CompilePhase, done: number, total: number) => void;
+  log: (message: string, level: LogLevel) => void;
+}
+
+export interface BuiltRunners {
+  runners: SegmentRunner[];
+  /** Engine segments that run on onnxruntime because their engine could not be built. */
+  demoted: Array<{ segment: number; reason: string }>;
+}
+
+/** Runs `tasks` with at most `limit` in flight; resolves in task order. */
+async function limited<T>(tasks: Array<() => Promise<T>>, limit: number): Promise<PromiseSettledResult<T>[]> {
+  const results: PromiseSettledResult<T>[] = new Array(tasks.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < tasks.length) {
+      const i = next++;
+      try {
+        results[i] = { status: 'fulfilled', value: await tasks[i]!() };
+      } catch (reason) {
+        results[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, tasks.length) }, worker));
+  return results;
+}
+
+function message(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+async function openSession(graph: Graph, seg: Segment, options: BuildOptions): Promise<FallbackSegment> {
+  const outputs = seg.outputs.map((o) => o.name);
+  const sub = extractSubModel(graph, seg.nodes, { outputs, name: `${graph.name}_segment${seg.id}` });
+  const sessionOptions: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
+  if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
+  try {
+    const session = await ort.InferenceSession.create(encodeModel(sub, options.label), sessionOptions);
+    return new FallbackSegment(seg.id, session, outputs);
+  } catch (e) {
+    const first = seg.nodes.length > 3 ? `${seg.nodes.slice(0, 3).join(', ')}, ...` : seg.nodes.join(', ');
+    throw new HybridError('NATIVE', `${options.label}: onnxruntime cannot load fallback segment ${seg.id} (${first}): ${message(e)}`, { cause: e });
+  }
+}
+
+export async function buildRunners(graph: Graph, segments: readonly Segment[], options: BuildOptions): Promise<BuiltRunners> {
+  const engineSegs = segments.filter((s) => s.kind === 'engine');
+  const engines = new Map<number, Engine>();
+  const demoted: BuiltRunners['demoted'] = [];
+  const runners: SegmentRunner[] = [];
+  try {
+    let built = 0;
+    options.progress('build', 0, engineSegs.length);
+    const tasks = engineSegs.map((seg) => async () => {
+      try {
+        const network = buildSegmentNetwork(graph, seg.nodes, {
+          inputs: seg.inputs.map((i) => i.name),
+          outputs: seg.outputs.map((o) => o.name),
+          registry: options.registry,
+          name: `${graph.name}_segment${seg.id}`,
+        });
+        engines.set(seg.id, await buildEngine(network, { backend: options.backend, precisions: options.precisions, threads: options.threads }));
+      } finally {
+        options.progress('build', ++built, engineSegs.length);
+      }
+    });
+    // Builds overlap (the addon builds off the JavaScript thread); a few at a time bounds the
+    // memory of networks and engines under construction.
+    const results = await limited(tasks, Math.max(1, Math.min(4, os.availableParallelism())));
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      const seg = engineSegs[i]!;
+      const why = message(r.reason);
+      if (options.requireFullCompilation) {
+        throw isHybridError(r.reason) ? r.reason : new HybridError('NATIVE', `${options.label}: engine segment ${seg.id}: ${why}`, { cause: r.reason });
+      }
+      demoted.push({ segment: seg.id, reason: why });
+      options.log(`engine segment ${seg.id} runs on onnxruntime instead: its engine could not be built: ${why}`, 'warn');
+    });
+
+    const fallbacks = segments.filter((s) => !engines.has(s.id));
+    let opened = 0;
+    options.progress('sessions', 0, fallbacks.length);
+    for (const seg of segments) {
+      const engine = engines.get(seg.id);
+      if (engine) {
+        runners.push(new EngineSegment(seg.id, engine, new ContextPool(engine, options.maxContexts, `${options.label}: engine segment ${seg.id}`), options.backend));
+      } else {
+        runners.push(await openSession(graph, seg, options));
+        options.progress('sessions', ++opened, fallbacks.length);
+      }
+    }
+    return { runners, demoted };
+  } catch (e) {
+    const owned = new Set(runners.filter((r) => r.kind === 'engine').map((r) => r.id));
+    for (const r of runners) await r.dispose();
+    for (const [id, engine] of engines) if (!owned.has(id)) engine.dispose();
+    throw e;
+  }
+}

@@ -1,0 +1,168 @@
+/**
+ * compile()'s options: their types, defaults, and the checks that turn a bad option into a
+ * HybridError('OPTION') naming it, before any work is done.
+ */
+import { defaultRegistry } from '../../converters/index.js';
+import { ConverterRegistry } from '../../converters/registry.js';
+import type { Converter } from '../../converters/types.js';
+import type { Precision } from '../engine/network.js';
+import { HybridError } from '../errors.js';
+import type { TensorData } from '../onnx/tensor.js';
+import type { TypedArray } from '../onnx/dtype.js';
+import type ort from 'onnxruntime-node';
+
+/** A static input shape: `{ name: 'input', shape: [1, 3, 224, 224] }`. */
+export interface InputSpec {
+  name: string;
+  shape: number[];
+}
+
+/** The phases compile() reports through `onProgress`, in order. */
+export type CompilePhase = 'lower' | 'partition' | 'probe' | 'build' | 'sessions';
+
+export type LogLevel = 'info' | 'warn';
+
+export type Backend = 'cpu' | 'cuda';
+
+export interface CompileOptions {
+  /** Precisions the engine builder may use (default ['fp32']; fp32 is always allowed). */
+  precisions?: Precision[];
+  /**
+   * Static shapes of the model's inputs, as a list or a record (`{ input: [1, 3, 224, 224] }`).
+   * Needed for every input whose declared shape has symbolic dimensions; an input left out
+   * keeps its declared shape.
+   */
+  inputs?: InputSpec[] | Record<string, number[]>;
+  /** Fewest compute nodes an engine segment may hold; smaller ones run on onnxruntime (default 3, 0 keeps all). */
+  minBlockSize?: number;
+  /** Op types always left to onnxruntime ('Softmax', or 'com.example::MyOp' for a custom domain). */
+  fallbackOps?: string[];
+  /** Node names always left to onnxruntime. */
+  fallbackNodes?: string[];
+  /** Fail with UNSUPPORTED_OP, listing every node an engine cannot run, instead of falling back. */
+  requireFullCompilation?: boolean;
+  /**
+   * Where engines run: 'cuda' (an NVIDIA GPU; BACKEND error where the addon or the device lacks
+   * it), 'cpu' (portable reference kernels), or 'auto' (default: cuda where available, else cpu,
+   * said through `onLog`; the choice is `model.backend`).
+   */
+  backend?: 'auto' | Backend;
+  /**
+   * Converters: a registry to use instead of the process-wide one, or extra converters (e.g.
+   * for custom ops) added to a copy of it for this compile only.
+   */
+  registry?: ConverterRegistry | Converter[];
+  /** Called as each phase advances: `(phase, done, total)`, e.g. ('build', 2, 5). */
+  onProgress?: (phase: CompilePhase, done: number, total: number) => void;
+  /** Messages worth showing a user: the backend chosen, options that matched nothing, probing. */
+  onLog?: (message: string, level: LogLevel) => void;
+  /** Threads of the cpu engines and of onnxruntime's fallback sessions (default: every core). */
+  threads?: number;
+  /** Execution contexts per engine, i.e. runs in flight that do not wait for one (default 4). */
+  maxContexts?: number;
+  /**
+   * Inputs to run the model on where shapes must be probed (default: seeded random values of
+   * the compiled shapes). Give real data where random values would be invalid (e.g. indices).
+   */
+  probeFeeds?: Record<string, ort.Tensor | TypedArray | TensorData>;
+  /** Names the model in messages (default: its path, or '<bytes>'). */
+  label?: string;
+}
+
+export interface ResolvedOptions {
+  precisions: Precision[];
+  minBlockSize?: number;
+  fallbackOps: string[];
+  fallbackNodes: string[];
+  requireFullCompilation: boolean;
+  backend: 'auto' | Backend;
+  registry: ConverterRegistry;
+  threads?: number;
+  maxContexts: number;
+  progress: (phase: CompilePhase, done: number, total: number) => void;
+  log: (message: string, level: LogLevel) => void;
+}
+
+const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'bf16', 'int8'];
+const BACKENDS = ['auto', 'cpu', 'cuda'] as const;
+
+function bad(message: string): HybridError {
+  return new HybridError('OPTION', message);
+}
+
+function stringList(name: string, v: unknown): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string' || s === '')) throw bad(`${name} must be an array of non-empty strings`);
+  return [...v];
+}
+
+function positiveInt(name: string, v: unknown, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw bad(`${name} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+function resolveRegistry(r: CompileOptions['registry']): ConverterRegistry {
+  if (r === undefined) return defaultRegistry();
+  if (r instanceof ConverterRegistry) return r;
+  if (!Array.isArray(r)) throw bad('registry must be a ConverterRegistry or an array of converters');
+  const copy = defaultRegistry().clone();
+  for (const c of r) copy.register(c);
+  return copy;
+}
+
+export function resolveOptions(options: CompileOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') throw bad('compile options must be an object');
+  const precisions = options.precisions ?? ['fp32'];
+  if (!Array.isArray(precisions)) throw bad(`precisions must be an array, e.g. ['fp32', 'fp16']`);
+  for (const p of precisions) {
+    if (!PRECISIONS.includes(p)) throw bad(`precision '${String(p)}' is not one of: ${PRECISIONS.join(', ')}`);
+  }
+  const backend = options.backend ?? 'auto';
+  if (!(BACKENDS as readonly string[]).includes(backend)) throw bad(`backend '${String(backend)}' is not one of: ${BACKENDS.join(', ')}`);
+  for (const [name, fn] of [['onProgress', options.onProgress], ['onLog', options.onLog]] as const) {
+    if (fn !== undefined && typeof fn !== 'function') throw bad(`${name} must be a function`);
+  }
+  const onProgress = options.onProgress;
+  const onLog = options.onLog;
+  return {
+    precisions: [...new Set<Precision>(['fp32', ...precisions])],
+    minBlockSize: positiveInt('minBlockSize', options.minBlockSize, 0),
+    fallbackOps: stringList('fallbackOps', options.fallbackOps),
+    fallbackNodes: stringList('fallbackNodes', options.fallbackNodes),
+    requireFullCompilation: options.requireFullCompilation === true,
+    backend,
+    registry: resolveRegistry(options.registry),
+    threads: positiveInt('threads', options.threads, 1),
+    maxContexts: positiveInt('maxContexts', options.maxContexts, 1) ?? 4,
+    progress: (phase, done, total) => onProgress?.(phase, done, total),
+    log: (message, level) => onLog?.(message, level),
+  };
+}
+
+/** The `inputs` option as a record of static shapes; every shape checked. */
+export function inputShapesOption(inputs: CompileOptions['inputs']): Record<string, number[]> {
+  if (inputs === undefined) return {};
+  const entries: Array<[string, unknown]> = Array.isArray(inputs)
+    ? inputs.map((s, i) => {
+        if (!s || typeof s !== 'object' || typeof s.name !== 'string') throw bad(`inputs[${i}] must be { name, shape }`);
+        return [s.name, s.shape];
+      })
+    : typeof inputs === 'object' && inputs !== null
+      ? Object.entries(inputs)
+      : (() => {
+          throw bad('inputs must be [{ name, shape }] or { name: shape }');
+        })();
+  const out: Record<string, number[]> = {};
+  for (const [name, shape] of entries) {
+    if (Object.hasOwn(out, name)) throw bad(`inputs: '${name}' is given twice`);
+    if (shape && typeof shape === 'object' && !Array.isArray(shape) && 'min' in shape) {
+      throw bad(`inputs: '${name}': shape ranges ({ min, opt, max }) are not supported yet; give one static shape`);
+    }
+    if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
+      throw bad(`inputs: '${name}': shape must be an array of non-negative integers, e.g. [1, 3, 224, 224]`);
+    }
+    out[name] = [...shape];
+  }
+  return out;
+}

@@ -1,0 +1,159 @@
+/**
+ * Shape probing, as Torch-TensorRT's shape analysis does it: where inference leaves a value's
+ * shape unknown (an op without an inference rule, a shape computed from data) and an engine
+ * could otherwise take the nodes that read it, run the part of the model that computes it on
+ * onnxruntime with sample inputs of the compiled shapes and read the shapes off the results.
+ *
+ * It runs twice, on two different samples: a value whose shape differs between them depends on
+ * the data (NonZero, a Reshape to a computed size...) and stays unknown, so its readers stay on
+ * onnxruntime. A value whose shape agrees is recorded in graph.types; inference then runs
+ * again and carries it on. (Two agreeing samples are evidence, not proof: an engine still
+ * checks every input shape at run time and refuses a different one with a SHAPE error.)
+ */
+import ort from 'onnxruntime-node';
+import type { ConverterRegistry } from '../../converters/registry.js';
+import { HybridError } from '../errors.js';
+import { extractSubModel } from '../ir/extract.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { isStaticShape } from '../ir/types.js';
+import { type NumericDType, TYPED_ARRAY, isFloatDType, numel } from '../onnx/dtype.js';
+import { encodeModel } from '../onnx/model.js';
+import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { nodeReads } from '../partition/reads.js';
+import type { InputPlan } from './source.js';
+
+/** Mulberry32: seeded, so that a compile probes the same way every time. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A sample input: floats uniform in [-1, 1), integers and bools 0 or 1 (valid as indices into
+ * any non-empty axis, the usual integer input), float16 as bits of values in [-1, 1).
+ */
+export function sampleTensor(input: InputPlan, seed: number): TensorData {
+  const n = numel(input.shape);
+  const next = rng(seed);
+  const dtype: NumericDType = input.dtype;
+  const data = new TYPED_ARRAY[dtype](n);
+  if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
+    for (let i = 0; i < n; i++) data[i] = next() < 0.5 ? 0n : 1n;
+  } else if (dtype === 'float16' || dtype === 'bfloat16') {
+    // Sign and a small exponent: values of magnitude in [2^-2, 1).
+    const bias = dtype === 'float16' ? 0x3400 : 0x3e80;
+    for (let i = 0; i < n; i++) (data as Uint16Array)[i] = (next() < 0.5 ? 0x8000 : 0) | (bias + Math.floor(next() * 0x400));
+  } else if (isFloatDType(dtype)) {
+    for (let i = 0; i < n; i++) (data as Float32Array)[i] = next() * 2 - 1;
+  } else {
+    for (let i = 0; i < n; i++) (data as Int32Array)[i] = next() < 0.5 ? 0 : 1;
+  }
+  return { dtype, dims: [...input.shape], data };
+}
+
+const known = (g: Graph, v: string) => {
+  const t = g.types.get(v);
+  return t?.dtype !== undefined && isStaticShape(t.shape);
+};
+
+/**
+ * Values worth probing: produced by a node, of unknown dtype or shape, and read by a node that
+ * has a converter (an engine could take it once its shapes are known; a node forced to the
+ * fallback is probed all the same, which costs nothing but a wider probe), or a model output
+ * (its shape is part of the model's metadata).
+ */
+export function valuesToProbe(graph: Graph, registry: ConverterRegistry): string[] {
+  const produced = new Set(graph.nodes.flatMap((n) => n.outputs.filter((o) => o)));
+  const wanted = new Set<string>();
+  for (const node of graph.nodes) {
+    if (!registry.lookup(node.opType, node.domain, graph.opset(node.domain) ?? 1)) continue;
+    for (const r of nodeReads(node)) if (produced.has(r) && !known(graph, r)) wanted.add(r);
+  }
+  for (const o of graph.outputs) if (produced.has(o) && !known(graph, o)) wanted.add(o);
+  return [...wanted];
+}
+
+/** The nodes needed to compute `values` (their producers, transitively), in graph order. */
+function ancestors(graph: Graph, values: readonly string[]): string[] {
+  const need = new Set<Node>();
+  const stack = [...values];
+  while (stack.length) {
+    const p = graph.producer(stack.pop()!);
+    if (!p || need.has(p)) continue;
+    need.add(p);
+    stack.push(...nodeReads(p));
+  }
+  return graph.nodes.filter((n) => need.has(n)).map((n) => n.name);
+}
+
+export interface ProbeResult {
+  /** Values whose dtype and shape were the same on both samples (now in graph.types). */
+  probed: string[];
+  /** Values whose shape differed between the samples: it depends on the data. */
+  dataDependent: string[];
+}
+
+/**
+ * Probes `values` by running their ancestors on onnxruntime with two samples; writes the
+ * agreed types into graph.types. `samples` are two feeds of every graph input.
+ */
+export async function probeShapes(
+  graph: Graph,
+  values: readonly string[],
+  samples: readonly [Map<string, TensorData>, Map<string, TensorData>],
+  threads?: number,
+): Promise<ProbeResult> {
+  const nodes = ancestors(graph, values);
+  const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe` });
+  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
+  if (threads !== undefined) options.intraOpNumThreads = threads;
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(encodeModel(sub), options);
+  } catch (e) {
+    throw new HybridError('SHAPE', `onnxruntime cannot load the part of the model to probe: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    const results: Array<Map<string, TensorData>> = [];
+    for (const sample of samples) {
+      const feeds: Record<string, ort.Tensor> = {};
+      for (const name of session.inputNames) {
+        const t = sample.get(name);
+        if (!t) throw new HybridError('SHAPE', `probing needs input '${name}', which has no sample`);
+        feeds[name] = toOrtTensor(t, `input '${name}'`);
+      }
+      let out: ort.InferenceSession.ReturnType;
+      try {
+        out = await session.run(feeds, [...values]);
+      } catch (e) {
+        throw new HybridError('SHAPE', `onnxruntime failed on the sample inputs: ${(e as Error).message}`, { cause: e });
+      }
+      results.push(new Map(values.map((v) => [v, fromOrtTensor(out[v]!, `value '${v}'`)])));
+    }
+    const probed: string[] = [];
+    const dataDependent: string[] = [];
+    for (const v of values) {
+      const a = results[0]!.get(v)!;
+      const b = results[1]!.get(v)!;
+      if (a.dtype !== b.dtype || a.dims.join() !== b.dims.join()) {
+        dataDependent.push(v);
+        // The dtype does not depend on the data; the shape's rank and agreeing dims may be kept.
+        const prev = graph.types.get(v);
+        graph.types.set(v, { ...prev, dtype: a.dtype });
+        continue;
+      }
+      graph.types.set(v, { dtype: a.dtype, shape: [...a.dims] });
+      probed.push(v);
+    }
+    return { probed, dataDependent };
+  } finally {
+    await session.release();
+  }
+}

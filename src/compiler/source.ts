@@ -1,0 +1,73 @@
+/**
+ * The model compile() starts from (a path, bytes or a decoded ModelProto) as a graph, and the
+ * static shape of every input: from the `inputs` option, else as the model declares it. An
+ * input left with a symbolic or unknown dimension is a SHAPE error that shows the option to
+ * write; an unknown name in `inputs` is an INPUT error listing the model's inputs.
+ */
+import { HybridError } from '../errors.js';
+import { Graph } from '../ir/graph.js';
+import { type Dim, isStaticShape } from '../ir/types.js';
+import type { NumericDType } from '../onnx/dtype.js';
+import { loadModelProto } from '../onnx/model.js';
+import type { ModelProto } from '../onnx/proto.js';
+
+export type ModelSource = string | Uint8Array | ModelProto;
+
+export interface LoadedSource {
+  graph: Graph;
+  /** Names the model in messages. */
+  label: string;
+}
+
+export function loadSource(model: ModelSource, label?: string): LoadedSource {
+  if (typeof model === 'string') {
+    const name = label ?? model;
+    return { graph: Graph.fromModel(loadModelProto(model, { label: name }), name), label: name };
+  }
+  if (model instanceof Uint8Array) {
+    const name = label ?? '<bytes>';
+    return { graph: Graph.fromModel(loadModelProto(model, { label: name }), name), label: name };
+  }
+  if (model && typeof model === 'object' && 'graph' in model) {
+    const name = label ?? (model.graph?.name || '<model>');
+    return { graph: Graph.fromModel(model, name), label: name };
+  }
+  throw new HybridError('OPTION', 'compile(model): model must be a file path, the bytes of an .onnx file, or a ModelProto');
+}
+
+export interface InputPlan {
+  name: string;
+  dtype: NumericDType;
+  shape: number[];
+  declaredShape?: Dim[];
+}
+
+const show = (shape: readonly Dim[]) => `[${shape.join(',')}]`;
+
+/** The compiled shape of every graph input; throws where one cannot be static. */
+export function planInputs(graph: Graph, given: Record<string, number[]>, label: string): InputPlan[] {
+  for (const name of Object.keys(given)) {
+    if (!graph.inputs.includes(name)) {
+      throw new HybridError('INPUT', `${label}: inputs: the model has no input '${name}' (its inputs: ${graph.inputs.join(', ') || 'none'})`);
+    }
+  }
+  const example = () =>
+    `{ ${graph.inputs
+      .map((n) => `'${n}': [${(given[n] ?? graph.types.get(n)?.shape ?? [1]).map((d) => (typeof d === 'number' ? d : 1)).join(', ')}]`)
+      .join(', ')} }`;
+  return graph.inputs.map((name): InputPlan => {
+    const t = graph.types.get(name);
+    if (!t?.dtype) throw new HybridError('INPUT', `${label}: input '${name}' has no declared element type`);
+    if (t.dtype === 'string') throw new HybridError('UNSUPPORTED_DTYPE', `${label}: input '${name}' is a string tensor; hybridrt runs numeric tensors only`);
+    const declared = t.shape ? [...t.shape] : undefined;
+    const shape = given[name] ?? declared;
+    if (!shape) throw new HybridError('SHAPE', `${label}: input '${name}' has no declared shape; give one with inputs: ${example()}`);
+    if (!isStaticShape(shape)) {
+      throw new HybridError(
+        'SHAPE',
+        `${label}: input '${name}' has symbolic dimensions ${show(shape)}; give static shapes with inputs: ${example()}`,
+      );
+    }
+    return { name, dtype: t.dtype, shape: [...shape], ...(declared ? { declaredShape: declared } : {}) };
+  });
+}

@@ -1,0 +1,145 @@
+/**
+ * The two kinds of segment at run time, behind one interface: each reads its inputs from the
+ * run's tensor store, runs, stores its outputs, and says what crossing its boundary cost.
+ *
+ * - EngineSegment: a native engine and a pool of execution contexts (one per run in flight);
+ *   the run executes off the JavaScript thread. Inputs are checked against the shapes the
+ *   engine was built for, which matters where a fallback segment's output shape depends on
+ *   data (probed at compile time, different now): that is a SHAPE error, never a bad read.
+ * - FallbackSegment: a sub-model on an onnxruntime-node InferenceSession, fed by name.
+ *   NOTE: onnxruntime-node runs a session synchronously on the JavaScript thread (its async
+ *   run() only defers the call with setImmediate), so fallback work blocks the event loop for
+ *   its duration; engine work does not.
+ */
+import ort from 'onnxruntime-node';
+import type { Engine } from '../engine/engine.js';
+import type { NativeTensorInfo } from '../engine/native.js';
+import { HybridError } from '../errors.js';
+import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { ContextPool } from './context-pool.js';
+import { type TensorStore, tensorBytes } from './tensor-store.js';
+import type { CopyKind, TransferStats } from './types.js';
+
+export interface SegmentIO {
+  inputs: TransferStats[];
+  outputs: TransferStats[];
+}
+
+export interface SegmentRunner {
+  readonly id: number;
+  readonly kind: 'engine' | 'fallback';
+  /** Execution contexts created so far (engine segments). */
+  readonly contexts?: number;
+  /** Reads `inputs` from the store, runs, stores `outputs`; returns the transfers. */
+  run(store: TensorStore): Promise<SegmentIO>;
+  /** Frees native memory or the session. Called once no run is in flight. */
+  dispose(): Promise<void>;
+}
+
+function oneLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+export class EngineSegment implements SegmentRunner {
+  readonly kind = 'engine' as const;
+  private readonly inputInfo: NativeTensorInfo[];
+  private readonly outputInfo: NativeTensorInfo[];
+
+  constructor(
+    readonly id: number,
+    readonly engine: Engine,
+    readonly pool: ContextPool,
+    /** The backend the engine runs on: decides what crossing its boundary costs. */
+    private readonly backend: 'cpu' | 'cuda',
+  ) {
+    const info = engine.info();
+    this.inputInfo = info.inputs;
+    this.outputInfo = info.outputs;
+  }
+
+  get contexts(): number {
+    return this.pool.created;
+  }
+
+  async run(store: TensorStore): Promise<SegmentIO> {
+    // The cpu engine copies inputs into its arena and outputs out of it (host memcpy); the cuda
+    // backend will take device tensors directly and upload host ones.
+    const inCopy: CopyKind = this.backend === 'cpu' ? 'host' : 'host-to-device';
+    const outCopy: CopyKind = this.backend === 'cpu' ? 'host' : 'device-to-host';
+    const inputs: TransferStats[] = [];
+    const arrays = [];
+    for (const info of this.inputInfo) {
+      const { tensor, copy } = await store.host(info.name);
+      if (tensor.dims.length !== info.shape.length || tensor.dims.some((d, i) => d !== info.shape[i])) {
+        throw new HybridError(
+          'SHAPE',
+          `engine segment ${this.id}: '${info.name}' has shape [${tensor.dims.join(',')}], the engine was built for ` +
+            `[${info.shape.join(',')}] (its producer's output shape depends on the data; force its readers to the fallback ` +
+            `with fallbackNodes, or compile with inputs that give this shape)`,
+        );
+      }
+      inputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: copy === 'none' ? inCopy : copy });
+      arrays.push(tensor.data);
+    }
+    const ctx = await this.pool.acquire();
+    let outs;
+    try {
+      outs = await ctx.run(arrays);
+    } finally {
+      this.pool.release(ctx);
+    }
+    const outputs: TransferStats[] = [];
+    this.outputInfo.forEach((info, i) => {
+      const tensor: TensorData = { dtype: info.dtype, dims: [...info.shape], data: outs[i]! };
+      store.putHost(info.name, tensor);
+      outputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: outCopy });
+    });
+    return { inputs, outputs };
+  }
+
+  async dispose(): Promise<void> {
+    this.pool.dispose();
+    this.engine.dispose();
+  }
+}
+
+export class FallbackSegment implements SegmentRunner {
+  readonly kind = 'fallback' as const;
+
+  constructor(
+    readonly id: number,
+    private readonly session: ort.InferenceSession,
+    /** Values the caller expects it to store (the segment's boundary outputs). */
+    private readonly outputs: readonly string[],
+  ) {}
+
+  async run(store: TensorStore): Promise<SegmentIO> {
+    const feeds: Record<string, ort.Tensor> = {};
+    const inputs: TransferStats[] = [];
+    for (const name of this.session.inputNames) {
+      const { tensor, copy } = await store.host(name);
+      feeds[name] = toOrtTensor(tensor, `value '${name}'`);
+      inputs.push({ tensor: name, bytes: tensorBytes(tensor), copy });
+    }
+    let results: ort.InferenceSession.ReturnType;
+    try {
+      results = await this.session.run(feeds, [...this.outputs]);
+    } catch (e) {
+      throw new HybridError('NATIVE', `fallback segment ${this.id}: onnxruntime failed: ${oneLine(e)}`, { cause: e });
+    }
+    const outputs: TransferStats[] = [];
+    for (const name of this.outputs) {
+      const t = results[name];
+      if (!t) throw new HybridError('NATIVE', `fallback segment ${this.id}: onnxruntime returned no '${name}'`);
+      const tensor = fromOrtTensor(t, `value '${name}'`);
+      store.putHost(name, tensor);
+      outputs.push({ tensor: name, bytes: tensorBytes(tensor), copy: 'none' });
+    }
+    return { inputs, outputs };
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

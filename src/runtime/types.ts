@@ -1,0 +1,91 @@
+/**
+ * The runtime's public data: what a compiled model's inputs and outputs look like, and the
+ * statistics of a run. Plain objects, so that they print, serialise and compare easily.
+ */
+import type { NumericDType } from '../onnx/dtype.js';
+import type { Dim } from '../ir/types.js';
+
+/** A model input or output as compiled: its name, element type and static shape. */
+export interface TensorInfo {
+  name: string;
+  dtype: NumericDType;
+  /** The shape the model was compiled for (every dimension a number). */
+  shape: number[];
+  /** The shape the model itself declares, symbolic dimensions included (undefined: not declared). */
+  declaredShape?: Dim[];
+}
+
+/**
+ * A model output: name, and the dtype and shape that compile found (a dimension that depends
+ * on the data stays symbolic; undefined where nothing is known).
+ */
+export interface OutputInfo {
+  name: string;
+  dtype?: NumericDType;
+  shape?: Dim[];
+}
+
+/** Where a tensor lives between segments. */
+export type TensorLocation = 'host' | 'device';
+
+/**
+ * What moving a tensor into a segment cost:
+ * - 'none': the consumer reads the producer's buffer (an onnxruntime segment wraps the typed
+ *   array; a cuda engine takes the previous engine's device tensor);
+ * - 'host': a host memcpy (the cpu engine copies its inputs into its arena and its outputs out);
+ * - 'host-to-device' / 'device-to-host': a transfer between host and GPU memory.
+ * onnxruntime-node's own internal copies are not visible here and are not counted.
+ */
+export type CopyKind = 'none' | 'host' | 'host-to-device' | 'device-to-host';
+
+/** One tensor entering or leaving a segment. */
+export interface TransferStats {
+  tensor: string;
+  bytes: number;
+  /** For inputs: the producing segment's id, or 'input' for a model input. */
+  from?: number | 'input';
+  copy: CopyKind;
+}
+
+/** One segment's share of a run. */
+export interface SegmentRunStats {
+  id: number;
+  kind: 'engine' | 'fallback';
+  /** Wall time of the segment, from its first input being gathered to its last output stored. */
+  ms: number;
+  inputs: TransferStats[];
+  outputs: TransferStats[];
+}
+
+export interface CopyTotals {
+  count: number;
+  bytes: number;
+}
+
+/** Statistics of one `run()`. */
+export interface RunStats {
+  /** Wall time of the whole run, feeds checked to outputs returned. */
+  ms: number;
+  segments: SegmentRunStats[];
+  /** Tensors passed from one segment to another (model inputs and outputs not counted). */
+  boundaryTensors: number;
+  boundaryBytes: number;
+  /** Every copy made while running (see CopyKind), boundaries and model inputs/outputs included. */
+  copies: CopyTotals;
+  hostToDevice: CopyTotals;
+  deviceToHost: CopyTotals;
+  /** Most bytes of intermediate tensors held at once by the run (freed after their last use). */
+  peakBytes: number;
+}
+
+/** Cumulative statistics of a model. */
+export interface ModelStats {
+  /** Completed runs. */
+  runs: number;
+  /** Runs that failed. */
+  failedRuns: number;
+  /** The most recently completed run's statistics. */
+  lastRun?: RunStats;
+  /** Execution contexts created so far, per engine segment id (one per run in flight at most). */
+  contexts: Record<number, number>;
+}
