@@ -4,7 +4,8 @@
  * carry them, Shape -> Gather -> Concat -> Reshape plumbing, Cast and arithmetic on constants).
  *
  * Values come from three places: initializers; Shape/Size of a value whose shape is static
- * (declared, given by `inputShapes`, or inferred), and any value shape inference knows; and
+ * (declared, given by `inputShapes`, or inferred), and the integer values shape inference
+ * knows; and
  * onnxruntime, which evaluates all remaining foldable nodes in one batched session (see
  * evaluate.ts for why onnxruntime). Folded values keep their names, so graph outputs may become
  * initializers. Random ops, Dropout, sequence/optional ops, nodes with subgraphs and custom
@@ -18,7 +19,7 @@
  */
 import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
 import { attrInt, findAttr } from '../ir/attributes.js';
-import { dtypeFromOnnx } from '../onnx/dtype.js';
+import { dtypeFromOnnx, isFloatDType } from '../onnx/dtype.js';
 import { isStaticShape } from '../ir/types.js';
 import type { TensorProto } from '../onnx/proto.js';
 import { type TensorData, tensorToProto } from '../onnx/tensor.js';
@@ -152,7 +153,9 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
   for (const node of graph.nodes) {
     const outs = node.outputs.filter((o) => o);
     const local = shapeValue(graph, node);
-    const known = local ? [local] : outs.map((o) => inferred.get(o));
+    // Inference computes floats with JS arithmetic (exp, pow... may differ from onnxruntime's
+    // last bit): only its integer and bool values are taken; floats go through onnxruntime.
+    const known = local ? [local] : outs.map((o) => exactValue(inferred.get(o)));
     if (outs.length && known.every((v) => v !== undefined)) {
       outs.forEach((o, i) => values.set(o, known[i]!));
       preValued.add(node);
@@ -230,6 +233,10 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
   }
   if (kept.size) changes.note(`folded ${kept.size} constant nodes into ${frontier.length} initializers`);
   return changes.result();
+}
+
+function exactValue(t: TensorData | undefined): TensorData | undefined {
+  return t && !isFloatDType(t.dtype) ? t : undefined;
 }
 
 function readsOnlyAsWeight(node: Node, value: string): boolean {
