@@ -3,7 +3,7 @@
  * -> cut (segments with boundary tensors). See partition.ts for the options.
  */
 export { annotate, converterVerdict, type AnnotateOptions } from './annotate.js';
-export { makeValidateContext, constantNodeValue } from './context.js';
+export { makeValidateContext } from './context.js';
 export { cut, boundaryTensor, mergeAdjacent } from './cut.js';
 export { dependencies, groupNodes, type Dependencies, type NodeGroup } from './group.js';
 export { DEFAULT_MIN_BLOCK_SIZE, VIEW_OPS, groupWithMinBlockSize, isComputeNode, partition, type PartitionOptions } from './partition.js';
