@@ -51,11 +51,16 @@ export function graphConstant(graph: Graph, value: string): TensorData | undefin
   return p ? constantNodeValue(p) : undefined;
 }
 
-/** A ValidateContext over `graph` for nodes of `domain`. */
-export function validateContext(graph: Graph, domain = ''): ValidateContext {
+/**
+ * A ValidateContext over `graph` for nodes of `domain`. `known` adds values that are fixed
+ * once shapes are static although no constant holds them yet (inferShapes' `values`: a
+ * Shape -> Gather -> Concat chain feeding a Reshape), so such nodes are judged as they will
+ * be after constant folding.
+ */
+export function validateContext(graph: Graph, domain = '', known?: ReadonlyMap<string, TensorData>): ValidateContext {
   return {
     opset: graph.opset(domain) ?? 1,
     type: (value) => graph.types.get(value),
-    constant: (value) => graphConstant(graph, value),
+    constant: (value) => graphConstant(graph, value) ?? known?.get(value),
   };
 }

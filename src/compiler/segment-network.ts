@@ -16,6 +16,7 @@ import { NetworkBuilder, type TensorRef, isEngineDType } from '../engine/builder
 import type { NetworkDefinition } from '../engine/network.js';
 import { HybridError } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
+import type { TensorData } from '../onnx/tensor.js';
 import { formatType, isStaticShape } from '../ir/types.js';
 
 export interface SegmentNetworkOptions {
@@ -27,6 +28,8 @@ export interface SegmentNetworkOptions {
   registry?: ConverterRegistry;
   /** The network's name (default: the graph's). */
   name?: string;
+  /** Values fixed by static shapes though no constant holds them (inferShapes' `values`). */
+  known?: ReadonlyMap<string, TensorData>;
 }
 
 function describe(ref: TensorRef): string {
@@ -59,16 +62,17 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
   }
 
   const where = (node: Node) => `node '${node.name}' (${node.opType})`;
+  const constant = (value: string) => graphConstant(graph, value) ?? options.known?.get(value);
   const contextFor = (opset: number): ConvertContext => ({
     opset,
     type: (value) => graph.types.get(value),
-    constant: (value) => graphConstant(graph, value),
+    constant,
     input(node, index) {
       const value = node.inputs[index];
       if (!value) throw new HybridError('CONVERTER', `${where(node)}: input ${index} is omitted; check node.inputs[${index}] first`);
       const ref = bound.get(value);
       if (ref) return ref;
-      const c = graphConstant(graph, value);
+      const c = constant(value);
       if (!c) {
         throw new HybridError('MODEL_INVALID', `${where(node)} reads '${value}', which is not a segment input, a constant, or produced earlier in the segment`);
       }

@@ -28,34 +28,57 @@ export function evalWindowed(layer: NetLayer, ins: HostTensor[], y: HostTensor):
   }
 }
 
+/** Spatial params padded to 3 dims (size-1 dims in front), so kernels loop over D, H, W. */
+function to3d(xs: number[], fill: number): [number, number, number] {
+  const out = [fill, fill, fill, ...xs].slice(-3);
+  return out as [number, number, number];
+}
+
 function convolution(ins: HostTensor[], p: Params<'convolution'>, y: HostTensor): HostTensor {
   const [x, w, b] = ins as [HostTensor, HostTensor, HostTensor?];
-  const [, c] = x.shape as [number, number];
+  const [nb, c] = x.shape as [number, number];
   const m = w.shape[0]!;
   const cg = c / p.groups;
   const mg = m / p.groups;
-  const xs = stridesOf(x.shape);
-  const ws = stridesOf(w.shape);
-  const n = x.shape.length - 2;
-  forEachIndex(y.shape, (idx, i) => {
-    const [bn, om] = idx as [number, number];
-    const g = Math.floor(om / mg);
-    let s = b ? b.data[om]! : 0;
-    for (let ci = 0; ci < cg; ci++) {
-      forEachIndex(p.kernel, (k) => {
-        let xo = bn * xs[0]! + (g * cg + ci) * xs[1]!;
-        for (let d = 0; d < n; d++) {
-          const pos = idx[d + 2]! * p.strides[d]! - p.padsBegin[d]! + k[d]! * p.dilations[d]!;
-          if (pos < 0 || pos >= x.shape[d + 2]!) return;
-          xo += pos * xs[d + 2]!;
+  const [id, ih, iw] = to3d(x.shape.slice(2), 1);
+  const [od, oh, ow] = to3d(y.shape.slice(2), 1);
+  const [kd, kh, kw] = to3d(p.kernel, 1);
+  const [sd, sh, sw] = to3d(p.strides, 1);
+  const [pd, ph, pw] = to3d(p.padsBegin, 0);
+  const [dd, dh, dw] = to3d(p.dilations, 1);
+  const xin = id * ih * iw;
+  const kin = kd * kh * kw;
+  let o = 0;
+  for (let n = 0; n < nb; n++) {
+    for (let om = 0; om < m; om++) {
+      const g = Math.floor(om / mg);
+      for (let z = 0; z < od; z++) {
+        for (let r = 0; r < oh; r++) {
+          for (let q = 0; q < ow; q++) {
+            let s = b ? b.data[om]! : 0;
+            for (let ci = 0; ci < cg; ci++) {
+              const xBase = (n * c + g * cg + ci) * xin;
+              const wBase = (om * cg + ci) * kin;
+              for (let a = 0; a < kd; a++) {
+                const zz = z * sd - pd + a * dd;
+                if (zz < 0 || zz >= id) continue;
+                for (let bb = 0; bb < kh; bb++) {
+                  const rr = r * sh - ph + bb * dh;
+                  if (rr < 0 || rr >= ih) continue;
+                  for (let cc = 0; cc < kw; cc++) {
+                    const qq = q * sw - pw + cc * dw;
+                    if (qq < 0 || qq >= iw) continue;
+                    s += x.data[xBase + (zz * ih + rr) * iw + qq]! * w.data[wBase + (a * kh + bb) * kw + cc]!;
+                  }
+                }
+              }
+            }
+            y.data[o++] = s;
+          }
         }
-        let wo = om * ws[0]! + ci * ws[1]!;
-        for (let d = 0; d < n; d++) wo += k[d]! * ws[d + 2]!;
-        s += x.data[xo]! * w.data[wo]!;
-      });
+      }
     }
-    y.data[i] = s;
-  });
+  }
   return y;
 }
 

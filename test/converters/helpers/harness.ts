@@ -59,9 +59,9 @@ export function random(dtype: NumericDType, dims: number[], seed: number, lo = -
 }
 
 /** validate() of a graph's node through the registry, with the graph as context. */
-export function validateNode(graph: Graph, nodeName?: string): Validation {
+export function validateNode(graph: Graph, nodeName?: string, known?: ReadonlyMap<string, TensorData>): Validation {
   const node = nodeName ? graph.node(nodeName)! : graph.nodes[0]!;
-  const ctx = validateContext(graph, node.domain);
+  const ctx = validateContext(graph, node.domain, known);
   const c = registry.lookup(node.opType, node.domain, ctx.opset);
   if (!c) return { ok: false, reason: `no converter for ${node.opType} at opset ${ctx.opset}` };
   return c.validate(node, ctx);
