@@ -1,10 +1,11 @@
 // Cast between every pair of engine dtypes. Each element goes through one intermediate:
 // float (from float32/float16/bfloat16) or int64 (from integers and bool), then to the
-// target: floats round to nearest even, float -> integer truncates toward zero (NaN -> 0,
-// out of range saturates at the int64 limits, then wraps to the width like an integer cast),
-// integer -> integer wraps, anything -> bool is x != 0.
+// target: floats round to nearest even, float -> integer truncates toward zero and
+// saturates at the target's limits (NaN -> 0), integer -> integer wraps like a C++ cast,
+// anything -> bool is x != 0.
 #include <cmath>
 #include <cstring>
+#include <limits>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
@@ -44,11 +45,17 @@ void LoadInt(DType t, const void* src, int64_t n, int64_t* out) {
   }
 }
 
-int64_t Truncate(float v) {
-  if (std::isnan(v)) return 0;
-  if (v >= 9.2233720368547758e18f) return INT64_MAX;
-  if (v <= -9.2233720368547758e18f) return INT64_MIN;
-  return static_cast<int64_t>(v);
+template <typename T>
+void StoreTruncated(const float* v, int64_t n, void* dst) {
+  // NOTE: the limits as floats round outward (INT32_MAX -> 2^31), hence >= and the cast of
+  // the limit itself rather than of v.
+  constexpr float kHi = static_cast<float>(std::numeric_limits<T>::max());
+  constexpr float kLo = static_cast<float>(std::numeric_limits<T>::lowest());
+  T* d = static_cast<T*>(dst);
+  for (int64_t i = 0; i < n; ++i) {
+    const float x = v[i];
+    d[i] = std::isnan(x) ? T(0) : x >= kHi ? std::numeric_limits<T>::max() : x <= kLo ? std::numeric_limits<T>::lowest() : static_cast<T>(x);
+  }
 }
 
 template <typename T>
@@ -90,11 +97,10 @@ void StoreFromFloat(DType t, const float* v, int64_t n, void* dst) {
       for (int64_t i = 0; i < n; ++i) d[i] = v[i] != 0;
       break;
     }
-    default: {
-      int64_t w[kChunk];
-      for (int64_t i = 0; i < n; ++i) w[i] = Truncate(v[i]);
-      StoreFromInt(t, w, n, dst);
-    }
+    case DType::kInt32: StoreTruncated<int32_t>(v, n, dst); break;
+    case DType::kInt64: StoreTruncated<int64_t>(v, n, dst); break;
+    case DType::kInt8: StoreTruncated<int8_t>(v, n, dst); break;
+    case DType::kUInt8: StoreTruncated<uint8_t>(v, n, dst); break;
   }
 }
 

@@ -1,5 +1,5 @@
 // One scalar (a pad value, a fill) as the bytes of an element of a given dtype: floats
-// rounded to the dtype, integers truncated toward zero and wrapped, bool as value != 0.
+// rounded to the dtype, integers truncated toward zero and saturated, bool as value != 0.
 #pragma once
 
 #include <cmath>
@@ -15,20 +15,21 @@ namespace cpu {
 inline std::vector<uint8_t> ElementBytes(DType t, double v) {
   std::vector<uint8_t> b(DTypeSize(t));
   auto put = [&](auto x) { std::memcpy(b.data(), &x, sizeof(x)); };
-  auto as_int = [&]() -> int64_t {
+  // Truncated toward zero and saturated at the type's limits, as cast.cc does.
+  auto as_int = [&](double lo, double hi) -> int64_t {
     if (std::isnan(v)) return 0;
-    if (v >= 9.2e18) return INT64_MAX;
-    if (v <= -9.2e18) return INT64_MIN;
+    if (v >= hi) return static_cast<int64_t>(hi);
+    if (v <= lo) return static_cast<int64_t>(lo);
     return static_cast<int64_t>(std::trunc(v));
   };
   switch (t) {
     case DType::kFloat32: put(static_cast<float>(v)); break;
     case DType::kFloat16: put(FloatToHalf(static_cast<float>(v))); break;
     case DType::kBFloat16: put(FloatToBFloat16(static_cast<float>(v))); break;
-    case DType::kInt32: put(static_cast<int32_t>(as_int())); break;
-    case DType::kInt64: put(as_int()); break;
-    case DType::kInt8: put(static_cast<int8_t>(as_int())); break;
-    case DType::kUInt8: put(static_cast<uint8_t>(as_int())); break;
+    case DType::kInt32: put(static_cast<int32_t>(as_int(-2147483648.0, 2147483647.0))); break;
+    case DType::kInt64: put(as_int(-9223372036854775808.0, 9223372036854774784.0)); break;
+    case DType::kInt8: put(static_cast<int8_t>(as_int(-128, 127))); break;
+    case DType::kUInt8: put(static_cast<uint8_t>(as_int(0, 255))); break;
     case DType::kBool: put(static_cast<uint8_t>(v != 0)); break;
   }
   return b;

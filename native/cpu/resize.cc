@@ -1,7 +1,8 @@
 // Resize of any rank. Per dim and output index, the output coordinate is mapped back to an
 // input coordinate by the coordinate transformation (in fp32, with the scale as fp32, as
 // onnxruntime computes it), then:
-//   nearest  rounds it by nearestMode and clamps to the input; any dtype (an IndexMap copy);
+//   nearest  rounds it by nearestMode and clamps to the input; any dtype (an IndexMap copy),
+//            with the identity map on dims whose scale is 1 (as onnxruntime);
 //   linear   clamps it to [0, in-1] and weights the two neighbours;
 //   cubic    weights the four neighbours with Keys' kernel (cubicCoeffA), clamping indices
 //            to the edge, or with excludeOutside dropping outside taps and renormalizing.
@@ -28,12 +29,13 @@ float Original(const std::string& mode, float x, float scale, int64_t out_len, i
   }
   if (mode == "asymmetric") return x / scale;
   if (mode == "tf_half_pixel_for_nn") return (x + 0.5f) / scale;
-  // half_pixel_symmetric
+  // half_pixel_symmetric. NOTE: the last step in double, as onnxruntime does; in float a
+  // coordinate like 1.99999990 rounds up to 2 and floor/ceil modes pick another pixel.
   const float out_width = scale * static_cast<float>(in_len);
   const float adjustment = static_cast<float>(out_len) / out_width;
   const float center = static_cast<float>(in_len) / 2.0f;
   const float offset = center * (1 - adjustment);
-  return offset + (x + 0.5f) / scale - 0.5f;
+  return static_cast<float>(offset + (x + 0.5) / scale - 0.5);
 }
 
 int64_t Nearest(const std::string& mode, float x) {
@@ -73,7 +75,7 @@ class ResizeKernel : public CpuKernel {
         const float orig = Original(coord, static_cast<float>(o), scale, y[d], x[d]);
         std::vector<Tap>& taps = taps_[d][o];
         if (nearest_) {
-          int64_t i = Nearest(nearest, orig);
+          int64_t i = scale == 1.0f && y[d] == x[d] ? o : Nearest(nearest, orig);
           i = std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1));
           maps[d].push_back(i * st[d]);
         } else if (mode == "linear") {

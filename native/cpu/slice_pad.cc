@@ -1,8 +1,9 @@
 // Slice (starts/steps per dim, negative and zero steps) and pad (constant, reflect, edge,
-// wrap; negative pads crop), both as IndexMap copies of any dtype. Pad's maps view the
-// input as extended without end by the mode and cut to [-padsBegin, in + padsEnd):
+// wrap; negative pads crop), both as IndexMap copies of any dtype. Pad crops first (the
+// negative pads), then pads the cropped input by the mode, as the ONNX reference does:
 // reflect mirrors without repeating the edge element (period 2*(n-1); n = 1 repeats it),
-// wrap is periodic with period n, edge clamps.
+// wrap is periodic with period n, edge clamps; pads longer than the input keep going.
+#include <algorithm>
 #include <memory>
 
 #include "cpu/element_value.h"
@@ -56,13 +57,17 @@ class PadKernel : public CpuKernel {
     const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
     auto pb = params().Ints("padsBegin");
+    auto pe = params().Ints("padsEnd");
     const std::string& mode = params().String("mode");
     std::vector<int64_t> st = Strides(x);
     std::vector<std::vector<int64_t>> maps(x.size());
     for (size_t d = 0; d < x.size(); ++d) {
+      const int64_t crop_begin = std::max<int64_t>(0, -pb[d]);
+      const int64_t kept = x[d] - crop_begin - std::max<int64_t>(0, -pe[d]);
+      const int64_t pad_begin = std::max<int64_t>(0, pb[d]);
       for (int64_t o = 0; o < y[d]; ++o) {
-        int64_t s = PadSource(mode, o - pb[d], x[d]);
-        maps[d].push_back(s < 0 ? -1 : s * st[d]);
+        int64_t s = PadSource(mode, o - pad_begin, kept);
+        maps[d].push_back(s < 0 ? -1 : (crop_begin + s) * st[d]);
       }
     }
     map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype),

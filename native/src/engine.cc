@@ -30,6 +30,13 @@ std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& opt
 
 std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, const BuildOptions& options) {
   PlanContents plan = ReadPlan(data, size);
+  std::vector<std::string> compiled = CompiledBackends();
+  if (std::find(compiled.begin(), compiled.end(), plan.backend) == compiled.end()) {
+    std::string have;
+    for (const std::string& b : compiled) have += (have.empty() ? "" : ", ") + b;
+    Fail(ErrorCode::kPlan, Cat("plan: built for backend '", plan.backend, "', which this addon does not have (it has: ",
+                               have, "); rebuild the engine from the model"));
+  }
   std::unique_ptr<Backend> probe = CreateBackend(plan.backend, BackendOptions{1});
   if (probe->DeviceArch() != plan.device_arch) {
     Fail(ErrorCode::kPlan, Cat("plan: built for ", plan.backend, " device '", plan.device_arch, "'; this device is '",

@@ -156,9 +156,13 @@ void CheckPad(const LayerCheck& c) {
   bool constant = c.params().String("mode") == "constant";
   Shape out;
   for (size_t d = 0; d < x.size(); ++d) {
+    // Negative pads crop first; the mode then pads what is left.
+    int64_t kept = x[d] - std::max<int64_t>(0, -pb[d]) - std::max<int64_t>(0, -pe[d]);
+    if (kept < 0) c.Bad(Cat("dim ", d, ": pads ", pb[d], ", ", pe[d], " crop more than the input's ", x[d]));
     int64_t o = x[d] + pb[d] + pe[d];
-    if (o < 0) c.Bad(Cat("dim ", d, ": pads ", pb[d], ", ", pe[d], " crop more than the input's ", x[d]));
-    if (!constant && x[d] == 0 && o > 0) c.Bad(Cat("dim ", d, ": mode '", c.params().String("mode"), "' cannot pad an empty dim"));
+    if (!constant && kept == 0 && o > 0) {
+      c.Bad(Cat("dim ", d, ": mode '", c.params().String("mode"), "' cannot pad a dim with nothing left after cropping"));
+    }
     out.push_back(o);
   }
   c.ExpectOutput(0, c.In(0).dtype, out);

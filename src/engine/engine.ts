@@ -1,0 +1,190 @@
+/**
+ * Engines from TypeScript: build one from a NetworkDefinition (or load a plan), create
+ * execution contexts, run them. A typed wrapper over the addon (native.ts) that turns every
+ * native error into a HybridError (PLAN for bad plans, INPUT for bad feeds, DISPOSED for
+ * disposed objects, BACKEND for a missing backend, NATIVE otherwise) and accepts inputs by
+ * binding order or by name.
+ *
+ * Runs execute off the JavaScript thread. One run at a time per context; for concurrent
+ * runs create one context per run in flight (each has its own activation memory).
+ */
+import { HybridError, type ErrorCode } from '../errors.js';
+import type { TypedArray } from '../onnx/dtype.js';
+import {
+  type NativeContext,
+  type NativeDeviceStatus,
+  type NativeEngine,
+  type NativeEngineInfo,
+  loadNative,
+} from './native.js';
+import type { BuildConfig, NetworkDefinition, Precision } from './network.js';
+
+export type EngineInfo = NativeEngineInfo;
+export type DeviceStatus = NativeDeviceStatus;
+
+const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND'];
+const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'bf16', 'int8'];
+
+/** A native error as a HybridError with its code; anything else is wrapped as NATIVE. */
+export function toHybridError(e: unknown): HybridError {
+  if (e instanceof HybridError) return e;
+  const err = e as { code?: unknown; message?: unknown };
+  const code = NATIVE_CODES.includes(err?.code as ErrorCode) ? (err.code as ErrorCode) : 'NATIVE';
+  const message = typeof err?.message === 'string' ? err.message : String(e);
+  return new HybridError(code, message, { cause: e });
+}
+
+async function native<T>(fn: () => T | Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    throw toHybridError(e);
+  }
+}
+
+function sync<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    throw toHybridError(e);
+  }
+}
+
+/** Backends compiled into the addon ('cpu', and 'cuda' where it was built with CUDA). */
+export function compiledBackends(): string[] {
+  return sync(() => loadNative().backends());
+}
+
+/** Whether a backend can run here, and why not. */
+export function deviceQuery(backend: 'cpu' | 'cuda'): DeviceStatus {
+  return sync(() => loadNative().deviceQuery(backend));
+}
+
+/** True when the addon has the cuda backend and a usable NVIDIA device (false on cpu-only builds). */
+export function cudaAvailable(): boolean {
+  return deviceQuery('cuda').available;
+}
+
+export class ExecutionContext {
+  constructor(
+    private readonly ctx: NativeContext,
+    private readonly engineInfo: EngineInfo,
+  ) {}
+
+  /** True while a run is in flight. */
+  get busy(): boolean {
+    return this.ctx.busy;
+  }
+
+  get disposed(): boolean {
+    return this.ctx.disposed;
+  }
+
+  /**
+   * Runs the engine on `inputs` (binding order, or by input name) and resolves with the
+   * outputs in binding order. Each input must be the typed array of its dtype's storage
+   * (float16/bfloat16: Uint16Array, int64: BigInt64Array, bool: Uint8Array) with exactly
+   * the input's element count.
+   */
+  run(inputs: readonly TypedArray[] | Readonly<Record<string, TypedArray>>): Promise<TypedArray[]> {
+    return native(() => this.ctx.run(this.ordered(inputs)));
+  }
+
+  /** Like run(), with outputs keyed by name. */
+  async runNamed(inputs: readonly TypedArray[] | Readonly<Record<string, TypedArray>>): Promise<Record<string, TypedArray>> {
+    const outs = await this.run(inputs);
+    return Object.fromEntries(this.engineInfo.outputs.map((o, i) => [o.name, outs[i]!]));
+  }
+
+  /** Frees the context's memory (after the run in flight, if any). Idempotent. */
+  dispose(): void {
+    this.ctx.dispose();
+  }
+
+  private ordered(inputs: readonly TypedArray[] | Readonly<Record<string, TypedArray>>): TypedArray[] {
+    if (Array.isArray(inputs)) return inputs as TypedArray[];
+    const byName = inputs as Readonly<Record<string, TypedArray>>;
+    const names = this.engineInfo.inputs.map((i) => i.name);
+    for (const k of Object.keys(byName)) {
+      if (!names.includes(k)) {
+        throw new HybridError('INPUT', `unknown input '${k}' for engine '${this.engineInfo.name}' (inputs: ${names.join(', ')})`);
+      }
+    }
+    return names.map((n) => {
+      const v = byName[n];
+      if (!v) throw new HybridError('INPUT', `input '${n}' of engine '${this.engineInfo.name}' is missing`);
+      return v;
+    });
+  }
+}
+
+export class Engine {
+  private cachedInfo: EngineInfo | undefined;
+
+  constructor(private readonly engine: NativeEngine) {}
+
+  /** Inputs, outputs, per-layer tactics and memory figures. */
+  info(): EngineInfo {
+    if (this.engine.disposed) throw new HybridError('DISPOSED', 'engine was disposed');
+    this.cachedInfo ??= sync(() => this.engine.info());
+    return this.cachedInfo;
+  }
+
+  /** The engine as a plan (magic, version, backend, device, checksum, sections). */
+  serialize(): Uint8Array {
+    return sync(() => this.engine.serialize());
+  }
+
+  /** A new context with its own activation memory. */
+  createContext(): ExecutionContext {
+    const info = this.info();
+    return new ExecutionContext(
+      sync(() => this.engine.createContext()),
+      info,
+    );
+  }
+
+  get disposed(): boolean {
+    return this.engine.disposed;
+  }
+
+  /**
+   * Frees the engine. Its contexts become unusable; their memory is freed now, or when their
+   * run in flight settles. Idempotent.
+   */
+  dispose(): void {
+    this.engine.dispose();
+  }
+}
+
+function checkConfig(config: Partial<BuildConfig>): void {
+  if (config.backend !== undefined && config.backend !== 'cpu' && config.backend !== 'cuda') {
+    throw new HybridError('OPTION', `backend '${String(config.backend)}' is not one of: cpu, cuda`);
+  }
+  for (const p of config.precisions ?? []) {
+    if (!PRECISIONS.includes(p)) throw new HybridError('OPTION', `precision '${String(p)}' is not one of: ${PRECISIONS.join(', ')}`);
+  }
+  if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
+    throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
+  }
+}
+
+/**
+ * Validates and builds `network` into an engine. The network's weights are read (not
+ * copied) while building and copied once into the engine, so the arrays may change or go
+ * away afterwards. Precisions other than fp32 are accepted and ignored by the cpu backend.
+ */
+export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
+  checkConfig(config);
+  const engine = await native(() =>
+    loadNative().buildEngine(network, { backend: config.backend ?? 'cpu', ...(config.threads !== undefined ? { threads: config.threads } : {}) }),
+  );
+  return new Engine(engine);
+}
+
+/** Rebuilds an engine from a plan; a truncated, altered or foreign plan is HybridError('PLAN'). */
+export async function deserializeEngine(plan: Uint8Array, options: { threads?: number } = {}): Promise<Engine> {
+  if (options.threads !== undefined) checkConfig({ threads: options.threads });
+  const engine = await native(() => loadNative().deserializeEngine(plan, options));
+  return new Engine(engine);
+}

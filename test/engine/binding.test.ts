@@ -1,0 +1,67 @@
+/**
+ * The addon binding (src/engine/native.ts, engine.ts): what the addon reports about
+ * itself and its devices, engine info, and the error for a missing addon.
+ */
+import { describe, expect, it, vi } from 'vitest';
+import { buildEngine, compiledBackends, cudaAvailable, deviceQuery } from '../../src/engine/engine.js';
+import { loadNative } from '../../src/engine/native.js';
+import { smallCnn } from './helpers/small-cnn.js';
+
+describe('native binding', () => {
+  it('reports its version, backends and format versions', () => {
+    const addon = loadNative();
+    expect(addon.version()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(compiledBackends()).toContain('cpu');
+    expect(addon.planFormatVersion).toBe(1);
+    expect(addon.networkFormatVersion).toBe(1);
+  });
+
+  it('answers device queries; cuda is false with a reason on a cpu-only build', () => {
+    const cpu = deviceQuery('cpu');
+    expect(cpu.available).toBe(true);
+    expect(cpu.arch).not.toBe('');
+    const cuda = deviceQuery('cuda');
+    expect(cudaAvailable()).toBe(cuda.available);
+    if (!compiledBackends().includes('cuda')) {
+      expect(cuda.available).toBe(false);
+      expect(cuda.reason).toContain('built without the cuda backend');
+    }
+  });
+
+  it.skipIf(compiledBackends().includes('cuda'))('building for cuda on a cpu-only build is a BACKEND error', async () => {
+    await expect(buildEngine(smallCnn(), { backend: 'cuda' })).rejects.toMatchObject({ code: 'BACKEND', message: expect.stringContaining("backend 'cuda' is not available") });
+  });
+
+  it('engine info lists bindings, layers with tactics, and memory', async () => {
+    const engine = await buildEngine(smallCnn(), { threads: 1 });
+    const info = engine.info();
+    expect(info.backend).toBe('cpu');
+    expect(info.threads).toBe(1);
+    expect(info.inputs).toEqual([
+      { name: 'x', dtype: 'float32', shape: [1, 3, 16, 16] },
+      { name: 'ids', dtype: 'int64', shape: [4] },
+    ]);
+    expect(info.outputs.map((o) => o.name)).toEqual(['prob', 'pool_ids']);
+    const conv2 = info.layers.find((l) => l.name === 'conv2')!;
+    expect(conv2).toMatchObject({ kind: 'convolution', precision: 'fp32' });
+    expect(['im2col_gemm', 'direct', 'gemm_1x1']).toContain(conv2.tactic);
+    expect(info.memory.arenaBytes).toBeGreaterThan(0);
+    expect(info.memory.arenaBytes).toBeLessThanOrEqual(info.memory.activationBytes);
+    expect(info.memory.weightBytes).toBeGreaterThanOrEqual((216 + 8 + 144 + 2560 + 10 + 54) * 4);
+    engine.dispose();
+  });
+
+  it('a missing addon is a NATIVE error that says how to build it', async () => {
+    vi.resetModules();
+    const before = process.env.HYBRIDRT_NATIVE;
+    process.env.HYBRIDRT_NATIVE = '/nonexistent/hybridrt.node';
+    try {
+      const fresh = await import('../../src/engine/native.js');
+      expect(() => fresh.loadNative()).toThrow(/native addon not found at \/nonexistent\/hybridrt.node: run `npm run build:native`/);
+      expect(fresh.nativeAvailable()).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.HYBRIDRT_NATIVE;
+      else process.env.HYBRIDRT_NATIVE = before;
+    }
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * Convolution and deconvolution on the cpu backend against onnxruntime (Conv,
+ * ConvTranspose): 1 to 3 spatial dims, groups, depthwise, dilations, strides, asymmetric
+ * pads, bias, fused activations, weights as constants or as fed inputs, and sizes that
+ * cross the SGEMM's register tiles and cache blocks. Tolerance: see helpers/compare.ts.
+ */
+import { describe, it } from 'vitest';
+import { checkLayer } from './helpers/compare.js';
+import { randomFloat } from './helpers/random.js';
+
+interface Geo {
+  kernel: number[];
+  strides?: number[];
+  pads?: number[]; // ONNX order: begins then ends
+  dilations?: number[];
+  groups?: number;
+}
+
+function onnxAttrs(g: Geo) {
+  const sp = g.kernel.length;
+  return {
+    kernel_shape: g.kernel,
+    strides: g.strides ?? Array(sp).fill(1),
+    pads: g.pads ?? Array(2 * sp).fill(0),
+    dilations: g.dilations ?? Array(sp).fill(1),
+    group: g.groups ?? 1,
+  };
+}
+
+function layerParams(g: Geo) {
+  const a = onnxAttrs(g);
+  const sp = g.kernel.length;
+  return {
+    kernel: g.kernel,
+    strides: a.strides,
+    padsBegin: a.pads.slice(0, sp),
+    padsEnd: a.pads.slice(sp),
+    dilations: a.dilations,
+    groups: a.group,
+  };
+}
+
+async function conv(x: number[], m: number, g: Geo, opts: { bias?: boolean; fedWeights?: boolean; seed?: number } = {}) {
+  const seed = opts.seed ?? 1;
+  const cg = x[1]! / (g.groups ?? 1);
+  const inputs = [randomFloat(x, seed), randomFloat([m, cg, ...g.kernel], seed + 1)];
+  if (opts.bias) inputs.push(randomFloat([m], seed + 2));
+  await checkLayer({
+    op: 'Conv',
+    attrs: onnxAttrs(g),
+    inputs,
+    constants: opts.fedWeights ? [] : inputs.map((_, i) => i).slice(1),
+    kind: 'convolution',
+    params: layerParams(g),
+  });
+}
+
+describe('convolution', () => {
+  it('3x3, pad 1, with bias', () => conv([1, 4, 9, 7], 8, { kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true }));
+  it('1x1 (plain GEMM) with bias, batch 2', () => conv([2, 16, 5, 6], 24, { kernel: [1, 1] }, { bias: true }));
+  it('1x1 with an end pad is not a plain GEMM', () => conv([1, 3, 4, 4], 5, { kernel: [1, 1], pads: [0, 0, 1, 2] }));
+  it('stride 2, dilation 2, asymmetric pads', () =>
+    conv([1, 3, 13, 11], 7, { kernel: [3, 2], strides: [2, 3], dilations: [2, 2], pads: [0, 1, 2, 1] }, { bias: true }));
+  it('groups 2', () => conv([2, 6, 8, 8], 4, { kernel: [3, 3], groups: 2, pads: [1, 1, 1, 1] }, { bias: true }));
+  it('depthwise (groups = channels) and channel multiplier 2', async () => {
+    await conv([1, 8, 10, 10], 8, { kernel: [3, 3], groups: 8, pads: [1, 1, 1, 1], strides: [2, 2] }, { bias: true });
+    await conv([1, 4, 7, 9], 8, { kernel: [5, 3], groups: 4, pads: [2, 1, 2, 1], dilations: [1, 2] });
+  });
+  it('1D and 3D', async () => {
+    await conv([2, 3, 17], 5, { kernel: [4], strides: [2], pads: [1, 2] }, { bias: true });
+    await conv([1, 2, 5, 6, 7], 3, { kernel: [2, 3, 2], strides: [1, 2, 1], pads: [1, 0, 1, 0, 1, 1], dilations: [2, 1, 1] }, { bias: true });
+  });
+  it('weights and bias fed at run time instead of constants', () =>
+    conv([1, 4, 6, 6], 6, { kernel: [3, 3], groups: 2 }, { bias: true, fedWeights: true }));
+  it('crosses SGEMM blocks: K > 256, M > 144, N not a multiple of 16', () =>
+    conv([1, 64, 15, 13], 160, { kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 5 }));
+  it('unrolls the input in several column blocks when the patches are large', () =>
+    conv([1, 64, 66, 66], 8, { kernel: [3, 3] }, { seed: 9 }));
+  it('fused relu, leaky_relu and clip activations', async () => {
+    const inputs = [randomFloat([1, 3, 6, 6], 3), randomFloat([4, 3, 3, 3], 4), randomFloat([4], 5)];
+    const base = { op: 'Conv', attrs: onnxAttrs({ kernel: [3, 3] }), inputs, constants: [1, 2], kind: 'convolution' as const };
+    const p = layerParams({ kernel: [3, 3] });
+    await checkLayer({ ...base, then: [{ op: 'Relu' }], params: { ...p, activation: { op: 'relu' } } });
+    await checkLayer({ ...base, then: [{ op: 'LeakyRelu', attrs: { alpha: 0.2 } }], params: { ...p, activation: { op: 'leaky_relu', alpha: 0.2 } } });
+    await checkLayer({
+      ...base,
+      then: [{ op: 'Clip' }],
+      onnxInputs: ['x0', 'x1', 'x2'],
+      params: { ...p, activation: { op: 'clip', min: -Infinity, max: Infinity } },
+    });
+  });
+});
+
+async function deconv(x: number[], m: number, g: Geo & { outputPadding?: number[] }, opts: { bias?: boolean; seed?: number } = {}) {
+  const seed = opts.seed ?? 11;
+  const groups = g.groups ?? 1;
+  const inputs = [randomFloat(x, seed), randomFloat([x[1]!, m / groups, ...g.kernel], seed + 1)];
+  if (opts.bias) inputs.push(randomFloat([m], seed + 2));
+  const sp = g.kernel.length;
+  const op = g.outputPadding ?? Array(sp).fill(0);
+  await checkLayer({
+    op: 'ConvTranspose',
+    attrs: { ...onnxAttrs(g), output_padding: op },
+    inputs,
+    constants: inputs.map((_, i) => i).slice(1),
+    kind: 'deconvolution',
+    params: { ...layerParams(g), outputPadding: op },
+  });
+}
+
+describe('deconvolution', () => {
+  it('stride 2, pads 1, output padding 1, bias', () =>
+    deconv([1, 4, 5, 6], 6, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], outputPadding: [1, 1] }, { bias: true }));
+  it('groups 2, dilation 2, asymmetric pads', () =>
+    deconv([2, 4, 4, 5], 6, { kernel: [3, 2], groups: 2, dilations: [2, 1], strides: [1, 2], pads: [0, 1, 2, 0] }, { bias: true }));
+  it('1D and 3D', async () => {
+    await deconv([1, 3, 7], 2, { kernel: [4], strides: [3], pads: [1, 0] }, { bias: true });
+    await deconv([1, 2, 3, 4, 3], 4, { kernel: [2, 2, 3], strides: [2, 1, 2], pads: [0, 1, 0, 1, 0, 1] });
+  });
+  it('many channels (K and M across SGEMM blocks)', () =>
+    deconv([1, 40, 6, 6], 48, { kernel: [4, 4], strides: [2, 2], pads: [1, 1, 1, 1] }, { bias: true, seed: 3 }));
+  it('fused sigmoid', () =>
+    checkLayer({
+      op: 'ConvTranspose',
+      attrs: { kernel_shape: [2, 2], strides: [2, 2] },
+      inputs: [randomFloat([1, 2, 3, 3], 7), randomFloat([2, 3, 2, 2], 8)],
+      constants: [1],
+      then: [{ op: 'Sigmoid' }],
+      kind: 'deconvolution',
+      params: { kernel: [2, 2], strides: [2, 2], padsBegin: [0, 0], padsEnd: [0, 0], dilations: [1, 1], outputPadding: [0, 0], groups: 1, activation: { op: 'sigmoid' } },
+    }));
+});

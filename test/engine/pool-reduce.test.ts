@@ -1,0 +1,157 @@
+/**
+ * Pooling (max/average; 1 to 3 spatial dims; strides, dilations, asymmetric pads, ceil
+ * mode, count_include_pad), reduce (every op, several axis sets, keepDims, int64/int32),
+ * softmax/log-softmax and layer/instance/group normalization on the cpu backend against
+ * onnxruntime. Tolerance: helpers/compare.ts.
+ */
+import { describe, it } from 'vitest';
+import { checkLayer } from './helpers/compare.js';
+import { randomFloat, randomInt, tensor } from './helpers/random.js';
+
+interface Pool {
+  kernel: number[];
+  strides?: number[];
+  pads?: number[];
+  dilations?: number[];
+  ceil?: boolean;
+  includePad?: boolean;
+}
+
+async function pool(mode: 'max' | 'average', x: number[], p: Pool, seed = 1) {
+  const sp = p.kernel.length;
+  const strides = p.strides ?? Array(sp).fill(1);
+  const pads = p.pads ?? Array(2 * sp).fill(0);
+  const dilations = p.dilations ?? Array(sp).fill(1);
+  const attrs: Record<string, number | number[]> = { kernel_shape: p.kernel, strides, pads, dilations, ceil_mode: p.ceil ? 1 : 0 };
+  if (mode === 'average') attrs.count_include_pad = p.includePad ? 1 : 0;
+  await checkLayer({
+    op: mode === 'max' ? 'MaxPool' : 'AveragePool',
+    opset: 19,
+    attrs,
+    inputs: [randomFloat(x, seed)],
+    kind: 'pooling',
+    params: {
+      mode,
+      kernel: p.kernel,
+      strides,
+      padsBegin: pads.slice(0, sp),
+      padsEnd: pads.slice(sp),
+      dilations,
+      ceilMode: !!p.ceil,
+      countIncludePad: !!p.includePad,
+    },
+  });
+}
+
+describe('pooling', () => {
+  for (const mode of ['max', 'average'] as const) {
+    it(`${mode}: 3x3 stride 2 pad 1`, () => pool(mode, [2, 3, 9, 10], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }));
+    it(`${mode}: ceil mode with asymmetric pads`, async () => {
+      await pool(mode, [1, 2, 10, 7], { kernel: [3, 2], strides: [2, 2], pads: [0, 1, 1, 0], ceil: true });
+      await pool(mode, [1, 2, 6, 6], { kernel: [2, 2], strides: [3, 3], ceil: true }, 2);
+    });
+    it(`${mode}: dilations`, () => pool(mode, [1, 2, 11, 9], { kernel: [2, 3], dilations: [2, 2], strides: [1, 2], pads: [1, 1, 0, 1] }));
+    it(`${mode}: 1D and 3D`, async () => {
+      await pool(mode, [2, 3, 15], { kernel: [4], strides: [3], pads: [1, 2] });
+      await pool(mode, [1, 2, 5, 6, 7], { kernel: [2, 3, 2], strides: [2, 2, 1], pads: [0, 1, 1, 1, 0, 0] });
+    });
+    it(`${mode}: a global window`, () => pool(mode, [2, 4, 7, 5], { kernel: [7, 5] }));
+  }
+  it('average with count_include_pad, ceil mode overhanging the end pad', async () => {
+    await pool('average', [1, 2, 7, 7], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], includePad: true });
+    await pool('average', [1, 1, 6, 6], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 0, 0], includePad: true, ceil: true }, 3);
+  });
+});
+
+describe('reduce', () => {
+  const x = randomFloat([3, 4, 5, 2], 7, 0.1, 2); // positive: prod, log_sum_exp stay tame
+  const ops: Array<[string, string]> = [
+    ['ReduceSum', 'sum'],
+    ['ReduceMean', 'mean'],
+    ['ReduceMax', 'max'],
+    ['ReduceMin', 'min'],
+    ['ReduceProd', 'prod'],
+    ['ReduceSumSquare', 'sum_square'],
+    ['ReduceL1', 'l1'],
+    ['ReduceL2', 'l2'],
+    ['ReduceLogSumExp', 'log_sum_exp'],
+  ];
+  const axesSets = [[1], [3], [0, 2], [1, 2, 3], [0, 1, 2, 3]];
+  for (const [onnx, op] of ops) {
+    it(`${op} over several axis sets, keepDims on and off`, async () => {
+      for (const axes of axesSets) {
+        for (const keep of [true, false]) {
+          await checkLayer({
+            op: onnx,
+            attrs: { keepdims: keep ? 1 : 0 },
+            inputs: [x, tensor('int64', [axes.length], axes)],
+            constants: [1],
+            layerInputs: [0],
+            kind: 'reduce',
+            params: { op, axes, keepDims: keep },
+          });
+        }
+      }
+    });
+  }
+  it('int64 sum and int32 max/min', async () => {
+    const axes = tensor('int64', [1], [1]);
+    const base = { inputs: [randomInt([3, 5, 2], 1, -40, 40, 'int64'), axes], constants: [1], layerInputs: [0], kind: 'reduce' as const };
+    await checkLayer({ ...base, op: 'ReduceSum', params: { op: 'sum', axes: [1], keepDims: true } });
+    const i32 = { ...base, inputs: [randomInt([3, 5, 2], 2, -40, 40, 'int32'), axes] };
+    await checkLayer({ ...i32, op: 'ReduceMax', attrs: { keepdims: 0 }, params: { op: 'max', axes: [1], keepDims: false } });
+    await checkLayer({ ...i32, op: 'ReduceMin', params: { op: 'min', axes: [1], keepDims: true } });
+  });
+});
+
+describe('softmax', () => {
+  for (const log of [false, true]) {
+    it(`${log ? 'log-' : ''}softmax along inner, middle and outer axes`, async () => {
+      const x = randomFloat([3, 4, 6], 9, -5, 5);
+      for (const axis of [2, 1, 0]) {
+        await checkLayer({ op: log ? 'LogSoftmax' : 'Softmax', attrs: { axis }, inputs: [x], kind: 'softmax', params: { axis, log } });
+      }
+    });
+  }
+});
+
+describe('normalization', () => {
+  it('layer, over the last dim and over the last three, with and without bias', async () => {
+    const x = randomFloat([2, 3, 4, 5], 1, -2, 3);
+    await checkLayer({
+      op: 'LayerNormalization',
+      attrs: { axis: -1, epsilon: 1e-5 },
+      inputs: [x, randomFloat([5], 2), randomFloat([5], 3)],
+      constants: [1, 2],
+      kind: 'normalization',
+      params: { mode: 'layer', axis: 3, epsilon: 1e-5, groups: 1 },
+    });
+    await checkLayer({
+      op: 'LayerNormalization',
+      attrs: { axis: 1, epsilon: 1e-3 },
+      inputs: [x, randomFloat([3, 4, 5], 4)],
+      constants: [1],
+      kind: 'normalization',
+      params: { mode: 'layer', axis: 1, epsilon: 1e-3, groups: 1 },
+    });
+  });
+  it('instance', () =>
+    checkLayer({
+      op: 'InstanceNormalization',
+      attrs: { epsilon: 1e-4 },
+      inputs: [randomFloat([2, 3, 5, 4], 5, -1, 2), randomFloat([3], 6), randomFloat([3], 7)],
+      constants: [1, 2],
+      kind: 'normalization',
+      params: { mode: 'instance', axis: 1, epsilon: 1e-4, groups: 3 },
+    }));
+  it('group (opset 21: per-channel scale and bias)', () =>
+    checkLayer({
+      op: 'GroupNormalization',
+      opset: 21,
+      attrs: { num_groups: 2, epsilon: 1e-5 },
+      inputs: [randomFloat([2, 6, 3, 4], 8, -1, 2), randomFloat([6], 9), randomFloat([6], 10)],
+      constants: [1, 2],
+      kind: 'normalization',
+      params: { mode: 'group', axis: 1, epsilon: 1e-5, groups: 2 },
+    }));
+});
