@@ -25,7 +25,7 @@ import { float16BitsToFloat32 } from '../../src/onnx/half.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
-import { CONFORMANCE_MISSING, type NodeTestCase, conformanceDir, nodeTests } from '../helpers/conformance.js';
+import { CONFORMANCE_MISSING, type NodeTestCase, conformanceDir, lightModels, nodeTests } from '../helpers/conformance.js';
 import { type PbTensor, checkProducts, compareType, fromOrt, readPb, runOrt } from './support.js';
 
 const dir = conformanceDir();
@@ -169,7 +169,25 @@ async function runOnOrt(model: ModelProto, graph: Graph, inputs: Map<string, PbT
   return new Map(Object.entries(out).map(([k, t]) => [k, { dtype: t.type, dims: t.dims, tensor: t }]));
 }
 
-describe.skipIf(!dir)('shape inference against onnxruntime on the conformance node tests', () => {
+/** The node tests, then the other suites laid out the same way (pytorch-converted, pytorch-operator, simple). */
+function allCases(root: string): NodeTestCase[] {
+  const more = ['pytorch-converted', 'pytorch-operator', 'simple'].flatMap((suite) => {
+    const base = path.join(root, suite);
+    if (!fs.existsSync(base)) return [];
+    return fs
+      .readdirSync(base)
+      .sort()
+      .map((name) => {
+        const d = path.join(base, name);
+        const dataSets = fs.existsSync(d) && fs.statSync(d).isDirectory() ? fs.readdirSync(d).filter((x) => x.startsWith('test_data_set_')).sort().map((x) => path.join(d, x)) : [];
+        return { name: `${suite}/${name}`, dir: d, model: path.join(d, 'model.onnx'), dataSets };
+      })
+      .filter((t) => fs.existsSync(t.model));
+  });
+  return [...nodeTests(root), ...more];
+}
+
+describe.skipIf(!dir)('shape inference against onnxruntime on the conformance tests', () => {
   it('infers every dtype and shape onnxruntime produces', async () => {
     const mismatches: string[] = [];
     const refMismatches: string[] = [];
@@ -179,7 +197,7 @@ describe.skipIf(!dir)('shape inference against onnxruntime on the conformance no
     let uncovered = 0;
     let values = 0;
     let propagated = 0;
-    for (const tc of nodeTests(dir)) {
+    for (const tc of allCases(dir!)) {
       const model = loadModelProto(tc.model);
       const graph = Graph.fromModel(model, tc.name);
       if (!graph.nodes.every((n) => canInfer(n.opType, n.domain)) || !tc.dataSets.length || !tensorsOnly(model)) {
@@ -207,7 +225,7 @@ describe.skipIf(!dir)('shape inference against onnxruntime on the conformance no
       }
     }
     console.log(
-      `shape inference: ${covered} node tests checked against onnxruntime (${values} values, ${propagated} propagated values), ` +
+      `shape inference: ${covered} conformance tests checked against onnxruntime (${values} values, ${propagated} propagated values), ` +
         `${uncovered} use ops without a rule or non-tensor inputs, ${ortFailures.length} onnxruntime could not run ` +
         `(checked against their reference outputs instead), ${lessKnown.length} runs with less-known values, ` +
         `${mismatches.length} mismatches, ${refMismatches.length} reference mismatches`,
@@ -217,5 +235,23 @@ describe.skipIf(!dir)('shape inference against onnxruntime on the conformance no
     expect(covered).toBeGreaterThan(1000);
     expect(mismatches).toEqual([]);
     expect(refMismatches).toEqual([]);
+  });
+});
+
+describe.skipIf(!dir)('shape inference on the light_* models', () => {
+  it('types every value statically and gets the reference output shape', () => {
+    for (const m of lightModels(dir)) {
+      const graph = Graph.fromModel(loadModelProto(m.model), m.name);
+      const res = inferShapes(graph, { reset: true });
+      expect(res.issues, m.name).toEqual([]);
+      expect([...res.unknownOps], m.name).toEqual([]);
+      const vague = graph.nodes.flatMap((n) => n.outputs).filter((o) => {
+        const t = graph.types.get(o);
+        return !t?.dtype || !t.shape || !t.shape.every((d) => typeof d === 'number');
+      });
+      expect(vague, m.name).toEqual([]);
+      const ref = readPb(m.output);
+      expect(graph.types.get(graph.outputs[0]!), m.name).toEqual({ dtype: 'float32', shape: ref.dims });
+    }
   });
 });

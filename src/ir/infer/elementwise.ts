@@ -59,11 +59,16 @@ function allInputs(ctx: InferCtx): number[] {
   return Array.from({ length: ctx.inputCount }, (_, i) => i).filter((i) => ctx.has(i));
 }
 
-/** Broadcasting op over every input; result dtype `out` (default: input 0's). */
-export function broadcasting(f?: ElemFn, out?: DType): Rule {
+/**
+ * Broadcasting op over every input; result dtype `out` (default: input 0's). Before
+ * `numpySince` (7 for the binary ops, 8 for the variadic ones) broadcasting was
+ * unidirectional (B to A, with an optional `axis`), so the result has A's shape.
+ */
+export function broadcasting(f?: ElemFn, out?: DType, numpySince = 7): Rule {
   return (ctx) => {
     const idx = allInputs(ctx);
     const dtype = out ?? ctx.dtype(0);
+    if (ctx.opset < numpySince) return [{ dtype, shape: ctx.shape(0) ? [...ctx.shape(0)!] : undefined }];
     const shape = broadcastOf(ctx, idx);
     // Comparisons and logic give exact bools whatever the input type.
     const inputsComputable = idx.every((i) => computable(ctx.dtype(i)));
@@ -89,10 +94,10 @@ export const arithmetic = {
   Sub: broadcasting(ARITH.Sub),
   Mul: broadcasting(ARITH.Mul),
   Div: broadcasting(ARITH.Div),
-  Max: broadcasting(minmax(Math.max)),
-  Min: broadcasting(minmax(Math.min)),
-  Sum: broadcasting((xs, s, d) => xs.slice(1).reduce<Dim | undefined>((acc, x) => (acc === undefined ? undefined : ARITH.Add([acc, x], s, d)), xs[0])),
-  Mean: broadcasting(),
+  Max: broadcasting(minmax(Math.max), undefined, 8),
+  Min: broadcasting(minmax(Math.min), undefined, 8),
+  Sum: broadcasting((xs, s, d) => xs.slice(1).reduce<Dim | undefined>((acc, x) => (acc === undefined ? undefined : ARITH.Add([acc, x], s, d)), xs[0]), undefined, 8),
+  Mean: broadcasting(undefined, undefined, 8),
   Pow: broadcasting(),
   Mod: ((ctx) => {
     const fmod = attrInt(ctx.node, 'fmod', 0);
