@@ -64,13 +64,13 @@ export async function lower(graph: Graph, options: LowerOptions = {}): Promise<L
       report.passes.push({ name: pass.name, skipped: true, changed: 0, counts: {}, notes: [], ms: 0, nodesAfter: graph.nodes.length });
       continue;
     }
-    const danglingBefore = new Set(graph.danglingInputs());
+    const unorderedBefore = new Set(readsBeforeDefinition(graph));
     const result = await pass.run(graph, ctx);
     if (result.changed) ctx.changed();
-    const dangling = graph.danglingInputs().filter((d) => !danglingBefore.has(d));
-    if (dangling.length) {
+    const broken = readsBeforeDefinition(graph).filter((d) => !unorderedBefore.has(d));
+    if (broken.length) {
       // A bug in the pass, not in the model: say which pass so that it can be found.
-      throw new Error(`${label}: lowering pass '${pass.name}' left values without a producer: ${dangling.join(', ')}`);
+      throw new Error(`${label}: lowering pass '${pass.name}' left values read before (or without) a producer: ${broken.join(', ')}`);
     }
     const entry: PassReport = { name: pass.name, skipped: false, ...result, ms: performance.now() - t0, nodesAfter: graph.nodes.length };
     if (ctx.inferenceNote) entry.notes.push(ctx.takeInferenceNote()!);
@@ -98,6 +98,18 @@ export function formatLoweringReport(report: LoweringReport, options: { notes?: 
     if (options.notes !== false) for (const n of p.notes) lines.push(`      ${n}`);
   }
   return lines.join('\n');
+}
+
+/** Values that a node reads before any node, input or initializer defines them. */
+function readsBeforeDefinition(graph: Graph): string[] {
+  const defined = new Set<string>([...graph.inputs, ...graph.initializers.keys()]);
+  const out = new Set<string>();
+  for (const n of graph.nodes) {
+    for (const i of n.inputs) if (i && !defined.has(i)) out.add(i);
+    for (const o of n.outputs) if (o) defined.add(o);
+  }
+  for (const o of graph.outputs) if (!defined.has(o)) out.add(o);
+  return [...out];
 }
 
 class Context implements LoweringContext {
