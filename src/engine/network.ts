@@ -90,8 +90,11 @@ export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'prod' | 'sum_square' | 
 /** A fused activation applied to a layer's output (set by the builder's fusion pass). */
 export interface FusedActivation {
   op: UnaryOp;
+  /** Parameters as on the unary layer (see UnaryOp); min/max are clip's bounds. */
   alpha?: number;
   beta?: number;
+  min?: number;
+  max?: number;
 }
 
 /**
@@ -204,8 +207,9 @@ export type LayerSpec =
       /**
        * inputs: [x]. TensorRT's shuffle: transpose by firstPerm (identity if absent), then
        * reshape to `reshape` (the output shape, absent: unchanged), then transpose by
-       * secondPerm. Elements are copied in row-major order; a pure reshape is a copy (or an
-       * alias, at the builder's choice).
+       * secondPerm (so with secondPerm the output shape is `reshape` permuted; every
+       * `reshape` dim is given, no 0 or -1). Elements are copied in row-major order; a pure
+       * reshape is a copy (or an alias, at the builder's choice).
        */
       kind: 'shuffle';
       params: { firstPerm?: number[]; reshape?: number[]; secondPerm?: number[] };
@@ -239,7 +243,12 @@ export type LayerSpec =
       params: { axis: number; mode: 'default' | 'elements' };
     }
   | {
-      /** inputs: [x]. Pads at full rank (begin/end per dim, may be negative = crop). */
+      /**
+       * inputs: [x]. Pads at full rank (begin/end per dim, may be negative = crop). Negative
+       * pads crop first, then the mode pads what is left (as the ONNX reference and
+       * onnxruntime do): reflect mirrors without repeating the edge, wrap repeats it
+       * periodically, edge repeats the border. `value` is converted to x's dtype like cast.
+       */
       kind: 'pad';
       params: { mode: 'constant' | 'reflect' | 'edge' | 'wrap'; padsBegin: number[]; padsEnd: number[]; value: number };
     }
@@ -269,7 +278,10 @@ export type LayerSpec =
       };
     }
   | {
-      /** inputs: [x]; output dtype is `to` (float->int truncates toward zero; ->bool is x != 0). */
+      /**
+       * inputs: [x]; output dtype is `to` (float->int truncates toward zero and saturates at
+       * the type's limits, NaN -> 0; int->int wraps; ->bool is x != 0).
+       */
       kind: 'cast';
       params: { to: EngineDType };
     }
@@ -282,7 +294,9 @@ export type LayerSpec =
       /**
        * inputs: [x, scale, zeroPoint?]. quantize: y = saturate(round_half_even(x/scale) + zp)
        * into int8/uint8 (the output's dtype); dequantize: y = (x - zp) * scale. Per-tensor when
-       * scale is a scalar, else per-axis along `axis`.
+       * scale is a scalar (one element, rank <= 1), else per-axis along `axis` (scale of shape
+       * [x.shape[axis]]); zeroPoint has the scale's shape. Quantize: x and scale float, zp the
+       * output's dtype. Dequantize: x int8/uint8/int32, zp x's dtype, output the scale's dtype.
        */
       kind: 'quantize' | 'dequantize';
       params: { axis: number };
