@@ -28,7 +28,8 @@ function opLabel(node: Node): string {
   return isDefaultDomain(node.domain) ? node.opType : `${node.domain}::${node.opType}`;
 }
 
-function matchesOp(entry: string, node: Node): boolean {
+/** Whether a fallbackOps entry ('Op' or 'domain::Op') names the node's op. */
+export function matchesOp(entry: string, node: Node): boolean {
   const sep = entry.lastIndexOf('::');
   if (sep < 0) return entry === node.opType;
   const domain = entry.slice(0, sep);

@@ -13,7 +13,7 @@
  */
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
-import { annotate, type AnnotateOptions } from './annotate.js';
+import { annotate, type AnnotateOptions, matchesOp } from './annotate.js';
 import { cut } from './cut.js';
 import { dependencies, type Dependencies, groupNodes, type NodeGroup } from './group.js';
 import type { NodeAnnotation, PartitionResult, PlacedNode, ResolvedPartitionOptions } from './types.js';
@@ -128,6 +128,11 @@ export function partition(graph: Graph, options: PartitionOptions): PartitionRes
     return placed;
   });
   const known = new Set(graph.nodes.map((n) => n.name));
-  const warnings = resolved.fallbackNodes.filter((n) => !known.has(n)).map((n) => `fallbackNodes: no node named '${n}' in the graph`);
+  const warnings = [
+    ...resolved.fallbackNodes.filter((n) => !known.has(n)).map((n) => `fallbackNodes: no node named '${n}' in the graph`),
+    ...resolved.fallbackOps
+      .filter((e) => !graph.nodes.some((n) => matchesOp(e, n)))
+      .map((e) => `fallbackOps: no '${e}' node in the graph`),
+  ];
   return { segments, nodes, options: resolved, warnings };
 }

@@ -89,7 +89,7 @@ function summaryHtml(d: ReportData): { header: string; notes: string } {
     .join(', ');
   const unsupported = d.unsupported.length
     ? `<details open><summary>Unsupported ops (${d.unsupported.reduce((a, u) => a + u.count, 0)} nodes)</summary><ul>${d.unsupported
-        .map((u) => `<li><b>${e(opLabel(u.opType, u.domain))}</b> &times;${u.count}<ul>${u.reasons.map((r) => `<li>${e(r.reason)} <small>(${e(r.nodes.slice(0, 5).join(', '))}${r.nodes.length > 5 ? ', &hellip;' : ''})</small></li>`).join('')}</ul></li>`)
+        .map((u) => `<li><b>${e(opLabel(u.opType, u.domain))}</b> &times;${u.count}<ul>${u.reasons.slice(0, 5).map((r) => `<li>${e(r.reason)} <small>(${e(r.nodes.slice(0, 5).join(', '))}${r.nodes.length > 5 ? ', &hellip;' : ''})</small></li>`).join('')}${u.reasons.length > 5 ? `<li>&hellip; ${u.reasons.length - 5} more reasons (see the JSON report)</li>` : ''}</ul></li>`)
         .join('')}</ul></details>`
     : '';
   const recs = d.recommendations.length

@@ -20,7 +20,8 @@ import { transfersOf } from './transfers.js';
 type Pair = [before: number, after: number];
 
 export interface Recommendation {
-  kind: 'converter' | 'minBlockSize' | 'forcedFallback';
+  /** inputShapes: added by analyze() when inputs have symbolic dimensions (no effect computed). */
+  kind: 'converter' | 'minBlockSize' | 'forcedFallback' | 'inputShapes';
   /** One sentence for people. */
   message: string;
   opType?: string;
@@ -32,9 +33,12 @@ export interface Recommendation {
   /** For forcedFallback: which option, and the entry in it. */
   option?: ForcedBy;
   entry?: string;
-  /** Groups of current segment ids that would become one segment each. */
+  /**
+   * Groups of current segment ids that would become one segment each: engine segments for the
+   * converter and forcedFallback kinds, all segments folded into one fallback for minBlockSize.
+   */
   merges: number[][];
-  effect: { segments: Pair; engineNodes: Pair; boundaryTransfers: Pair; boundaryBytes: Pair };
+  effect?: { segments: Pair; engineNodes: Pair; boundaryTransfers: Pair; boundaryBytes: Pair };
 }
 
 interface Outcome {
@@ -58,14 +62,22 @@ export function segmentList(ids: readonly number[]): string {
   return labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
 }
 
-/** Groups of old segment ids that share one new segment. */
-function mergesBetween(before: Segment[], after: Segment[]): number[][] {
-  const oldOf = new Map<string, number>();
-  for (const s of before) for (const n of s.nodes) oldOf.set(n, s.id);
+/**
+ * Groups of old segment ids that share one new segment of `kind`, counting only old segments
+ * of that kind when `sameKind` (a fallback split by a new engine is not "merged" into it).
+ */
+function mergesBetween(before: Segment[], after: Segment[], kind: Segment['kind'], sameKind: boolean): number[][] {
+  const oldOf = new Map<string, Segment>();
+  for (const s of before) for (const n of s.nodes) oldOf.set(n, s);
   const merges: number[][] = [];
   for (const s of after) {
-    const olds = [...new Set(s.nodes.map((n) => oldOf.get(n)!))].sort((a, b) => a - b);
-    if (olds.length > 1) merges.push(olds);
+    if (s.kind !== kind) continue;
+    const olds = new Set<number>();
+    for (const n of s.nodes) {
+      const old = oldOf.get(n)!;
+      if (!sameKind || old.kind === kind) olds.add(old.id);
+    }
+    if (olds.size > 1) merges.push([...olds].sort((a, b) => a - b));
   }
   return merges;
 }
@@ -107,7 +119,7 @@ class WhatIf {
     return outcome(cut(this.graph, groups));
   }
 
-  effect(a: Outcome): Recommendation['effect'] {
+  effect(a: Outcome): NonNullable<Recommendation['effect']> {
     const b = this.base;
     return {
       segments: [b.segments.length, a.segments.length],
@@ -130,12 +142,12 @@ function converterRecommendations(w: WhatIf): Recommendation[] {
   const recs: Array<Recommendation & { gain: number[] }> = [];
   for (const e of byOp.values()) {
     const a = w.run(e.nodes);
-    const merges = mergesBetween(w.base.segments, a.segments);
+    const merges = mergesBetween(w.base.segments, a.segments, 'engine', true);
     if (!merges.length && a.engineNodes <= w.base.engineNodes) continue;
     const op = e.domain ? `${e.domain}::${e.opType}` : e.opType;
     const count = `${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     const subject = e.missing ? `a converter for '${op}' (${count})` : `supporting '${op}' as used here (${count}; see the reasons above)`;
-    const what = merges.length ? `would merge segments ${mergeText(merges, 'engine')}` : `would put ${a.engineNodes - w.base.engineNodes} more nodes on engines`;
+    const what = merges.length ? `would merge engine segments ${mergeText(merges, 'engine')}` : `would put ${a.engineNodes - w.base.engineNodes} more nodes on engines`;
     recs.push({
       kind: 'converter',
       message: `${subject} ${what}: ${effectText(w.base, a)}`,
@@ -160,7 +172,7 @@ function minBlockSizeRecommendations(w: WhatIf): Recommendation[] {
   for (const size of sizes.slice(0, 2)) {
     const larger = size + 1;
     const a = w.run([], larger);
-    const merges = mergesBetween(w.base.segments, a.segments);
+    const merges = mergesBetween(w.base.segments, a.segments, 'fallback', false);
     if (!merges.length) continue;
     const afterEngine = new Set(a.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.nodes));
     const moved = w.base.segments.filter((s) => s.kind === 'engine' && s.nodes.every((n) => !afterEngine.has(n)));
@@ -206,12 +218,12 @@ function forcedRecommendations(w: WhatIf): Recommendation[] {
   const recs: Recommendation[] = [];
   for (const e of [...byEntry.values()].slice(0, 20)) {
     const a = w.run(e.nodes);
-    const merges = mergesBetween(w.base.segments, a.segments);
+    const merges = mergesBetween(w.base.segments, a.segments, 'engine', true);
     if (!merges.length) continue;
     const count = `${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     recs.push({
       kind: 'forcedFallback',
-      message: `the forced fallback ${e.option} '${e.entry}' (${count}, convertible) splits engines: dropping it would merge segments ${mergeText(merges, 'engine')}: ${effectText(w.base, a)}`,
+      message: `the forced fallback ${e.option} '${e.entry}' (${count}, convertible) splits engines: dropping it would merge engine segments ${mergeText(merges, 'engine')}: ${effectText(w.base, a)}`,
       option: e.option,
       entry: e.entry,
       nodes: e.nodes,

@@ -71,10 +71,15 @@ function unsupported(d: ReportData, c: Colors, max: number): string[] {
   const out = [c.bold(`Unsupported ops (${plural(total, 'node')}):`)];
   for (const u of d.unsupported) {
     out.push(`  ${c.red(opLabel(u.opType, u.domain))} x${u.count}`);
-    for (const r of u.reasons) {
+    const reasons = cutList(u.reasons, 3);
+    for (const r of reasons.shown) {
       const { shown, more } = cutList(r.nodes, 4);
       out.push(`    ${r.reason}`);
       out.push(c.dim(`      nodes: ${shown.join(', ')}${more ? ` ... ${more} more` : ''}`));
+    }
+    if (reasons.more) {
+      const nodes = reasons.shown.reduce((a, r) => a - r.nodes.length, u.count);
+      out.push(c.dim(`    ... ${reasons.more} more reasons (${plural(nodes, 'node')}; see the JSON report)`));
     }
   }
   const demoted = d.nodes.filter((n) => n.demoted);

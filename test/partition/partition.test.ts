@@ -333,9 +333,9 @@ describe('partition: forced fallbacks and requireFullCompilation', () => {
     expect(compact(partition(g, { registry, minBlockSize: 1, fallbackOps: ['ai.onnx::Relu'] }))).toBe('F[a b c d e f]');
   });
 
-  it('an unknown fallbackNodes name is a warning, not silence', () => {
-    const r = partition(relus(), { registry, fallbackNodes: ['nope'] });
-    expect(r.warnings).toEqual(["fallbackNodes: no node named 'nope' in the graph"]);
+  it('an unknown fallbackNodes name or fallbackOps op is a warning, not silence', () => {
+    const r = partition(relus(), { registry, fallbackNodes: ['nope'], fallbackOps: ['Relu', 'Conv'] });
+    expect(r.warnings).toEqual(["fallbackNodes: no node named 'nope' in the graph", "fallbackOps: no 'Conv' node in the graph"]);
   });
 
   it('requireFullCompilation lists every unsupported node and its reason', () => {

@@ -1,0 +1,159 @@
+/**
+ * analyze(model, options): compile()'s front half without building anything, behind
+ * `hybrid-run --dry-run` and `--report`:
+ *
+ *   load -> input shapes -> lower -> infer shapes -> probe what inference cannot give
+ *        -> infer again -> partition -> report data
+ *
+ * It takes the steps compile() takes, with the same options and defaults, so the dry run shows
+ * the segments compile() would build. Two differences, both so that a dry run can still say
+ * something useful: an input left with symbolic dimensions is a warning here (compile() needs
+ * static shapes and refuses it; the nodes whose shapes stay unknown show as fallbacks), and
+ * probing can be turned off (`probe: false`: no onnxruntime run at all).
+ */
+import type { Converter } from '../../converters/types.js';
+import type { ConverterRegistry } from '../../converters/registry.js';
+import { HybridError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { type InferResult, inferShapes } from '../ir/infer/index.js';
+import { type Dim, isStaticShape } from '../ir/types.js';
+import { type LoweringReport, lower } from '../lowering/index.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { partition } from '../partition/index.js';
+import type { PartitionResult } from '../partition/types.js';
+import { buildReport, type ReportData } from '../report/model.js';
+import { type InputSpec, inputShapesOption, resolveOptions } from './options.js';
+import { probeShapes, sampleTensor, valuesToProbe } from './probe.js';
+import { loadSource, type ModelSource } from './source.js';
+
+export interface AnalyzeOptions {
+  /** Static input shapes, as for compile(): `[{ name, shape }]` or `{ name: shape }`. */
+  inputs?: InputSpec[] | Record<string, number[]>;
+  /** Fewest compute nodes per engine segment (default 3; 0 keeps every engine group). */
+  minBlockSize?: number;
+  /** Op types forced to the fallback ('Resize', or 'com.example::MyOp'). */
+  fallbackOps?: string[];
+  /** Node names forced to the fallback (names in the lowered graph; see the report's warnings). */
+  fallbackNodes?: string[];
+  /** Throw UNSUPPORTED_OP, listing every node an engine cannot run. */
+  requireFullCompilation?: boolean;
+  /** Converters: a registry instead of the default one, or extra converters added to a copy of it. */
+  registry?: ConverterRegistry | Converter[];
+  /** Run onnxruntime on sample inputs to find shapes inference cannot give (default true, as compile() does). */
+  probe?: boolean;
+  /** Lowering passes to skip (debugging). */
+  skipLowering?: string[];
+  /** Names the model in messages and the report (default: its path, or '<bytes>'). */
+  label?: string;
+}
+
+export interface AnalyzeResult {
+  /** The lowered graph with inferred (and probed) types, as partitioned. */
+  graph: Graph;
+  lowering: LoweringReport;
+  inferred: InferResult;
+  partition: PartitionResult;
+  /** The partition report's data: render it with renderReport (src/report). */
+  report: ReportData;
+  /** Everything worth telling the user (also in `report.warnings`). */
+  warnings: string[];
+}
+
+function example(graph: Graph, given: Record<string, number[]>): string {
+  return graph.inputs
+    .map((n) => `${n}=${(given[n] ?? graph.types.get(n)?.shape ?? [1]).map((d) => (typeof d === 'number' ? d : 1)).join('x')}`)
+    .join(' ');
+}
+
+async function probe(graph: Graph, registry: ConverterRegistry, given: Record<string, number[]>, inferred: InferResult, warnings: string[]): Promise<InferResult> {
+  const plans = graph.inputs.map((name) => ({ name, type: graph.types.get(name) }));
+  if (plans.some((p) => !p.type?.dtype || p.type.dtype === 'string' || !isStaticShape(p.type.shape))) return inferred;
+  const values = valuesToProbe(graph, registry);
+  if (!values.length) return inferred;
+  const sample = (seed: number) =>
+    new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
+  try {
+    const result = await probeShapes(graph, values, [sample(1), sample(2)]);
+    if (result.dataDependent.length) {
+      const list = result.dataDependent.slice(0, 5).join(', ') + (result.dataDependent.length > 5 ? ', ...' : '');
+      warnings.push(`the shapes of ${list} depend on the input data: the nodes that read them run on onnxruntime`);
+    }
+  } catch (e) {
+    if (!(e instanceof HybridError)) throw e;
+    warnings.push(`could not probe the shapes of ${values.length} value(s) (${e.message}); the nodes that read them run on onnxruntime`);
+  }
+  return inferShapes(graph, { inputShapes: given });
+}
+
+/** Loads, lowers and partitions a model, and builds its partition report; builds no engine. */
+export async function analyze(model: ModelSource, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const opts = resolveOptions({
+    minBlockSize: options.minBlockSize,
+    fallbackOps: options.fallbackOps,
+    fallbackNodes: options.fallbackNodes,
+    requireFullCompilation: options.requireFullCompilation,
+    registry: options.registry,
+  });
+  const given = inputShapesOption(options.inputs);
+  const { graph, label } = loadSource(model, options.label);
+  for (const name of Object.keys(given)) {
+    if (!graph.inputs.includes(name)) {
+      throw new HybridError('INPUT', `${label}: inputs: the model has no input '${name}' (its inputs: ${graph.inputs.join(', ') || 'none'})`);
+    }
+  }
+  const warnings: string[] = [];
+  const symbolic = graph.inputs.filter((n) => !given[n] && !isStaticShape(graph.types.get(n)?.shape));
+  if (symbolic.length) {
+    const shown = symbolic.map((n) => `'${n}' [${graph.types.get(n)?.shape?.join(',') ?? '?'}]`).join(', ');
+    warnings.push(
+      `input ${shown} ha${symbolic.length === 1 ? 's' : 've'} no static shape: engines need one, so nodes whose shapes stay unknown are shown as fallbacks; ` +
+        `give shapes (--shape ${example(graph, given)}) to see what compile() would build`,
+    );
+  }
+  const originalNodes = new Set(graph.nodes.map((n) => n.name));
+  const inputShapes: Record<string, Dim[]> = given;
+  const lowering = await lower(graph, { inputShapes, label, skip: options.skipLowering });
+  let inferred = inferShapes(graph, { inputShapes });
+  if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings);
+
+  const result = partition(graph, {
+    registry: opts.registry,
+    fallbackOps: opts.fallbackOps,
+    fallbackNodes: opts.fallbackNodes,
+    minBlockSize: opts.minBlockSize,
+    requireFullCompilation: opts.requireFullCompilation,
+    knownValues: inferred.values,
+    label,
+  });
+  // A fallbackNodes name that lowering removed is not a typo: say what happened to it.
+  const lowered = new Set(graph.nodes.map((n) => n.name));
+  result.warnings = result.warnings.map((w) => {
+    const name = /^fallbackNodes: no node named '(.*)' in the graph$/.exec(w)?.[1];
+    if (name === undefined || lowered.has(name)) return w;
+    return originalNodes.has(name)
+      ? `fallbackNodes: node '${name}' was removed or merged by lowering; force a node of the lowered graph instead (see the JSON report's nodes)`
+      : `fallbackNodes: the model has no node named '${name}'`;
+  });
+  const report = buildReport(graph, result, {
+    file: label,
+    lowering: {
+      nodesBefore: lowering.nodesBefore,
+      nodesAfter: lowering.nodesAfter,
+      passes: lowering.passes.filter((p) => !p.skipped).map((p) => ({ name: p.name, changed: p.changed, counts: p.counts, notes: p.notes })),
+    },
+    warnings,
+  });
+  if (symbolic.length) {
+    // Converters reject what has no static shape, so "support this op" advice would mislead.
+    const fallbacks = report.summary.nodes - report.summary.engineNodes;
+    report.recommendations = [
+      {
+        kind: 'inputShapes',
+        message: `give static input shapes (--shape ${example(graph, given)}, or compile's inputs option): engines need them, and ${fallbacks} of ${report.summary.nodes} nodes fall back while they are symbolic`,
+        merges: [],
+      },
+      ...report.recommendations.filter((r) => r.kind !== 'converter'),
+    ];
+  }
+  return { graph, lowering, inferred, partition: result, report, warnings: report.warnings };
+}
