@@ -14,6 +14,7 @@ export function isFloatTensor(t: TensorData | undefined): t is TensorData & { dt
 }
 
 export function toFloat64(t: TensorData): Float64Array {
+  if (t.dtype === 'float32' || t.dtype === 'float64') return new Float64Array(t.data as Float32Array);
   const n = t.data.length;
   const out = new Float64Array(n);
   if (t.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = float16BitsToFloat32(t.data[i] as number);
@@ -29,12 +30,35 @@ export function fromFloat64(dtype: FloatDType, dims: number[], values: Float64Ar
     case 'float64':
       return { dtype, dims, data: values };
     case 'float32':
-      return { dtype, dims, data: Float32Array.from(values) };
+      return { dtype, dims, data: new Float32Array(values) };
     case 'float16':
       return { dtype, dims, data: Uint16Array.from(values, (v) => float32ToFloat16Bits(Math.fround(v))) };
     case 'bfloat16':
       return { dtype, dims, data: Uint16Array.from(values, (v) => float32ToBfloat16Bits(Math.fround(v))) };
   }
+}
+
+/**
+ * t * scale[channel], where channel is `channelOf(index)`, or index / block when the channels
+ * are contiguous blocks (Conv weights). float32/float64 are scaled in place of a copy, without
+ * a float64 detour: the product is formed in float64 and rounded once on store.
+ */
+export function scaleByChannel(t: TensorData & { dtype: FloatDType }, scale: Float64Array, channelOf: (i: number) => number, block?: number): TensorData {
+  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
+    const v = toFloat64(t);
+    for (let i = 0; i < v.length; i++) v[i]! *= scale[channelOf(i)]!;
+    return fromFloat64(t.dtype, [...t.dims], v);
+  }
+  const out = t.dtype === 'float32' ? new Float32Array(t.data as Float32Array) : new Float64Array(t.data as Float64Array);
+  if (block) {
+    for (let c = 0, i = 0; c < scale.length; c++) {
+      const k = scale[c]!;
+      for (const end = i + block; i < end; i++) out[i]! *= k;
+    }
+  } else {
+    for (let i = 0; i < out.length; i++) out[i]! *= scale[channelOf(i)]!;
+  }
+  return { dtype: t.dtype, dims: [...t.dims], data: out };
 }
 
 /**

@@ -11,7 +11,7 @@
  */
 import { attrFloat, attrInt, findAttr, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { type FloatDType, fromFloat64, isFloatTensor, toFloat64 } from './float-data.js';
+import { type FloatDType, fromFloat64, isFloatTensor, scaleByChannel, toFloat64 } from './float-data.js';
 import { isOp, onlyReadBy, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
@@ -60,8 +60,8 @@ export function foldAffineIntoProducer(graph: Graph, node: Node, affine: Channel
   const bias = biasName ? graph.constant(biasName) : undefined;
   if (biasName && !isFloatTensor(bias)) return 'its bias is not a constant float tensor';
   const dtype = w.dtype as FloatDType;
-  const weights = toFloat64(w);
   let channelOf: (index: number) => number;
+  let block: number | undefined;
   let biasValues: Float64Array;
   if (isOp(node, 'Gemm')) {
     const transB = attrInt(node, 'transB', 0) === 1;
@@ -83,14 +83,14 @@ export function foldAffineIntoProducer(graph: Graph, node: Node, affine: Channel
     if (w.dims.length < 3) return 'its weights have no spatial axes';
     if (isOp(node, 'Conv')) {
       if (w.dims[0] !== c) return `its ${w.dims[0]} output channels do not match ${c}`;
-      const per = weights.length / c;
-      channelOf = (i) => Math.floor(i / per);
+      block = w.data.length / c;
+      channelOf = (i) => Math.floor(i / block!);
     } else {
       // ConvTranspose weights are [C_in, C_out/group, k...]; output channel g*(C_out/group)+j.
       const cin = w.dims[0]!;
       const coutPerGroup = w.dims[1]!;
       if (coutPerGroup * group !== c) return `its ${coutPerGroup * group} output channels do not match ${c}`;
-      const per = weights.length / (cin * coutPerGroup);
+      const per = w.data.length / (cin * coutPerGroup);
       const cinPerGroup = cin / group;
       channelOf = (i) => {
         const j = Math.floor(i / per) % coutPerGroup;
@@ -101,11 +101,14 @@ export function foldAffineIntoProducer(graph: Graph, node: Node, affine: Channel
     biasValues = bias ? toFloat64(bias) : new Float64Array(c);
     if (biasValues.length !== c) return 'its bias does not have one value per channel';
   }
-  for (let i = 0; i < weights.length; i++) weights[i]! *= affine.scale[channelOf(i)]!;
   for (let i = 0; i < c; i++) biasValues[i] = biasValues[i]! * affine.scale[i]! + affine.shift[i]!;
-  const wName = graph.freshName(`${node.inputs[1]}_folded_`);
+  // An Add folds into the bias alone: the weights stay as they are, shared and uncopied.
+  let wName = node.inputs[1]!;
+  if (!affine.scale.every((v) => v === 1)) {
+    wName = graph.freshName(`${node.inputs[1]}_folded_`);
+    graph.setInitializer(wName, scaleByChannel(w, affine.scale, channelOf, block));
+  }
   const bName = graph.freshName(`${node.name}_bias_folded_`);
-  graph.setInitializer(wName, fromFloat64(dtype, [...w.dims], weights));
   graph.setInitializer(bName, fromFloat64((bias?.dtype ?? dtype) as FloatDType, [c], biasValues));
   node.inputs = [node.inputs[0]!, wName, bName];
   if (isOp(node, 'Gemm') && findAttr(node, 'beta')) setAttr(node, makeAttr.float('beta', 1));
