@@ -274,6 +274,36 @@ describe('value propagation', () => {
   });
 });
 
+describe('values that may be negative', () => {
+  it('are not taken for sizes by Reshape or Range', () => {
+    // d = S - 4 may be -1 (Reshape would infer that axis) or negative (Range would be empty).
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [2, 'S'] }],
+      outputs: [{ name: 'r' }, { name: 'q' }],
+      initializers: { i1: i64([1]), four: i64([4]), two: i64([2]), zero: i64([0], []), one: i64([1], []) },
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Gather', inputs: ['s', 'i1'], outputs: ['seq'] },
+        { op: 'Sub', inputs: ['seq', 'four'], outputs: ['d'] },
+        { op: 'Concat', inputs: ['two', 'd'], outputs: ['t'], attrs: { axis: 0 } },
+        { op: 'Reshape', inputs: ['x', 't'], outputs: ['r'] },
+        { op: 'Squeeze', inputs: ['d'], outputs: ['d0'] },
+        { op: 'Range', inputs: ['zero', 'd0', 'one'], outputs: ['q'] },
+      ],
+    });
+    const res = inferShapes(g);
+    const [dsym] = res.dimValues.get('d')!;
+    expect(typeof dsym).toBe('string');
+    const [, rdim] = g.types.get('r')!.shape!;
+    expect(g.types.get('r')!.shape![0]).toBe(2);
+    expect(typeof rdim).toBe('string');
+    expect(rdim).not.toBe(dsym);
+    const [qdim] = g.types.get('q')!.shape!;
+    expect(typeof qdim).toBe('string');
+    expect(qdim).not.toBe(dsym);
+  });
+});
+
 describe('what inference does not know', () => {
   it('leaves unknown ops unknown, and what follows them less known', () => {
     const g = buildGraph({

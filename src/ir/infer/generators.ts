@@ -12,7 +12,7 @@ import { attrInt, attrInts, findAttr } from '../attributes.js';
 import type { Dim } from '../types.js';
 import { isNum, normAxis, productDims } from './dims.js';
 import { type InferCtx, type OutputInfo, type Rule, fail, freshShape } from './context.js';
-import { isIntegerValued } from './propagate.js';
+import { isIntegerValued, isNonNegative } from './propagate.js';
 import { MAX_VALUE_ELEMENTS, makeValue, roundTo, valueFromTensor } from './values.js';
 
 function tensorInfo(t: TensorProto): OutputInfo {
@@ -97,7 +97,9 @@ export const range: Rule = (ctx) => {
     return [{ dtype, shape: [ctx.symbols.fresh()] }];
   }
   if (!isNum(start) || !isNum(limit) || !isNum(delta)) {
-    const n = start === 0 && delta === 1 && isIntegerValued(ctx.symbols, limit) ? limit : ctx.symbols.fresh(`range(${start},${limit},${delta})`);
+    // Range(0, S, 1) has S elements when S is a size; a symbol that may be negative gives 0 then.
+    const exact = start === 0 && delta === 1 && isIntegerValued(ctx.symbols, limit) && isNonNegative(ctx.symbols, limit);
+    const n = exact ? limit : ctx.symbols.fresh(`range(${start},${limit},${delta})`);
     return [{ dtype, shape: [n] }];
   }
   if (delta === 0) fail('Range: delta is 0');

@@ -10,20 +10,40 @@ import type { Dim } from '../types.js';
 import { type SymbolTable, addDim, broadcastShapes, exactDiv, isNum, mulDim, subDim } from './dims.js';
 import { type KnownValue, broadcastIndex, makeValue, roundTo } from './values.js';
 
-/** Symbols standing for numbers that may have a fractional part. */
-const nonInteger = new WeakMap<SymbolTable, Set<string>>();
+/**
+ * What is known of the symbols value arithmetic creates: `fraction` ones may not be integers
+ * (a Cast to an integer type must not keep them), `signed` ones may be negative (a Reshape
+ * target element or a Range limit must not be taken for a size). Symbols from shapes are
+ * neither.
+ */
+const flags = new WeakMap<SymbolTable, { fraction: Set<string>; signed: Set<string> }>();
+
+function flagsOf(symbols: SymbolTable): { fraction: Set<string>; signed: Set<string> } {
+  let f = flags.get(symbols);
+  if (!f) flags.set(symbols, (f = { fraction: new Set(), signed: new Set() }));
+  return f;
+}
+
+function hasFlag(set: Set<string>, d: string): boolean {
+  return set.has(d) || d.split('*').some((f) => set.has(f));
+}
 
 export function markNonInteger(symbols: SymbolTable, s: string): string {
-  let set = nonInteger.get(symbols);
-  if (!set) nonInteger.set(symbols, (set = new Set()));
-  set.add(s);
+  flagsOf(symbols).fraction.add(s);
+  return s;
+}
+
+export function markSigned(symbols: SymbolTable, s: string): string {
+  flagsOf(symbols).signed.add(s);
   return s;
 }
 
 export function isIntegerValued(symbols: SymbolTable, d: Dim): boolean {
-  if (isNum(d)) return Number.isInteger(d);
-  const set = nonInteger.get(symbols);
-  return !set || ![...set].some((s) => d === s || d.split('*').includes(s));
+  return isNum(d) ? Number.isInteger(d) : !hasFlag(flagsOf(symbols).fraction, d);
+}
+
+export function isNonNegative(symbols: SymbolTable, d: Dim): boolean {
+  return isNum(d) ? d >= 0 : !hasFlag(flagsOf(symbols).signed, d);
 }
 
 /** An element function: numbers in, number out (undefined: not computable exactly). */
@@ -64,25 +84,46 @@ export function numeric(f: (...x: number[]) => number, onSymbol?: ElemFn): ElemF
   };
 }
 
-function fractional(symbols: SymbolTable, key: string): string {
-  return markNonInteger(symbols, symbols.fresh(key));
+/** A fresh symbol for `key`, flagged by what the operands allow. */
+function derived(symbols: SymbolTable, key: string, xs: Dim[], o: { fraction: boolean; signed: boolean }): string {
+  const s = symbols.fresh(key);
+  if (o.fraction || !xs.every((x) => isIntegerValued(symbols, x))) markNonInteger(symbols, s);
+  if (o.signed || !xs.every((x) => isNonNegative(symbols, x))) markSigned(symbols, s);
+  return s;
 }
+
+/** A result that is one of the operands or an exact monomial keeps their flags; a new symbol gets derived flags. */
+function settle(symbols: SymbolTable, r: Dim, xs: Dim[], signed: boolean): Dim {
+  if (isNum(r) || xs.includes(r) || r.includes('*')) return r;
+  if (signed || !xs.every((x) => isNonNegative(symbols, x))) markSigned(symbols, r);
+  return r;
+}
+
+const integral = (symbols: SymbolTable, xs: Dim[]) => xs.every((x) => isIntegerValued(symbols, x));
 
 export const ARITH: Record<'Add' | 'Sub' | 'Mul' | 'Div', ElemFn> = {
   Add: numeric(
     (a, b) => a + b,
     ([a, b], symbols) =>
-      isIntegerValued(symbols, a!) && isIntegerValued(symbols, b!) ? addDim(symbols, a!, b!) : fractional(symbols, `${a}+${b}`),
+      integral(symbols, [a!, b!])
+        ? settle(symbols, addDim(symbols, a!, b!), [a!, b!], false)
+        : derived(symbols, `${a}+${b}`, [a!, b!], { fraction: true, signed: false }),
   ),
   Sub: numeric(
     (a, b) => a - b,
     ([a, b], symbols) =>
-      isIntegerValued(symbols, a!) && isIntegerValued(symbols, b!) ? subDim(symbols, a!, b!) : fractional(symbols, `${a}-${b}`),
+      integral(symbols, [a!, b!])
+        ? settle(symbols, subDim(symbols, a!, b!), [a!, b!], true)
+        : derived(symbols, `${a}-${b}`, [a!, b!], { fraction: true, signed: true }),
   ),
   Mul: numeric(
     (a, b) => a * b,
-    ([a, b], symbols) =>
-      isIntegerValued(symbols, a!) && isIntegerValued(symbols, b!) ? mulDim(a!, b!) : fractional(symbols, `${a}*${b}`),
+    ([a, b], symbols) => {
+      // Products of non-negative integers stay monomials; anything else is a new symbol.
+      const xs = [a!, b!];
+      if (integral(symbols, xs) && xs.every((x) => isNonNegative(symbols, x))) return mulDim(a!, b!);
+      return derived(symbols, `${a}*${b}`, xs, { fraction: false, signed: false });
+    },
   ),
   Div: (xs, symbols, dtype) => {
     const [a, b] = xs as [Dim, Dim];
@@ -93,11 +134,11 @@ export const ARITH: Record<'Add' | 'Sub' | 'Mul' | 'Div', ElemFn> = {
       return Math.trunc(a / b);
     }
     if (b === 1) return a;
-    if (isIntegerValued(symbols, a) && isIntegerValued(symbols, b)) {
+    if (integral(symbols, xs) && xs.every((x) => isNonNegative(symbols, x))) {
       const q = exactDiv(a, b);
       if (q !== undefined) return q;
     }
-    return float ? fractional(symbols, `${a}/${b}`) : symbols.fresh(`${a}/${b}`);
+    return derived(symbols, `${a}/${b}`, xs, { fraction: float, signed: false });
   },
 };
 

@@ -6,7 +6,7 @@
 import { type NumericDType, isIntegerDType } from '../../onnx/dtype.js';
 import { attrInt, attrInts } from '../attributes.js';
 import type { Dim } from '../types.js';
-import { isNum, mulDim, normAxis } from './dims.js';
+import { isNum, normAxis } from './dims.js';
 import { type InferCtx, type Rule, fail, freshShape } from './context.js';
 import { ARITH } from './propagate.js';
 import { type KnownValue, makeValue } from './values.js';
@@ -66,7 +66,7 @@ function foldValue(ctx: InferCtx, v: KnownValue | undefined, dtype: NumericDType
       acc = e;
       continue;
     }
-    if (fold === 'prod') acc = mulDim(acc, e);
+    if (fold === 'prod') acc = ARITH.Mul([acc, e], ctx.symbols, dtype);
     else if (fold === 'sum') acc = ARITH.Add([acc, e], ctx.symbols, dtype);
     else if (isNum(acc) && isNum(e)) acc = fold === 'max' ? Math.max(acc, e) : Math.min(acc, e);
     else acc = acc === e ? acc : undefined;

@@ -8,6 +8,7 @@ import { attrInt, attrInts } from '../attributes.js';
 import type { Dim } from '../types.js';
 import { BroadcastError, broadcastShapes, exactDiv, isNum, mulDim, normAxis, productDims } from './dims.js';
 import { type InferCtx, type Rule, fail, freshShape } from './context.js';
+import { isNonNegative } from './propagate.js';
 import { type KnownValue, broadcastIndex, makeValue, strides } from './values.js';
 
 /** The same elements under new static dims. */
@@ -44,6 +45,7 @@ export const reshape: Rule = (ctx) => {
       if (x && i >= x.length) fail(`Reshape: 0 at position ${i} copies a dimension the input (rank ${x.length}) does not have`);
       out.push(x ? x[i]! : ctx.symbols.fresh());
     } else if (isNum(t) && t < 0) fail(`Reshape: invalid target dimension ${t}`);
+    else if (!isNonNegative(ctx.symbols, t)) out.push(ctx.symbols.fresh());
     else out.push(t);
   });
   if (inferAt >= 0) {
