@@ -8,8 +8,8 @@
  * knows; and
  * onnxruntime, which evaluates all remaining foldable nodes in one batched session (see
  * evaluate.ts for why onnxruntime). Folded values keep their names, so graph outputs may become
- * initializers. Random ops, Dropout, sequence/optional ops, nodes with subgraphs and custom
- * domains are never folded.
+ * initializers. Random ops, Dropout, sequence/optional ops, Quantize/DequantizeLinear (the
+ * int8 scales engines need), nodes with subgraphs and custom domains are never folded.
  *
  * Size rule: a folded value that other nodes read is stored only when it is small (at most
  * `smallBytes`), at most `growthFactor` times the constants it comes from, or read only as a
@@ -43,6 +43,11 @@ const NEVER_FOLD = new Set([
   'Optional',
   'OptionalGetElement',
   'OptionalHasElement',
+  // Explicit quantization: engines read int8 weights and their scales from these nodes, so a
+  // DequantizeLinear of a constant weight must stay what it is (as TensorRT's Q/DQ mode needs).
+  'QuantizeLinear',
+  'DequantizeLinear',
+  'DynamicQuantizeLinear',
 ]);
 
 /** Inputs that engines take as weights, by op type. */

@@ -144,22 +144,25 @@ describe('fold-constants', () => {
     expect(opTypes(strict)).toEqual(['Expand', 'Add']);
   });
 
-  it('never folds random ops, custom-domain ops or nodes with a non-constant input', async () => {
+  it('never folds random ops, custom-domain ops, DequantizeLinear or nodes with a non-constant input', async () => {
     //   RandomNormal ─► r ─► Add(r, x) ─► y     c ─► custom:Op ─► u     c ─► Neg ─► n (folds)
+    //   q (int8), s ─► DequantizeLinear ─► d    (keeps the int8 weight and its scale for engines)
     const g = buildGraph({
       inputs: [{ name: 'x', shape: [2] }],
       outputs: [{ name: 'y' }, { name: 'u' }, { name: 'n' }],
       opsets: { 'com.example': 1 },
-      initializers: { c: f32([1, 2]) },
+      initializers: { c: f32([1, 2]), q: { dtype: 'int8', dims: [2], data: Int8Array.from([3, -4]) }, s: f32([0.5], []) },
       nodes: [
         { op: 'RandomNormal', inputs: [], outputs: ['r'], attrs: { shape: [2] } },
         { op: 'Add', inputs: ['r', 'x'], outputs: ['y'] },
         { op: 'Op', domain: 'com.example', inputs: ['c'], outputs: ['u'] },
         { op: 'Neg', inputs: ['c'], outputs: ['n'] },
+        { op: 'DequantizeLinear', inputs: ['q', 's'], outputs: ['d'] },
       ],
     });
+    g.outputs.push('d');
     await runPass(g, 'fold-constants');
-    expect(opTypes(g)).toEqual(['RandomNormal', 'Add', 'Op']);
+    expect(opTypes(g)).toEqual(['RandomNormal', 'Add', 'Op', 'DequantizeLinear']);
     expect([...g.constant('n')!.data]).toEqual([-1, -2]);
   });
 
