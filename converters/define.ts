@@ -5,11 +5,14 @@
  * and conversion therefore share one reading of the node and cannot drift apart.
  *
  * Every converter also gets the generic checks: all given inputs and outputs have a known
- * element type and a static shape, and outputs have a dtype engines hold.
+ * element type and a static shape, and outputs have a dtype engines hold. validate then
+ * dry-runs `emit` into a scratch builder (input tensors only, no weights) so that the layers'
+ * own shape rules must agree with inference: a node validate accepts is a node convert can
+ * build.
  */
 import { HybridError } from '../src/errors.js';
 import type { Node } from '../src/ir/graph.js';
-import type { NetworkBuilder, ParamsOf, TensorRef } from '../src/engine/builder.js';
+import { NetworkBuilder, type ParamsOf, type TensorRef } from '../src/engine/builder.js';
 import type { EngineDType, LayerSpec } from '../src/engine/network.js';
 import { allocTyped } from '../src/onnx/dtype.js';
 import { float32ToBfloat16Bits, float32ToFloat16Bits } from '../src/onnx/half.js';
@@ -29,12 +32,57 @@ export interface ConverterSpec<Plan> {
 }
 
 function checkIO(v: NodeView): void {
-  v.node.inputs.forEach((name, i) => name && v.in(i));
+  v.node.inputs.forEach((name, i) => {
+    if (!name) return;
+    const t = v.in(i);
+    // A run-time input becomes an engine tensor; a constant one may be read as parameters only.
+    v.check(isEngineDType(t.dtype) || v.constant(i) !== undefined, () => `${v.inLabel(i)} has dtype ${t.dtype}, which engines do not hold`);
+  });
   v.node.outputs.forEach((name, i) => {
     if (!name) return;
     const t = v.out(i);
     v.check(isEngineDType(t.dtype), () => `${v.outLabel(i)} has dtype ${t.dtype}, which engines do not hold`);
   });
+}
+
+function describe(dtype: string | undefined, shape: readonly unknown[] | undefined): string {
+  return `${dtype ?? '?'}[${shape ? shape.join(',') : '?'}]`;
+}
+
+/** Runs `emit` against a throw-away builder; a disagreement with inference is a Rejection. */
+function dryRun<Plan>(spec: ConverterSpec<Plan>, node: Node, ctx: ValidateContext, plan: Plan): void {
+  const net = new NetworkBuilder('validate');
+  const bound = new Map<string, TensorRef>();
+  const dry: ConvertContext = {
+    ...ctx,
+    input(n, i) {
+      const value = n.inputs[i];
+      if (!value) throw new Rejection(`input ${i} is omitted`);
+      let ref = bound.get(value);
+      if (!ref) {
+        const t = ctx.type(value)!;
+        ref = net.input(value, t.dtype as EngineDType, t.shape as number[]);
+        bound.set(value, ref);
+      }
+      return ref;
+    },
+    setOutput(n, i, ref) {
+      const value = n.outputs[i];
+      if (!value) return;
+      const t = ctx.type(value);
+      const same = t?.dtype === ref.dtype && t.shape?.length === ref.shape.length && t.shape.every((d, k) => d === ref.shape[k]);
+      if (!same) throw new Rejection(`inference says output '${value}' is ${describe(t?.dtype, t?.shape)}, the layers make ${describe(ref.dtype, ref.shape)}`);
+      bound.set(value, ref);
+    },
+  };
+  try {
+    spec.emit(new Emitter(node, dry, net), plan);
+  } catch (e) {
+    if (e instanceof HybridError) throw new Rejection(e.message);
+    throw e;
+  }
+  const missing = node.outputs.find((o) => o && !bound.has(o));
+  if (missing) throw new Rejection(`the converter does not produce output '${missing}'`);
 }
 
 export function defineConverter<Plan>(spec: ConverterSpec<Plan>): Converter {
@@ -52,7 +100,7 @@ export function defineConverter<Plan>(spec: ConverterSpec<Plan>): Converter {
     notes: spec.notes,
     validate(node, ctx) {
       try {
-        plan(node, ctx);
+        dryRun(spec, node, ctx, plan(node, ctx));
         return OK;
       } catch (e) {
         if (e instanceof Rejection) return reject(`${opType}: ${e.message}`);

@@ -10,6 +10,7 @@
  * Segment {Conv, Relu, Add, Mul, Reshape} with input x and outputs y, z, f.
  */
 import { describe, expect, it } from 'vitest';
+import { ALL_CONVERTERS, ConverterRegistry } from '../../converters/index.js';
 import { buildSegmentNetwork } from '../../src/compiler/segment-network.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import type { Graph } from '../../src/ir/graph.js';
@@ -76,11 +77,30 @@ describe('buildSegmentNetwork', () => {
     expect(net.tensors.map((t) => t.name)).toEqual(['x', 'w', 'c', 'r', 'k', 'y', 'z', 'f']);
   });
 
-  it('checks each converter output against inference, naming the node', () => {
+  it('refuses a node whose layers would disagree with inference (validate dry-runs them)', () => {
     const g = graph();
     g.types.set('r', { dtype: 'float32', shape: [1, 3, 2, 8] });
     expect(() => buildSegmentNetwork(g, SEGMENT, opts)).toThrow(
-      "node 'relu' (Relu): the converter made output 'r' float32[1,3,4,4], inference says float32[1,3,2,8]",
+      "node 'relu' cannot run in an engine: Relu: inference says output 'r' is float32[1,3,2,8], the layers make float32[1,3,4,4]",
+    );
+  });
+
+  it('checks what a converter binds against inference, naming the node', () => {
+    // A hand-written converter whose validate does not look: setOutput still catches it.
+    const sloppy = new ConverterRegistry([
+      ...ALL_CONVERTERS.filter((c) => c.opType !== 'Relu'),
+      {
+        opType: 'Relu',
+        domain: '',
+        sinceVersion: 1,
+        validate: () => ({ ok: true }),
+        convert: (node, ctx, net) => ctx.setOutput(node, 0, net.add('unary', [ctx.input(node, 0)], { op: 'relu' }, node.name)[0]!),
+      },
+    ]);
+    const g = graph();
+    g.types.set('r', { dtype: 'float16', shape: [1, 3, 4, 4] });
+    expect(() => buildSegmentNetwork(g, SEGMENT, { ...opts, registry: sloppy })).toThrow(
+      "node 'relu' (Relu): the converter made output 'r' float32[1,3,4,4], inference says float16[1,3,4,4]",
     );
   });
 
