@@ -339,6 +339,23 @@ describe('what inference does not know', () => {
     expect(g.types.get('y')).toBeUndefined();
   });
 
+  it('fills symbols from declared types and reports declared types that contradict inference', () => {
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [1, 3, 'H', 'H'] }],
+      outputs: [{ name: 'c', dtype: 'float32', shape: [1, 4, 'OH', 15] }, { name: 'r', dtype: 'float32', shape: [1, 5, 'OH', 15] }],
+      initializers: { w: f32([4, 3, 3, 3]) },
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], attrs: { strides: [2, 2] } },
+        { op: 'Relu', inputs: ['c'], outputs: ['r'], name: 'relu' },
+      ],
+    });
+    const res = inferShapes(g);
+    // The model's names and numbers fill what inference could only call unk__N.
+    expect(g.types.get('c')?.shape).toEqual([1, 4, 'OH', 15]);
+    expect(g.types.get('r')?.shape).toEqual([1, 4, 'OH', 15]);
+    expect(res.issues).toEqual([{ node: 'relu', opType: 'Relu', message: "output 'r': dimension 1 declared 5, inferred 4" }]);
+  });
+
   it('reports an inconsistent node instead of guessing, and throws with strict', () => {
     const spec = {
       inputs: [
