@@ -45,11 +45,14 @@ function pad(sinceVersion: number): Converter {
       const out = shape.map((d, i) => d + padsBegin[i]! + padsEnd[i]!);
       v.check(out.every((d) => d >= 0), () => `pads [${pads}] crop more than [${shape}] holds`);
       for (let i = 0; i < rank; i++) {
+        // Negative pads crop first (ONNX reference, onnxruntime); the mode pads what is left.
+        const kept = shape[i]! + Math.min(padsBegin[i]!, 0) + Math.min(padsEnd[i]!, 0);
+        v.check(kept >= 0, () => `pads [${pads}] crop more than [${shape}] holds`);
         const grows = padsBegin[i]! > 0 || padsEnd[i]! > 0;
         if (mode === 'reflect' && grows) {
-          v.check(padsBegin[i]! < shape[i]! && padsEnd[i]! < shape[i]!, () => `reflect pads in dim ${i} must be smaller than its size ${shape[i]}`);
+          v.check(padsBegin[i]! < kept && padsEnd[i]! < kept, () => `reflect pads in dim ${i} must be smaller than its size after cropping (${kept})`);
         }
-        if (mode !== 'constant' && grows) v.check(shape[i]! > 0, () => `${mode} padding of the empty dim ${i}`);
+        if (mode !== 'constant' && grows) v.check(kept > 0, () => `${mode} padding of the empty dim ${i}`);
       }
       v.check(sameShape(out, v.out(0).shape), () => `padding gives [${out}], inference says [${v.out(0).shape}]`);
       return { mode, padsBegin, padsEnd, value };

@@ -521,13 +521,11 @@ function pad(c: Checker, inputs: readonly TensorRef[], p: P<'pad'>): OutputType[
   c.check(typeof p.value === 'number', () => 'value must be a number');
   const shape = x.shape.map((d, i) => d + p.padsBegin[i]! + p.padsEnd[i]!);
   for (let i = 0; i < rank; i++) {
-    const d = x.shape[i]!;
-    c.check(shape[i]! >= 0, () => `dim ${i} would have size ${shape[i]}`);
+    // Negative pads crop first; the mode then pads what is left.
+    const kept = x.shape[i]! + Math.min(p.padsBegin[i]!, 0) + Math.min(p.padsEnd[i]!, 0);
+    c.check(kept >= 0 && shape[i]! >= 0, () => `dim ${i} crops more than its size ${x.shape[i]}`);
     const grows = p.padsBegin[i]! > 0 || p.padsEnd[i]! > 0;
-    if (p.mode === 'reflect' && grows) {
-      c.check(p.padsBegin[i]! < d && p.padsEnd[i]! < d, () => `reflect pads in dim ${i} must be smaller than its size ${d}`);
-    }
-    if ((p.mode === 'edge' || p.mode === 'wrap') && grows) c.check(d > 0, () => `${p.mode} padding of the empty dim ${i}`);
+    if (p.mode !== 'constant' && grows) c.check(kept > 0, () => `${p.mode} padding of the empty dim ${i}`);
   }
   return [{ dtype: x.dtype, shape }];
 }
@@ -581,7 +579,7 @@ function quantize(c: Checker, inputs: readonly TensorRef[], p: { axis: number },
     c.check(scale.shape.length === 1 && scale.shape[0] === x.shape[axis], () => `per-axis scale [${scale.shape}] does not fit axis ${axis} of [${x.shape}]`);
   }
   if (zp) {
-    c.dtype(zp, ['int8', 'uint8'], 'zero point');
+    c.dtype(zp, ['int8', 'uint8', 'int32'], 'zero point');
     c.check(sameShape(zp.shape, scale.shape), () => `zero point [${zp.shape}] differs from scale [${scale.shape}]`);
   }
   if (c.kind === 'quantize') {
@@ -591,7 +589,7 @@ function quantize(c: Checker, inputs: readonly TensorRef[], p: { axis: number },
     c.check(!zp || zp.dtype === dtype, () => `zero point is ${zp!.dtype}, the output ${dtype}`);
     return [{ dtype, shape: [...x.shape] }];
   }
-  c.dtype(x, ['int8', 'uint8'], 'input');
+  c.dtype(x, ['int8', 'uint8', 'int32'], 'input');
   c.check(!zp || zp.dtype === x.dtype, () => `zero point is ${zp!.dtype}, the input ${x.dtype}`);
   return [{ dtype: scale.dtype, shape: [...x.shape] }];
 }

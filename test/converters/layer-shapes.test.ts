@@ -102,9 +102,11 @@ describe('layer shape rules', () => {
     expect(() => inferLayerOutputs('gather', [t([5]), t([2])], { axis: 0, mode: 'default' }, undefined, 'g')).toThrow(/indices has dtype float32/);
   });
 
-  it('pad: adds begin and end, crops with negatives, reflect needs room', () => {
+  it('pad: adds begin and end, crops with negatives first', () => {
     expect(shapeOf('pad', [t([1, 3, 4, 5])], { mode: 'constant', padsBegin: [0, 0, 1, -1], padsEnd: [0, 0, 2, 3], value: 0 }, undefined, 'p')).toEqual([[1, 3, 7, 7]]);
-    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'reflect', padsBegin: [3], padsEnd: [0], value: 0 }, undefined, 'p')).toThrow(/smaller than its size 3/);
+    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'constant', padsBegin: [-2], padsEnd: [-2], value: 0 }, undefined, 'p')).toThrow(/crops more than its size 3/);
+    // edge padding of what two crops leave empty
+    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'edge', padsBegin: [4], padsEnd: [-3], value: 0 }, undefined, 'p')).toThrow(/edge padding of the empty dim 0/);
   });
 
   it('cast, select, resize, quantize', () => {

@@ -135,6 +135,8 @@ describe('Gather, Pad, Expand, Cast', () => {
 
   for (const [label, spec, feeds] of [
     ['reflect Pad with a crop', { op: 'Pad', attrs: { mode: 'reflect' }, extra: { pads: i64([0, 2, -1, 0, 1, 3]) } }, [2, 4, 5]],
+    // the crop at the end comes first, so wrapping at the start repeats the kept part
+    ['wrap Pad with a crop on the other side', { op: 'Pad', attrs: { mode: 'wrap' }, extra: { pads: i64([0, 1, 0, -2]) } }, [2, 4]],
     ['negative-step Slice', { op: 'Slice', extra: { s: i64([-2, 4]), e: i64([0, -100]), a: i64([0, 2]), p: i64([-1, -2]) } }, [3, 4, 5]],
   ] as const) {
     it(`${label} computes what onnxruntime computes`, async () => {

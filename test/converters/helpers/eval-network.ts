@@ -65,6 +65,13 @@ export function store(dtype: EngineDType, x: number): number {
   }
 }
 
+/** float -> integer cast: truncate toward zero, saturate at the type's limits, NaN -> 0. */
+function saturate(to: EngineDType, v: number): number {
+  if (Number.isNaN(v)) return 0;
+  const [lo, hi] = { int8: [-128, 127], uint8: [0, 255], int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] }[to as 'int8'] ?? [-Infinity, Infinity];
+  return Math.min(Math.max(Math.trunc(v), lo!), hi!);
+}
+
 export function fromTensorData(t: TensorData): HostTensor {
   const data = new Float64Array(t.data.length);
   for (let i = 0; i < data.length; i++) {
@@ -158,7 +165,9 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
     case 'cast': {
       const y = out();
       const to = layer.params.to;
-      y.data = ins[0]!.data.map((v) => (to === 'bool' ? (v !== 0 ? 1 : 0) : to.startsWith('float') || to === 'bfloat16' ? v : Math.trunc(v)));
+      const fromFloat = ins[0]!.dtype.startsWith('float') || ins[0]!.dtype === 'bfloat16';
+      // int -> int wraps (store() does it); float -> int saturates.
+      y.data = ins[0]!.data.map((v) => (to === 'bool' ? (v !== 0 ? 1 : 0) : to.startsWith('float') || to === 'bfloat16' || !fromFloat ? v : saturate(to, v)));
       return [y];
     }
     case 'shuffle':
@@ -373,11 +382,14 @@ function gather(data: HostTensor, indices: HostTensor, p: { axis: number; mode: 
 
 function pad(x: HostTensor, p: Extract<NetLayer, { kind: 'pad' }>['params'], y: HostTensor): HostTensor {
   const st = stridesOf(x.shape);
+  // Negative pads crop first; the mode pads the kept part [crop, crop + n).
+  const crop = x.shape.map((_, d) => Math.max(0, -p.padsBegin[d]!));
+  const kept = x.shape.map((s, d) => s - crop[d]! - Math.max(0, -p.padsEnd[d]!));
   forEachIndex(y.shape, (idx, i) => {
     let o = 0;
     for (let d = 0; d < idx.length; d++) {
-      const n = x.shape[d]!;
-      let s = idx[d]! - p.padsBegin[d]!;
+      const n = kept[d]!;
+      let s = idx[d]! - Math.max(0, p.padsBegin[d]!);
       if (s < 0 || s >= n) {
         if (p.mode === 'constant') {
           y.data[i] = p.value;
@@ -391,7 +403,7 @@ function pad(x: HostTensor, p: Extract<NetLayer, { kind: 'pad' }>['params'], y: 
           if (s >= n) s = period - s;
         }
       }
-      o += s * st[d]!;
+      o += (s + crop[d]!) * st[d]!;
     }
     y.data[i] = x.data[o]!;
   });
