@@ -1,8 +1,7 @@
 // Elementwise binary layers with numpy broadcasting, for float32 (half via HalfAdapter),
 // int32, int64 and bool, plus a fused activation on float outputs.
 // Integer semantics, chosen never to trap: add/sub/mul wrap around; div truncates toward
-// zero, x/0 gives 0 and MIN/-1 wraps; pow is exact repeated squaring (wrapping), and a
-// negative exponent gives 0 except for bases 1 and -1.
+// zero, x/0 gives 0 and MIN/-1 wraps. pow and prelu are float only (network.ts).
 #include <cmath>
 #include <cstring>
 #include <type_traits>
@@ -49,18 +48,6 @@ T IntDiv(T a, T b) {
   if (b == -1) return WrapSub<T>(0, a);
   return a / b;
 }
-template <typename T>
-T IntPow(T base, T exp) {
-  if (exp < 0) return base == 1 ? 1 : base == -1 ? ((exp & 1) ? -1 : 1) : 0;
-  T result = 1;
-  while (exp) {
-    if (exp & 1) result = WrapMul(result, base);
-    base = WrapMul(base, base);
-    exp >>= 1;
-  }
-  return result;
-}
-
 // y[row] = f(a, b) over the broadcast rows [begin, end).
 template <typename T, typename R, typename F>
 void Loop(const Broadcast& bc, const T* a, const T* b, R* y, int64_t begin, int64_t end, F f) {
@@ -155,10 +142,8 @@ class ElementwiseKernel : public CpuKernel {
       case Op::kSub: Loop(bc, x, w, y, b, e, WrapSub<T>); break;
       case Op::kMul: Loop(bc, x, w, y, b, e, WrapMul<T>); break;
       case Op::kDiv: Loop(bc, x, w, y, b, e, IntDiv<T>); break;
-      case Op::kPow: Loop(bc, x, w, y, b, e, IntPow<T>); break;
       case Op::kMax: Loop(bc, x, w, y, b, e, [](T p, T q) { return p < q ? q : p; }); break;
       case Op::kMin: Loop(bc, x, w, y, b, e, [](T p, T q) { return q < p ? q : p; }); break;
-      case Op::kPrelu: Loop(bc, x, w, y, b, e, [](T p, T q) { return p < 0 ? WrapMul(p, q) : p; }); break;
       default: Bad(ErrorCode::kNative, "op does not take integer tensors");
     }
   }

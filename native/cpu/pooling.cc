@@ -1,4 +1,4 @@
-// Max and average pooling over 1 to 3 spatial dims with strides, dilations, asymmetric pads
+// Max pooling (float32; int8/uint8) and average pooling (float32; half via HalfAdapter) over 1 to 3 spatial dims with strides, dilations, asymmetric pads
 // and ceil mode. Windows are separable, so per dim and output index we precompute the taps
 // that fall inside the input (max and the average's sum use only those) and, for the
 // average's divisor, how many taps fall inside the input (countIncludePad false) or inside
@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <type_traits>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
@@ -62,47 +63,58 @@ class PoolingKernel : public CpuKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t planes = in_[0].shape[0] * in_[0].shape[1];
     const int64_t in_size = w_.in_size(), out_size = w_.out_size();
+    const DType t = in_[0].dtype;
     Par(planes, 1, [&](int64_t p0, int64_t p1) {
-      for (int64_t p = p0; p < p1; ++p) Plane(x + p * in_size, y + p * out_size);
+      for (int64_t p = p0; p < p1; ++p) {
+        if (t == DType::kInt8) {
+          Plane(static_cast<const int8_t*>(args.inputs[0]) + p * in_size, static_cast<int8_t*>(args.outputs[0]) + p * out_size);
+        } else if (t == DType::kUInt8) {
+          Plane(static_cast<const uint8_t*>(args.inputs[0]) + p * in_size, static_cast<uint8_t*>(args.outputs[0]) + p * out_size);
+        } else {
+          Plane(x + p * in_size, y + p * out_size);
+        }
+      }
     });
   }
 
  private:
-  void Plane(const float* x, float* y) const {
+  template <typename T>
+  void Plane(const T* x, T* y) const {
     for (int64_t od = 0; od < w_.out[0]; ++od) {
       const int64_t d0 = od * w_.stride[0] - w_.pad[0];
       for (int64_t oh = 0; oh < w_.out[1]; ++oh) {
         const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
         for (int64_t ow = 0; ow < w_.out[2]; ++ow) {
           const int64_t w0 = ow * w_.stride[2] - w_.pad[2];
-          float acc = max_ ? -std::numeric_limits<float>::infinity() : 0.0f;
+          // Integers only reach here for max (the validator allows nothing else).
+          T acc = max_ ? (std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
+                                                                : std::numeric_limits<T>::lowest())
+                       : T(0);
           for (int64_t kd = taps_[0].first[od]; kd < taps_[0].last[od]; ++kd) {
             const int64_t id = d0 + kd * w_.dilation[0];
             if (id < 0 || id >= w_.in[0]) continue;  // dilated taps can skip the input
             for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
               const int64_t ih = h0 + kh * w_.dilation[1];
               if (ih < 0 || ih >= w_.in[1]) continue;
-              const float* row = x + (id * w_.in[1] + ih) * w_.in[2];
+              const T* row = x + (id * w_.in[1] + ih) * w_.in[2];
               for (int64_t kw = taps_[2].first[ow]; kw < taps_[2].last[ow]; ++kw) {
                 const int64_t iw = w0 + kw * w_.dilation[2];
                 if (iw < 0 || iw >= w_.in[2]) continue;
-                const float v = row[iw];
+                const T v = row[iw];
                 if (max_) {
-                  acc = (v > acc || std::isnan(v)) ? v : acc;
-                } else {
+                  acc = (v > acc || v != v) ? v : acc;  // v != v: NaN propagates
+                } else if constexpr (std::is_floating_point_v<T>) {
                   acc += v;
                 }
               }
             }
           }
-          if (!max_) {
-            int64_t count;
-            if (include_pad_) {
-              count = taps_[0].padded[od] * taps_[1].padded[oh] * taps_[2].padded[ow];
-            } else {
-              count = taps_[0].valid[od] * taps_[1].valid[oh] * taps_[2].valid[ow];
+          if constexpr (std::is_floating_point_v<T>) {
+            if (!max_) {
+              const int64_t count = include_pad_ ? taps_[0].padded[od] * taps_[1].padded[oh] * taps_[2].padded[ow]
+                                                 : taps_[0].valid[od] * taps_[1].valid[oh] * taps_[2].valid[ow];
+              acc = acc / static_cast<T>(count);
             }
-            acc = acc / static_cast<float>(count);
           }
           y[(od * w_.out[1] + oh) * w_.out[2] + ow] = acc;
         }

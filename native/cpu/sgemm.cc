@@ -59,23 +59,34 @@ void PackA(const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, float
   }
 }
 
-// B block rows [0, kc) x cols [0, nc) into NR-column panels (zero past nc).
+// B block rows [0, kc) x cols [0, nc) into NR-column panels (zero past nc). Row-major B
+// is read row by row (one sequential stream) and scattered to the panels; reading it panel
+// by panel instead would walk kc rows far apart for every 64 bytes.
 void PackB(const float* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, float* out) {
-  for (int64_t j0 = 0; j0 < nc; j0 += kGemmNR) {
-    int64_t nr = std::min<int64_t>(kGemmNR, nc - j0);
-    const float* src = b + j0 * cs;
-    if (nr == kGemmNR && cs == 1) {
-      for (int64_t k = 0; k < kc; ++k) {
-        const float* row = src + k * rs;
-        for (int j = 0; j < kGemmNR; ++j) out[j] = row[j];
-        out += kGemmNR;
+  const int64_t full = nc / kGemmNR;
+  if (cs == 1) {
+    for (int64_t k = 0; k < kc; ++k) {
+      const float* row = b + k * rs;
+      for (int64_t p = 0; p < full; ++p) {
+        float* dst = out + (p * kc + k) * kGemmNR;
+        for (int j = 0; j < kGemmNR; ++j) dst[j] = row[p * kGemmNR + j];
       }
-    } else {
+    }
+  } else {
+    for (int64_t p = 0; p < full; ++p) {
+      const float* src = b + p * kGemmNR * cs;
       for (int64_t k = 0; k < kc; ++k) {
-        const float* row = src + k * rs;
-        for (int j = 0; j < kGemmNR; ++j) out[j] = j < nr ? row[j * cs] : 0.0f;
-        out += kGemmNR;
+        float* dst = out + (p * kc + k) * kGemmNR;
+        for (int j = 0; j < kGemmNR; ++j) dst[j] = src[k * rs + j * cs];
       }
+    }
+  }
+  const int64_t rest = nc - full * kGemmNR;
+  if (rest) {
+    const float* src = b + full * kGemmNR * cs;
+    for (int64_t k = 0; k < kc; ++k) {
+      float* dst = out + (full * kc + k) * kGemmNR;
+      for (int j = 0; j < kGemmNR; ++j) dst[j] = j < rest ? src[k * rs + j * cs] : 0.0f;
     }
   }
 }

@@ -143,6 +143,8 @@ void CheckElementwise(const LayerCheck& c) {
     ok = t == DType::kBool;
   } else if (op == "equal") {
     ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64 || t == DType::kBool;
+  } else if (op == "pow" || op == "prelu") {
+    ok = IsFloat(t);
   } else {
     ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64;
   }
@@ -160,7 +162,11 @@ void CheckPooling(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   c.ExpectRank(0, 3, 5);
-  c.ExpectFloatInput(0);
+  DType t = c.In(0).dtype;
+  bool max = c.params().String("mode") == "max";
+  if (!IsFloat(t) && !(max && (t == DType::kInt8 || t == DType::kUInt8))) {
+    c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t), "; expected a float type", max ? " or int8/uint8" : ""));
+  }
   const Shape& x = c.In(0).shape;
   size_t spatial = x.size() - 2;
   CheckWindowParams(c, spatial);

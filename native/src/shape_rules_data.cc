@@ -1,6 +1,6 @@
 // Rules of the data-movement layer kinds: constant, shuffle, concat, split, slice, gather,
 // pad, resize, cast, select (see shape_rules.h). These take every engine dtype except where
-// noted (resize interpolates floats; gather indices are int32/int64; select's condition is bool).
+// noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
 #include "src/shape_rules.h"
@@ -173,7 +173,7 @@ void CheckResize(const LayerCheck& c) {
   c.ExpectOutputs(1);
   const Shape& x = c.In(0).shape;
   const Shape& out = c.Out(0).shape;
-  if (c.params().String("mode") != "nearest") c.ExpectFloatInput(0);
+  c.ExpectFloatInput(0);
   c.ExpectLength("scales", x.size());
   if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
   auto scales = c.params().Floats("scales");

@@ -57,6 +57,19 @@ describe('pooling', () => {
     });
     it(`${mode}: a global window`, () => pool(mode, [2, 4, 7, 5], { kernel: [7, 5] }));
   }
+  it('max on int8 and uint8', async () => {
+    for (const dtype of ['int8', 'uint8'] as const) {
+      const raw = randomInt([1, 2, 7, 6], 4, dtype === 'int8' ? -128 : 0, dtype === 'int8' ? 127 : 255).data as Int32Array;
+      const x = { dtype, dims: [1, 2, 7, 6], data: dtype === 'int8' ? Int8Array.from(raw) : Uint8Array.from(raw) };
+      await checkLayer({
+        op: 'MaxPool',
+        attrs: { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 1] },
+        inputs: [x],
+        kind: 'pooling',
+        params: { mode: 'max', kernel: [3, 2], strides: [2, 2], padsBegin: [1, 0], padsEnd: [1, 1], dilations: [1, 1], ceilMode: false, countIncludePad: false },
+      });
+    }
+  });
   it('average with count_include_pad, ceil mode overhanging the end pad', async () => {
     await pool('average', [1, 2, 7, 7], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], includePad: true });
     await pool('average', [1, 1, 6, 6], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 0, 0], includePad: true, ceil: true }, 3);

@@ -116,6 +116,15 @@ describe('network validation', () => {
     const [y] = d.layer('elementwise', 'both', [a, b], { op: 'and' }, [f32([2])]);
     d.output(y!);
     await refused(d.finish(), "layer 'both'", "op 'and' does not take dtype float32");
+    const p = new NetDraft('pow');
+    const [a2, b2] = [p.input('a', 'int32', [2]), p.input('b', 'int32', [2])];
+    p.output(p.layer('elementwise', 'power', [a2, b2], { op: 'pow' }, [{ dtype: 'int32', shape: [2] }])[0]!);
+    await refused(p.finish(), "layer 'power'", "op 'pow' does not take dtype int32");
+    const r = new NetDraft('resize');
+    const xi = r.input('x', 'int32', [1, 4]);
+    const resize = { mode: 'nearest', coordinateTransformation: 'asymmetric', nearestMode: 'floor', scales: [1, 2], cubicCoeffA: -0.75, excludeOutside: false, extrapolationValue: 0 };
+    r.output(r.layer('resize', 'up', [xi], resize, [{ dtype: 'int32', shape: [1, 8] }])[0]!);
+    await refused(r.finish(), "layer 'up' (resize)", 'has dtype int32; expected a float type');
   });
   it('weights that are short or of the wrong typed array', async () => {
     const s = base();
