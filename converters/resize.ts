@@ -30,10 +30,12 @@ function scalesAndShape(v: NodeView, shape: number[], version: number): { scales
   v.check(new Set(axes).size === axes.length, () => `axes [${v.ints('axes')}] repeat an axis`);
   const scalesIndex = version >= 11 ? 2 : 1;
   const given = v.has(scalesIndex) ? v.constNumbers(scalesIndex, 'scales', HINT) : [];
+  // Exporters pass an empty tensor for the one of scales/sizes they do not use.
+  const hasSizes = version >= 11 && v.has(3) && v.in(3).shape.reduce((a, b) => a * b, 1) > 0;
   const scales = shape.map(() => 1);
   const out = [...shape];
   if (given.length > 0) {
-    v.check(!(version >= 11 && v.has(3)), () => 'both scales and sizes are given');
+    v.check(!hasSizes, () => 'both scales and sizes are given');
     v.check(given.length === axes.length, () => `scales has ${given.length} values for ${axes.length} axes`);
     v.check(given.every((s) => s > 0 && Number.isFinite(s)), () => `scales [${given}] must be positive`);
     axes.forEach((a, i) => {
@@ -42,7 +44,7 @@ function scalesAndShape(v: NodeView, shape: number[], version: number): { scales
     });
     return { scales, out };
   }
-  v.check(version >= 11 && v.has(3), () => 'neither scales nor sizes is given');
+  v.check(hasSizes, () => 'neither scales nor sizes is given');
   const sizes = v.constInts(3, 'sizes', HINT);
   v.check(sizes.length === axes.length, () => `sizes has ${sizes.length} values for ${axes.length} axes`);
   v.check(axes.every((a) => shape[a]! > 0) && sizes.every((s) => s > 0), () => `cannot resize [${shape}] to sizes [${sizes}]`);

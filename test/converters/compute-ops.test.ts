@@ -179,6 +179,12 @@ describe('Resize', () => {
     expect(l!.params).toMatchObject({ scales: [1, 1, 3.5, 3.5] });
   });
 
+  it('an empty sizes (or scales) input counts as absent, as exporters write them', () => {
+    const empty = { dtype: 'int64' as const, dims: [0], data: new BigInt64Array(0) };
+    expect(emitted({ op: 'Resize', opset: 11, inputs: [x, f32([0]), scalesF([1, 1, 2, 2]), empty], outputs: [f32([1, 1, 4, 4])] })[0]!.params).toMatchObject({ scales: [1, 1, 2, 2] });
+    expect(emitted({ op: 'Resize', opset: 11, inputs: [x, f32([0]), scalesF([]), i64([1, 1, 3, 3])], outputs: [f32([1, 1, 3, 3])] })[0]!.params).toMatchObject({ scales: [1, 1, 1.5, 1.5] });
+  });
+
   it('Resize-10: asymmetric coordinates, nearest rounds down when upsampling', () => {
     expect(emitted({ op: 'Resize', opset: 10, inputs: [x, scalesF([1, 1, 2, 2])], outputs: [f32([1, 1, 4, 4])] })[0]!.params).toMatchObject({
       mode: 'nearest',
