@@ -7,8 +7,8 @@ import { runNodeConformance } from './node-conformance.js';
 
 const tests = nodeTests().filter((_, i) => i % 2 === 0);
 
-describe('lowering the conformance node tests', () => {
-  it.skipIf(tests.length === 0)('lowered models compute what the originals compute (shard 0)', async () => {
+describe.skipIf(tests.length === 0)(`lowering the conformance node tests${tests.length ? '' : ` (skipped: ${CONFORMANCE_MISSING})`}`, () => {
+  it('lowered models compute what the originals compute (shard 0)', async () => {
     const summary = await runNodeConformance(tests);
     console.log(`shard 0: ${summary.compared} compared, ${summary.changed} changed by lowering; not compared: ${JSON.stringify(summary.skipped)}`);
     expect(summary.failures).toEqual([]);
@@ -16,5 +16,4 @@ describe('lowering the conformance node tests', () => {
     expect(summary.compared).toBeGreaterThan(tests.length * 0.75);
     expect(summary.changed).toBeGreaterThan(100);
   });
-  it.skipIf(tests.length > 0)(CONFORMANCE_MISSING, () => {});
 });

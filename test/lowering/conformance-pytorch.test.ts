@@ -28,8 +28,8 @@ function modelTests(root: string | undefined): NodeTestCase[] {
 
 const tests = modelTests(conformanceDir());
 
-describe('lowering the conformance PyTorch-exported models', () => {
-  it.skipIf(tests.length === 0)('lowered models compute what the originals compute', async () => {
+describe.skipIf(tests.length === 0)(`lowering the conformance PyTorch-exported models${tests.length ? '' : ` (skipped: ${CONFORMANCE_MISSING})`}`, () => {
+  it('lowered models compute what the originals compute', async () => {
     const summary = await runNodeConformance(tests);
     console.log(`${summary.compared} compared, ${summary.changed} changed by lowering; not compared: ${JSON.stringify(summary.skipped)}`);
     expect(summary.failures).toEqual([]);
@@ -37,5 +37,4 @@ describe('lowering the conformance PyTorch-exported models', () => {
     expect(summary.compared).toBeGreaterThan(tests.length * 0.6);
     expect(summary.changed).toBeGreaterThan(5);
   });
-  it.skipIf(tests.length > 0)(CONFORMANCE_MISSING, () => {});
 });
