@@ -143,6 +143,17 @@ describe('Gemm and MatMul', () => {
     });
   });
 
+  it('MatMul: a plain product, numpy ranks', () => {
+    // [4] @ [2,4,1]: the rank-1 a is a row, dropped from the output: [2,1]
+    expect(emitted({ op: 'MatMul', opset: 13, inputs: [f32([4]), f32([2, 4, 1])], outputs: [f32([2, 1])] })).toEqual([
+      expect.objectContaining({ kind: 'matmul', params: { transA: false, transB: false, alpha: 1, beta: 0 }, inputs: [0, 1] }),
+    ]);
+    expect(verdict({ op: 'MatMul', opset: 13, inputs: [f32([2, 3]), f32([4, 5])], outputs: [f32([2, 5])] })).toEqual({
+      ok: false,
+      reason: 'MatMul: inner dimensions differ: A [2,3], B [4,5]',
+    });
+  });
+
   it('Gemm with a broadcast C and MatMul with a batch broadcast compute what onnxruntime computes', async () => {
     await checkAgainstOrt({
       spec: { opset: 13, inputs: [{ name: 'a', shape: [4, 3] }], outputs: [{ name: 'y' }], initializers: { b: random('float32', [5, 4], 1), c: random('float32', [5], 2) }, nodes: [{ op: 'Gemm', inputs: ['a', 'b', 'c'], outputs: ['y'], attrs: { transA: 1, transB: 1, alpha: 0.25, beta: 0.35 } }] },

@@ -86,6 +86,19 @@ describe('binary ops', () => {
 });
 
 describe('unary ops', () => {
+  it('map each ONNX op to its layer op', () => {
+    const ops: Array<[string, number, string]> = [
+      ['Abs', 13, 'abs'], ['Erf', 13, 'erf'], ['Exp', 13, 'exp'], ['HardSwish', 14, 'hard_swish'], ['Log', 13, 'log'],
+      ['Mish', 18, 'mish'], ['Neg', 13, 'neg'], ['Reciprocal', 13, 'reciprocal'], ['Relu', 14, 'relu'], ['Sigmoid', 13, 'sigmoid'],
+      ['Softplus', 1, 'softplus'], ['Sqrt', 13, 'sqrt'], ['Tanh', 13, 'tanh'],
+    ];
+    for (const [op, opset, layerOp] of ops) {
+      expect(emitted({ op, opset, inputs: [f32([2, 3])], outputs: [f32([2, 3])] }), op).toEqual([
+        expect.objectContaining({ kind: 'unary', name: 'n', params: { op: layerOp }, inputs: [0], outputs: [1] }),
+      ]);
+    }
+  });
+
   it('resolve ONNX attribute defaults', () => {
     const p = (op: string, attrs?: Record<string, number | string>, opset = 22) => emitted({ op, opset, attrs, inputs: [f32([2])], outputs: [f32([2])] })[0]!.params;
     expect(p('LeakyRelu')).toEqual({ op: 'leaky_relu', alpha: 0.01 });
