@@ -129,7 +129,7 @@ export function extractSubGraph(graph: Graph, nodeNames: Iterable<string>, optio
   }
   for (const [name, t] of types) if (t.dtype || t.shape) sub.types.set(name, t);
   sub.opsets = new Map(graph.opsets);
-  sub.functions = graph.functions;
+  sub.functions = [...graph.functions];
   sub.modelExtra = graph.modelExtra;
   const names = new Set([...inputs, ...outputs, ...produced, ...initializers, ...sparseUsed.map(sparseName)]);
   const annotations = (graph.graphExtra.quantizationAnnotation as Array<{ tensorName?: string }> | undefined) ?? [];

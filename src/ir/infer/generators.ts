@@ -71,12 +71,14 @@ export const size: Rule = (ctx) => {
 
 export const constantOfShape: Rule = (ctx) => {
   const a = findAttr(ctx.node, 'value');
-  let dtype: NumericDType = 'float32';
-  let fill = 0;
+  let dtype: NumericDType | undefined = 'float32';
+  let fill: number | undefined = 0;
   if (a?.t) {
-    const t = tensorFromProto(a.t);
-    dtype = t.dtype;
-    fill = valueFromTensor(t)?.elems[0] as number;
+    const code = a.t.dataType ?? 0;
+    const named = dtypeFromOnnx(code);
+    // A fill of a type hybridrt cannot hold (float8...): the shape is still known.
+    dtype = named && named !== 'string' ? named : undefined;
+    fill = dtype ? (valueFromTensor(tensorFromProto(a.t))?.elems[0] as number) : undefined;
   }
   const dims = ctx.value(0)?.elems;
   if (!dims) {
@@ -86,7 +88,7 @@ export const constantOfShape: Rule = (ctx) => {
   if (dims.some((d) => isNum(d) && d < 0)) fail(`ConstantOfShape: negative dimension in [${dims.join(',')}]`);
   const shape = [...dims];
   const n = productDims(shape);
-  const value = isNum(n) && n <= MAX_VALUE_ELEMENTS ? makeValue(dtype, shape as number[], new Array<Dim>(n).fill(fill)) : undefined;
+  const value = dtype && fill !== undefined && isNum(n) && n <= MAX_VALUE_ELEMENTS ? makeValue(dtype, shape as number[], new Array<Dim>(n).fill(fill)) : undefined;
   return [{ dtype, shape, value }];
 };
 
