@@ -137,12 +137,18 @@ function resolveShape(input: ModelInput, bindings: Map<string, number>): number[
   });
 }
 
-/** The feeds for every model input, in the model's input order. */
-export function prepareInputs(inputs: ModelInput[], opts: InputOptions): Feed[] {
+interface Gathered {
+  files: Map<string, { tensor: TensorData; file: string }>;
+  shapeFlags: Map<string, ShapeFlag>;
+  /** Symbol -> size, from input files first, then --shape. */
+  bindings: Map<string, number>;
+}
+
+/** Checks --shape and --input against the model, reads the files, and binds shared symbols. */
+function gather(inputs: ModelInput[], opts: Pick<InputOptions, 'inputs' | 'shapes'>): Gathered {
   checkShapeFlags(inputs, opts.shapes);
   const files = readInputFiles(inputs, opts.inputs);
   const shapeFlags = new Map(opts.shapes.map((s) => [s.name, s]));
-
   const bindings = new Map<string, number>();
   const bind = (declared: Dim[] | undefined, dims: number[]) =>
     declared?.forEach((d, i) => {
@@ -156,7 +162,35 @@ export function prepareInputs(inputs: ModelInput[], opts: InputOptions): Feed[] 
     }
   }
   for (const s of opts.shapes) bind(inputs.find((i) => i.name === s.name)?.shape, s.dims);
+  return { files, shapeFlags, bindings };
+}
 
+/**
+ * The input shapes the flags and files determine, for a dry run: every input whose shape is
+ * fully known (from its file, its --shape, or its declared shape with shared symbols bound);
+ * the others are left out rather than refused. Also the tensors read from --input files.
+ */
+export function knownInputShapes(
+  inputs: ModelInput[],
+  opts: Pick<InputOptions, 'inputs' | 'shapes'>,
+): { shapes: Record<string, number[]>; files: Map<string, TensorData> } {
+  const { files, shapeFlags, bindings } = gather(inputs, opts);
+  const shapes: Record<string, number[]> = {};
+  for (const input of inputs) {
+    const dims = files.get(input.name)?.tensor.dims ?? shapeFlags.get(input.name)?.dims;
+    if (dims) shapes[input.name] = dims;
+    else if (input.shape) {
+      const resolved = input.shape.map((d) => (typeof d === 'number' ? d : isSharedSymbol(d) ? bindings.get(d) : undefined));
+      // Only a shape some flag or file made static is worth passing; a declared static one is the default.
+      if (resolved.every((d) => d !== undefined) && input.shape.some((d) => typeof d !== 'number')) shapes[input.name] = resolved as number[];
+    }
+  }
+  return { shapes, files: new Map([...files].map(([name, f]) => [name, f.tensor])) };
+}
+
+/** The feeds for every model input, in the model's input order. */
+export function prepareInputs(inputs: ModelInput[], opts: InputOptions): Feed[] {
+  const { files, shapeFlags, bindings } = gather(inputs, opts);
   return inputs.map((input): Feed => {
     const file = files.get(input.name);
     if (file) return { name: input.name, tensor: file.tensor, source: path.normalize(file.file) };

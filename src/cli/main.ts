@@ -55,12 +55,12 @@ export function buildCommand(io: CliIO): Command {
     .option('--save-inputs <dir>', 'write the inputs used as DIR/<name>.npy, to rerun them elsewhere (e.g. --save-inputs in/)')
     .optionsGroup('Running:')
     .addOption(
-      new Option('--backend <name>', `what runs the model; 'ort' is onnxruntime-node alone (e.g. --backend ort)`)
+      new Option('--backend <name>', `what runs the model: the hybrid executor with engines on cuda or cpu ('auto': cuda where available), or 'ort', onnxruntime-node alone (e.g. --backend ort)`)
         .choices(BACKENDS)
         .default(DEFAULT_BACKEND),
     )
     .option('--precision <list>', `precisions engines may use, from ${PRECISIONS.join(',')} (e.g. --precision fp16)`)
-    .option('--threads <n>', "onnxruntime's intra-op threads (default: one per core; e.g. --threads 2)")
+    .option('--threads <n>', "threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)")
     .option('--benchmark [runs]', `time more runs after warm-up and print median, mean, min, p90, max (default ${DEFAULT_BENCHMARK_RUNS}; e.g. --benchmark 100)`)
     .addOption(
       new Option('--warmup <n>', 'untimed runs before --benchmark (e.g. --warmup 10)').default(
@@ -95,6 +95,8 @@ export function buildCommand(io: CliIO): Command {
 const processIO: CliIO = {
   out: (s) => void process.stdout.write(s),
   err: (s) => void process.stderr.write(s),
+  errIsTTY: process.stderr.isTTY === true,
+  color: process.stdout.isTTY === true && !process.env.NO_COLOR,
 };
 
 /** Runs hybrid-run with `argv` (the arguments after the script name); returns the exit code. */

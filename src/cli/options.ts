@@ -14,8 +14,8 @@ export const REPORT_FORMATS = ['text', 'json', 'html', 'dot'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal'];
 
-/** The backend a plain `hybrid-run model.onnx` uses (becomes 'auto' with the hybrid executor). */
-export const DEFAULT_BACKEND: BackendName = 'ort';
+/** The backend a plain `hybrid-run model.onnx` uses: the hybrid executor, cuda where available. */
+export const DEFAULT_BACKEND: BackendName = 'auto';
 
 /** --atol/--rtol defaults: fp32 results agree closely; fp16/bf16/int8 engines need room. */
 export const DEFAULT_TOLERANCE = { fp32: { atol: 1e-4, rtol: 1e-3 }, reduced: { atol: 2e-2, rtol: 2e-2 } } as const;

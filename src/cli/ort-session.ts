@@ -32,6 +32,8 @@ export async function openOrtSession(modelPath: string, opts: OrtSessionOptions 
   }
   return {
     description: `ort (onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}, whole model on the CPU)`,
+    openPhase: 'session',
+    notes: [],
     async run(feeds) {
       const ortFeeds: Record<string, ort.Tensor> = {};
       for (const [name, t] of feeds) ortFeeds[name] = toOrtTensor(t, `input '${name}'`);

@@ -49,12 +49,14 @@ export const ms = (t: number) => `${formatNumber(Number(t.toFixed(t < 10 ? 2 : 1
 
 export interface Timing {
   load: number;
-  session: number;
+  /** Opening the backend: an onnxruntime session, or compile() for the hybrid backends. */
+  open: number;
+  openPhase: string;
   run: number;
 }
 
 export function timingLine(t: Timing): string {
-  return `time     load ${ms(t.load)}, session ${ms(t.session)}, run ${ms(t.run)}`;
+  return `time     load ${ms(t.load)}, ${t.openPhase} ${ms(t.open)}, run ${ms(t.run)}`;
 }
 
 /** --benchmark: statistics over the timed runs (milliseconds). */

@@ -1,8 +1,10 @@
 /**
  * What `hybrid-run model.onnx` does once its flags are parsed: load the model (our loader,
- * so that a bad file gets our one-line error before any backend sees it), prepare the feeds,
- * open a session for --backend, run, and print inputs, outputs and timing; then the optional
- * --benchmark, --compare and --output-dir. Returns the exit code; errors are thrown.
+ * so that a bad file gets our one-line error before any backend sees it), check the flags
+ * against it, then either --dry-run (partition report only) or prepare the feeds, open a
+ * session for --backend (compiling the model for the hybrid backends), run, and print inputs,
+ * outputs and timing; then the optional --report, --benchmark, --output-dir and --compare.
+ * Returns the exit code; errors are thrown.
  */
 import { performance } from 'node:perf_hooks';
 import { HybridError, isHybridError } from '../errors.js';
@@ -11,25 +13,31 @@ import { loadModelProto } from '../onnx/model.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { type Comparison, compareTensors, formatComparison } from './compare.js';
+import { dryRun } from './dry-run.js';
 import { CliFailure, EXIT_FAILURE, EXIT_OK } from './errors.js';
+import { checkFlags } from './flag-checks.js';
 import { modelInputs, prepareInputs } from './inputs.js';
 import type { CliOptions } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
 import { benchmarkLine, inputLines, modelLine, outputLines, timingLine } from './print.js';
-import { checkPartitionFlags } from './partition-flags.js';
-import { openSession } from './session.js';
+import { emitReport } from './report-output.js';
+import { type RunSession, openSession } from './session.js';
 
 export interface CliIO {
   out(text: string): void;
   err(text: string): void;
+  /** Whether `out` is a colour terminal (the text report is coloured there). */
+  color?: boolean;
+  /** Whether `err` is a terminal (progress bars are drawn there). */
+  errIsTTY?: boolean;
 }
 
 /** Loads the model; every error names the model file. */
-function loadModel(file: string): { model: ModelProto; graph: Graph } {
+function loadModel(file: string): { proto: ModelProto; graph: Graph } {
   try {
-    const model = loadModelProto(file);
-    return { model, graph: Graph.fromModel(model, file) };
+    const proto = loadModelProto(file);
+    return { proto, graph: Graph.fromModel(proto, file) };
   } catch (e) {
     if (isHybridError(e) && !e.message.startsWith(file)) {
       throw new HybridError(e.code, `${file}: ${e.message}`, { cause: e });
@@ -52,36 +60,48 @@ async function compareWithOrt(opts: CliOptions, feeds: Map<string, TensorData>, 
   }
 }
 
+async function benchmark(session: RunSession, feeds: Map<string, TensorData>, runs: number, warmup: number): Promise<string> {
+  for (let i = 0; i < warmup; i++) await session.run(feeds);
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await session.run(feeds);
+    times.push(performance.now() - t);
+  }
+  return benchmarkLine(times, warmup);
+}
+
 export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
   const print = (...lines: string[]) => io.out(lines.map((l) => `${l}\n`).join(''));
+  const warn = (message: string) => io.err(`hybrid-run: warning: ${message}\n`);
   const t0 = performance.now();
-  const { graph } = loadModel(opts.model);
-  checkPartitionFlags(opts, graph, io);
-  const feeds = prepareInputs(modelInputs(graph), opts);
+  const { proto, graph } = loadModel(opts.model);
+  checkFlags(opts, graph, io);
+  const inputs = modelInputs(graph);
+  if (opts.dryRun) return dryRun(opts, proto, inputs, io);
+
+  const feeds = prepareInputs(inputs, opts);
   const tLoad = performance.now() - t0;
   if (opts.saveInputs) writeTensors(opts.saveInputs, feeds);
+  const feedMap = new Map(feeds.map((f) => [f.name, f.tensor]));
 
   const t1 = performance.now();
-  const session = await openSession(opts.model, opts);
-  const tSession = performance.now() - t1;
-  const feedMap = new Map(feeds.map((f) => [f.name, f.tensor]));
+  const session = await openSession(opts, proto, feedMap, { warn, progress: io.errIsTTY === true });
+  const tOpen = performance.now() - t1;
   try {
-    print(modelLine(opts.model, graph), `backend  ${session.description}`, ...inputLines(feeds));
+    print(modelLine(opts.model, graph), `backend  ${session.description}`, ...session.notes);
+    if (session.report && (opts.report || opts.reportFile)) {
+      const written = emitReport(session.report, opts.report, opts.reportFile, io);
+      if (written) print(`wrote    report -> ${written}`);
+    }
+    print(...inputLines(feeds));
     const t2 = performance.now();
     const outputs = await session.run(feedMap);
     const tRun = performance.now() - t2;
-    print(...outputLines(outputs), timingLine({ load: tLoad, session: tSession, run: tRun }));
+    print(...outputLines(outputs), timingLine({ load: tLoad, open: tOpen, openPhase: session.openPhase, run: tRun }));
+    print(...(session.lastRunLines?.() ?? []));
 
-    if (opts.benchmark !== undefined) {
-      for (let i = 0; i < opts.warmup; i++) await session.run(feedMap);
-      const times: number[] = [];
-      for (let i = 0; i < opts.benchmark; i++) {
-        const t = performance.now();
-        await session.run(feedMap);
-        times.push(performance.now() - t);
-      }
-      print(benchmarkLine(times, opts.warmup));
-    }
+    if (opts.benchmark !== undefined) print(await benchmark(session, feedMap, opts.benchmark, opts.warmup));
 
     if (opts.outputDir) {
       const written = writeTensors(opts.outputDir, [...outputs].map(([name, tensor]) => ({ name, tensor })));

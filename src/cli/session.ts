@@ -1,33 +1,49 @@
 /**
  * The seam between hybrid-run and what executes the model. `openSession` picks the
- * implementation for --backend: today only `ort` (the whole model on onnxruntime-node); the
- * hybrid executor (`auto`, `cpu`, `cuda`) plugs in here when compile() lands, and the rest of
- * the CLI does not change.
+ * implementation for --backend: `ort` runs the whole model on onnxruntime-node (ort-session.ts);
+ * `auto`, `cpu` and `cuda` compile it into the hybrid executor (hybrid-session.ts). The rest of
+ * the CLI sees only RunSession.
  */
-import { HybridError } from '../errors.js';
+import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
+import type { ReportData } from '../report/model.js';
+import { openHybridSession } from './hybrid-session.js';
 import type { CliOptions } from './options.js';
 import { openOrtSession } from './ort-session.js';
 
 export interface RunSession {
-  /** One line for the printout, e.g. "ort (onnxruntime-node 1.30.0, cpu)". */
+  /** One line for the printout, e.g. "ort (onnxruntime-node 1.30.0, whole model on the CPU)". */
   readonly description: string;
+  /** What opening the session is called in the timing line: 'session' or 'compile'. */
+  readonly openPhase: string;
+  /** Lines printed after the backend line (partition summary, compile phases). */
+  readonly notes: string[];
+  /** The partition report, where the session partitioned the model. */
+  readonly report?: ReportData;
   run(feeds: ReadonlyMap<string, TensorData>): Promise<Map<string, TensorData>>;
+  /** Lines about the last run (segment times, copies), where the backend has them. */
+  lastRunLines?(): string[];
   dispose(): Promise<void>;
 }
 
-export type SessionOptions = Pick<CliOptions, 'backend' | 'threads' | 'verbose'>;
+export type SessionOptions = Pick<
+  CliOptions,
+  'model' | 'backend' | 'threads' | 'verbose' | 'precisions' | 'minBlockSize' | 'fallbackOps' | 'fallbackNodes' | 'requireFullCompilation'
+>;
 
-export async function openSession(modelPath: string, opts: SessionOptions): Promise<RunSession> {
-  switch (opts.backend) {
-    case 'ort':
-      return openOrtSession(modelPath, opts);
-    case 'auto':
-    case 'cpu':
-    case 'cuda':
-      throw new HybridError(
-        'OPTION',
-        `--backend ${opts.backend}: the hybrid executor is not part of this build yet; use --backend ort (the default)`,
-      );
-  }
+export interface SessionHooks {
+  /** A warning worth showing (an option that matched nothing, a demoted engine...). */
+  warn(message: string): void;
+  /** Show a progress bar on stderr while engines build (stderr is a terminal). */
+  progress?: boolean;
+}
+
+export async function openSession(
+  opts: SessionOptions,
+  proto: ModelProto,
+  feeds: ReadonlyMap<string, TensorData>,
+  hooks: SessionHooks,
+): Promise<RunSession> {
+  if (opts.backend === 'ort') return openOrtSession(opts.model, opts);
+  return openHybridSession(opts, proto, feeds, hooks);
 }

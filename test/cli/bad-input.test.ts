@@ -124,13 +124,13 @@ const cases: Case[] = [
   { what: 'an unknown --fallback-nodes name', argv: () => [resnet, '--fallback-nodes', '/fc/Gemm,/nope'], code: 2, message: /^--fallback-nodes \/fc\/Gemm,\/nope: the model has no node '\/nope'$/ },
   {
     what: 'onnxruntime refusing the model',
-    argv: () => [p('unknown-op.onnx')],
+    argv: () => [p('unknown-op.onnx'), '--backend', 'ort'],
     code: 1,
     message: /unknown-op\.onnx: onnxruntime cannot load the model: .*NoSuchOp/,
   },
   {
     what: 'onnxruntime failing during the run',
-    argv: () => [p('bad-reshape.onnx'), '--shape', 'x=3'],
+    argv: () => [p('bad-reshape.onnx'), '--shape', 'x=3', '--backend', 'ort'],
     code: 1,
     message: /bad-reshape\.onnx: onnxruntime failed to run the model: .*/,
   },
@@ -152,9 +152,9 @@ describe('hybrid-run on bad input', () => {
     expect(rest.join('\n')).toMatch(/\n\s+at /);
   });
 
-  it('refuses the flags of the partitioner until it is built, after checking them', async () => {
-    const r = await runMainRaw(resnet, '--dry-run', '--min-block-size', '2');
-    expect(expectOneLineError(r.err)).toBe('hybrid-run: --dry-run, --min-block-size: the partitioner is not part of this build yet');
+  it('checks partition flags against the model before a dry run', async () => {
+    const r = await runMainRaw(resnet, '--dry-run', '--fallback-nodes', '/nope');
+    expect(expectOneLineError(r.err)).toBe("hybrid-run: --fallback-nodes /nope: the model has no node '/nope'");
     expect(r.code).toBe(2);
   });
 
@@ -167,11 +167,12 @@ describe('hybrid-run on bad input', () => {
     ]);
   });
 
-  it('refuses the engine backends and reduced precisions on the onnxruntime-only build', async () => {
-    const cpu = await runMain(resnet, '--backend', 'cpu', '--shape', 'input=1x3x64x64');
-    expect(expectOneLineError(cpu.err)).toMatch(/^hybrid-run: --backend cpu: the hybrid executor is not part of this build yet/);
-    expect(cpu.code).toBe(2);
-    const fp16 = await runMain(resnet, '--precision', 'fp16', '--shape', 'input=1x3x64x64');
+  it('refuses reduced precisions and partition flags with --backend ort, which runs the whole model on onnxruntime', async () => {
+    const fp16 = await runMain(resnet, '--backend', 'ort', '--precision', 'fp16', '--shape', 'input=1x3x64x64');
     expect(expectOneLineError(fp16.err)).toMatch(/^hybrid-run: --precision fp32,fp16: --backend ort runs the model in its own precision/);
+    expect(fp16.code).toBe(2);
+    const mbs = await runMain(resnet, '--backend', 'ort', '--min-block-size', '2', '--shape', 'input=1x3x64x64');
+    expect(expectOneLineError(mbs.err)).toMatch(/^hybrid-run: --min-block-size: --backend ort runs the whole model on onnxruntime; partitioning applies to the hybrid executor/);
+    expect(mbs.code).toBe(2);
   });
 });

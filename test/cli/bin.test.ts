@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { nativeAvailable } from '../../src/engine/native.js';
 import { repoRoot, resnet } from './helpers.js';
 
 const bin = path.join(repoRoot, 'bin', 'hybrid-run.js');
@@ -24,8 +25,11 @@ async function spawn(...args: string[]): Promise<{ code: number; stdout: string;
 }
 
 describe.skipIf(!built)('bin/hybrid-run.js (skipped: dist/ not built; run `npm run build:ts`)', () => {
+  // The README's command (default backend: the hybrid executor), or onnxruntime alone where the
+  // native addon has not been built.
   it('runs an example and exits 0', async () => {
-    const r = await spawn('examples/resnet_mini.onnx', '--shape', 'input=1x3x64x64', '--threads', '1');
+    const backend = nativeAvailable() ? [] : ['--backend', 'ort'];
+    const r = await spawn('examples/resnet_mini.onnx', '--shape', 'input=1x3x64x64', '--threads', '1', ...backend);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^ {2}logits {2}float32\[1,10\] {2}min \S+ {2}max \S+ {2}mean \S+$/m);

@@ -1,5 +1,5 @@
 /**
- * hybrid-run on ONNX backend node tests: their input_N.pb files go in by --input without a
+ * hybrid-run (--backend ort) on ONNX backend node tests: their input_N.pb files go in by --input without a
  * name (each .pb names its input), and the --output-dir files equal the tests' expected
  * output_N.pb, across float, float16, int64 and bool tensors. Skips where the data is absent.
  */
@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { toFloat64 } from '../../src/cli/summary.js';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
 import { CONFORMANCE_MISSING, conformanceDir } from '../helpers/conformance.js';
-import { expectOneLineError, runMain, tempDir } from './helpers.js';
+import { expectOneLineError, runOrt, tempDir } from './helpers.js';
 
 const root = conformanceDir();
 const dir = tempDir();
@@ -32,7 +32,7 @@ describe.skipIf(!root)(`hybrid-run on conformance node tests${root ? '' : ` (ski
     const files = fs.readdirSync(data).sort();
     const inputs = files.filter((f) => f.startsWith('input_')).flatMap((f) => ['--input', path.join(data, f)]);
     const outDir = path.join(dir, name);
-    const r = await runMain(path.join(root!, 'node', name, 'model.onnx'), ...inputs, '--no-random', '--output-dir', outDir);
+    const r = await runOrt(path.join(root!, 'node', name, 'model.onnx'), ...inputs, '--no-random', '--output-dir', outDir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     for (const f of files.filter((f) => f.startsWith('output_'))) {
@@ -54,7 +54,7 @@ describe.skipIf(!root)(`hybrid-run on conformance node tests${root ? '' : ` (ski
   it('refuses a test input fed to the wrong input by name', async () => {
     const data = path.join(root!, 'node', 'test_gather_0', 'test_data_set_0');
     // input_1.pb holds the int64 indices; feeding them as 'data' (float) is a dtype error.
-    const r = await runMain(path.join(root!, 'node', 'test_gather_0', 'model.onnx'), '--input', `data=${path.join(data, 'input_1.pb')}`);
+    const r = await runOrt(path.join(root!, 'node', 'test_gather_0', 'model.onnx'), '--input', `data=${path.join(data, 'input_1.pb')}`);
     expect(expectOneLineError(r.err)).toMatch(/^hybrid-run: input 'data' \(\S+input_1\.pb\): dtype int64, the model wants float32$/);
     expect(r.code).toBe(2);
   });

@@ -23,13 +23,15 @@ export interface CliResult {
 
 /** Runs hybrid-run in-process. --threads 1 keeps the shared machine's cores for others. */
 export async function runMain(...argv: string[]): Promise<CliResult> {
-  let out = '';
-  let err = '';
-  const code = await main([...argv, '--threads', '1'], { out: (s) => (out += s), err: (s) => (err += s) });
-  return { code, out, err };
+  return runMainRaw(...argv, '--threads', '1');
 }
 
-/** Runs hybrid-run in-process exactly with argv (no --threads added). */
+/** runMain on --backend ort (onnxruntime alone), unless argv names a backend. */
+export async function runOrt(...argv: string[]): Promise<CliResult> {
+  return argv.includes('--backend') ? runMain(...argv) : runMain(...argv, '--backend', 'ort');
+}
+
+/** Runs hybrid-run in-process exactly with argv (nothing added). */
 export async function runMainRaw(...argv: string[]): Promise<CliResult> {
   let out = '';
   let err = '';

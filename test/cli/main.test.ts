@@ -1,7 +1,8 @@
 /**
- * hybrid-run end to end, in-process: the examples run, outputs equal onnxruntime run directly
- * on the same inputs, --output-dir files equal what is printed, --seed reproduces, --help
- * documents every flag.
+ * hybrid-run end to end, in-process, on --backend ort (the input and output plumbing, checked
+ * exactly against onnxruntime run directly on the same inputs; the hybrid executor's path is
+ * hybrid-run.test.ts): the examples run, --output-dir files equal what is printed, --seed
+ * reproduces, --help documents every flag.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,7 +10,7 @@ import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
-import { ortRun, printedStats, resnet, runMain, runMainRaw, sineTensor, tempDir, transformer, writeModel } from './helpers.js';
+import { ortRun, printedStats, resnet, runMainRaw, runOrt, sineTensor, tempDir, transformer, writeModel } from './helpers.js';
 
 const dir = tempDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -33,7 +34,7 @@ describe('hybrid-run on the examples', () => {
     const inFile = path.join(dir, 'image.npy');
     writeTensorFile(inFile, { dtype: 'float32', dims: [...x.dims], data: x.data as Float32Array });
     const outDir = path.join(dir, 'out-resnet');
-    const r = await runMain(resnet, '--input', `input=${inFile}`, '--output-dir', outDir);
+    const r = await runOrt(resnet, '--input', `input=${inFile}`, '--output-dir', outDir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
 
@@ -58,7 +59,7 @@ describe('hybrid-run on the examples', () => {
   it('prints the top-5 classes for a batch of one, in onnxruntime\'s order', async () => {
     const outDir = path.join(dir, 'out-top');
     const inDir = path.join(dir, 'in-top');
-    const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--output-dir', outDir, '--save-inputs', inDir);
+    const r = await runOrt(resnet, '--shape', 'input=1x3x64x64', '--output-dir', outDir, '--save-inputs', inDir);
     expect(r.code).toBe(0);
     const saved = readF32(path.join(inDir, 'input.npy'));
     const expected = (await ortRun(resnet, { input: new ort.Tensor('float32', saved.data, saved.dims) })).logits!.data as Float32Array;
@@ -70,7 +71,7 @@ describe('hybrid-run on the examples', () => {
   it('runs transformer_block with symbolic batch and sequence fixed by --shape, matching onnxruntime', async () => {
     const inDir = path.join(dir, 'in-tf');
     const outDir = path.join(dir, 'out-tf');
-    const r = await runMain(transformer, '--shape', 'hidden_states=2x5x64', '--random-dist', 'normal', '--save-inputs', inDir, '--output-dir', outDir);
+    const r = await runOrt(transformer, '--shape', 'hidden_states=2x5x64', '--random-dist', 'normal', '--save-inputs', inDir, '--output-dir', outDir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(r.out).toContain('hidden_states  float32[2,5,64]  random normal, seed 0');
@@ -85,7 +86,7 @@ describe('hybrid-run on the examples', () => {
   it('reproduces random inputs and outputs for a --seed, and changes them with another', async () => {
     const run = async (seed: string, tag: string) => {
       const outDir = path.join(dir, `seed-${tag}`);
-      const r = await runMain(transformer, '--shape', 'hidden_states=1x3x64', '--seed', seed, '--output-dir', outDir);
+      const r = await runOrt(transformer, '--shape', 'hidden_states=1x3x64', '--seed', seed, '--output-dir', outDir);
       expect(r.code).toBe(0);
       return readF32(path.join(outDir, 'output.npy')).data;
     };
@@ -115,7 +116,7 @@ describe('hybrid-run on the examples', () => {
     });
     const inDir = path.join(dir, 'in-two');
     const outDir = path.join(dir, 'out-two');
-    const r = await runMain(model, '--shape', 'x=3x4', '--save-inputs', inDir, '--output-dir', outDir);
+    const r = await runOrt(model, '--shape', 'x=3x4', '--save-inputs', inDir, '--output-dir', outDir);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const x = readF32(path.join(inDir, 'x.npy'));
@@ -131,14 +132,16 @@ describe('hybrid-run on the examples', () => {
   });
 
   it('--compare checks the run against onnxruntime alone and passes', async () => {
-    const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--compare');
+    // A second onnxruntime session gives exactly the same numbers (the hybrid executor's
+    // --compare is in hybrid-run.test.ts).
+    const r = await runOrt(resnet, '--shape', 'input=1x3x64x64', '--compare');
     expect(r.code).toBe(0);
     expect(r.out).toContain('compare  against onnxruntime alone (atol 0.0001, rtol 0.001)');
     expect(r.out).toMatch(/^ {2}logits {2}PASS {2}max abs 0 {2}max rel 0 {2}mean abs 0 {2}cosine 1$/m);
   });
 
   it('--benchmark times the requested number of runs after warm-up', async () => {
-    const r = await runMain(transformer, '--shape', 'hidden_states=1x4x64', '--benchmark', '3', '--warmup', '1');
+    const r = await runOrt(transformer, '--shape', 'hidden_states=1x4x64', '--benchmark', '3', '--warmup', '1');
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^benchmark {2}3 runs after 1 warm-up: median [\d.]+ ms, mean [\d.]+ ms, min [\d.]+ ms, p90 [\d.]+ ms, max [\d.]+ ms$/m);
   });

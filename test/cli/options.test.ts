@@ -87,7 +87,7 @@ describe('numbers and lists', () => {
 describe('toCliOptions', () => {
   it('applies the documented defaults', () => {
     const o = toCliOptions('m.onnx', {});
-    expect(o).toMatchObject({ seed: 0, distribution: 'uniform', random: true, backend: 'ort', precisions: ['fp32'], warmup: 5 });
+    expect(o).toMatchObject({ seed: 0, distribution: 'uniform', random: true, backend: 'auto', precisions: ['fp32'], warmup: 5 });
     expect(o.benchmark).toBeUndefined();
     expect([o.atol, o.rtol]).toEqual([1e-4, 1e-3]);
   });

@@ -1,0 +1,61 @@
+/**
+ * Checks of flags against the model and against each other, before any work: a --fallback-nodes
+ * name the model lacks is an error naming it, a --fallback-ops op type it lacks a warning (the
+ * option would do nothing), and combinations that cannot mean anything are OPTION errors that
+ * say what to use instead.
+ */
+import { HybridError } from '../errors.js';
+import { type Graph, isDefaultDomain } from '../ir/graph.js';
+import type { CliOptions } from './options.js';
+
+export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: string): void }): void {
+  if (opts.fallbackNodes.length) {
+    const missing = opts.fallbackNodes.filter((n) => !graph.node(n));
+    if (missing.length) {
+      throw new HybridError(
+        'OPTION',
+        `--fallback-nodes ${opts.fallbackNodes.join(',')}: the model has no node ${missing.map((n) => `'${n}'`).join(', ')}`,
+      );
+    }
+  }
+  // Entries are 'Op' (default domain) or 'domain::Op', as the partitioner reads them.
+  const ops = new Set(graph.nodes.flatMap((n) => (isDefaultDomain(n.domain) ? [n.opType] : [`${n.domain}::${n.opType}`])));
+  for (const op of opts.fallbackOps) {
+    const key = op.replace(/^(ai\.onnx)?::/, '');
+    if (!ops.has(key)) io.err(`hybrid-run: warning: --fallback-ops: the model has no ${op} node (op types are case-sensitive)\n`);
+  }
+
+  if (opts.dryRun) {
+    const running = [opts.compare && '--compare', opts.benchmark !== undefined && '--benchmark', opts.outputDir && '--output-dir'].filter(Boolean);
+    if (running.length) throw new HybridError('OPTION', `${running.join(', ')}: --dry-run runs nothing; drop --dry-run to run the model`);
+    return;
+  }
+  if (opts.backend === 'ort') {
+    if (opts.precisions.some((p) => p !== 'fp32')) {
+      throw new HybridError(
+        'OPTION',
+        `--precision ${opts.precisions.join(',')}: --backend ort runs the model in its own precision; precisions apply to engine backends`,
+      );
+    }
+    const hybrid = [
+      opts.minBlockSize !== undefined && '--min-block-size',
+      opts.fallbackOps.length > 0 && '--fallback-ops',
+      opts.fallbackNodes.length > 0 && '--fallback-nodes',
+      opts.requireFullCompilation && '--require-full-compilation',
+      opts.report && '--report',
+      opts.reportFile && '--report-file',
+    ].filter(Boolean);
+    if (hybrid.length) {
+      throw new HybridError(
+        'OPTION',
+        `${hybrid.join(', ')}: --backend ort runs the whole model on onnxruntime; partitioning applies to the hybrid executor (--backend auto|cpu|cuda) and to --dry-run`,
+      );
+    }
+  }
+  if (opts.report && opts.report !== 'text' && !opts.reportFile) {
+    throw new HybridError(
+      'OPTION',
+      `--report ${opts.report}: stdout carries the run's printout; add --report-file PATH, or use --dry-run to print only the report`,
+    );
+  }
+}

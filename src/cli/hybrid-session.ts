@@ -1,0 +1,108 @@
+/**
+ * The hybrid backends (`auto`, `cpu`, `cuda`): compile() the model for the shapes of this
+ * run's feeds (which also serve as the probe inputs, so shapes that depend on the data are
+ * probed on real values), then run it through the HybridModel. compile()'s info messages
+ * (which backend `auto` chose, and why) become notes under the backend line, its warnings
+ * warnings; a progress bar shows on stderr while engines build, where stderr is a terminal.
+ */
+import { compile, type CompiledModel } from '../compiler/compile.js';
+import { isHybridError } from '../errors.js';
+import { fromOrtTensor } from '../onnx/ort.js';
+import type { ModelProto } from '../onnx/proto.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { formatBytes, percent, plural } from '../report/format.js';
+import type { ReportSummary } from '../report/model.js';
+import type { RunStats } from '../runtime/types.js';
+import { CliFailure, oneLine } from './errors.js';
+import { ms } from './print.js';
+import { progressBar } from './progress.js';
+import type { RunSession, SessionHooks, SessionOptions } from './session.js';
+
+/**
+ * Two lines:
+ *   partition  23/23 nodes on engines (100.0%); 1 segment: 1 engine, 0 fallback
+ *              0 boundary transfers (0 B)
+ */
+export function partitionLines(s: ReportSummary): string[] {
+  const segments = s.engineSegments + s.fallbackSegments;
+  const unknown = s.unknownBytesTransfers ? ` + ${s.unknownBytesTransfers} of unknown size` : '';
+  return [
+    `partition  ${s.engineNodes}/${s.nodes} nodes on engines (${percent(s.coverage)}); ` +
+      `${plural(segments, 'segment')}: ${plural(s.engineSegments, 'engine')}, ${s.fallbackSegments} fallback`,
+    `           ${plural(s.boundaryTransfers, 'boundary transfer')} (${formatBytes(s.boundaryBytes)}${unknown})`,
+  ];
+}
+
+const SHOWN_SEGMENTS = 8;
+
+/** "segments  #0 engine 1.2 ms, #1 fallback 0.3 ms; 4 copies (48.0 KiB)" */
+export function runStatsLine(stats: RunStats): string {
+  const segs = stats.segments.slice(0, SHOWN_SEGMENTS).map((s) => `#${s.id} ${s.kind} ${ms(s.ms)}`);
+  if (stats.segments.length > SHOWN_SEGMENTS) segs.push(`... ${stats.segments.length - SHOWN_SEGMENTS} more`);
+  const copies = `${plural(stats.copies.count, 'copy', 'copies')} (${formatBytes(stats.copies.bytes)})`;
+  const device = stats.hostToDevice.count + stats.deviceToHost.count;
+  return `segments  ${segs.join(', ')}; ${copies}${device ? `, ${device} between host and device` : ''}`;
+}
+
+function compileLine(model: CompiledModel): string {
+  const t = model.report.compileMs;
+  const parts = (['analyze', 'build', 'sessions'] as const).filter((p) => t[p] !== undefined).map((p) => `${p} ${ms(t[p]!)}`);
+  const engines = model.report.engines;
+  const weights = engines.reduce((a, e) => a + e.weightBytes, 0);
+  const arena = engines.reduce((a, e) => a + e.arenaBytes, 0);
+  return `compile  ${parts.join(', ')}; ${plural(engines.length, 'engine')}, weights ${formatBytes(weights)}, activation arenas ${formatBytes(arena)}`;
+}
+
+function failure(what: string, model: string, e: unknown): unknown {
+  if (isHybridError(e) || e instanceof CliFailure) return e;
+  return new CliFailure(`${model}: ${what}: ${oneLine(e instanceof Error ? e.message : String(e))}`, undefined, { cause: e });
+}
+
+export async function openHybridSession(
+  opts: SessionOptions,
+  proto: ModelProto,
+  feeds: ReadonlyMap<string, TensorData>,
+  hooks: SessionHooks,
+): Promise<RunSession> {
+  const notes: string[] = [];
+  const progress = progressBar(hooks.progress === true);
+  let model: CompiledModel;
+  try {
+    model = await compile(proto, {
+      label: opts.model,
+      backend: opts.backend === 'ort' ? 'auto' : opts.backend,
+      precisions: opts.precisions,
+      inputs: Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])),
+      probeFeeds: Object.fromEntries(feeds),
+      ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
+      fallbackOps: opts.fallbackOps,
+      fallbackNodes: opts.fallbackNodes,
+      requireFullCompilation: opts.requireFullCompilation,
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      onLog: (message, level) => (level === 'warn' ? hooks.warn(message) : notes.push(`         ${message}`)),
+      onProgress: progress.update,
+    });
+  } catch (e) {
+    throw failure('compile failed', opts.model, e);
+  } finally {
+    progress.stop();
+  }
+  let last: RunStats | undefined;
+  return {
+    description: `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')})`,
+    openPhase: 'compile',
+    notes: [...notes, ...partitionLines(model.report.data.summary), compileLine(model)],
+    report: model.report.data,
+    async run(runFeeds) {
+      try {
+        const { outputs, stats } = await model.runWithStats(Object.fromEntries(runFeeds));
+        last = stats;
+        return new Map(model.outputNames.map((name) => [name, fromOrtTensor(outputs[name]!, `output '${name}'`)]));
+      } catch (e) {
+        throw failure('the run failed', opts.model, e);
+      }
+    },
+    lastRunLines: () => (last ? [runStatsLine(last)] : []),
+    dispose: () => model.dispose(),
+  };
+}
