@@ -8,7 +8,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { defaultRegistry } from '../../converters/index.js';
 import { ConverterRegistry } from '../../converters/registry.js';
+import { analyze } from '../../src/compiler/analyze.js';
 import { Graph } from '../../src/ir/graph.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { partition } from '../../src/partition/index.js';
@@ -56,10 +58,15 @@ describe('partition property: random DAGs', () => {
   });
 });
 
-function realModels(): Array<{ name: string; file: string }> {
+const EXAMPLE_SHAPES: Record<string, Record<string, number[]>> = {
+  'resnet_mini.onnx': { input: [1, 3, 64, 64] },
+  'transformer_block.onnx': { hidden_states: [1, 8, 64] },
+};
+
+function realModels(): Array<{ name: string; file: string; inputs?: Record<string, number[]> }> {
   const examples = path.resolve(import.meta.dirname, '..', '..', 'examples');
   const shipped = fs.existsSync(examples)
-    ? fs.readdirSync(examples).filter((f) => f.endsWith('.onnx')).map((f) => ({ name: f, file: path.join(examples, f) }))
+    ? fs.readdirSync(examples).filter((f) => f.endsWith('.onnx')).map((f) => ({ name: f, file: path.join(examples, f), inputs: EXAMPLE_SHAPES[f] }))
     : [];
   return [...lightModels().map((m) => ({ name: m.name, file: m.model })), ...shipped];
 }
@@ -88,5 +95,30 @@ describe('partition property: real models with random support and forced fallbac
     expect(failures).toEqual([]);
     expect(models.length).toBeGreaterThanOrEqual(9);
     expect(multi).toBeGreaterThan(models.length * 10);
+  });
+});
+
+describe('partition property: lowered models, the default registry, random forced fallbacks', () => {
+  const models = realModels();
+  const missing = lightModels().length === 0 ? ` (skipped: ${CONFORMANCE_MISSING})` : '';
+  it.skipIf(missing !== '')(`light_* models and examples as the dry run sees them, 40 seeds each${missing}`, async () => {
+    const failures: string[] = [];
+    let forcedSplits = 0;
+    for (const m of models) {
+      // Lowered and typed once; each seed only re-partitions.
+      const a = await analyze(m.file, { inputs: m.inputs, probe: false });
+      for (let seed = 1; seed <= 40; seed++) {
+        const rand = mulberry32(seed * 104729);
+        const p = rand() * 0.5;
+        const fallbackNodes = a.graph.nodes.filter(() => rand() < p).map((n) => n.name);
+        const minBlockSize = Math.floor(rand() * 4);
+        const r = partition(a.graph, { registry: defaultRegistry(), fallbackNodes, minBlockSize, knownValues: a.inferred.values });
+        if (r.segments.length > a.partition.segments.length) forcedSplits++;
+        const problems = partitionProblems(a.graph, r, minBlockSize);
+        if (problems.length) failures.push(`${m.name} seed ${seed}: ${problems.slice(0, 5).join('; ')}`);
+      }
+    }
+    expect(failures).toEqual([]);
+    expect(forcedSplits).toBeGreaterThan(models.length * 30);
   });
 });
