@@ -29,6 +29,10 @@ export function formatType(t: ValueType | undefined): string {
   return `${t?.dtype ?? '?'}[${t?.shape ? t.shape.join(',') : '?'}]`;
 }
 
+// Anonymous dims (neither value nor name) get process-unique symbols, so two unknown dims
+// never look equal; valueTypeToProto writes `unk__` symbols back as anonymous dims.
+let anonymousDims = 0;
+
 /** Reads a TypeProto (tensor types only; sequences/maps give an empty type). */
 export function valueTypeFromProto(tp: TypeProto | null | undefined): ValueType {
   const tt = tp?.tensorType;
@@ -37,12 +41,12 @@ export function valueTypeFromProto(tp: TypeProto | null | undefined): ValueType 
   const dtype = dtypeFromOnnx(tt.elemType ?? 0);
   if (dtype) out.dtype = dtype;
   if (tt.shape) {
-    out.shape = tt.shape.dim.map((d, i) => {
+    out.shape = tt.shape.dim.map((d) => {
       // NOTE: protobufjs puts oneof defaults on the prototype (dimValue reads as 0 on a
       // symbolic or unknown dim), so only an own property counts as set.
       if (d.dimParam) return d.dimParam;
       if (Object.hasOwn(d, 'dimValue') && d.dimValue !== undefined && d.dimValue !== null) return toNumber(d.dimValue);
-      return `unk__dim${i}`;
+      return `unk__dim${anonymousDims++}`;
     });
   }
   return out;
@@ -53,7 +57,9 @@ export function valueTypeToProto(t: ValueType): TypeProto {
   const tensorType: NonNullable<TypeProto['tensorType']> = { elemType: t.dtype ? dtypeToOnnx(t.dtype) : 0 };
   if (t.shape) {
     tensorType.shape = {
-      dim: t.shape.map((d) => (typeof d === 'number' ? { dimValue: toLong(d) } : { dimParam: d })),
+      dim: t.shape.map((d) =>
+        typeof d === 'number' ? { dimValue: toLong(d) } : d.startsWith('unk__') ? {} : { dimParam: d },
+      ),
     };
   }
   return { tensorType };
