@@ -17,6 +17,8 @@ export type { Backend, CompileOptions, CompilePhase, InputSpec, LogLevel } from 
 export type { ModelSource } from './compiler/source.js';
 export type { EngineSummary, ModelReport } from './compiler/report.js';
 export type { ReportData } from './report/model.js';
+export { analyze, type AnalyzeOptions, type AnalyzeResult } from './compiler/analyze.js';
+export { renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './report/index.js';
 export { HybridModel, type Outputs } from './runtime/hybrid-model.js';
 export type { FeedValue, Feeds } from './runtime/feeds.js';
 export type {
