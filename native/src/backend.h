@@ -77,6 +77,18 @@ class Kernel {
   virtual void Enqueue(const KernelArgs& args, Stream& stream) const = 0;
 };
 
+// A tensor's bytes in a backend's memory that outlive the run (and the engine) that made
+// them: what a device tensor of TypeScript holds. Freed when the last holder lets go.
+class DeviceBuffer {
+ public:
+  virtual ~DeviceBuffer() = default;
+  virtual void* data() const = 0;
+  virtual size_t bytes() const = 0;
+  virtual std::string backend() const = 0;
+  // Copies the bytes to host memory and waits for the copy (any thread).
+  virtual void Download(void* host) const = 0;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -94,6 +106,15 @@ class Backend {
   // Blocks until everything queued on the stream has finished; a failure of queued work is
   // thrown here.
   virtual void Synchronize(Stream& stream) = 0;
+
+  // Device residency (defaults for backends whose device memory is host memory, like cpu).
+  // Whether a host pointer may be read by kernels and copies directly (no staging needed).
+  virtual bool HostVisible() const { return true; }
+  // Host memory for staging copies (cuda: pinned, so that copies are asynchronous DMA).
+  virtual std::shared_ptr<void> AllocateHost(size_t bytes);
+  virtual void CopyOnDevice(void* dst, const void* src, size_t bytes, Stream& stream);
+  // A buffer that outlives this backend, allocated in stream order on `stream`.
+  virtual std::shared_ptr<DeviceBuffer> AllocateBuffer(size_t bytes, Stream& stream);
 };
 
 struct BackendOptions {

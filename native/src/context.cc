@@ -1,6 +1,8 @@
 // Execution of an engine on one arena (see context.h).
 #include "src/context.h"
 
+#include <cstring>
+
 #include "src/error.h"
 
 namespace hybridrt {
@@ -26,12 +28,25 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine) : engine_(std
     for (int32_t id : l.outputs) a.outputs.push_back(const_cast<void*>(TensorAddress(id)));
     a.workspace = workspace;
   }
+  staged_ = !backend.HostVisible();
+  if (staged_) {
+    for (int32_t id : net.inputs) staging_in_.push_back(backend.AllocateHost(TensorBytes(id)));
+    for (int32_t id : net.outputs) staging_out_.push_back(backend.AllocateHost(TensorBytes(id)));
+  }
+  bound_.resize(net.inputs.size());
+  output_on_device_.assign(net.outputs.size(), false);
+  device_out_.resize(net.outputs.size());
 }
 
 const void* ExecutionContext::TensorAddress(int32_t id) const {
   int64_t off = engine_->memory().offsets[id];
   if (off < 0) return engine_->constant_data(id);
   return arena_base_ + off;
+}
+
+size_t ExecutionContext::TensorBytes(int32_t id) const {
+  const TensorInfo& t = engine_->network().tensors[id];
+  return static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
 }
 
 const TensorInfo& ExecutionContext::input_info(size_t i) const {
@@ -43,24 +58,83 @@ const TensorInfo& ExecutionContext::output_info(size_t i) const {
 }
 
 void ExecutionContext::SetInput(size_t i, const void* host, size_t bytes) {
+  bound_[i].reset();
+  if (!bytes) return;
+  if (staged_) {
+    std::memcpy(staging_in_[i].get(), host, bytes);
+    return;
+  }
   void* dst = const_cast<void*>(TensorAddress(engine_->network().inputs[i]));
-  if (bytes) engine_->backend().CopyToDevice(dst, host, bytes, *stream_);
+  engine_->backend().CopyToDevice(dst, host, bytes, *stream_);
 }
+
+void ExecutionContext::BindInput(size_t i, std::shared_ptr<DeviceBuffer> buffer) { bound_[i] = std::move(buffer); }
+
+void ExecutionContext::SetOutputOnDevice(size_t i, bool on_device) { output_on_device_[i] = on_device; }
 
 void ExecutionContext::Execute() {
   const Network& net = engine_->network();
+  Backend& backend = engine_->backend();
+  Stream& stream = *stream_;
+  transfers_ = {};
+  for (auto& d : device_out_) d.reset();
+  // Bound inputs are released when this run ends, whatever happens.
+  struct Unbind {
+    std::vector<std::shared_ptr<DeviceBuffer>>& b;
+    ~Unbind() {
+      for (auto& p : b) p.reset();
+    }
+  } unbind{bound_};
+  for (size_t i = 0; i < net.inputs.size(); ++i) {
+    const int32_t id = net.inputs[i];
+    const size_t bytes = TensorBytes(id);
+    void* dst = const_cast<void*>(TensorAddress(id));
+    if (!bytes) continue;
+    if (bound_[i]) {
+      backend.CopyOnDevice(dst, bound_[i]->data(), bytes, stream);
+      transfers_.device_to_device_bytes += bytes;
+      transfers_.device_to_device_count++;
+    } else if (staged_) {
+      backend.CopyToDevice(dst, staging_in_[i].get(), bytes, stream);
+      transfers_.host_to_device_bytes += bytes;
+      transfers_.host_to_device_count++;
+    }
+  }
+  // NOTE: the layer loop neither allocates nor waits, so that issue 6 can capture it (and the
+  // copies around it) into a CUDA graph.
   for (size_t i = 0; i < net.layers.size(); ++i) {
     if (skip_[i]) continue;
-    engine_->kernel(i)->Enqueue(args_[i], *stream_);
+    engine_->kernel(i)->Enqueue(args_[i], stream);
   }
-  engine_->backend().Synchronize(*stream_);
+  for (size_t o = 0; o < net.outputs.size(); ++o) {
+    const int32_t id = net.outputs[o];
+    const size_t bytes = TensorBytes(id);
+    const void* src = TensorAddress(id);
+    if (output_on_device_[o]) {
+      device_out_[o] = backend.AllocateBuffer(bytes, stream);
+      if (bytes) backend.CopyOnDevice(device_out_[o]->data(), src, bytes, stream);
+      transfers_.device_to_device_bytes += bytes;
+      transfers_.device_to_device_count++;
+    } else if (staged_ && bytes) {
+      backend.CopyToHost(staging_out_[o].get(), src, bytes, stream);
+      transfers_.device_to_host_bytes += bytes;
+      transfers_.device_to_host_count++;
+    }
+  }
+  backend.Synchronize(stream);
 }
 
 void ExecutionContext::GetOutput(size_t i, void* host) {
-  const TensorInfo& t = output_info(i);
-  size_t bytes = static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
-  if (bytes) engine_->backend().CopyToHost(host, TensorAddress(engine_->network().outputs[i]), bytes, *stream_);
+  const size_t bytes = TensorBytes(engine_->network().outputs[i]);
+  if (!bytes) return;
+  if (staged_) {
+    std::memcpy(host, staging_out_[i].get(), bytes);
+    return;
+  }
+  engine_->backend().CopyToHost(host, TensorAddress(engine_->network().outputs[i]), bytes, *stream_);
   engine_->backend().Synchronize(*stream_);
 }
+
+std::shared_ptr<DeviceBuffer> ExecutionContext::TakeOutput(size_t i) { return std::move(device_out_[i]); }
 
 }  // namespace hybridrt

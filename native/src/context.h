@@ -3,6 +3,14 @@
 // plan), its own stream, and the per-layer argument lists resolved against that arena. One
 // run at a time per context (the binding refuses a second while one is in flight); several
 // contexts of one engine run concurrently, since kernels are const and shared.
+//
+// A run: SetInput (host data) or BindInput (a device buffer) for every input, on the JS
+// thread; then Execute on any thread; then GetOutput (host) or TakeOutput (a device buffer,
+// for outputs marked with SetOutputOnDevice). Where the backend's memory is not host memory
+// (cuda), host inputs and outputs pass through pinned staging buffers of the context, so
+// that Execute queues every copy asynchronously on the context's stream and waits once at
+// the end; device inputs and outputs are device-to-device copies. Execute counts each kind
+// of copy (transfers()), which is what run statistics report.
 #pragma once
 
 #include <memory>
@@ -13,6 +21,12 @@
 
 namespace hybridrt {
 
+struct TransferCounts {
+  uint64_t host_to_device_bytes = 0, host_to_device_count = 0;
+  uint64_t device_to_host_bytes = 0, device_to_host_count = 0;
+  uint64_t device_to_device_bytes = 0, device_to_device_count = 0;
+};
+
 class ExecutionContext {
  public:
   explicit ExecutionContext(std::shared_ptr<Engine> engine);
@@ -21,15 +35,24 @@ class ExecutionContext {
   const TensorInfo& input_info(size_t i) const;
   const TensorInfo& output_info(size_t i) const;
 
-  // Copies host data into input i (the caller has checked dtype and size).
+  // Copies host data for input i (the caller has checked dtype and size).
   void SetInput(size_t i, const void* host, size_t bytes);
+  // Input i comes from a device buffer of the input's byte size (held until Execute ends).
+  void BindInput(size_t i, std::shared_ptr<DeviceBuffer> buffer);
+  // Whether Execute leaves output i in a new device buffer instead of host memory.
+  void SetOutputOnDevice(size_t i, bool on_device);
   // Runs every layer and waits for the device. Any thread; one call at a time.
   void Execute();
-  // Copies output i to host memory of output_info(i)'s byte size.
+  // Copies output i to host memory of output_info(i)'s byte size (a host output).
   void GetOutput(size_t i, void* host);
+  // The device buffer of output i (a device output), once; nullptr after.
+  std::shared_ptr<DeviceBuffer> TakeOutput(size_t i);
+  // Copies made by the last Execute.
+  const TransferCounts& transfers() const { return transfers_; }
 
  private:
   const void* TensorAddress(int32_t id) const;
+  size_t TensorBytes(int32_t id) const;
 
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<void> arena_;
@@ -37,6 +60,12 @@ class ExecutionContext {
   std::unique_ptr<Stream> stream_;
   std::vector<KernelArgs> args_;    // per layer
   std::vector<bool> skip_;          // per layer: constants, and layers whose outputs are all empty
+  bool staged_ = false;             // host data goes through staging (backend memory is not host memory)
+  std::vector<std::shared_ptr<void>> staging_in_, staging_out_;  // per input / output (staged_ only)
+  std::vector<std::shared_ptr<DeviceBuffer>> bound_;             // per input, this run
+  std::vector<bool> output_on_device_;                           // per output
+  std::vector<std::shared_ptr<DeviceBuffer>> device_out_;        // per output, last run
+  TransferCounts transfers_;
 };
 
 }  // namespace hybridrt

@@ -24,7 +24,17 @@ TensorDesc MakeTensorDesc(DType dtype, const Shape& shape) {
 std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& options) {
   ValidateNetwork(net);
   std::shared_ptr<Engine> engine(new Engine());
-  engine->Init(net, options, options.backend, nullptr);
+  if (options.reduced_precision == DType::kFloat32) {
+    engine->Init(net, options, options.backend, nullptr);
+    return engine;
+  }
+  PrecisionRewrite rewrite = ApplyReducedPrecision(net, options.reduced_precision);
+  try {
+    ValidateNetwork(rewrite.net);
+  } catch (const Error& e) {
+    Fail(ErrorCode::kNative, Cat("internal: the reduced-precision rewrite made an invalid network: ", e.what()));
+  }
+  engine->Init(rewrite.net, options, options.backend, nullptr);  // copies the converted weights
   return engine;
 }
 
@@ -82,6 +92,7 @@ void Engine::Init(const Network& net, const BuildOptions& options, const std::st
     constant_device_[id] = backend_->UploadWeights(dst, w.bytes);
   }
   memory_ = memory ? *memory : PlanMemory(net_);
+  precisions_ = DescribePrecision(net_);
 }
 
 void Engine::PrepareKernels(const std::vector<std::string>* tactics) {

@@ -13,12 +13,16 @@
 #include "src/backend.h"
 #include "src/memory_planner.h"
 #include "src/network.h"
+#include "src/precision.h"
 
 namespace hybridrt {
 
 struct BuildOptions {
   std::string backend = "cpu";
   int threads = 0;  // cpu: 0 = every core
+  // Reduced precision the builder may use for float layers (precision.h): kFloat32 = none,
+  // else kFloat16 or kBFloat16.
+  DType reduced_precision = DType::kFloat32;
 };
 
 class Engine {
@@ -37,6 +41,8 @@ class Engine {
   const Network& network() const { return net_; }
   const MemoryPlan& memory() const { return memory_; }
   const std::vector<std::string>& tactics() const { return tactics_; }
+  // Per layer: the precision it computes in, and why it stays fp32 (precision.h).
+  const std::vector<LayerPrecision>& precisions() const { return precisions_; }
   size_t workspace_bytes() const { return workspace_bytes_; }
   size_t weight_bytes() const { return weight_bytes_; }
   Backend& backend() const { return *backend_; }
@@ -63,6 +69,7 @@ class Engine {
   std::unique_ptr<Backend> backend_;
   std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants
   std::vector<std::string> tactics_;
+  std::vector<LayerPrecision> precisions_;
   size_t workspace_bytes_ = 0;
   int threads_ = 1;
   std::atomic<bool> disposed_{false};

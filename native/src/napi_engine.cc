@@ -15,6 +15,8 @@
 #include "src/context.h"
 #include "src/engine.h"
 #include "src/error.h"
+#include "src/napi_device_tensor.h"
+#include "src/napi_util.h"
 #include "src/network_reader.h"
 #include "src/plan_format.h"
 #include "src/validator.h"
@@ -22,126 +24,6 @@
 namespace hybridrt {
 
 namespace {
-
-struct AddonData {
-  Napi::FunctionReference engine_ctor;
-  Napi::FunctionReference context_ctor;
-};
-
-Napi::Error MakeJsError(Napi::Env env, ErrorCode code, const std::string& message) {
-  Napi::Error e = Napi::Error::New(env, message);
-  e.Set("code", Napi::String::New(env, ErrorCodeName(code)));
-  return e;
-}
-
-struct Captured {
-  ErrorCode code = ErrorCode::kNative;
-  std::string message;
-};
-
-// Classifies the exception being handled (call from a catch block).
-Captured CaptureCurrent() {
-  try {
-    throw;
-  } catch (const Error& e) {
-    return {e.code(), e.what()};
-  } catch (const std::bad_alloc&) {
-    return {ErrorCode::kNative, "out of memory"};
-  } catch (const std::exception& e) {
-    return {ErrorCode::kNative, e.what()};
-  } catch (...) {
-    return {ErrorCode::kNative, "unknown native error"};
-  }
-}
-
-template <typename F>
-auto Guard(Napi::Env env, F&& fn) -> decltype(fn()) {
-  try {
-    return fn();
-  } catch (const Napi::Error&) {
-    throw;
-  } catch (...) {
-    Captured c = CaptureCurrent();
-    throw MakeJsError(env, c.code, c.message);
-  }
-}
-
-// An AsyncWorker that settles a Promise; errors keep their code.
-class PromiseWorker : public Napi::AsyncWorker {
- public:
-  explicit PromiseWorker(Napi::Env env) : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)) {}
-  Napi::Promise Promise() { return deferred_.Promise(); }
-
- protected:
-  virtual void Run() = 0;                        // worker thread
-  virtual Napi::Value Result(Napi::Env env) = 0;  // JS thread
-  virtual void Settled() {}                      // JS thread, after resolve or reject
-
- private:
-  void Execute() final {
-    try {
-      Run();
-    } catch (...) {
-      error_ = CaptureCurrent();
-      SetError(error_.message);
-    }
-  }
-  void OnOK() final {
-    Napi::Env env = Env();
-    Napi::HandleScope scope(env);
-    try {
-      deferred_.Resolve(Guard(env, [&] { return Result(env); }));
-    } catch (const Napi::Error& e) {
-      deferred_.Reject(e.Value());
-    }
-    Settled();
-  }
-  void OnError(const Napi::Error&) final {
-    Napi::HandleScope scope(Env());
-    deferred_.Reject(MakeJsError(Env(), error_.code, error_.message).Value());
-    Settled();
-  }
-
-  Napi::Promise::Deferred deferred_;
-  Captured error_;
-};
-
-Napi::Promise Rejected(Napi::Env env, const Captured& c) {
-  auto d = Napi::Promise::Deferred::New(env);
-  d.Reject(MakeJsError(env, c.code, c.message).Value());
-  return d.Promise();
-}
-
-napi_typedarray_type StorageOf(DType t) {
-  switch (t) {
-    case DType::kFloat32: return napi_float32_array;
-    case DType::kFloat16:
-    case DType::kBFloat16: return napi_uint16_array;
-    case DType::kInt32: return napi_int32_array;
-    case DType::kInt64: return napi_bigint64_array;
-    case DType::kInt8: return napi_int8_array;
-    case DType::kUInt8:
-    case DType::kBool: return napi_uint8_array;
-  }
-  return napi_uint8_array;
-}
-
-const char* StorageName(napi_typedarray_type t) {
-  switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "a typed array";
-  }
-}
 
 Napi::Object TensorObject(Napi::Env env, const TensorInfo& t) {
   Napi::Object o = Napi::Object::New(env);
@@ -171,6 +53,35 @@ BuildOptions ReadOptions(const Napi::Value& v) {
     }
     o.threads = static_cast<int>(t);
   }
+  Napi::Value precisions = obj.Get("precisions");
+  if (!precisions.IsUndefined()) {
+    if (!precisions.IsArray()) Fail(ErrorCode::kNative, "build config: 'precisions' must be an array of strings");
+    Napi::Array list = precisions.As<Napi::Array>();
+    bool fp16 = false, bf16 = false;
+    for (uint32_t i = 0; i < list.Length(); ++i) {
+      Napi::Value p = list.Get(i);
+      std::string name = p.IsString() ? p.As<Napi::String>().Utf8Value() : "";
+      if (name == "fp16") fp16 = true;
+      else if (name == "bf16") bf16 = true;
+      else if (name != "fp32" && name != "int8") {
+        Fail(ErrorCode::kNative, Cat("build config: precision '", name, "' is not one of fp32, fp16, bf16, int8"));
+      }
+    }
+    // NOTE: with both allowed, fp16: the same speed on tensor cores, three more mantissa bits.
+    // int8 needs quantization scales, which only explicit quantize/dequantize layers carry.
+    o.reduced_precision = fp16 ? DType::kFloat16 : bf16 ? DType::kBFloat16 : DType::kFloat32;
+  }
+  return o;
+}
+
+Napi::Object TransfersObject(Napi::Env env, const TransferCounts& t) {
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("hostToDeviceBytes", static_cast<double>(t.host_to_device_bytes));
+  o.Set("hostToDeviceCount", static_cast<double>(t.host_to_device_count));
+  o.Set("deviceToHostBytes", static_cast<double>(t.device_to_host_bytes));
+  o.Set("deviceToHostCount", static_cast<double>(t.device_to_host_count));
+  o.Set("deviceToDeviceBytes", static_cast<double>(t.device_to_device_bytes));
+  o.Set("deviceToDeviceCount", static_cast<double>(t.device_to_device_count));
   return o;
 }
 
@@ -184,6 +95,7 @@ struct ContextState {
   bool disposed = false;
   bool engine_disposed = false;
   bool release_after_run = false;
+  TransferCounts last_transfers;
 };
 
 class RunWorker : public PromiseWorker {
@@ -195,16 +107,19 @@ class RunWorker : public PromiseWorker {
   void Run() override { ctx_->Execute(); }
   Napi::Value Result(Napi::Env env) override {
     const Network& net = ctx_->engine().network();
+    state_->last_transfers = ctx_->transfers();
     Napi::Array out = Napi::Array::New(env, net.outputs.size());
     for (size_t i = 0; i < net.outputs.size(); ++i) {
       const TensorInfo& t = ctx_->output_info(i);
+      std::shared_ptr<DeviceBuffer> device = ctx_->TakeOutput(i);
+      if (device) {
+        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device), t.dtype, t.shape}));
+        continue;
+      }
       size_t n = static_cast<size_t>(Numel(t.shape));
       Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, n * DTypeSize(t.dtype));
       ctx_->GetOutput(i, buf.Data());
-      napi_value arr;
-      napi_status s = napi_create_typedarray(env, StorageOf(t.dtype), n, buf, 0, &arr);
-      if (s != napi_ok) Fail(ErrorCode::kNative, Cat("could not create the typed array of output '", t.name, "'"));
-      out.Set(static_cast<uint32_t>(i), Napi::Value(env, arr));
+      out.Set(static_cast<uint32_t>(i), MakeTypedArray(env, t.dtype, n, buf, Cat("output '", t.name, "'")));
     }
     return out;
   }
@@ -223,6 +138,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     return DefineClass(env, "ExecutionContext",
                        {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::Dispose>("dispose"),
                         InstanceAccessor<&ContextWrap::Busy>("busy"),
+                        InstanceAccessor<&ContextWrap::Transfers>("transfers"),
                         InstanceAccessor<&ContextWrap::Disposed>("disposed")});
   }
 
@@ -253,8 +169,10 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     ExecutionContext& ctx = *state->ctx;
     const Network& net = ctx.engine().network();
     if (info.Length() < 1 || !info[0].IsArray()) {
-      throw MakeJsError(env, ErrorCode::kInput, "run(inputs): inputs must be an array of typed arrays in binding order");
+      throw MakeJsError(env, ErrorCode::kInput,
+                        "run(inputs): inputs must be an array of typed arrays or device tensors in binding order");
     }
+    std::vector<bool> on_device = ReadOutputLocations(env, info.Length() > 1 ? info[1] : env.Undefined(), ctx);
     Napi::Array inputs = info[0].As<Napi::Array>();
     if (inputs.Length() != net.inputs.size()) {
       std::string names;
@@ -263,9 +181,15 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                         Cat("engine '", net.name, "' takes ", net.inputs.size(), " inputs (", names, "), got ",
                             inputs.Length()));
     }
+    std::vector<DeviceTensorRef> device_inputs(inputs.Length());
     for (uint32_t i = 0; i < inputs.Length(); ++i) {
       const TensorInfo& t = ctx.input_info(i);
       Napi::Value v = inputs.Get(i);
+      if (IsDeviceTensor(env, v)) {
+        device_inputs[i] = Guard(env, [&] { return GetDeviceTensor(v); });
+        CheckDeviceInput(env, ctx, t, device_inputs[i]);
+        continue;
+      }
       napi_typedarray_type want = StorageOf(t.dtype);
       if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want) {
         std::string got = v.IsTypedArray() ? StorageName(v.As<Napi::TypedArray>().TypedArrayType()) : "not a typed array";
@@ -282,10 +206,15 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     }
     return Guard(env, [&]() -> Napi::Value {
       for (uint32_t i = 0; i < inputs.Length(); ++i) {
+        if (device_inputs[i].buffer) {
+          ctx.BindInput(i, device_inputs[i].buffer);
+          continue;
+        }
         Napi::TypedArray arr = inputs.Get(i).As<Napi::TypedArray>();
         const uint8_t* data = static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
         ctx.SetInput(i, data, arr.ByteLength());
       }
+      for (size_t o = 0; o < on_device.size(); ++o) ctx.SetOutputOnDevice(o, on_device[o]);
       auto* worker = new RunWorker(env, state);
       Napi::Promise p = worker->Promise();
       state->busy = true;
@@ -304,6 +233,53 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
       }
     }
     return info.Env().Undefined();
+  }
+
+  // run(inputs, { outputLocation }): 'host' (default) or 'device' for every output, or one
+  // of them per output.
+  static std::vector<bool> ReadOutputLocations(Napi::Env env, const Napi::Value& options, const ExecutionContext& ctx) {
+    const size_t n = ctx.engine().network().outputs.size();
+    std::vector<bool> out(n, false);
+    if (options.IsUndefined() || options.IsNull()) return out;
+    auto bad = [&]() {
+      throw MakeJsError(env, ErrorCode::kInput,
+                        Cat("run(inputs, options): options.outputLocation must be 'host', 'device', or an array of ", n,
+                            " of them"));
+    };
+    if (!options.IsObject()) bad();
+    Napi::Value loc = options.As<Napi::Object>().Get("outputLocation");
+    auto one = [&](const Napi::Value& v) -> bool {
+      std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+      if (s != "host" && s != "device") bad();
+      return s == "device";
+    };
+    if (loc.IsUndefined()) return out;
+    if (loc.IsArray()) {
+      Napi::Array a = loc.As<Napi::Array>();
+      if (a.Length() != n) bad();
+      for (uint32_t i = 0; i < n; ++i) out[i] = one(a.Get(i));
+    } else {
+      out.assign(n, one(loc));
+    }
+    return out;
+  }
+
+  static void CheckDeviceInput(Napi::Env env, const ExecutionContext& ctx, const TensorInfo& t, const DeviceTensorRef& d) {
+    const std::string backend = ctx.engine().backend().Name();
+    if (d.buffer->backend() != backend) {
+      throw MakeJsError(env, ErrorCode::kInput,
+                        Cat("input '", t.name, "': a device tensor of backend '", d.buffer->backend(), "' cannot feed a ",
+                            backend, " engine (download it first)"));
+    }
+    if (d.dtype != t.dtype || d.shape != t.shape) {
+      throw MakeJsError(env, ErrorCode::kInput,
+                        Cat("input '", t.name, "': expected ", DTypeName(t.dtype), " ", ShapeToString(t.shape),
+                            ", got a device tensor of ", DTypeName(d.dtype), " ", ShapeToString(d.shape)));
+    }
+  }
+
+  Napi::Value Transfers(const Napi::CallbackInfo& info) {
+    return TransfersObject(info.Env(), state_ ? state_->last_transfers : TransferCounts{});
   }
 
   Napi::Value Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), state_ && state_->busy); }
@@ -389,7 +365,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       l.Set("name", net.layers[i].name);
       l.Set("kind", LayerKindName(net.layers[i].kind));
       l.Set("tactic", engine->tactics()[i]);
-      l.Set("precision", "fp32");
+      l.Set("precision", engine->precisions()[i].precision);
+      if (!engine->precisions()[i].note.empty()) l.Set("precisionNote", engine->precisions()[i].note);
       layers.Set(static_cast<uint32_t>(i), l);
     }
     o.Set("layers", layers);
@@ -524,10 +501,12 @@ void InitEngineBindings(Napi::Env env, Napi::Object exports) {
   auto* data = new AddonData();
   data->engine_ctor = Napi::Persistent(EngineWrap::Define(env));
   data->context_ctor = Napi::Persistent(ContextWrap::Define(env));
+  data->device_tensor_ctor = Napi::Persistent(DefineDeviceTensor(env));
   env.SetInstanceData<AddonData>(data);
   exports.Set("buildEngine", Napi::Function::New(env, BuildEngine, "buildEngine"));
   exports.Set("deserializeEngine", Napi::Function::New(env, DeserializeEngine, "deserializeEngine"));
   exports.Set("deviceQuery", Napi::Function::New(env, DeviceQuery, "deviceQuery"));
+  exports.Set("toDevice", Napi::Function::New(env, ToDevice, "toDevice"));
   exports.Set("planFormatVersion", Napi::Number::New(env, kPlanFormatVersion));
   exports.Set("networkFormatVersion", Napi::Number::New(env, kNetworkFormatVersion));
 }

@@ -1,0 +1,266 @@
+// The reduced-precision rewrite and its policy (see precision.h).
+#include "src/precision.h"
+
+#include <algorithm>
+
+#include "src/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+const char* PrecisionName(DType t) {
+  switch (t) {
+    case DType::kFloat32: return "fp32";
+    case DType::kFloat16: return "fp16";
+    case DType::kBFloat16: return "bf16";
+    default: return DTypeName(t);
+  }
+}
+
+// Layers that only move or select elements: they run in whatever type their data has.
+bool MovesData(const Layer& l) {
+  switch (l.kind) {
+    case LayerKind::kShuffle:
+    case LayerKind::kConcat:
+    case LayerKind::kSplit:
+    case LayerKind::kSlice:
+    case LayerKind::kGather:
+    case LayerKind::kPad:
+    case LayerKind::kSelect:
+    case LayerKind::kCast:
+      return true;
+    case LayerKind::kUnary: return l.params.String("op") == "identity";
+    case LayerKind::kResize: return l.params.String("mode") == "nearest";
+    default: return false;
+  }
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Above this many summed elements, an fp16 sum may leave fp16's range (65504) even for
+// inputs of modest size (64 on average).
+constexpr int64_t kFp16SumLimit = 1024;
+
+}  // namespace
+
+std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
+  const bool fp16 = half == DType::kFloat16;  // bfloat16 has float32's range
+  switch (layer.kind) {
+    case LayerKind::kQuantize:
+    case LayerKind::kDequantize: return "quantization scales stay fp32";
+    case LayerKind::kUnary: {
+      const std::string& op = layer.params.String("op");
+      if (fp16 && op == "exp") return "exp overflows fp16 for inputs above 11";
+      if (fp16 && op == "reciprocal") return "reciprocal overflows fp16 for |x| below 1.5e-5";
+      return "";
+    }
+    case LayerKind::kElementwise:
+      if (fp16 && layer.params.String("op") == "pow") return "pow overflows fp16's range easily";
+      return "";
+    case LayerKind::kReduce: {
+      const std::string& op = layer.params.String("op");
+      if (!fp16) return "";
+      if (op == "prod") return "products overflow fp16's range";
+      if (op == "sum_square" || op == "l2") return "sums of squares overflow fp16's range";
+      if (op == "sum" || op == "l1") {
+        const Shape& x = net.tensors[layer.inputs[0]].shape;
+        int64_t n = 1;
+        for (int64_t a : layer.params.Ints("axes")) n *= x[a];
+        if (n >= kFp16SumLimit) return Cat("a sum of ", n, " elements may leave fp16's range");
+      }
+      return "";
+    }
+    default: return "";
+  }
+}
+
+PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
+  PrecisionRewrite r;
+  Network& out = r.net;
+  out.format_version = src.format_version;
+  out.name = src.name;
+  out.inputs = src.inputs;
+  out.outputs = src.outputs;
+  out.tensors = src.tensors;
+  const size_t n = src.tensors.size();
+  const std::string hname = PrecisionName(half);
+  // Per original float32 tensor: the tensor holding its value in fp32 / in `half` (-1: none).
+  std::vector<int32_t> v32(n, -1), vh(n, -1);
+  std::vector<bool> is_output(n, false), is_f32(n, false);
+  for (int32_t id : src.outputs) is_output[id] = true;
+  for (size_t i = 0; i < n; ++i) is_f32[i] = src.tensors[i].dtype == DType::kFloat32;
+  for (int32_t id : src.inputs) v32[id] = id;
+  // Constant layers are emitted when first needed (per type), so that a weight only used in
+  // reduced precision is not also kept in fp32.
+  std::vector<int64_t> const_layer(n, -1);
+  for (size_t i = 0; i < src.layers.size(); ++i) {
+    if (src.layers[i].kind == LayerKind::kConstant) const_layer[src.layers[i].outputs[0]] = static_cast<int64_t>(i);
+  }
+  std::vector<bool> emitted(n, false);
+
+  auto emit = [&](Layer l, WeightView w) {
+    out.layers.push_back(std::move(l));
+    out.weights.push_back(w);
+  };
+  auto new_tensor = [&](int32_t like, DType t, const std::string& suffix) {
+    TensorInfo info = src.tensors[like];
+    info.dtype = t;
+    info.name += suffix;
+    out.tensors.push_back(info);
+    return static_cast<int32_t>(out.tensors.size() - 1);
+  };
+  auto emit_constant = [&](int32_t id) {  // the fp32 original, once
+    if (emitted[id]) return;
+    emitted[id] = true;
+    emit(src.layers[const_layer[id]], src.weights[const_layer[id]]);
+    if (is_f32[id]) v32[id] = id;
+  };
+  auto cast = [&](int32_t from, int32_t to, const std::string& name, DType t) {
+    Layer l;
+    l.kind = LayerKind::kCast;
+    l.name = name;
+    l.inputs = {from};
+    l.outputs = {to};
+    ParamValue v;
+    v.type = ParamValue::Type::kString;
+    v.string = DTypeName(t);
+    l.params.Set("to", v);
+    emit(std::move(l), WeightView{});
+  };
+  // The tensor holding original tensor `id` (float32) in type `t`, converting if needed.
+  auto version = [&](int32_t id, DType t) -> int32_t {
+    if (const_layer[id] >= 0) {
+      if (t == DType::kFloat32) {
+        emit_constant(id);
+        return id;
+      }
+      if (vh[id] < 0) {
+        const WeightView& w = src.weights[const_layer[id]];
+        const int64_t count = Numel(src.tensors[id].shape);
+        auto bytes = std::make_shared<std::vector<uint8_t>>(static_cast<size_t>(count) * 2);
+        if (count) FloatToHalfBuffer(reinterpret_cast<const float*>(w.data), half, bytes->data(), count);
+        r.owned.push_back(bytes);
+        vh[id] = new_tensor(id, half, ":" + hname);
+        Layer l = src.layers[const_layer[id]];
+        l.name += ":" + hname;
+        l.outputs = {vh[id]};
+        emit(std::move(l), WeightView{bytes->data(), bytes->size()});
+      }
+      return vh[id];
+    }
+    int32_t& have = t == DType::kFloat32 ? v32[id] : vh[id];
+    if (have >= 0) return have;
+    const int32_t from = t == DType::kFloat32 ? vh[id] : v32[id];
+    if (from < 0) Fail(ErrorCode::kNative, Cat("internal: precision rewrite reads ", TensorLabel(src, id), " before it exists"));
+    const std::string tn = PrecisionName(t);
+    have = new_tensor(id, t, ":" + tn);
+    cast(from, have, src.tensors[id].name + ":to_" + tn, t);
+    return have;
+  };
+
+  for (size_t li = 0; li < src.layers.size(); ++li) {
+    const Layer& layer = src.layers[li];
+    if (layer.kind == LayerKind::kConstant) continue;
+    bool touches = false;
+    for (int32_t id : layer.inputs) touches |= is_f32[id];
+    for (int32_t id : layer.outputs) touches |= is_f32[id];
+    Layer l = layer;
+    if (!touches) {
+      for (int32_t id : l.inputs) {
+        if (const_layer[id] >= 0) emit_constant(id);
+      }
+      emit(std::move(l), WeightView{});
+      continue;
+    }
+    DType ct = DType::kFloat32;
+    if (MovesData(layer)) {
+      // Follow the data: reduced if any float32 input already exists in reduced form, or is a
+      // constant (converted once at build time; an embedding table gathered in fp16, say).
+      for (int32_t id : layer.inputs) {
+        if (is_f32[id] && (vh[id] >= 0 || const_layer[id] >= 0)) ct = half;
+      }
+    } else if (KeepFp32Reason(src, layer, half).empty()) {
+      ct = half;
+    }
+    for (size_t k = 0; k < l.inputs.size(); ++k) {
+      const int32_t id = l.inputs[k];
+      if (is_f32[id]) {
+        l.inputs[k] = version(id, ct);
+      } else if (const_layer[id] >= 0) {
+        emit_constant(id);
+      }
+    }
+    if (layer.kind == LayerKind::kCast && ct == half && layer.params.String("to") == "float32") {
+      ParamValue v;
+      v.type = ParamValue::Type::kString;
+      v.string = DTypeName(half);
+      l.params.Set("to", v);
+    }
+    std::vector<std::pair<int32_t, int32_t>> to_fp32;  // (reduced tensor, original output) pairs
+    for (size_t k = 0; k < l.outputs.size(); ++k) {
+      const int32_t id = l.outputs[k];
+      if (!is_f32[id]) continue;
+      const bool reduced = ct == half && !(layer.kind == LayerKind::kCast && layer.params.String("to") != "float32");
+      if (!reduced) {
+        v32[id] = id;
+      } else if (is_output[id]) {
+        vh[id] = new_tensor(id, half, ":" + hname);
+        l.outputs[k] = vh[id];
+        to_fp32.push_back({vh[id], id});
+      } else {
+        out.tensors[id].dtype = half;
+        vh[id] = id;
+      }
+    }
+    emit(std::move(l), WeightView{});
+    for (const auto& [from, id] : to_fp32) {
+      cast(from, id, src.tensors[id].name + ":to_fp32", DType::kFloat32);
+      v32[id] = id;
+    }
+  }
+  for (int32_t id : src.outputs) {
+    if (const_layer[id] >= 0) emit_constant(id);
+  }
+  return r;
+}
+
+std::vector<LayerPrecision> DescribePrecision(const Network& net) {
+  std::vector<LayerPrecision> d(net.layers.size());
+  DType reduced = DType::kFloat32;
+  auto float_type = [&](const Layer& l) -> DType {
+    for (int32_t id : l.outputs) {
+      if (IsFloat(net.tensors[id].dtype)) return net.tensors[id].dtype;
+    }
+    for (int32_t id : l.inputs) {
+      if (IsFloat(net.tensors[id].dtype)) return net.tensors[id].dtype;
+    }
+    return l.outputs.empty() ? DType::kFloat32 : net.tensors[l.outputs[0]].dtype;
+  };
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    DType t = float_type(l);
+    d[i].precision = PrecisionName(t);
+    if (IsHalf(t) && l.kind != LayerKind::kCast && l.kind != LayerKind::kConstant) reduced = t;
+  }
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    const Layer& l = net.layers[i];
+    if (l.kind == LayerKind::kCast &&
+        (EndsWith(l.name, ":to_fp16") || EndsWith(l.name, ":to_bf16") || EndsWith(l.name, ":to_fp32"))) {
+      d[i].note = "inserted: precision conversion";
+      continue;
+    }
+    if (reduced == DType::kFloat32 || d[i].precision != "fp32" || l.kind == LayerKind::kConstant) continue;
+    std::string why = KeepFp32Reason(net, l, reduced);
+    if (!why.empty()) {
+      d[i].note = "kept fp32: " + why;
+    } else if (MovesData(l)) {
+      d[i].note = "moves fp32 data";
+    }
+  }
+  return d;
+}
+
+}  // namespace hybridrt
