@@ -3,7 +3,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConverterRegistry } from '../../converters/registry.js';
-import { reject, type ValidateContext } from '../../converters/types.js';
+import { OK, reject } from '../../converters/types.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import { annotate, nodeReads, partition } from '../../src/partition/index.js';
 import { AttributeType, type GraphProto } from '../../src/onnx/proto.js';
@@ -72,14 +72,14 @@ describe('annotate', () => {
 
   it('validate sees the opset, types, and constants from initializers, Constant nodes and known values', () => {
     const seen: Record<string, unknown> = {};
-    const spy = fakeConverter('Reshape', (node, ctx: ValidateContext) => {
+    const spy = fakeConverter('Reshape', (node, ctx) => {
       seen[node.name] = {
         opset: ctx.opset,
         type: ctx.type(node.inputs[0]!),
         shape: ctx.constant(node.inputs[1]!) && Array.from(ctx.constant(node.inputs[1]!)!.data as BigInt64Array, Number),
         notConstant: ctx.constant(node.inputs[0]!),
       };
-      return { ok: true };
+      return OK;
     });
     const g = buildGraph({
       opset: 14,

@@ -2,7 +2,7 @@
  * Test helpers for partition tests: tiny DAGs drawn as "O supported, X not", a predicate-style
  * converter registry, and a compact view of segments to compare against expected answers.
  */
-import type { Converter, Validation } from '../../converters/types.js';
+import type { Converter, ValidateContext, Validation } from '../../converters/types.js';
 import { ConverterRegistry } from '../../converters/registry.js';
 import type { Graph, Node } from '../../src/ir/graph.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
@@ -12,7 +12,7 @@ import type { PartitionResult } from '../../src/partition/types.js';
 export const O_OPS = ['Relu', 'Add', 'Sum', 'Reshape'];
 
 /** A converter for `opType` whose validate answers with `verdict`. */
-export function fakeConverter(opType: string, verdict: (node: Node) => Validation = () => ({ ok: true }), domain = '', sinceVersion = 1): Converter {
+export function fakeConverter(opType: string, verdict: (node: Node, ctx: ValidateContext) => Validation = () => ({ ok: true }), domain = '', sinceVersion = 1): Converter {
   return {
     opType,
     domain,
