@@ -6,7 +6,7 @@
  * warnings; a progress bar shows on stderr while engines build, where stderr is a terminal.
  */
 import { compile, type CompiledModel } from '../compiler/compile.js';
-import { isHybridError } from '../errors.js';
+import { HybridError, isHybridError } from '../errors.js';
 import { fromOrtTensor } from '../onnx/ort.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
@@ -53,8 +53,12 @@ function compileLine(model: CompiledModel): string {
   return `compile  ${parts.join(', ')}; ${plural(engines.length, 'engine')}, weights ${formatBytes(weights)}, activation arenas ${formatBytes(arena)}`;
 }
 
-function failure(what: string, model: string, e: unknown): unknown {
-  if (isHybridError(e) || e instanceof CliFailure) return e;
+/** An error of compile() or run() for the one-line report; run errors are given the model's name. */
+function failure(what: string, model: string, e: unknown, nameModel = false): unknown {
+  if (e instanceof CliFailure) return e;
+  if (isHybridError(e)) {
+    return nameModel && !e.message.startsWith(model) ? new HybridError(e.code, `${model}: ${e.message}`, { cause: e }) : e;
+  }
   return new CliFailure(`${model}: ${what}: ${oneLine(e instanceof Error ? e.message : String(e))}`, undefined, { cause: e });
 }
 
@@ -99,7 +103,7 @@ export async function openHybridSession(
         last = stats;
         return new Map(model.outputNames.map((name) => [name, fromOrtTensor(outputs[name]!, `output '${name}'`)]));
       } catch (e) {
-        throw failure('the run failed', opts.model, e);
+        throw failure('the run failed', opts.model, e, true);
       }
     },
     lastRunLines: () => (last ? [runStatsLine(last)] : []),

@@ -5,6 +5,7 @@
  * exception: every error becomes one line on stderr (see errors.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
+import ort from 'onnxruntime-node';
 import { CliFailure, EXIT_OK, EXIT_USAGE, formatError, exitCodeOf } from './errors.js';
 import {
   BACKENDS,
@@ -119,6 +120,10 @@ export async function main(argv: string[], io: CliIO = processIO): Promise<numbe
     io.err(formatError(e, verbose));
     return exitCodeOf(e);
   }
+  // onnxruntime logs its own errors to stderr natively; hybrid-run reports each failure in one
+  // line already, so its log stays quiet unless --verbose. It takes effect at the first session
+  // of the process (the environment is created once).
+  ort.env.logLevel = verbose ? 'warning' : 'fatal';
   try {
     return await runCli(toCliOptions(model, raw), io);
   } catch (e) {

@@ -20,8 +20,9 @@ function reason(e: unknown): string {
 
 export async function openOrtSession(modelPath: string, opts: OrtSessionOptions = {}): Promise<RunSession> {
   const options: ort.InferenceSession.SessionOptions = {
-    // Warnings (e.g. unused initializers) are noise on the command line; --verbose shows them.
-    logSeverityLevel: opts.verbose ? 2 : 3,
+    // Warnings (e.g. unused initializers) are noise on the command line, and errors are
+    // reported by hybrid-run in one line; --verbose shows onnxruntime's own log.
+    logSeverityLevel: opts.verbose ? 2 : 4,
   };
   if (opts.threads !== undefined) options.intraOpNumThreads = opts.threads;
   let session: ort.InferenceSession;

@@ -14,7 +14,7 @@ import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { type Comparison, compareTensors, formatComparison } from './compare.js';
 import { dryRun } from './dry-run.js';
-import { CliFailure, EXIT_FAILURE, EXIT_OK } from './errors.js';
+import { CliFailure, EXIT_FAILURE, EXIT_OK, oneLine } from './errors.js';
 import { checkFlags } from './flag-checks.js';
 import { modelInputs, prepareInputs } from './inputs.js';
 import type { CliOptions } from './options.js';
@@ -73,7 +73,7 @@ async function benchmark(session: RunSession, feeds: Map<string, TensorData>, ru
 
 export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
   const print = (...lines: string[]) => io.out(lines.map((l) => `${l}\n`).join(''));
-  const warn = (message: string) => io.err(`hybrid-run: warning: ${message}\n`);
+  const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
   const t0 = performance.now();
   const { proto, graph } = loadModel(opts.model);
   checkFlags(opts, graph, io);

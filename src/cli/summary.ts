@@ -71,7 +71,9 @@ export function summarize(t: TensorData): Summary {
 export function formatNumber(x: number): string {
   if (Number.isInteger(x) && Math.abs(x) < 1e15) return String(x);
   if (!Number.isFinite(x)) return String(x);
-  const [mant, exp] = x.toPrecision(6).split('e');
+  // toPrecision writes 2.86e-6 as 0.00000286102; small magnitudes read better as exponents.
+  const text = Math.abs(x) < 1e-4 ? x.toExponential(5) : x.toPrecision(6);
+  const [mant, exp] = text.split('e');
   const trimmed = mant!.includes('.') ? mant!.replace(/0+$/, '').replace(/\.$/, '') : mant!;
   return exp ? `${trimmed}e${exp}` : trimmed;
 }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { nativeAvailable } from '../../src/engine/native.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
@@ -174,5 +175,20 @@ describe('hybrid-run on bad input', () => {
     const mbs = await runMain(resnet, '--backend', 'ort', '--min-block-size', '2', '--shape', 'input=1x3x64x64');
     expect(expectOneLineError(mbs.err)).toMatch(/^hybrid-run: --min-block-size: --backend ort runs the whole model on onnxruntime; partitioning applies to the hybrid executor/);
     expect(mbs.code).toBe(2);
+  });
+});
+
+describe.skipIf(!nativeAvailable())('hybrid-run on bad input, hybrid executor (skipped without the native addon)', () => {
+  it('reports onnxruntime refusing a fallback segment in one line naming the model (exit 1)', async () => {
+    const r = await runMain(p('unknown-op.onnx'));
+    expect(expectOneLineError(r.err)).toMatch(/^hybrid-run: \S+unknown-op\.onnx: onnxruntime cannot load fallback segment 0 \(NoSuchOp_0\): .*NoSuchOp/);
+    expect(r.code).toBe(1);
+  });
+
+  it('reports a fallback segment failing at run time in one line naming the model (exit 1)', async () => {
+    const r = await runMain(p('bad-reshape.onnx'), '--shape', 'x=3');
+    const errors = r.err.split('\n').filter((l) => l && !l.startsWith('hybrid-run: warning: '));
+    expect(expectOneLineError(errors.join('\n'))).toMatch(/^hybrid-run: \S+bad-reshape\.onnx: fallback segment 0: onnxruntime failed: .*cannot be reshaped/);
+    expect(r.code).toBe(1);
   });
 });

@@ -7,9 +7,12 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { nativeAvailable } from '../../src/engine/native.js';
-import { repoRoot, resnet } from './helpers.js';
+import { repoRoot, resnet, tempDir, writeModel } from './helpers.js';
+
+const dir = tempDir();
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const bin = path.join(repoRoot, 'bin', 'hybrid-run.js');
 const built = fs.existsSync(path.join(repoRoot, 'dist', 'src', 'cli', 'main.js'));
@@ -41,5 +44,23 @@ describe.skipIf(!built)('bin/hybrid-run.js (skipped: dist/ not built; run `npm r
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('hybrid-run: examples/resnet_mini.onnx.missing: cannot read model (no such file)\n');
+  });
+
+  it("keeps onnxruntime's own error log off stderr: one line, exit 1, on every backend", async () => {
+    // Loads, but 3 elements cannot be reshaped to [2, 2] when it runs.
+    const model = writeModel(dir, 'bad-reshape.onnx', {
+      inputs: [{ name: 'x', dtype: 'float32', shape: ['n'] }],
+      outputs: [{ name: 'y', dtype: 'float32' }],
+      initializers: { shape: { dtype: 'int64', dims: [2], data: BigInt64Array.of(2n, 2n) } },
+      nodes: [{ op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'] }],
+    });
+    for (const backend of nativeAvailable() ? ['ort', 'auto'] : ['ort']) {
+      const r = await spawn(model, '--shape', 'x=3', '--backend', backend, '--threads', '1');
+      expect(r.code, backend).toBe(1);
+      expect(r.stderr).not.toContain('[E:onnxruntime');
+      const errors = r.stderr.split('\n').filter((l) => l && !l.startsWith('hybrid-run: warning: '));
+      expect(errors.length, r.stderr).toBe(1);
+      expect(errors[0]).toMatch(/^hybrid-run: \S+bad-reshape\.onnx: .*onnxruntime failed.*cannot be reshaped/);
+    }
   });
 });

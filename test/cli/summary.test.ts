@@ -58,6 +58,8 @@ describe('formatNumber', () => {
     expect(formatNumber(0.5)).toBe('0.5');
     expect(formatNumber(-5.801358699798584)).toBe('-5.80136');
     expect(formatNumber(1.5e-7)).toBe('1.5e-7');
+    expect(formatNumber(0.00000286102)).toBe('2.86102e-6');
+    expect(formatNumber(0.000123)).toBe('0.000123');
     expect(formatNumber(123456789.5)).toBe('1.23457e+8');
     expect(formatNumber(NaN)).toBe('NaN');
   });
