@@ -66,7 +66,8 @@ function message(e: unknown): string {
 async function openSession(graph: Graph, seg: Segment, options: BuildOptions): Promise<FallbackSegment> {
   const outputs = seg.outputs.map((o) => o.name);
   const sub = extractSubModel(graph, seg.nodes, { outputs, name: `${graph.name}_segment${seg.id}` });
-  const sessionOptions: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
+  // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
+  const sessionOptions: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
   if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
   try {
     const session = await ort.InferenceSession.create(encodeModel(sub, options.label), sessionOptions);

@@ -112,7 +112,8 @@ export async function probeShapes(
 ): Promise<ProbeResult> {
   const nodes = ancestors(graph, values);
   const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe` });
-  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 3 };
+  // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
+  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
   if (threads !== undefined) options.intraOpNumThreads = threads;
   let session: ort.InferenceSession;
   try {
