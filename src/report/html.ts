@@ -48,7 +48,7 @@ h2 { font-size: 15px; margin: 12px 0 6px; word-break: break-all; }
 details { margin: 6px 0; }
 summary { cursor: pointer; font-weight: 600; }
 ul { margin: 4px 0; padding-left: 20px; }
-.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; }
+.legend { display: flex; flex-wrap: wrap; gap: 6px; margin-top: 8px; max-height: 58px; overflow-y: auto; }
 .legend span { cursor: pointer; padding: 2px 8px; border-radius: 10px; border: 1px solid #bbb; font-size: 12px; }
 main { display: flex; flex: 1; min-height: 420px; }
 #graph { flex: 1; position: relative; background: #fff; border-right: 1px solid #ddd; }
@@ -61,6 +61,7 @@ aside ul { padding-left: 16px; }
 #details { border-bottom: 1px solid #ddd; padding-bottom: 8px; }
 aside table { border-collapse: collapse; width: 100%; }
 aside td { border-top: 1px solid #eee; padding: 2px 4px; vertical-align: top; word-break: break-all; }
+aside td:first-child, aside td:last-child { white-space: nowrap; word-break: normal; }
 .swatch { display: inline-block; width: 12px; height: 12px; border-radius: 3px; margin-right: 6px; vertical-align: -1px; border: 1px solid #888; }
 .ok { color: #2e7d32; } .bad { color: #c62828; } .reason { background: #fff3e0; padding: 4px 6px; border-radius: 4px; }
 .node rect { stroke: #546e7a; stroke-width: 1; }

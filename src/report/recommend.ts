@@ -56,10 +56,12 @@ function outcome(segments: Segment[]): Outcome {
   return { segments, engineNodes, transfers, bytes };
 }
 
-/** `#0, #1 and #2` */
+/** `#0, #1 and #2`; long lists as `#0, #2, #4, #6, #8, #10, ... and #116 (59 segments)`. */
 export function segmentList(ids: readonly number[]): string {
   const labels = ids.map((i) => `#${i}`);
-  return labels.length <= 1 ? labels.join('') : `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
+  if (labels.length <= 1) return labels.join('');
+  if (labels.length > 8) return `${labels.slice(0, 6).join(', ')}, ... and ${labels[labels.length - 1]} (${labels.length} segments)`;
+  return `${labels.slice(0, -1).join(', ')} and ${labels[labels.length - 1]}`;
 }
 
 /**
@@ -176,7 +178,11 @@ function minBlockSizeRecommendations(w: WhatIf): Recommendation[] {
     if (!merges.length) continue;
     const afterEngine = new Set(a.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.nodes));
     const moved = w.base.segments.filter((s) => s.kind === 'engine' && s.nodes.every((n) => !afterEngine.has(n)));
-    const movedText = moved.map((s) => `#${s.id} (${computeSize(s)} compute node${computeSize(s) === 1 ? '' : 's'})`).join(', ');
+    const movedText =
+      moved
+        .slice(0, 6)
+        .map((s) => `#${s.id} (${computeSize(s)} compute node${computeSize(s) === 1 ? '' : 's'})`)
+        .join(', ') + (moved.length > 6 ? `, ... ${moved.length - 6} more` : '');
     recs.push({
       kind: 'minBlockSize',
       message: `minBlockSize ${larger} would move engine segment${moved.length === 1 ? '' : 's'} ${movedText} to the fallback, merging segments ${mergeText(merges, 'fallback segment')}: ${effectText(w.base, a)}`,
