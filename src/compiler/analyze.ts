@@ -41,6 +41,10 @@ export interface AnalyzeOptions {
   registry?: ConverterRegistry | Converter[];
   /** Run onnxruntime on sample inputs to find shapes inference cannot give (default true, as compile() does). */
   probe?: boolean;
+  /** Feeds to probe with instead of seeded random samples (compile's `probeFeeds`). */
+  probeFeeds?: ReadonlyMap<string, TensorData>;
+  /** onnxruntime threads while probing (compile's `threads`). */
+  threads?: number;
   /** Lowering passes to skip (debugging). */
   skipLowering?: string[];
   /** Names the model in messages and the report (default: its path, or '<bytes>'). */
@@ -65,7 +69,14 @@ function example(graph: Graph, given: Record<string, number[]>): string {
     .join(' ');
 }
 
-async function probe(graph: Graph, registry: ConverterRegistry, given: Record<string, number[]>, inferred: InferResult, warnings: string[]): Promise<InferResult> {
+async function probe(
+  graph: Graph,
+  registry: ConverterRegistry,
+  given: Record<string, number[]>,
+  inferred: InferResult,
+  warnings: string[],
+  options: Pick<AnalyzeOptions, 'probeFeeds' | 'threads'> = {},
+): Promise<InferResult> {
   const plans = graph.inputs.map((name) => ({ name, type: graph.types.get(name) }));
   if (plans.some((p) => !p.type?.dtype || p.type.dtype === 'string' || !isStaticShape(p.type.shape))) return inferred;
   const values = valuesToProbe(graph, registry);
@@ -73,7 +84,9 @@ async function probe(graph: Graph, registry: ConverterRegistry, given: Record<st
   const sample = (seed: number) =>
     new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
   try {
-    const result = await probeShapes(graph, values, [sample(1), sample(2)]);
+    // Given feeds are probed twice alike: data-dependent shapes then show only at run time.
+    const samples = options.probeFeeds ? ([options.probeFeeds, options.probeFeeds] as const) : ([sample(1), sample(2)] as const);
+    const result = await probeShapes(graph, values, [new Map(samples[0]), new Map(samples[1])], options.threads);
     if (result.dataDependent.length) {
       const list = result.dataDependent.slice(0, 5).join(', ') + (result.dataDependent.length > 5 ? ', ...' : '');
       warnings.push(`the shapes of ${list} depend on the input data: the nodes that read them run on onnxruntime`);
@@ -114,7 +127,7 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
   const inputShapes: Record<string, Dim[]> = given;
   const lowering = await lower(graph, { inputShapes, label, skip: options.skipLowering });
   let inferred = inferShapes(graph, { inputShapes });
-  if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings);
+  if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, options);
 
   const result = partition(graph, {
     registry: opts.registry,

@@ -39,6 +39,8 @@ export interface BuiltRunners {
   runners: SegmentRunner[];
   /** Engine segments that run on onnxruntime because their engine could not be built. */
   demoted: Array<{ segment: number; reason: string }>;
+  /** Milliseconds spent building engines, and opening sessions. */
+  ms: { build: number; sessions: number };
 }
 
 /** Runs `tasks` with at most `limit` in flight; resolves in task order. */
@@ -83,6 +85,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
   const engines = new Map<number, Engine>();
   const demoted: BuiltRunners['demoted'] = [];
   const runners: SegmentRunner[] = [];
+  const t0 = performance.now();
   try {
     let built = 0;
     options.progress('build', 0, engineSegs.length);
@@ -113,6 +116,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
       options.log(`engine segment ${seg.id} runs on onnxruntime instead: its engine could not be built: ${why}`, 'warn');
     });
 
+    const t1 = performance.now();
     const fallbacks = segments.filter((s) => !engines.has(s.id));
     let opened = 0;
     options.progress('sessions', 0, fallbacks.length);
@@ -125,7 +129,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
         options.progress('sessions', ++opened, fallbacks.length);
       }
     }
-    return { runners, demoted };
+    return { runners, demoted, ms: { build: t1 - t0, sessions: performance.now() - t1 } };
   } catch (e) {
     const owned = new Set(runners.filter((r) => r.kind === 'engine').map((r) => r.id));
     for (const r of runners) await r.dispose();

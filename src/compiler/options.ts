@@ -17,8 +17,12 @@ export interface InputSpec {
   shape: number[];
 }
 
-/** The phases compile() reports through `onProgress`, in order. */
-export type CompilePhase = 'lower' | 'partition' | 'probe' | 'build' | 'sessions';
+/**
+ * The phases compile() reports through `onProgress`, in order: 'analyze' (lowering, shape
+ * inference and probing, partitioning), 'build' (one step per engine), 'sessions' (one step per
+ * fallback segment's onnxruntime session).
+ */
+export type CompilePhase = 'analyze' | 'build' | 'sessions';
 
 export type LogLevel = 'info' | 'warn';
 

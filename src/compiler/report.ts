@@ -4,11 +4,7 @@
  * compile() added (backend, engines with their layers and memory, phase times), and the
  * renderers. Built once at compile time, so the model does not keep its graph alive for it.
  */
-import type { LoweringReport } from '../lowering/index.js';
-import type { Graph } from '../ir/graph.js';
-import type { PartitionResult } from '../partition/types.js';
-import { type ReportData, buildReport } from '../report/model.js';
-import { type TextOptions, renderText } from '../report/text.js';
+import { type RenderOptions, type ReportData, type ReportFormat, renderReport } from '../report/index.js';
 import type { Precision } from '../engine/network.js';
 import type { EngineInfo } from '../engine/engine.js';
 import type { Backend, CompilePhase } from './options.js';
@@ -33,12 +29,15 @@ export interface ModelReport {
   readonly backend: Backend;
   readonly precisions: readonly Precision[];
   readonly engines: readonly EngineSummary[];
-  /** Milliseconds per compile phase, and in total. */
-  readonly compileMs: Readonly<Partial<Record<CompilePhase | 'total', number>>>;
-  /** The text report (as `hybrid-run --dry-run` prints it). */
-  text(options?: TextOptions): string;
-  /** The JSON report (`data`, indented). */
-  json(): string;
+  /** Milliseconds per compile phase ('lower' is part of 'analyze'), and in total. */
+  readonly compileMs: Readonly<Partial<Record<CompilePhase | 'lower' | 'total', number>>>;
+  /**
+   * The report as text (a terminal, as `hybrid-run --dry-run` prints it), json (docs/reports.md),
+   * html (a self-contained page with the graph drawn) or dot (Graphviz).
+   */
+  render(format: ReportFormat, options?: RenderOptions): string;
+  /** render('text', options). */
+  text(options?: RenderOptions): string;
 }
 
 export function engineSummary(segment: number, info: EngineInfo): EngineSummary {
@@ -56,36 +55,22 @@ export function engineSummary(segment: number, info: EngineInfo): EngineSummary 
 }
 
 export interface ReportInput {
-  graph: Graph;
-  partition: PartitionResult;
-  lowering: LoweringReport;
-  label: string;
+  data: ReportData;
   backend: Backend;
   precisions: Precision[];
   engines: EngineSummary[];
-  compileMs: Partial<Record<CompilePhase | 'total', number>>;
-  warnings: string[];
+  compileMs: Partial<Record<CompilePhase | 'lower' | 'total', number>>;
 }
 
 export function makeReport(r: ReportInput): ModelReport {
-  const data = buildReport(r.graph, r.partition, {
-    file: r.label,
-    lowering: {
-      nodesBefore: r.lowering.nodesBefore,
-      nodesAfter: r.lowering.nodesAfter,
-      passes: r.lowering.passes
-        .filter((p) => !p.skipped)
-        .map((p) => ({ name: p.name, changed: p.changed, counts: p.counts, notes: p.notes })),
-    },
-    warnings: r.warnings,
-  });
+  const { data } = r;
   return Object.freeze({
     data,
     backend: r.backend,
     precisions: Object.freeze([...r.precisions]),
     engines: Object.freeze(r.engines),
     compileMs: Object.freeze({ ...r.compileMs }),
-    text: (options?: TextOptions) => renderText(data, options),
-    json: () => JSON.stringify(data, null, 2),
+    render: (format: ReportFormat, options?: RenderOptions) => renderReport(data, format, options),
+    text: (options?: RenderOptions) => renderReport(data, 'text', options),
   });
 }

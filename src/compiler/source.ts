@@ -15,23 +15,17 @@ export type ModelSource = string | Uint8Array | ModelProto;
 
 export interface LoadedSource {
   graph: Graph;
+  /** The decoded model (external data resolved), to hand on without decoding it again. */
+  proto: ModelProto;
   /** Names the model in messages. */
   label: string;
 }
 
 export function loadSource(model: ModelSource, label?: string): LoadedSource {
-  if (typeof model === 'string') {
-    const name = label ?? model;
-    return { graph: Graph.fromModel(loadModelProto(model, { label: name }), name), label: name };
-  }
-  if (model instanceof Uint8Array) {
-    const name = label ?? '<bytes>';
-    return { graph: Graph.fromModel(loadModelProto(model, { label: name }), name), label: name };
-  }
-  if (model && typeof model === 'object' && 'graph' in model) {
-    const name = label ?? (model.graph?.name || '<model>');
-    return { graph: Graph.fromModel(model, name), label: name };
-  }
+  const load = (proto: ModelProto, name: string) => ({ graph: Graph.fromModel(proto, name), proto, label: name });
+  if (typeof model === 'string') return load(loadModelProto(model, { label: label ?? model }), label ?? model);
+  if (model instanceof Uint8Array) return load(loadModelProto(model, { label: label ?? '<bytes>' }), label ?? '<bytes>');
+  if (model && typeof model === 'object' && 'graph' in model) return load(model, label ?? (model.graph?.name || '<model>'));
   throw new HybridError('OPTION', 'compile(model): model must be a file path, the bytes of an .onnx file, or a ModelProto');
 }
 
