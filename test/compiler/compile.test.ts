@@ -1,0 +1,179 @@
+// compile() beyond whole models: the three model sources, progress and log callbacks, a user
+// converter that puts a custom op on an engine, shape probing where inference has no rule, and
+// a shape that depends on the data (its readers stay on onnxruntime).
+import fs from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Converter } from '../../converters/types.js';
+import { compile, type CompiledModel } from '../../src/compiler/compile.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
+import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, sine } from '../runtime/helpers.js';
+
+const opened: CompiledModel[] = [];
+const keep = (m: CompiledModel) => (opened.push(m), m);
+afterAll(async () => {
+  for (const m of opened) await m.dispose();
+});
+
+/** The engine segment (or fallback) each node landed in, by node name. */
+function placement(m: CompiledModel): Record<string, 'engine' | 'fallback'> {
+  const kinds = new Map(m.report.data.segments.map((s) => [s.id, s.kind]));
+  return Object.fromEntries(m.report.data.nodes.map((n) => [n.name, kinds.get(n.segment)!]));
+}
+
+describe.skipIf(!HAS_NATIVE)('compile()', () => {
+  it('takes a path, the bytes of a model, or a ModelProto, with the same result', async () => {
+    const x = sine([1, 3, 64, 64]);
+    const inputs = { input: [1, 3, 64, 64] };
+    const fromPath = keep(await compile(resnet, { inputs, threads: 1 }));
+    const fromBytes = keep(await compile(new Uint8Array(fs.readFileSync(resnet)), { inputs, threads: 1 }));
+    const fromProto = keep(await compile(loadModelProto(resnet), { inputs, threads: 1 }));
+    const a = (await fromPath.run({ input: x })).logits!.data;
+    expect((await fromBytes.run({ input: x })).logits!.data).toEqual(a);
+    expect((await fromProto.run({ input: x })).logits!.data).toEqual(a);
+    expect(fromPath.report.data.model.file).toBe(resnet);
+    expect(fromBytes.report.data.model.file).toBe('<bytes>');
+  });
+
+  it('reports progress per phase, one build step per engine, one session step per fallback segment', async () => {
+    const steps: string[] = [];
+    const m = keep(
+      await compile(resnet, {
+        inputs: { input: [1, 3, 64, 64] },
+        fallbackOps: ['Relu'],
+        minBlockSize: 1,
+        threads: 1,
+        onProgress: (phase, done, total) => steps.push(`${phase} ${done}/${total}`),
+      }),
+    );
+    const { engineSegments, fallbackSegments } = m.report.data.summary;
+    const expected = [
+      'analyze 0/1',
+      'analyze 1/1',
+      ...Array.from({ length: engineSegments + 1 }, (_, i) => `build ${i}/${engineSegments}`),
+      ...Array.from({ length: fallbackSegments + 1 }, (_, i) => `sessions ${i}/${fallbackSegments}`),
+    ];
+    expect(steps).toEqual(expected);
+    expect(m.report.engines.map((e) => e.segment)).toEqual(m.report.data.segments.filter((s) => s.kind === 'engine').map((s) => s.id));
+    expect(m.report.compileMs.total).toBeGreaterThan(0);
+    expect(m.report.text({ color: false })).toContain('fallbackOps Relu');
+    expect(JSON.parse(m.report.render('json')).summary.engineSegments).toBe(engineSegments);
+  });
+
+  it('puts a custom op on an engine through a user converter (the `registry` option)', async () => {
+    // y = MyShiftedRelu(x) = relu(x) + 1 in domain com.example, which onnxruntime cannot run.
+    const shiftedRelu: Converter = {
+      opType: 'MyShiftedRelu',
+      domain: 'com.example',
+      sinceVersion: 1,
+      validate: () => ({ ok: true }),
+      convert(node, ctx, net) {
+        const r = net.add('unary', [ctx.input(node, 0)], { op: 'relu' }, `${node.name}/relu`)[0]!;
+        const one = net.constant({ dtype: 'float32', dims: [], data: Float32Array.of(1) }, `${node.name}/one`);
+        ctx.setOutput(node, 0, net.add('elementwise', [r, one], { op: 'add' }, `${node.name}/add`)[0]!);
+      },
+    };
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', shape: [2, 5] }],
+        outputs: [{ name: 'y', shape: [2, 5] }],
+        opsets: { 'com.example': 1 },
+        nodes: [
+          { op: 'MyShiftedRelu', domain: 'com.example', inputs: ['x'], outputs: ['y'] },
+        ],
+      }),
+    );
+    // Without the converter the op falls back, and onnxruntime cannot load it.
+    await expect(compile(model)).rejects.toMatchObject({ code: 'NATIVE', message: expect.stringContaining('MyShiftedRelu') });
+    const m = keep(await compile(model, { registry: [shiftedRelu], minBlockSize: 0 }));
+    const x = Float32Array.from({ length: 10 }, (_, i) => i - 4.5);
+    const y = (await m.run({ x })).y!;
+    expect(Array.from(y.data as Float32Array)).toEqual(Array.from(x, (v) => Math.max(v, 0) + 1));
+    expect(m.report.data.summary).toMatchObject({ engineSegments: 1, fallbackSegments: 0 });
+  });
+
+  it('probes the shape an op without an inference rule produces, so that its readers can go to an engine', async () => {
+    //   x[2,8] ──► com.microsoft::Gelu (no inference rule: shape unknown) ──g──► Relu ──► Mul(w) ──► Add(b) ──► y
+    // Without probing, Relu/Mul/Add would see an input of unknown shape and fall back.
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', shape: [2, 8] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        opsets: { 'com.microsoft': 1 },
+        initializers: {
+          w: { dtype: 'float32', dims: [8], data: Float32Array.from({ length: 8 }, (_, i) => 0.5 + i / 8) },
+          b: { dtype: 'float32', dims: [8], data: Float32Array.from({ length: 8 }, (_, i) => i / 10 - 0.3) },
+        },
+        nodes: [
+          { op: 'Gelu', domain: 'com.microsoft', inputs: ['x'], outputs: ['g'], name: 'gelu' },
+          { op: 'Relu', inputs: ['g'], outputs: ['r'], name: 'relu' },
+          { op: 'Mul', inputs: ['r', 'w'], outputs: ['m'], name: 'mul' },
+          { op: 'Add', inputs: ['m', 'b'], outputs: ['y'], name: 'add' },
+        ],
+      }),
+    );
+    const logs: string[] = [];
+    const m = keep(await compile(model, { threads: 1, onLog: (msg) => logs.push(msg) }));
+    expect(placement(m)).toEqual({ gelu: 'fallback', relu: 'engine', mul: 'engine', add: 'engine' });
+    expect(m.outputs).toEqual([{ name: 'y', dtype: 'float32', shape: [2, 8] }]);
+    const x = sine([2, 8]);
+    const got = await m.run({ x });
+    expect(relativeError(got.y!, (await ortRun(model, { x })).y!)).toBeLessThanOrEqual(1e-6);
+  });
+
+  it('leaves the readers of a data-dependent shape on onnxruntime, with a warning', async () => {
+    //   x[16] ──► Greater(0) ──► NonZero ──► Cast(float) ──► Relu ──► Mul(2) ──► Neg ──► y[1,?]
+    // NonZero's output size is the number of positive x: two probes disagree.
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', shape: [16] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) }, two: { dtype: 'float32', dims: [], data: Float32Array.of(2) } },
+        nodes: [
+          { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
+          { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
+          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
+          { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
+          { op: 'Mul', inputs: ['r', 'two'], outputs: ['m'], name: 'mul' },
+          { op: 'Neg', inputs: ['m'], outputs: ['y'], name: 'neg' },
+        ],
+      }),
+    );
+    const warnings: string[] = [];
+    const m = keep(await compile(model, { threads: 1, minBlockSize: 1, onLog: (msg, level) => level === 'warn' && warnings.push(msg) }));
+    expect(warnings.join('\n')).toMatch(/the shapes of .*idx.* depend on the input data: the nodes that read them run on onnxruntime/);
+    const where = placement(m);
+    for (const n of ['nonzero', 'cast', 'relu', 'mul', 'neg']) expect(where[n], n).toBe('fallback');
+    // Runs with inputs giving different output sizes all match onnxruntime.
+    for (const phase of [0, 1.3, 2.9]) {
+      const x = sine([16], phase);
+      const got = (await m.run({ x })).y!;
+      const want = (await ortRun(model, { x })).y!;
+      expect(got.dims).toEqual(want.dims);
+      expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    }
+  });
+
+  it('probes with the given probeFeeds instead of random samples', async () => {
+    // Where random samples would be invalid (indices, lengths), a user gives real feeds; they
+    // are checked like run()'s feeds.
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', shape: [2, 8] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        opsets: { 'com.microsoft': 1 },
+        nodes: [
+          { op: 'Gelu', domain: 'com.microsoft', inputs: ['x'], outputs: ['g'], name: 'gelu' },
+          { op: 'Relu', inputs: ['g'], outputs: ['y'], name: 'relu' },
+        ],
+      }),
+    );
+    const m = keep(await compile(model, { probeFeeds: { x: sine([2, 8], 4) }, minBlockSize: 1, threads: 1 }));
+    expect(placement(m)).toEqual({ gelu: 'fallback', relu: 'engine' });
+    await expect(compile(model, { probeFeeds: { x: sine([3, 8]) } })).rejects.toMatchObject({ code: 'INPUT' });
+  });
+});
+
+describe.skipIf(HAS_NATIVE)('compile()', () => {
+  it.skip(NATIVE_MISSING, () => {});
+});
