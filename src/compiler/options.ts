@@ -24,8 +24,10 @@ export interface InputSpec {
  */
 export type CompilePhase = 'analyze' | 'build' | 'sessions';
 
+/** 'info': what compile() decided (e.g. the backend 'auto' chose); 'warn': something worth acting on. */
 export type LogLevel = 'info' | 'warn';
 
+/** Where engines run: an NVIDIA GPU ('cuda') or the portable reference kernels ('cpu'). */
 export type Backend = 'cpu' | 'cuda';
 
 export interface CompileOptions {

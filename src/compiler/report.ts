@@ -11,7 +11,9 @@ import type { Backend, CompilePhase } from './options.js';
 
 /** One engine segment's engine. */
 export interface EngineSummary {
+  /** The engine segment's id (as in `data.segments`). */
   segment: number;
+  /** Layers after the builder's fusions. */
   layers: number;
   /** Layer count per kind, e.g. { convolution: 12, elementwise: 4 }. */
   layerKinds: Record<string, number>;
@@ -20,14 +22,18 @@ export interface EngineSummary {
   workspaceBytes: number;
   /** What the activations would take without reuse. */
   activationBytes: number;
+  /** Bytes of weights the engine holds (once, whatever the number of contexts). */
   weightBytes: number;
 }
 
 export interface ModelReport {
   /** The partition report (schema in docs/reports.md). */
   readonly data: ReportData;
+  /** The backend the engines were built for. */
   readonly backend: Backend;
+  /** The precisions the builder was allowed (fp32 always among them). */
   readonly precisions: readonly Precision[];
+  /** One entry per engine segment that was built, in segment order. */
   readonly engines: readonly EngineSummary[];
   /** Milliseconds per compile phase ('lower' is part of 'analyze'), and in total. */
   readonly compileMs: Readonly<Partial<Record<CompilePhase | 'lower' | 'total', number>>>;

@@ -11,6 +11,7 @@ import type { NumericDType } from '../onnx/dtype.js';
 import { loadModelProto } from '../onnx/model.js';
 import type { ModelProto } from '../onnx/proto.js';
 
+/** What compile() takes: a path to an .onnx file, its bytes, or a decoded ModelProto. */
 export type ModelSource = string | Uint8Array | ModelProto;
 
 export interface LoadedSource {

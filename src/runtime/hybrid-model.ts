@@ -36,6 +36,10 @@ export interface HybridModelParts<Report> {
   report: Report;
 }
 
+/**
+ * A compiled model (see compile()): run it with `run(feeds)`, read what runs where in `report`,
+ * free it with `dispose()`. `Report` is compile()'s ModelReport.
+ */
 export class HybridModel<Report = unknown> {
   /** The backend the engines run on. */
   readonly backend: 'cpu' | 'cuda';

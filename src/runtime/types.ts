@@ -57,6 +57,7 @@ export interface SegmentRunStats {
   outputs: TransferStats[];
 }
 
+/** A number of copies and the bytes they moved. */
 export interface CopyTotals {
   count: number;
   bytes: number;
