@@ -1,0 +1,128 @@
+/**
+ * An op without a converter and a custom-domain op both fall back, with their reasons in the
+ * text and JSON reports; a user converter registered through the public API makes the custom
+ * op engine-supported. The docs/reports.md "Custom ops" example is run as written (its
+ * `from 'hybridrt'` pointed at this checkout), and the compiled model with that converter
+ * runs on the cpu backend and matches onnxruntime on the same computation in standard ops.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { builtinRegistry } from '../../converters/index.js';
+import type { Converter } from '../../converters/types.js';
+import { analyze } from '../../src/compiler/analyze.js';
+import { compile } from '../../src/compiler/compile.js';
+import { compiledBackends } from '../../src/engine/engine.js';
+import { buildGraph, type NodeSpec } from '../../src/ir/model-builder.js';
+import { encodeModel, saveModelProto } from '../../src/onnx/model.js';
+import { renderReport } from '../../src/report/index.js';
+import { mulberry32 } from '../partition/random.js';
+
+const repo = path.resolve(import.meta.dirname, '..', '..');
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-custom-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const chain = (names: string[], ops: string[], first: string): NodeSpec[] =>
+  names.map((n, i) => ({ name: n, op: ops[i]!, inputs: [i ? names[i - 1]! : first], outputs: [n] }));
+
+/**
+ *   x -> a(Relu) -> b(Tanh) -> c(Sigmoid) -> [middle] -> d(Relu) -> e(Tanh) -> f(Sigmoid) -> y
+ * `middle` is one node or a chain; `swish` adds com.example::Swish (its output type declared in
+ * value_info, as an exporter writes it: no inference knows a custom op).
+ */
+function model(middle: NodeSpec[], shape: number[]) {
+  const last = middle[middle.length - 1]!.outputs[0]!;
+  const g = buildGraph({
+    opsets: { 'com.example': 1 },
+    inputs: [{ name: 'x', shape }],
+    outputs: [{ name: 'f', dtype: 'float32', shape }],
+    nodes: [...chain(['a', 'b', 'c'], ['Relu', 'Tanh', 'Sigmoid'], 'x'), ...middle, ...chain(['d', 'e', 'f'], ['Relu', 'Tanh', 'Sigmoid'], last)],
+  });
+  for (const n of middle) g.types.set(n.outputs[0]!, { dtype: 'float32', shape });
+  return g.toModel();
+}
+const swish = (input: string): NodeSpec => ({ name: 'sw', op: 'Swish', domain: 'com.example', inputs: [input], outputs: ['sw'] });
+
+describe('unsupported ops fall back with their reasons', () => {
+  it('an op without a converter (LRN) and a custom-domain op (com.example::Swish)', async () => {
+    //   x -> a b c -> lrn(LRN, X) -> g(Relu) h(Tanh) i(Sigmoid) -> sw(Swish, X) -> d e f
+    const m = model([{ name: 'lrn', op: 'LRN', inputs: ['c'], outputs: ['lrn'], attrs: { size: 3 } }, ...chain(['g', 'h', 'i'], ['Relu', 'Tanh', 'Sigmoid'], 'lrn'), swish('i')], [1, 4, 8, 8]);
+    const { report } = await analyze(encodeModel(m), { registry: builtinRegistry(), label: 'custom.onnx' });
+    expect(report.segments.map((s) => `${s.kind[0]}:${s.nodes.join(',')}`)).toEqual(['e:a,b,c', 'f:lrn', 'e:g,h,i', 'f:sw', 'e:d,e,f']);
+    const lrnReason = "no converter for 'LRN' (opset 17)";
+    const swishReason =
+      "no converter for custom op 'com.example::Swish' (opset 1); add one with registerConverter({ opType: 'Swish', domain: 'com.example', sinceVersion: 1, validate, convert })";
+    const text = renderReport(report, 'text', { color: false });
+    expect(text).toContain(`LRN x1\n    ${lrnReason}\n      nodes: lrn`);
+    expect(text).toContain(`com.example::Swish x1\n    ${swishReason}\n      nodes: sw`);
+    const json = JSON.parse(renderReport(report, 'json'));
+    expect(json.nodes.find((n: { name: string }) => n.name === 'lrn')).toMatchObject({ supported: false, segment: 1, reason: lrnReason });
+    expect(json.nodes.find((n: { name: string }) => n.name === 'sw')).toMatchObject({ supported: false, segment: 3, domain: 'com.example', reason: swishReason });
+    // Both missing converters are recommended, each merging two engines.
+    expect(json.recommendations.filter((r: { kind: string }) => r.kind === 'converter').map((r: { opType: string; merges: number[][] }) => [r.opType, r.merges])).toEqual([
+      ['LRN', [[0, 2]]],
+      ['Swish', [[2, 4]]],
+    ]);
+  });
+});
+
+/** The converter of the docs example, for compile(): x * sigmoid(x). */
+const swishConverter: Converter = {
+  opType: 'Swish',
+  domain: 'com.example',
+  sinceVersion: 1,
+  validate: (node, ctx) => (ctx.type(node.inputs[0]!)?.dtype === 'float32' ? { ok: true } : { ok: false, reason: 'Swish: float32 input only' }),
+  convert: (node, ctx, net) => {
+    const x = ctx.input(node, 0);
+    const [s] = net.add('unary', [x], { op: 'sigmoid' }, `${node.name}/sigmoid`);
+    const [y] = net.add('elementwise', [x, s!], { op: 'mul' }, node.name);
+    ctx.setOutput(node, 0, y!);
+  },
+};
+
+describe('a user converter makes the custom op engine-supported', () => {
+  const shape = [1, 8, 16];
+  const file = path.join(dir, 'swish.onnx');
+  saveModelProto(model([swish('c')], shape), file);
+
+  it('the docs/reports.md example, run as written', () => {
+    const docs = fs.readFileSync(path.join(repo, 'docs', 'reports.md'), 'utf8');
+    const section = docs.slice(docs.indexOf('## Custom ops'));
+    const code = /```ts\n([\s\S]*?)\n```/.exec(section)?.[1];
+    expect(code).toContain("registerConverter({");
+    const script = path.join(dir, 'example.mts');
+    fs.writeFileSync(script, code!.replace("from 'hybridrt'", `from ${JSON.stringify(path.join(repo, 'src', 'index.ts'))}`));
+    const out = execFileSync(path.join(repo, 'node_modules', '.bin', 'tsx'), [script], { cwd: dir, encoding: 'utf8' });
+    expect(out).toContain('Swish runs in segment #0 (engine)');
+    expect(out).toContain('Coverage: 7/7 nodes on engines (100.0%)');
+  }, 60_000);
+
+  const hasCpu = (() => {
+    try {
+      return compiledBackends().includes('cpu');
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(!hasCpu)(`compiled with it, the model runs on one cpu engine and matches onnxruntime${hasCpu ? '' : ' (skipped: the native addon is not built)'}`, async () => {
+    const compiled = await compile(file, { registry: [swishConverter], backend: 'cpu', threads: 1 });
+    try {
+      expect(compiled.report.data.segments.map((s) => s.kind)).toEqual(['engine']);
+      const rand = mulberry32(7);
+      const x = Float32Array.from({ length: 128 }, () => rand() * 8 - 4);
+      const got = (await compiled.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
+      // The same computation in standard ops (Swish = Mul(x, Sigmoid(x))) on onnxruntime.
+      const reference = model([{ name: 'sg', op: 'Sigmoid', inputs: ['c'], outputs: ['sg'] }, { name: 'sw', op: 'Mul', inputs: ['c', 'sg'], outputs: ['sw'] }], shape);
+      const session = await ort.InferenceSession.create(encodeModel(reference));
+      const want = (await session.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
+      await session.release();
+      // Different exp/tanh implementations: agree to float32 rounding over seven ops.
+      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!)));
+    } finally {
+      await compiled.dispose();
+    }
+  }, 60_000);
+});
