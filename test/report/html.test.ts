@@ -16,6 +16,8 @@ import { dag, testRegistry } from '../partition/helpers.js';
 import { fixtureReport } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+// Callbacks given to page.evaluate run in the page, where `globalThis` is the window; the
+// project's TypeScript has no DOM library, hence `(globalThis as any)` there.
 const missing = fs.existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} not found; install Debian's chromium package, as .ci/run does)`;
 
 let browser: Browser;
@@ -59,7 +61,7 @@ describe('HTML report in headless Chromium', () => {
     );
     expect(nodes.map((n) => n.name).sort()).toEqual(d.nodes.map((n) => n.name).sort());
     // Every node has its segment's colour (the legend's), and the five segments differ.
-    const legend = await page.$$eval('[data-legend-segment]', (els) => els.map((e) => getComputedStyle(e).backgroundColor));
+    const legend = await page.$$eval('[data-legend-segment]', (els) => els.map((e) => (globalThis as any).getComputedStyle(e).backgroundColor as string));
     const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
     for (const n of nodes) {
       expect(n.segment).toBe(d.nodes.find((x) => x.name === n.name)!.segment);
@@ -91,7 +93,7 @@ describe('HTML report in headless Chromium', () => {
     const d = buildReport(g, partition(g, { registry: testRegistry(), minBlockSize: 1 }), { file: '<b>model</b>.onnx' });
     const { page, errors } = await open(d, 'evil');
     expect(await page.locator('img').count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as any).pwned)).toBeUndefined();
     expect(await page.textContent('h1')).toContain('<b>model</b>.onnx');
     expect(await page.locator('svg g.node').count()).toBe(2);
     expect(errors).toEqual([]);
@@ -127,10 +129,10 @@ async function pixelStats(page: Page, png: string, colours: string[]): Promise<{
   const other = await page.context().browser()!.newPage();
   try {
     await other.setContent(`<img id="i" src="data:image/png;base64,${data}">`);
-    await other.waitForFunction(() => (document.getElementById('i') as HTMLImageElement).complete);
+    await other.waitForFunction(() => (globalThis as any).document.getElementById('i').complete);
     return await other.evaluate((palette) => {
-      const img = document.getElementById('i') as HTMLImageElement;
-      const c = document.createElement('canvas');
+      const img = (globalThis as any).document.getElementById('i');
+      const c = (globalThis as any).document.createElement('canvas');
       c.width = img.naturalWidth;
       c.height = img.naturalHeight;
       const ctx = c.getContext('2d')!;
