@@ -17,6 +17,7 @@ import { HybridError, isHybridError } from '../errors.js';
 import { extractSubModel } from '../ir/extract.js';
 import type { Graph } from '../ir/graph.js';
 import { encodeModel } from '../onnx/model.js';
+import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
 import { ContextPool } from '../runtime/context-pool.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
@@ -31,6 +32,11 @@ export interface BuildOptions {
   maxContexts: number;
   requireFullCompilation: boolean;
   label: string;
+  /**
+   * Values inference fixed without a constant holding them (analyze's `inferred.values`): the
+   * partitioner accepted nodes on the strength of them, so the converters must see them too.
+   */
+  known?: ReadonlyMap<string, TensorData>;
   progress: (phase: CompilePhase, done: number, total: number) => void;
   log: (message: string, level: LogLevel) => void;
 }
@@ -96,6 +102,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
           outputs: seg.outputs.map((o) => o.name),
           registry: options.registry,
           name: `${graph.name}_segment${seg.id}`,
+          ...(options.known ? { known: options.known } : {}),
         });
         engines.set(seg.id, await buildEngine(network, { backend: options.backend, precisions: options.precisions, threads: options.threads }));
       } finally {

@@ -86,6 +86,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     maxContexts: opts.maxContexts,
     requireFullCompilation: opts.requireFullCompilation,
     label,
+    known: analysis.inferred.values,
     progress: opts.progress,
     log: opts.log,
   });

@@ -1,0 +1,70 @@
+// Values that shape inference fixes without a constant holding them reach the converters at
+// build time, as they reached validate at partition time: a node accepted because inference
+// pinned one of its inputs is built into its engine, not demoted to onnxruntime with a warning.
+//
+// The pinned value needs probing, since lowering folds every value inference knows up front:
+// NonZero of a strictly positive tensor has the same shape for any input, which only a probe
+// can tell, so `s` (its column count) is known after the probe and still computed by a node.
+//
+//   X ─ Abs ─ Add(1) ─ NonZero ─┬─ Cast ─────────── c
+//   │   [ engine  ]    [fallback│  ]   [engine: Cast, Reshape, Relu]
+//   │                           └─ Shape(start=1) ─ s ─┐
+//   └──────────────────────────────────────────── Reshape ─ Relu ─ y
+import { afterAll, describe, expect, it } from 'vitest';
+import { compile, type CompiledModel } from '../../src/compiler/compile.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
+import { HAS_NATIVE, NATIVE_MISSING, ortRun, sine } from '../runtime/helpers.js';
+
+const model = encodeModel(
+  buildModel({
+    opset: 17,
+    inputs: [{ name: 'X', dtype: 'float32', shape: [2, 3, 4] }],
+    outputs: [
+      { name: 'y', dtype: 'float32' },
+      { name: 'c', dtype: 'float32' },
+    ],
+    initializers: { one: { dtype: 'float32', dims: [], data: new Float32Array([1]) } },
+    nodes: [
+      { op: 'Abs', inputs: ['X'], outputs: ['p'] },
+      { op: 'Add', inputs: ['p', 'one'], outputs: ['q'] },
+      { op: 'NonZero', inputs: ['q'], outputs: ['nz'] },
+      { op: 'Cast', inputs: ['nz'], outputs: ['c'], attrs: { to: 1 } },
+      { op: 'Shape', inputs: ['nz'], outputs: ['s'], attrs: { start: 1 } },
+      { op: 'Reshape', inputs: ['X', 's'], outputs: ['r'], name: 'reshape' },
+      { op: 'Relu', inputs: ['r'], outputs: ['y'] },
+    ],
+  }),
+);
+
+const opened: CompiledModel[] = [];
+afterAll(async () => {
+  for (const m of opened) await m.dispose();
+});
+
+describe.skipIf(!HAS_NATIVE)('values fixed by inference at build time', () => {
+  it('build a node that partitioning accepted on an inferred value into its engine', async () => {
+    const warnings: string[] = [];
+    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, threads: 1, onLog: (msg, level) => level === 'warn' && warnings.push(msg) });
+    opened.push(m);
+    expect(warnings).toEqual([]);
+    expect(m.report.data.warnings).toEqual([]);
+    const reshape = m.report.data.nodes.find((n) => n.name === 'reshape')!;
+    const built = new Set(m.report.engines.map((e) => e.segment));
+    expect(built.has(reshape.segment), 'the segment holding the Reshape has an engine').toBe(true);
+    expect(m.report.engines.length).toBe(m.report.data.summary.engineSegments);
+
+    const x = sine([2, 3, 4], 0.3);
+    const { outputs, stats } = await m.runWithStats({ X: x });
+    expect(stats.segments.find((s) => s.id === reshape.segment)?.kind).toBe('engine');
+    const want = await ortRun(model, { X: x });
+    for (const name of ['y', 'c']) {
+      expect(outputs[name]!.dims).toEqual(want[name]!.dims);
+      expect(Array.from(outputs[name]!.data as Float32Array)).toEqual(Array.from(want[name]!.data as Float32Array));
+    }
+  });
+});
+
+describe.skipIf(HAS_NATIVE)('values fixed by inference at build time', () => {
+  it.skip(NATIVE_MISSING, () => {});
+});
