@@ -113,7 +113,11 @@ export async function probeShapes(
   const nodes = ancestors(graph, values);
   const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe` });
   // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
-  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
+  // NOTE: 'basic' optimizations only. A probe asks for intermediate values as graph outputs, and
+  // onnxruntime 1.30's 'extended' fusions crash the process on some of those (a Transpose ->
+  // CastLike whose output is a graph output: test_affine_grid_3d_*_expanded). A probe runs once,
+  // on shapes only, so the fusions buy nothing here.
+  const options: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4, graphOptimizationLevel: 'basic' };
   if (threads !== undefined) options.intraOpNumThreads = threads;
   let session: ort.InferenceSession;
   try {
