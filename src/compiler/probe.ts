@@ -19,7 +19,7 @@ import { isStaticShape } from '../ir/types.js';
 import { type NumericDType, TYPED_ARRAY, isFloatDType, numel } from '../onnx/dtype.js';
 import { encodeModel } from '../onnx/model.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
-import type { TensorData } from '../onnx/tensor.js';
+import { type TensorData, isNumericDType } from '../onnx/tensor.js';
 import { nodeReads } from '../partition/reads.js';
 import type { InputPlan } from './source.js';
 
@@ -126,6 +126,12 @@ export async function probeShapes(
     throw new HybridError('SHAPE', `onnxruntime cannot load the part of the model to probe: ${(e as Error).message}`, { cause: e });
   }
   try {
+    // NOTE: onnxruntime-node aborts the process (out of memory in OrtValueToNapiValue) when a
+    // run returns an element type JavaScript has no array for (int4, uint4...). Such a value is
+    // one no engine takes anyway: leave it unprobed, and its readers on onnxruntime.
+    const exotic = new Set(session.outputMetadata.filter((m) => !m.isTensor || !isNumericDType(m.type)).map((m) => m.name));
+    values = values.filter((v) => !exotic.has(v));
+    if (!values.length) return { probed: [], dataDependent: [] };
     const results: Array<Map<string, TensorData>> = [];
     for (const sample of samples) {
       const feeds: Record<string, ort.Tensor> = {};
