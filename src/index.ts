@@ -19,7 +19,8 @@ export type { EngineSummary, ModelReport } from './compiler/report.js';
 export type { ReportData } from './report/model.js';
 export { analyze, type AnalyzeOptions, type AnalyzeResult } from './compiler/analyze.js';
 export { renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } from './report/index.js';
-export { HybridModel, type Outputs } from './runtime/hybrid-model.js';
+export { HybridModel, type DeviceOutputs, type ModelRunOptions, type Outputs } from './runtime/hybrid-model.js';
+export { DeviceTensor, toDevice } from './engine/device-tensor.js';
 export type { FeedValue, Feeds } from './runtime/feeds.js';
 export type {
   CopyKind,

@@ -10,17 +10,32 @@
  */
 import { HybridError, type ErrorCode } from '../errors.js';
 import type { TypedArray } from '../onnx/dtype.js';
+import { DeviceTensor } from './device-tensor.js';
 import {
   type NativeContext,
   type NativeDeviceStatus,
+  type NativeDeviceTensor,
   type NativeEngine,
   type NativeEngineInfo,
+  type NativeTransfers,
   loadNative,
 } from './native.js';
 import type { BuildConfig, NetworkDefinition, Precision } from './network.js';
 
 export type EngineInfo = NativeEngineInfo;
 export type DeviceStatus = NativeDeviceStatus;
+export type Transfers = NativeTransfers;
+
+/** An engine input: host data (the typed array of its dtype's storage) or a device tensor. */
+export type EngineInput = TypedArray | DeviceTensor;
+export type EngineInputs = readonly EngineInput[] | Readonly<Record<string, EngineInput>>;
+
+/** Where a run leaves its outputs: on the host (typed arrays) or the device (DeviceTensors). */
+export type OutputLocation = 'host' | 'device';
+export interface RunOptions {
+  /** One location for every output, or one per output in binding order (default 'host'). */
+  outputLocation?: OutputLocation | readonly OutputLocation[];
+}
 
 const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND'];
 const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'bf16', 'int8'];
@@ -84,16 +99,30 @@ export class ExecutionContext {
    * Runs the engine on `inputs` (binding order, or by input name) and resolves with the
    * outputs in binding order. Each input must be the typed array of its dtype's storage
    * (float16/bfloat16: Uint16Array, int64: BigInt64Array, bool: Uint8Array) with exactly
-   * the input's element count.
+   * the input's element count, or a DeviceTensor of the engine's backend, dtype and shape.
+   * With `outputLocation: 'device'` the outputs stay in device memory as DeviceTensors.
    */
-  run(inputs: readonly TypedArray[] | Readonly<Record<string, TypedArray>>): Promise<TypedArray[]> {
-    return native(() => this.ctx.run(this.ordered(inputs)));
+  run(inputs: EngineInputs): Promise<TypedArray[]>;
+  run(inputs: EngineInputs, options: { outputLocation: 'device' }): Promise<DeviceTensor[]>;
+  run(inputs: EngineInputs, options: RunOptions): Promise<Array<TypedArray | DeviceTensor>>;
+  run(inputs: EngineInputs, options: RunOptions = {}): Promise<Array<TypedArray | DeviceTensor>> {
+    return native(async () => {
+      const loc = options.outputLocation;
+      const args = this.ordered(inputs).map((v) => (v instanceof DeviceTensor ? v.native : v));
+      const outs = await this.ctx.run(args, loc === undefined ? undefined : { outputLocation: typeof loc === 'string' ? loc : [...loc] });
+      return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
+    });
   }
 
   /** Like run(), with outputs keyed by name. */
-  async runNamed(inputs: readonly TypedArray[] | Readonly<Record<string, TypedArray>>): Promise<Record<string, TypedArray>> {
+  async runNamed(inputs: EngineInputs): Promise<Record<string, TypedArray>> {
     const outs = await this.run(inputs);
     return Object.fromEntries(this.engineInfo.outputs.map((o, i) => [o.name, outs[i]!]));
+  }
+
+  /** Copies the last run made: host-to-device and device-to-host (pinned staging), device-to-device. */
+  get transfers(): Transfers {
+    return this.ctx.transfers;
   }
 
   /** Frees the context's memory (after the run in flight, if any). Idempotent. */
@@ -101,9 +130,9 @@ export class ExecutionContext {
     this.ctx.dispose();
   }
 
-  private ordered(inputs: readonly TypedArray[] | Readonly<Record<string, TypedArray>>): TypedArray[] {
-    if (Array.isArray(inputs)) return inputs as TypedArray[];
-    const byName = inputs as Readonly<Record<string, TypedArray>>;
+  private ordered(inputs: EngineInputs): EngineInput[] {
+    if (Array.isArray(inputs)) return inputs as EngineInput[];
+    const byName = inputs as Readonly<Record<string, EngineInput>>;
     const names = this.engineInfo.inputs.map((i) => i.name);
     for (const k of Object.keys(byName)) {
       if (!names.includes(k)) {
@@ -172,12 +201,20 @@ function checkConfig(config: Partial<BuildConfig>): void {
 /**
  * Validates and builds `network` into an engine. The network's weights are read (not
  * copied) while building and copied once into the engine, so the arrays may change or go
- * away afterwards. Precisions other than fp32 are accepted and ignored by the cpu backend.
+ * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
+ * run in that type (native/src/precision.h; info() says per layer); the cpu backend accepts
+ * and ignores precisions other than fp32.
  */
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
   checkConfig(config);
+  const backend = config.backend ?? 'cpu';
+  const reduced = backend === 'cuda' ? (config.precisions ?? []).filter((p) => p === 'fp16' || p === 'bf16') : [];
   const engine = await native(() =>
-    loadNative().buildEngine(network, { backend: config.backend ?? 'cpu', ...(config.threads !== undefined ? { threads: config.threads } : {}) }),
+    loadNative().buildEngine(network, {
+      backend,
+      ...(config.threads !== undefined ? { threads: config.threads } : {}),
+      ...(reduced.length ? { precisions: reduced } : {}),
+    }),
   );
   return new Engine(engine);
 }

@@ -23,8 +23,16 @@ export interface NativeLayerInfo {
   kind: string;
   /** The implementation the backend chose (recorded in plans), e.g. 'im2col_gemm'. */
   tactic: string;
-  /** Precision the layer computes in ('fp32' on the cpu backend). */
+  /**
+   * Precision the layer computes in: 'fp32', 'fp16' or 'bf16' for float layers (reduced only
+   * where the build allowed it), else its output's dtype name (e.g. 'int64').
+   */
   precision: string;
+  /**
+   * Why a layer of a reduced-precision engine stays fp32 ('kept fp32: exp overflows fp16 for
+   * inputs above 11'), or what an inserted layer is for ('inserted: precision conversion').
+   */
+  precisionNote?: string;
 }
 
 export interface NativeEngineInfo {
@@ -49,9 +57,46 @@ export interface NativeEngineInfo {
   };
 }
 
+/**
+ * A tensor in a backend's memory (native/src/napi_device_tensor.h): what a run leaves on the
+ * device with outputLocation 'device', or toDevice() uploads. Another engine's run takes it as
+ * an input without a copy through the host. Freed by dispose() or garbage collection; a run
+ * using it keeps it alive until the run ends.
+ */
+export interface NativeDeviceTensor {
+  readonly dtype: EngineDType;
+  readonly shape: number[];
+  readonly bytes: number;
+  /** 'cuda' (or 'cpu', whose device memory is host memory). */
+  readonly backend: string;
+  readonly disposed: boolean;
+  /** Copies the tensor to a new typed array of its dtype's storage. */
+  download(): Promise<TypedArray>;
+  dispose(): void;
+}
+
+/** Where a run leaves its outputs: every output, or one location per output. */
+export type NativeOutputLocation = 'host' | 'device' | Array<'host' | 'device'>;
+
+/** Copies the last run of a context made (host<->device through pinned staging, device-to-device). */
+export interface NativeTransfers {
+  hostToDeviceBytes: number;
+  hostToDeviceCount: number;
+  deviceToHostBytes: number;
+  deviceToHostCount: number;
+  deviceToDeviceBytes: number;
+  deviceToDeviceCount: number;
+}
+
 export interface NativeContext {
-  /** Runs the engine off the JS thread; inputs in binding order, typed arrays of each input's dtype storage. */
-  run(inputs: TypedArray[]): Promise<TypedArray[]>;
+  /**
+   * Runs the engine off the JS thread; inputs in binding order, typed arrays of each input's
+   * dtype storage or device tensors of the engine's backend. Outputs are typed arrays, or
+   * device tensors where `outputLocation` says 'device'.
+   */
+  run(inputs: Array<TypedArray | NativeDeviceTensor>, options?: { outputLocation?: NativeOutputLocation }): Promise<Array<TypedArray | NativeDeviceTensor>>;
+  /** Copies made by the last run. */
+  readonly transfers: NativeTransfers;
   dispose(): void;
   readonly busy: boolean;
   readonly disposed: boolean;
@@ -77,6 +122,8 @@ export interface NativeDeviceStatus {
 export interface NativeBuildConfig {
   backend?: string;
   threads?: number;
+  /** fp16 or bf16 here lets float layers run in that type (fp16 where both are listed). */
+  precisions?: string[];
 }
 
 export interface NativeAddon {
@@ -86,6 +133,8 @@ export interface NativeAddon {
   deviceQuery(backend: string): NativeDeviceStatus;
   buildEngine(network: NetworkDefinition, config?: NativeBuildConfig): Promise<NativeEngine>;
   deserializeEngine(bytes: Uint8Array, options?: { threads?: number }): Promise<NativeEngine>;
+  /** Uploads a typed array of dtype's storage to the backend's memory. */
+  toDevice(backend: string, data: TypedArray, dtype: EngineDType, shape: number[]): Promise<NativeDeviceTensor>;
   readonly planFormatVersion: number;
   readonly networkFormatVersion: number;
 }

@@ -8,14 +8,19 @@
  *   given another value): the engines were built for one shape, so it needs another compile.
  */
 import ort from 'onnxruntime-node';
+import { DeviceTensor } from '../engine/device-tensor.js';
 import { HybridError } from '../errors.js';
 import { TYPED_ARRAY, type TypedArray, numel } from '../onnx/dtype.js';
 import { toOrtTensor } from '../onnx/ort.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TensorInfo } from './types.js';
 
-/** A feed: an onnxruntime Tensor, a plain typed array (shape from the compiled input), or TensorData. */
-export type FeedValue = ort.Tensor | TypedArray | TensorData;
+/**
+ * A feed: an onnxruntime Tensor, a plain typed array (shape from the compiled input),
+ * TensorData, or a DeviceTensor (cuda models: already in GPU memory, e.g. another model's
+ * output from run(feeds, { outputLocation: 'gpu' })).
+ */
+export type FeedValue = ort.Tensor | TypedArray | TensorData | DeviceTensor;
 
 /** Feeds by input name. */
 export type Feeds = Readonly<Record<string, FeedValue>>;
@@ -60,7 +65,13 @@ function checkShape(info: TensorInfo, dims: readonly number[]): void {
   }
 }
 
-function fromFeed(info: TensorInfo, value: FeedValue): TensorData {
+function fromFeed(info: TensorInfo, value: FeedValue): TensorData | DeviceTensor {
+  if (value instanceof DeviceTensor) {
+    if (value.disposed) throw new HybridError('DISPOSED', `input '${info.name}': the device tensor was disposed`);
+    if (value.dtype !== info.dtype) throw new HybridError('INPUT', `input '${info.name}': dtype ${value.dtype}, expected ${typeText(info)}`);
+    checkShape(info, value.dims);
+    return value;
+  }
   if (isTypedArray(value)) {
     const storage = TYPED_ARRAY[info.dtype];
     if (!(value instanceof storage)) {
@@ -94,8 +105,17 @@ function fromFeed(info: TensorInfo, value: FeedValue): TensorData {
   throw new HybridError('INPUT', `input '${info.name}': expected an onnxruntime Tensor or a typed array (${typeText(info)})`);
 }
 
-/** Checks `feeds` against the compiled inputs and returns them as TensorData, by name. */
+/** Checks `feeds` against the compiled inputs and returns them as TensorData, by name (host feeds only). */
 export function normalizeFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): Map<string, TensorData> {
+  const out = normalizeRunFeeds(feeds, inputs);
+  for (const [name, v] of out) {
+    if (v instanceof DeviceTensor) throw new HybridError('INPUT', `input '${name}': a device tensor where host data is needed`);
+  }
+  return out as Map<string, TensorData>;
+}
+
+/** Checks `feeds` against the compiled inputs and returns them as TensorData or DeviceTensors, by name. */
+export function normalizeRunFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): Map<string, TensorData | DeviceTensor> {
   if (feeds === null || typeof feeds !== 'object') {
     throw new HybridError('INPUT', `feeds must be an object of input name -> tensor (inputs: ${inputs.map((i) => i.name).join(', ')})`);
   }
@@ -106,7 +126,7 @@ export function normalizeFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): Map
       throw new HybridError('INPUT', `unknown input '${name}' (the model's inputs: ${list})`);
     }
   }
-  const out = new Map<string, TensorData>();
+  const out = new Map<string, TensorData | DeviceTensor>();
   for (const info of inputs) {
     const value = feeds[info.name];
     if (value === undefined) throw new HybridError('INPUT', `input '${info.name}' is missing (expected ${typeText(info)})`);

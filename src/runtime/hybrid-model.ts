@@ -4,14 +4,20 @@
  * returns the model's outputs as onnxruntime Tensors.
  *
  * Several runs may be in flight at once: each has its own store, and each engine segment
- * lends it an execution context of its own from the engine's pool. `dispose()` refuses new
+ * lends it an execution context of its own from the engine's pool.
+ *
+ * On the cuda backend, values that another engine segment reads stay on the GPU between the
+ * two segments (no host bytes); `run(feeds, { outputLocation: 'gpu' })` returns the outputs
+ * as DeviceTensors for a caller that feeds them to another model, and feeds may be
+ * DeviceTensors. `dispose()` refuses new
  * runs at once (DISPOSED), lets the runs in flight finish, then frees engines, contexts and
  * sessions.
  */
 import type ort from 'onnxruntime-node';
+import { DeviceTensor, toDevice } from '../engine/device-tensor.js';
 import { HybridError } from '../errors.js';
 import type { TensorData } from '../onnx/tensor.js';
-import { type Feeds, normalizeFeeds, toOutput } from './feeds.js';
+import { type Feeds, normalizeRunFeeds, toOutput } from './feeds.js';
 import type { Schedule } from './schedule.js';
 import type { SegmentRunner } from './segments.js';
 import { summarizeRun } from './stats.js';
@@ -20,6 +26,18 @@ import type { ModelStats, OutputInfo, RunStats, SegmentRunStats, TensorInfo } fr
 
 /** Model outputs by name, as onnxruntime Tensors. */
 export type Outputs = Record<string, ort.Tensor>;
+
+/** Model outputs by name, in GPU memory (run with outputLocation 'gpu'). */
+export type DeviceOutputs = Record<string, DeviceTensor>;
+
+export interface ModelRunOptions {
+  /**
+   * 'cpu' (default): outputs are onnxruntime Tensors in host memory. 'gpu' (cuda backend):
+   * outputs are DeviceTensors left in GPU memory, for a caller that feeds them to another
+   * model or engine; the caller disposes them (or lets garbage collection free them).
+   */
+  outputLocation?: 'cpu' | 'gpu';
+}
 
 /** Everything compile() hands the model. */
 export interface HybridModelParts<Report> {
@@ -52,6 +70,8 @@ export class HybridModel<Report = unknown> {
 
   private readonly label: string;
   private readonly schedule: Schedule;
+  /** Values an engine segment reads: kept on the device by their producer (cuda). */
+  private readonly deviceValues: ReadonlySet<string>;
   private readonly runners: SegmentRunner[];
   private readonly constants: Map<string, TensorData>;
   private inFlight = 0;
@@ -70,6 +90,9 @@ export class HybridModel<Report = unknown> {
     this.runners = parts.runners;
     this.constants = parts.constants;
     this.report = parts.report;
+    this.deviceValues = new Set(
+      parts.backend === 'cuda' ? parts.schedule.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.inputs) : [],
+    );
   }
 
   /** Input names, in the model's order. */
@@ -99,19 +122,33 @@ export class HybridModel<Report = unknown> {
    * the input's dtype storage (shape taken from the compiled input). Resolves with every
    * output. Errors: INPUT (bad feeds), SHAPE (a shape other than the compiled one), DISPOSED.
    */
-  async run(feeds: Feeds): Promise<Outputs> {
-    return (await this.runWithStats(feeds)).outputs;
+  run(feeds: Feeds): Promise<Outputs>;
+  run(feeds: Feeds, options: { outputLocation: 'gpu' }): Promise<DeviceOutputs>;
+  run(feeds: Feeds, options?: ModelRunOptions): Promise<Outputs | DeviceOutputs>;
+  async run(feeds: Feeds, options: ModelRunOptions = {}): Promise<Outputs | DeviceOutputs> {
+    return (await this.runWithStats(feeds, options)).outputs;
   }
 
   /** Like run(), with this run's statistics (time per segment, boundary transfers and copies). */
-  async runWithStats(feeds: Feeds): Promise<{ outputs: Outputs; stats: RunStats }> {
+  runWithStats(feeds: Feeds): Promise<{ outputs: Outputs; stats: RunStats }>;
+  runWithStats(feeds: Feeds, options: { outputLocation: 'gpu' }): Promise<{ outputs: DeviceOutputs; stats: RunStats }>;
+  runWithStats(feeds: Feeds, options?: ModelRunOptions): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }>;
+  async runWithStats(feeds: Feeds, options: ModelRunOptions = {}): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
     if (this.disposing) throw new HybridError('DISPOSED', `${this.label}: the model was disposed`);
     const t0 = performance.now();
-    const inputs = normalizeFeeds(feeds, this.inputs);
+    const location = options.outputLocation ?? 'cpu';
+    if (location !== 'cpu' && location !== 'gpu') {
+      throw new HybridError('OPTION', `outputLocation must be 'cpu' or 'gpu', got '${String(location)}'`);
+    }
+    if (location === 'gpu' && this.backend !== 'cuda') {
+      throw new HybridError('OPTION', `${this.label}: outputLocation 'gpu' needs the cuda backend; this model runs on ${this.backend}`);
+    }
+    const inputs = normalizeRunFeeds(feeds, this.inputs);
     this.inFlight++;
-    const store = new TensorStore();
+    const deviceValues = location === 'gpu' ? new Set([...this.deviceValues, ...this.outputNames]) : this.deviceValues;
+    const store = new TensorStore({ deviceValues });
     try {
-      const result = await this.execute(store, inputs, t0);
+      const result = location === 'gpu' ? await this.execute(store, inputs, t0, true) : await this.execute(store, inputs, t0, false);
       this.counters.runs++;
       this.lastRun = result.stats;
       return result;
@@ -136,9 +173,19 @@ export class HybridModel<Report = unknown> {
     return this.disposing;
   }
 
-  private async execute(store: TensorStore, inputs: Map<string, TensorData>, t0: number): Promise<{ outputs: Outputs; stats: RunStats }> {
+  private async execute(store: TensorStore, inputs: Map<string, TensorData | DeviceTensor>, t0: number, gpu: false): Promise<{ outputs: Outputs; stats: RunStats }>;
+  private async execute(store: TensorStore, inputs: Map<string, TensorData | DeviceTensor>, t0: number, gpu: true): Promise<{ outputs: DeviceOutputs; stats: RunStats }>;
+  private async execute(
+    store: TensorStore,
+    inputs: Map<string, TensorData | DeviceTensor>,
+    t0: number,
+    gpu: boolean,
+  ): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
     const { schedule } = this;
-    for (const [name, t] of inputs) store.putHost(name, t);
+    for (const [name, t] of inputs) {
+      if (t instanceof DeviceTensor) store.putDevice(name, t, { borrowed: true });
+      else store.putHost(name, t);
+    }
     store.release(schedule.releaseInputs);
     const segments: SegmentRunStats[] = [];
     for (let i = 0; i < schedule.segments.length; i++) {
@@ -149,6 +196,7 @@ export class HybridModel<Report = unknown> {
       segments.push({ id: seg.id, kind: seg.kind, ms: performance.now() - s0, ...io });
       store.release(seg.release);
     }
+    if (gpu) return this.deviceOutputs(store, inputs, t0, segments);
     const downloadsBefore = { ...store.downloads };
     const outputs: Outputs = {};
     for (const o of this.outputs) {
@@ -165,5 +213,43 @@ export class HybridModel<Report = unknown> {
     }
     const outputDownloads = { count: store.downloads.count - downloadsBefore.count, bytes: store.downloads.bytes - downloadsBefore.bytes };
     return { outputs, stats: summarizeRun(performance.now() - t0, segments, store.peakBytes, outputDownloads) };
+  }
+
+  /**
+   * The outputs as DeviceTensors: engine outputs are handed over as they are (the store lets
+   * go of them); constants and values produced on the host are uploaded (counted).
+   */
+  private async deviceOutputs(
+    store: TensorStore,
+    inputs: Map<string, TensorData | DeviceTensor>,
+    t0: number,
+    segments: SegmentRunStats[],
+  ): Promise<{ outputs: DeviceOutputs; stats: RunStats }> {
+    const outputs: DeviceOutputs = {};
+    const uploads = { count: 0, bytes: 0 };
+    try {
+      for (const o of this.outputs) {
+        const constant = this.constants.get(o.name);
+        const taken = constant || outputs[o.name] ? undefined : store.take(o.name);
+        if (taken?.device instanceof DeviceTensor && taken.device.backend === 'cuda') {
+          outputs[o.name] = taken.device;
+          continue;
+        }
+        const host = constant ?? taken?.host ?? (await taken!.device!.download());
+        outputs[o.name] = await toDevice(host, 'cuda');
+        uploads.count++;
+        uploads.bytes += outputs[o.name]!.bytes;
+        if (taken?.device && !(inputs.get(o.name) === taken.device)) taken.device.dispose();
+      }
+    } catch (e) {
+      for (const t of Object.values(outputs)) if (![...inputs.values()].includes(t)) t.dispose();
+      throw e;
+    }
+    const stats = summarizeRun(performance.now() - t0, segments, store.peakBytes, { count: 0, bytes: 0 });
+    stats.hostToDevice.count += uploads.count;
+    stats.hostToDevice.bytes += uploads.bytes;
+    stats.copies.count += uploads.count;
+    stats.copies.bytes += uploads.bytes;
+    return { outputs, stats };
   }
 }

@@ -3,7 +3,9 @@
  * run's tensor store, runs, stores its outputs, and says what crossing its boundary cost.
  *
  * - EngineSegment: a native engine and a pool of execution contexts (one per run in flight);
- *   the run executes off the JavaScript thread. Inputs are checked against the shapes the
+ *   the run executes off the JavaScript thread. On the cuda backend it takes device-resident
+ *   inputs as they are (no host copy) and leaves on the device the outputs the store wants
+ *   there (those another engine segment reads); the rest come back through pinned memory. Inputs are checked against the shapes the
  *   engine was built for, which matters where a fallback segment's output shape depends on
  *   data (probed at compile time, different now): that is a SHAPE error, never a bad read.
  * - FallbackSegment: a sub-model on an onnxruntime-node InferenceSession, fed by name.
@@ -12,10 +14,12 @@
  *   its duration; engine work does not.
  */
 import ort from 'onnxruntime-node';
-import type { Engine } from '../engine/engine.js';
+import { DeviceTensor } from '../engine/device-tensor.js';
+import type { Engine, OutputLocation } from '../engine/engine.js';
 import type { NativeTensorInfo } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
+import type { TypedArray } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { ContextPool } from './context-pool.js';
 import { type TensorStore, tensorBytes } from './tensor-store.js';
@@ -62,36 +66,56 @@ export class EngineSegment implements SegmentRunner {
     return this.pool.created;
   }
 
-  async run(store: TensorStore): Promise<SegmentIO> {
-    // The cpu engine copies inputs into its arena and outputs out of it (host memcpy); the cuda
-    // backend will take device tensors directly and upload host ones.
-    const inCopy: CopyKind = this.backend === 'cpu' ? 'host' : 'host-to-device';
-    const outCopy: CopyKind = this.backend === 'cpu' ? 'host' : 'device-to-host';
-    const inputs: TransferStats[] = [];
-    const arrays = [];
-    for (const info of this.inputInfo) {
-      const { tensor, copy } = await store.host(info.name);
-      if (tensor.dims.length !== info.shape.length || tensor.dims.some((d, i) => d !== info.shape[i])) {
-        throw new HybridError(
-          'SHAPE',
-          `engine segment ${this.id}: '${info.name}' has shape [${tensor.dims.join(',')}], the engine was built for ` +
-            `[${info.shape.join(',')}] (its producer's output shape depends on the data; force its readers to the fallback ` +
-            `with fallbackNodes, or compile with inputs that give this shape)`,
-        );
-      }
-      inputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: copy === 'none' ? inCopy : copy });
-      arrays.push(tensor.data);
+  private checkShape(name: string, dims: readonly number[], info: NativeTensorInfo): void {
+    if (dims.length !== info.shape.length || dims.some((d, i) => d !== info.shape[i])) {
+      throw new HybridError(
+        'SHAPE',
+        `engine segment ${this.id}: '${name}' has shape [${dims.join(',')}], the engine was built for ` +
+          `[${info.shape.join(',')}] (its producer's output shape depends on the data; force its readers to the fallback ` +
+          `with fallbackNodes, or compile with inputs that give this shape)`,
+      );
     }
+  }
+
+  async run(store: TensorStore): Promise<SegmentIO> {
+    // The cpu engine copies inputs into its arena and outputs out of it (host memcpy). The cuda
+    // engine takes device tensors as they are (a device-to-device copy into its arena: no host
+    // bytes), uploads host ones and downloads host outputs through pinned staging buffers.
+    const cuda = this.backend === 'cuda';
+    const inCopy: CopyKind = cuda ? 'host-to-device' : 'host';
+    const outCopy: CopyKind = cuda ? 'device-to-host' : 'host';
+    const inputs: TransferStats[] = [];
+    const args: Array<TypedArray | DeviceTensor> = [];
+    for (const info of this.inputInfo) {
+      const device = cuda ? store.device(info.name) : undefined;
+      if (device instanceof DeviceTensor && device.backend === 'cuda') {
+        this.checkShape(info.name, device.dims, info);
+        inputs.push({ tensor: info.name, bytes: device.bytes, copy: 'none' });
+        args.push(device);
+        continue;
+      }
+      const { tensor, copy } = await store.host(info.name);
+      this.checkShape(info.name, tensor.dims, info);
+      inputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: copy === 'none' ? inCopy : copy });
+      args.push(tensor.data);
+    }
+    const locations: OutputLocation[] = this.outputInfo.map((o) => (cuda && store.wantsDevice(o.name) ? 'device' : 'host'));
     const ctx = await this.pool.acquire();
     let outs;
     try {
-      outs = await ctx.run(arrays);
+      outs = await ctx.run(args, { outputLocation: locations });
     } finally {
       this.pool.release(ctx);
     }
     const outputs: TransferStats[] = [];
     this.outputInfo.forEach((info, i) => {
-      const tensor: TensorData = { dtype: info.dtype, dims: [...info.shape], data: outs[i]! };
+      const out = outs[i]!;
+      if (out instanceof DeviceTensor) {
+        store.putDevice(info.name, out);
+        outputs.push({ tensor: info.name, bytes: out.bytes, copy: 'none' });
+        return;
+      }
+      const tensor: TensorData = { dtype: info.dtype, dims: [...info.shape], data: out };
       store.putHost(info.name, tensor);
       outputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: outCopy });
     });

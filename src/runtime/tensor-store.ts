@@ -6,7 +6,10 @@
  * DeviceTensor owned by a GPU backend), or both once a device value has been downloaded for a
  * host reader: the download happens once per run and is counted; the device copy stays for
  * device readers. Releasing a value drops the host array and disposes the device tensor.
- * The cpu backend only ever stores host tensors; DeviceTensor is the seam for the cuda one.
+ * The cpu backend only ever stores host tensors; the cuda backend's engine segments leave the
+ * values that `deviceValues` names (those another engine segment reads, and the outputs of a
+ * run with outputLocation 'gpu') on the device. A value the store does not own (a caller's
+ * device tensor fed as an input) is never disposed by it; take() hands a value to the caller.
  */
 import { HybridError } from '../errors.js';
 import { DTYPE_SIZE, type NumericDType } from '../onnx/dtype.js';
@@ -27,6 +30,8 @@ export interface DeviceTensor {
 interface Entry {
   host?: TensorData;
   device?: DeviceTensor;
+  /** The device tensor belongs to the caller: release() must not dispose it. */
+  borrowed?: boolean;
   bytes: number;
 }
 
@@ -39,6 +44,17 @@ export function tensorBytes(t: { dtype: NumericDType; dims: readonly number[] })
 
 export class TensorStore {
   private readonly entries = new Map<string, Entry>();
+  /** Values engine segments should leave on the device (cuda). */
+  private readonly deviceValues: ReadonlySet<string>;
+
+  constructor(options: { deviceValues?: ReadonlySet<string> } = {}) {
+    this.deviceValues = options.deviceValues ?? new Set();
+  }
+
+  /** Whether the producer of `name` should keep it on the device (a cuda engine segment). */
+  wantsDevice(name: string): boolean {
+    return this.deviceValues.has(name);
+  }
   private held = 0;
   private peak = 0;
   /** Device-to-host downloads made by host() (count and bytes). */
@@ -48,8 +64,20 @@ export class TensorStore {
     this.put(name, { host: tensor, bytes: tensorBytes(tensor) });
   }
 
-  putDevice(name: string, tensor: DeviceTensor): void {
-    this.put(name, { device: tensor, bytes: tensor.bytes });
+  /** A device value; `borrowed` when the caller owns it (the store never disposes it). */
+  putDevice(name: string, tensor: DeviceTensor, options: { borrowed?: boolean } = {}): void {
+    this.put(name, { device: tensor, bytes: tensor.bytes, ...(options.borrowed ? { borrowed: true } : {}) });
+  }
+
+  /**
+   * Removes a value without freeing it and returns it: the caller owns the device tensor now
+   * (a model output returned on the device). A borrowed tensor is returned as is.
+   */
+  take(name: string): { host?: TensorData; device?: DeviceTensor } {
+    const e = this.entry(name);
+    this.entries.delete(name);
+    this.held -= e.bytes;
+    return { ...(e.host ? { host: e.host } : {}), ...(e.device ? { device: e.device } : {}) };
   }
 
   has(name: string): boolean {
@@ -85,7 +113,7 @@ export class TensorStore {
     for (const name of names) {
       const e = this.entries.get(name);
       if (!e) continue;
-      e.device?.dispose();
+      if (!e.borrowed) e.device?.dispose();
       this.held -= e.bytes;
       this.entries.delete(name);
     }

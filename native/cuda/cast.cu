@@ -1,0 +1,102 @@
+// Cast between every pair of engine dtypes, with the cpu backend's rules (cpu/cast.cc): each
+// element goes through float (from float32/float16/bfloat16) or int64 (from integers and
+// bool); floats round to nearest even; float -> integer truncates toward zero and saturates
+// (NaN -> 0); integer -> integer wraps; anything -> bool is x != 0.
+#include <limits>
+#include <type_traits>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+struct BoolTag {};
+template <typename T> struct Storage { using type = T; };
+template <> struct Storage<BoolTag> { using type = uint8_t; };
+template <typename T> constexpr bool kIsFloat = std::is_same_v<T, float> || std::is_same_v<T, __half> || std::is_same_v<T, __nv_bfloat16>;
+
+template <typename F>
+void DispatchAll(DType t, F&& f) {
+  switch (t) {
+    case DType::kFloat32: f(float{}); return;
+    case DType::kFloat16: f(__half{}); return;
+    case DType::kBFloat16: f(__nv_bfloat16{}); return;
+    case DType::kInt32: f(int32_t{}); return;
+    case DType::kInt64: f(int64_t{}); return;
+    case DType::kInt8: f(int8_t{}); return;
+    case DType::kUInt8: f(uint8_t{}); return;
+    case DType::kBool: f(BoolTag{}); return;
+  }
+}
+
+template <typename To>
+__device__ __forceinline__ typename Storage<To>::type FromFloatValue(float x) {
+  if constexpr (kIsFloat<To>) {
+    return FromFloat<To>(x);
+  } else if constexpr (std::is_same_v<To, BoolTag>) {
+    return x != 0.0f;
+  } else {
+    constexpr float kHi = static_cast<float>(std::numeric_limits<To>::max());
+    constexpr float kLo = static_cast<float>(std::numeric_limits<To>::lowest());
+    return isnan(x) ? To(0) : x >= kHi ? std::numeric_limits<To>::max() : x <= kLo ? std::numeric_limits<To>::lowest() : static_cast<To>(x);
+  }
+}
+
+template <typename To>
+__device__ __forceinline__ typename Storage<To>::type FromIntValue(int64_t v) {
+  if constexpr (kIsFloat<To>) {
+    return FromFloat<To>(static_cast<float>(v));
+  } else if constexpr (std::is_same_v<To, BoolTag>) {
+    return v != 0;
+  } else {
+    return static_cast<To>(v);
+  }
+}
+
+template <typename From, typename To>
+__global__ void CastKernel(const typename Storage<From>::type* x, typename Storage<To>::type* y, int64_t n) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    if constexpr (kIsFloat<From>) {
+      y[i] = FromFloatValue<To>(ToFloat(x[i]));
+    } else if constexpr (std::is_same_v<From, BoolTag>) {
+      y[i] = FromIntValue<To>(x[i] != 0);
+    } else {
+      y[i] = FromIntValue<To>(static_cast<int64_t>(x[i]));
+    }
+  }
+}
+
+class CastLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const DType from = in_[0].dtype, to = out_[0].dtype;
+    const cudaStream_t s = S(stream);
+    if (from == to) {
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+      return;
+    }
+    const int64_t n = in_[0].numel;
+    DispatchAll(from, [&](auto ftag) {
+      DispatchAll(to, [&](auto ttag) {
+        using F = decltype(ftag);
+        using T = decltype(ttag);
+        CastKernel<F, T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const typename Storage<F>::type*>(args.inputs[0]),
+                                                          static_cast<typename Storage<T>::type*>(args.outputs[0]), n);
+      });
+    });
+    CheckLaunch("cast kernel launch");
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeCast(CudaBackend* b) { return std::make_unique<CastLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

@@ -1,0 +1,333 @@
+// Convolution (cuDNN forward) and deconvolution (cuDNN backward data), 1 to 3 spatial dims
+// (1-d as 2-d with a unit dim), groups, dilations, fp32/fp16/bf16 data with fp32 compute.
+//
+// Tactics: the cuDNN algorithm, chosen at build time by timing every candidate on the real
+// shapes (cudnnFind*AlgorithmEx) with the workspace bounded by kMaxWorkspace, recorded in the
+// plan as "cudnn:<algorithm>:<math>". fp32 runs with CUDNN_FMA_MATH, so TF32 never rounds its
+// operands (fp32 results match onnxruntime within 1e-4); FFT algorithms and the
+// non-deterministic backward-data ALGO_0 are not candidates for fp32.
+//
+// What cuDNN cannot express is done around it: asymmetric padding by a padded copy of x in
+// the workspace (then no padding for cuDNN); a deconvolution with asymmetric pads runs
+// unpadded into the workspace and is cropped (or extended, for outputPadding) into y. Bias
+// and the fused activation are one epilogue kernel over y.
+#include <cudnn.h>
+
+#include <climits>
+
+#include "cpu/activation.h"
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+#include "src/memory_planner.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+constexpr size_t kMaxWorkspace = size_t{256} << 20;
+
+const char* kFwdNames[] = {"implicit_gemm", "implicit_precomp_gemm", "gemm", "direct",
+                           "fft", "fft_tiling", "winograd", "winograd_nonfused"};
+const char* kBwdNames[] = {"algo0", "algo1", "fft", "fft_tiling", "winograd", "winograd_nonfused"};
+const char* kMathNames[] = {"default", "tensor_op", "tensor_op_conversion", "fma"};
+
+cudnnDataType_t CudnnType(DType t) {
+  switch (t) {
+    case DType::kFloat16: return CUDNN_DATA_HALF;
+    case DType::kBFloat16: return CUDNN_DATA_BFLOAT16;
+    default: return CUDNN_DATA_FLOAT;
+  }
+}
+
+std::vector<int> Packed(const std::vector<int>& dims) {
+  std::vector<int> st(dims.size(), 1);
+  for (int d = static_cast<int>(dims.size()) - 2; d >= 0; --d) st[d] = st[d + 1] * dims[d + 1];
+  return st;
+}
+
+class ConvKernel : public CudaKernel {
+ public:
+  ConvKernel(CudaBackend* b, bool deconv) : CudaKernel(b), deconv_(deconv) {}
+  ~ConvKernel() override {
+    if (x_desc_) cudnnDestroyTensorDescriptor(x_desc_);
+    if (y_desc_) cudnnDestroyTensorDescriptor(y_desc_);
+    if (w_desc_) cudnnDestroyFilterDescriptor(w_desc_);
+    if (conv_) cudnnDestroyConvolutionDescriptor(conv_);
+  }
+
+  size_t WorkspaceBytes() const override { return algo_workspace_ + extra_bytes_; }
+
+ protected:
+  void CheckDnn(cudnnStatus_t s, const char* what) const {
+    if (s != CUDNN_STATUS_SUCCESS) Bad(ErrorCode::kNative, Cat(what, ": ", cudnnGetErrorString(s)));
+  }
+
+  int Int(int64_t v, const char* what) const {
+    if (v > INT_MAX) Bad(ErrorCode::kNative, Cat(what, " ", v, " is beyond cuDNN's 32-bit dims"));
+    return static_cast<int>(v);
+  }
+
+  // Descriptors for the shapes at hand (x: the conv input or deconv input, y: its output;
+  // cuDNN sees, for a deconvolution, the forward convolution from its output to its input).
+  void Analyze() override {
+    dtype_ = in_[0].dtype;
+    const Shape& x = in_[0].shape;
+    const Shape& w = in_[1].shape;
+    const Shape& y = out_[0].shape;
+    const size_t sp = x.size() - 2;
+    auto pb = params().Ints("padsBegin");
+    auto pe = params().Ints("padsEnd");
+    auto strides = params().Ints("strides");
+    auto dil = params().Ints("dilations");
+    std::vector<int64_t> op = deconv_ ? params().Ints("outputPadding") : std::vector<int64_t>(sp, 0);
+    const int64_t groups = params().Int("groups");
+    bool symmetric = true;
+    for (size_t d = 0; d < sp; ++d) symmetric &= pb[d] == pe[d];
+    // cuDNN's view: dims with a leading unit spatial dim for 1-d.
+    const size_t lead = sp == 1 ? 1 : 0;
+    std::vector<int> xd, wd, yd, pad, st, dl;
+    auto push_spatial = [&](std::vector<int>& v, const Shape& s) {
+      v = {Int(s[0], "dim"), Int(s[1], "dim")};
+      if (lead) v.push_back(1);
+      for (size_t d = 0; d < sp; ++d) v.push_back(Int(s[2 + d], "dim"));
+    };
+    Shape conv_in = x;   // what cuDNN convolves (forward) or produces (deconv)
+    Shape conv_out = y;
+    if (!deconv_ && !symmetric) {
+      // Pad x explicitly into the workspace; cuDNN then convolves without padding.
+      Shape padded = x;
+      std::vector<int64_t> fb(x.size(), 0), fe(x.size(), 0);
+      for (size_t d = 0; d < sp; ++d) {
+        padded[2 + d] = x[2 + d] + pb[d] + pe[d];
+        fb[2 + d] = pb[d];
+        fe[2 + d] = pe[d];
+      }
+      pad_ = MakePadGeometry(x, padded, fb, fe, 0);
+      pad_elems_ = Numel(padded);
+      conv_in = padded;
+    }
+    if (deconv_ && !symmetric) {
+      // Unpadded into the workspace, then cropped/extended into y.
+      Shape full = y;
+      std::vector<int64_t> fb(y.size(), 0), fe(y.size(), 0);
+      for (size_t d = 0; d < sp; ++d) {
+        full[2 + d] = strides[d] * (x[2 + d] - 1) + dil[d] * (w[2 + d] - 1) + 1;
+        fb[2 + d] = -pb[d];
+        fe[2 + d] = op[d] - pe[d];
+      }
+      pad_ = MakePadGeometry(full, y, fb, fe, 0);
+      pad_elems_ = Numel(full);
+      conv_out = full;
+    }
+    explicit_pad_ = !symmetric;
+    push_spatial(xd, conv_in);
+    push_spatial(yd, conv_out);
+    push_spatial(wd, w);
+    if (lead) {
+      pad.push_back(0);
+      st.push_back(1);
+      dl.push_back(1);
+    }
+    for (size_t d = 0; d < sp; ++d) {
+      pad.push_back(symmetric ? Int(pb[d], "pad") : 0);
+      st.push_back(Int(strides[d], "stride"));
+      dl.push_back(Int(dil[d], "dilation"));
+    }
+    const cudnnDataType_t t = CudnnType(dtype_);
+    CheckDnn(cudnnCreateTensorDescriptor(&x_desc_), "cudnnCreateTensorDescriptor");
+    CheckDnn(cudnnCreateTensorDescriptor(&y_desc_), "cudnnCreateTensorDescriptor");
+    CheckDnn(cudnnCreateFilterDescriptor(&w_desc_), "cudnnCreateFilterDescriptor");
+    CheckDnn(cudnnCreateConvolutionDescriptor(&conv_), "cudnnCreateConvolutionDescriptor");
+    // For a deconvolution, cuDNN's "x" is our output (dx) and its "y" our input (dy).
+    const std::vector<int>& fx = deconv_ ? yd : xd;
+    const std::vector<int>& fy = deconv_ ? xd : yd;
+    CheckDnn(cudnnSetTensorNdDescriptor(x_desc_, t, static_cast<int>(fx.size()), fx.data(), Packed(fx).data()),
+             "cudnnSetTensorNdDescriptor (x)");
+    CheckDnn(cudnnSetTensorNdDescriptor(y_desc_, t, static_cast<int>(fy.size()), fy.data(), Packed(fy).data()),
+             "cudnnSetTensorNdDescriptor (y)");
+    CheckDnn(cudnnSetFilterNdDescriptor(w_desc_, t, CUDNN_TENSOR_NCHW, static_cast<int>(wd.size()), wd.data()),
+             "cudnnSetFilterNdDescriptor");
+    CheckDnn(cudnnSetConvolutionNdDescriptor(conv_, static_cast<int>(pad.size()), pad.data(), st.data(), dl.data(),
+                                             CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
+             "cudnnSetConvolutionNdDescriptor");
+    CheckDnn(cudnnSetConvolutionGroupCount(conv_, static_cast<int>(groups)), "cudnnSetConvolutionGroupCount");
+    CheckDnn(cudnnSetConvolutionMathType(conv_, dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH),
+             "cudnnSetConvolutionMathType");
+    conv_in_elems_ = Numel(deconv_ ? conv_out : conv_in);  // cuDNN's x
+    conv_out_elems_ = Numel(deconv_ ? conv_in : conv_out);  // cuDNN's y
+  }
+
+  std::string Name(int algo, int math) const {
+    return Cat("cudnn:", deconv_ ? kBwdNames[algo] : kFwdNames[algo], ":", kMathNames[math]);
+  }
+
+  // Workspace of an algorithm under a math type, or false if cuDNN refuses the pair.
+  bool Workspace(int algo, int math, size_t* bytes) {
+    if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
+    cudnnHandle_t h = backend_->build_cudnn();
+    cudnnStatus_t s = deconv_ ? cudnnGetConvolutionBackwardDataWorkspaceSize(h, w_desc_, y_desc_, conv_, x_desc_,
+                                                                              static_cast<cudnnConvolutionBwdDataAlgo_t>(algo), bytes)
+                              : cudnnGetConvolutionForwardWorkspaceSize(h, x_desc_, w_desc_, conv_, y_desc_,
+                                                                        static_cast<cudnnConvolutionFwdAlgo_t>(algo), bytes);
+    return s == CUDNN_STATUS_SUCCESS;
+  }
+
+  bool Allowed(int algo, int math) const {
+    if (dtype_ != DType::kFloat32) return true;
+    if (math != CUDNN_FMA_MATH) return false;  // no TF32 for fp32 data
+    if (deconv_) return algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_0 && algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT &&
+                        algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING;
+    return algo != CUDNN_CONVOLUTION_FWD_ALGO_FFT && algo != CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING;
+  }
+
+  std::string Choose() override {
+    // Scratch buffers on the real shapes, filled with a non-zero pattern.
+    const size_t es = DTypeSize(dtype_);
+    cudaStream_t s = backend_->build_stream();
+    void *x = nullptr, *w = nullptr, *y = nullptr, *ws = nullptr;
+    auto release = [&] {
+      cudaFree(x);
+      cudaFree(w);
+      cudaFree(y);
+      cudaFree(ws);
+    };
+    std::string chosen;
+    try {
+      Check(cudaMalloc(&x, conv_in_elems_ * es + 256), "cudaMalloc (tactic timing)");
+      Check(cudaMalloc(&w, in_[1].numel * es + 256), "cudaMalloc (tactic timing)");
+      Check(cudaMalloc(&y, conv_out_elems_ * es + 256), "cudaMalloc (tactic timing)");
+      size_t limit = kMaxWorkspace;
+      while (limit >= (size_t{1} << 20) && cudaMalloc(&ws, limit) != cudaSuccess) {
+        cudaGetLastError();
+        ws = nullptr;
+        limit /= 2;
+      }
+      if (!ws) limit = 0;
+      // cuDNN's x and y: the input is x for a convolution, y (dy) for a deconvolution.
+      Check(LaunchFillPattern(dtype_, x, conv_in_elems_, s), "fill launch");
+      Check(LaunchFillPattern(dtype_, y, conv_out_elems_, s), "fill launch");
+      Check(LaunchFillPattern(dtype_, w, in_[1].numel, s), "fill launch");
+      Check(cudaStreamSynchronize(s), "cudaStreamSynchronize");
+      cudnnHandle_t h = backend_->build_cudnn();
+      struct Result {
+        int algo, math;
+        cudnnStatus_t status;
+        size_t memory;
+      };
+      std::vector<Result> results;
+      int returned = 0;
+      if (deconv_) {
+        cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
+        CheckDnn(cudnnFindConvolutionBackwardDataAlgorithmEx(h, w_desc_, w, y_desc_, y, conv_, x_desc_, x,
+                                                             CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &returned, perf, ws, limit),
+                 "cudnnFindConvolutionBackwardDataAlgorithmEx");
+        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory});
+      } else {
+        cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
+        CheckDnn(cudnnFindConvolutionForwardAlgorithmEx(h, x_desc_, x, w_desc_, w, conv_, y_desc_, y,
+                                                        CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf, ws, limit),
+                 "cudnnFindConvolutionForwardAlgorithmEx");
+        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory});
+      }
+      // Fastest first (cuDNN sorts by time); the first allowed one that fits wins.
+      for (const Result& r : results) {
+        if (r.status != CUDNN_STATUS_SUCCESS || r.memory > limit) continue;
+        const int math = dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : r.math;
+        if (!Allowed(r.algo, math)) continue;
+        size_t bytes = 0;
+        if (!Workspace(r.algo, math, &bytes) || bytes > std::max(limit, r.memory)) continue;
+        chosen = Name(r.algo, math);
+        break;
+      }
+    } catch (...) {
+      release();
+      throw;
+    }
+    release();
+    if (chosen.empty()) {
+      // Nothing timed successfully (e.g. no memory to time with): the always-available algorithm.
+      const int algo = deconv_ ? static_cast<int>(CUDNN_CONVOLUTION_BWD_DATA_ALGO_1)
+                               : static_cast<int>(CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM);
+      chosen = Name(algo, dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH);
+    }
+    return Accept(chosen);
+  }
+
+  std::string Accept(const std::string& requested) override {
+    const int count = deconv_ ? static_cast<int>(CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT)
+                              : static_cast<int>(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);
+    for (int a = 0; a < count; ++a) {
+      for (int m = 0; m < 4; ++m) {
+        if (Name(a, m) != requested) continue;
+        size_t bytes = 0;
+        if (!Allowed(a, m) || !Workspace(a, m, &bytes)) {
+          Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not usable for this layer on this device"));
+        }
+        algo_ = a;
+        algo_workspace_ = AlignUp(bytes, kArenaAlignment);
+        return requested;
+      }
+    }
+    Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not a cuDNN algorithm the cuda backend knows"));
+  }
+
+  void PrepareKernel() override {
+    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
+    extra_bytes_ = explicit_pad_ ? AlignUp(pad_elems_ * DTypeSize(dtype_), kArenaAlignment) : 0;
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    CudaStream& cs = static_cast<CudaStream&>(stream);
+    const cudaStream_t s = cs.get();
+    const float one = 1.0f, zero = 0.0f;
+    uint8_t* ws = static_cast<uint8_t*>(args.workspace);
+    void* extra = ws + algo_workspace_;
+    const void* w = args.inputs[1];
+    cudnnStatus_t st;
+    if (!deconv_) {
+      const void* x = args.inputs[0];
+      if (explicit_pad_) {
+        Check(LaunchPad(DTypeSize(dtype_), x, extra, pad_, pad_elems_, s), "padding copy launch");
+        x = extra;
+      }
+      st = cudnnConvolutionForward(cs.cudnn(), &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(algo_),
+                                   ws, algo_workspace_, &zero, y_desc_, args.outputs[0]);
+      CheckDnn(st, "cudnnConvolutionForward");
+    } else {
+      void* dx = explicit_pad_ ? extra : args.outputs[0];
+      st = cudnnConvolutionBackwardData(cs.cudnn(), &one, w_desc_, w, y_desc_, args.inputs[0], conv_,
+                                        static_cast<cudnnConvolutionBwdDataAlgo_t>(algo_), ws, algo_workspace_, &zero, x_desc_, dx);
+      CheckDnn(st, "cudnnConvolutionBackwardData");
+      if (explicit_pad_) Check(LaunchPad(DTypeSize(dtype_), dx, args.outputs[0], pad_, out_[0].numel, s), "crop copy launch");
+    }
+    const Shape& y = out_[0].shape;
+    int64_t inner = 1;
+    for (size_t d = 2; d < y.size(); ++d) inner *= y[d];
+    const void* bias = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
+    Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, out_[0].numel, y[1], inner, act_, s), "bias/activation launch");
+  }
+
+ private:
+  bool deconv_;
+  DType dtype_ = DType::kFloat32;
+  cudnnTensorDescriptor_t x_desc_ = nullptr, y_desc_ = nullptr;
+  cudnnFilterDescriptor_t w_desc_ = nullptr;
+  cudnnConvolutionDescriptor_t conv_ = nullptr;
+  int algo_ = 0;
+  size_t algo_workspace_ = 0, extra_bytes_ = 0;
+  bool explicit_pad_ = false;
+  PadGeometry pad_;
+  int64_t pad_elems_ = 0, conv_in_elems_ = 0, conv_out_elems_ = 0;
+  Act act_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeConvolution(CudaBackend* b) { return std::make_unique<ConvKernel>(b, false); }
+std::unique_ptr<Kernel> MakeDeconvolution(CudaBackend* b) { return std::make_unique<ConvKernel>(b, true); }
+
+}  // namespace cuda
+}  // namespace hybridrt

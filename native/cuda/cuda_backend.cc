@@ -1,0 +1,288 @@
+// The cuda Backend (see cuda_backend.h): device query, memory, streams, copies, kernel factory.
+#include "cuda/cuda_backend.h"
+
+#include <cublasLt.h>
+#include <cudnn.h>
+
+#include <cstring>
+
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+std::string CudaMessage(cudaError_t e, const std::string& what) {
+  return Cat(what, ": ", cudaGetErrorString(e), " (", cudaGetErrorName(e), ")");
+}
+
+namespace {
+
+// Frees of device tensors are queued here (stream-ordered), never on a context's stream,
+// and never with cudaFree, which would wait for the whole device. Process-wide, never
+// destroyed (see napi_device_tensor.cc on static destructors).
+cudaStream_t FreeStream() {
+  static cudaStream_t s = [] {
+    cudaStream_t made = nullptr;
+    Check(cudaStreamCreateWithFlags(&made, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+    return made;
+  }();
+  return s;
+}
+
+class CudaBuffer : public DeviceBuffer {
+ public:
+  CudaBuffer(void* p, size_t bytes) : p_(p), bytes_(bytes) {}
+  ~CudaBuffer() override { cudaFreeAsync(p_, FreeStream()); }
+  void* data() const override { return p_; }
+  size_t bytes() const override { return bytes_; }
+  std::string backend() const override { return "cuda"; }
+  void Download(void* host) const override {
+    if (bytes_) Check(cudaMemcpy(host, p_, bytes_, cudaMemcpyDeviceToHost), "device tensor download (cudaMemcpy)");
+  }
+
+ private:
+  void* p_;
+  size_t bytes_;
+};
+
+void CheckCudnn(cudnnStatus_t s, const char* what) {
+  if (s != CUDNN_STATUS_SUCCESS) Fail(ErrorCode::kNative, Cat(what, ": ", cudnnGetErrorString(s)));
+}
+
+void CheckLt(cublasStatus_t s, const char* what) {
+  if (s != CUBLAS_STATUS_SUCCESS) Fail(ErrorCode::kNative, Cat(what, ": cuBLAS status ", static_cast<int>(s)));
+}
+
+std::string ArchOf(const cudaDeviceProp& p) { return Cat("sm_", p.major, p.minor); }
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+
+CudaStream::CudaStream(bool cudnn, bool cublaslt) {
+  Check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+  Check(cudaMalloc(&status_dev_, sizeof(StatusRecord)), "cudaMalloc (status record)");
+  Check(cudaMemset(status_dev_, 0, sizeof(StatusRecord)), "cudaMemset (status record)");
+  Check(cudaHostAlloc(&status_host_, sizeof(StatusRecord), cudaHostAllocDefault), "cudaHostAlloc (status record)");
+  std::memset(status_host_, 0, sizeof(StatusRecord));
+  if (cudnn) {
+    CheckCudnn(cudnnCreate(&cudnn_), "cudnnCreate");
+    CheckCudnn(cudnnSetStream(cudnn_, stream_), "cudnnSetStream");
+  }
+  if (cublaslt) CheckLt(cublasLtCreate(&cublaslt_), "cublasLtCreate");
+}
+
+CudaStream::~CudaStream() {
+  if (stream_) cudaStreamSynchronize(stream_);
+  if (cudnn_) cudnnDestroy(cudnn_);
+  if (cublaslt_) cublasLtDestroy(cublaslt_);
+  if (status_dev_) cudaFree(status_dev_);
+  if (status_host_) cudaFreeHost(status_host_);
+  if (stream_) cudaStreamDestroy(stream_);
+}
+
+cudnnHandle_t CudaStream::cudnn() const {
+  if (!cudnn_) Fail(ErrorCode::kNative, "internal: cuDNN handle used by a stream created without one");
+  return cudnn_;
+}
+
+cublasLtHandle_t CudaStream::cublaslt() const {
+  if (!cublaslt_) Fail(ErrorCode::kNative, "internal: cuBLASLt handle used by a stream created without one");
+  return cublaslt_;
+}
+
+void CudaStream::Finish() {
+  if (status_used_) {
+    Check(cudaMemcpyAsync(status_host_, status_dev_, sizeof(StatusRecord), cudaMemcpyDeviceToHost, stream_),
+          "cudaMemcpyAsync (status record)");
+  }
+  cudaError_t e = cudaStreamSynchronize(stream_);
+  if (e != cudaSuccess) Fail(ErrorCode::kNative, CudaMessage(e, "a kernel or copy of this run failed (cudaStreamSynchronize)"));
+  if (!status_used_ || status_host_->flag == 0) return;
+  const StatusRecord r = *status_host_;
+  std::memset(status_host_, 0, sizeof(StatusRecord));
+  Check(cudaMemsetAsync(status_dev_, 0, sizeof(StatusRecord), stream_), "cudaMemsetAsync (status record)");
+  Check(cudaStreamSynchronize(stream_), "cudaStreamSynchronize");
+  const CudaKernel* k = reinterpret_cast<const CudaKernel*>(r.kernel);
+  Fail(ErrorCode::kInput, Cat(k->Label(), ": ", k->StatusMessage(r)));
+}
+
+// ---------------------------------------------------------------------------------------
+
+CudaBackend::CudaBackend() {
+  Check(cudaGetDeviceProperties(&props_, 0), "cudaGetDeviceProperties");
+  arch_ = ArchOf(props_);
+  // Keep memory that device tensors free in the pool (stream-ordered reuse) instead of
+  // returning it to the driver at every synchronization.
+  cudaMemPool_t pool;
+  if (cudaDeviceGetDefaultMemPool(&pool, 0) == cudaSuccess) {
+    uint64_t threshold = UINT64_MAX;
+    cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold);
+  }
+  cudaGetLastError();
+}
+
+CudaBackend::~CudaBackend() {
+  if (build_cudnn_) cudnnDestroy(build_cudnn_);
+  if (build_cublaslt_) cublasLtDestroy(build_cublaslt_);
+  if (build_stream_) cudaStreamDestroy(build_stream_);
+}
+
+std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
+  switch (setup.layer->kind) {
+    case LayerKind::kConvolution: uses_cudnn_ = true; return MakeConvolution(this);
+    case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
+    case LayerKind::kMatmul: uses_cublaslt_ = true; return MakeMatmul(this);
+    case LayerKind::kElementwise: return MakeElementwise(this);
+    case LayerKind::kUnary: return MakeUnary(this);
+    case LayerKind::kPooling: return MakePooling(this);
+    case LayerKind::kReduce: return MakeReduce(this);
+    case LayerKind::kSoftmax: return MakeSoftmax(this);
+    case LayerKind::kNormalization: return MakeNormalization(this);
+    case LayerKind::kShuffle: return MakeShuffle(this);
+    case LayerKind::kConcat: return MakeConcat(this);
+    case LayerKind::kSplit: return MakeSplit(this);
+    case LayerKind::kSlice: return MakeSlice(this);
+    case LayerKind::kGather: return MakeGather(this);
+    case LayerKind::kPad: return MakePad(this);
+    case LayerKind::kResize: return MakeResize(this);
+    case LayerKind::kCast: return MakeCast(this);
+    case LayerKind::kSelect: return MakeSelect(this);
+    case LayerKind::kQuantize: return MakeQuantize(this);
+    case LayerKind::kDequantize: return MakeDequantize(this);
+    default: Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the cuda backend has no kernel for this kind"));
+  }
+}
+
+std::unique_ptr<Stream> CudaBackend::CreateStream() { return std::make_unique<CudaStream>(uses_cudnn_, uses_cublaslt_); }
+
+std::shared_ptr<void> CudaBackend::Allocate(size_t bytes) {
+  void* p = nullptr;
+  cudaError_t e = cudaMalloc(&p, bytes ? bytes : 256);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating ", bytes, " bytes of device memory (cudaMalloc)")));
+  }
+  return std::shared_ptr<void>(p, [](void* q) { cudaFree(q); });
+}
+
+std::shared_ptr<const void> CudaBackend::UploadWeights(const void* host, size_t bytes) {
+  std::shared_ptr<void> p = Allocate(bytes);
+  if (bytes) Check(cudaMemcpy(p.get(), host, bytes, cudaMemcpyHostToDevice), "uploading weights (cudaMemcpy)");
+  return p;
+}
+
+void CudaBackend::CopyToDevice(void* dst, const void* src, size_t bytes, Stream& stream) {
+  Check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, static_cast<CudaStream&>(stream).get()),
+        "host-to-device copy (cudaMemcpyAsync)");
+}
+
+void CudaBackend::CopyToHost(void* dst, const void* src, size_t bytes, Stream& stream) {
+  Check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, static_cast<CudaStream&>(stream).get()),
+        "device-to-host copy (cudaMemcpyAsync)");
+}
+
+void CudaBackend::CopyOnDevice(void* dst, const void* src, size_t bytes, Stream& stream) {
+  Check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, static_cast<CudaStream&>(stream).get()),
+        "device-to-device copy (cudaMemcpyAsync)");
+}
+
+void CudaBackend::Synchronize(Stream& stream) { static_cast<CudaStream&>(stream).Finish(); }
+
+std::shared_ptr<void> CudaBackend::AllocateHost(size_t bytes) {
+  void* p = nullptr;
+  cudaError_t e = cudaHostAlloc(&p, bytes ? bytes : 256, cudaHostAllocDefault);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating ", bytes, " bytes of pinned host memory (cudaHostAlloc)")));
+  }
+  return std::shared_ptr<void>(p, [](void* q) { cudaFreeHost(q); });
+}
+
+std::shared_ptr<DeviceBuffer> CudaBackend::AllocateBuffer(size_t bytes, Stream& stream) {
+  void* p = nullptr;
+  cudaError_t e = cudaMallocAsync(&p, bytes ? bytes : 256, static_cast<CudaStream&>(stream).get());
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating a device tensor of ", bytes, " bytes (cudaMallocAsync)")));
+  }
+  return std::make_shared<CudaBuffer>(p, bytes);
+}
+
+cudaStream_t CudaBackend::build_stream() {
+  if (!build_stream_) Check(cudaStreamCreateWithFlags(&build_stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+  return build_stream_;
+}
+
+cudnnHandle_t CudaBackend::build_cudnn() {
+  if (!build_cudnn_) {
+    CheckCudnn(cudnnCreate(&build_cudnn_), "cudnnCreate");
+    CheckCudnn(cudnnSetStream(build_cudnn_, build_stream()), "cudnnSetStream");
+  }
+  return build_cudnn_;
+}
+
+cublasLtHandle_t CudaBackend::build_cublaslt() {
+  if (!build_cublaslt_) CheckLt(cublasLtCreate(&build_cublaslt_), "cublasLtCreate");
+  return build_cublaslt_;
+}
+
+}  // namespace cuda
+
+// ---------------------------------------------------------------------------------------
+// Declared in backend_registry.cc.
+
+DeviceStatus QueryCudaDevice() {
+  static const DeviceStatus status = [] {
+    DeviceStatus s;
+    int count = 0;
+    cudaError_t e = cudaGetDeviceCount(&count);
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      if (e == cudaErrorNoDevice) {
+        s.reason = "no NVIDIA GPU was found (cudaGetDeviceCount: no CUDA-capable device)";
+      } else if (e == cudaErrorInsufficientDriver) {
+        s.reason = Cat("the NVIDIA driver is missing or older than the CUDA ", CUDART_VERSION / 1000, ".",
+                       CUDART_VERSION % 1000 / 10, " runtime this addon was built with (", cudaGetErrorString(e), ")");
+      } else {
+        s.reason = Cat("no usable NVIDIA driver or GPU: ", cuda::CudaMessage(e, "cudaGetDeviceCount"));
+      }
+      return s;
+    }
+    if (count == 0) {
+      s.reason = "no NVIDIA GPU was found (cudaGetDeviceCount returned 0)";
+      return s;
+    }
+    cudaDeviceProp p{};
+    e = cudaGetDeviceProperties(&p, 0);
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      s.reason = cuda::CudaMessage(e, "cudaGetDeviceProperties");
+      return s;
+    }
+    s.arch = Cat("sm_", p.major, p.minor);
+    e = cuda::ProbeKernelImage();
+    if (e != cudaSuccess) {
+      cudaGetLastError();
+      s.reason = Cat("this addon has no kernels for ", p.name, " (", s.arch, "): rebuild it with HYBRIDRT_CUDA_ARCHS=",
+                     p.major, p.minor, " (", cudaGetErrorString(e), ")");
+      return s;
+    }
+    int driver = 0, runtime = 0;
+    cudaDriverGetVersion(&driver);
+    cudaRuntimeGetVersion(&runtime);
+    size_t cudnn = cudnnGetVersion();
+    size_t lt = cublasLtGetVersion();
+    s.available = true;
+    s.description = Cat(p.name, ", ", s.arch, ", ", (p.totalGlobalMem >> 30), " GiB, driver CUDA ", driver / 1000, ".",
+                        driver % 1000 / 10, ", runtime ", runtime / 1000, ".", runtime % 1000 / 10, ", cuDNN ",
+                        cudnn / 10000, ".", cudnn % 10000 / 100, ".", cudnn % 100, ", cuBLASLt ", lt);
+    return s;
+  }();
+  return status;
+}
+
+std::unique_ptr<Backend> CreateCudaBackend(const BackendOptions&) { return std::make_unique<cuda::CudaBackend>(); }
+
+}  // namespace hybridrt

@@ -1,0 +1,107 @@
+// The cuda backend (backend.h on an NVIDIA GPU): device memory through cudaMalloc (one
+// arena per execution context) and the stream-ordered allocator (device tensors), weights
+// uploaded once per engine, one non-blocking cudaStream_t per context with its own cuDNN
+// and cuBLASLt handles, pinned host memory for staging copies. Kernels (kernels.h) enqueue
+// on the context's stream and never synchronize or allocate, so a whole engine can be
+// captured into a CUDA graph.
+//
+// Errors: every CUDA, cuDNN and cuBLAS status is checked; a failure is an Error naming the
+// layer (kernels) or the operation (backend). Failures of queued work surface at
+// Synchronize. Kernels that find bad data at run time (gather's out-of-range indices) write
+// a status record on the device instead of trapping; Synchronize reads it back and throws an
+// Error(kInput) naming the layer, the index and its position.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "src/backend.h"
+#include "src/error.h"
+
+typedef struct cudnnContext* cudnnHandle_t;
+typedef struct cublasLtContext* cublasLtHandle_t;
+
+namespace hybridrt {
+namespace cuda {
+
+// "cudaMemcpyAsync: an illegal memory access was encountered (cudaErrorIllegalAddress)".
+std::string CudaMessage(cudaError_t e, const std::string& what);
+inline void Check(cudaError_t e, const std::string& what) {
+  if (e != cudaSuccess) Fail(ErrorCode::kNative, CudaMessage(e, what));
+}
+
+class CudaKernel;
+
+// Where a kernel reports bad data found at run time (see the file comment).
+struct StatusRecord {
+  unsigned long long flag;    // 0: nothing to report
+  unsigned long long kernel;  // the reporting CudaKernel
+  long long value, position, extent;
+};
+
+class CudaStream : public Stream {
+ public:
+  CudaStream(bool cudnn, bool cublaslt);
+  ~CudaStream() override;
+  cudaStream_t get() const { return stream_; }
+  cudnnHandle_t cudnn() const;
+  cublasLtHandle_t cublaslt() const;
+  // The device status record; marks the stream so that Synchronize reads it back.
+  StatusRecord* status() {
+    status_used_ = true;
+    return status_dev_;
+  }
+  // Waits for everything queued; throws a failure of queued work, or what a kernel reported
+  // in the status record (clearing it for the next run).
+  void Finish();
+
+ private:
+  cudaStream_t stream_ = nullptr;
+  cudnnHandle_t cudnn_ = nullptr;
+  cublasLtHandle_t cublaslt_ = nullptr;
+  StatusRecord* status_dev_ = nullptr;
+  StatusRecord* status_host_ = nullptr;  // pinned
+  bool status_used_ = false;
+};
+
+class CudaBackend : public Backend {
+ public:
+  CudaBackend();
+  ~CudaBackend() override;
+
+  std::string Name() const override { return "cuda"; }
+  std::string DeviceArch() const override { return arch_; }
+  std::unique_ptr<Kernel> CreateKernel(const KernelSetup& setup) override;
+  std::unique_ptr<Stream> CreateStream() override;
+  std::shared_ptr<void> Allocate(size_t bytes) override;
+  std::shared_ptr<const void> UploadWeights(const void* host, size_t bytes) override;
+  void CopyToDevice(void* dst, const void* src, size_t bytes, Stream& stream) override;
+  void CopyToHost(void* dst, const void* src, size_t bytes, Stream& stream) override;
+  void Synchronize(Stream& stream) override;
+  bool HostVisible() const override { return false; }
+  std::shared_ptr<void> AllocateHost(size_t bytes) override;
+  void CopyOnDevice(void* dst, const void* src, size_t bytes, Stream& stream) override;
+  std::shared_ptr<DeviceBuffer> AllocateBuffer(size_t bytes, Stream& stream) override;
+
+  // Build-time resources for kernels that time their tactics (one build at a time per
+  // backend: an engine's kernels are prepared in sequence).
+  cudaStream_t build_stream();
+  cudnnHandle_t build_cudnn();
+  cublasLtHandle_t build_cublaslt();
+  const cudaDeviceProp& properties() const { return props_; }
+
+ private:
+  std::string arch_;
+  cudaDeviceProp props_{};
+  bool uses_cudnn_ = false, uses_cublaslt_ = false;
+  cudaStream_t build_stream_ = nullptr;
+  cudnnHandle_t build_cudnn_ = nullptr;
+  cublasLtHandle_t build_cublaslt_ = nullptr;
+};
+
+}  // namespace cuda
+}  // namespace hybridrt

@@ -1,0 +1,207 @@
+// Device-side building blocks of the cuda kernels: float16/bfloat16 <-> float conversion
+// (every float kernel computes in fp32 and rounds to nearest even on store), the fused
+// activation functions with the cpu backend's exact formulas (cpu/activation.cc), grid-stride
+// launch geometry, and strided N-d indexing (numpy broadcasting of up to three operands,
+// dims merged where every operand walks them alike). Launches stay one kernel per layer
+// with a plain 1-d grid, which keeps them simple to fuse later.
+#pragma once
+
+#include <cuda_bf16.h>
+#include <cuda_fp16.h>
+#include <cuda_runtime.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include "cpu/activation.h"
+#include "src/dtype.h"
+#include "src/error.h"
+#include "src/shape.h"
+
+namespace hybridrt {
+namespace cuda {
+
+#if defined(__CUDACC__)
+__device__ __forceinline__ float ToFloat(float v) { return v; }
+__device__ __forceinline__ float ToFloat(__half v) { return __half2float(v); }
+__device__ __forceinline__ float ToFloat(__nv_bfloat16 v) { return __bfloat162float(v); }
+
+template <typename T>
+__device__ __forceinline__ T FromFloat(float v);
+template <>
+__device__ __forceinline__ float FromFloat<float>(float v) { return v; }
+template <>
+__device__ __forceinline__ __half FromFloat<__half>(float v) { return __float2half_rn(v); }
+template <>
+__device__ __forceinline__ __nv_bfloat16 FromFloat<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+#endif
+
+// Calls f(T{}) with T the C++ type of float dtype t.
+template <typename F>
+void DispatchFloat(DType t, F&& f) {
+  switch (t) {
+    case DType::kFloat32: f(float{}); return;
+    case DType::kFloat16: f(__half{}); return;
+    case DType::kBFloat16: f(__nv_bfloat16{}); return;
+    default: Fail(ErrorCode::kNative, Cat("internal: dtype ", DTypeName(t), " where a float type was expected"));
+  }
+}
+
+// Unsigned integer type of an element size (for kernels that only move bits).
+template <int N> struct Bits;
+template <> struct Bits<1> { using type = uint8_t; };
+template <> struct Bits<2> { using type = uint16_t; };
+template <> struct Bits<4> { using type = uint32_t; };
+template <> struct Bits<8> { using type = uint64_t; };
+
+template <typename F>
+void DispatchBits(size_t elem_size, F&& f) {
+  switch (elem_size) {
+    case 1: f(uint8_t{}); return;
+    case 2: f(uint16_t{}); return;
+    case 4: f(uint32_t{}); return;
+    case 8: f(uint64_t{}); return;
+    default: Fail(ErrorCode::kNative, Cat("internal: element size ", elem_size));
+  }
+}
+
+// ---- launch geometry
+
+constexpr int kThreads = 256;
+inline unsigned GridFor(int64_t n) {
+  int64_t blocks = (n + kThreads - 1) / kThreads;
+  return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, int64_t{1} << 20)));
+}
+#define HYBRIDRT_GRID_LOOP(i, n) \
+  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); i += static_cast<int64_t>(gridDim.x) * blockDim.x)
+
+// ---- activations (cpu::UnaryOp values; kNone: no activation)
+
+constexpr int kNoActivation = -1;
+struct Act {
+  int op = kNoActivation;
+  float alpha = 0, beta = 0, lo = 0, hi = 0;
+};
+
+inline Act MakeAct(const cpu::Activation& a) {
+  Act r;
+  if (!a.enabled) return r;
+  r.op = static_cast<int>(a.op);
+  r.alpha = a.alpha;
+  r.beta = a.beta;
+  r.lo = static_cast<float>(a.min);
+  r.hi = static_cast<float>(a.max);
+  return r;
+}
+
+#if defined(__CUDACC__)
+__device__ __forceinline__ float Softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
+
+__device__ __forceinline__ float Activate(const Act& a, float v) {
+  using U = cpu::UnaryOp;
+  switch (static_cast<U>(a.op)) {
+    case U::kRelu: return v > 0 ? v : 0.0f;
+    case U::kLeakyRelu: return v >= 0 ? v : a.alpha * v;
+    case U::kElu: return v >= 0 ? v : a.alpha * expm1f(v);
+    case U::kSelu: return v > 0 ? a.beta * v : a.beta * a.alpha * expm1f(v);
+    case U::kSigmoid: {
+      if (v >= 0) return 1.0f / (1.0f + expf(-v));
+      float e = expf(v);
+      return e / (1.0f + e);
+    }
+    case U::kHardSigmoid: return fmaxf(0.0f, fminf(1.0f, a.alpha * v + a.beta));
+    case U::kHardSwish: return v * fmaxf(0.0f, fminf(1.0f, v / 6.0f + 0.5f));
+    case U::kTanh: return tanhf(v);
+    case U::kSoftplus: return Softplus(v);
+    case U::kMish: return v * tanhf(Softplus(v));
+    case U::kGelu: return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
+    case U::kGeluTanh: return 0.5f * v * (1.0f + tanhf(0.79788456080286536f * (v + 0.044715f * v * v * v)));
+    case U::kErf: return erff(v);
+    case U::kClip: {
+      float x = v < a.lo ? a.lo : v;  // std::min(std::max(v, lo), hi), NaN kept
+      return a.hi < x ? a.hi : x;
+    }
+    case U::kExp: return expf(v);
+    case U::kLog: return logf(v);
+    case U::kSqrt: return sqrtf(v);
+    case U::kReciprocal: return 1.0f / v;
+    case U::kAbs: return fabsf(v);
+    case U::kNeg: return -v;
+    case U::kFloor: return floorf(v);
+    case U::kCeil: return ceilf(v);
+    case U::kSin: return sinf(v);
+    case U::kCos: return cosf(v);
+    default: return v;  // identity (and not, which never reaches floats)
+  }
+}
+#endif
+
+// ---- strided N-d indexing
+
+constexpr int kMaxDims = 8;
+
+// Output dims (merged) and, per operand, the element stride along each (0: broadcast).
+struct Strided {
+  int nd = 1;
+  int64_t dims[kMaxDims] = {1};
+  int64_t stride[3][kMaxDims] = {{0}};
+};
+
+// numpy broadcasting of up to three operand shapes onto `out` (as cpu/broadcast.cc merges).
+inline Strided MakeBroadcast(const Shape& out, const std::vector<Shape>& operands) {
+  const int num = static_cast<int>(operands.size());
+  const size_t rank = out.size();
+  std::vector<std::vector<int64_t>> strides(num, std::vector<int64_t>(rank, 0));
+  for (int k = 0; k < num; ++k) {
+    const Shape& s = operands[k];
+    const size_t off = rank - s.size();
+    int64_t st = 1;
+    for (int d = static_cast<int>(s.size()) - 1; d >= 0; --d) {
+      strides[k][off + d] = s[d] == 1 ? 0 : st;
+      st *= s[d];
+    }
+  }
+  std::vector<int64_t> dims;
+  std::vector<std::vector<int64_t>> st(num);
+  for (size_t d = 0; d < rank; ++d) {
+    if (out[d] == 1) continue;
+    bool merge = !dims.empty();
+    for (int k = 0; merge && k < num; ++k) merge = st[k].back() == strides[k][d] * out[d];
+    if (merge) {
+      dims.back() *= out[d];
+      for (int k = 0; k < num; ++k) st[k].back() = strides[k][d];
+    } else {
+      dims.push_back(out[d]);
+      for (int k = 0; k < num; ++k) st[k].push_back(strides[k][d]);
+    }
+  }
+  Strided r;
+  if (dims.empty()) return r;
+  if (dims.size() > static_cast<size_t>(kMaxDims)) {
+    Fail(ErrorCode::kNative, Cat("broadcasting over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));
+  }
+  r.nd = static_cast<int>(dims.size());
+  for (int d = 0; d < r.nd; ++d) {
+    r.dims[d] = dims[d];
+    for (int k = 0; k < num; ++k) r.stride[k][d] = st[k][d];
+  }
+  return r;
+}
+
+#if defined(__CUDACC__)
+// Element offsets of operands [0, K) for output element i.
+template <int K>
+__device__ __forceinline__ void StridedOffsets(const Strided& s, int64_t i, int64_t* off) {
+  for (int k = 0; k < K; ++k) off[k] = 0;
+  for (int d = s.nd - 1; d >= 0; --d) {
+    const int64_t n = s.dims[d];
+    const int64_t idx = d == 0 ? i : i % n;
+    i = d == 0 ? 0 : i / n;
+    for (int k = 0; k < K; ++k) off[k] += idx * s.stride[k][d];
+  }
+}
+#endif
+
+}  // namespace cuda
+}  // namespace hybridrt

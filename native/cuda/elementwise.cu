@@ -1,0 +1,214 @@
+// Elementwise binary layers with numpy broadcasting (float types computed in fp32, int32,
+// int64, bool) plus a fused activation on float outputs; select (ONNX Where) with three-way
+// broadcasting over elements of any size; and the broadcast-scale copy matmul uses for its
+// C input. Integer semantics follow the cpu backend: add/sub/mul wrap, division truncates
+// toward zero, x/0 gives 0 and MIN/-1 wraps.
+#include <type_traits>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+enum Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kEqual, kLess, kGreater, kAnd, kOr };
+
+int ParseOp(const std::string& s) {
+  static const char* names[] = {"add", "sub", "mul", "div", "pow", "max", "min",
+                                "prelu", "equal", "less", "greater", "and", "or"};
+  for (int i = 0; i < 13; ++i) {
+    if (s == names[i]) return i;
+  }
+  Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
+}
+
+bool IsCompare(int op) { return op == kEqual || op == kLess || op == kGreater; }
+
+__device__ __forceinline__ float FloatOp(int op, float p, float q) {
+  switch (op) {
+    case kAdd: return p + q;
+    case kSub: return p - q;
+    case kMul: return p * q;
+    case kDiv: return p / q;
+    case kPow: return powf(p, q);
+    case kMax: return isnan(p) ? p : (p < q ? q : p);
+    case kMin: return isnan(p) ? p : (q < p ? q : p);
+    case kPrelu: return p < 0 ? p * q : p;
+    default: return 0.0f;
+  }
+}
+
+template <typename T>
+__global__ void BinaryFloat(const T* a, const T* b, T* y, int64_t n, Strided s, int op, Act act) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[2];
+    StridedOffsets<2>(s, i, off);
+    float v = FloatOp(op, ToFloat(a[off[0]]), ToFloat(b[off[1]]));
+    if (act.op != kNoActivation) v = Activate(act, v);
+    y[i] = FromFloat<T>(v);
+  }
+}
+
+template <typename T>
+__global__ void CompareKernel(const T* a, const T* b, uint8_t* y, int64_t n, Strided s, int op) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[2];
+    StridedOffsets<2>(s, i, off);
+    const float p = ToFloat(a[off[0]]), q = ToFloat(b[off[1]]);
+    y[i] = op == kEqual ? p == q : op == kLess ? p < q : p > q;
+  }
+}
+
+template <typename T>
+__global__ void CompareInt(const T* a, const T* b, uint8_t* y, int64_t n, Strided s, int op) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[2];
+    StridedOffsets<2>(s, i, off);
+    const T p = a[off[0]], q = b[off[1]];
+    y[i] = op == kEqual ? p == q : op == kLess ? p < q : p > q;
+  }
+}
+
+template <typename T>
+__global__ void BinaryInt(const T* a, const T* b, T* y, int64_t n, Strided s, int op) {
+  using U = std::make_unsigned_t<T>;
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[2];
+    StridedOffsets<2>(s, i, off);
+    const T p = a[off[0]], q = b[off[1]];
+    T r = 0;
+    switch (op) {
+      case kAdd: r = static_cast<T>(static_cast<U>(p) + static_cast<U>(q)); break;
+      case kSub: r = static_cast<T>(static_cast<U>(p) - static_cast<U>(q)); break;
+      case kMul: r = static_cast<T>(static_cast<U>(p) * static_cast<U>(q)); break;
+      case kDiv: r = q == 0 ? T(0) : q == -1 ? static_cast<T>(U(0) - static_cast<U>(p)) : static_cast<T>(p / q); break;
+      case kMax: r = p < q ? q : p; break;
+      case kMin: r = q < p ? q : p; break;
+      default: break;
+    }
+    y[i] = r;
+  }
+}
+
+__global__ void BinaryBool(const uint8_t* a, const uint8_t* b, uint8_t* y, int64_t n, Strided s, int op) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[2];
+    StridedOffsets<2>(s, i, off);
+    const bool p = a[off[0]] != 0, q = b[off[1]] != 0;  // bytes other than 0/1 count as true
+    y[i] = op == kAnd ? (p && q) : op == kOr ? (p || q) : (p == q);
+  }
+}
+
+template <typename B>
+__global__ void SelectKernel(const uint8_t* c, const B* a, const B* b, B* y, int64_t n, Strided s) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[3];
+    StridedOffsets<3>(s, i, off);
+    y[i] = c[off[0]] ? a[off[1]] : b[off[2]];
+  }
+}
+
+template <typename T>
+__global__ void BroadcastScaleKernel(const T* x, T* y, int64_t n, Strided s, float scale) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[1];
+    StridedOffsets<1>(s, i, off);
+    y[i] = FromFloat<T>(scale * ToFloat(x[off[0]]));
+  }
+}
+
+class ElementwiseKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    op_ = ParseOp(params().String("op"));
+    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
+    strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape});
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const cudaStream_t s = S(stream);
+    const int64_t n = out_[0].numel;
+    const unsigned grid = GridFor(n);
+    const DType t = in_[0].dtype;
+    const void* a = args.inputs[0];
+    const void* b = args.inputs[1];
+    void* y = args.outputs[0];
+    if (IsFloat(t)) {
+      DispatchFloat(t, [&](auto tag) {
+        using T = decltype(tag);
+        if (IsCompare(op_)) {
+          CompareKernel<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+        } else {
+          BinaryFloat<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), n, strided_, op_, act_);
+        }
+      });
+    } else if (t == DType::kInt32 || t == DType::kInt64) {
+      auto run = [&](auto tag) {
+        using T = decltype(tag);
+        if (IsCompare(op_)) {
+          CompareInt<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+        } else {
+          BinaryInt<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), n, strided_, op_);
+        }
+      };
+      if (t == DType::kInt32) run(int32_t{});
+      else run(int64_t{});
+    } else if (t == DType::kBool) {
+      BinaryBool<<<grid, kThreads, 0, s>>>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+    } else {
+      Bad(ErrorCode::kNative, Cat("dtype ", DTypeName(t), " is not supported"));
+    }
+    CheckLaunch("elementwise kernel launch");
+  }
+
+ private:
+  int op_ = kAdd;
+  Act act_;
+  Strided strided_;
+};
+
+class SelectLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override { strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape, in_[2].shape}); }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const int64_t n = out_[0].numel;
+    DispatchBits(DTypeSize(out_[0].dtype), [&](auto tag) {
+      using B = decltype(tag);
+      SelectKernel<B><<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<const B*>(args.inputs[1]),
+                                                            static_cast<const B*>(args.inputs[2]), static_cast<B*>(args.outputs[0]), n, strided_);
+    });
+    CheckLaunch("select kernel launch");
+  }
+
+ private:
+  Strided strided_;
+};
+
+}  // namespace
+
+cudaError_t LaunchBroadcastScale(DType t, const void* x, void* y, const Strided& s, int64_t n, float scale, cudaStream_t stream) {
+  if (n == 0) return cudaSuccess;
+  DispatchFloat(t, [&](auto tag) {
+    using T = decltype(tag);
+    BroadcastScaleKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<const T*>(x), static_cast<T*>(y), n, s, scale);
+  });
+  return cudaGetLastError();
+}
+
+std::unique_ptr<Kernel> MakeElementwise(CudaBackend* b) { return std::make_unique<ElementwiseKernel>(b); }
+std::unique_ptr<Kernel> MakeSelect(CudaBackend* b) { return std::make_unique<SelectLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

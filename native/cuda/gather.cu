@@ -1,0 +1,125 @@
+// Gather along an axis ('default': ONNX Gather; 'elements': GatherElements), any data dtype,
+// int32/int64 indices, negative indices counting from the end. An index outside [-n, n) is
+// never followed (its element reads index 0): the kernel records it in the stream's status
+// record, and the run fails at Synchronize with an Error(kInput) naming the layer, the index
+// and its position, as the cpu backend's check does before copying.
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+struct GatherGeometry {
+  int64_t len, inner, num_idx;  // default mode
+  int nd, axis;                 // elements mode: index shape and data strides
+  int64_t idx_dims[kMaxDims], data_stride[kMaxDims];
+  unsigned long long kernel;
+};
+
+template <typename I>
+__device__ __forceinline__ int64_t Fix(I v, int64_t len, int64_t pos, StatusRecord* st, const GatherGeometry& g) {
+  const int64_t x = static_cast<int64_t>(v);
+  if (x < -len || x >= len) {
+    if (atomicCAS(&st->flag, 0ull, 1ull) == 0ull) {
+      st->kernel = g.kernel;
+      st->value = x;
+      st->position = pos;
+      st->extent = len;
+    }
+    return 0;
+  }
+  return x < 0 ? x + len : x;
+}
+
+template <typename B, typename I>
+__global__ void GatherDefault(const B* x, const I* idx, B* y, int64_t n, GatherGeometry g, StatusRecord* st) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    const int64_t k = i % g.inner;
+    const int64_t r = i / g.inner;
+    const int64_t j = r % g.num_idx, o = r / g.num_idx;
+    const int64_t v = Fix(idx[j], g.len, j, st, g);
+    y[i] = x[(o * g.len + v) * g.inner + k];
+  }
+}
+
+template <typename B, typename I>
+__global__ void GatherElements(const B* x, const I* idx, B* y, int64_t n, GatherGeometry g, StatusRecord* st) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t r = i, off = 0;
+    for (int d = g.nd - 1; d >= 0; --d) {
+      const int64_t c = d == 0 ? r : r % g.idx_dims[d];
+      r = d == 0 ? 0 : r / g.idx_dims[d];
+      if (d != g.axis) off += c * g.data_stride[d];
+    }
+    off += Fix(idx[i], g.len, i, st, g) * g.data_stride[g.axis];
+    y[i] = x[off];
+  }
+}
+
+class GatherLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+  std::string StatusMessage(const StatusRecord& r) const override {
+    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ", r.extent,
+               " (valid: ", -r.extent, " to ", r.extent - 1, ")");
+  }
+
+ protected:
+  void PrepareKernel() override {
+    const Shape& data = in_[0].shape;
+    const int64_t axis = params().Int("axis");
+    elements_ = params().String("mode") == "elements";
+    g_.len = data[axis];
+    g_.inner = 1;
+    for (size_t d = axis + 1; d < data.size(); ++d) g_.inner *= data[d];
+    g_.num_idx = std::max<int64_t>(in_[1].numel, 1);
+    g_.axis = static_cast<int>(axis);
+    const Shape& is = in_[1].shape;
+    if (elements_) {
+      if (is.size() > static_cast<size_t>(kMaxDims)) Bad(ErrorCode::kNative, Cat("rank ", is.size(), " is above the cuda backend's ", kMaxDims));
+      std::vector<int64_t> st = Strides(data);
+      g_.nd = static_cast<int>(is.size());
+      for (size_t d = 0; d < is.size(); ++d) {
+        g_.idx_dims[d] = is[d];
+        g_.data_stride[d] = st[d];
+      }
+    }
+    g_.kernel = reinterpret_cast<unsigned long long>(static_cast<const CudaKernel*>(this));
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const int64_t n = out_[0].numel;
+    StatusRecord* st = static_cast<CudaStream&>(stream).status();
+    const cudaStream_t s = S(stream);
+    DispatchBits(DTypeSize(in_[0].dtype), [&](auto tag) {
+      using B = decltype(tag);
+      auto run = [&](auto itag) {
+        using I = decltype(itag);
+        const B* x = static_cast<const B*>(args.inputs[0]);
+        const I* idx = static_cast<const I*>(args.inputs[1]);
+        B* y = static_cast<B*>(args.outputs[0]);
+        if (elements_) GatherElements<B, I><<<GridFor(n), kThreads, 0, s>>>(x, idx, y, n, g_, st);
+        else GatherDefault<B, I><<<GridFor(n), kThreads, 0, s>>>(x, idx, y, n, g_, st);
+      };
+      if (in_[1].dtype == DType::kInt64) run(int64_t{});
+      else run(int32_t{});
+    });
+    CheckLaunch("gather kernel launch");
+  }
+
+ private:
+  bool elements_ = false;
+  GatherGeometry g_{};
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeGather(CudaBackend* b) { return std::make_unique<GatherLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

@@ -1,0 +1,83 @@
+// Factories of the cuda kernels, one per layer kind (one source file per kernel family), and
+// the launchers that several kernels share.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <memory>
+#include <vector>
+
+#include "cuda/cuda_backend.h"
+#include "src/backend.h"
+#include "src/dtype.h"
+#include "src/shape.h"
+
+namespace hybridrt {
+namespace cuda {
+
+std::unique_ptr<Kernel> MakeConvolution(CudaBackend* b);    // conv_cudnn.cc (cuDNN)
+std::unique_ptr<Kernel> MakeDeconvolution(CudaBackend* b);  // conv_cudnn.cc (cuDNN backward data)
+std::unique_ptr<Kernel> MakeMatmul(CudaBackend* b);         // matmul_cublaslt.cc (cuBLASLt)
+std::unique_ptr<Kernel> MakeElementwise(CudaBackend* b);    // elementwise.cu
+std::unique_ptr<Kernel> MakeSelect(CudaBackend* b);         // elementwise.cu
+std::unique_ptr<Kernel> MakeUnary(CudaBackend* b);          // unary.cu
+std::unique_ptr<Kernel> MakeCast(CudaBackend* b);           // cast.cu
+std::unique_ptr<Kernel> MakePooling(CudaBackend* b);        // pooling.cu
+std::unique_ptr<Kernel> MakeReduce(CudaBackend* b);         // reduce.cu
+std::unique_ptr<Kernel> MakeSoftmax(CudaBackend* b);        // softmax.cu
+std::unique_ptr<Kernel> MakeNormalization(CudaBackend* b);  // normalization.cu
+std::unique_ptr<Kernel> MakeShuffle(CudaBackend* b);        // shuffle.cu
+std::unique_ptr<Kernel> MakeConcat(CudaBackend* b);         // concat_split.cu
+std::unique_ptr<Kernel> MakeSplit(CudaBackend* b);          // concat_split.cu
+std::unique_ptr<Kernel> MakeSlice(CudaBackend* b);          // slice_pad.cu
+std::unique_ptr<Kernel> MakePad(CudaBackend* b);            // slice_pad.cu
+std::unique_ptr<Kernel> MakeGather(CudaBackend* b);         // gather.cu
+std::unique_ptr<Kernel> MakeResize(CudaBackend* b);         // resize.cu
+std::unique_ptr<Kernel> MakeQuantize(CudaBackend* b);       // quantize.cu
+std::unique_ptr<Kernel> MakeDequantize(CudaBackend* b);     // quantize.cu
+
+// ---- shared launchers (errors are returned, for the caller to name its layer)
+
+struct Act;
+struct Strided;
+
+// y[i] = act(y[i] + bias[(i / inner) % channels]) over n elements of float dtype t; bias may
+// be null (then only the activation), act may be none.
+cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, int64_t n, int64_t channels, int64_t inner,
+                                 const Act& act, cudaStream_t stream);  // unary.cu
+
+// y[i] = scale * x[offset of i] (operand 0 of `s`) over n elements of float dtype t.
+cudaError_t LaunchBroadcastScale(DType t, const void* x, void* y, const Strided& s, int64_t n, float scale,
+                                 cudaStream_t stream);  // elementwise.cu
+
+// y[i] = x[offset of i] (operand 0 of `s`), elements of elem_size bytes: transposes and
+// broadcast expansions.
+cudaError_t LaunchStridedCopy(size_t elem_size, const void* x, void* y, const Strided& s, int64_t n,
+                              cudaStream_t stream);  // shuffle.cu
+// The Strided walk of `in` permuted by `perm` (y dim i = x dim perm[i]); *identity when it
+// is a plain copy.
+Strided MakePermute(const Shape& in, const std::vector<int64_t>& perm, bool* identity);  // shuffle.cu
+
+// A padded (or cropped) copy: per dim d, y[o] = x[crop_begin[d] + (o - pad_begin[d])] where
+// that index lies in [0, kept[d]) (kept = x's dim minus both crops), else by `mode`.
+struct PadGeometry {
+  int nd = 0;
+  int mode = 0;  // 0 constant, 1 reflect, 2 edge, 3 wrap
+  int64_t out[8] = {0}, kept[8] = {0}, crop_begin[8] = {0}, pad_begin[8] = {0}, stride[8] = {0};
+  uint64_t fill = 0;  // the constant's bits
+};
+PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<int64_t>& pads_begin,
+                            const std::vector<int64_t>& pads_end, int mode);
+cudaError_t LaunchPad(size_t elem_size, const void* x, void* y, const PadGeometry& g, int64_t n,
+                      cudaStream_t stream);  // slice_pad.cu
+
+// Whether this addon has machine code (or PTX) for the current device: a trivial kernel's
+// attributes, which fail with cudaErrorNoKernelImageForDevice otherwise.
+cudaError_t ProbeKernelImage();  // unary.cu
+
+// Fills n elements of float dtype t with a deterministic pattern in [-1, 1) (tactic timing:
+// never time on zeros).
+cudaError_t LaunchFillPattern(DType t, void* y, int64_t n, cudaStream_t stream);  // unary.cu
+
+}  // namespace cuda
+}  // namespace hybridrt

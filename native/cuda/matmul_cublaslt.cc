@@ -1,0 +1,309 @@
+// Matmul through cuBLASLt: out = alpha * op(a) @ op(b) + beta * c with numpy matmul
+// semantics (rank-1 a is a row, rank-1 b a column, batch dims broadcast), then a fused
+// activation. Row-major tensors are handed to cuBLASLt (column-major) as the transposed
+// product: out^T = op(b)^T op(a)^T, so no data is transposed. Batches are one strided-batch
+// call: an operand whose batch dims are all 1 has stride 0; one that broadcasts only some of
+// them is expanded into the workspace first. c is broadcast into the output (scaled by beta)
+// by a kernel, and cuBLASLt accumulates onto it (beta 1).
+//
+// Precision: compute CUBLAS_COMPUTE_32F with fp32 scales for every data type, so fp32 never
+// uses TF32 (matches onnxruntime within 1e-4) and fp16/bf16 accumulate in fp32.
+// Tactics: the heuristic's candidates (up to kCandidates) are timed on the real shapes at
+// build time; the plan records "lt:<index in the heuristic's list>".
+#include <cublasLt.h>
+
+#include <algorithm>
+
+#include "cpu/activation.h"
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+#include "src/memory_planner.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+constexpr int kCandidates = 8;
+constexpr size_t kLtWorkspace = size_t{32} << 20;
+
+cudaDataType_t LtType(DType t) {
+  switch (t) {
+    case DType::kFloat16: return CUDA_R_16F;
+    case DType::kBFloat16: return CUDA_R_16BF;
+    default: return CUDA_R_32F;
+  }
+}
+
+// Largest power of two (<= 256) dividing v; 256 for 0.
+uint32_t Alignment(uint64_t v) {
+  uint32_t a = 256;
+  while (a > 1 && v % a != 0) a /= 2;
+  return a;
+}
+
+class MatmulKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+  ~MatmulKernel() override {
+    for (cublasLtMatrixLayout_t l : {a_layout_, b_layout_, d_layout_}) {
+      if (l) cublasLtMatrixLayoutDestroy(l);
+    }
+    if (desc_) cublasLtMatmulDescDestroy(desc_);
+  }
+
+  size_t WorkspaceBytes() const override { return lt_workspace_ + expand_a_bytes_ + expand_b_bytes_; }
+
+ protected:
+  void CheckLt(cublasStatus_t s, const char* what) const {
+    if (s != CUBLAS_STATUS_SUCCESS) Bad(ErrorCode::kNative, Cat(what, ": cuBLAS status ", static_cast<int>(s)));
+  }
+
+  // One operand's batch handling: its stride between matrices, or an expansion.
+  struct Operand {
+    Shape shape;            // with the rank-1 promotion, batch dims padded to the output's
+    int64_t rows = 0, cols = 0;
+    int64_t stride = 0;     // elements between consecutive batch matrices
+    bool expand = false;
+    Strided expansion;      // when expand: the broadcast copy into the workspace
+  };
+
+  Operand Plan(Shape s, bool is_a) const {
+    if (s.size() == 1) {
+      if (is_a) s.insert(s.begin(), 1);
+      else s.push_back(1);
+    }
+    Operand o;
+    o.rows = s[s.size() - 2];
+    o.cols = s[s.size() - 1];
+    Shape batch(s.begin(), s.end() - 2);
+    while (batch.size() < batch_.size()) batch.insert(batch.begin(), 1);
+    const int64_t count = Numel(batch);
+    if (count == 1) {
+      o.stride = 0;
+    } else if (batch == batch_) {
+      o.stride = o.rows * o.cols;
+    } else {
+      o.expand = true;
+      o.stride = o.rows * o.cols;
+      Shape full = batch_;
+      full.push_back(o.rows);
+      full.push_back(o.cols);
+      Shape padded = batch;
+      padded.push_back(o.rows);
+      padded.push_back(o.cols);
+      o.expansion = MakeBroadcast(full, {padded});
+    }
+    o.shape = s;
+    return o;
+  }
+
+  void Analyze() override {
+    dtype_ = out_[0].dtype;
+    trans_a_ = params().Bool("transA");
+    trans_b_ = params().Bool("transB");
+    alpha_ = static_cast<float>(params().Float("alpha"));
+    beta_ = static_cast<float>(params().Float("beta"));
+    Shape a = in_[0].shape, b = in_[1].shape;
+    if (a.size() == 1) a.insert(a.begin(), 1);
+    if (b.size() == 1) b.push_back(1);
+    Shape ba(a.begin(), a.end() - 2), bb(b.begin(), b.end() - 2);
+    if (!BroadcastShapes({ba, bb}, &batch_)) Bad(ErrorCode::kNative, "batch dims do not broadcast");
+    batch_count_ = Numel(batch_);
+    a_ = Plan(in_[0].shape, true);
+    b_ = Plan(in_[1].shape, false);
+    if (batch_count_ > 1 && b_.stride == 0 && !b_.expand && !a_.expand && !trans_a_) {
+      // A batch of a against one b (a Linear layer on [B, S, H]): one product of B*S rows.
+      a_.rows *= batch_count_;
+      a_.stride = 0;
+      batch_count_ = 1;
+    }
+    m_ = trans_a_ ? a_.cols : a_.rows;
+    k_ = trans_a_ ? a_.rows : a_.cols;
+    n_ = trans_b_ ? b_.rows : b_.cols;
+    const size_t es = DTypeSize(dtype_);
+    expand_a_bytes_ = a_.expand ? AlignUp(batch_count_ * a_.rows * a_.cols * es, kArenaAlignment) : 0;
+    expand_b_bytes_ = b_.expand ? AlignUp(batch_count_ * b_.rows * b_.cols * es, kArenaAlignment) : 0;
+    has_c_ = in_.size() > 2 && beta_ != 0;
+    if (has_c_) c_ = MakeBroadcast(out_[0].shape, {in_[2].shape});
+    if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
+    if (batch_count_ > INT32_MAX) Bad(ErrorCode::kNative, Cat("batch count ", batch_count_, " is beyond cuBLASLt's int32"));
+    // cuBLASLt's A is our b, its B our a (see the file comment).
+    const cudaDataType_t t = LtType(dtype_);
+    CheckLt(cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
+    const int32_t op_a = trans_b_ ? CUBLAS_OP_T : CUBLAS_OP_N, op_b = trans_a_ ? CUBLAS_OP_T : CUBLAS_OP_N;
+    CheckLt(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSA, &op_a, sizeof(op_a)), "set TRANSA");
+    CheckLt(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_TRANSB, &op_b, sizeof(op_b)), "set TRANSB");
+    auto layout = [&](cublasLtMatrixLayout_t* l, int64_t rows, int64_t cols, int64_t stride) {
+      // Row-major rows x cols is column-major cols x rows with ld = cols.
+      CheckLt(cublasLtMatrixLayoutCreate(l, t, static_cast<uint64_t>(cols), static_cast<uint64_t>(rows), cols),
+              "cublasLtMatrixLayoutCreate");
+      const int32_t count = static_cast<int32_t>(batch_count_);
+      CheckLt(cublasLtMatrixLayoutSetAttribute(*l, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count, sizeof(count)), "set batch count");
+      CheckLt(cublasLtMatrixLayoutSetAttribute(*l, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof(stride)),
+              "set batch stride");
+    };
+    layout(&a_layout_, b_.rows, b_.cols, b_.stride);
+    layout(&b_layout_, a_.rows, a_.cols, a_.stride);
+    layout(&d_layout_, m_, n_, m_ * n_);
+    CheckLt(cublasLtMatmulPreferenceCreate(&pref_), "cublasLtMatmulPreferenceCreate");
+    const uint64_t ws = kLtWorkspace;
+    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof(ws)), "set workspace");
+    const uint32_t al_a = Alignment(batch_count_ > 1 ? b_.stride * es : 0);
+    const uint32_t al_b = Alignment(batch_count_ > 1 ? a_.stride * es : 0);
+    const uint32_t al_d = Alignment(batch_count_ > 1 ? m_ * n_ * es : 0);
+    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, &al_a, sizeof(al_a)), "set alignment");
+    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &al_b, sizeof(al_b)), "set alignment");
+    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &al_d, sizeof(al_d)), "set alignment");
+    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &al_d, sizeof(al_d)), "set alignment");
+    cublasLtMatmulHeuristicResult_t results[kCandidates];
+    int returned = 0;
+    CheckLt(cublasLtMatmulAlgoGetHeuristic(backend_->build_cublaslt(), desc_, a_layout_, b_layout_, d_layout_, d_layout_, pref_,
+                                           kCandidates, results, &returned),
+            "cublasLtMatmulAlgoGetHeuristic");
+    cublasLtMatmulPreferenceDestroy(pref_);
+    pref_ = nullptr;
+    for (int i = 0; i < returned; ++i) {
+      if (results[i].state == CUBLAS_STATUS_SUCCESS) candidates_.push_back(results[i]);
+    }
+    if (candidates_.empty()) Bad(ErrorCode::kNative, "cuBLASLt has no algorithm for this matrix product");
+  }
+
+  std::string Choose() override {
+    if (candidates_.size() <= 1) return Accept("lt:0");
+    const size_t es = DTypeSize(dtype_);
+    cudaStream_t s = backend_->build_stream();
+    void *a = nullptr, *b = nullptr, *d = nullptr, *ws = nullptr;
+    cudaEvent_t start = nullptr, stop = nullptr;
+    int best = 0;
+    float best_ms = INFINITY;
+    auto release = [&] {
+      cudaFree(a);
+      cudaFree(b);
+      cudaFree(d);
+      cudaFree(ws);
+      if (start) cudaEventDestroy(start);
+      if (stop) cudaEventDestroy(stop);
+    };
+    try {
+      const int64_t na = std::max<int64_t>(1, (a_.stride ? batch_count_ : 1) * a_.rows * a_.cols);
+      const int64_t nb = std::max<int64_t>(1, (b_.stride ? batch_count_ : 1) * b_.rows * b_.cols);
+      const int64_t nd = std::max<int64_t>(1, batch_count_ * m_ * n_);
+      Check(cudaMalloc(&a, na * es), "cudaMalloc (tactic timing)");
+      Check(cudaMalloc(&b, nb * es), "cudaMalloc (tactic timing)");
+      Check(cudaMalloc(&d, nd * es), "cudaMalloc (tactic timing)");
+      Check(cudaMalloc(&ws, kLtWorkspace), "cudaMalloc (tactic timing)");
+      Check(LaunchFillPattern(dtype_, a, na, s), "fill launch");
+      Check(LaunchFillPattern(dtype_, b, nb, s), "fill launch");
+      Check(cudaEventCreate(&start), "cudaEventCreate");
+      Check(cudaEventCreate(&stop), "cudaEventCreate");
+      const float one = 1.0f, zero = 0.0f;
+      cublasLtHandle_t h = backend_->build_cublaslt();
+      for (size_t i = 0; i < candidates_.size(); ++i) {
+        auto run = [&] {
+          return cublasLtMatmul(h, desc_, &one, b, a_layout_, a, b_layout_, &zero, d, d_layout_, d, d_layout_,
+                                &candidates_[i].algo, ws, kLtWorkspace, s);
+        };
+        if (run() != CUBLAS_STATUS_SUCCESS) continue;  // warm-up; a candidate that fails is skipped
+        Check(cudaEventRecord(start, s), "cudaEventRecord");
+        bool ok = true;
+        for (int r = 0; r < 5 && ok; ++r) ok = run() == CUBLAS_STATUS_SUCCESS;
+        Check(cudaEventRecord(stop, s), "cudaEventRecord");
+        Check(cudaEventSynchronize(stop), "cudaEventSynchronize");
+        float ms = 0;
+        Check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+        if (ok && ms < best_ms) {
+          best = static_cast<int>(i);
+          best_ms = ms;
+        }
+      }
+    } catch (...) {
+      release();
+      throw;
+    }
+    release();
+    return Accept(Cat("lt:", best));
+  }
+
+  std::string Accept(const std::string& requested) override {
+    if (k_ == 0 || batch_count_ == 0) {
+      if (requested != "lt:0") Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' for an empty product"));
+      return requested;
+    }
+    int index = -1;
+    if (requested.rfind("lt:", 0) == 0) {
+      try {
+        index = std::stoi(requested.substr(3));
+      } catch (...) {
+        index = -1;
+      }
+    }
+    if (index < 0 || index >= static_cast<int>(candidates_.size())) {
+      Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not one of the ", candidates_.size(),
+                                " cuBLASLt algorithms this device offers for this layer"));
+    }
+    algo_ = candidates_[index].algo;
+    lt_workspace_ = AlignUp(candidates_[index].workspaceSize, kArenaAlignment);
+    return requested;
+  }
+
+  void PrepareKernel() override { act_ = MakeAct(cpu::ReadActivation(params(), "activation.")); }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    CudaStream& cs = static_cast<CudaStream&>(stream);
+    const cudaStream_t s = cs.get();
+    const size_t es = DTypeSize(dtype_);
+    void* y = args.outputs[0];
+    const int64_t total = out_[0].numel;
+    if (has_c_) {
+      Check(LaunchBroadcastScale(dtype_, args.inputs[2], y, c_, total, beta_, s), "bias broadcast launch");
+    }
+    if (k_ == 0 || batch_count_ == 0) {
+      if (!has_c_) Check(cudaMemsetAsync(y, 0, out_[0].bytes, s), "cudaMemsetAsync");
+    } else {
+      uint8_t* ws = static_cast<uint8_t*>(args.workspace);
+      const void* a = args.inputs[0];
+      const void* b = args.inputs[1];
+      if (a_.expand) {
+        void* dst = ws + lt_workspace_;
+        Check(LaunchStridedCopy(es, a, dst, a_.expansion, batch_count_ * a_.rows * a_.cols, s), "batch expansion launch");
+        a = dst;
+      }
+      if (b_.expand) {
+        void* dst = ws + lt_workspace_ + expand_a_bytes_;
+        Check(LaunchStridedCopy(es, b, dst, b_.expansion, batch_count_ * b_.rows * b_.cols, s), "batch expansion launch");
+        b = dst;
+      }
+      const float beta = has_c_ ? 1.0f : 0.0f;
+      CheckLt(cublasLtMatmul(cs.cublaslt(), desc_, &alpha_, b, a_layout_, a, b_layout_, &beta, y, d_layout_, y, d_layout_, &algo_, ws,
+                             lt_workspace_, s),
+              "cublasLtMatmul");
+    }
+    Check(LaunchBiasActivation(dtype_, y, nullptr, total, 1, 1, act_, s), "activation launch");
+  }
+
+ private:
+  DType dtype_ = DType::kFloat32;
+  bool trans_a_ = false, trans_b_ = false, has_c_ = false;
+  float alpha_ = 1, beta_ = 0;
+  Shape batch_;
+  int64_t batch_count_ = 1, m_ = 0, n_ = 0, k_ = 0;
+  Operand a_, b_;
+  Strided c_;
+  size_t expand_a_bytes_ = 0, expand_b_bytes_ = 0, lt_workspace_ = 0;
+  cublasLtMatmulDesc_t desc_ = nullptr;
+  cublasLtMatrixLayout_t a_layout_ = nullptr, b_layout_ = nullptr, d_layout_ = nullptr;
+  cublasLtMatmulPreference_t pref_ = nullptr;
+  std::vector<cublasLtMatmulHeuristicResult_t> candidates_;
+  cublasLtMatmulAlgo_t algo_{};
+  Act act_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeMatmul(CudaBackend* b) { return std::make_unique<MatmulKernel>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

@@ -1,0 +1,112 @@
+// Layer, instance and group normalization: each normalized group of elements is one
+// contiguous row of x (layer: prod(x[axis:]); instance: one (n, c) plane; group: C/groups
+// planes), reduced by one block. Statistics in double whatever the storage type (as the cpu
+// backend): mean, then variance = mean((x - mean)^2), y = (x - mean) / sqrt(var + eps) *
+// scale + bias, scale/bias indexed per element (layer) or per channel.
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+__device__ double BlockSum(double v, double* shared) {
+  for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  if (lane == 0) shared[warp] = v;
+  __syncthreads();
+  if (warp == 0) {
+    v = lane < static_cast<int>(blockDim.x >> 5) ? shared[lane] : 0.0;
+    for (int o = 16; o > 0; o >>= 1) v += __shfl_down_sync(0xffffffffu, v, o);
+    if (lane == 0) shared[0] = v;
+  }
+  __syncthreads();
+  v = shared[0];
+  __syncthreads();
+  return v;
+}
+
+struct NormGeometry {
+  int64_t rows, row;
+  bool layer;
+  int64_t groups, per_group, spatial;  // instance/group: channels of a row are consecutive
+  double eps;
+};
+
+template <typename T>
+__global__ void NormalizeRows(const T* x, const T* scale, const T* bias, T* y, NormGeometry g) {
+  __shared__ double shared[32];
+  for (int64_t r = blockIdx.x; r < g.rows; r += gridDim.x) {
+    const T* p = x + r * g.row;
+    T* q = y + r * g.row;
+    double sum = 0;
+    for (int64_t j = threadIdx.x; j < g.row; j += blockDim.x) sum += ToFloat(p[j]);
+    const double mean = BlockSum(sum, shared) / static_cast<double>(g.row);
+    double sq = 0;
+    for (int64_t j = threadIdx.x; j < g.row; j += blockDim.x) {
+      const double d = ToFloat(p[j]) - mean;
+      sq += d * d;
+    }
+    const double var = BlockSum(sq, shared) / static_cast<double>(g.row);
+    const double inv = 1.0 / sqrt(var + g.eps);
+    const int64_t c0 = g.layer ? 0 : (r % g.groups) * g.per_group;
+    for (int64_t j = threadIdx.x; j < g.row; j += blockDim.x) {
+      const int64_t k = g.layer ? j : c0 + j / g.spatial;
+      const double b = bias ? static_cast<double>(ToFloat(bias[k])) : 0.0;
+      q[j] = FromFloat<T>(static_cast<float>((ToFloat(p[j]) - mean) * inv * ToFloat(scale[k]) + b));
+    }
+  }
+}
+
+class NormalizationKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    const std::string& mode = params().String("mode");
+    g_.eps = params().Float("epsilon");
+    if (mode == "layer") {
+      g_.layer = true;
+      g_.row = 1;
+      for (size_t d = params().Int("axis"); d < x.size(); ++d) g_.row *= x[d];
+      g_.groups = g_.per_group = g_.spatial = 1;
+    } else {
+      g_.layer = false;
+      const int64_t channels = x[1];
+      g_.spatial = 1;
+      for (size_t d = 2; d < x.size(); ++d) g_.spatial *= x[d];
+      g_.groups = mode == "instance" ? channels : params().Int("groups");
+      g_.per_group = channels / g_.groups;
+      g_.row = g_.per_group * g_.spatial;
+    }
+    g_.rows = g_.row == 0 ? 0 : in_[0].numel / g_.row;
+    if (g_.spatial == 0) g_.spatial = 1;
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    if (g_.rows == 0) return;
+    const unsigned grid = static_cast<unsigned>(std::min<int64_t>(g_.rows, 65535 * 16));
+    DispatchFloat(in_[0].dtype, [&](auto tag) {
+      using T = decltype(tag);
+      NormalizeRows<T><<<grid, kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
+                                                         args.inputs.size() > 2 ? static_cast<const T*>(args.inputs[2]) : nullptr,
+                                                         static_cast<T*>(args.outputs[0]), g_);
+    });
+    CheckLaunch("normalization kernel launch");
+  }
+
+ private:
+  NormGeometry g_{};
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeNormalization(CudaBackend* b) { return std::make_unique<NormalizationKernel>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

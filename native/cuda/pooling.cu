@@ -1,0 +1,145 @@
+// Max pooling (float types; int8/uint8) and average pooling (float types, summed in fp32)
+// over 1 to 3 spatial dims with strides, dilations, asymmetric pads and ceil mode; one thread
+// per output element. Padding cells are never read; the average's divisor counts the taps
+// inside the input, or with countIncludePad those inside [-padsBegin, in + padsEnd) (a
+// ceil-mode window's overhang beyond the end padding never counts), as cpu/pooling.cc.
+#include <limits>
+#include <type_traits>
+
+#include "cpu/window.h"
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+struct PoolGeometry {
+  int64_t in[3], out[3], kernel[3], stride[3], pad[3], pad_end[3], dilation[3];
+  int64_t planes;
+  bool max, include_pad;
+};
+
+template <typename T, typename Acc>
+__global__ void PoolKernel(const T* x, T* y, int64_t n, PoolGeometry g) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t o[3];
+    int64_t r = i;
+    o[2] = r % g.out[2];
+    r /= g.out[2];
+    o[1] = r % g.out[1];
+    r /= g.out[1];
+    o[0] = r % g.out[0];
+    const int64_t plane = r / g.out[0];
+    const T* xp = x + plane * g.in[0] * g.in[1] * g.in[2];
+    int64_t first[3], last[3], valid = 1, padded = 1;
+    for (int d = 0; d < 3; ++d) {
+      const int64_t start = o[d] * g.stride[d] - g.pad[d];
+      int64_t f = g.kernel[d], l = 0, v = 0, p = 0;
+      for (int64_t k = 0; k < g.kernel[d]; ++k) {
+        const int64_t pos = start + k * g.dilation[d];
+        if (pos >= 0 && pos < g.in[d]) {
+          f = k < f ? k : f;
+          l = k + 1;
+          ++v;
+        }
+        if (pos >= -g.pad[d] && pos < g.in[d] + g.pad_end[d]) ++p;
+      }
+      first[d] = f;
+      last[d] = l;
+      valid *= v;
+      padded *= p;
+    }
+    Acc acc;
+    if constexpr (std::is_same_v<Acc, float>) {
+      acc = g.max ? -INFINITY : 0.0f;
+    } else {
+      acc = std::numeric_limits<Acc>::lowest();
+    }
+    for (int64_t kd = first[0]; kd < last[0]; ++kd) {
+      const int64_t id = o[0] * g.stride[0] - g.pad[0] + kd * g.dilation[0];
+      if (id < 0 || id >= g.in[0]) continue;
+      for (int64_t kh = first[1]; kh < last[1]; ++kh) {
+        const int64_t ih = o[1] * g.stride[1] - g.pad[1] + kh * g.dilation[1];
+        if (ih < 0 || ih >= g.in[1]) continue;
+        const T* row = xp + (id * g.in[1] + ih) * g.in[2];
+        for (int64_t kw = first[2]; kw < last[2]; ++kw) {
+          const int64_t iw = o[2] * g.stride[2] - g.pad[2] + kw * g.dilation[2];
+          if (iw < 0 || iw >= g.in[2]) continue;
+          if constexpr (std::is_same_v<Acc, float>) {
+            const float v = ToFloat(row[iw]);
+            if (g.max) {
+              acc = (v > acc || v != v) ? v : acc;
+            } else {
+              acc += v;
+            }
+          } else {
+            const Acc v = row[iw];
+            acc = v > acc ? v : acc;
+          }
+        }
+      }
+    }
+    if constexpr (std::is_same_v<Acc, float>) {
+      if (!g.max) acc = acc / static_cast<float>(g.include_pad ? padded : valid);
+      y[i] = FromFloat<T>(acc);
+    } else {
+      y[i] = acc;
+    }
+  }
+}
+
+class PoolingKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    cpu::Window w = cpu::MakeWindow(params(), in_[0].shape, out_[0].shape);
+    const size_t sp = in_[0].shape.size() - 2;
+    auto pe = params().Ints("padsEnd");
+    for (int d = 0; d < 3; ++d) {
+      const int j = d - (3 - static_cast<int>(sp));
+      g_.in[d] = w.in[d];
+      g_.out[d] = w.out[d];
+      g_.kernel[d] = w.kernel[d];
+      g_.stride[d] = w.stride[d];
+      g_.pad[d] = w.pad[d];
+      g_.dilation[d] = w.dilation[d];
+      g_.pad_end[d] = j >= 0 ? pe[j] : 0;
+    }
+    g_.planes = in_[0].shape[0] * in_[0].shape[1];
+    g_.max = params().String("mode") == "max";
+    g_.include_pad = params().Bool("countIncludePad");
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const int64_t n = out_[0].numel;
+    const cudaStream_t s = S(stream);
+    const DType t = in_[0].dtype;
+    if (t == DType::kInt8) {
+      PoolKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]), static_cast<int8_t*>(args.outputs[0]), n, g_);
+    } else if (t == DType::kUInt8) {
+      PoolKernel<uint8_t, uint8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<uint8_t*>(args.outputs[0]), n, g_);
+    } else {
+      DispatchFloat(t, [&](auto tag) {
+        using T = decltype(tag);
+        PoolKernel<T, float><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, g_);
+      });
+    }
+    CheckLaunch("pooling kernel launch");
+  }
+
+ private:
+  PoolGeometry g_{};
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakePooling(CudaBackend* b) { return std::make_unique<PoolingKernel>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

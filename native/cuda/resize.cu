@@ -1,0 +1,217 @@
+// Resize of any rank (up to 8). The per-dim work is done once at build time on the host,
+// with the cpu backend's exact coordinate arithmetic (cpu/resize.cc): nearest keeps one
+// input offset per output index and dim (any dtype, a gather copy); linear and cubic keep up
+// to four (offset, weight) taps per output index and dim, and each output element sums the
+// products of its taps over the dims, in fp32, in the cpu backend's order. The tables live
+// on the device for the engine's lifetime.
+#include <cmath>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+struct Taps {
+  int64_t offset[4];
+  float weight[4];
+  int count;
+};
+
+struct ResizeGeometry {
+  int nd;
+  int64_t out[kMaxDims];
+  int64_t base[kMaxDims];  // first table entry of each dim
+};
+
+template <typename B>
+__global__ void ResizeNearest(const B* x, B* y, int64_t n, ResizeGeometry g, const int64_t* maps) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t r = i, off = 0;
+    for (int d = g.nd - 1; d >= 0; --d) {
+      const int64_t o = d == 0 ? r : r % g.out[d];
+      r = d == 0 ? 0 : r / g.out[d];
+      off += maps[g.base[d] + o];
+    }
+    y[i] = x[off];
+  }
+}
+
+template <typename T>
+__global__ void ResizeInterpolate(const T* x, T* y, int64_t n, ResizeGeometry g, const Taps* taps) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    const Taps* t[kMaxDims];
+    int64_t r = i;
+    int64_t combos = 1;
+    for (int d = g.nd - 1; d >= 0; --d) {
+      const int64_t o = d == 0 ? r : r % g.out[d];
+      r = d == 0 ? 0 : r / g.out[d];
+      t[d] = taps + g.base[d] + o;
+      combos *= t[d]->count;
+    }
+    float acc = 0.0f;
+    for (int64_t c = 0; c < combos; ++c) {
+      int64_t rem = c, off = 0;
+      int k[kMaxDims];
+      for (int d = g.nd - 1; d >= 0; --d) {
+        k[d] = static_cast<int>(rem % t[d]->count);
+        rem /= t[d]->count;
+        off += t[d]->offset[k[d]];
+      }
+      float w = 1.0f;
+      for (int d = 0; d < g.nd - 1; ++d) w *= t[d]->weight[k[d]];
+      acc += w * t[g.nd - 1]->weight[k[g.nd - 1]] * ToFloat(x[off]);
+    }
+    y[i] = FromFloat<T>(acc);
+  }
+}
+
+float Original(const std::string& mode, float x, float scale, int64_t out_len, int64_t in_len) {
+  if (mode == "half_pixel") return (x + 0.5f) / scale - 0.5f;
+  if (mode == "pytorch_half_pixel") return out_len > 1 ? (x + 0.5f) / scale - 0.5f : 0.0f;
+  if (mode == "align_corners") {
+    return out_len == 1 ? 0.0f : x * static_cast<float>(in_len - 1) / static_cast<float>(out_len - 1);
+  }
+  if (mode == "asymmetric") return x / scale;
+  if (mode == "tf_half_pixel_for_nn") return (x + 0.5f) / scale;
+  const float out_width = scale * static_cast<float>(in_len);
+  const float adjustment = static_cast<float>(out_len) / out_width;
+  const float center = static_cast<float>(in_len) / 2.0f;
+  const float offset = center * (1 - adjustment);
+  return static_cast<float>(offset + (x + 0.5) / scale - 0.5);
+}
+
+int64_t Nearest(const std::string& mode, float x) {
+  if (mode == "round_prefer_floor") {
+    if (x == static_cast<float>(static_cast<int64_t>(x)) + 0.5f) return static_cast<int64_t>(std::floor(x));
+    return static_cast<int64_t>(std::round(x));
+  }
+  if (mode == "round_prefer_ceil") return static_cast<int64_t>(std::round(x));
+  if (mode == "floor") return static_cast<int64_t>(std::floor(x));
+  return static_cast<int64_t>(std::ceil(x));
+}
+
+class ResizeLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    const Shape& y = out_[0].shape;
+    if (x.size() > static_cast<size_t>(kMaxDims)) Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
+    const std::string& mode = params().String("mode");
+    const std::string& coord = params().String("coordinateTransformation");
+    const std::string& nearest = params().String("nearestMode");
+    const float a = static_cast<float>(params().Float("cubicCoeffA"));
+    const bool exclude = params().Bool("excludeOutside");
+    auto scales = params().Floats("scales");
+    std::vector<int64_t> st = Strides(x);
+    nearest_ = mode == "nearest";
+    std::vector<int64_t> maps;
+    std::vector<Taps> taps;
+    g_.nd = std::max<int>(1, static_cast<int>(x.size()));
+    g_.out[0] = 1;
+    g_.base[0] = 0;
+    if (x.empty()) {
+      maps.push_back(0);
+      taps.push_back(Taps{{0, 0, 0, 0}, {1.0f, 0, 0, 0}, 1});
+    }
+    for (size_t d = 0; d < x.size(); ++d) {
+      const float scale = static_cast<float>(scales[d]);
+      g_.out[d] = y[d];
+      g_.base[d] = nearest_ ? static_cast<int64_t>(maps.size()) : static_cast<int64_t>(taps.size());
+      for (int64_t o = 0; o < y[d]; ++o) {
+        const float orig = Original(coord, static_cast<float>(o), scale, y[d], x[d]);
+        Taps t{{0, 0, 0, 0}, {0, 0, 0, 0}, 0};
+        auto add = [&](int64_t idx, float w) {
+          t.offset[t.count] = idx * st[d];
+          t.weight[t.count] = w;
+          ++t.count;
+        };
+        if (nearest_) {
+          int64_t i = scale == 1.0f && y[d] == x[d] ? o : Nearest(nearest, orig);
+          i = std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1));
+          maps.push_back(i * st[d]);
+          continue;
+        }
+        if (mode == "linear") {
+          const float c = std::max(0.0f, std::min(orig, static_cast<float>(x[d] - 1)));
+          const int64_t i0 = std::min<int64_t>(static_cast<int64_t>(c), x[d] - 1);
+          const int64_t i1 = std::min<int64_t>(i0 + 1, x[d] - 1);
+          const float w1 = c - static_cast<float>(i0);
+          if (i1 == i0 || w1 == 0) {
+            add(i0, 1.0f);
+          } else {
+            add(i0, 1.0f - w1);
+            add(i1, w1);
+          }
+        } else {
+          const float fl = std::floor(orig);
+          const int64_t i = static_cast<int64_t>(fl);
+          const float s = orig - fl;
+          const float c[4] = {((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a,
+                              ((a + 2) * s - (a + 3)) * s * s + 1,
+                              ((a + 2) * (1 - s) - (a + 3)) * (1 - s) * (1 - s) + 1,
+                              ((a * (2 - s) - 5 * a) * (2 - s) + 8 * a) * (2 - s) - 4 * a};
+          float sum = 0;
+          for (int k = 0; k < 4; ++k) {
+            const int64_t idx = i - 1 + k;
+            if (exclude && !(idx >= 0 && idx < x[d])) continue;
+            sum += c[k];
+          }
+          for (int k = 0; k < 4; ++k) {
+            const int64_t idx = i - 1 + k;
+            const bool inside = idx >= 0 && idx < x[d];
+            if (exclude && !inside) continue;
+            const float w = exclude ? c[k] / sum : c[k];
+            if (w == 0) continue;
+            add(std::max<int64_t>(0, std::min<int64_t>(idx, x[d] - 1)), w);
+          }
+          if (t.count == 0) add(std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1)), 0.0f);
+        }
+        taps.push_back(t);
+      }
+    }
+    if (nearest_) {
+      table_ = Upload(maps.data(), maps.size() * sizeof(int64_t));
+    } else {
+      table_ = Upload(taps.data(), taps.size() * sizeof(Taps));
+    }
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const int64_t n = out_[0].numel;
+    const cudaStream_t s = S(stream);
+    if (nearest_) {
+      DispatchBits(DTypeSize(in_[0].dtype), [&](auto tag) {
+        using B = decltype(tag);
+        ResizeNearest<B><<<GridFor(n), kThreads, 0, s>>>(static_cast<const B*>(args.inputs[0]), static_cast<B*>(args.outputs[0]), n, g_,
+                                                         static_cast<const int64_t*>(table_.get()));
+      });
+    } else {
+      DispatchFloat(in_[0].dtype, [&](auto tag) {
+        using T = decltype(tag);
+        ResizeInterpolate<T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, g_,
+                                                             static_cast<const Taps*>(table_.get()));
+      });
+    }
+    CheckLaunch("resize kernel launch");
+  }
+
+ private:
+  bool nearest_ = true;
+  ResizeGeometry g_{};
+  std::shared_ptr<void> table_;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeResize(CudaBackend* b) { return std::make_unique<ResizeLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

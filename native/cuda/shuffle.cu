@@ -1,0 +1,117 @@
+// Shuffle (TensorRT's): transpose by firstPerm, reshape (free: row-major order is kept),
+// transpose by secondPerm; each transpose is one strided copy over the merged dims (as
+// cpu/transpose.cc merges them), the first into the workspace when both are real; an
+// identity shuffle is one device copy. Also the strided-copy launcher other kernels share.
+#include <numeric>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+template <typename B>
+__global__ void StridedCopyKernel(const B* x, B* y, int64_t n, Strided s) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[1];
+    StridedOffsets<1>(s, i, off);
+    y[i] = x[off[0]];
+  }
+}
+
+class ShuffleKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    const Shape& x = in_[0].shape;
+    Shape mid = x;
+    std::vector<int64_t> p1(x.size());
+    std::iota(p1.begin(), p1.end(), 0);
+    if (params().Has("firstPerm")) {
+      p1 = params().Ints("firstPerm");
+      mid.clear();
+      for (int64_t p : p1) mid.push_back(x[p]);
+    }
+    first_ = MakePermute(x, p1, &first_identity_);
+    Shape reshaped = params().Has("reshape") ? Shape(params().Ints("reshape")) : mid;
+    std::vector<int64_t> p2(reshaped.size());
+    std::iota(p2.begin(), p2.end(), 0);
+    if (params().Has("secondPerm")) p2 = params().Ints("secondPerm");
+    second_ = MakePermute(reshaped, p2, &second_identity_);
+  }
+
+ public:
+  size_t WorkspaceBytes() const override { return !first_identity_ && !second_identity_ ? in_[0].bytes : 0; }
+
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const cudaStream_t s = S(stream);
+    const size_t es = DTypeSize(in_[0].dtype);
+    const int64_t n = in_[0].numel;
+    if (first_identity_ && second_identity_) {
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+    } else if (second_identity_) {
+      Check(LaunchStridedCopy(es, args.inputs[0], args.outputs[0], first_, n, s), "shuffle kernel launch");
+    } else if (first_identity_) {
+      Check(LaunchStridedCopy(es, args.inputs[0], args.outputs[0], second_, n, s), "shuffle kernel launch");
+    } else {
+      Check(LaunchStridedCopy(es, args.inputs[0], args.workspace, first_, n, s), "shuffle kernel launch");
+      Check(LaunchStridedCopy(es, args.workspace, args.outputs[0], second_, n, s), "shuffle kernel launch");
+    }
+  }
+
+ private:
+  Strided first_, second_;
+  bool first_identity_ = true, second_identity_ = true;
+};
+
+}  // namespace
+
+Strided MakePermute(const Shape& in, const std::vector<int64_t>& perm, bool* identity) {
+  std::vector<int64_t> in_st = Strides(in);
+  std::vector<int64_t> dims, strides;
+  for (int64_t p : perm) {
+    const int64_t d = in[p], st = in_st[p];
+    if (d == 1) continue;
+    if (!dims.empty() && strides.back() == st * d) {
+      dims.back() *= d;
+      strides.back() = st;
+    } else {
+      dims.push_back(d);
+      strides.push_back(st);
+    }
+  }
+  if (dims.empty()) {
+    dims.push_back(1);
+    strides.push_back(1);
+  }
+  *identity = dims.size() == 1 && strides[0] == 1;
+  if (dims.size() > static_cast<size_t>(kMaxDims)) {
+    Fail(ErrorCode::kNative, Cat("a transpose over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));
+  }
+  Strided s;
+  s.nd = static_cast<int>(dims.size());
+  for (int d = 0; d < s.nd; ++d) {
+    s.dims[d] = dims[d];
+    s.stride[0][d] = strides[d];
+  }
+  return s;
+}
+
+cudaError_t LaunchStridedCopy(size_t elem_size, const void* x, void* y, const Strided& s, int64_t n, cudaStream_t stream) {
+  if (n == 0) return cudaSuccess;
+  DispatchBits(elem_size, [&](auto tag) {
+    using B = decltype(tag);
+    StridedCopyKernel<B><<<GridFor(n), kThreads, 0, stream>>>(static_cast<const B*>(x), static_cast<B*>(y), n, s);
+  });
+  return cudaGetLastError();
+}
+
+std::unique_ptr<Kernel> MakeShuffle(CudaBackend* b) { return std::make_unique<ShuffleKernel>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

@@ -1,0 +1,153 @@
+// Unary layers: every UnaryOp on float32/float16/bfloat16 (computed in fp32), relu, abs, neg
+// and clip on int32/int64 (wrapping, as the cpu backend), not on bool, identity on any dtype
+// (a device copy). Also the shared bias+activation epilogue of convolution, deconvolution
+// and matmul, the tactic-timing fill, and the kernel-image probe.
+#include <limits>
+#include <type_traits>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+template <typename T>
+__global__ void UnaryFloat(const T* x, T* y, int64_t n, Act act) {
+  HYBRIDRT_GRID_LOOP(i, n) { y[i] = FromFloat<T>(Activate(act, ToFloat(x[i]))); }
+}
+
+template <typename T>
+__global__ void UnaryInt(const T* x, T* y, int64_t n, int op, T lo, T hi) {
+  using U = std::make_unsigned_t<T>;
+  using Op = cpu::UnaryOp;
+  HYBRIDRT_GRID_LOOP(i, n) {
+    const T v = x[i];
+    T r = v;
+    switch (static_cast<Op>(op)) {
+      case Op::kRelu: r = v > 0 ? v : T(0); break;
+      case Op::kAbs: r = v < 0 ? static_cast<T>(U(0) - static_cast<U>(v)) : v; break;
+      case Op::kNeg: r = static_cast<T>(U(0) - static_cast<U>(v)); break;
+      case Op::kClip: {
+        const T a = v < lo ? lo : v;
+        r = hi < a ? hi : a;
+        break;
+      }
+      default: break;
+    }
+    y[i] = r;
+  }
+}
+
+__global__ void NotKernel(const uint8_t* x, uint8_t* y, int64_t n) {
+  HYBRIDRT_GRID_LOOP(i, n) { y[i] = !x[i]; }
+}
+
+template <typename T>
+__global__ void BiasActivationKernel(T* y, const T* bias, int64_t n, int64_t channels, int64_t inner, Act act) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    float v = ToFloat(y[i]);
+    if (bias) v += ToFloat(bias[(i / inner) % channels]);
+    if (act.op != kNoActivation) v = Activate(act, v);
+    y[i] = FromFloat<T>(v);
+  }
+}
+
+template <typename T>
+__global__ void FillPatternKernel(T* y, int64_t n) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    uint32_t h = static_cast<uint32_t>(i) * 2654435761u;
+    h ^= h >> 15;
+    y[i] = FromFloat<T>(static_cast<float>(h & 0xffff) / 32768.0f - 1.0f);
+  }
+}
+
+__global__ void ProbeKernel(int* p) {
+  if (p) *p = 1;
+}
+
+template <typename T>
+T ClampBound(double v) {
+  if (v <= static_cast<double>(std::numeric_limits<T>::lowest())) return std::numeric_limits<T>::lowest();
+  if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
+
+class UnaryKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    act_ = cpu::ReadActivation(params(), "");
+    op_ = cpu::ParseUnaryOp(params().String("op"));
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const cudaStream_t s = S(stream);
+    const DType t = in_[0].dtype;
+    const int64_t n = in_[0].numel;
+    if (op_ == cpu::UnaryOp::kIdentity) {
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+      return;
+    }
+    const unsigned grid = GridFor(n);
+    if (IsFloat(t)) {
+      const Act act = MakeAct(act_);
+      DispatchFloat(t, [&](auto tag) {
+        using T = decltype(tag);
+        UnaryFloat<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, act);
+      });
+    } else if (t == DType::kInt32) {
+      UnaryInt<int32_t><<<grid, kThreads, 0, s>>>(static_cast<const int32_t*>(args.inputs[0]), static_cast<int32_t*>(args.outputs[0]), n,
+                                                  static_cast<int>(op_), ClampBound<int32_t>(act_.min), ClampBound<int32_t>(act_.max));
+    } else if (t == DType::kInt64) {
+      UnaryInt<int64_t><<<grid, kThreads, 0, s>>>(static_cast<const int64_t*>(args.inputs[0]), static_cast<int64_t*>(args.outputs[0]), n,
+                                                  static_cast<int>(op_), ClampBound<int64_t>(act_.min), ClampBound<int64_t>(act_.max));
+    } else if (t == DType::kBool) {
+      NotKernel<<<grid, kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<uint8_t*>(args.outputs[0]), n);
+    } else {
+      Bad(ErrorCode::kNative, Cat("dtype ", DTypeName(t), " is not supported"));
+    }
+    CheckLaunch("unary kernel launch");
+  }
+
+ private:
+  cpu::Activation act_;
+  cpu::UnaryOp op_ = cpu::UnaryOp::kIdentity;
+};
+
+}  // namespace
+
+cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, int64_t n, int64_t channels, int64_t inner,
+                                 const Act& act, cudaStream_t stream) {
+  if (n == 0 || (!bias && act.op == kNoActivation)) return cudaSuccess;
+  DispatchFloat(t, [&](auto tag) {
+    using T = decltype(tag);
+    BiasActivationKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias), n,
+                                                                 std::max<int64_t>(channels, 1), std::max<int64_t>(inner, 1), act);
+  });
+  return cudaGetLastError();
+}
+
+cudaError_t LaunchFillPattern(DType t, void* y, int64_t n, cudaStream_t stream) {
+  if (n == 0) return cudaSuccess;
+  DispatchFloat(t, [&](auto tag) {
+    using T = decltype(tag);
+    FillPatternKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), n);
+  });
+  return cudaGetLastError();
+}
+
+cudaError_t ProbeKernelImage() {
+  cudaFuncAttributes attr;
+  return cudaFuncGetAttributes(&attr, ProbeKernel);
+}
+
+std::unique_ptr<Kernel> MakeUnary(CudaBackend* b) { return std::make_unique<UnaryKernel>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt
