@@ -13,6 +13,7 @@ import { convConverters } from './conv.js';
 import { expandConverters } from './expand.js';
 import { gatherConverters } from './gather.js';
 import { identityConverters } from './identity.js';
+import { lrnConverters } from './lrn.js';
 import { matmulConverters } from './matmul.js';
 import { normalizationConverters } from './normalization.js';
 import { padConverters } from './pad.js';
@@ -63,6 +64,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'LeakyRelu'),
   ...from(unaryConverters, 'Log'),
   ...from(softmaxConverters, 'LogSoftmax'),
+  ...lrnConverters, // LRN
   ...from(matmulConverters, 'MatMul'),
   ...from(binaryConverters, 'Max'),
   ...from(poolConverters, 'MaxPool'),

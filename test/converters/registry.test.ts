@@ -14,13 +14,15 @@ Tanh Softplus Mish Gelu Erf Clip Exp Log Sqrt Reciprocal Abs Neg Pow Add Sub Mul
 AveragePool GlobalAveragePool GlobalMaxPool Gemm MatMul Softmax LogSoftmax LayerNormalization InstanceNormalization
 ReduceMean ReduceSum ReduceMax Flatten Reshape Transpose Squeeze Unsqueeze Concat Split Slice Gather Pad Resize
 Expand Cast Identity Dropout Constant`.split(/\s+/);
+/** Ops beyond the issue's list, and why: LRN puts the light_* AlexNet, GoogLeNet and ZFNet wholly on engines. */
+const EXTRA_OPS = ['LRN'];
 
 describe('converter registry', () => {
   const registry = builtinRegistry();
 
   it('has a converter for every op of the supported list, and no other', () => {
     const ops = new Set(ALL_CONVERTERS.map((c) => c.opType));
-    expect([...ops].sort()).toEqual([...ISSUE_OPS].sort());
+    expect([...ops].sort()).toEqual([...ISSUE_OPS, ...EXTRA_OPS].sort());
     expect(ALL_CONVERTERS.every((c) => c.domain === '')).toBe(true);
   });
 
