@@ -34,6 +34,7 @@ export const HTML_APP = String.raw`
   var selected = null;
   var view = { x: 0, y: 0, w: 1, h: 1 };
   var full = { w: 1, h: 1 };
+  var origin = { x: 0, y: Infinity };
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(SVG, name);
@@ -78,18 +79,36 @@ export const HTML_APP = String.raw`
     nodes.forEach(function (v) { g.node(v).rank = rank.has(v) ? rank.get(v) : 0; });
   }
   // One downward barycentric pass: each node sits near the mean position of its predecessors.
+  // A long edge (a skip connection) is a chain of dummy nodes; each chain keeps one side of
+  // the nodes it passes, chosen where fewer chains are open, so that overlapping skip
+  // connections do not cross each other and push the drawing sideways rank after rank.
   function customOrder(g) {
-    var layers = [];
+    var layers = [], pos = new Map(), side = new Map(), open = [], flip = 1;
     g.nodes().forEach(function (v) { var r = g.node(v).rank; (layers[r] = layers[r] || []).push(v); });
-    var pos = new Map();
-    layers.forEach(function (layer) {
+    function spanOf(n) {
+      var e = n.edgeObj, a = e && g.node(e.v), b = e && g.node(e.w);
+      return a && b ? { from: a.rank, to: b.rank } : null;
+    }
+    layers.forEach(function (layer, rank) {
       if (!layer) return;
       var keyed = layer.map(function (v, i) {
         var ps = (g.predecessors(v) || []).filter(function (u) { return pos.has(u); });
         var bc = ps.length ? ps.reduce(function (a, u) { return a + pos.get(u); }, 0) / ps.length : i;
-        return [v, bc, i];
+        var n = g.node(v), s = 0, span = n.dummy ? spanOf(n) : null;
+        // Every edge spans two ranks at least (dagre doubles them): longer ones are skips.
+        if (span && span.to - span.from > 2) {
+          if (ps.length && side.has(ps[0])) s = side.get(ps[0]);
+          else {
+            open = open.filter(function (c) { return c.end > rank; });
+            var left = open.filter(function (c) { return c.side < 0; }).length, right = open.length - left;
+            s = left < right ? -1 : right < left ? 1 : (flip = -flip);
+            open.push({ side: s, end: span.to });
+          }
+          side.set(v, s);
+        }
+        return [v, bc, s, i];
       });
-      keyed.sort(function (a, b) { return a[1] - b[1] || a[2] - b[2]; });
+      keyed.sort(function (a, b) { return a[1] - b[1] || a[2] - b[2] || a[3] - b[3]; });
       keyed.forEach(function (k, o) { g.node(k[0]).order = o; pos.set(k[0], o); });
     });
   }
@@ -177,6 +196,7 @@ export const HTML_APP = String.raw`
     });
     var gg = g.graph();
     full = { w: gg.width || 1, h: gg.height || 1 };
+    g.nodes().forEach(function (id) { var n = g.node(id); if (n.y < origin.y) origin = { x: n.x, y: n.y }; });
   }
 
   function setView(v) {
@@ -194,10 +214,13 @@ export const HTML_APP = String.raw`
   }
   function top() {
     var a = aspect();
-    // Readable first view: the whole width when it fits at a legible scale, from the top.
+    // Readable first view: the whole width when it fits at a legible scale, from the top;
+    // a wider graph (long skip connections drift sideways) starts at its first node.
     var s = Math.min(Math.max(full.w / a.w, 1), 2.5);
     var y = full.h <= a.h * s ? (full.h - a.h * s) / 2 : 0;
-    setView({ x: (full.w - a.w * s) / 2, y: y, w: a.w * s, h: a.h * s });
+    var x = (full.w - a.w * s) / 2;
+    if (full.w > a.w * s) x = origin.x - (a.w * s) / 2;
+    setView({ x: x, y: y, w: a.w * s, h: a.h * s });
   }
   function center(x, y) { setView({ x: x - view.w / 2, y: y - view.h / 2, w: view.w, h: view.h }); }
   function zoom(factor, cx, cy) {

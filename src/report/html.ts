@@ -108,7 +108,7 @@ function summaryHtml(d: ReportData): { header: string; notes: string } {
 <span>coverage <b>${percent(s.coverage)}</b> (${s.engineNodes}/${s.nodes} nodes on engines)</span>
 <span><b>${s.supportedNodes}</b> supported by converters</span>
 <span><b>${s.engineSegments}</b> engine / <b>${s.fallbackSegments}</b> fallback segments</span>
-<span><b>${s.boundaryTransfers}</b> boundary transfers (${formatBytes(s.boundaryBytes)}), ${s.hostDeviceCopies} host&harr;device copies (${formatBytes(s.hostDeviceBytes)})</span>
+<span><b>${s.boundaryTransfers}</b> boundary transfers (${formatBytes(s.boundaryBytes)}${s.unknownBytesTransfers ? ` + ${s.unknownBytesTransfers} of unknown size` : ''}), ${s.hostDeviceCopies} host&harr;device copies (${formatBytes(s.hostDeviceBytes)})</span>
 </div>
 <div class="legend">${legend}</div>
 </header>`;
