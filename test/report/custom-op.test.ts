@@ -47,23 +47,27 @@ function model(middle: NodeSpec[], shape: number[]) {
 const swish = (input: string): NodeSpec => ({ name: 'sw', op: 'Swish', domain: 'com.example', inputs: [input], outputs: ['sw'] });
 
 describe('unsupported ops fall back with their reasons', () => {
-  it('an op without a converter (LRN) and a custom-domain op (com.example::Swish)', async () => {
-    //   x -> a b c -> lrn(LRN, X) -> g(Relu) h(Tanh) i(Sigmoid) -> sw(Swish, X) -> d e f
-    const m = model([{ name: 'lrn', op: 'LRN', inputs: ['c'], outputs: ['lrn'], attrs: { size: 3 } }, ...chain(['g', 'h', 'i'], ['Relu', 'Tanh', 'Sigmoid'], 'lrn'), swish('i')], [1, 4, 8, 8]);
+  // A standard unary op with no built-in converter (the list grows; take the first still missing).
+  const missingOp = ['Hardmax', 'Softsign', 'Round', 'Sign'].find((op) => !builtinRegistry().lookup(op, '', 17));
+
+  it(`an op without a converter (${missingOp}) and a custom-domain op (com.example::Swish)`, async () => {
+    expect(missingOp, 'every candidate op now has a converter: pick another').toBeDefined();
+    //   x -> a b c -> m(missing op, X) -> g(Relu) h(Tanh) i(Sigmoid) -> sw(Swish, X) -> d e f
+    const m = model([{ name: 'm', op: missingOp!, inputs: ['c'], outputs: ['m'] }, ...chain(['g', 'h', 'i'], ['Relu', 'Tanh', 'Sigmoid'], 'm'), swish('i')], [1, 4, 8, 8]);
     const { report } = await analyze(encodeModel(m), { registry: builtinRegistry(), label: 'custom.onnx' });
-    expect(report.segments.map((s) => `${s.kind[0]}:${s.nodes.join(',')}`)).toEqual(['e:a,b,c', 'f:lrn', 'e:g,h,i', 'f:sw', 'e:d,e,f']);
-    const lrnReason = "no converter for 'LRN' (opset 17)";
+    expect(report.segments.map((s) => `${s.kind[0]}:${s.nodes.join(',')}`)).toEqual(['e:a,b,c', 'f:m', 'e:g,h,i', 'f:sw', 'e:d,e,f']);
+    const missingReason = `no converter for '${missingOp}' (opset 17)`;
     const swishReason =
       "no converter for custom op 'com.example::Swish' (opset 1); add one with registerConverter({ opType: 'Swish', domain: 'com.example', sinceVersion: 1, validate, convert })";
     const text = renderReport(report, 'text', { color: false });
-    expect(text).toContain(`LRN x1\n    ${lrnReason}\n      nodes: lrn`);
+    expect(text).toContain(`${missingOp} x1\n    ${missingReason}\n      nodes: m`);
     expect(text).toContain(`com.example::Swish x1\n    ${swishReason}\n      nodes: sw`);
     const json = JSON.parse(renderReport(report, 'json'));
-    expect(json.nodes.find((n: { name: string }) => n.name === 'lrn')).toMatchObject({ supported: false, segment: 1, reason: lrnReason });
+    expect(json.nodes.find((n: { name: string }) => n.name === 'm')).toMatchObject({ supported: false, segment: 1, reason: missingReason });
     expect(json.nodes.find((n: { name: string }) => n.name === 'sw')).toMatchObject({ supported: false, segment: 3, domain: 'com.example', reason: swishReason });
     // Both missing converters are recommended, each merging two engines.
     expect(json.recommendations.filter((r: { kind: string }) => r.kind === 'converter').map((r: { opType: string; merges: number[][] }) => [r.opType, r.merges])).toEqual([
-      ['LRN', [[0, 2]]],
+      [missingOp, [[0, 2]]],
       ['Swish', [[2, 4]]],
     ]);
   });
