@@ -73,8 +73,9 @@ export function annotate(graph: Graph, options: AnnotateOptions): NodeAnnotation
     const byOp = fallbackOps.find((e) => matchesOp(e, node));
     if (fallbackNodes.has(node.name) || byOp !== undefined) {
       const forced = fallbackNodes.has(node.name) ? 'fallbackNodes' : 'fallbackOps';
-      const reason = forced === 'fallbackNodes' ? `forced to fallback by fallbackNodes ('${node.name}')` : `forced to fallback by fallbackOps ('${byOp}')`;
-      return { ...base, supported: false, reason, forced, convertible: why === undefined };
+      const forcedEntry = forced === 'fallbackNodes' ? node.name : byOp!;
+      const reason = `forced to fallback by ${forced} ('${forcedEntry}')`;
+      return { ...base, supported: false, reason, forced, forcedEntry, convertible: why === undefined };
     }
     return why === undefined ? { ...base, supported: true } : { ...base, supported: false, reason: why };
   });

@@ -56,6 +56,8 @@ export interface NodeAnnotation {
   /** Why it may not (a converter's reason, a missing converter, or the forcing option). */
   reason?: string;
   forced?: ForcedBy;
+  /** For a forced node: the option entry that forced it (an op type entry, or the node name). */
+  forcedEntry?: string;
   /** For a forced node: whether a converter would have accepted it. */
   convertible?: boolean;
 }

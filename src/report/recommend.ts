@@ -214,15 +214,15 @@ function forcedRecommendations(w: WhatIf): Recommendation[] {
   const byEntry = new Map<string, { option: ForcedBy; entry: string; nodes: string[] }>();
   for (const n of w.result.nodes) {
     if (!n.forced || !n.convertible) continue;
-    // The entry is quoted at the end of the reason annotate wrote: "... by fallbackOps ('Relu')".
-    const entry = /\('(.*)'\)$/.exec(n.reason ?? '')?.[1] ?? n.name;
+    const entry = n.forcedEntry ?? n.name;
     const key = `${n.forced}:${entry}`;
     let e = byEntry.get(key);
     if (!e) byEntry.set(key, (e = { option: n.forced, entry, nodes: [] }));
     e.nodes.push(n.name);
   }
-  const recs: Recommendation[] = [];
-  for (const e of [...byEntry.values()].slice(0, 20)) {
+  const recs: Array<Recommendation & { saved: number }> = [];
+  // Each entry costs one regrouping: look at the first 40, keep the 6 that save most segments.
+  for (const e of [...byEntry.values()].slice(0, 40)) {
     const a = w.run(e.nodes);
     const merges = mergesBetween(w.base.segments, a.segments, 'engine', true);
     if (!merges.length) continue;
@@ -235,9 +235,11 @@ function forcedRecommendations(w: WhatIf): Recommendation[] {
       nodes: e.nodes,
       merges,
       effect: w.effect(a),
+      saved: w.base.segments.length - a.segments.length,
     });
   }
-  return recs;
+  recs.sort((x, y) => y.saved - x.saved);
+  return recs.slice(0, 6).map(({ saved: _saved, ...r }) => r);
 }
 
 /** Every recommendation for a partition, most useful kinds first. */
