@@ -147,11 +147,18 @@ describe('cast', () => {
   const bools = randomBool([6], 1);
   const targets = ['float32', 'float16', 'int32', 'int64', 'int8', 'uint8', 'bool'] as const;
   const code: Record<string, number> = { float32: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9, float16: 10 };
-  for (const [label, src] of [['float32', floats], ['int32', ints], ['int64', longs], ['bool', bools]] as const) {
+  const bytes = tensor('int8', [6], [-128, -7, 0, 1, 100, 127]);
+  const ubytes = tensor('uint8', [6], [0, 1, 7, 128, 200, 255]);
+  // Halves that are exact in every target (the engine reads the bits; onnxruntime the same bits).
+  const halves = { dtype: 'float16' as const, dims: [6], data: Uint16Array.from([0x0000, 0x3c00, 0xc000, 0x3800, 0x5640, 0xd3d0]) };
+  const sources = [['float32', floats], ['float16', halves], ['int32', ints], ['int64', longs], ['int8', bytes], ['uint8', ubytes], ['bool', bools]] as const;
+  for (const [label, src] of sources) {
     it(`${label} to every engine dtype`, async () => {
       for (const to of targets) {
         const data = to === 'uint8' && label === 'float32' ? small : src;
-        if (to === 'uint8' && label !== 'float32' && label !== 'bool') continue; // negative ints: ORT wraps the same, but keep the reference defined
+        // Negative integers to uint8 (and float16 to uint8) are left out: the engine wraps
+        // or saturates by its own rule (network.ts), which onnxruntime does not promise.
+        if (to === 'uint8' && !['float32', 'bool', 'uint8'].includes(label)) continue;
         await checkLayer({ op: 'Cast', attrs: { to: code[to]! }, inputs: [data], kind: 'cast', params: { to }, tol: to === 'float16' ? 1e-3 : 0 });
       }
     });
