@@ -224,6 +224,27 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
   for (int32_t id : src.outputs) {
     if (const_layer[id] >= 0) emit_constant(id);
   }
+  // Weights only used in reduced form leave their fp32 tensors unproduced: drop them and
+  // renumber (a network's tensors must each be produced once).
+  std::vector<int32_t> remap(out.tensors.size(), -1);
+  std::vector<TensorInfo> kept;
+  auto keep = [&](int32_t id) {
+    if (remap[id] < 0) {
+      remap[id] = static_cast<int32_t>(kept.size());
+      kept.push_back(out.tensors[id]);
+    }
+  };
+  for (int32_t id : out.inputs) keep(id);
+  for (const Layer& l : out.layers) {
+    for (int32_t id : l.outputs) keep(id);
+  }
+  for (int32_t& id : out.inputs) id = remap[id];
+  for (int32_t& id : out.outputs) id = remap[id];
+  for (Layer& l : out.layers) {
+    for (int32_t& id : l.inputs) id = remap[id];
+    for (int32_t& id : l.outputs) id = remap[id];
+  }
+  out.tensors = std::move(kept);
   return r;
 }
 

@@ -24,6 +24,10 @@ export interface EngineSummary {
   activationBytes: number;
   /** Bytes of weights the engine holds (once, whatever the number of contexts). */
   weightBytes: number;
+  /** Layer count per precision the layers compute in, e.g. { fp16: 40, fp32: 2, int64: 1 }. */
+  layerPrecisions: Record<string, number>;
+  /** Layers of a reduced-precision engine kept in fp32, with the builder's reason. */
+  keptFp32: Array<{ layer: string; reason: string }>;
 }
 
 export interface ModelReport {
@@ -48,7 +52,14 @@ export interface ModelReport {
 
 export function engineSummary(segment: number, info: EngineInfo): EngineSummary {
   const layerKinds: Record<string, number> = {};
-  for (const l of info.layers) layerKinds[l.kind] = (layerKinds[l.kind] ?? 0) + 1;
+  const layerPrecisions: Record<string, number> = {};
+  const keptFp32: EngineSummary['keptFp32'] = [];
+  for (const l of info.layers) {
+    layerKinds[l.kind] = (layerKinds[l.kind] ?? 0) + 1;
+    if (l.kind === 'constant') continue;
+    layerPrecisions[l.precision] = (layerPrecisions[l.precision] ?? 0) + 1;
+    if (l.precisionNote?.startsWith('kept fp32: ')) keptFp32.push({ layer: l.name, reason: l.precisionNote.slice('kept fp32: '.length) });
+  }
   return {
     segment,
     layers: info.layers.length,
@@ -57,6 +68,8 @@ export function engineSummary(segment: number, info: EngineInfo): EngineSummary 
     workspaceBytes: info.memory.workspaceBytes,
     activationBytes: info.memory.activationBytes,
     weightBytes: info.memory.weightBytes,
+    layerPrecisions,
+    keptFp32,
   };
 }
 

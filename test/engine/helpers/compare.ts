@@ -25,7 +25,13 @@ import type { TensorData } from '../../../src/onnx/tensor.js';
 import { type AttrValue, buildModel } from '../../../src/ir/model-builder.js';
 import { NetDraft } from './net.js';
 
-export const FP32_TOL = 1e-5;
+/**
+ * The backend engines are built on: 'cpu', or 'cuda' where test/gpu/engine-layers.test.ts
+ * runs these same cases on the GPU (there fp32 is held to 1e-4, the cuda backend's contract).
+ */
+export const BACKEND: 'cpu' | 'cuda' = process.env.HYBRIDRT_TEST_BACKEND === 'cuda' ? 'cuda' : 'cpu';
+
+export const FP32_TOL = BACKEND === 'cuda' ? 1e-4 : 1e-5;
 
 export interface LayerCase {
   /** ONNX side: the node. Its inputs are the case inputs x0.. (then `onnxExtra`), outputs y0... */
@@ -105,7 +111,7 @@ export async function runEngine(c: LayerCase, inputs: TensorData[], outTypes: Ar
   );
   const layerIn = (c.layerInputs ?? inputs.map((_, i) => i)).map((i) => ids[i]!);
   for (const id of d.layer(c.kind, c.op, layerIn, c.params, outTypes)) d.output(id);
-  const engine = await buildEngine(d.finish(), { backend: 'cpu' });
+  const engine = await buildEngine(d.finish(), { backend: BACKEND });
   try {
     const ctx = engine.createContext();
     const feeds = inputs.filter((_, i) => !consts.has(i)).map((t) => t.data);

@@ -1,0 +1,146 @@
+#!/usr/bin/env python3
+"""Real models on the cuda backend, checked against onnxruntime (issue 5's acceptance run).
+
+On the GPU machine (see docs/cuda.md): exports torchvision resnet50, mobilenet_v2 and
+fcn_resnet50, timm efficientnet_b0 and a transformers BERT-base encoder with random weights
+(nothing can be downloaded there; every model is built from its config), then runs
+
+    hybrid-run <model> --backend cuda --compare --precision fp32
+    hybrid-run <model> --backend cuda --compare --precision fp16 --atol A --rtol R
+
+for each, on hybrid-run's seeded random inputs, and prints one table. Writes the exported
+models under --models (default /tmp/hybrid-models) and the full logs and a JSON summary
+under --out (default $OUT or /tmp).
+
+fp32 uses hybrid-run's default tolerance (|a - b| <= 1e-4 + 1e-3 |b|, TF32 off). fp16 uses
+FP16_TOL below, per model, justified there.
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+# fp16 tolerances (allclose: |a - b| <= atol + rtol |b|). Every activation is stored in fp16
+# (relative rounding 2^-11 ~ 4.9e-4 per layer) while convolutions and matrix products
+# accumulate in fp32; over the ~50-150 layers of these nets the roundings add up like
+# sqrt(L) and are amplified by the weights, so the outputs carry ~1e-2 of the output's scale.
+# The CNN logits and BERT's layer-normalized states have magnitudes of ~1-10: an absolute
+# floor of 5e-2 with 5e-2 relative covers them with a margin of a few; the segmentation
+# net's per-pixel logits (fcn, 21 classes) go through a bilinear 8x upsample of the same
+# values, so the same tolerance applies.
+FP16_TOL = {
+    'resnet50': (5e-2, 5e-2),
+    'mobilenet_v2': (5e-2, 5e-2),
+    'fcn_resnet50': (5e-2, 5e-2),
+    'efficientnet_b0': (5e-2, 5e-2),
+    'bert_base': (5e-2, 5e-2),
+}
+
+
+def export(models_dir):
+    import torch
+    import torchvision
+    import timm
+    import transformers
+
+    torch.manual_seed(0)
+    os.makedirs(models_dir, exist_ok=True)
+
+    class Out(torch.nn.Module):
+        """Returns one tensor of a model that returns a dict."""
+
+        def __init__(self, m, key):
+            super().__init__()
+            self.m, self.key = m, key
+
+        def forward(self, x):
+            return self.m(x)[self.key]
+
+    class Bert(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            cfg = transformers.BertConfig()  # BERT-base: 12 layers, 768 hidden, 12 heads
+            cfg.attn_implementation = 'eager'
+            self.m = transformers.BertModel(cfg, add_pooling_layer=False)
+
+        def forward(self, input_ids):
+            return self.m(input_ids=input_ids).last_hidden_state
+
+    image = torch.randn(1, 3, 224, 224)
+    specs = {
+        'resnet50': (lambda: torchvision.models.resnet50(weights=None), image, 'input'),
+        'mobilenet_v2': (lambda: torchvision.models.mobilenet_v2(weights=None), image, 'input'),
+        'fcn_resnet50': (lambda: Out(torchvision.models.segmentation.fcn_resnet50(weights=None, weights_backbone=None), 'out'), image, 'input'),
+        'efficientnet_b0': (lambda: timm.create_model('efficientnet_b0', pretrained=False), image, 'input'),
+        'bert_base': (Bert, torch.randint(0, 30522, (1, 128)), 'input_ids'),
+    }
+    paths = {}
+    for name, (make, example, input_name) in specs.items():
+        path = os.path.join(models_dir, f'{name}.onnx')
+        paths[name] = path
+        if os.path.exists(path):
+            continue
+        t0 = time.time()
+        model = make().eval()
+        with torch.inference_mode():
+            try:
+                torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
+                                  opset_version=18, dynamo=False)
+            except Exception as e:  # the TorchScript exporter may refuse a model: use torch.export
+                print(f'{name}: dynamo=False export failed ({e}); exporting with dynamo=True', flush=True)
+                torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'], dynamo=True)
+        print(f'exported {name} in {time.time() - t0:.1f}s -> {path}', flush=True)
+    return paths
+
+
+LINE = re.compile(r'^(\S+)\s+(PASS|FAIL)\s+max abs (\S+)\s+max rel (\S+)\s+mean abs (\S+)\s+cosine (\S+)')
+
+
+def run(repo, model, precision, out_dir, name):
+    cmd = ['node', os.path.join(repo, 'bin', 'hybrid-run.js'), model, '--backend', 'cuda', '--compare', '--precision', precision]
+    if precision != 'fp32':
+        atol, rtol = FP16_TOL[name]
+        cmd += ['--atol', str(atol), '--rtol', str(rtol)]
+    t0 = time.time()
+    p = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
+    seconds = time.time() - t0
+    log = os.path.join(out_dir, f'{name}-{precision}.log')
+    with open(log, 'w') as f:
+        f.write(' '.join(cmd) + '\n' + p.stdout + p.stderr)
+    outputs = [m.groups() for m in (LINE.match(l.strip()) for l in p.stdout.splitlines()) if m]
+    return {
+        'model': name, 'precision': precision, 'exit': p.returncode, 'seconds': round(seconds, 1),
+        'command': ' '.join(cmd[1:]),
+        'outputs': [{'name': o[0], 'verdict': o[1], 'maxAbs': o[2], 'maxRel': o[3], 'meanAbs': o[4], 'cosine': o[5]} for o in outputs],
+        'tail': (p.stdout + p.stderr)[-1500:] if p.returncode else '',
+    }
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('--models', default='/tmp/hybrid-models')
+    ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
+    ap.add_argument('--only', default='', help='comma-separated model names')
+    args = ap.parse_args()
+    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    paths = export(args.models)
+    names = [n for n in paths if not args.only or n in args.only.split(',')]
+    results = []
+    for name in names:
+        for precision in ('fp32', 'fp16'):
+            r = run(repo, paths[name], precision, args.out, name)
+            results.append(r)
+            verdicts = ' '.join(f"{o['verdict']} (max abs {o['maxAbs']}, max rel {o['maxRel']}, cosine {o['cosine']})" for o in r['outputs'])
+            print(f"{name:16} {precision:5} exit {r['exit']}  {r['seconds']:6.1f}s  {verdicts or r['tail']}", flush=True)
+    with open(os.path.join(args.out, 'gpu-models.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+    failed = [r for r in results if r['exit'] != 0]
+    print(f'{len(results) - len(failed)} of {len(results)} runs passed', flush=True)
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == '__main__':
+    main()

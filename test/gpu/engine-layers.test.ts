@@ -1,0 +1,28 @@
+/**
+ * The engine layer tests of the cpu backend (test/engine/*.test.ts: every layer kind, with
+ * its variants, against onnxruntime on the same inputs), run again on the cuda backend: the
+ * shared helper (test/engine/helpers/compare.ts) builds its engines on the backend named by
+ * HYBRIDRT_TEST_BACKEND. Tolerances are the helper's: fp32 within 1e-4 of onnxruntime on
+ * cuda (relative beyond 1, absolute below; cuda's transcendental functions are within 2 ulp
+ * and sums run in other orders), float16 within 1e-3 and bfloat16 within 8e-3 (one rounding
+ * of the output: 2^-11 and 2^-8 relative), data movement exact.
+ */
+import { describe, it } from 'vitest';
+import { CUDA, NO_CUDA } from './helpers.js';
+
+process.env.HYBRIDRT_TEST_BACKEND = 'cuda';
+
+if (CUDA) {
+  await import('../engine/conv.test.js');
+  await import('../engine/matmul.test.js');
+  await import('../engine/elementwise.test.js');
+  await import('../engine/pool-reduce.test.js');
+  await import('../engine/resize.test.js');
+  await import('../engine/data.test.js');
+  await import('../engine/quantize.test.js');
+  await import('../engine/half.test.js');
+} else {
+  describe('engine layers on cuda', () => {
+    it.skip(NO_CUDA, () => {});
+  });
+}

@@ -1,0 +1,72 @@
+/**
+ * Reduced precision on the cuda backend: the engine-level suite (which layers run in
+ * fp16/bf16, which stay fp32 and why, plan round trip, error against the fp32 engine; see
+ * test/engine/helpers/precision-suite.ts for its tolerances), then whole models compiled with
+ * precisions ['fp16'] or ['bf16'] against onnxruntime in fp32.
+ *
+ * Model tolerance (max |got - ort| / max |ort| over each output): 2e-2 for fp16 and 1.2e-1
+ * for bf16. Every activation is rounded to the reduced type once per layer (2^-11 resp. 2^-8
+ * relative) while sums run in fp32; over L layers independent roundings grow like sqrt(L),
+ * amplified a few times by the weights: resnet-style nets of ~50 layers land near
+ * 7 * 4.9e-4 * 3 ~ 1e-2 in fp16, and eight times that in bf16. The measured errors are
+ * printed so that the tolerances can be checked against them.
+ */
+import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
+import { Graph } from '../../src/ir/graph.js';
+import { loadModelProto } from '../../src/onnx/model.js';
+import { precisionSuite } from '../engine/helpers/precision-suite.js';
+import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
+import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
+import { CUDA, NO_CUDA } from './helpers.js';
+
+const MODEL_TOL = { fp16: 2e-2, bf16: 1.2e-1 } as const;
+
+interface Case {
+  name: string;
+  file: string;
+  shape: number[];
+}
+
+const models: Case[] = [
+  { name: 'resnet_mini', file: resnet, shape: [1, 3, 64, 64] },
+  { name: 'transformer_block', file: transformer, shape: [2, 9, 64] },
+  ...lightModels().map((m) => ({ name: m.name, file: m.model, shape: [1, 3, 224, 224] })),
+];
+
+describe.skipIf(!CUDA)('precision (cuda)', () => {
+  precisionSuite('cuda');
+
+  for (const p of ['fp16', 'bf16'] as const) {
+    describe(`${p} models against onnxruntime fp32 (tolerance ${MODEL_TOL[p]})`, () => {
+      it.each(models.map((m) => [m.name, m] as const))('%s', async (_name, m) => {
+        const name = Graph.fromModel(loadModelProto(m.file), m.file).inputs[0]!;
+        const x = sine(m.shape, 0.3);
+        const model = await compile(m.file, { backend: 'cuda', precisions: [p], inputs: { [name]: m.shape } });
+        try {
+          const expected = await ortRun(m.file, { [name]: x });
+          const outputs = await model.run({ [name]: x });
+          for (const [o, want] of Object.entries(expected)) {
+            const err = relativeError(outputs[o]!, want);
+            console.log(`precision ${p} ${m.name} ${o}: max relative error ${err.toExponential(2)}`);
+            expect(err, `${o}`).toBeLessThanOrEqual(MODEL_TOL[p]);
+          }
+          // The report says how many layers ran in the reduced type (and which stayed fp32, why).
+          const reduced = model.report.engines.reduce((n, e) => n + (e.layerPrecisions[p] ?? 0), 0);
+          expect(reduced).toBeGreaterThan(0);
+          for (const e of model.report.engines) for (const k of e.keptFp32) expect(k.reason.length).toBeGreaterThan(0);
+        } finally {
+          await model.dispose();
+        }
+      });
+    });
+  }
+});
+
+describe.skipIf(CUDA)('precision (cuda)', () => {
+  it.skip(NO_CUDA, () => {});
+});
+
+describe.skipIf(!CUDA || lightModels().length > 0)('precision (cuda): light_* models', () => {
+  it.skip(CONFORMANCE_MISSING, () => {});
+});
