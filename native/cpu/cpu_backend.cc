@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "cpu/kernels.h"
+#include "cpu/sgemm.h"
 #include "src/aligned_buffer.h"
 #include "src/thread_pool.h"
 
@@ -98,6 +99,15 @@ bool HasAvx2Fma() {
 #endif
 }
 
+bool HasAvx512() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool has = __builtin_cpu_supports("avx512f");
+  return has;
+#else
+  return false;
+#endif
+}
+
 std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options) {
   return std::make_unique<CpuBackend>(options.threads);
 }
@@ -106,8 +116,7 @@ DeviceStatus QueryCpuDevice() {
   DeviceStatus s;
   s.available = true;
   s.arch = MachineArch();
-  s.description = Cat(MachineArch(), HasAvx2Fma() ? ", avx2+fma kernels" : ", portable kernels", ", ",
-                      HardwareThreads(), " threads");
+  s.description = Cat(MachineArch(), ", ", SgemmKernelName(), " sgemm kernel, ", HardwareThreads(), " threads");
   return s;
 }
 

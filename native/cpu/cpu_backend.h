@@ -14,8 +14,9 @@ namespace cpu {
 
 std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options);
 DeviceStatus QueryCpuDevice();
-// Whether the AVX2+FMA kernels run on this CPU (checked once at run time).
+// Whether the AVX2+FMA and AVX-512F kernels can run on this CPU (checked once at run time).
 bool HasAvx2Fma();
+bool HasAvx512();
 
 // The cpu "stream": kernels run synchronously inside Enqueue, on at most `threads` threads.
 class CpuStream : public Stream {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 #include "cpu/cpu_backend.h"
 #include "src/thread_pool.h"
@@ -19,7 +20,25 @@ constexpr int64_t kNCMax = 512;
 
 using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, float, int, int);
 
-MicroKernel PickKernel() { return HasAvx2Fma() ? MicroKernelAvx2 : MicroKernelPortable; }
+struct Choice {
+  MicroKernel kernel;
+  const char* name;
+};
+
+// Once per process: the best kernel this CPU runs, unless HYBRIDRT_CPU_KERNEL asks for
+// another one it can run.
+const Choice& PickKernel() {
+  static const Choice choice = [] {
+    const Choice avx512{MicroKernelAvx512, "avx512"}, avx2{MicroKernelAvx2, "avx2"}, portable{MicroKernelPortable, "portable"};
+    const char* want = std::getenv("HYBRIDRT_CPU_KERNEL");
+    const std::string w = want ? want : "";
+    if (w == "portable") return portable;
+    if (w == "avx2" && HasAvx2Fma()) return avx2;
+    if (HasAvx512() && (w.empty() || w == "avx512")) return avx512;
+    return HasAvx2Fma() ? avx2 : portable;
+  }();
+  return choice;
+}
 
 // Per-thread packing buffers, grown on demand and kept for the thread's life.
 float* PackBuffer(size_t floats, int which) {
@@ -131,22 +150,34 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
 
 }  // namespace
 
+const char* SgemmKernelName() { return PickKernel().name; }
+
+// Two rows of the tile at a time: 2 x 16 accumulators fit the registers of baseline SSE2 and
+// of NEON, so the compiler keeps them there and vectorizes the j loops (a whole 6 x 16 tile
+// would spill on SSE2 and run several times slower).
 void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr) {
-  float acc[kGemmMR][kGemmNR] = {};
-  for (int64_t k = 0; k < kc; ++k) {
-    for (int r = 0; r < kGemmMR; ++r) {
-      const float av = pa[r];
-      for (int j = 0; j < kGemmNR; ++j) acc[r][j] += av * pb[j];
+  for (int r0 = 0; r0 < mr; r0 += 2) {
+    float acc0[kGemmNR] = {};
+    float acc1[kGemmNR] = {};
+    const float* a = pa + r0;
+    const float* b = pb;
+    for (int64_t k = 0; k < kc; ++k) {
+      const float x0 = a[0], x1 = a[1];
+      for (int j = 0; j < kGemmNR; ++j) {
+        acc0[j] += x0 * b[j];
+        acc1[j] += x1 * b[j];
+      }
+      a += kGemmMR;
+      b += kGemmNR;
     }
-    pa += kGemmMR;
-    pb += kGemmNR;
-  }
-  for (int r = 0; r < mr; ++r) {
-    float* row = c + r * ldc;
-    if (beta == 0) {
-      for (int j = 0; j < nr; ++j) row[j] = acc[r][j];
-    } else {
-      for (int j = 0; j < nr; ++j) row[j] = beta * row[j] + acc[r][j];
+    for (int r = r0; r < r0 + 2 && r < mr; ++r) {
+      const float* acc = r == r0 ? acc0 : acc1;
+      float* row = c + r * ldc;
+      if (beta == 0) {
+        for (int j = 0; j < nr; ++j) row[j] = acc[j];
+      } else {
+        for (int j = 0; j < nr; ++j) row[j] = beta * row[j] + acc[j];
+      }
     }
   }
 }
@@ -159,7 +190,7 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
     return;
   }
   if (m == 1) return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
-  const MicroKernel kernel = PickKernel();
+  const MicroKernel kernel = PickKernel().kernel;
   const int64_t mc_blocks = (m + kMC - 1) / kMC;
   // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
   int64_t nc = kNCMax;

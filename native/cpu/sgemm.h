@@ -7,8 +7,9 @@
 // Blocked in the manner of Goto/BLIS: C is cut into MC x NC tiles spread over the thread
 // pool; for each KC slice a tile packs its A block into MR-row panels (alpha folded in) and
 // its B block into NR-column panels, then a register-tiled MR x NR micro-kernel runs over
-// them. The micro-kernel is chosen at run time: AVX2+FMA (sgemm_avx2.cc) where the CPU has
-// it, a portable C++ one otherwise.
+// them. The micro-kernel is chosen at run time: AVX-512F (sgemm_avx512.cc) or AVX2+FMA
+// (sgemm_avx2.cc) where the CPU has them, a portable C++ one otherwise;
+// HYBRIDRT_CPU_KERNEL=portable|avx2|avx512 forces one (if the CPU has it), for tests.
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,10 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
 // (kc x NR). Full tiles store directly; partial ones go through a local tile.
 void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
 void MicroKernelAvx2(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
+void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
+
+// The micro-kernel in use: "avx512", "avx2" or "portable".
+const char* SgemmKernelName();
 
 }  // namespace cpu
 }  // namespace hybridrt
