@@ -173,8 +173,10 @@ class ConvKernel : public CpuKernel {
               for (int64_t oh = 0; oh < w_.out[1]; ++oh) {
                 const int64_t ih = oh * w_.stride[1] - w_.pad[1] + kh * w_.dilation[1];
                 if (ih < 0 || ih >= w_.in[1]) continue;
-                const float* src = xc + (id * w_.in[1] + ih) * w_.in[2] - w_.pad[2] + kw * w_.dilation[2];
-                float* dst = out + (od * w_.out[1] + oh) * w_.out[2];
+                // NOTE: restrict: input and output never overlap, and without it the compiler
+                // keeps this loop scalar.
+                const float* __restrict src = xc + (id * w_.in[1] + ih) * w_.in[2] - w_.pad[2] + kw * w_.dilation[2];
+                float* __restrict dst = out + (od * w_.out[1] + oh) * w_.out[2];
                 const int64_t sw = w_.stride[2];
                 if (sw == 1) {
                   for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
