@@ -171,7 +171,9 @@ describe('fuzzing the model loader (fixed seeds)', () => {
       })(),
     );
     expect(escaped.length, escaped.slice(0, 10).join('\n')).toBe(0);
-    expect(outcomes.get('MODEL_LOAD')).toBeGreaterThan(1000); // most cuts break the protobuf itself
+    // Most cuts break the protobuf itself.
+    const cuts = corpus.reduce((n, [, bytes]) => n + bytes.length, 0);
+    expect(outcomes.get('MODEL_LOAD')).toBeGreaterThan(cuts / 2);
   });
 
   it('4000 random bit-flip mutants give a HybridError or a model', () => {
