@@ -12,8 +12,15 @@ for each, on hybrid-run's seeded random inputs, and prints one table. Writes the
 models under --models (default /tmp/hybrid-models) and the full logs and a JSON summary
 under --out (default $OUT or /tmp).
 
-fp32 uses hybrid-run's default tolerance (|a - b| <= 1e-4 + 1e-3 |b|, TF32 off). fp16 uses
-FP16_TOL below, per model, justified there.
+fp32 uses hybrid-run's default tolerance (|a - b| <= 1e-4 + 1e-3 |b|, TF32 off) except where
+FP32_TOL says otherwise; fp16 uses FP16_TOL. Both are justified beside them. A run passes when hybrid-run's --compare passes
+(exit 0) and the cosine similarity of every output with onnxruntime's is at least
+MIN_COSINE: allclose alone would pass an output that is all zeros against a tiny reference.
+
+Random weights: BatchNorm's running statistics are set by a few training-mode passes on
+random data (calibrate()), as training would set them; left at their initial mean 0 and
+variance 1, mobilenet_v2's and efficientnet_b0's logits come out near 1e-9, which says
+nothing about accuracy (and underflows fp16).
 """
 import argparse
 import json
@@ -23,21 +30,46 @@ import subprocess
 import sys
 import time
 
-# fp16 tolerances (allclose: |a - b| <= atol + rtol |b|). Every activation is stored in fp16
-# (relative rounding 2^-11 ~ 4.9e-4 per layer) while convolutions and matrix products
-# accumulate in fp32; over the ~50-150 layers of these nets the roundings add up like
-# sqrt(L) and are amplified by the weights, so the outputs carry ~1e-2 of the output's scale.
-# The CNN logits and BERT's layer-normalized states have magnitudes of ~1-10: an absolute
-# floor of 5e-2 with 5e-2 relative covers them with a margin of a few; the segmentation
-# net's per-pixel logits (fcn, 21 classes) go through a bilinear 8x upsample of the same
-# values, so the same tolerance applies.
+# fp32 (allclose: |a - b| <= atol + rtol |b|). hybrid-run's default, atol 1e-4 and rtol 1e-3,
+# is 1e-4 of an output scale of ~1. The segmentation net's per-pixel logits reach +-5 and
+# come from a 3x3 head convolution summing 18432 products per element, which cuDNN and
+# onnxruntime add in different orders: an error of 1e-4 of that scale is 5e-4 absolute
+# (measured: max 2e-4, mean 2e-5, on 15 of 1M elements above the default).
+FP32_TOL = {'fcn_resnet50': (5e-4, 1e-3)}
+
+# fp16. Every activation is stored in fp16 (relative rounding 2^-11 ~ 4.9e-4 per layer)
+# while convolutions and matrix products accumulate in fp32; over the ~50-150 layers of these
+# nets the roundings add up like sqrt(L) and are amplified by the weights, so outputs carry
+# ~1e-3 to 1e-2 of their scale. The classifiers' logits and BERT's layer-normalized states
+# (magnitudes ~1-10) get atol 5e-2 and rtol 5e-2: several times the errors seen (max abs
+# 0.045 on resnet50's logits of +-9, 0.01 on BERT's). The segmentation net's logits are per
+# pixel: a classifier's global average pool averages 49 positions' errors (dividing their
+# spread by ~7) before its logits, fcn's head does not, so its error is ~5x the classifier's
+# (measured: mean abs 0.029, i.e. a standard deviation ~0.036, max 0.21 over 1M elements,
+# cosine 0.9995); atol 0.3 is ~8 standard deviations.
 FP16_TOL = {
     'resnet50': (5e-2, 5e-2),
     'mobilenet_v2': (5e-2, 5e-2),
-    'fcn_resnet50': (5e-2, 5e-2),
+    'fcn_resnet50': (3e-1, 5e-2),
     'efficientnet_b0': (5e-2, 5e-2),
     'bert_base': (5e-2, 5e-2),
 }
+MIN_COSINE = {'fp32': 0.99999, 'fp16': 0.999}
+
+
+def calibrate(torch, model, example, steps=4):
+    bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
+    if not bns:
+        return model.eval()
+    device = 'cuda' if torch.cuda.is_available() else 'cpu'
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None  # a cumulative average over the passes
+    model.to(device).train()
+    with torch.no_grad():
+        for _ in range(steps):
+            model(torch.randn(8, *example.shape[1:], device=device))
+    return model.cpu().eval()
 
 
 def export(models_dir):
@@ -84,7 +116,7 @@ def export(models_dir):
         if os.path.exists(path):
             continue
         t0 = time.time()
-        model = make().eval()
+        model = calibrate(torch, make(), example)
         with torch.inference_mode():
             try:
                 torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
@@ -96,32 +128,36 @@ def export(models_dir):
     return paths
 
 
+RANGE = re.compile(r'^\s*(\S+)\s+\w+\[[\d,]*\]\s+min (\S+)\s+max (\S+)')
 LINE = re.compile(r'^(\S+)\s+(PASS|FAIL)\s+max abs (\S+)\s+max rel (\S+)\s+mean abs (\S+)\s+cosine (\S+)')
 
 
 def run(repo, model, precision, out_dir, name):
     cmd = ['node', os.path.join(repo, 'bin', 'hybrid-run.js'), model, '--backend', 'cuda', '--compare', '--precision', precision]
-    if precision != 'fp32':
-        atol, rtol = FP16_TOL[name]
-        cmd += ['--atol', str(atol), '--rtol', str(rtol)]
+    tol = FP16_TOL[name] if precision != 'fp32' else FP32_TOL.get(name)
+    if tol:
+        cmd += ['--atol', str(tol[0]), '--rtol', str(tol[1])]
     t0 = time.time()
     p = subprocess.run(cmd, cwd=repo, capture_output=True, text=True)
     seconds = time.time() - t0
-    log = os.path.join(out_dir, f'{name}-{precision}.log')
-    with open(log, 'w') as f:
-        f.write(' '.join(cmd) + '\n' + p.stdout + p.stderr)
+    with open(os.path.join(out_dir, 'models-runs.log'), 'a') as f:
+        f.write('$ ' + ' '.join(cmd) + '\n' + p.stdout + p.stderr + '\n')
     outputs = [m.groups() for m in (LINE.match(l.strip()) for l in p.stdout.splitlines()) if m]
+    ranges = {m.group(1): (m.group(2), m.group(3)) for m in (RANGE.match(l) for l in p.stdout.splitlines()) if m}
+    cosine_ok = bool(outputs) and all(float(o[5]) >= MIN_COSINE[precision] for o in outputs if o[5] != 'NaN')
+    cosine_ok = cosine_ok and all(o[5] != 'NaN' for o in outputs)
     return {
-        'model': name, 'precision': precision, 'exit': p.returncode, 'seconds': round(seconds, 1),
+        'model': name, 'precision': precision, 'exit': p.returncode, 'cosineOk': cosine_ok, 'seconds': round(seconds, 1),
         'command': ' '.join(cmd[1:]),
-        'outputs': [{'name': o[0], 'verdict': o[1], 'maxAbs': o[2], 'maxRel': o[3], 'meanAbs': o[4], 'cosine': o[5]} for o in outputs],
+        'outputs': [{'name': o[0], 'verdict': o[1], 'maxAbs': o[2], 'maxRel': o[3], 'meanAbs': o[4], 'cosine': o[5],
+                     'range': ranges.get(o[0])} for o in outputs],
         'tail': (p.stdout + p.stderr)[-1500:] if p.returncode else '',
     }
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--models', default='/tmp/hybrid-models')
+    ap.add_argument('--models', default='/tmp/hybrid-models-calibrated')
     ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
     ap.add_argument('--only', default='', help='comma-separated model names')
     args = ap.parse_args()
@@ -133,11 +169,12 @@ def main():
         for precision in ('fp32', 'fp16'):
             r = run(repo, paths[name], precision, args.out, name)
             results.append(r)
-            verdicts = ' '.join(f"{o['verdict']} (max abs {o['maxAbs']}, max rel {o['maxRel']}, cosine {o['cosine']})" for o in r['outputs'])
-            print(f"{name:16} {precision:5} exit {r['exit']}  {r['seconds']:6.1f}s  {verdicts or r['tail']}", flush=True)
+            verdicts = ' '.join(f"{o['verdict']} (max abs {o['maxAbs']}, cosine {o['cosine']}, output range {o['range']})" for o in r['outputs'])
+            ok = 'ok  ' if r['exit'] == 0 and r['cosineOk'] else 'FAIL'
+            print(f"{ok} {name:16} {precision:5} exit {r['exit']}  {r['seconds']:6.1f}s  {verdicts or r['tail']}", flush=True)
     with open(os.path.join(args.out, 'gpu-models.json'), 'w') as f:
         json.dump(results, f, indent=1)
-    failed = [r for r in results if r['exit'] != 0]
+    failed = [r for r in results if r['exit'] != 0 or not r['cosineOk']]
     print(f'{len(results) - len(failed)} of {len(results)} runs passed', flush=True)
     sys.exit(1 if failed else 0)
 

@@ -10,17 +10,41 @@
  * amplified a few times by the weights: resnet-style nets of ~50 layers land near
  * 7 * 4.9e-4 * 3 ~ 1e-2 in fp16, and eight times that in bf16. The measured errors are
  * printed so that the tolerances can be checked against them.
+ *
+ * A model whose fp32 activations (measured by onnxruntime, every intermediate value made an
+ * output) leave fp16's range (65504) cannot run in fp16 at all, on any engine: its fp16 case
+ * is skipped with that measurement. Most light_* models are such: their weights are all the
+ * constant 0.02, so each layer multiplies activations by ~0.02 * fan-in (alexnet's reach
+ * 8.8e10 on the test input); bf16, with fp32's range, runs them all.
  */
 import { describe, expect, it } from 'vitest';
+import type ort from 'onnxruntime-node';
 import { compile } from '../../src/compiler/compile.js';
 import { Graph } from '../../src/ir/graph.js';
-import { loadModelProto } from '../../src/onnx/model.js';
+import { lower } from '../../src/lowering/index.js';
+import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import { precisionSuite } from '../engine/helpers/precision-suite.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
 import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
 
 const MODEL_TOL = { fp16: 2e-2, bf16: 1.2e-1 } as const;
+const FP16_MAX = 65504;
+
+/** The largest |value| of any float32 intermediate of the model, run by onnxruntime. */
+async function maxActivation(file: string, input: string, x: ort.Tensor): Promise<number> {
+  const g = Graph.fromModel(loadModelProto(file), file);
+  await lower(g, { inputShapes: { [input]: [...x.dims] } });
+  const outs = new Set(g.outputs);
+  for (const n of g.nodes) for (const o of n.outputs) if (o && g.types.get(o)?.dtype === 'float32') outs.add(o);
+  g.outputs = [...outs];
+  let max = 0;
+  for (const t of Object.values(await ortRun(encodeModel(g.toModel()), { [input]: x }))) {
+    if (t.type !== 'float32') continue;
+    for (const v of t.data as Float32Array) if (Number.isFinite(v)) max = Math.max(max, Math.abs(v));
+  }
+  return max;
+}
 
 interface Case {
   name: string;
@@ -39,9 +63,16 @@ describe.skipIf(!CUDA)('precision (cuda)', () => {
 
   for (const p of ['fp16', 'bf16'] as const) {
     describe(`${p} models against onnxruntime fp32 (tolerance ${MODEL_TOL[p]})`, () => {
-      it.each(models.map((m) => [m.name, m] as const))('%s', async (_name, m) => {
+      for (const m of models) it(m.name, async (ctx) => {
         const name = Graph.fromModel(loadModelProto(m.file), m.file).inputs[0]!;
         const x = sine(m.shape, 0.3);
+        if (p === 'fp16') {
+          const peak = await maxActivation(m.file, name, x);
+          if (peak > FP16_MAX) {
+            console.log(`precision fp16 ${m.name}: skipped, fp32 activations reach ${peak.toExponential(2)} (fp16 ends at 65504)`);
+            ctx.skip();
+          }
+        }
         const model = await compile(m.file, { backend: 'cuda', precisions: [p], inputs: { [name]: m.shape } });
         try {
           const expected = await ortRun(m.file, { [name]: x });
