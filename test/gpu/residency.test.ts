@@ -124,6 +124,25 @@ describe.skipIf(!CUDA)('residency (cuda)', () => {
     }
   });
 
+  it("outputLocation 'gpu' uploads an output that a fallback segment produced, and counts the upload", async () => {
+    const bytes = model();
+    const m = await compile(bytes, { backend: 'cuda', fallbackNodes: ['y'], minBlockSize: 1 });
+    try {
+      expect(m.report.data.segments.at(-1)).toMatchObject({ kind: 'fallback', nodes: ['y'] });
+      const x = sine(SHAPE, 0.4);
+      const host = await m.run({ x });
+      const { outputs, stats } = await m.runWithStats({ x }, { outputLocation: 'gpu' });
+      expect(outputs.y).toBeInstanceOf(DeviceTensor);
+      // x up, c3 down for the fallback, y up for the caller.
+      expect(stats.hostToDevice).toEqual({ count: 2, bytes: 2 * BYTES });
+      expect(stats.deviceToHost).toEqual({ count: 1, bytes: BYTES });
+      expect(Array.from((await outputs.y!.download()).data as Float32Array)).toEqual(Array.from(host.y!.data as Float32Array));
+      outputs.y!.dispose();
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it("outputLocation 'gpu' on a cpu model is an OPTION error", async () => {
     const m = await compile(model(), { backend: 'cpu' });
     try {
