@@ -8,14 +8,14 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildModel } from '../src/ir/model-builder.js';
 import { encodeModel } from '../src/onnx/model.js';
+import { mulberry32 } from '../src/util/random.js';
 import { resnetMiniSpec } from './resnet-mini.js';
 import { transformerBlockSpec } from './transformer-block.js';
-import { Rng } from './weights.js';
 
 /** Example file name -> its spec, each model with its own seed so that one can change alone. */
 export const EXAMPLES = {
-  'resnet_mini.onnx': () => resnetMiniSpec(new Rng(1)),
-  'transformer_block.onnx': () => transformerBlockSpec(new Rng(2)),
+  'resnet_mini.onnx': () => resnetMiniSpec(mulberry32(1)),
+  'transformer_block.onnx': () => transformerBlockSpec(mulberry32(2)),
 } as const;
 
 /** Writes every example into `dir`; returns the paths written. */

@@ -7,45 +7,12 @@ import { HybridError } from '../errors.js';
 import { type NumericDType, type TypedArray, TYPED_ARRAY, numel } from '../onnx/dtype.js';
 import { float32ToBfloat16Bits, float32ToFloat16Bits } from '../onnx/half.js';
 import type { TensorData } from '../onnx/tensor.js';
+import { mulberry32, normal, streamSeed } from '../util/random.js';
 
 export type Distribution = 'uniform' | 'normal';
 
 /** Integers are drawn from [0, INT_RANGE): small enough to be valid indices and token ids. */
 export const INT_RANGE = 10;
-
-/** mulberry32: 32-bit state, good statistical quality for test data, trivially seedable. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** FNV-1a of a string mixed with the seed: a per-input stream. */
-export function streamSeed(seed: number, name: string): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
-}
-
-function normal(next: () => number): () => number {
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    // Box-Muller; 1 - u keeps the logarithm's argument in (0, 1].
-    const r = Math.sqrt(-2 * Math.log(1 - next()));
-    const theta = 2 * Math.PI * next();
-    spare = r * Math.sin(theta);
-    return r * Math.cos(theta);
-  };
-}
 
 export interface RandomTensorSpec {
   name: string;

@@ -21,19 +21,8 @@ import { encodeModel } from '../onnx/model.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import { type TensorData, isNumericDType } from '../onnx/tensor.js';
 import { nodeReads } from '../partition/reads.js';
+import { mulberry32 } from '../util/random.js';
 import type { InputPlan } from './source.js';
-
-/** Mulberry32: seeded, so that a compile probes the same way every time. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A sample input: floats uniform in [-1, 1), integers and bools 0 or 1 (valid as indices into
@@ -41,7 +30,8 @@ function rng(seed: number): () => number {
  */
 export function sampleTensor(input: InputPlan, seed: number): TensorData {
   const n = numel(input.shape);
-  const next = rng(seed);
+  // Seeded, so that a compile probes the same way every time.
+  const next = mulberry32(seed);
   const dtype: NumericDType = input.dtype;
   const data = new TYPED_ARRAY[dtype](n);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {

@@ -10,8 +10,8 @@ import { HybridError } from '../../src/errors.js';
 import { buildEngine } from '../../src/engine/engine.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
 import type { TypedArray } from '../../src/onnx/dtype.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { dataNet } from './helpers/data-net.js';
-import { rng } from './helpers/random.js';
 import { smallCnn } from './helpers/small-cnn.js';
 
 type Json = Record<string, unknown>;
@@ -121,7 +121,7 @@ describe('network fuzzing', () => {
       const ok = await buildEngine(base);
       await ok.createContext().run(feeds(ok.info()));
       ok.dispose();
-      const r = rng(seed);
+      const r = mulberry32(seed);
       const seen = { refused: 0, built: 0, ranFailed: 0 };
       for (let i = 0; i < 1500; i++) {
         const net = mutate(base, r);

@@ -10,7 +10,7 @@
 import { describe, expect, it } from 'vitest';
 import { HybridError } from '../../src/errors.js';
 import { buildEngine, deserializeEngine } from '../../src/engine/engine.js';
-import { rng } from './helpers/random.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { smallCnn, smallCnnInputs } from './helpers/small-cnn.js';
 import { reseal, xxh64 } from './helpers/xxh64.js';
 
@@ -94,7 +94,7 @@ describe('plans', async () => {
   });
 
   it('refuses 3000 random byte flips (the checksum sees them)', async () => {
-    const r = rng(2024);
+    const r = mulberry32(2024);
     for (let i = 0; i < 3000; i++) {
       const bad = plan.slice();
       const flips = 1 + Math.floor(r() * 4);
@@ -104,7 +104,7 @@ describe('plans', async () => {
   });
 
   it('re-sealed flips reach the parser: refused, or harmless and runnable', async () => {
-    const r = rng(7);
+    const r = mulberry32(7);
     // The weight blob sits before MEMP/TACT; flips there are valid plans with other weights.
     const counts = { refused: 0, ran: 0 };
     for (let i = 0; i < 4000; i++) {

@@ -15,29 +15,12 @@ import { extractSubGraph } from '../../src/ir/extract.js';
 import { Graph, type Node } from '../../src/ir/graph.js';
 import { canInfer, inferShapes } from '../../src/ir/infer/index.js';
 import { loadModelProto } from '../../src/onnx/model.js';
+import { mulberry32, streamSeed } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, conformanceDir, lightModels, nodeTests } from '../helpers/conformance.js';
 import { readPb, runOrt } from './support.js';
 
 const dir = conformanceDir();
 if (!dir) console.warn(`extract-models: skipped: ${CONFORMANCE_MISSING}`);
-
-/** mulberry32: a small seeded generator, so every run draws the same subsets. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function seedOf(s: string): number {
-  let h = 2166136261;
-  for (const c of s) h = Math.imul(h ^ c.charCodeAt(0), 16777619);
-  return h >>> 0;
-}
 
 /** Node-name subsets of three kinds: a window, a window with holes, scattered picks (from `pool`). */
 function subsets(graph: Graph, rand: () => number, count: number, pool = graph.nodes): string[][] {
@@ -130,7 +113,7 @@ describe.skipIf(!dir)('extracted sub-models reproduce the full model on onnxrunt
       const graph = Graph.fromModel(loadModelProto(m.model), m.name);
       const res = inferShapes(graph);
       expect(res.issues, m.name).toEqual([]);
-      const rand = rng(seedOf(m.name));
+      const rand = mulberry32(streamSeed(0, m.name));
       const feeds = Object.fromEntries(graph.inputs.map((i) => [i, randomInput(graph.types.get(i)!.shape as number[], rand)]));
       const r = await checkSubsets(m.name, graph, feeds, subsets(graph, rand, 6, graph.nodes.filter((n) => !isConstantProducer(graph, n)))
         .map((s) => withConstantProducers(graph, s)));
@@ -143,7 +126,7 @@ describe.skipIf(!dir)('extracted sub-models reproduce the full model on onnxrunt
   });
 
   it('on random node subsets of a sample of multi-node node tests', async () => {
-    const rand = rng(20261120);
+    const rand = mulberry32(20261120);
     const candidates = nodeTests(dir).filter((tc) => {
       if (!tc.dataSets.length) return false;
       const g = loadModelProto(tc.model).graph!;

@@ -10,6 +10,7 @@ import type { PassReport } from '../../src/lowering/types.js';
 import { TYPED_ARRAY, numel } from '../../src/onnx/dtype.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
+import { fillUniform, mulberry32, randomInt } from '../../src/util/random.js';
 
 /** Runs only the named passes (in pipeline order) and returns their reports. */
 export async function runPasses(graph: Graph, names: string[], options: LowerOptions = {}): Promise<PassReport[]> {
@@ -24,26 +25,14 @@ export async function runPass(graph: Graph, name: string, options: LowerOptions 
 
 export const opTypes = (g: Graph) => g.nodes.map((n) => n.opType);
 
-/** Mulberry32: a small seeded generator, so every run draws the same inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Uniform values in [-1, 1) (floats) or small integers in [0, 5) (ints), from `seed`. */
 export function randomTensor(dtype: 'float32' | 'int64' | 'int32' | 'bool', dims: number[], seed = 1): TensorData {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const n = numel(dims);
-  if (dtype === 'float32') return { dtype, dims, data: Float32Array.from({ length: n }, () => next() * 2 - 1) };
-  if (dtype === 'int64') return { dtype, dims, data: BigInt64Array.from({ length: n }, () => BigInt(Math.floor(next() * 5))) };
+  if (dtype === 'float32') return { dtype, dims, data: fillUniform(new Float32Array(n), next, -1, 1) };
+  if (dtype === 'int64') return { dtype, dims, data: BigInt64Array.from({ length: n }, () => BigInt(randomInt(next, 0, 5))) };
   const data = new TYPED_ARRAY[dtype](n) as Int32Array;
-  for (let i = 0; i < n; i++) data[i] = dtype === 'bool' ? Number(next() < 0.5) : Math.floor(next() * 5);
+  for (let i = 0; i < n; i++) data[i] = dtype === 'bool' ? Number(next() < 0.5) : randomInt(next, 0, 5);
   return { dtype, dims, data };
 }
 

@@ -17,6 +17,7 @@ import { decodeNpy, encodeNpy } from '../../src/onnx/npy.js';
 import { tensorFromProto, tensorToProto } from '../../src/onnx/tensor.js';
 import { decodeTensorProtoFile } from '../../src/onnx/tensor-file.js';
 import { TensorProtoType } from '../../src/onnx/schema.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { conformanceDir } from '../helpers/conformance.js';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-bad-'));
@@ -39,11 +40,6 @@ function loadAll(bytes: Uint8Array, baseDir?: string): string {
     if (e instanceof HybridError) return e.code;
     throw e;
   }
-}
-
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
 }
 
 /** 1-8 random bit flips. */
@@ -177,7 +173,7 @@ describe('fuzzing the model loader (fixed seeds)', () => {
   });
 
   it('4000 random bit-flip mutants give a HybridError or a model', () => {
-    const rnd = lcg(20261120);
+    const rnd = mulberry32(20261120);
     const { outcomes, escaped } = fuzz(
       (function* () {
         for (let i = 0; i < 4000; i++) {
@@ -192,7 +188,7 @@ describe('fuzzing the model loader (fixed seeds)', () => {
   });
 
   it('1000 random byte strings give a HybridError', () => {
-    const rnd = lcg(7);
+    const rnd = mulberry32(7);
     const { outcomes, escaped } = fuzz(
       (function* () {
         for (let i = 0; i < 1000; i++) {
@@ -217,7 +213,7 @@ describe('fuzzing the tensor file readers (fixed seeds)', () => {
   ];
 
   it('every truncation and 2000 bit-flip mutants of each give a HybridError or a tensor', () => {
-    const rnd = lcg(99);
+    const rnd = mulberry32(99);
     const { escaped, outcomes } = fuzz(
       (function* () {
         for (const [name, bytes, read] of readers) {

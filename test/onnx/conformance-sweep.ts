@@ -16,6 +16,7 @@ import { loadModelProto, saveModelProto } from '../../src/onnx/model.js';
 import { toOrtTensor } from '../../src/onnx/ort.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
+import { fillUniform, mulberry32 } from '../../src/util/random.js';
 
 /** Element types onnxruntime-node can hand back to JavaScript (it aborts the process on int4 outputs). */
 const ORT_JS_TYPES = new Set(['float32', 'float16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool']);
@@ -132,10 +133,7 @@ function sameBits(a: ort.Tensor, b: ort.Tensor): boolean {
 
 function seededInput(dims: number[], seed: number): ort.Tensor {
   const n = dims.reduce((a, b) => a * b, 1);
-  const data = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) data[i] = (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32;
-  return new ort.Tensor('float32', data, dims);
+  return new ort.Tensor('float32', fillUniform(new Float32Array(n), mulberry32(seed), 0, 1), dims);
 }
 
 /** Runs the sweep; `tmp` receives the round-tripped models. `tolerances` loosens float checks per case. */

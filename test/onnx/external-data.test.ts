@@ -14,18 +14,13 @@ import { buildModel } from '../../src/ir/model-builder.js';
 import { allTensors, encodeModel, loadModelProto, saveModelProto } from '../../src/onnx/model.js';
 import type { ModelProto, TensorProto } from '../../src/onnx/proto.js';
 import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
+import { fillUniform, mulberry32 } from '../../src/util/random.js';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-ext-'));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
 function seeded(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s / 2 ** 32 - 0.5;
-  }
-  return out;
+  return fillUniform(new Float32Array(n), mulberry32(seed), -0.5, 0.5);
 }
 
 /**

@@ -25,8 +25,8 @@ import { TYPED_ARRAY, numel } from '../../src/onnx/dtype.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
 import { renderReport } from '../../src/report/index.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
-import { mulberry32 } from './random.js';
 
 const examplesDir = path.resolve(import.meta.dirname, '..', '..', 'examples');
 const EXAMPLE_SHAPES: Record<string, Record<string, number[]>> = {

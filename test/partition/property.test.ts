@@ -14,10 +14,10 @@ import { analyze } from '../../src/compiler/analyze.js';
 import { Graph } from '../../src/ir/graph.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { partition } from '../../src/partition/index.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
 import { dag, fakeConverter, testRegistry } from './helpers.js';
 import { partitionProblems } from './invariants.js';
-import { mulberry32 } from './random.js';
 
 function randomDag(seed: number): { graph: Graph; fallbackNodes: string[]; minBlockSize: number } {
   const rand = mulberry32(seed);

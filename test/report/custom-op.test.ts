@@ -19,7 +19,7 @@ import { compiledBackends } from '../../src/engine/engine.js';
 import { buildGraph, type NodeSpec } from '../../src/ir/model-builder.js';
 import { encodeModel, saveModelProto } from '../../src/onnx/model.js';
 import { renderReport } from '../../src/report/index.js';
-import { mulberry32 } from '../partition/random.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-custom-'));

@@ -15,9 +15,10 @@ import { Graph } from '../../src/ir/graph.js';
 import { lower } from '../../src/lowering/index.js';
 import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
 import type ort from 'onnxruntime-node';
-import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, rng, sine, transformer } from './helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, sine, transformer } from './helpers.js';
 
 const TOLERANCE = 1e-5;
 
@@ -60,7 +61,7 @@ async function prepare(c: Case): Promise<Prepared> {
 }
 
 function pick(nodes: string[], seed: number): string[] {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const p = 0.1 + 0.5 * next();
   return nodes.filter(() => next() < p);
 }

@@ -16,17 +16,8 @@ export const transformer = path.join(repoRoot, 'examples', 'transformer_block.on
 export const NATIVE_MISSING = 'native addon not built (run `npm run build:native`)';
 export const HAS_NATIVE = nativeAvailable();
 
-/** Mulberry32. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The shared seeded generator, under the name test/gpu imports it by. */
+export { mulberry32 as rng } from '../../src/util/random.js';
 
 /** A deterministic float32 tensor: a sine ramp in [-1, 1]. */
 export function sine(dims: number[], phase = 0): ort.Tensor {

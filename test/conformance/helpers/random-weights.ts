@@ -17,7 +17,7 @@ import { attrInt } from '../../../src/ir/attributes.js';
 import { Graph } from '../../../src/ir/graph.js';
 import { loadModelProto } from '../../../src/onnx/model.js';
 import type { ModelProto } from '../../../src/onnx/proto.js';
-import { rng } from '../../runtime/helpers.js';
+import { fillUniform, mulberry32 } from '../../../src/util/random.js';
 
 function range(graph: Graph, value: string, dims: number[]): [number, number] {
   for (const reader of graph.consumers(value)) {
@@ -42,15 +42,14 @@ export interface RandomWeightsModel {
 
 export function withRandomWeights(file: string, seed: number): RandomWeightsModel {
   const graph = Graph.fromModel(loadModelProto(file), file);
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const replaced = graph.nodes.filter((n) => n.opType === 'ConstantOfShape');
   for (const node of replaced) {
     const shape = graph.constant(node.inputs[0]!);
     if (!shape) throw new Error(`${file}: ConstantOfShape '${node.name}' has a computed shape`);
     const dims = Array.from(shape.data as BigInt64Array, Number);
     const [lo, hi] = range(graph, node.outputs[0]!, dims);
-    const data = new Float32Array(dims.reduce((a, b) => a * b, 1));
-    for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * next();
+    const data = fillUniform(new Float32Array(dims.reduce((a, b) => a * b, 1)), next, lo, hi);
     graph.setInitializer(node.outputs[0]!, { dtype: 'float32', dims, data });
   }
   graph.removeNodes(replaced);

@@ -17,21 +17,10 @@ import { encodeModel } from '../../../src/onnx/model.js';
 import { fromOrtTensor, toOrtTensor } from '../../../src/onnx/ort.js';
 import type { NumericDType } from '../../../src/onnx/dtype.js';
 import type { TensorData } from '../../../src/onnx/tensor.js';
+import { mulberry32, randomInt, uniform } from '../../../src/util/random.js';
 import { type HostTensor, evalNetwork, fromTensorData } from './eval-network.js';
 
 export const registry = builtinRegistry();
-
-/** Deterministic uniform numbers in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function tensor(dtype: NumericDType, dims: number[], values: ArrayLike<number>): TensorData {
   const n = dims.reduce((a, b) => a * b, 1);
@@ -51,10 +40,10 @@ export function tensor(dtype: NumericDType, dims: number[], values: ArrayLike<nu
 }
 
 export function random(dtype: NumericDType, dims: number[], seed: number, lo = -2, hi = 2): TensorData {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const n = dims.reduce((a, b) => a * b, 1);
   const ints = dtype !== 'float32';
-  const vals = Array.from({ length: n }, () => (dtype === 'bool' ? (r() < 0.5 ? 1 : 0) : ints ? Math.floor(lo + r() * (hi - lo)) : lo + r() * (hi - lo)));
+  const vals = Array.from({ length: n }, () => (dtype === 'bool' ? (r() < 0.5 ? 1 : 0) : ints ? randomInt(r, lo, hi) : uniform(r, lo, hi)));
   return tensor(dtype, dims, vals);
 }
 

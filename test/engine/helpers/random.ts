@@ -1,19 +1,9 @@
 /**
- * Seeded random data for engine tests (mulberry32): reproducible, never all zeros.
+ * Seeded random tensors for engine tests (src/util/random.ts): reproducible, never all zeros.
  */
 import type { TypedArray } from '../../../src/onnx/dtype.js';
 import type { TensorData } from '../../../src/onnx/tensor.js';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { fillUniform, mulberry32, randomInt as drawInt } from '../../../src/util/random.js';
 
 function count(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
@@ -21,24 +11,20 @@ function count(dims: readonly number[]): number {
 
 /** Uniform floats in [lo, hi). */
 export function randomFloat(dims: number[], seed: number, lo = -1, hi = 1): TensorData {
-  const r = rng(seed);
-  const data = new Float32Array(count(dims));
-  for (let i = 0; i < data.length; i++) data[i] = lo + (hi - lo) * r();
-  return { dtype: 'float32', dims, data };
+  return { dtype: 'float32', dims, data: fillUniform(new Float32Array(count(dims)), mulberry32(seed), lo, hi) };
 }
 
 /** Uniform integers in [lo, hi] as int32 or int64. */
 export function randomInt(dims: number[], seed: number, lo: number, hi: number, dtype: 'int32' | 'int64' = 'int32'): TensorData {
-  const r = rng(seed);
-  const n = count(dims);
-  const vals = Array.from({ length: n }, () => lo + Math.floor(r() * (hi - lo + 1)));
+  const r = mulberry32(seed);
+  const vals = Array.from({ length: count(dims) }, () => drawInt(r, lo, hi + 1));
   const data: TypedArray = dtype === 'int32' ? Int32Array.from(vals) : BigInt64Array.from(vals.map(BigInt));
   return { dtype, dims, data };
 }
 
 /** Random booleans (both values present for n >= 2). */
 export function randomBool(dims: number[], seed: number): TensorData {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const data = new Uint8Array(count(dims));
   for (let i = 0; i < data.length; i++) data[i] = r() < 0.5 ? 1 : 0;
   if (data.length >= 2) {
