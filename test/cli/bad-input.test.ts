@@ -6,10 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nativeAvailable } from '../../src/engine/native.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { expectOneLineError, resnet, runMain, runMainRaw, tempDir, writeModel } from './helpers.js';
 
 const dir = tempDir();
@@ -178,7 +178,7 @@ describe('hybrid-run on bad input', () => {
   });
 });
 
-describe.skipIf(!nativeAvailable())('hybrid-run on bad input, hybrid executor (skipped without the native addon)', () => {
+describeIf(HAS_NATIVE, 'hybrid-run on bad input, hybrid executor', NATIVE_MISSING, () => {
   it('reports onnxruntime refusing a fallback segment in one line naming the model (exit 1)', async () => {
     const r = await runMain(p('unknown-op.onnx'));
     expect(expectOneLineError(r.err)).toMatch(/^hybrid-run: \S+unknown-op\.onnx: onnxruntime cannot load fallback segment 0 \(NoSuchOp_0\): .*NoSuchOp/);

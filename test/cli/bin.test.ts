@@ -7,8 +7,8 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
-import { nativeAvailable } from '../../src/engine/native.js';
+import { afterAll, expect, it } from 'vitest';
+import { HAS_NATIVE, describeIf } from '../helpers/skip.js';
 import { repoRoot, resnet, tempDir, writeModel } from './helpers.js';
 
 const dir = tempDir();
@@ -27,11 +27,11 @@ async function spawn(...args: string[]): Promise<{ code: number; stdout: string;
   }
 }
 
-describe.skipIf(!built)('bin/hybrid-run.js (skipped: dist/ not built; run `npm run build:ts`)', () => {
+describeIf(built, 'bin/hybrid-run.js', 'dist/ not built; run `npm run build:ts`', () => {
   // The README's command (default backend: the hybrid executor), or onnxruntime alone where the
   // native addon has not been built.
   it('runs an example and exits 0', async () => {
-    const backend = nativeAvailable() ? [] : ['--backend', 'ort'];
+    const backend = HAS_NATIVE ? [] : ['--backend', 'ort'];
     const r = await spawn('examples/resnet_mini.onnx', '--shape', 'input=1x3x64x64', '--threads', '1', ...backend);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -54,7 +54,7 @@ describe.skipIf(!built)('bin/hybrid-run.js (skipped: dist/ not built; run `npm r
       initializers: { shape: { dtype: 'int64', dims: [2], data: BigInt64Array.of(2n, 2n) } },
       nodes: [{ op: 'Reshape', inputs: ['x', 'shape'], outputs: ['y'] }],
     });
-    for (const backend of nativeAvailable() ? ['ort', 'auto'] : ['ort']) {
+    for (const backend of HAS_NATIVE ? ['ort', 'auto'] : ['ort']) {
       const r = await spawn(model, '--shape', 'x=3', '--backend', backend, '--threads', '1');
       expect(r.code, backend).toBe(1);
       expect(r.stderr).not.toContain('[E:onnxruntime');

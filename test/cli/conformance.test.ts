@@ -5,10 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { toFloat64 } from '../../src/cli/summary.js';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
 import { CONFORMANCE_MISSING, conformanceDir } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { expectOneLineError, runOrt, tempDir } from './helpers.js';
 
 const root = conformanceDir();
@@ -26,7 +27,7 @@ const TESTS = [
   'test_cast_FLOAT16_to_FLOAT', // float16 in
 ];
 
-describe.skipIf(!root)(`hybrid-run on conformance node tests${root ? '' : ` (skipped: ${CONFORMANCE_MISSING})`}`, () => {
+describeIf(!!root, 'hybrid-run on conformance node tests', CONFORMANCE_MISSING, () => {
   it.each(TESTS)('%s', async (name) => {
     const data = path.join(root!, 'node', name, 'test_data_set_0');
     const files = fs.readdirSync(data).sort();

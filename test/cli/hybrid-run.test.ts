@@ -3,15 +3,14 @@
  * the feeds' shapes, prints the partition summary and compile/run times, and --compare checks
  * it against onnxruntime alone, exit 0 on a pass and 1 on a fail, with fallbacks forced too.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { deviceQuery } from '../../src/engine/engine.js';
-import { nativeAvailable } from '../../src/engine/native.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { expectOneLineError, resnet, runMain, transformer } from './helpers.js';
 
-const HAS_NATIVE = nativeAvailable();
 const COMPARE_LINE = /^ {2}(\S+) {2}(PASS|FAIL) {2}max abs (\S+) {2}max rel (\S+) {2}mean abs (\S+) {2}cosine (\S+)/m;
 
-describe.skipIf(!HAS_NATIVE)('hybrid-run on the hybrid executor', () => {
+describeIf(HAS_NATIVE, 'hybrid-run on the hybrid executor', NATIVE_MISSING, () => {
   it('runs resnet_mini on engines and passes --compare (exit 0)', async () => {
     const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--compare');
     expect(r.err).toBe('');
@@ -62,8 +61,4 @@ describe.skipIf(!HAS_NATIVE)('hybrid-run on the hybrid executor', () => {
     expect(full.code).toBe(1);
     expect(expectOneLineError(full.err)).toMatch(/requireFullCompilation: 7 nodes cannot run on an engine: '\/relu\/Relu' \(Relu\): forced to fallback by fallbackOps \('Relu'\)/);
   });
-});
-
-describe.skipIf(HAS_NATIVE)('hybrid-run on the hybrid executor', () => {
-  it.skip('native addon not built (run `npm run build:native`)', () => {});
 });

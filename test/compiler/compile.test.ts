@@ -2,12 +2,13 @@
 // converter that puts a custom op on an engine, shape probing where inference has no rule, and
 // a shape that depends on the data (its readers stay on onnxruntime).
 import fs from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import type { Converter } from '../../converters/types.js';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
-import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, sine } from '../runtime/helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { ortRun, relativeError, resnet, sine } from '../runtime/helpers.js';
 
 const opened: CompiledModel[] = [];
 const keep = (m: CompiledModel) => (opened.push(m), m);
@@ -21,7 +22,7 @@ function placement(m: CompiledModel): Record<string, 'engine' | 'fallback'> {
   return Object.fromEntries(m.report.data.nodes.map((n) => [n.name, kinds.get(n.segment)!]));
 }
 
-describe.skipIf(!HAS_NATIVE)('compile()', () => {
+describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
   it('takes a path, the bytes of a model, or a ModelProto, with the same result', async () => {
     const x = sine([1, 3, 64, 64]);
     const inputs = { input: [1, 3, 64, 64] };
@@ -172,8 +173,4 @@ describe.skipIf(!HAS_NATIVE)('compile()', () => {
     expect(placement(m)).toEqual({ gelu: 'fallback', relu: 'engine' });
     await expect(compile(model, { probeFeeds: { x: sine([3, 8]) } })).rejects.toMatchObject({ code: 'INPUT' });
   });
-});
-
-describe.skipIf(HAS_NATIVE)('compile()', () => {
-  it.skip(NATIVE_MISSING, () => {});
 });

@@ -10,11 +10,12 @@
 //   │   [ engine  ]    [fallback│  ]   [engine: Cast, Reshape, Relu]
 //   │                           └─ Shape(start=1) ─ s ─┐
 //   └──────────────────────────────────────────── Reshape ─ Relu ─ y
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
-import { HAS_NATIVE, NATIVE_MISSING, ortRun, sine } from '../runtime/helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { ortRun, sine } from '../runtime/helpers.js';
 
 const model = encodeModel(
   buildModel({
@@ -42,7 +43,7 @@ afterAll(async () => {
   for (const m of opened) await m.dispose();
 });
 
-describe.skipIf(!HAS_NATIVE)('values fixed by inference at build time', () => {
+describeIf(HAS_NATIVE, 'values fixed by inference at build time', NATIVE_MISSING, () => {
   it('build a node that partitioning accepted on an inferred value into its engine', async () => {
     const warnings: string[] = [];
     const m = await compile(model, { backend: 'cpu', minBlockSize: 1, threads: 1, onLog: (msg, level) => level === 'warn' && warnings.push(msg) });
@@ -63,8 +64,4 @@ describe.skipIf(!HAS_NATIVE)('values fixed by inference at build time', () => {
       expect(Array.from(outputs[name]!.data as Float32Array)).toEqual(Array.from(want[name]!.data as Float32Array));
     }
   });
-});
-
-describe.skipIf(HAS_NATIVE)('values fixed by inference at build time', () => {
-  it.skip(NATIVE_MISSING, () => {});
 });

@@ -7,13 +7,14 @@
 // - both examples against onnxruntime alone on the same input: max |got - want| / max |want|
 //   <= 1e-5 (the measure of helpers.relativeError).
 import fs from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { TensorProtoType } from '../../src/onnx/schema.js';
 import type { TensorProto } from '../../src/onnx/proto.js';
 import { tensorFromProto } from '../../src/onnx/tensor.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
-import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
 
 const models = lightModels();
 const opened: CompiledModel[] = [];
@@ -21,7 +22,7 @@ afterAll(async () => {
   for (const m of opened) await m.dispose();
 });
 
-describe.skipIf(!HAS_NATIVE || models.length === 0)('conformance light_* models through the hybrid executor', () => {
+describeIf(HAS_NATIVE && models.length > 0, 'conformance light_* models through the hybrid executor', HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING, () => {
   it.each(models)('$name', async ({ model: file, output }) => {
     const model = await compile(file, { threads: 1 });
     opened.push(model);
@@ -42,7 +43,7 @@ describe.skipIf(!HAS_NATIVE || models.length === 0)('conformance light_* models 
   });
 });
 
-describe.skipIf(!HAS_NATIVE)('the examples through the hybrid executor', () => {
+describeIf(HAS_NATIVE, 'the examples through the hybrid executor', NATIVE_MISSING, () => {
   const cases = [
     { file: resnet, input: 'input', shape: [2, 3, 64, 64] },
     { file: transformer, input: 'hidden_states', shape: [2, 7, 64] },
@@ -62,9 +63,3 @@ describe.skipIf(!HAS_NATIVE)('the examples through the hybrid executor', () => {
   });
 });
 
-describe.skipIf(HAS_NATIVE)('hybrid executor models', () => {
-  it.skip(NATIVE_MISSING, () => {});
-});
-describe.skipIf(models.length > 0)('conformance light_* models', () => {
-  it.skip(CONFORMANCE_MISSING, () => {});
-});

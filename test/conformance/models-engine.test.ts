@@ -12,7 +12,7 @@
  *   rounding error scales with its terms, not its result, so per-element relative error is
  *   not meaningful for outputs that cancel to near 0 (as in the differential tests).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { Graph } from '../../src/ir/graph.js';
 import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
@@ -20,7 +20,8 @@ import { fromOrtTensor } from '../../src/onnx/ort.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
-import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
 import { compareTensors } from './helpers/compare.js';
 import { withRandomWeights } from './helpers/random-weights.js';
 
@@ -41,7 +42,7 @@ async function runOnEngines(model: string | ModelProto, shapes: Record<string, n
   }
 }
 
-describe.skipIf(!HAS_NATIVE || light.length === 0)('light_* models wholly on engines', () => {
+describeIf(HAS_NATIVE && light.length > 0, 'light_* models wholly on engines', HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING, () => {
   it('finds the 9 light models', () => {
     expect(light.length).toBe(9);
   });
@@ -71,7 +72,7 @@ describe.skipIf(!HAS_NATIVE || light.length === 0)('light_* models wholly on eng
   });
 });
 
-describe.skipIf(!HAS_NATIVE)('examples wholly on engines', () => {
+describeIf(HAS_NATIVE, 'examples wholly on engines', NATIVE_MISSING, () => {
   it.each([
     { file: resnet, input: 'input', shape: [2, 3, 64, 64] },
     { file: transformer, input: 'hidden_states', shape: [2, 7, 64] },
@@ -89,7 +90,3 @@ function inputName(model: string): string {
   expect(inputs).toHaveLength(1);
   return inputs[0]!;
 }
-
-describe.skipIf(HAS_NATIVE && light.length > 0)('whole models wholly on engines', () => {
-  it.skip(HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING, () => {});
-});

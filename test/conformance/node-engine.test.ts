@@ -11,10 +11,10 @@
  * exclusion lists still names an engine-supported case and that every op the converter
  * registry supports passed at least one case on an engine.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { builtinRegistry } from '../../converters/index.js';
 import { CONFORMANCE_MISSING, conformanceDir } from '../helpers/conformance.js';
-import { HAS_NATIVE, NATIVE_MISSING } from '../runtime/helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { EXCLUDED, ORT_REFERENCE, TOLERANCES } from './exclusions.js';
 import { conformanceCases } from './helpers/cases.js';
 import { type Outcome, runCase } from './helpers/run-case.js';
@@ -76,7 +76,7 @@ function summary(outcomes: Map<string, Outcome>): string {
   ].join('\n');
 }
 
-describe.skipIf(!root || !HAS_NATIVE)('conformance cases through engines on the cpu backend', () => {
+describeIf(!!root && HAS_NATIVE, 'conformance cases through engines on the cpu backend', root ? NATIVE_MISSING : CONFORMANCE_MISSING, () => {
   const outcomes = new Map<string, Outcome>();
 
   it('finds the conformance cases', () => {
@@ -110,8 +110,4 @@ describe.skipIf(!root || !HAS_NATIVE)('conformance cases through engines on the 
     expect([...converters].filter((op) => !proven.has(op) && !NO_ENGINE_CASE[op]).sort(), 'converters no case ran on an engine').toEqual([]);
     expect(Object.keys(NO_ENGINE_CASE).filter((op) => proven.has(op)), 'NO_ENGINE_CASE lists ops that a case does run on an engine now').toEqual([]);
   });
-});
-
-describe.skipIf(!!root && HAS_NATIVE)('conformance cases through engines on the cpu backend', () => {
-  it.skip(root ? NATIVE_MISSING : CONFORMANCE_MISSING, () => {});
 });

@@ -9,7 +9,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { graphConstant } from '../../converters/context.js';
 import { buildSegmentNetwork } from '../../src/compiler/segment-network.js';
 import { Graph } from '../../src/ir/graph.js';
@@ -19,6 +19,7 @@ import type { TensorProto } from '../../src/onnx/proto.js';
 import { TensorProtoType } from '../../src/onnx/schema.js';
 import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
 import { CONFORMANCE_MISSING, allConformanceModels, conformanceDir } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { evalNetwork } from './helpers/eval-network.js';
 import { expectClose, registry, validateNode } from './helpers/harness.js';
 
@@ -53,7 +54,7 @@ function load(file: string): Loaded | undefined {
 
 const readPb = (file: string) => tensorFromProto(TensorProtoType.decode(fs.readFileSync(file)) as unknown as TensorProto);
 
-describe.skipIf(!root)(`converters on whole models${root ? '' : ` (${CONFORMANCE_MISSING})`}`, () => {
+describeIf(!!root, 'converters on whole models', CONFORMANCE_MISSING, () => {
   const files = [...allConformanceModels(root), ...(fs.existsSync(examplesDir) ? fs.readdirSync(examplesDir).filter((f) => f.endsWith('.onnx')).map((f) => path.join(examplesDir, f)) : [])];
   const models = files.map(load).filter((m): m is Loaded => m !== undefined);
   const whole: Loaded[] = [];

@@ -8,13 +8,14 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import type { TensorProto } from '../../src/onnx/proto.js';
 import { TensorProtoType } from '../../src/onnx/schema.js';
 import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
 import { CONFORMANCE_MISSING, conformanceDir, nodeTests } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { evalNetwork } from './helpers/eval-network.js';
 import { convertGraph, expectClose, registry, runOrt, validateNode } from './helpers/harness.js';
 
@@ -71,7 +72,7 @@ function cases(): Case[] {
   return out;
 }
 
-describe.skipIf(!root)(`conformance node tests through converters${root ? '' : ` (${CONFORMANCE_MISSING})`}`, () => {
+describeIf(!!root, 'conformance node tests through converters', CONFORMANCE_MISSING, () => {
   const all = cases();
   const rejectedSeen = new Set<RegExp>();
 

@@ -5,6 +5,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { buildEngine, compiledBackends, cudaAvailable, deviceQuery } from '../../src/engine/engine.js';
 import { loadNative } from '../../src/engine/native.js';
+import { HAS_NATIVE, itIf } from '../helpers/skip.js';
 import { smallCnn } from './helpers/small-cnn.js';
 
 describe('native binding', () => {
@@ -28,7 +29,7 @@ describe('native binding', () => {
     }
   });
 
-  it.skipIf(compiledBackends().includes('cuda'))('building for cuda on a cpu-only build is a BACKEND error', async () => {
+  itIf(!HAS_NATIVE || !compiledBackends().includes('cuda'), 'building for cuda on a cpu-only build is a BACKEND error', 'the addon is built with the cuda backend', async () => {
     await expect(buildEngine(smallCnn(), { backend: 'cuda' })).rejects.toMatchObject({ code: 'BACKEND', message: expect.stringContaining("backend 'cuda' is not available") });
   });
 

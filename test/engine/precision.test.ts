@@ -2,13 +2,13 @@
  * The reduced-precision rewrite on the cpu backend (the same suite runs on cuda in
  * test/gpu/precision.test.ts); the TypeScript buildEngine keeps the cpu backend in fp32.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
-import { nativeAvailable } from '../../src/engine/native.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { precisionSuite } from './helpers/precision-suite.js';
 import { smallCnn } from './helpers/small-cnn.js';
 
-describe.skipIf(!nativeAvailable())('precision (cpu)', () => {
+describeIf(HAS_NATIVE, 'precision (cpu)', NATIVE_MISSING, () => {
   precisionSuite('cpu');
 
   it('buildEngine() ignores fp16 on the cpu backend, as documented', async () => {
@@ -19,8 +19,4 @@ describe.skipIf(!nativeAvailable())('precision (cpu)', () => {
       engine.dispose();
     }
   });
-});
-
-describe.skipIf(nativeAvailable())('precision (cpu)', () => {
-  it.skip('native addon not built (run `npm run build:native`)', () => {});
 });

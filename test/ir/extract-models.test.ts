@@ -10,17 +10,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { extractSubGraph } from '../../src/ir/extract.js';
 import { Graph, type Node } from '../../src/ir/graph.js';
 import { canInfer, inferShapes } from '../../src/ir/infer/index.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { mulberry32, streamSeed } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, conformanceDir, lightModels, nodeTests } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { readPb, runOrt } from './support.js';
 
 const dir = conformanceDir();
-if (!dir) console.warn(`extract-models: skipped: ${CONFORMANCE_MISSING}`);
 
 /** Node-name subsets of three kinds: a window, a window with holes, scattered picks (from `pool`). */
 function subsets(graph: Graph, rand: () => number, count: number, pool = graph.nodes): string[][] {
@@ -105,7 +105,7 @@ function randomInput(shape: number[], rand: () => number): ort.Tensor {
   return new ort.Tensor('float32', Float32Array.from({ length: n }, () => rand() * 2 - 1), shape);
 }
 
-describe.skipIf(!dir)('extracted sub-models reproduce the full model on onnxruntime', () => {
+describeIf(!!dir, 'extracted sub-models reproduce the full model on onnxruntime', CONFORMANCE_MISSING, () => {
   it('on random node subsets of the light_* models', async () => {
     const failures: string[] = [];
     let runs = 0;

@@ -19,7 +19,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { canInfer, inferShapes } from '../../src/ir/infer/index.js';
 import { dtypeFromOnnx, onnxTypeName } from '../../src/onnx/dtype.js';
@@ -28,10 +28,10 @@ import { loadModelProto } from '../../src/onnx/model.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { CONFORMANCE_MISSING, type NodeTestCase, conformanceDir, lightModels, nodeTests } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { type PbTensor, checkProducts, compareType, fromOrt, readPb, runOrt } from './support.js';
 
 const dir = conformanceDir();
-if (!dir) console.warn(`infer-conformance: skipped: ${CONFORMANCE_MISSING}`);
 
 type Mode = 'real shapes' | 'declared types' | 'inputs as constants' | 'symbolic dims';
 
@@ -203,7 +203,7 @@ function allCases(root: string): NodeTestCase[] {
   return [...nodeTests(root), ...more];
 }
 
-describe.skipIf(!dir)('shape inference against onnxruntime on the conformance tests', () => {
+describeIf(!!dir, 'shape inference against onnxruntime on the conformance tests', CONFORMANCE_MISSING, () => {
   it('infers every dtype and shape onnxruntime produces', async () => {
     const mismatches: string[] = [];
     const refMismatches: string[] = [];
@@ -254,7 +254,7 @@ describe.skipIf(!dir)('shape inference against onnxruntime on the conformance te
   });
 });
 
-describe.skipIf(!dir)('shape inference on the light_* models', () => {
+describeIf(!!dir, 'shape inference on the light_* models', CONFORMANCE_MISSING, () => {
   it('types every value statically and gets the reference output shape', () => {
     for (const m of lightModels(dir)) {
       const graph = Graph.fromModel(loadModelProto(m.model), m.name);

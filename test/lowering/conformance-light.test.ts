@@ -5,7 +5,7 @@
 // expected output. Tolerance: rtol 1e-4, atol 1e-6 (BatchNormalization and per-channel folds
 // round new weights once; the outputs are softmax probabilities of order 1e-3).
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { lower } from '../../src/lowering/index.js';
 import { loadModelProto } from '../../src/onnx/model.js';
@@ -13,14 +13,13 @@ import { TensorProtoType } from '../../src/onnx/schema.js';
 import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
 import type { TensorProto } from '../../src/onnx/proto.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { difference, opTypes, randomTensor, runOrt } from './helpers.js';
 
 const TOL = { rtol: 1e-4, atol: 1e-6 };
 const models = lightModels();
 
-const title = `lowering the conformance light_* models${models.length ? '' : ` (skipped: ${CONFORMANCE_MISSING})`}`;
-
-describe.skipIf(models.length === 0)(title, () => {
+describeIf(models.length > 0, 'lowering the conformance light_* models', CONFORMANCE_MISSING, () => {
   for (const m of models) {
     it(m.name, async () => {
       const bytes = fs.readFileSync(m.model);

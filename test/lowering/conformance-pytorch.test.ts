@@ -3,8 +3,9 @@
 // originals on onnxruntime with the tests' inputs, as node-conformance.ts does for node tests.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { CONFORMANCE_MISSING, type NodeTestCase, conformanceDir } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { runNodeConformance } from './node-conformance.js';
 
 function modelTests(root: string | undefined): NodeTestCase[] {
@@ -28,7 +29,7 @@ function modelTests(root: string | undefined): NodeTestCase[] {
 
 const tests = modelTests(conformanceDir());
 
-describe.skipIf(tests.length === 0)(`lowering the conformance PyTorch-exported models${tests.length ? '' : ` (skipped: ${CONFORMANCE_MISSING})`}`, () => {
+describeIf(tests.length > 0, 'lowering the conformance PyTorch-exported models', CONFORMANCE_MISSING, () => {
   it('lowered models compute what the originals compute', async () => {
     const summary = await runNodeConformance(tests);
     console.log(`${summary.compared} compared, ${summary.changed} changed by lowering; not compared: ${JSON.stringify(summary.skipped)}`);

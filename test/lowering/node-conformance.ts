@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { lower } from '../../src/lowering/index.js';
 import { dtypeFromOnnx } from '../../src/onnx/dtype.js';
@@ -19,7 +20,8 @@ import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import type { TensorProto } from '../../src/onnx/proto.js';
 import { TensorProtoType } from '../../src/onnx/schema.js';
 import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
-import type { NodeTestCase } from '../helpers/conformance.js';
+import { CONFORMANCE_MISSING, type NodeTestCase, nodeTests } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { type Tolerance, differences, runOrt } from './helpers.js';
 
 const TOL: Tolerance = { rtol: 1e-5, atol: 1e-6 };
@@ -98,4 +100,22 @@ export async function runNodeConformance(tests: NodeTestCase[]): Promise<NodeCon
     if (changed) summary.changed++;
   }
   return summary;
+}
+
+/**
+ * The node tests' suite for shard `shard` of `shards` (every shards-th test from the shard-th),
+ * so that the halves run side by side in separate test files.
+ */
+export function nodeConformanceShard(shard: number, shards: number): void {
+  const tests = nodeTests().filter((_, i) => i % shards === shard);
+  describeIf(tests.length > 0, 'lowering the conformance node tests', CONFORMANCE_MISSING, () => {
+    it(`lowered models compute what the originals compute (shard ${shard})`, async () => {
+      const summary = await runNodeConformance(tests);
+      console.log(`shard ${shard}: ${summary.compared} compared, ${summary.changed} changed by lowering; not compared: ${JSON.stringify(summary.skipped)}`);
+      expect(summary.failures).toEqual([]);
+      // Most node tests run on onnxruntime; far fewer compared would mean the harness broke.
+      expect(summary.compared).toBeGreaterThan(tests.length * 0.75);
+      expect(summary.changed).toBeGreaterThan(100);
+    });
+  });
 }

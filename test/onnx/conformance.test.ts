@@ -11,15 +11,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { bfloat16BitsToFloat32, float32ToBfloat16Bits } from '../../src/onnx/half.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
 import { CONFORMANCE_MISSING, allConformanceModels, conformanceDir } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 import { type SweepResult, runSweep, sweepCases } from './conformance-sweep.js';
 
 const root = conformanceDir();
-if (!root) console.warn(`onnx conformance: skipped: ${CONFORMANCE_MISSING}`);
 
 /**
  * Output files where onnxruntime 1.30 disagrees with the ONNX reference outputs for reasons
@@ -49,10 +49,11 @@ const LOOSER: Record<string, { rtol: number; atol: number }> = Object.fromEntrie
     .map((t) => [`node/${t}`, { rtol: 1e-3, atol: 1e-3 }]),
 );
 
-describe.skipIf(!root)('conformance models through src/onnx and onnxruntime', () => {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-conf-'));
+describeIf(!!root, 'conformance models through src/onnx and onnxruntime', CONFORMANCE_MISSING, () => {
+  let tmp: string;
   let result: SweepResult;
   beforeAll(async () => {
+    tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-conf-'));
     result = await runSweep(sweepCases(root!), tmp, LOOSER);
     const summary = [
       `${result.cases} models with test data; ${result.roundTripsCompared} round-trip runs compared; ${result.pbCompared} output files compared`,

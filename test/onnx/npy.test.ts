@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HybridError } from '../../src/errors.js';
 import { decodeNpy, encodeNpy, readNpy, writeNpy } from '../../src/onnx/npy.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
+import { describeIf } from '../helpers/skip.js';
 
 /** A .npy file: magic, version, header length, header text, data. */
 function npyBytes(header: string, data: Uint8Array, version: 1 | 2 | 3 = 1): Uint8Array {
@@ -225,8 +226,11 @@ const hasNumpy = (() => {
   }
 })();
 
-describe.skipIf(!hasNumpy)('NumPy interoperability (skipped: python3 with numpy not installed)', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-npy-'));
+describeIf(hasNumpy, 'NumPy interoperability', 'python3 with numpy not installed', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-npy-'));
+  });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('NumPy reads what we write and we read what NumPy writes, every dtype, both orders', () => {

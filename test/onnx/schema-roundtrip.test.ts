@@ -5,13 +5,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import type { GraphProto } from '../../src/onnx/proto.js';
 import { ModelProtoType, TensorProtoType } from '../../src/onnx/schema.js';
 import { CONFORMANCE_MISSING, allConformanceModels, conformanceDir } from '../helpers/conformance.js';
+import { describeIf } from '../helpers/skip.js';
 
 const root = conformanceDir();
-if (!root) console.warn(`schema round trip: skipped: ${CONFORMANCE_MISSING}`);
 
 /**
  * The .pb files that hold a TensorProto: light_* outputs, and input_i/output_i files whose
@@ -36,7 +36,7 @@ function tensorPbFiles(root: string): string[] {
   return out;
 }
 
-describe.skipIf(!root)('schema round trip over the conformance data', () => {
+describeIf(!!root, 'schema round trip over the conformance data', CONFORMANCE_MISSING, () => {
   it('every .onnx file re-encodes byte for byte', () => {
     const models = allConformanceModels(root);
     const differ = models.filter((f) => {

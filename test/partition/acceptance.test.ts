@@ -17,7 +17,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { extractSubModel } from '../../src/ir/extract.js';
 import type { Graph } from '../../src/ir/graph.js';
@@ -27,6 +27,7 @@ import type { ModelProto } from '../../src/onnx/proto.js';
 import { renderReport } from '../../src/report/index.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
+import { itIf } from '../helpers/skip.js';
 
 const examplesDir = path.resolve(import.meta.dirname, '..', '..', 'examples');
 const EXAMPLE_SHAPES: Record<string, Record<string, number[]>> = {
@@ -150,17 +151,17 @@ async function check(m: (typeof models)[number], forced: boolean): Promise<{ seg
   return { segments: json.segments.length, mismatches };
 }
 
-const missing = lightModels().length === 0 ? ` (skipped: ${CONFORMANCE_MISSING})` : '';
+const hasLight = lightModels().length > 0;
 
 describe('acceptance: segments from the JSON report reproduce the whole model bit for bit', () => {
-  it.skipIf(missing !== '')(`light_* models and examples, default options${missing}`, async () => {
+  itIf(hasLight, 'light_* models and examples, default options', CONFORMANCE_MISSING, async () => {
     const mismatches: string[] = [];
     for (const m of models) mismatches.push(...(await check(m, false)).mismatches);
     expect(models.length).toBe(11);
     expect(mismatches).toEqual([]);
   });
 
-  it.skipIf(missing !== '')(`light_* models and examples, 30% of nodes forced to the fallback, minBlockSize 1${missing}`, async () => {
+  itIf(hasLight, 'light_* models and examples, 30% of nodes forced to the fallback, minBlockSize 1', CONFORMANCE_MISSING, async () => {
     const mismatches: string[] = [];
     let segments = 0;
     for (const m of models) {

@@ -16,6 +16,7 @@ import { loadModelProto } from '../../src/onnx/model.js';
 import { partition } from '../../src/partition/index.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
+import { itIf } from '../helpers/skip.js';
 import { dag, fakeConverter, testRegistry } from './helpers.js';
 import { partitionProblems } from './invariants.js';
 
@@ -73,8 +74,7 @@ function realModels(): Array<{ name: string; file: string; inputs?: Record<strin
 
 describe('partition property: real models with random support and forced fallbacks', () => {
   const models = realModels();
-  const missing = lightModels().length === 0 ? ` (skipped: ${CONFORMANCE_MISSING})` : '';
-  it.skipIf(missing !== '')(`light_* models and examples, 25 seeds each${missing}`, () => {
+  itIf(lightModels().length > 0, 'light_* models and examples, 25 seeds each', CONFORMANCE_MISSING, () => {
     const failures: string[] = [];
     let multi = 0;
     for (const m of models) {
@@ -100,8 +100,7 @@ describe('partition property: real models with random support and forced fallbac
 
 describe('partition property: lowered models, the default registry, random forced fallbacks', () => {
   const models = realModels();
-  const missing = lightModels().length === 0 ? ` (skipped: ${CONFORMANCE_MISSING})` : '';
-  it.skipIf(missing !== '')(`light_* models and examples as the dry run sees them, 40 seeds each${missing}`, async () => {
+  itIf(lightModels().length > 0, 'light_* models and examples as the dry run sees them, 40 seeds each', CONFORMANCE_MISSING, async () => {
     const failures: string[] = [];
     let forcedSplits = 0;
     for (const m of models) {

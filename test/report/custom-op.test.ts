@@ -15,11 +15,11 @@ import { builtinRegistry } from '../../converters/index.js';
 import type { Converter } from '../../converters/types.js';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { compiledBackends } from '../../src/engine/engine.js';
 import { buildGraph, type NodeSpec } from '../../src/ir/model-builder.js';
 import { encodeModel, saveModelProto } from '../../src/onnx/model.js';
 import { renderReport } from '../../src/report/index.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
 
 const repo = path.resolve(import.meta.dirname, '..', '..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-custom-'));
@@ -104,14 +104,7 @@ describe('a user converter makes the custom op engine-supported', () => {
     expect(out).toContain('Coverage: 7/7 nodes on engines (100.0%)');
   }, 60_000);
 
-  const hasCpu = (() => {
-    try {
-      return compiledBackends().includes('cpu');
-    } catch {
-      return false;
-    }
-  })();
-  it.skipIf(!hasCpu)(`compiled with it, the model runs on one cpu engine and matches onnxruntime${hasCpu ? '' : ' (skipped: the native addon is not built)'}`, async () => {
+  itIf(HAS_NATIVE, 'compiled with it, the model runs on one cpu engine and matches onnxruntime', NATIVE_MISSING, async () => {
     const compiled = await compile(file, { registry: [swishConverter], backend: 'cpu', threads: 1 });
     try {
       expect(compiled.report.data.segments.map((s) => s.kind)).toEqual(['engine']);

@@ -9,22 +9,24 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { partition } from '../../src/partition/index.js';
 import { buildReport, renderReport, type ReportData } from '../../src/report/index.js';
+import { describeIf } from '../helpers/skip.js';
 import { dag, testRegistry } from '../partition/helpers.js';
 import { fixtureReport } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 // Callbacks given to page.evaluate run in the page, where `globalThis` is the window; the
 // project's TypeScript has no DOM library, hence `(globalThis as any)` there.
-const missing = fs.existsSync(CHROMIUM) ? '' : ` (skipped: ${CHROMIUM} not found; install Debian's chromium package, as .ci/run does)`;
+const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
+const CHROMIUM_MISSING = `${CHROMIUM} not found; install Debian's chromium package, as .ci/run does`;
 
 let browser: Browser;
 let dir: string;
 
 beforeAll(async () => {
-  if (missing) return;
+  if (!HAS_CHROMIUM) return;
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-html-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -51,8 +53,8 @@ async function open(d: ReportData, name: string, timeout = 30_000): Promise<{ pa
   return { page, errors };
 }
 
-describe('HTML report in headless Chromium', () => {
-  it.skipIf(missing !== '')(`draws one element per node in its segment's colour, with details on click${missing}`, async () => {
+describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, () => {
+  it("draws one element per node in its segment's colour, with details on click", async () => {
     const d = fixtureReport();
     const { page, errors } = await open(d, 'fixture');
     expect(await page.textContent('#summary')).toContain('70.0%');
@@ -87,7 +89,7 @@ describe('HTML report in headless Chromium', () => {
     await page.close();
   });
 
-  it.skipIf(missing !== '')(`shows names as text, never as markup${missing}`, async () => {
+  it('shows names as text, never as markup', async () => {
     const evil = '</script><img src=x onerror="window.pwned=1">';
     const g = dag({ inputs: ['x'], outputs: [evil], nodes: [['a', 'O', ['x']], [evil, 'X', ['a']]] });
     const d = buildReport(g, partition(g, { registry: testRegistry(), minBlockSize: 1 }), { file: '<b>model</b>.onnx' });
@@ -100,7 +102,7 @@ describe('HTML report in headless Chromium', () => {
     await page.close();
   });
 
-  it.skipIf(missing !== '')(`draws a graph of 3,000 nodes${missing}`, async () => {
+  it('draws a graph of 3,000 nodes', async () => {
     // A deep chain with skip connections every few nodes and an unsupported node every 40.
     const nodes: Array<[string, string, string[]]> = [];
     for (let i = 0; i < 3000; i++) {

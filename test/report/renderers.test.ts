@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { partition } from '../../src/partition/index.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
 import { dotString } from '../../src/report/dot.js';
+import { itIf } from '../helpers/skip.js';
 import { dag, testRegistry } from '../partition/helpers.js';
 import { fixtureReport } from './fixture.js';
 
@@ -161,7 +162,7 @@ describe('DOT report', () => {
   } catch {
     hasDot = false;
   }
-  it.skipIf(!hasDot)(`Graphviz accepts it, odd names included${hasDot ? '' : ' (skipped: Graphviz `dot` is not installed)'}`, () => {
+  itIf(hasDot, 'Graphviz accepts it, odd names included', 'Graphviz `dot` is not installed', () => {
     const g = dag({ inputs: ['x"in\\'], outputs: ['y'], nodes: [['we"ird\\name', 'O', ['x"in\\']], ['y', 'X', ['we"ird\\name']]] });
     const odd = renderReport(buildReport(g, partition(g, { registry: testRegistry(), minBlockSize: 1 })), 'dot');
     for (const src of [dot, odd]) {

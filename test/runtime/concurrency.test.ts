@@ -1,11 +1,12 @@
 // Runs in flight at once: 8 concurrent run() calls on one model (engine and fallback segments)
 // give exactly what 8 sequential runs give, each with its own execution contexts; the pool
 // stays within its bound and is reused afterwards; engine work leaves the event loop free.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
-import { HAS_NATIVE, NATIVE_MISSING, resnet, sine, transformer } from './helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { resnet, sine, transformer } from './helpers.js';
 
-describe.skipIf(!HAS_NATIVE)('concurrent runs', () => {
+describeIf(HAS_NATIVE, 'concurrent runs', NATIVE_MISSING, () => {
   let model: CompiledModel;
   beforeAll(async () => {
     // Softmax and the residual Adds on onnxruntime: engine -> fallback -> engine hand-overs.
@@ -75,8 +76,4 @@ describe.skipIf(!HAS_NATIVE)('concurrent runs', () => {
     await expect(m.run({ hidden_states: sine([1, 6, 64]) })).rejects.toMatchObject({ name: 'HybridError', code: 'DISPOSED' });
     await m.dispose(); // idempotent
   });
-});
-
-describe.skipIf(HAS_NATIVE)('concurrent runs', () => {
-  it.skip(NATIVE_MISSING, () => {});
 });

@@ -16,9 +16,10 @@ import { lower } from '../../src/lowering/index.js';
 import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
 import { mulberry32 } from '../../src/util/random.js';
-import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
 import type ort from 'onnxruntime-node';
-import { HAS_NATIVE, NATIVE_MISSING, ortRun, relativeError, resnet, sine, transformer } from './helpers.js';
+import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { ortRun, relativeError, resnet, sine, transformer } from './helpers.js';
 
 const TOLERANCE = 1e-5;
 
@@ -67,7 +68,7 @@ function pick(nodes: string[], seed: number): string[] {
 }
 
 function suite(title: string, cases: Case[]) {
-  describe.skipIf(!HAS_NATIVE || cases.length === 0)(title, () => {
+  describeIf(HAS_NATIVE && cases.length > 0, title, HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING, () => {
     for (const c of cases) {
       describe(c.name, () => {
         let prepared: Prepared;
@@ -112,9 +113,3 @@ function suite(title: string, cases: Case[]) {
 suite('differential: examples with random forced fallbacks', examples);
 suite('differential: light_* models with random forced fallbacks', light);
 
-describe.skipIf(HAS_NATIVE)('differential', () => {
-  it.skip(NATIVE_MISSING, () => {});
-});
-describe.skipIf(light.length > 0)('differential: light_* models', () => {
-  it.skip(CONFORMANCE_MISSING, () => {});
-});

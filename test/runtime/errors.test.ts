@@ -3,11 +3,12 @@
 // compiled for (SHAPE), a disposed model (DISPOSED), a backend that is not there (BACKEND),
 // and what 'auto' says when it picks cpu.
 import ort from 'onnxruntime-node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { deviceQuery } from '../../src/engine/engine.js';
 import { HybridError } from '../../src/errors.js';
-import { HAS_NATIVE, NATIVE_MISSING, resnet, sine } from './helpers.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { resnet, sine } from './helpers.js';
 
 async function error(p: Promise<unknown>): Promise<HybridError> {
   try {
@@ -19,7 +20,7 @@ async function error(p: Promise<unknown>): Promise<HybridError> {
   throw new Error('expected a HybridError');
 }
 
-describe.skipIf(!HAS_NATIVE)('feeds', () => {
+describeIf(HAS_NATIVE, 'feeds', NATIVE_MISSING, () => {
   let model: CompiledModel;
   beforeAll(async () => {
     model = await compile(resnet, { inputs: { input: [2, 3, 64, 64] }, threads: 1 });
@@ -75,7 +76,7 @@ describe.skipIf(!HAS_NATIVE)('feeds', () => {
   });
 });
 
-describe.skipIf(!HAS_NATIVE)('compile errors', () => {
+describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
   it('a symbolic input without a shape is a SHAPE error showing the option to give', async () => {
     const e = await error(compile(resnet));
     expect(e.code).toBe('SHAPE');
@@ -135,8 +136,4 @@ describe.skipIf(!HAS_NATIVE)('compile errors', () => {
     expect(e).toMatchObject({ code: 'DISPOSED', message: `${resnet}: the model was disposed` });
     expect(m.inputNames).toEqual(['input']);
   });
-});
-
-describe.skipIf(HAS_NATIVE)('errors', () => {
-  it.skip(NATIVE_MISSING, () => {});
 });

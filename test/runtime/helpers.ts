@@ -6,15 +6,10 @@
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { expect } from 'vitest';
-import { nativeAvailable } from '../../src/engine/native.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '..', '..');
 export const resnet = path.join(repoRoot, 'examples', 'resnet_mini.onnx');
 export const transformer = path.join(repoRoot, 'examples', 'transformer_block.onnx');
-
-/** Why engine tests skip where the addon is not built. */
-export const NATIVE_MISSING = 'native addon not built (run `npm run build:native`)';
-export const HAS_NATIVE = nativeAvailable();
 
 /** The shared seeded generator, under the name test/gpu imports it by. */
 export { mulberry32 as rng } from '../../src/util/random.js';

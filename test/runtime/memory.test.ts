@@ -9,12 +9,13 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
-import { HAS_NATIVE, NATIVE_MISSING, repoRoot } from './helpers.js';
+import { expect, it } from 'vitest';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { repoRoot } from './helpers.js';
 
 const BOUND = 20 * 1024 * 1024;
 
-describe.skipIf(!HAS_NATIVE)('memory', () => {
+describeIf(HAS_NATIVE, 'memory', NATIVE_MISSING, () => {
   it('10,000 runs grow resident memory by less than 20 MB', async () => {
     const child = path.join(import.meta.dirname, 'memory-child.ts');
     const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--import', 'tsx', child, '10000', '2000'], {
@@ -29,8 +30,4 @@ describe.skipIf(!HAS_NATIVE)('memory', () => {
     expect(Object.values(r.contexts)).toEqual([1, 1]);
     expect(r.after - r.before, `rss ${r.before} -> ${r.after}`).toBeLessThan(BOUND);
   }, 180_000);
-});
-
-describe.skipIf(HAS_NATIVE)('memory', () => {
-  it.skip(NATIVE_MISSING, () => {});
 });
