@@ -26,7 +26,7 @@ constexpr OpName kOps[] = {
     {"exp", UnaryOp::kExp},           {"log", UnaryOp::kLog},         {"sqrt", UnaryOp::kSqrt},
     {"reciprocal", UnaryOp::kReciprocal}, {"abs", UnaryOp::kAbs},     {"neg", UnaryOp::kNeg},
     {"floor", UnaryOp::kFloor},       {"ceil", UnaryOp::kCeil},       {"sin", UnaryOp::kSin},
-    {"cos", UnaryOp::kCos},           {"not", UnaryOp::kNot},
+    {"cos", UnaryOp::kCos},           {"not", UnaryOp::kNot},         {"silu", UnaryOp::kSilu},
 };
 
 inline float Softplus(float x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
@@ -75,6 +75,13 @@ void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n)
         if (v >= 0) return 1.0f / (1.0f + std::exp(-v));
         float e = std::exp(v);
         return e / (1.0f + e);
+      });
+    case UnaryOp::kSilu:
+      // x * sigmoid(x), sigmoid as above: in fp32 exactly what the Sigmoid + Mul pair computes.
+      return Map(x, y, n, [](float v) {
+        if (v >= 0) return v * (1.0f / (1.0f + std::exp(-v)));
+        float e = std::exp(v);
+        return v * (e / (1.0f + e));
       });
     case UnaryOp::kHardSigmoid:
       return Map(x, y, n, [=](float v) { return std::max(0.0f, std::min(1.0f, alpha * v + beta)); });

@@ -1,5 +1,5 @@
-// Convolution (1 to 3 spatial dims, groups, dilations, asymmetric pads, bias, fused
-// activation). Tactics:
+// Convolution (1 to 3 spatial dims, groups, dilations, asymmetric pads, bias, a residual
+// input and a fused activation; NCHW only). Tactics:
 //   gemm_1x1     1x1 kernel, stride 1, no padding: y_g = W_g x_g, one SGEMM per (n, group).
 //   im2col_gemm  the general case: the input patches of a block of output positions are
 //                unrolled into a column buffer (workspace), then y_g = W_g col.
@@ -57,6 +57,11 @@ class ConvKernel : public CpuKernel {
   }
 
   void Analyze() override {
+    if (params().Has("layout") && params().String("layout") == "nhwc") {
+      Bad(ErrorCode::kNative, "the cpu backend runs convolutions in NCHW only (layout 'nhwc' is a cuda build's)");
+    }
+    residual_ = params().Has("residual") && params().Bool("residual");
+    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
     w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
     n_ = in_[0].shape[0];
     c_ = in_[0].shape[1];
@@ -72,7 +77,8 @@ class ConvKernel : public CpuKernel {
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const float* x = static_cast<const float*>(args.inputs[0]);
     const float* wt = static_cast<const float*>(args.inputs[1]);
-    const float* bias = args.inputs.size() > 2 ? static_cast<const float*>(args.inputs[2]) : nullptr;
+    const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
+    const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
     const int64_t kg = cg_ * ks;
@@ -97,7 +103,7 @@ class ConvKernel : public CpuKernel {
         }
       }
     }
-    Epilogue(bias, y);
+    Epilogue(bias, z, y);
   }
 
  private:
@@ -191,8 +197,8 @@ class ConvKernel : public CpuKernel {
     });
   }
 
-  void Epilogue(const float* bias, float* y) const {
-    if (!bias && !act_.enabled) return;
+  void Epilogue(const float* bias, const float* z, float* y) const {
+    if (!bias && !z && !act_.enabled) return;
     const int64_t out_size = w_.out_size();
     Par(n_ * m_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(out_size, 1)), [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
@@ -200,6 +206,10 @@ class ConvKernel : public CpuKernel {
         if (bias) {
           const float bv = bias[p % m_];
           for (int64_t i = 0; i < out_size; ++i) plane[i] += bv;
+        }
+        if (z) {
+          const float* zp = z + p * out_size;
+          for (int64_t i = 0; i < out_size; ++i) plane[i] += zp[i];
         }
         if (act_.enabled) ApplyActivation(act_, plane, plane, out_size);
       }
@@ -210,6 +220,7 @@ class ConvKernel : public CpuKernel {
   int64_t n_ = 0, c_ = 0, m_ = 0, groups_ = 1, cg_ = 1, mg_ = 1;
   int64_t cols_ = 1;
   size_t workspace_ = 0;
+  bool residual_ = false, has_bias_ = false;
   Activation act_;
 };
 

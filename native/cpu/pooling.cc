@@ -27,6 +27,9 @@ struct Taps {
 class PoolingKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
+    if (params().Has("layout") && params().String("layout") == "nhwc") {
+      Bad(ErrorCode::kNative, "the cpu backend pools in NCHW only (layout 'nhwc' is a cuda build's)");
+    }
     w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
     max_ = params().String("mode") == "max";
     include_pad_ = params().Bool("countIncludePad");

@@ -9,8 +9,16 @@
 //
 // What cuDNN cannot express is done around it: asymmetric padding by a padded copy of x in
 // the workspace (then no padding for cuDNN); a deconvolution with asymmetric pads runs
-// unpadded into the workspace and is cropped (or extended, for outputPadding) into y. Bias
-// and the fused activation are one epilogue kernel over y.
+// unpadded into the workspace and is cropped (or extended, for outputPadding) into y.
+//
+// Builder forms (fusion.h, layout.h): a residual input z and a fused activation,
+// y = act(conv(x) + bias + z), and channels-last tensors (layout 'nhwc': x, z, y [N,H,W,C],
+// weights [M,kh,kw,C/g], which cuDNN takes through NHWC strides and filter format). Two ways
+// to run the epilogue are timed against each other at build time where both apply:
+//   "cudnn:<algorithm>:<math>"      the convolution, then one epilogue kernel over y
+//                                   (bias, residual and any activation);
+//   "cudnn_cba:<algorithm>:<math>"  one cudnnConvolutionBiasActivationForward call (bias,
+//                                   residual as alpha2 z, relu or no activation).
 #include <cudnn.h>
 
 #include <climits>
@@ -19,6 +27,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "cuda/tactic_timer.h"
 #include "src/memory_planner.h"
 
 namespace hybridrt {
@@ -47,12 +56,19 @@ std::vector<int> Packed(const std::vector<int>& dims) {
   return st;
 }
 
+Shape FromNhwc(const Shape& s) { return {s[0], s[3], s[1], s[2]}; }
+
+// How many of the fastest algorithms are also timed as one fused cuDNN call.
+constexpr int kFusedCandidates = 3;
+
 class ConvKernel : public CudaKernel {
  public:
   ConvKernel(CudaBackend* b, bool deconv) : CudaKernel(b), deconv_(deconv) {}
   ~ConvKernel() override {
     if (x_desc_) cudnnDestroyTensorDescriptor(x_desc_);
     if (y_desc_) cudnnDestroyTensorDescriptor(y_desc_);
+    if (bias_desc_) cudnnDestroyTensorDescriptor(bias_desc_);
+    if (act_desc_) cudnnDestroyActivationDescriptor(act_desc_);
     if (w_desc_) cudnnDestroyFilterDescriptor(w_desc_);
     if (conv_) cudnnDestroyConvolutionDescriptor(conv_);
   }
@@ -73,9 +89,17 @@ class ConvKernel : public CudaKernel {
   // cuDNN sees, for a deconvolution, the forward convolution from its output to its input).
   void Analyze() override {
     dtype_ = in_[0].dtype;
-    const Shape& x = in_[0].shape;
-    const Shape& w = in_[1].shape;
-    const Shape& y = out_[0].shape;
+    nhwc_ = !deconv_ && params().Has("layout") && params().String("layout") == "nhwc";
+    residual_ = !deconv_ && params().Has("residual") && params().Bool("residual");
+    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
+    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
+    // The rest works on NCHW (logical) shapes; channels-last only changes the strides.
+    const Shape x = nhwc_ ? FromNhwc(in_[0].shape) : in_[0].shape;
+    const Shape w = nhwc_ ? FromNhwc(in_[1].shape) : in_[1].shape;
+    const Shape y = nhwc_ ? FromNhwc(out_[0].shape) : out_[0].shape;
+    out_channels_ = y[1];
+    inner_ = 1;
+    for (size_t d = 2; d < y.size(); ++d) inner_ *= y[d];
     const size_t sp = x.size() - 2;
     auto pb = params().Ints("padsBegin");
     auto pe = params().Ints("padsEnd");
@@ -122,6 +146,7 @@ class ConvKernel : public CudaKernel {
       conv_out = full;
     }
     explicit_pad_ = !symmetric;
+    if (nhwc_ && !symmetric) Bad(ErrorCode::kNative, "a channels-last convolution needs symmetric pads");
     push_spatial(xd, conv_in);
     push_spatial(yd, conv_out);
     push_spatial(wd, w);
@@ -143,12 +168,26 @@ class ConvKernel : public CudaKernel {
     // For a deconvolution, cuDNN's "x" is our output (dx) and its "y" our input (dy).
     const std::vector<int>& fx = deconv_ ? yd : xd;
     const std::vector<int>& fy = deconv_ ? xd : yd;
-    CheckDnn(cudnnSetTensorNdDescriptor(x_desc_, t, static_cast<int>(fx.size()), fx.data(), Packed(fx).data()),
-             "cudnnSetTensorNdDescriptor (x)");
-    CheckDnn(cudnnSetTensorNdDescriptor(y_desc_, t, static_cast<int>(fy.size()), fy.data(), Packed(fy).data()),
-             "cudnnSetTensorNdDescriptor (y)");
-    CheckDnn(cudnnSetFilterNdDescriptor(w_desc_, t, CUDNN_TENSOR_NCHW, static_cast<int>(wd.size()), wd.data()),
+    auto describe = [&](cudnnTensorDescriptor_t d, const std::vector<int>& dims, const char* what) {
+      if (nhwc_) {
+        CheckDnn(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NHWC, t, dims[0], dims[1], dims[2], dims[3]), what);
+      } else {
+        CheckDnn(cudnnSetTensorNdDescriptor(d, t, static_cast<int>(dims.size()), dims.data(), Packed(dims).data()), what);
+      }
+    };
+    describe(x_desc_, fx, "cudnnSetTensorNdDescriptor (x)");
+    describe(y_desc_, fy, "cudnnSetTensorNdDescriptor (y)");
+    CheckDnn(cudnnSetFilterNdDescriptor(w_desc_, t, nhwc_ ? CUDNN_TENSOR_NHWC : CUDNN_TENSOR_NCHW,
+                                        static_cast<int>(wd.size()), wd.data()),
              "cudnnSetFilterNdDescriptor");
+    if (!deconv_) {
+      // The bias of the fused call: [1, M, 1, ...] in y's rank.
+      std::vector<int> bd(fy.size(), 1);
+      bd[1] = fy[1];
+      CheckDnn(cudnnCreateTensorDescriptor(&bias_desc_), "cudnnCreateTensorDescriptor");
+      CheckDnn(cudnnSetTensorNdDescriptor(bias_desc_, t, static_cast<int>(bd.size()), bd.data(), Packed(bd).data()),
+               "cudnnSetTensorNdDescriptor (bias)");
+    }
     CheckDnn(cudnnSetConvolutionNdDescriptor(conv_, static_cast<int>(pad.size()), pad.data(), st.data(), dl.data(),
                                              CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
              "cudnnSetConvolutionNdDescriptor");
@@ -159,8 +198,8 @@ class ConvKernel : public CudaKernel {
     conv_out_elems_ = Numel(deconv_ ? conv_in : conv_out);  // cuDNN's y
   }
 
-  std::string Name(int algo, int math) const {
-    return Cat("cudnn:", deconv_ ? kBwdNames[algo] : kFwdNames[algo], ":", kMathNames[math]);
+  std::string Name(int algo, int math, bool fused = false) const {
+    return Cat(fused ? "cudnn_cba:" : "cudnn:", deconv_ ? kBwdNames[algo] : kFwdNames[algo], ":", kMathNames[math]);
   }
 
   // Workspace of an algorithm under a math type, or false if cuDNN refuses the pair.
@@ -182,16 +221,22 @@ class ConvKernel : public CudaKernel {
     return algo != CUDNN_CONVOLUTION_FWD_ALGO_FFT && algo != CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING;
   }
 
+  // Whether the epilogue can be cuDNN's fused call: a bias (it takes no null one), relu or
+  // no activation, no padding copy.
+  bool FusedCallApplies() const {
+    const bool act_ok = act_.op == kNoActivation || act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
+    return !deconv_ && !explicit_pad_ && has_bias_ && act_ok;
+  }
+
+  bool Epilogue() const { return has_bias_ || residual_ || act_.op != kNoActivation; }
+
   std::string Choose() override {
     // Scratch buffers on the real shapes, filled with a non-zero pattern.
     const size_t es = DTypeSize(dtype_);
     cudaStream_t s = backend_->build_stream();
-    void *x = nullptr, *w = nullptr, *y = nullptr, *ws = nullptr;
+    void *x = nullptr, *w = nullptr, *y = nullptr, *ws = nullptr, *bias = nullptr, *z = nullptr;
     auto release = [&] {
-      cudaFree(x);
-      cudaFree(w);
-      cudaFree(y);
-      cudaFree(ws);
+      for (void* p : {x, w, y, ws, bias, z}) cudaFree(p);
     };
     std::string chosen;
     try {
@@ -215,6 +260,7 @@ class ConvKernel : public CudaKernel {
         int algo, math;
         cudnnStatus_t status;
         size_t memory;
+        float ms;
       };
       std::vector<Result> results;
       int returned = 0;
@@ -223,24 +269,26 @@ class ConvKernel : public CudaKernel {
         CheckDnn(cudnnFindConvolutionBackwardDataAlgorithmEx(h, w_desc_, w, y_desc_, y, conv_, x_desc_, x,
                                                              CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &returned, perf, ws, limit),
                  "cudnnFindConvolutionBackwardDataAlgorithmEx");
-        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory});
+        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory, perf[i].time});
       } else {
         cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
         CheckDnn(cudnnFindConvolutionForwardAlgorithmEx(h, x_desc_, x, w_desc_, w, conv_, y_desc_, y,
                                                         CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf, ws, limit),
                  "cudnnFindConvolutionForwardAlgorithmEx");
-        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory});
+        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory, perf[i].time});
       }
-      // Fastest first (cuDNN sorts by time); the first allowed one that fits wins.
+      // Fastest first (cuDNN sorts by time): the allowed ones that fit.
+      std::vector<Result> usable;
       for (const Result& r : results) {
         if (r.status != CUDNN_STATUS_SUCCESS || r.memory > limit) continue;
         const int math = dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : r.math;
         if (!Allowed(r.algo, math)) continue;
         size_t bytes = 0;
         if (!Workspace(r.algo, math, &bytes) || bytes > std::max(limit, r.memory)) continue;
-        chosen = Name(r.algo, math);
-        break;
+        usable.push_back({r.algo, math, r.status, bytes, r.ms});
       }
+      if (!usable.empty()) chosen = Name(usable[0].algo, usable[0].math);
+      if (!usable.empty() && FusedCallApplies()) chosen = ChooseEpilogue(usable, x, w, y, ws, limit, &bias, &z);
     } catch (...) {
       release();
       throw;
@@ -255,26 +303,99 @@ class ConvKernel : public CudaKernel {
     return Accept(chosen);
   }
 
+  // The fastest algorithm with the epilogue kernel after it, against the fastest few as one
+  // fused cuDNN call (and implicit_precomp_gemm, the one algorithm the fused call is
+  // documented to take without an activation). Times are measured alike, with events.
+  template <typename R>
+  std::string ChooseEpilogue(const std::vector<R>& usable, void* x, void* w, void* y, void* ws, size_t limit, void** bias,
+                             void** z) {
+    cudaStream_t s = backend_->build_stream();
+    cudnnHandle_t h = backend_->build_cudnn();
+    const size_t es = DTypeSize(dtype_);
+    Check(cudaMalloc(bias, out_channels_ * es + 256), "cudaMalloc (tactic timing)");
+    Check(LaunchFillPattern(dtype_, *bias, out_channels_, s), "fill launch");
+    if (residual_) {
+      Check(cudaMalloc(z, conv_out_elems_ * es + 256), "cudaMalloc (tactic timing)");
+      Check(LaunchFillPattern(dtype_, *z, conv_out_elems_, s), "fill launch");
+    }
+    CreateActivationDesc();
+    TacticTimer timer(s);
+    const float one = 1.0f, zero = 0.0f, alpha2 = residual_ ? 1.0f : 0.0f;
+    auto unfused = [&](int algo, int math, size_t bytes) {
+      return timer.Time([&] {
+        if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
+        if (cudnnConvolutionForward(h, &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws,
+                                    bytes, &zero, y_desc_, y) != CUDNN_STATUS_SUCCESS) {
+          return false;
+        }
+        return LaunchBiasActivation(dtype_, y, *bias, *z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s) ==
+               cudaSuccess;
+      });
+    };
+    auto fused = [&](int algo, int math, size_t bytes) {
+      return timer.Time([&] {
+        if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
+        return cudnnConvolutionBiasActivationForward(h, &one, x_desc_, x, w_desc_, w, conv_,
+                                                     static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws, bytes, &alpha2,
+                                                     y_desc_, residual_ ? *z : y, bias_desc_, *bias, act_desc_, y_desc_,
+                                                     y) == CUDNN_STATUS_SUCCESS;
+      });
+    };
+    std::string best = Name(usable[0].algo, usable[0].math);
+    float best_ms = unfused(usable[0].algo, usable[0].math, usable[0].memory);
+    std::vector<std::pair<int, int>> tried;
+    for (size_t i = 0; i < usable.size() && static_cast<int>(i) < kFusedCandidates; ++i) {
+      tried.push_back({usable[i].algo, usable[i].math});
+      const float ms = fused(usable[i].algo, usable[i].math, usable[i].memory);
+      if (ms < best_ms) {
+        best_ms = ms;
+        best = Name(usable[i].algo, usable[i].math, true);
+      }
+    }
+    const int precomp = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
+    const int math = dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
+    size_t bytes = 0;
+    if (std::find(tried.begin(), tried.end(), std::make_pair(precomp, math)) == tried.end() &&
+        Workspace(precomp, math, &bytes) && bytes <= limit) {
+      const float ms = fused(precomp, math, bytes);
+      if (ms < best_ms) best = Name(precomp, math, true);
+    }
+    cudaGetLastError();
+    return best;
+  }
+
+  void CreateActivationDesc() {
+    if (act_desc_) return;
+    CheckDnn(cudnnCreateActivationDescriptor(&act_desc_), "cudnnCreateActivationDescriptor");
+    const bool relu = act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
+    CheckDnn(cudnnSetActivationDescriptor(act_desc_, relu ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
+                                          CUDNN_NOT_PROPAGATE_NAN, 0.0),
+             "cudnnSetActivationDescriptor");
+  }
+
   std::string Accept(const std::string& requested) override {
     const int count = deconv_ ? static_cast<int>(CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT)
                               : static_cast<int>(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);
-    for (int a = 0; a < count; ++a) {
-      for (int m = 0; m < 4; ++m) {
-        if (Name(a, m) != requested) continue;
-        size_t bytes = 0;
-        if (!Allowed(a, m) || !Workspace(a, m, &bytes)) {
-          Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not usable for this layer on this device"));
+    for (int f = 0; f < 2; ++f) {
+      for (int a = 0; a < count; ++a) {
+        for (int m = 0; m < 4; ++m) {
+          if (Name(a, m, f == 1) != requested) continue;
+          size_t bytes = 0;
+          if (!Allowed(a, m) || !Workspace(a, m, &bytes) || (f == 1 && !FusedCallApplies())) {
+            Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not usable for this layer on this device"));
+          }
+          algo_ = a;
+          fused_call_ = f == 1;
+          algo_workspace_ = AlignUp(bytes, kArenaAlignment);
+          if (fused_call_) CreateActivationDesc();
+          return requested;
         }
-        algo_ = a;
-        algo_workspace_ = AlignUp(bytes, kArenaAlignment);
-        return requested;
       }
     }
     Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not a cuDNN algorithm the cuda backend knows"));
   }
 
   void PrepareKernel() override {
-    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
     extra_bytes_ = explicit_pad_ ? AlignUp(pad_elems_ * DTypeSize(dtype_), kArenaAlignment) : 0;
   }
 
@@ -286,7 +407,18 @@ class ConvKernel : public CudaKernel {
     uint8_t* ws = static_cast<uint8_t*>(args.workspace);
     void* extra = ws + algo_workspace_;
     const void* w = args.inputs[1];
+    const void* bias = has_bias_ ? args.inputs[2] : nullptr;
+    const void* z = residual_ ? args.inputs.back() : nullptr;
     cudnnStatus_t st;
+    if (fused_call_) {
+      const float alpha2 = residual_ ? 1.0f : 0.0f;
+      st = cudnnConvolutionBiasActivationForward(cs.cudnn(), &one, x_desc_, args.inputs[0], w_desc_, w, conv_,
+                                                 static_cast<cudnnConvolutionFwdAlgo_t>(algo_), ws, algo_workspace_, &alpha2,
+                                                 y_desc_, residual_ ? z : args.outputs[0], bias_desc_, bias, act_desc_,
+                                                 y_desc_, args.outputs[0]);
+      CheckDnn(st, "cudnnConvolutionBiasActivationForward");
+      return;
+    }
     if (!deconv_) {
       const void* x = args.inputs[0];
       if (explicit_pad_) {
@@ -303,15 +435,16 @@ class ConvKernel : public CudaKernel {
       CheckDnn(st, "cudnnConvolutionBackwardData");
       if (explicit_pad_) Check(LaunchPad(DTypeSize(dtype_), dx, args.outputs[0], pad_, out_[0].numel, s), "crop copy launch");
     }
-    const Shape& y = out_[0].shape;
-    int64_t inner = 1;
-    for (size_t d = 2; d < y.size(); ++d) inner *= y[d];
-    const void* bias = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
-    Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, out_[0].numel, y[1], inner, act_, s), "bias/activation launch");
+    Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s),
+          "bias/activation launch");
   }
 
  private:
   bool deconv_;
+  bool nhwc_ = false, residual_ = false, has_bias_ = false, fused_call_ = false;
+  int64_t out_channels_ = 0, inner_ = 1;
+  cudnnTensorDescriptor_t bias_desc_ = nullptr;
+  cudnnActivationDescriptor_t act_desc_ = nullptr;
   DType dtype_ = DType::kFloat32;
   cudnnTensorDescriptor_t x_desc_ = nullptr, y_desc_ = nullptr;
   cudnnFilterDescriptor_t w_desc_ = nullptr;

@@ -4,7 +4,9 @@
 #include <cublasLt.h>
 #include <cudnn.h>
 
+#include <cmath>
 #include <cstring>
+#include <vector>
 
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -55,6 +57,47 @@ void CheckLt(cublasStatus_t s, const char* what) {
 }
 
 std::string ArchOf(const cudaDeviceProp& p) { return Cat("sm_", p.major, p.minor); }
+
+// CUDA events, created once per context that asks for timing.
+class EventTimer : public Timer {
+ public:
+  explicit EventTimer(size_t points) : events_(points, nullptr) {
+    for (cudaEvent_t& e : events_) Check(cudaEventCreate(&e), "cudaEventCreate (run timing)");
+  }
+  ~EventTimer() override {
+    for (cudaEvent_t e : events_) {
+      if (e) cudaEventDestroy(e);
+    }
+  }
+  void Record(size_t point, Stream& stream) override {
+    Check(cudaEventRecord(events_[point], static_cast<CudaStream&>(stream).get()), "cudaEventRecord (run timing)");
+  }
+  // NaN where the two events cannot be compared (e.g. one was never recorded): timing must
+  // never fail the run it measures.
+  double ElapsedMs(size_t from, size_t to) const override {
+    float ms = 0;
+    if (cudaEventElapsedTime(&ms, events_[from], events_[to]) != cudaSuccess) {
+      cudaGetLastError();
+      return std::nan("");
+    }
+    return ms;
+  }
+
+ private:
+  std::vector<cudaEvent_t> events_;
+};
+
+class CudaGraph : public Graph {
+ public:
+  explicit CudaGraph(cudaGraphExec_t exec) : exec_(exec) {}
+  ~CudaGraph() override { cudaGraphExecDestroy(exec_); }
+  void Launch(Stream& stream) override {
+    Check(cudaGraphLaunch(exec_, static_cast<CudaStream&>(stream).get()), "cudaGraphLaunch");
+  }
+
+ private:
+  cudaGraphExec_t exec_;
+};
 
 }  // namespace
 
@@ -208,6 +251,43 @@ std::shared_ptr<DeviceBuffer> CudaBackend::AllocateBuffer(size_t bytes, Stream& 
     Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating a device tensor of ", bytes, " bytes (cudaMallocAsync)")));
   }
   return std::make_shared<CudaBuffer>(p, bytes);
+}
+
+std::unique_ptr<Timer> CudaBackend::CreateTimer(size_t points) { return std::make_unique<EventTimer>(points); }
+
+// Thread-local capture mode: other threads (other contexts, device-tensor frees) go on
+// freely, while an unsafe call on this thread (an allocation, a synchronization) invalidates
+// the capture instead of slipping into it.
+std::unique_ptr<Graph> CudaBackend::Capture(Stream& stream, const std::function<void()>& enqueue) {
+  cudaStream_t s = static_cast<CudaStream&>(stream).get();
+  Check(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
+  cudaGraph_t graph = nullptr;
+  try {
+    enqueue();
+  } catch (...) {
+    cudaStreamEndCapture(s, &graph);
+    if (graph) cudaGraphDestroy(graph);
+    cudaGetLastError();
+    throw;
+  }
+  cudaError_t e = cudaStreamEndCapture(s, &graph);
+  if (e != cudaSuccess || !graph) {
+    if (graph) cudaGraphDestroy(graph);
+    cudaGetLastError();
+    Fail(ErrorCode::kNative, CudaMessage(e, "capturing the layers into a CUDA graph (cudaStreamEndCapture)"));
+  }
+  cudaGraphExec_t exec = nullptr;
+  e = cudaGraphInstantiate(&exec, graph, 0);
+  cudaGraphDestroy(graph);
+  if (e != cudaSuccess) {
+    cudaGetLastError();
+    Fail(ErrorCode::kNative, CudaMessage(e, "cudaGraphInstantiate"));
+  }
+  return std::make_unique<CudaGraph>(exec);
+}
+
+std::string CudaBackend::DeviceKey() const {
+  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion());
 }
 
 cudaStream_t CudaBackend::build_stream() {

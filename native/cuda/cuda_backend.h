@@ -86,6 +86,10 @@ class CudaBackend : public Backend {
   std::shared_ptr<void> AllocateHost(size_t bytes) override;
   void CopyOnDevice(void* dst, const void* src, size_t bytes, Stream& stream) override;
   std::shared_ptr<DeviceBuffer> AllocateBuffer(size_t bytes, Stream& stream) override;
+  std::unique_ptr<Timer> CreateTimer(size_t points) override;
+  std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) override;
+  // "sm_90 NVIDIA H200 cuDNN 91900 cuBLASLt 130100": timings stay valid while these hold.
+  std::string DeviceKey() const override;
 
   // Build-time resources for kernels that time their tactics (one build at a time per
   // backend: an engine's kernels are prepared in sequence).

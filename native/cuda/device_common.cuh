@@ -110,6 +110,11 @@ __device__ __forceinline__ float Activate(const Act& a, float v) {
       float e = expf(v);
       return e / (1.0f + e);
     }
+    case U::kSilu: {
+      if (v >= 0) return v * (1.0f / (1.0f + expf(-v)));
+      float e = expf(v);
+      return v * (e / (1.0f + e));
+    }
     case U::kHardSigmoid: return fmaxf(0.0f, fminf(1.0f, a.alpha * v + a.beta));
     case U::kHardSwish: return v * fmaxf(0.0f, fminf(1.0f, v / 6.0f + 0.5f));
     case U::kTanh: return tanhf(v);

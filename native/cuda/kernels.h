@@ -41,10 +41,10 @@ std::unique_ptr<Kernel> MakeDequantize(CudaBackend* b);     // quantize.cu
 struct Act;
 struct Strided;
 
-// y[i] = act(y[i] + bias[(i / inner) % channels]) over n elements of float dtype t; bias may
-// be null (then only the activation), act may be none.
-cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, int64_t n, int64_t channels, int64_t inner,
-                                 const Act& act, cudaStream_t stream);  // unary.cu
+// y[i] = act(y[i] + bias[(i / inner) % channels] + z[i]) over n elements of float dtype t
+// (NCHW: inner = H*W; channels-last: inner = 1); bias and z may be null, act may be none.
+cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void* z, int64_t n, int64_t channels,
+                                 int64_t inner, const Act& act, cudaStream_t stream);  // unary.cu
 
 // y[i] = scale * x[offset of i] (operand 0 of `s`) over n elements of float dtype t.
 cudaError_t LaunchBroadcastScale(DType t, const void* x, void* y, const Strided& s, int64_t n, float scale,

@@ -4,7 +4,9 @@
 // product: out^T = op(b)^T op(a)^T, so no data is transposed. Batches are one strided-batch
 // call: an operand whose batch dims are all 1 has stride 0; one that broadcasts only some of
 // them is expanded into the workspace first. c is broadcast into the output (scaled by beta)
-// by a kernel, and cuBLASLt accumulates onto it (beta 1).
+// by a kernel, and cuBLASLt accumulates onto it (beta 1), except where c is a bias (one row
+// of n, beta 1, one matrix product): then cuBLASLt adds it in its epilogue
+// (CUBLASLT_EPILOGUE_BIAS, or RELU_BIAS with a fused relu), and no kernel runs before it.
 //
 // Precision: compute CUBLAS_COMPUTE_32F with fp32 scales for every data type, so fp32 never
 // uses TF32 (matches onnxruntime within 1e-4) and fp16/bf16 accumulate in fp32.
@@ -13,6 +15,7 @@
 #include <cublasLt.h>
 
 #include <algorithm>
+#include <mutex>
 
 #include "cpu/activation.h"
 #include "cuda/device_common.cuh"
@@ -127,7 +130,10 @@ class MatmulKernel : public CudaKernel {
     expand_b_bytes_ = b_.expand ? AlignUp(batch_count_ * b_.rows * b_.cols * es, kArenaAlignment) : 0;
     has_c_ = in_.size() > 2 && beta_ != 0;
     if (has_c_) c_ = MakeBroadcast(out_[0].shape, {in_[2].shape});
+    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
     if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
+    const Shape& cs = has_c_ ? in_[2].shape : Shape{};
+    bias_epilogue_ = has_c_ && beta_ == 1 && batch_count_ == 1 && !cs.empty() && cs.back() == n_ && Numel(cs) == n_;
     if (batch_count_ > INT32_MAX) Bad(ErrorCode::kNative, Cat("batch count ", batch_count_, " is beyond cuBLASLt's int32"));
     // cuBLASLt's A is our b, its B our a (see the file comment).
     const cudaDataType_t t = LtType(dtype_);
@@ -157,24 +163,46 @@ class MatmulKernel : public CudaKernel {
     CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &al_b, sizeof(al_b)), "set alignment");
     CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &al_d, sizeof(al_d)), "set alignment");
     CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &al_d, sizeof(al_d)), "set alignment");
-    cublasLtMatmulHeuristicResult_t results[kCandidates];
-    int returned = 0;
-    CheckLt(cublasLtMatmulAlgoGetHeuristic(backend_->build_cublaslt(), desc_, a_layout_, b_layout_, d_layout_, d_layout_, pref_,
-                                           kCandidates, results, &returned),
-            "cublasLtMatmulAlgoGetHeuristic");
+    auto query = [&] {
+      cublasLtMatmulHeuristicResult_t results[kCandidates];
+      int returned = 0;
+      CheckLt(cublasLtMatmulAlgoGetHeuristic(backend_->build_cublaslt(), desc_, a_layout_, b_layout_, d_layout_, d_layout_,
+                                             pref_, kCandidates, results, &returned),
+              "cublasLtMatmulAlgoGetHeuristic");
+      for (int i = 0; i < returned; ++i) {
+        if (results[i].state == CUBLAS_STATUS_SUCCESS) candidates_.push_back(results[i]);
+      }
+    };
+    if (bias_epilogue_) {
+      relu_epilogue_ = act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
+      SetEpilogue(relu_epilogue_ ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_BIAS);
+      query();
+      if (candidates_.empty()) {  // no algorithm with that epilogue: c the general way
+        bias_epilogue_ = relu_epilogue_ = false;
+        SetEpilogue(CUBLASLT_EPILOGUE_DEFAULT);
+      }
+    }
+    if (candidates_.empty()) query();
     cublasLtMatmulPreferenceDestroy(pref_);
     pref_ = nullptr;
-    for (int i = 0; i < returned; ++i) {
-      if (results[i].state == CUBLAS_STATUS_SUCCESS) candidates_.push_back(results[i]);
-    }
     if (candidates_.empty()) Bad(ErrorCode::kNative, "cuBLASLt has no algorithm for this matrix product");
+    if (relu_epilogue_) act_ = Act{};
+  }
+
+  void SetEpilogue(cublasLtEpilogue_t e) {
+    CheckLt(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_EPILOGUE, &e, sizeof(e)), "set EPILOGUE");
+  }
+
+  void SetBias(const void* bias) const {
+    CheckLt(cublasLtMatmulDescSetAttribute(desc_, CUBLASLT_MATMUL_DESC_BIAS_POINTER, &bias, sizeof(bias)),
+            "set BIAS_POINTER");
   }
 
   std::string Choose() override {
     if (candidates_.size() <= 1) return Accept("lt:0");
     const size_t es = DTypeSize(dtype_);
     cudaStream_t s = backend_->build_stream();
-    void *a = nullptr, *b = nullptr, *d = nullptr, *ws = nullptr;
+    void *a = nullptr, *b = nullptr, *d = nullptr, *ws = nullptr, *bias = nullptr;
     cudaEvent_t start = nullptr, stop = nullptr;
     int best = 0;
     float best_ms = INFINITY;
@@ -183,6 +211,7 @@ class MatmulKernel : public CudaKernel {
       cudaFree(b);
       cudaFree(d);
       cudaFree(ws);
+      cudaFree(bias);
       if (start) cudaEventDestroy(start);
       if (stop) cudaEventDestroy(stop);
     };
@@ -196,6 +225,11 @@ class MatmulKernel : public CudaKernel {
       Check(cudaMalloc(&ws, kLtWorkspace), "cudaMalloc (tactic timing)");
       Check(LaunchFillPattern(dtype_, a, na, s), "fill launch");
       Check(LaunchFillPattern(dtype_, b, nb, s), "fill launch");
+      if (bias_epilogue_) {
+        Check(cudaMalloc(&bias, n_ * es + 256), "cudaMalloc (tactic timing)");
+        Check(LaunchFillPattern(dtype_, bias, n_, s), "fill launch");
+        SetBias(bias);
+      }
       Check(cudaEventCreate(&start), "cudaEventCreate");
       Check(cudaEventCreate(&stop), "cudaEventCreate");
       const float one = 1.0f, zero = 0.0f;
@@ -248,7 +282,7 @@ class MatmulKernel : public CudaKernel {
     return requested;
   }
 
-  void PrepareKernel() override { act_ = MakeAct(cpu::ReadActivation(params(), "activation.")); }
+
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
@@ -257,7 +291,7 @@ class MatmulKernel : public CudaKernel {
     const size_t es = DTypeSize(dtype_);
     void* y = args.outputs[0];
     const int64_t total = out_[0].numel;
-    if (has_c_) {
+    if (has_c_ && !bias_epilogue_) {
       Check(LaunchBroadcastScale(dtype_, args.inputs[2], y, c_, total, beta_, s), "bias broadcast launch");
     }
     if (k_ == 0 || batch_count_ == 0) {
@@ -276,17 +310,25 @@ class MatmulKernel : public CudaKernel {
         Check(LaunchStridedCopy(es, b, dst, b_.expansion, batch_count_ * b_.rows * b_.cols, s), "batch expansion launch");
         b = dst;
       }
-      const float beta = has_c_ ? 1.0f : 0.0f;
+      const float beta = has_c_ && !bias_epilogue_ ? 1.0f : 0.0f;
+      // NOTE: the bias pointer lives in the descriptor, which the contexts share: set and use
+      // it under a lock (cuBLASLt reads it when the call is queued, or captured).
+      std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
+      if (bias_epilogue_) {
+        lock.lock();
+        SetBias(args.inputs[2]);
+      }
       CheckLt(cublasLtMatmul(cs.cublaslt(), desc_, &alpha_, b, a_layout_, a, b_layout_, &beta, y, d_layout_, y, d_layout_, &algo_, ws,
                              lt_workspace_, s),
               "cublasLtMatmul");
     }
-    Check(LaunchBiasActivation(dtype_, y, nullptr, total, 1, 1, act_, s), "activation launch");
+    Check(LaunchBiasActivation(dtype_, y, nullptr, nullptr, total, 1, 1, act_, s), "activation launch");
   }
 
  private:
   DType dtype_ = DType::kFloat32;
-  bool trans_a_ = false, trans_b_ = false, has_c_ = false;
+  bool trans_a_ = false, trans_b_ = false, has_c_ = false, bias_epilogue_ = false, relu_epilogue_ = false;
+  mutable std::mutex mu_;
   float alpha_ = 1, beta_ = 0;
   Shape batch_;
   int64_t batch_count_ = 1, m_ = 0, n_ = 0, k_ = 0;

@@ -3,6 +3,7 @@
 // per output element. Padding cells are never read; the average's divisor counts the taps
 // inside the input, or with countIncludePad those inside [-padsBegin, in + padsEnd) (a
 // ceil-mode window's overhang beyond the end padding never counts), as cpu/pooling.cc.
+// 2-d pooling also reads and writes channels-last tensors (layout 'nhwc', layout.h).
 #include <limits>
 #include <type_traits>
 
@@ -19,21 +20,24 @@ namespace {
 struct PoolGeometry {
   int64_t in[3], out[3], kernel[3], stride[3], pad[3], pad_end[3], dilation[3];
   int64_t planes;
-  bool max, include_pad;
+  int64_t channels;  // nhwc: elements between two spatial positions (else 1, one plane each)
+  bool max, include_pad, nhwc;
 };
 
 template <typename T, typename Acc>
 __global__ void PoolKernel(const T* x, T* y, int64_t n, PoolGeometry g) {
   HYBRIDRT_GRID_LOOP(i, n) {
     int64_t o[3];
-    int64_t r = i;
+    int64_t r = g.nhwc ? i / g.channels : i;
     o[2] = r % g.out[2];
     r /= g.out[2];
     o[1] = r % g.out[1];
     r /= g.out[1];
     o[0] = r % g.out[0];
-    const int64_t plane = r / g.out[0];
-    const T* xp = x + plane * g.in[0] * g.in[1] * g.in[2];
+    const int64_t plane = r / g.out[0];  // nhwc: the batch index
+    const int64_t step = g.nhwc ? g.channels : 1;
+    const T* xp = g.nhwc ? x + plane * g.in[0] * g.in[1] * g.in[2] * g.channels + i % g.channels
+                         : x + plane * g.in[0] * g.in[1] * g.in[2];
     int64_t first[3], last[3], valid = 1, padded = 1;
     for (int d = 0; d < 3; ++d) {
       const int64_t start = o[d] * g.stride[d] - g.pad[d];
@@ -64,19 +68,19 @@ __global__ void PoolKernel(const T* x, T* y, int64_t n, PoolGeometry g) {
       for (int64_t kh = first[1]; kh < last[1]; ++kh) {
         const int64_t ih = o[1] * g.stride[1] - g.pad[1] + kh * g.dilation[1];
         if (ih < 0 || ih >= g.in[1]) continue;
-        const T* row = xp + (id * g.in[1] + ih) * g.in[2];
+        const T* row = xp + (id * g.in[1] + ih) * g.in[2] * step;
         for (int64_t kw = first[2]; kw < last[2]; ++kw) {
           const int64_t iw = o[2] * g.stride[2] - g.pad[2] + kw * g.dilation[2];
           if (iw < 0 || iw >= g.in[2]) continue;
           if constexpr (std::is_same_v<Acc, float>) {
-            const float v = ToFloat(row[iw]);
+            const float v = ToFloat(row[iw * step]);
             if (g.max) {
               acc = (v > acc || v != v) ? v : acc;
             } else {
               acc += v;
             }
           } else {
-            const Acc v = row[iw];
+            const Acc v = row[iw * step];
             acc = v > acc ? v : acc;
           }
         }
@@ -97,7 +101,10 @@ class PoolingKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    cpu::Window w = cpu::MakeWindow(params(), in_[0].shape, out_[0].shape);
+    g_.nhwc = params().Has("layout") && params().String("layout") == "nhwc";
+    auto logical = [&](const Shape& s) { return g_.nhwc ? Shape{s[0], s[3], s[1], s[2]} : s; };
+    const Shape x = logical(in_[0].shape);
+    cpu::Window w = cpu::MakeWindow(params(), x, logical(out_[0].shape));
     const size_t sp = in_[0].shape.size() - 2;
     auto pe = params().Ints("padsEnd");
     for (int d = 0; d < 3; ++d) {
@@ -110,7 +117,8 @@ class PoolingKernel : public CudaKernel {
       g_.dilation[d] = w.dilation[d];
       g_.pad_end[d] = j >= 0 ? pe[j] : 0;
     }
-    g_.planes = in_[0].shape[0] * in_[0].shape[1];
+    g_.planes = x[0] * x[1];
+    g_.channels = g_.nhwc ? x[1] : 1;
     g_.max = params().String("mode") == "max";
     g_.include_pad = params().Bool("countIncludePad");
   }

@@ -46,10 +46,11 @@ __global__ void NotKernel(const uint8_t* x, uint8_t* y, int64_t n) {
 }
 
 template <typename T>
-__global__ void BiasActivationKernel(T* y, const T* bias, int64_t n, int64_t channels, int64_t inner, Act act) {
+__global__ void BiasActivationKernel(T* y, const T* bias, const T* z, int64_t n, int64_t channels, int64_t inner, Act act) {
   HYBRIDRT_GRID_LOOP(i, n) {
     float v = ToFloat(y[i]);
     if (bias) v += ToFloat(bias[(i / inner) % channels]);
+    if (z) v += ToFloat(z[i]);
     if (act.op != kNoActivation) v = Activate(act, v);
     y[i] = FromFloat<T>(v);
   }
@@ -122,12 +123,13 @@ class UnaryKernel : public CudaKernel {
 
 }  // namespace
 
-cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, int64_t n, int64_t channels, int64_t inner,
-                                 const Act& act, cudaStream_t stream) {
-  if (n == 0 || (!bias && act.op == kNoActivation)) return cudaSuccess;
+cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void* z, int64_t n, int64_t channels,
+                                 int64_t inner, const Act& act, cudaStream_t stream) {
+  if (n == 0 || (!bias && !z && act.op == kNoActivation)) return cudaSuccess;
   DispatchFloat(t, [&](auto tag) {
     using T = decltype(tag);
-    BiasActivationKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias), n,
+    BiasActivationKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
+                                                                 static_cast<const T*>(z), n,
                                                                  std::max<int64_t>(channels, 1), std::max<int64_t>(inner, 1), act);
   });
   return cudaGetLastError();

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -77,6 +78,23 @@ class Kernel {
   virtual void Enqueue(const KernelArgs& args, Stream& stream) const = 0;
 };
 
+// Timestamps taken in stream order (cuda: events; cpu: the host clock, since cpu work runs
+// inside Enqueue): what run timing and per-layer profiles are measured with. Points are
+// numbered by the caller; ElapsedMs is valid once the stream was synchronized.
+class Timer {
+ public:
+  virtual ~Timer() = default;
+  virtual void Record(size_t point, Stream& stream) = 0;
+  virtual double ElapsedMs(size_t from, size_t to) const = 0;
+};
+
+// Work captured once and replayed on a stream (cuda: an instantiated CUDA graph).
+class Graph {
+ public:
+  virtual ~Graph() = default;
+  virtual void Launch(Stream& stream) = 0;
+};
+
 // A tensor's bytes in a backend's memory that outlive the run (and the engine) that made
 // them: what a device tensor of TypeScript holds. Freed when the last holder lets go.
 class DeviceBuffer {
@@ -115,6 +133,16 @@ class Backend {
   virtual void CopyOnDevice(void* dst, const void* src, size_t bytes, Stream& stream);
   // A buffer that outlives this backend, allocated in stream order on `stream`.
   virtual std::shared_ptr<DeviceBuffer> AllocateBuffer(size_t bytes, Stream& stream);
+
+  // Run timing (default: the host clock, right where work runs synchronously).
+  virtual std::unique_ptr<Timer> CreateTimer(size_t points);
+  // Records what `enqueue` queues on `stream` into a graph, without running it; nullptr where
+  // the backend has no graphs (cpu). A failure is an Error, after which the stream is usable
+  // as before and nothing of the failed capture has run.
+  virtual std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) { return nullptr; }
+  // What a tactic timed on this device stays valid for: the device and library versions
+  // (timing cache key; default: the architecture).
+  virtual std::string DeviceKey() const { return DeviceArch(); }
 };
 
 struct BackendOptions {

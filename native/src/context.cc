@@ -1,6 +1,7 @@
 // Execution of an engine on one arena (see context.h).
 #include "src/context.h"
 
+#include <cstdlib>
 #include <cstring>
 
 #include "src/error.h"
@@ -36,6 +37,37 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine) : engine_(std
   bound_.resize(net.inputs.size());
   output_on_device_.assign(net.outputs.size(), false);
   device_out_.resize(net.outputs.size());
+  const char* graphs = std::getenv("HYBRIDRT_CUDA_GRAPHS");
+  if (graphs && std::string(graphs) == "0") graph_ = GraphState::kOff;
+}
+
+std::string ExecutionContext::graph_state() const {
+  switch (graph_) {
+    case GraphState::kOff: return "off";
+    case GraphState::kWarmup: return "warm-up";
+    case GraphState::kReady: return "ready";
+    case GraphState::kCaptured: return "captured";
+    case GraphState::kFailed: return "failed: " + graph_failure_;
+  }
+  return "off";
+}
+
+void ExecutionContext::EnqueueLayers(Stream& stream) {
+  const size_t n = engine_->network().layers.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (skip_[i]) continue;
+    engine_->kernel(i)->Enqueue(args_[i], stream);
+  }
+}
+
+void ExecutionContext::EnqueueLayersProfiled(Stream& stream) {
+  const size_t n = engine_->network().layers.size();
+  for (size_t i = 0; i < n; ++i) {
+    if (skip_[i]) continue;
+    timer_->Record(4 + i, stream);
+    engine_->kernel(i)->Enqueue(args_[i], stream);
+  }
+  timer_->Record(4 + n, stream);
 }
 
 const void* ExecutionContext::TensorAddress(int32_t id) const {
@@ -76,7 +108,9 @@ void ExecutionContext::Execute() {
   const Network& net = engine_->network();
   Backend& backend = engine_->backend();
   Stream& stream = *stream_;
+  const TimingMode mode = timing_mode_;
   transfers_ = {};
+  timing_ = RunTiming{};
   for (auto& d : device_out_) d.reset();
   // Bound inputs are released when this run ends, whatever happens.
   struct Unbind {
@@ -85,6 +119,10 @@ void ExecutionContext::Execute() {
       for (auto& p : b) p.reset();
     }
   } unbind{bound_};
+  if (mode != TimingMode::kOff) {
+    if (!timer_) timer_ = backend.CreateTimer(5 + net.layers.size());
+    timer_->Record(0, stream);
+  }
   for (size_t i = 0; i < net.inputs.size(); ++i) {
     const int32_t id = net.inputs[i];
     const size_t bytes = TensorBytes(id);
@@ -100,12 +138,33 @@ void ExecutionContext::Execute() {
       transfers_.host_to_device_count++;
     }
   }
-  // NOTE: the layer loop neither allocates nor waits, so that issue 6 can capture it (and the
-  // copies around it) into a CUDA graph.
-  for (size_t i = 0; i < net.layers.size(); ++i) {
-    if (skip_[i]) continue;
-    engine_->kernel(i)->Enqueue(args_[i], stream);
+  // NOTE: the layer loop neither allocates nor waits, so that it can be captured into a graph.
+  // A profiled run is a graph of its own (the layers with a timestamp between each), so that
+  // its per-layer times are GPU times without the gaps of launching one layer at a time.
+  if (mode != TimingMode::kOff) timer_->Record(1, stream);
+  const bool profiled = mode == TimingMode::kLayers;
+  std::unique_ptr<Graph>& graph = profiled ? profile_graph_ : captured_;
+  auto enqueue = [&] { profiled ? EnqueueLayersProfiled(stream) : EnqueueLayers(stream); };
+  if (graph) {
+    graph->Launch(stream);
+  } else if (graph_ == GraphState::kReady || (profiled && !profile_eager_ && graph_ == GraphState::kCaptured)) {
+    try {
+      graph = backend.Capture(stream, enqueue);
+      if (!graph) graph_ = GraphState::kOff;
+      else if (!profiled) graph_ = GraphState::kCaptured;
+    } catch (const Error& e) {
+      graph_ = GraphState::kFailed;
+      graph_failure_ = e.what();
+    }
+    if (graph) {
+      graph->Launch(stream);
+    } else {
+      enqueue();
+    }
+  } else {
+    enqueue();
   }
+  if (mode != TimingMode::kOff) timer_->Record(2, stream);
   for (size_t o = 0; o < net.outputs.size(); ++o) {
     const int32_t id = net.outputs[o];
     const size_t bytes = TensorBytes(id);
@@ -121,7 +180,36 @@ void ExecutionContext::Execute() {
       transfers_.device_to_host_count++;
     }
   }
+  if (mode != TimingMode::kOff) timer_->Record(3, stream);
   backend.Synchronize(stream);
+  if (graph_ == GraphState::kWarmup) graph_ = GraphState::kReady;
+  if (mode != TimingMode::kOff) {
+    timing_.valid = true;
+    timing_.host_to_device_ms = timer_->ElapsedMs(0, 1);
+    timing_.compute_ms = timer_->ElapsedMs(1, 2);
+    timing_.device_to_host_ms = timer_->ElapsedMs(2, 3);
+    timing_.total_ms = timer_->ElapsedMs(0, 3);
+    if (mode == TimingMode::kLayers) {
+      const size_t n = net.layers.size();
+      timing_.layer_ms.assign(n, 0.0);
+      size_t prev = n;  // the last layer that ran, measured up to the next mark
+      bool measured = true;
+      for (size_t i = 0; i <= n; ++i) {
+        if (i < n && skip_[i]) continue;
+        if (prev < n) {
+          timing_.layer_ms[prev] = timer_->ElapsedMs(4 + prev, 4 + i);
+          measured &= timing_.layer_ms[prev] == timing_.layer_ms[prev];
+        }
+        prev = i;
+      }
+      // A device whose graphs cannot carry timestamps: profile eagerly from now on.
+      if (!measured && profile_graph_) {
+        profile_graph_.reset();
+        profile_eager_ = true;
+      }
+      timing_.layers_valid = measured;
+    }
+  }
 }
 
 void ExecutionContext::GetOutput(size_t i, void* host) {

@@ -11,9 +11,21 @@
 // that Execute queues every copy asynchronously on the context's stream and waits once at
 // the end; device inputs and outputs are device-to-device copies. Execute counts each kind
 // of copy (transfers()), which is what run statistics report.
+//
+// CUDA graphs: where the backend can capture (cuda), the layer loop is captured once per
+// context and replayed by every later run: the layers' arguments are fixed addresses in this
+// context's arena, so a graph recorded once stays valid. The first run is eager (it loads
+// every kernel and lets the libraries set themselves up, which must not happen inside a
+// capture), the second captures and launches, the rest replay. A capture that fails leaves the
+// context eager for good and says why (graph_state()). HYBRIDRT_CUDA_GRAPHS=0 turns graphs off.
+//
+// Timing (SetTiming): stream-ordered timestamps around the input copies, the layers and the
+// output copies (kCoarse), and around every layer (kLayers: a per-layer profile; such runs
+// are a graph of their own, with a timestamp between every two layers, where graphs work).
 #pragma once
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "src/backend.h"
@@ -25,6 +37,16 @@ struct TransferCounts {
   uint64_t host_to_device_bytes = 0, host_to_device_count = 0;
   uint64_t device_to_host_bytes = 0, device_to_host_count = 0;
   uint64_t device_to_device_bytes = 0, device_to_device_count = 0;
+};
+
+enum class TimingMode { kOff, kCoarse, kLayers };
+
+// What the last run measured (valid only when it ran with timing on).
+struct RunTiming {
+  bool valid = false;
+  bool layers_valid = false;
+  double host_to_device_ms = 0, compute_ms = 0, device_to_host_ms = 0, total_ms = 0;
+  std::vector<double> layer_ms;  // per layer (kLayers only; 0 for layers that did not run)
 };
 
 class ExecutionContext {
@@ -49,8 +71,17 @@ class ExecutionContext {
   std::shared_ptr<DeviceBuffer> TakeOutput(size_t i);
   // Copies made by the last Execute.
   const TransferCounts& transfers() const { return transfers_; }
+  // Timing of the following runs (see the file comment), and what the last run measured.
+  void SetTiming(TimingMode mode) { timing_mode_ = mode; }
+  const RunTiming& timing() const { return timing_; }
+  // "off" (no graphs here), "warm-up" (before the first run), "ready" (the next run
+  // captures), "captured", or "failed: <why>".
+  std::string graph_state() const;
 
  private:
+  enum class GraphState { kOff, kWarmup, kReady, kCaptured, kFailed };
+  void EnqueueLayers(Stream& stream);
+  void EnqueueLayersProfiled(Stream& stream);
   const void* TensorAddress(int32_t id) const;
   size_t TensorBytes(int32_t id) const;
 
@@ -66,6 +97,14 @@ class ExecutionContext {
   std::vector<bool> output_on_device_;                           // per output
   std::vector<std::shared_ptr<DeviceBuffer>> device_out_;        // per output, last run
   TransferCounts transfers_;
+  TimingMode timing_mode_ = TimingMode::kOff;
+  RunTiming timing_;
+  std::unique_ptr<Timer> timer_;  // points: 0 start, 1 inputs copied, 2 layers done, 3 end, 4 + i before layer i
+  GraphState graph_ = GraphState::kWarmup;
+  std::string graph_failure_;
+  std::unique_ptr<Graph> captured_;       // declared after stream_: destroyed before it
+  std::unique_ptr<Graph> profile_graph_;  // the layers with timestamps between them (kLayers)
+  bool profile_eager_ = false;            // timestamps inside a graph did not work here
 };
 
 }  // namespace hybridrt

@@ -2,12 +2,15 @@
 #include "src/engine.h"
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 
 #include "src/aligned_buffer.h"
 #include "src/error.h"
+#include "src/layout.h"
 #include "src/plan.h"
 #include "src/thread_pool.h"
+#include "src/timing_cache.h"
 #include "src/validator.h"
 
 namespace hybridrt {
@@ -21,20 +24,49 @@ TensorDesc MakeTensorDesc(DType dtype, const Shape& shape) {
   return d;
 }
 
+namespace {
+
+double MsSince(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+// The builder's rewrites, in order: fusion (fusion.h), reduced precision (precision.h), then
+// channels-last layouts (layout.h), which need to know which convolutions run in fp16/bf16.
 std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& options) {
+  const auto t0 = std::chrono::steady_clock::now();
   ValidateNetwork(net);
   std::shared_ptr<Engine> engine(new Engine());
-  if (options.reduced_precision == DType::kFloat32) {
-    engine->Init(net, options, options.backend, nullptr);
-    return engine;
+  const bool cuda = options.backend == "cuda";
+  const Network* cur = &net;
+  Network fused;
+  if (options.fusion < 0 ? cuda : options.fusion != 0) {
+    fused = FuseLayers(net, &engine->stats_.fusions);
+    cur = &fused;
   }
-  PrecisionRewrite rewrite = ApplyReducedPrecision(net, options.reduced_precision);
-  try {
-    ValidateNetwork(rewrite.net);
-  } catch (const Error& e) {
-    Fail(ErrorCode::kNative, Cat("internal: the reduced-precision rewrite made an invalid network: ", e.what()));
+  PrecisionRewrite rewrite;
+  if (options.reduced_precision != DType::kFloat32) {
+    rewrite = ApplyReducedPrecision(*cur, options.reduced_precision);
+    cur = &rewrite.net;
   }
-  engine->Init(rewrite.net, options, options.backend, nullptr);  // copies the converted weights
+  LayoutRewrite layout;
+  if (options.layout < 0 ? cuda : options.layout != 0) {
+    layout = ApplyChannelsLast(*cur);
+    engine->stats_.nhwc_layers = layout.nhwc_layers;
+    engine->stats_.layout_transposes = layout.transposes;
+    if (layout.nhwc_layers) cur = &layout.net;
+  }
+  if (cur != &net) {
+    try {
+      ValidateNetwork(*cur);
+    } catch (const Error& e) {
+      Fail(ErrorCode::kNative, Cat("internal: the builder's rewrites made an invalid network: ", e.what()));
+    }
+  }
+  engine->Init(*cur, options, options.backend, nullptr);  // copies the weights (converted ones too)
+  engine->timing_cache_path_ = options.timing_cache_path;
+  engine->stats_.build_ms = MsSince(t0);
   return engine;
 }
 
@@ -95,7 +127,20 @@ void Engine::Init(const Network& net, const BuildOptions& options, const std::st
   precisions_ = DescribePrecision(net_);
 }
 
+std::unique_ptr<Kernel> Engine::MakeKernel(KernelSetup& setup) {
+  std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);
+  k->Prepare(setup);
+  return k;
+}
+
 void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
+  const auto t0 = std::chrono::steady_clock::now();
+  std::unique_ptr<TimingCache> cache;
+  if (!tactics && !timing_cache_path_.empty()) {
+    cache = std::make_unique<TimingCache>(timing_cache_path_);
+    cache->Load();
+  }
+  const std::string device_key = cache ? backend_->DeviceKey() : "";
   kernels_.resize(net_.layers.size());
   tactics_.assign(net_.layers.size(), "");
   for (size_t i = 0; i < net_.layers.size(); ++i) {
@@ -116,11 +161,31 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     for (int32_t id : layer.outputs) setup.outputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
     if (tactics) setup.tactic = (*tactics)[i];
     setup.threads = threads_;
-    kernels_[i] = backend_->CreateKernel(setup);
-    kernels_[i]->Prepare(setup);
+    std::string key;
+    if (cache) {
+      key = TimingKey(device_key, backend_->Name(), layer, setup.inputs, setup.constants, setup.outputs);
+      setup.tactic = cache->Find(key);
+      if (!setup.tactic.empty()) {
+        try {
+          kernels_[i] = MakeKernel(setup);
+        } catch (const Error&) {
+          setup.tactic.clear();  // refused (another library version, say): time it again
+          cache->Refused();
+        }
+      }
+    }
+    if (!kernels_[i]) kernels_[i] = MakeKernel(setup);
     tactics_[i] = kernels_[i]->Tactic();
+    if (cache && tactics_[i] != "default") cache->Put(key, tactics_[i]);
     workspace_bytes_ = std::max(workspace_bytes_, AlignUp(kernels_[i]->WorkspaceBytes(), kArenaAlignment));
   }
+  if (cache) {
+    cache->Save();
+    stats_.timing_cache = cache->path();
+    stats_.cache_hits = cache->hits();
+    stats_.cache_misses = cache->misses();
+  }
+  if (!tactics) stats_.build_ms += MsSince(t0);
 }
 
 std::vector<uint8_t> Engine::Serialize() const {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "src/backend.h"
+#include "src/fusion.h"
 #include "src/memory_planner.h"
 #include "src/network.h"
 #include "src/precision.h"
@@ -23,6 +24,22 @@ struct BuildOptions {
   // Reduced precision the builder may use for float layers (precision.h): kFloat32 = none,
   // else kFloat16 or kBFloat16.
   DType reduced_precision = DType::kFloat32;
+  // The fusion pass (fusion.h): -1 = the backend's default (on for cuda, off for cpu), 0 off, 1 on.
+  int fusion = -1;
+  // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's
+  // default (on for cuda), 0 off, 1 on.
+  int layout = -1;
+  // Timing cache file (timing_cache.h): read before and updated after choosing tactics.
+  std::string timing_cache_path;
+};
+
+// What a build did, for engine.info().
+struct BuildStats {
+  double build_ms = 0;  // validation, rewrites, weights, kernels and tactics (0 for a deserialized engine)
+  FusionCounts fusions;
+  int nhwc_layers = 0, layout_transposes = 0;
+  std::string timing_cache;  // the file, if any
+  int cache_hits = 0, cache_misses = 0;
 };
 
 class Engine {
@@ -44,6 +61,7 @@ class Engine {
   // Per layer: the precision it computes in, and why it stays fp32 (precision.h).
   const std::vector<LayerPrecision>& precisions() const { return precisions_; }
   size_t workspace_bytes() const { return workspace_bytes_; }
+  const BuildStats& build_stats() const { return stats_; }
   size_t weight_bytes() const { return weight_bytes_; }
   Backend& backend() const { return *backend_; }
   int threads() const { return threads_; }
@@ -59,6 +77,7 @@ class Engine {
   Engine() = default;
   void Init(const Network& net, const BuildOptions& options, const std::string& backend, const MemoryPlan* memory);
   void PrepareKernels(const std::vector<std::string>* tactics);
+  std::unique_ptr<Kernel> MakeKernel(KernelSetup& setup);
 
   Network net_;  // weights view weights_
   std::shared_ptr<void> weights_;
@@ -72,6 +91,8 @@ class Engine {
   std::vector<LayerPrecision> precisions_;
   size_t workspace_bytes_ = 0;
   int threads_ = 1;
+  std::string timing_cache_path_;
+  BuildStats stats_;
   std::atomic<bool> disposed_{false};
 };
 

@@ -6,8 +6,9 @@
 // bookkeeping happens on the JS thread, so it needs no locks.
 #include "src/napi_engine.h"
 
-#include <memory>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <new>
 #include <string>
 #include <vector>
@@ -71,6 +72,24 @@ BuildOptions ReadOptions(const Napi::Value& v) {
     // int8 needs quantization scales, which only explicit quantize/dequantize layers carry.
     o.reduced_precision = fp16 ? DType::kFloat16 : bf16 ? DType::kBFloat16 : DType::kFloat32;
   }
+  // fusion / layout: booleans; absent: HYBRIDRT_FUSION / HYBRIDRT_LAYOUT ('0' or '1', for
+  // measuring what each is worth), else the backend's default.
+  auto toggle = [&](const char* key, const char* env) {
+    Napi::Value v = obj.Get(key);
+    if (!v.IsUndefined()) {
+      if (!v.IsBoolean()) Fail(ErrorCode::kNative, Cat("build config: '", key, "' must be a boolean"));
+      return v.As<Napi::Boolean>().Value() ? 1 : 0;
+    }
+    const char* e = std::getenv(env);
+    return e && *e ? (std::string(e) == "0" ? 0 : 1) : -1;
+  };
+  o.fusion = toggle("fusion", "HYBRIDRT_FUSION");
+  o.layout = toggle("layout", "HYBRIDRT_LAYOUT");
+  Napi::Value cache = obj.Get("timingCachePath");
+  if (!cache.IsUndefined()) {
+    if (!cache.IsString()) Fail(ErrorCode::kNative, "build config: 'timingCachePath' must be a string");
+    o.timing_cache_path = cache.As<Napi::String>().Utf8Value();
+  }
   return o;
 }
 
@@ -96,7 +115,25 @@ struct ContextState {
   bool engine_disposed = false;
   bool release_after_run = false;
   TransferCounts last_transfers;
+  RunTiming last_timing;
+  std::string graph_state = "warm-up";
 };
+
+// { hostToDeviceMs, computeMs, deviceToHostMs, totalMs, layers? } of a timed run, else null.
+Napi::Value TimingObject(Napi::Env env, const RunTiming& t) {
+  if (!t.valid) return env.Null();
+  Napi::Object o = Napi::Object::New(env);
+  o.Set("hostToDeviceMs", t.host_to_device_ms);
+  o.Set("computeMs", t.compute_ms);
+  o.Set("deviceToHostMs", t.device_to_host_ms);
+  o.Set("totalMs", t.total_ms);
+  if (t.layers_valid) {
+    Napi::Float64Array layers = Napi::Float64Array::New(env, t.layer_ms.size());
+    for (size_t i = 0; i < t.layer_ms.size(); ++i) layers[i] = t.layer_ms[i];
+    o.Set("layers", layers);
+  }
+  return o;
+}
 
 class RunWorker : public PromiseWorker {
  public:
@@ -108,6 +145,8 @@ class RunWorker : public PromiseWorker {
   Napi::Value Result(Napi::Env env) override {
     const Network& net = ctx_->engine().network();
     state_->last_transfers = ctx_->transfers();
+    state_->last_timing = ctx_->timing();
+    state_->graph_state = ctx_->graph_state();
     Napi::Array out = Napi::Array::New(env, net.outputs.size());
     for (size_t i = 0; i < net.outputs.size(); ++i) {
       const TensorInfo& t = ctx_->output_info(i);
@@ -125,6 +164,7 @@ class RunWorker : public PromiseWorker {
   }
   void Settled() override {
     state_->busy = false;
+    state_->graph_state = ctx_->graph_state();
     if (state_->release_after_run) state_->ctx.reset();
   }
 
@@ -139,6 +179,8 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                        {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::Dispose>("dispose"),
                         InstanceAccessor<&ContextWrap::Busy>("busy"),
                         InstanceAccessor<&ContextWrap::Transfers>("transfers"),
+                        InstanceAccessor<&ContextWrap::Timing>("timing"),
+                        InstanceAccessor<&ContextWrap::GraphState>("graph"),
                         InstanceAccessor<&ContextWrap::Disposed>("disposed")});
   }
 
@@ -173,6 +215,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                         "run(inputs): inputs must be an array of typed arrays or device tensors in binding order");
     }
     std::vector<bool> on_device = ReadOutputLocations(env, info.Length() > 1 ? info[1] : env.Undefined(), ctx);
+    TimingMode timing = ReadTiming(env, info.Length() > 1 ? info[1] : env.Undefined());
     Napi::Array inputs = info[0].As<Napi::Array>();
     if (inputs.Length() != net.inputs.size()) {
       std::string names;
@@ -215,6 +258,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
         ctx.SetInput(i, data, arr.ByteLength());
       }
       for (size_t o = 0; o < on_device.size(); ++o) ctx.SetOutputOnDevice(o, on_device[o]);
+      ctx.SetTiming(timing);
       auto* worker = new RunWorker(env, state);
       Napi::Promise p = worker->Promise();
       state->busy = true;
@@ -264,6 +308,19 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     return out;
   }
 
+  // run(inputs, { timing }): 'off' (default), 'coarse' (copies and layers as a whole) or
+  // 'layers' (every layer too).
+  static TimingMode ReadTiming(Napi::Env env, const Napi::Value& options) {
+    if (!options.IsObject()) return TimingMode::kOff;
+    Napi::Value v = options.As<Napi::Object>().Get("timing");
+    if (v.IsUndefined()) return TimingMode::kOff;
+    std::string s = v.IsString() ? v.As<Napi::String>().Utf8Value() : "";
+    if (s == "off") return TimingMode::kOff;
+    if (s == "coarse") return TimingMode::kCoarse;
+    if (s == "layers") return TimingMode::kLayers;
+    throw MakeJsError(env, ErrorCode::kInput, "run(inputs, options): options.timing must be 'off', 'coarse' or 'layers'");
+  }
+
   static void CheckDeviceInput(Napi::Env env, const ExecutionContext& ctx, const TensorInfo& t, const DeviceTensorRef& d) {
     const std::string backend = ctx.engine().backend().Name();
     if (d.buffer->backend() != backend) {
@@ -280,6 +337,13 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
 
   Napi::Value Transfers(const Napi::CallbackInfo& info) {
     return TransfersObject(info.Env(), state_ ? state_->last_transfers : TransferCounts{});
+  }
+
+  Napi::Value Timing(const Napi::CallbackInfo& info) {
+    return state_ ? TimingObject(info.Env(), state_->last_timing) : info.Env().Null();
+  }
+  Napi::Value GraphState(const Napi::CallbackInfo& info) {
+    return Napi::String::New(info.Env(), state_ ? state_->graph_state : "off");
   }
 
   Napi::Value Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), state_ && state_->busy); }
@@ -337,6 +401,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     auto state = std::make_shared<ContextState>();
     state->engine_name = engine->network().name;
     state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine); });
+    state->graph_state = state->ctx->graph_state();
     contexts_.push_back(state);
     auto* data = env.GetInstanceData<AddonData>();
     return data->context_ctor.New({Napi::External<std::shared_ptr<ContextState>>::New(env, &state)});
@@ -367,9 +432,40 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       l.Set("tactic", engine->tactics()[i]);
       l.Set("precision", engine->precisions()[i].precision);
       if (!engine->precisions()[i].note.empty()) l.Set("precisionNote", engine->precisions()[i].note);
+      const Params& p = net.layers[i].params;
+      if (p.Has("fused")) {
+        const std::string& names = p.String("fused");
+        Napi::Array fused = Napi::Array::New(env);
+        size_t start = 0;
+        for (size_t end; (end = names.find('|', start)) != std::string::npos; start = end + 1) {
+          fused.Set(fused.Length(), names.substr(start, end - start));
+        }
+        fused.Set(fused.Length(), names.substr(start));
+        l.Set("fusedFrom", fused);
+      }
+      if (p.Has("layout")) l.Set("layout", p.String("layout"));
       layers.Set(static_cast<uint32_t>(i), l);
     }
     o.Set("layers", layers);
+    const BuildStats& b = engine->build_stats();
+    Napi::Object build = Napi::Object::New(env);
+    build.Set("ms", b.build_ms);
+    Napi::Object fusions = Napi::Object::New(env);
+    fusions.Set("silu", b.fusions.silu);
+    fusions.Set("matmulBias", b.fusions.matmul_bias);
+    fusions.Set("activation", b.fusions.activation);
+    fusions.Set("residual", b.fusions.residual);
+    build.Set("fusions", fusions);
+    build.Set("nhwcLayers", b.nhwc_layers);
+    build.Set("layoutTransposes", b.layout_transposes);
+    if (!b.timing_cache.empty()) {
+      Napi::Object tc = Napi::Object::New(env);
+      tc.Set("path", b.timing_cache);
+      tc.Set("hits", b.cache_hits);
+      tc.Set("misses", b.cache_misses);
+      build.Set("timingCache", tc);
+    }
+    o.Set("build", build);
     Napi::Object mem = Napi::Object::New(env);
     mem.Set("arenaBytes", static_cast<double>(engine->memory().arena_bytes));
     mem.Set("activationBytes", static_cast<double>(engine->memory().activation_bytes));

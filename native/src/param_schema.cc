@@ -12,7 +12,7 @@ namespace hybridrt {
 
 namespace {
 
-enum class PType { kInt, kInts, kFloat, kFloats, kBool, kEnum };
+enum class PType { kInt, kInts, kFloat, kFloats, kBool, kEnum, kString };
 
 struct PSpec {
   const char* key;
@@ -24,7 +24,7 @@ struct PSpec {
 const std::vector<const char*> kUnaryOps = {
     "identity", "relu", "leaky_relu", "elu",  "selu", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",
     "softplus", "mish", "gelu",       "gelu_tanh", "erf", "clip", "exp", "log", "sqrt", "reciprocal",
-    "abs",      "neg",  "floor",      "ceil", "sin",  "cos",     "not"};
+    "abs",      "neg",  "floor",      "ceil", "sin",  "cos",     "not", "silu"};
 const std::vector<const char*> kBinaryOps = {"add", "sub",  "mul",     "div",  "pow",  "max", "min",
                                              "prelu", "equal", "less", "greater", "and", "or"};
 const std::vector<const char*> kReduceOps = {"sum", "mean", "max", "min", "prod",
@@ -36,8 +36,8 @@ PSpec Ints(const char* k, bool req = true) { return {k, PType::kInts, req, {}}; 
 PSpec Int(const char* k) { return {k, PType::kInt, true, {}}; }
 PSpec Float(const char* k, bool req = true) { return {k, PType::kFloat, req, {}}; }
 PSpec Floats(const char* k) { return {k, PType::kFloats, true, {}}; }
-PSpec Bool(const char* k) { return {k, PType::kBool, true, {}}; }
-PSpec Enum(const char* k, std::vector<const char*> c) { return {k, PType::kEnum, true, std::move(c)}; }
+PSpec Bool(const char* k, bool req = true) { return {k, PType::kBool, req, {}}; }
+PSpec Enum(const char* k, std::vector<const char*> c, bool req = true) { return {k, PType::kEnum, req, std::move(c)}; }
 
 struct KindSchema {
   std::vector<PSpec> params;
@@ -52,6 +52,10 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                  Ints("dilations")};
     at(LayerKind::kConvolution).params = window;
     at(LayerKind::kConvolution).params.push_back(Int("groups"));
+    // Builder forms (fusion.h, layout.h): a residual input added before the activation, and
+    // channels-last tensors.
+    at(LayerKind::kConvolution).params.push_back(Bool("residual", false));
+    at(LayerKind::kConvolution).params.push_back(Enum("layout", {"nchw", "nhwc"}, false));
     at(LayerKind::kConvolution).activation = true;
     at(LayerKind::kDeconvolution).params = window;
     at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));
@@ -67,6 +71,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kPooling).params.push_back(Enum("mode", {"max", "average"}));
     at(LayerKind::kPooling).params.push_back(Bool("ceilMode"));
     at(LayerKind::kPooling).params.push_back(Bool("countIncludePad"));
+    at(LayerKind::kPooling).params.push_back(Enum("layout", {"nchw", "nhwc"}, false));
     at(LayerKind::kReduce).params = {Enum("op", kReduceOps), Ints("axes"), Bool("keepDims")};
     at(LayerKind::kSoftmax).params = {Int("axis"), Bool("log")};
     at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"),
@@ -104,6 +109,7 @@ const char* TypeName(PType t) {
     case PType::kFloats: return "a list of numbers";
     case PType::kBool: return "a boolean";
     case PType::kEnum: return "a string";
+    case PType::kString: return "a string";
   }
   return "?";
 }
@@ -135,6 +141,9 @@ void CheckOne(const Layer& layer, const std::string& key, const PSpec& spec, con
       break;
     case PType::kBool:
       if (v.type != ParamValue::Type::kBool) bad(Cat("must be ", TypeName(spec.type)));
+      break;
+    case PType::kString:
+      if (v.type != ParamValue::Type::kString) bad(Cat("must be ", TypeName(spec.type)));
       break;
     case PType::kEnum: {
       if (v.type != ParamValue::Type::kString) bad(Cat("must be ", TypeName(spec.type)));
@@ -189,6 +198,13 @@ void CheckParams(const Layer& layer) {
     if (any && !layer.params.Has("activation.op")) {
       Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param 'activation.op' is missing"));
     }
+  }
+  // Any layer may say which network layers the builder fused into it (fusion.h).
+  static const PSpec kFused = {"fused", PType::kString, false, {}};
+  auto fused = layer.params.values().find("fused");
+  if (fused != layer.params.values().end()) {
+    known.insert("fused");
+    CheckOne(layer, "fused", kFused, fused->second);
   }
   for (const auto& [key, value] : layer.params.values()) {
     if (!known.count(key)) {

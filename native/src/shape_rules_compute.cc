@@ -26,14 +26,25 @@ void CheckActivation(const LayerCheck& c, DType out_dtype) {
   CheckUnaryParams(c, "activation.", out_dtype);
 }
 
+// Channels-last (layout 'nhwc', a builder form: layout.h): 4-d tensors stored as
+// [N, H, W, C] (weights [M, kh, kw, C/groups]); the rules run on the logical NCHW shapes.
+bool IsNhwc(const LayerCheck& c) { return c.params().Has("layout") && c.params().String("layout") == "nhwc"; }
+Shape FromNhwc(const Shape& s) { return {s[0], s[3], s[1], s[2]}; }
+Shape ToNhwc(const Shape& s) { return {s[0], s[2], s[3], s[1]}; }
+
 void CheckConvolution(const LayerCheck& c, bool deconv) {
-  c.ExpectInputs(2, 3);
+  // A residual (a builder form: fusion.h) is the last input: y = act(conv + bias + residual).
+  const bool residual = !deconv && c.params().Has("residual") && c.params().Bool("residual");
+  const bool nhwc = !deconv && IsNhwc(c);
+  c.ExpectInputs(residual ? 3 : 2, residual ? 4 : 3);
   c.ExpectOutputs(1);
-  c.ExpectRank(0, 3, 5);
+  c.ExpectRank(0, nhwc ? 4 : 3, nhwc ? 4 : 5);
   c.ExpectFloatInput(0);
   for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
-  const Shape& x = c.In(0).shape;
-  const Shape& w = c.In(1).shape;
+  if (nhwc) c.ExpectRank(1, 4, 4);
+  const Shape x = nhwc ? FromNhwc(c.In(0).shape) : c.In(0).shape;
+  const Shape w = nhwc ? FromNhwc(c.In(1).shape) : c.In(1).shape;
+  const size_t bias = residual ? (c.NumIn() == 4 ? 2 : 0) : (c.NumIn() == 3 ? 2 : 0);
   size_t spatial = x.size() - 2;
   CheckWindowParams(c, spatial);
   if (w.size() != x.size()) c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; expected rank ", x.size()));
@@ -62,8 +73,8 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
       if (v < 0) c.Bad(Cat("param 'outputPadding' holds ", v, "; expected >= 0"));
     }
   }
-  if (c.NumIn() == 3 && c.In(2).shape != Shape{out_channels}) {
-    c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected [", out_channels, "]"));
+  if (bias && c.In(bias).shape != Shape{out_channels}) {
+    c.Bad(Cat(c.InLabel(bias), " has shape ", ShapeToString(c.In(bias).shape), "; expected [", out_channels, "]"));
   }
   Shape out = {x[0], out_channels};
   auto strides = c.params().Ints("strides");
@@ -86,7 +97,12 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
     }
     out.push_back(o);
   }
+  if (nhwc) out = ToNhwc(out);
   c.ExpectOutput(0, c.In(0).dtype, out);
+  if (residual && c.In(c.NumIn() - 1).shape != out) {
+    c.Bad(Cat(c.InLabel(c.NumIn() - 1), " (the residual) has shape ", ShapeToString(c.In(c.NumIn() - 1).shape),
+              "; expected the output's ", ShapeToString(out)));
+  }
   CheckActivation(c, c.In(0).dtype);
 }
 
@@ -159,15 +175,16 @@ void CheckElementwise(const LayerCheck& c) {
 }
 
 void CheckPooling(const LayerCheck& c) {
+  const bool nhwc = IsNhwc(c);
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
-  c.ExpectRank(0, 3, 5);
+  c.ExpectRank(0, nhwc ? 4 : 3, nhwc ? 4 : 5);
   DType t = c.In(0).dtype;
   bool max = c.params().String("mode") == "max";
   if (!IsFloat(t) && !(max && (t == DType::kInt8 || t == DType::kUInt8))) {
     c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t), "; expected a float type", max ? " or int8/uint8" : ""));
   }
-  const Shape& x = c.In(0).shape;
+  const Shape x = nhwc ? FromNhwc(c.In(0).shape) : c.In(0).shape;
   size_t spatial = x.size() - 2;
   CheckWindowParams(c, spatial);
   auto k = c.params().Ints("kernel");
@@ -182,7 +199,7 @@ void CheckPooling(const LayerCheck& c) {
     if (o < 0) c.Bad(Cat("spatial dim ", d, ": the dilated kernel is larger than the padded input"));
     out.push_back(o);
   }
-  c.ExpectOutput(0, c.In(0).dtype, out);
+  c.ExpectOutput(0, c.In(0).dtype, nhwc ? ToNhwc(out) : out);
 }
 
 void CheckReduce(const LayerCheck& c) {

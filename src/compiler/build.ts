@@ -30,6 +30,8 @@ export interface BuildOptions {
   registry: ConverterRegistry;
   threads?: number;
   maxContexts: number;
+  /** The engine builder's timing cache file (BuildConfig.timingCachePath). */
+  timingCachePath?: string;
   requireFullCompilation: boolean;
   label: string;
   /**
@@ -104,14 +106,24 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
           name: `${graph.name}_segment${seg.id}`,
           ...(options.known ? { known: options.known } : {}),
         });
-        engines.set(seg.id, await buildEngine(network, { backend: options.backend, precisions: options.precisions, threads: options.threads }));
+        engines.set(
+          seg.id,
+          await buildEngine(network, {
+            backend: options.backend,
+            precisions: options.precisions,
+            threads: options.threads,
+            ...(options.timingCachePath !== undefined ? { timingCachePath: options.timingCachePath } : {}),
+          }),
+        );
       } finally {
         options.progress('build', ++built, engineSegs.length);
       }
     });
     // Builds overlap (the addon builds off the JavaScript thread); a few at a time bounds the
-    // memory of networks and engines under construction.
-    const results = await limited(tasks, Math.max(1, Math.min(4, os.availableParallelism())));
+    // memory of networks and engines under construction. cuda builds go one at a time: each
+    // times its tactics on the GPU, and timings taken while another build runs would be off.
+    const parallel = options.backend === 'cuda' ? 1 : Math.max(1, Math.min(4, os.availableParallelism()));
+    const results = await limited(tasks, parallel);
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') return;
       const seg = engineSegs[i]!;

@@ -84,6 +84,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     registry: opts.registry,
     threads: opts.threads,
     maxContexts: opts.maxContexts,
+    ...(opts.timingCachePath !== undefined ? { timingCachePath: opts.timingCachePath } : {}),
     requireFullCompilation: opts.requireFullCompilation,
     label,
     known: analysis.inferred.values,

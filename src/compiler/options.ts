@@ -73,6 +73,12 @@ export interface CompileOptions {
   probeFeeds?: Record<string, ort.Tensor | TypedArray | TensorData>;
   /** Names the model in messages (default: its path, or '<bytes>'). */
   label?: string;
+  /**
+   * Timing cache file: tactics the engine builder chose per (layer signature, device), read
+   * before each engine build and updated after it, so that a later compile of the same layers
+   * on the same GPU skips timing them (created if missing).
+   */
+  timingCachePath?: string;
 }
 
 export interface ResolvedOptions {
@@ -85,6 +91,7 @@ export interface ResolvedOptions {
   registry: ConverterRegistry;
   threads?: number;
   maxContexts: number;
+  timingCachePath?: string;
   progress: (phase: CompilePhase, done: number, total: number) => void;
   log: (message: string, level: LogLevel) => void;
 }
@@ -105,6 +112,11 @@ function stringList(name: string, v: unknown): string[] {
 function positiveInt(name: string, v: unknown, min: number): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw bad(`${name} must be an integer >= ${min}, got ${String(v)}`);
+  return v;
+}
+
+function filePath(name: string, v: unknown): string {
+  if (typeof v !== 'string' || v === '') throw bad(`${name} must be a file path`);
   return v;
 }
 
@@ -141,6 +153,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     registry: resolveRegistry(options.registry),
     threads: positiveInt('threads', options.threads, 1),
     maxContexts: positiveInt('maxContexts', options.maxContexts, 1) ?? 4,
+    ...(options.timingCachePath !== undefined ? { timingCachePath: filePath('timingCachePath', options.timingCachePath) } : {}),
     progress: (phase, done, total) => onProgress?.(phase, done, total),
     log: (message, level) => onLog?.(message, level),
   };

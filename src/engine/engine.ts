@@ -17,6 +17,8 @@ import {
   type NativeDeviceTensor,
   type NativeEngine,
   type NativeEngineInfo,
+  type NativeRunTiming,
+  type NativeTimingMode,
   type NativeTransfers,
   loadNative,
 } from './native.js';
@@ -25,6 +27,8 @@ import type { BuildConfig, NetworkDefinition, Precision } from './network.js';
 export type EngineInfo = NativeEngineInfo;
 export type DeviceStatus = NativeDeviceStatus;
 export type Transfers = NativeTransfers;
+export type RunTiming = NativeRunTiming;
+export type TimingMode = NativeTimingMode;
 
 /** An engine input: host data (the typed array of its dtype's storage) or a device tensor. */
 export type EngineInput = TypedArray | DeviceTensor;
@@ -35,6 +39,8 @@ export type OutputLocation = 'host' | 'device';
 export interface RunOptions {
   /** One location for every output, or one per output in binding order (default 'host'). */
   outputLocation?: OutputLocation | readonly OutputLocation[];
+  /** What the run measures, read back from `timing` (default 'off'; see NativeTimingMode). */
+  timing?: TimingMode;
 }
 
 const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND'];
@@ -109,7 +115,10 @@ export class ExecutionContext {
     return native(async () => {
       const loc = options.outputLocation;
       const args = this.ordered(inputs).map((v) => (v instanceof DeviceTensor ? v.native : v));
-      const outs = await this.ctx.run(args, loc === undefined ? undefined : { outputLocation: typeof loc === 'string' ? loc : [...loc] });
+      const outs = await this.ctx.run(args, {
+        ...(loc === undefined ? {} : { outputLocation: typeof loc === 'string' ? loc : [...loc] }),
+        ...(options.timing === undefined ? {} : { timing: options.timing }),
+      });
       return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
     });
   }
@@ -123,6 +132,16 @@ export class ExecutionContext {
   /** Copies the last run made: host-to-device and device-to-host (pinned staging), device-to-device. */
   get transfers(): Transfers {
     return this.ctx.transfers;
+  }
+
+  /** The last run's timing (run with `timing`), else null. */
+  get timing(): RunTiming | null {
+    return this.ctx.timing;
+  }
+
+  /** This context's CUDA graph: 'off', 'warm-up', 'ready', 'captured' or 'failed: <why>'. */
+  get graph(): string {
+    return this.ctx.graph;
   }
 
   /** Frees the context's memory (after the run in flight, if any). Idempotent. */
@@ -196,6 +215,12 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
+  for (const k of ['fusion', 'layout'] as const) {
+    if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
+  }
+  if (config.timingCachePath !== undefined && (typeof config.timingCachePath !== 'string' || config.timingCachePath === '')) {
+    throw new HybridError('OPTION', 'timingCachePath must be a file path');
+  }
 }
 
 /**
@@ -203,7 +228,9 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * copied) while building and copied once into the engine, so the arrays may change or go
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
  * run in that type (native/src/precision.h; info() says per layer); the cpu backend accepts
- * and ignores precisions other than fp32.
+ * and ignores precisions other than fp32. The builder fuses layers (`fusion`, on by default
+ * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), and with
+ * `timingCachePath` reuses and records tactic choices in that file.
  */
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
   checkConfig(config);
@@ -214,6 +241,9 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
       backend,
       ...(config.threads !== undefined ? { threads: config.threads } : {}),
       ...(reduced.length ? { precisions: reduced } : {}),
+      ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
+      ...(config.layout !== undefined ? { layout: config.layout } : {}),
+      ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
     }),
   );
   return new Engine(engine);

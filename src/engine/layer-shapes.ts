@@ -332,6 +332,7 @@ const binaryOps = new Set<string>(['add', 'sub', 'mul', 'div', 'pow', 'max', 'mi
 const unaryOps = new Set<string>([
   'identity', 'relu', 'leaky_relu', 'elu', 'selu', 'sigmoid', 'hard_sigmoid', 'hard_swish', 'tanh', 'softplus', 'mish',
   'gelu', 'gelu_tanh', 'erf', 'clip', 'exp', 'log', 'sqrt', 'reciprocal', 'abs', 'neg', 'floor', 'ceil', 'sin', 'cos', 'not',
+  'silu',
 ]);
 
 function unary(c: Checker, inputs: readonly TensorRef[], p: P<'unary'>): OutputType[] {

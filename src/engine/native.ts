@@ -33,6 +33,23 @@ export interface NativeLayerInfo {
    * inputs above 11'), or what an inserted layer is for ('inserted: precision conversion').
    */
   precisionNote?: string;
+  /** Layers of the network the builder's fusion pass merged into this one (their names). */
+  fusedFrom?: string[];
+  /** 'nhwc' where the layout pass made the layer channels-last. */
+  layout?: string;
+}
+
+/** What the build did (native/src/engine.h BuildStats). */
+export interface NativeBuildInfo {
+  /** Milliseconds the build took: rewrites, weights, kernels, tactic timing (0 for a deserialized engine). */
+  ms: number;
+  /** Layers merged by each fusion pattern (native/src/fusion.h); zeros for a deserialized engine. */
+  fusions: { silu: number; matmulBias: number; activation: number; residual: number };
+  /** Layers that run channels-last, and the layout changes inserted (native/src/layout.h). */
+  nhwcLayers: number;
+  layoutTransposes: number;
+  /** The timing cache the build used: tactics found there (hits) and timed (misses). */
+  timingCache?: { path: string; hits: number; misses: number };
 }
 
 export interface NativeEngineInfo {
@@ -45,6 +62,7 @@ export interface NativeEngineInfo {
   inputs: NativeTensorInfo[];
   outputs: NativeTensorInfo[];
   layers: NativeLayerInfo[];
+  build: NativeBuildInfo;
   memory: {
     /** Bytes of one context's activation arena after packing lifetimes. */
     arenaBytes: number;
@@ -78,6 +96,24 @@ export interface NativeDeviceTensor {
 /** Where a run leaves its outputs: every output, or one location per output. */
 export type NativeOutputLocation = 'host' | 'device' | Array<'host' | 'device'>;
 
+/**
+ * What a run measures (native/src/context.h): 'off'; 'coarse', timestamps in stream order
+ * (CUDA events on cuda) around the input copies, the layers and the output copies; 'layers',
+ * around every layer too (a per-layer profile).
+ */
+export type NativeTimingMode = 'off' | 'coarse' | 'layers';
+
+/** The last run's timing (milliseconds), where it ran with timing on. */
+export interface NativeRunTiming {
+  hostToDeviceMs: number;
+  /** The layers, from the first to the last (GPU time on cuda). */
+  computeMs: number;
+  deviceToHostMs: number;
+  totalMs: number;
+  /** Per layer, in engine.info().layers order (0 for layers that did not run); 'layers' mode only. */
+  layers?: Float64Array;
+}
+
 /** Copies the last run of a context made (host<->device through pinned staging, device-to-device). */
 export interface NativeTransfers {
   hostToDeviceBytes: number;
@@ -94,9 +130,20 @@ export interface NativeContext {
    * dtype storage or device tensors of the engine's backend. Outputs are typed arrays, or
    * device tensors where `outputLocation` says 'device'.
    */
-  run(inputs: Array<TypedArray | NativeDeviceTensor>, options?: { outputLocation?: NativeOutputLocation }): Promise<Array<TypedArray | NativeDeviceTensor>>;
+  run(
+    inputs: Array<TypedArray | NativeDeviceTensor>,
+    options?: { outputLocation?: NativeOutputLocation; timing?: NativeTimingMode },
+  ): Promise<Array<TypedArray | NativeDeviceTensor>>;
   /** Copies made by the last run. */
   readonly transfers: NativeTransfers;
+  /** The last run's timing, or null when it ran without. */
+  readonly timing: NativeRunTiming | null;
+  /**
+   * CUDA graph of this context: 'off' (none on this backend, or HYBRIDRT_CUDA_GRAPHS=0),
+   * 'warm-up' (before the first run), 'ready' (the next run captures), 'captured', or
+   * 'failed: <why>' (the context runs eagerly).
+   */
+  readonly graph: string;
   dispose(): void;
   readonly busy: boolean;
   readonly disposed: boolean;
@@ -124,6 +171,9 @@ export interface NativeBuildConfig {
   threads?: number;
   /** fp16 or bf16 here lets float layers run in that type (fp16 where both are listed). */
   precisions?: string[];
+  fusion?: boolean;
+  layout?: boolean;
+  timingCachePath?: string;
 }
 
 export interface NativeAddon {

@@ -22,6 +22,13 @@
  * - bool only: unary not.
  * - any engine type: shuffle, concat, split, slice, gather data, pad, select a/b, cast,
  *   unary identity; constant. Both inputs of an elementwise layer share one type.
+ *
+ * Builder forms: the native builder's fusion and layout passes (native/src/fusion.h,
+ * layout.h) rewrite a network into forms converters do not emit, which plans and
+ * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
+ * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
+ * convolutions and poolings, and a `fused` param (on any layer) naming the layers merged
+ * into it. They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 
@@ -68,7 +75,8 @@ export type UnaryOp =
   | 'ceil'
   | 'sin'
   | 'cos'
-  | 'not'; // bool -> bool
+  | 'not' // bool -> bool
+  | 'silu'; // x * sigmoid(x)
 
 export type BinaryOp =
   | 'add'
@@ -110,8 +118,11 @@ export type LayerSpec =
     }
   | {
       /**
-       * inputs: [x (N,C,spatial...), w (M, C/groups, k...), bias (M)?]; 1 to 3 spatial dims.
+       * inputs: [x (N,C,spatial...), w (M, C/groups, k...), bias (M)?, residual?]; 1 to 3 spatial dims.
        * out[d] = floor((in[d] + padsBegin[d] + padsEnd[d] - dilation[d]*(k[d]-1) - 1) / stride[d]) + 1
+       * With `residual` (a builder form) the last input z has the output's shape and dtype:
+       * y = activation(conv(x, w) + bias + z). With `layout: 'nhwc'` (a builder form, 2-d
+       * only) x, z and y are stored [N, H, W, C] and w [M, kh, kw, C/groups].
        */
       kind: 'convolution';
       params: {
@@ -122,6 +133,8 @@ export type LayerSpec =
         dilations: number[];
         groups: number;
         activation?: FusedActivation;
+        residual?: boolean;
+        layout?: 'nchw' | 'nhwc';
       };
     }
   | {
@@ -179,6 +192,8 @@ export type LayerSpec =
         dilations: number[];
         ceilMode: boolean;
         countIncludePad: boolean;
+        /** A builder form (2-d only): x and y stored [N, H, W, C]. */
+        layout?: 'nchw' | 'nhwc';
       };
     }
   | {
@@ -328,8 +343,15 @@ export interface BuildConfig {
   backend: 'cpu' | 'cuda';
   /** Allowed precisions; fp32 is always allowed. */
   precisions: Precision[];
-  /** Timing cache file (cuda backend): tactic timings reused across builds. */
+  /**
+   * Timing cache file: the tactics chosen per (layer signature, device), read before a build
+   * and updated after it, so that later builds take them without timing them again.
+   */
   timingCachePath?: string;
+  /** The builder's fusion pass (native/src/fusion.h); default: on for cuda, off for cpu. */
+  fusion?: boolean;
+  /** Channels-last layouts for fp16/bf16 convolutions (native/src/layout.h); default: on for cuda. */
+  layout?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
 }

@@ -1,0 +1,264 @@
+// The fusion pass (see fusion.h).
+#include "src/fusion.h"
+
+#include <string>
+#include <vector>
+
+#include "src/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+// The network being rewritten: layers die (alive = false) or are replaced in place; the
+// indexes are rebuilt after every change, which keeps each pattern a plain scan.
+struct Work {
+  Network net;
+  std::vector<bool> alive;
+  std::vector<int64_t> producer;  // per tensor: its layer, -1 for network inputs
+  std::vector<int> uses;          // per tensor: reads by live layers
+  std::vector<bool> is_output;
+
+  explicit Work(const Network& n) : net(n), alive(n.layers.size(), true) {
+    is_output.assign(net.tensors.size(), false);
+    for (int32_t id : net.outputs) is_output[id] = true;
+    Index();
+  }
+
+  void Index() {
+    producer.assign(net.tensors.size(), -1);
+    uses.assign(net.tensors.size(), 0);
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      if (!alive[i]) continue;
+      for (int32_t id : net.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
+      for (int32_t id : net.layers[i].inputs) uses[id]++;
+    }
+  }
+
+  // The only reader of tensor `id` (the index of a live layer), or -1: other readers, or a
+  // network output, or no reader at all.
+  int64_t SoleReader(int32_t id) const {
+    if (is_output[id] || uses[id] != 1) return -1;
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      if (!alive[i]) continue;
+      for (int32_t in : net.layers[i].inputs) {
+        if (in == id) return static_cast<int64_t>(i);
+      }
+    }
+    return -1;
+  }
+
+  const Shape& ShapeOf(int32_t id) const { return net.tensors[id].shape; }
+  DType TypeOf(int32_t id) const { return net.tensors[id].dtype; }
+};
+
+ParamValue Number(double v) {
+  ParamValue p;
+  p.type = ParamValue::Type::kNumber;
+  p.number = v;
+  return p;
+}
+
+ParamValue String(const std::string& v) {
+  ParamValue p;
+  p.type = ParamValue::Type::kString;
+  p.string = v;
+  return p;
+}
+
+ParamValue Bool(bool v) {
+  ParamValue p;
+  p.type = ParamValue::Type::kBool;
+  p.boolean = v;
+  return p;
+}
+
+bool Is(const Layer& l, LayerKind kind, const char* op = nullptr) {
+  return l.kind == kind && (!op || l.params.String("op") == op);
+}
+
+bool HasActivation(const Layer& l) { return l.params.Has("activation.op"); }
+
+// Records that `from` (and whatever had been fused into it) now runs inside `into`.
+void NoteFused(Layer& into, const Layer& from) {
+  std::string names = into.params.Has("fused") ? into.params.String("fused") + "|" : "";
+  names += from.name;
+  if (from.params.Has("fused")) names += "|" + from.params.String("fused");
+  into.params.Set("fused", String(names));
+}
+
+// The activation of `from` on `into`: a unary layer's op and parameters, or a fused one.
+void TakeActivation(Layer& into, const Layer& from) {
+  const std::string prefix = from.kind == LayerKind::kUnary ? "" : "activation.";
+  if (!from.params.Has(prefix + "op")) return;
+  for (const char* key : {"op", "alpha", "beta", "min", "max"}) {
+    auto it = from.params.values().find(prefix + key);
+    if (it != from.params.values().end()) into.params.Set(std::string("activation.") + key, it->second);
+  }
+}
+
+// Float elementwise ops a fused activation may follow (comparisons and logic give bools).
+bool ArithmeticOp(const std::string& op) {
+  return op == "add" || op == "sub" || op == "mul" || op == "div" || op == "pow" || op == "max" || op == "min" ||
+         op == "prelu";
+}
+
+// sigmoid(t) * t  ->  silu(t).
+bool FuseSilu(Work& w) {
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (!w.alive[i] || !Is(w.net.layers[i], LayerKind::kUnary, "sigmoid")) continue;
+    const Layer& sig = w.net.layers[i];
+    const int32_t t = sig.inputs[0], s = sig.outputs[0];
+    if (!IsFloat(w.TypeOf(t))) continue;
+    const int64_t m = w.SoleReader(s);
+    if (m < 0 || !Is(w.net.layers[m], LayerKind::kElementwise, "mul") || HasActivation(w.net.layers[m])) continue;
+    const Layer& mul = w.net.layers[m];
+    const bool pair = (mul.inputs[0] == t && mul.inputs[1] == s) || (mul.inputs[0] == s && mul.inputs[1] == t);
+    if (!pair || w.ShapeOf(mul.outputs[0]) != w.ShapeOf(t)) continue;
+    Layer silu = sig;
+    silu.params.Set("op", String("silu"));
+    silu.outputs = mul.outputs;
+    NoteFused(silu, mul);
+    w.net.layers[i] = silu;
+    w.alive[m] = false;
+    w.Index();
+    return true;
+  }
+  return false;
+}
+
+// matmul(a, b) + c  ->  matmul(a, b, c) with beta 1.
+bool FuseMatmulBias(Work& w) {
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    const Layer& mm = w.net.layers[i];
+    if (!w.alive[i] || mm.kind != LayerKind::kMatmul || mm.inputs.size() != 2 || HasActivation(mm)) continue;
+    const int32_t t = mm.outputs[0];
+    const int64_t e = w.SoleReader(t);
+    if (e < 0 || !Is(w.net.layers[e], LayerKind::kElementwise, "add")) continue;
+    const Layer& add = w.net.layers[e];
+    const int32_t c = add.inputs[0] == t ? add.inputs[1] : add.inputs[0];
+    Shape merged;
+    if (c == t || w.TypeOf(c) != w.TypeOf(t) || !BroadcastShapes({w.ShapeOf(c), w.ShapeOf(t)}, &merged) ||
+        merged != w.ShapeOf(t)) {
+      continue;
+    }
+    Layer fused = mm;
+    fused.inputs.push_back(c);
+    fused.params.Set("beta", Number(1));
+    TakeActivation(fused, add);
+    fused.outputs = add.outputs;
+    NoteFused(fused, add);
+    w.net.layers[e] = fused;  // in the add's place: c may be produced after the matmul
+    w.alive[i] = false;
+    w.Index();
+    return true;
+  }
+  return false;
+}
+
+// producer(x) then unary op  ->  producer with the op as its fused activation.
+bool FuseActivation(Work& w) {
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    const Layer& un = w.net.layers[i];
+    if (!w.alive[i] || un.kind != LayerKind::kUnary) continue;
+    const std::string& op = un.params.String("op");
+    if (op == "identity" || op == "not" || op == "exp" || op == "reciprocal") continue;
+    const int32_t t = un.inputs[0];
+    if (!IsFloat(w.TypeOf(t)) || w.producer[t] < 0 || w.SoleReader(t) != static_cast<int64_t>(i)) continue;
+    Layer& p = w.net.layers[w.producer[t]];
+    const bool kind_ok = p.kind == LayerKind::kConvolution || p.kind == LayerKind::kDeconvolution ||
+                         p.kind == LayerKind::kMatmul ||
+                         (p.kind == LayerKind::kElementwise && ArithmeticOp(p.params.String("op")));
+    if (!kind_ok || HasActivation(p) || p.outputs.size() != 1 || w.TypeOf(un.outputs[0]) != w.TypeOf(t)) continue;
+    TakeActivation(p, un);
+    p.outputs = un.outputs;
+    NoteFused(p, un);
+    w.alive[i] = false;
+    w.Index();
+    return true;
+  }
+  return false;
+}
+
+// conv(x) + z (then an activation)  ->  conv(x, residual z).
+bool FuseResidual(Work& w) {
+  for (size_t e = 0; e < w.net.layers.size(); ++e) {
+    const Layer& add = w.net.layers[e];
+    if (!w.alive[e] || !Is(add, LayerKind::kElementwise, "add") || !IsFloat(w.TypeOf(add.outputs[0]))) continue;
+    // Of two candidate convolutions, the later one: the other is then an ordinary input.
+    int64_t best = -1;
+    int k_best = -1;
+    for (int k = 0; k < 2; ++k) {
+      const int32_t t = add.inputs[k], z = add.inputs[1 - k];
+      const int64_t c = w.producer[t];
+      if (c < 0 || t == z || w.SoleReader(t) != static_cast<int64_t>(e)) continue;
+      const Layer& conv = w.net.layers[c];
+      if (conv.kind != LayerKind::kConvolution || HasActivation(conv) || conv.params.Has("residual")) continue;
+      if (w.ShapeOf(z) != w.ShapeOf(t) || w.TypeOf(z) != w.TypeOf(t)) continue;
+      if (c > best) {
+        best = c;
+        k_best = k;
+      }
+    }
+    if (best < 0) continue;
+    Layer fused = w.net.layers[best];
+    fused.inputs.push_back(add.inputs[1 - k_best]);
+    fused.params.Set("residual", Bool(true));
+    TakeActivation(fused, add);
+    fused.outputs = add.outputs;
+    NoteFused(fused, add);
+    w.net.layers[e] = fused;  // in the add's place: z may be produced after the convolution
+    w.alive[best] = false;
+    w.Index();
+    return true;
+  }
+  return false;
+}
+
+// Drops dead layers and the tensors only they produced, renumbering the rest.
+Network Compact(const Work& w) {
+  Network out;
+  out.format_version = w.net.format_version;
+  out.name = w.net.name;
+  std::vector<int32_t> remap(w.net.tensors.size(), -1);
+  auto keep = [&](int32_t id) {
+    if (remap[id] < 0) {
+      remap[id] = static_cast<int32_t>(out.tensors.size());
+      out.tensors.push_back(w.net.tensors[id]);
+    }
+  };
+  for (int32_t id : w.net.inputs) keep(id);
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (!w.alive[i]) continue;
+    for (int32_t id : w.net.layers[i].outputs) keep(id);
+  }
+  for (int32_t id : w.net.inputs) out.inputs.push_back(remap[id]);
+  for (int32_t id : w.net.outputs) out.outputs.push_back(remap[id]);
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (!w.alive[i]) continue;
+    Layer l = w.net.layers[i];
+    for (int32_t& id : l.inputs) {
+      if (remap[id] < 0) Fail(ErrorCode::kNative, Cat("internal: fusion left ", LayerLabel(l), " reading a removed tensor"));
+      id = remap[id];
+    }
+    for (int32_t& id : l.outputs) id = remap[id];
+    out.layers.push_back(std::move(l));
+    out.weights.push_back(w.net.weights[i]);
+  }
+  return out;
+}
+
+}  // namespace
+
+Network FuseLayers(const Network& net, FusionCounts* counts) {
+  Work w(net);
+  FusionCounts n;
+  while (FuseSilu(w)) n.silu++;
+  while (FuseMatmulBias(w)) n.matmul_bias++;
+  while (FuseActivation(w)) n.activation++;
+  while (FuseResidual(w)) n.residual++;
+  if (counts) *counts = n;
+  return n.total() ? Compact(w) : net;
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,35 @@
+// The builder's fusion pass: a network-to-network rewrite, run before the precision rewrite
+// and the layout pass, that merges layers whose work one kernel can do, so that an engine
+// launches fewer kernels and moves each activation through memory fewer times. Everything
+// after it (validation, precision, memory planning, kernels, plans) sees an ordinary network
+// whose fused layers use builder forms of network.ts: a fused `activation`, a convolution's
+// `residual` input, the unary op `silu`.
+//
+// Patterns, applied in this order (each only where the intermediate tensor has no other
+// reader and is not a network output, so nothing else observes it):
+//   silu        unary sigmoid s = sigmoid(t), then elementwise mul(t, s)  ->  unary silu(t)
+//   matmul bias matmul (no c) then elementwise add of a tensor that broadcasts to its output
+//               ->  matmul with c = that tensor, beta 1 (cuBLASLt adds it in its epilogue)
+//   activation  convolution, deconvolution, matmul or float elementwise, then a unary op
+//               ->  the producer with that op as its fused activation (not exp or reciprocal:
+//               the precision policy keeps those in fp32, which a fused fp16 producer would not)
+//   residual    convolution (no activation) then elementwise add of a tensor of its output's
+//               shape, with or without a fused activation  ->  convolution with that tensor as
+//               its residual: y = act(conv(x) + bias + z), in the add's place
+// Each fused layer keeps its own name and lists the layers merged into it in its `fused`
+// param ("name|name"), which plans keep and engine.info() reports.
+#pragma once
+
+#include "src/network.h"
+
+namespace hybridrt {
+
+struct FusionCounts {
+  int silu = 0, matmul_bias = 0, activation = 0, residual = 0;
+  int total() const { return silu + matmul_bias + activation + residual; }
+};
+
+// `net` is valid (validator.h); so is the result. Weight views are kept as they are.
+Network FuseLayers(const Network& net, FusionCounts* counts = nullptr);
+
+}  // namespace hybridrt

@@ -1,0 +1,277 @@
+// The channels-last layout pass (see layout.h).
+#include "src/layout.h"
+
+#include <array>
+#include <cstring>
+#include <map>
+
+#include "src/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+constexpr int kNchw = 0, kNhwc = 1;
+const std::vector<int64_t> kToNhwc = {0, 2, 3, 1};
+const std::vector<int64_t> kToNchw = {0, 3, 1, 2};
+
+Shape Permute(const Shape& s, const std::vector<int64_t>& perm) {
+  Shape r(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) r[i] = s[perm[i]];
+  return r;
+}
+
+ParamValue Numbers(const std::vector<int64_t>& v) {
+  ParamValue p;
+  p.type = ParamValue::Type::kNumbers;
+  for (int64_t x : v) p.numbers.push_back(static_cast<double>(x));
+  return p;
+}
+
+ParamValue String(const std::string& v) {
+  ParamValue p;
+  p.type = ParamValue::Type::kString;
+  p.string = v;
+  return p;
+}
+
+class Pass {
+ public:
+  explicit Pass(const Network& src) : src_(src) {
+    const size_t n = src.tensors.size();
+    const_layer_.assign(n, -1);
+    for (size_t i = 0; i < src.layers.size(); ++i) {
+      if (src.layers[i].kind == LayerKind::kConstant) const_layer_[src.layers[i].outputs[0]] = static_cast<int64_t>(i);
+    }
+    is_output_.assign(n, false);
+    for (int32_t id : src.outputs) is_output_[id] = true;
+  }
+
+  bool EligibleConv(const Layer& l) const {
+    if (l.kind != LayerKind::kConvolution || l.params.Has("layout")) return false;
+    const TensorInfo& x = src_.tensors[l.inputs[0]];
+    if (x.shape.size() != 4 || !IsHalf(x.dtype) || const_layer_[l.inputs[1]] < 0) return false;
+    return l.params.Ints("padsBegin") == l.params.Ints("padsEnd");
+  }
+
+  LayoutRewrite Run() {
+    LayoutRewrite r;
+    int eligible = 0;
+    for (const Layer& l : src_.layers) eligible += EligibleConv(l) ? 1 : 0;
+    if (eligible < 2) return r;
+    Network& out = r.net;
+    out.format_version = src_.format_version;
+    out.name = src_.name;
+    out.tensors = src_.tensors;
+    out.inputs = src_.inputs;
+    out.outputs = src_.outputs;
+    version_.assign(src_.tensors.size(), {-1, -1});
+    for (int32_t id : src_.inputs) version_[id][kNchw] = id;
+    for (size_t li = 0; li < src_.layers.size(); ++li) {
+      const Layer& l = src_.layers[li];
+      if (l.kind == LayerKind::kConstant) {
+        version_[l.outputs[0]][kNchw] = l.outputs[0];
+        Emit(r, l, src_.weights[li]);
+        continue;
+      }
+      const bool nhwc = Decide(l);
+      Layer nl = l;
+      for (size_t k = 0; k < l.inputs.size(); ++k) {
+        const int32_t id = l.inputs[k];
+        if (nhwc && l.kind == LayerKind::kConvolution && k == 1) {
+          nl.inputs[k] = PermutedWeight(r, id);
+        } else {
+          // 4-d tensors (a convolution's x and residual; every operand of the others) follow
+          // the layer; tensors of other ranks (a bias) have one layout only.
+          nl.inputs[k] = Version(r, id, nhwc && Rank(id) == 4 ? kNhwc : kNchw);
+        }
+      }
+      std::vector<std::pair<int32_t, int32_t>> restore;  // (nhwc tensor, network output) pairs
+      if (nhwc) {
+        r.nhwc_layers++;
+        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling) nl.params.Set("layout", String("nhwc"));
+        bool keep_dims = true;
+        if (l.kind == LayerKind::kReduce) {
+          nl.params.Set("axes", Numbers({1, 2}));
+          keep_dims = l.params.Bool("keepDims");
+        }
+        for (size_t k = 0; k < nl.outputs.size(); ++k) {
+          const int32_t id = l.outputs[k];
+          if (Rank(id) != 4 || !keep_dims) {
+            version_[id][kNchw] = id;
+            continue;
+          }
+          const Shape phys = Permute(src_.tensors[id].shape, kToNhwc);
+          if (is_output_[id]) {
+            const int32_t f = NewTensor(r, id, phys, ":nhwc");
+            nl.outputs[k] = f;
+            version_[id][kNhwc] = f;
+            restore.push_back({f, id});
+          } else {
+            out.tensors[id].shape = phys;
+            version_[id][kNhwc] = id;
+          }
+        }
+      } else {
+        for (int32_t id : l.outputs) version_[id][kNchw] = id;
+      }
+      Emit(r, nl, WeightView{});
+      for (const auto& [from, id] : restore) {
+        Transpose(r, from, id, kToNchw);
+        version_[id][kNchw] = id;
+      }
+    }
+    DropUnused(r);
+    return r;
+  }
+
+ private:
+  size_t Rank(int32_t id) const { return src_.tensors[id].shape.size(); }
+  bool Scalar(int32_t id) const { return Numel(src_.tensors[id].shape) == 1; }
+  bool HasNhwc(int32_t id) const { return version_[id][kNhwc] >= 0; }
+
+  // Whether layer l runs channels-last (see the file comment of layout.h).
+  bool Decide(const Layer& l) const {
+    if (l.kind == LayerKind::kConvolution) return EligibleConv(l);
+    switch (l.kind) {
+      case LayerKind::kUnary:
+      case LayerKind::kCast:
+        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]);
+      case LayerKind::kPooling:
+        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && !l.params.Has("layout");
+      case LayerKind::kReduce:
+        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && l.params.Ints("axes") == std::vector<int64_t>{2, 3};
+      case LayerKind::kElementwise: {
+        if (Rank(l.outputs[0]) != 4) return false;
+        bool any = false;
+        for (int32_t id : l.inputs) {
+          if (Scalar(id)) continue;
+          if (Rank(id) != 4 || const_layer_[id] >= 0) return false;
+          any |= HasNhwc(id);
+        }
+        return any;
+      }
+      default: return false;
+    }
+  }
+
+  int32_t NewTensor(LayoutRewrite& r, int32_t like, const Shape& shape, const std::string& suffix) {
+    TensorInfo t = src_.tensors[like];
+    t.shape = shape;
+    t.name += suffix;
+    r.net.tensors.push_back(t);
+    return static_cast<int32_t>(r.net.tensors.size() - 1);
+  }
+
+  void Emit(LayoutRewrite& r, Layer l, WeightView w) {
+    r.net.layers.push_back(std::move(l));
+    r.net.weights.push_back(w);
+  }
+
+  void Transpose(LayoutRewrite& r, int32_t from, int32_t to, const std::vector<int64_t>& perm) {
+    Layer l;
+    l.kind = LayerKind::kShuffle;
+    l.name = r.net.tensors[to].name;
+    l.inputs = {from};
+    l.outputs = {to};
+    l.params.Set("firstPerm", Numbers(perm));
+    Emit(r, std::move(l), WeightView{});
+    r.transposes++;
+  }
+
+  // The tensor holding source tensor `id` in layout `want`, transposing once if needed.
+  int32_t Version(LayoutRewrite& r, int32_t id, int want) {
+    if (version_[id][want] >= 0) return version_[id][want];
+    const int32_t from = version_[id][1 - want];
+    if (from < 0) Fail(ErrorCode::kNative, Cat("internal: layout pass reads ", TensorLabel(src_, id), " before it exists"));
+    const Shape& logical = src_.tensors[id].shape;
+    const int32_t t = NewTensor(r, id, want == kNhwc ? Permute(logical, kToNhwc) : logical,
+                                want == kNhwc ? ":to_nhwc" : ":to_nchw");
+    Transpose(r, from, t, want == kNhwc ? kToNhwc : kToNchw);
+    version_[id][want] = t;
+    return t;
+  }
+
+  // Weights [M, C/g, kh, kw] as [M, kh, kw, C/g]: a new constant, made once per weight.
+  int32_t PermutedWeight(LayoutRewrite& r, int32_t id) {
+    auto it = permuted_.find(id);
+    if (it != permuted_.end()) return it->second;
+    const Layer& c = src_.layers[const_layer_[id]];
+    const WeightView& w = src_.weights[const_layer_[id]];
+    const Shape& s = src_.tensors[id].shape;
+    const Shape phys = Permute(s, kToNhwc);
+    const size_t es = DTypeSize(src_.tensors[id].dtype);
+    auto bytes = std::make_shared<std::vector<uint8_t>>(w.bytes);
+    const int64_t m = s[0], cg = s[1], kh = s[2], kw = s[3];
+    for (int64_t o = 0; o < m; ++o) {
+      for (int64_t ci = 0; ci < cg; ++ci) {
+        for (int64_t h = 0; h < kh; ++h) {
+          for (int64_t x = 0; x < kw; ++x) {
+            const int64_t from = ((o * cg + ci) * kh + h) * kw + x;
+            const int64_t to = ((o * kh + h) * kw + x) * cg + ci;
+            std::memcpy(bytes->data() + to * es, w.data + from * es, es);
+          }
+        }
+      }
+    }
+    r.owned.push_back(bytes);
+    const int32_t t = NewTensor(r, id, phys, ":nhwc");
+    Layer l = c;
+    l.name += ":nhwc";
+    l.outputs = {t};
+    Emit(r, std::move(l), WeightView{bytes->data(), bytes->size()});
+    permuted_[id] = t;
+    return t;
+  }
+
+  // Constants no layer reads any more (weights that were permuted) go, and with them their
+  // tensors; ids are renumbered.
+  void DropUnused(LayoutRewrite& r) {
+    Network& n = r.net;
+    std::vector<int> uses(n.tensors.size(), 0);
+    for (const Layer& l : n.layers) {
+      for (int32_t id : l.inputs) uses[id]++;
+    }
+    for (int32_t id : n.outputs) uses[id]++;
+    std::vector<Layer> layers;
+    std::vector<WeightView> weights;
+    for (size_t i = 0; i < n.layers.size(); ++i) {
+      if (n.layers[i].kind == LayerKind::kConstant && uses[n.layers[i].outputs[0]] == 0) continue;
+      layers.push_back(std::move(n.layers[i]));
+      weights.push_back(n.weights[i]);
+    }
+    std::vector<int32_t> remap(n.tensors.size(), -1);
+    std::vector<TensorInfo> kept;
+    auto keep = [&](int32_t id) {
+      if (remap[id] < 0) {
+        remap[id] = static_cast<int32_t>(kept.size());
+        kept.push_back(n.tensors[id]);
+      }
+    };
+    for (int32_t id : n.inputs) keep(id);
+    for (const Layer& l : layers) {
+      for (int32_t id : l.outputs) keep(id);
+    }
+    for (int32_t& id : n.inputs) id = remap[id];
+    for (int32_t& id : n.outputs) id = remap[id];
+    for (Layer& l : layers) {
+      for (int32_t& id : l.inputs) id = remap[id];
+      for (int32_t& id : l.outputs) id = remap[id];
+    }
+    n.tensors = std::move(kept);
+    n.layers = std::move(layers);
+    n.weights = std::move(weights);
+  }
+
+  const Network& src_;
+  std::vector<int64_t> const_layer_;
+  std::vector<bool> is_output_;
+  std::vector<std::array<int32_t, 2>> version_;  // per source tensor: its NCHW and NHWC tensors
+  std::map<int32_t, int32_t> permuted_;
+};
+
+}  // namespace
+
+LayoutRewrite ApplyChannelsLast(const Network& net) { return Pass(net).Run(); }
+
+}  // namespace hybridrt

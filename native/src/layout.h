@@ -1,0 +1,37 @@
+// The layout pass: channels-last (NHWC) tensors for the fp16/bf16 2-d convolutions of an
+// engine, which cuDNN runs on tensor cores without transposing its operands (in NCHW, cuDNN
+// rearranges every fp16 convolution's input and output around the kernel itself). The pass
+// runs after the precision rewrite, as a network-to-network transform:
+// - every eligible convolution (2-d, fp16 or bf16, constant weights, symmetric pads) gets
+//   layout 'nhwc': x, its residual and y are stored [N, H, W, C], its weights are permuted
+//   once at build time to [M, kh, kw, C/groups];
+// - layers that do not care about the order of the channel dim follow their data: unary,
+//   cast, elementwise (operands of the same rank 4, no constants but scalars), 2-d pooling
+//   (layout 'nhwc') and reduce over the spatial dims (its axes moved to [1, 2]) run in NHWC
+//   when one of their 4-d inputs already is;
+// - everything else, and the engine's inputs and outputs, stay NCHW: a transpose (a shuffle
+//   layer "<tensor>:to_nhwc" / ":to_nchw") is inserted where a tensor meets a layer that
+//   wants the other layout, once per tensor and direction.
+// An engine with fewer than two eligible convolutions is left as it is (the transposes
+// would cost more than they save).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "src/network.h"
+
+namespace hybridrt {
+
+struct LayoutRewrite {
+  Network net;
+  // Permuted weights, viewed by `net` (the rest view the source network's).
+  std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;
+  int nhwc_layers = 0;  // layers that run channels-last (0: `net` is empty, use the source)
+  int transposes = 0;   // layout changes inserted
+};
+
+// `net` is valid; so is the result.
+LayoutRewrite ApplyChannelsLast(const Network& net);
+
+}  // namespace hybridrt

@@ -1,0 +1,129 @@
+// The timing cache file (see timing_cache.h).
+#include "src/timing_cache.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "src/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+constexpr const char* kHeader = "hybridrt-timing-cache 1";
+
+// Keys are one line of tab-separated fields: no tabs or newlines inside a field.
+std::string Clean(std::string s) {
+  for (char& c : s) {
+    if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+  }
+  return s;
+}
+
+std::string Num(double v) {
+  std::ostringstream o;
+  o.precision(17);
+  o << v;
+  return o.str();
+}
+
+std::string Desc(const TensorDesc& d, bool constant) {
+  return Cat(DTypeName(d.dtype), ShapeToString(d.shape), constant ? "c" : "");
+}
+
+}  // namespace
+
+std::string TimingKey(const std::string& device_key, const std::string& backend, const Layer& layer,
+                      const std::vector<TensorDesc>& inputs, const std::vector<const void*>& constants,
+                      const std::vector<TensorDesc>& outputs) {
+  std::string sig = Cat(backend, " ", LayerKindName(layer.kind));
+  for (const auto& [key, v] : layer.params.values()) {
+    if (key == "fused") continue;  // names of the fused layers: not what decides a tactic
+    sig += " " + key + "=";
+    switch (v.type) {
+      case ParamValue::Type::kNumber: sig += Num(v.number); break;
+      case ParamValue::Type::kBool: sig += v.boolean ? "true" : "false"; break;
+      case ParamValue::Type::kString: sig += v.string; break;
+      case ParamValue::Type::kNumbers:
+        for (size_t i = 0; i < v.numbers.size(); ++i) sig += (i ? "," : "") + Num(v.numbers[i]);
+        break;
+    }
+  }
+  sig += " in";
+  for (size_t i = 0; i < inputs.size(); ++i) sig += " " + Desc(inputs[i], i < constants.size() && constants[i]);
+  sig += " out";
+  for (const TensorDesc& d : outputs) sig += " " + Desc(d, false);
+  return Clean(device_key) + "\t" + Clean(sig);
+}
+
+void TimingCache::Parse(const std::string& text, std::map<std::string, std::string>* into) {
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line != kHeader) return;  // another format: nothing usable
+  while (std::getline(in, line)) {
+    const size_t a = line.find('\t');
+    const size_t b = a == std::string::npos ? a : line.find('\t', a + 1);
+    if (b == std::string::npos || line.find('\t', b + 1) != std::string::npos || b + 1 >= line.size()) continue;
+    (*into)[line.substr(0, b)] = line.substr(b + 1);
+  }
+}
+
+void TimingCache::Load() {
+  std::ifstream f(path_, std::ios::binary);
+  if (!f) {
+    if (access(path_.c_str(), F_OK) == 0) Fail(ErrorCode::kNative, Cat("timing cache '", path_, "' cannot be read"));
+    return;
+  }
+  std::ostringstream text;
+  text << f.rdbuf();
+  Parse(text.str(), &entries_);
+}
+
+void TimingCache::Save() {
+  if (!dirty_) return;
+  std::map<std::string, std::string> merged;
+  {
+    std::ifstream f(path_, std::ios::binary);
+    if (f) {
+      std::ostringstream text;
+      text << f.rdbuf();
+      Parse(text.str(), &merged);
+    }
+  }
+  for (const auto& [k, v] : entries_) merged[k] = v;
+  const std::string tmp = Cat(path_, ".tmp", getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) Fail(ErrorCode::kNative, Cat("timing cache '", path_, "' cannot be written (", tmp, ")"));
+    f << kHeader << "\n";
+    for (const auto& [k, v] : merged) f << k << "\t" << Clean(v) << "\n";
+    if (!f.flush()) Fail(ErrorCode::kNative, Cat("timing cache '", path_, "': writing ", tmp, " failed"));
+  }
+  if (std::rename(tmp.c_str(), path_.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    Fail(ErrorCode::kNative, Cat("timing cache '", path_, "' cannot be replaced"));
+  }
+  dirty_ = false;
+}
+
+std::string TimingCache::Find(const std::string& key) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    misses_++;
+    return "";
+  }
+  hits_++;
+  return it->second;
+}
+
+void TimingCache::Put(const std::string& key, const std::string& tactic) {
+  auto it = entries_.find(key);
+  if (it != entries_.end() && it->second == tactic) return;
+  entries_[key] = tactic;
+  dirty_ = true;
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,203 @@
+/**
+ * The builder's fusion pass (native/src/fusion.h) on the cpu backend, where it is off unless
+ * asked for (`fusion: true`): which layers it merges, which it must leave alone, and that the
+ * fused engine computes what the unfused one does (itself checked against onnxruntime by the
+ * layer tests) within 1e-5 of the output's scale: the fused kernels do the same fp32
+ * arithmetic in the same order, so only the order of a bias and a residual sum may differ.
+ *
+ *   x [1,4,8,8]
+ *    |
+ *   conv1 (+b1) ---> sigmoid ---> mul(conv1, sigmoid)        silu, fused into conv1
+ *    |                                   |
+ *    |                              conv2 (+b2) ---> add(conv2, m) ---> relu
+ *    |                                   m ------------^               |      residual + relu into conv2
+ *    |                                                                 r
+ *   (conv1 is read by sigmoid and mul only)                 conv3 (+b3) = out_c3 (a network output)
+ *                                                                      |
+ *                                                                    relu   NOT fused: conv3's output is an output
+ *                                                                      |
+ *                                                                   flatten -> matmul -> add(bias) -> relu = y
+ *                                                                              matmul + bias + relu, one layer
+ */
+import { expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
+import type { NetworkDefinition } from '../../src/engine/network.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { NetDraft } from './helpers/net.js';
+import { randomFloat } from './helpers/random.js';
+
+function fusable(): NetworkDefinition {
+  const d = new NetDraft('fusable');
+  const f32 = (shape: number[]) => ({ dtype: 'float32' as const, shape });
+  const x = d.input('x', 'float32', [1, 4, 8, 8]);
+  const win = { strides: [1, 1], dilations: [1, 1], groups: 1 };
+  const conv = (name: string, input: number, k: number, seed: number) => {
+    const w = d.constant(`${name}_w`, 'float32', [8, input === x ? 4 : 8, k, k], randomFloat([8, input === x ? 4 : 8, k, k], seed, -0.3, 0.3).data);
+    const b = d.constant(`${name}_b`, 'float32', [8], randomFloat([8], seed + 100).data);
+    const p = (k - 1) / 2;
+    return d.layer('convolution', name, [input, w, b], { kernel: [k, k], padsBegin: [p, p], padsEnd: [p, p], ...win }, [f32([1, 8, 8, 8])])[0]!;
+  };
+  const c1 = conv('conv1', x, 3, 1);
+  const [s] = d.layer('unary', 'sig', [c1], { op: 'sigmoid' }, [f32([1, 8, 8, 8])]);
+  const [m] = d.layer('elementwise', 'silu_mul', [c1, s!], { op: 'mul' }, [f32([1, 8, 8, 8])]);
+  const c2 = conv('conv2', m!, 3, 2);
+  const [a] = d.layer('elementwise', 'res_add', [c2, m!], { op: 'add' }, [f32([1, 8, 8, 8])]);
+  const [r] = d.layer('unary', 'res_relu', [a!], { op: 'relu' }, [f32([1, 8, 8, 8])]);
+  const c3 = conv('conv3', r!, 1, 3);
+  const [r3] = d.layer('unary', 'relu3', [c3], { op: 'relu' }, [f32([1, 8, 8, 8])]);
+  const [flat] = d.layer('shuffle', 'flatten', [r3!], { reshape: [1, 512] }, [f32([1, 512])]);
+  const wf = d.constant('fc_w', 'float32', [512, 10], randomFloat([512, 10], 4, -0.1, 0.1).data);
+  const bf = d.constant('fc_b', 'float32', [10], randomFloat([10], 5).data);
+  const [mm] = d.layer('matmul', 'fc', [flat!, wf], { transA: false, transB: false, alpha: 1, beta: 0 }, [f32([1, 10])]);
+  const [fb] = d.layer('elementwise', 'fc_bias', [mm!, bf], { op: 'add' }, [f32([1, 10])]);
+  const [y] = d.layer('unary', 'fc_relu', [fb!], { op: 'relu' }, [f32([1, 10])]);
+  d.output(y!);
+  d.output(c3);
+  return d.finish();
+}
+
+function maxRelError(a: Float32Array, b: Float32Array): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / Math.max(scale, 1e-30);
+}
+
+const layers = (e: Engine) => e.info().layers.filter((l) => l.kind !== 'constant');
+
+describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
+  it('is off by default on the cpu backend', async () => {
+    const plain = await buildEngine(fusable(), { backend: 'cpu' });
+    try {
+      expect(layers(plain).map((l) => l.name)).toEqual([
+        'conv1', 'sig', 'silu_mul', 'conv2', 'res_add', 'res_relu', 'conv3', 'relu3', 'flatten', 'fc', 'fc_bias', 'fc_relu',
+      ]);
+      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0 });
+    } finally {
+      plain.dispose();
+    }
+  });
+
+  it('merges silu, residual + relu, matmul + bias + relu; leaves a network output unfused; same results', async () => {
+    const plain = await buildEngine(fusable(), { backend: 'cpu', fusion: false });
+    const fused = await buildEngine(fusable(), { backend: 'cpu', fusion: true });
+    try {
+      const got = layers(fused).map((l) => ({ name: l.name, kind: l.kind, fusedFrom: l.fusedFrom }));
+      expect(got).toEqual([
+        { name: 'conv1', kind: 'convolution', fusedFrom: ['sig', 'silu_mul'] },
+        { name: 'conv2', kind: 'convolution', fusedFrom: ['res_add', 'res_relu'] },
+        { name: 'conv3', kind: 'convolution', fusedFrom: undefined },
+        { name: 'relu3', kind: 'unary', fusedFrom: undefined },
+        { name: 'flatten', kind: 'shuffle', fusedFrom: undefined },
+        { name: 'fc', kind: 'matmul', fusedFrom: ['fc_bias', 'fc_relu'] },
+      ]);
+      // Activations: silu into conv1, relu into the residual add (then into conv2), relu into fc.
+      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1 });
+      expect(fused.info().outputs).toEqual(plain.info().outputs);
+      const a = plain.createContext();
+      const b = fused.createContext();
+      for (const seed of [1, 2, 3]) {
+        const x = randomFloat([1, 4, 8, 8], seed).data as Float32Array;
+        const want = (await a.run([x])) as Float32Array[];
+        const have = (await b.run([x])) as Float32Array[];
+        have.forEach((h, i) => expect(maxRelError(h, want[i]!), `output ${i}, seed ${seed}`).toBeLessThanOrEqual(1e-5));
+      }
+    } finally {
+      plain.dispose();
+      fused.dispose();
+    }
+  });
+
+  it('a plan keeps the fused layers (residual, activation, fused names) and runs them alike', async () => {
+    const fused = await buildEngine(fusable(), { backend: 'cpu', fusion: true });
+    const again = await deserializeEngine(fused.serialize());
+    try {
+      expect(layers(again).map((l) => [l.name, l.fusedFrom])).toEqual(layers(fused).map((l) => [l.name, l.fusedFrom]));
+      const x = randomFloat([1, 4, 8, 8], 7).data as Float32Array;
+      const a = (await fused.createContext().run([x])) as Float32Array[];
+      const b = (await again.createContext().run([x])) as Float32Array[];
+      expect(b.map((t) => Array.from(t))).toEqual(a.map((t) => Array.from(t)));
+    } finally {
+      fused.dispose();
+      again.dispose();
+    }
+  });
+
+  it('exp and reciprocal are not fused (the fp16 policy keeps them fp32); an int producer takes no activation', async () => {
+    const d = new NetDraft('unfusable');
+    const x = d.input('x', 'float32', [2, 3]);
+    const i = d.input('i', 'int32', [2, 3]);
+    const [s] = d.layer('elementwise', 'add', [x, x], { op: 'add' }, [{ dtype: 'float32', shape: [2, 3] }]);
+    const [e] = d.layer('unary', 'exp', [s!], { op: 'exp' }, [{ dtype: 'float32', shape: [2, 3] }]);
+    const [si] = d.layer('elementwise', 'iadd', [i, i], { op: 'add' }, [{ dtype: 'int32', shape: [2, 3] }]);
+    const [ri] = d.layer('unary', 'irelu', [si!], { op: 'relu' }, [{ dtype: 'int32', shape: [2, 3] }]);
+    d.output(e!);
+    d.output(ri!);
+    const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: true });
+    try {
+      expect(layers(engine).map((l) => l.name)).toEqual(['add', 'exp', 'iadd', 'irelu']);
+    } finally {
+      engine.dispose();
+    }
+  });
+});
+
+describeIf(HAS_NATIVE, 'timing cache (cpu)', NATIVE_MISSING, () => {
+  const tmp = () => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-tc-')), 'cache.txt');
+  const entries = (file: string) => fs.readFileSync(file, 'utf8').trim().split('\n').slice(1);
+
+  it('records the tactics of a build, and a later build takes them from the file', async () => {
+    const file = tmp();
+    const first = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    const second = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    try {
+      expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toBe('hybridrt-timing-cache 1');
+      // One entry per layer whose tactic is a choice (the three convolutions here).
+      const tactics = first.info().layers.filter((l) => l.tactic !== 'default' && l.tactic !== 'constant');
+      expect(entries(file)).toHaveLength(tactics.length);
+      expect(entries(file).every((line) => line.split('\t').length === 3)).toBe(true);
+      expect(first.info().build.timingCache).toMatchObject({ path: file, hits: 0 });
+      expect(second.info().build.timingCache).toMatchObject({ path: file, hits: tactics.length });
+      expect(second.info().layers.map((l) => l.tactic)).toEqual(first.info().layers.map((l) => l.tactic));
+      expect(first.info().build.ms).toBeGreaterThan(0);
+    } finally {
+      first.dispose();
+      second.dispose();
+    }
+  });
+
+  it('cached tactics the backend refuses are chosen again and corrected; a foreign file is replaced', async () => {
+    const file = tmp();
+    const first = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    const conv1 = first.info().layers.find((l) => l.name === 'conv1')!.tactic;
+    first.dispose();
+    // Every cached tactic replaced by one no kernel knows.
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/\t[^\t\n]+\n/g, '\tbogus\n'));
+    const again = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    try {
+      expect(again.info().layers.find((l) => l.name === 'conv1')!.tactic).toBe(conv1);
+      expect(fs.readFileSync(file, 'utf8')).not.toContain('\tbogus\n');
+      expect(again.info().build.timingCache?.hits).toBe(0);
+    } finally {
+      again.dispose();
+    }
+    fs.writeFileSync(file, 'not a timing cache\n\u0000garbage\tx\n');
+    const fresh = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    try {
+      expect(fresh.info().build.timingCache?.hits).toBe(0);
+      expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toBe('hybridrt-timing-cache 1');
+    } finally {
+      fresh.dispose();
+    }
+  });
+
+  it('refuses a timingCachePath that is not a path', async () => {
+    await expect(buildEngine(fusable(), { backend: 'cpu', timingCachePath: '' })).rejects.toMatchObject({ code: 'OPTION' });
+  });
+});
