@@ -8,7 +8,8 @@
  *           segment -> schedule (last use of every value) -> HybridModel
  *
  * The model is compiled for one static shape per input (`inputs`, or the declared shapes); a
- * run with another shape is refused with a SHAPE error. The backend is chosen before any work,
+ * run with another shape is refused with a SHAPE error. Inputs and outputs must be of types
+ * onnxruntime Tensors carry (no bfloat16: UNSUPPORTED_DTYPE at compile, not at every run). The backend is chosen before any work,
  * so that a missing cuda fails fast. Phases are reported through onProgress and onLog.
  */
 import { HybridError } from '../errors.js';
@@ -24,7 +25,7 @@ import { chooseBackend } from './backend.js';
 import { buildRunners } from './build.js';
 import { type CompileOptions, type CompilePhase, inputShapesOption, resolveOptions } from './options.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
-import { type InputPlan, type ModelSource, loadSource, planInputs } from './source.js';
+import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, planInputs } from './source.js';
 
 /** A compiled model whose `report` is the partition report with compile's additions. */
 export type CompiledModel = HybridModel<ModelReport>;
@@ -54,6 +55,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   // Decoded once; the inputs are checked (static shapes, dtypes) and the backend chosen before
   // any lowering, so that those errors come fast.
   const { graph: declared, label, proto } = loadSource(model, options.label);
+  checkInterfaceDTypes(declared, label);
   const inputs = planInputs(declared, given, label);
   const backend = chooseBackend(opts.backend, opts.log);
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
@@ -75,6 +77,8 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   });
   ms.analyze = performance.now() - tAnalyze;
   const { graph, partition: result } = analysis;
+  // Outputs whose type only inference knows.
+  checkInterfaceDTypes(graph, label);
   for (const w of analysis.warnings) opts.log(w, 'warn');
   opts.progress('analyze', 1, 1);
 

@@ -2,13 +2,15 @@
  * The model compile() starts from (a path, bytes or a decoded ModelProto) as a graph, and the
  * static shape of every input: from the `inputs` option, else as the model declares it. An
  * input left with a symbolic or unknown dimension is a SHAPE error that shows the option to
- * write; an unknown name in `inputs` is an INPUT error listing the model's inputs.
+ * write; an unknown name in `inputs` is an INPUT error listing the model's inputs. An input or
+ * output of an element type onnxruntime Tensors cannot carry (bfloat16) is refused up front.
  */
 import { HybridError } from '../errors.js';
 import { Graph } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
 import type { NumericDType } from '../onnx/dtype.js';
 import { loadModelProto } from '../onnx/model.js';
+import { ortCarries } from '../onnx/ort.js';
 import type { ModelProto } from '../onnx/proto.js';
 
 /** What compile() takes: a path to an .onnx file, its bytes, or a decoded ModelProto. */
@@ -65,4 +67,24 @@ export function planInputs(graph: Graph, given: Record<string, number[]>, label:
     }
     return { name, dtype: t.dtype, shape: [...shape], ...(declared ? { declaredShape: declared } : {}) };
   });
+}
+
+/**
+ * run() takes and returns onnxruntime Tensors, which have no bfloat16 (nor anything else
+ * ortCarries() refuses): a model with such an input or output would compile and then fail on
+ * every run, so it is refused here, naming the tensor and the fix. Types not known (yet) pass;
+ * compile() checks again once inference has run.
+ */
+export function checkInterfaceDTypes(graph: Graph, label: string): void {
+  for (const [kind, names] of [['input', graph.inputs], ['output', graph.outputs]] as const) {
+    for (const name of names) {
+      const dtype = graph.types.get(name)?.dtype;
+      if (!dtype || ortCarries(dtype)) continue;
+      const fix = kind === 'input' ? `take float32 and Cast it to ${dtype} inside the model` : `Cast it to float32 inside the model`;
+      throw new HybridError(
+        'UNSUPPORTED_DTYPE',
+        `${label}: ${kind} '${name}' is ${dtype}, which onnxruntime Tensors (run()'s ${kind}s) cannot carry; ${fix}`,
+      );
+    }
+  }
 }

@@ -71,6 +71,7 @@ function summary(outcomes: Map<string, Outcome>): string {
     ...Object.entries(EXCLUDED).map(([name, why]) => `      ${name}: ${why}`),
     `    held to onnxruntime instead of the expected outputs: ${Object.keys(ORT_REFERENCE).length}; with a looser tolerance: ${Object.keys(TOLERANCES).length}`,
     `  lowered to constants (no engine built): ${folded}`,
+    `  refused by compile() (an input or output of a type onnxruntime Tensors cannot carry): ${count('refused')}`,
     `  unsupported (some node cannot run on an engine): ${count('unsupported')}; cases per refused op (* = its converter rejected the node): ${top(unsupported, 30)}`,
     `  test data hybridrt cannot hold: ${count('unreadable')}: ${top(unreadable, 10)}`,
   ].join('\n');
@@ -88,6 +89,8 @@ describeIf(!!root && HAS_NATIVE, 'conformance cases through engines on the cpu b
       const tolerance = TOLERANCES[c.name];
       const outcome = await runCase(c, { ortReference: c.name in ORT_REFERENCE, ...(tolerance ? { tolerance } : {}) });
       outcomes.set(c.name, outcome);
+      // A refusal must name the tensor and say what to do.
+      if (outcome.kind === 'refused') expect(outcome.reason).toMatch(/: (input|output) '[^']+' is \w+, which onnxruntime Tensors \(run\(\)'s \1s\) cannot carry; .*Cast/);
       if (outcome.kind !== 'engine') return;
       if (EXCLUDED[c.name]) {
         expect(outcome.failures, `${c.name} is excluded (${EXCLUDED[c.name]}) but passes now: remove it from exclusions.ts`).not.toEqual([]);

@@ -17,6 +17,7 @@ import { Graph } from '../../src/ir/graph.js';
 import { lower } from '../../src/lowering/index.js';
 import { dtypeFromOnnx } from '../../src/onnx/dtype.js';
 import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
+import { ortCarries } from '../../src/onnx/ort.js';
 import type { TensorProto } from '../../src/onnx/proto.js';
 import { TensorProtoType } from '../../src/onnx/schema.js';
 import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
@@ -42,7 +43,11 @@ function readInputs(test: NodeTestCase, graph: Graph, model: ReturnType<typeof l
   if (graph.inputs.some((i) => !declared.get(i)?.type?.tensorType)) return 'non-tensor inputs';
   // onnxruntime-node aborts the process when it returns an int4 (or other exotic) tensor.
   const outputTypes = model.graph!.output.map((vi) => vi.type?.tensorType?.elemType);
-  if (outputTypes.some((code) => code === undefined || !['float32', 'float16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool', 'string'].includes(dtypeFromOnnx(code) ?? ''))) {
+  const carried = (code: number | undefined) => {
+    const dtype = code === undefined ? undefined : dtypeFromOnnx(code);
+    return dtype !== undefined && ortCarries(dtype);
+  };
+  if (!outputTypes.every(carried)) {
     return 'outputs the JavaScript API cannot carry';
   }
   const feeds: Record<string, TensorData> = {};
@@ -56,7 +61,7 @@ function readInputs(test: NodeTestCase, graph: Graph, model: ReturnType<typeof l
     } catch {
       return 'input dtype not numeric';
     }
-    if (t.dtype === 'bfloat16') return 'bfloat16 input (no onnxruntime JS type)';
+    if (!ortCarries(t.dtype)) return 'bfloat16 input (no onnxruntime JS type)';
     feeds[proto.name || graph.inputs[i]!] = t;
   }
   return feeds;

@@ -8,6 +8,8 @@
  * Outcomes:
  * - 'unreadable': the model or its test data holds what hybridrt cannot (string, float8 or
  *   int4 tensors, sequences, optionals): nothing an engine could be asked to run.
+ * - 'refused': compile() refuses an input or output of a type run() cannot carry (bfloat16:
+ *   onnxruntime Tensors have none), as given and with constant parameters.
  * - 'unsupported': some node cannot run on an engine, as given and with constant parameters.
  * - 'folded': lowering computed everything; no engine was built, so nothing was proven.
  * - 'engine': every node ran on engines; `failures` says what did not match (empty: passed).
@@ -33,6 +35,7 @@ export type Mode = 'as given' | 'constant parameters';
 
 export type Outcome =
   | { kind: 'unreadable'; reason: string }
+  | { kind: 'refused'; reason: string }
   | { kind: 'unsupported'; reason: string }
   | { kind: 'folded'; mode: Mode }
   | { kind: 'engine'; mode: Mode; ops: string[]; failures: string[] };
@@ -44,7 +47,7 @@ export interface CaseOptions {
   ortReference?: boolean;
 }
 
-type Attempt = { kind: 'unsupported'; reason: string } | { kind: 'folded' } | { kind: 'engine'; ops: string[]; failures: string[] };
+type Attempt = { kind: 'unsupported' | 'refused'; reason: string } | { kind: 'folded' } | { kind: 'engine'; ops: string[]; failures: string[] };
 
 const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 
@@ -60,7 +63,8 @@ async function ortOutputs(model: string, graph: Graph, feeds: TensorData[]): Pro
 
 /**
  * compile() + run(): 'unsupported' when partitioning refuses a node (the UNSUPPORTED_OP error
- * comes before the analyze phase ends); any later error is a failure of an engine-supported
+ * comes before the analyze phase ends), 'refused' when compile() refuses the model's interface
+ * (UNSUPPORTED_DTYPE, also before the analyze phase ends); any later error is a failure of an engine-supported
  * case (a converter or engine that cannot build what validate accepted, a run that fails).
  */
 async function attempt(source: string | ModelProto, inputNames: string[], feeds: TensorData[], expected: () => Promise<TensorData[]>, options: CaseOptions): Promise<Attempt> {
@@ -78,6 +82,7 @@ async function attempt(source: string | ModelProto, inputNames: string[], feeds:
     });
   } catch (e) {
     if (!analyzed && isHybridError(e) && e.code === 'UNSUPPORTED_OP') return { kind: 'unsupported', reason: message(e) };
+    if (!analyzed && isHybridError(e) && e.code === 'UNSUPPORTED_DTYPE') return { kind: 'refused', reason: message(e) };
     return { kind: 'engine', ops: [], failures: [`compile: ${isHybridError(e) ? `${e.code}: ` : ''}${message(e)}`] };
   }
   try {
@@ -132,17 +137,18 @@ export async function runCase(c: ConformanceCase, options: CaseOptions = {}): Pr
     const expected = () => (options.ortReference ? ortOutputs(c.model, graph, feeds) : Promise.resolve(readDataSet(dataSet, 'output', graph.outputs.length)));
     let mode: Mode = 'as given';
     let result = await attempt(c.model, graph.inputs, feeds, expected, options);
-    if (result.kind === 'unsupported' && graph.inputs.length > 1) {
+    const notOnEngines = (a: Attempt) => a.kind === 'unsupported' || a.kind === 'refused';
+    if (notOnEngines(result) && graph.inputs.length > 1) {
       const constant = graph.clone();
       constant.inputs.slice(1).forEach((name, i) => constant.setInitializer(name, feeds[i + 1]!));
       constant.inputs = constant.inputs.slice(0, 1);
       const retry = await attempt(constant.toModel(), constant.inputs, feeds.slice(0, 1), expected, options);
-      if (retry.kind !== 'unsupported') {
+      if (!notOnEngines(retry)) {
         result = retry;
         mode = 'constant parameters';
       }
     }
-    const here: Outcome = result.kind === 'unsupported' ? result : result.kind === 'folded' ? { kind: 'folded', mode } : { ...result, mode };
+    const here: Outcome = result.kind === 'engine' ? { ...result, mode } : result.kind === 'folded' ? { kind: 'folded', mode } : result;
     // The first data set decides the kind; a later one can only add failures.
     if (!outcome) outcome = here;
     else if (outcome.kind === 'engine' && here.kind === 'engine') outcome.failures.push(...here.failures.map((f) => `${dataSet}: ${f}`));
