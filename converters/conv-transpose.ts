@@ -3,8 +3,9 @@
  * worked out from `output_shape` or auto_pad SAME_* as the ONNX spec says (total padding
  * split evenly, the odd cell at the end for SAME_UPPER and at the beginning otherwise).
  */
-import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
 import type { ParamsOf } from '../src/engine/builder.js';
+import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
+import { checkBias, convOperands, emitConvLike } from './conv-operands.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 import { autoPad, perDim } from './window.js';
@@ -14,25 +15,12 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
   sinceVersion: 1,
   notes: `1 to 3 spatial dims; dtypes ${FLOAT_DTYPES.join(', ')}; an output_shape beyond the unpadded size must fit in trailing cells.`,
   plan(v) {
-    const x = v.in(0);
-    const w = v.in(1);
-    const dtype = v.dtype(0, FLOAT_DTYPES);
-    v.check(w.dtype === dtype, () => `W has dtype ${w.dtype}, X ${dtype}`);
-    const n = x.shape.length - 2;
-    v.check(n >= 1 && n <= 3, () => `X has rank ${x.shape.length}; engines convolve 1 to 3 spatial dims (rank 3 to 5)`);
-    v.check(w.shape.length === n + 2, () => `W [${w.shape}] does not match X [${x.shape}]`);
-    const kernel = w.shape.slice(2);
-    const ks = v.ints('kernel_shape');
-    v.check(!ks || sameShape(ks, kernel), () => `kernel_shape [${ks}] differs from W's [${kernel}]`);
-    const groups = v.int('group', 1);
+    const { x, w, dtype, n, kernel, groups } = convOperands(v);
     v.check(groups >= 1 && x.shape[1] === w.shape[0] && w.shape[0]! % groups === 0, () =>
       `group=${groups} does not fit X channels ${x.shape[1]} and W [${w.shape}]`,
     );
     const m = w.shape[1]! * groups;
-    if (v.has(2)) {
-      const b = v.in(2);
-      v.check(b.dtype === dtype && sameShape(b.shape, [m]), () => `B ${b.dtype}[${b.shape}] must be ${dtype}[${m}]`);
-    }
+    checkBias(v, dtype, m);
     const strides = perDim(v, 'strides', n, 1, 1);
     const dilations = perDim(v, 'dilations', n, 1, 1);
     const outputPadding = perDim(v, 'output_padding', n, 0, 0);
@@ -71,11 +59,7 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
     v.check(sameShape(out, v.out(0).shape), () => `the attributes give output [${out}], inference says [${v.out(0).shape}]`);
     return { kernel, strides, padsBegin, padsEnd, dilations, outputPadding, groups };
   },
-  emit(e, p) {
-    const inputs = [e.input(0), e.input(1)];
-    if (e.node.inputs[2]) inputs.push(e.input(2));
-    e.output(0, e.add('deconvolution', inputs, p));
-  },
+  emit: (e, p) => emitConvLike(e, 'deconvolution', p),
 });
 
 export const convTransposeConverters: Converter[] = [convTranspose];
