@@ -6,6 +6,7 @@
  */
 import { sameShape } from '../src/engine/layer-shapes.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
+import { sliceRange } from '../src/ir/infer/slicing.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 
@@ -51,18 +52,7 @@ function slice(sinceVersion: number): Converter {
         const dim = shape[d]!;
         const step = steps![i]!;
         v.check(step !== 0, () => 'a step of 0 is invalid');
-        let start = starts[i]!;
-        let end = ends[i]!;
-        if (start < 0) start += dim;
-        if (end < 0) end += dim;
-        if (step > 0) {
-          start = Math.min(Math.max(start, 0), dim);
-          end = Math.min(Math.max(end, 0), dim);
-        } else {
-          start = Math.min(Math.max(start, 0), dim - 1);
-          end = Math.min(Math.max(end, -1), dim - 1);
-        }
-        const n = Math.max(0, step > 0 ? Math.ceil((end - start) / step) : Math.ceil((start - end) / -step));
+        const { start, len: n } = sliceRange(dim, starts[i]!, ends[i]!, step);
         plan.starts[d] = n > 0 ? start : 0;
         plan.steps[d] = step;
         plan.shape[d] = n;

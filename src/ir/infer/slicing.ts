@@ -122,8 +122,12 @@ export const split: Rule = (ctx) => {
 
 const BIG = 2 ** 31 - 1;
 
-/** Length of a slice of a dimension (ONNX Slice-10 semantics, negative steps included). */
-function sliceLength(dim: number, start: number, end: number, step: number): { start: number; len: number } {
+/**
+ * Where a slice of a dimension starts and how many elements it takes (ONNX Slice-10 semantics:
+ * negative starts and ends count from the end, out-of-range values and INT64_MAX-style
+ * sentinels are clamped, negative steps included). Shared with the Slice converter.
+ */
+export function sliceRange(dim: number, start: number, end: number, step: number): { start: number; len: number } {
   if (start < 0) start += dim;
   if (end < 0) end += dim;
   if (step > 0) {
@@ -182,7 +186,7 @@ export const slice: Rule = (ctx) => {
     if (step === 0) fail('Slice: a step is 0');
     const d = x[a]!;
     if (isNum(d)) {
-      const { start, len } = sliceLength(d, starts![k]!, ends![k]!, step);
+      const { start, len } = sliceRange(d, starts![k]!, ends![k]!, step);
       shape[a] = len;
       boxStart[a] = start;
       boxStep[a] = step;
