@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "src/error.h"
+#include "src/napi_util.h"
 
 namespace hybridrt {
 
@@ -98,37 +99,6 @@ void ReadParams(const Napi::Value& v, const std::string& where, Params* params) 
       continue;
     }
     params->Set(key, ReadParamValue(value, here));
-  }
-}
-
-napi_typedarray_type StorageOf(DType t) {
-  switch (t) {
-    case DType::kFloat32: return napi_float32_array;
-    case DType::kFloat16:
-    case DType::kBFloat16: return napi_uint16_array;
-    case DType::kInt32: return napi_int32_array;
-    case DType::kInt64: return napi_bigint64_array;
-    case DType::kInt8: return napi_int8_array;
-    case DType::kUInt8:
-    case DType::kBool: return napi_uint8_array;
-  }
-  return napi_uint8_array;
-}
-
-const char* StorageName(napi_typedarray_type t) {
-  switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "a typed array";
   }
 }
 
