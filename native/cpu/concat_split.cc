@@ -20,13 +20,19 @@ void Blocks(const Shape& s, int64_t axis, size_t es, int64_t* outer, size_t* blo
   *block = static_cast<size_t>(inner) * es;
 }
 
-class ConcatKernel : public CpuKernel {
+// Concat gathers its parts (the inputs) into the whole (the output); split scatters the whole
+// (the input) into its parts (the outputs). Same blocks, copied in the other direction.
+class AxisPartsKernel : public CpuKernel {
+ public:
+  explicit AxisPartsKernel(bool gather) : gather_(gather) {}
+
  protected:
   void PrepareKernel() override {
     const int64_t axis = params().Int("axis");
-    const size_t es = DTypeSize(out_[0].dtype);
-    Blocks(out_[0].shape, axis, es, &outer_, &out_block_);
-    for (const TensorDesc& d : in_) {
+    const TensorDesc& whole = gather_ ? out_[0] : in_[0];
+    const size_t es = DTypeSize(whole.dtype);
+    Blocks(whole.shape, axis, es, &outer_, &whole_block_);
+    for (const TensorDesc& d : gather_ ? in_ : out_) {
       int64_t o;
       size_t b;
       Blocks(d.shape, axis, es, &o, &b);
@@ -36,64 +42,34 @@ class ConcatKernel : public CpuKernel {
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
-    uint8_t* y = static_cast<uint8_t*>(args.outputs[0]);
-    Par(outer_, std::max<int64_t>(1, 256 * 1024 / std::max<int64_t>(static_cast<int64_t>(out_block_), 1)),
+    Par(outer_, std::max<int64_t>(1, 256 * 1024 / std::max<int64_t>(static_cast<int64_t>(whole_block_), 1)),
         [&](int64_t o0, int64_t o1) {
           for (int64_t o = o0; o < o1; ++o) {
-            uint8_t* dst = y + o * out_block_;
+            size_t at = o * whole_block_;
             for (size_t i = 0; i < blocks_.size(); ++i) {
-              if (blocks_[i]) std::memcpy(dst, static_cast<const uint8_t*>(args.inputs[i]) + o * blocks_[i], blocks_[i]);
-              dst += blocks_[i];
+              const size_t b = blocks_[i];
+              if (b && gather_) {
+                std::memcpy(static_cast<uint8_t*>(args.outputs[0]) + at, static_cast<const uint8_t*>(args.inputs[i]) + o * b, b);
+              } else if (b) {
+                std::memcpy(static_cast<uint8_t*>(args.outputs[i]) + o * b, static_cast<const uint8_t*>(args.inputs[0]) + at, b);
+              }
+              at += b;
             }
           }
         });
   }
 
  private:
+  bool gather_;
   int64_t outer_ = 1;
-  size_t out_block_ = 0;
-  std::vector<size_t> blocks_;
-};
-
-class SplitKernel : public CpuKernel {
- protected:
-  void PrepareKernel() override {
-    const int64_t axis = params().Int("axis");
-    const size_t es = DTypeSize(in_[0].dtype);
-    Blocks(in_[0].shape, axis, es, &outer_, &in_block_);
-    for (const TensorDesc& d : out_) {
-      int64_t o;
-      size_t b;
-      Blocks(d.shape, axis, es, &o, &b);
-      blocks_.push_back(b);
-    }
-  }
-
- public:
-  void Enqueue(const KernelArgs& args, Stream&) const override {
-    const uint8_t* x = static_cast<const uint8_t*>(args.inputs[0]);
-    Par(outer_, std::max<int64_t>(1, 256 * 1024 / std::max<int64_t>(static_cast<int64_t>(in_block_), 1)),
-        [&](int64_t o0, int64_t o1) {
-          for (int64_t o = o0; o < o1; ++o) {
-            const uint8_t* src = x + o * in_block_;
-            for (size_t i = 0; i < blocks_.size(); ++i) {
-              if (blocks_[i]) std::memcpy(static_cast<uint8_t*>(args.outputs[i]) + o * blocks_[i], src, blocks_[i]);
-              src += blocks_[i];
-            }
-          }
-        });
-  }
-
- private:
-  int64_t outer_ = 1;
-  size_t in_block_ = 0;
+  size_t whole_block_ = 0;
   std::vector<size_t> blocks_;
 };
 
 }  // namespace
 
-std::unique_ptr<Kernel> MakeConcat() { return std::make_unique<ConcatKernel>(); }
-std::unique_ptr<Kernel> MakeSplit() { return std::make_unique<SplitKernel>(); }
+std::unique_ptr<Kernel> MakeConcat() { return std::make_unique<AxisPartsKernel>(true); }
+std::unique_ptr<Kernel> MakeSplit() { return std::make_unique<AxisPartsKernel>(false); }
 
 }  // namespace cpu
 }  // namespace hybridrt
