@@ -72,14 +72,13 @@ def calibrate(torch, model, example, steps=4):
     return model.cpu().eval()
 
 
-def export(models_dir):
+def model_specs():
+    """name -> (make, example input, input name): the models of this file and of gpu-bench.py,
+    built from their configs with random weights (nothing can be downloaded on the GPU machine)."""
     import torch
     import torchvision
     import timm
     import transformers
-
-    torch.manual_seed(0)
-    os.makedirs(models_dir, exist_ok=True)
 
     class Out(torch.nn.Module):
         """Returns one tensor of a model that returns a dict."""
@@ -102,28 +101,49 @@ def export(models_dir):
             return self.m(input_ids=input_ids).last_hidden_state
 
     image = torch.randn(1, 3, 224, 224)
-    specs = {
+    return {
         'resnet50': (lambda: torchvision.models.resnet50(weights=None), image, 'input'),
         'mobilenet_v2': (lambda: torchvision.models.mobilenet_v2(weights=None), image, 'input'),
         'fcn_resnet50': (lambda: Out(torchvision.models.segmentation.fcn_resnet50(weights=None, weights_backbone=None), 'out'), image, 'input'),
         'efficientnet_b0': (lambda: timm.create_model('efficientnet_b0', pretrained=False), image, 'input'),
         'bert_base': (Bert, torch.randint(0, 30522, (1, 128)), 'input_ids'),
     }
+
+
+def build_model(name):
+    """The model `name` of model_specs(), seeded and calibrated, on the CPU in eval mode, with its
+    example input and input name: the same weights every time (torch.manual_seed(0))."""
+    import torch
+
+    torch.manual_seed(0)
+    make, example, input_name = model_specs()[name]
+    torch.manual_seed(0)
+    return calibrate(torch, make(), example), example, input_name
+
+
+def export_onnx(torch, model, example, input_name, path):
+    with torch.inference_mode():
+        try:
+            torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
+                              opset_version=18, dynamo=False)
+        except Exception as e:  # the TorchScript exporter may refuse a model: use torch.export
+            print(f'{os.path.basename(path)}: dynamo=False export failed ({e}); exporting with dynamo=True', flush=True)
+            torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'], dynamo=True)
+
+
+def export(models_dir):
+    import torch
+
+    os.makedirs(models_dir, exist_ok=True)
     paths = {}
-    for name, (make, example, input_name) in specs.items():
+    for name in model_specs():
         path = os.path.join(models_dir, f'{name}.onnx')
         paths[name] = path
         if os.path.exists(path):
             continue
         t0 = time.time()
-        model = calibrate(torch, make(), example)
-        with torch.inference_mode():
-            try:
-                torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
-                                  opset_version=18, dynamo=False)
-            except Exception as e:  # the TorchScript exporter may refuse a model: use torch.export
-                print(f'{name}: dynamo=False export failed ({e}); exporting with dynamo=True', flush=True)
-                torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'], dynamo=True)
+        model, example, input_name = build_model(name)
+        export_onnx(torch, model, example, input_name, path)
         print(f'exported {name} in {time.time() - t0:.1f}s -> {path}', flush=True)
     return paths
 

@@ -25,12 +25,28 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
     if (!ops.has(key)) io.err(`hybrid-run: warning: --fallback-ops: the model has no ${op} node (op types are case-sensitive)\n`);
   }
 
+  const benchOnly = [opts.profile && '--profile', opts.json && '--json'].filter(Boolean);
+  if (benchOnly.length && opts.benchmark === undefined) {
+    throw new HybridError('OPTION', `${benchOnly.join(', ')}: these shape --benchmark's results; add --benchmark (or --iterations N, --duration S)`);
+  }
+  if (opts.json && (opts.compare || (opts.report && !opts.reportFile))) {
+    throw new HybridError(
+      'OPTION',
+      `--json, ${opts.compare ? '--compare' : '--report'}: stdout carries only the benchmark's JSON; run ${opts.compare ? '--compare' : 'the report (or give --report-file)'} separately`,
+    );
+  }
   if (opts.dryRun) {
     const running = [opts.compare && '--compare', opts.benchmark !== undefined && '--benchmark', opts.outputDir && '--output-dir'].filter(Boolean);
     if (running.length) throw new HybridError('OPTION', `${running.join(', ')}: --dry-run runs nothing; drop --dry-run to run the model`);
     return;
   }
   if (opts.backend === 'ort') {
+    if (opts.timingCache !== undefined || opts.profile) {
+      throw new HybridError(
+        'OPTION',
+        `${[opts.timingCache !== undefined && '--timing-cache', opts.profile && '--profile'].filter(Boolean).join(', ')}: --backend ort builds no engines; use --backend auto|cpu|cuda`,
+      );
+    }
     if (opts.precisions.some((p) => p !== 'fp32')) {
       throw new HybridError(
         'OPTION',

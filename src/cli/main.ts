@@ -29,6 +29,7 @@ Examples:
   $ hybrid-run examples/resnet_mini.onnx --shape input=1x3x64x64
   $ hybrid-run model.onnx --input input=image.npy --output-dir out/
   $ hybrid-run examples/transformer_block.onnx --shape hidden_states=2x16x64 --seed 7 --benchmark
+  $ hybrid-run resnet50.onnx --precision fp16 --benchmark --duration 10 --profile --json
 
 Inputs not given with --input are random: floats uniform in [-1, 1) (or normal with
 --random-dist normal), integers in [0, ${INT_RANGE}), bools 0/1, the same for the same --seed.
@@ -62,13 +63,21 @@ export function buildCommand(io: CliIO): Command {
     )
     .option('--precision <list>', `precisions engines may use, from ${PRECISIONS.join(',')} (e.g. --precision fp16)`)
     .option('--threads <n>', "threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)")
-    .option('--benchmark [runs]', `time more runs after warm-up and print median, mean, min, p90, max (default ${DEFAULT_BENCHMARK_RUNS}; e.g. --benchmark 100)`)
+    .option(
+      '--benchmark [runs]',
+      `time more runs after warm-up: latency, and on engines their compute (GPU) time, copies, segments and build (default ${DEFAULT_BENCHMARK_RUNS} runs; e.g. --benchmark 100)`,
+    )
+    .option('--iterations <n>', 'timed runs of --benchmark, which it implies (e.g. --iterations 200)')
+    .option('--duration <seconds>', 'time --benchmark runs for this long instead of a count (e.g. --duration 10)')
     .addOption(
       new Option('--warmup <n>', 'untimed runs before --benchmark (e.g. --warmup 10)').default(
         String(DEFAULT_WARMUP_RUNS),
         String(DEFAULT_WARMUP_RUNS),
       ),
     )
+    .option('--profile', "with --benchmark, time every engine layer too and list where the time goes (e.g. --benchmark --profile)")
+    .option('--json', "with --benchmark, print its results as one JSON object instead (e.g. --benchmark --json)")
+    .option('--timing-cache <file>', "the engine builder's timing cache: tactics reused from and recorded to FILE (e.g. --timing-cache tactics.cache)")
     .option('-v, --verbose', 'print stack traces with errors, and onnxruntime warnings (e.g. -v)')
     .optionsGroup('Partitioning and reports:')
     .option('--dry-run', 'partition the model and print the report without running it (e.g. --dry-run)')

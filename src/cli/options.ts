@@ -44,9 +44,17 @@ export interface CliOptions {
   outputDir?: string;
   saveInputs?: string;
   threads?: number;
-  /** Timed runs for --benchmark (after `warmup` untimed ones). */
+  /** Timed runs for --benchmark (after `warmup` untimed ones); --iterations sets it too. */
   benchmark?: number;
+  /** --duration: time runs for this many seconds instead of a count (--benchmark). */
+  duration?: number;
   warmup: number;
+  /** --profile: --benchmark also times every layer of every engine. */
+  profile: boolean;
+  /** --json: --benchmark prints one JSON object instead of the printout. */
+  json: boolean;
+  /** --timing-cache: the engine builder's timing cache file. */
+  timingCache?: string;
   verbose: boolean;
   backend: BackendName;
   /** Set by --precision; always contains fp32. */
@@ -142,7 +150,12 @@ export interface RawOptions {
   saveInputs?: string;
   threads?: string;
   benchmark?: string | boolean;
+  iterations?: string;
+  duration?: string;
   warmup?: string;
+  profile?: boolean;
+  json?: boolean;
+  timingCache?: string;
   verbose?: boolean;
   backend?: BackendName;
   precision?: string;
@@ -160,6 +173,29 @@ export interface RawOptions {
 
 export const DEFAULT_BENCHMARK_RUNS = 50;
 export const DEFAULT_WARMUP_RUNS = 5;
+
+/**
+ * --benchmark [runs], --iterations N and --duration S: how many timed runs. --iterations and
+ * --duration imply --benchmark; a count given twice must agree, and a count with a duration
+ * is refused (one of them would be ignored).
+ */
+function benchmarkOptions(raw: RawOptions): { benchmark?: number; duration?: number } {
+  const runs = typeof raw.benchmark === 'string' ? parseInteger('--benchmark', raw.benchmark, 1) : undefined;
+  const iterations = raw.iterations === undefined ? undefined : parseInteger('--iterations', raw.iterations, 1);
+  if (runs !== undefined && iterations !== undefined && runs !== iterations) {
+    throw bad('--iterations', raw.iterations!, `disagrees with --benchmark ${runs} (give the count once)`);
+  }
+  if (raw.duration !== undefined) {
+    const seconds = Number(raw.duration);
+    if (raw.duration.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw bad('--duration', raw.duration, 'must be a positive number of seconds');
+    if (runs !== undefined || iterations !== undefined) {
+      throw bad('--duration', raw.duration, 'give a duration or a number of runs (--iterations / --benchmark N), not both');
+    }
+    return { benchmark: DEFAULT_BENCHMARK_RUNS, duration: seconds };
+  }
+  const count = iterations ?? runs ?? (raw.benchmark === true ? DEFAULT_BENCHMARK_RUNS : undefined);
+  return count === undefined ? {} : { benchmark: count };
+}
 
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const precisions = raw.precision === undefined ? (['fp32'] as Precision[]) : parsePrecisions(raw.precision);
@@ -180,13 +216,11 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     outputDir: raw.outputDir,
     saveInputs: raw.saveInputs,
     threads: raw.threads === undefined ? undefined : parseInteger('--threads', raw.threads, 1),
-    benchmark:
-      raw.benchmark === undefined || raw.benchmark === false
-        ? undefined
-        : raw.benchmark === true
-          ? DEFAULT_BENCHMARK_RUNS
-          : parseInteger('--benchmark', raw.benchmark, 1),
+    ...benchmarkOptions(raw),
     warmup: raw.warmup === undefined ? DEFAULT_WARMUP_RUNS : parseInteger('--warmup', raw.warmup, 0),
+    profile: raw.profile === true,
+    json: raw.json === true,
+    timingCache: raw.timingCache,
     verbose: raw.verbose === true,
     backend: raw.backend ?? DEFAULT_BACKEND,
     precisions,

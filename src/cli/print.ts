@@ -58,15 +58,3 @@ export interface Timing {
 export function timingLine(t: Timing): string {
   return `time     load ${ms(t.load)}, ${t.openPhase} ${ms(t.open)}, run ${ms(t.run)}`;
 }
-
-/** --benchmark: statistics over the timed runs (milliseconds). */
-export function benchmarkLine(times: number[], warmup: number): string {
-  const sorted = [...times].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-  const median = sorted.length % 2 ? at(0.5) : (sorted[sorted.length / 2 - 1]! + sorted[sorted.length / 2]!) / 2;
-  const mean = times.reduce((a, b) => a + b, 0) / times.length;
-  return (
-    `benchmark  ${plural(times.length, 'run')} after ${warmup} warm-up: median ${ms(median)}, mean ${ms(mean)}, ` +
-    `min ${ms(sorted[0]!)}, p90 ${ms(at(0.9))}, max ${ms(sorted[sorted.length - 1]!)}`
-  );
-}

@@ -3,7 +3,8 @@
  * so that a bad file gets our one-line error before any backend sees it), check the flags
  * against it, then either --dry-run (partition report only) or prepare the feeds, open a
  * session for --backend (compiling the model for the hybrid backends), run, and print inputs,
- * outputs and timing; then the optional --report, --benchmark, --output-dir and --compare.
+ * outputs and timing; then the optional --report, --benchmark (benchmark.ts; --json prints
+ * only its result), --output-dir and --compare.
  * Returns the exit code; errors are thrown.
  */
 import { performance } from 'node:perf_hooks';
@@ -20,9 +21,10 @@ import { modelInputs, prepareInputs } from './inputs.js';
 import type { CliOptions } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
-import { benchmarkLine, inputLines, modelLine, outputLines, timingLine } from './print.js';
+import { benchmarkLines, runBenchmark } from './benchmark.js';
+import { inputLines, modelLine, outputLines, timingLine } from './print.js';
 import { emitReport } from './report-output.js';
-import { type RunSession, openSession } from './session.js';
+import { openSession } from './session.js';
 
 export interface CliIO {
   out(text: string): void;
@@ -60,19 +62,9 @@ async function compareWithOrt(opts: CliOptions, feeds: Map<string, TensorData>, 
   }
 }
 
-async function benchmark(session: RunSession, feeds: Map<string, TensorData>, runs: number, warmup: number): Promise<string> {
-  for (let i = 0; i < warmup; i++) await session.run(feeds);
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await session.run(feeds);
-    times.push(performance.now() - t);
-  }
-  return benchmarkLine(times, warmup);
-}
-
 export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
-  const print = (...lines: string[]) => io.out(lines.map((l) => `${l}\n`).join(''));
+  // With --json, stdout carries the benchmark's JSON alone.
+  const print = (...lines: string[]) => (opts.json ? undefined : io.out(lines.map((l) => `${l}\n`).join('')));
   const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
   const t0 = performance.now();
   const { proto, graph } = loadModel(opts.model);
@@ -101,7 +93,11 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
     print(...outputLines(outputs), timingLine({ load: tLoad, open: tOpen, openPhase: session.openPhase, run: tRun }));
     print(...(session.lastRunLines?.() ?? []));
 
-    if (opts.benchmark !== undefined) print(await benchmark(session, feedMap, opts.benchmark, opts.warmup));
+    if (opts.benchmark !== undefined) {
+      const result = await runBenchmark(session, feedMap, opts);
+      if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
+      print(...benchmarkLines(result));
+    }
 
     if (opts.outputDir) {
       const written = writeTensors(opts.outputDir, [...outputs].map(([name, tensor]) => ({ name, tensor })));

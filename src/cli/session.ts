@@ -6,7 +6,9 @@
  */
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
+import type { EngineSummary } from '../compiler/report.js';
 import type { ReportData } from '../report/model.js';
+import type { RunStats } from '../runtime/types.js';
 import { openHybridSession } from './hybrid-session.js';
 import type { CliOptions } from './options.js';
 import { openOrtSession } from './ort-session.js';
@@ -23,12 +25,38 @@ export interface RunSession {
   run(feeds: ReadonlyMap<string, TensorData>): Promise<Map<string, TensorData>>;
   /** Lines about the last run (segment times, copies), where the backend has them. */
   lastRunLines?(): string[];
+  /** What --benchmark can measure beyond wall time, where the backend measures itself (hybrid). */
+  readonly bench?: BenchHooks;
   dispose(): Promise<void>;
+}
+
+/** The hybrid backends' measurements for --benchmark (benchmark.ts). */
+export interface BenchHooks {
+  /** Whether feeds can stay on the GPU between runs (cuda): GPU compute is then measured so. */
+  readonly resident: boolean;
+  /**
+   * One run whose engine segments time themselves: from host feeds to host outputs, or
+   * (resident) from feeds uploaded once to outputs left on the GPU. Resolves with the wall
+   * time and the run's statistics (each engine segment's `timing`).
+   */
+  run(feeds: ReadonlyMap<string, TensorData>, timing: 'coarse' | 'layers', resident: boolean): Promise<{ ms: number; stats: RunStats }>;
+  /** Compile phase times and the engines built. */
+  readonly compileMs: Readonly<Record<string, number | undefined>>;
+  readonly engines: readonly EngineSummary[];
 }
 
 export type SessionOptions = Pick<
   CliOptions,
-  'model' | 'backend' | 'threads' | 'verbose' | 'precisions' | 'minBlockSize' | 'fallbackOps' | 'fallbackNodes' | 'requireFullCompilation'
+  | 'model'
+  | 'backend'
+  | 'threads'
+  | 'verbose'
+  | 'precisions'
+  | 'minBlockSize'
+  | 'fallbackOps'
+  | 'fallbackNodes'
+  | 'requireFullCompilation'
+  | 'timingCache'
 >;
 
 export interface SessionHooks {

@@ -7,6 +7,7 @@
 import { type RenderOptions, type ReportData, type ReportFormat, renderReport } from '../report/index.js';
 import type { Precision } from '../engine/network.js';
 import type { EngineInfo } from '../engine/engine.js';
+import type { NativeBuildInfo } from '../engine/native.js';
 import type { Backend, CompilePhase } from './options.js';
 
 /** One engine segment's engine. */
@@ -28,6 +29,8 @@ export interface EngineSummary {
   layerPrecisions: Record<string, number>;
   /** Layers of a reduced-precision engine kept in fp32, with the builder's reason. */
   keptFp32: Array<{ layer: string; reason: string }>;
+  /** The build: its time, the fusions and layout changes made, the timing cache used. */
+  build: NativeBuildInfo;
 }
 
 export interface ModelReport {
@@ -70,6 +73,7 @@ export function engineSummary(segment: number, info: EngineInfo): EngineSummary 
     weightBytes: info.memory.weightBytes,
     layerPrecisions,
     keptFp32,
+    build: info.build,
   };
 }
 

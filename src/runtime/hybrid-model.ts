@@ -37,6 +37,12 @@ export interface ModelRunOptions {
    * model or engine; the caller disposes them (or lets garbage collection free them).
    */
   outputLocation?: 'cpu' | 'gpu';
+  /**
+   * Engine segments measure themselves (the run's stats carry each one's `timing`): 'coarse',
+   * input copies, layers and output copies (CUDA events on cuda); 'layers', every layer too (a
+   * per-layer profile). Off by default.
+   */
+  timing?: 'coarse' | 'layers';
 }
 
 /** Everything compile() hands the model. */
@@ -143,12 +149,17 @@ export class HybridModel<Report = unknown> {
     if (location === 'gpu' && this.backend !== 'cuda') {
       throw new HybridError('OPTION', `${this.label}: outputLocation 'gpu' needs the cuda backend; this model runs on ${this.backend}`);
     }
+    if (options.timing !== undefined && options.timing !== 'coarse' && options.timing !== 'layers') {
+      throw new HybridError('OPTION', `timing must be 'coarse' or 'layers', got '${String(options.timing)}'`);
+    }
     const inputs = normalizeRunFeeds(feeds, this.inputs);
     this.inFlight++;
     const deviceValues = location === 'gpu' ? new Set([...this.deviceValues, ...this.outputNames]) : this.deviceValues;
     const store = new TensorStore({ deviceValues });
     try {
-      const result = location === 'gpu' ? await this.execute(store, inputs, t0, true) : await this.execute(store, inputs, t0, false);
+      const timing = options.timing;
+      const result =
+        location === 'gpu' ? await this.execute(store, inputs, t0, true, timing) : await this.execute(store, inputs, t0, false, timing);
       this.counters.runs++;
       this.lastRun = result.stats;
       return result;
@@ -173,13 +184,26 @@ export class HybridModel<Report = unknown> {
     return this.disposing;
   }
 
-  private async execute(store: TensorStore, inputs: Map<string, TensorData | DeviceTensor>, t0: number, gpu: false): Promise<{ outputs: Outputs; stats: RunStats }>;
-  private async execute(store: TensorStore, inputs: Map<string, TensorData | DeviceTensor>, t0: number, gpu: true): Promise<{ outputs: DeviceOutputs; stats: RunStats }>;
+  private async execute(
+    store: TensorStore,
+    inputs: Map<string, TensorData | DeviceTensor>,
+    t0: number,
+    gpu: false,
+    timing?: 'coarse' | 'layers',
+  ): Promise<{ outputs: Outputs; stats: RunStats }>;
+  private async execute(
+    store: TensorStore,
+    inputs: Map<string, TensorData | DeviceTensor>,
+    t0: number,
+    gpu: true,
+    timing?: 'coarse' | 'layers',
+  ): Promise<{ outputs: DeviceOutputs; stats: RunStats }>;
   private async execute(
     store: TensorStore,
     inputs: Map<string, TensorData | DeviceTensor>,
     t0: number,
     gpu: boolean,
+    timing?: 'coarse' | 'layers',
   ): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
     const { schedule } = this;
     for (const [name, t] of inputs) {
@@ -191,7 +215,7 @@ export class HybridModel<Report = unknown> {
     for (let i = 0; i < schedule.segments.length; i++) {
       const seg = schedule.segments[i]!;
       const s0 = performance.now();
-      const io = await this.runners[i]!.run(store);
+      const io = await this.runners[i]!.run(store, timing ? { timing } : {});
       for (const t of io.inputs) t.from = schedule.producer.get(t.tensor);
       segments.push({ id: seg.id, kind: seg.kind, ms: performance.now() - s0, ...io });
       store.release(seg.release);

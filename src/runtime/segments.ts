@@ -15,19 +15,25 @@
  */
 import ort from 'onnxruntime-node';
 import { DeviceTensor } from '../engine/device-tensor.js';
-import type { Engine, OutputLocation } from '../engine/engine.js';
-import type { NativeTensorInfo } from '../engine/native.js';
+import type { Engine, OutputLocation, TimingMode } from '../engine/engine.js';
+import type { NativeLayerInfo, NativeTensorInfo } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { ContextPool } from './context-pool.js';
 import { type TensorStore, tensorBytes } from './tensor-store.js';
-import type { CopyKind, TransferStats } from './types.js';
+import type { CopyKind, SegmentTiming, TransferStats } from './types.js';
 
 export interface SegmentIO {
   inputs: TransferStats[];
   outputs: TransferStats[];
+  timing?: SegmentTiming;
+}
+
+/** How a segment runs: with `timing`, engine segments measure themselves (SegmentTiming). */
+export interface SegmentRunOptions {
+  timing?: Exclude<TimingMode, 'off'>;
 }
 
 export interface SegmentRunner {
@@ -36,7 +42,7 @@ export interface SegmentRunner {
   /** Execution contexts created so far (engine segments). */
   readonly contexts?: number;
   /** Reads `inputs` from the store, runs, stores `outputs`; returns the transfers. */
-  run(store: TensorStore): Promise<SegmentIO>;
+  run(store: TensorStore, options?: SegmentRunOptions): Promise<SegmentIO>;
   /** Frees native memory or the session. Called once no run is in flight. */
   dispose(): Promise<void>;
 }
@@ -49,6 +55,7 @@ export class EngineSegment implements SegmentRunner {
   readonly kind = 'engine' as const;
   private readonly inputInfo: NativeTensorInfo[];
   private readonly outputInfo: NativeTensorInfo[];
+  private readonly layerInfo: NativeLayerInfo[];
 
   constructor(
     readonly id: number,
@@ -60,6 +67,7 @@ export class EngineSegment implements SegmentRunner {
     const info = engine.info();
     this.inputInfo = info.inputs;
     this.outputInfo = info.outputs;
+    this.layerInfo = info.layers;
   }
 
   get contexts(): number {
@@ -77,7 +85,7 @@ export class EngineSegment implements SegmentRunner {
     }
   }
 
-  async run(store: TensorStore): Promise<SegmentIO> {
+  async run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {
     // The cpu engine copies inputs into its arena and outputs out of it (host memcpy). The cuda
     // engine takes device tensors as they are (a device-to-device copy into its arena: no host
     // bytes), uploads host ones and downloads host outputs through pinned staging buffers.
@@ -102,8 +110,11 @@ export class EngineSegment implements SegmentRunner {
     const locations: OutputLocation[] = this.outputInfo.map((o) => (cuda && store.wantsDevice(o.name) ? 'device' : 'host'));
     const ctx = await this.pool.acquire();
     let outs;
+    let timing: SegmentTiming | undefined;
     try {
-      outs = await ctx.run(args, { outputLocation: locations });
+      outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}) });
+      // Read before the context goes back to the pool: its next run overwrites it.
+      if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph);
     } finally {
       this.pool.release(ctx);
     }
@@ -119,7 +130,23 @@ export class EngineSegment implements SegmentRunner {
       store.putHost(info.name, tensor);
       outputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: outCopy });
     });
-    return { inputs, outputs };
+    return { inputs, outputs, ...(timing ? { timing } : {}) };
+  }
+
+  private timingOf(t: import('../engine/engine.js').RunTiming | null, graph: string): SegmentTiming | undefined {
+    if (!t) return undefined;
+    const layers = t.layers
+      ? this.layerInfo.flatMap((l, i) =>
+          l.kind === 'constant' ? [] : [{ name: l.name, kind: l.kind, ms: t.layers![i]!, ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}) }],
+        )
+      : undefined;
+    return {
+      hostToDeviceMs: t.hostToDeviceMs,
+      computeMs: t.computeMs,
+      deviceToHostMs: t.deviceToHostMs,
+      ...(layers ? { layers } : {}),
+      graph,
+    };
   }
 
   async dispose(): Promise<void> {
@@ -138,7 +165,7 @@ export class FallbackSegment implements SegmentRunner {
     private readonly outputs: readonly string[],
   ) {}
 
-  async run(store: TensorStore): Promise<SegmentIO> {
+  async run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {
     const feeds: Record<string, ort.Tensor> = {};
     const inputs: TransferStats[] = [];
     for (const name of this.session.inputNames) {

@@ -47,6 +47,23 @@ export interface TransferStats {
   copy: CopyKind;
 }
 
+/**
+ * What an engine segment measured when the run asked for `timing` (ModelRunOptions): times in
+ * stream order, with CUDA events on cuda (GPU time) and the host clock on cpu, in milliseconds.
+ */
+export interface SegmentTiming {
+  /** Copying the inputs into the engine's arena (host-to-device, or device-to-device). */
+  hostToDeviceMs: number;
+  /** The engine's layers, first to last. */
+  computeMs: number;
+  /** Copying the outputs out (device-to-host, or into device tensors). */
+  deviceToHostMs: number;
+  /** Per layer (timing 'layers'), in engine order; fused layers carry the names merged into them. */
+  layers?: Array<{ name: string; kind: string; ms: number; fusedFrom?: string[] }>;
+  /** The execution context's CUDA graph: 'captured', 'warm-up', 'ready', 'off' or 'failed: <why>'. */
+  graph: string;
+}
+
 /** One segment's share of a run. */
 export interface SegmentRunStats {
   id: number;
@@ -55,6 +72,8 @@ export interface SegmentRunStats {
   ms: number;
   inputs: TransferStats[];
   outputs: TransferStats[];
+  /** Engine segments of a run with `timing`. */
+  timing?: SegmentTiming;
 }
 
 /** A number of copies and the bytes they moved. */

@@ -307,6 +307,7 @@ function unary(p: Extract<NetLayer, { kind: 'unary' }>['params']): (x: number) =
     case 'sin': return Math.sin;
     case 'cos': return Math.cos;
     case 'not': return (x) => (x ? 0 : 1);
+    case 'silu': return (x) => x / (1 + Math.exp(-x));
   }
 }
 

@@ -1,0 +1,258 @@
+#!/usr/bin/env python3
+"""hybridrt against PyTorch on one GPU: the benchmark of docs/benchmarks.md.
+
+For each model of gpu-models.py (torchvision resnet50, mobilenet_v2, fcn_resnet50, timm
+efficientnet_b0, a transformers BERT-base encoder; random weights, BatchNorm statistics
+calibrated), each precision (fp32, fp16) and batch (1, 32):
+
+  hybrid   hybrid-run <model>.onnx --backend cuda --precision P --benchmark --json
+           (GPU compute: CUDA events around the engines' layers, inputs resident on the GPU;
+           also its end-to-end latency, host feeds to host outputs)
+  eager    PyTorch eager, the same module and weights the ONNX file was exported from
+  compile  torch.compile(mode="reduce-overhead") of that module (CUDA graphs)
+
+PyTorch runs with cudnn.benchmark on, under inference_mode, fp16 through .half() of the module
+and the input, resident on the GPU, timed with CUDA events around each call after warm-up;
+every figure is the median of many runs. Both systems run on the same input, written once at
+export (hybrid-run --input). The table's ratios are PyTorch's median over hybridrt's median GPU
+compute time (above 1: hybridrt is faster).
+
+Stages (default: all): export (ONNX files at batch 1 and 32, the weights and one input per
+model and batch, under --work; deterministic, so a fresh machine makes the same files), hybrid,
+torch, table. Each run's result is a JSON file under --work/results (runs already there are not
+repeated; --force redoes them); the table stage reads those and any --results folders (results
+fetched from an earlier machine), writes bench.json (rows and every result) and hybrid-runs.log
+to --out (default $OUT), and prints the table. --budget-s stops starting new runs once a stage
+has used that many seconds (the rows left out say so), so that a stage fits one call of the GPU
+machine.
+
+    python3 bench/gpu-bench.py                              # everything
+    python3 bench/gpu-bench.py export hybrid --budget-s 420
+    python3 bench/gpu-bench.py torch table --budget-s 500
+"""
+import argparse
+import importlib.util
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS = ['resnet50', 'efficientnet_b0', 'mobilenet_v2', 'fcn_resnet50', 'bert_base']
+# The targets of issue 6 first: when a stage runs out of time, what is left out matters least.
+TARGETS = [('resnet50', 'fp16'), ('efficientnet_b0', 'fp16'), ('mobilenet_v2', 'fp16')]
+
+
+def gpu_models():
+    spec = importlib.util.spec_from_file_location('gpu_models', os.path.join(REPO, 'bench', 'gpu-models.py'))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def runs(models, precisions, batches):
+    """(model, precision, batch) in the order they are run: the issue's targets first."""
+    all_runs = [(m, p, b) for m in models for p in precisions for b in batches]
+    first = [r for r in all_runs if (r[0], r[1]) in TARGETS]
+    return first + [r for r in all_runs if r not in first]
+
+
+def onnx_path(work, model, batch):
+    return os.path.join(work, 'models', f'{model}_b{batch}.onnx')
+
+
+def input_shape(model, batch):
+    return [batch, 128] if model == 'bert_base' else [batch, 3, 224, 224]
+
+
+def input_path(work, model, batch):
+    return os.path.join(work, 'inputs', f'{model}_b{batch}.npy')
+
+
+def stage_export(args):
+    import numpy as np
+    import torch
+
+    gm = gpu_models()
+    os.makedirs(os.path.join(args.work, 'models'), exist_ok=True)
+    os.makedirs(os.path.join(args.work, 'inputs'), exist_ok=True)
+    for name in args.models:
+        paths = [onnx_path(args.work, name, b) for b in args.batches]
+        weights = os.path.join(args.work, 'models', f'{name}.pt')
+        inputs = [input_path(args.work, name, b) for b in args.batches]
+        if all(os.path.exists(p) for p in paths + inputs + [weights]) and not args.force:
+            continue
+        t0 = time.time()
+        model, example, input_name = gm.build_model(name)
+        torch.save(model.state_dict(), weights)
+        for b, path, ipath in zip(args.batches, paths, inputs):
+            ex = example.repeat(b, *([1] * (example.dim() - 1)))
+            gm.export_onnx(torch, model, ex, input_name, path)
+            rng = np.random.default_rng(1000 + b)
+            shape = input_shape(name, b)
+            data = rng.integers(0, 30522, shape, dtype=np.int64) if name == 'bert_base' else rng.standard_normal(shape, dtype=np.float32)
+            np.save(ipath, data)
+        print(f'exported {name} (batches {args.batches}) in {time.time() - t0:.1f}s', flush=True)
+
+
+def result_path(work, system, model, precision, batch):
+    return os.path.join(work, 'results', f'{system}_{model}_{precision}_b{batch}.json')
+
+
+def stage_hybrid(args):
+    t_stage = time.time()
+    os.makedirs(os.path.join(args.work, 'results'), exist_ok=True)
+    for model, precision, batch in runs(args.models, args.precisions, args.batches):
+        path = result_path(args.work, 'hybrid', model, precision, batch)
+        if os.path.exists(path) and not args.force:
+            continue
+        if time.time() - t_stage > args.budget_s:
+            print(f'skip   hybrid {model} {precision} b{batch}: stage budget of {args.budget_s}s used', flush=True)
+            continue
+        name = 'input_ids' if model == 'bert_base' else 'input'
+        cache = os.path.join(args.work, 'timing-cache.txt')
+        cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch), '--backend', 'cuda',
+               '--precision', precision, '--iterations', str(args.iterations), '--warmup', str(args.warmup), '--json',
+               '--input', f'{name}={input_path(args.work, model, batch)}', '--timing-cache', cache]
+        if args.profile:
+            cmd.append('--profile')
+        t0 = time.time()
+        p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True,
+                           env={**os.environ, 'NODE_OPTIONS': '--max-old-space-size=16384'})
+        seconds = time.time() - t0
+        with open(os.path.join(args.out, 'hybrid-runs.log'), 'a') as f:
+            f.write('$ ' + ' '.join(cmd) + f'\n(exit {p.returncode}, {seconds:.1f}s)\n' + p.stderr + '\n')
+        if p.returncode != 0:
+            print(f'FAIL   hybrid {model} {precision} b{batch}: exit {p.returncode}: {p.stderr.strip()[-400:]}', flush=True)
+            continue
+        r = json.loads(p.stdout)
+        r['seconds'] = round(seconds, 1)
+        with open(path, 'w') as f:
+            json.dump(r, f)
+        c = r['computeMs']['median'] if r['computeMs'] else float('nan')
+        print(f'hybrid {model:16} {precision} b{batch:<3} compute {c:8.3f} ms  latency {r["latencyMs"]["median"]:8.3f} ms'
+              f'  ({seconds:.0f}s)', flush=True)
+
+
+def time_cuda(torch, fn, x, iterations, warmup):
+    """Median milliseconds of fn(x) between CUDA events, after warm-up."""
+    for _ in range(warmup):
+        fn(x)
+    torch.cuda.synchronize()
+    start = torch.cuda.Event(enable_timing=True)
+    end = torch.cuda.Event(enable_timing=True)
+    times = []
+    for _ in range(iterations):
+        start.record()
+        fn(x)
+        end.record()
+        end.synchronize()
+        times.append(start.elapsed_time(end))
+    return statistics.median(times), times
+
+
+def stage_torch(args):
+    import numpy as np
+    import torch
+
+    gm = gpu_models()
+    torch.backends.cudnn.benchmark = True
+    t_stage = time.time()
+    for model_name, precision, batch in runs(args.models, args.precisions, args.batches):
+        path = result_path(args.work, 'torch', model_name, precision, batch)
+        if os.path.exists(path) and not args.force:
+            continue
+        if time.time() - t_stage > args.budget_s:
+            print(f'skip   torch  {model_name} {precision} b{batch}: stage budget of {args.budget_s}s used', flush=True)
+            continue
+        make, _, _ = gm.model_specs()[model_name]
+        model = make()
+        model.load_state_dict(torch.load(os.path.join(args.work, 'models', f'{model_name}.pt')))
+        model = model.cuda().eval()
+        x = torch.from_numpy(np.load(input_path(args.work, model_name, batch))).cuda()
+        if precision == 'fp16':
+            model = model.half()
+            if x.is_floating_point():
+                x = x.half()
+        r = {'model': model_name, 'precision': precision, 'batch': batch, 'torch': torch.__version__}
+        t0 = time.time()
+        with torch.inference_mode():
+            r['eagerMs'], eager = time_cuda(torch, model, x, args.iterations, args.warmup)
+            compiled = torch.compile(model, mode='reduce-overhead')
+            tc = time.time()
+            # reduce-overhead records its CUDA graph after a few calls: warm up well past them.
+            r['compileMs'], comp = time_cuda(torch, compiled, x, args.iterations, max(args.warmup, 10))
+            r['compileSeconds'] = round(time.time() - tc, 1)
+        r['eagerMinMs'], r['compileMinMs'] = min(eager), min(comp)
+        r['seconds'] = round(time.time() - t0, 1)
+        with open(path, 'w') as f:
+            json.dump(r, f)
+        print(f'torch  {model_name:16} {precision} b{batch:<3} eager {r["eagerMs"]:8.3f} ms  compile {r["compileMs"]:8.3f} ms'
+              f'  (compiled in {r["compileSeconds"]}s)', flush=True)
+        del model, compiled
+        torch.cuda.empty_cache()
+        torch._dynamo.reset()
+
+
+def stage_table(args):
+    rows, raw = [], {}
+    for model, precision, batch in runs(args.models, args.precisions, args.batches):
+        def load(system):
+            for folder in [os.path.join(args.work, 'results')] + args.results:
+                p = os.path.join(folder, os.path.basename(result_path(args.work, system, model, precision, batch)))
+                if os.path.exists(p):
+                    raw[os.path.basename(p)] = json.load(open(p))
+                    return raw[os.path.basename(p)]
+            return None
+        h, t = load('hybrid'), load('torch')
+        hc = h['computeMs']['median'] if h and h['computeMs'] else None
+        rows.append({
+            'model': model, 'precision': precision, 'batch': batch,
+            'hybridComputeMs': hc, 'hybridLatencyMs': h['latencyMs']['median'] if h else None,
+            'eagerMs': t['eagerMs'] if t else None, 'compileMs': t['compileMs'] if t else None,
+            'vsCompile': t['compileMs'] / hc if t and hc else None, 'vsEager': t['eagerMs'] / hc if t and hc else None,
+            'engines': len(h['build']['engines']) if h and h['build'] else None,
+            'fallbackMs': h['fallbackMs']['median'] if h and h.get('fallbackMs') else None,
+        })
+    with open(os.path.join(args.out, 'bench.json'), 'w') as f:
+        json.dump({'rows': rows, 'results': raw}, f, indent=1)
+    f2 = lambda v, d=3: '—' if v is None else f'{v:.{d}f}'
+    print('| model | precision | batch | hybrid GPU compute (ms) | hybrid end-to-end (ms) | PyTorch eager (ms) '
+          '| torch.compile reduce-overhead (ms) | vs torch.compile | vs eager |')
+    print('|---|---|---|---|---|---|---|---|---|')
+    for r in rows:
+        print(f"| {r['model']} | {r['precision']} | {r['batch']} | {f2(r['hybridComputeMs'])} | {f2(r['hybridLatencyMs'])} "
+              f"| {f2(r['eagerMs'])} | {f2(r['compileMs'])} | {f2(r['vsCompile'], 2)}x | {f2(r['vsEager'], 2)}x |")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('stages', nargs='*', default=['export', 'hybrid', 'torch', 'table'])
+    ap.add_argument('--models', default=','.join(MODELS))
+    ap.add_argument('--precisions', default='fp32,fp16')
+    ap.add_argument('--batches', default='1,32')
+    ap.add_argument('--iterations', type=int, default=200)
+    ap.add_argument('--warmup', type=int, default=20)
+    ap.add_argument('--budget-s', type=float, default=1e9, help='per stage: start no new run after this many seconds')
+    ap.add_argument('--profile', action='store_true', help='hybrid runs also profile every layer (--profile)')
+    ap.add_argument('--work', default='/tmp/hybrid-bench')
+    ap.add_argument('--results', default='', help='comma-separated folders of earlier result files')
+    ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
+    ap.add_argument('--force', action='store_true', help='redo runs whose results exist')
+    args = ap.parse_args()
+    args.models = args.models.split(',')
+    args.precisions = args.precisions.split(',')
+    args.batches = [int(b) for b in args.batches.split(',')]
+    args.results = [r for r in args.results.split(',') if r]
+    os.makedirs(args.out, exist_ok=True)
+    for stage in args.stages:
+        t0 = time.time()
+        print(f'== {stage} ({time.strftime("%H:%M:%S")})', flush=True)
+        {'export': stage_export, 'hybrid': stage_hybrid, 'torch': stage_torch, 'table': stage_table}[stage](args)
+        print(f'== {stage} done in {time.time() - t0:.0f}s', flush=True)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

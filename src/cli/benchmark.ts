@@ -1,0 +1,284 @@
+/**
+ * hybrid-run --benchmark: warm-up runs, then timed runs (a count, or --duration seconds), and
+ * what they measured:
+ * - latency: wall time of a run from host feeds to host outputs (what a caller waits);
+ * - GPU compute: the engines' layers, timed in stream order (CUDA events on cuda, the host
+ *   clock on cpu) and summed over engine segments, from runs whose inputs stay on the GPU
+ *   (uploaded once; outputs left there) where the backend is cuda: the figure compared with
+ *   other runtimes (docs/benchmarks.md);
+ * - host-to-device and device-to-host: the engines' input and output copies in the latency runs;
+ * - per segment: median wall time (and compute for engines), the CUDA graph state;
+ * - the build: compile phases, and per engine its build time, fusions, channels-last layers
+ *   and timing-cache use;
+ * - --profile: per layer, the median over profiled runs of the time between the timestamps
+ *   before and after it (profiled runs are separate: a timestamp between every two layers).
+ * Printed as lines, or with --json as one BenchmarkResult object.
+ */
+import { performance } from 'node:perf_hooks';
+import type { TensorData } from '../onnx/tensor.js';
+import type { RunStats } from '../runtime/types.js';
+import type { CliOptions } from './options.js';
+import type { RunSession } from './session.js';
+
+/** min, median, mean, p90, p99, max of a sample (milliseconds). */
+export interface Summary {
+  min: number;
+  median: number;
+  mean: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface ProfileEntry {
+  segment: number;
+  name: string;
+  kind: string;
+  /** Median milliseconds over the profiled runs. */
+  ms: number;
+  /** Its share of the profiled compute time (all engine layers). */
+  share: number;
+  fusedFrom?: string[];
+}
+
+export interface BenchmarkResult {
+  model: string;
+  backend: string;
+  precisions: string[];
+  inputs: Array<{ name: string; dtype: string; shape: number[] }>;
+  /** The first input's leading dimension (1 for a scalar input). */
+  batch: number;
+  warmup: number;
+  /** Timed runs of each kind (latency runs, and resident runs where there are any). */
+  runs: number;
+  latencyMs: Summary;
+  /**
+   * Engine layers' time per run, summed over engine segments: GPU time (CUDA events) on cuda,
+   * the host clock on cpu; null where no engine ran (--backend ort).
+   */
+  computeMs: Summary | null;
+  /** Whether computeMs comes from runs with inputs and outputs resident on the GPU (cuda). */
+  computeResident: boolean;
+  /** Wall time of the resident runs (cuda). */
+  residentLatencyMs: Summary | null;
+  hostToDeviceMs: Summary | null;
+  deviceToHostMs: Summary | null;
+  /** Fallback (onnxruntime) segments' wall time per run, where there are any. */
+  fallbackMs: Summary | null;
+  throughput: { runsPerSecond: number; samplesPerSecond: number; computeSamplesPerSecond: number | null };
+  segments: Array<{ id: number; kind: string; medianMs: number; computeMedianMs?: number; graph?: string }>;
+  build: {
+    compileMs: Record<string, number | undefined>;
+    engines: Array<{
+      segment: number;
+      ms: number;
+      /** Layers other than constants. */
+      layers: number;
+      fusions: Record<string, number>;
+      nhwcLayers: number;
+      layoutTransposes: number;
+      timingCache?: { path: string; hits: number; misses: number };
+    }>;
+  } | null;
+  profile?: { runs: number; computeMs: number; layers: ProfileEntry[] };
+}
+
+export function summarize(values: readonly number[]): Summary {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
+  const median = s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+  return { min: s[0]!, median, mean: s.reduce((a, b) => a + b, 0) / s.length, p90: at(0.9), p99: at(0.99), max: s[s.length - 1]! };
+}
+
+/** `count` runs, or as many as fit in `seconds` (at least one). */
+async function repeat<T>(count: number, seconds: number | undefined, fn: () => Promise<T>): Promise<T[]> {
+  const out: T[] = [];
+  const end = seconds === undefined ? 0 : performance.now() + seconds * 1000;
+  while (seconds === undefined ? out.length < count : out.length === 0 || performance.now() < end) out.push(await fn());
+  return out;
+}
+
+interface Sample {
+  ms: number;
+  stats?: RunStats;
+}
+
+const engineSum = (s: Sample, key: 'computeMs' | 'hostToDeviceMs' | 'deviceToHostMs') =>
+  (s.stats?.segments ?? []).reduce((a, seg) => a + (seg.timing?.[key] ?? 0), 0);
+const timed = (s: Sample) => (s.stats?.segments ?? []).some((seg) => seg.timing);
+const summaryOr = (samples: Sample[], f: (s: Sample) => number) => (samples.length && samples.every(timed) ? summarize(samples.map(f)) : null);
+
+export async function runBenchmark(session: RunSession, feeds: ReadonlyMap<string, TensorData>, opts: CliOptions): Promise<BenchmarkResult> {
+  const count = opts.benchmark ?? 1;
+  const bench = session.bench;
+  for (let i = 0; i < opts.warmup; i++) await session.run(feeds);
+  const latency: Sample[] = await repeat(count, opts.duration, async () => {
+    if (bench) return bench.run(feeds, 'coarse', false);
+    const t0 = performance.now();
+    await session.run(feeds);
+    return { ms: performance.now() - t0 };
+  });
+  let resident: Sample[] = [];
+  if (bench?.resident) {
+    // The first resident runs upload the feeds and warm the contexts up (CUDA graphs).
+    for (let i = 0; i < Math.max(2, Math.min(opts.warmup, 5)); i++) await bench.run(feeds, 'coarse', true);
+    resident = await repeat(count, opts.duration, () => bench.run(feeds, 'coarse', true));
+  }
+  const computeFrom = resident.length ? resident : latency;
+  const first = [...feeds.values()][0];
+  const batch = first && first.dims.length ? first.dims[0]! : 1;
+  const lat = summarize(latency.map((s) => s.ms));
+  const gpu = summaryOr(computeFrom, (s) => engineSum(s, 'computeMs'));
+  const fallbackRuns = latency.filter((s) => s.stats?.segments.some((seg) => seg.kind === 'fallback'));
+  const result: BenchmarkResult = {
+    model: opts.model,
+    backend: session.description.split(' ')[0]!,
+    precisions: opts.precisions,
+    inputs: [...feeds].map(([name, t]) => ({ name, dtype: t.dtype, shape: [...t.dims] })),
+    batch,
+    warmup: opts.warmup,
+    runs: latency.length,
+    latencyMs: lat,
+    computeMs: gpu,
+    computeResident: resident.length > 0,
+    residentLatencyMs: resident.length ? summarize(resident.map((s) => s.ms)) : null,
+    hostToDeviceMs: summaryOr(latency, (s) => engineSum(s, 'hostToDeviceMs')),
+    deviceToHostMs: summaryOr(latency, (s) => engineSum(s, 'deviceToHostMs')),
+    fallbackMs: fallbackRuns.length
+      ? summarize(fallbackRuns.map((s) => s.stats!.segments.filter((seg) => seg.kind === 'fallback').reduce((a, seg) => a + seg.ms, 0)))
+      : null,
+    throughput: {
+      runsPerSecond: 1000 / lat.median,
+      samplesPerSecond: (1000 * batch) / lat.median,
+      computeSamplesPerSecond: gpu && gpu.median > 0 ? (1000 * batch) / gpu.median : null,
+    },
+    segments: segmentSummaries(latency, computeFrom),
+    build: bench
+      ? {
+          compileMs: { ...bench.compileMs },
+          engines: bench.engines.map((e) => ({
+            segment: e.segment,
+            ms: e.build.ms,
+            layers: e.layers - (e.layerKinds.constant ?? 0),
+            fusions: { ...e.build.fusions },
+            nhwcLayers: e.build.nhwcLayers,
+            layoutTransposes: e.build.layoutTransposes,
+            ...(e.build.timingCache ? { timingCache: { ...e.build.timingCache } } : {}),
+          })),
+        }
+      : null,
+  };
+  if (opts.profile && bench) result.profile = await profile(bench, feeds, count, opts.duration);
+  return result;
+}
+
+function segmentSummaries(latency: Sample[], computeFrom: Sample[]): BenchmarkResult['segments'] {
+  const segs = latency[0]?.stats?.segments ?? [];
+  return segs.map((seg, i) => {
+    const compute = computeFrom.flatMap((s) => (s.stats?.segments[i]?.timing ? [s.stats.segments[i]!.timing!.computeMs] : []));
+    const graph = computeFrom[computeFrom.length - 1]?.stats?.segments[i]?.timing?.graph;
+    return {
+      id: seg.id,
+      kind: seg.kind,
+      medianMs: summarize(latency.map((s) => s.stats!.segments[i]!.ms)).median,
+      ...(compute.length ? { computeMedianMs: summarize(compute).median } : {}),
+      ...(graph ? { graph } : {}),
+    };
+  });
+}
+
+/** Per-layer medians over profiled runs (the first two, which set up, are not counted). */
+async function profile(
+  bench: NonNullable<RunSession['bench']>,
+  feeds: ReadonlyMap<string, TensorData>,
+  count: number,
+  seconds: number | undefined,
+): Promise<NonNullable<BenchmarkResult['profile']>> {
+  for (let i = 0; i < 2; i++) await bench.run(feeds, 'layers', bench.resident);
+  const runs = await repeat(Math.min(count, 20), seconds === undefined ? undefined : Math.min(seconds, 5), () =>
+    bench.run(feeds, 'layers', bench.resident),
+  );
+  const per = new Map<string, { segment: number; name: string; kind: string; fusedFrom?: string[]; ms: number[] }>();
+  for (const run of runs) {
+    for (const seg of run.stats.segments) {
+      seg.timing?.layers?.forEach((l, i) => {
+        const key = `${seg.id}/${i}`;
+        const entry = per.get(key) ?? { segment: seg.id, name: l.name, kind: l.kind, ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}), ms: [] };
+        entry.ms.push(l.ms);
+        per.set(key, entry);
+      });
+    }
+  }
+  const layers = [...per.values()].map(({ ms: values, ...rest }) => ({ ...rest, ms: summarize(values).median, share: 0 }));
+  const total = layers.reduce((a, l) => a + l.ms, 0);
+  for (const l of layers) l.share = total > 0 ? l.ms / total : 0;
+  return { runs: runs.length, computeMs: total, layers };
+}
+
+/** Three significant digits: GPU times of small models are fractions of a millisecond. */
+export function ms(t: number): string {
+  if (!Number.isFinite(t)) return `${t} ms`;
+  return `${t >= 100 ? t.toFixed(0) : Number(t.toPrecision(3))} ms`;
+}
+
+const stat = (s: Summary) =>
+  `median ${ms(s.median)}, mean ${ms(s.mean)}, min ${ms(s.min)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
+const rate = (v: number) => `${v >= 100 ? Math.round(v) : Number(v.toPrecision(3))}`;
+const seconds = (t: number) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : ms(t));
+
+const PROFILE_SHOWN = 15;
+
+/** The printout of a benchmark (the first line is the latency, as for every backend). */
+export function benchmarkLines(r: BenchmarkResult): string[] {
+  const lines = [`benchmark  ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up: ${stat(r.latencyMs)}`];
+  if (r.computeMs) {
+    const where = r.computeResident ? 'engine layers, inputs and outputs resident on the GPU' : 'engine layers';
+    lines.push(`  compute          ${stat(r.computeMs)} (${where})`);
+  }
+  if (r.residentLatencyMs) lines.push(`  resident run     ${stat(r.residentLatencyMs)} (wall time, inputs and outputs on the GPU)`);
+  if (r.hostToDeviceMs) lines.push(`  host-to-device   median ${ms(r.hostToDeviceMs.median)}, max ${ms(r.hostToDeviceMs.max)} (engine input copies)`);
+  if (r.deviceToHostMs) lines.push(`  device-to-host   median ${ms(r.deviceToHostMs.median)}, max ${ms(r.deviceToHostMs.max)} (engine output copies)`);
+  if (r.fallbackMs) lines.push(`  fallback         median ${ms(r.fallbackMs.median)} (onnxruntime segments, wall time)`);
+  const t = r.throughput;
+  lines.push(
+    `  throughput       ${rate(t.runsPerSecond)} runs/s, ${rate(t.samplesPerSecond)} samples/s end to end` +
+      (t.computeSamplesPerSecond ? `, ${rate(t.computeSamplesPerSecond)} samples/s of compute` : '') +
+      ` (batch ${r.batch})`,
+  );
+  if (r.segments.length) {
+    const segs = r.segments.map(
+      (s) =>
+        `#${s.id} ${s.kind} ${ms(s.medianMs)}` +
+        (s.computeMedianMs !== undefined ? ` (compute ${ms(s.computeMedianMs)}${s.graph ? `, graph ${s.graph}` : ''})` : ''),
+    );
+    lines.push(`  segments         ${segs.slice(0, 8).join(', ')}${segs.length > 8 ? `, ... ${segs.length - 8} more` : ''}`);
+  }
+  if (r.build) {
+    const phases = Object.entries(r.build.compileMs)
+      .filter(([k, v]) => v !== undefined && k !== 'total' && k !== 'lower')
+      .map(([k, v]) => `${k} ${seconds(v!)}`);
+    lines.push(`  build            compile: ${phases.join(', ')}`);
+    for (const e of r.build.engines) {
+      const fused = Object.values(e.fusions).reduce((a, b) => a + b, 0);
+      const cache = e.timingCache ? `, timing cache ${e.timingCache.hits} hits / ${e.timingCache.misses} misses` : '';
+      lines.push(
+        `                   engine #${e.segment}: ${seconds(e.ms)}, ${e.layers} layers, ${fused} fused, ` +
+          `${e.nhwcLayers} channels-last (${e.layoutTransposes} layout changes)${cache}`,
+      );
+    }
+  }
+  if (r.profile) {
+    const p = r.profile;
+    const top = [...p.layers].sort((a, b) => b.ms - a.ms).slice(0, PROFILE_SHOWN);
+    lines.push(`profile  median of ${p.runs} profiled runs per layer, compute ${ms(p.computeMs)}; top ${top.length} of ${p.layers.length} layers`);
+    for (const l of top) {
+      const fused = l.fusedFrom ? ` (+ ${l.fusedFrom.join(', ')})` : '';
+      lines.push(`  ${ms(l.ms).padStart(9)}  ${(l.share * 100).toFixed(1).padStart(5)}%  ${l.kind.padEnd(13)} ${l.name}${fused}`);
+    }
+    const kinds = new Map<string, number>();
+    for (const l of p.layers) kinds.set(l.kind, (kinds.get(l.kind) ?? 0) + l.ms);
+    const byKind = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${ms(v)} (${p.computeMs > 0 ? ((v / p.computeMs) * 100).toFixed(0) : 0}%)`);
+    lines.push(`  by kind: ${byKind.join(', ')}`);
+  }
+  return lines;
+}
