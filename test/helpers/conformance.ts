@@ -26,23 +26,39 @@ export interface NodeTestCase {
   dataSets: string[];
 }
 
-/** Every node test folder (node/test_*), sorted by name. */
-export function nodeTests(root = conformanceDir()): NodeTestCase[] {
-  if (!root) return [];
-  const base = path.join(root, 'node');
+/** The suites laid out as node/ is: <suite>/<folder>/model.onnx beside test_data_set_* folders. */
+export const MODEL_SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'] as const;
+export type ModelSuite = (typeof MODEL_SUITES)[number];
+
+/** The folders of `suite` that hold a model.onnx, sorted by name, named by `name(folder)`. */
+function testFolders(root: string, suite: ModelSuite, name: (folder: string) => string): NodeTestCase[] {
+  const base = path.join(root, suite);
+  if (!fs.existsSync(base)) return [];
   return fs
     .readdirSync(base)
     .sort()
-    .map((name) => {
-      const dir = path.join(base, name);
-      const dataSets = fs
-        .readdirSync(dir)
-        .filter((d) => d.startsWith('test_data_set_'))
-        .sort()
-        .map((d) => path.join(dir, d));
-      return { name, dir, model: path.join(dir, 'model.onnx'), dataSets };
+    .map((folder) => {
+      const dir = path.join(base, folder);
+      const dataSets = fs.statSync(dir).isDirectory()
+        ? fs
+            .readdirSync(dir)
+            .filter((d) => d.startsWith('test_data_set_'))
+            .sort()
+            .map((d) => path.join(dir, d))
+        : [];
+      return { name: name(folder), dir, model: path.join(dir, 'model.onnx'), dataSets };
     })
     .filter((t) => fs.existsSync(t.model));
+}
+
+/** Every node test folder (node/test_*), sorted by name; named by the folder alone. */
+export function nodeTests(root = conformanceDir()): NodeTestCase[] {
+  return root ? testFolders(root, 'node', (folder) => folder) : [];
+}
+
+/** Every test folder of one suite, sorted by name; named '<suite>/<folder>'. */
+export function suiteTests(suite: ModelSuite, root = conformanceDir()): NodeTestCase[] {
+  return root ? testFolders(root, suite, (folder) => `${suite}/${folder}`) : [];
 }
 
 /** Every model.onnx / *.onnx under the conformance folder. */

@@ -27,7 +27,7 @@ import { float16BitsToFloat32 } from '../../src/onnx/half.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import type { ModelProto } from '../../src/onnx/proto.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
-import { CONFORMANCE_MISSING, type NodeTestCase, conformanceDir, lightModels, nodeTests } from '../helpers/conformance.js';
+import { CONFORMANCE_MISSING, type NodeTestCase, conformanceDir, lightModels, nodeTests, suiteTests } from '../helpers/conformance.js';
 import { describeIf } from '../helpers/skip.js';
 import { type PbTensor, checkProducts, compareType, fromOrt, readPb, runOrt } from './support.js';
 
@@ -187,20 +187,7 @@ async function runOnOrt(model: ModelProto, graph: Graph, inputs: Map<string, PbT
 
 /** The node tests, then the other suites laid out the same way (pytorch-converted, pytorch-operator, simple). */
 function allCases(root: string): NodeTestCase[] {
-  const more = ['pytorch-converted', 'pytorch-operator', 'simple'].flatMap((suite) => {
-    const base = path.join(root, suite);
-    if (!fs.existsSync(base)) return [];
-    return fs
-      .readdirSync(base)
-      .sort()
-      .map((name) => {
-        const d = path.join(base, name);
-        const dataSets = fs.existsSync(d) && fs.statSync(d).isDirectory() ? fs.readdirSync(d).filter((x) => x.startsWith('test_data_set_')).sort().map((x) => path.join(d, x)) : [];
-        return { name: `${suite}/${name}`, dir: d, model: path.join(d, 'model.onnx'), dataSets };
-      })
-      .filter((t) => fs.existsSync(t.model));
-  });
-  return [...nodeTests(root), ...more];
+  return [...nodeTests(root), ...(['pytorch-converted', 'pytorch-operator', 'simple'] as const).flatMap((suite) => suiteTests(suite, root))];
 }
 
 describeIf(!!dir, 'shape inference against onnxruntime on the conformance tests', CONFORMANCE_MISSING, () => {

@@ -11,6 +11,7 @@ import { TYPED_ARRAY, numel } from '../../src/onnx/dtype.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { fillUniform, mulberry32, randomInt } from '../../src/util/random.js';
+import { type Tolerance, compareTensors } from '../conformance/helpers/compare.js';
 
 /** Runs only the named passes (in pipeline order) and returns their reports. */
 export async function runPasses(graph: Graph, names: string[], options: LowerOptions = {}): Promise<PassReport[]> {
@@ -69,32 +70,18 @@ export async function runOrt(
   }
 }
 
-export interface Tolerance {
-  rtol: number;
-  atol: number;
-}
+export type { Tolerance };
 
 /** Bit-for-bit equality (NaN equals NaN). */
 export const EXACT: Tolerance = { rtol: 0, atol: 0 };
 
-/** Why `actual` differs from `expected` beyond |a - e| <= atol + rtol * |e|, or undefined. */
+/**
+ * Why `actual` differs from `expected`, or undefined: float32/float64 within
+ * |a - e| <= atol + rtol * |e| (NaN equals NaN), every other dtype exactly (float16 bits too).
+ */
 export function difference(expected: TensorData, actual: TensorData, tol: Tolerance): string | undefined {
-  if (expected.dtype !== actual.dtype) return `dtype ${actual.dtype}, expected ${expected.dtype}`;
-  if (expected.dims.join(',') !== actual.dims.join(',')) return `shape [${actual.dims}], expected [${expected.dims}]`;
   const float = expected.dtype === 'float32' || expected.dtype === 'float64';
-  for (let i = 0; i < expected.data.length; i++) {
-    const e = expected.data[i]!;
-    const a = actual.data[i]!;
-    if (a === e) continue;
-    if (float) {
-      const en = e as number;
-      const an = a as number;
-      if (Number.isNaN(en) && Number.isNaN(an)) continue;
-      if (Math.abs(an - en) <= tol.atol + tol.rtol * Math.abs(en)) continue;
-    }
-    return `element ${i}: ${String(a)}, expected ${String(e)}`;
-  }
-  return undefined;
+  return compareTensors(actual, expected, float ? tol : null);
 }
 
 /** Every output of `after` compared with `before`; a list of differences (empty when equal). */

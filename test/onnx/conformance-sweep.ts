@@ -11,12 +11,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { Graph } from '../../src/ir/graph.js';
-import { float16BitsToFloat32 } from '../../src/onnx/half.js';
 import { loadModelProto, saveModelProto } from '../../src/onnx/model.js';
-import { toOrtTensor } from '../../src/onnx/ort.js';
+import { fromOrtTensor, toOrtTensor } from '../../src/onnx/ort.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { readTensorFile } from '../../src/onnx/tensor-file.js';
 import { fillUniform, mulberry32 } from '../../src/util/random.js';
+import { compareTensors } from '../conformance/helpers/compare.js';
+import { suiteTests } from '../helpers/conformance.js';
 
 /** Element types onnxruntime-node can hand back to JavaScript (it aborts the process on int4 outputs). */
 const ORT_JS_TYPES = new Set(['float32', 'float16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64', 'bool']);
@@ -60,23 +61,14 @@ const byIndex = (prefix: string) => (a: string, b: string) => Number(a.slice(pre
 /** Every conformance model with expected outputs. */
 export function sweepCases(root: string): SweepCase[] {
   const out: SweepCase[] = [];
-  for (const top of ['node', 'simple', 'pytorch-converted', 'pytorch-operator']) {
-    const base = path.join(root, top);
-    if (!fs.existsSync(base)) continue;
-    for (const d of fs.readdirSync(base).sort()) {
-      const dir = path.join(base, d);
-      const model = path.join(dir, 'model.onnx');
-      if (!fs.existsSync(model)) continue;
-      const dataSets = fs
-        .readdirSync(dir)
-        .filter((s) => s.startsWith('test_data_set_'))
-        .sort()
-        .map((s) => {
-          const files = fs.readdirSync(path.join(dir, s));
-          const pick = (prefix: string) => files.filter((f) => new RegExp(`^${prefix}\\d+\\.pb$`).test(f)).sort(byIndex(prefix)).map((f) => path.join(dir, s, f));
-          return { inputs: pick('input_'), outputs: pick('output_') };
-        });
-      if (dataSets.length) out.push({ name: `${top}/${d}`, model, dataSets });
+  for (const suite of ['node', 'simple', 'pytorch-converted', 'pytorch-operator'] as const) {
+    for (const t of suiteTests(suite, root)) {
+      const dataSets = t.dataSets.map((s) => {
+        const files = fs.readdirSync(s);
+        const pick = (prefix: string) => files.filter((f) => new RegExp(`^${prefix}\\d+\\.pb$`).test(f)).sort(byIndex(prefix)).map((f) => path.join(s, f));
+        return { inputs: pick('input_'), outputs: pick('output_') };
+      });
+      if (dataSets.length) out.push({ name: t.name, model: t.model, dataSets });
     }
   }
   const light = path.join(root, 'light');
@@ -91,26 +83,19 @@ export function sweepCases(root: string): SweepCase[] {
   return out;
 }
 
-/** Why `got` differs from `expected`, or undefined: exact for integers/bools, |d| <= atol + rtol|e| for floats. */
+/**
+ * Why onnxruntime's `got` differs from `expected`, or undefined: exact for integers and bools,
+ * |d| <= atol + rtol|e| for floats (float16 decoded, with at least one fp16 ulp of slack).
+ */
 export function mismatch(expected: TensorData, got: ort.Tensor, rtol = 1e-3, atol = 1e-5): string | undefined {
   if (expected.dtype !== got.type) return `dtype ${expected.dtype}, onnxruntime gave ${got.type}`;
-  if (expected.dims.join() !== got.dims.join()) return `shape [${expected.dims}], onnxruntime gave [${got.dims}]`;
-  const e = expected.data as ArrayLike<number | bigint>;
-  const g = got.data as ArrayLike<number | bigint>;
-  const half = expected.dtype === 'float16';
-  const isFloat = half || expected.dtype === 'float32' || expected.dtype === 'float64';
-  for (let i = 0; i < e.length; i++) {
-    if (!isFloat) {
-      if (e[i] !== g[i]) return `element ${i}: expected ${e[i]}, onnxruntime gave ${g[i]}`;
-      continue;
-    }
-    const x = half ? float16BitsToFloat32(e[i] as number) : (e[i] as number);
-    const y = half ? float16BitsToFloat32(g[i] as number) : (g[i] as number);
-    if (x === y || (Number.isNaN(x) && Number.isNaN(y))) continue;
-    const tol = half ? Math.max(atol, 1e-3) + Math.max(rtol, 2e-3) * Math.abs(x) : atol + rtol * Math.abs(x);
-    if (!(Math.abs(x - y) <= tol)) return `element ${i}: expected ${x}, onnxruntime gave ${y}`;
-  }
-  return undefined;
+  const tolerance =
+    expected.dtype === 'float16'
+      ? { rtol: Math.max(rtol, 2e-3), atol: Math.max(atol, 1e-3) }
+      : expected.dtype === 'float32' || expected.dtype === 'float64'
+        ? { rtol, atol }
+        : null;
+  return compareTensors(fromOrtTensor(got), expected, tolerance);
 }
 
 /** An onnxruntime error without the file name and node names (the IR names unnamed nodes). */

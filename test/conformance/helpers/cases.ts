@@ -3,12 +3,10 @@
  * pytorch-operator and simple suites that holds a model.onnx and test_data_set_* folders, and
  * a reader for their input_N.pb / output_N.pb files.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { readTensorFile } from '../../../src/onnx/tensor-file.js';
 import type { TensorData } from '../../../src/onnx/tensor.js';
-
-export const SUITES = ['node', 'pytorch-converted', 'pytorch-operator', 'simple'] as const;
+import { MODEL_SUITES, suiteTests } from '../../helpers/conformance.js';
 
 export interface ConformanceCase {
   /** '<suite>/<folder>', e.g. 'node/test_abs': the key of the exclusion lists. */
@@ -19,23 +17,9 @@ export interface ConformanceCase {
 }
 
 export function conformanceCases(root: string): ConformanceCase[] {
-  const out: ConformanceCase[] = [];
-  for (const suite of SUITES) {
-    const base = path.join(root, suite);
-    if (!fs.existsSync(base)) continue;
-    for (const folder of fs.readdirSync(base).sort()) {
-      const dir = path.join(base, folder);
-      const model = path.join(dir, 'model.onnx');
-      if (!fs.existsSync(model)) continue;
-      const dataSets = fs
-        .readdirSync(dir)
-        .filter((d) => d.startsWith('test_data_set_'))
-        .sort()
-        .map((d) => path.join(dir, d));
-      if (dataSets.length) out.push({ name: `${suite}/${folder}`, model, dataSets });
-    }
-  }
-  return out;
+  return MODEL_SUITES.flatMap((suite) => suiteTests(suite, root))
+    .filter((t) => t.dataSets.length > 0)
+    .map(({ name, model, dataSets }) => ({ name, model, dataSets }));
 }
 
 /** The `kind`_N.pb files of a data set, in N order ('input' or 'output'). */
