@@ -9,21 +9,16 @@
 #include <algorithm>
 #include <cstring>
 
-#include "cpu/activation.h"
-#include "cpu/kernel_base.h"
+#include "cpu/conv_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
-#include "cpu/window.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
 
-// Column buffer budget: how many output positions are unrolled at once.
-constexpr int64_t kColFloats = 2 * 1024 * 1024;
-
-class ConvKernel : public CpuKernel {
+class ConvKernel : public GroupedWindowKernel {
  protected:
   std::vector<std::string> Tactics() const override { return {"im2col_gemm", "gemm_1x1", "direct"}; }
 
@@ -49,11 +44,8 @@ class ConvKernel : public CpuKernel {
       Bad(ErrorCode::kPlan, "plan: tactic 'gemm_1x1' does not fit this layer's geometry");
     }
     act_ = ReadActivation(params(), "activation.");
-    if (tactic() == "im2col_gemm") {
-      const int64_t kg = cg_ * w_.kernel_size();
-      cols_ = std::max<int64_t>(1, std::min<int64_t>(w_.out_size(), kColFloats / std::max<int64_t>(kg, 1)));
-      workspace_ = static_cast<size_t>(kg * cols_) * sizeof(float);
-    }
+    // The column buffer unrolls the patches of a block of output positions.
+    if (tactic() == "im2col_gemm") SizeColumns(cg_ * w_.kernel_size(), w_.out_size());
   }
 
   void Analyze() override {
@@ -62,18 +54,10 @@ class ConvKernel : public CpuKernel {
     }
     residual_ = params().Has("residual") && params().Bool("residual");
     has_bias_ = in_.size() == (residual_ ? 4u : 3u);
-    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
-    n_ = in_[0].shape[0];
-    c_ = in_[0].shape[1];
-    m_ = out_[0].shape[1];
-    groups_ = params().Int("groups");
-    cg_ = c_ / groups_;
-    mg_ = m_ / groups_;
+    AnalyzeGeometry();
   }
 
  public:
-  size_t WorkspaceBytes() const override { return workspace_; }
-
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const float* x = static_cast<const float*>(args.inputs[0]);
     const float* wt = static_cast<const float*>(args.inputs[1]);
@@ -113,9 +97,8 @@ class ConvKernel : public CpuKernel {
     Par(cg_ * ks, 4, [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
         const int64_t c = r / ks, t = r % ks;
-        const int64_t kd = t / (w_.kernel[1] * w_.kernel[2]);
-        const int64_t kh = (t / w_.kernel[2]) % w_.kernel[1];
-        const int64_t kw = t % w_.kernel[2];
+        int64_t kd, kh, kw;
+        w_.Tap(t, &kd, &kh, &kw);
         const float* xc = xg + c * w_.in_size();
         float* dst = col + r * nc;
         const int64_t ow_off = kw * w_.dilation[2];
@@ -167,9 +150,8 @@ class ConvKernel : public CpuKernel {
           const float* wc = wt + (m * cg_ + c) * ks;
           for (int64_t t = 0; t < ks; ++t) {
             const float wv = wc[t];
-            const int64_t kd = t / (w_.kernel[1] * w_.kernel[2]);
-            const int64_t kh = (t / w_.kernel[2]) % w_.kernel[1];
-            const int64_t kw = t % w_.kernel[2];
+            int64_t kd, kh, kw;
+            w_.Tap(t, &kd, &kh, &kw);
             int64_t lo, hi;
             ValidRange(w_.in[2], w_.out[2], w_.stride[2], w_.pad[2], kw * w_.dilation[2], &lo, &hi);
             if (lo >= hi) continue;
@@ -216,12 +198,7 @@ class ConvKernel : public CpuKernel {
     });
   }
 
-  Window w_{};
-  int64_t n_ = 0, c_ = 0, m_ = 0, groups_ = 1, cg_ = 1, mg_ = 1;
-  int64_t cols_ = 1;
-  size_t workspace_ = 0;
   bool residual_ = false, has_bias_ = false;
-  Activation act_;
 };
 
 }  // namespace

@@ -6,45 +6,32 @@
 #include <algorithm>
 #include <cstring>
 
-#include "cpu/activation.h"
-#include "cpu/kernel_base.h"
+#include "cpu/conv_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
-#include "cpu/window.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
 
-constexpr int64_t kColFloats = 2 * 1024 * 1024;
-
-class DeconvKernel : public CpuKernel {
+class DeconvKernel : public GroupedWindowKernel {
  protected:
   std::vector<std::string> Tactics() const override { return {"gemm_col2im"}; }
 
   void Analyze() override {
     // The window maps output positions onto input ones for convolution; here the roles
     // swap: w_.in is the deconvolution's input and w_.out its output.
-    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
-    n_ = in_[0].shape[0];
-    c_ = in_[0].shape[1];
-    m_ = out_[0].shape[1];
-    groups_ = params().Int("groups");
-    cg_ = c_ / groups_;
-    mg_ = m_ / groups_;
+    AnalyzeGeometry();
   }
 
   void PrepareKernel() override {
     act_ = ReadActivation(params(), "activation.");
-    const int64_t rows = mg_ * w_.kernel_size();
-    cols_ = std::max<int64_t>(1, std::min<int64_t>(w_.in_size(), kColFloats / std::max<int64_t>(rows, 1)));
-    workspace_ = static_cast<size_t>(rows * cols_) * sizeof(float);
+    // The column buffer holds W_g^T x_g for a block of input positions.
+    SizeColumns(mg_ * w_.kernel_size(), w_.in_size());
   }
 
  public:
-  size_t WorkspaceBytes() const override { return workspace_; }
-
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const float* x = static_cast<const float*>(args.inputs[0]);
     const float* wt = static_cast<const float*>(args.inputs[1]);
@@ -89,9 +76,8 @@ class DeconvKernel : public CpuKernel {
       for (int64_t m = m0; m < m1; ++m) {
         float* plane = yg + m * out_size;
         for (int64_t t = 0; t < ks; ++t) {
-          const int64_t kd = t / (w_.kernel[1] * w_.kernel[2]);
-          const int64_t kh = (t / w_.kernel[2]) % w_.kernel[1];
-          const int64_t kw = t % w_.kernel[2];
+          int64_t kd, kh, kw;
+          w_.Tap(t, &kd, &kh, &kw);
           const float* src = col + (m * ks + t) * nc;
           int64_t j = j0;
           const int64_t jend = j0 + nc;
@@ -120,11 +106,6 @@ class DeconvKernel : public CpuKernel {
     });
   }
 
-  Window w_{};
-  int64_t n_ = 0, c_ = 0, m_ = 0, groups_ = 1, cg_ = 1, mg_ = 1;
-  int64_t cols_ = 1;
-  size_t workspace_ = 0;
-  Activation act_;
 };
 
 }  // namespace

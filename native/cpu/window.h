@@ -17,6 +17,12 @@ struct Window {
   int64_t in_size() const { return in[0] * in[1] * in[2]; }
   int64_t out_size() const { return out[0] * out[1] * out[2]; }
   int64_t kernel_size() const { return kernel[0] * kernel[1] * kernel[2]; }
+  // The (d, h, w) position of tap t, t in [0, kernel_size()), taps in row-major order.
+  void Tap(int64_t t, int64_t* kd, int64_t* kh, int64_t* kw) const {
+    *kd = t / (kernel[1] * kernel[2]);
+    *kh = (t / kernel[2]) % kernel[1];
+    *kw = t % kernel[2];
+  }
 };
 
 // From the layer's params and its input/output spatial dims (x and y are N,C,spatial...).

@@ -1,0 +1,49 @@
+// What convolution and deconvolution share: the window geometry of a grouped layer from
+// (N, C, spatial...) to (N, M, spatial...), its fused activation, and a column buffer (the
+// workspace) sized to a budget. Deconvolution reads the window with the same roles: w_.in is
+// its input, w_.out its output.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+
+#include "cpu/activation.h"
+#include "cpu/kernel_base.h"
+#include "cpu/window.h"
+
+namespace hybridrt {
+namespace cpu {
+
+class GroupedWindowKernel : public CpuKernel {
+ public:
+  size_t WorkspaceBytes() const override { return workspace_; }
+
+ protected:
+  // Column buffer budget, in floats.
+  static constexpr int64_t kColFloats = 2 * 1024 * 1024;
+
+  void AnalyzeGeometry() {
+    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
+    n_ = in_[0].shape[0];
+    c_ = in_[0].shape[1];
+    m_ = out_[0].shape[1];
+    groups_ = params().Int("groups");
+    cg_ = c_ / groups_;
+    mg_ = m_ / groups_;
+  }
+
+  // A column buffer of `rows` rows and as many of `positions` columns as the budget holds.
+  void SizeColumns(int64_t rows, int64_t positions) {
+    cols_ = std::max<int64_t>(1, std::min<int64_t>(positions, kColFloats / std::max<int64_t>(rows, 1)));
+    workspace_ = static_cast<size_t>(rows * cols_) * sizeof(float);
+  }
+
+  Window w_{};
+  int64_t n_ = 0, c_ = 0, m_ = 0, groups_ = 1, cg_ = 1, mg_ = 1;
+  int64_t cols_ = 1;
+  size_t workspace_ = 0;
+  Activation act_;
+};
+
+}  // namespace cpu
+}  // namespace hybridrt
