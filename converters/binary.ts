@@ -4,7 +4,8 @@
  * broadcast: B aligned at `axis` when `broadcast=1`, else equal shapes; their converters
  * reshape B so that the numpy rule gives the same result.
  */
-import { binaryDTypes, broadcastShapes, sameShape } from '../src/engine/layer-shapes.js';
+import { binaryDTypes } from '../src/engine/layer-dtypes.js';
+import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import type { BinaryOp, EngineDType } from '../src/engine/network.js';
 import type { TensorRef } from '../src/engine/builder.js';
 import { defineConverter } from './define.js';

@@ -7,7 +7,7 @@
  * onnxruntime clamp an infinite float input to it); integer types use ±Infinity, which no
  * integer can exceed, so the backends never convert an out-of-range double to an integer.
  */
-import { unaryDTypes } from '../src/engine/layer-shapes.js';
+import { unaryDTypes } from '../src/engine/layer-dtypes.js';
 import type { EngineDType } from '../src/engine/network.js';
 import type { TensorRef } from '../src/engine/builder.js';
 import { defineConverter } from './define.js';

@@ -2,7 +2,7 @@
  * Concat -> one `concat` layer along the resolved axis (Concat-1 defaults the axis to 1; it is
  * required from opset 4; negative from 11).
  */
-import { sameShape } from '../src/engine/layer-shapes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

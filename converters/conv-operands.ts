@@ -4,7 +4,8 @@
  * optional bias B; and the one layer either emits from [X, W, B?].
  */
 import type { ParamsOf } from '../src/engine/builder.js';
-import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import type { EngineDType } from '../src/engine/network.js';
 import type { Emitter } from './define.js';
 import type { IO, NodeView } from './node-view.js';

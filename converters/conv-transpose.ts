@@ -4,7 +4,8 @@
  * split evenly, the odd cell at the end for SAME_UPPER and at the beginning otherwise).
  */
 import type { ParamsOf } from '../src/engine/builder.js';
-import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import { checkBias, convOperands, emitConvLike } from './conv-operands.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

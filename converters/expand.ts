@@ -2,7 +2,7 @@
  * Expand -> numpy (bidirectional) broadcast of the input with the constant target shape: a
  * reshape adding leading 1s, then a `slice` with step 0 on every stretched dim (network.ts).
  */
-import { broadcastShapes, sameShape } from '../src/engine/layer-shapes.js';
+import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

@@ -3,7 +3,7 @@
  * negative (opset 11 made that explicit; the layer counts them from the end); constant
  * indices are range-checked here, run-time ones by the layer.
  */
-import { sameShape } from '../src/engine/layer-shapes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import { tensorNumbers } from './node-view.js';

@@ -7,7 +7,8 @@
  * in the divisor: every window then divides by `size`, so alpha * average = alpha/size * sum.
  * Opset 1 and 13 differ only in the types they list, so one converter covers both.
  */
-import { FLOAT_DTYPES, numel } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { numel } from '../src/engine/shape-math.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 

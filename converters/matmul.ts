@@ -4,7 +4,8 @@
  * attribute (before opset 7) with value 0 requires C of exactly the output's shape; C became
  * optional in opset 11 (absent: beta is resolved to 0).
  */
-import { FLOAT_DTYPES, broadcastShapes, sameShape } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import type { ParamsOf } from '../src/engine/builder.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

@@ -8,7 +8,8 @@
  * - LayerNormalization -> a `normalization` layer, mode 'layer' (scale/bias broadcast to
  *   x.shape[axis:] first); its optional Mean and InvStdDev outputs become reduce layers.
  */
-import { FLOAT_DTYPES, broadcastShapes, sameShape } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import type { TensorRef } from '../src/engine/builder.js';
 import type { EngineDType } from '../src/engine/network.js';
 import { type Emitter, defineConverter, tensorOf } from './define.js';

@@ -3,7 +3,7 @@
  * pads/value attributes; from 11 pads and constant_value are inputs, which must be
  * constants; 18 adds an `axes` input (pads for those axes only); 19 adds mode 'wrap'.
  */
-import { sameShape } from '../src/engine/layer-shapes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import type { ParamsOf } from '../src/engine/builder.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';

@@ -6,7 +6,8 @@
  * dilations, count_include_pad), so one converter per op covers all opsets. MaxPool's
  * Indices output (opset 8+) is not something the layer produces: such nodes are rejected.
  */
-import { poolingDTypes, reduceDTypes, sameShape } from '../src/engine/layer-shapes.js';
+import { poolingDTypes, reduceDTypes } from '../src/engine/layer-dtypes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import type { ParamsOf } from '../src/engine/builder.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';

@@ -4,7 +4,8 @@
  * per channel (axis 1, Caffe's meaning) and a one-element slope is shared: the converter
  * reshapes it to [C, 1, ...] or a scalar so that the layer's numpy rule means the same.
  */
-import { binaryDTypes, broadcastShapes, numel, sameShape } from '../src/engine/layer-shapes.js';
+import { binaryDTypes } from '../src/engine/layer-dtypes.js';
+import { broadcastShapes, numel, sameShape } from '../src/engine/shape-math.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 

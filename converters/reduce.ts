@@ -4,7 +4,8 @@
  * (constant) input from ReduceSum-13 / ReduceMean,ReduceMax-18, which also brought
  * noop_with_empty_axes (no axes: identity instead of reducing everything).
  */
-import { reduceDTypes, sameShape } from '../src/engine/layer-shapes.js';
+import { reduceDTypes } from '../src/engine/layer-dtypes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import type { ReduceOp } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

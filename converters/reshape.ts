@@ -5,7 +5,7 @@
  * before 13, a constant input from 13). Each resolves the target shape from the ONNX rules and
  * checks it against inference, so a disagreement is reported, not silently followed.
  */
-import { numel, sameShape } from '../src/engine/layer-shapes.js';
+import { numel, sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';

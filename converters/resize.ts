@@ -11,7 +11,8 @@
  * downsampling, which is 'floor' / 'ceil' under asymmetric coordinates: matched here, since
  * hybrid results must equal onnxruntime's.
  */
-import { FLOAT_DTYPES, sameShape } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import type { ParamsOf } from '../src/engine/builder.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';

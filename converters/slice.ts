@@ -4,7 +4,7 @@
  * which must be constants. Starts and ends are clamped as ONNX says (negative counts from
  * the end; INT64_MAX-style sentinels mean "to the end").
  */
-import { sameShape } from '../src/engine/layer-shapes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { sliceRange } from '../src/ir/infer/slicing.js';
 import { defineConverter } from './define.js';

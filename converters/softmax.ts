@@ -4,7 +4,8 @@
  * and normalized along the second dim (default axis 1): lowered exactly as shuffle (to 2-D) +
  * softmax + shuffle (back), or a plain softmax where the dims after `axis` are all 1.
  */
-import { FLOAT_DTYPES, numel } from '../src/engine/layer-shapes.js';
+import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { numel } from '../src/engine/shape-math.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 

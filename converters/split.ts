@@ -4,7 +4,7 @@
  * (13+), or equal parts: the dim divided by the number of outputs, which must divide it
  * before opset 18; from 18 `num_outputs` sets the count and the last part may be smaller.
  */
-import { sameShape } from '../src/engine/layer-shapes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

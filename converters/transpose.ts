@@ -1,7 +1,7 @@
 /**
  * Transpose -> a `shuffle` layer with firstPerm (the identity permutation emits nothing).
  */
-import { sameShape } from '../src/engine/layer-shapes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

@@ -5,7 +5,7 @@
  * changed across opsets (later versions only added types), so each has one converter from
  * the version that introduced it; opset-1 `consumed_inputs` is a legacy memory hint.
  */
-import { unaryDTypes } from '../src/engine/layer-shapes.js';
+import { unaryDTypes } from '../src/engine/layer-dtypes.js';
 import type { UnaryOp } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';

@@ -1,7 +1,7 @@
 /**
  * Where -> a `select` layer: condition ? X : Y with three-way numpy broadcasting.
  */
-import { broadcastShapes, sameShape } from '../src/engine/layer-shapes.js';
+import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';

@@ -1,6 +1,6 @@
 /**
  * Output dtype and shape of each network-IR layer kind, from its inputs and params (see
- * network.ts for each kind's semantics), and the element types each kind accepts.
+ * network.ts for each kind's semantics; layer-dtypes.ts for the element types each accepts).
  *
  * Every rule checks its inputs (ranks, sizes, dtypes, param lengths, resolved params) and
  * throws a HybridError naming the layer when they are inconsistent: a converter bug is caught
@@ -8,8 +8,10 @@
  */
 import { HybridError } from '../errors.js';
 import type { TensorRef } from './builder.js';
-import type { BinaryOp, EngineDType, LayerSpec, UnaryOp } from './network.js';
+import { FLOAT_DTYPES, NUMERIC_DTYPES, binaryDTypes, poolingDTypes, reduceDTypes, unaryDTypes } from './layer-dtypes.js';
+import type { BinaryOp, EngineDType, LayerSpec } from './network.js';
 import { ENGINE_DTYPES } from './network.js';
+import { broadcastShapes, numel, sameShape } from './shape-math.js';
 
 export interface OutputType {
   dtype: EngineDType;
@@ -19,60 +21,6 @@ export interface OutputType {
 type Kind = Exclude<LayerSpec['kind'], 'constant'>;
 type Given = ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }> | undefined;
 type P<K extends Kind> = Extract<LayerSpec, { kind: K }>['params'];
-
-export const FLOAT_DTYPES: readonly EngineDType[] = ['float32', 'float16', 'bfloat16'];
-/** Float and the integer types arithmetic layers accept. */
-export const NUMERIC_DTYPES: readonly EngineDType[] = [...FLOAT_DTYPES, 'int32', 'int64'];
-
-/** Element types of a unary op's input (the output has the same type). */
-export function unaryDTypes(op: UnaryOp): readonly EngineDType[] {
-  switch (op) {
-    case 'identity':
-      return ENGINE_DTYPES;
-    case 'not':
-      return ['bool'];
-    case 'abs':
-    case 'neg':
-    case 'relu':
-    case 'clip':
-      return NUMERIC_DTYPES;
-    default:
-      return FLOAT_DTYPES;
-  }
-}
-
-/** Element types of an elementwise op's inputs (both the same type). */
-export function binaryDTypes(op: BinaryOp): readonly EngineDType[] {
-  switch (op) {
-    case 'add':
-    case 'sub':
-    case 'mul':
-    case 'div':
-    case 'max':
-    case 'min':
-    case 'less':
-    case 'greater':
-      return NUMERIC_DTYPES;
-    case 'equal':
-      return [...NUMERIC_DTYPES, 'bool'];
-    case 'and':
-    case 'or':
-      return ['bool'];
-    case 'pow':
-    case 'prelu':
-      return FLOAT_DTYPES;
-  }
-}
-
-/** Element types of a reduce op's input. */
-export function reduceDTypes(op: P<'reduce'>['op']): readonly EngineDType[] {
-  return op === 'sum' || op === 'max' || op === 'min' || op === 'prod' ? NUMERIC_DTYPES : FLOAT_DTYPES;
-}
-
-/** Element types of a pooling layer's input. */
-export function poolingDTypes(mode: 'max' | 'average'): readonly EngineDType[] {
-  return mode === 'max' ? [...FLOAT_DTYPES, 'int8', 'uint8'] : FLOAT_DTYPES;
-}
 
 class Checker {
   constructor(
@@ -126,31 +74,6 @@ class Checker {
       `${what} [${perm}] is not a permutation of ${rank} dims`,
     );
   }
-}
-
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
-}
-
-export function numel(shape: readonly number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-/** Numpy broadcast of shapes, or undefined when they do not broadcast. */
-export function broadcastShapes(...shapes: ReadonlyArray<readonly number[]>): number[] | undefined {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let i = 0; i < rank; i++) {
-    let d = 1;
-    for (const s of shapes) {
-      const v = s[s.length - rank + i] ?? 1;
-      if (v === 1) continue;
-      if (d !== 1 && d !== v) return undefined;
-      d = v;
-    }
-    out.push(d);
-  }
-  return out;
 }
 
 const COMPARISONS: readonly BinaryOp[] = ['equal', 'less', 'greater'];
