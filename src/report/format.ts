@@ -1,7 +1,6 @@
 /**
  * Small formatting helpers shared by the renderers: sizes, shapes, op labels, percentages.
  */
-import type { BoundaryTensor } from '../partition/types.js';
 
 /** 1536 -> '1.5 KiB'; exact bytes below 1 KiB. */
 export function formatBytes(bytes: number | undefined): string {
@@ -19,11 +18,6 @@ export function formatBytes(bytes: number | undefined): string {
 /** 'float32[1,3,224,224]', 'int64[]' for a scalar, '?' parts where unknown. */
 export function formatTensorType(t: { dtype?: string; shape?: ReadonlyArray<number | string> }): string {
   return `${t.dtype ?? '?'}[${t.shape ? t.shape.join(',') : '?'}]`;
-}
-
-/** 'name float32[1,3] 12 B' */
-export function formatTensor(t: BoundaryTensor): string {
-  return `${t.name} ${formatTensorType(t)} ${formatBytes(t.bytes)}`;
 }
 
 export function opLabel(opType: string, domain: string): string {

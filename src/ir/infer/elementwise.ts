@@ -7,7 +7,7 @@ import { type DType, isFloatDType } from '../../onnx/dtype.js';
 import { attrInt } from '../attributes.js';
 import type { Dim } from '../types.js';
 import { BroadcastError, broadcastShapes, isNum } from './dims.js';
-import { type InferCtx, type OutputInfo, type Rule, fail } from './context.js';
+import { type InferCtx, type Rule, fail } from './context.js';
 import { ARITH, type ElemFn, mapValues, numeric, roundHalfEven } from './propagate.js';
 import type { KnownValue } from './values.js';
 
@@ -168,8 +168,3 @@ export const unaryValueFns: Record<string, ElemFn> = {
   Reciprocal: numeric((x) => 1 / x),
   Relu: numeric((x) => Math.max(x, 0)),
 };
-
-/** Outputs of ops with a main output like input 0 plus extra outputs given by `extra`. */
-export function withExtras(extra: (ctx: InferCtx) => Array<OutputInfo | undefined>): Rule {
-  return (ctx) => [{ dtype: ctx.dtype(0), shape: copyShape(ctx.shape(0)) }, ...extra(ctx)];
-}
