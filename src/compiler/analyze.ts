@@ -41,8 +41,8 @@ export interface AnalyzeOptions {
   registry?: ConverterRegistry | Converter[];
   /** Run onnxruntime on sample inputs to find shapes inference cannot give (default true, as compile() does). */
   probe?: boolean;
-  /** Feeds to probe with instead of seeded random samples (compile's `probeFeeds`). */
-  probeFeeds?: ReadonlyMap<string, TensorData>;
+  /** Feeds to probe with instead of seeded random samples (as compile's `probeFeeds`), by input name. */
+  probeFeeds?: ReadonlyMap<string, TensorData> | Readonly<Record<string, TensorData>>;
   /** onnxruntime threads while probing (compile's `threads`). */
   threads?: number;
   /** Lowering passes to skip (debugging). */
@@ -85,7 +85,8 @@ async function probe(
     new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
   try {
     // Given feeds are probed twice alike: data-dependent shapes then show only at run time.
-    const samples = options.probeFeeds ? ([options.probeFeeds, options.probeFeeds] as const) : ([sample(1), sample(2)] as const);
+    const feeds = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
+    const samples = feeds ? ([feeds, feeds] as const) : ([sample(1), sample(2)] as const);
     const result = await probeShapes(graph, values, [new Map(samples[0]), new Map(samples[1])], options.threads);
     if (result.dataDependent.length) {
       const list = result.dataDependent.slice(0, 5).join(', ') + (result.dataDependent.length > 5 ? ', ...' : '');

@@ -87,4 +87,26 @@ describe('analyze', () => {
     expect((await error(analyze(bytes(), { minBlockSize: -2 }))).code).toBe('OPTION');
     expect((await error(analyze(bytes(), { fallbackOps: [''] }))).code).toBe('OPTION');
   });
+
+  it('takes probeFeeds as a record of tensors, as compile() does, or as a Map', async () => {
+    //   x[2,8] -> gelu(com.microsoft::Gelu: no inference rule, shape probed) -> relu(Relu) -> y
+    const model = encodeModel(
+      buildGraph({
+        opsets: { 'com.microsoft': 1 },
+        inputs: [{ name: 'x', shape: [2, 8] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        nodes: [
+          { name: 'gelu', op: 'Gelu', domain: 'com.microsoft', inputs: ['x'], outputs: ['g'] },
+          { name: 'relu', op: 'Relu', inputs: ['g'], outputs: ['y'] },
+        ],
+      }).toModel(),
+    );
+    const x = { dtype: 'float32' as const, dims: [2, 8], data: Float32Array.from({ length: 16 }, (_, i) => i / 8 - 1) };
+    for (const probeFeeds of [{ x }, new Map([['x', x]])]) {
+      const { report, warnings } = await analyze(model, { probeFeeds, minBlockSize: 1, threads: 1 });
+      expect(warnings).toEqual([]);
+      // The probe gave Relu's input a shape, so Relu can go to an engine.
+      expect(report.nodes.map((n) => [n.name, n.supported])).toEqual([['gelu', false], ['relu', true]]);
+    }
+  });
 });
