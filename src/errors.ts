@@ -32,3 +32,11 @@ export class HybridError extends Error {
 export function isHybridError(e: unknown): e is HybridError {
   return e instanceof HybridError;
 }
+
+/**
+ * An error's message on one line: where hybridrt wraps another library's error (onnxruntime's
+ * messages span several lines), the HybridError still reads as one line.
+ */
+export function messageLine(e: unknown): string {
+  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
+}

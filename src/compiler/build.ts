@@ -13,7 +13,7 @@ import ort from 'onnxruntime-node';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { type Engine, buildEngine } from '../engine/engine.js';
 import type { Precision } from '../engine/network.js';
-import { HybridError, isHybridError } from '../errors.js';
+import { HybridError, isHybridError, messageLine } from '../errors.js';
 import { extractSubModel } from '../ir/extract.js';
 import type { Graph } from '../ir/graph.js';
 import { encodeModel } from '../onnx/model.js';
@@ -69,10 +69,6 @@ async function limited<T>(tasks: Array<() => Promise<T>>, limit: number): Promis
   return results;
 }
 
-function message(e: unknown): string {
-  return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
-}
-
 async function openSession(graph: Graph, seg: Segment, options: BuildOptions): Promise<FallbackSegment> {
   const outputs = seg.outputs.map((o) => o.name);
   const sub = extractSubModel(graph, seg.nodes, { outputs, name: `${graph.name}_segment${seg.id}` });
@@ -84,7 +80,7 @@ async function openSession(graph: Graph, seg: Segment, options: BuildOptions): P
     return new FallbackSegment(seg.id, session, outputs);
   } catch (e) {
     const first = seg.nodes.length > 3 ? `${seg.nodes.slice(0, 3).join(', ')}, ...` : seg.nodes.join(', ');
-    throw new HybridError('NATIVE', `${options.label}: onnxruntime cannot load fallback segment ${seg.id} (${first}): ${message(e)}`, { cause: e });
+    throw new HybridError('NATIVE', `${options.label}: onnxruntime cannot load fallback segment ${seg.id} (${first}): ${messageLine(e)}`, { cause: e });
   }
 }
 
@@ -127,7 +123,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
     results.forEach((r, i) => {
       if (r.status === 'fulfilled') return;
       const seg = engineSegs[i]!;
-      const why = message(r.reason);
+      const why = messageLine(r.reason);
       if (options.requireFullCompilation) {
         throw isHybridError(r.reason) ? r.reason : new HybridError('NATIVE', `${options.label}: engine segment ${seg.id}: ${why}`, { cause: r.reason });
       }

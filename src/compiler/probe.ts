@@ -12,7 +12,7 @@
  */
 import ort from 'onnxruntime-node';
 import type { ConverterRegistry } from '../../converters/registry.js';
-import { HybridError } from '../errors.js';
+import { HybridError, messageLine } from '../errors.js';
 import { extractSubModel } from '../ir/extract.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
@@ -113,7 +113,7 @@ export async function probeShapes(
   try {
     session = await ort.InferenceSession.create(encodeModel(sub), options);
   } catch (e) {
-    throw new HybridError('SHAPE', `onnxruntime cannot load the part of the model to probe: ${(e as Error).message}`, { cause: e });
+    throw new HybridError('SHAPE', `onnxruntime cannot load the part of the model to probe: ${messageLine(e)}`, { cause: e });
   }
   try {
     // NOTE: onnxruntime-node aborts the process (out of memory in OrtValueToNapiValue) when a
@@ -134,7 +134,7 @@ export async function probeShapes(
       try {
         out = await session.run(feeds, [...values]);
       } catch (e) {
-        throw new HybridError('SHAPE', `onnxruntime failed on the sample inputs: ${(e as Error).message}`, { cause: e });
+        throw new HybridError('SHAPE', `onnxruntime failed on the sample inputs: ${messageLine(e)}`, { cause: e });
       }
       results.push(new Map(values.map((v) => [v, fromOrtTensor(out[v]!, `value '${v}'`)])));
     }

@@ -22,7 +22,7 @@
  */
 import ort from 'onnxruntime-node';
 import { compile, type CompiledModel } from '../../../src/compiler/compile.js';
-import { isHybridError } from '../../../src/errors.js';
+import { isHybridError, messageLine } from '../../../src/errors.js';
 import { Graph } from '../../../src/ir/graph.js';
 import { loadModelProto } from '../../../src/onnx/model.js';
 import { fromOrtTensor, toOrtTensor } from '../../../src/onnx/ort.js';
@@ -49,7 +49,6 @@ export interface CaseOptions {
 
 type Attempt = { kind: 'unsupported' | 'refused'; reason: string } | { kind: 'folded' } | { kind: 'engine'; ops: string[]; failures: string[] };
 
-const message = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 
 async function ortOutputs(model: string, graph: Graph, feeds: TensorData[]): Promise<TensorData[]> {
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, logSeverityLevel: 3 });
@@ -81,9 +80,9 @@ async function attempt(source: string | ModelProto, inputNames: string[], feeds:
       onProgress: (phase, done) => (analyzed ||= phase === 'analyze' && done === 1),
     });
   } catch (e) {
-    if (!analyzed && isHybridError(e) && e.code === 'UNSUPPORTED_OP') return { kind: 'unsupported', reason: message(e) };
-    if (!analyzed && isHybridError(e) && e.code === 'UNSUPPORTED_DTYPE') return { kind: 'refused', reason: message(e) };
-    return { kind: 'engine', ops: [], failures: [`compile: ${isHybridError(e) ? `${e.code}: ` : ''}${message(e)}`] };
+    if (!analyzed && isHybridError(e) && e.code === 'UNSUPPORTED_OP') return { kind: 'unsupported', reason: messageLine(e) };
+    if (!analyzed && isHybridError(e) && e.code === 'UNSUPPORTED_DTYPE') return { kind: 'refused', reason: messageLine(e) };
+    return { kind: 'engine', ops: [], failures: [`compile: ${isHybridError(e) ? `${e.code}: ` : ''}${messageLine(e)}`] };
   }
   try {
     if (model.report.engines.length === 0) return { kind: 'folded' };
@@ -94,7 +93,7 @@ async function attempt(source: string | ModelProto, inputNames: string[], feeds:
     try {
       outputs = await model.run(Object.fromEntries(inputNames.map((n, i) => [n, feeds[i]!])));
     } catch (e) {
-      return { kind: 'engine', ops, failures: [`run: ${message(e)}`] };
+      return { kind: 'engine', ops, failures: [`run: ${messageLine(e)}`] };
     }
     const want = await expected();
     model.outputNames.forEach((name, i) => {
@@ -121,7 +120,7 @@ export async function runCase(c: ConformanceCase, options: CaseOptions = {}): Pr
   try {
     graph = Graph.fromModel(loadModelProto(c.model), c.name);
   } catch (e) {
-    return { kind: 'unreadable', reason: `the model does not load: ${message(e)}` };
+    return { kind: 'unreadable', reason: `the model does not load: ${messageLine(e)}` };
   }
   const bad = unreadableInput(graph);
   if (bad) return { kind: 'unreadable', reason: bad };
@@ -132,7 +131,7 @@ export async function runCase(c: ConformanceCase, options: CaseOptions = {}): Pr
     try {
       feeds = readDataSet(dataSet, 'input', graph.inputs.length);
     } catch (e) {
-      return { kind: 'unreadable', reason: `test data: ${message(e)}` };
+      return { kind: 'unreadable', reason: `test data: ${messageLine(e)}` };
     }
     const expected = () => (options.ortReference ? ortOutputs(c.model, graph, feeds) : Promise.resolve(readDataSet(dataSet, 'output', graph.outputs.length)));
     let mode: Mode = 'as given';
