@@ -17,6 +17,10 @@ every figure is the median of many runs. Both systems run on the same input, wri
 export (hybrid-run --input). The table's ratios are PyTorch's median over hybridrt's median GPU
 compute time (above 1: hybridrt is faster).
 
+Development stages, not part of the default: check (hybrid-run --compare at batch 1 with
+gpu-models.py's tolerances) and ab (each speed feature switched off in turn, with --profile
+on the full build).
+
 Stages (default: all): export (ONNX files at batch 1 and 32, the weights and one input per
 model and batch, under --work; deterministic, so a fresh machine makes the same files), hybrid,
 torch, table. Each run's result is a JSON file under --work/results (runs already there are not
@@ -136,6 +140,76 @@ def stage_hybrid(args):
               f'  ({seconds:.0f}s)', flush=True)
 
 
+def stage_check(args):
+    """hybrid-run --compare against onnxruntime (CPU) at batch 1, with gpu-models.py's tolerances
+    and cosine floor: the accuracy the speed work must keep."""
+    gm = gpu_models()
+    results = []
+    for model in args.models:
+        for precision in args.precisions:
+            r = gm.run(REPO, onnx_path(args.work, model, 1), precision, args.out, model)
+            results.append(r)
+            ok = 'ok  ' if r['exit'] == 0 and r['cosineOk'] else 'FAIL'
+            verdicts = ' '.join(f"{o['verdict']} max abs {o['maxAbs']} cosine {o['cosine']}" for o in r['outputs'])
+            print(f"{ok} check {model:16} {precision}  {verdicts or r['tail']}", flush=True)
+    with open(os.path.join(args.out, 'check.json'), 'w') as f:
+        json.dump(results, f, indent=1)
+
+
+# What each speed feature is worth: the same hybrid run with one of them off (environment
+# switches read by the addon; docs/cuda.md).
+VARIANTS = {'all': {}, 'no-graphs': {'HYBRIDRT_CUDA_GRAPHS': '0'}, 'no-fusion': {'HYBRIDRT_FUSION': '0'},
+            'no-layout': {'HYBRIDRT_LAYOUT': '0'}, 'no-cba': {'HYBRIDRT_CUDNN_CBA': '0'},
+            'no-graph-api': {'HYBRIDRT_CUDNN_GRAPH': '0'}}
+
+
+def stage_ab(args):
+    t_stage = time.time()
+    rows = []
+    for model, precision, batch in runs(args.models, args.precisions, args.batches):
+        for variant in args.variants:
+            if time.time() - t_stage > args.budget_s:
+                print(f'skip   ab {model} {precision} b{batch} {variant}: stage budget used', flush=True)
+                continue
+            name = 'input_ids' if model == 'bert_base' else 'input'
+            cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch), '--backend', 'cuda',
+                   '--precision', precision, '--iterations', str(args.iterations), '--warmup', str(args.warmup), '--json',
+                   '--input', f'{name}={input_path(args.work, model, batch)}']
+            if args.profile and variant == 'all':
+                cmd.append('--profile')
+            p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env={**os.environ, **VARIANTS[variant]})
+            if p.returncode != 0:
+                print(f'FAIL   ab {model} {precision} b{batch} {variant}: {p.stderr.strip()[-400:]}', flush=True)
+                continue
+            r = json.loads(p.stdout)
+            r['variant'] = variant
+            rows.append(r)
+            c = r['computeMs']['median'] if r['computeMs'] else float('nan')
+            e = r['build']['engines'][0] if r['build'] and r['build']['engines'] else {}
+            seg = r['segments'][0] if r['segments'] else {}
+            print(f"ab     {model:16} {precision} b{batch:<3} {variant:10} compute {c:8.3f} ms  latency "
+                  f"{r['latencyMs']['median']:8.3f} ms  build {e.get('ms', 0) / 1000:5.1f}s  layers {e.get('layers')}"
+                  f"  graph {seg.get('graph')} ({seg.get('graphNodes')} ops)", flush=True)
+            if r.get('profile'):
+                top = sorted(r['profile']['layers'], key=lambda l: -l['ms'])[:12]
+                kinds = {}
+                for l in r['profile']['layers']:
+                    kinds[l['kind']] = kinds.get(l['kind'], 0) + l['ms']
+                print('       profile by kind: ' + ', '.join(f'{k} {v:.3f}' for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])), flush=True)
+                total_tactic = sum(l.get('tacticMs', 0) for l in r['profile']['layers'])
+                families = {}
+                for l in r['profile']['layers']:
+                    f = l['tactic'].split(':')[0]
+                    families[f] = families.get(f, 0) + 1
+                print('       tactics: ' + ', '.join(f'{k} {v}' for k, v in sorted(families.items(), key=lambda kv: -kv[1])), flush=True)
+                print(f"       profile total {r['profile']['computeMs']:.3f} ms; build-time tactic timings sum to {total_tactic:.3f} ms", flush=True)
+                for l in top:
+                    print(f"         {l['ms']:7.4f} ms {100 * l['share']:5.1f}%  {l['kind']:12} {l['name'][-28:]:28} {l['tactic']}"
+                          f" (built {l.get('tacticMs', float('nan')):.4f})", flush=True)
+    with open(os.path.join(args.out, 'ab.json'), 'w') as f:
+        json.dump(rows, f)
+
+
 def time_cuda(torch, fn, x, iterations, warmup):
     """Median milliseconds of fn(x) between CUDA events, after warm-up."""
     for _ in range(warmup):
@@ -159,6 +233,7 @@ def stage_torch(args):
 
     gm = gpu_models()
     torch.backends.cudnn.benchmark = True
+    os.makedirs(os.path.join(args.work, 'results'), exist_ok=True)
     t_stage = time.time()
     for model_name, precision, batch in runs(args.models, args.precisions, args.batches):
         path = result_path(args.work, 'torch', model_name, precision, batch)
@@ -241,16 +316,20 @@ def main():
     ap.add_argument('--results', default='', help='comma-separated folders of earlier result files')
     ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
     ap.add_argument('--force', action='store_true', help='redo runs whose results exist')
+    ap.add_argument('--variants', default=','.join(VARIANTS), help='ab stage: which variants')
     args = ap.parse_args()
     args.models = args.models.split(',')
     args.precisions = args.precisions.split(',')
     args.batches = [int(b) for b in args.batches.split(',')]
     args.results = [r for r in args.results.split(',') if r]
+    args.variants = args.variants.split(',')
     os.makedirs(args.out, exist_ok=True)
     for stage in args.stages:
         t0 = time.time()
         print(f'== {stage} ({time.strftime("%H:%M:%S")})', flush=True)
-        {'export': stage_export, 'hybrid': stage_hybrid, 'torch': stage_torch, 'table': stage_table}[stage](args)
+        stages = {'export': stage_export, 'check': stage_check, 'ab': stage_ab, 'hybrid': stage_hybrid,
+                  'torch': stage_torch, 'table': stage_table}
+        stages[stage](args)
         print(f'== {stage} done in {time.time() - t0:.0f}s', flush=True)
 
 

@@ -18,12 +18,21 @@
 //   "cudnn:<algorithm>:<math>"      the convolution, then one epilogue kernel over y
 //                                   (bias, residual and any activation);
 //   "cudnn_cba:<algorithm>:<math>"  one cudnnConvolutionBiasActivationForward call (bias,
-//                                   residual as alpha2 z, relu or no activation).
+//                                   residual as alpha2 z, relu or no activation);
+//   "cudnn_graph:<k>"               the graph API's k-th configuration (cudnn_graph.h), then
+//                                   the epilogue kernel (2-d convolutions);
+//   "cudnn_graph_fused:<k>"         the graph with the epilogue as pointwise operations, which
+//                                   cuDNN compiles into one kernel.
 #include <cudnn.h>
 
+#include <algorithm>
 #include <climits>
+#include <cmath>
+#include <cstdlib>
+#include <mutex>
 
 #include "cpu/activation.h"
+#include "cuda/cudnn_graph.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -228,7 +237,7 @@ class ConvKernel : public CudaKernel {
     return !deconv_ && !explicit_pad_ && has_bias_ && act_ok;
   }
 
-  bool Epilogue() const { return has_bias_ || residual_ || act_.op != kNoActivation; }
+
 
   std::string Choose() override {
     // Scratch buffers on the real shapes, filled with a non-zero pattern.
@@ -287,8 +296,11 @@ class ConvKernel : public CudaKernel {
         if (!Workspace(r.algo, math, &bytes) || bytes > std::max(limit, r.memory)) continue;
         usable.push_back({r.algo, math, r.status, bytes, r.ms});
       }
-      if (!usable.empty()) chosen = Name(usable[0].algo, usable[0].math);
-      if (!usable.empty() && FusedCallApplies()) chosen = ChooseEpilogue(usable, x, w, y, ws, limit, &bias, &z);
+      if (!usable.empty()) {
+        chosen = Name(usable[0].algo, usable[0].math);
+        tactic_ms_ = usable[0].ms;  // cuDNN's own timing (the epilogue kernel not included)
+      }
+      if (!usable.empty() && !deconv_) chosen = ChooseTimed(usable, x, w, y, ws, limit, &bias, &z);
     } catch (...) {
       release();
       throw;
@@ -303,66 +315,148 @@ class ConvKernel : public CudaKernel {
     return Accept(chosen);
   }
 
-  // The fastest algorithm with the epilogue kernel after it, against the fastest few as one
-  // fused cuDNN call (and implicit_precomp_gemm, the one algorithm the fused call is
-  // documented to take without an activation). Times are measured alike, with events.
+  // Every way to run this convolution and its epilogue, timed alike (events, on the real
+  // shapes): the legacy API's fastest algorithm then the epilogue kernel; the fastest few as
+  // one cudnnConvolutionBiasActivationForward call (and implicit_precomp_gemm, the one algorithm
+  // that call is documented to take without an activation); the graph API's first few
+  // configurations, then the epilogue kernel; and those of the graph with the epilogue fused.
   template <typename R>
-  std::string ChooseEpilogue(const std::vector<R>& usable, void* x, void* w, void* y, void* ws, size_t limit, void** bias,
-                             void** z) {
+  std::string ChooseTimed(const std::vector<R>& usable, void* x, void* w, void* y, void* ws, size_t limit, void** bias,
+                          void** z) {
     cudaStream_t s = backend_->build_stream();
     cudnnHandle_t h = backend_->build_cudnn();
     const size_t es = DTypeSize(dtype_);
-    Check(cudaMalloc(bias, out_channels_ * es + 256), "cudaMalloc (tactic timing)");
-    Check(LaunchFillPattern(dtype_, *bias, out_channels_, s), "fill launch");
+    if (has_bias_) {
+      Check(cudaMalloc(bias, out_channels_ * es + 256), "cudaMalloc (tactic timing)");
+      Check(LaunchFillPattern(dtype_, *bias, out_channels_, s), "fill launch");
+    }
     if (residual_) {
       Check(cudaMalloc(z, conv_out_elems_ * es + 256), "cudaMalloc (tactic timing)");
       Check(LaunchFillPattern(dtype_, *z, conv_out_elems_, s), "fill launch");
     }
-    CreateActivationDesc();
     TacticTimer timer(s);
     const float one = 1.0f, zero = 0.0f, alpha2 = residual_ ? 1.0f : 0.0f;
-    auto unfused = [&](int algo, int math, size_t bytes) {
-      return timer.Time([&] {
-        if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
-        if (cudnnConvolutionForward(h, &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws,
-                                    bytes, &zero, y_desc_, y) != CUDNN_STATUS_SUCCESS) {
-          return false;
-        }
-        return LaunchBiasActivation(dtype_, y, *bias, *z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s) ==
-               cudaSuccess;
-      });
+    auto epilogue = [&] {
+      return LaunchBiasActivation(dtype_, y, *bias, *z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s) == cudaSuccess;
     };
-    auto fused = [&](int algo, int math, size_t bytes) {
-      return timer.Time([&] {
-        if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
-        return cudnnConvolutionBiasActivationForward(h, &one, x_desc_, x, w_desc_, w, conv_,
-                                                     static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws, bytes, &alpha2,
-                                                     y_desc_, residual_ ? *z : y, bias_desc_, *bias, act_desc_, y_desc_,
-                                                     y) == CUDNN_STATUS_SUCCESS;
-      });
-    };
-    std::string best = Name(usable[0].algo, usable[0].math);
-    float best_ms = unfused(usable[0].algo, usable[0].math, usable[0].memory);
-    std::vector<std::pair<int, int>> tried;
-    for (size_t i = 0; i < usable.size() && static_cast<int>(i) < kFusedCandidates; ++i) {
-      tried.push_back({usable[i].algo, usable[i].math});
-      const float ms = fused(usable[i].algo, usable[i].math, usable[i].memory);
+    std::string best;
+    float best_ms = INFINITY;
+    auto consider = [&](const std::string& name, float ms) {
       if (ms < best_ms) {
         best_ms = ms;
-        best = Name(usable[i].algo, usable[i].math, true);
+        best = name;
+      }
+    };
+    consider(Name(usable[0].algo, usable[0].math), timer.Time([&] {
+      if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(usable[0].math)) != CUDNN_STATUS_SUCCESS) return false;
+      return cudnnConvolutionForward(h, &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(usable[0].algo),
+                                     ws, usable[0].memory, &zero, y_desc_, y) == CUDNN_STATUS_SUCCESS &&
+             epilogue();
+    }));
+    if (FusedCallApplies() && Allowed("HYBRIDRT_CUDNN_CBA")) {
+      CreateActivationDesc();
+      auto fused = [&](int algo, int math, size_t bytes) {
+        return timer.Time([&] {
+          if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
+          return cudnnConvolutionBiasActivationForward(h, &one, x_desc_, x, w_desc_, w, conv_,
+                                                       static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws, bytes, &alpha2,
+                                                       y_desc_, residual_ ? *z : y, bias_desc_, *bias, act_desc_, y_desc_,
+                                                       y) == CUDNN_STATUS_SUCCESS;
+        });
+      };
+      std::vector<std::pair<int, int>> tried;
+      for (size_t i = 0; i < usable.size() && static_cast<int>(i) < kFusedCandidates; ++i) {
+        tried.push_back({usable[i].algo, usable[i].math});
+        consider(Name(usable[i].algo, usable[i].math, true), fused(usable[i].algo, usable[i].math, usable[i].memory));
+      }
+      const int precomp = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
+      const int math = dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
+      size_t bytes = 0;
+      if (std::find(tried.begin(), tried.end(), std::make_pair(precomp, math)) == tried.end() &&
+          Workspace(precomp, math, &bytes) && bytes <= limit) {
+        consider(Name(precomp, math, true), fused(precomp, math, bytes));
       }
     }
-    const int precomp = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
-    const int math = dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
-    size_t bytes = 0;
-    if (std::find(tried.begin(), tried.end(), std::make_pair(precomp, math)) == tried.end() &&
-        Workspace(precomp, math, &bytes) && bytes <= limit) {
-      const float ms = fused(precomp, math, bytes);
-      if (ms < best_ms) best = Name(precomp, math, true);
+    if (GraphApplies() && Allowed("HYBRIDRT_CUDNN_GRAPH")) {
+      for (const bool fused : {false, true}) {
+        if (fused && (!Epilogue() || GraphActivation() == kNoGraphAct)) continue;
+        std::unique_ptr<ConvGraph> g;
+        try {
+          g = std::make_unique<ConvGraph>(h, GraphSpec(fused));
+        } catch (const std::exception&) {
+          continue;  // cuDNN has no engine for this graph
+        }
+        const int tries = fused ? kFusedGraphConfigs : kGraphConfigs;
+        for (int k = 0; k < g->configs() && k < tries; ++k) {
+          std::shared_ptr<ConvGraph::Plan> plan = g->MakePlan(k);
+          if (!plan || plan->workspace() > limit) continue;
+          consider(GraphName(k, fused), timer.Time([&] {
+            return g->Execute(h, *plan, x, w, y, *bias, *z, ws) == CUDNN_STATUS_SUCCESS && (fused || epilogue());
+          }));
+        }
+      }
     }
     cudaGetLastError();
+    if (!best.empty()) tactic_ms_ = best_ms;
     return best;
   }
+
+  bool Epilogue() const { return has_bias_ || residual_ || act_.op != kNoActivation; }
+
+  // HYBRIDRT_CUDNN_CBA=0 / HYBRIDRT_CUDNN_GRAPH=0 leave a family of candidates out (to
+  // measure what it is worth).
+  static bool Allowed(const char* env) {
+    const char* e = std::getenv(env);
+    return !(e && std::string(e) == "0");
+  }
+
+  // ---- the graph API (cudnn_graph.h): 2-d convolutions without a padding copy.
+  static constexpr int kGraphConfigs = 4, kFusedGraphConfigs = 3, kNoGraphAct = -2;
+
+  bool GraphApplies() const { return !deconv_ && !explicit_pad_ && out_[0].shape.size() == 4; }
+
+  // The fused activation as a cuDNN pointwise mode: -1 none, kNoGraphAct where cuDNN has none.
+  int GraphActivation() const {
+    using U = cpu::UnaryOp;
+    if (act_.op == kNoActivation) return -1;
+    switch (static_cast<U>(act_.op)) {
+      case U::kRelu: return CUDNN_POINTWISE_RELU_FWD;
+      case U::kClip: return act_.lo == 0 ? CUDNN_POINTWISE_RELU_FWD : kNoGraphAct;  // relu6 and kin
+      case U::kSilu: return CUDNN_POINTWISE_SWISH_FWD;
+      case U::kSigmoid: return CUDNN_POINTWISE_SIGMOID_FWD;
+      case U::kTanh: return CUDNN_POINTWISE_TANH_FWD;
+      case U::kGelu: return CUDNN_POINTWISE_GELU_FWD;
+      case U::kGeluTanh: return CUDNN_POINTWISE_GELU_APPROX_TANH_FWD;
+      default: return kNoGraphAct;
+    }
+  }
+
+  ConvGraphSpec GraphSpec(bool fused) const {
+    ConvGraphSpec g;
+    g.io = CudnnType(dtype_);
+    g.nhwc = nhwc_;
+    const Shape x = nhwc_ ? FromNhwc(in_[0].shape) : in_[0].shape;
+    const Shape w = nhwc_ ? FromNhwc(in_[1].shape) : in_[1].shape;
+    const Shape y = nhwc_ ? FromNhwc(out_[0].shape) : out_[0].shape;
+    g.x.assign(x.begin(), x.end());
+    g.w.assign(w.begin(), w.end());
+    g.y.assign(y.begin(), y.end());
+    g.pads = params().Ints("padsBegin");
+    g.strides = params().Ints("strides");
+    g.dilations = params().Ints("dilations");
+    if (fused) {
+      g.bias = has_bias_;
+      g.residual = residual_;
+      g.act = GraphActivation();
+      if (act_.op == static_cast<int>(cpu::UnaryOp::kClip) && std::isfinite(act_.hi)) {
+        g.relu_upper_clip = true;
+        g.relu_upper = act_.hi;
+      }
+    }
+    return g;
+  }
+
+  static std::string GraphName(int k, bool fused) { return Cat(fused ? "cudnn_graph_fused:" : "cudnn_graph:", k); }
 
   void CreateActivationDesc() {
     if (act_desc_) return;
@@ -374,6 +468,30 @@ class ConvKernel : public CudaKernel {
   }
 
   std::string Accept(const std::string& requested) override {
+    for (const bool fused : {false, true}) {
+      const std::string prefix = fused ? "cudnn_graph_fused:" : "cudnn_graph:";
+      if (requested.rfind(prefix, 0) != 0) continue;
+      int k = -1;
+      try {
+        k = std::stoi(requested.substr(prefix.size()));
+      } catch (...) {
+        k = -1;
+      }
+      std::shared_ptr<ConvGraph::Plan> plan;
+      if (k >= 0 && GraphApplies() && (!fused || GraphActivation() != kNoGraphAct)) {
+        try {
+          graph_ = std::make_unique<ConvGraph>(backend_->build_cudnn(), GraphSpec(fused));
+          plan = graph_->MakePlan(k);
+        } catch (const std::exception&) {
+          plan = nullptr;
+        }
+      }
+      if (!plan) Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not a cuDNN graph configuration this device offers for this layer"));
+      plan_ = plan;
+      graph_fused_ = fused;
+      algo_workspace_ = AlignUp(plan->workspace(), kArenaAlignment);
+      return requested;
+    }
     const int count = deconv_ ? static_cast<int>(CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT)
                               : static_cast<int>(CUDNN_CONVOLUTION_FWD_ALGO_COUNT);
     for (int f = 0; f < 2; ++f) {
@@ -410,6 +528,19 @@ class ConvKernel : public CudaKernel {
     const void* bias = has_bias_ ? args.inputs[2] : nullptr;
     const void* z = residual_ ? args.inputs.back() : nullptr;
     cudnnStatus_t st;
+    if (plan_) {
+      {
+        // NOTE: the plan is shared by the contexts; one execution is queued at a time.
+        std::lock_guard<std::mutex> lock(graph_mu_);
+        st = graph_->Execute(cs.cudnn(), *plan_, args.inputs[0], w, args.outputs[0], bias, z, ws);
+      }
+      CheckDnn(st, "cudnnBackendExecute");
+      if (!graph_fused_) {
+        Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s),
+              "bias/activation launch");
+      }
+      return;
+    }
     if (fused_call_) {
       const float alpha2 = residual_ ? 1.0f : 0.0f;
       st = cudnnConvolutionBiasActivationForward(cs.cudnn(), &one, x_desc_, args.inputs[0], w_desc_, w, conv_,
@@ -441,7 +572,10 @@ class ConvKernel : public CudaKernel {
 
  private:
   bool deconv_;
-  bool nhwc_ = false, residual_ = false, has_bias_ = false, fused_call_ = false;
+  bool nhwc_ = false, residual_ = false, has_bias_ = false, fused_call_ = false, graph_fused_ = false;
+  std::unique_ptr<ConvGraph> graph_;
+  std::shared_ptr<ConvGraph::Plan> plan_;
+  mutable std::mutex graph_mu_;
   int64_t out_channels_ = 0, inner_ = 1;
   cudnnTensorDescriptor_t bias_desc_ = nullptr;
   cudnnActivationDescriptor_t act_desc_ = nullptr;

@@ -89,14 +89,26 @@ class EventTimer : public Timer {
 
 class CudaGraph : public Graph {
  public:
-  explicit CudaGraph(cudaGraphExec_t exec) : exec_(exec) {}
+  CudaGraph(cudaGraphExec_t exec, size_t nodes) : exec_(exec), nodes_(nodes) {}
   ~CudaGraph() override { cudaGraphExecDestroy(exec_); }
   void Launch(Stream& stream) override {
     Check(cudaGraphLaunch(exec_, static_cast<CudaStream&>(stream).get()), "cudaGraphLaunch");
   }
+  size_t nodes() const override { return nodes_; }
 
  private:
   cudaGraphExec_t exec_;
+  size_t nodes_;
+};
+
+// Opens on destruction: the host's store to the mapped flag reaches the waiting kernel.
+class CudaGate : public StreamGate {
+ public:
+  explicit CudaGate(volatile int* flag) : flag_(flag) {}
+  ~CudaGate() override { *flag_ = 1; }
+
+ private:
+  volatile int* flag_;
 };
 
 }  // namespace
@@ -122,7 +134,16 @@ CudaStream::~CudaStream() {
   if (cublaslt_) cublasLtDestroy(cublaslt_);
   if (status_dev_) cudaFree(status_dev_);
   if (status_host_) cudaFreeHost(status_host_);
+  if (gate_host_) cudaFreeHost(gate_host_);
   if (stream_) cudaStreamDestroy(stream_);
+}
+
+volatile int* CudaStream::gate_flag() {
+  if (!gate_host_) {
+    Check(cudaHostAlloc(&gate_host_, sizeof(int), cudaHostAllocMapped), "cudaHostAlloc (stream gate)");
+    Check(cudaHostGetDevicePointer(reinterpret_cast<void**>(&gate_device_), gate_host_, 0), "cudaHostGetDevicePointer (stream gate)");
+  }
+  return gate_host_;
 }
 
 cudnnHandle_t CudaStream::cudnn() const {
@@ -276,6 +297,8 @@ std::unique_ptr<Graph> CudaBackend::Capture(Stream& stream, const std::function<
     cudaGetLastError();
     Fail(ErrorCode::kNative, CudaMessage(e, "capturing the layers into a CUDA graph (cudaStreamEndCapture)"));
   }
+  size_t nodes = 0;
+  cudaGraphGetNodes(graph, nullptr, &nodes);
   cudaGraphExec_t exec = nullptr;
   e = cudaGraphInstantiate(&exec, graph, 0);
   cudaGraphDestroy(graph);
@@ -283,7 +306,17 @@ std::unique_ptr<Graph> CudaBackend::Capture(Stream& stream, const std::function<
     cudaGetLastError();
     Fail(ErrorCode::kNative, CudaMessage(e, "cudaGraphInstantiate"));
   }
-  return std::make_unique<CudaGraph>(exec);
+  return std::make_unique<CudaGraph>(exec, nodes);
+}
+
+// The previous gate of this stream has been passed (its run was synchronized): close the
+// flag again, then queue the waiting kernel.
+std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
+  CudaStream& cs = static_cast<CudaStream&>(stream);
+  volatile int* flag = cs.gate_flag();
+  *flag = 0;
+  Check(LaunchGate(cs.gate_flag_device(), cs.get()), "stream gate launch");
+  return std::make_unique<CudaGate>(flag);
 }
 
 std::string CudaBackend::DeviceKey() const {

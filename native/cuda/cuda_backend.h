@@ -58,6 +58,9 @@ class CudaStream : public Stream {
   // Waits for everything queued; throws a failure of queued work, or what a kernel reported
   // in the status record (clearing it for the next run).
   void Finish();
+  // The gate flag of this stream (pinned, mapped; made on first use): 0 closed, 1 open.
+  volatile int* gate_flag();
+  const volatile int* gate_flag_device() const { return gate_device_; }
 
  private:
   cudaStream_t stream_ = nullptr;
@@ -66,6 +69,8 @@ class CudaStream : public Stream {
   StatusRecord* status_dev_ = nullptr;
   StatusRecord* status_host_ = nullptr;  // pinned
   bool status_used_ = false;
+  int* gate_host_ = nullptr;  // pinned, mapped
+  int* gate_device_ = nullptr;
 };
 
 class CudaBackend : public Backend {
@@ -88,6 +93,7 @@ class CudaBackend : public Backend {
   std::shared_ptr<DeviceBuffer> AllocateBuffer(size_t bytes, Stream& stream) override;
   std::unique_ptr<Timer> CreateTimer(size_t points) override;
   std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) override;
+  std::unique_ptr<StreamGate> HoldStream(Stream& stream) override;
   // "sm_90 NVIDIA H200 cuDNN 91900 cuBLASLt 130100": timings stay valid while these hold.
   std::string DeviceKey() const override;
 

@@ -206,7 +206,31 @@ __device__ __forceinline__ void StridedOffsets(const Strided& s, int64_t i, int6
     for (int k = 0; k < K; ++k) off[k] += idx * s.stride[k][d];
   }
 }
+
+// The same in 32-bit arithmetic, for tensors under 2^31 elements (Fits32): 64-bit division
+// costs several times more than 32-bit.
+template <int K>
+__device__ __forceinline__ void StridedOffsets32(const Strided& s, int i, int* off) {
+  for (int k = 0; k < K; ++k) off[k] = 0;
+  for (int d = s.nd - 1; d >= 0; --d) {
+    const int n = static_cast<int>(s.dims[d]);
+    const int idx = d == 0 ? i : i % n;
+    i = d == 0 ? 0 : i / n;
+    for (int k = 0; k < K; ++k) off[k] += idx * static_cast<int>(s.stride[k][d]);
+  }
+}
 #endif
+
+// Whether n output elements and every operand offset of `s` fit in 32-bit arithmetic.
+inline bool Fits32(const Strided& s, int64_t n, int operands) {
+  if (n >= (int64_t{1} << 31)) return false;
+  for (int k = 0; k < operands; ++k) {
+    int64_t span = 0;
+    for (int d = 0; d < s.nd; ++d) span += (s.dims[d] - 1) * s.stride[k][d];
+    if (span >= (int64_t{1} << 31)) return false;
+  }
+  return true;
+}
 
 }  // namespace cuda
 }  // namespace hybridrt

@@ -52,6 +52,18 @@ __global__ void BinaryFloat(const T* a, const T* b, T* y, int64_t n, Strided s, 
   }
 }
 
+// BinaryFloat where everything fits 32-bit indices (Fits32).
+template <typename T>
+__global__ void BinaryFloat32(const T* a, const T* b, T* y, int n, Strided s, int op, Act act) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    int off[2];
+    StridedOffsets32<2>(s, i, off);
+    float v = FloatOp(op, ToFloat(a[off[0]]), ToFloat(b[off[1]]));
+    if (act.op != kNoActivation) v = Activate(act, v);
+    y[i] = FromFloat<T>(v);
+  }
+}
+
 template <typename T>
 __global__ void CompareKernel(const T* a, const T* b, uint8_t* y, int64_t n, Strided s, int op) {
   HYBRIDRT_GRID_LOOP(i, n) {
@@ -129,6 +141,7 @@ class ElementwiseKernel : public CudaKernel {
     op_ = ParseOp(params().String("op"));
     act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
     strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape});
+    small_ = Fits32(strided_, out_[0].numel, 2);
   }
 
  public:
@@ -145,6 +158,8 @@ class ElementwiseKernel : public CudaKernel {
         using T = decltype(tag);
         if (IsCompare(op_)) {
           CompareKernel<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+        } else if (small_) {
+          BinaryFloat32<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), static_cast<int>(n), strided_, op_, act_);
         } else {
           BinaryFloat<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), n, strided_, op_, act_);
         }
@@ -172,6 +187,7 @@ class ElementwiseKernel : public CudaKernel {
   int op_ = kAdd;
   Act act_;
   Strided strided_;
+  bool small_ = false;
 };
 
 class SelectLayer : public CudaKernel {

@@ -4,6 +4,7 @@
 // interpolation taps) made once at build time.
 #pragma once
 
+#include <cmath>
 #include <memory>
 #include <string>
 #include <vector>
@@ -29,6 +30,7 @@ class CudaKernel : public Kernel {
     PrepareKernel();
   }
   std::string Tactic() const override { return tactic_; }
+  double TacticMs() const override { return tactic_ms_; }
   // What to say when this kernel's status record reports bad data (see cuda_backend.h).
   virtual std::string StatusMessage(const StatusRecord& r) const { return "reported a run-time error"; }
   std::string Label() const { return LayerLabel(*layer_); }
@@ -71,6 +73,7 @@ class CudaKernel : public Kernel {
   }
 
   CudaBackend* backend_;
+  double tactic_ms_ = std::nan("");  // set by Choose() where it times candidates
   const Layer* layer_ = nullptr;
   std::vector<TensorDesc> in_;
   std::vector<TensorDesc> out_;

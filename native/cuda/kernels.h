@@ -71,6 +71,10 @@ PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<in
 cudaError_t LaunchPad(size_t elem_size, const void* x, void* y, const PadGeometry& g, int64_t n,
                       cudaStream_t stream);  // slice_pad.cu
 
+// A one-thread kernel that waits (at most about a second) until *open is non-zero: the
+// StreamGate of per-layer profiles. `open` is pinned host memory mapped into the device.
+cudaError_t LaunchGate(const volatile int* open, cudaStream_t stream);  // gate.cu
+
 // Whether this addon has machine code (or PTX) for the current device: a trivial kernel's
 // attributes, which fail with cudaErrorNoKernelImageForDevice otherwise.
 cudaError_t ProbeKernelImage();  // unary.cu

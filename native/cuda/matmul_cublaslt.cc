@@ -250,6 +250,7 @@ class MatmulKernel : public CudaKernel {
         if (ok && ms < best_ms) {
           best = static_cast<int>(i);
           best_ms = ms;
+          tactic_ms_ = ms / 5;
         }
       }
     } catch (...) {

@@ -3,7 +3,9 @@
 // per output element. Padding cells are never read; the average's divisor counts the taps
 // inside the input, or with countIncludePad those inside [-padsBegin, in + padsEnd) (a
 // ceil-mode window's overhang beyond the end padding never counts), as cpu/pooling.cc.
-// 2-d pooling also reads and writes channels-last tensors (layout 'nhwc', layout.h).
+// 2-d pooling also reads and writes channels-last tensors (layout 'nhwc', layout.h), and has
+// a kernel of its own for tensors under 2^31 elements (32-bit index arithmetic, the tap
+// counts computed per dim): the general one spends most of its time dividing 64-bit indices.
 #include <limits>
 #include <type_traits>
 
@@ -95,6 +97,83 @@ __global__ void PoolKernel(const T* x, T* y, int64_t n, PoolGeometry g) {
   }
 }
 
+struct Pool2d {
+  int ih, iw, oh, ow, kh, kw, sh, sw, ph, pw, peh, pew, dh, dw, c;
+  bool max, include_pad, nhwc;
+};
+
+// Taps of one dim: [first, last) inside the input, how many, and how many inside the padded
+// extent (the average's divisor with countIncludePad).
+__device__ __forceinline__ void Taps(int start, int k, int d, int in, int pad, int pad_end, int* valid, int* padded) {
+  int v = 0, p = 0;
+  for (int t = 0; t < k; ++t) {
+    const int pos = start + t * d;
+    v += pos >= 0 && pos < in;
+    p += pos >= -pad && pos < in + pad_end;
+  }
+  *valid = v;
+  *padded = p;
+}
+
+template <typename T, typename Acc>
+__global__ void Pool2dKernel(const T* x, T* y, int n, Pool2d g) {
+  for (int i = blockIdx.x * blockDim.x + threadIdx.x; i < n; i += gridDim.x * blockDim.x) {
+    int b, c, oh, ow;
+    if (g.nhwc) {
+      c = i % g.c;
+      int r = i / g.c;
+      ow = r % g.ow;
+      r /= g.ow;
+      oh = r % g.oh;
+      b = r / g.oh;
+    } else {
+      ow = i % g.ow;
+      int r = i / g.ow;
+      oh = r % g.oh;
+      r /= g.oh;
+      c = r % g.c;
+      b = r / g.c;
+    }
+    const T* base = g.nhwc ? x + static_cast<int64_t>(b) * g.ih * g.iw * g.c + c : x + (static_cast<int64_t>(b) * g.c + c) * g.ih * g.iw;
+    const int ws = g.nhwc ? g.c : 1, hs = g.iw * ws;
+    const int h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
+    int vh, ph, vw, pw;
+    Taps(h0, g.kh, g.dh, g.ih, g.ph, g.peh, &vh, &ph);
+    Taps(w0, g.kw, g.dw, g.iw, g.pw, g.pew, &vw, &pw);
+    Acc acc;
+    if constexpr (std::is_same_v<Acc, float>) {
+      acc = g.max ? -INFINITY : 0.0f;
+    } else {
+      acc = std::numeric_limits<Acc>::lowest();
+    }
+    for (int th = 0; th < g.kh; ++th) {
+      const int h = h0 + th * g.dh;
+      if (h < 0 || h >= g.ih) continue;
+      for (int tw = 0; tw < g.kw; ++tw) {
+        const int w = w0 + tw * g.dw;
+        if (w < 0 || w >= g.iw) continue;
+        if constexpr (std::is_same_v<Acc, float>) {
+          const float v = ToFloat(base[h * hs + w * ws]);
+          if (g.max) {
+            acc = (v > acc || v != v) ? v : acc;
+          } else {
+            acc += v;
+          }
+        } else {
+          const Acc v = base[h * hs + w * ws];
+          acc = v > acc ? v : acc;
+        }
+      }
+    }
+    if constexpr (std::is_same_v<Acc, float>) {
+      if (!g.max) acc = acc / static_cast<float>(g.include_pad ? ph * pw : vh * vw);
+      y[i] = FromFloat<T>(acc);
+    } else {
+      y[i] = acc;
+    }
+  }
+}
+
 class PoolingKernel : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
@@ -121,6 +200,13 @@ class PoolingKernel : public CudaKernel {
     g_.channels = g_.nhwc ? x[1] : 1;
     g_.max = params().String("mode") == "max";
     g_.include_pad = params().Bool("countIncludePad");
+    fast_ = sp == 2 && in_[0].numel < (int64_t{1} << 31) && out_[0].numel < (int64_t{1} << 31);
+    if (fast_) {
+      auto i32 = [](int64_t v) { return static_cast<int>(v); };
+      f_ = {i32(g_.in[1]), i32(g_.in[2]), i32(g_.out[1]), i32(g_.out[2]), i32(g_.kernel[1]), i32(g_.kernel[2]),
+            i32(g_.stride[1]), i32(g_.stride[2]), i32(g_.pad[1]), i32(g_.pad[2]), i32(g_.pad_end[1]), i32(g_.pad_end[2]),
+            i32(g_.dilation[1]), i32(g_.dilation[2]), i32(x[1]), g_.max, g_.include_pad, g_.nhwc};
+    }
   }
 
  public:
@@ -128,6 +214,21 @@ class PoolingKernel : public CudaKernel {
     const int64_t n = out_[0].numel;
     const cudaStream_t s = S(stream);
     const DType t = in_[0].dtype;
+    if (fast_) {
+      const int m = static_cast<int>(n);
+      if (t == DType::kInt8) {
+        Pool2dKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]), static_cast<int8_t*>(args.outputs[0]), m, f_);
+      } else if (t == DType::kUInt8) {
+        Pool2dKernel<uint8_t, uint8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<uint8_t*>(args.outputs[0]), m, f_);
+      } else {
+        DispatchFloat(t, [&](auto tag) {
+          using T = decltype(tag);
+          Pool2dKernel<T, float><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), m, f_);
+        });
+      }
+      CheckLaunch("pooling kernel launch");
+      return;
+    }
     if (t == DType::kInt8) {
       PoolKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]), static_cast<int8_t*>(args.outputs[0]), n, g_);
     } else if (t == DType::kUInt8) {
@@ -143,6 +244,8 @@ class PoolingKernel : public CudaKernel {
 
  private:
   PoolGeometry g_{};
+  bool fast_ = false;
+  Pool2d f_{};
 };
 
 }  // namespace

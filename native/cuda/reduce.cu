@@ -4,6 +4,13 @@
 // reduces one contiguous row: a block per row for long rows, a thread per row for rows of up
 // to 32 elements. Float reductions accumulate in double (as the cpu backend), whatever the
 // storage type; max/min propagate NaN.
+//
+// Reductions over the middle of a tensor whose last axis is kept (a channels-last global
+// pool: [N, H*W, C] -> [N, C]) read the columns in place instead: a grid of blocks, each 32
+// columns wide and one slice of the rows deep, writes partial results (double) to the
+// workspace, and a second kernel combines each column's slices. No transposed copy, and
+// enough blocks to fill the device even when N*C is small.
+#include <algorithm>
 #include <cfloat>
 #include <type_traits>
 
@@ -124,6 +131,46 @@ __global__ void ReduceRowsThread(const T* x, T* y, int64_t rows, int64_t len, in
   }
 }
 
+// Column reduction, pass 1: partial[o][s][c] over rows [s*chunk, (s+1)*chunk) of column c of
+// slab o of x [outer, len, inner]. Blocks of 32 x 8 threads: 32 columns, 8 rows at a time.
+template <typename T>
+__global__ void ReduceColumnsPartial(const T* x, double* partial, int64_t len, int64_t inner, int64_t chunk, int splits,
+                                     int op) {
+  __shared__ double shared[8][33];
+  const int64_t c = static_cast<int64_t>(blockIdx.x) * 32 + threadIdx.x;
+  const int64_t o = blockIdx.z;
+  const int s = blockIdx.y;
+  const int comb = op == kMax || op == kMin || op == kProd ? op : kSum;
+  double acc = Init(comb);
+  if (c < inner) {
+    const int64_t end = min(len, (s + 1) * chunk);
+    const T* p = x + o * len * inner + c;
+    for (int64_t j = s * chunk + threadIdx.y; j < end; j += 8) {
+      const float v = ToFloat(p[j * inner]);
+      acc = Combine(comb, acc, (op == kMax || op == kMin) ? static_cast<double>(v) : Term(op, v, 0.0f));
+    }
+  }
+  shared[threadIdx.y][threadIdx.x] = acc;
+  __syncthreads();
+  if (threadIdx.y == 0 && c < inner) {
+    for (int r = 1; r < 8; ++r) acc = Combine(comb, acc, shared[r][threadIdx.x]);
+    partial[(o * splits + s) * inner + c] = acc;
+  }
+}
+
+// Pass 2: y[o][c] = the combination of the column's slices.
+template <typename T>
+__global__ void ReduceColumnsFinish(const double* partial, T* y, int64_t outer, int64_t inner, int splits, int64_t len,
+                                    int op) {
+  const int comb = op == kMax || op == kMin || op == kProd ? op : kSum;
+  HYBRIDRT_GRID_LOOP(i, outer * inner) {
+    const int64_t o = i / inner, c = i % inner;
+    double acc = Init(comb);
+    for (int s = 0; s < splits; ++s) acc = Combine(comb, acc, partial[(o * splits + s) * inner + c]);
+    y[i] = FromFloat<T>(Finish(op, acc, len, 0.0f));
+  }
+}
+
 template <typename T>
 __global__ void ReduceRowsInt(const T* x, T* y, int64_t rows, int64_t len, int op) {
   using U = std::make_unsigned_t<T>;
@@ -165,15 +212,50 @@ class ReduceKernel : public CudaKernel {
     }
     transpose_ = MakePermute(x, perm, &identity_);
     rows_ = out_[0].numel;
+    // Reduced axes one contiguous run with kept axes after it: the column kernels.
+    int first = -1, last = -1;
+    for (size_t d = 0; d < x.size(); ++d) {
+      if (!reduced[d]) continue;
+      if (first < 0) first = static_cast<int>(d);
+      last = static_cast<int>(d);
+    }
+    bool contiguous = first >= 0;
+    for (int d = first; contiguous && d <= last; ++d) contiguous = reduced[d];
+    inner_ = 1;
+    for (size_t d = last + 1; d < x.size(); ++d) inner_ *= x[d];
+    if (contiguous && !identity_ && inner_ > 1 && rows_ / inner_ <= 65535 && IsFloat(in_[0].dtype) && op_ != kLogSumExp) {
+      columns_ = true;
+      outer_ = rows_ / inner_;
+      const int64_t tiles = (inner_ + 31) / 32;
+      // Enough blocks to fill the device a few times; slices of at least 64 rows.
+      const int64_t want = (4LL * backend_->properties().multiProcessorCount + outer_ * tiles - 1) / (outer_ * tiles);
+      splits_ = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>({want, (len_ + 63) / 64, 65535})));
+      chunk_ = (len_ + splits_ - 1) / splits_;
+    }
   }
 
  public:
-  size_t WorkspaceBytes() const override { return identity_ ? 0 : in_[0].bytes; }
+  size_t WorkspaceBytes() const override {
+    if (columns_) return static_cast<size_t>(outer_ * splits_ * inner_) * sizeof(double);
+    return identity_ ? 0 : in_[0].bytes;
+  }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const cudaStream_t s = S(stream);
     const DType t = in_[0].dtype;
     const void* x = args.inputs[0];
+    if (columns_) {
+      DispatchFloat(t, [&](auto tag) {
+        using T = decltype(tag);
+        double* partial = static_cast<double*>(args.workspace);
+        const dim3 grid(static_cast<unsigned>((inner_ + 31) / 32), static_cast<unsigned>(splits_), static_cast<unsigned>(outer_));
+        ReduceColumnsPartial<T><<<grid, dim3(32, 8), 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_, splits_, op_);
+        ReduceColumnsFinish<T><<<GridFor(outer_ * inner_), kThreads, 0, s>>>(partial, static_cast<T*>(args.outputs[0]), outer_,
+                                                                            inner_, splits_, len_, op_);
+      });
+      CheckLaunch("reduce kernel launch");
+      return;
+    }
     if (!identity_) {
       Check(LaunchStridedCopy(DTypeSize(t), x, args.workspace, transpose_, in_[0].numel, s), "reduce transpose launch");
       x = args.workspace;
@@ -204,6 +286,9 @@ class ReduceKernel : public CudaKernel {
   int64_t rows_ = 0, len_ = 1;
   Strided transpose_;
   bool identity_ = true;
+  bool columns_ = false;  // the column kernels (see the file comment)
+  int64_t outer_ = 1, inner_ = 1, chunk_ = 1;
+  int splits_ = 1;
 };
 
 }  // namespace

@@ -45,11 +45,12 @@ __global__ void NotKernel(const uint8_t* x, uint8_t* y, int64_t n) {
   HYBRIDRT_GRID_LOOP(i, n) { y[i] = !x[i]; }
 }
 
-template <typename T>
-__global__ void BiasActivationKernel(T* y, const T* bias, const T* z, int64_t n, int64_t channels, int64_t inner, Act act) {
-  HYBRIDRT_GRID_LOOP(i, n) {
+// I: the index type (int below 2^31 elements: 32-bit division is several times cheaper).
+template <typename T, typename I>
+__global__ void BiasActivationKernel(T* y, const T* bias, const T* z, I n, I channels, I inner, Act act) {
+  for (I i = blockIdx.x * static_cast<I>(blockDim.x) + threadIdx.x; i < n; i += static_cast<I>(gridDim.x) * blockDim.x) {
     float v = ToFloat(y[i]);
-    if (bias) v += ToFloat(bias[(i / inner) % channels]);
+    if (bias) v += ToFloat(bias[(inner == 1 ? i : i / inner) % channels]);
     if (z) v += ToFloat(z[i]);
     if (act.op != kNoActivation) v = Activate(act, v);
     y[i] = FromFloat<T>(v);
@@ -128,9 +129,15 @@ cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void*
   if (n == 0 || (!bias && !z && act.op == kNoActivation)) return cudaSuccess;
   DispatchFloat(t, [&](auto tag) {
     using T = decltype(tag);
-    BiasActivationKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
-                                                                 static_cast<const T*>(z), n,
-                                                                 std::max<int64_t>(channels, 1), std::max<int64_t>(inner, 1), act);
+    const int64_t c = std::max<int64_t>(channels, 1), in = std::max<int64_t>(inner, 1);
+    if (n < (int64_t{1} << 31)) {
+      BiasActivationKernel<T, int><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
+                                                                        static_cast<const T*>(z), static_cast<int>(n),
+                                                                        static_cast<int>(c), static_cast<int>(in), act);
+    } else {
+      BiasActivationKernel<T, int64_t><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
+                                                                            static_cast<const T*>(z), n, c, in, act);
+    }
   });
   return cudaGetLastError();
 }

@@ -75,6 +75,8 @@ class Kernel {
   virtual size_t WorkspaceBytes() const { return 0; }
   // The implementation chosen, recorded in plans (e.g. "im2col_gemm").
   virtual std::string Tactic() const { return "default"; }
+  // Milliseconds the chosen tactic took when it was timed at build time (NaN: not timed).
+  virtual double TacticMs() const;
   virtual void Enqueue(const KernelArgs& args, Stream& stream) const = 0;
 };
 
@@ -93,6 +95,16 @@ class Graph {
  public:
   virtual ~Graph() = default;
   virtual void Launch(Stream& stream) = 0;
+  // Operations in the graph (kernels, copies, memsets): what the layers launch.
+  virtual size_t nodes() const = 0;
+};
+
+// Holds back the work of a stream queued after it until it is destroyed, so that the work
+// then runs back to back (per-layer profiles without the gaps of queueing one layer at a
+// time). Destroying it releases the stream; a gate never holds for more than a second.
+class StreamGate {
+ public:
+  virtual ~StreamGate() = default;
 };
 
 // A tensor's bytes in a backend's memory that outlive the run (and the engine) that made
@@ -140,6 +152,8 @@ class Backend {
   // the backend has no graphs (cpu). A failure is an Error, after which the stream is usable
   // as before and nothing of the failed capture has run.
   virtual std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) { return nullptr; }
+  // A gate on `stream` (see StreamGate), or nullptr where queued work runs at once (cpu).
+  virtual std::unique_ptr<StreamGate> HoldStream(Stream& stream) { return nullptr; }
   // What a tactic timed on this device stays valid for: the device and library versions
   // (timing cache key; default: the architecture).
   virtual std::string DeviceKey() const { return DeviceArch(); }

@@ -119,6 +119,11 @@ void ExecutionContext::Execute() {
       for (auto& p : b) p.reset();
     }
   } unbind{bound_};
+  // A profiled run is queued whole before any of it runs (a gate): its per-layer times are
+  // then GPU times, without the gaps of queueing one layer at a time. (Timestamps inside a
+  // CUDA graph cannot be timed, so profiled runs do not use the graph.)
+  std::unique_ptr<StreamGate> gate;
+  if (mode == TimingMode::kLayers) gate = backend.HoldStream(stream);
   if (mode != TimingMode::kOff) {
     if (!timer_) timer_ = backend.CreateTimer(5 + net.layers.size());
     timer_->Record(0, stream);
@@ -139,30 +144,26 @@ void ExecutionContext::Execute() {
     }
   }
   // NOTE: the layer loop neither allocates nor waits, so that it can be captured into a graph.
-  // A profiled run is a graph of its own (the layers with a timestamp between each), so that
-  // its per-layer times are GPU times without the gaps of launching one layer at a time.
   if (mode != TimingMode::kOff) timer_->Record(1, stream);
-  const bool profiled = mode == TimingMode::kLayers;
-  std::unique_ptr<Graph>& graph = profiled ? profile_graph_ : captured_;
-  auto enqueue = [&] { profiled ? EnqueueLayersProfiled(stream) : EnqueueLayers(stream); };
-  if (graph) {
-    graph->Launch(stream);
-  } else if (graph_ == GraphState::kReady || (profiled && !profile_eager_ && graph_ == GraphState::kCaptured)) {
+  if (mode == TimingMode::kLayers) {
+    EnqueueLayersProfiled(stream);
+  } else if (captured_) {
+    captured_->Launch(stream);
+  } else if (graph_ == GraphState::kReady) {
     try {
-      graph = backend.Capture(stream, enqueue);
-      if (!graph) graph_ = GraphState::kOff;
-      else if (!profiled) graph_ = GraphState::kCaptured;
+      captured_ = backend.Capture(stream, [&] { EnqueueLayers(stream); });
+      graph_ = captured_ ? GraphState::kCaptured : GraphState::kOff;
     } catch (const Error& e) {
       graph_ = GraphState::kFailed;
       graph_failure_ = e.what();
     }
-    if (graph) {
-      graph->Launch(stream);
+    if (captured_) {
+      captured_->Launch(stream);
     } else {
-      enqueue();
+      EnqueueLayers(stream);
     }
   } else {
-    enqueue();
+    EnqueueLayers(stream);
   }
   if (mode != TimingMode::kOff) timer_->Record(2, stream);
   for (size_t o = 0; o < net.outputs.size(); ++o) {
@@ -181,6 +182,7 @@ void ExecutionContext::Execute() {
     }
   }
   if (mode != TimingMode::kOff) timer_->Record(3, stream);
+  gate.reset();
   backend.Synchronize(stream);
   if (graph_ == GraphState::kWarmup) graph_ = GraphState::kReady;
   if (mode != TimingMode::kOff) {
@@ -193,21 +195,12 @@ void ExecutionContext::Execute() {
       const size_t n = net.layers.size();
       timing_.layer_ms.assign(n, 0.0);
       size_t prev = n;  // the last layer that ran, measured up to the next mark
-      bool measured = true;
       for (size_t i = 0; i <= n; ++i) {
         if (i < n && skip_[i]) continue;
-        if (prev < n) {
-          timing_.layer_ms[prev] = timer_->ElapsedMs(4 + prev, 4 + i);
-          measured &= timing_.layer_ms[prev] == timing_.layer_ms[prev];
-        }
+        if (prev < n) timing_.layer_ms[prev] = timer_->ElapsedMs(4 + prev, 4 + i);
         prev = i;
       }
-      // A device whose graphs cannot carry timestamps: profile eagerly from now on.
-      if (!measured && profile_graph_) {
-        profile_graph_.reset();
-        profile_eager_ = true;
-      }
-      timing_.layers_valid = measured;
+      timing_.layers_valid = true;
     }
   }
 }

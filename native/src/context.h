@@ -21,7 +21,8 @@
 //
 // Timing (SetTiming): stream-ordered timestamps around the input copies, the layers and the
 // output copies (kCoarse), and around every layer (kLayers: a per-layer profile; such runs
-// are a graph of their own, with a timestamp between every two layers, where graphs work).
+// are eager, held back by a StreamGate until all of it is queued, since timestamps inside a
+// CUDA graph cannot be timed).
 #pragma once
 
 #include <memory>
@@ -77,6 +78,8 @@ class ExecutionContext {
   // "off" (no graphs here), "warm-up" (before the first run), "ready" (the next run
   // captures), "captured", or "failed: <why>".
   std::string graph_state() const;
+  // Operations in the captured graph (0 before capture).
+  size_t graph_nodes() const { return captured_ ? captured_->nodes() : 0; }
 
  private:
   enum class GraphState { kOff, kWarmup, kReady, kCaptured, kFailed };
@@ -102,9 +105,7 @@ class ExecutionContext {
   std::unique_ptr<Timer> timer_;  // points: 0 start, 1 inputs copied, 2 layers done, 3 end, 4 + i before layer i
   GraphState graph_ = GraphState::kWarmup;
   std::string graph_failure_;
-  std::unique_ptr<Graph> captured_;       // declared after stream_: destroyed before it
-  std::unique_ptr<Graph> profile_graph_;  // the layers with timestamps between them (kLayers)
-  bool profile_eager_ = false;            // timestamps inside a graph did not work here
+  std::unique_ptr<Graph> captured_;  // declared after stream_: destroyed before it
 };
 
 }  // namespace hybridrt

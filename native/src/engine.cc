@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstring>
 
 #include "src/aligned_buffer.h"
@@ -143,6 +144,7 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
   const std::string device_key = cache ? backend_->DeviceKey() : "";
   kernels_.resize(net_.layers.size());
   tactics_.assign(net_.layers.size(), "");
+  tactic_ms_.assign(net_.layers.size(), std::nan(""));
   for (size_t i = 0; i < net_.layers.size(); ++i) {
     const Layer& layer = net_.layers[i];
     if (layer.kind == LayerKind::kConstant) {
@@ -176,6 +178,7 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     }
     if (!kernels_[i]) kernels_[i] = MakeKernel(setup);
     tactics_[i] = kernels_[i]->Tactic();
+    tactic_ms_[i] = kernels_[i]->TacticMs();
     if (cache && tactics_[i] != "default") cache->Put(key, tactics_[i]);
     workspace_bytes_ = std::max(workspace_bytes_, AlignUp(kernels_[i]->WorkspaceBytes(), kArenaAlignment));
   }

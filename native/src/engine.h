@@ -58,6 +58,8 @@ class Engine {
   const Network& network() const { return net_; }
   const MemoryPlan& memory() const { return memory_; }
   const std::vector<std::string>& tactics() const { return tactics_; }
+  // Per layer: what its tactic took when timed at build time (NaN: not timed, or deserialized).
+  const std::vector<double>& tactic_ms() const { return tactic_ms_; }
   // Per layer: the precision it computes in, and why it stays fp32 (precision.h).
   const std::vector<LayerPrecision>& precisions() const { return precisions_; }
   size_t workspace_bytes() const { return workspace_bytes_; }
@@ -88,6 +90,7 @@ class Engine {
   std::unique_ptr<Backend> backend_;
   std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants
   std::vector<std::string> tactics_;
+  std::vector<double> tactic_ms_;
   std::vector<LayerPrecision> precisions_;
   size_t workspace_bytes_ = 0;
   int threads_ = 1;

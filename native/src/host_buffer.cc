@@ -1,6 +1,7 @@
 // Default device-residency members of Backend (see backend.h) for backends whose device
 // memory is host memory (cpu): plain aligned host buffers and memcpy, and a host-clock Timer.
 #include <chrono>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -43,6 +44,8 @@ class HostTimer : public Timer {
 }  // namespace
 
 std::unique_ptr<Timer> Backend::CreateTimer(size_t points) { return std::make_unique<HostTimer>(points); }
+
+double Kernel::TacticMs() const { return std::nan(""); }
 
 std::shared_ptr<void> Backend::AllocateHost(size_t bytes) { return AllocateAligned(bytes, 256); }
 

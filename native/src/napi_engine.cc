@@ -117,6 +117,7 @@ struct ContextState {
   TransferCounts last_transfers;
   RunTiming last_timing;
   std::string graph_state = "warm-up";
+  size_t graph_nodes = 0;
 };
 
 // { hostToDeviceMs, computeMs, deviceToHostMs, totalMs, layers? } of a timed run, else null.
@@ -147,6 +148,7 @@ class RunWorker : public PromiseWorker {
     state_->last_transfers = ctx_->transfers();
     state_->last_timing = ctx_->timing();
     state_->graph_state = ctx_->graph_state();
+    state_->graph_nodes = ctx_->graph_nodes();
     Napi::Array out = Napi::Array::New(env, net.outputs.size());
     for (size_t i = 0; i < net.outputs.size(); ++i) {
       const TensorInfo& t = ctx_->output_info(i);
@@ -181,6 +183,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                         InstanceAccessor<&ContextWrap::Transfers>("transfers"),
                         InstanceAccessor<&ContextWrap::Timing>("timing"),
                         InstanceAccessor<&ContextWrap::GraphState>("graph"),
+                        InstanceAccessor<&ContextWrap::GraphNodes>("graphNodes"),
                         InstanceAccessor<&ContextWrap::Disposed>("disposed")});
   }
 
@@ -342,6 +345,9 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   Napi::Value Timing(const Napi::CallbackInfo& info) {
     return state_ ? TimingObject(info.Env(), state_->last_timing) : info.Env().Null();
   }
+  Napi::Value GraphNodes(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), state_ ? static_cast<double>(state_->graph_nodes) : 0);
+  }
   Napi::Value GraphState(const Napi::CallbackInfo& info) {
     return Napi::String::New(info.Env(), state_ ? state_->graph_state : "off");
   }
@@ -430,6 +436,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       l.Set("name", net.layers[i].name);
       l.Set("kind", LayerKindName(net.layers[i].kind));
       l.Set("tactic", engine->tactics()[i]);
+      const double tms = engine->tactic_ms()[i];
+      if (tms == tms) l.Set("tacticMs", tms);
       l.Set("precision", engine->precisions()[i].precision);
       if (!engine->precisions()[i].note.empty()) l.Set("precisionNote", engine->precisions()[i].note);
       const Params& p = net.layers[i].params;

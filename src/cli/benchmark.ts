@@ -38,6 +38,9 @@ export interface ProfileEntry {
   ms: number;
   /** Its share of the profiled compute time (all engine layers). */
   share: number;
+  /** The build's tactic for it (e.g. 'cudnn:implicit_precomp_gemm:tensor_op'), and what it took when timed then. */
+  tactic: string;
+  tacticMs?: number;
   fusedFrom?: string[];
 }
 
@@ -66,7 +69,7 @@ export interface BenchmarkResult {
   /** Fallback (onnxruntime) segments' wall time per run, where there are any. */
   fallbackMs: Summary | null;
   throughput: { runsPerSecond: number; samplesPerSecond: number; computeSamplesPerSecond: number | null };
-  segments: Array<{ id: number; kind: string; medianMs: number; computeMedianMs?: number; graph?: string }>;
+  segments: Array<{ id: number; kind: string; medianMs: number; computeMedianMs?: number; graph?: string; graphNodes?: number }>;
   build: {
     compileMs: Record<string, number | undefined>;
     engines: Array<{
@@ -176,13 +179,15 @@ function segmentSummaries(latency: Sample[], computeFrom: Sample[]): BenchmarkRe
   const segs = latency[0]?.stats?.segments ?? [];
   return segs.map((seg, i) => {
     const compute = computeFrom.flatMap((s) => (s.stats?.segments[i]?.timing ? [s.stats.segments[i]!.timing!.computeMs] : []));
-    const graph = computeFrom[computeFrom.length - 1]?.stats?.segments[i]?.timing?.graph;
+    const last = computeFrom[computeFrom.length - 1]?.stats?.segments[i]?.timing;
+    const graph = last?.graph;
     return {
       id: seg.id,
       kind: seg.kind,
       medianMs: summarize(latency.map((s) => s.stats!.segments[i]!.ms)).median,
       ...(compute.length ? { computeMedianMs: summarize(compute).median } : {}),
       ...(graph ? { graph } : {}),
+      ...(last?.graphNodes ? { graphNodes: last.graphNodes } : {}),
     };
   });
 }
@@ -198,12 +203,20 @@ async function profile(
   const runs = await repeat(Math.min(count, 20), seconds === undefined ? undefined : Math.min(seconds, 5), () =>
     bench.run(feeds, 'layers', bench.resident),
   );
-  const per = new Map<string, { segment: number; name: string; kind: string; fusedFrom?: string[]; ms: number[] }>();
+  const per = new Map<string, { segment: number; name: string; kind: string; tactic: string; tacticMs?: number; fusedFrom?: string[]; ms: number[] }>();
   for (const run of runs) {
     for (const seg of run.stats.segments) {
       seg.timing?.layers?.forEach((l, i) => {
         const key = `${seg.id}/${i}`;
-        const entry = per.get(key) ?? { segment: seg.id, name: l.name, kind: l.kind, ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}), ms: [] };
+        const entry = per.get(key) ?? {
+          segment: seg.id,
+          name: l.name,
+          kind: l.kind,
+          tactic: l.tactic,
+          ...(l.tacticMs !== undefined ? { tacticMs: l.tacticMs } : {}),
+          ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
+          ms: [],
+        };
         entry.ms.push(l.ms);
         per.set(key, entry);
       });
@@ -249,7 +262,9 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
     const segs = r.segments.map(
       (s) =>
         `#${s.id} ${s.kind} ${ms(s.medianMs)}` +
-        (s.computeMedianMs !== undefined ? ` (compute ${ms(s.computeMedianMs)}${s.graph ? `, graph ${s.graph}` : ''})` : ''),
+        (s.computeMedianMs !== undefined
+          ? ` (compute ${ms(s.computeMedianMs)}${s.graph ? `, graph ${s.graph}${s.graphNodes ? ` with ${s.graphNodes} operations` : ''}` : ''})`
+          : ''),
     );
     lines.push(`  segments         ${segs.slice(0, 8).join(', ')}${segs.length > 8 ? `, ... ${segs.length - 8} more` : ''}`);
   }
@@ -273,7 +288,7 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
     lines.push(`profile  median of ${p.runs} profiled runs per layer, compute ${ms(p.computeMs)}; top ${top.length} of ${p.layers.length} layers`);
     for (const l of top) {
       const fused = l.fusedFrom ? ` (+ ${l.fusedFrom.join(', ')})` : '';
-      lines.push(`  ${ms(l.ms).padStart(9)}  ${(l.share * 100).toFixed(1).padStart(5)}%  ${l.kind.padEnd(13)} ${l.name}${fused}`);
+      lines.push(`  ${ms(l.ms).padStart(9)}  ${(l.share * 100).toFixed(1).padStart(5)}%  ${l.kind.padEnd(13)} ${l.name}${fused}  [${l.tactic}]`);
     }
     const kinds = new Map<string, number>();
     for (const l of p.layers) kinds.set(l.kind, (kinds.get(l.kind) ?? 0) + l.ms);

@@ -144,6 +144,11 @@ export class ExecutionContext {
     return this.ctx.graph;
   }
 
+  /** Operations in this context's captured graph (0 before capture). */
+  get graphNodes(): number {
+    return this.ctx.graphNodes;
+  }
+
   /** Frees the context's memory (after the run in flight, if any). Idempotent. */
   dispose(): void {
     this.ctx.dispose();

@@ -23,6 +23,8 @@ export interface NativeLayerInfo {
   kind: string;
   /** The implementation the backend chose (recorded in plans), e.g. 'im2col_gemm'. */
   tactic: string;
+  /** Milliseconds the tactic took when the build timed it (absent: not timed, or a loaded plan). */
+  tacticMs?: number;
   /**
    * Precision the layer computes in: 'fp32', 'fp16' or 'bf16' for float layers (reduced only
    * where the build allowed it), else its output's dtype name (e.g. 'int64').
@@ -144,6 +146,8 @@ export interface NativeContext {
    * 'failed: <why>' (the context runs eagerly).
    */
   readonly graph: string;
+  /** Operations (kernels, copies) in the captured graph; 0 before capture. */
+  readonly graphNodes: number;
   dispose(): void;
   readonly busy: boolean;
   readonly disposed: boolean;

@@ -15,7 +15,7 @@
  */
 import ort from 'onnxruntime-node';
 import { DeviceTensor } from '../engine/device-tensor.js';
-import type { Engine, OutputLocation, TimingMode } from '../engine/engine.js';
+import type { Engine, OutputLocation, RunTiming, TimingMode } from '../engine/engine.js';
 import type { NativeLayerInfo, NativeTensorInfo } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
@@ -114,7 +114,7 @@ export class EngineSegment implements SegmentRunner {
     try {
       outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}) });
       // Read before the context goes back to the pool: its next run overwrites it.
-      if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph);
+      if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes);
     } finally {
       this.pool.release(ctx);
     }
@@ -133,11 +133,22 @@ export class EngineSegment implements SegmentRunner {
     return { inputs, outputs, ...(timing ? { timing } : {}) };
   }
 
-  private timingOf(t: import('../engine/engine.js').RunTiming | null, graph: string): SegmentTiming | undefined {
+  private timingOf(t: RunTiming | null, graph: string, graphNodes: number): SegmentTiming | undefined {
     if (!t) return undefined;
     const layers = t.layers
       ? this.layerInfo.flatMap((l, i) =>
-          l.kind === 'constant' ? [] : [{ name: l.name, kind: l.kind, ms: t.layers![i]!, ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}) }],
+          l.kind === 'constant'
+            ? []
+            : [
+                {
+                  name: l.name,
+                  kind: l.kind,
+                  ms: t.layers![i]!,
+                  tactic: l.tactic,
+                  ...(l.tacticMs !== undefined ? { tacticMs: l.tacticMs } : {}),
+                  ...(l.fusedFrom ? { fusedFrom: l.fusedFrom } : {}),
+                },
+              ],
         )
       : undefined;
     return {
@@ -146,6 +157,7 @@ export class EngineSegment implements SegmentRunner {
       deviceToHostMs: t.deviceToHostMs,
       ...(layers ? { layers } : {}),
       graph,
+      graphNodes,
     };
   }
 

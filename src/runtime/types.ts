@@ -58,10 +58,15 @@ export interface SegmentTiming {
   computeMs: number;
   /** Copying the outputs out (device-to-host, or into device tensors). */
   deviceToHostMs: number;
-  /** Per layer (timing 'layers'), in engine order; fused layers carry the names merged into them. */
-  layers?: Array<{ name: string; kind: string; ms: number; fusedFrom?: string[] }>;
+  /**
+   * Per layer (timing 'layers'), in engine order, with the tactic the build chose; fused layers
+   * carry the names merged into them.
+   */
+  layers?: Array<{ name: string; kind: string; ms: number; tactic: string; tacticMs?: number; fusedFrom?: string[] }>;
   /** The execution context's CUDA graph: 'captured', 'warm-up', 'ready', 'off' or 'failed: <why>'. */
   graph: string;
+  /** Operations in that graph (0 before capture). */
+  graphNodes: number;
 }
 
 /** One segment's share of a run. */
