@@ -221,6 +221,15 @@ __device__ __forceinline__ void StridedOffsets32(const Strided& s, int i, int* o
 }
 #endif
 
+// 8 consecutive 2-byte elements (fp16/bf16) as one 16-byte access: half-precision kernels
+// reach the memory bandwidth only with wide loads.
+template <typename T>
+struct alignas(16) Vec8 {
+  T v[8];
+};
+
+inline bool Aligned16(const void* p) { return p == nullptr || reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
 // Whether n output elements and every operand offset of `s` fit in 32-bit arithmetic.
 inline bool Fits32(const Strided& s, int64_t n, int operands) {
   if (n >= (int64_t{1} << 31)) return false;

@@ -64,6 +64,45 @@ __global__ void BinaryFloat32(const T* a, const T* b, T* y, int n, Strided s, in
   }
 }
 
+// BinaryFloat on 2-byte types, 8 outputs per thread (Vec8Ok): along the last merged dim each
+// operand is contiguous (stride 1: one 16-byte load) or broadcast (stride 0: one element).
+template <typename T>
+__global__ void BinaryFloatVec8(const T* a, const T* b, T* y, int n8, Strided s, int op, Act act) {
+  const int last = s.nd - 1;
+  const bool a_vec = s.stride[0][last] == 1, b_vec = s.stride[1][last] == 1;
+  for (int v = blockIdx.x * blockDim.x + threadIdx.x; v < n8; v += gridDim.x * blockDim.x) {
+    int off[2];
+    StridedOffsets32<2>(s, v * 8, off);
+    Vec8<T> av, bv, yv;
+    if (a_vec) av = *reinterpret_cast<const Vec8<T>*>(a + off[0]);
+    if (b_vec) bv = *reinterpret_cast<const Vec8<T>*>(b + off[1]);
+    const float a1 = a_vec ? 0.0f : ToFloat(a[off[0]]), b1 = b_vec ? 0.0f : ToFloat(b[off[1]]);
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      float f = FloatOp(op, a_vec ? ToFloat(av.v[k]) : a1, b_vec ? ToFloat(bv.v[k]) : b1);
+      if (act.op != kNoActivation) f = Activate(act, f);
+      yv.v[k] = FromFloat<T>(f);
+    }
+    reinterpret_cast<Vec8<T>*>(y)[v] = yv;
+  }
+}
+
+// Whether BinaryFloatVec8 applies: 2-byte elements, the last merged dim a multiple of 8 along
+// which each operand has stride 0 or 1, every other stride a multiple of 8 (so that vector
+// accesses are 16-byte aligned), 32-bit indices.
+bool Vec8Ok(const Strided& s, int64_t n, size_t elem) {
+  if (elem != 2 || n % 8 != 0 || !Fits32(s, n, 2)) return false;
+  const int last = s.nd - 1;
+  if (s.dims[last] % 8 != 0) return false;
+  for (int k = 0; k < 2; ++k) {
+    if (s.stride[k][last] != 0 && s.stride[k][last] != 1) return false;
+    for (int d = 0; d < last; ++d) {
+      if (s.stride[k][d] % 8 != 0) return false;
+    }
+  }
+  return true;
+}
+
 template <typename T>
 __global__ void CompareKernel(const T* a, const T* b, uint8_t* y, int64_t n, Strided s, int op) {
   HYBRIDRT_GRID_LOOP(i, n) {
@@ -142,6 +181,7 @@ class ElementwiseKernel : public CudaKernel {
     act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
     strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape});
     small_ = Fits32(strided_, out_[0].numel, 2);
+    vec8_ = !IsCompare(op_) && IsFloat(in_[0].dtype) && Vec8Ok(strided_, out_[0].numel, DTypeSize(in_[0].dtype));
   }
 
  public:
@@ -158,6 +198,8 @@ class ElementwiseKernel : public CudaKernel {
         using T = decltype(tag);
         if (IsCompare(op_)) {
           CompareKernel<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+        } else if (vec8_ && Aligned16(a) && Aligned16(b) && Aligned16(y)) {
+          BinaryFloatVec8<T><<<GridFor(n / 8), kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), static_cast<int>(n / 8), strided_, op_, act_);
         } else if (small_) {
           BinaryFloat32<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), static_cast<int>(n), strided_, op_, act_);
         } else {
@@ -187,7 +229,7 @@ class ElementwiseKernel : public CudaKernel {
   int op_ = kAdd;
   Act act_;
   Strided strided_;
-  bool small_ = false;
+  bool small_ = false, vec8_ = false;
 };
 
 class SelectLayer : public CudaKernel {
