@@ -253,20 +253,24 @@ def stage_torch(args):
                 x = x.half()
         r = {'model': model_name, 'precision': precision, 'batch': batch, 'torch': torch.__version__}
         t0 = time.time()
+        compile_this = (model_name, precision) in TARGETS or not args.compile_targets_only
         with torch.inference_mode():
             r['eagerMs'], eager = time_cuda(torch, model, x, args.iterations, args.warmup)
-            compiled = torch.compile(model, mode='reduce-overhead')
-            tc = time.time()
-            # reduce-overhead records its CUDA graph after a few calls: warm up well past them.
-            r['compileMs'], comp = time_cuda(torch, compiled, x, args.iterations, max(args.warmup, 10))
-            r['compileSeconds'] = round(time.time() - tc, 1)
-        r['eagerMinMs'], r['compileMinMs'] = min(eager), min(comp)
+            r['eagerMinMs'] = min(eager)
+            if compile_this:
+                compiled = torch.compile(model, mode='reduce-overhead')
+                tc = time.time()
+                # reduce-overhead records its CUDA graph after a few calls: warm up well past them.
+                r['compileMs'], comp = time_cuda(torch, compiled, x, args.iterations, max(args.warmup, 10))
+                r['compileSeconds'] = round(time.time() - tc, 1)
+                r['compileMinMs'] = min(comp)
+                del compiled
         r['seconds'] = round(time.time() - t0, 1)
         with open(path, 'w') as f:
             json.dump(r, f)
-        print(f'torch  {model_name:16} {precision} b{batch:<3} eager {r["eagerMs"]:8.3f} ms  compile {r["compileMs"]:8.3f} ms'
-              f'  (compiled in {r["compileSeconds"]}s)', flush=True)
-        del model, compiled
+        comp_text = f'compile {r["compileMs"]:8.3f} ms  (compiled in {r["compileSeconds"]}s)' if compile_this else 'compile not run'
+        print(f'torch  {model_name:16} {precision} b{batch:<3} eager {r["eagerMs"]:8.3f} ms  {comp_text}', flush=True)
+        del model
         torch.cuda.empty_cache()
         torch._dynamo.reset()
 
@@ -286,20 +290,22 @@ def stage_table(args):
         rows.append({
             'model': model, 'precision': precision, 'batch': batch,
             'hybridComputeMs': hc, 'hybridLatencyMs': h['latencyMs']['median'] if h else None,
-            'eagerMs': t['eagerMs'] if t else None, 'compileMs': t['compileMs'] if t else None,
-            'vsCompile': t['compileMs'] / hc if t and hc else None, 'vsEager': t['eagerMs'] / hc if t and hc else None,
+            'eagerMs': t['eagerMs'] if t else None, 'compileMs': t.get('compileMs') if t else None,
+            'vsCompile': t['compileMs'] / hc if t and hc and t.get('compileMs') else None,
+            'vsEager': t['eagerMs'] / hc if t and hc else None,
             'engines': len(h['build']['engines']) if h and h['build'] else None,
             'fallbackMs': h['fallbackMs']['median'] if h and h.get('fallbackMs') else None,
         })
     with open(os.path.join(args.out, 'bench.json'), 'w') as f:
         json.dump({'rows': rows, 'results': raw}, f, indent=1)
     f2 = lambda v, d=3: '—' if v is None else f'{v:.{d}f}'
-    print('| model | precision | batch | hybrid GPU compute (ms) | hybrid end-to-end (ms) | PyTorch eager (ms) '
-          '| torch.compile reduce-overhead (ms) | vs torch.compile | vs eager |')
-    print('|---|---|---|---|---|---|---|---|---|')
+    print('| model | precision | batch | hybrid GPU compute (ms) | hybrid end-to-end (ms) | onnxruntime segments (ms) '
+          '| PyTorch eager (ms) | torch.compile reduce-overhead (ms) | vs torch.compile | vs eager |')
+    print('|---|---|---|---|---|---|---|---|---|---|')
+    x = lambda v: '—' if v is None else f'{v:.2f}x'
     for r in rows:
         print(f"| {r['model']} | {r['precision']} | {r['batch']} | {f2(r['hybridComputeMs'])} | {f2(r['hybridLatencyMs'])} "
-              f"| {f2(r['eagerMs'])} | {f2(r['compileMs'])} | {f2(r['vsCompile'], 2)}x | {f2(r['vsEager'], 2)}x |")
+              f"| {f2(r['fallbackMs'])} | {f2(r['eagerMs'])} | {f2(r['compileMs'])} | {x(r['vsCompile'])} | {x(r['vsEager'])} |")
 
 
 def main():
@@ -317,6 +323,8 @@ def main():
     ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
     ap.add_argument('--force', action='store_true', help='redo runs whose results exist')
     ap.add_argument('--variants', default=','.join(VARIANTS), help='ab stage: which variants')
+    ap.add_argument('--compile-targets-only', action='store_true',
+                    help="torch stage: torch.compile only issue 6's target rows (compiles take 10-40 s each); eager for all")
     args = ap.parse_args()
     args.models = args.models.split(',')
     args.precisions = args.precisions.split(',')

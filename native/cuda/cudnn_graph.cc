@@ -185,8 +185,9 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
   if (k < 0 || k >= configs()) return nullptr;
   cudnnBackendDescriptor_t cfg = configs_[k];
   // Runs must be reproducible (equal results run after run, which the concurrency tests
-  // check bit for bit), and fp32 is fp32: no engine that computes in TF32, rounds its inputs
-  // down, or goes through FFTs.
+  // check bit for bit); convolutions accumulate in fp32 whatever the storage type (an fp16 sum
+  // of 18432 products, fcn's head, measured a cosine of 0.997 against onnxruntime); and fp32
+  // is fp32: no TF32, no FFTs.
   {
     cudnnBackendDescriptor_t engine = nullptr;
     if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINE_DESCRIPTOR, &engine) != CUDNN_STATUS_SUCCESS) return nullptr;
@@ -199,9 +200,9 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
     const bool fp32 = spec_.io == CUDNN_DATA_FLOAT;
     for (int64_t i = 0; ok && i < count; ++i) {
       const cudnnBackendNumericalNote_t note = notes[i];
-      ok = note != CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC &&
-           !(fp32 && (note == CUDNN_NUMERICAL_NOTE_TENSOR_CORE || note == CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS ||
-                      note == CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION || note == CUDNN_NUMERICAL_NOTE_FFT));
+      ok = note != CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC && note != CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION &&
+           note != CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS &&
+           !(fp32 && (note == CUDNN_NUMERICAL_NOTE_TENSOR_CORE || note == CUDNN_NUMERICAL_NOTE_FFT));
     }
     cudnnBackendDestroyDescriptor(engine);
     if (!ok) return nullptr;

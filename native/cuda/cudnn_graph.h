@@ -53,8 +53,8 @@ class ConvGraph {
   static constexpr int kMaxConfigs = 8;
   int configs() const { return static_cast<int>(configs_.size()); }
   // An execution plan of configuration k, or null where cuDNN cannot make one, where its
-  // engine is not deterministic, or where it would compute fp32 data in reduced precision
-  // (TF32, down-converted inputs) or through FFTs.
+  // engine is not deterministic, accumulates in reduced precision or rounds its inputs down,
+  // or would compute fp32 data in TF32 or through FFTs.
   std::shared_ptr<Plan> MakePlan(int k) const;
 
   // Queues plan `p` on handle h's stream: the tensors of the spec (bias and z where it has

@@ -39,7 +39,9 @@ describe.skipIf(!CUDA)('cuda engines', () => {
     expect(info.backend).toBe('cuda');
     expect(info.deviceArch).toBe(deviceQuery('cuda').arch);
     const tactic = new Map(info.layers.map((l) => [l.name, l.tactic]));
-    expect(tactic.get('conv1')).toMatch(/^cudnn:[a-z0-9_]+:fma$/);
+    // fp32 convolutions: a legacy algorithm in FMA math (never TF32), the fused legacy call, or a
+    // graph-API configuration (whose engines are filtered to fp32 arithmetic: cudnn_graph.cc).
+    expect(tactic.get('conv1')).toMatch(/^(cudnn(_cba)?:[a-z0-9_]+:fma|cudnn_graph(_fused)?:\d+)$/);
     expect(tactic.get('fc')).toMatch(/^lt:\d+$/);
     const again = await deserializeEngine(gpu.serialize());
     try {
