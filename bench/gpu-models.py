@@ -132,17 +132,21 @@ def export_onnx(torch, model, example, input_name, path):
 
 
 def export(models_dir):
+    """Issue 5's exports, with the weights its recorded results were measured on: one seed for
+    the whole sequence (gpu-bench.py's build_model() seeds each model on its own instead)."""
     import torch
 
+    torch.manual_seed(0)
     os.makedirs(models_dir, exist_ok=True)
+    specs = model_specs()
     paths = {}
-    for name in model_specs():
+    for name, (make, example, input_name) in specs.items():
         path = os.path.join(models_dir, f'{name}.onnx')
         paths[name] = path
         if os.path.exists(path):
             continue
         t0 = time.time()
-        model, example, input_name = build_model(name)
+        model = calibrate(torch, make(), example)
         export_onnx(torch, model, example, input_name, path)
         print(f'exported {name} in {time.time() - t0:.1f}s -> {path}', flush=True)
     return paths
