@@ -15,38 +15,12 @@
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/resize_coords.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
-
-float Original(const std::string& mode, float x, float scale, int64_t out_len, int64_t in_len) {
-  if (mode == "half_pixel") return (x + 0.5f) / scale - 0.5f;
-  if (mode == "pytorch_half_pixel") return out_len > 1 ? (x + 0.5f) / scale - 0.5f : 0.0f;
-  if (mode == "align_corners") {
-    return out_len == 1 ? 0.0f : x * static_cast<float>(in_len - 1) / static_cast<float>(out_len - 1);
-  }
-  if (mode == "asymmetric") return x / scale;
-  if (mode == "tf_half_pixel_for_nn") return (x + 0.5f) / scale;
-  // half_pixel_symmetric. NOTE: the last step in double, as onnxruntime does; in float a
-  // coordinate like 1.99999990 rounds up to 2 and floor/ceil modes pick another pixel.
-  const float out_width = scale * static_cast<float>(in_len);
-  const float adjustment = static_cast<float>(out_len) / out_width;
-  const float center = static_cast<float>(in_len) / 2.0f;
-  const float offset = center * (1 - adjustment);
-  return static_cast<float>(offset + (x + 0.5) / scale - 0.5);
-}
-
-int64_t Nearest(const std::string& mode, float x) {
-  if (mode == "round_prefer_floor") {
-    if (x == static_cast<float>(static_cast<int64_t>(x)) + 0.5f) return static_cast<int64_t>(std::floor(x));
-    return static_cast<int64_t>(std::round(x));
-  }
-  if (mode == "round_prefer_ceil") return static_cast<int64_t>(std::round(x));
-  if (mode == "floor") return static_cast<int64_t>(std::floor(x));
-  return static_cast<int64_t>(std::ceil(x));
-}
 
 struct Tap {
   int64_t offset;  // input element offset (index * stride)
@@ -72,10 +46,10 @@ class ResizeKernel : public CpuKernel {
       const float scale = static_cast<float>(scales[d]);
       taps_[d].resize(static_cast<size_t>(y[d]));
       for (int64_t o = 0; o < y[d]; ++o) {
-        const float orig = Original(coord, static_cast<float>(o), scale, y[d], x[d]);
+        const float orig = ResizeInputCoordinate(coord, static_cast<float>(o), scale, y[d], x[d]);
         std::vector<Tap>& taps = taps_[d][o];
         if (nearest_) {
-          int64_t i = scale == 1.0f && y[d] == x[d] ? o : Nearest(nearest, orig);
+          int64_t i = scale == 1.0f && y[d] == x[d] ? o : ResizeNearestIndex(nearest, orig);
           i = std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1));
           maps[d].push_back(i * st[d]);
         } else if (mode == "linear") {

@@ -9,6 +9,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/resize_coords.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -69,31 +70,6 @@ __global__ void ResizeInterpolate(const T* x, T* y, int64_t n, ResizeGeometry g,
   }
 }
 
-float Original(const std::string& mode, float x, float scale, int64_t out_len, int64_t in_len) {
-  if (mode == "half_pixel") return (x + 0.5f) / scale - 0.5f;
-  if (mode == "pytorch_half_pixel") return out_len > 1 ? (x + 0.5f) / scale - 0.5f : 0.0f;
-  if (mode == "align_corners") {
-    return out_len == 1 ? 0.0f : x * static_cast<float>(in_len - 1) / static_cast<float>(out_len - 1);
-  }
-  if (mode == "asymmetric") return x / scale;
-  if (mode == "tf_half_pixel_for_nn") return (x + 0.5f) / scale;
-  const float out_width = scale * static_cast<float>(in_len);
-  const float adjustment = static_cast<float>(out_len) / out_width;
-  const float center = static_cast<float>(in_len) / 2.0f;
-  const float offset = center * (1 - adjustment);
-  return static_cast<float>(offset + (x + 0.5) / scale - 0.5);
-}
-
-int64_t Nearest(const std::string& mode, float x) {
-  if (mode == "round_prefer_floor") {
-    if (x == static_cast<float>(static_cast<int64_t>(x)) + 0.5f) return static_cast<int64_t>(std::floor(x));
-    return static_cast<int64_t>(std::round(x));
-  }
-  if (mode == "round_prefer_ceil") return static_cast<int64_t>(std::round(x));
-  if (mode == "floor") return static_cast<int64_t>(std::floor(x));
-  return static_cast<int64_t>(std::ceil(x));
-}
-
 class ResizeLayer : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
@@ -125,7 +101,7 @@ class ResizeLayer : public CudaKernel {
       g_.out[d] = y[d];
       g_.base[d] = nearest_ ? static_cast<int64_t>(maps.size()) : static_cast<int64_t>(taps.size());
       for (int64_t o = 0; o < y[d]; ++o) {
-        const float orig = Original(coord, static_cast<float>(o), scale, y[d], x[d]);
+        const float orig = ResizeInputCoordinate(coord, static_cast<float>(o), scale, y[d], x[d]);
         Taps t{{0, 0, 0, 0}, {0, 0, 0, 0}, 0};
         auto add = [&](int64_t idx, float w) {
           t.offset[t.count] = idx * st[d];
@@ -133,7 +109,7 @@ class ResizeLayer : public CudaKernel {
           ++t.count;
         };
         if (nearest_) {
-          int64_t i = scale == 1.0f && y[d] == x[d] ? o : Nearest(nearest, orig);
+          int64_t i = scale == 1.0f && y[d] == x[d] ? o : ResizeNearestIndex(nearest, orig);
           i = std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1));
           maps.push_back(i * st[d]);
           continue;
