@@ -6,18 +6,12 @@
  * rejects the node as given, they are made constants from the test data, the way lowering
  * folds them in real models, and the node is validated again.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { expect, it } from 'vitest';
-import { Graph } from '../../src/ir/graph.js';
-import { loadModelProto } from '../../src/onnx/model.js';
-import type { TensorProto } from '../../src/onnx/proto.js';
-import { TensorProtoType } from '../../src/onnx/schema.js';
-import { type TensorData, tensorFromProto } from '../../src/onnx/tensor.js';
-import { CONFORMANCE_MISSING, conformanceDir, nodeTests } from '../helpers/conformance.js';
+import { CONFORMANCE_MISSING, conformanceDir } from '../helpers/conformance.js';
 import { describeIf } from '../helpers/skip.js';
 import { evalNetwork } from './helpers/eval-network.js';
-import { convertGraph, expectClose, registry, runOrt, validateNode } from './helpers/harness.js';
+import { convertGraph, expectClose } from './helpers/harness.js';
+import { caseExpected, caseInputs, nodeCases, validateCase } from './helpers/node-cases.js';
 
 /** Tests validate rejects, by name pattern, with the reason it must give. */
 const REJECTED: Array<[RegExp, string]> = [
@@ -34,46 +28,10 @@ const REJECTED: Array<[RegExp, string]> = [
   [/^test_resize_tf_crop_and_resize/, 'tf_crop_and_resize'],
 ];
 
-/**
- * Tests whose expected output disagrees with onnxruntime. Engines follow onnxruntime (the
- * fallback: hybrid and onnxruntime-only runs must agree), so these are checked against it.
- */
-const FOLLOW_ORT: Record<string, string> = {
-  test_averagepool_2d_ceil_last_window_starts_on_pad: 'the expected values are rounded to 4 decimals',
-  test_resize_downsample_scales_linear_align_corners: 'ONNX measures align_corners in in*scale, onnxruntime in the integer output size',
-  test_resize_downsample_scales_cubic_align_corners: 'ONNX measures align_corners in in*scale, onnxruntime in the integer output size',
-};
-
 const root = conformanceDir();
 
-function readPb(file: string): TensorData {
-  return tensorFromProto(TensorProtoType.decode(fs.readFileSync(file)) as unknown as TensorProto);
-}
-
-interface Case {
-  name: string;
-  graph: Graph;
-  dir: string;
-}
-
-function cases(): Case[] {
-  const out: Case[] = [];
-  for (const t of nodeTests(root)) {
-    let graph: Graph;
-    try {
-      graph = Graph.fromModel(loadModelProto(t.model), t.name);
-    } catch {
-      continue; // a model the loader refuses is not this test's concern
-    }
-    const node = graph.nodes[0];
-    if (graph.nodes.length !== 1 || !registry.knows(node!.opType, node!.domain)) continue;
-    out.push({ name: t.name, graph, dir: t.dataSets[0]! });
-  }
-  return out;
-}
-
 describeIf(!!root, 'conformance node tests through converters', CONFORMANCE_MISSING, () => {
-  const all = cases();
+  const all = nodeCases(root);
   const rejectedSeen = new Set<RegExp>();
 
   it('finds the node tests of the supported ops', () => {
@@ -82,22 +40,8 @@ describeIf(!!root, 'conformance node tests through converters', CONFORMANCE_MISS
 
   for (const c of all) {
     it(c.name, async () => {
-      let graph = c.graph;
-      let verdict = validateNode(graph);
-      const inputs = () => graph.inputs.map((_, i) => readPb(path.join(c.dir, `input_${i}.pb`)));
-      let data: TensorData[] | undefined;
-      try {
-        data = inputs();
-      } catch {
-        data = undefined; // string or exotic element types: nothing to fold, validate has the say
-      }
-      if (!verdict.ok && graph.inputs.length > 1 && data) {
-        const folded = graph.clone();
-        folded.inputs.slice(1).forEach((name, j) => folded.setInitializer(name, data[j + 1]!));
-        folded.inputs = folded.inputs.slice(0, 1);
-        verdict = validateNode(folded);
-        if (verdict.ok) graph = folded;
-      }
+      const data = caseInputs(c); // undefined for string or exotic element types: validate has the say
+      const { graph, verdict } = validateCase(c, data);
       const rule = REJECTED.find(([re]) => re.test(c.name));
       if (!verdict.ok) {
         expect(rule, `unexpected rejection: ${verdict.reason}`).toBeDefined();
@@ -106,12 +50,9 @@ describeIf(!!root, 'conformance node tests through converters', CONFORMANCE_MISS
         return;
       }
       expect(rule, 'accepted, but listed as rejected').toBeUndefined();
-      const feedsData = data!;
-      const feeds = Object.fromEntries(graph.inputs.map((name, i) => [name, feedsData[i]!]));
+      const feeds = Object.fromEntries(graph.inputs.map((name, i) => [name, data![i]!]));
       const actual = evalNetwork(convertGraph(graph), feeds);
-      const expected = FOLLOW_ORT[c.name]
-        ? await runOrt(c.graph, Object.fromEntries(c.graph.inputs.map((n, i) => [n, feedsData[i]!])))
-        : Object.fromEntries(graph.outputs.map((o, i) => [o, readPb(path.join(c.dir, `output_${i}.pb`))]));
+      const expected = await caseExpected(c, graph, data!);
       const half = graph.outputs.some((o) => graph.types.get(o)?.dtype === 'float16');
       for (const o of graph.outputs) expectClose(actual[o]!, expected[o]!, `output '${o}'`, half ? 1e-3 : 1e-4, half ? 1e-3 : 1e-5);
     });
