@@ -6,8 +6,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <memory>
 
 #include "cpu/kernel_base.h"
+#include "cpu/transpose.h"
 #include "cpu/kernels.h"
 
 namespace hybridrt {
@@ -104,13 +106,27 @@ void StoreFromFloat(DType t, const float* v, int64_t n, void* dst) {
   }
 }
 
+// With `perm` (a builder form, layout.h) the input is transposed into the workspace first.
 class CastKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    if (!params().Has("perm")) return;
+    transpose_ = std::make_unique<Transpose>(in_[0].shape, params().Ints("perm"), DTypeSize(in_[0].dtype));
+    if (transpose_->identity()) transpose_.reset();
+  }
+
  public:
+  size_t WorkspaceBytes() const override { return transpose_ ? in_[0].bytes : 0; }
+
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const DType from = in_[0].dtype, to = out_[0].dtype;
     const size_t fs = DTypeSize(from), ts = DTypeSize(to);
     const uint8_t* x = static_cast<const uint8_t*>(args.inputs[0]);
     uint8_t* y = static_cast<uint8_t*>(args.outputs[0]);
+    if (transpose_) {
+      transpose_->Run(x, args.workspace, threads_);
+      x = static_cast<const uint8_t*>(args.workspace);
+    }
     if (from == to) {
       std::memcpy(y, x, in_[0].bytes);
       return;
@@ -130,6 +146,9 @@ class CastKernel : public CpuKernel {
       }
     });
   }
+
+ private:
+  std::unique_ptr<Transpose> transpose_;
 };
 
 }  // namespace

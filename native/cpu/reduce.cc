@@ -2,10 +2,15 @@
 // on float32 (half via HalfAdapter), and sum/max/min/prod on int32/int64. The reduced axes
 // are brought last by a transpose into the workspace (skipped when they already are), so
 // every output element reduces one contiguous row. Float sums accumulate in double.
+//
+// The builder's excite form (fusion.h) then runs a squeeze-excitation gate over each sample's
+// means m [C]: g = act2(w2 act1(w1 m + b1) + b2), with w1 [Cr, C] and w2 [C, Cr], in place
+// in the output (whose N x C elements are the means in either layout).
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "cpu/activation.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/transpose.h"
@@ -121,6 +126,40 @@ class ReduceKernel : public CpuKernel {
     transpose_ = std::make_unique<Transpose>(x, perm, DTypeSize(in_[0].dtype));
     rows_ = out_[0].numel;
     if (!transpose_->identity()) workspace_ = in_[0].bytes;
+    excite_ = params().Has("excite") && params().Bool("excite");
+    if (excite_) {
+      act1_ = ReadActivation(params(), "excite1.");
+      act2_ = ReadActivation(params(), "excite2.");
+      hidden_ = in_[1].shape[0];
+      channels_ = in_[1].shape[1];
+    }
+  }
+
+  // out [N, C] (the means) becomes the gate, sample by sample.
+  void Excite(const KernelArgs& args) const {
+    const float* w1 = static_cast<const float*>(args.inputs[1]);
+    const float* b1 = static_cast<const float*>(args.inputs[2]);
+    const float* w2 = static_cast<const float*>(args.inputs[3]);
+    const float* b2 = static_cast<const float*>(args.inputs[4]);
+    float* y = static_cast<float*>(args.outputs[0]);
+    Par(rows_ / channels_, 1, [&](int64_t n0, int64_t n1) {
+      std::vector<float> h(static_cast<size_t>(hidden_));
+      for (int64_t n = n0; n < n1; ++n) {
+        float* g = y + n * channels_;
+        for (int64_t r = 0; r < hidden_; ++r) {
+          double acc = b1[r];
+          for (int64_t c = 0; c < channels_; ++c) acc += static_cast<double>(w1[r * channels_ + c]) * g[c];
+          h[r] = static_cast<float>(acc);
+        }
+        ApplyActivation(act1_, h.data(), h.data(), hidden_);
+        for (int64_t c = 0; c < channels_; ++c) {
+          double acc = b2[c];
+          for (int64_t r = 0; r < hidden_; ++r) acc += static_cast<double>(w2[c * hidden_ + r]) * h[r];
+          g[c] = static_cast<float>(acc);
+        }
+        ApplyActivation(act2_, g, g, channels_);
+      }
+    });
   }
 
  public:
@@ -149,9 +188,13 @@ class ReduceKernel : public CpuKernel {
         }
       }
     });
+    if (excite_) Excite(args);
   }
 
  private:
+  bool excite_ = false;
+  Activation act1_, act2_;
+  int64_t hidden_ = 0, channels_ = 1;
   Op op_ = Op::kSum;
   int64_t rows_ = 0, row_ = 1;
   std::unique_ptr<Transpose> transpose_;

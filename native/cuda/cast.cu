@@ -2,6 +2,10 @@
 // element goes through float (from float32/float16/bfloat16) or int64 (from integers and
 // bool); floats round to nearest even; float -> integer truncates toward zero and saturates
 // (NaN -> 0); integer -> integer wraps; anything -> bool is x != 0.
+//
+// With `perm` (a builder form, layout.h: the engine's input cast and its channels-last
+// transpose in one pass) float casts read their input through the permutation; other casts
+// transpose into the workspace first.
 #include <limits>
 #include <type_traits>
 
@@ -70,13 +74,56 @@ __global__ void CastKernel(const typename Storage<From>::type* x, typename Stora
   }
 }
 
+template <typename From, typename To>
+__global__ void CastPermuted(const From* x, To* y, int64_t n, Strided st) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    int64_t off[1];
+    StridedOffsets<1>(st, i, off);
+    y[i] = FromFloat<To>(ToFloat(x[off[0]]));
+  }
+}
+
 class CastLayer : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
 
+ protected:
+  void PrepareKernel() override {
+    if (!params().Has("perm")) return;
+    bool identity = false;
+    perm_ = MakePermute(in_[0].shape, params().Ints("perm"), &identity);
+    permuted_ = !identity;
+  }
+
+ public:
+  size_t WorkspaceBytes() const override {
+    return permuted_ && !(IsFloat(in_[0].dtype) && IsFloat(out_[0].dtype)) ? in_[0].bytes : 0;
+  }
+
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const DType from = in_[0].dtype, to = out_[0].dtype;
     const cudaStream_t s = S(stream);
+    const void* input = args.inputs[0];
+    if (permuted_) {
+      if (from == to) {
+        Check(LaunchStridedCopy(DTypeSize(from), input, args.outputs[0], perm_, in_[0].numel, s), "cast transpose launch");
+        return;
+      }
+      if (IsFloat(from) && IsFloat(to)) {
+        DispatchFloat(from, [&](auto ftag) {
+          DispatchFloat(to, [&](auto ttag) {
+            using F = decltype(ftag);
+            using T = decltype(ttag);
+            CastPermuted<F, T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const F*>(input),
+                                                                        static_cast<T*>(args.outputs[0]), in_[0].numel, perm_);
+          });
+        });
+        CheckLaunch("cast kernel launch");
+        return;
+      }
+      Check(LaunchStridedCopy(DTypeSize(from), input, args.workspace, perm_, in_[0].numel, s), "cast transpose launch");
+      input = args.workspace;
+    }
     if (from == to) {
       Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
       return;
@@ -86,12 +133,16 @@ class CastLayer : public CudaKernel {
       DispatchAll(to, [&](auto ttag) {
         using F = decltype(ftag);
         using T = decltype(ttag);
-        CastKernel<F, T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const typename Storage<F>::type*>(args.inputs[0]),
+        CastKernel<F, T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const typename Storage<F>::type*>(input),
                                                           static_cast<typename Storage<T>::type*>(args.outputs[0]), n);
       });
     });
     CheckLaunch("cast kernel launch");
   }
+
+ private:
+  Strided perm_;
+  bool permuted_ = false;
 };
 
 }  // namespace

@@ -22,12 +22,15 @@
 //   "cudnn_graph:<k>"               the graph API's k-th configuration (cudnn_graph.h), then
 //                                   the epilogue kernel (2-d convolutions);
 //   "cudnn_graph_fused:<k>"         the graph with the epilogue as pointwise operations, which
-//                                   cuDNN compiles into one kernel.
+//                                   cuDNN compiles into one kernel;
+//   "depthwise_nhwc"                our own kernel for channels-last fp16/bf16 depthwise
+//                                   convolutions (depthwise.cu), epilogue included.
 #include <cudnn.h>
 
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -207,6 +210,21 @@ class ConvKernel : public CudaKernel {
              "cudnnSetConvolutionMathType");
     conv_in_elems_ = Numel(deconv_ ? conv_out : conv_in);  // cuDNN's x
     conv_out_elems_ = Numel(deconv_ ? conv_in : conv_out);  // cuDNN's y
+    // Our depthwise kernel: channels-last 2-d, one filter per channel, square kernel and
+    // stride, one pad all round, no dilation.
+    if (!deconv_ && nhwc_ && sp == 2 && groups == x[1] && groups == y[1] && w[1] == 1 && w[2] == w[3] &&
+        strides[0] == strides[1] && dil[0] == 1 && dil[1] == 1 && pb[0] == pb[1] && pb[0] == pe[0] && pb[1] == pe[1]) {
+      dw_.n = Int(x[0], "dim");
+      dw_.c = Int(x[1], "dim");
+      dw_.h = Int(x[2], "dim");
+      dw_.w = Int(x[3], "dim");
+      dw_.oh = Int(y[2], "dim");
+      dw_.ow = Int(y[3], "dim");
+      dw_.k = Int(w[2], "dim");
+      dw_.stride = Int(strides[0], "stride");
+      dw_.pad = Int(pb[0], "pad");
+      depthwise_ok_ = DepthwiseSupported(dtype_, dw_);
+    }
   }
 
   std::string Name(int algo, int math, bool fused = false) const {
@@ -407,18 +425,41 @@ class ConvKernel : public CudaKernel {
         }
       }
     }
+    if (depthwise_ok_ && Allowed("HYBRIDRT_DEPTHWISE")) {
+      candidates.push_back({"depthwise_nhwc", [&](void* out) {
+                              return LaunchDepthwiseNhwc(dtype_, x, w, *bias, zz, out, dw_, act_, s) == cudaSuccess;
+                            }});
+    }
     for (Candidate& c : candidates) c.ms = timer.Time([&] { return c.run(y); });
     cudaGetLastError();
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.ms < b.ms; });
-    std::vector<float> want;  // the legacy path's output, computed on first need
+    // HYBRIDRT_CONV_TACTIC=<name> (tests, measurements): that candidate wherever it exists,
+    // without the reference check, so that a test can compare it with an independent result.
+    const char* forced = std::getenv("HYBRIDRT_CONV_TACTIC");
     for (const Candidate& c : candidates) {
-      if (!std::isfinite(c.ms)) break;
-      const bool reference = c.name.rfind("cudnn:", 0) == 0;  // the legacy convolution and our epilogue
-      if (!reference && !Matches(c.run, legacy, y, &want)) continue;
-      tactic_ms_ = c.ms;
-      return c.name;
+      if (forced && c.name == forced && std::isfinite(c.ms)) {
+        tactic_ms_ = c.ms;
+        return c.name;
+      }
     }
-    return "";
+    std::vector<float> want;  // the legacy path's output, computed on first need
+    std::string chosen;
+    std::string log;  // HYBRIDRT_TACTIC_LOG=1: every candidate's time and verdict, on stderr
+    for (const Candidate& c : candidates) {
+      const bool reference = c.name.rfind("cudnn:", 0) == 0;  // the legacy convolution and our epilogue
+      const char* verdict = "";
+      if (!std::isfinite(c.ms)) verdict = "failed";
+      else if (!chosen.empty()) verdict = "slower";
+      else if (!reference && !Matches(c.run, legacy, y, &want)) verdict = "mismatch";
+      else {
+        tactic_ms_ = c.ms;
+        chosen = c.name;
+        verdict = "chosen";
+      }
+      log += Cat("  ", c.name, " ", c.ms, " ms ", verdict, "\n");
+    }
+    if (TacticLog()) std::fprintf(stderr, "hybridrt: tactics of %s:\n%s", layer_->name.c_str(), log.c_str());
+    return chosen;
   }
 
   // Whether `run` writes what `reference` does on the timing data, within what two correct
@@ -458,6 +499,11 @@ class ConvKernel : public CudaKernel {
   }
 
   bool Epilogue() const { return has_bias_ || residual_ || act_.op != kNoActivation; }
+
+  static bool TacticLog() {
+    const char* e = std::getenv("HYBRIDRT_TACTIC_LOG");
+    return e && std::string(e) == "1";
+  }
 
   // HYBRIDRT_CUDNN_CBA=0 / HYBRIDRT_CUDNN_GRAPH=0 leave a family of candidates out (to
   // measure what it is worth).
@@ -524,6 +570,12 @@ class ConvKernel : public CudaKernel {
   }
 
   std::string Accept(const std::string& requested) override {
+    if (requested == "depthwise_nhwc") {
+      if (!depthwise_ok_) Bad(ErrorCode::kPlan, "plan: tactic 'depthwise_nhwc' does not apply to this layer");
+      depthwise_ = true;
+      algo_workspace_ = 0;
+      return requested;
+    }
     for (const bool fused : {false, true}) {
       const std::string prefix = fused ? "cudnn_graph_fused:" : "cudnn_graph:";
       if (requested.rfind(prefix, 0) != 0) continue;
@@ -584,6 +636,10 @@ class ConvKernel : public CudaKernel {
     const void* bias = has_bias_ ? args.inputs[2] : nullptr;
     const void* z = residual_ ? args.inputs.back() : nullptr;
     cudnnStatus_t st;
+    if (depthwise_) {
+      Check(LaunchDepthwiseNhwc(dtype_, args.inputs[0], w, bias, z, args.outputs[0], dw_, act_, s), "depthwise convolution launch");
+      return;
+    }
     if (plan_) {
       {
         // NOTE: the plan is shared by the contexts; one execution is queued at a time.
@@ -645,6 +701,8 @@ class ConvKernel : public CudaKernel {
   PadGeometry pad_;
   int64_t pad_elems_ = 0, conv_in_elems_ = 0, conv_out_elems_ = 0;
   Act act_;
+  DepthwiseGeometry dw_;
+  bool depthwise_ok_ = false, depthwise_ = false;  // our depthwise kernel applies / is the tactic
 };
 
 }  // namespace

@@ -71,6 +71,16 @@ PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<in
 cudaError_t LaunchPad(size_t elem_size, const void* x, void* y, const PadGeometry& g, int64_t n,
                       cudaStream_t stream);  // slice_pad.cu
 
+// A depthwise convolution (groups = channels, one filter each), channels-last fp16/bf16:
+// x [n, h, w, c], weights [c, k, k, 1], y [n, oh, ow, c], square kernel and stride, the same
+// pad on every side, no dilation; y = act(conv + bias + z), bias and z optional.
+struct DepthwiseGeometry {
+  int n = 0, h = 0, w = 0, c = 0, oh = 0, ow = 0, k = 0, stride = 1, pad = 0;
+};
+bool DepthwiseSupported(DType t, const DepthwiseGeometry& g);  // depthwise.cu
+cudaError_t LaunchDepthwiseNhwc(DType t, const void* x, const void* w, const void* bias, const void* z, void* y,
+                                const DepthwiseGeometry& g, const Act& act, cudaStream_t stream);  // depthwise.cu
+
 // A one-thread kernel that waits (at most about a second) until *open is non-zero: the
 // StreamGate of per-layer profiles. `open` is pinned host memory mapped into the device.
 cudaError_t LaunchGate(const volatile int* open, cudaStream_t stream);  // gate.cu

@@ -9,11 +9,19 @@
 // pool: [N, H*W, C] -> [N, C]) read the columns in place instead: a grid of blocks, each 32
 // columns wide and one slice of the rows deep, writes partial results (double) to the
 // workspace, and a second kernel combines each column's slices. No transposed copy, and
-// enough blocks to fill the device even when N*C is small.
+// enough blocks to fill the device even when N*C is small. On 2-byte types with C a multiple
+// of 8, each thread reads 8 columns at once (16-byte loads) and sums them in fp32.
+//
+// The builder's excite form (fusion.h: a squeeze-excitation gate on a mean over H, W) ends
+// in two small kernels instead of the combining one: blocks of (sample, 8 hidden units)
+// finish the sample's means in shared memory and compute the hidden layer, a warp per unit;
+// then a thread per (sample, channel) computes the gate. Neither waits on long loops in one
+// block, which is what bounds these tiny layers at batch 1.
 #include <algorithm>
 #include <cfloat>
 #include <type_traits>
 
+#include "cpu/activation.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -158,6 +166,130 @@ __global__ void ReduceColumnsPartial(const T* x, double* partial, int64_t len, i
   }
 }
 
+// Pass 1 on 2-byte types, 8 columns per thread: blocks of R x vb threads, vb vector columns
+// (8 channels each) wide and R rows at a time, each thread at most kVecRows rows of a slice
+// (so that the loads of small tensors spread over many blocks); fp32 sums, combined over R
+// by a tree in shared memory.
+constexpr int kVecRows = 8;
+
+template <typename T>
+__global__ void ReduceColumnsPartialVec8(const T* x, double* partial, int64_t len, int64_t inner, int64_t chunk,
+                                         int splits, int vb) {
+  __shared__ float shared[8][256];
+  const int t = threadIdx.x, rows = blockDim.x / vb, lc = t % vb, r0 = t / vb;
+  const int64_t v_cols = inner / 8, vc = static_cast<int64_t>(blockIdx.x) * vb + lc;
+  const int64_t o = blockIdx.z;
+  const int s = blockIdx.y;
+  float acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (vc < v_cols) {
+    const int64_t end = min(len, (s + 1) * chunk);
+    const Vec8<T>* p = reinterpret_cast<const Vec8<T>*>(x + o * len * inner) + vc;
+#pragma unroll 4
+    for (int64_t j = s * chunk + r0; j < end; j += rows) {
+      const Vec8<T> v = p[j * v_cols];
+#pragma unroll
+      for (int k = 0; k < 8; ++k) acc[k] += ToFloat(v.v[k]);
+    }
+  }
+#pragma unroll
+  for (int k = 0; k < 8; ++k) shared[k][t] = acc[k];
+  __syncthreads();
+  int pow2 = 1;
+  while (pow2 * 2 <= rows) pow2 *= 2;
+  if (r0 < rows - pow2) {
+#pragma unroll
+    for (int k = 0; k < 8; ++k) shared[k][t] += shared[k][t + pow2 * vb];
+  }
+  __syncthreads();
+  for (int stride = pow2 / 2; stride > 0; stride /= 2) {
+    if (r0 < stride) {
+#pragma unroll
+      for (int k = 0; k < 8; ++k) shared[k][t] += shared[k][t + stride * vb];
+    }
+    __syncthreads();
+  }
+  if (r0 == 0 && vc < v_cols) {
+#pragma unroll
+    for (int k = 0; k < 8; ++k) partial[(o * splits + s) * inner + vc * 8 + k] = shared[k][t];
+  }
+}
+
+// The excite tail, part 1: h[n] = act1(w1 m + b1) [Cr] for sample n = blockIdx.x, one warp
+// per hidden unit (blockIdx.y picks kHiddenPerBlock of them). Each block first finishes the
+// sample's means m [C] (from column slices `partial` [N][splits][C], or row means `means`
+// [N*C]) into `m_scratch`: shared memory, or its own slot of global memory where C floats do
+// not fit. These layers are tiny at batch 1, so every loop is written for latency: a thread
+// per channel with its slices' loads independent, and 16-byte weight loads where C allows.
+constexpr int kExciteThreads = 256, kHiddenPerBlock = kExciteThreads / 32;
+
+template <typename T>
+__global__ void ExciteHidden(const double* partial, int splits, const T* means, int64_t len, const T* w1, const T* b1,
+                             float* hidden_out, int channels, int hidden, Act act1, float* global_m) {
+  extern __shared__ float dyn[];
+  float* m = global_m ? global_m + (static_cast<int64_t>(blockIdx.x) * gridDim.y + blockIdx.y) * channels : dyn;
+  const int64_t n = blockIdx.x;
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const double inv = 1.0 / static_cast<double>(len);
+  if (partial) {
+    const double* p = partial + n * splits * channels;
+#pragma unroll 2
+    for (int c = threadIdx.x; c < channels; c += blockDim.x) {
+      double acc[4] = {0, 0, 0, 0};
+      int s = 0;
+      for (; s + 4 <= splits; s += 4) {
+#pragma unroll
+        for (int k = 0; k < 4; ++k) acc[k] += p[static_cast<int64_t>(s + k) * channels + c];
+      }
+      for (; s < splits; ++s) acc[0] += p[static_cast<int64_t>(s) * channels + c];
+      m[c] = static_cast<float>((acc[0] + acc[1] + acc[2] + acc[3]) * inv);
+    }
+  } else {
+    for (int c = threadIdx.x; c < channels; c += blockDim.x) m[c] = ToFloat(means[n * channels + c]);
+  }
+  __syncthreads();
+  const int r = blockIdx.y * kHiddenPerBlock + warp;
+  if (r >= hidden) return;
+  const T* row = w1 + static_cast<int64_t>(r) * channels;
+  float acc = 0;
+  if (sizeof(T) == 2 && channels % 8 == 0) {
+    const Vec8<T>* rv = reinterpret_cast<const Vec8<T>*>(row);
+#pragma unroll 2
+    for (int v = lane; v < channels / 8; v += 32) {
+      const Vec8<T> wv = rv[v];
+#pragma unroll
+      for (int k = 0; k < 8; ++k) acc += ToFloat(wv.v[k]) * m[v * 8 + k];
+    }
+  } else {
+#pragma unroll 4
+    for (int c = lane; c < channels; c += 32) acc += ToFloat(row[c]) * m[c];
+  }
+  for (int off = 16; off > 0; off >>= 1) acc += __shfl_down_sync(0xffffffffu, acc, off);
+  if (lane == 0) {
+    const float v = acc + ToFloat(b1[r]);
+    hidden_out[n * hidden + r] = act1.op != kNoActivation ? Activate(act1, v) : v;
+  }
+}
+
+// Part 2: y[n][c] = act2(w2[c] . h[n] + b2[c]), a thread per channel (blockIdx.y picks
+// kExciteThreads channels of sample blockIdx.x).
+template <typename T>
+__global__ void ExciteOutput(const float* h_in, const T* w2, const T* b2, T* y, int channels, int hidden, Act act2) {
+  const int64_t n = blockIdx.x;
+  const int c = blockIdx.y * blockDim.x + threadIdx.x;
+  if (c >= channels) return;
+  const float* h = h_in + n * hidden;
+  const T* row = w2 + static_cast<int64_t>(c) * hidden;
+  float acc[4] = {ToFloat(b2[c]), 0, 0, 0};
+  int r = 0;
+  for (; r + 4 <= hidden; r += 4) {
+#pragma unroll
+    for (int k = 0; k < 4; ++k) acc[k] += ToFloat(row[r + k]) * h[r + k];
+  }
+  for (; r < hidden; ++r) acc[0] += ToFloat(row[r]) * h[r];
+  const float v = acc[0] + acc[1] + acc[2] + acc[3];
+  y[n * channels + c] = FromFloat<T>(act2.op != kNoActivation ? Activate(act2, v) : v);
+}
+
 // Pass 2: y[o][c] = the combination of the column's slices.
 template <typename T>
 __global__ void ReduceColumnsFinish(const double* partial, T* y, int64_t outer, int64_t inner, int splits, int64_t len,
@@ -226,18 +358,77 @@ class ReduceKernel : public CudaKernel {
     if (contiguous && !identity_ && inner_ > 1 && rows_ / inner_ <= 65535 && IsFloat(in_[0].dtype) && op_ != kLogSumExp) {
       columns_ = true;
       outer_ = rows_ / inner_;
-      const int64_t tiles = (inner_ + 31) / 32;
-      // Enough blocks to fill the device a few times; slices of at least 64 rows.
-      const int64_t want = (4LL * backend_->properties().multiProcessorCount + outer_ * tiles - 1) / (outer_ * tiles);
-      splits_ = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>({want, (len_ + 63) / 64, 65535})));
+      // 8 columns per thread: 2-byte sums (no squares, products or extremes: those keep the
+      // double path's exact rounding).
+      vec8_ = DTypeSize(in_[0].dtype) == 2 && inner_ % 8 == 0 && (op_ == kSum || op_ == kMean);
+      if (vec8_) {
+        const int64_t v_cols = inner_ / 8;
+        vb_ = static_cast<int>(std::min<int64_t>(v_cols, 256));
+        vrows_ = 256 / vb_;
+      }
+      const int64_t tiles = vec8_ ? (inner_ / 8 + vb_ - 1) / vb_ : (inner_ + 31) / 32;
+      if (vec8_) {
+        // Slices of at most kVecRows rows per thread: latency, not the block count, bounds
+        // small reductions.
+        const int64_t rows_per_slice = static_cast<int64_t>(vrows_) * kVecRows;
+        splits_ = static_cast<int>(std::min<int64_t>((len_ + rows_per_slice - 1) / rows_per_slice, 65535));
+      } else {
+        // Enough blocks to fill the device a few times; slices of at least 64 rows.
+        const int64_t want = (4LL * backend_->properties().multiProcessorCount + outer_ * tiles - 1) / (outer_ * tiles);
+        splits_ = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>({want, (len_ + 63) / 64, 65535})));
+      }
       chunk_ = (len_ + splits_ - 1) / splits_;
+    }
+    excite_ = params().Has("excite") && params().Bool("excite");
+    if (excite_) {
+      act1_ = MakeAct(cpu::ReadActivation(params(), "excite1."));
+      act2_ = MakeAct(cpu::ReadActivation(params(), "excite2."));
+      hidden_ = static_cast<int>(in_[1].shape[0]);
+      channels_ = static_cast<int>(in_[1].shape[1]);
+      hidden_blocks_ = (hidden_ + kHiddenPerBlock - 1) / kHiddenPerBlock;
+      shared_scratch_ = channels_ * sizeof(float) <= 48 * 1024;
+      if (!columns_ && !identity_) Fail(ErrorCode::kNative, "internal: an excite tail on a mean the column kernels cannot read");
     }
   }
 
- public:
-  size_t WorkspaceBytes() const override {
+  // Workspace: [column slices (double) | transposed x][row means (excite, rows path)]
+  // [hidden layer h (excite)][means per block (excite, when shared memory is too small)],
+  // each 256-aligned.
+  static size_t Align(size_t b) { return (b + 255) / 256 * 256; }
+  size_t ReduceBytes() const {
     if (columns_) return static_cast<size_t>(outer_ * splits_ * inner_) * sizeof(double);
     return identity_ ? 0 : in_[0].bytes;
+  }
+  size_t MeansBytes() const { return excite_ && !columns_ ? out_[0].bytes : 0; }
+  size_t HiddenBytes() const { return excite_ ? static_cast<size_t>(rows_ / channels_ * hidden_) * sizeof(float) : 0; }
+
+ public:
+  size_t WorkspaceBytes() const override {
+    if (!excite_) return ReduceBytes();
+    const size_t scratch =
+        shared_scratch_ ? 0 : static_cast<size_t>(rows_ / channels_ * hidden_blocks_ * channels_) * sizeof(float);
+    return Align(ReduceBytes()) + Align(MeansBytes()) + Align(HiddenBytes()) + scratch;
+  }
+
+  // The excite tail after the means (column slices in the workspace, or row means).
+  void EnqueueExcite(const KernelArgs& args, cudaStream_t s) const {
+    uint8_t* ws = static_cast<uint8_t*>(args.workspace);
+    const double* partial = columns_ ? reinterpret_cast<const double*>(ws) : nullptr;
+    const void* means = columns_ ? nullptr : ws + Align(ReduceBytes());
+    float* h = reinterpret_cast<float*>(ws + Align(ReduceBytes()) + Align(MeansBytes()));
+    float* global_m =
+        shared_scratch_ ? nullptr : reinterpret_cast<float*>(ws + Align(ReduceBytes()) + Align(MeansBytes()) + Align(HiddenBytes()));
+    const size_t shared = shared_scratch_ ? channels_ * sizeof(float) : 0;
+    const unsigned samples = static_cast<unsigned>(rows_ / channels_);
+    DispatchFloat(in_[0].dtype, [&](auto tag) {
+      using T = decltype(tag);
+      auto in = [&](int k) { return static_cast<const T*>(args.inputs[k]); };
+      ExciteHidden<T><<<dim3(samples, static_cast<unsigned>(hidden_blocks_)), kExciteThreads, shared, s>>>(
+          partial, splits_, static_cast<const T*>(means), len_, in(1), in(2), h, channels_, hidden_, act1_, global_m);
+      ExciteOutput<T><<<dim3(samples, static_cast<unsigned>((channels_ + kExciteThreads - 1) / kExciteThreads)),
+                        kExciteThreads, 0, s>>>(h, in(3), in(4), static_cast<T*>(args.outputs[0]), channels_, hidden_, act2_);
+    });
+    CheckLaunch("reduce excite kernel launch");
   }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
@@ -248,12 +439,37 @@ class ReduceKernel : public CudaKernel {
       DispatchFloat(t, [&](auto tag) {
         using T = decltype(tag);
         double* partial = static_cast<double*>(args.workspace);
-        const dim3 grid(static_cast<unsigned>((inner_ + 31) / 32), static_cast<unsigned>(splits_), static_cast<unsigned>(outer_));
-        ReduceColumnsPartial<T><<<grid, dim3(32, 8), 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_, splits_, op_);
-        ReduceColumnsFinish<T><<<GridFor(outer_ * inner_), kThreads, 0, s>>>(partial, static_cast<T*>(args.outputs[0]), outer_,
-                                                                            inner_, splits_, len_, op_);
+        if (vec8_) {
+          const dim3 grid(static_cast<unsigned>((inner_ / 8 + vb_ - 1) / vb_), static_cast<unsigned>(splits_),
+                          static_cast<unsigned>(outer_));
+          ReduceColumnsPartialVec8<T><<<grid, vb_ * vrows_, 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_,
+                                                                    splits_, vb_);
+        } else {
+          const dim3 grid(static_cast<unsigned>((inner_ + 31) / 32), static_cast<unsigned>(splits_), static_cast<unsigned>(outer_));
+          ReduceColumnsPartial<T><<<grid, dim3(32, 8), 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_, splits_, op_);
+        }
+        if (!excite_) {
+          ReduceColumnsFinish<T><<<GridFor(outer_ * inner_), kThreads, 0, s>>>(partial, static_cast<T*>(args.outputs[0]),
+                                                                              outer_, inner_, splits_, len_, op_);
+        }
       });
       CheckLaunch("reduce kernel launch");
+      if (excite_) EnqueueExcite(args, s);
+      return;
+    }
+    if (excite_) {  // row means (identity: the spatial dims are last) into the workspace, then the tail
+      void* means = static_cast<uint8_t*>(args.workspace) + Align(ReduceBytes());
+      DispatchFloat(t, [&](auto tag) {
+        using T = decltype(tag);
+        if (len_ <= 32) {
+          ReduceRowsThread<T><<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(means), rows_, len_, op_);
+        } else {
+          const unsigned grid = static_cast<unsigned>(std::min<int64_t>(rows_, 65535 * 16));
+          ReduceRowsBlock<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(means), rows_, len_, op_);
+        }
+      });
+      CheckLaunch("reduce kernel launch");
+      EnqueueExcite(args, s);
       return;
     }
     if (!identity_) {
@@ -287,8 +503,14 @@ class ReduceKernel : public CudaKernel {
   Strided transpose_;
   bool identity_ = true;
   bool columns_ = false;  // the column kernels (see the file comment)
+  bool vec8_ = false;     // ... reading 8 columns per thread
+  int vb_ = 1, vrows_ = 1;
   int64_t outer_ = 1, inner_ = 1, chunk_ = 1;
   int splits_ = 1;
+  bool excite_ = false;  // the excite tail (builder form)
+  Act act1_, act2_;
+  int hidden_ = 0, channels_ = 1, hidden_blocks_ = 1;
+  bool shared_scratch_ = true;  // the means of each excite block fit shared memory
 };
 
 }  // namespace

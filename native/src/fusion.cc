@@ -215,6 +215,76 @@ bool FuseResidual(Work& w) {
   return false;
 }
 
+// A 1x1 convolution over a [N, C, 1, 1] tensor with a bias and at most an activation: a
+// fully connected layer of the squeeze-excite pattern. Its weight [M, C, 1, 1] must be a
+// constant only it reads, so that the pattern can take it over as [M, C].
+bool ExciteConv(const Work& w, int64_t i) {
+  if (i < 0) return false;
+  const Layer& c = w.net.layers[i];
+  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") ||
+      c.params.Has("layout") || c.params.Int("groups") != 1) {
+    return false;
+  }
+  for (const char* k : {"kernel", "strides", "dilations"}) {
+    for (int64_t v : c.params.Ints(k)) {
+      if (v != 1) return false;
+    }
+  }
+  for (const char* k : {"padsBegin", "padsEnd"}) {
+    for (int64_t v : c.params.Ints(k)) {
+      if (v != 0) return false;
+    }
+  }
+  const Shape& x = w.ShapeOf(c.inputs[0]);
+  const int64_t wp = w.producer[c.inputs[1]], bp = w.producer[c.inputs[2]];
+  return x.size() == 4 && x[2] == 1 && x[3] == 1 && wp >= 0 && bp >= 0 &&
+         w.net.layers[wp].kind == LayerKind::kConstant && w.net.layers[bp].kind == LayerKind::kConstant &&
+         w.SoleReader(c.inputs[1]) == i;
+}
+
+// mean over H, W (keepDims) -> 1x1 conv + bias (+act) -> 1x1 conv + bias (+act)  ->  one
+// reduce layer with the two fully connected layers as its excite tail (the gate of a
+// squeeze-excitation block; the multiply by it stays an elementwise layer).
+bool FuseSqueezeExcite(Work& w) {
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    const Layer& red = w.net.layers[i];
+    if (!w.alive[i] || !Is(red, LayerKind::kReduce, "mean") || red.params.Has("excite") ||
+        red.params.Ints("axes") != std::vector<int64_t>{2, 3} || !red.params.Bool("keepDims")) {
+      continue;
+    }
+    const Shape& x = w.ShapeOf(red.inputs[0]);
+    if (x.size() != 4 || !IsFloat(w.TypeOf(red.inputs[0]))) continue;
+    const int64_t c1 = w.SoleReader(red.outputs[0]);
+    if (!ExciteConv(w, c1)) continue;
+    const int64_t c2 = w.SoleReader(w.net.layers[c1].outputs[0]);
+    if (!ExciteConv(w, c2) || w.ShapeOf(w.net.layers[c2].outputs[0]) != w.ShapeOf(red.outputs[0])) continue;
+    const Layer& fc1 = w.net.layers[c1];
+    const Layer& fc2 = w.net.layers[c2];
+    Layer fused = red;
+    fused.inputs = {red.inputs[0], fc1.inputs[1], fc1.inputs[2], fc2.inputs[1], fc2.inputs[2]};
+    fused.params.Set("excite", Bool(true));
+    for (const auto& [fc, prefix] : {std::pair<const Layer*, std::string>{&fc1, "excite1."}, {&fc2, "excite2."}}) {
+      for (const char* key : {"op", "alpha", "beta", "min", "max"}) {
+        auto it = fc->params.values().find(std::string("activation.") + key);
+        if (it != fc->params.values().end()) fused.params.Set(prefix + key, it->second);
+      }
+    }
+    for (int k : {1, 3}) {  // the weights, [M, C, 1, 1] as [M, C]
+      Shape& s = w.net.tensors[fused.inputs[k]].shape;
+      s.resize(2);
+    }
+    fused.outputs = fc2.outputs;
+    NoteFused(fused, fc1);
+    NoteFused(fused, fc2);
+    w.net.layers[c2] = fused;  // in the last layer's place: the weights may be made after the mean
+    w.alive[i] = false;
+    w.alive[c1] = false;
+    w.Index();
+    return true;
+  }
+  return false;
+}
+
 // Drops dead layers and the tensors only they produced, renumbering the rest.
 Network Compact(const Work& w) {
   Network out;
@@ -257,6 +327,7 @@ Network FuseLayers(const Network& net, FusionCounts* counts) {
   while (FuseMatmulBias(w)) n.matmul_bias++;
   while (FuseActivation(w)) n.activation++;
   while (FuseResidual(w)) n.residual++;
+  while (FuseSqueezeExcite(w)) n.excite++;
   if (counts) *counts = n;
   return n.total() ? Compact(w) : net;
 }

@@ -16,6 +16,11 @@
 //   residual    convolution (no activation) then elementwise add of a tensor of its output's
 //               shape, with or without a fused activation  ->  convolution with that tensor as
 //               its residual: y = act(conv(x) + bias + z), in the add's place
+//   excite      reduce mean over H, W of a 4-d tensor (keepDims), then two 1x1 convolutions
+//               over the [N, C, 1, 1] result, each with a bias and at most an activation (a
+//               squeeze-excitation block's gate)  ->  the reduce with `excite` and inputs
+//               (x, w1 [Cr, C], b1, w2 [C, Cr], b2): g = act2(w2 act1(w1 mean(x) + b1) + b2),
+//               in the second convolution's place (network.ts: reduce's builder form)
 // Each fused layer keeps its own name and lists the layers merged into it in its `fused`
 // param ("name|name"), which plans keep and engine.info() reports.
 #pragma once
@@ -25,8 +30,8 @@
 namespace hybridrt {
 
 struct FusionCounts {
-  int silu = 0, matmul_bias = 0, activation = 0, residual = 0;
-  int total() const { return silu + matmul_bias + activation + residual; }
+  int silu = 0, matmul_bias = 0, activation = 0, residual = 0, excite = 0;
+  int total() const { return silu + matmul_bias + activation + residual + excite; }
 };
 
 // `net` is valid (validator.h); so is the result. Weight views are kept as they are.

@@ -121,6 +121,7 @@ class Pass {
         version_[id][kNchw] = id;
       }
     }
+    FoldCastTransposes(r);
     DropUnused(r);
     return r;
   }
@@ -222,6 +223,58 @@ class Pass {
     Emit(r, std::move(l), WeightView{bytes->data(), bytes->size()});
     permuted_[id] = t;
     return t;
+  }
+
+  // A transpose next to a cast, with nothing else reading the tensor between them (the
+  // engine's fp32 input cast to fp16 and then made channels-last; an output made NCHW and then
+  // cast to fp32): one cast that writes its result transposed (`perm`), one pass instead of two.
+  void FoldCastTransposes(LayoutRewrite& r) {
+    Network& n = r.net;
+    std::vector<int> uses(n.tensors.size(), 0);
+    std::vector<int64_t> producer(n.tensors.size(), -1);
+    for (size_t i = 0; i < n.layers.size(); ++i) {
+      for (int32_t id : n.layers[i].inputs) uses[id]++;
+      for (int32_t id : n.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
+    }
+    for (int32_t id : n.outputs) uses[id] += 2;  // never folded away
+    auto plain_transpose = [](const Layer& l) {
+      return l.kind == LayerKind::kShuffle && l.params.Has("firstPerm") && !l.params.Has("reshape") &&
+             !l.params.Has("secondPerm");
+    };
+    std::vector<bool> dead(n.layers.size(), false);
+    for (size_t i = 0; i < n.layers.size(); ++i) {
+      Layer& t = n.layers[i];
+      if (!plain_transpose(t)) continue;
+      const int32_t in = t.inputs[0], out = t.outputs[0];
+      const int64_t p = producer[in];
+      if (p >= 0 && !dead[p] && n.layers[p].kind == LayerKind::kCast && !n.layers[p].params.Has("perm") && uses[in] == 1) {
+        n.layers[p].params.Set("perm", t.params.values().at("firstPerm"));  // cast, then transpose
+        n.layers[p].outputs = {out};
+        producer[out] = p;
+        dead[i] = true;
+        continue;
+      }
+      if (uses[out] != 1) continue;
+      for (size_t k = i + 1; k < n.layers.size(); ++k) {  // transpose, then its only reader a cast
+        Layer& c = n.layers[k];
+        if (dead[k] || c.inputs.empty() || c.inputs[0] != out) continue;
+        if (c.kind == LayerKind::kCast && !c.params.Has("perm")) {
+          c.params.Set("perm", t.params.values().at("firstPerm"));
+          c.inputs = {in};
+          dead[i] = true;
+        }
+        break;
+      }
+    }
+    std::vector<Layer> layers;
+    std::vector<WeightView> weights;
+    for (size_t i = 0; i < n.layers.size(); ++i) {
+      if (dead[i]) continue;
+      layers.push_back(std::move(n.layers[i]));
+      weights.push_back(n.weights[i]);
+    }
+    n.layers = std::move(layers);
+    n.weights = std::move(weights);
   }
 
   // Constants no layer reads any more (weights that were permuted) go, and with them their

@@ -11,7 +11,10 @@
 //   when one of their 4-d inputs already is;
 // - everything else, and the engine's inputs and outputs, stay NCHW: a transpose (a shuffle
 //   layer "<tensor>:to_nhwc" / ":to_nchw") is inserted where a tensor meets a layer that
-//   wants the other layout, once per tensor and direction.
+//   wants the other layout, once per tensor and direction. A transpose whose input comes from
+//   a cast, or whose output only a cast reads, with nothing else reading the tensor between
+//   them, becomes part of that cast (`perm`: y = transpose(cast(x)), one pass), as the
+//   engine's fp32 input does when it is cast to fp16 and made channels-last.
 // An engine with fewer than two eligible convolutions is left as it is (the transposes
 // would cost more than they save).
 #pragma once

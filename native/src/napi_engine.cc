@@ -463,6 +463,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     fusions.Set("matmulBias", b.fusions.matmul_bias);
     fusions.Set("activation", b.fusions.activation);
     fusions.Set("residual", b.fusions.residual);
+    fusions.Set("excite", b.fusions.excite);
     build.Set("fusions", fusions);
     build.Set("nhwcLayers", b.nhwc_layers);
     build.Set("layoutTransposes", b.layout_transposes);

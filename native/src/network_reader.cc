@@ -87,14 +87,14 @@ void ReadParams(const Napi::Value& v, const std::string& where, Params* params) 
     Napi::Value value = obj.Get(key);
     if (value.IsUndefined()) continue;
     std::string here = Cat(where, ".", key);
-    if (key == "activation") {
+    if (key == "activation" || key == "excite1" || key == "excite2") {  // activations: flattened
       Napi::Object act = AsObject(value, here);
       Napi::Array act_keys = act.GetPropertyNames();
       for (uint32_t j = 0; j < act_keys.Length(); ++j) {
         std::string k = act_keys.Get(j).As<Napi::String>().Utf8Value();
         Napi::Value av = act.Get(k);
         if (av.IsUndefined()) continue;
-        params->Set("activation." + k, ReadParamValue(av, Cat(here, ".", k)));
+        params->Set(key + "." + k, ReadParamValue(av, Cat(here, ".", k)));
       }
       continue;
     }

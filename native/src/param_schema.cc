@@ -41,7 +41,8 @@ PSpec Enum(const char* k, std::vector<const char*> c, bool req = true) { return 
 
 struct KindSchema {
   std::vector<PSpec> params;
-  bool activation = false;
+  bool activation = false;              // takes a fused activation ("activation.op", ...)
+  std::vector<const char*> activations;  // further activation prefixes (a builder form's)
 };
 
 const KindSchema& SchemaOf(LayerKind kind) {
@@ -73,6 +74,10 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kPooling).params.push_back(Bool("countIncludePad"));
     at(LayerKind::kPooling).params.push_back(Enum("layout", {"nchw", "nhwc"}, false));
     at(LayerKind::kReduce).params = {Enum("op", kReduceOps), Ints("axes"), Bool("keepDims")};
+    // Builder form (fusion.h): a squeeze-excite tail, two fully connected layers with their
+    // activations, on a mean.
+    at(LayerKind::kReduce).params.push_back(Bool("excite", false));
+    at(LayerKind::kReduce).activations = {"excite1.", "excite2."};
     at(LayerKind::kSoftmax).params = {Int("axis"), Bool("log")};
     at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"),
                                             Float("epsilon"), Int("groups")};
@@ -93,7 +98,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
         Float("cubicCoeffA"),
         Bool("excludeOutside"),
         Float("extrapolationValue")};
-    at(LayerKind::kCast).params = {Enum("to", kDTypeNames)};
+    // Builder form (layout.h): a transposing cast.
+    at(LayerKind::kCast).params = {Enum("to", kDTypeNames), Ints("perm", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};
     at(LayerKind::kDequantize).params = {Int("axis")};
     return s;
@@ -184,19 +190,22 @@ void CheckParams(const Layer& layer) {
     }
     CheckOne(layer, spec.key, spec, it->second);
   }
-  if (schema.activation) {
-    static const PSpec kActOp = Enum("activation.op", kUnaryOps);
+  std::vector<std::string> prefixes(schema.activations.begin(), schema.activations.end());
+  if (schema.activation) prefixes.insert(prefixes.begin(), "activation.");
+  for (const std::string& prefix : prefixes) {
     static const PSpec kActNum = Float("activation.x", false);
+    const PSpec act_op = Enum("activation.op", kUnaryOps);
     bool any = false;
-    for (const char* k : {"activation.op", "activation.alpha", "activation.beta", "activation.min", "activation.max"}) {
+    for (const char* name : {"op", "alpha", "beta", "min", "max"}) {
+      const std::string k = prefix + name;
       known.insert(k);
       auto it = layer.params.values().find(k);
       if (it == layer.params.values().end()) continue;
       any = true;
-      CheckOne(layer, k, std::string(k) == "activation.op" ? kActOp : kActNum, it->second);
+      CheckOne(layer, k, std::string(name) == "op" ? act_op : kActNum, it->second);
     }
-    if (any && !layer.params.Has("activation.op")) {
-      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param 'activation.op' is missing"));
+    if (any && !layer.params.Has(prefix + "op")) {
+      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", prefix, "op' is missing"));
     }
   }
   // Any layer may say which network layers the builder fused into it (fusion.h).

@@ -202,8 +202,33 @@ void CheckPooling(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, nhwc ? ToNhwc(out) : out);
 }
 
+// The excite tail of a mean over the spatial dims of x [N, C, H, W] (axes 2, 3) or
+// [N, H, W, C] (axes 1, 2): inputs w1 [Cr, C], b1 [Cr], w2 [C, Cr], b2 [C] of x's dtype.
+void CheckExcite(const LayerCheck& c) {
+  c.ExpectInputs(5, 5);
+  const Shape& x = c.In(0).shape;
+  const auto axes = c.params().Ints("axes");
+  const bool nchw = axes == std::vector<int64_t>{2, 3}, nhwc = axes == std::vector<int64_t>{1, 2};
+  if (c.params().String("op") != "mean" || x.size() != 4 || !(nchw || nhwc) || !c.params().Bool("keepDims")) {
+    c.Bad("an excite tail follows a mean over the spatial dims of a 4-d tensor (axes [2, 3] or [1, 2], keepDims)");
+  }
+  const int64_t ch = nchw ? x[1] : x[3];
+  const int64_t cr = c.In(1).shape.empty() ? 0 : c.In(1).shape[0];
+  const Shape want[] = {{cr, ch}, {cr}, {ch, cr}, {ch}};
+  for (int k = 1; k <= 4; ++k) {
+    if (c.In(k).dtype != c.In(0).dtype) c.Bad(Cat("input ", k, " must be ", DTypeName(c.In(0).dtype)));
+    if (c.In(k).shape != want[k - 1]) {
+      c.Bad(Cat("input ", k, " has shape ", ShapeToString(c.In(k).shape), "; expected ", ShapeToString(want[k - 1])));
+    }
+  }
+}
+
 void CheckReduce(const LayerCheck& c) {
-  c.ExpectInputs(1, 1);
+  if (c.params().Has("excite") && c.params().Bool("excite")) {
+    CheckExcite(c);
+  } else {
+    c.ExpectInputs(1, 1);
+  }
   c.ExpectOutputs(1);
   DType t = c.In(0).dtype;
   const std::string& op = c.params().String("op");

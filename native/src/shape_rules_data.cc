@@ -217,7 +217,23 @@ void CheckDataLayer(const LayerCheck& c) {
       c.ExpectOutputs(1);
       DType to;
       ParseDType(c.params().String("to"), &to);
-      c.ExpectOutput(0, to, c.In(0).shape);
+      const Shape& x = c.In(0).shape;
+      if (!c.params().Has("perm")) {
+        c.ExpectOutput(0, to, x);
+        return;
+      }
+      // Builder form (layout.h): the cast writes its input transposed, y = transpose(cast(x)).
+      const auto perm = c.params().Ints("perm");
+      std::vector<bool> seen(x.size(), false);
+      Shape out;
+      for (int64_t a : perm) {
+        if (perm.size() != x.size() || a < 0 || a >= static_cast<int64_t>(x.size()) || seen[a]) {
+          c.Bad(Cat("param 'perm' must be a permutation of the input's ", x.size(), " axes"));
+        }
+        seen[a] = true;
+        out.push_back(x[a]);
+      }
+      c.ExpectOutput(0, to, out);
       return;
     }
     case LayerKind::kSelect: return CheckSelect(c);

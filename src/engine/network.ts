@@ -27,8 +27,9 @@
  * layout.h) rewrite a network into forms converters do not emit, which plans and
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
- * convolutions and poolings, and a `fused` param (on any layer) naming the layers merged
- * into it. They are valid input too.
+ * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
+ * (`perm`), and a `fused` param (on any layer) naming the layers merged into it. They are
+ * valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 
@@ -197,9 +198,22 @@ export type LayerSpec =
       };
     }
   | {
-      /** inputs: [x]. axes sorted, non-negative, non-empty; keepDims keeps them as size 1. */
+      /**
+       * inputs: [x]. axes sorted, non-negative, non-empty; keepDims keeps them as size 1.
+       * With `excite` (a builder form: a squeeze-excitation gate) the op is 'mean' over the
+       * spatial dims of a 4-d x (axes [2, 3], or [1, 2] channels-last) with keepDims, inputs
+       * [x, w1 (Cr, C), b1 (Cr), w2 (C, Cr), b2 (C)] of x's dtype, and the output holds
+       * g = excite2(w2 excite1(w1 mean + b1) + b2) per sample and channel.
+       */
       kind: 'reduce';
-      params: { op: ReduceOp; axes: number[]; keepDims: boolean };
+      params: {
+        op: ReduceOp;
+        axes: number[];
+        keepDims: boolean;
+        excite?: boolean;
+        excite1?: FusedActivation;
+        excite2?: FusedActivation;
+      };
     }
   | {
       /** inputs: [x]. Softmax (or log-softmax) along one axis. */
@@ -295,10 +309,12 @@ export type LayerSpec =
   | {
       /**
        * inputs: [x]; output dtype is `to` (float->int truncates toward zero and saturates at
-       * the type's limits, NaN -> 0; int->int wraps; ->bool is x != 0).
+       * the type's limits, NaN -> 0; int->int wraps; ->bool is x != 0). With `perm` (a
+       * builder form: the layout pass folds a transpose into the cast next to it) the output
+       * is the cast input transposed: y = transpose(cast(x), perm), of shape x.shape[perm[i]].
        */
       kind: 'cast';
-      params: { to: EngineDType };
+      params: { to: EngineDType; perm?: number[] };
     }
   | {
       /** inputs: [cond (bool), a, b], broadcasting: cond ? a : b. */

@@ -13,6 +13,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { castPermExpectedInt, castPermInput, castPermNet } from './helpers/cast-perm-net.js';
+import { exciteNet, exciteReference, type ExciteShape } from './helpers/excite-net.js';
 import { fusable } from './helpers/fusable-net.js';
 import { NetDraft } from './helpers/net.js';
 import { randomFloat } from './helpers/random.js';
@@ -36,7 +38,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
       expect(layers(plain).map((l) => l.name)).toEqual([
         'conv1', 'sig', 'silu_mul', 'conv2', 'res_add', 'res_relu', 'conv3', 'relu3', 'flatten', 'fc', 'fc_bias', 'fc_relu',
       ]);
-      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0 });
+      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0 });
     } finally {
       plain.dispose();
     }
@@ -56,7 +58,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
         { name: 'fc', kind: 'matmul', fusedFrom: ['fc_bias', 'fc_relu'] },
       ]);
       // Activations: silu into conv1, relu into the residual add (then into conv2), relu into fc.
-      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1 });
+      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0 });
       expect(fused.info().outputs).toEqual(plain.info().outputs);
       const a = plain.createContext();
       const b = fused.createContext();
@@ -103,6 +105,107 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
     } finally {
       engine.dispose();
     }
+  });
+});
+
+describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
+  const shape: ExciteShape = { batch: 2, inChannels: 3, channels: 12, hidden: 3, spatial: 5 };
+
+  it('merges mean, fc1 + silu and fc2 + sigmoid into one reduce layer; same outputs; the gate matches a float64 reference', async () => {
+    const plain = await buildEngine(exciteNet(shape), { backend: 'cpu', fusion: false });
+    const fused = await buildEngine(exciteNet(shape), { backend: 'cpu', fusion: true });
+    try {
+      const got = layers(fused).map((l) => ({ name: l.name, kind: l.kind, fusedFrom: l.fusedFrom }));
+      expect(got).toEqual([
+        { name: 'conv0', kind: 'convolution', fusedFrom: ['act0_sig', 'act0_mul'] },
+        { name: 'se_mean', kind: 'reduce', fusedFrom: ['fc1', 'fc1_sig', 'fc1_mul', 'fc2', 'gate'] },
+        { name: 'scale', kind: 'elementwise', fusedFrom: undefined },
+        { name: 'conv2', kind: 'convolution', fusedFrom: undefined },
+      ]);
+      expect(fused.info().build.fusions).toEqual({ silu: 2, matmulBias: 0, activation: 3, residual: 0, excite: 1 });
+      const a = plain.createContext();
+      const b = fused.createContext();
+      for (const seed of [1, 2]) {
+        const x = randomFloat([2, 3, 5, 5], seed).data as Float32Array;
+        const want = (await a.run([x])) as Float32Array[];
+        const have = (await b.run([x])) as Float32Array[];
+        have.forEach((h, i) => expect(maxRelError(h, want[i]!), `output ${i}, seed ${seed}`).toBeLessThanOrEqual(1e-5));
+        const ref = Float32Array.from(exciteReference(shape, have[2]!));
+        expect(maxRelError(have[1]!, ref), `gate, seed ${seed}`).toBeLessThanOrEqual(1e-5);
+      }
+    } finally {
+      plain.dispose();
+      fused.dispose();
+    }
+  });
+
+  it('leaves the block alone where the mean is a network output', async () => {
+    const engine = await buildEngine(exciteNet({ ...shape, meanIsOutput: true }), { backend: 'cpu', fusion: true });
+    try {
+      expect(engine.info().build.fusions.excite).toBe(0);
+      const mean = layers(engine).find((l) => l.name === 'se_mean')!;
+      expect([mean.kind, mean.fusedFrom]).toEqual(['reduce', undefined]);
+      expect(layers(engine).map((l) => l.name)).toContain('fc1');
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a hand-written excite tail (network.ts builder form) runs its activations: relu, then sigmoid', async () => {
+    const d = new NetDraft('excite_form');
+    const x = d.input('x', 'float32', [1, 2, 2, 2]);
+    const w1 = d.constant('w1', 'float32', [1, 2], Float32Array.from([1, -1]));
+    const b1 = d.constant('b1', 'float32', [1], Float32Array.from([0.5]));
+    const w2 = d.constant('w2', 'float32', [2, 1], Float32Array.from([2, -3]));
+    const b2 = d.constant('b2', 'float32', [2], Float32Array.from([0, 1]));
+    const params = { op: 'mean', axes: [2, 3], keepDims: true, excite: true, excite1: { op: 'relu' }, excite2: { op: 'sigmoid' } };
+    const [g] = d.layer('reduce', 'se', [x, w1, b1, w2, b2], params, [{ dtype: 'float32', shape: [1, 2, 1, 1] }]);
+    d.output(g!);
+    const engine = await buildEngine(d.finish(), { backend: 'cpu' });
+    try {
+      // means 2.5 and 0.5; h = relu(2.5 - 0.5 + 0.5) = 2.5; g = sigmoid([5, -6.5])
+      const [y] = (await engine.createContext().run([Float32Array.from([1, 2, 3, 4, 0, 1, 0, 1])])) as Float32Array[];
+      const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+      expect(y!.length).toBe(2);
+      [sigmoid(5), sigmoid(-6.5)].forEach((want, i) => expect(Math.abs(y![i]! - want), `g[${i}]`).toBeLessThanOrEqual(1e-6));
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a hand-written excite tail with a weight of the wrong shape is refused with the shape expected', async () => {
+    const d = new NetDraft('bad_excite');
+    const x = d.input('x', 'float32', [1, 8, 4, 4]);
+    const w1 = d.constant('w1', 'float32', [2, 6], new Float32Array(12));
+    const b1 = d.constant('b1', 'float32', [2], new Float32Array(2));
+    const w2 = d.constant('w2', 'float32', [8, 2], new Float32Array(16));
+    const b2 = d.constant('b2', 'float32', [8], new Float32Array(8));
+    const [g] = d.layer('reduce', 'se', [x, w1, b1, w2, b2], { op: 'mean', axes: [2, 3], keepDims: true, excite: true },
+      [{ dtype: 'float32', shape: [1, 8, 1, 1] }]);
+    d.output(g!);
+    await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/input 1 has shape \[2,6\]; expected \[2,8\]/);
+  });
+});
+
+describeIf(HAS_NATIVE, 'transposing cast (cpu)', NATIVE_MISSING, () => {
+  it('casts with perm write their input transposed (float16 and back, and int32)', async () => {
+    const engine = await buildEngine(castPermNet(), { backend: 'cpu' });
+    try {
+      const x = castPermInput();
+      const [back, ints] = (await engine.createContext().run([x])) as [Float32Array, Int32Array];
+      expect(Array.from(back)).toEqual(Array.from(x));
+      expect(Array.from(ints)).toEqual(Array.from(castPermExpectedInt(x)));
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it('a perm that is not a permutation is refused', async () => {
+    const d = new NetDraft('bad_perm');
+    const x = d.input('x', 'float32', [2, 3]);
+    const [y] = d.layer('cast', 'c', [x], { to: 'float16', perm: [0, 0] }, [{ dtype: 'float16', shape: [2, 2] }]);
+    d.output(y!);
+    await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/'perm' must be a permutation of the input's 2 axes/);
   });
 });
 

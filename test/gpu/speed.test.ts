@@ -20,6 +20,7 @@ import type { BenchmarkResult } from '../../src/cli/benchmark.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildEngine, type Engine } from '../../src/engine/engine.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
+import { castPermExpectedInt, castPermInput, castPermNet } from '../engine/helpers/cast-perm-net.js';
 import { fusable } from '../engine/helpers/fusable-net.js';
 import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
@@ -138,8 +139,8 @@ describe.skipIf(!CUDA)('builder passes (cuda)', () => {
     const fused = await buildEngine(fusable(), { backend: 'cuda' });
     const plain = await buildEngine(fusable(), { backend: 'cuda', fusion: false });
     try {
-      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1 });
-      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0 });
+      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0 });
+      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0 });
       const conv2 = fused.info().layers.find((l) => l.name === 'conv2')!;
       expect(conv2.tactic).toMatch(/^cudnn(_cba|_graph|_graph_fused)?:/);
       for (const seed of [1, 2]) {
@@ -163,6 +164,8 @@ describe.skipIf(!CUDA)('builder passes (cuda)', () => {
       expect(channelsLast.sort()).toEqual(['conv_a', 'conv_b', 'conv_c', 'conv_d', 'pool'].sort());
       expect(info.build.nhwcLayers).toBeGreaterThanOrEqual(7); // + the reduce and the scale
       expect(info.build.layoutTransposes).toBeGreaterThanOrEqual(2); // into the first conv, out of the last
+      // The input's fp16 cast writes it channels-last (one pass): no transpose layer for it.
+      expect(info.layers.filter((l) => l.kind === 'shuffle' && l.name.endsWith(':to_nhwc')).map((l) => l.name)).toEqual([]);
       expect(nchw.info().build.nhwcLayers).toBe(0);
       expect(full.info().build.nhwcLayers).toBe(0); // fp32 stays NCHW
       expect(info.outputs).toEqual(nchw.info().outputs);
@@ -184,6 +187,18 @@ describe.skipIf(!CUDA)('builder passes (cuda)', () => {
       nhwc.dispose();
       nchw.dispose();
       full.dispose();
+    }
+  });
+
+  it('transposing casts (the layout pass folds a transpose into its cast): float16 and back, and int32', async () => {
+    const engine = await buildEngine(castPermNet(), { backend: 'cuda' });
+    try {
+      const x = castPermInput();
+      const [back, ints] = (await engine.createContext().run([x])) as [Float32Array, Int32Array];
+      expect(Array.from(back)).toEqual(Array.from(x));
+      expect(Array.from(ints)).toEqual(Array.from(castPermExpectedInt(x)));
+    } finally {
+      engine.dispose();
     }
   });
 
