@@ -83,6 +83,18 @@ __global__ void CastPermuted(const From* x, To* y, int64_t n, Strided st) {
   }
 }
 
+// NCHW -> NHWC for few channels (an image's 3): a thread per pixel reads its C planes
+// (coalesced across threads) and writes its C contiguous elements.
+template <typename From, typename To>
+__global__ void CastToNhwc(const From* x, To* y, int64_t pixels, int64_t hw, int c) {
+  HYBRIDRT_GRID_LOOP(i, pixels) {
+    const int64_t n = i / hw, p = i % hw;
+    const From* src = x + n * c * hw + p;
+    To* dst = y + i * c;
+    for (int k = 0; k < c; ++k) dst[k] = FromFloat<To>(ToFloat(src[k * hw]));
+  }
+}
+
 class CastLayer : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
@@ -93,6 +105,8 @@ class CastLayer : public CudaKernel {
     bool identity = false;
     perm_ = MakePermute(in_[0].shape, params().Ints("perm"), &identity);
     permuted_ = !identity;
+    const Shape& x = in_[0].shape;
+    to_nhwc_ = permuted_ && x.size() == 4 && params().Ints("perm") == std::vector<int64_t>{0, 2, 3, 1} && x[1] <= 16;
   }
 
  public:
@@ -114,6 +128,13 @@ class CastLayer : public CudaKernel {
           DispatchFloat(to, [&](auto ttag) {
             using F = decltype(ftag);
             using T = decltype(ttag);
+            const Shape& x = in_[0].shape;
+            if (to_nhwc_) {
+              const int64_t pixels = x[0] * x[2] * x[3];
+              CastToNhwc<F, T><<<GridFor(pixels), kThreads, 0, s>>>(static_cast<const F*>(input), static_cast<T*>(args.outputs[0]),
+                                                                  pixels, x[2] * x[3], static_cast<int>(x[1]));
+              return;
+            }
             CastPermuted<F, T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const F*>(input),
                                                                         static_cast<T*>(args.outputs[0]), in_[0].numel, perm_);
           });
@@ -143,6 +164,7 @@ class CastLayer : public CudaKernel {
  private:
   Strided perm_;
   bool permuted_ = false;
+  bool to_nhwc_ = false;  // NCHW -> NHWC with few channels: CastToNhwc
 };
 
 }  // namespace
