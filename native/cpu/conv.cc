@@ -52,6 +52,9 @@ class ConvKernel : public GroupedWindowKernel {
     if (params().Has("layout") && params().String("layout") == "nhwc") {
       Bad(ErrorCode::kNative, "the cpu backend runs convolutions in NCHW only (layout 'nhwc' is a cuda build's)");
     }
+    if (params().Has("inputClip")) {
+      Bad(ErrorCode::kNative, "the cpu backend does not clip a convolution's input ('inputClip' is a cuda build's)");
+    }
     residual_ = params().Has("residual") && params().Bool("residual");
     has_bias_ = in_.size() == (residual_ ? 4u : 3u);
     AnalyzeGeometry();

@@ -5,7 +5,8 @@
 //
 // The builder's excite form (fusion.h) then runs a squeeze-excitation gate over each sample's
 // means m [C]: g = act2(w2 act1(w1 m + b1) + b2), with w1 [Cr, C] and w2 [C, Cr], in place
-// in the output (whose N x C elements are the means in either layout).
+// in the output (whose N x C elements are the means in either layout); with exciteScale the
+// means and the gate go to the workspace and the output is x scaled by the gate.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -124,8 +125,14 @@ class ReduceKernel : public CpuKernel {
       }
     }
     transpose_ = std::make_unique<Transpose>(x, perm, DTypeSize(in_[0].dtype));
-    rows_ = out_[0].numel;
+    rows_ = in_[0].numel / std::max<int64_t>(row_, 1);
     if (!transpose_->identity()) workspace_ = in_[0].bytes;
+    scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
+    if (scale_) {
+      gate_offset_ = (workspace_ + 63) / 64 * 64;
+      workspace_ = gate_offset_ + static_cast<size_t>(rows_) * sizeof(float);
+      nhwc_ = params().Ints("axes") == std::vector<int64_t>{1, 2};
+    }
     excite_ = params().Has("excite") && params().Bool("excite");
     if (excite_) {
       act1_ = ReadActivation(params(), "excite1.");
@@ -136,12 +143,11 @@ class ReduceKernel : public CpuKernel {
   }
 
   // out [N, C] (the means) becomes the gate, sample by sample.
-  void Excite(const KernelArgs& args) const {
+  void Excite(const KernelArgs& args, float* y) const {
     const float* w1 = static_cast<const float*>(args.inputs[1]);
     const float* b1 = static_cast<const float*>(args.inputs[2]);
     const float* w2 = static_cast<const float*>(args.inputs[3]);
     const float* b2 = static_cast<const float*>(args.inputs[4]);
-    float* y = static_cast<float*>(args.outputs[0]);
     Par(rows_ / channels_, 1, [&](int64_t n0, int64_t n1) {
       std::vector<float> h(static_cast<size_t>(hidden_));
       for (int64_t n = n0; n < n1; ++n) {
@@ -172,11 +178,13 @@ class ReduceKernel : public CpuKernel {
       x = args.workspace;
     }
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(row_, 1));
+    float* gate = scale_ ? reinterpret_cast<float*>(static_cast<uint8_t*>(args.workspace) + gate_offset_) : nullptr;
     Par(rows_, grain, [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
         switch (in_[0].dtype) {
           case DType::kFloat32:
-            static_cast<float*>(args.outputs[0])[r] = ReduceFloat(op_, static_cast<const float*>(x) + r * row_, row_);
+            (scale_ ? gate : static_cast<float*>(args.outputs[0]))[r] =
+                ReduceFloat(op_, static_cast<const float*>(x) + r * row_, row_);
             break;
           case DType::kInt32:
             static_cast<int32_t*>(args.outputs[0])[r] = ReduceInt(op_, static_cast<const int32_t*>(x) + r * row_, row_);
@@ -188,11 +196,24 @@ class ReduceKernel : public CpuKernel {
         }
       }
     });
-    if (excite_) Excite(args);
+    if (excite_) Excite(args, scale_ ? gate : static_cast<float*>(args.outputs[0]));
+    if (scale_) Scale(static_cast<const float*>(args.inputs[0]), gate, static_cast<float*>(args.outputs[0]));
+  }
+
+  // y = x * g, g [N, C] broadcast over the spatial dims of x (NCHW or NHWC).
+  void Scale(const float* x, const float* g, float* y) const {
+    const int64_t n = in_[0].numel, c = channels_, spatial = row_;
+    Par(n, kElementGrain, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const int64_t gi = nhwc_ ? (i / (spatial * c)) * c + i % c : i / spatial;
+        y[i] = x[i] * g[gi];
+      }
+    });
   }
 
  private:
-  bool excite_ = false;
+  bool excite_ = false, scale_ = false, nhwc_ = false;
+  size_t gate_offset_ = 0;  // the means, then the gate, in the workspace (exciteScale)
   Activation act1_, act2_;
   int64_t hidden_ = 0, channels_ = 1;
   Op op_ = Op::kSum;

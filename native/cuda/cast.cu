@@ -85,10 +85,12 @@ __global__ void CastPermuted(const From* x, To* y, int64_t n, Strided st) {
 
 // NCHW -> NHWC for few channels (an image's 3): a thread per pixel reads its C planes
 // (coalesced across threads) and writes its C contiguous elements.
+// 32-bit index arithmetic (the caller checks the tensor fits it): 64-bit divisions are long
+// software sequences.
 template <typename From, typename To>
-__global__ void CastToNhwc(const From* x, To* y, int64_t pixels, int64_t hw, int c) {
-  HYBRIDRT_GRID_LOOP(i, pixels) {
-    const int64_t n = i / hw, p = i % hw;
+__global__ void CastToNhwc(const From* x, To* y, unsigned pixels, unsigned hw, int c) {
+  for (unsigned i = blockIdx.x * blockDim.x + threadIdx.x; i < pixels; i += gridDim.x * blockDim.x) {
+    const unsigned n = i / hw, p = i - n * hw;
     const From* src = x + n * c * hw + p;
     To* dst = y + i * c;
     for (int k = 0; k < c; ++k) dst[k] = FromFloat<To>(ToFloat(src[k * hw]));
@@ -106,7 +108,8 @@ class CastLayer : public CudaKernel {
     perm_ = MakePermute(in_[0].shape, params().Ints("perm"), &identity);
     permuted_ = !identity;
     const Shape& x = in_[0].shape;
-    to_nhwc_ = permuted_ && x.size() == 4 && params().Ints("perm") == std::vector<int64_t>{0, 2, 3, 1} && x[1] <= 16;
+    to_nhwc_ = permuted_ && x.size() == 4 && params().Ints("perm") == std::vector<int64_t>{0, 2, 3, 1} && x[1] <= 16 &&
+               in_[0].numel < (int64_t{1} << 31);
   }
 
  public:
@@ -132,7 +135,8 @@ class CastLayer : public CudaKernel {
             if (to_nhwc_) {
               const int64_t pixels = x[0] * x[2] * x[3];
               CastToNhwc<F, T><<<GridFor(pixels), kThreads, 0, s>>>(static_cast<const F*>(input), static_cast<T*>(args.outputs[0]),
-                                                                  pixels, x[2] * x[3], static_cast<int>(x[1]));
+                                                                  static_cast<unsigned>(pixels), static_cast<unsigned>(x[2] * x[3]),
+                                                                  static_cast<int>(x[1]));
               return;
             }
             CastPermuted<F, T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const F*>(input),

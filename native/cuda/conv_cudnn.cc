@@ -225,6 +225,13 @@ class ConvKernel : public CudaKernel {
       dw_.pad = Int(pb[0], "pad");
       depthwise_ok_ = DepthwiseSupported(dtype_, dw_);
     }
+    if (params().Has("inputClip")) {
+      // The layout pass moves a clip here only where our depthwise kernel applies (cuDNN's
+      // candidates then read a clipped copy).
+      if (!depthwise_ok_) Bad(ErrorCode::kNative, "'inputClip' needs a channels-last fp16/bf16 depthwise convolution");
+      dw_.input_max = static_cast<float>(params().Float("inputClip"));
+      input_clip_ = true;
+    }
   }
 
   std::string Name(int algo, int math, bool fused = false) const {
@@ -373,7 +380,7 @@ class ConvKernel : public CudaKernel {
     std::vector<Candidate> candidates;
     std::vector<std::unique_ptr<ConvGraph>> graphs;
     std::vector<std::shared_ptr<ConvGraph::Plan>> plans;
-    auto legacy = [&, algo = usable[0].algo, math = usable[0].math, bytes = usable[0].memory](void* out) {
+    std::function<bool(void*)> legacy = [&, algo = usable[0].algo, math = usable[0].math, bytes = usable[0].memory](void* out) {
       if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
       return cudnnConvolutionForward(h, &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws,
                                      bytes, &zero, y_desc_, out) == CUDNN_STATUS_SUCCESS &&
@@ -404,19 +411,25 @@ class ConvKernel : public CudaKernel {
         candidates.push_back({Name(precomp, math, true), fused(precomp, math, bytes)});
       }
     }
+    std::string graph_notes;  // for HYBRIDRT_TACTIC_LOG
     if (GraphApplies() && Allowed("HYBRIDRT_CUDNN_GRAPH")) {
       for (const bool fused : {false, true}) {
         if (fused && (!Epilogue() || GraphActivation() == kNoGraphAct)) continue;
         try {
           graphs.push_back(std::make_unique<ConvGraph>(h, GraphSpec(fused)));
-        } catch (const std::exception&) {
+        } catch (const std::exception& e) {
+          if (TacticLog()) graph_notes += Cat("  ", GraphName(0, fused), " none: ", e.what(), "\n");
           continue;  // cuDNN has no engine for this graph
         }
         ConvGraph* g = graphs.back().get();
-        const int tries = fused ? kFusedGraphConfigs : kGraphConfigs;
+        const int tries = fused ? FusedGraphTries() : kGraphConfigs;
+        if (TacticLog()) graph_notes += Cat("  ", fused ? "fused" : "unfused", " graph: ", g->configs(), " configurations\n");
         for (int k = 0; k < g->configs() && k < tries; ++k) {
           std::shared_ptr<ConvGraph::Plan> plan = g->MakePlan(k);
-          if (!plan || plan->workspace() > limit) continue;
+          if (!plan || plan->workspace() > limit) {
+            if (TacticLog()) graph_notes += Cat("  ", GraphName(k, fused), " refused (numerical notes, or no plan)\n");
+            continue;
+          }
           plans.push_back(plan);
           candidates.push_back({GraphName(k, fused), [&, g, p = plan.get(), fused](void* out) {
                                   return g->Execute(h, *p, x, w, out, *bias, zz, ws) == CUDNN_STATUS_SUCCESS &&
@@ -430,6 +443,25 @@ class ConvKernel : public CudaKernel {
                               return LaunchDepthwiseNhwc(dtype_, x, w, *bias, zz, out, dw_, act_, s) == cudaSuccess;
                             }});
     }
+    // inputClip: cuDNN reads a clipped copy of x, whose pass each of its candidates pays (the
+    // timing data lies in [-1, 1), where the clip changes nothing, so outputs still compare).
+    void* clipped = nullptr;
+    if (input_clip_) {
+      Check(cudaMalloc(&clipped, in_[0].bytes + 256), "cudaMalloc (tactic timing)");
+      for (Candidate& c : candidates) {
+        if (c.name == "depthwise_nhwc") continue;
+        c.run = [&, inner = c.run](void* out) {
+          return LaunchClipCopy(dtype_, x, clipped, in_[0].numel, dw_.input_max, s) == cudaSuccess && inner(out);
+        };
+      }
+      legacy = [&, inner = legacy](void* out) {
+        return LaunchClipCopy(dtype_, x, clipped, in_[0].numel, dw_.input_max, s) == cudaSuccess && inner(out);
+      };
+    }
+    struct FreeOnExit {
+      void* p;
+      ~FreeOnExit() { cudaFree(p); }
+    } free_clipped{clipped};
     for (Candidate& c : candidates) c.ms = timer.Time([&] { return c.run(y); });
     cudaGetLastError();
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.ms < b.ms; });
@@ -458,7 +490,7 @@ class ConvKernel : public CudaKernel {
       }
       log += Cat("  ", c.name, " ", c.ms, " ms ", verdict, "\n");
     }
-    if (TacticLog()) std::fprintf(stderr, "hybridrt: tactics of %s:\n%s", layer_->name.c_str(), log.c_str());
+    if (TacticLog()) std::fprintf(stderr, "hybridrt: tactics of %s:\n%s%s", layer_->name.c_str(), graph_notes.c_str(), log.c_str());
     return chosen;
   }
 
@@ -499,6 +531,14 @@ class ConvKernel : public CudaKernel {
   }
 
   bool Epilogue() const { return has_bias_ || residual_ || act_.op != kNoActivation; }
+
+  // How many of the fused graph's configurations are timed: kFusedGraphConfigs, or
+  // HYBRIDRT_FUSED_GRAPH_CONFIGS (measurements).
+  static int FusedGraphTries() {
+    const char* e = std::getenv("HYBRIDRT_FUSED_GRAPH_CONFIGS");
+    const int n = e ? std::atoi(e) : 0;
+    return n > 0 ? n : kFusedGraphConfigs;
+  }
 
   static bool TacticLog() {
     const char* e = std::getenv("HYBRIDRT_TACTIC_LOG");
@@ -623,6 +663,7 @@ class ConvKernel : public CudaKernel {
 
   void PrepareKernel() override {
     extra_bytes_ = explicit_pad_ ? AlignUp(pad_elems_ * DTypeSize(dtype_), kArenaAlignment) : 0;
+    if (input_clip_) extra_bytes_ = AlignUp(in_[0].bytes, kArenaAlignment);  // x clipped, for cuDNN
   }
 
  public:
@@ -640,11 +681,16 @@ class ConvKernel : public CudaKernel {
       Check(LaunchDepthwiseNhwc(dtype_, args.inputs[0], w, bias, z, args.outputs[0], dw_, act_, s), "depthwise convolution launch");
       return;
     }
+    const void* x_in = args.inputs[0];
+    if (input_clip_) {
+      Check(LaunchClipCopy(dtype_, x_in, extra, in_[0].numel, dw_.input_max, s), "input clip launch");
+      x_in = extra;
+    }
     if (plan_) {
       {
         // NOTE: the plan is shared by the contexts; one execution is queued at a time.
         std::lock_guard<std::mutex> lock(graph_mu_);
-        st = graph_->Execute(cs.cudnn(), *plan_, args.inputs[0], w, args.outputs[0], bias, z, ws);
+        st = graph_->Execute(cs.cudnn(), *plan_, x_in, w, args.outputs[0], bias, z, ws);
       }
       CheckDnn(st, "cudnnBackendExecute");
       if (!graph_fused_) {
@@ -655,7 +701,7 @@ class ConvKernel : public CudaKernel {
     }
     if (fused_call_) {
       const float alpha2 = residual_ ? 1.0f : 0.0f;
-      st = cudnnConvolutionBiasActivationForward(cs.cudnn(), &one, x_desc_, args.inputs[0], w_desc_, w, conv_,
+      st = cudnnConvolutionBiasActivationForward(cs.cudnn(), &one, x_desc_, x_in, w_desc_, w, conv_,
                                                  static_cast<cudnnConvolutionFwdAlgo_t>(algo_), ws, algo_workspace_, &alpha2,
                                                  y_desc_, residual_ ? z : args.outputs[0], bias_desc_, bias, act_desc_,
                                                  y_desc_, args.outputs[0]);
@@ -663,7 +709,7 @@ class ConvKernel : public CudaKernel {
       return;
     }
     if (!deconv_) {
-      const void* x = args.inputs[0];
+      const void* x = x_in;
       if (explicit_pad_) {
         Check(LaunchPad(DTypeSize(dtype_), x, extra, pad_, pad_elems_, s), "padding copy launch");
         x = extra;
@@ -703,6 +749,7 @@ class ConvKernel : public CudaKernel {
   Act act_;
   DepthwiseGeometry dw_;
   bool depthwise_ok_ = false, depthwise_ = false;  // our depthwise kernel applies / is the tactic
+  bool input_clip_ = false;                         // inputClip: in our kernel, or a clipped copy for cuDNN
 };
 
 }  // namespace

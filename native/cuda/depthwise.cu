@@ -4,7 +4,9 @@
 // its fused graphs ten times slower than unfused ones).
 //
 // x [N, H, W, C], weights [C, K, K, 1] (the layout pass's channels-last filter), y [N, OH, OW,
-// C]; one thread computes 8 channels of one output pixel (16-byte loads), in fp32, then the
+// C], the input clipped to input_max as it is loaded (a relu6 producer's upper clip, moved
+// here by the layout pass); one thread computes 8 channels of one output pixel (16-byte
+// loads), in fp32, then the
 // bias, the residual and the activation. A block holds up to 32 vector columns (256
 // channels) of a few pixels, with its channels' weights transposed to [K*K][channels] in
 // shared memory, so that each tap's 8 weights are one 16-byte shared load; at most kMaxTiles
@@ -36,7 +38,9 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
   const int vc = blockIdx.y * cols + threadIdx.x;  // vector column (8 channels)
   const int cv = g.c / 8;
   if (vc >= cv) return;
-  const int64_t pixels = static_cast<int64_t>(g.n) * g.oh * g.ow;
+  // 32-bit index arithmetic throughout (DepthwiseSupported bounds the tensors): a 64-bit
+  // division is a long software sequence, three per pixel cost more than the convolution.
+  const unsigned pixels = static_cast<unsigned>(g.n) * g.oh * g.ow;
   float b[8];
   if (bias) {
     const Vec8<T> bv = reinterpret_cast<const Vec8<T>*>(bias)[vc];
@@ -48,31 +52,52 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
   }
   const Vec8<T>* wv = reinterpret_cast<const Vec8<T>*>(wsh) + threadIdx.x;
   // Pixel tiles in a grid-stride loop: the weights staged above serve many tiles.
-  for (int64_t pix = static_cast<int64_t>(blockIdx.x) * blockDim.y + threadIdx.y; pix < pixels;
-       pix += static_cast<int64_t>(gridDim.x) * blockDim.y) {
-    const int ow = static_cast<int>(pix % g.ow);
-    const int oh = static_cast<int>((pix / g.ow) % g.oh);
-    const int64_t n = pix / (static_cast<int64_t>(g.ow) * g.oh);
+  const unsigned ow_u = g.ow, oh_u = g.oh;
+  for (unsigned pix = blockIdx.x * blockDim.y + threadIdx.y; pix < pixels; pix += gridDim.x * blockDim.y) {
+    const unsigned row = pix / ow_u;
+    const int ow = static_cast<int>(pix - row * ow_u);
+    const unsigned n = row / oh_u;
+    const int oh = static_cast<int>(row - n * oh_u);
     float acc[8];
 #pragma unroll
     for (int k = 0; k < 8; ++k) acc[k] = b[k];
-    const Vec8<T>* xv = reinterpret_cast<const Vec8<T>*>(x) + n * g.h * g.w * cv + vc;
+    const Vec8<T>* xv = reinterpret_cast<const Vec8<T>*>(x) + n * static_cast<unsigned>(g.h * g.w * cv) + vc;
     const int ih0 = oh * g.stride - g.pad, iw0 = ow * g.stride - g.pad;
+    // Every tap's load is issued unconditionally (from a clamped position, its value then
+    // zeroed outside the image), so that a batch of rows' loads are in flight together rather
+    // than one bounds check at a time: all K*K taps for K <= 5, a row at a time for 7 (whose
+    // 49 vectors would not fit the registers).
+    constexpr int kRows = K <= 5 ? K : 1;
 #pragma unroll
-    for (int kh = 0; kh < K; ++kh) {
-      const int ih = ih0 + kh;
-      if (ih < 0 || ih >= g.h) continue;
+    for (int kh0 = 0; kh0 < K; kh0 += kRows) {
+      Vec8<T> a[kRows * K];
 #pragma unroll
-      for (int kw = 0; kw < K; ++kw) {
-        const int iw = iw0 + kw;
-        if (iw < 0 || iw >= g.w) continue;
-        const Vec8<T> a = xv[(static_cast<int64_t>(ih) * g.w + iw) * cv];
-        const Vec8<T> f = wv[(kh * K + kw) * cols];
+      for (int r = 0; r < kRows; ++r) {
+        const int ih = min(max(ih0 + kh0 + r, 0), g.h - 1);
 #pragma unroll
-        for (int k = 0; k < 8; ++k) acc[k] += ToFloat(a.v[k]) * ToFloat(f.v[k]);
+        for (int kw = 0; kw < K; ++kw) {
+          const int iw = min(max(iw0 + kw, 0), g.w - 1);
+          a[r * K + kw] = xv[(ih * g.w + iw) * cv];
+        }
+      }
+#pragma unroll
+      for (int r = 0; r < kRows; ++r) {
+        const int kh = kh0 + r;
+        const bool row_in = ih0 + kh >= 0 && ih0 + kh < g.h;
+#pragma unroll
+        for (int kw = 0; kw < K; ++kw) {
+          const bool in = row_in && iw0 + kw >= 0 && iw0 + kw < g.w;
+          const Vec8<T> fv = wv[(kh * K + kw) * cols];
+#pragma unroll
+          for (int k = 0; k < 8; ++k) {
+            const float v = ToFloat(a[r * K + kw].v[k]);
+            const float clipped = g.input_max < v ? g.input_max : v;  // NaN stays NaN
+            acc[k] += in ? clipped * ToFloat(fv.v[k]) : 0.0f;
+          }
+        }
       }
     }
-    const int64_t out = pix * cv + vc;
+    const unsigned out = pix * cv + vc;
     if (z) {
       const Vec8<T> r = reinterpret_cast<const Vec8<T>*>(z)[out];
 #pragma unroll
@@ -111,11 +136,37 @@ cudaError_t LaunchTyped(const void* x, const void* w, const void* bias, const vo
   }
 }
 
+template <typename T>
+__global__ void ClipCopyVec8(const T* x, T* y, int64_t n8, float hi) {
+  HYBRIDRT_GRID_LOOP(i, n8) {
+    Vec8<T> v = reinterpret_cast<const Vec8<T>*>(x)[i];
+#pragma unroll
+    for (int k = 0; k < 8; ++k) {
+      const float f = ToFloat(v.v[k]);
+      v.v[k] = FromFloat<T>(hi < f ? hi : f);
+    }
+    reinterpret_cast<Vec8<T>*>(y)[i] = v;
+  }
+}
+
 }  // namespace
 
+cudaError_t LaunchClipCopy(DType t, const void* x, void* y, int64_t n, float hi, cudaStream_t stream) {
+  if (t != DType::kFloat16 && t != DType::kBFloat16) return cudaErrorInvalidValue;
+  if (n % 8 != 0) return cudaErrorInvalidValue;
+  if (t == DType::kFloat16) {
+    ClipCopyVec8<__half><<<GridFor(n / 8), kThreads, 0, stream>>>(static_cast<const __half*>(x), static_cast<__half*>(y), n / 8, hi);
+  } else {
+    ClipCopyVec8<__nv_bfloat16><<<GridFor(n / 8), kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(x),
+                                                                         static_cast<__nv_bfloat16*>(y), n / 8, hi);
+  }
+  return cudaGetLastError();
+}
+
 bool DepthwiseSupported(DType t, const DepthwiseGeometry& g) {
+  const int64_t in = static_cast<int64_t>(g.n) * g.h * g.w * g.c, out = static_cast<int64_t>(g.n) * g.oh * g.ow * g.c;
   return (t == DType::kFloat16 || t == DType::kBFloat16) && g.c % 8 == 0 && (g.k == 3 || g.k == 5 || g.k == 7) &&
-         g.stride >= 1 && g.pad >= 0 && g.pad < g.k;
+         g.stride >= 1 && g.pad >= 0 && g.pad < g.k && in < (int64_t{1} << 31) && out < (int64_t{1} << 31);
 }
 
 cudaError_t LaunchDepthwiseNhwc(DType t, const void* x, const void* w, const void* bias, const void* z, void* y,

@@ -4,6 +4,7 @@
 
 #include <cuda_runtime.h>
 
+#include <cmath>
 #include <memory>
 #include <vector>
 
@@ -73,11 +74,15 @@ cudaError_t LaunchPad(size_t elem_size, const void* x, void* y, const PadGeometr
 
 // A depthwise convolution (groups = channels, one filter each), channels-last fp16/bf16:
 // x [n, h, w, c], weights [c, k, k, 1], y [n, oh, ow, c], square kernel and stride, the same
-// pad on every side, no dilation; y = act(conv + bias + z), bias and z optional.
+// pad on every side, no dilation; y = act(conv(min(x, input_max)) + bias + z), bias and z
+// optional.
 struct DepthwiseGeometry {
   int n = 0, h = 0, w = 0, c = 0, oh = 0, ow = 0, k = 0, stride = 1, pad = 0;
+  float input_max = INFINITY;  // x clipped to this as it is loaded (inputClip: layout.h)
 };
 bool DepthwiseSupported(DType t, const DepthwiseGeometry& g);  // depthwise.cu
+// y = min(x, hi) over n elements (a multiple of 8) of fp16/bf16: inputClip for cuDNN.
+cudaError_t LaunchClipCopy(DType t, const void* x, void* y, int64_t n, float hi, cudaStream_t stream);  // depthwise.cu
 cudaError_t LaunchDepthwiseNhwc(DType t, const void* x, const void* w, const void* bias, const void* z, void* y,
                                 const DepthwiseGeometry& g, const Act& act, cudaStream_t stream);  // depthwise.cu
 

@@ -16,7 +16,10 @@
 // in two small kernels instead of the combining one: blocks of (sample, 8 hidden units)
 // finish the sample's means in shared memory and compute the hidden layer, a warp per unit;
 // then a thread per (sample, channel) computes the gate. Neither waits on long loops in one
-// block, which is what bounds these tiny layers at batch 1.
+// block, which is what bounds these tiny layers at batch 1. With exciteScale (the multiply by
+// the gate fused too) the last kernel also scales x: channels-last 2-byte tensors compute the
+// gate of a block's channel tile in shared memory and scale the tile over a chunk of pixels
+// in the same kernel.
 #include <algorithm>
 #include <cfloat>
 #include <type_traits>
@@ -290,6 +293,66 @@ __global__ void ExciteOutput(const float* h_in, const T* w2, const T* b2, T* y, 
   y[n * channels + c] = FromFloat<T>(act2.op != kNoActivation ? Activate(act2, v) : v);
 }
 
+// exciteScale, channels-last 2-byte types with C a multiple of 8: the gate and the scale in
+// one kernel. Block (pixel chunk, channel tile, n): the gate g of the tile's (up to 256)
+// channels into shared memory, a thread per channel (as ExciteOutput), then y = x * g over the
+// chunk's pixels of the tile, 8 channels per thread.
+constexpr int kScaleTile = 256, kScaleVecPerBlock = 2048;
+
+template <typename T>
+__global__ void ExciteScaleNhwc(const T* x, const float* h_in, const T* w2, const T* b2, T* y, int channels, int hidden,
+                                int64_t pixels, int pixels_per_chunk, Act act2) {
+  __shared__ float g[kScaleTile];
+  const int64_t n = blockIdx.z;
+  const int c0 = blockIdx.y * kScaleTile;
+  const int tile = min(kScaleTile, channels - c0);
+  const float* h = h_in + n * hidden;
+  if (static_cast<int>(threadIdx.x) < tile) {
+    const int c = c0 + threadIdx.x;
+    const T* row = w2 + static_cast<int64_t>(c) * hidden;
+    float acc[8] = {ToFloat(b2[c]), 0, 0, 0, 0, 0, 0, 0};
+    int r = 0;
+    for (; r + 8 <= hidden; r += 8) {
+#pragma unroll
+      for (int k = 0; k < 8; ++k) acc[k] += ToFloat(row[r + k]) * h[r + k];
+    }
+    for (; r < hidden; ++r) acc[0] += ToFloat(row[r]) * h[r];
+    float v = 0;
+#pragma unroll
+    for (int k = 0; k < 8; ++k) v += acc[k];
+    // Rounded to the storage type, as the gate tensor of the unfused network is.
+    g[threadIdx.x] = ToFloat(FromFloat<T>(act2.op != kNoActivation ? Activate(act2, v) : v));
+  }
+  __syncthreads();
+  const int cv = channels / 8, vt = tile / 8;
+  const int64_t p0 = static_cast<int64_t>(blockIdx.x) * pixels_per_chunk;
+  // A chunk holds at most kScaleVecPerBlock vectors: 32-bit index arithmetic.
+  const unsigned count = static_cast<unsigned>(min(static_cast<int64_t>(pixels_per_chunk), pixels - p0) * vt);
+  const Vec8<T>* xv = reinterpret_cast<const Vec8<T>*>(x) + (n * pixels + p0) * cv + c0 / 8;
+  Vec8<T>* yv = reinterpret_cast<Vec8<T>*>(y) + (n * pixels + p0) * cv + c0 / 8;
+  const unsigned vtu = static_cast<unsigned>(vt), cvu = static_cast<unsigned>(cv);
+  for (unsigned k = threadIdx.x; k < count; k += blockDim.x) {
+    const unsigned p = k / vtu;
+    const int j = static_cast<int>(k - p * vtu);
+    const Vec8<T> a = xv[p * cvu + j];
+    const float* gc = g + j * 8;
+    Vec8<T> o;
+#pragma unroll
+    for (int e = 0; e < 8; ++e) o.v[e] = FromFloat<T>(ToFloat(a.v[e]) * gc[e]);
+    yv[p * cvu + j] = o;
+  }
+}
+
+// exciteScale otherwise: y = x * g with the gate g [N, C] from ExciteOutput, broadcast over
+// the spatial dims (NCHW: spatial = H*W elements per channel; NHWC: C per pixel).
+template <typename T>
+__global__ void ScaleByGate(const T* x, const T* g, T* y, int64_t n, int64_t channels, int64_t spatial, bool nhwc) {
+  HYBRIDRT_GRID_LOOP(i, n) {
+    const int64_t gi = nhwc ? (i / (spatial * channels)) * channels + i % channels : i / spatial;
+    y[i] = FromFloat<T>(ToFloat(x[i]) * ToFloat(g[gi]));
+  }
+}
+
 // Pass 2: y[o][c] = the combination of the column's slices.
 template <typename T>
 __global__ void ReduceColumnsFinish(const double* partial, T* y, int64_t outer, int64_t inner, int splits, int64_t len,
@@ -343,7 +406,7 @@ class ReduceKernel : public CudaKernel {
       }
     }
     transpose_ = MakePermute(x, perm, &identity_);
-    rows_ = out_[0].numel;
+    rows_ = in_[0].numel / std::max<int64_t>(len_, 1);  // outputs of the reduction (the gate's, with exciteScale)
     // Reduced axes one contiguous run with kept axes after it: the column kernels.
     int first = -1, last = -1;
     for (size_t d = 0; d < x.size(); ++d) {
@@ -388,6 +451,8 @@ class ReduceKernel : public CudaKernel {
       hidden_blocks_ = (hidden_ + kHiddenPerBlock - 1) / kHiddenPerBlock;
       shared_scratch_ = channels_ * sizeof(float) <= 48 * 1024;
       if (!columns_ && !identity_) Fail(ErrorCode::kNative, "internal: an excite tail on a mean the column kernels cannot read");
+      scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
+      fused_scale_ = scale_ && columns_ && DTypeSize(in_[0].dtype) == 2 && channels_ % 8 == 0;
     }
   }
 
@@ -399,7 +464,8 @@ class ReduceKernel : public CudaKernel {
     if (columns_) return static_cast<size_t>(outer_ * splits_ * inner_) * sizeof(double);
     return identity_ ? 0 : in_[0].bytes;
   }
-  size_t MeansBytes() const { return excite_ && !columns_ ? out_[0].bytes : 0; }
+  size_t MeansBytes() const { return excite_ && !columns_ ? static_cast<size_t>(rows_) * DTypeSize(in_[0].dtype) : 0; }
+  size_t GateBytes() const { return scale_ && !fused_scale_ ? static_cast<size_t>(rows_) * DTypeSize(in_[0].dtype) : 0; }
   size_t HiddenBytes() const { return excite_ ? static_cast<size_t>(rows_ / channels_ * hidden_) * sizeof(float) : 0; }
 
  public:
@@ -407,7 +473,7 @@ class ReduceKernel : public CudaKernel {
     if (!excite_) return ReduceBytes();
     const size_t scratch =
         shared_scratch_ ? 0 : static_cast<size_t>(rows_ / channels_ * hidden_blocks_ * channels_) * sizeof(float);
-    return Align(ReduceBytes()) + Align(MeansBytes()) + Align(HiddenBytes()) + scratch;
+    return Align(ReduceBytes()) + Align(MeansBytes()) + Align(HiddenBytes()) + Align(GateBytes()) + scratch;
   }
 
   // The excite tail after the means (column slices in the workspace, or row means).
@@ -416,8 +482,8 @@ class ReduceKernel : public CudaKernel {
     const double* partial = columns_ ? reinterpret_cast<const double*>(ws) : nullptr;
     const void* means = columns_ ? nullptr : ws + Align(ReduceBytes());
     float* h = reinterpret_cast<float*>(ws + Align(ReduceBytes()) + Align(MeansBytes()));
-    float* global_m =
-        shared_scratch_ ? nullptr : reinterpret_cast<float*>(ws + Align(ReduceBytes()) + Align(MeansBytes()) + Align(HiddenBytes()));
+    uint8_t* gate = ws + Align(ReduceBytes()) + Align(MeansBytes()) + Align(HiddenBytes());
+    float* global_m = shared_scratch_ ? nullptr : reinterpret_cast<float*>(gate + Align(GateBytes()));
     const size_t shared = shared_scratch_ ? channels_ * sizeof(float) : 0;
     const unsigned samples = static_cast<unsigned>(rows_ / channels_);
     DispatchFloat(in_[0].dtype, [&](auto tag) {
@@ -425,8 +491,24 @@ class ReduceKernel : public CudaKernel {
       auto in = [&](int k) { return static_cast<const T*>(args.inputs[k]); };
       ExciteHidden<T><<<dim3(samples, static_cast<unsigned>(hidden_blocks_)), kExciteThreads, shared, s>>>(
           partial, splits_, static_cast<const T*>(means), len_, in(1), in(2), h, channels_, hidden_, act1_, global_m);
+      T* y = static_cast<T*>(args.outputs[0]);
+      if (fused_scale_) {
+        // Channel tiles of up to 256, pixel chunks of about 8 vectors per thread.
+        const int tiles = (channels_ + kScaleTile - 1) / kScaleTile;
+        const int vt = std::min(channels_, kScaleTile) / 8;
+        const int per_chunk = std::max(1, kScaleVecPerBlock / vt);
+        const unsigned chunks = static_cast<unsigned>((len_ + per_chunk - 1) / per_chunk);
+        ExciteScaleNhwc<T><<<dim3(chunks, static_cast<unsigned>(tiles), samples), kScaleTile, 0, s>>>(
+            static_cast<const T*>(args.inputs[0]), h, in(3), in(4), y, channels_, hidden_, len_, per_chunk, act2_);
+        return;
+      }
+      T* g = scale_ ? reinterpret_cast<T*>(gate) : y;
       ExciteOutput<T><<<dim3(samples, static_cast<unsigned>((channels_ + kExciteThreads - 1) / kExciteThreads)),
-                        kExciteThreads, 0, s>>>(h, in(3), in(4), static_cast<T*>(args.outputs[0]), channels_, hidden_, act2_);
+                        kExciteThreads, 0, s>>>(h, in(3), in(4), g, channels_, hidden_, act2_);
+      if (scale_) {
+        ScaleByGate<T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), g, y, in_[0].numel,
+                                                                 channels_, len_, !identity_);
+      }
     });
     CheckLaunch("reduce excite kernel launch");
   }
@@ -511,6 +593,8 @@ class ReduceKernel : public CudaKernel {
   Act act1_, act2_;
   int hidden_ = 0, channels_ = 1, hidden_blocks_ = 1;
   bool shared_scratch_ = true;  // the means of each excite block fit shared memory
+  bool scale_ = false;          // exciteScale: the output is x * gate
+  bool fused_scale_ = false;    // ... computed by ExciteScaleNhwc (else ExciteOutput, then ScaleByGate)
 };
 
 }  // namespace

@@ -252,8 +252,8 @@ bool FuseSqueezeExcite(Work& w) {
         red.params.Ints("axes") != std::vector<int64_t>{2, 3} || !red.params.Bool("keepDims")) {
       continue;
     }
-    const Shape& x = w.ShapeOf(red.inputs[0]);
-    if (x.size() != 4 || !IsFloat(w.TypeOf(red.inputs[0]))) continue;
+    const Shape x_shape = w.ShapeOf(red.inputs[0]);
+    if (x_shape.size() != 4 || !IsFloat(w.TypeOf(red.inputs[0]))) continue;
     const int64_t c1 = w.SoleReader(red.outputs[0]);
     if (!ExciteConv(w, c1)) continue;
     const int64_t c2 = w.SoleReader(w.net.layers[c1].outputs[0]);
@@ -276,7 +276,22 @@ bool FuseSqueezeExcite(Work& w) {
     fused.outputs = fc2.outputs;
     NoteFused(fused, fc1);
     NoteFused(fused, fc2);
-    w.net.layers[c2] = fused;  // in the last layer's place: the weights may be made after the mean
+    // The gate's only reader multiplying the mean's input by it: that multiply too.
+    const int64_t e = w.SoleReader(fc2.outputs[0]);
+    int64_t slot = c2;
+    if (e >= 0 && Is(w.net.layers[e], LayerKind::kElementwise, "mul") && !HasActivation(w.net.layers[e])) {
+      const Layer& mul = w.net.layers[e];
+      const int32_t x = red.inputs[0], g = fc2.outputs[0];
+      const bool pair = (mul.inputs[0] == x && mul.inputs[1] == g) || (mul.inputs[0] == g && mul.inputs[1] == x);
+      if (pair && w.ShapeOf(mul.outputs[0]) == x_shape && w.TypeOf(mul.outputs[0]) == w.TypeOf(x)) {
+        fused.params.Set("exciteScale", Bool(true));
+        fused.outputs = mul.outputs;
+        NoteFused(fused, mul);
+        w.alive[c2] = false;
+        slot = e;
+      }
+    }
+    w.net.layers[slot] = fused;  // in the last layer's place: the weights may be made after the mean
     w.alive[i] = false;
     w.alive[c1] = false;
     w.Index();

@@ -20,7 +20,9 @@
 //               over the [N, C, 1, 1] result, each with a bias and at most an activation (a
 //               squeeze-excitation block's gate)  ->  the reduce with `excite` and inputs
 //               (x, w1 [Cr, C], b1, w2 [C, Cr], b2): g = act2(w2 act1(w1 mean(x) + b1) + b2),
-//               in the second convolution's place (network.ts: reduce's builder form)
+//               in the second convolution's place (network.ts: reduce's builder form); and
+//               where the gate's only reader is mul(x, gate), that multiply too
+//               (`exciteScale`: the layer outputs x * g, in the multiply's place)
 // Each fused layer keeps its own name and lists the layers merged into it in its `fused`
 // param ("name|name"), which plans keep and engine.info() reports.
 #pragma once

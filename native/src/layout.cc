@@ -2,6 +2,7 @@
 #include "src/layout.h"
 
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -122,6 +123,7 @@ class Pass {
       }
     }
     FoldCastTransposes(r);
+    ClipIntoDepthwise(r);
     DropUnused(r);
     return r;
   }
@@ -275,6 +277,54 @@ class Pass {
     }
     n.layers = std::move(layers);
     n.weights = std::move(weights);
+  }
+
+  // A channels-last depthwise convolution our kernel runs (kernels.h: DepthwiseSupported's
+  // geometry) whose input is the relu6 (clip to [0, max]) of a convolution read by nothing
+  // else: the producer keeps relu, which cuDNN fuses into the convolution (it fuses no upper
+  // clip: the epilogue would be another pass over the largest tensors of mobilenet-like nets),
+  // and the depthwise convolution clips its input to max (`inputClip`: our kernel as it loads
+  // it, cuDNN's tactics through a clipped copy whose pass their timing includes).
+  void ClipIntoDepthwise(LayoutRewrite& r) {
+    Network& n = r.net;
+    std::vector<int> uses(n.tensors.size(), 0);
+    std::vector<int64_t> producer(n.tensors.size(), -1);
+    for (size_t i = 0; i < n.layers.size(); ++i) {
+      for (int32_t id : n.layers[i].inputs) uses[id]++;
+      for (int32_t id : n.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
+    }
+    for (int32_t id : n.outputs) uses[id] += 2;
+    for (Layer& b : n.layers) {
+      if (!DepthwiseForOurKernel(n, b) || b.params.Has("inputClip")) continue;
+      const int32_t t = b.inputs[0];
+      const int64_t p = producer[t];
+      if (p < 0 || uses[t] != 1) continue;
+      Layer& a = n.layers[p];
+      if (a.kind != LayerKind::kConvolution || !a.params.Has("layout") || a.params.String("layout") != "nhwc" ||
+          !a.params.Has("activation.op") || a.params.String("activation.op") != "clip" ||
+          a.params.FloatOr("activation.min", -1) != 0 || !std::isfinite(a.params.FloatOr("activation.max", INFINITY))) {
+        continue;
+      }
+      ParamValue clip = a.params.values().at("activation.max");
+      a.params.Set("activation.op", String("relu"));
+      a.params.Erase("activation.min");
+      a.params.Erase("activation.max");
+      b.params.Set("inputClip", clip);
+      r.input_clips++;
+    }
+  }
+
+  static bool DepthwiseForOurKernel(const Network& n, const Layer& b) {
+    if (b.kind != LayerKind::kConvolution || !b.params.Has("layout") || b.params.String("layout") != "nhwc") return false;
+    const TensorInfo& x = n.tensors[b.inputs[0]];
+    const TensorInfo& w = n.tensors[b.inputs[1]];  // [C, k, k, 1]
+    if (!IsHalf(x.dtype) || x.shape.size() != 4 || w.shape.size() != 4) return false;
+    const int64_t c = x.shape[3];
+    const auto k = b.params.Ints("kernel"), st = b.params.Ints("strides"), dil = b.params.Ints("dilations");
+    const auto pb = b.params.Ints("padsBegin"), pe = b.params.Ints("padsEnd");
+    return b.params.Int("groups") == c && c % 8 == 0 && w.shape[0] == c && w.shape[3] == 1 && k[0] == k[1] &&
+           (k[0] == 3 || k[0] == 5 || k[0] == 7) && st[0] == st[1] && (st[0] == 1 || st[0] == 2) && dil[0] == 1 &&
+           dil[1] == 1 && pb[0] == pb[1] && pb == pe && pb[0] < k[0];
   }
 
   // Constants no layer reads any more (weights that were permuted) go, and with them their

@@ -15,6 +15,10 @@
 //   a cast, or whose output only a cast reads, with nothing else reading the tensor between
 //   them, becomes part of that cast (`perm`: y = transpose(cast(x)), one pass), as the
 //   engine's fp32 input does when it is cast to fp16 and made channels-last.
+// - a convolution with relu6 (clip to [0, max]) whose only reader is a channels-last
+//   depthwise convolution our kernel runs keeps relu (which cuDNN fuses; it fuses no clip),
+//   and the depthwise convolution clips its input (`inputClip`: our kernel as it loads it,
+//   cuDNN's tactics through a clipped copy).
 // An engine with fewer than two eligible convolutions is left as it is (the transposes
 // would cost more than they save).
 #pragma once
@@ -32,6 +36,7 @@ struct LayoutRewrite {
   std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;
   int nhwc_layers = 0;  // layers that run channels-last (0: `net` is empty, use the source)
   int transposes = 0;   // layout changes inserted
+  int input_clips = 0;  // relu6 producers whose clip moved into a depthwise consumer
 };
 
 // `net` is valid; so is the result.

@@ -61,6 +61,7 @@ class Params {
  public:
   void Set(const std::string& key, ParamValue value) { values_[key] = std::move(value); }
   bool Has(const std::string& key) const { return values_.count(key) != 0; }
+  void Erase(const std::string& key) { values_.erase(key); }
   const std::map<std::string, ParamValue>& values() const { return values_; }
 
   // Typed reads of params the validator has checked (present, right type); a missing key

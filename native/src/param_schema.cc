@@ -57,6 +57,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     // channels-last tensors.
     at(LayerKind::kConvolution).params.push_back(Bool("residual", false));
     at(LayerKind::kConvolution).params.push_back(Enum("layout", {"nchw", "nhwc"}, false));
+    at(LayerKind::kConvolution).params.push_back(Float("inputClip", false));
     at(LayerKind::kConvolution).activation = true;
     at(LayerKind::kDeconvolution).params = window;
     at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));
@@ -77,6 +78,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     // Builder form (fusion.h): a squeeze-excite tail, two fully connected layers with their
     // activations, on a mean.
     at(LayerKind::kReduce).params.push_back(Bool("excite", false));
+    at(LayerKind::kReduce).params.push_back(Bool("exciteScale", false));
     at(LayerKind::kReduce).activations = {"excite1.", "excite2."};
     at(LayerKind::kSoftmax).params = {Int("axis"), Bool("log")};
     at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"),

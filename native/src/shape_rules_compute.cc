@@ -212,6 +212,7 @@ void CheckExcite(const LayerCheck& c) {
   if (c.params().String("op") != "mean" || x.size() != 4 || !(nchw || nhwc) || !c.params().Bool("keepDims")) {
     c.Bad("an excite tail follows a mean over the spatial dims of a 4-d tensor (axes [2, 3] or [1, 2], keepDims)");
   }
+  if (!IsFloat(c.In(0).dtype)) c.Bad(Cat("an excite tail takes float tensors, not ", DTypeName(c.In(0).dtype)));
   const int64_t ch = nchw ? x[1] : x[3];
   const int64_t cr = c.In(1).shape.empty() ? 0 : c.In(1).shape[0];
   const Shape want[] = {{cr, ch}, {cr}, {ch, cr}, {ch}};
@@ -224,12 +225,18 @@ void CheckExcite(const LayerCheck& c) {
 }
 
 void CheckReduce(const LayerCheck& c) {
+  const bool scale = c.params().Has("exciteScale") && c.params().Bool("exciteScale");
   if (c.params().Has("excite") && c.params().Bool("excite")) {
     CheckExcite(c);
   } else {
     c.ExpectInputs(1, 1);
+    if (scale) c.Bad("param 'exciteScale' needs 'excite'");
   }
   c.ExpectOutputs(1);
+  if (scale) {  // the output is x scaled by the gate
+    c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
+    return;
+  }
   DType t = c.In(0).dtype;
   const std::string& op = c.params().String("op");
   bool int_ok = op == "sum" || op == "max" || op == "min" || op == "prod";

@@ -28,8 +28,8 @@
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
- * (`perm`), and a `fused` param (on any layer) naming the layers merged into it. They are
- * valid input too.
+ * (`perm`), a depthwise convolution's `inputClip`, and a `fused` param (on any layer) naming
+ * the layers merged into it. They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 
@@ -123,7 +123,9 @@ export type LayerSpec =
        * out[d] = floor((in[d] + padsBegin[d] + padsEnd[d] - dilation[d]*(k[d]-1) - 1) / stride[d]) + 1
        * With `residual` (a builder form) the last input z has the output's shape and dtype:
        * y = activation(conv(x, w) + bias + z). With `layout: 'nhwc'` (a builder form, 2-d
-       * only) x, z and y are stored [N, H, W, C] and w [M, kh, kw, C/groups].
+       * only) x, z and y are stored [N, H, W, C] and w [M, kh, kw, C/groups]. With
+       * `inputClip` (a builder form: the layout pass moves a relu6 producer's upper clip into
+       * a depthwise convolution; the cuda backend only) x is read as min(x, inputClip).
        */
       kind: 'convolution';
       params: {
@@ -136,6 +138,7 @@ export type LayerSpec =
         activation?: FusedActivation;
         residual?: boolean;
         layout?: 'nchw' | 'nhwc';
+        inputClip?: number;
       };
     }
   | {
@@ -203,7 +206,8 @@ export type LayerSpec =
        * With `excite` (a builder form: a squeeze-excitation gate) the op is 'mean' over the
        * spatial dims of a 4-d x (axes [2, 3], or [1, 2] channels-last) with keepDims, inputs
        * [x, w1 (Cr, C), b1 (Cr), w2 (C, Cr), b2 (C)] of x's dtype, and the output holds
-       * g = excite2(w2 excite1(w1 mean + b1) + b2) per sample and channel.
+       * g = excite2(w2 excite1(w1 mean + b1) + b2) per sample and channel; with
+       * `exciteScale` too, the output is x * g (x's shape), the block's gated tensor.
        */
       kind: 'reduce';
       params: {
@@ -211,6 +215,7 @@ export type LayerSpec =
         axes: number[];
         keepDims: boolean;
         excite?: boolean;
+        exciteScale?: boolean;
         excite1?: FusedActivation;
         excite2?: FusedActivation;
       };

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { castPermExpectedInt, castPermInput, castPermNet } from './helpers/cast-perm-net.js';
-import { exciteNet, exciteReference, type ExciteShape } from './helpers/excite-net.js';
+import { exciteNet, exciteReference, scaleReference, type ExciteShape } from './helpers/excite-net.js';
 import { fusable } from './helpers/fusable-net.js';
 import { NetDraft } from './helpers/net.js';
 import { randomFloat } from './helpers/random.js';
@@ -111,15 +111,14 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
 describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
   const shape: ExciteShape = { batch: 2, inChannels: 3, channels: 12, hidden: 3, spatial: 5 };
 
-  it('merges mean, fc1 + silu and fc2 + sigmoid into one reduce layer; same outputs; the gate matches a float64 reference', async () => {
+  it('merges mean, fc1 + silu, fc2 + sigmoid and the multiply into one reduce layer; same outputs; as a float64 reference', async () => {
     const plain = await buildEngine(exciteNet(shape), { backend: 'cpu', fusion: false });
     const fused = await buildEngine(exciteNet(shape), { backend: 'cpu', fusion: true });
     try {
       const got = layers(fused).map((l) => ({ name: l.name, kind: l.kind, fusedFrom: l.fusedFrom }));
       expect(got).toEqual([
         { name: 'conv0', kind: 'convolution', fusedFrom: ['act0_sig', 'act0_mul'] },
-        { name: 'se_mean', kind: 'reduce', fusedFrom: ['fc1', 'fc1_sig', 'fc1_mul', 'fc2', 'gate'] },
-        { name: 'scale', kind: 'elementwise', fusedFrom: undefined },
+        { name: 'se_mean', kind: 'reduce', fusedFrom: ['fc1', 'fc1_sig', 'fc1_mul', 'fc2', 'gate', 'scale'] },
         { name: 'conv2', kind: 'convolution', fusedFrom: undefined },
       ]);
       expect(fused.info().build.fusions).toEqual({ silu: 2, matmulBias: 0, activation: 3, residual: 0, excite: 1 });
@@ -130,11 +129,28 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
         const want = (await a.run([x])) as Float32Array[];
         const have = (await b.run([x])) as Float32Array[];
         have.forEach((h, i) => expect(maxRelError(h, want[i]!), `output ${i}, seed ${seed}`).toBeLessThanOrEqual(1e-5));
-        const ref = Float32Array.from(exciteReference(shape, have[2]!));
-        expect(maxRelError(have[1]!, ref), `gate, seed ${seed}`).toBeLessThanOrEqual(1e-5);
+        const ref = scaleReference(shape, have[2]!, exciteReference(shape, have[2]!));
+        expect(maxRelError(have[1]!, ref), `t * gate, seed ${seed}`).toBeLessThanOrEqual(1e-5);
       }
     } finally {
       plain.dispose();
+      fused.dispose();
+    }
+  });
+
+  it('where the gate is a network output the multiply stays; the gate matches a float64 reference', async () => {
+    const s: ExciteShape = { ...shape, gateIsOutput: true };
+    const fused = await buildEngine(exciteNet(s), { backend: 'cpu', fusion: true });
+    try {
+      expect(layers(fused).map((l) => [l.name, l.fusedFrom])).toEqual([
+        ['conv0', ['act0_sig', 'act0_mul']],
+        ['se_mean', ['fc1', 'fc1_sig', 'fc1_mul', 'fc2', 'gate']],
+        ['scale', undefined],
+        ['conv2', undefined],
+      ]);
+      const have = (await fused.createContext().run([randomFloat([2, 3, 5, 5], 3).data as Float32Array])) as Float32Array[];
+      expect(maxRelError(have[1]!, Float32Array.from(exciteReference(s, have[2]!)))).toBeLessThanOrEqual(1e-5);
+    } finally {
       fused.dispose();
     }
   });
@@ -198,6 +214,16 @@ describeIf(HAS_NATIVE, 'transposing cast (cpu)', NATIVE_MISSING, () => {
     } finally {
       engine.dispose();
     }
+  });
+
+  it("a convolution's inputClip (a cuda build form) is refused with the reason", async () => {
+    const d = new NetDraft('input_clip');
+    const x = d.input('x', 'float32', [1, 8, 4, 4]);
+    const w = d.constant('w', 'float32', [8, 1, 3, 3], new Float32Array(72));
+    const win = { kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], groups: 8 };
+    const [y] = d.layer('convolution', 'dw', [x, w], { ...win, inputClip: 6 }, [{ dtype: 'float32', shape: [1, 8, 4, 4] }]);
+    d.output(y!);
+    await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/does not clip a convolution's input/);
   });
 
   it('a perm that is not a permutation is refused', async () => {

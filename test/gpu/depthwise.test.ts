@@ -7,6 +7,10 @@
  *   x [N, 8, S, S] -> expand 1x1 8->C (+b) -> dw KxK stride s (+b, act) [-> + expand output when s = 1]
  *     -> project 1x1 C->8 (+b) = y
  *
+ * A relu6 expansion in front (weights scaled so that it clips) makes the layout pass move the
+ * clip into the depthwise layer (layout.h: inputClip): our kernel clips as it loads, cuDNN's
+ * tactics read a clipped copy; each is forced in turn.
+ *
  * Tolerance 2e-2 of the output's scale: fp16 stores round each activation to 2^-11 relative
  * and the weights too, over three convolutions (as speed.test.ts's fp16 against fp32).
  */
@@ -26,6 +30,8 @@ interface Case {
   stride: number;
   act: { op: string; min?: number; max?: number } | undefined;
   residual: boolean;
+  /** relu6 on the expansion, weights large enough that it clips. */
+  expandRelu6?: boolean;
 }
 
 function dwNet(c: Case): NetworkDefinition {
@@ -38,9 +44,11 @@ function dwNet(c: Case): NetworkDefinition {
     kernel: [kk, kk], strides: [st, st], dilations: [1, 1], padsBegin: [p, p], padsEnd: [p, p], groups,
   });
   const x = d.input('x', 'float32', [n, 8, s, s]);
-  const w0 = d.constant('w0', 'float32', [ch, 8, 1, 1], randomFloat([ch, 8, 1, 1], 1, -0.4, 0.4).data);
+  const r0 = c.expandRelu6 ? 2.5 : 0.4;
+  const w0 = d.constant('w0', 'float32', [ch, 8, 1, 1], randomFloat([ch, 8, 1, 1], 1, -r0, r0).data);
   const b0 = d.constant('b0', 'float32', [ch], randomFloat([ch], 2).data);
-  const [e] = d.layer('convolution', 'expand', [x, w0, b0], win(1, 1, 0, 1), [f32([n, ch, s, s])]);
+  const expandParams = { ...win(1, 1, 0, 1), ...(c.expandRelu6 ? { activation: { op: 'clip', min: 0, max: 6 } } : {}) };
+  const [e] = d.layer('convolution', 'expand', [x, w0, b0], expandParams, [f32([n, ch, s, s])]);
   const w1 = d.constant('w1', 'float32', [ch, 1, k, k], randomFloat([ch, 1, k, k], 3, -0.4, 0.4).data);
   const b1 = d.constant('b1', 'float32', [ch], randomFloat([ch], 4).data);
   const dwParams = { ...win(k, stride, pad, ch), ...(c.act ? { activation: c.act } : {}), ...(c.residual ? { residual: true } : {}) };
@@ -102,6 +110,36 @@ describeIf(CUDA, 'depthwise kernel (cuda)', NO_CUDA, () => {
       }
     });
   }
+
+  it('a relu6 expansion feeding it: the clip moves into the depthwise layer; ours clips on load, cuDNN reads a clipped copy; both as fp32 within 2e-2', async () => {
+    const c: Case = { batch: 2, channels: 48, spatial: 10, k: 3, stride: 1, act: relu6, residual: false, expandRelu6: true };
+    const ref = await buildEngine(dwNet(c), { backend: 'cuda', fusion: false });
+    const x = randomFloat([c.batch, 8, c.spatial, c.spatial], 5).data as Float32Array;
+    const [want] = (await ref.createContext().run([x])) as Float32Array[];
+    ref.dispose();
+    const errors: string[] = [];
+    for (const [env, value, tactic] of [
+      ['HYBRIDRT_CONV_TACTIC', 'depthwise_nhwc', /^depthwise_nhwc$/],
+      ['HYBRIDRT_DEPTHWISE', '0', /^cudnn/],
+    ] as const) {
+      process.env[env] = value;
+      try {
+        const ours = await buildEngine(dwNet(c), { backend: 'cuda', precisions: ['fp16'] });
+        try {
+          const got = ours.info().layers.find((l) => l.name === 'dw')!.tactic;
+          if (!tactic.test(got)) errors.push(`${env}=${value}: tactic ${got}`);
+          const [have] = (await ours.createContext().run([x])) as Float32Array[];
+          const e = maxRelError(have!, want!);
+          if (!(e <= 2e-2)) errors.push(`${env}=${value}: ${got} off fp32 by ${e}`);
+        } finally {
+          ours.dispose();
+        }
+      } finally {
+        delete process.env[env];
+      }
+    }
+    expect(errors).toEqual([]);
+  });
 
   it('channels not a multiple of 8: not a candidate, cuDNN runs it', async () => {
     process.env.HYBRIDRT_CONV_TACTIC = 'depthwise_nhwc';

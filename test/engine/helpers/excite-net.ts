@@ -5,11 +5,13 @@
  *   x [N, Cin, S, S] -> conv0 3x3 (+b) -> sigmoid, mul           t = silu(conv0(x)) [N, C, S, S] (an output)
  *   t -> reduce mean (axes 2, 3, keepDims)                        m [N, C, 1, 1]
  *     -> fc1: conv 1x1 C->Cr (+b) -> sigmoid, mul                 h = silu(w1 m + b1)
- *     -> fc2: conv 1x1 Cr->C (+b) -> sigmoid                      g = sigmoid(w2 h + b2) (an output)
- *   t * g -> conv2 1x1 C->4 (+b)                                  y (an output)
+ *     -> fc2: conv 1x1 Cr->C (+b) -> sigmoid                      g = sigmoid(w2 h + b2)
+ *   s = t * g (an output) -> conv2 1x1 C->4 (+b)                  y (an output)
  *
+ * Outputs: y, then s (or g with `gateIsOutput`, which leaves the multiply unfused), then t.
  * With `meanIsOutput` the mean is a network output too, and the pattern must not apply.
- * `reference` computes g from t independently of the engine (float64).
+ * `exciteReference` computes g from t independently of the engine (float64), `scaleReference`
+ * s from t and g.
  */
 import type { NetworkDefinition } from '../../../src/engine/network.js';
 import { NetDraft } from './net.js';
@@ -22,6 +24,7 @@ export interface ExciteShape {
   hidden: number;
   spatial: number;
   meanIsOutput?: boolean;
+  gateIsOutput?: boolean;
 }
 
 export interface ExciteWeights {
@@ -70,7 +73,7 @@ export function exciteNet(s: ExciteShape): NetworkDefinition {
   const b3 = d.constant('conv2_b', 'float32', [4], randomFloat([4], 4).data);
   const [y] = d.layer('convolution', 'conv2', [scaled!, w3, b3], win(1), [f32([n, 4, sp, sp])]);
   d.output(y!);
-  d.output(g!);
+  d.output(s.gateIsOutput ? g! : scaled!);
   d.output(t!);
   if (s.meanIsOutput) d.output(m!);
   return d.finish();
@@ -102,4 +105,10 @@ export function exciteReference(s: ExciteShape, t: Float32Array): Float64Array {
     }
   }
   return g;
+}
+
+/** s = t * g, t [N, C, S, S] (NCHW), g [N, C]. */
+export function scaleReference(s: ExciteShape, t: Float32Array, g: Float64Array): Float32Array {
+  const plane = s.spatial * s.spatial;
+  return Float32Array.from(t, (v, i) => v * g[Math.floor(i / plane)]!);
 }
