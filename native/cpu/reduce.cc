@@ -125,9 +125,10 @@ class ReduceKernel : public CpuKernel {
       }
     }
     transpose_ = std::make_unique<Transpose>(x, perm, DTypeSize(in_[0].dtype));
-    rows_ = in_[0].numel / std::max<int64_t>(row_, 1);
-    if (!transpose_->identity()) workspace_ = in_[0].bytes;
     scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
+    // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
+    rows_ = scale_ ? in_[0].numel / std::max<int64_t>(row_, 1) : out_[0].numel;
+    if (!transpose_->identity()) workspace_ = in_[0].bytes;
     if (scale_) {
       gate_offset_ = (workspace_ + 63) / 64 * 64;
       workspace_ = gate_offset_ + static_cast<size_t>(rows_) * sizeof(float);

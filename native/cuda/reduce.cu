@@ -406,7 +406,9 @@ class ReduceKernel : public CudaKernel {
       }
     }
     transpose_ = MakePermute(x, perm, &identity_);
-    rows_ = in_[0].numel / std::max<int64_t>(len_, 1);  // outputs of the reduction (the gate's, with exciteScale)
+    // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
+    const bool scale = params().Has("exciteScale") && params().Bool("exciteScale");
+    rows_ = scale ? in_[0].numel / std::max<int64_t>(len_, 1) : out_[0].numel;
     // Reduced axes one contiguous run with kept axes after it: the column kernels.
     int first = -1, last = -1;
     for (size_t d = 0; d < x.size(); ++d) {
