@@ -230,6 +230,7 @@ class Pass {
   // A transpose next to a cast, with nothing else reading the tensor between them (the
   // engine's fp32 input cast to fp16 and then made channels-last; an output made NCHW and then
   // cast to fp32): one cast that writes its result transposed (`perm`), one pass instead of two.
+  // A transpose whose only reader is a shuffle without a first permutation becomes that one.
   void FoldCastTransposes(LayoutRewrite& r) {
     Network& n = r.net;
     std::vector<int> uses(n.tensors.size(), 0);
@@ -262,6 +263,12 @@ class Pass {
         if (dead[k] || c.inputs.empty() || c.inputs[0] != out) continue;
         if (c.kind == LayerKind::kCast && !c.params.Has("perm")) {
           c.params.Set("perm", t.params.values().at("firstPerm"));
+          c.inputs = {in};
+          dead[i] = true;
+        } else if (c.kind == LayerKind::kShuffle && !c.params.Has("firstPerm")) {
+          // A transpose then a reshape (a pooled [N,1,1,C] made NCHW, then flattened): one
+          // shuffle, whose first permutation the transpose's is.
+          c.params.Set("firstPerm", t.params.values().at("firstPerm"));
           c.inputs = {in};
           dead[i] = true;
         }

@@ -14,7 +14,8 @@
 //   wants the other layout, once per tensor and direction. A transpose whose input comes from
 //   a cast, or whose output only a cast reads, with nothing else reading the tensor between
 //   them, becomes part of that cast (`perm`: y = transpose(cast(x)), one pass), as the
-//   engine's fp32 input does when it is cast to fp16 and made channels-last.
+//   engine's fp32 input does when it is cast to fp16 and made channels-last; one whose only
+//   reader is a reshape becomes that shuffle's first permutation.
 // - a convolution with relu6 (clip to [0, max]) whose only reader is a channels-last
 //   depthwise convolution our kernel runs keeps relu (which cuDNN fuses; it fuses no clip),
 //   and the depthwise convolution clips its input (`inputClip`: our kernel as it loads it,
