@@ -8,7 +8,8 @@
 // here by the layout pass); one thread computes 8 channels of one output pixel (16-byte
 // loads), in fp32, then the
 // bias, the residual and the activation. A block holds up to 32 vector columns (256
-// channels) of a few pixels, with its channels' weights transposed to [K*K][channels] in
+// channels) of a tile of pixels (about twice as wide as high, so that neighbouring rows'
+// windows overlap in L1 too), with its channels' weights transposed to [K*K][channels] in
 // shared memory, so that each tap's 8 weights are one 16-byte shared load; at most kMaxTiles
 // blocks along the pixels, each looping over tiles, so that staging the weights is paid once
 // per block rather than once per few pixels.
@@ -24,7 +25,8 @@ constexpr int kBlock = 256, kMaxVecCols = 32;
 constexpr int64_t kMaxTiles = 2048;  // blocks along the pixels; each loops over its share of tiles
 
 template <typename T, int K>
-__global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z, T* y, DepthwiseGeometry g, Act act) {
+__global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z, T* y, DepthwiseGeometry g, Act act,
+                              int tile_h, int tile_w) {
   __shared__ __align__(16) T wsh[K * K * kMaxVecCols * 8];
   const int cols = blockDim.x;  // vector columns of this block
   const int tile = cols * 8;    // channels of this block
@@ -40,7 +42,11 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
   if (vc >= cv) return;
   // 32-bit index arithmetic throughout (DepthwiseSupported bounds the tensors): a 64-bit
   // division is a long software sequence, three per pixel cost more than the convolution.
-  const unsigned pixels = static_cast<unsigned>(g.n) * g.oh * g.ow;
+  // Output tiles of tile_h x tile_w pixels (blockDim.y of them), so that neighbouring rows'
+  // windows overlap in the block's L1 as neighbouring columns' do.
+  const unsigned tiles_h = (g.oh + tile_h - 1) / tile_h, tiles_w = (g.ow + tile_w - 1) / tile_w;
+  const unsigned tiles = static_cast<unsigned>(g.n) * tiles_h * tiles_w;
+  const int dy = threadIdx.y / tile_w, dx = threadIdx.y - dy * tile_w;
   float b[8];
   if (bias) {
     const Vec8<T> bv = reinterpret_cast<const Vec8<T>*>(bias)[vc];
@@ -52,12 +58,13 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
   }
   const Vec8<T>* wv = reinterpret_cast<const Vec8<T>*>(wsh) + threadIdx.x;
   // Pixel tiles in a grid-stride loop: the weights staged above serve many tiles.
-  const unsigned ow_u = g.ow, oh_u = g.oh;
-  for (unsigned pix = blockIdx.x * blockDim.y + threadIdx.y; pix < pixels; pix += gridDim.x * blockDim.y) {
-    const unsigned row = pix / ow_u;
-    const int ow = static_cast<int>(pix - row * ow_u);
-    const unsigned n = row / oh_u;
-    const int oh = static_cast<int>(row - n * oh_u);
+  for (unsigned t = blockIdx.x; t < tiles; t += gridDim.x) {
+    const unsigned trow = t / tiles_w;
+    const unsigned n = trow / tiles_h;
+    const int oh = static_cast<int>(trow - n * tiles_h) * tile_h + dy;
+    const int ow = static_cast<int>(t - trow * tiles_w) * tile_w + dx;
+    if (dy >= tile_h || oh >= g.oh || ow >= g.ow) continue;
+    const unsigned pix = (n * g.oh + oh) * g.ow + ow;
     float acc[8];
 #pragma unroll
     for (int k = 0; k < 8; ++k) acc[k] = b[k];
@@ -116,12 +123,20 @@ cudaError_t Launch(const void* x, const void* w, const void* bias, const void* z
   const int cv = g.c / 8;
   const int cols = cv < kMaxVecCols ? cv : kMaxVecCols;
   const int rows = kBlock / cols;
-  const int64_t pixels = static_cast<int64_t>(g.n) * g.oh * g.ow;
-  const int64_t tiles = (pixels + rows - 1) / rows;
+  // The block's pixels as a tile about twice as wide as high (rows = tile_h * tile_w).
+  int tile_w = rows, tile_h = 1;
+  for (int cand : {8, 7, 6, 5, 4}) {
+    if (rows % cand == 0 && rows / cand >= 2) {
+      tile_w = cand;
+      tile_h = rows / cand;
+      break;
+    }
+  }
+  const int64_t tiles = static_cast<int64_t>(g.n) * ((g.oh + tile_h - 1) / tile_h) * ((g.ow + tile_w - 1) / tile_w);
   const dim3 grid(static_cast<unsigned>(tiles < kMaxTiles ? tiles : kMaxTiles), static_cast<unsigned>((cv + cols - 1) / cols));
   DepthwiseNhwc<T, K><<<grid, dim3(cols, rows), 0, s>>>(static_cast<const T*>(x), static_cast<const T*>(w),
                                                         static_cast<const T*>(bias), static_cast<const T*>(z),
-                                                        static_cast<T*>(y), g, act);
+                                                        static_cast<T*>(y), g, act, tile_h, tile_w);
   return cudaGetLastError();
 }
 
