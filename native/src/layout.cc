@@ -36,6 +36,20 @@ ParamValue String(const std::string& v) {
   return p;
 }
 
+// Per tensor of a network: how many layer inputs read it (network outputs count twice more,
+// so that no rewrite takes them for an intermediate), and the layer producing it (-1: none).
+struct Readers {
+  std::vector<int> uses;
+  std::vector<int64_t> producer;
+  explicit Readers(const Network& n) : uses(n.tensors.size(), 0), producer(n.tensors.size(), -1) {
+    for (size_t i = 0; i < n.layers.size(); ++i) {
+      for (int32_t id : n.layers[i].inputs) uses[id]++;
+      for (int32_t id : n.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
+    }
+    for (int32_t id : n.outputs) uses[id] += 2;
+  }
+};
+
 class Pass {
  public:
   explicit Pass(const Network& src) : src_(src) {
@@ -233,13 +247,9 @@ class Pass {
   // A transpose whose only reader is a shuffle without a first permutation becomes that one.
   void FoldCastTransposes(LayoutRewrite& r) {
     Network& n = r.net;
-    std::vector<int> uses(n.tensors.size(), 0);
-    std::vector<int64_t> producer(n.tensors.size(), -1);
-    for (size_t i = 0; i < n.layers.size(); ++i) {
-      for (int32_t id : n.layers[i].inputs) uses[id]++;
-      for (int32_t id : n.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
-    }
-    for (int32_t id : n.outputs) uses[id] += 2;  // never folded away
+    Readers idx(n);
+    std::vector<int>& uses = idx.uses;
+    std::vector<int64_t>& producer = idx.producer;
     auto plain_transpose = [](const Layer& l) {
       return l.kind == LayerKind::kShuffle && l.params.Has("firstPerm") && !l.params.Has("reshape") &&
              !l.params.Has("secondPerm");
@@ -294,13 +304,9 @@ class Pass {
   // it, cuDNN's tactics through a clipped copy whose pass their timing includes).
   void ClipIntoDepthwise(LayoutRewrite& r) {
     Network& n = r.net;
-    std::vector<int> uses(n.tensors.size(), 0);
-    std::vector<int64_t> producer(n.tensors.size(), -1);
-    for (size_t i = 0; i < n.layers.size(); ++i) {
-      for (int32_t id : n.layers[i].inputs) uses[id]++;
-      for (int32_t id : n.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
-    }
-    for (int32_t id : n.outputs) uses[id] += 2;
+    const Readers idx(n);
+    const std::vector<int>& uses = idx.uses;
+    const std::vector<int64_t>& producer = idx.producer;
     for (Layer& b : n.layers) {
       if (!DepthwiseForOurKernel(n, b) || b.params.Has("inputClip")) continue;
       const int32_t t = b.inputs[0];

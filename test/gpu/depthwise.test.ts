@@ -21,6 +21,7 @@ import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { describeIf } from '../helpers/skip.js';
 import { CUDA, NO_CUDA } from './helpers.js';
+import { maxRelError } from '../engine/helpers/compare.js';
 
 interface Case {
   batch: number;
@@ -58,16 +59,6 @@ function dwNet(c: Case): NetworkDefinition {
   const [y] = d.layer('convolution', 'project', [t!, w2, b2], win(1, 1, 0, 1), [f32([n, 8, os, os])]);
   d.output(y!);
   return d.finish();
-}
-
-function maxRelError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
 }
 
 const relu6 = { op: 'clip', min: 0, max: 6 };

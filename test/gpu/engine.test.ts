@@ -12,16 +12,7 @@ import { NetDraft } from '../engine/helpers/net.js';
 import { reseal } from '../engine/helpers/xxh64.js';
 import { smallCnn, smallCnnInputs } from '../engine/helpers/small-cnn.js';
 import { CUDA, DEVICE, NO_CUDA } from './helpers.js';
-
-function maxRelError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
+import { maxRelError } from '../engine/helpers/compare.js';
 
 describe.skipIf(!CUDA)('cuda engines', () => {
   it('the device query names the GPU, its architecture and the libraries', () => {

@@ -21,16 +21,7 @@ import { describeIf } from '../helpers/skip.js';
 import { exciteNet, exciteReference, scaleReference, type ExciteShape } from '../engine/helpers/excite-net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { CUDA, NO_CUDA } from './helpers.js';
-
-function maxRelError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
-}
+import { maxRelError } from '../engine/helpers/compare.js';
 
 async function outputsOf(engine: Engine, inputs: Float32Array[]): Promise<Float32Array[]> {
   return (await engine.createContext().run(inputs)) as Float32Array[];

@@ -7,8 +7,11 @@
  *   h -> cast to float32, perm [0, 3, 1, 2] -> back [2, 3, 4, 5]   (x again, for x exact in fp16)
  *   x -> cast to int32, perm [3, 1, 0, 2] -> i [5, 3, 2, 4]           (truncated toward zero)
  *
- * `expected` transposes independently of the engine.
+ * `castPermExpectedInt` transposes independently of the engine; `expectCastPerm` runs an
+ * engine built from `castPermNet` and checks both outputs.
  */
+import { expect } from 'vitest';
+import type { Engine } from '../../../src/engine/engine.js';
 import type { NetworkDefinition } from '../../../src/engine/network.js';
 import { NetDraft } from './net.js';
 
@@ -44,4 +47,12 @@ export function castPermExpectedInt(x: Float32Array): Int32Array {
     }
   }
   return out;
+}
+
+/** Runs `engine` (built from castPermNet) and checks both outputs against the references. */
+export async function expectCastPerm(engine: Engine): Promise<void> {
+  const x = castPermInput();
+  const [back, ints] = (await engine.createContext().run([x])) as [Float32Array, Int32Array];
+  expect(Array.from(back)).toEqual(Array.from(x));
+  expect(Array.from(ints)).toEqual(Array.from(castPermExpectedInt(x)));
 }

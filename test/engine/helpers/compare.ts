@@ -169,3 +169,18 @@ export async function checkLayer(c: LayerCase): Promise<void> {
     expectClose(actual, expected, isFloat ? tol : 0, label, sums);
   });
 }
+
+/**
+ * The largest absolute difference between a and b over b's largest magnitude: an error
+ * relative to the output's scale, for outputs whose small elements carry no precision of their
+ * own (fp16 against fp32, fused against unfused).
+ */
+export function maxRelError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / Math.max(scale, 1e-30);
+}

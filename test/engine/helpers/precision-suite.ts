@@ -22,21 +22,12 @@ import type { NetworkDefinition } from '../../../src/engine/network.js';
 import { NetDraft } from './net.js';
 import { randomFloat } from './random.js';
 import { smallCnn, smallCnnInputs } from './small-cnn.js';
+import { maxRelError } from './compare.js';
 
 export const HALF_TOL = { fp16: 5e-3, bf16: 8e-2 } as const;
 
 async function build(net: NetworkDefinition, backend: 'cpu' | 'cuda', precisions: string[]): Promise<Engine> {
   return new Engine(await loadNative().buildEngine(net, { backend, threads: 1, precisions }));
-}
-
-function maxRelError(a: Float32Array, b: Float32Array): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
 }
 
 /** x [1,2048] -> exp -> reduce sum over 2048 -> y; and x -> reduce mean -> z. */
