@@ -146,6 +146,21 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it('a plan keeps the excite layer (its weights as [Cr, C], both activations) and runs it alike', async () => {
+    const fused = await buildEngine(exciteNet(shape), { backend: 'cpu', fusion: true });
+    const again = await deserializeEngine(fused.serialize());
+    try {
+      expect(layers(again).map((l) => [l.name, l.fusedFrom])).toEqual(layers(fused).map((l) => [l.name, l.fusedFrom]));
+      const x = randomFloat([2, 3, 5, 5], 9).data as Float32Array;
+      const a = (await fused.createContext().run([x])) as Float32Array[];
+      const b = (await again.createContext().run([x])) as Float32Array[];
+      expect(b.map((t) => Array.from(t))).toEqual(a.map((t) => Array.from(t)));
+    } finally {
+      fused.dispose();
+      again.dispose();
+    }
+  });
+
   it('leaves the block alone where the mean is a network output', async () => {
     const engine = await buildEngine(exciteNet({ ...shape, meanIsOutput: true }), { backend: 'cpu', fusion: true });
     try {
