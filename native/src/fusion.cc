@@ -52,27 +52,6 @@ struct Work {
   DType TypeOf(int32_t id) const { return net.tensors[id].dtype; }
 };
 
-ParamValue Number(double v) {
-  ParamValue p;
-  p.type = ParamValue::Type::kNumber;
-  p.number = v;
-  return p;
-}
-
-ParamValue String(const std::string& v) {
-  ParamValue p;
-  p.type = ParamValue::Type::kString;
-  p.string = v;
-  return p;
-}
-
-ParamValue Bool(bool v) {
-  ParamValue p;
-  p.type = ParamValue::Type::kBool;
-  p.boolean = v;
-  return p;
-}
-
 bool Is(const Layer& l, LayerKind kind, const char* op = nullptr) {
   return l.kind == kind && (!op || l.params.String("op") == op);
 }
@@ -84,7 +63,7 @@ void NoteFused(Layer& into, const Layer& from) {
   std::string names = into.params.Has("fused") ? into.params.String("fused") + "|" : "";
   names += from.name;
   if (from.params.Has("fused")) names += "|" + from.params.String("fused");
-  into.params.Set("fused", String(names));
+  into.params.Set("fused", ParamValue::String(names));
 }
 
 // The activation of `from` on `into`: a unary layer's op and parameters, or a fused one.
@@ -116,7 +95,7 @@ bool FuseSilu(Work& w) {
     const bool pair = (mul.inputs[0] == t && mul.inputs[1] == s) || (mul.inputs[0] == s && mul.inputs[1] == t);
     if (!pair || w.ShapeOf(mul.outputs[0]) != w.ShapeOf(t)) continue;
     Layer silu = sig;
-    silu.params.Set("op", String("silu"));
+    silu.params.Set("op", ParamValue::String("silu"));
     silu.outputs = mul.outputs;
     NoteFused(silu, mul);
     w.net.layers[i] = silu;
@@ -144,7 +123,7 @@ bool FuseMatmulBias(Work& w) {
     }
     Layer fused = mm;
     fused.inputs.push_back(c);
-    fused.params.Set("beta", Number(1));
+    fused.params.Set("beta", ParamValue::Number(1));
     TakeActivation(fused, add);
     fused.outputs = add.outputs;
     NoteFused(fused, add);
@@ -203,7 +182,7 @@ bool FuseResidual(Work& w) {
     if (best < 0) continue;
     Layer fused = w.net.layers[best];
     fused.inputs.push_back(add.inputs[1 - k_best]);
-    fused.params.Set("residual", Bool(true));
+    fused.params.Set("residual", ParamValue::Bool(true));
     TakeActivation(fused, add);
     fused.outputs = add.outputs;
     NoteFused(fused, add);
@@ -262,7 +241,7 @@ bool FuseSqueezeExcite(Work& w) {
     const Layer& fc2 = w.net.layers[c2];
     Layer fused = red;
     fused.inputs = {red.inputs[0], fc1.inputs[1], fc1.inputs[2], fc2.inputs[1], fc2.inputs[2]};
-    fused.params.Set("excite", Bool(true));
+    fused.params.Set("excite", ParamValue::Bool(true));
     for (const auto& [fc, prefix] : {std::pair<const Layer*, std::string>{&fc1, "excite1."}, {&fc2, "excite2."}}) {
       for (const char* key : {"op", "alpha", "beta", "min", "max"}) {
         auto it = fc->params.values().find(std::string("activation.") + key);
@@ -284,7 +263,7 @@ bool FuseSqueezeExcite(Work& w) {
       const int32_t x = red.inputs[0], g = fc2.outputs[0];
       const bool pair = (mul.inputs[0] == x && mul.inputs[1] == g) || (mul.inputs[0] == g && mul.inputs[1] == x);
       if (pair && w.ShapeOf(mul.outputs[0]) == x_shape && w.TypeOf(mul.outputs[0]) == w.TypeOf(x)) {
-        fused.params.Set("exciteScale", Bool(true));
+        fused.params.Set("exciteScale", ParamValue::Bool(true));
         fused.outputs = mul.outputs;
         NoteFused(fused, mul);
         w.alive[c2] = false;

@@ -22,20 +22,6 @@ Shape Permute(const Shape& s, const std::vector<int64_t>& perm) {
   return r;
 }
 
-ParamValue Numbers(const std::vector<int64_t>& v) {
-  ParamValue p;
-  p.type = ParamValue::Type::kNumbers;
-  for (int64_t x : v) p.numbers.push_back(static_cast<double>(x));
-  return p;
-}
-
-ParamValue String(const std::string& v) {
-  ParamValue p;
-  p.type = ParamValue::Type::kString;
-  p.string = v;
-  return p;
-}
-
 // Per tensor of a network: how many layer inputs read it (network outputs count twice more,
 // so that no rewrite takes them for an intermediate), and the layer producing it (-1: none).
 struct Readers {
@@ -104,10 +90,10 @@ class Pass {
       std::vector<std::pair<int32_t, int32_t>> restore;  // (nhwc tensor, network output) pairs
       if (nhwc) {
         r.nhwc_layers++;
-        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling) nl.params.Set("layout", String("nhwc"));
+        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling) nl.params.Set("layout", ParamValue::String("nhwc"));
         bool keep_dims = true;
         if (l.kind == LayerKind::kReduce) {
-          nl.params.Set("axes", Numbers({1, 2}));
+          nl.params.Set("axes", ParamValue::Numbers({1, 2}));
           keep_dims = l.params.Bool("keepDims");
         }
         for (size_t k = 0; k < nl.outputs.size(); ++k) {
@@ -191,7 +177,7 @@ class Pass {
     l.name = r.net.tensors[to].name;
     l.inputs = {from};
     l.outputs = {to};
-    l.params.Set("firstPerm", Numbers(perm));
+    l.params.Set("firstPerm", ParamValue::Numbers(perm));
     Emit(r, std::move(l), WeightView{});
     r.transposes++;
   }
@@ -319,7 +305,7 @@ class Pass {
         continue;
       }
       ParamValue clip = a.params.values().at("activation.max");
-      a.params.Set("activation.op", String("relu"));
+      a.params.Set("activation.op", ParamValue::String("relu"));
       a.params.Erase("activation.min");
       a.params.Erase("activation.max");
       b.params.Set("inputClip", clip);

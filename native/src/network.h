@@ -55,6 +55,31 @@ struct ParamValue {
   bool boolean = false;
   std::string string;
   std::vector<double> numbers;
+
+  // Values the builder's rewrites set (fusion.h, layout.h).
+  static ParamValue Number(double v) {
+    ParamValue p;
+    p.number = v;
+    return p;
+  }
+  static ParamValue Bool(bool v) {
+    ParamValue p;
+    p.type = Type::kBool;
+    p.boolean = v;
+    return p;
+  }
+  static ParamValue String(std::string v) {
+    ParamValue p;
+    p.type = Type::kString;
+    p.string = std::move(v);
+    return p;
+  }
+  static ParamValue Numbers(const std::vector<int64_t>& v) {
+    ParamValue p;
+    p.type = Type::kNumbers;
+    p.numbers.assign(v.begin(), v.end());
+    return p;
+  }
 };
 
 class Params {

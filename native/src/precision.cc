@@ -124,10 +124,7 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
     l.name = name;
     l.inputs = {from};
     l.outputs = {to};
-    ParamValue v;
-    v.type = ParamValue::Type::kString;
-    v.string = DTypeName(t);
-    l.params.Set("to", v);
+    l.params.Set("to", ParamValue::String(DTypeName(t)));
     emit(std::move(l), WeightView{});
   };
   // The tensor holding original tensor `id` (float32) in type `t`, converting if needed.
@@ -194,10 +191,7 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
       }
     }
     if (layer.kind == LayerKind::kCast && ct == half && layer.params.String("to") == "float32") {
-      ParamValue v;
-      v.type = ParamValue::Type::kString;
-      v.string = DTypeName(half);
-      l.params.Set("to", v);
+      l.params.Set("to", ParamValue::String(DTypeName(half)));
     }
     std::vector<std::pair<int32_t, int32_t>> to_fp32;  // (reduced tensor, original output) pairs
     for (size_t k = 0; k < l.outputs.size(); ++k) {

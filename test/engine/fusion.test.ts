@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
+import type { NetworkDefinition } from '../../src/engine/network.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { castPermNet, expectCastPerm } from './helpers/cast-perm-net.js';
 import { exciteNet, exciteReference, scaleReference, type ExciteShape } from './helpers/excite-net.js';
@@ -21,6 +22,21 @@ import { randomFloat } from './helpers/random.js';
 import { maxRelError } from './helpers/compare.js';
 
 const layers = (e: Engine) => e.info().layers.filter((l) => l.kind !== 'constant');
+
+/** A fused cpu engine and its plan round trip list the same fused layers and compute the same bits. */
+async function expectPlanKeepsFusion(net: NetworkDefinition, x: Float32Array): Promise<void> {
+  const fused = await buildEngine(net, { backend: 'cpu', fusion: true });
+  const again = await deserializeEngine(fused.serialize());
+  try {
+    expect(layers(again).map((l) => [l.name, l.fusedFrom])).toEqual(layers(fused).map((l) => [l.name, l.fusedFrom]));
+    const a = (await fused.createContext().run([x])) as Float32Array[];
+    const b = (await again.createContext().run([x])) as Float32Array[];
+    expect(b.map((t) => Array.from(t))).toEqual(a.map((t) => Array.from(t)));
+  } finally {
+    fused.dispose();
+    again.dispose();
+  }
+}
 
 describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
   it('is off by default on the cpu backend', async () => {
@@ -66,18 +82,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
   });
 
   it('a plan keeps the fused layers (residual, activation, fused names) and runs them alike', async () => {
-    const fused = await buildEngine(fusable(), { backend: 'cpu', fusion: true });
-    const again = await deserializeEngine(fused.serialize());
-    try {
-      expect(layers(again).map((l) => [l.name, l.fusedFrom])).toEqual(layers(fused).map((l) => [l.name, l.fusedFrom]));
-      const x = randomFloat([1, 4, 8, 8], 7).data as Float32Array;
-      const a = (await fused.createContext().run([x])) as Float32Array[];
-      const b = (await again.createContext().run([x])) as Float32Array[];
-      expect(b.map((t) => Array.from(t))).toEqual(a.map((t) => Array.from(t)));
-    } finally {
-      fused.dispose();
-      again.dispose();
-    }
+    await expectPlanKeepsFusion(fusable(), randomFloat([1, 4, 8, 8], 7).data as Float32Array);
   });
 
   it('exp and reciprocal are not fused (the fp16 policy keeps them fp32); an int producer takes no activation', async () => {
@@ -147,18 +152,7 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
   });
 
   it('a plan keeps the excite layer (its weights as [Cr, C], both activations) and runs it alike', async () => {
-    const fused = await buildEngine(exciteNet(shape), { backend: 'cpu', fusion: true });
-    const again = await deserializeEngine(fused.serialize());
-    try {
-      expect(layers(again).map((l) => [l.name, l.fusedFrom])).toEqual(layers(fused).map((l) => [l.name, l.fusedFrom]));
-      const x = randomFloat([2, 3, 5, 5], 9).data as Float32Array;
-      const a = (await fused.createContext().run([x])) as Float32Array[];
-      const b = (await again.createContext().run([x])) as Float32Array[];
-      expect(b.map((t) => Array.from(t))).toEqual(a.map((t) => Array.from(t)));
-    } finally {
-      fused.dispose();
-      again.dispose();
-    }
+    await expectPlanKeepsFusion(exciteNet(shape), randomFloat([2, 3, 5, 5], 9).data as Float32Array);
   });
 
   it('leaves the block alone where the mean is a network output', async () => {
