@@ -5,16 +5,17 @@
  * 8 concurrent run() calls, each equal to its sequential result. Equality is exact: the same
  * kernels and algorithms run on the same inputs, so any difference is a race.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { buildEngine } from '../../src/engine/engine.js';
 import { smallCnn, smallCnnInputs } from '../engine/helpers/small-cnn.js';
 import { resnet, sine } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
+import { describeIf } from '../helpers/skip.js';
 
 const asArrays = (outs: ArrayLike<number>[]) => outs.map((o) => Array.from(o));
 
-describe.skipIf(!CUDA)('concurrency (cuda)', () => {
+describeIf(CUDA, 'concurrency (cuda)', NO_CUDA, () => {
   it('8 runs in flight on 8 contexts equal sequential runs', async () => {
     const engine = await buildEngine(smallCnn(), { backend: 'cuda' });
     try {
@@ -47,8 +48,4 @@ describe.skipIf(!CUDA)('concurrency (cuda)', () => {
       await model.dispose();
     }
   });
-});
-
-describe.skipIf(CUDA)('concurrency (cuda)', () => {
-  it.skip(NO_CUDA, () => {});
 });

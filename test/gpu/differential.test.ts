@@ -17,6 +17,7 @@ import type { ModelProto } from '../../src/onnx/proto.js';
 import { lightModels } from '../helpers/conformance.js';
 import { ortRun, relativeError, resnet, rng, sine, transformer } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
+import { describeIf } from '../helpers/skip.js';
 
 const TOLERANCE = 1e-4;
 
@@ -58,7 +59,7 @@ function pick(nodes: string[], seed: number): string[] {
   return nodes.filter(() => next() < p);
 }
 
-describe.skipIf(!CUDA)('differential (cuda)', () => {
+describeIf(CUDA, 'differential (cuda)', NO_CUDA, () => {
   for (const c of cases) {
     describe(c.name, () => {
       let prepared: Prepared;
@@ -91,8 +92,4 @@ describe.skipIf(!CUDA)('differential (cuda)', () => {
       });
     });
   }
-});
-
-describe.skipIf(CUDA)('differential (cuda)', () => {
-  it.skip(NO_CUDA, () => {});
 });

@@ -27,6 +27,7 @@ import { precisionSuite } from '../engine/helpers/precision-suite.js';
 import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
 import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
+import { describeIf } from '../helpers/skip.js';
 
 const MODEL_TOL = { fp16: 2e-2, bf16: 1.2e-1 } as const;
 const FP16_MAX = 65504;
@@ -58,7 +59,7 @@ const models: Case[] = [
   ...lightModels().map((m) => ({ name: m.name, file: m.model, shape: [1, 3, 224, 224] })),
 ];
 
-describe.skipIf(!CUDA)('precision (cuda)', () => {
+describeIf(CUDA, 'precision (cuda)', NO_CUDA, () => {
   precisionSuite('cuda');
 
   for (const p of ['fp16', 'bf16'] as const) {
@@ -92,10 +93,6 @@ describe.skipIf(!CUDA)('precision (cuda)', () => {
       });
     });
   }
-});
-
-describe.skipIf(CUDA)('precision (cuda)', () => {
-  it.skip(NO_CUDA, () => {});
 });
 
 describe.skipIf(!CUDA || lightModels().length > 0)('precision (cuda): light_* models', () => {

@@ -11,7 +11,7 @@
  * what the fallback needs is downloaded once and its output uploaded, each counted.
  * Results within 1e-4 (fp32, max-norm relative) of onnxruntime.
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { DeviceTensor } from '../../src/engine/device-tensor.js';
 import { buildModel } from '../../src/ir/model-builder.js';
@@ -21,6 +21,7 @@ import { deviceSuite } from '../engine/helpers/device-suite.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { ortRun, relativeError, sine } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
+import { describeIf } from '../helpers/skip.js';
 import ort from 'onnxruntime-node';
 
 const SHAPE = [1, 8, 16, 16];
@@ -70,7 +71,7 @@ function hostBytesBetweenEngines(stats: RunStats): number {
   return bytes;
 }
 
-describe.skipIf(!CUDA)('residency (cuda)', () => {
+describeIf(CUDA, 'residency (cuda)', NO_CUDA, () => {
   deviceSuite('cuda');
 
   it('adjacent engine segments exchange tensors on the GPU: zero host bytes between them', async () => {
@@ -151,8 +152,4 @@ describe.skipIf(!CUDA)('residency (cuda)', () => {
       await m.dispose();
     }
   });
-});
-
-describe.skipIf(CUDA)('residency (cuda)', () => {
-  it.skip(NO_CUDA, () => {});
 });

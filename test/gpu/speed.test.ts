@@ -11,7 +11,7 @@
  * NCHW fp16 builds of the same network agree within 1e-2 of the output's scale (a few fp16
  * roundings over four convolutions), and both stay within 3e-2 of fp32 (precision.test.ts).
  */
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,6 +26,7 @@ import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { resnet, sine } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
+import { describeIf } from '../helpers/skip.js';
 import { maxRelError } from '../engine/helpers/compare.js';
 
 /**
@@ -69,7 +70,7 @@ async function outputsOf(engine: Engine, inputs: Float32Array[]): Promise<Float3
   return (await engine.createContext().run(inputs)) as Float32Array[];
 }
 
-describe.skipIf(!CUDA)('CUDA graphs and run timing (cuda)', () => {
+describeIf(CUDA, 'CUDA graphs and run timing (cuda)', NO_CUDA, () => {
   it('a context captures its layers on the second run and replays them: results equal eager runs bit for bit', async () => {
     const engine = await buildEngine(fusable(), { backend: 'cuda' });
     const before = process.env.HYBRIDRT_CUDA_GRAPHS;
@@ -125,7 +126,7 @@ describe.skipIf(!CUDA)('CUDA graphs and run timing (cuda)', () => {
   });
 });
 
-describe.skipIf(!CUDA)('builder passes (cuda)', () => {
+describeIf(CUDA, 'builder passes (cuda)', NO_CUDA, () => {
   it('fusion: silu, residual + relu, matmul + bias (cuBLASLt epilogue) + relu; fp32 results as unfused within 1e-5', async () => {
     const fused = await buildEngine(fusable(), { backend: 'cuda' });
     const plain = await buildEngine(fusable(), { backend: 'cuda', fusion: false });
@@ -206,7 +207,7 @@ describe.skipIf(!CUDA)('builder passes (cuda)', () => {
   });
 });
 
-describe.skipIf(!CUDA)('--benchmark on cuda', () => {
+describeIf(CUDA, '--benchmark on cuda', NO_CUDA, () => {
   it('measures compute with inputs resident on the GPU, and the graph is captured', async () => {
     let out = '';
     let err = '';
@@ -239,8 +240,4 @@ describe.skipIf(!CUDA)('--benchmark on cuda', () => {
       await model.dispose();
     }
   });
-});
-
-describe.skipIf(CUDA)('speed features (no cuda)', () => {
-  it.skip(NO_CUDA, () => {});
 });
