@@ -46,7 +46,8 @@ const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);
 
 // One param value as JS gave it. Numbers are doubles (JS numbers); the schema says which
-// must be integral. A nested object (only `activation`) is flattened into dotted keys.
+// must be integral. A nested object (a fused activation: `activation`, `excite1`, `excite2`)
+// is flattened into dotted keys, which the param schema then checks.
 struct ParamValue {
   // NOTE: written into plans; append, never renumber.
   enum class Type : uint8_t { kNumber = 0, kNumbers = 1, kBool = 2, kString = 3 };

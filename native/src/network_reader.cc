@@ -87,7 +87,7 @@ void ReadParams(const Napi::Value& v, const std::string& where, Params* params) 
     Napi::Value value = obj.Get(key);
     if (value.IsUndefined()) continue;
     std::string here = Cat(where, ".", key);
-    if (key == "activation" || key == "excite1" || key == "excite2") {  // activations: flattened
+    if (value.IsObject() && !value.IsArray()) {  // a nested object (a fused activation): dotted keys
       Napi::Object act = AsObject(value, here);
       Napi::Array act_keys = act.GetPropertyNames();
       for (uint32_t j = 0; j < act_keys.Length(); ++j) {

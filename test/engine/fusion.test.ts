@@ -189,6 +189,15 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it('a nested object param other than an activation is refused by its dotted name', async () => {
+    const d = new NetDraft('bad_nested');
+    const x = d.input('x', 'float32', [1, 8, 4, 4]);
+    const [g] = d.layer('reduce', 'r', [x], { op: 'mean', axes: [2, 3], keepDims: true, bogus: { op: 'relu' } },
+      [{ dtype: 'float32', shape: [1, 8, 1, 1] }]);
+    d.output(g!);
+    await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/unknown param 'bogus\.op' for a reduce layer/);
+  });
+
   it('a hand-written excite tail with a weight of the wrong shape is refused with the shape expected', async () => {
     const d = new NetDraft('bad_excite');
     const x = d.input('x', 'float32', [1, 8, 4, 4]);
