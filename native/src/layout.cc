@@ -313,6 +313,8 @@ class Pass {
     }
   }
 
+  // The geometry native/cuda/depthwise.cu's DepthwiseSupported accepts (kept in step with it:
+  // a layer given inputClip must be one that kernel runs).
   static bool DepthwiseForOurKernel(const Network& n, const Layer& b) {
     if (b.kind != LayerKind::kConvolution || !b.params.Has("layout") || b.params.String("layout") != "nhwc") return false;
     const TensorInfo& x = n.tensors[b.inputs[0]];
@@ -323,7 +325,8 @@ class Pass {
     const auto pb = b.params.Ints("padsBegin"), pe = b.params.Ints("padsEnd");
     return b.params.Int("groups") == c && c % 8 == 0 && w.shape[0] == c && w.shape[3] == 1 && k[0] == k[1] &&
            (k[0] == 3 || k[0] == 5 || k[0] == 7) && st[0] == st[1] && (st[0] == 1 || st[0] == 2) && dil[0] == 1 &&
-           dil[1] == 1 && pb[0] == pb[1] && pb == pe && pb[0] < k[0];
+           dil[1] == 1 && pb[0] == pb[1] && pb == pe && pb[0] < k[0] && Numel(x.shape) < (int64_t{1} << 31) &&
+           Numel(n.tensors[b.outputs[0]].shape) < (int64_t{1} << 31);
   }
 
   // Constants no layer reads any more (weights that were permuted) go, and with them their
