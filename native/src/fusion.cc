@@ -5,66 +5,17 @@
 #include <vector>
 
 #include "src/error.h"
+#include "src/net_rewrite.h"
 
 namespace hybridrt {
 
 namespace {
-
-// The network being rewritten: layers die (alive = false) or are replaced in place; the
-// indexes are rebuilt after every change, which keeps each pattern a plain scan.
-struct Work {
-  Network net;
-  std::vector<bool> alive;
-  std::vector<int64_t> producer;  // per tensor: its layer, -1 for network inputs
-  std::vector<int> uses;          // per tensor: reads by live layers
-  std::vector<bool> is_output;
-
-  explicit Work(const Network& n) : net(n), alive(n.layers.size(), true) {
-    is_output.assign(net.tensors.size(), false);
-    for (int32_t id : net.outputs) is_output[id] = true;
-    Index();
-  }
-
-  void Index() {
-    producer.assign(net.tensors.size(), -1);
-    uses.assign(net.tensors.size(), 0);
-    for (size_t i = 0; i < net.layers.size(); ++i) {
-      if (!alive[i]) continue;
-      for (int32_t id : net.layers[i].outputs) producer[id] = static_cast<int64_t>(i);
-      for (int32_t id : net.layers[i].inputs) uses[id]++;
-    }
-  }
-
-  // The only reader of tensor `id` (the index of a live layer), or -1: other readers, or a
-  // network output, or no reader at all.
-  int64_t SoleReader(int32_t id) const {
-    if (is_output[id] || uses[id] != 1) return -1;
-    for (size_t i = 0; i < net.layers.size(); ++i) {
-      if (!alive[i]) continue;
-      for (int32_t in : net.layers[i].inputs) {
-        if (in == id) return static_cast<int64_t>(i);
-      }
-    }
-    return -1;
-  }
-
-  const Shape& ShapeOf(int32_t id) const { return net.tensors[id].shape; }
-  DType TypeOf(int32_t id) const { return net.tensors[id].dtype; }
-};
 
 bool Is(const Layer& l, LayerKind kind, const char* op = nullptr) {
   return l.kind == kind && (!op || l.params.String("op") == op);
 }
 
 bool HasActivation(const Layer& l) { return l.params.Has("activation.op"); }
-
-// Records that `from` (and whatever had been fused into it) now runs inside `into`.
-void NoteFused(Layer& into, const Layer& from) {
-  std::string names = into.params.Has("fused") ? into.params.String("fused") + "|" : "";
-  names += from.name;
-  if (from.params.Has("fused")) names += "|" + from.params.String("fused");
-  into.params.Set("fused", ParamValue::String(names));
-}
 
 // The activation of `from` on `into`: a unary layer's op and parameters, or a fused one.
 void TakeActivation(Layer& into, const Layer& from) {
@@ -83,7 +34,7 @@ bool ArithmeticOp(const std::string& op) {
 }
 
 // sigmoid(t) * t  ->  silu(t).
-bool FuseSilu(Work& w) {
+bool FuseSilu(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     if (!w.alive[i] || !Is(w.net.layers[i], LayerKind::kUnary, "sigmoid")) continue;
     const Layer& sig = w.net.layers[i];
@@ -107,7 +58,7 @@ bool FuseSilu(Work& w) {
 }
 
 // matmul(a, b) + c  ->  matmul(a, b, c) with beta 1.
-bool FuseMatmulBias(Work& w) {
+bool FuseMatmulBias(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& mm = w.net.layers[i];
     if (!w.alive[i] || mm.kind != LayerKind::kMatmul || mm.inputs.size() != 2 || HasActivation(mm)) continue;
@@ -136,7 +87,7 @@ bool FuseMatmulBias(Work& w) {
 }
 
 // producer(x) then unary op  ->  producer with the op as its fused activation.
-bool FuseActivation(Work& w) {
+bool FuseActivation(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& un = w.net.layers[i];
     if (!w.alive[i] || un.kind != LayerKind::kUnary) continue;
@@ -160,7 +111,7 @@ bool FuseActivation(Work& w) {
 }
 
 // conv(x) + z (then an activation)  ->  conv(x, residual z).
-bool FuseResidual(Work& w) {
+bool FuseResidual(RewriteWork& w) {
   for (size_t e = 0; e < w.net.layers.size(); ++e) {
     const Layer& add = w.net.layers[e];
     if (!w.alive[e] || !Is(add, LayerKind::kElementwise, "add") || !IsFloat(w.TypeOf(add.outputs[0]))) continue;
@@ -197,7 +148,7 @@ bool FuseResidual(Work& w) {
 // A 1x1 convolution over a [N, C, 1, 1] tensor with a bias and at most an activation: a
 // fully connected layer of the squeeze-excite pattern. Its weight [M, C, 1, 1] must be a
 // constant only it reads, so that the pattern can take it over as [M, C].
-bool ExciteConv(const Work& w, int64_t i) {
+bool ExciteConv(const RewriteWork& w, int64_t i) {
   if (i < 0) return false;
   const Layer& c = w.net.layers[i];
   if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") ||
@@ -224,7 +175,7 @@ bool ExciteConv(const Work& w, int64_t i) {
 // mean over H, W (keepDims) -> 1x1 conv + bias (+act) -> 1x1 conv + bias (+act)  ->  one
 // reduce layer with the two fully connected layers as its excite tail (the gate of a
 // squeeze-excitation block; the multiply by it stays an elementwise layer).
-bool FuseSqueezeExcite(Work& w) {
+bool FuseSqueezeExcite(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& red = w.net.layers[i];
     if (!w.alive[i] || !Is(red, LayerKind::kReduce, "mean") || red.params.Has("excite") ||
@@ -279,43 +230,10 @@ bool FuseSqueezeExcite(Work& w) {
   return false;
 }
 
-// Drops dead layers and the tensors only they produced, renumbering the rest.
-Network Compact(const Work& w) {
-  Network out;
-  out.format_version = w.net.format_version;
-  out.name = w.net.name;
-  std::vector<int32_t> remap(w.net.tensors.size(), -1);
-  auto keep = [&](int32_t id) {
-    if (remap[id] < 0) {
-      remap[id] = static_cast<int32_t>(out.tensors.size());
-      out.tensors.push_back(w.net.tensors[id]);
-    }
-  };
-  for (int32_t id : w.net.inputs) keep(id);
-  for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (!w.alive[i]) continue;
-    for (int32_t id : w.net.layers[i].outputs) keep(id);
-  }
-  for (int32_t id : w.net.inputs) out.inputs.push_back(remap[id]);
-  for (int32_t id : w.net.outputs) out.outputs.push_back(remap[id]);
-  for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (!w.alive[i]) continue;
-    Layer l = w.net.layers[i];
-    for (int32_t& id : l.inputs) {
-      if (remap[id] < 0) Fail(ErrorCode::kNative, Cat("internal: fusion left ", LayerLabel(l), " reading a removed tensor"));
-      id = remap[id];
-    }
-    for (int32_t& id : l.outputs) id = remap[id];
-    out.layers.push_back(std::move(l));
-    out.weights.push_back(w.net.weights[i]);
-  }
-  return out;
-}
-
 }  // namespace
 
 Network FuseLayers(const Network& net, FusionCounts* counts) {
-  Work w(net);
+  RewriteWork w(net);
   FusionCounts n;
   while (FuseSilu(w)) n.silu++;
   while (FuseMatmulBias(w)) n.matmul_bias++;
