@@ -96,50 +96,13 @@ inline Act MakeAct(const cpu::Activation& a) {
 }
 
 #if defined(__CUDACC__)
-__device__ __forceinline__ float Softplus(float x) { return x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x)); }
+#include "cuda/pointwise_ops.inc"
 
-__device__ __forceinline__ float Activate(const Act& a, float v) {
-  using U = cpu::UnaryOp;
-  switch (static_cast<U>(a.op)) {
-    case U::kRelu: return v > 0 ? v : 0.0f;
-    case U::kLeakyRelu: return v >= 0 ? v : a.alpha * v;
-    case U::kElu: return v >= 0 ? v : a.alpha * expm1f(v);
-    case U::kSelu: return v > 0 ? a.beta * v : a.beta * a.alpha * expm1f(v);
-    case U::kSigmoid: {
-      if (v >= 0) return 1.0f / (1.0f + expf(-v));
-      float e = expf(v);
-      return e / (1.0f + e);
-    }
-    case U::kSilu: {
-      if (v >= 0) return v * (1.0f / (1.0f + expf(-v)));
-      float e = expf(v);
-      return v * (e / (1.0f + e));
-    }
-    case U::kHardSigmoid: return fmaxf(0.0f, fminf(1.0f, a.alpha * v + a.beta));
-    case U::kHardSwish: return v * fmaxf(0.0f, fminf(1.0f, v / 6.0f + 0.5f));
-    case U::kTanh: return tanhf(v);
-    case U::kSoftplus: return Softplus(v);
-    case U::kMish: return v * tanhf(Softplus(v));
-    case U::kGelu: return 0.5f * v * (1.0f + erff(v * 0.70710678118654752f));
-    case U::kGeluTanh: return 0.5f * v * (1.0f + tanhf(0.79788456080286536f * (v + 0.044715f * v * v * v)));
-    case U::kErf: return erff(v);
-    case U::kClip: {
-      float x = v < a.lo ? a.lo : v;  // std::min(std::max(v, lo), hi), NaN kept
-      return a.hi < x ? a.hi : x;
-    }
-    case U::kExp: return expf(v);
-    case U::kLog: return logf(v);
-    case U::kSqrt: return sqrtf(v);
-    case U::kReciprocal: return 1.0f / v;
-    case U::kAbs: return fabsf(v);
-    case U::kNeg: return -v;
-    case U::kFloor: return floorf(v);
-    case U::kCeil: return ceilf(v);
-    case U::kSin: return sinf(v);
-    case U::kCos: return cosf(v);
-    default: return v;  // identity (and not, which never reaches floats)
-  }
-}
+static_assert(static_cast<int>(cpu::UnaryOp::kSilu) == kHrSilu && static_cast<int>(cpu::UnaryOp::kErf) == kHrErf &&
+                  static_cast<int>(cpu::UnaryOp::kNot) == kHrNot,
+              "pointwise_ops.inc numbers the unary ops as cpu::UnaryOp");
+
+__device__ __forceinline__ float Activate(const Act& a, float v) { return HybridrtUnary(a.op, v, a.alpha, a.beta, a.lo, a.hi); }
 #endif
 
 // ---- strided N-d indexing

@@ -27,19 +27,7 @@ int ParseOp(const std::string& s) {
 
 bool IsCompare(int op) { return op == kEqual || op == kLess || op == kGreater; }
 
-__device__ __forceinline__ float FloatOp(int op, float p, float q) {
-  switch (op) {
-    case kAdd: return p + q;
-    case kSub: return p - q;
-    case kMul: return p * q;
-    case kDiv: return p / q;
-    case kPow: return powf(p, q);
-    case kMax: return isnan(p) ? p : (p < q ? q : p);
-    case kMin: return isnan(p) ? p : (q < p ? q : p);
-    case kPrelu: return p < 0 ? p * q : p;
-    default: return 0.0f;
-  }
-}
+__device__ __forceinline__ float FloatOp(int op, float p, float q) { return HybridrtBinary(op, p, q); }
 
 template <typename T>
 __global__ void BinaryFloat(const T* a, const T* b, T* y, int64_t n, Strided s, int op, Act act) {
