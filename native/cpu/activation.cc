@@ -45,6 +45,13 @@ UnaryOp ParseUnaryOp(const std::string& name) {
   Fail(ErrorCode::kNative, Cat("unknown unary op '", name, "'"));
 }
 
+const char* UnaryOpName(UnaryOp op) {
+  for (const OpName& o : kOps) {
+    if (o.op == op) return o.name;
+  }
+  return "?";
+}
+
 Activation ReadActivation(const Params& params, const std::string& prefix) {
   Activation a;
   if (!params.Has(prefix + "op")) return a;

@@ -25,6 +25,7 @@ struct Activation {
 };
 
 UnaryOp ParseUnaryOp(const std::string& name);
+const char* UnaryOpName(UnaryOp op);
 // Reads `<prefix>op` and its parameters ("" for a unary layer, "activation." for a fused one).
 Activation ReadActivation(const Params& params, const std::string& prefix);
 

@@ -28,6 +28,7 @@ std::unique_ptr<Kernel> MakeCast();           // cast.cc
 std::unique_ptr<Kernel> MakeSelect();         // select.cc
 std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc
 std::unique_ptr<Kernel> MakeDequantize();     // quantize.cc
+std::unique_ptr<Kernel> MakePointwise();      // pointwise.cc (any float dtypes: no half adapter)
 
 // Wraps a kernel written for float32 so that it runs a layer with float16/bfloat16 tensors.
 std::unique_ptr<Kernel> MakeHalfAdapter(std::unique_ptr<Kernel> inner);  // half_adapter.cc

@@ -215,6 +215,7 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
     case LayerKind::kSelect: return MakeSelect(this);
     case LayerKind::kQuantize: return MakeQuantize(this);
     case LayerKind::kDequantize: return MakeDequantize(this);
+    case LayerKind::kPointwise: return MakePointwise(this);
     default: Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the cuda backend has no kernel for this kind"));
   }
 }

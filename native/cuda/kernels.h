@@ -36,6 +36,7 @@ std::unique_ptr<Kernel> MakeGather(CudaBackend* b);         // gather.cu
 std::unique_ptr<Kernel> MakeResize(CudaBackend* b);         // resize.cu
 std::unique_ptr<Kernel> MakeQuantize(CudaBackend* b);       // quantize.cu
 std::unique_ptr<Kernel> MakeDequantize(CudaBackend* b);     // quantize.cu
+std::unique_ptr<Kernel> MakePointwise(CudaBackend* b);      // pointwise.cc (NVRTC)
 
 // ---- shared launchers (errors are returned, for the caller to name its layer)
 

@@ -173,6 +173,9 @@ struct DeviceStatus {
 // Backends compiled into this addon ("cpu", and "cuda" where it was built).
 std::vector<std::string> CompiledBackends();
 DeviceStatus QueryDevice(const std::string& backend);
+// Whether this addon's `backend` runs pointwise layers (pointwise.h): the cpu backend always,
+// the cuda backend when it was built with NVRTC.
+bool RunsPointwise(const std::string& backend);
 // An Error (kBackend) naming the backend when it is unknown, not compiled in, or has no device.
 std::unique_ptr<Backend> CreateBackend(const std::string& name, const BackendOptions& options);
 

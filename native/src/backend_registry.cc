@@ -20,6 +20,15 @@ std::vector<std::string> CompiledBackends() {
   return names;
 }
 
+bool RunsPointwise(const std::string& backend) {
+  if (backend == "cpu") return true;
+#ifdef HYBRIDRT_WITH_NVRTC
+  return backend == "cuda";
+#else
+  return false;
+#endif
+}
+
 DeviceStatus QueryDevice(const std::string& backend) {
   if (backend == "cpu") return cpu::QueryCpuDevice();
   DeviceStatus status;

@@ -4,12 +4,14 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "src/aligned_buffer.h"
 #include "src/error.h"
 #include "src/layout.h"
 #include "src/plan.h"
+#include "src/pointwise_fusion.h"
 #include "src/thread_pool.h"
 #include "src/timing_cache.h"
 #include "src/validator.h"
@@ -33,8 +35,9 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-// The builder's rewrites, in order: fusion (fusion.h), reduced precision (precision.h), then
-// channels-last layouts (layout.h), which need to know which convolutions run in fp16/bf16.
+// The builder's rewrites, in order: fusion (fusion.h), reduced precision (precision.h),
+// channels-last layouts (layout.h), which need to know which convolutions run in fp16/bf16,
+// then pointwise chains (pointwise_fusion.h), which need the final dtypes and layouts.
 std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& options) {
   const auto t0 = std::chrono::steady_clock::now();
   ValidateNetwork(net);
@@ -57,6 +60,17 @@ std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& opt
     engine->stats_.nhwc_layers = layout.nhwc_layers;
     engine->stats_.layout_transposes = layout.transposes;
     if (layout.nhwc_layers) cur = &layout.net;
+  }
+  // Last: the pointwise chains of whatever the passes above left (pointwise_fusion.h), where
+  // the backend runs pointwise layers. HYBRIDRT_POINTWISE=0 turns it off (A/B measurements).
+  Network chains;
+  const char* pointwise_env = std::getenv("HYBRIDRT_POINTWISE");
+  const bool pointwise_off = pointwise_env && std::string(pointwise_env) == "0";
+  if ((options.fusion < 0 ? cuda : options.fusion != 0) && !pointwise_off && RunsPointwise(options.backend)) {
+    PointwiseCounts counts;
+    chains = FusePointwise(*cur, &counts);
+    engine->stats_.fusions.pointwise = counts.layers;
+    if (counts.layers) cur = &chains;
   }
   if (cur != &net) {
     try {

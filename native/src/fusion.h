@@ -33,7 +33,8 @@ namespace hybridrt {
 
 struct FusionCounts {
   int silu = 0, matmul_bias = 0, activation = 0, residual = 0, excite = 0;
-  int total() const { return silu + matmul_bias + activation + residual + excite; }
+  int pointwise = 0;  // chains made one pointwise layer (pointwise_fusion.h, a later pass)
+  int total() const { return silu + matmul_bias + activation + residual + excite + pointwise; }
 };
 
 // `net` is valid (validator.h); so is the result. Weight views are kept as they are.

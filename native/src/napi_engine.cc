@@ -464,6 +464,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     fusions.Set("activation", b.fusions.activation);
     fusions.Set("residual", b.fusions.residual);
     fusions.Set("excite", b.fusions.excite);
+    fusions.Set("pointwise", b.fusions.pointwise);
     build.Set("fusions", fusions);
     build.Set("nhwcLayers", b.nhwc_layers);
     build.Set("layoutTransposes", b.layout_transposes);

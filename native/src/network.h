@@ -39,8 +39,9 @@ enum class LayerKind : uint8_t {
   kSelect,
   kQuantize,
   kDequantize,
+  kPointwise,  // a builder form (pointwise.h): a fused chain of float elementwise, unary and cast layers
 };
-constexpr int kNumLayerKinds = 21;
+constexpr int kNumLayerKinds = 22;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -35,7 +35,7 @@ const std::vector<const char*> kDTypeNames = {"float32", "float16", "bfloat16", 
 PSpec Ints(const char* k, bool req = true) { return {k, PType::kInts, req, {}}; }
 PSpec Int(const char* k) { return {k, PType::kInt, true, {}}; }
 PSpec Float(const char* k, bool req = true) { return {k, PType::kFloat, req, {}}; }
-PSpec Floats(const char* k) { return {k, PType::kFloats, true, {}}; }
+PSpec Floats(const char* k, bool req = true) { return {k, PType::kFloats, req, {}}; }
 PSpec Bool(const char* k, bool req = true) { return {k, PType::kBool, req, {}}; }
 PSpec Enum(const char* k, std::vector<const char*> c, bool req = true) { return {k, PType::kEnum, req, std::move(c)}; }
 
@@ -104,6 +104,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kCast).params = {Enum("to", kDTypeNames), Ints("perm", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};
     at(LayerKind::kDequantize).params = {Int("axis")};
+    // Builder form (pointwise.h): a fused chain of float elementwise, unary and cast layers.
+    at(LayerKind::kPointwise).params = {{"program", PType::kString, true, {}}, Floats("constants", false)};
     return s;
   }();
   return schemas[static_cast<int>(kind)];

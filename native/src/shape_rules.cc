@@ -112,6 +112,7 @@ void CheckLayerShapes(const Network& net, const Layer& layer) {
     case LayerKind::kNormalization:
     case LayerKind::kQuantize:
     case LayerKind::kDequantize:
+    case LayerKind::kPointwise:
       CheckComputeLayer(c);
       break;
     default:

@@ -2,6 +2,7 @@
 // pooling, reduce, softmax, normalization, quantize, dequantize (see shape_rules.h).
 #include <algorithm>
 
+#include "src/pointwise.h"
 #include "src/shape_rules.h"
 
 namespace hybridrt {
@@ -172,6 +173,28 @@ void CheckElementwise(const LayerCheck& c) {
   DType out_type = is_compare ? DType::kBool : t;
   c.ExpectOutput(0, out_type, out);
   CheckActivation(c, out_type);
+}
+
+// Pointwise (a builder form, pointwise.h): float inputs that each broadcast onto the float
+// output's shape, and a program over them.
+void CheckPointwise(const LayerCheck& c) {
+  c.ExpectOutputs(1);
+  c.ExpectInputs(1, kMaxPointwiseInputs);
+  try {
+    PointwiseOf(c.layer());
+  } catch (const Error& e) {
+    c.Bad(e.what());
+  }
+  const Shape& out = c.Out(0).shape;
+  if (!IsFloat(c.Out(0).dtype)) c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.Out(0).dtype), "; expected a float type"));
+  for (size_t i = 0; i < c.NumIn(); ++i) {
+    c.ExpectFloatInput(i);
+    Shape joined;
+    if (!BroadcastShapes({c.In(i).shape, out}, &joined) || joined != out) {
+      c.Bad(Cat(c.InLabel(i), " of shape ", ShapeToString(c.In(i).shape), " does not broadcast to the output's shape ",
+                ShapeToString(out)));
+    }
+  }
 }
 
 void CheckPooling(const LayerCheck& c) {
@@ -368,6 +391,7 @@ void CheckComputeLayer(const LayerCheck& c) {
     case LayerKind::kNormalization: return CheckNormalization(c);
     case LayerKind::kQuantize: return CheckQuantize(c, true);
     case LayerKind::kDequantize: return CheckQuantize(c, false);
+    case LayerKind::kPointwise: return CheckPointwise(c);
     default: c.Bad("internal: not a compute layer");
   }
 }

@@ -138,6 +138,8 @@ function rule(c: Checker, inputs: readonly TensorRef[], params: never, given: Gi
     case 'quantize':
     case 'dequantize':
       return quantize(c, inputs, params, given);
+    case 'pointwise':
+      return pointwise(c, inputs, params, given);
   }
 }
 
@@ -397,6 +399,21 @@ function split(c: Checker, inputs: readonly TensorRef[], p: P<'split'>): OutputT
   c.ints(p.sizes, p.sizes.length, 'sizes', 0);
   c.check(p.sizes.reduce((a, b) => a + b, 0) === x.shape[axis], () => `sizes [${p.sizes}] do not add up to ${x.shape[axis]}`);
   return p.sizes.map((s) => ({ dtype: x.dtype, shape: x.shape.map((d, i) => (i === axis ? s : d)) }));
+}
+
+/** A builder form (network.ts): the native validator parses the program; here the I/O types. */
+function pointwise(c: Checker, inputs: readonly TensorRef[], p: P<'pointwise'>, given: Given): OutputType[] {
+  c.check(inputs.length >= 1 && inputs.length <= 12, () => `takes 1 to 12 inputs, got ${inputs.length}`);
+  inputs.forEach((x, i) => c.dtype(x, FLOAT_DTYPES, `input ${i}`));
+  c.check(typeof p.program === 'string' && p.program.length > 0, () => 'needs a program');
+  const out = given?.[0];
+  c.check(out?.shape !== undefined && out.dtype !== undefined, () => 'needs its output shape and dtype given');
+  c.check(FLOAT_DTYPES.includes(out.dtype), () => `output dtype ${out.dtype} is not a float type`);
+  for (const x of inputs) {
+    const joined = broadcastShapes(x.shape, out.shape);
+    c.check(joined !== undefined && sameShape(joined, out.shape), () => `input [${x.shape}] does not broadcast to [${out.shape}]`);
+  }
+  return [{ dtype: out.dtype, shape: [...out.shape] }];
 }
 
 function slice(c: Checker, inputs: readonly TensorRef[], p: P<'slice'>, given: Given): OutputType[] {

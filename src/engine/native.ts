@@ -46,7 +46,7 @@ export interface NativeBuildInfo {
   /** Milliseconds the build took: rewrites, weights, kernels, tactic timing (0 for a deserialized engine). */
   ms: number;
   /** Layers merged by each fusion pattern (native/src/fusion.h); zeros for a deserialized engine. */
-  fusions: { silu: number; matmulBias: number; activation: number; residual: number; excite: number };
+  fusions: { silu: number; matmulBias: number; activation: number; residual: number; excite: number; pointwise: number };
   /** Layers that run channels-last, and the layout changes inserted (native/src/layout.h). */
   nhwcLayers: number;
   layoutTransposes: number;

@@ -28,8 +28,9 @@
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
- * (`perm`), a depthwise convolution's `inputClip`, and a `fused` param (on any layer) naming
- * the layers merged into it. They are valid input too.
+ * (`perm`), a depthwise convolution's `inputClip`, the `pointwise` layer (a chain of
+ * elementwise, unary and cast layers as one), and a `fused` param (on any layer) naming the
+ * layers merged into it. They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 
@@ -336,6 +337,22 @@ export type LayerSpec =
        */
       kind: 'quantize' | 'dequantize';
       params: { axis: number };
+    }
+  | {
+      /**
+       * A builder form (native/src/pointwise.h; the builder's pointwise pass makes it from
+       * chains of float elementwise, unary and cast layers): inputs [x0, x1, ...] (1 to 12,
+       * float, each broadcasting onto the output's shape), one float output. `program` lists
+       * steps separated by ';', each an op over operands x<i> (input i), t<j> (step j's
+       * result, j earlier) and c<k> (constants[k]); the last step's result is the output, e.g.
+       * 'div(x0,c0);erf(t0);add(t1,c1);mul(x0,t2);mul(t3,c2)' (GELU). Ops: the float
+       * BinaryOps (two operands) and the UnaryOps but 'not' (one operand, then its parameters
+       * as constants: leaky_relu(x,alpha), elu(x,alpha), selu(x,alpha,gamma),
+       * hard_sigmoid(x,alpha,beta), clip(x,min,max)). Every step is computed in fp32; only the
+       * output is rounded to its dtype.
+       */
+      kind: 'pointwise';
+      params: { program: string; constants?: number[] };
     };
 
 export type LayerKind = LayerSpec['kind'];

@@ -45,7 +45,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
       expect(layers(plain).map((l) => l.name)).toEqual([
         'conv1', 'sig', 'silu_mul', 'conv2', 'res_add', 'res_relu', 'conv3', 'relu3', 'flatten', 'fc', 'fc_bias', 'fc_relu',
       ]);
-      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0 });
+      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 });
     } finally {
       plain.dispose();
     }
@@ -65,7 +65,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
         { name: 'fc', kind: 'matmul', fusedFrom: ['fc_bias', 'fc_relu'] },
       ]);
       // Activations: silu into conv1, relu into the residual add (then into conv2), relu into fc.
-      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0 });
+      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0, pointwise: 0 });
       expect(fused.info().outputs).toEqual(plain.info().outputs);
       const a = plain.createContext();
       const b = fused.createContext();
@@ -85,7 +85,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
     await expectPlanKeepsFusion(fusable(), randomFloat([1, 4, 8, 8], 7).data as Float32Array);
   });
 
-  it('exp and reciprocal are not fused (the fp16 policy keeps them fp32); an int producer takes no activation', async () => {
+  it('exp and reciprocal are not fused activations (the fp16 policy keeps them fp32); an int producer takes no activation', async () => {
     const d = new NetDraft('unfusable');
     const x = d.input('x', 'float32', [2, 3]);
     const i = d.input('i', 'int32', [2, 3]);
@@ -97,7 +97,13 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
     d.output(ri!);
     const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: true });
     try {
-      expect(layers(engine).map((l) => l.name)).toEqual(['add', 'exp', 'iadd', 'irelu']);
+      // add + exp become one pointwise layer (the pointwise pass, which computes in fp32), not
+      // an add with an exp activation; the int layers stay as they are.
+      expect(layers(engine).map((l) => [l.name, l.kind, l.fusedFrom])).toEqual([
+        ['exp', 'pointwise', ['add']],
+        ['iadd', 'elementwise', undefined],
+        ['irelu', 'unary', undefined],
+      ]);
     } finally {
       engine.dispose();
     }
@@ -117,7 +123,7 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
         { name: 'se_mean', kind: 'reduce', fusedFrom: ['fc1', 'fc1_sig', 'fc1_mul', 'fc2', 'gate', 'scale'] },
         { name: 'conv2', kind: 'convolution', fusedFrom: undefined },
       ]);
-      expect(fused.info().build.fusions).toEqual({ silu: 2, matmulBias: 0, activation: 3, residual: 0, excite: 1 });
+      expect(fused.info().build.fusions).toEqual({ silu: 2, matmulBias: 0, activation: 3, residual: 0, excite: 1, pointwise: 0 });
       const a = plain.createContext();
       const b = fused.createContext();
       for (const seed of [1, 2]) {

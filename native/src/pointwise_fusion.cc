@@ -1,0 +1,232 @@
+// The pointwise pass (see pointwise_fusion.h).
+#include "src/pointwise_fusion.h"
+
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <numeric>
+#include <set>
+#include <string>
+
+#include "src/error.h"
+#include "src/net_rewrite.h"
+#include "src/pointwise.h"
+
+namespace hybridrt {
+
+namespace {
+
+bool OnlyParams(const Layer& l, std::initializer_list<const char*> allowed, const char* prefix = nullptr) {
+  for (const auto& [key, value] : l.params.values()) {
+    bool ok = key == "fused" || (prefix && key.rfind(prefix, 0) == 0);
+    for (const char* a : allowed) ok |= key == a;
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool IsMember(const RewriteWork& w, const Layer& l) {
+  if (l.outputs.size() != 1 || !IsFloat(w.TypeOf(l.outputs[0]))) return false;
+  for (int32_t id : l.inputs) {
+    if (!IsFloat(w.TypeOf(id))) return false;
+  }
+  switch (l.kind) {
+    case LayerKind::kElementwise: {
+      const std::string& op = l.params.String("op");
+      bool arithmetic = false;
+      for (int b = 0; b < kNumPointwiseBinary; ++b) arithmetic |= op == PointwiseBinaryName(static_cast<PointwiseBinary>(b));
+      return arithmetic && OnlyParams(l, {"op"}, "activation.");
+    }
+    case LayerKind::kUnary: return l.params.String("op") != "not" && OnlyParams(l, {"op", "alpha", "beta", "min", "max"});
+    case LayerKind::kCast: return OnlyParams(l, {"to"});
+    default: return false;
+  }
+}
+
+// The value of a one-element float constant tensor, if `id` is one.
+bool ScalarConstant(const RewriteWork& w, int32_t id, double* value) {
+  const int64_t p = w.producer[id];
+  if (p < 0 || w.net.layers[p].kind != LayerKind::kConstant || Numel(w.ShapeOf(id)) != 1) return false;
+  const WeightView& v = w.net.weights[p];
+  const DType t = w.TypeOf(id);
+  if (!IsFloat(t) || v.bytes < DTypeSize(t)) return false;
+  if (t == DType::kFloat32) {
+    float f;
+    std::memcpy(&f, v.data, 4);
+    *value = f;
+  } else {
+    uint16_t h;
+    std::memcpy(&h, v.data, 2);
+    *value = t == DType::kFloat16 ? HalfToFloat(h) : BFloat16ToFloat(h);
+  }
+  return true;
+}
+
+// Distinct live layers reading tensor `id`.
+int Readers(const RewriteWork& w, int32_t id) {
+  int n = 0;
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (!w.alive[i]) continue;
+    const auto& in = w.net.layers[i].inputs;
+    n += std::find(in.begin(), in.end(), id) != in.end();
+  }
+  return n;
+}
+
+// The tensors a chain reads from outside itself, constants folded into the program excluded.
+std::set<int32_t> ExternalInputs(const RewriteWork& w, const std::vector<int64_t>& members) {
+  std::set<int32_t> made, in;
+  for (int64_t m : members) made.insert(w.net.layers[m].outputs[0]);
+  double scalar;
+  for (int64_t m : members) {
+    for (int32_t id : w.net.layers[m].inputs) {
+      if (!made.count(id) && !ScalarConstant(w, id, &scalar)) in.insert(id);
+    }
+  }
+  return in;
+}
+
+// Writes one chain (members in network order, the last one its output) as a program.
+Layer MakePointwise(const RewriteWork& w, const std::vector<int64_t>& members) {
+  const Layer& last = w.net.layers[members.back()];
+  Layer fused;
+  fused.kind = LayerKind::kPointwise;
+  fused.name = last.name;
+  fused.outputs = last.outputs;
+  PointwiseProgram prog;
+  std::map<int32_t, PointwiseOperand> value;  // tensor -> operand
+  auto constant = [&](double v) {
+    PointwiseOperand o;
+    o.kind = PointwiseOperand::Kind::kConstant;
+    auto it = std::find(prog.constants.begin(), prog.constants.end(), v);
+    o.index = static_cast<int>(it - prog.constants.begin());
+    if (it == prog.constants.end()) prog.constants.push_back(v);
+    return o;
+  };
+  auto operand = [&](int32_t id) {
+    auto it = value.find(id);
+    if (it != value.end()) return it->second;
+    double v;
+    if (ScalarConstant(w, id, &v)) return value[id] = constant(v);
+    PointwiseOperand o;
+    o.index = static_cast<int>(fused.inputs.size());
+    fused.inputs.push_back(id);
+    return value[id] = o;
+  };
+  auto step = [&](PointwiseStep s) {
+    prog.steps.push_back(std::move(s));
+    PointwiseOperand o;
+    o.kind = PointwiseOperand::Kind::kStep;
+    o.index = static_cast<int>(prog.steps.size()) - 1;
+    return o;
+  };
+  // A unary step of op `name` on `x`, its parameters read from `params` under `prefix`.
+  auto unary = [&](PointwiseOperand x, const Params& params, const std::string& prefix) {
+    PointwiseStep s;
+    s.act = cpu::ReadActivation(params, prefix);
+    s.args = {x};
+    switch (s.act.op) {
+      case cpu::UnaryOp::kLeakyRelu:
+      case cpu::UnaryOp::kElu: s.args.push_back(constant(s.act.alpha)); break;
+      case cpu::UnaryOp::kSelu:
+      case cpu::UnaryOp::kHardSigmoid:
+        s.args.push_back(constant(s.act.alpha));
+        s.args.push_back(constant(s.act.beta));
+        break;
+      case cpu::UnaryOp::kClip:
+        s.args.push_back(constant(s.act.min));
+        s.args.push_back(constant(s.act.max));
+        break;
+      default: break;
+    }
+    return step(s);
+  };
+  for (int64_t m : members) {
+    const Layer& l = w.net.layers[m];
+    PointwiseOperand out;
+    if (l.kind == LayerKind::kElementwise) {
+      PointwiseStep s;
+      s.binary = true;
+      const std::string& op = l.params.String("op");
+      for (int b = 0; b < kNumPointwiseBinary; ++b) {
+        if (op == PointwiseBinaryName(static_cast<PointwiseBinary>(b))) s.op2 = static_cast<PointwiseBinary>(b);
+      }
+      s.args = {operand(l.inputs[0]), operand(l.inputs[1])};
+      out = step(s);
+      if (l.params.Has("activation.op")) out = unary(out, l.params, "activation.");
+    } else if (l.kind == LayerKind::kUnary) {
+      out = unary(operand(l.inputs[0]), l.params, "");
+    } else {  // a float-to-float cast: the value stays fp32 inside the chain
+      PointwiseStep s;
+      s.args = {operand(l.inputs[0])};
+      out = step(s);
+    }
+    value[l.outputs[0]] = out;
+    if (m != members.back()) NoteFused(fused, l);
+  }
+  if (last.params.Has("fused")) {  // what had been fused into the last member: it runs here too
+    fused.params.Set("fused", ParamValue::String(fused.params.String("fused") + "|" + last.params.String("fused")));
+  }
+  prog.num_inputs = static_cast<int>(fused.inputs.size());
+  fused.params.Set("program", ParamValue::String(prog.Text()));
+  ParamValue c;
+  c.type = ParamValue::Type::kNumbers;
+  c.numbers = prog.constants;
+  if (!prog.constants.empty()) fused.params.Set("constants", c);
+  return fused;
+}
+
+}  // namespace
+
+Network FusePointwise(const Network& net, PointwiseCounts* counts) {
+  RewriteWork w(net);
+  const size_t n = net.layers.size();
+  // chain[i]: the members (ascending) of the chain whose last layer is i, for candidates.
+  std::vector<std::vector<int64_t>> chain(n);
+  std::vector<bool> member(n, false);
+  for (size_t i = 0; i < n; ++i) member[i] = IsMember(w, net.layers[i]);
+  for (size_t i = 0; i < n; ++i) {
+    if (!member[i]) continue;
+    std::vector<int64_t> mine = {static_cast<int64_t>(i)};
+    for (int32_t id : net.layers[i].inputs) {
+      const int64_t p = w.producer[id];
+      if (p < 0 || !member[p] || chain[p].empty() || w.is_output[id] || Readers(w, id) != 1) continue;
+      std::vector<int64_t> grown = mine;
+      grown.insert(grown.end(), chain[p].begin(), chain[p].end());
+      std::sort(grown.begin(), grown.end());
+      if (grown.size() > static_cast<size_t>(kMaxPointwiseSteps) / 2 ||
+          ExternalInputs(w, grown).size() > static_cast<size_t>(kMaxPointwiseInputs)) {
+        continue;
+      }
+      mine = grown;
+      chain[p].clear();  // now part of this chain
+    }
+    chain[i] = mine;
+  }
+  PointwiseCounts c;
+  for (size_t i = 0; i < n; ++i) {
+    if (chain[i].size() < 2) continue;
+    Layer fused = MakePointwise(w, chain[i]);
+    for (int64_t m : chain[i]) w.alive[m] = false;
+    w.net.layers[i] = fused;
+    w.alive[i] = true;
+    c.layers++;
+    c.merged += static_cast<int>(chain[i].size());
+  }
+  if (!c.layers) {
+    if (counts) *counts = c;
+    return net;
+  }
+  w.Index();
+  // One-element constants now folded into programs and read by nothing else.
+  for (size_t i = 0; i < n; ++i) {
+    const Layer& l = w.net.layers[i];
+    if (w.alive[i] && l.kind == LayerKind::kConstant && !w.uses[l.outputs[0]] && !w.is_output[l.outputs[0]]) {
+      w.alive[i] = false;
+    }
+  }
+  if (counts) *counts = c;
+  return Compact(w);
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,140 @@
+/**
+ * Pointwise chains on the cuda backend (native/src/pointwise_fusion.h; the kernels NVRTC
+ * compiles, native/cuda/pointwise.cc): the chain is one layer with tactic 'nvrtc', and its
+ * output matches onnxruntime on the same chain (fp32: 1e-5 of the output's scale, the
+ * device's erff/expf against onnxruntime's; fp16 tensors: against onnxruntime fp32 on the
+ * fp16-rounded input, 1e-3, the output's one fp16 rounding plus the fp16 constants) and the
+ * same network built with HYBRIDRT_POINTWISE=0 (separate kernels).
+ *
+ * Shapes reach each path of the generated code: 8 outputs per thread with 16-byte accesses
+ * (fp16 in and out), 4 per thread (fp32, or fp16 in and fp32 out), a bias broadcast along
+ * the last dim (stride 0) beside contiguous inputs, and one output per thread with general
+ * broadcasting (last dim 6). Also: CUDA graph capture and a plan round trip (compiled again
+ * on load).
+ */
+import { expect, it } from 'vitest';
+import { type Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
+import type { NetworkDefinition } from '../../src/engine/network.js';
+import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/onnx/half.js';
+import type { TensorData } from '../../src/onnx/tensor.js';
+import { describeIf } from '../helpers/skip.js';
+import { type Chain, chainNetwork, chainReference, gelu16Network, geluChain } from '../engine/helpers/chain-net.js';
+import { maxRelError } from '../engine/helpers/compare.js';
+import { randomFloat } from '../engine/helpers/random.js';
+import { CUDA, NO_CUDA } from './helpers.js';
+
+const computeLayers = (e: Engine) => e.info().layers.filter((l) => l.kind !== 'constant');
+
+/** A network built with the pointwise pass off (the chain's layers as separate kernels). */
+async function buildUnchained(net: NetworkDefinition): Promise<Engine> {
+  process.env.HYBRIDRT_POINTWISE = '0';
+  try {
+    return await buildEngine(net, { backend: 'cuda' });
+  } finally {
+    delete process.env.HYBRIDRT_POINTWISE;
+  }
+}
+
+const gelu = (shape: number[]): Chain => ({ ...geluChain, inputs: [{ name: 'x', shape }] });
+
+const biasTanh: Chain = {
+  inputs: [
+    { name: 'x', shape: [8, 256] },
+    { name: 'r', shape: [8, 256] },
+  ],
+  constants: [{ name: 'b', shape: [256], values: Array.from({ length: 256 }, (_, i) => Math.sin(i)) }],
+  steps: [
+    { op: 'Add', inputs: ['x', 'b'], output: 'xb' },
+    { op: 'Tanh', inputs: ['xb'], output: 'th' },
+    { op: 'Mul', inputs: ['th', 'r'], output: 'y' },
+  ],
+  outputs: ['y'],
+};
+
+const broadcasting: Chain = {
+  inputs: [
+    { name: 'x', shape: [2, 4, 6] },
+    { name: 'z', shape: [2, 1, 6] },
+  ],
+  constants: [{ name: 'b', shape: [4, 1], values: [0.5, -0.25, 1, -2] }],
+  steps: [
+    { op: 'Add', inputs: ['x', 'b'], output: 't' },
+    { op: 'LeakyRelu', inputs: ['t'], output: 'l', alpha: 0.2 },
+    { op: 'Mul', inputs: ['l', 'z'], output: 'm' },
+    { op: 'Clip', inputs: ['m'], output: 'y', min: -1, max: 1.5 },
+  ],
+  outputs: ['y'],
+};
+
+function feedsOf(c: Chain, seed: number): Record<string, TensorData> {
+  return Object.fromEntries(c.inputs.map((i, k) => [i.name, randomFloat(i.shape, seed + k, -3, 3)]));
+}
+
+describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
+  const cases: Array<[string, Chain]> = [
+    ['GELU [2,8,64] (4 per thread)', gelu([2, 8, 64])],
+    ['GELU [3,5,7] (1 per thread)', gelu([3, 5, 7])],
+    ['bias + tanh * r [8,256] (a stride-0 bias beside contiguous inputs)', biasTanh],
+    ['add, leaky_relu, mul, clip with broadcasting [2,4,6]', broadcasting],
+  ];
+  for (const [label, chain] of cases) {
+    it(`fp32 ${label}: one nvrtc layer, as onnxruntime within 1e-5, as separate kernels within 1e-6`, async () => {
+      const net = chainNetwork(chain);
+      const fused = await buildEngine(net, { backend: 'cuda' });
+      const plain = await buildUnchained(net);
+      try {
+        const last = computeLayers(fused).at(-1)!;
+        expect([last.kind, last.tactic]).toEqual(['pointwise', 'nvrtc']);
+        expect(computeLayers(plain).some((l) => l.kind === 'pointwise')).toBe(false);
+        const feeds = feedsOf(chain, 4);
+        const args = chain.inputs.map((i) => feeds[i.name]!.data as Float32Array);
+        const want = await chainReference(chain, feeds);
+        const [have] = (await fused.createContext().run(args)) as Float32Array[];
+        const [separate] = (await plain.createContext().run(args)) as Float32Array[];
+        expect(maxRelError(have!, want[0]!)).toBeLessThanOrEqual(1e-5);
+        expect(maxRelError(have!, separate!)).toBeLessThanOrEqual(1e-6);
+      } finally {
+        fused.dispose();
+        plain.dispose();
+      }
+    });
+  }
+
+  for (const castOutput of [false, true]) {
+    const shape = [4, 128, 3072];
+    const what = castOutput ? 'fp16 in, fp32 out (4 per thread)' : 'fp16 in and out (8 per thread, 16-byte accesses)';
+    it(`GELU on fp16 tensors [${shape}], ${what}: as onnxruntime on the rounded input within 1e-3`, async () => {
+      const e = await buildEngine(gelu16Network(shape, castOutput), { backend: 'cuda' });
+      try {
+        expect(computeLayers(e).map((l) => [l.kind, l.tactic])).toEqual([['pointwise', 'nvrtc']]);
+        const x32 = randomFloat(shape, 9, -4, 4).data as Float32Array;
+        const bits = Uint16Array.from(x32, (v) => float32ToFloat16Bits(v));
+        const rounded = Float32Array.from(bits, (b) => float16BitsToFloat32(b));
+        const [want] = await chainReference(gelu(shape), { x: { dtype: 'float32', dims: shape, data: rounded } });
+        const [out] = (await e.createContext().run([bits])) as Array<Float32Array | Uint16Array>;
+        const have = castOutput ? (out as Float32Array) : Float32Array.from(out as Uint16Array, (b) => float16BitsToFloat32(b));
+        expect(maxRelError(have, want!)).toBeLessThanOrEqual(1e-3);
+      } finally {
+        e.dispose();
+      }
+    });
+  }
+
+  it('is captured in the CUDA graph (bit-equal replays) and compiled again from a plan (bit-equal)', async () => {
+    const e = await buildEngine(chainNetwork(biasTanh), { backend: 'cuda' });
+    const again = await deserializeEngine(e.serialize());
+    try {
+      const feeds = feedsOf(biasTanh, 6);
+      const args = biasTanh.inputs.map((i) => feeds[i.name]!.data as Float32Array);
+      const ctx = e.createContext();
+      const first = Array.from(((await ctx.run(args)) as Float32Array[])[0]!);
+      for (let i = 0; i < 3; i++) expect(Array.from(((await ctx.run(args)) as Float32Array[])[0]!)).toEqual(first);
+      expect(ctx.graph).toBe('captured');
+      expect(computeLayers(again).map((l) => [l.kind, l.tactic])).toEqual(computeLayers(e).map((l) => [l.kind, l.tactic]));
+      expect(Array.from(((await again.createContext().run(args)) as Float32Array[])[0]!)).toEqual(first);
+    } finally {
+      e.dispose();
+      again.dispose();
+    }
+  });
+});
