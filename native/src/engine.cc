@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "src/alias.h"
 #include "src/aligned_buffer.h"
 #include "src/error.h"
 #include "src/layout.h"
@@ -153,6 +154,19 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
         Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected 'constant'"));
       }
       continue;
+    }
+    // An alias (alias.h) has no kernel: its output is its input's bytes in the memory plan.
+    if (IsAliased(net_, memory_.offsets, layer)) {
+      tactics_[i] = kAliasTactic;
+      if (tactics && (*tactics)[i] != kAliasTactic) {
+        Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected '",
+                                   kAliasTactic, "' (its memory plan gives its output its input's bytes)"));
+      }
+      continue;
+    }
+    if (tactics && (*tactics)[i] == kAliasTactic) {
+      Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", kAliasTactic,
+                                 "', but its memory plan gives its output bytes of its own"));
     }
     KernelSetup setup;
     setup.layer = &layer;
