@@ -23,7 +23,8 @@
 // output copies (kCoarse), and around every layer (kLayers: a per-layer profile; such runs
 // are eager, held back by a StreamGate until all of it is queued, since timestamps inside a
 // CUDA graph cannot be timed). Layers that launch nothing (constants, aliases) are not in the
-// loop, so not in the graph either, and their per-layer time is 0.
+// loop, so not in the graph either, and their per-layer time is 0; an engine of nothing else
+// captures an empty graph (0 nodes), which CUDA instantiates and replays as a no-op.
 #pragma once
 
 #include <memory>

@@ -125,7 +125,7 @@ void Engine::Init(const Network& net, const BuildOptions& options, const std::st
     constant_host_[id] = dst;
     constant_device_[id] = backend_->UploadWeights(dst, w.bytes);
   }
-  memory_ = memory ? *memory : PlanMemory(net_);
+  memory_ = memory ? *memory : PlanMemory(net_, options.alias != 0);
   precisions_ = DescribePrecision(net_);
 }
 

@@ -34,6 +34,8 @@ struct BuildOptions {
   // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's
   // default (on for cuda), 0 off, 1 on.
   int layout = -1;
+  // Byte-view shuffles as aliases (alias.h, memory_planner.h): -1 = default (on), 0 off, 1 on.
+  int alias = -1;
   // Timing cache file (timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
 };

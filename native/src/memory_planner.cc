@@ -31,9 +31,12 @@ uint64_t ArenaSize(const TensorInfo& t) {
   return AlignUp(static_cast<uint64_t>(Numel(t.shape)) * DTypeSize(t.dtype), kArenaAlignment);
 }
 
-MemoryPlan PlanMemory(const Network& net) {
+MemoryPlan PlanMemory(const Network& net, bool alias) {
   const std::vector<Lifetime> life = ComputeLifetimes(net);
-  const std::vector<int32_t> root = AliasRoots(net);
+  std::vector<int32_t> root = AliasRoots(net);
+  if (!alias) {
+    for (size_t i = 0; i < root.size(); ++i) root[i] = root[i] < 0 ? -1 : static_cast<int32_t>(i);
+  }
   // Per group, kept at its root: the union of its members' lifetimes.
   std::vector<Lifetime> group(net.tensors.size());
   for (size_t i = 0; i < net.tensors.size(); ++i) {

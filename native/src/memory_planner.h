@@ -49,7 +49,8 @@ std::vector<Lifetime> ComputeLifetimes(const Network& net);
 // Aligned arena size of a tensor.
 uint64_t ArenaSize(const TensorInfo& t);
 
-MemoryPlan PlanMemory(const Network& net);
+// `alias` false: every tensor a block of its own (byte views copy), as before aliasing.
+MemoryPlan PlanMemory(const Network& net, bool alias = true);
 
 // Throws Error(kPlan) naming the tensor when the plan is inconsistent with the network.
 void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan);

@@ -108,6 +108,19 @@ describeIf(HAS_NATIVE, 'aliases in plans', NATIVE_MISSING, () => {
     }
   });
 
+  it('a plan built with alias: false (the planner as it was before aliasing) round-trips with copy tactics', async () => {
+    const built = await buildEngine(net, { alias: false });
+    const again = await deserializeEngine(built.serialize());
+    try {
+      expect(again.info().layers.map((l) => l.tactic)).toEqual(copyTactics());
+      expect(again.info().memory.activationBytes).toBe(memory.activationBytes + 2 * C_BYTES);
+      expect(await outputs(again, input(1))).toEqual(expected);
+    } finally {
+      built.dispose();
+      again.dispose();
+    }
+  });
+
   it('refuses a live tensor over an alias group: relu writes y onto r2, which it reads', async () => {
     const offsets = [...memory.offsets];
     offsets[id.y!] = memory.offsets[id.c!]!;

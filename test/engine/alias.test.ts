@@ -100,8 +100,14 @@ describeIf(HAS_NATIVE, 'the memory planner places alias groups', NATIVE_MISSING,
       expect([m.offsets[id.r1!], m.offsets[id.r2!]]).toEqual([m.offsets[id.c!], m.offsets[id.c!]]);
       // relu writes y while it reads r2: y's 2048 bytes are not the group's.
       expect(disjoint(m.offsets[id.y!]!, 2048, m.offsets[id.c!]!, 2048)).toBe(true);
-      // x 1024 + {c, r1, r2} 2048 + y 2048 (without aliasing r1 and r2 would add 2048 each).
+      // x 1024 + {c, r1, r2} 2048 + y 2048; without aliasing r1 and r2 add 2048 each.
       expect(engine.info().memory.activationBytes).toBe(5120);
+      const copies = await buildEngine(net, { alias: false });
+      expect(copies.info().memory.activationBytes).toBe(9216);
+      expect(copies.info().layers.some((l) => l.tactic === 'alias')).toBe(false);
+      const x = input(7);
+      expect(await copies.createContext().run([x])).toEqual(await engine.createContext().run([x]));
+      copies.dispose();
       expect(['c', 'r1', 'r2', 'y'].map((n) => tacticOf(engine, n) === 'alias')).toEqual([false, true, true, false]);
       const ctx = engine.createContext();
       for (const seed of [1, 2]) {
@@ -118,24 +124,22 @@ describeIf(HAS_NATIVE, 'the memory planner places alias groups', NATIVE_MISSING,
     // x and the reshape's output are 16 KiB each, the mean's output 64 bytes (256 aligned).
     // A copying reshape needs x and its copy at once (32 KiB; the mean reuses x's bytes);
     // an alias needs x's block and the mean's: 16 KiB + 256.
-    const build = (firstPerm?: number[]) => {
-      const d = new NetDraft();
-      const x = d.input('x', 'float32', [1, 16, 16, 16]);
-      const [r] = d.layer('shuffle', 'r', [x], { ...(firstPerm ? { firstPerm } : {}), reshape: [16, 256] }, [{ dtype: 'float32', shape: [16, 256] }]);
-      const [m] = d.layer('reduce', 'm', [r!], { op: 'mean', axes: [1], keepDims: false }, [{ dtype: 'float32', shape: [16] }]);
-      d.output(m!);
-      return buildEngine(d.finish());
-    };
-    const aliased = await build();
-    const copied = await build([0, 2, 1, 3]); // a real transpose: the same sizes, but a copy
+    const d = new NetDraft();
+    const x = d.input('x', 'float32', [1, 16, 16, 16]);
+    const [r] = d.layer('shuffle', 'r', [x], { reshape: [16, 256] }, [{ dtype: 'float32', shape: [16, 256] }]);
+    const [m] = d.layer('reduce', 'm', [r!], { op: 'mean', axes: [1], keepDims: false }, [{ dtype: 'float32', shape: [16] }]);
+    d.output(m!);
+    const aliased = await buildEngine(d.finish());
+    const copied = await buildEngine(d.finish(), { alias: false });
     try {
       expect([tacticOf(aliased, 'r') === 'alias', tacticOf(copied, 'r') === 'alias']).toEqual([true, false]);
       expect(aliased.info().memory.arenaBytes).toBe(16384 + 256);
       expect(copied.info().memory.arenaBytes).toBe(2 * 16384);
-      const x = randomFloat([1, 16, 16, 16], 9).data as Float32Array;
-      const [got] = (await aliased.createContext().run([x])) as Float32Array[];
-      const want = Array.from({ length: 16 }, (_, i) => x.subarray(i * 256, (i + 1) * 256).reduce((a, v) => a + v, 0) / 256);
+      const input = randomFloat([1, 16, 16, 16], 9).data as Float32Array;
+      const [got] = (await aliased.createContext().run([input])) as Float32Array[];
+      const want = Array.from({ length: 16 }, (_, i) => input.subarray(i * 256, (i + 1) * 256).reduce((a, v) => a + v, 0) / 256);
       expectClose(Array.from(got!), want, 1e-5, 'row means');
+      expect(Array.from((await copied.createContext().run([input]))[0] as Float32Array)).toEqual(Array.from(got!));
     } finally {
       aliased.dispose();
       copied.dispose();
