@@ -20,7 +20,7 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine) : engine_(std
   skip_.assign(net.layers.size(), true);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
-    if (l.kind == LayerKind::kConstant) continue;
+    if (!engine_->kernel(i)) continue;  // a constant or an alias: nothing to launch
     bool any_output = false;
     for (int32_t id : l.outputs) any_output |= Numel(net.tensors[id].shape) > 0;
     skip_[i] = !any_output;

@@ -22,7 +22,9 @@
 // Timing (SetTiming): stream-ordered timestamps around the input copies, the layers and the
 // output copies (kCoarse), and around every layer (kLayers: a per-layer profile; such runs
 // are eager, held back by a StreamGate until all of it is queued, since timestamps inside a
-// CUDA graph cannot be timed).
+// CUDA graph cannot be timed). Layers that launch nothing (constants, aliases) are not in the
+// loop, so not in the graph either, and their per-layer time is 0; an engine of nothing else
+// captures an empty graph (0 nodes), which CUDA instantiates and replays as a no-op.
 #pragma once
 
 #include <memory>
@@ -93,7 +95,7 @@ class ExecutionContext {
   uint8_t* arena_base_ = nullptr;
   std::unique_ptr<Stream> stream_;
   std::vector<KernelArgs> args_;    // per layer
-  std::vector<bool> skip_;          // per layer: constants, and layers whose outputs are all empty
+  std::vector<bool> skip_;          // per layer: constants, aliases, and layers whose outputs are all empty
   bool staged_ = false;             // host data goes through staging (backend memory is not host memory)
   std::vector<std::shared_ptr<void>> staging_in_, staging_out_;  // per input / output (staged_ only)
   std::vector<std::shared_ptr<DeviceBuffer>> bound_;             // per input, this run

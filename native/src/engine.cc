@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "src/alias.h"
 #include "src/aligned_buffer.h"
 #include "src/error.h"
 #include "src/layout.h"
@@ -138,7 +139,7 @@ void Engine::Init(const Network& net, const BuildOptions& options, const std::st
     constant_host_[id] = dst;
     constant_device_[id] = backend_->UploadWeights(dst, w.bytes);
   }
-  memory_ = memory ? *memory : PlanMemory(net_);
+  memory_ = memory ? *memory : PlanMemory(net_, options.alias != 0);
   precisions_ = DescribePrecision(net_);
 }
 
@@ -167,6 +168,19 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
         Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected 'constant'"));
       }
       continue;
+    }
+    // An alias (alias.h) has no kernel: its output is its input's bytes in the memory plan.
+    if (IsAliased(net_, memory_.offsets, layer)) {
+      tactics_[i] = kAliasTactic;
+      if (tactics && (*tactics)[i] != kAliasTactic) {
+        Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected '",
+                                   kAliasTactic, "' (its memory plan gives its output its input's bytes)"));
+      }
+      continue;
+    }
+    if (tactics && (*tactics)[i] == kAliasTactic) {
+      Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", kAliasTactic,
+                                 "', but its memory plan gives its output bytes of its own"));
     }
     KernelSetup setup;
     setup.layer = &layer;

@@ -1,6 +1,8 @@
 // An Engine: a validated network compiled for one backend (TensorRT's ICudaEngine). It owns
 // its weights (copied once from the network's views into one aligned store, then uploaded
-// by the backend), the memory plan, and one prepared Kernel per layer. Engines are immutable
+// by the backend), the memory plan, and one prepared Kernel per layer, except constants
+// (tactic "constant") and aliases (tactic "alias": a byte-view shuffle whose output the
+// memory plan puts at its input's offset, alias.h), which have none and launch nothing. Engines are immutable
 // after construction and shared (std::shared_ptr) by their execution contexts, so that a
 // run in flight keeps its engine alive even if the engine is disposed meanwhile.
 #pragma once
@@ -18,6 +20,9 @@
 
 namespace hybridrt {
 
+// The tactic of a layer that runs as an alias (recorded in plans; engine.info() shows it).
+constexpr const char* kAliasTactic = "alias";
+
 struct BuildOptions {
   std::string backend = "cpu";
   int threads = 0;  // cpu: 0 = every core
@@ -29,6 +34,8 @@ struct BuildOptions {
   // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's
   // default (on for cuda), 0 off, 1 on.
   int layout = -1;
+  // Byte-view shuffles as aliases (alias.h, memory_planner.h): -1 = default (on), 0 off, 1 on.
+  int alias = -1;
   // Timing cache file (timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
 };
@@ -67,6 +74,7 @@ class Engine {
   size_t weight_bytes() const { return weight_bytes_; }
   Backend& backend() const { return *backend_; }
   int threads() const { return threads_; }
+  // The layer's kernel; nullptr for constants and aliases (which launch nothing).
   const Kernel* kernel(size_t layer) const { return kernels_[layer].get(); }
   // Device address of a constant tensor, or nullptr if `id` is not a constant.
   const void* constant_data(int32_t id) const { return constant_device_[id].get(); }
@@ -88,7 +96,7 @@ class Engine {
   std::vector<const void*> constant_host_;                   // per tensor
   MemoryPlan memory_;
   std::unique_ptr<Backend> backend_;
-  std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants
+  std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants and aliases
   std::vector<std::string> tactics_;
   std::vector<double> tactic_ms_;
   std::vector<LayerPrecision> precisions_;

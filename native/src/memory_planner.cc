@@ -1,9 +1,10 @@
-// Greedy-by-size arena packing and its verifier (see memory_planner.h).
+// Greedy-by-size arena packing of alias groups, and its verifier (see memory_planner.h).
 #include "src/memory_planner.h"
 
 #include <algorithm>
 #include <numeric>
 
+#include "src/alias.h"
 #include "src/error.h"
 
 namespace hybridrt {
@@ -30,13 +31,25 @@ uint64_t ArenaSize(const TensorInfo& t) {
   return AlignUp(static_cast<uint64_t>(Numel(t.shape)) * DTypeSize(t.dtype), kArenaAlignment);
 }
 
-MemoryPlan PlanMemory(const Network& net) {
-  std::vector<Lifetime> life = ComputeLifetimes(net);
+MemoryPlan PlanMemory(const Network& net, bool alias) {
+  const std::vector<Lifetime> life = ComputeLifetimes(net);
+  std::vector<int32_t> root = AliasRoots(net);
+  if (!alias) {
+    for (size_t i = 0; i < root.size(); ++i) root[i] = root[i] < 0 ? -1 : static_cast<int32_t>(i);
+  }
+  // Per group, kept at its root: the union of its members' lifetimes.
+  std::vector<Lifetime> group(net.tensors.size());
+  for (size_t i = 0; i < net.tensors.size(); ++i) {
+    if (root[i] < 0) continue;
+    Lifetime& g = group[root[i]];
+    g.first = g.first < 0 ? life[i].first : std::min(g.first, life[i].first);
+    g.last = std::max(g.last, life[i].last);
+  }
   MemoryPlan plan;
   plan.offsets.assign(net.tensors.size(), -1);
   std::vector<int32_t> order;
   for (size_t i = 0; i < net.tensors.size(); ++i) {
-    if (life[i].first >= 0) order.push_back(static_cast<int32_t>(i));
+    if (root[i] == static_cast<int32_t>(i)) order.push_back(static_cast<int32_t>(i));
   }
   std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
     return ArenaSize(net.tensors[a]) > ArenaSize(net.tensors[b]);
@@ -48,10 +61,11 @@ MemoryPlan PlanMemory(const Network& net) {
   std::vector<Placed> placed;
   for (int32_t id : order) {
     uint64_t size = ArenaSize(net.tensors[id]);
+    const Lifetime& g = group[id];
     plan.activation_bytes += size;
     std::vector<std::pair<uint64_t, uint64_t>> busy;  // [offset, offset+size) alive at the same time
     for (const Placed& p : placed) {
-      if (p.life.first <= life[id].last && life[id].first <= p.life.last) busy.push_back({p.offset, p.offset + p.size});
+      if (p.life.first <= g.last && g.first <= p.life.last) busy.push_back({p.offset, p.offset + p.size});
     }
     std::sort(busy.begin(), busy.end());
     uint64_t offset = 0;
@@ -61,17 +75,53 @@ MemoryPlan PlanMemory(const Network& net) {
     }
     plan.offsets[id] = static_cast<int64_t>(offset);
     plan.arena_bytes = std::max(plan.arena_bytes, offset + size);
-    placed.push_back({offset, size, life[id]});
+    placed.push_back({offset, size, g});
+  }
+  for (size_t i = 0; i < net.tensors.size(); ++i) {
+    if (root[i] >= 0) plan.offsets[i] = plan.offsets[root[i]];
   }
   return plan;
 }
 
+// NOTE: this guards plan files, so it shares no code with PlanMemory beyond the network's own
+// definitions (lifetimes, sizes, which layers are byte views): it rebuilds the blocks from the
+// offsets it is given.
 void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   auto bad = [](const std::string& m) { Fail(ErrorCode::kPlan, Cat("plan: memory plan: ", m)); };
   if (plan.offsets.size() != net.tensors.size()) {
     bad(Cat("has ", plan.offsets.size(), " tensor offsets; the network has ", net.tensors.size(), " tensors"));
   }
-  std::vector<Lifetime> life = ComputeLifetimes(net);
+  const std::vector<Lifetime> life = ComputeLifetimes(net);
+  for (size_t i = 0; i < net.tensors.size(); ++i) {
+    const int32_t id = static_cast<int32_t>(i);
+    if (life[i].first < 0) {
+      if (plan.offsets[i] != -1) bad(Cat(TensorLabel(net, id), " is a constant but has arena offset ", plan.offsets[i]));
+      continue;
+    }
+    const int64_t off = plan.offsets[i];
+    const uint64_t size = ArenaSize(net.tensors[i]);
+    if (off < 0 || static_cast<uint64_t>(off) % kArenaAlignment != 0 || static_cast<uint64_t>(off) > plan.arena_bytes ||
+        size > plan.arena_bytes - static_cast<uint64_t>(off)) {
+      bad(Cat(TensorLabel(net, id), " has offset ", off, " (", size, " bytes); expected a multiple of ", kArenaAlignment,
+              " inside the arena of ", plan.arena_bytes, " bytes"));
+    }
+  }
+  // Blocks: every arena tensor heads its own, except the output of a byte view placed at its
+  // input's offset, which joins its input's block (a byte view has its input's size).
+  std::vector<int32_t> head(net.tensors.size(), -1);
+  for (size_t i = 0; i < net.tensors.size(); ++i) {
+    if (life[i].first >= 0) head[i] = static_cast<int32_t>(i);
+  }
+  for (const Layer& l : net.layers) {
+    if (IsAliased(net, plan.offsets, l)) head[l.outputs[0]] = head[l.inputs[0]];
+  }
+  std::vector<Lifetime> span(net.tensors.size());
+  for (size_t i = 0; i < net.tensors.size(); ++i) {
+    if (head[i] < 0) continue;
+    Lifetime& s = span[head[i]];
+    s.first = s.first < 0 ? life[i].first : std::min(s.first, life[i].first);
+    s.last = std::max(s.last, life[i].last);
+  }
   struct Block {
     uint64_t offset, end;
     int32_t id;
@@ -79,21 +129,10 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   std::vector<Block> blocks;
   uint64_t sum = 0;
   for (size_t i = 0; i < net.tensors.size(); ++i) {
-    int32_t id = static_cast<int32_t>(i);
-    bool in_arena = life[i].first >= 0;
-    if (!in_arena) {
-      if (plan.offsets[i] != -1) bad(Cat(TensorLabel(net, id), " is a constant but has arena offset ", plan.offsets[i]));
-      continue;
-    }
-    int64_t off = plan.offsets[i];
-    uint64_t size = ArenaSize(net.tensors[i]);
+    if (head[i] != static_cast<int32_t>(i)) continue;
+    const uint64_t size = ArenaSize(net.tensors[i]);
     sum += size;
-    if (off < 0 || static_cast<uint64_t>(off) % kArenaAlignment != 0 || static_cast<uint64_t>(off) > plan.arena_bytes ||
-        size > plan.arena_bytes - static_cast<uint64_t>(off)) {
-      bad(Cat(TensorLabel(net, id), " has offset ", off, " (", size, " bytes); expected a multiple of ", kArenaAlignment,
-              " inside the arena of ", plan.arena_bytes, " bytes"));
-    }
-    blocks.push_back({static_cast<uint64_t>(off), static_cast<uint64_t>(off) + size, id});
+    blocks.push_back({static_cast<uint64_t>(plan.offsets[i]), static_cast<uint64_t>(plan.offsets[i]) + size, static_cast<int32_t>(i)});
   }
   if (plan.activation_bytes != sum) bad(Cat("activation bytes are ", plan.activation_bytes, "; expected ", sum));
   if (plan.arena_bytes > sum) bad(Cat("arena of ", plan.arena_bytes, " bytes exceeds the ", sum, " bytes of all activations"));
@@ -101,8 +140,8 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) { return a.offset < b.offset; });
   for (size_t i = 0; i < blocks.size(); ++i) {
     for (size_t j = i + 1; j < blocks.size() && blocks[j].offset < blocks[i].end; ++j) {
-      const Lifetime& a = life[blocks[i].id];
-      const Lifetime& b = life[blocks[j].id];
+      const Lifetime& a = span[blocks[i].id];
+      const Lifetime& b = span[blocks[j].id];
       if (blocks[i].end > blocks[i].offset && blocks[j].end > blocks[j].offset && a.first <= b.last && b.first <= a.last) {
         bad(Cat(TensorLabel(net, blocks[i].id), " and ", TensorLabel(net, blocks[j].id),
                 " are alive at the same time but overlap in the arena"));

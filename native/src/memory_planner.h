@@ -4,11 +4,20 @@
 // outputs: the end of the run); tensors whose lifetimes overlap must not share bytes, others
 // may. Offsets and sizes are aligned to kArenaAlignment.
 //
-// Packing is the greedy-by-size heuristic (as TFLite's arena planner): largest tensors first,
-// each at the lowest offset that does not collide with an already placed tensor alive at the
+// Aliases (alias.h): the output of a byte-view shuffle (a reshape, squeeze, flatten) is its
+// input's bytes, so the planner places alias groups, not tensors: a group (a root and every
+// byte view of it, chains included) lives from its first member's first step to its last
+// member's last step, takes the root's aligned size, and every member gets the group's
+// offset. Such a layer then copies nothing (the engine runs it as tactic "alias").
+//
+// Packing is the greedy-by-size heuristic (as TFLite's arena planner): largest groups first,
+// each at the lowest offset that does not collide with an already placed group alive at the
 // same time. VerifyMemoryPlan checks any plan (e.g. one read from a plan file) against the
 // same rules, so a corrupted offset can never make two live tensors share memory or reach
-// outside the arena.
+// outside the arena. It accepts a byte view's output either at its input's offset (aliased:
+// the pair is one block, alive for the union of their lifetimes) or in a block of its own
+// (the layer copies; plans written before aliasing look like this); any other sharing of
+// bytes between tensors alive at the same time is refused.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +33,9 @@ inline uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
 struct MemoryPlan {
   uint64_t arena_bytes = 0;       // the packed arena
-  uint64_t activation_bytes = 0;  // sum of every activation's aligned size (no reuse)
+  // Sum of the aligned sizes of the arena's blocks without reuse: one per alias group (an
+  // aliased tensor takes no bytes of its own), one per tensor where nothing is aliased.
+  uint64_t activation_bytes = 0;
   std::vector<int64_t> offsets;   // per tensor: arena offset, or -1 when not in the arena
 };
 
@@ -38,7 +49,8 @@ std::vector<Lifetime> ComputeLifetimes(const Network& net);
 // Aligned arena size of a tensor.
 uint64_t ArenaSize(const TensorInfo& t);
 
-MemoryPlan PlanMemory(const Network& net);
+// `alias` false: every tensor a block of its own (byte views copy), as before aliasing.
+MemoryPlan PlanMemory(const Network& net, bool alias = true);
 
 // Throws Error(kPlan) naming the tensor when the plan is inconsistent with the network.
 void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan);

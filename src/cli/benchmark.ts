@@ -8,10 +8,11 @@
  *   other runtimes (docs/benchmarks.md);
  * - host-to-device and device-to-host: the engines' input and output copies in the latency runs;
  * - per segment: median wall time (and compute for engines), the CUDA graph state;
- * - the build: compile phases, and per engine its build time, fusions, channels-last layers
- *   and timing-cache use;
+ * - the build: compile phases, and per engine its build time, aliases, fusions, channels-last
+ *   layers and timing-cache use;
  * - --profile: per layer, the median over profiled runs of the time between the timestamps
- *   before and after it (profiled runs are separate: a timestamp between every two layers).
+ *   before and after it (profiled runs are separate: a timestamp between every two layers);
+ *   aliases (tactic 'alias') launch nothing and are listed apart, at 0 ms.
  * Printed as lines, or with --json as one BenchmarkResult object.
  */
 import { performance } from 'node:perf_hooks';
@@ -38,7 +39,10 @@ export interface ProfileEntry {
   ms: number;
   /** Its share of the profiled compute time (all engine layers). */
   share: number;
-  /** The build's tactic for it (e.g. 'cudnn:implicit_precomp_gemm:tensor_op'), and what it took when timed then. */
+  /**
+   * The build's tactic for it (e.g. 'cudnn:implicit_precomp_gemm:tensor_op'), and what it took
+   * when timed then; 'alias' for a reshape that shares its input's bytes (0 ms: nothing runs).
+   */
   tactic: string;
   tacticMs?: number;
   fusedFrom?: string[];
@@ -77,6 +81,8 @@ export interface BenchmarkResult {
       ms: number;
       /** Layers other than constants. */
       layers: number;
+      /** Of these, layers that run as aliases (reshapes sharing their input's bytes: no copy, no launch). */
+      aliases: number;
       fusions: Record<string, number>;
       nhwcLayers: number;
       layoutTransposes: number;
@@ -163,6 +169,7 @@ export async function runBenchmark(session: RunSession, feeds: ReadonlyMap<strin
             segment: e.segment,
             ms: e.build.ms,
             layers: e.layers - (e.layerKinds.constant ?? 0),
+            aliases: e.aliases,
             fusions: { ...e.build.fusions },
             nhwcLayers: e.build.nhwcLayers,
             layoutTransposes: e.build.layoutTransposes,
@@ -240,6 +247,7 @@ const rate = (v: number) => `${v >= 100 ? Math.round(v) : Number(v.toPrecision(3
 const seconds = (t: number) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : ms(t));
 
 const PROFILE_SHOWN = 15;
+const ALIASES_SHOWN = 6;
 
 /** The printout of a benchmark (the first line is the latency, as for every backend). */
 export function benchmarkLines(r: BenchmarkResult): string[] {
@@ -277,7 +285,7 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
       const fused = Object.values(e.fusions).reduce((a, b) => a + b, 0);
       const cache = e.timingCache ? `, timing cache ${e.timingCache.hits} hits / ${e.timingCache.misses} misses` : '';
       lines.push(
-        `                   engine #${e.segment}: ${seconds(e.ms)}, ${e.layers} layers, ${fused} fused, ` +
+        `                   engine #${e.segment}: ${seconds(e.ms)}, ${e.layers} layers${e.aliases ? ` (${e.aliases} alias${e.aliases === 1 ? '' : 'es'})` : ''}, ${fused} fused, ` +
           `${e.nhwcLayers} channels-last (${e.layoutTransposes} layout changes)${cache}`,
       );
     }
@@ -289,6 +297,12 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
     for (const l of top) {
       const fused = l.fusedFrom ? ` (+ ${l.fusedFrom.join(', ')})` : '';
       lines.push(`  ${ms(l.ms).padStart(9)}  ${(l.share * 100).toFixed(1).padStart(5)}%  ${l.kind.padEnd(13)} ${l.name}${fused}  [${l.tactic}]`);
+    }
+    const aliases = p.layers.filter((l) => l.tactic === 'alias').map((l) => l.name);
+    if (aliases.length) {
+      const names = `${aliases.slice(0, ALIASES_SHOWN).join(', ')}${aliases.length > ALIASES_SHOWN ? `, ... ${aliases.length - ALIASES_SHOWN} more` : ''}`;
+      const what = aliases.length === 1 ? "a reshape sharing its input's bytes" : `${aliases.length} reshapes sharing their inputs' bytes`;
+      lines.push(`  aliases: ${names} (${what}: 0 ms, nothing launched)`);
     }
     const kinds = new Map<string, number>();
     for (const l of p.layers) kinds.set(l.kind, (kinds.get(l.kind) ?? 0) + l.ms);

@@ -18,10 +18,12 @@ export interface EngineSummary {
   layers: number;
   /** Layer count per kind, e.g. { convolution: 12, elementwise: 4 }. */
   layerKinds: Record<string, number>;
+  /** Layers that run as aliases (tactic 'alias': reshapes sharing their input's bytes, no copy, no launch). */
+  aliases: number;
   /** Bytes of one execution context's activation arena (after reuse) and workspace. */
   arenaBytes: number;
   workspaceBytes: number;
-  /** What the activations would take without reuse. */
+  /** What the activations would take without reuse (aliases take no bytes of their own). */
   activationBytes: number;
   /** Bytes of weights the engine holds (once, whatever the number of contexts). */
   weightBytes: number;
@@ -67,6 +69,7 @@ export function engineSummary(segment: number, info: EngineInfo): EngineSummary 
     segment,
     layers: info.layers.length,
     layerKinds,
+    aliases: info.layers.filter((l) => l.tactic === 'alias').length,
     arenaBytes: info.memory.arenaBytes,
     workspaceBytes: info.memory.workspaceBytes,
     activationBytes: info.memory.activationBytes,

@@ -220,7 +220,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
-  for (const k of ['fusion', 'layout'] as const) {
+  for (const k of ['fusion', 'layout', 'alias'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
   if (config.timingCachePath !== undefined && (typeof config.timingCachePath !== 'string' || config.timingCachePath === '')) {
@@ -234,8 +234,9 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
  * run in that type (native/src/precision.h; info() says per layer); the cpu backend accepts
  * and ignores precisions other than fp32. The builder fuses layers (`fusion`, on by default
- * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), and with
- * `timingCachePath` reuses and records tactic choices in that file.
+ * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
+ * aliases of their inputs (`alias`, on by default), and with `timingCachePath` reuses and
+ * records tactic choices in that file.
  */
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
   checkConfig(config);
@@ -248,6 +249,7 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
       ...(reduced.length ? { precisions: reduced } : {}),
       ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
       ...(config.layout !== undefined ? { layout: config.layout } : {}),
+      ...(config.alias !== undefined ? { alias: config.alias } : {}),
       ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
     }),
   );

@@ -21,7 +21,12 @@ export interface NativeTensorInfo {
 export interface NativeLayerInfo {
   name: string;
   kind: string;
-  /** The implementation the backend chose (recorded in plans), e.g. 'im2col_gemm'. */
+  /**
+   * The implementation the backend chose (recorded in plans), e.g. 'im2col_gemm'; 'constant'
+   * for constants, and 'alias' for a shuffle whose output is its input's bytes (a reshape,
+   * squeeze or flatten: native/src/alias.h), which shares its input's arena block and launches
+   * nothing (0 ms in a per-layer profile).
+   */
   tactic: string;
   /** Milliseconds the tactic took when the build timed it (absent: not timed, or a loaded plan). */
   tacticMs?: number;
@@ -68,7 +73,10 @@ export interface NativeEngineInfo {
   memory: {
     /** Bytes of one context's activation arena after packing lifetimes. */
     arenaBytes: number;
-    /** What the activations would take without reuse (sum of aligned sizes). */
+    /**
+     * What the activations would take without reuse (sum of aligned sizes); an alias (a
+     * reshape sharing its input's bytes) adds nothing.
+     */
     activationBytes: number;
     /** Scratch per context, shared by layers (they run one after another). */
     workspaceBytes: number;
@@ -177,6 +185,7 @@ export interface NativeBuildConfig {
   precisions?: string[];
   fusion?: boolean;
   layout?: boolean;
+  alias?: boolean;
   timingCachePath?: string;
 }
 

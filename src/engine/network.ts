@@ -390,6 +390,11 @@ export interface BuildConfig {
   fusion?: boolean;
   /** Channels-last layouts for fp16/bf16 convolutions (native/src/layout.h); default: on for cuda. */
   layout?: boolean;
+  /**
+   * Byte-view shuffles (reshapes) share their input's arena bytes and launch nothing
+   * (native/src/alias.h); default on. Off: each copies into a block of its own.
+   */
+  alias?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
 }

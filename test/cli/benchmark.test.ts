@@ -67,6 +67,9 @@ describeIf(HAS_NATIVE, 'hybrid-run --benchmark (cpu)', NATIVE_MISSING, () => {
     expect(p.layers.reduce((a, l) => a + l.share, 0)).toBeCloseTo(1, 9);
     expect(p.layers.reduce((a, l) => a + l.ms, 0)).toBeCloseTo(p.computeMs, 9);
     expect(p.layers.map((l) => l.name)).toContain('/layer1/0/conv1/Conv');
+    // The Flatten before the classifier is a byte view of its input: an alias that runs nothing.
+    expect(p.layers.filter((l) => l.tactic === 'alias').map((l) => [l.name, l.ms])).toEqual([['/Flatten', 0]]);
+    expect(b.build!.engines[0]!.aliases).toBe(1);
   });
 
   it('the printout: the latency line first, then compute, copies, throughput, segments, build, profile', async () => {
@@ -77,6 +80,8 @@ describeIf(HAS_NATIVE, 'hybrid-run --benchmark (cpu)', NATIVE_MISSING, () => {
     for (const line of ['  compute ', '  host-to-device ', '  device-to-host ', '  throughput ', '  segments ', '  build ', 'profile  median of 4 profiled runs', '  by kind: ']) {
       expect(r.out).toContain(line);
     }
+    expect(r.out).toMatch(/^ {19}engine #0: .*, \d+ layers \(1 alias\), /m);
+    expect(r.out).toContain("  aliases: /Flatten (a reshape sharing its input's bytes: 0 ms, nothing launched)");
   });
 
   it('--duration runs for a time instead of a count', async () => {

@@ -1,6 +1,7 @@
 /**
  * Issue 6's engine features on the cuda backend: CUDA graphs (captured on a context's second
- * run, replayed after; bit-equal to eager runs), run timing and per-layer profiles, the fusion
+ * run, replayed after; bit-equal to eager runs), run timing and per-layer profiles, reshapes
+ * run as aliases (no launch; within 1e-4 of the cpu backend, the cuda fp32 contract), the fusion
  * pass (silu, residual, cuBLASLt bias epilogue) and the channels-last layout pass against the
  * same network built without them, the timing cache, and --benchmark's resident runs.
  *
@@ -20,6 +21,7 @@ import type { BenchmarkResult } from '../../src/cli/benchmark.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildEngine, type Engine } from '../../src/engine/engine.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
+import { X_SHAPE, rereadNet } from '../engine/helpers/alias-nets.js';
 import { castPermNet, expectCastPerm } from '../engine/helpers/cast-perm-net.js';
 import { fusable } from '../engine/helpers/fusable-net.js';
 import { NetDraft } from '../engine/helpers/net.js';
@@ -113,8 +115,9 @@ describeIf(CUDA, 'CUDA graphs and run timing (cuda)', NO_CUDA, () => {
       const p = ctx.timing!;
       const info = engine.info();
       expect(p.layers).toHaveLength(info.layers.length);
+      // Constants and aliases (byte-view reshapes: native/src/alias.h) launch nothing.
       info.layers.forEach((l, i) => {
-        if (l.kind === 'constant') expect(p.layers![i]).toBe(0);
+        if (l.kind === 'constant' || l.tactic === 'alias') expect(p.layers![i], l.name).toBe(0);
         else expect(p.layers![i]!, l.name).toBeGreaterThan(0);
       });
       const sum = Array.from(p.layers!).reduce((a, b) => a + b, 0);
@@ -122,6 +125,46 @@ describeIf(CUDA, 'CUDA graphs and run timing (cuda)', NO_CUDA, () => {
       expect(ctx.graph).toBe('captured');
     } finally {
       engine.dispose();
+    }
+  });
+
+  it('aliases: byte-view reshapes launch nothing and take 0 ms; results as the cpu backend; an all-alias engine captures an empty graph', async () => {
+    const gpu = await buildEngine(rereadNet(), { backend: 'cuda' });
+    const cpu = await buildEngine(rereadNet(), { backend: 'cpu' });
+    const d = new NetDraft('all_alias');
+    const x = d.input('x', 'int64', [2, 3, 4]);
+    const [a] = d.layer('shuffle', 'a', [x], { reshape: [6, 4] }, [{ dtype: 'int64', shape: [6, 4] }]);
+    const [b] = d.layer('shuffle', 'b', [a!], { reshape: [24] }, [{ dtype: 'int64', shape: [24] }]);
+    d.output(a!);
+    d.output(b!);
+    const views = await buildEngine(d.finish(), { backend: 'cuda' });
+    try {
+      const info = gpu.info();
+      expect(info.layers.filter((l) => l.tactic === 'alias').map((l) => l.name)).toEqual(['f', 'u']);
+      const ctx = gpu.createContext();
+      for (let seed = 1; seed <= 3; seed++) {
+        const xs = [randomFloat(X_SHAPE, seed).data as Float32Array];
+        const [got, want] = [await outputsOf(gpu, xs), await outputsOf(cpu, xs)];
+        got.forEach((t, i) => expect(maxRelError(t, want[i]!), `output ${i}, seed ${seed}`).toBeLessThanOrEqual(1e-4));
+        await ctx.run(xs);
+      }
+      expect(ctx.graph).toBe('captured');
+      await ctx.run([randomFloat(X_SHAPE, 4).data as Float32Array], { timing: 'layers' });
+      info.layers.forEach((l, i) => {
+        if (l.tactic === 'alias') expect(ctx.timing!.layers![i], l.name).toBe(0);
+      });
+      expect(views.info().layers.map((l) => l.tactic)).toEqual(['alias', 'alias']);
+      const vctx = views.createContext();
+      for (let seed = 1; seed <= 3; seed++) {
+        const data = BigInt64Array.from({ length: 24 }, (_, i) => BigInt(i * seed - 7));
+        const out = (await vctx.run([data])) as BigInt64Array[];
+        expect(out.map((o) => Array.from(o))).toEqual([Array.from(data), Array.from(data)]);
+      }
+      expect([vctx.graph, vctx.graphNodes]).toEqual(['captured', 0]);
+    } finally {
+      gpu.dispose();
+      cpu.dispose();
+      views.dispose();
     }
   });
 });
@@ -196,7 +239,7 @@ describeIf(CUDA, 'builder passes (cuda)', NO_CUDA, () => {
     const first = await buildEngine(convNet(), { backend: 'cuda', precisions: ['fp16'], timingCachePath: file });
     const second = await buildEngine(convNet(), { backend: 'cuda', precisions: ['fp16'], timingCachePath: file });
     try {
-      const timed = first.info().layers.filter((l) => l.tactic !== 'default' && l.tactic !== 'constant').length;
+      const timed = first.info().layers.filter((l) => !['default', 'constant', 'alias'].includes(l.tactic)).length;
       expect(timed).toBeGreaterThanOrEqual(4);
       expect(second.info().build.timingCache!.hits).toBe(timed);
       expect(second.info().layers.map((l) => l.tactic)).toEqual(first.info().layers.map((l) => l.tactic));
