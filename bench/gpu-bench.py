@@ -160,7 +160,8 @@ def stage_check(args):
 # switches read by the addon; docs/cuda.md).
 VARIANTS = {'all': {}, 'no-graphs': {'HYBRIDRT_CUDA_GRAPHS': '0'}, 'no-fusion': {'HYBRIDRT_FUSION': '0'},
             'no-layout': {'HYBRIDRT_LAYOUT': '0'}, 'no-cba': {'HYBRIDRT_CUDNN_CBA': '0'},
-            'no-graph-api': {'HYBRIDRT_CUDNN_GRAPH': '0'}, 'no-pointwise': {'HYBRIDRT_POINTWISE': '0'}}
+            'no-graph-api': {'HYBRIDRT_CUDNN_GRAPH': '0'}, 'no-pointwise': {'HYBRIDRT_POINTWISE': '0'},
+            'no-alias': {'HYBRIDRT_ALIAS': '0'}}
 
 
 def stage_ab(args):
