@@ -11,7 +11,8 @@ calibrated), each precision (fp32, fp16) and batch (1, 32):
   eager    PyTorch eager, the same module and weights the ONNX file was exported from
   compile  torch.compile(mode="reduce-overhead") of that module (CUDA graphs)
 
-PyTorch runs with cudnn.benchmark on, under inference_mode, fp16 through .half() of the module
+PyTorch runs with cudnn.benchmark on and TF32 off (fp32 rows are fp32 on both sides), under
+inference_mode, fp16 through .half() of the module
 and the input, resident on the GPU, timed with CUDA events around each call after warm-up;
 every figure is the median of many runs. Both systems run on the same input, written once at
 export (hybrid-run --input). The table's ratios are PyTorch's median over hybridrt's median GPU
@@ -234,6 +235,9 @@ def stage_torch(args):
 
     gm = gpu_models()
     torch.backends.cudnn.benchmark = True
+    # fp32 rows are fp32 on both sides: hybridrt never uses TF32, so PyTorch must not either.
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
     os.makedirs(os.path.join(args.work, 'results'), exist_ok=True)
     t_stage = time.time()
     for model_name, precision, batch in runs(args.models, args.precisions, args.batches):
