@@ -31,6 +31,19 @@ uint64_t ArenaSize(const TensorInfo& t) {
   return AlignUp(static_cast<uint64_t>(Numel(t.shape)) * DTypeSize(t.dtype), kArenaAlignment);
 }
 
+// Per group head (head[i]: tensor i's group, -1 outside the arena): the union of its members'
+// lifetimes, kept at the head's index.
+static std::vector<Lifetime> GroupLifetimes(const std::vector<Lifetime>& life, const std::vector<int32_t>& head) {
+  std::vector<Lifetime> group(life.size());
+  for (size_t i = 0; i < life.size(); ++i) {
+    if (head[i] < 0) continue;
+    Lifetime& g = group[head[i]];
+    g.first = g.first < 0 ? life[i].first : std::min(g.first, life[i].first);
+    g.last = std::max(g.last, life[i].last);
+  }
+  return group;
+}
+
 MemoryPlan PlanMemory(const Network& net, bool alias) {
   const std::vector<Lifetime> life = ComputeLifetimes(net);
   std::vector<int32_t> root = AliasRoots(net);
@@ -38,13 +51,7 @@ MemoryPlan PlanMemory(const Network& net, bool alias) {
     for (size_t i = 0; i < root.size(); ++i) root[i] = root[i] < 0 ? -1 : static_cast<int32_t>(i);
   }
   // Per group, kept at its root: the union of its members' lifetimes.
-  std::vector<Lifetime> group(net.tensors.size());
-  for (size_t i = 0; i < net.tensors.size(); ++i) {
-    if (root[i] < 0) continue;
-    Lifetime& g = group[root[i]];
-    g.first = g.first < 0 ? life[i].first : std::min(g.first, life[i].first);
-    g.last = std::max(g.last, life[i].last);
-  }
+  const std::vector<Lifetime> group = GroupLifetimes(life, root);
   MemoryPlan plan;
   plan.offsets.assign(net.tensors.size(), -1);
   std::vector<int32_t> order;
@@ -115,13 +122,7 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   for (const Layer& l : net.layers) {
     if (IsAliased(net, plan.offsets, l)) head[l.outputs[0]] = head[l.inputs[0]];
   }
-  std::vector<Lifetime> span(net.tensors.size());
-  for (size_t i = 0; i < net.tensors.size(); ++i) {
-    if (head[i] < 0) continue;
-    Lifetime& s = span[head[i]];
-    s.first = s.first < 0 ? life[i].first : std::min(s.first, life[i].first);
-    s.last = std::max(s.last, life[i].last);
-  }
+  const std::vector<Lifetime> span = GroupLifetimes(life, head);
   struct Block {
     uint64_t offset, end;
     int32_t id;

@@ -20,9 +20,8 @@ import { type Engine, buildEngine, deserializeEngine } from '../../src/engine/en
 import type { NetworkDefinition } from '../../src/engine/network.js';
 import { HybridError } from '../../src/errors.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/onnx/half.js';
-import type { TensorData } from '../../src/onnx/tensor.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
-import { type Chain, chainNetwork, chainReference, gelu16Network, geluChain } from './helpers/chain-net.js';
+import { type Chain, broadcastIO, chainFeeds, chainNetwork, chainReference, gelu16Network, geluChain } from './helpers/chain-net.js';
 import { maxRelError } from './helpers/compare.js';
 import { NetDraft } from './helpers/net.js';
 import { randomFloat } from './helpers/random.js';
@@ -30,11 +29,7 @@ import { randomFloat } from './helpers/random.js';
 const layers = (e: Engine) => e.info().layers.filter((l) => l.kind !== 'constant');
 
 const branching: Chain = {
-  inputs: [
-    { name: 'x', shape: [2, 4, 6] },
-    { name: 'z', shape: [2, 1, 6] },
-  ],
-  constants: [{ name: 'b', shape: [4, 1], values: [0.5, -0.25, 1, -2] }],
+  ...broadcastIO,
   steps: [
     { op: 'Add', inputs: ['x', 'b'], output: 't' },
     { op: 'Relu', inputs: ['t'], output: 'r' },
@@ -45,10 +40,6 @@ const branching: Chain = {
   outputs: ['y'],
 };
 
-function feedsOf(c: Chain, seed: number): Record<string, TensorData> {
-  return Object.fromEntries(c.inputs.map((i, k) => [i.name, randomFloat(i.shape, seed + k, -3, 3)]));
-}
-
 /** Runs fused and unfused engines of `c` and onnxruntime; returns the fused engine's layers. */
 async function checkChain(c: Chain, tol = 1e-6) {
   const net = chainNetwork(c);
@@ -56,7 +47,7 @@ async function checkChain(c: Chain, tol = 1e-6) {
   const fused = await buildEngine(net, { backend: 'cpu', fusion: true });
   try {
     for (const seed of [1, 7]) {
-      const feeds = feedsOf(c, seed);
+      const feeds = chainFeeds(c, seed);
       const args = c.inputs.map((i) => feeds[i.name]!.data as Float32Array);
       const want = await chainReference(c, feeds);
       const unfused = (await plain.createContext().run(args)) as Float32Array[];
@@ -139,7 +130,7 @@ describeIf(HAS_NATIVE, 'pointwise chains (cpu)', NATIVE_MISSING, () => {
     const again = await deserializeEngine(fused.serialize());
     try {
       expect(layers(again).map((l) => [l.name, l.kind, l.fusedFrom])).toEqual(layers(fused).map((l) => [l.name, l.kind, l.fusedFrom]));
-      const feeds = feedsOf(branching, 5);
+      const feeds = chainFeeds(branching, 5);
       const args = branching.inputs.map((i) => feeds[i.name]!.data as Float32Array);
       const a = (await fused.createContext().run(args)) as Float32Array[];
       const b = (await again.createContext().run(args)) as Float32Array[];

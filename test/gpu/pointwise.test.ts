@@ -16,9 +16,8 @@ import { expect, it } from 'vitest';
 import { type Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/onnx/half.js';
-import type { TensorData } from '../../src/onnx/tensor.js';
 import { describeIf } from '../helpers/skip.js';
-import { type Chain, chainNetwork, chainReference, gelu16Network, geluChain } from '../engine/helpers/chain-net.js';
+import { type Chain, broadcastIO, chainFeeds, chainNetwork, chainReference, gelu16Network, geluChain } from '../engine/helpers/chain-net.js';
 import { maxRelError } from '../engine/helpers/compare.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { CUDA, NO_CUDA } from './helpers.js';
@@ -52,11 +51,7 @@ const biasTanh: Chain = {
 };
 
 const broadcasting: Chain = {
-  inputs: [
-    { name: 'x', shape: [2, 4, 6] },
-    { name: 'z', shape: [2, 1, 6] },
-  ],
-  constants: [{ name: 'b', shape: [4, 1], values: [0.5, -0.25, 1, -2] }],
+  ...broadcastIO,
   steps: [
     { op: 'Add', inputs: ['x', 'b'], output: 't' },
     { op: 'LeakyRelu', inputs: ['t'], output: 'l', alpha: 0.2 },
@@ -65,10 +60,6 @@ const broadcasting: Chain = {
   ],
   outputs: ['y'],
 };
-
-function feedsOf(c: Chain, seed: number): Record<string, TensorData> {
-  return Object.fromEntries(c.inputs.map((i, k) => [i.name, randomFloat(i.shape, seed + k, -3, 3)]));
-}
 
 describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
   const cases: Array<[string, Chain]> = [
@@ -86,7 +77,7 @@ describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
         const last = computeLayers(fused).at(-1)!;
         expect([last.kind, last.tactic]).toEqual(['pointwise', 'nvrtc']);
         expect(computeLayers(plain).some((l) => l.kind === 'pointwise')).toBe(false);
-        const feeds = feedsOf(chain, 4);
+        const feeds = chainFeeds(chain, 4);
         const args = chain.inputs.map((i) => feeds[i.name]!.data as Float32Array);
         const want = await chainReference(chain, feeds);
         const [have] = (await fused.createContext().run(args)) as Float32Array[];
@@ -124,7 +115,7 @@ describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
     const e = await buildEngine(chainNetwork(biasTanh), { backend: 'cuda' });
     const again = await deserializeEngine(e.serialize());
     try {
-      const feeds = feedsOf(biasTanh, 6);
+      const feeds = chainFeeds(biasTanh, 6);
       const args = biasTanh.inputs.map((i) => feeds[i.name]!.data as Float32Array);
       const ctx = e.createContext();
       const first = Array.from(((await ctx.run(args)) as Float32Array[])[0]!);

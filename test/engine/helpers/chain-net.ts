@@ -13,6 +13,7 @@ import { encodeModel } from '../../../src/onnx/model.js';
 import { toOrtTensor } from '../../../src/onnx/ort.js';
 import type { TensorData } from '../../../src/onnx/tensor.js';
 import { NetDraft } from './net.js';
+import { randomFloat } from './random.js';
 
 const BINARY: Record<string, string> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', Pow: 'pow', Max: 'max', Min: 'min' };
 const UNARY: Record<string, string> = {
@@ -133,3 +134,17 @@ export function gelu16Network(shape: number[], castOutput: boolean): NetworkDefi
   d.output(out);
   return d.finish();
 }
+
+/** Seeded inputs of a chain, uniform in [-3, 3). */
+export function chainFeeds(c: Chain, seed: number): Record<string, TensorData> {
+  return Object.fromEntries(c.inputs.map((i, k) => [i.name, randomFloat(i.shape, seed + k, -3, 3)]));
+}
+
+/** x [2,4,6], z [2,1,6] and a constant b [4,1]: the inputs of the broadcasting chains of the tests. */
+export const broadcastIO: Pick<Chain, 'inputs' | 'constants'> = {
+  inputs: [
+    { name: 'x', shape: [2, 4, 6] },
+    { name: 'z', shape: [2, 1, 6] },
+  ],
+  constants: [{ name: 'b', shape: [4, 1], values: [0.5, -0.25, 1, -2] }],
+};
