@@ -24,8 +24,7 @@
 //   "cudnn_graph_fused:<k>"         the graph with the epilogue as pointwise operations, which
 //                                   cuDNN compiles into one kernel;
 //   "depthwise_nhwc"                our own kernel for channels-last fp16/bf16 depthwise
-//                                   convolutions (depthwise.cu), epilogue included;
-//   "depthwise_nhwc_x2"             the same, two outputs of a row per thread (stride 1).
+//                                   convolutions (depthwise.cu), epilogue included.
 #include <cudnn.h>
 
 #include <algorithm>
@@ -441,13 +440,8 @@ class ConvKernel : public CudaKernel {
     }
     if (depthwise_ok_ && Allowed("HYBRIDRT_DEPTHWISE")) {
       candidates.push_back({"depthwise_nhwc", [&](void* out) {
-                              return LaunchDepthwiseNhwc(dtype_, x, w, *bias, zz, out, dw_, act_, 1, s) == cudaSuccess;
+                              return LaunchDepthwiseNhwc(dtype_, x, w, *bias, zz, out, dw_, act_, s) == cudaSuccess;
                             }});
-      if (dw_.stride == 1) {
-        candidates.push_back({"depthwise_nhwc_x2", [&](void* out) {
-                                return LaunchDepthwiseNhwc(dtype_, x, w, *bias, zz, out, dw_, act_, 2, s) == cudaSuccess;
-                              }});
-      }
     }
     // inputClip: cuDNN reads a clipped copy of x, whose pass each of its candidates pays (the
     // timing data lies in [-1, 1), where the clip changes nothing, so outputs still compare).
@@ -455,7 +449,7 @@ class ConvKernel : public CudaKernel {
     if (input_clip_) {
       Check(cudaMalloc(&clipped, in_[0].bytes + 256), "cudaMalloc (tactic timing)");
       for (Candidate& c : candidates) {
-        if (c.name.rfind("depthwise_nhwc", 0) == 0) continue;  // ours clip as they load
+        if (c.name == "depthwise_nhwc") continue;
         c.run = [&, inner = c.run](void* out) {
           return LaunchClipCopy(dtype_, x, clipped, in_[0].numel, dw_.input_max, s) == cudaSuccess && inner(out);
         };
@@ -616,11 +610,8 @@ class ConvKernel : public CudaKernel {
   }
 
   std::string Accept(const std::string& requested) override {
-    if (requested == "depthwise_nhwc" || requested == "depthwise_nhwc_x2") {
-      depthwise_pixels_ = requested == "depthwise_nhwc" ? 1 : 2;
-      if (!depthwise_ok_ || (depthwise_pixels_ == 2 && dw_.stride != 1)) {
-        Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' does not apply to this layer"));
-      }
+    if (requested == "depthwise_nhwc") {
+      if (!depthwise_ok_) Bad(ErrorCode::kPlan, "plan: tactic 'depthwise_nhwc' does not apply to this layer");
       depthwise_ = true;
       algo_workspace_ = 0;
       return requested;
@@ -687,8 +678,7 @@ class ConvKernel : public CudaKernel {
     const void* z = residual_ ? args.inputs.back() : nullptr;
     cudnnStatus_t st;
     if (depthwise_) {
-      Check(LaunchDepthwiseNhwc(dtype_, args.inputs[0], w, bias, z, args.outputs[0], dw_, act_, depthwise_pixels_, s),
-            "depthwise convolution launch");
+      Check(LaunchDepthwiseNhwc(dtype_, args.inputs[0], w, bias, z, args.outputs[0], dw_, act_, s), "depthwise convolution launch");
       return;
     }
     const void* x_in = args.inputs[0];
@@ -759,7 +749,6 @@ class ConvKernel : public CudaKernel {
   Act act_;
   DepthwiseGeometry dw_;
   bool depthwise_ok_ = false, depthwise_ = false;  // our depthwise kernel applies / is the tactic
-  int depthwise_pixels_ = 1;                        // its outputs per thread (tactic _x2: 2)
   bool input_clip_ = false;                         // inputClip: in our kernel, or a clipped copy for cuDNN
 };
 

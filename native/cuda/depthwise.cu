@@ -24,9 +24,7 @@ namespace {
 constexpr int kBlock = 256, kMaxVecCols = 32;
 constexpr int64_t kMaxTiles = 2048;  // blocks along the pixels; each loops over its share of tiles
 
-// P: output pixels per thread along the row (1, or 2 for stride 1: the two windows share K
-// of their K + 1 input columns, so a thread loads K * (K + 1) vectors for 2 outputs).
-template <typename T, int K, int P>
+template <typename T, int K>
 __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z, T* y, DepthwiseGeometry g, Act act,
                               int tile_h, int tile_w) {
   __shared__ __align__(16) T wsh[K * K * kMaxVecCols * 8];
@@ -46,7 +44,7 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
   // division is a long software sequence, three per pixel cost more than the convolution.
   // Output tiles of tile_h x tile_w pixels (blockDim.y of them), so that neighbouring rows'
   // windows overlap in the block's L1 as neighbouring columns' do.
-  const unsigned tiles_h = (g.oh + tile_h - 1) / tile_h, tiles_w = (g.ow + tile_w * P - 1) / (tile_w * P);
+  const unsigned tiles_h = (g.oh + tile_h - 1) / tile_h, tiles_w = (g.ow + tile_w - 1) / tile_w;
   const unsigned tiles = static_cast<unsigned>(g.n) * tiles_h * tiles_w;
   const int dy = threadIdx.y / tile_w, dx = threadIdx.y - dy * tile_w;
   float b[8];
@@ -64,33 +62,29 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
     const unsigned trow = t / tiles_w;
     const unsigned n = trow / tiles_h;
     const int oh = static_cast<int>(trow - n * tiles_h) * tile_h + dy;
-    const int ow = (static_cast<int>(t - trow * tiles_w) * tile_w + dx) * P;  // the first of P outputs
+    const int ow = static_cast<int>(t - trow * tiles_w) * tile_w + dx;
     if (dy >= tile_h || oh >= g.oh || ow >= g.ow) continue;
     const unsigned pix = (n * g.oh + oh) * g.ow + ow;
-    float acc[P][8];
+    float acc[8];
 #pragma unroll
-    for (int p = 0; p < P; ++p) {
-#pragma unroll
-      for (int k = 0; k < 8; ++k) acc[p][k] = b[k];
-    }
+    for (int k = 0; k < 8; ++k) acc[k] = b[k];
     const Vec8<T>* xv = reinterpret_cast<const Vec8<T>*>(x) + n * static_cast<unsigned>(g.h * g.w * cv) + vc;
     const int ih0 = oh * g.stride - g.pad, iw0 = ow * g.stride - g.pad;
     // Every tap's load is issued unconditionally (from a clamped position, its value then
     // zeroed outside the image), so that a batch of rows' loads are in flight together rather
-    // than one bounds check at a time: all rows for K <= 5 (K = 3 with 2 outputs), a row at a
-    // time otherwise (the vectors would not fit the registers). With P = 2 the stride is 1.
-    constexpr int kSpan = K + P - 1;  // input columns of a row the P windows cover
-    constexpr int kRows = (P == 1 ? K <= 5 : K <= 3) ? K : 1;
+    // than one bounds check at a time: all K*K taps for K <= 5, a row at a time for 7 (whose
+    // 49 vectors would not fit the registers).
+    constexpr int kRows = K <= 5 ? K : 1;
 #pragma unroll
     for (int kh0 = 0; kh0 < K; kh0 += kRows) {
-      Vec8<T> a[kRows * kSpan];
+      Vec8<T> a[kRows * K];
 #pragma unroll
       for (int r = 0; r < kRows; ++r) {
         const int ih = min(max(ih0 + kh0 + r, 0), g.h - 1);
 #pragma unroll
-        for (int j = 0; j < kSpan; ++j) {
-          const int iw = min(max(iw0 + j, 0), g.w - 1);
-          a[r * kSpan + j] = xv[(ih * g.w + iw) * cv];
+        for (int kw = 0; kw < K; ++kw) {
+          const int iw = min(max(iw0 + kw, 0), g.w - 1);
+          a[r * K + kw] = xv[(ih * g.w + iw) * cv];
         }
       }
 #pragma unroll
@@ -99,38 +93,31 @@ __global__ void DepthwiseNhwc(const T* x, const T* w, const T* bias, const T* z,
         const bool row_in = ih0 + kh >= 0 && ih0 + kh < g.h;
 #pragma unroll
         for (int kw = 0; kw < K; ++kw) {
+          const bool in = row_in && iw0 + kw >= 0 && iw0 + kw < g.w;
           const Vec8<T> fv = wv[(kh * K + kw) * cols];
 #pragma unroll
-          for (int p = 0; p < P; ++p) {
-            const bool in = row_in && iw0 + p + kw >= 0 && iw0 + p + kw < g.w;
-#pragma unroll
-            for (int k = 0; k < 8; ++k) {
-              const float v = ToFloat(a[r * kSpan + p + kw].v[k]);
-              const float clipped = g.input_max < v ? g.input_max : v;  // NaN stays NaN
-              acc[p][k] += in ? clipped * ToFloat(fv.v[k]) : 0.0f;
-            }
+          for (int k = 0; k < 8; ++k) {
+            const float v = ToFloat(a[r * K + kw].v[k]);
+            const float clipped = g.input_max < v ? g.input_max : v;  // NaN stays NaN
+            acc[k] += in ? clipped * ToFloat(fv.v[k]) : 0.0f;
           }
         }
       }
     }
+    const unsigned out = pix * cv + vc;
+    if (z) {
+      const Vec8<T> r = reinterpret_cast<const Vec8<T>*>(z)[out];
 #pragma unroll
-    for (int p = 0; p < P; ++p) {
-      if (ow + p >= g.ow) break;
-      const unsigned out = (pix + p) * cv + vc;
-      if (z) {
-        const Vec8<T> r = reinterpret_cast<const Vec8<T>*>(z)[out];
-#pragma unroll
-        for (int k = 0; k < 8; ++k) acc[p][k] += ToFloat(r.v[k]);
-      }
-      Vec8<T> o;
-#pragma unroll
-      for (int k = 0; k < 8; ++k) o.v[k] = FromFloat<T>(act.op != kNoActivation ? Activate(act, acc[p][k]) : acc[p][k]);
-      reinterpret_cast<Vec8<T>*>(y)[out] = o;
+      for (int k = 0; k < 8; ++k) acc[k] += ToFloat(r.v[k]);
     }
+    Vec8<T> o;
+#pragma unroll
+    for (int k = 0; k < 8; ++k) o.v[k] = FromFloat<T>(act.op != kNoActivation ? Activate(act, acc[k]) : acc[k]);
+    reinterpret_cast<Vec8<T>*>(y)[out] = o;
   }
 }
 
-template <typename T, int K, int P>
+template <typename T, int K>
 cudaError_t Launch(const void* x, const void* w, const void* bias, const void* z, void* y, const DepthwiseGeometry& g,
                    const Act& act, cudaStream_t s) {
   const int cv = g.c / 8;
@@ -145,9 +132,9 @@ cudaError_t Launch(const void* x, const void* w, const void* bias, const void* z
       break;
     }
   }
-  const int64_t tiles = static_cast<int64_t>(g.n) * ((g.oh + tile_h - 1) / tile_h) * ((g.ow + tile_w * P - 1) / (tile_w * P));
+  const int64_t tiles = static_cast<int64_t>(g.n) * ((g.oh + tile_h - 1) / tile_h) * ((g.ow + tile_w - 1) / tile_w);
   const dim3 grid(static_cast<unsigned>(tiles < kMaxTiles ? tiles : kMaxTiles), static_cast<unsigned>((cv + cols - 1) / cols));
-  DepthwiseNhwc<T, K, P><<<grid, dim3(cols, rows), 0, s>>>(static_cast<const T*>(x), static_cast<const T*>(w),
+  DepthwiseNhwc<T, K><<<grid, dim3(cols, rows), 0, s>>>(static_cast<const T*>(x), static_cast<const T*>(w),
                                                         static_cast<const T*>(bias), static_cast<const T*>(z),
                                                         static_cast<T*>(y), g, act, tile_h, tile_w);
   return cudaGetLastError();
@@ -155,19 +142,11 @@ cudaError_t Launch(const void* x, const void* w, const void* bias, const void* z
 
 template <typename T>
 cudaError_t LaunchTyped(const void* x, const void* w, const void* bias, const void* z, void* y, const DepthwiseGeometry& g,
-                        const Act& act, int pixels, cudaStream_t s) {
-  if (pixels == 2) {
-    switch (g.k) {
-      case 3: return Launch<T, 3, 2>(x, w, bias, z, y, g, act, s);
-      case 5: return Launch<T, 5, 2>(x, w, bias, z, y, g, act, s);
-      case 7: return Launch<T, 7, 2>(x, w, bias, z, y, g, act, s);
-      default: return cudaErrorInvalidValue;
-    }
-  }
+                        const Act& act, cudaStream_t s) {
   switch (g.k) {
-    case 3: return Launch<T, 3, 1>(x, w, bias, z, y, g, act, s);
-    case 5: return Launch<T, 5, 1>(x, w, bias, z, y, g, act, s);
-    case 7: return Launch<T, 7, 1>(x, w, bias, z, y, g, act, s);
+    case 3: return Launch<T, 3>(x, w, bias, z, y, g, act, s);
+    case 5: return Launch<T, 5>(x, w, bias, z, y, g, act, s);
+    case 7: return Launch<T, 7>(x, w, bias, z, y, g, act, s);
     default: return cudaErrorInvalidValue;
   }
 }
@@ -206,12 +185,10 @@ bool DepthwiseSupported(DType t, const DepthwiseGeometry& g) {
 }
 
 cudaError_t LaunchDepthwiseNhwc(DType t, const void* x, const void* w, const void* bias, const void* z, void* y,
-                                const DepthwiseGeometry& g, const Act& act, int pixels, cudaStream_t stream) {
-  if (!DepthwiseSupported(t, g) || (pixels != 1 && pixels != 2) || (pixels == 2 && g.stride != 1)) {
-    return cudaErrorInvalidValue;
-  }
-  return t == DType::kFloat16 ? LaunchTyped<__half>(x, w, bias, z, y, g, act, pixels, stream)
-                              : LaunchTyped<__nv_bfloat16>(x, w, bias, z, y, g, act, pixels, stream);
+                                const DepthwiseGeometry& g, const Act& act, cudaStream_t stream) {
+  if (!DepthwiseSupported(t, g)) return cudaErrorInvalidValue;
+  return t == DType::kFloat16 ? LaunchTyped<__half>(x, w, bias, z, y, g, act, stream)
+                              : LaunchTyped<__nv_bfloat16>(x, w, bias, z, y, g, act, stream);
 }
 
 }  // namespace cuda

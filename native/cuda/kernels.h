@@ -85,9 +85,8 @@ struct DepthwiseGeometry {
 bool DepthwiseSupported(DType t, const DepthwiseGeometry& g);  // depthwise.cu
 // y = min(x, hi) over n elements (a multiple of 8) of fp16/bf16: inputClip for cuDNN.
 cudaError_t LaunchClipCopy(DType t, const void* x, void* y, int64_t n, float hi, cudaStream_t stream);  // depthwise.cu
-// pixels: outputs per thread along the row, 1 or 2 (2: stride 1 only; tactic depthwise_nhwc_x2).
 cudaError_t LaunchDepthwiseNhwc(DType t, const void* x, const void* w, const void* bias, const void* z, void* y,
-                                const DepthwiseGeometry& g, const Act& act, int pixels, cudaStream_t stream);  // depthwise.cu
+                                const DepthwiseGeometry& g, const Act& act, cudaStream_t stream);  // depthwise.cu
 
 // A one-thread kernel that waits (at most about a second) until *open is non-zero: the
 // StreamGate of per-layer profiles. `open` is pinned host memory mapped into the device.

@@ -1,6 +1,5 @@
 /**
- * Our depthwise kernel (native/cuda/depthwise.cu, tactics "depthwise_nhwc" and, for stride 1,
- * "depthwise_nhwc_x2": two outputs of a row per thread), forced with
+ * Our depthwise kernel (native/cuda/depthwise.cu, tactic "depthwise_nhwc"), forced with
  * HYBRIDRT_CONV_TACTIC so that it runs whether or not it is the fastest, against the same
  * network in fp32 on cuDNN (NCHW, no fusion of ours), for each kernel size and stride, a
  * fused activation (relu6, silu) and a residual:
@@ -81,30 +80,26 @@ describeIf(CUDA, 'depthwise kernel (cuda)', NO_CUDA, () => {
     else process.env.HYBRIDRT_CONV_TACTIC = before;
   });
 
-  // depthwise_nhwc_x2 (two outputs of a row per thread) exists for stride 1 only; odd output
-  // widths (11, 9) leave a thread with one output.
   for (const c of cases) {
-    for (const tactic of c.stride === 1 ? ['depthwise_nhwc', 'depthwise_nhwc_x2'] : ['depthwise_nhwc']) {
-      const label = `C=${c.channels} ${c.k}x${c.k}/${c.stride}, ${c.act?.op ?? 'no activation'}${c.residual ? ', residual' : ''}`;
-      it(`${label}, ${tactic}: fp16 channels-last as fp32 cuDNN within 2e-2`, async () => {
-        const ref = await buildEngine(dwNet(c), { backend: 'cuda', fusion: false });
-        process.env.HYBRIDRT_CONV_TACTIC = tactic;
-        const ours = await buildEngine(dwNet(c), { backend: 'cuda', precisions: ['fp16'] });
-        try {
-          const dw = ours.info().layers.find((l) => l.name === 'dw')!;
-          expect([dw.tactic, dw.layout]).toEqual([tactic, 'nhwc']);
-          for (const seed of [1, 2]) {
-            const x = randomFloat([c.batch, 8, c.spatial, c.spatial], seed).data as Float32Array;
-            const [want] = (await ref.createContext().run([x])) as Float32Array[];
-            const [have] = (await ours.createContext().run([x])) as Float32Array[];
-            expect(maxRelError(have!, want!), `seed ${seed}`).toBeLessThanOrEqual(2e-2);
-          }
-        } finally {
-          ref.dispose();
-          ours.dispose();
+    const label = `C=${c.channels} ${c.k}x${c.k}/${c.stride}, ${c.act?.op ?? 'no activation'}${c.residual ? ', residual' : ''}`;
+    it(`${label}: fp16 channels-last as fp32 cuDNN within 2e-2`, async () => {
+      const ref = await buildEngine(dwNet(c), { backend: 'cuda', fusion: false });
+      process.env.HYBRIDRT_CONV_TACTIC = 'depthwise_nhwc';
+      const ours = await buildEngine(dwNet(c), { backend: 'cuda', precisions: ['fp16'] });
+      try {
+        const dw = ours.info().layers.find((l) => l.name === 'dw')!;
+        expect([dw.tactic, dw.layout]).toEqual(['depthwise_nhwc', 'nhwc']);
+        for (const seed of [1, 2]) {
+          const x = randomFloat([c.batch, 8, c.spatial, c.spatial], seed).data as Float32Array;
+          const [want] = (await ref.createContext().run([x])) as Float32Array[];
+          const [have] = (await ours.createContext().run([x])) as Float32Array[];
+          expect(maxRelError(have!, want!), `seed ${seed}`).toBeLessThanOrEqual(2e-2);
         }
-      });
-    }
+      } finally {
+        ref.dispose();
+        ours.dispose();
+      }
+    });
   }
 
   it('a relu6 expansion feeding it: the clip moves into the depthwise layer; ours clips on load, cuDNN reads a clipped copy; both as fp32 within 2e-2', async () => {
@@ -116,7 +111,6 @@ describeIf(CUDA, 'depthwise kernel (cuda)', NO_CUDA, () => {
     const errors: string[] = [];
     for (const [env, value, tactic] of [
       ['HYBRIDRT_CONV_TACTIC', 'depthwise_nhwc', /^depthwise_nhwc$/],
-      ['HYBRIDRT_CONV_TACTIC', 'depthwise_nhwc_x2', /^depthwise_nhwc_x2$/],
       ['HYBRIDRT_DEPTHWISE', '0', /^cudnn/],
     ] as const) {
       process.env[env] = value;
@@ -136,16 +130,6 @@ describeIf(CUDA, 'depthwise kernel (cuda)', NO_CUDA, () => {
       }
     }
     expect(errors).toEqual([]);
-  });
-
-  it('stride 2: depthwise_nhwc_x2 is not a candidate', async () => {
-    process.env.HYBRIDRT_CONV_TACTIC = 'depthwise_nhwc_x2';
-    const engine = await buildEngine(dwNet(cases[1]!), { backend: 'cuda', precisions: ['fp16'] });
-    try {
-      expect(engine.info().layers.find((l) => l.name === 'dw')!.tactic).not.toBe('depthwise_nhwc_x2');
-    } finally {
-      engine.dispose();
-    }
   });
 
   it('channels not a multiple of 8: not a candidate, cuDNN runs it', async () => {
