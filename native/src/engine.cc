@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstdlib>
 #include <cstring>
 
 #include "src/alias.h"
@@ -46,7 +45,8 @@ std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& opt
   const bool cuda = options.backend == "cuda";
   const Network* cur = &net;
   Network fused;
-  if (options.fusion < 0 ? cuda : options.fusion != 0) {
+  const bool fuse = options.fusion < 0 ? cuda : options.fusion != 0;
+  if (fuse) {
     fused = FuseLayers(net, &engine->stats_.fusions);
     cur = &fused;
   }
@@ -63,11 +63,9 @@ std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& opt
     if (layout.nhwc_layers) cur = &layout.net;
   }
   // Last: the pointwise chains of whatever the passes above left (pointwise_fusion.h), where
-  // the backend runs pointwise layers. HYBRIDRT_POINTWISE=0 turns it off (A/B measurements).
+  // the backend runs pointwise layers.
   Network chains;
-  const char* pointwise_env = std::getenv("HYBRIDRT_POINTWISE");
-  const bool pointwise_off = pointwise_env && std::string(pointwise_env) == "0";
-  if ((options.fusion < 0 ? cuda : options.fusion != 0) && !pointwise_off && RunsPointwise(options.backend)) {
+  if ((options.pointwise < 0 ? fuse : options.pointwise != 0) && RunsPointwise(options.backend)) {
     PointwiseCounts counts;
     chains = FusePointwise(*cur, &counts);
     engine->stats_.fusions.pointwise = counts.layers;

@@ -36,6 +36,9 @@ struct BuildOptions {
   int layout = -1;
   // Byte-view shuffles as aliases (alias.h, memory_planner.h): -1 = default (on), 0 off, 1 on.
   int alias = -1;
+  // Pointwise chains (pointwise_fusion.h), where the backend runs them: -1 = as `fusion`, 0
+  // off, 1 on.
+  int pointwise = -1;
   // Timing cache file (timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
 };

@@ -72,8 +72,9 @@ BuildOptions ReadOptions(const Napi::Value& v) {
     // int8 needs quantization scales, which only explicit quantize/dequantize layers carry.
     o.reduced_precision = fp16 ? DType::kFloat16 : bf16 ? DType::kBFloat16 : DType::kFloat32;
   }
-  // fusion / layout / alias: booleans; absent: HYBRIDRT_FUSION / HYBRIDRT_LAYOUT /
-  // HYBRIDRT_ALIAS ('0' or '1', for measuring what each is worth), else the default.
+  // fusion / layout / alias / pointwise: booleans; absent: HYBRIDRT_FUSION / HYBRIDRT_LAYOUT /
+  // HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE ('0' or '1', for measuring what each is worth), else
+  // the default.
   auto toggle = [&](const char* key, const char* env) {
     Napi::Value v = obj.Get(key);
     if (!v.IsUndefined()) {
@@ -86,6 +87,7 @@ BuildOptions ReadOptions(const Napi::Value& v) {
   o.fusion = toggle("fusion", "HYBRIDRT_FUSION");
   o.layout = toggle("layout", "HYBRIDRT_LAYOUT");
   o.alias = toggle("alias", "HYBRIDRT_ALIAS");
+  o.pointwise = toggle("pointwise", "HYBRIDRT_POINTWISE");
   Napi::Value cache = obj.Get("timingCachePath");
   if (!cache.IsUndefined()) {
     if (!cache.IsString()) Fail(ErrorCode::kNative, "build config: 'timingCachePath' must be a string");

@@ -220,7 +220,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
-  for (const k of ['fusion', 'layout', 'alias'] as const) {
+  for (const k of ['fusion', 'layout', 'alias', 'pointwise'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
   if (config.timingCachePath !== undefined && (typeof config.timingCachePath !== 'string' || config.timingCachePath === '')) {
@@ -235,7 +235,8 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * run in that type (native/src/precision.h; info() says per layer); the cpu backend accepts
  * and ignores precisions other than fp32. The builder fuses layers (`fusion`, on by default
  * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
- * aliases of their inputs (`alias`, on by default), and with `timingCachePath` reuses and
+ * aliases of their inputs (`alias`, on by default), merges elementwise chains into one
+ * generated kernel each (`pointwise`, with fusion), and with `timingCachePath` reuses and
  * records tactic choices in that file.
  */
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
@@ -250,6 +251,7 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
       ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
       ...(config.layout !== undefined ? { layout: config.layout } : {}),
       ...(config.alias !== undefined ? { alias: config.alias } : {}),
+      ...(config.pointwise !== undefined ? { pointwise: config.pointwise } : {}),
       ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
     }),
   );

@@ -186,6 +186,7 @@ export interface NativeBuildConfig {
   fusion?: boolean;
   layout?: boolean;
   alias?: boolean;
+  pointwise?: boolean;
   timingCachePath?: string;
 }
 

@@ -395,6 +395,11 @@ export interface BuildConfig {
    * (native/src/alias.h); default on. Off: each copies into a block of its own.
    */
   alias?: boolean;
+  /**
+   * Chains of elementwise, unary and cast layers as one `pointwise` layer each
+   * (native/src/pointwise_fusion.h; on cuda a kernel NVRTC compiles); default: as `fusion`.
+   */
+  pointwise?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
 }

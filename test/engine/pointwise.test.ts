@@ -89,13 +89,21 @@ describeIf(HAS_NATIVE, 'pointwise chains (cpu)', NATIVE_MISSING, () => {
     ]);
   });
 
-  it('is off by default on the cpu backend (fusion is)', async () => {
-    const plain = await buildEngine(chainNetwork(geluChain), { backend: 'cpu' });
-    try {
-      expect(layers(plain).map((l) => l.kind)).toEqual(['elementwise', 'unary', 'elementwise', 'elementwise', 'elementwise']);
-    } finally {
-      plain.dispose();
-    }
+  it('is off by default on the cpu backend (fusion is); `pointwise` switches it apart from fusion', async () => {
+    const net = chainNetwork(geluChain);
+    const kinds = async (config: Parameters<typeof buildEngine>[1]) => {
+      const e = await buildEngine(net, config);
+      try {
+        return layers(e).map((l) => l.kind);
+      } finally {
+        e.dispose();
+      }
+    };
+    expect(await kinds({ backend: 'cpu' })).toEqual(['elementwise', 'unary', 'elementwise', 'elementwise', 'elementwise']);
+    expect(await kinds({ backend: 'cpu', pointwise: true })).toEqual(['pointwise']);
+    // Fusion alone: erf becomes div's activation, the rest stays.
+    expect(await kinds({ backend: 'cpu', fusion: true, pointwise: false })).toEqual(['elementwise', 'elementwise', 'elementwise', 'elementwise']);
+    await expect(buildEngine(net, { pointwise: 1 as never })).rejects.toMatchObject({ code: 'OPTION' });
   });
 
   it('fp16 tensors: the cast at the end joins the chain, and no intermediate is rounded to fp16', async () => {

@@ -4,7 +4,7 @@
  * output matches onnxruntime on the same chain (fp32: 1e-5 of the output's scale, the
  * device's erff/expf against onnxruntime's; fp16 tensors: against onnxruntime fp32 on the
  * fp16-rounded input, 1e-3, the output's one fp16 rounding plus the fp16 constants) and the
- * same network built with HYBRIDRT_POINTWISE=0 (separate kernels).
+ * same network built with `pointwise: false` (separate kernels).
  *
  * Shapes reach each path of the generated code: 8 outputs per thread with 16-byte accesses
  * (fp16 in and out), 4 per thread (fp32, or fp16 in and fp32 out), a bias broadcast along
@@ -14,7 +14,6 @@
  */
 import { expect, it } from 'vitest';
 import { type Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
-import type { NetworkDefinition } from '../../src/engine/network.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/onnx/half.js';
 import { describeIf } from '../helpers/skip.js';
 import { type Chain, broadcastIO, chainFeeds, chainNetwork, chainReference, gelu16Network, geluChain } from '../engine/helpers/chain-net.js';
@@ -24,15 +23,6 @@ import { CUDA, NO_CUDA } from './helpers.js';
 
 const computeLayers = (e: Engine) => e.info().layers.filter((l) => l.kind !== 'constant');
 
-/** A network built with the pointwise pass off (the chain's layers as separate kernels). */
-async function buildUnchained(net: NetworkDefinition): Promise<Engine> {
-  process.env.HYBRIDRT_POINTWISE = '0';
-  try {
-    return await buildEngine(net, { backend: 'cuda' });
-  } finally {
-    delete process.env.HYBRIDRT_POINTWISE;
-  }
-}
 
 const gelu = (shape: number[]): Chain => ({ ...geluChain, inputs: [{ name: 'x', shape }] });
 
@@ -72,7 +62,7 @@ describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
     it(`fp32 ${label}: one nvrtc layer, as onnxruntime within 1e-5, as separate kernels within 1e-6`, async () => {
       const net = chainNetwork(chain);
       const fused = await buildEngine(net, { backend: 'cuda' });
-      const plain = await buildUnchained(net);
+      const plain = await buildEngine(net, { backend: 'cuda', pointwise: false });
       try {
         const last = computeLayers(fused).at(-1)!;
         expect([last.kind, last.tactic]).toEqual(['pointwise', 'nvrtc']);
