@@ -29,6 +29,7 @@ class PointwiseKernel : public CpuKernel {
     } catch (const Error& e) {
       Bad(ErrorCode::kNative, e.what());
     }
+    constants_f_.assign(prog_.constants.begin(), prog_.constants.end());
     dims_ = out_[0].shape;
     const size_t rank = dims_.size();
     strides_.assign(in_.size(), std::vector<int64_t>(rank, 0));
@@ -48,7 +49,8 @@ class PointwiseKernel : public CpuKernel {
     const int64_t n = out_[0].numel;
     Par(n, kElementGrain, [&](int64_t begin, int64_t end) {
       std::vector<float> values((in_.size() + prog_.steps.size()) * kBlock);
-      for (int64_t b = begin; b < end; b += kBlock) RunBlock(args, b, std::min(end, b + kBlock), values.data());
+      std::vector<int64_t> idx(dims_.size());
+      for (int64_t b = begin; b < end; b += kBlock) RunBlock(args, b, std::min(end, b + kBlock), values.data(), idx.data());
     });
   }
 
@@ -61,10 +63,9 @@ class PointwiseKernel : public CpuKernel {
     }
   }
 
-  // Input k as fp32, broadcast to output elements [b, e).
-  void Gather(const KernelArgs& args, size_t k, int64_t b, int64_t e, float* dst) const {
+  // Input k as fp32, broadcast to output elements [b, e); idx: rank scratch.
+  void Gather(const KernelArgs& args, size_t k, int64_t b, int64_t e, float* dst, int64_t* idx) const {
     const size_t rank = dims_.size();
-    std::vector<int64_t> idx(rank, 0);
     int64_t r = b, off = 0;
     for (size_t d = rank; d-- > 0;) {
       idx[d] = r % dims_[d];
@@ -82,29 +83,30 @@ class PointwiseKernel : public CpuKernel {
     }
   }
 
-  void RunBlock(const KernelArgs& args, int64_t b, int64_t e, float* values) const {
+  void RunBlock(const KernelArgs& args, int64_t b, int64_t e, float* values, int64_t* idx) const {
     const int64_t len = e - b;
     const size_t inputs = in_.size();
-    for (size_t k = 0; k < inputs; ++k) Gather(args, k, b, e, values + k * kBlock);
-    std::vector<float> cbuf[2];
-    auto operand = [&](const PointwiseOperand& o, int slot) -> const float* {
+    for (size_t k = 0; k < inputs; ++k) Gather(args, k, b, e, values + k * kBlock, idx);
+    // An operand's values and their stride: a block buffer (1) or a constant (0).
+    auto operand = [&](const PointwiseOperand& o, int64_t* stride) -> const float* {
+      *stride = o.kind == PointwiseOperand::Kind::kConstant ? 0 : 1;
       switch (o.kind) {
         case PointwiseOperand::Kind::kInput: return values + o.index * kBlock;
         case PointwiseOperand::Kind::kStep: return values + (inputs + o.index) * kBlock;
         case PointwiseOperand::Kind::kConstant: break;
       }
-      cbuf[slot].assign(static_cast<size_t>(len), static_cast<float>(prog_.constants[o.index]));
-      return cbuf[slot].data();
+      return &constants_f_[o.index];
     };
     for (size_t s = 0; s < prog_.steps.size(); ++s) {
       const PointwiseStep& st = prog_.steps[s];
       float* y = values + (inputs + s) * kBlock;
-      const float* a = operand(st.args[0], 0);
+      int64_t sa = 1, sq = 1;
+      const float* a = operand(st.args[0], &sa);
       if (st.binary) {
-        const float* q = operand(st.args[1], 1);
-        for (int64_t i = 0; i < len; ++i) y[i] = EvalPointwiseBinary(st.op2, a[i], q[i]);
+        const float* q = operand(st.args[1], &sq);
+        for (int64_t i = 0; i < len; ++i) y[i] = EvalPointwiseBinary(st.op2, a[i * sa], q[i * sq]);
       } else {
-        std::memcpy(y, a, static_cast<size_t>(len) * sizeof(float));
+        for (int64_t i = 0; i < len; ++i) y[i] = a[i * sa];
         if (st.act.enabled) ApplyActivation(st.act, y, y, len);
       }
     }
@@ -116,6 +118,7 @@ class PointwiseKernel : public CpuKernel {
   }
 
   PointwiseProgram prog_;
+  std::vector<float> constants_f_;  // the program's constants as fp32
   Shape dims_;
   std::vector<std::vector<int64_t>> strides_;  // per input, per output dim (0: broadcast)
 };

@@ -77,15 +77,20 @@ class PointwiseKernel : public CudaKernel {
   using CudaKernel::CudaKernel;
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    std::vector<const void*> ptrs(args.inputs.begin(), args.inputs.end());
+    // The kernel's parameters (x0.., y, n), by address; the validator bounds the inputs.
+    const void* ptrs[kMaxPointwiseInputs];
+    void* argv[kMaxPointwiseInputs + 2];
+    const size_t num = args.inputs.size();
+    for (size_t k = 0; k < num; ++k) {
+      ptrs[k] = args.inputs[k];
+      argv[k] = &ptrs[k];
+    }
     void* y = args.outputs[0];
     unsigned int n32 = static_cast<unsigned int>(n_);
     unsigned long long n64 = static_cast<unsigned long long>(n_);
-    std::vector<void*> argv;
-    for (const void*& p : ptrs) argv.push_back(&p);
-    argv.push_back(&y);
-    argv.push_back(geometry_.wide ? static_cast<void*>(&n64) : static_cast<void*>(&n32));
-    Check(cudaLaunchKernel(reinterpret_cast<const void*>(kernel_), dim3(grid_), dim3(256), argv.data(), 0, S(stream)),
+    argv[num] = &y;
+    argv[num + 1] = geometry_.wide ? static_cast<void*>(&n64) : static_cast<void*>(&n32);
+    Check(cudaLaunchKernel(reinterpret_cast<const void*>(kernel_), dim3(grid_), dim3(256), argv, 0, S(stream)),
           "cudaLaunchKernel (pointwise)");
   }
 

@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <cstdint>
 #include <map>
-#include <numeric>
 #include <set>
 #include <string>
 
@@ -62,15 +62,18 @@ bool ScalarConstant(const RewriteWork& w, int32_t id, double* value) {
   return true;
 }
 
-// Distinct live layers reading tensor `id`.
-int Readers(const RewriteWork& w, int32_t id) {
-  int n = 0;
-  for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (!w.alive[i]) continue;
-    const auto& in = w.net.layers[i].inputs;
-    n += std::find(in.begin(), in.end(), id) != in.end();
+// Per tensor: how many distinct layers read it (mul(t, t) is one reader of t).
+std::vector<int> DistinctReaders(const Network& net) {
+  std::vector<int> readers(net.tensors.size(), 0);
+  std::vector<size_t> last(net.tensors.size(), SIZE_MAX);  // the last layer counted for each
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    for (int32_t id : net.layers[i].inputs) {
+      if (last[id] == i) continue;
+      last[id] = i;
+      readers[id]++;
+    }
   }
-  return n;
+  return readers;
 }
 
 // The tensors a chain reads from outside itself, constants folded into the program excluded.
@@ -185,12 +188,13 @@ Network FusePointwise(const Network& net, PointwiseCounts* counts) {
   std::vector<std::vector<int64_t>> chain(n);
   std::vector<bool> member(n, false);
   for (size_t i = 0; i < n; ++i) member[i] = IsMember(w, net.layers[i]);
+  const std::vector<int> readers = DistinctReaders(net);
   for (size_t i = 0; i < n; ++i) {
     if (!member[i]) continue;
     std::vector<int64_t> mine = {static_cast<int64_t>(i)};
     for (int32_t id : net.layers[i].inputs) {
       const int64_t p = w.producer[id];
-      if (p < 0 || !member[p] || chain[p].empty() || w.is_output[id] || Readers(w, id) != 1) continue;
+      if (p < 0 || !member[p] || chain[p].empty() || w.is_output[id] || readers[id] != 1) continue;
       std::vector<int64_t> grown = mine;
       grown.insert(grown.end(), chain[p].begin(), chain[p].end());
       std::sort(grown.begin(), grown.end());
