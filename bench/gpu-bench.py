@@ -106,16 +106,23 @@ def result_path(work, system, model, precision, batch):
     return os.path.join(work, 'results', f'{system}_{model}_{precision}_b{batch}.json')
 
 
-def stage_hybrid(args):
+def pending(args, system):
+    """(model, precision, batch, result path) of the runs of `system` still to do: those without a
+    result file (all with --force), until the stage has used its --budget-s (the rest say so)."""
     t_stage = time.time()
     os.makedirs(os.path.join(args.work, 'results'), exist_ok=True)
     for model, precision, batch in runs(args.models, args.precisions, args.batches):
-        path = result_path(args.work, 'hybrid', model, precision, batch)
+        path = result_path(args.work, system, model, precision, batch)
         if os.path.exists(path) and not args.force:
             continue
         if time.time() - t_stage > args.budget_s:
-            print(f'skip   hybrid {model} {precision} b{batch}: stage budget of {args.budget_s}s used', flush=True)
+            print(f'skip   {system:6} {model} {precision} b{batch}: stage budget of {args.budget_s}s used', flush=True)
             continue
+        yield model, precision, batch, path
+
+
+def stage_hybrid(args):
+    for model, precision, batch, path in pending(args, 'hybrid'):
         name = 'input_ids' if model == 'bert_base' else 'input'
         cache = os.path.join(args.work, 'timing-cache.txt')
         cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch), '--backend', 'cuda',
@@ -238,15 +245,7 @@ def stage_torch(args):
     # fp32 rows are fp32 on both sides: hybridrt never uses TF32, so PyTorch must not either.
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
-    os.makedirs(os.path.join(args.work, 'results'), exist_ok=True)
-    t_stage = time.time()
-    for model_name, precision, batch in runs(args.models, args.precisions, args.batches):
-        path = result_path(args.work, 'torch', model_name, precision, batch)
-        if os.path.exists(path) and not args.force:
-            continue
-        if time.time() - t_stage > args.budget_s:
-            print(f'skip   torch  {model_name} {precision} b{batch}: stage budget of {args.budget_s}s used', flush=True)
-            continue
+    for model_name, precision, batch, path in pending(args, 'torch'):
         make, _, _ = gm.model_specs()[model_name]
         model = make()
         model.load_state_dict(torch.load(os.path.join(args.work, 'models', f'{model_name}.pt')))
