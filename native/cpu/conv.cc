@@ -122,7 +122,9 @@ class ConvKernel : public GroupedWindowKernel {
             std::fill(out, out + (ow_b - ow_a), 0.0f);
           } else {
             const float* src = xc + (id * w_.in[1] + ih) * w_.in[2];
-            const int64_t a = std::max(ow_a, lo), b = std::max(a, std::min(ow_b, hi));
+            // NOTE: a block may split an output line, so [ow_a, ow_b) can lie wholly before
+            // or after the tap's valid range: clamp both ends into the block's own columns.
+            const int64_t a = std::min(ow_b, std::max(ow_a, lo)), b = std::max(a, std::min(ow_b, hi));
             std::fill(out, out + (a - ow_a), 0.0f);
             const int64_t sw = w_.stride[2];
             const float* s = src + a * sw - w_.pad[2] + ow_off;
