@@ -1,10 +1,12 @@
 /**
- * Pass `remove-identity`: takes out Identity nodes and Dropout nodes in inference mode, which
- * forward their input unchanged. Exact.
+ * Pass `remove-identity`: takes out Identity nodes and Dropout nodes that are the identity,
+ * which forward their input unchanged. Exact.
  *
- * Dropout is in inference mode when: opset < 7 and is_test=1; opset 7-11 always (the runtime
- * decides, and onnxruntime runs inference); opset >= 12 when training_mode is absent or a
- * constant false. Its mask output, where something reads it, becomes an all-true bool constant
+ * Dropout is the identity in inference mode: opset < 7 and is_test=1; opset 7-11 always (the
+ * runtime decides, and onnxruntime runs inference); opset >= 12 when training_mode is absent
+ * or a constant false. In training mode (opset >= 12) it is the identity too when its ratio is
+ * a constant 0 (exporters write `Dropout(ratio=0, training_mode=true)`: nothing is dropped and
+ * the scale 1/(1-0) is 1). Its mask output, where something reads it, becomes an all-true bool constant
  * when the data's shape is static (opset >= 10); otherwise the Dropout stays. Before opset 10
  * the mask has the data's type and onnxruntime fills it with zeros where the spec's reference
  * gives ones: such a Dropout with a read mask stays too. Graph output names are kept: an Identity that renames a graph input, an
@@ -17,14 +19,20 @@ import { numel } from '../onnx/dtype.js';
 import { bypass, isOp, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
-function dropoutInInference(graph: Graph, node: Node): boolean {
+/** A constant scalar's value, or undefined where the value is not a constant of one element. */
+function constantScalar(graph: Graph, value: string | undefined): number | undefined {
+  const t = value ? graph.constant(value) : undefined;
+  return t !== undefined && t.data.length === 1 ? Number(t.data[0]) : undefined;
+}
+
+function dropoutIsIdentity(graph: Graph, node: Node): boolean {
   const opset = graph.opset('') ?? 1;
   if (opset < 7) return attrInt(node, 'is_test', 0) === 1;
   if (opset < 12) return true;
   const mode = node.inputs[2];
-  if (!mode) return true;
-  const t = graph.constant(mode);
-  return t !== undefined && t.data.length === 1 && Number(t.data[0]) === 0;
+  if (!mode || constantScalar(graph, mode) === 0) return true;
+  // Training mode: nothing is dropped where the ratio is 0 (its default is 0.5).
+  return constantScalar(graph, node.inputs[1]) === 0;
 }
 
 function isUsed(graph: Graph, value: string | undefined, pinned: Set<string>): value is string {
@@ -42,8 +50,8 @@ export function removeIdentity(graph: Graph, ctx: LoweringContext): PassResult {
     const src = node.inputs[0];
     const dst = node.outputs[0];
     if (!src || !dst) continue;
-    if (dropout && !dropoutInInference(graph, node)) {
-      changes.note(`kept '${node.name}' (Dropout): it is in training mode`);
+    if (dropout && !dropoutIsIdentity(graph, node)) {
+      changes.note(`kept '${node.name}' (Dropout): it is in training mode with a ratio that is not a constant 0`);
       continue;
     }
     const mask = node.outputs[1];
