@@ -1,8 +1,10 @@
 // The timing cache file (see timing_cache.h).
 #include "src/timing_cache.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <fstream>
 #include <sstream>
@@ -14,6 +16,34 @@ namespace hybridrt {
 namespace {
 
 constexpr const char* kHeader = "hybridrt-timing-cache 1";
+// A cache holds one line per layer signature: far below this. A larger file is not one.
+constexpr off_t kMaxCacheBytes = 256 << 20;
+
+// The file's text where `path` is a timing cache, "" where it does not exist; anything else
+// (another file, a FIFO, a device, a folder) fails, so that a cache path given by mistake
+// never reads forever and is never overwritten.
+std::string ReadCacheFile(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return "";
+    Fail(ErrorCode::kNative, Cat("timing cache '", path, "' cannot be read"));
+  }
+  if (!S_ISREG(st.st_mode)) Fail(ErrorCode::kNative, Cat("timing cache '", path, "' is not a regular file"));
+  if (st.st_size == 0) return "";
+  if (st.st_size > kMaxCacheBytes) {
+    Fail(ErrorCode::kNative, Cat("timing cache '", path, "' is not a timing cache (", st.st_size, " bytes); refusing to overwrite it"));
+  }
+  std::ifstream f(path, std::ios::binary);
+  if (!f) Fail(ErrorCode::kNative, Cat("timing cache '", path, "' cannot be read"));
+  std::ostringstream text;
+  text << f.rdbuf();
+  std::string s = text.str();
+  if (s.compare(0, std::string(kHeader).size() + 1, std::string(kHeader) + "\n") != 0) {
+    Fail(ErrorCode::kNative, Cat("timing cache '", path, "' is not a timing cache (it does not start with '", kHeader,
+                                 "'); refusing to overwrite it"));
+  }
+  return s;
+}
 
 // Keys are one line of tab-separated fields: no tabs or newlines inside a field.
 std::string Clean(std::string s) {
@@ -71,28 +101,13 @@ void TimingCache::Parse(const std::string& text, std::map<std::string, std::stri
   }
 }
 
-void TimingCache::Load() {
-  std::ifstream f(path_, std::ios::binary);
-  if (!f) {
-    if (access(path_.c_str(), F_OK) == 0) Fail(ErrorCode::kNative, Cat("timing cache '", path_, "' cannot be read"));
-    return;
-  }
-  std::ostringstream text;
-  text << f.rdbuf();
-  Parse(text.str(), &entries_);
-}
+void TimingCache::Load() { Parse(ReadCacheFile(path_), &entries_); }
 
 void TimingCache::Save() {
   if (!dirty_) return;
+  // Read again: another build may have written it since Load, and it must still be a cache.
   std::map<std::string, std::string> merged;
-  {
-    std::ifstream f(path_, std::ios::binary);
-    if (f) {
-      std::ostringstream text;
-      text << f.rdbuf();
-      Parse(text.str(), &merged);
-    }
-  }
+  Parse(ReadCacheFile(path_), &merged);
   for (const auto& [k, v] : entries_) merged[k] = v;
   const std::string tmp = Cat(path_, ".tmp", getpid());
   {

@@ -2,7 +2,10 @@
  * --compare: how far an output is from onnxruntime's on the same inputs. Per output: max
  * absolute and max relative error, mean absolute error, cosine similarity, and pass/fail by
  * NumPy's allclose rule |a - b| <= atol + rtol * |b| on every element (b = the reference).
- * NaN matches NaN and an infinity matches the same infinity; any other non-finite value fails.
+ * NaN matches NaN and an infinity matches the same infinity; any other non-finite value fails
+ * and is counted apart (`nonFinite`), since the statistics are over the pairs where both are
+ * finite. The relative error is over elements whose reference is not zero (at a zero
+ * reference only the absolute error means anything), so it is never infinite.
  */
 import type { TensorData } from '../onnx/tensor.js';
 import { formatNumber, toFloat64 } from './summary.js';
@@ -16,13 +19,21 @@ export interface Comparison {
   maxRel: number;
   meanAbs: number;
   cosine: number;
-  /** Elements outside the tolerance. */
+  /** Elements outside the tolerance (non-finite mismatches included). */
   mismatches: number;
+  /** Elements where one side is NaN or infinite and the other is not the same value. */
+  nonFinite: number;
+  /** Of those, how many onnxruntime gives as NaN (the engine does not). */
+  refNaN: number;
+  /** Of those, how many the engine gives as NaN (onnxruntime does not). */
+  gotNaN: number;
+  /** Element pairs where both are finite: what the statistics cover. */
+  finite: number;
   count: number;
 }
 
 export function compareTensors(name: string, actual: TensorData, expected: TensorData, atol: number, rtol: number): Comparison {
-  const base = { name, maxAbs: NaN, maxRel: NaN, meanAbs: NaN, cosine: NaN, mismatches: 0, count: expected.data.length };
+  const base = { name, maxAbs: NaN, maxRel: NaN, meanAbs: NaN, cosine: NaN, mismatches: 0, nonFinite: 0, refNaN: 0, gotNaN: 0, finite: 0, count: expected.data.length };
   if (actual.dtype !== expected.dtype) {
     return { ...base, pass: false, problem: `dtype ${actual.dtype}, onnxruntime gives ${expected.dtype}` };
   }
@@ -38,36 +49,61 @@ export function compareTensors(name: string, actual: TensorData, expected: Tenso
   let na = 0;
   let nb = 0;
   let mismatches = 0;
+  let nonFinite = 0;
+  let refNaN = 0;
+  let gotNaN = 0;
+  let finite = 0;
   for (let i = 0; i < a.length; i++) {
     const x = a[i]!;
     const y = b[i]!;
     if (!Number.isFinite(x) || !Number.isFinite(y)) {
-      if (!(Object.is(x, y) || (Number.isNaN(x) && Number.isNaN(y)))) mismatches++;
+      if (!(x === y || (Number.isNaN(x) && Number.isNaN(y)))) {
+        mismatches++;
+        nonFinite++;
+        if (Number.isNaN(y)) refNaN++;
+        if (Number.isNaN(x)) gotNaN++;
+      }
       continue;
     }
+    finite++;
     const d = Math.abs(x - y);
     maxAbs = Math.max(maxAbs, d);
     if (y !== 0) maxRel = Math.max(maxRel, d / Math.abs(y));
-    else if (d !== 0) maxRel = Infinity;
     sumAbs += d;
     dot += x * y;
     na += x * x;
     nb += y * y;
     if (d > atol + rtol * Math.abs(y)) mismatches++;
   }
-  // Two all-zero tensors are identical: call that a cosine of 1 rather than 0/0.
-  const cosine = na === 0 && nb === 0 ? 1 : dot / Math.sqrt(na * nb);
-  return { name, pass: mismatches === 0, maxAbs, maxRel, meanAbs: a.length ? sumAbs / a.length : 0, cosine, mismatches, count: a.length };
+  // Two all-zero tensors are identical: call that a cosine of 1 rather than 0/0 (but with no
+  // finite pair at all there is nothing to measure).
+  const cosine = finite === 0 ? NaN : na === 0 && nb === 0 ? 1 : dot / Math.sqrt(na * nb);
+  return {
+    name,
+    pass: mismatches === 0,
+    maxAbs: finite ? maxAbs : NaN,
+    maxRel: finite ? maxRel : NaN,
+    meanAbs: finite ? sumAbs / finite : NaN,
+    cosine,
+    mismatches,
+    nonFinite,
+    refNaN,
+    gotNaN,
+    finite,
+    count: a.length,
+  };
 }
 
 export function formatComparison(c: Comparison): string {
   const verdict = c.pass ? 'PASS' : 'FAIL';
   if (c.problem) return `${c.name}  ${verdict}  ${c.problem}`;
+  const stat = (x: number) => (Number.isNaN(x) ? '-' : formatNumber(x));
   const stats = [
-    `max abs ${formatNumber(c.maxAbs)}`,
-    `max rel ${formatNumber(c.maxRel)}`,
-    `mean abs ${formatNumber(c.meanAbs)}`,
-    `cosine ${formatNumber(c.cosine)}`,
+    ...(c.nonFinite ? [`NaN/Inf mismatches ${c.nonFinite} (onnxruntime NaN ${c.refNaN}, here NaN ${c.gotNaN})`] : []),
+    `max abs ${stat(c.maxAbs)}`,
+    `max rel ${stat(c.maxRel)}`,
+    `mean abs ${stat(c.meanAbs)}`,
+    `cosine ${stat(c.cosine)}`,
   ].join('  ');
   const miss = c.pass ? '' : `  (${c.mismatches} of ${c.count} elements outside tolerance)`;
   return `${c.name}  ${verdict}  ${stats}${miss}`;

@@ -1,21 +1,39 @@
 /**
  * --dry-run: lower and partition the model as compile() would, print (or write) the partition
- * report, and run nothing but the shape probes. Input shapes come from --shape and from the
- * --input files, with shared symbols resolved as for a run; inputs left symbolic are allowed
- * (the report says what they cost). Where every input comes from a file, those values are the
- * probe inputs.
+ * report, and run nothing but the shape probes. The inputs are those a run would use (files,
+ * else seeded random data of the --shape or declared shapes, symbols nothing fixes set to 1),
+ * and they are the probe inputs, as in a run: so the dry run decides the partition the run
+ * compiles. Where a run could not make its inputs (a string input, an input of no declared
+ * type), the shapes the flags and files fix are used and inputs left symbolic are allowed (the
+ * report says what they cost).
  */
 import { analyze } from '../compiler/analyze.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EXIT_OK } from './errors.js';
-import { type ModelInput, knownInputShapes } from './inputs.js';
+import { isHybridError } from '../errors.js';
+import { type ModelInput, knownInputShapes, prepareInputs } from './inputs.js';
 import type { CliOptions } from './options.js';
 import { type ReportSink, emitReport } from './report-output.js';
 
-export async function dryRun(opts: CliOptions, proto: ModelProto, inputs: ModelInput[], io: ReportSink): Promise<number> {
-  const { shapes, files } = knownInputShapes(inputs, opts);
-  const allFromFiles = inputs.length > 0 && inputs.every((i) => files.has(i.name));
+/** The run's feeds where it could make them (prepareInputs), else undefined. */
+function runFeeds(inputs: ModelInput[], opts: CliOptions, note: (message: string) => void): Map<string, TensorData> | undefined {
+  try {
+    return new Map(prepareInputs(inputs, opts, note).map((f) => [f.name, f.tensor]));
+  } catch (e) {
+    // A run would fail here; the dry run still reports what it can from the shapes alone.
+    if (isHybridError(e) && (e.code === 'INPUT' || e.code === 'SHAPE')) return undefined;
+    throw e;
+  }
+}
+
+export async function dryRun(opts: CliOptions, proto: ModelProto, inputs: ModelInput[], io: ReportSink, note: (message: string) => void = () => {}): Promise<number> {
+  const feeds = runFeeds(inputs, opts, note);
+  const known = feeds ? undefined : knownInputShapes(inputs, opts);
+  const shapes = feeds ? Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])) : known!.shapes;
+  const files = known?.files;
+  const allFromFiles = files !== undefined && inputs.length > 0 && inputs.every((i) => files.has(i.name));
+  const probeFeeds = feeds ?? (allFromFiles ? new Map<string, TensorData>(files) : undefined);
   const result = await analyze(proto, {
     label: opts.model,
     inputs: shapes,
@@ -24,7 +42,8 @@ export async function dryRun(opts: CliOptions, proto: ModelProto, inputs: ModelI
     fallbackNodes: opts.fallbackNodes,
     requireFullCompilation: opts.requireFullCompilation,
     ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-    ...(allFromFiles ? { probeFeeds: new Map<string, TensorData>(files) } : {}),
+    ...(probeFeeds ? { probeFeeds } : {}),
+    checkFallbacks: true,
   });
   const written = emitReport(result.report, opts.report, opts.reportFile, io);
   if (written) io.out(`wrote    report -> ${written}\n`);

@@ -1,11 +1,13 @@
 /**
  * Checks of flags against the model and against each other, before any work: a --fallback-nodes
- * name the model lacks is an error naming it, a --fallback-ops op type it lacks a warning (the
- * option would do nothing), and combinations that cannot mean anything are OPTION errors that
- * say what to use instead.
+ * name the model lacks is an error naming it (a --fallback-ops op type it lacks is a warning of
+ * the partitioner's, printed once with compile's warnings), a --timing-cache that is not one is
+ * refused, and combinations that cannot mean anything are OPTION errors that say what to use
+ * instead.
  */
 import { HybridError } from '../errors.js';
-import { type Graph, isDefaultDomain } from '../ir/graph.js';
+import { checkTimingCachePath } from '../engine/timing-cache.js';
+import type { Graph } from '../ir/graph.js';
 import type { CliOptions } from './options.js';
 
 export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: string): void }): void {
@@ -18,12 +20,7 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
       );
     }
   }
-  // Entries are 'Op' (default domain) or 'domain::Op', as the partitioner reads them.
-  const ops = new Set(graph.nodes.flatMap((n) => (isDefaultDomain(n.domain) ? [n.opType] : [`${n.domain}::${n.opType}`])));
-  for (const op of opts.fallbackOps) {
-    const key = op.replace(/^(ai\.onnx)?::/, '');
-    if (!ops.has(key)) io.err(`hybrid-run: warning: --fallback-ops: the model has no ${op} node (op types are case-sensitive)\n`);
-  }
+  if (opts.timingCache !== undefined && opts.backend !== 'ort') checkTimingCachePath(opts.timingCache, '--timing-cache');
 
   const benchOnly = [opts.profile && '--profile', opts.json && '--json'].filter(Boolean);
   if (benchOnly.length && opts.benchmark === undefined) {

@@ -97,6 +97,7 @@ export async function openHybridSession(
   return {
     description: `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')})`,
     openPhase: 'compile',
+    precisions: model.report.precisions,
     notes: [...notes, ...partitionLines(model.report.data.summary), compileLine(model)],
     report: model.report.data,
     async run(runFeeds) {

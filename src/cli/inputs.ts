@@ -2,11 +2,14 @@
  * The feeds of a run: each model input from its --input file (checked against the model's
  * declared dtype and shape) or else random (--seed, --random-dist), its shape from --shape or
  * the model with symbolic dims resolved. A symbolic dim fixed by one input (a file's shape or a
- * --shape) is fixed for every input that shares its name, as a user of `batch`/`seq` expects.
- * Every problem is a HybridError naming the input and the flag or file involved.
+ * --shape) is fixed for every input that shares its name, as a user of `batch`/`seq` expects;
+ * one that nothing fixes is set to 1 with a notice naming it and the flag that sets it, as
+ * trtexec does. Every problem is a HybridError naming the input and the flag or file involved,
+ * and every shape is held to the tensor ceilings (src/limits.ts) before anything is allocated.
  */
 import path from 'node:path';
 import { HybridError } from '../errors.js';
+import { checkTensorSize } from '../limits.js';
 import type { Graph } from '../ir/graph.js';
 import type { Dim } from '../ir/types.js';
 import type { DType } from '../onnx/dtype.js';
@@ -112,29 +115,27 @@ function checkFileAgainstModel(input: ModelInput, tensor: TensorData, file: stri
   }
 }
 
-/** An example --shape for an input, with 1 for every unresolved dimension. */
-function exampleShape(input: ModelInput, bindings: Map<string, number>): string {
-  const dims = (input.shape ?? [1]).map((d) => (typeof d === 'number' ? d : (bindings.get(d) ?? 1)));
-  return `--shape ${input.name}=${dims.join('x')}`;
-}
-
-function resolveShape(input: ModelInput, bindings: Map<string, number>): number[] {
+/**
+ * The input's shape with its symbols bound; a symbol nothing binds becomes 1 (and binds as 1
+ * for the inputs that share it), said once through `notice`.
+ */
+function resolveShape(input: ModelInput, bindings: Map<string, number>, notice: (message: string) => void): number[] {
   if (!input.shape) {
-    throw new HybridError(
-      'SHAPE',
-      `input '${input.name}': the model does not declare its shape; give one, e.g. ${exampleShape(input, bindings)}`,
-    );
+    throw new HybridError('SHAPE', `input '${input.name}': the model does not declare its shape; give one with --shape ${input.name}=DIMS`);
   }
-  return input.shape.map((d, i) => {
+  const defaulted: string[] = [];
+  const dims = input.shape.map((d, i) => {
     if (typeof d === 'number') return d;
     const bound = isSharedSymbol(d) ? bindings.get(d) : undefined;
     if (bound !== undefined) return bound;
-    const what = isSharedSymbol(d) ? `is symbolic ('${d}')` : 'is unknown';
-    throw new HybridError(
-      'SHAPE',
-      `input '${input.name}': dimension ${i} ${what} in ${show(input.shape)}; fix it with --shape, e.g. ${exampleShape(input, bindings)}`,
-    );
+    if (isSharedSymbol(d)) bindings.set(d, 1);
+    defaulted.push(isSharedSymbol(d) ? `'${d}'` : `dimension ${i} (unnamed)`);
+    return 1;
   });
+  if (defaulted.length) {
+    notice(`input '${input.name}' ${show(input.shape)}: ${defaulted.join(', ')} set to 1; set ${defaulted.length > 1 ? 'them' : 'it'} with --shape ${input.name}=${dims.join('x')} (with your sizes)`);
+  }
+  return dims;
 }
 
 interface Gathered {
@@ -188,8 +189,11 @@ export function knownInputShapes(
   return { shapes, files: new Map([...files].map(([name, f]) => [name, f.tensor])) };
 }
 
-/** The feeds for every model input, in the model's input order. */
-export function prepareInputs(inputs: ModelInput[], opts: InputOptions): Feed[] {
+/**
+ * The feeds for every model input, in the model's input order; `notice` hears of symbolic
+ * dimensions set to 1.
+ */
+export function prepareInputs(inputs: ModelInput[], opts: InputOptions, notice: (message: string) => void = () => {}): Feed[] {
   const { files, shapeFlags, bindings } = gather(inputs, opts);
   return inputs.map((input): Feed => {
     const file = files.get(input.name);
@@ -201,7 +205,9 @@ export function prepareInputs(inputs: ModelInput[], opts: InputOptions): Feed[] 
       const why = input.dtype ? 'string inputs cannot be random' : 'the model does not declare its element type';
       throw new HybridError('INPUT', `input '${input.name}': ${why}; pass it with --input ${input.name}=FILE`);
     }
-    const dims = shapeFlags.get(input.name)?.dims ?? resolveShape(input, bindings);
+    const flag = shapeFlags.get(input.name);
+    const dims = flag?.dims ?? resolveShape(input, bindings, notice);
+    checkTensorSize(flag ? `--shape ${flag.raw}` : `input '${input.name}'`, dims, input.dtype, flag ? 'OPTION' : 'SHAPE');
     const tensor = randomTensor({ name: input.name, dtype: input.dtype, dims, seed: opts.seed, distribution: opts.distribution });
     return { name: input.name, tensor, source: `random ${opts.distribution}, seed ${opts.seed}` };
   });

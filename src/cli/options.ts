@@ -3,13 +3,14 @@
  * everything here turns them into values or a HybridError('OPTION') whose message starts
  * with the flag and the text the user gave, so it reads `hybrid-run: --shape x=1xx3: ...`.
  */
+import { type Precision, PRECISIONS, checkPrecision, isReduced } from '../engine/precision.js';
 import { HybridError } from '../errors.js';
+
+export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
 
 export const BACKENDS = ['auto', 'cpu', 'cuda', 'ort'] as const;
 export type BackendName = (typeof BACKENDS)[number];
-export const PRECISIONS = ['fp32', 'fp16', 'bf16', 'int8'] as const;
-export type Precision = (typeof PRECISIONS)[number];
 export const REPORT_FORMATS = ['text', 'json', 'html', 'dot'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal'];
@@ -17,7 +18,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal'];
 /** The backend a plain `hybrid-run model.onnx` uses: the hybrid executor, cuda where available. */
 export const DEFAULT_BACKEND: BackendName = 'auto';
 
-/** --atol/--rtol defaults: fp32 results agree closely; fp16/bf16/int8 engines need room. */
+/** --atol/--rtol defaults: fp32 results agree closely; engines computing in fp16/bf16 need room. */
 export const DEFAULT_TOLERANCE = { fp32: { atol: 1e-4, rtol: 1e-3 }, reduced: { atol: 2e-2, rtol: 2e-2 } } as const;
 
 /** One --input: `name=file`, or just `file` to be matched to an input by main. */
@@ -67,8 +68,9 @@ export interface CliOptions {
   report?: ReportFormat;
   reportFile?: string;
   compare: boolean;
-  atol: number;
-  rtol: number;
+  /** --atol/--rtol as given; absent: defaultTolerance() of the precisions the engines compute in. */
+  atol?: number;
+  rtol?: number;
 }
 
 function bad(flag: string, raw: string, what: string): HybridError {
@@ -126,17 +128,20 @@ export function parseList(flag: string, raw: string): string[] {
 
 export function parsePrecisions(raw: string): Precision[] {
   const items = parseList('--precision', raw);
-  for (const p of items) {
-    if (!(PRECISIONS as readonly string[]).includes(p)) {
-      throw bad('--precision', raw, `'${p}' is not one of ${PRECISIONS.join(', ')}`);
+  const precisions = items.map((p) => {
+    try {
+      return checkPrecision(p, 'precision');
+    } catch (e) {
+      throw bad('--precision', raw, (e as Error).message);
     }
-  }
-  return [...new Set<Precision>(['fp32', ...(items as Precision[])])];
+  });
+  return [...new Set<Precision>(['fp32', ...precisions])];
 }
 
-/** Default tolerances for --compare given the precisions an engine may use. */
-export function defaultTolerance(precisions: readonly Precision[]): { atol: number; rtol: number } {
-  return precisions.some((p) => p !== 'fp32') ? DEFAULT_TOLERANCE.reduced : DEFAULT_TOLERANCE.fp32;
+/** --compare's tolerances: those given, else the defaults for the precisions the engines compute in. */
+export function compareTolerance(opts: Pick<CliOptions, 'atol' | 'rtol'>, computed: readonly Precision[]): { atol: number; rtol: number } {
+  const d = isReduced(computed) ? DEFAULT_TOLERANCE.reduced : DEFAULT_TOLERANCE.fp32;
+  return { atol: opts.atol ?? d.atol, rtol: opts.rtol ?? d.rtol };
 }
 
 /** What commander hands over (strings, and arrays for repeatable flags). */
@@ -199,7 +204,6 @@ function benchmarkOptions(raw: RawOptions): { benchmark?: number; duration?: num
 
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const precisions = raw.precision === undefined ? (['fp32'] as Precision[]) : parsePrecisions(raw.precision);
-  const tol = defaultTolerance(precisions);
   const shapes = (raw.shape ?? []).map(parseShapeFlag);
   const seen = new Set<string>();
   for (const s of shapes) {
@@ -232,7 +236,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     report: raw.report,
     reportFile: raw.reportFile,
     compare: raw.compare === true,
-    atol: raw.atol === undefined ? tol.atol : parseTolerance('--atol', raw.atol),
-    rtol: raw.rtol === undefined ? tol.rtol : parseTolerance('--rtol', raw.rtol),
+    ...(raw.atol === undefined ? {} : { atol: parseTolerance('--atol', raw.atol) }),
+    ...(raw.rtol === undefined ? {} : { rtol: parseTolerance('--rtol', raw.rtol) }),
   };
 }

@@ -32,6 +32,7 @@ export async function openOrtSession(modelPath: string, opts: OrtSessionOptions 
     throw new CliFailure(`${modelPath}: onnxruntime cannot load the model: ${reason(e)}`, undefined, { cause: e });
   }
   return {
+    precisions: ['fp32'],
     description: `ort (onnxruntime-node ${ort.env.versions.node ?? ort.env.versions.common}, whole model on the CPU)`,
     openPhase: 'session',
     notes: [],

@@ -18,7 +18,7 @@ import { dryRun } from './dry-run.js';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, oneLine } from './errors.js';
 import { checkFlags } from './flag-checks.js';
 import { modelInputs, prepareInputs } from './inputs.js';
-import type { CliOptions } from './options.js';
+import { type CliOptions, compareTolerance } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
 import { benchmarkLines, runBenchmark } from './benchmark.js';
@@ -48,14 +48,19 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
   }
 }
 
-async function compareWithOrt(opts: CliOptions, feeds: Map<string, TensorData>, outputs: Map<string, TensorData>): Promise<Comparison[]> {
+async function compareWithOrt(
+  opts: CliOptions,
+  tol: { atol: number; rtol: number },
+  feeds: Map<string, TensorData>,
+  outputs: Map<string, TensorData>,
+): Promise<Comparison[]> {
   const reference = await openOrtSession(opts.model, opts);
   try {
     const expected = await reference.run(feeds);
     return [...expected].map(([name, want]) => {
       const got = outputs.get(name);
       if (!got) return { ...compareTensors(name, want, want, 0, 0), pass: false, problem: 'missing from the run' };
-      return compareTensors(name, got, want, opts.atol, opts.rtol);
+      return compareTensors(name, got, want, tol.atol, tol.rtol);
     });
   } finally {
     await reference.dispose();
@@ -66,13 +71,14 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
   // With --json, stdout carries the benchmark's JSON alone.
   const print = (...lines: string[]) => (opts.json ? undefined : io.out(lines.map((l) => `${l}\n`).join('')));
   const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
+  const note = (message: string) => io.err(`hybrid-run: note: ${oneLine(message)}\n`);
   const t0 = performance.now();
   const { proto, graph } = loadModel(opts.model);
   checkFlags(opts, graph, io);
   const inputs = modelInputs(graph);
-  if (opts.dryRun) return dryRun(opts, proto, inputs, io);
+  if (opts.dryRun) return dryRun(opts, proto, inputs, io, note);
 
-  const feeds = prepareInputs(inputs, opts);
+  const feeds = prepareInputs(inputs, opts, note);
   const tLoad = performance.now() - t0;
   if (opts.saveInputs) writeTensors(opts.saveInputs, feeds);
   const feedMap = new Map(feeds.map((f) => [f.name, f.tensor]));
@@ -105,12 +111,13 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
     }
 
     if (opts.compare) {
-      const results = await compareWithOrt(opts, feedMap, outputs);
-      print(`compare  against onnxruntime alone (atol ${opts.atol}, rtol ${opts.rtol})`, ...results.map((c) => `  ${formatComparison(c)}`));
+      const tol = compareTolerance(opts, session.precisions);
+      const results = await compareWithOrt(opts, tol, feedMap, outputs);
+      print(`compare  against onnxruntime alone (atol ${tol.atol}, rtol ${tol.rtol})`, ...results.map((c) => `  ${formatComparison(c)}`));
       const failed = results.filter((c) => !c.pass).map((c) => c.name);
       if (failed.length) {
         throw new CliFailure(
-          `${failed.join(', ')}: output${failed.length > 1 ? 's differ' : ' differs'} from onnxruntime beyond --atol ${opts.atol} / --rtol ${opts.rtol}`,
+          `${failed.join(', ')}: output${failed.length > 1 ? 's differ' : ' differs'} from onnxruntime beyond --atol ${tol.atol} / --rtol ${tol.rtol}`,
           EXIT_FAILURE,
         );
       }

@@ -4,6 +4,7 @@
  * `auto`, `cpu` and `cuda` compile it into the hybrid executor (hybrid-session.ts). The rest of
  * the CLI sees only RunSession.
  */
+import type { Precision } from '../engine/precision.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { EngineSummary } from '../compiler/report.js';
@@ -20,6 +21,8 @@ export interface RunSession {
   readonly openPhase: string;
   /** Lines printed after the backend line (partition summary, compile phases). */
   readonly notes: string[];
+  /** The precisions the model computes in (fp32 alone for onnxruntime and the cpu backend). */
+  readonly precisions: readonly Precision[];
   /** The partition report, where the session partitioned the model. */
   readonly report?: ReportData;
   run(feeds: ReadonlyMap<string, TensorData>): Promise<Map<string, TensorData>>;

@@ -16,14 +16,16 @@ import type { ConverterRegistry } from '../../converters/registry.js';
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { type InferResult, inferShapes } from '../ir/infer/index.js';
-import { type Dim, isStaticShape } from '../ir/types.js';
+import { type Dim, type ValueType, isStaticShape } from '../ir/types.js';
 import { type LoweringReport, lower } from '../lowering/index.js';
 import type { TensorData } from '../onnx/tensor.js';
+import { matchesOp } from '../partition/annotate.js';
 import { partition } from '../partition/index.js';
 import type { PartitionResult } from '../partition/types.js';
 import { buildReport, type ReportData } from '../report/model.js';
 import { type InputSpec, inputShapesOption, resolveOptions } from './options.js';
-import { probeShapes, sampleTensor, valuesToProbe } from './probe.js';
+import { checkFallbackSessions } from './build.js';
+import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
 import { loadSource, type ModelSource } from './source.js';
 
 export interface AnalyzeOptions {
@@ -45,6 +47,12 @@ export interface AnalyzeOptions {
   probeFeeds?: ReadonlyMap<string, TensorData> | Readonly<Record<string, TensorData>>;
   /** onnxruntime threads while probing (compile's `threads`). */
   threads?: number;
+  /**
+   * Open (and release) an onnxruntime session per fallback segment, as compile() does, so that
+   * a sub-model onnxruntime refuses is the same error here as there (default false; the CLI's
+   * --dry-run sets it).
+   */
+  checkFallbacks?: boolean;
   /** Lowering passes to skip (debugging). */
   skipLowering?: string[];
   /** Names the model in messages and the report (default: its path, or '<bytes>'). */
@@ -61,6 +69,10 @@ export interface AnalyzeResult {
   report: ReportData;
   /** Everything worth telling the user (also in `report.warnings`). */
   warnings: string[];
+  /** Values whose shapes onnxruntime probed (not inferred): they may differ on other data. */
+  probed: string[];
+  /** The model's declared value types, before input shapes were fixed: what sub-models for onnxruntime declare. */
+  declaredTypes: ReadonlyMap<string, ValueType>;
 }
 
 function example(graph: Graph, given: Record<string, number[]>): string {
@@ -75,6 +87,8 @@ async function probe(
   given: Record<string, number[]>,
   inferred: InferResult,
   warnings: string[],
+  probed: string[],
+  declaredTypes: ReadonlyMap<string, ValueType>,
   options: Pick<AnalyzeOptions, 'probeFeeds' | 'threads'> = {},
 ): Promise<InferResult> {
   const plans = graph.inputs.map((name) => ({ name, type: graph.types.get(name) }));
@@ -84,10 +98,12 @@ async function probe(
   const sample = (seed: number) =>
     new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
   try {
-    // Given feeds are probed twice alike: data-dependent shapes then show only at run time.
+    // Given feeds are probed beside resamples of their own values, so that a shape that depends
+    // on the data differs between the samples as it would between real inputs.
     const feeds = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
-    const samples = feeds ? ([feeds, feeds] as const) : ([sample(1), sample(2)] as const);
-    const result = await probeShapes(graph, values, [new Map(samples[0]), new Map(samples[1])], options.threads);
+    const samples = feeds ? [feeds, resampledFeeds(feeds, 2), resampledFeeds(feeds, 3)] : [sample(1), sample(2), sample(3)];
+    const result = await probeShapes(graph, values, samples, options.threads, declaredTypes);
+    probed.push(...result.probed);
     if (result.dataDependent.length) {
       const list = result.dataDependent.slice(0, 5).join(', ') + (result.dataDependent.length > 5 ? ', ...' : '');
       warnings.push(`the shapes of ${list} depend on the input data: the nodes that read them run on onnxruntime`);
@@ -124,11 +140,14 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
         `give shapes (--shape ${example(graph, given)}) to see what compile() would build`,
     );
   }
+  const declaredTypes = new Map([...graph.types].map(([name, t]) => [name, { ...t, ...(t.shape ? { shape: [...t.shape] } : {}) }]));
   const originalNodes = new Set(graph.nodes.map((n) => n.name));
+  const originalOps = [...graph.nodes];
   const inputShapes: Record<string, Dim[]> = given;
   const lowering = await lower(graph, { inputShapes, label, skip: options.skipLowering });
   let inferred = inferShapes(graph, { inputShapes });
-  if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, options);
+  const probed: string[] = [];
+  if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options);
 
   const result = partition(graph, {
     registry: opts.registry,
@@ -142,12 +161,21 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
   // A fallbackNodes name that lowering removed is not a typo: say what happened to it.
   const lowered = new Set(graph.nodes.map((n) => n.name));
   result.warnings = result.warnings.map((w) => {
+    const op = /^fallbackOps: no '(.*)' node in the graph$/.exec(w)?.[1];
+    if (op !== undefined) {
+      return originalOps.some((n) => matchesOp(op, n))
+        ? `fallbackOps: every '${op}' node was removed or merged by lowering; nothing is forced`
+        : `fallbackOps: the model has no '${op}' node (op types are case-sensitive; another domain's op is 'domain::Op')`;
+    }
     const name = /^fallbackNodes: no node named '(.*)' in the graph$/.exec(w)?.[1];
     if (name === undefined || lowered.has(name)) return w;
     return originalNodes.has(name)
       ? `fallbackNodes: node '${name}' was removed or merged by lowering; force a node of the lowered graph instead (see the JSON report's nodes)`
       : `fallbackNodes: the model has no node named '${name}'`;
   });
+  if (options.checkFallbacks) {
+    await checkFallbackSessions(graph, result.segments, { label, declaredTypes, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+  }
   const report = buildReport(graph, result, {
     file: label,
     lowering: {
@@ -169,5 +197,5 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
       ...report.recommendations.filter((r) => r.kind !== 'converter'),
     ];
   }
-  return { graph, lowering, inferred, partition: result, report, warnings: report.warnings };
+  return { graph, lowering, inferred, partition: result, report, warnings: report.warnings, probed, declaredTypes };
 }

@@ -16,6 +16,7 @@ import type { Precision } from '../engine/network.js';
 import { HybridError, isHybridError, messageLine } from '../errors.js';
 import { extractSubModel } from '../ir/extract.js';
 import type { Graph } from '../ir/graph.js';
+import type { ValueType } from '../ir/types.js';
 import { encodeModel } from '../onnx/model.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
@@ -39,6 +40,14 @@ export interface BuildOptions {
    * partitioner accepted nodes on the strength of them, so the converters must see them too.
    */
   known?: ReadonlyMap<string, TensorData>;
+  /**
+   * Values whose shapes were probed rather than inferred. Where there are any, an engine
+   * segment reading a value computed by another segment (whose shape may follow a probed one)
+   * keeps its sub-model, to run on onnxruntime where a run brings another shape (segments.ts).
+   */
+  probed?: ReadonlySet<string>;
+  /** The model's declared value types (analyze's): fallback sub-models declare these, not the fixed shapes. */
+  declaredTypes?: ReadonlyMap<string, ValueType>;
   progress: (phase: CompilePhase, done: number, total: number) => void;
   log: (message: string, level: LogLevel) => void;
 }
@@ -69,18 +78,44 @@ async function limited<T>(tasks: Array<() => Promise<T>>, limit: number): Promis
   return results;
 }
 
-async function openSession(graph: Graph, seg: Segment, options: BuildOptions): Promise<FallbackSegment> {
+/** A segment's nodes as an encoded sub-model for onnxruntime. */
+function segmentModel(graph: Graph, seg: Segment, options: BuildOptions): Uint8Array {
   const outputs = seg.outputs.map((o) => o.name);
-  const sub = extractSubModel(graph, seg.nodes, { outputs, name: `${graph.name}_segment${seg.id}` });
+  const sub = extractSubModel(graph, seg.nodes, {
+    outputs,
+    name: `${graph.name}_segment${seg.id}`,
+    ...(options.declaredTypes ? { declaredTypes: options.declaredTypes } : {}),
+  });
+  return encodeModel(sub, options.label);
+}
+
+async function openSession(seg: Segment, model: Uint8Array, options: BuildOptions): Promise<FallbackSegment> {
+  const outputs = seg.outputs.map((o) => o.name);
   // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
   const sessionOptions: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
   if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
   try {
-    const session = await ort.InferenceSession.create(encodeModel(sub, options.label), sessionOptions);
+    const session = await ort.InferenceSession.create(model, sessionOptions);
     return new FallbackSegment(seg.id, session, outputs);
   } catch (e) {
     const first = seg.nodes.length > 3 ? `${seg.nodes.slice(0, 3).join(', ')}, ...` : seg.nodes.join(', ');
     throw new HybridError('NATIVE', `${options.label}: onnxruntime cannot load fallback segment ${seg.id} (${first}): ${messageLine(e)}`, { cause: e });
+  }
+}
+
+/**
+ * Opens and releases an onnxruntime session per fallback segment, as compile() would open
+ * them: a dry run then fails where compile() would, with the same error.
+ */
+export async function checkFallbackSessions(
+  graph: Graph,
+  segments: readonly Segment[],
+  options: Pick<BuildOptions, 'label' | 'threads' | 'declaredTypes'>,
+): Promise<void> {
+  const opts = options as BuildOptions;
+  for (const seg of segments) {
+    if (seg.kind !== 'fallback') continue;
+    await (await openSession(seg, segmentModel(graph, seg, opts), opts)).dispose();
   }
 }
 
@@ -138,9 +173,14 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
     for (const seg of segments) {
       const engine = engines.get(seg.id);
       if (engine) {
-        runners.push(new EngineSegment(seg.id, engine, new ContextPool(engine, options.maxContexts, `${options.label}: engine segment ${seg.id}`), options.backend));
+        // Kept only where a probed shape can reach the segment: the sub-model holds its weights.
+        const reachable = (options.probed?.size ?? 0) > 0 && seg.inputs.some((i) => !graph.inputs.includes(i.name));
+        const model = reachable ? segmentModel(graph, seg, options) : undefined;
+        const shapeFallback = model && { open: () => openSession(seg, model, options), warn: (m: string) => options.log(m, 'warn') };
+        const pool = new ContextPool(engine, options.maxContexts, `${options.label}: engine segment ${seg.id}`);
+        runners.push(new EngineSegment(seg.id, engine, pool, options.backend, shapeFallback));
       } else {
-        runners.push(await openSession(graph, seg, options));
+        runners.push(await openSession(seg, segmentModel(graph, seg, options), options));
         options.progress('sessions', ++opened, fallbacks.length);
       }
     }

@@ -21,6 +21,7 @@ import { makeSchedule } from '../runtime/schedule.js';
 import { EngineSegment } from '../runtime/segments.js';
 import type { OutputInfo, TensorInfo } from '../runtime/types.js';
 import { analyze } from './analyze.js';
+import { effectivePrecisions } from '../engine/precision.js';
 import { chooseBackend } from './backend.js';
 import { buildRunners } from './build.js';
 import { type CompileOptions, type CompilePhase, inputShapesOption, resolveOptions } from './options.js';
@@ -58,6 +59,11 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   checkInterfaceDTypes(declared, label);
   const inputs = planInputs(declared, given, label);
   const backend = chooseBackend(opts.backend, opts.log);
+  const precisions = effectivePrecisions(backend, opts.precisions);
+  const ignored = opts.precisions.filter((p) => !precisions.includes(p));
+  if (ignored.length) {
+    opts.log(`the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`, 'info');
+  }
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
 
   // load -> lower -> infer -> probe -> partition is analyze(), so that compile() builds exactly
@@ -84,7 +90,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
 
   const built = await buildRunners(graph, result.segments, {
     backend,
-    precisions: opts.precisions,
+    precisions,
     registry: opts.registry,
     threads: opts.threads,
     maxContexts: opts.maxContexts,
@@ -92,6 +98,8 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     requireFullCompilation: opts.requireFullCompilation,
     label,
     known: analysis.inferred.values,
+    probed: new Set(analysis.probed),
+    declaredTypes: analysis.declaredTypes,
     progress: opts.progress,
     log: opts.log,
   });
@@ -116,7 +124,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     ms.total = performance.now() - t0;
     const data = analysis.report;
     data.warnings.push(...built.demoted.map((d) => `engine segment ${d.segment} runs on onnxruntime: its engine could not be built (${d.reason})`));
-    const report = makeReport({ data, backend, precisions: opts.precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
+    const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     return new HybridModel<ModelReport>({
       label,
       backend,

@@ -5,8 +5,9 @@
 import { defaultRegistry } from '../../converters/index.js';
 import { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
-import type { Precision } from '../engine/network.js';
+import { type Precision, checkPrecision } from '../engine/precision.js';
 import { HybridError } from '../errors.js';
+import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
@@ -31,7 +32,11 @@ export type LogLevel = 'info' | 'warn';
 export type Backend = 'cpu' | 'cuda';
 
 export interface CompileOptions {
-  /** Precisions the engine builder may use (default ['fp32']; fp32 is always allowed). */
+  /**
+   * Precisions the engine builder may use (default ['fp32']; fp32 is always allowed). The cpu
+   * backend computes in fp32 whatever is allowed (said through `onLog`); 'int8' is an OPTION
+   * error until int8 kernels exist. `model.report.precisions` is what the engines compute in.
+   */
   precisions?: Precision[];
   /**
    * Static shapes of the model's inputs, as a list or a record (`{ input: [1, 3, 224, 224] }`).
@@ -96,7 +101,6 @@ export interface ResolvedOptions {
   log: (message: string, level: LogLevel) => void;
 }
 
-const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'bf16', 'int8'];
 const BACKENDS = ['auto', 'cpu', 'cuda'] as const;
 
 function bad(message: string): HybridError {
@@ -133,9 +137,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw bad('compile options must be an object');
   const precisions = options.precisions ?? ['fp32'];
   if (!Array.isArray(precisions)) throw bad(`precisions must be an array, e.g. ['fp32', 'fp16']`);
-  for (const p of precisions) {
-    if (!PRECISIONS.includes(p)) throw bad(`precision '${String(p)}' is not one of: ${PRECISIONS.join(', ')}`);
-  }
+  for (const p of precisions) checkPrecision(p, 'precision');
   const backend = options.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw bad(`backend '${String(backend)}' is not one of: ${BACKENDS.join(', ')}`);
   for (const [name, fn] of [['onProgress', options.onProgress], ['onLog', options.onLog]] as const) {
@@ -153,7 +155,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     registry: resolveRegistry(options.registry),
     threads: positiveInt('threads', options.threads, 1),
     maxContexts: positiveInt('maxContexts', options.maxContexts, 1) ?? 4,
-    ...(options.timingCachePath !== undefined ? { timingCachePath: filePath('timingCachePath', options.timingCachePath) } : {}),
+    ...(options.timingCachePath !== undefined ? { timingCachePath: checkTimingCachePath(options.timingCachePath) } : {}),
     progress: (phase, done, total) => onProgress?.(phase, done, total),
     log: (message, level) => onLog?.(message, level),
   };

@@ -4,24 +4,25 @@
  * could otherwise take the nodes that read it, run the part of the model that computes it on
  * onnxruntime with sample inputs of the compiled shapes and read the shapes off the results.
  *
- * It runs twice, on two different samples: a value whose shape differs between them depends on
- * the data (NonZero, a Reshape to a computed size...) and stays unknown, so its readers stay on
- * onnxruntime. A value whose shape agrees is recorded in graph.types; inference then runs
- * again and carries it on. (Two agreeing samples are evidence, not proof: an engine still
- * checks every input shape at run time and refuses a different one with a SHAPE error.)
+ * It runs on several different samples (seeded random ones, or given feeds and resamples of
+ * them): a value whose shape differs between them depends on the data (NonZero, a Reshape to
+ * a computed size...) and stays unknown, so its readers stay on onnxruntime. A value whose
+ * shape agrees is recorded in graph.types; inference then runs again and carries it on.
+ * (Agreeing samples are evidence, not proof: an engine still checks every input shape at run
+ * time, and a segment that meets another shape runs on onnxruntime: runtime/segments.ts.)
  */
 import ort from 'onnxruntime-node';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { HybridError, messageLine } from '../errors.js';
 import { extractSubModel } from '../ir/extract.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { isStaticShape } from '../ir/types.js';
+import { type ValueType, isStaticShape } from '../ir/types.js';
 import { type NumericDType, TYPED_ARRAY, isFloatDType, numel } from '../onnx/dtype.js';
 import { encodeModel } from '../onnx/model.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import { type TensorData, isNumericDType } from '../onnx/tensor.js';
 import { nodeReads } from '../partition/reads.js';
-import { mulberry32 } from '../util/random.js';
+import { mulberry32, streamSeed } from '../util/random.js';
 import type { InputPlan } from './source.js';
 
 /**
@@ -46,6 +47,29 @@ export function sampleTensor(input: InputPlan, seed: number): TensorData {
     for (let i = 0; i < n; i++) (data as Int32Array)[i] = next() < 0.5 ? 0 : 1;
   }
   return { dtype, dims: [...input.shape], data };
+}
+
+/**
+ * Another sample made from given feeds: every float tensor's elements drawn at random (seeded)
+ * from its own elements, with replacement (the same values, so still in the range the model
+ * expects, but in other places and other proportions: how many exceed a threshold, which boxes
+ * score highest), integer and bool tensors as they are (often indices or lengths, which a
+ * resample could make invalid). Shapes whose size depends on float data then differ.
+ */
+export function resampledFeeds(feeds: ReadonlyMap<string, TensorData>, seed: number): Map<string, TensorData> {
+  const out = new Map<string, TensorData>();
+  for (const [name, t] of feeds) {
+    if (!isFloatDType(t.dtype) || t.data.length < 2) {
+      out.set(name, t);
+      continue;
+    }
+    const next = mulberry32(streamSeed(seed, name));
+    const src = t.data as Float32Array;
+    const data = src.slice();
+    for (let i = 0; i < data.length; i++) data[i] = src[Math.floor(next() * src.length)]!;
+    out.set(name, { ...t, data });
+  }
+  return out;
 }
 
 const known = (g: Graph, v: string) => {
@@ -91,17 +115,18 @@ export interface ProbeResult {
 }
 
 /**
- * Probes `values` by running their ancestors on onnxruntime with two samples; writes the
- * agreed types into graph.types. `samples` are two feeds of every graph input.
+ * Probes `values` by running their ancestors on onnxruntime with each sample; writes the
+ * agreed types into graph.types. `samples` are feeds of every graph input (two or more).
  */
 export async function probeShapes(
   graph: Graph,
   values: readonly string[],
-  samples: readonly [Map<string, TensorData>, Map<string, TensorData>],
+  samples: ReadonlyArray<ReadonlyMap<string, TensorData>>,
   threads?: number,
+  declaredTypes?: ReadonlyMap<string, ValueType>,
 ): Promise<ProbeResult> {
   const nodes = ancestors(graph, values);
-  const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe` });
+  const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe`, ...(declaredTypes ? { declaredTypes } : {}) });
   // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
   // NOTE: 'basic' optimizations only. A probe asks for intermediate values as graph outputs, and
   // onnxruntime 1.30's 'extended' fusions crash the process on some of those (a Transpose ->
@@ -142,8 +167,7 @@ export async function probeShapes(
     const dataDependent: string[] = [];
     for (const v of values) {
       const a = results[0]!.get(v)!;
-      const b = results[1]!.get(v)!;
-      if (a.dtype !== b.dtype || a.dims.join() !== b.dims.join()) {
+      if (results.some((r) => r.get(v)!.dtype !== a.dtype || r.get(v)!.dims.join() !== a.dims.join())) {
         dataDependent.push(v);
         // The dtype does not depend on the data; the shape's rank and agreeing dims may be kept.
         const prev = graph.types.get(v);

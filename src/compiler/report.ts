@@ -40,7 +40,7 @@ export interface ModelReport {
   readonly data: ReportData;
   /** The backend the engines were built for. */
   readonly backend: Backend;
-  /** The precisions the builder was allowed (fp32 always among them). */
+  /** The precisions the engines compute in: those allowed that the backend has (fp32 always among them). */
   readonly precisions: readonly Precision[];
   /** One entry per engine segment that was built, in segment order. */
   readonly engines: readonly EngineSummary[];

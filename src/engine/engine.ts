@@ -22,7 +22,9 @@ import {
   type NativeTransfers,
   loadNative,
 } from './native.js';
-import type { BuildConfig, NetworkDefinition, Precision } from './network.js';
+import type { BuildConfig, NetworkDefinition } from './network.js';
+import { checkPrecision, effectivePrecisions } from './precision.js';
+import { checkTimingCachePath } from './timing-cache.js';
 
 export type EngineInfo = NativeEngineInfo;
 export type DeviceStatus = NativeDeviceStatus;
@@ -44,7 +46,6 @@ export interface RunOptions {
 }
 
 const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND'];
-const PRECISIONS: readonly Precision[] = ['fp32', 'fp16', 'bf16', 'int8'];
 
 /** A native error as a HybridError with its code; anything else is wrapped as NATIVE. */
 export function toHybridError(e: unknown): HybridError {
@@ -214,26 +215,22 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.backend !== undefined && config.backend !== 'cpu' && config.backend !== 'cuda') {
     throw new HybridError('OPTION', `backend '${String(config.backend)}' is not one of: cpu, cuda`);
   }
-  for (const p of config.precisions ?? []) {
-    if (!PRECISIONS.includes(p)) throw new HybridError('OPTION', `precision '${String(p)}' is not one of: ${PRECISIONS.join(', ')}`);
-  }
+  for (const p of config.precisions ?? []) checkPrecision(p, 'precision');
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
   for (const k of ['fusion', 'layout', 'alias', 'pointwise'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
-  if (config.timingCachePath !== undefined && (typeof config.timingCachePath !== 'string' || config.timingCachePath === '')) {
-    throw new HybridError('OPTION', 'timingCachePath must be a file path');
-  }
+  if (config.timingCachePath !== undefined) checkTimingCachePath(config.timingCachePath);
 }
 
 /**
  * Validates and builds `network` into an engine. The network's weights are read (not
  * copied) while building and copied once into the engine, so the arrays may change or go
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
- * run in that type (native/src/precision.h; info() says per layer); the cpu backend accepts
- * and ignores precisions other than fp32. The builder fuses layers (`fusion`, on by default
+ * run in that type (native/src/precision.h; info() says per layer); the cpu backend computes
+ * in fp32 whatever is allowed (BACKEND_PRECISIONS), and 'int8' is an OPTION error. The builder fuses layers (`fusion`, on by default
  * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
  * aliases of their inputs (`alias`, on by default), merges elementwise chains into one
  * generated kernel each (`pointwise`, with fusion), and with `timingCachePath` reuses and
@@ -242,7 +239,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
   checkConfig(config);
   const backend = config.backend ?? 'cpu';
-  const reduced = backend === 'cuda' ? (config.precisions ?? []).filter((p) => p === 'fp16' || p === 'bf16') : [];
+  const reduced = effectivePrecisions(backend, config.precisions ?? []).filter((p) => p !== 'fp32');
   const engine = await native(() =>
     loadNative().buildEngine(network, {
       backend,

@@ -33,6 +33,7 @@
  * layers merged into it. They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
+import type { Precision } from './precision.js';
 
 export const NETWORK_FORMAT_VERSION = 1;
 
@@ -375,7 +376,7 @@ export interface NetworkDefinition {
   layers: NetLayer[];
 }
 
-export type Precision = 'fp32' | 'fp16' | 'bf16' | 'int8';
+export type { Precision } from './precision.js';
 
 export interface BuildConfig {
   backend: 'cpu' | 'cuda';

@@ -30,6 +30,31 @@ export interface ExtractOptions {
   name?: string;
   /** Write the known types of intermediate values as value_info (default true). */
   valueInfo?: boolean;
+  /**
+   * For a sub-model onnxruntime runs on any shapes (fallback segments, probes): the source
+   * model's declared types, before any shape was fixed. Inputs and outputs then keep those
+   * (where they agree with what is known now), or their rank with unnamed dims, and no
+   * intermediate value_info is written: onnxruntime's own inference inside If/Loop bodies
+   * refuses some static shapes that it accepts symbolic (Silero VAD), and nothing here needs
+   * the static ones.
+   */
+  declaredTypes?: ReadonlyMap<string, ValueType>;
+}
+
+/**
+ * The type to declare for a boundary value of a loose sub-model: the declared type where it
+ * agrees with what is known (same rank, equal fixed dims), else the element type and rank with
+ * every dim unnamed.
+ */
+export function looseType(known: ValueType | undefined, declared: ValueType | undefined): ValueType {
+  const dtype = known?.dtype ?? declared?.dtype;
+  const shape = known?.shape;
+  if (declared?.shape && shape && declared.shape.length === shape.length) {
+    const agrees = declared.shape.every((d, i) => typeof d !== 'number' || typeof shape[i] !== 'number' || d === shape[i]);
+    if (agrees) return { ...(dtype ? { dtype } : {}), shape: [...declared.shape] };
+  }
+  if (!shape) return dtype ? { dtype } : {};
+  return { ...(dtype ? { dtype } : {}), shape: shape.map((_, i) => `unk__loose${i}`) };
 }
 
 /** Names a subgraph reads from enclosing scopes (recursively through nested subgraphs). */
@@ -127,7 +152,16 @@ export function extractSubGraph(graph: Graph, nodeNames: Iterable<string>, optio
     const t = graph.types.get(name);
     if (t) sub.types.set(name, t);
   }
-  for (const [name, t] of types) if (t.dtype || t.shape) sub.types.set(name, t);
+  const declared = options.declaredTypes;
+  if (declared) {
+    // Loose: only the boundary gets types (and initializers their own).
+    for (const name of [...inputs, ...outputs]) {
+      const t = looseType(types.get(name), declared.get(name));
+      if (t.dtype || t.shape) sub.types.set(name, t);
+    }
+  } else {
+    for (const [name, t] of types) if (t.dtype || t.shape) sub.types.set(name, t);
+  }
   sub.opsets = new Map(graph.opsets);
   sub.functions = [...graph.functions];
   sub.modelExtra = graph.modelExtra;
@@ -145,7 +179,7 @@ export function extractSubGraph(graph: Graph, nodeNames: Iterable<string>, optio
 
 /** The selected nodes as a standalone, valid ModelProto. */
 export function extractSubModel(graph: Graph, nodeNames: Iterable<string>, options: ExtractOptions = {}): ModelProto {
-  return extractSubGraph(graph, nodeNames, options).toModel({ valueInfo: options.valueInfo !== false });
+  return extractSubGraph(graph, nodeNames, options).toModel({ valueInfo: options.valueInfo !== false && !options.declaredTypes });
 }
 
 /** Types of `names` from the graph, inferred on a copy where an element type is missing. */

@@ -5,9 +5,12 @@
  * - EngineSegment: a native engine and a pool of execution contexts (one per run in flight);
  *   the run executes off the JavaScript thread. On the cuda backend it takes device-resident
  *   inputs as they are (no host copy) and leaves on the device the outputs the store wants
- *   there (those another engine segment reads); the rest come back through pinned memory. Inputs are checked against the shapes the
- *   engine was built for, which matters where a fallback segment's output shape depends on
- *   data (probed at compile time, different now): that is a SHAPE error, never a bad read.
+ *   there (those another engine segment reads); the rest come back through pinned memory.
+ *   Inputs are checked against the shapes the engine was built for. A value computed inside
+ *   the model can differ from them where its shape depends on the data and compile() probed
+ *   it as static: the model is not wrong and neither is the user, so where compile() kept the
+ *   segment's sub-model (`shapeFallback`) the run computes that segment on onnxruntime instead,
+ *   with a warning once; elsewhere it is a SHAPE error that says so. Never a bad read.
  * - FallbackSegment: a sub-model on an onnxruntime-node InferenceSession, fed by name.
  *   NOTE: onnxruntime-node runs a session synchronously on the JavaScript thread (its async
  *   run() only defers the call with setImmediate), so fallback work blocks the event loop for
@@ -51,11 +54,22 @@ function oneLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** How an engine segment runs when a value computed inside the model comes with another shape. */
+export interface ShapeFallback {
+  /** Opens the segment's sub-model on onnxruntime (called once, the first time). */
+  open(): Promise<FallbackSegment>;
+  /** Told once, when the first run takes the fallback. */
+  warn(message: string): void;
+}
+
 export class EngineSegment implements SegmentRunner {
   readonly kind = 'engine' as const;
   private readonly inputInfo: NativeTensorInfo[];
   private readonly outputInfo: NativeTensorInfo[];
   private readonly layerInfo: NativeLayerInfo[];
+  private fallback?: Promise<FallbackSegment>;
+  /** Runs that took the onnxruntime fallback because an input's shape differed. */
+  shapeFallbackRuns = 0;
 
   constructor(
     readonly id: number,
@@ -63,6 +77,7 @@ export class EngineSegment implements SegmentRunner {
     readonly pool: ContextPool,
     /** The backend the engine runs on: decides what crossing its boundary costs. */
     private readonly backend: 'cpu' | 'cuda',
+    private readonly shapeFallback?: ShapeFallback,
   ) {
     const info = engine.info();
     this.inputInfo = info.inputs;
@@ -74,18 +89,40 @@ export class EngineSegment implements SegmentRunner {
     return this.pool.created;
   }
 
-  private checkShape(name: string, dims: readonly number[], info: NativeTensorInfo): void {
-    if (dims.length !== info.shape.length || dims.some((d, i) => d !== info.shape[i])) {
-      throw new HybridError(
-        'SHAPE',
-        `engine segment ${this.id}: '${name}' has shape [${dims.join(',')}], the engine was built for ` +
-          `[${info.shape.join(',')}] (its producer's output shape depends on the data; force its readers to the fallback ` +
-          `with fallbackNodes, or compile with inputs that give this shape)`,
-      );
+  /** The first input whose shape differs from the engine's, described; undefined where all agree. */
+  private shapeChange(store: TensorStore): string | undefined {
+    for (const info of this.inputInfo) {
+      const dims = store.dims(info.name);
+      if (dims && (dims.length !== info.shape.length || dims.some((d, i) => d !== info.shape[i]))) {
+        return `'${info.name}' has shape [${dims.join(',')}] where compile() found [${info.shape.join(',')}]`;
+      }
     }
+    return undefined;
   }
 
   async run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {
+    const change = this.shapeChange(store);
+    if (change) {
+      if (!this.shapeFallback) {
+        throw new HybridError(
+          'SHAPE',
+          `engine segment ${this.id}: ${change}: its shape, computed inside the model, depends on the input data, and the ` +
+            `engine was built for the probed one; force the segment's nodes to onnxruntime with fallbackNodes`,
+        );
+      }
+      if (!this.fallback) {
+        this.shapeFallback.warn(
+          `engine segment ${this.id}: ${change} (it depends on the input data); this and later such runs compute the segment on onnxruntime`,
+        );
+        this.fallback = this.shapeFallback.open();
+      }
+      this.shapeFallbackRuns++;
+      return (await this.fallback).run(store, options);
+    }
+    return this.runEngine(store, options);
+  }
+
+  private async runEngine(store: TensorStore, options: SegmentRunOptions): Promise<SegmentIO> {
     // The cpu engine copies inputs into its arena and outputs out of it (host memcpy). The cuda
     // engine takes device tensors as they are (a device-to-device copy into its arena: no host
     // bytes), uploads host ones and downloads host outputs through pinned staging buffers.
@@ -97,13 +134,11 @@ export class EngineSegment implements SegmentRunner {
     for (const info of this.inputInfo) {
       const device = cuda ? store.device(info.name) : undefined;
       if (device instanceof DeviceTensor && device.backend === 'cuda') {
-        this.checkShape(info.name, device.dims, info);
         inputs.push({ tensor: info.name, bytes: device.bytes, copy: 'none' });
         args.push(device);
         continue;
       }
       const { tensor, copy } = await store.host(info.name);
-      this.checkShape(info.name, tensor.dims, info);
       inputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: copy === 'none' ? inCopy : copy });
       args.push(tensor.data);
     }
@@ -164,6 +199,9 @@ export class EngineSegment implements SegmentRunner {
   async dispose(): Promise<void> {
     this.pool.dispose();
     this.engine.dispose();
+    const fallback = this.fallback;
+    this.fallback = undefined;
+    if (fallback) await (await fallback.catch(() => undefined))?.dispose();
   }
 }
 

@@ -93,6 +93,12 @@ export class TensorStore {
     return this.entry(name).bytes;
   }
 
+  /** A value's dims wherever it lives; undefined where the store does not hold it. */
+  dims(name: string): readonly number[] | undefined {
+    const e = this.entries.get(name);
+    return e?.host?.dims ?? e?.device?.dims;
+  }
+
   /** The device tensor of a device-resident value, if it has one. */
   device(name: string): DeviceTensor | undefined {
     return this.entry(name).device;

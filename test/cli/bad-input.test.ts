@@ -107,10 +107,10 @@ const cases: Case[] = [
   { what: 'a malformed --shape', argv: () => [resnet, '--shape', 'input=1xx3'], code: 2, message: /^--shape input=1xx3: '' is not a dimension/ },
   { what: 'a --shape without =', argv: () => [resnet, '--shape', 'input'], code: 2, message: /^--shape input: expected NAME=DIMS/ },
   {
-    what: 'a symbolic dim without --shape',
-    argv: () => [resnet],
+    what: 'a --shape too large for this machine',
+    argv: () => [resnet, '--shape', 'input=1000000x3x64x64'],
     code: 2,
-    message: /^input 'input': dimension 0 is symbolic \('N'\) in \[N,3,64,64\]; fix it with --shape, e\.g\. --shape input=1x3x64x64$/,
+    message: /^--shape input=1000000x3x64x64: \[1000000,3,64,64\] would take 45\.8 GiB, more than the .* a tensor may take on this machine \(half its memory\)$/,
   },
   {
     what: 'a missing required input',
@@ -159,13 +159,24 @@ describe('hybrid-run on bad input', () => {
     expect(r.code).toBe(2);
   });
 
-  it('warns about a --fallback-ops op type the model does not have', async () => {
-    const r = await runMainRaw(resnet, '--fallback-ops', 'conv');
-    expect(r.err.split('\n')[0]).toBe('hybrid-run: warning: --fallback-ops: the model has no conv node (op types are case-sensitive)');
-    const ok = await runMainRaw(resnet, '--fallback-ops', 'Conv,ai.onnx::Relu,com.example::Conv');
-    expect(ok.err.split('\n').filter((l) => l.includes('warning'))).toEqual([
-      'hybrid-run: warning: --fallback-ops: the model has no com.example::Conv node (op types are case-sensitive)',
+  it('warns once about a --fallback-ops op type the model does not have', async () => {
+    const r = await runMainRaw(resnet, '--shape', 'input=1x3x64x64', '--fallback-ops', 'conv');
+    expect(r.err.split('\n').filter((l) => l.includes('warning'))).toEqual([
+      "hybrid-run: warning: fallbackOps: the model has no 'conv' node (op types are case-sensitive; another domain's op is 'domain::Op')",
     ]);
+    const ok = await runMainRaw(resnet, '--shape', 'input=1x3x64x64', '--fallback-ops', 'Conv,ai.onnx::Relu,com.example::Conv');
+    expect(ok.err.split('\n').filter((l) => l.includes('warning'))).toEqual([
+      "hybrid-run: warning: fallbackOps: the model has no 'com.example::Conv' node (op types are case-sensitive; another domain's op is 'domain::Op')",
+    ]);
+  });
+
+  it('sets a symbolic dimension that nothing fixes to 1, with one notice naming it and the flag', async () => {
+    const r = await runMainRaw(resnet);
+    expect(r.code).toBe(0);
+    expect(r.err.split('\n').filter((l) => l)).toEqual([
+      "hybrid-run: note: input 'input' [N,3,64,64]: 'N' set to 1; set it with --shape input=1x3x64x64 (with your sizes)",
+    ]);
+    expect(r.out).toMatch(/input +float32\[1,3,64,64\]/);
   });
 
   it('refuses reduced precisions and partition flags with --backend ort, which runs the whole model on onnxruntime', async () => {

@@ -67,8 +67,15 @@ describe('hybrid-run --dry-run', () => {
     expect(rep.nodes.filter((n) => n.reason?.includes('not static'))).toEqual([]);
   });
 
-  it('works with symbolic inputs, saying in the report what they cost', async () => {
+  it('sets symbolic dimensions nothing fixes to 1, as a run does (with the same notice)', async () => {
     const r = await runMain(transformer, '--dry-run');
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("hybrid-run: note: input 'hidden_states' [batch,seq,64]: 'batch', 'seq' set to 1; set them with --shape hidden_states=1x1x64");
+    expect(r.out).not.toContain('has no static shape');
+  });
+
+  it('with --no-random and no input files, leaves symbolic inputs symbolic, saying in the report what they cost', async () => {
+    const r = await runMain(transformer, '--dry-run', '--no-random');
     expect(r.code).toBe(0);
     expect(r.out).toContain("input 'hidden_states' [batch,seq,64] has no static shape");
   });

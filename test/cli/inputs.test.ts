@@ -63,23 +63,34 @@ describe('prepareInputs', () => {
     expect(feeds[1]!.source).toBe('random uniform, seed 0');
   });
 
-  it('names the input, the dim and the --shape to pass for an unresolved symbolic dim', () => {
-    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=1x3x4x4'] })));
-    expect(e.code).toBe('SHAPE');
-    expect(e.message).toBe(
-      "input 'ids': dimension 1 is symbolic ('seq') in [batch,seq]; fix it with --shape, e.g. --shape ids=1x1",
-    );
+  it('sets a symbolic dim nothing fixes to 1, once per symbol, naming the input, the symbol and the --shape', () => {
+    const notes: string[] = [];
+    const feeds = prepareInputs(model, opts({ shape: ['pixels=2x3x4x4'] }), (m) => notes.push(m));
+    expect(feeds.map((f) => f.tensor.dims)).toEqual([
+      [2, 3, 4, 4],
+      [2, 4, 4],
+      [2, 1],
+    ]);
+    expect(notes).toEqual(["input 'ids' [batch,seq]: 'seq' set to 1; set it with --shape ids=2x1 (with your sizes)"]);
   });
 
-  it('asks for --shape when the model declares no shape, and never binds unnamed dims', () => {
+  it('asks for --shape when the model declares no shape, and never binds unnamed dims to each other', () => {
     const noShape = errorOf(() => prepareInputs([{ name: 'x', dtype: 'float32' }], opts()));
-    expect(noShape.message).toBe("input 'x': the model does not declare its shape; give one, e.g. --shape x=1");
+    expect(noShape.message).toBe("input 'x': the model does not declare its shape; give one with --shape x=DIMS");
     const two: ModelInput[] = [
       { name: 'a', dtype: 'float32', shape: ['unk__dim0'] },
       { name: 'b', dtype: 'float32', shape: ['unk__dim0'] },
     ];
-    const e = errorOf(() => prepareInputs(two, opts({ shape: ['a=4'] })));
-    expect(e.message).toContain("input 'b': dimension 0 is unknown");
+    const notes: string[] = [];
+    const feeds = prepareInputs(two, opts({ shape: ['a=4'] }), (m) => notes.push(m));
+    expect(feeds[1]!.tensor.dims).toEqual([1]);
+    expect(notes).toEqual(["input 'b' [unk__dim0]: dimension 0 (unnamed) set to 1; set it with --shape b=1 (with your sizes)"]);
+  });
+
+  it('refuses a shape whose tensor would not fit in memory before allocating it', () => {
+    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=100000x3x1000x1000', 'ids=1x1'] })));
+    expect(e.code).toBe('OPTION');
+    expect(e.message).toMatch(/^--shape pixels=100000x3x1000x1000: \[100000,3,1000,1000\] has 300000000000 elements|would take/);
   });
 
   it('binds a bare file to the only input, or to the input a .pb file names', () => {

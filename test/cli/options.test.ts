@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_TOLERANCE,
+  compareTolerance,
   parseInputFlag,
   parseInteger,
   parseList,
@@ -79,8 +80,10 @@ describe('numbers and lists', () => {
   });
   it('always includes fp32 in the precisions and refuses unknown ones', () => {
     expect(parsePrecisions('fp16')).toEqual(['fp32', 'fp16']);
-    expect(parsePrecisions('fp32,int8,fp32')).toEqual(['fp32', 'int8']);
-    expect(optionError(() => parsePrecisions('fp8'))).toContain("'fp8' is not one of fp32, fp16, bf16, int8");
+    expect(parsePrecisions('fp32,bf16,fp32')).toEqual(['fp32', 'bf16']);
+    expect(optionError(() => parsePrecisions('fp8'))).toContain("precision 'fp8' is not one of: fp32, fp16, bf16, int8");
+    // Known, and refused until it computes anything, rather than silently computed in fp32.
+    expect(optionError(() => parsePrecisions('int8'))).toMatch(/^--precision int8: precision 'int8' is not available yet: int8 needs int8 kernels/);
   });
 });
 
@@ -89,12 +92,14 @@ describe('toCliOptions', () => {
     const o = toCliOptions('m.onnx', {});
     expect(o).toMatchObject({ seed: 0, distribution: 'uniform', random: true, backend: 'auto', precisions: ['fp32'], warmup: 5 });
     expect(o.benchmark).toBeUndefined();
-    expect([o.atol, o.rtol]).toEqual([1e-4, 1e-3]);
+    expect(compareTolerance(o, ['fp32'])).toEqual({ atol: 1e-4, rtol: 1e-3 });
   });
-  it('widens the --compare tolerances when engines may use reduced precision', () => {
+  it('widens the --compare tolerances only where the engines compute in a reduced precision', () => {
     const o = toCliOptions('m.onnx', { precision: 'fp16' });
-    expect([o.atol, o.rtol]).toEqual([DEFAULT_TOLERANCE.reduced.atol, DEFAULT_TOLERANCE.reduced.rtol]);
-    expect(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }).atol).toBe(0.5);
+    expect(compareTolerance(o, ['fp32', 'fp16'])).toEqual(DEFAULT_TOLERANCE.reduced);
+    // The cpu backend computes fp16 requests in fp32: nothing changed, so neither does the tolerance.
+    expect(compareTolerance(o, ['fp32'])).toEqual(DEFAULT_TOLERANCE.fp32);
+    expect(compareTolerance(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }), ['fp32', 'fp16'])).toEqual({ atol: 0.5, rtol: DEFAULT_TOLERANCE.reduced.rtol });
   });
   it('gives --benchmark without a count 50 runs', () => {
     expect(toCliOptions('m.onnx', { benchmark: true }).benchmark).toBe(50);

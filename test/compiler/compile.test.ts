@@ -173,4 +173,40 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
     expect(placement(m)).toEqual({ gelu: 'fallback', relu: 'engine' });
     await expect(compile(model, { probeFeeds: { x: sine([3, 8]) } })).rejects.toMatchObject({ code: 'INPUT' });
   });
+  it('finds a data-dependent shape with given probeFeeds too (the CLI probes with its own inputs)', async () => {
+    // The same feeds probed twice agree on every shape; resamples of them do not.
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', shape: [16] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) } },
+        nodes: [
+          { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
+          { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
+          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
+          { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
+          { op: 'Neg', inputs: ['r'], outputs: ['y'], name: 'neg' },
+        ],
+      }),
+    );
+    const x = sine([16]);
+    const m = keep(await compile(model, { threads: 1, minBlockSize: 1, probeFeeds: { x } }));
+    const where = placement(m);
+    for (const n of ['nonzero', 'cast', 'relu', 'neg']) expect(where[n], n).toBe('fallback');
+    for (const phase of [0, 2.9]) {
+      const xi = sine([16], phase);
+      expect((await m.run({ x: xi })).y!.dims).toEqual((await ortRun(model, { x: xi })).y!.dims);
+    }
+  });
+
+  it('says what the backend computes in: fp16 on cpu is fp32, said once; int8 is refused until it exists', async () => {
+    const logs: string[] = [];
+    const m = keep(await compile(resnet, { inputs: { input: [1, 3, 64, 64] }, backend: 'cpu', precisions: ['fp16'], threads: 1, onLog: (msg) => logs.push(msg) }));
+    expect(m.report.precisions).toEqual(['fp32']);
+    expect(logs.filter((l) => l.includes('precision'))).toEqual(['the cpu backend computes in fp32: precision fp16 has no effect here (it applies on cuda)']);
+    await expect(compile(resnet, { inputs: { input: [1, 3, 64, 64] }, precisions: ['int8'] })).rejects.toMatchObject({
+      code: 'OPTION',
+      message: expect.stringMatching(/^precision 'int8' is not available yet/),
+    });
+  });
 });

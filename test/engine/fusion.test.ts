@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
+import { loadNative } from '../../src/engine/native.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { castPermNet, expectCastPerm } from './helpers/cast-perm-net.js';
@@ -271,7 +272,7 @@ describeIf(HAS_NATIVE, 'timing cache (cpu)', NATIVE_MISSING, () => {
     }
   });
 
-  it('cached tactics the backend refuses are chosen again and corrected; a foreign file is replaced', async () => {
+  it('cached tactics the backend refuses are chosen again and corrected; a file that is not a cache is refused and left intact', async () => {
     const file = tmp();
     const first = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
     const conv1 = first.info().layers.find((l) => l.name === 'conv1')!.tactic;
@@ -286,15 +287,29 @@ describeIf(HAS_NATIVE, 'timing cache (cpu)', NATIVE_MISSING, () => {
     } finally {
       again.dispose();
     }
-    fs.writeFileSync(file, 'not a timing cache\n\u0000garbage\tx\n');
+    // A model given as the cache by mistake (`--timing-cache victim.onnx`) must survive.
+    const victim = 'not a timing cache\n\u0000garbage\tx\n';
+    fs.writeFileSync(file, victim);
+    await expect(buildEngine(fusable(), { backend: 'cpu', timingCachePath: file })).rejects.toMatchObject({
+      code: 'OPTION',
+      message: expect.stringMatching(/is not a timing cache .*refusing to overwrite it/),
+    });
+    // The addon refuses it on its own too, for callers that skip the TypeScript check.
+    await expect(loadNative().buildEngine(fusable(), { backend: 'cpu', timingCachePath: file })).rejects.toThrow(/is not a timing cache/);
+    expect(fs.readFileSync(file, 'utf8')).toBe(victim);
+    // Neither a folder nor a FIFO is read (a FIFO would block the build forever).
+    await expect(buildEngine(fusable(), { backend: 'cpu', timingCachePath: path.dirname(file) })).rejects.toMatchObject({ code: 'OPTION' });
+    // An empty file is a new cache.
+    fs.writeFileSync(file, '');
     const fresh = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
     try {
-      expect(fresh.info().build.timingCache?.hits).toBe(0);
       expect(fs.readFileSync(file, 'utf8').split('\n')[0]).toBe('hybridrt-timing-cache 1');
     } finally {
       fresh.dispose();
     }
   });
+
+
 
   it('refuses a timingCachePath that is not a path', async () => {
     await expect(buildEngine(fusable(), { backend: 'cpu', timingCachePath: '' })).rejects.toMatchObject({ code: 'OPTION' });
