@@ -19,6 +19,13 @@ export const LIMITS = {
   graphNodes: 2_000_000,
   /** Nested graphs (If/Loop/Scan bodies within bodies). */
   subgraphDepth: 64,
+  /** Timed runs of a benchmark, and untimed warm-up runs. */
+  benchmarkRuns: 10_000_000,
+  warmupRuns: 1_000_000,
+  /** Seconds a --duration benchmark may run (a day). */
+  benchmarkSeconds: 86_400,
+  /** A random-input seed (32 bits). */
+  seed: 2 ** 32 - 1,
 } as const;
 
 /**

@@ -5,6 +5,7 @@
  */
 import { type Precision, PRECISIONS, checkPrecision, isReduced } from '../engine/precision.js';
 import { HybridError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 
 export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
@@ -105,10 +106,11 @@ export function parseInputFlag(raw: string): InputFlag {
   return { raw, name: raw.slice(0, eq), file };
 }
 
-export function parseInteger(flag: string, raw: string, min: number): number {
+export function parseInteger(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n)) throw bad(flag, raw, 'not an integer');
   if (n < min) throw bad(flag, raw, `must be at least ${min}`);
+  if (n > max) throw bad(flag, raw, `must be at most ${max}`);
   return n;
 }
 
@@ -185,14 +187,16 @@ export const DEFAULT_WARMUP_RUNS = 5;
  * is refused (one of them would be ignored).
  */
 function benchmarkOptions(raw: RawOptions): { benchmark?: number; duration?: number } {
-  const runs = typeof raw.benchmark === 'string' ? parseInteger('--benchmark', raw.benchmark, 1) : undefined;
-  const iterations = raw.iterations === undefined ? undefined : parseInteger('--iterations', raw.iterations, 1);
+  const runs = typeof raw.benchmark === 'string' ? parseInteger('--benchmark', raw.benchmark, 1, LIMITS.benchmarkRuns) : undefined;
+  const iterations = raw.iterations === undefined ? undefined : parseInteger('--iterations', raw.iterations, 1, LIMITS.benchmarkRuns);
   if (runs !== undefined && iterations !== undefined && runs !== iterations) {
     throw bad('--iterations', raw.iterations!, `disagrees with --benchmark ${runs} (give the count once)`);
   }
   if (raw.duration !== undefined) {
     const seconds = Number(raw.duration);
-    if (raw.duration.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) throw bad('--duration', raw.duration, 'must be a positive number of seconds');
+    if (raw.duration.trim() === '' || !Number.isFinite(seconds) || seconds <= 0 || seconds > LIMITS.benchmarkSeconds) {
+      throw bad('--duration', raw.duration, `must be a positive number of seconds, at most ${LIMITS.benchmarkSeconds}`);
+    }
     if (runs !== undefined || iterations !== undefined) {
       throw bad('--duration', raw.duration, 'give a duration or a number of runs (--iterations / --benchmark N), not both');
     }
@@ -214,21 +218,21 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     model,
     inputs: (raw.input ?? []).map(parseInputFlag),
     shapes,
-    seed: raw.seed === undefined ? 0 : parseInteger('--seed', raw.seed, 0) >>> 0,
+    seed: raw.seed === undefined ? 0 : parseInteger('--seed', raw.seed, 0, LIMITS.seed),
     distribution: raw.randomDist ?? 'uniform',
     random: raw.random !== false,
     outputDir: raw.outputDir,
     saveInputs: raw.saveInputs,
-    threads: raw.threads === undefined ? undefined : parseInteger('--threads', raw.threads, 1),
+    threads: raw.threads === undefined ? undefined : parseInteger('--threads', raw.threads, 1, LIMITS.threads),
     ...benchmarkOptions(raw),
-    warmup: raw.warmup === undefined ? DEFAULT_WARMUP_RUNS : parseInteger('--warmup', raw.warmup, 0),
+    warmup: raw.warmup === undefined ? DEFAULT_WARMUP_RUNS : parseInteger('--warmup', raw.warmup, 0, LIMITS.warmupRuns),
     profile: raw.profile === true,
     json: raw.json === true,
     timingCache: raw.timingCache,
     verbose: raw.verbose === true,
     backend: raw.backend ?? DEFAULT_BACKEND,
     precisions,
-    minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0),
+    minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),
     fallbackNodes: raw.fallbackNodes === undefined ? [] : parseList('--fallback-nodes', raw.fallbackNodes),
     requireFullCompilation: raw.requireFullCompilation === true,

@@ -87,6 +87,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   checkInterfaceDTypes(graph, label);
   for (const w of analysis.warnings) opts.log(w, 'warn');
   opts.progress('analyze', 1, 1);
+  opts.rethrowCallbackError();
 
   const built = await buildRunners(graph, result.segments, {
     backend,
@@ -106,6 +107,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   ms.build = built.ms.build;
   ms.sessions = built.ms.sessions;
   try {
+    opts.rethrowCallbackError();
     const ran = new Map(built.runners.map((r) => [r.id, r.kind]));
     const schedule = makeSchedule(
       result.segments.map((s) => ({ ...s, kind: ran.get(s.id)! })),

@@ -7,6 +7,7 @@ import { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { type Precision, checkPrecision } from '../engine/precision.js';
 import { HybridError } from '../errors.js';
+import { LIMITS, checkTensorSize } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TypedArray } from '../onnx/dtype.js';
@@ -97,8 +98,11 @@ export interface ResolvedOptions {
   threads?: number;
   maxContexts: number;
   timingCachePath?: string;
+  /** onProgress and onLog, never throwing: what they throw is kept for `rethrowCallbackError`. */
   progress: (phase: CompilePhase, done: number, total: number) => void;
   log: (message: string, level: LogLevel) => void;
+  /** Throws the first error onProgress or onLog threw, if any (compile() calls it between phases). */
+  rethrowCallbackError: () => void;
 }
 
 const BACKENDS = ['auto', 'cpu', 'cuda'] as const;
@@ -113,14 +117,9 @@ function stringList(name: string, v: unknown): string[] {
   return [...v];
 }
 
-function positiveInt(name: string, v: unknown, min: number): number | undefined {
+function positiveInt(name: string, v: unknown, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min) throw bad(`${name} must be an integer >= ${min}, got ${String(v)}`);
-  return v;
-}
-
-function filePath(name: string, v: unknown): string {
-  if (typeof v !== 'string' || v === '') throw bad(`${name} must be a file path`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw bad(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
   return v;
 }
 
@@ -145,19 +144,32 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   }
   const onProgress = options.onProgress;
   const onLog = options.onLog;
+  let thrown: { error: unknown } | undefined;
+  const guard = (call: () => void) => {
+    try {
+      call();
+    } catch (error) {
+      thrown ??= { error };
+    }
+  };
   return {
     precisions: [...new Set<Precision>(['fp32', ...precisions])],
-    minBlockSize: positiveInt('minBlockSize', options.minBlockSize, 0),
+    minBlockSize: positiveInt('minBlockSize', options.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: stringList('fallbackOps', options.fallbackOps),
     fallbackNodes: stringList('fallbackNodes', options.fallbackNodes),
     requireFullCompilation: options.requireFullCompilation === true,
     backend,
     registry: resolveRegistry(options.registry),
-    threads: positiveInt('threads', options.threads, 1),
-    maxContexts: positiveInt('maxContexts', options.maxContexts, 1) ?? 4,
+    threads: positiveInt('threads', options.threads, 1, LIMITS.threads),
+    maxContexts: positiveInt('maxContexts', options.maxContexts, 1, LIMITS.maxContexts) ?? 4,
     ...(options.timingCachePath !== undefined ? { timingCachePath: checkTimingCachePath(options.timingCachePath) } : {}),
-    progress: (phase, done, total) => onProgress?.(phase, done, total),
-    log: (message, level) => onLog?.(message, level),
+    // NOTE: a user's callback may throw anywhere, e.g. inside an engine build's completion; that
+    // must not read as the engine failing. Its error is kept and thrown as the user's own.
+    progress: (phase, done, total) => guard(() => onProgress?.(phase, done, total)),
+    log: (message, level) => guard(() => onLog?.(message, level)),
+    rethrowCallbackError: () => {
+      if (thrown) throw thrown.error;
+    },
   };
 }
 
@@ -183,6 +195,7 @@ export function inputShapesOption(inputs: CompileOptions['inputs']): Record<stri
     if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
       throw bad(`inputs: '${name}': shape must be an array of non-negative integers, e.g. [1, 3, 224, 224]`);
     }
+    checkTensorSize(`inputs: '${name}'`, shape, undefined, 'OPTION');
     out[name] = [...shape];
   }
   return out;

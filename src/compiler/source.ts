@@ -6,10 +6,11 @@
  * output of an element type onnxruntime Tensors cannot carry (bfloat16) is refused up front.
  */
 import { HybridError } from '../errors.js';
+import { checkTensorSize } from '../limits.js';
 import { Graph } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
 import type { NumericDType } from '../onnx/dtype.js';
-import { loadModelProto } from '../onnx/model.js';
+import { checkModelObject, loadModelProto } from '../onnx/model.js';
 import { ortCarries } from '../onnx/ort.js';
 import type { ModelProto } from '../onnx/proto.js';
 
@@ -28,7 +29,10 @@ export function loadSource(model: ModelSource, label?: string): LoadedSource {
   const load = (proto: ModelProto, name: string) => ({ graph: Graph.fromModel(proto, name), proto, label: name });
   if (typeof model === 'string') return load(loadModelProto(model, { label: label ?? model }), label ?? model);
   if (model instanceof Uint8Array) return load(loadModelProto(model, { label: label ?? '<bytes>' }), label ?? '<bytes>');
-  if (model && typeof model === 'object' && 'graph' in model) return load(model, label ?? (model.graph?.name || '<model>'));
+  if (model && typeof model === 'object' && 'graph' in model) {
+    const name = label ?? (typeof model.graph?.name === 'string' && model.graph.name ? model.graph.name : '<model>');
+    return load(checkModelObject(model, name), name);
+  }
   throw new HybridError('OPTION', 'compile(model): model must be a file path, the bytes of an .onnx file, or a ModelProto');
 }
 
@@ -65,6 +69,7 @@ export function planInputs(graph: Graph, given: Record<string, number[]>, label:
         `${label}: input '${name}' has symbolic dimensions ${show(shape)}; give static shapes with inputs: ${example()}`,
       );
     }
+    checkTensorSize(`${label}: input '${name}'`, shape, t.dtype, given[name] ? 'OPTION' : 'SHAPE');
     return { name, dtype: t.dtype, shape: [...shape], ...(declared ? { declaredShape: declared } : {}) };
   });
 }

@@ -14,6 +14,7 @@ import { HybridError } from '../errors.js';
 import { DTYPE_SIZE, bytesOf, numel } from './dtype.js';
 import type { AttributeProto, GraphProto, ModelProto, SparseTensorProto, TensorProto } from './proto.js';
 import { toNumber } from './proto.js';
+import { readRegularFile } from './files.js';
 import { ModelProtoType } from './schema.js';
 import { tensorFromProto, tensorProtoDType } from './tensor.js';
 
@@ -48,6 +49,31 @@ export function decodeModel(bytes: Uint8Array, label = '<bytes>'): ModelProto {
   return model;
 }
 
+/**
+ * A ModelProto given as an object (compile(proto)) checked as a decoded file would be: a plain
+ * object becomes a message with every field's default (so `{ graph: {} }` is a model of an
+ * empty graph, not a TypeError later), and external data must already be resolved: onnxruntime
+ * would read it relative to the working directory, which a path-based load never allows.
+ */
+export function checkModelObject(model: unknown, label: string): ModelProto {
+  if (!model || typeof model !== 'object') throw new HybridError('OPTION', `${label}: not a ModelProto`);
+  const why = ModelProtoType.verify(model as Record<string, unknown>);
+  if (why) throw new HybridError('MODEL_INVALID', `${label}: not a valid ModelProto (${why})`);
+  const proto = (model instanceof ModelProtoType.ctor ? model : ModelProtoType.fromObject(model as Record<string, unknown>)) as unknown as ModelProto;
+  if (!proto.graph || toNumber(proto.irVersion) <= 0) {
+    throw new HybridError('MODEL_INVALID', `${label}: not an ONNX model (${proto.graph ? 'no ir_version' : 'no graph'})`);
+  }
+  for (const t of allTensors(proto)) {
+    if (t.dataLocation === 1) {
+      throw new HybridError(
+        'EXTERNAL_DATA',
+        `${label}: tensor '${t.name || '<unnamed>'}' keeps its data in an external file that was not loaded; pass the model's path (external data is read from its folder), or load it with loadModelProto(path)`,
+      );
+    }
+  }
+  return proto;
+}
+
 /** Loads a model from a path or from bytes, resolving external data. */
 export function loadModelProto(source: string | Uint8Array, options: LoadModelOptions = {}): ModelProto {
   let bytes: Uint8Array;
@@ -56,13 +82,12 @@ export function loadModelProto(source: string | Uint8Array, options: LoadModelOp
   if (typeof source === 'string') {
     label = options.label ?? source;
     baseDir ??= path.dirname(path.resolve(source));
-    try {
-      bytes = fs.readFileSync(source);
-    } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-      throw new HybridError('MODEL_LOAD', `${source}: cannot read model (${why})`, { cause: e });
-    }
+    bytes = readRegularFile(source, {
+      code: 'MODEL_LOAD',
+      what: 'model',
+      maxBytes: PROTOBUF_LIMIT,
+      limitWhy: 'protobuf holds at most 2 GiB; larger models keep their weights as external data',
+    });
   } else {
     bytes = source;
   }

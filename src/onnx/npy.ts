@@ -15,6 +15,8 @@ import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 import { type NumericDType, type TypedArray, DTYPE_SIZE, TYPED_ARRAY, bytesOf, numel } from './dtype.js';
 import type { TensorData } from './tensor.js';
+import { readRegularFile } from './files.js';
+import { maxTensorBytes } from '../limits.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // "\x93NUMPY"
 
@@ -135,13 +137,7 @@ export function writeNpy(file: string, tensor: TensorData): void {
 
 /** Reads a whole file for a tensor reader, turning I/O failures into TENSOR_FILE errors. */
 export function readFileForTensor(file: string): Uint8Array {
-  try {
-    return fs.readFileSync(file);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'no such file' : err.code === 'EISDIR' ? 'is a directory' : err.message;
-    throw new HybridError('TENSOR_FILE', `${file}: cannot read tensor file (${why})`, { cause: e });
-  }
+  return readRegularFile(file, { code: 'TENSOR_FILE', what: 'tensor file', maxBytes: maxTensorBytes(), limitWhy: 'half of this machine\'s memory' });
 }
 
 /** Writes a whole file for a tensor writer, turning I/O failures into TENSOR_FILE errors. */

@@ -65,7 +65,21 @@ function checkShape(info: TensorInfo, dims: readonly number[]): void {
   }
 }
 
+/**
+ * The data itself, or a copy of it where it lives in a SharedArrayBuffer: another thread may
+ * change those bytes while a run reads them, and Node-API cannot hand them to the addon.
+ */
+function ownBytes<T extends TypedArray>(data: T): T {
+  if (typeof SharedArrayBuffer !== 'undefined' && data.buffer instanceof SharedArrayBuffer) return data.slice() as T;
+  return data;
+}
+
 function fromFeed(info: TensorInfo, value: FeedValue): TensorData | DeviceTensor {
+  const t = fromFeedValue(info, value);
+  return t instanceof DeviceTensor ? t : { ...t, data: ownBytes(t.data) };
+}
+
+function fromFeedValue(info: TensorInfo, value: FeedValue): TensorData | DeviceTensor {
   if (value instanceof DeviceTensor) {
     if (value.disposed) throw new HybridError('DISPOSED', `input '${info.name}': the device tensor was disposed`);
     if (value.dtype !== info.dtype) throw new HybridError('INPUT', `input '${info.name}': dtype ${value.dtype}, expected ${typeText(info)}`);

@@ -140,6 +140,16 @@ export class HybridModel<Report = unknown> {
   runWithStats(feeds: Feeds, options: { outputLocation: 'gpu' }): Promise<{ outputs: DeviceOutputs; stats: RunStats }>;
   runWithStats(feeds: Feeds, options?: ModelRunOptions): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }>;
   async runWithStats(feeds: Feeds, options: ModelRunOptions = {}): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
+    try {
+      return await this.runChecked(feeds, options);
+    } catch (e) {
+      // Every run that ends in an error counts, those refused before any work included.
+      this.counters.failedRuns++;
+      throw e;
+    }
+  }
+
+  private async runChecked(feeds: Feeds, options: ModelRunOptions): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
     if (this.disposing) throw new HybridError('DISPOSED', `${this.label}: the model was disposed`);
     const t0 = performance.now();
     const location = options.outputLocation ?? 'cpu';
@@ -163,9 +173,6 @@ export class HybridModel<Report = unknown> {
       this.counters.runs++;
       this.lastRun = result.stats;
       return result;
-    } catch (e) {
-      this.counters.failedRuns++;
-      throw e;
     } finally {
       store.clear();
       if (--this.inFlight === 0) this.whenIdle?.();

@@ -107,7 +107,7 @@ export interface RunStats {
 export interface ModelStats {
   /** Completed runs. */
   runs: number;
-  /** Runs that failed. */
+  /** Runs that ended in an error, those refused before any work (bad feeds, a disposed model) included. */
   failedRuns: number;
   /** The most recently completed run's statistics. */
   lastRun?: RunStats;

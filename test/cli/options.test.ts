@@ -63,11 +63,18 @@ describe('parseInputFlag', () => {
 });
 
 describe('numbers and lists', () => {
-  it('parses integers with a minimum', () => {
-    expect(parseInteger('--seed', '42', 0)).toBe(42);
-    expect(optionError(() => parseInteger('--seed', 'abc', 0))).toBe('--seed abc: not an integer');
-    expect(optionError(() => parseInteger('--seed', '1.5', 0))).toBe('--seed 1.5: not an integer');
-    expect(optionError(() => parseInteger('--threads', '0', 1))).toBe('--threads 0: must be at least 1');
+  it('parses integers within bounds', () => {
+    expect(parseInteger('--seed', '42', 0, 100)).toBe(42);
+    expect(optionError(() => parseInteger('--seed', 'abc', 0, 100))).toBe('--seed abc: not an integer');
+    expect(optionError(() => parseInteger('--seed', '1.5', 0, 100))).toBe('--seed 1.5: not an integer');
+    expect(optionError(() => parseInteger('--threads', '0', 1, 100))).toBe('--threads 0: must be at least 1');
+  });
+  it('bounds every numeric flag (--threads 10000 used to move engines to onnxruntime, which then hung)', () => {
+    expect(optionError(() => toCliOptions('m.onnx', { threads: '10000' }))).toBe('--threads 10000: must be at most 256');
+    expect(optionError(() => toCliOptions('m.onnx', { warmup: '1e12' }))).toBe('--warmup 1e12: not an integer');
+    expect(optionError(() => toCliOptions('m.onnx', { benchmark: '99999999999' }))).toBe('--benchmark 99999999999: must be at most 10000000');
+    expect(optionError(() => toCliOptions('m.onnx', { duration: '1e9' }))).toBe('--duration 1e9: must be a positive number of seconds, at most 86400');
+    expect(optionError(() => toCliOptions('m.onnx', { seed: '4294967296' }))).toBe('--seed 4294967296: must be at most 4294967295');
   });
   it('parses tolerances', () => {
     expect(parseTolerance('--atol', '1e-3')).toBe(0.001);

@@ -96,9 +96,9 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
     [{ backend: 'gpu' }, "backend 'gpu' is not one of: auto, cpu, cuda"],
     [{ inputs: { input: [1, -3, 64, 64] } }, "inputs: 'input': shape must be an array of non-negative integers, e.g. [1, 3, 224, 224]"],
     [{ inputs: { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [8, 3, 64, 64] } } }, "inputs: 'input': shape ranges ({ min, opt, max }) are not supported yet; give one static shape"],
-    [{ minBlockSize: -1 }, 'minBlockSize must be an integer >= 0, got -1'],
+    [{ minBlockSize: -1 }, 'minBlockSize must be an integer from 0 to 2000000, got -1'],
     [{ fallbackOps: 'Relu' }, 'fallbackOps must be an array of non-empty strings'],
-    [{ threads: 0 }, 'threads must be an integer >= 1, got 0'],
+    [{ threads: 0 }, 'threads must be an integer from 1 to 256, got 0'],
   ])('refuses the option %j with OPTION', async (options, message) => {
     expect(await error(compile(resnet, options as never))).toMatchObject({ code: 'OPTION', message });
   });
