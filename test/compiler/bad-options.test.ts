@@ -99,7 +99,7 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
     const m = await compile(resnet, { inputs, backend: 'cpu', threads: 1 });
     try {
       const x = sine([1, 3, 64, 64]);
-      const shared = new Float32Array(new SharedArrayBuffer(x.data.byteLength));
+      const shared = new Float32Array(new SharedArrayBuffer((x.data as Float32Array).byteLength));
       shared.set(x.data as Float32Array);
       const a = await m.run({ input: x });
       const b = await m.run({ input: shared });
