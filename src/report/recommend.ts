@@ -7,7 +7,11 @@
  *   (fewer boundaries); a smaller one would keep demoted blocks on engines;
  * - forcedFallback: a fallbackOps/fallbackNodes entry whose nodes a converter accepts splits
  *   engines that would otherwise be one.
- * Each carries its effect (before -> after) so that a reader can weigh it.
+ * Each carries its effect (before -> after) so that a reader can weigh it, and each is the
+ * outcome of replaying it through the grouping: a merge is claimed only where every segment
+ * named moves whole into the new one (no segment named in two merges), and a recommendation
+ * is given only where it improves what it claims without undoing the point of engines (a
+ * minBlockSize that moves more than two thirds of the engine nodes to onnxruntime is not advice).
  */
 import type { Graph } from '../ir/graph.js';
 import { cut } from '../partition/cut.js';
@@ -68,9 +72,18 @@ export function segmentList(ids: readonly number[]): string {
  * Groups of old segment ids that share one new segment of `kind`, counting only old segments
  * of that kind when `sameKind` (a fallback split by a new engine is not "merged" into it).
  */
-function mergesBetween(before: Segment[], after: Segment[], kind: Segment['kind'], sameKind: boolean): number[][] {
+export function mergesBetween(before: Segment[], after: Segment[], kind: Segment['kind'], sameKind: boolean): number[][] {
   const oldOf = new Map<string, Segment>();
   for (const s of before) for (const n of s.nodes) oldOf.set(n, s);
+  // Where each old segment's nodes went: a segment split between new ones was not merged.
+  const landed = new Map<number, Set<number>>();
+  after.forEach((s, i) => {
+    for (const n of s.nodes) {
+      const id = oldOf.get(n)!.id;
+      if (!landed.has(id)) landed.set(id, new Set());
+      landed.get(id)!.add(i);
+    }
+  });
   const merges: number[][] = [];
   for (const s of after) {
     if (s.kind !== kind) continue;
@@ -79,7 +92,7 @@ function mergesBetween(before: Segment[], after: Segment[], kind: Segment['kind'
       const old = oldOf.get(n)!;
       if (!sameKind || old.kind === kind) olds.add(old.id);
     }
-    if (olds.size > 1) merges.push([...olds].sort((a, b) => a - b));
+    if (olds.size > 1 && [...olds].every((id) => landed.get(id)!.size === 1)) merges.push([...olds].sort((a, b) => a - b));
   }
   return merges;
 }
@@ -145,7 +158,7 @@ function converterRecommendations(w: WhatIf): Recommendation[] {
   for (const e of byOp.values()) {
     const a = w.run(e.nodes);
     const merges = mergesBetween(w.base.segments, a.segments, 'engine', true);
-    if (!merges.length && a.engineNodes <= w.base.engineNodes) continue;
+    if (a.engineNodes <= w.base.engineNodes && (!merges.length || a.segments.length >= w.base.segments.length)) continue;
     const op = e.domain ? `${e.domain}::${e.opType}` : e.opType;
     const count = `${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     const subject = e.missing ? `a converter for '${op}' (${count})` : `supporting '${op}' as used here (${count}; see the reasons above)`;
@@ -175,7 +188,9 @@ function minBlockSizeRecommendations(w: WhatIf): Recommendation[] {
     const larger = size + 1;
     const a = w.run([], larger);
     const merges = mergesBetween(w.base.segments, a.segments, 'fallback', false);
-    if (!merges.length) continue;
+    // Fewer boundaries at the price of some small engines, never of most engine work.
+    const keeps = a.engineNodes > 0 && 3 * a.engineNodes >= w.base.engineNodes;
+    if (!merges.length || !keeps || a.transfers >= w.base.transfers || a.segments.length >= w.base.segments.length) continue;
     const afterEngine = new Set(a.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.nodes));
     const moved = w.base.segments.filter((s) => s.kind === 'engine' && s.nodes.every((n) => !afterEngine.has(n)));
     const movedText =
@@ -225,7 +240,7 @@ function forcedRecommendations(w: WhatIf): Recommendation[] {
   for (const e of [...byEntry.values()].slice(0, 40)) {
     const a = w.run(e.nodes);
     const merges = mergesBetween(w.base.segments, a.segments, 'engine', true);
-    if (!merges.length) continue;
+    if (!merges.length || a.segments.length >= w.base.segments.length) continue;
     const count = `${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     recs.push({
       kind: 'forcedFallback',

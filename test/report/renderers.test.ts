@@ -7,6 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { partition } from '../../src/partition/index.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
 import { dotString } from '../../src/report/dot.js';
+import { mergesBetween } from '../../src/report/recommend.js';
+import type { Segment } from '../../src/partition/types.js';
 import { itIf } from '../helpers/skip.js';
 import { dag, testRegistry } from '../partition/helpers.js';
 import { fixtureReport } from './fixture.js';
@@ -72,7 +74,8 @@ describe('report data', () => {
     const m = byKind('minBlockSize');
     expect(m[0]).toMatchObject({ minBlockSize: 3, merges: [[1, 2, 3, 4]], effect: { segments: [5, 2], engineNodes: [7, 3], boundaryTransfers: [8, 3] } });
     expect(m[0]!.message).toMatch(/^minBlockSize 3 would move engine segments #2 \(2 compute nodes\), #4 \(2 compute nodes\) to the fallback/);
-    expect(m[1]).toMatchObject({ minBlockSize: 4, merges: [[0, 1, 2, 3, 4]], effect: { segments: [5, 1], engineNodes: [7, 0] } });
+    // minBlockSize 4 would send every node to onnxruntime: fewer boundaries, but no advice.
+    expect(m).toHaveLength(1);
   });
 
   it('a demoted block is recommended back with a smaller minBlockSize', () => {
@@ -93,6 +96,19 @@ describe('report data', () => {
     const rec = data.recommendations.find((r) => r.kind === 'minBlockSize' && r.minBlockSize === 2);
     expect(rec).toMatchObject({ nodes: ['a', 'b'], effect: { segments: [2, 3], engineNodes: [3, 5] } });
     expect(data.nodes.filter((n) => n.demoted).map((n) => n.name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('merges claimed by a recommendation', () => {
+  const seg = (id: number, kind: Segment['kind'], nodes: string[]): Segment => ({ id, kind, nodes, inputs: [], outputs: [] });
+  it('claims a merge only where every segment named moves whole into the new one', () => {
+    //   before: E0[a b] F1[c] E2[d] F3[e] E4[f]
+    //   after:  E[a b c d]  F[e]  E[f]           -> E0 and E2 merge (F1 is not an engine)
+    const before = [seg(0, 'engine', ['a', 'b']), seg(1, 'fallback', ['c']), seg(2, 'engine', ['d']), seg(3, 'fallback', ['e']), seg(4, 'engine', ['f'])];
+    expect(mergesBetween(before, [seg(0, 'engine', ['a', 'b', 'c', 'd']), seg(1, 'fallback', ['e']), seg(2, 'engine', ['f'])], 'engine', true)).toEqual([[0, 2]]);
+    //   after:  E[a c d]  F[e]  E[b f]          -> E0 is split: "E0, E2 into one and E0, E4 into another" overlapped
+    const split = [seg(0, 'engine', ['a', 'c', 'd']), seg(1, 'fallback', ['e']), seg(2, 'engine', ['b', 'f'])];
+    expect(mergesBetween(before, split, 'engine', true)).toEqual([]);
   });
 });
 
