@@ -16,23 +16,28 @@ import { attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
 import { numel } from '../onnx/dtype.js';
+import type { TensorData } from '../onnx/tensor.js';
 import { bypass, isOp, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
-/** A constant scalar's value, or undefined where the value is not a constant of one element. */
-function constantScalar(graph: Graph, value: string | undefined): number | undefined {
-  const t = value ? graph.constant(value) : undefined;
-  return t !== undefined && t.data.length === 1 ? Number(t.data[0]) : undefined;
+/**
+ * A constant scalar's value (an initializer, or what inference knows: a Constant node, which
+ * is how torch exports Dropout's ratio), or undefined where it is not a constant of one element.
+ */
+function constantScalar(graph: Graph, value: string | undefined, known: () => ReadonlyMap<string, TensorData>): number | undefined {
+  if (!value) return undefined;
+  const t = graph.constant(value) ?? (graph.producer(value) ? known().get(value) : undefined);
+  return t && t.data.length === 1 ? Number(t.data[0]) : undefined;
 }
 
-function dropoutIsIdentity(graph: Graph, node: Node): boolean {
+function dropoutIsIdentity(graph: Graph, node: Node, known: () => ReadonlyMap<string, TensorData>): boolean {
   const opset = graph.opset('') ?? 1;
   if (opset < 7) return attrInt(node, 'is_test', 0) === 1;
   if (opset < 12) return true;
   const mode = node.inputs[2];
-  if (!mode || constantScalar(graph, mode) === 0) return true;
+  if (!mode || constantScalar(graph, mode, known) === 0) return true;
   // Training mode: nothing is dropped where the ratio is 0 (its default is 0.5).
-  return constantScalar(graph, node.inputs[1]) === 0;
+  return constantScalar(graph, node.inputs[1], known) === 0;
 }
 
 function isUsed(graph: Graph, value: string | undefined, pinned: Set<string>): value is string {
@@ -43,6 +48,9 @@ export function removeIdentity(graph: Graph, ctx: LoweringContext): PassResult {
   const changes = new Changes();
   const pinned = outerReads(graph);
   let typesKnown = false;
+  // Constant nodes' values, inferred once: removing Dropouts changes none of them.
+  let values: ReadonlyMap<string, TensorData> | undefined;
+  const known = () => (values ??= ctx.infer().values);
   for (const node of [...graph.nodes]) {
     const identity = isOp(node, 'Identity');
     const dropout = isOp(node, 'Dropout');
@@ -50,7 +58,7 @@ export function removeIdentity(graph: Graph, ctx: LoweringContext): PassResult {
     const src = node.inputs[0];
     const dst = node.outputs[0];
     if (!src || !dst) continue;
-    if (dropout && !dropoutIsIdentity(graph, node)) {
+    if (dropout && !dropoutIsIdentity(graph, node, known)) {
       changes.note(`kept '${node.name}' (Dropout): it is in training mode with a ratio that is not a constant 0`);
       continue;
     }

@@ -178,6 +178,26 @@ describe('remove-identity', () => {
     expect(await compareOnOrt(original, g, { x }, EXACT)).toEqual([]);
   });
 
+  it('removes a training-mode Dropout whose ratio comes from a Constant node, as torch exports it', async () => {
+    //   Constant(0) ─► ratio ─┐
+    //   x ─► Dropout(ratio, training_mode=true) ─► d ─► Relu ─► y
+    const g = buildGraph({
+      opset: 13,
+      inputs: [{ name: 'x', shape: [2, 3] }],
+      outputs: [{ name: 'y' }],
+      initializers: { on: { dtype: 'bool', dims: [], data: new Uint8Array([1]) } },
+      nodes: [
+        { op: 'Constant', inputs: [], outputs: ['ratio'], attrs: { value: { dtype: 'float32', dims: [], data: new Float32Array([0]) } } },
+        { op: 'Dropout', inputs: ['x', 'ratio', 'on'], outputs: ['d'] },
+        { op: 'Relu', inputs: ['d'], outputs: ['y'] },
+      ],
+    });
+    const original = snapshot(g);
+    await runPass(g, 'remove-identity');
+    expect(opTypes(g)).toEqual(['Constant', 'Relu']);
+    expect(await compareOnOrt(original, g, { x }, EXACT)).toEqual([]);
+  });
+
   it('keeps a Dropout in training mode with a ratio other than 0, or whose mask shape is unknown', async () => {
     //   x ─► Dropout(ratio r, training_mode=true) ─► y       x2 (shape [N,3]) ─► Dropout ─► (y2, mask2)
     const g = buildGraph({

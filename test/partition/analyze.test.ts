@@ -55,11 +55,12 @@ describe('analyze', () => {
   });
 
   it('a fallbackNodes name lowering removed, and one the model never had, are told apart', async () => {
-    const a = await analyze(bytes(), { registry: builtinRegistry(), fallbackNodes: ['id', 'typo', 'b'], fallbackOps: ['Conv'] });
+    const a = await analyze(bytes(), { registry: builtinRegistry(), fallbackNodes: ['id', 'typo', 'b'], fallbackOps: ['Conv', 'Identity'] });
     expect(a.warnings).toEqual([
       "fallbackNodes: node 'id' was removed or merged by lowering; force a node of the lowered graph instead (see the JSON report's nodes)",
       "fallbackNodes: the model has no node named 'typo'",
-      "fallbackOps: no 'Conv' node in the graph",
+      "fallbackOps: the model has no 'Conv' node (op types are case-sensitive; another domain's op is 'domain::Op')",
+      "fallbackOps: every 'Identity' node was removed or merged by lowering; nothing is forced",
     ]);
     expect(a.report.nodes.find((n) => n.name === 'b')).toMatchObject({ forced: 'fallbackNodes', supported: false });
   });
