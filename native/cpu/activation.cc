@@ -1,12 +1,13 @@
-// Activation functions (see activation.h). Formulas follow the ONNX operator definitions;
-// overflow-prone ones (softplus, sigmoid) are written so that large |x| stays finite.
+// Activation functions (see activation.h): the formulas are formulas.inc's, the ones the cuda
+// kernels compile, so both backends compute the same thing (NaN and signed zeros included).
 #include "cpu/activation.h"
 
-#include <algorithm>
-#include <cmath>
+#include <array>
 #include <cstring>
+#include <utility>
 
 #include "src/error.h"
+#include "src/formulas.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -28,13 +29,6 @@ constexpr OpName kOps[] = {
     {"floor", UnaryOp::kFloor},       {"ceil", UnaryOp::kCeil},       {"sin", UnaryOp::kSin},
     {"cos", UnaryOp::kCos},           {"not", UnaryOp::kNot},         {"silu", UnaryOp::kSilu},
 };
-
-inline float Softplus(float x) { return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)); }
-
-template <typename F>
-void Map(const float* x, float* y, int64_t n, F f) {
-  for (int64_t i = 0; i < n; ++i) y[i] = f(x[i]);
-}
 
 }  // namespace
 
@@ -65,60 +59,38 @@ Activation ReadActivation(const Params& params, const std::string& prefix) {
   return a;
 }
 
+namespace {
+
+// One op over a buffer: the op is a constant here, so the formula's switch folds away and the
+// loop is the formula alone.
+template <int Op>
+void MapOp(const Activation& act, const float* x, float* y, int64_t n) {
+  const float alpha = act.alpha, beta = act.beta, lo = static_cast<float>(act.min), hi = static_cast<float>(act.max);
+  for (int64_t i = 0; i < n; ++i) y[i] = formulas::HybridrtUnary(Op, x[i], alpha, beta, lo, hi);
+}
+
+using MapFn = void (*)(const Activation&, const float*, float*, int64_t);
+
+template <int... Ops>
+constexpr std::array<MapFn, sizeof...(Ops)> MapTable(std::integer_sequence<int, Ops...>) {
+  return {&MapOp<Ops>...};
+}
+
+constexpr int kNumUnaryOps = static_cast<int>(UnaryOp::kSilu) + 1;
+constexpr auto kMaps = MapTable(std::make_integer_sequence<int, kNumUnaryOps>{});
+
+static_assert(static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu && static_cast<int>(UnaryOp::kErf) == formulas::kHrErf &&
+                  static_cast<int>(UnaryOp::kNot) == formulas::kHrNot && static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,
+              "formulas.inc numbers the unary ops as cpu::UnaryOp");
+
+}  // namespace
+
 void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n) {
-  const float alpha = act.alpha, beta = act.beta;
-  switch (act.op) {
-    case UnaryOp::kIdentity:
-    case UnaryOp::kNot:  // bool only; never reaches float buffers
-      if (x != y) std::memmove(y, x, static_cast<size_t>(n) * 4);
-      return;
-    case UnaryOp::kRelu: return Map(x, y, n, [](float v) { return v > 0 ? v : 0.0f; });
-    case UnaryOp::kLeakyRelu: return Map(x, y, n, [=](float v) { return v >= 0 ? v : alpha * v; });
-    case UnaryOp::kElu: return Map(x, y, n, [=](float v) { return v >= 0 ? v : alpha * std::expm1(v); });
-    case UnaryOp::kSelu:
-      return Map(x, y, n, [=](float v) { return v > 0 ? beta * v : beta * alpha * std::expm1(v); });
-    case UnaryOp::kSigmoid:
-      return Map(x, y, n, [](float v) {
-        if (v >= 0) return 1.0f / (1.0f + std::exp(-v));
-        float e = std::exp(v);
-        return e / (1.0f + e);
-      });
-    case UnaryOp::kSilu:
-      // x * sigmoid(x), sigmoid as above: in fp32 exactly what the Sigmoid + Mul pair computes.
-      return Map(x, y, n, [](float v) {
-        if (v >= 0) return v * (1.0f / (1.0f + std::exp(-v)));
-        float e = std::exp(v);
-        return v * (e / (1.0f + e));
-      });
-    case UnaryOp::kHardSigmoid:
-      return Map(x, y, n, [=](float v) { return std::max(0.0f, std::min(1.0f, alpha * v + beta)); });
-    case UnaryOp::kHardSwish:
-      return Map(x, y, n, [](float v) { return v * std::max(0.0f, std::min(1.0f, v / 6.0f + 0.5f)); });
-    case UnaryOp::kTanh: return Map(x, y, n, [](float v) { return std::tanh(v); });
-    case UnaryOp::kSoftplus: return Map(x, y, n, Softplus);
-    case UnaryOp::kMish: return Map(x, y, n, [](float v) { return v * std::tanh(Softplus(v)); });
-    case UnaryOp::kGelu:
-      return Map(x, y, n, [](float v) { return 0.5f * v * (1.0f + std::erf(v * 0.70710678118654752f)); });
-    case UnaryOp::kGeluTanh:
-      return Map(x, y, n, [](float v) {
-        return 0.5f * v * (1.0f + std::tanh(0.79788456080286536f * (v + 0.044715f * v * v * v)));
-      });
-    case UnaryOp::kErf: return Map(x, y, n, [](float v) { return std::erf(v); });
-    case UnaryOp::kClip: {
-      const float lo = static_cast<float>(act.min), hi = static_cast<float>(act.max);
-      return Map(x, y, n, [=](float v) { return std::min(std::max(v, lo), hi); });
-    }
-    case UnaryOp::kExp: return Map(x, y, n, [](float v) { return std::exp(v); });
-    case UnaryOp::kLog: return Map(x, y, n, [](float v) { return std::log(v); });
-    case UnaryOp::kSqrt: return Map(x, y, n, [](float v) { return std::sqrt(v); });
-    case UnaryOp::kReciprocal: return Map(x, y, n, [](float v) { return 1.0f / v; });
-    case UnaryOp::kAbs: return Map(x, y, n, [](float v) { return std::fabs(v); });
-    case UnaryOp::kNeg: return Map(x, y, n, [](float v) { return -v; });
-    case UnaryOp::kFloor: return Map(x, y, n, [](float v) { return std::floor(v); });
-    case UnaryOp::kCeil: return Map(x, y, n, [](float v) { return std::ceil(v); });
-    case UnaryOp::kSin: return Map(x, y, n, [](float v) { return std::sin(v); });
-    case UnaryOp::kCos: return Map(x, y, n, [](float v) { return std::cos(v); });
+  if (act.op == UnaryOp::kIdentity || act.op == UnaryOp::kNot) {  // not: bool only, never reaches float buffers
+    if (x != y) std::memmove(y, x, static_cast<size_t>(n) * 4);
+    return;
   }
+  kMaps[static_cast<int>(act.op)](act, x, y, n);
 }
 
 }  // namespace cpu

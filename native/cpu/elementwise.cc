@@ -10,6 +10,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/formulas.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -17,6 +18,12 @@ namespace cpu {
 namespace {
 
 enum class Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kEqual, kLess, kGreater, kAnd, kOr };
+
+// A float binary op as formulas.inc writes it (the op a constant, so the formula's switch folds).
+template <int B>
+float Float(float p, float q) {
+  return formulas::HybridrtBinary(B, p, q);
+}
 
 Op ParseOp(const std::string& s) {
   static const char* names[] = {"add", "sub", "mul", "div", "pow", "max", "min",
@@ -114,14 +121,14 @@ class ElementwiseKernel : public CpuKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const Broadcast& bc = *bc_;
     switch (op_) {
-      case Op::kAdd: Loop(bc, x, w, y, b, e, [](float p, float q) { return p + q; }); break;
-      case Op::kSub: Loop(bc, x, w, y, b, e, [](float p, float q) { return p - q; }); break;
-      case Op::kMul: Loop(bc, x, w, y, b, e, [](float p, float q) { return p * q; }); break;
-      case Op::kDiv: Loop(bc, x, w, y, b, e, [](float p, float q) { return p / q; }); break;
-      case Op::kPow: Loop(bc, x, w, y, b, e, [](float p, float q) { return std::pow(p, q); }); break;
-      case Op::kMax: Loop(bc, x, w, y, b, e, [](float p, float q) { return std::isnan(p) ? p : (p < q ? q : p); }); break;
-      case Op::kMin: Loop(bc, x, w, y, b, e, [](float p, float q) { return std::isnan(p) ? p : (q < p ? q : p); }); break;
-      case Op::kPrelu: Loop(bc, x, w, y, b, e, [](float p, float q) { return p < 0 ? p * q : p; }); break;
+      case Op::kAdd: Loop(bc, x, w, y, b, e, Float<formulas::kHrAdd>); break;
+      case Op::kSub: Loop(bc, x, w, y, b, e, Float<formulas::kHrSub>); break;
+      case Op::kMul: Loop(bc, x, w, y, b, e, Float<formulas::kHrMul>); break;
+      case Op::kDiv: Loop(bc, x, w, y, b, e, Float<formulas::kHrDiv>); break;
+      case Op::kPow: Loop(bc, x, w, y, b, e, Float<formulas::kHrPow>); break;
+      case Op::kMax: Loop(bc, x, w, y, b, e, Float<formulas::kHrMax>); break;
+      case Op::kMin: Loop(bc, x, w, y, b, e, Float<formulas::kHrMin>); break;
+      case Op::kPrelu: Loop(bc, x, w, y, b, e, Float<formulas::kHrPrelu>); break;
       default: Bad(ErrorCode::kNative, "op does not take float tensors");
     }
     if (act_.enabled) {

@@ -605,7 +605,7 @@ class ConvKernel : public CudaKernel {
     CheckDnn(cudnnCreateActivationDescriptor(&act_desc_), "cudnnCreateActivationDescriptor");
     const bool relu = act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
     CheckDnn(cudnnSetActivationDescriptor(act_desc_, relu ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
-                                          CUDNN_NOT_PROPAGATE_NAN, 0.0),
+                                          CUDNN_PROPAGATE_NAN, 0.0),  // NaN kept, as formulas.inc's Relu
              "cudnnSetActivationDescriptor");
   }
 

@@ -75,6 +75,9 @@ cudnnBackendDescriptor_t ConvGraph::Pointwise(int mode_value, cudnnBackendDescri
   const cudnnDataType_t prec = CUDNN_DATA_FLOAT;
   Set(pw, CUDNN_ATTR_POINTWISE_MODE, CUDNN_TYPE_POINTWISE_MODE, 1, &mode, "pointwise mode");
   Set(pw, CUDNN_ATTR_POINTWISE_MATH_PREC, CUDNN_TYPE_DATA_TYPE, 1, &prec, "pointwise precision");
+  // NaN in, NaN out, as formulas.inc and onnxruntime's Relu (the default drops it to 0).
+  const cudnnNanPropagation_t nan = CUDNN_PROPAGATE_NAN;
+  Set(pw, CUDNN_ATTR_POINTWISE_NAN_PROPAGATION, CUDNN_TYPE_NAN_PROPOGATION, 1, &nan, "pointwise NaN propagation");
   if (mode == CUDNN_POINTWISE_RELU_FWD && spec_.relu_upper_clip) {
     const double lower = 0, upper = spec_.relu_upper;
     Set(pw, CUDNN_ATTR_POINTWISE_RELU_LOWER_CLIP, CUDNN_TYPE_DOUBLE, 1, &lower, "relu lower clip");

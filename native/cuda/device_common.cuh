@@ -96,11 +96,11 @@ inline Act MakeAct(const cpu::Activation& a) {
 }
 
 #if defined(__CUDACC__)
-#include "cuda/pointwise_ops.inc"
+#include "src/formulas.inc"
 
 static_assert(static_cast<int>(cpu::UnaryOp::kSilu) == kHrSilu && static_cast<int>(cpu::UnaryOp::kErf) == kHrErf &&
                   static_cast<int>(cpu::UnaryOp::kNot) == kHrNot,
-              "pointwise_ops.inc numbers the unary ops as cpu::UnaryOp");
+              "formulas.inc numbers the unary ops as cpu::UnaryOp");
 
 __device__ __forceinline__ float Activate(const Act& a, float v) { return HybridrtUnary(a.op, v, a.alpha, a.beta, a.lo, a.hi); }
 #endif

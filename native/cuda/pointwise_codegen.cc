@@ -8,7 +8,7 @@
 
 #include "src/error.h"
 
-#include "pointwise_ops_source.h"  // kPointwiseOpsSource: native/cuda/pointwise_ops.inc as text (CMakeLists.txt)
+#include "pointwise_ops_source.h"  // kPointwiseOpsSource: native/src/formulas.inc as text (CMakeLists.txt)
 
 namespace hybridrt {
 namespace cuda {

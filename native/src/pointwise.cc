@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "src/error.h"
+#include "src/formulas.h"
 
 namespace hybridrt {
 
@@ -169,18 +170,9 @@ std::string PointwiseProgram::Text() const {
   return out;
 }
 
-float EvalPointwiseBinary(PointwiseBinary op, float p, float q) {
-  switch (op) {
-    case PointwiseBinary::kAdd: return p + q;
-    case PointwiseBinary::kSub: return p - q;
-    case PointwiseBinary::kMul: return p * q;
-    case PointwiseBinary::kDiv: return p / q;
-    case PointwiseBinary::kPow: return std::pow(p, q);
-    case PointwiseBinary::kMax: return std::isnan(p) ? p : (p < q ? q : p);
-    case PointwiseBinary::kMin: return std::isnan(p) ? p : (q < p ? q : p);
-    case PointwiseBinary::kPrelu: return p < 0 ? p * q : p;
-  }
-  return 0;
-}
+static_assert(static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu && static_cast<int>(PointwiseBinary::kMax) == formulas::kHrMax,
+              "formulas.inc numbers the binary ops as PointwiseBinary");
+
+float EvalPointwiseBinary(PointwiseBinary op, float p, float q) { return formulas::HybridrtBinary(static_cast<int>(op), p, q); }
 
 }  // namespace hybridrt

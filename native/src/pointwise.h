@@ -12,8 +12,8 @@
 // as constants: leaky_relu(x,alpha), elu(x,alpha), selu(x,alpha,gamma),
 // hard_sigmoid(x,alpha,beta), clip(x,min,max). `identity` is what a float-to-float cast
 // becomes inside a chain (the value stays fp32 until the output is stored).
-// Every step computes what the layer it came from computes in fp32 (same formulas: cpu
-// activation.cc, cuda pointwise_ops.inc); only the roundings of intermediate fp16 tensors,
+// Every step computes what the layer it came from computes in fp32 (the same formulas:
+// formulas.inc, which both backends include); only the roundings of intermediate fp16 tensors,
 // which no longer exist, are gone.
 #pragma once
 
