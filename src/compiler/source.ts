@@ -7,6 +7,7 @@
  */
 import { HybridError } from '../errors.js';
 import { checkTensorSize } from '../limits.js';
+import { checkGraph } from '../ir/check.js';
 import { Graph } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
 import type { NumericDType } from '../onnx/dtype.js';
@@ -26,7 +27,11 @@ export interface LoadedSource {
 }
 
 export function loadSource(model: ModelSource, label?: string): LoadedSource {
-  const load = (proto: ModelProto, name: string) => ({ graph: Graph.fromModel(proto, name), proto, label: name });
+  const load = (proto: ModelProto, name: string) => {
+    const graph = Graph.fromModel(proto, name);
+    checkGraph(graph, name);
+    return { graph, proto, label: name };
+  };
   if (typeof model === 'string') return load(loadModelProto(model, { label: label ?? model }), label ?? model);
   if (model instanceof Uint8Array) return load(loadModelProto(model, { label: label ?? '<bytes>' }), label ?? '<bytes>');
   if (model && typeof model === 'object' && 'graph' in model) {
