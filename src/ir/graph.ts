@@ -9,8 +9,11 @@
  * - `types` holds what is known of each value's dtype and shape (declared in the model, or
  *   inferred by `inferShapes`).
  * - `initializers` are constant tensors as TensorProtos; `constant(name)` decodes one lazily.
- * - Indexes (producer, consumers) are rebuilt lazily after `invalidate()`, which every
- *   mutation helper here calls; code that edits `nodes` directly must call it too.
+ * - Indexes (producer, consumers, nodes by name) are built lazily and kept up to date by the
+ *   mutation helpers here (removeNodes, replaceAllUses), each in time proportional to what it
+ *   touches, so that a pass rewriting every node stays linear; code that edits `nodes` or a
+ *   node's inputs/outputs directly must call `invalidate()` (the next lookup rebuilds them).
+ * - removeNodes() is lazy: removed nodes leave `nodes` the next time it is read.
  */
 import { HybridError } from '../errors.js';
 import type { FunctionProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/proto.js';
@@ -40,7 +43,9 @@ export function isDefaultDomain(domain: string): boolean {
 
 export class Graph {
   name = 'graph';
-  nodes: Node[] = [];
+  private nodeList: Node[] = [];
+  /** Removed, not yet dropped from nodeList (see `nodes`). */
+  private removed = new Set<Node>();
   /** Graph inputs that are not initializers, in order. */
   inputs: string[] = [];
   outputs: string[] = [];
@@ -58,8 +63,31 @@ export class Graph {
 
   private producerIndex?: Map<string, Node>;
   private consumerIndex?: Map<string, Node[]>;
+  private nameIndex?: Map<string, Node>;
   private constantCache = new Map<string, TensorData>();
   private nameCounter = 0;
+
+  /** The nodes, in order. Assigning a new array drops the indexes. */
+  get nodes(): Node[] {
+    if (this.removed.size) {
+      this.nodeList = this.nodeList.filter((n) => !this.removed.has(n));
+      this.removed.clear();
+    }
+    return this.nodeList;
+  }
+
+  set nodes(list: Node[]) {
+    this.nodeList = list;
+    this.removed.clear();
+    this.invalidate();
+  }
+
+  /** Whether `node` is one of the graph's nodes (not removed). */
+  contains(node: Node): boolean {
+    if (this.removed.has(node)) return false;
+    if (!this.nameIndex) this.buildIndexes();
+    return this.nameIndex!.get(node.name) === node;
+  }
 
   /** Builds the IR from a decoded model. `label` names the model in errors. */
   static fromModel(model: ModelProto, label = 'model'): Graph {
@@ -206,22 +234,27 @@ export class Graph {
   invalidate(): void {
     this.producerIndex = undefined;
     this.consumerIndex = undefined;
+    this.nameIndex = undefined;
   }
 
   private buildIndexes(): void {
     const producers = new Map<string, Node>();
     const consumers = new Map<string, Node[]>();
+    const names = new Map<string, Node>();
     for (const n of this.nodes) {
+      names.set(n.name, n);
       for (const o of n.outputs) if (o) producers.set(o, n);
       for (const i of n.inputs) {
         if (!i) continue;
         let list = consumers.get(i);
         if (!list) consumers.set(i, (list = []));
-        if (!list.includes(n)) list.push(n);
+        // A node reading a value twice is listed once (inputs are short: the last is the check).
+        if (list[list.length - 1] !== n) list.push(n);
       }
     }
     this.producerIndex = producers;
     this.consumerIndex = consumers;
+    this.nameIndex = names;
   }
 
   producer(value: string): Node | undefined {
@@ -235,7 +268,8 @@ export class Graph {
   }
 
   node(name: string): Node | undefined {
-    return this.nodes.find((n) => n.name === name);
+    if (!this.nameIndex) this.buildIndexes();
+    return this.nameIndex!.get(name);
   }
 
   isInitializer(name: string): boolean {
@@ -268,7 +302,7 @@ export class Graph {
   /** A name not used by any value or node, starting with `prefix`. */
   freshName(prefix: string, alsoAvoid?: Set<string>): string {
     const taken = (s: string) =>
-      alsoAvoid?.has(s) || this.types.has(s) || this.initializers.has(s) || this.producer(s) !== undefined || this.nodes.some((n) => n.name === s);
+      alsoAvoid?.has(s) || this.types.has(s) || this.initializers.has(s) || this.producer(s) !== undefined || this.node(s) !== undefined;
     let s: string;
     do s = `${prefix}${this.nameCounter++}`;
     while (taken(s));
@@ -285,18 +319,74 @@ export class Graph {
     return [...out];
   }
 
-  /** Rewires every use of `from` (node inputs and graph outputs) to `to`. */
+  /** Rewires every use of `from` (node inputs and graph outputs) to `to`: its readers only. */
   replaceAllUses(from: string, to: string): void {
-    for (const n of this.nodes) n.inputs = n.inputs.map((i) => (i === from ? to : i));
-    this.outputs = this.outputs.map((o) => (o === from ? to : o));
-    this.invalidate();
+    if (from === to) return;
+    const readers = [...this.consumers(from)];
+    for (const n of readers) n.inputs = n.inputs.map((i) => (i === from ? to : i));
+    if (this.outputs.includes(from)) this.outputs = this.outputs.map((o) => (o === from ? to : o));
+    const consumers = this.consumerIndex!;
+    consumers.delete(from);
+    if (readers.length) {
+      const list = consumers.get(to) ?? [];
+      const have = new Set(list);
+      for (const n of readers) if (!have.has(n)) list.push(n);
+      consumers.set(to, list);
+    }
+  }
+
+  /** Sets a node's inputs, keeping the indexes. */
+  setInputs(node: Node, inputs: string[]): void {
+    const before = node.inputs;
+    node.inputs = inputs;
+    if (!this.consumerIndex) return;
+    for (const i of before) {
+      if (!i || inputs.includes(i)) continue;
+      const list = this.consumerIndex.get(i);
+      const k = list ? list.indexOf(node) : -1;
+      if (k >= 0) list!.splice(k, 1);
+      if (list && !list.length) this.consumerIndex.delete(i);
+    }
+    for (const i of inputs) {
+      if (!i || before.includes(i)) continue;
+      const list = this.consumerIndex.get(i) ?? [];
+      if (!list.includes(node)) list.push(node);
+      this.consumerIndex.set(i, list);
+    }
+  }
+
+  /** Sets input `k` of a node (k may be the length: appends), keeping the indexes. */
+  setInput(node: Node, k: number, value: string): void {
+    const inputs = [...node.inputs];
+    inputs[k] = value;
+    this.setInputs(node, inputs);
+  }
+
+  /** Sets output `k` of a node, keeping the indexes. */
+  setOutput(node: Node, k: number, value: string): void {
+    const old = node.outputs[k];
+    node.outputs = node.outputs.map((o, i) => (i === k ? value : o));
+    if (!this.producerIndex) return;
+    if (old && this.producerIndex.get(old) === node) this.producerIndex.delete(old);
+    if (value) this.producerIndex.set(value, node);
   }
 
   /** Removes nodes (by identity); see pruneInitializers for the constants they read. */
   removeNodes(nodes: Iterable<Node>): void {
-    const dead = new Set(nodes);
-    this.nodes = this.nodes.filter((n) => !dead.has(n));
-    this.invalidate();
+    for (const n of nodes) {
+      if (this.removed.has(n)) continue;
+      this.removed.add(n);
+      if (!this.producerIndex) continue;
+      for (const o of n.outputs) if (o && this.producerIndex.get(o) === n) this.producerIndex.delete(o);
+      for (const i of n.inputs) {
+        const list = i ? this.consumerIndex!.get(i) : undefined;
+        if (!list) continue;
+        const k = list.indexOf(n);
+        if (k >= 0) list.splice(k, 1);
+        if (!list.length) this.consumerIndex!.delete(i);
+      }
+      if (this.nameIndex!.get(n.name) === n) this.nameIndex!.delete(n.name);
+    }
   }
 
   /** Removes initializers that no node, graph output or function reads. */

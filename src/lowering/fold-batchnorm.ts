@@ -143,8 +143,8 @@ export function foldBatchNorm(graph: Graph, _ctx: LoweringContext): PassResult {
       why(`'${producer.name}' (${producer.opType}): ${done}`);
       continue;
     }
-    producer.outputs[0] = bn.outputs[0]!;
     graph.removeNodes([bn]);
+    graph.setOutput(producer, 0, bn.outputs[0]!);
     graph.types.delete(x);
     changes.add('folded BatchNormalization', `folded '${bn.name}' into '${producer.name}' (${producer.opType})`);
   }

@@ -87,8 +87,8 @@ export function foldChannelAffine(graph: Graph, ctx: LoweringContext): PassResul
       changes.note(`kept '${node.name}' (${op}) after '${producer.name}': ${done}`);
       continue;
     }
-    producer.outputs[0] = node.outputs[0]!;
     graph.removeNodes([node]);
+    graph.setOutput(producer, 0, node.outputs[0]!);
     graph.types.delete(x);
     changes.add(`folded ${op}`, `folded '${node.name}' (${op}) into '${producer.name}' (${producer.opType})`);
   }

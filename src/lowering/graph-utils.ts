@@ -75,7 +75,7 @@ export function bypass(graph: Graph, node: Node, src: string, dst: string, pinne
   if (!producer || producer === node || graph.outputs.includes(src) || pinned.has(src)) return false;
   if (graph.inputs.includes(src) || graph.isInitializer(src)) return false;
   graph.removeNodes([node]);
-  producer.outputs = producer.outputs.map((o) => (o === src ? dst : o));
+  graph.setOutput(producer, producer.outputs.indexOf(src), dst);
   graph.replaceAllUses(src, dst);
   const t = graph.types.get(src);
   if (t && !graph.types.get(dst)?.dtype) graph.types.set(dst, t);

@@ -6,11 +6,16 @@
  * a body are inlined in turn (recursion is an error). Functions no call needs any more are
  * dropped. Exact: a function means its body.
  *
+ * Limits: calls nest at most MAX_DEPTH deep, and the inlined graph has at most
+ * LIMITS.graphNodes nodes (functions that call others several times grow exponentially with
+ * the depth); beyond either, a MODEL_INVALID error says which.
+ *
  * A function whose opset imports conflict with the model's (ai.onnx 13 in the body, 17 in the
  * model) is left as a call: its body's ops would change meaning under the model's versions.
  * Calls inside nested graphs (If/Loop bodies) are left as they are.
  */
 import { HybridError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { valueTypeFromProto } from '../ir/types.js';
 import type { AttributeProto, FunctionProto, GraphProto, NodeProto } from '../onnx/proto.js';
@@ -50,10 +55,16 @@ export function inlineFunctions(graph: Graph): PassResult {
   const functionOf = (n: Node | NodeProto, domain: string, opType: string) =>
     functions.get(fnKey(domain, opType, (n as Node).extra?.overload ?? (n as NodeProto).overload));
 
+  let made = graph.nodes.length;
+  const active: FunctionProto[] = [];
   const expand = (call: Node, f: FunctionProto, depth: number): Node[] => {
-    if (depth > MAX_DEPTH) {
+    if (active.includes(f)) {
       throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call.name}'); it cannot be inlined`);
     }
+    if (depth > MAX_DEPTH) {
+      throw new HybridError('MODEL_INVALID', `function calls nest more than ${MAX_DEPTH} deep (through node '${call.name}' of function '${f.name}'); they cannot be inlined`);
+    }
+    active.push(f);
     const names = new Map<string, string>();
     f.input.forEach((formal, i) => names.set(formal, call.inputs[i] ?? ''));
     f.output.forEach((formal, i) => {
@@ -94,8 +105,16 @@ export function inlineFunctions(graph: Graph): PassResult {
         extra: Object.values(extra).some((v) => (Array.isArray(v) ? v.length : v)) ? extra : undefined,
       };
       const inner = functionOf(np, domain, node.opType);
-      body.push(...(inner && !conflicts.has(inner) ? expand(node, inner, depth + 1) : [node]));
+      if (inner && !conflicts.has(inner)) {
+        for (const n of expand(node, inner, depth + 1)) body.push(n);
+      } else {
+        if (++made > LIMITS.graphNodes) {
+          throw new HybridError('MODEL_INVALID', `inlining model-local functions makes more than ${LIMITS.graphNodes} nodes, the most a graph may have (the calls of '${f.name}' multiply)`);
+        }
+        body.push(node);
+      }
     });
+    active.pop();
     for (const vi of f.valueInfo ?? []) {
       const mapped = vi.name ? names.get(vi.name) : undefined;
       const t = valueTypeFromProto(vi.type);
@@ -118,7 +137,7 @@ export function inlineFunctions(graph: Graph): PassResult {
       continue;
     }
     const body = expand(node, f, 0);
-    out.push(...body);
+    for (const n of body) out.push(n);
     changes.add('inlined calls', `inlined '${node.name}' (${f.domain}:${f.name}) as ${body.length} nodes`);
   }
   if (!changes.result().changed) return changes.result();

@@ -49,8 +49,8 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
     const shape = graph.constant(outer.inputs[1] ?? '');
     if (!inner || !isOp(inner, 'Reshape') || !shape || !onlyReadBy(graph, inner.outputs[0]!, outer, pinned)) continue;
     if (attrInt(outer, 'allowzero', 0) === 0 && [...shape.data].some((d) => Number(d) === 0)) continue;
-    outer.inputs[0] = inner.inputs[0]!;
     graph.removeNodes([inner]);
+    graph.setInput(outer, 0, inner.inputs[0]!);
     changes.add('Reshape chains collapsed', `'${inner.name}' merged into '${outer.name}'`);
   }
 

@@ -30,7 +30,7 @@ export function removeNoops(graph: Graph, ctx: LoweringContext): PassResult {
     if (bypass(graph, node, node.inputs[0]!, node.outputs[0]!, pinned)) changes.add(`removed ${what}`, `removed '${node.name}' (${what})`);
   };
   for (const node of [...graph.nodes]) {
-    if (!graph.nodes.includes(node) || !node.inputs[0] || !node.outputs[0]) continue;
+    if (!graph.contains(node) || !node.inputs[0] || !node.outputs[0]) continue;
     if (isOp(node, 'Transpose')) {
       const perm = permutation(graph, node);
       if (!perm) continue;
@@ -39,8 +39,8 @@ export function removeNoops(graph: Graph, ctx: LoweringContext): PassResult {
       if (inner && innerPerm && innerPerm.length === perm.length && onlyReadBy(graph, node.inputs[0], node, pinned)) {
         const composed = perm.map((p) => innerPerm[p]!);
         setAttr(node, makeAttr.ints('perm', composed));
-        node.inputs[0] = inner.inputs[0]!;
         graph.removeNodes([inner]);
+        graph.setInput(node, 0, inner.inputs[0]!);
         changes.add('Transpose pairs merged', `'${inner.name}' merged into '${node.name}'`);
         if (isIdentityPerm(composed)) takeOut(node, 'identity Transpose');
       } else if (isIdentityPerm(perm)) {

@@ -133,4 +133,31 @@ describe('inline-functions', () => {
     );
     await expect(runPass(g, 'inline-functions')).rejects.toThrow(/function 'Loop' calls itself/);
   });
+  it('refuses calls nested deeper than 64, and calls that multiply past the graph size limit', async () => {
+    //   F0(X) = F1(X), F1 = F2, ... F99 = Relu: a chain of 100 functions
+    const chain = Array.from({ length: 100 }, (_, k) =>
+      fn(`F${k}`, ['X'], ['Y'], [k === 99 ? node('Relu', ['X'], ['Y']) : node(`F${k + 1}`, ['X'], ['Y'], [], 'local')]),
+    );
+    const call = (functions: FunctionProto[]) =>
+      withFunctions(
+        buildGraph({
+          opsets: { local: 1 },
+          inputs: [{ name: 'x', shape: [4] }],
+          outputs: [{ name: 'y' }],
+          nodes: [{ op: 'F0', domain: 'local', inputs: ['x'], outputs: ['y'] }],
+        }),
+        functions,
+      );
+    await expect(runPass(call(chain), 'inline-functions')).rejects.toThrow(/^function calls nest more than 64 deep \(through node '.*' of function 'F65'\)/);
+    //   G_k(X) = G_{k+1}(G_{k+1}(X)) for 40 levels: 2^40 Relu nodes if inlined.
+    const doubling = Array.from({ length: 41 }, (_, k) =>
+      fn(
+        `F${k}`,
+        ['X'],
+        ['Y'],
+        k === 40 ? [node('Relu', ['X'], ['Y'])] : [node(`F${k + 1}`, ['X'], ['T'], [], 'local'), node(`F${k + 1}`, ['T'], ['Y'], [], 'local')],
+      ),
+    );
+    await expect(runPass(call(doubling), 'inline-functions')).rejects.toThrow(/^inlining model-local functions makes more than 2000000 nodes, the most a graph may have/);
+  });
 });
