@@ -24,6 +24,8 @@ export const LIMITS = {
   warmupRuns: 1_000_000,
   /** Seconds a --duration benchmark may run (a day). */
   benchmarkSeconds: 86_400,
+  /** Bytes of sample inputs shape probing may make (three samples of every input). */
+  probeBytes: 2 ** 30,
   /** A random-input seed (32 bits). */
   seed: 2 ** 32 - 1,
 } as const;

@@ -14,6 +14,8 @@
 import type { Converter } from '../../converters/types.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { HybridError } from '../errors.js';
+import { LIMITS, checkTensorSize } from '../limits.js';
+import { DTYPE_SIZE, type NumericDType, numel } from '../onnx/dtype.js';
 import type { Graph } from '../ir/graph.js';
 import { type InferResult, inferShapes } from '../ir/infer/index.js';
 import { type Dim, type ValueType, isStaticShape } from '../ir/types.js';
@@ -95,6 +97,12 @@ async function probe(
   if (plans.some((p) => !p.type?.dtype || p.type.dtype === 'string' || !isStaticShape(p.type.shape))) return inferred;
   const values = valuesToProbe(graph, registry);
   if (!values.length) return inferred;
+  // Three samples of every input are made: beyond LIMITS.probeBytes, probing is not worth it.
+  const bytes = plans.reduce((a, p) => a + numel(p.type!.shape as number[]) * (DTYPE_SIZE[p.type!.dtype as NumericDType] ?? 1), 0);
+  if (!options.probeFeeds && 3 * bytes > LIMITS.probeBytes) {
+    warnings.push(`the inputs take ${bytes} bytes, too many to probe the shapes of ${values.length} value(s) with; the nodes that read them run on onnxruntime`);
+    return inferred;
+  }
   const sample = (seed: number) =>
     new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
   try {
@@ -132,6 +140,12 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
     }
   }
   const warnings: string[] = [];
+  // What a run would allocate, refused before anything is (compile's planInputs does the same).
+  for (const name of graph.inputs) {
+    const t = graph.types.get(name);
+    const shape = given[name] ?? t?.shape;
+    if (isStaticShape(shape)) checkTensorSize(`${label}: input '${name}'`, shape, t?.dtype, given[name] ? 'OPTION' : 'SHAPE');
+  }
   const symbolic = graph.inputs.filter((n) => !given[n] && !isStaticShape(graph.types.get(n)?.shape));
   if (symbolic.length) {
     const shown = symbolic.map((n) => `'${n}' [${graph.types.get(n)?.shape?.join(',') ?? '?'}]`).join(', ');

@@ -18,6 +18,7 @@ import { extractSubModel } from '../ir/extract.js';
 import type { Graph } from '../ir/graph.js';
 import type { ValueType } from '../ir/types.js';
 import { encodeModel } from '../onnx/model.js';
+import { firstOrtHazard } from '../onnx/ort-hazards.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
 import { ContextPool } from '../runtime/context-pool.js';
@@ -78,8 +79,10 @@ async function limited<T>(tasks: Array<() => Promise<T>>, limit: number): Promis
   return results;
 }
 
-/** A segment's nodes as an encoded sub-model for onnxruntime. */
+/** A segment's nodes as an encoded sub-model for onnxruntime (refused where it would crash onnxruntime). */
 function segmentModel(graph: Graph, seg: Segment, options: BuildOptions): Uint8Array {
+  const hazard = firstOrtHazard(graph, seg.nodes);
+  if (hazard) throw new HybridError('SHAPE', `${options.label}: segment ${seg.id} cannot run on onnxruntime: ${hazard}`);
   const outputs = seg.outputs.map((o) => o.name);
   const sub = extractSubModel(graph, seg.nodes, {
     outputs,

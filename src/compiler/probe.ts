@@ -19,6 +19,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import { type ValueType, isStaticShape } from '../ir/types.js';
 import { type NumericDType, TYPED_ARRAY, isFloatDType, numel } from '../onnx/dtype.js';
 import { encodeModel } from '../onnx/model.js';
+import { firstOrtHazard } from '../onnx/ort-hazards.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import { type TensorData, isNumericDType } from '../onnx/tensor.js';
 import { nodeReads } from '../partition/reads.js';
@@ -126,6 +127,8 @@ export async function probeShapes(
   declaredTypes?: ReadonlyMap<string, ValueType>,
 ): Promise<ProbeResult> {
   const nodes = ancestors(graph, values);
+  const hazard = firstOrtHazard(graph, nodes);
+  if (hazard) throw new HybridError('SHAPE', `cannot probe on onnxruntime: ${hazard}`);
   const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe`, ...(declaredTypes ? { declaredTypes } : {}) });
   // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
   // NOTE: 'basic' optimizations only. A probe asks for intermediate values as graph outputs, and

@@ -10,7 +10,9 @@
  */
 import ort from 'onnxruntime-node';
 import { Graph, type Node } from '../ir/graph.js';
+import { HybridError } from '../errors.js';
 import { encodeModel } from '../onnx/model.js';
+import { ortHazard } from '../onnx/ort-hazards.js';
 import type { TensorProto } from '../onnx/proto.js';
 import { toLong, toNumber } from '../onnx/proto.js';
 import { isNumericDType, type TensorData } from '../onnx/tensor.js';
@@ -49,6 +51,10 @@ export async function evaluateNodes(
     }
   }
   g.outputs = [...outputs];
+  for (const n of nodes) {
+    const hazard = ortHazard(graph, n);
+    if (hazard) throw new HybridError('SHAPE', `cannot evaluate on onnxruntime: ${hazard}`);
+  }
   const session = await ort.InferenceSession.create(encodeModel(g.toModel({ valueInfo: false })), SESSION_OPTIONS);
   try {
     const result = await session.run({});

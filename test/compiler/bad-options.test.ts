@@ -110,4 +110,22 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
       await m.dispose();
     }
   });
+  it('never hands onnxruntime a node that crashes it (InstanceNormalization of an empty tensor), and runs it on an engine', async () => {
+    const model = buildModel({
+      inputs: [{ name: 'x', shape: [1, 2, 0, 4] }],
+      outputs: [{ name: 'y' }],
+      initializers: { s: { dtype: 'float32', dims: [2], data: Float32Array.of(1, 1) }, b: { dtype: 'float32', dims: [2], data: Float32Array.of(0, 0) } },
+      nodes: [{ op: 'InstanceNormalization', inputs: ['x', 's', 'b'], outputs: ['y'] }],
+    });
+    const forced = await errorOf(compile(model, { backend: 'cpu', minBlockSize: 0, fallbackOps: ['InstanceNormalization'] }));
+    expect(forced.code).toBe('SHAPE');
+    expect(forced.message).toMatch(/cannot run on onnxruntime: node '.*' \(InstanceNormalization\) reads an empty tensor, which crashes onnxruntime's kernel$/);
+    const m = await compile(model, { backend: 'cpu', minBlockSize: 0 });
+    try {
+      const out = await m.run({ x: new Float32Array(0) });
+      expect(out.y!.dims).toEqual([1, 2, 0, 4]);
+    } finally {
+      await m.dispose();
+    }
+  });
 });

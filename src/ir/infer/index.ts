@@ -108,6 +108,12 @@ export function inferShapes(graph: Graph, options: InferOptions = {}): InferResu
     let outs: Array<OutputInfo | undefined> = [];
     try {
       outs = rule(makeContext(graph, node, symbols, valueOf));
+      // A rule's arithmetic on absurd dims (beyond 2^53, or negative) must not leave a size
+      // that is not one: the output is then unknown, as for any other failure.
+      for (const o of outs) {
+        const bad = o?.shape?.find((d) => typeof d === 'number' && !(Number.isSafeInteger(d) && d >= 0));
+        if (bad !== undefined) throw new InferenceError(`${node.opType}: a dimension of ${bad} is not a size`);
+      }
     } catch (e) {
       if (e instanceof HybridError && e.code === 'SHAPE') throw e;
       const message = e instanceof InferenceError ? e.message : `inference failed: ${(e as Error).message}`;
