@@ -55,7 +55,38 @@ export function inlineFunctions(graph: Graph): PassResult {
   const functionOf = (n: Node | NodeProto, domain: string, opType: string) =>
     functions.get(fnKey(domain, opType, (n as Node).extra?.overload ?? (n as NodeProto).overload));
 
+  // The node count each function expands to, measured before any node is made: functions that
+  // call others several times grow exponentially with the depth, and making 2^40 nodes to
+  // find that out would take forever. Recursion and depth are refused here, as in expand().
+  const sizes = new Map<FunctionProto, number>();
+  const measuring: FunctionProto[] = [];
+  const sizeOf = (f: FunctionProto, call: string): number => {
+    const known = sizes.get(f);
+    if (known !== undefined) return known;
+    if (measuring.includes(f)) throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call}'); it cannot be inlined`);
+    if (measuring.length > MAX_DEPTH) {
+      throw new HybridError('MODEL_INVALID', `function calls nest more than ${MAX_DEPTH} deep (through node '${call}' of function '${f.name}'); they cannot be inlined`);
+    }
+    measuring.push(f);
+    let n = 0;
+    for (const np of f.node) {
+      const inner = functionOf(np, normDomain(np.domain), np.opType ?? '');
+      n += inner && !conflicts.has(inner) ? sizeOf(inner, np.name || np.opType || '?') : 1;
+      if (n > LIMITS.graphNodes) break;
+    }
+    measuring.pop();
+    sizes.set(f, n);
+    return n;
+  };
   let made = graph.nodes.length;
+  for (const node of graph.nodes) {
+    const f = functionOf(node, node.domain, node.opType);
+    if (!f || conflicts.has(f)) continue;
+    made += sizeOf(f, node.name) - 1;
+    if (made > LIMITS.graphNodes) {
+      throw new HybridError('MODEL_INVALID', `inlining model-local functions makes more than ${LIMITS.graphNodes} nodes, the most a graph may have (the calls of '${f.name}' multiply)`);
+    }
+  }
   const active: FunctionProto[] = [];
   const expand = (call: Node, f: FunctionProto, depth: number): Node[] => {
     if (active.includes(f)) {
@@ -108,9 +139,6 @@ export function inlineFunctions(graph: Graph): PassResult {
       if (inner && !conflicts.has(inner)) {
         for (const n of expand(node, inner, depth + 1)) body.push(n);
       } else {
-        if (++made > LIMITS.graphNodes) {
-          throw new HybridError('MODEL_INVALID', `inlining model-local functions makes more than ${LIMITS.graphNodes} nodes, the most a graph may have (the calls of '${f.name}' multiply)`);
-        }
         body.push(node);
       }
     });

@@ -9,7 +9,7 @@
  * - A Reshape to its input's own static shape is taken out.
  * Exact: no data changes, only shapes. Needs opset >= 5 (Reshape with a shape input).
  */
-import { attrInt, attrInts } from '../ir/attributes.js';
+import { attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
 import { numel } from '../onnx/dtype.js';
@@ -29,7 +29,7 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
     if (!RELABEL.some((op) => isOp(node, op))) continue;
     const input = graph.types.get(node.inputs[0] ?? '');
     if (!isStaticShape(input?.shape)) continue;
-    const out = staticOutput(graph, node, input.shape, opset);
+    const out = staticOutput(graph, node);
     if (!out || out.some((d) => d === 0) || numel(out) !== numel(input.shape)) continue;
     if (isOp(node, 'Reshape') && sameDims(graph.constant(node.inputs[1] ?? '')?.data, out)) continue;
     const name = graph.freshName(`${node.name}_shape_`);
@@ -71,52 +71,11 @@ function sameDims(data: ArrayLike<unknown> | undefined, dims: number[]): boolean
 }
 
 /** The static output shape of a relabelling node, or undefined when it cannot be told. */
-function staticOutput(graph: Graph, node: Node, input: number[], opset: number): number[] | undefined {
-  const r = input.length;
-  switch (node.opType) {
-    case 'Squeeze': {
-      const given = opset >= 13 ? node.inputs[1] : attrInts(node, 'axes');
-      if (!given) return input.filter((d) => d !== 1);
-      const raw = opset >= 13 ? constantInts(graph, node.inputs[1]) : (given as number[]);
-      if (!raw) return undefined;
-      const axes = raw.map((a) => (a < 0 ? a + r : a));
-      if (axes.some((a) => a < 0 || a >= r || input[a] !== 1)) return undefined;
-      return input.filter((_, i) => !axes.includes(i));
-    }
-    case 'Unsqueeze': {
-      const raw = opset >= 13 ? constantInts(graph, node.inputs[1]) : attrInts(node, 'axes');
-      if (!raw) return undefined;
-      const rank = r + raw.length;
-      const axes = raw.map((a) => (a < 0 ? a + rank : a));
-      if (new Set(axes).size !== axes.length || axes.some((a) => a < 0 || a >= rank)) return undefined;
-      const out: number[] = [];
-      let k = 0;
-      for (let i = 0; i < rank; i++) out.push(axes.includes(i) ? 1 : input[k++]!);
-      return out;
-    }
-    case 'Flatten': {
-      let axis = attrInt(node, 'axis', 1);
-      if (axis < 0) axis += r;
-      if (axis < 0 || axis > r) return undefined;
-      return [numel(input.slice(0, axis)), numel(input.slice(axis))];
-    }
-    case 'Reshape': {
-      const shape = constantInts(graph, node.inputs[1]);
-      if (!shape) return undefined;
-      const allowzero = attrInt(node, 'allowzero', 0) === 1;
-      const out = shape.map((d, i) => (d === 0 && !allowzero ? input[i] : d));
-      if (out.some((d) => d === undefined)) return undefined;
-      const known = numel((out as number[]).filter((d) => d !== -1));
-      const free = out.filter((d) => d === -1).length;
-      if (free > 1 || (free === 1 && known === 0)) return undefined;
-      return (out as number[]).map((d) => (d === -1 ? numel(input) / known : d));
-    }
-  }
-  return undefined;
-}
-
-function constantInts(graph: Graph, name: string | undefined): number[] | undefined {
-  const t = name ? graph.constant(name) : undefined;
-  if (!t || (t.dtype !== 'int64' && t.dtype !== 'int32')) return undefined;
-  return [...t.data].map(Number);
+/**
+ * The node's output shape where inference found it static: shape inference (src/ir/infer) is
+ * the one authority for ONNX output shapes, here as everywhere.
+ */
+function staticOutput(graph: Graph, node: Node): number[] | undefined {
+  const shape = graph.types.get(node.outputs[0] ?? '')?.shape;
+  return isStaticShape(shape) ? [...shape] : undefined;
 }
