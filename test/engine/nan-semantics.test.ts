@@ -1,12 +1,13 @@
 /**
  * NaN, infinities and signed zeros through every float op an engine runs, against
- * onnxruntime on the same one-node models (cpu backend). The inputs cycle through NaN, +Inf,
+ * onnxruntime on the same one-node models, on the backend helpers/compare.ts names (cpu here;
+ * test/gpu/engine-layers.test.ts runs this file on cuda). The inputs cycle through NaN, +Inf,
  * -Inf, +0, -0 and ordinary values.
  *
  * Elementwise ops, activations, normalizations and the rest must agree with onnxruntime
  * exactly on which elements are NaN, on infinities and on the sign of zeros; finite values
  * within 1e-4 of the larger of 1 and their magnitude (the formulas, not the roundings, are
- * under test here).
+ * under test here; cuda's transcendental functions are within 2 ulp).
  *
  * Max pooling and max reductions are where onnxruntime has no one semantics: its MLAS kernels
  * keep or drop a NaN depending on where it falls in the window and the vector lanes
@@ -20,6 +21,7 @@ import { compile } from '../../src/compiler/compile.js';
 import { type AttrValue, buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { BACKEND } from './helpers/compare.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 1.5, -2.5, 3, -0.5, 10, -10, 2, 0.25, -4, 7, -1];
 const values = (n: number, shift: number) => Float32Array.from({ length: n }, (_, i) => SPECIAL[(i + shift) % SPECIAL.length]!);
@@ -77,7 +79,7 @@ async function run(c: Case, feedsFor = (n: number, i: number) => values(n, i * 5
   const session = await ort.InferenceSession.create(model);
   const want = (await session.run(feeds)).y!;
   await session.release();
-  const m = await compile(model, { backend: 'cpu', minBlockSize: 0, threads: 1 });
+  const m = await compile(model, { backend: BACKEND, minBlockSize: 0, threads: 1 });
   try {
     expect(m.report.data.summary.engineNodes, `${c.op} runs on an engine`).toBe(1);
     const got = (await m.run(feeds)).y!;

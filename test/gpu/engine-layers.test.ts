@@ -21,6 +21,7 @@ if (CUDA) {
   await import('../engine/data.test.js');
   await import('../engine/quantize.test.js');
   await import('../engine/half.test.js');
+  await import('../engine/nan-semantics.test.js');
 } else {
   describe('engine layers on cuda', () => {
     it.skip(NO_CUDA, () => {});
