@@ -13,6 +13,7 @@
  */
 import type { Converter } from '../../converters/types.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
+import { registryVerdict } from '../../converters/verdict.js';
 import { HybridError } from '../errors.js';
 import { LIMITS, checkTensorSize } from '../limits.js';
 import { DTYPE_SIZE, type NumericDType, numel } from '../onnx/dtype.js';
@@ -164,12 +165,11 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
   if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options);
 
   const result = partition(graph, {
-    registry: opts.registry,
+    verdict: registryVerdict(opts.registry, inferred.values),
     fallbackOps: opts.fallbackOps,
     fallbackNodes: opts.fallbackNodes,
     minBlockSize: opts.minBlockSize,
     requireFullCompilation: opts.requireFullCompilation,
-    knownValues: inferred.values,
     label,
   });
   // A fallbackNodes name that lowering removed is not a typo: say what happened to it.

@@ -10,7 +10,7 @@
 import { HybridError } from '../errors.js';
 import { type TypedArray, TYPED_ARRAY } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
-import { toHybridError } from './engine.js';
+import { toHybridError } from './native-errors.js';
 import { type NativeDeviceTensor, loadNative } from './native.js';
 import { ENGINE_DTYPES, type EngineDType } from './network.js';
 

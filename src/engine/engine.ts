@@ -8,9 +8,10 @@
  * Runs execute off the JavaScript thread. One run at a time per context; for concurrent
  * runs create one context per run in flight (each has its own activation memory).
  */
-import { HybridError, type ErrorCode } from '../errors.js';
+import { HybridError } from '../errors.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import { DeviceTensor } from './device-tensor.js';
+import { native, sync } from './native-errors.js';
 import {
   type NativeContext,
   type NativeDeviceStatus,
@@ -43,33 +44,6 @@ export interface RunOptions {
   outputLocation?: OutputLocation | readonly OutputLocation[];
   /** What the run measures, read back from `timing` (default 'off'; see NativeTimingMode). */
   timing?: TimingMode;
-}
-
-const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND'];
-
-/** A native error as a HybridError with its code; anything else is wrapped as NATIVE. */
-export function toHybridError(e: unknown): HybridError {
-  if (e instanceof HybridError) return e;
-  const err = e as { code?: unknown; message?: unknown };
-  const code = NATIVE_CODES.includes(err?.code as ErrorCode) ? (err.code as ErrorCode) : 'NATIVE';
-  const message = typeof err?.message === 'string' ? err.message : String(e);
-  return new HybridError(code, message, { cause: e });
-}
-
-async function native<T>(fn: () => T | Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw toHybridError(e);
-  }
-}
-
-function sync<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (e) {
-    throw toHybridError(e);
-  }
 }
 
 /** Backends compiled into the addon ('cpu', and 'cuda' where it was built with CUDA). */

@@ -2,8 +2,7 @@
  * The partitioner: annotate (support and reason per node) -> group (Kahn waves, cycle-free)
  * -> cut (segments with boundary tensors). See partition.ts for the options.
  */
-export { annotate, converterVerdict, type AnnotateOptions } from './annotate.js';
-export { makeValidateContext } from './context.js';
+export { annotate, type AnnotateOptions } from './annotate.js';
 export { cut, boundaryTensor, mergeAdjacent } from './cut.js';
 export { dependencies, groupNodes, type Dependencies, type NodeGroup } from './group.js';
 export { DEFAULT_MIN_BLOCK_SIZE, VIEW_OPS, groupWithMinBlockSize, isComputeNode, partition, type PartitionOptions } from './partition.js';

@@ -8,7 +8,15 @@
  * boundary tensors: each segment carries the weights it reads.
  */
 import type { DType } from '../onnx/dtype.js';
+import type { Graph, Node } from '../ir/graph.js';
 import type { Dim } from '../ir/types.js';
+
+/**
+ * Whether a node may go to an engine: undefined where it may, else the reason it may not (the
+ * report shows it). The partitioner decides by verdicts alone; converters/verdict.ts makes the
+ * converter registry's.
+ */
+export type Verdict = (graph: Graph, node: Node) => string | undefined;
 
 /** A tensor crossing a segment boundary. `bytes` is undefined unless dtype and shape are static. */
 export interface BoundaryTensor {

@@ -1,6 +1,7 @@
 /**
  * Annotate: the verdict and the reason per node, through a hand-made registry.
  */
+import { registryVerdict } from '../../converters/verdict.js';
 import { describe, expect, it } from 'vitest';
 import { ConverterRegistry } from '../../converters/registry.js';
 import { OK, reject } from '../../converters/types.js';
@@ -21,7 +22,7 @@ describe('annotate', () => {
       ],
     });
     const reg = testRegistry([fakeConverter('Gelu', () => ({ ok: true }), '', 20)]);
-    const a = annotate(g, { registry: reg });
+    const a = annotate(g, { verdict: registryVerdict(reg) });
     expect(a).toEqual([
       { name: 'nms', opType: 'NonMaxSuppression', domain: '', supported: false, reason: "no converter for 'NonMaxSuppression' (opset 11)" },
       { name: 'gelu', opType: 'Gelu', domain: '', supported: false, reason: "no converter for 'Gelu' at opset 11 (converters start at opset 20)" },
@@ -35,7 +36,7 @@ describe('annotate', () => {
       outputs: [{ name: 'y' }],
       nodes: [{ name: 'my', op: 'MyOp', domain: 'com.example', inputs: ['x'], outputs: ['y'] }],
     });
-    const [a] = annotate(g, { registry: testRegistry() });
+    const [a] = annotate(g, { verdict: registryVerdict(testRegistry()) });
     expect(a!.supported).toBe(false);
     expect(a!.reason).toBe(
       "no converter for custom op 'com.example::MyOp' (opset 1); add one with registerConverter({ opType: 'MyOp', domain: 'com.example', sinceVersion: 1, validate, convert })",
@@ -54,7 +55,7 @@ describe('annotate', () => {
       fakeConverter('Resize', () => reject("Resize: mode 'cubic' is not supported; use 'linear' or 'nearest'"), '', 13),
       fakeConverter('Resize', () => reject('newer than the model'), '', 18),
     ]);
-    expect(annotate(g, { registry: reg })[0]!.reason).toBe("Resize: mode 'cubic' is not supported; use 'linear' or 'nearest'");
+    expect(annotate(g, { verdict: registryVerdict(reg) })[0]!.reason).toBe("Resize: mode 'cubic' is not supported; use 'linear' or 'nearest'");
   });
 
   it('a validate that throws is a converter bug: the node falls back with the error', () => {
@@ -64,7 +65,7 @@ describe('annotate', () => {
         throw new TypeError("Cannot read properties of undefined (reading 'shape')");
       }),
     ]);
-    expect(annotate(g, { registry: reg })[0]).toMatchObject({
+    expect(annotate(g, { verdict: registryVerdict(reg) })[0]).toMatchObject({
       supported: false,
       reason: "converter bug: Relu validate threw: Cannot read properties of undefined (reading 'shape')",
     });
@@ -94,7 +95,7 @@ describe('annotate', () => {
       ],
     });
     const known = new Map([['s3', { dtype: 'int64' as const, dims: [1], data: new BigInt64Array([-1n]) }]]);
-    annotate(g, { registry: new ConverterRegistry([spy]), knownValues: known });
+    annotate(g, { verdict: registryVerdict(new ConverterRegistry([spy]), known) });
     expect(seen).toEqual({
       init: { opset: 14, type: { dtype: 'float32', shape: ['N', 6] }, shape: [3, -1], notConstant: undefined },
       const: { opset: 14, type: { dtype: 'float32', shape: ['N', 6] }, shape: [2, 3], notConstant: undefined },
@@ -139,7 +140,7 @@ describe('values read by subgraphs', () => {
 
   it("a segment holding an If lists the outer value its branch reads among the segment's inputs", () => {
     const g = graph();
-    const r = partition(g, { registry: testRegistry(), minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(testRegistry()), minBlockSize: 1 });
     expect(r.segments.map((s) => s.nodes)).toEqual([['a'], ['c', 'if']]);
     expect(r.segments[1]!.inputs.map((t) => t.name)).toEqual(['a', 'x']);
   });

@@ -2,6 +2,7 @@
  * Partition on small inline graphs: each case is drawn (O = supported, X = not; arrows are
  * data flow) next to the segments expected, written as E[engine nodes] F[fallback nodes].
  */
+import { registryVerdict } from '../../converters/verdict.js';
 import { describe, expect, it } from 'vitest';
 import { HybridError } from '../../src/errors.js';
 import { partition } from '../../src/partition/index.js';
@@ -23,7 +24,7 @@ describe('partition: shapes of graphs', () => {
         ['e', 'O', ['d']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(compact(r)).toBe('E[a b] F[c] E[d e]');
     expect(boundaries(r)).toEqual([
       { in: ['x'], out: ['b'] },
@@ -51,7 +52,7 @@ describe('partition: shapes of graphs', () => {
         ['d', 'O', ['b', 'c']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(compact(r)).toBe('E[a b] F[c] E[d]');
     expect(boundaries(r)).toEqual([
       { in: ['x'], out: ['a', 'b'] },
@@ -74,7 +75,7 @@ describe('partition: shapes of graphs', () => {
         ['d', 'O', ['b', 'c']],
       ],
     });
-    expect(compact(partition(g, { registry }))).toBe('E[a b c d]');
+    expect(compact(partition(g, { verdict: registryVerdict(registry) }))).toBe('E[a b c d]');
   });
 
   it('does not merge across an unsupported node when that would make a cycle', () => {
@@ -91,7 +92,7 @@ describe('partition: shapes of graphs', () => {
         ['C', 'O', ['A', 'B']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(compact(r)).toBe('E[A] F[B] E[C]');
     expect(partitionProblems(g, r, 1)).toEqual([]);
   });
@@ -109,7 +110,7 @@ describe('partition: shapes of graphs', () => {
         ['d', 'O', ['c', 'a']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(compact(r)).toBe('E[a] F[b] E[c d]');
     // 'a' crosses two boundaries but is listed once as an output of segment 0.
     expect(boundaries(r)).toEqual([
@@ -133,7 +134,7 @@ describe('partition: shapes of graphs', () => {
         ['d', 'X', ['c']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(compact(r)).toBe('F[c d] E[a b]');
     expect(boundaries(r)).toEqual([
       { in: ['x'], out: ['d'] },
@@ -154,7 +155,7 @@ describe('partition: shapes of graphs', () => {
         ['c', 'O', ['b', 'x']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(compact(r)).toBe('E[a] F[b] E[c]');
     expect(r.segments.map((s) => s.inputs.some((t) => t.name === 'x'))).toEqual([true, true, true]);
   });
@@ -172,7 +173,7 @@ describe('partition: shapes of graphs', () => {
         ['c', 'O', ['b']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(boundaries(r)).toEqual([
       { in: ['x'], out: ['a'] },
       { in: ['a'], out: ['b'] },
@@ -193,7 +194,7 @@ describe('partition: shapes of graphs', () => {
       ],
     });
     g.setInitializer('w', { dtype: 'float32', dims: [3], data: new Float32Array(3) });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(boundaries(r)).toEqual([
       { in: ['x'], out: ['a'] },
       { in: ['a'], out: ['b'] },
@@ -214,7 +215,7 @@ describe('partition: shapes of graphs', () => {
     });
     g.types.set('a', { dtype: 'float16', shape: [2, 3] });
     g.types.set('b', { dtype: 'int64', shape: ['N', 3] });
-    const r = partition(g, { registry, minBlockSize: 1 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 });
     expect(r.segments[0]!.inputs[0]).toEqual({ name: 'x', dtype: 'float32', shape: [2, 3], bytes: 24 });
     expect(r.segments[0]!.outputs[0]).toEqual({ name: 'a', dtype: 'float16', shape: [2, 3], bytes: 12 });
     expect(r.segments[1]!.outputs[0]).toEqual({ name: 'b', dtype: 'int64', shape: ['N', 3] });
@@ -222,7 +223,7 @@ describe('partition: shapes of graphs', () => {
 
   it('an empty graph has no segments', () => {
     const g = dag({ inputs: ['x'], outputs: ['x'], nodes: [] });
-    expect(partition(g, { registry }).segments).toEqual([]);
+    expect(partition(g, { verdict: registryVerdict(registry) }).segments).toEqual([]);
   });
 });
 
@@ -243,7 +244,7 @@ describe('partition: minBlockSize', () => {
     });
 
   it('default 3: the two-node engine goes back to the fallback and merges with its neighbour', () => {
-    const r = partition(chain(), { registry });
+    const r = partition(chain(), { verdict: registryVerdict(registry) });
     expect(r.options.minBlockSize).toBe(3);
     expect(compact(r)).toBe('F[a b c] E[d e f]');
     const a = r.nodes.find((n) => n.name === 'a')!;
@@ -252,9 +253,9 @@ describe('partition: minBlockSize', () => {
   });
 
   it('2 keeps both engines; 4 leaves everything to the fallback; 0 keeps every engine group', () => {
-    expect(compact(partition(chain(), { registry, minBlockSize: 2 }))).toBe('E[a b] F[c] E[d e f]');
-    expect(compact(partition(chain(), { registry, minBlockSize: 4 }))).toBe('F[a b c d e f]');
-    expect(compact(partition(chain(), { registry, minBlockSize: 0 }))).toBe('E[a b] F[c] E[d e f]');
+    expect(compact(partition(chain(), { verdict: registryVerdict(registry), minBlockSize: 2 }))).toBe('E[a b] F[c] E[d e f]');
+    expect(compact(partition(chain(), { verdict: registryVerdict(registry), minBlockSize: 4 }))).toBe('F[a b c d e f]');
+    expect(compact(partition(chain(), { verdict: registryVerdict(registry), minBlockSize: 0 }))).toBe('E[a b] F[c] E[d e f]');
   });
 
   it('view ops do not count towards the block size', () => {
@@ -270,8 +271,8 @@ describe('partition: minBlockSize', () => {
         ['c', 'X', ['r2']],
       ],
     });
-    expect(compact(partition(g, { registry, minBlockSize: 2 }))).toBe('F[r1 a r2 c]');
-    expect(compact(partition(g, { registry, minBlockSize: 1 }))).toBe('E[r1 a r2] F[c]');
+    expect(compact(partition(g, { verdict: registryVerdict(registry), minBlockSize: 2 }))).toBe('F[r1 a r2 c]');
+    expect(compact(partition(g, { verdict: registryVerdict(registry), minBlockSize: 1 }))).toBe('E[r1 a r2] F[c]');
   });
 
   it('demoting a small group lets the fallback groups around it merge, without a cycle', () => {
@@ -289,15 +290,15 @@ describe('partition: minBlockSize', () => {
         ['f', 'O', ['e']],
       ],
     });
-    const r = partition(g, { registry, minBlockSize: 3 });
+    const r = partition(g, { verdict: registryVerdict(registry), minBlockSize: 3 });
     expect(compact(r)).toBe('F[a b c] E[d e f]');
     expect(partitionProblems(g, r, 3)).toEqual([]);
   });
 
   it('rejects a negative or fractional minBlockSize', () => {
     const g = chain();
-    expect(() => partition(g, { registry, minBlockSize: -1 })).toThrow(/minBlockSize must be a non-negative integer/);
-    expect(() => partition(g, { registry, minBlockSize: 1.5 })).toThrow(HybridError);
+    expect(() => partition(g, { verdict: registryVerdict(registry), minBlockSize: -1 })).toThrow(/minBlockSize must be a non-negative integer/);
+    expect(() => partition(g, { verdict: registryVerdict(registry), minBlockSize: 1.5 })).toThrow(HybridError);
   });
 });
 
@@ -311,7 +312,7 @@ describe('partition: forced fallbacks and requireFullCompilation', () => {
     });
 
   it('fallbackNodes splits an engine and says why', () => {
-    const r = partition(relus(), { registry, minBlockSize: 1, fallbackNodes: ['c'] });
+    const r = partition(relus(), { verdict: registryVerdict(registry), minBlockSize: 1, fallbackNodes: ['c'] });
     expect(compact(r)).toBe('E[a b] F[c] E[d e f]');
     expect(r.nodes.find((n) => n.name === 'c')).toMatchObject({
       supported: false,
@@ -322,19 +323,19 @@ describe('partition: forced fallbacks and requireFullCompilation', () => {
   });
 
   it('fallbackOps forces every node of the op type', () => {
-    const r = partition(relus(), { registry, minBlockSize: 1, fallbackOps: ['Relu'] });
+    const r = partition(relus(), { verdict: registryVerdict(registry), minBlockSize: 1, fallbackOps: ['Relu'] });
     expect(compact(r)).toBe('F[a b c d e f]');
     expect(r.nodes.every((n) => n.forced === 'fallbackOps' && n.reason === "forced to fallback by fallbackOps ('Relu')")).toBe(true);
   });
 
   it('fallbackOps with a domain prefix matches only that domain', () => {
     const g = relus();
-    expect(compact(partition(g, { registry, minBlockSize: 1, fallbackOps: ['com.example::Relu'] }))).toBe('E[a b c d e f]');
-    expect(compact(partition(g, { registry, minBlockSize: 1, fallbackOps: ['ai.onnx::Relu'] }))).toBe('F[a b c d e f]');
+    expect(compact(partition(g, { verdict: registryVerdict(registry), minBlockSize: 1, fallbackOps: ['com.example::Relu'] }))).toBe('E[a b c d e f]');
+    expect(compact(partition(g, { verdict: registryVerdict(registry), minBlockSize: 1, fallbackOps: ['ai.onnx::Relu'] }))).toBe('F[a b c d e f]');
   });
 
   it('an unknown fallbackNodes name or fallbackOps op is a warning, not silence', () => {
-    const r = partition(relus(), { registry, fallbackNodes: ['nope'], fallbackOps: ['Relu', 'Conv'] });
+    const r = partition(relus(), { verdict: registryVerdict(registry), fallbackNodes: ['nope'], fallbackOps: ['Relu', 'Conv'] });
     expect(r.warnings).toEqual(["fallbackNodes: no node named 'nope' in the graph", "fallbackOps: no 'Conv' node in the graph"]);
   });
 
@@ -352,7 +353,7 @@ describe('partition: forced fallbacks and requireFullCompilation', () => {
     });
     let err: unknown;
     try {
-      partition(g, { registry, requireFullCompilation: true, fallbackNodes: ['c'], label: 'm.onnx' });
+      partition(g, { verdict: registryVerdict(registry), requireFullCompilation: true, fallbackNodes: ['c'], label: 'm.onnx' });
     } catch (e) {
       err = e;
     }
@@ -366,7 +367,7 @@ describe('partition: forced fallbacks and requireFullCompilation', () => {
 
   it('requireFullCompilation passes a fully supported graph and ignores minBlockSize', () => {
     const g = dag({ inputs: ['x'], outputs: ['a'], nodes: [['a', 'O', ['x']]] });
-    expect(compact(partition(g, { registry, requireFullCompilation: true, minBlockSize: 5 }))).toBe('E[a]');
+    expect(compact(partition(g, { verdict: registryVerdict(registry), requireFullCompilation: true, minBlockSize: 5 }))).toBe('E[a]');
   });
 });
 
@@ -380,6 +381,6 @@ describe('partition: bad graphs', () => {
         ['a', 'O', ['x']],
       ],
     });
-    expect(() => partition(g, { registry })).toThrow("node 'b' (Relu) reads 'a' before it is produced");
+    expect(() => partition(g, { verdict: registryVerdict(registry) })).toThrow("node 'b' (Relu) reads 'a' before it is produced");
   });
 });

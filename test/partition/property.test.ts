@@ -5,6 +5,7 @@
  * exactly one segment, no segment reading from a later one (so the segment graph is a DAG in
  * the given order), no dangling tensor, every crossing value listed on both sides.
  */
+import { registryVerdict } from '../../converters/verdict.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -48,7 +49,7 @@ describe('partition property: random DAGs', () => {
     let segments = 0;
     for (let seed = 1; seed <= 500; seed++) {
       const { graph, fallbackNodes, minBlockSize } = randomDag(seed);
-      const r = partition(graph, { registry: testRegistry(), fallbackNodes, minBlockSize });
+      const r = partition(graph, { verdict: registryVerdict(testRegistry()), fallbackNodes, minBlockSize });
       segments += r.segments.length;
       const problems = partitionProblems(graph, r, minBlockSize);
       if (problems.length) failures.push(`seed ${seed}: ${problems.join('; ')}`);
@@ -86,7 +87,7 @@ describe('partition property: real models with random support and forced fallbac
         const registry = new ConverterRegistry(ops.filter(() => rand() < 0.8).map((op) => fakeConverter(op)));
         const fallbackNodes = graph.nodes.filter(() => rand() < rand() * 0.4).map((n) => n.name);
         const minBlockSize = Math.floor(rand() * 6);
-        const r = partition(graph, { registry, fallbackNodes, minBlockSize });
+        const r = partition(graph, { verdict: registryVerdict(registry), fallbackNodes, minBlockSize });
         if (r.segments.length > 2) multi++;
         const problems = partitionProblems(graph, r, minBlockSize);
         if (problems.length) failures.push(`${m.name} seed ${seed}: ${problems.slice(0, 5).join('; ')}`);
@@ -111,7 +112,7 @@ describe('partition property: lowered models, the default registry, random force
         const p = rand() * 0.5;
         const fallbackNodes = a.graph.nodes.filter(() => rand() < p).map((n) => n.name);
         const minBlockSize = Math.floor(rand() * 4);
-        const r = partition(a.graph, { registry: defaultRegistry(), fallbackNodes, minBlockSize, knownValues: a.inferred.values });
+        const r = partition(a.graph, { verdict: registryVerdict(defaultRegistry(), a.inferred.values), fallbackNodes, minBlockSize });
         if (r.segments.length > a.partition.segments.length) forcedSplits++;
         const problems = partitionProblems(a.graph, r, minBlockSize);
         if (problems.length) failures.push(`${m.name} seed ${seed}: ${problems.slice(0, 5).join('; ')}`);

@@ -10,6 +10,7 @@
  * O = a converter accepts it, X = NonZero, no converter; e is forced by fallbackNodes;
  * minBlockSize 2. Expected segments: E0[a b g1] F1[c h] E2[d i] F3[e] E4[f j].
  */
+import { registryVerdict } from '../../converters/verdict.js';
 import { partition } from '../../src/partition/index.js';
 import { buildReport, type ReportData } from '../../src/report/index.js';
 import { dag, testRegistry } from '../partition/helpers.js';
@@ -38,6 +39,6 @@ export function fixtureGraph() {
 
 export function fixtureReport(): ReportData {
   const g = fixtureGraph();
-  const r = partition(g, { registry: testRegistry(), minBlockSize: 2, fallbackNodes: ['e'] });
+  const r = partition(g, { verdict: registryVerdict(testRegistry()), minBlockSize: 2, fallbackNodes: ['e'] });
   return buildReport(g, r, { file: 'fixture.onnx' });
 }

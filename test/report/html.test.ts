@@ -5,6 +5,7 @@
  * details, that the summary is on top, that names are text and never markup, that a graph of
  * thousands of nodes draws, and that a screenshot of the graph is not blank.
  */
+import { registryVerdict } from '../../converters/verdict.js';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -92,7 +93,7 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
   it('shows names as text, never as markup', async () => {
     const evil = '</script><img src=x onerror="window.pwned=1">';
     const g = dag({ inputs: ['x'], outputs: [evil], nodes: [['a', 'O', ['x']], [evil, 'X', ['a']]] });
-    const d = buildReport(g, partition(g, { registry: testRegistry(), minBlockSize: 1 }), { file: '<b>model</b>.onnx' });
+    const d = buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()), minBlockSize: 1 }), { file: '<b>model</b>.onnx' });
     const { page, errors } = await open(d, 'evil');
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.evaluate(() => (globalThis as any).pwned)).toBeUndefined();
@@ -111,7 +112,7 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
       nodes.push([`n${i}`, i % 40 === 39 ? 'X' : 'O', ins]);
     }
     const g = dag({ inputs: ['x'], outputs: ['n2999'], nodes });
-    const d = buildReport(g, partition(g, { registry: testRegistry() }), { file: 'large.onnx', recommendations: false });
+    const d = buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()) }), { file: 'large.onnx', recommendations: false });
     const { page, errors } = await open(d, 'large', 110_000);
     expect(await page.locator('svg g.node').count()).toBe(3000);
     await page.fill('#search', 'n1500');

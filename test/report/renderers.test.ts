@@ -2,6 +2,7 @@
  * The report data and the text and DOT renderers on the fixture graph (drawn in fixture.ts).
  * Expected values are worked out by hand from the drawing: every value is 4096 bytes.
  */
+import { registryVerdict } from '../../converters/verdict.js';
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { partition } from '../../src/partition/index.js';
@@ -92,7 +93,7 @@ describe('report data', () => {
         ['f', 'O', ['e']],
       ],
     });
-    const data = buildReport(g, partition(g, { registry: testRegistry() }));
+    const data = buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()) }));
     const rec = data.recommendations.find((r) => r.kind === 'minBlockSize' && r.minBlockSize === 2);
     expect(rec).toMatchObject({ nodes: ['a', 'b'], effect: { segments: [2, 3], engineNodes: [3, 5] } });
     expect(data.nodes.filter((n) => n.demoted).map((n) => n.name)).toEqual(['a', 'b']);
@@ -142,7 +143,7 @@ describe('text report', () => {
     const nodes: Array<[string, string, string[]]> = [];
     for (let i = 0; i < 30; i++) nodes.push([`n${i}`, 'O', [i ? `n${i - 1}` : 'x']]);
     const g = dag({ inputs: ['x'], outputs: nodes.map(([n]) => n), nodes });
-    const t = renderReport(buildReport(g, partition(g, { registry: testRegistry() })), 'text', { color: false });
+    const t = renderReport(buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()) })), 'text', { color: false });
     expect(t).toContain('nodes: n0, n1, n2, n3, n4, n5 ... 24 more');
     expect(t).toContain('... 18 more');
   });
@@ -180,7 +181,7 @@ describe('DOT report', () => {
   }
   itIf(hasDot, 'Graphviz accepts it, odd names included', 'Graphviz `dot` is not installed', () => {
     const g = dag({ inputs: ['x"in\\'], outputs: ['y'], nodes: [['we"ird\\name', 'O', ['x"in\\']], ['y', 'X', ['we"ird\\name']]] });
-    const odd = renderReport(buildReport(g, partition(g, { registry: testRegistry(), minBlockSize: 1 })), 'dot');
+    const odd = renderReport(buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()), minBlockSize: 1 })), 'dot');
     for (const src of [dot, odd]) {
       const svg = execFileSync('dot', ['-Tsvg'], { input: src }).toString();
       expect(svg).toContain('<svg');

@@ -1,0 +1,59 @@
+/**
+ * The registry's verdict on a node, as the partitioner asks for it: undefined where a
+ * converter takes the node, else the reason it does not (which the report shows verbatim).
+ * The partitioner takes this as a function (src/partition/types.ts Verdict) and imports nothing
+ * from converters/: it partitions by verdicts, whoever gives them.
+ *
+ * The ValidateContext a converter's `validate` sees is the converters' own view of the graph
+ * (context.ts: opset of the node's domain, types from `graph.types`, constants from
+ * initializers and Constant nodes), plus the values shape inference computed from static
+ * shapes (shape arithmetic that is constant once the input shapes are fixed).
+ */
+import type { Graph, Node } from '../src/ir/graph.js';
+import { isDefaultDomain } from '../src/ir/graph.js';
+import type { TensorData } from '../src/onnx/tensor.js';
+import type { Verdict } from '../src/partition/types.js';
+import { validateContext } from './context.js';
+import type { ConverterRegistry } from './registry.js';
+import type { ValidateContext } from './types.js';
+
+function opLabel(node: Node): string {
+  return isDefaultDomain(node.domain) ? node.opType : `${node.domain}::${node.opType}`;
+}
+
+export function makeValidateContext(graph: Graph, node: Node, known?: ReadonlyMap<string, TensorData>): ValidateContext {
+  const base = validateContext(graph, node.domain);
+  if (!known?.size) return base;
+  return { ...base, constant: (value) => base.constant(value) ?? known.get(value) };
+}
+
+/** What the registry says of a node: undefined when supported, else the reason. */
+export function converterVerdict(graph: Graph, node: Node, registry: ConverterRegistry, known?: ReadonlyMap<string, TensorData>): string | undefined {
+  const opset = graph.opset(node.domain) ?? 1;
+  const converter = registry.lookup(node.opType, node.domain, opset);
+  if (!converter) {
+    if (!isDefaultDomain(node.domain)) {
+      return (
+        `no converter for custom op '${opLabel(node)}' (opset ${opset}); ` +
+        `add one with registerConverter({ opType: '${node.opType}', domain: '${node.domain}', sinceVersion: 1, validate, convert })`
+      );
+    }
+    if (registry.knows(node.opType, node.domain)) {
+      const oldest = Math.min(...registry.list().filter((c) => c.opType === node.opType && isDefaultDomain(c.domain)).map((c) => c.sinceVersion));
+      return `no converter for '${node.opType}' at opset ${opset} (converters start at opset ${oldest})`;
+    }
+    return `no converter for '${node.opType}' (opset ${opset})`;
+  }
+  try {
+    const v = converter.validate(node, makeValidateContext(graph, node, known));
+    return v.ok ? undefined : v.reason || `${node.opType}: rejected by its converter (no reason given)`;
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    return `converter bug: ${opLabel(node)} validate threw: ${msg}`;
+  }
+}
+
+/** The partitioner's Verdict from a registry, with the values inference knows offered as constants. */
+export function registryVerdict(registry: ConverterRegistry, known?: ReadonlyMap<string, TensorData>): Verdict {
+  return (graph, node) => converterVerdict(graph, node, registry, known);
+}
