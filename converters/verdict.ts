@@ -6,8 +6,8 @@
  *
  * The ValidateContext a converter's `validate` sees is the converters' own view of the graph
  * (context.ts: opset of the node's domain, types from `graph.types`, constants from
- * initializers and Constant nodes), plus the values shape inference computed from static
- * shapes (shape arithmetic that is constant once the input shapes are fixed).
+ * initializers and Constant nodes, and the values shape inference computed from static
+ * shapes).
  */
 import type { Graph, Node } from '../src/ir/graph.js';
 import { isDefaultDomain } from '../src/ir/graph.js';
@@ -15,16 +15,9 @@ import type { TensorData } from '../src/onnx/tensor.js';
 import type { Verdict } from '../src/partition/types.js';
 import { validateContext } from './context.js';
 import type { ConverterRegistry } from './registry.js';
-import type { ValidateContext } from './types.js';
 
 function opLabel(node: Node): string {
   return isDefaultDomain(node.domain) ? node.opType : `${node.domain}::${node.opType}`;
-}
-
-export function makeValidateContext(graph: Graph, node: Node, known?: ReadonlyMap<string, TensorData>): ValidateContext {
-  const base = validateContext(graph, node.domain);
-  if (!known?.size) return base;
-  return { ...base, constant: (value) => base.constant(value) ?? known.get(value) };
 }
 
 /** What the registry says of a node: undefined when supported, else the reason. */
@@ -45,7 +38,7 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
     return `no converter for '${node.opType}' (opset ${opset})`;
   }
   try {
-    const v = converter.validate(node, makeValidateContext(graph, node, known));
+    const v = converter.validate(node, validateContext(graph, node.domain, known));
     return v.ok ? undefined : v.reason || `${node.opType}: rejected by its converter (no reason given)`;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -4,7 +4,11 @@
  * onnxruntime for forms the conformance tests miss (legacy softmax, run-time BatchNorm
  * parameters, LayerNorm statistics outputs, Resize modes).
  */
+import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
 import { checkAgainstOrt, convertGraph, emitted, oneNode, random, tensor, verdict } from './helpers/harness.js';
 
 const f32 = (shape: number[]) => ['float32', shape] as ['float32', number[]];
@@ -194,6 +198,33 @@ describe('Resize', () => {
     const empty = { dtype: 'int64' as const, dims: [0], data: new BigInt64Array(0) };
     expect(emitted({ op: 'Resize', opset: 11, inputs: [x, f32([0]), scalesF([1, 1, 2, 2]), empty], outputs: [f32([1, 1, 4, 4])] })[0]!.params).toMatchObject({ scales: [1, 1, 2, 2] });
     expect(emitted({ op: 'Resize', opset: 11, inputs: [x, f32([0]), scalesF([]), i64([1, 1, 3, 3])], outputs: [f32([1, 1, 3, 3])] })[0]!.params).toMatchObject({ scales: [1, 1, 1.5, 1.5] });
+  });
+
+  it('takes its output shape from inference: scale 1.16 on width 25 gives 29, as onnxruntime (it computed 28 and fell back)', async () => {
+    const model = encodeModel(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [1, 1, 4, 25] }],
+        outputs: [{ name: 'y' }],
+        initializers: { roi: { dtype: 'float32', dims: [0], data: new Float32Array(0) }, scales: { dtype: 'float32', dims: [4], data: Float32Array.of(1, 1, 1, 1.16) } },
+        nodes: [{ op: 'Resize', inputs: ['x', 'roi', 'scales'], outputs: ['y'], attrs: { mode: 'linear' } }],
+      }),
+    );
+    const m = await compile(model, { backend: 'cpu', minBlockSize: 0, threads: 1 });
+    try {
+      expect(m.report.data.summary.engineNodes).toBe(1);
+      const feed = new ort.Tensor('float32', Float32Array.from({ length: 100 }, (_, i) => Math.sin(i)), [1, 1, 4, 25]);
+      const got = (await m.run({ x: feed })).y!;
+      const session = await ort.InferenceSession.create(model);
+      const want = (await session.run({ x: feed })).y!;
+      await session.release();
+      expect(got.dims).toEqual([1, 1, 4, 29]);
+      expect(want.dims).toEqual([1, 1, 4, 29]);
+      // 1e-5 relative: a linear resize of the same taps.
+      (want.data as Float32Array).forEach((v, i) => expect(Math.abs((got.data as Float32Array)[i]! - v)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(v))));
+    } finally {
+      await m.dispose();
+    }
   });
 
   it('Resize-10: asymmetric coordinates, nearest rounds down when upsampling', () => {
