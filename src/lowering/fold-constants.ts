@@ -19,10 +19,11 @@
  */
 import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
 import { attrInt, findAttr } from '../ir/attributes.js';
-import { dtypeFromOnnx, isFloatDType } from '../onnx/dtype.js';
+import { DTYPE_SIZE, dtypeFromOnnx, isFloatDType, numel } from '../onnx/dtype.js';
+import { maxTensorBytes } from '../limits.js';
 import { isStaticShape } from '../ir/types.js';
 import type { TensorProto } from '../onnx/proto.js';
-import { type TensorData, tensorToProto } from '../onnx/tensor.js';
+import { type TensorData, isNumericDType, tensorToProto } from '../onnx/tensor.js';
 import { evaluateNodes } from './evaluate.js';
 import { hasSubgraphs, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
@@ -172,21 +173,47 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
   }
   if (!candidates.length) return changes.result();
 
-  // 2. Evaluate what is not known yet: one session, or node by node if the batch fails.
+  // 2. Evaluate what is not known yet: one session, or node by node if the batch fails. Only
+  //    values that may be stored are fetched: those read outside the candidates, and small
+  //    ones (by their inferred types). A chain of large intermediates (20,000 Relus of a
+  //    weight) would otherwise come back whole, and exhaust memory.
+  const candidateSet = new Set(candidates);
+  const internal = (o: string) => !graph.outputs.includes(o) && !pinned.has(o) && graph.consumers(o).every((c) => candidateSet.has(c));
+  const typedBytes = (o: string): number | undefined => {
+    const t = graph.types.get(o);
+    return t?.dtype && isNumericDType(t.dtype) && isStaticShape(t.shape) ? numel(t.shape) * DTYPE_SIZE[t.dtype] : undefined;
+  };
   if (toEvaluate.length) {
     const constants = new Map<string, TensorProto>(graph.initializers);
     for (const [k, v] of values) constants.set(k, tensorToProto(v, k));
-    const wanted = toEvaluate.flatMap((n) => n.outputs.filter((o) => o));
+    const wanted = toEvaluate.flatMap((n) => n.outputs.filter((o) => o && (!internal(o) || (typedBytes(o) ?? 0) <= smallBytes)));
+    const wantedBytes = wanted.reduce((a, o) => a + (typedBytes(o) ?? 0), 0);
+    if (wantedBytes > maxTensorBytes()) {
+      changes.note(`folded nothing through onnxruntime: the ${toEvaluate.length} foldable nodes would return ${wantedBytes} bytes, more than half this machine's memory`);
+      toEvaluate.length = 0;
+    }
+  }
+  if (toEvaluate.length) {
+    const constants = new Map<string, TensorProto>(graph.initializers);
+    for (const [k, v] of values) constants.set(k, tensorToProto(v, k));
+    const wanted = toEvaluate.flatMap((n) => n.outputs.filter((o) => o && (!internal(o) || (typedBytes(o) ?? 0) <= smallBytes)));
     try {
       for (const [k, v] of await evaluateNodes(graph, toEvaluate, constants, wanted)) values.set(k, v);
     } catch {
+      // Node by node, each value kept as the next one's input: bounded like the batch.
+      let held = 0;
       for (const node of toEvaluate) {
         if (!node.inputs.every((i) => !i || constants.has(i))) continue;
+        if (held > maxTensorBytes()) {
+          changes.note(`left '${node.name}' (${node.opType}) and the nodes after it: folding them one by one would hold more than half this machine's memory`);
+          break;
+        }
         try {
           const got = await evaluateNodes(graph, [node], constants, node.outputs.filter((o) => o));
           for (const [k, v] of got) {
             values.set(k, v);
             constants.set(k, tensorToProto(v, k));
+            held += v.data.byteLength;
           }
         } catch (e) {
           changes.note(`left '${node.name}' (${node.opType}): onnxruntime cannot evaluate it (${firstLine(e)})`);
@@ -195,13 +222,14 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
     }
   }
 
-  // 3. Keep the candidates whose outputs all came back and whose inputs are kept.
+  // 3. Keep the candidates whose outputs all came back (or need not: read only by candidates)
+  //    and whose inputs are kept.
   const kept = new Set<Node>();
   for (const node of candidates) {
     const ok =
-      node.outputs.every((o) => !o || values.has(o)) &&
+      node.outputs.every((o) => !o || values.has(o) || (internal(o) && !preValued.has(node))) &&
       (preValued.has(node) ||
-        node.inputs.every((i) => !i || graph.isInitializer(i) || (values.has(i) && kept.has(graph.producer(i)!))));
+        node.inputs.every((i) => !i || graph.isInitializer(i) || ((values.has(i) || internal(i)) && kept.has(graph.producer(i)!))));
     if (ok) kept.add(node);
   }
 
@@ -218,6 +246,13 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
   for (let stable = false; !stable; ) {
     stable = true;
     for (const node of [...kept].reverse()) {
+      // An output that was not fetched cannot be stored: its producer stays too.
+      const missing = node.outputs.find((o) => o && isFrontier(o) && !values.has(o));
+      if (missing) {
+        kept.delete(node);
+        stable = false;
+        continue;
+      }
       const bad = node.outputs.find((o) => o && isFrontier(o) && !acceptable(o));
       if (bad) {
         kept.delete(node);

@@ -102,6 +102,23 @@ describe('fold-constants', () => {
     expect(await compareOnOrt(original, g, { x: randomTensor('float32', [1, 3, 8, 8]) }, EXACT)).toEqual([]);
   });
 
+  it('fetches only the values it may store: a chain of 3000 Relus of a 1 MiB weight folds without holding them all', async () => {
+    //   wshape ─► ConstantOfShape ─► Relu ─► ... (3000) ─► W ─► MatMul(x, W) ─► y
+    // Every intermediate came back from onnxruntime before: 3 GiB here (the fuzzer's 20,000
+    // Relus of a resnet50 weight exhausted memory). Now only W does.
+    const n = 3000;
+    const nodes: ModelSpec['nodes'] = [{ op: 'ConstantOfShape', inputs: ['wshape'], outputs: ['c0'], attrs: { value: f32([0.5], [1]) } }];
+    for (let i = 0; i < n; i++) nodes.push({ op: 'Relu', inputs: [`c${i}`], outputs: [i === n - 1 ? 'W' : `c${i + 1}`] });
+    nodes.push({ op: 'MatMul', inputs: ['x', 'W'], outputs: ['y'] });
+    const g = buildGraph({ inputs: [{ name: 'x', shape: [1, 512] }], outputs: [{ name: 'y' }], initializers: { wshape: i64([512, 512]) }, nodes });
+    const before = process.memoryUsage().rss;
+    await runPass(g, 'fold-constants');
+    expect(opTypes(g)).toEqual(['MatMul']);
+    expect(g.constant('W')!.dims).toEqual([512, 512]);
+    // Generous: a few copies of W, far from the 3 GiB of every intermediate.
+    expect(process.memoryUsage().rss - before).toBeLessThan(512 * 2 ** 20);
+  });
+
   it('keeps an Expand that would store an activation-sized tensor, folds the same one as a weight', async () => {
     //   half ─► Expand(big) ─► e ─► Add(x, e) ─► y        (802 KB from 36 bytes: stays)
     //   half ─► Expand(wshape) ─► W ─► Conv(x, W) ─► z     (a weight: folded whatever its size)
