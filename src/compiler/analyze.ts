@@ -23,7 +23,7 @@ import { type Dim, type ValueType, isStaticShape } from '../ir/types.js';
 import { type LoweringReport, lower } from '../lowering/index.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { matchesOp } from '../partition/annotate.js';
-import { partition } from '../partition/index.js';
+import { nodeReads, partition } from '../partition/index.js';
 import type { PartitionResult } from '../partition/types.js';
 import { buildReport, type ReportData } from '../report/model.js';
 import { type InputSpec, inputShapesOption, resolveOptions } from './options.js';
@@ -106,22 +106,56 @@ async function probe(
   }
   const sample = (seed: number) =>
     new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
-  try {
-    // Given feeds are probed beside resamples of their own values, so that a shape that depends
-    // on the data differs between the samples as it would between real inputs.
-    const feeds = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
-    const samples = feeds ? [feeds, resampledFeeds(feeds, 2), resampledFeeds(feeds, 3)] : [sample(1), sample(2), sample(3)];
-    const result = await probeShapes(graph, values, samples, options.threads, declaredTypes);
-    probed.push(...result.probed);
-    if (result.dataDependent.length) {
-      const list = result.dataDependent.slice(0, 5).join(', ') + (result.dataDependent.length > 5 ? ', ...' : '');
-      warnings.push(`the shapes of ${list} depend on the input data: the nodes that read them run on onnxruntime`);
+  // Given feeds are probed beside resamples of their own values, so that a shape that depends
+  // on the data differs between the samples as it would between real inputs.
+  const feeds = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
+  const samples = feeds ? [feeds, resampledFeeds(feeds, 2), resampledFeeds(feeds, 3)] : [sample(1), sample(2), sample(3)];
+  // Rounds: each probes only the frontier (values whose producer's inputs are known, where
+  // inference stopped), then inference carries the probed shapes on. Probing every unknown
+  // value at once made onnxruntime return every one of them (a 32,000-node chain after an If).
+  const dataDependent: string[] = [];
+  let result = inferred;
+  for (let round = 0; round < MAX_PROBE_ROUNDS; round++) {
+    const wanted = probeFrontier(graph, round === 0 ? values : valuesToProbe(graph, registry), dataDependent);
+    if (!wanted.length) break;
+    try {
+      const r = await probeShapes(graph, wanted, samples, options.threads, declaredTypes);
+      probed.push(...r.probed);
+      dataDependent.push(...r.dataDependent);
+      if (!r.probed.length) break;
+    } catch (e) {
+      if (!(e instanceof HybridError)) throw e;
+      warnings.push(`could not probe the shapes of ${wanted.length} value(s) (${e.message}); the nodes that read them run on onnxruntime`);
+      break;
     }
-  } catch (e) {
-    if (!(e instanceof HybridError)) throw e;
-    warnings.push(`could not probe the shapes of ${values.length} value(s) (${e.message}); the nodes that read them run on onnxruntime`);
+    result = inferShapes(graph, { inputShapes: given });
   }
-  return inferShapes(graph, { inputShapes: given });
+  if (dataDependent.length) {
+    const list = dataDependent.slice(0, 5).join(', ') + (dataDependent.length > 5 ? ', ...' : '');
+    warnings.push(`the shapes of ${list} depend on the input data: the nodes that read them run on onnxruntime`);
+  }
+  return result === inferred ? inferShapes(graph, { inputShapes: given }) : result;
+}
+
+/** Probing rounds at most: each probes where inference stopped, then inference goes on. */
+const MAX_PROBE_ROUNDS = 16;
+
+/**
+ * The values worth probing now: where inference stopped (the producer's inputs have known
+ * types, its outputs not), leaving out those already found to depend on the data. Values
+ * after them are inferred once these are known, or probed in a later round.
+ */
+function probeFrontier(graph: Graph, values: readonly string[], dataDependent: readonly string[]): string[] {
+  const skip = new Set(dataDependent);
+  const known = (v: string) => {
+    const t = graph.types.get(v);
+    return !!t?.dtype && isStaticShape(t.shape);
+  };
+  return values.filter((v) => {
+    if (skip.has(v)) return false;
+    const p = graph.producer(v);
+    return !p || nodeReads(p).every((i) => graph.isInitializer(i) || known(i));
+  });
 }
 
 /** Loads, lowers and partitions a model, and builds its partition report; builds no engine. */

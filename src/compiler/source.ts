@@ -30,6 +30,9 @@ export function loadSource(model: ModelSource, label?: string): LoadedSource {
   const load = (proto: ModelProto, name: string) => {
     const graph = Graph.fromModel(proto, name);
     checkGraph(graph, name);
+    // A cycle is refused here, before any work; nodes merely out of order are sorted, as
+    // onnxruntime sorts them.
+    graph.topoSort();
     return { graph, proto, label: name };
   };
   if (typeof model === 'string') return load(loadModelProto(model, { label: label ?? model }), label ?? model);

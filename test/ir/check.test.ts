@@ -106,6 +106,16 @@ describe('model checker', () => {
     expect(refusal(g)).toMatch(/graphs are nested more than 64 deep$/);
   });
 
+  it('compile() refuses a cycle before any work, naming a node on it, and sorts nodes merely out of order', async () => {
+    const cyc = base();
+    cyc.nodes[0]!.inputs = ['y'];
+    await expect(compile(cyc.toModel(), { backend: 'cpu' })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/cycle through node '(relu|softmax)'/) });
+    const unsorted = base();
+    unsorted.nodes = [unsorted.nodes[1]!, unsorted.nodes[0]!];
+    const m = await compile(unsorted.toModel(), { backend: 'cpu', minBlockSize: 0 });
+    await m.dispose();
+  });
+
   it('runs before compile() does anything else', async () => {
     const g = base();
     g.nodes[1]!.attributes.push(makeAttr.int('axis', 0));
