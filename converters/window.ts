@@ -56,15 +56,3 @@ export function forwardWindow(v: NodeView, spatial: number[], kernel: number[]):
   }
   return { kernel, strides, dilations, padsBegin, padsEnd };
 }
-
-/** Output size of a forward window (floor or ceil mode; a ceil window must start inside input + begin pad). */
-export function windowOutput(w: Window, spatial: number[], ceilMode = false): number[] {
-  return spatial.map((size, d) => {
-    const span = w.dilations[d]! * (w.kernel[d]! - 1) + 1;
-    const room = size + w.padsBegin[d]! + w.padsEnd[d]! - span;
-    if (room < 0) return -1;
-    let o = (ceilMode ? Math.ceil(room / w.strides[d]!) : Math.floor(room / w.strides[d]!)) + 1;
-    if (ceilMode && (o - 1) * w.strides[d]! >= size + w.padsBegin[d]!) o--;
-    return o;
-  });
-}
