@@ -209,4 +209,34 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
       message: expect.stringMatching(/^precision 'int8' is not available yet/),
     });
   });
+  it('runs an engine segment on onnxruntime where a run brings another shape than probing found, with one warning', async () => {
+    // Probed with all-positive feeds, NonZero's count looks fixed (16, three samples alike);
+    // real data has fewer positives: the engine segment after it meets [1,k], not [1,16].
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', shape: [16] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) } },
+        nodes: [
+          { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
+          { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
+          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
+          { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
+          { op: 'Neg', inputs: ['r'], outputs: ['y'], name: 'neg' },
+        ],
+      }),
+    );
+    const warnings: string[] = [];
+    const ones = { dtype: 'float32' as const, dims: [16], data: new Float32Array(16).fill(1) };
+    const m = keep(await compile(model, { threads: 1, minBlockSize: 1, probeFeeds: { x: ones }, onLog: (msg, level) => level === 'warn' && warnings.push(msg) }));
+    expect(placement(m).relu).toBe('engine');
+    for (const phase of [0, 1.3]) {
+      const x = sine([16], phase);
+      const got = (await m.run({ x })).y!;
+      const want = (await ortRun(model, { x })).y!;
+      expect(got.dims).toEqual(want.dims);
+      expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
+    }
+    expect(warnings.filter((w) => /depends on the input data\); this and later such runs compute the segment on onnxruntime/.test(w))).toHaveLength(1);
+  });
 });
