@@ -6,8 +6,8 @@
 #include <cstring>
 #include <utility>
 
-#include "src/error.h"
-#include "src/formulas.h"
+#include "src/ir/formulas.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -5,8 +5,8 @@
 
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
-#include "src/aligned_buffer.h"
-#include "src/thread_pool.h"
+#include "src/util/aligned_buffer.h"
+#include "src/util/thread_pool.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,5 +1,5 @@
 // The cpu backend: portable fp32 kernels for every layer kind of network.ts, run on the
-// calling thread plus the shared thread pool (src/thread_pool.h). It is the correctness
+// calling thread plus the shared thread pool (src/util/thread_pool.h). It is the correctness
 // reference for other backends and what runs where there is no NVIDIA GPU. float16/bfloat16
 // tensors are accepted everywhere: data-movement layers copy their bits as they are, and
 // compute layers run in fp32 through HalfAdapter (half_adapter.h) and round back.
@@ -7,7 +7,7 @@
 
 #include <memory>
 
-#include "src/backend.h"
+#include "src/engine/backend.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -7,7 +7,7 @@
 #include <cstring>
 #include <vector>
 
-#include "src/dtype.h"
+#include "src/ir/dtype.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -10,7 +10,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/formulas.h"
+#include "src/ir/formulas.h"
 
 namespace hybridrt {
 namespace cpu {

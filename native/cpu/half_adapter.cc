@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "cpu/kernels.h"
-#include "src/memory_planner.h"
-#include "src/thread_pool.h"
+#include "src/builder/memory_planner.h"
+#include "src/util/thread_pool.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "src/backend.h"
-#include "src/error.h"
-#include "src/thread_pool.h"
+#include "src/engine/backend.h"
+#include "src/util/error.h"
+#include "src/util/thread_pool.h"
 
 namespace hybridrt {
 namespace cpu {

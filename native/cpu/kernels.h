@@ -3,7 +3,7 @@
 
 #include <memory>
 
-#include "src/backend.h"
+#include "src/engine/backend.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -11,8 +11,8 @@
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/dtype.h"
-#include "src/pointwise.h"
+#include "src/ir/dtype.h"
+#include "src/ir/pointwise.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -15,7 +15,7 @@
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/resize_coords.h"
+#include "src/ir/resize_coords.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "cpu/cpu_backend.h"
-#include "src/thread_pool.h"
+#include "src/util/thread_pool.h"
 
 namespace hybridrt {
 namespace cpu {

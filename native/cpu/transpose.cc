@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "src/thread_pool.h"
+#include "src/util/thread_pool.h"
 
 namespace hybridrt {
 namespace cpu {

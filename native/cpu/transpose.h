@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "src/shape.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "src/network.h"
-#include "src/shape.h"
+#include "src/ir/network.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -42,7 +42,7 @@
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "cuda/tactic_timer.h"
-#include "src/memory_planner.h"
+#include "src/builder/memory_planner.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -19,8 +19,8 @@
 #include <mutex>
 #include <string>
 
-#include "src/backend.h"
-#include "src/error.h"
+#include "src/engine/backend.h"
+#include "src/util/error.h"
 
 typedef struct cudnnContext* cudnnHandle_t;
 typedef struct cublasLtContext* cublasLtHandle_t;

@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "cpu/activation.h"
-#include "src/dtype.h"
-#include "src/error.h"
-#include "src/shape.h"
+#include "src/ir/dtype.h"
+#include "src/ir/shape.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -96,7 +96,7 @@ inline Act MakeAct(const cpu::Activation& a) {
 }
 
 #if defined(__CUDACC__)
-#include "src/formulas.inc"
+#include "src/ir/formulas.inc"
 
 static_assert(static_cast<int>(cpu::UnaryOp::kSilu) == kHrSilu && static_cast<int>(cpu::UnaryOp::kErf) == kHrErf &&
                   static_cast<int>(cpu::UnaryOp::kNot) == kHrNot,

@@ -10,8 +10,8 @@
 #include <vector>
 
 #include "cuda/cuda_backend.h"
-#include "src/backend.h"
-#include "src/error.h"
+#include "src/engine/backend.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "cuda/cuda_backend.h"
-#include "src/backend.h"
-#include "src/dtype.h"
-#include "src/shape.h"
+#include "src/engine/backend.h"
+#include "src/ir/dtype.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -81,7 +81,7 @@ struct DepthwiseGeometry {
   int n = 0, h = 0, w = 0, c = 0, oh = 0, ow = 0, k = 0, stride = 1, pad = 0;
   float input_max = INFINITY;  // x clipped to this as it is loaded (inputClip: layout.h)
 };
-// The geometry the kernel runs (native/src/layout.cc, DepthwiseForOurKernel, keeps the same).
+// The geometry the kernel runs (native/src/builder/layout.cc, DepthwiseForOurKernel, keeps the same).
 bool DepthwiseSupported(DType t, const DepthwiseGeometry& g);  // depthwise.cu
 // y = min(x, hi) over n elements (a multiple of 8) of fp16/bf16: inputClip for cuDNN.
 cudaError_t LaunchClipCopy(DType t, const void* x, void* y, int64_t n, float hi, cudaStream_t stream);  // depthwise.cu

@@ -21,7 +21,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/memory_planner.h"
+#include "src/builder/memory_planner.h"
 
 namespace hybridrt {
 namespace cuda {

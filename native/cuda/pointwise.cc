@@ -16,7 +16,7 @@
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "cuda/pointwise_codegen.h"
-#include "src/pointwise.h"
+#include "src/ir/pointwise.h"
 
 #ifdef HYBRIDRT_WITH_NVRTC
 #include <nvrtc.h>

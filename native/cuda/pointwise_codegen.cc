@@ -6,9 +6,9 @@
 #include <cstring>
 #include <sstream>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
-#include "pointwise_ops_source.h"  // kPointwiseOpsSource: native/src/formulas.inc as text (CMakeLists.txt)
+#include "pointwise_ops_source.h"  // kPointwiseOpsSource: native/src/ir/formulas.inc as text (CMakeLists.txt)
 
 namespace hybridrt {
 namespace cuda {

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "src/dtype.h"
-#include "src/pointwise.h"
-#include "src/shape.h"
+#include "src/ir/dtype.h"
+#include "src/ir/pointwise.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 namespace cuda {

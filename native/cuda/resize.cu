@@ -9,7 +9,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/resize_coords.h"
+#include "src/ir/resize_coords.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -1,5 +1,5 @@
 // Byte views and alias groups (see alias.h).
-#include "src/alias.h"
+#include "src/builder/alias.h"
 
 namespace hybridrt {
 

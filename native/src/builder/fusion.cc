@@ -1,11 +1,11 @@
 // The fusion pass (see fusion.h).
-#include "src/fusion.h"
+#include "src/builder/fusion.h"
 
 #include <string>
 #include <vector>
 
-#include "src/error.h"
-#include "src/net_rewrite.h"
+#include "src/builder/net_rewrite.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -27,7 +27,7 @@
 // param ("name|name"), which plans keep and engine.info() reports.
 #pragma once
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

@@ -1,12 +1,12 @@
 // The channels-last layout pass (see layout.h).
-#include "src/layout.h"
+#include "src/builder/layout.h"
 
 #include <array>
 #include <cmath>
 #include <cstring>
 #include <map>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

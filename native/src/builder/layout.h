@@ -27,7 +27,7 @@
 #include <memory>
 #include <vector>
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

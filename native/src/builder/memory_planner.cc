@@ -1,11 +1,11 @@
 // Greedy-by-size arena packing of alias groups, and its verifier (see memory_planner.h).
-#include "src/memory_planner.h"
+#include "src/builder/memory_planner.h"
 
 #include <algorithm>
 #include <numeric>
 
-#include "src/alias.h"
-#include "src/error.h"
+#include "src/builder/alias.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

@@ -1,9 +1,9 @@
 // The shared machinery of the builder's rewrite passes (see net_rewrite.h).
-#include "src/net_rewrite.h"
+#include "src/builder/net_rewrite.h"
 
 #include <string>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -1,5 +1,5 @@
 // The pointwise pass (see pointwise_fusion.h).
-#include "src/pointwise_fusion.h"
+#include "src/builder/pointwise_fusion.h"
 
 #include <algorithm>
 #include <cstring>
@@ -8,9 +8,9 @@
 #include <set>
 #include <string>
 
-#include "src/error.h"
-#include "src/net_rewrite.h"
-#include "src/pointwise.h"
+#include "src/builder/net_rewrite.h"
+#include "src/ir/pointwise.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -15,7 +15,7 @@
 // with NVRTC (a kernel generated for each layer); Engine::Load runs the pass only for those.
 #pragma once
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

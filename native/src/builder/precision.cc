@@ -1,9 +1,9 @@
 // The reduced-precision rewrite and its policy (see precision.h).
-#include "src/precision.h"
+#include "src/builder/precision.h"
 
 #include <algorithm>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

@@ -26,9 +26,9 @@
 #include <string>
 #include <vector>
 
-#include "src/dtype.h"
-#include "src/network.h"
-#include "src/shape.h"
+#include "src/ir/dtype.h"
+#include "src/ir/network.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 

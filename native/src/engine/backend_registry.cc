@@ -1,9 +1,9 @@
 // The backends compiled into this addon and how to create them (see backend.h). The cuda
 // backend (native/cuda/) is linked only when CMake found CUDA, cuBLAS(Lt) and cuDNN; it
 // provides CreateCudaBackend and QueryCudaDevice, declared here.
-#include "src/backend.h"
-#include "src/error.h"
 #include "cpu/cpu_backend.h"
+#include "src/engine/backend.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

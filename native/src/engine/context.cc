@@ -1,10 +1,10 @@
 // Execution of an engine on one arena (see context.h).
-#include "src/context.h"
+#include "src/engine/context.h"
 
 #include <cstdlib>
 #include <cstring>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -31,8 +31,8 @@
 #include <string>
 #include <vector>
 
-#include "src/backend.h"
-#include "src/engine.h"
+#include "src/engine/backend.h"
+#include "src/engine/engine.h"
 
 namespace hybridrt {
 

@@ -1,20 +1,20 @@
 // Engine construction from a network or a plan, and serialization (see engine.h).
-#include "src/engine.h"
+#include "src/engine/engine.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
 
-#include "src/alias.h"
-#include "src/aligned_buffer.h"
-#include "src/error.h"
-#include "src/layout.h"
-#include "src/plan.h"
-#include "src/pointwise_fusion.h"
-#include "src/thread_pool.h"
-#include "src/timing_cache.h"
-#include "src/validator.h"
+#include "src/builder/alias.h"
+#include "src/builder/layout.h"
+#include "src/builder/pointwise_fusion.h"
+#include "src/engine/plan.h"
+#include "src/engine/timing_cache.h"
+#include "src/ir/validator.h"
+#include "src/util/aligned_buffer.h"
+#include "src/util/error.h"
+#include "src/util/thread_pool.h"
 
 namespace hybridrt {
 

@@ -12,11 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "src/backend.h"
-#include "src/fusion.h"
-#include "src/memory_planner.h"
-#include "src/network.h"
-#include "src/precision.h"
+#include "src/builder/fusion.h"
+#include "src/builder/memory_planner.h"
+#include "src/builder/precision.h"
+#include "src/engine/backend.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

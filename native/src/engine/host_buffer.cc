@@ -5,8 +5,8 @@
 #include <cstring>
 #include <vector>
 
-#include "src/aligned_buffer.h"
-#include "src/backend.h"
+#include "src/engine/backend.h"
+#include "src/util/aligned_buffer.h"
 
 namespace hybridrt {
 

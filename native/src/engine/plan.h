@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "src/memory_planner.h"
-#include "src/network.h"
+#include "src/builder/memory_planner.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

@@ -1,11 +1,11 @@
 // Parses and checks plan bytes (layout in plan_format.h; guarantees in plan.h).
 #include <cstring>
 
-#include "src/byte_io.h"
-#include "src/checksum.h"
-#include "src/plan.h"
-#include "src/plan_format.h"
-#include "src/validator.h"
+#include "src/engine/plan.h"
+#include "src/engine/plan_format.h"
+#include "src/ir/validator.h"
+#include "src/util/byte_io.h"
+#include "src/util/checksum.h"
 
 namespace hybridrt {
 

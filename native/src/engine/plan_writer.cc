@@ -1,8 +1,8 @@
 // Serializes an engine's contents to plan bytes (layout in plan_format.h).
-#include "src/byte_io.h"
-#include "src/checksum.h"
-#include "src/plan.h"
-#include "src/plan_format.h"
+#include "src/engine/plan.h"
+#include "src/engine/plan_format.h"
+#include "src/util/byte_io.h"
+#include "src/util/checksum.h"
 
 namespace hybridrt {
 

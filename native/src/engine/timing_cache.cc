@@ -1,5 +1,5 @@
 // The timing cache file (see timing_cache.h).
-#include "src/timing_cache.h"
+#include "src/engine/timing_cache.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -9,7 +9,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

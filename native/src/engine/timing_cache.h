@@ -18,8 +18,8 @@
 #include <mutex>
 #include <string>
 
-#include "src/backend.h"
-#include "src/network.h"
+#include "src/engine/backend.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

@@ -1,6 +1,6 @@
 // DType names and sizes; float16/bfloat16 conversions by bit manipulation (portable, exact
 // round-to-nearest-even, NaN stays NaN).
-#include "src/dtype.h"
+#include "src/ir/dtype.h"
 
 #include <cstring>
 

@@ -8,7 +8,7 @@ namespace hybridrt {
 namespace formulas {
 
 #define HR_FN inline
-#include "src/formulas.inc"
+#include "src/ir/formulas.inc"
 #undef HR_FN
 
 }  // namespace formulas

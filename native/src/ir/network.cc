@@ -1,9 +1,9 @@
 // Layer-kind names and typed param access (see network.h).
-#include "src/network.h"
+#include "src/ir/network.h"
 
 #include <cmath>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

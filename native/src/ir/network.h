@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "src/dtype.h"
-#include "src/shape.h"
+#include "src/ir/dtype.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 

@@ -1,12 +1,12 @@
 // Param schemas per layer kind (see param_schema.h).
-#include "src/param_schema.h"
+#include "src/ir/param_schema.h"
 
 #include <cmath>
 #include <initializer_list>
 #include <set>
 #include <vector>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -5,7 +5,7 @@
 // the shape rules (shape_rules.h).
 #pragma once
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

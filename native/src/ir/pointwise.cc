@@ -1,11 +1,11 @@
 // The pointwise program: parsing, checking and printing (see pointwise.h).
-#include "src/pointwise.h"
+#include "src/ir/pointwise.h"
 
 #include <cmath>
 #include <cstdlib>
 
-#include "src/error.h"
-#include "src/formulas.h"
+#include "src/ir/formulas.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

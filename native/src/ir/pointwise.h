@@ -21,7 +21,7 @@
 #include <vector>
 
 #include "cpu/activation.h"
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

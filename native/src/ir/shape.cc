@@ -1,5 +1,5 @@
 // Shape helpers (see shape.h).
-#include "src/shape.h"
+#include "src/ir/shape.h"
 
 #include <algorithm>
 

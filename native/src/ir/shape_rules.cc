@@ -1,5 +1,5 @@
 // Dispatch of the per-kind rules, and the LayerCheck helpers (see shape_rules.h).
-#include "src/shape_rules.h"
+#include "src/ir/shape_rules.h"
 
 #include <cmath>
 

@@ -6,8 +6,8 @@
 
 #include <string>
 
-#include "src/error.h"
-#include "src/network.h"
+#include "src/ir/network.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

@@ -2,8 +2,8 @@
 // pooling, reduce, softmax, normalization, quantize, dequantize (see shape_rules.h).
 #include <algorithm>
 
-#include "src/pointwise.h"
-#include "src/shape_rules.h"
+#include "src/ir/pointwise.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 

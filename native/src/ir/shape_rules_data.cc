@@ -3,7 +3,7 @@
 // noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
-#include "src/shape_rules.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 

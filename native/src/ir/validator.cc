@@ -1,11 +1,11 @@
 // Network validation (see validator.h).
-#include "src/validator.h"
+#include "src/ir/validator.h"
 
 #include <vector>
 
-#include "src/error.h"
-#include "src/param_schema.h"
-#include "src/shape_rules.h"
+#include "src/ir/param_schema.h"
+#include "src/ir/shape_rules.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

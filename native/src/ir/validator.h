@@ -5,7 +5,7 @@
 // and the tensor; nothing in a network can make the builder read out of bounds afterwards.
 #pragma once
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

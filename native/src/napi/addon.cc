@@ -2,9 +2,9 @@
 // interface, NativeAddon, lists everything exported here).
 #include <napi.h>
 
-#include "src/backend.h"
-#include "src/napi_engine.h"
-#include "src/version.h"
+#include "src/engine/backend.h"
+#include "src/napi/napi_engine.h"
+#include "src/util/version.h"
 
 namespace hybridrt {
 namespace {

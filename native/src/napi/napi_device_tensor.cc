@@ -1,10 +1,10 @@
 // DeviceTensor objects and toDevice() (see napi_device_tensor.h).
-#include "src/napi_device_tensor.h"
+#include "src/napi/napi_device_tensor.h"
 
 #include <map>
 #include <mutex>
 
-#include "src/napi_util.h"
+#include "src/napi/napi_util.h"
 
 namespace hybridrt {
 

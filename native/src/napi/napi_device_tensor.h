@@ -9,7 +9,7 @@
 
 #include <memory>
 
-#include "src/backend.h"
+#include "src/engine/backend.h"
 
 namespace hybridrt {
 

@@ -4,7 +4,7 @@
 // shared_ptr<ExecutionContext>, which holds its engine. Disposing an engine releases every
 // idle context's native memory at once and a busy one's when its run settles; all of that
 // bookkeeping happens on the JS thread, so it needs no locks.
-#include "src/napi_engine.h"
+#include "src/napi/napi_engine.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -13,14 +13,14 @@
 #include <string>
 #include <vector>
 
-#include "src/context.h"
-#include "src/engine.h"
-#include "src/error.h"
-#include "src/napi_device_tensor.h"
-#include "src/napi_util.h"
-#include "src/network_reader.h"
-#include "src/plan_format.h"
-#include "src/validator.h"
+#include "src/engine/context.h"
+#include "src/engine/engine.h"
+#include "src/engine/plan_format.h"
+#include "src/ir/validator.h"
+#include "src/napi/napi_device_tensor.h"
+#include "src/napi/napi_util.h"
+#include "src/napi/network_reader.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

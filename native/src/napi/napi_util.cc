@@ -1,5 +1,5 @@
 // Shared N-API helpers (see napi_util.h).
-#include "src/napi_util.h"
+#include "src/napi/napi_util.h"
 
 #include <new>
 

@@ -7,8 +7,8 @@
 
 #include <string>
 
-#include "src/dtype.h"
-#include "src/error.h"
+#include "src/ir/dtype.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

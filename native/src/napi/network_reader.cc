@@ -1,10 +1,10 @@
 // N-API walk of a NetworkDefinition (see network_reader.h).
-#include "src/network_reader.h"
+#include "src/napi/network_reader.h"
 
 #include <cmath>
 
-#include "src/error.h"
-#include "src/napi_util.h"
+#include "src/napi/napi_util.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

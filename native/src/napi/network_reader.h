@@ -8,7 +8,7 @@
 
 #include <napi.h>
 
-#include "src/network.h"
+#include "src/ir/network.h"
 
 namespace hybridrt {
 

@@ -5,7 +5,7 @@
 #include <cstdlib>
 #include <memory>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

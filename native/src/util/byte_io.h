@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

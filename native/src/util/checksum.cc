@@ -1,5 +1,5 @@
 // XXH64, written from the public specification (xxhash.h, "XXH64 algorithm").
-#include "src/checksum.h"
+#include "src/util/checksum.h"
 
 #include <cstring>
 

@@ -1,5 +1,5 @@
 // Names of error codes as the TypeScript side expects them (HybridError codes).
-#include "src/error.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 

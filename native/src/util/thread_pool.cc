@@ -5,7 +5,7 @@
 // The caller returns only when every chunk is counted, and a late worker that finds no
 // chunk left never touches the job's function, so `fn` (on the caller's stack) is only
 // called while the caller waits.
-#include "src/thread_pool.h"
+#include "src/util/thread_pool.h"
 
 #include <algorithm>
 #include <atomic>
