@@ -13,6 +13,9 @@ export { Graph, type Node } from './ir/graph.js';
 export type { Dim, ValueType } from './ir/types.js';
 
 export { compile, type CompiledModel } from './compiler/compile.js';
+export { load, readArtifact, type LoadOptions } from './artifact/load.js';
+export type { SaveOptions } from './artifact/save.js';
+export type { Manifest } from './artifact/manifest.js';
 export type { Backend, CompileOptions, CompilePhase, InputSpec, LogLevel } from './compiler/options.js';
 export type { ModelSource } from './compiler/source.js';
 export type { EngineSummary, ModelReport } from './compiler/report.js';

@@ -93,16 +93,29 @@ function segmentModel(graph: Graph, seg: Segment, options: BuildOptions): Uint8A
 }
 
 async function openSession(seg: Segment, model: Uint8Array, options: BuildOptions): Promise<FallbackSegment> {
-  const outputs = seg.outputs.map((o) => o.name);
+  const first = seg.nodes.length > 3 ? `${seg.nodes.slice(0, 3).join(', ')}, ...` : seg.nodes.join(', ');
+  return openFallbackSegment(seg.id, `fallback segment ${seg.id} (${first})`, seg.outputs.map((o) => o.name), model, options);
+}
+
+/**
+ * An onnxruntime session over a segment's sub-model (compile() and load() both open them
+ * so); `what` names the segment in the error where onnxruntime refuses the model.
+ */
+export async function openFallbackSegment(
+  id: number,
+  what: string,
+  outputs: string[],
+  model: Uint8Array,
+  options: { threads?: number; label: string },
+): Promise<FallbackSegment> {
   // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
   const sessionOptions: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
   if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
   try {
     const session = await ort.InferenceSession.create(model, sessionOptions);
-    return new FallbackSegment(seg.id, session, outputs);
+    return new FallbackSegment(id, session, outputs, model);
   } catch (e) {
-    const first = seg.nodes.length > 3 ? `${seg.nodes.slice(0, 3).join(', ')}, ...` : seg.nodes.join(', ');
-    throw new HybridError('NATIVE', `${options.label}: onnxruntime cannot load fallback segment ${seg.id} (${first}): ${messageLine(e)}`, { cause: e });
+    throw new HybridError('NATIVE', `${options.label}: onnxruntime cannot load ${what}: ${messageLine(e)}`, { cause: e });
   }
 }
 
@@ -179,7 +192,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
         // Kept only where a probed shape can reach the segment: the sub-model holds its weights.
         const reachable = (options.probed?.size ?? 0) > 0 && seg.inputs.some((i) => !graph.inputs.includes(i.name));
         const model = reachable ? segmentModel(graph, seg, options) : undefined;
-        const shapeFallback = model && { open: () => openSession(seg, model, options), warn: (m: string) => options.log(m, 'warn') };
+        const shapeFallback = model && { model, open: () => openSession(seg, model, options), warn: (m: string) => options.log(m, 'warn') };
         const pool = new ContextPool(engine, options.maxContexts, `${options.label}: engine segment ${seg.id}`);
         runners.push(new EngineSegment(seg.id, engine, pool, options.backend, shapeFallback));
       } else {

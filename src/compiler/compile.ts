@@ -12,19 +12,30 @@
  * onnxruntime Tensors carry (no bfloat16: UNSUPPORTED_DTYPE at compile, not at every run). The backend is chosen before any work,
  * so that a missing cuda fails fast. Phases are reported through onProgress and onLog.
  */
-import { HybridError } from '../errors.js';
+import fs from 'node:fs';
+import { cacheEntry, cacheKey, evict, touchEntry } from '../artifact/cache.js';
+import { load } from '../artifact/load.js';
+import { sourceBytes, writeAtomically } from '../artifact/save.js';
+import { HybridError, messageLine } from '../errors.js';
+import type { ModelProto } from '../onnx/proto.js';
+import type { Precision } from '../engine/precision.js';
 import type { Graph } from '../ir/graph.js';
 import { isNumericDType, type TensorData } from '../onnx/tensor.js';
 import { normalizeFeeds } from '../runtime/feeds.js';
 import { HybridModel } from '../runtime/hybrid-model.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { EngineSegment } from '../runtime/segments.js';
-import type { OutputInfo, TensorInfo } from '../runtime/types.js';
+import type { OutputInfo, Provenance, TensorInfo } from '../runtime/types.js';
 import { analyze } from './analyze.js';
+import { ALL_CONVERTERS } from '../../converters/all.js';
+import type { ConverterRegistry } from '../../converters/registry.js';
+import type { Converter } from '../../converters/types.js';
+import { deviceQuery } from '../engine/engine.js';
 import { effectivePrecisions } from '../engine/precision.js';
+import type { Segment } from '../partition/types.js';
 import { chooseBackend } from './backend.js';
 import { buildRunners } from './build.js';
-import { type CompileOptions, type CompilePhase, inputShapesOption, resolveOptions } from './options.js';
+import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOptions, inputShapesOption, resolveOptions } from './options.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
 import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, planInputs } from './source.js';
 
@@ -43,6 +54,33 @@ function outputInfo(graph: Graph, name: string): OutputInfo {
   return info;
 }
 
+/** The options that decide what compile() builds (recorded in saved models and cache keys). */
+export function decidingOptions(opts: ResolvedOptions): Record<string, unknown> {
+  return {
+    precisions: [...opts.precisions].sort(),
+    minBlockSize: opts.minBlockSize ?? null,
+    fallbackOps: [...opts.fallbackOps].sort(),
+    fallbackNodes: [...opts.fallbackNodes].sort(),
+    requireFullCompilation: opts.requireFullCompilation,
+    backend: opts.backend,
+  };
+}
+
+/** The converters beyond hybridrt's own that engine segments needed (custom ops). */
+function customConverters(graph: Graph, segments: readonly Segment[], registry: ConverterRegistry): Provenance['converters'] {
+  const builtin = new Set<Converter>(ALL_CONVERTERS);
+  const out = new Map<Converter, Provenance['converters'][number]>();
+  for (const seg of segments) {
+    if (seg.kind !== 'engine') continue;
+    for (const name of seg.nodes) {
+      const node = graph.node(name);
+      const c = node && registry.lookup(node.opType, node.domain, graph.opset(node.domain) ?? 1);
+      if (c && !builtin.has(c)) out.set(c, { opType: c.opType, domain: c.domain, sinceVersion: c.sinceVersion });
+    }
+  }
+  return [...out.values()];
+}
+
 /**
  * Compiles an ONNX model (a file path, the bytes of an .onnx file, or a decoded ModelProto)
  * into a HybridModel: engine segments on the chosen backend, the rest on onnxruntime-node.
@@ -50,7 +88,6 @@ function outputInfo(graph: Graph, name: string): OutputInfo {
  */
 export async function compile(model: ModelSource, options: CompileOptions = {}): Promise<CompiledModel> {
   const t0 = performance.now();
-  const ms: Partial<Record<CompilePhase | 'total', number>> = {};
   const opts = resolveOptions(options);
   const given = inputShapesOption(options.inputs);
   // Decoded once; the inputs are checked (static shapes, dtypes) and the backend chosen before
@@ -65,6 +102,56 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     opts.log(`the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`, 'info');
   }
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
+
+  // The engine cache: the same model, options, converters, device and versions load the
+  // entry a previous compile saved (src/artifact/cache.ts).
+  if (opts.cache) {
+    const shapes = Object.fromEntries(inputs.map((i) => [i.name, i.shape]));
+    const key = cacheKey({
+      source: sourceBytes(model, label),
+      options: { inputs: shapes, ...decidingOptions(opts) },
+      ...(probeFeeds ? { probeFeeds } : {}),
+      registry: opts.registry,
+      backend,
+      device: deviceQuery(backend).description,
+    });
+    const file = cacheEntry(opts.cache, key);
+    if (fs.existsSync(file)) {
+      try {
+        const hit = await load(file, { label, ...(opts.threads !== undefined ? { threads: opts.threads } : {}), maxContexts: opts.maxContexts, onLog: opts.log });
+        touchEntry(file);
+        opts.log(`engine cache hit: ${file}`, 'info');
+        return hit;
+      } catch (e) {
+        opts.log(`engine cache entry ${file} is unusable (${messageLine(e)}); compiling again`, 'warn');
+        fs.rmSync(file, { force: true });
+      }
+    }
+    const compiled = await compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0);
+    try {
+      writeAtomically(file, await compiled.toBytes(), label);
+      evict(opts.cache, file);
+    } catch (e) {
+      opts.log(`could not store ${label} in the engine cache ${opts.cache.dir} (${messageLine(e)})`, 'warn');
+    }
+    return compiled;
+  }
+  return compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0);
+}
+
+/** compile() once the options, inputs and backend are settled (the cache missed or is off). */
+async function compileFrom(
+  model: ModelSource,
+  proto: ModelProto,
+  label: string,
+  inputs: InputPlan[],
+  backend: Backend,
+  precisions: Precision[],
+  probeFeeds: Map<string, TensorData> | undefined,
+  opts: ResolvedOptions,
+  t0: number,
+): Promise<CompiledModel> {
+  const ms: Partial<Record<CompilePhase | 'total', number>> = {};
 
   // load -> lower -> infer -> probe -> partition is analyze(), so that compile() builds exactly
   // the segments a dry run shows.
@@ -127,6 +214,12 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     const data = analysis.report;
     data.warnings.push(...built.demoted.map((d) => `engine segment ${d.segment} runs on onnxruntime: its engine could not be built (${d.reason})`));
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
+    const provenance: Provenance = {
+      source: model,
+      options: { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])), ...decidingOptions(opts) },
+      converters: customConverters(graph, result.segments, opts.registry),
+      device: deviceQuery(backend).description,
+    };
     return new HybridModel<ModelReport>({
       label,
       backend,
@@ -136,6 +229,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
       runners: built.runners,
       constants,
       report,
+      provenance,
     });
   } catch (e) {
     for (const r of built.runners) await r.dispose();

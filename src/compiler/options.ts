@@ -6,6 +6,7 @@ import { defaultRegistry } from '../../converters/index.js';
 import { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { type Precision, checkPrecision } from '../engine/precision.js';
+import { type CacheOptions, DEFAULT_CACHE_MAX_BYTES, openCacheDir } from '../artifact/cache.js';
 import { HybridError } from '../errors.js';
 import { LIMITS, checkTensorSize } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
@@ -80,6 +81,15 @@ export interface CompileOptions {
   /** Names the model in messages (default: its path, or '<bytes>'). */
   label?: string;
   /**
+   * The engine cache: a folder where compiled models are saved under a key of everything that
+   * decides them (the model's bytes, these options, converters, device, versions), and loaded
+   * by a later compile of the same thing instead of building (default: $HYBRIDRT_CACHE_DIR, else
+   * none). docs/artifacts.md.
+   */
+  cacheDir?: string;
+  /** Bytes the cache folder may hold; the least recently used entries go beyond it (default 10 GiB). */
+  cacheMaxBytes?: number;
+  /**
    * Timing cache file: tactics the engine builder chose per (layer signature, device), read
    * before each engine build and updated after it, so that a later compile of the same layers
    * on the same GPU skips timing them (created if missing).
@@ -98,6 +108,8 @@ export interface ResolvedOptions {
   threads?: number;
   maxContexts: number;
   timingCachePath?: string;
+  /** The engine cache, where one is set (options, or $HYBRIDRT_CACHE_DIR). */
+  cache?: CacheOptions;
   /** onProgress and onLog, never throwing: what they throw is kept for `rethrowCallbackError`. */
   progress: (phase: CompilePhase, done: number, total: number) => void;
   log: (message: string, level: LogLevel) => void;
@@ -132,6 +144,17 @@ function resolveRegistry(r: CompileOptions['registry']): ConverterRegistry {
   return copy;
 }
 
+function cacheOption(options: CompileOptions): { cache?: CacheOptions } {
+  const dir = options.cacheDir ?? (process.env.HYBRIDRT_CACHE_DIR || undefined);
+  if (dir === undefined) {
+    if (options.cacheMaxBytes !== undefined) throw bad('cacheMaxBytes needs cacheDir (or HYBRIDRT_CACHE_DIR)');
+    return {};
+  }
+  const max = options.cacheMaxBytes ?? DEFAULT_CACHE_MAX_BYTES;
+  if (typeof max !== 'number' || !Number.isSafeInteger(max) || max < 0) throw bad(`cacheMaxBytes must be a non-negative integer, got ${String(max)}`);
+  return { cache: { dir: openCacheDir(dir), maxBytes: max } };
+}
+
 export function resolveOptions(options: CompileOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw bad('compile options must be an object');
   const precisions = options.precisions ?? ['fp32'];
@@ -163,6 +186,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     threads: positiveInt('threads', options.threads, 1, LIMITS.threads),
     maxContexts: positiveInt('maxContexts', options.maxContexts, 1, LIMITS.maxContexts) ?? 4,
     ...(options.timingCachePath !== undefined ? { timingCachePath: checkTimingCachePath(options.timingCachePath) } : {}),
+    ...cacheOption(options),
     // NOTE: a user's callback may throw anywhere, e.g. inside an engine build's completion; that
     // must not read as the engine failing. Its error is kept and thrown as the user's own.
     progress: (phase, done, total) => guard(() => onProgress?.(phase, done, total)),

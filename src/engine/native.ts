@@ -4,10 +4,10 @@
  * NATIVE, DISPOSED, BACKEND); engine.ts turns them into HybridErrors. Most code should use
  * engine.ts; this file is the raw contract with native/src/addon.cc and napi_engine.cc.
  */
+import { PACKAGE_ROOT } from '../version.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { HybridError } from '../errors.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type { EngineDType, NetworkDefinition } from './network.js';
@@ -206,17 +206,7 @@ export interface NativeAddon {
 /** The addon's path: $HYBRIDRT_NATIVE, else build/Release/hybridrt.node of this package. */
 export function nativeAddonPath(): string {
   if (process.env.HYBRIDRT_NATIVE) return path.resolve(process.env.HYBRIDRT_NATIVE);
-  // This file runs from src/engine (tsx, vitest) or dist/src/engine (compiled): walk up to
-  // the package root rather than counting levels.
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, 'utf8')).name === 'hybridrt') break;
-    const up = path.dirname(dir);
-    if (up === dir) break;
-    dir = up;
-  }
-  return path.join(dir, 'build', 'Release', 'hybridrt.node');
+  return path.join(PACKAGE_ROOT, 'build', 'Release', 'hybridrt.node');
 }
 
 let cached: NativeAddon | undefined;

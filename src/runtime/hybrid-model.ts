@@ -15,6 +15,7 @@
  */
 import type ort from 'onnxruntime-node';
 import { DeviceTensor, toDevice } from '../engine/device-tensor.js';
+import { type SaveOptions, type SavedParts, artifactBytes, saveArtifact } from '../artifact/save.js';
 import { HybridError } from '../errors.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { type Feeds, normalizeRunFeeds, toOutput } from './feeds.js';
@@ -22,7 +23,7 @@ import type { Schedule } from './schedule.js';
 import type { SegmentRunner } from './segments.js';
 import { summarizeRun } from './stats.js';
 import { TensorStore } from './tensor-store.js';
-import type { ModelStats, OutputInfo, RunStats, SegmentRunStats, TensorInfo } from './types.js';
+import type { ModelStats, OutputInfo, Provenance, RunStats, SegmentRunStats, TensorInfo } from './types.js';
 
 /** Model outputs by name, as onnxruntime Tensors. */
 export type Outputs = Record<string, ort.Tensor>;
@@ -58,6 +59,8 @@ export interface HybridModelParts<Report> {
   /** Outputs that are constants of the model (no segment computes them). */
   constants: Map<string, TensorData>;
   report: Report;
+  /** Where the model came from (compile() gives it; a loaded model keeps its file's). */
+  provenance?: Provenance;
 }
 
 /**
@@ -85,9 +88,11 @@ export class HybridModel<Report = unknown> {
   private disposing?: Promise<void>;
   private readonly counters = { runs: 0, failedRuns: 0 };
   private lastRun?: RunStats;
+  private readonly parts: HybridModelParts<Report>;
 
   /** @internal Use compile(). */
   constructor(parts: HybridModelParts<Report>) {
+    this.parts = parts;
     this.label = parts.label;
     this.backend = parts.backend;
     this.inputs = Object.freeze(parts.inputs.map((i) => Object.freeze({ ...i })));
@@ -99,6 +104,29 @@ export class HybridModel<Report = unknown> {
     this.deviceValues = new Set(
       parts.backend === 'cuda' ? parts.schedule.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.inputs) : [],
     );
+  }
+
+  /**
+   * Writes the compiled model to one `.hybrid` file (docs/artifacts.md): manifest, engine
+   * plans, fallback sub-models and weights, each weight once. `load(path)` runs it without
+   * compiling again. `embedSource` adds the source ONNX model, so that a machine whose device
+   * differs can rebuild (`load(path, { rebuild: 'if-needed' })`). Written atomically (a
+   * temporary file renamed over `path`).
+   */
+  async save(path: string, options: SaveOptions = {}): Promise<void> {
+    if (this.disposing) throw new HybridError('DISPOSED', `${this.label}: the model was disposed`);
+    await saveArtifact(this.savedParts(), path, options);
+  }
+
+  /** The model as bytes of a `.hybrid` file (what save() writes). */
+  async toBytes(options: SaveOptions = {}): Promise<Uint8Array> {
+    if (this.disposing) throw new HybridError('DISPOSED', `${this.label}: the model was disposed`);
+    return artifactBytes(this.savedParts(), options);
+  }
+
+  private savedParts(): SavedParts {
+    const p = this.parts;
+    return { label: p.label, backend: p.backend, inputs: p.inputs, outputs: p.outputs, runners: p.runners, constants: p.constants, report: p.report, provenance: p.provenance };
   }
 
   /** Input names, in the model's order. */

@@ -56,6 +56,8 @@ function oneLine(e: unknown): string {
 
 /** How an engine segment runs when a value computed inside the model comes with another shape. */
 export interface ShapeFallback {
+  /** The segment's sub-model (ONNX bytes): what a saved model stores. */
+  model: Uint8Array;
   /** Opens the segment's sub-model on onnxruntime (called once, the first time). */
   open(): Promise<FallbackSegment>;
   /** Told once, when the first run takes the fallback. */
@@ -68,6 +70,10 @@ export class EngineSegment implements SegmentRunner {
   private readonly outputInfo: NativeTensorInfo[];
   private readonly layerInfo: NativeLayerInfo[];
   private fallback?: Promise<FallbackSegment>;
+  /** The sub-model a run falls back to where a shape differs (saved with the model). */
+  get shapeFallbackModel(): Uint8Array | undefined {
+    return this.shapeFallback?.model;
+  }
   /** Runs that took the onnxruntime fallback because an input's shape differed. */
   shapeFallbackRuns = 0;
 
@@ -213,6 +219,8 @@ export class FallbackSegment implements SegmentRunner {
     private readonly session: ort.InferenceSession,
     /** Values the caller expects it to store (the segment's boundary outputs). */
     private readonly outputs: readonly string[],
+    /** The sub-model the session runs (ONNX bytes): what a saved model stores. */
+    readonly model: Uint8Array,
   ) {}
 
   async run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {

@@ -114,3 +114,19 @@ export interface ModelStats {
   /** Execution contexts created so far, per engine segment id (one per run in flight at most). */
   contexts: Record<number, number>;
 }
+
+/**
+ * Where a compiled model came from, kept so that `save()` can say it (and embed the source):
+ * what compile() was given (referenced, not copied), the options that decided the result,
+ * the converters beyond hybridrt's own it needed, and the device the engines were built on.
+ */
+export interface Provenance {
+  /** A path, the bytes, a ModelProto, or undefined (a loaded model without its source). */
+  source: unknown;
+  /** The source's SHA-256 and size where known without it (a loaded model's, from its file). */
+  sourceSha256?: string;
+  sourceBytes?: number;
+  options: Record<string, unknown>;
+  converters: Array<{ opType: string; domain: string; sinceVersion: number }>;
+  device: string;
+}

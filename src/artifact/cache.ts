@@ -1,0 +1,143 @@
+/**
+ * The engine cache behind compile()'s `cacheDir`: a compiled model is saved as
+ * `<cacheDir>/<key>.hybrid` and a later compile of the same thing loads it instead of
+ * building. The key covers everything that changes the result: the model's bytes (weights
+ * included: two models with the same graph and other weights never share an entry), the
+ * options that decide the partition and the engines (input shapes, precisions, partition
+ * options, probe feeds), the converters (their identities, and a fingerprint of a custom
+ * converter's code), the backend and device, and the versions of hybridrt, the plan format
+ * and the file format.
+ *
+ * Writes are atomic (a temporary file renamed into place), so two processes compiling the same
+ * model at once both succeed and leave one valid entry; a corrupt or truncated entry is
+ * rebuilt with a warning. Entries are used in least-recently-used order (a hit touches its
+ * file); beyond `cacheMaxBytes` the oldest go.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ALL_CONVERTERS } from '../../converters/all.js';
+import type { ConverterRegistry } from '../../converters/registry.js';
+import type { Converter } from '../../converters/types.js';
+import { loadNative } from '../engine/native.js';
+import { HybridError } from '../errors.js';
+import { bytesOf } from '../onnx/dtype.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { VERSION } from '../version.js';
+import { CONTAINER_VERSION } from './container.js';
+import { MANIFEST_VERSION } from './manifest.js';
+
+/** Default cacheMaxBytes: 10 GiB. */
+export const DEFAULT_CACHE_MAX_BYTES = 10 * 2 ** 30;
+
+export interface CacheKeyParts {
+  /** The source model's bytes (a path's file with its external data, bytes, or an encoded proto). */
+  source: Uint8Array;
+  /** The options that decide the result (compile's decidingOptions and the input shapes). */
+  options: Record<string, unknown>;
+  /** Probe feeds, where given (they decide which shapes are data-dependent). */
+  probeFeeds?: ReadonlyMap<string, TensorData>;
+  registry: ConverterRegistry;
+  backend: 'cpu' | 'cuda';
+  /** The device the engines are built for (deviceQuery's description). */
+  device: string;
+}
+
+/** A converter's identity: built-in ones by name and version, others with a fingerprint of their code. */
+function converterIdentity(c: Converter, builtin: ReadonlySet<Converter>): string {
+  const id = `${c.domain}::${c.opType}@${c.sinceVersion}`;
+  if (builtin.has(c)) return id;
+  const code = createHash('sha256').update(String(c.validate)).update('\0').update(String(c.convert)).digest('hex').slice(0, 16);
+  return `${id}#${code}`;
+}
+
+/** A canonical JSON (sorted keys) of plain data. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v ?? null);
+}
+
+/** The cache key (hex SHA-256) of a compile. */
+export function cacheKey(k: CacheKeyParts): string {
+  const h = createHash('sha256');
+  const field = (name: string, value: string | Uint8Array) => {
+    h.update(name).update('\0');
+    h.update(value);
+    h.update('\0');
+  };
+  field('source', k.source);
+  field('options', canonical(k.options));
+  for (const [name, t] of [...(k.probeFeeds ?? new Map())].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    field(`probe:${name}:${t.dtype}:${t.dims.join('x')}`, bytesOf(t.data as never));
+  }
+  const builtin = new Set<Converter>(ALL_CONVERTERS);
+  field('converters', k.registry.list().map((c) => converterIdentity(c, builtin)).sort().join('\n'));
+  field('backend', k.backend);
+  field('device', k.device);
+  field('versions', `hybridrt ${VERSION}; plan ${loadNative().planFormatVersion}; container ${CONTAINER_VERSION}; manifest ${MANIFEST_VERSION}`);
+  return h.digest('hex');
+}
+
+export interface CacheOptions {
+  dir: string;
+  maxBytes: number;
+}
+
+/** The entry file of a key. */
+export function cacheEntry(cache: CacheOptions, key: string): string {
+  return path.join(cache.dir, `${key}.hybrid`);
+}
+
+/** Checks and creates the cache folder. */
+export function openCacheDir(dir: unknown): string {
+  if (typeof dir !== 'string' || dir === '') throw new HybridError('OPTION', 'cacheDir must be a folder path');
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new HybridError('OPTION', `cacheDir '${dir}' cannot be created (${(e as Error).message})`, { cause: e });
+  }
+  if (!fs.statSync(dir).isDirectory()) throw new HybridError('OPTION', `cacheDir '${dir}' is not a folder`);
+  return dir;
+}
+
+/** Marks an entry as just used (least-recently-used order is by modification time). */
+export function touchEntry(file: string): void {
+  const now = new Date();
+  try {
+    fs.utimesSync(file, now, now);
+  } catch {
+    // Another process evicted it meanwhile: nothing to mark.
+  }
+}
+
+/** Removes the least recently used entries until the folder's entries take at most `maxBytes`. */
+export function evict(cache: CacheOptions, keep?: string): string[] {
+  let entries: Array<{ file: string; bytes: number; used: number }> = [];
+  for (const name of fs.readdirSync(cache.dir)) {
+    if (!/^[0-9a-f]{64}\.hybrid$/.test(name)) continue;
+    const file = path.join(cache.dir, name);
+    try {
+      const st = fs.statSync(file);
+      entries.push({ file, bytes: st.size, used: st.mtimeMs });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  entries = entries.sort((a, b) => a.used - b.used);
+  let total = entries.reduce((a, e) => a + e.bytes, 0);
+  const removed: string[] = [];
+  for (const e of entries) {
+    if (total <= cache.maxBytes) break;
+    if (e.file === keep) continue;
+    fs.rmSync(e.file, { force: true });
+    total -= e.bytes;
+    removed.push(e.file);
+  }
+  return removed;
+}
