@@ -200,7 +200,20 @@ export async function load(file: string | Uint8Array, options: LoadOptions = {})
         runners.push(new EngineSegment(s.id, engine, pool, m.backend, shapeFallback));
       } else {
         const model = assembleOnnx(sections, s.model, label, `fallback segment ${s.id}`);
-        runners.push(await openFallbackSegment(s.id, `fallback segment ${s.id}`, s.outputs.map((o) => o.name), model, { label, ...(threads !== undefined ? { threads } : {}) }));
+        const runner = await openFallbackSegment(s.id, `fallback segment ${s.id}`, s.outputs.map((o) => o.name), model, { label, ...(threads !== undefined ? { threads } : {}) });
+        runners.push(runner);
+        // The schedule hands a segment its listed inputs and keeps its listed outputs: the
+        // sub-model must read no more and give no less.
+        const reads = new Set(s.inputs.map((t) => t.name));
+        const gives = new Set(runner.io.outputs);
+        const extra = runner.io.inputs.find((n) => !reads.has(n));
+        const lacking = s.outputs.find((t) => !gives.has(t.name));
+        if (extra !== undefined || lacking !== undefined) {
+          throw new HybridError(
+            'PLAN',
+            `${label}: fallback segment ${s.id}: its sub-model ${extra !== undefined ? `reads '${extra}', which the segment does not list` : `does not give '${lacking!.name}'`}`,
+          );
+        }
       }
     }
   } catch (e) {

@@ -248,6 +248,11 @@ export class FallbackSegment implements SegmentRunner {
     return { inputs, outputs };
   }
 
+  /** The values the session reads and writes (what load() checks against the schedule). */
+  get io(): { inputs: readonly string[]; outputs: readonly string[] } {
+    return { inputs: this.session.inputNames, outputs: this.session.outputNames };
+  }
+
   async dispose(): Promise<void> {
     await this.session.release();
   }
