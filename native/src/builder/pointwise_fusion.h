@@ -12,7 +12,8 @@
 // read by a chain become program constants; other inputs become the layer's inputs (at most
 // kMaxPointwiseInputs, else the chain stops growing). A chain of one layer is left alone.
 // The backends that run the layer: cpu (an interpreter) and cuda where the addon was built
-// with NVRTC (a kernel generated for each layer); Engine::Load runs the pass only for those.
+// with NVRTC (a kernel generated for each layer); the pass list (passes.cc) enables the pass
+// only for those.
 #pragma once
 
 #include "src/ir/network.h"

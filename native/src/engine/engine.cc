@@ -7,8 +7,6 @@
 #include <cstring>
 
 #include "src/builder/alias.h"
-#include "src/builder/layout.h"
-#include "src/builder/pointwise_fusion.h"
 #include "src/engine/plan.h"
 #include "src/engine/timing_cache.h"
 #include "src/ir/validator.h"
@@ -35,56 +33,20 @@ double MsSince(std::chrono::steady_clock::time_point t0) {
 
 }  // namespace
 
-// The builder's rewrites, in order: fusion (fusion.h), reduced precision (precision.h),
-// channels-last layouts (layout.h), which need to know which convolutions run in fp16/bf16,
-// then pointwise chains (pointwise_fusion.h), which need the final dtypes and layouts.
-std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildOptions& options) {
+// The builder's passes (passes.h) make the network the engine is built from.
+std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildConfig& config) {
   const auto t0 = std::chrono::steady_clock::now();
   ValidateNetwork(net);
   std::shared_ptr<Engine> engine(new Engine());
-  const bool cuda = options.backend == "cuda";
-  const Network* cur = &net;
-  Network fused;
-  const bool fuse = options.fusion < 0 ? cuda : options.fusion != 0;
-  if (fuse) {
-    fused = FuseLayers(net, &engine->stats_.fusions);
-    cur = &fused;
-  }
-  PrecisionRewrite rewrite;
-  if (options.reduced_precision != DType::kFloat32) {
-    rewrite = ApplyReducedPrecision(*cur, options.reduced_precision);
-    cur = &rewrite.net;
-  }
-  LayoutRewrite layout;
-  if (options.layout < 0 ? cuda : options.layout != 0) {
-    layout = ApplyChannelsLast(*cur);
-    engine->stats_.nhwc_layers = layout.nhwc_layers;
-    engine->stats_.layout_transposes = layout.transposes;
-    if (layout.nhwc_layers) cur = &layout.net;
-  }
-  // Last: the pointwise chains of whatever the passes above left (pointwise_fusion.h), where
-  // the backend runs pointwise layers.
-  Network chains;
-  if ((options.pointwise < 0 ? fuse : options.pointwise != 0) && RunsPointwise(options.backend)) {
-    PointwiseCounts counts;
-    chains = FusePointwise(*cur, &counts);
-    engine->stats_.fusions.pointwise = counts.layers;
-    if (counts.layers) cur = &chains;
-  }
-  if (cur != &net) {
-    try {
-      ValidateNetwork(*cur);
-    } catch (const Error& e) {
-      Fail(ErrorCode::kNative, Cat("internal: the builder's rewrites made an invalid network: ", e.what()));
-    }
-  }
-  engine->Init(*cur, options, options.backend, nullptr);  // copies the weights (converted ones too)
-  engine->timing_cache_path_ = options.timing_cache_path;
+  const BuiltNetwork built =
+      RunBuilderPasses(net, config, PassTarget{RunsPointwise(config.backend)}, &engine->stats_.passes);
+  engine->Init(built.changed ? built.net : net, config, config.backend, nullptr);  // copies the weights (converted ones too)
+  engine->timing_cache_path_ = config.timing_cache_path;
   engine->stats_.build_ms = MsSince(t0);
   return engine;
 }
 
-std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, const BuildOptions& options) {
+std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, const BuildConfig& config) {
   PlanContents plan = ReadPlan(data, size);
   std::vector<std::string> compiled = CompiledBackends();
   if (std::find(compiled.begin(), compiled.end(), plan.backend) == compiled.end()) {
@@ -99,14 +61,14 @@ std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, co
                                probe->DeviceArch(), "' (rebuild the engine from the model)"));
   }
   std::shared_ptr<Engine> engine(new Engine());
-  engine->Init(plan.network, options, plan.backend, &plan.memory);
+  engine->Init(plan.network, config, plan.backend, &plan.memory);
   engine->PrepareKernels(&plan.tactics);
   return engine;
 }
 
-void Engine::Init(const Network& net, const BuildOptions& options, const std::string& backend,
+void Engine::Init(const Network& net, const BuildConfig& config, const std::string& backend,
                   const MemoryPlan* memory) {
-  threads_ = options.threads > 0 ? std::min(options.threads, HardwareThreads()) : HardwareThreads();
+  threads_ = config.threads > 0 ? std::min(config.threads, HardwareThreads()) : HardwareThreads();
   backend_ = CreateBackend(backend, BackendOptions{threads_});
   net_.format_version = net.format_version;
   net_.name = net.name;
@@ -137,7 +99,7 @@ void Engine::Init(const Network& net, const BuildOptions& options, const std::st
     constant_host_[id] = dst;
     constant_device_[id] = backend_->UploadWeights(dst, w.bytes);
   }
-  memory_ = memory ? *memory : PlanMemory(net_, options.alias != 0);
+  memory_ = memory ? *memory : PlanMemory(net_, config.alias != 0);
   precisions_ = DescribePrecision(net_);
 }
 

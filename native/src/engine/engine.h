@@ -12,8 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "src/builder/fusion.h"
+#include "src/builder/build_config.h"
 #include "src/builder/memory_planner.h"
+#include "src/builder/passes.h"
 #include "src/builder/precision.h"
 #include "src/engine/backend.h"
 #include "src/ir/network.h"
@@ -23,31 +24,10 @@ namespace hybridrt {
 // The tactic of a layer that runs as an alias (recorded in plans; engine.info() shows it).
 constexpr const char* kAliasTactic = "alias";
 
-struct BuildOptions {
-  std::string backend = "cpu";
-  int threads = 0;  // cpu: 0 = every core
-  // Reduced precision the builder may use for float layers (precision.h): kFloat32 = none,
-  // else kFloat16 or kBFloat16.
-  DType reduced_precision = DType::kFloat32;
-  // The fusion pass (fusion.h): -1 = the backend's default (on for cuda, off for cpu), 0 off, 1 on.
-  int fusion = -1;
-  // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's
-  // default (on for cuda), 0 off, 1 on.
-  int layout = -1;
-  // Byte-view shuffles as aliases (alias.h, memory_planner.h): -1 = default (on), 0 off, 1 on.
-  int alias = -1;
-  // Pointwise chains (pointwise_fusion.h), where the backend runs them: -1 = as `fusion`, 0
-  // off, 1 on.
-  int pointwise = -1;
-  // Timing cache file (timing_cache.h): read before and updated after choosing tactics.
-  std::string timing_cache_path;
-};
-
 // What a build did, for engine.info().
 struct BuildStats {
   double build_ms = 0;  // validation, rewrites, weights, kernels and tactics (0 for a deserialized engine)
-  FusionCounts fusions;
-  int nhwc_layers = 0, layout_transposes = 0;
+  PassStats passes;     // what the builder's passes did (zeros for a deserialized engine)
   std::string timing_cache;  // the file, if any
   int cache_hits = 0, cache_misses = 0;
 };
@@ -58,10 +38,10 @@ class Engine {
   // Builds in two phases so that JS memory is only read on the JS thread: Load validates
   // `net` (validator.h), copies its weights and plans memory; PrepareKernels (any thread)
   // creates and prepares the kernels.
-  static std::shared_ptr<Engine> Load(const Network& net, const BuildOptions& options);
+  static std::shared_ptr<Engine> Load(const Network& net, const BuildConfig& config);
   void PrepareKernels() { PrepareKernels(nullptr); }
   // Rebuilds an engine from plan bytes (plan.h); refuses plans for another backend or device.
-  static std::shared_ptr<Engine> Deserialize(const uint8_t* data, size_t size, const BuildOptions& options);
+  static std::shared_ptr<Engine> Deserialize(const uint8_t* data, size_t size, const BuildConfig& config);
 
   std::vector<uint8_t> Serialize() const;
 
@@ -88,7 +68,7 @@ class Engine {
 
  private:
   Engine() = default;
-  void Init(const Network& net, const BuildOptions& options, const std::string& backend, const MemoryPlan* memory);
+  void Init(const Network& net, const BuildConfig& config, const std::string& backend, const MemoryPlan* memory);
   void PrepareKernels(const std::vector<std::string>* tactics);
   std::unique_ptr<Kernel> MakeKernel(KernelSetup& setup);
 

@@ -36,8 +36,8 @@ Napi::Object TensorObject(Napi::Env env, const TensorInfo& t) {
   return o;
 }
 
-BuildOptions ReadOptions(const Napi::Value& v) {
-  BuildOptions o;
+BuildConfig ReadBuildConfig(const Napi::Value& v) {
+  BuildConfig o;
   if (v.IsUndefined() || v.IsNull()) return o;
   if (!v.IsObject()) Fail(ErrorCode::kNative, "build config must be an object");
   Napi::Object obj = v.As<Napi::Object>();
@@ -462,15 +462,15 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     Napi::Object build = Napi::Object::New(env);
     build.Set("ms", b.build_ms);
     Napi::Object fusions = Napi::Object::New(env);
-    fusions.Set("silu", b.fusions.silu);
-    fusions.Set("matmulBias", b.fusions.matmul_bias);
-    fusions.Set("activation", b.fusions.activation);
-    fusions.Set("residual", b.fusions.residual);
-    fusions.Set("excite", b.fusions.excite);
-    fusions.Set("pointwise", b.fusions.pointwise);
+    fusions.Set("silu", b.passes.fusions.silu);
+    fusions.Set("matmulBias", b.passes.fusions.matmul_bias);
+    fusions.Set("activation", b.passes.fusions.activation);
+    fusions.Set("residual", b.passes.fusions.residual);
+    fusions.Set("excite", b.passes.fusions.excite);
+    fusions.Set("pointwise", b.passes.fusions.pointwise);
     build.Set("fusions", fusions);
-    build.Set("nhwcLayers", b.nhwc_layers);
-    build.Set("layoutTransposes", b.layout_transposes);
+    build.Set("nhwcLayers", b.passes.nhwc_layers);
+    build.Set("layoutTransposes", b.passes.layout_transposes);
     if (!b.timing_cache.empty()) {
       Napi::Object tc = Napi::Object::New(env);
       tc.Set("path", b.timing_cache);
@@ -525,13 +525,13 @@ class BuildWorker : public PromiseWorker {
 
 class DeserializeWorker : public PromiseWorker {
  public:
-  DeserializeWorker(Napi::Env env, std::vector<uint8_t> bytes, BuildOptions options)
-      : PromiseWorker(env), bytes_(std::move(bytes)), options_(std::move(options)) {}
+  DeserializeWorker(Napi::Env env, std::vector<uint8_t> bytes, BuildConfig config)
+      : PromiseWorker(env), bytes_(std::move(bytes)), config_(std::move(config)) {}
 
  private:
   void Run() override {
     try {
-      engine_ = Engine::Deserialize(bytes_.data(), bytes_.size(), options_);
+      engine_ = Engine::Deserialize(bytes_.data(), bytes_.size(), config_);
     } catch (const Error& e) {
       // Whatever a plan makes fail is the plan's fault, except a backend this addon lacks.
       if (e.code() == ErrorCode::kNative) Fail(ErrorCode::kPlan, Cat("plan: ", e.what()));
@@ -542,7 +542,7 @@ class DeserializeWorker : public PromiseWorker {
   }
   Napi::Value Result(Napi::Env env) override { return EngineWrap::NewInstance(env, engine_); }
   std::vector<uint8_t> bytes_;
-  BuildOptions options_;
+  BuildConfig config_;
   std::shared_ptr<Engine> engine_;
 };
 
@@ -551,8 +551,8 @@ Napi::Value BuildEngine(const Napi::CallbackInfo& info) {
   std::shared_ptr<Engine> engine;
   try {
     Network net = ReadNetwork(info[0]);
-    BuildOptions options = ReadOptions(info[1]);
-    engine = Engine::Load(net, options);
+    BuildConfig config = ReadBuildConfig(info[1]);
+    engine = Engine::Load(net, config);
   } catch (const Napi::Error& e) {
     auto d = Napi::Promise::Deferred::New(env);
     d.Reject(e.Value());
@@ -569,7 +569,7 @@ Napi::Value BuildEngine(const Napi::CallbackInfo& info) {
 Napi::Value DeserializeEngine(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::vector<uint8_t> bytes;
-  BuildOptions options;
+  BuildConfig config;
   try {
     if (info.Length() < 1 || !info[0].IsTypedArray() ||
         info[0].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
@@ -577,7 +577,7 @@ Napi::Value DeserializeEngine(const Napi::CallbackInfo& info) {
     }
     Napi::Uint8Array arr = info[0].As<Napi::Uint8Array>();
     bytes.assign(arr.Data(), arr.Data() + arr.ByteLength());
-    options = ReadOptions(info[1]);
+    config = ReadBuildConfig(info[1]);
   } catch (const Napi::Error& e) {
     auto d = Napi::Promise::Deferred::New(env);
     d.Reject(e.Value());
@@ -585,7 +585,7 @@ Napi::Value DeserializeEngine(const Napi::CallbackInfo& info) {
   } catch (...) {
     return Rejected(env, CaptureCurrent());
   }
-  auto* worker = new DeserializeWorker(env, std::move(bytes), options);
+  auto* worker = new DeserializeWorker(env, std::move(bytes), config);
   Napi::Promise p = worker->Promise();
   worker->Queue();
   return p;

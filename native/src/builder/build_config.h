@@ -1,0 +1,33 @@
+// The build configuration (TensorRT's IBuilderConfig): what buildEngine's config says
+// (src/engine/network.ts BuildConfig), read once by the binding (napi_engine.cc) and passed
+// down: the builder's passes read it (passes.h), the engine its backend, threads and timing
+// cache.
+#pragma once
+
+#include <string>
+
+#include "src/ir/dtype.h"
+
+namespace hybridrt {
+
+struct BuildConfig {
+  std::string backend = "cpu";
+  int threads = 0;  // cpu: 0 = every core
+  // Reduced precision the builder may use for float layers (precision.h): kFloat32 = none,
+  // else kFloat16 or kBFloat16.
+  DType reduced_precision = DType::kFloat32;
+  // The fusion pass (fusion.h): -1 = the backend's default (on for cuda, off for cpu), 0 off, 1 on.
+  int fusion = -1;
+  // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's
+  // default (on for cuda), 0 off, 1 on.
+  int layout = -1;
+  // Byte-view shuffles as aliases (alias.h, memory_planner.h): -1 = default (on), 0 off, 1 on.
+  int alias = -1;
+  // Pointwise chains (pointwise_fusion.h), where the backend runs them: -1 = as `fusion`, 0
+  // off, 1 on.
+  int pointwise = -1;
+  // Timing cache file (engine/timing_cache.h): read before and updated after choosing tactics.
+  std::string timing_cache_path;
+};
+
+}  // namespace hybridrt

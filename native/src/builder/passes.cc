@@ -1,0 +1,98 @@
+// The builder's pass list and its runner (see passes.h).
+#include "src/builder/passes.h"
+
+#include <utility>
+
+#include "src/builder/layout.h"
+#include "src/builder/pointwise_fusion.h"
+#include "src/builder/precision.h"
+#include "src/ir/validator.h"
+#include "src/util/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+// -1 in a config toggle: the default.
+bool Toggle(int value, bool fallback) { return value < 0 ? fallback : value != 0; }
+
+bool FusionEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.fusion, c.backend == "cuda"); }
+
+bool RunFusion(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
+  FusionCounts counts;
+  Network fused = FuseLayers(net, &counts);
+  counts.pointwise = stats->fusions.pointwise;  // the pointwise pass's, not this one's
+  stats->fusions = counts;
+  if (!counts.total()) return false;
+  out->net = std::move(fused);
+  return true;
+}
+
+// Reports nothing of its own: engine.info() gives each layer's precision (DescribePrecision).
+bool PrecisionEnabled(const BuildConfig& c, const PassTarget&) { return c.reduced_precision != DType::kFloat32; }
+
+bool RunPrecision(const Network& net, const BuildConfig& c, PassOutput* out, PassStats*) {
+  PrecisionRewrite r = ApplyReducedPrecision(net, c.reduced_precision);
+  out->net = std::move(r.net);
+  out->owned = std::move(r.owned);
+  return true;
+}
+
+bool LayoutEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.layout, c.backend == "cuda"); }
+
+bool RunLayout(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
+  LayoutRewrite r = ApplyChannelsLast(net);
+  stats->nhwc_layers = r.nhwc_layers;
+  stats->layout_transposes = r.transposes;
+  if (!r.nhwc_layers) return false;
+  out->net = std::move(r.net);
+  out->owned = std::move(r.owned);
+  return true;
+}
+
+// As `fusion` by default, and only where the backend runs pointwise layers.
+bool PointwiseEnabled(const BuildConfig& c, const PassTarget& t) {
+  return Toggle(c.pointwise, FusionEnabled(c, t)) && t.runs_pointwise;
+}
+
+bool RunPointwise(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
+  PointwiseCounts counts;
+  Network chains = FusePointwise(net, &counts);
+  stats->fusions.pointwise = counts.layers;
+  if (!counts.layers) return false;
+  out->net = std::move(chains);
+  return true;
+}
+
+}  // namespace
+
+const std::vector<BuilderPass>& BuilderPasses() {
+  static const std::vector<BuilderPass> passes = {
+      {"fusion", FusionEnabled, RunFusion},
+      {"precision", PrecisionEnabled, RunPrecision},
+      {"layout", LayoutEnabled, RunLayout},
+      {"pointwise", PointwiseEnabled, RunPointwise},
+  };
+  return passes;
+}
+
+BuiltNetwork RunBuilderPasses(const Network& source, const BuildConfig& config, const PassTarget& target,
+                              PassStats* stats) {
+  BuiltNetwork built;
+  for (const BuilderPass& pass : BuilderPasses()) {
+    if (!pass.enabled(config, target)) continue;
+    PassOutput out;
+    if (!pass.run(built.changed ? built.net : source, config, &out, stats)) continue;
+    try {
+      ValidateNetwork(out.net);
+    } catch (const Error& e) {
+      Fail(ErrorCode::kNative, Cat("internal: the builder's pass '", pass.name, "' made an invalid network: ", e.what()));
+    }
+    built.net = std::move(out.net);
+    for (auto& bytes : out.owned) built.owned.push_back(std::move(bytes));
+    built.changed = true;
+  }
+  return built;
+}
+
+}  // namespace hybridrt
