@@ -5,6 +5,7 @@
  * (which backend `auto` chose, and why) become notes under the backend line, its warnings
  * warnings; a progress bar shows on stderr while engines build, where stderr is a terminal.
  */
+import { load } from '../artifact/load.js';
 import { compile, type CompiledModel } from '../compiler/compile.js';
 import { type DeviceTensor, toDevice } from '../engine/device-tensor.js';
 import { HybridError, isHybridError } from '../errors.js';
@@ -74,6 +75,7 @@ export async function openHybridSession(
   let model: CompiledModel;
   try {
     model = await compile(proto, {
+      ...(opts.cacheDir !== undefined ? { cacheDir: opts.cacheDir } : {}),
       label: opts.model,
       backend: opts.backend === 'ort' ? 'auto' : opts.backend,
       precisions: opts.precisions,
@@ -93,12 +95,41 @@ export async function openHybridSession(
   } finally {
     progress.stop();
   }
+  return modelSession(model, opts, 'compile', [...notes, ...partitionLines(model.report.data.summary), compileLine(model)]);
+}
+
+/** A saved model (.hybrid) as a session: loaded, not compiled. */
+export async function openArtifactSession(opts: SessionOptions, hooks: SessionHooks): Promise<RunSession> {
+  const notes: string[] = [];
+  let model: CompiledModel;
+  try {
+    model = await load(opts.model, {
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      onLog: (message, level) => (level === 'warn' ? hooks.warn(message) : notes.push(`         ${message}`)),
+    });
+  } catch (e) {
+    throw failure('load failed', opts.model, e);
+  }
+  return modelSession(model, opts, 'deserialize', [...notes, ...partitionLines(model.report.data.summary)]);
+}
+
+/** A compiled or loaded model as hybrid-run's session; --save-engine writes it first. */
+async function modelSession(model: CompiledModel, opts: SessionOptions, openPhase: string, notes: string[]): Promise<RunSession> {
+  if (opts.saveEngine !== undefined) {
+    try {
+      await model.save(opts.saveEngine);
+    } catch (e) {
+      await model.dispose();
+      throw e;
+    }
+    notes.push(`wrote    engine -> ${opts.saveEngine} (run it with hybrid-run ${opts.saveEngine})`);
+  }
   let last: RunStats | undefined;
   return {
     description: `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')})`,
-    openPhase: 'compile',
+    openPhase,
     precisions: model.report.precisions,
-    notes: [...notes, ...partitionLines(model.report.data.summary), compileLine(model)],
+    notes,
     report: model.report.data,
     async run(runFeeds) {
       try {

@@ -57,6 +57,14 @@ export interface CliOptions {
   json: boolean;
   /** --timing-cache: the engine builder's timing cache file. */
   timingCache?: string;
+  /** --save-engine: write the compiled model to this .hybrid file. */
+  saveEngine?: string;
+  /** --cache-dir: the engine cache folder. */
+  cacheDir?: string;
+  /** --info: print a .hybrid file's manifest instead of running it. */
+  info: boolean;
+  /** --onnx: the source model of a .hybrid file, for --compare. */
+  onnx?: string;
   verbose: boolean;
   backend: BackendName;
   /** Set by --precision; always contains fp32. */
@@ -163,6 +171,10 @@ export interface RawOptions {
   profile?: boolean;
   json?: boolean;
   timingCache?: string;
+  saveEngine?: string;
+  cacheDir?: string;
+  info?: boolean;
+  onnx?: string;
   verbose?: boolean;
   backend?: BackendName;
   precision?: string;
@@ -206,6 +218,13 @@ function benchmarkOptions(raw: RawOptions): { benchmark?: number; duration?: num
   return count === undefined ? {} : { benchmark: count };
 }
 
+/** --save-engine FILE (also spelled --saveEngine, as trtexec does). */
+function saveEngineOption(raw: RawOptions): { saveEngine?: string } {
+  const file = raw.saveEngine;
+  if (file === '') throw bad('--save-engine', file, 'expected a file path, e.g. --save-engine model.hybrid');
+  return file === undefined ? {} : { saveEngine: file };
+}
+
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const precisions = raw.precision === undefined ? (['fp32'] as Precision[]) : parsePrecisions(raw.precision);
   const shapes = (raw.shape ?? []).map(parseShapeFlag);
@@ -229,6 +248,10 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     profile: raw.profile === true,
     json: raw.json === true,
     timingCache: raw.timingCache,
+    ...saveEngineOption(raw),
+    ...(raw.cacheDir !== undefined ? { cacheDir: raw.cacheDir } : {}),
+    info: raw.info === true,
+    ...(raw.onnx !== undefined ? { onnx: raw.onnx } : {}),
     verbose: raw.verbose === true,
     backend: raw.backend ?? DEFAULT_BACKEND,
     precisions,

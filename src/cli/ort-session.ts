@@ -18,7 +18,8 @@ function reason(e: unknown): string {
   return oneLine(e instanceof Error ? e.message : String(e));
 }
 
-export async function openOrtSession(modelPath: string, opts: OrtSessionOptions = {}): Promise<RunSession> {
+export async function openOrtSession(model: string | Uint8Array, opts: OrtSessionOptions = {}, label = typeof model === 'string' ? model : '<bytes>'): Promise<RunSession> {
+  const modelPath = label;
   const options: ort.InferenceSession.SessionOptions = {
     // Warnings (e.g. unused initializers) are noise on the command line, and errors are
     // reported by hybrid-run in one line; --verbose shows onnxruntime's own log.
@@ -27,7 +28,7 @@ export async function openOrtSession(modelPath: string, opts: OrtSessionOptions 
   if (opts.threads !== undefined) options.intraOpNumThreads = opts.threads;
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(modelPath, options);
+    session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);
   } catch (e) {
     throw new CliFailure(`${modelPath}: onnxruntime cannot load the model: ${reason(e)}`, undefined, { cause: e });
   }

@@ -17,14 +17,19 @@ import { type Comparison, compareTensors, formatComparison } from './compare.js'
 import { dryRun } from './dry-run.js';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, oneLine } from './errors.js';
 import { checkFlags } from './flag-checks.js';
-import { modelInputs, prepareInputs } from './inputs.js';
+import { type ModelInput, modelInputs, prepareInputs } from './inputs.js';
 import { type CliOptions, compareTolerance } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
 import { benchmarkLines, runBenchmark } from './benchmark.js';
 import { inputLines, modelLine, outputLines, timingLine } from './print.js';
 import { emitReport } from './report-output.js';
-import { openSession } from './session.js';
+import { openArtifactSession } from './hybrid-session.js';
+import { type RunSession, type SessionHooks, openSession } from './session.js';
+import { artifactInputs, artifactLine, checkArtifactFlags, compareSource, infoLines, isArtifactFile } from './artifact.js';
+import { readArtifact } from '../artifact/load.js';
+import type { ReportData } from '../report/model.js';
+import fs from 'node:fs';
 
 export interface CliIO {
   out(text: string): void;
@@ -50,11 +55,12 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
 
 async function compareWithOrt(
   opts: CliOptions,
+  model: string | Uint8Array,
   tol: { atol: number; rtol: number },
   feeds: Map<string, TensorData>,
   outputs: Map<string, TensorData>,
 ): Promise<Comparison[]> {
-  const reference = await openOrtSession(opts.model, opts);
+  const reference = await openOrtSession(model, opts, opts.onnx ?? opts.model);
   try {
     const expected = await reference.run(feeds);
     return [...expected].map(([name, want]) => {
@@ -67,27 +73,64 @@ async function compareWithOrt(
   }
 }
 
+/** What hybrid-run runs: an ONNX model (compiled) or a .hybrid file (loaded). */
+interface Subject {
+  headline: string;
+  inputs: ModelInput[];
+  open(feeds: Map<string, TensorData>, hooks: SessionHooks): Promise<RunSession>;
+  /** The model --compare runs on onnxruntime. */
+  reference(): string | Uint8Array;
+}
+
 export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
-  // With --json, stdout carries the benchmark's JSON alone.
-  const print = (...lines: string[]) => (opts.json ? undefined : io.out(lines.map((l) => `${l}\n`).join('')));
-  const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
   const note = (message: string) => io.err(`hybrid-run: note: ${oneLine(message)}\n`);
   const t0 = performance.now();
+  if (isArtifactFile(opts.model)) {
+    const { manifest } = readArtifact(opts.model);
+    if (opts.info) {
+      io.out(`${infoLines(opts.model, manifest, fs.statSync(opts.model).size).join('\n')}\n`);
+      return EXIT_OK;
+    }
+    checkArtifactFlags(opts);
+    if (opts.dryRun) {
+      const written = emitReport(manifest.report.data as ReportData, opts.report, opts.reportFile, io);
+      if (written) io.out(`wrote    report -> ${written}\n`);
+      return EXIT_OK;
+    }
+    // The source --compare needs is found before anything runs.
+    const reference = opts.compare ? compareSource(opts) : undefined;
+    const subject: Subject = {
+      headline: artifactLine(opts.model, manifest),
+      inputs: artifactInputs(manifest),
+      open: (_, hooks) => openArtifactSession(opts, hooks),
+      reference: () => reference!,
+    };
+    return runSubject(opts, io, subject, t0);
+  }
+  if (opts.info) throw new HybridError('OPTION', `--info: ${opts.model} is an ONNX model; --info reads .hybrid files (use --dry-run for an ONNX model's partition)`);
+  if (opts.onnx !== undefined) throw new HybridError('OPTION', '--onnx: only a .hybrid file needs its source model given');
   const { proto, graph } = loadModel(opts.model);
   checkFlags(opts, graph, io);
   const inputs = modelInputs(graph);
   if (opts.dryRun) return dryRun(opts, proto, inputs, io, note);
+  return runSubject(opts, io, { headline: modelLine(opts.model, graph), inputs, open: (feeds, hooks) => openSession(opts, proto, feeds, hooks), reference: () => opts.model }, t0);
+}
 
-  const feeds = prepareInputs(inputs, opts, note);
+async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: number): Promise<number> {
+  // With --json, stdout carries the benchmark's JSON alone.
+  const print = (...lines: string[]) => (opts.json ? undefined : io.out(lines.map((l) => `${l}\n`).join('')));
+  const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
+  const note = (message: string) => io.err(`hybrid-run: note: ${oneLine(message)}\n`);
+  const feeds = prepareInputs(subject.inputs, opts, note);
   const tLoad = performance.now() - t0;
   if (opts.saveInputs) writeTensors(opts.saveInputs, feeds);
   const feedMap = new Map(feeds.map((f) => [f.name, f.tensor]));
 
   const t1 = performance.now();
-  const session = await openSession(opts, proto, feedMap, { warn, progress: io.errIsTTY === true });
+  const session = await subject.open(feedMap, { warn, progress: io.errIsTTY === true });
   const tOpen = performance.now() - t1;
   try {
-    print(modelLine(opts.model, graph), `backend  ${session.description}`, ...session.notes);
+    print(subject.headline, `backend  ${session.description}`, ...session.notes);
     if (session.report && (opts.report || opts.reportFile)) {
       const written = emitReport(session.report, opts.report, opts.reportFile, io);
       if (written) print(`wrote    report -> ${written}`);
@@ -112,7 +155,7 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
 
     if (opts.compare) {
       const tol = compareTolerance(opts, session.precisions);
-      const results = await compareWithOrt(opts, tol, feedMap, outputs);
+      const results = await compareWithOrt(opts, subject.reference(), tol, feedMap, outputs);
       print(`compare  against onnxruntime alone (atol ${tol.atol}, rtol ${tol.rtol})`, ...results.map((c) => `  ${formatComparison(c)}`));
       const failed = results.filter((c) => !c.pass).map((c) => c.name);
       if (failed.length) {

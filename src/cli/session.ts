@@ -60,6 +60,8 @@ export type SessionOptions = Pick<
   | 'fallbackNodes'
   | 'requireFullCompilation'
   | 'timingCache'
+  | 'saveEngine'
+  | 'cacheDir'
 >;
 
 export interface SessionHooks {
