@@ -7,6 +7,7 @@
 #include <string>
 
 #include "cpu/cpu_backend.h"
+#include "src/util/env_switches.h"
 #include "src/util/thread_pool.h"
 
 namespace hybridrt {
@@ -30,8 +31,7 @@ struct Choice {
 const Choice& PickKernel() {
   static const Choice choice = [] {
     const Choice avx512{MicroKernelAvx512, "avx512"}, avx2{MicroKernelAvx2, "avx2"}, portable{MicroKernelPortable, "portable"};
-    const char* want = std::getenv("HYBRIDRT_CPU_KERNEL");
-    const std::string w = want ? want : "";
+    const std::string w = ReadEnvSwitches().cpu_kernel;
     if (w == "portable") return portable;
     if (w == "avx2" && HasAvx2Fma()) return avx2;
     if (HasAvx512() && (w.empty() || w == "avx512")) return avx512;

@@ -31,7 +31,6 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <functional>
 #include <mutex>
@@ -387,7 +386,7 @@ class ConvKernel : public CudaKernel {
              epilogue(out);
     };
     candidates.push_back({Name(usable[0].algo, usable[0].math), legacy});
-    if (FusedCallApplies() && Allowed("HYBRIDRT_CUDNN_CBA")) {
+    if (FusedCallApplies() && switches_.cudnn_cba) {
       CreateActivationDesc();
       auto fused = [&](int algo, int math, size_t bytes) {
         return [&, algo, math, bytes](void* out) {
@@ -412,7 +411,7 @@ class ConvKernel : public CudaKernel {
       }
     }
     std::string graph_notes;  // for HYBRIDRT_TACTIC_LOG
-    if (GraphApplies() && Allowed("HYBRIDRT_CUDNN_GRAPH")) {
+    if (GraphApplies() && switches_.cudnn_graph) {
       for (const bool fused : {false, true}) {
         if (fused && (!Epilogue() || GraphActivation() == kNoGraphAct)) continue;
         try {
@@ -438,7 +437,7 @@ class ConvKernel : public CudaKernel {
         }
       }
     }
-    if (depthwise_ok_ && Allowed("HYBRIDRT_DEPTHWISE")) {
+    if (depthwise_ok_ && switches_.depthwise) {
       candidates.push_back({"depthwise_nhwc", [&](void* out) {
                               return LaunchDepthwiseNhwc(dtype_, x, w, *bias, zz, out, dw_, act_, s) == cudaSuccess;
                             }});
@@ -467,9 +466,9 @@ class ConvKernel : public CudaKernel {
     std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.ms < b.ms; });
     // HYBRIDRT_CONV_TACTIC=<name> (tests, measurements): that candidate wherever it exists,
     // without the reference check, so that a test can compare it with an independent result.
-    const char* forced = std::getenv("HYBRIDRT_CONV_TACTIC");
+    const std::string& forced = switches_.conv_tactic;
     for (const Candidate& c : candidates) {
-      if (forced && c.name == forced && std::isfinite(c.ms)) {
+      if (!forced.empty() && c.name == forced && std::isfinite(c.ms)) {
         tactic_ms_ = c.ms;
         return c.name;
       }
@@ -534,23 +533,12 @@ class ConvKernel : public CudaKernel {
 
   // How many of the fused graph's configurations are timed: kFusedGraphConfigs, or
   // HYBRIDRT_FUSED_GRAPH_CONFIGS (measurements).
-  static int FusedGraphTries() {
-    const char* e = std::getenv("HYBRIDRT_FUSED_GRAPH_CONFIGS");
-    const int n = e ? std::atoi(e) : 0;
+  int FusedGraphTries() const {
+    const int n = switches_.fused_graph_configs;
     return n > 0 ? n : kFusedGraphConfigs;
   }
 
-  static bool TacticLog() {
-    const char* e = std::getenv("HYBRIDRT_TACTIC_LOG");
-    return e && std::string(e) == "1";
-  }
-
-  // HYBRIDRT_CUDNN_CBA=0 / HYBRIDRT_CUDNN_GRAPH=0 leave a family of candidates out (to
-  // measure what it is worth).
-  static bool Allowed(const char* env) {
-    const char* e = std::getenv(env);
-    return !(e && std::string(e) == "0");
-  }
+  bool TacticLog() const { return switches_.log; }
 
   // ---- the graph API (cudnn_graph.h): 2-d convolutions without a padding copy.
   static constexpr int kGraphConfigs = 3, kFusedGraphConfigs = 2, kNoGraphAct = -2;

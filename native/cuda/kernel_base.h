@@ -25,6 +25,7 @@ class CudaKernel : public Kernel {
     in_ = setup.inputs;
     out_ = setup.outputs;
     constants_ = setup.constants;
+    switches_ = setup.tactic_switches;
     Analyze();
     tactic_ = setup.tactic.empty() ? Choose() : Accept(setup.tactic);
     PrepareKernel();
@@ -78,6 +79,7 @@ class CudaKernel : public Kernel {
   std::vector<TensorDesc> in_;
   std::vector<TensorDesc> out_;
   std::vector<const void*> constants_;
+  TacticSwitches switches_;  // the build config's (tests and measurements: env_switches.h)
 
  private:
   std::string tactic_;

@@ -1,12 +1,16 @@
-// The build configuration (TensorRT's IBuilderConfig): what buildEngine's config says
-// (src/engine/network.ts BuildConfig), read once by the binding (napi_engine.cc) and passed
-// down: the builder's passes read it (passes.h), the engine its backend, threads and timing
-// cache.
+// The build configuration (TensorRT's IBuilderConfig): every switch of a build in one place.
+// What buildEngine's config says (src/engine/network.ts BuildConfig), and where it does not
+// say or has no key, the environment switches (util/env_switches.h). The binding fills it
+// once per build (napi_engine.cc ReadBuildConfig) and it is passed down: the builder's passes
+// read it (passes.h), the engine its backend, threads, timing cache and alias switch, and the
+// kernels its tactic switches (KernelSetup::tactic_switches). Nothing below the binding reads
+// the environment.
 #pragma once
 
 #include <string>
 
 #include "src/ir/dtype.h"
+#include "src/util/env_switches.h"
 
 namespace hybridrt {
 
@@ -28,6 +32,8 @@ struct BuildConfig {
   int pointwise = -1;
   // Timing cache file (engine/timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
+  // Debugging switches of tactic choice (environment only): what kernels are told.
+  TacticSwitches tactic_switches;
 };
 
 }  // namespace hybridrt

@@ -29,6 +29,7 @@
 #include "src/ir/dtype.h"
 #include "src/ir/network.h"
 #include "src/ir/shape.h"
+#include "src/util/env_switches.h"
 
 namespace hybridrt {
 
@@ -54,6 +55,8 @@ struct KernelSetup {
   // A tactic the kernel does not know is an Error (the plan is from another build).
   std::string tactic;
   int threads = 1;  // cpu: how many threads a layer may use
+  // The build config's debugging switches of tactic choice (BuildConfig::tactic_switches).
+  TacticSwitches tactic_switches;
 };
 
 struct KernelArgs {

@@ -1,14 +1,14 @@
 // Execution of an engine on one arena (see context.h).
 #include "src/engine/context.h"
 
-#include <cstdlib>
 #include <cstring>
 
 #include "src/util/error.h"
 
 namespace hybridrt {
 
-ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine) : engine_(std::move(engine)) {
+ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const ContextOptions& options)
+    : engine_(std::move(engine)) {
   Backend& backend = engine_->backend();
   uint64_t bytes = engine_->memory().arena_bytes + engine_->workspace_bytes();
   arena_ = backend.Allocate(static_cast<size_t>(bytes));
@@ -37,8 +37,7 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine) : engine_(std
   bound_.resize(net.inputs.size());
   output_on_device_.assign(net.outputs.size(), false);
   device_out_.resize(net.outputs.size());
-  const char* graphs = std::getenv("HYBRIDRT_CUDA_GRAPHS");
-  if (graphs && std::string(graphs) == "0") graph_ = GraphState::kOff;
+  if (!options.cuda_graphs) graph_ = GraphState::kOff;
 }
 
 std::string ExecutionContext::graph_state() const {

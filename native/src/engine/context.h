@@ -17,7 +17,8 @@
 // context's arena, so a graph recorded once stays valid. The first run is eager (it loads
 // every kernel and lets the libraries set themselves up, which must not happen inside a
 // capture), the second captures and launches, the rest replay. A capture that fails leaves the
-// context eager for good and says why (graph_state()). HYBRIDRT_CUDA_GRAPHS=0 turns graphs off.
+// context eager for good and says why (graph_state()). ContextOptions::cuda_graphs false
+// (HYBRIDRT_CUDA_GRAPHS=0 when the context is created) turns graphs off.
 //
 // Timing (SetTiming): stream-ordered timestamps around the input copies, the layers and the
 // output copies (kCoarse), and around every layer (kLayers: a per-layer profile; such runs
@@ -52,9 +53,14 @@ struct RunTiming {
   std::vector<double> layer_ms;  // per layer (kLayers only; 0 for layers that did not run)
 };
 
+// What a context is told when it is created (the binding reads it then; util/env_switches.h).
+struct ContextOptions {
+  bool cuda_graphs = true;  // where the backend can capture
+};
+
 class ExecutionContext {
  public:
-  explicit ExecutionContext(std::shared_ptr<Engine> engine);
+  ExecutionContext(std::shared_ptr<Engine> engine, const ContextOptions& options);
 
   const Engine& engine() const { return *engine_; }
   const TensorInfo& input_info(size_t i) const;

@@ -68,6 +68,7 @@ std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, co
 
 void Engine::Init(const Network& net, const BuildConfig& config, const std::string& backend,
                   const MemoryPlan* memory) {
+  tactic_switches_ = config.tactic_switches;
   threads_ = config.threads > 0 ? std::min(config.threads, HardwareThreads()) : HardwareThreads();
   backend_ = CreateBackend(backend, BackendOptions{threads_});
   net_.format_version = net.format_version;
@@ -151,6 +152,7 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     for (int32_t id : layer.outputs) setup.outputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
     if (tactics) setup.tactic = (*tactics)[i];
     setup.threads = threads_;
+    setup.tactic_switches = tactic_switches_;
     std::string key;
     if (cache) {
       key = TimingKey(device_key, backend_->Name(), layer, setup.inputs, setup.constants, setup.outputs);

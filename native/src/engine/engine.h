@@ -86,6 +86,7 @@ class Engine {
   size_t workspace_bytes_ = 0;
   int threads_ = 1;
   std::string timing_cache_path_;
+  TacticSwitches tactic_switches_;
   BuildStats stats_;
   std::atomic<bool> disposed_{false};
 };

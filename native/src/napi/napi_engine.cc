@@ -6,7 +6,6 @@
 // bookkeeping happens on the JS thread, so it needs no locks.
 #include "src/napi/napi_engine.h"
 
-#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -20,6 +19,7 @@
 #include "src/napi/napi_device_tensor.h"
 #include "src/napi/napi_util.h"
 #include "src/napi/network_reader.h"
+#include "src/util/env_switches.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -36,8 +36,14 @@ Napi::Object TensorObject(Napi::Env env, const TensorInfo& t) {
   return o;
 }
 
+// The build config of buildEngine/deserializeEngine, with the environment switches where it
+// does not say (util/env_switches.h): the one place a build's switches are read.
 BuildConfig ReadBuildConfig(const Napi::Value& v) {
   BuildConfig o;
+  const EnvSwitches env = ReadEnvSwitches();
+  o.tactic_switches = env.tactics;
+  // NOTE: without a config object the environment's build defaults do not apply (the
+  // TypeScript wrapper always passes one).
   if (v.IsUndefined() || v.IsNull()) return o;
   if (!v.IsObject()) Fail(ErrorCode::kNative, "build config must be an object");
   Napi::Object obj = v.As<Napi::Object>();
@@ -75,19 +81,18 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
   // fusion / layout / alias / pointwise: booleans; absent: HYBRIDRT_FUSION / HYBRIDRT_LAYOUT /
   // HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE ('0' or '1', for measuring what each is worth), else
   // the default.
-  auto toggle = [&](const char* key, const char* env) {
+  auto toggle = [&](const char* key, int fallback) {
     Napi::Value v = obj.Get(key);
     if (!v.IsUndefined()) {
       if (!v.IsBoolean()) Fail(ErrorCode::kNative, Cat("build config: '", key, "' must be a boolean"));
       return v.As<Napi::Boolean>().Value() ? 1 : 0;
     }
-    const char* e = std::getenv(env);
-    return e && *e ? (std::string(e) == "0" ? 0 : 1) : -1;
+    return fallback;
   };
-  o.fusion = toggle("fusion", "HYBRIDRT_FUSION");
-  o.layout = toggle("layout", "HYBRIDRT_LAYOUT");
-  o.alias = toggle("alias", "HYBRIDRT_ALIAS");
-  o.pointwise = toggle("pointwise", "HYBRIDRT_POINTWISE");
+  o.fusion = toggle("fusion", env.fusion);
+  o.layout = toggle("layout", env.layout);
+  o.alias = toggle("alias", env.alias);
+  o.pointwise = toggle("pointwise", env.pointwise);
   Napi::Value cache = obj.Get("timingCachePath");
   if (!cache.IsUndefined()) {
     if (!cache.IsString()) Fail(ErrorCode::kNative, "build config: 'timingCachePath' must be a string");
@@ -409,7 +414,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     std::shared_ptr<Engine> engine = Usable(env);
     auto state = std::make_shared<ContextState>();
     state->engine_name = engine->network().name;
-    state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine); });
+    ContextOptions options;
+    options.cuda_graphs = ReadEnvSwitches().cuda_graphs;  // read now: it applies to contexts made after it is set
+    state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine, options); });
     state->graph_state = state->ctx->graph_state();
     contexts_.push_back(state);
     auto* data = env.GetInstanceData<AddonData>();

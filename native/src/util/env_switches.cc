@@ -1,0 +1,40 @@
+// The environment switches (see env_switches.h).
+#include "src/util/env_switches.h"
+
+#include <cstdlib>
+
+namespace hybridrt {
+
+namespace {
+
+// The variable's value; "" when unset.
+std::string Env(const char* name) {
+  const char* e = std::getenv(name);
+  return e ? e : "";
+}
+
+int Toggle(const char* name) {
+  const std::string e = Env(name);
+  return e.empty() ? -1 : e == "0" ? 0 : 1;
+}
+
+}  // namespace
+
+EnvSwitches ReadEnvSwitches() {
+  EnvSwitches s;
+  s.fusion = Toggle("HYBRIDRT_FUSION");
+  s.layout = Toggle("HYBRIDRT_LAYOUT");
+  s.alias = Toggle("HYBRIDRT_ALIAS");
+  s.pointwise = Toggle("HYBRIDRT_POINTWISE");
+  s.tactics.conv_tactic = Env("HYBRIDRT_CONV_TACTIC");
+  s.tactics.fused_graph_configs = std::atoi(Env("HYBRIDRT_FUSED_GRAPH_CONFIGS").c_str());
+  s.tactics.log = Env("HYBRIDRT_TACTIC_LOG") == "1";
+  s.tactics.cudnn_graph = Env("HYBRIDRT_CUDNN_GRAPH") != "0";
+  s.tactics.cudnn_cba = Env("HYBRIDRT_CUDNN_CBA") != "0";
+  s.tactics.depthwise = Env("HYBRIDRT_DEPTHWISE") != "0";
+  s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
+  s.cpu_kernel = Env("HYBRIDRT_CPU_KERNEL");
+  return s;
+}
+
+}  // namespace hybridrt

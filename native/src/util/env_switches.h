@@ -1,0 +1,52 @@
+// The environment switches (docs/cuda.md "Switches", docs/engine.md "The cpu backend"): for
+// tests and for measuring what each part is worth, not for production. ReadEnvSwitches is the
+// addon's one reader of the environment, and this struct the one list of what it reads. Who
+// calls it, and when (each as the switch has always been read):
+// - the binding, where it reads a build config (napi_engine.cc): the build's defaults and its
+//   tactic switches, which go on in BuildConfig (builder/build_config.h) and reach the kernels
+//   through KernelSetup;
+// - the binding, where it creates an execution context: HYBRIDRT_CUDA_GRAPHS, so that it
+//   applies to the contexts made after it is set (ContextOptions, engine/context.h);
+// - the cpu SGEMM, once per process (cpu/sgemm.cc): its micro-kernel is a process-wide choice,
+//   made before any build config exists (deviceQuery('cpu') names it).
+#pragma once
+
+#include <string>
+
+namespace hybridrt {
+
+// What tactic choice is told (cuda convolutions, cuda/conv_cudnn.cc): leave candidates out,
+// force one, or log the timings.
+struct TacticSwitches {
+  // HYBRIDRT_CONV_TACTIC=<tactic>: every convolution that has this candidate takes it,
+  // without the reference check (tests compare it with an independent result); "" = none.
+  std::string conv_tactic;
+  // HYBRIDRT_FUSED_GRAPH_CONFIGS=<n>: how many of a fused graph's configurations are timed
+  // (0 = the kernel's default).
+  int fused_graph_configs = 0;
+  // HYBRIDRT_TACTIC_LOG=1: every candidate's time and verdict on stderr.
+  bool log = false;
+  // HYBRIDRT_CUDNN_GRAPH=0, HYBRIDRT_CUDNN_CBA=0, HYBRIDRT_DEPTHWISE=0: leave out cuDNN's graph
+  // API, cuDNN's fused convolution-bias-activation call, our depthwise kernel.
+  bool cudnn_graph = true;
+  bool cudnn_cba = true;
+  bool depthwise = true;
+};
+
+struct EnvSwitches {
+  // HYBRIDRT_FUSION, HYBRIDRT_LAYOUT, HYBRIDRT_ALIAS, HYBRIDRT_POINTWISE: the build config's
+  // `fusion`, `layout`, `alias`, `pointwise` where it does not say: -1 unset (or empty), 0 for
+  // '0', else 1.
+  int fusion = -1, layout = -1, alias = -1, pointwise = -1;
+  TacticSwitches tactics;
+  // HYBRIDRT_CUDA_GRAPHS=0: execution contexts run eagerly (no CUDA graphs).
+  bool cuda_graphs = true;
+  // HYBRIDRT_CPU_KERNEL=portable|avx2|avx512: the SGEMM micro-kernel (if the CPU has it);
+  // "" = the best one.
+  std::string cpu_kernel;
+};
+
+// Reads every switch from the environment now.
+EnvSwitches ReadEnvSwitches();
+
+}  // namespace hybridrt
