@@ -11,7 +11,8 @@ import type { ModelReport } from '../compiler/report.js';
 import { loadNative } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { bytesOf, type NumericDType } from '../onnx/dtype.js';
-import { decodeModel, encodeModel, loadModelProto } from '../onnx/model.js';
+import { allTensors, decodeModel, encodeModel, loadModelProto } from '../onnx/model.js';
+import { modelDigest } from './cache.js';
 import type { ModelProto, TensorProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
@@ -92,15 +93,11 @@ function onnxSection(model: ModelProto | Uint8Array, weights: WeightStore, secti
   return { section: sections.length - 1, weights: moved };
 }
 
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
-/** The source model's bytes: a path is read (external data inline), bytes as they are, a proto encoded. */
-export function sourceBytes(source: unknown, label: string): Uint8Array {
-  if (typeof source === 'string') return encodeModel(loadModelProto(source, { label }), label);
-  if (source instanceof Uint8Array) return source;
-  return encodeModel(source as ModelProto, label);
+/** The source model decoded: a path is read (external data inline), bytes decoded, a proto as it is. */
+function sourceProto(source: unknown, label: string): ModelProto {
+  if (typeof source === 'string') return loadModelProto(source, { label });
+  if (source instanceof Uint8Array) return decodeModel(source, label);
+  return source as ModelProto;
 }
 
 /** The `.hybrid` bytes of a compiled model. */
@@ -130,10 +127,15 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
     }
   }
   const constants: Manifest['constants'] = [...parts.constants].map(([name, t]) => ({ name, dtype: t.dtype as NumericDType, dims: [...t.dims], ref: weights.add(bytesOf(t.data as never)) }));
-  const src = p.source === undefined ? undefined : sourceBytes(p.source, label);
-  if (options.embedSource && !src) throw new HybridError('MODEL_SAVE', `${label}: embedSource: this model was loaded from a file without its source model`);
-  const embedded = options.embedSource && src ? onnxSection(src, weights, sections, label) : undefined;
-  const source = src ? { sha256: sha256(src), bytes: src.length } : { sha256: p.sourceSha256 ?? '', bytes: p.sourceBytes ?? 0 };
+  // The source's digest (modelDigest: its content, hashed where it lies) and size; it is
+  // read again only where compile() did not record them or it is embedded.
+  const needSource = options.embedSource || p.sourceSha256 === undefined;
+  const proto = needSource && p.source !== undefined ? sourceProto(p.source, label) : undefined;
+  if (options.embedSource && !proto) throw new HybridError('MODEL_SAVE', `${label}: embedSource: this model was loaded from a file without its source model`);
+  const embedded = options.embedSource && proto ? onnxSection(proto, weights, sections, label) : undefined;
+  const source = proto
+    ? { sha256: Buffer.from(modelDigest(proto)).toString('hex'), bytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) }
+    : { sha256: p.sourceSha256 ?? '', bytes: p.sourceBytes ?? 0 };
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,

@@ -13,9 +13,10 @@
  * so that a missing cuda fails fast. Phases are reported through onProgress and onLog.
  */
 import fs from 'node:fs';
-import { cacheEntry, cacheKey, evict, touchEntry } from '../artifact/cache.js';
+import { cacheEntry, cacheKey, evict, modelDigest, touchEntry } from '../artifact/cache.js';
+import { allTensors } from '../onnx/model.js';
 import { load } from '../artifact/load.js';
-import { sourceBytes, writeAtomically } from '../artifact/save.js';
+import { writeAtomically } from '../artifact/save.js';
 import { HybridError, messageLine } from '../errors.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { Precision } from '../engine/precision.js';
@@ -107,8 +108,9 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   // entry a previous compile saved (src/artifact/cache.ts).
   if (opts.cache) {
     const shapes = Object.fromEntries(inputs.map((i) => [i.name, i.shape]));
+    const digest = modelDigest(proto);
     const key = cacheKey({
-      source: sourceBytes(model, label),
+      source: digest,
       options: { inputs: shapes, ...decidingOptions(opts) },
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
@@ -127,7 +129,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
         fs.rmSync(file, { force: true });
       }
     }
-    const compiled = await compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0);
+    const compiled = await compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0, Buffer.from(digest).toString('hex'));
     try {
       writeAtomically(file, await compiled.toBytes(), label);
       evict(opts.cache, file);
@@ -150,6 +152,8 @@ async function compileFrom(
   probeFeeds: Map<string, TensorData> | undefined,
   opts: ResolvedOptions,
   t0: number,
+  /** The source's digest where the cache already made it (save() records it). */
+  sourceSha256?: string,
 ): Promise<CompiledModel> {
   const ms: Partial<Record<CompilePhase | 'total', number>> = {};
 
@@ -216,6 +220,7 @@ async function compileFrom(
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {
       source: model,
+      ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
       options: { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])), ...decidingOptions(opts) },
       converters: customConverters(graph, result.segments, opts.registry),
       device: deviceQuery(backend).description,

@@ -1,0 +1,69 @@
+/**
+ * What a saved model and the engine cache are worth on the cpu backend: a cold compile, a
+ * compile that hits the engine cache, and load() of the saved file plus its first run, each
+ * timed in a fresh process (median of --repeat), and the .hybrid file's bytes against the
+ * ONNX file's.
+ *
+ *   npx tsx bench/artifacts.ts [--model .zoo/models/resnet50.onnx] [--shape input=1x3x224x224] [--repeat 5]
+ *
+ * Results and the machine they came from: docs/benchmarks.md ("Saved models").
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const zoo = path.join(root, '.zoo', 'models', 'resnet50.onnx');
+const model = path.resolve(arg('model', fs.existsSync(zoo) ? zoo : path.join(root, 'examples', 'resnet_mini.onnx')));
+const shapeArg = arg('shape', fs.existsSync(zoo) && model === zoo ? 'input=1x3x128x128' : 'input=1x3x64x64');
+const [inputName, dimsText] = shapeArg.split('=') as [string, string];
+const dims = dimsText.split('x').map(Number);
+const repeat = Number(arg('repeat', '5'));
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-bench-artifacts-'));
+const saved = path.join(work, 'model.hybrid');
+const cacheDir = path.join(work, 'cache');
+
+/** One step in a fresh process; it prints the milliseconds it took. */
+function step(kind: 'compile' | 'cached' | 'load'): number {
+  const src = `
+    import { compile, load } from ${JSON.stringify(path.join(root, 'src', 'index.ts'))};
+    const input = new Float32Array(${dims.reduce((a, b) => a * b, 1)}).fill(0.5);
+    const feeds = { ${JSON.stringify(inputName)}: { dtype: 'float32', dims: ${JSON.stringify(dims)}, data: input } };
+    const t0 = performance.now();
+    const m = ${
+      kind === 'load'
+        ? `await load(${JSON.stringify(saved)})`
+        : `await compile(${JSON.stringify(model)}, { backend: 'cpu', inputs: { ${JSON.stringify(inputName)}: ${JSON.stringify(dims)} }${kind === 'cached' ? `, cacheDir: ${JSON.stringify(cacheDir)}` : ''} })`
+    };
+    await m.run(feeds);
+    const ms = performance.now() - t0;
+    ${kind === 'compile' ? `await m.save(${JSON.stringify(saved)});` : ''}
+    await m.dispose();
+    console.log(ms);`;
+  const file = path.join(work, `${kind}.mts`);
+  fs.writeFileSync(file, src);
+  const out = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
+  return Number(out.trim().split('\n').pop());
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const runs = (kind: 'compile' | 'cached' | 'load') => median(Array.from({ length: repeat }, () => step(kind)));
+
+console.log(`model ${path.relative(root, model)} ${shapeArg}, cpu backend, ${os.cpus().length} cores, median of ${repeat} fresh processes`);
+const cold = runs('compile');
+step('cached'); // fills the cache
+const cached = runs('cached');
+const loaded = runs('load');
+const onnxBytes = fs.statSync(model).size;
+const hybridBytes = fs.statSync(saved).size;
+console.log(`cold compile + first run     ${cold.toFixed(0)} ms`);
+console.log(`cache-hit compile + first run ${cached.toFixed(0)} ms  (${((100 * cached) / cold).toFixed(1)}% of cold)`);
+console.log(`load() + first run           ${loaded.toFixed(0)} ms  (${((100 * loaded) / cold).toFixed(1)}% of cold)`);
+console.log(`bytes: .onnx ${onnxBytes}, .hybrid ${hybridBytes} (${(hybridBytes / onnxBytes).toFixed(2)}x)`);
+fs.rmSync(work, { recursive: true, force: true });
