@@ -9,7 +9,7 @@ import { HybridError, type ErrorCode } from './errors.js';
 import { type DType, DTYPE_SIZE } from './onnx/dtype.js';
 
 export const LIMITS = {
-  /** Elements of one tensor (the engine's own ceiling, native/src/shape.h kMaxElements). */
+  /** Elements of one tensor (the engine's own ceiling, native/src/ir/shape.h kMaxElements). */
   tensorElements: 2 ** 40,
   /** Threads of the cpu engines and of onnxruntime's sessions. */
   threads: 256,

@@ -203,7 +203,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * Validates and builds `network` into an engine. The network's weights are read (not
  * copied) while building and copied once into the engine, so the arrays may change or go
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
- * run in that type (native/src/precision.h; info() says per layer); the cpu backend computes
+ * run in that type (native/src/builder/precision.h; info() says per layer); the cpu backend computes
  * in fp32 whatever is allowed (BACKEND_PRECISIONS), and 'int8' is an OPTION error. The builder fuses layers (`fusion`, on by default
  * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
  * aliases of their inputs (`alias`, on by default), merges elementwise chains into one

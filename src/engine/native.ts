@@ -2,7 +2,7 @@
  * The native addon (build/Release/hybridrt.node): its loader and the typed interface of
  * everything it exports. Errors thrown or rejected by the addon carry a `code` (PLAN, INPUT,
  * NATIVE, DISPOSED, BACKEND); engine.ts turns them into HybridErrors. Most code should use
- * engine.ts; this file is the raw contract with native/src/addon.cc and napi_engine.cc.
+ * engine.ts; this file is the raw contract with native/src/napi/addon.cc and napi_engine.cc.
  */
 import { PACKAGE_ROOT } from '../version.js';
 import fs from 'node:fs';
@@ -24,7 +24,7 @@ export interface NativeLayerInfo {
   /**
    * The implementation the backend chose (recorded in plans), e.g. 'im2col_gemm'; 'constant'
    * for constants, and 'alias' for a shuffle whose output is its input's bytes (a reshape,
-   * squeeze or flatten: native/src/alias.h), which shares its input's arena block and launches
+   * squeeze or flatten: native/src/builder/alias.h), which shares its input's arena block and launches
    * nothing (0 ms in a per-layer profile).
    */
   tactic: string;
@@ -46,13 +46,13 @@ export interface NativeLayerInfo {
   layout?: string;
 }
 
-/** What the build did (native/src/engine.h BuildStats). */
+/** What the build did (native/src/engine/engine.h BuildStats). */
 export interface NativeBuildInfo {
   /** Milliseconds the build took: rewrites, weights, kernels, tactic timing (0 for a deserialized engine). */
   ms: number;
-  /** Layers merged by each fusion pattern (native/src/fusion.h); zeros for a deserialized engine. */
+  /** Layers merged by each fusion pattern (native/src/builder/fusion.h); zeros for a deserialized engine. */
   fusions: { silu: number; matmulBias: number; activation: number; residual: number; excite: number; pointwise: number };
-  /** Layers that run channels-last, and the layout changes inserted (native/src/layout.h). */
+  /** Layers that run channels-last, and the layout changes inserted (native/src/builder/layout.h). */
   nhwcLayers: number;
   layoutTransposes: number;
   /** The timing cache the build used: tactics found there (hits) and timed (misses). */
@@ -86,7 +86,7 @@ export interface NativeEngineInfo {
 }
 
 /**
- * A tensor in a backend's memory (native/src/napi_device_tensor.h): what a run leaves on the
+ * A tensor in a backend's memory (native/src/napi/napi_device_tensor.h): what a run leaves on the
  * device with outputLocation 'device', or toDevice() uploads. Another engine's run takes it as
  * an input without a copy through the host. Freed by dispose() or garbage collection; a run
  * using it keeps it alive until the run ends.
@@ -107,7 +107,7 @@ export interface NativeDeviceTensor {
 export type NativeOutputLocation = 'host' | 'device' | Array<'host' | 'device'>;
 
 /**
- * What a run measures (native/src/context.h): 'off'; 'coarse', timestamps in stream order
+ * What a run measures (native/src/engine/context.h): 'off'; 'coarse', timestamps in stream order
  * (CUDA events on cuda) around the input copies, the layers and the output copies; 'layers',
  * around every layer too (a per-layer profile).
  */

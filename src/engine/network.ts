@@ -1,6 +1,6 @@
 /**
  * The network IR: what converters emit and the native builder compiles. This file is the one
- * definition of the format that crosses into C++ (native/src/network.cc reads exactly these
+ * definition of the format that crosses into C++ (native/src/ir/network.cc reads exactly these
  * objects through N-API; keep the two in step and bump NETWORK_FORMAT_VERSION on a change).
  *
  * A network is a list of tensors (static shapes) and a list of layers in topological order.
@@ -23,7 +23,7 @@
  * - any engine type: shuffle, concat, split, slice, gather data, pad, select a/b, cast,
  *   unary identity; constant. Both inputs of an elementwise layer share one type.
  *
- * Builder forms: the native builder's fusion and layout passes (native/src/fusion.h,
+ * Builder forms: the native builder's fusion and layout passes (native/src/builder/fusion.h,
  * layout.h) rewrite a network into forms converters do not emit, which plans and
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
@@ -341,7 +341,7 @@ export type LayerSpec =
     }
   | {
       /**
-       * A builder form (native/src/pointwise.h; the builder's pointwise pass makes it from
+       * A builder form (native/src/ir/pointwise.h; the builder's pointwise pass makes it from
        * chains of float elementwise, unary and cast layers): inputs [x0, x1, ...] (1 to 12,
        * float, each broadcasting onto the output's shape), one float output. `program` lists
        * steps separated by ';', each an op over operands x<i> (input i), t<j> (step j's
@@ -387,18 +387,18 @@ export interface BuildConfig {
    * and updated after it, so that later builds take them without timing them again.
    */
   timingCachePath?: string;
-  /** The builder's fusion pass (native/src/fusion.h); default: on for cuda, off for cpu. */
+  /** The builder's fusion pass (native/src/builder/fusion.h); default: on for cuda, off for cpu. */
   fusion?: boolean;
-  /** Channels-last layouts for fp16/bf16 convolutions (native/src/layout.h); default: on for cuda. */
+  /** Channels-last layouts for fp16/bf16 convolutions (native/src/builder/layout.h); default: on for cuda. */
   layout?: boolean;
   /**
    * Byte-view shuffles (reshapes) share their input's arena bytes and launch nothing
-   * (native/src/alias.h); default on. Off: each copies into a block of its own.
+   * (native/src/builder/alias.h); default on. Off: each copies into a block of its own.
    */
   alias?: boolean;
   /**
    * Chains of elementwise, unary and cast layers as one `pointwise` layer each
-   * (native/src/pointwise_fusion.h; on cuda a kernel NVRTC compiles); default: as `fusion`.
+   * (native/src/builder/pointwise_fusion.h; on cuda a kernel NVRTC compiles); default: as `fusion`.
    */
   pointwise?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */

@@ -2,12 +2,12 @@
  * The timing cache file's identity, checked before any build: a path given as a timing cache
  * must be absent, empty, or a file that starts with the cache's header line. Anything else (a
  * model, a folder, a FIFO, a device) is an OPTION error, so that a cache path given by mistake
- * is never overwritten (native/src/timing_cache.cc refuses the same files on its side).
+ * is never overwritten (native/src/engine/timing_cache.cc refuses the same files on its side).
  */
 import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 
-/** The first line of a timing cache file (native/src/timing_cache.cc kHeader). */
+/** The first line of a timing cache file (native/src/engine/timing_cache.cc kHeader). */
 export const TIMING_CACHE_HEADER = 'hybridrt-timing-cache 1';
 
 export function checkTimingCachePath(path: unknown, what = 'timingCachePath'): string {

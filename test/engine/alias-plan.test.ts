@@ -1,5 +1,5 @@
 /**
- * Aliases in plans (native/src/memory_planner.h, engine.h): a plan keeps tactic 'alias' and
+ * Aliases in plans (native/src/builder/memory_planner.h, engine.h): a plan keeps tactic 'alias' and
  * the shared offsets through a round trip; a plan in the layout written before aliasing (each
  * reshape in a block of its own, a copy tactic) still loads and runs; and the loader refuses
  * what would be unsafe or inconsistent: two tensors alive at once that overlap other than as

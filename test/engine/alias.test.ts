@@ -1,5 +1,5 @@
 /**
- * Reshapes as aliases (native/src/alias.h, memory_planner.h) on the cpu backend: which
+ * Reshapes as aliases (native/src/builder/alias.h, memory_planner.h) on the cpu backend: which
  * shuffles are byte views, how the memory planner places an alias group (one block for a
  * tensor and its reshapes, alive as long as any of them), that such layers have tactic
  * 'alias' and take no time, and that engines with aliases compute what onnxruntime (or an

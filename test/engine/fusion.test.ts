@@ -1,5 +1,5 @@
 /**
- * The builder's fusion pass (native/src/fusion.h) on the cpu backend, where it is off unless
+ * The builder's fusion pass (native/src/builder/fusion.h) on the cpu backend, where it is off unless
  * asked for (`fusion: true`): which layers it merges, which it must leave alone, and that the
  * fused engine computes what the unfused one does (itself checked against onnxruntime by the
  * layer tests) within 1e-5 of the output's scale: the fused kernels do the same fp32

@@ -1,5 +1,5 @@
 /**
- * The squeeze-excite fusion on the cuda backend (native/src/fusion.h: a mean over H, W, two
+ * The squeeze-excite fusion on the cuda backend (native/src/builder/fusion.h: a mean over H, W, two
  * 1x1 convolutions and the multiply by the gate as one reduce layer with an excite tail): x *
  * gate (or the gate, where it is a network output and the multiply stays) against a float64
  * reference from the engine's own input to the mean (the `t` output), and the block's output

@@ -1,5 +1,5 @@
 /**
- * Pointwise chains on the cuda backend (native/src/pointwise_fusion.h; the kernels NVRTC
+ * Pointwise chains on the cuda backend (native/src/builder/pointwise_fusion.h; the kernels NVRTC
  * compiles, native/cuda/pointwise.cc): the chain is one layer with tactic 'nvrtc', and its
  * output matches onnxruntime on the same chain (fp32: 1e-5 of the output's scale, the
  * device's erff/expf against onnxruntime's; fp16 tensors: against onnxruntime fp32 on the

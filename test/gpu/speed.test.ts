@@ -115,7 +115,7 @@ describeIf(CUDA, 'CUDA graphs and run timing (cuda)', NO_CUDA, () => {
       const p = ctx.timing!;
       const info = engine.info();
       expect(p.layers).toHaveLength(info.layers.length);
-      // Constants and aliases (byte-view reshapes: native/src/alias.h) launch nothing.
+      // Constants and aliases (byte-view reshapes: native/src/builder/alias.h) launch nothing.
       info.layers.forEach((l, i) => {
         if (l.kind === 'constant' || l.tactic === 'alias') expect(p.layers![i], l.name).toBe(0);
         else expect(p.layers![i]!, l.name).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /**
- * Networks whose reshapes are byte views (native/src/alias.h: the builder makes them aliases
+ * Networks whose reshapes are byte views (native/src/builder/alias.h: the builder makes them aliases
  * of their inputs), each with its onnxruntime twin as the reference:
  *
  *   chain:   x [1,4,8,8] -> conv 3x3 -> c [1,8,8,8] -> reshape r1 [1,8,64] -> reshape r2 [8,64]

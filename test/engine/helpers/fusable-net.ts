@@ -1,5 +1,5 @@
 /**
- * A network every fusion pattern of native/src/fusion.h applies to, and one place where a
+ * A network every fusion pattern of native/src/builder/fusion.h applies to, and one place where a
  * pattern must not apply (a network output in between), for the fusion tests on cpu
  * (test/engine/fusion.test.ts) and cuda (test/gpu/speed.test.ts):
  *

@@ -1,6 +1,6 @@
 /**
  * Reads and rewrites the memory plan (MEMP) and tactics (TACT) sections of a plan, written
- * from the layout in native/src/plan_format.h (not from the native code): so that tests can
+ * from the layout in native/src/engine/plan_format.h (not from the native code): so that tests can
  * see which tensors share arena bytes, and make plans the builder would not write (an old
  * non-aliased layout, overlapping tensors, a wrong tactic) that still pass the checksum.
  */

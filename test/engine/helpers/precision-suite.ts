@@ -1,5 +1,5 @@
 /**
- * The reduced-precision rewrite (native/src/precision.h) on a given backend: which layers run
+ * The reduced-precision rewrite (native/src/builder/precision.h) on a given backend: which layers run
  * in fp16/bf16, which stay fp32 and why, that the engine's inputs and outputs keep their
  * float32 contract, that the arena shrinks, that a plan keeps it, and that the results stay
  * within a stated tolerance of the same network built in fp32 on the same backend (itself

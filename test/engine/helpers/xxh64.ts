@@ -1,6 +1,6 @@
 /**
  * XXH64 (seed 0) in TypeScript with BigInt, written from the xxHash specification: an
- * implementation independent of native/src/checksum.cc, used to re-seal fuzzed plans (so
+ * implementation independent of native/src/util/checksum.cc, used to re-seal fuzzed plans (so
  * that corruptions reach the plan parser instead of stopping at the checksum) and to
  * cross-check the native checksum.
  */
