@@ -89,6 +89,20 @@ describe('network validation', () => {
     d.output(y!);
     await refused(d.finish(), "layer 'conv' (convolution)", "input 1 (tensor 'w' (id 1))", 'channels/groups = 4');
   });
+  it('pooling pads that are not smaller than the window (ONNX Runtime refuses them too)', async () => {
+    const draft = (padsEnd: number[], dilations: number[], outW: number): NetworkDefinition => {
+      const d = new NetDraft('pool');
+      const x = d.input('x', 'float32', [1, 1, 4, 4]);
+      const pool = { mode: 'max', kernel: [2, 2], strides: [1, 1], padsBegin: [0, 0], padsEnd, dilations, ceilMode: false, countIncludePad: false };
+      d.output(d.layer('pooling', 'pool', [x], pool, [f32([1, 1, 3, outW])])[0]!);
+      return d.finish();
+    };
+    // A window of 2 with 2 end pads leaves the last window all padding.
+    await refused(draft([0, 2], [1, 1], 5), "layer 'pool' (pooling)", 'pads in spatial dim 1 are not smaller than the window 2');
+    // The same pads under dilation 2 (window extent 3) are allowed and pool a real element.
+    const engine = await buildEngine(draft([0, 2], [1, 2], 4));
+    engine.dispose();
+  });
   it('an unknown kind, an unknown or missing or mistyped param, an unknown enum value', async () => {
     const k = base();
     (k.d.layers[1] as { kind: string }).kind = 'swizzle';
