@@ -1,10 +1,11 @@
 /**
- * What a saved model and the engine cache are worth on the cpu backend: a cold compile, a
+ * What a saved model and the engine cache are worth: a cold compile, a
  * compile that hits the engine cache, and load() of the saved file plus its first run, each
  * timed in a fresh process (median of --repeat), and the .hybrid file's bytes against the
  * ONNX file's.
  *
  *   npx tsx bench/artifacts.ts [--model .zoo/models/resnet50.onnx] [--shape input=1x3x224x224] [--repeat 5]
+ *                              [--backend cpu|cuda] [--precision fp16]
  *
  * Results and the machine they came from: docs/benchmarks.md ("Saved models").
  */
@@ -25,6 +26,8 @@ const shapeArg = arg('shape', fs.existsSync(zoo) && model === zoo ? 'input=1x3x1
 const [inputName, dimsText] = shapeArg.split('=') as [string, string];
 const dims = dimsText.split('x').map(Number);
 const repeat = Number(arg('repeat', '5'));
+const backend = arg('backend', 'cpu');
+const precisions = arg('precision', '') ? `, precisions: [${JSON.stringify(arg('precision', ''))}]` : '';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-bench-artifacts-'));
 const saved = path.join(work, 'model.hybrid');
 const cacheDir = path.join(work, 'cache');
@@ -39,7 +42,7 @@ function step(kind: 'compile' | 'cached' | 'load'): number {
     const m = ${
       kind === 'load'
         ? `await load(${JSON.stringify(saved)})`
-        : `await compile(${JSON.stringify(model)}, { backend: 'cpu', inputs: { ${JSON.stringify(inputName)}: ${JSON.stringify(dims)} }${kind === 'cached' ? `, cacheDir: ${JSON.stringify(cacheDir)}` : ''} })`
+        : `await compile(${JSON.stringify(model)}, { backend: ${JSON.stringify(backend)}${precisions}, inputs: { ${JSON.stringify(inputName)}: ${JSON.stringify(dims)} }${kind === 'cached' ? `, cacheDir: ${JSON.stringify(cacheDir)}` : ''} })`
     };
     await m.run(feeds);
     const ms = performance.now() - t0;
@@ -55,7 +58,7 @@ function step(kind: 'compile' | 'cached' | 'load'): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const runs = (kind: 'compile' | 'cached' | 'load') => median(Array.from({ length: repeat }, () => step(kind)));
 
-console.log(`model ${path.relative(root, model)} ${shapeArg}, cpu backend, ${os.cpus().length} cores, median of ${repeat} fresh processes`);
+console.log(`model ${path.relative(root, model)} ${shapeArg}, ${backend} backend${precisions ? ` ${arg('precision', '')}` : ''}, ${os.cpus().length} cores, median of ${repeat} fresh processes`);
 const cold = runs('compile');
 step('cached'); // fills the cache
 const cached = runs('cached');
