@@ -82,7 +82,7 @@ export function buildCommand(io: CliIO): Command {
     .addOption(new Option('--saveEngine <file>', 'trtexec spelling of --save-engine').hideHelp())
     .option('--cache-dir <dir>', 'the engine cache: compiled models kept in DIR and reused by a later run of the same model and flags (e.g. --cache-dir ~/.cache/hybridrt)')
     .option('--info', 'for a .hybrid file: print what it holds (inputs, outputs, segments, device, versions) instead of running it (e.g. model.hybrid --info)')
-    .option('--onnx <file>', 'for a .hybrid file: its source ONNX model, which --compare runs on onnxruntime (default: the one embedded in the file)')
+    .option('--onnx <file>', 'for a .hybrid file: its source ONNX model, which --compare runs on onnxruntime (default: the one embedded in the file; e.g. --onnx resnet50.onnx)')
     .option('-v, --verbose', 'print stack traces with errors, and onnxruntime warnings (e.g. -v)')
     .optionsGroup('Partitioning and reports:')
     .option('--dry-run', 'partition the model and print the report without running it (e.g. --dry-run)')

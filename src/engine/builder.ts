@@ -1,12 +1,12 @@
 /**
  * NetworkBuilder: what converters emit layers into (TensorRT's INetworkDefinition). It assigns
- * tensor ids, works out each layer's output dtypes and shapes (layer-shapes.ts), and records
+ * tensor ids, asks the addon for each layer's output dtypes and shapes (layer-outputs.ts), and records
  * everything as a NetworkDefinition, which is all a test needs to inspect what a converter
  * emitted and all the native builder needs to compile it.
  */
 import { HybridError } from '../errors.js';
 import type { TensorData } from '../onnx/tensor.js';
-import { inferLayerOutputs } from './layer-shapes.js';
+import { inferLayerOutputs } from './layer-outputs.js';
 import {
   type EngineDType,
   type LayerSpec,

@@ -1,6 +1,6 @@
 /**
  * The element types each network-IR layer kind accepts: what converters check before they
- * emit a layer, and what layer-shapes.ts enforces when the layer is made.
+ * emit a layer; the addon's layer rules (layer-outputs.ts) enforce them when the layer is made.
  */
 import type { BinaryOp, EngineDType, LayerSpec, UnaryOp } from './network.js';
 import { ENGINE_DTYPES } from './network.js';

@@ -199,6 +199,17 @@ export interface NativeAddon {
   deserializeEngine(bytes: Uint8Array, options?: { threads?: number }): Promise<NativeEngine>;
   /** Uploads a typed array of dtype's storage to the backend's memory. */
   toDevice(backend: string, data: TypedArray, dtype: EngineDType, shape: number[]): Promise<NativeDeviceTensor>;
+  /**
+   * One layer's output dtypes and shapes by the rules networks are validated with
+   * (layer-outputs.ts); throws naming the layer when they refuse it.
+   */
+  inferLayer(layer: {
+    kind: string;
+    name: string;
+    params: Record<string, unknown>;
+    inputs: ReadonlyArray<{ dtype: EngineDType; shape: readonly number[] }>;
+    outputs?: ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }>;
+  }): Array<{ dtype: EngineDType; shape: number[] }>;
   readonly planFormatVersion: number;
   readonly networkFormatVersion: number;
 }

@@ -12,7 +12,7 @@
  * backends implement one meaning per field. Broadcasting is numpy-style: shapes are aligned
  * at the right, size-1 dims stretch.
  *
- * Element types per kind (layer-shapes.ts enforces them; converters emit nothing else):
+ * Element types per kind (the addon's layer rules enforce them: layer-outputs.ts; converters emit nothing else):
  * - float32/float16/bfloat16 only: convolution, deconvolution, matmul, softmax,
  *   normalization, resize, average pooling, and the unary ops other than those below.
  * - plus int32/int64: elementwise add/sub/mul/div/max/min/less/greater (equal also bool;

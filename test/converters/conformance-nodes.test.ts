@@ -15,7 +15,7 @@ import { caseExpected, caseInputs, nodeCases, validateCase } from './helpers/nod
 
 /** Tests validate rejects, by name pattern, with the reason it must give. */
 const REJECTED: Array<[RegExp, string]> = [
-  // Element types engines do not hold or do not compute in (see layer-shapes.ts).
+  // Element types engines do not hold or do not compute in (see layer-dtypes.ts).
   [/^(?!test_maxpool)\w*_(int8|int16|uint8|uint16|uint32|uint64|float64|string)(_|$)(?!.*expanded)|DOUBLE|_bool_inputs/, 'dtype'],
   [/FLOAT8|FLOAT4|INT4|UINT4|INT2|UINT2|E8M0/, 'element type'],
   [/^test_pow_types_int/, 'base dtype'],

@@ -3,6 +3,8 @@
 
 #include <cmath>
 
+#include "src/ir/param_schema.h"
+
 namespace hybridrt {
 
 int64_t WindowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
@@ -17,10 +19,12 @@ int64_t WindowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad
 }
 
 std::string LayerCheck::InLabel(size_t i) const {
+  if (derivation_) return Cat("input ", i);  // a query's tensors have no names
   return Cat("input ", i, " (", TensorLabel(net_, layer_.inputs[i]), ")");
 }
 
 std::string LayerCheck::OutLabel(size_t i) const {
+  if (derivation_) return Cat("output ", i);
   return Cat("output ", i, " (", TensorLabel(net_, layer_.outputs[i]), ")");
 }
 
@@ -35,8 +39,39 @@ void LayerCheck::ExpectInputs(size_t min, size_t max) const {
   }
 }
 
+size_t LayerCheck::NumOut() const {
+  return derivation_ ? derivation_->outputs.size() : layer_.outputs.size();
+}
+
 void LayerCheck::ExpectOutputs(size_t n) const {
+  if (derivation_) {
+    if (derivation_->given->size() > n) Bad(Cat("has ", n, " output(s); ", derivation_->given->size(), " were given"));
+    derivation_->outputs.resize(n);
+    derivation_->derived.assign(n, false);
+    for (size_t i = 0; i < n; ++i) derivation_->outputs[i].name = Cat(layer_.name, n > 1 ? Cat(":", i) : "");
+    return;
+  }
   if (NumOut() != n) Bad(Cat("has ", n, " output(s), got ", NumOut()));
+}
+
+DType LayerCheck::OutDTypeOr(size_t i, DType fallback) const {
+  if (!derivation_) return net_.tensors[layer_.outputs[i]].dtype;
+  const auto& g = *derivation_->given;
+  return i < g.size() && g[i].has_dtype ? g[i].dtype : fallback;
+}
+
+const Shape& LayerCheck::OutShape(size_t i) const {
+  if (!derivation_) return net_.tensors[layer_.outputs[i]].shape;
+  const auto& g = *derivation_->given;
+  if (i >= g.size() || !g[i].has_shape) Bad(Cat("output ", i, "'s shape must be given for this kind"));
+  return g[i].shape;
+}
+
+DType LayerCheck::OutDType(size_t i) const {
+  if (!derivation_) return net_.tensors[layer_.outputs[i]].dtype;
+  const auto& g = *derivation_->given;
+  if (i >= g.size() || !g[i].has_dtype) Bad(Cat("output ", i, "'s dtype must be given for this kind"));
+  return g[i].dtype;
 }
 
 void LayerCheck::ExpectFloatInput(size_t i) const {
@@ -59,7 +94,21 @@ void LayerCheck::ExpectRank(size_t i, size_t min, size_t max) const {
 }
 
 void LayerCheck::ExpectOutput(size_t i, DType dtype, const Shape& shape) const {
-  const TensorInfo& o = Out(i);
+  if (derivation_) {
+    const auto& g = *derivation_->given;
+    if (i < g.size() && g[i].has_dtype && g[i].dtype != dtype) {
+      Bad(Cat("output ", i, " was given dtype ", DTypeName(g[i].dtype), "; the layer makes ", DTypeName(dtype)));
+    }
+    if (i < g.size() && g[i].has_shape && g[i].shape != shape) {
+      Bad(Cat("output ", i, " was given shape ", ShapeToString(g[i].shape), "; the layer makes ", ShapeToString(shape)));
+    }
+    if (i >= derivation_->outputs.size()) Bad(Cat("internal: output ", i, " derived before the output count"));
+    derivation_->outputs[i].dtype = dtype;
+    derivation_->outputs[i].shape = shape;
+    derivation_->derived[i] = true;
+    return;
+  }
+  const TensorInfo& o = net_.tensors[layer_.outputs[i]];
   if (o.dtype != dtype) Bad(Cat(OutLabel(i), " has dtype ", DTypeName(o.dtype), "; expected ", DTypeName(dtype)));
   if (o.shape != shape) {
     Bad(Cat(OutLabel(i), " has shape ", ShapeToString(o.shape), "; expected ", ShapeToString(shape)));
@@ -98,9 +147,10 @@ void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtyp
   if (!ok) c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(dtype)));
 }
 
-void CheckLayerShapes(const Network& net, const Layer& layer) {
-  LayerCheck c(net, layer);
-  switch (layer.kind) {
+namespace {
+
+void Dispatch(const LayerCheck& c) {
+  switch (c.layer().kind) {
     case LayerKind::kConvolution:
     case LayerKind::kDeconvolution:
     case LayerKind::kMatmul:
@@ -119,6 +169,40 @@ void CheckLayerShapes(const Network& net, const Layer& layer) {
       CheckDataLayer(c);
       break;
   }
+}
+
+}  // namespace
+
+void CheckLayerShapes(const Network& net, const Layer& layer) { Dispatch(LayerCheck(net, layer)); }
+
+std::vector<TensorInfo> DeriveLayerOutputs(Layer layer, const std::vector<TensorInfo>& inputs,
+                                           const std::vector<GivenOutput>& given) {
+  Network net;
+  net.tensors = inputs;
+  layer.inputs.clear();
+  layer.outputs.clear();
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    int64_t n;
+    if (!CheckedNumel(inputs[i].shape, &n)) {
+      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": input ", i, " has an invalid or too large shape ",
+                                   ShapeToString(inputs[i].shape)));
+    }
+    layer.inputs.push_back(static_cast<int32_t>(i));
+  }
+  if (layer.kind == LayerKind::kConstant) Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": constants have no rule to derive"));
+  CheckParams(layer);
+  Derivation d;
+  d.given = &given;
+  Dispatch(LayerCheck(net, layer, &d));
+  for (size_t i = 0; i < d.outputs.size(); ++i) {
+    int64_t n;
+    if (!d.derived[i]) Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": internal: output ", i, " was not derived"));
+    if (!CheckedNumel(d.outputs[i].shape, &n)) {
+      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": output ", i, " would have the invalid or too large shape ",
+                                   ShapeToString(d.outputs[i].shape)));
+    }
+  }
+  return d.outputs;
 }
 
 }  // namespace hybridrt

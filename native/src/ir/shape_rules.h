@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "src/ir/network.h"
 #include "src/util/error.h"
@@ -14,21 +15,49 @@ namespace hybridrt {
 // Checks one layer whose inputs are already known to be produced earlier (validator.cc).
 void CheckLayerShapes(const Network& net, const Layer& layer);
 
+// What a layer's outputs are, for the TypeScript builder (napi_layer.cc): the same rules in
+// derive mode. Only the kinds whose output a rule cannot work out read a given output:
+// shuffle, slice, resize and pointwise (the shape), cast, quantize and pointwise (the dtype).
+struct GivenOutput {
+  bool has_dtype = false, has_shape = false;
+  DType dtype = DType::kFloat32;
+  Shape shape;
+};
+// Checks `layer` (kind, name, params; inputs and outputs are ignored) against input tensors
+// `inputs` and returns its outputs' dtypes and shapes; an output given in `given` must equal
+// what the rule derives. A violation is an Error naming the layer, as in validation.
+std::vector<TensorInfo> DeriveLayerOutputs(Layer layer, const std::vector<TensorInfo>& inputs,
+                                           const std::vector<GivenOutput>& given);
+
 // Output size of a sliding window along one dim (convolution and pooling); -1 when the
 // window does not fit the padded input even once.
 int64_t WindowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
                          int64_t dilation, bool ceil_mode);
 
-// Shared by the rule files: a layer under check, with helpers that fail naming it.
+// Outputs derived by a rule run in derive mode (DeriveLayerOutputs).
+struct Derivation {
+  const std::vector<GivenOutput>* given = nullptr;
+  std::vector<TensorInfo> outputs;
+  std::vector<bool> derived;
+};
+
+// Shared by the rule files: a layer under check, with helpers that fail naming it. In check
+// mode the layer's outputs are declared tensors that ExpectOutput compares; in derive mode
+// (`derivation` set) ExpectOutputs sets the output count and ExpectOutput records.
 class LayerCheck {
  public:
-  LayerCheck(const Network& net, const Layer& layer) : net_(net), layer_(layer) {}
+  LayerCheck(const Network& net, const Layer& layer, Derivation* derivation = nullptr)
+      : net_(net), layer_(layer), derivation_(derivation) {}
   const Layer& layer() const { return layer_; }
   const Params& params() const { return layer_.params; }
   const TensorInfo& In(size_t i) const { return net_.tensors[layer_.inputs[i]]; }
-  const TensorInfo& Out(size_t i) const { return net_.tensors[layer_.outputs[i]]; }
+  // A declared output's shape or dtype, for the rules that read rather than derive them.
+  const Shape& OutShape(size_t i) const;
+  DType OutDType(size_t i) const;
+  // Output i's dtype where declared or given, else `fallback` (a rule's derivable default).
+  DType OutDTypeOr(size_t i, DType fallback) const;
   size_t NumIn() const { return layer_.inputs.size(); }
-  size_t NumOut() const { return layer_.outputs.size(); }
+  size_t NumOut() const;
   std::string InLabel(size_t i) const;
   std::string OutLabel(size_t i) const;
 
@@ -48,6 +77,7 @@ class LayerCheck {
  private:
   const Network& net_;
   const Layer& layer_;
+  Derivation* derivation_;
 };
 
 void CheckComputeLayer(const LayerCheck& c);  // shape_rules_compute.cc

@@ -185,8 +185,8 @@ void CheckPointwise(const LayerCheck& c) {
   } catch (const Error& e) {
     c.Bad(e.what());
   }
-  const Shape& out = c.Out(0).shape;
-  if (!IsFloat(c.Out(0).dtype)) c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.Out(0).dtype), "; expected a float type"));
+  const Shape& out = c.OutShape(0);
+  if (!IsFloat(c.OutDType(0))) c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.OutDType(0)), "; expected a float type"));
   for (size_t i = 0; i < c.NumIn(); ++i) {
     c.ExpectFloatInput(i);
     Shape joined;
@@ -195,6 +195,7 @@ void CheckPointwise(const LayerCheck& c) {
                 ShapeToString(out)));
     }
   }
+  c.ExpectOutput(0, c.OutDType(0), out);
 }
 
 void CheckPooling(const LayerCheck& c) {
@@ -359,7 +360,8 @@ void CheckQuantize(const LayerCheck& c, bool quantize) {
   c.ExpectFloatInput(1);
   if (quantize) {
     c.ExpectFloatInput(0);
-    DType out = c.Out(0).dtype;
+    // The output's dtype is the zero point's, where there is one; else it must be declared.
+    DType out = c.NumIn() == 3 ? c.OutDTypeOr(0, c.In(2).dtype) : c.OutDType(0);
     if (out != DType::kInt8 && out != DType::kUInt8) {
       c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(out), "; expected int8 or uint8"));
     }

@@ -98,7 +98,7 @@ void CheckSlice(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   const Shape& x = c.In(0).shape;
-  const Shape& out = c.Out(0).shape;
+  const Shape& out = c.OutShape(0);
   c.ExpectLength("starts", x.size());
   c.ExpectLength("steps", x.size());
   if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
@@ -172,7 +172,7 @@ void CheckResize(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   const Shape& x = c.In(0).shape;
-  const Shape& out = c.Out(0).shape;
+  const Shape& out = c.OutShape(0);
   c.ExpectFloatInput(0);
   c.ExpectLength("scales", x.size());
   if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));

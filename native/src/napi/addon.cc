@@ -4,6 +4,7 @@
 
 #include "src/engine/backend.h"
 #include "src/napi/napi_engine.h"
+#include "src/napi/napi_layer.h"
 #include "src/util/version.h"
 
 namespace hybridrt {
@@ -25,6 +26,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
   InitEngineBindings(env, exports);
+  InitLayerBindings(env, exports);
   return exports;
 }
 

@@ -116,7 +116,60 @@ WeightView ReadWeights(const Napi::Value& v, const std::string& where, DType dty
   return w;
 }
 
+DType ReadDType(const Napi::Value& v, const std::string& where) {
+  std::string name = AsString(v, where);
+  DType t;
+  if (!ParseDType(name, &t)) Bad(where, Cat("'", name, "' is not an engine dtype"));
+  return t;
+}
+
+Shape ReadShape(const Napi::Value& v, const std::string& where) {
+  Napi::Array arr = AsArray(v, where);
+  Shape shape;
+  for (uint32_t d = 0; d < arr.Length(); ++d) shape.push_back(AsInt(arr.Get(d), Cat(where, "[", d, "]"), 0, kMaxElements));
+  return shape;
+}
+
 }  // namespace
+
+LayerQuery ReadLayerQuery(const Napi::Value& value) {
+  LayerQuery q;
+  Napi::Object obj = AsObject(value, "layer");
+  q.layer.name = AsString(Prop(obj, "name", "layer"), "layer.name");
+  const std::string where = Cat("layer '", q.layer.name, "'");
+  std::string kind = AsString(Prop(obj, "kind", where), where + ".kind");
+  if (!ParseLayerKind(kind, &q.layer.kind)) Bad(where, Cat("has unknown kind '", kind, "'"));
+  ReadParams(Prop(obj, "params", where), where + ".params", &q.layer.params);
+  Napi::Array inputs = AsArray(Prop(obj, "inputs", where), where + ".inputs");
+  for (uint32_t i = 0; i < inputs.Length(); ++i) {
+    const std::string at = Cat(where, ".inputs[", i, "]");
+    Napi::Object t = AsObject(inputs.Get(i), at);
+    TensorInfo info;
+    info.name = t.Get("name").IsString() ? t.Get("name").As<Napi::String>().Utf8Value() : Cat("input ", i);
+    info.dtype = ReadDType(Prop(t, "dtype", at), at + ".dtype");
+    info.shape = ReadShape(Prop(t, "shape", at), at + ".shape");
+    q.inputs.push_back(std::move(info));
+  }
+  Napi::Value outputs = obj.Get("outputs");
+  if (!outputs.IsUndefined()) {
+    Napi::Array arr = AsArray(outputs, where + ".outputs");
+    for (uint32_t i = 0; i < arr.Length(); ++i) {
+      const std::string at = Cat(where, ".outputs[", i, "]");
+      Napi::Object t = AsObject(arr.Get(i), at);
+      GivenOutput g;
+      if (!t.Get("dtype").IsUndefined()) {
+        g.has_dtype = true;
+        g.dtype = ReadDType(t.Get("dtype"), at + ".dtype");
+      }
+      if (!t.Get("shape").IsUndefined()) {
+        g.has_shape = true;
+        g.shape = ReadShape(t.Get("shape"), at + ".shape");
+      }
+      q.given.push_back(std::move(g));
+    }
+  }
+  return q;
+}
 
 Network ReadNetwork(const Napi::Value& value) {
   Network net;

@@ -9,9 +9,19 @@
 #include <napi.h>
 
 #include "src/ir/network.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
 Network ReadNetwork(const Napi::Value& value);
+
+// The argument of the addon's inferLayer (src/engine/native.ts): { kind, name, params,
+// inputs: [{ dtype, shape }], outputs?: [{ dtype?, shape? }] }.
+struct LayerQuery {
+  Layer layer;
+  std::vector<TensorInfo> inputs;
+  std::vector<GivenOutput> given;
+};
+LayerQuery ReadLayerQuery(const Napi::Value& value);
 
 }  // namespace hybridrt

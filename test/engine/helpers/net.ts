@@ -1,6 +1,6 @@
 /**
  * NetDraft: writes a NetworkDefinition by hand, tensor by tensor, so engine tests do not
- * depend on the converters or on the TS shape rules (src/engine/layer-shapes.ts): every
+ * depend on the converters or on the builder's derived shapes (src/engine/layer-outputs.ts): every
  * output dtype and shape is given explicitly (usually taken from onnxruntime's output).
  */
 import type { TypedArray } from '../../../src/onnx/dtype.js';

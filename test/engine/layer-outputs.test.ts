@@ -1,10 +1,13 @@
 /**
- * Output shapes of network-IR layers (src/engine/layer-shapes.ts), worked out by hand from
- * the formulas in network.ts, and the errors that name a layer fed inconsistent inputs.
+ * Output shapes of network-IR layers as the builder gets them (src/engine/layer-outputs.ts,
+ * which asks the addon's layer rules), worked out by hand from the formulas in network.ts,
+ * and the errors that name a layer fed inconsistent inputs: a CONVERTER error, since only a
+ * converter makes layers.
  */
 import { describe, expect, it } from 'vitest';
 import type { TensorRef } from '../../src/engine/builder.js';
-import { inferLayerOutputs } from '../../src/engine/layer-shapes.js';
+import { inferLayerOutputs } from '../../src/engine/layer-outputs.js';
+import { HybridError } from '../../src/errors.js';
 import type { EngineDType } from '../../src/engine/network.js';
 
 let next = 0;
@@ -12,7 +15,7 @@ const t = (shape: number[], dtype: EngineDType = 'float32'): TensorRef => ({ id:
 const shapeOf = (...args: Parameters<typeof inferLayerOutputs>) => inferLayerOutputs(...args).map((o) => o.shape);
 const win = { kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1] };
 
-describe('layer shape rules', () => {
+describe('layer output rules', () => {
   it('convolution: floor((in + pads - dilated kernel) / stride) + 1 per spatial dim', () => {
     // (7 + 2 - 3) / 2 + 1 = 4 and (6 + 2 - 3) / 2 + 1 = 3 (floor of 2.5)
     expect(shapeOf('convolution', [t([2, 4, 7, 6]), t([8, 2, 3, 3]), t([8])], { ...win, groups: 2 }, undefined, 'c')).toEqual([[2, 8, 4, 3]]);
@@ -22,7 +25,7 @@ describe('layer shape rules', () => {
 
   it('convolution: rejects weights that do not fit the channels, naming the layer', () => {
     expect(() => inferLayerOutputs('convolution', [t([1, 3, 5, 5]), t([4, 2, 3, 3])], { ...win, groups: 1 }, undefined, 'conv_7')).toThrow(
-      /layer 'conv_7' \(convolution\): weights \[4,2,3,3\] with 1 groups do not fit 3 input channels/,
+      /layer 'conv_7' \(convolution\): input 1 has shape \[4,2,3,3\]; dim 1 must be channels\/groups = 3/,
     );
     expect(() => inferLayerOutputs('convolution', [t([1, 2, 5, 5]), t([4, 2, 3, 3], 'float16')], { ...win, groups: 1 }, undefined, 'c')).toThrow(/dtype float16/);
   });
@@ -52,7 +55,7 @@ describe('layer shape rules', () => {
 
   it('unary: requires the parameters its op uses', () => {
     expect(shapeOf('unary', [t([2, 3])], { op: 'clip', min: 0, max: 6 }, undefined, 'u')).toEqual([[2, 3]]);
-    expect(() => inferLayerOutputs('unary', [t([2])], { op: 'leaky_relu' }, undefined, 'u')).toThrow(/numeric 'alpha'/);
+    expect(() => inferLayerOutputs('unary', [t([2])], { op: 'leaky_relu' }, undefined, 'u')).toThrow(/op 'leaky_relu' needs param 'alpha'/);
   });
 
   it('pooling: floor and ceil modes, a ceil window must start inside input or begin pad', () => {
@@ -68,45 +71,45 @@ describe('layer shape rules', () => {
   it('reduce: sorted unique axes, keepDims', () => {
     expect(shapeOf('reduce', [t([2, 3, 4])], { op: 'sum', axes: [0, 2], keepDims: true }, undefined, 'r')).toEqual([[1, 3, 1]]);
     expect(shapeOf('reduce', [t([2, 3, 4])], { op: 'mean', axes: [1], keepDims: false }, undefined, 'r')).toEqual([[2, 4]]);
-    expect(() => inferLayerOutputs('reduce', [t([2, 3])], { op: 'sum', axes: [1, 0], keepDims: true }, undefined, 'r')).toThrow(/not sorted/);
-    expect(() => inferLayerOutputs('reduce', [t([2, 3])], { op: 'sum', axes: [-1], keepDims: true }, undefined, 'r')).toThrow(/not a resolved axis/);
+    expect(() => inferLayerOutputs('reduce', [t([2, 3])], { op: 'sum', axes: [1, 0], keepDims: true }, undefined, 'r')).toThrow(/must be sorted and unique/);
+    expect(() => inferLayerOutputs('reduce', [t([2, 3])], { op: 'sum', axes: [-1], keepDims: true }, undefined, 'r')).toThrow(/axis -1 is out of range for rank 2/);
   });
 
   it('normalization: parameter shapes per mode', () => {
     expect(shapeOf('normalization', [t([2, 3, 4]), t([3, 4]), t([3, 4])], { mode: 'layer', axis: 1, epsilon: 1e-5, groups: 1 }, undefined, 'n')).toEqual([[2, 3, 4]]);
-    expect(() => inferLayerOutputs('normalization', [t([2, 3, 4]), t([4])], { mode: 'layer', axis: 1, epsilon: 1e-5, groups: 1 }, undefined, 'n')).toThrow(/scale has shape \[4\], expected \[3,4\]/);
-    expect(() => inferLayerOutputs('normalization', [t([2, 6, 4]), t([6])], { mode: 'group', axis: 1, epsilon: 1e-5, groups: 4 }, undefined, 'n')).toThrow(/4 groups do not divide 6/);
+    expect(() => inferLayerOutputs('normalization', [t([2, 3, 4]), t([4])], { mode: 'layer', axis: 1, epsilon: 1e-5, groups: 1 }, undefined, 'n')).toThrow(/input 1 has shape \[4\]; expected \[3,4\]/);
+    expect(() => inferLayerOutputs('normalization', [t([2, 6, 4]), t([6])], { mode: 'group', axis: 1, epsilon: 1e-5, groups: 4 }, undefined, 'n')).toThrow(/channels 6 are not divisible by groups 4/);
   });
 
   it('shuffle: transpose, reshape, transpose', () => {
     expect(shapeOf('shuffle', [t([2, 3, 4])], { firstPerm: [2, 0, 1] }, undefined, 's')).toEqual([[4, 2, 3]]);
     expect(shapeOf('shuffle', [t([2, 3, 4])], { firstPerm: [1, 0, 2], reshape: [3, 8], secondPerm: [1, 0] }, undefined, 's')).toEqual([[8, 3]]);
-    expect(() => inferLayerOutputs('shuffle', [t([2, 3])], { reshape: [5] }, undefined, 's')).toThrow(/cannot reshape/);
+    expect(() => inferLayerOutputs('shuffle', [t([2, 3])], { reshape: [5] }, undefined, 's')).toThrow(/'reshape' \[5\] has 5 elements; the input has 6/);
   });
 
   it('concat and split', () => {
     expect(shapeOf('concat', [t([2, 3]), t([2, 5])], { axis: 1 }, undefined, 'c')).toEqual([[2, 8]]);
-    expect(() => inferLayerOutputs('concat', [t([2, 3]), t([3, 3])], { axis: 1 }, undefined, 'c')).toThrow(/outside axis 1/);
+    expect(() => inferLayerOutputs('concat', [t([2, 3]), t([3, 3])], { axis: 1 }, undefined, 'c')).toThrow(/expected \[2,3\] except along axis 1/);
     expect(shapeOf('split', [t([2, 7])], { axis: 1, sizes: [3, 0, 4] }, undefined, 's')).toEqual([[2, 3], [2, 0], [2, 4]]);
-    expect(() => inferLayerOutputs('split', [t([2, 7])], { axis: 1, sizes: [3, 3] }, undefined, 's')).toThrow(/do not add up to 7/);
+    expect(() => inferLayerOutputs('split', [t([2, 7])], { axis: 1, sizes: [3, 3] }, undefined, 's')).toThrow(/adds up to 6; the input has 7/);
   });
 
   it('slice: the given shape must stay inside the input for every start and step', () => {
     expect(shapeOf('slice', [t([5, 4])], { starts: [4, 0], steps: [-2, 0] }, [{ shape: [3, 6] }], 's')).toEqual([[3, 6]]);
     expect(() => inferLayerOutputs('slice', [t([5, 4])], { starts: [4, 0], steps: [-2, 1] }, [{ shape: [4, 4] }], 's')).toThrow(/dim 0/);
-    expect(() => inferLayerOutputs('slice', [t([5])], { starts: [0], steps: [1] }, undefined, 's')).toThrow(/output shape given/);
+    expect(() => inferLayerOutputs('slice', [t([5])], { starts: [0], steps: [1] }, undefined, 's')).toThrow(/output 0's shape must be given/);
   });
 
   it('gather: data[:axis] + indices + data[axis+1:]', () => {
     expect(shapeOf('gather', [t([5, 4, 3]), t([2, 2], 'int64')], { axis: 1, mode: 'default' }, undefined, 'g')).toEqual([[5, 2, 2, 3]]);
-    expect(() => inferLayerOutputs('gather', [t([5]), t([2])], { axis: 0, mode: 'default' }, undefined, 'g')).toThrow(/indices has dtype float32/);
+    expect(() => inferLayerOutputs('gather', [t([5]), t([2])], { axis: 0, mode: 'default' }, undefined, 'g')).toThrow(/has dtype float32; indices must be int32 or int64/);
   });
 
   it('pad: adds begin and end, crops with negatives first', () => {
     expect(shapeOf('pad', [t([1, 3, 4, 5])], { mode: 'constant', padsBegin: [0, 0, 1, -1], padsEnd: [0, 0, 2, 3], value: 0 }, undefined, 'p')).toEqual([[1, 3, 7, 7]]);
-    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'constant', padsBegin: [-2], padsEnd: [-2], value: 0 }, undefined, 'p')).toThrow(/crops more than its size 3/);
+    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'constant', padsBegin: [-2], padsEnd: [-2], value: 0 }, undefined, 'p')).toThrow(/crop more than the input's 3/);
     // edge padding of what two crops leave empty
-    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'edge', padsBegin: [4], padsEnd: [-3], value: 0 }, undefined, 'p')).toThrow(/edge padding of the empty dim 0/);
+    expect(() => inferLayerOutputs('pad', [t([3])], { mode: 'edge', padsBegin: [4], padsEnd: [-3], value: 0 }, undefined, 'p')).toThrow(/mode 'edge' cannot pad a dim with nothing left/);
   });
 
   it('cast, select, resize, quantize', () => {
@@ -115,12 +118,45 @@ describe('layer shape rules', () => {
     const rp = { mode: 'linear' as const, coordinateTransformation: 'half_pixel' as const, nearestMode: 'floor' as const, scales: [1, 1, 2, 2], cubicCoeffA: -0.75, excludeOutside: false, extrapolationValue: 0 };
     expect(shapeOf('resize', [t([1, 1, 2, 2])], rp, [{ shape: [1, 1, 4, 4] }], 'r')).toEqual([[1, 1, 4, 4]]);
     expect(inferLayerOutputs('quantize', [t([2, 3]), t([3]), t([3], 'int8')], { axis: 1 }, undefined, 'q')).toEqual([{ dtype: 'int8', shape: [2, 3] }]);
+    // without a zero point nothing says int8 or uint8: the converter must give the dtype
+    expect(inferLayerOutputs('quantize', [t([2, 3]), t([3])], { axis: 1 }, [{ dtype: 'uint8' }], 'q')).toEqual([{ dtype: 'uint8', shape: [2, 3] }]);
+    expect(() => inferLayerOutputs('quantize', [t([2, 3]), t([3])], { axis: 1 }, undefined, 'q')).toThrow(/output 0's dtype must be given/);
     expect(inferLayerOutputs('dequantize', [t([2, 3], 'uint8'), t([])], { axis: 0 }, undefined, 'q')).toEqual([{ dtype: 'float32', shape: [2, 3] }]);
   });
 
   it('a given output shape must agree with the rule', () => {
     expect(() => inferLayerOutputs('unary', [t([2, 3])], { op: 'relu' }, [{ shape: [3, 2] }], 'relu_1')).toThrow(
-      /layer 'relu_1' \(unary\): output 0 was given shape \[3,2\], the layer makes \[2,3\]/,
+      /layer 'relu_1' \(unary\): output 0 was given shape \[3,2\]; the layer makes \[2,3\]/,
     );
+  });
+
+  it('a refusal is a CONVERTER error naming the layer', () => {
+    const err = (() => {
+      try {
+        inferLayerOutputs('unary', [t([2])], { op: 'swish' }, undefined, 'act_3');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(HybridError);
+    expect((err as HybridError).code).toBe('CONVERTER');
+    expect((err as HybridError).message).toMatch(/layer 'act_3' \(unary\)/);
+  });
+
+  // Issue 12: three rules the TypeScript and C++ copies answered differently.
+  it('pooling pads not smaller than the window are refused (ONNX Runtime refuses them too)', () => {
+    const p = { mode: 'max' as const, kernel: [2, 2], strides: [1, 1], padsBegin: [0, 0], dilations: [1, 1], ceilMode: false, countIncludePad: false };
+    expect(() => inferLayerOutputs('pooling', [t([1, 1, 4, 4])], { ...p, padsEnd: [0, 2] }, undefined, 'pool')).toThrow(
+      /pads in spatial dim 1 are not smaller than the window 2/,
+    );
+    // under dilation 2 the window spans 3, so 2 end pads are allowed: (4 + 2 - 3) / 1 + 1 = 4
+    expect(shapeOf('pooling', [t([1, 1, 4, 4])], { ...p, padsEnd: [0, 2], dilations: [1, 2] }, undefined, 'pool')).toEqual([[1, 1, 3, 4]]);
+  });
+
+  it('a convolution with a residual input (a builder form) is a valid layer', () => {
+    const conv = { kernel: [3, 3], strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1], groups: 1, residual: true };
+    // 3x3, pads 1, stride 1 keeps 5x5; the residual has the output's shape
+    expect(shapeOf('convolution', [t([1, 2, 5, 5]), t([4, 2, 3, 3]), t([4]), t([1, 4, 5, 5])], conv, undefined, 'c')).toEqual([[1, 4, 5, 5]]);
+    expect(() => inferLayerOutputs('convolution', [t([1, 2, 5, 5]), t([4, 2, 3, 3]), t([1, 4, 4, 4])], conv, undefined, 'c')).toThrow(/residual/);
   });
 });
