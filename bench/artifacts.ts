@@ -58,7 +58,9 @@ function step(kind: 'compile' | 'cached' | 'load'): number {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const runs = (kind: 'compile' | 'cached' | 'load') => median(Array.from({ length: repeat }, () => step(kind)));
 
-console.log(`model ${path.relative(root, model)} ${shapeArg}, ${backend} backend${precisions ? ` ${arg('precision', '')}` : ''}, ${os.cpus().length} cores, median of ${repeat} fresh processes`);
+console.log(
+  `model ${path.relative(root, model)} ${shapeArg}, ${backend} backend${precisions ? ` ${arg('precision', '')}` : ''}, ${os.cpus().length} cores, median of ${repeat} fresh processes`,
+);
 const cold = runs('compile');
 step('cached'); // fills the cache
 const cached = runs('cached');

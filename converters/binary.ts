@@ -32,8 +32,9 @@ function legacyB(v: NodeView, a: number[], b: number[]): number[] | undefined {
   const axis = v.hasAttr('axis') ? v.axis(v.int('axis', 0), a.length) : a.length - b.length;
   // A one-element B is a scalar in the legacy rule, whatever its rank.
   if (b.reduce((x, y) => x * y, 1) === 1) return b.length <= a.length ? undefined : [];
-  v.check(axis >= 0 && axis + b.length <= a.length && b.every((d, i) => d === a[axis + i] || d === 1), () =>
-    `B [${b}] does not match A [${a}] at axis ${axis}`,
+  v.check(
+    axis >= 0 && axis + b.length <= a.length && b.every((d, i) => d === a[axis + i] || d === 1),
+    () => `B [${b}] does not match A [${a}] at axis ${axis}`,
   );
   // Aligned at the end, numpy's rule already means the same.
   if (axis + b.length === a.length) return undefined;
@@ -51,7 +52,10 @@ function binary(opType: string, op: BinaryOp, sinceVersion: number, legacy: bool
       const b = v.in(1);
       const plan: BinaryPlan = {};
       if (op === 'pow') {
-        v.check(allowed.includes(a.dtype as EngineDType), () => `base dtype ${a.dtype} is not supported; engines compute Pow in ${allowed.join(', ')}`);
+        v.check(
+          allowed.includes(a.dtype as EngineDType),
+          () => `base dtype ${a.dtype} is not supported; engines compute Pow in ${allowed.join(', ')}`,
+        );
         if (b.dtype !== a.dtype) {
           v.dtype(1, [...allowed, 'int32', 'int64']);
           plan.castB = a.dtype as EngineDType;
@@ -89,7 +93,11 @@ function variadic(opType: string, op: 'max' | 'min', sinceVersion: number, broad
         shapes.push(v.in(i).shape);
       }
       v.check(broadcastShapes(...shapes) !== undefined, () => `input shapes ${shapes.map((s) => `[${s}]`).join(', ')} do not broadcast`);
-      if (!broadcast) v.check(shapes.every((s) => sameShape(s, shapes[0]!)), () => 'inputs must have equal shapes before opset 8');
+      if (!broadcast)
+        v.check(
+          shapes.every((s) => sameShape(s, shapes[0]!)),
+          () => 'inputs must have equal shapes before opset 8',
+        );
       return n;
     },
     emit(e, n) {

@@ -19,7 +19,10 @@ const cast = defineConverter<EngineDType>({
     v.dtype(0, ENGINE_DTYPES);
     const code = v.int('to', 0);
     const to = dtypeFromOnnx(code);
-    v.check(to !== undefined && isEngineDType(to), () => `casting to ${to ?? onnxTypeName(code)} is not supported; engines hold ${ENGINE_DTYPES.join(', ')}`);
+    v.check(
+      to !== undefined && isEngineDType(to),
+      () => `casting to ${to ?? onnxTypeName(code)} is not supported; engines hold ${ENGINE_DTYPES.join(', ')}`,
+    );
     return to as EngineDType;
   },
   emit(e, to) {

@@ -21,8 +21,9 @@ function concat(sinceVersion: number): Converter {
       for (let i = 1; i < n; i++) {
         const t = v.in(i);
         v.check(t.dtype === dtype, () => `${v.inLabel(i)} has dtype ${t.dtype}, input 0 ${dtype}`);
-        v.check(t.shape.length === first.length && t.shape.every((d, j) => j === axis || d === first[j]), () =>
-          `${v.inLabel(i)} [${t.shape}] does not match [${first}] outside axis ${axis}`,
+        v.check(
+          t.shape.length === first.length && t.shape.every((d, j) => j === axis || d === first[j]),
+          () => `${v.inLabel(i)} [${t.shape}] does not match [${first}] outside axis ${axis}`,
         );
       }
       return axis;

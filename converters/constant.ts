@@ -17,8 +17,12 @@ function constant(sinceVersion: number): Converter {
     notes: `Numeric values of ${ENGINE_DTYPES.join(', ')}; not sparse_value or strings.`,
     plan(v) {
       const forms = sinceVersion >= 12 ? ['value', 'value_float', 'value_floats', 'value_int', 'value_ints'] : ['value'];
-      v.check(forms.some((f) => v.hasAttr(f)), () =>
-        v.hasAttr('sparse_value') ? 'sparse_value is not supported; store the constant densely' : `no supported value attribute (${forms.join(', ')})`,
+      v.check(
+        forms.some((f) => v.hasAttr(f)),
+        () =>
+          v.hasAttr('sparse_value')
+            ? 'sparse_value is not supported; store the constant densely'
+            : `no supported value attribute (${forms.join(', ')})`,
       );
       const t = constantNodeValue(v.node);
       v.check(t !== undefined, () => 'the value is not a numeric tensor');

@@ -16,8 +16,9 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
   notes: `1 to 3 spatial dims; dtypes ${FLOAT_DTYPES.join(', ')}; an output_shape beyond the unpadded size must fit in trailing cells.`,
   plan(v) {
     const { x, w, dtype, n, kernel, groups } = convOperands(v);
-    v.check(groups >= 1 && x.shape[1] === w.shape[0] && w.shape[0]! % groups === 0, () =>
-      `group=${groups} does not fit X channels ${x.shape[1]} and W [${w.shape}]`,
+    v.check(
+      groups >= 1 && x.shape[1] === w.shape[0] && w.shape[0]! % groups === 0,
+      () => `group=${groups} does not fit X channels ${x.shape[1]} and W [${w.shape}]`,
     );
     const m = w.shape[1]! * groups;
     checkBias(v, dtype, m);
@@ -40,7 +41,10 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
       padsEnd = total.map((t, d) => t - padsBegin[d]!);
       // A larger output_shape means negative padding: at the end it is extra output cells,
       // which is what output_padding adds; at the beginning the layer cannot express it.
-      v.check(padsBegin.every((p) => p >= 0), () => `output_shape [${want}] would need negative leading pads; it exceeds [${full}] too much`);
+      v.check(
+        padsBegin.every((p) => p >= 0),
+        () => `output_shape [${want}] would need negative leading pads; it exceeds [${full}] too much`,
+      );
       padsEnd.forEach((p, d) => {
         if (p < 0) {
           outputPadding[d]! -= p;

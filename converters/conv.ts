@@ -17,8 +17,9 @@ const conv = defineConverter<ParamsOf<'convolution'>>({
   notes: `1 to 3 spatial dims; dtypes ${FLOAT_DTYPES.join(', ')}.`,
   plan(v) {
     const { x, w, dtype, kernel, groups } = convOperands(v);
-    v.check(groups >= 1 && x.shape[1] === w.shape[1]! * groups && w.shape[0]! % groups === 0, () =>
-      `group=${groups} does not fit X channels ${x.shape[1]} and W [${w.shape}]`,
+    v.check(
+      groups >= 1 && x.shape[1] === w.shape[1]! * groups && w.shape[0]! % groups === 0,
+      () => `group=${groups} does not fit X channels ${x.shape[1]} and W [${w.shape}]`,
     );
     checkBias(v, dtype, w.shape[0]!);
     const win = forwardWindow(v, x.shape.slice(2), kernel);

@@ -71,7 +71,8 @@ function dryRun<Plan>(spec: ConverterSpec<Plan>, node: Node, ctx: ValidateContex
       if (!value) return;
       const t = ctx.type(value);
       const same = t?.dtype === ref.dtype && t.shape?.length === ref.shape.length && t.shape.every((d, k) => d === ref.shape[k]);
-      if (!same) throw new Rejection(`inference says output '${value}' is ${describe(t?.dtype, t?.shape)}, the layers make ${describe(ref.dtype, ref.shape)}`);
+      if (!same)
+        throw new Rejection(`inference says output '${value}' is ${describe(t?.dtype, t?.shape)}, the layers make ${describe(ref.dtype, ref.shape)}`);
       bound.set(value, ref);
     },
   };

@@ -45,7 +45,10 @@ function dropout(sinceVersion: number): Converter {
       if (sinceVersion >= 12 && v.has(2)) {
         const t = v.constant(2);
         v.check(t !== undefined, () => 'training_mode is computed at run time; engines run inference only (make it a constant false)');
-        v.check(tensorNumbers(t!).every((x) => x === 0), () => 'training_mode is true (random dropout); engines run inference only');
+        v.check(
+          tensorNumbers(t!).every((x) => x === 0),
+          () => 'training_mode is true (random dropout); engines run inference only',
+        );
       }
       if (!v.hasOutput(1)) return undefined;
       const m = v.out(1);

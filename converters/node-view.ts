@@ -27,7 +27,8 @@ export function isEngineDType(d: DType): d is EngineDType {
   return (ENGINE_DTYPES as readonly string[]).includes(d);
 }
 
-export const STATIC_SHAPES_HINT = 'engines need static shapes: export the model with fixed sizes or give them (--shape name=1x3x224x224, or compile inputs: [{ name, shape }])';
+export const STATIC_SHAPES_HINT =
+  'engines need static shapes: export the model with fixed sizes or give them (--shape name=1x3x224x224, or compile inputs: [{ name, shape }])';
 
 export class NodeView {
   constructor(
@@ -74,11 +75,13 @@ export class NodeView {
   /** The static type of a value; rejects an unknown type or a symbolic shape. */
   typeOf(value: string, label: string): IO {
     const t = this.ctx.type(value);
-    this.check(t?.dtype !== undefined || t?.shape === undefined, () =>
-      `the element type of ${label} is unknown: not one hybridrt handles (float8, int4...) or not inferred`,
+    this.check(
+      t?.dtype !== undefined || t?.shape === undefined,
+      () => `the element type of ${label} is unknown: not one hybridrt handles (float8, int4...) or not inferred`,
     );
-    this.check(t?.dtype !== undefined && t.shape !== undefined, () =>
-      `the type of ${label} is unknown (shape inference could not determine it); ${STATIC_SHAPES_HINT}`,
+    this.check(
+      t?.dtype !== undefined && t.shape !== undefined,
+      () => `the type of ${label} is unknown (shape inference could not determine it); ${STATIC_SHAPES_HINT}`,
     );
     const shape = t!.shape!;
     this.check(
@@ -101,9 +104,7 @@ export class NodeView {
   /** Checks an input's dtype against what the layer takes. */
   dtype(i: number, allowed: readonly EngineDType[]): EngineDType {
     const t = this.in(i);
-    this.check((allowed as readonly string[]).includes(t.dtype), () =>
-      `${this.inLabel(i)} has dtype ${t.dtype}; supported: ${allowed.join(', ')}`,
-    );
+    this.check((allowed as readonly string[]).includes(t.dtype), () => `${this.inLabel(i)} has dtype ${t.dtype}; supported: ${allowed.join(', ')}`);
     return t.dtype as EngineDType;
   }
 
@@ -165,8 +166,9 @@ export class NodeView {
   /** Checks an enum-like string attribute. */
   choice<T extends string>(name: string, dflt: T, supported: readonly T[], hint = ''): T {
     const v = this.string(name, dflt);
-    this.check((supported as readonly string[]).includes(v), () =>
-      `${name} '${v}' is not supported${hint ? `; ${hint}` : `; use ${supported.map((s) => `'${s}'`).join(' or ')}`}`,
+    this.check(
+      (supported as readonly string[]).includes(v),
+      () => `${name} '${v}' is not supported${hint ? `; ${hint}` : `; use ${supported.map((s) => `'${s}'`).join(' or ')}`}`,
     );
     return v as T;
   }

@@ -34,10 +34,15 @@ function batchNorm(sinceVersion: number): Converter {
       (sinceVersion === 1 ? 'is_test=1' : sinceVersion === 7 ? 'spatial=1' : 'training_mode=0') +
       `, one output); dtypes ${FLOAT_DTYPES.join(', ')}.`,
     plan(v) {
-      if (sinceVersion === 1) v.check(v.int('is_test', 0) !== 0, () => 'is_test=0 asks for training-mode statistics; export the model in inference (eval) mode');
+      if (sinceVersion === 1)
+        v.check(v.int('is_test', 0) !== 0, () => 'is_test=0 asks for training-mode statistics; export the model in inference (eval) mode');
       if (sinceVersion < 9) v.check(v.int('spatial', 1) !== 0, () => 'spatial=0 (per-element statistics) is not supported');
-      if (sinceVersion >= 14) v.check(v.int('training_mode', 0) === 0, () => 'training_mode=1 computes batch statistics; export the model in inference (eval) mode');
-      v.check(v.node.outputs.slice(1).every((o) => !o), () => 'the running/saved statistics outputs exist only in training mode; leave them unused');
+      if (sinceVersion >= 14)
+        v.check(v.int('training_mode', 0) === 0, () => 'training_mode=1 computes batch statistics; export the model in inference (eval) mode');
+      v.check(
+        v.node.outputs.slice(1).every((o) => !o),
+        () => 'the running/saved statistics outputs exist only in training mode; leave them unused',
+      );
       const dtype = v.dtype(0, FLOAT_DTYPES);
       const x = v.in(0);
       v.check(x.shape.length >= 2, () => `X [${x.shape}] needs (N, C, ...)`);
@@ -86,8 +91,9 @@ const instanceNorm = defineConverter<number>({
     const x = v.in(0);
     v.check(x.shape.length >= 3, () => `X [${x.shape}] needs (N, C, spatial...)`);
     for (const i of [1, 2]) {
-      v.check(v.in(i).dtype === dtype && sameShape(v.in(i).shape, [x.shape[1]!]), () =>
-        `${v.inLabel(i)} is ${v.in(i).dtype}[${v.in(i).shape}], expected ${dtype}[${x.shape[1]}]`,
+      v.check(
+        v.in(i).dtype === dtype && sameShape(v.in(i).shape, [x.shape[1]!]),
+        () => `${v.inLabel(i)} is ${v.in(i).dtype}[${v.in(i).shape}], expected ${dtype}[${x.shape[1]}]`,
       );
     }
     return v.float('epsilon', 1e-5);
@@ -157,10 +163,4 @@ function layerNormStats(e: Emitter, x: TensorRef, p: LayerNormPlan, dtype: Engin
   e.output(2, e.add('unary', [std], { op: 'reciprocal' }, 'inv_std'));
 }
 
-export const normalizationConverters: Converter[] = [
-  batchNorm(1),
-  batchNorm(7),
-  batchNorm(14),
-  instanceNorm,
-  layerNorm,
-];
+export const normalizationConverters: Converter[] = [batchNorm(1), batchNorm(7), batchNorm(14), instanceNorm, layerNorm];

@@ -47,7 +47,10 @@ function pad(sinceVersion: number): Converter {
         v.check(kept >= 0, () => `pads [${pads}] crop more than [${shape}] holds`);
         const grows = padsBegin[i]! > 0 || padsEnd[i]! > 0;
         if (mode === 'reflect' && grows) {
-          v.check(padsBegin[i]! < kept && padsEnd[i]! < kept, () => `reflect pads in dim ${i} must be smaller than its size after cropping (${kept})`);
+          v.check(
+            padsBegin[i]! < kept && padsEnd[i]! < kept,
+            () => `reflect pads in dim ${i} must be smaller than its size after cropping (${kept})`,
+          );
         }
         if (mode !== 'constant' && grows) v.check(kept > 0, () => `${mode} padding of the empty dim ${i}`);
       }

@@ -26,8 +26,9 @@ function poolPlan(v: NodeView, mode: 'max' | 'average'): ParamsOf<'pooling'> {
   const same = autoPad(v).startsWith('SAME');
   const ceilMode = !same && v.int('ceil_mode', 0) !== 0;
   for (let d = 0; d < n; d++) {
-    v.check(win.padsBegin[d]! < kernel[d]! && win.padsEnd[d]! < kernel[d]!, () =>
-      `pads [${[...win.padsBegin, ...win.padsEnd]}] must be smaller than kernel_shape [${kernel}]`,
+    v.check(
+      win.padsBegin[d]! < kernel[d]! && win.padsEnd[d]! < kernel[d]!,
+      () => `pads [${[...win.padsBegin, ...win.padsEnd]}] must be smaller than kernel_shape [${kernel}]`,
     );
   }
   return { mode, ...win, ceilMode, countIncludePad: mode === 'average' && v.int('count_include_pad', 0) !== 0 };
@@ -73,9 +74,4 @@ function globalPool(opType: string, op: 'mean' | 'max'): Converter {
   });
 }
 
-export const poolConverters: Converter[] = [
-  averagePool,
-  globalPool('GlobalAveragePool', 'mean'),
-  globalPool('GlobalMaxPool', 'max'),
-  maxPool,
-];
+export const poolConverters: Converter[] = [averagePool, globalPool('GlobalAveragePool', 'mean'), globalPool('GlobalMaxPool', 'max'), maxPool];

@@ -33,7 +33,10 @@ function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: b
       }
       const resolved = v.axes(axes, shape.length);
       if (resolved.length === 0) return null; // a scalar input: nothing to reduce
-      v.check(resolved.every((a) => shape[a]! > 0), () => `reduces an empty dim of [${shape}]; engines do not reduce empty sets`);
+      v.check(
+        resolved.every((a) => shape[a]! > 0),
+        () => `reduces an empty dim of [${shape}]; engines do not reduce empty sets`,
+      );
       return { axes: resolved, keepDims };
     },
     emit(e, p) {

@@ -35,10 +35,16 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, target: (v
 /** ONNX Reshape's rule: 0 copies the input dim (unless allowzero), one -1 is inferred. */
 function reshapeTarget(v: NodeView, shape: number[], spec: number[], allowZero: boolean): number[] {
   v.check(spec.filter((d) => d === -1).length <= 1, () => `the target shape [${spec}] has more than one -1`);
-  v.check(spec.every((d) => Number.isInteger(d) && d >= -1), () => `the target shape [${spec}] has an invalid value`);
+  v.check(
+    spec.every((d) => Number.isInteger(d) && d >= -1),
+    () => `the target shape [${spec}] has an invalid value`,
+  );
   v.check(!(allowZero && spec.includes(0) && spec.includes(-1)), () => `allowzero=1 with both 0 and -1 in [${spec}] is invalid`);
   const out = spec.map((d, i) => (d === 0 && !allowZero ? shape[i] : d));
-  v.check(out.every((d) => d !== undefined), () => `the target shape [${spec}] copies a dim the input [${shape}] does not have`);
+  v.check(
+    out.every((d) => d !== undefined),
+    () => `the target shape [${spec}] copies a dim the input [${shape}] does not have`,
+  );
   const known = numel((out as number[]).filter((d) => d !== -1));
   const i = out.indexOf(-1);
   if (i >= 0) {
@@ -54,7 +60,8 @@ function reshape(sinceVersion: number): Converter {
     sinceVersion,
     sinceVersion === 1 ? 'Shape attribute.' : `The shape input must be a constant${sinceVersion >= 14 ? '; allowzero supported' : ''}.`,
     (v, shape) => {
-      const spec = sinceVersion === 1 ? (v.ints('shape') ?? v.fail('the shape attribute is missing')) : v.constInts(1, 'the target shape', CONST_HINT);
+      const spec =
+        sinceVersion === 1 ? (v.ints('shape') ?? v.fail('the shape attribute is missing')) : v.constInts(1, 'the target shape', CONST_HINT);
       return reshapeTarget(v, shape, spec, sinceVersion >= 14 && v.int('allowzero', 0) !== 0);
     },
   );
@@ -72,7 +79,10 @@ function squeeze(sinceVersion: number): Converter {
     const given = sinceVersion >= 13 ? (v.has(1) ? v.constInts(1, 'axes', CONST_HINT) : undefined) : v.ints('axes');
     if (!given) return shape.filter((d) => d !== 1);
     const axes = v.axes(given, shape.length);
-    v.check(axes.every((a) => shape[a] === 1), () => `axes [${given}] name dims of [${shape}] that are not 1`);
+    v.check(
+      axes.every((a) => shape[a] === 1),
+      () => `axes [${given}] name dims of [${shape}] that are not 1`,
+    );
     return shape.filter((_, i) => !axes.includes(i));
   });
 }
@@ -89,13 +99,4 @@ function unsqueeze(sinceVersion: number): Converter {
   });
 }
 
-export const reshapeConverters: Converter[] = [
-  flatten,
-  reshape(1),
-  reshape(5),
-  reshape(14),
-  squeeze(1),
-  squeeze(13),
-  unsqueeze(1),
-  unsqueeze(13),
-];
+export const reshapeConverters: Converter[] = [flatten, reshape(1), reshape(5), reshape(14), squeeze(1), squeeze(13), unsqueeze(1), unsqueeze(13)];

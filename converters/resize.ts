@@ -40,7 +40,10 @@ function scalesOf(v: NodeView, shape: number[], version: number): number[] {
   if (given.length > 0) {
     v.check(!hasSizes, () => 'both scales and sizes are given');
     v.check(given.length === axes.length, () => `scales has ${given.length} values for ${axes.length} axes`);
-    v.check(given.every((s) => s > 0 && Number.isFinite(s)), () => `scales [${given}] must be positive`);
+    v.check(
+      given.every((s) => s > 0 && Number.isFinite(s)),
+      () => `scales [${given}] must be positive`,
+    );
     axes.forEach((a, i) => (scales[a] = given[i]!));
     return scales;
   }
@@ -81,15 +84,24 @@ function resize(sinceVersion: number): Converter {
       let nearestMode: Params['nearestMode'] = scales.every((s) => s >= 1) ? 'floor' : 'ceil';
       if (sinceVersion >= 11) {
         const c = v.string('coordinate_transformation_mode', 'half_pixel');
-        v.check(c !== 'tf_crop_and_resize', () => "coordinate_transformation_mode 'tf_crop_and_resize' is not supported; use 'half_pixel' or 'align_corners'");
+        v.check(
+          c !== 'tf_crop_and_resize',
+          () => "coordinate_transformation_mode 'tf_crop_and_resize' is not supported; use 'half_pixel' or 'align_corners'",
+        );
         coordinateTransformation = v.choice<Coord>('coordinate_transformation_mode', 'half_pixel', coords);
-        nearestMode = v.choice<Params['nearestMode']>('nearest_mode', 'round_prefer_floor', ['round_prefer_floor', 'round_prefer_ceil', 'floor', 'ceil']);
+        nearestMode = v.choice<Params['nearestMode']>('nearest_mode', 'round_prefer_floor', [
+          'round_prefer_floor',
+          'round_prefer_ceil',
+          'floor',
+          'ceil',
+        ]);
       } else if (mode === 'nearest' && scales.some((s) => s > 1) && scales.some((s) => s < 1)) {
         v.fail('Resize-10 nearest that upsamples some dims and downsamples others is not supported');
       }
       if (sinceVersion >= 18 && v.int('antialias', 0) !== 0) {
-        v.check(mode === 'nearest' || scales.every((s) => s >= 1), () =>
-          `mode '${mode}' with antialias=1 downscales through an antialiasing filter, which is not supported; use antialias=0`,
+        v.check(
+          mode === 'nearest' || scales.every((s) => s >= 1),
+          () => `mode '${mode}' with antialias=1 downscales through an antialiasing filter, which is not supported; use antialias=0`,
         );
       }
       const params: Params = {

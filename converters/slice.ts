@@ -42,8 +42,9 @@ function slice(sinceVersion: number): Converter {
       }
       axes ??= starts.map((_, i) => i);
       steps ??= starts.map(() => 1);
-      v.check(ends.length === starts.length && axes.length === starts.length && steps.length === starts.length, () =>
-        `starts, ends, axes and steps have different lengths (${starts.length}, ${ends.length}, ${axes!.length}, ${steps!.length})`,
+      v.check(
+        ends.length === starts.length && axes.length === starts.length && steps.length === starts.length,
+        () => `starts, ends, axes and steps have different lengths (${starts.length}, ${ends.length}, ${axes!.length}, ${steps!.length})`,
       );
       v.axes(axes, shape.length); // in range, no repeats
       const plan: SlicePlan = { starts: shape.map(() => 0), steps: shape.map(() => 1), shape: [...shape] };

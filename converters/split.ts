@@ -47,8 +47,9 @@ function split(sinceVersion: number): Converter {
         }
       }
       v.check(sizes.length === count, () => `${sizes.length} sizes for ${count} outputs`);
-      v.check(sizes.every((s) => Number.isInteger(s) && s >= 0) && sizes.reduce((a, b) => a + b, 0) === dim, () =>
-        `sizes [${sizes}] do not add up to dim ${axis} (${dim})`,
+      v.check(
+        sizes.every((s) => Number.isInteger(s) && s >= 0) && sizes.reduce((a, b) => a + b, 0) === dim,
+        () => `sizes [${sizes}] do not add up to dim ${axis} (${dim})`,
       );
       return { axis, sizes };
     },

@@ -13,8 +13,9 @@ const transpose = defineConverter<number[]>({
     v.dtype(0, ENGINE_DTYPES);
     const shape = v.in(0).shape;
     const perm = v.ints('perm') ?? shape.map((_, i) => shape.length - 1 - i);
-    v.check(perm.length === shape.length && [...perm].sort((a, b) => a - b).every((p, i) => p === i), () =>
-      `perm [${perm}] is not a permutation of ${shape.length} dims`,
+    v.check(
+      perm.length === shape.length && [...perm].sort((a, b) => a - b).every((p, i) => p === i),
+      () => `perm [${perm}] is not a permutation of ${shape.length} dims`,
     );
     return perm;
   },

@@ -32,7 +32,12 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
       );
     }
     if (registry.knows(node.opType, node.domain)) {
-      const oldest = Math.min(...registry.list().filter((c) => c.opType === node.opType && isDefaultDomain(c.domain)).map((c) => c.sinceVersion));
+      const oldest = Math.min(
+        ...registry
+          .list()
+          .filter((c) => c.opType === node.opType && isDefaultDomain(c.domain))
+          .map((c) => c.sinceVersion),
+      );
       return `no converter for '${node.opType}' at opset ${opset} (converters start at opset ${oldest})`;
     }
     return `no converter for '${node.opType}' (opset ${opset})`;

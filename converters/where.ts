@@ -14,8 +14,9 @@ const where = defineConverter<null>({
     v.dtype(0, ['bool']);
     const x = v.dtype(1, ENGINE_DTYPES);
     v.check(v.in(2).dtype === x, () => `X is ${x}, Y ${v.in(2).dtype}`);
-    v.check(broadcastShapes(v.in(0).shape, v.in(1).shape, v.in(2).shape) !== undefined, () =>
-      `condition [${v.in(0).shape}], X [${v.in(1).shape}] and Y [${v.in(2).shape}] do not broadcast`,
+    v.check(
+      broadcastShapes(v.in(0).shape, v.in(1).shape, v.in(2).shape) !== undefined,
+      () => `condition [${v.in(0).shape}], X [${v.in(1).shape}] and Y [${v.in(2).shape}] do not broadcast`,
     );
     return null;
   },

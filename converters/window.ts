@@ -25,7 +25,10 @@ export function autoPad(v: NodeView): AutoPad {
 export function perDim(v: NodeView, name: string, n: number, dflt: number, min: number): number[] {
   const vals = v.ints(name) ?? new Array<number>(n).fill(dflt);
   v.check(vals.length === n, () => `${name} has ${vals.length} values, expected ${n}`);
-  v.check(vals.every((x) => Number.isInteger(x) && x >= min), () => `${name} [${vals}] must be integers >= ${min}`);
+  v.check(
+    vals.every((x) => Number.isInteger(x) && x >= min),
+    () => `${name} [${vals}] must be integers >= ${min}`,
+  );
   return vals;
 }
 

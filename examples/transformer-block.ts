@@ -86,12 +86,7 @@ export function transformerBlockSpec(rng: Rng): ModelSpec {
   const probs = b.add('/attn/Softmax', 'Softmax', [scaled], { axis: -1 });
   const ctx = b.add('/attn/MatMul_1', 'MatMul', [probs, v]);
   const ctxT = b.add('/attn/Transpose', 'Transpose', [ctx], { perm: [0, 2, 1, 3] });
-  const mergeShape = b.add(
-    '/attn/Concat_1',
-    'Concat',
-    [batchU, seqU, b.constant('/attn/Constant_6', int64s([D_MODEL]))],
-    { axis: 0 },
-  );
+  const mergeShape = b.add('/attn/Concat_1', 'Concat', [batchU, seqU, b.constant('/attn/Constant_6', int64s([D_MODEL]))], { axis: 0 });
   const merged = b.add('/attn/Reshape', 'Reshape', [ctxT, mergeShape], { allowzero: 0 });
   const attnOut = b.linear('attn.out_proj', merged, D_MODEL, D_MODEL);
   const h = b.add('/Add', 'Add', [x, attnOut]);

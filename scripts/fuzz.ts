@@ -134,7 +134,9 @@ const seed = num('seed', values.seed);
 fs.mkdirSync(outDir, { recursive: true });
 const resultsFile = path.join(outDir, 'results.jsonl');
 fs.writeFileSync(resultsFile, '');
-console.log(`fuzz: ${cases} cases from seed ${seed}, ${jobs} jobs, ${limits.timeoutMs / 1000} s and ${limits.memoryMb} MiB per case; output in ${outDir}`);
+console.log(
+  `fuzz: ${cases} cases from seed ${seed}, ${jobs} jobs, ${limits.timeoutMs / 1000} s and ${limits.memoryMb} MiB per case; output in ${outDir}`,
+);
 
 const t0 = performance.now();
 const tty = process.stdout.isTTY === true;
@@ -157,11 +159,17 @@ const entries = await runCampaign({
     else if (e.result.outcome === 'hybrid-error') counts.hybrid++;
     else counts.ok++;
     const { stack, stderr, ...brief } = e.result;
-    fs.appendFileSync(resultsFile, `${JSON.stringify({ id: e.id, kind: e.kind, seed: e.seed, model: e.model, notes: e.notes, options: e.options, ...brief, top: topFrames(stack, 4) })}\n`);
+    fs.appendFileSync(
+      resultsFile,
+      `${JSON.stringify({ id: e.id, kind: e.kind, seed: e.seed, model: e.model, notes: e.notes, options: e.options, ...brief, top: topFrames(stack, 4) })}\n`,
+    );
     if (e.result.failure) {
       process.stdout.write(`${tty ? '\n' : ''}${failureLine(e)}\n`);
       if (e.file) {
-        fs.writeFileSync(e.file.replace(/\.onnx$/, '.json'), `${JSON.stringify({ id: e.id, notes: e.notes, options: e.options, result: e.result, repro: reproCommands(e, e.file) }, null, 2)}\n`);
+        fs.writeFileSync(
+          e.file.replace(/\.onnx$/, '.json'),
+          `${JSON.stringify({ id: e.id, notes: e.notes, options: e.options, result: e.result, repro: reproCommands(e, e.file) }, null, 2)}\n`,
+        );
       }
     }
     // On a terminal one line redrawn every 2 s; into a file or pipe a line every 15 s.

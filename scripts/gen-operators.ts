@@ -34,7 +34,11 @@ export function renderOperatorsDoc(registry: ConverterRegistry): string {
   const list = registry.list();
   const rows = list.map((c, i) => {
     const next = list.slice(i + 1).find((o) => o.opType === c.opType && o.domain === c.domain);
-    const range = next ? (next.sinceVersion - 1 === c.sinceVersion ? `${c.sinceVersion}` : `${c.sinceVersion}–${next.sinceVersion - 1}`) : `${c.sinceVersion}+`;
+    const range = next
+      ? next.sinceVersion - 1 === c.sinceVersion
+        ? `${c.sinceVersion}`
+        : `${c.sinceVersion}–${next.sinceVersion - 1}`
+      : `${c.sinceVersion}+`;
     const notes = (c.notes ?? '').replace(/\|/g, '\\|');
     return `| ${c.opType} | ${c.domain || 'ai.onnx'} | ${range} | ${notes} |`;
   });

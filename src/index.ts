@@ -25,16 +25,7 @@ export { renderReport, REPORT_FORMATS, type RenderOptions, type ReportFormat } f
 export { HybridModel, type DeviceOutputs, type ModelRunOptions, type Outputs } from './runtime/hybrid-model.js';
 export { DeviceTensor, toDevice } from './engine/device-tensor.js';
 export type { FeedValue, Feeds } from './runtime/feeds.js';
-export type {
-  CopyKind,
-  CopyTotals,
-  ModelStats,
-  OutputInfo,
-  RunStats,
-  SegmentRunStats,
-  TensorInfo,
-  TransferStats,
-} from './runtime/types.js';
+export type { CopyKind, CopyTotals, ModelStats, OutputInfo, RunStats, SegmentRunStats, TensorInfo, TransferStats } from './runtime/types.js';
 
 export { registerConverter, defaultRegistry, builtinRegistry, ConverterRegistry, defineConverter } from '../converters/index.js';
 export type { Converter, ConvertContext, ValidateContext, Validation } from '../converters/types.js';

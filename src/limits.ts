@@ -57,7 +57,8 @@ function human(bytes: number): string {
 export function checkTensorSize(what: string, dims: readonly number[], dtype: DType | undefined, code: ErrorCode = 'SHAPE'): void {
   let n = 1;
   for (const d of dims) {
-    if (!Number.isSafeInteger(d) || d < 0) throw new HybridError(code, `${what}: dimension ${d} of [${dims.join(',')}] is not a non-negative integer`);
+    if (!Number.isSafeInteger(d) || d < 0)
+      throw new HybridError(code, `${what}: dimension ${d} of [${dims.join(',')}] is not a non-negative integer`);
     n *= d;
   }
   if (n > LIMITS.tensorElements) {
@@ -66,6 +67,9 @@ export function checkTensorSize(what: string, dims: readonly number[], dtype: DT
   const bytes = n * (dtype && dtype in DTYPE_SIZE ? DTYPE_SIZE[dtype as keyof typeof DTYPE_SIZE] : 1);
   const max = maxTensorBytes();
   if (bytes > max) {
-    throw new HybridError(code, `${what}: [${dims.join(',')}] would take ${human(bytes)}, more than the ${human(max)} a tensor may take on this machine (half its memory)`);
+    throw new HybridError(
+      code,
+      `${what}: [${dims.join(',')}] would take ${human(bytes)}, more than the ${human(max)} a tensor may take on this machine (half its memory)`,
+    );
   }
 }

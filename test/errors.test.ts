@@ -6,7 +6,9 @@ import { HybridError, messageLine } from '../src/errors.js';
 
 describe('messageLine', () => {
   it('joins the lines of a message with single spaces and trims it', () => {
-    expect(messageLine(new Error('  Load model failed:\n   [ONNXRuntimeError] : 1 : FAIL\n\nstack line  \n'))).toBe('Load model failed: [ONNXRuntimeError] : 1 : FAIL stack line');
+    expect(messageLine(new Error('  Load model failed:\n   [ONNXRuntimeError] : 1 : FAIL\n\nstack line  \n'))).toBe(
+      'Load model failed: [ONNXRuntimeError] : 1 : FAIL stack line',
+    );
   });
 
   it('keeps a one-line message as it is, and takes non-errors as text', () => {

@@ -9,16 +9,34 @@ import ort from 'onnxruntime-node';
 
 const [dir, name, category, source, inputSpec, valueSpec = ''] = process.argv.slice(2);
 const file = `${name}.onnx`;
-const inputs = inputSpec.split(/\s+/).filter(Boolean).map((s) => {
-  const [n, dtype, dims] = s.split(':');
-  return { name: n, shape: dims ? dims.split('x').map(Number) : [], dtype };
-});
-const values = Object.fromEntries(valueSpec.split(/\s+/).filter(Boolean).map((s) => s.split('=')).map(([k, v]) => [k, Number(v)]));
+const inputs = inputSpec
+  .split(/\s+/)
+  .filter(Boolean)
+  .map((s) => {
+    const [n, dtype, dims] = s.split(':');
+    return { name: n, shape: dims ? dims.split('x').map(Number) : [], dtype };
+  });
+const values = Object.fromEntries(
+  valueSpec
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((s) => s.split('='))
+    .map(([k, v]) => [k, Number(v)]),
+);
 
 const session = await ort.InferenceSession.create(join(dir, file));
 const declared = session.inputMetadata;
 const problems = [];
-if (declared.map((d) => d.name).sort().join() !== inputs.map((i) => i.name).sort().join()) {
+if (
+  declared
+    .map((d) => d.name)
+    .sort()
+    .join() !==
+  inputs
+    .map((i) => i.name)
+    .sort()
+    .join()
+) {
   problems.push(`inputs are ${declared.map((d) => d.name).join(', ')}, the table gives ${inputs.map((i) => i.name).join(', ')}`);
 }
 for (const d of declared) {

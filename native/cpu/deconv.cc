@@ -105,7 +105,6 @@ class DeconvKernel : public GroupedWindowKernel {
       }
     });
   }
-
 };
 
 }  // namespace

@@ -26,7 +26,7 @@ float Float(float p, float q) {
 }
 
 Op ParseOp(const std::string& s) {
-  static const char* names[] = {"add", "sub", "mul", "div", "pow", "max", "min",
+  static const char* names[] = {"add",   "sub",   "mul",  "div",     "pow", "max", "min",
                                 "prelu", "equal", "less", "greater", "and", "or"};
   for (int i = 0; i < 13; ++i) {
     if (s == names[i]) return static_cast<Op>(i);

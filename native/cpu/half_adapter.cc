@@ -90,7 +90,8 @@ class HalfAdapter : public Kernel {
       const float* src = static_cast<const float*>(a.outputs[i]);
       uint16_t* dst = static_cast<uint16_t*>(args.outputs[i]);
       DType t = out_types_[i];
-      ParallelFor(threads_, out_numel_[i], kGrain, [&](int64_t b, int64_t e) { FloatToHalfBuffer(src + b, t, dst + b, e - b); });
+      ParallelFor(threads_, out_numel_[i], kGrain,
+                  [&](int64_t b, int64_t e) { FloatToHalfBuffer(src + b, t, dst + b, e - b); });
     }
   }
 

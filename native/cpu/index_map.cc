@@ -81,8 +81,8 @@ void IndexMap::Run(const void* x, void* y, int threads) const {
   ParallelFor(threads, rows_, grain, [&](int64_t r0, int64_t r1) {
     switch (es_) {
       case 1:
-        RunRows(maps_, static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y), FillOf<uint8_t>(fill_), inner_contiguous_,
-                inner_has_fill_, r0, r1);
+        RunRows(maps_, static_cast<const uint8_t*>(x), static_cast<uint8_t*>(y), FillOf<uint8_t>(fill_),
+                inner_contiguous_, inner_has_fill_, r0, r1);
         break;
       case 2:
         RunRows(maps_, static_cast<const uint16_t*>(x), static_cast<uint16_t*>(y), FillOf<uint16_t>(fill_),

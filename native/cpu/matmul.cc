@@ -95,7 +95,8 @@ class MatmulKernel : public CpuKernel {
     const int64_t nb = static_cast<int64_t>(a_off_.size());
     const int64_t mn = m_ * n_;
     auto one = [&](int64_t i, int threads) {
-      Sgemm(m_, n_, k_, alpha_, a + a_off_[i], rs_a_, cs_a_, b + b_off_[i], rs_b_, cs_b_, gemm_beta, y + i * mn, n_, threads);
+      Sgemm(m_, n_, k_, alpha_, a + a_off_[i], rs_a_, cs_a_, b + b_off_[i], rs_b_, cs_b_, gemm_beta, y + i * mn, n_,
+            threads);
     };
     if (nb >= threads_ && nb > 1) {
       Par(nb, 1, [&](int64_t i0, int64_t i1) {

@@ -50,7 +50,8 @@ class PointwiseKernel : public CpuKernel {
     Par(n, kElementGrain, [&](int64_t begin, int64_t end) {
       std::vector<float> values((in_.size() + prog_.steps.size()) * kBlock);
       std::vector<int64_t> idx(dims_.size());
-      for (int64_t b = begin; b < end; b += kBlock) RunBlock(args, b, std::min(end, b + kBlock), values.data(), idx.data());
+      for (int64_t b = begin; b < end; b += kBlock)
+        RunBlock(args, b, std::min(end, b + kBlock), values.data(), idx.data());
     });
   }
 

@@ -1,9 +1,9 @@
-// Max pooling (float32; int8/uint8) and average pooling (float32; half via HalfAdapter) over 1 to 3 spatial dims with strides, dilations, asymmetric pads
-// and ceil mode. Windows are separable, so per dim and output index we precompute the taps
-// that fall inside the input (max and the average's sum use only those) and, for the
-// average's divisor, how many taps fall inside the input (countIncludePad false) or inside
-// the padded extent [-padsBegin, in + padsEnd) (countIncludePad true; a ceil-mode window
-// overhanging the end padding does not count the overhang), multiplied over dims.
+// Max pooling (float32; int8/uint8) and average pooling (float32; half via HalfAdapter) over 1 to 3 spatial dims with
+// strides, dilations, asymmetric pads and ceil mode. Windows are separable, so per dim and output index we precompute
+// the taps that fall inside the input (max and the average's sum use only those) and, for the average's divisor, how
+// many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
+// (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
+// dims.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -19,9 +19,9 @@ namespace cpu {
 namespace {
 
 struct Taps {
-  std::vector<int64_t> first, last;       // valid taps [first, last) per output index
-  std::vector<int64_t> padded;            // taps inside the padded extent per output index
-  std::vector<int64_t> valid;             // taps inside the input per output index
+  std::vector<int64_t> first, last;  // valid taps [first, last) per output index
+  std::vector<int64_t> padded;       // taps inside the padded extent per output index
+  std::vector<int64_t> valid;        // taps inside the input per output index
 };
 
 class PoolingKernel : public CpuKernel {
@@ -70,9 +70,11 @@ class PoolingKernel : public CpuKernel {
     Par(planes, 1, [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         if (t == DType::kInt8) {
-          Plane(static_cast<const int8_t*>(args.inputs[0]) + p * in_size, static_cast<int8_t*>(args.outputs[0]) + p * out_size);
+          Plane(static_cast<const int8_t*>(args.inputs[0]) + p * in_size,
+                static_cast<int8_t*>(args.outputs[0]) + p * out_size);
         } else if (t == DType::kUInt8) {
-          Plane(static_cast<const uint8_t*>(args.inputs[0]) + p * in_size, static_cast<uint8_t*>(args.outputs[0]) + p * out_size);
+          Plane(static_cast<const uint8_t*>(args.inputs[0]) + p * in_size,
+                static_cast<uint8_t*>(args.outputs[0]) + p * out_size);
         } else {
           Plane(x + p * in_size, y + p * out_size);
         }
@@ -91,7 +93,7 @@ class PoolingKernel : public CpuKernel {
           const int64_t w0 = ow * w_.stride[2] - w_.pad[2];
           // Integers only reach here for max (the validator allows nothing else).
           T acc = max_ ? (std::numeric_limits<T>::has_infinity ? -std::numeric_limits<T>::infinity()
-                                                                : std::numeric_limits<T>::lowest())
+                                                               : std::numeric_limits<T>::lowest())
                        : T(0);
           for (int64_t kd = taps_[0].first[od]; kd < taps_[0].last[od]; ++kd) {
             const int64_t id = d0 + kd * w_.dilation[0];

@@ -52,23 +52,24 @@ class QuantizeKernel : public CpuKernel {
     const DType t = out_[0].dtype;
     const int64_t lo = t == DType::kInt8 ? -128 : 0, hi = t == DType::kInt8 ? 127 : 255;
     const PerAxis& l = layout_;
-    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        const int64_t c = r % l.channels;
-        const float s = scale[c];
-        const int64_t z = ZeroPoint(t, zp, c);
-        for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
-          const float q = std::nearbyint(x[i] / s);
-          int64_t v = std::isnan(q) ? z : static_cast<int64_t>(std::max(-1e9f, std::min(1e9f, q))) + z;
-          v = std::min(hi, std::max(lo, v));
-          if (t == DType::kInt8) {
-            static_cast<int8_t*>(args.outputs[0])[i] = static_cast<int8_t>(v);
-          } else {
-            static_cast<uint8_t*>(args.outputs[0])[i] = static_cast<uint8_t>(v);
+    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)),
+        [&](int64_t r0, int64_t r1) {
+          for (int64_t r = r0; r < r1; ++r) {
+            const int64_t c = r % l.channels;
+            const float s = scale[c];
+            const int64_t z = ZeroPoint(t, zp, c);
+            for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
+              const float q = std::nearbyint(x[i] / s);
+              int64_t v = std::isnan(q) ? z : static_cast<int64_t>(std::max(-1e9f, std::min(1e9f, q))) + z;
+              v = std::min(hi, std::max(lo, v));
+              if (t == DType::kInt8) {
+                static_cast<int8_t*>(args.outputs[0])[i] = static_cast<int8_t>(v);
+              } else {
+                static_cast<uint8_t*>(args.outputs[0])[i] = static_cast<uint8_t>(v);
+              }
+            }
           }
-        }
-      }
-    });
+        });
   }
 
  private:
@@ -86,17 +87,18 @@ class DequantizeKernel : public CpuKernel {
     const DType t = in_[0].dtype;
     float* y = static_cast<float*>(args.outputs[0]);
     const PerAxis& l = layout_;
-    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)), [&](int64_t r0, int64_t r1) {
-      for (int64_t r = r0; r < r1; ++r) {
-        const int64_t c = r % l.channels;
-        const float s = scale[c];
-        const int64_t z = ZeroPoint(t, zp, c);
-        for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
-          const int64_t v = ZeroPoint(t, args.inputs[0], i);
-          y[i] = static_cast<float>(v - z) * s;
-        }
-      }
-    });
+    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)),
+        [&](int64_t r0, int64_t r1) {
+          for (int64_t r = r0; r < r1; ++r) {
+            const int64_t c = r % l.channels;
+            const float s = scale[c];
+            const int64_t z = ZeroPoint(t, zp, c);
+            for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
+              const int64_t v = ZeroPoint(t, args.inputs[0], i);
+              y[i] = static_cast<float>(v - z) * s;
+            }
+          }
+        });
   }
 
  private:

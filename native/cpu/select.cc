@@ -33,26 +33,27 @@ class SelectKernel : public CpuKernel {
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const Broadcast& bc = *bc_;
     const uint8_t* c = static_cast<const uint8_t*>(args.inputs[0]);
-    Par(bc.rows(), std::max<int64_t>(1, kElementGrain / std::max<int64_t>(bc.row_length(), 1)), [&](int64_t r0, int64_t r1) {
-      switch (DTypeSize(out_[0].dtype)) {
-        case 1:
-          Rows(bc, c, static_cast<const uint8_t*>(args.inputs[1]), static_cast<const uint8_t*>(args.inputs[2]),
-               static_cast<uint8_t*>(args.outputs[0]), r0, r1);
-          break;
-        case 2:
-          Rows(bc, c, static_cast<const uint16_t*>(args.inputs[1]), static_cast<const uint16_t*>(args.inputs[2]),
-               static_cast<uint16_t*>(args.outputs[0]), r0, r1);
-          break;
-        case 4:
-          Rows(bc, c, static_cast<const uint32_t*>(args.inputs[1]), static_cast<const uint32_t*>(args.inputs[2]),
-               static_cast<uint32_t*>(args.outputs[0]), r0, r1);
-          break;
-        default:
-          Rows(bc, c, static_cast<const uint64_t*>(args.inputs[1]), static_cast<const uint64_t*>(args.inputs[2]),
-               static_cast<uint64_t*>(args.outputs[0]), r0, r1);
-          break;
-      }
-    });
+    Par(bc.rows(), std::max<int64_t>(1, kElementGrain / std::max<int64_t>(bc.row_length(), 1)),
+        [&](int64_t r0, int64_t r1) {
+          switch (DTypeSize(out_[0].dtype)) {
+            case 1:
+              Rows(bc, c, static_cast<const uint8_t*>(args.inputs[1]), static_cast<const uint8_t*>(args.inputs[2]),
+                   static_cast<uint8_t*>(args.outputs[0]), r0, r1);
+              break;
+            case 2:
+              Rows(bc, c, static_cast<const uint16_t*>(args.inputs[1]), static_cast<const uint16_t*>(args.inputs[2]),
+                   static_cast<uint16_t*>(args.outputs[0]), r0, r1);
+              break;
+            case 4:
+              Rows(bc, c, static_cast<const uint32_t*>(args.inputs[1]), static_cast<const uint32_t*>(args.inputs[2]),
+                   static_cast<uint32_t*>(args.outputs[0]), r0, r1);
+              break;
+            default:
+              Rows(bc, c, static_cast<const uint64_t*>(args.inputs[1]), static_cast<const uint64_t*>(args.inputs[2]),
+                   static_cast<uint64_t*>(args.outputs[0]), r0, r1);
+              break;
+          }
+        });
   }
 
  private:

@@ -30,7 +30,8 @@ struct Choice {
 // another one it can run.
 const Choice& PickKernel() {
   static const Choice choice = [] {
-    const Choice avx512{MicroKernelAvx512, "avx512"}, avx2{MicroKernelAvx2, "avx2"}, portable{MicroKernelPortable, "portable"};
+    const Choice avx512{MicroKernelAvx512, "avx512"}, avx2{MicroKernelAvx2, "avx2"},
+        portable{MicroKernelPortable, "portable"};
     const std::string w = ReadEnvSwitches().cpu_kernel;
     if (w == "portable") return portable;
     if (w == "avx2" && HasAvx2Fma()) return avx2;
@@ -155,7 +156,8 @@ const char* SgemmKernelName() { return PickKernel().name; }
 // Two rows of the tile at a time: 2 x 16 accumulators fit the registers of baseline SSE2 and
 // of NEON, so the compiler keeps them there and vectorizes the j loops (a whole 6 x 16 tile
 // would spill on SSE2 and run several times slower).
-void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr) {
+void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
+                         int nr) {
   for (int r0 = 0; r0 < mr; r0 += 2) {
     float acc0[kGemmNR] = {};
     float acc1[kGemmNR] = {};

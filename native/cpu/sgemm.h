@@ -25,7 +25,8 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
 
 // The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
 // (kc x NR). Full tiles store directly; partial ones go through a local tile.
-void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
+void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
+                         int nr);
 void MicroKernelAvx2(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
 void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
 

@@ -67,7 +67,8 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
 
 namespace hybridrt {
 namespace cpu {
-void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr) {
+void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
+                       int nr) {
   MicroKernelPortable(kc, pa, pb, c, ldc, beta, mr, nr);
 }
 }  // namespace cpu

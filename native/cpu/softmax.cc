@@ -46,7 +46,8 @@ class SoftmaxKernel : public CpuKernel {
         }
         if (log_) {
           const double ls = std::log(sum);
-          for (int64_t a = 0; a < len_; ++a) dst[a * inner_] = static_cast<float>(static_cast<double>(src[a * inner_]) - m - ls);
+          for (int64_t a = 0; a < len_; ++a)
+            dst[a * inner_] = static_cast<float>(static_cast<double>(src[a * inner_]) - m - ls);
         } else {
           for (int64_t a = 0; a < len_; ++a) dst[a * inner_] = static_cast<float>(e[a] / sum);
         }

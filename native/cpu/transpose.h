@@ -22,8 +22,8 @@ class Transpose {
   size_t es_;
   bool identity_ = false;
   int64_t total_ = 0;
-  std::vector<int64_t> out_dims_;   // merged output dims
-  std::vector<int64_t> in_strides_; // input element stride per merged output dim
+  std::vector<int64_t> out_dims_;    // merged output dims
+  std::vector<int64_t> in_strides_;  // input element stride per merged output dim
 };
 
 }  // namespace cpu

@@ -23,7 +23,10 @@ T ClampBound(double v) {
 
 class UnaryKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override { act_ = ReadActivation(params(), ""); op_ = ParseUnaryOp(params().String("op")); }
+  void PrepareKernel() override {
+    act_ = ReadActivation(params(), "");
+    op_ = ParseUnaryOp(params().String("op"));
+  }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
@@ -32,15 +35,16 @@ class UnaryKernel : public CpuKernel {
     if (op_ == UnaryOp::kIdentity) {
       const size_t es = DTypeSize(t);
       Par(n, kElementGrain, [&](int64_t b, int64_t e) {
-        std::memcpy(static_cast<uint8_t*>(args.outputs[0]) + b * es, static_cast<const uint8_t*>(args.inputs[0]) + b * es,
-                    (e - b) * es);
+        std::memcpy(static_cast<uint8_t*>(args.outputs[0]) + b * es,
+                    static_cast<const uint8_t*>(args.inputs[0]) + b * es, (e - b) * es);
       });
       return;
     }
     Par(n, kElementGrain, [&](int64_t b, int64_t e) {
       switch (t) {
         case DType::kFloat32:
-          ApplyActivation(act_, static_cast<const float*>(args.inputs[0]) + b, static_cast<float*>(args.outputs[0]) + b, e - b);
+          ApplyActivation(act_, static_cast<const float*>(args.inputs[0]) + b, static_cast<float*>(args.outputs[0]) + b,
+                          e - b);
           break;
         case DType::kInt32: RunInt<int32_t>(args, b, e); break;
         case DType::kInt64: RunInt<int64_t>(args, b, e); break;
@@ -62,11 +66,15 @@ class UnaryKernel : public CpuKernel {
     T* y = static_cast<T*>(args.outputs[0]);
     using U = std::make_unsigned_t<T>;
     switch (op_) {
-      case UnaryOp::kRelu: for (int64_t i = b; i < e; ++i) y[i] = x[i] > 0 ? x[i] : 0; break;
+      case UnaryOp::kRelu:
+        for (int64_t i = b; i < e; ++i) y[i] = x[i] > 0 ? x[i] : 0;
+        break;
       case UnaryOp::kAbs:
         for (int64_t i = b; i < e; ++i) y[i] = x[i] < 0 ? static_cast<T>(U(0) - static_cast<U>(x[i])) : x[i];
         break;
-      case UnaryOp::kNeg: for (int64_t i = b; i < e; ++i) y[i] = static_cast<T>(U(0) - static_cast<U>(x[i])); break;
+      case UnaryOp::kNeg:
+        for (int64_t i = b; i < e; ++i) y[i] = static_cast<T>(U(0) - static_cast<U>(x[i]));
+        break;
       case UnaryOp::kClip: {
         const T lo = ClampBound<T>(act_.min), hi = ClampBound<T>(act_.max);
         for (int64_t i = b; i < e; ++i) y[i] = std::min(std::max(x[i], lo), hi);

@@ -19,9 +19,16 @@ namespace cuda {
 namespace {
 
 struct BoolTag {};
-template <typename T> struct Storage { using type = T; };
-template <> struct Storage<BoolTag> { using type = uint8_t; };
-template <typename T> constexpr bool kIsFloat = std::is_same_v<T, float> || std::is_same_v<T, __half> || std::is_same_v<T, __nv_bfloat16>;
+template <typename T>
+struct Storage {
+  using type = T;
+};
+template <>
+struct Storage<BoolTag> {
+  using type = uint8_t;
+};
+template <typename T>
+constexpr bool kIsFloat = std::is_same_v<T, float> || std::is_same_v<T, __half> || std::is_same_v<T, __nv_bfloat16>;
 
 template <typename F>
 void DispatchAll(DType t, F&& f) {
@@ -46,7 +53,10 @@ __device__ __forceinline__ typename Storage<To>::type FromFloatValue(float x) {
   } else {
     constexpr float kHi = static_cast<float>(std::numeric_limits<To>::max());
     constexpr float kLo = static_cast<float>(std::numeric_limits<To>::lowest());
-    return isnan(x) ? To(0) : x >= kHi ? std::numeric_limits<To>::max() : x <= kLo ? std::numeric_limits<To>::lowest() : static_cast<To>(x);
+    return isnan(x)   ? To(0)
+           : x >= kHi ? std::numeric_limits<To>::max()
+           : x <= kLo ? std::numeric_limits<To>::lowest()
+                      : static_cast<To>(x);
   }
 }
 
@@ -123,7 +133,8 @@ class CastLayer : public CudaKernel {
     const void* input = args.inputs[0];
     if (permuted_) {
       if (from == to) {
-        Check(LaunchStridedCopy(DTypeSize(from), input, args.outputs[0], perm_, in_[0].numel, s), "cast transpose launch");
+        Check(LaunchStridedCopy(DTypeSize(from), input, args.outputs[0], perm_, in_[0].numel, s),
+              "cast transpose launch");
         return;
       }
       if (IsFloat(from) && IsFloat(to)) {
@@ -134,13 +145,13 @@ class CastLayer : public CudaKernel {
             const Shape& x = in_[0].shape;
             if (to_nhwc_) {
               const int64_t pixels = x[0] * x[2] * x[3];
-              CastToNhwc<F, T><<<GridFor(pixels), kThreads, 0, s>>>(static_cast<const F*>(input), static_cast<T*>(args.outputs[0]),
-                                                                  static_cast<unsigned>(pixels), static_cast<unsigned>(x[2] * x[3]),
-                                                                  static_cast<int>(x[1]));
+              CastToNhwc<F, T><<<GridFor(pixels), kThreads, 0, s>>>(
+                  static_cast<const F*>(input), static_cast<T*>(args.outputs[0]), static_cast<unsigned>(pixels),
+                  static_cast<unsigned>(x[2] * x[3]), static_cast<int>(x[1]));
               return;
             }
-            CastPermuted<F, T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const F*>(input),
-                                                                        static_cast<T*>(args.outputs[0]), in_[0].numel, perm_);
+            CastPermuted<F, T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(
+                static_cast<const F*>(input), static_cast<T*>(args.outputs[0]), in_[0].numel, perm_);
           });
         });
         CheckLaunch("cast kernel launch");
@@ -150,7 +161,8 @@ class CastLayer : public CudaKernel {
       input = args.workspace;
     }
     if (from == to) {
-      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s),
+            "cudaMemcpyAsync");
       return;
     }
     const int64_t n = in_[0].numel;
@@ -159,7 +171,7 @@ class CastLayer : public CudaKernel {
         using F = decltype(ftag);
         using T = decltype(ttag);
         CastKernel<F, T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const typename Storage<F>::type*>(input),
-                                                          static_cast<typename Storage<T>::type*>(args.outputs[0]), n);
+                                                         static_cast<typename Storage<T>::type*>(args.outputs[0]), n);
       });
     });
     CheckLaunch("cast kernel launch");

@@ -50,8 +50,8 @@ class PartsKernel : public CudaKernel {
           e = cudaMemcpy2DAsync(static_cast<uint8_t*>(args.outputs[0]) + offset, row_, args.inputs[i], b, b, outer_,
                                 cudaMemcpyDeviceToDevice, s);
         } else {
-          e = cudaMemcpy2DAsync(args.outputs[i], b, static_cast<const uint8_t*>(args.inputs[0]) + offset, row_, b, outer_,
-                                cudaMemcpyDeviceToDevice, s);
+          e = cudaMemcpy2DAsync(args.outputs[i], b, static_cast<const uint8_t*>(args.inputs[0]) + offset, row_, b,
+                                outer_, cudaMemcpyDeviceToDevice, s);
         }
         Check(e, "cudaMemcpy2DAsync");
       }

@@ -50,8 +50,8 @@ namespace {
 
 constexpr size_t kMaxWorkspace = size_t{256} << 20;
 
-const char* kFwdNames[] = {"implicit_gemm", "implicit_precomp_gemm", "gemm", "direct",
-                           "fft", "fft_tiling", "winograd", "winograd_nonfused"};
+const char* kFwdNames[] = {"implicit_gemm", "implicit_precomp_gemm", "gemm", "direct", "fft", "fft_tiling",
+                           "winograd",      "winograd_nonfused"};
 const char* kBwdNames[] = {"algo0", "algo1", "fft", "fft_tiling", "winograd", "winograd_nonfused"};
 const char* kMathNames[] = {"default", "tensor_op", "tensor_op_conversion", "fma"};
 
@@ -130,7 +130,7 @@ class ConvKernel : public CudaKernel {
       if (lead) v.push_back(1);
       for (size_t d = 0; d < sp; ++d) v.push_back(Int(s[2 + d], "dim"));
     };
-    Shape conv_in = x;   // what cuDNN convolves (forward) or produces (deconv)
+    Shape conv_in = x;  // what cuDNN convolves (forward) or produces (deconv)
     Shape conv_out = y;
     if (!deconv_ && !symmetric) {
       // Pad x explicitly into the workspace; cuDNN then convolves without padding.
@@ -185,7 +185,8 @@ class ConvKernel : public CudaKernel {
       if (nhwc_) {
         CheckDnn(cudnnSetTensor4dDescriptor(d, CUDNN_TENSOR_NHWC, t, dims[0], dims[1], dims[2], dims[3]), what);
       } else {
-        CheckDnn(cudnnSetTensorNdDescriptor(d, t, static_cast<int>(dims.size()), dims.data(), Packed(dims).data()), what);
+        CheckDnn(cudnnSetTensorNdDescriptor(d, t, static_cast<int>(dims.size()), dims.data(), Packed(dims).data()),
+                 what);
       }
     };
     describe(x_desc_, fx, "cudnnSetTensorNdDescriptor (x)");
@@ -207,7 +208,7 @@ class ConvKernel : public CudaKernel {
     CheckDnn(cudnnSetConvolutionGroupCount(conv_, static_cast<int>(groups)), "cudnnSetConvolutionGroupCount");
     CheckDnn(cudnnSetConvolutionMathType(conv_, dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH),
              "cudnnSetConvolutionMathType");
-    conv_in_elems_ = Numel(deconv_ ? conv_out : conv_in);  // cuDNN's x
+    conv_in_elems_ = Numel(deconv_ ? conv_out : conv_in);   // cuDNN's x
     conv_out_elems_ = Numel(deconv_ ? conv_in : conv_out);  // cuDNN's y
     // Our depthwise kernel: channels-last 2-d, one filter per channel, square kernel and
     // stride, one pad all round, no dilation.
@@ -241,18 +242,20 @@ class ConvKernel : public CudaKernel {
   bool Workspace(int algo, int math, size_t* bytes) {
     if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
     cudnnHandle_t h = backend_->build_cudnn();
-    cudnnStatus_t s = deconv_ ? cudnnGetConvolutionBackwardDataWorkspaceSize(h, w_desc_, y_desc_, conv_, x_desc_,
-                                                                              static_cast<cudnnConvolutionBwdDataAlgo_t>(algo), bytes)
-                              : cudnnGetConvolutionForwardWorkspaceSize(h, x_desc_, w_desc_, conv_, y_desc_,
-                                                                        static_cast<cudnnConvolutionFwdAlgo_t>(algo), bytes);
+    cudnnStatus_t s =
+        deconv_ ? cudnnGetConvolutionBackwardDataWorkspaceSize(h, w_desc_, y_desc_, conv_, x_desc_,
+                                                               static_cast<cudnnConvolutionBwdDataAlgo_t>(algo), bytes)
+                : cudnnGetConvolutionForwardWorkspaceSize(h, x_desc_, w_desc_, conv_, y_desc_,
+                                                          static_cast<cudnnConvolutionFwdAlgo_t>(algo), bytes);
     return s == CUDNN_STATUS_SUCCESS;
   }
 
   bool Allowed(int algo, int math) const {
     if (dtype_ != DType::kFloat32) return true;
     if (math != CUDNN_FMA_MATH) return false;  // no TF32 for fp32 data
-    if (deconv_) return algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_0 && algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT &&
-                        algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING;
+    if (deconv_)
+      return algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_0 && algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT &&
+             algo != CUDNN_CONVOLUTION_BWD_DATA_ALGO_FFT_TILING;
     return algo != CUDNN_CONVOLUTION_FWD_ALGO_FFT && algo != CUDNN_CONVOLUTION_FWD_ALGO_FFT_TILING;
   }
 
@@ -262,8 +265,6 @@ class ConvKernel : public CudaKernel {
     const bool act_ok = act_.op == kNoActivation || act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
     return !deconv_ && !explicit_pad_ && has_bias_ && act_ok;
   }
-
-
 
   std::string Choose() override {
     // Scratch buffers on the real shapes, filled with a non-zero pattern.
@@ -302,15 +303,18 @@ class ConvKernel : public CudaKernel {
       if (deconv_) {
         cudnnConvolutionBwdDataAlgoPerf_t perf[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
         CheckDnn(cudnnFindConvolutionBackwardDataAlgorithmEx(h, w_desc_, w, y_desc_, y, conv_, x_desc_, x,
-                                                             CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &returned, perf, ws, limit),
+                                                             CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT, &returned, perf, ws,
+                                                             limit),
                  "cudnnFindConvolutionBackwardDataAlgorithmEx");
-        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory, perf[i].time});
+        for (int i = 0; i < returned; ++i)
+          results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory, perf[i].time});
       } else {
         cudnnConvolutionFwdAlgoPerf_t perf[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
         CheckDnn(cudnnFindConvolutionForwardAlgorithmEx(h, x_desc_, x, w_desc_, w, conv_, y_desc_, y,
                                                         CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &returned, perf, ws, limit),
                  "cudnnFindConvolutionForwardAlgorithmEx");
-        for (int i = 0; i < returned; ++i) results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory, perf[i].time});
+        for (int i = 0; i < returned; ++i)
+          results.push_back({perf[i].algo, perf[i].mathType, perf[i].status, perf[i].memory, perf[i].time});
       }
       // Fastest first (cuDNN sorts by time): the allowed ones that fit.
       std::vector<Result> usable;
@@ -369,7 +373,8 @@ class ConvKernel : public CudaKernel {
     TacticTimer timer(s);
     const float one = 1.0f, zero = 0.0f, alpha2 = residual_ ? 1.0f : 0.0f;
     auto epilogue = [&](void* out) {
-      return LaunchBiasActivation(dtype_, out, *bias, zz, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s) == cudaSuccess;
+      return LaunchBiasActivation(dtype_, out, *bias, zz, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s) ==
+             cudaSuccess;
     };
     struct Candidate {
       std::string name;
@@ -379,10 +384,12 @@ class ConvKernel : public CudaKernel {
     std::vector<Candidate> candidates;
     std::vector<std::unique_ptr<ConvGraph>> graphs;
     std::vector<std::shared_ptr<ConvGraph::Plan>> plans;
-    std::function<bool(void*)> legacy = [&, algo = usable[0].algo, math = usable[0].math, bytes = usable[0].memory](void* out) {
+    std::function<bool(void*)> legacy = [&, algo = usable[0].algo, math = usable[0].math,
+                                         bytes = usable[0].memory](void* out) {
       if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
-      return cudnnConvolutionForward(h, &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws,
-                                     bytes, &zero, y_desc_, out) == CUDNN_STATUS_SUCCESS &&
+      return cudnnConvolutionForward(h, &one, x_desc_, x, w_desc_, w, conv_,
+                                     static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws, bytes, &zero, y_desc_,
+                                     out) == CUDNN_STATUS_SUCCESS &&
              epilogue(out);
     };
     candidates.push_back({Name(usable[0].algo, usable[0].math), legacy});
@@ -390,17 +397,19 @@ class ConvKernel : public CudaKernel {
       CreateActivationDesc();
       auto fused = [&](int algo, int math, size_t bytes) {
         return [&, algo, math, bytes](void* out) {
-          if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS) return false;
+          if (cudnnSetConvolutionMathType(conv_, static_cast<cudnnMathType_t>(math)) != CUDNN_STATUS_SUCCESS)
+            return false;
           return cudnnConvolutionBiasActivationForward(h, &one, x_desc_, x, w_desc_, w, conv_,
                                                        static_cast<cudnnConvolutionFwdAlgo_t>(algo), ws, bytes, &alpha2,
-                                                       y_desc_, residual_ ? zz : out, bias_desc_, *bias, act_desc_, y_desc_,
-                                                       out) == CUDNN_STATUS_SUCCESS;
+                                                       y_desc_, residual_ ? zz : out, bias_desc_, *bias, act_desc_,
+                                                       y_desc_, out) == CUDNN_STATUS_SUCCESS;
         };
       };
       std::vector<std::pair<int, int>> tried;
       for (size_t i = 0; i < usable.size() && static_cast<int>(i) < kFusedCandidates; ++i) {
         tried.push_back({usable[i].algo, usable[i].math});
-        candidates.push_back({Name(usable[i].algo, usable[i].math, true), fused(usable[i].algo, usable[i].math, usable[i].memory)});
+        candidates.push_back(
+            {Name(usable[i].algo, usable[i].math, true), fused(usable[i].algo, usable[i].math, usable[i].memory)});
       }
       const int precomp = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM;
       const int math = dtype_ == DType::kFloat32 ? CUDNN_FMA_MATH : CUDNN_TENSOR_OP_MATH;
@@ -422,7 +431,8 @@ class ConvKernel : public CudaKernel {
         }
         ConvGraph* g = graphs.back().get();
         const int tries = fused ? FusedGraphTries() : kGraphConfigs;
-        if (TacticLog()) graph_notes += Cat("  ", fused ? "fused" : "unfused", " graph: ", g->configs(), " configurations\n");
+        if (TacticLog())
+          graph_notes += Cat("  ", fused ? "fused" : "unfused", " graph: ", g->configs(), " configurations\n");
         for (int k = 0; k < g->configs() && k < tries; ++k) {
           std::shared_ptr<ConvGraph::Plan> plan = g->MakePlan(k);
           if (!plan || plan->workspace() > limit) {
@@ -463,7 +473,8 @@ class ConvKernel : public CudaKernel {
     } free_clipped{clipped};
     for (Candidate& c : candidates) c.ms = timer.Time([&] { return c.run(y); });
     cudaGetLastError();
-    std::stable_sort(candidates.begin(), candidates.end(), [](const Candidate& a, const Candidate& b) { return a.ms < b.ms; });
+    std::stable_sort(candidates.begin(), candidates.end(),
+                     [](const Candidate& a, const Candidate& b) { return a.ms < b.ms; });
     // HYBRIDRT_CONV_TACTIC=<name> (tests, measurements): that candidate wherever it exists,
     // without the reference check, so that a test can compare it with an independent result.
     const std::string& forced = switches_.conv_tactic;
@@ -489,7 +500,8 @@ class ConvKernel : public CudaKernel {
       }
       log += Cat("  ", c.name, " ", c.ms, " ms ", verdict, "\n");
     }
-    if (TacticLog()) std::fprintf(stderr, "hybridrt: tactics of %s:\n%s%s", layer_->name.c_str(), graph_notes.c_str(), log.c_str());
+    if (TacticLog())
+      std::fprintf(stderr, "hybridrt: tactics of %s:\n%s%s", layer_->name.c_str(), graph_notes.c_str(), log.c_str());
     return chosen;
   }
 
@@ -505,7 +517,8 @@ class ConvKernel : public CudaKernel {
     const size_t bytes = static_cast<size_t>(n) * DTypeSize(dtype_);
     std::vector<uint8_t> raw(bytes);
     auto fetch = [&](std::vector<float>* out) {
-      if (cudaStreamSynchronize(s) != cudaSuccess || cudaMemcpy(raw.data(), y, bytes, cudaMemcpyDeviceToHost) != cudaSuccess) {
+      if (cudaStreamSynchronize(s) != cudaSuccess ||
+          cudaMemcpy(raw.data(), y, bytes, cudaMemcpyDeviceToHost) != cudaSuccess) {
         cudaGetLastError();
         return false;
       }
@@ -622,7 +635,9 @@ class ConvKernel : public CudaKernel {
           plan = nullptr;
         }
       }
-      if (!plan) Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' is not a cuDNN graph configuration this device offers for this layer"));
+      if (!plan)
+        Bad(ErrorCode::kPlan,
+            Cat("plan: tactic '", requested, "' is not a cuDNN graph configuration this device offers for this layer"));
       plan_ = plan;
       graph_fused_ = fused;
       algo_workspace_ = AlignUp(plan->workspace(), kArenaAlignment);
@@ -666,7 +681,8 @@ class ConvKernel : public CudaKernel {
     const void* z = residual_ ? args.inputs.back() : nullptr;
     cudnnStatus_t st;
     if (depthwise_) {
-      Check(LaunchDepthwiseNhwc(dtype_, args.inputs[0], w, bias, z, args.outputs[0], dw_, act_, s), "depthwise convolution launch");
+      Check(LaunchDepthwiseNhwc(dtype_, args.inputs[0], w, bias, z, args.outputs[0], dw_, act_, s),
+            "depthwise convolution launch");
       return;
     }
     const void* x_in = args.inputs[0];
@@ -682,7 +698,8 @@ class ConvKernel : public CudaKernel {
       }
       CheckDnn(st, "cudnnBackendExecute");
       if (!graph_fused_) {
-        Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s),
+        Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_,
+                                   act_, s),
               "bias/activation launch");
       }
       return;
@@ -690,9 +707,9 @@ class ConvKernel : public CudaKernel {
     if (fused_call_) {
       const float alpha2 = residual_ ? 1.0f : 0.0f;
       st = cudnnConvolutionBiasActivationForward(cs.cudnn(), &one, x_desc_, x_in, w_desc_, w, conv_,
-                                                 static_cast<cudnnConvolutionFwdAlgo_t>(algo_), ws, algo_workspace_, &alpha2,
-                                                 y_desc_, residual_ ? z : args.outputs[0], bias_desc_, bias, act_desc_,
-                                                 y_desc_, args.outputs[0]);
+                                                 static_cast<cudnnConvolutionFwdAlgo_t>(algo_), ws, algo_workspace_,
+                                                 &alpha2, y_desc_, residual_ ? z : args.outputs[0], bias_desc_, bias,
+                                                 act_desc_, y_desc_, args.outputs[0]);
       CheckDnn(st, "cudnnConvolutionBiasActivationForward");
       return;
     }
@@ -702,17 +719,21 @@ class ConvKernel : public CudaKernel {
         Check(LaunchPad(DTypeSize(dtype_), x, extra, pad_, pad_elems_, s), "padding copy launch");
         x = extra;
       }
-      st = cudnnConvolutionForward(cs.cudnn(), &one, x_desc_, x, w_desc_, w, conv_, static_cast<cudnnConvolutionFwdAlgo_t>(algo_),
-                                   ws, algo_workspace_, &zero, y_desc_, args.outputs[0]);
+      st = cudnnConvolutionForward(cs.cudnn(), &one, x_desc_, x, w_desc_, w, conv_,
+                                   static_cast<cudnnConvolutionFwdAlgo_t>(algo_), ws, algo_workspace_, &zero, y_desc_,
+                                   args.outputs[0]);
       CheckDnn(st, "cudnnConvolutionForward");
     } else {
       void* dx = explicit_pad_ ? extra : args.outputs[0];
       st = cudnnConvolutionBackwardData(cs.cudnn(), &one, w_desc_, w, y_desc_, args.inputs[0], conv_,
-                                        static_cast<cudnnConvolutionBwdDataAlgo_t>(algo_), ws, algo_workspace_, &zero, x_desc_, dx);
+                                        static_cast<cudnnConvolutionBwdDataAlgo_t>(algo_), ws, algo_workspace_, &zero,
+                                        x_desc_, dx);
       CheckDnn(st, "cudnnConvolutionBackwardData");
-      if (explicit_pad_) Check(LaunchPad(DTypeSize(dtype_), dx, args.outputs[0], pad_, out_[0].numel, s), "crop copy launch");
+      if (explicit_pad_)
+        Check(LaunchPad(DTypeSize(dtype_), dx, args.outputs[0], pad_, out_[0].numel, s), "crop copy launch");
     }
-    Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_, s),
+    Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_, act_,
+                               s),
           "bias/activation launch");
   }
 
@@ -737,7 +758,7 @@ class ConvKernel : public CudaKernel {
   Act act_;
   DepthwiseGeometry dw_;
   bool depthwise_ok_ = false, depthwise_ = false;  // our depthwise kernel applies / is the tactic
-  bool input_clip_ = false;                         // inputClip: in our kernel, or a clipped copy for cuDNN
+  bool input_clip_ = false;                        // inputClip: in our kernel, or a clipped copy for cuDNN
 };
 
 }  // namespace

@@ -141,7 +141,8 @@ CudaStream::~CudaStream() {
 volatile int* CudaStream::gate_flag() {
   if (!gate_host_) {
     Check(cudaHostAlloc(&gate_host_, sizeof(int), cudaHostAllocMapped), "cudaHostAlloc (stream gate)");
-    Check(cudaHostGetDevicePointer(reinterpret_cast<void**>(&gate_device_), gate_host_, 0), "cudaHostGetDevicePointer (stream gate)");
+    Check(cudaHostGetDevicePointer(reinterpret_cast<void**>(&gate_device_), gate_host_, 0),
+          "cudaHostGetDevicePointer (stream gate)");
   }
   return gate_host_;
 }
@@ -162,7 +163,8 @@ void CudaStream::Finish() {
           "cudaMemcpyAsync (status record)");
   }
   cudaError_t e = cudaStreamSynchronize(stream_);
-  if (e != cudaSuccess) Fail(ErrorCode::kNative, CudaMessage(e, "a kernel or copy of this run failed (cudaStreamSynchronize)"));
+  if (e != cudaSuccess)
+    Fail(ErrorCode::kNative, CudaMessage(e, "a kernel or copy of this run failed (cudaStreamSynchronize)"));
   if (!status_used_ || status_host_->flag == 0) return;
   const StatusRecord r = *status_host_;
   std::memset(status_host_, 0, sizeof(StatusRecord));
@@ -220,7 +222,9 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
   }
 }
 
-std::unique_ptr<Stream> CudaBackend::CreateStream() { return std::make_unique<CudaStream>(uses_cudnn_, uses_cublaslt_); }
+std::unique_ptr<Stream> CudaBackend::CreateStream() {
+  return std::make_unique<CudaStream>(uses_cudnn_, uses_cublaslt_);
+}
 
 std::shared_ptr<void> CudaBackend::Allocate(size_t bytes) {
   void* p = nullptr;
@@ -325,7 +329,8 @@ std::string CudaBackend::DeviceKey() const {
 }
 
 cudaStream_t CudaBackend::build_stream() {
-  if (!build_stream_) Check(cudaStreamCreateWithFlags(&build_stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
+  if (!build_stream_)
+    Check(cudaStreamCreateWithFlags(&build_stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
   return build_stream_;
 }
 
@@ -379,8 +384,8 @@ DeviceStatus QueryCudaDevice() {
     e = cuda::ProbeKernelImage();
     if (e != cudaSuccess) {
       cudaGetLastError();
-      s.reason = Cat("this addon has no kernels for ", p.name, " (", s.arch, "): rebuild it with HYBRIDRT_CUDA_ARCHS=",
-                     p.major, p.minor, " (", cudaGetErrorString(e), ")");
+      s.reason = Cat("this addon has no kernels for ", p.name, " (", s.arch,
+                     "): rebuild it with HYBRIDRT_CUDA_ARCHS=", p.major, p.minor, " (", cudaGetErrorString(e), ")");
       return s;
     }
     int driver = 0, runtime = 0;

@@ -104,7 +104,8 @@ ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), s
     cudnnBackendDescriptor_t w = Tensor(kW, spec.io, spec.w, false);
     int64_t next_virtual = kVirtual;
     // The convolution writes y directly, or a virtual fp32 tensor the epilogue reads.
-    cudnnBackendDescriptor_t cur = epilogue ? Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true) : Tensor(kY, spec.io, spec.y, false);
+    cudnnBackendDescriptor_t cur =
+        epilogue ? Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true) : Tensor(kY, spec.io, spec.y, false);
     cudnnBackendDescriptor_t conv = Make(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR);
     const int64_t nd = static_cast<int64_t>(spec.pads.size());
     const cudnnDataType_t comp = CUDNN_DATA_FLOAT;
@@ -142,14 +143,15 @@ ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), s
     if (spec.act >= 0) steps.push_back({spec.act, nullptr});
     for (size_t i = 0; i < steps.size(); ++i) {
       const bool last = i + 1 == steps.size();
-      cudnnBackendDescriptor_t out = last ? Tensor(kY, spec.io, spec.y, false) : Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true);
+      cudnnBackendDescriptor_t out =
+          last ? Tensor(kY, spec.io, spec.y, false) : Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true);
       ops.push_back(Pointwise(steps[i].mode, cur, steps[i].b, out));
       cur = out;
     }
     cudnnBackendDescriptor_t graph = Make(CUDNN_BACKEND_OPERATIONGRAPH_DESCRIPTOR);
     Set(graph, CUDNN_ATTR_OPERATIONGRAPH_HANDLE, CUDNN_TYPE_HANDLE, 1, &handle_, "graph handle");
-    Set(graph, CUDNN_ATTR_OPERATIONGRAPH_OPS, CUDNN_TYPE_BACKEND_DESCRIPTOR, static_cast<int64_t>(ops.size()), ops.data(),
-        "graph operations");
+    Set(graph, CUDNN_ATTR_OPERATIONGRAPH_OPS, CUDNN_TYPE_BACKEND_DESCRIPTOR, static_cast<int64_t>(ops.size()),
+        ops.data(), "graph operations");
     Ok(cudnnBackendFinalize(graph), "finalizing the operation graph");
     cudnnBackendDescriptor_t heur = Make(CUDNN_BACKEND_ENGINEHEUR_DESCRIPTOR);
     const cudnnBackendHeurMode_t heur_mode = CUDNN_HEUR_MODE_A;
@@ -157,18 +159,21 @@ ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), s
     Set(heur, CUDNN_ATTR_ENGINEHEUR_MODE, CUDNN_TYPE_HEUR_MODE, 1, &heur_mode, "heuristics mode");
     Ok(cudnnBackendFinalize(heur), "finalizing the heuristics");
     int64_t available = 0;
-    Ok(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, 0, &available, nullptr),
+    Ok(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, 0, &available,
+                                nullptr),
        "counting the heuristics' results");
     const int64_t want = available < kMaxConfigs ? available : kMaxConfigs;
     configs_.assign(static_cast<size_t>(want), nullptr);
-    for (cudnnBackendDescriptor_t& c : configs_) Ok(cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINECFG_DESCRIPTOR, &c), "cudnnBackendCreateDescriptor");
+    for (cudnnBackendDescriptor_t& c : configs_)
+      Ok(cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINECFG_DESCRIPTOR, &c), "cudnnBackendCreateDescriptor");
     int64_t got = 0;
     if (want > 0) {
       Ok(cudnnBackendGetAttribute(heur, CUDNN_ATTR_ENGINEHEUR_RESULTS, CUDNN_TYPE_BACKEND_DESCRIPTOR, want, &got,
                                   configs_.data()),
          "reading the heuristics' results");
     }
-    for (size_t i = static_cast<size_t>(got < 0 ? 0 : got); i < configs_.size(); ++i) cudnnBackendDestroyDescriptor(configs_[i]);
+    for (size_t i = static_cast<size_t>(got < 0 ? 0 : got); i < configs_.size(); ++i)
+      cudnnBackendDestroyDescriptor(configs_[i]);
     configs_.resize(static_cast<size_t>(got < 0 ? 0 : got));
   } catch (...) {
     for (cudnnBackendDescriptor_t c : configs_) {
@@ -196,8 +201,8 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
     if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_ENGINE_DESCRIPTOR, &engine) != CUDNN_STATUS_SUCCESS) return nullptr;
     int64_t n = 0, count = 0;
     cudnnBackendNumericalNote_t notes[CUDNN_NUMERICAL_NOTE_TYPE_COUNT];
-    bool ok = cudnnBackendGetAttribute(cfg, CUDNN_ATTR_ENGINECFG_ENGINE, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &n, &engine) ==
-                  CUDNN_STATUS_SUCCESS &&
+    bool ok = cudnnBackendGetAttribute(cfg, CUDNN_ATTR_ENGINECFG_ENGINE, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1, &n,
+                                       &engine) == CUDNN_STATUS_SUCCESS &&
               cudnnBackendGetAttribute(engine, CUDNN_ATTR_ENGINE_NUMERICAL_NOTE, CUDNN_TYPE_NUMERICAL_NOTE,
                                        CUDNN_NUMERICAL_NOTE_TYPE_COUNT, &count, notes) == CUDNN_STATUS_SUCCESS;
     const bool fp32 = spec_.io == CUDNN_DATA_FLOAT;
@@ -211,13 +216,14 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
     if (!ok) return nullptr;
   }
   cudnnBackendDescriptor_t plan = nullptr;
-  if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, &plan) != CUDNN_STATUS_SUCCESS) return nullptr;
+  if (cudnnBackendCreateDescriptor(CUDNN_BACKEND_EXECUTION_PLAN_DESCRIPTOR, &plan) != CUDNN_STATUS_SUCCESS)
+    return nullptr;
   cudnnHandle_t h = handle_;
   int64_t workspace = 0, n = 0;
   const bool ok = cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_HANDLE, CUDNN_TYPE_HANDLE, 1, &h) ==
                       CUDNN_STATUS_SUCCESS &&
-                  cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, CUDNN_TYPE_BACKEND_DESCRIPTOR, 1,
-                                           &cfg) == CUDNN_STATUS_SUCCESS &&
+                  cudnnBackendSetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_ENGINE_CONFIG, CUDNN_TYPE_BACKEND_DESCRIPTOR,
+                                           1, &cfg) == CUDNN_STATUS_SUCCESS &&
                   cudnnBackendFinalize(plan) == CUDNN_STATUS_SUCCESS &&
                   cudnnBackendGetAttribute(plan, CUDNN_ATTR_EXECUTION_PLAN_WORKSPACE_SIZE, CUDNN_TYPE_INT64, 1, &n,
                                            &workspace) == CUDNN_STATUS_SUCCESS &&
@@ -229,8 +235,8 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
   return std::make_shared<Plan>(plan, static_cast<size_t>(workspace));
 }
 
-cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const void* x, const void* w, void* y, const void* bias,
-                                 const void* z, void* workspace) const {
+cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const void* x, const void* w, void* y,
+                                 const void* bias, const void* z, void* workspace) const {
   int64_t uids[5];
   void* ptrs[5];
   int n = 0;
@@ -247,8 +253,10 @@ cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const void* x, 
   cudnnStatus_t s = cudnnBackendCreateDescriptor(CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR, &pack);
   if (s != CUDNN_STATUS_SUCCESS) return s;
   s = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_UNIQUE_IDS, CUDNN_TYPE_INT64, n, uids);
-  if (s == CUDNN_STATUS_SUCCESS) s = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, n, ptrs);
-  if (s == CUDNN_STATUS_SUCCESS) s = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, &workspace);
+  if (s == CUDNN_STATUS_SUCCESS)
+    s = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_DATA_POINTERS, CUDNN_TYPE_VOID_PTR, n, ptrs);
+  if (s == CUDNN_STATUS_SUCCESS)
+    s = cudnnBackendSetAttribute(pack, CUDNN_ATTR_VARIANT_PACK_WORKSPACE, CUDNN_TYPE_VOID_PTR, 1, &workspace);
   if (s == CUDNN_STATUS_SUCCESS) s = cudnnBackendFinalize(pack);
   if (s == CUDNN_STATUS_SUCCESS) s = cudnnBackendExecute(h, p.get(), pack);
   cudnnBackendDestroyDescriptor(pack);

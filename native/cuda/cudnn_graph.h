@@ -26,9 +26,9 @@ namespace hybridrt {
 namespace cuda {
 
 struct ConvGraphSpec {
-  cudnnDataType_t io = CUDNN_DATA_HALF;  // x, w, y, bias, z
-  bool nhwc = false;                      // channels-last x, z, y (and KRSC w)
-  std::vector<int64_t> x, w, y;           // NCHW-order dims; w is (k, c/groups, spatial...)
+  cudnnDataType_t io = CUDNN_DATA_HALF;           // x, w, y, bias, z
+  bool nhwc = false;                              // channels-last x, z, y (and KRSC w)
+  std::vector<int64_t> x, w, y;                   // NCHW-order dims; w is (k, c/groups, spatial...)
   std::vector<int64_t> pads, strides, dilations;  // per spatial dim (symmetric pads)
   bool bias = false, residual = false;
   // The activation as a cuDNN pointwise mode, or -1 for none; relu's clips (relu6 is relu

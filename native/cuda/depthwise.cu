@@ -133,7 +133,8 @@ cudaError_t Launch(const void* x, const void* w, const void* bias, const void* z
     }
   }
   const int64_t tiles = static_cast<int64_t>(g.n) * ((g.oh + tile_h - 1) / tile_h) * ((g.ow + tile_w - 1) / tile_w);
-  const dim3 grid(static_cast<unsigned>(tiles < kMaxTiles ? tiles : kMaxTiles), static_cast<unsigned>((cv + cols - 1) / cols));
+  const dim3 grid(static_cast<unsigned>(tiles < kMaxTiles ? tiles : kMaxTiles),
+                  static_cast<unsigned>((cv + cols - 1) / cols));
   DepthwiseNhwc<T, K><<<grid, dim3(cols, rows), 0, s>>>(static_cast<const T*>(x), static_cast<const T*>(w),
                                                         static_cast<const T*>(bias), static_cast<const T*>(z),
                                                         static_cast<T*>(y), g, act, tile_h, tile_w);
@@ -141,8 +142,8 @@ cudaError_t Launch(const void* x, const void* w, const void* bias, const void* z
 }
 
 template <typename T>
-cudaError_t LaunchTyped(const void* x, const void* w, const void* bias, const void* z, void* y, const DepthwiseGeometry& g,
-                        const Act& act, cudaStream_t s) {
+cudaError_t LaunchTyped(const void* x, const void* w, const void* bias, const void* z, void* y,
+                        const DepthwiseGeometry& g, const Act& act, cudaStream_t s) {
   switch (g.k) {
     case 3: return Launch<T, 3>(x, w, bias, z, y, g, act, s);
     case 5: return Launch<T, 5>(x, w, bias, z, y, g, act, s);
@@ -170,7 +171,8 @@ cudaError_t LaunchClipCopy(DType t, const void* x, void* y, int64_t n, float hi,
   if (t != DType::kFloat16 && t != DType::kBFloat16) return cudaErrorInvalidValue;
   if (n % 8 != 0) return cudaErrorInvalidValue;
   if (t == DType::kFloat16) {
-    ClipCopyVec8<__half><<<GridFor(n / 8), kThreads, 0, stream>>>(static_cast<const __half*>(x), static_cast<__half*>(y), n / 8, hi);
+    ClipCopyVec8<__half>
+        <<<GridFor(n / 8), kThreads, 0, stream>>>(static_cast<const __half*>(x), static_cast<__half*>(y), n / 8, hi);
   } else {
     ClipCopyVec8<__nv_bfloat16><<<GridFor(n / 8), kThreads, 0, stream>>>(static_cast<const __nv_bfloat16*>(x),
                                                                          static_cast<__nv_bfloat16*>(y), n / 8, hi);

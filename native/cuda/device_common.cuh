@@ -30,11 +30,17 @@ __device__ __forceinline__ float ToFloat(__nv_bfloat16 v) { return __bfloat162fl
 template <typename T>
 __device__ __forceinline__ T FromFloat(float v);
 template <>
-__device__ __forceinline__ float FromFloat<float>(float v) { return v; }
+__device__ __forceinline__ float FromFloat<float>(float v) {
+  return v;
+}
 template <>
-__device__ __forceinline__ __half FromFloat<__half>(float v) { return __float2half_rn(v); }
+__device__ __forceinline__ __half FromFloat<__half>(float v) {
+  return __float2half_rn(v);
+}
 template <>
-__device__ __forceinline__ __nv_bfloat16 FromFloat<__nv_bfloat16>(float v) { return __float2bfloat16_rn(v); }
+__device__ __forceinline__ __nv_bfloat16 FromFloat<__nv_bfloat16>(float v) {
+  return __float2bfloat16_rn(v);
+}
 #endif
 
 // Calls f(T{}) with T the C++ type of float dtype t.
@@ -49,11 +55,24 @@ void DispatchFloat(DType t, F&& f) {
 }
 
 // Unsigned integer type of an element size (for kernels that only move bits).
-template <int N> struct Bits;
-template <> struct Bits<1> { using type = uint8_t; };
-template <> struct Bits<2> { using type = uint16_t; };
-template <> struct Bits<4> { using type = uint32_t; };
-template <> struct Bits<8> { using type = uint64_t; };
+template <int N>
+struct Bits;
+template <>
+struct Bits<1> {
+  using type = uint8_t;
+};
+template <>
+struct Bits<2> {
+  using type = uint16_t;
+};
+template <>
+struct Bits<4> {
+  using type = uint32_t;
+};
+template <>
+struct Bits<8> {
+  using type = uint64_t;
+};
 
 template <typename F>
 void DispatchBits(size_t elem_size, F&& f) {
@@ -73,8 +92,9 @@ inline unsigned GridFor(int64_t n) {
   int64_t blocks = (n + kThreads - 1) / kThreads;
   return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, int64_t{1} << 20)));
 }
-#define HYBRIDRT_GRID_LOOP(i, n) \
-  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); i += static_cast<int64_t>(gridDim.x) * blockDim.x)
+#define HYBRIDRT_GRID_LOOP(i, n)                                                         \
+  for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x)
 
 // ---- activations (cpu::UnaryOp values; kNone: no activation)
 
@@ -102,7 +122,9 @@ static_assert(static_cast<int>(cpu::UnaryOp::kSilu) == kHrSilu && static_cast<in
                   static_cast<int>(cpu::UnaryOp::kNot) == kHrNot,
               "formulas.inc numbers the unary ops as cpu::UnaryOp");
 
-__device__ __forceinline__ float Activate(const Act& a, float v) { return HybridrtUnary(a.op, v, a.alpha, a.beta, a.lo, a.hi); }
+__device__ __forceinline__ float Activate(const Act& a, float v) {
+  return HybridrtUnary(a.op, v, a.alpha, a.beta, a.lo, a.hi);
+}
 #endif
 
 // ---- strided N-d indexing
@@ -147,7 +169,8 @@ inline Strided MakeBroadcast(const Shape& out, const std::vector<Shape>& operand
   Strided r;
   if (dims.empty()) return r;
   if (dims.size() > static_cast<size_t>(kMaxDims)) {
-    Fail(ErrorCode::kNative, Cat("broadcasting over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));
+    Fail(ErrorCode::kNative,
+         Cat("broadcasting over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));
   }
   r.nd = static_cast<int>(dims.size());
   for (int d = 0; d < r.nd; ++d) {

@@ -17,7 +17,7 @@ namespace {
 enum Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kEqual, kLess, kGreater, kAnd, kOr };
 
 int ParseOp(const std::string& s) {
-  static const char* names[] = {"add", "sub", "mul", "div", "pow", "max", "min",
+  static const char* names[] = {"add",   "sub",   "mul",  "div",     "pow", "max", "min",
                                 "prelu", "equal", "less", "greater", "and", "or"};
   for (int i = 0; i < 13; ++i) {
     if (s == names[i]) return i;
@@ -185,28 +185,36 @@ class ElementwiseKernel : public CudaKernel {
       DispatchFloat(t, [&](auto tag) {
         using T = decltype(tag);
         if (IsCompare(op_)) {
-          CompareKernel<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+          CompareKernel<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                     static_cast<uint8_t*>(y), n, strided_, op_);
         } else if (vec8_ && Aligned16(a) && Aligned16(b) && Aligned16(y)) {
-          BinaryFloatVec8<T><<<GridFor(n / 8), kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), static_cast<int>(n / 8), strided_, op_, act_);
+          BinaryFloatVec8<T><<<GridFor(n / 8), kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                                 static_cast<T*>(y), static_cast<int>(n / 8), strided_,
+                                                                 op_, act_);
         } else if (small_) {
-          BinaryFloat32<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), static_cast<int>(n), strided_, op_, act_);
+          BinaryFloat32<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                     static_cast<T*>(y), static_cast<int>(n), strided_, op_, act_);
         } else {
-          BinaryFloat<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), n, strided_, op_, act_);
+          BinaryFloat<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                   static_cast<T*>(y), n, strided_, op_, act_);
         }
       });
     } else if (t == DType::kInt32 || t == DType::kInt64) {
       auto run = [&](auto tag) {
         using T = decltype(tag);
         if (IsCompare(op_)) {
-          CompareInt<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+          CompareInt<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b),
+                                                  static_cast<uint8_t*>(y), n, strided_, op_);
         } else {
-          BinaryInt<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y), n, strided_, op_);
+          BinaryInt<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(a), static_cast<const T*>(b), static_cast<T*>(y),
+                                                 n, strided_, op_);
         }
       };
       if (t == DType::kInt32) run(int32_t{});
       else run(int64_t{});
     } else if (t == DType::kBool) {
-      BinaryBool<<<grid, kThreads, 0, s>>>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b), static_cast<uint8_t*>(y), n, strided_, op_);
+      BinaryBool<<<grid, kThreads, 0, s>>>(static_cast<const uint8_t*>(a), static_cast<const uint8_t*>(b),
+                                           static_cast<uint8_t*>(y), n, strided_, op_);
     } else {
       Bad(ErrorCode::kNative, Cat("dtype ", DTypeName(t), " is not supported"));
     }
@@ -232,8 +240,9 @@ class SelectLayer : public CudaKernel {
     const int64_t n = out_[0].numel;
     DispatchBits(DTypeSize(out_[0].dtype), [&](auto tag) {
       using B = decltype(tag);
-      SelectKernel<B><<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<const B*>(args.inputs[1]),
-                                                            static_cast<const B*>(args.inputs[2]), static_cast<B*>(args.outputs[0]), n, strided_);
+      SelectKernel<B><<<GridFor(n), kThreads, 0, S(stream)>>>(
+          static_cast<const uint8_t*>(args.inputs[0]), static_cast<const B*>(args.inputs[1]),
+          static_cast<const B*>(args.inputs[2]), static_cast<B*>(args.outputs[0]), n, strided_);
     });
     CheckLaunch("select kernel launch");
   }
@@ -244,11 +253,13 @@ class SelectLayer : public CudaKernel {
 
 }  // namespace
 
-cudaError_t LaunchBroadcastScale(DType t, const void* x, void* y, const Strided& s, int64_t n, float scale, cudaStream_t stream) {
+cudaError_t LaunchBroadcastScale(DType t, const void* x, void* y, const Strided& s, int64_t n, float scale,
+                                 cudaStream_t stream) {
   if (n == 0) return cudaSuccess;
   DispatchFloat(t, [&](auto tag) {
     using T = decltype(tag);
-    BroadcastScaleKernel<T><<<GridFor(n), kThreads, 0, stream>>>(static_cast<const T*>(x), static_cast<T*>(y), n, s, scale);
+    BroadcastScaleKernel<T>
+        <<<GridFor(n), kThreads, 0, stream>>>(static_cast<const T*>(x), static_cast<T*>(y), n, s, scale);
   });
   return cudaGetLastError();
 }

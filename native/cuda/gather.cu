@@ -64,8 +64,8 @@ class GatherLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
   std::string StatusMessage(const StatusRecord& r) const override {
-    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ", r.extent,
-               " (valid: ", -r.extent, " to ", r.extent - 1, ")");
+    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ",
+               r.extent, " (valid: ", -r.extent, " to ", r.extent - 1, ")");
   }
 
  protected:
@@ -80,7 +80,8 @@ class GatherLayer : public CudaKernel {
     g_.axis = static_cast<int>(axis);
     const Shape& is = in_[1].shape;
     if (elements_) {
-      if (is.size() > static_cast<size_t>(kMaxDims)) Bad(ErrorCode::kNative, Cat("rank ", is.size(), " is above the cuda backend's ", kMaxDims));
+      if (is.size() > static_cast<size_t>(kMaxDims))
+        Bad(ErrorCode::kNative, Cat("rank ", is.size(), " is above the cuda backend's ", kMaxDims));
       std::vector<int64_t> st = Strides(data);
       g_.nd = static_cast<int>(is.size());
       for (size_t d = 0; d < is.size(); ++d) {

@@ -65,11 +65,11 @@ class MatmulKernel : public CudaKernel {
 
   // One operand's batch handling: its stride between matrices, or an expansion.
   struct Operand {
-    Shape shape;            // with the rank-1 promotion, batch dims padded to the output's
+    Shape shape;  // with the rank-1 promotion, batch dims padded to the output's
     int64_t rows = 0, cols = 0;
-    int64_t stride = 0;     // elements between consecutive batch matrices
+    int64_t stride = 0;  // elements between consecutive batch matrices
     bool expand = false;
-    Strided expansion;      // when expand: the broadcast copy into the workspace
+    Strided expansion;  // when expand: the broadcast copy into the workspace
   };
 
   Operand Plan(Shape s, bool is_a) const {
@@ -134,7 +134,8 @@ class MatmulKernel : public CudaKernel {
     if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
     const Shape& cs = has_c_ ? in_[2].shape : Shape{};
     bias_epilogue_ = has_c_ && beta_ == 1 && batch_count_ == 1 && !cs.empty() && cs.back() == n_ && Numel(cs) == n_;
-    if (batch_count_ > INT32_MAX) Bad(ErrorCode::kNative, Cat("batch count ", batch_count_, " is beyond cuBLASLt's int32"));
+    if (batch_count_ > INT32_MAX)
+      Bad(ErrorCode::kNative, Cat("batch count ", batch_count_, " is beyond cuBLASLt's int32"));
     // cuBLASLt's A is our b, its B our a (see the file comment).
     const cudaDataType_t t = LtType(dtype_);
     CheckLt(cublasLtMatmulDescCreate(&desc_, CUBLAS_COMPUTE_32F, CUDA_R_32F), "cublasLtMatmulDescCreate");
@@ -146,28 +147,39 @@ class MatmulKernel : public CudaKernel {
       CheckLt(cublasLtMatrixLayoutCreate(l, t, static_cast<uint64_t>(cols), static_cast<uint64_t>(rows), cols),
               "cublasLtMatrixLayoutCreate");
       const int32_t count = static_cast<int32_t>(batch_count_);
-      CheckLt(cublasLtMatrixLayoutSetAttribute(*l, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count, sizeof(count)), "set batch count");
-      CheckLt(cublasLtMatrixLayoutSetAttribute(*l, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof(stride)),
-              "set batch stride");
+      CheckLt(cublasLtMatrixLayoutSetAttribute(*l, CUBLASLT_MATRIX_LAYOUT_BATCH_COUNT, &count, sizeof(count)),
+              "set batch count");
+      CheckLt(
+          cublasLtMatrixLayoutSetAttribute(*l, CUBLASLT_MATRIX_LAYOUT_STRIDED_BATCH_OFFSET, &stride, sizeof(stride)),
+          "set batch stride");
     };
     layout(&a_layout_, b_.rows, b_.cols, b_.stride);
     layout(&b_layout_, a_.rows, a_.cols, a_.stride);
     layout(&d_layout_, m_, n_, m_ * n_);
     CheckLt(cublasLtMatmulPreferenceCreate(&pref_), "cublasLtMatmulPreferenceCreate");
     const uint64_t ws = kLtWorkspace;
-    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof(ws)), "set workspace");
+    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MAX_WORKSPACE_BYTES, &ws, sizeof(ws)),
+            "set workspace");
     const uint32_t al_a = Alignment(batch_count_ > 1 ? b_.stride * es : 0);
     const uint32_t al_b = Alignment(batch_count_ > 1 ? a_.stride * es : 0);
     const uint32_t al_d = Alignment(batch_count_ > 1 ? m_ * n_ * es : 0);
-    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, &al_a, sizeof(al_a)), "set alignment");
-    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &al_b, sizeof(al_b)), "set alignment");
-    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &al_d, sizeof(al_d)), "set alignment");
-    CheckLt(cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &al_d, sizeof(al_d)), "set alignment");
+    CheckLt(
+        cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_A_BYTES, &al_a, sizeof(al_a)),
+        "set alignment");
+    CheckLt(
+        cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_B_BYTES, &al_b, sizeof(al_b)),
+        "set alignment");
+    CheckLt(
+        cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_C_BYTES, &al_d, sizeof(al_d)),
+        "set alignment");
+    CheckLt(
+        cublasLtMatmulPreferenceSetAttribute(pref_, CUBLASLT_MATMUL_PREF_MIN_ALIGNMENT_D_BYTES, &al_d, sizeof(al_d)),
+        "set alignment");
     auto query = [&] {
       cublasLtMatmulHeuristicResult_t results[kCandidates];
       int returned = 0;
-      CheckLt(cublasLtMatmulAlgoGetHeuristic(backend_->build_cublaslt(), desc_, a_layout_, b_layout_, d_layout_, d_layout_,
-                                             pref_, kCandidates, results, &returned),
+      CheckLt(cublasLtMatmulAlgoGetHeuristic(backend_->build_cublaslt(), desc_, a_layout_, b_layout_, d_layout_,
+                                             d_layout_, pref_, kCandidates, results, &returned),
               "cublasLtMatmulAlgoGetHeuristic");
       for (int i = 0; i < returned; ++i) {
         if (results[i].state == CUBLAS_STATUS_SUCCESS) candidates_.push_back(results[i]);
@@ -283,8 +295,6 @@ class MatmulKernel : public CudaKernel {
     return requested;
   }
 
-
-
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     CudaStream& cs = static_cast<CudaStream&>(stream);
@@ -303,12 +313,14 @@ class MatmulKernel : public CudaKernel {
       const void* b = args.inputs[1];
       if (a_.expand) {
         void* dst = ws + lt_workspace_;
-        Check(LaunchStridedCopy(es, a, dst, a_.expansion, batch_count_ * a_.rows * a_.cols, s), "batch expansion launch");
+        Check(LaunchStridedCopy(es, a, dst, a_.expansion, batch_count_ * a_.rows * a_.cols, s),
+              "batch expansion launch");
         a = dst;
       }
       if (b_.expand) {
         void* dst = ws + lt_workspace_ + expand_a_bytes_;
-        Check(LaunchStridedCopy(es, b, dst, b_.expansion, batch_count_ * b_.rows * b_.cols, s), "batch expansion launch");
+        Check(LaunchStridedCopy(es, b, dst, b_.expansion, batch_count_ * b_.rows * b_.cols, s),
+              "batch expansion launch");
         b = dst;
       }
       const float beta = has_c_ && !bias_epilogue_ ? 1.0f : 0.0f;
@@ -319,8 +331,8 @@ class MatmulKernel : public CudaKernel {
         lock.lock();
         SetBias(args.inputs[2]);
       }
-      CheckLt(cublasLtMatmul(cs.cublaslt(), desc_, &alpha_, b, a_layout_, a, b_layout_, &beta, y, d_layout_, y, d_layout_, &algo_, ws,
-                             lt_workspace_, s),
+      CheckLt(cublasLtMatmul(cs.cublaslt(), desc_, &alpha_, b, a_layout_, a, b_layout_, &beta, y, d_layout_, y,
+                             d_layout_, &algo_, ws, lt_workspace_, s),
               "cublasLtMatmul");
     }
     Check(LaunchBiasActivation(dtype_, y, nullptr, nullptr, total, 1, 1, act_, s), "activation launch");

@@ -93,9 +93,10 @@ class NormalizationKernel : public CudaKernel {
     const unsigned grid = static_cast<unsigned>(std::min<int64_t>(g_.rows, 65535 * 16));
     DispatchFloat(in_[0].dtype, [&](auto tag) {
       using T = decltype(tag);
-      NormalizeRows<T><<<grid, kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
-                                                         args.inputs.size() > 2 ? static_cast<const T*>(args.inputs[2]) : nullptr,
-                                                         static_cast<T*>(args.outputs[0]), g_);
+      NormalizeRows<T><<<grid, kThreads, 0, S(stream)>>>(
+          static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
+          args.inputs.size() > 2 ? static_cast<const T*>(args.inputs[2]) : nullptr, static_cast<T*>(args.outputs[0]),
+          g_);
     });
     CheckLaunch("normalization kernel launch");
   }

@@ -55,8 +55,8 @@ cudaKernel_t CompiledKernel(const std::string& source, const std::string& label)
     nvrtcGetProgramLogSize(prog, &size);
     std::string log(size, '\0');
     nvrtcGetProgramLog(prog, log.data());
-    Fail(ErrorCode::kNative, Cat(label, ": NVRTC could not compile the generated kernel (", arch, "):\n", log,
-                                 "\nsource:\n", source));
+    Fail(ErrorCode::kNative,
+         Cat(label, ": NVRTC could not compile the generated kernel (", arch, "):\n", log, "\nsource:\n", source));
   }
   size_t size = 0;
   nvrtc(nvrtcGetCUBINSize(prog, &size), "nvrtcGetCUBINSize");
@@ -134,8 +134,9 @@ class PointwiseKernel : public CudaKernel {
  protected:
   std::vector<std::string> Tactics() const override { return {"nvrtc"}; }
   void PrepareKernel() override {
-    Bad(ErrorCode::kPlan, "plan: a pointwise layer needs NVRTC, which this addon's cuda backend was built without "
-                          "(rebuild the engine from the model)");
+    Bad(ErrorCode::kPlan,
+        "plan: a pointwise layer needs NVRTC, which this addon's cuda backend was built without "
+        "(rebuild the engine from the model)");
   }
 };
 

@@ -25,7 +25,9 @@ std::string Literal(double value) {
   return buf;
 }
 
-const char* LoadFn(DType t) { return t == DType::kFloat16 ? "hr_from_f16" : t == DType::kBFloat16 ? "hr_from_bf16" : ""; }
+const char* LoadFn(DType t) {
+  return t == DType::kFloat16 ? "hr_from_f16" : t == DType::kBFloat16 ? "hr_from_bf16" : "";
+}
 const char* StoreFn(DType t) { return t == DType::kFloat16 ? "hr_to_f16" : t == DType::kBFloat16 ? "hr_to_bf16" : ""; }
 const char* CType(DType t) { return IsHalf(t) ? "hr_u16" : "float"; }
 
@@ -97,7 +99,8 @@ std::string PointwiseSource(const PointwiseProgram& p, const PointwiseGeometry& 
     << " hr_idx;\n\nextern \"C\" __global__ void __launch_bounds__(256) " << kPointwiseKernelName << "(";
   for (size_t k = 0; k < num; ++k) s << "const " << CType(g.in_types[k]) << "* __restrict__ x" << k << ", ";
   s << CType(g.out_type) << "* __restrict__ y, hr_idx n) {\n"
-    << "  for (hr_idx v = (hr_idx)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (hr_idx)gridDim.x * blockDim.x) {\n"
+    << "  for (hr_idx v = (hr_idx)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (hr_idx)gridDim.x * blockDim.x) "
+       "{\n"
     << "    const hr_idx i = v * " << V << ";\n    hr_idx r = i;\n";
   for (size_t k = 0; k < num; ++k) s << "    hr_idx o" << k << " = 0;\n";
   for (size_t d = g.dims.size(); d-- > 0;) {
@@ -113,15 +116,16 @@ std::string PointwiseSource(const PointwiseProgram& p, const PointwiseGeometry& 
     s << "    float a" << k << "[" << V << "];\n";
     const bool vector_load = V > 1 && g.strides[k].back() == 1;
     if (vector_load) {
-      s << "    { const " << VecType(t, V) << " w = *reinterpret_cast<const " << VecType(t, V) << "*>(x" << k << " + o" << k
-        << "); const " << CType(t) << "* e = reinterpret_cast<const " << CType(t) << "*>(&w);"
+      s << "    { const " << VecType(t, V) << " w = *reinterpret_cast<const " << VecType(t, V) << "*>(x" << k << " + o"
+        << k << "); const " << CType(t) << "* e = reinterpret_cast<const " << CType(t) << "*>(&w);"
         << " for (int j = 0; j < " << V << "; ++j) a" << k << "[j] = " << LoadFn(t) << "(e[j]); }\n";
     } else {
-      s << "    { const float e = " << LoadFn(t) << "(x" << k << "[o" << k << "]); for (int j = 0; j < " << V << "; ++j) a" << k
-        << "[j] = e; }\n";
+      s << "    { const float e = " << LoadFn(t) << "(x" << k << "[o" << k << "]); for (int j = 0; j < " << V
+        << "; ++j) a" << k << "[j] = e; }\n";
     }
   }
-  s << "    alignas(16) " << CType(g.out_type) << " out[" << V << "];\n#pragma unroll\n    for (int j = 0; j < " << V << "; ++j) {\n";
+  s << "    alignas(16) " << CType(g.out_type) << " out[" << V << "];\n#pragma unroll\n    for (int j = 0; j < " << V
+    << "; ++j) {\n";
   auto operand = [&](const PointwiseOperand& o) -> std::string {
     switch (o.kind) {
       case PointwiseOperand::Kind::kInput: return Cat("a", o.index, "[j]");
@@ -134,17 +138,19 @@ std::string PointwiseSource(const PointwiseProgram& p, const PointwiseGeometry& 
     const PointwiseStep& st = p.steps[i];
     s << "      const float t" << i << " = ";
     if (st.binary) {
-      s << "HybridrtBinary(" << static_cast<int>(st.op2) << ", " << operand(st.args[0]) << ", " << operand(st.args[1]) << ");";
+      s << "HybridrtBinary(" << static_cast<int>(st.op2) << ", " << operand(st.args[0]) << ", " << operand(st.args[1])
+        << ");";
     } else {
-      s << "HybridrtUnary(" << static_cast<int>(st.act.op) << ", " << operand(st.args[0]) << ", " << Literal(st.act.alpha)
-        << ", " << Literal(st.act.beta) << ", " << Literal(st.act.min) << ", " << Literal(st.act.max) << ");";
+      s << "HybridrtUnary(" << static_cast<int>(st.act.op) << ", " << operand(st.args[0]) << ", "
+        << Literal(st.act.alpha) << ", " << Literal(st.act.beta) << ", " << Literal(st.act.min) << ", "
+        << Literal(st.act.max) << ");";
     }
     s << "  // " << (st.binary ? PointwiseBinaryName(st.op2) : cpu::UnaryOpName(st.act.op)) << "\n";
   }
   s << "      out[j] = " << StoreFn(g.out_type) << "(t" << p.steps.size() - 1 << ");\n    }\n";
   if (V > 1) {
-    s << "    *reinterpret_cast<" << VecType(g.out_type, V) << "*>(y + i) = *reinterpret_cast<const " << VecType(g.out_type, V)
-      << "*>(out);\n";
+    s << "    *reinterpret_cast<" << VecType(g.out_type, V) << "*>(y + i) = *reinterpret_cast<const "
+      << VecType(g.out_type, V) << "*>(out);\n";
   } else {
     s << "    y[i] = out[0];\n";
   }

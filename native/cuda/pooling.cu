@@ -134,7 +134,8 @@ __global__ void Pool2dKernel(const T* x, T* y, int n, Pool2d g) {
       c = r % g.c;
       b = r / g.c;
     }
-    const T* base = g.nhwc ? x + static_cast<int64_t>(b) * g.ih * g.iw * g.c + c : x + (static_cast<int64_t>(b) * g.c + c) * g.ih * g.iw;
+    const T* base = g.nhwc ? x + static_cast<int64_t>(b) * g.ih * g.iw * g.c + c
+                           : x + (static_cast<int64_t>(b) * g.c + c) * g.ih * g.iw;
     const int ws = g.nhwc ? g.c : 1, hs = g.iw * ws;
     const int h0 = oh * g.sh - g.ph, w0 = ow * g.sw - g.pw;
     int vh, ph, vw, pw;
@@ -203,9 +204,15 @@ class PoolingKernel : public CudaKernel {
     fast_ = sp == 2 && in_[0].numel < (int64_t{1} << 31) && out_[0].numel < (int64_t{1} << 31);
     if (fast_) {
       auto i32 = [](int64_t v) { return static_cast<int>(v); };
-      f_ = {i32(g_.in[1]), i32(g_.in[2]), i32(g_.out[1]), i32(g_.out[2]), i32(g_.kernel[1]), i32(g_.kernel[2]),
-            i32(g_.stride[1]), i32(g_.stride[2]), i32(g_.pad[1]), i32(g_.pad[2]), i32(g_.pad_end[1]), i32(g_.pad_end[2]),
-            i32(g_.dilation[1]), i32(g_.dilation[2]), i32(x[1]), g_.max, g_.include_pad, g_.nhwc};
+      f_ = {i32(g_.in[1]),       i32(g_.in[2]),
+            i32(g_.out[1]),      i32(g_.out[2]),
+            i32(g_.kernel[1]),   i32(g_.kernel[2]),
+            i32(g_.stride[1]),   i32(g_.stride[2]),
+            i32(g_.pad[1]),      i32(g_.pad[2]),
+            i32(g_.pad_end[1]),  i32(g_.pad_end[2]),
+            i32(g_.dilation[1]), i32(g_.dilation[2]),
+            i32(x[1]),           g_.max,
+            g_.include_pad,      g_.nhwc};
     }
   }
 
@@ -217,26 +224,32 @@ class PoolingKernel : public CudaKernel {
     if (fast_) {
       const int m = static_cast<int>(n);
       if (t == DType::kInt8) {
-        Pool2dKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]), static_cast<int8_t*>(args.outputs[0]), m, f_);
+        Pool2dKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]),
+                                                                     static_cast<int8_t*>(args.outputs[0]), m, f_);
       } else if (t == DType::kUInt8) {
-        Pool2dKernel<uint8_t, uint8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<uint8_t*>(args.outputs[0]), m, f_);
+        Pool2dKernel<uint8_t, uint8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]),
+                                                                       static_cast<uint8_t*>(args.outputs[0]), m, f_);
       } else {
         DispatchFloat(t, [&](auto tag) {
           using T = decltype(tag);
-          Pool2dKernel<T, float><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), m, f_);
+          Pool2dKernel<T, float><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]),
+                                                                 static_cast<T*>(args.outputs[0]), m, f_);
         });
       }
       CheckLaunch("pooling kernel launch");
       return;
     }
     if (t == DType::kInt8) {
-      PoolKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]), static_cast<int8_t*>(args.outputs[0]), n, g_);
+      PoolKernel<int8_t, int8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const int8_t*>(args.inputs[0]),
+                                                                 static_cast<int8_t*>(args.outputs[0]), n, g_);
     } else if (t == DType::kUInt8) {
-      PoolKernel<uint8_t, uint8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<uint8_t*>(args.outputs[0]), n, g_);
+      PoolKernel<uint8_t, uint8_t><<<GridFor(n), kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]),
+                                                                   static_cast<uint8_t*>(args.outputs[0]), n, g_);
     } else {
       DispatchFloat(t, [&](auto tag) {
         using T = decltype(tag);
-        PoolKernel<T, float><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, g_);
+        PoolKernel<T, float><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]),
+                                                             static_cast<T*>(args.outputs[0]), n, g_);
       });
     }
     CheckLaunch("pooling kernel launch");

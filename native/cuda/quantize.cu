@@ -96,7 +96,8 @@ class QuantizeLayer : public CudaKernel {
     } else {
       DispatchFloat(out_[0].dtype, [&](auto tag) {
         using T = decltype(tag);
-        DequantizeKernel<T><<<GridFor(n), kThreads, 0, s>>>(args.inputs[0], args.inputs[1], zp, static_cast<T*>(args.outputs[0]), n, g_);
+        DequantizeKernel<T><<<GridFor(n), kThreads, 0, s>>>(args.inputs[0], args.inputs[1], zp,
+                                                            static_cast<T*>(args.outputs[0]), n, g_);
       });
     }
     CheckLaunch(quantize_ ? "quantize kernel launch" : "dequantize kernel launch");

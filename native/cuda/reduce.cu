@@ -420,7 +420,8 @@ class ReduceKernel : public CudaKernel {
     for (int d = first; contiguous && d <= last; ++d) contiguous = reduced[d];
     inner_ = 1;
     for (size_t d = last + 1; d < x.size(); ++d) inner_ *= x[d];
-    if (contiguous && !identity_ && inner_ > 1 && rows_ / inner_ <= 65535 && IsFloat(in_[0].dtype) && op_ != kLogSumExp) {
+    if (contiguous && !identity_ && inner_ > 1 && rows_ / inner_ <= 65535 && IsFloat(in_[0].dtype) &&
+        op_ != kLogSumExp) {
       columns_ = true;
       outer_ = rows_ / inner_;
       // 8 columns per thread: 2-byte sums (no squares, products or extremes: those keep the
@@ -452,7 +453,8 @@ class ReduceKernel : public CudaKernel {
       channels_ = static_cast<int>(in_[1].shape[1]);
       hidden_blocks_ = (hidden_ + kHiddenPerBlock - 1) / kHiddenPerBlock;
       shared_scratch_ = channels_ * sizeof(float) <= 48 * 1024;
-      if (!columns_ && !identity_) Fail(ErrorCode::kNative, "internal: an excite tail on a mean the column kernels cannot read");
+      if (!columns_ && !identity_)
+        Fail(ErrorCode::kNative, "internal: an excite tail on a mean the column kernels cannot read");
       scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
       fused_scale_ = scale_ && columns_ && DTypeSize(in_[0].dtype) == 2 && channels_ % 8 == 0;
     }
@@ -467,7 +469,9 @@ class ReduceKernel : public CudaKernel {
     return identity_ ? 0 : in_[0].bytes;
   }
   size_t MeansBytes() const { return excite_ && !columns_ ? static_cast<size_t>(rows_) * DTypeSize(in_[0].dtype) : 0; }
-  size_t GateBytes() const { return scale_ && !fused_scale_ ? static_cast<size_t>(rows_) * DTypeSize(in_[0].dtype) : 0; }
+  size_t GateBytes() const {
+    return scale_ && !fused_scale_ ? static_cast<size_t>(rows_) * DTypeSize(in_[0].dtype) : 0;
+  }
   size_t HiddenBytes() const { return excite_ ? static_cast<size_t>(rows_ / channels_ * hidden_) * sizeof(float) : 0; }
 
  public:
@@ -508,8 +512,8 @@ class ReduceKernel : public CudaKernel {
       ExciteOutput<T><<<dim3(samples, static_cast<unsigned>((channels_ + kExciteThreads - 1) / kExciteThreads)),
                         kExciteThreads, 0, s>>>(h, in(3), in(4), g, channels_, hidden_, act2_);
       if (scale_) {
-        ScaleByGate<T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), g, y, in_[0].numel,
-                                                                 channels_, len_, !identity_);
+        ScaleByGate<T><<<GridFor(in_[0].numel), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), g, y,
+                                                                  in_[0].numel, channels_, len_, !identity_);
       }
     });
     CheckLaunch("reduce excite kernel launch");
@@ -526,15 +530,17 @@ class ReduceKernel : public CudaKernel {
         if (vec8_) {
           const dim3 grid(static_cast<unsigned>((inner_ / 8 + vb_ - 1) / vb_), static_cast<unsigned>(splits_),
                           static_cast<unsigned>(outer_));
-          ReduceColumnsPartialVec8<T><<<grid, vb_ * vrows_, 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_,
-                                                                    splits_, vb_);
+          ReduceColumnsPartialVec8<T>
+              <<<grid, vb_ * vrows_, 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_, splits_, vb_);
         } else {
-          const dim3 grid(static_cast<unsigned>((inner_ + 31) / 32), static_cast<unsigned>(splits_), static_cast<unsigned>(outer_));
-          ReduceColumnsPartial<T><<<grid, dim3(32, 8), 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_, splits_, op_);
+          const dim3 grid(static_cast<unsigned>((inner_ + 31) / 32), static_cast<unsigned>(splits_),
+                          static_cast<unsigned>(outer_));
+          ReduceColumnsPartial<T>
+              <<<grid, dim3(32, 8), 0, s>>>(static_cast<const T*>(x), partial, len_, inner_, chunk_, splits_, op_);
         }
         if (!excite_) {
-          ReduceColumnsFinish<T><<<GridFor(outer_ * inner_), kThreads, 0, s>>>(partial, static_cast<T*>(args.outputs[0]),
-                                                                              outer_, inner_, splits_, len_, op_);
+          ReduceColumnsFinish<T><<<GridFor(outer_ * inner_), kThreads, 0, s>>>(
+              partial, static_cast<T*>(args.outputs[0]), outer_, inner_, splits_, len_, op_);
         }
       });
       CheckLaunch("reduce kernel launch");
@@ -546,10 +552,12 @@ class ReduceKernel : public CudaKernel {
       DispatchFloat(t, [&](auto tag) {
         using T = decltype(tag);
         if (len_ <= 32) {
-          ReduceRowsThread<T><<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(means), rows_, len_, op_);
+          ReduceRowsThread<T>
+              <<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(means), rows_, len_, op_);
         } else {
           const unsigned grid = static_cast<unsigned>(std::min<int64_t>(rows_, 65535 * 16));
-          ReduceRowsBlock<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(means), rows_, len_, op_);
+          ReduceRowsBlock<T>
+              <<<grid, kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(means), rows_, len_, op_);
         }
       });
       CheckLaunch("reduce kernel launch");
@@ -563,7 +571,8 @@ class ReduceKernel : public CudaKernel {
     if (t == DType::kInt32 || t == DType::kInt64) {
       auto run = [&](auto tag) {
         using T = decltype(tag);
-        ReduceRowsInt<T><<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(args.outputs[0]), rows_, len_, op_);
+        ReduceRowsInt<T><<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(args.outputs[0]),
+                                                             rows_, len_, op_);
       };
       if (t == DType::kInt32) run(int32_t{});
       else run(int64_t{});
@@ -571,10 +580,12 @@ class ReduceKernel : public CudaKernel {
       DispatchFloat(t, [&](auto tag) {
         using T = decltype(tag);
         if (len_ <= 32) {
-          ReduceRowsThread<T><<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(args.outputs[0]), rows_, len_, op_);
+          ReduceRowsThread<T><<<GridFor(rows_), kThreads, 0, s>>>(static_cast<const T*>(x),
+                                                                  static_cast<T*>(args.outputs[0]), rows_, len_, op_);
         } else {
           const unsigned grid = static_cast<unsigned>(std::min<int64_t>(rows_, 65535 * 16));
-          ReduceRowsBlock<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(args.outputs[0]), rows_, len_, op_);
+          ReduceRowsBlock<T>
+              <<<grid, kThreads, 0, s>>>(static_cast<const T*>(x), static_cast<T*>(args.outputs[0]), rows_, len_, op_);
         }
       });
     }

@@ -78,7 +78,8 @@ class ResizeLayer : public CudaKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
-    if (x.size() > static_cast<size_t>(kMaxDims)) Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
+    if (x.size() > static_cast<size_t>(kMaxDims))
+      Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
     const std::string& mode = params().String("mode");
     const std::string& coord = params().String("coordinateTransformation");
     const std::string& nearest = params().String("nearestMode");
@@ -166,13 +167,15 @@ class ResizeLayer : public CudaKernel {
     if (nearest_) {
       DispatchBits(DTypeSize(in_[0].dtype), [&](auto tag) {
         using B = decltype(tag);
-        ResizeNearest<B><<<GridFor(n), kThreads, 0, s>>>(static_cast<const B*>(args.inputs[0]), static_cast<B*>(args.outputs[0]), n, g_,
+        ResizeNearest<B><<<GridFor(n), kThreads, 0, s>>>(static_cast<const B*>(args.inputs[0]),
+                                                         static_cast<B*>(args.outputs[0]), n, g_,
                                                          static_cast<const int64_t*>(table_.get()));
       });
     } else {
       DispatchFloat(in_[0].dtype, [&](auto tag) {
         using T = decltype(tag);
-        ResizeInterpolate<T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, g_,
+        ResizeInterpolate<T><<<GridFor(n), kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]),
+                                                             static_cast<T*>(args.outputs[0]), n, g_,
                                                              static_cast<const Taps*>(table_.get()));
       });
     }

@@ -53,7 +53,8 @@ class ShuffleKernel : public CudaKernel {
     const size_t es = DTypeSize(in_[0].dtype);
     const int64_t n = in_[0].numel;
     if (first_identity_ && second_identity_) {
-      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s),
+            "cudaMemcpyAsync");
     } else if (second_identity_) {
       Check(LaunchStridedCopy(es, args.inputs[0], args.outputs[0], first_, n, s), "shuffle kernel launch");
     } else if (first_identity_) {
@@ -91,7 +92,8 @@ Strided MakePermute(const Shape& in, const std::vector<int64_t>& perm, bool* ide
   }
   *identity = dims.size() == 1 && strides[0] == 1;
   if (dims.size() > static_cast<size_t>(kMaxDims)) {
-    Fail(ErrorCode::kNative, Cat("a transpose over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));
+    Fail(ErrorCode::kNative,
+         Cat("a transpose over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));
   }
   Strided s;
   s.nd = static_cast<int>(dims.size());
@@ -102,7 +104,8 @@ Strided MakePermute(const Shape& in, const std::vector<int64_t>& perm, bool* ide
   return s;
 }
 
-cudaError_t LaunchStridedCopy(size_t elem_size, const void* x, void* y, const Strided& s, int64_t n, cudaStream_t stream) {
+cudaError_t LaunchStridedCopy(size_t elem_size, const void* x, void* y, const Strided& s, int64_t n,
+                              cudaStream_t stream) {
   if (n == 0) return cudaSuccess;
   DispatchBits(elem_size, [&](auto tag) {
     using B = decltype(tag);

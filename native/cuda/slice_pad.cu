@@ -62,7 +62,8 @@ class SliceLayer : public CudaKernel {
     auto starts = params().Ints("starts");
     auto steps = params().Ints("steps");
     std::vector<int64_t> st = Strides(x);
-    if (x.size() > static_cast<size_t>(kMaxDims)) Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
+    if (x.size() > static_cast<size_t>(kMaxDims))
+      Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
     base_ = 0;
     if (!x.empty()) {
       s_.nd = static_cast<int>(x.size());
@@ -79,7 +80,8 @@ class SliceLayer : public CudaKernel {
     const int64_t n = out_[0].numel;
     DispatchBits(DTypeSize(in_[0].dtype), [&](auto tag) {
       using B = decltype(tag);
-      SliceKernel<B><<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<const B*>(args.inputs[0]), static_cast<B*>(args.outputs[0]), n, s_, base_);
+      SliceKernel<B><<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<const B*>(args.inputs[0]),
+                                                             static_cast<B*>(args.outputs[0]), n, s_, base_);
     });
     CheckLaunch("slice kernel launch");
   }
@@ -105,7 +107,8 @@ class PadLayer : public CudaKernel {
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    Check(LaunchPad(DTypeSize(in_[0].dtype), args.inputs[0], args.outputs[0], g_, out_[0].numel, S(stream)), "pad kernel launch");
+    Check(LaunchPad(DTypeSize(in_[0].dtype), args.inputs[0], args.outputs[0], g_, out_[0].numel, S(stream)),
+          "pad kernel launch");
   }
 
  private:
@@ -114,7 +117,8 @@ class PadLayer : public CudaKernel {
 
 }  // namespace
 
-PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<int64_t>& pb, const std::vector<int64_t>& pe, int mode) {
+PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<int64_t>& pb,
+                            const std::vector<int64_t>& pe, int mode) {
   if (x.size() > 8) Fail(ErrorCode::kNative, Cat("pad: rank ", x.size(), " is above the cuda backend's 8"));
   PadGeometry g;
   g.mode = mode;

@@ -48,7 +48,8 @@ __global__ void NotKernel(const uint8_t* x, uint8_t* y, int64_t n) {
 // I: the index type (int below 2^31 elements: 32-bit division is several times cheaper).
 template <typename T, typename I>
 __global__ void BiasActivationKernel(T* y, const T* bias, const T* z, I n, I channels, I inner, Act act) {
-  for (I i = blockIdx.x * static_cast<I>(blockDim.x) + threadIdx.x; i < n; i += static_cast<I>(gridDim.x) * blockDim.x) {
+  for (I i = blockIdx.x * static_cast<I>(blockDim.x) + threadIdx.x; i < n;
+       i += static_cast<I>(gridDim.x) * blockDim.x) {
     float v = ToFloat(y[i]);
     if (bias) v += ToFloat(bias[(inner == 1 ? i : i / inner) % channels]);
     if (z) v += ToFloat(z[i]);
@@ -118,7 +119,8 @@ class UnaryKernel : public CudaKernel {
     const DType t = in_[0].dtype;
     const int64_t n = in_[0].numel;
     if (op_ == cpu::UnaryOp::kIdentity) {
-      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s),
+            "cudaMemcpyAsync");
       return;
     }
     const unsigned grid = GridFor(n);
@@ -126,16 +128,20 @@ class UnaryKernel : public CudaKernel {
       const Act act = MakeAct(act_);
       DispatchFloat(t, [&](auto tag) {
         using T = decltype(tag);
-        UnaryFloat<T><<<grid, kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, act);
+        UnaryFloat<T>
+            <<<grid, kThreads, 0, s>>>(static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), n, act);
       });
     } else if (t == DType::kInt32) {
-      UnaryInt<int32_t><<<grid, kThreads, 0, s>>>(static_cast<const int32_t*>(args.inputs[0]), static_cast<int32_t*>(args.outputs[0]), n,
-                                                  static_cast<int>(op_), ClampBound<int32_t>(act_.min), ClampBound<int32_t>(act_.max));
+      UnaryInt<int32_t><<<grid, kThreads, 0, s>>>(static_cast<const int32_t*>(args.inputs[0]),
+                                                  static_cast<int32_t*>(args.outputs[0]), n, static_cast<int>(op_),
+                                                  ClampBound<int32_t>(act_.min), ClampBound<int32_t>(act_.max));
     } else if (t == DType::kInt64) {
-      UnaryInt<int64_t><<<grid, kThreads, 0, s>>>(static_cast<const int64_t*>(args.inputs[0]), static_cast<int64_t*>(args.outputs[0]), n,
-                                                  static_cast<int>(op_), ClampBound<int64_t>(act_.min), ClampBound<int64_t>(act_.max));
+      UnaryInt<int64_t><<<grid, kThreads, 0, s>>>(static_cast<const int64_t*>(args.inputs[0]),
+                                                  static_cast<int64_t*>(args.outputs[0]), n, static_cast<int>(op_),
+                                                  ClampBound<int64_t>(act_.min), ClampBound<int64_t>(act_.max));
     } else if (t == DType::kBool) {
-      NotKernel<<<grid, kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]), static_cast<uint8_t*>(args.outputs[0]), n);
+      NotKernel<<<grid, kThreads, 0, s>>>(static_cast<const uint8_t*>(args.inputs[0]),
+                                          static_cast<uint8_t*>(args.outputs[0]), n);
     } else {
       Bad(ErrorCode::kNative, Cat("dtype ", DTypeName(t), " is not supported"));
     }
@@ -167,8 +173,8 @@ cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void*
                                                                         static_cast<const T*>(z), static_cast<int>(n),
                                                                         static_cast<int>(c), static_cast<int>(in), act);
     } else {
-      BiasActivationKernel<T, int64_t><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
-                                                                            static_cast<const T*>(z), n, c, in, act);
+      BiasActivationKernel<T, int64_t><<<GridFor(n), kThreads, 0, stream>>>(
+          static_cast<T*>(y), static_cast<const T*>(bias), static_cast<const T*>(z), n, c, in, act);
     }
   });
   return cudaGetLastError();

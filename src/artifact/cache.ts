@@ -103,7 +103,14 @@ export function cacheKey(k: CacheKeyParts): string {
     field(`probe:${name}:${t.dtype}:${t.dims.join('x')}`, bytesOf(t.data as never));
   }
   const builtin = new Set<Converter>(ALL_CONVERTERS);
-  field('converters', k.registry.list().map((c) => converterIdentity(c, builtin)).sort().join('\n'));
+  field(
+    'converters',
+    k.registry
+      .list()
+      .map((c) => converterIdentity(c, builtin))
+      .sort()
+      .join('\n'),
+  );
   field('backend', k.backend);
   field('device', k.device);
   field('versions', `hybridrt ${VERSION}; plan ${loadNative().planFormatVersion}; container ${CONTAINER_VERSION}; manifest ${MANIFEST_VERSION}`);

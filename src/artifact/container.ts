@@ -48,7 +48,8 @@ const align = (n: number) => Math.ceil(n / ALIGN) * ALIGN;
 /** The container of `sections` (the first must be the manifest). */
 export function writeContainer(sections: readonly Section[]): Uint8Array {
   if (sections.length === 0 || sections[0]!.kind !== 'manifest') throw new Error('internal: section 0 must be the manifest');
-  if (sections.length > MAX_SECTIONS) throw new HybridError('MODEL_SAVE', `a model of ${sections.length} sections is more than a .hybrid file holds (${MAX_SECTIONS})`);
+  if (sections.length > MAX_SECTIONS)
+    throw new HybridError('MODEL_SAVE', `a model of ${sections.length} sections is more than a .hybrid file holds (${MAX_SECTIONS})`);
   const tableEnd = HEADER_BYTES + sections.length * ENTRY_BYTES;
   const offsets: number[] = [];
   let end = tableEnd;
@@ -101,13 +102,17 @@ export function readContainer(bytes: Uint8Array, label: string): Section[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint32(8, true);
   if (version !== CONTAINER_VERSION) {
-    throw new HybridError('PLAN', `${label}: .hybrid container version ${version}; this hybridrt reads version ${CONTAINER_VERSION} (save it again with this version)`);
+    throw new HybridError(
+      'PLAN',
+      `${label}: .hybrid container version ${version}; this hybridrt reads version ${CONTAINER_VERSION} (save it again with this version)`,
+    );
   }
   const count = view.getUint32(12, true);
   if (count < 1 || count > MAX_SECTIONS) throw bad(label, `section count ${count} is outside 1..${MAX_SECTIONS}`);
   const tableEnd = HEADER_BYTES + count * ENTRY_BYTES;
   if (tableEnd > bytes.length) throw bad(label, `the section table (${count} entries) runs past the end of the file (truncated?)`);
-  if (!equal(sha256(bytes.subarray(HEADER_BYTES, tableEnd)), bytes.subarray(16, 48))) throw bad(label, 'the section table does not match its checksum (altered or corrupt)');
+  if (!equal(sha256(bytes.subarray(HEADER_BYTES, tableEnd)), bytes.subarray(16, 48)))
+    throw bad(label, 'the section table does not match its checksum (altered or corrupt)');
   const kinds = new Map<number, SectionKindName>(Object.entries(SectionKind).map(([k, v]) => [v, k as SectionKindName]));
   const sections: Section[] = [];
   let previousEnd = tableEnd;
@@ -123,9 +128,11 @@ export function readContainer(bytes: Uint8Array, label: string): Section[] {
     }
     const start = Number(offset);
     const end = start + Number(length);
-    if (start % ALIGN !== 0 || start !== align(previousEnd)) throw bad(label, `section ${i} starts at ${start}, not where the previous one ends (${align(previousEnd)})`);
+    if (start % ALIGN !== 0 || start !== align(previousEnd))
+      throw bad(label, `section ${i} starts at ${start}, not where the previous one ends (${align(previousEnd)})`);
     const data = bytes.subarray(start, end);
-    if (!equal(sha256(data), bytes.subarray(at + 24, at + 56))) throw bad(label, `section ${i} (${kind}) does not match its checksum (altered or corrupt)`);
+    if (!equal(sha256(data), bytes.subarray(at + 24, at + 56)))
+      throw bad(label, `section ${i} (${kind}) does not match its checksum (altered or corrupt)`);
     sections.push({ kind, bytes: data });
     previousEnd = end;
   }

@@ -66,7 +66,8 @@ export function assembleOnnx(sections: readonly Section[], ref: OnnxRef, label: 
     } catch {
       throw new HybridError('PLAN', `${label}: ${what}: initializer '${w.tensor}' has no numeric type`);
     }
-    if (need !== w.ref.length) throw new HybridError('PLAN', `${label}: ${what}: initializer '${w.tensor}' needs ${need} bytes, its weights hold ${w.ref.length}`);
+    if (need !== w.ref.length)
+      throw new HybridError('PLAN', `${label}: ${what}: initializer '${w.tensor}' needs ${need} bytes, its weights hold ${w.ref.length}`);
     t.rawData = sections[w.ref.section]!.bytes.subarray(w.ref.offset, w.ref.offset + w.ref.length);
   }
   return encodeModel(proto, label);
@@ -123,13 +124,17 @@ function checkLoadOptions(options: LoadOptions): void {
   if (maxContexts !== undefined && (!Number.isSafeInteger(maxContexts) || maxContexts < 1 || maxContexts > LIMITS.maxContexts)) {
     throw new HybridError('OPTION', `maxContexts must be an integer from 1 to ${LIMITS.maxContexts}, got ${String(maxContexts)}`);
   }
-  if (rebuild !== undefined && rebuild !== 'never' && rebuild !== 'if-needed') throw new HybridError('OPTION', `rebuild must be 'never' or 'if-needed', got '${String(rebuild)}'`);
+  if (rebuild !== undefined && rebuild !== 'never' && rebuild !== 'if-needed')
+    throw new HybridError('OPTION', `rebuild must be 'never' or 'if-needed', got '${String(rebuild)}'`);
 }
 
 /** Reads and checks a .hybrid file's container and manifest (what --info shows). */
 export function readArtifact(file: string | Uint8Array, label?: string): { manifest: Manifest; sections: Section[]; label: string } {
   const name = label ?? (typeof file === 'string' ? file : '<bytes>');
-  const bytes = typeof file === 'string' ? readRegularFile(file, { code: 'PLAN', what: '.hybrid file', maxBytes: MAX_FILE_BYTES, limitWhy: 'Node.js reads at most 4 GiB at once' }) : file;
+  const bytes =
+    typeof file === 'string'
+      ? readRegularFile(file, { code: 'PLAN', what: '.hybrid file', maxBytes: MAX_FILE_BYTES, limitWhy: 'Node.js reads at most 4 GiB at once' })
+      : file;
   const sections = readContainer(bytes, name);
   return { manifest: parseManifest(sections, name), sections, label: name };
 }
@@ -151,18 +156,29 @@ export async function load(file: string | Uint8Array, options: LoadOptions = {})
   const why = mismatch(m);
   if (why) {
     if (options.rebuild === 'if-needed') return rebuildFrom(sections, m, label, why, options);
-    throw new HybridError('PLAN', `${label}: ${why}; compile the ONNX model on this machine, or load with rebuild: 'if-needed' from a file saved with embedSource: true`);
+    throw new HybridError(
+      'PLAN',
+      `${label}: ${why}; compile the ONNX model on this machine, or load with rebuild: 'if-needed' from a file saved with embedSource: true`,
+    );
   }
 
   // The segments must connect before anything is built.
   const segments: Segment[] = m.segments.map((s) => ({ id: s.id, kind: s.kind, nodes: [], inputs: s.inputs, outputs: s.outputs }) as Segment);
   let schedule;
   try {
-    schedule = makeSchedule(segments, m.inputs.map((i) => i.name), m.outputs.map((o) => o.name));
+    schedule = makeSchedule(
+      segments,
+      m.inputs.map((i) => i.name),
+      m.outputs.map((o) => o.name),
+    );
   } catch (e) {
     throw planError(e, label);
   }
-  const produced = new Set([...m.inputs.map((i) => i.name), ...m.segments.flatMap((s) => s.outputs.map((o) => o.name)), ...m.constants.map((c) => c.name)]);
+  const produced = new Set([
+    ...m.inputs.map((i) => i.name),
+    ...m.segments.flatMap((s) => s.outputs.map((o) => o.name)),
+    ...m.constants.map((c) => c.name),
+  ]);
   const orphan = m.outputs.find((o) => !produced.has(o.name));
   if (orphan) throw new HybridError('PLAN', `${label}: output '${orphan.name}' is produced by no segment, input or constant`);
 
@@ -193,14 +209,27 @@ export async function load(file: string | Uint8Array, options: LoadOptions = {})
         const fb = s.shapeFallback && assembleOnnx(sections, s.shapeFallback, label, `engine segment ${s.id}'s sub-model`);
         const shapeFallback = fb && {
           model: fb,
-          open: () => openFallbackSegment(s.id, `engine segment ${s.id}'s sub-model`, s.outputs.map((o) => o.name), fb, { label, ...(threads !== undefined ? { threads } : {}) }),
+          open: () =>
+            openFallbackSegment(
+              s.id,
+              `engine segment ${s.id}'s sub-model`,
+              s.outputs.map((o) => o.name),
+              fb,
+              { label, ...(threads !== undefined ? { threads } : {}) },
+            ),
           warn: (msg: string) => options.onLog?.(msg, 'warn'),
         };
         const pool = new ContextPool(engine, options.maxContexts ?? DEFAULT_MAX_CONTEXTS, `${label}: engine segment ${s.id}`);
         runners.push(new EngineSegment(s.id, engine, pool, m.backend, shapeFallback));
       } else {
         const model = assembleOnnx(sections, s.model, label, `fallback segment ${s.id}`);
-        const runner = await openFallbackSegment(s.id, `fallback segment ${s.id}`, s.outputs.map((o) => o.name), model, { label, ...(threads !== undefined ? { threads } : {}) });
+        const runner = await openFallbackSegment(
+          s.id,
+          `fallback segment ${s.id}`,
+          s.outputs.map((o) => o.name),
+          model,
+          { label, ...(threads !== undefined ? { threads } : {}) },
+        );
         runners.push(runner);
         // The schedule hands a segment its listed inputs and keeps its listed outputs: the
         // sub-model must read no more and give no less.
@@ -223,10 +252,23 @@ export async function load(file: string | Uint8Array, options: LoadOptions = {})
   }
 
   const constants = new Map<string, TensorData>(
-    m.constants.map((c) => [c.name, { dtype: c.dtype, dims: c.dims, data: viewAs(c.dtype, sections[c.ref.section]!.bytes.subarray(c.ref.offset, c.ref.offset + c.ref.length).slice()) }]),
+    m.constants.map((c) => [
+      c.name,
+      {
+        dtype: c.dtype,
+        dims: c.dims,
+        data: viewAs(c.dtype, sections[c.ref.section]!.bytes.subarray(c.ref.offset, c.ref.offset + c.ref.length).slice()),
+      },
+    ]),
   );
   const engineSummaries = runners.filter((r): r is EngineSegment => r instanceof EngineSegment).map((r) => engineSummary(r.id, r.engine.info()));
-  const report = makeReport({ data: m.report.data as ReportData, backend: m.backend, precisions: m.precisions, engines: engineSummaries, compileMs: m.report.compileMs });
+  const report = makeReport({
+    data: m.report.data as ReportData,
+    backend: m.backend,
+    precisions: m.precisions,
+    engines: engineSummaries,
+    compileMs: m.report.compileMs,
+  });
   return new HybridModel({
     label,
     backend: m.backend,

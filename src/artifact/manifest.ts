@@ -165,7 +165,10 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
   if (m.format !== MANIFEST_FORMAT) fail(label, `format is ${JSON.stringify(m.format)}, not "${MANIFEST_FORMAT}"`);
   const version = c.int(m.version, 'version', 1, 1_000_000);
   if (version !== MANIFEST_VERSION) {
-    throw new HybridError('PLAN', `${label}: manifest version ${version}; this hybridrt reads version ${MANIFEST_VERSION} (save it again with this version)`);
+    throw new HybridError(
+      'PLAN',
+      `${label}: manifest version ${version}; this hybridrt reads version ${MANIFEST_VERSION} (save it again with this version)`,
+    );
   }
   const backend = m.backend;
   if (backend !== 'cpu' && backend !== 'cuda') fail(label, 'backend is not "cpu" or "cuda"');
@@ -228,7 +231,8 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
   });
   const report = c.obj(m.report, 'report');
   const compileMs = c.obj(report.compileMs, 'report.compileMs');
-  for (const [k, v] of Object.entries(compileMs)) if (typeof v !== 'number' || !Number.isFinite(v)) fail(label, `report.compileMs.${k} is not a number`);
+  for (const [k, v] of Object.entries(compileMs))
+    if (typeof v !== 'number' || !Number.isFinite(v)) fail(label, `report.compileMs.${k} is not a number`);
   const embedded = source.embedded === undefined ? undefined : c.onnx(source.embedded, 'source.embedded');
   if (embedded) claim(embedded.section, 'source.embedded');
   return {
@@ -249,7 +253,11 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
     precisions,
     converters: c.arr(m.converters, 'converters', 10_000).map((v, i) => {
       const o = c.obj(v, `converters[${i}]`);
-      return { opType: c.str(o.opType, `converters[${i}].opType`, 256), domain: c.str(o.domain, `converters[${i}].domain`, 256), sinceVersion: c.int(o.sinceVersion, `converters[${i}].sinceVersion`, 1, 10_000) };
+      return {
+        opType: c.str(o.opType, `converters[${i}].opType`, 256),
+        domain: c.str(o.domain, `converters[${i}].domain`, 256),
+        sinceVersion: c.int(o.sinceVersion, `converters[${i}].sinceVersion`, 1, 10_000),
+      };
     }),
     inputs,
     outputs,

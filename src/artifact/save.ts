@@ -106,14 +106,20 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
   const p = parts.provenance;
   if (!p) throw new HybridError('MODEL_SAVE', `${label}: this model has no record of how it was compiled; compile() it to save it`);
   const weights = new WeightStore();
-  const sections: Section[] = [{ kind: 'manifest', bytes: new Uint8Array(0) }, { kind: 'weights', bytes: new Uint8Array(0) }];
+  const sections: Section[] = [
+    { kind: 'manifest', bytes: new Uint8Array(0) },
+    { kind: 'weights', bytes: new Uint8Array(0) },
+  ];
   const segments: ManifestSegment[] = [];
   const report = parts.report as ModelReport;
   const data = report.data;
   for (const runner of parts.runners) {
     const seg = data.segments.find((s) => s.id === runner.id);
     if (!seg) throw new Error(`internal: no report segment ${runner.id}`);
-    const boundary = { inputs: seg.inputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })), outputs: seg.outputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })) };
+    const boundary = {
+      inputs: seg.inputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+      outputs: seg.outputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+    };
     if (runner instanceof EngineSegment) {
       sections.push({ kind: 'plan', bytes: runner.engine.serialize() });
       const plan = sections.length - 1;
@@ -126,12 +132,18 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
       throw new Error('internal: a segment runner of unknown kind');
     }
   }
-  const constants: Manifest['constants'] = [...parts.constants].map(([name, t]) => ({ name, dtype: t.dtype as NumericDType, dims: [...t.dims], ref: weights.add(bytesOf(t.data as never)) }));
+  const constants: Manifest['constants'] = [...parts.constants].map(([name, t]) => ({
+    name,
+    dtype: t.dtype as NumericDType,
+    dims: [...t.dims],
+    ref: weights.add(bytesOf(t.data as never)),
+  }));
   // The source's digest (modelDigest: its content, hashed where it lies) and size; it is
   // read again only where compile() did not record them or it is embedded.
   const needSource = options.embedSource || p.sourceSha256 === undefined;
   const proto = needSource && p.source !== undefined ? sourceProto(p.source, label) : undefined;
-  if (options.embedSource && !proto) throw new HybridError('MODEL_SAVE', `${label}: embedSource: this model was loaded from a file without its source model`);
+  if (options.embedSource && !proto)
+    throw new HybridError('MODEL_SAVE', `${label}: embedSource: this model was loaded from a file without its source model`);
   const embedded = options.embedSource && proto ? onnxSection(proto, weights, sections, label) : undefined;
   const source = proto
     ? { sha256: Buffer.from(modelDigest(proto)).toString('hex'), bytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) }
@@ -149,11 +161,19 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
     options: p.options,
     precisions: [...report.precisions],
     converters: p.converters,
-    inputs: parts.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: [...i.shape], ...(i.declaredShape ? { declaredShape: [...i.declaredShape] } : {}) })),
+    inputs: parts.inputs.map((i) => ({
+      name: i.name,
+      dtype: i.dtype,
+      shape: [...i.shape],
+      ...(i.declaredShape ? { declaredShape: [...i.declaredShape] } : {}),
+    })),
     outputs: parts.outputs.map((o) => ({ name: o.name, ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.shape ? { shape: [...o.shape] } : {}) })),
     segments,
     constants,
-    report: { data, compileMs: Object.fromEntries(Object.entries(report.compileMs).filter(([, v]) => typeof v === 'number')) as Record<string, number> },
+    report: {
+      data,
+      compileMs: Object.fromEntries(Object.entries(report.compileMs).filter(([, v]) => typeof v === 'number')) as Record<string, number>,
+    },
   };
   sections[0] = { kind: 'manifest', bytes: new TextEncoder().encode(JSON.stringify(manifest)) };
   sections[1] = { kind: 'weights', bytes: weights.bytes() };
@@ -180,4 +200,3 @@ export function writeAtomically(file: string, bytes: Uint8Array, label: string):
     throw new HybridError('MODEL_SAVE', `${label}: cannot write ${file} (${(e as Error).message})`, { cause: e });
   }
 }
-

@@ -45,9 +45,13 @@ export function checkArtifactFlags(opts: CliOptions): void {
     opts.cacheDir !== undefined && '--cache-dir',
   ].filter(Boolean);
   if (compileOnly.length) {
-    throw new HybridError('OPTION', `${compileOnly.join(', ')}: ${opts.model} is a compiled model, loaded as it was built; compile the ONNX model to change ${compileOnly.length > 1 ? 'them' : 'it'}`);
+    throw new HybridError(
+      'OPTION',
+      `${compileOnly.join(', ')}: ${opts.model} is a compiled model, loaded as it was built; compile the ONNX model to change ${compileOnly.length > 1 ? 'them' : 'it'}`,
+    );
   }
-  if (opts.backend === 'ort') throw new HybridError('OPTION', `--backend ort: ${opts.model} is a compiled model; run its ONNX model with --backend ort`);
+  if (opts.backend === 'ort')
+    throw new HybridError('OPTION', `--backend ort: ${opts.model} is a compiled model; run its ONNX model with --backend ort`);
   if (opts.onnx !== undefined && !opts.compare) throw new HybridError('OPTION', '--onnx: only --compare reads the source model of a .hybrid file');
 }
 
@@ -61,7 +65,10 @@ export function compareSource(opts: CliOptions): string | Uint8Array {
   if (opts.onnx !== undefined) return opts.onnx;
   const { manifest, sections, label } = readArtifact(opts.model);
   if (!manifest.source.embedded) {
-    throw new HybridError('OPTION', `--compare: ${opts.model} does not hold its source model; give it with --onnx model.onnx (or save with embedSource)`);
+    throw new HybridError(
+      'OPTION',
+      `--compare: ${opts.model} does not hold its source model; give it with --onnx model.onnx (or save with embedSource)`,
+    );
   }
   return assembleOnnx(sections, manifest.source.embedded, label, 'the embedded source');
 }
@@ -83,13 +90,17 @@ export function infoLines(file: string, m: Manifest, bytes: number): string[] {
   ];
   if (m.converters.length) rows.push(['converters', m.converters.map((c) => `${c.domain}::${c.opType}@${c.sinceVersion}`).join(', ')]);
   const shape = (s: readonly unknown[] | undefined) => (s ? `[${s.join(',')}]` : '[?]');
-  for (const i of m.inputs) rows.push(['input', `${i.name}  ${i.dtype}${shape(i.shape)}${i.declaredShape ? `  (declared ${shape(i.declaredShape)})` : ''}`]);
+  for (const i of m.inputs)
+    rows.push(['input', `${i.name}  ${i.dtype}${shape(i.shape)}${i.declaredShape ? `  (declared ${shape(i.declaredShape)})` : ''}`]);
   for (const o of m.outputs) rows.push(['output', `${o.name}  ${o.dtype ?? '?'}${shape(o.shape)}`]);
   const data = m.report.data as ReportData;
   for (const s of m.segments) {
     const seg = data.segments?.find((r) => r.id === s.id);
     const nodes = seg ? `${plural(seg.nodes.length, 'node')}` : '';
-    rows.push(['segment', `#${s.id} ${s.kind}  ${nodes}  in ${s.inputs.map((t) => t.name).join(', ')}  out ${s.outputs.map((t) => t.name).join(', ')}`]);
+    rows.push([
+      'segment',
+      `#${s.id} ${s.kind}  ${nodes}  in ${s.inputs.map((t) => t.name).join(', ')}  out ${s.outputs.map((t) => t.name).join(', ')}`,
+    ]);
   }
   if (m.constants.length) rows.push(['constants', m.constants.map((c) => `${c.name} ${c.dtype}[${c.dims.join(',')}]`).join(', ')]);
   const width = Math.max(...rows.map(([k]) => k.length));

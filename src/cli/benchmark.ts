@@ -210,7 +210,10 @@ async function profile(
   const runs = await repeat(Math.min(count, 20), seconds === undefined ? undefined : Math.min(seconds, 5), () =>
     bench.run(feeds, 'layers', bench.resident),
   );
-  const per = new Map<string, { segment: number; name: string; kind: string; tactic: string; tacticMs?: number; fusedFrom?: string[]; ms: number[] }>();
+  const per = new Map<
+    string,
+    { segment: number; name: string; kind: string; tactic: string; tacticMs?: number; fusedFrom?: string[]; ms: number[] }
+  >();
   for (const run of runs) {
     for (const seg of run.stats.segments) {
       seg.timing?.layers?.forEach((l, i) => {
@@ -241,8 +244,7 @@ export function ms(t: number): string {
   return `${t >= 100 ? t.toFixed(0) : Number(t.toPrecision(3))} ms`;
 }
 
-const stat = (s: Summary) =>
-  `median ${ms(s.median)}, mean ${ms(s.mean)}, min ${ms(s.min)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
+const stat = (s: Summary) => `median ${ms(s.median)}, mean ${ms(s.mean)}, min ${ms(s.min)}, p90 ${ms(s.p90)}, p99 ${ms(s.p99)}, max ${ms(s.max)}`;
 const rate = (v: number) => `${v >= 100 ? Math.round(v) : Number(v.toPrecision(3))}`;
 const seconds = (t: number) => (t >= 1000 ? `${(t / 1000).toFixed(2)} s` : ms(t));
 
@@ -258,7 +260,8 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
   }
   if (r.residentLatencyMs) lines.push(`  resident run     ${stat(r.residentLatencyMs)} (wall time, inputs and outputs on the GPU)`);
   if (r.hostToDeviceMs) lines.push(`  host-to-device   median ${ms(r.hostToDeviceMs.median)}, max ${ms(r.hostToDeviceMs.max)} (engine input copies)`);
-  if (r.deviceToHostMs) lines.push(`  device-to-host   median ${ms(r.deviceToHostMs.median)}, max ${ms(r.deviceToHostMs.max)} (engine output copies)`);
+  if (r.deviceToHostMs)
+    lines.push(`  device-to-host   median ${ms(r.deviceToHostMs.median)}, max ${ms(r.deviceToHostMs.max)} (engine output copies)`);
   if (r.fallbackMs) lines.push(`  fallback         median ${ms(r.fallbackMs.median)} (onnxruntime segments, wall time)`);
   const t = r.throughput;
   lines.push(
@@ -306,7 +309,9 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
     }
     const kinds = new Map<string, number>();
     for (const l of p.layers) kinds.set(l.kind, (kinds.get(l.kind) ?? 0) + l.ms);
-    const byKind = [...kinds].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${ms(v)} (${p.computeMs > 0 ? ((v / p.computeMs) * 100).toFixed(0) : 0}%)`);
+    const byKind = [...kinds]
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `${k} ${ms(v)} (${p.computeMs > 0 ? ((v / p.computeMs) * 100).toFixed(0) : 0}%)`);
     lines.push(`  by kind: ${byKind.join(', ')}`);
   }
   return lines;

@@ -33,7 +33,19 @@ export interface Comparison {
 }
 
 export function compareTensors(name: string, actual: TensorData, expected: TensorData, atol: number, rtol: number): Comparison {
-  const base = { name, maxAbs: NaN, maxRel: NaN, meanAbs: NaN, cosine: NaN, mismatches: 0, nonFinite: 0, refNaN: 0, gotNaN: 0, finite: 0, count: expected.data.length };
+  const base = {
+    name,
+    maxAbs: NaN,
+    maxRel: NaN,
+    meanAbs: NaN,
+    cosine: NaN,
+    mismatches: 0,
+    nonFinite: 0,
+    refNaN: 0,
+    gotNaN: 0,
+    finite: 0,
+    count: expected.data.length,
+  };
   if (actual.dtype !== expected.dtype) {
     return { ...base, pass: false, problem: `dtype ${actual.dtype}, onnxruntime gives ${expected.dtype}` };
   }

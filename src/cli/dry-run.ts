@@ -27,7 +27,13 @@ function runFeeds(inputs: ModelInput[], opts: CliOptions, note: (message: string
   }
 }
 
-export async function dryRun(opts: CliOptions, proto: ModelProto, inputs: ModelInput[], io: ReportSink, note: (message: string) => void = () => {}): Promise<number> {
+export async function dryRun(
+  opts: CliOptions,
+  proto: ModelProto,
+  inputs: ModelInput[],
+  io: ReportSink,
+  note: (message: string) => void = () => {},
+): Promise<number> {
   const feeds = runFeeds(inputs, opts, note);
   const known = feeds ? undefined : knownInputShapes(inputs, opts);
   const shapes = feeds ? Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])) : known!.shapes;

@@ -133,7 +133,9 @@ function resolveShape(input: ModelInput, bindings: Map<string, number>, notice: 
     return 1;
   });
   if (defaulted.length) {
-    notice(`input '${input.name}' ${show(input.shape)}: ${defaulted.join(', ')} set to 1; set ${defaulted.length > 1 ? 'them' : 'it'} with --shape ${input.name}=${dims.join('x')} (with your sizes)`);
+    notice(
+      `input '${input.name}' ${show(input.shape)}: ${defaulted.join(', ')} set to 1; set ${defaulted.length > 1 ? 'them' : 'it'} with --shape ${input.name}=${dims.join('x')} (with your sizes)`,
+    );
   }
   return dims;
 }

@@ -48,21 +48,22 @@ export function buildCommand(io: CliIO): Command {
     .option('-s, --shape <name=dims>', "fix an input's shape, e.g. its symbolic dims; repeatable (e.g. --shape input=1x3x224x224)", collect)
     .addOption(new Option('--seed <n>', 'seed of the random inputs (e.g. --seed 7)').default('0', '0'))
     .addOption(
-      new Option('--random-dist <dist>', 'distribution of random float inputs (e.g. --random-dist normal)')
-        .choices(DISTRIBUTIONS)
-        .default('uniform'),
+      new Option('--random-dist <dist>', 'distribution of random float inputs (e.g. --random-dist normal)').choices(DISTRIBUTIONS).default('uniform'),
     )
     .option('--no-random', 'fail, instead of generating random data, when an input is not given with --input')
     .option('-o, --output-dir <dir>', 'write each output as DIR/<name>.npy (e.g. --output-dir out/)')
     .option('--save-inputs <dir>', 'write the inputs used as DIR/<name>.npy, to rerun them elsewhere (e.g. --save-inputs in/)')
     .optionsGroup('Running:')
     .addOption(
-      new Option('--backend <name>', `what runs the model: the hybrid executor with engines on cuda or cpu ('auto': cuda where available), or 'ort', onnxruntime-node alone (e.g. --backend ort)`)
+      new Option(
+        '--backend <name>',
+        `what runs the model: the hybrid executor with engines on cuda or cpu ('auto': cuda where available), or 'ort', onnxruntime-node alone (e.g. --backend ort)`,
+      )
         .choices(BACKENDS)
         .default(DEFAULT_BACKEND),
     )
     .option('--precision <list>', `precisions engines may use, from ${PRECISIONS.join(',')} (e.g. --precision fp16)`)
-    .option('--threads <n>', "threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)")
+    .option('--threads <n>', 'threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)')
     .option(
       '--benchmark [runs]',
       `time more runs after warm-up: latency, and on engines their compute (GPU) time, copies, segments and build (default ${DEFAULT_BENCHMARK_RUNS} runs; e.g. --benchmark 100)`,
@@ -75,27 +76,51 @@ export function buildCommand(io: CliIO): Command {
         String(DEFAULT_WARMUP_RUNS),
       ),
     )
-    .option('--profile', "with --benchmark, time every engine layer too and list where the time goes (e.g. --benchmark --profile)")
-    .option('--json', "with --benchmark, print its results as one JSON object instead (e.g. --benchmark --json)")
-    .option('--timing-cache <file>', "the engine builder's timing cache: tactics reused from and recorded to FILE (e.g. --timing-cache tactics.cache)")
-    .option('--save-engine <file>', 'write the compiled model to one .hybrid file, which hybrid-run and load() run without compiling (e.g. --save-engine model.hybrid)')
+    .option('--profile', 'with --benchmark, time every engine layer too and list where the time goes (e.g. --benchmark --profile)')
+    .option('--json', 'with --benchmark, print its results as one JSON object instead (e.g. --benchmark --json)')
+    .option(
+      '--timing-cache <file>',
+      "the engine builder's timing cache: tactics reused from and recorded to FILE (e.g. --timing-cache tactics.cache)",
+    )
+    .option(
+      '--save-engine <file>',
+      'write the compiled model to one .hybrid file, which hybrid-run and load() run without compiling (e.g. --save-engine model.hybrid)',
+    )
     .addOption(new Option('--saveEngine <file>', 'trtexec spelling of --save-engine').hideHelp())
-    .option('--cache-dir <dir>', 'the engine cache: compiled models kept in DIR and reused by a later run of the same model and flags (e.g. --cache-dir ~/.cache/hybridrt)')
-    .option('--info', 'for a .hybrid file: print what it holds (inputs, outputs, segments, device, versions) instead of running it (e.g. model.hybrid --info)')
-    .option('--onnx <file>', 'for a .hybrid file: its source ONNX model, which --compare runs on onnxruntime (default: the one embedded in the file; e.g. --onnx resnet50.onnx)')
+    .option(
+      '--cache-dir <dir>',
+      'the engine cache: compiled models kept in DIR and reused by a later run of the same model and flags (e.g. --cache-dir ~/.cache/hybridrt)',
+    )
+    .option(
+      '--info',
+      'for a .hybrid file: print what it holds (inputs, outputs, segments, device, versions) instead of running it (e.g. model.hybrid --info)',
+    )
+    .option(
+      '--onnx <file>',
+      'for a .hybrid file: its source ONNX model, which --compare runs on onnxruntime (default: the one embedded in the file; e.g. --onnx resnet50.onnx)',
+    )
     .option('-v, --verbose', 'print stack traces with errors, and onnxruntime warnings (e.g. -v)')
     .optionsGroup('Partitioning and reports:')
     .option('--dry-run', 'partition the model and print the report without running it (e.g. --dry-run)')
     .addOption(new Option('--report <format>', 'partition report format (e.g. --report json)').choices(REPORT_FORMATS))
     .option('--report-file <path>', 'write the report to PATH instead of stdout (e.g. --report-file report.html)')
-    .option('--min-block-size <n>', 'fewest compute nodes an engine segment may hold; smaller ones fall back (default 3, 0 keeps all; e.g. --min-block-size 5)')
+    .option(
+      '--min-block-size <n>',
+      'fewest compute nodes an engine segment may hold; smaller ones fall back (default 3, 0 keeps all; e.g. --min-block-size 5)',
+    )
     .option('--fallback-ops <ops>', "op types always left to onnxruntime, 'domain::Op' for a custom domain (e.g. --fallback-ops Softmax,Resize)")
     .option('--fallback-nodes <names>', 'node names always left to onnxruntime (e.g. --fallback-nodes /fc/Gemm)')
     .option('--require-full-compilation', 'fail unless every node is engine-supported (e.g. --require-full-compilation)')
     .optionsGroup('Checking:')
     .option('--compare', 'also run onnxruntime alone on the same inputs and compare every output; exit 1 on a mismatch (e.g. --compare)')
-    .option('--atol <x>', `absolute tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} where engines compute in fp16/bf16; e.g. --atol 1e-3)`)
-    .option('--rtol <x>', `relative tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.rtol}, ${DEFAULT_TOLERANCE.reduced.rtol} where engines compute in fp16/bf16; e.g. --rtol 1e-2)`)
+    .option(
+      '--atol <x>',
+      `absolute tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} where engines compute in fp16/bf16; e.g. --atol 1e-3)`,
+    )
+    .option(
+      '--rtol <x>',
+      `relative tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.rtol}, ${DEFAULT_TOLERANCE.reduced.rtol} where engines compute in fp16/bf16; e.g. --rtol 1e-2)`,
+    )
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError(false)
     .exitOverride()

@@ -18,7 +18,11 @@ function reason(e: unknown): string {
   return oneLine(e instanceof Error ? e.message : String(e));
 }
 
-export async function openOrtSession(model: string | Uint8Array, opts: OrtSessionOptions = {}, label = typeof model === 'string' ? model : '<bytes>'): Promise<RunSession> {
+export async function openOrtSession(
+  model: string | Uint8Array,
+  opts: OrtSessionOptions = {},
+  label = typeof model === 'string' ? model : '<bytes>',
+): Promise<RunSession> {
   const modelPath = label;
   const options: ort.InferenceSession.SessionOptions = {
     // Warnings (e.g. unused initializers) are noise on the command line, and errors are

@@ -107,13 +107,22 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
     };
     return runSubject(opts, io, subject, t0);
   }
-  if (opts.info) throw new HybridError('OPTION', `--info: ${opts.model} is an ONNX model; --info reads .hybrid files (use --dry-run for an ONNX model's partition)`);
+  if (opts.info)
+    throw new HybridError(
+      'OPTION',
+      `--info: ${opts.model} is an ONNX model; --info reads .hybrid files (use --dry-run for an ONNX model's partition)`,
+    );
   if (opts.onnx !== undefined) throw new HybridError('OPTION', '--onnx: only a .hybrid file needs its source model given');
   const { proto, graph } = loadModel(opts.model);
   checkFlags(opts, graph, io);
   const inputs = modelInputs(graph);
   if (opts.dryRun) return dryRun(opts, proto, inputs, io, note);
-  return runSubject(opts, io, { headline: modelLine(opts.model, graph), inputs, open: (feeds, hooks) => openSession(opts, proto, feeds, hooks), reference: () => opts.model }, t0);
+  return runSubject(
+    opts,
+    io,
+    { headline: modelLine(opts.model, graph), inputs, open: (feeds, hooks) => openSession(opts, proto, feeds, hooks), reference: () => opts.model },
+    t0,
+  );
 }
 
 async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: number): Promise<number> {
@@ -149,7 +158,10 @@ async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: num
     }
 
     if (opts.outputDir) {
-      const written = writeTensors(opts.outputDir, [...outputs].map(([name, tensor]) => ({ name, tensor })));
+      const written = writeTensors(
+        opts.outputDir,
+        [...outputs].map(([name, tensor]) => ({ name, tensor })),
+      );
       print(...written.map((w) => `wrote    ${w.name} -> ${w.file}`));
     }
 

@@ -101,11 +101,18 @@ async function probe(
   // Three samples of every input are made: beyond LIMITS.probeBytes, probing is not worth it.
   const bytes = plans.reduce((a, p) => a + numel(p.type!.shape as number[]) * (DTYPE_SIZE[p.type!.dtype as NumericDType] ?? 1), 0);
   if (!options.probeFeeds && 3 * bytes > LIMITS.probeBytes) {
-    warnings.push(`the inputs take ${bytes} bytes, too many to probe the shapes of ${values.length} value(s) with; the nodes that read them run on onnxruntime`);
+    warnings.push(
+      `the inputs take ${bytes} bytes, too many to probe the shapes of ${values.length} value(s) with; the nodes that read them run on onnxruntime`,
+    );
     return inferred;
   }
   const sample = (seed: number) =>
-    new Map(plans.map((p) => [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData]));
+    new Map(
+      plans.map(
+        (p) =>
+          [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData],
+      ),
+    );
   // Given feeds are probed beside resamples of their own values, so that a shape that depends
   // on the data differs between the samples as it would between real inputs.
   const feeds = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
@@ -222,7 +229,11 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
       : `fallbackNodes: the model has no node named '${name}'`;
   });
   if (options.checkFallbacks) {
-    await checkFallbackSessions(graph, result.segments, { label, declaredTypes, ...(options.threads !== undefined ? { threads: options.threads } : {}) });
+    await checkFallbackSessions(graph, result.segments, {
+      label,
+      declaredTypes,
+      ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    });
   }
   const report = buildReport(graph, result, {
     file: label,

@@ -94,7 +94,13 @@ function segmentModel(graph: Graph, seg: Segment, options: BuildOptions): Uint8A
 
 async function openSession(seg: Segment, model: Uint8Array, options: BuildOptions): Promise<FallbackSegment> {
   const first = seg.nodes.length > 3 ? `${seg.nodes.slice(0, 3).join(', ')}, ...` : seg.nodes.join(', ');
-  return openFallbackSegment(seg.id, `fallback segment ${seg.id} (${first})`, seg.outputs.map((o) => o.name), model, options);
+  return openFallbackSegment(
+    seg.id,
+    `fallback segment ${seg.id} (${first})`,
+    seg.outputs.map((o) => o.name),
+    model,
+    options,
+  );
 }
 
 /**
@@ -176,7 +182,9 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
       const seg = engineSegs[i]!;
       const why = messageLine(r.reason);
       if (options.requireFullCompilation) {
-        throw isHybridError(r.reason) ? r.reason : new HybridError('NATIVE', `${options.label}: engine segment ${seg.id}: ${why}`, { cause: r.reason });
+        throw isHybridError(r.reason)
+          ? r.reason
+          : new HybridError('NATIVE', `${options.label}: engine segment ${seg.id}: ${why}`, { cause: r.reason });
       }
       demoted.push({ segment: seg.id, reason: why });
       options.log(`engine segment ${seg.id} runs on onnxruntime instead: its engine could not be built: ${why}`, 'warn');

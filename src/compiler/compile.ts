@@ -100,7 +100,10 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   const precisions = effectivePrecisions(backend, opts.precisions);
   const ignored = opts.precisions.filter((p) => !precisions.includes(p));
   if (ignored.length) {
-    opts.log(`the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`, 'info');
+    opts.log(
+      `the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`,
+      'info',
+    );
   }
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
 
@@ -120,7 +123,12 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     const file = cacheEntry(opts.cache, key);
     if (fs.existsSync(file)) {
       try {
-        const hit = await load(file, { label, ...(opts.threads !== undefined ? { threads: opts.threads } : {}), maxContexts: opts.maxContexts, onLog: opts.log });
+        const hit = await load(file, {
+          label,
+          ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+          maxContexts: opts.maxContexts,
+          onLog: opts.log,
+        });
         touchEntry(file);
         opts.log(`engine cache hit: ${file}`, 'info');
         return hit;
@@ -213,7 +221,9 @@ async function compileFrom(
       if (!c) throw new HybridError('MODEL_INVALID', `${label}: output '${o}' is produced by no node, input or initializer`);
       constants.set(o, c);
     }
-    const engines: EngineSummary[] = built.runners.filter((r): r is EngineSegment => r instanceof EngineSegment).map((r) => engineSummary(r.id, r.engine.info()));
+    const engines: EngineSummary[] = built.runners
+      .filter((r): r is EngineSegment => r instanceof EngineSegment)
+      .map((r) => engineSummary(r.id, r.engine.info()));
     ms.total = performance.now() - t0;
     const data = analysis.report;
     data.warnings.push(...built.demoted.map((d) => `engine segment ${d.segment} runs on onnxruntime: its engine could not be built (${d.reason})`));

@@ -131,7 +131,8 @@ function stringList(name: string, v: unknown): string[] {
 
 function positiveInt(name: string, v: unknown, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max) throw bad(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < min || v > max)
+    throw bad(`${name} must be an integer from ${min} to ${max}, got ${String(v)}`);
   return v;
 }
 
@@ -162,7 +163,10 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   for (const p of precisions) checkPrecision(p, 'precision');
   const backend = options.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw bad(`backend '${String(backend)}' is not one of: ${BACKENDS.join(', ')}`);
-  for (const [name, fn] of [['onProgress', options.onProgress], ['onLog', options.onLog]] as const) {
+  for (const [name, fn] of [
+    ['onProgress', options.onProgress],
+    ['onLog', options.onLog],
+  ] as const) {
     if (fn !== undefined && typeof fn !== 'function') throw bad(`${name} must be a function`);
   }
   const onProgress = options.onProgress;

@@ -74,7 +74,10 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
       if (ref) return ref;
       const c = constant(value);
       if (!c) {
-        throw new HybridError('MODEL_INVALID', `${where(node)} reads '${value}', which is not a segment input, a constant, or produced earlier in the segment`);
+        throw new HybridError(
+          'MODEL_INVALID',
+          `${where(node)} reads '${value}', which is not a segment input, a constant, or produced earlier in the segment`,
+        );
       }
       const made = net.constant(c, value);
       bound.set(value, made);
@@ -109,7 +112,8 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
     if (!verdict.ok) throw new HybridError('UNSUPPORTED_OP', `node '${node.name}' cannot run in an engine: ${verdict.reason}`);
     converter.convert(node, ctx, net);
     const unbound = node.outputs.filter((o) => o && !bound.has(o));
-    if (unbound.length) throw new HybridError('CONVERTER', `${where(node)}: the converter left output ${unbound.map((o) => `'${o}'`).join(', ')} unbound`);
+    if (unbound.length)
+      throw new HybridError('CONVERTER', `${where(node)}: the converter left output ${unbound.map((o) => `'${o}'`).join(', ')} unbound`);
   }
 
   const marked = new Set<number>(net.inputs);

@@ -67,7 +67,8 @@ export function planInputs(graph: Graph, given: Record<string, number[]>, label:
   return graph.inputs.map((name): InputPlan => {
     const t = graph.types.get(name);
     if (!t?.dtype) throw new HybridError('INPUT', `${label}: input '${name}' has no declared element type`);
-    if (t.dtype === 'string') throw new HybridError('UNSUPPORTED_DTYPE', `${label}: input '${name}' is a string tensor; hybridrt runs numeric tensors only`);
+    if (t.dtype === 'string')
+      throw new HybridError('UNSUPPORTED_DTYPE', `${label}: input '${name}' is a string tensor; hybridrt runs numeric tensors only`);
     const declared = t.shape ? [...t.shape] : undefined;
     const shape = given[name] ?? declared;
     if (!shape) throw new HybridError('SHAPE', `${label}: input '${name}' has no declared shape; give one with inputs: ${example()}`);
@@ -89,7 +90,10 @@ export function planInputs(graph: Graph, given: Record<string, number[]>, label:
  * compile() checks again once inference has run.
  */
 export function checkInterfaceDTypes(graph: Graph, label: string): void {
-  for (const [kind, names] of [['input', graph.inputs], ['output', graph.outputs]] as const) {
+  for (const [kind, names] of [
+    ['input', graph.inputs],
+    ['output', graph.outputs],
+  ] as const) {
     for (const name of names) {
       const dtype = graph.types.get(name)?.dtype;
       if (!dtype || ortCarries(dtype)) continue;

@@ -23,13 +23,7 @@ export interface OutputType {
 type Kind = Exclude<LayerSpec['kind'], 'constant'>;
 export type GivenOutputs = ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }> | undefined;
 
-export function inferLayerOutputs(
-  kind: Kind,
-  inputs: readonly TensorRef[],
-  params: unknown,
-  given: GivenOutputs,
-  name: string,
-): OutputType[] {
+export function inferLayerOutputs(kind: Kind, inputs: readonly TensorRef[], params: unknown, given: GivenOutputs, name: string): OutputType[] {
   const addon = loadNative();
   try {
     return addon.inferLayer({

@@ -305,7 +305,8 @@ export type LayerSpec =
       kind: 'resize';
       params: {
         mode: 'nearest' | 'linear' | 'cubic';
-        coordinateTransformation: 'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_half_pixel_for_nn' | 'half_pixel_symmetric';
+        coordinateTransformation:
+          'half_pixel' | 'pytorch_half_pixel' | 'align_corners' | 'asymmetric' | 'tf_half_pixel_for_nn' | 'half_pixel_symmetric';
         nearestMode: 'round_prefer_floor' | 'round_prefer_ceil' | 'floor' | 'ceil';
         scales: number[];
         cubicCoeffA: number;

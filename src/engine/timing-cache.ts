@@ -29,7 +29,10 @@ export function checkTimingCachePath(path: unknown, what = 'timingCachePath'): s
     fs.closeSync(fd);
   }
   if (head.toString('latin1') !== `${TIMING_CACHE_HEADER}\n`) {
-    throw new HybridError('OPTION', `${what} '${path}' is not a timing cache (it does not start with '${TIMING_CACHE_HEADER}'); refusing to overwrite it`);
+    throw new HybridError(
+      'OPTION',
+      `${what} '${path}' is not a timing cache (it does not start with '${TIMING_CACHE_HEADER}'); refusing to overwrite it`,
+    );
   }
   return path;
 }

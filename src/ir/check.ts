@@ -55,7 +55,17 @@ function subgraphs(attrs: readonly AttributeProto[]): Array<{ attr: string; grap
   return out;
 }
 
-function checkNode(label: string, where: string, name: string, opType: string, domain: string, inputs: readonly string[], outputs: readonly string[], attrs: readonly AttributeProto[], opsets: ReadonlyMap<string, number>): void {
+function checkNode(
+  label: string,
+  where: string,
+  name: string,
+  opType: string,
+  domain: string,
+  inputs: readonly string[],
+  outputs: readonly string[],
+  attrs: readonly AttributeProto[],
+  opsets: ReadonlyMap<string, number>,
+): void {
   const node = `${where}node '${name}' (${opType || '?'})`;
   if (!opType) throw invalid(label, `${node} has no op type`);
   const seen = new Set<string>();
@@ -87,7 +97,14 @@ function checkScope(
   inputs: readonly string[],
   initializers: readonly string[],
   outputs: readonly string[],
-  nodes: ReadonlyArray<{ name: string; opType: string; domain: string; inputs: readonly string[]; outputs: readonly string[]; attributes: readonly AttributeProto[] }>,
+  nodes: ReadonlyArray<{
+    name: string;
+    opType: string;
+    domain: string;
+    inputs: readonly string[];
+    outputs: readonly string[];
+    attributes: readonly AttributeProto[];
+  }>,
   outer: ReadonlySet<string>,
   opsets: ReadonlyMap<string, number>,
 ): Set<string> {

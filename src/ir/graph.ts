@@ -201,7 +201,10 @@ export class Graph {
         initializer: [...this.initializers.values()],
         sparseInitializer: (this.graphExtra.sparseInitializer as never) ?? [],
         // IR version < 4 requires every initializer to be a graph input as well.
-        input: (toNumber(this.modelExtra.irVersion ?? 8) < 4 ? [...this.inputs, ...[...initNames].filter((n) => !this.inputs.includes(n))] : this.inputs).map(vi),
+        input: (toNumber(this.modelExtra.irVersion ?? 8) < 4
+          ? [...this.inputs, ...[...initNames].filter((n) => !this.inputs.includes(n))]
+          : this.inputs
+        ).map(vi),
         output: this.outputs.map(vi),
         valueInfo,
       },

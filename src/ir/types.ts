@@ -57,9 +57,7 @@ export function valueTypeToProto(t: ValueType): TypeProto {
   const tensorType: NonNullable<TypeProto['tensorType']> = { elemType: t.dtype ? dtypeToOnnx(t.dtype) : 0 };
   if (t.shape) {
     tensorType.shape = {
-      dim: t.shape.map((d) =>
-        typeof d === 'number' ? { dimValue: toLong(d) } : d.startsWith('unk__') ? {} : { dimParam: d },
-      ),
+      dim: t.shape.map((d) => (typeof d === 'number' ? { dimValue: toLong(d) } : d.startsWith('unk__') ? {} : { dimParam: d })),
     };
   }
   return { tensorType };

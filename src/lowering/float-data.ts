@@ -43,7 +43,12 @@ export function fromFloat64(dtype: FloatDType, dims: number[], values: Float64Ar
  * are contiguous blocks (Conv weights). float32/float64 are scaled in place of a copy, without
  * a float64 detour: the product is formed in float64 and rounded once on store.
  */
-export function scaleByChannel(t: TensorData & { dtype: FloatDType }, scale: Float64Array, channelOf: (i: number) => number, block?: number): TensorData {
+export function scaleByChannel(
+  t: TensorData & { dtype: FloatDType },
+  scale: Float64Array,
+  channelOf: (i: number) => number,
+  block?: number,
+): TensorData {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') {
     const v = toFloat64(t);
     for (let i = 0; i < v.length; i++) v[i]! *= scale[channelOf(i)]!;

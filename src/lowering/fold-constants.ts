@@ -116,8 +116,10 @@ function touchesExoticTypes(graph: Graph, node: Node): boolean {
       return explicit ? !isHandled(explicit) : zp !== undefined && !isHandled(zp);
     }
     case 'Constant':
-      return !!(findAttr(node, 'sparse_value') || findAttr(node, 'value_string') || findAttr(node, 'value_strings')) ||
-        (findAttr(node, 'value') !== undefined && !isHandled(tensorAttr('value')));
+      return (
+        !!(findAttr(node, 'sparse_value') || findAttr(node, 'value_string') || findAttr(node, 'value_strings')) ||
+        (findAttr(node, 'value') !== undefined && !isHandled(tensorAttr('value')))
+      );
     case 'ConstantOfShape':
       return findAttr(node, 'value') !== undefined && !isHandled(tensorAttr('value'));
   }
@@ -189,7 +191,9 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
     const wanted = toEvaluate.flatMap((n) => n.outputs.filter((o) => o && (!internal(o) || (typedBytes(o) ?? 0) <= smallBytes)));
     const wantedBytes = wanted.reduce((a, o) => a + (typedBytes(o) ?? 0), 0);
     if (wantedBytes > maxTensorBytes()) {
-      changes.note(`folded nothing through onnxruntime: the ${toEvaluate.length} foldable nodes would return ${wantedBytes} bytes, more than half this machine's memory`);
+      changes.note(
+        `folded nothing through onnxruntime: the ${toEvaluate.length} foldable nodes would return ${wantedBytes} bytes, more than half this machine's memory`,
+      );
       toEvaluate.length = 0;
     }
   }
@@ -205,11 +209,18 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
       for (const node of toEvaluate) {
         if (!node.inputs.every((i) => !i || constants.has(i))) continue;
         if (held > maxTensorBytes()) {
-          changes.note(`left '${node.name}' (${node.opType}) and the nodes after it: folding them one by one would hold more than half this machine's memory`);
+          changes.note(
+            `left '${node.name}' (${node.opType}) and the nodes after it: folding them one by one would hold more than half this machine's memory`,
+          );
           break;
         }
         try {
-          const got = await evaluateNodes(graph, [node], constants, node.outputs.filter((o) => o));
+          const got = await evaluateNodes(
+            graph,
+            [node],
+            constants,
+            node.outputs.filter((o) => o),
+          );
           for (const [k, v] of got) {
             values.set(k, v);
             constants.set(k, tensorToProto(v, k));
@@ -235,15 +246,14 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
 
   // 4. The size rule, repeated until stable: refusing a node makes its inputs frontier values.
   const sourceBytes = sourceSizes(graph, kept, preValued, values);
-  const isFrontier = (o: string) =>
-    graph.outputs.includes(o) || pinned.has(o) || graph.consumers(o).some((c) => !kept.has(c));
+  const isFrontier = (o: string) => graph.outputs.includes(o) || pinned.has(o) || graph.consumers(o).some((c) => !kept.has(c));
   const acceptable = (o: string): boolean => {
     const bytes = values.get(o)!.data.byteLength;
     if (bytes <= smallBytes || bytes <= growth * (sourceBytes.get(o) ?? 0)) return true;
     if (graph.outputs.includes(o) || pinned.has(o)) return false;
     return graph.consumers(o).every((c) => kept.has(c) || readsOnlyAsWeight(c, o));
   };
-  for (let stable = false; !stable; ) {
+  for (let stable = false; !stable;) {
     stable = true;
     for (const node of [...kept].reverse()) {
       // An output that was not fetched cannot be stored: its producer stays too.
@@ -324,5 +334,7 @@ function initializerBytes(t: TensorProto | undefined): number {
 }
 
 function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0]!.slice(0, 160);
+  return String(e instanceof Error ? e.message : e)
+    .split('\n')[0]!
+    .slice(0, 160);
 }

@@ -92,7 +92,9 @@ export function formatLoweringReport(report: LoweringReport, options: { notes?: 
     const what = p.skipped
       ? 'skipped'
       : p.changed
-        ? Object.entries(p.counts).map(([k, v]) => `${k}: ${v}`).join(', ')
+        ? Object.entries(p.counts)
+            .map(([k, v]) => `${k}: ${v}`)
+            .join(', ')
         : 'no change';
     lines.push(`  ${p.name.padEnd(20)} ${what} (${p.ms.toFixed(0)} ms)`);
     if (options.notes !== false) for (const n of p.notes) lines.push(`      ${n}`);

@@ -63,9 +63,13 @@ export function inlineFunctions(graph: Graph): PassResult {
   const sizeOf = (f: FunctionProto, call: string): number => {
     const known = sizes.get(f);
     if (known !== undefined) return known;
-    if (measuring.includes(f)) throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call}'); it cannot be inlined`);
+    if (measuring.includes(f))
+      throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call}'); it cannot be inlined`);
     if (measuring.length > MAX_DEPTH) {
-      throw new HybridError('MODEL_INVALID', `function calls nest more than ${MAX_DEPTH} deep (through node '${call}' of function '${f.name}'); they cannot be inlined`);
+      throw new HybridError(
+        'MODEL_INVALID',
+        `function calls nest more than ${MAX_DEPTH} deep (through node '${call}' of function '${f.name}'); they cannot be inlined`,
+      );
     }
     measuring.push(f);
     let n = 0;
@@ -84,7 +88,10 @@ export function inlineFunctions(graph: Graph): PassResult {
     if (!f || conflicts.has(f)) continue;
     made += sizeOf(f, node.name) - 1;
     if (made > LIMITS.graphNodes) {
-      throw new HybridError('MODEL_INVALID', `inlining model-local functions makes more than ${LIMITS.graphNodes} nodes, the most a graph may have (the calls of '${f.name}' multiply)`);
+      throw new HybridError(
+        'MODEL_INVALID',
+        `inlining model-local functions makes more than ${LIMITS.graphNodes} nodes, the most a graph may have (the calls of '${f.name}' multiply)`,
+      );
     }
   }
   const active: FunctionProto[] = [];
@@ -93,7 +100,10 @@ export function inlineFunctions(graph: Graph): PassResult {
       throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call.name}'); it cannot be inlined`);
     }
     if (depth > MAX_DEPTH) {
-      throw new HybridError('MODEL_INVALID', `function calls nest more than ${MAX_DEPTH} deep (through node '${call.name}' of function '${f.name}'); they cannot be inlined`);
+      throw new HybridError(
+        'MODEL_INVALID',
+        `function calls nest more than ${MAX_DEPTH} deep (through node '${call.name}' of function '${f.name}'); they cannot be inlined`,
+      );
     }
     active.push(f);
     const names = new Map<string, string>();

@@ -73,7 +73,10 @@ function canonicalGemm(graph: Graph, gemm: Node, changes: Changes): void {
     graph.invalidate();
     changes.add('Gemm C as vector', `'${gemm.name}': C [1,N] stored as [N]`);
   }
-  for (const [attr, slot] of [['alpha', 1], ['beta', 2]] as const) {
+  for (const [attr, slot] of [
+    ['alpha', 1],
+    ['beta', 2],
+  ] as const) {
     const factor = attrFloat(gemm, attr, 1);
     const input = gemm.inputs[slot];
     if (factor === 1) continue;
@@ -91,7 +94,12 @@ function canonicalGemm(graph: Graph, gemm: Node, changes: Changes): void {
     graph.invalidate();
     changes.add(`Gemm ${attr} folded`, `'${gemm.name}': ${attr}=${factor} multiplied into '${input}'`);
   }
-  for (const [attr, dflt] of [['alpha', 1], ['beta', 1], ['transA', 0], ['transB', 0]] as const) {
+  for (const [attr, dflt] of [
+    ['alpha', 1],
+    ['beta', 1],
+    ['transA', 0],
+    ['transB', 0],
+  ] as const) {
     const a = findAttr(gemm, attr);
     if (a && (attr.startsWith('trans') ? attrInt(gemm, attr, dflt) : attrFloat(gemm, attr, dflt)) === dflt) drop(gemm, attr);
   }

@@ -24,16 +24,7 @@ export type DType =
 export type NumericDType = Exclude<DType, 'string'>;
 
 export type TypedArray =
-  | Float32Array
-  | Float64Array
-  | Int8Array
-  | Int16Array
-  | Int32Array
-  | BigInt64Array
-  | Uint8Array
-  | Uint16Array
-  | Uint32Array
-  | BigUint64Array;
+  Float32Array | Float64Array | Int8Array | Int16Array | Int32Array | BigInt64Array | Uint8Array | Uint16Array | Uint32Array | BigUint64Array;
 
 /** ONNX TensorProto.DataType codes. */
 export const OnnxDataType = {
@@ -100,9 +91,7 @@ const DTYPE_TO_CODE: Record<DType, number> = {
   bfloat16: 16,
 };
 
-const CODE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(OnnxDataType).map(([k, v]) => [v, k]),
-);
+const CODE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(OnnxDataType).map(([k, v]) => [v, k]));
 
 /** Name of an ONNX data type code for messages ("FLOAT8E4M3FN", "code 99"). */
 export function onnxTypeName(code: number): string {

@@ -34,17 +34,10 @@ export function decodeModel(bytes: Uint8Array, label = '<bytes>'): ModelProto {
   try {
     model = ModelProtoType.decode(bytes) as unknown as ModelProto;
   } catch (e) {
-    throw new HybridError(
-      'MODEL_LOAD',
-      `${label}: not a valid ONNX model (truncated or corrupt protobuf: ${(e as Error).message})`,
-      { cause: e },
-    );
+    throw new HybridError('MODEL_LOAD', `${label}: not a valid ONNX model (truncated or corrupt protobuf: ${(e as Error).message})`, { cause: e });
   }
   if (!model.graph || toNumber(model.irVersion) <= 0) {
-    throw new HybridError(
-      'MODEL_LOAD',
-      `${label}: not an ONNX model (${model.graph ? 'no ir_version' : 'no graph'} in the protobuf)`,
-    );
+    throw new HybridError('MODEL_LOAD', `${label}: not an ONNX model (${model.graph ? 'no ir_version' : 'no graph'} in the protobuf)`);
   }
   return model;
 }
@@ -208,7 +201,10 @@ export function resolveTensorExternalData(t: TensorProto, baseDir: string, files
     );
   }
   if (length !== needed) {
-    throw new HybridError('EXTERNAL_DATA', `tensor '${name}': external data holds ${length} bytes, its shape [${dims.join(',')}] of ${dtype} needs ${needed}`);
+    throw new HybridError(
+      'EXTERNAL_DATA',
+      `tensor '${name}': external data holds ${length} bytes, its shape [${dims.join(',')}] of ${dtype} needs ${needed}`,
+    );
   }
   t.rawData = buf.subarray(offset, offset + length);
   t.dataLocation = 0;

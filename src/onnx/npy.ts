@@ -137,7 +137,7 @@ export function writeNpy(file: string, tensor: TensorData): void {
 
 /** Reads a whole file for a tensor reader, turning I/O failures into TENSOR_FILE errors. */
 export function readFileForTensor(file: string): Uint8Array {
-  return readRegularFile(file, { code: 'TENSOR_FILE', what: 'tensor file', maxBytes: maxTensorBytes(), limitWhy: 'half of this machine\'s memory' });
+  return readRegularFile(file, { code: 'TENSOR_FILE', what: 'tensor file', maxBytes: maxTensorBytes(), limitWhy: "half of this machine's memory" });
 }
 
 /** Writes a whole file for a tensor writer, turning I/O failures into TENSOR_FILE errors. */
@@ -153,10 +153,7 @@ function parseDescr(descr: string, label: string): { dtype: NumericDType; bigEnd
   const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(descr);
   const dtype = m ? NPY_TO_DTYPE[`${m[2]}${m[3]}`] : undefined;
   if (!m || !dtype) {
-    throw new HybridError(
-      'UNSUPPORTED_DTYPE',
-      `${label}: NumPy dtype '${descr}' is not supported (hybridrt reads f2/f4/f8, i1-i8, u1-u8 and b1)`,
-    );
+    throw new HybridError('UNSUPPORTED_DTYPE', `${label}: NumPy dtype '${descr}' is not supported (hybridrt reads f2/f4/f8, i1-i8, u1-u8 and b1)`);
   }
   // '=' (native order) never appears in files NumPy writes; read it as little-endian.
   return { dtype, bigEndian: m[1] === '>' };

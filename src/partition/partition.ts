@@ -19,7 +19,17 @@ import { dependencies, type Dependencies, groupNodes, type NodeGroup } from './g
 import type { NodeAnnotation, PartitionResult, PlacedNode, ResolvedPartitionOptions } from './types.js';
 
 /** Ops that move no data or only relabel it; they do not count towards minBlockSize. */
-export const VIEW_OPS: ReadonlySet<string> = new Set(['Constant', 'Identity', 'Dropout', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Shape', 'Size']);
+export const VIEW_OPS: ReadonlySet<string> = new Set([
+  'Constant',
+  'Identity',
+  'Dropout',
+  'Reshape',
+  'Flatten',
+  'Squeeze',
+  'Unsqueeze',
+  'Shape',
+  'Size',
+]);
 
 export const DEFAULT_MIN_BLOCK_SIZE = 3;
 
@@ -87,7 +97,10 @@ function assertTopological(graph: Graph): void {
   for (const n of graph.nodes) {
     for (const i of n.inputs) {
       if (i && produced.has(i) && !seen.has(i)) {
-        throw new HybridError('MODEL_INVALID', `node '${n.name}' (${n.opType}) reads '${i}' before it is produced: the nodes are not in topological order`);
+        throw new HybridError(
+          'MODEL_INVALID',
+          `node '${n.name}' (${n.opType}) reads '${i}' before it is produced: the nodes are not in topological order`,
+        );
       }
     }
     for (const o of n.outputs) if (o) seen.add(o);
@@ -130,9 +143,7 @@ export function partition(graph: Graph, options: PartitionOptions): PartitionRes
   const known = new Set(graph.nodes.map((n) => n.name));
   const warnings = [
     ...resolved.fallbackNodes.filter((n) => !known.has(n)).map((n) => `fallbackNodes: no node named '${n}' in the graph`),
-    ...resolved.fallbackOps
-      .filter((e) => !graph.nodes.some((n) => matchesOp(e, n)))
-      .map((e) => `fallbackOps: no '${e}' node in the graph`),
+    ...resolved.fallbackOps.filter((e) => !graph.nodes.some((n) => matchesOp(e, n))).map((e) => `fallbackOps: no '${e}' node in the graph`),
   ];
   return { segments, nodes, options: resolved, warnings };
 }

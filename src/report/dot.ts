@@ -31,12 +31,15 @@ export function renderDot(d: ReportData): string {
   const segOf = new Map(d.nodes.map((n) => [n.name, n.segment]));
   const graphInputs = new Set(d.model.inputs.map((i) => i.name));
 
-  for (const i of d.model.inputs) lines.push(`  ${id('in', i.name)} [shape=ellipse, fillcolor="#ffffff", label=${label(i.name, formatTensorType(i))}];`);
+  for (const i of d.model.inputs)
+    lines.push(`  ${id('in', i.name)} [shape=ellipse, fillcolor="#ffffff", label=${label(i.name, formatTensorType(i))}];`);
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
   for (const seg of d.segments) {
     const color = segmentColor(seg.kind, seg.id);
     lines.push(`  subgraph ${dotString(`cluster_${seg.id}`)} {`);
-    lines.push(`    label=${label(`#${seg.id} ${seg.kind} (${plural(seg.nodes.length, "op")})`)}; style="rounded,dashed"; color=${dotString(color)};`);
+    lines.push(
+      `    label=${label(`#${seg.id} ${seg.kind} (${plural(seg.nodes.length, 'op')})`)}; style="rounded,dashed"; color=${dotString(color)};`,
+    );
     for (const name of seg.nodes) {
       const n = byName.get(name)!;
       const extra = n.supported ? '' : ', color="#c62828", penwidth=2';
@@ -44,7 +47,8 @@ export function renderDot(d: ReportData): string {
     }
     lines.push('  }');
   }
-  for (const o of d.model.outputs) lines.push(`  ${id('out', o.name)} [shape=ellipse, fillcolor="#ffffff", label=${label(o.name, formatTensorType(o))}];`);
+  for (const o of d.model.outputs)
+    lines.push(`  ${id('out', o.name)} [shape=ellipse, fillcolor="#ffffff", label=${label(o.name, formatTensorType(o))}];`);
 
   const transfers = new Map(d.transfers.map((t) => [`${t.name}->${t.to}`, t]));
   const seen = new Set<string>();

@@ -90,15 +90,26 @@ function summaryHtml(d: ReportData): { header: string; notes: string } {
     .join(', ');
   const unsupported = d.unsupported.length
     ? `<details open><summary>Unsupported ops (${d.unsupported.reduce((a, u) => a + u.count, 0)} nodes)</summary><ul>${d.unsupported
-        .map((u) => `<li><b>${e(opLabel(u.opType, u.domain))}</b> &times;${u.count}<ul>${u.reasons.slice(0, 5).map((r) => `<li>${e(r.reason)} <small>(${e(r.nodes.slice(0, 5).join(', '))}${r.nodes.length > 5 ? ', &hellip;' : ''})</small></li>`).join('')}${u.reasons.length > 5 ? `<li>&hellip; ${u.reasons.length - 5} more reasons (see the JSON report)</li>` : ''}</ul></li>`)
+        .map(
+          (u) =>
+            `<li><b>${e(opLabel(u.opType, u.domain))}</b> &times;${u.count}<ul>${u.reasons
+              .slice(0, 5)
+              .map((r) => `<li>${e(r.reason)} <small>(${e(r.nodes.slice(0, 5).join(', '))}${r.nodes.length > 5 ? ', &hellip;' : ''})</small></li>`)
+              .join('')}${u.reasons.length > 5 ? `<li>&hellip; ${u.reasons.length - 5} more reasons (see the JSON report)</li>` : ''}</ul></li>`,
+        )
         .join('')}</ul></details>`
     : '';
   const recs = d.recommendations.length
     ? `<details open><summary>Recommendations (${d.recommendations.length})</summary><ul>${d.recommendations.map((r) => `<li>${e(r.message)}</li>`).join('')}</ul></details>`
     : '';
-  const warnings = d.warnings.length ? `<details open><summary>Warnings</summary><ul>${d.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></details>` : '';
+  const warnings = d.warnings.length
+    ? `<details open><summary>Warnings</summary><ul>${d.warnings.map((w) => `<li>${e(w)}</li>`).join('')}</ul></details>`
+    : '';
   const legend = d.segments
-    .map((seg) => `<span data-legend-segment="${seg.id}" style="background:${segmentColor(seg.kind, seg.id)}" title="click to highlight">#${seg.id} ${seg.kind}, ${plural(seg.nodes.length, 'op')}</span>`)
+    .map(
+      (seg) =>
+        `<span data-legend-segment="${seg.id}" style="background:${segmentColor(seg.kind, seg.id)}" title="click to highlight">#${seg.id} ${seg.kind}, ${plural(seg.nodes.length, 'op')}</span>`,
+    )
     .join('');
   const header = `<header>
 <h1>hybridrt partition report: ${e(d.model.file)}</h1>

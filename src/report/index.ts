@@ -34,7 +34,18 @@ export function renderReport(data: ReportData, format: ReportFormat, options: Re
   }
 }
 
-export { buildReport, REPORT_SCHEMA_VERSION, summarize, type BuildReportOptions, type ReportData, type ReportNode, type ReportSegment, type ReportSummary, type ReportLowering, type UnsupportedOp } from './model.js';
+export {
+  buildReport,
+  REPORT_SCHEMA_VERSION,
+  summarize,
+  type BuildReportOptions,
+  type ReportData,
+  type ReportNode,
+  type ReportSegment,
+  type ReportSummary,
+  type ReportLowering,
+  type UnsupportedOp,
+} from './model.js';
 export type { Recommendation } from './recommend.js';
 export type { CopyDirection, ReportTransfer } from './transfers.js';
 export { renderDot, renderHtml, renderJson, renderText };

@@ -162,7 +162,9 @@ function converterRecommendations(w: WhatIf): Recommendation[] {
     const op = e.domain ? `${e.domain}::${e.opType}` : e.opType;
     const count = `${e.nodes.length} node${e.nodes.length === 1 ? '' : 's'}`;
     const subject = e.missing ? `a converter for '${op}' (${count})` : `supporting '${op}' as used here (${count}; see the reasons above)`;
-    const what = merges.length ? `would merge engine segments ${mergeText(merges, 'engine')}` : `would put ${a.engineNodes - w.base.engineNodes} more nodes on engines`;
+    const what = merges.length
+      ? `would merge engine segments ${mergeText(merges, 'engine')}`
+      : `would put ${a.engineNodes - w.base.engineNodes} more nodes on engines`;
     recs.push({
       kind: 'converter',
       message: `${subject} ${what}: ${effectText(w.base, a)}`,

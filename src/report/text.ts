@@ -21,7 +21,14 @@ type Colors = ReturnType<typeof pc.createColors>;
 function table(rows: string[][], indent: string): string[] {
   const widths: number[] = [];
   for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleLength(c))));
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - visibleLength(c)))).join('  ').trimEnd());
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - visibleLength(c))))
+        .join('  ')
+        .trimEnd(),
+  );
 }
 
 // eslint-disable-next-line no-control-regex
@@ -39,7 +46,9 @@ function header(d: ReportData, c: Colors): string[] {
   const opsets = Object.entries(m.opsets)
     .map(([dom, v]) => `${dom || 'ai.onnx'} ${v}`)
     .join(', ');
-  const facts = [m.producer && `producer ${m.producer}`, m.irVersion !== undefined && `IR ${m.irVersion}`, `opset ${opsets}`].filter(Boolean).join(', ');
+  const facts = [m.producer && `producer ${m.producer}`, m.irVersion !== undefined && `IR ${m.irVersion}`, `opset ${opsets}`]
+    .filter(Boolean)
+    .join(', ');
   const lowered = d.lowering ? ` (${d.lowering.nodesBefore} before lowering)` : '';
   const o = d.options;
   const opts = [
@@ -84,8 +93,13 @@ function unsupported(d: ReportData, c: Colors, max: number): string[] {
   }
   const demoted = d.nodes.filter((n) => n.demoted);
   if (demoted.length) {
-    const { shown, more } = cutList(demoted.map((n) => n.name), max);
-    out.push(`  ${c.yellow('below minBlockSize')} x${demoted.length} (supported, but in engine blocks smaller than ${d.options.minBlockSize} compute nodes)`);
+    const { shown, more } = cutList(
+      demoted.map((n) => n.name),
+      max,
+    );
+    out.push(
+      `  ${c.yellow('below minBlockSize')} x${demoted.length} (supported, but in engine blocks smaller than ${d.options.minBlockSize} compute nodes)`,
+    );
     out.push(c.dim(`      nodes: ${shown.join(', ')}${more ? ` ... ${more} more` : ''}`));
   }
   return out;
@@ -112,7 +126,9 @@ function segment(d: ReportData, s: ReportSegment, c: Colors, max: number): strin
       if (dir === 'in') where = producer.has(t.name) ? `<- #${producer.get(t.name)}` : 'graph input';
       else {
         const to = readers.get(t.name) ?? [];
-        where = [to.length ? `-> ${to.map((x) => `#${x}`).join(', ')}` : '', graphOutputs.has(t.name) ? 'graph output' : ''].filter(Boolean).join(', ');
+        where = [to.length ? `-> ${to.map((x) => `#${x}`).join(', ')}` : '', graphOutputs.has(t.name) ? 'graph output' : '']
+          .filter(Boolean)
+          .join(', ');
       }
       return [dir, t.name, formatTensorType(t), formatBytes(t.bytes), c.dim(where)];
     });
@@ -134,7 +150,13 @@ function transfers(d: ReportData, c: Colors, max: number): string[] {
   const kindOf = (id: number) => d.segments[id]!.kind;
   out.push(
     ...table(
-      shown.map((t) => [t.name, `#${t.from} ${kindOf(t.from)} -> #${t.to} ${kindOf(t.to)}`, formatTensorType(t), formatBytes(t.bytes), t.copy === 'none' ? c.dim('no copy') : t.copy]),
+      shown.map((t) => [
+        t.name,
+        `#${t.from} ${kindOf(t.from)} -> #${t.to} ${kindOf(t.to)}`,
+        formatTensorType(t),
+        formatBytes(t.bytes),
+        t.copy === 'none' ? c.dim('no copy') : t.copy,
+      ]),
       '  ',
     ),
   );
@@ -154,10 +176,21 @@ export function renderText(d: ReportData, options: TextOptions = {}): string {
     header(d, c),
     coverage(d, c),
     unsupported(d, c, max),
-    d.segments.length ? [c.bold('Segments:'), ...d.segments.flatMap((s) => segment(d, s, c, max))] : [c.bold('Segments:') + ' none (the graph has no nodes)'],
+    d.segments.length
+      ? [c.bold('Segments:'), ...d.segments.flatMap((s) => segment(d, s, c, max))]
+      : [c.bold('Segments:') + ' none (the graph has no nodes)'],
     transfers(d, c, max),
-    listSection('Recommendations:', d.recommendations.map((r) => r.message), c),
+    listSection(
+      'Recommendations:',
+      d.recommendations.map((r) => r.message),
+      c,
+    ),
     listSection('Warnings:', d.warnings, c),
   ];
-  return sections.filter((s) => s.length).map((s) => s.join('\n')).join('\n\n') + '\n';
+  return (
+    sections
+      .filter((s) => s.length)
+      .map((s) => s.join('\n'))
+      .join('\n\n') + '\n'
+  );
 }

@@ -101,9 +101,7 @@ export class HybridModel<Report = unknown> {
     this.runners = parts.runners;
     this.constants = parts.constants;
     this.report = parts.report;
-    this.deviceValues = new Set(
-      parts.backend === 'cuda' ? parts.schedule.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.inputs) : [],
-    );
+    this.deviceValues = new Set(parts.backend === 'cuda' ? parts.schedule.segments.filter((s) => s.kind === 'engine').flatMap((s) => s.inputs) : []);
   }
 
   /**
@@ -126,7 +124,16 @@ export class HybridModel<Report = unknown> {
 
   private savedParts(): SavedParts {
     const p = this.parts;
-    return { label: p.label, backend: p.backend, inputs: p.inputs, outputs: p.outputs, runners: p.runners, constants: p.constants, report: p.report, provenance: p.provenance };
+    return {
+      label: p.label,
+      backend: p.backend,
+      inputs: p.inputs,
+      outputs: p.outputs,
+      runners: p.runners,
+      constants: p.constants,
+      report: p.report,
+      provenance: p.provenance,
+    };
   }
 
   /** Input names, in the model's order. */
@@ -196,8 +203,7 @@ export class HybridModel<Report = unknown> {
     const store = new TensorStore({ deviceValues });
     try {
       const timing = options.timing;
-      const result =
-        location === 'gpu' ? await this.execute(store, inputs, t0, true, timing) : await this.execute(store, inputs, t0, false, timing);
+      const result = location === 'gpu' ? await this.execute(store, inputs, t0, true, timing) : await this.execute(store, inputs, t0, false, timing);
       this.counters.runs++;
       this.lastRun = result.stats;
       return result;

@@ -38,7 +38,15 @@ function convModel(w: number): Uint8Array {
 describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
   const base: CacheKeyParts = {
     source: convModel(0.5),
-    options: { inputs: { x: [1, 2, 4, 4] }, precisions: ['fp32'], minBlockSize: 3, fallbackOps: [], fallbackNodes: [], requireFullCompilation: false, backend: 'auto' },
+    options: {
+      inputs: { x: [1, 2, 4, 4] },
+      precisions: ['fp32'],
+      minBlockSize: 3,
+      fallbackOps: [],
+      fallbackNodes: [],
+      requireFullCompilation: false,
+      backend: 'auto',
+    },
     registry: new ConverterRegistry(ALL_CONVERTERS),
     backend: 'cpu',
     device: 'x86-64 (avx512)',
@@ -98,7 +106,9 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
     expect(logs.filter((l) => l.startsWith('engine cache hit: '))).toHaveLength(1);
     expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.hybrid'))).toHaveLength(1);
     const x = sine([1, 3, 64, 64]);
-    expect(Array.from((await second.run({ input: x })).logits!.data as Float32Array)).toEqual(Array.from((await first.run({ input: x })).logits!.data as Float32Array));
+    expect(Array.from((await second.run({ input: x })).logits!.data as Float32Array)).toEqual(
+      Array.from((await first.run({ input: x })).logits!.data as Float32Array),
+    );
     // Another shape is another entry.
     const third = await compile(resnet, { backend: 'cpu', inputs: { input: [2, 3, 64, 64] }, cacheDir });
     expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.hybrid'))).toHaveLength(2);
@@ -113,7 +123,12 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
     const file = path.join(cacheDir, entry!);
     fs.truncateSync(file, 1000);
     const warnings: string[] = [];
-    const again = await compile(resnet, { backend: 'cpu', inputs: { input: [1, 3, 64, 64] }, cacheDir, onLog: (m, level) => level === 'warn' && warnings.push(m) });
+    const again = await compile(resnet, {
+      backend: 'cpu',
+      inputs: { input: [1, 3, 64, 64] },
+      cacheDir,
+      onLog: (m, level) => level === 'warn' && warnings.push(m),
+    });
     expect(warnings.join('\n')).toMatch(/engine cache entry .* is unusable \(.*not a valid \.hybrid file.*\); compiling again/);
     // The entry is whole again.
     const loaded = await load(file);
@@ -135,7 +150,12 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
     const entries = fs.readdirSync(cacheDir);
     expect(entries.filter((f) => f.endsWith('.hybrid'))).toHaveLength(1);
     expect(entries.filter((f) => f.endsWith('.tmp'))).toEqual([]);
-    const loaded = await load(path.join(cacheDir, entries.find((f) => f.endsWith('.hybrid'))!));
+    const loaded = await load(
+      path.join(
+        cacheDir,
+        entries.find((f) => f.endsWith('.hybrid'))!,
+      ),
+    );
     await loaded.dispose();
   }, 120_000);
 
@@ -157,6 +177,9 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
     const file = path.join(dir, 'not-a-folder');
     fs.writeFileSync(file, 'x');
     await expect(compile(resnet, { cacheDir: file })).rejects.toMatchObject({ code: 'OPTION' });
-    await expect(compile(resnet, { cacheMaxBytes: 10 })).rejects.toMatchObject({ code: 'OPTION', message: 'cacheMaxBytes needs cacheDir (or HYBRIDRT_CACHE_DIR)' });
+    await expect(compile(resnet, { cacheMaxBytes: 10 })).rejects.toMatchObject({
+      code: 'OPTION',
+      message: 'cacheMaxBytes needs cacheDir (or HYBRIDRT_CACHE_DIR)',
+    });
   });
 });

@@ -60,7 +60,8 @@ type Kind = (typeof KINDS)[number];
 function mutate(good: Uint8Array, manifestPaths: Array<Array<string | number>>, kind: Kind, seed: number): Uint8Array {
   const r = mulberry32(seed);
   const bytes = good.slice();
-  const reseal = (edit: (s: Section[]) => Section[]) => writeContainer(edit(readContainer(good, 'good').map((s) => ({ kind: s.kind, bytes: s.bytes.slice() }))));
+  const reseal = (edit: (s: Section[]) => Section[]) =>
+    writeContainer(edit(readContainer(good, 'good').map((s) => ({ kind: s.kind, bytes: s.bytes.slice() }))));
   switch (kind) {
     case 'flip': {
       for (let k = randomInt(r, 1, 4); k > 0; k--) bytes[randomInt(r, 0, bytes.length)]! ^= 1 << randomInt(r, 0, 8);
@@ -71,7 +72,8 @@ function mutate(good: Uint8Array, manifestPaths: Array<Array<string | number>>, 
     case 'section-flip':
       return reseal((s) => {
         const i = randomInt(r, 1, s.length);
-        if (s[i]!.bytes.length) for (let k = randomInt(r, 1, 8); k > 0; k--) s[i]!.bytes[randomInt(r, 0, s[i]!.bytes.length)]! ^= 1 << randomInt(r, 0, 8);
+        if (s[i]!.bytes.length)
+          for (let k = randomInt(r, 1, 8); k > 0; k--) s[i]!.bytes[randomInt(r, 0, s[i]!.bytes.length)]! ^= 1 << randomInt(r, 0, 8);
         return s;
       });
     case 'swap':
@@ -98,7 +100,10 @@ function mutate(good: Uint8Array, manifestPaths: Array<Array<string | number>>, 
     case 'manifest-junk':
       return reseal((s) => {
         if (kind === 'manifest-junk') {
-          s[0] = { kind: 'manifest', bytes: pick(r, [new Uint8Array([0xff, 0xfe]), new TextEncoder().encode('{"format":'), new TextEncoder().encode('[]'), new Uint8Array(0)]) };
+          s[0] = {
+            kind: 'manifest',
+            bytes: pick(r, [new Uint8Array([0xff, 0xfe]), new TextEncoder().encode('{"format":'), new TextEncoder().encode('[]'), new Uint8Array(0)]),
+          };
           return s;
         }
         const m = JSON.parse(new TextDecoder().decode(s[0]!.bytes)) as Record<string, unknown>;

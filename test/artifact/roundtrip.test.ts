@@ -31,7 +31,10 @@ async function expectSameRuns(a: CompiledModel, b: CompiledModel): Promise<void>
   expect(Object.keys(y).sort()).toEqual(Object.keys(x).sort());
   for (const name of Object.keys(x)) {
     expect(y[name]!.dims, name).toEqual(x[name]!.dims);
-    expect(Buffer.from((y[name]!.data as Float32Array).buffer).equals(Buffer.from((x[name]!.data as Float32Array).buffer)), `${name} bit for bit`).toBe(true);
+    expect(
+      Buffer.from((y[name]!.data as Float32Array).buffer).equals(Buffer.from((x[name]!.data as Float32Array).buffer)),
+      `${name} bit for bit`,
+    ).toBe(true);
   }
 }
 
@@ -115,7 +118,9 @@ describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
     });
     await expect(load(plain)).rejects.toMatchObject({
       code: 'PLAN',
-      message: expect.stringMatching(/^<bytes>: built for cuda \(NVIDIA H200 \(sm_90\)\), this machine has cpu only: .*compile the ONNX model on this machine, or load with rebuild: 'if-needed'/),
+      message: expect.stringMatching(
+        /^<bytes>: built for cuda \(NVIDIA H200 \(sm_90\)\), this machine has cpu only: .*compile the ONNX model on this machine, or load with rebuild: 'if-needed'/,
+      ),
     });
     await expect(load(plain, { rebuild: 'if-needed' })).rejects.toThrow(/save it with embedSource: true to let load\(\) rebuild it/);
     const embedded = withManifest(await m.toBytes({ embedSource: true }), (j) => {
@@ -127,7 +132,9 @@ describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
     expect(logs.join('\n')).toMatch(/compiling it again from the embedded source model/);
     await expectSameRuns(m, rebuilt);
     // Another plan format is refused the same way.
-    await expect(load(withManifest(await m.toBytes(), (j) => (j.planFormat = 999)))).rejects.toThrow(/its plans are of format 999; this hybridrt reads format/);
+    await expect(load(withManifest(await m.toBytes(), (j) => (j.planFormat = 999)))).rejects.toThrow(
+      /its plans are of format 999; this hybridrt reads format/,
+    );
     await m.dispose();
     await rebuilt.dispose();
   });

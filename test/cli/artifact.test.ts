@@ -60,7 +60,13 @@ describeIf(HAS_NATIVE, 'hybrid-run and .hybrid files', NATIVE_MISSING, () => {
   });
 
   it('refuses the flags that decide a compile, and --info on an ONNX model', async () => {
-    for (const flags of [['--precision', 'fp16'], ['--fallback-ops', 'Relu'], ['--min-block-size', '1'], ['--cache-dir', dir], ['--backend', 'ort']]) {
+    for (const flags of [
+      ['--precision', 'fp16'],
+      ['--fallback-ops', 'Relu'],
+      ['--min-block-size', '1'],
+      ['--cache-dir', dir],
+      ['--backend', 'ort'],
+    ]) {
       const r = await runMain(saved, ...flags);
       expect(r.code, flags.join(' ')).toBe(2);
       expect(r.err, flags.join(' ')).toMatch(/is a compiled model/);

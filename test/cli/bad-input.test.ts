@@ -67,7 +67,12 @@ interface Case {
 const cases: Case[] = [
   { what: 'a missing model file', argv: () => [p('nope.onnx')], code: 2, message: /^\S+nope\.onnx: cannot read model \(no such file\)$/ },
   { what: 'a folder as the model', argv: () => [dir], code: 2, message: /: cannot read model \(is a directory\)$/ },
-  { what: 'a truncated model', argv: () => [p('truncated.onnx')], code: 2, message: /truncated\.onnx: not a valid ONNX model \(truncated or corrupt protobuf/ },
+  {
+    what: 'a truncated model',
+    argv: () => [p('truncated.onnx')],
+    code: 2,
+    message: /truncated\.onnx: not a valid ONNX model \(truncated or corrupt protobuf/,
+  },
   { what: 'a text file as the model', argv: () => [p('text.onnx')], code: 2, message: /text\.onnx: not (a valid |an )ONNX model/ },
   { what: 'an empty model file', argv: () => [p('empty.onnx')], code: 2, message: /empty\.onnx: (empty file, )?not an ONNX model/ },
   {
@@ -102,15 +107,26 @@ const cases: Case[] = [
   },
   { what: 'an unreadable .npy', argv: () => [resnet, '--input', `input=${p('garbage.npy')}`], code: 2, message: /garbage\.npy: not a \.npy file/ },
   { what: 'a truncated .npy', argv: () => [resnet, '--input', `input=${p('short.npy')}`], code: 2, message: /short\.npy: / },
-  { what: 'a missing .npy', argv: () => [resnet, '--input', `input=${p('absent.npy')}`], code: 2, message: /absent\.npy: cannot read tensor file \(no such file\)$/ },
-  { what: 'an input file of unknown type', argv: () => [resnet, '--input', `input=${p('x.txt')}`], code: 2, message: /x\.txt: unknown tensor file type '\.txt'/ },
+  {
+    what: 'a missing .npy',
+    argv: () => [resnet, '--input', `input=${p('absent.npy')}`],
+    code: 2,
+    message: /absent\.npy: cannot read tensor file \(no such file\)$/,
+  },
+  {
+    what: 'an input file of unknown type',
+    argv: () => [resnet, '--input', `input=${p('x.txt')}`],
+    code: 2,
+    message: /x\.txt: unknown tensor file type '\.txt'/,
+  },
   { what: 'a malformed --shape', argv: () => [resnet, '--shape', 'input=1xx3'], code: 2, message: /^--shape input=1xx3: '' is not a dimension/ },
   { what: 'a --shape without =', argv: () => [resnet, '--shape', 'input'], code: 2, message: /^--shape input: expected NAME=DIMS/ },
   {
     what: 'a --shape too large for this machine',
     argv: () => [resnet, '--shape', 'input=1000000x3x64x64'],
     code: 2,
-    message: /^--shape input=1000000x3x64x64: \[1000000,3,64,64\] would take 45\.8 GiB, more than the .* a tensor may take on this machine \(half its memory\)$/,
+    message:
+      /^--shape input=1000000x3x64x64: \[1000000,3,64,64\] would take 45\.8 GiB, more than the .* a tensor may take on this machine \(half its memory\)$/,
   },
   {
     what: 'a missing required input',
@@ -120,9 +136,19 @@ const cases: Case[] = [
   },
   { what: 'an unknown flag', argv: () => [resnet, '--frobnicate'], code: 2, message: /^unknown option '--frobnicate' \(see hybrid-run --help\)$/ },
   { what: 'no model at all', argv: () => [], code: 2, message: /^missing required argument 'model' \(see hybrid-run --help\)$/ },
-  { what: 'a bad --backend', argv: () => [resnet, '--backend', 'gpu'], code: 2, message: /argument 'gpu' is invalid\. Allowed choices are auto, cpu, cuda, ort\./ },
+  {
+    what: 'a bad --backend',
+    argv: () => [resnet, '--backend', 'gpu'],
+    code: 2,
+    message: /argument 'gpu' is invalid\. Allowed choices are auto, cpu, cuda, ort\./,
+  },
   { what: 'a bad --seed', argv: () => [resnet, '--seed', 'abc'], code: 2, message: /^--seed abc: not an integer$/ },
-  { what: 'an unknown --fallback-nodes name', argv: () => [resnet, '--fallback-nodes', '/fc/Gemm,/nope'], code: 2, message: /^--fallback-nodes \/fc\/Gemm,\/nope: the model has no node '\/nope'$/ },
+  {
+    what: 'an unknown --fallback-nodes name',
+    argv: () => [resnet, '--fallback-nodes', '/fc/Gemm,/nope'],
+    code: 2,
+    message: /^--fallback-nodes \/fc\/Gemm,\/nope: the model has no node '\/nope'$/,
+  },
   {
     what: 'onnxruntime refusing the model',
     argv: () => [p('unknown-op.onnx'), '--backend', 'ort'],
@@ -184,7 +210,9 @@ describe('hybrid-run on bad input', () => {
     expect(expectOneLineError(fp16.err)).toMatch(/^hybrid-run: --precision fp32,fp16: --backend ort runs the model in its own precision/);
     expect(fp16.code).toBe(2);
     const mbs = await runMain(resnet, '--backend', 'ort', '--min-block-size', '2', '--shape', 'input=1x3x64x64');
-    expect(expectOneLineError(mbs.err)).toMatch(/^hybrid-run: --min-block-size: --backend ort runs the whole model on onnxruntime; partitioning applies to the hybrid executor/);
+    expect(expectOneLineError(mbs.err)).toMatch(
+      /^hybrid-run: --min-block-size: --backend ort runs the whole model on onnxruntime; partitioning applies to the hybrid executor/,
+    );
     expect(mbs.code).toBe(2);
   });
 });
@@ -192,14 +220,18 @@ describe('hybrid-run on bad input', () => {
 describeIf(HAS_NATIVE, 'hybrid-run on bad input, hybrid executor', NATIVE_MISSING, () => {
   it('reports onnxruntime refusing a fallback segment in one line naming the model (exit 1)', async () => {
     const r = await runMain(p('unknown-op.onnx'));
-    expect(expectOneLineError(r.err)).toMatch(/^hybrid-run: \S+unknown-op\.onnx: onnxruntime cannot load fallback segment 0 \(NoSuchOp_0\): .*NoSuchOp/);
+    expect(expectOneLineError(r.err)).toMatch(
+      /^hybrid-run: \S+unknown-op\.onnx: onnxruntime cannot load fallback segment 0 \(NoSuchOp_0\): .*NoSuchOp/,
+    );
     expect(r.code).toBe(1);
   });
 
   it('reports a fallback segment failing at run time in one line naming the model (exit 1)', async () => {
     const r = await runMain(p('bad-reshape.onnx'), '--shape', 'x=3');
     const errors = r.err.split('\n').filter((l) => l && !l.startsWith('hybrid-run: warning: '));
-    expect(expectOneLineError(errors.join('\n'))).toMatch(/^hybrid-run: \S+bad-reshape\.onnx: fallback segment 0: onnxruntime failed: .*cannot be reshaped/);
+    expect(expectOneLineError(errors.join('\n'))).toMatch(
+      /^hybrid-run: \S+bad-reshape\.onnx: fallback segment 0: onnxruntime failed: .*cannot be reshaped/,
+    );
     expect(r.code).toBe(1);
   });
 });

@@ -76,8 +76,19 @@ describeIf(HAS_NATIVE, 'hybrid-run --benchmark (cpu)', NATIVE_MISSING, () => {
     const r = await runMain(resnet, ...SHAPE, '--backend', 'cpu', '--iterations', '4', '--warmup', '1', '--profile');
     expect(r.code).toBe(0);
     const num = '[\\d.e+-]+ ms';
-    expect(r.out).toMatch(new RegExp(`^benchmark {2}4 runs after 1 warm-up: median ${num}, mean ${num}, min ${num}, p90 ${num}, p99 ${num}, max ${num}$`, 'm'));
-    for (const line of ['  compute ', '  host-to-device ', '  device-to-host ', '  throughput ', '  segments ', '  build ', 'profile  median of 4 profiled runs', '  by kind: ']) {
+    expect(r.out).toMatch(
+      new RegExp(`^benchmark {2}4 runs after 1 warm-up: median ${num}, mean ${num}, min ${num}, p90 ${num}, p99 ${num}, max ${num}$`, 'm'),
+    );
+    for (const line of [
+      '  compute ',
+      '  host-to-device ',
+      '  device-to-host ',
+      '  throughput ',
+      '  segments ',
+      '  build ',
+      'profile  median of 4 profiled runs',
+      '  by kind: ',
+    ]) {
       expect(r.out).toContain(line);
     }
     expect(r.out).toMatch(/^ {19}engine #0: .*, \d+ layers \(1 alias\), /m);

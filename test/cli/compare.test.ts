@@ -35,10 +35,14 @@ describe('compareTensors', () => {
     // The engine returns finite values where onnxruntime gives NaN (a NaN input through Relu).
     const c = compareTensors('logits', f64([0.5, 1, 2]), f64([NaN, NaN, 2]), 1e-4, 1e-3);
     expect(c).toMatchObject({ pass: false, mismatches: 2, nonFinite: 2, refNaN: 2, gotNaN: 0, finite: 1, maxAbs: 0 });
-    expect(formatComparison(c)).toBe('logits  FAIL  NaN/Inf mismatches 2 (onnxruntime NaN 2, here NaN 0)  max abs 0  max rel 0  mean abs 0  cosine 1  (2 of 3 elements outside tolerance)');
+    expect(formatComparison(c)).toBe(
+      'logits  FAIL  NaN/Inf mismatches 2 (onnxruntime NaN 2, here NaN 0)  max abs 0  max rel 0  mean abs 0  cosine 1  (2 of 3 elements outside tolerance)',
+    );
     // No finite pair at all: no statistic to give, rather than a misleading 0 and 1.
     const none = compareTensors('y', f64([1, 2]), f64([NaN, NaN]), 1, 1);
-    expect(formatComparison(none)).toBe('y  FAIL  NaN/Inf mismatches 2 (onnxruntime NaN 2, here NaN 0)  max abs -  max rel -  mean abs -  cosine -  (2 of 2 elements outside tolerance)');
+    expect(formatComparison(none)).toBe(
+      'y  FAIL  NaN/Inf mismatches 2 (onnxruntime NaN 2, here NaN 0)  max abs -  max rel -  mean abs -  cosine -  (2 of 2 elements outside tolerance)',
+    );
   });
 
   it('takes the relative error over non-zero references only, so it is never infinite', () => {

@@ -38,7 +38,12 @@ describeIf(!!root, 'hybrid-run on conformance node tests', CONFORMANCE_MISSING, 
     expect(r.code).toBe(0);
     for (const f of files.filter((f) => f.startsWith('output_'))) {
       const { tensor: want, name: outName } = readTensorFile(path.join(data, f));
-      const written = /^wrote {4}(.*) -> (.*)$/m.exec(r.out.split('\n').filter((l) => l.startsWith(`wrote    ${outName} `)).join('\n'));
+      const written = /^wrote {4}(.*) -> (.*)$/m.exec(
+        r.out
+          .split('\n')
+          .filter((l) => l.startsWith(`wrote    ${outName} `))
+          .join('\n'),
+      );
       expect(written, `${outName} written`).not.toBeNull();
       const got = readTensorFile(written![2]!).tensor;
       expect(got.dtype).toBe(want.dtype);
@@ -46,7 +51,8 @@ describeIf(!!root, 'hybrid-run on conformance node tests', CONFORMANCE_MISSING, 
       const a = toFloat64(got);
       const b = toFloat64(want);
       for (let i = 0; i < a.length; i++) {
-        if (!Number.isFinite(b[i]!)) expect(a[i], `element ${i}`).toBe(b[i]); // NaN and infinities exactly (Object.is)
+        if (!Number.isFinite(b[i]!))
+          expect(a[i], `element ${i}`).toBe(b[i]); // NaN and infinities exactly (Object.is)
         else expect(Math.abs(a[i]! - b[i]!), `element ${i}`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(b[i]!));
       }
     }

@@ -70,7 +70,9 @@ describe('hybrid-run --dry-run', () => {
   it('sets symbolic dimensions nothing fixes to 1, as a run does (with the same notice)', async () => {
     const r = await runMain(transformer, '--dry-run');
     expect(r.code).toBe(0);
-    expect(r.err).toContain("hybrid-run: note: input 'hidden_states' [batch,seq,64]: 'batch', 'seq' set to 1; set them with --shape hidden_states=1x1x64");
+    expect(r.err).toContain(
+      "hybrid-run: note: input 'hidden_states' [batch,seq,64]: 'batch', 'seq' set to 1; set them with --shape hidden_states=1x1x64",
+    );
     expect(r.out).not.toContain('has no static shape');
   });
 
@@ -123,7 +125,9 @@ describe('hybrid-run --dry-run', () => {
     expect(expectOneLineError(compare.err)).toBe('hybrid-run: --compare, --benchmark: --dry-run runs nothing; drop --dry-run to run the model');
     expect(compare.code).toBe(2);
     const json = await runMainRaw(resnet, '--shape', 'input=1x3x64x64', '--report', 'json');
-    expect(expectOneLineError(json.err)).toMatch(/^hybrid-run: --report json: stdout carries the run's printout; add --report-file PATH, or use --dry-run/);
+    expect(expectOneLineError(json.err)).toMatch(
+      /^hybrid-run: --report json: stdout carries the run's printout; add --report-file PATH, or use --dry-run/,
+    );
     expect(json.code).toBe(2);
   });
 

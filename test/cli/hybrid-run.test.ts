@@ -59,6 +59,8 @@ describeIf(HAS_NATIVE, 'hybrid-run on the hybrid executor', NATIVE_MISSING, () =
     expect(r.out).not.toContain('backend auto');
     const full = await runMain(resnet, '--shape', 'input=1x3x64x64', '--fallback-ops', 'Relu', '--require-full-compilation');
     expect(full.code).toBe(1);
-    expect(expectOneLineError(full.err)).toMatch(/requireFullCompilation: 7 nodes cannot run on an engine: '\/relu\/Relu' \(Relu\): forced to fallback by fallbackOps \('Relu'\)/);
+    expect(expectOneLineError(full.err)).toMatch(
+      /requireFullCompilation: 7 nodes cannot run on an engine: '\/relu\/Relu' \(Relu\): forced to fallback by fallbackOps \('Relu'\)/,
+    );
   });
 });

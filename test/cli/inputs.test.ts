@@ -126,9 +126,7 @@ describe('prepareInputs', () => {
     expect(wrongDtype.code).toBe('INPUT');
     expect(wrongDtype.message).toBe(`input 'pixels' (${f64}): dtype float64, the model wants float32`);
     const rank = file('rank.npy', 'float32', [3, 2, 2]);
-    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${rank}`] }))).message).toContain(
-      'rank 3 ([3,2,2]), the model wants rank 4',
-    );
+    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${rank}`] }))).message).toContain('rank 3 ([3,2,2]), the model wants rank 4');
     const other = file('other.npy', 'float32', [1, 3, 2, 2]);
     expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${other}`], shape: ['pixels=1x3x4x4'] }))).message).toContain(
       'shape [1,3,2,2] differs from --shape pixels=1x3x4x4',

@@ -30,7 +30,7 @@ function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol
 }
 
 describe('hybrid-run on the examples', () => {
-  it('runs resnet_mini on an input file; --output-dir holds onnxruntime\'s outputs and the printout matches them', async () => {
+  it("runs resnet_mini on an input file; --output-dir holds onnxruntime's outputs and the printout matches them", async () => {
     const x = sineTensor([2, 3, 64, 64]);
     const inFile = path.join(dir, 'image.npy');
     writeTensorFile(inFile, { dtype: 'float32', dims: [...x.dims], data: x.data as Float32Array });
@@ -57,7 +57,7 @@ describe('hybrid-run on the examples', () => {
     expect(r.out).not.toContain('top-'); // [2,10] is a batch, not one class vector
   });
 
-  it('prints the top-5 classes for a batch of one, in onnxruntime\'s order', async () => {
+  it("prints the top-5 classes for a batch of one, in onnxruntime's order", async () => {
     const outDir = path.join(dir, 'out-top');
     const inDir = path.join(dir, 'in-top');
     const r = await runOrt(resnet, '--shape', 'input=1x3x64x64', '--output-dir', outDir, '--save-inputs', inDir);
@@ -144,7 +144,9 @@ describe('hybrid-run on the examples', () => {
   it('--benchmark times the requested number of runs after warm-up', async () => {
     const r = await runOrt(transformer, '--shape', 'hidden_states=1x4x64', '--benchmark', '3', '--warmup', '1');
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^benchmark {2}3 runs after 1 warm-up: median [\d.]+ ms, mean [\d.]+ ms, min [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms$/m);
+    expect(r.out).toMatch(
+      /^benchmark {2}3 runs after 1 warm-up: median [\d.]+ ms, mean [\d.]+ ms, min [\d.]+ ms, p90 [\d.]+ ms, p99 [\d.]+ ms, max [\d.]+ ms$/m,
+    );
   });
 });
 
@@ -157,7 +159,26 @@ describe('hybrid-run --help', () => {
   it('the command still has the flags the issues ask for', () => {
     // Listed here independently of the code that defines them.
     expect(OPTIONS.map((o) => o.long)).toContain('--saveEngine');
-    for (const flag of ['--input', '--shape', '--seed', '--output-dir', '--backend', '--precision', '--benchmark', '--json', '--dry-run', '--report', '--report-file', '--min-block-size', '--fallback-ops', '--fallback-nodes', '--require-full-compilation', '--compare', '--atol', '--rtol']) {
+    for (const flag of [
+      '--input',
+      '--shape',
+      '--seed',
+      '--output-dir',
+      '--backend',
+      '--precision',
+      '--benchmark',
+      '--json',
+      '--dry-run',
+      '--report',
+      '--report-file',
+      '--min-block-size',
+      '--fallback-ops',
+      '--fallback-nodes',
+      '--require-full-compilation',
+      '--compare',
+      '--atol',
+      '--rtol',
+    ]) {
       expect(FLAGS, flag).toContain(flag);
     }
   });

@@ -73,7 +73,9 @@ describe('numbers and lists', () => {
     expect(optionError(() => toCliOptions('m.onnx', { threads: '10000' }))).toBe('--threads 10000: must be at most 256');
     expect(optionError(() => toCliOptions('m.onnx', { warmup: '1e12' }))).toBe('--warmup 1e12: not an integer');
     expect(optionError(() => toCliOptions('m.onnx', { benchmark: '99999999999' }))).toBe('--benchmark 99999999999: must be at most 10000000');
-    expect(optionError(() => toCliOptions('m.onnx', { duration: '1e9' }))).toBe('--duration 1e9: must be a positive number of seconds, at most 86400');
+    expect(optionError(() => toCliOptions('m.onnx', { duration: '1e9' }))).toBe(
+      '--duration 1e9: must be a positive number of seconds, at most 86400',
+    );
     expect(optionError(() => toCliOptions('m.onnx', { seed: '4294967296' }))).toBe('--seed 4294967296: must be at most 4294967295');
   });
   it('parses tolerances', () => {
@@ -106,7 +108,10 @@ describe('toCliOptions', () => {
     expect(compareTolerance(o, ['fp32', 'fp16'])).toEqual(DEFAULT_TOLERANCE.reduced);
     // The cpu backend computes fp16 requests in fp32: nothing changed, so neither does the tolerance.
     expect(compareTolerance(o, ['fp32'])).toEqual(DEFAULT_TOLERANCE.fp32);
-    expect(compareTolerance(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }), ['fp32', 'fp16'])).toEqual({ atol: 0.5, rtol: DEFAULT_TOLERANCE.reduced.rtol });
+    expect(compareTolerance(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }), ['fp32', 'fp16'])).toEqual({
+      atol: 0.5,
+      rtol: DEFAULT_TOLERANCE.reduced.rtol,
+    });
   });
   it('gives --benchmark without a count 50 runs', () => {
     expect(toCliOptions('m.onnx', { benchmark: true }).benchmark).toBe(50);

@@ -64,7 +64,11 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
     expect(ext.code).toBe('EXTERNAL_DATA');
     expect(ext.message).toMatch(/keeps its data in an external file that was not loaded; pass the model's path/);
     // A plain object that is a whole model is taken.
-    const plain = ModelProtoType.toObject(ModelProtoType.fromObject(buildModel({ inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] })));
+    const plain = ModelProtoType.toObject(
+      ModelProtoType.fromObject(
+        buildModel({ inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Relu', inputs: ['x'], outputs: ['y'] }] }),
+      ),
+    );
     const m = await compile(plain as never, { backend: 'cpu' });
     await m.dispose();
   });
@@ -114,12 +118,17 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
     const model = buildModel({
       inputs: [{ name: 'x', shape: [1, 2, 0, 4] }],
       outputs: [{ name: 'y' }],
-      initializers: { s: { dtype: 'float32', dims: [2], data: Float32Array.of(1, 1) }, b: { dtype: 'float32', dims: [2], data: Float32Array.of(0, 0) } },
+      initializers: {
+        s: { dtype: 'float32', dims: [2], data: Float32Array.of(1, 1) },
+        b: { dtype: 'float32', dims: [2], data: Float32Array.of(0, 0) },
+      },
       nodes: [{ op: 'InstanceNormalization', inputs: ['x', 's', 'b'], outputs: ['y'] }],
     });
     const forced = await errorOf(compile(model, { backend: 'cpu', minBlockSize: 0, fallbackOps: ['InstanceNormalization'] }));
     expect(forced.code).toBe('SHAPE');
-    expect(forced.message).toMatch(/cannot run on onnxruntime: node '.*' \(InstanceNormalization\) reads an empty tensor, which crashes onnxruntime's kernel$/);
+    expect(forced.message).toMatch(
+      /cannot run on onnxruntime: node '.*' \(InstanceNormalization\) reads an empty tensor, which crashes onnxruntime's kernel$/,
+    );
     const m = await compile(model, { backend: 'cpu', minBlockSize: 0 });
     try {
       const out = await m.run({ x: new Float32Array(0) });

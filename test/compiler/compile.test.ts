@@ -79,9 +79,7 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
         inputs: [{ name: 'x', shape: [2, 5] }],
         outputs: [{ name: 'y', shape: [2, 5] }],
         opsets: { 'com.example': 1 },
-        nodes: [
-          { op: 'MyShiftedRelu', domain: 'com.example', inputs: ['x'], outputs: ['y'] },
-        ],
+        nodes: [{ op: 'MyShiftedRelu', domain: 'com.example', inputs: ['x'], outputs: ['y'] }],
       }),
     );
     // Without the converter the op falls back, and onnxruntime cannot load it.
@@ -129,7 +127,10 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
       buildModel({
         inputs: [{ name: 'x', shape: [16] }],
         outputs: [{ name: 'y', dtype: 'float32' }],
-        initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) }, two: { dtype: 'float32', dims: [], data: Float32Array.of(2) } },
+        initializers: {
+          zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) },
+          two: { dtype: 'float32', dims: [], data: Float32Array.of(2) },
+        },
         nodes: [
           { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
           { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
@@ -201,9 +202,13 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
 
   it('says what the backend computes in: fp16 on cpu is fp32, said once; int8 is refused until it exists', async () => {
     const logs: string[] = [];
-    const m = keep(await compile(resnet, { inputs: { input: [1, 3, 64, 64] }, backend: 'cpu', precisions: ['fp16'], threads: 1, onLog: (msg) => logs.push(msg) }));
+    const m = keep(
+      await compile(resnet, { inputs: { input: [1, 3, 64, 64] }, backend: 'cpu', precisions: ['fp16'], threads: 1, onLog: (msg) => logs.push(msg) }),
+    );
     expect(m.report.precisions).toEqual(['fp32']);
-    expect(logs.filter((l) => l.includes('precision'))).toEqual(['the cpu backend computes in fp32: precision fp16 has no effect here (it applies on cuda)']);
+    expect(logs.filter((l) => l.includes('precision'))).toEqual([
+      'the cpu backend computes in fp32: precision fp16 has no effect here (it applies on cuda)',
+    ]);
     await expect(compile(resnet, { inputs: { input: [1, 3, 64, 64] }, precisions: ['int8'] })).rejects.toMatchObject({
       code: 'OPTION',
       message: expect.stringMatching(/^precision 'int8' is not available yet/),
@@ -228,7 +233,9 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
     );
     const warnings: string[] = [];
     const ones = { dtype: 'float32' as const, dims: [16], data: new Float32Array(16).fill(1) };
-    const m = keep(await compile(model, { threads: 1, minBlockSize: 1, probeFeeds: { x: ones }, onLog: (msg, level) => level === 'warn' && warnings.push(msg) }));
+    const m = keep(
+      await compile(model, { threads: 1, minBlockSize: 1, probeFeeds: { x: ones }, onLog: (msg, level) => level === 'warn' && warnings.push(msg) }),
+    );
     expect(placement(m).relu).toBe('engine');
     for (const phase of [0, 1.3]) {
       const x = sine([16], phase);
@@ -237,6 +244,8 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
       expect(got.dims).toEqual(want.dims);
       expect(Array.from(got.data as Float32Array)).toEqual(Array.from(want.data as Float32Array));
     }
-    expect(warnings.filter((w) => /depends on the input data\); this and later such runs compute the segment on onnxruntime/.test(w))).toHaveLength(1);
+    expect(warnings.filter((w) => /depends on the input data\); this and later such runs compute the segment on onnxruntime/.test(w))).toHaveLength(
+      1,
+    );
   });
 });

@@ -28,7 +28,11 @@ function model(): Uint8Array {
     buildGraph({ inputs: [], outputs: [{ name: 'b_out', dtype: 'float32' }], nodes, initializers: inits }).toModel().graph!;
   const flat = { dtype: 'int64' as const, dims: [1], data: new BigInt64Array([-1n]) };
   const hidden = 2;
-  const weights = (dims: number[]) => ({ dtype: 'float32' as const, dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)) });
+  const weights = (dims: number[]) => ({
+    dtype: 'float32' as const,
+    dims,
+    data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)),
+  });
   const thenG = branch(
     [
       { op: 'Squeeze', inputs: ['x'], outputs: ['t0'] },
@@ -57,7 +61,16 @@ function model(): Uint8Array {
       { op: 'Mul', inputs: ['s', 'a'], outputs: ['out'] },
     ],
   });
-  const attr = (name: string, sub: typeof thenG) => ({ name, type: AttributeType.GRAPH, g: sub, floats: [], ints: [], strings: [], tensors: [], graphs: [] });
+  const attr = (name: string, sub: typeof thenG) => ({
+    name,
+    type: AttributeType.GRAPH,
+    g: sub,
+    floats: [],
+    ints: [],
+    strings: [],
+    tensors: [],
+    graphs: [],
+  });
   g.nodes[0]!.attributes = [attr('then_branch', thenG), attr('else_branch', elseG)];
   return encodeModel(g.toModel());
 }
@@ -88,7 +101,15 @@ describe('sub-models for onnxruntime keep the declared types', () => {
   });
 
   it('the dry run opens every fallback session as compile() does', async () => {
-    const r = await analyze(model(), { inputs: { x: [1, 4, 1] }, minBlockSize: 0, checkFallbacks: true, probeFeeds: { x: { dtype: 'float32', dims: [1, 4, 1], data: x.data as Float32Array }, cond: { dtype: 'bool', dims: [], data: cond.data as Uint8Array } } });
+    const r = await analyze(model(), {
+      inputs: { x: [1, 4, 1] },
+      minBlockSize: 0,
+      checkFallbacks: true,
+      probeFeeds: {
+        x: { dtype: 'float32', dims: [1, 4, 1], data: x.data as Float32Array },
+        cond: { dtype: 'bool', dims: [], data: cond.data as Uint8Array },
+      },
+    });
     expect(r.report.summary.fallbackSegments).toBe(1);
   });
 

@@ -40,7 +40,9 @@ describe('compile() and element types run() cannot carry', () => {
       }),
     );
     expect(e.code).toBe('UNSUPPORTED_DTYPE');
-    expect(e.message).toBe("m.onnx: output 'y' is bfloat16, which onnxruntime Tensors (run()'s outputs) cannot carry; Cast it to float32 inside the model");
+    expect(e.message).toBe(
+      "m.onnx: output 'y' is bfloat16, which onnxruntime Tensors (run()'s outputs) cannot carry; Cast it to float32 inside the model",
+    );
   });
 
   it('refuses a bfloat16 input', async () => {
@@ -52,7 +54,9 @@ describe('compile() and element types run() cannot carry', () => {
       }),
     );
     expect(e.code).toBe('UNSUPPORTED_DTYPE');
-    expect(e.message).toBe("m.onnx: input 'x' is bfloat16, which onnxruntime Tensors (run()'s inputs) cannot carry; take float32 and Cast it to bfloat16 inside the model");
+    expect(e.message).toBe(
+      "m.onnx: input 'x' is bfloat16, which onnxruntime Tensors (run()'s inputs) cannot carry; take float32 and Cast it to bfloat16 inside the model",
+    );
   });
 
   // The output's type is not declared: only inference finds it bfloat16 (needs a backend, as

@@ -22,26 +22,31 @@ afterAll(async () => {
   for (const m of opened) await m.dispose();
 });
 
-describeIf(HAS_NATIVE && models.length > 0, 'conformance light_* models through the hybrid executor', HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING, () => {
-  it.each(models)('$name', async ({ model: file, output }) => {
-    const model = await compile(file, { threads: 1 });
-    opened.push(model);
-    expect(model.backend).toBe('cpu');
-    expect(model.report.engines.length).toBeGreaterThan(0);
-    const input = model.inputs[0]!;
-    const { outputs, stats } = await model.runWithStats({ [input.name]: sine(input.shape, 1) });
-    const want = tensorFromProto(TensorProtoType.decode(fs.readFileSync(output)) as unknown as TensorProto);
-    const got = outputs[model.outputNames[0]!]!;
-    expect(got.dims).toEqual(want.dims);
-    const a = got.data as Float32Array;
-    const b = want.data as Float32Array;
-    let bad = 0;
-    for (let i = 0; i < b.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 + 1e-4 * Math.abs(b[i]!))) bad++;
-    expect(bad, `elements outside tolerance`).toBe(0);
-    // Every segment of the partition ran, in order.
-    expect(stats.segments.map((s) => s.id)).toEqual(model.report.data.segments.map((s) => s.id));
-  });
-});
+describeIf(
+  HAS_NATIVE && models.length > 0,
+  'conformance light_* models through the hybrid executor',
+  HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING,
+  () => {
+    it.each(models)('$name', async ({ model: file, output }) => {
+      const model = await compile(file, { threads: 1 });
+      opened.push(model);
+      expect(model.backend).toBe('cpu');
+      expect(model.report.engines.length).toBeGreaterThan(0);
+      const input = model.inputs[0]!;
+      const { outputs, stats } = await model.runWithStats({ [input.name]: sine(input.shape, 1) });
+      const want = tensorFromProto(TensorProtoType.decode(fs.readFileSync(output)) as unknown as TensorProto);
+      const got = outputs[model.outputNames[0]!]!;
+      expect(got.dims).toEqual(want.dims);
+      const a = got.data as Float32Array;
+      const b = want.data as Float32Array;
+      let bad = 0;
+      for (let i = 0; i < b.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 + 1e-4 * Math.abs(b[i]!))) bad++;
+      expect(bad, `elements outside tolerance`).toBe(0);
+      // Every segment of the partition ran, in order.
+      expect(stats.segments.map((s) => s.id)).toEqual(model.report.data.segments.map((s) => s.id));
+    });
+  },
+);
 
 describeIf(HAS_NATIVE, 'the examples through the hybrid executor', NATIVE_MISSING, () => {
   const cases = [
@@ -62,4 +67,3 @@ describeIf(HAS_NATIVE, 'the examples through the hybrid executor', NATIVE_MISSIN
     expect(model.report.data.summary).toMatchObject({ engineSegments: 1, fallbackSegments: 0, boundaryTransfers: 0 });
   });
 });
-

@@ -90,7 +90,8 @@ describeIf(!!root && HAS_NATIVE, 'conformance cases through engines on the cpu b
       const outcome = await runCase(c, { ortReference: c.name in ORT_REFERENCE, ...(tolerance ? { tolerance } : {}) });
       outcomes.set(c.name, outcome);
       // A refusal must name the tensor and say what to do.
-      if (outcome.kind === 'refused') expect(outcome.reason).toMatch(/: (input|output) '[^']+' is \w+, which onnxruntime Tensors \(run\(\)'s \1s\) cannot carry; .*Cast/);
+      if (outcome.kind === 'refused')
+        expect(outcome.reason).toMatch(/: (input|output) '[^']+' is \w+, which onnxruntime Tensors \(run\(\)'s \1s\) cannot carry; .*Cast/);
       if (outcome.kind !== 'engine') return;
       if (EXCLUDED[c.name]) {
         expect(outcome.failures, `${c.name} is excluded (${EXCLUDED[c.name]}) but passes now: remove it from exclusions.ts`).not.toEqual([]);
@@ -103,14 +104,25 @@ describeIf(!!root && HAS_NATIVE, 'conformance cases through engines on the cpu b
   it('summary: exclusion lists current, every converter proven on an engine', () => {
     console.log(summary(outcomes));
     const engineCases = new Set([...outcomes].filter(([, o]) => o.kind === 'engine').map(([n]) => n));
-    for (const [list, entries] of [['EXCLUDED', EXCLUDED], ['TOLERANCES', TOLERANCES], ['ORT_REFERENCE', ORT_REFERENCE]] as const) {
+    for (const [list, entries] of [
+      ['EXCLUDED', EXCLUDED],
+      ['TOLERANCES', TOLERANCES],
+      ['ORT_REFERENCE', ORT_REFERENCE],
+    ] as const) {
       const stale = Object.keys(entries).filter((n) => !engineCases.has(n));
       expect(stale, `${list} names cases that no longer run on an engine (or do not exist)`).toEqual([]);
     }
     const proven = new Set<string>();
     for (const [name, o] of outcomes) if (o.kind === 'engine' && !o.failures.length && !EXCLUDED[name]) for (const op of o.ops) proven.add(op);
-    const converters = new Set(builtinRegistry().list().map((c) => (c.domain ? `${c.domain}::${c.opType}` : c.opType)));
+    const converters = new Set(
+      builtinRegistry()
+        .list()
+        .map((c) => (c.domain ? `${c.domain}::${c.opType}` : c.opType)),
+    );
     expect([...converters].filter((op) => !proven.has(op) && !NO_ENGINE_CASE[op]).sort(), 'converters no case ran on an engine').toEqual([]);
-    expect(Object.keys(NO_ENGINE_CASE).filter((op) => proven.has(op)), 'NO_ENGINE_CASE lists ops that a case does run on an engine now').toEqual([]);
+    expect(
+      Object.keys(NO_ENGINE_CASE).filter((op) => proven.has(op)),
+      'NO_ENGINE_CASE lists ops that a case does run on an engine now',
+    ).toEqual([]);
   });
 });

@@ -55,7 +55,15 @@ function load(file: string): Loaded | undefined {
 const readPb = (file: string) => tensorFromProto(TensorProtoType.decode(fs.readFileSync(file)) as unknown as TensorProto);
 
 describeIf(!!root, 'converters on whole models', CONFORMANCE_MISSING, () => {
-  const files = [...allConformanceModels(root), ...(fs.existsSync(examplesDir) ? fs.readdirSync(examplesDir).filter((f) => f.endsWith('.onnx')).map((f) => path.join(examplesDir, f)) : [])];
+  const files = [
+    ...allConformanceModels(root),
+    ...(fs.existsSync(examplesDir)
+      ? fs
+          .readdirSync(examplesDir)
+          .filter((f) => f.endsWith('.onnx'))
+          .map((f) => path.join(examplesDir, f))
+      : []),
+  ];
   const models = files.map(load).filter((m): m is Loaded => m !== undefined);
   const whole: Loaded[] = [];
 
@@ -90,7 +98,11 @@ describeIf(!!root, 'converters on whole models', CONFORMANCE_MISSING, () => {
       const feeds: Record<string, TensorData> = {};
       g.inputs.forEach((name, i) => (feeds[name] = readPb(path.join(m.dataSet!, `input_${i}.pb`))));
       const inputs = g.inputs.filter((i) => !m.known.has(i));
-      const net = buildSegmentNetwork(g, g.nodes.map((n) => n.name), { inputs, outputs: g.outputs, registry, known: m.known });
+      const net = buildSegmentNetwork(
+        g,
+        g.nodes.map((n) => n.name),
+        { inputs, outputs: g.outputs, registry, known: m.known },
+      );
       const actual = evalNetwork(net, feeds);
       g.outputs.forEach((o, i) => expectClose(actual[o]!, readPb(path.join(m.dataSet!, `output_${i}.pb`)), `${m.label}: output '${o}'`, 1e-3, 1e-4));
     }

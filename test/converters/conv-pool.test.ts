@@ -42,10 +42,20 @@ describe('Conv', () => {
       reason: 'Conv: X has rank 6; engines convolve 1 to 3 spatial dims (rank 3 to 5)',
     });
     const dynamic = verdict({ op: 'Conv', inputs: [['float32', ['N', 3, 8, 8]], f32([4, 3, 3, 3])], outputs: [['float32', ['N', 4, 6, 6]]] });
-    expect(dynamic).toEqual({ ok: false, reason: expect.stringMatching(/^Conv: the shape of input 'in0' is not static \(\[N,3,8,8\]\); engines need static shapes: .*--shape/) });
+    expect(dynamic).toEqual({
+      ok: false,
+      reason: expect.stringMatching(/^Conv: the shape of input 'in0' is not static \(\[N,3,8,8\]\); engines need static shapes: .*--shape/),
+    });
     const half = verdict({ op: 'Conv', inputs: [f32([1, 3, 8, 8]), ['float16', [4, 3, 3, 3]]], outputs: [f32([1, 4, 6, 6])] });
     expect(half).toEqual({ ok: false, reason: 'Conv: W has dtype float16, X float32' });
-    const ints = verdict({ op: 'Conv', inputs: [['int32', [1, 3, 8, 8]], ['int32', [4, 3, 3, 3]]], outputs: [['int32', [1, 4, 6, 6]]] });
+    const ints = verdict({
+      op: 'Conv',
+      inputs: [
+        ['int32', [1, 3, 8, 8]],
+        ['int32', [4, 3, 3, 3]],
+      ],
+      outputs: [['int32', [1, 4, 6, 6]]],
+    });
     expect(ints).toEqual({ ok: false, reason: "Conv: input 'in0' has dtype int32; supported: float32, float16, bfloat16" });
   });
 
@@ -114,13 +124,26 @@ describe('pools', () => {
     // (6 + 1 - 3) / 2 = 2 -> ceil 2 + 1 = 3; the third window starts at 4 - 1 = 3 < 6
     expect(l).toMatchObject({
       kind: 'pooling',
-      params: { mode: 'max', kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], padsEnd: [0, 0], dilations: [1, 1], ceilMode: true, countIncludePad: false },
+      params: {
+        mode: 'max',
+        kernel: [3, 3],
+        strides: [2, 2],
+        padsBegin: [1, 1],
+        padsEnd: [0, 0],
+        dilations: [1, 1],
+        ceilMode: true,
+        countIncludePad: false,
+      },
     });
-    expect(verdict({ op: 'MaxPool', attrs: { kernel_shape: [2, 2] }, inputs: [f32([1, 1, 4, 4])], outputs: [f32([1, 1, 3, 3]), ['int64', [1, 1, 3, 3]]] })).toEqual({
+    expect(
+      verdict({ op: 'MaxPool', attrs: { kernel_shape: [2, 2] }, inputs: [f32([1, 1, 4, 4])], outputs: [f32([1, 1, 3, 3]), ['int64', [1, 1, 3, 3]]] }),
+    ).toEqual({
       ok: false,
       reason: 'MaxPool: the Indices output is not supported (engines compute the pooled values only); leave it unused',
     });
-    expect(verdict({ op: 'MaxPool', attrs: { kernel_shape: [2, 2], pads: [2, 2, 2, 2] }, inputs: [f32([1, 1, 4, 4])], outputs: [f32([1, 1, 7, 7])] }).ok).toBe(false);
+    expect(
+      verdict({ op: 'MaxPool', attrs: { kernel_shape: [2, 2], pads: [2, 2, 2, 2] }, inputs: [f32([1, 1, 4, 4])], outputs: [f32([1, 1, 7, 7])] }).ok,
+    ).toBe(false);
   });
 
   it('AveragePool: SAME_* sizes the output itself, so ceil_mode is dropped', () => {
@@ -151,7 +174,12 @@ describe('pools', () => {
   ] as const) {
     it(`${op} ${JSON.stringify(attrs)} computes what onnxruntime computes`, async () => {
       await checkAgainstOrt({
-        spec: { opset: 19, inputs: [{ name: 'x', shape: [1, 2, 7, 8] }], outputs: [{ name: 'y' }], nodes: [{ op, inputs: ['x'], outputs: ['y'], attrs: { ...attrs } as never }] },
+        spec: {
+          opset: 19,
+          inputs: [{ name: 'x', shape: [1, 2, 7, 8] }],
+          outputs: [{ name: 'y' }],
+          nodes: [{ op, inputs: ['x'], outputs: ['y'], attrs: { ...attrs } as never }],
+        },
         feeds: { x: random('float32', [1, 2, 7, 8], 7) },
       });
     });

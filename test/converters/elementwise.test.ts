@@ -17,7 +17,13 @@ describe('binary ops', () => {
 
   it('legacy broadcast (opset < 7): B is reshaped to align at axis', () => {
     // A [2,3,4,5], B [3,4] at axis 1 -> B seen as [1,3,4,1]
-    const layers = emitted({ op: 'Add', opset: 6, attrs: { broadcast: 1, axis: 1 }, inputs: [f32([2, 3, 4, 5]), f32([3, 4])], outputs: [f32([2, 3, 4, 5])] });
+    const layers = emitted({
+      op: 'Add',
+      opset: 6,
+      attrs: { broadcast: 1, axis: 1 },
+      inputs: [f32([2, 3, 4, 5]), f32([3, 4])],
+      outputs: [f32([2, 3, 4, 5])],
+    });
     expect(layers.map((l) => [l.kind, l.params])).toEqual([
       ['shuffle', { reshape: [1, 3, 4, 1] }],
       ['elementwise', { op: 'add' }],
@@ -44,8 +50,28 @@ describe('binary ops', () => {
   });
 
   it('Equal gives bool and takes integers; unsupported integer widths are named', () => {
-    expect(emitted({ op: 'Equal', opset: 13, inputs: [['int64', [2]], ['int64', [2]]], outputs: [['bool', [2]]] })[0]).toMatchObject({ params: { op: 'equal' } });
-    expect(verdict({ op: 'Equal', opset: 13, inputs: [['int16', [2]], ['int16', [2]]], outputs: [['bool', [2]]] })).toEqual({
+    expect(
+      emitted({
+        op: 'Equal',
+        opset: 13,
+        inputs: [
+          ['int64', [2]],
+          ['int64', [2]],
+        ],
+        outputs: [['bool', [2]]],
+      })[0],
+    ).toMatchObject({ params: { op: 'equal' } });
+    expect(
+      verdict({
+        op: 'Equal',
+        opset: 13,
+        inputs: [
+          ['int16', [2]],
+          ['int16', [2]],
+        ],
+        outputs: [['bool', [2]]],
+      }),
+    ).toEqual({
       ok: false,
       reason: "Equal: input 'in0' has dtype int16, which engines do not hold",
     });
@@ -60,11 +86,19 @@ describe('binary ops', () => {
     expect(emitted({ op: 'Min', opset: 13, inputs: [f32([3])], outputs: [f32([3])] })).toEqual([
       expect.objectContaining({ kind: 'unary', params: { op: 'identity' } }),
     ]);
-    expect(verdict({ op: 'Max', opset: 6, inputs: [f32([3]), f32([1])], outputs: [f32([3])] })).toMatchObject({ ok: false, reason: expect.stringContaining('equal shapes before opset 8') });
+    expect(verdict({ op: 'Max', opset: 6, inputs: [f32([3]), f32([1])], outputs: [f32([3])] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('equal shapes before opset 8'),
+    });
   });
 
   it('PRelu before opset 7: a [C] slope is per channel', () => {
-    const layers = emitted({ op: 'PRelu', opset: 6, inputs: [f32([2, 3, 4, 5]), tensor('float32', [3], [0.1, 0.2, 0.3])], outputs: [f32([2, 3, 4, 5])] });
+    const layers = emitted({
+      op: 'PRelu',
+      opset: 6,
+      inputs: [f32([2, 3, 4, 5]), tensor('float32', [3], [0.1, 0.2, 0.3])],
+      outputs: [f32([2, 3, 4, 5])],
+    });
     expect(layers.map((l) => [l.kind, l.params])).toEqual([
       ['shuffle', { reshape: [3, 1, 1] }],
       ['elementwise', { op: 'prelu' }],
@@ -75,11 +109,25 @@ describe('binary ops', () => {
 
   it('Add with broadcasting and PRelu compute what onnxruntime computes', async () => {
     await checkAgainstOrt({
-      spec: { opset: 13, inputs: [{ name: 'a', shape: [2, 1, 4] }, { name: 'b', shape: [3, 1] }], outputs: [{ name: 'y' }], nodes: [{ op: 'Div', inputs: ['a', 'b'], outputs: ['y'] }] },
+      spec: {
+        opset: 13,
+        inputs: [
+          { name: 'a', shape: [2, 1, 4] },
+          { name: 'b', shape: [3, 1] },
+        ],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'Div', inputs: ['a', 'b'], outputs: ['y'] }],
+      },
       feeds: { a: random('float32', [2, 1, 4], 1), b: random('float32', [3, 1], 2, 0.5, 2) },
     });
     await checkAgainstOrt({
-      spec: { opset: 9, inputs: [{ name: 'x', shape: [2, 3, 4] }], outputs: [{ name: 'y' }], initializers: { s: random('float32', [3, 1], 3) }, nodes: [{ op: 'PRelu', inputs: ['x', 's'], outputs: ['y'] }] },
+      spec: {
+        opset: 9,
+        inputs: [{ name: 'x', shape: [2, 3, 4] }],
+        outputs: [{ name: 'y' }],
+        initializers: { s: random('float32', [3, 1], 3) },
+        nodes: [{ op: 'PRelu', inputs: ['x', 's'], outputs: ['y'] }],
+      },
       feeds: { x: random('float32', [2, 3, 4], 4) },
     });
   });
@@ -88,9 +136,19 @@ describe('binary ops', () => {
 describe('unary ops', () => {
   it('map each ONNX op to its layer op', () => {
     const ops: Array<[string, number, string]> = [
-      ['Abs', 13, 'abs'], ['Erf', 13, 'erf'], ['Exp', 13, 'exp'], ['HardSwish', 14, 'hard_swish'], ['Log', 13, 'log'],
-      ['Mish', 18, 'mish'], ['Neg', 13, 'neg'], ['Reciprocal', 13, 'reciprocal'], ['Relu', 14, 'relu'], ['Sigmoid', 13, 'sigmoid'],
-      ['Softplus', 1, 'softplus'], ['Sqrt', 13, 'sqrt'], ['Tanh', 13, 'tanh'],
+      ['Abs', 13, 'abs'],
+      ['Erf', 13, 'erf'],
+      ['Exp', 13, 'exp'],
+      ['HardSwish', 14, 'hard_swish'],
+      ['Log', 13, 'log'],
+      ['Mish', 18, 'mish'],
+      ['Neg', 13, 'neg'],
+      ['Reciprocal', 13, 'reciprocal'],
+      ['Relu', 14, 'relu'],
+      ['Sigmoid', 13, 'sigmoid'],
+      ['Softplus', 1, 'softplus'],
+      ['Sqrt', 13, 'sqrt'],
+      ['Tanh', 13, 'tanh'],
     ];
     for (const [op, opset, layerOp] of ops) {
       expect(emitted({ op, opset, inputs: [f32([2, 3])], outputs: [f32([2, 3])] }), op).toEqual([
@@ -100,7 +158,8 @@ describe('unary ops', () => {
   });
 
   it('resolve ONNX attribute defaults', () => {
-    const p = (op: string, attrs?: Record<string, number | string>, opset = 22) => emitted({ op, opset, attrs, inputs: [f32([2])], outputs: [f32([2])] })[0]!.params;
+    const p = (op: string, attrs?: Record<string, number | string>, opset = 22) =>
+      emitted({ op, opset, attrs, inputs: [f32([2])], outputs: [f32([2])] })[0]!.params;
     expect(p('LeakyRelu')).toEqual({ op: 'leaky_relu', alpha: 0.01 });
     expect(p('Elu')).toEqual({ op: 'elu', alpha: 1 });
     expect(p('HardSigmoid')).toEqual({ op: 'hard_sigmoid', alpha: 0.2, beta: 0.5 });
@@ -112,12 +171,18 @@ describe('unary ops', () => {
   });
 
   it('reject unsupported dtypes and attribute values', () => {
-    expect(verdict({ op: 'Sigmoid', opset: 13, inputs: [['float64', [2]]], outputs: [['float64', [2]]] })).toMatchObject({ ok: false, reason: expect.stringContaining('dtype float64') });
+    expect(verdict({ op: 'Sigmoid', opset: 13, inputs: [['float64', [2]]], outputs: [['float64', [2]]] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('dtype float64'),
+    });
     expect(verdict({ op: 'Gelu', opset: 20, attrs: { approximate: 'fast' }, inputs: [f32([2])], outputs: [f32([2])] })).toEqual({
       ok: false,
       reason: "Gelu: approximate 'fast' is not supported; use 'none' or 'tanh'",
     });
-    expect(verdict({ op: 'Mish', opset: 17, inputs: [f32([2])], outputs: [f32([2])] })).toEqual({ ok: false, reason: 'no converter for Mish at opset 17' });
+    expect(verdict({ op: 'Mish', opset: 17, inputs: [f32([2])], outputs: [f32([2])] })).toEqual({
+      ok: false,
+      reason: 'no converter for Mish at opset 17',
+    });
   });
 
   for (const [op, opset, attrs] of [
@@ -130,7 +195,12 @@ describe('unary ops', () => {
   ] as const) {
     it(`${op} computes what onnxruntime computes`, async () => {
       await checkAgainstOrt({
-        spec: { opset, inputs: [{ name: 'x', shape: [4, 8] }], outputs: [{ name: 'y' }], nodes: [{ op, inputs: ['x'], outputs: ['y'], attrs: { ...attrs } }] },
+        spec: {
+          opset,
+          inputs: [{ name: 'x', shape: [4, 8] }],
+          outputs: [{ name: 'y' }],
+          nodes: [{ op, inputs: ['x'], outputs: ['y'], attrs: { ...attrs } }],
+        },
         feeds: { x: random('float32', [4, 8], 11, -4, 4) },
       });
     });
@@ -160,7 +230,16 @@ describe('Clip', () => {
 
   it('with a run-time bound computes what onnxruntime computes', async () => {
     await checkAgainstOrt({
-      spec: { opset: 13, inputs: [{ name: 'x', shape: [10] }, { name: 'lo', shape: [] }], outputs: [{ name: 'y' }], initializers: { hi: tensor('float32', [], [0.5]) }, nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'] }] },
+      spec: {
+        opset: 13,
+        inputs: [
+          { name: 'x', shape: [10] },
+          { name: 'lo', shape: [] },
+        ],
+        outputs: [{ name: 'y' }],
+        initializers: { hi: tensor('float32', [], [0.5]) },
+        nodes: [{ op: 'Clip', inputs: ['x', 'lo', 'hi'], outputs: ['y'] }],
+      },
       feeds: { x: random('float32', [10], 5), lo: tensor('float32', [], [-0.25]) },
     });
   });
@@ -171,7 +250,11 @@ describe('Where', () => {
     const net = await checkAgainstOrt({
       spec: {
         opset: 16,
-        inputs: [{ name: 'c', dtype: 'bool', shape: [2, 1] }, { name: 'a', shape: [3] }, { name: 'b', shape: [2, 3] }],
+        inputs: [
+          { name: 'c', dtype: 'bool', shape: [2, 1] },
+          { name: 'a', shape: [3] },
+          { name: 'b', shape: [2, 3] },
+        ],
         outputs: [{ name: 'y' }],
         nodes: [{ op: 'Where', inputs: ['c', 'a', 'b'], outputs: ['y'] }],
       },

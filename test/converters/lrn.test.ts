@@ -49,7 +49,12 @@ describe('LRN', () => {
     { name: 'window wider than C', shape: [1, 3, 2, 5], attrs: { size: 7, alpha: 0.3, beta: 1.5 } },
   ])('$name (rank 4) computes what onnxruntime computes', async ({ shape, attrs }) => {
     await checkAgainstOrt({
-      spec: { opset: 13, inputs: [{ name: 'x', shape }], outputs: [{ name: 'y' }], nodes: [{ op: 'LRN', inputs: ['x'], outputs: ['y'], attrs: toAttrs(attrs) }] },
+      spec: {
+        opset: 13,
+        inputs: [{ name: 'x', shape }],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'LRN', inputs: ['x'], outputs: ['y'], attrs: toAttrs(attrs) }],
+      },
       feeds: { x: random('float32', shape, shape.length) },
     });
   });

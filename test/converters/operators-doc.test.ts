@@ -16,7 +16,9 @@ describe('docs/operators.md', () => {
 
   it('has one row per converter form, with its opset range', () => {
     const doc = renderOperatorsDoc(builtinRegistry());
-    expect(doc.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Op') && !l.startsWith('| ---'))).toHaveLength(builtinRegistry().list().length);
+    expect(doc.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Op') && !l.startsWith('| ---'))).toHaveLength(
+      builtinRegistry().list().length,
+    );
     expect(doc).toContain('| Softmax | ai.onnx | 1–12 |');
     expect(doc).toContain('| Softmax | ai.onnx | 13+ |');
     expect(doc).toContain('| Resize | ai.onnx | 10 |');

@@ -107,7 +107,9 @@ describe('buildSegmentNetwork', () => {
   it('refuses inputs without a static shape', () => {
     const g = graph();
     g.types.set('x', { dtype: 'float32', shape: ['N', 2, 4, 4] });
-    expect(() => buildSegmentNetwork(g, SEGMENT, opts)).toThrow(/segment input 'x' has type float32\[N,2,4,4\]; engine inputs need an engine dtype and a static shape/);
+    expect(() => buildSegmentNetwork(g, SEGMENT, opts)).toThrow(
+      /segment input 'x' has type float32\[N,2,4,4\]; engine inputs need an engine dtype and a static shape/,
+    );
   });
 
   it('refuses a node that validate rejects, with the reason', () => {

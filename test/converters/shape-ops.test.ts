@@ -17,13 +17,16 @@ describe('reshape family', () => {
       expect.objectContaining({ kind: 'shuffle', params: { reshape: [2, 6, 2] } }),
     ]);
     // allowzero=1 keeps a literal 0 (opset 14)
-    expect(emitted({ op: 'Reshape', opset: 14, attrs: { allowzero: 1 }, inputs: [f32([0, 3, 4]), i64([3, 4, 0])], outputs: [f32([3, 4, 0])] })[0]!.params).toEqual({ reshape: [3, 4, 0] });
+    expect(
+      emitted({ op: 'Reshape', opset: 14, attrs: { allowzero: 1 }, inputs: [f32([0, 3, 4]), i64([3, 4, 0])], outputs: [f32([3, 4, 0])] })[0]!.params,
+    ).toEqual({ reshape: [3, 4, 0] });
   });
 
   it('Reshape rejects a shape computed at run time, saying what to do', () => {
     expect(verdict({ op: 'Reshape', opset: 13, inputs: [f32([2, 3]), ['int64', [1]]], outputs: [f32([6])] })).toEqual({
       ok: false,
-      reason: "Reshape: the target shape (input 'in1') is computed at run time, not a constant; export with static shapes or pass --shape so that it folds to a constant",
+      reason:
+        "Reshape: the target shape (input 'in1') is computed at run time, not a constant; export with static shapes or pass --shape so that it folds to a constant",
     });
   });
 
@@ -34,11 +37,17 @@ describe('reshape family', () => {
   });
 
   it('Flatten, Squeeze and Unsqueeze in their attribute and input forms', () => {
-    expect(emitted({ op: 'Flatten', opset: 13, attrs: { axis: -2 }, inputs: [f32([2, 3, 4, 5])], outputs: [f32([6, 20])] })[0]!.params).toEqual({ reshape: [6, 20] });
-    expect(emitted({ op: 'Squeeze', opset: 11, attrs: { axes: [-1] }, inputs: [f32([2, 1, 3, 1])], outputs: [f32([2, 1, 3])] })[0]!.params).toEqual({ reshape: [2, 1, 3] });
+    expect(emitted({ op: 'Flatten', opset: 13, attrs: { axis: -2 }, inputs: [f32([2, 3, 4, 5])], outputs: [f32([6, 20])] })[0]!.params).toEqual({
+      reshape: [6, 20],
+    });
+    expect(emitted({ op: 'Squeeze', opset: 11, attrs: { axes: [-1] }, inputs: [f32([2, 1, 3, 1])], outputs: [f32([2, 1, 3])] })[0]!.params).toEqual({
+      reshape: [2, 1, 3],
+    });
     expect(emitted({ op: 'Squeeze', opset: 13, inputs: [f32([2, 1, 3, 1])], outputs: [f32([2, 3])] })[0]!.params).toEqual({ reshape: [2, 3] });
     // axes resolved against the output rank: [3,4,5] with [4,1] (unsorted) -> [3,1,4,5,1]
-    expect(emitted({ op: 'Unsqueeze', opset: 13, inputs: [f32([3, 4, 5]), i64([4, 1])], outputs: [f32([3, 1, 4, 5, 1])] })[0]!.params).toEqual({ reshape: [3, 1, 4, 5, 1] });
+    expect(emitted({ op: 'Unsqueeze', opset: 13, inputs: [f32([3, 4, 5]), i64([4, 1])], outputs: [f32([3, 1, 4, 5, 1])] })[0]!.params).toEqual({
+      reshape: [3, 1, 4, 5, 1],
+    });
     expect(verdict({ op: 'Squeeze', opset: 13, inputs: [f32([2, 3]), i64([0])], outputs: [f32([3])] })).toEqual({
       ok: false,
       reason: 'Squeeze: axes [0] name dims of [2,3] that are not 1',
@@ -52,15 +61,21 @@ describe('reshape family', () => {
 
 describe('concat and split', () => {
   it('Concat normalizes the axis', () => {
-    expect(emitted({ op: 'Concat', opset: 13, attrs: { axis: -1 }, inputs: [f32([2, 2]), f32([2, 3])], outputs: [f32([2, 5])] })[0]!.params).toEqual({ axis: 1 });
+    expect(emitted({ op: 'Concat', opset: 13, attrs: { axis: -1 }, inputs: [f32([2, 2]), f32([2, 3])], outputs: [f32([2, 5])] })[0]!.params).toEqual({
+      axis: 1,
+    });
   });
 
   it('Split: attribute sizes, equal parts, and opset 18 uneven num_outputs', () => {
     const sizes = (spec: Parameters<typeof emitted>[0]) => emitted(spec)[0]!.params;
-    expect(sizes({ op: 'Split', opset: 11, attrs: { axis: -1, split: [1, 5] }, inputs: [f32([2, 6])], outputs: [f32([2, 1]), f32([2, 5])] })).toEqual({ axis: 1, sizes: [1, 5] });
+    expect(sizes({ op: 'Split', opset: 11, attrs: { axis: -1, split: [1, 5] }, inputs: [f32([2, 6])], outputs: [f32([2, 1]), f32([2, 5])] })).toEqual(
+      { axis: 1, sizes: [1, 5] },
+    );
     expect(sizes({ op: 'Split', opset: 13, inputs: [f32([6])], outputs: [f32([2]), f32([2]), f32([2])] })).toEqual({ axis: 0, sizes: [2, 2, 2] });
     // 7 into 4: chunks of ceil(7/4) = 2, the last one smaller
-    expect(sizes({ op: 'Split', opset: 18, attrs: { num_outputs: 4 }, inputs: [f32([7])], outputs: [f32([2]), f32([2]), f32([2]), f32([1])] })).toEqual({ axis: 0, sizes: [2, 2, 2, 1] });
+    expect(
+      sizes({ op: 'Split', opset: 18, attrs: { num_outputs: 4 }, inputs: [f32([7])], outputs: [f32([2]), f32([2]), f32([2]), f32([1])] }),
+    ).toEqual({ axis: 0, sizes: [2, 2, 2, 1] });
     expect(verdict({ op: 'Split', opset: 13, inputs: [f32([7])], outputs: [f32([3]), f32([4])] })).toEqual({
       ok: false,
       reason: 'Split: dim 0 (7) does not split into 2 equal parts',
@@ -74,7 +89,13 @@ describe('Slice', () => {
     const [l] = emitted({
       op: 'Slice',
       opset: 13,
-      inputs: [f32([20, 10, 5]), i64([-1, 2]), { dtype: 'int64', dims: [2], data: BigInt64Array.of(-1000n, 9223372036854775807n) }, i64([1, 2]), i64([-3, 2])],
+      inputs: [
+        f32([20, 10, 5]),
+        i64([-1, 2]),
+        { dtype: 'int64', dims: [2], data: BigInt64Array.of(-1000n, 9223372036854775807n) },
+        i64([1, 2]),
+        i64([-3, 2]),
+      ],
       outputs: [f32([20, 4, 2])],
     });
     expect(l).toMatchObject({ kind: 'slice', params: { starts: [0, 9, 2], steps: [1, -3, 2] } });
@@ -85,7 +106,9 @@ describe('Slice', () => {
   });
 
   it('Slice-1 reads attributes', () => {
-    expect(emitted({ op: 'Slice', opset: 6, attrs: { starts: [1], ends: [3], axes: [0] }, inputs: [f32([4, 2])], outputs: [f32([2, 2])] })[0]!.params).toEqual({
+    expect(
+      emitted({ op: 'Slice', opset: 6, attrs: { starts: [1], ends: [3], axes: [0] }, inputs: [f32([4, 2])], outputs: [f32([2, 2])] })[0]!.params,
+    ).toEqual({
       starts: [1, 0],
       steps: [1, 1],
     });
@@ -94,7 +117,9 @@ describe('Slice', () => {
 
 describe('Gather, Pad, Expand, Cast', () => {
   it('Gather resolves the axis and range-checks constant indices', () => {
-    expect(emitted({ op: 'Gather', opset: 13, attrs: { axis: -1 }, inputs: [f32([3, 4]), ['int64', [2]]], outputs: [f32([3, 2])] })[0]!.params).toEqual({ axis: 1, mode: 'default' });
+    expect(
+      emitted({ op: 'Gather', opset: 13, attrs: { axis: -1 }, inputs: [f32([3, 4]), ['int64', [2]]], outputs: [f32([3, 2])] })[0]!.params,
+    ).toEqual({ axis: 1, mode: 'default' });
     expect(verdict({ op: 'Gather', opset: 13, inputs: [f32([3, 4]), i64([3])], outputs: [f32([1, 4])] })).toEqual({
       ok: false,
       reason: 'Gather: index 3 is out of range for dim 0 of size 3',
@@ -102,13 +127,27 @@ describe('Gather, Pad, Expand, Cast', () => {
   });
 
   it('Pad: attribute form, input form with axes, wrap only from opset 19', () => {
-    expect(emitted({ op: 'Pad', opset: 2, attrs: { pads: [0, 1, 2, 0, 3, 4], value: { float: 1.5 } }, inputs: [f32([1, 2, 3])], outputs: [f32([1, 6, 9])] })[0]!.params).toEqual({
+    expect(
+      emitted({
+        op: 'Pad',
+        opset: 2,
+        attrs: { pads: [0, 1, 2, 0, 3, 4], value: { float: 1.5 } },
+        inputs: [f32([1, 2, 3])],
+        outputs: [f32([1, 6, 9])],
+      })[0]!.params,
+    ).toEqual({
       mode: 'constant',
       padsBegin: [0, 1, 2],
       padsEnd: [0, 3, 4],
       value: 1.5,
     });
-    const [l] = emitted({ op: 'Pad', opset: 18, attrs: { mode: 'edge' }, inputs: [f32([1, 3, 4, 5]), i64([1, -1, 2, 3]), null, i64([-1, 1])], outputs: [f32([1, 5, 4, 8])] });
+    const [l] = emitted({
+      op: 'Pad',
+      opset: 18,
+      attrs: { mode: 'edge' },
+      inputs: [f32([1, 3, 4, 5]), i64([1, -1, 2, 3]), null, i64([-1, 1])],
+      outputs: [f32([1, 5, 4, 8])],
+    });
     // axes [-1, 1] -> [3, 1]: dim 3 begin 1 end 2, dim 1 begin -1 end 3
     expect(l!.params).toEqual({ mode: 'edge', padsBegin: [0, -1, 0, 1], padsEnd: [0, 3, 0, 2], value: 0 });
     expect(verdict({ op: 'Pad', opset: 18, attrs: { mode: 'wrap' }, inputs: [f32([4]), i64([1, 1])], outputs: [f32([6])] })).toEqual({
@@ -156,11 +195,23 @@ describe('Gather, Pad, Expand, Cast', () => {
 
   it('Expand and Gather with negative indices compute what onnxruntime computes', async () => {
     await checkAgainstOrt({
-      spec: { opset: 13, inputs: [{ name: 'x', shape: [3, 1] }], outputs: [{ name: 'y' }], initializers: { s: i64([2, 1, 4]) }, nodes: [{ op: 'Expand', inputs: ['x', 's'], outputs: ['y'] }] },
+      spec: {
+        opset: 13,
+        inputs: [{ name: 'x', shape: [3, 1] }],
+        outputs: [{ name: 'y' }],
+        initializers: { s: i64([2, 1, 4]) },
+        nodes: [{ op: 'Expand', inputs: ['x', 's'], outputs: ['y'] }],
+      },
       feeds: { x: random('float32', [3, 1], 1) },
     });
     await checkAgainstOrt({
-      spec: { opset: 13, inputs: [{ name: 'x', shape: [3, 4] }], outputs: [{ name: 'y' }], initializers: { i: tensor('int64', [2, 2], [-1, 0, 2, -3]) }, nodes: [{ op: 'Gather', inputs: ['x', 'i'], outputs: ['y'], attrs: { axis: 1 } }] },
+      spec: {
+        opset: 13,
+        inputs: [{ name: 'x', shape: [3, 4] }],
+        outputs: [{ name: 'y' }],
+        initializers: { i: tensor('int64', [2, 2], [-1, 0, 2, -3]) },
+        nodes: [{ op: 'Gather', inputs: ['x', 'i'], outputs: ['y'], attrs: { axis: 1 } }],
+      },
       feeds: { x: random('float32', [3, 4], 2) },
     });
   });
@@ -180,7 +231,10 @@ describe('Identity, Dropout, Constant', () => {
       ok: false,
       reason: 'Dropout: training_mode is true (random dropout); engines run inference only',
     });
-    expect(verdict({ op: 'Dropout', opset: 6, inputs: [f32([2])], outputs: [f32([2])] })).toMatchObject({ ok: false, reason: expect.stringContaining('is_test=0') });
+    expect(verdict({ op: 'Dropout', opset: 6, inputs: [f32([2])], outputs: [f32([2])] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('is_test=0'),
+    });
   });
 
   it('Constant: value_ints (opset 12) becomes an int64 constant; sparse values are refused', () => {

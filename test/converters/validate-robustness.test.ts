@@ -12,10 +12,48 @@ import { convertGraph, random, validateNode } from './helpers/harness.js';
 
 const DTYPES: NumericDType[] = ['float32', 'float32', 'float32', 'float16', 'int64', 'int32', 'bool', 'float64', 'uint8'];
 const ATTRS = [
-  'axis', 'axes', 'perm', 'pads', 'kernel_shape', 'strides', 'dilations', 'group', 'mode', 'auto_pad', 'keepdims', 'to', 'alpha',
-  'beta', 'gamma', 'epsilon', 'split', 'starts', 'ends', 'value', 'shape', 'output_shape', 'output_padding', 'broadcast', 'transA',
-  'transB', 'num_outputs', 'ceil_mode', 'count_include_pad', 'coordinate_transformation_mode', 'nearest_mode', 'approximate',
-  'training_mode', 'is_test', 'spatial', 'min', 'max', 'allowzero', 'noop_with_empty_axes', 'value_ints', 'value_float', 'antialias',
+  'axis',
+  'axes',
+  'perm',
+  'pads',
+  'kernel_shape',
+  'strides',
+  'dilations',
+  'group',
+  'mode',
+  'auto_pad',
+  'keepdims',
+  'to',
+  'alpha',
+  'beta',
+  'gamma',
+  'epsilon',
+  'split',
+  'starts',
+  'ends',
+  'value',
+  'shape',
+  'output_shape',
+  'output_padding',
+  'broadcast',
+  'transA',
+  'transB',
+  'num_outputs',
+  'ceil_mode',
+  'count_include_pad',
+  'coordinate_transformation_mode',
+  'nearest_mode',
+  'approximate',
+  'training_mode',
+  'is_test',
+  'spatial',
+  'min',
+  'max',
+  'allowzero',
+  'noop_with_empty_axes',
+  'value_ints',
+  'value_float',
+  'antialias',
 ];
 
 describe('validate and convert on random nodes', () => {
@@ -26,11 +64,16 @@ describe('validate and convert on random nodes', () => {
     const shape = (): Array<number | string> => Array.from({ length: int(0, 4) }, () => (r() < 0.05 ? 'N' : int(0, 4)));
     const attr = (): AttrValue => {
       switch (int(0, 4)) {
-        case 0: return int(-3, 4);
-        case 1: return Array.from({ length: int(0, 6) }, () => int(-3, 4));
-        case 2: return { float: r() * 4 - 2 };
-        case 3: return pick(['NOTSET', 'SAME_UPPER', 'VALID', 'linear', 'nearest', 'cubic', 'constant', 'reflect', 'tanh', 'half_pixel', 'x']);
-        default: return { floats: [r(), r()] };
+        case 0:
+          return int(-3, 4);
+        case 1:
+          return Array.from({ length: int(0, 6) }, () => int(-3, 4));
+        case 2:
+          return { float: r() * 4 - 2 };
+        case 3:
+          return pick(['NOTSET', 'SAME_UPPER', 'VALID', 'linear', 'nearest', 'cubic', 'constant', 'reflect', 'tanh', 'half_pixel', 'x']);
+        default:
+          return { floats: [r(), r()] };
       }
     };
     let accepted = 0;
@@ -38,9 +81,17 @@ describe('validate and convert on random nodes', () => {
     for (const c of ALL_CONVERTERS) {
       for (let k = 0; k < 40; k++) {
         const nIn = int(0, 5);
-        const inputs = Array.from({ length: nIn }, (_, i) => ({ name: `x${i}`, dtype: pick(DTYPES), shape: shape(), constant: r() < 0.4, omitted: i > 0 && r() < 0.15 }));
+        const inputs = Array.from({ length: nIn }, (_, i) => ({
+          name: `x${i}`,
+          dtype: pick(DTYPES),
+          shape: shape(),
+          constant: r() < 0.4,
+          omitted: i > 0 && r() < 0.15,
+        }));
         const initializers = Object.fromEntries(
-          inputs.filter((i) => i.constant && i.shape.every((d) => typeof d === 'number')).map((i) => [i.name, random(i.dtype === 'float64' ? 'float32' : i.dtype, i.shape as number[], int(0, 1e6), -3, 4)]),
+          inputs
+            .filter((i) => i.constant && i.shape.every((d) => typeof d === 'number'))
+            .map((i) => [i.name, random(i.dtype === 'float64' ? 'float32' : i.dtype, i.shape as number[], int(0, 1e6), -3, 4)]),
         );
         const attrs = Object.fromEntries(Array.from({ length: int(0, 4) }, () => [pick(ATTRS), attr()]));
         const nOut = int(1, 3);
@@ -49,10 +100,20 @@ describe('validate and convert on random nodes', () => {
           inputs: inputs.filter((i) => !initializers[i.name] && !i.omitted).map((i) => ({ name: i.name, dtype: i.dtype, shape: i.shape })),
           // Half the time the outputs look like input 0, as for most ops, so that some nodes pass.
           outputs: Array.from({ length: nOut }, (_, i) =>
-            r() < 0.5 && inputs[0] ? { name: `y${i}`, dtype: inputs[0].dtype, shape: inputs[0].shape } : { name: `y${i}`, dtype: pick(DTYPES), shape: shape() },
+            r() < 0.5 && inputs[0]
+              ? { name: `y${i}`, dtype: inputs[0].dtype, shape: inputs[0].shape }
+              : { name: `y${i}`, dtype: pick(DTYPES), shape: shape() },
           ),
           initializers,
-          nodes: [{ op: c.opType, name: 'n', inputs: inputs.map((i) => (i.omitted ? '' : i.name)), outputs: Array.from({ length: nOut }, (_, i) => `y${i}`), attrs }],
+          nodes: [
+            {
+              op: c.opType,
+              name: 'n',
+              inputs: inputs.map((i) => (i.omitted ? '' : i.name)),
+              outputs: Array.from({ length: nOut }, (_, i) => `y${i}`),
+              attrs,
+            },
+          ],
         });
         runs++;
         let ok = false;

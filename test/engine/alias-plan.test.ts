@@ -76,7 +76,7 @@ describeIf(HAS_NATIVE, 'aliases in plans', NATIVE_MISSING, () => {
   };
   const copyTactics = () => tactics.map((t, i) => (i === layerIndex('r1') || i === layerIndex('r2') ? copyTactic : t));
 
-  it('the chain plan records the aliases: r1 and r2 at c\'s offset, tactic alias', () => {
+  it("the chain plan records the aliases: r1 and r2 at c's offset, tactic alias", () => {
     expect(copyTactic).not.toBe('alias');
     expect([tactics[layerIndex('r1')], tactics[layerIndex('r2')]]).toEqual(['alias', 'alias']);
     expect([memory.offsets[id.r1!], memory.offsets[id.r2!]]).toEqual([memory.offsets[id.c!], memory.offsets[id.c!]]);
@@ -87,7 +87,12 @@ describeIf(HAS_NATIVE, 'aliases in plans', NATIVE_MISSING, () => {
     const again = await deserializeEngine(built.serialize());
     try {
       expect(again.info().layers).toEqual(built.info().layers);
-      expect(again.info().layers.filter((l) => l.tactic === 'alias').map((l) => l.name)).toEqual(['f', 'u']);
+      expect(
+        again
+          .info()
+          .layers.filter((l) => l.tactic === 'alias')
+          .map((l) => l.name),
+      ).toEqual(['f', 'u']);
       expect(again.info().memory).toEqual(built.info().memory);
       for (const seed of [1, 2]) expect(await outputs(again, input(seed))).toEqual(await outputs(built, input(seed)));
       expect(Array.from(again.serialize())).toEqual(Array.from(built.serialize()));
@@ -125,7 +130,9 @@ describeIf(HAS_NATIVE, 'aliases in plans', NATIVE_MISSING, () => {
     const offsets = [...memory.offsets];
     offsets[id.y!] = memory.offsets[id.c!]!;
     const m = { ...memory, offsets, activationBytes: memory.activationBytes };
-    expect(await refusal(rewritePlan(plan, { memory: m }))).toMatch(/tensor '(c|y)' \(id \d+\) and tensor '(c|y)' \(id \d+\) are alive at the same time but overlap/);
+    expect(await refusal(rewritePlan(plan, { memory: m }))).toMatch(
+      /tensor '(c|y)' \(id \d+\) and tensor '(c|y)' \(id \d+\) are alive at the same time but overlap/,
+    );
   });
 
   it("refuses a byte view that overlaps its input other than at the input's offset", async () => {
@@ -152,7 +159,7 @@ describeIf(HAS_NATIVE, 'aliases in plans', NATIVE_MISSING, () => {
     expect(await refusal(rewritePlan(p, { memory: { ...m, offsets } }))).toContain('are alive at the same time but overlap');
   });
 
-  it("refuses tactics that disagree with the memory plan, naming the layer", async () => {
+  it('refuses tactics that disagree with the memory plan, naming the layer', async () => {
     const copied = rewritePlan(plan, { tactics: copyTactics() }); // aliased offsets, copy tactics
     expect(await refusal(copied)).toContain(`layer 'r1' (shuffle) has tactic '${copyTactic}'; expected 'alias'`);
     const aliased = rewritePlan(plan, { memory: oldLayout() }); // own blocks, alias tactics
@@ -163,6 +170,8 @@ describeIf(HAS_NATIVE, 'aliases in plans', NATIVE_MISSING, () => {
 
   it('refuses activation bytes that count an aliased tensor twice', async () => {
     const m = { ...memory, activationBytes: memory.activationBytes + C_BYTES };
-    expect(await refusal(rewritePlan(plan, { memory: m }))).toContain(`activation bytes are ${memory.activationBytes + C_BYTES}; expected ${memory.activationBytes}`);
+    expect(await refusal(rewritePlan(plan, { memory: m }))).toContain(
+      `activation bytes are ${memory.activationBytes + C_BYTES}; expected ${memory.activationBytes}`,
+    );
   });
 });

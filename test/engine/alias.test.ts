@@ -49,9 +49,23 @@ describeIf(HAS_NATIVE, 'byte views', NATIVE_MISSING, () => {
     { what: 'squeeze (int64)', dtype: 'int64', x: [2, 1, 3], params: { reshape: [2, 3] }, out: [2, 3], alias: true },
     { what: 'transpose of unit dims', dtype: 'float32', x: [1, 3, 1, 4], params: { firstPerm: [2, 1, 0, 3] }, out: [1, 3, 1, 4], alias: true },
     { what: 'a unit dim moved past others', dtype: 'float32', x: [3, 4, 1], params: { firstPerm: [2, 0, 1] }, out: [1, 3, 4], alias: true },
-    { what: 'reshape, then a unit-dim secondPerm', dtype: 'float32', x: [2, 3, 4], params: { reshape: [6, 1, 4], secondPerm: [1, 0, 2] }, out: [1, 6, 4], alias: true },
+    {
+      what: 'reshape, then a unit-dim secondPerm',
+      dtype: 'float32',
+      x: [2, 3, 4],
+      params: { reshape: [6, 1, 4], secondPerm: [1, 0, 2] },
+      out: [1, 6, 4],
+      alias: true,
+    },
     { what: 'a real transpose', dtype: 'float32', x: [2, 3, 4], params: { firstPerm: [0, 2, 1] }, out: [2, 4, 3], alias: false },
-    { what: 'reshape, then a real secondPerm', dtype: 'int64', x: [2, 3, 4], params: { reshape: [6, 4], secondPerm: [1, 0] }, out: [4, 6], alias: false },
+    {
+      what: 'reshape, then a real secondPerm',
+      dtype: 'int64',
+      x: [2, 3, 4],
+      params: { reshape: [6, 4], secondPerm: [1, 0] },
+      out: [4, 6],
+      alias: false,
+    },
     { what: 'an empty tensor (no bytes to share)', dtype: 'float32', x: [0, 3], params: { reshape: [3, 0] }, out: [3, 0], alias: false },
   ];
 

@@ -29,9 +29,17 @@ describe('native binding', () => {
     }
   });
 
-  itIf(!HAS_NATIVE || !compiledBackends().includes('cuda'), 'building for cuda on a cpu-only build is a BACKEND error', 'the addon is built with the cuda backend', async () => {
-    await expect(buildEngine(smallCnn(), { backend: 'cuda' })).rejects.toMatchObject({ code: 'BACKEND', message: expect.stringContaining("backend 'cuda' is not available") });
-  });
+  itIf(
+    !HAS_NATIVE || !compiledBackends().includes('cuda'),
+    'building for cuda on a cpu-only build is a BACKEND error',
+    'the addon is built with the cuda backend',
+    async () => {
+      await expect(buildEngine(smallCnn(), { backend: 'cuda' })).rejects.toMatchObject({
+        code: 'BACKEND',
+        message: expect.stringContaining("backend 'cuda' is not available"),
+      });
+    },
+  );
 
   it('engine info lists bindings, layers with tactics, and memory', async () => {
     const engine = await buildEngine(smallCnn(), { threads: 1 });

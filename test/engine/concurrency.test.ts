@@ -61,7 +61,10 @@ describe('dispose', () => {
     engine.dispose();
     expect(engine.disposed).toBe(true);
     expect(b.disposed).toBe(true);
-    await expect(b.run(smallCnnInputs(1))).rejects.toMatchObject({ code: 'DISPOSED', message: "engine 'small_cnn' of this execution context was disposed" });
+    await expect(b.run(smallCnnInputs(1))).rejects.toMatchObject({
+      code: 'DISPOSED',
+      message: "engine 'small_cnn' of this execution context was disposed",
+    });
     expect(() => engine.createContext()).toThrow(HybridError);
     expect(() => engine.serialize()).toThrow(/engine was disposed/);
     expect(() => engine.info()).toThrow(/engine was disposed/);

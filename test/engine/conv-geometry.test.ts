@@ -42,7 +42,8 @@ function draw(seed: number, big: boolean): Case {
     const strides = Array.from({ length: sp }, () => (big ? 1 : pick([1, 1, 2, 3])));
     const dilations = Array.from({ length: sp }, () => (big ? pick([1, 1, 12]) : pick([1, 1, 2, 3])));
     const pads = Array.from({ length: 2 * sp }, (_, i) => Math.min(kernel[i % sp]! * dilations[i % sp]! - 1, randomInt(r, 0, big ? 13 : 4)));
-    const size = sp === 3 ? [randomInt(r, 1, 7), randomInt(r, 1, 7), randomInt(r, 1, 8)] : Array.from({ length: sp }, () => randomInt(r, 1, big ? 20 : 18));
+    const size =
+      sp === 3 ? [randomInt(r, 1, 7), randomInt(r, 1, 7), randomInt(r, 1, 8)] : Array.from({ length: sp }, () => randomInt(r, 1, big ? 20 : 18));
     const c: Case = { x: [randomInt(r, 1, 3), cg * g, ...size], m: mg * g, kernel, strides, pads, dilations, groups: g };
     if (kernel.every((_, i) => outSize(c, i) >= 1)) return c;
   }
@@ -57,7 +58,14 @@ async function check(c: Case, seed: number) {
     inputs,
     constants: [1, 2],
     kind: 'convolution',
-    params: { kernel: c.kernel, strides: c.strides, padsBegin: c.pads.slice(0, sp), padsEnd: c.pads.slice(sp), dilations: c.dilations, groups: c.groups },
+    params: {
+      kernel: c.kernel,
+      strides: c.strides,
+      padsBegin: c.pads.slice(0, sp),
+      padsEnd: c.pads.slice(sp),
+      dilations: c.dilations,
+      groups: c.groups,
+    },
   });
 }
 

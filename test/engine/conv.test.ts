@@ -74,8 +74,7 @@ describe('convolution', () => {
     conv([1, 4, 6, 6], 6, { kernel: [3, 3], groups: 2 }, { bias: true, fedWeights: true }));
   it('crosses SGEMM blocks: K > 256, M > 144, N not a multiple of 16', () =>
     conv([1, 64, 15, 13], 160, { kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 5 }));
-  it('unrolls the input in several column blocks when the patches are large', () =>
-    conv([1, 64, 66, 66], 8, { kernel: [3, 3] }, { seed: 9 }));
+  it('unrolls the input in several column blocks when the patches are large', () => conv([1, 64, 66, 66], 8, { kernel: [3, 3] }, { seed: 9 }));
   it('fused relu, leaky_relu and clip activations', async () => {
     const inputs = [randomFloat([1, 3, 6, 6], 3), randomFloat([4, 3, 3, 3], 4), randomFloat([4], 5)];
     const base = { op: 'Conv', attrs: onnxAttrs({ kernel: [3, 3] }), inputs, constants: [1, 2], kind: 'convolution' as const };
@@ -127,6 +126,15 @@ describe('deconvolution', () => {
       constants: [1],
       then: [{ op: 'Sigmoid' }],
       kind: 'deconvolution',
-      params: { kernel: [2, 2], strides: [2, 2], padsBegin: [0, 0], padsEnd: [0, 0], dilations: [1, 1], outputPadding: [0, 0], groups: 1, activation: { op: 'sigmoid' } },
+      params: {
+        kernel: [2, 2],
+        strides: [2, 2],
+        padsBegin: [0, 0],
+        padsEnd: [0, 0],
+        dilations: [1, 1],
+        outputPadding: [0, 0],
+        groups: 1,
+        activation: { op: 'sigmoid' },
+      },
     }));
 });

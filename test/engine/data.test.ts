@@ -13,7 +13,12 @@ const ints = (dims: number[], seed: number) => randomInt(dims, seed, -1000, 1000
 describe('shuffle', () => {
   it('transpose, for float32 and int64', async () => {
     for (const x of [randomFloat([2, 3, 4, 5], 1), ints([2, 3, 4, 5], 2)]) {
-      for (const perm of [[0, 2, 3, 1], [3, 2, 1, 0], [1, 0, 2, 3], [0, 1, 3, 2]]) {
+      for (const perm of [
+        [0, 2, 3, 1],
+        [3, 2, 1, 0],
+        [1, 0, 2, 3],
+        [0, 1, 3, 2],
+      ]) {
         await checkLayer({ op: 'Transpose', attrs: { perm }, inputs: [x], kind: 'shuffle', params: { firstPerm: perm }, tol: 0 });
       }
     }
@@ -39,7 +44,10 @@ describe('shuffle', () => {
       constants: [1],
       onnxInputs: ['x0'],
       layerInputs: [0],
-      then: [{ op: 'Reshape', extraInputs: ['x1'] }, { op: 'Transpose', attrs: { perm: [2, 0, 1] } }],
+      then: [
+        { op: 'Reshape', extraInputs: ['x1'] },
+        { op: 'Transpose', attrs: { perm: [2, 0, 1] } },
+      ],
       kind: 'shuffle',
       params: { firstPerm: [0, 2, 1, 3], reshape: [2, 4, 15], secondPerm: [2, 0, 1] },
       tol: 0,
@@ -59,7 +67,13 @@ describe('concat and split', () => {
         tol: 0,
       });
     }
-    await checkLayer({ op: 'Concat', attrs: { axis: 1 }, inputs: [ints([2, 2], 4), ints([2, 0], 5), ints([2, 1], 6)], kind: 'concat', params: { axis: 1 } });
+    await checkLayer({
+      op: 'Concat',
+      attrs: { axis: 1 },
+      inputs: [ints([2, 2], 4), ints([2, 0], 5), ints([2, 1], 6)],
+      kind: 'concat',
+      params: { axis: 1 },
+    });
   });
   it('split into uneven parts along each axis', async () => {
     for (const axis of [0, 1, 2]) {
@@ -85,7 +99,13 @@ describe('slice', () => {
     const axes = x.map((_, i) => i);
     await checkLayer({
       op: 'Slice',
-      inputs: [randomFloat(x, 1), tensor('int64', [axes.length], starts), tensor('int64', [axes.length], ends), tensor('int64', [axes.length], axes), tensor('int64', [axes.length], steps)],
+      inputs: [
+        randomFloat(x, 1),
+        tensor('int64', [axes.length], starts),
+        tensor('int64', [axes.length], ends),
+        tensor('int64', [axes.length], axes),
+        tensor('int64', [axes.length], steps),
+      ],
       constants: [1, 2, 3, 4],
       layerInputs: [0],
       kind: 'slice',
@@ -127,7 +147,13 @@ describe('gather', () => {
     }
   });
   it('a scalar index drops the axis; int64 data', () =>
-    checkLayer({ op: 'Gather', attrs: { axis: 1 }, inputs: [ints([3, 4, 2], 1), tensor('int64', [], [-2])], kind: 'gather', params: { axis: 1, mode: 'default' } }));
+    checkLayer({
+      op: 'Gather',
+      attrs: { axis: 1 },
+      inputs: [ints([3, 4, 2], 1), tensor('int64', [], [-2])],
+      kind: 'gather',
+      params: { axis: 1, mode: 'default' },
+    }));
   it('constant indices (embedding lookup shape)', () =>
     checkLayer({
       op: 'Gather',

@@ -19,12 +19,24 @@ const OPS: Array<[string, string]> = [
 
 // Pairs of shapes covering each broadcasting pattern.
 const SHAPES: Array<[number[], number[]]> = [
-  [[2, 3, 4], [2, 3, 4]], // same
+  [
+    [2, 3, 4],
+    [2, 3, 4],
+  ], // same
   [[2, 3, 4], [4]], // trailing vector
-  [[2, 1, 4], [3, 1]], // both stretch
+  [
+    [2, 1, 4],
+    [3, 1],
+  ], // both stretch
   [[], [2, 3]], // scalar first
-  [[5, 1, 1], [5, 6, 7]], // per-channel
-  [[2, 3, 1, 5], [1, 3, 4, 1]], // interleaved
+  [
+    [5, 1, 1],
+    [5, 6, 7],
+  ], // per-channel
+  [
+    [2, 3, 1, 5],
+    [1, 3, 4, 1],
+  ], // interleaved
   [[0, 3], [3]], // empty
 ];
 
@@ -39,13 +51,22 @@ describe('elementwise, float32', () => {
   }
   it('pow (positive bases), prelu', async () => {
     await checkLayer({ op: 'Pow', inputs: [randomFloat([3, 4], 1, 0.1, 3), randomFloat([4], 2, -2, 2)], kind: 'elementwise', params: { op: 'pow' } });
-    await checkLayer({ op: 'PRelu', inputs: [randomFloat([2, 3, 4, 4], 3), randomFloat([3, 1, 1], 4)], kind: 'elementwise', params: { op: 'prelu' } });
+    await checkLayer({
+      op: 'PRelu',
+      inputs: [randomFloat([2, 3, 4, 4], 3), randomFloat([3, 1, 1], 4)],
+      kind: 'elementwise',
+      params: { op: 'prelu' },
+    });
   });
   it('comparisons give bool', async () => {
     const a = randomFloat([3, 4], 1);
     const b = { ...randomFloat([4], 2) };
     (b.data as Float32Array)[0] = (a.data as Float32Array)[0]!; // an equal pair
-    for (const [onnx, op] of [['Equal', 'equal'], ['Less', 'less'], ['Greater', 'greater']]) {
+    for (const [onnx, op] of [
+      ['Equal', 'equal'],
+      ['Less', 'less'],
+      ['Greater', 'greater'],
+    ]) {
       await checkLayer({ op: onnx!, inputs: [a, b], kind: 'elementwise', params: { op } });
     }
   });
@@ -69,13 +90,21 @@ describe('elementwise, integers and bool', () => {
         await checkLayer({ op: onnx, inputs: [a, b], kind: 'elementwise', params: { op } });
         await checkLayer({ op: onnx, inputs: [a, negB], kind: 'elementwise', params: { op } });
       }
-      for (const [onnx, op] of [['Equal', 'equal'], ['Less', 'less'], ['Greater', 'greater']]) {
+      for (const [onnx, op] of [
+        ['Equal', 'equal'],
+        ['Less', 'less'],
+        ['Greater', 'greater'],
+      ]) {
         await checkLayer({ op: onnx!, inputs: [a, randomInt([4], 6, -50, 50, dtype)], kind: 'elementwise', params: { op } });
       }
     });
   }
   it('bool: and, or, equal', async () => {
-    for (const [onnx, op] of [['And', 'and'], ['Or', 'or'], ['Equal', 'equal']]) {
+    for (const [onnx, op] of [
+      ['And', 'and'],
+      ['Or', 'or'],
+      ['Equal', 'equal'],
+    ]) {
       await checkLayer({ op: onnx!, inputs: [randomBool([3, 4], 1), randomBool([4], 2)], kind: 'elementwise', params: { op } });
     }
   });
@@ -112,14 +141,43 @@ describe('unary', () => {
   ];
   for (const c of cases) {
     it(`${c.op} (${c.onnx})`, () =>
-      checkLayer({ op: c.onnx, attrs: c.attrs ?? {}, opset: c.opset ?? 18, inputs: [c.data ?? x], kind: 'unary', params: { op: c.op, ...(c.params ?? {}) } }));
+      checkLayer({
+        op: c.onnx,
+        attrs: c.attrs ?? {},
+        opset: c.opset ?? 18,
+        inputs: [c.data ?? x],
+        kind: 'unary',
+        params: { op: c.op, ...(c.params ?? {}) },
+      }));
   }
   it('clip with both, one or no bounds', async () => {
     const lo = tensor('float32', [], [-0.5]);
     const hi = tensor('float32', [], [1.25]);
-    await checkLayer({ op: 'Clip', inputs: [x, lo, hi], constants: [1, 2], layerInputs: [0], kind: 'unary', params: { op: 'clip', min: -0.5, max: 1.25 } });
-    await checkLayer({ op: 'Clip', inputs: [x, lo], constants: [1], layerInputs: [0], kind: 'unary', params: { op: 'clip', min: -0.5, max: Infinity } });
-    await checkLayer({ op: 'Clip', inputs: [x, hi], onnxInputs: ['x0', '', 'x1'], constants: [1], layerInputs: [0], kind: 'unary', params: { op: 'clip', min: -Infinity, max: 1.25 } });
+    await checkLayer({
+      op: 'Clip',
+      inputs: [x, lo, hi],
+      constants: [1, 2],
+      layerInputs: [0],
+      kind: 'unary',
+      params: { op: 'clip', min: -0.5, max: 1.25 },
+    });
+    await checkLayer({
+      op: 'Clip',
+      inputs: [x, lo],
+      constants: [1],
+      layerInputs: [0],
+      kind: 'unary',
+      params: { op: 'clip', min: -0.5, max: Infinity },
+    });
+    await checkLayer({
+      op: 'Clip',
+      inputs: [x, hi],
+      onnxInputs: ['x0', '', 'x1'],
+      constants: [1],
+      layerInputs: [0],
+      kind: 'unary',
+      params: { op: 'clip', min: -Infinity, max: 1.25 },
+    });
   });
   it('integer abs, neg, clip; bool not', async () => {
     for (const dtype of ['int32', 'int64'] as const) {
@@ -151,7 +209,15 @@ describe('cast', () => {
   const ubytes = tensor('uint8', [6], [0, 1, 7, 128, 200, 255]);
   // Halves that are exact in every target (the engine reads the bits; onnxruntime the same bits).
   const halves = { dtype: 'float16' as const, dims: [6], data: Uint16Array.from([0x0000, 0x3c00, 0xc000, 0x3800, 0x5640, 0xd3d0]) };
-  const sources = [['float32', floats], ['float16', halves], ['int32', ints], ['int64', longs], ['int8', bytes], ['uint8', ubytes], ['bool', bools]] as const;
+  const sources = [
+    ['float32', floats],
+    ['float16', halves],
+    ['int32', ints],
+    ['int64', longs],
+    ['int8', bytes],
+    ['uint8', ubytes],
+    ['bool', bools],
+  ] as const;
   for (const [label, src] of sources) {
     it(`${label} to every engine dtype`, async () => {
       for (const to of targets) {
@@ -169,7 +235,17 @@ describe('select', () => {
   it('three-way broadcasting for float32, int64 and uint8 (onnxruntime has no bool Where)', async () => {
     const cond = randomBool([2, 1, 4], 1);
     await checkLayer({ op: 'Where', inputs: [cond, randomFloat([3, 1], 2), randomFloat([4], 3)], kind: 'select', params: {} });
-    await checkLayer({ op: 'Where', inputs: [cond, randomInt([3, 4], 4, -9, 9, 'int64'), randomInt([1], 5, -9, 9, 'int64')], kind: 'select', params: {} });
-    await checkLayer({ op: 'Where', inputs: [randomBool([5], 6), tensor('uint8', [5], [1, 2, 3, 4, 5]), tensor('uint8', [1], [9])], kind: 'select', params: {} });
+    await checkLayer({
+      op: 'Where',
+      inputs: [cond, randomInt([3, 4], 4, -9, 9, 'int64'), randomInt([1], 5, -9, 9, 'int64')],
+      kind: 'select',
+      params: {},
+    });
+    await checkLayer({
+      op: 'Where',
+      inputs: [randomBool([5], 6), tensor('uint8', [5], [1, 2, 3, 4, 5]), tensor('uint8', [1], [9])],
+      kind: 'select',
+      params: {},
+    });
   });
 });

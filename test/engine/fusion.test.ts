@@ -44,7 +44,18 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
     const plain = await buildEngine(fusable(), { backend: 'cpu' });
     try {
       expect(layers(plain).map((l) => l.name)).toEqual([
-        'conv1', 'sig', 'silu_mul', 'conv2', 'res_add', 'res_relu', 'conv3', 'relu3', 'flatten', 'fc', 'fc_bias', 'fc_relu',
+        'conv1',
+        'sig',
+        'silu_mul',
+        'conv2',
+        'res_add',
+        'res_relu',
+        'conv3',
+        'relu3',
+        'flatten',
+        'fc',
+        'fc_bias',
+        'fc_relu',
       ]);
       expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 });
     } finally {
@@ -199,8 +210,9 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
   it('a nested object param other than an activation is refused by its dotted name', async () => {
     const d = new NetDraft('bad_nested');
     const x = d.input('x', 'float32', [1, 8, 4, 4]);
-    const [g] = d.layer('reduce', 'r', [x], { op: 'mean', axes: [2, 3], keepDims: true, bogus: { op: 'relu' } },
-      [{ dtype: 'float32', shape: [1, 8, 1, 1] }]);
+    const [g] = d.layer('reduce', 'r', [x], { op: 'mean', axes: [2, 3], keepDims: true, bogus: { op: 'relu' } }, [
+      { dtype: 'float32', shape: [1, 8, 1, 1] },
+    ]);
     d.output(g!);
     await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/unknown param 'bogus\.op' for a reduce layer/);
   });
@@ -212,8 +224,9 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
     const b1 = d.constant('b1', 'float32', [2], new Float32Array(2));
     const w2 = d.constant('w2', 'float32', [8, 2], new Float32Array(16));
     const b2 = d.constant('b2', 'float32', [8], new Float32Array(8));
-    const [g] = d.layer('reduce', 'se', [x, w1, b1, w2, b2], { op: 'mean', axes: [2, 3], keepDims: true, excite: true },
-      [{ dtype: 'float32', shape: [1, 8, 1, 1] }]);
+    const [g] = d.layer('reduce', 'se', [x, w1, b1, w2, b2], { op: 'mean', axes: [2, 3], keepDims: true, excite: true }, [
+      { dtype: 'float32', shape: [1, 8, 1, 1] },
+    ]);
     d.output(g!);
     await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/input 1 has shape \[2,6\]; expected \[2,8\]/);
   });
@@ -308,8 +321,6 @@ describeIf(HAS_NATIVE, 'timing cache (cpu)', NATIVE_MISSING, () => {
       fresh.dispose();
     }
   });
-
-
 
   it('refuses a timingCachePath that is not a path', async () => {
     await expect(buildEngine(fusable(), { backend: 'cpu', timingCachePath: '' })).rejects.toMatchObject({ code: 'OPTION' });

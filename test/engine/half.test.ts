@@ -26,9 +26,22 @@ for (const half of ['float16', 'bfloat16'] as const) {
         params: { kernel: [3, 3], strides: [1, 1], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1], groups: 1, activation: { op: 'relu' } },
       }));
     it('matmul, add with broadcasting, softmax, layer normalization', async () => {
-      await checkLayer({ half, op: 'MatMul', inputs: [randomFloat([2, 5, 7], 4), randomFloat([7, 3], 5)], kind: 'matmul', params: { transA: false, transB: false, alpha: 1, beta: 0 } });
+      await checkLayer({
+        half,
+        op: 'MatMul',
+        inputs: [randomFloat([2, 5, 7], 4), randomFloat([7, 3], 5)],
+        kind: 'matmul',
+        params: { transA: false, transB: false, alpha: 1, beta: 0 },
+      });
       await checkLayer({ half, op: 'Add', inputs: [randomFloat([2, 3, 4], 6), randomFloat([4], 7)], kind: 'elementwise', params: { op: 'add' } });
-      await checkLayer({ half, op: 'Softmax', attrs: { axis: 1 }, inputs: [randomFloat([3, 6], 8, -3, 3)], kind: 'softmax', params: { axis: 1, log: false } });
+      await checkLayer({
+        half,
+        op: 'Softmax',
+        attrs: { axis: 1 },
+        inputs: [randomFloat([3, 6], 8, -3, 3)],
+        kind: 'softmax',
+        params: { axis: 1, log: false },
+      });
       await checkLayer({
         half,
         op: 'LayerNormalization',
@@ -46,7 +59,16 @@ for (const half of ['float16', 'bfloat16'] as const) {
         attrs: { kernel_shape: [2, 2], strides: [2, 2] },
         inputs: [randomFloat([1, 2, 6, 6], 12)],
         kind: 'pooling',
-        params: { mode: 'average', kernel: [2, 2], strides: [2, 2], padsBegin: [0, 0], padsEnd: [0, 0], dilations: [1, 1], ceilMode: false, countIncludePad: false },
+        params: {
+          mode: 'average',
+          kernel: [2, 2],
+          strides: [2, 2],
+          padsBegin: [0, 0],
+          padsEnd: [0, 0],
+          dilations: [1, 1],
+          ceilMode: false,
+          countIncludePad: false,
+        },
       });
       await checkLayer({
         half,
@@ -65,7 +87,15 @@ for (const half of ['float16', 'bfloat16'] as const) {
         onnxInputs: ['x0', '', 's'],
         onnxExtra: { s: tensor('float32', [4], [1, 1, 2, 2]) },
         kind: 'resize',
-        params: { mode: 'linear', coordinateTransformation: 'half_pixel', nearestMode: 'round_prefer_floor', scales: [1, 1, 2, 2], cubicCoeffA: -0.75, excludeOutside: false, extrapolationValue: 0 },
+        params: {
+          mode: 'linear',
+          coordinateTransformation: 'half_pixel',
+          nearestMode: 'round_prefer_floor',
+          scales: [1, 1, 2, 2],
+          cubicCoeffA: -0.75,
+          excludeOutside: false,
+          extrapolationValue: 0,
+        },
       });
       await checkLayer({ half, op: 'Less', inputs: [randomFloat([4, 3], 15), randomFloat([3], 16)], kind: 'elementwise', params: { op: 'less' } });
     });
@@ -75,7 +105,15 @@ for (const half of ['float16', 'bfloat16'] as const) {
     it('transpose, concat, slice, gather, pad', async () => {
       const x = randomFloat([2, 3, 4], 20);
       await checkLayer({ half, op: 'Transpose', attrs: { perm: [2, 0, 1] }, inputs: [x], kind: 'shuffle', params: { firstPerm: [2, 0, 1] }, tol: 0 });
-      await checkLayer({ half, op: 'Concat', attrs: { axis: 1 }, inputs: [x, randomFloat([2, 1, 4], 21)], kind: 'concat', params: { axis: 1 }, tol: 0 });
+      await checkLayer({
+        half,
+        op: 'Concat',
+        attrs: { axis: 1 },
+        inputs: [x, randomFloat([2, 1, 4], 21)],
+        kind: 'concat',
+        params: { axis: 1 },
+        tol: 0,
+      });
       await checkLayer({
         half,
         op: 'Slice',
@@ -86,7 +124,15 @@ for (const half of ['float16', 'bfloat16'] as const) {
         params: { starts: [0, 0, 3], steps: [1, 1, -2] },
         tol: 0,
       });
-      await checkLayer({ half, op: 'Gather', attrs: { axis: 2 }, inputs: [x, randomInt([5], 22, -4, 3, 'int64')], kind: 'gather', params: { axis: 2, mode: 'default' }, tol: 0 });
+      await checkLayer({
+        half,
+        op: 'Gather',
+        attrs: { axis: 2 },
+        inputs: [x, randomInt([5], 22, -4, 3, 'int64')],
+        kind: 'gather',
+        params: { axis: 2, mode: 'default' },
+        tol: 0,
+      });
       await checkLayer({
         half,
         op: 'Pad',

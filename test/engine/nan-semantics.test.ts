@@ -42,7 +42,14 @@ const ELEMENTWISE: Case[] = [
   { op: 'Gelu', opset: 20 },
   { op: 'HardSigmoid' },
   { op: 'LeakyRelu', attrs: { alpha: { float: 0.1 } } },
-  { op: 'Clip', opset: 11, consts: [['lo', 'float32', [], [-1]], ['hi', 'float32', [], [1]]] },
+  {
+    op: 'Clip',
+    opset: 11,
+    consts: [
+      ['lo', 'float32', [], [-1]],
+      ['hi', 'float32', [], [1]],
+    ],
+  },
   ...['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'PRelu'].map((op) => ({ op, inputs: 2 })),
 ];
 const OTHERS: Case[] = [
@@ -52,9 +59,29 @@ const OTHERS: Case[] = [
   { op: 'ReduceSum', consts: [['axes', 'int64', [1], [3]]] },
   { op: 'Softmax' },
   { op: 'LogSoftmax' },
-  { op: 'LayerNormalization', consts: [['scale', 'float32', [4], [1, 1, 1, 1]], ['bias', 'float32', [4], [0, 0, 0, 0]]] },
-  { op: 'InstanceNormalization', consts: [['scale', 'float32', [2], [1, 1]], ['bias', 'float32', [2], [0, 0]]] },
-  { op: 'Resize', opset: 13, attrs: { mode: 'linear' }, consts: [['roi', 'float32', [0], []], ['scales', 'float32', [4], [1, 1, 2, 2]]] },
+  {
+    op: 'LayerNormalization',
+    consts: [
+      ['scale', 'float32', [4], [1, 1, 1, 1]],
+      ['bias', 'float32', [4], [0, 0, 0, 0]],
+    ],
+  },
+  {
+    op: 'InstanceNormalization',
+    consts: [
+      ['scale', 'float32', [2], [1, 1]],
+      ['bias', 'float32', [2], [0, 0]],
+    ],
+  },
+  {
+    op: 'Resize',
+    opset: 13,
+    attrs: { mode: 'linear' },
+    consts: [
+      ['roi', 'float32', [0], []],
+      ['scales', 'float32', [4], [1, 1, 2, 2]],
+    ],
+  },
   { op: 'MatMul', inputs: 2 },
   { op: 'LRN', attrs: { size: 3 } },
 ];
@@ -70,7 +97,10 @@ async function run(c: Case, feedsFor = (n: number, i: number) => values(n, i * 5
       inputs: names.map((name) => ({ name, shape: SHAPE })),
       outputs: [{ name: 'y' }],
       initializers: Object.fromEntries(
-        consts.map(([name, dtype, dims, v]) => [name, { dtype, dims, data: dtype === 'int64' ? BigInt64Array.from(v.map(BigInt)) : Float32Array.from(v) }]),
+        consts.map(([name, dtype, dims, v]) => [
+          name,
+          { dtype, dims, data: dtype === 'int64' ? BigInt64Array.from(v.map(BigInt)) : Float32Array.from(v) },
+        ]),
       ),
       nodes: [{ op: c.op, inputs: [...names, ...consts.map((k) => k[0])], outputs: ['y'], attrs: c.attrs ?? {} }],
     }),
@@ -109,7 +139,10 @@ describeIf(HAS_NATIVE, 'NaN, Inf and signed zeros', NATIVE_MISSING, () => {
   for (const c of [...ELEMENTWISE, ...OTHERS]) {
     it(`${c.op} agrees with onnxruntime`, async () => {
       const { got, want } = await run(c);
-      expect(want.some((v) => Number.isNaN(v)), 'the case feeds a NaN').toBe(true);
+      expect(
+        want.some((v) => Number.isNaN(v)),
+        'the case feeds a NaN',
+      ).toBe(true);
       expect(differences(got, want)).toEqual([]);
     });
   }

@@ -27,18 +27,30 @@ function clone<T>(v: T): T {
 function randomValue(r: () => number): unknown {
   const pick = Math.floor(r() * 12);
   switch (pick) {
-    case 0: return -1;
-    case 1: return 0;
-    case 2: return Math.floor(r() * 10);
-    case 3: return 2 ** 40 + 1;
-    case 4: return NaN;
-    case 5: return 0.5;
-    case 6: return 'relu';
-    case 7: return [];
-    case 8: return [Math.floor(r() * 6) - 1, Math.floor(r() * 6)];
-    case 9: return true;
-    case 10: return undefined;
-    default: return null;
+    case 0:
+      return -1;
+    case 1:
+      return 0;
+    case 2:
+      return Math.floor(r() * 10);
+    case 3:
+      return 2 ** 40 + 1;
+    case 4:
+      return NaN;
+    case 5:
+      return 0.5;
+    case 6:
+      return 'relu';
+    case 7:
+      return [];
+    case 8:
+      return [Math.floor(r() * 6) - 1, Math.floor(r() * 6)];
+    case 9:
+      return true;
+    case 10:
+      return undefined;
+    default:
+      return null;
   }
 }
 
@@ -102,19 +114,28 @@ function feeds(info: { inputs: Array<{ dtype: string; shape: number[] }> }): Typ
   return info.inputs.map(({ dtype, shape }) => {
     const size = shape.reduce((a, b) => a * b, 1);
     switch (dtype) {
-      case 'float32': return new Float32Array(size).map((_, i) => Math.sin(i));
-      case 'int64': return new BigInt64Array(size).fill(1n);
-      case 'int32': return new Int32Array(size).map((_, i) => i % 3);
+      case 'float32':
+        return new Float32Array(size).map((_, i) => Math.sin(i));
+      case 'int64':
+        return new BigInt64Array(size).fill(1n);
+      case 'int32':
+        return new Int32Array(size).map((_, i) => i % 3);
       case 'float16':
-      case 'bfloat16': return new Uint16Array(size).fill(0x3c00);
-      case 'int8': return new Int8Array(size).fill(1);
-      default: return new Uint8Array(size).fill(1);
+      case 'bfloat16':
+        return new Uint16Array(size).fill(0x3c00);
+      case 'int8':
+        return new Int8Array(size).fill(1);
+      default:
+        return new Uint8Array(size).fill(1);
     }
   });
 }
 
 describe('network fuzzing', () => {
-  for (const [name, make, seed] of [['small CNN', smallCnn, 11], ['data layers', dataNet, 12]] as const) {
+  for (const [name, make, seed] of [
+    ['small CNN', smallCnn, 11],
+    ['data layers', dataNet, 12],
+  ] as const) {
     it(`${name}: 1500 single mutations are refused or run`, async () => {
       const base = make();
       // The unmutated network must build and run, or the test proves nothing.

@@ -112,9 +112,7 @@ describeIf(HAS_NATIVE, 'pointwise chains (cpu)', NATIVE_MISSING, () => {
     const fused = await buildEngine(net, { backend: 'cpu', fusion: true });
     const plain = await buildEngine(net, { backend: 'cpu', fusion: false });
     try {
-      expect(layers(fused).map((l) => [l.name, l.kind, l.fusedFrom])).toEqual([
-        ['y', 'pointwise', ['div', 'erf', 'add', 'mul', 'mul2']],
-      ]);
+      expect(layers(fused).map((l) => [l.name, l.kind, l.fusedFrom])).toEqual([['y', 'pointwise', ['div', 'erf', 'add', 'mul', 'mul2']]]);
       const x32 = randomFloat(shape, 3, -3, 3).data as Float32Array;
       const bits = Uint16Array.from(x32, (v) => float32ToFloat16Bits(v));
       const rounded = Float32Array.from(bits, (b) => float16BitsToFloat32(b));

@@ -66,7 +66,16 @@ describe('pooling', () => {
         attrs: { kernel_shape: [3, 2], strides: [2, 2], pads: [1, 0, 1, 1] },
         inputs: [x],
         kind: 'pooling',
-        params: { mode: 'max', kernel: [3, 2], strides: [2, 2], padsBegin: [1, 0], padsEnd: [1, 1], dilations: [1, 1], ceilMode: false, countIncludePad: false },
+        params: {
+          mode: 'max',
+          kernel: [3, 2],
+          strides: [2, 2],
+          padsBegin: [1, 0],
+          padsEnd: [1, 1],
+          dilations: [1, 1],
+          ceilMode: false,
+          countIncludePad: false,
+        },
       });
     }
   });

@@ -32,7 +32,9 @@ async function resize(r: R) {
     cubic_coeff_a: { float: r.cubicA ?? -0.75 },
     exclude_outside: r.exclude ? 1 : 0,
   };
-  const extra: Record<string, TensorData> = r.scales ? { scales: tensor('float32', [scales.length], scales) } : { sizes: tensor('int64', [r.sizes!.length], r.sizes!) };
+  const extra: Record<string, TensorData> = r.scales
+    ? { scales: tensor('float32', [scales.length], scales) }
+    : { sizes: tensor('int64', [r.sizes!.length], r.sizes!) };
   await checkLayer({
     op: 'Resize',
     opset: 19,

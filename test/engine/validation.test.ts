@@ -136,7 +136,15 @@ describe('network validation', () => {
     await refused(p.finish(), "layer 'power'", "op 'pow' does not take dtype int32");
     const r = new NetDraft('resize');
     const xi = r.input('x', 'int32', [1, 4]);
-    const resize = { mode: 'nearest', coordinateTransformation: 'asymmetric', nearestMode: 'floor', scales: [1, 2], cubicCoeffA: -0.75, excludeOutside: false, extrapolationValue: 0 };
+    const resize = {
+      mode: 'nearest',
+      coordinateTransformation: 'asymmetric',
+      nearestMode: 'floor',
+      scales: [1, 2],
+      cubicCoeffA: -0.75,
+      excludeOutside: false,
+      extrapolationValue: 0,
+    };
     r.output(r.layer('resize', 'up', [xi], resize, [{ dtype: 'int32', shape: [1, 8] }])[0]!);
     await refused(r.finish(), "layer 'up' (resize)", 'has dtype int32; expected a float type');
   });
@@ -186,7 +194,7 @@ describe('run-time errors', () => {
       expect((err as HybridError).code).toBe('INPUT');
       for (const f of fragments) expect((err as HybridError).message).toContain(f);
     };
-    await bad([], "takes 1 inputs (x), got 0");
+    await bad([], 'takes 1 inputs (x), got 0');
     await bad([new Int32Array(6)], "input 'x': expected Float32Array (float32), got Int32Array");
     await bad([new Float32Array(5)], "input 'x': expected 6 elements (shape [2,3]), got 5");
     await bad({ y: new Float32Array(6) }, "unknown input 'y'");

@@ -108,7 +108,13 @@ async function runCaseInChild(modelFile: string, options: CaseOptions): Promise<
   const report = (e: unknown): ChildReport => {
     if (isHybridError(e)) {
       if (!ERROR_CODES.includes(e.code)) {
-        return { outcome: 'other-error', phase, name: 'HybridError', message: `HybridError with unknown code '${e.code}': ${e.message}`, stack: e.stack };
+        return {
+          outcome: 'other-error',
+          phase,
+          name: 'HybridError',
+          message: `HybridError with unknown code '${e.code}': ${e.message}`,
+          stack: e.stack,
+        };
       }
       if (/\n/.test(e.message)) notes.push('HybridError message spans several lines');
       return { outcome: 'hybrid-error', phase, code: e.code, message: e.message, ...(notes.length ? { notes } : {}) };
@@ -348,16 +354,38 @@ function rssMb(pid: number): number | undefined {
 const tail = (s: string, n = 4000) => (s.length > n ? `…${s.slice(-n)}` : s);
 
 /** How a child that ended without a result ended: crash (signal or exit code), timeout or OOM. */
-function deathResult(reason: 'timeout' | 'oom' | undefined, signal: string | null, code: number | null, stderr: string, ms: number, limits: Limits, peak?: number): CaseResult {
+function deathResult(
+  reason: 'timeout' | 'oom' | undefined,
+  signal: string | null,
+  code: number | null,
+  stderr: string,
+  ms: number,
+  limits: Limits,
+  peak?: number,
+): CaseResult {
   const base = { failure: true, ms: Math.round(ms), stderr: tail(stderr), ...(peak ? { peakRssMb: Math.round(peak) } : {}) };
   if (reason === 'timeout') return { ...base, outcome: 'timeout', message: `no result after ${limits.timeoutMs / 1000} s (killed)` };
   if (reason === 'oom') return { ...base, outcome: 'oom', message: `resident memory over ${limits.memoryMb} MiB (killed)` };
   if (/heap out of memory|Reached heap limit|Allocation failed - JavaScript heap/.test(stderr)) {
-    return { ...base, outcome: 'oom', signal: signal ?? undefined, exitCode: code ?? undefined, message: `JavaScript heap out of memory (--max-old-space-size=${limits.heapMb})` };
+    return {
+      ...base,
+      outcome: 'oom',
+      signal: signal ?? undefined,
+      exitCode: code ?? undefined,
+      message: `JavaScript heap out of memory (--max-old-space-size=${limits.heapMb})`,
+    };
   }
   const what = signal ? `killed by ${signal}` : `exited with code ${code}`;
-  const native = /terminate called[^\n]*|std::\w+|what\(\):[^\n]*|Assertion[^\n]*|Segmentation fault|double free[^\n]*|corrupted[^\n]*/.exec(stderr)?.[0];
-  return { ...base, outcome: 'crash', signal: signal ?? undefined, exitCode: code ?? undefined, message: `${what}${native ? ` (${native.trim()})` : ''}` };
+  const native = /terminate called[^\n]*|std::\w+|what\(\):[^\n]*|Assertion[^\n]*|Segmentation fault|double free[^\n]*|corrupted[^\n]*/.exec(
+    stderr,
+  )?.[0];
+  return {
+    ...base,
+    outcome: 'crash',
+    signal: signal ?? undefined,
+    exitCode: code ?? undefined,
+    message: `${what}${native ? ` (${native.trim()})` : ''}`,
+  };
 }
 
 function fromReport(r: ChildReport & { id?: number }, ms: number, peak?: number): CaseResult {
@@ -464,7 +492,8 @@ class Worker {
         this.lastModel = modelFile;
         done(fromReport(r, performance.now() - t0, peak));
       };
-      this.closeHandler = (code, signal) => done(deathResult(reason, signal, code, this.stderr, performance.now() - t0, { ...this.limits, timeoutMs }, peak));
+      this.closeHandler = (code, signal) =>
+        done(deathResult(reason, signal, code, this.stderr, performance.now() - t0, { ...this.limits, timeoutMs }, peak));
       proc.stdin!.write(`${JSON.stringify({ id: ++this.cases, model: modelFile, options })}\n`);
     });
     return result;
@@ -578,7 +607,10 @@ export function runFresh(modelFile: string, options: CaseOptions, limits: Partia
         const r = fromReport(JSON.parse(line) as ChildReport, ms, peak);
         // The result printed, then the process died: a crash at exit.
         if (signal || (code !== 0 && code !== null)) {
-          resolve({ ...deathResult(undefined, signal, code, stderr, ms, lim, peak), message: `after its result (${r.outcome}): ${deathResult(undefined, signal, code, stderr, ms, lim).message}` });
+          resolve({
+            ...deathResult(undefined, signal, code, stderr, ms, lim, peak),
+            message: `after its result (${r.outcome}): ${deathResult(undefined, signal, code, stderr, ms, lim).message}`,
+          });
         } else resolve(r);
       } else resolve(deathResult(reason, signal, code, stderr, ms, lim, peak));
     });
@@ -694,7 +726,12 @@ export async function runCampaign(o: CampaignOptions): Promise<CaseEntry[]> {
         if (confirm) {
           confirmed.set(sig, (confirmed.get(sig) ?? 0) + 1);
           const fresh = await runFresh(file, c.options, { ...pool.limits, timeoutMs });
-          if (fresh.failure) entry.result = { ...fresh, confirmed: 'reproduced', ...(describeResult(fresh) !== describeResult(r) ? { other: `in a worker: ${describeResult(r)}` } : {}) };
+          if (fresh.failure)
+            entry.result = {
+              ...fresh,
+              confirmed: 'reproduced',
+              ...(describeResult(fresh) !== describeResult(r) ? { other: `in a worker: ${describeResult(r)}` } : {}),
+            };
           else entry.result = { ...r, confirmed: 'not-reproduced', other: `alone: ${describeResult(fresh)}` };
         }
       } catch (e) {
@@ -737,11 +774,18 @@ const column = (r: CaseResult) => (r.outcome === 'ok' && r.runSkipped ? 'ok-no-r
 export function summaryTable(entries: readonly CaseEntry[]): string {
   const kinds = [...new Set(entries.map((e) => e.kind))];
   const count = (k: string | undefined, c: string) => entries.filter((e) => (k === undefined || e.kind === k) && column(e.result) === c).length;
-  const rows = [['kind', ...COLUMNS, 'total'], ...kinds.map((k) => [k, ...COLUMNS.map((c) => String(count(k, c) || '')), String(entries.filter((e) => e.kind === k).length)])];
+  const rows = [
+    ['kind', ...COLUMNS, 'total'],
+    ...kinds.map((k) => [k, ...COLUMNS.map((c) => String(count(k, c) || '')), String(entries.filter((e) => e.kind === k).length)]),
+  ];
   rows.push(['TOTAL', ...COLUMNS.map((c) => String(count(undefined, c))), String(entries.length)]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const fmt = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  return [fmt(rows[0]!), `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`, ...rows.slice(1).map(fmt)].join('\n');
+  return [
+    fmt(rows[0]!),
+    `|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`,
+    ...rows.slice(1).map(fmt),
+  ].join('\n');
 }
 
 /** HybridError codes seen, per code: how many cases. */
@@ -772,7 +816,8 @@ const blur = (s: string | undefined) =>
  * and numbers blurred, and the top stack frame (the signal and native message for crashes).
  */
 export function signatureOf(r: CaseResult, kind?: string): string {
-  if (r.outcome === 'other-error' || r.outcome === 'harness-error') return `${r.outcome} ${r.name ?? ''}: ${blur(r.message)} @ ${topFrames(r.stack, 1)}`;
+  if (r.outcome === 'other-error' || r.outcome === 'harness-error')
+    return `${r.outcome} ${r.name ?? ''}: ${blur(r.message)} @ ${topFrames(r.stack, 1)}`;
   if (r.outcome === 'crash') return `crash ${r.signal ?? `exit ${r.exitCode}`}: ${blur(r.message)}`;
   // Hangs and memory blow-ups say nothing of where: their mutation kind stands in.
   return kind ? `${r.outcome} (${kind})` : r.outcome;
@@ -808,7 +853,8 @@ export function failureReport(entries: readonly CaseEntry[]): string {
         `   ${describeResult(e.result)}`,
       ];
       if (e.result.stack) lines.push(`   stack: ${topFrames(e.result.stack, 6)}`);
-      if (e.result.outcome === 'crash' && e.result.stderr) lines.push(`   stderr: ${e.result.stderr.trim().split('\n').slice(-6).join(' | ').slice(0, 600)}`);
+      if (e.result.outcome === 'crash' && e.result.stderr)
+        lines.push(`   stderr: ${e.result.stderr.trim().split('\n').slice(-6).join(' | ').slice(0, 600)}`);
       if (e.result.other) lines.push(`   ${e.result.other}`);
       return lines.join('\n');
     })

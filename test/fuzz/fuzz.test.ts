@@ -43,7 +43,11 @@ const MEMORY_MB = env('FUZZ_MEMORY', 3072);
 const KINDS = process.env.FUZZ_KINDS ? process.env.FUZZ_KINDS.split(',').map((k) => k.trim()) : KIND_NAMES;
 
 const EXAMPLE = path.join(REPO_ROOT, 'examples', 'resnet_mini.onnx');
-const good = (extra: Partial<CaseOptions> = {}): CaseOptions => ({ compile: { backend: 'cpu', threads: 1, inputs: { input: [1, 3, 64, 64] } }, feedSeed: 1, ...extra });
+const good = (extra: Partial<CaseOptions> = {}): CaseOptions => ({
+  compile: { backend: 'cpu', threads: 1, inputs: { input: [1, 3, 64, 64] } },
+  feedSeed: 1,
+  ...extra,
+});
 
 let workDir: string;
 beforeAll(() => {
@@ -85,30 +89,34 @@ describeIf(HAS_NATIVE, 'model fuzzer', NATIVE_MISSING, () => {
     }
   }, 180_000);
 
-  it(`${CASES} seeded cases (seed ${SEED}) end in success or a HybridError`, async () => {
-    const seeds = seedModels({ log: (m) => console.warn(m), lightWeight: LIGHT_WEIGHT });
-    const t0 = performance.now();
-    const entries = await runCampaign({
-      seeds,
-      cases: CASES,
-      seed: SEED,
-      jobs: JOBS,
-      kinds: KINDS,
-      limits: { timeoutMs: TIMEOUT_S * 1000, memoryMb: MEMORY_MB },
-      workDir: path.join(workDir, 'cases'),
-      onResult: (e) => {
-        if (e.result.failure) console.error(failureLine(e));
-      },
-    });
-    const failures = entries.filter((e) => e.result.failure);
-    console.log(
-      [
-        `fuzz: ${entries.length} cases, seed ${SEED}, ${JOBS} jobs, ${((performance.now() - t0) / 1000).toFixed(0)} s; ${failures.length} failure(s)`,
-        summaryTable(entries),
-        `HybridError codes: ${JSON.stringify(codeCounts(entries))}`,
-        failures.length ? `failures by cause:\n${failureReport(entries)}` : '',
-      ].join('\n'),
-    );
-    expect(failures.map(failureLine)).toEqual([]);
-  }, Math.max(600_000, CASES * (TIMEOUT_S + 5) * 1000));
+  it(
+    `${CASES} seeded cases (seed ${SEED}) end in success or a HybridError`,
+    async () => {
+      const seeds = seedModels({ log: (m) => console.warn(m), lightWeight: LIGHT_WEIGHT });
+      const t0 = performance.now();
+      const entries = await runCampaign({
+        seeds,
+        cases: CASES,
+        seed: SEED,
+        jobs: JOBS,
+        kinds: KINDS,
+        limits: { timeoutMs: TIMEOUT_S * 1000, memoryMb: MEMORY_MB },
+        workDir: path.join(workDir, 'cases'),
+        onResult: (e) => {
+          if (e.result.failure) console.error(failureLine(e));
+        },
+      });
+      const failures = entries.filter((e) => e.result.failure);
+      console.log(
+        [
+          `fuzz: ${entries.length} cases, seed ${SEED}, ${JOBS} jobs, ${((performance.now() - t0) / 1000).toFixed(0)} s; ${failures.length} failure(s)`,
+          summaryTable(entries),
+          `HybridError codes: ${JSON.stringify(codeCounts(entries))}`,
+          failures.length ? `failures by cause:\n${failureReport(entries)}` : '',
+        ].join('\n'),
+      );
+      expect(failures.map(failureLine)).toEqual([]);
+    },
+    Math.max(600_000, CASES * (TIMEOUT_S + 5) * 1000),
+  );
 });

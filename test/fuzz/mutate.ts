@@ -170,7 +170,12 @@ function builtConv(): ModelProto {
       fb: { dtype: 'float32', dims: [5], data: f32(5, r) },
     },
     nodes: [
-      { op: 'Conv', inputs: ['x', 'w', 'b'], outputs: ['c'], attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1], group: 1 } },
+      {
+        op: 'Conv',
+        inputs: ['x', 'w', 'b'],
+        outputs: ['c'],
+        attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1], dilations: [1, 1], group: 1 },
+      },
       { op: 'Relu', inputs: ['c'], outputs: ['r'] },
       { op: 'MaxPool', inputs: ['r'], outputs: ['p'], attrs: { kernel_shape: [2, 2], strides: [2, 2] } },
       { op: 'AveragePool', inputs: ['p'], outputs: ['q'], attrs: { kernel_shape: [1, 1], pads: [0, 0, 0, 0] } },
@@ -293,7 +298,14 @@ function node(opType: string, input: string[], output: string[], domain = '', na
   return { input, output, opType, domain, name: name ?? '', attribute };
 }
 
-function fn(domain: string, name: string, input: string[], output: string[], nodes: NodeProto[], opsetImport: FunctionProto['opsetImport']): FunctionProto {
+function fn(
+  domain: string,
+  name: string,
+  input: string[],
+  output: string[],
+  nodes: NodeProto[],
+  opsetImport: FunctionProto['opsetImport'],
+): FunctionProto {
   return { domain, name, input, output, attribute: [], attributeProto: [], node: nodes, opsetImport };
 }
 
@@ -600,7 +612,10 @@ export function absurdShapeConstant(ctx: MutationContext): void {
   }
   if (candidates.length && chance(rng, 0.7)) {
     const { t, op, value } = pick(rng, candidates);
-    const count = Math.max(1, t.dims.reduce<number>((a, d) => a * toNumber(d), 1));
+    const count = Math.max(
+      1,
+      t.dims.reduce<number>((a, d) => a * toNumber(d), 1),
+    );
     const values: Int64[] = Array.from({ length: Math.min(count, 8) }, (_, i) => (i === 0 || chance(rng, 0.4) ? absurd(rng) : randInt(rng, 1, 4)));
     // Keep the element count (a rank change is another bug class); shuffle where the absurd value lands.
     if (values.length > 1 && chance(rng, 0.5)) values.reverse();
@@ -628,14 +643,30 @@ export function absurdShapeConstant(ctx: MutationContext): void {
   ctx.notes.push(`added ${op} '${y}' with shape constant [${values.map(show)}]`);
 }
 
-const ATTR_INTS = ['kernel_shape', 'pads', 'strides', 'dilations', 'axis', 'axes', 'group', 'perm', 'output_padding', 'output_shape', 'keepdims', 'to', 'size'];
+const ATTR_INTS = [
+  'kernel_shape',
+  'pads',
+  'strides',
+  'dilations',
+  'axis',
+  'axes',
+  'group',
+  'perm',
+  'output_padding',
+  'output_shape',
+  'keepdims',
+  'to',
+  'size',
+];
 
 /** Absurd (or merely odd) attribute ints: kernel_shape, pads, strides, axis and the like (added where absent). */
 export function absurdAttrInts(ctx: MutationContext): void {
   const { rng } = ctx;
   const gp = g(ctx.model);
   const candidates: Array<{ n: NodeProto; a: AttributeProto }> = [];
-  for (const n of gp.node) for (const a of n.attribute) if (ATTR_INTS.includes(a.name ?? '') && (a.type === AttributeType.INT || a.type === AttributeType.INTS)) candidates.push({ n, a });
+  for (const n of gp.node)
+    for (const a of n.attribute)
+      if (ATTR_INTS.includes(a.name ?? '') && (a.type === AttributeType.INT || a.type === AttributeType.INTS)) candidates.push({ n, a });
   if (candidates.length && chance(rng, 0.8)) {
     const { n, a } = pick(rng, candidates);
     const v = oddOrAbsurd(rng);
@@ -714,12 +745,19 @@ export function duplicateNodeOutput(ctx: MutationContext): void {
   if (!producers.length) return;
   let variant = pick(rng, ['two-nodes', 'two-nodes', 'same-node', 'input', 'initializer']);
   // Where the model lacks what a variant needs, a node lists its output twice instead.
-  if ((variant === 'two-nodes' && producers.length < 2) || (variant === 'input' && !realInputs(gp).length) || (variant === 'initializer' && !gp.initializer.length)) {
+  if (
+    (variant === 'two-nodes' && producers.length < 2) ||
+    (variant === 'input' && !realInputs(gp).length) ||
+    (variant === 'initializer' && !gp.initializer.length)
+  ) {
     variant = 'same-node';
   }
   if (variant === 'two-nodes') {
     const a = pick(rng, producers);
-    const b = pick(rng, producers.filter((p) => p !== a));
+    const b = pick(
+      rng,
+      producers.filter((p) => p !== a),
+    );
     const va = pick(rng, a.n.output.filter(Boolean));
     const k = b.n.output.findIndex(Boolean);
     const old = b.n.output[k]!;
@@ -819,7 +857,10 @@ export function duplicateAttribute(ctx: MutationContext): void {
   let b: AttributeProto;
   if (variant === 'value') b = otherValue(a, rng);
   else if (variant === 'type') {
-    b = a.type === AttributeType.FLOAT ? { ...baseAttr(a.name ?? '', AttributeType.STRING), s: new TextEncoder().encode('x') } : { ...baseAttr(a.name ?? '', AttributeType.FLOAT), f: 2.5 };
+    b =
+      a.type === AttributeType.FLOAT
+        ? { ...baseAttr(a.name ?? '', AttributeType.STRING), s: new TextEncoder().encode('x') }
+        : { ...baseAttr(a.name ?? '', AttributeType.FLOAT), f: 2.5 };
   } else b = baseAttr(a.name ?? '', 0);
   n.attribute = chance(rng, 0.5) ? [...n.attribute, b] : [b, ...n.attribute];
   ctx.notes.push(`node '${n.name}' (${n.opType}) attribute '${a.name}' given twice (${variant})`);
@@ -1167,7 +1208,10 @@ export function initializerDataMismatch(ctx: MutationContext): void {
       t.dims = t.dims.length ? t.dims.map((d, i) => (i === 0 ? toNumber(d) * 2 + 1 : d)) : [3];
       break;
     case 'dtype-changed':
-      t.dataType = pick(rng, [INT64, 11, 10, 3, BOOL, 6, 16].filter((c) => c !== t.dataType));
+      t.dataType = pick(
+        rng,
+        [INT64, 11, 10, 3, BOOL, 6, 16].filter((c) => c !== t.dataType),
+      );
       break;
     case 'raw-truncated':
       if (raw) t.rawData = raw.subarray(0, Math.max(0, raw.length - randInt(rng, 1, 8)));
@@ -1253,7 +1297,34 @@ export function opsetChange(ctx: MutationContext): void {
   }
 }
 
-const SWAP_OPS = ['Relu', 'Conv', 'MatMul', 'Gemm', 'Softmax', 'Reshape', 'Concat', 'MaxPool', 'Add', 'Gather', 'Transpose', 'Flatten', 'Resize', 'Split', 'Slice', 'LayerNormalization', 'BatchNormalization', 'Where', 'NonZero', 'Loop', 'Scan', 'If', 'Einsum', 'TopK', 'NoSuchOp', ''];
+const SWAP_OPS = [
+  'Relu',
+  'Conv',
+  'MatMul',
+  'Gemm',
+  'Softmax',
+  'Reshape',
+  'Concat',
+  'MaxPool',
+  'Add',
+  'Gather',
+  'Transpose',
+  'Flatten',
+  'Resize',
+  'Split',
+  'Slice',
+  'LayerNormalization',
+  'BatchNormalization',
+  'Where',
+  'NonZero',
+  'Loop',
+  'Scan',
+  'If',
+  'Einsum',
+  'TopK',
+  'NoSuchOp',
+  '',
+];
 
 /** A node's op type replaced by another (its inputs and attributes kept). */
 export function opSwap(ctx: MutationContext): void {
@@ -1262,7 +1333,10 @@ export function opSwap(ctx: MutationContext): void {
   if (!gp.node.length) return;
   const n = pick(rng, gp.node);
   const old = n.opType;
-  n.opType = pick(rng, SWAP_OPS.filter((o) => o !== old));
+  n.opType = pick(
+    rng,
+    SWAP_OPS.filter((o) => o !== old),
+  );
   ctx.notes.push(`node '${n.name}' op ${old} -> '${n.opType}'`);
 }
 
@@ -1392,7 +1466,9 @@ function drawOptions(m: ModelProto, rng: Random, seed: number): CaseOptions {
   const ops = nodeOpTypes(m);
   if (chance(rng, 0.15) && ops.length) compile.fallbackOps = [pick(rng, ops), ...(chance(rng, 0.3) ? ['NoSuchOp'] : [])];
   if (chance(rng, 0.05)) {
-    const names = g(m).node.map((n) => n.name ?? '').filter(Boolean);
+    const names = g(m)
+      .node.map((n) => n.name ?? '')
+      .filter(Boolean);
     if (names.length) compile.fallbackNodes = [pick(rng, names)];
   }
   if (chance(rng, 0.1)) compile.requireFullCompilation = true;
@@ -1423,7 +1499,12 @@ export function makeCase(seedModel: SeedModel, kindName: string, seed: number): 
  * `count` cases from `baseSeed`: case i has seed baseSeed + i, kind KINDS[i mod K] (every kind
  * equally often) and a seed model drawn by weight from the seed's own stream.
  */
-export function planCases(seeds: readonly SeedModel[], count: number, baseSeed: number, kinds: readonly string[] = KIND_NAMES): Array<{ model: SeedModel; kind: string; seed: number }> {
+export function planCases(
+  seeds: readonly SeedModel[],
+  count: number,
+  baseSeed: number,
+  kinds: readonly string[] = KIND_NAMES,
+): Array<{ model: SeedModel; kind: string; seed: number }> {
   const total = seeds.reduce((a, s) => a + s.weight, 0);
   return Array.from({ length: count }, (_, i) => {
     const seed = (baseSeed + i) >>> 0;

@@ -42,7 +42,12 @@ function dwNet(c: Case): NetworkDefinition {
   const os = Math.floor((s + 2 * pad - k) / stride) + 1;
   const f32 = (shape: number[]) => ({ dtype: 'float32' as const, shape });
   const win = (kk: number, st: number, p: number, groups: number) => ({
-    kernel: [kk, kk], strides: [st, st], dilations: [1, 1], padsBegin: [p, p], padsEnd: [p, p], groups,
+    kernel: [kk, kk],
+    strides: [st, st],
+    dilations: [1, 1],
+    padsBegin: [p, p],
+    padsEnd: [p, p],
+    groups,
   });
   const x = d.input('x', 'float32', [n, 8, s, s]);
   const r0 = c.expandRelu6 ? 2.5 : 0.4;

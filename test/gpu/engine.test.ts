@@ -71,7 +71,12 @@ describeIf(CUDA, 'cuda engines', NO_CUDA, () => {
 
   it("gather's out-of-range index is an INPUT error naming the layer, and the context runs on", async () => {
     const d = new NetDraft('gather');
-    const table = d.constant('table', 'float32', [5, 3], Float32Array.from({ length: 15 }, (_, i) => i));
+    const table = d.constant(
+      'table',
+      'float32',
+      [5, 3],
+      Float32Array.from({ length: 15 }, (_, i) => i),
+    );
     const ids = d.input('ids', 'int64', [4]);
     const [y] = d.layer('gather', 'lookup', [table, ids], { axis: 0, mode: 'default' }, [{ dtype: 'float32', shape: [4, 3] }]);
     d.output(y!);

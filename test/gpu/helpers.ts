@@ -8,7 +8,9 @@ import { nativeAvailable } from '../../src/engine/native.js';
 function probe(): { ok: boolean; why: string; description: string } {
   if (!nativeAvailable()) return { ok: false, why: 'native addon not built (run `npm run build:native`)', description: '' };
   const s = deviceQuery('cuda');
-  return s.available ? { ok: true, why: '', description: s.description } : { ok: false, why: `cuda backend unavailable: ${s.reason}`, description: '' };
+  return s.available
+    ? { ok: true, why: '', description: s.description }
+    : { ok: false, why: `cuda backend unavailable: ${s.reason}`, description: '' };
 }
 
 const status = probe();

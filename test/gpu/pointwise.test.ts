@@ -23,7 +23,6 @@ import { CUDA, NO_CUDA } from './helpers.js';
 
 const computeLayers = (e: Engine) => e.info().layers.filter((l) => l.kind !== 'constant');
 
-
 const gelu = (shape: number[]): Chain => ({ ...geluChain, inputs: [{ name: 'x', shape }] });
 
 const biasTanh: Chain = {

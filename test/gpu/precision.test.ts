@@ -64,33 +64,34 @@ describeIf(CUDA, 'precision (cuda)', NO_CUDA, () => {
 
   for (const p of ['fp16', 'bf16'] as const) {
     describe(`${p} models against onnxruntime fp32 (tolerance ${MODEL_TOL[p]})`, () => {
-      for (const m of models) it(m.name, async (ctx) => {
-        const name = Graph.fromModel(loadModelProto(m.file), m.file).inputs[0]!;
-        const x = sine(m.shape, 0.3);
-        if (p === 'fp16') {
-          const peak = await maxActivation(m.file, name, x);
-          if (peak > FP16_MAX) {
-            console.log(`precision fp16 ${m.name}: skipped, fp32 activations reach ${peak.toExponential(2)} (fp16 ends at 65504)`);
-            ctx.skip();
+      for (const m of models)
+        it(m.name, async (ctx) => {
+          const name = Graph.fromModel(loadModelProto(m.file), m.file).inputs[0]!;
+          const x = sine(m.shape, 0.3);
+          if (p === 'fp16') {
+            const peak = await maxActivation(m.file, name, x);
+            if (peak > FP16_MAX) {
+              console.log(`precision fp16 ${m.name}: skipped, fp32 activations reach ${peak.toExponential(2)} (fp16 ends at 65504)`);
+              ctx.skip();
+            }
           }
-        }
-        const model = await compile(m.file, { backend: 'cuda', precisions: [p], inputs: { [name]: m.shape } });
-        try {
-          const expected = await ortRun(m.file, { [name]: x });
-          const outputs = await model.run({ [name]: x });
-          for (const [o, want] of Object.entries(expected)) {
-            const err = relativeError(outputs[o]!, want);
-            console.log(`precision ${p} ${m.name} ${o}: max relative error ${err.toExponential(2)}`);
-            expect(err, `${o}`).toBeLessThanOrEqual(MODEL_TOL[p]);
+          const model = await compile(m.file, { backend: 'cuda', precisions: [p], inputs: { [name]: m.shape } });
+          try {
+            const expected = await ortRun(m.file, { [name]: x });
+            const outputs = await model.run({ [name]: x });
+            for (const [o, want] of Object.entries(expected)) {
+              const err = relativeError(outputs[o]!, want);
+              console.log(`precision ${p} ${m.name} ${o}: max relative error ${err.toExponential(2)}`);
+              expect(err, `${o}`).toBeLessThanOrEqual(MODEL_TOL[p]);
+            }
+            // The report says how many layers ran in the reduced type (and which stayed fp32, why).
+            const reduced = model.report.engines.reduce((n, e) => n + (e.layerPrecisions[p] ?? 0), 0);
+            expect(reduced).toBeGreaterThan(0);
+            for (const e of model.report.engines) for (const k of e.keptFp32) expect(k.reason.length).toBeGreaterThan(0);
+          } finally {
+            await model.dispose();
           }
-          // The report says how many layers ran in the reduced type (and which stayed fp32, why).
-          const reduced = model.report.engines.reduce((n, e) => n + (e.layerPrecisions[p] ?? 0), 0);
-          expect(reduced).toBeGreaterThan(0);
-          for (const e of model.report.engines) for (const k of e.keptFp32) expect(k.reason.length).toBeGreaterThan(0);
-        } finally {
-          await model.dispose();
-        }
-      });
+        });
     });
   }
 });

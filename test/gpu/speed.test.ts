@@ -89,7 +89,10 @@ describeIf(CUDA, 'CUDA graphs and run timing (cuda)', NO_CUDA, () => {
         const got = (await graphed.run(x)) as Float32Array[];
         states.push(graphed.graph);
         const want = (await eager.run(x)) as Float32Array[];
-        expect(got.map((t) => Array.from(t)), `seed ${seed}`).toEqual(want.map((t) => Array.from(t)));
+        expect(
+          got.map((t) => Array.from(t)),
+          `seed ${seed}`,
+        ).toEqual(want.map((t) => Array.from(t)));
       }
       expect(states).toEqual(['ready', 'captured', 'captured', 'captured', 'captured']);
       expect(eager.graph).toBe('off');
@@ -216,7 +219,11 @@ describeIf(CUDA, 'builder passes (cuda)', NO_CUDA, () => {
           }
         });
       }
-      const tactics = (e: Engine) => e.info().layers.filter((l) => l.kind === 'convolution').map((l) => `${l.name} ${l.tactic}`);
+      const tactics = (e: Engine) =>
+        e
+          .info()
+          .layers.filter((l) => l.kind === 'convolution')
+          .map((l) => `${l.name} ${l.tactic}`);
       expect(errors, `nhwc: ${tactics(nhwc).join(', ')}; nchw: ${tactics(nchw).join(', ')}`).toEqual([]);
     } finally {
       nhwc.dispose();

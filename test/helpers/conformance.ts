@@ -15,8 +15,7 @@ export function conformanceDir(): string | undefined {
 }
 
 /** The reason to print when the data is missing. */
-export const CONFORMANCE_MISSING =
-  'ONNX conformance data not found: set ONNX_CONFORMANCE_DIR or place it at ../shared/onnx-conformance';
+export const CONFORMANCE_MISSING = 'ONNX conformance data not found: set ONNX_CONFORMANCE_DIR or place it at ../shared/onnx-conformance';
 
 export interface NodeTestCase {
   name: string;

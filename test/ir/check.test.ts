@@ -86,19 +86,37 @@ describe('model checker', () => {
     const branch = (input: string) =>
       buildGraph({ inputs: [], outputs: [{ name: 'b' }], nodes: [{ op: 'Neg', inputs: [input], outputs: ['b'] }] }).toModel().graph!;
     const g = buildGraph({
-      inputs: [{ name: 'x', shape: [2] }, { name: 'c', dtype: 'bool', shape: [] }],
+      inputs: [
+        { name: 'x', shape: [2] },
+        { name: 'c', dtype: 'bool', shape: [] },
+      ],
       outputs: [{ name: 'y' }],
       nodes: [{ op: 'If', inputs: ['c'], outputs: ['y'], name: 'if' }],
     });
-    const attr = (name: string, sub: ReturnType<typeof branch>) => ({ name, type: AttributeType.GRAPH, g: sub, floats: [], ints: [], strings: [], tensors: [], graphs: [] });
+    const attr = (name: string, sub: ReturnType<typeof branch>) => ({
+      name,
+      type: AttributeType.GRAPH,
+      g: sub,
+      floats: [],
+      ints: [],
+      strings: [],
+      tensors: [],
+      graphs: [],
+    });
     g.nodes[0]!.attributes = [attr('then_branch', branch('x')), attr('else_branch', branch('x'))];
     expect(() => checkGraph(g, 'm.onnx')).not.toThrow();
     g.nodes[0]!.attributes = [attr('then_branch', branch('x')), attr('else_branch', branch('missing'))];
-    expect(refusal(g)).toMatch(/^m\.onnx: the else_branch of node 'if': node '.*' \(Neg\) reads 'missing', which no node, graph input or initializer defines$/);
+    expect(refusal(g)).toMatch(
+      /^m\.onnx: the else_branch of node 'if': node '.*' \(Neg\) reads 'missing', which no node, graph input or initializer defines$/,
+    );
     // 100 nested Ifs: each then_branch holds the next.
     let inner = branch('x');
     for (let i = 0; i < 100; i++) {
-      const wrap = buildGraph({ inputs: [], outputs: [{ name: 'b' }], nodes: [{ op: 'If', inputs: ['c'], outputs: ['b'], name: `if${i}` }] }).toModel().graph!;
+      const wrap = buildGraph({
+        inputs: [],
+        outputs: [{ name: 'b' }],
+        nodes: [{ op: 'If', inputs: ['c'], outputs: ['b'], name: `if${i}` }],
+      }).toModel().graph!;
       wrap.node[0]!.attribute = [attr('then_branch', inner), attr('else_branch', branch('x'))] as never;
       inner = wrap;
     }
@@ -109,7 +127,10 @@ describe('model checker', () => {
   it('compile() refuses a cycle before any work, naming a node on it, and sorts nodes merely out of order', async () => {
     const cyc = base();
     cyc.nodes[0]!.inputs = ['y'];
-    await expect(compile(cyc.toModel(), { backend: 'cpu' })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringMatching(/cycle through node '(relu|softmax)'/) });
+    await expect(compile(cyc.toModel(), { backend: 'cpu' })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringMatching(/cycle through node '(relu|softmax)'/),
+    });
     const unsorted = base();
     unsorted.nodes = [unsorted.nodes[1]!, unsorted.nodes[0]!];
     const m = await compile(unsorted.toModel(), { backend: 'cpu', minBlockSize: 0 });
@@ -119,7 +140,10 @@ describe('model checker', () => {
   it('runs before compile() does anything else', async () => {
     const g = base();
     g.nodes[1]!.attributes.push(makeAttr.int('axis', 0));
-    await expect(compile(g.toModel(), { backend: 'cpu' })).rejects.toMatchObject({ code: 'MODEL_INVALID', message: expect.stringContaining("attribute 'axis' is given twice") });
+    await expect(compile(g.toModel(), { backend: 'cpu' })).rejects.toMatchObject({
+      code: 'MODEL_INVALID',
+      message: expect.stringContaining("attribute 'axis' is given twice"),
+    });
   });
 });
 

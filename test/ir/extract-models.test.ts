@@ -77,7 +77,12 @@ function sameTensor(a: ort.Tensor, b: ort.Tensor): boolean {
  * Extracts each subset, runs it on values from the full model, and returns what differs.
  * `feeds` are the full model's inputs.
  */
-async function checkSubsets(label: string, graph: Graph, feeds: Record<string, ort.Tensor>, sets: string[][]): Promise<{ failures: string[]; runs: number }> {
+async function checkSubsets(
+  label: string,
+  graph: Graph,
+  feeds: Record<string, ort.Tensor>,
+  sets: string[][],
+): Promise<{ failures: string[]; runs: number }> {
   const subs = sets.map((s) => extractSubGraph(graph, s));
   const needed = new Set(subs.flatMap((s) => [...s.inputs, ...s.outputs]));
   const full = graph.clone();
@@ -102,7 +107,11 @@ async function checkSubsets(label: string, graph: Graph, feeds: Record<string, o
 
 function randomInput(shape: number[], rand: () => number): ort.Tensor {
   const n = shape.reduce((a, b) => a * b, 1);
-  return new ort.Tensor('float32', Float32Array.from({ length: n }, () => rand() * 2 - 1), shape);
+  return new ort.Tensor(
+    'float32',
+    Float32Array.from({ length: n }, () => rand() * 2 - 1),
+    shape,
+  );
 }
 
 describeIf(!!dir, 'extracted sub-models reproduce the full model on onnxruntime', CONFORMANCE_MISSING, () => {
@@ -115,8 +124,17 @@ describeIf(!!dir, 'extracted sub-models reproduce the full model on onnxruntime'
       expect(res.issues, m.name).toEqual([]);
       const rand = mulberry32(streamSeed(0, m.name));
       const feeds = Object.fromEntries(graph.inputs.map((i) => [i, randomInput(graph.types.get(i)!.shape as number[], rand)]));
-      const r = await checkSubsets(m.name, graph, feeds, subsets(graph, rand, 6, graph.nodes.filter((n) => !isConstantProducer(graph, n)))
-        .map((s) => withConstantProducers(graph, s)));
+      const r = await checkSubsets(
+        m.name,
+        graph,
+        feeds,
+        subsets(
+          graph,
+          rand,
+          6,
+          graph.nodes.filter((n) => !isConstantProducer(graph, n)),
+        ).map((s) => withConstantProducers(graph, s)),
+      );
       failures.push(...r.failures);
       runs += r.runs;
     }
@@ -140,7 +158,10 @@ describeIf(!!dir, 'extracted sub-models reproduce the full model on onnxruntime'
       const graph = Graph.fromModel(loadModelProto(tc.model), tc.name);
       inferShapes(graph);
       const feeds: Record<string, ort.Tensor> = {};
-      const files = fs.readdirSync(tc.dataSets[0]!).filter((f) => /^input_\d+\.pb$/.test(f)).sort();
+      const files = fs
+        .readdirSync(tc.dataSets[0]!)
+        .filter((f) => /^input_\d+\.pb$/.test(f))
+        .sort();
       files.forEach((f, i) => {
         const pb = readPb(path.join(tc.dataSets[0]!, f));
         const name = graph.inputs.includes(pb.name) ? pb.name : graph.inputs[i]!;
@@ -156,7 +177,9 @@ describeIf(!!dir, 'extracted sub-models reproduce the full model on onnxruntime'
       failures.push(...r.failures);
       runs += r.runs;
     }
-    console.log(`extraction: ${runs} sub-models of ${sample.length - skipped} node tests run (${skipped} onnxruntime cannot run), ${failures.length} failures`);
+    console.log(
+      `extraction: ${runs} sub-models of ${sample.length - skipped} node tests run (${skipped} onnxruntime cannot run), ${failures.length} failures`,
+    );
     expect(runs).toBeGreaterThan(30);
     expect(failures).toEqual([]);
   });

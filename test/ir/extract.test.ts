@@ -111,7 +111,15 @@ describe('extractSubModel', () => {
    */
   it('counts values read by subgraphs from the outer scope as reads', async () => {
     const body = (nodes: GraphProto['node'], out: string): GraphProto =>
-      ({ node: nodes, name: 'b', initializer: [], sparseInitializer: [], input: [], output: [{ name: out, type: { tensorType: { elemType: 1 } } }], valueInfo: [] }) as GraphProto;
+      ({
+        node: nodes,
+        name: 'b',
+        initializer: [],
+        sparseInitializer: [],
+        input: [],
+        output: [{ name: out, type: { tensorType: { elemType: 1 } } }],
+        valueInfo: [],
+      }) as GraphProto;
     const g = buildGraph({
       inputs: [
         { name: 'c', dtype: 'bool', shape: [] },
@@ -126,7 +134,16 @@ describe('extractSubModel', () => {
       ],
     });
     const ifNode = g.node('if')!;
-    const graphAttr = (name: string, g: GraphProto) => ({ name, type: AttributeType.GRAPH, g, floats: [], ints: [], strings: [], tensors: [], graphs: [] });
+    const graphAttr = (name: string, g: GraphProto) => ({
+      name,
+      type: AttributeType.GRAPH,
+      g,
+      floats: [],
+      ints: [],
+      strings: [],
+      tensors: [],
+      graphs: [],
+    });
     ifNode.attributes = [
       graphAttr('then_branch', body([{ input: ['xr', 'one'], output: ['t'], opType: 'Add', attribute: [] }], 't')),
       graphAttr('else_branch', body([{ input: ['xr'], output: ['e'], opType: 'Identity', attribute: [] }], 'e')),
@@ -147,7 +164,7 @@ describe('extractSubModel', () => {
       inputs: [{ name: 'x', shape: [2] }],
       outputs: [{ name: 'y' }],
       opset: 18,
-      opsets: { 'local': 1 },
+      opsets: { local: 1 },
       nodes: [
         { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
         { op: 'Double', domain: 'local', inputs: ['r'], outputs: ['y'], name: 'double' },

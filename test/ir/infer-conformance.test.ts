@@ -179,7 +179,9 @@ async function runOnOrt(model: ModelProto, graph: Graph, inputs: Map<string, PbT
     try {
       out = await runOrt(model, feeds);
     } catch (e) {
-      return String((e as Error).message).split('\n')[0]!.slice(0, 160);
+      return String((e as Error).message)
+        .split('\n')[0]!
+        .slice(0, 160);
     }
   }
   return new Map(Object.entries(out).map(([k, t]) => [k, { dtype: t.type, dims: t.dims, tensor: t }]));
@@ -248,10 +250,12 @@ describeIf(!!dir, 'shape inference on the light_* models', CONFORMANCE_MISSING, 
       const res = inferShapes(graph, { reset: true });
       expect(res.issues, m.name).toEqual([]);
       expect([...res.unknownOps], m.name).toEqual([]);
-      const vague = graph.nodes.flatMap((n) => n.outputs).filter((o) => {
-        const t = graph.types.get(o);
-        return !t?.dtype || !t.shape || !t.shape.every((d) => typeof d === 'number');
-      });
+      const vague = graph.nodes
+        .flatMap((n) => n.outputs)
+        .filter((o) => {
+          const t = graph.types.get(o);
+          return !t?.dtype || !t.shape || !t.shape.every((d) => typeof d === 'number');
+        });
       expect(vague, m.name).toEqual([]);
       const ref = readPb(m.output);
       expect(graph.types.get(graph.outputs[0]!), m.name).toEqual({ dtype: 'float32', shape: ref.dims });

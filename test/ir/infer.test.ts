@@ -342,7 +342,10 @@ describe('what inference does not know', () => {
   it('fills symbols from declared types and reports declared types that contradict inference', () => {
     const g = buildGraph({
       inputs: [{ name: 'x', shape: [1, 3, 'H', 'H'] }],
-      outputs: [{ name: 'c', dtype: 'float32', shape: [1, 4, 'OH', 15] }, { name: 'r', dtype: 'float32', shape: [1, 5, 'OH', 15] }],
+      outputs: [
+        { name: 'c', dtype: 'float32', shape: [1, 4, 'OH', 15] },
+        { name: 'r', dtype: 'float32', shape: [1, 5, 'OH', 15] },
+      ],
       initializers: { w: f32([4, 3, 3, 3]) },
       nodes: [
         { op: 'Conv', inputs: ['x', 'w'], outputs: ['c'], attrs: { strides: [2, 2] } },

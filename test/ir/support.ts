@@ -30,7 +30,17 @@ export function readPb(file: string): PbTensor {
   const dims = proto.dims.map(toNumber);
   const name = proto.name ?? '';
   const dataType = proto.dataType ?? 0;
-  if (dataType === 8) return { name, dims, dataType, tensor: new ort.Tensor('string', proto.stringData.map((b) => decoder.decode(b)), dims) };
+  if (dataType === 8)
+    return {
+      name,
+      dims,
+      dataType,
+      tensor: new ort.Tensor(
+        'string',
+        proto.stringData.map((b) => decoder.decode(b)),
+        dims,
+      ),
+    };
   try {
     return { name, dims, dataType, tensor: toOrtTensor(tensorFromProto(proto), name) };
   } catch {

@@ -48,7 +48,16 @@ describe('eliminate-dead', () => {
         { op: 'If', inputs: ['cond'], outputs: ['z'] },
       ],
     });
-    const attr = (name: string, op: string) => ({ name, type: AttributeType.GRAPH, g: branch(op), floats: [], ints: [], strings: [], tensors: [], graphs: [] });
+    const attr = (name: string, op: string) => ({
+      name,
+      type: AttributeType.GRAPH,
+      g: branch(op),
+      floats: [],
+      ints: [],
+      strings: [],
+      tensors: [],
+      graphs: [],
+    });
     g.nodes[2]!.attributes = [attr('then_branch', 'Neg'), attr('else_branch', 'Abs')];
     const original = snapshot(g);
     const r = await runPass(g, 'eliminate-dead');

@@ -85,7 +85,11 @@ describe('fold-channel-affine', () => {
     const g = buildGraph({
       inputs: [{ name: 'x', shape: [1, 2, 3, 3] }],
       outputs: [{ name: 'y' }, { name: 'z' }, { name: 'w' }],
-      initializers: { W: randomTensor('float32', [2, 2, 1, 1], 1), h: randomTensor('float32', [1, 1, 3, 1], 2), t: randomTensor('float32', [2, 1, 1], 3) },
+      initializers: {
+        W: randomTensor('float32', [2, 2, 1, 1], 1),
+        h: randomTensor('float32', [1, 1, 3, 1], 2),
+        t: randomTensor('float32', [2, 1, 1], 3),
+      },
       nodes: [
         { op: 'Conv', inputs: ['x', 'W'], outputs: ['c'] },
         { op: 'Mul', inputs: ['c', 'h'], outputs: ['y'] },

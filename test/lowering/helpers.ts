@@ -85,11 +85,7 @@ export function difference(expected: TensorData, actual: TensorData, tol: Tolera
 }
 
 /** Every output of `after` compared with `before`; a list of differences (empty when equal). */
-export function differences(
-  before: Record<string, TensorData>,
-  after: Record<string, TensorData>,
-  tol: Tolerance,
-): string[] {
+export function differences(before: Record<string, TensorData>, after: Record<string, TensorData>, tol: Tolerance): string[] {
   const out: string[] = [];
   for (const [name, e] of Object.entries(before)) {
     const a = after[name];

@@ -19,7 +19,17 @@ const node = (opType: string, input: string[], output: string[], attribute: Attr
 const ref = (attr: AttributeProto, refAttrName: string): AttributeProto => ({ ...attr, refAttrName });
 
 function fn(name: string, input: string[], output: string[], body: NodeProto[], extra: Partial<FunctionProto> = {}): FunctionProto {
-  return { name, domain: 'local', input, output, attribute: [], attributeProto: [], node: body, opsetImport: [{ domain: '', version: toLong(17) }], ...extra };
+  return {
+    name,
+    domain: 'local',
+    input,
+    output,
+    attribute: [],
+    attributeProto: [],
+    node: body,
+    opsetImport: [{ domain: '', version: toLong(17) }],
+    ...extra,
+  };
 }
 
 /** Y = Relu(X) * alpha + beta, alpha without default, beta defaulting to 0.25. */
@@ -78,12 +88,18 @@ describe('inline-functions', () => {
   it('inlines calls inside a function body, and a call with an omitted optional input', async () => {
     //   x ─► local:Outer ─► y      Outer(X, S?) = Neg(Clip(X, S?)) via local:Inner(X) = Abs(X)
     const inner = fn('Inner', ['X'], ['Y'], [node('Abs', ['X'], ['Y'])]);
-    const outer = fn('Outer', ['X', 'LO'], ['Y'], [node('Clip', ['X', 'LO'], ['C']), node('Inner', ['C'], ['I'], [], 'local'), node('Neg', ['I'], ['Y'])], {
-      opsetImport: [
-        { domain: '', version: toLong(17) },
-        { domain: 'local', version: toLong(1) },
-      ],
-    });
+    const outer = fn(
+      'Outer',
+      ['X', 'LO'],
+      ['Y'],
+      [node('Clip', ['X', 'LO'], ['C']), node('Inner', ['C'], ['I'], [], 'local'), node('Neg', ['I'], ['Y'])],
+      {
+        opsetImport: [
+          { domain: '', version: toLong(17) },
+          { domain: 'local', version: toLong(1) },
+        ],
+      },
+    );
     const g = withFunctions(
       buildGraph({
         opsets: { local: 1 },
@@ -148,7 +164,9 @@ describe('inline-functions', () => {
         }),
         functions,
       );
-    await expect(runPass(call(chain), 'inline-functions')).rejects.toThrow(/^function calls nest more than 64 deep \(through node '.*' of function 'F65'\)/);
+    await expect(runPass(call(chain), 'inline-functions')).rejects.toThrow(
+      /^function calls nest more than 64 deep \(through node '.*' of function 'F65'\)/,
+    );
     //   G_k(X) = G_{k+1}(G_{k+1}(X)) for 40 levels: 2^40 Relu nodes if inlined.
     const doubling = Array.from({ length: 41 }, (_, k) =>
       fn(
@@ -158,6 +176,8 @@ describe('inline-functions', () => {
         k === 40 ? [node('Relu', ['X'], ['Y'])] : [node(`F${k + 1}`, ['X'], ['T'], [], 'local'), node(`F${k + 1}`, ['T'], ['Y'], [], 'local')],
       ),
     );
-    await expect(runPass(call(doubling), 'inline-functions')).rejects.toThrow(/^inlining model-local functions makes more than 2000000 nodes, the most a graph may have/);
+    await expect(runPass(call(doubling), 'inline-functions')).rejects.toThrow(
+      /^inlining model-local functions makes more than 2000000 nodes, the most a graph may have/,
+    );
   });
 });

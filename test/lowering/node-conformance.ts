@@ -116,7 +116,9 @@ export function nodeConformanceShard(shard: number, shards: number): void {
   describeIf(tests.length > 0, 'lowering the conformance node tests', CONFORMANCE_MISSING, () => {
     it(`lowered models compute what the originals compute (shard ${shard})`, async () => {
       const summary = await runNodeConformance(tests);
-      console.log(`shard ${shard}: ${summary.compared} compared, ${summary.changed} changed by lowering; not compared: ${JSON.stringify(summary.skipped)}`);
+      console.log(
+        `shard ${shard}: ${summary.compared} compared, ${summary.changed} changed by lowering; not compared: ${JSON.stringify(summary.skipped)}`,
+      );
       expect(summary.failures).toEqual([]);
       // Most node tests run on onnxruntime; far fewer compared would mean the harness broke.
       expect(summary.compared).toBeGreaterThan(tests.length * 0.75);

@@ -82,7 +82,16 @@ describe('remove-identity', () => {
       ],
     });
     const ifNode = g.nodes[2]!;
-    const graphAttr = (name: string, op: string) => ({ name, type: AttributeType.GRAPH, g: branch(op), floats: [], ints: [], strings: [], tensors: [], graphs: [] });
+    const graphAttr = (name: string, op: string) => ({
+      name,
+      type: AttributeType.GRAPH,
+      g: branch(op),
+      floats: [],
+      ints: [],
+      strings: [],
+      tensors: [],
+      graphs: [],
+    });
     ifNode.attributes = [graphAttr('then_branch', 'Neg'), graphAttr('else_branch', 'Abs')];
     const original = snapshot(g);
     await runPass(g, 'remove-identity');

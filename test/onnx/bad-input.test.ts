@@ -75,14 +75,22 @@ function builtModelDir(): { bytes: Uint8Array; dir: string } {
     inputs: [{ name: 'x', shape: [4] }],
     outputs: [{ name: 'y' }],
     opsets: { 'local.fn': 1 },
-    initializers: { cond: { dtype: 'bool', dims: [], data: new Uint8Array([1]) }, big: { dtype: 'float32', dims: [64], data: new Float32Array(64).fill(3) } },
+    initializers: {
+      cond: { dtype: 'bool', dims: [], data: new Uint8Array([1]) },
+      big: { dtype: 'float32', dims: [64], data: new Float32Array(64).fill(3) },
+    },
     nodes: [
       { op: 'If', inputs: ['cond'], outputs: ['z'] },
       { op: 'Scale', domain: 'local.fn', inputs: ['z'], outputs: ['y'] },
     ],
   });
   const sub = (op: string, ins: string[]) =>
-    buildModel({ inputs: [], outputs: [{ name: `${op}_out`, dtype: 'float32' }], initializers: op === 'Add' ? { one } : {}, nodes: [{ op, inputs: ins, outputs: [`${op}_out`] }] }).graph!;
+    buildModel({
+      inputs: [],
+      outputs: [{ name: `${op}_out`, dtype: 'float32' }],
+      initializers: op === 'Add' ? { one } : {},
+      nodes: [{ op, inputs: ins, outputs: [`${op}_out`] }],
+    }).graph!;
   m.graph!.node[0]!.attribute = [
     { name: 'then_branch', type: 5, g: sub('Add', ['x', 'one']) },
     { name: 'else_branch', type: 5, g: sub('Neg', ['x']) },
@@ -104,7 +112,11 @@ function builtModelDir(): { bytes: Uint8Array; dir: string } {
     },
   ] as never;
   m.graph!.sparseInitializer = [
-    { values: tensorToProto({ dtype: 'float32', dims: [2], data: new Float32Array([5, 6]) }, 'sp'), indices: tensorToProto({ dtype: 'int64', dims: [2], data: new BigInt64Array([0n, 3n]) }), dims: [4] },
+    {
+      values: tensorToProto({ dtype: 'float32', dims: [2], data: new Float32Array([5, 6]) }, 'sp'),
+      indices: tensorToProto({ dtype: 'int64', dims: [2], data: new BigInt64Array([0n, 3n]) }),
+      dims: [4],
+    },
   ] as never;
   const dir = path.join(tmp, 'built');
   fs.mkdirSync(dir);
@@ -131,9 +143,28 @@ describe('files that are not models', () => {
     ['a directory', () => tmp, /: cannot read model \(is a directory\)/],
     ['an empty file', () => write('empty.onnx', ''), /empty\.onnx: empty file, not an ONNX model/],
     ['a text file', () => write('text.onnx', 'name,value\nalpha,1\nbeta,2\n'), /text\.onnx: not (a valid|an) ONNX model/],
-    ['PNG bytes', () => write('img.onnx', Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a40000000049454e44ae426082', 'hex')), /img\.onnx: not (a valid|an) ONNX model/],
+    [
+      'PNG bytes',
+      () =>
+        write(
+          'img.onnx',
+          Buffer.from(
+            '89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4a40000000049454e44ae426082',
+            'hex',
+          ),
+        ),
+      /img\.onnx: not (a valid|an) ONNX model/,
+    ],
     ['a JSON file', () => write('model.json', JSON.stringify({ irVersion: 8, graph: { node: [] } })), /model\.json: not (a valid|an) ONNX model/],
-    ['a TensorProto file', () => write('tensor.onnx', TensorProtoType.encode(tensorToProto({ dtype: 'float32', dims: [2], data: new Float32Array(2) }, 't') as never).finish()), /tensor\.onnx: not (a valid|an) ONNX model/],
+    [
+      'a TensorProto file',
+      () =>
+        write(
+          'tensor.onnx',
+          TensorProtoType.encode(tensorToProto({ dtype: 'float32', dims: [2], data: new Float32Array(2) }, 't') as never).finish(),
+        ),
+      /tensor\.onnx: not (a valid|an) ONNX model/,
+    ],
   ])('%s', (_what, source, message) => {
     const e = err(source());
     expect(e).toBeInstanceOf(HybridError);
@@ -145,7 +176,11 @@ describe('files that are not models', () => {
 describe('fuzzing the model loader (fixed seeds)', () => {
   const root = conformanceDir();
   const real = root
-    ? ['light/light_bvlc_alexnet.onnx', 'node/test_sequence_map_add_2_sequences_expanded/model.onnx', 'node/test_conv_with_strides_and_asymmetric_padding/model.onnx']
+    ? [
+        'light/light_bvlc_alexnet.onnx',
+        'node/test_sequence_map_add_2_sequences_expanded/model.onnx',
+        'node/test_conv_with_strides_and_asymmetric_padding/model.onnx',
+      ]
         .map((p) => path.join(root, p))
         .filter((p) => fs.existsSync(p))
         .map((p) => [path.relative(root, p), fs.readFileSync(p)] as const)

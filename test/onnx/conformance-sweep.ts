@@ -65,7 +65,11 @@ export function sweepCases(root: string): SweepCase[] {
     for (const t of suiteTests(suite, root)) {
       const dataSets = t.dataSets.map((s) => {
         const files = fs.readdirSync(s);
-        const pick = (prefix: string) => files.filter((f) => new RegExp(`^${prefix}\\d+\\.pb$`).test(f)).sort(byIndex(prefix)).map((f) => path.join(s, f));
+        const pick = (prefix: string) =>
+          files
+            .filter((f) => new RegExp(`^${prefix}\\d+\\.pb$`).test(f))
+            .sort(byIndex(prefix))
+            .map((f) => path.join(s, f));
         return { inputs: pick('input_'), outputs: pick('output_') };
       });
       if (dataSets.length) out.push({ name: t.name, model: t.model, dataSets });
@@ -73,7 +77,10 @@ export function sweepCases(root: string): SweepCase[] {
   }
   const light = path.join(root, 'light');
   if (fs.existsSync(light)) {
-    for (const f of fs.readdirSync(light).filter((f) => f.endsWith('.onnx')).sort()) {
+    for (const f of fs
+      .readdirSync(light)
+      .filter((f) => f.endsWith('.onnx'))
+      .sort()) {
       const expected = path.join(light, f.replace(/\.onnx$/, '_output_0.pb'));
       // Light models have no input files: every weight is a ConstantOfShape, so their output
       // does not depend on the input, and a seeded random input serves.
@@ -122,7 +129,11 @@ function seededInput(dims: number[], seed: number): ort.Tensor {
 }
 
 /** Runs the sweep; `tmp` receives the round-tripped models. `tolerances` loosens float checks per case. */
-export async function runSweep(cases: SweepCase[], tmp: string, tolerances: Record<string, { rtol: number; atol: number }> = {}): Promise<SweepResult> {
+export async function runSweep(
+  cases: SweepCase[],
+  tmp: string,
+  tolerances: Record<string, { rtol: number; atol: number }> = {},
+): Promise<SweepResult> {
   const r: SweepResult = {
     cases: cases.length,
     roundTripsCompared: 0,

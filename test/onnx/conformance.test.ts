@@ -120,7 +120,9 @@ describeIf(!!root, 'conformance models through src/onnx and onnxruntime', CONFOR
       const { input, output } = pair(test);
       expect(input.dtype).toBe('bfloat16');
       const want = Array.from(input.data as Uint16Array, bfloat16BitsToFloat32);
-      Array.from(output.data as Float32Array).forEach((v, i) => expect(Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i]))).toBe(true));
+      Array.from(output.data as Float32Array).forEach((v, i) =>
+        expect(Object.is(v, want[i]) || (Number.isNaN(v) && Number.isNaN(want[i]))).toBe(true),
+      );
     }
   });
 });

@@ -92,7 +92,9 @@ describe('saving and loading with external data', () => {
       const b = back.get(name)!;
       expect(b.dtype).toBe(t.dtype);
       expect(b.dims).toEqual(t.dims);
-      expect(Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength))).toBe(true);
+      expect(
+        Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength).equals(Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)),
+      ).toBe(true);
     }
   });
 
@@ -152,11 +154,15 @@ describe('external data that leaves the folder or is broken', () => {
 
   it.each([
     ["'..'", { location: '../outside.bin', length: full }, "external data path '../outside.bin' leaves the model's folder"],
-    ["'..' after a folder", { location: 'sub/../../outside.bin', length: full }, 'leaves the model\'s folder'],
+    ["'..' after a folder", { location: 'sub/../../outside.bin', length: full }, "leaves the model's folder"],
     ['an absolute path', { location: outside, length: full }, `external data path '${outside}' must be relative to the model's folder`],
     ['a symlinked file', { location: 'link.bin', length: full }, "external data path 'link.bin' links outside the model's folder"],
-    ['a symlinked folder', { location: 'linkdir/outside.bin', length: full }, 'links outside the model\'s folder'],
-    ['a truncated file', { location: 'short.bin', length: full }, `external data range (offset 0, length ${full}) lies outside 'short.bin' (1000 bytes)`],
+    ['a symlinked folder', { location: 'linkdir/outside.bin', length: full }, "links outside the model's folder"],
+    [
+      'a truncated file',
+      { location: 'short.bin', length: full },
+      `external data range (offset 0, length ${full}) lies outside 'short.bin' (1000 bytes)`,
+    ],
     ['an offset past the end', { location: 'model.data', offset: '99999999', length: '4' }, 'lies outside'],
     ['a missing file', { location: 'nothing.bin' }, "external data file 'nothing.bin' not found beside the model"],
     ['no location', { offset: '0' }, 'external data has no location'],

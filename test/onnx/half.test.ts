@@ -3,12 +3,7 @@
  * and bfloat16 tables (not computed by the code under test), rounding ties to even.
  */
 import { describe, expect, it } from 'vitest';
-import {
-  bfloat16BitsToFloat32,
-  float16BitsToFloat32,
-  float32ToBfloat16Bits,
-  float32ToFloat16Bits,
-} from '../../src/onnx/half.js';
+import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../src/onnx/half.js';
 
 // [value, float16 bits] pairs that are exact in both directions.
 const F16_EXACT: Array<[number, number]> = [
@@ -78,7 +73,8 @@ describe('float16 bits', () => {
     for (let b = 0; b < 0x10000; b++) {
       const v = float16BitsToFloat32(b);
       const back = float32ToFloat16Bits(v);
-      if (Number.isNaN(v) ? !Number.isNaN(float16BitsToFloat32(back)) : back !== b) wrong.push(`0x${b.toString(16)} -> ${v} -> 0x${back.toString(16)}`);
+      if (Number.isNaN(v) ? !Number.isNaN(float16BitsToFloat32(back)) : back !== b)
+        wrong.push(`0x${b.toString(16)} -> ${v} -> 0x${back.toString(16)}`);
     }
     expect(wrong).toEqual([]);
   });

@@ -127,7 +127,7 @@ describe('reading hand-built .npy files', () => {
     expect(empty.dims).toEqual([0, 4]);
     expect(empty.data.length).toBe(0);
     expect(values(decodeNpy(npyBytes(dict('<i1', '(2L, 3L)'), new Uint8Array(6))))).toEqual([0, 0, 0, 0, 0, 0]);
-    const keysReordered = "{ \"shape\": (1,), \"fortran_order\": False, \"descr\": '<u2' }";
+    const keysReordered = '{ "shape": (1,), "fortran_order": False, "descr": \'<u2\' }';
     expect(values(decodeNpy(npyBytes(keysReordered, new Uint8Array([1, 2]))))).toEqual([0x0201]);
   });
 
@@ -141,7 +141,15 @@ describe('bad .npy files', () => {
   const cases: Array<[string, Uint8Array, RegExp]> = [
     ['empty', new Uint8Array(0), /bad\.npy: empty file/],
     ['no magic', Buffer.from('just some text, definitely not numpy'), /bad\.npy: not a \.npy file/],
-    ['version 4.0', (() => { const b = good.slice(); b[6] = 4; return b; })(), /unsupported \.npy format version 4\.0/],
+    [
+      'version 4.0',
+      (() => {
+        const b = good.slice();
+        b[6] = 4;
+        return b;
+      })(),
+      /unsupported \.npy format version 4\.0/,
+    ],
     ['header cut short', good.subarray(0, 30), /truncated header/],
     ['data cut short', good.subarray(0, good.length - 1), /truncated data: shape \(2, 3\) of <f4 needs 24 bytes, the file holds 23/],
     ['trailing bytes', npyBytes(dict('<f4', '(2, 3)'), new Uint8Array(25)), /1 unexpected bytes after the data/],
@@ -173,7 +181,9 @@ describe('bad .npy files', () => {
     ['structured', "{'descr': [('a', '<f4'), ('b', '<i4')], 'fortran_order': False, 'shape': (1,), }"],
     ['<f16', dict('<f16', '(1,)')],
   ])('dtype %s -> UNSUPPORTED_DTYPE naming the file', (_d, header) => {
-    expect(() => decodeNpy(npyBytes(header, new Uint8Array(16)), 'x.npy')).toThrow(expect.objectContaining({ code: 'UNSUPPORTED_DTYPE', message: expect.stringMatching(/^x\.npy: /) }));
+    expect(() => decodeNpy(npyBytes(header, new Uint8Array(16)), 'x.npy')).toThrow(
+      expect.objectContaining({ code: 'UNSUPPORTED_DTYPE', message: expect.stringMatching(/^x\.npy: /) }),
+    );
   });
 });
 
@@ -206,13 +216,20 @@ describe('writing .npy', () => {
 
   it('refuses bfloat16 (no NumPy dtype) with a hint', () => {
     expect(() => encodeNpy({ dtype: 'bfloat16', dims: [1], data: new Uint16Array(1) }, 'out.npy')).toThrow(
-      new HybridError('UNSUPPORTED_DTYPE', 'out.npy: bfloat16 has no NumPy dtype, so it cannot be written as .npy; write a .pb tensor file or cast to float32'),
+      new HybridError(
+        'UNSUPPORTED_DTYPE',
+        'out.npy: bfloat16 has no NumPy dtype, so it cannot be written as .npy; write a .pb tensor file or cast to float32',
+      ),
     );
   });
 
   it('reports I/O failures as TENSOR_FILE errors', () => {
-    expect(() => writeNpy('/nonexistent-dir/x.npy', { dtype: 'float32', dims: [1], data: new Float32Array(1) })).toThrow(/^\/nonexistent-dir\/x\.npy: cannot write tensor file/);
-    expect(() => readNpy('/nonexistent-dir/x.npy')).toThrow(new HybridError('TENSOR_FILE', '/nonexistent-dir/x.npy: cannot read tensor file (no such file)'));
+    expect(() => writeNpy('/nonexistent-dir/x.npy', { dtype: 'float32', dims: [1], data: new Float32Array(1) })).toThrow(
+      /^\/nonexistent-dir\/x\.npy: cannot write tensor file/,
+    );
+    expect(() => readNpy('/nonexistent-dir/x.npy')).toThrow(
+      new HybridError('TENSOR_FILE', '/nonexistent-dir/x.npy: cannot read tensor file (no such file)'),
+    );
     expect(() => readNpy(os.tmpdir())).toThrow(/is a directory/);
   });
 });

@@ -18,7 +18,10 @@ const root = conformanceDir();
  * model input/output i is declared a tensor (the rest are sequences, optionals or maps).
  */
 function tensorPbFiles(root: string): string[] {
-  const out = fs.readdirSync(path.join(root, 'light')).filter((f) => f.endsWith('.pb')).map((f) => path.join(root, 'light', f));
+  const out = fs
+    .readdirSync(path.join(root, 'light'))
+    .filter((f) => f.endsWith('.pb'))
+    .map((f) => path.join(root, 'light', f));
   for (const model of allConformanceModels(root)) {
     const dir = path.dirname(model);
     if (path.basename(model) !== 'model.onnx') continue;

@@ -71,7 +71,17 @@ describe('.pb tensor files', () => {
     fs.writeFileSync(at('ext.bin'), new Uint8Array(new Float32Array([0, 0, 6, 7]).buffer));
     const proto = (location: string) =>
       TensorProtoType.encode(
-        TensorProtoType.fromObject({ name: 'e', dims: [2], dataType: 1, dataLocation: 1, externalData: [{ key: 'location', value: location }, { key: 'offset', value: '8' }, { key: 'length', value: '8' }] }),
+        TensorProtoType.fromObject({
+          name: 'e',
+          dims: [2],
+          dataType: 1,
+          dataLocation: 1,
+          externalData: [
+            { key: 'location', value: location },
+            { key: 'offset', value: '8' },
+            { key: 'length', value: '8' },
+          ],
+        }),
       ).finish();
     fs.writeFileSync(at('ext.pb'), proto('ext.bin'));
     expect(Array.from(readTensorFile(at('ext.pb')).tensor.data as Float32Array)).toEqual([6, 7]);
@@ -99,7 +109,10 @@ describe('bad tensor files', () => {
   fs.writeFileSync(at('empty.pb'), new Uint8Array(0));
   fs.writeFileSync(at('short.pb'), good.subarray(0, good.length - 10));
   fs.writeFileSync(at('text.pb'), 'this is not a protobuf at all, just words\n');
-  fs.writeFileSync(at('strings.pb'), TensorProtoType.encode(TensorProtoType.fromObject({ name: 's', dims: [1], dataType: 8, stringData: [Buffer.from('a')] })).finish());
+  fs.writeFileSync(
+    at('strings.pb'),
+    TensorProtoType.encode(TensorProtoType.fromObject({ name: 's', dims: [1], dataType: 8, stringData: [Buffer.from('a')] })).finish(),
+  );
   // A SequenceProto { name: "seq", elem_type: TENSOR, tensor_values: [...] } written by hand.
   const inner = TensorProtoType.encode(TensorProtoType.fromObject({ dims: [1], dataType: 1, floatData: [1] })).finish();
   fs.writeFileSync(at('sequence.pb'), Buffer.concat([Buffer.from([0x0a, 3]), Buffer.from('seq'), Buffer.from([0x10, 1, 0x1a, inner.length]), inner]));

@@ -22,19 +22,75 @@ interface Case {
 const num = (v: number | bigint) => Number(v);
 const big = (v: number | bigint) => BigInt(v);
 const CASES: Case[] = [
-  { dtype: 'float32', code: 1, size: 4, field: 'floatData', values: [0, -1.5, 3.4028234663852886e38, 1.401298464324817e-45, -Infinity], write: (d, o, v) => d.setFloat32(o, num(v), true) },
+  {
+    dtype: 'float32',
+    code: 1,
+    size: 4,
+    field: 'floatData',
+    values: [0, -1.5, 3.4028234663852886e38, 1.401298464324817e-45, -Infinity],
+    write: (d, o, v) => d.setFloat32(o, num(v), true),
+  },
   { dtype: 'uint8', code: 2, size: 1, field: 'int32Data', values: [0, 1, 127, 128, 255], write: (d, o, v) => d.setUint8(o, num(v)) },
   { dtype: 'int8', code: 3, size: 1, field: 'int32Data', values: [0, -1, 127, -128, 5], write: (d, o, v) => d.setInt8(o, num(v)) },
   { dtype: 'uint16', code: 4, size: 2, field: 'int32Data', values: [0, 1, 32768, 65535, 300], write: (d, o, v) => d.setUint16(o, num(v), true) },
   { dtype: 'int16', code: 5, size: 2, field: 'int32Data', values: [0, -1, 32767, -32768, 300], write: (d, o, v) => d.setInt16(o, num(v), true) },
-  { dtype: 'int32', code: 6, size: 4, field: 'int32Data', values: [0, -1, 2147483647, -2147483648, 70000], write: (d, o, v) => d.setInt32(o, num(v), true) },
-  { dtype: 'int64', code: 7, size: 8, field: 'int64Data', values: [0n, -1n, 9223372036854775807n, -9223372036854775808n, 9007199254740993n], write: (d, o, v) => d.setBigInt64(o, big(v), true) },
+  {
+    dtype: 'int32',
+    code: 6,
+    size: 4,
+    field: 'int32Data',
+    values: [0, -1, 2147483647, -2147483648, 70000],
+    write: (d, o, v) => d.setInt32(o, num(v), true),
+  },
+  {
+    dtype: 'int64',
+    code: 7,
+    size: 8,
+    field: 'int64Data',
+    values: [0n, -1n, 9223372036854775807n, -9223372036854775808n, 9007199254740993n],
+    write: (d, o, v) => d.setBigInt64(o, big(v), true),
+  },
   { dtype: 'bool', code: 9, size: 1, field: 'int32Data', values: [0, 1, 1, 0, 1], write: (d, o, v) => d.setUint8(o, num(v)) },
-  { dtype: 'float16', code: 10, size: 2, field: 'int32Data', values: [0x0000, 0x3c00, 0xc000, 0x7bff, 0x0001], write: (d, o, v) => d.setUint16(o, num(v), true) },
-  { dtype: 'float64', code: 11, size: 8, field: 'doubleData', values: [0, -1.5, Number.MAX_VALUE, 5e-324, Math.PI], write: (d, o, v) => d.setFloat64(o, num(v), true) },
-  { dtype: 'uint32', code: 12, size: 4, field: 'uint64Data', values: [0, 1, 2147483648, 4294967295, 70000], write: (d, o, v) => d.setUint32(o, num(v), true) },
-  { dtype: 'uint64', code: 13, size: 8, field: 'uint64Data', values: [0n, 1n, 18446744073709551615n, 9223372036854775808n, 9007199254740993n], write: (d, o, v) => d.setBigUint64(o, big(v), true) },
-  { dtype: 'bfloat16', code: 16, size: 2, field: 'int32Data', values: [0x0000, 0x3f80, 0xc000, 0x7f7f, 0x4049], write: (d, o, v) => d.setUint16(o, num(v), true) },
+  {
+    dtype: 'float16',
+    code: 10,
+    size: 2,
+    field: 'int32Data',
+    values: [0x0000, 0x3c00, 0xc000, 0x7bff, 0x0001],
+    write: (d, o, v) => d.setUint16(o, num(v), true),
+  },
+  {
+    dtype: 'float64',
+    code: 11,
+    size: 8,
+    field: 'doubleData',
+    values: [0, -1.5, Number.MAX_VALUE, 5e-324, Math.PI],
+    write: (d, o, v) => d.setFloat64(o, num(v), true),
+  },
+  {
+    dtype: 'uint32',
+    code: 12,
+    size: 4,
+    field: 'uint64Data',
+    values: [0, 1, 2147483648, 4294967295, 70000],
+    write: (d, o, v) => d.setUint32(o, num(v), true),
+  },
+  {
+    dtype: 'uint64',
+    code: 13,
+    size: 8,
+    field: 'uint64Data',
+    values: [0n, 1n, 18446744073709551615n, 9223372036854775808n, 9007199254740993n],
+    write: (d, o, v) => d.setBigUint64(o, big(v), true),
+  },
+  {
+    dtype: 'bfloat16',
+    code: 16,
+    size: 2,
+    field: 'int32Data',
+    values: [0x0000, 0x3f80, 0xc000, 0x7f7f, 0x4049],
+    write: (d, o, v) => d.setUint16(o, num(v), true),
+  },
 ];
 
 const DIMS = [1, 5];
@@ -89,9 +145,7 @@ describe.each(CASES)('$dtype', (c) => {
 
   it('refuses raw data of the wrong size', () => {
     const short = rawBytes(c).subarray(0, c.size * 4);
-    expect(() => tensorFromProto(viaWire({ name: 'w', dims: DIMS, dataType: c.code, rawData: short }))).toThrow(
-      /tensor 'w': raw data holds/,
-    );
+    expect(() => tensorFromProto(viaWire({ name: 'w', dims: DIMS, dataType: c.code, rawData: short }))).toThrow(/tensor 'w': raw data holds/);
   });
 });
 
@@ -100,7 +154,18 @@ describe('tensor edge cases', () => {
     const raw = rawBytes(CASES.find((c) => c.dtype === 'int64')!);
     const outer = new Uint8Array(raw.length + 3);
     outer.set(raw, 3);
-    const proto = { dims: DIMS, dataType: 7, rawData: outer.subarray(3), floatData: [], int32Data: [], int64Data: [], doubleData: [], uint64Data: [], stringData: [], externalData: [] } as unknown as TensorProto;
+    const proto = {
+      dims: DIMS,
+      dataType: 7,
+      rawData: outer.subarray(3),
+      floatData: [],
+      int32Data: [],
+      int64Data: [],
+      doubleData: [],
+      uint64Data: [],
+      stringData: [],
+      externalData: [],
+    } as unknown as TensorProto;
     expect(asArray(tensorFromProto(proto).data)).toEqual(CASES.find((c) => c.dtype === 'int64')!.values);
   });
 
@@ -115,7 +180,9 @@ describe('tensor edge cases', () => {
 
   it('refuses string tensors with a clear error', () => {
     const proto = viaWire({ name: 's', dims: [1], dataType: 8, stringData: [Buffer.from('hi')] });
-    expect(() => tensorFromProto(proto)).toThrow(new HybridError('UNSUPPORTED_DTYPE', "tensor 's' is a string tensor; hybridrt handles numeric tensors only"));
+    expect(() => tensorFromProto(proto)).toThrow(
+      new HybridError('UNSUPPORTED_DTYPE', "tensor 's' is a string tensor; hybridrt handles numeric tensors only"),
+    );
   });
 
   it.each([
@@ -144,6 +211,8 @@ describe('tensor edge cases', () => {
   });
 
   it('refuses TensorData whose values do not fill its shape', () => {
-    expect(() => tensorToProto({ dtype: 'float32', dims: [2, 2], data: new Float32Array(3) }, 'z')).toThrow(/'z': 3 values do not fill shape \[2,2\]/);
+    expect(() => tensorToProto({ dtype: 'float32', dims: [2, 2], data: new Float32Array(3) }, 'z')).toThrow(
+      /'z': 3 values do not fill shape \[2,2\]/,
+    );
   });
 });

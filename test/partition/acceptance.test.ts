@@ -43,7 +43,11 @@ const models = [
 ];
 
 type Level = 'disabled' | 'all';
-const sessionOptions = (level: Level): ort.InferenceSession.SessionOptions => ({ graphOptimizationLevel: level, logSeverityLevel: 3, intraOpNumThreads: 1 });
+const sessionOptions = (level: Level): ort.InferenceSession.SessionOptions => ({
+  graphOptimizationLevel: level,
+  logSeverityLevel: 3,
+  intraOpNumThreads: 1,
+});
 
 async function run(model: ModelProto, feeds: Record<string, ort.Tensor>, level: Level): Promise<Record<string, ort.Tensor>> {
   const session = await ort.InferenceSession.create(encodeModel(model), sessionOptions(level));
@@ -78,7 +82,12 @@ interface JsonSegment {
 }
 
 /** Runs the JSON report's segments in order over a store of values; returns the graph outputs. */
-async function runSegments(graph: Graph, segments: JsonSegment[], feeds: Record<string, ort.Tensor>, level: Level): Promise<Record<string, ort.Tensor>> {
+async function runSegments(
+  graph: Graph,
+  segments: JsonSegment[],
+  feeds: Record<string, ort.Tensor>,
+  level: Level,
+): Promise<Record<string, ort.Tensor>> {
   const store = new Map(Object.entries(feeds));
   for (const s of segments) {
     const sub = extractSubModel(graph, s.nodes, { outputs: s.outputs.map((o) => o.name), name: `segment_${s.id}` });
@@ -115,7 +124,10 @@ function maxRelDiff(a: Record<string, ort.Tensor>, b: Record<string, ort.Tensor>
 
 // The dry run with default options and the whole model's outputs: once per model.
 type Analysis = Awaited<ReturnType<typeof analyze>>;
-const wholeRuns = new Map<string, Promise<{ plain: Analysis; nodes: string[]; feeds: Record<string, ort.Tensor>; whole: Record<string, ort.Tensor> }>>();
+const wholeRuns = new Map<
+  string,
+  Promise<{ plain: Analysis; nodes: string[]; feeds: Record<string, ort.Tensor>; whole: Record<string, ort.Tensor> }>
+>();
 function wholeRun(m: (typeof models)[number]) {
   let r = wholeRuns.get(m.name);
   if (!r) {

@@ -51,7 +51,9 @@ describe('analyze', () => {
   it('requireFullCompilation is an UNSUPPORTED_OP error naming the model, the node and the reason', async () => {
     const e = await error(analyze(bytes(), { registry: builtinRegistry(), requireFullCompilation: true, label: 'm.onnx' }));
     expect(e.code).toBe('UNSUPPORTED_OP');
-    expect(e.message).toMatch(/^m\.onnx: requireFullCompilation: 1 node cannot run on an engine: 'sw' \(com\.example::Swish\): no converter for custom op 'com\.example::Swish'/);
+    expect(e.message).toMatch(
+      /^m\.onnx: requireFullCompilation: 1 node cannot run on an engine: 'sw' \(com\.example::Swish\): no converter for custom op 'com\.example::Swish'/,
+    );
   });
 
   it('a fallbackNodes name lowering removed, and one the model never had, are told apart', async () => {
@@ -107,7 +109,10 @@ describe('analyze', () => {
       const { report, warnings } = await analyze(model, { probeFeeds, minBlockSize: 1, threads: 1 });
       expect(warnings).toEqual([]);
       // The probe gave Relu's input a shape, so Relu can go to an engine.
-      expect(report.nodes.map((n) => [n.name, n.supported])).toEqual([['gelu', false], ['relu', true]]);
+      expect(report.nodes.map((n) => [n.name, n.supported])).toEqual([
+        ['gelu', false],
+        ['relu', true],
+      ]);
     }
   });
 });

@@ -14,7 +14,10 @@ describe('annotate', () => {
   it('an op without a converter, and one with converters only for newer opsets', () => {
     const g = buildGraph({
       opset: 11,
-      inputs: [{ name: 'b', shape: [1, 4, 4] }, { name: 's', shape: [1, 1, 4] }],
+      inputs: [
+        { name: 'b', shape: [1, 4, 4] },
+        { name: 's', shape: [1, 1, 4] },
+      ],
       outputs: [{ name: 'i' }, { name: 'y' }],
       nodes: [
         { name: 'nms', op: 'NonMaxSuppression', inputs: ['b', 's'], outputs: ['i'] },
@@ -59,7 +62,11 @@ describe('annotate', () => {
   });
 
   it('a validate that throws is a converter bug: the node falls back with the error', () => {
-    const g = buildGraph({ inputs: [{ name: 'x', shape: [2] }], outputs: [{ name: 'y' }], nodes: [{ name: 'r', op: 'Relu', inputs: ['x'], outputs: ['y'] }] });
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [2] }],
+      outputs: [{ name: 'y' }],
+      nodes: [{ name: 'r', op: 'Relu', inputs: ['x'], outputs: ['y'] }],
+    });
     const reg = new ConverterRegistry([
       fakeConverter('Relu', () => {
         throw new TypeError("Cannot read properties of undefined (reading 'shape')");

@@ -12,7 +12,12 @@ import type { PartitionResult } from '../../src/partition/types.js';
 export const O_OPS = ['Relu', 'Add', 'Sum', 'Reshape'];
 
 /** A converter for `opType` whose validate answers with `verdict`. */
-export function fakeConverter(opType: string, verdict: (node: Node, ctx: ValidateContext) => Validation = () => ({ ok: true }), domain = '', sinceVersion = 1): Converter {
+export function fakeConverter(
+  opType: string,
+  verdict: (node: Node, ctx: ValidateContext) => Validation = () => ({ ok: true }),
+  domain = '',
+  sinceVersion = 1,
+): Converter {
   return {
     opType,
     domain,

@@ -55,7 +55,8 @@ export function partitionProblems(graph: Graph, result: PartitionResult, minBloc
       if (from === undefined && !graphInputs.has(t.name)) problems.push(`segment ${idx} input '${t.name}' has no producer`);
       if (from !== undefined && from > idx) problems.push(`segment ${idx} input '${t.name}' comes from later segment ${from}`);
     }
-    for (const t of s.outputs) if (producerSeg.get(t.name) !== idx) problems.push(`segment ${idx} lists '${t.name}' as output but does not produce it`);
+    for (const t of s.outputs)
+      if (producerSeg.get(t.name) !== idx) problems.push(`segment ${idx} lists '${t.name}' as output but does not produce it`);
     if (s.kind === 'engine') {
       const placed = new Map(result.nodes.map((n) => [n.name, n]));
       for (const n of s.nodes) if (!placed.get(n)?.supported) problems.push(`engine segment ${idx} holds unsupported node ${n}`);

@@ -68,7 +68,10 @@ const EXAMPLE_SHAPES: Record<string, Record<string, number[]>> = {
 function realModels(): Array<{ name: string; file: string; inputs?: Record<string, number[]> }> {
   const examples = path.resolve(import.meta.dirname, '..', '..', 'examples');
   const shipped = fs.existsSync(examples)
-    ? fs.readdirSync(examples).filter((f) => f.endsWith('.onnx')).map((f) => ({ name: f, file: path.join(examples, f), inputs: EXAMPLE_SHAPES[f] }))
+    ? fs
+        .readdirSync(examples)
+        .filter((f) => f.endsWith('.onnx'))
+        .map((f) => ({ name: f, file: path.join(examples, f), inputs: EXAMPLE_SHAPES[f] }))
     : [];
   return [...lightModels().map((m) => ({ name: m.name, file: m.model })), ...shipped];
 }

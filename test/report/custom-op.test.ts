@@ -53,7 +53,10 @@ describe('unsupported ops fall back with their reasons', () => {
   it(`an op without a converter (${missingOp}) and a custom-domain op (com.example::Swish)`, async () => {
     expect(missingOp, 'every candidate op now has a converter: pick another').toBeDefined();
     //   x -> a b c -> m(missing op, X) -> g(Relu) h(Tanh) i(Sigmoid) -> sw(Swish, X) -> d e f
-    const m = model([{ name: 'm', op: missingOp!, inputs: ['c'], outputs: ['m'] }, ...chain(['g', 'h', 'i'], ['Relu', 'Tanh', 'Sigmoid'], 'm'), swish('i')], [1, 4, 8, 8]);
+    const m = model(
+      [{ name: 'm', op: missingOp!, inputs: ['c'], outputs: ['m'] }, ...chain(['g', 'h', 'i'], ['Relu', 'Tanh', 'Sigmoid'], 'm'), swish('i')],
+      [1, 4, 8, 8],
+    );
     const { report } = await analyze(encodeModel(m), { registry: builtinRegistry(), label: 'custom.onnx' });
     expect(report.segments.map((s) => `${s.kind[0]}:${s.nodes.join(',')}`)).toEqual(['e:a,b,c', 'f:m', 'e:g,h,i', 'f:sw', 'e:d,e,f']);
     const missingReason = `no converter for '${missingOp}' (opset 17)`;
@@ -64,9 +67,18 @@ describe('unsupported ops fall back with their reasons', () => {
     expect(text).toContain(`com.example::Swish x1\n    ${swishReason}\n      nodes: sw`);
     const json = JSON.parse(renderReport(report, 'json'));
     expect(json.nodes.find((n: { name: string }) => n.name === 'm')).toMatchObject({ supported: false, segment: 1, reason: missingReason });
-    expect(json.nodes.find((n: { name: string }) => n.name === 'sw')).toMatchObject({ supported: false, segment: 3, domain: 'com.example', reason: swishReason });
+    expect(json.nodes.find((n: { name: string }) => n.name === 'sw')).toMatchObject({
+      supported: false,
+      segment: 3,
+      domain: 'com.example',
+      reason: swishReason,
+    });
     // Both missing converters are recommended, each merging two engines.
-    expect(json.recommendations.filter((r: { kind: string }) => r.kind === 'converter').map((r: { opType: string; merges: number[][] }) => [r.opType, r.merges])).toEqual([
+    expect(
+      json.recommendations
+        .filter((r: { kind: string }) => r.kind === 'converter')
+        .map((r: { opType: string; merges: number[][] }) => [r.opType, r.merges]),
+    ).toEqual([
       [missingOp, [[0, 2]]],
       ['Swish', [[2, 4]]],
     ]);
@@ -96,7 +108,7 @@ describe('a user converter makes the custom op engine-supported', () => {
     const docs = fs.readFileSync(path.join(repo, 'docs', 'reports.md'), 'utf8');
     const section = docs.slice(docs.indexOf('## Custom ops'));
     const code = /```ts\n([\s\S]*?)\n```/.exec(section)?.[1];
-    expect(code).toContain("registerConverter({");
+    expect(code).toContain('registerConverter({');
     const script = path.join(dir, 'example.mts');
     fs.writeFileSync(script, code!.replace("from 'hybridrt'", `from ${JSON.stringify(path.join(repo, 'src', 'index.ts'))}`));
     const out = execFileSync(path.join(repo, 'node_modules', '.bin', 'tsx'), [script], { cwd: dir, encoding: 'utf8' });
@@ -104,22 +116,34 @@ describe('a user converter makes the custom op engine-supported', () => {
     expect(out).toContain('Coverage: 7/7 nodes on engines (100.0%)');
   }, 60_000);
 
-  itIf(HAS_NATIVE, 'compiled with it, the model runs on one cpu engine and matches onnxruntime', NATIVE_MISSING, async () => {
-    const compiled = await compile(file, { registry: [swishConverter], backend: 'cpu', threads: 1 });
-    try {
-      expect(compiled.report.data.segments.map((s) => s.kind)).toEqual(['engine']);
-      const rand = mulberry32(7);
-      const x = Float32Array.from({ length: 128 }, () => rand() * 8 - 4);
-      const got = (await compiled.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
-      // The same computation in standard ops (Swish = Mul(x, Sigmoid(x))) on onnxruntime.
-      const reference = model([{ name: 'sg', op: 'Sigmoid', inputs: ['c'], outputs: ['sg'] }, { name: 'sw', op: 'Mul', inputs: ['c', 'sg'], outputs: ['sw'] }], shape);
-      const session = await ort.InferenceSession.create(encodeModel(reference));
-      const want = (await session.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
-      await session.release();
-      // Different exp/tanh implementations: agree to float32 rounding over seven ops.
-      for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!)));
-    } finally {
-      await compiled.dispose();
-    }
-  }, 60_000);
+  itIf(
+    HAS_NATIVE,
+    'compiled with it, the model runs on one cpu engine and matches onnxruntime',
+    NATIVE_MISSING,
+    async () => {
+      const compiled = await compile(file, { registry: [swishConverter], backend: 'cpu', threads: 1 });
+      try {
+        expect(compiled.report.data.segments.map((s) => s.kind)).toEqual(['engine']);
+        const rand = mulberry32(7);
+        const x = Float32Array.from({ length: 128 }, () => rand() * 8 - 4);
+        const got = (await compiled.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
+        // The same computation in standard ops (Swish = Mul(x, Sigmoid(x))) on onnxruntime.
+        const reference = model(
+          [
+            { name: 'sg', op: 'Sigmoid', inputs: ['c'], outputs: ['sg'] },
+            { name: 'sw', op: 'Mul', inputs: ['c', 'sg'], outputs: ['sw'] },
+          ],
+          shape,
+        );
+        const session = await ort.InferenceSession.create(encodeModel(reference));
+        const want = (await session.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
+        await session.release();
+        // Different exp/tanh implementations: agree to float32 rounding over seven ops.
+        for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!)));
+      } finally {
+        await compiled.dispose();
+      }
+    },
+    60_000,
+  );
 });

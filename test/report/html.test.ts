@@ -31,7 +31,15 @@ beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-html-'));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 
@@ -47,7 +55,9 @@ async function open(d: ReportData, name: string, timeout = 30_000): Promise<{ pa
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route('**/*', (route) => (route.request().url().startsWith('file://') ? route.continue() : (errors.push(`network: ${route.request().url()}`), route.abort())));
+  await page.route('**/*', (route) =>
+    route.request().url().startsWith('file://') ? route.continue() : (errors.push(`network: ${route.request().url()}`), route.abort()),
+  );
   await page.goto(`file://${file}`);
   await page.waitForSelector('body[data-ready]', { timeout });
   expect(await page.getAttribute('body', 'data-ready')).toBe('true');
@@ -60,11 +70,17 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
     const { page, errors } = await open(d, 'fixture');
     expect(await page.textContent('#summary')).toContain('70.0%');
     const nodes = await page.$$eval('svg g.node', (els) =>
-      els.map((e) => ({ name: e.getAttribute('data-node'), segment: Number(e.getAttribute('data-segment')), fill: e.querySelector('rect')!.getAttribute('fill') })),
+      els.map((e) => ({
+        name: e.getAttribute('data-node'),
+        segment: Number(e.getAttribute('data-segment')),
+        fill: e.querySelector('rect')!.getAttribute('fill'),
+      })),
     );
     expect(nodes.map((n) => n.name).sort()).toEqual(d.nodes.map((n) => n.name).sort());
     // Every node has its segment's colour (the legend's), and the five segments differ.
-    const legend = await page.$$eval('[data-legend-segment]', (els) => els.map((e) => (globalThis as any).getComputedStyle(e).backgroundColor as string));
+    const legend = await page.$$eval('[data-legend-segment]', (els) =>
+      els.map((e) => (globalThis as any).getComputedStyle(e).backgroundColor as string),
+    );
     const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
     for (const n of nodes) {
       expect(n.segment).toBe(d.nodes.find((x) => x.name === n.name)!.segment);
@@ -92,7 +108,14 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
 
   it('shows names as text, never as markup', async () => {
     const evil = '</script><img src=x onerror="window.pwned=1">';
-    const g = dag({ inputs: ['x'], outputs: [evil], nodes: [['a', 'O', ['x']], [evil, 'X', ['a']]] });
+    const g = dag({
+      inputs: ['x'],
+      outputs: [evil],
+      nodes: [
+        ['a', 'O', ['x']],
+        [evil, 'X', ['a']],
+      ],
+    });
     const d = buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()), minBlockSize: 1 }), { file: '<b>model</b>.onnx' });
     const { page, errors } = await open(d, 'evil');
     expect(await page.locator('img').count()).toBe(0);

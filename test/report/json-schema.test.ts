@@ -37,7 +37,12 @@ describe('JSON report schema (docs/reports.md)', () => {
   });
 
   it('a lowered model with forced fallbacks validates (examples/resnet_mini.onnx)', async () => {
-    const a = await analyze(path.join(examples, 'resnet_mini.onnx'), { inputs: { input: [1, 3, 64, 64] }, fallbackOps: ['Add'], fallbackNodes: ['nope'], probe: false });
+    const a = await analyze(path.join(examples, 'resnet_mini.onnx'), {
+      inputs: { input: [1, 3, 64, 64] },
+      fallbackOps: ['Add'],
+      fallbackNodes: ['nope'],
+      probe: false,
+    });
     const d = parsed(a.report) as ReportData;
     expect(d.lowering?.passes.length).toBeGreaterThan(0);
     expect(d.recommendations.length).toBeGreaterThan(0);

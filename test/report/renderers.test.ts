@@ -20,7 +20,13 @@ describe('report data', () => {
   const d = fixtureReport();
 
   it('segments, summary and transfers', () => {
-    expect(d.segments.map((s) => `${s.kind}:${s.nodes.join(',')}`)).toEqual(['engine:a,b,g1', 'fallback:c,h', 'engine:d,i', 'fallback:e', 'engine:f,j']);
+    expect(d.segments.map((s) => `${s.kind}:${s.nodes.join(',')}`)).toEqual([
+      'engine:a,b,g1',
+      'fallback:c,h',
+      'engine:d,i',
+      'fallback:e',
+      'engine:f,j',
+    ]);
     expect(d.summary).toEqual({
       nodes: 10,
       supportedNodes: 7,
@@ -73,7 +79,11 @@ describe('report data', () => {
     ]);
     // minBlockSize 3 demotes E2 and E4 (2 compute nodes each): E[a b g1] F[everything else].
     const m = byKind('minBlockSize');
-    expect(m[0]).toMatchObject({ minBlockSize: 3, merges: [[1, 2, 3, 4]], effect: { segments: [5, 2], engineNodes: [7, 3], boundaryTransfers: [8, 3] } });
+    expect(m[0]).toMatchObject({
+      minBlockSize: 3,
+      merges: [[1, 2, 3, 4]],
+      effect: { segments: [5, 2], engineNodes: [7, 3], boundaryTransfers: [8, 3] },
+    });
     expect(m[0]!.message).toMatch(/^minBlockSize 3 would move engine segments #2 \(2 compute nodes\), #4 \(2 compute nodes\) to the fallback/);
     // minBlockSize 4 would send every node to onnxruntime: fewer boundaries, but no advice.
     expect(m).toHaveLength(1);
@@ -105,8 +115,16 @@ describe('merges claimed by a recommendation', () => {
   it('claims a merge only where every segment named moves whole into the new one', () => {
     //   before: E0[a b] F1[c] E2[d] F3[e] E4[f]
     //   after:  E[a b c d]  F[e]  E[f]           -> E0 and E2 merge (F1 is not an engine)
-    const before = [seg(0, 'engine', ['a', 'b']), seg(1, 'fallback', ['c']), seg(2, 'engine', ['d']), seg(3, 'fallback', ['e']), seg(4, 'engine', ['f'])];
-    expect(mergesBetween(before, [seg(0, 'engine', ['a', 'b', 'c', 'd']), seg(1, 'fallback', ['e']), seg(2, 'engine', ['f'])], 'engine', true)).toEqual([[0, 2]]);
+    const before = [
+      seg(0, 'engine', ['a', 'b']),
+      seg(1, 'fallback', ['c']),
+      seg(2, 'engine', ['d']),
+      seg(3, 'fallback', ['e']),
+      seg(4, 'engine', ['f']),
+    ];
+    expect(
+      mergesBetween(before, [seg(0, 'engine', ['a', 'b', 'c', 'd']), seg(1, 'fallback', ['e']), seg(2, 'engine', ['f'])], 'engine', true),
+    ).toEqual([[0, 2]]);
     //   after:  E[a c d]  F[e]  E[b f]          -> E0 is split: "E0, E2 into one and E0, E4 into another" overlapped
     const split = [seg(0, 'engine', ['a', 'c', 'd']), seg(1, 'fallback', ['e']), seg(2, 'engine', ['b', 'f'])];
     expect(mergesBetween(before, split, 'engine', true)).toEqual([]);
@@ -122,7 +140,13 @@ describe('text report', () => {
     expect(text).toContain('Coverage: 7/10 nodes on engines (70.0%), 7 supported by converters; 3 engine segments, 2 fallback segments');
     expect(text).toMatch(/NonZero x2\n\s+no converter for 'NonZero' \(opset 17\)\n\s+nodes: c, h/);
     expect(text).toMatch(/Relu x1\n\s+forced to fallback by fallbackNodes \('e'\)/);
-    for (const head of ['#0 engine, 3 ops: Relu x3', '#1 fallback, 2 ops: NonZero x2', '#2 engine, 2 ops: Add, Relu', '#3 fallback, 1 op: Relu', '#4 engine, 2 ops: Add, Relu']) {
+    for (const head of [
+      '#0 engine, 3 ops: Relu x3',
+      '#1 fallback, 2 ops: NonZero x2',
+      '#2 engine, 2 ops: Add, Relu',
+      '#3 fallback, 1 op: Relu',
+      '#4 engine, 2 ops: Add, Relu',
+    ]) {
       expect(text).toContain(head);
     }
     expect(text).toMatch(/in\s+x\s+float32\[1,16,8,8\]\s+4\.00 KiB\s+graph input/);
@@ -131,7 +155,9 @@ describe('text report', () => {
     expect(text).toContain('Boundary transfers: 8 (32.0 KiB), of which 6 host<->device copies (24.0 KiB)');
     expect(text).toMatch(/a\s+#0 engine -> #2 engine\s+float32\[1,16,8,8\]\s+4\.00 KiB\s+no copy/);
     expect(text).toContain("a converter for 'NonZero' (2 nodes) would merge engine segments #0 and #2 into one engine");
-    expect(text).toContain("the forced fallback fallbackNodes 'e' (1 node, convertible) splits engines: dropping it would merge engine segments #2 and #4 into one engine");
+    expect(text).toContain(
+      "the forced fallback fallbackNodes 'e' (1 node, convertible) splits engines: dropping it would merge engine segments #2 and #4 into one engine",
+    );
   });
 
   it('has no colour codes unless asked, and colour when asked', () => {
@@ -180,7 +206,14 @@ describe('DOT report', () => {
     hasDot = false;
   }
   itIf(hasDot, 'Graphviz accepts it, odd names included', 'Graphviz `dot` is not installed', () => {
-    const g = dag({ inputs: ['x"in\\'], outputs: ['y'], nodes: [['we"ird\\name', 'O', ['x"in\\']], ['y', 'X', ['we"ird\\name']]] });
+    const g = dag({
+      inputs: ['x"in\\'],
+      outputs: ['y'],
+      nodes: [
+        ['we"ird\\name', 'O', ['x"in\\']],
+        ['y', 'X', ['we"ird\\name']],
+      ],
+    });
     const odd = renderReport(buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()), minBlockSize: 1 })), 'dot');
     for (const src of [dot, odd]) {
       const svg = execFileSync('dot', ['-Tsvg'], { input: src }).toString();

@@ -10,7 +10,13 @@ describeIf(HAS_NATIVE, 'concurrent runs', NATIVE_MISSING, () => {
   let model: CompiledModel;
   beforeAll(async () => {
     // Softmax and the residual Adds on onnxruntime: engine -> fallback -> engine hand-overs.
-    model = await compile(transformer, { inputs: { hidden_states: [2, 12, 64] }, fallbackOps: ['Softmax', 'Add'], minBlockSize: 1, maxContexts: 8, threads: 1 });
+    model = await compile(transformer, {
+      inputs: { hidden_states: [2, 12, 64] },
+      fallbackOps: ['Softmax', 'Add'],
+      minBlockSize: 1,
+      maxContexts: 8,
+      threads: 1,
+    });
   });
   afterAll(() => model?.dispose());
 
@@ -35,7 +41,13 @@ describeIf(HAS_NATIVE, 'concurrent runs', NATIVE_MISSING, () => {
   });
 
   it('a bounded pool makes extra runs wait for a context, with the same results', async () => {
-    const small = await compile(transformer, { inputs: { hidden_states: [1, 5, 64] }, fallbackOps: ['Softmax'], minBlockSize: 1, maxContexts: 2, threads: 1 });
+    const small = await compile(transformer, {
+      inputs: { hidden_states: [1, 5, 64] },
+      fallbackOps: ['Softmax'],
+      minBlockSize: 1,
+      maxContexts: 2,
+      threads: 1,
+    });
     try {
       const feeds = Array.from({ length: 6 }, (_, i) => ({ hidden_states: sine([1, 5, 64], 10 + i) }));
       const alone = [];

@@ -112,4 +112,3 @@ function suite(title: string, cases: Case[]) {
 
 suite('differential: examples with random forced fallbacks', examples);
 suite('differential: light_* models with random forced fallbacks', light);
-

@@ -44,22 +44,42 @@ describeIf(HAS_NATIVE, 'feeds', NATIVE_MISSING, () => {
   });
 
   it.each([
-    { what: 'an unknown name', feeds: () => ({ input: sine([2, 3, 64, 64]), image: sine([1]) }), message: "unknown input 'image' (the model's inputs: input float32[2,3,64,64])" },
+    {
+      what: 'an unknown name',
+      feeds: () => ({ input: sine([2, 3, 64, 64]), image: sine([1]) }),
+      message: "unknown input 'image' (the model's inputs: input float32[2,3,64,64])",
+    },
     { what: 'a missing input', feeds: () => ({}), message: "input 'input' is missing (expected float32[2,3,64,64])" },
     {
       what: 'the wrong dtype',
       feeds: () => ({ input: new ort.Tensor('int32', new Int32Array(2 * 3 * 64 * 64), [2, 3, 64, 64]) }),
       message: "input 'input': dtype int32, expected float32[2,3,64,64]",
     },
-    { what: 'the wrong rank', feeds: () => ({ input: sine([2, 3, 64]) }), message: "input 'input': shape [2,3,64] has rank 3, expected float32[2,3,64,64]" },
+    {
+      what: 'the wrong rank',
+      feeds: () => ({ input: sine([2, 3, 64]) }),
+      message: "input 'input': shape [2,3,64] has rank 3, expected float32[2,3,64,64]",
+    },
     {
       what: 'a dimension the model fixes',
       feeds: () => ({ input: sine([2, 3, 32, 64]) }),
       message: "input 'input': shape [2,3,32,64], expected float32[2,3,64,64] (dimension 2 is 64)",
     },
-    { what: 'a typed array of the wrong type', feeds: () => ({ input: new Float64Array(4) }), message: "input 'input': got a Float64Array, expected a Float32Array (float32[2,3,64,64])" },
-    { what: 'a typed array of the wrong length', feeds: () => ({ input: new Float32Array(10) }), message: "input 'input': got 10 elements, expected 24576 (float32[2,3,64,64])" },
-    { what: 'something else', feeds: () => ({ input: [1, 2, 3] }), message: "input 'input': expected an onnxruntime Tensor or a typed array (float32[2,3,64,64])" },
+    {
+      what: 'a typed array of the wrong type',
+      feeds: () => ({ input: new Float64Array(4) }),
+      message: "input 'input': got a Float64Array, expected a Float32Array (float32[2,3,64,64])",
+    },
+    {
+      what: 'a typed array of the wrong length',
+      feeds: () => ({ input: new Float32Array(10) }),
+      message: "input 'input': got 10 elements, expected 24576 (float32[2,3,64,64])",
+    },
+    {
+      what: 'something else',
+      feeds: () => ({ input: [1, 2, 3] }),
+      message: "input 'input': expected an onnxruntime Tensor or a typed array (float32[2,3,64,64])",
+    },
   ])('refuses $what with INPUT', async ({ feeds, message }) => {
     const e = await error(model.run(feeds() as never));
     expect(e.code).toBe('INPUT');
@@ -80,7 +100,9 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
   it('a symbolic input without a shape is a SHAPE error showing the option to give', async () => {
     const e = await error(compile(resnet));
     expect(e.code).toBe('SHAPE');
-    expect(e.message).toBe(`${resnet}: input 'input' has symbolic dimensions [N,3,64,64]; give static shapes with inputs: { 'input': [1, 3, 64, 64] }`);
+    expect(e.message).toBe(
+      `${resnet}: input 'input' has symbolic dimensions [N,3,64,64]; give static shapes with inputs: { 'input': [1, 3, 64, 64] }`,
+    );
   });
 
   it('a shape for an input the model lacks, or one that contradicts it, is an INPUT error', async () => {
@@ -88,14 +110,20 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
       code: 'INPUT',
       message: `${resnet}: inputs: the model has no input 'image' (its inputs: input)`,
     });
-    expect(await error(compile(resnet, { inputs: { input: [1, 3, 32, 32] } }))).toMatchObject({ code: 'INPUT', message: expect.stringContaining("input 'input': dimension 2 is 64 in the model, 32 was given") });
+    expect(await error(compile(resnet, { inputs: { input: [1, 3, 32, 32] } }))).toMatchObject({
+      code: 'INPUT',
+      message: expect.stringContaining("input 'input': dimension 2 is 64 in the model, 32 was given"),
+    });
   });
 
   it.each([
     [{ precisions: ['fp8'] }, "precision 'fp8' is not one of: fp32, fp16, bf16, int8"],
     [{ backend: 'gpu' }, "backend 'gpu' is not one of: auto, cpu, cuda"],
     [{ inputs: { input: [1, -3, 64, 64] } }, "inputs: 'input': shape must be an array of non-negative integers, e.g. [1, 3, 224, 224]"],
-    [{ inputs: { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [8, 3, 64, 64] } } }, "inputs: 'input': shape ranges ({ min, opt, max }) are not supported yet; give one static shape"],
+    [
+      { inputs: { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [8, 3, 64, 64] } } },
+      "inputs: 'input': shape ranges ({ min, opt, max }) are not supported yet; give one static shape",
+    ],
     [{ minBlockSize: -1 }, 'minBlockSize must be an integer from 0 to 2000000, got -1'],
     [{ fallbackOps: 'Relu' }, 'fallbackOps must be an array of non-empty strings'],
     [{ threads: 0 }, 'threads must be an integer from 1 to 256, got 0'],

@@ -23,7 +23,13 @@ describeIf(HAS_NATIVE, 'memory', NATIVE_MISSING, () => {
       timeout: 120_000,
       maxBuffer: 1 << 20,
     });
-    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { before: number; after: number; runs: number; contexts: Record<string, number>; segments: number };
+    const r = JSON.parse(stdout.trim().split('\n').pop()!) as {
+      before: number;
+      after: number;
+      runs: number;
+      contexts: Record<string, number>;
+      segments: number;
+    };
     expect(r.runs).toBe(12_000);
     expect(r.segments).toBe(3);
     // Sequential runs reuse one execution context per engine.

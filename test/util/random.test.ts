@@ -18,7 +18,10 @@ describe('mulberry32', () => {
   it('draws the C implementation words, divided by 2^32', () => {
     for (const [seed, words] of Object.entries(C_WORDS)) {
       const next = mulberry32(Number(seed));
-      expect(words.map(() => next() * 2 ** 32), `seed ${seed}`).toEqual(words);
+      expect(
+        words.map(() => next() * 2 ** 32),
+        `seed ${seed}`,
+      ).toEqual(words);
     }
   });
 

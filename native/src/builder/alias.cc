@@ -29,7 +29,8 @@ bool IsByteView(const Network& net, const Layer& layer) {
   const TensorInfo& x = net.tensors[xi];
   const TensorInfo& y = net.tensors[yi];
   int64_t nx = 0, ny = 0;
-  if (x.dtype != y.dtype || !CheckedNumel(x.shape, &nx) || !CheckedNumel(y.shape, &ny) || nx != ny || nx == 0) return false;
+  if (x.dtype != y.dtype || !CheckedNumel(x.shape, &nx) || !CheckedNumel(y.shape, &ny) || nx != ny || nx == 0)
+    return false;
   const Params& p = layer.params;
   Shape mid = x.shape;
   if (p.Has("firstPerm")) {

@@ -151,8 +151,8 @@ bool FuseResidual(RewriteWork& w) {
 bool ExciteConv(const RewriteWork& w, int64_t i) {
   if (i < 0) return false;
   const Layer& c = w.net.layers[i];
-  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") ||
-      c.params.Has("layout") || c.params.Int("groups") != 1) {
+  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") || c.params.Has("layout") ||
+      c.params.Int("groups") != 1) {
     return false;
   }
   for (const char* k : {"kernel", "strides", "dilations"}) {

@@ -90,7 +90,8 @@ class Pass {
       std::vector<std::pair<int32_t, int32_t>> restore;  // (nhwc tensor, network output) pairs
       if (nhwc) {
         r.nhwc_layers++;
-        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling) nl.params.Set("layout", ParamValue::String("nhwc"));
+        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling)
+          nl.params.Set("layout", ParamValue::String("nhwc"));
         bool keep_dims = true;
         if (l.kind == LayerKind::kReduce) {
           nl.params.Set("axes", ParamValue::Numbers({1, 2}));
@@ -138,10 +139,8 @@ class Pass {
     if (l.kind == LayerKind::kConvolution) return EligibleConv(l);
     switch (l.kind) {
       case LayerKind::kUnary:
-      case LayerKind::kCast:
-        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]);
-      case LayerKind::kPooling:
-        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && !l.params.Has("layout");
+      case LayerKind::kCast: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]);
+      case LayerKind::kPooling: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && !l.params.Has("layout");
       case LayerKind::kReduce:
         return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && l.params.Ints("axes") == std::vector<int64_t>{2, 3};
       case LayerKind::kElementwise: {
@@ -186,10 +185,11 @@ class Pass {
   int32_t Version(LayoutRewrite& r, int32_t id, int want) {
     if (version_[id][want] >= 0) return version_[id][want];
     const int32_t from = version_[id][1 - want];
-    if (from < 0) Fail(ErrorCode::kNative, Cat("internal: layout pass reads ", TensorLabel(src_, id), " before it exists"));
+    if (from < 0)
+      Fail(ErrorCode::kNative, Cat("internal: layout pass reads ", TensorLabel(src_, id), " before it exists"));
     const Shape& logical = src_.tensors[id].shape;
-    const int32_t t = NewTensor(r, id, want == kNhwc ? Permute(logical, kToNhwc) : logical,
-                                want == kNhwc ? ":to_nhwc" : ":to_nchw");
+    const int32_t t =
+        NewTensor(r, id, want == kNhwc ? Permute(logical, kToNhwc) : logical, want == kNhwc ? ":to_nhwc" : ":to_nchw");
     Transpose(r, from, t, want == kNhwc ? kToNhwc : kToNchw);
     version_[id][want] = t;
     return t;
@@ -246,7 +246,8 @@ class Pass {
       if (!plain_transpose(t)) continue;
       const int32_t in = t.inputs[0], out = t.outputs[0];
       const int64_t p = producer[in];
-      if (p >= 0 && !dead[p] && n.layers[p].kind == LayerKind::kCast && !n.layers[p].params.Has("perm") && uses[in] == 1) {
+      if (p >= 0 && !dead[p] && n.layers[p].kind == LayerKind::kCast && !n.layers[p].params.Has("perm") &&
+          uses[in] == 1) {
         n.layers[p].params.Set("perm", t.params.values().at("firstPerm"));  // cast, then transpose
         n.layers[p].outputs = {out};
         producer[out] = p;
@@ -316,7 +317,8 @@ class Pass {
   // The geometry native/cuda/depthwise.cu's DepthwiseSupported accepts (kept in step with it:
   // a layer given inputClip must be one that kernel runs).
   static bool DepthwiseForOurKernel(const Network& n, const Layer& b) {
-    if (b.kind != LayerKind::kConvolution || !b.params.Has("layout") || b.params.String("layout") != "nhwc") return false;
+    if (b.kind != LayerKind::kConvolution || !b.params.Has("layout") || b.params.String("layout") != "nhwc")
+      return false;
     const TensorInfo& x = n.tensors[b.inputs[0]];
     const TensorInfo& w = n.tensors[b.inputs[1]];  // [C, k, k, 1]
     if (!IsHalf(x.dtype) || x.shape.size() != 4 || w.shape.size() != 4) return false;

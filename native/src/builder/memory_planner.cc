@@ -58,9 +58,8 @@ MemoryPlan PlanMemory(const Network& net, bool alias) {
   for (size_t i = 0; i < net.tensors.size(); ++i) {
     if (root[i] == static_cast<int32_t>(i)) order.push_back(static_cast<int32_t>(i));
   }
-  std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) {
-    return ArenaSize(net.tensors[a]) > ArenaSize(net.tensors[b]);
-  });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](int32_t a, int32_t b) { return ArenaSize(net.tensors[a]) > ArenaSize(net.tensors[b]); });
   struct Placed {
     uint64_t offset, size;
     Lifetime life;
@@ -102,15 +101,16 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   for (size_t i = 0; i < net.tensors.size(); ++i) {
     const int32_t id = static_cast<int32_t>(i);
     if (life[i].first < 0) {
-      if (plan.offsets[i] != -1) bad(Cat(TensorLabel(net, id), " is a constant but has arena offset ", plan.offsets[i]));
+      if (plan.offsets[i] != -1)
+        bad(Cat(TensorLabel(net, id), " is a constant but has arena offset ", plan.offsets[i]));
       continue;
     }
     const int64_t off = plan.offsets[i];
     const uint64_t size = ArenaSize(net.tensors[i]);
     if (off < 0 || static_cast<uint64_t>(off) % kArenaAlignment != 0 || static_cast<uint64_t>(off) > plan.arena_bytes ||
         size > plan.arena_bytes - static_cast<uint64_t>(off)) {
-      bad(Cat(TensorLabel(net, id), " has offset ", off, " (", size, " bytes); expected a multiple of ", kArenaAlignment,
-              " inside the arena of ", plan.arena_bytes, " bytes"));
+      bad(Cat(TensorLabel(net, id), " has offset ", off, " (", size, " bytes); expected a multiple of ",
+              kArenaAlignment, " inside the arena of ", plan.arena_bytes, " bytes"));
     }
   }
   // Blocks: every arena tensor heads its own, except the output of a byte view placed at its
@@ -133,17 +133,20 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
     if (head[i] != static_cast<int32_t>(i)) continue;
     const uint64_t size = ArenaSize(net.tensors[i]);
     sum += size;
-    blocks.push_back({static_cast<uint64_t>(plan.offsets[i]), static_cast<uint64_t>(plan.offsets[i]) + size, static_cast<int32_t>(i)});
+    blocks.push_back({static_cast<uint64_t>(plan.offsets[i]), static_cast<uint64_t>(plan.offsets[i]) + size,
+                      static_cast<int32_t>(i)});
   }
   if (plan.activation_bytes != sum) bad(Cat("activation bytes are ", plan.activation_bytes, "; expected ", sum));
-  if (plan.arena_bytes > sum) bad(Cat("arena of ", plan.arena_bytes, " bytes exceeds the ", sum, " bytes of all activations"));
+  if (plan.arena_bytes > sum)
+    bad(Cat("arena of ", plan.arena_bytes, " bytes exceeds the ", sum, " bytes of all activations"));
   // Two blocks may share bytes only if their lifetimes are disjoint: sweep by offset.
   std::sort(blocks.begin(), blocks.end(), [](const Block& a, const Block& b) { return a.offset < b.offset; });
   for (size_t i = 0; i < blocks.size(); ++i) {
     for (size_t j = i + 1; j < blocks.size() && blocks[j].offset < blocks[i].end; ++j) {
       const Lifetime& a = span[blocks[i].id];
       const Lifetime& b = span[blocks[j].id];
-      if (blocks[i].end > blocks[i].offset && blocks[j].end > blocks[j].offset && a.first <= b.last && b.first <= a.last) {
+      if (blocks[i].end > blocks[i].offset && blocks[j].end > blocks[j].offset && a.first <= b.last &&
+          b.first <= a.last) {
         bad(Cat(TensorLabel(net, blocks[i].id), " and ", TensorLabel(net, blocks[j].id),
                 " are alive at the same time but overlap in the arena"));
       }

@@ -32,11 +32,11 @@ constexpr uint64_t kArenaAlignment = 256;
 inline uint64_t AlignUp(uint64_t v, uint64_t a) { return (v + a - 1) / a * a; }
 
 struct MemoryPlan {
-  uint64_t arena_bytes = 0;       // the packed arena
+  uint64_t arena_bytes = 0;  // the packed arena
   // Sum of the aligned sizes of the arena's blocks without reuse: one per alias group (an
   // aliased tensor takes no bytes of its own), one per tensor where nothing is aliased.
   uint64_t activation_bytes = 0;
-  std::vector<int64_t> offsets;   // per tensor: arena offset, or -1 when not in the arena
+  std::vector<int64_t> offsets;  // per tensor: arena offset, or -1 when not in the arena
 };
 
 struct Lifetime {

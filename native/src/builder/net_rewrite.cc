@@ -41,7 +41,6 @@ void NoteFused(Layer& into, const Layer& from) {
   into.params.Set("fused", ParamValue::String(names));
 }
 
-
 Network Compact(const RewriteWork& w) {
   Network out;
   out.format_version = w.net.format_version;
@@ -64,7 +63,8 @@ Network Compact(const RewriteWork& w) {
     if (!w.alive[i]) continue;
     Layer l = w.net.layers[i];
     for (int32_t& id : l.inputs) {
-      if (remap[id] < 0) Fail(ErrorCode::kNative, Cat("internal: fusion left ", LayerLabel(l), " reading a removed tensor"));
+      if (remap[id] < 0)
+        Fail(ErrorCode::kNative, Cat("internal: fusion left ", LayerLabel(l), " reading a removed tensor"));
       id = remap[id];
     }
     for (int32_t& id : l.outputs) id = remap[id];

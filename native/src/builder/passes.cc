@@ -86,7 +86,8 @@ BuiltNetwork RunBuilderPasses(const Network& source, const BuildConfig& config, 
     try {
       ValidateNetwork(out.net);
     } catch (const Error& e) {
-      Fail(ErrorCode::kNative, Cat("internal: the builder's pass '", pass.name, "' made an invalid network: ", e.what()));
+      Fail(ErrorCode::kNative,
+           Cat("internal: the builder's pass '", pass.name, "' made an invalid network: ", e.what()));
     }
     built.net = std::move(out.net);
     for (auto& bytes : out.owned) built.owned.push_back(std::move(bytes));

@@ -23,9 +23,9 @@ namespace hybridrt {
 
 // What the passes did (engine.info().build: fusions, nhwcLayers, layoutTransposes).
 struct PassStats {
-  FusionCounts fusions;        // fusion: its patterns; pointwise: chains made one layer
-  int nhwc_layers = 0;         // layout: layers that run channels-last
-  int layout_transposes = 0;   // layout: layout changes inserted
+  FusionCounts fusions;       // fusion: its patterns; pointwise: chains made one layer
+  int nhwc_layers = 0;        // layout: layers that run channels-last
+  int layout_transposes = 0;  // layout: layout changes inserted
 };
 
 // Bytes a pass made that its network's weights view (converted or permuted constants).

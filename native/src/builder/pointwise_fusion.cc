@@ -34,10 +34,12 @@ bool IsMember(const RewriteWork& w, const Layer& l) {
     case LayerKind::kElementwise: {
       const std::string& op = l.params.String("op");
       bool arithmetic = false;
-      for (int b = 0; b < kNumPointwiseBinary; ++b) arithmetic |= op == PointwiseBinaryName(static_cast<PointwiseBinary>(b));
+      for (int b = 0; b < kNumPointwiseBinary; ++b)
+        arithmetic |= op == PointwiseBinaryName(static_cast<PointwiseBinary>(b));
       return arithmetic && OnlyParams(l, {"op"}, "activation.");
     }
-    case LayerKind::kUnary: return l.params.String("op") != "not" && OnlyParams(l, {"op", "alpha", "beta", "min", "max"});
+    case LayerKind::kUnary:
+      return l.params.String("op") != "not" && OnlyParams(l, {"op", "alpha", "beta", "min", "max"});
     case LayerKind::kCast: return OnlyParams(l, {"to"});
     default: return false;
   }

@@ -28,8 +28,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kGather:
     case LayerKind::kPad:
     case LayerKind::kSelect:
-    case LayerKind::kCast:
-      return true;
+    case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
     case LayerKind::kResize: return l.params.String("mode") == "nearest";
     default: return false;
@@ -151,7 +150,8 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
     int32_t& have = t == DType::kFloat32 ? v32[id] : vh[id];
     if (have >= 0) return have;
     const int32_t from = t == DType::kFloat32 ? vh[id] : v32[id];
-    if (from < 0) Fail(ErrorCode::kNative, Cat("internal: precision rewrite reads ", TensorLabel(src, id), " before it exists"));
+    if (from < 0)
+      Fail(ErrorCode::kNative, Cat("internal: precision rewrite reads ", TensorLabel(src, id), " before it exists"));
     const std::string tn = PrecisionName(t);
     have = new_tensor(id, t, ":" + tn);
     cast(from, have, src.tensors[id].name + ":to_" + tn, t);

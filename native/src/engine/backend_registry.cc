@@ -36,8 +36,9 @@ DeviceStatus QueryDevice(const std::string& backend) {
 #ifdef HYBRIDRT_WITH_CUDA
     return QueryCudaDevice();
 #else
-    status.reason = "this addon was built without the cuda backend (CUDA toolkit, cuBLAS/cuBLASLt or cuDNN "
-                    "were not found at build time; see `npm run build:native`)";
+    status.reason =
+        "this addon was built without the cuda backend (CUDA toolkit, cuBLAS/cuBLASLt or cuDNN "
+        "were not found at build time; see `npm run build:native`)";
     return status;
 #endif
   }

@@ -100,9 +100,9 @@ class ExecutionContext {
   std::shared_ptr<void> arena_;
   uint8_t* arena_base_ = nullptr;
   std::unique_ptr<Stream> stream_;
-  std::vector<KernelArgs> args_;    // per layer
-  std::vector<bool> skip_;          // per layer: constants, aliases, and layers whose outputs are all empty
-  bool staged_ = false;             // host data goes through staging (backend memory is not host memory)
+  std::vector<KernelArgs> args_;  // per layer
+  std::vector<bool> skip_;        // per layer: constants, aliases, and layers whose outputs are all empty
+  bool staged_ = false;           // host data goes through staging (backend memory is not host memory)
   std::vector<std::shared_ptr<void>> staging_in_, staging_out_;  // per input / output (staged_ only)
   std::vector<std::shared_ptr<DeviceBuffer>> bound_;             // per input, this run
   std::vector<bool> output_on_device_;                           // per output

@@ -40,7 +40,8 @@ std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildConfig& conf
   std::shared_ptr<Engine> engine(new Engine());
   const BuiltNetwork built =
       RunBuilderPasses(net, config, PassTarget{RunsPointwise(config.backend)}, &engine->stats_.passes);
-  engine->Init(built.changed ? built.net : net, config, config.backend, nullptr);  // copies the weights (converted ones too)
+  engine->Init(built.changed ? built.net : net, config, config.backend,
+               nullptr);  // copies the weights (converted ones too)
   engine->timing_cache_path_ = config.timing_cache_path;
   engine->stats_.build_ms = MsSince(t0);
   return engine;
@@ -66,8 +67,7 @@ std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, co
   return engine;
 }
 
-void Engine::Init(const Network& net, const BuildConfig& config, const std::string& backend,
-                  const MemoryPlan* memory) {
+void Engine::Init(const Network& net, const BuildConfig& config, const std::string& backend, const MemoryPlan* memory) {
   tactic_switches_ = config.tactic_switches;
   threads_ = config.threads > 0 ? std::min(config.threads, HardwareThreads()) : HardwareThreads();
   backend_ = CreateBackend(backend, BackendOptions{threads_});
@@ -126,7 +126,8 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     if (layer.kind == LayerKind::kConstant) {
       tactics_[i] = "constant";
       if (tactics && (*tactics)[i] != "constant") {
-        Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected 'constant'"));
+        Fail(ErrorCode::kPlan,
+             Cat("plan: ", LayerLabel(layer), " has tactic '", (*tactics)[i], "'; expected 'constant'"));
       }
       continue;
     }
@@ -149,7 +150,8 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
       setup.inputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
       setup.constants.push_back(constant_host_[id]);
     }
-    for (int32_t id : layer.outputs) setup.outputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
+    for (int32_t id : layer.outputs)
+      setup.outputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
     if (tactics) setup.tactic = (*tactics)[i];
     setup.threads = threads_;
     setup.tactic_switches = tactic_switches_;

@@ -26,8 +26,8 @@ constexpr const char* kAliasTactic = "alias";
 
 // What a build did, for engine.info().
 struct BuildStats {
-  double build_ms = 0;  // validation, rewrites, weights, kernels and tactics (0 for a deserialized engine)
-  PassStats passes;     // what the builder's passes did (zeros for a deserialized engine)
+  double build_ms = 0;       // validation, rewrites, weights, kernels and tactics (0 for a deserialized engine)
+  PassStats passes;          // what the builder's passes did (zeros for a deserialized engine)
   std::string timing_cache;  // the file, if any
   int cache_hits = 0, cache_misses = 0;
 };
@@ -76,7 +76,7 @@ class Engine {
   std::shared_ptr<void> weights_;
   size_t weight_bytes_ = 0;
   std::vector<std::shared_ptr<const void>> constant_device_;  // per tensor
-  std::vector<const void*> constant_host_;                   // per tensor
+  std::vector<const void*> constant_host_;                    // per tensor
   MemoryPlan memory_;
   std::unique_ptr<Backend> backend_;
   std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants and aliases

@@ -32,7 +32,8 @@ std::vector<int32_t> GetIds(ByteReader& r, const std::string& field) {
 ParamValue GetParam(ByteReader& r, const std::string& field) {
   ParamValue v;
   uint8_t type = r.Get<uint8_t>(field + " type");
-  if (type > static_cast<uint8_t>(ParamValue::Type::kString)) Bad(Cat(field, " has type code ", int(type), "; expected 0 to 3"));
+  if (type > static_cast<uint8_t>(ParamValue::Type::kString))
+    Bad(Cat(field, " has type code ", int(type), "; expected 0 to 3"));
   v.type = static_cast<ParamValue::Type>(type);
   switch (v.type) {
     case ParamValue::Type::kNumber: v.number = r.Get<double>(field); break;
@@ -116,14 +117,17 @@ void ReadWeights(ByteReader& r, Network& net) {
     entries[i].bytes = r.Get<uint64_t>(f + ".bytes");
   }
   uint64_t blob_size = r.Get<uint64_t>("weight blob size");
-  if (blob_size != r.left()) Bad(Cat("weight blob size is ", blob_size, "; the section holds ", r.left(), " more bytes"));
+  if (blob_size != r.left())
+    Bad(Cat("weight blob size is ", blob_size, "; the section holds ", r.left(), " more bytes"));
   const uint8_t* blob = r.GetBytes(blob_size, "weight blob");
   std::vector<bool> seen(net.layers.size(), false);
   for (uint32_t i = 0; i < n; ++i) {
     const Entry& e = entries[i];
     std::string f = Cat("weights[", i, "]");
-    if (e.layer >= net.layers.size()) Bad(Cat(f, ".layer is ", e.layer, "; the plan has ", net.layers.size(), " layers"));
-    if (net.layers[e.layer].kind != LayerKind::kConstant) Bad(Cat(f, " belongs to ", LayerLabel(net.layers[e.layer]), ", not a constant"));
+    if (e.layer >= net.layers.size())
+      Bad(Cat(f, ".layer is ", e.layer, "; the plan has ", net.layers.size(), " layers"));
+    if (net.layers[e.layer].kind != LayerKind::kConstant)
+      Bad(Cat(f, " belongs to ", LayerLabel(net.layers[e.layer]), ", not a constant"));
     if (seen[e.layer]) Bad(Cat(f, ": layer ", e.layer, " has weights twice"));
     seen[e.layer] = true;
     if (e.offset > blob_size || e.bytes > blob_size - e.offset) {
@@ -132,7 +136,8 @@ void ReadWeights(ByteReader& r, Network& net) {
     net.weights[e.layer] = {blob + e.offset, static_cast<size_t>(e.bytes)};
   }
   for (size_t i = 0; i < net.layers.size(); ++i) {
-    if (net.layers[i].kind == LayerKind::kConstant && !seen[i]) Bad(Cat(LayerLabel(net.layers[i]), " has no weights entry"));
+    if (net.layers[i].kind == LayerKind::kConstant && !seen[i])
+      Bad(Cat(LayerLabel(net.layers[i]), " has no weights entry"));
   }
 }
 
@@ -155,7 +160,8 @@ void ReadTactics(ByteReader& r, PlanContents& plan) {
 PlanContents ReadPlan(const uint8_t* data, size_t size) {
   ByteReader head(data, size);
   const uint8_t* magic = head.GetBytes(8, "magic");
-  if (std::memcmp(magic, kPlanMagic, 8) != 0) Bad("not a hybridrt plan (the first 8 bytes are not the magic 'HYBRTPLN')");
+  if (std::memcmp(magic, kPlanMagic, 8) != 0)
+    Bad("not a hybridrt plan (the first 8 bytes are not the magic 'HYBRTPLN')");
   uint32_t version = head.Get<uint32_t>("format version");
   if (version != kPlanFormatVersion) {
     Bad(Cat("format version ", version, "; this build reads version ", kPlanFormatVersion, " (rebuild the engine)"));
@@ -180,7 +186,8 @@ PlanContents ReadPlan(const uint8_t* data, size_t size) {
   if (sections != kNumSections) Bad(Cat("section count is ", sections, "; expected ", kNumSections));
   for (uint32_t s = 0; s < kNumSections; ++s) {
     uint32_t tag = r.Get<uint32_t>(Cat("section ", s, " tag"));
-    if (tag != kSectionTags[s]) Bad(Cat("section ", s, " is '", TagName(tag), "'; expected '", TagName(kSectionTags[s]), "'"));
+    if (tag != kSectionTags[s])
+      Bad(Cat("section ", s, " is '", TagName(tag), "'; expected '", TagName(kSectionTags[s]), "'"));
     uint64_t len = r.Get<uint64_t>(Cat("section ", TagName(tag), " size"));
     if (len > r.left()) Bad(Cat("truncated: section ", TagName(tag), " claims ", len, " bytes, ", r.left(), " left"));
     ByteReader body = r.Sub(static_cast<size_t>(len), Cat("section ", TagName(tag)));

@@ -31,7 +31,8 @@ std::string ReadCacheFile(const std::string& path) {
   if (!S_ISREG(st.st_mode)) Fail(ErrorCode::kNative, Cat("timing cache '", path, "' is not a regular file"));
   if (st.st_size == 0) return "";
   if (st.st_size > kMaxCacheBytes) {
-    Fail(ErrorCode::kNative, Cat("timing cache '", path, "' is not a timing cache (", st.st_size, " bytes); refusing to overwrite it"));
+    Fail(ErrorCode::kNative,
+         Cat("timing cache '", path, "' is not a timing cache (", st.st_size, " bytes); refusing to overwrite it"));
   }
   std::ifstream f(path, std::ios::binary);
   if (!f) Fail(ErrorCode::kNative, Cat("timing cache '", path, "' cannot be read"));

@@ -9,10 +9,9 @@ namespace hybridrt {
 
 namespace {
 constexpr const char* kKindNames[kNumLayerKinds] = {
-    "constant", "convolution", "deconvolution", "matmul", "elementwise", "unary",  "pooling",
-    "reduce",   "softmax",     "normalization", "shuffle", "concat",     "split",  "slice",
-    "gather",   "pad",         "resize",        "cast",    "select",     "quantize", "dequantize",
-    "pointwise"};
+    "constant", "convolution",   "deconvolution", "matmul",   "elementwise", "unary",    "pooling", "reduce",
+    "softmax",  "normalization", "shuffle",       "concat",   "split",       "slice",    "gather",  "pad",
+    "resize",   "cast",          "select",        "quantize", "dequantize",  "pointwise"};
 }  // namespace
 
 const char* LayerKindName(LayerKind kind) { return kKindNames[static_cast<int>(kind)]; }
@@ -37,9 +36,7 @@ const ParamValue& Params::Get(const std::string& key, ParamValue::Type type) con
 
 double Params::Float(const std::string& key) const { return Get(key, ParamValue::Type::kNumber).number; }
 
-double Params::FloatOr(const std::string& key, double fallback) const {
-  return Has(key) ? Float(key) : fallback;
-}
+double Params::FloatOr(const std::string& key, double fallback) const { return Has(key) ? Float(key) : fallback; }
 
 int64_t Params::Int(const std::string& key) const {
   return static_cast<int64_t>(Get(key, ParamValue::Type::kNumber).number);
@@ -47,9 +44,7 @@ int64_t Params::Int(const std::string& key) const {
 
 bool Params::Bool(const std::string& key) const { return Get(key, ParamValue::Type::kBool).boolean; }
 
-const std::string& Params::String(const std::string& key) const {
-  return Get(key, ParamValue::Type::kString).string;
-}
+const std::string& Params::String(const std::string& key) const { return Get(key, ParamValue::Type::kString).string; }
 
 std::vector<int64_t> Params::Ints(const std::string& key) const {
   const ParamValue& v = Get(key, ParamValue::Type::kNumbers);
@@ -63,9 +58,7 @@ std::vector<double> Params::Floats(const std::string& key) const {
   return Get(key, ParamValue::Type::kNumbers).numbers;
 }
 
-std::string LayerLabel(const Layer& layer) {
-  return Cat("layer '", layer.name, "' (", LayerKindName(layer.kind), ")");
-}
+std::string LayerLabel(const Layer& layer) { return Cat("layer '", layer.name, "' (", LayerKindName(layer.kind), ")"); }
 
 std::string TensorLabel(const Network& net, int32_t id) {
   if (id < 0 || static_cast<size_t>(id) >= net.tensors.size()) return Cat("tensor id ", id);

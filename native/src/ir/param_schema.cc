@@ -22,13 +22,13 @@ struct PSpec {
 };
 
 const std::vector<const char*> kUnaryOps = {
-    "identity", "relu", "leaky_relu", "elu",  "selu", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",
-    "softplus", "mish", "gelu",       "gelu_tanh", "erf", "clip", "exp", "log", "sqrt", "reciprocal",
-    "abs",      "neg",  "floor",      "ceil", "sin",  "cos",     "not", "silu"};
-const std::vector<const char*> kBinaryOps = {"add", "sub",  "mul",     "div",  "pow",  "max", "min",
+    "identity",   "relu", "leaky_relu", "elu",       "selu", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",
+    "softplus",   "mish", "gelu",       "gelu_tanh", "erf",  "clip",    "exp",          "log",        "sqrt",
+    "reciprocal", "abs",  "neg",        "floor",     "ceil", "sin",     "cos",          "not",        "silu"};
+const std::vector<const char*> kBinaryOps = {"add",   "sub",   "mul",  "div",     "pow", "max", "min",
                                              "prelu", "equal", "less", "greater", "and", "or"};
-const std::vector<const char*> kReduceOps = {"sum", "mean", "max", "min", "prod",
-                                             "sum_square", "l1", "l2", "log_sum_exp"};
+const std::vector<const char*> kReduceOps = {"sum",        "mean", "max", "min",        "prod",
+                                             "sum_square", "l1",   "l2",  "log_sum_exp"};
 const std::vector<const char*> kDTypeNames = {"float32", "float16", "bfloat16", "int32",
                                               "int64",   "int8",    "uint8",    "bool"};
 
@@ -41,7 +41,7 @@ PSpec Enum(const char* k, std::vector<const char*> c, bool req = true) { return 
 
 struct KindSchema {
   std::vector<PSpec> params;
-  bool activation = false;              // takes a fused activation ("activation.op", ...)
+  bool activation = false;               // takes a fused activation ("activation.op", ...)
   std::vector<const char*> activations;  // further activation prefixes (a builder form's)
 };
 
@@ -81,10 +81,9 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kReduce).params.push_back(Bool("exciteScale", false));
     at(LayerKind::kReduce).activations = {"excite1.", "excite2."};
     at(LayerKind::kSoftmax).params = {Int("axis"), Bool("log")};
-    at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"),
-                                            Float("epsilon"), Int("groups")};
-    at(LayerKind::kShuffle).params = {Ints("firstPerm", false), Ints("reshape", false),
-                                      Ints("secondPerm", false)};
+    at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"), Float("epsilon"),
+                                            Int("groups")};
+    at(LayerKind::kShuffle).params = {Ints("firstPerm", false), Ints("reshape", false), Ints("secondPerm", false)};
     at(LayerKind::kConcat).params = {Int("axis")};
     at(LayerKind::kSplit).params = {Int("axis"), Ints("sizes")};
     at(LayerKind::kSlice).params = {Ints("starts"), Ints("steps")};
@@ -187,8 +186,8 @@ void CheckParams(const Layer& layer) {
     auto it = layer.params.values().find(spec.key);
     if (it == layer.params.values().end()) {
       if (spec.required) {
-        Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", spec.key, "' is missing (expected ",
-                                     TypeName(spec.type), ")"));
+        Fail(ErrorCode::kNative,
+             Cat(LayerLabel(layer), ": param '", spec.key, "' is missing (expected ", TypeName(spec.type), ")"));
       }
       continue;
     }
@@ -221,8 +220,8 @@ void CheckParams(const Layer& layer) {
   }
   for (const auto& [key, value] : layer.params.values()) {
     if (!known.count(key)) {
-      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": unknown param '", key, "' for a ",
-                                   LayerKindName(layer.kind), " layer"));
+      Fail(ErrorCode::kNative,
+           Cat(LayerLabel(layer), ": unknown param '", key, "' for a ", LayerKindName(layer.kind), " layer"));
     }
   }
 }

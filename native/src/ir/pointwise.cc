@@ -58,12 +58,12 @@ PointwiseOperand ParseOperand(const std::string& s, int step, const PointwisePro
     Bad(Cat("step ", step, ": operand '", s, "' is not x<i>, t<j> or c<k>"));
   }
   o.index = static_cast<int>(v);
-  const long limit = o.kind == PointwiseOperand::Kind::kInput ? p.num_inputs
+  const long limit = o.kind == PointwiseOperand::Kind::kInput  ? p.num_inputs
                      : o.kind == PointwiseOperand::Kind::kStep ? step
                                                                : static_cast<long>(p.constants.size());
   if (v >= limit) {
     Bad(Cat("step ", step, ": operand '", s, "' refers to ",
-            o.kind == PointwiseOperand::Kind::kInput ? Cat("input ", v, " of ", p.num_inputs)
+            o.kind == PointwiseOperand::Kind::kInput  ? Cat("input ", v, " of ", p.num_inputs)
             : o.kind == PointwiseOperand::Kind::kStep ? Cat("step ", v, ", which does not precede it")
                                                       : Cat("constant ", v, " of ", p.constants.size())));
   }
@@ -170,9 +170,12 @@ std::string PointwiseProgram::Text() const {
   return out;
 }
 
-static_assert(static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu && static_cast<int>(PointwiseBinary::kMax) == formulas::kHrMax,
+static_assert(static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu &&
+                  static_cast<int>(PointwiseBinary::kMax) == formulas::kHrMax,
               "formulas.inc numbers the binary ops as PointwiseBinary");
 
-float EvalPointwiseBinary(PointwiseBinary op, float p, float q) { return formulas::HybridrtBinary(static_cast<int>(op), p, q); }
+float EvalPointwiseBinary(PointwiseBinary op, float p, float q) {
+  return formulas::HybridrtBinary(static_cast<int>(op), p, q);
+}
 
 }  // namespace hybridrt

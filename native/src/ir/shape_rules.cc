@@ -39,9 +39,7 @@ void LayerCheck::ExpectInputs(size_t min, size_t max) const {
   }
 }
 
-size_t LayerCheck::NumOut() const {
-  return derivation_ ? derivation_->outputs.size() : layer_.outputs.size();
-}
+size_t LayerCheck::NumOut() const { return derivation_ ? derivation_->outputs.size() : layer_.outputs.size(); }
 
 void LayerCheck::ExpectOutputs(size_t n) const {
   if (derivation_) {
@@ -80,8 +78,8 @@ void LayerCheck::ExpectFloatInput(size_t i) const {
 
 void LayerCheck::ExpectSameDType(size_t i, size_t j) const {
   if (In(i).dtype != In(j).dtype) {
-    Bad(Cat(InLabel(i), " has dtype ", DTypeName(In(i).dtype), "; expected ", DTypeName(In(j).dtype),
-            " like input ", j));
+    Bad(Cat(InLabel(i), " has dtype ", DTypeName(In(i).dtype), "; expected ", DTypeName(In(j).dtype), " like input ",
+            j));
   }
 }
 
@@ -100,7 +98,8 @@ void LayerCheck::ExpectOutput(size_t i, DType dtype, const Shape& shape) const {
       Bad(Cat("output ", i, " was given dtype ", DTypeName(g[i].dtype), "; the layer makes ", DTypeName(dtype)));
     }
     if (i < g.size() && g[i].has_shape && g[i].shape != shape) {
-      Bad(Cat("output ", i, " was given shape ", ShapeToString(g[i].shape), "; the layer makes ", ShapeToString(shape)));
+      Bad(Cat("output ", i, " was given shape ", ShapeToString(g[i].shape), "; the layer makes ",
+              ShapeToString(shape)));
     }
     if (i >= derivation_->outputs.size()) Bad(Cat("internal: output ", i, " derived before the output count"));
     derivation_->outputs[i].dtype = dtype;
@@ -162,12 +161,8 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kNormalization:
     case LayerKind::kQuantize:
     case LayerKind::kDequantize:
-    case LayerKind::kPointwise:
-      CheckComputeLayer(c);
-      break;
-    default:
-      CheckDataLayer(c);
-      break;
+    case LayerKind::kPointwise: CheckComputeLayer(c); break;
+    default: CheckDataLayer(c); break;
   }
 }
 
@@ -189,7 +184,8 @@ std::vector<TensorInfo> DeriveLayerOutputs(Layer layer, const std::vector<Tensor
     }
     layer.inputs.push_back(static_cast<int32_t>(i));
   }
-  if (layer.kind == LayerKind::kConstant) Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": constants have no rule to derive"));
+  if (layer.kind == LayerKind::kConstant)
+    Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": constants have no rule to derive"));
   CheckParams(layer);
   Derivation d;
   d.given = &given;

@@ -63,11 +63,14 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
   if (!deconv) {
     out_channels = w[0];
     if (w[1] != channels / groups) {
-      c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 1 must be channels/groups = ", channels / groups));
+      c.Bad(
+          Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 1 must be channels/groups = ", channels / groups));
     }
-    if (out_channels % groups != 0) c.Bad(Cat("output channels ", out_channels, " are not divisible by groups ", groups));
+    if (out_channels % groups != 0)
+      c.Bad(Cat("output channels ", out_channels, " are not divisible by groups ", groups));
   } else {
-    if (w[0] != channels) c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 0 must be channels = ", channels));
+    if (w[0] != channels)
+      c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 0 must be channels = ", channels));
     out_channels = w[1] * groups;
     c.ExpectLength("outputPadding", spatial);
     for (int64_t v : c.params().Ints("outputPadding")) {
@@ -132,7 +135,8 @@ void CheckMatmul(const LayerCheck& c) {
   }
   Shape batch;
   if (!BroadcastShapes({Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2)}, &batch)) {
-    c.Bad(Cat("batch dims of ", ShapeToString(c.In(0).shape), " and ", ShapeToString(c.In(1).shape), " do not broadcast"));
+    c.Bad(Cat("batch dims of ", ShapeToString(c.In(0).shape), " and ", ShapeToString(c.In(1).shape),
+              " do not broadcast"));
   }
   Shape out = batch;
   if (!a_vec) out.push_back(m);
@@ -186,7 +190,8 @@ void CheckPointwise(const LayerCheck& c) {
     c.Bad(e.what());
   }
   const Shape& out = c.OutShape(0);
-  if (!IsFloat(c.OutDType(0))) c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.OutDType(0)), "; expected a float type"));
+  if (!IsFloat(c.OutDType(0)))
+    c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.OutDType(0)), "; expected a float type"));
   for (size_t i = 0; i < c.NumIn(); ++i) {
     c.ExpectFloatInput(i);
     Shape joined;
@@ -349,7 +354,8 @@ void CheckQuantParams(const LayerCheck& c) {
     }
   }
   if (c.NumIn() == 3 && c.In(2).shape != scale) {
-    c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected the scale's ", ShapeToString(scale)));
+    c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected the scale's ",
+              ShapeToString(scale)));
   }
 }
 

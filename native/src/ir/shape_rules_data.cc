@@ -67,8 +67,9 @@ void CheckConcat(const LayerCheck& c) {
     const Shape& s = c.In(i).shape;
     bool ok = s.size() == out.size();
     for (size_t d = 0; ok && d < s.size(); ++d) ok = static_cast<int64_t>(d) == axis || s[d] == out[d];
-    if (!ok) c.Bad(Cat(c.InLabel(i), " has shape ", ShapeToString(s), "; expected ", ShapeToString(c.In(0).shape),
-                       " except along axis ", axis));
+    if (!ok)
+      c.Bad(Cat(c.InLabel(i), " has shape ", ShapeToString(s), "; expected ", ShapeToString(c.In(0).shape),
+                " except along axis ", axis));
     out[axis] += s[axis];
   }
   c.ExpectOutput(0, c.In(0).dtype, out);
@@ -86,7 +87,8 @@ void CheckSplit(const LayerCheck& c) {
     if (s < 0) c.Bad(Cat("param 'sizes' holds ", s, "; expected >= 0"));
     total += s;
   }
-  if (total != x[axis]) c.Bad(Cat("param 'sizes' adds up to ", total, "; the input has ", x[axis], " along axis ", axis));
+  if (total != x[axis])
+    c.Bad(Cat("param 'sizes' adds up to ", total, "; the input has ", x[axis], " along axis ", axis));
   for (size_t i = 0; i < sizes.size(); ++i) {
     Shape o = x;
     o[axis] = sizes[i];
@@ -131,7 +133,8 @@ void CheckGather(const LayerCheck& c) {
     out.insert(out.end(), idx.begin(), idx.end());
     out.insert(out.end(), data.begin() + axis + 1, data.end());
   } else {
-    if (idx.size() != data.size()) c.Bad(Cat(c.InLabel(1), " has rank ", idx.size(), "; expected the data's ", data.size()));
+    if (idx.size() != data.size())
+      c.Bad(Cat(c.InLabel(1), " has rank ", idx.size(), "; expected the data's ", data.size()));
     for (size_t d = 0; d < data.size(); ++d) {
       if (static_cast<int64_t>(d) != axis && idx[d] > data[d]) {
         c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(idx), ", larger than the data ", ShapeToString(data),
@@ -161,7 +164,8 @@ void CheckPad(const LayerCheck& c) {
     if (kept < 0) c.Bad(Cat("dim ", d, ": pads ", pb[d], ", ", pe[d], " crop more than the input's ", x[d]));
     int64_t o = x[d] + pb[d] + pe[d];
     if (!constant && kept == 0 && o > 0) {
-      c.Bad(Cat("dim ", d, ": mode '", c.params().String("mode"), "' cannot pad a dim with nothing left after cropping"));
+      c.Bad(
+          Cat("dim ", d, ": mode '", c.params().String("mode"), "' cannot pad a dim with nothing left after cropping"));
     }
     out.push_back(o);
   }
@@ -178,7 +182,8 @@ void CheckResize(const LayerCheck& c) {
   if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
   auto scales = c.params().Floats("scales");
   for (size_t d = 0; d < x.size(); ++d) {
-    if (!(scales[d] > 0) || scales[d] > 1e30) c.Bad(Cat("param 'scales' holds ", scales[d], "; expected a positive number"));
+    if (!(scales[d] > 0) || scales[d] > 1e30)
+      c.Bad(Cat("param 'scales' holds ", scales[d], "; expected a positive number"));
     if (x[d] == 0 && out[d] > 0) c.Bad(Cat("dim ", d, ": cannot resize an empty dim to ", out[d]));
   }
   c.ExpectOutput(0, c.In(0).dtype, out);
@@ -187,7 +192,8 @@ void CheckResize(const LayerCheck& c) {
 void CheckSelect(const LayerCheck& c) {
   c.ExpectInputs(3, 3);
   c.ExpectOutputs(1);
-  if (c.In(0).dtype != DType::kBool) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype), "; expected bool"));
+  if (c.In(0).dtype != DType::kBool)
+    c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype), "; expected bool"));
   c.ExpectSameDType(2, 1);
   Shape out;
   if (!BroadcastShapes({c.In(0).shape, c.In(1).shape, c.In(2).shape}, &out)) {

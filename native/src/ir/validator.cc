@@ -58,8 +58,8 @@ void ValidateNetwork(const Network& net) {
       if (producer[id] != -2) {
         std::string by = producer[id] == -1 ? std::string("it is a network input")
                                             : Cat("already produced by ", LayerLabel(net.layers[producer[id]]));
-        Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": output ", k, " ", TensorLabel(net, id),
-                                     " is produced twice: ", by));
+        Fail(ErrorCode::kNative,
+             Cat(LayerLabel(layer), ": output ", k, " ", TensorLabel(net, id), " is produced twice: ", by));
       }
       producer[id] = static_cast<int64_t>(li);
     }

@@ -35,7 +35,8 @@ Uploader& UploaderFor(const std::string& name) {
 
 Napi::Array ShapeArray(Napi::Env env, const Shape& shape) {
   Napi::Array a = Napi::Array::New(env, shape.size());
-  for (size_t d = 0; d < shape.size(); ++d) a.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(shape[d])));
+  for (size_t d = 0; d < shape.size(); ++d)
+    a.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(shape[d])));
   return a;
 }
 
@@ -91,19 +92,18 @@ class UploadWorker : public PromiseWorker {
 class DeviceTensorWrap : public Napi::ObjectWrap<DeviceTensorWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "DeviceTensor",
-                       {InstanceMethod<&DeviceTensorWrap::Download>("download"),
-                        InstanceMethod<&DeviceTensorWrap::Dispose>("dispose"),
-                        InstanceAccessor<&DeviceTensorWrap::DTypeOf>("dtype"),
-                        InstanceAccessor<&DeviceTensorWrap::ShapeOf>("shape"),
-                        InstanceAccessor<&DeviceTensorWrap::Bytes>("bytes"),
-                        InstanceAccessor<&DeviceTensorWrap::BackendOf>("backend"),
-                        InstanceAccessor<&DeviceTensorWrap::Disposed>("disposed")});
+    return DefineClass(
+        env, "DeviceTensor",
+        {InstanceMethod<&DeviceTensorWrap::Download>("download"), InstanceMethod<&DeviceTensorWrap::Dispose>("dispose"),
+         InstanceAccessor<&DeviceTensorWrap::DTypeOf>("dtype"), InstanceAccessor<&DeviceTensorWrap::ShapeOf>("shape"),
+         InstanceAccessor<&DeviceTensorWrap::Bytes>("bytes"), InstanceAccessor<&DeviceTensorWrap::BackendOf>("backend"),
+         InstanceAccessor<&DeviceTensorWrap::Disposed>("disposed")});
   }
 
   explicit DeviceTensorWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<DeviceTensorWrap>(info) {
     if (info.Length() != 1 || !info[0].IsExternal()) {
-      throw MakeJsError(info.Env(), ErrorCode::kNative, "device tensors come from runs (outputLocation 'device') or toDevice()");
+      throw MakeJsError(info.Env(), ErrorCode::kNative,
+                        "device tensors come from runs (outputLocation 'device') or toDevice()");
     }
     ref_ = *info[0].As<Napi::External<DeviceTensorRef>>().Data();
     backend_ = ref_.buffer ? ref_.buffer->backend() : "";
@@ -127,7 +127,9 @@ class DeviceTensorWrap : public Napi::ObjectWrap<DeviceTensorWrap> {
   }
   Napi::Value DTypeOf(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), DTypeName(ref_.dtype)); }
   Napi::Value ShapeOf(const Napi::CallbackInfo& info) { return ShapeArray(info.Env(), ref_.shape); }
-  Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), static_cast<double>(bytes_)); }
+  Napi::Value Bytes(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), static_cast<double>(bytes_));
+  }
   Napi::Value BackendOf(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), backend_); }
   Napi::Value Disposed(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), !ref_.buffer); }
 
@@ -160,8 +162,10 @@ DeviceTensorRef GetDeviceTensor(const Napi::Value& v) {
 Napi::Value ToDevice(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   try {
-    if (info.Length() < 4 || !info[0].IsString() || !info[1].IsTypedArray() || !info[2].IsString() || !info[3].IsArray()) {
-      Fail(ErrorCode::kInput, "toDevice(backend, data, dtype, shape): expected a backend name, a typed array, a dtype and a shape");
+    if (info.Length() < 4 || !info[0].IsString() || !info[1].IsTypedArray() || !info[2].IsString() ||
+        !info[3].IsArray()) {
+      Fail(ErrorCode::kInput,
+           "toDevice(backend, data, dtype, shape): expected a backend name, a typed array, a dtype and a shape");
     }
     std::string backend = info[0].As<Napi::String>().Utf8Value();
     DType dtype;
@@ -173,18 +177,21 @@ Napi::Value ToDevice(const Napi::CallbackInfo& info) {
     for (uint32_t d = 0; d < dims.Length(); ++d) {
       Napi::Value v = dims.Get(d);
       double x = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
-      if (!(x >= 0) || x != static_cast<double>(static_cast<int64_t>(x))) Fail(ErrorCode::kInput, "toDevice: shape must hold non-negative integers");
+      if (!(x >= 0) || x != static_cast<double>(static_cast<int64_t>(x)))
+        Fail(ErrorCode::kInput, "toDevice: shape must hold non-negative integers");
       shape.push_back(static_cast<int64_t>(x));
     }
     int64_t n;
-    if (!CheckedNumel(shape, &n)) Fail(ErrorCode::kInput, Cat("toDevice: shape ", ShapeToString(shape), " is too large"));
+    if (!CheckedNumel(shape, &n))
+      Fail(ErrorCode::kInput, Cat("toDevice: shape ", ShapeToString(shape), " is too large"));
     Napi::TypedArray data = info[1].As<Napi::TypedArray>();
     if (data.TypedArrayType() != StorageOf(dtype)) {
-      Fail(ErrorCode::kInput, Cat("toDevice: a ", DTypeName(dtype), " tensor needs a ", StorageName(StorageOf(dtype)), ", got ",
-                                  StorageName(data.TypedArrayType())));
+      Fail(ErrorCode::kInput, Cat("toDevice: a ", DTypeName(dtype), " tensor needs a ", StorageName(StorageOf(dtype)),
+                                  ", got ", StorageName(data.TypedArrayType())));
     }
     if (static_cast<int64_t>(data.ElementLength()) != n) {
-      Fail(ErrorCode::kInput, Cat("toDevice: shape ", ShapeToString(shape), " has ", n, " elements, the data ", data.ElementLength()));
+      Fail(ErrorCode::kInput,
+           Cat("toDevice: shape ", ShapeToString(shape), " has ", n, " elements, the data ", data.ElementLength()));
     }
     DeviceStatus status = QueryDevice(backend);
     if (!status.available) Fail(ErrorCode::kBackend, Cat("backend '", backend, "' is not available: ", status.reason));

@@ -31,7 +31,8 @@ Napi::Object TensorObject(Napi::Env env, const TensorInfo& t) {
   o.Set("name", t.name);
   o.Set("dtype", DTypeName(t.dtype));
   Napi::Array shape = Napi::Array::New(env, t.shape.size());
-  for (size_t d = 0; d < t.shape.size(); ++d) shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(t.shape[d])));
+  for (size_t d = 0; d < t.shape.size(); ++d)
+    shape.Set(static_cast<uint32_t>(d), Napi::Number::New(env, static_cast<double>(t.shape[d])));
   o.Set("shape", shape);
   return o;
 }
@@ -185,14 +186,13 @@ class RunWorker : public PromiseWorker {
 class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "ExecutionContext",
-                       {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::Dispose>("dispose"),
-                        InstanceAccessor<&ContextWrap::Busy>("busy"),
-                        InstanceAccessor<&ContextWrap::Transfers>("transfers"),
-                        InstanceAccessor<&ContextWrap::Timing>("timing"),
-                        InstanceAccessor<&ContextWrap::GraphState>("graph"),
-                        InstanceAccessor<&ContextWrap::GraphNodes>("graphNodes"),
-                        InstanceAccessor<&ContextWrap::Disposed>("disposed")});
+    return DefineClass(
+        env, "ExecutionContext",
+        {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::Dispose>("dispose"),
+         InstanceAccessor<&ContextWrap::Busy>("busy"), InstanceAccessor<&ContextWrap::Transfers>("transfers"),
+         InstanceAccessor<&ContextWrap::Timing>("timing"), InstanceAccessor<&ContextWrap::GraphState>("graph"),
+         InstanceAccessor<&ContextWrap::GraphNodes>("graphNodes"),
+         InstanceAccessor<&ContextWrap::Disposed>("disposed")});
   }
 
   explicit ContextWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextWrap>(info) {
@@ -231,9 +231,9 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     if (inputs.Length() != net.inputs.size()) {
       std::string names;
       for (size_t i = 0; i < net.inputs.size(); ++i) names += (i ? ", " : "") + ctx.input_info(i).name;
-      throw MakeJsError(env, ErrorCode::kInput,
-                        Cat("engine '", net.name, "' takes ", net.inputs.size(), " inputs (", names, "), got ",
-                            inputs.Length()));
+      throw MakeJsError(
+          env, ErrorCode::kInput,
+          Cat("engine '", net.name, "' takes ", net.inputs.size(), " inputs (", names, "), got ", inputs.Length()));
     }
     std::vector<DeviceTensorRef> device_inputs(inputs.Length());
     for (uint32_t i = 0; i < inputs.Length(); ++i) {
@@ -246,16 +246,18 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
       }
       napi_typedarray_type want = StorageOf(t.dtype);
       if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != want) {
-        std::string got = v.IsTypedArray() ? StorageName(v.As<Napi::TypedArray>().TypedArrayType()) : "not a typed array";
-        throw MakeJsError(env, ErrorCode::kInput,
-                          Cat("input '", t.name, "': expected ", StorageName(want), " (", DTypeName(t.dtype), "), got ", got));
+        std::string got =
+            v.IsTypedArray() ? StorageName(v.As<Napi::TypedArray>().TypedArrayType()) : "not a typed array";
+        throw MakeJsError(
+            env, ErrorCode::kInput,
+            Cat("input '", t.name, "': expected ", StorageName(want), " (", DTypeName(t.dtype), "), got ", got));
       }
       Napi::TypedArray arr = v.As<Napi::TypedArray>();
       int64_t n = Numel(t.shape);
       if (static_cast<int64_t>(arr.ElementLength()) != n) {
         throw MakeJsError(env, ErrorCode::kInput,
-                          Cat("input '", t.name, "': expected ", n, " elements (shape ", ShapeToString(t.shape), "), got ",
-                              arr.ElementLength()));
+                          Cat("input '", t.name, "': expected ", n, " elements (shape ", ShapeToString(t.shape),
+                              "), got ", arr.ElementLength()));
       }
     }
     return Guard(env, [&]() -> Napi::Value {
@@ -297,9 +299,9 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     std::vector<bool> out(n, false);
     if (options.IsUndefined() || options.IsNull()) return out;
     auto bad = [&]() {
-      throw MakeJsError(env, ErrorCode::kInput,
-                        Cat("run(inputs, options): options.outputLocation must be 'host', 'device', or an array of ", n,
-                            " of them"));
+      throw MakeJsError(
+          env, ErrorCode::kInput,
+          Cat("run(inputs, options): options.outputLocation must be 'host', 'device', or an array of ", n, " of them"));
     };
     if (!options.IsObject()) bad();
     Napi::Value loc = options.As<Napi::Object>().Get("outputLocation");
@@ -329,15 +331,17 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     if (s == "off") return TimingMode::kOff;
     if (s == "coarse") return TimingMode::kCoarse;
     if (s == "layers") return TimingMode::kLayers;
-    throw MakeJsError(env, ErrorCode::kInput, "run(inputs, options): options.timing must be 'off', 'coarse' or 'layers'");
+    throw MakeJsError(env, ErrorCode::kInput,
+                      "run(inputs, options): options.timing must be 'off', 'coarse' or 'layers'");
   }
 
-  static void CheckDeviceInput(Napi::Env env, const ExecutionContext& ctx, const TensorInfo& t, const DeviceTensorRef& d) {
+  static void CheckDeviceInput(Napi::Env env, const ExecutionContext& ctx, const TensorInfo& t,
+                               const DeviceTensorRef& d) {
     const std::string backend = ctx.engine().backend().Name();
     if (d.buffer->backend() != backend) {
       throw MakeJsError(env, ErrorCode::kInput,
-                        Cat("input '", t.name, "': a device tensor of backend '", d.buffer->backend(), "' cannot feed a ",
-                            backend, " engine (download it first)"));
+                        Cat("input '", t.name, "': a device tensor of backend '", d.buffer->backend(),
+                            "' cannot feed a ", backend, " engine (download it first)"));
     }
     if (d.dtype != t.dtype || d.shape != t.shape) {
       throw MakeJsError(env, ErrorCode::kInput,
@@ -374,11 +378,11 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
 class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
  public:
   static Napi::Function Define(Napi::Env env) {
-    return DefineClass(env, "Engine",
-                       {InstanceMethod<&EngineWrap::Serialize>("serialize"),
-                        InstanceMethod<&EngineWrap::CreateContext>("createContext"),
-                        InstanceMethod<&EngineWrap::Info>("info"), InstanceMethod<&EngineWrap::Dispose>("dispose"),
-                        InstanceAccessor<&EngineWrap::Disposed>("disposed")});
+    return DefineClass(
+        env, "Engine",
+        {InstanceMethod<&EngineWrap::Serialize>("serialize"),
+         InstanceMethod<&EngineWrap::CreateContext>("createContext"), InstanceMethod<&EngineWrap::Info>("info"),
+         InstanceMethod<&EngineWrap::Dispose>("dispose"), InstanceAccessor<&EngineWrap::Disposed>("disposed")});
   }
 
   static Napi::Object NewInstance(Napi::Env env, std::shared_ptr<Engine> engine) {
@@ -435,10 +439,12 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     o.Set("planFormatVersion", kPlanFormatVersion);
     o.Set("networkFormatVersion", kNetworkFormatVersion);
     Napi::Array inputs = Napi::Array::New(env, net.inputs.size());
-    for (size_t i = 0; i < net.inputs.size(); ++i) inputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.inputs[i]]));
+    for (size_t i = 0; i < net.inputs.size(); ++i)
+      inputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.inputs[i]]));
     o.Set("inputs", inputs);
     Napi::Array outputs = Napi::Array::New(env, net.outputs.size());
-    for (size_t i = 0; i < net.outputs.size(); ++i) outputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.outputs[i]]));
+    for (size_t i = 0; i < net.outputs.size(); ++i)
+      outputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.outputs[i]]));
     o.Set("outputs", outputs);
     Napi::Array layers = Napi::Array::New(env, net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i) {

@@ -19,7 +19,8 @@ Napi::Value InferLayer(const Napi::CallbackInfo& info) {
       Napi::Object o = Napi::Object::New(env);
       o.Set("dtype", Napi::String::New(env, DTypeName(outs[i].dtype)));
       Napi::Array shape = Napi::Array::New(env, outs[i].shape.size());
-      for (uint32_t d = 0; d < outs[i].shape.size(); ++d) shape.Set(d, Napi::Number::New(env, static_cast<double>(outs[i].shape[d])));
+      for (uint32_t d = 0; d < outs[i].shape.size(); ++d)
+        shape.Set(d, Napi::Number::New(env, static_cast<double>(outs[i].shape[d])));
       o.Set("shape", shape);
       result.Set(i, o);
     }

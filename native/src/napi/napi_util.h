@@ -48,9 +48,9 @@ class PromiseWorker : public Napi::AsyncWorker {
   Napi::Promise Promise() { return deferred_.Promise(); }
 
  protected:
-  virtual void Run() = 0;                        // worker thread
+  virtual void Run() = 0;                         // worker thread
   virtual Napi::Value Result(Napi::Env env) = 0;  // JS thread
-  virtual void Settled() {}                      // JS thread, after resolve or reject
+  virtual void Settled() {}                       // JS thread, after resolve or reject
 
  private:
   void Execute() final {

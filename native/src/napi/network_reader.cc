@@ -48,7 +48,8 @@ std::vector<int32_t> ReadIds(const Napi::Value& v, const std::string& where) {
   Napi::Array arr = AsArray(v, where);
   std::vector<int32_t> ids(arr.Length());
   for (uint32_t i = 0; i < arr.Length(); ++i) {
-    ids[i] = static_cast<int32_t>(AsInt(arr.Get(i), Cat(where, "[", i, "]"), -(int64_t{1} << 31), (int64_t{1} << 31) - 1));
+    ids[i] =
+        static_cast<int32_t>(AsInt(arr.Get(i), Cat(where, "[", i, "]"), -(int64_t{1} << 31), (int64_t{1} << 31) - 1));
   }
   return ids;
 }
@@ -126,7 +127,8 @@ DType ReadDType(const Napi::Value& v, const std::string& where) {
 Shape ReadShape(const Napi::Value& v, const std::string& where) {
   Napi::Array arr = AsArray(v, where);
   Shape shape;
-  for (uint32_t d = 0; d < arr.Length(); ++d) shape.push_back(AsInt(arr.Get(d), Cat(where, "[", d, "]"), 0, kMaxElements));
+  for (uint32_t d = 0; d < arr.Length(); ++d)
+    shape.push_back(AsInt(arr.Get(d), Cat(where, "[", d, "]"), 0, kMaxElements));
   return shape;
 }
 
@@ -208,7 +210,8 @@ Network ReadNetwork(const Napi::Value& value) {
     ReadParams(Prop(l, "params", where), where + ".params", &layer.params);
     WeightView w;
     if (layer.kind == LayerKind::kConstant) {
-      if (layer.outputs.size() != 1 || layer.outputs[0] < 0 || static_cast<size_t>(layer.outputs[0]) >= net.tensors.size()) {
+      if (layer.outputs.size() != 1 || layer.outputs[0] < 0 ||
+          static_cast<size_t>(layer.outputs[0]) >= net.tensors.size()) {
         Bad(where, "must have one output with a valid tensor id");
       }
       w = ReadWeights(Prop(l, "weights", where), where + ".weights", net.tensors[layer.outputs[0]].dtype);

@@ -92,7 +92,8 @@ class ByteReader {
     return r;
   }
   void ExpectEnd(const std::string& what) const {
-    if (left() != 0) Fail(ErrorCode::kPlan, Cat("plan: ", what, " has ", left(), " unexpected trailing bytes at offset ", offset()));
+    if (left() != 0)
+      Fail(ErrorCode::kPlan, Cat("plan: ", what, " has ", left(), " unexpected trailing bytes at offset ", offset()));
   }
 
  private:

@@ -37,8 +37,6 @@ std::string Cat(const Args&... args) {
   return os.str();
 }
 
-[[noreturn]] inline void Fail(ErrorCode code, const std::string& message) {
-  throw Error(code, message);
-}
+[[noreturn]] inline void Fail(ErrorCode code, const std::string& message) { throw Error(code, message); }
 
 }  // namespace hybridrt

@@ -152,7 +152,14 @@ export const maxUnpool: Rule = (ctx) => {
   const dtype = ctx.dtype(0);
   if (ctx.has(2)) {
     const out = ctx.numbers(2);
-    return [{ dtype, shape: out ?? (ctx.shape(2) && isNum(ctx.shape(2)![0]) ? Array.from({ length: ctx.shape(2)![0] as number }, () => ctx.symbols.fresh()) : undefined) }];
+    return [
+      {
+        dtype,
+        shape:
+          out ??
+          (ctx.shape(2) && isNum(ctx.shape(2)![0]) ? Array.from({ length: ctx.shape(2)![0] as number }, () => ctx.symbols.fresh()) : undefined),
+      },
+    ];
   }
   const kernel = attrInts(ctx.node, 'kernel_shape');
   if (!x || !kernel) return [{ dtype }];

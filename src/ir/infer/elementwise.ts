@@ -74,7 +74,12 @@ export function broadcasting(f?: ElemFn, out?: DType, numpySince = 7): Rule {
     const inputsComputable = idx.every((i) => computable(ctx.dtype(i)));
     const value =
       f && dtype && dtype !== 'string' && (out === 'bool' || (computable(dtype) && inputsComputable))
-        ? mapValues(ctx.symbols, idx.map((i) => ctx.value(i)), dtype, f)
+        ? mapValues(
+            ctx.symbols,
+            idx.map((i) => ctx.value(i)),
+            dtype,
+            f,
+          )
         : undefined;
     return [{ dtype, shape, value }];
   };
@@ -86,8 +91,7 @@ const cmp = (p: (a: number, b: number) => boolean): ElemFn =>
     ([a, b]) => (a === b ? (p(0, 0) ? 1 : 0) : undefined),
   );
 
-const minmax = (pick: (...x: number[]) => number): ElemFn =>
-  numeric(pick, (xs) => (xs.every((x) => x === xs[0]) ? xs[0] : undefined));
+const minmax = (pick: (...x: number[]) => number): ElemFn => numeric(pick, (xs) => (xs.every((x) => x === xs[0]) ? xs[0] : undefined));
 
 export const arithmetic = {
   Add: broadcasting(ARITH.Add),
@@ -96,7 +100,11 @@ export const arithmetic = {
   Div: broadcasting(ARITH.Div),
   Max: broadcasting(minmax(Math.max), undefined, 8),
   Min: broadcasting(minmax(Math.min), undefined, 8),
-  Sum: broadcasting((xs, s, d) => xs.slice(1).reduce<Dim | undefined>((acc, x) => (acc === undefined ? undefined : ARITH.Add([acc, x], s, d)), xs[0]), undefined, 8),
+  Sum: broadcasting(
+    (xs, s, d) => xs.slice(1).reduce<Dim | undefined>((acc, x) => (acc === undefined ? undefined : ARITH.Add([acc, x], s, d)), xs[0]),
+    undefined,
+    8,
+  ),
   Mean: broadcasting(undefined, undefined, 8),
   Pow: broadcasting(),
   Mod: ((ctx) => {
@@ -117,15 +125,42 @@ export const arithmetic = {
 };
 
 export const comparison = {
-  Equal: broadcasting(cmp((a, b) => a === b), 'bool'),
-  Less: broadcasting(cmp((a, b) => a < b), 'bool'),
-  LessOrEqual: broadcasting(cmp((a, b) => a <= b), 'bool'),
-  Greater: broadcasting(cmp((a, b) => a > b), 'bool'),
-  GreaterOrEqual: broadcasting(cmp((a, b) => a >= b), 'bool'),
-  And: broadcasting(numeric((a, b) => (a && b ? 1 : 0)), 'bool'),
-  Or: broadcasting(numeric((a, b) => (a || b ? 1 : 0)), 'bool'),
-  Xor: broadcasting(numeric((a, b) => ((a ? 1 : 0) ^ (b ? 1 : 0))), 'bool'),
-  Not: unaryTo('bool', numeric((a) => (a ? 0 : 1))),
+  Equal: broadcasting(
+    cmp((a, b) => a === b),
+    'bool',
+  ),
+  Less: broadcasting(
+    cmp((a, b) => a < b),
+    'bool',
+  ),
+  LessOrEqual: broadcasting(
+    cmp((a, b) => a <= b),
+    'bool',
+  ),
+  Greater: broadcasting(
+    cmp((a, b) => a > b),
+    'bool',
+  ),
+  GreaterOrEqual: broadcasting(
+    cmp((a, b) => a >= b),
+    'bool',
+  ),
+  And: broadcasting(
+    numeric((a, b) => (a && b ? 1 : 0)),
+    'bool',
+  ),
+  Or: broadcasting(
+    numeric((a, b) => (a || b ? 1 : 0)),
+    'bool',
+  ),
+  Xor: broadcasting(
+    numeric((a, b) => (a ? 1 : 0) ^ (b ? 1 : 0)),
+    'bool',
+  ),
+  Not: unaryTo(
+    'bool',
+    numeric((a) => (a ? 0 : 1)),
+  ),
   IsNaN: unaryTo('bool'),
   IsInf: unaryTo('bool'),
 };
@@ -148,7 +183,12 @@ export const clip: Rule = (ctx) => {
     const lo = ctx.has(1) ? ctx.numbers(1)?.[0] : -Infinity;
     const hi = ctx.has(2) ? ctx.numbers(2)?.[0] : Infinity;
     if (lo !== undefined && hi !== undefined) {
-      value = mapValues(ctx.symbols, [ctx.value(0)], dtype, numeric((x) => Math.min(Math.max(x, lo), hi)));
+      value = mapValues(
+        ctx.symbols,
+        [ctx.value(0)],
+        dtype,
+        numeric((x) => Math.min(Math.max(x, lo), hi)),
+      );
     }
   }
   return [{ dtype, shape: ctx.shape(0) ? [...ctx.shape(0)!] : undefined, value }];

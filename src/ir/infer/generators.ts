@@ -88,7 +88,10 @@ export const constantOfShape: Rule = (ctx) => {
   if (dims.some((d) => isNum(d) && d < 0)) fail(`ConstantOfShape: negative dimension in [${dims.join(',')}]`);
   const shape = [...dims];
   const n = productDims(shape);
-  const value = dtype && fill !== undefined && isNum(n) && n <= MAX_VALUE_ELEMENTS ? makeValue(dtype, shape as number[], new Array<Dim>(n).fill(fill)) : undefined;
+  const value =
+    dtype && fill !== undefined && isNum(n) && n <= MAX_VALUE_ELEMENTS
+      ? makeValue(dtype, shape as number[], new Array<Dim>(n).fill(fill))
+      : undefined;
   return [{ dtype, shape, value }];
 };
 

@@ -200,7 +200,10 @@ function prepareTypes(graph: Graph, symbols: SymbolTable, overrides: Record<stri
     const declared = graph.types.get(name)?.shape;
     if (!declared) continue;
     if (declared.length !== dims.length) {
-      throw new HybridError('INPUT', `input '${name}': shape [${dims.join(',')}] has rank ${dims.length}, the model declares [${declared.join(',')}]`);
+      throw new HybridError(
+        'INPUT',
+        `input '${name}': shape [${dims.join(',')}] has rank ${dims.length}, the model declares [${declared.join(',')}]`,
+      );
     }
     declared.forEach((d, i) => {
       const g = dims[i]!;

@@ -90,7 +90,13 @@ export const einsum: Rule = (ctx) => {
     if (e instanceof BroadcastError) fail(`ellipsis dimensions do not broadcast: ${e.message}`);
     throw e;
   }
-  const out = rhs ?? `${ellipses.length || lhs.includes('...') ? '...' : ''}${[...counts].filter(([, n]) => n === 1).map(([c]) => c).sort().join('')}`;
+  const out =
+    rhs ??
+    `${ellipses.length || lhs.includes('...') ? '...' : ''}${[...counts]
+      .filter(([, n]) => n === 1)
+      .map(([c]) => c)
+      .sort()
+      .join('')}`;
   const shape: Dim[] = [];
   const oparts = out.split('...');
   const pushLetters = (s: string) => {

@@ -50,17 +50,15 @@ export function isNonNegative(symbols: SymbolTable, d: Dim): boolean {
 export type ElemFn = (xs: Dim[], symbols: SymbolTable, dtype: NumericDType) => Dim | undefined;
 
 /** Evaluates an elementwise op over broadcast known values. */
-export function mapValues(
-  symbols: SymbolTable,
-  inputs: Array<KnownValue | undefined>,
-  outDtype: NumericDType,
-  f: ElemFn,
-): KnownValue | undefined {
+export function mapValues(symbols: SymbolTable, inputs: Array<KnownValue | undefined>, outDtype: NumericDType, f: ElemFn): KnownValue | undefined {
   if (inputs.some((v) => !v)) return undefined;
   const vs = inputs as KnownValue[];
   let outDims: number[];
   try {
-    outDims = broadcastShapes(symbols, vs.map((v) => v.dims)) as number[];
+    outDims = broadcastShapes(
+      symbols,
+      vs.map((v) => v.dims),
+    ) as number[];
   } catch {
     return undefined;
   }

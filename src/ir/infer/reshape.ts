@@ -233,7 +233,8 @@ function blockRule(toSpace: boolean): Rule {
     if (x.length !== 4) fail(`${ctx.node.opType}: input must be 4-D, not rank ${x.length}`);
     const b = attrInt(ctx.node, 'blocksize');
     if (b === undefined || b <= 0) fail(`${ctx.node.opType}: missing or invalid blocksize`);
-    const div = (d: Dim, k: number) => exactDiv(d, k) ?? (isNum(d) ? fail(`${ctx.node.opType}: ${d} is not divisible by ${k}`) : ctx.symbols.fresh(`${d}/${k}`));
+    const div = (d: Dim, k: number) =>
+      exactDiv(d, k) ?? (isNum(d) ? fail(`${ctx.node.opType}: ${d} is not divisible by ${k}`) : ctx.symbols.fresh(`${d}/${k}`));
     const [n, c, h, w] = x as [Dim, Dim, Dim, Dim];
     const shape = toSpace ? [n, div(c, b * b), mulDim(h, b), mulDim(w, b)] : [n, mulDim(c, b * b), div(h, b), div(w, b)];
     return [{ dtype, shape }];

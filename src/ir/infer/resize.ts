@@ -112,7 +112,9 @@ export const centerCropPad: Rule = (ctx) => {
   const dtype = ctx.dtype(0);
   if (!x) return [{ dtype }];
   const r = x.length;
-  const axes = (attrInts(ctx.node, 'axes') ?? Array.from({ length: r }, (_, i) => i)).map((a) => normAxis(a, r) ?? fail(`CenterCropPad: axis ${a} is out of range`));
+  const axes = (attrInts(ctx.node, 'axes') ?? Array.from({ length: r }, (_, i) => i)).map(
+    (a) => normAxis(a, r) ?? fail(`CenterCropPad: axis ${a} is out of range`),
+  );
   const target = ctx.value(1)?.elems;
   const shape = [...x];
   axes.forEach((a, i) => (shape[a] = target?.[i] ?? ctx.symbols.fresh()));

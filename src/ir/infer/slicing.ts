@@ -113,7 +113,12 @@ export const split: Rule = (ctx) => {
     let value: KnownValue | undefined;
     if (v && isNum(s) && !Number.isNaN(offset) && shape.every(isNum)) {
       const starts = x.map((_, i) => (i === axis ? offset : 0));
-      value = sliceValue(v, starts, x.map(() => 1), shape as number[]);
+      value = sliceValue(
+        v,
+        starts,
+        x.map(() => 1),
+        shape as number[],
+      );
       offset += s;
     } else offset = NaN;
     return { dtype, shape, value };

@@ -9,14 +9,7 @@
  * to their dtype after every operation, so that a propagated value is the one onnxruntime
  * computes for the ops propagated here (+ - * / sqrt are correctly rounded in IEEE arithmetic).
  */
-import {
-  type DType,
-  type NumericDType,
-  type TypedArray,
-  allocTyped,
-  isFloatDType,
-  numel,
-} from '../../onnx/dtype.js';
+import { type DType, type NumericDType, type TypedArray, allocTyped, isFloatDType, numel } from '../../onnx/dtype.js';
 import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../onnx/half.js';
 import type { TensorData } from '../../onnx/tensor.js';
 import type { Dim } from '../types.js';

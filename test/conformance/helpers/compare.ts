@@ -41,7 +41,11 @@ function decoder(dtype: string): (v: number | bigint) => number {
  * match. `tolerance` defaults by dtype (above); null compares the stored values exactly (the
  * bits, for float16/bfloat16).
  */
-export function compareTensors(got: TensorData, want: TensorData, tolerance: Tolerance | null = defaultTolerance(want.dtype) ?? null): string | undefined {
+export function compareTensors(
+  got: TensorData,
+  want: TensorData,
+  tolerance: Tolerance | null = defaultTolerance(want.dtype) ?? null,
+): string | undefined {
   if (got.dtype !== want.dtype) return `dtype ${got.dtype}, expected ${want.dtype}`;
   if (got.dims.join() !== want.dims.join()) return `shape [${got.dims}], expected [${want.dims}]`;
   const decode = decoder(want.dtype);

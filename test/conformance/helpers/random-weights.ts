@@ -29,7 +29,8 @@ function range(graph: Graph, value: string, dims: number[]): [number, number] {
       return [-a, a];
     }
     if (reader.opType === 'BatchNormalization') return at === 1 || at === 4 ? [0.5, 1.5] : [-0.1, 0.1];
-    if (reader.opType === 'Mul' || (reader.opType === 'Unsqueeze' && graph.consumers(reader.outputs[0]!).some((n) => n.opType === 'Mul'))) return [0.5, 1.5];
+    if (reader.opType === 'Mul' || (reader.opType === 'Unsqueeze' && graph.consumers(reader.outputs[0]!).some((n) => n.opType === 'Mul')))
+      return [0.5, 1.5];
   }
   return [-0.1, 0.1];
 }

@@ -49,7 +49,6 @@ export interface CaseOptions {
 
 type Attempt = { kind: 'unsupported' | 'refused'; reason: string } | { kind: 'folded' } | { kind: 'engine'; ops: string[]; failures: string[] };
 
-
 async function ortOutputs(model: string, graph: Graph, feeds: TensorData[]): Promise<TensorData[]> {
   const session = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, logSeverityLevel: 3 });
   try {
@@ -66,7 +65,13 @@ async function ortOutputs(model: string, graph: Graph, feeds: TensorData[]): Pro
  * (UNSUPPORTED_DTYPE, also before the analyze phase ends); any later error is a failure of an engine-supported
  * case (a converter or engine that cannot build what validate accepted, a run that fails).
  */
-async function attempt(source: string | ModelProto, inputNames: string[], feeds: TensorData[], expected: () => Promise<TensorData[]>, options: CaseOptions): Promise<Attempt> {
+async function attempt(
+  source: string | ModelProto,
+  inputNames: string[],
+  feeds: TensorData[],
+  expected: () => Promise<TensorData[]>,
+  options: CaseOptions,
+): Promise<Attempt> {
   let analyzed = false;
   let model: CompiledModel;
   try {
@@ -110,7 +115,8 @@ function unreadableInput(graph: Graph): string | undefined {
   for (const name of graph.inputs) {
     const dtype = graph.types.get(name)?.dtype;
     if (dtype === 'string') return `input '${name}' is a string tensor`;
-    if (!dtype || !isNumericDType(dtype)) return `input '${name}' is not a tensor of a type hybridrt holds (float8, int4, a sequence, an optional...)`;
+    if (!dtype || !isNumericDType(dtype))
+      return `input '${name}' is not a tensor of a type hybridrt holds (float8, int4, a sequence, an optional...)`;
   }
   return undefined;
 }
@@ -133,7 +139,8 @@ export async function runCase(c: ConformanceCase, options: CaseOptions = {}): Pr
     } catch (e) {
       return { kind: 'unreadable', reason: `test data: ${messageLine(e)}` };
     }
-    const expected = () => (options.ortReference ? ortOutputs(c.model, graph, feeds) : Promise.resolve(readDataSet(dataSet, 'output', graph.outputs.length)));
+    const expected = () =>
+      options.ortReference ? ortOutputs(c.model, graph, feeds) : Promise.resolve(readDataSet(dataSet, 'output', graph.outputs.length));
     let mode: Mode = 'as given';
     let result = await attempt(c.model, graph.inputs, feeds, expected, options);
     const notOnEngines = (a: Attempt) => a.kind === 'unsupported' || a.kind === 'refused';

@@ -68,7 +68,10 @@ export function store(dtype: EngineDType, x: number): number {
 /** float -> integer cast: truncate toward zero, saturate at the type's limits, NaN -> 0. */
 function saturate(to: EngineDType, v: number): number {
   if (Number.isNaN(v)) return 0;
-  const [lo, hi] = { int8: [-128, 127], uint8: [0, 255], int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] }[to as 'int8'] ?? [-Infinity, Infinity];
+  const [lo, hi] = { int8: [-128, 127], uint8: [0, 255], int32: [-2147483648, 2147483647], int64: [-(2 ** 63), 2 ** 63] }[to as 'int8'] ?? [
+    -Infinity,
+    Infinity,
+  ];
   return Math.min(Math.max(Math.trunc(v), lo!), hi!);
 }
 
@@ -118,7 +121,11 @@ export function evalNetwork(net: NetworkDefinition, feeds: Record<string, Tensor
       if (!v) throw new Error(`layer '${layer.name}' reads tensor ${id} before it is made`);
       return v;
     });
-    const outs = evalLayer(layer, ins, layer.outputs.map((id) => net.tensors[id]!));
+    const outs = evalLayer(
+      layer,
+      ins,
+      layer.outputs.map((id) => net.tensors[id]!),
+    );
     outs.forEach((o, i) => {
       const decl = net.tensors[layer.outputs[i]!]!;
       if (o.dtype !== decl.dtype || o.shape.join() !== decl.shape.join()) {
@@ -167,7 +174,9 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       const to = layer.params.to;
       const fromFloat = ins[0]!.dtype.startsWith('float') || ins[0]!.dtype === 'bfloat16';
       // int -> int wraps (store() does it); float -> int saturates.
-      y.data = ins[0]!.data.map((v) => (to === 'bool' ? (v !== 0 ? 1 : 0) : to.startsWith('float') || to === 'bfloat16' || !fromFloat ? v : saturate(to, v)));
+      y.data = ins[0]!.data.map((v) =>
+        to === 'bool' ? (v !== 0 ? 1 : 0) : to.startsWith('float') || to === 'bfloat16' || !fromFloat ? v : saturate(to, v),
+      );
       return [y];
     }
     case 'shuffle':
@@ -227,14 +236,17 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       const { axis, log } = layer.params;
       const st = stridesOf(x.shape);
       const n = x.shape[axis]!;
-      forEachIndex(x.shape.map((d, i) => (i === axis ? 1 : d)), (idx) => {
-        let base = 0;
-        idx.forEach((v, d) => (base += v * st[d]!));
-        const vals = Array.from({ length: n }, (_, k) => x.data[base + k * st[axis]!]!);
-        const m = Math.max(...vals);
-        const sum = vals.reduce((a, v) => a + Math.exp(v - m), 0);
-        vals.forEach((v, k) => (y.data[base + k * st[axis]!] = log ? v - m - Math.log(sum) : Math.exp(v - m) / sum));
-      });
+      forEachIndex(
+        x.shape.map((d, i) => (i === axis ? 1 : d)),
+        (idx) => {
+          let base = 0;
+          idx.forEach((v, d) => (base += v * st[d]!));
+          const vals = Array.from({ length: n }, (_, k) => x.data[base + k * st[axis]!]!);
+          const m = Math.max(...vals);
+          const sum = vals.reduce((a, v) => a + Math.exp(v - m), 0);
+          vals.forEach((v, k) => (y.data[base + k * st[axis]!] = log ? v - m - Math.log(sum) : Math.exp(v - m) / sum));
+        },
+      );
       return [y];
     }
     case 'matmul':
@@ -281,52 +293,92 @@ function unary(p: Extract<NetLayer, { kind: 'unary' }>['params']): (x: number) =
   const b = p.beta ?? 0;
   const softplus = (x: number) => (x > 0 ? x + Math.log1p(Math.exp(-x)) : Math.log1p(Math.exp(x)));
   switch (p.op) {
-    case 'identity': return (x) => x;
-    case 'relu': return (x) => Math.max(0, x);
-    case 'leaky_relu': return (x) => (x < 0 ? a * x : x);
-    case 'elu': return (x) => (x < 0 ? a * (Math.exp(x) - 1) : x);
-    case 'selu': return (x) => (x <= 0 ? b * (a * Math.exp(x) - a) : b * x);
-    case 'sigmoid': return (x) => 1 / (1 + Math.exp(-x));
-    case 'hard_sigmoid': return (x) => Math.max(0, Math.min(1, a * x + b));
-    case 'hard_swish': return (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5));
-    case 'tanh': return Math.tanh;
-    case 'softplus': return softplus;
-    case 'mish': return (x) => x * Math.tanh(softplus(x));
-    case 'gelu': return (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case 'gelu_tanh': return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
-    case 'erf': return erf;
-    case 'clip': return (x) => Math.min(Math.max(x, p.min!), p.max!);
-    case 'exp': return Math.exp;
-    case 'log': return Math.log;
-    case 'sqrt': return Math.sqrt;
-    case 'reciprocal': return (x) => 1 / x;
-    case 'abs': return Math.abs;
-    case 'neg': return (x) => -x;
-    case 'floor': return Math.floor;
-    case 'ceil': return Math.ceil;
-    case 'sin': return Math.sin;
-    case 'cos': return Math.cos;
-    case 'not': return (x) => (x ? 0 : 1);
-    case 'silu': return (x) => x / (1 + Math.exp(-x));
+    case 'identity':
+      return (x) => x;
+    case 'relu':
+      return (x) => Math.max(0, x);
+    case 'leaky_relu':
+      return (x) => (x < 0 ? a * x : x);
+    case 'elu':
+      return (x) => (x < 0 ? a * (Math.exp(x) - 1) : x);
+    case 'selu':
+      return (x) => (x <= 0 ? b * (a * Math.exp(x) - a) : b * x);
+    case 'sigmoid':
+      return (x) => 1 / (1 + Math.exp(-x));
+    case 'hard_sigmoid':
+      return (x) => Math.max(0, Math.min(1, a * x + b));
+    case 'hard_swish':
+      return (x) => x * Math.max(0, Math.min(1, x / 6 + 0.5));
+    case 'tanh':
+      return Math.tanh;
+    case 'softplus':
+      return softplus;
+    case 'mish':
+      return (x) => x * Math.tanh(softplus(x));
+    case 'gelu':
+      return (x) => 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case 'gelu_tanh':
+      return (x) => 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * (x + 0.044715 * x * x * x)));
+    case 'erf':
+      return erf;
+    case 'clip':
+      return (x) => Math.min(Math.max(x, p.min!), p.max!);
+    case 'exp':
+      return Math.exp;
+    case 'log':
+      return Math.log;
+    case 'sqrt':
+      return Math.sqrt;
+    case 'reciprocal':
+      return (x) => 1 / x;
+    case 'abs':
+      return Math.abs;
+    case 'neg':
+      return (x) => -x;
+    case 'floor':
+      return Math.floor;
+    case 'ceil':
+      return Math.ceil;
+    case 'sin':
+      return Math.sin;
+    case 'cos':
+      return Math.cos;
+    case 'not':
+      return (x) => (x ? 0 : 1);
+    case 'silu':
+      return (x) => x / (1 + Math.exp(-x));
   }
 }
 
 function binary(op: Extract<NetLayer, { kind: 'elementwise' }>['params']['op'], dtype: EngineDType): (a: number, b: number) => number {
   const int = !dtype.startsWith('float') && dtype !== 'bfloat16';
   switch (op) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
-    case 'div': return int ? (a, b) => Math.trunc(a / b) : (a, b) => a / b;
-    case 'pow': return Math.pow;
-    case 'max': return Math.max;
-    case 'min': return Math.min;
-    case 'prelu': return (a, b) => (a < 0 ? a * b : a);
-    case 'equal': return (a, b) => (a === b ? 1 : 0);
-    case 'less': return (a, b) => (a < b ? 1 : 0);
-    case 'greater': return (a, b) => (a > b ? 1 : 0);
-    case 'and': return (a, b) => (a && b ? 1 : 0);
-    case 'or': return (a, b) => (a || b ? 1 : 0);
+    case 'add':
+      return (a, b) => a + b;
+    case 'sub':
+      return (a, b) => a - b;
+    case 'mul':
+      return (a, b) => a * b;
+    case 'div':
+      return int ? (a, b) => Math.trunc(a / b) : (a, b) => a / b;
+    case 'pow':
+      return Math.pow;
+    case 'max':
+      return Math.max;
+    case 'min':
+      return Math.min;
+    case 'prelu':
+      return (a, b) => (a < 0 ? a * b : a);
+    case 'equal':
+      return (a, b) => (a === b ? 1 : 0);
+    case 'less':
+      return (a, b) => (a < b ? 1 : 0);
+    case 'greater':
+      return (a, b) => (a > b ? 1 : 0);
+    case 'and':
+      return (a, b) => (a && b ? 1 : 0);
+    case 'or':
+      return (a, b) => (a || b ? 1 : 0);
   }
 }
 
@@ -422,15 +474,24 @@ function reduce(x: HostTensor, p: Extract<NetLayer, { kind: 'reduce' }>['params'
   });
   const f = (vals: number[]): number => {
     switch (p.op) {
-      case 'sum': return vals.reduce((a, b) => a + b, 0);
-      case 'mean': return vals.reduce((a, b) => a + b, 0) / vals.length;
-      case 'max': return Math.max(...vals);
-      case 'min': return Math.min(...vals);
-      case 'prod': return vals.reduce((a, b) => a * b, 1);
-      case 'sum_square': return vals.reduce((a, b) => a + b * b, 0);
-      case 'l1': return vals.reduce((a, b) => a + Math.abs(b), 0);
-      case 'l2': return Math.sqrt(vals.reduce((a, b) => a + b * b, 0));
-      case 'log_sum_exp': return Math.log(vals.reduce((a, b) => a + Math.exp(b), 0));
+      case 'sum':
+        return vals.reduce((a, b) => a + b, 0);
+      case 'mean':
+        return vals.reduce((a, b) => a + b, 0) / vals.length;
+      case 'max':
+        return Math.max(...vals);
+      case 'min':
+        return Math.min(...vals);
+      case 'prod':
+        return vals.reduce((a, b) => a * b, 1);
+      case 'sum_square':
+        return vals.reduce((a, b) => a + b * b, 0);
+      case 'l1':
+        return vals.reduce((a, b) => a + Math.abs(b), 0);
+      case 'l2':
+        return Math.sqrt(vals.reduce((a, b) => a + b * b, 0));
+      case 'log_sum_exp':
+        return Math.log(vals.reduce((a, b) => a + Math.exp(b), 0));
     }
   };
   y.data = Float64Array.from(acc.map(f));
@@ -440,7 +501,8 @@ function reduce(x: HostTensor, p: Extract<NetLayer, { kind: 'reduce' }>['params'
 function matmul(ins: HostTensor[], p: Extract<NetLayer, { kind: 'matmul' }>['params'], y: HostTensor): HostTensor {
   const [a0, b0, c] = ins as [HostTensor, HostTensor, HostTensor?];
   // Promote rank-1 operands the numpy way, transpose the last two dims if asked.
-  const promote = (t: HostTensor, row: boolean): HostTensor => (t.shape.length === 1 ? { ...t, shape: row ? [1, t.shape[0]!] : [t.shape[0]!, 1] } : t);
+  const promote = (t: HostTensor, row: boolean): HostTensor =>
+    t.shape.length === 1 ? { ...t, shape: row ? [1, t.shape[0]!] : [t.shape[0]!, 1] } : t;
   const lastTwoT = (t: HostTensor): HostTensor => {
     const r = t.shape.length;
     const perm = [...t.shape.keys()];

@@ -159,7 +159,9 @@ export function oneNode(spec: OneNode): Graph {
     inputs,
     outputs,
     initializers,
-    nodes: [{ op: spec.op, name: 'n', domain: spec.domain, attrs: spec.attrs, inputs: names, outputs: spec.outputs.map((s, i) => (s ? `out${i}` : '')) }],
+    nodes: [
+      { op: spec.op, name: 'n', domain: spec.domain, attrs: spec.attrs, inputs: names, outputs: spec.outputs.map((s, i) => (s ? `out${i}` : '')) },
+    ],
   });
 }
 

@@ -17,7 +17,15 @@ import { randomFloat } from './random.js';
 
 const BINARY: Record<string, string> = { Add: 'add', Sub: 'sub', Mul: 'mul', Div: 'div', Pow: 'pow', Max: 'max', Min: 'min' };
 const UNARY: Record<string, string> = {
-  Relu: 'relu', Sigmoid: 'sigmoid', Tanh: 'tanh', Erf: 'erf', Exp: 'exp', Abs: 'abs', Neg: 'neg', Sqrt: 'sqrt', Softplus: 'softplus',
+  Relu: 'relu',
+  Sigmoid: 'sigmoid',
+  Tanh: 'tanh',
+  Erf: 'erf',
+  Exp: 'exp',
+  Abs: 'abs',
+  Neg: 'neg',
+  Sqrt: 'sqrt',
+  Softplus: 'softplus',
 };
 
 export interface ChainStep {

@@ -81,7 +81,14 @@ export async function runOrt(c: LayerCase, inputs: TensorData[]): Promise<Tensor
   const chain = c.then ?? [];
   const mainOut = Array.from({ length: nOut }, (_, i) => (i === 0 && chain.length ? 't0' : `y${i}`));
   const nodes = [{ op: c.op, inputs: c.onnxInputs ?? inputs.map((_, i) => `x${i}`), outputs: mainOut, attrs: c.attrs ?? {} }];
-  chain.forEach((n, k) => nodes.push({ op: n.op, inputs: [`t${k}`, ...(n.extraInputs ?? [])], outputs: [k === chain.length - 1 ? 'y0' : `t${k + 1}`], attrs: n.attrs ?? {} }));
+  chain.forEach((n, k) =>
+    nodes.push({
+      op: n.op,
+      inputs: [`t${k}`, ...(n.extraInputs ?? [])],
+      outputs: [k === chain.length - 1 ? 'y0' : `t${k + 1}`],
+      attrs: n.attrs ?? {},
+    }),
+  );
   const model = buildModel({
     inputs: graphInputs,
     outputs: Array.from({ length: nOut }, (_, i) => ({ name: `y${i}` })),
@@ -152,12 +159,19 @@ export function expectClose(actual: number[], expected: number[], tol: number, l
 /** Runs a case on both sides and compares every output. */
 export async function checkLayer(c: LayerCase): Promise<void> {
   const pairs = c.inputs.map((t) => (c.half ? toHalf(t, c.half) : { eng: t, ref: t }));
-  const ref = await runOrt(c, pairs.map((p) => p.ref));
+  const ref = await runOrt(
+    c,
+    pairs.map((p) => p.ref),
+  );
   const outTypes = ref.map((r) => ({
     dtype: (c.half && r.dtype === 'float32' ? c.half : r.dtype) as EngineDType,
     shape: r.dims,
   }));
-  const got = await runEngine(c, pairs.map((p) => p.eng), outTypes);
+  const got = await runEngine(
+    c,
+    pairs.map((p) => p.eng),
+    outTypes,
+  );
   ref.forEach((r, i) => {
     const label = `${c.op} output ${i}`;
     const isFloat = r.dtype === 'float32';

@@ -20,7 +20,15 @@ export function dataNet(): NetworkDefinition {
   const [t] = d.layer('shuffle', 'shuffle', [s!], { firstPerm: [0, 2, 1, 3], reshape: [2, 6, 9], secondPerm: [1, 0, 2] }, [f([6, 2, 9])]);
   const [a, b] = d.layer('split', 'split', [t!], { axis: 2, sizes: [4, 5] }, [f([6, 2, 4]), f([6, 2, 5])]);
   const [c] = d.layer('concat', 'concat', [b!, a!], { axis: 2 }, [f([6, 2, 9])]);
-  const resize = { mode: 'linear', coordinateTransformation: 'half_pixel', nearestMode: 'floor', scales: [1, 1.5, 0.5], cubicCoeffA: -0.75, excludeOutside: false, extrapolationValue: 0 };
+  const resize = {
+    mode: 'linear',
+    coordinateTransformation: 'half_pixel',
+    nearestMode: 'floor',
+    scales: [1, 1.5, 0.5],
+    cubicCoeffA: -0.75,
+    excludeOutside: false,
+    extrapolationValue: 0,
+  };
   const [r] = d.layer('resize', 'resize', [c!], resize, [f([6, 3, 4])]);
   const [h] = d.layer('cast', 'to_half', [r!], { to: 'float16' }, [f([6, 3, 4], 'float16')]);
   const [g] = d.layer('cast', 'to_float', [h!], { to: 'float32' }, [f([6, 3, 4])]);

@@ -84,7 +84,10 @@ export function deviceSuite(backend: 'cpu' | 'cuda'): void {
       try {
         const ctx = b.createContext();
         const wrong = await toDevice({ dtype: 'float32', dims: [10], data: new Float32Array(10) }, backend);
-        await expect(ctx.run([wrong])).rejects.toMatchObject({ code: 'INPUT', message: expect.stringContaining("input 'y': expected float32 [1,10], got a device tensor of float32 [10]") });
+        await expect(ctx.run([wrong])).rejects.toMatchObject({
+          code: 'INPUT',
+          message: expect.stringContaining("input 'y': expected float32 [1,10], got a device tensor of float32 [10]"),
+        });
         const gone = await toDevice({ dtype: 'float32', dims: [1, 10], data: new Float32Array(10) }, backend);
         gone.dispose();
         await expect(ctx.run([gone])).rejects.toMatchObject({ code: 'DISPOSED' });

@@ -48,8 +48,12 @@ export function exciteNet(s: ExciteShape): NetworkDefinition {
   const d = new NetDraft('excite');
   const f32 = (shape: number[]) => ({ dtype: 'float32' as const, shape });
   const win = (k: number) => ({
-    kernel: [k, k], strides: [1, 1], dilations: [1, 1], groups: 1,
-    padsBegin: [(k - 1) / 2, (k - 1) / 2], padsEnd: [(k - 1) / 2, (k - 1) / 2],
+    kernel: [k, k],
+    strides: [1, 1],
+    dilations: [1, 1],
+    groups: 1,
+    padsBegin: [(k - 1) / 2, (k - 1) / 2],
+    padsEnd: [(k - 1) / 2, (k - 1) / 2],
   });
   const w = exciteWeights(s);
   const x = d.input('x', 'float32', [n, ci, sp, sp]);

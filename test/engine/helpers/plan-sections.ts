@@ -91,7 +91,11 @@ function encodeTactics(tactics: string[]): Uint8Array {
 export function rewritePlan(plan: Uint8Array, change: { memory?: PlanMemory; tactics?: string[] }): Uint8Array {
   const { head, sections } = split(plan);
   const bodies = sections.map((s) =>
-    s.tag === MEMP && change.memory ? { ...s, body: encodeMemory(change.memory) } : s.tag === TACT && change.tactics ? { ...s, body: encodeTactics(change.tactics) } : s,
+    s.tag === MEMP && change.memory
+      ? { ...s, body: encodeMemory(change.memory) }
+      : s.tag === TACT && change.tactics
+        ? { ...s, body: encodeTactics(change.tactics) }
+        : s,
   );
   const total = head.length + bodies.reduce((a, s) => a + 12 + s.body.length, 0);
   const out = new Uint8Array(total);

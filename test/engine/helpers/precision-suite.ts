@@ -86,7 +86,7 @@ export function precisionSuite(backend: 'cpu' | 'cuda'): void {
       try {
         const l16 = new Map(fp16.info().layers.map((l) => [l.name, l]));
         expect(l16.get('exp')).toMatchObject({ precision: 'fp32', precisionNote: 'kept fp32: exp overflows fp16 for inputs above 11' });
-        expect(l16.get('sum')).toMatchObject({ precision: 'fp32', precisionNote: 'kept fp32: a sum of 2048 elements may leave fp16\'s range' });
+        expect(l16.get('sum')).toMatchObject({ precision: 'fp32', precisionNote: "kept fp32: a sum of 2048 elements may leave fp16's range" });
         expect(l16.get('mean')?.precision).toBe('fp16');
         const lb = new Map(bf16.info().layers.map((l) => [l.name, l]));
         expect([lb.get('exp')?.precision, lb.get('sum')?.precision, lb.get('mean')?.precision]).toEqual(['bf16', 'bf16', 'bf16']);

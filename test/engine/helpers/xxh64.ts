@@ -13,7 +13,7 @@ const P5 = 0x27d4eb2f165667c5n;
 
 const rotl = (x: bigint, r: bigint) => ((x << r) | (x >> (64n - r))) & M;
 const round = (acc: bigint, input: bigint) => (rotl((acc + input * P2) & M, 31n) * P1) & M;
-const merge = (acc: bigint, val: bigint) => (((acc ^ round(0n, val)) * P1) & M) + P4 & M;
+const merge = (acc: bigint, val: bigint) => ((((acc ^ round(0n, val)) * P1) & M) + P4) & M;
 
 export function xxh64(bytes: Uint8Array): bigint {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -43,12 +43,12 @@ export function xxh64(bytes: Uint8Array): bigint {
   h = (h + BigInt(n)) & M;
   while (p + 8 <= n) {
     h ^= round(0n, view.getBigUint64(p, true));
-    h = ((rotl(h, 27n) * P1) & M) + P4 & M;
+    h = (((rotl(h, 27n) * P1) & M) + P4) & M;
     p += 8;
   }
   if (p + 4 <= n) {
     h ^= (BigInt(view.getUint32(p, true)) * P1) & M;
-    h = ((rotl(h, 23n) * P2) & M) + P3 & M;
+    h = (((rotl(h, 23n) * P2) & M) + P3) & M;
     p += 4;
   }
   while (p < n) {
