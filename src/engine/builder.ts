@@ -73,9 +73,10 @@ export class NetworkBuilder {
   }
 
   /**
-   * Adds a layer. Output dtypes and shapes follow from the kind, params and input shapes,
-   * except where a kind needs them given: `outputs` for shuffle (reshape), slice and resize
-   * (the output shape), cast (dtype), quantize (dtype).
+   * Adds a layer. Output dtypes and shapes follow from the kind, params and input shapes (the
+   * addon's rules: layer-outputs.ts), except where a kind needs them given in `outputs`: slice
+   * and resize (the shape), quantize without a zero point (the dtype), pointwise (both). Any
+   * other given output must equal what the rule derives.
    */
   add<K extends Exclude<LayerSpec['kind'], 'constant'>>(
     kind: K,

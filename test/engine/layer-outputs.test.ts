@@ -194,7 +194,7 @@ describe('layer output rules', () => {
   });
 
   // Issue 12: three rules the TypeScript and C++ copies answered differently.
-  it('pooling pads not smaller than the window are refused (ONNX Runtime refuses them too)', () => {
+  it('pooling pads not smaller than the dilated window are refused (a window of padding only pools nothing)', () => {
     const p = {
       mode: 'max' as const,
       kernel: [2, 2],
@@ -209,6 +209,21 @@ describe('layer output rules', () => {
     );
     // under dilation 2 the window spans 3, so 2 end pads are allowed: (4 + 2 - 3) / 1 + 1 = 4
     expect(shapeOf('pooling', [t([1, 1, 4, 4])], { ...p, padsEnd: [0, 2], dilations: [1, 2] }, undefined, 'pool')).toEqual([[1, 1, 3, 4]]);
+  });
+
+  it("a transposing cast's perm must be a permutation of the input's axes (an empty one wrote past the output)", () => {
+    expect(shapeOf('cast', [t([2, 3])], { to: 'float16', perm: [1, 0] }, undefined, 'c')).toEqual([[3, 2]]);
+    for (const perm of [[], [0], [0, 0], [0, 2]]) {
+      expect(() => inferLayerOutputs('cast', [t([2, 3])], { to: 'float16', perm }, undefined, 'c'), JSON.stringify(perm)).toThrow(
+        /param 'perm'/,
+      );
+    }
+  });
+
+  it('window params as large as the schema allows (2^40) are refused without overflow', () => {
+    const big = 2 ** 40;
+    const p = { mode: 'max' as const, kernel: [big], strides: [1], padsBegin: [0], padsEnd: [0], dilations: [big], ceilMode: false, countIncludePad: false };
+    expect(() => inferLayerOutputs('pooling', [t([1, 1, 4])], p, undefined, 'p')).toThrow(/larger than the padded input|exceeds/);
   });
 
   it('a convolution with a residual input (a builder form) is a valid layer', () => {

@@ -16,8 +16,8 @@ namespace hybridrt {
 void CheckLayerShapes(const Network& net, const Layer& layer);
 
 // What a layer's outputs are, for the TypeScript builder (napi_layer.cc): the same rules in
-// derive mode. Only the kinds whose output a rule cannot work out read a given output:
-// shuffle, slice, resize and pointwise (the shape), cast, quantize and pointwise (the dtype).
+// derive mode. Only the kinds whose output a rule cannot work out read a given output: slice
+// and resize (the shape), quantize without a zero point (the dtype), pointwise (both).
 struct GivenOutput {
   bool has_dtype = false, has_shape = false;
   DType dtype = DType::kFloat32;

@@ -224,11 +224,12 @@ void CheckPooling(const LayerCheck& c) {
   bool ceil_mode = c.params().Bool("ceilMode");
   Shape out = {x[0], x[1]};
   for (size_t d = 0; d < spatial; ++d) {
-    // A window made only of padding has no value to pool: ONNX Runtime refuses
-    // pads that are not smaller than the (dilated) window, and so do we.
-    const int64_t span = dil[d] * (k[d] - 1) + 1;
+    // A window made only of padding has no value to pool (an average over none): pads must be
+    // smaller than the dilated window. ONNX's rule, pads < kernel_shape, is stricter under
+    // dilation; the converter applies it (converters/pool.ts). 128-bit: params reach 2^40.
+    const __int128 span = static_cast<__int128>(dil[d]) * (k[d] - 1) + 1;
     if (pb[d] >= span || pe[d] >= span) {
-      c.Bad(Cat("pads in spatial dim ", d, " are not smaller than the window ", span));
+      c.Bad(Cat("pads in spatial dim ", d, " are not smaller than the window ", static_cast<int64_t>(span)));
     }
     int64_t o = WindowOutputSize(x[2 + d], k[d], s[d], pb[d], pe[d], dil[d], ceil_mode);
     if (o < 0) c.Bad(Cat("spatial dim ", d, ": the dilated kernel is larger than the padded input"));

@@ -229,16 +229,8 @@ void CheckDataLayer(const LayerCheck& c) {
         return;
       }
       // Builder form (layout.h): the cast writes its input transposed, y = transpose(cast(x)).
-      const auto perm = c.params().Ints("perm");
-      std::vector<bool> seen(x.size(), false);
-      Shape out;
-      for (int64_t a : perm) {
-        if (perm.size() != x.size() || a < 0 || a >= static_cast<int64_t>(x.size()) || seen[a]) {
-          c.Bad(Cat("param 'perm' must be a permutation of the input's ", x.size(), " axes"));
-        }
-        seen[a] = true;
-        out.push_back(x[a]);
-      }
+      CheckPerm(c, "perm", x.size());
+      const Shape out = Permute(x, c.params().Ints("perm"));
       c.ExpectOutput(0, to, out);
       return;
     }
