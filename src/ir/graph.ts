@@ -107,6 +107,8 @@ export class Graph {
     g.graphExtra = graphExtra;
     for (const t of initializer) {
       if (!t.name) throw new HybridError('MODEL_INVALID', `${label}: an initializer has no name`);
+      // Here rather than in check.ts, which sees the map: a second 'w' would silently win.
+      if (g.initializers.has(t.name)) throw new HybridError('MODEL_INVALID', `${label}: initializer '${t.name}' is given twice`);
       g.initializers.set(t.name, t);
     }
     const readInfo = (vi: ValueInfoProto) => {

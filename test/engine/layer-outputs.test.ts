@@ -214,15 +214,22 @@ describe('layer output rules', () => {
   it("a transposing cast's perm must be a permutation of the input's axes (an empty one wrote past the output)", () => {
     expect(shapeOf('cast', [t([2, 3])], { to: 'float16', perm: [1, 0] }, undefined, 'c')).toEqual([[3, 2]]);
     for (const perm of [[], [0], [0, 0], [0, 2]]) {
-      expect(() => inferLayerOutputs('cast', [t([2, 3])], { to: 'float16', perm }, undefined, 'c'), JSON.stringify(perm)).toThrow(
-        /param 'perm'/,
-      );
+      expect(() => inferLayerOutputs('cast', [t([2, 3])], { to: 'float16', perm }, undefined, 'c'), JSON.stringify(perm)).toThrow(/param 'perm'/);
     }
   });
 
   it('window params as large as the schema allows (2^40) are refused without overflow', () => {
     const big = 2 ** 40;
-    const p = { mode: 'max' as const, kernel: [big], strides: [1], padsBegin: [0], padsEnd: [0], dilations: [big], ceilMode: false, countIncludePad: false };
+    const p = {
+      mode: 'max' as const,
+      kernel: [big],
+      strides: [1],
+      padsBegin: [0],
+      padsEnd: [0],
+      dilations: [big],
+      ceilMode: false,
+      countIncludePad: false,
+    };
     expect(() => inferLayerOutputs('pooling', [t([1, 1, 4])], p, undefined, 'p')).toThrow(/larger than the padded input|exceeds/);
   });
 

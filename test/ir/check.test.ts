@@ -8,7 +8,7 @@ import { compile } from '../../src/compiler/compile.js';
 import { HybridError } from '../../src/errors.js';
 import { checkGraph, opArity } from '../../src/ir/check.js';
 import { Graph } from '../../src/ir/graph.js';
-import { buildGraph } from '../../src/ir/model-builder.js';
+import { buildGraph, buildModel } from '../../src/ir/model-builder.js';
 import { makeAttr } from '../../src/ir/attributes.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { AttributeType } from '../../src/onnx/proto.js';
@@ -56,6 +56,21 @@ describe('model checker', () => {
     shadow.nodes[0]!.outputs = ['x'];
     shadow.nodes[1]!.inputs = ['x'];
     expect(refusal(shadow)).toBe("m.onnx: value 'x' is defined twice: by graph input 'x' and by node 'relu' (Relu)");
+  });
+
+  it('refuses a top-level initializer given twice (the map of initializers would keep the last)', async () => {
+    const model = buildModel({
+      inputs: [{ name: 'x', shape: [2] }],
+      outputs: [{ name: 'y' }],
+      initializers: { w: { dtype: 'float32', dims: [2], data: new Float32Array([1, 2]) } },
+      nodes: [{ op: 'Add', inputs: ['x', 'w'], outputs: ['y'] }],
+    });
+    const again = { ...model.graph!.initializer![0]!, floatData: [5, 6], rawData: undefined };
+    model.graph!.initializer!.push(again);
+    expect(() => Graph.fromModel(model, 'm.onnx')).toThrow("m.onnx: initializer 'w' is given twice");
+    const err = await compile(model, { backend: 'cpu' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(HybridError);
+    expect((err as HybridError).code).toBe('MODEL_INVALID');
   });
 
   it('refuses dangling references, from nodes and from graph outputs', () => {
