@@ -36,13 +36,31 @@ describe('concurrency', () => {
     const first = ctx.run(smallCnnInputs(1));
     expect(ctx.busy).toBe(true);
     await expect(ctx.run(smallCnnInputs(2))).rejects.toThrow(/already in flight on this execution context/);
-    let ticks = 0;
-    const timer = setInterval(() => ticks++, 0);
-    const runs = [];
-    for (let i = 0; i < 20; i++) runs.push(engine.createContext().run(smallCnnInputs(i)));
-    await Promise.all([first, ...runs]);
-    clearInterval(timer);
+    await first;
     expect(ctx.busy).toBe(false);
+    // A timer fires while runs are in flight: the runs do not hold the JavaScript thread.
+    // (Were run() synchronous, a run's promise would settle before any timer could fire,
+    // so a tick would never see one pending.) Rounds repeat until one does, since a fast
+    // machine may finish a round of small runs within one timer period.
+    let pending = 0;
+    let ticks = 0;
+    const timer = setInterval(() => {
+      if (pending > 0) ticks++;
+    }, 0);
+    for (let round = 0; round < 200 && ticks === 0; round++) {
+      const runs = [];
+      for (let i = 0; i < 20; i++) {
+        pending++;
+        runs.push(
+          engine
+            .createContext()
+            .run(smallCnnInputs(i))
+            .finally(() => pending--),
+        );
+      }
+      await Promise.all(runs);
+    }
+    clearInterval(timer);
     expect(ticks).toBeGreaterThan(0);
     engine.dispose();
   });

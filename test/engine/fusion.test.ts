@@ -257,7 +257,7 @@ describeIf(HAS_NATIVE, 'transposing cast (cpu)', NATIVE_MISSING, () => {
     const x = d.input('x', 'float32', [2, 3]);
     const [y] = d.layer('cast', 'c', [x], { to: 'float16', perm: [0, 0] }, [{ dtype: 'float16', shape: [2, 2] }]);
     d.output(y!);
-    await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/'perm' must be a permutation of the input's 2 axes/);
+    await expect(buildEngine(d.finish(), { backend: 'cpu' })).rejects.toThrow(/'perm' is not a permutation of 0\.\.1/);
   });
 });
 
