@@ -10,6 +10,7 @@ import { HybridError } from '../errors.js';
 import { PRECISIONS, type Precision } from '../engine/precision.js';
 import { type NumericDType, DTYPE_SIZE } from '../onnx/dtype.js';
 import type { Dim } from '../ir/types.js';
+import { unusableReport } from '../report/validate.js';
 import type { Section } from './container.js';
 
 export const MANIFEST_FORMAT = 'hybridrt-model';
@@ -230,6 +231,9 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
     return p as Precision;
   });
   const report = c.obj(m.report, 'report');
+  // Every reader of a model's report (report.text(), --info, --dry-run) relies on its schema.
+  const reportIssues = unusableReport(report.data);
+  if (reportIssues.length) fail(label, `report.data is not a partition report: ${reportIssues.slice(0, 3).join('; ')}`);
   const compileMs = c.obj(report.compileMs, 'report.compileMs');
   for (const [k, v] of Object.entries(compileMs))
     if (typeof v !== 'number' || !Number.isFinite(v)) fail(label, `report.compileMs.${k} is not a number`);

@@ -5,8 +5,9 @@
  * again with fresh checksums so that they reach the parsers: flips inside a section (a plan, a
  * sub-model, the weights), sections swapped or dropped, forged offsets and lengths in the
  * table, and manifest fields replaced by absurd values (sizes, offsets and section numbers
- * pointing outside the file, wrong types, segments that do not connect). A crash or a
- * non-HybridError fails the test with the case's seed and kind.
+ * pointing outside the file, wrong types, segments that do not connect). A loaded model's
+ * report is rendered in every form too. A crash or a non-HybridError fails the test with the
+ * case's seed and kind.
  */
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
@@ -139,6 +140,8 @@ describeIf(HAS_NATIVE, 'the .hybrid loader on mutated files', NATIVE_MISSING, ()
       try {
         const m = await load(bytes, { threads: 1, maxContexts: 1 });
         try {
+          // What a reader of a loaded model touches besides run(): its report in every form.
+          for (const format of ['text', 'json', 'dot', 'html'] as const) m.report.render(format);
           await m.run({ input: sine([1, 3, 64, 64]) }).catch((e) => {
             if (!(e instanceof HybridError)) throw e;
           });
