@@ -19,6 +19,10 @@ export const LIMITS = {
   graphNodes: 2_000_000,
   /** Nested graphs (If/Loop/Scan bodies within bodies). */
   subgraphDepth: 64,
+  /** Nested calls of model-local functions (a function calling a function...). */
+  functionDepth: 64,
+  /** Bytes of a .hybrid file: Node.js reads at most 2 GiB into one buffer (fs.readFileSync). */
+  artifactBytes: 2 ** 31 - 1,
   /** Timed runs of a benchmark, and untimed warm-up runs. */
   benchmarkRuns: 10_000_000,
   warmupRuns: 1_000_000,

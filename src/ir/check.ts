@@ -10,6 +10,7 @@
  * - Nodes: an op type; no attribute given twice; as many inputs and outputs as the op's schema
  *   allows (src/ir/op-arity.ts, generated from onnx's schemas, for models of the opsets that
  *   table knows).
+ * - Size: at most LIMITS.graphNodes nodes in the main graph (inlining is held to it too).
  * - Nested graphs (If/Loop/Scan bodies) follow the same rules with the enclosing names in
  *   scope, at most LIMITS.subgraphDepth deep.
  * The walk is iterative: a model controls the depth of nothing here but the nesting, which is
@@ -148,6 +149,9 @@ function checkScope(
 
 /** Checks a loaded graph and its nested graphs; throws MODEL_INVALID naming the first broken rule. */
 export function checkGraph(graph: Graph, label: string): void {
+  if (graph.nodes.length > LIMITS.graphNodes) {
+    throw invalid(label, `the graph has ${graph.nodes.length} nodes, more than the ${LIMITS.graphNodes} a graph may have`);
+  }
   const sparse = ((graph.graphExtra.sparseInitializer as SparseTensorProto[] | undefined) ?? []).map((s) => s.values?.name ?? '');
   const top = checkScope(label, '', graph.inputs, [...graph.initializers.keys(), ...sparse], graph.outputs, graph.nodes, new Set(), graph.opsets);
   const stack: Scope[] = [];

@@ -6,7 +6,7 @@
  * a body are inlined in turn (recursion is an error). Functions no call needs any more are
  * dropped. Exact: a function means its body.
  *
- * Limits: calls nest at most MAX_DEPTH deep, and the inlined graph has at most
+ * Limits: calls nest at most LIMITS.functionDepth deep, and the inlined graph has at most
  * LIMITS.graphNodes nodes (functions that call others several times grow exponentially with
  * the depth); beyond either, a MODEL_INVALID error says which.
  *
@@ -21,8 +21,6 @@ import { valueTypeFromProto } from '../ir/types.js';
 import type { AttributeProto, FunctionProto, GraphProto, NodeProto } from '../onnx/proto.js';
 import { toNumber } from '../onnx/proto.js';
 import { Changes, type PassResult } from './types.js';
-
-const MAX_DEPTH = 64;
 
 const normDomain = (d: string | undefined) => (d === 'ai.onnx' ? '' : (d ?? ''));
 const fnKey = (domain: string | undefined, name: string | undefined, overload: string | undefined) =>
@@ -65,10 +63,10 @@ export function inlineFunctions(graph: Graph): PassResult {
     if (known !== undefined) return known;
     if (measuring.includes(f))
       throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call}'); it cannot be inlined`);
-    if (measuring.length > MAX_DEPTH) {
+    if (measuring.length > LIMITS.functionDepth) {
       throw new HybridError(
         'MODEL_INVALID',
-        `function calls nest more than ${MAX_DEPTH} deep (through node '${call}' of function '${f.name}'); they cannot be inlined`,
+        `function calls nest more than ${LIMITS.functionDepth} deep (through node '${call}' of function '${f.name}'); they cannot be inlined`,
       );
     }
     measuring.push(f);
@@ -99,10 +97,10 @@ export function inlineFunctions(graph: Graph): PassResult {
     if (active.includes(f)) {
       throw new HybridError('MODEL_INVALID', `function '${f.name}' calls itself (through node '${call.name}'); it cannot be inlined`);
     }
-    if (depth > MAX_DEPTH) {
+    if (depth > LIMITS.functionDepth) {
       throw new HybridError(
         'MODEL_INVALID',
-        `function calls nest more than ${MAX_DEPTH} deep (through node '${call.name}' of function '${f.name}'); they cannot be inlined`,
+        `function calls nest more than ${LIMITS.functionDepth} deep (through node '${call.name}' of function '${f.name}'); they cannot be inlined`,
       );
     }
     active.push(f);

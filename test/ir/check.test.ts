@@ -10,6 +10,7 @@ import { checkGraph, opArity } from '../../src/ir/check.js';
 import { Graph } from '../../src/ir/graph.js';
 import { buildGraph, buildModel } from '../../src/ir/model-builder.js';
 import { makeAttr } from '../../src/ir/attributes.js';
+import { LIMITS } from '../../src/limits.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { AttributeType } from '../../src/onnx/proto.js';
 import { CONFORMANCE_MISSING, allConformanceModels, conformanceDir } from '../helpers/conformance.js';
@@ -40,6 +41,13 @@ function refusal(g: Graph): string {
 describe('model checker', () => {
   it('accepts a valid model', () => {
     expect(() => checkGraph(base(), 'm.onnx')).not.toThrow();
+  });
+
+  it('refuses a graph of more than LIMITS.graphNodes nodes before walking it', () => {
+    const g = base();
+    // A sparse array: the count is what is checked, before any node is read.
+    (g.nodes as unknown[]).length = LIMITS.graphNodes + 1;
+    expect(refusal(g)).toBe(`m.onnx: the graph has ${LIMITS.graphNodes + 1} nodes, more than the ${LIMITS.graphNodes} a graph may have`);
   });
 
   it('refuses names given twice: graph inputs, initializers, graph outputs, a value with two producers', () => {
