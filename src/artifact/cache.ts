@@ -5,8 +5,10 @@
  * included: two models with the same graph and other weights never share an entry), the
  * options that decide the partition and the engines (input shapes, precisions, partition
  * options, probe feeds), the converters (their identities, and a fingerprint of a custom
- * converter's code), the backend and device, and the versions of hybridrt, the plan format
- * and the file format.
+ * converter's code), the backend and device, the versions of hybridrt, the plan format and
+ * the file format, a fingerprint of the code itself (the addon and this package's sources:
+ * codeFingerprint) and the addon's environment switches (HYBRIDRT_FUSION and the others,
+ * docs/cuda.md), which change what a build makes.
  *
  * Writes are atomic (a temporary file renamed into place), so two processes compiling the same
  * model at once both succeed and leave one valid entry; a corrupt or truncated entry is
@@ -16,10 +18,11 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
-import { loadNative } from '../engine/native.js';
+import { loadNative, nativeAddonPath } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { bytesOf } from '../onnx/dtype.js';
 import { allTensors, encodeModel } from '../onnx/model.js';
@@ -114,7 +117,38 @@ export function cacheKey(k: CacheKeyParts): string {
   field('backend', k.backend);
   field('device', k.device);
   field('versions', `hybridrt ${VERSION}; plan ${loadNative().planFormatVersion}; container ${CONTAINER_VERSION}; manifest ${MANIFEST_VERSION}`);
+  field('code', codeFingerprint());
+  field('switches', loadNative().envSwitches());
   return h.digest('hex');
+}
+
+let fingerprint: string | undefined;
+
+/**
+ * A digest of the code that builds engines: the addon binary and this package's TypeScript or
+ * JavaScript (the converters, lowering and partitioner), so that a changed build of the same
+ * version (a development tree, a patched install) never serves an entry the old code built.
+ * Computed once per process (a few milliseconds).
+ */
+export function codeFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const h = createHash('sha256');
+  const addon = nativeAddonPath();
+  h.update(fs.existsSync(addon) ? fs.readFileSync(addon) : 'no addon');
+  // This file is <root>/src/artifact/cache.{ts,js}, where <root> is the package or its dist/.
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) walk(full);
+      else if (/\.(ts|js|mjs)$/.test(e.name) && !e.name.endsWith('.d.ts')) files.push(full);
+    }
+  };
+  for (const sub of ['src', 'converters']) if (fs.existsSync(path.join(root, sub))) walk(path.join(root, sub));
+  for (const f of files.sort()) h.update(path.relative(root, f)).update('\0').update(fs.readFileSync(f)).update('\0');
+  fingerprint = h.digest('hex');
+  return fingerprint;
 }
 
 export interface CacheOptions {

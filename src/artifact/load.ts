@@ -10,7 +10,7 @@
  * compiled again from it instead, with the same options, and a notice says so. Nothing in the
  * file is executed or trusted: a malformed file is a PLAN error, never a crash.
  */
-import { defaultRegistry } from '../../converters/index.js';
+import { resolveRegistry } from '../compiler/options.js';
 import { compile, type CompiledModel } from '../compiler/compile.js';
 import { openFallbackSegment } from '../compiler/build.js';
 import { engineSummary, makeReport } from '../compiler/report.js';
@@ -30,6 +30,10 @@ import { HybridModel } from '../runtime/hybrid-model.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { EngineSegment, type SegmentRunner } from '../runtime/segments.js';
 import { LIMITS } from '../limits.js';
+import type { ConverterRegistry } from '../../converters/registry.js';
+import type { Converter } from '../../converters/types.js';
+import type { ModelReport } from '../compiler/report.js';
+import type { Provenance } from '../runtime/types.js';
 import { type Section, readContainer } from './container.js';
 import { type Manifest, type OnnxRef, parseManifest } from './manifest.js';
 
@@ -48,10 +52,22 @@ export interface LoadOptions {
   onLog?: (message: string, level: 'info' | 'warn') => void;
   /** Names the model in messages (default: the path, or '<bytes>'). */
   label?: string;
+  /**
+   * Where the custom converters the model was compiled with are registered, as compile() takes
+   * it: a registry, or extra converters added to a copy of the process-wide one (default: the
+   * process-wide registry, registerConverter()). A rebuild compiles with it.
+   */
+  registry?: ConverterRegistry | Converter[];
 }
 
-/** Largest .hybrid file read (Node.js reads at most this much into one buffer). */
-const MAX_FILE_BYTES = 2 ** 32 - 1;
+/** What compile() knows of a model it found in the engine cache, which the file does not say. */
+export interface CacheHitOrigin {
+  /** The model compile() was given (for save({ embedSource })). */
+  source: unknown;
+  sourceStat?: Provenance['sourceStat'];
+  /** This compile's phases (the entry's own are those of the compile that stored it). */
+  compileMs: ModelReport['compileMs'];
+}
 
 /** An ONNX sub-model section with its weights put back, ready for onnxruntime. */
 export function assembleOnnx(sections: readonly Section[], ref: OnnxRef, label: string, what: string): Uint8Array {
@@ -112,6 +128,7 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
     ...(options.maxContexts !== undefined ? { maxContexts: options.maxContexts } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
+    ...(options.registry ? { registry: options.registry } : {}),
   });
 }
 
@@ -133,7 +150,12 @@ export function readArtifact(file: string | Uint8Array, label?: string): { manif
   const name = label ?? (typeof file === 'string' ? file : '<bytes>');
   const bytes =
     typeof file === 'string'
-      ? readRegularFile(file, { code: 'PLAN', what: '.hybrid file', maxBytes: MAX_FILE_BYTES, limitWhy: 'Node.js reads at most 4 GiB at once' })
+      ? readRegularFile(file, {
+          code: 'PLAN',
+          what: '.hybrid file',
+          maxBytes: LIMITS.artifactBytes,
+          limitWhy: 'Node.js reads at most 2 GiB into one buffer',
+        })
       : file;
   const sections = readContainer(bytes, name);
   return { manifest: parseManifest(sections, name), sections, label: name };
@@ -144,13 +166,19 @@ export function readArtifact(file: string | Uint8Array, label?: string): { manif
  * to run, as compile() would have.
  */
 export async function load(file: string | Uint8Array, options: LoadOptions = {}): Promise<CompiledModel> {
+  return loadArtifact(file, options);
+}
+
+/** load(), and for compile()'s engine cache what the compile knows beyond the file. */
+export async function loadArtifact(file: string | Uint8Array, options: LoadOptions, origin?: CacheHitOrigin): Promise<CompiledModel> {
   checkLoadOptions(options);
   const { manifest: m, sections, label } = readArtifact(file, options.label);
-  const missing = m.converters.filter((c) => !defaultRegistry().lookup(c.opType, c.domain, c.sinceVersion));
+  const registry = resolveRegistry(options.registry);
+  const missing = m.converters.filter((c) => !registry.lookup(c.opType, c.domain, c.sinceVersion));
   if (missing.length) {
     throw new HybridError(
       'CONVERTER',
-      `${label}: the model was compiled with converters not registered here: ${missing.map((c) => `${c.domain ? `${c.domain}::` : ''}${c.opType} (since ${c.sinceVersion})`).join(', ')}; registerConverter() them before load()`,
+      `${label}: the model was compiled with converters not registered here: ${missing.map((c) => `${c.domain ? `${c.domain}::` : ''}${c.opType} (since ${c.sinceVersion})`).join(', ')}; registerConverter() them before load(), or pass their registry`,
     );
   }
   const why = mismatch(m);
@@ -267,8 +295,9 @@ export async function load(file: string | Uint8Array, options: LoadOptions = {})
     backend: m.backend,
     precisions: m.precisions,
     engines: engineSummaries,
-    compileMs: m.report.compileMs,
+    compileMs: origin ? origin.compileMs : m.report.compileMs,
   });
+  const embedded = m.source.embedded;
   return new HybridModel({
     label,
     backend: m.backend,
@@ -279,7 +308,9 @@ export async function load(file: string | Uint8Array, options: LoadOptions = {})
     constants,
     report,
     provenance: {
-      source: m.source.embedded ? assembleOnnx(sections, m.source.embedded, label, 'the embedded source') : undefined,
+      // Assembled only when save() needs it: most loads never save.
+      source: origin ? origin.source : embedded ? () => assembleOnnx(sections, embedded, label, 'the embedded source') : undefined,
+      ...(origin?.sourceStat ? { sourceStat: origin.sourceStat } : {}),
       sourceSha256: m.source.sha256,
       sourceBytes: m.source.bytes,
       options: m.options,

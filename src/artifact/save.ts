@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { ModelReport } from '../compiler/report.js';
 import { loadNative } from '../engine/native.js';
 import { HybridError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 import { bytesOf, type NumericDType } from '../onnx/dtype.js';
 import { allTensors, decodeModel, encodeModel, loadModelProto } from '../onnx/model.js';
 import { modelDigest } from './cache.js';
@@ -94,8 +95,19 @@ function onnxSection(model: ModelProto | Uint8Array, weights: WeightStore, secti
 }
 
 /** The source model decoded: a path is read (external data inline), bytes decoded, a proto as it is. */
-function sourceProto(source: unknown, label: string): ModelProto {
-  if (typeof source === 'string') return loadModelProto(source, { label });
+function sourceProto(p: Provenance, label: string): ModelProto {
+  const source = typeof p.source === 'function' ? (p.source as () => unknown)() : p.source;
+  if (typeof source === 'string') {
+    // The file is read again: it must still be the one the engines were built from.
+    const st = fs.statSync(source, { throwIfNoEntry: false });
+    if (p.sourceStat && (!st || st.size !== p.sourceStat.size || st.mtimeMs !== p.sourceStat.mtimeMs)) {
+      throw new HybridError(
+        'MODEL_SAVE',
+        `${label}: ${source} ${st ? 'changed' : 'was removed'} since it was compiled; compile it again to save the model it now holds`,
+      );
+    }
+    return loadModelProto(source, { label });
+  }
   if (source instanceof Uint8Array) return decodeModel(source, label);
   return source as ModelProto;
 }
@@ -141,7 +153,7 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
   // The source's digest (modelDigest: its content, hashed where it lies) and size; it is
   // read again only where compile() did not record them or it is embedded.
   const needSource = options.embedSource || p.sourceSha256 === undefined;
-  const proto = needSource && p.source !== undefined ? sourceProto(p.source, label) : undefined;
+  const proto = needSource && p.source !== undefined ? sourceProto(p, label) : undefined;
   if (options.embedSource && !proto)
     throw new HybridError('MODEL_SAVE', `${label}: embedSource: this model was loaded from a file without its source model`);
   const embedded = options.embedSource && proto ? onnxSection(proto, weights, sections, label) : undefined;
@@ -177,6 +189,13 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
   };
   sections[0] = { kind: 'manifest', bytes: new TextEncoder().encode(JSON.stringify(manifest)) };
   sections[1] = { kind: 'weights', bytes: weights.bytes() };
+  const total = sections.reduce((a, sec) => a + sec.bytes.length, 0);
+  if (total > LIMITS.artifactBytes) {
+    throw new HybridError(
+      'MODEL_SAVE',
+      `${label}: the model's plans and weights take ${total} bytes; a .hybrid file holds at most ${LIMITS.artifactBytes} (what Node.js reads into one buffer)`,
+    );
+  }
   return writeContainer(sections);
 }
 

@@ -48,7 +48,7 @@ export function runStatsLine(stats: RunStats): string {
 
 function compileLine(model: CompiledModel): string {
   const t = model.report.compileMs;
-  const parts = (['analyze', 'build', 'sessions'] as const).filter((p) => t[p] !== undefined).map((p) => `${p} ${ms(t[p]!)}`);
+  const parts = (['load', 'analyze', 'build', 'sessions'] as const).filter((p) => t[p] !== undefined).map((p) => `${p} ${ms(t[p]!)}`);
   const engines = model.report.engines;
   const weights = engines.reduce((a, e) => a + e.weightBytes, 0);
   const arena = engines.reduce((a, e) => a + e.arenaBytes, 0);

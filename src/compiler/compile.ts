@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import { cacheEntry, cacheKey, evict, modelDigest, touchEntry } from '../artifact/cache.js';
 import { allTensors } from '../onnx/model.js';
-import { load } from '../artifact/load.js';
+import { loadArtifact } from '../artifact/load.js';
 import { writeAtomically } from '../artifact/save.js';
 import { HybridError, messageLine } from '../errors.js';
 import type { ModelProto } from '../onnx/proto.js';
@@ -65,6 +65,13 @@ export function decidingOptions(opts: ResolvedOptions): Record<string, unknown> 
     requireFullCompilation: opts.requireFullCompilation,
     backend: opts.backend,
   };
+}
+
+/** A path source's size and modification time, which save() checks before it reads the file again. */
+function sourceStatOf(model: ModelSource): Pick<Provenance, 'sourceStat'> {
+  if (typeof model !== 'string') return {};
+  const st = fs.statSync(model, { throwIfNoEntry: false });
+  return st ? { sourceStat: { size: st.size, mtimeMs: st.mtimeMs } } : {};
 }
 
 /** The converters beyond hybridrt's own that engine segments needed (custom ops). */
@@ -123,14 +130,23 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     const file = cacheEntry(opts.cache, key);
     if (fs.existsSync(file)) {
       try {
-        const hit = await load(file, {
-          label,
-          ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-          maxContexts: opts.maxContexts,
-          onLog: opts.log,
-        });
+        const t1 = performance.now();
+        const hit = await loadArtifact(
+          file,
+          {
+            label,
+            ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+            maxContexts: opts.maxContexts,
+            onLog: opts.log,
+            registry: opts.registry,
+          },
+          { source: model, ...sourceStatOf(model), compileMs: { load: performance.now() - t1, total: performance.now() - t0 } },
+        );
         touchEntry(file);
         opts.log(`engine cache hit: ${file}`, 'info');
+        // What a cold compile would have warned about (fallback ops no node matched, engines
+        // that could not be built) the entry's report keeps.
+        for (const w of hit.report.data.warnings) opts.log(w, 'warn');
         return hit;
       } catch (e) {
         opts.log(`engine cache entry ${file} is unusable (${messageLine(e)}); compiling again`, 'warn');
@@ -230,6 +246,7 @@ async function compileFrom(
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {
       source: model,
+      ...sourceStatOf(model),
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
       options: { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])), ...decidingOptions(opts) },
       converters: customConverters(graph, result.segments, opts.registry),

@@ -136,7 +136,8 @@ function positiveInt(name: string, v: unknown, min: number, max: number): number
   return v;
 }
 
-function resolveRegistry(r: CompileOptions['registry']): ConverterRegistry {
+/** A registry option (compile's or load's): the process-wide registry, a given one, or a copy with extra converters. */
+export function resolveRegistry(r: CompileOptions['registry']): ConverterRegistry {
   if (r === undefined) return defaultRegistry();
   if (r instanceof ConverterRegistry) return r;
   if (!Array.isArray(r)) throw bad('registry must be a ConverterRegistry or an array of converters');

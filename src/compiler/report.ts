@@ -44,8 +44,12 @@ export interface ModelReport {
   readonly precisions: readonly Precision[];
   /** One entry per engine segment that was built, in segment order. */
   readonly engines: readonly EngineSummary[];
-  /** Milliseconds per compile phase ('lower' is part of 'analyze'), and in total. */
-  readonly compileMs: Readonly<Partial<Record<CompilePhase | 'lower' | 'total', number>>>;
+  /**
+   * Milliseconds per compile phase ('lower' is part of 'analyze'), and in total; a compile that
+   * hit the engine cache has only 'load' (reading the entry) and 'total'. A loaded model keeps
+   * the phases of the compile that saved it.
+   */
+  readonly compileMs: Readonly<Partial<Record<CompilePhase | 'lower' | 'load' | 'total', number>>>;
   /**
    * The report as text (a terminal, as `hybrid-run --dry-run` prints it), json (docs/reports.md),
    * html (a self-contained page with the graph drawn) or dot (Graphviz).
@@ -85,7 +89,7 @@ export interface ReportInput {
   backend: Backend;
   precisions: Precision[];
   engines: EngineSummary[];
-  compileMs: Partial<Record<CompilePhase | 'lower' | 'total', number>>;
+  compileMs: Partial<Record<CompilePhase | 'lower' | 'load' | 'total', number>>;
 }
 
 export function makeReport(r: ReportInput): ModelReport {

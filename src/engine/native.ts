@@ -210,6 +210,8 @@ export interface NativeAddon {
     inputs: ReadonlyArray<{ dtype: EngineDType; shape: readonly number[] }>;
     outputs?: ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }>;
   }): Array<{ dtype: EngineDType; shape: number[] }>;
+  /** The environment switches the addon reads (native/src/util/env_switches.h), as one canonical line. */
+  envSwitches(): string;
   readonly planFormatVersion: number;
   readonly networkFormatVersion: number;
 }

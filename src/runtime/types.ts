@@ -121,8 +121,13 @@ export interface ModelStats {
  * the converters beyond hybridrt's own it needed, and the device the engines were built on.
  */
 export interface Provenance {
-  /** A path, the bytes, a ModelProto, or undefined (a loaded model without its source). */
+  /**
+   * A path, the bytes, a ModelProto, a function giving the bytes (a loaded file's embedded
+   * source, assembled when needed), or undefined (a loaded model without its source).
+   */
   source: unknown;
+  /** A path source's size and modification time when compiled: save() refuses a changed file. */
+  sourceStat?: { size: number; mtimeMs: number };
   /** The source's SHA-256 and size where known without it (a loaded model's, from its file). */
   sourceSha256?: string;
   sourceBytes?: number;

@@ -2,6 +2,7 @@
  * The engine cache (compile's cacheDir): a key that changes with each ingredient that changes
  * the result and only with those; a hit that loads instead of building; two processes
  * compiling the same model into one folder at once; a corrupt entry rebuilt with a warning;
+ * compile-level misses (fallbackOps, an environment switch); a hit's load time and save;
  * least-recently-used eviction beyond cacheMaxBytes.
  */
 import { execFile } from 'node:child_process';
@@ -114,6 +115,53 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
     expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.hybrid'))).toHaveLength(2);
     for (const m of [first, second, third]) await m.dispose();
   });
+
+  it('another fallbackOps or HYBRIDRT_FUSION is a miss; a hit reports its load and saves its source, unless the file changed', async () => {
+    const cacheDir = path.join(dir, 'ingredients');
+    const src = path.join(dir, 'ingredients.onnx');
+    fs.copyFileSync(resnet, src);
+    const opts = { backend: 'cpu' as const, inputs: { input: [1, 3, 64, 64] }, cacheDir };
+    const entries = () => fs.readdirSync(cacheDir).filter((f) => f.endsWith('.hybrid')).length;
+    const first = await compile(src, opts);
+    expect(entries()).toBe(1);
+    const otherFallback = await compile(src, { ...opts, fallbackOps: ['Relu'] });
+    expect(entries()).toBe(2);
+    process.env.HYBRIDRT_FUSION = '0';
+    try {
+      const noFusion = await compile(src, opts);
+      expect(entries()).toBe(3);
+      await noFusion.dispose();
+    } finally {
+      delete process.env.HYBRIDRT_FUSION;
+    }
+    const logs: string[] = [];
+    const hit = await compile(src, { ...opts, onLog: (m) => logs.push(m) });
+    expect(logs.filter((l) => l.startsWith('engine cache hit: '))).toHaveLength(1);
+    expect(entries()).toBe(3);
+    const ms = hit.report.compileMs;
+    expect(ms.load).toBeGreaterThan(0);
+    expect(ms.total).toBeGreaterThanOrEqual(ms.load!);
+    expect(ms.build).toBeUndefined();
+    // Saved with its source embedded, the hit loads elsewhere and computes what the cold compile did.
+    const saved = path.join(dir, 'ingredients.hybrid');
+    await hit.save(saved, { embedSource: true });
+    const loaded = await load(saved);
+    const x = sine([1, 3, 64, 64]);
+    const want = Array.from((await first.run({ input: x })).logits!.data as Float32Array);
+    expect(Array.from((await loaded.run({ input: x })).logits!.data as Float32Array)).toEqual(want);
+    // The source file changed (or went) after the compile: embedding it would pair new weights with old engines.
+    fs.utimesSync(src, new Date(), new Date(Date.now() + 5000));
+    await expect(hit.save(path.join(dir, 'changed.hybrid'), { embedSource: true })).rejects.toMatchObject({
+      code: 'MODEL_SAVE',
+      message: expect.stringMatching(/ingredients\.onnx changed since it was compiled; compile it again/),
+    });
+    fs.rmSync(src);
+    await expect(hit.save(path.join(dir, 'changed.hybrid'), { embedSource: true })).rejects.toThrow(
+      /ingredients\.onnx was removed since it was compiled/,
+    );
+    expect(fs.existsSync(path.join(dir, 'changed.hybrid'))).toBe(false);
+    for (const m of [first, otherFallback, hit, loaded]) await m.dispose();
+  }, 120_000);
 
   it('rebuilds a corrupt or truncated entry with a warning', async () => {
     const cacheDir = path.join(dir, 'corrupt');

@@ -3,7 +3,8 @@
  * text and JSON reports; a user converter registered through the public API makes the custom
  * op engine-supported. The docs/reports.md "Custom ops" example is run as written (its
  * `from 'hybridrt'` pointed at this checkout), and the compiled model with that converter
- * runs on the cpu backend and matches onnxruntime on the same computation in standard ops.
+ * runs on the cpu backend and matches onnxruntime on the same computation in standard ops;
+ * saved, it loads with the converter given to load() and is refused without it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -14,6 +15,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../converters/index.js';
 import type { Converter } from '../../converters/types.js';
 import { analyze } from '../../src/compiler/analyze.js';
+import { load } from '../../src/artifact/load.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildGraph, type NodeSpec } from '../../src/ir/model-builder.js';
 import { encodeModel, saveModelProto } from '../../src/onnx/model.js';
@@ -140,6 +142,21 @@ describe('a user converter makes the custom op engine-supported', () => {
         await session.release();
         // Different exp/tanh implementations: agree to float32 rounding over seven ops.
         for (let i = 0; i < want.length; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThanOrEqual(1e-5 * Math.max(1, Math.abs(want[i]!)));
+        // Saved, it loads where the converter is known (given as load()'s registry) and
+        // computes the same; where it is not, load() names it.
+        const saved = path.join(dir, 'swish.hybrid');
+        await compiled.save(saved);
+        await expect(load(saved)).rejects.toMatchObject({
+          code: 'CONVERTER',
+          message: expect.stringContaining('compiled with converters not registered here: com.example::Swish (since 1)'),
+        });
+        const loaded = await load(saved, { registry: [swishConverter] });
+        try {
+          const again = (await loaded.run({ x: new ort.Tensor('float32', x, shape) })).f!.data as Float32Array;
+          expect(Array.from(again)).toEqual(Array.from(got));
+        } finally {
+          await loaded.dispose();
+        }
       } finally {
         await compiled.dispose();
       }

@@ -5,6 +5,7 @@
 #include "src/engine/backend.h"
 #include "src/napi/napi_engine.h"
 #include "src/napi/napi_layer.h"
+#include "src/util/env_switches.h"
 #include "src/util/version.h"
 
 namespace hybridrt {
@@ -20,11 +21,16 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   return list;
 }
 
+Napi::Value EnvSwitchesLine(const Napi::CallbackInfo& info) {
+  return Napi::String::New(info.Env(), DescribeEnvSwitches(ReadEnvSwitches()));
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
+  exports.Set("envSwitches", Napi::Function::New(env, EnvSwitchesLine, "envSwitches"));
   InitEngineBindings(env, exports);
   InitLayerBindings(env, exports);
   return exports;

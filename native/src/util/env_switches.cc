@@ -3,6 +3,8 @@
 
 #include <cstdlib>
 
+#include "src/util/error.h"
+
 namespace hybridrt {
 
 namespace {
@@ -35,6 +37,14 @@ EnvSwitches ReadEnvSwitches() {
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
   s.cpu_kernel = Env("HYBRIDRT_CPU_KERNEL");
   return s;
+}
+
+std::string DescribeEnvSwitches(const EnvSwitches& s) {
+  const TacticSwitches& t = s.tactics;
+  return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
+             " conv_tactic=", t.conv_tactic, " fused_graph_configs=", t.fused_graph_configs, " tactic_log=", t.log,
+             " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " depthwise=", t.depthwise,
+             " cuda_graphs=", s.cuda_graphs, " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt
