@@ -7,10 +7,12 @@
  * onnxruntime.
  */
 import fs from 'node:fs';
+import { modelDigest } from '../artifact/cache.js';
 import { assembleOnnx, readArtifact } from '../artifact/load.js';
 import { isContainer } from '../artifact/container.js';
 import type { Manifest } from '../artifact/manifest.js';
 import { HybridError } from '../errors.js';
+import { loadModelProto } from '../onnx/model.js';
 import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
 import type { ModelInput } from './inputs.js';
@@ -34,7 +36,7 @@ export function isArtifactFile(file: string): boolean {
 }
 
 /** The flags that only mean something for a compile, refused for a saved model. */
-export function checkArtifactFlags(opts: CliOptions): void {
+export function checkArtifactFlags(opts: CliOptions, m: Manifest): void {
   const compileOnly = [
     opts.precisions.some((p) => p !== 'fp32') && '--precision',
     opts.minBlockSize !== undefined && '--min-block-size',
@@ -52,7 +54,27 @@ export function checkArtifactFlags(opts: CliOptions): void {
   }
   if (opts.backend === 'ort')
     throw new HybridError('OPTION', `--backend ort: ${opts.model} is a compiled model; run its ONNX model with --backend ort`);
+  if (opts.backend !== 'auto' && opts.backend !== m.backend) {
+    throw new HybridError(
+      'OPTION',
+      `--backend ${opts.backend}: ${opts.model} was compiled for ${m.backend} and runs there; compile its ONNX model with --backend ${opts.backend}`,
+    );
+  }
   if (opts.onnx !== undefined && !opts.compare) throw new HybridError('OPTION', '--onnx: only --compare reads the source model of a .hybrid file');
+  if (opts.saveEngine !== undefined) checkSaveTarget(opts.saveEngine);
+}
+
+/**
+ * --save-engine's file: new, empty, or a .hybrid file it replaces; anything else (the ONNX
+ * model itself, a folder) is refused rather than overwritten.
+ */
+export function checkSaveTarget(file: string): void {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st) return;
+  if (!st.isFile()) throw new HybridError('OPTION', `--save-engine ${file}: not a regular file`);
+  if (st.size > 0 && !isArtifactFile(file)) {
+    throw new HybridError('OPTION', `--save-engine ${file}: the file exists and is not a .hybrid file; refusing to overwrite it`);
+  }
 }
 
 /** The inputs a run of the saved model takes: its compiled shapes. */
@@ -60,10 +82,23 @@ export function artifactInputs(m: Manifest): ModelInput[] {
   return m.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: [...i.shape] }));
 }
 
-/** The model --compare runs on onnxruntime: --onnx, else the embedded source. */
-export function compareSource(opts: CliOptions): string | Uint8Array {
-  if (opts.onnx !== undefined) return opts.onnx;
-  const { manifest, sections, label } = readArtifact(opts.model);
+/**
+ * The model --compare runs on onnxruntime: --onnx (a warning where its content is not the
+ * source the file was compiled from), else the embedded source.
+ */
+export function compareSource(opts: CliOptions, manifest: Manifest, warn: (message: string) => void): string | Uint8Array {
+  if (opts.onnx !== undefined) {
+    const st = fs.statSync(opts.onnx, { throwIfNoEntry: false });
+    if (!st?.isFile()) throw new HybridError('OPTION', `--onnx ${opts.onnx}: ${st ? 'not a regular file' : 'no such file'}`);
+    const digest = Buffer.from(modelDigest(loadModelProto(opts.onnx, { label: opts.onnx }))).toString('hex');
+    if (manifest.source.sha256 && digest !== manifest.source.sha256) {
+      warn(
+        `--onnx ${opts.onnx} is not the model ${opts.model} was compiled from (${manifest.label}, sha256 ${manifest.source.sha256.slice(0, 16)}...); differences may be the model's, not the engines'`,
+      );
+    }
+    return opts.onnx;
+  }
+  const { sections, label } = readArtifact(opts.model);
   if (!manifest.source.embedded) {
     throw new HybridError(
       'OPTION',

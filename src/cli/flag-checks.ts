@@ -1,13 +1,14 @@
 /**
  * Checks of flags against the model and against each other, before any work: a --fallback-nodes
  * name the model lacks is an error naming it (a --fallback-ops op type it lacks is a warning of
- * the partitioner's, printed once with compile's warnings), a --timing-cache that is not one is
- * refused, and combinations that cannot mean anything are OPTION errors that say what to use
- * instead.
+ * the partitioner's, printed once with compile's warnings), a --timing-cache or --save-engine
+ * file that is not one is refused rather than overwritten, and combinations that cannot mean
+ * anything are OPTION errors that say what to use instead.
  */
 import { HybridError } from '../errors.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { Graph } from '../ir/graph.js';
+import { checkSaveTarget } from './artifact.js';
 import type { CliOptions } from './options.js';
 
 export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: string): void }): void {
@@ -32,18 +33,23 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
       `--json, ${opts.compare ? '--compare' : '--report'}: stdout carries only the benchmark's JSON; run ${opts.compare ? '--compare' : 'the report (or give --report-file)'} separately`,
     );
   }
+  if (opts.saveEngine !== undefined) {
+    if (opts.dryRun) throw new HybridError('OPTION', '--save-engine: --dry-run builds no engines; drop --dry-run to compile and save the model');
+    checkSaveTarget(opts.saveEngine);
+  }
   if (opts.dryRun) {
     const running = [opts.compare && '--compare', opts.benchmark !== undefined && '--benchmark', opts.outputDir && '--output-dir'].filter(Boolean);
     if (running.length) throw new HybridError('OPTION', `${running.join(', ')}: --dry-run runs nothing; drop --dry-run to run the model`);
     return;
   }
   if (opts.backend === 'ort') {
-    if (opts.timingCache !== undefined || opts.profile) {
-      throw new HybridError(
-        'OPTION',
-        `${[opts.timingCache !== undefined && '--timing-cache', opts.profile && '--profile'].filter(Boolean).join(', ')}: --backend ort builds no engines; use --backend auto|cpu|cuda`,
-      );
-    }
+    const engineOnly = [
+      opts.timingCache !== undefined && '--timing-cache',
+      opts.profile && '--profile',
+      opts.saveEngine !== undefined && '--save-engine',
+      opts.cacheDir !== undefined && '--cache-dir',
+    ].filter(Boolean);
+    if (engineOnly.length) throw new HybridError('OPTION', `${engineOnly.join(', ')}: --backend ort builds no engines; use --backend auto|cpu|cuda`);
     if (opts.precisions.some((p) => p !== 'fp32')) {
       throw new HybridError(
         'OPTION',

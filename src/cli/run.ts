@@ -91,14 +91,14 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       io.out(`${infoLines(opts.model, manifest, fs.statSync(opts.model).size).join('\n')}\n`);
       return EXIT_OK;
     }
-    checkArtifactFlags(opts);
+    checkArtifactFlags(opts, manifest);
     if (opts.dryRun) {
       const written = emitReport(manifest.report.data as ReportData, opts.report, opts.reportFile, io);
       if (written) io.out(`wrote    report -> ${written}\n`);
       return EXIT_OK;
     }
     // The source --compare needs is found before anything runs.
-    const reference = opts.compare ? compareSource(opts) : undefined;
+    const reference = opts.compare ? compareSource(opts, manifest, (m) => io.err(`hybrid-run: warning: ${oneLine(m)}\n`)) : undefined;
     const subject: Subject = {
       headline: artifactLine(opts.model, manifest),
       inputs: artifactInputs(manifest),

@@ -2,7 +2,8 @@
  * hybrid-run with saved models: --save-engine (and trtexec's --saveEngine) writes a .hybrid
  * file that hybrid-run runs without compiling, with the same outputs; --info shows what it
  * holds; --dry-run its partition report; --compare needs its source (--onnx, or embedded);
- * the flags that decide a compile are refused; --cache-dir reuses a compile.
+ * the flags that decide a compile are refused; --cache-dir reuses a compile; --save-engine is
+ * refused where nothing is built and never overwrites another kind of file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -57,6 +58,16 @@ describeIf(HAS_NATIVE, 'hybrid-run and .hybrid files', NATIVE_MISSING, () => {
     const withOnnx = await runMain(saved, '--compare', '--onnx', resnet);
     expect(withOnnx.code).toBe(0);
     expect(withOnnx.out).toMatch(/logits {2}PASS/);
+    expect(withOnnx.err).not.toContain('warning');
+    // Another model as --onnx: compared, with a warning that it is not the source.
+    const other = path.join(dir, 'other.onnx');
+    const m = fs.readFileSync(resnet);
+    fs.writeFileSync(other, Buffer.concat([m, Buffer.from([0x32, 0x02, 0x68, 0x69])])); // + doc_string 'hi' (field 6)
+    const mismatched = await runMain(saved, '--compare', '--onnx', other);
+    expect(mismatched.err).toMatch(/warning: --onnx .*other\.onnx is not the model .*resnet\.hybrid was compiled from/);
+    const folder = await runMain(saved, '--compare', '--onnx', dir);
+    expect(folder.code).toBe(2);
+    expect(folder.err).toMatch(/--onnx .*: not a regular file/);
   });
 
   it('refuses the flags that decide a compile, and --info on an ONNX model', async () => {
@@ -72,6 +83,38 @@ describeIf(HAS_NATIVE, 'hybrid-run and .hybrid files', NATIVE_MISSING, () => {
       expect(r.err, flags.join(' ')).toMatch(/is a compiled model/);
     }
     expect((await runMain(resnet, '--info')).err).toMatch(/--info: .* is an ONNX model; --info reads \.hybrid files/);
+    // A saved model runs on the backend it was built for.
+    const cuda = await runMain(saved, '--backend', 'cuda');
+    expect(cuda.code).toBe(2);
+    expect(cuda.err).toMatch(/--backend cuda: .*resnet\.hybrid was compiled for cpu and runs there; compile its ONNX model with --backend cuda/);
+  });
+
+  it('--save-engine is refused where nothing is built, and never overwrites a file that is not a .hybrid one', async () => {
+    const target = path.join(dir, 'refused.hybrid');
+    const dry = await runMain(resnet, '--dry-run', '--save-engine', target);
+    expect(dry.code).toBe(2);
+    expect(dry.err).toMatch(/--save-engine: --dry-run builds no engines/);
+    for (const flags of [
+      ['--save-engine', target],
+      ['--cache-dir', dir],
+    ]) {
+      const ort = await runMain(resnet, '--backend', 'ort', ...flags);
+      expect(ort.code, flags[0]).toBe(2);
+      expect(ort.err, flags[0]).toMatch(new RegExp(`${flags[0]}: --backend ort builds no engines`));
+    }
+    expect(fs.existsSync(target)).toBe(false);
+    // The ONNX model itself (a slip of the command line) is not overwritten, from either kind of input.
+    const onnx = path.join(dir, 'keep.onnx');
+    fs.copyFileSync(resnet, onnx);
+    for (const model of [resnet, saved]) {
+      const r = await runMain(model, '--backend', 'cpu', '--shape', 'input=1x3x64x64', '--save-engine', onnx);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--save-engine .*keep\.onnx: the file exists and is not a \.hybrid file; refusing to overwrite it/);
+    }
+    expect(fs.readFileSync(onnx)).toEqual(fs.readFileSync(resnet));
+    // A .hybrid file is replaced.
+    const again = await runMain(resnet, '--backend', 'cpu', '--shape', 'input=1x3x64x64', '--save-engine', saved);
+    expect(again.code).toBe(0);
   });
 
   it('--cache-dir: a second run of the same model and flags loads what the first compiled', async () => {
