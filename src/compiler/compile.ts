@@ -15,7 +15,7 @@
 import fs from 'node:fs';
 import { cacheEntry, cacheKey, evict, modelDigest, touchEntry } from '../artifact/cache.js';
 import { allTensors } from '../onnx/model.js';
-import { loadArtifact } from '../artifact/load.js';
+import { openArtifact } from '../artifact/open.js';
 import { writeAtomically } from '../artifact/save.js';
 import { HybridError, messageLine } from '../errors.js';
 import type { ModelProto } from '../onnx/proto.js';
@@ -130,8 +130,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     const file = cacheEntry(opts.cache, key);
     if (fs.existsSync(file)) {
       try {
-        const t1 = performance.now();
-        const hit = await loadArtifact(
+        const hit = await openArtifact(
           file,
           {
             label,
@@ -140,7 +139,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
             onLog: opts.log,
             registry: opts.registry,
           },
-          { source: model, ...sourceStatOf(model), compileMs: { load: performance.now() - t1, total: performance.now() - t0 } },
+          { origin: { source: model, ...sourceStatOf(model), compileStart: t0 } },
         );
         touchEntry(file);
         opts.log(`engine cache hit: ${file}`, 'info');
