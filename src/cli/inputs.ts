@@ -11,6 +11,7 @@ import path from 'node:path';
 import { HybridError } from '../errors.js';
 import { checkTensorSize } from '../limits.js';
 import type { Graph } from '../ir/graph.js';
+import { type Binding, bindSymbols, isSharedSymbol } from '../ir/symbols.js';
 import type { Dim } from '../ir/types.js';
 import type { DType } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
@@ -39,11 +40,6 @@ export function modelInputs(graph: Graph): ModelInput[] {
 }
 
 const show = (shape: readonly Dim[] | undefined) => (shape ? `[${shape.join(',')}]` : '[?]');
-
-/** Dims the inference left unnamed ("unk__...") are not real symbols: they never bind. */
-function isSharedSymbol(d: Dim): d is string {
-  return typeof d === 'string' && !d.startsWith('unk__');
-}
 
 function inputList(inputs: ModelInput[]): string {
   return inputs.length ? inputs.map((i) => i.name).join(', ') : 'none';
@@ -119,7 +115,7 @@ function checkFileAgainstModel(input: ModelInput, tensor: TensorData, file: stri
  * The input's shape with its symbols bound; a symbol nothing binds becomes 1 (and binds as 1
  * for the inputs that share it), said once through `notice`.
  */
-function resolveShape(input: ModelInput, bindings: Map<string, number>, notice: (message: string) => void): number[] {
+function resolveShape(input: ModelInput, bindings: Map<string, Binding>, notice: (message: string) => void): number[] {
   if (!input.shape) {
     throw new HybridError('SHAPE', `input '${input.name}': the model does not declare its shape; give one with --shape ${input.name}=DIMS`);
   }
@@ -127,8 +123,8 @@ function resolveShape(input: ModelInput, bindings: Map<string, number>, notice: 
   const dims = input.shape.map((d, i) => {
     if (typeof d === 'number') return d;
     const bound = isSharedSymbol(d) ? bindings.get(d) : undefined;
-    if (bound !== undefined) return bound;
-    if (isSharedSymbol(d)) bindings.set(d, 1);
+    if (bound !== undefined) return bound.size;
+    if (isSharedSymbol(d)) bindings.set(d, { size: 1, what: 'the default' });
     defaulted.push(isSharedSymbol(d) ? `'${d}'` : `dimension ${i} (unnamed)`);
     return 1;
   });
@@ -143,8 +139,8 @@ function resolveShape(input: ModelInput, bindings: Map<string, number>, notice: 
 interface Gathered {
   files: Map<string, { tensor: TensorData; file: string }>;
   shapeFlags: Map<string, ShapeFlag>;
-  /** Symbol -> size, from input files first, then --shape. */
-  bindings: Map<string, number>;
+  /** Symbol -> size, from input files first, then --shape (src/ir/symbols.ts). */
+  bindings: Map<string, Binding>;
 }
 
 /** Checks --shape and --input against the model, reads the files, and binds shared symbols. */
@@ -152,20 +148,17 @@ function gather(inputs: ModelInput[], opts: Pick<InputOptions, 'inputs' | 'shape
   checkShapeFlags(inputs, opts.shapes);
   const files = readInputFiles(inputs, opts.inputs);
   const shapeFlags = new Map(opts.shapes.map((s) => [s.name, s]));
-  const bindings = new Map<string, number>();
-  const bind = (declared: Dim[] | undefined, dims: number[]) =>
-    declared?.forEach((d, i) => {
-      if (isSharedSymbol(d) && !bindings.has(d)) bindings.set(d, dims[i]!);
-    });
+  const given = [];
   for (const input of inputs) {
     const file = files.get(input.name);
     if (file) {
       checkFileAgainstModel(input, file.tensor, file.file, shapeFlags.get(input.name));
-      bind(input.shape, file.tensor.dims);
+      given.push({ input: input.name, declared: input.shape, dims: file.tensor.dims, what: `--input ${file.file}` });
     }
   }
-  for (const s of opts.shapes) bind(inputs.find((i) => i.name === s.name)?.shape, s.dims);
-  return { files, shapeFlags, bindings };
+  for (const s of opts.shapes)
+    given.push({ input: s.name, declared: inputs.find((i) => i.name === s.name)?.shape, dims: s.dims, what: `--shape ${s.raw}` });
+  return { files, shapeFlags, bindings: bindSymbols(given) };
 }
 
 /**
@@ -183,7 +176,7 @@ export function knownInputShapes(
     const dims = files.get(input.name)?.tensor.dims ?? shapeFlags.get(input.name)?.dims;
     if (dims) shapes[input.name] = dims;
     else if (input.shape) {
-      const resolved = input.shape.map((d) => (typeof d === 'number' ? d : isSharedSymbol(d) ? bindings.get(d) : undefined));
+      const resolved = input.shape.map((d) => (typeof d === 'number' ? d : isSharedSymbol(d) ? bindings.get(d)?.size : undefined));
       // Only a shape some flag or file made static is worth passing; a declared static one is the default.
       if (resolved.every((d) => d !== undefined) && input.shape.some((d) => typeof d !== 'number')) shapes[input.name] = resolved as number[];
     }

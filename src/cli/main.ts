@@ -45,7 +45,12 @@ export function buildCommand(io: CliIO): Command {
     .helpOption('-h, --help', 'show this help')
     .optionsGroup('Inputs and outputs:')
     .option('-i, --input <name=file>', 'an input from a .npy or .pb file; repeat per input (e.g. --input input=image.npy)', collect)
-    .option('-s, --shape <name=dims>', "fix an input's shape, e.g. its symbolic dims; repeatable (e.g. --shape input=1x3x224x224)", collect)
+    .option(
+      '-s, --shape <name=dims>',
+      "fix an input's shape, e.g. its symbolic dims; repeatable, or comma-separated (e.g. --shape input=1x3x224x224; trtexec's input:1x3x224x224 too)",
+      collect,
+    )
+    .addOption(new Option('--shapes <specs>', 'trtexec spelling of --shape (e.g. --shapes a:1x3,b:1x5)').hideHelp().argParser(collect))
     .addOption(new Option('--seed <n>', 'seed of the random inputs (e.g. --seed 7)').default('0', '0'))
     .addOption(
       new Option('--random-dist <dist>', 'distribution of random float inputs (e.g. --random-dist normal)').choices(DISTRIBUTIONS).default('uniform'),

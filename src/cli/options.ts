@@ -86,9 +86,21 @@ function bad(flag: string, raw: string, what: string): HybridError {
   return new HybridError('OPTION', `${flag} ${raw}: ${what}`);
 }
 
-/** `name=1x3x224x224` (also `name=1,3,224,224`; `name=` for a scalar). */
+/**
+ * The specs of one --shape (or trtexec's --shapes) value: `a=1x3,b=2x5` is two; a comma starts
+ * a new spec only where a name follows (`name=1,3,224,224` is one spec with comma-separated dims).
+ */
+export function splitShapeSpecs(value: string): string[] {
+  return value.split(/,(?=[^,]*[=:])/);
+}
+
+/**
+ * `name=1x3x224x224` (also `name=1,3,224,224`; `name=` for a scalar), or trtexec's
+ * `name:1x3x224x224`. The separator is the last '=' (names may hold ':', as TensorFlow's
+ * `input:0` does), else the last ':'.
+ */
 export function parseShapeFlag(raw: string): ShapeFlag {
-  const eq = raw.lastIndexOf('=');
+  const eq = raw.includes('=') ? raw.lastIndexOf('=') : raw.lastIndexOf(':');
   if (eq <= 0) throw bad('--shape', raw, 'expected NAME=DIMS, e.g. --shape input=1x3x224x224');
   const name = raw.slice(0, eq);
   const text = raw.slice(eq + 1).trim();
@@ -158,6 +170,8 @@ export function compareTolerance(opts: Pick<CliOptions, 'atol' | 'rtol'>, comput
 export interface RawOptions {
   input?: string[];
   shape?: string[];
+  /** trtexec's --shapes, the same as --shape. */
+  shapes?: string[];
   seed?: string;
   randomDist?: Distribution;
   random?: boolean;
@@ -227,7 +241,7 @@ function saveEngineOption(raw: RawOptions): { saveEngine?: string } {
 
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const precisions = raw.precision === undefined ? (['fp32'] as Precision[]) : parsePrecisions(raw.precision);
-  const shapes = (raw.shape ?? []).map(parseShapeFlag);
+  const shapes = [...(raw.shape ?? []), ...(raw.shapes ?? [])].flatMap(splitShapeSpecs).map(parseShapeFlag);
   const seen = new Set<string>();
   for (const s of shapes) {
     if (seen.has(s.name)) throw bad('--shape', s.raw, `input '${s.name}' is given more than one --shape`);

@@ -29,7 +29,7 @@ import { buildReport, type ReportData } from '../report/model.js';
 import { type InputSpec, inputShapesOption, resolveOptions } from './options.js';
 import { checkFallbackSessions } from './build.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
-import { loadSource, type ModelSource } from './source.js';
+import { completeShapes, exampleShapes, loadSource, type ModelSource } from './source.js';
 
 export interface AnalyzeOptions {
   /** Static input shapes, as for compile(): `[{ name, shape }]` or `{ name: shape }`. */
@@ -79,9 +79,8 @@ export interface AnalyzeResult {
 }
 
 function example(graph: Graph, given: Record<string, number[]>): string {
-  return graph.inputs
-    .map((n) => `${n}=${(given[n] ?? graph.types.get(n)?.shape ?? [1]).map((d) => (typeof d === 'number' ? d : 1)).join('x')}`)
-    .join(' ');
+  const shapes = exampleShapes(graph, given, '');
+  return graph.inputs.map((n) => `${n}=${shapes[n]!.join('x')}`).join(' --shape ');
 }
 
 async function probe(
@@ -174,13 +173,8 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
     requireFullCompilation: options.requireFullCompilation,
     registry: options.registry,
   });
-  const given = inputShapesOption(options.inputs);
   const { graph, label } = loadSource(model, options.label);
-  for (const name of Object.keys(given)) {
-    if (!graph.inputs.includes(name)) {
-      throw new HybridError('INPUT', `${label}: inputs: the model has no input '${name}' (its inputs: ${graph.inputs.join(', ') || 'none'})`);
-    }
-  }
+  const given = completeShapes(graph, inputShapesOption(options.inputs), label);
   const warnings: string[] = [];
   // What a run would allocate, refused before anything is (compile's planInputs does the same).
   for (const name of graph.inputs) {

@@ -102,7 +102,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   // any lowering, so that those errors come fast.
   const { graph: declared, label, proto } = loadSource(model, options.label);
   checkInterfaceDTypes(declared, label);
-  const inputs = planInputs(declared, given, label);
+  const inputs = planInputs(declared, given, label, (m) => opts.log(m, 'info'));
   const backend = chooseBackend(opts.backend, opts.log);
   const precisions = effectivePrecisions(backend, opts.precisions);
   const ignored = opts.precisions.filter((p) => !precisions.includes(p));

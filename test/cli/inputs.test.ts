@@ -63,6 +63,18 @@ describe('prepareInputs', () => {
     expect(feeds[1]!.source).toBe('random uniform, seed 0');
   });
 
+  it('refuses a shared symbol given two sizes, naming both flags or files', () => {
+    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=2x3x4x4', 'ids=3x5'] })));
+    expect(e.code).toBe('OPTION');
+    expect(e.message).toBe(
+      "--shape ids=3x5: 'batch' is 3 here but 2 in --shape pixels=2x3x4x4; inputs that share the dimension 'batch' must agree on its size",
+    );
+    const pixels = file('pixels4.npy', 'float32', [4, 3, 8, 6]);
+    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${pixels}`], shape: ['mask=2x8x6'] }))).message).toMatch(
+      /^--shape mask=2x8x6: 'batch' is 2 here but 4 in --input .*pixels4\.npy;/,
+    );
+  });
+
   it('sets a symbolic dim nothing fixes to 1, once per symbol, naming the input, the symbol and the --shape', () => {
     const notes: string[] = [];
     const feeds = prepareInputs(model, opts({ shape: ['pixels=2x3x4x4'] }), (m) => notes.push(m));
@@ -88,7 +100,7 @@ describe('prepareInputs', () => {
   });
 
   it('refuses a shape whose tensor would not fit in memory before allocating it', () => {
-    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=100000x3x1000x1000', 'ids=1x1'] })));
+    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=100000x3x1000x1000', 'ids=100000x1'] })));
     expect(e.code).toBe('OPTION');
     expect(e.message).toMatch(/^--shape pixels=100000x3x1000x1000: \[100000,3,1000,1000\] has 300000000000 elements|would take/);
   });

@@ -82,6 +82,10 @@ describe('hybrid-run on the examples', () => {
     const got = readF32(path.join(outDir, 'output.npy'));
     expect(got.dims).toEqual([2, 5, 64]);
     expectClose(got.data, expected.data as Float32Array, 1e-5);
+    // trtexec's spelling gives the same shape.
+    const trt = await runOrt(transformer, '--shapes', 'hidden_states:2x5x64');
+    expect(trt.code).toBe(0);
+    expect(trt.out).toContain('hidden_states  float32[2,5,64]  random uniform, seed 0');
   });
 
   it('reproduces random inputs and outputs for a --seed, and changes them with another', async () => {

@@ -9,6 +9,7 @@ import {
   parsePrecisions,
   parseShapeFlag,
   parseTolerance,
+  splitShapeSpecs,
   toCliOptions,
 } from '../../src/cli/options.js';
 import { HybridError } from '../../src/errors.js';
@@ -30,6 +31,21 @@ describe('parseShapeFlag', () => {
     expect(parseShapeFlag('ids=2,128')).toMatchObject({ name: 'ids', dims: [2, 128] });
     expect(parseShapeFlag('x=0x4')).toMatchObject({ dims: [0, 4] });
     expect(parseShapeFlag('scale=')).toMatchObject({ name: 'scale', dims: [] });
+  });
+
+  it("reads trtexec's NAME:DIMS (the last ':' separates, unless an = does) and comma-separated specs", () => {
+    expect(parseShapeFlag('input:1x3x224x224')).toMatchObject({ name: 'input', dims: [1, 3, 224, 224] });
+    expect(parseShapeFlag('input:0:2x3')).toMatchObject({ name: 'input:0', dims: [2, 3] });
+    expect(parseShapeFlag('input:0=2x3')).toMatchObject({ name: 'input:0', dims: [2, 3] });
+    expect(splitShapeSpecs('a:1x3,b:2x5')).toEqual(['a:1x3', 'b:2x5']);
+    expect(splitShapeSpecs('a=1,3,b=2,5')).toEqual(['a=1,3', 'b=2,5']);
+    expect(splitShapeSpecs('ids=2,128')).toEqual(['ids=2,128']);
+    const o = toCliOptions('m.onnx', { shape: ['a=1x3'], shapes: ['b:2x5,c:7'] });
+    expect(o.shapes.map((s) => [s.name, s.dims])).toEqual([
+      ['a', [1, 3]],
+      ['b', [2, 5]],
+      ['c', [7]],
+    ]);
   });
 
   it('keeps an = inside the input name (the dims never contain one)', () => {
