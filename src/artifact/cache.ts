@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
-import { loadNative, nativeAddonPath } from '../engine/native.js';
+import { loadNative, loadedAddonBytes } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { bytesOf } from '../onnx/dtype.js';
 import { allTensors, encodeModel } from '../onnx/model.js';
@@ -118,25 +118,35 @@ export function cacheKey(k: CacheKeyParts): string {
   field('device', k.device);
   field('versions', `hybridrt ${VERSION}; plan ${loadNative().planFormatVersion}; container ${CONTAINER_VERSION}; manifest ${MANIFEST_VERSION}`);
   field('code', codeFingerprint());
-  field('switches', loadNative().envSwitches());
+  field('switches', envSwitches());
   return h.digest('hex');
+}
+
+/** The addon's build-affecting environment switches, as one line (an addon older than this code has no such call). */
+function envSwitches(): string {
+  const native = loadNative();
+  if (typeof native.envSwitches !== 'function') {
+    throw new HybridError('NATIVE', 'the native addon is older than this hybridrt (it cannot list its switches): run `npm run build:native`');
+  }
+  return native.envSwitches();
 }
 
 let fingerprint: string | undefined;
 
 /**
- * A digest of the code that builds engines: the addon binary and this package's TypeScript or
- * JavaScript (the converters, lowering and partitioner), so that a changed build of the same
- * version (a development tree, a patched install) never serves an entry the old code built.
- * Computed once per process (a few milliseconds).
+ * A digest of the code that builds engines: the addon binary this process loaded and this
+ * package's TypeScript or JavaScript (the converters, lowering and partitioner), so that a
+ * changed build of the same version (a development tree, a patched install) never serves an
+ * entry the old code built. Computed once per process (about 3 MB read and hashed).
  */
 export function codeFingerprint(): string {
   if (fingerprint) return fingerprint;
   const h = createHash('sha256');
-  const addon = nativeAddonPath();
-  h.update(fs.existsSync(addon) ? fs.readFileSync(addon) : 'no addon');
-  // This file is <root>/src/artifact/cache.{ts,js}, where <root> is the package or its dist/.
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+  h.update(loadedAddonBytes());
+  // This file is <root>/src/artifact/cache.{ts,js}, where <root> is the package (sources run by
+  // tsx) or its dist/ (compiled); its src/ and converters/ are what runs.
+  const here = fileURLToPath(import.meta.url);
+  const root = path.resolve(path.dirname(here), '..', '..');
   const files: string[] = [];
   const walk = (dir: string) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -146,6 +156,8 @@ export function codeFingerprint(): string {
     }
   };
   for (const sub of ['src', 'converters']) if (fs.existsSync(path.join(root, sub))) walk(path.join(root, sub));
+  // Where the layout is another (a bundle), the sources were not found: better no cache than a wrong one.
+  if (!files.includes(here)) throw new Error(`internal: the engine cache found no sources beside ${here}`);
   for (const f of files.sort()) h.update(path.relative(root, f)).update('\0').update(fs.readFileSync(f)).update('\0');
   fingerprint = h.digest('hex');
   return fingerprint;

@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto';
 import { HybridError } from '../errors.js';
+import { LIMITS } from '../limits.js';
 
 export const MAGIC = 'HYBRIDRT';
 export const CONTAINER_VERSION = 1;
@@ -57,6 +58,12 @@ export function writeContainer(sections: readonly Section[]): Uint8Array {
     end = align(end);
     offsets.push(end);
     end += s.bytes.length;
+  }
+  if (end > LIMITS.artifactBytes) {
+    throw new HybridError(
+      'MODEL_SAVE',
+      `the model's plans and weights make a ${end}-byte file; a .hybrid file holds at most ${LIMITS.artifactBytes} bytes (what Node.js reads into one buffer)`,
+    );
   }
   const out = new Uint8Array(end);
   const view = new DataView(out.buffer);

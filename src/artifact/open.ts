@@ -33,6 +33,7 @@ import type { Converter } from '../../converters/types.js';
 import type { Provenance } from '../runtime/types.js';
 import { type Section, readContainer } from './container.js';
 import { type Manifest, type OnnxRef, parseManifest } from './manifest.js';
+import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
 
 export interface LoadOptions {
   /** Threads of the cpu engines and of onnxruntime's sessions (default: every core). */
@@ -56,6 +57,11 @@ export interface LoadOptions {
    */
   registry?: ConverterRegistry | Converter[];
 }
+
+/** Every key of LoadOptions, once (an unknown key is an OPTION error naming the nearest). */
+export const LOAD_OPTION_KEYS = ['threads', 'maxContexts', 'rebuild', 'onLog', 'label', 'registry'] as const satisfies readonly (keyof LoadOptions)[];
+const load_option_keysComplete: Exhaustive<LoadOptions, typeof LOAD_OPTION_KEYS> = LOAD_OPTION_KEYS;
+void load_option_keysComplete;
 
 /** What compile() knows of a model it found in the engine cache, which the file does not say. */
 export interface CacheHitOrigin {
@@ -110,6 +116,7 @@ function planError(e: unknown, label: string): HybridError {
 
 export function checkLoadOptions(options: LoadOptions): void {
   if (options === null || typeof options !== 'object') throw new HybridError('OPTION', 'load options must be an object');
+  checkKnownKeys(options, LOAD_OPTION_KEYS, 'load options');
   const { threads, maxContexts, rebuild } = options;
   if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 1 || threads > LIMITS.threads)) {
     throw new HybridError('OPTION', `threads must be an integer from 1 to ${LIMITS.threads}, got ${String(threads)}`);
@@ -142,6 +149,16 @@ export interface OpenHooks {
   origin?: CacheHitOrigin;
   /** Called where this machine cannot run the plans (`why` says so) instead of failing. */
   rebuild?: (why: string, sections: readonly Section[], m: Manifest, label: string) => Promise<CompiledModel>;
+}
+
+/**
+ * Copies of just the sections the embedded source is made of, for save() to assemble when
+ * asked: the file's sections are views of its whole buffer, plans included, which a model
+ * holding them would keep alive.
+ */
+function keepEmbedded(sections: readonly Section[], ref: OnnxRef): { sections: Section[]; ref: OnnxRef } {
+  const needed = new Set([ref.section, ...ref.weights.map((w) => w.ref.section)]);
+  return { sections: sections.map((s, i) => ({ kind: s.kind, bytes: needed.has(i) ? s.bytes.slice() : new Uint8Array(0) })), ref };
 }
 
 /** Opens a .hybrid file (a path or its bytes) as a runnable model. */
@@ -274,7 +291,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
     engines: engineSummaries,
     compileMs: origin ? { load: performance.now() - opened, total: performance.now() - origin.compileStart } : m.report.compileMs,
   });
-  const embedded = m.source.embedded;
+  const embedded = m.source.embedded && !origin ? keepEmbedded(sections, m.source.embedded) : undefined;
   return new HybridModel({
     label,
     backend: m.backend,
@@ -286,7 +303,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
     report,
     provenance: {
       // Assembled only when save() needs it: most loads never save.
-      source: origin ? origin.source : embedded ? () => assembleOnnx(sections, embedded, label, 'the embedded source') : undefined,
+      source: origin ? origin.source : embedded ? () => assembleOnnx(embedded.sections, embedded.ref, label, 'the embedded source') : undefined,
       ...(origin?.sourceStat ? { sourceStat: origin.sourceStat } : {}),
       sourceSha256: m.source.sha256,
       sourceBytes: m.source.bytes,

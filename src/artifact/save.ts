@@ -10,7 +10,6 @@ import path from 'node:path';
 import type { ModelReport } from '../compiler/report.js';
 import { loadNative } from '../engine/native.js';
 import { HybridError } from '../errors.js';
-import { LIMITS } from '../limits.js';
 import { bytesOf, type NumericDType } from '../onnx/dtype.js';
 import { allTensors, decodeModel, encodeModel, loadModelProto } from '../onnx/model.js';
 import { modelDigest } from './cache.js';
@@ -21,11 +20,17 @@ import type { OutputInfo, Provenance, TensorInfo } from '../runtime/types.js';
 import { VERSION } from '../version.js';
 import { type Section, writeContainer } from './container.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestSegment, type OnnxRef, type WeightRef } from './manifest.js';
+import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
 
 export interface SaveOptions {
   /** Store the source ONNX model too, so that load() can rebuild where the device differs. */
   embedSource?: boolean;
 }
+
+/** Every key of SaveOptions, once (an unknown key is an OPTION error naming the nearest). */
+export const SAVE_OPTION_KEYS = ['embedSource'] as const satisfies readonly (keyof SaveOptions)[];
+const saveKeysComplete: Exhaustive<SaveOptions, typeof SAVE_OPTION_KEYS> = SAVE_OPTION_KEYS;
+void saveKeysComplete;
 
 /** What a HybridModel hands save(). */
 export interface SavedParts {
@@ -115,6 +120,8 @@ function sourceProto(p: Provenance, label: string): ModelProto {
 /** The `.hybrid` bytes of a compiled model. */
 export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}): Promise<Uint8Array> {
   const label = parts.label;
+  if (options === null || typeof options !== 'object') throw new HybridError('OPTION', 'save options must be an object');
+  checkKnownKeys(options, SAVE_OPTION_KEYS, 'save options');
   const p = parts.provenance;
   if (!p) throw new HybridError('MODEL_SAVE', `${label}: this model has no record of how it was compiled; compile() it to save it`);
   const weights = new WeightStore();
@@ -156,10 +163,16 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
   const proto = needSource && p.source !== undefined ? sourceProto(p, label) : undefined;
   if (options.embedSource && !proto)
     throw new HybridError('MODEL_SAVE', `${label}: embedSource: this model was loaded from a file without its source model`);
+  const digest = proto && Buffer.from(modelDigest(proto)).toString('hex');
+  // Exact where compile() recorded the digest: the source read now must be the one compiled.
+  if (digest && p.sourceSha256 !== undefined && digest !== p.sourceSha256) {
+    throw new HybridError('MODEL_SAVE', `${label}: the source model is not the one compiled (its content changed); compile it again to save it`);
+  }
   const embedded = options.embedSource && proto ? onnxSection(proto, weights, sections, label) : undefined;
-  const source = proto
-    ? { sha256: Buffer.from(modelDigest(proto)).toString('hex'), bytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) }
-    : { sha256: p.sourceSha256 ?? '', bytes: p.sourceBytes ?? 0 };
+  const source =
+    proto && digest
+      ? { sha256: digest, bytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) }
+      : { sha256: p.sourceSha256 ?? '', bytes: p.sourceBytes ?? 0 };
   const manifest: Manifest = {
     format: MANIFEST_FORMAT,
     version: MANIFEST_VERSION,
@@ -189,14 +202,12 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
   };
   sections[0] = { kind: 'manifest', bytes: new TextEncoder().encode(JSON.stringify(manifest)) };
   sections[1] = { kind: 'weights', bytes: weights.bytes() };
-  const total = sections.reduce((a, sec) => a + sec.bytes.length, 0);
-  if (total > LIMITS.artifactBytes) {
-    throw new HybridError(
-      'MODEL_SAVE',
-      `${label}: the model's plans and weights take ${total} bytes; a .hybrid file holds at most ${LIMITS.artifactBytes} (what Node.js reads into one buffer)`,
-    );
+  try {
+    return writeContainer(sections);
+  } catch (e) {
+    if (e instanceof HybridError) throw new HybridError(e.code, `${label}: ${e.message}`, { cause: e });
+    throw e;
   }
-  return writeContainer(sections);
 }
 
 /** Writes the model to `file` atomically: a temporary file beside it, renamed over it. */

@@ -8,7 +8,7 @@
  */
 import fs from 'node:fs';
 import { modelDigest } from '../artifact/cache.js';
-import { assembleOnnx, readArtifact } from '../artifact/load.js';
+import { assembleOnnx, readArtifact } from '../artifact/open.js';
 import { isContainer } from '../artifact/container.js';
 import type { Manifest } from '../artifact/manifest.js';
 import { HybridError } from '../errors.js';
@@ -61,14 +61,19 @@ export function checkArtifactFlags(opts: CliOptions, m: Manifest): void {
     );
   }
   if (opts.onnx !== undefined && !opts.compare) throw new HybridError('OPTION', '--onnx: only --compare reads the source model of a .hybrid file');
-  if (opts.saveEngine !== undefined) checkSaveTarget(opts.saveEngine);
+  checkSaveEngine(opts);
 }
 
 /**
- * --save-engine's file: new, empty, or a .hybrid file it replaces; anything else (the ONNX
- * model itself, a folder) is refused rather than overwritten.
+ * --save-engine, for an ONNX model or a .hybrid one: refused where nothing is built (--dry-run,
+ * --backend ort); its file must be new, empty, or a .hybrid file it replaces; anything else
+ * (the ONNX model itself, a folder) is refused rather than overwritten.
  */
-export function checkSaveTarget(file: string): void {
+export function checkSaveEngine(opts: CliOptions): void {
+  const file = opts.saveEngine;
+  if (file === undefined) return;
+  if (opts.dryRun) throw new HybridError('OPTION', '--save-engine: --dry-run builds no engines; drop --dry-run to compile and save the model');
+  if (opts.backend === 'ort') throw new HybridError('OPTION', '--save-engine: --backend ort builds no engines; use --backend auto|cpu|cuda');
   const st = fs.statSync(file, { throwIfNoEntry: false });
   if (!st) return;
   if (!st.isFile()) throw new HybridError('OPTION', `--save-engine ${file}: not a regular file`);

@@ -8,7 +8,7 @@
 import { HybridError } from '../errors.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { Graph } from '../ir/graph.js';
-import { checkSaveTarget } from './artifact.js';
+import { checkSaveEngine } from './artifact.js';
 import type { CliOptions } from './options.js';
 
 export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: string): void }): void {
@@ -33,10 +33,7 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
       `--json, ${opts.compare ? '--compare' : '--report'}: stdout carries only the benchmark's JSON; run ${opts.compare ? '--compare' : 'the report (or give --report-file)'} separately`,
     );
   }
-  if (opts.saveEngine !== undefined) {
-    if (opts.dryRun) throw new HybridError('OPTION', '--save-engine: --dry-run builds no engines; drop --dry-run to compile and save the model');
-    checkSaveTarget(opts.saveEngine);
-  }
+  checkSaveEngine(opts);
   if (opts.dryRun) {
     const running = [opts.compare && '--compare', opts.benchmark !== undefined && '--benchmark', opts.outputDir && '--output-dir'].filter(Boolean);
     if (running.length) throw new HybridError('OPTION', `${running.join(', ')}: --dry-run runs nothing; drop --dry-run to run the model`);
@@ -46,7 +43,6 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
     const engineOnly = [
       opts.timingCache !== undefined && '--timing-cache',
       opts.profile && '--profile',
-      opts.saveEngine !== undefined && '--save-engine',
       opts.cacheDir !== undefined && '--cache-dir',
     ].filter(Boolean);
     if (engineOnly.length) throw new HybridError('OPTION', `${engineOnly.join(', ')}: --backend ort builds no engines; use --backend auto|cpu|cuda`);

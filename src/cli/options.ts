@@ -88,10 +88,12 @@ function bad(flag: string, raw: string, what: string): HybridError {
 
 /**
  * The specs of one --shape (or trtexec's --shapes) value: `a=1x3,b=2x5` is two; a comma starts
- * a new spec only where a name follows (`name=1,3,224,224` is one spec with comma-separated dims).
+ * a new spec only where a name follows (`name=1,3,224,224` is one spec with comma-separated
+ * dims), and only where every piece is a spec (`a,b=1x2` names the input `a,b`).
  */
 export function splitShapeSpecs(value: string): string[] {
-  return value.split(/,(?=[^,]*[=:])/);
+  const parts = value.split(/,(?=[^,]*[=:])/);
+  return parts.every((p) => /[=:]/.test(p)) ? parts : [value];
 }
 
 /**

@@ -30,6 +30,7 @@ import { type InputSpec, inputShapesOption, resolveOptions } from './options.js'
 import { checkFallbackSessions } from './build.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
 import { completeShapes, exampleShapes, loadSource, type ModelSource } from './source.js';
+import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
 
 export interface AnalyzeOptions {
   /** Static input shapes, as for compile(): `[{ name, shape }]` or `{ name: shape }`. */
@@ -62,6 +63,24 @@ export interface AnalyzeOptions {
   label?: string;
 }
 
+/** Every key of AnalyzeOptions, once (an unknown key is an OPTION error naming the nearest). */
+export const ANALYZE_OPTION_KEYS = [
+  'inputs',
+  'minBlockSize',
+  'fallbackOps',
+  'fallbackNodes',
+  'requireFullCompilation',
+  'registry',
+  'probe',
+  'probeFeeds',
+  'threads',
+  'checkFallbacks',
+  'skipLowering',
+  'label',
+] as const satisfies readonly (keyof AnalyzeOptions)[];
+const analyze_option_keysComplete: Exhaustive<AnalyzeOptions, typeof ANALYZE_OPTION_KEYS> = ANALYZE_OPTION_KEYS;
+void analyze_option_keysComplete;
+
 export interface AnalyzeResult {
   /** The lowered graph with inferred (and probed) types, as partitioned. */
   graph: Graph;
@@ -79,7 +98,7 @@ export interface AnalyzeResult {
 }
 
 function example(graph: Graph, given: Record<string, number[]>): string {
-  const shapes = exampleShapes(graph, given, '');
+  const shapes = exampleShapes(graph, given, graph.name || 'the model');
   return graph.inputs.map((n) => `${n}=${shapes[n]!.join('x')}`).join(' --shape ');
 }
 
@@ -166,6 +185,8 @@ function probeFrontier(graph: Graph, values: readonly string[], dataDependent: r
 
 /** Loads, lowers and partitions a model, and builds its partition report; builds no engine. */
 export async function analyze(model: ModelSource, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  if (options === null || typeof options !== 'object') throw new HybridError('OPTION', 'analyze options must be an object');
+  checkKnownKeys(options, ANALYZE_OPTION_KEYS, 'analyze options');
   const opts = resolveOptions({
     minBlockSize: options.minBlockSize,
     fallbackOps: options.fallbackOps,
@@ -174,13 +195,14 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
     registry: options.registry,
   });
   const { graph, label } = loadSource(model, options.label);
-  const given = completeShapes(graph, inputShapesOption(options.inputs), label);
+  const asked = inputShapesOption(options.inputs);
+  const given = completeShapes(graph, asked, label);
   const warnings: string[] = [];
   // What a run would allocate, refused before anything is (compile's planInputs does the same).
   for (const name of graph.inputs) {
     const t = graph.types.get(name);
     const shape = given[name] ?? t?.shape;
-    if (isStaticShape(shape)) checkTensorSize(`${label}: input '${name}'`, shape, t?.dtype, given[name] ? 'OPTION' : 'SHAPE');
+    if (isStaticShape(shape)) checkTensorSize(`${label}: input '${name}'`, shape, t?.dtype, asked[name] ? 'OPTION' : 'SHAPE');
   }
   const symbolic = graph.inputs.filter((n) => !given[n] && !isStaticShape(graph.types.get(n)?.shape));
   if (symbolic.length) {

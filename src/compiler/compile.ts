@@ -67,13 +67,6 @@ export function decidingOptions(opts: ResolvedOptions): Record<string, unknown> 
   };
 }
 
-/** A path source's size and modification time, which save() checks before it reads the file again. */
-function sourceStatOf(model: ModelSource): Pick<Provenance, 'sourceStat'> {
-  if (typeof model !== 'string') return {};
-  const st = fs.statSync(model, { throwIfNoEntry: false });
-  return st ? { sourceStat: { size: st.size, mtimeMs: st.mtimeMs } } : {};
-}
-
 /** The converters beyond hybridrt's own that engine segments needed (custom ops). */
 function customConverters(graph: Graph, segments: readonly Segment[], registry: ConverterRegistry): Provenance['converters'] {
   const builtin = new Set<Converter>(ALL_CONVERTERS);
@@ -100,7 +93,8 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   const given = inputShapesOption(options.inputs);
   // Decoded once; the inputs are checked (static shapes, dtypes) and the backend chosen before
   // any lowering, so that those errors come fast.
-  const { graph: declared, label, proto } = loadSource(model, options.label);
+  const { graph: declared, label, proto, stat } = loadSource(model, options.label);
+  const sourceStat = stat ? { sourceStat: stat } : {};
   checkInterfaceDTypes(declared, label);
   const inputs = planInputs(declared, given, label, (m) => opts.log(m, 'info'));
   const backend = chooseBackend(opts.backend, opts.log);
@@ -139,7 +133,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
             onLog: opts.log,
             registry: opts.registry,
           },
-          { origin: { source: model, ...sourceStatOf(model), compileStart: t0 } },
+          { origin: { source: model, ...sourceStat, compileStart: t0 } },
         );
         touchEntry(file);
         opts.log(`engine cache hit: ${file}`, 'info');
@@ -152,7 +146,19 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
         fs.rmSync(file, { force: true });
       }
     }
-    const compiled = await compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0, Buffer.from(digest).toString('hex'));
+    const compiled = await compileFrom(
+      model,
+      proto,
+      label,
+      inputs,
+      backend,
+      precisions,
+      probeFeeds,
+      opts,
+      t0,
+      Buffer.from(digest).toString('hex'),
+      stat,
+    );
     try {
       writeAtomically(file, await compiled.toBytes(), label);
       evict(opts.cache, file);
@@ -161,7 +167,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     }
     return compiled;
   }
-  return compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0);
+  return compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat);
 }
 
 /** compile() once the options, inputs and backend are settled (the cache missed or is off). */
@@ -177,6 +183,8 @@ async function compileFrom(
   t0: number,
   /** The source's digest where the cache already made it (save() records it). */
   sourceSha256?: string,
+  /** A path source's size and time when read (save() refuses it changed). */
+  sourceStat?: Provenance['sourceStat'],
 ): Promise<CompiledModel> {
   const ms: Partial<Record<CompilePhase | 'total', number>> = {};
 
@@ -245,7 +253,7 @@ async function compileFrom(
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {
       source: model,
-      ...sourceStatOf(model),
+      ...(sourceStat ? { sourceStat } : {}),
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
       options: { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])), ...decidingOptions(opts) },
       converters: customConverters(graph, result.segments, opts.registry),

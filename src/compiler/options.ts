@@ -8,6 +8,7 @@ import type { Converter } from '../../converters/types.js';
 import { type Precision, checkPrecision } from '../engine/precision.js';
 import { type CacheOptions, DEFAULT_CACHE_MAX_BYTES, openCacheDir } from '../artifact/cache.js';
 import { HybridError } from '../errors.js';
+import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
 import { LIMITS, checkTensorSize } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { TensorData } from '../onnx/tensor.js';
@@ -97,6 +98,29 @@ export interface CompileOptions {
   timingCachePath?: string;
 }
 
+/** Every key of CompileOptions, once (an unknown key is an OPTION error naming the nearest). */
+export const COMPILE_OPTION_KEYS = [
+  'precisions',
+  'inputs',
+  'minBlockSize',
+  'fallbackOps',
+  'fallbackNodes',
+  'requireFullCompilation',
+  'backend',
+  'registry',
+  'onProgress',
+  'onLog',
+  'threads',
+  'maxContexts',
+  'probeFeeds',
+  'label',
+  'cacheDir',
+  'cacheMaxBytes',
+  'timingCachePath',
+] as const satisfies readonly (keyof CompileOptions)[];
+const compileKeysComplete: Exhaustive<CompileOptions, typeof COMPILE_OPTION_KEYS> = COMPILE_OPTION_KEYS;
+void compileKeysComplete;
+
 export interface ResolvedOptions {
   precisions: Precision[];
   minBlockSize?: number;
@@ -159,6 +183,7 @@ function cacheOption(options: CompileOptions): { cache?: CacheOptions } {
 
 export function resolveOptions(options: CompileOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw bad('compile options must be an object');
+  checkKnownKeys(options, COMPILE_OPTION_KEYS, 'compile options');
   const precisions = options.precisions ?? ['fp32'];
   if (!Array.isArray(precisions)) throw bad(`precisions must be an array, e.g. ['fp32', 'fp16']`);
   for (const p of precisions) checkPrecision(p, 'precision');

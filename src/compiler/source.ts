@@ -5,6 +5,7 @@
  * write; an unknown name in `inputs` is an INPUT error listing the model's inputs. An input or
  * output of an element type onnxruntime Tensors cannot carry (bfloat16) is refused up front.
  */
+import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 import { checkTensorSize } from '../limits.js';
 import { checkGraph } from '../ir/check.js';
@@ -25,6 +26,13 @@ export interface LoadedSource {
   proto: ModelProto;
   /** Names the model in messages. */
   label: string;
+  /** A path source's size and modification time when it was read (save() checks them again). */
+  stat?: { size: number; mtimeMs: number };
+}
+
+function statOf(file: string): LoadedSource['stat'] {
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  return st ? { size: st.size, mtimeMs: st.mtimeMs } : undefined;
 }
 
 export function loadSource(model: ModelSource, label?: string): LoadedSource {
@@ -36,7 +44,11 @@ export function loadSource(model: ModelSource, label?: string): LoadedSource {
     graph.topoSort();
     return { graph, proto, label: name };
   };
-  if (typeof model === 'string') return load(loadModelProto(model, { label: label ?? model }), label ?? model);
+  if (typeof model === 'string') {
+    // Taken before the read: a file replaced while it is read or compiled then reads as changed.
+    const st = statOf(model);
+    return { ...load(loadModelProto(model, { label: label ?? model }), label ?? model), ...(st ? { stat: st } : {}) };
+  }
   if (model instanceof Uint8Array) return load(loadModelProto(model, { label: label ?? '<bytes>' }), label ?? '<bytes>');
   if (model && typeof model === 'object' && 'graph' in model) {
     const name = label ?? (typeof model.graph?.name === 'string' && model.graph.name ? model.graph.name : '<model>');
@@ -60,7 +72,7 @@ function bindingsOf(graph: Graph, given: Record<string, number[]>, label: string
       Object.entries(given).map(([input, dims]) => ({ input, declared: graph.types.get(input)?.shape, dims, what: `inputs: '${input}'` })),
     );
   } catch (e) {
-    throw new HybridError('OPTION', `${label}: ${(e as Error).message}`);
+    throw new HybridError('OPTION', `${label}: ${(e as Error).message}`, { cause: e });
   }
 }
 

@@ -223,6 +223,25 @@ export function nativeAddonPath(): string {
 }
 
 let cached: NativeAddon | undefined;
+let loadedStat: fs.Stats | undefined;
+
+/**
+ * The addon binary this process loaded, for fingerprints of the code (the engine cache): its
+ * bytes now, refused (NATIVE) where the file changed on disk since it was loaded, because then
+ * they would describe another build than the one running.
+ */
+export function loadedAddonBytes(): Uint8Array {
+  loadNative();
+  const file = nativeAddonPath();
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st || !loadedStat || st.size !== loadedStat.size || st.mtimeMs !== loadedStat.mtimeMs || st.ino !== loadedStat.ino) {
+    throw new HybridError(
+      'NATIVE',
+      `the native addon ${file} changed on disk since this process loaded it; restart the process to use the new build`,
+    );
+  }
+  return fs.readFileSync(file);
+}
 
 /** Loads the addon once; a missing or unloadable addon is HybridError('NATIVE'). */
 export function loadNative(): NativeAddon {
@@ -232,6 +251,7 @@ export function loadNative(): NativeAddon {
     throw new HybridError('NATIVE', `native addon not found at ${file}: run \`npm run build:native\``);
   }
   try {
+    loadedStat = fs.statSync(file);
     cached = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (e) {
     throw new HybridError('NATIVE', `native addon ${file} failed to load (${(e as Error).message}): run \`npm run build:native\``, {

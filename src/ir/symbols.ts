@@ -8,7 +8,7 @@
  * Anonymous dimensions (`unk__...`, what the loader names a dimension without a name) never
  * bind: two of them are not known to be equal.
  */
-import { HybridError, type ErrorCode } from '../errors.js';
+import { HybridError } from '../errors.js';
 import type { Dim } from './types.js';
 
 export function isSharedSymbol(d: Dim): d is string {
@@ -33,10 +33,10 @@ export interface Binding {
 
 /**
  * Each shared symbol bound to the size the given shapes give it, in order; a symbol given two
- * sizes is a `code` error naming both sources. A given shape of another rank binds nothing (its
- * rank is its checker's business).
+ * sizes is an OPTION error naming both sources. A given shape of another rank binds nothing
+ * (its rank is its checker's business).
  */
-export function bindSymbols(given: readonly GivenShape[], code: ErrorCode = 'OPTION'): Map<string, Binding> {
+export function bindSymbols(given: readonly GivenShape[]): Map<string, Binding> {
   const bindings = new Map<string, Binding>();
   for (const g of given) {
     if (!g.declared || g.declared.length !== g.dims.length) continue;
@@ -47,7 +47,7 @@ export function bindSymbols(given: readonly GivenShape[], code: ErrorCode = 'OPT
       if (!had) bindings.set(d, { size, what: g.what });
       else if (had.size !== size) {
         throw new HybridError(
-          code,
+          'OPTION',
           `${g.what}: '${d}' is ${size} here but ${had.size} in ${had.what}; inputs that share the dimension '${d}' must agree on its size`,
         );
       }

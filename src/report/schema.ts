@@ -4,6 +4,11 @@
  * validate reports against it, and load() checks a saved model's report with it
  * (validate.ts), so that a file whose report was altered is refused rather than crashing the
  * first reader of a missing field.
+ *
+ * Because saved files are checked against it, a change that refuses reports an earlier
+ * hybridrt wrote (a new required field, a narrower type) must also move MANIFEST_VERSION
+ * (src/artifact/manifest.ts), so that such files are refused by version, with that reason,
+ * rather than as "not a partition report".
  */
 export const REPORT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',

@@ -24,6 +24,7 @@ import type { SegmentRunner } from './segments.js';
 import { summarizeRun } from './stats.js';
 import { TensorStore } from './tensor-store.js';
 import type { ModelStats, OutputInfo, Provenance, RunStats, SegmentRunStats, TensorInfo } from './types.js';
+import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
 
 /** Model outputs by name, as onnxruntime Tensors. */
 export type Outputs = Record<string, ort.Tensor>;
@@ -45,6 +46,11 @@ export interface ModelRunOptions {
    */
   timing?: 'coarse' | 'layers';
 }
+
+/** Every key of ModelRunOptions, once (an unknown key is an OPTION error naming the nearest). */
+export const RUN_OPTION_KEYS = ['outputLocation', 'timing'] as const satisfies readonly (keyof ModelRunOptions)[];
+const run_option_keysComplete: Exhaustive<ModelRunOptions, typeof RUN_OPTION_KEYS> = RUN_OPTION_KEYS;
+void run_option_keysComplete;
 
 /** Everything compile() hands the model. */
 export interface HybridModelParts<Report> {
@@ -187,6 +193,8 @@ export class HybridModel<Report = unknown> {
   private async runChecked(feeds: Feeds, options: ModelRunOptions): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
     if (this.disposing) throw new HybridError('DISPOSED', `${this.label}: the model was disposed`);
     const t0 = performance.now();
+    if (options === null || typeof options !== 'object') throw new HybridError('OPTION', 'run options must be an object');
+    checkKnownKeys(options, RUN_OPTION_KEYS, 'run options');
     const location = options.outputLocation ?? 'cpu';
     if (location !== 'cpu' && location !== 'gpu') {
       throw new HybridError('OPTION', `outputLocation must be 'cpu' or 'gpu', got '${String(location)}'`);

@@ -17,7 +17,7 @@ import { cacheKey, type CacheKeyParts, evict } from '../../src/artifact/cache.js
 import { load } from '../../src/artifact/load.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
-import { encodeModel } from '../../src/onnx/model.js';
+import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { repoRoot, resnet, sine } from '../runtime/helpers.js';
 
@@ -162,6 +162,21 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
     expect(fs.existsSync(path.join(dir, 'changed.hybrid'))).toBe(false);
     for (const m of [first, otherFallback, hit, loaded]) await m.dispose();
   }, 120_000);
+
+  it('save({ embedSource }) refuses a source whose content changed since the compile, even without a path', async () => {
+    const proto = loadModelProto(resnet);
+    const m = await compile(proto, { backend: 'cpu', inputs: { input: [1, 3, 64, 64] }, cacheDir: path.join(dir, 'proto') });
+    try {
+      const w = proto.graph!.initializer.find((t) => (t.rawData?.length ?? 0) >= 64)!;
+      w.rawData![0] = w.rawData![0]! ^ 0xff;
+      await expect(m.save(path.join(dir, 'proto.hybrid'), { embedSource: true })).rejects.toMatchObject({
+        code: 'MODEL_SAVE',
+        message: expect.stringContaining('the source model is not the one compiled (its content changed)'),
+      });
+    } finally {
+      await m.dispose();
+    }
+  });
 
   it('rebuilds a corrupt or truncated entry with a warning', async () => {
     const cacheDir = path.join(dir, 'corrupt');

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeContainer, readContainer } from '../../src/artifact/container.js';
+import { LIMITS } from '../../src/limits.js';
 import { load } from '../../src/artifact/load.js';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
@@ -66,6 +67,19 @@ function withManifest(bytes: Uint8Array, edit: (m: Record<string, unknown>) => v
   sections[0] = { kind: 'manifest', bytes: new TextEncoder().encode(JSON.stringify(manifest)) };
   return writeContainer(sections);
 }
+
+describe('the container size limit', () => {
+  it('a file over LIMITS.artifactBytes, header and padding counted, is refused before it is allocated', () => {
+    // Sections that only claim a length: the check must come before any byte is copied.
+    const claim = (n: number) => ({ length: n }) as Uint8Array;
+    const manifest = { kind: 'manifest' as const, bytes: new Uint8Array(10) };
+    // Section bytes alone fit by 10 bytes; the header, table and alignment push the file over.
+    const plan = { kind: 'plan' as const, bytes: claim(LIMITS.artifactBytes - 20) };
+    expect(() => writeContainer([manifest, plan])).toThrow(
+      expect.objectContaining({ code: 'MODEL_SAVE', message: expect.stringMatching(/a \.hybrid file holds at most 2147483647 bytes/) }),
+    );
+  });
+});
 
 describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
   it('resnet_mini and transformer_block: the same outputs bit for bit, report and interface kept', async () => {

@@ -65,6 +65,8 @@ describeIf(HAS_NATIVE, 'hybrid-run and .hybrid files', NATIVE_MISSING, () => {
     fs.writeFileSync(other, Buffer.concat([m, Buffer.from([0x32, 0x02, 0x68, 0x69])])); // + doc_string 'hi' (field 6)
     const mismatched = await runMain(saved, '--compare', '--onnx', other);
     expect(mismatched.err).toMatch(/warning: --onnx .*other\.onnx is not the model .*resnet\.hybrid was compiled from/);
+    expect(mismatched.code).toBe(0); // the same graph and weights: only the doc string differs
+    expect(mismatched.out).toMatch(/logits {2}PASS/);
     const folder = await runMain(saved, '--compare', '--onnx', dir);
     expect(folder.code).toBe(2);
     expect(folder.err).toMatch(/--onnx .*: not a regular file/);
@@ -91,9 +93,11 @@ describeIf(HAS_NATIVE, 'hybrid-run and .hybrid files', NATIVE_MISSING, () => {
 
   it('--save-engine is refused where nothing is built, and never overwrites a file that is not a .hybrid one', async () => {
     const target = path.join(dir, 'refused.hybrid');
-    const dry = await runMain(resnet, '--dry-run', '--save-engine', target);
-    expect(dry.code).toBe(2);
-    expect(dry.err).toMatch(/--save-engine: --dry-run builds no engines/);
+    for (const model of [resnet, saved]) {
+      const dry = await runMain(model, '--dry-run', '--save-engine', target);
+      expect(dry.code).toBe(2);
+      expect(dry.err).toMatch(/--save-engine: --dry-run builds no engines/);
+    }
     for (const flags of [
       ['--save-engine', target],
       ['--cache-dir', dir],

@@ -40,6 +40,8 @@ describe('parseShapeFlag', () => {
     expect(splitShapeSpecs('a:1x3,b:2x5')).toEqual(['a:1x3', 'b:2x5']);
     expect(splitShapeSpecs('a=1,3,b=2,5')).toEqual(['a=1,3', 'b=2,5']);
     expect(splitShapeSpecs('ids=2,128')).toEqual(['ids=2,128']);
+    expect(splitShapeSpecs('a,b=1x2')).toEqual(['a,b=1x2']); // an input named 'a,b'
+    expect(parseShapeFlag('a,b=1x2')).toMatchObject({ name: 'a,b', dims: [1, 2] });
     const o = toCliOptions('m.onnx', { shape: ['a=1x3'], shapes: ['b:2x5,c:7'] });
     expect(o.shapes.map((s) => [s.name, s.dims])).toEqual([
       ['a', [1, 3]],

@@ -76,7 +76,9 @@ describeIf(HAS_NATIVE, 'shared symbolic dimensions', NATIVE_MISSING, () => {
   it('two given shapes that disagree on a shared dimension are an OPTION error naming both', async () => {
     const e = await refusal(compile(model, { backend: 'cpu', label: 'm.onnx', inputs: { a: [3, 4], b: [2, 1] } }));
     expect(e.code).toBe('OPTION');
-    expect(e.message).toBe("m.onnx: inputs: 'b': 'batch' is 2 here but 3 in inputs: 'a'; inputs that share the dimension 'batch' must agree on its size");
+    expect(e.message).toBe(
+      "m.onnx: inputs: 'b': 'batch' is 2 here but 3 in inputs: 'a'; inputs that share the dimension 'batch' must agree on its size",
+    );
   });
 
   it('analyze() completes shapes the same way, and its hint is a command line that works', async () => {

@@ -41,10 +41,11 @@ EnvSwitches ReadEnvSwitches() {
 
 std::string DescribeEnvSwitches(const EnvSwitches& s) {
   const TacticSwitches& t = s.tactics;
+  // Not the tactic log (it only prints) nor CUDA graphs (a context's choice, not the plan's).
   return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
-             " conv_tactic=", t.conv_tactic, " fused_graph_configs=", t.fused_graph_configs, " tactic_log=", t.log,
+             " conv_tactic=", t.conv_tactic, " fused_graph_configs=", t.fused_graph_configs,
              " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " depthwise=", t.depthwise,
-             " cuda_graphs=", s.cuda_graphs, " cpu_kernel=", s.cpu_kernel);
+             " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt

@@ -49,8 +49,8 @@ struct EnvSwitches {
 // Reads every switch from the environment now.
 EnvSwitches ReadEnvSwitches();
 
-// Every switch as one line ("fusion=-1 layout=-1 ..."): what the engine cache keys on
-// (src/artifact/cache.ts), since a switch changes what a build makes.
+// The switches that change what a build makes, as one line ("fusion=-1 layout=-1 ..."): what
+// the engine cache keys on (src/artifact/cache.ts).
 std::string DescribeEnvSwitches(const EnvSwitches& s);
 
 }  // namespace hybridrt

@@ -1,0 +1,54 @@
+/**
+ * Unknown option keys are errors: `compile(m, { precision: ['fp16'] })` (for `precisions`) or
+ * `{ minBlocksize: 3 }` would otherwise be ignored and the model compiled as if they were not
+ * given. Each options type lists its keys once, beside its interface (`satisfies` ties the list
+ * to the type, so a key added to one and not the other fails to compile), and asks here.
+ */
+import { HybridError } from '../errors.js';
+
+/**
+ * `keys` when it lists every key of T, else a type naming the missing ones: `const K:
+ * Exhaustive<Opts, typeof KEYS> = KEYS` fails to compile where Opts gains a key KEYS lacks.
+ */
+export type Exhaustive<T, K extends readonly (keyof T)[]> = Exclude<keyof T, K[number]> extends never ? K : { missingKeys: Exclude<keyof T, K[number]> };
+
+/** Options of other tools that users carry over, with what hybridrt does instead. */
+const FOREIGN: Readonly<Record<string, string>> = {
+  executionProviders: "hybridrt places segments itself: choose engines' device with backend ('auto', 'cpu', 'cuda'); the rest runs on onnxruntime's CPU provider",
+  graphOptimizationLevel: 'hybridrt lowers the graph itself (docs/lowering); onnxruntime keeps its default level for fallback segments',
+  intraOpNumThreads: 'use threads',
+};
+
+/** Levenshtein distance, case-insensitive (option names differ from a typo by case too). */
+function distance(a: string, b: string): number {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= x.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= y.length; j++) row.push(Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (x[i - 1] === y[j - 1] ? 0 : 1)));
+    prev = row;
+  }
+  return prev[y.length]!;
+}
+
+/** The known key closest to `key`, where one is close enough to be what was meant. */
+export function nearestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = distance(key, k);
+    if (d < bestDistance) [best, bestDistance] = [k, d];
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : undefined;
+}
+
+/** Throws OPTION for the first key of `options` not in `known`, naming the nearest known key. */
+export function checkKnownKeys(options: object, known: readonly string[], what: string): void {
+  for (const key of Object.keys(options)) {
+    if (known.includes(key)) continue;
+    const near = nearestKey(key, known);
+    const hint = FOREIGN[key] ?? (near ? `did you mean '${near}'?` : `the ${what} are: ${known.join(', ')}`);
+    throw new HybridError('OPTION', `${what}: unknown option '${key}'; ${hint}`);
+  }
+}
