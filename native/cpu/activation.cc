@@ -1,11 +1,15 @@
 // Activation functions (see activation.h): the formulas are formulas.inc's, the ones the cuda
-// kernels compile, so both backends compute the same thing (NaN and signed zeros included).
+// kernels compile, so both backends compute the same thing (NaN and signed zeros included);
+// sigmoid, silu and exp run as vector kernels where the CPU has them (activation_simd.h),
+// within a few ulp of the formulas.
 #include "cpu/activation.h"
 
 #include <array>
 #include <cstring>
 #include <utility>
 
+#include "cpu/activation_simd.h"
+#include "cpu/sgemm.h"
 #include "src/ir/formulas.h"
 #include "src/util/error.h"
 
@@ -105,10 +109,29 @@ static_assert(static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu &&
 
 }  // namespace
 
+// The vector kernels' instruction set: the SGEMM micro-kernel's choice (one choice per
+// process, HYBRIDRT_CPU_KERNEL included).
+SimdKernel VectorKernel() {
+  static const SimdKernel kernel = [] {
+    const std::string name = SgemmKernelName();
+    return name == "avx512" ? SimdKernel::kAvx512 : name == "avx2" ? SimdKernel::kAvx2 : SimdKernel::kPortable;
+  }();
+  return kernel;
+}
+
 void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n) {
   if (act.op == UnaryOp::kIdentity || act.op == UnaryOp::kNot) {  // not: bool only, never reaches float buffers
     if (x != y) std::memmove(y, x, static_cast<size_t>(n) * 4);
     return;
+  }
+  const SimdKernel kernel = VectorKernel();
+  if (kernel != SimdKernel::kPortable) {
+    switch (act.op) {
+      case UnaryOp::kSigmoid: return RunSimdActivation(kernel, SimdActivation::kSigmoid, x, y, n);
+      case UnaryOp::kSilu: return RunSimdActivation(kernel, SimdActivation::kSilu, x, y, n);
+      case UnaryOp::kExp: return RunSimdActivation(kernel, SimdActivation::kExp, x, y, n);
+      default: break;
+    }
   }
   kMaps[static_cast<int>(act.op)](act, x, y, n);
 }

@@ -204,8 +204,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * copied) while building and copied once into the engine, so the arrays may change or go
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
  * run in that type (native/src/builder/precision.h; info() says per layer); the cpu backend computes
- * in fp32 whatever is allowed (BACKEND_PRECISIONS), and 'int8' is an OPTION error. The builder fuses layers (`fusion`, on by default
- * for cuda), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
+ * in fp32 whatever is allowed (BACKEND_PRECISIONS), and 'int8' is an OPTION error. The builder fuses layers (`fusion`, on by default), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
  * aliases of their inputs (`alias`, on by default), merges elementwise chains into one
  * generated kernel each (`pointwise`, with fusion), and with `timingCachePath` reuses and
  * records tactic choices in that file.

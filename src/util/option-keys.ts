@@ -10,11 +10,13 @@ import { HybridError } from '../errors.js';
  * `keys` when it lists every key of T, else a type naming the missing ones: `const K:
  * Exhaustive<Opts, typeof KEYS> = KEYS` fails to compile where Opts gains a key KEYS lacks.
  */
-export type Exhaustive<T, K extends readonly (keyof T)[]> = Exclude<keyof T, K[number]> extends never ? K : { missingKeys: Exclude<keyof T, K[number]> };
+export type Exhaustive<T, K extends readonly (keyof T)[]> =
+  Exclude<keyof T, K[number]> extends never ? K : { missingKeys: Exclude<keyof T, K[number]> };
 
 /** Options of other tools that users carry over, with what hybridrt does instead. */
 const FOREIGN: Readonly<Record<string, string>> = {
-  executionProviders: "hybridrt places segments itself: choose engines' device with backend ('auto', 'cpu', 'cuda'); the rest runs on onnxruntime's CPU provider",
+  executionProviders:
+    "hybridrt places segments itself: choose engines' device with backend ('auto', 'cpu', 'cuda'); the rest runs on onnxruntime's CPU provider",
   graphOptimizationLevel: 'hybridrt lowers the graph itself (docs/lowering); onnxruntime keeps its default level for fallback segments',
   intraOpNumThreads: 'use threads',
 };

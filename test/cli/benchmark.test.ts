@@ -53,7 +53,9 @@ describeIf(HAS_NATIVE, 'hybrid-run --benchmark (cpu)', NATIVE_MISSING, () => {
     const engine = b.build!.engines[0]!;
     expect(engine.ms).toBeGreaterThan(0);
     expect(engine.layers).toBeGreaterThan(10);
-    expect(engine.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 }); // fusion is a cuda default
+    // resnet_mini: every Conv is followed by a Relu, and its blocks end in residual adds.
+    expect(engine.fusions.activation).toBeGreaterThan(0);
+    expect(engine.fusions.residual).toBeGreaterThan(0);
     expect(b.build!.compileMs.build).toBeGreaterThan(0);
     expect(b.profile).toBeUndefined();
   });

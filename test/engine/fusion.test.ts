@@ -40,8 +40,17 @@ async function expectPlanKeepsFusion(net: NetworkDefinition, x: Float32Array): P
 }
 
 describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
-  it('is off by default on the cpu backend', async () => {
-    const plain = await buildEngine(fusable(), { backend: 'cpu' });
+  it('is on by default on the cpu backend too; fusion: false keeps every layer', async () => {
+    const byDefault = await buildEngine(fusable(), { backend: 'cpu' });
+    const fused = await buildEngine(fusable(), { backend: 'cpu', fusion: true });
+    try {
+      expect(layers(byDefault).map((l) => l.name)).toEqual(layers(fused).map((l) => l.name));
+      expect(byDefault.info().build.fusions.silu).toBe(1);
+    } finally {
+      byDefault.dispose();
+      fused.dispose();
+    }
+    const plain = await buildEngine(fusable(), { backend: 'cpu', fusion: false });
     try {
       expect(layers(plain).map((l) => l.name)).toEqual([
         'conv1',

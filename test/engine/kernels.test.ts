@@ -1,6 +1,7 @@
 /**
  * Every SGEMM micro-kernel this CPU can run (portable, AVX2+FMA, AVX-512F) computes
- * convolution, deconvolution and matmul like onnxruntime: each runs in a child process with
+ * convolution, deconvolution and matmul like onnxruntime, and the vector activations (sigmoid,
+ * silu, exp) agree with float64 references: each runs in a child process with
  * HYBRIDRT_CPU_KERNEL forcing it (the choice is made once per process), so that the kernels
  * a faster CPU would not pick are still tested. Tolerance: helpers/compare.ts.
  */

@@ -89,7 +89,7 @@ describeIf(HAS_NATIVE, 'pointwise chains (cpu)', NATIVE_MISSING, () => {
     ]);
   });
 
-  it('is off by default on the cpu backend (fusion is); `pointwise` switches it apart from fusion', async () => {
+  it('is on by default on the cpu backend (as fusion is); `pointwise` switches it apart from fusion', async () => {
     const net = chainNetwork(geluChain);
     const kinds = async (config: Parameters<typeof buildEngine>[1]) => {
       const e = await buildEngine(net, config);
@@ -99,8 +99,9 @@ describeIf(HAS_NATIVE, 'pointwise chains (cpu)', NATIVE_MISSING, () => {
         e.dispose();
       }
     };
-    expect(await kinds({ backend: 'cpu' })).toEqual(['elementwise', 'unary', 'elementwise', 'elementwise', 'elementwise']);
-    expect(await kinds({ backend: 'cpu', pointwise: true })).toEqual(['pointwise']);
+    expect(await kinds({ backend: 'cpu' })).toEqual(['pointwise']);
+    expect(await kinds({ backend: 'cpu', fusion: false })).toEqual(['elementwise', 'unary', 'elementwise', 'elementwise', 'elementwise']);
+    expect(await kinds({ backend: 'cpu', fusion: false, pointwise: true })).toEqual(['pointwise']);
     // Fusion alone: erf becomes div's activation, the rest stays.
     expect(await kinds({ backend: 'cpu', fusion: true, pointwise: false })).toEqual(['elementwise', 'elementwise', 'elementwise', 'elementwise']);
     await expect(buildEngine(net, { pointwise: 1 as never })).rejects.toMatchObject({ code: 'OPTION' });

@@ -20,7 +20,7 @@ struct BuildConfig {
   // Reduced precision the builder may use for float layers (precision.h): kFloat32 = none,
   // else kFloat16 or kBFloat16.
   DType reduced_precision = DType::kFloat32;
-  // The fusion pass (fusion.h): -1 = the backend's default (on for cuda, off for cpu), 0 off, 1 on.
+  // The fusion pass (fusion.h): -1 = the default (on, both backends), 0 off, 1 on.
   int fusion = -1;
   // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's
   // default (on for cuda), 0 off, 1 on.

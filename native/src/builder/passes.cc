@@ -16,7 +16,7 @@ namespace {
 // -1 in a config toggle: the default.
 bool Toggle(int value, bool fallback) { return value < 0 ? fallback : value != 0; }
 
-bool FusionEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.fusion, c.backend == "cuda"); }
+bool FusionEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.fusion, true); }
 
 bool RunFusion(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
   FusionCounts counts;

@@ -1,12 +1,51 @@
 /**
  * Child process of kernels.test.ts: runs GEMM-heavy layers (convolution tactics, deconvolution,
- * matmul with partial tiles and beta) against onnxruntime under whatever SGEMM micro-kernel
- * HYBRIDRT_CPU_KERNEL selected, and prints one JSON line: the kernel in use, and the error if
+ * matmul with partial tiles and beta) against onnxruntime, and the vector activations against
+ * float64, under whatever SGEMM micro-kernel (and vector kernel) HYBRIDRT_CPU_KERNEL selected,
+ * and prints one JSON line: the kernel in use, and the error if
  * a case failed.
  */
-import { deviceQuery } from '../../../src/engine/engine.js';
+import { buildEngine, deviceQuery } from '../../../src/engine/engine.js';
 import { checkLayer } from './compare.js';
+import { NetDraft } from './net.js';
 import { randomFloat } from './random.js';
+
+/**
+ * sigmoid, silu and exp (vector kernels under avx2/avx512, activation_simd.cc) against float64
+ * references over [-110, 110] and the special values; a buffer length that is no multiple of
+ * 16 so that the scalar tail runs too. Tolerance: 4 float32 ulp of the reference, or 1e-37
+ * absolute (the denormal range); NaN where the reference is NaN, and signed zeros and
+ * infinities exactly.
+ */
+async function checkActivations(): Promise<void> {
+  const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-30, -1e-30, 88.3, 88.5, 88.8, 89, -87.2, -87.4, -88.8, -103, -104, -120];
+  const sweep = Array.from({ length: 4099 }, (_, i) => -110 + (220 * i) / 4098);
+  const x = Float32Array.from([...specials, ...sweep]);
+  const refs: Record<string, (v: number) => number> = {
+    sigmoid: (v) => 1 / (1 + Math.exp(-v)),
+    silu: (v) => v / (1 + Math.exp(-v)),
+    exp: (v) => Math.exp(v),
+  };
+  for (const [op, ref] of Object.entries(refs)) {
+    const d = new NetDraft(op);
+    const input = d.input('x', 'float32', [x.length]);
+    const [y] = d.layer('unary', 'y', [input], { op }, [{ dtype: 'float32', shape: [x.length] }]);
+    d.output(y!);
+    const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: false });
+    const [got] = (await engine.createContext().run([x])) as Float32Array[];
+    engine.dispose();
+    for (let i = 0; i < x.length; i++) {
+      const want = Math.fround(ref(x[i]!));
+      const g = got![i]!;
+      const ok = Number.isNaN(want)
+        ? Number.isNaN(g)
+        : !Number.isFinite(want) || want === 0
+          ? Object.is(g, want) || (want === 0 && Math.abs(g) <= 1e-37)
+          : Math.abs(g - want) <= Math.max(4 * 2 ** -23 * Math.abs(want), 1e-37);
+      if (!ok) throw new Error(`${op}(${x[i]}) = ${g}, float64 reference ${want}`);
+    }
+  }
+}
 
 const win = (k: number, pad: number) => ({ kernel: [k, k], strides: [1, 1], padsBegin: [pad, pad], padsEnd: [pad, pad], dilations: [1, 1] });
 let error: string | undefined;
@@ -42,6 +81,7 @@ try {
     kind: 'matmul',
     params: { transA: false, transB: true, alpha: 0.75, beta: 1.5 },
   });
+  await checkActivations();
 } catch (e) {
   error = (e as Error).message;
 }

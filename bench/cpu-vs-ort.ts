@@ -1,0 +1,126 @@
+/**
+ * The cpu backend against onnxruntime-node's CPU provider, on the zoo (issue 18's benchmark).
+ *
+ *   npx tsx bench/cpu-vs-ort.ts [--models a,b] [--threads N] [--runs 20] [--warmup 3] [--json FILE]
+ *
+ * Promises: for each model of .zoo/models/manifest.json (bench/zoo/export.py, fetch.sh), in
+ * this process, one after another: compile() on the cpu backend and an onnxruntime session of
+ * the same file, both with N threads (default: every core; onnxruntime with one inter-op
+ * thread, as the hybrid executor's fallback sessions), fed the same seeded random inputs (or
+ * the manifest's fixed values). Each runs in blocks (warm-up runs, then half the timed runs),
+ * hybridrt's block first, twice over; the table gives each median in milliseconds and
+ * the ratio hybridrt / onnxruntime (below 1: hybridrt is faster), the geometric mean and
+ * median of the ratios, and per model the three layer kinds where the cpu engines spend most
+ * (from one run with timing 'layers'). Nothing is asserted: this measures, tests check.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ort from 'onnxruntime-node';
+import { compile } from '../src/compiler/compile.js';
+import { randomTensor } from '../src/cli/random.js';
+import type { NumericDType } from '../src/onnx/dtype.js';
+import { toOrtTensor } from '../src/onnx/ort.js';
+import { readTensorFile } from '../src/onnx/tensor-file.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const MODELS = path.join(REPO, '.zoo', 'models');
+
+interface Entry {
+  file: string;
+  inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
+  category: string;
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+async function measure(name: string, entry: Entry, threads: number, runs: number, warmup: number) {
+  const file = path.join(MODELS, entry.file);
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const i of entry.inputs) {
+    const fixed = path.join(REPO, '.zoo', 'inputs', name, `${i.name}.npy`);
+    const t = fs.existsSync(fixed)
+      ? readTensorFile(fixed).tensor
+      : randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' });
+    feeds[i.name] = toOrtTensor(t, i.name);
+  }
+  const model = await compile(file, { backend: 'cpu', threads, inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])) });
+  const session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 });
+  try {
+    // Blocks, not run-by-run alternation: onnxruntime's worker threads spin for a while after
+    // each run, which would take the cores from a hybridrt run started right after. Two rounds
+    // of a block each, so that a drift of the machine touches both.
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    const block = async (run: () => Promise<unknown>, into: number[]) => {
+      for (let i = 0; i < warmup; i++) await run();
+      for (let i = 0; i < Math.ceil(runs / 2); i++) {
+        const t = performance.now();
+        await run();
+        into.push(performance.now() - t);
+      }
+    };
+    for (let round = 0; round < 2; round++) {
+      await block(() => model.run(feeds), ours);
+      await block(() => session.run(feeds), theirs);
+    }
+    // Where the engines' time goes, by layer kind.
+    const { stats } = await model.runWithStats(feeds, { timing: 'layers' });
+    const byKind = new Map<string, number>();
+    for (const s of stats.segments) for (const l of s.timing?.layers ?? []) byKind.set(l.kind, (byKind.get(l.kind) ?? 0) + l.ms);
+    const total = [...byKind.values()].reduce((a, b) => a + b, 0) || 1;
+    const top = [...byKind]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 3)
+      .map(([k, ms]) => `${k} ${Math.round((100 * ms) / total)}%`)
+      .join(', ');
+    return { hybrid: median(ours), ort: median(theirs), top, engineShare: model.report.data.summary };
+  } finally {
+    await model.dispose();
+    await session.release();
+  }
+}
+
+async function main() {
+  const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as Record<string, Entry>;
+  const only = arg('models', '');
+  const names = only ? only.split(',') : Object.keys(manifest).sort();
+  const threads = Number(arg('threads', String(os.availableParallelism())));
+  const runs = Number(arg('runs', '20'));
+  const warmup = Number(arg('warmup', '3'));
+  const rows: Array<{ model: string; hybrid: number; ort: number; ratio: number; top: string }> = [];
+  console.log(`threads ${threads}, ${runs} runs after ${warmup} warm-up, medians in ms\n`);
+  console.log('| model | hybridrt cpu | onnxruntime | ratio | where the engines spend |');
+  console.log('|---|--:|--:|--:|---|');
+  for (const name of names) {
+    const entry = manifest[name];
+    if (!entry) throw new Error(`no model '${name}' in the manifest`);
+    try {
+      const r = await measure(name, entry, threads, runs, warmup);
+      const row = { model: name, hybrid: r.hybrid, ort: r.ort, ratio: r.hybrid / r.ort, top: r.top };
+      rows.push(row);
+      console.log(`| ${name} | ${row.hybrid.toFixed(2)} | ${row.ort.toFixed(2)} | ${row.ratio.toFixed(2)} | ${row.top} |`);
+    } catch (e) {
+      console.log(`| ${name} | error: ${(e as Error).message.split('\n')[0]} | | | |`);
+    }
+  }
+  const ratios = rows.map((r) => r.ratio);
+  const geo = Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / (ratios.length || 1));
+  console.log(
+    `\n${rows.length} models: median ratio ${median(ratios).toFixed(2)}, geometric mean ${geo.toFixed(2)}, ` +
+      `above 1.5: ${rows.filter((r) => r.ratio > 1.5).length}, at or below 1.0: ${rows.filter((r) => r.ratio <= 1).length}`,
+  );
+  const json = arg('json', '');
+  if (json) fs.writeFileSync(json, JSON.stringify({ threads, runs, warmup, cpu: os.cpus()[0]?.model, rows }, null, 1));
+}
+
+await main();

@@ -1,0 +1,174 @@
+// Vector forms of the transcendental activations the cpu backend spends most on (sigmoid,
+// silu, exp: efficientnet's SiLU chains were 40% of its time as scalar expf calls):
+// AVX-512F (16 lanes) and AVX2+FMA (8 lanes), compiled through target attributes and chosen at
+// run time like the SGEMM micro-kernel (sgemm.cc, HYBRIDRT_CPU_KERNEL). They differ from the
+// scalar formulas (formulas.inc) by a few ulp, not in kind: NaN stays NaN, and every lane outside the polynomial's range (sigmoid and silu below -87.3, exp outside
+// [-87.3, 88.37]: underflow, overflow, infinities) is computed again by the formula, as are the
+// tails (a buffer's last < 16 floats). test/engine/activation-simd.test.ts holds each kernel
+// against float64 references.
+//
+// exp(x) = 2^n * e^r with n = round(x / ln 2) and r = x - n ln 2 (ln 2 split in two so that r is
+// exact), e^r by a degree-6 polynomial on |r| <= ln2/2 (Cephes' expf coefficients), 2^n added
+// into the exponent bits. Inputs are clamped to [-87.3, 88.37] first, so 2^n stays a normal
+// float (n in [-126, 127]).
+#include "cpu/activation_simd.h"
+
+#include <cmath>
+
+#include "src/ir/formulas.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HR_X86 1
+// GCC 12 warns that the AVX-512 max/min intrinsics read an uninitialized register: their
+// unmasked forms pass _mm512_undefined_ps() as the (unused) merge source.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+constexpr float kLog2e = 1.44269504088896341f;
+constexpr float kLn2Hi = 0.693359375f;
+constexpr float kLn2Lo = -2.12194440e-4f;
+constexpr float kExpLo = -87.3f, kExpHi = 88.3762626f;
+constexpr float kP0 = 1.9875691500e-4f, kP1 = 1.3981999507e-3f, kP2 = 8.3334519073e-3f, kP3 = 4.1665795894e-2f,
+                kP4 = 1.6666665459e-1f, kP5 = 5.0000001201e-1f;
+
+// The scalar remainder of a buffer, by the formulas.
+void Tail(SimdActivation op, const float* x, float* y, int64_t from, int64_t n) {
+  const int code = op == SimdActivation::kSigmoid ? formulas::kHrSigmoid
+                   : op == SimdActivation::kSilu  ? formulas::kHrSilu
+                                                  : formulas::kHrExp;
+  for (int64_t i = from; i < n; ++i) y[i] = formulas::HybridrtUnary(code, x[i], 0, 0, 0, 0);
+}
+
+}  // namespace
+
+#ifdef HR_X86
+
+namespace {
+
+// e^x for x already clamped to [kExpLo, kExpHi] (NaN passes through as NaN).
+__attribute__((target("avx512f"))) inline __m512 Exp16(__m512 x) {
+  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Hi), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Lo), r);
+  __m512 p = _mm512_set1_ps(kP0);
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP1));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP2));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP3));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP4));
+  p = _mm512_fmadd_ps(p, r, _mm512_set1_ps(kP5));
+  const __m512 r2 = _mm512_mul_ps(r, r);
+  p = _mm512_fmadd_ps(p, r2, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  // 2^n: n + 127 into the exponent field (n is within [-126, 128) after the clamp).
+  const __m512i e = _mm512_slli_epi32(_mm512_add_epi32(_mm512_cvtps_epi32(n), _mm512_set1_epi32(127)), 23);
+  return _mm512_mul_ps(p, _mm512_castsi512_ps(e));
+}
+
+// max(lo, x) then min(hi, .): the second operand wins on NaN, so NaN is kept.
+__attribute__((target("avx512f"))) inline __m512 Clamp16(__m512 x) {
+  return _mm512_min_ps(_mm512_set1_ps(kExpHi), _mm512_max_ps(_mm512_set1_ps(kExpLo), x));
+}
+
+__attribute__((target("avx512f"))) inline __m512 Sigmoid16(__m512 x) {
+  // 1 / (1 + e^-x); e^-x clamped, which above 87.3 leaves 1 as the formula does (lanes below
+  // -87.3 are the caller's to redo).
+  const __m512 e = Exp16(Clamp16(_mm512_sub_ps(_mm512_setzero_ps(), x)));
+  return _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
+}
+
+__attribute__((target("avx512f"))) void Run512(SimdActivation op, const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    const __m512 v = _mm512_loadu_ps(x + i);
+    __m512 out;
+    switch (op) {
+      case SimdActivation::kSigmoid: out = Sigmoid16(v); break;
+      case SimdActivation::kSilu: out = _mm512_mul_ps(v, Sigmoid16(v)); break;
+      default: out = Exp16(Clamp16(v)); break;  // exp
+    }
+    // Lanes outside the fast range, by the formula (their inputs are re-read: x may alias y).
+    __mmask16 slow = _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpLo), _CMP_LT_OQ);
+    if (op == SimdActivation::kExp) slow |= _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpHi), _CMP_GT_OQ);
+    if (slow) {
+      alignas(64) float in[16];
+      _mm512_store_ps(in, v);
+      _mm512_storeu_ps(y + i, out);
+      for (int l = 0; l < 16; ++l)
+        if (slow & (1u << l)) Tail(op, in + l, y + i + l, 0, 1);
+      continue;
+    }
+    _mm512_storeu_ps(y + i, out);
+  }
+  Tail(op, x, y, i, n);
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 Exp8(__m256 x) {
+  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
+  r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
+  __m256 p = _mm256_set1_ps(kP0);
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP1));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP2));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP3));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP4));
+  p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(kP5));
+  const __m256 r2 = _mm256_mul_ps(r, r);
+  p = _mm256_fmadd_ps(p, r2, _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+  const __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+  return _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 Clamp8(__m256 x) {
+  return _mm256_min_ps(_mm256_set1_ps(kExpHi), _mm256_max_ps(_mm256_set1_ps(kExpLo), x));
+}
+
+__attribute__((target("avx2,fma"))) inline __m256 Sigmoid8(__m256 x) {
+  const __m256 e = Exp8(Clamp8(_mm256_sub_ps(_mm256_setzero_ps(), x)));
+  return _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
+}
+
+__attribute__((target("avx2,fma"))) void Run256(SimdActivation op, const float* x, float* y, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    __m256 out;
+    switch (op) {
+      case SimdActivation::kSigmoid: out = Sigmoid8(v); break;
+      case SimdActivation::kSilu: out = _mm256_mul_ps(v, Sigmoid8(v)); break;
+      default: out = Exp8(Clamp8(v)); break;  // exp
+    }
+    __m256 slowv = _mm256_cmp_ps(v, _mm256_set1_ps(kExpLo), _CMP_LT_OQ);
+    if (op == SimdActivation::kExp) slowv = _mm256_or_ps(slowv, _mm256_cmp_ps(v, _mm256_set1_ps(kExpHi), _CMP_GT_OQ));
+    const int slow = _mm256_movemask_ps(slowv);
+    if (slow) {
+      alignas(32) float in[8];
+      _mm256_store_ps(in, v);
+      _mm256_storeu_ps(y + i, out);
+      for (int l = 0; l < 8; ++l)
+        if (slow & (1 << l)) Tail(op, in + l, y + i + l, 0, 1);
+      continue;
+    }
+    _mm256_storeu_ps(y + i, out);
+  }
+  Tail(op, x, y, i, n);
+}
+
+}  // namespace
+
+#endif  // HR_X86
+
+void RunSimdActivation(SimdKernel kernel, SimdActivation op, const float* x, float* y, int64_t n) {
+#ifdef HR_X86
+  if (kernel == SimdKernel::kAvx512) return Run512(op, x, y, n);
+  if (kernel == SimdKernel::kAvx2) return Run256(op, x, y, n);
+#endif
+  Tail(op, x, y, 0, n);
+}
+
+}  // namespace cpu
+}  // namespace hybridrt
