@@ -3,11 +3,12 @@
 // the taps that fall inside the input (max and the average's sum use only those) and, for the average's divisor, how
 // many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
 // (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
-// dims.
+// dims. 2-D float max pooling without dilation runs separably (MaxPlane2D).
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <vector>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
@@ -32,6 +33,8 @@ class PoolingKernel : public CpuKernel {
     }
     w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
     max_ = params().String("mode") == "max";
+    fast_max_ = max_ && in_[0].dtype == DType::kFloat32 && w_.in[0] == 1 && w_.out[0] == 1 && w_.kernel[0] == 1 &&
+                w_.pad[0] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     include_pad_ = params().Bool("countIncludePad");
     const size_t sp = in_[0].shape.size() - 2;
     auto pe = params().Ints("padsEnd");
@@ -75,6 +78,8 @@ class PoolingKernel : public CpuKernel {
         } else if (t == DType::kUInt8) {
           Plane(static_cast<const uint8_t*>(args.inputs[0]) + p * in_size,
                 static_cast<uint8_t*>(args.outputs[0]) + p * out_size);
+        } else if (fast_max_) {
+          MaxPlane2D(x + p * in_size, y + p * out_size);
         } else {
           Plane(x + p * in_size, y + p * out_size);
         }
@@ -83,6 +88,39 @@ class PoolingKernel : public CpuKernel {
   }
 
  private:
+  // NaN-propagating max, as Plane's.
+  static float MaxNan(float acc, float v) { return (v > acc || v != v) ? v : acc; }
+
+  // 2-D float max pooling without dilation, separably: each input row's horizontal window
+  // maxima first (one row of `out` columns per input row), then per output row the maxima of
+  // its window's rows, a loop over contiguous columns that the compiler vectorizes. The same
+  // taps as Plane (taps_ bound both passes), so the same result, NaN included.
+  void MaxPlane2D(const float* x, float* y) const {
+    const int64_t in_h = w_.in[1], in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
+    thread_local std::vector<float> rows;
+    rows.resize(static_cast<size_t>(in_h * out_w));
+    const float lowest = -std::numeric_limits<float>::infinity();
+    for (int64_t ih = 0; ih < in_h; ++ih) {
+      const float* src = x + ih * in_w;
+      float* dst = rows.data() + ih * out_w;
+      for (int64_t ow = 0; ow < out_w; ++ow) {
+        const float* s = src + ow * w_.stride[2] - w_.pad[2];
+        float acc = lowest;
+        for (int64_t kw = taps_[2].first[ow]; kw < taps_[2].last[ow]; ++kw) acc = MaxNan(acc, s[kw]);
+        dst[ow] = acc;
+      }
+    }
+    for (int64_t oh = 0; oh < out_h; ++oh) {
+      float* out = y + oh * out_w;
+      std::fill(out, out + out_w, lowest);
+      const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
+      for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
+        const float* r = rows.data() + (h0 + kh) * out_w;
+        for (int64_t ow = 0; ow < out_w; ++ow) out[ow] = MaxNan(out[ow], r[ow]);
+      }
+    }
+  }
+
   template <typename T>
   void Plane(const T* x, T* y) const {
     for (int64_t od = 0; od < w_.out[0]; ++od) {
@@ -128,7 +166,7 @@ class PoolingKernel : public CpuKernel {
   }
 
   Window w_{};
-  bool max_ = true, include_pad_ = false;
+  bool max_ = true, include_pad_ = false, fast_max_ = false;
   Taps taps_[3];
 };
 

@@ -4,7 +4,9 @@
  * softmax/log-softmax and layer/instance/group normalization on the cpu backend against
  * onnxruntime. Tolerance: helpers/compare.ts.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { buildEngine } from '../../src/engine/engine.js';
+import { NetDraft } from './helpers/net.js';
 import { checkLayer } from './helpers/compare.js';
 import { randomFloat, randomInt, tensor } from './helpers/random.js';
 
@@ -57,6 +59,41 @@ describe('pooling', () => {
     });
     it(`${mode}: a global window`, () => pool(mode, [2, 4, 7, 5], { kernel: [7, 5] }));
   }
+  it('max: -Infinity stays a value (as onnxruntime), and a NaN in a window is the result (a JavaScript reference: onnxruntime skips NaN)', async () => {
+    const kernel = [3, 3],
+      strides = [2, 2],
+      pads = [1, 1, 1, 1];
+    const params = { mode: 'max', kernel, strides, padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1], ceilMode: false, countIncludePad: false };
+    const x = randomFloat([1, 2, 9, 8], 5);
+    const data = x.data as Float32Array;
+    for (let i = 0; i < data.length; i += 5) data[i] = -Infinity;
+    await checkLayer({ op: 'MaxPool', attrs: { kernel_shape: kernel, strides, pads }, inputs: [x], kind: 'pooling', params });
+    // NaN: the separable 2-D path against a direct reference over the same windows.
+    for (let i = 3; i < data.length; i += 11) data[i] = NaN;
+    const d = new NetDraft('maxpool_nan');
+    const input = d.input('x', 'float32', [1, 2, 9, 8]);
+    const [y] = d.layer('pooling', 'p', [input], params, [{ dtype: 'float32', shape: [1, 2, 5, 4] }]);
+    d.output(y!);
+    const engine = await buildEngine(d.finish(), { backend: 'cpu' });
+    const [got] = (await engine.createContext().run([data])) as Float32Array[];
+    engine.dispose();
+    for (let c = 0; c < 2; c++)
+      for (let oh = 0; oh < 5; oh++)
+        for (let ow = 0; ow < 4; ow++) {
+          let want = -Infinity;
+          for (let kh = 0; kh < 3; kh++)
+            for (let kw = 0; kw < 3; kw++) {
+              const ih = oh * 2 - 1 + kh,
+                iw = ow * 2 - 1 + kw;
+              if (ih < 0 || ih >= 9 || iw < 0 || iw >= 8) continue;
+              const v = data[(c * 9 + ih) * 8 + iw]!;
+              if (Number.isNaN(v) || Number.isNaN(want)) want = NaN;
+              else want = Math.max(want, v);
+            }
+          expect(got![(c * 5 + oh) * 4 + ow], `c ${c} oh ${oh} ow ${ow}`).toBe(want);
+        }
+  });
+
   it('max on int8 and uint8', async () => {
     for (const dtype of ['int8', 'uint8'] as const) {
       const raw = randomInt([1, 2, 7, 6], 4, dtype === 'int8' ? -128 : 0, dtype === 'int8' ? 127 : 255).data as Int32Array;
