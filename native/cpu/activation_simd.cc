@@ -2,7 +2,8 @@
 // silu, exp: efficientnet's SiLU chains were 40% of its time as scalar expf calls):
 // AVX-512F (16 lanes) and AVX2+FMA (8 lanes), compiled through target attributes and chosen at
 // run time like the SGEMM micro-kernel (sgemm.cc, HYBRIDRT_CPU_KERNEL). They differ from the
-// scalar formulas (formulas.inc) by a few ulp, not in kind: NaN stays NaN, and every lane outside the polynomial's range (sigmoid and silu below -87.3, exp outside
+// scalar formulas (formulas.inc) by a few ulp, not in kind: NaN stays NaN, and every lane outside the polynomial's
+// range (sigmoid and silu below -87.3, exp outside
 // [-87.3, 88.37]: underflow, overflow, infinities) is computed again by the formula, as are the
 // tails (a buffer's last < 16 floats). test/engine/activation-simd.test.ts holds each kernel
 // against float64 references.
@@ -53,7 +54,8 @@ namespace {
 
 // e^x for x already clamped to [kExpLo, kExpHi] (NaN passes through as NaN).
 __attribute__((target("avx512f"))) inline __m512 Exp16(__m512 x) {
-  const __m512 n = _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m512 n =
+      _mm512_roundscale_ps(_mm512_mul_ps(x, _mm512_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Hi), x);
   r = _mm512_fnmadd_ps(n, _mm512_set1_ps(kLn2Lo), r);
   __m512 p = _mm512_set1_ps(kP0);
@@ -108,7 +110,8 @@ __attribute__((target("avx512f"))) void Run512(SimdActivation op, const float* x
 }
 
 __attribute__((target("avx2,fma"))) inline __m256 Exp8(__m256 x) {
-  const __m256 n = _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+  const __m256 n =
+      _mm256_round_ps(_mm256_mul_ps(x, _mm256_set1_ps(kLog2e)), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
   __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Hi), x);
   r = _mm256_fnmadd_ps(n, _mm256_set1_ps(kLn2Lo), r);
   __m256 p = _mm256_set1_ps(kP0);
