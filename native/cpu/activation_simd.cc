@@ -2,11 +2,11 @@
 // silu, exp: efficientnet's SiLU chains were 40% of its time as scalar expf calls):
 // AVX-512F (16 lanes) and AVX2+FMA (8 lanes), compiled through target attributes and chosen at
 // run time like the SGEMM micro-kernel (sgemm.cc, HYBRIDRT_CPU_KERNEL). They differ from the
-// scalar formulas (formulas.inc) by a few ulp, not in kind: NaN stays NaN, and every lane outside the polynomial's
-// range (sigmoid and silu below -87.3, exp outside
-// [-87.3, 88.37]: underflow, overflow, infinities) is computed again by the formula, as are the
-// tails (a buffer's last < 16 floats). test/engine/activation-simd.test.ts holds each kernel
-// against float64 references.
+// scalar formulas (formulas.inc) by a few ulp, not in kind: NaN stays NaN, and every lane
+// outside the polynomial's range (sigmoid and silu below -87.3, exp outside [-87.3, 88.37]:
+// underflow, overflow, infinities) is computed again by the formula, as are the tails (a
+// buffer's last < 16 floats). test/engine/kernels.test.ts holds each kernel against float64
+// references (helpers/kernel-variant-child.ts).
 //
 // exp(x) = 2^n * e^r with n = round(x / ln 2) and r = x - n ln 2 (ln 2 split in two so that r is
 // exact), e^r by a degree-6 polynomial on |r| <= ln2/2 (Cephes' expf coefficients), 2^n added
