@@ -167,13 +167,33 @@ export class HybridModel<Report = unknown> {
   /**
    * Runs the model. `feeds` maps every input name to an onnxruntime Tensor or a typed array of
    * the input's dtype storage (shape taken from the compiled input). Resolves with every
-   * output. Errors: INPUT (bad feeds), SHAPE (a shape other than the compiled one), DISPOSED.
+   * output, or, as onnxruntime's `InferenceSession.run(feeds, fetches)`, with the outputs named
+   * in `fetches` only (the model still computes all of them). Errors: INPUT (bad feeds, a fetch
+   * the model does not output), SHAPE (a shape other than the compiled one), DISPOSED.
    */
   run(feeds: Feeds): Promise<Outputs>;
   run(feeds: Feeds, options: { outputLocation: 'gpu' }): Promise<DeviceOutputs>;
+  run(feeds: Feeds, fetches: readonly string[], options?: { outputLocation?: 'cpu'; timing?: ModelRunOptions['timing'] }): Promise<Outputs>;
+  run(feeds: Feeds, fetches: readonly string[], options: { outputLocation: 'gpu' }): Promise<DeviceOutputs>;
   run(feeds: Feeds, options?: ModelRunOptions): Promise<Outputs | DeviceOutputs>;
-  async run(feeds: Feeds, options: ModelRunOptions = {}): Promise<Outputs | DeviceOutputs> {
-    return (await this.runWithStats(feeds, options)).outputs;
+  async run(feeds: Feeds, second?: ModelRunOptions | readonly string[], third?: ModelRunOptions): Promise<Outputs | DeviceOutputs> {
+    if (!Array.isArray(second)) return (await this.runWithStats(feeds, (second as ModelRunOptions | undefined) ?? {})).outputs;
+    const fetches = second as readonly string[];
+    for (const f of fetches) {
+      if (typeof f !== 'string' || !this.outputNames.includes(f)) {
+        throw new HybridError(
+          'INPUT',
+          `${this.label}: run(feeds, fetches): the model has no output '${String(f)}' (its outputs: ${this.outputNames.join(', ')})`,
+        );
+      }
+    }
+    const all = (await this.runWithStats(feeds, third ?? {})).outputs as Record<string, ort.Tensor | DeviceTensor>;
+    const picked: Record<string, ort.Tensor | DeviceTensor> = {};
+    for (const [name, t] of Object.entries(all)) {
+      if (fetches.includes(name)) picked[name] = t;
+      else if (t instanceof DeviceTensor) t.dispose(); // GPU memory nobody asked for
+    }
+    return picked as Outputs | DeviceOutputs;
   }
 
   /** Like run(), with this run's statistics (time per segment, boundary transfers and copies). */
@@ -225,6 +245,16 @@ export class HybridModel<Report = unknown> {
    * Frees the engines, their execution contexts and the onnxruntime sessions once the runs in
    * flight have finished. Later calls of run() fail with HybridError('DISPOSED'). Idempotent.
    */
+  /** dispose(), under onnxruntime's name. */
+  release(): Promise<void> {
+    return this.dispose();
+  }
+
+  /** `await using model = await compile(...)` disposes the model at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.dispose();
+  }
+
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       if (this.inFlight > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
