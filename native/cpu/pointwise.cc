@@ -1,8 +1,8 @@
 // The pointwise layer (pointwise.h) on the cpu: an interpreter of its program over blocks of
 // output elements. Each input is gathered (broadcast, converted to fp32) into a block buffer
 // once, each step runs over the whole block, and the last step's block is stored in the
-// output's dtype. Steps use the cpu's own formulas (ApplyActivation, EvalPointwiseBinary),
-// so an fp32 chain gives exactly what its separate layers gave.
+// output's dtype. Steps use the cpu's own formulas (ApplyActivation, formulas.inc's binary
+// ops), so an fp32 chain gives exactly what its separate layers gave.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -12,6 +12,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "src/ir/dtype.h"
+#include "src/ir/formulas.h"
 #include "src/ir/pointwise.h"
 
 namespace hybridrt {
@@ -20,6 +21,30 @@ namespace cpu {
 namespace {
 
 constexpr int64_t kBlock = 256;
+
+// y[i] = op(a[i * sa], q[i * sq]) with the op a constant (the formula's switch folds away) and
+// each operand a block (stride 1) or one value (stride 0), so that the loops vectorize.
+template <int Op>
+void BinaryRun(const float* a, int64_t sa, const float* q, int64_t sq, float* y, int64_t len) {
+  if (sa && sq) {
+    for (int64_t i = 0; i < len; ++i) y[i] = formulas::HybridrtBinary(Op, a[i], q[i]);
+  } else if (sa) {
+    const float qv = q[0];
+    for (int64_t i = 0; i < len; ++i) y[i] = formulas::HybridrtBinary(Op, a[i], qv);
+  } else if (sq) {
+    const float av = a[0];
+    for (int64_t i = 0; i < len; ++i) y[i] = formulas::HybridrtBinary(Op, av, q[i]);
+  } else {
+    std::fill(y, y + len, formulas::HybridrtBinary(Op, a[0], q[0]));
+  }
+}
+
+using BinaryFn = void (*)(const float*, int64_t, const float*, int64_t, float*, int64_t);
+constexpr BinaryFn kBinary[kNumPointwiseBinary] = {BinaryRun<0>, BinaryRun<1>, BinaryRun<2>, BinaryRun<3>,
+                                                   BinaryRun<4>, BinaryRun<5>, BinaryRun<6>, BinaryRun<7>};
+static_assert(static_cast<int>(PointwiseBinary::kAdd) == formulas::kHrAdd &&
+                  static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu && kNumPointwiseBinary == 8,
+              "formulas.inc numbers the binary ops as PointwiseBinary");
 
 class PointwiseKernel : public CpuKernel {
  protected:
@@ -64,21 +89,46 @@ class PointwiseKernel : public CpuKernel {
     }
   }
 
-  // Input k as fp32, broadcast to output elements [b, e); idx: rank scratch.
+  // Input k as fp32, broadcast to output elements [b, e); idx: rank scratch. By runs along the
+  // innermost dim, where an input's stride is 1 (a copy) or 0 (one value repeated), with the
+  // index carry once per run rather than once per element.
   void Gather(const KernelArgs& args, size_t k, int64_t b, int64_t e, float* dst, int64_t* idx) const {
     const size_t rank = dims_.size();
+    const DType t = in_[k].dtype;
+    const void* base = args.inputs[k];
+    if (rank == 0) {
+      if (b < e) dst[0] = Load(t, base, 0);
+      return;
+    }
+    const std::vector<int64_t>& strides = strides_[k];
     int64_t r = b, off = 0;
     for (size_t d = rank; d-- > 0;) {
       idx[d] = r % dims_[d];
       r /= dims_[d];
-      off += idx[d] * strides_[k][d];
+      off += idx[d] * strides[d];
     }
-    for (int64_t i = b; i < e; ++i) {
-      dst[i - b] = Load(in_[k].dtype, args.inputs[k], off);
-      for (size_t d = rank; d-- > 0;) {  // next output element: carry through the dims
-        off += strides_[k][d];
+    const size_t last = rank - 1;
+    const int64_t inner = dims_[last], st = strides[last];
+    for (int64_t i = b; i < e;) {
+      const int64_t run = std::min(e - i, inner - idx[last]);
+      float* out = dst + (i - b);
+      if (st == 0) {
+        std::fill(out, out + run, Load(t, base, off));
+      } else if (t == DType::kFloat32) {
+        std::memcpy(out, static_cast<const float*>(base) + off, static_cast<size_t>(run) * sizeof(float));
+      } else {
+        for (int64_t j = 0; j < run; ++j) out[j] = Load(t, base, off + j);
+      }
+      i += run;
+      off += run * st;
+      idx[last] += run;
+      if (idx[last] < inner) continue;
+      off -= st * inner;  // the innermost dim wrapped: carry through the outer dims
+      idx[last] = 0;
+      for (size_t d = last; d-- > 0;) {
+        off += strides[d];
         if (++idx[d] < dims_[d]) break;
-        off -= strides_[k][d] * dims_[d];
+        off -= strides[d] * dims_[d];
         idx[d] = 0;
       }
     }
@@ -105,7 +155,9 @@ class PointwiseKernel : public CpuKernel {
       const float* a = operand(st.args[0], &sa);
       if (st.binary) {
         const float* q = operand(st.args[1], &sq);
-        for (int64_t i = 0; i < len; ++i) y[i] = EvalPointwiseBinary(st.op2, a[i * sa], q[i * sq]);
+        kBinary[static_cast<int>(st.op2)](a, sa, q, sq, y, len);
+      } else if (sa && st.act.enabled) {
+        ApplyActivation(st.act, a, y, len);
       } else {
         for (int64_t i = 0; i < len; ++i) y[i] = a[i * sa];
         if (st.act.enabled) ApplyActivation(st.act, y, y, len);
