@@ -3,7 +3,7 @@
 // the taps that fall inside the input (max and the average's sum use only those) and, for the average's divisor, how
 // many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
 // (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
-// dims. 2-D float max pooling without dilation runs separably (MaxPlane2D).
+// dims. 2-D float max pooling without dilation runs separably and vectorized (MaxPlane2D).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -91,32 +91,45 @@ class PoolingKernel : public CpuKernel {
   // NaN-propagating max, as Plane's.
   static float MaxNan(float acc, float v) { return (v > acc || v != v) ? v : acc; }
 
-  // 2-D float max pooling without dilation, separably: each input row's horizontal window
-  // maxima first (one row of `out` columns per input row), then per output row the maxima of
-  // its window's rows, a loop over contiguous columns that the compiler vectorizes. The same
-  // taps as Plane (taps_ bound both passes), so the same result, NaN included.
+  // 2-D float max pooling without dilation, separably and vectorized: per output row, the
+  // maxima of its window's input rows (a loop over contiguous columns), then per tap column
+  // the maxima along the row. With stride 2 the row of maxima is first split into its even and
+  // odd columns, so that every tap reads contiguous floats; other strides read strided. The
+  // same taps as Plane (taps_ and ValidRange bound both passes), so the same result, NaN
+  // included.
   void MaxPlane2D(const float* x, float* y) const {
     const int64_t in_h = w_.in[1], in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
-    thread_local std::vector<float> rows;
-    rows.resize(static_cast<size_t>(in_h * out_w));
+    const int64_t sw = w_.stride[2], half = (in_w + 1) / 2;
+    thread_local std::vector<float> scratch;
+    scratch.resize(static_cast<size_t>(2 * in_w + 2));
+    float* col = scratch.data();           // the window rows' maxima, per input column
+    float* split = scratch.data() + in_w;  // with stride 2: col's evens, then its odds
     const float lowest = -std::numeric_limits<float>::infinity();
-    for (int64_t ih = 0; ih < in_h; ++ih) {
-      const float* src = x + ih * in_w;
-      float* dst = rows.data() + ih * out_w;
-      for (int64_t ow = 0; ow < out_w; ++ow) {
-        const float* s = src + ow * w_.stride[2] - w_.pad[2];
-        float acc = lowest;
-        for (int64_t kw = taps_[2].first[ow]; kw < taps_[2].last[ow]; ++kw) acc = MaxNan(acc, s[kw]);
-        dst[ow] = acc;
-      }
-    }
     for (int64_t oh = 0; oh < out_h; ++oh) {
-      float* out = y + oh * out_w;
-      std::fill(out, out + out_w, lowest);
+      std::fill(col, col + in_w, lowest);
       const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
       for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
-        const float* r = rows.data() + (h0 + kh) * out_w;
-        for (int64_t ow = 0; ow < out_w; ++ow) out[ow] = MaxNan(out[ow], r[ow]);
+        const float* r = x + (h0 + kh) * in_w;
+        for (int64_t i = 0; i < in_w; ++i) col[i] = MaxNan(col[i], r[i]);
+      }
+      if (sw == 2) {
+        for (int64_t i = 0; i < in_w; ++i) split[(i & 1) * half + (i >> 1)] = col[i];
+      }
+      float* out = y + oh * out_w;
+      std::fill(out, out + out_w, lowest);
+      for (int64_t kw = 0; kw < w_.kernel[2]; ++kw) {
+        int64_t lo, hi;
+        ValidRange(in_w, out_w, sw, w_.pad[2], kw, &lo, &hi);
+        const int64_t off = kw - w_.pad[2];  // output ow reads column ow * sw + off
+        if (sw == 1) {
+          const float* c = col + off;
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], c[ow]);
+        } else if (sw == 2) {
+          const float* c = split + ((off & 1) ? half : 0) + (off - (off & 1)) / 2;
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], c[ow]);
+        } else {
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], col[ow * sw + off]);
+        }
       }
     }
   }

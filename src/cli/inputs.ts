@@ -11,8 +11,8 @@ import path from 'node:path';
 import { HybridError } from '../errors.js';
 import { checkTensorSize } from '../limits.js';
 import type { Graph } from '../ir/graph.js';
-import { type Binding, bindSymbols, isSharedSymbol } from '../ir/symbols.js';
-import type { Dim } from '../ir/types.js';
+import { type Binding, bindSymbols, isSharedSymbol, substitute } from '../ir/symbols.js';
+import { type Dim, isStaticShape } from '../ir/types.js';
 import type { DType } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { readTensorFile } from '../onnx/tensor-file.js';
@@ -176,9 +176,9 @@ export function knownInputShapes(
     const dims = files.get(input.name)?.tensor.dims ?? shapeFlags.get(input.name)?.dims;
     if (dims) shapes[input.name] = dims;
     else if (input.shape) {
-      const resolved = input.shape.map((d) => (typeof d === 'number' ? d : isSharedSymbol(d) ? bindings.get(d)?.size : undefined));
+      const resolved = substitute(input.shape, bindings);
       // Only a shape some flag or file made static is worth passing; a declared static one is the default.
-      if (resolved.every((d) => d !== undefined) && input.shape.some((d) => typeof d !== 'number')) shapes[input.name] = resolved as number[];
+      if (isStaticShape(resolved) && !isStaticShape(input.shape)) shapes[input.name] = resolved;
     }
   }
   return { shapes, files: new Map([...files].map(([name, f]) => [name, f.tensor])) };

@@ -53,6 +53,11 @@ export interface BuildOptions {
   log: (message: string, level: LogLevel) => void;
 }
 
+/** The warning of an engine segment that could not be built (logged, and kept in the report). */
+export function demotedWarning(d: { segment: number; reason: string }): string {
+  return `engine segment ${d.segment} runs on onnxruntime instead: its engine could not be built: ${d.reason}`;
+}
+
 export interface BuiltRunners {
   runners: SegmentRunner[];
   /** Engine segments that run on onnxruntime because their engine could not be built. */
@@ -187,7 +192,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
           : new HybridError('NATIVE', `${options.label}: engine segment ${seg.id}: ${why}`, { cause: r.reason });
       }
       demoted.push({ segment: seg.id, reason: why });
-      options.log(`engine segment ${seg.id} runs on onnxruntime instead: its engine could not be built: ${why}`, 'warn');
+      options.log(demotedWarning({ segment: seg.id, reason: why }), 'warn');
     });
 
     const t1 = performance.now();

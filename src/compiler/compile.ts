@@ -35,7 +35,7 @@ import { deviceQuery } from '../engine/engine.js';
 import { effectivePrecisions } from '../engine/precision.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend } from './backend.js';
-import { buildRunners } from './build.js';
+import { buildRunners, demotedWarning } from './build.js';
 import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOptions, inputShapesOption, resolveOptions } from './options.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
 import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, planInputs } from './source.js';
@@ -249,7 +249,7 @@ async function compileFrom(
       .map((r) => engineSummary(r.id, r.engine.info()));
     ms.total = performance.now() - t0;
     const data = analysis.report;
-    data.warnings.push(...built.demoted.map((d) => `engine segment ${d.segment} runs on onnxruntime: its engine could not be built (${d.reason})`));
+    data.warnings.push(...built.demoted.map(demotedWarning));
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {
       source: model,
