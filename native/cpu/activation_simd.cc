@@ -4,8 +4,10 @@
 // run time like the SGEMM micro-kernel (sgemm.cc, HYBRIDRT_CPU_KERNEL). They differ from the
 // scalar formulas (formulas.inc) by a few ulp, not in kind: NaN stays NaN, and every lane
 // outside the polynomial's range (sigmoid and silu below -87.3, exp outside [-87.3, 88.37]:
-// underflow, overflow, infinities) is computed again by the formula, as are the tails (a
-// buffer's last < 16 floats). test/engine/kernels.test.ts holds each kernel against float64
+// underflow, overflow, infinities) is computed again by the formula. A buffer's last < 16
+// floats go through the vector code too (padded), so a result depends on its input alone,
+// not on the thread count or the fusion that decided where a buffer starts; AVX-512 and AVX2
+// give the same bits. test/engine/kernels.test.ts holds each kernel against float64
 // references (helpers/kernel-variant-child.ts).
 //
 // exp(x) = 2^n * e^r with n = round(x / ln 2) and r = x - n ln 2 (ln 2 split in two so that r is
@@ -15,6 +17,7 @@
 #include "cpu/activation_simd.h"
 
 #include <cmath>
+#include <cstring>
 
 #include "src/ir/formulas.h"
 
@@ -83,30 +86,37 @@ __attribute__((target("avx512f"))) inline __m512 Sigmoid16(__m512 x) {
   return _mm512_div_ps(_mm512_set1_ps(1.0f), _mm512_add_ps(_mm512_set1_ps(1.0f), e));
 }
 
+// Sixteen floats from `in` to `out` (which may be the same memory). Lanes outside the fast
+// range go through the formula, from a copy of the input taken before `out` is written.
+__attribute__((target("avx512f"))) void Block16(SimdActivation op, const float* in, float* out) {
+  const __m512 v = _mm512_loadu_ps(in);
+  __m512 r;
+  switch (op) {
+    case SimdActivation::kSigmoid: r = Sigmoid16(v); break;
+    case SimdActivation::kSilu: r = _mm512_mul_ps(v, Sigmoid16(v)); break;
+    default: r = Exp16(Clamp16(v)); break;  // exp
+  }
+  __mmask16 slow = _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpLo), _CMP_LT_OQ);
+  if (op == SimdActivation::kExp) slow |= _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpHi), _CMP_GT_OQ);
+  if (!slow) return _mm512_storeu_ps(out, r);
+  alignas(64) float saved[16];
+  _mm512_store_ps(saved, v);
+  _mm512_storeu_ps(out, r);
+  for (int l = 0; l < 16; ++l)
+    if (slow & (1u << l)) Tail(op, saved + l, out + l, 0, 1);
+}
+
+// Every element by the same vector code, the buffer's last < 16 ones through a padded copy: an
+// element's result depends on its value only, never on where a thread's chunk or a fused
+// layer's block put it.
 __attribute__((target("avx512f"))) void Run512(SimdActivation op, const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  for (; i + 16 <= n; i += 16) {
-    const __m512 v = _mm512_loadu_ps(x + i);
-    __m512 out;
-    switch (op) {
-      case SimdActivation::kSigmoid: out = Sigmoid16(v); break;
-      case SimdActivation::kSilu: out = _mm512_mul_ps(v, Sigmoid16(v)); break;
-      default: out = Exp16(Clamp16(v)); break;  // exp
-    }
-    // Lanes outside the fast range, by the formula (their inputs are re-read: x may alias y).
-    __mmask16 slow = _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpLo), _CMP_LT_OQ);
-    if (op == SimdActivation::kExp) slow |= _mm512_cmp_ps_mask(v, _mm512_set1_ps(kExpHi), _CMP_GT_OQ);
-    if (slow) {
-      alignas(64) float in[16];
-      _mm512_store_ps(in, v);
-      _mm512_storeu_ps(y + i, out);
-      for (int l = 0; l < 16; ++l)
-        if (slow & (1u << l)) Tail(op, in + l, y + i + l, 0, 1);
-      continue;
-    }
-    _mm512_storeu_ps(y + i, out);
-  }
-  Tail(op, x, y, i, n);
+  for (; i + 16 <= n; i += 16) Block16(op, x + i, y + i);
+  if (i == n) return;
+  alignas(64) float pad[16] = {};
+  std::memcpy(pad, x + i, static_cast<size_t>(n - i) * sizeof(float));
+  Block16(op, pad, pad);
+  std::memcpy(y + i, pad, static_cast<size_t>(n - i) * sizeof(float));
 }
 
 __attribute__((target("avx2,fma"))) inline __m256 Exp8(__m256 x) {
@@ -135,30 +145,35 @@ __attribute__((target("avx2,fma"))) inline __m256 Sigmoid8(__m256 x) {
   return _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), e));
 }
 
+// Block16 with eight lanes.
+__attribute__((target("avx2,fma"))) void Block8(SimdActivation op, const float* in, float* out) {
+  const __m256 v = _mm256_loadu_ps(in);
+  __m256 r;
+  switch (op) {
+    case SimdActivation::kSigmoid: r = Sigmoid8(v); break;
+    case SimdActivation::kSilu: r = _mm256_mul_ps(v, Sigmoid8(v)); break;
+    default: r = Exp8(Clamp8(v)); break;  // exp
+  }
+  __m256 slowv = _mm256_cmp_ps(v, _mm256_set1_ps(kExpLo), _CMP_LT_OQ);
+  if (op == SimdActivation::kExp) slowv = _mm256_or_ps(slowv, _mm256_cmp_ps(v, _mm256_set1_ps(kExpHi), _CMP_GT_OQ));
+  const int slow = _mm256_movemask_ps(slowv);
+  if (!slow) return _mm256_storeu_ps(out, r);
+  alignas(32) float saved[8];
+  _mm256_store_ps(saved, v);
+  _mm256_storeu_ps(out, r);
+  for (int l = 0; l < 8; ++l)
+    if (slow & (1 << l)) Tail(op, saved + l, out + l, 0, 1);
+}
+
+// Run512 with eight lanes (the same operations per lane, so the same bits).
 __attribute__((target("avx2,fma"))) void Run256(SimdActivation op, const float* x, float* y, int64_t n) {
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const __m256 v = _mm256_loadu_ps(x + i);
-    __m256 out;
-    switch (op) {
-      case SimdActivation::kSigmoid: out = Sigmoid8(v); break;
-      case SimdActivation::kSilu: out = _mm256_mul_ps(v, Sigmoid8(v)); break;
-      default: out = Exp8(Clamp8(v)); break;  // exp
-    }
-    __m256 slowv = _mm256_cmp_ps(v, _mm256_set1_ps(kExpLo), _CMP_LT_OQ);
-    if (op == SimdActivation::kExp) slowv = _mm256_or_ps(slowv, _mm256_cmp_ps(v, _mm256_set1_ps(kExpHi), _CMP_GT_OQ));
-    const int slow = _mm256_movemask_ps(slowv);
-    if (slow) {
-      alignas(32) float in[8];
-      _mm256_store_ps(in, v);
-      _mm256_storeu_ps(y + i, out);
-      for (int l = 0; l < 8; ++l)
-        if (slow & (1 << l)) Tail(op, in + l, y + i + l, 0, 1);
-      continue;
-    }
-    _mm256_storeu_ps(y + i, out);
-  }
-  Tail(op, x, y, i, n);
+  for (; i + 8 <= n; i += 8) Block8(op, x + i, y + i);
+  if (i == n) return;
+  alignas(32) float pad[8] = {};
+  std::memcpy(pad, x + i, static_cast<size_t>(n - i) * sizeof(float));
+  Block8(op, pad, pad);
+  std::memcpy(y + i, pad, static_cast<size_t>(n - i) * sizeof(float));
 }
 
 }  // namespace

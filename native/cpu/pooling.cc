@@ -95,8 +95,9 @@ class PoolingKernel : public CpuKernel {
   // maxima of its window's input rows (a loop over contiguous columns), then per tap column
   // the maxima along the row. With stride 2 the row of maxima is first split into its even and
   // odd columns, so that every tap reads contiguous floats; other strides read strided. The
-  // same taps as Plane (taps_ and ValidRange bound both passes), so the same result, NaN
-  // included.
+  // same taps as Plane (taps_ and ValidRange bound both passes), so the same values, a NaN in
+  // a window included; only a tie's sign of zero or NaN payload may differ, the taps being
+  // visited in another order.
   void MaxPlane2D(const float* x, float* y) const {
     const int64_t in_h = w_.in[1], in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
     const int64_t sw = w_.stride[2], half = (in_w + 1) / 2;
@@ -121,12 +122,14 @@ class PoolingKernel : public CpuKernel {
         int64_t lo, hi;
         ValidRange(in_w, out_w, sw, w_.pad[2], kw, &lo, &hi);
         const int64_t off = kw - w_.pad[2];  // output ow reads column ow * sw + off
+        // Indices, not offset pointers: off may be negative beyond the buffer's start (pads),
+        // though no index read is.
         if (sw == 1) {
-          const float* c = col + off;
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], c[ow]);
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], col[ow + off]);
         } else if (sw == 2) {
-          const float* c = split + ((off & 1) ? half : 0) + (off - (off & 1)) / 2;
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], c[ow]);
+          const float* c = split + ((off & 1) ? half : 0);
+          const int64_t shift = off >> 1;  // floor(off / 2)
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], c[ow + shift]);
         } else {
           for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], col[ow * sw + off]);
         }

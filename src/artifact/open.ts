@@ -33,7 +33,7 @@ import type { Converter } from '../../converters/types.js';
 import type { Provenance } from '../runtime/types.js';
 import { type Section, readContainer } from './container.js';
 import { type Manifest, type OnnxRef, parseManifest } from './manifest.js';
-import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 export interface LoadOptions {
   /** Threads of the cpu engines and of onnxruntime's sessions (default: every core). */
@@ -59,9 +59,7 @@ export interface LoadOptions {
 }
 
 /** Every key of LoadOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const LOAD_OPTION_KEYS = ['threads', 'maxContexts', 'rebuild', 'onLog', 'label', 'registry'] as const satisfies readonly (keyof LoadOptions)[];
-const load_option_keysComplete: Exhaustive<LoadOptions, typeof LOAD_OPTION_KEYS> = LOAD_OPTION_KEYS;
-void load_option_keysComplete;
+export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()(['threads', 'maxContexts', 'rebuild', 'onLog', 'label', 'registry']);
 
 /** What compile() knows of a model it found in the engine cache, which the file does not say. */
 export interface CacheHitOrigin {

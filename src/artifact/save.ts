@@ -20,7 +20,7 @@ import type { OutputInfo, Provenance, TensorInfo } from '../runtime/types.js';
 import { VERSION } from '../version.js';
 import { type Section, writeContainer } from './container.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestSegment, type OnnxRef, type WeightRef } from './manifest.js';
-import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 export interface SaveOptions {
   /** Store the source ONNX model too, so that load() can rebuild where the device differs. */
@@ -28,9 +28,7 @@ export interface SaveOptions {
 }
 
 /** Every key of SaveOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const SAVE_OPTION_KEYS = ['embedSource'] as const satisfies readonly (keyof SaveOptions)[];
-const saveKeysComplete: Exhaustive<SaveOptions, typeof SAVE_OPTION_KEYS> = SAVE_OPTION_KEYS;
-void saveKeysComplete;
+export const SAVE_OPTION_KEYS = optionKeys<SaveOptions>()(['embedSource']);
 
 /** What a HybridModel hands save(). */
 export interface SavedParts {

@@ -30,7 +30,7 @@ import { type InputSpec, inputShapesOption, resolveOptions } from './options.js'
 import { checkFallbackSessions } from './build.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
 import { completeShapes, exampleShapes, loadSource, type ModelSource } from './source.js';
-import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 export interface AnalyzeOptions {
   /** Static input shapes, as for compile(): `[{ name, shape }]` or `{ name: shape }`. */
@@ -64,7 +64,7 @@ export interface AnalyzeOptions {
 }
 
 /** Every key of AnalyzeOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const ANALYZE_OPTION_KEYS = [
+export const ANALYZE_OPTION_KEYS = optionKeys<AnalyzeOptions>()([
   'inputs',
   'minBlockSize',
   'fallbackOps',
@@ -77,9 +77,7 @@ export const ANALYZE_OPTION_KEYS = [
   'checkFallbacks',
   'skipLowering',
   'label',
-] as const satisfies readonly (keyof AnalyzeOptions)[];
-const analyze_option_keysComplete: Exhaustive<AnalyzeOptions, typeof ANALYZE_OPTION_KEYS> = ANALYZE_OPTION_KEYS;
-void analyze_option_keysComplete;
+]);
 
 export interface AnalyzeResult {
   /** The lowered graph with inferred (and probed) types, as partitioned. */

@@ -8,7 +8,7 @@ import type { Converter } from '../../converters/types.js';
 import { type Precision, checkPrecision } from '../engine/precision.js';
 import { type CacheOptions, DEFAULT_CACHE_MAX_BYTES, openCacheDir } from '../artifact/cache.js';
 import { HybridError } from '../errors.js';
-import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 import { LIMITS, checkTensorSize } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { TensorData } from '../onnx/tensor.js';
@@ -99,7 +99,7 @@ export interface CompileOptions {
 }
 
 /** Every key of CompileOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const COMPILE_OPTION_KEYS = [
+export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'precisions',
   'inputs',
   'minBlockSize',
@@ -117,9 +117,7 @@ export const COMPILE_OPTION_KEYS = [
   'cacheDir',
   'cacheMaxBytes',
   'timingCachePath',
-] as const satisfies readonly (keyof CompileOptions)[];
-const compileKeysComplete: Exhaustive<CompileOptions, typeof COMPILE_OPTION_KEYS> = COMPILE_OPTION_KEYS;
-void compileKeysComplete;
+]);
 
 export interface ResolvedOptions {
   precisions: Precision[];

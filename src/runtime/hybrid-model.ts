@@ -24,7 +24,7 @@ import type { SegmentRunner } from './segments.js';
 import { summarizeRun } from './stats.js';
 import { TensorStore } from './tensor-store.js';
 import type { ModelStats, OutputInfo, Provenance, RunStats, SegmentRunStats, TensorInfo } from './types.js';
-import { type Exhaustive, checkKnownKeys } from '../util/option-keys.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 /** Model outputs by name, as onnxruntime Tensors. */
 export type Outputs = Record<string, ort.Tensor>;
@@ -48,9 +48,7 @@ export interface ModelRunOptions {
 }
 
 /** Every key of ModelRunOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const RUN_OPTION_KEYS = ['outputLocation', 'timing'] as const satisfies readonly (keyof ModelRunOptions)[];
-const run_option_keysComplete: Exhaustive<ModelRunOptions, typeof RUN_OPTION_KEYS> = RUN_OPTION_KEYS;
-void run_option_keysComplete;
+export const RUN_OPTION_KEYS = optionKeys<ModelRunOptions>()(['outputLocation', 'timing']);
 
 /** Everything compile() hands the model. */
 export interface HybridModelParts<Report> {

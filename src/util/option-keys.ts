@@ -1,17 +1,21 @@
 /**
  * Unknown option keys are errors: `compile(m, { precision: ['fp16'] })` (for `precisions`) or
  * `{ minBlocksize: 3 }` would otherwise be ignored and the model compiled as if they were not
- * given. Each options type lists its keys once, beside its interface (`satisfies` ties the list
+ * given. Each options type lists its keys once, beside its interface (optionKeys() ties the list
  * to the type, so a key added to one and not the other fails to compile), and asks here.
  */
 import { HybridError } from '../errors.js';
 
+/** `keys` when it lists every key of T, else a type naming the missing ones. */
+type Exhaustive<T, K extends readonly (keyof T)[]> = Exclude<keyof T, K[number]> extends never ? K : { missingKeys: Exclude<keyof T, K[number]> };
+
 /**
- * `keys` when it lists every key of T, else a type naming the missing ones: `const K:
- * Exhaustive<Opts, typeof KEYS> = KEYS` fails to compile where Opts gains a key KEYS lacks.
+ * The keys of an options type, listed once beside it: `optionKeys<Opts>()(['a', 'b'])` fails
+ * to compile where the list lacks a key of Opts (or names one it does not have).
  */
-export type Exhaustive<T, K extends readonly (keyof T)[]> =
-  Exclude<keyof T, K[number]> extends never ? K : { missingKeys: Exclude<keyof T, K[number]> };
+export function optionKeys<T>() {
+  return <const K extends readonly (keyof T)[]>(keys: K & Exhaustive<T, K>): K => keys;
+}
 
 /** Options of other tools that users carry over, with what hybridrt does instead. */
 const FOREIGN: Readonly<Record<string, string>> = {
@@ -54,3 +58,9 @@ export function checkKnownKeys(options: object, known: readonly string[], what: 
     throw new HybridError('OPTION', `${what}: unknown option '${key}'; ${hint}`);
   }
 }
+
+// Compile-time checks of optionKeys itself (tsc fails if a line below stops being an error).
+// @ts-expect-error a key of the type is missing from the list
+void (() => optionKeys<{ a?: 1; b?: 2 }>()(['a']));
+// @ts-expect-error the list names a key the type does not have
+void (() => optionKeys<{ a?: 1 }>()(['a', 'c']));

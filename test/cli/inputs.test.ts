@@ -8,9 +8,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type InputOptions, type ModelInput, prepareInputs } from '../../src/cli/inputs.js';
 import { parseInputFlag, parseShapeFlag } from '../../src/cli/options.js';
-import { HybridError } from '../../src/errors.js';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
 import { tempDir } from './helpers.js';
+import { thrown } from '../helpers/errors.js';
 
 const dir = tempDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -39,16 +39,6 @@ function file(name: string, dtype: 'float32' | 'float64' | 'int64', dims: number
   return full;
 }
 
-function errorOf(f: () => unknown): HybridError {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    return e as HybridError;
-  }
-  throw new Error('expected an error');
-}
-
 describe('prepareInputs', () => {
   it('fills symbolic dims shared between inputs from one file and the --shape of another', () => {
     const pixels = file('pixels.npy', 'float32', [2, 3, 8, 6]);
@@ -64,13 +54,13 @@ describe('prepareInputs', () => {
   });
 
   it('refuses a shared symbol given two sizes, naming both flags or files', () => {
-    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=2x3x4x4', 'ids=3x5'] })));
+    const e = thrown(() => prepareInputs(model, opts({ shape: ['pixels=2x3x4x4', 'ids=3x5'] })));
     expect(e.code).toBe('OPTION');
     expect(e.message).toBe(
       "--shape ids=3x5: 'batch' is 3 here but 2 in --shape pixels=2x3x4x4; inputs that share the dimension 'batch' must agree on its size",
     );
     const pixels = file('pixels4.npy', 'float32', [4, 3, 8, 6]);
-    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${pixels}`], shape: ['mask=2x8x6'] }))).message).toMatch(
+    expect(thrown(() => prepareInputs(model, opts({ input: [`pixels=${pixels}`], shape: ['mask=2x8x6'] }))).message).toMatch(
       /^--shape mask=2x8x6: 'batch' is 2 here but 4 in --input .*pixels4\.npy;/,
     );
   });
@@ -87,7 +77,7 @@ describe('prepareInputs', () => {
   });
 
   it('asks for --shape when the model declares no shape, and never binds unnamed dims to each other', () => {
-    const noShape = errorOf(() => prepareInputs([{ name: 'x', dtype: 'float32' }], opts()));
+    const noShape = thrown(() => prepareInputs([{ name: 'x', dtype: 'float32' }], opts()));
     expect(noShape.message).toBe("input 'x': the model does not declare its shape; give one with --shape x=DIMS");
     const two: ModelInput[] = [
       { name: 'a', dtype: 'float32', shape: ['unk__dim0'] },
@@ -100,7 +90,7 @@ describe('prepareInputs', () => {
   });
 
   it('refuses a shape whose tensor would not fit in memory before allocating it', () => {
-    const e = errorOf(() => prepareInputs(model, opts({ shape: ['pixels=100000x3x1000x1000', 'ids=100000x1'] })));
+    const e = thrown(() => prepareInputs(model, opts({ shape: ['pixels=100000x3x1000x1000', 'ids=100000x1'] })));
     expect(e.code).toBe('OPTION');
     expect(e.message).toMatch(/^--shape pixels=100000x3x1000x1000: \[100000,3,1000,1000\] has 300000000000 elements|would take/);
   });
@@ -111,58 +101,58 @@ describe('prepareInputs', () => {
     const pb = file('named.pb', 'int64', [1, 4], 'ids');
     const feeds = prepareInputs(model, opts({ input: [pb], shape: ['pixels=1x3x2x2'] }));
     expect(feeds[2]!.source).toBe(path.normalize(pb));
-    const bare = errorOf(() => prepareInputs(model, opts({ input: [only] })));
+    const bare = thrown(() => prepareInputs(model, opts({ input: [only] })));
     expect(bare.message).toContain('say which input it feeds, as NAME=');
   });
 
   it('refuses unknown input names in --input and --shape, listing the real ones', () => {
     const f = file('u.npy', 'float32', [1]);
-    expect(errorOf(() => prepareInputs(model, opts({ input: [`image=${f}`] }))).message).toBe(
+    expect(thrown(() => prepareInputs(model, opts({ input: [`image=${f}`] }))).message).toBe(
       `--input image=${f}: the model has no input 'image' (its inputs: pixels, mask, ids)`,
     );
-    expect(errorOf(() => prepareInputs(model, opts({ shape: ['image=1x3'] }))).message).toBe(
+    expect(thrown(() => prepareInputs(model, opts({ shape: ['image=1x3'] }))).message).toBe(
       "--shape image=1x3: the model has no input 'image' (its inputs: pixels, mask, ids)",
     );
   });
 
   it('refuses a --shape that contradicts the model', () => {
-    expect(errorOf(() => prepareInputs(model, opts({ shape: ['pixels=1x4x2x2'] }))).message).toBe(
+    expect(thrown(() => prepareInputs(model, opts({ shape: ['pixels=1x4x2x2'] }))).message).toBe(
       "--shape pixels=1x4x2x2: input 'pixels': dimension 1 is 4 ([1,4,2,2]), the model fixes it at 3 [batch,3,h,w]",
     );
-    expect(errorOf(() => prepareInputs(model, opts({ shape: ['ids=1x2x3'] }))).message).toContain('rank 3 ([1,2,3]), the model wants rank 2');
+    expect(thrown(() => prepareInputs(model, opts({ shape: ['ids=1x2x3'] }))).message).toContain('rank 3 ([1,2,3]), the model wants rank 2');
   });
 
   it('refuses a file of the wrong dtype or shape, naming input and file', () => {
     const f64 = file('f64.npy', 'float64', [1, 3, 2, 2]);
-    const wrongDtype = errorOf(() => prepareInputs(model, opts({ input: [`pixels=${f64}`], shape: ['ids=1x1'] })));
+    const wrongDtype = thrown(() => prepareInputs(model, opts({ input: [`pixels=${f64}`], shape: ['ids=1x1'] })));
     expect(wrongDtype.code).toBe('INPUT');
     expect(wrongDtype.message).toBe(`input 'pixels' (${f64}): dtype float64, the model wants float32`);
     const rank = file('rank.npy', 'float32', [3, 2, 2]);
-    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${rank}`] }))).message).toContain('rank 3 ([3,2,2]), the model wants rank 4');
+    expect(thrown(() => prepareInputs(model, opts({ input: [`pixels=${rank}`] }))).message).toContain('rank 3 ([3,2,2]), the model wants rank 4');
     const other = file('other.npy', 'float32', [1, 3, 2, 2]);
-    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${other}`], shape: ['pixels=1x3x4x4'] }))).message).toContain(
+    expect(thrown(() => prepareInputs(model, opts({ input: [`pixels=${other}`], shape: ['pixels=1x3x4x4'] }))).message).toContain(
       'shape [1,3,2,2] differs from --shape pixels=1x3x4x4',
     );
   });
 
   it('refuses the same input twice', () => {
     const f = file('twice.npy', 'float32', [1, 3, 1, 1]);
-    expect(errorOf(() => prepareInputs(model, opts({ input: [`pixels=${f}`, `pixels=${f}`] }))).message).toContain(
+    expect(thrown(() => prepareInputs(model, opts({ input: [`pixels=${f}`, `pixels=${f}`] }))).message).toContain(
       "input 'pixels' is given more than once",
     );
   });
 
   it('with --no-random, names the first input that is not given', () => {
     const f = file('given.npy', 'float32', [1, 3, 1, 1]);
-    const e = errorOf(() => prepareInputs(model, opts({ input: [`pixels=${f}`], random: false })));
+    const e = thrown(() => prepareInputs(model, opts({ input: [`pixels=${f}`], random: false })));
     expect(e.code).toBe('INPUT');
     expect(e.message).toBe("input 'mask': required input not given; pass --input mask=FILE (--no-random is set)");
   });
 
   it('refuses to invent string inputs or inputs of unknown type', () => {
-    expect(errorOf(() => prepareInputs([{ name: 's', dtype: 'string', shape: [1] }], opts())).message).toBe(
+    expect(thrown(() => prepareInputs([{ name: 's', dtype: 'string', shape: [1] }], opts())).message).toBe(
       "input 's': string inputs cannot be random; pass it with --input s=FILE",
     );
-    expect(errorOf(() => prepareInputs([{ name: 'u', shape: [1] }], opts())).message).toContain('does not declare its element type');
+    expect(thrown(() => prepareInputs([{ name: 'u', shape: [1] }], opts())).message).toContain('does not declare its element type');
   });
 });

@@ -17,50 +17,41 @@ import { loadModelProto } from '../../src/onnx/model.js';
 import { ModelProtoType } from '../../src/onnx/schema.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { resnet, sine } from '../runtime/helpers.js';
+import { rejection } from '../helpers/errors.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-bad-options-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const inputs = { input: [1, 3, 64, 64] };
 
-async function errorOf(p: Promise<unknown>): Promise<HybridError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    return e as HybridError;
-  }
-  throw new Error('expected an error');
-}
-
 describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_MISSING, () => {
   it('bounds threads and maxContexts (10000 threads used to hang onnxruntime, 1e9 ended in std::bad_alloc)', async () => {
     for (const threads of [10000, 1e9, 0, 1.5]) {
-      const e = await errorOf(compile(resnet, { inputs, threads }));
+      const e = await rejection(compile(resnet, { inputs, threads }));
       expect(e.code).toBe('OPTION');
       expect(e.message).toMatch(/^threads must be an integer from 1 to 256/);
     }
-    expect((await errorOf(compile(resnet, { inputs, maxContexts: 1e6 }))).message).toMatch(/^maxContexts must be an integer from 1 to 256/);
+    expect((await rejection(compile(resnet, { inputs, maxContexts: 1e6 }))).message).toMatch(/^maxContexts must be an integer from 1 to 256/);
   });
 
   it('refuses an input shape too large to allocate, naming the input, before any work', async () => {
-    const e = await errorOf(compile(resnet, { inputs: { input: [1e12, 3, 64, 64] } }));
+    const e = await rejection(compile(resnet, { inputs: { input: [1e12, 3, 64, 64] } }));
     expect(e.code).toBe('OPTION');
     expect(e.message).toMatch(/^inputs: 'input': \[1000000000000,3,64,64\] has 12288000000000000 elements, more than/);
   });
 
   it('takes a ModelProto object only when it is a whole model with its data loaded', async () => {
-    const e = await errorOf(compile({ graph: {} } as never));
+    const e = await rejection(compile({ graph: {} } as never));
     expect(e.code).toBe('MODEL_INVALID');
     expect(e.message).toContain('no ir_version');
-    const bad = await errorOf(compile({ irVersion: 8, graph: { node: 'x' } } as never));
+    const bad = await rejection(compile({ irVersion: 8, graph: { node: 'x' } } as never));
     expect(bad.code).toBe('MODEL_INVALID');
     // External data left unloaded would be read by onnxruntime relative to the working folder.
     const proto = loadModelProto(resnet);
     const t = proto.graph!.initializer[0]!;
     t.dataLocation = 1;
     t.externalData = [{ key: 'location', value: 'weights.bin' } as never];
-    const ext = await errorOf(compile(proto, { inputs }));
+    const ext = await rejection(compile(proto, { inputs }));
     expect(ext.code).toBe('EXTERNAL_DATA');
     expect(ext.message).toMatch(/keeps its data in an external file that was not loaded; pass the model's path/);
     // A plain object that is a whole model is taken.
@@ -74,13 +65,13 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
   });
 
   it('refuses files that are not files as models: a device, a FIFO, a folder', async () => {
-    const zero = await errorOf(compile('/dev/zero'));
+    const zero = await rejection(compile('/dev/zero'));
     expect(zero.code).toBe('MODEL_LOAD');
     expect(zero.message).toBe('/dev/zero: cannot read model (not a regular file: a device, FIFO or socket)');
     const fifo = path.join(dir, 'model.fifo');
     execFileSync('mkfifo', [fifo]);
-    expect((await errorOf(compile(fifo))).message).toBe(`${fifo}: cannot read model (not a regular file: a device, FIFO or socket)`);
-    expect((await errorOf(compile(dir))).message).toBe(`${dir}: cannot read model (is a directory)`);
+    expect((await rejection(compile(fifo))).message).toBe(`${fifo}: cannot read model (not a regular file: a device, FIFO or socket)`);
+    expect((await rejection(compile(dir))).message).toBe(`${dir}: cannot read model (is a directory)`);
   });
 
   it("throws an onProgress callback's own error, instead of reporting an engine that could not be built", async () => {
@@ -124,7 +115,7 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
       },
       nodes: [{ op: 'InstanceNormalization', inputs: ['x', 's', 'b'], outputs: ['y'] }],
     });
-    const forced = await errorOf(compile(model, { backend: 'cpu', minBlockSize: 0, fallbackOps: ['InstanceNormalization'] }));
+    const forced = await rejection(compile(model, { backend: 'cpu', minBlockSize: 0, fallbackOps: ['InstanceNormalization'] }));
     expect(forced.code).toBe('SHAPE');
     expect(forced.message).toMatch(
       /cannot run on onnxruntime: node '.*' \(InstanceNormalization\) reads an empty tensor, which crashes onnxruntime's kernel$/,

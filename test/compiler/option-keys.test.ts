@@ -10,8 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { load } from '../../src/artifact/load.js';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { HybridError } from '../../src/errors.js';
 import { nearestKey } from '../../src/util/option-keys.js';
+import { rejection } from '../helpers/errors.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { resnet, sine } from '../runtime/helpers.js';
 
@@ -19,14 +19,9 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-option-keys-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function optionError(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    expect((e as HybridError).code).toBe('OPTION');
-    return (e as HybridError).message;
-  }
-  throw new Error('expected an OPTION error');
+  const e = await rejection(p);
+  expect(e.code).toBe('OPTION');
+  return e.message;
 }
 
 describe('nearestKey', () => {

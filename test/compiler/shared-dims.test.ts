@@ -8,9 +8,9 @@
 import { expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { HybridError } from '../../src/errors.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
+import { rejection } from '../helpers/errors.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { ortRun, relativeError, sine } from '../runtime/helpers.js';
 
@@ -30,19 +30,9 @@ const model = encodeModel(
   }),
 );
 
-async function refusal(p: Promise<unknown>): Promise<HybridError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    return e as HybridError;
-  }
-  throw new Error('expected compile() to refuse');
-}
-
 describeIf(HAS_NATIVE, 'shared symbolic dimensions', NATIVE_MISSING, () => {
   it('a shape still symbolic is a SHAPE error whose hint keeps the size given', async () => {
-    const e = await refusal(compile(model, { backend: 'cpu', label: 'm.onnx', inputs: { a: [3, 4] } }));
+    const e = await rejection(compile(model, { backend: 'cpu', label: 'm.onnx', inputs: { a: [3, 4] } }));
     expect(e.code).toBe('SHAPE');
     expect(e.message).toBe("m.onnx: input 'b' has symbolic dimensions [batch,k]; give static shapes with inputs: { 'a': [3, 4], 'b': [3, 1] }");
     // The hint, followed, compiles.
@@ -74,7 +64,7 @@ describeIf(HAS_NATIVE, 'shared symbolic dimensions', NATIVE_MISSING, () => {
   });
 
   it('two given shapes that disagree on a shared dimension are an OPTION error naming both', async () => {
-    const e = await refusal(compile(model, { backend: 'cpu', label: 'm.onnx', inputs: { a: [3, 4], b: [2, 1] } }));
+    const e = await rejection(compile(model, { backend: 'cpu', label: 'm.onnx', inputs: { a: [3, 4], b: [2, 1] } }));
     expect(e.code).toBe('OPTION');
     expect(e.message).toBe(
       "m.onnx: inputs: 'b': 'batch' is 2 here but 3 in inputs: 'a'; inputs that share the dimension 'batch' must agree on its size",

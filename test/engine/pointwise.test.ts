@@ -178,6 +178,31 @@ describeIf(HAS_NATIVE, 'pointwise layers as input (cpu)', NATIVE_MISSING, () => 
     }
   });
 
+  it('gathers broadcast inputs of several shapes across 256-element blocks that split rows', async () => {
+    // y [3,5,37] = x [3,5,37] * a [5,1] + b [3,1,37]: 555 outputs, blocks of 256 end mid-row,
+    // a repeats one value per row, b one row per batch.
+    const d = new NetDraft('gather');
+    const x = d.input('x', 'float32', [3, 5, 37]);
+    const a = d.input('a', 'float32', [5, 1]);
+    const b = d.input('b', 'float32', [3, 1, 37]);
+    const [y] = d.layer('pointwise', 'pw', [x, a, b], { program: 'mul(x0,x1);add(t0,x2)' }, [{ dtype: 'float32', shape: [3, 5, 37] }]);
+    d.output(y!);
+    const e = await buildEngine(d.finish(), { backend: 'cpu' });
+    try {
+      const xs = randomFloat([3, 5, 37], 3).data as Float32Array;
+      const as = randomFloat([5, 1], 4).data as Float32Array;
+      const bs = randomFloat([3, 1, 37], 5).data as Float32Array;
+      const [got] = (await e.createContext().run([xs, as, bs])) as Float32Array[];
+      const want = Array.from(xs, (v, i) => {
+        const [n, c, w] = [Math.floor(i / 185), Math.floor(i / 37) % 5, i % 37];
+        return Math.fround(Math.fround(v * as[c]!) + bs[n * 37 + w]!);
+      });
+      expect(Array.from(got!)).toEqual(want);
+    } finally {
+      e.dispose();
+    }
+  });
+
   it.each([
     ['foo(x0);add(t0,x1)', undefined, 'unknown op'],
     ['add(x0,x5)', undefined, 'input 5 of 2'],

@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
+import { mulberry32 } from '../../src/util/random.js';
 import { NetDraft } from './helpers/net.js';
 import { checkLayer } from './helpers/compare.js';
 import { randomFloat, randomInt, tensor } from './helpers/random.js';
@@ -68,30 +69,52 @@ describe('pooling', () => {
     const data = x.data as Float32Array;
     for (let i = 0; i < data.length; i += 5) data[i] = -Infinity;
     await checkLayer({ op: 'MaxPool', attrs: { kernel_shape: kernel, strides, pads }, inputs: [x], kind: 'pooling', params });
-    // NaN: the separable 2-D path against a direct reference over the same windows.
-    for (let i = 3; i < data.length; i += 11) data[i] = NaN;
-    const d = new NetDraft('maxpool_nan');
-    const input = d.input('x', 'float32', [1, 2, 9, 8]);
-    const [y] = d.layer('pooling', 'p', [input], params, [{ dtype: 'float32', shape: [1, 2, 5, 4] }]);
-    d.output(y!);
-    const engine = await buildEngine(d.finish(), { backend: 'cpu' });
-    const [got] = (await engine.createContext().run([data])) as Float32Array[];
-    engine.dispose();
-    for (let c = 0; c < 2; c++)
-      for (let oh = 0; oh < 5; oh++)
-        for (let ow = 0; ow < 4; ow++) {
+    // NaN: the separable 2-D path against a direct reference over the same windows, over
+    // widths, kernels, strides, pads and ceil mode.
+    const r = mulberry32(9);
+    for (let c = 0; c < 60; c++) {
+      const [h, w] = [1 + Math.floor(r() * 9), [1, 2, 3, 7, 8][c % 5]!];
+      const k = [1, 2, 3, 5][Math.floor(r() * 4)]!;
+      const s = [1, 2, 3][c % 3]!;
+      const pads = Array.from({ length: 4 }, () => Math.floor(r() * k));
+      const ceil = r() < 0.5;
+      const span = (i: number, pad: number) => (ceil ? Math.ceil : Math.floor)((i + pad - k) / s) + 1;
+      let [oh, ow] = [span(h, pads[0]! + pads[2]!), span(w, pads[1]! + pads[3]!)];
+      // ceil mode: a last window starting inside the end padding is dropped (ONNX).
+      if (ceil && (oh - 1) * s >= h + pads[0]!) oh--;
+      if (ceil && (ow - 1) * s >= w + pads[1]!) ow--;
+      if (oh < 1 || ow < 1) continue;
+      const xs = Float32Array.from({ length: h * w }, () => (r() < 0.1 ? NaN : r() < 0.1 ? -Infinity : r() * 4 - 2));
+      const d = new NetDraft('maxpool_nan');
+      const input = d.input('x', 'float32', [1, 1, h, w]);
+      const p = {
+        mode: 'max',
+        kernel: [k, k],
+        strides: [s, s],
+        padsBegin: pads.slice(0, 2),
+        padsEnd: pads.slice(2),
+        dilations: [1, 1],
+        ceilMode: ceil,
+        countIncludePad: false,
+      };
+      const [y] = d.layer('pooling', 'p', [input], p, [{ dtype: 'float32', shape: [1, 1, oh, ow] }]);
+      d.output(y!);
+      const engine = await buildEngine(d.finish(), { backend: 'cpu' });
+      const [got] = (await engine.createContext().run([xs])) as Float32Array[];
+      engine.dispose();
+      for (let i = 0; i < oh; i++)
+        for (let j = 0; j < ow; j++) {
           let want = -Infinity;
-          for (let kh = 0; kh < 3; kh++)
-            for (let kw = 0; kw < 3; kw++) {
-              const ih = oh * 2 - 1 + kh,
-                iw = ow * 2 - 1 + kw;
-              if (ih < 0 || ih >= 9 || iw < 0 || iw >= 8) continue;
-              const v = data[(c * 9 + ih) * 8 + iw]!;
-              if (Number.isNaN(v) || Number.isNaN(want)) want = NaN;
-              else want = Math.max(want, v);
+          for (let a = 0; a < k; a++)
+            for (let b = 0; b < k; b++) {
+              const [ih, iw] = [i * s - pads[0]! + a, j * s - pads[1]! + b];
+              if (ih < 0 || ih >= h || iw < 0 || iw >= w) continue;
+              const v = xs[ih * w + iw]!;
+              want = Number.isNaN(v) || Number.isNaN(want) ? NaN : Math.max(want, v);
             }
-          expect(got![(c * 5 + oh) * 4 + ow], `c ${c} oh ${oh} ow ${ow}`).toBe(want);
+          expect(got![i * ow + j], `case ${c}: ${JSON.stringify(p)} at ${i},${j}`).toBe(want);
         }
+    }
   });
 
   it('max on int8 and uint8', async () => {

@@ -6,19 +6,9 @@ import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { deviceQuery } from '../../src/engine/engine.js';
-import { HybridError } from '../../src/errors.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { resnet, sine } from './helpers.js';
-
-async function error(p: Promise<unknown>): Promise<HybridError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    return e as HybridError;
-  }
-  throw new Error('expected a HybridError');
-}
+import { rejection } from '../helpers/errors.js';
 
 describeIf(HAS_NATIVE, 'feeds', NATIVE_MISSING, () => {
   let model: CompiledModel;
@@ -81,13 +71,13 @@ describeIf(HAS_NATIVE, 'feeds', NATIVE_MISSING, () => {
       message: "input 'input': expected an onnxruntime Tensor or a typed array (float32[2,3,64,64])",
     },
   ])('refuses $what with INPUT', async ({ feeds, message }) => {
-    const e = await error(model.run(feeds() as never));
+    const e = await rejection(model.run(feeds() as never));
     expect(e.code).toBe('INPUT');
     expect(e.message).toBe(message);
   });
 
   it('refuses a symbolic dimension with another value than compiled with SHAPE, saying what was built', async () => {
-    const e = await error(model.run({ input: sine([1, 3, 64, 64]) }));
+    const e = await rejection(model.run({ input: sine([1, 3, 64, 64]) }));
     expect(e.code).toBe('SHAPE');
     expect(e.message).toBe(
       "input 'input': shape [1,3,64,64] is not the compiled shape [2,3,64,64] (dimension 0, 'N' in the model, was built as 2); " +
@@ -98,7 +88,7 @@ describeIf(HAS_NATIVE, 'feeds', NATIVE_MISSING, () => {
 
 describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
   it('a symbolic input without a shape is a SHAPE error showing the option to give', async () => {
-    const e = await error(compile(resnet));
+    const e = await rejection(compile(resnet));
     expect(e.code).toBe('SHAPE');
     expect(e.message).toBe(
       `${resnet}: input 'input' has symbolic dimensions [N,3,64,64]; give static shapes with inputs: { 'input': [1, 3, 64, 64] }`,
@@ -106,11 +96,11 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
   });
 
   it('a shape for an input the model lacks, or one that contradicts it, is an INPUT error', async () => {
-    expect(await error(compile(resnet, { inputs: { image: [1, 3, 64, 64] } }))).toMatchObject({
+    expect(await rejection(compile(resnet, { inputs: { image: [1, 3, 64, 64] } }))).toMatchObject({
       code: 'INPUT',
       message: `${resnet}: inputs: the model has no input 'image' (its inputs: input)`,
     });
-    expect(await error(compile(resnet, { inputs: { input: [1, 3, 32, 32] } }))).toMatchObject({
+    expect(await rejection(compile(resnet, { inputs: { input: [1, 3, 32, 32] } }))).toMatchObject({
       code: 'INPUT',
       message: expect.stringContaining("input 'input': dimension 2 is 64 in the model, 32 was given"),
     });
@@ -128,17 +118,17 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
     [{ fallbackOps: 'Relu' }, 'fallbackOps must be an array of non-empty strings'],
     [{ threads: 0 }, 'threads must be an integer from 1 to 256, got 0'],
   ])('refuses the option %j with OPTION', async (options, message) => {
-    expect(await error(compile(resnet, options as never))).toMatchObject({ code: 'OPTION', message });
+    expect(await rejection(compile(resnet, options as never))).toMatchObject({ code: 'OPTION', message });
   });
 
   it('a model that is not a path, bytes or ModelProto is an OPTION error', async () => {
-    expect(await error(compile(42 as never))).toMatchObject({ code: 'OPTION' });
+    expect(await rejection(compile(42 as never))).toMatchObject({ code: 'OPTION' });
   });
 
   it("backend 'cuda' where the addon or the device lacks it is a BACKEND error with the reason", async () => {
     const cuda = deviceQuery('cuda');
     if (cuda.available) return; // a GPU machine: test/gpu covers it
-    const e = await error(compile(resnet, { backend: 'cuda', inputs: { input: [1, 3, 64, 64] } }));
+    const e = await rejection(compile(resnet, { backend: 'cuda', inputs: { input: [1, 3, 64, 64] } }));
     expect(e.code).toBe('BACKEND');
     expect(e.message).toBe(`backend 'cuda' is not available: ${cuda.reason}`);
     expect(cuda.reason).toMatch(/\w/);
@@ -160,7 +150,7 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
   it('a disposed model refuses to run with DISPOSED, and keeps its metadata', async () => {
     const m = await compile(resnet, { inputs: { input: [1, 3, 64, 64] }, threads: 1 });
     await m.dispose();
-    const e = await error(m.run({ input: sine([1, 3, 64, 64]) }));
+    const e = await rejection(m.run({ input: sine([1, 3, 64, 64]) }));
     expect(e).toMatchObject({ code: 'DISPOSED', message: `${resnet}: the model was disposed` });
     expect(m.inputNames).toEqual(['input']);
   });

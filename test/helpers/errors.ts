@@ -1,0 +1,28 @@
+/**
+ * The HybridError a promise or a call ends in, for tests of refusals: fails the test when it
+ * ends in anything else, or does not fail at all.
+ */
+import { expect } from 'vitest';
+import { HybridError } from '../../src/errors.js';
+
+export async function rejection(p: Promise<unknown>): Promise<HybridError> {
+  try {
+    await p;
+  } catch (e) {
+    expect(e).toBeInstanceOf(HybridError);
+    return e as HybridError;
+  }
+  throw new Error('expected a HybridError');
+}
+
+export function thrown(f: () => unknown): HybridError {
+  let result: unknown;
+  try {
+    result = f();
+  } catch (e) {
+    expect(e).toBeInstanceOf(HybridError);
+    return e as HybridError;
+  }
+  if (result instanceof Promise) throw new Error('thrown() was given an async call: use rejection()');
+  throw new Error('expected a HybridError');
+}
