@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import ort from 'onnxruntime-node';
+import { VERSION } from '../version.js';
 import { CliFailure, EXIT_OK, EXIT_USAGE, formatError, exitCodeOf } from './errors.js';
 import {
   BACKENDS,
@@ -45,6 +46,7 @@ export function buildCommand(io: CliIO): Command {
     .helpOption('-h, --help', 'show this help')
     .optionsGroup('Inputs and outputs:')
     .option('-i, --input <name=file>', 'an input from a .npy or .pb file; repeat per input (e.g. --input input=image.npy)', collect)
+    .addOption(new Option('--loadInputs <specs>', 'trtexec spelling of --input (e.g. --loadInputs a:a.npy,b:b.npy)').hideHelp().argParser(collect))
     .option(
       '-s, --shape <name=dims>',
       "fix an input's shape, e.g. its symbolic dims; repeatable, or comma-separated (e.g. --shape input=1x3x224x224; trtexec's input:1x3x224x224 too)",
@@ -68,6 +70,9 @@ export function buildCommand(io: CliIO): Command {
         .default(DEFAULT_BACKEND),
     )
     .option('--precision <list>', `precisions engines may use, from ${PRECISIONS.join(',')} (e.g. --precision fp16)`)
+    .addOption(new Option('--fp16', 'trtexec spelling of --precision fp16').hideHelp())
+    .addOption(new Option('--bf16', 'trtexec spelling of --precision bf16').hideHelp())
+    .addOption(new Option('--int8', 'trtexec spelling of --precision int8').hideHelp())
     .option('--threads <n>', 'threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)')
     .option(
       '--benchmark [runs]',
@@ -126,6 +131,7 @@ export function buildCommand(io: CliIO): Command {
       '--rtol <x>',
       `relative tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.rtol}, ${DEFAULT_TOLERANCE.reduced.rtol} where engines compute in fp16/bf16; e.g. --rtol 1e-2)`,
     )
+    .version(VERSION, '-V, --version', 'print the hybridrt version and exit (e.g. hybrid-run --version)')
     .addHelpText('after', EXAMPLES)
     .showHelpAfterError(false)
     .exitOverride()

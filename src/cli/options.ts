@@ -118,6 +118,15 @@ export function parseShapeFlag(raw: string): ShapeFlag {
   return { raw, name, dims };
 }
 
+/** trtexec's --loadInputs value, `name:file[,name:file...]`, as --input flags (`name=file`). */
+export function trtexecInputs(value: string): string[] {
+  return value.split(',').map((spec) => {
+    const colon = spec.indexOf(':');
+    if (colon <= 0) throw bad('--loadInputs', value, `'${spec}' is not NAME:FILE, e.g. --loadInputs input:image.npy`);
+    return `${spec.slice(0, colon)}=${spec.slice(colon + 1)}`;
+  });
+}
+
 /** `name=path` or `path` alone. */
 export function parseInputFlag(raw: string): InputFlag {
   const eq = raw.indexOf('=');
@@ -174,6 +183,12 @@ export interface RawOptions {
   shape?: string[];
   /** trtexec's --shapes, the same as --shape. */
   shapes?: string[];
+  /** trtexec's --loadInputs (name:file, comma-separated). */
+  loadInputs?: string[];
+  /** trtexec's precision switches. */
+  fp16?: boolean;
+  bf16?: boolean;
+  int8?: boolean;
   seed?: string;
   randomDist?: Distribution;
   random?: boolean;
@@ -242,7 +257,10 @@ function saveEngineOption(raw: RawOptions): { saveEngine?: string } {
 }
 
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
-  const precisions = raw.precision === undefined ? (['fp32'] as Precision[]) : parsePrecisions(raw.precision);
+  // trtexec's --fp16/--bf16/--int8 add to --precision (--int8 is refused as --precision int8 is).
+  const trtexec = (['fp16', 'bf16', 'int8'] as const).filter((p) => raw[p]);
+  const spelled = [raw.precision, ...trtexec].filter((p): p is string => p !== undefined);
+  const precisions = spelled.length ? parsePrecisions(spelled.join(',')) : (['fp32'] as Precision[]);
   const shapes = [...(raw.shape ?? []), ...(raw.shapes ?? [])].flatMap(splitShapeSpecs).map(parseShapeFlag);
   const seen = new Set<string>();
   for (const s of shapes) {
@@ -251,7 +269,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   }
   return {
     model,
-    inputs: (raw.input ?? []).map(parseInputFlag),
+    inputs: [...(raw.input ?? []), ...(raw.loadInputs ?? []).flatMap(trtexecInputs)].map(parseInputFlag),
     shapes,
     seed: raw.seed === undefined ? 0 : parseInteger('--seed', raw.seed, 0, LIMITS.seed),
     distribution: raw.randomDist ?? 'uniform',

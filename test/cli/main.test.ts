@@ -162,7 +162,8 @@ describe('hybrid-run --help', () => {
 
   it('the command still has the flags the issues ask for', () => {
     // Listed here independently of the code that defines them.
-    expect(OPTIONS.map((o) => o.long)).toContain('--saveEngine');
+    // trtexec's spellings, hidden from --help.
+    for (const flag of ['--saveEngine', '--shapes', '--loadInputs', '--fp16', '--bf16', '--int8']) expect(OPTIONS.map((o) => o.long)).toContain(flag);
     for (const flag of [
       '--input',
       '--shape',
@@ -200,6 +201,14 @@ describe('hybrid-run --help', () => {
       expect(e.replace(/\s+/g, ' '), e).toContain('e.g.');
     }
     expect(r.out).toContain('Exit status');
+  });
+
+  it('--version prints the package version and exits 0, with or without a model', async () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const argv of [['--version'], ['-V'], [resnet, '--version']]) {
+      const r = await runMainRaw(...argv);
+      expect([r.code, r.out, r.err]).toEqual([0, `${pkg.version}\n`, '']);
+    }
   });
 
   it('docs/cli.md documents every flag too', () => {

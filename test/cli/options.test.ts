@@ -33,6 +33,17 @@ describe('parseShapeFlag', () => {
     expect(parseShapeFlag('scale=')).toMatchObject({ name: 'scale', dims: [] });
   });
 
+  it("reads trtexec's --fp16/--bf16 with --precision, refuses --int8 as --precision int8 is, and reads --loadInputs", () => {
+    expect(toCliOptions('m.onnx', { fp16: true }).precisions).toEqual(['fp32', 'fp16']);
+    expect(toCliOptions('m.onnx', { precision: 'bf16', fp16: true }).precisions).toEqual(['fp32', 'bf16', 'fp16']);
+    expect(optionError(() => toCliOptions('m.onnx', { int8: true }))).toMatch(/precision 'int8' is not available yet/);
+    expect(toCliOptions('m.onnx', { loadInputs: ['a:x.npy,b:dir/y.pb'] }).inputs.map((i) => [i.name, i.file])).toEqual([
+      ['a', 'x.npy'],
+      ['b', 'dir/y.pb'],
+    ]);
+    expect(optionError(() => toCliOptions('m.onnx', { loadInputs: ['x.npy'] }))).toMatch(/--loadInputs x\.npy: 'x\.npy' is not NAME:FILE/);
+  });
+
   it("reads trtexec's NAME:DIMS (the last ':' separates, unless an = does) and comma-separated specs", () => {
     expect(parseShapeFlag('input:1x3x224x224')).toMatchObject({ name: 'input', dims: [1, 3, 224, 224] });
     expect(parseShapeFlag('input:0:2x3')).toMatchObject({ name: 'input:0', dims: [2, 3] });
