@@ -83,7 +83,7 @@ async function measure(name: string, entry: Entry, threads: number, runs: number
       .slice(0, 3)
       .map(([k, ms]) => `${k} ${Math.round((100 * ms) / total)}%`)
       .join(', ');
-    return { hybrid: median(ours), ort: median(theirs), top, engineShare: model.report.data.summary };
+    return { hybrid: median(ours), ort: median(theirs), top };
   } finally {
     await model.dispose();
     await session.release();

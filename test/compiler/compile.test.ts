@@ -22,6 +22,24 @@ function placement(m: CompiledModel): Record<string, 'engine' | 'fallback'> {
   return Object.fromEntries(m.report.data.nodes.map((n) => [n.name, kinds.get(n.segment)!]));
 }
 
+/** x [16] -> Greater(0) -> NonZero -> Cast -> Relu -> Neg -> y: a shape that depends on the data. */
+function nonzeroModel(): Uint8Array {
+  return encodeModel(
+    buildModel({
+      inputs: [{ name: 'x', shape: [16] }],
+      outputs: [{ name: 'y', dtype: 'float32' }],
+      initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) } },
+      nodes: [
+        { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
+        { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
+        { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
+        { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
+        { op: 'Neg', inputs: ['r'], outputs: ['y'], name: 'neg' },
+      ],
+    }),
+  );
+}
+
 describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
   it('takes a path, the bytes of a model, or a ModelProto, with the same result', async () => {
     const x = sine([1, 3, 64, 64]);
@@ -176,20 +194,7 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
   });
   it('finds a data-dependent shape with given probeFeeds too (the CLI probes with its own inputs)', async () => {
     // The same feeds probed twice agree on every shape; resamples of them do not.
-    const model = encodeModel(
-      buildModel({
-        inputs: [{ name: 'x', shape: [16] }],
-        outputs: [{ name: 'y', dtype: 'float32' }],
-        initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) } },
-        nodes: [
-          { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
-          { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
-          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
-          { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
-          { op: 'Neg', inputs: ['r'], outputs: ['y'], name: 'neg' },
-        ],
-      }),
-    );
+    const model = nonzeroModel();
     const x = sine([16]);
     const m = keep(await compile(model, { threads: 1, minBlockSize: 1, probeFeeds: { x } }));
     const where = placement(m);
@@ -217,20 +222,7 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
   it('runs an engine segment on onnxruntime where a run brings another shape than probing found, with one warning', async () => {
     // Probed with all-positive feeds, NonZero's count looks fixed (16, three samples alike);
     // real data has fewer positives: the engine segment after it meets [1,k], not [1,16].
-    const model = encodeModel(
-      buildModel({
-        inputs: [{ name: 'x', shape: [16] }],
-        outputs: [{ name: 'y', dtype: 'float32' }],
-        initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) } },
-        nodes: [
-          { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
-          { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
-          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
-          { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
-          { op: 'Neg', inputs: ['r'], outputs: ['y'], name: 'neg' },
-        ],
-      }),
-    );
+    const model = nonzeroModel();
     const warnings: string[] = [];
     const ones = { dtype: 'float32' as const, dims: [16], data: new Float32Array(16).fill(1) };
     const m = keep(
