@@ -1,31 +1,151 @@
 #!/usr/bin/env node
 // Builds the native addon with cmake-js (Node-API only: headers come from node-api-headers,
-// nothing is downloaded). Run by `npm install` and `npm run build:native`.
-// Output: build/Release/hybridrt.node. Set HYBRIDRT_WITH_CUDA=OFF to force a cpu-only build,
-// HYBRIDRT_CUDA_ARCHS=90 to build for one GPU architecture only (faster development builds).
-// HYBRIDRT_SANITIZE=ON builds with AddressSanitizer and UndefinedBehaviorSanitizer into
-// build-sanitize/ instead (scripts/test-sanitizers.sh), leaving the normal addon alone.
+// nothing is downloaded). Run by `npm install` (the package's install script), `npm rebuild
+// hybridrt` and `npm run build:native`. Output: build/Release/hybridrt.node.
+//
+// Set HYBRIDRT_WITH_CUDA=OFF to force a cpu-only build, HYBRIDRT_CUDA_ARCHS=90 to build for one
+// GPU architecture only (faster development builds). HYBRIDRT_SANITIZE=ON builds with
+// AddressSanitizer and UndefinedBehaviorSanitizer into build-sanitize/ instead
+// (scripts/test-sanitizers.sh), leaving the normal addon alone.
+//
+// A failed build (no cmake, no C++ compiler, a compile error) is an error, except where
+// hybridrt is being installed as a dependency: there it prints what failed, that hybridrt will
+// run every model on onnxruntime, and the command that builds the engines later, and exits 0,
+// so that `npm install` never fails (and rolls back) for want of a toolchain. installMode()
+// decides; HYBRIDRT_REQUIRE_NATIVE=1 makes every failure an error, =0 none.
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const require = createRequire(import.meta.url);
-const cmakeJs = require.resolve('cmake-js/bin/cmake-js');
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const sanitize = process.env.HYBRIDRT_SANITIZE === 'ON';
-const args = [cmakeJs, 'compile', '--directory', root, '--out', path.join(root, sanitize ? 'build-sanitize' : 'build')];
-if (process.env.HYBRIDRT_WITH_CUDA) args.push(`--CDHYBRIDRT_WITH_CUDA=${process.env.HYBRIDRT_WITH_CUDA}`);
-if (sanitize) args.push('--CDHYBRIDRT_SANITIZE=ON', '--CDHYBRIDRT_WITH_CUDA=OFF');
-if (process.env.HYBRIDRT_DEBUG) args.push('--debug');
-const parallel = process.env.CMAKE_BUILD_PARALLEL_LEVEL ?? String(Math.max(2, (await import('node:os')).availableParallelism()));
-const result = spawnSync(process.execPath, args, {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, CMAKE_BUILD_PARALLEL_LEVEL: parallel },
-});
-if (result.status !== 0) {
-  console.error('hybridrt: building the native addon failed (see the output above).');
-  process.exit(result.status ?? 1);
+/** The command a user of the published package runs to build the engines (README, notices). */
+export const REBUILD_COMMAND = 'npm rebuild hybridrt';
+
+/**
+ * 'strict' (a failed build fails the command) or 'graceful' (it prints a notice and exits 0),
+ * and why. Graceful only where npm runs this as the install step of hybridrt installed as a
+ * dependency; strict where it was asked for (`npm rebuild hybridrt`, `npm run build:native`,
+ * `node scripts/build-native.mjs`) and in a development checkout (a .git or test/ folder,
+ * which the published package does not have: `npm test` needs the addon there).
+ */
+export function installMode(env = process.env, root = ROOT) {
+  if (env.HYBRIDRT_REQUIRE_NATIVE === '1') return { mode: 'strict', why: 'HYBRIDRT_REQUIRE_NATIVE=1' };
+  if (env.HYBRIDRT_REQUIRE_NATIVE === '0') return { mode: 'graceful', why: 'HYBRIDRT_REQUIRE_NATIVE=0' };
+  if (env.HYBRIDRT_SANITIZE === 'ON') return { mode: 'strict', why: 'a sanitizer build' };
+  if (env.npm_lifecycle_event !== 'install') return { mode: 'strict', why: 'the build was asked for' };
+  if (env.npm_command === 'rebuild') return { mode: 'strict', why: 'npm rebuild asked for the build' };
+  if (fs.existsSync(path.join(root, '.git')) || fs.existsSync(path.join(root, 'test'))) {
+    return { mode: 'strict', why: 'a development checkout (npm test needs the addon)' };
+  }
+  return { mode: 'graceful', why: 'installed as a dependency' };
+}
+
+/** The file `name` resolves to on PATH (PATHEXT's extensions on Windows), or undefined. */
+export function findOnPath(name, env = process.env, platform = process.platform) {
+  if (name.includes('/') || (platform === 'win32' && name.includes('\\'))) return isExecutable(name) ? name : undefined;
+  const exts = platform === 'win32' ? ['', ...(env.PATHEXT ?? '.EXE;.CMD;.BAT').split(';')] : [''];
+  for (const dir of (env.PATH ?? '').split(path.delimiter)) {
+    if (!dir) continue;
+    for (const ext of exts) {
+      const file = path.join(dir, name + ext);
+      if (isExecutable(file)) return file;
+    }
+  }
+  return undefined;
+}
+
+function isExecutable(file) {
+  try {
+    return fs.statSync(file).isFile() && (fs.accessSync(file, fs.constants.X_OK), true);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * What the build needs and this machine lacks, in words ([] where nothing is missing): cmake,
+ * and a C++ compiler ($CXX, else c++, g++ or clang++; on Windows CMake finds Visual Studio
+ * itself, so none is looked for).
+ */
+export function missingTools(env = process.env, platform = process.platform) {
+  const missing = [];
+  if (!findOnPath('cmake', env, platform)) missing.push('cmake was not found on PATH');
+  if (platform !== 'win32') {
+    const cxx = env.CXX?.trim().split(/\s+/)[0];
+    if (cxx) {
+      if (!findOnPath(cxx, env, platform)) missing.push(`the C++ compiler CXX=${env.CXX} was not found`);
+    } else if (!['c++', 'g++', 'clang++'].some((c) => findOnPath(c, env, platform))) {
+      missing.push('no C++ compiler (c++, g++ or clang++) was found on PATH');
+    }
+  }
+  return missing;
+}
+
+/** The lines printed where a graceful install could not build the addon. */
+export function notice(failure) {
+  return [
+    `hybridrt: the native addon was not built: ${failure}.`,
+    'hybridrt: hybridrt works without it: every model runs on onnxruntime, with no engines.',
+    `hybridrt: to build the engines, install cmake and a C++17 compiler (Debian/Ubuntu: apt-get install cmake g++), then run \`${REBUILD_COMMAND}\` in your project.`,
+  ];
+}
+
+/** The cmake-js command line for this environment (node runs it). */
+function cmakeJsArgs(env, root, resolve) {
+  const sanitize = env.HYBRIDRT_SANITIZE === 'ON';
+  const args = [resolve('cmake-js/bin/cmake-js'), 'compile', '--directory', root, '--out', path.join(root, sanitize ? 'build-sanitize' : 'build')];
+  if (env.HYBRIDRT_WITH_CUDA) args.push(`--CDHYBRIDRT_WITH_CUDA=${env.HYBRIDRT_WITH_CUDA}`);
+  if (sanitize) args.push('--CDHYBRIDRT_SANITIZE=ON', '--CDHYBRIDRT_WITH_CUDA=OFF');
+  if (env.HYBRIDRT_DEBUG) args.push('--debug');
+  return args;
+}
+
+/**
+ * Builds the addon and returns the exit code. `run` is spawnSync's shape and `resolve`
+ * require.resolve's (tests pass their own); `print` writes one line to stderr.
+ */
+export function buildNative({
+  env = process.env,
+  root = ROOT,
+  platform = process.platform,
+  run = spawnSync,
+  resolve = createRequire(import.meta.url).resolve,
+  print = (line) => console.error(line),
+} = {}) {
+  const { mode, why } = installMode(env, root);
+  const fail = (failure, status) => {
+    if (mode === 'graceful') {
+      for (const line of notice(failure)) print(line);
+      return 0;
+    }
+    print(`hybridrt: building the native addon failed: ${failure}.`);
+    if (why !== 'the build was asked for') print(`hybridrt: this build must succeed (${why}).`);
+    return status;
+  };
+
+  const missing = missingTools(env, platform);
+  if (missing.length) return fail(missing.join('; '), 1);
+  let args;
+  try {
+    args = cmakeJsArgs(env, root, resolve);
+  } catch (e) {
+    return fail(`cmake-js could not be found (${e.message.split('\n')[0]})`, 1);
+  }
+  const parallel = env.CMAKE_BUILD_PARALLEL_LEVEL ?? String(Math.max(2, os.availableParallelism()));
+  const result = run(process.execPath, args, { cwd: root, stdio: 'inherit', env: { ...env, CMAKE_BUILD_PARALLEL_LEVEL: parallel } });
+  if (result.error) return fail(`cmake-js could not be run (${result.error.message})`, 1);
+  if (result.status !== 0) {
+    const how = result.status === null ? `was killed by ${result.signal}` : `exited with status ${result.status}`;
+    return fail(`cmake-js ${how} (see its output above)`, result.status ?? 1);
+  }
+  return 0;
+}
+
+// Run as a script (not imported by its test): node resolves the main module's symlinks, so compare real paths.
+if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
+  process.exitCode = buildNative();
 }
