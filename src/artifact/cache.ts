@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
-import { loadNative, loadedAddonBytes } from '../engine/native.js';
+import { loadNative, loadedAddonBytes, nativeBuildHint } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import { bytesOf } from '../onnx/dtype.js';
 import { allTensors, encodeModel } from '../onnx/model.js';
@@ -126,7 +126,7 @@ export function cacheKey(k: CacheKeyParts): string {
 function envSwitches(): string {
   const native = loadNative();
   if (typeof native.envSwitches !== 'function') {
-    throw new HybridError('NATIVE', 'the native addon is older than this hybridrt (it cannot list its switches): run `npm run build:native`');
+    throw new HybridError('NATIVE', `the native addon is older than this hybridrt (it cannot list its switches): rebuild it: ${nativeBuildHint()}`);
   }
   return native.envSwitches();
 }

@@ -2,12 +2,40 @@
  * Which backend the engines run on. 'cuda' must be compiled into the addon and find a device,
  * else it is a BACKEND error carrying the addon's reason; 'auto' takes cuda where that holds
  * and cpu otherwise, and says which and why through the log.
+ *
+ * Without the native addon (an install that could not build it: no cmake or compiler) there
+ * are no engines: 'auto' says so in one warning, with the command that builds the addon, and
+ * every segment runs on onnxruntime (each node's converter check meets the same missing addon,
+ * so the partition makes no engine segment); 'cpu' and 'cuda' are a NATIVE error saying the same.
  */
 import { deviceQuery } from '../engine/engine.js';
+import { nativeUnavailableReason } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import type { Backend, LogLevel } from './options.js';
 
+/** The warning of a compile without the addon (the reason is loadNative's message). */
+export function noEnginesNotice(reason: string): string {
+  return `engines are unavailable, so every segment runs on onnxruntime: ${reason}`;
+}
+
+/** What the device is called in provenance and cache keys, also where there is no addon. */
+export const NO_ADDON_DEVICE = 'none (no native addon: every segment on onnxruntime)';
+
+/** deviceQuery(backend).description, or NO_ADDON_DEVICE where the addon is missing. */
+export function deviceDescription(backend: Backend): string {
+  return nativeUnavailableReason() === undefined ? deviceQuery(backend).description : NO_ADDON_DEVICE;
+}
+
 export function chooseBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void): Backend {
+  const missing = nativeUnavailableReason();
+  if (missing !== undefined) {
+    if (requested !== 'auto') {
+      throw new HybridError('NATIVE', `backend '${requested}' needs hybridrt's native addon, which is unavailable: ${missing}`);
+    }
+    // 'cpu' names the backend engines would have had; none is built (the partition has no engine segment).
+    log(noEnginesNotice(missing), 'warn');
+    return 'cpu';
+  }
   if (requested === 'cpu') {
     const cpu = deviceQuery('cpu');
     if (!cpu.available) throw new HybridError('BACKEND', `backend 'cpu' is not available: ${cpu.reason ?? 'no reason given'}`);

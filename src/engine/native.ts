@@ -222,6 +222,36 @@ export function nativeAddonPath(): string {
   return path.join(PACKAGE_ROOT, 'build', 'Release', 'hybridrt.node');
 }
 
+/**
+ * Whether `root` is a development checkout of hybridrt rather than the installed package: the
+ * published package's `files` hold neither .git nor test/. scripts/build-native.mjs decides by
+ * the same rule whether a failed build may leave hybridrt without its addon.
+ */
+export function isCheckout(root: string = PACKAGE_ROOT): boolean {
+  return fs.existsSync(path.join(root, '.git')) || fs.existsSync(path.join(root, 'test'));
+}
+
+/**
+ * How a user builds the addon, for messages: `npm run build:native` in a checkout; in an
+ * installed package, `npm rebuild hybridrt` from the project that depends on it, or the build
+ * script itself (which npm's install-script policy cannot block), by its path from `cwd`.
+ */
+export function nativeBuildHint(root: string = PACKAGE_ROOT, cwd: string = process.cwd()): string {
+  if (isCheckout(root)) return 'run `npm run build:native`';
+  let script = path.relative(cwd, path.join(root, 'scripts', 'build-native.mjs'));
+  if (path.isAbsolute(script)) script = path.join(root, 'scripts', 'build-native.mjs');
+  return `install cmake and a C++17 compiler, then run \`npm rebuild hybridrt\` (or \`node ${script.split(path.sep).join('/')}\`)`;
+}
+
+/** Why no addon can be had, with what to do about it: the message of loadNative's NATIVE error. */
+function unavailableMessage(file: string, loadError?: Error): string {
+  if (loadError) return `native addon ${file} failed to load (${loadError.message}): rebuild it: ${nativeBuildHint()}`;
+  if (process.env.HYBRIDRT_NATIVE) {
+    return `native addon not found at ${file} (HYBRIDRT_NATIVE names it): point HYBRIDRT_NATIVE to a built hybridrt.node, or unset it`;
+  }
+  return `native addon not found at ${file}: ${nativeBuildHint()}`;
+}
+
 let cached: NativeAddon | undefined;
 let loadedStat: fs.Stats | undefined;
 
@@ -248,25 +278,28 @@ export function loadNative(): NativeAddon {
   if (cached) return cached;
   const file = nativeAddonPath();
   if (!fs.existsSync(file)) {
-    throw new HybridError('NATIVE', `native addon not found at ${file}: run \`npm run build:native\``);
+    throw new HybridError('NATIVE', unavailableMessage(file));
   }
   try {
     loadedStat = fs.statSync(file);
     cached = createRequire(import.meta.url)(file) as NativeAddon;
   } catch (e) {
-    throw new HybridError('NATIVE', `native addon ${file} failed to load (${(e as Error).message}): run \`npm run build:native\``, {
-      cause: e,
-    });
+    throw new HybridError('NATIVE', unavailableMessage(file, e as Error), { cause: e });
   }
   return cached;
 }
 
-/** Whether the addon can be loaded (for tests that skip without it). */
+/** Whether the addon can be loaded (compile()'s backend choice; tests that skip without it). */
 export function nativeAvailable(): boolean {
+  return nativeUnavailableReason() === undefined;
+}
+
+/** Why the addon cannot be loaded and how to build it (loadNative's message), or undefined where it loads. */
+export function nativeUnavailableReason(): string | undefined {
   try {
     loadNative();
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (e) {
+    return (e as Error).message;
   }
 }
