@@ -2,10 +2,12 @@
 // transpose by secondPerm. With both permutations the first goes to the workspace.
 #include <memory>
 #include <numeric>
+#include <string>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/transpose.h"
+#include "src/ir/shuffle.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -17,16 +19,14 @@ class ShuffleKernel : public CpuKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const size_t es = DTypeSize(in_[0].dtype);
-    Shape mid = x;
     std::vector<int64_t> p1(x.size());
     std::iota(p1.begin(), p1.end(), 0);
-    if (params().Has("firstPerm")) {
-      p1 = params().Ints("firstPerm");
-      mid.clear();
-      for (int64_t p : p1) mid.push_back(x[p]);
-    }
+    if (params().Has("firstPerm")) p1 = params().Ints("firstPerm");
+    ShuffleShapes shapes;
+    std::string why;
+    if (!ShuffleShapesOf(params(), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
     first_ = std::make_unique<Transpose>(x, p1, es);
-    Shape reshaped = params().Has("reshape") ? Shape(params().Ints("reshape")) : mid;
+    const Shape& reshaped = shapes.reshaped;
     std::vector<int64_t> p2(reshaped.size());
     std::iota(p2.begin(), p2.end(), 0);
     if (params().Has("secondPerm")) p2 = params().Ints("secondPerm");

@@ -3,10 +3,12 @@
 // cpu/transpose.cc merges them), the first into the workspace when both are real; an
 // identity shuffle is one device copy. Also the strided-copy launcher other kernels share.
 #include <numeric>
+#include <string>
 
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/shuffle.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -29,16 +31,14 @@ class ShuffleKernel : public CudaKernel {
  protected:
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
-    Shape mid = x;
     std::vector<int64_t> p1(x.size());
     std::iota(p1.begin(), p1.end(), 0);
-    if (params().Has("firstPerm")) {
-      p1 = params().Ints("firstPerm");
-      mid.clear();
-      for (int64_t p : p1) mid.push_back(x[p]);
-    }
+    if (params().Has("firstPerm")) p1 = params().Ints("firstPerm");
+    ShuffleShapes shapes;
+    std::string why;
+    if (!ShuffleShapesOf(params(), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
     first_ = MakePermute(x, p1, &first_identity_);
-    Shape reshaped = params().Has("reshape") ? Shape(params().Ints("reshape")) : mid;
+    const Shape& reshaped = shapes.reshaped;
     std::vector<int64_t> p2(reshaped.size());
     std::iota(p2.begin(), p2.end(), 0);
     if (params().Has("secondPerm")) p2 = params().Ints("secondPerm");

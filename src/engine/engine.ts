@@ -44,6 +44,11 @@ export interface RunOptions {
   outputLocation?: OutputLocation | readonly OutputLocation[];
   /** What the run measures, read back from `timing` (default 'off'; see NativeTimingMode). */
   timing?: TimingMode;
+  /**
+   * Each input's shape, in binding order (a dynamic engine: any shape in its ranges; default:
+   * a device tensor's own shape, else the declared one). Read the outputs' from `outputShapes`.
+   */
+  shapes?: readonly (readonly number[])[];
 }
 
 /** Backends compiled into the addon ('cpu', and 'cuda' where it was built with CUDA). */
@@ -93,6 +98,7 @@ export class ExecutionContext {
       const outs = await this.ctx.run(args, {
         ...(loc === undefined ? {} : { outputLocation: typeof loc === 'string' ? loc : [...loc] }),
         ...(options.timing === undefined ? {} : { timing: options.timing }),
+        ...(options.shapes === undefined ? {} : { shapes: options.shapes.map((s) => [...s]) }),
       });
       return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
     });
@@ -112,6 +118,16 @@ export class ExecutionContext {
   /** The last run's timing (run with `timing`), else null. */
   get timing(): RunTiming | null {
     return this.ctx.timing;
+  }
+
+  /** Each output's shape in the last run. */
+  get outputShapes(): number[][] {
+    return this.ctx.outputShapes;
+  }
+
+  /** What the last run spent preparing the engine for shapes it met first (ms; 0: none). */
+  get prepareMs(): number {
+    return this.ctx.prepareMs;
   }
 
   /** This context's CUDA graph: 'off', 'warm-up', 'ready', 'captured' or 'failed: <why>'. */
@@ -156,6 +172,11 @@ export class Engine {
     if (this.engine.disposed) throw new HybridError('DISPOSED', 'engine was disposed');
     this.cachedInfo ??= sync(() => this.engine.info());
     return this.cachedInfo;
+  }
+
+  /** Per-shape instances runs have made since the build (a dynamic engine; info() is a snapshot). */
+  get instancesMade(): number {
+    return sync(() => this.engine.info().instancesMade ?? 0);
   }
 
   /** The engine as a plan (magic, version, backend, device, checksum, sections). */

@@ -4,7 +4,7 @@
  */
 import { type ErrorCode, HybridError } from '../errors.js';
 
-const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND'];
+const NATIVE_CODES: readonly ErrorCode[] = ['PLAN', 'INPUT', 'NATIVE', 'DISPOSED', 'BACKEND', 'SHAPE'];
 
 /** A native error as a HybridError with its code; anything else is wrapped as NATIVE. */
 export function toHybridError(e: unknown): HybridError {

@@ -69,6 +69,10 @@ export interface NativeEngineInfo {
   inputs: NativeTensorInfo[];
   outputs: NativeTensorInfo[];
   layers: NativeLayerInfo[];
+  /** Each input's shape range (a dynamic engine; absent: static at `inputs`' shapes, its opt). */
+  ranges?: Array<{ min: number[]; max: number[] }>;
+  /** Per-shape instances made by runs since the build, when info() was called (a dynamic engine only). */
+  instancesMade?: number;
   build: NativeBuildInfo;
   memory: {
     /** Bytes of one context's activation arena after packing lifetimes. */
@@ -82,6 +86,8 @@ export interface NativeEngineInfo {
     workspaceBytes: number;
     /** Weights held by the engine (once, whatever the number of contexts). */
     weightBytes: number;
+    /** The arena a context allocates: the largest of the declared, min and max shapes' needs. */
+    maxArenaBytes: number;
   };
 }
 
@@ -142,8 +148,12 @@ export interface NativeContext {
    */
   run(
     inputs: Array<TypedArray | NativeDeviceTensor>,
-    options?: { outputLocation?: NativeOutputLocation; timing?: NativeTimingMode },
+    options?: { outputLocation?: NativeOutputLocation; timing?: NativeTimingMode; shapes?: number[][] },
   ): Promise<Array<TypedArray | NativeDeviceTensor>>;
+  /** Each output's shape in the last run. */
+  readonly outputShapes: number[][];
+  /** Milliseconds the last run spent preparing the engine for shapes it met first (0: none). */
+  readonly prepareMs: number;
   /** Copies made by the last run. */
   readonly transfers: NativeTransfers;
   /** The last run's timing, or null when it ran without. */

@@ -242,13 +242,16 @@ export type LayerSpec =
   | {
       /**
        * inputs: [x]. TensorRT's shuffle: transpose by firstPerm (identity if absent), then
-       * reshape to `reshape` (the output shape, absent: unchanged), then transpose by
-       * secondPerm (so with secondPerm the output shape is `reshape` permuted; every
-       * `reshape` dim is given, no 0 or -1). Elements are copied in row-major order; a pure
-       * reshape is a copy (or an alias, at the builder's choice).
+       * reshape to `reshape` (absent: unchanged), then transpose by secondPerm (so with
+       * secondPerm the output shape is the reshaped shape permuted). `reshape` takes one -1
+       * (what the element count leaves) and, with `zeroIsPlaceholder` (TensorRT's name; ONNX's
+       * allowzero 0), 0 as the dim at that index after firstPerm (else 0 is an empty dim), so
+       * that a dynamic engine's reshapes follow its dims (native/src/ir/shuffle.h). Elements
+       * are copied in row-major order; a pure reshape is a copy (or an alias, at the builder's
+       * choice).
        */
       kind: 'shuffle';
-      params: { firstPerm?: number[]; reshape?: number[]; secondPerm?: number[] };
+      params: { firstPerm?: number[]; reshape?: number[]; secondPerm?: number[]; zeroIsPlaceholder?: boolean };
     }
   | {
       /** inputs: [x0, x1, ...] equal except along axis. */
@@ -375,6 +378,11 @@ export interface NetworkDefinition {
   /** Tensor ids returned to the caller, in binding order. */
   outputs: number[];
   layers: NetLayer[];
+  /**
+   * Per input, the shapes a dynamic engine takes (every dim in [min, max]); the tensors' shapes
+   * are the profile's opt, what tactics are timed at. Absent: static.
+   */
+  ranges?: Array<{ min: number[]; max: number[] }>;
 }
 
 export type { Precision } from './precision.js';

@@ -13,7 +13,7 @@ describe('native binding', () => {
     const addon = loadNative();
     expect(addon.version()).toMatch(/^\d+\.\d+\.\d+$/);
     expect(compiledBackends()).toContain('cpu');
-    expect(addon.planFormatVersion).toBe(1);
+    expect(addon.planFormatVersion).toBe(2);
     expect(addon.networkFormatVersion).toBe(1);
   });
 

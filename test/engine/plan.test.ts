@@ -54,7 +54,7 @@ describe('plans', async () => {
   it('the header: magic, version, backend and device arch are on the first bytes', () => {
     expect(new TextDecoder().decode(plan.subarray(0, 8))).toBe('HYBRTPLN');
     const view = new DataView(plan.buffer, plan.byteOffset);
-    expect(view.getUint32(8, true)).toBe(1);
+    expect(view.getUint32(8, true)).toBe(2);
     expect(view.getBigUint64(16, true)).toBe(xxh64(plan.subarray(24)));
     expect(Number(view.getBigUint64(24, true))).toBe(plan.length - 32);
     expect(new TextDecoder().decode(plan.subarray(36, 39))).toBe('cpu');
@@ -74,9 +74,13 @@ describe('plans', async () => {
       return (e as HybridError).message;
     };
     expect(await msg(new TextEncoder().encode('not a plan at all, just some text...'))).toContain('not a hybridrt plan');
-    const v2 = plan.slice();
-    new DataView(v2.buffer).setUint32(8, 2, true);
-    expect(await msg(v2)).toContain('format version 2; this build reads version 1');
+    const v3 = plan.slice();
+    new DataView(v3.buffer).setUint32(8, 3, true);
+    expect(await msg(v3)).toContain('format version 3; this build reads version 2');
+    // Plans of format 1 (before input ranges) are refused the same way: rebuild them.
+    const v1 = plan.slice();
+    new DataView(v1.buffer).setUint32(8, 1, true);
+    expect(await msg(v1)).toContain('format version 1; this build reads version 2 (rebuild the engine)');
     expect(await msg(plan.subarray(0, 20))).toContain('truncated: reading checksum needs 8 bytes at offset 16, only 4 left');
     expect(await msg(plan.subarray(0, plan.length - 1))).toContain(`truncated: the header says ${plan.length} bytes, got ${plan.length - 1}`);
     const flipped = plan.slice();

@@ -1,6 +1,8 @@
 // Byte views and alias groups (see alias.h).
 #include "src/builder/alias.h"
 
+#include "src/ir/shuffle.h"
+
 namespace hybridrt {
 
 namespace {
@@ -32,15 +34,11 @@ bool IsByteView(const Network& net, const Layer& layer) {
   if (x.dtype != y.dtype || !CheckedNumel(x.shape, &nx) || !CheckedNumel(y.shape, &ny) || nx != ny || nx == 0)
     return false;
   const Params& p = layer.params;
-  Shape mid = x.shape;
-  if (p.Has("firstPerm")) {
-    const std::vector<int64_t> perm = p.Ints("firstPerm");
-    if (!KeepsOrder(x.shape, perm)) return false;
-    mid.clear();
-    for (int64_t d : perm) mid.push_back(x.shape[d]);
-  }
-  const Shape reshaped = p.Has("reshape") ? Shape(p.Ints("reshape")) : mid;
-  if (p.Has("secondPerm") && !KeepsOrder(reshaped, p.Ints("secondPerm"))) return false;
+  if (p.Has("firstPerm") && !KeepsOrder(x.shape, p.Ints("firstPerm"))) return false;
+  ShuffleShapes s;
+  std::string why;
+  if (!ShuffleShapesOf(p, x.shape, &s, &why)) return false;
+  if (p.Has("secondPerm") && !KeepsOrder(s.reshaped, p.Ints("secondPerm"))) return false;
   return true;
 }
 

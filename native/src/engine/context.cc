@@ -10,43 +10,93 @@ namespace hybridrt {
 ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const ContextOptions& options)
     : engine_(std::move(engine)) {
   Backend& backend = engine_->backend();
-  uint64_t bytes = engine_->memory().arena_bytes + engine_->workspace_bytes();
-  arena_ = backend.Allocate(static_cast<size_t>(bytes));
+  arena_capacity_ = engine_->max_arena_bytes();
+  arena_ = backend.Allocate(static_cast<size_t>(arena_capacity_));
   arena_base_ = static_cast<uint8_t*>(arena_.get());
   stream_ = backend.CreateStream();
+  staged_ = !backend.HostVisible();
   const Network& net = engine_->network();
-  void* workspace = arena_base_ + engine_->memory().arena_bytes;
-  args_.resize(net.layers.size());
+  staging_in_.resize(net.inputs.size());
+  staging_out_.resize(net.outputs.size());
+  bound_.resize(net.inputs.size());
+  output_on_device_.assign(net.outputs.size(), false);
+  device_out_.resize(net.outputs.size());
+  graphs_on_ = options.cuda_graphs;
+  shape_ = &ShapeState(engine_->Instance(engine_->declared_input_shapes()));
+  Resolve();
+}
+
+ExecutionContext::PerShape& ExecutionContext::ShapeState(std::shared_ptr<const ShapeInstance> inst) {
+  for (auto it = shapes_.begin(); it != shapes_.end(); ++it) {
+    if (it->inst != inst) continue;
+    shapes_.splice(shapes_.begin(), shapes_, it);
+    return shapes_.front();
+  }
+  PerShape p;
+  p.inst = std::move(inst);
+  if (!graphs_on_) p.graph_state = GraphState::kOff;
+  shapes_.push_front(std::move(p));
+  while (shapes_.size() > kGraphsPerContext) shapes_.pop_back();
+  return shapes_.front();
+}
+
+void ExecutionContext::SetInputShapes(const std::vector<Shape>& shapes) {
+  last_prepare_ms_ = 0;
+  if (shapes == shape_->inst->input_shapes) return;
+  const size_t made = engine_->instances_made();
+  std::shared_ptr<const ShapeInstance> inst = engine_->Instance(shapes);
+  if (engine_->instances_made() != made) last_prepare_ms_ = inst->prepare_ms;
+  if (inst->arena_bytes() > arena_capacity_) {
+    // Graphs hold the old arena's addresses: they go with it.
+    Backend& backend = engine_->backend();
+    backend.Synchronize(*stream_);
+    shapes_.clear();
+    arena_capacity_ = inst->arena_bytes();
+    arena_ = backend.Allocate(static_cast<size_t>(arena_capacity_));
+    arena_base_ = static_cast<uint8_t*>(arena_.get());
+  }
+  shape_ = &ShapeState(std::move(inst));
+  Resolve();
+}
+
+void ExecutionContext::Resolve() {
+  const ShapeInstance& inst = *shape_->inst;
+  const Network& net = engine_->network();
+  void* workspace = arena_base_ + inst.memory.arena_bytes;
+  args_.assign(net.layers.size(), KernelArgs{});
   skip_.assign(net.layers.size(), true);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
-    if (!engine_->kernel(i)) continue;  // a constant or an alias: nothing to launch
+    if (!inst.kernels[i]) continue;  // a constant or an alias: nothing to launch
     bool any_output = false;
-    for (int32_t id : l.outputs) any_output |= Numel(net.tensors[id].shape) > 0;
+    for (int32_t id : l.outputs) any_output |= Numel(inst.tensors[id].shape) > 0;
     skip_[i] = !any_output;
     KernelArgs& a = args_[i];
     for (int32_t id : l.inputs) a.inputs.push_back(TensorAddress(id));
     for (int32_t id : l.outputs) a.outputs.push_back(const_cast<void*>(TensorAddress(id)));
     a.workspace = workspace;
   }
-  staged_ = !backend.HostVisible();
-  if (staged_) {
-    for (int32_t id : net.inputs) staging_in_.push_back(backend.AllocateHost(TensorBytes(id)));
-    for (int32_t id : net.outputs) staging_out_.push_back(backend.AllocateHost(TensorBytes(id)));
-  }
-  bound_.resize(net.inputs.size());
-  output_on_device_.assign(net.outputs.size(), false);
-  device_out_.resize(net.outputs.size());
-  if (!options.cuda_graphs) graph_ = GraphState::kOff;
+  if (!staged_) return;
+  // Staging buffers grow to the largest shapes met (pinned memory is slow to allocate).
+  Backend& backend = engine_->backend();
+  auto fit = [&](std::shared_ptr<void>& buf, std::vector<size_t>& have, size_t k, size_t bytes) {
+    if (have.size() <= k) have.resize(k + 1, 0);
+    if (buf && have[k] >= bytes) return;
+    buf = backend.AllocateHost(bytes);
+    have[k] = bytes;
+  };
+  for (size_t i = 0; i < net.inputs.size(); ++i) fit(staging_in_[i], staging_in_bytes_, i, TensorBytes(net.inputs[i]));
+  for (size_t o = 0; o < net.outputs.size(); ++o)
+    fit(staging_out_[o], staging_out_bytes_, o, TensorBytes(net.outputs[o]));
 }
 
 std::string ExecutionContext::graph_state() const {
-  switch (graph_) {
+  switch (shape_->graph_state) {
     case GraphState::kOff: return "off";
     case GraphState::kWarmup: return "warm-up";
     case GraphState::kReady: return "ready";
     case GraphState::kCaptured: return "captured";
-    case GraphState::kFailed: return "failed: " + graph_failure_;
+    case GraphState::kFailed: return "failed: " + shape_->graph_failure;
   }
   return "off";
 }
@@ -55,7 +105,7 @@ void ExecutionContext::EnqueueLayers(Stream& stream) {
   const size_t n = engine_->network().layers.size();
   for (size_t i = 0; i < n; ++i) {
     if (skip_[i]) continue;
-    engine_->kernel(i)->Enqueue(args_[i], stream);
+    shape_->inst->kernels[i]->Enqueue(args_[i], stream);
   }
 }
 
@@ -64,28 +114,28 @@ void ExecutionContext::EnqueueLayersProfiled(Stream& stream) {
   for (size_t i = 0; i < n; ++i) {
     if (skip_[i]) continue;
     timer_->Record(4 + i, stream);
-    engine_->kernel(i)->Enqueue(args_[i], stream);
+    shape_->inst->kernels[i]->Enqueue(args_[i], stream);
   }
   timer_->Record(4 + n, stream);
 }
 
 const void* ExecutionContext::TensorAddress(int32_t id) const {
-  int64_t off = engine_->memory().offsets[id];
+  int64_t off = shape_->inst->memory.offsets[id];
   if (off < 0) return engine_->constant_data(id);
   return arena_base_ + off;
 }
 
 size_t ExecutionContext::TensorBytes(int32_t id) const {
-  const TensorInfo& t = engine_->network().tensors[id];
+  const TensorInfo& t = shape_->inst->tensors[id];
   return static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
 }
 
 const TensorInfo& ExecutionContext::input_info(size_t i) const {
-  return engine_->network().tensors[engine_->network().inputs[i]];
+  return shape_->inst->tensors[engine_->network().inputs[i]];
 }
 
 const TensorInfo& ExecutionContext::output_info(size_t i) const {
-  return engine_->network().tensors[engine_->network().outputs[i]];
+  return shape_->inst->tensors[engine_->network().outputs[i]];
 }
 
 void ExecutionContext::SetInput(size_t i, const void* host, size_t bytes) {
@@ -146,18 +196,18 @@ void ExecutionContext::Execute() {
   if (mode != TimingMode::kOff) timer_->Record(1, stream);
   if (mode == TimingMode::kLayers) {
     EnqueueLayersProfiled(stream);
-  } else if (captured_) {
-    captured_->Launch(stream);
-  } else if (graph_ == GraphState::kReady) {
+  } else if (shape_->graph) {
+    shape_->graph->Launch(stream);
+  } else if (shape_->graph_state == GraphState::kReady) {
     try {
-      captured_ = backend.Capture(stream, [&] { EnqueueLayers(stream); });
-      graph_ = captured_ ? GraphState::kCaptured : GraphState::kOff;
+      shape_->graph = backend.Capture(stream, [&] { EnqueueLayers(stream); });
+      shape_->graph_state = shape_->graph ? GraphState::kCaptured : GraphState::kOff;
     } catch (const Error& e) {
-      graph_ = GraphState::kFailed;
-      graph_failure_ = e.what();
+      shape_->graph_state = GraphState::kFailed;
+      shape_->graph_failure = e.what();
     }
-    if (captured_) {
-      captured_->Launch(stream);
+    if (shape_->graph) {
+      shape_->graph->Launch(stream);
     } else {
       EnqueueLayers(stream);
     }
@@ -183,7 +233,7 @@ void ExecutionContext::Execute() {
   if (mode != TimingMode::kOff) timer_->Record(3, stream);
   gate.reset();
   backend.Synchronize(stream);
-  if (graph_ == GraphState::kWarmup) graph_ = GraphState::kReady;
+  if (shape_->graph_state == GraphState::kWarmup) shape_->graph_state = GraphState::kReady;
   if (mode != TimingMode::kOff) {
     timing_.valid = true;
     timing_.host_to_device_ms = timer_->ElapsedMs(0, 1);

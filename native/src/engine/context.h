@@ -20,6 +20,13 @@
 // context eager for good and says why (graph_state()). ContextOptions::cuda_graphs false
 // (HYBRIDRT_CUDA_GRAPHS=0 when the context is created) turns graphs off.
 //
+// Shapes: a context runs at its engine's declared shapes until SetInputShapes gives others
+// (a dynamic engine, within its ranges): it then takes the engine's instance for those shapes
+// (engine.h: shapes, memory plan and kernels), making it on first use, and re-resolves the
+// layers' arguments. The arena is allocated for the largest of the declared, min and max
+// instances, and grows only where an instance needs more; CUDA graphs are kept per instance
+// (the last kGraphsPerContext) and dropped when the arena moves.
+//
 // Timing (SetTiming): stream-ordered timestamps around the input copies, the layers and the
 // output copies (kCoarse), and around every layer (kLayers: a per-layer profile; such runs
 // are eager, held back by a StreamGate until all of it is queued, since timestamps inside a
@@ -28,6 +35,7 @@
 // captures an empty graph (0 nodes), which CUDA instantiates and replays as a no-op.
 #pragma once
 
+#include <list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,6 +66,9 @@ struct ContextOptions {
   bool cuda_graphs = true;  // where the backend can capture
 };
 
+// CUDA graphs a context keeps, one per instance it ran recently.
+constexpr size_t kGraphsPerContext = 8;
+
 class ExecutionContext {
  public:
   ExecutionContext(std::shared_ptr<Engine> engine, const ContextOptions& options);
@@ -66,6 +77,11 @@ class ExecutionContext {
   const TensorInfo& input_info(size_t i) const;
   const TensorInfo& output_info(size_t i) const;
 
+  // The shapes of the next runs (one per input), on the JS thread before SetInput/BindInput:
+  // an Error (kShape) where they leave the engine's ranges.
+  void SetInputShapes(const std::vector<Shape>& shapes);
+  // What the last SetInputShapes spent making a new instance (0 when it found one).
+  double last_prepare_ms() const { return last_prepare_ms_; }
   // Copies host data for input i (the caller has checked dtype and size).
   void SetInput(size_t i, const void* host, size_t bytes);
   // Input i comes from a device buffer of the input's byte size (held until Execute ends).
@@ -87,10 +103,20 @@ class ExecutionContext {
   // captures), "captured", or "failed: <why>".
   std::string graph_state() const;
   // Operations in the captured graph (0 before capture).
-  size_t graph_nodes() const { return captured_ ? captured_->nodes() : 0; }
+  size_t graph_nodes() const { return shape_->graph ? shape_->graph->nodes() : 0; }
 
  private:
   enum class GraphState { kOff, kWarmup, kReady, kCaptured, kFailed };
+  // Per instance this context ran: its graph and where capture stands.
+  struct PerShape {
+    std::shared_ptr<const ShapeInstance> inst;
+    GraphState graph_state = GraphState::kWarmup;
+    std::string graph_failure;
+    std::unique_ptr<Graph> graph;
+  };
+  // Points args_, skip_ and staging at shape_'s instance in the arena.
+  void Resolve();
+  PerShape& ShapeState(std::shared_ptr<const ShapeInstance> inst);
   void EnqueueLayers(Stream& stream);
   void EnqueueLayersProfiled(Stream& stream);
   const void* TensorAddress(int32_t id) const;
@@ -99,11 +125,17 @@ class ExecutionContext {
   std::shared_ptr<Engine> engine_;
   std::shared_ptr<void> arena_;
   uint8_t* arena_base_ = nullptr;
-  std::unique_ptr<Stream> stream_;
+  uint64_t arena_capacity_ = 0;
+  std::unique_ptr<Stream> stream_;  // declared before shapes_: their graphs are destroyed first
+  bool graphs_on_ = true;
+  std::list<PerShape> shapes_;  // most recently used first; shape_ is the front
+  PerShape* shape_ = nullptr;
+  double last_prepare_ms_ = 0;
   std::vector<KernelArgs> args_;  // per layer
   std::vector<bool> skip_;        // per layer: constants, aliases, and layers whose outputs are all empty
   bool staged_ = false;           // host data goes through staging (backend memory is not host memory)
   std::vector<std::shared_ptr<void>> staging_in_, staging_out_;  // per input / output (staged_ only)
+  std::vector<size_t> staging_in_bytes_, staging_out_bytes_;     // what each holds
   std::vector<std::shared_ptr<DeviceBuffer>> bound_;             // per input, this run
   std::vector<bool> output_on_device_;                           // per output
   std::vector<std::shared_ptr<DeviceBuffer>> device_out_;        // per output, last run
@@ -111,9 +143,6 @@ class ExecutionContext {
   TimingMode timing_mode_ = TimingMode::kOff;
   RunTiming timing_;
   std::unique_ptr<Timer> timer_;  // points: 0 start, 1 inputs copied, 2 layers done, 3 end, 4 + i before layer i
-  GraphState graph_ = GraphState::kWarmup;
-  std::string graph_failure_;
-  std::unique_ptr<Graph> captured_;  // declared after stream_: destroyed before it
 };
 
 }  // namespace hybridrt

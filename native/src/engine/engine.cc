@@ -41,7 +41,8 @@ std::shared_ptr<Engine> Engine::Load(const Network& net, const BuildConfig& conf
   const BuiltNetwork built =
       RunBuilderPasses(net, config, PassTarget{RunsPointwise(config.backend)}, &engine->stats_.passes);
   engine->Init(built.changed ? built.net : net, config, config.backend,
-               nullptr);  // copies the weights (converted ones too)
+               nullptr);             // copies the weights (converted ones too)
+  engine->net_.ranges = net.ranges;  // the passes keep the inputs, so their ranges hold
   engine->timing_cache_path_ = config.timing_cache_path;
   engine->stats_.build_ms = MsSince(t0);
   return engine;
@@ -100,7 +101,9 @@ void Engine::Init(const Network& net, const BuildConfig& config, const std::stri
     constant_host_[id] = dst;
     constant_device_[id] = backend_->UploadWeights(dst, w.bytes);
   }
-  memory_ = memory ? *memory : PlanMemory(net_, config.alias != 0);
+  alias_ = config.alias != 0;
+  net_.ranges = net.ranges;
+  memory_ = memory ? *memory : PlanMemory(net_, alias_);
   precisions_ = DescribePrecision(net_);
 }
 
@@ -144,17 +147,8 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
       Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", kAliasTactic,
                                  "', but its memory plan gives its output bytes of its own"));
     }
-    KernelSetup setup;
-    setup.layer = &layer;
-    for (int32_t id : layer.inputs) {
-      setup.inputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
-      setup.constants.push_back(constant_host_[id]);
-    }
-    for (int32_t id : layer.outputs)
-      setup.outputs.push_back(MakeTensorDesc(net_.tensors[id].dtype, net_.tensors[id].shape));
+    KernelSetup setup = SetupOf(i, net_.tensors);
     if (tactics) setup.tactic = (*tactics)[i];
-    setup.threads = threads_;
-    setup.tactic_switches = tactic_switches_;
     std::string key;
     if (cache) {
       key = TimingKey(device_key, backend_->Name(), layer, setup.inputs, setup.constants, setup.outputs);
@@ -180,7 +174,22 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     stats_.cache_hits = cache->hits();
     stats_.cache_misses = cache->misses();
   }
+  PrepareInstances();
   if (!tactics) stats_.build_ms += MsSince(t0);
+}
+
+KernelSetup Engine::SetupOf(size_t i, const std::vector<TensorInfo>& tensors) const {
+  const Layer& layer = net_.layers[i];
+  KernelSetup setup;
+  setup.layer = &layer;
+  for (int32_t id : layer.inputs) {
+    setup.inputs.push_back(MakeTensorDesc(tensors[id].dtype, tensors[id].shape));
+    setup.constants.push_back(constant_host_[id]);
+  }
+  for (int32_t id : layer.outputs) setup.outputs.push_back(MakeTensorDesc(tensors[id].dtype, tensors[id].shape));
+  setup.threads = threads_;
+  setup.tactic_switches = tactic_switches_;
+  return setup;
 }
 
 std::vector<uint8_t> Engine::Serialize() const {

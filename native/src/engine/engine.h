@@ -8,7 +8,9 @@
 #pragma once
 
 #include <atomic>
+#include <list>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,24 @@ struct BuildStats {
   std::string timing_cache;  // the file, if any
   int cache_hits = 0, cache_misses = 0;
 };
+
+// What an engine needs at one set of input shapes: every tensor's shape (derive_shapes.h), the
+// memory plan, and a kernel per layer prepared with the tactic the build chose (never timed
+// again). The declared shapes' instance is the engine's own; a dynamic engine makes others as
+// runs meet new shapes inside its ranges (TensorRT's per-shape setup of a context).
+struct ShapeInstance {
+  std::vector<Shape> input_shapes;
+  std::vector<TensorInfo> tensors;  // per tensor id
+  MemoryPlan memory;
+  std::vector<const Kernel*> kernels;  // per layer; null: launches nothing (a constant, an alias)
+  std::vector<std::unique_ptr<Kernel>> owned;
+  size_t workspace_bytes = 0;
+  double prepare_ms = 0;  // what making it took (0 for the declared shapes)
+  uint64_t arena_bytes() const { return memory.arena_bytes + workspace_bytes; }
+};
+
+// Instances an engine keeps beyond those contexts hold (the most recently used).
+constexpr size_t kInstanceCacheSize = 16;
 
 class Engine {
  public:
@@ -62,6 +82,19 @@ class Engine {
   // Device address of a constant tensor, or nullptr if `id` is not a constant.
   const void* constant_data(int32_t id) const { return constant_device_[id].get(); }
 
+  // Each input's range (empty: static), as the network gave them.
+  const std::vector<InputRange>& ranges() const { return net_.ranges; }
+  // The instance for these input shapes: the declared shapes' own, a cached one, or a new one
+  // (thread-safe). Shapes outside the ranges are an Error (kShape) naming input, dim and range.
+  std::shared_ptr<const ShapeInstance> Instance(const std::vector<Shape>& shapes) const;
+  // The declared shapes of the inputs.
+  std::vector<Shape> declared_input_shapes() const;
+  // The largest arena (activations + workspace) of the declared, min and max instances: what a
+  // context allocates up front.
+  uint64_t max_arena_bytes() const { return max_arena_bytes_; }
+  // Instances made beyond the declared one, since the build.
+  size_t instances_made() const;
+
   // Marks the engine unusable for new contexts and runs; memory goes with the last holder.
   void Dispose() { disposed_.store(true); }
   bool disposed() const { return disposed_.load(); }
@@ -71,6 +104,12 @@ class Engine {
   void Init(const Network& net, const BuildConfig& config, const std::string& backend, const MemoryPlan* memory);
   void PrepareKernels(const std::vector<std::string>* tactics);
   std::unique_ptr<Kernel> MakeKernel(KernelSetup& setup);
+  KernelSetup SetupOf(size_t layer, const std::vector<TensorInfo>& tensors) const;
+  // Dynamic engines (instances.cc): the declared instance, a check that the layer rules give the
+  // declared shapes, and the min and max instances, made once at build so that a range the
+  // kernels cannot take fails the build, not a run.
+  void PrepareInstances();
+  std::shared_ptr<const ShapeInstance> MakeInstance(const std::vector<Shape>& shapes) const;
 
   Network net_;  // weights view weights_
   std::shared_ptr<void> weights_;
@@ -88,6 +127,12 @@ class Engine {
   std::string timing_cache_path_;
   TacticSwitches tactic_switches_;
   BuildStats stats_;
+  bool alias_ = true;
+  std::shared_ptr<const ShapeInstance> declared_;
+  uint64_t max_arena_bytes_ = 0;
+  mutable std::mutex instances_mu_;
+  mutable std::list<std::shared_ptr<const ShapeInstance>> instances_;  // most recently used first
+  mutable size_t instances_made_ = 0;
   std::atomic<bool> disposed_{false};
 };
 

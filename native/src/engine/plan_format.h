@@ -18,6 +18,7 @@
 //   WGHT  u32 n; per constant: u32 layer index, u64 offset, u64 bytes; then u64 blob size, blob
 //   MEMP  u64 arena bytes, u64 activation bytes, u32 n, i64 offset per tensor (-1: not in arena)
 //   TACT  u32 n; per layer: string tactic
+//   RANG  u32 n (0: static, else one per input); per input: u32 rank, i64 min[rank], i64 max[rank]
 #pragma once
 
 #include <cstdint>
@@ -25,7 +26,7 @@
 namespace hybridrt {
 
 constexpr char kPlanMagic[8] = {'H', 'Y', 'B', 'R', 'T', 'P', 'L', 'N'};
-constexpr uint32_t kPlanFormatVersion = 1;
+constexpr uint32_t kPlanFormatVersion = 2;  // 2: RANG (input ranges)
 constexpr size_t kPlanHeaderSize = 32;
 constexpr size_t kPlanChecksumFrom = 24;
 
@@ -33,7 +34,8 @@ constexpr uint32_t Tag(const char (&s)[5]) {
   return static_cast<uint32_t>(s[0]) | static_cast<uint32_t>(s[1]) << 8 | static_cast<uint32_t>(s[2]) << 16 |
          static_cast<uint32_t>(s[3]) << 24;
 }
-constexpr uint32_t kSectionTags[] = {Tag("NETW"), Tag("TENS"), Tag("LAYR"), Tag("WGHT"), Tag("MEMP"), Tag("TACT")};
-constexpr uint32_t kNumSections = 6;
+constexpr uint32_t kSectionTags[] = {Tag("NETW"), Tag("TENS"), Tag("LAYR"), Tag("WGHT"),
+                                     Tag("MEMP"), Tag("TACT"), Tag("RANG")};
+constexpr uint32_t kNumSections = 7;
 
 }  // namespace hybridrt

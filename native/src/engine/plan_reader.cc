@@ -155,6 +155,21 @@ void ReadTactics(ByteReader& r, PlanContents& plan) {
   for (uint32_t i = 0; i < n; ++i) plan.tactics[i] = r.GetString(Cat("tactics[", i, "]"), 256);
 }
 
+void ReadRanges(ByteReader& r, Network& net) {
+  uint32_t n = r.GetCount("range count", 4);
+  net.ranges.resize(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    uint32_t rank = r.GetCount(Cat("ranges[", i, "] rank"), 16);
+    for (Shape* s : {&net.ranges[i].min, &net.ranges[i].max}) {
+      for (uint32_t d = 0; d < rank; ++d) {
+        int64_t v = r.Get<int64_t>(Cat("ranges[", i, "] dim ", d));
+        if (v < 0) Bad(Cat("ranges[", i, "] dim ", d, " is ", v, "; dims are >= 0"));
+        s->push_back(v);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 PlanContents ReadPlan(const uint8_t* data, size_t size) {
@@ -198,6 +213,7 @@ PlanContents ReadPlan(const uint8_t* data, size_t size) {
       case 3: ReadWeights(body, plan.network); break;
       case 4: ReadMemory(body, plan); break;
       case 5: ReadTactics(body, plan); break;
+      case 6: ReadRanges(body, plan.network); break;
     }
     body.ExpectEnd(Cat("section ", TagName(tag)));
   }

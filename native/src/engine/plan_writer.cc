@@ -110,6 +110,15 @@ std::vector<uint8_t> WritePlan(const PlanContents& plan) {
   for (const std::string& t : plan.tactics) w.PutString(t);
   EndSection(w, s);
 
+  s = BeginSection(w, kSectionTags[6]);
+  w.Put<uint32_t>(static_cast<uint32_t>(net.ranges.size()));
+  for (const InputRange& r : net.ranges) {
+    w.Put<uint32_t>(static_cast<uint32_t>(r.min.size()));
+    for (int64_t d : r.min) w.Put<int64_t>(d);
+    for (int64_t d : r.max) w.Put<int64_t>(d);
+  }
+  EndSection(w, s);
+
   std::vector<uint8_t>& bytes = w.bytes();
   w.PatchAt<uint64_t>(24, bytes.size() - kPlanHeaderSize);
   w.PatchAt<uint64_t>(16, Xxh64(bytes.data() + kPlanChecksumFrom, bytes.size() - kPlanChecksumFrom));

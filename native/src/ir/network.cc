@@ -60,6 +60,13 @@ std::vector<double> Params::Floats(const std::string& key) const {
 
 std::string LayerLabel(const Layer& layer) { return Cat("layer '", layer.name, "' (", LayerKindName(layer.kind), ")"); }
 
+bool IsDynamic(const Network& net) {
+  for (const InputRange& r : net.ranges) {
+    if (r.min != r.max) return true;
+  }
+  return false;
+}
+
 std::string TensorLabel(const Network& net, int32_t id) {
   if (id < 0 || static_cast<size_t>(id) >= net.tensors.size()) return Cat("tensor id ", id);
   return Cat("tensor '", net.tensors[id].name, "' (id ", id, ")");

@@ -127,6 +127,14 @@ struct WeightView {
   size_t bytes = 0;
 };
 
+// The shapes one network input may take at run time (TensorRT's optimization profile, one per
+// engine): every dim between min and max, both inclusive. The network's declared shapes are the
+// profile's opt, what the builder times tactics at; the engine derives every other tensor's shape
+// at run time with the layer rules (derive_shapes.h).
+struct InputRange {
+  Shape min, max;
+};
+
 struct Network {
   uint32_t format_version = 0;
   std::string name;
@@ -135,7 +143,11 @@ struct Network {
   std::vector<int32_t> outputs;
   std::vector<Layer> layers;        // topological order
   std::vector<WeightView> weights;  // per layer; set for constant layers only
+  std::vector<InputRange> ranges;   // per input, or empty: every input static at its declared shape
 };
+
+// Whether any input's range admits more than its declared shape.
+bool IsDynamic(const Network& net);
 
 // "layer 'conv1' (convolution)": how every message about a layer starts.
 std::string LayerLabel(const Layer& layer);

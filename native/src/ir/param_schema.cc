@@ -83,7 +83,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kSoftmax).params = {Int("axis"), Bool("log")};
     at(LayerKind::kNormalization).params = {Enum("mode", {"layer", "instance", "group"}), Int("axis"), Float("epsilon"),
                                             Int("groups")};
-    at(LayerKind::kShuffle).params = {Ints("firstPerm", false), Ints("reshape", false), Ints("secondPerm", false)};
+    at(LayerKind::kShuffle).params = {Ints("firstPerm", false), Ints("reshape", false), Ints("secondPerm", false),
+                                      Bool("zeroIsPlaceholder", false)};
     at(LayerKind::kConcat).params = {Int("axis")};
     at(LayerKind::kSplit).params = {Int("axis"), Ints("sizes")};
     at(LayerKind::kSlice).params = {Ints("starts"), Ints("steps")};

@@ -65,6 +65,12 @@ const Shape& LayerCheck::OutShape(size_t i) const {
   return g[i].shape;
 }
 
+bool LayerCheck::OutShapeKnown(size_t i) const {
+  if (!derivation_) return true;
+  const auto& g = *derivation_->given;
+  return i < g.size() && g[i].has_shape;
+}
+
 DType LayerCheck::OutDType(size_t i) const {
   if (!derivation_) return net_.tensors[layer_.outputs[i]].dtype;
   const auto& g = *derivation_->given;

@@ -53,6 +53,8 @@ class LayerCheck {
   const TensorInfo& In(size_t i) const { return net_.tensors[layer_.inputs[i]]; }
   // A declared output's shape or dtype, for the rules that read rather than derive them.
   const Shape& OutShape(size_t i) const;
+  // Whether output i's shape is declared (check mode) or given (derive mode).
+  bool OutShapeKnown(size_t i) const;
   DType OutDType(size_t i) const;
   // Output i's dtype where declared or given, else `fallback` (a rule's derivable default).
   DType OutDTypeOr(size_t i, DType fallback) const;

@@ -189,7 +189,14 @@ void CheckPointwise(const LayerCheck& c) {
   } catch (const Error& e) {
     c.Bad(e.what());
   }
-  const Shape& out = c.OutShape(0);
+  // Derived where not given: the inputs broadcast together (each must reach the output's shape).
+  Shape broadcast;
+  if (!c.OutShapeKnown(0)) {
+    std::vector<Shape> shapes;
+    for (size_t i = 0; i < c.NumIn(); ++i) shapes.push_back(c.In(i).shape);
+    if (!BroadcastShapes(shapes, &broadcast)) c.Bad("the inputs' shapes do not broadcast together");
+  }
+  const Shape& out = c.OutShapeKnown(0) ? c.OutShape(0) : broadcast;
   if (!IsFloat(c.OutDType(0)))
     c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.OutDType(0)), "; expected a float type"));
   for (size_t i = 0; i < c.NumIn(); ++i) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "src/ir/shape_rules.h"
+#include "src/ir/shuffle.h"
 
 namespace hybridrt {
 
@@ -30,25 +31,17 @@ Shape Permute(const Shape& s, const std::vector<int64_t>& perm) {
 void CheckShuffle(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
-  Shape s = c.In(0).shape;
-  if (c.params().Has("firstPerm")) {
-    CheckPerm(c, "firstPerm", s.size());
-    s = Permute(s, c.params().Ints("firstPerm"));
-  }
-  if (c.params().Has("reshape")) {
-    Shape r = c.params().Ints("reshape");
-    int64_t n;
-    if (!CheckedNumel(r, &n)) c.Bad(Cat("param 'reshape' ", ShapeToString(r), " is not a valid shape"));
-    if (n != Numel(s)) {
-      c.Bad(Cat("param 'reshape' ", ShapeToString(r), " has ", n, " elements; the input has ", Numel(s)));
-    }
-    s = r;
-  }
+  const Shape& x = c.In(0).shape;
+  if (c.params().Has("firstPerm")) CheckPerm(c, "firstPerm", x.size());
+  ShuffleShapes s;
+  std::string why;
+  if (!ShuffleShapesOf(c.params(), x, &s, &why)) c.Bad(why);
+  Shape out = s.reshaped;
   if (c.params().Has("secondPerm")) {
-    CheckPerm(c, "secondPerm", s.size());
-    s = Permute(s, c.params().Ints("secondPerm"));
+    CheckPerm(c, "secondPerm", out.size());
+    out = Permute(out, c.params().Ints("secondPerm"));
   }
-  c.ExpectOutput(0, c.In(0).dtype, s);
+  c.ExpectOutput(0, c.In(0).dtype, out);
 }
 
 int64_t CheckAxis(const LayerCheck& c, size_t rank) {

@@ -15,6 +15,29 @@ namespace {
 
 bool InRange(const Network& net, int32_t id) { return id >= 0 && static_cast<size_t>(id) < net.tensors.size(); }
 
+// Every input's range holds its declared shape (the profile's opt), dim by dim.
+void CheckRanges(const Network& net) {
+  if (net.ranges.empty()) return;
+  if (net.ranges.size() != net.inputs.size()) {
+    Bad(Cat("has ", net.ranges.size(), " input ranges for ", net.inputs.size(), " inputs"));
+  }
+  for (size_t i = 0; i < net.inputs.size(); ++i) {
+    const InputRange& r = net.ranges[i];
+    const Shape& opt = net.tensors[net.inputs[i]].shape;
+    const std::string what = Cat("range of input ", TensorLabel(net, net.inputs[i]));
+    if (r.min.size() != opt.size() || r.max.size() != opt.size()) {
+      Bad(Cat(what, ": min ", ShapeToString(r.min), " and max ", ShapeToString(r.max), " must have the rank of ",
+              ShapeToString(opt)));
+    }
+    for (size_t d = 0; d < opt.size(); ++d) {
+      if (!(r.min[d] <= opt[d] && opt[d] <= r.max[d])) {
+        Bad(Cat(what, ": dim ", d, " must satisfy min <= opt <= max; got ", r.min[d], " <= ", opt[d],
+                " <= ", r.max[d]));
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void ValidateNetwork(const Network& net) {
@@ -85,6 +108,7 @@ void ValidateNetwork(const Network& net) {
     is_output[id] = true;
   }
   if (net.outputs.empty()) Bad("has no outputs");
+  CheckRanges(net);
   for (size_t i = 0; i < net.tensors.size(); ++i) {
     if (producer[i] == -2) Bad(Cat(TensorLabel(net, static_cast<int32_t>(i)), " is never produced"));
   }

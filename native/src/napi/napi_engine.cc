@@ -127,7 +127,34 @@ struct ContextState {
   RunTiming last_timing;
   std::string graph_state = "warm-up";
   size_t graph_nodes = 0;
+  std::vector<Shape> last_output_shapes;
+  double last_prepare_ms = 0;
 };
+
+// Array of arrays of non-negative integers (run's `shapes` option), one per input.
+std::vector<Shape> ReadShapes(Napi::Env env, const Napi::Value& v, size_t inputs) {
+  auto bad = [&](const std::string& m) {
+    return MakeJsError(env, ErrorCode::kInput, Cat("run(inputs, options): options.shapes ", m));
+  };
+  if (!v.IsArray()) throw bad("must be an array of shapes, one per input");
+  Napi::Array arr = v.As<Napi::Array>();
+  if (arr.Length() != inputs) throw bad(Cat("has ", arr.Length(), " shapes for ", inputs, " inputs"));
+  std::vector<Shape> out(inputs);
+  for (uint32_t i = 0; i < arr.Length(); ++i) {
+    Napi::Value s = arr.Get(i);
+    if (!s.IsArray()) throw bad(Cat("[", i, "] must be an array of dims"));
+    Napi::Array dims = s.As<Napi::Array>();
+    for (uint32_t d = 0; d < dims.Length(); ++d) {
+      Napi::Value x = dims.Get(d);
+      double n = x.IsNumber() ? x.As<Napi::Number>().DoubleValue() : -1;
+      if (!(n >= 0 && n <= 9007199254740991.0) || n != static_cast<double>(static_cast<int64_t>(n))) {
+        throw bad(Cat("[", i, "][", d, "] must be a non-negative integer"));
+      }
+      out[i].push_back(static_cast<int64_t>(n));
+    }
+  }
+  return out;
+}
 
 // { hostToDeviceMs, computeMs, deviceToHostMs, totalMs, layers? } of a timed run, else null.
 Napi::Value TimingObject(Napi::Env env, const RunTiming& t) {
@@ -159,8 +186,10 @@ class RunWorker : public PromiseWorker {
     state_->graph_state = ctx_->graph_state();
     state_->graph_nodes = ctx_->graph_nodes();
     Napi::Array out = Napi::Array::New(env, net.outputs.size());
+    state_->last_output_shapes.clear();
     for (size_t i = 0; i < net.outputs.size(); ++i) {
       const TensorInfo& t = ctx_->output_info(i);
+      state_->last_output_shapes.push_back(t.shape);
       std::shared_ptr<DeviceBuffer> device = ctx_->TakeOutput(i);
       if (device) {
         out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device), t.dtype, t.shape}));
@@ -192,7 +221,8 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
          InstanceAccessor<&ContextWrap::Busy>("busy"), InstanceAccessor<&ContextWrap::Transfers>("transfers"),
          InstanceAccessor<&ContextWrap::Timing>("timing"), InstanceAccessor<&ContextWrap::GraphState>("graph"),
          InstanceAccessor<&ContextWrap::GraphNodes>("graphNodes"),
-         InstanceAccessor<&ContextWrap::Disposed>("disposed")});
+         InstanceAccessor<&ContextWrap::OutputShapes>("outputShapes"),
+         InstanceAccessor<&ContextWrap::PrepareMs>("prepareMs"), InstanceAccessor<&ContextWrap::Disposed>("disposed")});
   }
 
   explicit ContextWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ContextWrap>(info) {
@@ -236,6 +266,24 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
           Cat("engine '", net.name, "' takes ", net.inputs.size(), " inputs (", names, "), got ", inputs.Length()));
     }
     std::vector<DeviceTensorRef> device_inputs(inputs.Length());
+    // The run's shapes: options.shapes, else each device tensor's own and the declared shape of
+    // a host input. A new shape takes (or makes) the engine's instance for it, on this thread.
+    {
+      Napi::Value given =
+          info.Length() > 1 && info[1].IsObject() ? info[1].As<Napi::Object>().Get("shapes") : env.Undefined();
+      std::vector<Shape> shapes;
+      if (!given.IsUndefined()) {
+        shapes = ReadShapes(env, given, net.inputs.size());
+      } else {
+        shapes = ctx.engine().declared_input_shapes();
+        for (uint32_t i = 0; IsDynamic(net) && i < inputs.Length(); ++i) {
+          Napi::Value v = inputs.Get(i);
+          if (IsDeviceTensor(env, v)) shapes[i] = Guard(env, [&] { return GetDeviceTensor(v); }).shape;
+        }
+      }
+      Guard(env, [&] { ctx.SetInputShapes(shapes); });
+      state->last_prepare_ms = ctx.last_prepare_ms();
+    }
     for (uint32_t i = 0; i < inputs.Length(); ++i) {
       const TensorInfo& t = ctx.input_info(i);
       Napi::Value v = inputs.Get(i);
@@ -364,6 +412,22 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     return Napi::String::New(info.Env(), state_ ? state_->graph_state : "off");
   }
 
+  // Each output's shape in the last run (a dynamic engine's vary with the inputs').
+  Napi::Value OutputShapes(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    Napi::Array out = Napi::Array::New(env);
+    if (!state_) return out;
+    for (const Shape& s : state_->last_output_shapes) {
+      Napi::Array dims = Napi::Array::New(env, s.size());
+      for (size_t d = 0; d < s.size(); ++d) dims.Set(static_cast<uint32_t>(d), static_cast<double>(s[d]));
+      out.Set(out.Length(), dims);
+    }
+    return out;
+  }
+  // Milliseconds the last run spent preparing the engine for new shapes (0: none met).
+  Napi::Value PrepareMs(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), state_ ? state_->last_prepare_ms : 0);
+  }
   Napi::Value Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), state_ && state_->busy); }
   Napi::Value Disposed(const Napi::CallbackInfo& info) {
     return Napi::Boolean::New(info.Env(), !state_ || state_->disposed || state_->engine_disposed);
@@ -446,6 +510,22 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     for (size_t i = 0; i < net.outputs.size(); ++i)
       outputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.outputs[i]]));
     o.Set("outputs", outputs);
+    if (!net.ranges.empty()) {
+      Napi::Array ranges = Napi::Array::New(env, net.ranges.size());
+      auto dims = [&](const Shape& s) {
+        Napi::Array a = Napi::Array::New(env, s.size());
+        for (size_t d = 0; d < s.size(); ++d) a.Set(static_cast<uint32_t>(d), static_cast<double>(s[d]));
+        return a;
+      };
+      for (size_t i = 0; i < net.ranges.size(); ++i) {
+        Napi::Object r = Napi::Object::New(env);
+        r.Set("min", dims(net.ranges[i].min));
+        r.Set("max", dims(net.ranges[i].max));
+        ranges.Set(static_cast<uint32_t>(i), r);
+      }
+      o.Set("ranges", ranges);
+      o.Set("instancesMade", static_cast<double>(engine->instances_made()));
+    }
     Napi::Array layers = Napi::Array::New(env, net.layers.size());
     for (size_t i = 0; i < net.layers.size(); ++i) {
       Napi::Object l = Napi::Object::New(env);
@@ -497,6 +577,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     mem.Set("activationBytes", static_cast<double>(engine->memory().activation_bytes));
     mem.Set("workspaceBytes", static_cast<double>(engine->workspace_bytes()));
     mem.Set("weightBytes", static_cast<double>(engine->weight_bytes()));
+    mem.Set("maxArenaBytes", static_cast<double>(engine->max_arena_bytes()));
     o.Set("memory", mem);
     return o;
   }

@@ -196,6 +196,23 @@ Network ReadNetwork(const Napi::Value& value) {
   }
   net.inputs = ReadIds(Prop(obj, "inputs", "network"), "inputs");
   net.outputs = ReadIds(Prop(obj, "outputs", "network"), "outputs");
+  // ranges: [{ min, max }] per input, optional (static).
+  Napi::Value ranges = obj.Get("ranges");
+  if (!ranges.IsUndefined()) {
+    Napi::Array arr = AsArray(ranges, "ranges");
+    for (uint32_t i = 0; i < arr.Length(); ++i) {
+      const std::string where = Cat("ranges[", i, "]");
+      Napi::Object r = AsObject(arr.Get(i), where);
+      InputRange range;
+      for (auto [key, dims] : {std::pair{"min", &range.min}, std::pair{"max", &range.max}}) {
+        Napi::Array shape = AsArray(Prop(r, key, where), Cat(where, ".", key));
+        for (uint32_t d = 0; d < shape.Length(); ++d) {
+          dims->push_back(AsInt(shape.Get(d), Cat(where, ".", key, "[", d, "]"), 0, kMaxElements));
+        }
+      }
+      net.ranges.push_back(std::move(range));
+    }
+  }
   Napi::Array layers = AsArray(Prop(obj, "layers", "network"), "layers");
   for (uint32_t i = 0; i < layers.Length(); ++i) {
     std::string where = Cat("layers[", i, "]");

@@ -10,6 +10,7 @@ const char* ErrorCodeName(ErrorCode code) {
     case ErrorCode::kInput: return "INPUT";
     case ErrorCode::kDisposed: return "DISPOSED";
     case ErrorCode::kBackend: return "BACKEND";
+    case ErrorCode::kShape: return "SHAPE";
   }
   return "NATIVE";
 }

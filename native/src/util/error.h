@@ -16,6 +16,7 @@ enum class ErrorCode {
   kInput,     // a bad feed: count, dtype, size, or data a layer cannot take (gather indices)
   kDisposed,  // use of a disposed engine or context
   kBackend,   // a backend that this addon or machine does not have
+  kShape,     // input shapes outside what an engine was built for
 };
 
 const char* ErrorCodeName(ErrorCode code);

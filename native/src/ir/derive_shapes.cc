@@ -1,0 +1,57 @@
+// Shapes of a network at other input shapes (see derive_shapes.h).
+#include "src/ir/derive_shapes.h"
+
+#include "src/ir/shape_rules.h"
+#include "src/util/error.h"
+
+namespace hybridrt {
+
+std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vector<Shape>& input_shapes) {
+  if (input_shapes.size() != net.inputs.size()) {
+    Fail(ErrorCode::kNative,
+         Cat("internal: ", input_shapes.size(), " input shapes for ", net.inputs.size(), " inputs"));
+  }
+  std::vector<TensorInfo> tensors = net.tensors;
+  for (size_t i = 0; i < net.inputs.size(); ++i) tensors[net.inputs[i]].shape = input_shapes[i];
+  for (const Layer& layer : net.layers) {
+    if (layer.kind == LayerKind::kConstant) continue;
+    std::vector<TensorInfo> inputs;
+    for (int32_t id : layer.inputs) inputs.push_back(tensors[id]);
+    const bool reads_shape = layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize;
+    std::vector<GivenOutput> given;
+    for (int32_t id : layer.outputs) {
+      GivenOutput g;
+      g.has_dtype = true;
+      g.dtype = net.tensors[id].dtype;
+      g.has_shape = reads_shape;
+      if (reads_shape) g.shape = net.tensors[id].shape;
+      given.push_back(std::move(g));
+    }
+    std::vector<TensorInfo> outs = DeriveLayerOutputs(layer, inputs, given);
+    for (size_t k = 0; k < layer.outputs.size(); ++k) tensors[layer.outputs[k]].shape = outs[k].shape;
+  }
+  return tensors;
+}
+
+std::string OutOfRange(const Network& net, const std::vector<Shape>& shapes) {
+  for (size_t i = 0; i < net.inputs.size() && i < shapes.size(); ++i) {
+    const TensorInfo& t = net.tensors[net.inputs[i]];
+    const Shape& s = shapes[i];
+    const Shape& lo = net.ranges.empty() ? t.shape : net.ranges[i].min;
+    const Shape& hi = net.ranges.empty() ? t.shape : net.ranges[i].max;
+    if (s.size() != lo.size()) {
+      return Cat("input '", t.name, "' has shape ", ShapeToString(s), "; the engine takes rank ", lo.size(), " (",
+                 net.ranges.empty() ? ShapeToString(t.shape) : Cat(ShapeToString(lo), " to ", ShapeToString(hi)), ")");
+    }
+    for (size_t d = 0; d < s.size(); ++d) {
+      if (s[d] < lo[d] || s[d] > hi[d]) {
+        return lo[d] == hi[d]
+                   ? Cat("input '", t.name, "' dim ", d, " is ", s[d], "; the engine takes ", lo[d])
+                   : Cat("input '", t.name, "' dim ", d, " is ", s[d], "; the engine takes ", lo[d], " to ", hi[d]);
+      }
+    }
+  }
+  return "";
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,25 @@
+// Every tensor's shape at given input shapes: the layer rules (shape_rules.h) in derive mode,
+// layer by layer. This is the run-time shape computation of a dynamic engine (engine.h), so a
+// shape at run time comes from the same rules the validator checked the declared shapes with,
+// not from a copy of them.
+//
+// Kinds whose output a rule reads rather than derives keep the declared value: the shape of
+// slice and resize, the dtype of every output. The compiler builds dynamic engines only from
+// layers whose params and such outputs hold over the whole range (src/compiler/polymorphic.ts).
+#pragma once
+
+#include <vector>
+
+#include "src/ir/network.h"
+
+namespace hybridrt {
+
+// Per tensor id; constants keep their declared shapes. A violation (an input of the wrong rank,
+// a reshape whose element count no longer matches) is an Error naming the layer.
+std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vector<Shape>& input_shapes);
+
+// Where `shapes` leaves the network's ranges: "input 'x' dim 0 is 40; the engine takes 1 to 32",
+// or empty when every input is in range (a static network takes its declared shapes only).
+std::string OutOfRange(const Network& net, const std::vector<Shape>& shapes);
+
+}  // namespace hybridrt

@@ -1,0 +1,70 @@
+// Shuffle shapes (see shuffle.h).
+#include "src/ir/shuffle.h"
+
+#include "src/util/error.h"
+
+namespace hybridrt {
+
+bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
+  out->mid = x;
+  if (p.Has("firstPerm")) {
+    out->mid.clear();
+    for (int64_t d : p.Ints("firstPerm")) out->mid.push_back(d >= 0 && d < static_cast<int64_t>(x.size()) ? x[d] : 0);
+  }
+  if (!p.Has("reshape")) {
+    out->reshaped = out->mid;
+    return true;
+  }
+  const std::vector<int64_t> target = p.Ints("reshape");
+  const bool placeholder = p.Has("zeroIsPlaceholder") && p.Bool("zeroIsPlaceholder");
+  Shape r(target.size());
+  int64_t known = 1;
+  int infer = -1;
+  for (size_t i = 0; i < target.size(); ++i) {
+    int64_t t = target[i];
+    if (t == 0 && placeholder) {
+      if (i >= out->mid.size()) {
+        *why = Cat("param 'reshape' copies dim ", i, " (a 0), but the input has rank ", out->mid.size());
+        return false;
+      }
+      t = out->mid[i];
+    } else if (t == -1) {
+      if (infer >= 0) {
+        *why = "param 'reshape' has more than one -1";
+        return false;
+      }
+      infer = static_cast<int>(i);
+      continue;
+    } else if (t < 0) {
+      *why = Cat("param 'reshape' holds ", t, "; dims are >= 0, 0 (copy) or -1 (infer)");
+      return false;
+    }
+    r[i] = t;
+    int64_t next;
+    if (__builtin_mul_overflow(known, t, &next)) {
+      *why = "param 'reshape' is too large";
+      return false;
+    }
+    known = next;
+  }
+  int64_t n;
+  if (!CheckedNumel(out->mid, &n)) {
+    *why = "the input shape is too large";
+    return false;
+  }
+  if (infer >= 0) {
+    if (known == 0 || n % known != 0) {
+      *why = Cat("param 'reshape' ", ShapeToString(Shape(target)), " cannot take the ", n, " elements of ",
+                 ShapeToString(out->mid));
+      return false;
+    }
+    r[infer] = n / known;
+  } else if (known != n) {
+    *why = Cat("param 'reshape' ", ShapeToString(Shape(target)), " has ", known, " elements; the input has ", n);
+    return false;
+  }
+  out->reshaped = r;
+  return true;
+}
+
+}  // namespace hybridrt
