@@ -31,10 +31,10 @@ import { analyze } from './analyze.js';
 import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
-import { deviceQuery } from '../engine/engine.js';
+import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions } from '../engine/precision.js';
 import type { Segment } from '../partition/types.js';
-import { chooseBackend } from './backend.js';
+import { chooseBackend, deviceDescription } from './backend.js';
 import { buildRunners, demotedWarning } from './build.js';
 import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOptions, inputShapesOption, resolveOptions } from './options.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
@@ -100,7 +100,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   const backend = chooseBackend(opts.backend, opts.log);
   const precisions = effectivePrecisions(backend, opts.precisions);
   const ignored = opts.precisions.filter((p) => !precisions.includes(p));
-  if (ignored.length) {
+  if (ignored.length && nativeAvailable()) {
     opts.log(
       `the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`,
       'info',
@@ -109,8 +109,9 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
 
   // The engine cache: the same model, options, converters, device and versions load the
-  // entry a previous compile saved (src/artifact/cache.ts).
-  if (opts.cache) {
+  // entry a previous compile saved (src/artifact/cache.ts). Without the addon there is nothing
+  // to cache (no engines), and no addon to fingerprint.
+  if (opts.cache && nativeAvailable()) {
     const shapes = Object.fromEntries(inputs.map((i) => [i.name, i.shape]));
     const digest = modelDigest(proto);
     const key = cacheKey({
@@ -119,7 +120,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
       backend,
-      device: deviceQuery(backend).description,
+      device: deviceDescription(backend),
     });
     const file = cacheEntry(opts.cache, key);
     if (fs.existsSync(file)) {
@@ -257,7 +258,7 @@ async function compileFrom(
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
       options: { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])), ...decidingOptions(opts) },
       converters: customConverters(graph, result.segments, opts.registry),
-      device: deviceQuery(backend).description,
+      device: deviceDescription(backend),
     };
     return new HybridModel<ModelReport>({
       label,

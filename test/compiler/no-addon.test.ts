@@ -2,7 +2,8 @@
  * hybridrt without its native addon (an install that could not build it): the loader's
  * message names a command that builds it, backend 'auto' says in one warning that every
  * segment runs on onnxruntime, 'cpu' and 'cuda' are NATIVE errors saying why, and analyze()
- * and `hybrid-run --dry-run` still partition (every node on onnxruntime, each saying why).
+ * and `hybrid-run --dry-run` still partition (every node on onnxruntime, each saying why),
+ * and compile() and `hybrid-run` run the model on onnxruntime alone.
  * The addon is made missing by HYBRIDRT_NATIVE naming a file that does not exist; nothing in
  * this file loads the real one first (the loader keeps what it loaded).
  */
@@ -11,11 +12,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
+import { compile } from '../../src/compiler/compile.js';
 import { NO_ADDON_DEVICE, chooseBackend, deviceDescription, noEnginesNotice } from '../../src/compiler/backend.js';
 import { loadNative, nativeAvailable, nativeBuildHint, nativeUnavailableReason } from '../../src/engine/native.js';
 import { main } from '../../src/cli/main.js';
-import { thrown } from '../helpers/errors.js';
-import { resnet } from '../runtime/helpers.js';
+import { rejection, thrown } from '../helpers/errors.js';
+import { ortRun, resnet, sine, worstError } from '../runtime/helpers.js';
 
 const MISSING = path.join(os.tmpdir(), 'hybridrt-no-addon', 'hybridrt.node');
 const MISSING_MESSAGE = `native addon not found at ${MISSING} (HYBRIDRT_NATIVE names it): point HYBRIDRT_NATIVE to a built hybridrt.node, or unset it`;
@@ -31,7 +33,10 @@ afterAll(() => {
 async function cli(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  const code = await main([...argv, '--threads', '1'], { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await main([...argv, '--threads', '1'], {
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+  });
   return { code, out, err };
 }
 
@@ -81,7 +86,9 @@ describe('without the native addon', () => {
   });
 
   it('analyze() puts every node on onnxruntime, each with the reason', async () => {
-    const { partition, report } = await analyze(resnet, { inputs: { input: [1, 3, 64, 64] } });
+    const { partition, report } = await analyze(resnet, {
+      inputs: { input: [1, 3, 64, 64] },
+    });
     expect(partition.segments.map((s) => s.kind)).toEqual(['fallback']);
     expect(report.nodes.length).toBeGreaterThan(10);
     for (const n of report.nodes) {
@@ -90,12 +97,59 @@ describe('without the native addon', () => {
     }
   });
 
-  it('hybrid-run --dry-run prints the report; --backend cpu fails naming the addon', async () => {
+  it('compile() runs every segment on onnxruntime, says so in one warning, and caches nothing', async () => {
+    const logs: Array<[string, string]> = [];
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-no-addon-cache-'));
+    try {
+      const model = await compile(resnet, {
+        inputs: { input: [1, 3, 64, 64] },
+        precisions: ['fp16'],
+        threads: 1,
+        cacheDir,
+        onLog: (m, l) => logs.push([m, l]),
+      });
+      try {
+        expect(logs).toEqual([[noEnginesNotice(MISSING_MESSAGE), 'warn']]);
+        expect(model.report.data.summary).toMatchObject({
+          engineSegments: 0,
+          fallbackSegments: 1,
+          engineNodes: 0,
+        });
+        const feeds = { input: sine([1, 3, 64, 64]) };
+        const out = await model.run(feeds);
+        expect(worstError(out, await ortRun(resnet, feeds)).error).toBeLessThan(1e-5);
+      } finally {
+        await model.dispose();
+      }
+      expect(fs.readdirSync(cacheDir)).toEqual([]);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('compile() under requireFullCompilation refuses, each node saying the addon is missing', async () => {
+    const e = await rejection(
+      compile(resnet, {
+        inputs: { input: [1, 3, 64, 64] },
+        requireFullCompilation: true,
+        onLog: () => {},
+      }),
+    );
+    expect(e.code).toBe('UNSUPPORTED_OP');
+    expect(e.message).toContain(`Conv: ${MISSING_MESSAGE}`);
+  });
+
+  it('hybrid-run runs on onnxruntime with the warning, --dry-run prints the report, --backend cpu fails naming the addon', async () => {
     const dry = await cli(resnet, '--shape', 'input=1x3x64x64', '--dry-run');
     expect(dry.err).toBe('');
     expect(dry.code).toBe(0);
     expect(dry.out).toContain('0 engine segments, 1 fallback segment');
     expect(dry.out).toContain(`Conv: ${MISSING_MESSAGE}`);
+
+    const run = await cli(resnet, '--shape', 'input=1x3x64x64', '--compare');
+    expect(run.code).toBe(0);
+    expect(run.err).toBe(`hybrid-run: warning: ${noEnginesNotice(MISSING_MESSAGE)}\n`);
+    expect(run.out).toMatch(/logits +PASS/);
 
     const cpu = await cli(resnet, '--shape', 'input=1x3x64x64', '--backend', 'cpu');
     expect(cpu.code).not.toBe(0);
