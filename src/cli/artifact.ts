@@ -45,6 +45,7 @@ export function checkArtifactFlags(opts: CliOptions, m: Manifest): void {
     opts.requireFullCompilation && '--require-full-compilation',
     opts.timingCache !== undefined && '--timing-cache',
     opts.cacheDir !== undefined && '--cache-dir',
+    opts.ranges.length > 0 && '--min-shapes/--opt-shapes/--max-shapes',
   ].filter(Boolean);
   if (compileOnly.length) {
     throw new HybridError(

@@ -12,7 +12,7 @@ import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EXIT_OK } from './errors.js';
 import { isHybridError } from '../errors.js';
-import { type ModelInput, knownInputShapes, prepareInputs } from './inputs.js';
+import { type ModelInput, compileInputs, knownInputShapes, prepareInputs } from './inputs.js';
 import type { CliOptions } from './options.js';
 import { type ReportSink, emitReport } from './report-output.js';
 
@@ -42,7 +42,8 @@ export async function dryRun(
   const probeFeeds = feeds ?? (allFromFiles ? new Map<string, TensorData>(files) : undefined);
   const result = await analyze(proto, {
     label: opts.model,
-    inputs: shapes,
+    // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
+    inputs: compileInputs(inputs, opts, shapes),
     ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
     fallbackOps: opts.fallbackOps,
     fallbackNodes: opts.fallbackNodes,

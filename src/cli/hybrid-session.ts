@@ -7,6 +7,7 @@
  */
 import { load } from '../artifact/load.js';
 import { compile, type CompiledModel } from '../compiler/compile.js';
+import type { InputShape } from '../compiler/profiles.js';
 import { type DeviceTensor, toDevice } from '../engine/device-tensor.js';
 import { HybridError, isHybridError } from '../errors.js';
 import { fromOrtTensor } from '../onnx/ort.js';
@@ -69,6 +70,7 @@ export async function openHybridSession(
   proto: ModelProto,
   feeds: ReadonlyMap<string, TensorData>,
   hooks: SessionHooks,
+  shapes: Record<string, InputShape> = Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])),
 ): Promise<RunSession> {
   const notes: string[] = [];
   const progress = progressBar(hooks.progress === true);
@@ -79,7 +81,8 @@ export async function openHybridSession(
       label: opts.model,
       backend: opts.backend === 'ort' ? 'auto' : opts.backend,
       precisions: opts.precisions,
-      inputs: Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])),
+      // Each input's run shape; with --min-shapes/--opt-shapes/--max-shapes, their ranges (compileInputs).
+      inputs: shapes,
       probeFeeds: Object.fromEntries(feeds),
       ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
       fallbackOps: opts.fallbackOps,

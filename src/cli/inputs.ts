@@ -16,7 +16,8 @@ import { type Dim, isStaticShape } from '../ir/types.js';
 import type { DType } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { readTensorFile } from '../onnx/tensor-file.js';
-import type { CliOptions, InputFlag, ShapeFlag } from './options.js';
+import { type InputShape, RANGE_ENDS, type RangeEnd } from '../compiler/profiles.js';
+import { type CliOptions, type InputFlag, RANGE_FLAGS, type RangeFlag, type ShapeFlag, rangeShape, rangeText } from './options.js';
 import { randomTensor } from './random.js';
 
 export interface ModelInput {
@@ -33,7 +34,8 @@ export interface Feed {
   source: string;
 }
 
-export type InputOptions = Pick<CliOptions, 'inputs' | 'shapes' | 'seed' | 'distribution' | 'random'>;
+export type InputOptions = Pick<CliOptions, 'inputs' | 'shapes' | 'seed' | 'distribution' | 'random'> & Partial<Pick<CliOptions, 'ranges'>>;
+type ShapeOptions = Pick<InputOptions, 'inputs' | 'shapes' | 'ranges'>;
 
 export function modelInputs(graph: Graph): ModelInput[] {
   return graph.inputs.map((name) => ({ name, ...graph.types.get(name) }));
@@ -60,16 +62,91 @@ function shapeMismatch(declared: Dim[] | undefined, dims: number[]): string | un
   return undefined;
 }
 
-function checkShapeFlags(inputs: ModelInput[], shapes: ShapeFlag[]): void {
+function checkShapeFlags(inputs: ModelInput[], shapes: ShapeFlag[], ranges: readonly RangeFlag[]): void {
   const byName = new Map(inputs.map((i) => [i.name, i]));
-  for (const s of shapes) {
+  const each = [
+    ...shapes.map((s) => ({ flag: '--shape', s })),
+    ...ranges.flatMap((r) => RANGE_ENDS.map((end) => ({ flag: RANGE_FLAGS[end], s: r[end] }))),
+  ];
+  for (const { flag, s } of each) {
     const input = byName.get(s.name);
     if (!input) {
-      throw new HybridError('OPTION', `--shape ${s.raw}: the model has no input '${s.name}' (its inputs: ${inputList(inputs)})`);
+      throw new HybridError('OPTION', `${flag} ${s.raw}: the model has no input '${s.name}' (its inputs: ${inputList(inputs)})`);
     }
     const wrong = shapeMismatch(input.shape, s.dims);
-    if (wrong) throw new HybridError('OPTION', `--shape ${s.raw}: input '${s.name}': ${wrong}`);
+    if (wrong) throw new HybridError('OPTION', `${flag} ${s.raw}: input '${s.name}': ${wrong}`);
   }
+}
+
+/**
+ * The shared symbols the flags bind at each end of their ranges: a --shape binds its sizes at
+ * min, opt and max alike, a range its min, opt and max. Two inputs giving one symbol different
+ * sizes at an end is an OPTION error naming both flags.
+ */
+function rangeBindings(inputs: ModelInput[], opts: ShapeOptions): Record<RangeEnd, Map<string, Binding>> {
+  const declared = (name: string) => inputs.find((i) => i.name === name)?.shape;
+  const fixed = opts.shapes.map((s) => ({ input: s.name, declared: declared(s.name), dims: s.dims, what: `--shape ${s.raw}` }));
+  return Object.fromEntries(
+    RANGE_ENDS.map((end) => [
+      end,
+      bindSymbols([
+        ...fixed,
+        ...(opts.ranges ?? []).map((r) => ({
+          input: r.name,
+          declared: declared(r.name),
+          dims: r[end].dims,
+          what: `${RANGE_FLAGS[end]} ${r[end].raw}`,
+        })),
+      ]),
+    ]),
+  ) as Record<RangeEnd, Map<string, Binding>>;
+}
+
+const span = (lo: number, hi: number) => (lo === hi ? `${lo}` : `${lo}..${hi}`);
+
+/**
+ * A file must lie inside the ranges: every dim of a ranged input's file inside its range, and
+ * every shared symbol a file gives inside the range the flags give that symbol.
+ */
+function checkFileInRanges(
+  input: ModelInput,
+  dims: readonly number[],
+  file: string,
+  range: RangeFlag | undefined,
+  ends: Record<RangeEnd, Map<string, Binding>>,
+): void {
+  const label = `input '${input.name}' (${file})`;
+  if (range) {
+    const { min, max } = rangeShape(range);
+    if (dims.length !== min.length) {
+      throw new HybridError(
+        'INPUT',
+        `${label}: shape [${dims.join(',')}] has rank ${dims.length}, its range has rank ${min.length} (${rangeText(range)})`,
+      );
+    }
+    dims.forEach((v, d) => {
+      if (v < min[d]! || v > max[d]!) {
+        throw new HybridError(
+          'INPUT',
+          `${label}: shape [${dims.join(',')}]: dim ${d} is ${v}, outside its range ${span(min[d]!, max[d]!)} (${rangeText(range)})`,
+        );
+      }
+    });
+  }
+  if (!input.shape || input.shape.length !== dims.length) return;
+  input.shape.forEach((sym, d) => {
+    if (!isSharedSymbol(sym)) return;
+    const lo = ends.min.get(sym);
+    const hi = ends.max.get(sym);
+    if (!lo || !hi || lo.size === hi.size) return; // a --shape's size is checked as a binding
+    const v = dims[d]!;
+    if (v < lo.size || v > hi.size) {
+      throw new HybridError(
+        'INPUT',
+        `${label}: shape [${dims.join(',')}]: '${sym}' is ${v}, outside its range ${span(lo.size, hi.size)} (${lo.what} ${hi.what})`,
+      );
+    }
+  });
 }
 
 /** Reads every --input file and decides which model input it feeds. */
@@ -139,13 +216,17 @@ function resolveShape(input: ModelInput, bindings: Map<string, Binding>, notice:
 interface Gathered {
   files: Map<string, { tensor: TensorData; file: string }>;
   shapeFlags: Map<string, ShapeFlag>;
+  /** The run shape of each ranged input that has no file: its opt, with the sizes files give its symbols. */
+  rangedDims: Map<string, { range: RangeFlag; dims: number[] }>;
   /** Symbol -> size, from input files first, then --shape (src/ir/symbols.ts). */
   bindings: Map<string, Binding>;
 }
 
 /** Checks --shape and --input against the model, reads the files, and binds shared symbols. */
-function gather(inputs: ModelInput[], opts: Pick<InputOptions, 'inputs' | 'shapes'>): Gathered {
-  checkShapeFlags(inputs, opts.shapes);
+function gather(inputs: ModelInput[], opts: ShapeOptions): Gathered {
+  const ranges = new Map((opts.ranges ?? []).map((r) => [r.name, r]));
+  checkShapeFlags(inputs, opts.shapes, [...ranges.values()]);
+  const ends = rangeBindings(inputs, opts);
   const files = readInputFiles(inputs, opts.inputs);
   const shapeFlags = new Map(opts.shapes.map((s) => [s.name, s]));
   const given = [];
@@ -153,12 +234,27 @@ function gather(inputs: ModelInput[], opts: Pick<InputOptions, 'inputs' | 'shape
     const file = files.get(input.name);
     if (file) {
       checkFileAgainstModel(input, file.tensor, file.file, shapeFlags.get(input.name));
+      checkFileInRanges(input, file.tensor.dims, file.file, ranges.get(input.name), ends);
       given.push({ input: input.name, declared: input.shape, dims: file.tensor.dims, what: `--input ${file.file}` });
     }
   }
   for (const s of opts.shapes)
     given.push({ input: s.name, declared: inputs.find((i) => i.name === s.name)?.shape, dims: s.dims, what: `--shape ${s.raw}` });
-  return { files, shapeFlags, bindings: bindSymbols(given) };
+  // A ranged input without a file runs at its opt shape, except where a file fixes a symbol it
+  // shares (inside the range: checked above), so that the run's inputs agree.
+  const fixed = bindSymbols(given);
+  const rangedDims = new Map<string, { range: RangeFlag; dims: number[] }>();
+  for (const input of inputs) {
+    const range = ranges.get(input.name);
+    if (!range || files.has(input.name)) continue;
+    const dims = range.opt.dims.map((v, d) => {
+      const sym = input.shape?.length === range.opt.dims.length ? input.shape[d] : undefined;
+      return sym !== undefined && isSharedSymbol(sym) ? (fixed.get(sym)?.size ?? v) : v;
+    });
+    rangedDims.set(input.name, { range, dims });
+    given.push({ input: input.name, declared: input.shape, dims, what: `--opt-shapes ${range.opt.raw}` });
+  }
+  return { files, shapeFlags, rangedDims, bindings: bindSymbols(given) };
 }
 
 /**
@@ -166,14 +262,11 @@ function gather(inputs: ModelInput[], opts: Pick<InputOptions, 'inputs' | 'shape
  * fully known (from its file, its --shape, or its declared shape with shared symbols bound);
  * the others are left out rather than refused. Also the tensors read from --input files.
  */
-export function knownInputShapes(
-  inputs: ModelInput[],
-  opts: Pick<InputOptions, 'inputs' | 'shapes'>,
-): { shapes: Record<string, number[]>; files: Map<string, TensorData> } {
-  const { files, shapeFlags, bindings } = gather(inputs, opts);
+export function knownInputShapes(inputs: ModelInput[], opts: ShapeOptions): { shapes: Record<string, number[]>; files: Map<string, TensorData> } {
+  const { files, shapeFlags, rangedDims, bindings } = gather(inputs, opts);
   const shapes: Record<string, number[]> = {};
   for (const input of inputs) {
-    const dims = files.get(input.name)?.tensor.dims ?? shapeFlags.get(input.name)?.dims;
+    const dims = files.get(input.name)?.tensor.dims ?? shapeFlags.get(input.name)?.dims ?? rangedDims.get(input.name)?.dims;
     if (dims) shapes[input.name] = dims;
     else if (input.shape) {
       const resolved = substitute(input.shape, bindings);
@@ -189,7 +282,12 @@ export function knownInputShapes(
  * dimensions set to 1.
  */
 export function prepareInputs(inputs: ModelInput[], opts: InputOptions, notice: (message: string) => void = () => {}): Feed[] {
-  const { files, shapeFlags, bindings } = gather(inputs, opts);
+  const { files, shapeFlags, rangedDims, bindings } = gather(inputs, opts);
+  for (const input of inputs) {
+    // The largest tensor a range admits must fit too, file or not: the model is built for it.
+    const range = (opts.ranges ?? []).find((r) => r.name === input.name);
+    if (range) checkTensorSize(`--max-shapes ${range.max.raw}`, range.max.dims, input.dtype, 'OPTION');
+  }
   return inputs.map((input): Feed => {
     const file = files.get(input.name);
     if (file) return { name: input.name, tensor: file.tensor, source: path.normalize(file.file) };
@@ -201,9 +299,47 @@ export function prepareInputs(inputs: ModelInput[], opts: InputOptions, notice: 
       throw new HybridError('INPUT', `input '${input.name}': ${why}; pass it with --input ${input.name}=FILE`);
     }
     const flag = shapeFlags.get(input.name);
-    const dims = flag?.dims ?? resolveShape(input, bindings, notice);
-    checkTensorSize(flag ? `--shape ${flag.raw}` : `input '${input.name}'`, dims, input.dtype, flag ? 'OPTION' : 'SHAPE');
+    const ranged = rangedDims.get(input.name);
+    const dims = flag?.dims ?? ranged?.dims ?? resolveShape(input, bindings, notice);
+    const what = flag ? `--shape ${flag.raw}` : ranged ? `--opt-shapes ${ranged.range.opt.raw}` : `input '${input.name}'`;
+    checkTensorSize(what, dims, input.dtype, flag || ranged ? 'OPTION' : 'SHAPE');
     const tensor = randomTensor({ name: input.name, dtype: input.dtype, dims, seed: opts.seed, distribution: opts.distribution });
     return { name: input.name, tensor, source: `random ${opts.distribution}, seed ${opts.seed}` };
   });
+}
+
+/**
+ * compile()'s `inputs` option for a run (or a dry run) whose inputs have the shapes `run`.
+ * Without range flags: each input's shape in the run, as always. With them: `{ min, opt, max }`
+ * for a ranged input, the --shape of a fixed one, and for every other input the range its
+ * shared symbols take from the flags (`mask[batch, seq]` gets `batch`'s range from `--min-shapes
+ * x:1x...` etc.), its other dims as in the run (a file's sizes, or 1, said once by
+ * prepareInputs). An input absent from `run` is left out (compile() completes it).
+ */
+export function compileInputs(
+  inputs: ModelInput[],
+  opts: Pick<CliOptions, 'shapes' | 'ranges'>,
+  run: Readonly<Record<string, readonly number[]>>,
+): Record<string, InputShape> {
+  const out: Record<string, InputShape> = {};
+  if (!opts.ranges.length) {
+    for (const input of inputs) if (run[input.name]) out[input.name] = [...run[input.name]!];
+    return out;
+  }
+  const ends = rangeBindings(inputs, { ...opts, inputs: [] });
+  const ranges = new Map(opts.ranges.map((r) => [r.name, r]));
+  const shapes = new Map(opts.shapes.map((s) => [s.name, s]));
+  for (const input of inputs) {
+    const range = ranges.get(input.name);
+    const dims = run[input.name];
+    if (range) out[input.name] = rangeShape(range);
+    else if (shapes.has(input.name)) out[input.name] = [...shapes.get(input.name)!.dims];
+    else if (dims) {
+      const declared = input.shape?.length === dims.length ? input.shape : undefined;
+      const at = (end: RangeEnd) => (declared ? substitute(declared, ends[end]).map((d, i) => (typeof d === 'number' ? d : dims[i]!)) : [...dims]);
+      const r = { min: at('min'), opt: at('opt'), max: at('max') };
+      out[input.name] = r.min.every((v, d) => v === r.max[d]) ? [...dims] : r;
+    }
+  }
+  return out;
 }

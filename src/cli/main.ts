@@ -30,11 +30,13 @@ Examples:
   $ hybrid-run examples/resnet_mini.onnx --shape input=1x3x64x64
   $ hybrid-run model.onnx --input input=image.npy --output-dir out/
   $ hybrid-run examples/transformer_block.onnx --shape hidden_states=2x16x64 --seed 7 --benchmark
+  $ hybrid-run model.onnx --min-shapes x:1x3x224x224 --opt-shapes x:8x3x224x224 --max-shapes x:32x3x224x224
   $ hybrid-run resnet50.onnx --precision fp16 --benchmark --duration 10 --profile --json
 
 Inputs not given with --input are random: floats uniform in [-1, 1) (or normal with
 --random-dist normal), integers in [0, ${INT_RANGE}), bools 0/1, the same for the same --seed.
-A symbolic dimension (e.g. 'N' in [N,3,64,64]) needs --shape unless an input file fixes it.
+A symbolic dimension (e.g. 'N' in [N,3,64,64]) that no --shape, range or input file sizes is
+set to 1, with a notice naming it. An input given a range runs at its --opt-shapes shape.
 
 Exit status: 0 success; 1 a failure while running (onnxruntime error, --compare mismatch);
 2 a usage or input error (bad flag, unreadable or invalid model or input file).`;
@@ -53,6 +55,16 @@ export function buildCommand(io: CliIO): Command {
       collect,
     )
     .addOption(new Option('--shapes <specs>', 'trtexec spelling of --shape (e.g. --shapes a:1x3,b:1x5)').hideHelp().argParser(collect))
+    .option(
+      '--min-shapes <specs>',
+      "the smallest shapes of inputs' ranges: with --opt-shapes and --max-shapes for the same inputs, the model is built once for every shape in between (e.g. --min-shapes x:1x3x224x224)",
+      collect,
+    )
+    .option('--opt-shapes <specs>', 'the shapes ranges are tuned for, and that random inputs take (e.g. --opt-shapes x:8x3x224x224)', collect)
+    .option('--max-shapes <specs>', "the largest shapes of inputs' ranges (e.g. --max-shapes x:32x3x224x224)", collect)
+    .addOption(new Option('--minShapes <specs>', 'trtexec spelling of --min-shapes').hideHelp().argParser(collect))
+    .addOption(new Option('--optShapes <specs>', 'trtexec spelling of --opt-shapes').hideHelp().argParser(collect))
+    .addOption(new Option('--maxShapes <specs>', 'trtexec spelling of --max-shapes').hideHelp().argParser(collect))
     .addOption(new Option('--seed <n>', 'seed of the random inputs (e.g. --seed 7)').default('0', '0'))
     .addOption(
       new Option('--random-dist <dist>', 'distribution of random float inputs (e.g. --random-dist normal)').choices(DISTRIBUTIONS).default('uniform'),

@@ -5,7 +5,8 @@
  */
 import { type Precision, PRECISIONS, checkPrecision, isReduced } from '../engine/precision.js';
 import { HybridError } from '../errors.js';
-import { LIMITS } from '../limits.js';
+import { LIMITS, checkTensorSize } from '../limits.js';
+import { type InputShape, RANGE_ENDS, type RangeEnd, type ShapeRange, profilesOption } from '../compiler/profiles.js';
 
 export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
@@ -35,10 +36,34 @@ export interface ShapeFlag {
   dims: number[];
 }
 
+/** The flag that gives each end of a shape range (trtexec spells them --minShapes, --optShapes, --maxShapes). */
+export const RANGE_FLAGS: Readonly<Record<RangeEnd, string>> = { min: '--min-shapes', opt: '--opt-shapes', max: '--max-shapes' };
+
+/** An input's shape range: one spec from each of --min-shapes, --opt-shapes and --max-shapes. */
+export interface RangeFlag {
+  name: string;
+  min: ShapeFlag;
+  opt: ShapeFlag;
+  max: ShapeFlag;
+}
+
+/** The three flags of a range as the user gave them, for messages: `--min-shapes x:1x3 --opt-shapes x:8x3 --max-shapes x:32x3`. */
+export function rangeText(r: RangeFlag): string {
+  return RANGE_ENDS.map((end) => `${RANGE_FLAGS[end]} ${r[end].raw}`).join(' ');
+}
+
+/** A range flag's dims as compile()'s `{ min, opt, max }`. */
+export function rangeShape(r: RangeFlag): ShapeRange {
+  return { min: [...r.min.dims], opt: [...r.opt.dims], max: [...r.max.dims] };
+}
+
 export interface CliOptions {
   model: string;
   inputs: InputFlag[];
+  /** --shape (--shapes): a fixed shape per input. */
   shapes: ShapeFlag[];
+  /** --min-shapes, --opt-shapes and --max-shapes: a range per input (none of them also in `shapes`). */
+  ranges: RangeFlag[];
   seed: number;
   distribution: Distribution;
   /** false with --no-random: every input must come from --input. */
@@ -101,21 +126,102 @@ export function splitShapeSpecs(value: string): string[] {
  * `name:1x3x224x224`. The separator is the last '=' (names may hold ':', as TensorFlow's
  * `input:0` does), else the last ':'.
  */
-export function parseShapeFlag(raw: string): ShapeFlag {
+export function parseShapeFlag(raw: string, flag = '--shape'): ShapeFlag {
   const eq = raw.includes('=') ? raw.lastIndexOf('=') : raw.lastIndexOf(':');
-  if (eq <= 0) throw bad('--shape', raw, 'expected NAME=DIMS, e.g. --shape input=1x3x224x224');
+  if (eq <= 0) throw bad(flag, raw, `expected NAME=DIMS, e.g. ${flag} input=1x3x224x224`);
   const name = raw.slice(0, eq);
   const text = raw.slice(eq + 1).trim();
   if (text === '') return { raw, name, dims: [] };
   const dims = text.split(/[x,]/).map((part) => {
     if (!/^\d+$/.test(part.trim())) {
-      throw bad('--shape', raw, `'${part}' is not a dimension (dimensions are non-negative integers separated by 'x')`);
+      throw bad(flag, raw, `'${part}' is not a dimension (dimensions are non-negative integers separated by 'x')`);
     }
     const d = Number(part);
-    if (!Number.isSafeInteger(d)) throw bad('--shape', raw, `dimension ${part} is too large`);
+    if (!Number.isSafeInteger(d)) throw bad(flag, raw, `dimension ${part} is too large`);
     return d;
   });
   return { raw, name, dims };
+}
+
+/** The specs of one repeatable shape flag, each input at most once. */
+function shapeSpecs(flag: string, values: readonly string[] | undefined): ShapeFlag[] {
+  const specs = (values ?? []).flatMap(splitShapeSpecs).map((v) => parseShapeFlag(v, flag));
+  const seen = new Set<string>();
+  for (const s of specs) {
+    if (seen.has(s.name)) throw bad(flag, s.raw, `input '${s.name}' is given more than one ${flag}`);
+    seen.add(s.name);
+  }
+  return specs;
+}
+
+/** How a spec writes an input's dims, for a hint: `x:1x3` where the user wrote `x:...`, else `x=1x3`. */
+function specLike(s: ShapeFlag): string {
+  return `${s.name}${s.raw.includes('=') ? '=' : ':'}${s.dims.join('x')}`;
+}
+
+/**
+ * --min-shapes, --opt-shapes and --max-shapes (trtexec's --minShapes, --optShapes, --maxShapes),
+ * each in --shape's syntax, as one range per input. As trtexec has them: an input given a range
+ * is given all three ends, of one rank, with min <= opt <= max in every dim; and an input has a
+ * --shape or a range, not both.
+ */
+export function parseShapeRanges(raw: Pick<RawOptions, 'minShapes' | 'optShapes' | 'maxShapes'>, shapes: readonly ShapeFlag[] = []): RangeFlag[] {
+  const ends = Object.fromEntries(
+    RANGE_ENDS.map((end) => [end, new Map(shapeSpecs(RANGE_FLAGS[end], raw[`${end}Shapes`]).map((s) => [s.name, s]))]),
+  ) as Record<RangeEnd, Map<string, ShapeFlag>>;
+  const names = [...new Set(RANGE_ENDS.flatMap((end) => [...ends[end].keys()]))];
+  const ranges = names.map((name): RangeFlag => {
+    const given = RANGE_ENDS.filter((end) => ends[end].has(name));
+    const missing = RANGE_ENDS.filter((end) => !ends[end].has(name));
+    if (missing.length) {
+      const first = ends[given[0]!].get(name)!;
+      const add = missing.map((end) => `${RANGE_FLAGS[end]} ${specLike(first)}`).join(' ');
+      throw bad(
+        RANGE_FLAGS[given[0]!],
+        first.raw,
+        `input '${name}' has no ${missing.map((end) => RANGE_FLAGS[end]).join(' or ')}; a range needs --min-shapes, --opt-shapes and --max-shapes: add ${add} (with your sizes)`,
+      );
+    }
+    return { name, min: ends.min.get(name)!, opt: ends.opt.get(name)!, max: ends.max.get(name)! };
+  });
+  for (const r of ranges) {
+    const { min, opt, max } = rangeShape(r);
+    const what = `${rangeText(r)}: input '${r.name}'`;
+    const show = (s: number[]) => `[${s.join(',')}]`;
+    if (opt.length !== min.length || max.length !== min.length) {
+      throw new HybridError('OPTION', `${what}: min ${show(min)}, opt ${show(opt)} and max ${show(max)} must have one rank`);
+    }
+    min.forEach((lo, d) => {
+      if (!(lo <= opt[d]! && opt[d]! <= max[d]!)) {
+        throw new HybridError('OPTION', `${what}: dim ${d} must satisfy min <= opt <= max; got ${lo}, ${opt[d]}, ${max[d]}`);
+      }
+    });
+    checkTensorSize(`--max-shapes ${r.max.raw}`, max, undefined, 'OPTION');
+  }
+  for (const s of shapes) {
+    if (ends.min.has(s.name) || ends.opt.has(s.name) || ends.max.has(s.name)) {
+      throw bad(
+        '--shape',
+        s.raw,
+        `input '${s.name}' also has a range (--min-shapes/--opt-shapes/--max-shapes); give it a fixed shape or a range, not both`,
+      );
+    }
+  }
+  return ranges;
+}
+
+/**
+ * compile()'s `inputs` option as the flags give it: `{ min, opt, max }` for an input with a
+ * range, its shape for one with --shape (inputs given neither are not in it). Checked by
+ * compile()'s own parser (src/compiler/profiles.ts), so the CLI builds nothing compile() reads
+ * differently.
+ */
+export function shapeOptions(opts: Pick<CliOptions, 'shapes' | 'ranges'>): Record<string, InputShape> {
+  const out: Record<string, InputShape> = {};
+  for (const s of opts.shapes) out[s.name] = [...s.dims];
+  for (const r of opts.ranges) out[r.name] = rangeShape(r);
+  profilesOption(out, undefined);
+  return out;
 }
 
 /** trtexec's --loadInputs value, `name:file[,name:file...]`, as --input flags (`name=file`). */
@@ -183,6 +289,10 @@ export interface RawOptions {
   shape?: string[];
   /** trtexec's --shapes, the same as --shape. */
   shapes?: string[];
+  /** --min-shapes, --opt-shapes, --max-shapes (and trtexec's --minShapes, --optShapes, --maxShapes: the same keys). */
+  minShapes?: string[];
+  optShapes?: string[];
+  maxShapes?: string[];
   /** trtexec's --loadInputs (name:file, comma-separated). */
   loadInputs?: string[];
   /** trtexec's precision switches. */
@@ -261,16 +371,13 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const trtexec = (['fp16', 'bf16', 'int8'] as const).filter((p) => raw[p]);
   const spelled = [raw.precision, ...trtexec].filter((p): p is string => p !== undefined);
   const precisions = spelled.length ? parsePrecisions(spelled.join(',')) : (['fp32'] as Precision[]);
-  const shapes = [...(raw.shape ?? []), ...(raw.shapes ?? [])].flatMap(splitShapeSpecs).map(parseShapeFlag);
-  const seen = new Set<string>();
-  for (const s of shapes) {
-    if (seen.has(s.name)) throw bad('--shape', s.raw, `input '${s.name}' is given more than one --shape`);
-    seen.add(s.name);
-  }
+  const shapes = shapeSpecs('--shape', [...(raw.shape ?? []), ...(raw.shapes ?? [])]);
+  const ranges = parseShapeRanges(raw, shapes);
   return {
     model,
     inputs: [...(raw.input ?? []), ...(raw.loadInputs ?? []).flatMap(trtexecInputs)].map(parseInputFlag),
     shapes,
+    ranges,
     seed: raw.seed === undefined ? 0 : parseInteger('--seed', raw.seed, 0, LIMITS.seed),
     distribution: raw.randomDist ?? 'uniform',
     random: raw.random !== false,

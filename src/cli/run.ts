@@ -17,7 +17,7 @@ import { type Comparison, compareTensors, formatComparison } from './compare.js'
 import { dryRun } from './dry-run.js';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, oneLine } from './errors.js';
 import { checkFlags } from './flag-checks.js';
-import { type ModelInput, modelInputs, prepareInputs } from './inputs.js';
+import { type ModelInput, compileInputs, modelInputs, prepareInputs } from './inputs.js';
 import { type CliOptions, compareTolerance } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
@@ -120,10 +120,17 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
   return runSubject(
     opts,
     io,
-    { headline: modelLine(opts.model, graph), inputs, open: (feeds, hooks) => openSession(opts, proto, feeds, hooks), reference: () => opts.model },
+    {
+      headline: modelLine(opts.model, graph),
+      inputs,
+      open: (feeds, hooks) => openSession(opts, proto, feeds, hooks, compileInputs(inputs, opts, dimsOf(feeds))),
+      reference: () => opts.model,
+    },
     t0,
   );
 }
+
+const dimsOf = (feeds: ReadonlyMap<string, TensorData>) => Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims]));
 
 async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: number): Promise<number> {
   // With --json, stdout carries the benchmark's JSON alone.

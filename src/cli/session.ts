@@ -5,6 +5,7 @@
  * the CLI sees only RunSession.
  */
 import type { Precision } from '../engine/precision.js';
+import type { InputShape } from '../compiler/profiles.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { EngineSummary } from '../compiler/report.js';
@@ -76,7 +77,8 @@ export async function openSession(
   proto: ModelProto,
   feeds: ReadonlyMap<string, TensorData>,
   hooks: SessionHooks,
+  shapes?: Record<string, InputShape>,
 ): Promise<RunSession> {
   if (opts.backend === 'ort') return openOrtSession(opts.model, opts);
-  return openHybridSession(opts, proto, feeds, hooks);
+  return openHybridSession(opts, proto, feeds, hooks, shapes);
 }

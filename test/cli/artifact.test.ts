@@ -79,6 +79,7 @@ describeIf(HAS_NATIVE, 'hybrid-run and .hybrid files', NATIVE_MISSING, () => {
       ['--min-block-size', '1'],
       ['--cache-dir', dir],
       ['--backend', 'ort'],
+      ['--min-shapes', 'input:1x3x64x64', '--opt-shapes', 'input:1x3x64x64', '--max-shapes', 'input:2x3x64x64'],
     ]) {
       const r = await runMain(saved, ...flags);
       expect(r.code, flags.join(' ')).toBe(2);

@@ -163,10 +163,15 @@ describe('hybrid-run --help', () => {
   it('the command still has the flags the issues ask for', () => {
     // Listed here independently of the code that defines them.
     // trtexec's spellings, hidden from --help.
-    for (const flag of ['--saveEngine', '--shapes', '--loadInputs', '--fp16', '--bf16', '--int8']) expect(OPTIONS.map((o) => o.long)).toContain(flag);
+    for (const flag of ['--saveEngine', '--shapes', '--loadInputs', '--fp16', '--bf16', '--int8', '--minShapes', '--optShapes', '--maxShapes']) {
+      expect(OPTIONS.map((o) => o.long)).toContain(flag);
+    }
     for (const flag of [
       '--input',
       '--shape',
+      '--min-shapes',
+      '--opt-shapes',
+      '--max-shapes',
       '--seed',
       '--output-dir',
       '--backend',
