@@ -186,6 +186,15 @@ export class Emitter {
     return this.add('shuffle', [x], { reshape: [...shape] }, suffix);
   }
 
+  /**
+   * Reshape to a target relative to `x`: 0 copies x's dim at that index and one -1 takes what is
+   * left (ONNX's Reshape; the shuffle's zeroIsPlaceholder), so that the layer holds for every
+   * shape of a dynamic engine where only those dims vary (batch, most often).
+   */
+  reshapeRelative(x: TensorRef, target: readonly number[], suffix?: string): TensorRef {
+    return this.add('shuffle', [x], { reshape: [...target], zeroIsPlaceholder: true }, suffix);
+  }
+
   /** Transpose (a shuffle), skipped for the identity permutation. */
   transpose(x: TensorRef, perm: readonly number[], suffix?: string): TensorRef {
     if (perm.every((p, i) => p === i)) return x;

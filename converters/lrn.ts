@@ -37,7 +37,9 @@ const lrn = defineConverter<LrnPlan>({
     const [n, c] = x.shape as [number, number];
     const dtype = x.dtype;
     const square = e.add('elementwise', [x, x], { op: 'mul' }, 'square');
-    const columns = e.reshape(square, [n, 1, c, numel(x.shape.slice(2))], 'channels');
+    // Relative targets (0: the batch as it comes), so that a dynamic batch keeps one layer.
+    const columns =
+      numel(x.shape) === 0 ? e.reshape(square, [n, 1, c, numel(x.shape.slice(2))], 'channels') : e.reshapeRelative(square, [0, 1, c, -1], 'channels');
     const average = e.add(
       'pooling',
       [columns],
@@ -53,7 +55,7 @@ const lrn = defineConverter<LrnPlan>({
       },
       'window_mean',
     );
-    const mean = e.reshape(average, x.shape, 'unflatten');
+    const mean = numel(x.shape) === 0 ? e.reshape(average, x.shape, 'unflatten') : e.reshapeRelative(average, [0, ...x.shape.slice(1)], 'unflatten');
     const scaled = e.add('elementwise', [mean, e.fill(p.alpha, dtype, 'alpha')], { op: 'mul' }, 'alpha_mul');
     const base = e.add('elementwise', [scaled, e.fill(p.bias, dtype, 'bias')], { op: 'add' }, 'bias_add');
     const denominator = e.add('elementwise', [base, e.fill(p.beta, dtype, 'beta')], { op: 'pow' }, 'pow');

@@ -15,22 +15,32 @@ import type { Converter } from './types.js';
 
 const CONST_HINT = 'export with static shapes or pass --shape so that it folds to a constant';
 
-/** `known` checks that the op's shape-deciding operand is known at compile time (its reason otherwise). */
-function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v: NodeView) => void = () => {}): Converter {
-  return defineConverter<number[]>({
+/**
+ * `known` checks that the op's shape-deciding operand is known at compile time (its reason
+ * otherwise) and may return the target to emit instead of the output shape: a Reshape target
+ * with ONNX's 0 (copy a dim) or -1 (infer one), which the shuffle layer resolves itself, so that
+ * the layer holds for every shape of a dynamic engine (lowering writes such targets where dims
+ * are symbolic: src/lowering/normalize-shapes.ts).
+ */
+function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v: NodeView) => unknown = () => {}): Converter {
+  return defineConverter<{ target: number[]; relative: boolean }>({
     opType,
     sinceVersion,
     notes,
     plan(v) {
       v.dtype(0, ENGINE_DTYPES);
-      known(v);
+      const target = known(v);
       const shape = v.in(0).shape;
       const out = v.out(0).shape;
       v.check(numel(out) === numel(shape), () => `cannot reshape [${shape}] to [${out}]`);
-      return out;
+      // A literal 0 (allowzero 1) is an empty dim, not a copy: such a target is not relative.
+      const allowzero = sinceVersion >= 14 && v.int('allowzero', 0) === 1;
+      const relative = Array.isArray(target) && numel(shape) > 0 && !allowzero && target.some((d) => d === 0 || d === -1);
+      return relative ? { target: target as number[], relative } : { target: out, relative };
     },
-    emit(e, out) {
-      e.output(0, e.reshape(e.input(0), out));
+    emit(e, { target, relative }) {
+      const x = e.input(0);
+      e.output(0, relative ? e.reshapeRelative(x, target) : e.reshape(x, target));
     },
   });
 }
@@ -49,13 +59,16 @@ const flatten = shapeOp('Flatten', 1, 'Any engine dtype.');
 function squeeze(sinceVersion: number): Converter {
   return shapeOp('Squeeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v) => {
     if (sinceVersion >= 13 && v.has(1)) v.constInts(1, 'axes', CONST_HINT);
+    return undefined;
   });
 }
 
 function unsqueeze(sinceVersion: number): Converter {
-  return shapeOp('Unsqueeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v) =>
-    sinceVersion >= 13 ? v.constInts(1, 'axes', CONST_HINT) : (v.ints('axes') ?? v.fail('the axes attribute is missing')),
-  );
+  return shapeOp('Unsqueeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v) => {
+    if (sinceVersion >= 13) v.constInts(1, 'axes', CONST_HINT);
+    else if (!v.ints('axes')) v.fail('the axes attribute is missing');
+    return undefined;
+  });
 }
 
 export const reshapeConverters: Converter[] = [flatten, reshape(1), reshape(5), reshape(14), squeeze(1), squeeze(13), unsqueeze(1), unsqueeze(13)];

@@ -35,9 +35,13 @@ function softmax(opType: string, log: boolean, sinceVersion: number): Converter 
         e.output(0, e.add('softmax', [e.input(0)], { axis: p.axis, log }));
         return;
       }
-      const flat = e.reshape(e.input(0), p.coerced, 'to2d');
+      // Relative targets (-1: the leading dims as they come) where there are elements, so
+      // that a dynamic batch keeps one layer.
+      const relative = numel(p.shape) > 0;
+      const x = e.input(0);
+      const flat = relative ? e.reshapeRelative(x, [-1, p.coerced[1]!], 'to2d') : e.reshape(x, p.coerced, 'to2d');
       const y = e.add('softmax', [flat], { axis: 1, log }, 'softmax');
-      e.output(0, e.reshape(y, p.shape));
+      e.output(0, relative ? e.reshapeRelative(y, [-1, ...p.shape.slice(1)]) : e.reshape(y, p.shape));
     },
   });
 }

@@ -18,6 +18,7 @@ export type { SaveOptions } from './artifact/save.js';
 export type { Manifest } from './artifact/manifest.js';
 export type { Backend, CompileOptions, CompilePhase, InputSpec, LogLevel } from './compiler/options.js';
 export type { ModelSource } from './compiler/source.js';
+export type { InputShape, Profile, ShapeRange } from './compiler/profiles.js';
 export type { EngineSummary, ModelReport } from './compiler/report.js';
 export type { ReportData } from './report/model.js';
 export { analyze, type AnalyzeOptions, type AnalyzeResult } from './compiler/analyze.js';

@@ -12,6 +12,7 @@ import { type NumericDType, DTYPE_SIZE } from '../onnx/dtype.js';
 import type { Dim } from '../ir/types.js';
 import { unusableReport } from '../report/validate.js';
 import type { Section } from './container.js';
+import type { ShapeRange } from '../compiler/profiles.js';
 
 export const MANIFEST_FORMAT = 'hybridrt-model';
 export const MANIFEST_VERSION = 1;
@@ -28,6 +29,8 @@ export interface ManifestTensor {
   dtype: NumericDType;
   shape: number[];
   declaredShape?: Dim[];
+  /** Per optimization profile, where the model is dynamic (src/compiler/profiles.ts). */
+  ranges?: ShapeRange[];
 }
 
 export interface ManifestOutput {
@@ -44,7 +47,16 @@ export interface ManifestBoundary {
 }
 
 export type ManifestSegment =
-  | { kind: 'engine'; id: number; inputs: ManifestBoundary[]; outputs: ManifestBoundary[]; plan: number; shapeFallback?: OnnxRef }
+  | {
+      kind: 'engine';
+      id: number;
+      inputs: ManifestBoundary[];
+      outputs: ManifestBoundary[];
+      /** The first profile's plan; `profilePlans` holds the others', in profile order. */
+      plan: number;
+      profilePlans?: number[];
+      shapeFallback?: OnnxRef;
+    }
   | { kind: 'fallback'; id: number; inputs: ManifestBoundary[]; outputs: ManifestBoundary[]; model: OnnxRef };
 
 /** An ONNX sub-model section, with the initializers whose bytes live in weights sections. */
@@ -181,6 +193,15 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
       dtype: c.dtype(o.dtype, `inputs[${i}].dtype`),
       shape: c.dims(o.shape, `inputs[${i}].shape`, false) as number[],
       ...(o.declaredShape !== undefined ? { declaredShape: c.dims(o.declaredShape, `inputs[${i}].declaredShape`, true) } : {}),
+      ...(o.ranges !== undefined
+        ? {
+            ranges: c.arr(o.ranges, `inputs[${i}].ranges`, 64).map((r, p) => {
+              const x = c.obj(r, `inputs[${i}].ranges[${p}]`);
+              const dims = (end: string) => c.dims(x[end], `inputs[${i}].ranges[${p}].${end}`, false) as number[];
+              return { min: dims('min'), opt: dims('opt'), max: dims('max') };
+            }),
+          }
+        : {}),
     };
   });
   const outputs = c.arr(m.outputs, 'outputs', 4096).map((v, i) => {
@@ -206,9 +227,17 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
     if (o.kind === 'engine') {
       const plan = c.section(o.plan, `segments[${i}].plan`, 'plan');
       claim(plan, `segments[${i}].plan`);
+      const profilePlans =
+        o.profilePlans === undefined
+          ? undefined
+          : c.arr(o.profilePlans, `segments[${i}].profilePlans`, 63).map((x, k) => {
+              const at = c.section(x, `segments[${i}].profilePlans[${k}]`, 'plan');
+              claim(at, `segments[${i}].profilePlans[${k}]`);
+              return at;
+            });
       const shapeFallback = o.shapeFallback === undefined ? undefined : c.onnx(o.shapeFallback, `segments[${i}].shapeFallback`);
       if (shapeFallback) claim(shapeFallback.section, `segments[${i}].shapeFallback`);
-      return { kind: 'engine', ...common, plan, ...(shapeFallback ? { shapeFallback } : {}) };
+      return { kind: 'engine', ...common, plan, ...(profilePlans ? { profilePlans } : {}), ...(shapeFallback ? { shapeFallback } : {}) };
     }
     if (o.kind === 'fallback') {
       const model = c.onnx(o.model, `segments[${i}].model`);

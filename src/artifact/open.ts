@@ -209,8 +209,15 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
     for (const s of m.segments) {
       if (s.kind === 'engine') {
         let engine: Engine;
+        const profileEngines: Engine[] = [];
         try {
           engine = await deserializeEngine(sections[s.plan]!.bytes, threads !== undefined ? { threads } : {});
+          engines.push(engine);
+          for (const at of s.profilePlans ?? []) {
+            const more = await deserializeEngine(sections[at]!.bytes, threads !== undefined ? { threads } : {});
+            engines.push(more);
+            profileEngines.push(more);
+          }
         } catch (e) {
           const err = planError(e, `${label}: engine segment ${s.id}`);
           if (hooks.rebuild && /architecture|backend/.test(err.message)) {
@@ -220,7 +227,6 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
           }
           throw err;
         }
-        engines.push(engine);
         const info = engine.info();
         const names = (list: Array<{ name: string }>) => list.map((t) => t.name).join(',');
         if (names(info.inputs) !== s.inputs.map((t) => t.name).join(',') || names(info.outputs) !== s.outputs.map((t) => t.name).join(',')) {
@@ -239,8 +245,11 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
             ),
           warn: (msg: string) => options.onLog?.(msg, 'warn'),
         };
-        const pool = new ContextPool(engine, options.maxContexts ?? DEFAULT_MAX_CONTEXTS, `${label}: engine segment ${s.id}`);
-        runners.push(new EngineSegment(s.id, engine, pool, m.backend, shapeFallback));
+        const profiles = [engine, ...profileEngines].map((en, p) => ({
+          engine: en,
+          pool: new ContextPool(en, options.maxContexts ?? DEFAULT_MAX_CONTEXTS, `${label}: engine segment ${s.id}${p ? ` (profile ${p})` : ''}`),
+        }));
+        runners.push(new EngineSegment(s.id, profiles, m.backend, shapeFallback));
       } else {
         const model = assembleOnnx(sections, s.model, label, `fallback segment ${s.id}`);
         const runner = await openFallbackSegment(
@@ -267,7 +276,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
     }
   } catch (e) {
     for (const r of runners) await r.dispose();
-    for (const en of engines) if (!runners.some((r) => r instanceof EngineSegment && r.engine === en)) en.dispose();
+    for (const en of engines) if (!runners.some((r) => r instanceof EngineSegment && r.profiles.some((p) => p.engine === en))) en.dispose();
     throw e;
   }
 

@@ -138,11 +138,21 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
       outputs: seg.outputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
     };
     if (runner instanceof EngineSegment) {
-      sections.push({ kind: 'plan', bytes: runner.engine.serialize() });
-      const plan = sections.length - 1;
+      const plans = runner.profiles.map((p) => {
+        sections.push({ kind: 'plan', bytes: p.engine.serialize() });
+        return sections.length - 1;
+      });
+      const [plan, ...profilePlans] = plans;
       const fb = runner.shapeFallbackModel;
       const shapeFallback = fb ? onnxSection(fb, weights, sections, label) : undefined;
-      segments.push({ kind: 'engine', id: runner.id, ...boundary, plan, ...(shapeFallback ? { shapeFallback } : {}) });
+      segments.push({
+        kind: 'engine',
+        id: runner.id,
+        ...boundary,
+        plan: plan!,
+        ...(profilePlans.length ? { profilePlans } : {}),
+        ...(shapeFallback ? { shapeFallback } : {}),
+      });
     } else if (runner instanceof FallbackSegment) {
       segments.push({ kind: 'fallback', id: runner.id, ...boundary, model: onnxSection(runner.model, weights, sections, label) });
     } else {
@@ -189,6 +199,7 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
       dtype: i.dtype,
       shape: [...i.shape],
       ...(i.declaredShape ? { declaredShape: [...i.declaredShape] } : {}),
+      ...(i.ranges ? { ranges: i.ranges.map((r) => ({ min: [...r.min], opt: [...r.opt], max: [...r.max] })) } : {}),
     })),
     outputs: parts.outputs.map((o) => ({ name: o.name, ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.shape ? { shape: [...o.shape] } : {}) })),
     segments,

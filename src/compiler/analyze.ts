@@ -6,16 +6,17 @@
  *        -> infer again -> partition -> report data
  *
  * It takes the steps compile() takes, with the same options and defaults, so the dry run shows
- * the segments compile() would build. Two differences, both so that a dry run can still say
- * something useful: an input left with symbolic dimensions is a warning here (compile() needs
- * static shapes and refuses it; the nodes whose shapes stay unknown show as fallbacks), and
- * probing can be turned off (`probe: false`: no onnxruntime run at all).
+ * the segments compile() would build; probing can be turned off (`probe: false`: no onnxruntime
+ * run at all). Inputs get their shapes as compile() gives them (src/compiler/profiles.ts: a
+ * symbolic dim nobody sizes is 1, with a warning). Where a dim varies over the profiles, the graph
+ * is lowered with symbols and every node judged at each end of each range
+ * (src/compiler/shape-views.ts).
  */
 import type { Converter } from '../../converters/types.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { registryVerdict } from '../../converters/verdict.js';
 import { HybridError } from '../errors.js';
-import { LIMITS, checkTensorSize } from '../limits.js';
+import { LIMITS } from '../limits.js';
 import { DTYPE_SIZE, type NumericDType, numel } from '../onnx/dtype.js';
 import type { Graph } from '../ir/graph.js';
 import { type InferResult, inferShapes } from '../ir/infer/index.js';
@@ -26,15 +27,20 @@ import { matchesOp } from '../partition/annotate.js';
 import { nodeReads, partition } from '../partition/index.js';
 import type { PartitionResult } from '../partition/types.js';
 import { buildReport, type ReportData } from '../report/model.js';
-import { type InputSpec, inputShapesOption, resolveOptions } from './options.js';
+import { type InputSpec, resolveOptions } from './options.js';
+import { type InputShape, type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
+import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './shape-views.js';
+import { nativeAvailable } from '../engine/native.js';
 import { checkFallbackSessions } from './build.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
-import { completeShapes, exampleShapes, loadSource, type ModelSource } from './source.js';
+import { loadSource, type ModelSource } from './source.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 export interface AnalyzeOptions {
-  /** Static input shapes, as for compile(): `[{ name, shape }]` or `{ name: shape }`. */
-  inputs?: InputSpec[] | Record<string, number[]>;
+  /** Input shapes or ranges, as for compile(): `[{ name, shape }]`, `{ name: shape }` or `{ name: { min, opt, max } }`. */
+  inputs?: InputSpec[] | Record<string, InputShape>;
+  /** Several optimization profiles, as for compile(). */
+  profiles?: Array<Record<string, InputShape>>;
   /** Fewest compute nodes per engine segment (default 3; 0 keeps every engine group). */
   minBlockSize?: number;
   /** Op types forced to the fallback ('Resize', or 'com.example::MyOp'). */
@@ -66,6 +72,7 @@ export interface AnalyzeOptions {
 /** Every key of AnalyzeOptions, once (an unknown key is an OPTION error naming the nearest). */
 export const ANALYZE_OPTION_KEYS = optionKeys<AnalyzeOptions>()([
   'inputs',
+  'profiles',
   'minBlockSize',
   'fallbackOps',
   'fallbackNodes',
@@ -93,11 +100,13 @@ export interface AnalyzeResult {
   probed: string[];
   /** The model's declared value types, before input shapes were fixed: what sub-models for onnxruntime declare. */
   declaredTypes: ReadonlyMap<string, ValueType>;
-}
-
-function example(graph: Graph, given: Record<string, number[]>): string {
-  const shapes = exampleShapes(graph, given, graph.name || 'the model');
-  return graph.inputs.map((n) => `${n}=${shapes[n]!.join('x')}`).join(' --shape ');
+  /** Every input's range per profile, and whether any input takes more than one shape. */
+  profiles: ProfilePlan;
+  /**
+   * A dynamic compile's views of the graph at the ends of each profile (shape-views.ts), in
+   * profile order, min, opt, max each; absent for a static one (`graph` has concrete types).
+   */
+  views?: ShapeView[];
 }
 
 async function probe(
@@ -181,6 +190,12 @@ function probeFrontier(graph: Graph, values: readonly string[], dataDependent: r
   });
 }
 
+/** Per profile, the inputs that take more than one shape (what reports show). */
+function rangedInputs(plan: ProfilePlan): NonNullable<ReportData['model']['profiles']> {
+  const ranged = Object.keys(plan.profiles[0]!).filter((n) => plan.profiles.some((p) => p[n]!.min.some((d, i) => d !== p[n]!.max[i])));
+  return plan.profiles.map((p) => Object.fromEntries(ranged.map((n) => [n, p[n]!])));
+}
+
 /** Loads, lowers and partitions a model, and builds its partition report; builds no engine. */
 export async function analyze(model: ModelSource, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   if (options === null || typeof options !== 'object') throw new HybridError('OPTION', 'analyze options must be an object');
@@ -193,40 +208,67 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
     registry: options.registry,
   });
   const { graph, label } = loadSource(model, options.label);
-  const asked = inputShapesOption(options.inputs);
-  const given = completeShapes(graph, asked, label);
   const warnings: string[] = [];
-  // What a run would allocate, refused before anything is (compile's planInputs does the same).
-  for (const name of graph.inputs) {
-    const t = graph.types.get(name);
-    const shape = given[name] ?? t?.shape;
-    if (isStaticShape(shape)) checkTensorSize(`${label}: input '${name}'`, shape, t?.dtype, asked[name] ? 'OPTION' : 'SHAPE');
-  }
-  const symbolic = graph.inputs.filter((n) => !given[n] && !isStaticShape(graph.types.get(n)?.shape));
-  if (symbolic.length) {
-    const shown = symbolic.map((n) => `'${n}' [${graph.types.get(n)?.shape?.join(',') ?? '?'}]`).join(', ');
-    warnings.push(
-      `input ${shown} ha${symbolic.length === 1 ? 's' : 've'} no static shape: engines need one, so nodes whose shapes stay unknown are shown as fallbacks; ` +
-        `give shapes (--shape ${example(graph, given)}) to see what compile() would build`,
-    );
-  }
+  const plan = planProfiles(graph, profilesOption(options.inputs, options.profiles), label, (m, level) => level === 'warn' && warnings.push(m));
+  // A static compile works at its one shape; a dynamic one lowers with symbols where dims vary
+  // and judges nodes at every end of every profile (shape-views.ts).
+  const given: Record<string, number[]> = Object.fromEntries(Object.entries(plan.profiles[0]!).map(([n, r]) => [n, r.opt]));
   const declaredTypes = new Map([...graph.types].map(([name, t]) => [name, { ...t, ...(t.shape ? { shape: [...t.shape] } : {}) }]));
   const originalNodes = new Set(graph.nodes.map((n) => n.name));
   const originalOps = [...graph.nodes];
-  const inputShapes: Record<string, Dim[]> = given;
+  const inputShapes: Record<string, Dim[]> = plan.dynamic ? plan.symbolic : given;
   const lowering = await lower(graph, { inputShapes, label, skip: options.skipLowering });
   let inferred = inferShapes(graph, { inputShapes });
   const probed: string[] = [];
-  if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options);
+  const probeWarnings: string[] = [];
+  let verdict = registryVerdict(opts.registry, inferred.values);
+  let views: ShapeView[] | undefined;
+  if (!plan.dynamic) {
+    if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options);
+    verdict = registryVerdict(opts.registry, inferred.values);
+  } else {
+    views = await makeViews(graph, plan.profiles, async (view, shapes, values) =>
+      options.probe === false
+        ? values
+        : (
+            await probe(
+              view,
+              opts.registry,
+              shapes,
+              { types: view.types, values } as unknown as InferResult,
+              probeWarnings,
+              probed,
+              declaredTypes,
+              options,
+            )
+          ).values,
+    );
+    verdict = rangeVerdict(views, opts.registry, plan.profiles.length);
+  }
+  const partitionWith = (v: typeof verdict) =>
+    partition(graph, {
+      verdict: v,
+      fallbackOps: opts.fallbackOps,
+      fallbackNodes: opts.fallbackNodes,
+      minBlockSize: opts.minBlockSize,
+      requireFullCompilation: opts.requireFullCompilation,
+      label,
+    });
+  let result = partitionWith(verdict);
+  if (views && nativeAvailable()) {
+    // Nodes whose layers differ over the range go to onnxruntime, with the reason; each round
+    // forces at least one more node, so this ends.
+    const forced = new Map<string, string>();
+    for (;;) {
+      const faults = polymorphismFaults(views, result.segments, opts.registry, plan.profiles.length);
+      if (!faults.size) break;
+      for (const [n, why] of faults) forced.set(n, why);
+      const base = verdict;
+      result = partitionWith((g, node) => forced.get(node.name) ?? base(g, node));
+    }
+  }
+  warnings.push(...new Set(probeWarnings));
 
-  const result = partition(graph, {
-    verdict: registryVerdict(opts.registry, inferred.values),
-    fallbackOps: opts.fallbackOps,
-    fallbackNodes: opts.fallbackNodes,
-    minBlockSize: opts.minBlockSize,
-    requireFullCompilation: opts.requireFullCompilation,
-    label,
-  });
   // A fallbackNodes name that lowering removed is not a typo: say what happened to it.
   const lowered = new Set(graph.nodes.map((n) => n.name));
   result.warnings = result.warnings.map((w) => {
@@ -257,18 +299,18 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
       passes: lowering.passes.filter((p) => !p.skipped).map((p) => ({ name: p.name, changed: p.changed, counts: p.counts, notes: p.notes })),
     },
     warnings,
+    ...(plan.dynamic ? { profiles: rangedInputs(plan) } : {}),
   });
-  if (symbolic.length) {
-    // Converters reject what has no static shape, so "support this op" advice would mislead.
-    const fallbacks = report.summary.nodes - report.summary.engineNodes;
-    report.recommendations = [
-      {
-        kind: 'inputShapes',
-        message: `give static input shapes (--shape ${example(graph, given)}, or compile's inputs option): engines need them, and ${fallbacks} of ${report.summary.nodes} nodes fall back while they are symbolic`,
-        merges: [],
-      },
-      ...report.recommendations.filter((r) => r.kind !== 'converter'),
-    ];
-  }
-  return { graph, lowering, inferred, partition: result, report, warnings: report.warnings, probed, declaredTypes };
+  return {
+    graph,
+    lowering,
+    inferred,
+    partition: result,
+    report,
+    warnings: report.warnings,
+    probed,
+    declaredTypes,
+    profiles: plan,
+    ...(views ? { views } : {}),
+  };
 }

@@ -24,6 +24,8 @@ import type { Segment } from '../partition/types.js';
 import { ContextPool } from '../runtime/context-pool.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
 import { buildSegmentNetwork } from './segment-network.js';
+import type { ShapeView } from './shape-views.js';
+import type { NetworkDefinition } from '../engine/network.js';
 import type { Backend, CompilePhase, LogLevel } from './options.js';
 
 export interface BuildOptions {
@@ -49,6 +51,12 @@ export interface BuildOptions {
   probed?: ReadonlySet<string>;
   /** The model's declared value types (analyze's): fallback sub-models declare these, not the fixed shapes. */
   declaredTypes?: ReadonlyMap<string, ValueType>;
+  /**
+   * A dynamic compile's views (analyze's, shape-views.ts: min, opt, max per profile): each
+   * engine segment gets one engine per profile, built at its opt view with every input's range
+   * from the min and max views.
+   */
+  views?: readonly ShapeView[];
   progress: (phase: CompilePhase, done: number, total: number) => void;
   log: (message: string, level: LogLevel) => void;
 }
@@ -146,9 +154,41 @@ export async function checkFallbackSessions(
   }
 }
 
+/**
+ * The networks of an engine segment: one at the compiled shapes, or, for a dynamic compile, one
+ * per profile at its opt view, every input given its range from the min and max views (dim by
+ * dim the smaller and the larger: a value computed inside the model need not grow with the
+ * inputs).
+ */
+function segmentNetworks(graph: Graph, seg: Segment, options: BuildOptions): NetworkDefinition[] {
+  const make = (g: Graph, known: ReadonlyMap<string, TensorData> | undefined, name: string) =>
+    buildSegmentNetwork(g, seg.nodes, {
+      inputs: seg.inputs.map((i) => i.name),
+      outputs: seg.outputs.map((o) => o.name),
+      registry: options.registry,
+      name,
+      ...(known ? { known } : {}),
+    });
+  const name = `${graph.name}_segment${seg.id}`;
+  if (!options.views) return [make(graph, options.known, name)];
+  const profiles = Math.max(...options.views.map((v) => v.profile)) + 1;
+  return Array.from({ length: profiles }, (_, p) => {
+    const at = (end: 'min' | 'opt' | 'max') => options.views!.find((v) => v.profile === p && v.end === end)!;
+    const net = make(at('opt').graph, at('opt').values, profiles > 1 ? `${name}_profile${p}` : name);
+    const shapeAt = (end: 'min' | 'max', input: string) => at(end).graph.types.get(input)!.shape as number[];
+    const ranges = net.inputs.map((id, k) => {
+      const input = seg.inputs[k]!.name;
+      const opt = net.tensors[id]!.shape;
+      const [lo, hi] = [shapeAt('min', input), shapeAt('max', input)];
+      return { min: opt.map((d, i) => Math.min(d, lo[i]!, hi[i]!)), max: opt.map((d, i) => Math.max(d, lo[i]!, hi[i]!)) };
+    });
+    return { ...net, ranges };
+  });
+}
+
 export async function buildRunners(graph: Graph, segments: readonly Segment[], options: BuildOptions): Promise<BuiltRunners> {
   const engineSegs = segments.filter((s) => s.kind === 'engine');
-  const engines = new Map<number, Engine>();
+  const engines = new Map<number, Engine[]>(); // per profile
   const demoted: BuiltRunners['demoted'] = [];
   const runners: SegmentRunner[] = [];
   const t0 = performance.now();
@@ -157,22 +197,23 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
     options.progress('build', 0, engineSegs.length);
     const tasks = engineSegs.map((seg) => async () => {
       try {
-        const network = buildSegmentNetwork(graph, seg.nodes, {
-          inputs: seg.inputs.map((i) => i.name),
-          outputs: seg.outputs.map((o) => o.name),
-          registry: options.registry,
-          name: `${graph.name}_segment${seg.id}`,
-          ...(options.known ? { known: options.known } : {}),
-        });
-        engines.set(
-          seg.id,
-          await buildEngine(network, {
-            backend: options.backend,
-            precisions: options.precisions,
-            threads: options.threads,
-            ...(options.timingCachePath !== undefined ? { timingCachePath: options.timingCachePath } : {}),
-          }),
-        );
+        const made: Engine[] = [];
+        try {
+          for (const network of segmentNetworks(graph, seg, options)) {
+            made.push(
+              await buildEngine(network, {
+                backend: options.backend,
+                precisions: options.precisions,
+                threads: options.threads,
+                ...(options.timingCachePath !== undefined ? { timingCachePath: options.timingCachePath } : {}),
+              }),
+            );
+          }
+        } catch (e) {
+          for (const en of made) en.dispose();
+          throw e;
+        }
+        engines.set(seg.id, made);
       } finally {
         options.progress('build', ++built, engineSegs.length);
       }
@@ -206,8 +247,11 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
         const reachable = (options.probed?.size ?? 0) > 0 && seg.inputs.some((i) => !graph.inputs.includes(i.name));
         const model = reachable ? segmentModel(graph, seg, options) : undefined;
         const shapeFallback = model && { model, open: () => openSession(seg, model, options), warn: (m: string) => options.log(m, 'warn') };
-        const pool = new ContextPool(engine, options.maxContexts, `${options.label}: engine segment ${seg.id}`);
-        runners.push(new EngineSegment(seg.id, engine, pool, options.backend, shapeFallback));
+        const profiles = engine.map((en, p) => ({
+          engine: en,
+          pool: new ContextPool(en, options.maxContexts, `${options.label}: engine segment ${seg.id}${engine.length > 1 ? ` (profile ${p})` : ''}`),
+        }));
+        runners.push(new EngineSegment(seg.id, profiles, options.backend, shapeFallback));
       } else {
         runners.push(await openSession(seg, segmentModel(graph, seg, options), options));
         options.progress('sessions', ++opened, fallbacks.length);
@@ -217,7 +261,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
   } catch (e) {
     const owned = new Set(runners.filter((r) => r.kind === 'engine').map((r) => r.id));
     for (const r of runners) await r.dispose();
-    for (const [id, engine] of engines) if (!owned.has(id)) engine.dispose();
+    for (const [id, made] of engines) if (!owned.has(id)) for (const en of made) en.dispose();
     throw e;
   }
 }

@@ -36,7 +36,8 @@ import { effectivePrecisions } from '../engine/precision.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
 import { buildRunners, demotedWarning } from './build.js';
-import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOptions, inputShapesOption, resolveOptions } from './options.js';
+import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOptions, resolveOptions } from './options.js';
+import { type ShapeRange, planProfiles, profilesOption } from './profiles.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
 import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, planInputs } from './source.js';
 
@@ -44,7 +45,13 @@ import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, pla
 export type CompiledModel = HybridModel<ModelReport>;
 
 function toTensorInfo(i: InputPlan): TensorInfo {
-  return { name: i.name, dtype: i.dtype, shape: i.shape, ...(i.declaredShape ? { declaredShape: i.declaredShape } : {}) };
+  return {
+    name: i.name,
+    dtype: i.dtype,
+    shape: i.shape,
+    ...(i.declaredShape ? { declaredShape: i.declaredShape } : {}),
+    ...(i.ranges ? { ranges: i.ranges } : {}),
+  };
 }
 
 function outputInfo(graph: Graph, name: string): OutputInfo {
@@ -53,6 +60,11 @@ function outputInfo(graph: Graph, name: string): OutputInfo {
   if (t?.dtype && isNumericDType(t.dtype)) info.dtype = t.dtype;
   if (t?.shape) info.shape = [...t.shape];
   return info;
+}
+
+/** Each input's shape, or its ranges (one per profile) where the model is dynamic: what the cache key and saved models record. */
+function compiledShapes(inputs: readonly InputPlan[]): Record<string, number[] | ShapeRange | ShapeRange[]> {
+  return Object.fromEntries(inputs.map((i) => [i.name, i.ranges ? (i.ranges.length === 1 ? i.ranges[0]! : i.ranges) : i.shape]));
 }
 
 /** The options that decide what compile() builds (recorded in saved models and cache keys). */
@@ -90,13 +102,14 @@ function customConverters(graph: Graph, segments: readonly Segment[], registry: 
 export async function compile(model: ModelSource, options: CompileOptions = {}): Promise<CompiledModel> {
   const t0 = performance.now();
   const opts = resolveOptions(options);
-  const given = inputShapesOption(options.inputs);
+  const asked = profilesOption(options.inputs, options.profiles);
   // Decoded once; the inputs are checked (static shapes, dtypes) and the backend chosen before
   // any lowering, so that those errors come fast.
   const { graph: declared, label, proto, stat } = loadSource(model, options.label);
   const sourceStat = stat ? { sourceStat: stat } : {};
   checkInterfaceDTypes(declared, label);
-  const inputs = planInputs(declared, given, label, (m) => opts.log(m, 'info'));
+  const plan = planProfiles(declared, asked, label, opts.log);
+  const inputs = planInputs(declared, plan, label);
   const backend = chooseBackend(opts.backend, opts.log);
   const precisions = effectivePrecisions(backend, opts.precisions);
   const ignored = opts.precisions.filter((p) => !precisions.includes(p));
@@ -112,7 +125,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   // entry a previous compile saved (src/artifact/cache.ts). Without the addon there is nothing
   // to cache (no engines), and no addon to fingerprint.
   if (opts.cache && nativeAvailable()) {
-    const shapes = Object.fromEntries(inputs.map((i) => [i.name, i.shape]));
+    const shapes = compiledShapes(inputs);
     const digest = modelDigest(proto);
     const key = cacheKey({
       source: digest,
@@ -194,7 +207,9 @@ async function compileFrom(
   opts.progress('analyze', 0, 1);
   const tAnalyze = performance.now();
   const analysis = await analyze(proto, {
-    inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])),
+    profiles: inputs[0]?.ranges
+      ? inputs[0].ranges.map((_, p) => Object.fromEntries(inputs.map((i) => [i.name, i.ranges![p]!])))
+      : [Object.fromEntries(inputs.map((i) => [i.name, i.shape]))],
     minBlockSize: opts.minBlockSize,
     fallbackOps: opts.fallbackOps,
     fallbackNodes: opts.fallbackNodes,
@@ -222,6 +237,7 @@ async function compileFrom(
     requireFullCompilation: opts.requireFullCompilation,
     label,
     known: analysis.inferred.values,
+    ...(analysis.views ? { views: analysis.views } : {}),
     probed: new Set(analysis.probed),
     declaredTypes: analysis.declaredTypes,
     progress: opts.progress,
@@ -256,7 +272,7 @@ async function compileFrom(
       source: model,
       ...(sourceStat ? { sourceStat } : {}),
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
-      options: { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.shape])), ...decidingOptions(opts) },
+      options: { inputs: compiledShapes(inputs), ...decidingOptions(opts) },
       converters: customConverters(graph, result.segments, opts.registry),
       device: deviceDescription(backend),
     };

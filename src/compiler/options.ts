@@ -9,17 +9,15 @@ import { type Precision, checkPrecision } from '../engine/precision.js';
 import { type CacheOptions, DEFAULT_CACHE_MAX_BYTES, openCacheDir } from '../artifact/cache.js';
 import { HybridError } from '../errors.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
-import { LIMITS, checkTensorSize } from '../limits.js';
+import { LIMITS } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
+import type { InputShape, ShapeRange } from './profiles.js';
 
-/** A static input shape: `{ name: 'input', shape: [1, 3, 224, 224] }`. */
-export interface InputSpec {
-  name: string;
-  shape: number[];
-}
+/** An input's shape by name: `{ name: 'input', shape: [1, 3, 224, 224] }`, or a range `{ name, min, opt, max }`. */
+export type InputSpec = { name: string; shape: number[] } | ({ name: string } & ShapeRange);
 
 /**
  * The phases compile() reports through `onProgress`, in order: 'analyze' (lowering, shape
@@ -42,11 +40,20 @@ export interface CompileOptions {
    */
   precisions?: Precision[];
   /**
-   * Static shapes of the model's inputs, as a list or a record (`{ input: [1, 3, 224, 224] }`).
-   * Needed for every input whose declared shape has symbolic dimensions; an input left out
-   * keeps its declared shape.
+   * The shapes of the model's inputs, as a list or a record: a static shape
+   * (`{ input: [1, 3, 224, 224] }`) or a range the engines serve without a rebuild
+   * (`{ input: { min: [1, 3, 224, 224], opt: [8, 3, 224, 224], max: [32, 3, 224, 224] } }`,
+   * TensorRT's optimization profile; tuned at opt). An input left out keeps its declared shape,
+   * with the dims it shares with given inputs (`batch`) bound to theirs; a symbolic dim nobody
+   * sizes is 1, said through `onLog`. docs/api.md, "Shape ranges".
    */
-  inputs?: InputSpec[] | Record<string, number[]>;
+  inputs?: InputSpec[] | Record<string, InputShape>;
+  /**
+   * Several optimization profiles instead of one range per input: a run uses the first whose
+   * ranges hold its feeds' shapes (one wide range tunes badly away from opt). `inputs` may then
+   * give static shapes only, which every profile shares.
+   */
+  profiles?: Array<Record<string, InputShape>>;
   /** Fewest compute nodes an engine segment may hold; smaller ones run on onnxruntime (default 3, 0 keeps all). */
   minBlockSize?: number;
   /** Op types always left to onnxruntime ('Softmax', or 'com.example::MyOp' for a custom domain). */
@@ -102,6 +109,7 @@ export interface CompileOptions {
 export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'precisions',
   'inputs',
+  'profiles',
   'minBlockSize',
   'fallbackOps',
   'fallbackNodes',
@@ -223,32 +231,4 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
       if (thrown) throw thrown.error;
     },
   };
-}
-
-/** The `inputs` option as a record of static shapes; every shape checked. */
-export function inputShapesOption(inputs: CompileOptions['inputs']): Record<string, number[]> {
-  if (inputs === undefined) return {};
-  const entries: Array<[string, unknown]> = Array.isArray(inputs)
-    ? inputs.map((s, i) => {
-        if (!s || typeof s !== 'object' || typeof s.name !== 'string') throw bad(`inputs[${i}] must be { name, shape }`);
-        return [s.name, s.shape];
-      })
-    : typeof inputs === 'object' && inputs !== null
-      ? Object.entries(inputs)
-      : (() => {
-          throw bad('inputs must be [{ name, shape }] or { name: shape }');
-        })();
-  const out: Record<string, number[]> = {};
-  for (const [name, shape] of entries) {
-    if (Object.hasOwn(out, name)) throw bad(`inputs: '${name}' is given twice`);
-    if (shape && typeof shape === 'object' && !Array.isArray(shape) && 'min' in shape) {
-      throw bad(`inputs: '${name}': shape ranges ({ min, opt, max }) are not supported yet; give one static shape`);
-    }
-    if (!Array.isArray(shape) || shape.some((d) => typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0)) {
-      throw bad(`inputs: '${name}': shape must be an array of non-negative integers, e.g. [1, 3, 224, 224]`);
-    }
-    checkTensorSize(`inputs: '${name}'`, shape, undefined, 'OPTION');
-    out[name] = [...shape];
-  }
-  return out;
 }

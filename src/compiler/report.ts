@@ -27,6 +27,13 @@ export interface EngineSummary {
   activationBytes: number;
   /** Bytes of weights the engine holds (once, whatever the number of contexts). */
   weightBytes: number;
+  /**
+   * The arena one execution context allocates: arena and workspace at the largest shapes of
+   * the engine's ranges (a static engine: arenaBytes + workspaceBytes).
+   */
+  maxArenaBytes: number;
+  /** Each input's range (a dynamic engine, its first profile's). */
+  ranges?: Array<{ min: number[]; max: number[] }>;
   /** Layer count per precision the layers compute in, e.g. { fp16: 40, fp32: 2, int64: 1 }. */
   layerPrecisions: Record<string, number>;
   /** Layers of a reduced-precision engine kept in fp32, with the builder's reason. */
@@ -78,6 +85,8 @@ export function engineSummary(segment: number, info: EngineInfo): EngineSummary 
     workspaceBytes: info.memory.workspaceBytes,
     activationBytes: info.memory.activationBytes,
     weightBytes: info.memory.weightBytes,
+    maxArenaBytes: info.memory.maxArenaBytes,
+    ...(info.ranges ? { ranges: info.ranges } : {}),
     layerPrecisions,
     keptFp32,
     build: info.build,

@@ -30,6 +30,10 @@ export interface SegmentNetworkOptions {
   name?: string;
   /** Values fixed by static shapes though no constant holds them (inferShapes' `values`). */
   known?: ReadonlyMap<string, TensorData>;
+  /** Told, for each node, which layers its conversion added: `[first, end)` of the network's layers. */
+  onNode?: (node: Node, first: number, end: number) => void;
+  /** Told of the node being converted when its conversion throws (before the error goes on). */
+  onFailure?: (node: Node) => void;
 }
 
 function describe(ref: TensorRef): string {
@@ -108,9 +112,16 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
     if (!converter) throw new HybridError('UNSUPPORTED_OP', `${where(node)}: no converter for ${op} at opset ${opset}`);
     const ctx = contextFor(opset);
-    const verdict = converter.validate(node, ctx);
-    if (!verdict.ok) throw new HybridError('UNSUPPORTED_OP', `node '${node.name}' cannot run in an engine: ${verdict.reason}`);
-    converter.convert(node, ctx, net);
+    const first = net.layers.length;
+    try {
+      const verdict = converter.validate(node, ctx);
+      if (!verdict.ok) throw new HybridError('UNSUPPORTED_OP', `node '${node.name}' cannot run in an engine: ${verdict.reason}`);
+      converter.convert(node, ctx, net);
+    } catch (e) {
+      options.onFailure?.(node);
+      throw e;
+    }
+    options.onNode?.(node, first, net.layers.length);
     const unbound = node.outputs.filter((o) => o && !bound.has(o));
     if (unbound.length)
       throw new HybridError('CONVERTER', `${where(node)}: the converter left output ${unbound.map((o) => `'${o}'`).join(', ')} unbound`);

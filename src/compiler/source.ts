@@ -1,8 +1,6 @@
 /**
- * The model compile() starts from (a path, bytes or a decoded ModelProto) as a graph, and the
- * static shape of every input: from the `inputs` option, else as the model declares it. An
- * input left with a symbolic or unknown dimension is a SHAPE error that shows the option to
- * write; an unknown name in `inputs` is an INPUT error listing the model's inputs. An input or
+ * The model compile() starts from (a path, bytes or a decoded ModelProto) as a graph, and
+ * every input as compiled (its dtype, and the shapes profiles.ts planned for it). An input or
  * output of an element type onnxruntime Tensors cannot carry (bfloat16) is refused up front.
  */
 import fs from 'node:fs';
@@ -10,12 +8,12 @@ import { HybridError } from '../errors.js';
 import { checkTensorSize } from '../limits.js';
 import { checkGraph } from '../ir/check.js';
 import { Graph } from '../ir/graph.js';
-import { type Binding, bindSymbols, substitute } from '../ir/symbols.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
 import type { NumericDType } from '../onnx/dtype.js';
 import { checkModelObject, loadModelProto } from '../onnx/model.js';
 import { ortCarries } from '../onnx/ort.js';
 import type { ModelProto } from '../onnx/proto.js';
+import type { ProfilePlan, ShapeRange } from './profiles.js';
 
 /** What compile() takes: a path to an .onnx file, its bytes, or a decoded ModelProto. */
 export type ModelSource = string | Uint8Array | ModelProto;
@@ -62,86 +60,31 @@ export interface InputPlan {
   dtype: NumericDType;
   shape: number[];
   declaredShape?: Dim[];
+  /** Per profile, where the model is dynamic. */
+  ranges?: ShapeRange[];
 }
 
 const show = (shape: readonly Dim[]) => `[${shape.join(',')}]`;
 
-function bindingsOf(graph: Graph, given: Record<string, number[]>, label: string): Map<string, Binding> {
-  try {
-    return bindSymbols(
-      Object.entries(given).map(([input, dims]) => ({ input, declared: graph.types.get(input)?.shape, dims, what: `inputs: '${input}'` })),
-    );
-  } catch (e) {
-    throw new HybridError('OPTION', `${label}: ${(e as Error).message}`, { cause: e });
-  }
-}
-
 /**
- * The `inputs` option completed through shared symbols: an input not given whose declared shape
- * only lacks symbols another given input fixes (`batch` in two inputs) gets that shape
- * (src/ir/symbols.ts). Two given inputs disagreeing on a symbol are an OPTION error; an unknown
- * input name is an INPUT error listing the model's inputs.
+ * Every graph input as compiled: its dtype, its shape (the opt of the first profile) and, where
+ * any input takes more than one shape, its range in each profile (profiles.ts planned them).
  */
-export function completeShapes(graph: Graph, given: Record<string, number[]>, label: string): Record<string, number[]> {
-  for (const name of Object.keys(given)) {
-    if (!graph.inputs.includes(name)) {
-      throw new HybridError('INPUT', `${label}: inputs: the model has no input '${name}' (its inputs: ${graph.inputs.join(', ') || 'none'})`);
-    }
-  }
-  const bindings = bindingsOf(graph, given, label);
-  const out = { ...given };
-  for (const name of graph.inputs) {
-    const declared = graph.types.get(name)?.shape;
-    if (out[name] || !declared || isStaticShape(declared)) continue;
-    const shape = substitute(declared, bindings);
-    if (isStaticShape(shape)) out[name] = shape;
-  }
-  return out;
-}
-
-/**
- * A static shape for every input, for a hint: as given, else declared with the symbols the
- * given ones fix, and 1 for the rest, so that the hint, followed, never contradicts what was
- * given (two inputs sharing `batch` get the same size).
- */
-export function exampleShapes(graph: Graph, given: Record<string, number[]>, label: string): Record<string, number[]> {
-  const bindings = bindingsOf(graph, given, label);
-  const out: Record<string, number[]> = {};
-  for (const n of graph.inputs) {
-    out[n] = given[n] ?? substitute(graph.types.get(n)?.shape ?? [1], bindings).map((d) => (typeof d === 'number' ? d : 1));
-  }
-  return out;
-}
-
-/**
- * The compiled shape of every graph input (the `inputs` option completed by completeShapes(),
- * else as declared); throws where one cannot be static, with a hint that works as written.
- * `note` hears of shapes completed through shared symbols.
- */
-export function planInputs(graph: Graph, options: Record<string, number[]>, label: string, note: (message: string) => void = () => {}): InputPlan[] {
-  const given = completeShapes(graph, options, label);
-  const example = () => {
-    const shapes = exampleShapes(graph, given, label);
-    return `{ ${graph.inputs.map((n) => `'${n}': [${shapes[n]!.join(', ')}]`).join(', ')} }`;
-  };
+export function planInputs(graph: Graph, plan: ProfilePlan, label: string): InputPlan[] {
   return graph.inputs.map((name): InputPlan => {
     const t = graph.types.get(name);
     if (!t?.dtype) throw new HybridError('INPUT', `${label}: input '${name}' has no declared element type`);
     if (t.dtype === 'string')
       throw new HybridError('UNSUPPORTED_DTYPE', `${label}: input '${name}' is a string tensor; hybridrt runs numeric tensors only`);
     const declared = t.shape ? [...t.shape] : undefined;
-    const shape = given[name] ?? declared;
-    if (given[name] && !options[name])
-      note(`input '${name}' ${show(declared!)}: compiled as ${show(shape!)}, its shared dimensions fixed by the other inputs' shapes`);
-    if (!shape) throw new HybridError('SHAPE', `${label}: input '${name}' has no declared shape; give one with inputs: ${example()}`);
-    if (!isStaticShape(shape)) {
-      throw new HybridError(
-        'SHAPE',
-        `${label}: input '${name}' has symbolic dimensions ${show(shape)}; give static shapes with inputs: ${example()}`,
-      );
-    }
-    checkTensorSize(`${label}: input '${name}'`, shape, t.dtype, options[name] ? 'OPTION' : 'SHAPE');
-    return { name, dtype: t.dtype, shape: [...shape], ...(declared ? { declaredShape: declared } : {}) };
+    const ranges = plan.profiles.map((p) => p[name]!);
+    return {
+      name,
+      dtype: t.dtype,
+      shape: [...ranges[0]!.opt],
+      ...(declared ? { declaredShape: declared } : {}),
+      ...(plan.dynamic ? { ranges } : {}),
+    };
   });
 }
 

@@ -11,7 +11,7 @@
  */
 import { attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { isStaticShape } from '../ir/types.js';
+import { type Dim, isStaticShape } from '../ir/types.js';
 import { numel } from '../onnx/dtype.js';
 import { bypass, isOp, onlyReadBy, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
@@ -28,6 +28,10 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
   for (const node of graph.nodes) {
     if (!RELABEL.some((op) => isOp(node, op))) continue;
     const input = graph.types.get(node.inputs[0] ?? '');
+    if (input?.shape && !isStaticShape(input.shape)) {
+      relativeReshape(graph, node, input.shape, changes);
+      continue;
+    }
     if (!isStaticShape(input?.shape)) continue;
     const out = staticOutput(graph, node);
     if (!out || out.some((d) => d === 0) || numel(out) !== numel(input.shape)) continue;
@@ -64,6 +68,35 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
     }
   }
   return changes.result();
+}
+
+/**
+ * A relabelling node whose input has symbolic dims (a dynamic compile) as a Reshape to a
+ * constant target where the output's dims can be written as numbers, 0 (the input's dim at the
+ * same index: the same symbol) and at most one -1: exact for every value of the symbols, and the
+ * computed shape (Shape -> Gather -> Concat, the exporters' form) then reads nothing and goes.
+ */
+function relativeReshape(graph: Graph, node: Node, from: readonly Dim[], changes: Changes): void {
+  const out = graph.types.get(node.outputs[0] ?? '')?.shape;
+  if (!out) return;
+  let infer = false;
+  const target: number[] = [];
+  for (const [i, d] of out.entries()) {
+    if (typeof d === 'number' && d > 0) target.push(d);
+    else if (typeof d === 'string' && i < from.length && from[i] === d) target.push(0);
+    else if (typeof d === 'string' && !infer) {
+      infer = true;
+      target.push(-1);
+    } else return;
+  }
+  if (isOp(node, 'Reshape') && sameDims(graph.constant(node.inputs[1] ?? '')?.data, target) && attrInt(node, 'allowzero', 0) === 0) return;
+  const name = graph.freshName(`${node.name}_shape_`);
+  graph.setInitializer(name, { dtype: 'int64', dims: [target.length], data: BigInt64Array.from(target, BigInt) });
+  const was = node.opType;
+  node.opType = 'Reshape';
+  node.inputs = [node.inputs[0]!, name];
+  node.attributes = [];
+  changes.add(`${was} as relative Reshape`, `'${node.name}' (${was}) -> Reshape to [${target.join(',')}] (symbolic dims)`);
 }
 
 function sameDims(data: ArrayLike<unknown> | undefined, dims: number[]): boolean {

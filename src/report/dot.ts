@@ -5,7 +5,7 @@
  * host<->device copy). Initializers (weights) are not drawn. Render with `dot -Tsvg`.
  */
 import { formatBytes, formatTensorType, opLabel, plural, segmentColor } from './format.js';
-import type { ReportData } from './model.js';
+import { type ReportData, profileLines } from './model.js';
 
 /** A DOT quoted ID: backslashes and quotes escaped, newlines as \n. */
 export function dotString(s: string): string {
@@ -21,6 +21,7 @@ export function renderDot(d: ReportData): string {
   lines.push(
     `  graph [rankdir=TB, fontname="Helvetica", labelloc=t, label=${label(
       `${d.model.file}: ${s.engineNodes}/${s.nodes} nodes on ${s.engineSegments} engine segment(s), ${s.fallbackSegments} fallback segment(s)`,
+      ...(d.model.profiles ? profileLines(d.model.profiles).map((l) => `shape range: ${l}`) : []),
     )}];`,
   );
   lines.push('  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];');

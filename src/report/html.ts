@@ -10,7 +10,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { formatBytes, opLabel, percent, plural, segmentColor } from './format.js';
 import { HTML_APP } from './html-app.js';
-import type { ReportData } from './model.js';
+import { type ReportData, profileLines } from './model.js';
 
 let dagreSource: string | undefined;
 
@@ -113,7 +113,13 @@ function summaryHtml(d: ReportData): { header: string; notes: string } {
     .join('');
   const header = `<header>
 <h1>hybridrt partition report: ${e(d.model.file)}</h1>
-<p class="facts">graph '${e(d.model.graphName)}'${d.model.producer ? `, producer ${e(d.model.producer)}` : ''}, opset ${e(opsets)}, ${plural(s.nodes, 'node')}${d.lowering ? ` (${d.lowering.nodesBefore} before lowering)` : ''}; minBlockSize ${d.options.minBlockSize}</p>
+<p class="facts">graph '${e(d.model.graphName)}'${d.model.producer ? `, producer ${e(d.model.producer)}` : ''}, opset ${e(opsets)}, ${plural(s.nodes, 'node')}${d.lowering ? ` (${d.lowering.nodesBefore} before lowering)` : ''}; minBlockSize ${d.options.minBlockSize}</p>${
+    d.model.profiles
+      ? profileLines(d.model.profiles)
+          .map((l) => `\n<p class="facts">shape range: ${e(l)}</p>`)
+          .join('')
+      : ''
+  }
 <div class="bar" title="nodes on engines"><div style="width:${(s.coverage * 100).toFixed(2)}%"></div></div>
 <div class="stats" id="summary">
 <span>coverage <b>${percent(s.coverage)}</b> (${s.engineNodes}/${s.nodes} nodes on engines)</span>

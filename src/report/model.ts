@@ -20,6 +20,19 @@ export const REPORT_SCHEMA_VERSION = 1;
 
 export type TensorInfo = BoundaryTensor;
 
+/**
+ * A dynamic compile's ranges in one line per profile, as every report form shows them:
+ * `input [1..32,3,224,224] (opt [8,3,224,224])`, inputs joined by '; '.
+ */
+export function profileLines(profiles: NonNullable<ReportModelInfo['profiles']>): string[] {
+  return profiles.map((p, i) => {
+    const ranges = Object.entries(p).map(
+      ([name, r]) => `${name} [${r.min.map((lo, d) => (lo === r.max[d] ? `${lo}` : `${lo}..${r.max[d]}`)).join(',')}] (opt [${r.opt.join(',')}])`,
+    );
+    return `${profiles.length > 1 ? `profile ${i}: ` : ''}${ranges.join('; ')}`;
+  });
+}
+
 export interface ReportModelInfo {
   /** The file the model came from, or '<bytes>'. */
   file: string;
@@ -30,6 +43,11 @@ export interface ReportModelInfo {
   opsets: Record<string, number>;
   inputs: TensorInfo[];
   outputs: TensorInfo[];
+  /**
+   * A dynamic compile's optimization profiles: per profile, each input that takes more than one
+   * shape, its range (src/compiler/profiles.ts). Absent: every input static.
+   */
+  profiles?: Array<Record<string, { min: number[]; opt: number[]; max: number[] }>>;
 }
 
 export interface ReportSummary {
@@ -113,6 +131,8 @@ export interface BuildReportOptions {
   warnings?: string[];
   /** Compute recommendations (default true; they re-run grouping a few times). */
   recommendations?: boolean;
+  /** The optimization profiles of a dynamic compile (ReportModelInfo.profiles). */
+  profiles?: ReportModelInfo['profiles'];
 }
 
 function countOps(names: string[], byName: Map<string, { opType: string; domain: string }>): Record<string, number> {
@@ -193,6 +213,7 @@ export function buildReport(graph: Graph, result: PartitionResult, options: Buil
     opsets: Object.fromEntries(graph.opsets),
     inputs: graph.inputs.map((i) => boundaryTensor(graph, i)),
     outputs: graph.outputs.map((o) => boundaryTensor(graph, o)),
+    ...(options.profiles ? { profiles: options.profiles } : {}),
   };
   if (extra.producerName) model.producer = extra.producerVersion ? `${extra.producerName} ${extra.producerVersion}` : extra.producerName;
   if (extra.irVersion !== undefined && extra.irVersion !== null) model.irVersion = toNumber(extra.irVersion);

@@ -112,6 +112,22 @@ export const REPORT_SCHEMA = {
             $ref: '#/definitions/tensor',
           },
         },
+        profiles: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['min', 'opt', 'max'],
+              properties: {
+                min: { $ref: '#/definitions/shape' },
+                opt: { $ref: '#/definitions/shape' },
+                max: { $ref: '#/definitions/shape' },
+              },
+            },
+          },
+        },
       },
     },
     options: {

@@ -7,7 +7,7 @@
  */
 import pc from 'picocolors';
 import { formatBytes, formatTensorType, opLabel, percent, plural } from './format.js';
-import type { ReportData, ReportSegment, TensorInfo } from './model.js';
+import { type ReportData, type ReportSegment, type TensorInfo, profileLines } from './model.js';
 
 export interface TextOptions {
   /** Colour escape codes (default: picocolors' detection, i.e. a colour TTY on stdout). */
@@ -60,6 +60,7 @@ function header(d: ReportData, c: Colors): string[] {
   return [
     c.bold(`hybridrt partition report: ${m.file}`),
     `  graph '${m.graphName}' (${facts}), ${plural(d.summary.nodes, 'node')}${lowered}`,
+    ...(m.profiles ? profileLines(m.profiles).map((l) => `  shape range: ${l}`) : []),
     c.dim(`  options: ${opts.join(', ')}`),
   ];
 }

@@ -6,6 +6,8 @@
  *   contradicts the model (another rank, or a dimension the model itself fixes);
  * - SHAPE: a shape the model allows but that is not the one compiled (a symbolic dimension
  *   given another value): the engines were built for one shape, so it needs another compile.
+ *   A model compiled with shape ranges takes any shape one of its profiles holds (the profile
+ *   is chosen with every feed's shape: src/compiler/profiles.ts chooseProfile).
  */
 import ort from 'onnxruntime-node';
 import { DeviceTensor } from '../engine/device-tensor.js';
@@ -48,6 +50,23 @@ function storageName(a: TypedArray): string {
 
 function checkShape(info: TensorInfo, dims: readonly number[]): void {
   const declared = info.declaredShape;
+  if (info.ranges) {
+    // Which profile holds it is decided with the other feeds (profiles.ts chooseProfile); here
+    // only what no profile can take: another rank, or a dim the model itself fixes.
+    if (dims.length !== info.shape.length) {
+      throw new HybridError('INPUT', `input '${info.name}': shape ${show(dims)} has rank ${dims.length}, expected ${typeText(info)}`);
+    }
+    dims.forEach((d, i) => {
+      const want = declared?.[i];
+      if (typeof want === 'number' && d !== want) {
+        throw new HybridError(
+          'INPUT',
+          `input '${info.name}': shape ${show(dims)}, expected ${typeText(info)} (dimension ${i} is ${want} in the model)`,
+        );
+      }
+    });
+    return;
+  }
   if (dims.length !== info.shape.length) {
     throw new HybridError('INPUT', `input '${info.name}': shape ${show(dims)} has rank ${dims.length}, expected ${typeText(info)}`);
   }

@@ -20,6 +20,7 @@ import { HybridError } from '../errors.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { type Feeds, normalizeRunFeeds, toOutput } from './feeds.js';
 import type { Schedule } from './schedule.js';
+import { type Profile, type ShapeRange, chooseProfile } from '../compiler/profiles.js';
 import type { SegmentRunner } from './segments.js';
 import { summarizeRun } from './stats.js';
 import { TensorStore } from './tensor-store.js';
@@ -83,6 +84,8 @@ export class HybridModel<Report = unknown> {
 
   private readonly label: string;
   private readonly schedule: Schedule;
+  /** Per optimization profile, each ranged input's range (a dynamic model only). */
+  private readonly profiles: Profile[] | undefined;
   /** Values an engine segment reads: kept on the device by their producer (cuda). */
   private readonly deviceValues: ReadonlySet<string>;
   private readonly runners: SegmentRunner[];
@@ -100,6 +103,10 @@ export class HybridModel<Report = unknown> {
     this.label = parts.label;
     this.backend = parts.backend;
     this.inputs = Object.freeze(parts.inputs.map((i) => Object.freeze({ ...i })));
+    const ranged = parts.inputs.filter((i) => i.ranges);
+    this.profiles = ranged.length
+      ? ranged[0]!.ranges!.map((_, p) => Object.fromEntries(ranged.map((i) => [i.name, i.ranges![p]!] as [string, ShapeRange])))
+      : undefined;
     this.outputs = Object.freeze(parts.outputs.map((o) => Object.freeze({ ...o })));
     this.schedule = parts.schedule;
     this.runners = parts.runners;
@@ -224,12 +231,17 @@ export class HybridModel<Report = unknown> {
       throw new HybridError('OPTION', `timing must be 'coarse' or 'layers', got '${String(options.timing)}'`);
     }
     const inputs = normalizeRunFeeds(feeds, this.inputs);
+    const profile = this.profiles ? chooseProfile(this.profiles, new Map([...inputs].map(([n, t]) => [n, t.dims]))) : 0;
     this.inFlight++;
     const deviceValues = location === 'gpu' ? new Set([...this.deviceValues, ...this.outputNames]) : this.deviceValues;
     const store = new TensorStore({ deviceValues });
     try {
       const timing = options.timing;
-      const result = location === 'gpu' ? await this.execute(store, inputs, t0, true, timing) : await this.execute(store, inputs, t0, false, timing);
+      const result =
+        location === 'gpu'
+          ? await this.execute(store, inputs, t0, true, profile, timing)
+          : await this.execute(store, inputs, t0, false, profile, timing);
+      result.stats.profile = profile;
       this.counters.runs++;
       this.lastRun = result.stats;
       return result;
@@ -266,6 +278,7 @@ export class HybridModel<Report = unknown> {
     inputs: Map<string, TensorData | DeviceTensor>,
     t0: number,
     gpu: false,
+    profile: number,
     timing?: 'coarse' | 'layers',
   ): Promise<{ outputs: Outputs; stats: RunStats }>;
   private async execute(
@@ -273,6 +286,7 @@ export class HybridModel<Report = unknown> {
     inputs: Map<string, TensorData | DeviceTensor>,
     t0: number,
     gpu: true,
+    profile: number,
     timing?: 'coarse' | 'layers',
   ): Promise<{ outputs: DeviceOutputs; stats: RunStats }>;
   private async execute(
@@ -280,6 +294,7 @@ export class HybridModel<Report = unknown> {
     inputs: Map<string, TensorData | DeviceTensor>,
     t0: number,
     gpu: boolean,
+    profile: number,
     timing?: 'coarse' | 'layers',
   ): Promise<{ outputs: Outputs | DeviceOutputs; stats: RunStats }> {
     const { schedule } = this;
@@ -292,7 +307,7 @@ export class HybridModel<Report = unknown> {
     for (let i = 0; i < schedule.segments.length; i++) {
       const seg = schedule.segments[i]!;
       const s0 = performance.now();
-      const io = await this.runners[i]!.run(store, timing ? { timing } : {});
+      const io = await this.runners[i]!.run(store, { profile, ...(timing ? { timing } : {}) });
       for (const t of io.inputs) t.from = schedule.producer.get(t.tensor);
       segments.push({ id: seg.id, kind: seg.kind, ms: performance.now() - s0, ...io });
       store.release(seg.release);

@@ -37,6 +37,8 @@ export interface SegmentIO {
 /** How a segment runs: with `timing`, engine segments measure themselves (SegmentTiming). */
 export interface SegmentRunOptions {
   timing?: Exclude<TimingMode, 'off'>;
+  /** The optimization profile the run's input shapes chose (profiles.ts chooseProfile; default 0). */
+  profile?: number;
 }
 
 export interface SegmentRunner {
@@ -64,11 +66,19 @@ export interface ShapeFallback {
   warn(message: string): void;
 }
 
+/** An engine of a segment and the contexts it runs in: one per optimization profile. */
+export interface ProfileEngine {
+  engine: Engine;
+  pool: ContextPool;
+}
+
 export class EngineSegment implements SegmentRunner {
   readonly kind = 'engine' as const;
   private readonly inputInfo: NativeTensorInfo[];
   private readonly outputInfo: NativeTensorInfo[];
   private readonly layerInfo: NativeLayerInfo[];
+  /** Whether the engines take shape ranges (then a run's shapes are the engine's to check). */
+  private readonly dynamic: boolean;
   private fallback?: Promise<FallbackSegment>;
   /** The sub-model a run falls back to where a shape differs (saved with the model). */
   get shapeFallbackModel(): Uint8Array | undefined {
@@ -79,20 +89,30 @@ export class EngineSegment implements SegmentRunner {
 
   constructor(
     readonly id: number,
-    readonly engine: Engine,
-    readonly pool: ContextPool,
+    /** Per optimization profile (one for a static model), in profile order. */
+    readonly profiles: readonly ProfileEngine[],
     /** The backend the engine runs on: decides what crossing its boundary costs. */
     private readonly backend: 'cpu' | 'cuda',
     private readonly shapeFallback?: ShapeFallback,
   ) {
-    const info = engine.info();
+    const info = profiles[0]!.engine.info();
     this.inputInfo = info.inputs;
     this.outputInfo = info.outputs;
     this.layerInfo = info.layers;
+    this.dynamic = profiles.some((p) => p.engine.info().ranges !== undefined);
+  }
+
+  /** The first profile's engine (the only one of a static model). */
+  get engine(): Engine {
+    return this.profiles[0]!.engine;
+  }
+
+  get pool(): ContextPool {
+    return this.profiles[0]!.pool;
   }
 
   get contexts(): number {
-    return this.pool.created;
+    return this.profiles.reduce((a, p) => a + p.pool.created, 0);
   }
 
   /** The first input whose shape differs from the engine's, described; undefined where all agree. */
@@ -107,7 +127,8 @@ export class EngineSegment implements SegmentRunner {
   }
 
   async run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {
-    const change = this.shapeChange(store);
+    // A dynamic engine checks the run's shapes against its ranges itself (a SHAPE error).
+    const change = this.dynamic ? undefined : this.shapeChange(store);
     if (change) {
       if (!this.shapeFallback) {
         throw new HybridError(
@@ -149,15 +170,21 @@ export class EngineSegment implements SegmentRunner {
       args.push(tensor.data);
     }
     const locations: OutputLocation[] = this.outputInfo.map((o) => (cuda && store.wantsDevice(o.name) ? 'device' : 'host'));
-    const ctx = await this.pool.acquire();
+    const { pool } = this.profiles[options.profile ?? 0] ?? this.profiles[0]!;
+    const shapes = this.dynamic ? this.inputInfo.map((i) => store.dims(i.name) ?? i.shape) : undefined;
+    const ctx = await pool.acquire();
     let outs;
+    let outShapes: number[][];
     let timing: SegmentTiming | undefined;
     try {
-      outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}) });
+      outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}), ...(shapes ? { shapes } : {}) });
       // Read before the context goes back to the pool: its next run overwrites it.
-      if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes);
+      outShapes = ctx.outputShapes;
+      if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes, ctx.prepareMs);
+    } catch (e) {
+      throw e instanceof HybridError && e.code === 'SHAPE' ? new HybridError('SHAPE', `engine segment ${this.id}: ${e.message}`, { cause: e }) : e;
     } finally {
-      this.pool.release(ctx);
+      pool.release(ctx);
     }
     const outputs: TransferStats[] = [];
     this.outputInfo.forEach((info, i) => {
@@ -167,14 +194,14 @@ export class EngineSegment implements SegmentRunner {
         outputs.push({ tensor: info.name, bytes: out.bytes, copy: 'none' });
         return;
       }
-      const tensor: TensorData = { dtype: info.dtype, dims: [...info.shape], data: out };
+      const tensor: TensorData = { dtype: info.dtype, dims: [...(outShapes[i] ?? info.shape)], data: out };
       store.putHost(info.name, tensor);
       outputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: outCopy });
     });
     return { inputs, outputs, ...(timing ? { timing } : {}) };
   }
 
-  private timingOf(t: RunTiming | null, graph: string, graphNodes: number): SegmentTiming | undefined {
+  private timingOf(t: RunTiming | null, graph: string, graphNodes: number, prepareMs: number): SegmentTiming | undefined {
     if (!t) return undefined;
     const layers = t.layers
       ? this.layerInfo.flatMap((l, i) =>
@@ -199,12 +226,15 @@ export class EngineSegment implements SegmentRunner {
       ...(layers ? { layers } : {}),
       graph,
       graphNodes,
+      ...(prepareMs > 0 ? { prepareMs } : {}),
     };
   }
 
   async dispose(): Promise<void> {
-    this.pool.dispose();
-    this.engine.dispose();
+    for (const p of this.profiles) {
+      p.pool.dispose();
+      p.engine.dispose();
+    }
     const fallback = this.fallback;
     this.fallback = undefined;
     if (fallback) await (await fallback.catch(() => undefined))?.dispose();

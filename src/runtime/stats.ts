@@ -30,5 +30,6 @@ export function summarizeRun(ms: number, segments: SegmentRunStats[], peakBytes:
   }
   copies.count += outputDownloads.count;
   copies.bytes += outputDownloads.bytes;
-  return { ms, segments, boundaryTensors, boundaryBytes, copies, hostToDevice, deviceToHost, peakBytes };
+  // The profile is the model's to say (hybrid-model.ts sets it).
+  return { ms, profile: 0, segments, boundaryTensors, boundaryBytes, copies, hostToDevice, deviceToHost, peakBytes };
 }

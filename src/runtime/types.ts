@@ -5,14 +5,19 @@
 import type { NumericDType } from '../onnx/dtype.js';
 import type { Dim } from '../ir/types.js';
 
-/** A model input or output as compiled: its name, element type and static shape. */
+/** A model input or output as compiled: its name, element type and shape. */
 export interface TensorInfo {
   name: string;
   dtype: NumericDType;
-  /** The shape the model was compiled for (every dimension a number). */
+  /** The shape the model was compiled for: the opt of the first profile where it has ranges. */
   shape: number[];
   /** The shape the model itself declares, symbolic dimensions included (undefined: not declared). */
   declaredShape?: Dim[];
+  /**
+   * The shapes a run may give, per optimization profile (a dynamic model: every dim between min
+   * and max; absent: `shape` only). A run uses the first profile that holds every feed's shape.
+   */
+  ranges?: Array<{ min: number[]; opt: number[]; max: number[] }>;
 }
 
 /**
@@ -91,6 +96,8 @@ export interface CopyTotals {
 export interface RunStats {
   /** Wall time of the whole run, feeds checked to outputs returned. */
   ms: number;
+  /** The optimization profile the feeds' shapes chose (0 for a static model). */
+  profile: number;
   segments: SegmentRunStats[];
   /** Tensors passed from one segment to another (model inputs and outputs not counted). */
   boundaryTensors: number;

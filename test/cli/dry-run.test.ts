@@ -76,10 +76,11 @@ describe('hybrid-run --dry-run', () => {
     expect(r.out).not.toContain('has no static shape');
   });
 
-  it('with --no-random and no input files, leaves symbolic inputs symbolic, saying in the report what they cost', async () => {
+  it('with no shapes given, sizes symbolic dims 1 and says which, and the flags that size them', async () => {
     const r = await runMain(transformer, '--dry-run', '--no-random');
     expect(r.code).toBe(0);
-    expect(r.out).toContain("input 'hidden_states' [batch,seq,64] has no static shape");
+    expect(r.out).toContain("input 'hidden_states' [batch,seq,64]: 'batch' and 'seq' have no size or range, so [1,1,64] is compiled");
+    expect(r.out).toContain('--shapes hidden_states:1x1x64, or --min-shapes/--opt-shapes/--max-shapes');
   });
 
   it('passes --fallback-ops, --fallback-nodes and --min-block-size to the partitioner', async () => {

@@ -24,7 +24,7 @@ const model: ModelInput[] = [
 function opts(over: { input?: string[]; shape?: string[]; random?: boolean } = {}): InputOptions {
   return {
     inputs: (over.input ?? []).map(parseInputFlag),
-    shapes: (over.shape ?? []).map(parseShapeFlag),
+    shapes: (over.shape ?? []).map((s) => parseShapeFlag(s)),
     seed: 0,
     distribution: 'uniform',
     random: over.random ?? true,

@@ -11,11 +11,15 @@ const f32 = (shape: number[]) => ['float32', shape] as ['float32', number[]];
 const i64 = (values: number[]) => tensor('int64', [values.length], values);
 
 describe('reshape family', () => {
-  it('Reshape follows inference, which resolves 0 and -1', () => {
-    // [2,3,4] with [0,-1,2]: 0 copies 2, -1 = 24 / (2*2) = 6
+  it('Reshape keeps a relative target (0 and -1) for the shuffle to resolve, so that it holds for every shape of a range', () => {
+    // [2,3,4] with [0,-1,2]: 0 copies 2, -1 = 24 / (2*2) = 6; the output's shape is the rule's.
     expect(emitted({ op: 'Reshape', opset: 13, inputs: [f32([2, 3, 4]), i64([0, -1, 2])], outputs: [f32([2, 6, 2])] })).toEqual([
-      expect.objectContaining({ kind: 'shuffle', params: { reshape: [2, 6, 2] } }),
+      expect.objectContaining({ kind: 'shuffle', params: { reshape: [0, -1, 2], zeroIsPlaceholder: true } }),
     ]);
+    // An explicit target stays explicit.
+    expect(emitted({ op: 'Reshape', opset: 13, inputs: [f32([2, 3, 4]), i64([4, 6])], outputs: [f32([4, 6])] })[0]!.params).toEqual({
+      reshape: [4, 6],
+    });
     // allowzero=1 keeps a literal 0 (opset 14)
     expect(
       emitted({ op: 'Reshape', opset: 14, attrs: { allowzero: 1 }, inputs: [f32([0, 3, 4]), i64([3, 4, 0])], outputs: [f32([3, 4, 0])] })[0]!.params,

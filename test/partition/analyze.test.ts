@@ -73,12 +73,11 @@ describe('analyze', () => {
     expect(e.message).toBe("m.onnx: inputs: the model has no input 'y' (its inputs: x)");
   });
 
-  it('symbolic inputs: a warning and an inputShapes recommendation instead of converter advice; given shapes lift it', async () => {
+  it('symbolic inputs nobody sizes are 1, with a warning naming the dims and the flags; given shapes lift it', async () => {
     const sym = await analyze(bytes(['N', 8]), { registry: builtinRegistry(), minBlockSize: 1, label: 'm.onnx' });
-    expect(sym.warnings[0]).toMatch(/^input 'x' \[N,8\] has no static shape: engines need one.*--shape x=1x8/);
-    expect(sym.report.recommendations[0]).toMatchObject({ kind: 'inputShapes' });
-    expect(sym.report.recommendations.some((r) => r.kind === 'converter')).toBe(false);
-    expect(sym.report.summary.engineNodes).toBe(0);
+    expect(sym.warnings[0]).toMatch(/^input 'x' \[N,8\]: 'N' has no size or range, so \[1,8\] is compiled; .*--shapes x:1x8/);
+    expect(sym.report.model.inputs[0]).toEqual({ name: 'x', dtype: 'float32', shape: [1, 8], bytes: 32 });
+    expect(sym.report.summary.engineNodes).toBe(4);
 
     const fixed = await analyze(bytes(['N', 8]), { registry: builtinRegistry(), minBlockSize: 1, inputs: { x: [4, 8] } });
     expect(fixed.warnings).toEqual([]);

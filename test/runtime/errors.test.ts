@@ -87,22 +87,33 @@ describeIf(HAS_NATIVE, 'feeds', NATIVE_MISSING, () => {
 });
 
 describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
-  it('a symbolic input without a shape is a SHAPE error showing the option to give', async () => {
-    const e = await rejection(compile(resnet));
-    expect(e.code).toBe('SHAPE');
-    expect(e.message).toBe(
-      `${resnet}: input 'input' has symbolic dimensions [N,3,64,64]; give static shapes with inputs: { 'input': [1, 3, 64, 64] }`,
-    );
+  it('a symbolic dim given no size is 1, with a notice naming it and the option that sizes it', async () => {
+    const logs: Array<[string, string]> = [];
+    const m = await compile(resnet, { backend: 'cpu', onLog: (msg, level) => logs.push([msg, level]) });
+    try {
+      expect(m.inputs[0]!.shape).toEqual([1, 3, 64, 64]);
+      expect(logs).toContainEqual([
+        `input 'input' [N,3,64,64]: 'N' has no size or range, so [1,3,64,64] is compiled; give shapes with inputs: { 'input': [...] } ` +
+          `or a range { min, opt, max } (hybrid-run: --shapes input:1x3x64x64, or --min-shapes/--opt-shapes/--max-shapes)`,
+        'warn',
+      ]);
+    } finally {
+      await m.dispose();
+    }
   });
 
-  it('a shape for an input the model lacks, or one that contradicts it, is an INPUT error', async () => {
+  it('a shape for an input the model lacks is an INPUT error; one that contradicts it, an OPTION error', async () => {
     expect(await rejection(compile(resnet, { inputs: { image: [1, 3, 64, 64] } }))).toMatchObject({
       code: 'INPUT',
       message: `${resnet}: inputs: the model has no input 'image' (its inputs: input)`,
     });
     expect(await rejection(compile(resnet, { inputs: { input: [1, 3, 32, 32] } }))).toMatchObject({
-      code: 'INPUT',
-      message: expect.stringContaining("input 'input': dimension 2 is 64 in the model, 32 was given"),
+      code: 'OPTION',
+      message: `${resnet}: inputs: 'input': dim 2 is 32, but the model fixes it to 64 ([N,3,64,64])`,
+    });
+    expect(await rejection(compile(resnet, { inputs: { input: { min: [1, 3, 32, 64], opt: [2, 3, 32, 64], max: [4, 3, 32, 64] } } }))).toMatchObject({
+      code: 'OPTION',
+      message: `${resnet}: inputs: 'input' (min): dim 2 is 32, but the model fixes it to 64 ([N,3,64,64])`,
     });
   });
 
@@ -111,9 +122,19 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
     [{ backend: 'gpu' }, "backend 'gpu' is not one of: auto, cpu, cuda"],
     [{ inputs: { input: [1, -3, 64, 64] } }, "inputs: 'input': shape must be an array of non-negative integers, e.g. [1, 3, 224, 224]"],
     [
-      { inputs: { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [8, 3, 64, 64] } } },
-      "inputs: 'input': shape ranges ({ min, opt, max }) are not supported yet; give one static shape",
+      { inputs: { input: { min: [2, 3, 64, 64], opt: [1, 3, 64, 64], max: [8, 3, 64, 64] } } },
+      "inputs: 'input': dim 0 must satisfy min <= opt <= max; got 2, 1, 8",
     ],
+    [{ inputs: { input: { min: [1, 3, 64, 64], max: [8, 3, 64, 64] } } }, "inputs: 'input': a range needs min, opt and max; opt missing"],
+    [
+      { inputs: { input: { min: [1, 3, 64, 64], opt: [1, 3, 64], max: [8, 3, 64, 64] } } },
+      "inputs: 'input': min [1,3,64,64], opt [1,3,64] and max [8,3,64,64] must have one rank",
+    ],
+    [
+      { profiles: [{ input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [2, 3, 64, 64] } }, {}] },
+      "profiles[1] gives no range for 'input', which another profile ranges; every profile gives the same inputs",
+    ],
+    [{ profiles: [] }, 'profiles must be a non-empty array of { input: { min, opt, max } }'],
     [{ minBlockSize: -1 }, 'minBlockSize must be an integer from 0 to 2000000, got -1'],
     [{ fallbackOps: 'Relu' }, 'fallbackOps must be an array of non-empty strings'],
     [{ threads: 0 }, 'threads must be an integer from 1 to 256, got 0'],

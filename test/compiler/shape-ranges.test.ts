@@ -1,0 +1,276 @@
+/**
+ * Shape ranges (optimization profiles) through compile(): one compile serves every shape in a
+ * range, each run compared with onnxruntime on the same feeds. Error measure: max |a - b| over
+ * max |b| per output (test/runtime/helpers.ts relativeError), within 1e-5 in fp32 (the same
+ * arithmetic as a static engine; only summation order may differ).
+ *
+ * Models: both examples (resnet_mini with a dynamic batch; the transformer block with dynamic
+ * batch and sequence), an attention block with a padding mask (test/helpers/masked-attention.ts),
+ * and every light_* model of the ONNX conformance data rewritten with a dynamic batch
+ * (test/helpers/dynamic-batch.ts).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { expect, it } from 'vitest';
+import { analyze } from '../../src/compiler/analyze.js';
+import { load } from '../../src/artifact/load.js';
+import { compile } from '../../src/compiler/compile.js';
+import type { ShapeRange } from '../../src/compiler/profiles.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { renderReport } from '../../src/report/index.js';
+import { reportProblems } from '../../src/report/validate.js';
+import { encodeModel } from '../../src/onnx/model.js';
+import { mulberry32 } from '../../src/util/random.js';
+import { CONFORMANCE_MISSING, lightModels } from '../helpers/conformance.js';
+import { dataInputs, withDynamicBatch } from '../helpers/dynamic-batch.js';
+import { rejection } from '../helpers/errors.js';
+import { maskedAttention, paddingMask } from '../helpers/masked-attention.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
+
+const TOLERANCE = 1e-5;
+
+type Compiled = Awaited<ReturnType<typeof compile>>;
+
+async function expectMatches(m: Compiled, model: string | Uint8Array, feeds: Record<string, ort.Tensor>, what: string): Promise<void> {
+  const got = await m.run(feeds);
+  const want = await ortRun(model, feeds);
+  for (const [name, t] of Object.entries(want)) {
+    expect(got[name]!.dims, `${what}: ${name} shape`).toEqual(t.dims);
+    expect(relativeError(got[name]!, t), `${what}: ${name}`).toBeLessThan(TOLERANCE);
+  }
+}
+
+const engineOnly = (m: Compiled) => {
+  const s = m.report.data.summary;
+  return s.engineNodes === s.nodes && s.fallbackSegments === 0;
+};
+
+/** Shapes to run a range at: min, opt, max, and `extra` drawn between them. */
+function shapesIn(r: ShapeRange, extra: number, seed: number): number[][] {
+  const next = mulberry32(seed);
+  const between = Array.from({ length: extra }, () => r.min.map((lo, d) => lo + Math.floor(next() * (r.max[d]! - lo + 1))));
+  return [r.min, r.opt, r.max, ...between];
+}
+
+describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
+  it('resnet_mini with a dynamic batch: one engine, every batch from min to max agrees with onnxruntime', async () => {
+    const range = { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [5, 3, 64, 64] };
+    const m = await compile(resnet, { backend: 'cpu', inputs: { input: range } });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      expect(m.inputs[0]!.ranges).toEqual([range]);
+      expect(m.inputs[0]!.shape).toEqual(range.opt);
+      // Every report form shows the range; the JSON one holds it and still meets its schema.
+      const line = 'shape range: input [1..5,3,64,64] (opt [2,3,64,64])';
+      for (const format of ['text', 'html', 'dot'] as const) expect(renderReport(m.report.data, format), format).toContain(line);
+      expect(m.report.data.model.profiles).toEqual([{ input: range }]);
+      expect(reportProblems(JSON.parse(renderReport(m.report.data, 'json')))).toEqual([]);
+      for (const shape of shapesIn(range, 2, 1)) await expectMatches(m, resnet, { input: sine(shape, shape[0]!) }, `batch ${shape[0]}`);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('the transformer block with dynamic batch and sequence stays one engine and agrees at every shape', async () => {
+    const range = { min: [1, 1, 64], opt: [2, 16, 64], max: [4, 48, 64] };
+    const m = await compile(transformer, { backend: 'cpu', inputs: { hidden_states: range } });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      for (const shape of shapesIn(range, 3, 2)) await expectMatches(m, transformer, { hidden_states: sine(shape, 0.5) }, `[${shape}]`);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('an attention block with a padding mask: batch and sequence shared by two inputs, given once', async () => {
+    const model = maskedAttention();
+    const logs: string[] = [];
+    // The mask's range comes from x's through the shared symbols batch and seq.
+    const x = { min: [1, 1, 16], opt: [2, 8, 16], max: [3, 20, 16] };
+    const m = await compile(model, { backend: 'cpu', inputs: { x }, onLog: (msg) => logs.push(msg) });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      expect(m.inputs.find((i) => i.name === 'mask')!.ranges).toEqual([{ min: [1, 1], opt: [2, 8], max: [3, 20] }]);
+      for (const [i, shape] of shapesIn(x, 3, 3).entries()) {
+        const [b, s] = shape as [number, number];
+        const feeds = { x: sine([b, s, 16], i), mask: new ort.Tensor('float32', paddingMask(b, s, i), [b, s]) };
+        await expectMatches(m, model, feeds, `batch ${b}, seq ${s}`);
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('holds over random ranges (property): compiled once per range, right at random shapes inside it', async () => {
+    const model = maskedAttention();
+    const next = mulberry32(42);
+    const pick = (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
+    for (let trial = 0; trial < 4; trial++) {
+      const [b0, b1] = [pick(1, 3), pick(1, 3)].sort((a, b) => a - b) as [number, number];
+      const [s0, s1] = [pick(1, 24), pick(1, 24)].sort((a, b) => a - b) as [number, number];
+      const x = { min: [b0, s0, 16], opt: [pick(b0, b1), pick(s0, s1), 16], max: [b1, s1, 16] };
+      const m = await compile(model, { backend: 'cpu', inputs: { x } });
+      try {
+        for (const [i, shape] of shapesIn(x, 2, 100 + trial).entries()) {
+          const [b, s] = shape as [number, number];
+          const feeds = { x: sine([b, s, 16], i + trial), mask: new ort.Tensor('float32', paddingMask(b, s, i * 7 + trial), [b, s]) };
+          await expectMatches(m, model, feeds, `trial ${trial} range ${JSON.stringify(x)} at [${b},${s}]`);
+        }
+      } finally {
+        await m.dispose();
+      }
+    }
+  });
+
+  it('partitions a dynamic model as the same model made static, where no node needs a concrete value', async () => {
+    const cases: Array<[string, string, ShapeRange]> = [
+      [resnet, 'input', { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [8, 3, 64, 64] }],
+      [transformer, 'hidden_states', { min: [1, 1, 64], opt: [2, 16, 64], max: [4, 64, 64] }],
+    ];
+    for (const [file, input, range] of cases) {
+      const dynamic = await analyze(file, { inputs: { [input]: range }, probe: false });
+      const fixed = await analyze(file, { inputs: { [input]: [...range.opt] }, probe: false });
+      const shape = (a: typeof fixed) => a.partition.segments.map((s) => [s.kind, s.nodes.length]);
+      expect(shape(dynamic)).toEqual(shape(fixed));
+      expect(dynamic.partition.segments.flatMap((s) => s.nodes).sort()).toEqual(fixed.partition.segments.flatMap((s) => s.nodes).sort());
+    }
+  });
+
+  it('sends a node whose layers need a value that varies over the range to onnxruntime, saying why', async () => {
+    // x[:, 1:] along a dynamic sequence: the slice's size follows the input's.
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 'seq', 8] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: {
+          starts: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
+          ends: { dtype: 'int64', dims: [1], data: BigInt64Array.of(2n ** 62n) },
+          axes: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
+        },
+        nodes: [
+          { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+          { op: 'Slice', inputs: ['r', 'starts', 'ends', 'axes'], outputs: ['s'], name: 'tail' },
+          { op: 'Sigmoid', inputs: ['s'], outputs: ['y'], name: 'sigmoid' },
+        ],
+      }),
+    );
+    const range = { min: [1, 2, 8], opt: [2, 5, 8], max: [3, 9, 8] };
+    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    try {
+      const tail = m.report.data.nodes.find((n) => n.name === 'tail')!;
+      expect(tail.supported).toBe(false);
+      expect(tail.reason).toContain('its engine layers differ between the min shapes and the opt shapes');
+      expect(tail.reason).toContain('it needs a value that varies over the range');
+      expect(m.report.data.nodes.find((n) => n.name === 'relu')!.supported).toBe(true);
+      for (const shape of shapesIn(range, 2, 5)) await expectMatches(m, model, { x: sine(shape, 1) }, `[${shape}]`);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('refuses a run outside the range with a SHAPE error naming input, dim, value and range', async () => {
+    const m = await compile(resnet, { backend: 'cpu', inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } } });
+    try {
+      const e = await rejection(m.run({ input: sine([5, 3, 64, 64]) }));
+      expect(e.code).toBe('SHAPE');
+      expect(e.message).toBe("input 'input' has shape [5,3,64,64]: dim 0 is 5; the model was compiled for input [1..4,3,64,64]");
+      // A dim the model fixes is the feed's error, as for a static model.
+      expect((await rejection(m.run({ input: sine([2, 3, 32, 64]) }))).code).toBe('INPUT');
+      // A plain typed array is taken at the opt shape.
+      const out = await m.run({ input: sine([2, 3, 64, 64]).data as Float32Array });
+      expect(out.logits!.dims).toEqual([2, 10]);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('several profiles: a run takes the first whose ranges hold its shapes, also once saved and loaded; outside all, the error lists each', async () => {
+    const profiles = [
+      { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [2, 3, 64, 64] } },
+      { input: { min: [3, 3, 64, 64], opt: [4, 3, 64, 64], max: [6, 3, 64, 64] } },
+    ];
+    const m = await compile(resnet, { backend: 'cpu', profiles });
+    try {
+      expect(m.inputs[0]!.ranges).toEqual(profiles.map((p) => p.input));
+      for (const [batch, profile] of [
+        [1, 0],
+        [2, 0],
+        [3, 1],
+        [6, 1],
+      ] as const) {
+        const feeds = { input: sine([batch, 3, 64, 64], batch) };
+        const { stats } = await m.runWithStats(feeds);
+        expect(stats.profile, `batch ${batch}`).toBe(profile);
+        await expectMatches(m, resnet, feeds, `batch ${batch}`);
+      }
+      // Saved and loaded, every profile's engine comes back: the same bits at each.
+      const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-ranges-')), 'resnet.hybrid');
+      await m.save(file);
+      const loaded = await load(file);
+      try {
+        expect(loaded.inputs[0]!.ranges).toEqual(profiles.map((p) => p.input));
+        for (const batch of [2, 5]) {
+          const feeds = { input: sine([batch, 3, 64, 64], 3) };
+          const [a, b] = [await m.runWithStats(feeds), await loaded.runWithStats(feeds)];
+          expect(b.stats.profile).toBe(a.stats.profile);
+          expect(Array.from(b.outputs.logits!.data as Float32Array)).toEqual(Array.from(a.outputs.logits!.data as Float32Array));
+        }
+      } finally {
+        await loaded.dispose();
+        fs.rmSync(path.dirname(file), { recursive: true, force: true });
+      }
+      const e = await rejection(m.run({ input: sine([7, 3, 64, 64]) }));
+      expect(e.code).toBe('SHAPE');
+      expect(e.message).toBe(
+        "input 'input' has shape [7,3,64,64]: dim 0 is 7, outside every profile (profile 0: input [1..2,3,64,64]; profile 1: input [3..6,3,64,64]); compile with a profile that holds it",
+      );
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('sizes each context for the largest shapes of its range, no more', async () => {
+    const range = { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [6, 3, 64, 64] };
+    const dynamic = await compile(resnet, { backend: 'cpu', inputs: { input: range } });
+    const atMax = await compile(resnet, { backend: 'cpu', inputs: { input: range.max } });
+    const atOpt = await compile(resnet, { backend: 'cpu', inputs: { input: range.opt } });
+    try {
+      const [d] = dynamic.report.engines;
+      const [hi] = atMax.report.engines;
+      const [lo] = atOpt.report.engines;
+      expect(d!.ranges).toEqual([{ min: range.min, max: range.max }]);
+      // The same planner at the max shapes: the dynamic arena is what the largest shapes need.
+      expect(d!.maxArenaBytes).toBe(hi!.arenaBytes + hi!.workspaceBytes);
+      expect(d!.maxArenaBytes).toBeGreaterThan(lo!.arenaBytes + lo!.workspaceBytes);
+    } finally {
+      await Promise.all([dynamic.dispose(), atMax.dispose(), atOpt.dispose()]);
+    }
+  });
+});
+
+describeIf(
+  HAS_NATIVE && lightModels().length > 0,
+  'shape ranges on the light_* models (cpu)',
+  HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING,
+  () => {
+    for (const light of lightModels()) {
+      it(`${light.name} with a dynamic batch agrees with onnxruntime at batch 1, 2 and 3`, { timeout: 120_000 }, async () => {
+        const model = withDynamicBatch(light.model);
+        const input = dataInputs(light.model)[0]!;
+        const m = await compile(model, {
+          backend: 'cpu',
+          inputs: { [input]: { min: [1, 3, 224, 224], opt: [2, 3, 224, 224], max: [3, 3, 224, 224] } },
+        });
+        try {
+          expect(engineOnly(m)).toBe(true);
+          for (const batch of [1, 2, 3]) await expectMatches(m, model, { [input]: sine([batch, 3, 224, 224], batch) }, `batch ${batch}`);
+        } finally {
+          await m.dispose();
+        }
+      });
+    }
+  },
+);
