@@ -52,8 +52,10 @@ function compileLine(model: CompiledModel): string {
   const parts = (['load', 'analyze', 'build', 'sessions'] as const).filter((p) => t[p] !== undefined).map((p) => `${p} ${ms(t[p]!)}`);
   const engines = model.report.engines;
   const weights = engines.reduce((a, e) => a + e.weightBytes, 0);
-  const arena = engines.reduce((a, e) => a + e.arenaBytes, 0);
-  return `compile  ${parts.join(', ')}; ${plural(engines.length, 'engine')}, weights ${formatBytes(weights)}, activation arenas ${formatBytes(arena)}`;
+  // What each context allocates: arena and workspace at the largest shapes of a range.
+  const arena = engines.reduce((a, e) => a + e.maxArenaBytes, 0);
+  const ranged = engines.some((e) => e.ranges) ? ' (at the largest shapes of the range)' : '';
+  return `compile  ${parts.join(', ')}; ${plural(engines.length, 'engine')}, weights ${formatBytes(weights)}, activation arenas ${formatBytes(arena)}${ranged}`;
 }
 
 /** An error of compile() or run() for the one-line report; run errors are given the model's name. */

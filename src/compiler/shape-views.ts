@@ -4,14 +4,16 @@
  * fallback sub-models stay valid at every shape); a view is a copy of it with the types
  * inference (and probing) gives at one end of one profile: min, opt or max.
  *
- * A node may go to an engine only where it may at every view (rangeVerdict), and where the
- * layers its converter makes are the same at every view (polymorphismFaults): then one engine
- * network built at opt is right at min and max too, its shapes following the inputs' by the
- * layer rules (native/src/ir/derive_shapes.h). A node whose layers differ needs a value that
- * varies over the range (a reshape target computed from a shape, a window that depends on the
- * image size...): it runs on onnxruntime, and the report says why. Layers are compared at the
- * ends of each range only; between them an engine serves shapes the same layers serve at both
- * ends (the kernels take any shape a layer's rule accepts).
+ * A node may go to an engine only where it may at every view (rangeVerdict), and where one
+ * engine network serves its whole range (polymorphismFaults): the layers its converter makes at
+ * min and max are those it makes at opt (kinds, params, wiring, constants), and the shapes the
+ * engine built at opt derives at run time for the min and max inputs (the addon's deriveShapes:
+ * the layer rules, native/src/ir/derive_shapes.h, the same code a dynamic engine runs) are the
+ * shapes the converters made there. A node that fails either needs a value that varies over the
+ * range (a reshape target computed from a shape, a slice whose size follows a dynamic dim...):
+ * it runs on onnxruntime, and the report says why. Ranges are checked at their ends only;
+ * between them an engine serves shapes the same layers serve at both ends (the kernels take any
+ * shape a layer's rule accepts).
  */
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { converterVerdict } from '../../converters/verdict.js';
@@ -25,6 +27,7 @@ import type { Segment } from '../partition/types.js';
 import type { Verdict } from '../partition/types.js';
 import { type Profile, RANGE_ENDS, type RangeEnd } from './profiles.js';
 import { buildSegmentNetwork } from './segment-network.js';
+import { loadNative } from '../engine/native.js';
 
 export interface ShapeView {
   profile: number;
@@ -80,7 +83,7 @@ interface NodeLayers {
   end: number;
 }
 
-/** The first way two conversions of one node differ, or undefined. */
+/** The first way two conversions of one node differ in what they make (shapes aside), or undefined. */
 function difference(a: NodeLayers, b: NodeLayers): string | undefined {
   if (a.end - a.first !== b.end - b.first) return `it makes ${a.end - a.first} layers at one end and ${b.end - b.first} at the other`;
   const tensorName = (net: NetworkDefinition, id: number) => net.tensors[id]?.name ?? `#${id}`;
@@ -99,12 +102,6 @@ function difference(a: NodeLayers, b: NodeLayers): string | undefined {
       [...l.inputs.map((t) => tensorName(net, t)), '|', ...l.outputs.map((t) => tensorName(net, t))].join(',');
     if (io(x, a.net) !== io(y, b.net)) return `${label} is wired differently at the two ends`;
     if (x.kind === 'constant' && y.kind === 'constant' && !sameData(x.weights, y.weights)) return `${label} holds other values at the two ends`;
-    // The kinds whose output the rules read rather than derive keep it over the range.
-    if (x.kind === 'slice' || x.kind === 'resize') {
-      const sx = a.net.tensors[x.outputs[0]!]!.shape.join('x');
-      const sy = b.net.tensors[y.outputs[0]!]!.shape.join('x');
-      if (sx !== sy) return `${label} makes ${sx} at one end and ${sy} at the other (its output size does not follow the input's)`;
-    }
   }
   return undefined;
 }
@@ -116,9 +113,50 @@ function sameData(a: ArrayLike<unknown> | undefined, b: ArrayLike<unknown> | und
   return true;
 }
 
+interface Converted {
+  net: NetworkDefinition;
+  /** Per node, the layers it made. */
+  layers: Map<string, NodeLayers>;
+}
+
+/** A segment converted at one view, or the node its conversion failed at and why. */
+function convert(v: ShapeView, seg: Segment, registry: ConverterRegistry, profiles: number): Converted | { node: string; why: string } {
+  const inputs = seg.inputs.map((i) => i.name);
+  const bad = inputs.find((i) => !isStaticShape(v.graph.types.get(i)?.shape));
+  if (bad) {
+    const reader = seg.nodes.find((n) => v.graph.node(n)?.inputs.includes(bad)) ?? seg.nodes[0]!;
+    return { node: reader, why: `at ${viewName(v, profiles)}, '${bad}' has no static shape` };
+  }
+  const layers = new Map<string, NodeLayers>();
+  let failed: Node | undefined;
+  try {
+    const net = buildSegmentNetwork(v.graph, seg.nodes, {
+      inputs,
+      outputs: seg.outputs.map((o) => o.name),
+      registry,
+      known: v.values,
+      onNode: (node, first, end) => layers.set(node.name, { net: undefined as never, first, end }),
+      onFailure: (node) => (failed = node),
+    });
+    for (const l of layers.values()) l.net = net;
+    return { net, layers };
+  } catch (e) {
+    return { node: failed?.name ?? seg.nodes[0]!, why: `its conversion fails at ${viewName(v, profiles)}: ${messageLine(e)}` };
+  }
+}
+
+/** The node whose layers made tensor `id` (or read it first, for a network input). */
+function ownerOf(c: Converted, id: number): string | undefined {
+  const layer = c.net.layers.findIndex((l) => l.outputs.includes(id));
+  for (const [node, r] of c.layers) if (layer >= r.first && layer < r.end) return node;
+  for (const [node, r] of c.layers) if (c.net.layers.slice(r.first, r.end).some((l) => l.inputs.includes(id))) return node;
+  return undefined;
+}
+
 /**
- * Nodes of engine segments whose conversion differs between views (or fails at one), with the
- * reason the report gives. Empty: every engine segment converts to one network for the range.
+ * Nodes of engine segments that one engine per profile cannot serve over its range, with the
+ * reason the report gives (see the file comment). Empty: every engine segment converts to one
+ * network per profile that holds at both ends of its range.
  */
 export function polymorphismFaults(
   views: readonly ShapeView[],
@@ -127,48 +165,56 @@ export function polymorphismFaults(
   profiles: number,
 ): Map<string, string> {
   const faults = new Map<string, string>();
+  const add = (node: string, why: string) => faults.has(node) || faults.set(node, why);
   for (const seg of segments) {
     if (seg.kind !== 'engine') continue;
-    const perView: Array<Map<string, NodeLayers>> = [];
-    for (const v of views) {
-      const layers = new Map<string, NodeLayers>();
-      let failed: Node | undefined;
-      try {
-        const inputs = seg.inputs.map((i) => i.name);
-        const bad = inputs.find((i) => !isStaticShape(v.graph.types.get(i)?.shape));
-        if (bad) {
-          // A boundary value without a static shape at this view: the nodes reading it cannot be judged.
-          for (const n of seg.nodes)
-            if (v.graph.node(n)?.inputs.includes(bad)) faults.set(n, `at ${viewName(v, profiles)}, '${bad}' has no static shape`);
-          continue;
-        }
-        const net = buildSegmentNetwork(v.graph, seg.nodes, {
-          inputs,
-          outputs: seg.outputs.map((o) => o.name),
-          registry,
-          known: v.values,
-          onNode: (node, first, end) => layers.set(node.name, { net: undefined as never, first, end }),
-          onFailure: (node) => (failed = node),
-        });
-        for (const l of layers.values()) l.net = net;
-      } catch (e) {
-        const culprit = failed?.name ?? seg.nodes[0]!;
-        faults.set(culprit, `its conversion fails at ${viewName(v, profiles)}: ${messageLine(e)}`);
+    for (let p = 0; p < profiles; p++) {
+      const at = (end: RangeEnd) => views.find((v) => v.profile === p && v.end === end)!;
+      const opt = at('opt');
+      const base = convert(opt, seg, registry, profiles);
+      if (!('net' in base)) {
+        add(base.node, base.why);
         continue;
       }
-      perView.push(layers);
-    }
-    if (perView.length !== views.length) continue;
-    const [base, ...rest] = perView;
-    for (const n of seg.nodes) {
-      for (const [k, other] of rest.entries()) {
-        const why = difference(base!.get(n)!, other.get(n)!);
-        if (!why) continue;
-        faults.set(
-          n,
-          `its engine layers differ between ${viewName(views[0]!, profiles)} and ${viewName(views[k + 1]!, profiles)} (${why}): it needs a value that varies over the range`,
+      for (const end of ['min', 'max'] as const) {
+        const v = at(end);
+        const other = convert(v, seg, registry, profiles);
+        if (!('net' in other)) {
+          add(other.node, other.why);
+          continue;
+        }
+        const between = `between ${viewName(opt, profiles)} and ${viewName(v, profiles)}`;
+        let differs = false;
+        for (const n of seg.nodes) {
+          const why = difference(base.layers.get(n)!, other.layers.get(n)!);
+          if (!why) continue;
+          add(n, `its engine layers differ ${between} (${why}): it needs a value that varies over the range`);
+          differs = true;
+        }
+        if (differs) continue;
+        // The same layers: the shapes the opt engine derives at these inputs must be the ones made here.
+        let derived: number[][];
+        try {
+          derived = loadNative().deriveShapes(
+            base.net,
+            other.net.inputs.map((id) => other.net.tensors[id]!.shape),
+          );
+        } catch (e) {
+          // The rules name the layer that refuses the shapes: its node is the one to send away.
+          const layer = /layer '([^']*)'/.exec(messageLine(e))?.[1];
+          const index = base.net.layers.findIndex((l) => l.name === layer);
+          const node = [...base.layers].find(([, r]) => index >= r.first && index < r.end)?.[0] ?? seg.nodes[0]!;
+          add(node, `the engine built at ${viewName(opt, profiles)} cannot take ${viewName(v, profiles)}: ${messageLine(e)}`);
+          continue;
+        }
+        const id = derived.findIndex((s, t) => s.join(',') !== other.net.tensors[t]!.shape.join(','));
+        if (id < 0) continue;
+        const t = other.net.tensors[id]!;
+        add(
+          ownerOf(other, id) ?? seg.nodes[0]!,
+          `its engine layers hold ${between} but their shapes do not follow: '${t.name}' is [${t.shape}] at ${v.end}, ` +
+            `the engine built at opt would make it [${derived[id]}] there: it needs a value that varies over the range`,
         );
-        break;
       }
     }
   }

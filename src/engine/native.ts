@@ -220,6 +220,11 @@ export interface NativeAddon {
     inputs: ReadonlyArray<{ dtype: EngineDType; shape: readonly number[] }>;
     outputs?: ReadonlyArray<{ dtype?: EngineDType; shape?: readonly number[] }>;
   }): Array<{ dtype: EngineDType; shape: number[] }>;
+  /**
+   * Every tensor's shape (by tensor id) at other input shapes, as a dynamic engine built from
+   * `network` derives them at run time (native/src/ir/derive_shapes.h).
+   */
+  deriveShapes(network: NetworkDefinition, inputShapes: readonly (readonly number[])[]): number[][];
   /** The environment switches the addon reads (native/src/util/env_switches.h), as one canonical line. */
   envSwitches(): string;
   readonly planFormatVersion: number;

@@ -72,6 +72,8 @@ export interface SegmentTiming {
   graph: string;
   /** Operations in that graph (0 before capture). */
   graphNodes: number;
+  /** A dynamic engine's first run at new shapes: what preparing them took (docs/engine.md, "Shape ranges"). */
+  prepareMs?: number;
 }
 
 /** One segment's share of a run. */

@@ -6,6 +6,22 @@
 
 namespace hybridrt {
 
+namespace {
+
+// A slice keeps a whole dim (start 0, step 1, as long as its input) wherever the input's dim
+// changes: the dims a slice does not cut follow the input (a batch, a sequence).
+void FollowWholeDims(const Network& net, const Layer& layer, const Shape& in, Shape* out) {
+  const Shape& declared_in = net.tensors[layer.inputs[0]].shape;
+  const Shape& declared_out = net.tensors[layer.outputs[0]].shape;
+  const std::vector<int64_t> starts = layer.params.Ints("starts");
+  const std::vector<int64_t> steps = layer.params.Ints("steps");
+  for (size_t d = 0; d < out->size() && d < in.size() && d < starts.size() && d < steps.size(); ++d) {
+    if (starts[d] == 0 && steps[d] == 1 && declared_out[d] == declared_in[d]) (*out)[d] = in[d];
+  }
+}
+
+}  // namespace
+
 std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vector<Shape>& input_shapes) {
   if (input_shapes.size() != net.inputs.size()) {
     Fail(ErrorCode::kNative,
@@ -27,6 +43,7 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
       if (reads_shape) g.shape = net.tensors[id].shape;
       given.push_back(std::move(g));
     }
+    if (layer.kind == LayerKind::kSlice) FollowWholeDims(net, layer, inputs[0].shape, &given[0].shape);
     std::vector<TensorInfo> outs = DeriveLayerOutputs(layer, inputs, given);
     for (size_t k = 0; k < layer.outputs.size(); ++k) tensors[layer.outputs[k]].shape = outs[k].shape;
   }
