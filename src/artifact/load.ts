@@ -8,6 +8,7 @@
  */
 import { compile, type CompiledModel } from '../compiler/compile.js';
 import { HybridError } from '../errors.js';
+import type { InputShape } from '../compiler/profiles.js';
 import type { Section } from './container.js';
 import type { Manifest } from './manifest.js';
 import { type LoadOptions, assembleOnnx, openArtifact } from './open.js';
@@ -36,7 +37,8 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
   const o = m.options as Record<string, unknown>;
   return compile(bytes, {
     label,
-    inputs: o.inputs as Record<string, number[]>,
+    ...(o.inputs !== undefined ? { inputs: o.inputs as Record<string, InputShape> } : {}),
+    ...(o.profiles !== undefined ? { profiles: o.profiles as Array<Record<string, InputShape>> } : {}),
     precisions: o.precisions as never,
     ...(typeof o.minBlockSize === 'number' ? { minBlockSize: o.minBlockSize } : {}),
     fallbackOps: o.fallbackOps as string[],

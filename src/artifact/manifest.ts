@@ -246,6 +246,13 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
     }
     fail(label, `segments[${i}].kind is not "engine" or "fallback"`);
   });
+  // One plan per profile in every engine segment, as many as the inputs' ranges list.
+  const profiles = Math.max(1, ...inputs.map((i) => i.ranges?.length ?? 1));
+  if (inputs.some((i) => i.ranges && i.ranges.length !== profiles)) fail(label, 'inputs list different numbers of ranges');
+  segments.forEach((sg, i) => {
+    const plans = sg.kind === 'engine' ? 1 + (sg.profilePlans?.length ?? 0) : profiles;
+    if (plans !== profiles) fail(label, `segments[${i}] has ${plans} plan(s) for ${profiles} profile(s)`);
+  });
   const constants = c.arr(m.constants, 'constants').map((v, i) => {
     const o = c.obj(v, `constants[${i}]`);
     const dtype = c.dtype(o.dtype, `constants[${i}].dtype`);

@@ -62,9 +62,17 @@ function outputInfo(graph: Graph, name: string): OutputInfo {
   return info;
 }
 
-/** Each input's shape, or its ranges (one per profile) where the model is dynamic: what the cache key and saved models record. */
-function compiledShapes(inputs: readonly InputPlan[]): Record<string, number[] | ShapeRange | ShapeRange[]> {
-  return Object.fromEntries(inputs.map((i) => [i.name, i.ranges ? (i.ranges.length === 1 ? i.ranges[0]! : i.ranges) : i.shape]));
+/**
+ * The shapes compiled for, as the options compile() takes (what the cache key and saved models
+ * record, and what load() compiles again with): `inputs` (a shape or a range each), or
+ * `profiles` where there are several.
+ */
+function compiledShapes(
+  inputs: readonly InputPlan[],
+): { inputs: Record<string, number[] | ShapeRange> } | { profiles: Array<Record<string, ShapeRange>> } {
+  const profiles = inputs[0]?.ranges?.length ?? 1;
+  if (profiles > 1) return { profiles: Array.from({ length: profiles }, (_, p) => Object.fromEntries(inputs.map((i) => [i.name, i.ranges![p]!]))) };
+  return { inputs: Object.fromEntries(inputs.map((i) => [i.name, i.ranges ? i.ranges[0]! : i.shape])) };
 }
 
 /** The options that decide what compile() builds (recorded in saved models and cache keys). */
@@ -129,7 +137,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     const digest = modelDigest(proto);
     const key = cacheKey({
       source: digest,
-      options: { inputs: shapes, ...decidingOptions(opts) },
+      options: { ...shapes, ...decidingOptions(opts) },
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
       backend,
@@ -272,7 +280,7 @@ async function compileFrom(
       source: model,
       ...(sourceStat ? { sourceStat } : {}),
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
-      options: { inputs: compiledShapes(inputs), ...decidingOptions(opts) },
+      options: { ...compiledShapes(inputs), ...decidingOptions(opts) },
       converters: customConverters(graph, result.segments, opts.registry),
       device: deviceDescription(backend),
     };

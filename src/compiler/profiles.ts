@@ -174,6 +174,12 @@ export function planProfiles(
     for (const name of graph.inputs) {
       const r = { min: ends.min[name]!, opt: ends.opt[name]!, max: ends.max[name]! };
       checkRange(r, `${label}: ${what}: '${name}'`);
+      // An empty tensor is no shape a range can include: reshapes that keep a dynamic dim (0 and
+      // -1 targets) cannot tell how many elements the others hold when there are none.
+      const empty = r.min.findIndex((d, i) => d === 0 && r.max[i]! > 0);
+      if (empty >= 0) {
+        throw bad(`${label}: ${what}: '${name}': dim ${empty} ranges from 0; a range starts at 1 (compile a separate static shape for empty inputs)`);
+      }
       checkTensorSize(`${label}: input '${name}' at its max shape`, r.max, graph.types.get(name)?.dtype, g[name] ? 'OPTION' : 'SHAPE');
       profile[name] = r;
     }

@@ -11,9 +11,12 @@
  * the layer rules, native/src/ir/derive_shapes.h, the same code a dynamic engine runs) are the
  * shapes the converters made there. A node that fails either needs a value that varies over the
  * range (a reshape target computed from a shape, a slice whose size follows a dynamic dim...):
- * it runs on onnxruntime, and the report says why. Ranges are checked at their ends only;
- * between them an engine serves shapes the same layers serve at both ends (the kernels take any
- * shape a layer's rule accepts).
+ * it runs on onnxruntime, and the report says why. Ranges are checked at their ends and next
+ * to them (min + 1, max - 1: a parameter that follows a size's parity, SAME padding's pads,
+ * differs there); between those points an engine serves shapes the same layers serve at all of
+ * them. That is evidence, not proof: a parameter that changes only at some size inside the range
+ * (a pad that depends on the size modulo 4 with both ends and their neighbours alike) is not
+ * seen. The kernels take any shape a layer's rule accepts.
  */
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { converterVerdict } from '../../converters/verdict.js';
@@ -29,9 +32,16 @@ import { type Profile, RANGE_ENDS, type RangeEnd } from './profiles.js';
 import { buildSegmentNetwork } from './segment-network.js';
 import { loadNative } from '../engine/native.js';
 
+/**
+ * Where in a profile a view looks: an end of its range, or next to one (`near-min`: every dim
+ * that varies at min + 1, `near-max` at max - 1). The near views only check: a parameter that
+ * depends on more than the ends show (SAME padding's pads follow the size's parity) differs there.
+ */
+export type ViewAt = RangeEnd | 'near-min' | 'near-max';
+
 export interface ShapeView {
   profile: number;
-  end: RangeEnd;
+  end: ViewAt;
   /** Every input's shape at this end of the profile. */
   shapes: Record<string, number[]>;
   /** The lowered graph with this view's types. */
@@ -40,8 +50,10 @@ export interface ShapeView {
   values: ReadonlyMap<string, TensorData>;
 }
 
-export const viewName = (v: Pick<ShapeView, 'profile' | 'end'>, profiles: number) =>
-  profiles > 1 ? `the ${v.end} shapes of profile ${v.profile}` : `the ${v.end} shapes`;
+export const viewName = (v: Pick<ShapeView, 'profile' | 'end'>, profiles: number) => {
+  const at = v.end === 'near-min' ? 'shapes next to min (min + 1)' : v.end === 'near-max' ? 'shapes next to max (max - 1)' : `${v.end} shapes`;
+  return profiles > 1 ? `the ${at} of profile ${v.profile}` : `the ${at}`;
+};
 
 /**
  * A view per end of each profile. `probe` may add probed shapes to a view's graph and returns
@@ -54,21 +66,42 @@ export async function makeViews(
 ): Promise<ShapeView[]> {
   const views: ShapeView[] = [];
   for (const [p, profile] of profiles.entries()) {
-    for (const end of RANGE_ENDS) {
-      const shapes = Object.fromEntries(Object.entries(profile).map(([n, r]) => [n, r[end]]));
+    const at = (end: ViewAt): Record<string, number[]> =>
+      Object.fromEntries(
+        Object.entries(profile).map(([n, r]) => {
+          if (end === 'near-min') return [n, r.min.map((d, i) => (d < r.max[i]! ? d + 1 : d))];
+          if (end === 'near-max') return [n, r.max.map((d, i) => (d > r.min[i]! ? d - 1 : d))];
+          return [n, r[end]];
+        }),
+      );
+    const seen = new Set<string>();
+    for (const end of [...RANGE_ENDS, 'near-min', 'near-max'] as const) {
+      const shapes = at(end);
+      const key = JSON.stringify(shapes);
+      const near = end === 'near-min' || end === 'near-max';
+      if (near && seen.has(key)) continue;
+      seen.add(key);
       const copy = graph.clone();
-      const inferred = inferShapes(copy, { inputShapes: shapes });
-      const values = await probe(copy, shapes, inferred.values);
+      let values: ReadonlyMap<string, TensorData>;
+      try {
+        values = await probe(copy, shapes, inferShapes(copy, { inputShapes: shapes }).values);
+      } catch (e) {
+        if (near) continue; // a size the model does not take there: the ends decide
+        throw e;
+      }
       views.push({ profile: p, end, shapes, graph: copy, values });
     }
   }
   return views;
 }
 
+const isNear = (v: ShapeView) => v.end === 'near-min' || v.end === 'near-max';
+
 /** A node goes to an engine where every view's converter verdict lets it. */
 export function rangeVerdict(views: readonly ShapeView[], registry: ConverterRegistry, profiles: number): Verdict {
   return (_graph, node) => {
     for (const v of views) {
+      if (isNear(v)) continue; // the ends decide what converters take; near views only check
       const n = v.graph.node(node.name);
       const why = n ? converterVerdict(v.graph, n, registry, v.values) : 'not in the graph';
       if (why) return `at ${viewName(v, profiles)}: ${why}`;
@@ -176,11 +209,12 @@ export function polymorphismFaults(
         add(base.node, base.why);
         continue;
       }
-      for (const end of ['min', 'max'] as const) {
-        const v = at(end);
+      const checked = views.filter((v) => v.profile === p && v.end !== 'opt');
+      for (const v of checked) {
         const other = convert(v, seg, registry, profiles);
         if (!('net' in other)) {
-          add(other.node, other.why);
+          // Next to an end the model may not convert (a size it does not take): the ends decide.
+          if (!isNear(v)) add(other.node, other.why);
           continue;
         }
         const between = `between ${viewName(opt, profiles)} and ${viewName(v, profiles)}`;
@@ -212,7 +246,7 @@ export function polymorphismFaults(
         const t = other.net.tensors[id]!;
         add(
           ownerOf(other, id) ?? seg.nodes[0]!,
-          `its engine layers hold ${between} but their shapes do not follow: '${t.name}' is [${t.shape}] at ${v.end}, ` +
+          `its engine layers hold ${between} but their shapes do not follow: '${t.name}' is [${t.shape}] at ${v.end.replace('-', ' ')}, ` +
             `the engine built at opt would make it [${derived[id]}] there: it needs a value that varies over the range`,
         );
       }

@@ -304,6 +304,9 @@ export type LayerSpec =
        * nearestMode and clamps to [0, in-1]; linear clamps it to [0, in-1] first; cubic reads
        * clamped (edge) indices, or drops out-of-range taps and renormalizes (excludeOutside).
        * Dims are interpolated separably. extrapolationValue is unused (no tf_crop_and_resize).
+       * `followScales` (the model gave scales, not sizes): at other input shapes of a dynamic
+       * engine each output dim is trunc(float32(scale) * float32(in)), as onnxruntime sizes it;
+       * without it, dims with scale 1 follow the input and the others keep the declared size.
        */
       kind: 'resize';
       params: {
@@ -315,6 +318,7 @@ export type LayerSpec =
         cubicCoeffA: number;
         excludeOutside: boolean;
         extrapolationValue: number;
+        followScales?: boolean;
       };
     }
   | {

@@ -21,6 +21,7 @@ import type { TensorData } from '../onnx/tensor.js';
 import { type Feeds, normalizeRunFeeds, toOutput } from './feeds.js';
 import type { Schedule } from './schedule.js';
 import { type Profile, type ShapeRange, chooseProfile } from '../compiler/profiles.js';
+import { bindSymbols } from '../ir/symbols.js';
 import type { SegmentRunner } from './segments.js';
 import { summarizeRun } from './stats.js';
 import { TensorStore } from './tensor-store.js';
@@ -231,7 +232,7 @@ export class HybridModel<Report = unknown> {
       throw new HybridError('OPTION', `timing must be 'coarse' or 'layers', got '${String(options.timing)}'`);
     }
     const inputs = normalizeRunFeeds(feeds, this.inputs);
-    const profile = this.profiles ? chooseProfile(this.profiles, new Map([...inputs].map(([n, t]) => [n, t.dims]))) : 0;
+    const profile = this.profiles ? this.profileOf(inputs) : 0;
     this.inFlight++;
     const deviceValues = location === 'gpu' ? new Set([...this.deviceValues, ...this.outputNames]) : this.deviceValues;
     const store = new TensorStore({ deviceValues });
@@ -249,6 +250,21 @@ export class HybridModel<Report = unknown> {
       store.clear();
       if (--this.inFlight === 0) this.whenIdle?.();
     }
+  }
+
+  /**
+   * The profile of a dynamic model's run: feeds that give a dim the model names once (`batch` in
+   * two inputs) two sizes are an INPUT error naming both; then the first profile that holds
+   * every feed's shape (profiles.ts), else a SHAPE error.
+   */
+  private profileOf(inputs: ReadonlyMap<string, { dims: readonly number[] }>): number {
+    const dims = new Map([...inputs].map(([n, t]) => [n, t.dims]));
+    try {
+      bindSymbols(this.inputs.map((i) => ({ input: i.name, declared: i.declaredShape, dims: dims.get(i.name) ?? [], what: `input '${i.name}'` })));
+    } catch (e) {
+      throw new HybridError('INPUT', (e as Error).message, { cause: e });
+    }
+    return chooseProfile(this.profiles!, dims);
   }
 
   /**

@@ -153,6 +153,31 @@ describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
     await rebuilt.dispose();
   });
 
+  it('rebuilds a model of several optimization profiles with its profiles', async () => {
+    const profiles = [
+      { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [2, 3, 64, 64] } },
+      { input: { min: [3, 3, 64, 64], opt: [4, 3, 64, 64], max: [5, 3, 64, 64] } },
+    ];
+    const m = await compile(resnet, { backend: 'cpu', profiles });
+    const embedded = withManifest(await m.toBytes({ embedSource: true }), (j) => {
+      expect((j.options as { profiles?: unknown }).profiles).toEqual(profiles);
+      j.backend = 'cuda';
+    });
+    const rebuilt = await load(embedded, { rebuild: 'if-needed' });
+    try {
+      expect(rebuilt.inputs[0]!.ranges).toEqual(profiles.map((p) => p.input));
+      for (const batch of [2, 4]) {
+        const feeds = { input: sine([batch, 3, 64, 64]) };
+        const [a, b] = [await m.runWithStats(feeds), await rebuilt.runWithStats(feeds)];
+        expect(b.stats.profile).toBe(a.stats.profile);
+        expect(Array.from(b.outputs.logits!.data as Float32Array)).toEqual(Array.from(a.outputs.logits!.data as Float32Array));
+      }
+    } finally {
+      await m.dispose();
+      await rebuilt.dispose();
+    }
+  });
+
   it('needs the custom converters a model was compiled with', async () => {
     const m = await compile(resnet, { backend: 'cpu', inputs: { input: [1, 3, 64, 64] } });
     const bytes = withManifest(await m.toBytes(), (j) => {

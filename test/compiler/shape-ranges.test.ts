@@ -202,6 +202,67 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it('image sizes as a range: SAME padding whose pads follow the size is caught next to the ends, and upsampling stays', async () => {
+    // Conv 3x3 stride 2 SAME_UPPER: its pads are (0,1) at even sizes and (1,1) at odd ones, so a
+    // range whose ends are even agrees at min, opt and max and differs in between. Then a Resize
+    // x2 (nearest), which follows any batch and size.
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 2, 'h', 'w'] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: {
+          w: { dtype: 'float32', dims: [2, 2, 3, 3], data: Float32Array.from({ length: 36 }, (_, i) => Math.cos(i)) },
+          roi: { dtype: 'float32', dims: [0], data: new Float32Array(0) },
+          scales: { dtype: 'float32', dims: [4], data: Float32Array.of(1, 1, 2, 2) },
+        },
+        nodes: [
+          { op: 'Relu', inputs: ['x'], outputs: ['r'], name: 'relu' },
+          { op: 'Conv', inputs: ['r', 'w'], outputs: ['c'], name: 'conv', attrs: { auto_pad: 'SAME_UPPER', strides: [2, 2], kernel_shape: [3, 3] } },
+          { op: 'Sigmoid', inputs: ['c'], outputs: ['s'], name: 'sigmoid' },
+          { op: 'Resize', inputs: ['s', 'roi', 'scales'], outputs: ['y'], name: 'up', attrs: { mode: 'nearest' } },
+        ],
+      }),
+    );
+    const range = { min: [1, 2, 8, 8], opt: [2, 2, 16, 16], max: [3, 2, 32, 32] };
+    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    try {
+      const conv = m.report.data.nodes.find((n) => n.name === 'conv')!;
+      expect(conv.supported).toBe(false);
+      expect(conv.reason).toContain('the shapes next to min (min + 1)');
+      expect(conv.reason).toContain('padsBegin');
+      expect(m.report.data.nodes.find((n) => n.name === 'up')!.supported).toBe(true);
+      for (const shape of [range.min, [1, 2, 9, 9], range.opt, [2, 2, 17, 12], [3, 2, 31, 31], range.max]) {
+        await expectMatches(m, model, { x: sine(shape, 3) }, `[${shape}]`);
+      }
+    } finally {
+      await m.dispose();
+    }
+    // With the spatial size fixed, the same model is one engine over a batch range.
+    const batch = await compile(model, {
+      backend: 'cpu',
+      minBlockSize: 1,
+      inputs: { x: { min: [1, 2, 16, 16], opt: [2, 2, 16, 16], max: [4, 2, 16, 16] } },
+    });
+    try {
+      expect(engineOnly(batch)).toBe(true);
+      for (const b of [1, 3, 4]) await expectMatches(batch, model, { x: sine([b, 2, 16, 16], b) }, `batch ${b}`);
+    } finally {
+      await batch.dispose();
+    }
+  });
+
+  it('refuses feeds that give a dim the model names once two sizes, naming both', async () => {
+    const model = maskedAttention();
+    const m = await compile(model, { backend: 'cpu', inputs: { x: { min: [1, 1, 16], opt: [2, 4, 16], max: [3, 8, 16] } } });
+    try {
+      const e = await rejection(m.run({ x: sine([2, 4, 16]), mask: new ort.Tensor('float32', paddingMask(3, 4, 1), [3, 4]) }));
+      expect(e.code).toBe('INPUT');
+      expect(e.message).toBe("input 'mask': 'batch' is 3 here but 2 in input 'x'; inputs that share the dimension 'batch' must agree on its size");
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('refuses a run outside the range with a SHAPE error naming input, dim, value and range', async () => {
     const m = await compile(resnet, { backend: 'cpu', inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } } });
     try {

@@ -253,13 +253,16 @@ describe('Resize', () => {
       cubicCoeffA: -0.75,
       excludeOutside: false,
       extrapolationValue: 0,
+      // Given scales: a dynamic engine sizes the output from the input's size.
+      followScales: true,
     });
   });
 
   it('sizes: scales are out/in; keep_aspect_ratio_policy uses one scale for the given axes', () => {
-    expect(emitted({ op: 'Resize', opset: 13, inputs: [x, null, null, i64([1, 1, 7, 8])], outputs: [f32([1, 1, 7, 8])] })[0]!.params).toMatchObject({
-      scales: [1, 1, 3.5, 4],
-    });
+    const sized = emitted({ op: 'Resize', opset: 13, inputs: [x, null, null, i64([1, 1, 7, 8])], outputs: [f32([1, 1, 7, 8])] })[0]!.params;
+    expect(sized).toMatchObject({ scales: [1, 1, 3.5, 4] });
+    // Given sizes fix the output: it does not follow the input.
+    expect(sized).not.toHaveProperty('followScales');
     // not_larger: min(7/2, 8/2) = 3.5 for both axes, out round(3.5 * 2) = 7
     const [l] = emitted({
       op: 'Resize',

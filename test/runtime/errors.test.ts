@@ -135,6 +135,10 @@ describeIf(HAS_NATIVE, 'compile errors', NATIVE_MISSING, () => {
       "profiles[1] gives no range for 'input', which another profile ranges; every profile gives the same inputs",
     ],
     [{ profiles: [] }, 'profiles must be a non-empty array of { input: { min, opt, max } }'],
+    [
+      { inputs: { input: { min: [0, 3, 64, 64], opt: [1, 3, 64, 64], max: [2, 3, 64, 64] } } },
+      `${resnet}: inputs: 'input': dim 0 ranges from 0; a range starts at 1 (compile a separate static shape for empty inputs)`,
+    ],
     [{ minBlockSize: -1 }, 'minBlockSize must be an integer from 0 to 2000000, got -1'],
     [{ fallbackOps: 'Relu' }, 'fallbackOps must be an array of non-empty strings'],
     [{ threads: 0 }, 'threads must be an integer from 1 to 256, got 0'],

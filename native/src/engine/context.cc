@@ -42,17 +42,20 @@ ExecutionContext::PerShape& ExecutionContext::ShapeState(std::shared_ptr<const S
 
 void ExecutionContext::SetInputShapes(const std::vector<Shape>& shapes) {
   last_prepare_ms_ = 0;
-  if (shapes == shape_->inst->input_shapes) return;
+  if (shape_ && shapes == shape_->inst->input_shapes) return;
   const size_t made = engine_->instances_made();
   std::shared_ptr<const ShapeInstance> inst = engine_->Instance(shapes);
   if (engine_->instances_made() != made) last_prepare_ms_ = inst->prepare_ms;
   if (inst->arena_bytes() > arena_capacity_) {
-    // Graphs hold the old arena's addresses: they go with it.
+    // Allocated before anything changes, so that a failure leaves the context as it was.
     Backend& backend = engine_->backend();
+    std::shared_ptr<void> grown = backend.Allocate(static_cast<size_t>(inst->arena_bytes()));
     backend.Synchronize(*stream_);
+    // Graphs hold the old arena's addresses: they go with it (shape_ is set again below).
     shapes_.clear();
+    shape_ = nullptr;
+    arena_ = std::move(grown);
     arena_capacity_ = inst->arena_bytes();
-    arena_ = backend.Allocate(static_cast<size_t>(arena_capacity_));
     arena_base_ = static_cast<uint8_t*>(arena_.get());
   }
   shape_ = &ShapeState(std::move(inst));
@@ -62,6 +65,31 @@ void ExecutionContext::SetInputShapes(const std::vector<Shape>& shapes) {
 void ExecutionContext::Resolve() {
   const ShapeInstance& inst = *shape_->inst;
   const Network& net = engine_->network();
+  // Staging first, into temporaries: a failed allocation leaves this context's buffers (and the
+  // instance they were sized for) as they were, never smaller than the instance it points at.
+  if (staged_) {
+    Backend& backend = engine_->backend();
+    std::vector<std::shared_ptr<void>> in = staging_in_, out = staging_out_;
+    std::vector<size_t> in_bytes = staging_in_bytes_, out_bytes = staging_out_bytes_;
+    auto fit = [&](std::vector<std::shared_ptr<void>>& bufs, std::vector<size_t>& have, size_t k, size_t bytes) {
+      if (have.size() <= k) have.resize(k + 1, 0);
+      if (bufs[k] && have[k] >= bytes) return;
+      bufs[k] = backend.AllocateHost(bytes);
+      have[k] = bytes;
+    };
+    try {
+      for (size_t i = 0; i < net.inputs.size(); ++i) fit(in, in_bytes, i, TensorBytes(net.inputs[i]));
+      for (size_t o = 0; o < net.outputs.size(); ++o) fit(out, out_bytes, o, TensorBytes(net.outputs[o]));
+    } catch (...) {
+      shapes_.remove_if([&](const PerShape& p) { return &p == shape_; });
+      shape_ = nullptr;
+      throw;
+    }
+    staging_in_ = std::move(in);
+    staging_out_ = std::move(out);
+    staging_in_bytes_ = std::move(in_bytes);
+    staging_out_bytes_ = std::move(out_bytes);
+  }
   void* workspace = arena_base_ + inst.memory.arena_bytes;
   args_.assign(net.layers.size(), KernelArgs{});
   skip_.assign(net.layers.size(), true);
@@ -76,21 +104,10 @@ void ExecutionContext::Resolve() {
     for (int32_t id : l.outputs) a.outputs.push_back(const_cast<void*>(TensorAddress(id)));
     a.workspace = workspace;
   }
-  if (!staged_) return;
-  // Staging buffers grow to the largest shapes met (pinned memory is slow to allocate).
-  Backend& backend = engine_->backend();
-  auto fit = [&](std::shared_ptr<void>& buf, std::vector<size_t>& have, size_t k, size_t bytes) {
-    if (have.size() <= k) have.resize(k + 1, 0);
-    if (buf && have[k] >= bytes) return;
-    buf = backend.AllocateHost(bytes);
-    have[k] = bytes;
-  };
-  for (size_t i = 0; i < net.inputs.size(); ++i) fit(staging_in_[i], staging_in_bytes_, i, TensorBytes(net.inputs[i]));
-  for (size_t o = 0; o < net.outputs.size(); ++o)
-    fit(staging_out_[o], staging_out_bytes_, o, TensorBytes(net.outputs[o]));
 }
 
 std::string ExecutionContext::graph_state() const {
+  if (!shape_) return "warm-up";  // after a failed SetInputShapes, until the next one
   switch (shape_->graph_state) {
     case GraphState::kOff: return "off";
     case GraphState::kWarmup: return "warm-up";

@@ -78,7 +78,10 @@ class ExecutionContext {
   const TensorInfo& output_info(size_t i) const;
 
   // The shapes of the next runs (one per input), on the JS thread before SetInput/BindInput:
-  // an Error (kShape) where they leave the engine's ranges.
+  // an Error (kShape) where they leave the engine's ranges. A failure (that, or memory for a
+  // larger arena or staging) leaves no shapes set: the next call sets them again, and nothing
+  // but SetInputShapes may be called before it succeeds. Making a new instance (every layer's
+  // kernel prepared; on cuda, cuDNN plans) happens here, on the calling thread.
   void SetInputShapes(const std::vector<Shape>& shapes);
   // What the last SetInputShapes spent making a new instance (0 when it found one).
   double last_prepare_ms() const { return last_prepare_ms_; }
@@ -103,7 +106,7 @@ class ExecutionContext {
   // captures), "captured", or "failed: <why>".
   std::string graph_state() const;
   // Operations in the captured graph (0 before capture).
-  size_t graph_nodes() const { return shape_->graph ? shape_->graph->nodes() : 0; }
+  size_t graph_nodes() const { return shape_ && shape_->graph ? shape_->graph->nodes() : 0; }
 
  private:
   enum class GraphState { kOff, kWarmup, kReady, kCaptured, kFailed };

@@ -6,8 +6,9 @@
 // chose, which only fixes geometry and never times anything; a kernel that cannot take the
 // shapes with that tactic is an Error naming the layer. The min and max instances are made at
 // build time, so a range some kernel cannot serve fails the build; shapes between are assumed to
-// be served as the ends are (the compiler checks that every layer's params are the same at min,
-// opt and max, src/compiler/polymorphic.ts).
+// be served as the ends are (the compiler checks that the layers are the same, and that these
+// derivations give the converters' shapes, at the ends of each range and next to them:
+// src/compiler/shape-views.ts).
 #include <algorithm>
 #include <chrono>
 
@@ -103,7 +104,8 @@ std::shared_ptr<const ShapeInstance> Engine::MakeInstance(const std::vector<Shap
     const Layer& layer = net_.layers[i];
     if (layer.kind == LayerKind::kConstant || IsAliased(shaped, inst->memory.offsets, layer)) continue;
     KernelSetup setup = SetupOf(i, inst->tensors);
-    // A layer aliased at the declared shapes has no tactic of its own: it takes the default.
+    // A layer aliased at the declared shapes has no tactic of its own: it takes the backend's
+    // first (only byte-view shuffles alias, whose kernels have one tactic and time nothing).
     if (tactics_[i] != kAliasTactic) setup.tactic = tactics_[i];
     std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);
     k->Prepare(setup);

@@ -163,7 +163,7 @@ void ReadRanges(ByteReader& r, Network& net) {
     for (Shape* s : {&net.ranges[i].min, &net.ranges[i].max}) {
       for (uint32_t d = 0; d < rank; ++d) {
         int64_t v = r.Get<int64_t>(Cat("ranges[", i, "] dim ", d));
-        if (v < 0) Bad(Cat("ranges[", i, "] dim ", d, " is ", v, "; dims are >= 0"));
+        if (v < 0 || v > kMaxElements) Bad(Cat("ranges[", i, "] dim ", d, " is ", v, "; dims are 0 to ", kMaxElements));
         s->push_back(v);
       }
     }

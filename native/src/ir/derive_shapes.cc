@@ -8,15 +8,26 @@ namespace hybridrt {
 
 namespace {
 
-// A slice keeps a whole dim (start 0, step 1, as long as its input) wherever the input's dim
-// changes: the dims a slice does not cut follow the input (a batch, a sequence).
+// A slice or resize keeps a dim whole (a slice: start 0, step 1; a resize: scale 1; either way
+// as long as its input) wherever the input's dim changes: the dims it does not cut or scale
+// follow the input (a batch, a sequence).
 void FollowWholeDims(const Network& net, const Layer& layer, const Shape& in, Shape* out) {
   const Shape& declared_in = net.tensors[layer.inputs[0]].shape;
   const Shape& declared_out = net.tensors[layer.outputs[0]].shape;
-  const std::vector<int64_t> starts = layer.params.Ints("starts");
-  const std::vector<int64_t> steps = layer.params.Ints("steps");
-  for (size_t d = 0; d < out->size() && d < in.size() && d < starts.size() && d < steps.size(); ++d) {
-    if (starts[d] == 0 && steps[d] == 1 && declared_out[d] == declared_in[d]) (*out)[d] = in[d];
+  const bool slice = layer.kind == LayerKind::kSlice;
+  const std::vector<int64_t> starts = slice ? layer.params.Ints("starts") : std::vector<int64_t>{};
+  const std::vector<int64_t> steps = slice ? layer.params.Ints("steps") : std::vector<int64_t>{};
+  const std::vector<double> scales = slice ? std::vector<double>{} : layer.params.Floats("scales");
+  const bool follow_scales = !slice && layer.params.Has("followScales") && layer.params.Bool("followScales");
+  for (size_t d = 0; d < out->size() && d < in.size() && d < declared_in.size(); ++d) {
+    if (follow_scales && d < scales.size()) {
+      // ONNX Resize with scales: trunc(scale * in) in float32, as onnxruntime sizes it.
+      (*out)[d] = static_cast<int64_t>(static_cast<float>(scales[d]) * static_cast<float>(in[d]));
+      continue;
+    }
+    const bool whole = slice ? d < starts.size() && d < steps.size() && starts[d] == 0 && steps[d] == 1
+                             : d < scales.size() && scales[d] == 1.0;
+    if (whole && declared_out[d] == declared_in[d]) (*out)[d] = in[d];
   }
 }
 
@@ -43,7 +54,9 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
       if (reads_shape) g.shape = net.tensors[id].shape;
       given.push_back(std::move(g));
     }
-    if (layer.kind == LayerKind::kSlice) FollowWholeDims(net, layer, inputs[0].shape, &given[0].shape);
+    if (layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize) {
+      FollowWholeDims(net, layer, inputs[0].shape, &given[0].shape);
+    }
     std::vector<TensorInfo> outs = DeriveLayerOutputs(layer, inputs, given);
     for (size_t k = 0; k < layer.outputs.size(); ++k) tensors[layer.outputs[k]].shape = outs[k].shape;
   }

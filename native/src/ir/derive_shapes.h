@@ -4,10 +4,10 @@
 // not from a copy of them.
 //
 // Kinds whose output a rule reads rather than derives keep the declared value: the shape of
-// resize, and of slice except along the dims it keeps whole (start 0, step 1, its input's size),
-// which follow the input; the dtype of every output. The compiler builds dynamic engines only
-// from networks whose shapes these derivations reproduce at the ends of each range (it asks this
-// code: the addon's deriveShapes, src/compiler/shape-views.ts).
+// slice and resize except along the dims they keep whole (a slice: start 0, step 1; a resize:
+// scale 1; its input's size), which follow the input; the dtype of every output. The compiler builds dynamic engines
+// only from networks whose shapes these derivations reproduce at the ends of each range (it asks this code: the addon's
+// deriveShapes, src/compiler/shape-views.ts).
 #pragma once
 
 #include <vector>

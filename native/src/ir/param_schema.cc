@@ -99,7 +99,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
         Floats("scales"),
         Float("cubicCoeffA"),
         Bool("excludeOutside"),
-        Float("extrapolationValue")};
+        Float("extrapolationValue"),
+        Bool("followScales", false)};
     // Builder form (layout.h): a transposing cast.
     at(LayerKind::kCast).params = {Enum("to", kDTypeNames), Ints("perm", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};
