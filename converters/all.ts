@@ -35,14 +35,17 @@ const from = (list: Converter[], ...ops: string[]): Converter[] => list.filter((
 export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Abs'),
   ...from(binaryConverters, 'Add'),
+  ...from(binaryConverters, 'And'),
   ...from(poolConverters, 'AveragePool'),
   ...from(normalizationConverters, 'BatchNormalization'),
   ...castConverters, // Cast
+  ...from(unaryConverters, 'Ceil'),
   ...clipConverters, // Clip
   ...concatConverters, // Concat
   ...constantConverters, // Constant
   ...convConverters, // Conv
   ...convTransposeConverters, // ConvTranspose
+  ...from(unaryConverters, 'Cos'),
   ...from(binaryConverters, 'Div'),
   ...from(identityConverters, 'Dropout'),
   ...from(unaryConverters, 'Elu'),
@@ -51,17 +54,22 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Exp'),
   ...expandConverters, // Expand
   ...from(reshapeConverters, 'Flatten'),
+  ...from(unaryConverters, 'Floor'),
   ...gatherConverters, // Gather
   ...from(unaryConverters, 'Gelu'),
   ...from(matmulConverters, 'Gemm'),
   ...from(poolConverters, 'GlobalAveragePool'),
   ...from(poolConverters, 'GlobalMaxPool'),
+  ...from(binaryConverters, 'Greater'),
+  ...from(binaryConverters, 'GreaterOrEqual'),
   ...from(unaryConverters, 'HardSigmoid'),
   ...from(unaryConverters, 'HardSwish'),
   ...from(identityConverters, 'Identity'),
   ...from(normalizationConverters, 'InstanceNormalization'),
   ...from(normalizationConverters, 'LayerNormalization'),
   ...from(unaryConverters, 'LeakyRelu'),
+  ...from(binaryConverters, 'Less'),
+  ...from(binaryConverters, 'LessOrEqual'),
   ...from(unaryConverters, 'Log'),
   ...from(softmaxConverters, 'LogSoftmax'),
   ...lrnConverters, // LRN
@@ -72,6 +80,8 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Mish'),
   ...from(binaryConverters, 'Mul'),
   ...from(unaryConverters, 'Neg'),
+  ...from(unaryConverters, 'Not'),
+  ...from(binaryConverters, 'Or'),
   ...padConverters, // Pad
   ...from(binaryConverters, 'Pow'),
   ...preluConverters, // PRelu
@@ -84,6 +94,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...resizeConverters, // Resize
   ...from(unaryConverters, 'Selu'),
   ...from(unaryConverters, 'Sigmoid'),
+  ...from(unaryConverters, 'Sin'),
   ...sliceConverters, // Slice
   ...from(softmaxConverters, 'Softmax'),
   ...from(unaryConverters, 'Softplus'),
@@ -95,4 +106,5 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...transposeConverters, // Transpose
   ...from(reshapeConverters, 'Unsqueeze'),
   ...whereConverters, // Where
+  ...from(binaryConverters, 'Xor'),
 ];

@@ -1,6 +1,7 @@
 /**
- * Broadcasting binary ops -> one `elementwise` layer: Add, Sub, Mul, Div, Pow, Equal, and the
- * variadic Max/Min (a chain of layers). Opsets before 7 (8 for Max/Min) use the legacy
+ * Broadcasting binary ops -> one `elementwise` layer: Add, Sub, Mul, Div, Pow, Equal, Less,
+ * Greater, And, Or; LessOrEqual, GreaterOrEqual and Xor as two layers; and the variadic Max/Min
+ * (a chain of layers). Opsets before 7 (8 for Max/Min) use the legacy
  * broadcast: B aligned at `axis` when `broadcast=1`, else equal shapes; their converters
  * reshape B so that the numpy rule gives the same result.
  */
@@ -109,6 +110,41 @@ function variadic(opType: string, op: 'max' | 'min', sinceVersion: number, broad
   });
 }
 
+/**
+ * Comparisons and logic that are two layers: LessOrEqual = Less or Equal, GreaterOrEqual =
+ * Greater or Equal (so that NaN compares false, as onnxruntime has it; not(Greater) would be
+ * true), Xor = not Equal on bools.
+ */
+function composed(opType: 'LessOrEqual' | 'GreaterOrEqual' | 'Xor', sinceVersion: number, legacy: boolean): Converter {
+  const strict: BinaryOp = opType === 'LessOrEqual' ? 'less' : 'greater';
+  const allowed = opType === 'Xor' ? (['bool'] as const) : binaryDTypes(strict);
+  return defineConverter<BinaryPlan>({
+    opType,
+    sinceVersion,
+    notes: `${legacy ? 'Legacy broadcast (broadcast/axis attributes). ' : ''}Two layers (${opType === 'Xor' ? 'not equal' : `${strict} or equal`}). Dtypes: ${allowed.join(', ')}.`,
+    plan(v) {
+      v.dtype(0, allowed);
+      v.dtype(1, allowed);
+      const plan: BinaryPlan = {};
+      if (legacy) plan.bShape = legacyB(v, v.in(0).shape, v.in(1).shape);
+      checkBroadcast(v, v.in(0).shape, plan.bShape ?? v.in(1).shape);
+      return plan;
+    },
+    emit(e, plan) {
+      const a = e.input(0);
+      let b = e.input(1);
+      if (plan.bShape) b = e.reshape(b, plan.bShape, 'align_b');
+      const equal = e.add('elementwise', [a, b], { op: 'equal' }, 'equal');
+      if (opType === 'Xor') {
+        e.output(0, e.add('unary', [equal], { op: 'not' }));
+        return;
+      }
+      const first = e.add('elementwise', [a, b], { op: strict }, strict);
+      e.output(0, e.add('elementwise', [first, equal], { op: 'or' }));
+    },
+  });
+}
+
 const ARITH: Array<[string, BinaryOp]> = [
   ['Add', 'add'],
   ['Sub', 'sub'],
@@ -116,10 +152,18 @@ const ARITH: Array<[string, BinaryOp]> = [
   ['Div', 'div'],
   ['Pow', 'pow'],
   ['Equal', 'equal'],
+  ['Less', 'less'],
+  ['Greater', 'greater'],
+  ['And', 'and'],
+  ['Or', 'or'],
 ];
 
 export const binaryConverters: Converter[] = [
   ...ARITH.flatMap(([t, op]) => [binary(t, op, 1, true), binary(t, op, 7, false)]),
+  composed('Xor', 1, true),
+  composed('Xor', 7, false),
+  composed('LessOrEqual', 12, false),
+  composed('GreaterOrEqual', 12, false),
   variadic('Max', 'max', 1, false),
   variadic('Max', 'max', 8, true),
   variadic('Min', 'min', 1, false),

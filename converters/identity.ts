@@ -3,7 +3,8 @@
  * segment converter adds a copy only where a segment output would otherwise alias an input
  * or another output). Dropout's optional mask is all ones in inference, so it becomes a
  * constant. Training-mode Dropout (is_test=0 before opset 7, a true training_mode from
- * opset 12) is random and is rejected.
+ * opset 12) is random and is rejected, except with a constant ratio of 0, which keeps every
+ * element (the identity, with a mask of all ones).
  */
 import type { EngineDType } from '../src/engine/network.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
@@ -34,7 +35,7 @@ function dropout(sinceVersion: number): Converter {
       sinceVersion === 1
         ? 'Inference only: is_test must be 1; the mask output is not filled in that mode and must be unused.'
         : sinceVersion === 12
-          ? 'Inference only: training_mode must be absent or a constant false.'
+          ? 'Inference, or training_mode true with a constant ratio of 0 (every element kept): training_mode must be a constant.'
           : 'Inference (the mask output is all ones).',
     plan(v) {
       v.dtype(0, ENGINE_DTYPES);
@@ -45,9 +46,13 @@ function dropout(sinceVersion: number): Converter {
       if (sinceVersion >= 12 && v.has(2)) {
         const t = v.constant(2);
         v.check(t !== undefined, () => 'training_mode is computed at run time; engines run inference only (make it a constant false)');
+        // Training with ratio 0 keeps every element and scales by 1/(1-0): the identity (what
+        // torchvision's swin_t exports for its stochastic depth at p=0).
+        const ratio = v.has(1) ? v.constant(1) : undefined;
+        const keepsAll = ratio !== undefined && tensorNumbers(ratio).every((x) => x === 0);
         v.check(
-          tensorNumbers(t!).every((x) => x === 0),
-          () => 'training_mode is true (random dropout); engines run inference only',
+          tensorNumbers(t!).every((x) => x === 0) || keepsAll,
+          () => 'training_mode is true with a ratio that is not a constant 0 (random dropout); engines run inference only',
         );
       }
       if (!v.hasOutput(1)) return undefined;

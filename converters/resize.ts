@@ -24,11 +24,12 @@ type Plan = { params: Params; shape: number[] };
 const HINT = 'make it a constant (an initializer) or export with static shapes';
 
 /**
- * Per-dim scales, from the scales or sizes input. The output shape is shape inference's
+ * Per-dim scales, from the scales or sizes input, and whether the model gave them as scales
+ * (the output then follows the input's size: `followScales`). The output shape is shape inference's
  * (src/ir/infer, the one authority for ONNX output shapes): computed here again it rounded
  * differently (25 x 1.16 gave 28, onnxruntime 29) and sent the node to onnxruntime.
  */
-function scalesOf(v: NodeView, shape: number[], version: number): number[] {
+function scalesOf(v: NodeView, shape: number[], version: number): { scales: number[]; given: boolean } {
   const rank = shape.length;
   const axes = version >= 18 && v.hasAttr('axes') ? v.ints('axes')!.map((a) => v.axis(a, rank, 'axes')) : shape.map((_, i) => i);
   v.check(new Set(axes).size === axes.length, () => `axes [${v.ints('axes')}] repeat an axis`);
@@ -45,7 +46,7 @@ function scalesOf(v: NodeView, shape: number[], version: number): number[] {
       () => `scales [${given}] must be positive`,
     );
     axes.forEach((a, i) => (scales[a] = given[i]!));
-    return scales;
+    return { scales, given: true };
   }
   v.check(hasSizes, () => 'neither scales nor sizes is given');
   const sizes = v.constInts(3, 'sizes', HINT);
@@ -59,7 +60,7 @@ function scalesOf(v: NodeView, shape: number[], version: number): number[] {
     const s = policy === 'not_larger' ? Math.min(...ratios) : Math.max(...ratios);
     for (const a of axes) scales[a] = s;
   }
-  return scales;
+  return { scales, given: false };
 }
 
 function resize(sinceVersion: number): Converter {
@@ -78,7 +79,7 @@ function resize(sinceVersion: number): Converter {
       v.dtype(0, FLOAT_DTYPES);
       const shape = v.in(0).shape;
       const mode = v.choice('mode', 'nearest', modes);
-      const scales = scalesOf(v, shape, sinceVersion);
+      const { scales, given } = scalesOf(v, shape, sinceVersion);
       const out = v.out(0).shape;
       let coordinateTransformation: Coord = 'asymmetric';
       let nearestMode: Params['nearestMode'] = scales.every((s) => s >= 1) ? 'floor' : 'ceil';
@@ -112,6 +113,8 @@ function resize(sinceVersion: number): Converter {
         cubicCoeffA: v.float('cubic_coeff_a', -0.75),
         excludeOutside: v.int('exclude_outside', 0) !== 0,
         extrapolationValue: v.float('extrapolation_value', 0),
+        // Given scales size the output from the input at every shape; given sizes fix it.
+        ...(given ? { followScales: true } : {}),
       };
       return { params, shape: out };
     },

@@ -35,9 +35,12 @@ function unary(opType: string, sinceVersion: number, op: UnaryOp, params: (v: No
 
 export const unaryConverters: Converter[] = [
   unary('Abs', 1, 'abs'),
+  unary('Ceil', 1, 'ceil'),
+  unary('Cos', 7, 'cos'),
   unary('Elu', 1, 'elu', (v) => ({ alpha: v.float('alpha', 1.0) })),
   unary('Erf', 9, 'erf'),
   unary('Exp', 1, 'exp'),
+  unary('Floor', 1, 'floor'),
   unary(
     'Gelu',
     20,
@@ -51,11 +54,13 @@ export const unaryConverters: Converter[] = [
   unary('Log', 1, 'log'),
   unary('Mish', 18, 'mish'),
   unary('Neg', 1, 'neg'),
+  unary('Not', 1, 'not'),
   unary('Reciprocal', 1, 'reciprocal'),
   unary('Relu', 1, 'relu'),
   // Selu's defaults are the float32 values of the constants in the ONNX spec; gamma is the layer's beta.
   unary('Selu', 1, 'selu', (v) => ({ alpha: v.float('alpha', 1.67326319217681884765625), beta: v.float('gamma', 1.05070102214813232421875) })),
   unary('Sigmoid', 1, 'sigmoid'),
+  unary('Sin', 7, 'sin'),
   unary('Softplus', 1, 'softplus'),
   unary('Sqrt', 1, 'sqrt'),
   unary('Tanh', 1, 'tanh'),

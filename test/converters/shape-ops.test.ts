@@ -231,11 +231,19 @@ describe('Identity, Dropout, Constant', () => {
     expect(mask?.kind === 'constant' && Array.from(mask.weights as Uint8Array)).toEqual([1, 1, 1, 1]);
   });
 
-  it('Dropout in training mode is refused', () => {
+  it('Dropout in training mode is refused, unless its ratio is a constant 0 (the identity)', () => {
     expect(verdict({ op: 'Dropout', opset: 13, inputs: [f32([2]), null, tensor('bool', [], [1])], outputs: [f32([2])] })).toEqual({
       ok: false,
-      reason: 'Dropout: training_mode is true (random dropout); engines run inference only',
+      reason: 'Dropout: training_mode is true with a ratio that is not a constant 0 (random dropout); engines run inference only',
     });
+    expect(
+      verdict({ op: 'Dropout', opset: 13, inputs: [f32([2]), tensor('float32', [], [0.1]), tensor('bool', [], [1])], outputs: [f32([2])] }),
+    ).toMatchObject({
+      ok: false,
+    });
+    expect(
+      verdict({ op: 'Dropout', opset: 13, inputs: [f32([2]), tensor('float32', [], [0]), tensor('bool', [], [1])], outputs: [f32([2])] }),
+    ).toEqual({ ok: true });
     expect(verdict({ op: 'Dropout', opset: 6, inputs: [f32([2])], outputs: [f32([2])] })).toMatchObject({
       ok: false,
       reason: expect.stringContaining('is_test=0'),
