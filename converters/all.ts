@@ -86,9 +86,15 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(binaryConverters, 'Pow'),
   ...preluConverters, // PRelu
   ...from(unaryConverters, 'Reciprocal'),
+  ...from(reduceConverters, 'ReduceL1'),
+  ...from(reduceConverters, 'ReduceL2'),
+  ...from(reduceConverters, 'ReduceLogSumExp'),
   ...from(reduceConverters, 'ReduceMax'),
   ...from(reduceConverters, 'ReduceMean'),
+  ...from(reduceConverters, 'ReduceMin'),
+  ...from(reduceConverters, 'ReduceProd'),
   ...from(reduceConverters, 'ReduceSum'),
+  ...from(reduceConverters, 'ReduceSumSquare'),
   ...from(unaryConverters, 'Relu'),
   ...from(reshapeConverters, 'Reshape'),
   ...resizeConverters, // Resize

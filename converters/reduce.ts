@@ -1,8 +1,9 @@
 /**
- * ReduceSum, ReduceMean, ReduceMax -> one `reduce` layer with sorted, non-negative axes.
- * `axes` is an attribute up to ReduceSum-11 / ReduceMean,ReduceMax-13 and an optional
- * (constant) input from ReduceSum-13 / ReduceMean,ReduceMax-18, which also brought
- * noop_with_empty_axes (no axes: identity instead of reducing everything).
+ * ReduceSum, ReduceMean, ReduceMax, ReduceMin, ReduceProd, ReduceL1, ReduceL2, ReduceLogSumExp,
+ * ReduceSumSquare -> one `reduce` layer with sorted, non-negative axes. `axes` is an attribute
+ * up to ReduceSum-11 / the others' 13 and an optional (constant) input from ReduceSum-13 / the
+ * others' 18, which also brought noop_with_empty_axes (no axes: identity instead of reducing
+ * everything).
  */
 import { reduceDTypes } from '../src/engine/layer-dtypes.js';
 import type { ReduceOp } from '../src/engine/network.js';
@@ -45,11 +46,17 @@ function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: b
   });
 }
 
-export const reduceConverters: Converter[] = [
-  reduce('ReduceMax', 'max', 1, false),
-  reduce('ReduceMax', 'max', 18, true),
-  reduce('ReduceMean', 'mean', 1, false),
-  reduce('ReduceMean', 'mean', 18, true),
-  reduce('ReduceSum', 'sum', 1, false),
-  reduce('ReduceSum', 'sum', 13, true),
+/** Op type and layer op; every one but ReduceSum took its axes as an input from opset 18. */
+const REDUCES: Array<[string, ReduceOp, number]> = [
+  ['ReduceL1', 'l1', 18],
+  ['ReduceL2', 'l2', 18],
+  ['ReduceLogSumExp', 'log_sum_exp', 18],
+  ['ReduceMax', 'max', 18],
+  ['ReduceMean', 'mean', 18],
+  ['ReduceMin', 'min', 18],
+  ['ReduceProd', 'prod', 18],
+  ['ReduceSum', 'sum', 13],
+  ['ReduceSumSquare', 'sum_square', 18],
 ];
+
+export const reduceConverters: Converter[] = REDUCES.flatMap(([t, op, input]) => [reduce(t, op, 1, false), reduce(t, op, input, true)]);

@@ -19,7 +19,10 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
  * on engines; the comparisons, logic and rounding ops are the coverage issue's (15) first batch
  * (swin_t's Not, openWakeWord's GreaterOrEqual), on layers the engine already had.
  */
-const EXTRA_OPS = ['LRN', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'Floor', 'Ceil', 'Sin', 'Cos'];
+const EXTRA_OPS = [
+  ...['LRN', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'Floor', 'Ceil', 'Sin', 'Cos'],
+  ...['ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare'],
+];
 
 describe('converter registry', () => {
   const registry = builtinRegistry();
