@@ -10,6 +10,7 @@ import { concatConverters } from './concat.js';
 import { constantConverters } from './constant.js';
 import { convTransposeConverters } from './conv-transpose.js';
 import { convConverters } from './conv.js';
+import { depthSpaceConverters } from './depth-space.js';
 import { expandConverters } from './expand.js';
 import { gatherConverters } from './gather.js';
 import { identityConverters } from './identity.js';
@@ -46,6 +47,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...convConverters, // Conv
   ...convTransposeConverters, // ConvTranspose
   ...from(unaryConverters, 'Cos'),
+  ...from(depthSpaceConverters, 'DepthToSpace'),
   ...from(binaryConverters, 'Div'),
   ...from(identityConverters, 'Dropout'),
   ...from(unaryConverters, 'Elu'),
@@ -104,6 +106,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...sliceConverters, // Slice
   ...from(softmaxConverters, 'Softmax'),
   ...from(unaryConverters, 'Softplus'),
+  ...from(depthSpaceConverters, 'SpaceToDepth'),
   ...splitConverters, // Split
   ...from(unaryConverters, 'Sqrt'),
   ...from(reshapeConverters, 'Squeeze'),

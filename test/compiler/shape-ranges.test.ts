@@ -251,6 +251,28 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it('DepthToSpace (DCR, CRD) and SpaceToDepth follow a dynamic batch on one engine', async () => {
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['batch', 8, 4, 6] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        nodes: [
+          { op: 'DepthToSpace', inputs: ['x'], outputs: ['a'], attrs: { blocksize: 2, mode: 'DCR' } },
+          { op: 'SpaceToDepth', inputs: ['a'], outputs: ['b'], attrs: { blocksize: 2 } },
+          { op: 'DepthToSpace', inputs: ['b'], outputs: ['y'], attrs: { blocksize: 2, mode: 'CRD' } },
+        ],
+      }),
+    );
+    const range = { min: [1, 8, 4, 6], opt: [2, 8, 4, 6], max: [3, 8, 4, 6] };
+    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      for (const b of [1, 2, 3]) await expectMatches(m, model, { x: sine([b, 8, 4, 6], b) }, `batch ${b}`);
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('refuses feeds that give a dim the model names once two sizes, naming both', async () => {
     const model = maskedAttention();
     const m = await compile(model, { backend: 'cpu', inputs: { x: { min: [1, 1, 16], opt: [2, 4, 16], max: [3, 8, 16] } } });

@@ -395,7 +395,12 @@ function shuffle(x: HostTensor, p: Extract<NetLayer, { kind: 'shuffle' }>['param
     return { dtype: t.dtype, shape, data };
   };
   let t = p.firstPerm ? transpose(x, p.firstPerm) : x;
-  if (p.reshape) t = { ...t, shape: [...p.reshape] };
+  if (p.reshape) {
+    // network.ts: 0 copies the dim at that index when zeroIsPlaceholder, one -1 takes the rest.
+    const dims = p.reshape.map((d, i) => (d === 0 && p.zeroIsPlaceholder ? t.shape[i]! : d));
+    const known = dims.reduce((a, d) => (d === -1 ? a : a * d), 1);
+    t = { ...t, shape: dims.map((d) => (d === -1 ? t.data.length / known : d)) };
+  }
   if (p.secondPerm) t = transpose(t, p.secondPerm);
   y.data = t.data;
   return y;
