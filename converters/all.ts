@@ -64,6 +64,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(poolConverters, 'GlobalMaxPool'),
   ...from(binaryConverters, 'Greater'),
   ...from(binaryConverters, 'GreaterOrEqual'),
+  ...from(normalizationConverters, 'GroupNormalization'),
   ...from(unaryConverters, 'HardSigmoid'),
   ...from(unaryConverters, 'HardSwish'),
   ...from(identityConverters, 'Identity'),

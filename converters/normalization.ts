@@ -5,6 +5,7 @@
  *   (the lowering pass usually folds them into the preceding Conv already); otherwise the
  *   same arithmetic is emitted as layers. Training mode is rejected.
  * - InstanceNormalization -> a `normalization` layer, mode 'instance'.
+ * - GroupNormalization -> a `normalization` layer, mode 'group'.
  * - LayerNormalization -> a `normalization` layer, mode 'layer' (scale/bias broadcast to
  *   x.shape[axis:] first); its optional Mean and InvStdDev outputs become reduce layers.
  */
@@ -163,4 +164,60 @@ function layerNormStats(e: Emitter, x: TensorRef, p: LayerNormPlan, dtype: Engin
   e.output(2, e.add('unary', [std], { op: 'reciprocal' }, 'inv_std'));
 }
 
-export const normalizationConverters: Converter[] = [batchNorm(1), batchNorm(7), batchNorm(14), instanceNorm, layerNorm];
+interface GroupNormPlan {
+  groups: number;
+  epsilon: number;
+  /** Opset 18's scale and bias are per group: each is repeated over its group's channels first. */
+  perGroup: boolean;
+}
+
+/**
+ * GroupNormalization -> a `normalization` layer, mode 'group'. Opset 21 gives scale and bias per
+ * channel; opset 18 per group, which the converter repeats over each group's channels (a reshape
+ * to [G, 1], a broadcast to [G, C/G], a reshape to [C]).
+ */
+function groupNorm(sinceVersion: 18 | 21): Converter {
+  return defineConverter<GroupNormPlan>({
+    opType: 'GroupNormalization',
+    sinceVersion,
+    notes: `Rank >= 3; num_groups divides C; scale and bias per ${sinceVersion === 18 ? 'group' : 'channel'}; dtypes ${FLOAT_DTYPES.join(', ')}; statistics in float32.`,
+    plan(v) {
+      const dtype = v.dtype(0, FLOAT_DTYPES);
+      const x = v.in(0);
+      v.check(x.shape.length >= 3, () => `X [${x.shape}] needs (N, C, spatial...)`);
+      v.check(v.hasAttr('num_groups'), () => 'the num_groups attribute is missing');
+      const groups = v.int('num_groups', 1);
+      const c = x.shape[1]!;
+      v.check(groups >= 1 && c % groups === 0, () => `num_groups ${groups} does not divide C = ${c}`);
+      const perGroup = sinceVersion === 18;
+      for (const i of [1, 2]) {
+        const want = perGroup ? groups : c;
+        v.check(
+          v.in(i).dtype === dtype && sameShape(v.in(i).shape, [want]),
+          () => `${v.inLabel(i)} is ${v.in(i).dtype}[${v.in(i).shape}], expected ${dtype}[${want}]`,
+        );
+      }
+      return { groups, epsilon: v.float('epsilon', 1e-5), perGroup };
+    },
+    emit(e, p) {
+      const x = e.input(0);
+      const c = x.shape[1]!;
+      const param = (i: number, name: string) => {
+        if (!p.perGroup) return e.input(i);
+        const column = e.reshape(e.input(i), [p.groups, 1], `${name}_column`);
+        return e.reshape(e.broadcastTo(column, [p.groups, c / p.groups], `${name}_repeat`), [c], `${name}_channels`);
+      };
+      e.output(0, e.add('normalization', [x, param(1, 'scale'), param(2, 'bias')], { mode: 'group', axis: 1, epsilon: p.epsilon, groups: p.groups }));
+    },
+  });
+}
+
+export const normalizationConverters: Converter[] = [
+  batchNorm(1),
+  batchNorm(7),
+  batchNorm(14),
+  groupNorm(18),
+  groupNorm(21),
+  instanceNorm,
+  layerNorm,
+];
