@@ -63,6 +63,11 @@ describeIf(HAS_NATIVE, 'the engine cache', NATIVE_MISSING, () => {
   it.each([
     ['the weights only (the same graph)', { source: convModel(0.25) }],
     ['the input shapes', { options: { ...base.options, inputs: { x: [2, 2, 4, 4] } } }],
+    ['an input range', { options: { ...base.options, inputs: { x: { min: [1, 2, 4, 4], opt: [1, 2, 4, 4], max: [2, 2, 4, 4] } } } }],
+    [
+      'the optimization profiles',
+      { options: { ...base.options, inputs: undefined, profiles: [{ x: { min: [1, 2, 4, 4], opt: [1, 2, 4, 4], max: [2, 2, 4, 4] } }] } },
+    ],
     ['the precisions', { options: { ...base.options, precisions: ['fp16', 'fp32'] } }],
     ['minBlockSize', { options: { ...base.options, minBlockSize: 1 } }],
     ['fallbackOps', { options: { ...base.options, fallbackOps: ['Conv'] } }],

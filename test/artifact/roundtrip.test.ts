@@ -1,6 +1,6 @@
 /**
  * save -> load -> run equals compile -> run, bit for bit, on both examples and every
- * conformance light_* model (cpu backend, static shapes; shape ranges do not exist yet), also
+ * conformance light_* model (cpu backend, static shapes, and shape ranges at opt, min and max), also
  * with many fallback segments; the report, inputs and outputs survive; a file built for what
  * this machine lacks is refused saying what differs, or rebuilt from its embedded source; a
  * model compiled with a custom converter needs it registered to load.
@@ -18,15 +18,29 @@ import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { lightModels } from '../helpers/conformance.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { dataInputs, withDynamicBatch } from '../helpers/dynamic-batch.js';
 import { resnet, sine, transformer } from '../runtime/helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-artifact-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** Runs both models on the same seeded feeds; every output must be equal bit for bit. */
+/**
+ * Runs both models on the same seeded feeds, at the compiled shapes and, for a model with shape
+ * ranges, at each profile's min and max too; every output must be equal bit for bit.
+ */
 async function expectSameRuns(a: CompiledModel, b: CompiledModel): Promise<void> {
+  const ends = a.inputs[0]?.ranges
+    ? a.inputs[0].ranges.flatMap((_, p) => [
+        (i: CompiledModel['inputs'][number]) => i.ranges![p]!.min,
+        (i: CompiledModel['inputs'][number]) => i.ranges![p]!.max,
+      ])
+    : [];
+  for (const shapeOf of [(i: CompiledModel['inputs'][number]) => i.shape, ...ends]) await expectSameRun(a, b, shapeOf);
+}
+
+async function expectSameRun(a: CompiledModel, b: CompiledModel, shapeOf: (i: CompiledModel['inputs'][number]) => number[]): Promise<void> {
   const feeds: Record<string, ort.Tensor> = {};
-  a.inputs.forEach((i, k) => (feeds[i.name] = sine(i.shape, k)));
+  a.inputs.forEach((i, k) => (feeds[i.name] = sine(shapeOf(i), k)));
   const x = await a.run(feeds);
   const y = await b.run(feeds);
   expect(Object.keys(y).sort()).toEqual(Object.keys(x).sort());
@@ -39,9 +53,9 @@ async function expectSameRuns(a: CompiledModel, b: CompiledModel): Promise<void>
   }
 }
 
-async function roundTrip(model: string, options: Parameters<typeof compile>[1]): Promise<void> {
+async function roundTrip(model: string | Uint8Array, options: Parameters<typeof compile>[1], name = String(model)): Promise<void> {
   const compiled = await compile(model, { backend: 'cpu', threads: 1, ...options });
-  const file = path.join(dir, `${path.basename(model)}.hybrid`);
+  const file = path.join(dir, `${path.basename(name)}.hybrid`);
   try {
     await compiled.save(file);
     const loaded = await load(file, { threads: 1 });
@@ -96,6 +110,24 @@ describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
 
   for (const { name, model } of lightModels()) {
     it(`${name}: the same outputs bit for bit`, () => roundTrip(model, {}), 120_000);
+  }
+
+  it('with shape ranges: resnet_mini (batch) and transformer_block (batch and sequence), at opt, min and max', async () => {
+    await roundTrip(resnet, { inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } } });
+    await roundTrip(transformer, { inputs: { hidden_states: { min: [1, 1, 64], opt: [2, 16, 64], max: [3, 40, 64] } } });
+  });
+
+  for (const { name, model } of lightModels()) {
+    it(
+      `${name} with a dynamic batch (1 to 3): the same outputs bit for bit at opt, min and max`,
+      () =>
+        roundTrip(
+          withDynamicBatch(model),
+          { inputs: { [dataInputs(model)[0]!]: { min: [1, 3, 224, 224], opt: [2, 3, 224, 224], max: [3, 3, 224, 224] } } },
+          `${name}-dynamic`,
+        ),
+      180_000,
+    );
   }
 
   it('stores each weight once, and constant outputs with the model', async () => {
