@@ -27,7 +27,20 @@ class CudaKernel : public Kernel {
     constants_ = setup.constants;
     switches_ = setup.tactic_switches;
     Analyze();
-    tactic_ = setup.tactic.empty() ? Choose() : Accept(setup.tactic);
+    if (setup.tactic.empty()) {
+      tactic_ = Choose();
+    } else if (!setup.tactic_hint) {
+      tactic_ = Accept(setup.tactic);
+    } else {
+      // Another shape of a dynamic engine: the build's tactic where it exists here, else the
+      // kernel's untimed choice (a heuristic index can name nothing at other shapes).
+      try {
+        tactic_ = Accept(setup.tactic);
+      } catch (const Error& e) {
+        if (e.code() != ErrorCode::kPlan) throw;
+        tactic_ = Untimed();
+      }
+    }
     PrepareKernel();
   }
   std::string Tactic() const override { return tactic_; }
@@ -43,6 +56,9 @@ class CudaKernel : public Kernel {
   virtual std::vector<std::string> Tactics() const { return {"default"}; }
   // Picks the tactic at build time (may time candidates on the device).
   virtual std::string Choose() { return Tactics()[0]; }
+  // A tactic chosen without timing, for shapes where the build's does not exist (see Prepare).
+  // The default is Choose(), which most kernels answer without timing; those that time override it.
+  virtual std::string Untimed() { return Choose(); }
   // Checks a tactic a plan recorded; an unknown one is an Error(kPlan).
   virtual std::string Accept(const std::string& requested) {
     for (const std::string& t : Tactics()) {

@@ -54,6 +54,10 @@ struct KernelSetup {
   // The tactic a plan recorded for this layer, or empty at build time (the kernel chooses).
   // A tactic the kernel does not know is an Error (the plan is from another build).
   std::string tactic;
+  // Set for a dynamic engine's per-shape instance (instances.cc): `tactic` is what the build
+  // chose at opt, and a kernel whose tactics are per shape (a cuBLASLt heuristic's index) may
+  // find it does not exist at these shapes; it then takes its choice without timing.
+  bool tactic_hint = false;
   int threads = 1;  // cpu: how many threads a layer may use
   // The build config's debugging switches of tactic choice (BuildConfig::tactic_switches).
   TacticSwitches tactic_switches;

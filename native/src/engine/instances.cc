@@ -107,6 +107,7 @@ std::shared_ptr<const ShapeInstance> Engine::MakeInstance(const std::vector<Shap
     // A layer aliased at the declared shapes has no tactic of its own: it takes the backend's
     // first (only byte-view shuffles alias, whose kernels have one tactic and time nothing).
     if (tactics_[i] != kAliasTactic) setup.tactic = tactics_[i];
+    setup.tactic_hint = true;
     std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);
     k->Prepare(setup);
     inst->workspace_bytes = std::max(inst->workspace_bytes, AlignUp(k->WorkspaceBytes(), kArenaAlignment));
