@@ -36,12 +36,7 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
     const out = staticOutput(graph, node);
     if (!out || out.some((d) => d === 0) || numel(out) !== numel(input.shape)) continue;
     if (isOp(node, 'Reshape') && sameDims(graph.constant(node.inputs[1] ?? '')?.data, out)) continue;
-    const name = graph.freshName(`${node.name}_shape_`);
-    graph.setInitializer(name, { dtype: 'int64', dims: [out.length], data: BigInt64Array.from(out, BigInt) });
-    const was = node.opType;
-    node.opType = 'Reshape';
-    node.inputs = [node.inputs[0]!, name];
-    node.attributes = [];
+    const was = asReshape(graph, node, out);
     graph.types.set(node.outputs[0]!, { dtype: input.dtype, shape: out });
     changes.add(`${was} as explicit Reshape`, `'${node.name}' (${was}) -> Reshape to [${out.join(',')}]`);
   }
@@ -90,13 +85,19 @@ function relativeReshape(graph: Graph, node: Node, from: readonly Dim[], changes
     } else return;
   }
   if (isOp(node, 'Reshape') && sameDims(graph.constant(node.inputs[1] ?? '')?.data, target) && attrInt(node, 'allowzero', 0) === 0) return;
+  const was = asReshape(graph, node, target);
+  changes.add(`${was} as relative Reshape`, `'${node.name}' (${was}) -> Reshape to [${target.join(',')}] (symbolic dims)`);
+}
+
+/** Makes `node` a Reshape of its first input to a new constant `target` (allowzero 0); returns its old op type. */
+function asReshape(graph: Graph, node: Node, target: number[]): string {
   const name = graph.freshName(`${node.name}_shape_`);
   graph.setInitializer(name, { dtype: 'int64', dims: [target.length], data: BigInt64Array.from(target, BigInt) });
   const was = node.opType;
   node.opType = 'Reshape';
   node.inputs = [node.inputs[0]!, name];
   node.attributes = [];
-  changes.add(`${was} as relative Reshape`, `'${node.name}' (${was}) -> Reshape to [${target.join(',')}] (symbolic dims)`);
+  return was;
 }
 
 function sameDims(data: ArrayLike<unknown> | undefined, dims: number[]): boolean {
