@@ -5,8 +5,11 @@
  * ONNX file's.
  *
  *   npx tsx bench/artifacts.ts [--model .zoo/models/resnet50.onnx] [--shape input=1x3x224x224] [--repeat 5]
- *                              [--backend cpu|cuda] [--precision fp16]
+ *                              [--backend cpu|cuda] [--precision fp16] [--dtype float32|int64]
  *
+ * Each step writes its outputs' bytes; the last line says whether load() in a fresh process
+ * computed bit for bit what the compile that saved the file did (and the cache hit too).
+ * --dtype int64 feeds token ids (BERT's input_ids) instead of floats.
  * Results and the machine they came from: docs/benchmarks.md ("Saved models").
  */
 import { execFileSync } from 'node:child_process';
@@ -26,6 +29,12 @@ const shapeArg = arg('shape', fs.existsSync(zoo) && model === zoo ? 'input=1x3x1
 const [inputName, dimsText] = shapeArg.split('=') as [string, string];
 const dims = dimsText.split('x').map(Number);
 const repeat = Number(arg('repeat', '5'));
+const dtype = arg('dtype', 'float32');
+const count = dims.reduce((a, b) => a * b, 1);
+const inputSource =
+  dtype === 'int64'
+    ? `BigInt64Array.from({ length: ${count} }, (_, i) => BigInt((i * 7919) % 30000) + 1n)`
+    : `new Float32Array(${count}).map((_, i) => Math.sin(0.37 * i))`;
 const backend = arg('backend', 'cpu');
 const precisions = arg('precision', '') ? `, precisions: [${JSON.stringify(arg('precision', ''))}]` : '';
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-bench-artifacts-'));
@@ -36,16 +45,19 @@ const cacheDir = path.join(work, 'cache');
 function step(kind: 'compile' | 'cached' | 'load'): number {
   const src = `
     import { compile, load } from ${JSON.stringify(path.join(root, 'src', 'index.ts'))};
-    const input = new Float32Array(${dims.reduce((a, b) => a * b, 1)}).fill(0.5);
-    const feeds = { ${JSON.stringify(inputName)}: { dtype: 'float32', dims: ${JSON.stringify(dims)}, data: input } };
+    import { writeFileSync } from 'node:fs';
+    const input = ${inputSource};
+    const feeds = { ${JSON.stringify(inputName)}: { dtype: ${JSON.stringify(dtype)}, dims: ${JSON.stringify(dims)}, data: input } };
     const t0 = performance.now();
     const m = ${
       kind === 'load'
         ? `await load(${JSON.stringify(saved)})`
         : `await compile(${JSON.stringify(model)}, { backend: ${JSON.stringify(backend)}${precisions}, inputs: { ${JSON.stringify(inputName)}: ${JSON.stringify(dims)} }${kind === 'cached' ? `, cacheDir: ${JSON.stringify(cacheDir)}` : ''} })`
     };
-    await m.run(feeds);
+    const outputs = await m.run(feeds);
     const ms = performance.now() - t0;
+    writeFileSync(${JSON.stringify(path.join(work, `${kind}.out`))}, Buffer.concat(
+      Object.keys(outputs).sort().map((k) => { const d = outputs[k].data; return Buffer.from(d.buffer, d.byteOffset, d.byteLength); })));
     ${kind === 'compile' ? `await m.save(${JSON.stringify(saved)});` : ''}
     await m.dispose();
     console.log(ms);`;
@@ -71,4 +83,7 @@ console.log(`cold compile + first run     ${cold.toFixed(0)} ms`);
 console.log(`cache-hit compile + first run ${cached.toFixed(0)} ms  (${((100 * cached) / cold).toFixed(1)}% of cold)`);
 console.log(`load() + first run           ${loaded.toFixed(0)} ms  (${((100 * loaded) / cold).toFixed(1)}% of cold)`);
 console.log(`bytes: .onnx ${onnxBytes}, .hybrid ${hybridBytes} (${(hybridBytes / onnxBytes).toFixed(2)}x)`);
+const bytesOf = (kind: string) => fs.readFileSync(path.join(work, `${kind}.out`));
+const same = (kind: string) => (bytesOf(kind).equals(bytesOf('compile')) ? 'bit-identical' : 'DIFFERENT');
+console.log(`outputs against the compile that saved: load() ${same('load')}, cache hit ${same('cached')}`);
 fs.rmSync(work, { recursive: true, force: true });

@@ -152,6 +152,29 @@ def export(models_dir):
     return paths
 
 
+# The dynamic exports of --export-dynamic (bench/shape-ranges.ts --models-dir reads them):
+# dim 0 of resnet50's image is the batch; BERT's input_ids are [batch, sequence].
+DYNAMIC = {'resnet50': {0: 'batch'}, 'bert_base': {0: 'batch', 1: 'sequence'}}
+
+
+def export_dynamic(models_dir):
+    """resnet50 and BERT-base with the weights of export(), their batch (and BERT's sequence)
+    left symbolic: `<name>_dyn.onnx` under models_dir, for the shape-range benchmark."""
+    import torch
+
+    os.makedirs(models_dir, exist_ok=True)
+    for name, axes in DYNAMIC.items():
+        path = os.path.join(models_dir, f'{name}_dyn.onnx')
+        if os.path.exists(path):
+            continue
+        t0 = time.time()
+        model, example, input_name = build_model(name)
+        with torch.inference_mode():
+            torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
+                              dynamic_axes={input_name: axes, 'output': axes}, opset_version=18, dynamo=False)
+        print(f'exported {name} (dynamic {list(axes.values())}) in {time.time() - t0:.1f}s -> {path}', flush=True)
+
+
 RANGE = re.compile(r'^\s*(\S+)\s+\w+\[[\d,]*\]\s+min (\S+)\s+max (\S+)')
 LINE = re.compile(r'^(\S+)\s+(PASS|FAIL)\s+max abs (\S+)\s+max rel (\S+)\s+mean abs (\S+)\s+cosine (\S+)')
 
@@ -184,7 +207,12 @@ def main():
     ap.add_argument('--models', default='/tmp/hybrid-models-calibrated')
     ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
     ap.add_argument('--only', default='', help='comma-separated model names')
+    ap.add_argument('--export-dynamic', action='store_true',
+                    help='only export resnet50 and BERT-base with dynamic batch (and sequence) to --models, then exit')
     args = ap.parse_args()
+    if args.export_dynamic:
+        export_dynamic(args.models)
+        return
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     paths = export(args.models)
     names = [n for n in paths if not args.only or n in args.only.split(',')]

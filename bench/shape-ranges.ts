@@ -5,11 +5,16 @@
  * met (what preparing it took: the engines' per-shape instances, `timing.prepareMs`, and the
  * run's wall time against the median).
  *
- *   npx tsx bench/shape-ranges.ts [--runs 30] [--backend cpu|cuda] [--only resnet_mini,...]
+ *   npx tsx bench/shape-ranges.ts [--runs 30] [--backend cpu|cuda] [--precision fp16]
+ *                                 [--only resnet_mini,...] [--models-dir DIR]
  *
  * Models: examples/resnet_mini.onnx (batch 1..16), light_resnet50 of the ONNX conformance data
  * rewritten with a dynamic batch (1..8; skipped without the data), examples/transformer_block.onnx
- * (batch 1..4, sequence 1..128) and the masked attention block of the tests (batch and sequence).
+ * (batch 1..4, sequence 1..128) and the masked attention block of the tests (batch and sequence);
+ * with --models-dir, torchvision resnet50 (batch 1..32) and BERT-base (batch 1..8, sequence
+ * 16..256) as `python3 bench/gpu-models.py --export-dynamic --models DIR` writes them.
+ * Each run of the range engine at a shape is also held against onnxruntime (CPU) on the same
+ * feeds: the `err` column is max |a - b| / max |b| over the outputs.
  * Results and the machine they came from: docs/benchmarks.md ("Shape ranges").
  */
 import fs from 'node:fs';
@@ -31,6 +36,8 @@ const arg = (name: string, fallback: string) => {
 const RUNS = Number(arg('runs', '30'));
 const backend = arg('backend', 'cpu') as 'cpu' | 'cuda';
 const only = arg('only', '').split(',').filter(Boolean);
+const precisions = arg('precision', '') ? [arg('precision', '') as 'fp16'] : undefined;
+const modelsDir = arg('models-dir', '');
 
 interface Case {
   name: string;
@@ -49,6 +56,14 @@ const ramp = (dims: number[]) =>
     Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(0.37 * i)),
     dims,
   );
+/** Token ids in BERT's vocabulary, the same for a shape on every call. */
+const tokens = (dims: number[]) =>
+  new ort.Tensor(
+    'int64',
+    BigInt64Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => BigInt((i * 7919) % 30000) + 1n),
+    dims,
+  );
+const exported = (name: string) => (modelsDir ? path.join(modelsDir, `${name}_dyn.onnx`) : '');
 const light = conformanceDir() && path.join(conformanceDir()!, 'light', 'light_resnet50.onnx');
 const cases: Case[] = [
   {
@@ -87,9 +102,57 @@ const cases: Case[] = [
     fresh: [5, 100, 16],
     feeds: ([b, s]) => ({ x: ramp([b!, s!, 16]), mask: new ort.Tensor('float32', paddingMask(b!, s!, 1), [b!, s!]) }),
   },
+  ...(fs.existsSync(exported('resnet50'))
+    ? [
+        {
+          name: 'resnet50',
+          model: exported('resnet50'),
+          input: 'input',
+          range: { min: [1, 3, 224, 224], opt: [8, 3, 224, 224], max: [32, 3, 224, 224] },
+          fresh: [5, 3, 224, 224],
+          feeds: (s: number[]) => ({ input: ramp(s) }),
+        },
+      ]
+    : []),
+  ...(fs.existsSync(exported('bert_base'))
+    ? [
+        {
+          name: 'bert_base',
+          model: exported('bert_base'),
+          input: 'input_ids',
+          range: { min: [1, 16], opt: [4, 128], max: [8, 256] },
+          fresh: [3, 77],
+          feeds: (s: number[]) => ({ input_ids: tokens(s) }),
+        },
+      ]
+    : []),
 ];
 
 type Model = Awaited<ReturnType<typeof compile>>;
+
+/** max |a - b| / max |b| over the outputs of the model and of onnxruntime on the same feeds. */
+async function agreement(m: Model, model: string | Uint8Array, feeds: Record<string, ort.Tensor>): Promise<number> {
+  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
+  try {
+    const want = await session.run(feeds);
+    const got = await m.run(feeds);
+    let worst = 0;
+    for (const [name, t] of Object.entries(want)) {
+      const a = got[name]!.data as Float32Array;
+      const b = t.data as Float32Array;
+      let diff = 0;
+      let scale = 0;
+      for (let i = 0; i < b.length; i++) {
+        diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+        scale = Math.max(scale, Math.abs(b[i]!));
+      }
+      worst = Math.max(worst, Number.isNaN(diff) ? Infinity : diff / (scale || 1));
+    }
+    return worst;
+  } finally {
+    await session.release();
+  }
+}
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function time(m: Model, feeds: Record<string, ort.Tensor>): Promise<number> {
@@ -115,20 +178,21 @@ async function duel(a: Model, b: Model, feeds: Record<string, ort.Tensor>): Prom
 
 const fmt = (ms: number) => (ms < 10 ? ms.toFixed(3) : ms.toFixed(2));
 console.log(
-  `# shape ranges, ${backend} backend, ${RUNS} runs each, ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, node ${process.version}`,
+  `# shape ranges, ${backend} backend${precisions ? ` ${precisions[0]}` : ''}, ${RUNS} runs each, ${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}, node ${process.version}`,
 );
-console.log('| model | shape | static ms | range ms | range / static | first run at a new shape |');
-console.log('|---|---|---|---|---|---|');
+console.log('| model | shape | static ms | range ms | range / static | err | first run at a new shape |');
+console.log('|---|---|---|---|---|---|---|');
 for (const c of cases) {
   if (only.length && !only.includes(c.name)) continue;
-  const ranged = await compile(c.model, { backend, inputs: { [c.input]: c.range } });
+  const ranged = await compile(c.model, { backend, precisions, inputs: { [c.input]: c.range } });
   try {
     for (const end of ['min', 'opt', 'max'] as const) {
       const shape = c.range[end];
-      const fixed = await compile(c.model, { backend, inputs: { [c.input]: shape } });
+      const fixed = await compile(c.model, { backend, precisions, inputs: { [c.input]: shape } });
       try {
         const [s, r] = await duel(fixed, ranged, c.feeds(shape));
-        console.log(`| ${c.name} | ${end} [${shape.join(',')}] | ${fmt(s)} | ${fmt(r)} | ${(r / s).toFixed(3)} | |`);
+        const err = await agreement(ranged, c.model, c.feeds(shape));
+        console.log(`| ${c.name} | ${end} [${shape.join(',')}] | ${fmt(s)} | ${fmt(r)} | ${(r / s).toFixed(3)} | ${err.toExponential(1)} | |`);
       } finally {
         await fixed.dispose();
       }
@@ -141,8 +205,9 @@ for (const c of cases) {
     const after: number[] = [];
     for (let i = 0; i < Math.max(5, RUNS / 3); i++) after.push(await time(ranged, feeds));
     const later = median(after);
+    const err = await agreement(ranged, c.model, feeds);
     console.log(
-      `| ${c.name} | new [${c.fresh.join(',')}] | | ${fmt(later)} | | ${fmt(first.stats.ms)} ms (prepare ${fmt(prepare)} ms, then ${fmt(later)} ms) |`,
+      `| ${c.name} | new [${c.fresh.join(',')}] | | ${fmt(later)} | | ${err.toExponential(1)} | ${fmt(first.stats.ms)} ms (prepare ${fmt(prepare)} ms, then ${fmt(later)} ms) |`,
     );
   } finally {
     await ranged.dispose();

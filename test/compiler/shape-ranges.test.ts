@@ -1,8 +1,9 @@
 /**
  * Shape ranges (optimization profiles) through compile(): one compile serves every shape in a
  * range, each run compared with onnxruntime on the same feeds. Error measure: max |a - b| over
- * max |b| per output (test/runtime/helpers.ts relativeError), within 1e-5 in fp32 (the same
- * arithmetic as a static engine; only summation order may differ).
+ * max |b| per output (test/runtime/helpers.ts relativeError), within 1e-5 in fp32 on cpu (the same
+ * arithmetic as a static engine; only summation order may differ), and 1e-4 on cuda, where
+ * test/gpu/ranges.test.ts runs these cases (cuDNN and cuBLAS sum in other orders).
  *
  * Models: both examples (resnet_mini with a dynamic batch; the transformer block with dynamic
  * batch and sequence), an attention block with a padding mask (test/helpers/masked-attention.ts),
@@ -28,9 +29,10 @@ import { dataInputs, withDynamicBatch } from '../helpers/dynamic-batch.js';
 import { rejection } from '../helpers/errors.js';
 import { maskedAttention, paddingMask } from '../helpers/masked-attention.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { BACKEND, FP32_TOL } from '../engine/helpers/compare.js';
 import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
 
-const TOLERANCE = 1e-5;
+const TOLERANCE = FP32_TOL;
 
 type Compiled = Awaited<ReturnType<typeof compile>>;
 
@@ -55,10 +57,10 @@ function shapesIn(r: ShapeRange, extra: number, seed: number): number[][] {
   return [r.min, r.opt, r.max, ...between];
 }
 
-describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
+describeIf(HAS_NATIVE, `shape ranges (${BACKEND})`, NATIVE_MISSING, () => {
   it('resnet_mini with a dynamic batch: one engine, every batch from min to max agrees with onnxruntime', async () => {
     const range = { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [5, 3, 64, 64] };
-    const m = await compile(resnet, { backend: 'cpu', inputs: { input: range } });
+    const m = await compile(resnet, { backend: BACKEND, inputs: { input: range } });
     try {
       expect(engineOnly(m)).toBe(true);
       expect(m.inputs[0]!.ranges).toEqual([range]);
@@ -76,7 +78,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
 
   it('the transformer block with dynamic batch and sequence stays one engine and agrees at every shape', async () => {
     const range = { min: [1, 1, 64], opt: [2, 16, 64], max: [4, 48, 64] };
-    const m = await compile(transformer, { backend: 'cpu', inputs: { hidden_states: range } });
+    const m = await compile(transformer, { backend: BACKEND, inputs: { hidden_states: range } });
     try {
       expect(engineOnly(m)).toBe(true);
       for (const shape of shapesIn(range, 3, 2)) await expectMatches(m, transformer, { hidden_states: sine(shape, 0.5) }, `[${shape}]`);
@@ -90,7 +92,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
     const logs: string[] = [];
     // The mask's range comes from x's through the shared symbols batch and seq.
     const x = { min: [1, 1, 16], opt: [2, 8, 16], max: [3, 20, 16] };
-    const m = await compile(model, { backend: 'cpu', inputs: { x }, onLog: (msg) => logs.push(msg) });
+    const m = await compile(model, { backend: BACKEND, inputs: { x }, onLog: (msg) => logs.push(msg) });
     try {
       expect(engineOnly(m)).toBe(true);
       expect(m.inputs.find((i) => i.name === 'mask')!.ranges).toEqual([{ min: [1, 1], opt: [2, 8], max: [3, 20] }]);
@@ -112,7 +114,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
       const [b0, b1] = [pick(1, 3), pick(1, 3)].sort((a, b) => a - b) as [number, number];
       const [s0, s1] = [pick(1, 24), pick(1, 24)].sort((a, b) => a - b) as [number, number];
       const x = { min: [b0, s0, 16], opt: [pick(b0, b1), pick(s0, s1), 16], max: [b1, s1, 16] };
-      const m = await compile(model, { backend: 'cpu', inputs: { x } });
+      const m = await compile(model, { backend: BACKEND, inputs: { x } });
       try {
         for (const [i, shape] of shapesIn(x, 2, 100 + trial).entries()) {
           const [b, s] = shape as [number, number];
@@ -158,7 +160,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
       }),
     );
     const range = { min: [1, 2, 8], opt: [2, 5, 8], max: [3, 9, 8] };
-    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: range } });
     try {
       const tail = m.report.data.nodes.find((n) => n.name === 'tail')!;
       expect(tail.supported).toBe(false);
@@ -193,7 +195,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
       }),
     );
     const range = { min: [1, 1, 8], opt: [2, 5, 8], max: [3, 9, 8] };
-    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: range } });
     try {
       expect(engineOnly(m)).toBe(true);
       for (const shape of shapesIn(range, 2, 6)) await expectMatches(m, model, { x: sine(shape, 2) }, `[${shape}]`);
@@ -224,7 +226,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
       }),
     );
     const range = { min: [1, 2, 8, 8], opt: [2, 2, 16, 16], max: [3, 2, 32, 32] };
-    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: range } });
     try {
       const conv = m.report.data.nodes.find((n) => n.name === 'conv')!;
       expect(conv.supported).toBe(false);
@@ -239,7 +241,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
     }
     // With the spatial size fixed, the same model is one engine over a batch range.
     const batch = await compile(model, {
-      backend: 'cpu',
+      backend: BACKEND,
       minBlockSize: 1,
       inputs: { x: { min: [1, 2, 16, 16], opt: [2, 2, 16, 16], max: [4, 2, 16, 16] } },
     });
@@ -264,7 +266,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
       }),
     );
     const range = { min: [1, 8, 4, 6], opt: [2, 8, 4, 6], max: [3, 8, 4, 6] };
-    const m = await compile(model, { backend: 'cpu', minBlockSize: 1, inputs: { x: range } });
+    const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: range } });
     try {
       expect(engineOnly(m)).toBe(true);
       for (const b of [1, 2, 3]) await expectMatches(m, model, { x: sine([b, 8, 4, 6], b) }, `batch ${b}`);
@@ -275,7 +277,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
 
   it('refuses feeds that give a dim the model names once two sizes, naming both', async () => {
     const model = maskedAttention();
-    const m = await compile(model, { backend: 'cpu', inputs: { x: { min: [1, 1, 16], opt: [2, 4, 16], max: [3, 8, 16] } } });
+    const m = await compile(model, { backend: BACKEND, inputs: { x: { min: [1, 1, 16], opt: [2, 4, 16], max: [3, 8, 16] } } });
     try {
       const e = await rejection(m.run({ x: sine([2, 4, 16]), mask: new ort.Tensor('float32', paddingMask(3, 4, 1), [3, 4]) }));
       expect(e.code).toBe('INPUT');
@@ -286,7 +288,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
   });
 
   it('refuses a run outside the range with a SHAPE error naming input, dim, value and range', async () => {
-    const m = await compile(resnet, { backend: 'cpu', inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } } });
+    const m = await compile(resnet, { backend: BACKEND, inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } } });
     try {
       const e = await rejection(m.run({ input: sine([5, 3, 64, 64]) }));
       expect(e.code).toBe('SHAPE');
@@ -306,7 +308,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
       { input: { min: [1, 3, 64, 64], opt: [1, 3, 64, 64], max: [2, 3, 64, 64] } },
       { input: { min: [3, 3, 64, 64], opt: [4, 3, 64, 64], max: [6, 3, 64, 64] } },
     ];
-    const m = await compile(resnet, { backend: 'cpu', profiles });
+    const m = await compile(resnet, { backend: BACKEND, profiles });
     try {
       expect(m.inputs[0]!.ranges).toEqual(profiles.map((p) => p.input));
       for (const [batch, profile] of [
@@ -348,16 +350,19 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
 
   it('sizes each context for the largest shapes of its range, no more', async () => {
     const range = { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [6, 3, 64, 64] };
-    const dynamic = await compile(resnet, { backend: 'cpu', inputs: { input: range } });
-    const atMax = await compile(resnet, { backend: 'cpu', inputs: { input: range.max } });
-    const atOpt = await compile(resnet, { backend: 'cpu', inputs: { input: range.opt } });
+    const dynamic = await compile(resnet, { backend: BACKEND, inputs: { input: range } });
+    const atMax = await compile(resnet, { backend: BACKEND, inputs: { input: range.max } });
+    const atOpt = await compile(resnet, { backend: BACKEND, inputs: { input: range.opt } });
     try {
       const [d] = dynamic.report.engines;
       const [hi] = atMax.report.engines;
       const [lo] = atOpt.report.engines;
       expect(d!.ranges).toEqual([{ min: range.min, max: range.max }]);
       // The same planner at the max shapes: the dynamic arena is what the largest shapes need.
-      expect(d!.maxArenaBytes).toBe(hi!.arenaBytes + hi!.workspaceBytes);
+      // On cuda a static engine times its tactics at max, where their workspaces may differ
+      // from those of the tactics the range chose at opt, so only the activations compare.
+      if (BACKEND === 'cpu') expect(d!.maxArenaBytes).toBe(hi!.arenaBytes + hi!.workspaceBytes);
+      else expect(d!.maxArenaBytes).toBeGreaterThanOrEqual(hi!.arenaBytes);
       expect(d!.maxArenaBytes).toBeGreaterThan(lo!.arenaBytes + lo!.workspaceBytes);
     } finally {
       await Promise.all([dynamic.dispose(), atMax.dispose(), atOpt.dispose()]);
@@ -367,7 +372,7 @@ describeIf(HAS_NATIVE, 'shape ranges (cpu)', NATIVE_MISSING, () => {
 
 describeIf(
   HAS_NATIVE && lightModels().length > 0,
-  'shape ranges on the light_* models (cpu)',
+  `shape ranges on the light_* models (${BACKEND})`,
   HAS_NATIVE ? CONFORMANCE_MISSING : NATIVE_MISSING,
   () => {
     for (const light of lightModels()) {
@@ -375,7 +380,7 @@ describeIf(
         const model = withDynamicBatch(light.model);
         const input = dataInputs(light.model)[0]!;
         const m = await compile(model, {
-          backend: 'cpu',
+          backend: BACKEND,
           inputs: { [input]: { min: [1, 3, 224, 224], opt: [2, 3, 224, 224], max: [3, 3, 224, 224] } },
         });
         try {
