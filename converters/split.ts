@@ -1,8 +1,9 @@
 /**
  * Split -> one `split` layer with explicit sizes. Sizes come from the `split` attribute
- * (opset 1/2/11; opset 1 also took them as a second input), the constant `split` input
- * (13+), or equal parts: the dim divided by the number of outputs, which must divide it
- * before opset 18; from 18 `num_outputs` sets the count and the last part may be smaller.
+ * (opset 1/2/11; opset 1 also took them as a second input) or the constant `split` input
+ * (13+); without them the parts are the output shapes shape inference gave (src/ir/infer:
+ * equal parts, or from opset 18 `num_outputs` parts with a smaller last one), so the rule
+ * for splitting a dim evenly lives there alone.
  */
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
@@ -39,12 +40,8 @@ function split(sinceVersion: number): Converter {
         if (sinceVersion >= 18 && v.hasAttr('num_outputs')) {
           const k = v.int('num_outputs', count);
           v.check(k === count, () => `num_outputs=${k} but the node has ${count} outputs`);
-          const chunk = Math.ceil(dim / k);
-          sizes = Array.from({ length: k }, (_, i) => Math.max(0, Math.min(chunk, dim - i * chunk)));
-        } else {
-          v.check(dim % count === 0, () => `dim ${axis} (${dim}) does not split into ${count} equal parts`);
-          sizes = new Array<number>(count).fill(dim / count);
         }
+        sizes = v.node.outputs.map((_, i) => v.out(i).shape[axis]!);
       }
       v.check(sizes.length === count, () => `${sizes.length} sizes for ${count} outputs`);
       v.check(

@@ -380,6 +380,26 @@ describe('what inference does not know', () => {
     expect(() => inferShapes(buildGraph(spec), { strict: true })).toThrow(/node 'bad_add' \(Add\)/);
   });
 
+  it('Split without sizes: equal parts, or num_outputs parts with a smaller last one; never an empty or negative part', () => {
+    const split = (opset: number, d: number, n: number, attrs: Record<string, number> = {}) => {
+      const g = buildGraph({
+        opset,
+        inputs: [{ name: 'x', shape: [d] }],
+        outputs: Array.from({ length: n }, (_, i) => ({ name: `y${i}` })),
+        nodes: [{ op: 'Split', inputs: ['x'], outputs: Array.from({ length: n }, (_, i) => `y${i}`), attrs }],
+      });
+      inferShapes(g, { strict: true });
+      return Array.from({ length: n }, (_, i) => g.types.get(`y${i}`)!.shape![0]);
+    };
+    expect(split(13, 6, 3)).toEqual([2, 2, 2]);
+    expect(split(18, 7, 4, { num_outputs: 4 })).toEqual([2, 2, 2, 1]);
+    expect(() => split(13, 7, 2)).toThrow(/dimension 7 does not split evenly into 2 outputs/);
+    // onnxruntime refuses these at run time ("Split size 2 exceeds the remaining size"): parts
+    // of ceil(5 / 4) = 2 leave -1, parts of ceil(6 / 4) = 2 leave 0.
+    expect(() => split(18, 5, 4, { num_outputs: 4 })).toThrow(/parts of 2, which leaves -1 for the last output/);
+    expect(() => split(18, 6, 4, { num_outputs: 4 })).toThrow(/parts of 2, which leaves 0 for the last output/);
+  });
+
   it('rejects bad input shape overrides with an INPUT error naming the input', () => {
     const g = () =>
       buildGraph({

@@ -97,8 +97,12 @@ export const split: Rule = (ctx) => {
     const exact = exactDiv(d, n);
     if (exact !== undefined) sizes = new Array<Dim>(n).fill(exact);
     else if (isNum(d) && ctx.opset >= 18) {
+      // ONNX: parts of ceil(d / n), the last one what is left, which must not be empty
+      // (onnxruntime refuses 5 into 4: parts of 2 leave -1).
       const chunk = Math.ceil(d / n);
-      sizes = Array.from({ length: n }, (_, i) => (i < n - 1 ? chunk : d - chunk * (n - 1)));
+      const last = d - chunk * (n - 1);
+      if (last < 1) fail(`Split: num_outputs ${n} cuts dimension ${d} into parts of ${chunk}, which leaves ${last} for the last output`);
+      sizes = Array.from({ length: n }, (_, i) => (i < n - 1 ? chunk : last));
     } else if (isNum(d)) fail(`Split: dimension ${d} does not split evenly into ${n} outputs`);
     else sizes = Array.from({ length: n }, (_, i) => ctx.symbols.fresh(`split(${d},${n},${i})`));
   }
