@@ -8,6 +8,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "src/ir/dtype.h"
 #include "src/util/env_switches.h"
@@ -17,9 +18,9 @@ namespace hybridrt {
 struct BuildConfig {
   std::string backend = "cpu";
   int threads = 0;  // cpu: 0 = every core
-  // Reduced precision the builder may use for float layers (precision.h): kFloat32 = none,
-  // else kFloat16 or kBFloat16.
-  DType reduced_precision = DType::kFloat32;
+  // Reduced precisions the builder may use for float layers besides fp32 (kFloat16,
+  // kBFloat16); the precision pass chooses among them (precision.h ChooseReducedPrecision).
+  std::vector<DType> reduced_precisions;
   // The fusion pass (fusion.h): -1 = the default (on, both backends), 0 off, 1 on.
   int fusion = -1;
   // Channels-last layouts for reduced-precision convolutions (layout.h): -1 = the backend's

@@ -29,10 +29,12 @@ bool RunFusion(const Network& net, const BuildConfig&, PassOutput* out, PassStat
 }
 
 // Reports nothing of its own: engine.info() gives each layer's precision (DescribePrecision).
-bool PrecisionEnabled(const BuildConfig& c, const PassTarget&) { return c.reduced_precision != DType::kFloat32; }
+bool PrecisionEnabled(const BuildConfig& c, const PassTarget&) {
+  return ChooseReducedPrecision(c.reduced_precisions) != DType::kFloat32;
+}
 
 bool RunPrecision(const Network& net, const BuildConfig& c, PassOutput* out, PassStats*) {
-  PrecisionRewrite r = ApplyReducedPrecision(net, c.reduced_precision);
+  PrecisionRewrite r = ApplyReducedPrecision(net, ChooseReducedPrecision(c.reduced_precisions));
   out->net = std::move(r.net);
   out->owned = std::move(r.owned);
   return true;

@@ -30,6 +30,16 @@ struct PrecisionRewrite {
   std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;
 };
 
+// The precision vocabulary of builds: "fp32", "fp16", "bf16" and their types, the one table
+// the binding reads names through and reports write them from. False for any other name
+// ("int8" included: it needs quantized layers, which do not exist yet).
+bool PrecisionFromName(const std::string& name, DType* type);
+const char* PrecisionName(DType t);
+
+// Which reduced type the float layers take, of those a build allows besides fp32
+// (BuildConfig::reduced_precisions); kFloat32 where none is allowed.
+DType ChooseReducedPrecision(const std::vector<DType>& allowed);
+
 // `half` is DType::kFloat16 or DType::kBFloat16.
 PrecisionRewrite ApplyReducedPrecision(const Network& net, DType half);
 

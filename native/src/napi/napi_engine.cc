@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "src/builder/precision.h"
 #include "src/engine/context.h"
 #include "src/engine/engine.h"
 #include "src/engine/plan_format.h"
@@ -65,19 +66,16 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
   if (!precisions.IsUndefined()) {
     if (!precisions.IsArray()) Fail(ErrorCode::kNative, "build config: 'precisions' must be an array of strings");
     Napi::Array list = precisions.As<Napi::Array>();
-    bool fp16 = false, bf16 = false;
     for (uint32_t i = 0; i < list.Length(); ++i) {
       Napi::Value p = list.Get(i);
       std::string name = p.IsString() ? p.As<Napi::String>().Utf8Value() : "";
-      if (name == "fp16") fp16 = true;
-      else if (name == "bf16") bf16 = true;
-      else if (name != "fp32" && name != "int8") {
-        Fail(ErrorCode::kNative, Cat("build config: precision '", name, "' is not one of fp32, fp16, bf16, int8"));
+      DType type;
+      if (!PrecisionFromName(name, &type)) {
+        Fail(ErrorCode::kNative,
+             Cat("build config: precision '", name, "' is not one engines compute in (fp32, fp16, bf16)"));
       }
+      if (type != DType::kFloat32) o.reduced_precisions.push_back(type);
     }
-    // NOTE: with both allowed, fp16: the same speed on tensor cores, three more mantissa bits.
-    // int8 needs quantization scales, which only explicit quantize/dequantize layers carry.
-    o.reduced_precision = fp16 ? DType::kFloat16 : bf16 ? DType::kBFloat16 : DType::kFloat32;
   }
   // fusion / layout / alias / pointwise: booleans; absent: HYBRIDRT_FUSION / HYBRIDRT_LAYOUT /
   // HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE ('0' or '1', for measuring what each is worth), else

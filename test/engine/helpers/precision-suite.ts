@@ -80,6 +80,20 @@ export function precisionSuite(backend: 'cpu' | 'cuda'): void {
       });
     }
 
+    it('the addon takes fp32, fp16 and bf16 and chooses fp16 where both halves are allowed; int8 and other names are refused', async () => {
+      const both = await build(smallCnn(), backend, ['fp32', 'bf16', 'fp16']);
+      try {
+        expect(both.info().layers.find((l) => l.name === 'conv1')?.precision).toBe('fp16');
+      } finally {
+        both.dispose();
+      }
+      for (const name of ['int8', 'fp64']) {
+        await expect(build(smallCnn(), backend, [name])).rejects.toThrow(
+          `build config: precision '${name}' is not one engines compute in (fp32, fp16, bf16)`,
+        );
+      }
+    });
+
     it('fp16 keeps exp and a 2048-element sum in fp32 and says why; bf16 (fp32 range) runs them in bf16', async () => {
       const fp16 = await build(exponentNet(), backend, ['fp16']);
       const bf16 = await build(exponentNet(), backend, ['bf16']);
