@@ -367,8 +367,9 @@ function saveEngineOption(raw: RawOptions): { saveEngine?: string } {
 }
 
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
-  // trtexec's --fp16/--bf16/--int8 add to --precision (--int8 is refused as --precision int8 is).
-  const trtexec = (['fp16', 'bf16', 'int8'] as const).filter((p) => raw[p]);
+  // trtexec's --fp16/--bf16/--int8 (a flag per precision but fp32) add to --precision (--int8
+  // is refused as --precision int8 is).
+  const trtexec = PRECISIONS.filter((p) => p !== 'fp32' && raw[p]);
   const spelled = [raw.precision, ...trtexec].filter((p): p is string => p !== undefined);
   const precisions = spelled.length ? parsePrecisions(spelled.join(',')) : (['fp32'] as Precision[]);
   const shapes = shapeSpecs('--shape', [...(raw.shape ?? []), ...(raw.shapes ?? [])]);
