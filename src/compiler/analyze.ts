@@ -30,6 +30,7 @@ import { buildReport, type ReportData } from '../report/model.js';
 import { type InputSpec, resolveOptions } from './options.js';
 import { type InputShape, type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
 import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './shape-views.js';
+import { checkValueSizes } from './value-sizes.js';
 import { nativeAvailable } from '../engine/native.js';
 import { checkFallbackSessions } from './build.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
@@ -224,25 +225,33 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
   let verdict = registryVerdict(opts.registry, inferred.values);
   let views: ShapeView[] | undefined;
   if (!plan.dynamic) {
+    // Sizes are checked before probing (onnxruntime would compute the values) and after.
+    checkValueSizes(graph, label, 'its input shapes');
     if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options);
+    checkValueSizes(graph, label, 'its input shapes');
     verdict = registryVerdict(opts.registry, inferred.values);
   } else {
-    views = await makeViews(graph, plan.profiles, async (view, shapes, values) =>
-      options.probe === false
-        ? values
-        : (
-            await probe(
-              view,
-              opts.registry,
-              shapes,
-              { types: view.types, values } as unknown as InferResult,
-              probeWarnings,
-              probed,
-              declaredTypes,
-              options,
-            )
-          ).values,
-    );
+    views = await makeViews(graph, plan.profiles, async (view, shapes, values) => {
+      const at = `input shapes ${Object.entries(shapes)
+        .map(([n, d]) => `${n} [${d.join(',')}]`)
+        .join(', ')}`;
+      checkValueSizes(view, label, at);
+      if (options.probe === false) return values;
+      const r = (
+        await probe(
+          view,
+          opts.registry,
+          shapes,
+          { types: view.types, values } as unknown as InferResult,
+          probeWarnings,
+          probed,
+          declaredTypes,
+          options,
+        )
+      ).values;
+      checkValueSizes(view, label, at);
+      return r;
+    });
     verdict = rangeVerdict(views, opts.registry, plan.profiles.length);
   }
   const partitionWith = (v: typeof verdict) =>

@@ -40,6 +40,42 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
     expect(e.message).toMatch(/^inputs: 'input': \[1000000000000,3,64,64\] has 12288000000000000 elements, more than/);
   });
 
+  it('refuses a value the model computes too large to allocate, naming it and its node, at compile (static and over a range)', async () => {
+    // A 1x1 input expanded to [100000, 100000] floats: 37 GiB, over half of any test machine's memory.
+    const model = buildModel({
+      inputs: [{ name: 'x', shape: ['n', 1] }],
+      outputs: [{ name: 'y' }],
+      initializers: { target: { dtype: 'int64', dims: [2], data: BigInt64Array.from([100000n, 100000n]) } },
+      nodes: [
+        { op: 'Expand', inputs: ['x', 'target'], outputs: ['big'], name: 'blow_up' },
+        { op: 'ReduceSum', inputs: ['big'], outputs: ['y'], attrs: { keepdims: 0 } },
+      ],
+      opset: 13,
+    });
+    const tooLarge =
+      /value 'big' \(output of Expand node 'blow_up'\) at .*: \[100000,100000\] would take 37\.3 GiB, more than the .* a tensor may take on this machine/;
+    const fixed = await rejection(compile(model, { inputs: { x: [1, 1] } }));
+    expect(fixed.code).toBe('SHAPE');
+    expect(fixed.message).toMatch(tooLarge);
+    // Over a range the values are checked at each end of the profile: [100000, n, 100000]
+    // for n in 1..2 takes 37 to 75 GiB.
+    const wide = buildModel({
+      inputs: [{ name: 'x', shape: ['n', 1] }],
+      outputs: [{ name: 'y' }],
+      initializers: { target: { dtype: 'int64', dims: [3], data: BigInt64Array.from([100000n, 1n, 100000n]) } },
+      nodes: [
+        { op: 'Expand', inputs: ['x', 'target'], outputs: ['big'], name: 'blow_up' },
+        { op: 'ReduceSum', inputs: ['big'], outputs: ['y'], attrs: { keepdims: 0 } },
+      ],
+      opset: 13,
+    });
+    const ranged = await rejection(compile(wide, { inputs: { x: { min: [1, 1], opt: [1, 1], max: [2, 1] } } }));
+    expect(ranged.code).toBe('SHAPE');
+    expect(ranged.message).toMatch(
+      /value 'big' \(output of Expand node 'blow_up'\) at input shapes x \[1,1\]: \[100000,1,100000\] would take 37\.3 GiB/,
+    );
+  });
+
   it('takes a ModelProto object only when it is a whole model with its data loaded', async () => {
     const e = await rejection(compile({ graph: {} } as never));
     expect(e.code).toBe('MODEL_INVALID');
