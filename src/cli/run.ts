@@ -17,7 +17,7 @@ import { type Comparison, compareTensors, formatComparison } from './compare.js'
 import { dryRun } from './dry-run.js';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, oneLine } from './errors.js';
 import { checkFlags } from './flag-checks.js';
-import { type ModelInput, compileInputs, modelInputs, prepareInputs } from './inputs.js';
+import { type Feed, type ModelInput, compileInputs, modelInputs, prepareInputs } from './inputs.js';
 import { type CliOptions, compareTolerance } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
@@ -137,7 +137,33 @@ async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: num
   const print = (...lines: string[]) => (opts.json ? undefined : io.out(lines.map((l) => `${l}\n`).join('')));
   const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
   const note = (message: string) => io.err(`hybrid-run: note: ${oneLine(message)}\n`);
-  const feeds = prepareInputs(subject.inputs, opts, note);
+  const defaulted: string[] = [];
+  const feeds = prepareInputs(subject.inputs, opts, (m) => {
+    defaulted.push(m.split(':')[0]!);
+    note(m);
+  });
+  try {
+    return await runFeeds(opts, io, subject, t0, feeds, print, warn);
+  } catch (e) {
+    // A model that fails at sizes hybrid-run chose for it may only need its real sizes: say so
+    // in the error itself, which is the line a user reads last.
+    if (!defaulted.length || (isHybridError(e) && e.code === 'OPTION')) throw e;
+    const message = `${(e as Error).message} (${defaulted.join(', ')}: dimensions nothing sized were set to 1, see the note above; give the model's real sizes with --shape)`;
+    if (isHybridError(e)) throw new HybridError(e.code, message, { cause: e });
+    if (e instanceof CliFailure) throw new CliFailure(message, e.exitCode, { cause: e });
+    throw e;
+  }
+}
+
+async function runFeeds(
+  opts: CliOptions,
+  io: CliIO,
+  subject: Subject,
+  t0: number,
+  feeds: Feed[],
+  print: (...lines: string[]) => void,
+  warn: (message: string) => void,
+): Promise<number> {
   const tLoad = performance.now() - t0;
   if (opts.saveInputs) writeTensors(opts.saveInputs, feeds);
   const feedMap = new Map(feeds.map((f) => [f.name, f.tensor]));

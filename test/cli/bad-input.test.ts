@@ -226,6 +226,21 @@ describeIf(HAS_NATIVE, 'hybrid-run on bad input, hybrid executor', NATIVE_MISSIN
     expect(r.code).toBe(1);
   });
 
+  it('points a failure back to the sizes it set to 1 where nothing sized a dimension', async () => {
+    for (const backend of ['ort', 'cpu']) {
+      const r = await runMain(p('bad-reshape.onnx'), '--backend', backend);
+      const lines = r.err.split('\n').filter(Boolean);
+      expect(lines[0]).toBe("hybrid-run: note: input 'x' [n]: 'n' set to 1; set it with --shape x=1 (with your sizes)");
+      const errors = lines.filter((l) => !/^hybrid-run: (note|warning): /.test(l));
+      expect(expectOneLineError(errors.join('\n')), backend).toMatch(
+        /\(input 'x' \[n\]: dimensions nothing sized were set to 1, see the note above; give the model's real sizes with --shape\)$/,
+      );
+      expect(r.code).not.toBe(0);
+    }
+    // Sized by the user, the same failure says nothing of defaults.
+    expect((await runMain(p('bad-reshape.onnx'), '--shape', 'x=3', '--backend', 'ort')).err).not.toContain('set to 1');
+  });
+
   it('reports a fallback segment failing at run time in one line naming the model (exit 1)', async () => {
     const r = await runMain(p('bad-reshape.onnx'), '--shape', 'x=3');
     const errors = r.err.split('\n').filter((l) => l && !l.startsWith('hybrid-run: warning: '));

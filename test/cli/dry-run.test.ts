@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
-import { expectOneLineError, resnet, runMain, runMainRaw, tempDir, transformer } from './helpers.js';
+import { expectOneLineError, resnet, runMain, runMainRaw, tempDir, transformer, writeModel } from './helpers.js';
 
 const dir = tempDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -119,6 +119,45 @@ describe('hybrid-run --dry-run', () => {
     const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--dry-run', '--fallback-ops', 'Relu', '--require-full-compilation');
     expect(expectOneLineError(r.err)).toMatch(/requireFullCompilation: \d+ nodes cannot run on an engine: '\/relu\/Relu' \(Relu\)/);
     expect(r.code).toBe(1);
+  });
+
+  it('fails where onnxruntime cannot load a fallback segment, as the compile of a run would (exit 1)', async () => {
+    const model = writeModel(dir, 'unknown-op.onnx', {
+      inputs: [{ name: 'x', dtype: 'float32', shape: [2] }],
+      outputs: [{ name: 'y', dtype: 'float32', shape: [2] }],
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+        { op: 'NoSuchOp', inputs: ['r'], outputs: ['y'] },
+      ],
+    });
+    const r = await runMain(model, '--dry-run');
+    expect(expectOneLineError(r.err)).toMatch(/unknown-op\.onnx: onnxruntime cannot load fallback segment 0 \(Relu_0, NoSuchOp_1\): .*NoSuchOp/);
+    expect(r.code).toBe(1);
+  });
+
+  it('partitions a model with data-dependent shapes as the run does (both probe with the run inputs)', async () => {
+    // NonZero's output length depends on x's values; what follows it is judged on probed shapes.
+    const model = writeModel(dir, 'nonzero.onnx', {
+      inputs: [{ name: 'x', dtype: 'float32', shape: [16] }],
+      outputs: [
+        { name: 'y', dtype: 'float32' },
+        { name: 'z', dtype: 'float32', shape: [16] },
+      ],
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+        { op: 'NonZero', inputs: ['r'], outputs: ['nz'] },
+        { op: 'Cast', inputs: ['nz'], outputs: ['f'], attrs: { to: 1 } },
+        { op: 'Sigmoid', inputs: ['f'], outputs: ['y'] },
+        { op: 'Tanh', inputs: ['r'], outputs: ['z'] },
+      ],
+    });
+    const file = path.join(dir, 'run-report.json');
+    const dry = await jsonReport(model, '--seed', '7', '--min-block-size', '1');
+    const run = await runMain(model, '--seed', '7', '--min-block-size', '1', '--report-file', file);
+    expect(run.code).toBe(0);
+    const ran = JSON.parse(fs.readFileSync(file, 'utf8')) as JsonReport;
+    expect(ran.segments.map((s) => [s.kind, s.nodes])).toEqual(dry.segments.map((s) => [s.kind, s.nodes]));
+    expect(dry.summary.engineNodes).toBeGreaterThan(0);
   });
 
   it('refuses flags that need a run, and a machine-readable report mixed into a run printout', async () => {
