@@ -8,6 +8,9 @@
  * report says what they cost).
  */
 import { analyze } from '../compiler/analyze.js';
+import { chooseBackend } from '../compiler/backend.js';
+import { nativeAvailable } from '../engine/native.js';
+import { precisionNotice } from '../engine/precision.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EXIT_OK } from './errors.js';
@@ -34,6 +37,17 @@ export async function dryRun(
   io: ReportSink,
   note: (message: string) => void = () => {},
 ): Promise<number> {
+  // What the run's backend would do with the precisions, said as the run's compile says it.
+  if (opts.backend !== 'ort' && nativeAvailable()) {
+    let backend: 'cpu' | 'cuda' | undefined;
+    try {
+      backend = chooseBackend(opts.backend, () => {});
+    } catch {
+      // The run would refuse the backend; the dry run reports the partition all the same.
+    }
+    const notice = backend && precisionNotice(backend, opts.precisions);
+    if (notice) note(notice);
+  }
   const feeds = runFeeds(inputs, opts, note);
   const known = feeds ? undefined : knownInputShapes(inputs, opts);
   const shapes = feeds ? Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])) : known!.shapes;

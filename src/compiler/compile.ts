@@ -32,7 +32,7 @@ import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { nativeAvailable } from '../engine/native.js';
-import { effectivePrecisions } from '../engine/precision.js';
+import { effectivePrecisions, precisionNotice } from '../engine/precision.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
 import { buildRunners, demotedWarning } from './build.js';
@@ -120,13 +120,8 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   const inputs = planInputs(declared, plan, label);
   const backend = chooseBackend(opts.backend, opts.log);
   const precisions = effectivePrecisions(backend, opts.precisions);
-  const ignored = opts.precisions.filter((p) => !precisions.includes(p));
-  if (ignored.length && nativeAvailable()) {
-    opts.log(
-      `the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`,
-      'info',
-    );
-  }
+  const notice = precisionNotice(backend, opts.precisions);
+  if (notice && nativeAvailable()) opts.log(notice, 'info');
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
 
   // The engine cache: the same model, options, converters, device and versions load the

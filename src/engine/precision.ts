@@ -43,6 +43,18 @@ export function effectivePrecisions(backend: 'cpu' | 'cuda', requested: readonly
   return [...new Set<Precision>(['fp32', ...requested.filter((p) => BACKEND_PRECISIONS[backend].includes(p))])];
 }
 
+/**
+ * What a backend does with requested precisions it does not compute in, said once by
+ * compile() and by a dry run; undefined where it computes every one.
+ */
+export function precisionNotice(backend: 'cpu' | 'cuda', requested: readonly Precision[]): string | undefined {
+  const precisions = effectivePrecisions(backend, requested);
+  const ignored = requested.filter((p) => !precisions.includes(p));
+  return ignored.length
+    ? `the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`
+    : undefined;
+}
+
 /** True where results may differ from fp32 by more than rounding order: a reduced precision is in use. */
 export function isReduced(precisions: readonly Precision[]): boolean {
   return precisions.some((p) => p !== 'fp32');

@@ -121,6 +121,13 @@ describe('hybrid-run --dry-run', () => {
     expect(r.code).toBe(1);
   });
 
+  it('says what the cpu backend does with --precision fp16, as the run does', async () => {
+    const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--dry-run', '--precision', 'fp16', '--backend', 'cpu');
+    expect(r.code).toBe(0);
+    expect(r.err).toBe('hybrid-run: note: the cpu backend computes in fp32: precision fp16 has no effect here (it applies on cuda)\n');
+    expect((await runMain(resnet, '--shape', 'input=1x3x64x64', '--dry-run', '--backend', 'cpu')).err).toBe('');
+  });
+
   it('fails where onnxruntime cannot load a fallback segment, as the compile of a run would (exit 1)', async () => {
     const model = writeModel(dir, 'unknown-op.onnx', {
       inputs: [{ name: 'x', dtype: 'float32', shape: [2] }],
