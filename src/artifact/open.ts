@@ -9,9 +9,8 @@
  * nothing of compile(), so that the two do not import each other.
  */
 import { resolveRegistry } from '../compiler/options.js';
-import type { CompiledModel } from '../compiler/compile.js';
 import { openFallbackSegment } from '../compiler/build.js';
-import { engineSummary, makeReport } from '../compiler/report.js';
+import { type ModelReport, engineSummary, makeReport } from '../compiler/report.js';
 import { type Engine, deserializeEngine, deviceQuery } from '../engine/engine.js';
 import { loadNative } from '../engine/native.js';
 import { HybridError, isHybridError, messageLine } from '../errors.js';
@@ -146,7 +145,7 @@ export function readArtifact(file: string | Uint8Array, label?: string): { manif
 export interface OpenHooks {
   origin?: CacheHitOrigin;
   /** Called where this machine cannot run the plans (`why` says so) instead of failing. */
-  rebuild?: (why: string, sections: readonly Section[], m: Manifest, label: string) => Promise<CompiledModel>;
+  rebuild?: (why: string, sections: readonly Section[], m: Manifest, label: string) => Promise<HybridModel<ModelReport>>;
 }
 
 /**
@@ -160,7 +159,7 @@ function keepEmbedded(sections: readonly Section[], ref: OnnxRef): { sections: S
 }
 
 /** Opens a .hybrid file (a path or its bytes) as a runnable model. */
-export async function openArtifact(file: string | Uint8Array, options: LoadOptions, hooks: OpenHooks = {}): Promise<CompiledModel> {
+export async function openArtifact(file: string | Uint8Array, options: LoadOptions, hooks: OpenHooks = {}): Promise<HybridModel<ModelReport>> {
   const { origin } = hooks;
   const opened = performance.now();
   checkLoadOptions(options);

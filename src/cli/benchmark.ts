@@ -19,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import type { TensorData } from '../onnx/tensor.js';
 import type { RunStats } from '../runtime/types.js';
 import type { CliOptions } from './options.js';
-import type { RunSession } from './session.js';
+import type { RunSession } from './run-session.js';
 
 /** min, median, mean, p90, p99, max of a sample (milliseconds). */
 export interface Summary {

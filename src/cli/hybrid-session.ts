@@ -19,7 +19,7 @@ import type { RunStats } from '../runtime/types.js';
 import { CliFailure, oneLine } from './errors.js';
 import { ms } from './print.js';
 import { progressBar } from './progress.js';
-import type { BenchHooks, RunSession, SessionHooks, SessionOptions } from './session.js';
+import type { BenchHooks, RunSession, SessionHooks, SessionOptions } from './run-session.js';
 
 /**
  * Two lines:

@@ -7,7 +7,7 @@ import ort from 'onnxruntime-node';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { CliFailure, oneLine } from './errors.js';
-import type { RunSession } from './session.js';
+import type { RunSession } from './run-session.js';
 
 export interface OrtSessionOptions {
   threads?: number;

@@ -2,75 +2,14 @@
  * The seam between hybrid-run and what executes the model. `openSession` picks the
  * implementation for --backend: `ort` runs the whole model on onnxruntime-node (ort-session.ts);
  * `auto`, `cpu` and `cuda` compile it into the hybrid executor (hybrid-session.ts). The rest of
- * the CLI sees only RunSession.
+ * the CLI sees only RunSession (run-session.ts).
  */
-import type { Precision } from '../engine/precision.js';
 import type { InputShape } from '../compiler/profiles.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
-import type { EngineSummary } from '../compiler/report.js';
-import type { ReportData } from '../report/model.js';
-import type { RunStats } from '../runtime/types.js';
 import { openHybridSession } from './hybrid-session.js';
-import type { CliOptions } from './options.js';
 import { openOrtSession } from './ort-session.js';
-
-export interface RunSession {
-  /** One line for the printout, e.g. "ort (onnxruntime-node 1.30.0, whole model on the CPU)". */
-  readonly description: string;
-  /** What opening the session is called in the timing line: 'session' or 'compile'. */
-  readonly openPhase: string;
-  /** Lines printed after the backend line (partition summary, compile phases). */
-  readonly notes: string[];
-  /** The precisions the model computes in (fp32 alone for onnxruntime and the cpu backend). */
-  readonly precisions: readonly Precision[];
-  /** The partition report, where the session partitioned the model. */
-  readonly report?: ReportData;
-  run(feeds: ReadonlyMap<string, TensorData>): Promise<Map<string, TensorData>>;
-  /** Lines about the last run (segment times, copies), where the backend has them. */
-  lastRunLines?(): string[];
-  /** What --benchmark can measure beyond wall time, where the backend measures itself (hybrid). */
-  readonly bench?: BenchHooks;
-  dispose(): Promise<void>;
-}
-
-/** The hybrid backends' measurements for --benchmark (benchmark.ts). */
-export interface BenchHooks {
-  /** Whether feeds can stay on the GPU between runs (cuda): GPU compute is then measured so. */
-  readonly resident: boolean;
-  /**
-   * One run whose engine segments time themselves: from host feeds to host outputs, or
-   * (resident) from feeds uploaded once to outputs left on the GPU. Resolves with the wall
-   * time and the run's statistics (each engine segment's `timing`).
-   */
-  run(feeds: ReadonlyMap<string, TensorData>, timing: 'coarse' | 'layers', resident: boolean): Promise<{ ms: number; stats: RunStats }>;
-  /** Compile phase times and the engines built. */
-  readonly compileMs: Readonly<Record<string, number | undefined>>;
-  readonly engines: readonly EngineSummary[];
-}
-
-export type SessionOptions = Pick<
-  CliOptions,
-  | 'model'
-  | 'backend'
-  | 'threads'
-  | 'verbose'
-  | 'precisions'
-  | 'minBlockSize'
-  | 'fallbackOps'
-  | 'fallbackNodes'
-  | 'requireFullCompilation'
-  | 'timingCache'
-  | 'saveEngine'
-  | 'cacheDir'
->;
-
-export interface SessionHooks {
-  /** A warning worth showing (an option that matched nothing, a demoted engine...). */
-  warn(message: string): void;
-  /** Show a progress bar on stderr while engines build (stderr is a terminal). */
-  progress?: boolean;
-}
+import type { RunSession, SessionHooks, SessionOptions } from './run-session.js';
 
 export async function openSession(
   opts: SessionOptions,

@@ -13,15 +13,12 @@ import {
   type NetLayer,
   type NetTensor,
   type NetworkDefinition,
+  type TensorRef,
   ENGINE_DTYPES,
   NETWORK_FORMAT_VERSION,
 } from './network.js';
 
-export interface TensorRef {
-  readonly id: number;
-  readonly dtype: EngineDType;
-  readonly shape: readonly number[];
-}
+export type { TensorRef } from './network.js';
 
 /** Params of the layer kind K. */
 export type ParamsOf<K extends LayerSpec['kind']> = Extract<LayerSpec, { kind: K }>['params'];

@@ -11,9 +11,8 @@
  * naming the layer, thrown where the layer is made rather than when the engine is built.
  */
 import { HybridError } from '../errors.js';
-import type { TensorRef } from './builder.js';
 import { loadNative } from './native.js';
-import type { EngineDType, LayerSpec } from './network.js';
+import type { EngineDType, LayerSpec, TensorRef } from './network.js';
 
 export interface OutputType {
   dtype: EngineDType;

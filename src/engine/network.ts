@@ -42,6 +42,13 @@ export type EngineDType = 'float32' | 'float16' | 'bfloat16' | 'int32' | 'int64'
 
 export const ENGINE_DTYPES: readonly EngineDType[] = ['float32', 'float16', 'bfloat16', 'int32', 'int64', 'int8', 'uint8', 'bool'];
 
+/** A tensor of a network being built (builder.ts), as converters and emitters hold it. */
+export interface TensorRef {
+  readonly id: number;
+  readonly dtype: EngineDType;
+  readonly shape: readonly number[];
+}
+
 export interface NetTensor {
   /** Index in `NetworkDefinition.tensors`. */
   id: number;
