@@ -34,7 +34,8 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
     let target = v.ints('output_shape');
     if (target && target.length === n + 2) target = target.slice(2);
     if (target || mode === 'SAME_UPPER' || mode === 'SAME_LOWER') {
-      const want = target ?? spatial.map((s, d) => s * strides[d]!);
+      // The output size is inference's (output_shape, or SAME's in * stride); pads follow from it.
+      const want = v.out(0).shape.slice(2);
       v.check(want.length === n, () => `output_shape has ${want.length} values for ${n} spatial dims`);
       const total = want.map((o, d) => full[d]! - o);
       padsBegin = total.map((t) => (mode === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2)));

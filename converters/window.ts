@@ -49,8 +49,10 @@ export function forwardWindow(v: NodeView, spatial: number[], kernel: number[]):
     padsBegin = pads.slice(0, n);
     padsEnd = pads.slice(n);
   } else if (mode !== 'VALID') {
+    // SAME: the output size is inference's (ceil(in / stride)); the pads follow from it.
+    const outShape = v.out(0).shape;
     for (let d = 0; d < n; d++) {
-      const out = Math.ceil(spatial[d]! / strides[d]!);
+      const out = outShape[outShape.length - n + d]!;
       const total = Math.max(0, (out - 1) * strides[d]! + (kernel[d]! - 1) * dilations[d]! + 1 - spatial[d]!);
       const small = Math.floor(total / 2);
       padsBegin[d] = mode === 'SAME_UPPER' ? small : total - small;
