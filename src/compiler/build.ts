@@ -23,7 +23,7 @@ import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
 import { ContextPool } from '../runtime/context-pool.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
-import { buildSegmentNetwork } from './segment-network.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import type { ShapeView } from './shape-views.js';
 import type { NetworkDefinition } from '../engine/network.js';
 import type { Backend, CompilePhase, LogLevel } from './options.js';

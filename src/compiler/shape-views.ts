@@ -29,7 +29,7 @@ import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
 import type { Verdict } from '../partition/types.js';
 import { type Profile, RANGE_ENDS, type RangeEnd } from './profiles.js';
-import { buildSegmentNetwork } from './segment-network.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import { loadNative } from '../engine/native.js';
 
 /**

@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { graphConstant } from '../../converters/context.js';
-import { buildSegmentNetwork } from '../../src/compiler/segment-network.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import { Graph } from '../../src/ir/graph.js';
 import { inferShapes } from '../../src/ir/infer/index.js';
 import { loadModelProto } from '../../src/onnx/model.js';

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSegmentNetwork } from '../../src/compiler/segment-network.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import { evalNetwork } from './helpers/eval-network.js';
 import { random, validateNode } from './helpers/harness.js';

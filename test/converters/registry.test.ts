@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { ALL_CONVERTERS, ConverterRegistry, builtinRegistry, defaultRegistry, registerConverter } from '../../converters/index.js';
 import type { Converter } from '../../converters/types.js';
-import { buildSegmentNetwork } from '../../src/compiler/segment-network.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 
 const ISSUE_OPS = `Conv ConvTranspose BatchNormalization Relu LeakyRelu PRelu Elu Selu Sigmoid HardSigmoid HardSwish

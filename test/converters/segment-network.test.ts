@@ -11,7 +11,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ALL_CONVERTERS, ConverterRegistry } from '../../converters/index.js';
-import { buildSegmentNetwork } from '../../src/compiler/segment-network.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import type { Graph } from '../../src/ir/graph.js';
 import { random, registry, tensor } from './helpers/harness.js';

@@ -9,7 +9,7 @@ import { expect } from 'vitest';
 import { builtinRegistry } from '../../../converters/index.js';
 import { validateContext } from '../../../converters/context.js';
 import type { Validation } from '../../../converters/types.js';
-import { buildSegmentNetwork } from '../../../src/compiler/segment-network.js';
+import { buildSegmentNetwork } from '../../../converters/segment-network.js';
 import type { NetworkDefinition, NetLayer } from '../../../src/engine/network.js';
 import type { Graph } from '../../../src/ir/graph.js';
 import { type ModelSpec, buildGraph } from '../../../src/ir/model-builder.js';

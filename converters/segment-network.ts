@@ -8,16 +8,16 @@
  * `setOutput` checks the converter's tensor against graph.types, so a converter that emits
  * the wrong dtype or shape fails here, naming the node, instead of producing wrong numbers.
  */
-import { graphConstant } from '../../converters/context.js';
-import { defaultRegistry } from '../../converters/index.js';
-import type { ConverterRegistry } from '../../converters/registry.js';
-import type { ConvertContext } from '../../converters/types.js';
-import { NetworkBuilder, type TensorRef, isEngineDType } from '../engine/builder.js';
-import type { NetworkDefinition } from '../engine/network.js';
-import { HybridError } from '../errors.js';
-import type { Graph, Node } from '../ir/graph.js';
-import type { TensorData } from '../onnx/tensor.js';
-import { formatType, isStaticShape } from '../ir/types.js';
+import { graphConstant } from './context.js';
+import { defaultRegistry } from './index.js';
+import type { ConverterRegistry } from './registry.js';
+import type { ConvertContext } from './types.js';
+import { NetworkBuilder, type TensorRef, isEngineDType } from '../src/engine/builder.js';
+import type { NetworkDefinition } from '../src/engine/network.js';
+import { HybridError } from '../src/errors.js';
+import type { Graph, Node } from '../src/ir/graph.js';
+import type { TensorData } from '../src/onnx/tensor.js';
+import { formatType, isStaticShape } from '../src/ir/types.js';
 
 export interface SegmentNetworkOptions {
   /** Values the caller feeds, in binding order. */
