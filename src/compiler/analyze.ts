@@ -27,7 +27,7 @@ import { matchesOp } from '../partition/annotate.js';
 import { nodeReads, partition } from '../partition/index.js';
 import type { PartitionResult } from '../partition/types.js';
 import { buildReport, type ReportData } from '../report/model.js';
-import { type InputSpec, resolveOptions } from './options.js';
+import { type InputSpec, type ResolvedOptions, resolveOptions } from './options.js';
 import { type InputShape, type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
 import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './shape-views.js';
 import { checkValueSizes } from './value-sizes.js';
@@ -211,6 +211,25 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
   const { graph, label } = loadSource(model, options.label);
   const warnings: string[] = [];
   const plan = planProfiles(graph, profilesOption(options.inputs, options.profiles), label, (m, level) => level === 'warn' && warnings.push(m));
+  return analyzeGraph(graph, label, plan, opts, options, warnings);
+}
+
+/** What analyzeGraph takes of compile()'s resolved options. */
+export type AnalysisOptions = Pick<ResolvedOptions, 'minBlockSize' | 'fallbackOps' | 'fallbackNodes' | 'requireFullCompilation' | 'registry'>;
+
+/**
+ * analyze() once its options are resolved, the model loaded (`graph`, which is lowered in
+ * place) and its profiles planned: compile() calls it with what it settled itself, so that
+ * nothing is resolved or decoded twice. `warnings` holds what planning said so far.
+ */
+export async function analyzeGraph(
+  graph: Graph,
+  label: string,
+  plan: ProfilePlan,
+  opts: AnalysisOptions,
+  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'skipLowering'>,
+  warnings: string[] = [],
+): Promise<AnalyzeResult> {
   // A static compile works at its one shape; a dynamic one lowers with symbols where dims vary
   // and judges nodes at every end of every profile (shape-views.ts).
   const given: Record<string, number[]> = Object.fromEntries(Object.entries(plan.profiles[0]!).map(([n, r]) => [n, r.opt]));

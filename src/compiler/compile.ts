@@ -27,7 +27,7 @@ import { HybridModel } from '../runtime/hybrid-model.js';
 import { makeSchedule } from '../runtime/schedule.js';
 import { EngineSegment } from '../runtime/segments.js';
 import type { OutputInfo, Provenance, TensorInfo } from '../runtime/types.js';
-import { analyze } from './analyze.js';
+import { analyzeGraph } from './analyze.js';
 import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
@@ -37,7 +37,7 @@ import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
 import { buildRunners, demotedWarning } from './build.js';
 import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOptions, resolveOptions } from './options.js';
-import { type ShapeRange, planProfiles, profilesOption } from './profiles.js';
+import { type ProfilePlan, type ShapeRange, planProfiles, profilesOption } from './profiles.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
 import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, planInputs } from './source.js';
 
@@ -166,6 +166,8 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     const compiled = await compileFrom(
       model,
       proto,
+      declared,
+      plan,
       label,
       inputs,
       backend,
@@ -184,13 +186,16 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
     }
     return compiled;
   }
-  return compileFrom(model, proto, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat);
+  return compileFrom(model, proto, declared, plan, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat);
 }
 
 /** compile() once the options, inputs and backend are settled (the cache missed or is off). */
 async function compileFrom(
   model: ModelSource,
   proto: ModelProto,
+  /** The model as loaded: analysis lowers it in place. */
+  declared: Graph,
+  plan: ProfilePlan,
   label: string,
   inputs: InputPlan[],
   backend: Backend,
@@ -205,20 +210,11 @@ async function compileFrom(
 ): Promise<CompiledModel> {
   const ms: Partial<Record<CompilePhase | 'total', number>> = {};
 
-  // load -> lower -> infer -> probe -> partition is analyze(), so that compile() builds exactly
-  // the segments a dry run shows.
+  // lower -> infer -> probe -> partition is analyze()'s own analyzeGraph, so that compile()
+  // builds exactly the segments a dry run shows (options, model and profiles settled once, here).
   opts.progress('analyze', 0, 1);
   const tAnalyze = performance.now();
-  const analysis = await analyze(proto, {
-    profiles: inputs[0]?.ranges
-      ? inputs[0].ranges.map((_, p) => Object.fromEntries(inputs.map((i) => [i.name, i.ranges![p]!])))
-      : [Object.fromEntries(inputs.map((i) => [i.name, i.shape]))],
-    minBlockSize: opts.minBlockSize,
-    fallbackOps: opts.fallbackOps,
-    fallbackNodes: opts.fallbackNodes,
-    requireFullCompilation: opts.requireFullCompilation,
-    registry: opts.registry,
-    label,
+  const analysis = await analyzeGraph(declared, label, plan, opts, {
     ...(probeFeeds ? { probeFeeds } : {}),
     ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
   });
