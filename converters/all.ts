@@ -17,6 +17,7 @@ import { identityConverters } from './identity.js';
 import { lrnConverters } from './lrn.js';
 import { matmulConverters } from './matmul.js';
 import { normalizationConverters } from './normalization.js';
+import { oneHotConverters } from './one-hot.js';
 import { padConverters } from './pad.js';
 import { poolConverters } from './pool.js';
 import { preluConverters } from './prelu.js';
@@ -26,7 +27,9 @@ import { resizeConverters } from './resize.js';
 import { sliceConverters } from './slice.js';
 import { softmaxConverters } from './softmax.js';
 import { splitConverters } from './split.js';
+import { tileConverters } from './tile.js';
 import { transposeConverters } from './transpose.js';
+import { triluConverters } from './trilu.js';
 import type { Converter } from './types.js';
 import { unaryConverters } from './unary.js';
 import { whereConverters } from './where.js';
@@ -84,6 +87,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(binaryConverters, 'Mul'),
   ...from(unaryConverters, 'Neg'),
   ...from(unaryConverters, 'Not'),
+  ...oneHotConverters, // OneHot
   ...from(binaryConverters, 'Or'),
   ...padConverters, // Pad
   ...from(binaryConverters, 'Pow'),
@@ -113,7 +117,9 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(reshapeConverters, 'Squeeze'),
   ...from(binaryConverters, 'Sub'),
   ...from(unaryConverters, 'Tanh'),
+  ...tileConverters, // Tile
   ...transposeConverters, // Transpose
+  ...triluConverters, // Trilu
   ...from(reshapeConverters, 'Unsqueeze'),
   ...whereConverters, // Where
   ...from(binaryConverters, 'Xor'),
