@@ -1,13 +1,7 @@
-// Resize of any rank. Per dim and output index, the output coordinate is mapped back to an
-// input coordinate by the coordinate transformation (in fp32, with the scale as fp32, as
-// onnxruntime computes it), then:
-//   nearest  rounds it by nearestMode and clamps to the input; any dtype (an IndexMap copy),
-//            with the identity map on dims whose scale is 1 (as onnxruntime);
-//   linear   clamps it to [0, in-1] and weights the two neighbours;
-//   cubic    weights the four neighbours with Keys' kernel (cubicCoeffA), clamping indices
-//            to the edge, or with excludeOutside dropping outside taps and renormalizing.
-// Linear and cubic are separable: the taps of every dim are precomputed, and each output
-// element sums the product of its per-dim taps (one tap where the weight is exactly 1).
+// Resize of any rank. Per dim and output index, the input taps (indices and weights) come
+// from the geometry both backends share (src/ir/resize_coords.h ResizeTapsAt): nearest is an
+// IndexMap copy of any dtype; linear and cubic are separable, each output element summing
+// the product of its per-dim taps (one tap where the weight is exactly 1).
 // extrapolationValue only applies to tf_crop_and_resize, which network.ts does not have.
 #include <cmath>
 #include <memory>
@@ -43,52 +37,15 @@ class ResizeKernel : public CpuKernel {
     std::vector<std::vector<int64_t>> maps(x.size());
     taps_.assign(x.size(), {});
     for (size_t d = 0; d < x.size(); ++d) {
-      const float scale = static_cast<float>(scales[d]);
+      const ResizeAxis axis{mode, coord, nearest, a, exclude, static_cast<float>(scales[d]), x[d], y[d]};
       taps_[d].resize(static_cast<size_t>(y[d]));
       for (int64_t o = 0; o < y[d]; ++o) {
-        const float orig = ResizeInputCoordinate(coord, static_cast<float>(o), scale, y[d], x[d]);
-        std::vector<Tap>& taps = taps_[d][o];
+        const ResizeTaps t = ResizeTapsAt(axis, o);
         if (nearest_) {
-          int64_t i = scale == 1.0f && y[d] == x[d] ? o : ResizeNearestIndex(nearest, orig);
-          i = std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1));
-          maps[d].push_back(i * st[d]);
-        } else if (mode == "linear") {
-          const float c = std::max(0.0f, std::min(orig, static_cast<float>(x[d] - 1)));
-          const int64_t i0 = std::min<int64_t>(static_cast<int64_t>(c), x[d] - 1);
-          const int64_t i1 = std::min<int64_t>(i0 + 1, x[d] - 1);
-          const float w1 = c - static_cast<float>(i0);
-          if (i1 == i0 || w1 == 0) {
-            taps.push_back({i0 * st[d], 1.0f});
-          } else {
-            taps.push_back({i0 * st[d], 1.0f - w1});
-            taps.push_back({i1 * st[d], w1});
-          }
-        } else {
-          const float fl = std::floor(orig);
-          const int64_t i = static_cast<int64_t>(fl);
-          const float s = orig - fl;
-          const float c[4] = {((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a,
-                              ((a + 2) * s - (a + 3)) * s * s + 1,
-                              ((a + 2) * (1 - s) - (a + 3)) * (1 - s) * (1 - s) + 1,
-                              ((a * (2 - s) - 5 * a) * (2 - s) + 8 * a) * (2 - s) - 4 * a};
-          float sum = 0;
-          for (int t = 0; t < 4; ++t) {
-            const int64_t idx = i - 1 + t;
-            const bool inside = idx >= 0 && idx < x[d];
-            if (exclude && !inside) continue;
-            sum += c[t];
-          }
-          for (int t = 0; t < 4; ++t) {
-            const int64_t idx = i - 1 + t;
-            const bool inside = idx >= 0 && idx < x[d];
-            if (exclude && !inside) continue;
-            const float w = exclude ? c[t] / sum : c[t];
-            if (w == 0) continue;
-            const int64_t clamped = std::max<int64_t>(0, std::min<int64_t>(idx, x[d] - 1));
-            taps.push_back({clamped * st[d], w});
-          }
-          if (taps.empty()) taps.push_back({std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1)) * st[d], 0.0f});
+          maps[d].push_back(t.index[0] * st[d]);
+          continue;
         }
+        for (int k = 0; k < t.count; ++k) taps_[d][o].push_back({t.index[k] * st[d], t.weight[k]});
       }
     }
     if (nearest_) map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype), std::vector<uint8_t>{});

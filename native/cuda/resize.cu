@@ -1,5 +1,5 @@
 // Resize of any rank (up to 8). The per-dim work is done once at build time on the host,
-// with the cpu backend's exact coordinate arithmetic (cpu/resize.cc): nearest keeps one
+// with the geometry both backends share (src/ir/resize_coords.h ResizeTapsAt): nearest keeps one
 // input offset per output index and dim (any dtype, a gather copy); linear and cubic keep up
 // to four (offset, weight) taps per output index and dim, and each output element sums the
 // products of its taps over the dims, in fp32, in the cpu backend's order. The tables live
@@ -98,57 +98,19 @@ class ResizeLayer : public CudaKernel {
       taps.push_back(Taps{{0, 0, 0, 0}, {1.0f, 0, 0, 0}, 1});
     }
     for (size_t d = 0; d < x.size(); ++d) {
-      const float scale = static_cast<float>(scales[d]);
+      const ResizeAxis axis{mode, coord, nearest, a, exclude, static_cast<float>(scales[d]), x[d], y[d]};
       g_.out[d] = y[d];
       g_.base[d] = nearest_ ? static_cast<int64_t>(maps.size()) : static_cast<int64_t>(taps.size());
       for (int64_t o = 0; o < y[d]; ++o) {
-        const float orig = ResizeInputCoordinate(coord, static_cast<float>(o), scale, y[d], x[d]);
-        Taps t{{0, 0, 0, 0}, {0, 0, 0, 0}, 0};
-        auto add = [&](int64_t idx, float w) {
-          t.offset[t.count] = idx * st[d];
-          t.weight[t.count] = w;
-          ++t.count;
-        };
+        const ResizeTaps r = ResizeTapsAt(axis, o);
         if (nearest_) {
-          int64_t i = scale == 1.0f && y[d] == x[d] ? o : ResizeNearestIndex(nearest, orig);
-          i = std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1));
-          maps.push_back(i * st[d]);
+          maps.push_back(r.index[0] * st[d]);
           continue;
         }
-        if (mode == "linear") {
-          const float c = std::max(0.0f, std::min(orig, static_cast<float>(x[d] - 1)));
-          const int64_t i0 = std::min<int64_t>(static_cast<int64_t>(c), x[d] - 1);
-          const int64_t i1 = std::min<int64_t>(i0 + 1, x[d] - 1);
-          const float w1 = c - static_cast<float>(i0);
-          if (i1 == i0 || w1 == 0) {
-            add(i0, 1.0f);
-          } else {
-            add(i0, 1.0f - w1);
-            add(i1, w1);
-          }
-        } else {
-          const float fl = std::floor(orig);
-          const int64_t i = static_cast<int64_t>(fl);
-          const float s = orig - fl;
-          const float c[4] = {((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a,
-                              ((a + 2) * s - (a + 3)) * s * s + 1,
-                              ((a + 2) * (1 - s) - (a + 3)) * (1 - s) * (1 - s) + 1,
-                              ((a * (2 - s) - 5 * a) * (2 - s) + 8 * a) * (2 - s) - 4 * a};
-          float sum = 0;
-          for (int k = 0; k < 4; ++k) {
-            const int64_t idx = i - 1 + k;
-            if (exclude && !(idx >= 0 && idx < x[d])) continue;
-            sum += c[k];
-          }
-          for (int k = 0; k < 4; ++k) {
-            const int64_t idx = i - 1 + k;
-            const bool inside = idx >= 0 && idx < x[d];
-            if (exclude && !inside) continue;
-            const float w = exclude ? c[k] / sum : c[k];
-            if (w == 0) continue;
-            add(std::max<int64_t>(0, std::min<int64_t>(idx, x[d] - 1)), w);
-          }
-          if (t.count == 0) add(std::max<int64_t>(0, std::min<int64_t>(i, x[d] - 1)), 0.0f);
+        Taps t{{0, 0, 0, 0}, {0, 0, 0, 0}, r.count};
+        for (int k = 0; k < r.count; ++k) {
+          t.offset[k] = r.index[k] * st[d];
+          t.weight[k] = r.weight[k];
         }
         taps.push_back(t);
       }

@@ -1,9 +1,11 @@
-// Resize's per-dim coordinate arithmetic, shared by the cpu and cuda backends (both compute
-// their tap tables on the host at build time, so one definition keeps them identical):
-// the coordinate transformation from an output index back to an input coordinate, in fp32
-// with the scale as fp32 as onnxruntime computes it, and nearest-mode rounding.
+// Resize's per-dim geometry, shared by the cpu and cuda backends (both compute their tap
+// tables on the host at build time, so one definition keeps them identical): the coordinate
+// transformation from an output index back to an input coordinate, in fp32 with the scale as
+// fp32 as onnxruntime computes it, nearest-mode rounding, and the input taps (indices and
+// weights) each output index reads along one dim (ResizeTapsAt).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -35,6 +37,82 @@ inline int64_t ResizeNearestIndex(const std::string& mode, float x) {
   if (mode == "round_prefer_ceil") return static_cast<int64_t>(std::round(x));
   if (mode == "floor") return static_cast<int64_t>(std::floor(x));
   return static_cast<int64_t>(std::ceil(x));
+}
+
+// One dim of a resize: the layer's parameters and that dim's scale and sizes.
+struct ResizeAxis {
+  std::string mode;     // nearest, linear, cubic
+  std::string coord;    // coordinateTransformation
+  std::string nearest;  // nearestMode
+  float cubic_a = -0.75f;
+  bool exclude_outside = false;
+  float scale = 1;
+  int64_t in_len = 1, out_len = 1;
+};
+
+// The input indices output index `o` reads along one dim, with their weights:
+//   nearest  one index (the identity where the scale is 1 and the size unchanged, as
+//            onnxruntime has it), rounded by nearestMode and clamped to the input;
+//   linear   the coordinate clamped to [0, in-1] and its two neighbours (one where the
+//            weight is exactly 1);
+//   cubic    the four neighbours weighted by Keys' kernel (cubicCoeffA), indices clamped to
+//            the edge, or with excludeOutside the outside taps dropped and the rest
+//            renormalized; zero-weight taps are left out (one zero tap if none is left).
+struct ResizeTaps {
+  int64_t index[4] = {0, 0, 0, 0};
+  float weight[4] = {0, 0, 0, 0};
+  int count = 0;
+  void Add(int64_t i, float w) {
+    index[count] = i;
+    weight[count] = w;
+    ++count;
+  }
+};
+
+inline ResizeTaps ResizeTapsAt(const ResizeAxis& ax, int64_t o) {
+  ResizeTaps t;
+  const int64_t last = ax.in_len - 1;
+  auto clamp = [&](int64_t i) { return std::max<int64_t>(0, std::min<int64_t>(i, last)); };
+  const float orig = ResizeInputCoordinate(ax.coord, static_cast<float>(o), ax.scale, ax.out_len, ax.in_len);
+  if (ax.mode == "nearest") {
+    t.Add(clamp(ax.scale == 1.0f && ax.out_len == ax.in_len ? o : ResizeNearestIndex(ax.nearest, orig)), 1.0f);
+    return t;
+  }
+  if (ax.mode == "linear") {
+    const float c = std::max(0.0f, std::min(orig, static_cast<float>(last)));
+    const int64_t i0 = std::min<int64_t>(static_cast<int64_t>(c), last);
+    const int64_t i1 = std::min<int64_t>(i0 + 1, last);
+    const float w1 = c - static_cast<float>(i0);
+    if (i1 == i0 || w1 == 0) {
+      t.Add(i0, 1.0f);
+    } else {
+      t.Add(i0, 1.0f - w1);
+      t.Add(i1, w1);
+    }
+    return t;
+  }
+  const float a = ax.cubic_a;
+  const float fl = std::floor(orig);
+  const int64_t i = static_cast<int64_t>(fl);
+  const float s = orig - fl;
+  const float c[4] = {((a * (s + 1) - 5 * a) * (s + 1) + 8 * a) * (s + 1) - 4 * a, ((a + 2) * s - (a + 3)) * s * s + 1,
+                      ((a + 2) * (1 - s) - (a + 3)) * (1 - s) * (1 - s) + 1,
+                      ((a * (2 - s) - 5 * a) * (2 - s) + 8 * a) * (2 - s) - 4 * a};
+  auto inside = [&](int64_t idx) { return idx >= 0 && idx <= last; };
+  float sum = 0;
+  for (int k = 0; k < 4; ++k) {
+    if (ax.exclude_outside && !inside(i - 1 + k)) continue;
+    sum += c[k];
+  }
+  for (int k = 0; k < 4; ++k) {
+    const int64_t idx = i - 1 + k;
+    if (ax.exclude_outside && !inside(idx)) continue;
+    const float w = ax.exclude_outside ? c[k] / sum : c[k];
+    if (w == 0) continue;
+    t.Add(clamp(idx), w);
+  }
+  if (t.count == 0) t.Add(clamp(i), 0.0f);
+  return t;
 }
 
 }  // namespace hybridrt
