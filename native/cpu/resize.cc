@@ -26,21 +26,15 @@ class ResizeKernel : public CpuKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
-    const std::string& mode = params().String("mode");
-    const std::string& coord = params().String("coordinateTransformation");
-    const std::string& nearest = params().String("nearestMode");
-    const float a = static_cast<float>(params().Float("cubicCoeffA"));
-    const bool exclude = params().Bool("excludeOutside");
-    auto scales = params().Floats("scales");
+    const std::vector<ResizeAxis> axes = ResizeAxesOf(params(), x, y);
     std::vector<int64_t> st = Strides(x);
-    nearest_ = mode == "nearest";
+    nearest_ = params().String("mode") == "nearest";
     std::vector<std::vector<int64_t>> maps(x.size());
     taps_.assign(x.size(), {});
     for (size_t d = 0; d < x.size(); ++d) {
-      const ResizeAxis axis{mode, coord, nearest, a, exclude, static_cast<float>(scales[d]), x[d], y[d]};
       taps_[d].resize(static_cast<size_t>(y[d]));
       for (int64_t o = 0; o < y[d]; ++o) {
-        const ResizeTaps t = ResizeTapsAt(axis, o);
+        const ResizeTaps t = ResizeTapsAt(axes[d], o);
         if (nearest_) {
           maps[d].push_back(t.index[0] * st[d]);
           continue;

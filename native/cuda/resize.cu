@@ -80,14 +80,9 @@ class ResizeLayer : public CudaKernel {
     const Shape& y = out_[0].shape;
     if (x.size() > static_cast<size_t>(kMaxDims))
       Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
-    const std::string& mode = params().String("mode");
-    const std::string& coord = params().String("coordinateTransformation");
-    const std::string& nearest = params().String("nearestMode");
-    const float a = static_cast<float>(params().Float("cubicCoeffA"));
-    const bool exclude = params().Bool("excludeOutside");
-    auto scales = params().Floats("scales");
+    const std::vector<ResizeAxis> axes = ResizeAxesOf(params(), x, y);
     std::vector<int64_t> st = Strides(x);
-    nearest_ = mode == "nearest";
+    nearest_ = params().String("mode") == "nearest";
     std::vector<int64_t> maps;
     std::vector<Taps> taps;
     g_.nd = std::max<int>(1, static_cast<int>(x.size()));
@@ -98,11 +93,10 @@ class ResizeLayer : public CudaKernel {
       taps.push_back(Taps{{0, 0, 0, 0}, {1.0f, 0, 0, 0}, 1});
     }
     for (size_t d = 0; d < x.size(); ++d) {
-      const ResizeAxis axis{mode, coord, nearest, a, exclude, static_cast<float>(scales[d]), x[d], y[d]};
       g_.out[d] = y[d];
       g_.base[d] = nearest_ ? static_cast<int64_t>(maps.size()) : static_cast<int64_t>(taps.size());
       for (int64_t o = 0; o < y[d]; ++o) {
-        const ResizeTaps r = ResizeTapsAt(axis, o);
+        const ResizeTaps r = ResizeTapsAt(axes[d], o);
         if (nearest_) {
           maps.push_back(r.index[0] * st[d]);
           continue;

@@ -9,6 +9,10 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "src/ir/network.h"
+#include "src/ir/shape.h"
 
 namespace hybridrt {
 
@@ -68,6 +72,23 @@ struct ResizeTaps {
     ++count;
   }
 };
+
+// The axes of a resize layer from its parameters and its input and output shapes.
+inline std::vector<ResizeAxis> ResizeAxesOf(const Params& params, const Shape& x, const Shape& y) {
+  const std::vector<double> scales = params.Floats("scales");
+  std::vector<ResizeAxis> axes(x.size());
+  for (size_t d = 0; d < x.size(); ++d) {
+    axes[d] = ResizeAxis{params.String("mode"),
+                         params.String("coordinateTransformation"),
+                         params.String("nearestMode"),
+                         static_cast<float>(params.Float("cubicCoeffA")),
+                         params.Bool("excludeOutside"),
+                         static_cast<float>(scales[d]),
+                         x[d],
+                         y[d]};
+  }
+  return axes;
+}
 
 inline ResizeTaps ResizeTapsAt(const ResizeAxis& ax, int64_t o) {
   ResizeTaps t;
