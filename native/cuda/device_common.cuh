@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "cpu/activation.h"
+#include "src/ir/broadcast_dims.h"
 #include "src/ir/dtype.h"
 #include "src/ir/shape.h"
 #include "src/util/error.h"
@@ -138,34 +139,12 @@ struct Strided {
   int64_t stride[3][kMaxDims] = {{0}};
 };
 
-// numpy broadcasting of up to three operand shapes onto `out` (as cpu/broadcast.cc merges).
+// numpy broadcasting of up to three operand shapes onto `out` (src/ir/broadcast_dims.h).
 inline Strided MakeBroadcast(const Shape& out, const std::vector<Shape>& operands) {
   const int num = static_cast<int>(operands.size());
-  const size_t rank = out.size();
-  std::vector<std::vector<int64_t>> strides(num, std::vector<int64_t>(rank, 0));
-  for (int k = 0; k < num; ++k) {
-    const Shape& s = operands[k];
-    const size_t off = rank - s.size();
-    int64_t st = 1;
-    for (int d = static_cast<int>(s.size()) - 1; d >= 0; --d) {
-      strides[k][off + d] = s[d] == 1 ? 0 : st;
-      st *= s[d];
-    }
-  }
-  std::vector<int64_t> dims;
-  std::vector<std::vector<int64_t>> st(num);
-  for (size_t d = 0; d < rank; ++d) {
-    if (out[d] == 1) continue;
-    bool merge = !dims.empty();
-    for (int k = 0; merge && k < num; ++k) merge = st[k].back() == strides[k][d] * out[d];
-    if (merge) {
-      dims.back() *= out[d];
-      for (int k = 0; k < num; ++k) st[k].back() = strides[k][d];
-    } else {
-      dims.push_back(out[d]);
-      for (int k = 0; k < num; ++k) st[k].push_back(strides[k][d]);
-    }
-  }
+  const MergedBroadcast merged = MergeBroadcastDims(out, operands);
+  const std::vector<int64_t>& dims = merged.dims;
+  const std::vector<std::vector<int64_t>>& st = merged.strides;
   Strided r;
   if (dims.empty()) return r;
   if (dims.size() > static_cast<size_t>(kMaxDims)) {
