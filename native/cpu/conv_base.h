@@ -9,7 +9,7 @@
 
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
-#include "cpu/window.h"
+#include "src/ir/window.h"
 
 namespace hybridrt {
 namespace cpu {

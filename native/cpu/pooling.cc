@@ -12,7 +12,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "cpu/window.h"
+#include "src/ir/window.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "cpu/element_value.h"
+#include "src/ir/element_value.h"
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"

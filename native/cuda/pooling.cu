@@ -9,7 +9,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "cpu/window.h"
+#include "src/ir/window.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -184,7 +184,7 @@ class PoolingKernel : public CudaKernel {
     g_.nhwc = params().Has("layout") && params().String("layout") == "nhwc";
     auto logical = [&](const Shape& s) { return g_.nhwc ? Shape{s[0], s[3], s[1], s[2]} : s; };
     const Shape x = logical(in_[0].shape);
-    cpu::Window w = cpu::MakeWindow(params(), x, logical(out_[0].shape));
+    Window w = MakeWindow(params(), x, logical(out_[0].shape));
     const size_t sp = in_[0].shape.size() - 2;
     auto pe = params().Ints("padsEnd");
     for (int d = 0; d < 3; ++d) {

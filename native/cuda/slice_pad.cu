@@ -4,7 +4,7 @@
 // convolution (asymmetric padding) and deconvolution (cropping).
 #include <cstring>
 
-#include "cpu/element_value.h"
+#include "src/ir/element_value.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -100,7 +100,7 @@ class PadLayer : public CudaKernel {
     const std::string& mode = params().String("mode");
     const int m = mode == "constant" ? 0 : mode == "reflect" ? 1 : mode == "edge" ? 2 : 3;
     g_ = MakePadGeometry(in_[0].shape, out_[0].shape, params().Ints("padsBegin"), params().Ints("padsEnd"), m);
-    std::vector<uint8_t> bytes = cpu::ElementBytes(in_[0].dtype, params().Float("value"));
+    std::vector<uint8_t> bytes = ElementBytes(in_[0].dtype, params().Float("value"));
     g_.fill = 0;
     std::memcpy(&g_.fill, bytes.data(), bytes.size());
   }

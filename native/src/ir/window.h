@@ -10,7 +10,6 @@
 #include "src/ir/shape.h"
 
 namespace hybridrt {
-namespace cpu {
 
 struct Window {
   int64_t in[3], out[3], kernel[3], stride[3], pad[3], dilation[3];
@@ -59,5 +58,4 @@ inline void ValidRange(int64_t in, int64_t out, int64_t stride, int64_t pad, int
   if (*hi < *lo) *hi = *lo;
 }
 
-}  // namespace cpu
 }  // namespace hybridrt

@@ -10,7 +10,6 @@
 #include "src/ir/dtype.h"
 
 namespace hybridrt {
-namespace cpu {
 
 inline std::vector<uint8_t> ElementBytes(DType t, double v) {
   std::vector<uint8_t> b(DTypeSize(t));
@@ -35,5 +34,4 @@ inline std::vector<uint8_t> ElementBytes(DType t, double v) {
   return b;
 }
 
-}  // namespace cpu
 }  // namespace hybridrt
