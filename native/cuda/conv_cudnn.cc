@@ -35,7 +35,7 @@
 #include <functional>
 #include <mutex>
 
-#include "cpu/activation.h"
+#include "src/ir/activation.h"
 #include "cuda/cudnn_graph.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
@@ -105,7 +105,7 @@ class ConvKernel : public CudaKernel {
     nhwc_ = !deconv_ && params().Has("layout") && params().String("layout") == "nhwc";
     residual_ = !deconv_ && params().Has("residual") && params().Bool("residual");
     has_bias_ = in_.size() == (residual_ ? 4u : 3u);
-    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
+    act_ = MakeAct(ReadActivation(params(), "activation."));
     // The rest works on NCHW (logical) shapes; channels-last only changes the strides.
     const Shape x = nhwc_ ? FromNhwc(in_[0].shape) : in_[0].shape;
     const Shape w = nhwc_ ? FromNhwc(in_[1].shape) : in_[1].shape;
@@ -262,7 +262,7 @@ class ConvKernel : public CudaKernel {
   // Whether the epilogue can be cuDNN's fused call: a bias (it takes no null one), relu or
   // no activation, no padding copy.
   bool FusedCallApplies() const {
-    const bool act_ok = act_.op == kNoActivation || act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
+    const bool act_ok = act_.op == kNoActivation || act_.op == static_cast<int>(UnaryOp::kRelu);
     return !deconv_ && !explicit_pad_ && has_bias_ && act_ok;
   }
 
@@ -560,7 +560,7 @@ class ConvKernel : public CudaKernel {
 
   // The fused activation as a cuDNN pointwise mode: -1 none, kNoGraphAct where cuDNN has none.
   int GraphActivation() const {
-    using U = cpu::UnaryOp;
+    using U = UnaryOp;
     if (act_.op == kNoActivation) return -1;
     switch (static_cast<U>(act_.op)) {
       case U::kRelu: return CUDNN_POINTWISE_RELU_FWD;
@@ -591,7 +591,7 @@ class ConvKernel : public CudaKernel {
       g.bias = has_bias_;
       g.residual = residual_;
       g.act = GraphActivation();
-      if (act_.op == static_cast<int>(cpu::UnaryOp::kClip) && std::isfinite(act_.hi)) {
+      if (act_.op == static_cast<int>(UnaryOp::kClip) && std::isfinite(act_.hi)) {
         g.relu_upper_clip = true;
         g.relu_upper = act_.hi;
       }
@@ -604,7 +604,7 @@ class ConvKernel : public CudaKernel {
   void CreateActivationDesc() {
     if (act_desc_) return;
     CheckDnn(cudnnCreateActivationDescriptor(&act_desc_), "cudnnCreateActivationDescriptor");
-    const bool relu = act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
+    const bool relu = act_.op == static_cast<int>(UnaryOp::kRelu);
     CheckDnn(cudnnSetActivationDescriptor(act_desc_, relu ? CUDNN_ACTIVATION_RELU : CUDNN_ACTIVATION_IDENTITY,
                                           CUDNN_PROPAGATE_NAN, 0.0),  // NaN kept, as formulas.inc's Relu
              "cudnnSetActivationDescriptor");

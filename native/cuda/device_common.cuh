@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "cpu/activation.h"
+#include "src/ir/activation.h"
 #include "src/ir/broadcast_dims.h"
 #include "src/ir/dtype.h"
 #include "src/ir/shape.h"
@@ -97,7 +97,7 @@ inline unsigned GridFor(int64_t n) {
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
        i += static_cast<int64_t>(gridDim.x) * blockDim.x)
 
-// ---- activations (cpu::UnaryOp values; kNone: no activation)
+// ---- activations (UnaryOp values; kNone: no activation)
 
 constexpr int kNoActivation = -1;
 struct Act {
@@ -105,7 +105,7 @@ struct Act {
   float alpha = 0, beta = 0, lo = 0, hi = 0;
 };
 
-inline Act MakeAct(const cpu::Activation& a) {
+inline Act MakeAct(const Activation& a) {
   Act r;
   if (!a.enabled) return r;
   r.op = static_cast<int>(a.op);
@@ -119,9 +119,9 @@ inline Act MakeAct(const cpu::Activation& a) {
 #if defined(__CUDACC__)
 #include "src/ir/formulas.inc"
 
-static_assert(static_cast<int>(cpu::UnaryOp::kSilu) == kHrSilu && static_cast<int>(cpu::UnaryOp::kErf) == kHrErf &&
-                  static_cast<int>(cpu::UnaryOp::kNot) == kHrNot,
-              "formulas.inc numbers the unary ops as cpu::UnaryOp");
+static_assert(static_cast<int>(UnaryOp::kSilu) == kHrSilu && static_cast<int>(UnaryOp::kErf) == kHrErf &&
+                  static_cast<int>(UnaryOp::kNot) == kHrNot,
+              "formulas.inc numbers the unary ops as UnaryOp");
 
 __device__ __forceinline__ float Activate(const Act& a, float v) {
   return HybridrtUnary(a.op, v, a.alpha, a.beta, a.lo, a.hi);

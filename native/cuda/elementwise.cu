@@ -166,7 +166,7 @@ class ElementwiseKernel : public CudaKernel {
  protected:
   void PrepareKernel() override {
     op_ = ParseOp(params().String("op"));
-    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
+    act_ = MakeAct(ReadActivation(params(), "activation."));
     strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape});
     small_ = Fits32(strided_, out_[0].numel, 2);
     vec8_ = !IsCompare(op_) && IsFloat(in_[0].dtype) && Vec8Ok(strided_, out_[0].numel, DTypeSize(in_[0].dtype));

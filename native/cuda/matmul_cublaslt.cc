@@ -17,7 +17,7 @@
 #include <algorithm>
 #include <mutex>
 
-#include "cpu/activation.h"
+#include "src/ir/activation.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -130,7 +130,7 @@ class MatmulKernel : public CudaKernel {
     expand_b_bytes_ = b_.expand ? AlignUp(batch_count_ * b_.rows * b_.cols * es, kArenaAlignment) : 0;
     has_c_ = in_.size() > 2 && beta_ != 0;
     if (has_c_) c_ = MakeBroadcast(out_[0].shape, {in_[2].shape});
-    act_ = MakeAct(cpu::ReadActivation(params(), "activation."));
+    act_ = MakeAct(ReadActivation(params(), "activation."));
     if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
     const Shape& cs = has_c_ ? in_[2].shape : Shape{};
     bias_epilogue_ = has_c_ && beta_ == 1 && batch_count_ == 1 && !cs.empty() && cs.back() == n_ && Numel(cs) == n_;
@@ -186,7 +186,7 @@ class MatmulKernel : public CudaKernel {
       }
     };
     if (bias_epilogue_) {
-      relu_epilogue_ = act_.op == static_cast<int>(cpu::UnaryOp::kRelu);
+      relu_epilogue_ = act_.op == static_cast<int>(UnaryOp::kRelu);
       SetEpilogue(relu_epilogue_ ? CUBLASLT_EPILOGUE_RELU_BIAS : CUBLASLT_EPILOGUE_BIAS);
       query();
       if (candidates_.empty()) {  // no algorithm with that epilogue: c the general way

@@ -145,7 +145,7 @@ std::string PointwiseSource(const PointwiseProgram& p, const PointwiseGeometry& 
         << Literal(st.act.alpha) << ", " << Literal(st.act.beta) << ", " << Literal(st.act.min) << ", "
         << Literal(st.act.max) << ");";
     }
-    s << "  // " << (st.binary ? PointwiseBinaryName(st.op2) : cpu::UnaryOpName(st.act.op)) << "\n";
+    s << "  // " << (st.binary ? PointwiseBinaryName(st.op2) : UnaryOpName(st.act.op)) << "\n";
   }
   s << "      out[j] = " << StoreFn(g.out_type) << "(t" << p.steps.size() - 1 << ");\n    }\n";
   if (V > 1) {

@@ -24,7 +24,7 @@
 #include <cfloat>
 #include <type_traits>
 
-#include "cpu/activation.h"
+#include "src/ir/activation.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -447,8 +447,8 @@ class ReduceKernel : public CudaKernel {
     }
     excite_ = params().Has("excite") && params().Bool("excite");
     if (excite_) {
-      act1_ = MakeAct(cpu::ReadActivation(params(), "excite1."));
-      act2_ = MakeAct(cpu::ReadActivation(params(), "excite2."));
+      act1_ = MakeAct(ReadActivation(params(), "excite1."));
+      act2_ = MakeAct(ReadActivation(params(), "excite2."));
       hidden_ = static_cast<int>(in_[1].shape[0]);
       channels_ = static_cast<int>(in_[1].shape[1]);
       hidden_blocks_ = (hidden_ + kHiddenPerBlock - 1) / kHiddenPerBlock;

@@ -22,7 +22,7 @@ __global__ void UnaryFloat(const T* x, T* y, int64_t n, Act act) {
 template <typename T>
 __global__ void UnaryInt(const T* x, T* y, int64_t n, int op, T lo, T hi) {
   using U = std::make_unsigned_t<T>;
-  using Op = cpu::UnaryOp;
+  using Op = UnaryOp;
   HYBRIDRT_GRID_LOOP(i, n) {
     const T v = x[i];
     T r = v;
@@ -109,8 +109,8 @@ class UnaryKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    act_ = cpu::ReadActivation(params(), "");
-    op_ = cpu::ParseUnaryOp(params().String("op"));
+    act_ = ReadActivation(params(), "");
+    op_ = ParseUnaryOp(params().String("op"));
   }
 
  public:
@@ -118,7 +118,7 @@ class UnaryKernel : public CudaKernel {
     const cudaStream_t s = S(stream);
     const DType t = in_[0].dtype;
     const int64_t n = in_[0].numel;
-    if (op_ == cpu::UnaryOp::kIdentity) {
+    if (op_ == UnaryOp::kIdentity) {
       Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s),
             "cudaMemcpyAsync");
       return;
@@ -149,8 +149,8 @@ class UnaryKernel : public CudaKernel {
   }
 
  private:
-  cpu::Activation act_;
-  cpu::UnaryOp op_ = cpu::UnaryOp::kIdentity;
+  Activation act_;
+  UnaryOp op_ = UnaryOp::kIdentity;
 };
 
 }  // namespace

@@ -128,17 +128,17 @@ Layer MakePointwise(const RewriteWork& w, const std::vector<int64_t>& members) {
   // A unary step of op `name` on `x`, its parameters read from `params` under `prefix`.
   auto unary = [&](PointwiseOperand x, const Params& params, const std::string& prefix) {
     PointwiseStep s;
-    s.act = cpu::ReadActivation(params, prefix);
+    s.act = ReadActivation(params, prefix);
     s.args = {x};
     switch (s.act.op) {
-      case cpu::UnaryOp::kLeakyRelu:
-      case cpu::UnaryOp::kElu: s.args.push_back(constant(s.act.alpha)); break;
-      case cpu::UnaryOp::kSelu:
-      case cpu::UnaryOp::kHardSigmoid:
+      case UnaryOp::kLeakyRelu:
+      case UnaryOp::kElu: s.args.push_back(constant(s.act.alpha)); break;
+      case UnaryOp::kSelu:
+      case UnaryOp::kHardSigmoid:
         s.args.push_back(constant(s.act.alpha));
         s.args.push_back(constant(s.act.beta));
         break;
-      case cpu::UnaryOp::kClip:
+      case UnaryOp::kClip:
         s.args.push_back(constant(s.act.min));
         s.args.push_back(constant(s.act.max));
         break;

@@ -16,13 +16,13 @@ constexpr const char* kBinaryNames[kNumPointwiseBinary] = {"add", "sub", "mul", 
 [[noreturn]] void Bad(const std::string& message) { Fail(ErrorCode::kNative, Cat("program: ", message)); }
 
 // How many parameters (constants after the operand) a unary op takes.
-int UnaryParams(cpu::UnaryOp op) {
+int UnaryParams(UnaryOp op) {
   switch (op) {
-    case cpu::UnaryOp::kLeakyRelu:
-    case cpu::UnaryOp::kElu: return 1;
-    case cpu::UnaryOp::kSelu:
-    case cpu::UnaryOp::kHardSigmoid:
-    case cpu::UnaryOp::kClip: return 2;
+    case UnaryOp::kLeakyRelu:
+    case UnaryOp::kElu: return 1;
+    case UnaryOp::kSelu:
+    case UnaryOp::kHardSigmoid:
+    case UnaryOp::kClip: return 2;
     default: return 0;
   }
 }
@@ -110,12 +110,12 @@ PointwiseProgram ParsePointwise(const std::string& text, const std::vector<doubl
       want = 2;
     } else {
       try {
-        step.act.op = cpu::ParseUnaryOp(name);
+        step.act.op = ParseUnaryOp(name);
       } catch (const Error&) {
         Bad(Cat("step ", n, ": unknown op '", name, "'"));
       }
-      if (step.act.op == cpu::UnaryOp::kNot) Bad(Cat("step ", n, ": 'not' takes bool tensors, not floats"));
-      step.act.enabled = step.act.op != cpu::UnaryOp::kIdentity;
+      if (step.act.op == UnaryOp::kNot) Bad(Cat("step ", n, ": 'not' takes bool tensors, not floats"));
+      step.act.enabled = step.act.op != UnaryOp::kIdentity;
       want = 1 + UnaryParams(step.act.op);
     }
     if (args.size() != want) Bad(Cat("step ", n, ": ", name, " takes ", want, " operands, got ", args.size()));
@@ -130,14 +130,14 @@ PointwiseProgram ParsePointwise(const std::string& text, const std::vector<doubl
     if (!step.binary) {
       auto c = [&](size_t k) { return p.constants[step.args[k].index]; };
       switch (step.act.op) {
-        case cpu::UnaryOp::kLeakyRelu:
-        case cpu::UnaryOp::kElu: step.act.alpha = static_cast<float>(c(1)); break;
-        case cpu::UnaryOp::kSelu:
-        case cpu::UnaryOp::kHardSigmoid:
+        case UnaryOp::kLeakyRelu:
+        case UnaryOp::kElu: step.act.alpha = static_cast<float>(c(1)); break;
+        case UnaryOp::kSelu:
+        case UnaryOp::kHardSigmoid:
           step.act.alpha = static_cast<float>(c(1));
           step.act.beta = static_cast<float>(c(2));
           break;
-        case cpu::UnaryOp::kClip:
+        case UnaryOp::kClip:
           step.act.min = c(1);
           step.act.max = c(2);
           break;
@@ -162,7 +162,7 @@ std::string PointwiseProgram::Text() const {
   std::string out;
   for (const PointwiseStep& s : steps) {
     if (!out.empty()) out += ';';
-    out += s.binary ? PointwiseBinaryName(s.op2) : cpu::UnaryOpName(s.act.op);
+    out += s.binary ? PointwiseBinaryName(s.op2) : UnaryOpName(s.act.op);
     out += '(';
     for (size_t k = 0; k < s.args.size(); ++k) out += (k ? "," : "") + OperandText(s.args[k]);
     out += ')';

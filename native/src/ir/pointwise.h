@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "cpu/activation.h"
+#include "src/ir/activation.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {
@@ -38,7 +38,7 @@ struct PointwiseOperand {
 struct PointwiseStep {
   bool binary = false;
   PointwiseBinary op2 = PointwiseBinary::kAdd;  // binary
-  cpu::Activation act;                          // unary: the op, its parameters resolved
+  Activation act;                               // unary: the op, its parameters resolved
   // Binary: the two operands. Unary: the operand, then its parameters (constants).
   std::vector<PointwiseOperand> args;
 };

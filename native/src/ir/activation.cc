@@ -1,0 +1,75 @@
+// Unary op names and activation parameters (see activation.h).
+#include "src/ir/activation.h"
+
+#include <cmath>
+
+#include "src/util/error.h"
+
+namespace hybridrt {
+
+namespace {
+
+struct OpName {
+  const char* name;
+  UnaryOp op;
+};
+constexpr OpName kOps[] = {
+    {"identity", UnaryOp::kIdentity},
+    {"relu", UnaryOp::kRelu},
+    {"leaky_relu", UnaryOp::kLeakyRelu},
+    {"elu", UnaryOp::kElu},
+    {"selu", UnaryOp::kSelu},
+    {"sigmoid", UnaryOp::kSigmoid},
+    {"hard_sigmoid", UnaryOp::kHardSigmoid},
+    {"hard_swish", UnaryOp::kHardSwish},
+    {"tanh", UnaryOp::kTanh},
+    {"softplus", UnaryOp::kSoftplus},
+    {"mish", UnaryOp::kMish},
+    {"gelu", UnaryOp::kGelu},
+    {"gelu_tanh", UnaryOp::kGeluTanh},
+    {"erf", UnaryOp::kErf},
+    {"clip", UnaryOp::kClip},
+    {"exp", UnaryOp::kExp},
+    {"log", UnaryOp::kLog},
+    {"sqrt", UnaryOp::kSqrt},
+    {"reciprocal", UnaryOp::kReciprocal},
+    {"abs", UnaryOp::kAbs},
+    {"neg", UnaryOp::kNeg},
+    {"floor", UnaryOp::kFloor},
+    {"ceil", UnaryOp::kCeil},
+    {"sin", UnaryOp::kSin},
+    {"cos", UnaryOp::kCos},
+    {"not", UnaryOp::kNot},
+    {"silu", UnaryOp::kSilu},
+};
+
+}  // namespace
+
+UnaryOp ParseUnaryOp(const std::string& name) {
+  for (const OpName& o : kOps) {
+    if (name == o.name) return o.op;
+  }
+  Fail(ErrorCode::kNative, Cat("unknown unary op '", name, "'"));
+}
+
+const char* UnaryOpName(UnaryOp op) {
+  for (const OpName& o : kOps) {
+    if (o.op == op) return o.name;
+  }
+  return "?";
+}
+
+Activation ReadActivation(const Params& params, const std::string& prefix) {
+  Activation a;
+  if (!params.Has(prefix + "op")) return a;
+  a.enabled = true;
+  a.op = ParseUnaryOp(params.String(prefix + "op"));
+  a.alpha = static_cast<float>(params.FloatOr(prefix + "alpha", 0));
+  a.beta = static_cast<float>(params.FloatOr(prefix + "beta", 0));
+  a.min = params.FloatOr(prefix + "min", -INFINITY);
+  a.max = params.FloatOr(prefix + "max", INFINITY);
+  if (a.op == UnaryOp::kIdentity) a.enabled = false;
+  return a;
+}
+
+}  // namespace hybridrt

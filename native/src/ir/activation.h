@@ -1,0 +1,55 @@
+// The unary ops of the network IR (UnaryOp in network.ts) and an activation: a unary op with
+// its parameters, as a unary layer holds it or a convolution, matmul or elementwise layer
+// fuses it. Backend-neutral: the cpu backend applies it (cpu/activation.h), the cuda
+// backend compiles the same formulas (formulas.inc), the pointwise program refers to it.
+#pragma once
+
+#include <string>
+
+#include "src/ir/network.h"
+
+namespace hybridrt {
+
+enum class UnaryOp {
+  kIdentity,
+  kRelu,
+  kLeakyRelu,
+  kElu,
+  kSelu,
+  kSigmoid,
+  kHardSigmoid,
+  kHardSwish,
+  kTanh,
+  kSoftplus,
+  kMish,
+  kGelu,
+  kGeluTanh,
+  kErf,
+  kClip,
+  kExp,
+  kLog,
+  kSqrt,
+  kReciprocal,
+  kAbs,
+  kNeg,
+  kFloor,
+  kCeil,
+  kSin,
+  kCos,
+  kNot,
+  kSilu,  // x * sigmoid(x): what the builder's fusion makes of Sigmoid + Mul (fusion.h)
+};
+
+struct Activation {
+  bool enabled = false;
+  UnaryOp op = UnaryOp::kIdentity;
+  float alpha = 0, beta = 0;
+  double min = 0, max = 0;  // clip bounds (may be infinite)
+};
+
+UnaryOp ParseUnaryOp(const std::string& name);
+const char* UnaryOpName(UnaryOp op);
+// Reads `<prefix>op` and its parameters ("" for a unary layer, "activation." for a fused one).
+Activation ReadActivation(const Params& params, const std::string& prefix);
+
+}  // namespace hybridrt
