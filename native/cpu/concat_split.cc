@@ -13,11 +13,9 @@ namespace {
 
 // Outer count and the byte size of one (axis * inner) block per part.
 void Blocks(const Shape& s, int64_t axis, size_t es, int64_t* outer, size_t* block) {
-  *outer = 1;
-  int64_t inner = 1;
-  for (int64_t d = 0; d < axis; ++d) *outer *= s[d];
-  for (size_t d = axis; d < s.size(); ++d) inner *= s[d];
-  *block = static_cast<size_t>(inner) * es;
+  const AxisSplit a = SplitAtAxis(s, axis);
+  *outer = a.outer;
+  *block = static_cast<size_t>(a.len * a.inner) * es;
 }
 
 // Concat gathers its parts (the inputs) into the whole (the output); split scatters the whole

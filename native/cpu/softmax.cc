@@ -19,11 +19,10 @@ class SoftmaxKernel : public CpuKernel {
     const Shape& x = in_[0].shape;
     const int64_t axis = params().Int("axis");
     log_ = params().Bool("log");
-    outer_ = 1;
-    inner_ = 1;
-    for (int64_t d = 0; d < axis; ++d) outer_ *= x[d];
-    for (size_t d = axis + 1; d < x.size(); ++d) inner_ *= x[d];
-    len_ = x[axis];
+    const AxisSplit a = SplitAtAxis(x, axis);
+    outer_ = a.outer;
+    inner_ = a.inner;
+    len_ = a.len;
   }
 
  public:

@@ -24,6 +24,20 @@ int64_t Numel(const Shape& shape);
 // Row-major element strides.
 std::vector<int64_t> Strides(const Shape& shape);
 
+// A shape cut at one axis, as the layers that work along an axis walk it (softmax, concat,
+// split, gather, quantize): the elements before it (outer), along it (len) and after it
+// (inner). Numel(shape) == outer * len * inner.
+struct AxisSplit {
+  int64_t outer = 1, len = 1, inner = 1;
+};
+inline AxisSplit SplitAtAxis(const Shape& shape, int64_t axis) {
+  AxisSplit a;
+  for (int64_t d = 0; d < axis; ++d) a.outer *= shape[d];
+  a.len = shape[axis];
+  for (size_t d = axis + 1; d < shape.size(); ++d) a.inner *= shape[d];
+  return a;
+}
+
 // numpy broadcasting of several shapes (aligned at the right, size-1 dims stretch); false if
 // they do not broadcast.
 bool BroadcastShapes(const std::vector<Shape>& shapes, Shape* out);
