@@ -188,11 +188,14 @@ function checkFileAgainstModel(input: ModelInput, tensor: TensorData, file: stri
   }
 }
 
+/** Hears that an input's symbolic dims were set to 1: the message, and the input's name. */
+export type InputNotice = (message: string, input: string) => void;
+
 /**
  * The input's shape with its symbols bound; a symbol nothing binds becomes 1 (and binds as 1
  * for the inputs that share it), said once through `notice`.
  */
-function resolveShape(input: ModelInput, bindings: Map<string, Binding>, notice: (message: string) => void): number[] {
+function resolveShape(input: ModelInput, bindings: Map<string, Binding>, notice: InputNotice): number[] {
   if (!input.shape) {
     throw new HybridError('SHAPE', `input '${input.name}': the model does not declare its shape; give one with --shape ${input.name}=DIMS`);
   }
@@ -208,6 +211,7 @@ function resolveShape(input: ModelInput, bindings: Map<string, Binding>, notice:
   if (defaulted.length) {
     notice(
       `input '${input.name}' ${show(input.shape)}: ${defaulted.join(', ')} set to 1; set ${defaulted.length > 1 ? 'them' : 'it'} with --shape ${input.name}=${dims.join('x')} (with your sizes)`,
+      input.name,
     );
   }
   return dims;
@@ -281,7 +285,7 @@ export function knownInputShapes(inputs: ModelInput[], opts: ShapeOptions): { sh
  * The feeds for every model input, in the model's input order; `notice` hears of symbolic
  * dimensions set to 1.
  */
-export function prepareInputs(inputs: ModelInput[], opts: InputOptions, notice: (message: string) => void = () => {}): Feed[] {
+export function prepareInputs(inputs: ModelInput[], opts: InputOptions, notice: InputNotice = () => {}): Feed[] {
   const { files, shapeFlags, rangedDims, bindings } = gather(inputs, opts);
   for (const input of inputs) {
     // The largest tensor a range admits must fit too, file or not: the model is built for it.

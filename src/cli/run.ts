@@ -139,8 +139,8 @@ async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: num
   const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
   const note = (message: string) => io.err(`hybrid-run: note: ${oneLine(message)}\n`);
   const defaulted: string[] = [];
-  const feeds = prepareInputs(subject.inputs, opts, (m) => {
-    defaulted.push(m.split(':')[0]!);
+  const feeds = prepareInputs(subject.inputs, opts, (m, input) => {
+    defaulted.push(`input '${input}'`);
     note(m);
   });
   try {

@@ -119,6 +119,8 @@ async function probe(
   probed: string[],
   declaredTypes: ReadonlyMap<string, ValueType>,
   options: Pick<AnalyzeOptions, 'probeFeeds' | 'threads'> = {},
+  /** Checks the graph's types after each round's inference, before the next round runs onnxruntime. */
+  checkTypes: () => void = () => {},
 ): Promise<InferResult> {
   const plans = graph.inputs.map((name) => ({ name, type: graph.types.get(name) }));
   if (plans.some((p) => !p.type?.dtype || p.type.dtype === 'string' || !isStaticShape(p.type.shape))) return inferred;
@@ -162,6 +164,7 @@ async function probe(
       break;
     }
     result = inferShapes(graph, { inputShapes: given });
+    checkTypes();
   }
   if (dataDependent.length) {
     const list = dataDependent.slice(0, 5).join(', ') + (dataDependent.length > 5 ? ', ...' : '');
@@ -244,17 +247,21 @@ export async function analyzeGraph(
   let verdict = registryVerdict(opts.registry, inferred.values);
   let views: ShapeView[] | undefined;
   if (!plan.dynamic) {
-    // Sizes are checked before probing (onnxruntime would compute the values) and after.
-    checkValueSizes(graph, label, 'its input shapes');
-    if (options.probe !== false) inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options);
-    checkValueSizes(graph, label, 'its input shapes');
+    // Sizes are checked before each probing round (onnxruntime would compute the values) and after.
+    const checkSizes = () => checkValueSizes(graph, label, 'its input shapes');
+    checkSizes();
+    if (options.probe !== false) {
+      inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options, checkSizes);
+    }
+    checkSizes();
     verdict = registryVerdict(opts.registry, inferred.values);
   } else {
     views = await makeViews(graph, plan.profiles, async (view, shapes, values) => {
       const at = `input shapes ${Object.entries(shapes)
         .map(([n, d]) => `${n} [${d.join(',')}]`)
         .join(', ')}`;
-      checkValueSizes(view, label, at);
+      const checkSizes = () => checkValueSizes(view, label, at);
+      checkSizes();
       if (options.probe === false) return values;
       const r = (
         await probe(
@@ -266,9 +273,10 @@ export async function analyzeGraph(
           probed,
           declaredTypes,
           options,
+          checkSizes,
         )
       ).values;
-      checkValueSizes(view, label, at);
+      checkSizes();
       return r;
     });
     verdict = rangeVerdict(views, opts.registry, plan.profiles.length);

@@ -233,7 +233,7 @@ describeIf(HAS_NATIVE, 'hybrid-run on bad input, hybrid executor', NATIVE_MISSIN
       expect(lines[0]).toBe("hybrid-run: note: input 'x' [n]: 'n' set to 1; set it with --shape x=1 (with your sizes)");
       const errors = lines.filter((l) => !/^hybrid-run: (note|warning): /.test(l));
       expect(expectOneLineError(errors.join('\n')), backend).toMatch(
-        /\(input 'x' \[n\]: dimensions nothing sized were set to 1, see the note above; give the model's real sizes with --shape\)$/,
+        /\(input 'x': dimensions nothing sized were set to 1, see the note above; give the model's real sizes with --shape\)$/,
       );
       expect(r.code).not.toBe(0);
     }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
+import { HAS_NATIVE } from '../helpers/skip.js';
 import { expectOneLineError, resnet, runMain, runMainRaw, tempDir, transformer, writeModel } from './helpers.js';
 
 const dir = tempDir();
@@ -121,7 +122,7 @@ describe('hybrid-run --dry-run', () => {
     expect(r.code).toBe(1);
   });
 
-  it('says what the cpu backend does with --precision fp16, as the run does', async () => {
+  it.skipIf(!HAS_NATIVE)('says what the cpu backend does with --precision fp16, as the run does (with the addon)', async () => {
     const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--dry-run', '--precision', 'fp16', '--backend', 'cpu');
     expect(r.code).toBe(0);
     expect(r.err).toBe('hybrid-run: note: the cpu backend computes in fp32: precision fp16 has no effect here (it applies on cuda)\n');

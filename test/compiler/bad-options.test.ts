@@ -41,11 +41,12 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
   });
 
   it('refuses a value the model computes too large to allocate, naming it and its node, at compile (static and over a range)', async () => {
-    // A 1x1 input expanded to [100000, 100000] floats: 37 GiB, over half of any test machine's memory.
+    // A 1x1 input expanded to [2^21, 2^20]: 2^41 elements, over the 2^40 any tensor may have
+    // (whatever the machine's memory).
     const model = buildModel({
       inputs: [{ name: 'x', shape: ['n', 1] }],
       outputs: [{ name: 'y' }],
-      initializers: { target: { dtype: 'int64', dims: [2], data: BigInt64Array.from([100000n, 100000n]) } },
+      initializers: { target: { dtype: 'int64', dims: [2], data: BigInt64Array.from([2097152n, 1048576n]) } },
       nodes: [
         { op: 'Expand', inputs: ['x', 'target'], outputs: ['big'], name: 'blow_up' },
         { op: 'ReduceSum', inputs: ['big'], outputs: ['y'], attrs: { keepdims: 0 } },
@@ -53,16 +54,16 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
       opset: 13,
     });
     const tooLarge =
-      /value 'big' \(output of Expand node 'blow_up'\) at .*: \[100000,100000\] would take 37\.3 GiB, more than the .* a tensor may take on this machine/;
+      /value 'big' \(output of Expand node 'blow_up'\) at its input shapes: \[2097152,1048576\] has 2199023255552 elements, more than the 1099511627776 \(2\^40\) a tensor may have/;
     const fixed = await rejection(compile(model, { inputs: { x: [1, 1] } }));
     expect(fixed.code).toBe('SHAPE');
     expect(fixed.message).toMatch(tooLarge);
-    // Over a range the values are checked at each end of the profile: [100000, n, 100000]
-    // for n in 1..2 takes 37 to 75 GiB.
+    // Over a range the values are checked at each end of the profile: [2^21, n, 2^20] for n
+    // in 1..2 has 2^41 to 2^42 elements.
     const wide = buildModel({
       inputs: [{ name: 'x', shape: ['n', 1] }],
       outputs: [{ name: 'y' }],
-      initializers: { target: { dtype: 'int64', dims: [3], data: BigInt64Array.from([100000n, 1n, 100000n]) } },
+      initializers: { target: { dtype: 'int64', dims: [3], data: BigInt64Array.from([2097152n, 1n, 1048576n]) } },
       nodes: [
         { op: 'Expand', inputs: ['x', 'target'], outputs: ['big'], name: 'blow_up' },
         { op: 'ReduceSum', inputs: ['big'], outputs: ['y'], attrs: { keepdims: 0 } },
@@ -72,7 +73,7 @@ describeIf(HAS_NATIVE, 'compile() and run() on bad options and inputs', NATIVE_M
     const ranged = await rejection(compile(wide, { inputs: { x: { min: [1, 1], opt: [1, 1], max: [2, 1] } } }));
     expect(ranged.code).toBe('SHAPE');
     expect(ranged.message).toMatch(
-      /value 'big' \(output of Expand node 'blow_up'\) at input shapes x \[1,1\]: \[100000,1,100000\] would take 37\.3 GiB/,
+      /value 'big' \(output of Expand node 'blow_up'\) at input shapes x \[1,1\]: \[2097152,1,1048576\] has 2199023255552 elements/,
     );
   });
 
