@@ -31,12 +31,11 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
     const mode = autoPad(v);
     let padsBegin: number[];
     let padsEnd: number[];
-    let target = v.ints('output_shape');
-    if (target && target.length === n + 2) target = target.slice(2);
+    const target = v.ints('output_shape');
+    v.check(!target || target.length === n || target.length === n + 2, () => `output_shape has ${target!.length} values for ${n} spatial dims`);
     if (target || mode === 'SAME_UPPER' || mode === 'SAME_LOWER') {
       // The output size is inference's (output_shape, or SAME's in * stride); pads follow from it.
       const want = v.out(0).shape.slice(2);
-      v.check(want.length === n, () => `output_shape has ${want.length} values for ${n} spatial dims`);
       const total = want.map((o, d) => full[d]! - o);
       padsBegin = total.map((t) => (mode === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2)));
       padsEnd = total.map((t, d) => t - padsBegin[d]!);

@@ -6,8 +6,9 @@
  *   [..., 1, ...] == [depth] positions  -> bool [..., depth, ...] -> select(on, off)
  *
  * An index outside [-depth, depth - 1] matches no position, so its row is all off, as
- * onnxruntime gives it (opset 9 counts no index from the end: negative ones are all off).
- * depth and values must be constants; indices int32 or int64.
+ * onnxruntime gives it; onnxruntime counts negative indices from the end at opset 9 too
+ * (one kernel for 9 and 11), and so do these. depth and values must be constants; indices
+ * int32 or int64.
  */
 import { ENGINE_DTYPES, type EngineDType } from '../src/engine/network.js';
 import { defineConverter, tensorOf } from './define.js';
@@ -45,12 +46,13 @@ function oneHot(sinceVersion: number): Converter {
       const column = e.reshape(indices, at, 'column');
       const count = (from: number) => Array.from({ length: p.depth }, (_, j) => from + j);
       const ahead = e.constant(tensorOf(dtype, positions, count(0)), 'positions');
-      let hit = e.add('elementwise', [column, ahead], { op: 'equal' }, 'hit');
-      if (sinceVersion >= 11) {
-        const behind = e.constant(tensorOf(dtype, positions, count(-p.depth)), 'negative_positions');
-        const fromEnd = e.add('elementwise', [column, behind], { op: 'equal' }, 'hit_from_end');
-        hit = e.add('elementwise', [hit, fromEnd], { op: 'or' }, 'either');
-      }
+      const behind = e.constant(tensorOf(dtype, positions, count(-p.depth)), 'negative_positions');
+      const hit = e.add(
+        'elementwise',
+        [e.add('elementwise', [column, ahead], { op: 'equal' }, 'hit'), e.add('elementwise', [column, behind], { op: 'equal' }, 'hit_from_end')],
+        { op: 'or' },
+        'either',
+      );
       e.output(0, e.add('select', [hit, e.fill(p.on, p.dtype, 'on'), e.fill(p.off, p.dtype, 'off')], {}));
     },
   });

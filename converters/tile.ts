@@ -11,8 +11,14 @@ import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 
+interface Plan {
+  repeats: number[];
+  /** The output shape, inference's. */
+  out: number[];
+}
+
 function tile(sinceVersion: number): Converter {
-  return defineConverter<number[]>({
+  return defineConverter<Plan>({
     opType: 'Tile',
     sinceVersion,
     notes: 'The repeats input must be a constant; any engine dtype.',
@@ -24,9 +30,9 @@ function tile(sinceVersion: number): Converter {
         repeats.every((r) => r >= 1),
         () => `repeats [${repeats}] must be at least 1 (an empty tile runs on onnxruntime)`,
       );
-      return repeats;
+      return { repeats, out: [...v.out(0).shape] };
     },
-    emit(e, repeats) {
+    emit(e, { repeats, out }) {
       const x = e.input(0);
       if (repeats.every((r) => r === 1)) return e.output(0, x);
       const spread = e.reshape(
@@ -39,13 +45,7 @@ function tile(sinceVersion: number): Converter {
         x.shape.flatMap((d, i) => [repeats[i]!, d]),
         'repeat',
       );
-      e.output(
-        0,
-        e.reshape(
-          stretched,
-          x.shape.map((d, i) => d * repeats[i]!),
-        ),
-      );
+      e.output(0, e.reshape(stretched, out));
     },
   });
 }
