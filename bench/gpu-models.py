@@ -158,7 +158,7 @@ DYNAMIC = {'resnet50': {0: 'batch'}, 'bert_base': {0: 'batch', 1: 'sequence'}}
 
 
 def export_dynamic(models_dir):
-    """resnet50 and BERT-base with the weights of export(), their batch (and BERT's sequence)
+    """resnet50 and BERT-base as build_model() makes them (seeded per model, as gpu-bench.py's are), their batch (and BERT's sequence)
     left symbolic: `<name>_dyn.onnx` under models_dir, for the shape-range benchmark."""
     import torch
 

@@ -132,6 +132,7 @@ type Model = Awaited<ReturnType<typeof compile>>;
 
 /** max |a - b| / max |b| over the outputs of the model and of onnxruntime on the same feeds. */
 async function agreement(m: Model, model: string | Uint8Array, feeds: Record<string, ort.Tensor>): Promise<number> {
+  // Two calls, one per overload of create() (a path, or the model's bytes).
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
   try {
     const want = await session.run(feeds);

@@ -40,7 +40,7 @@ static_assert(static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu &&
                   static_cast<int>(UnaryOp::kErf) == formulas::kHrErf &&
                   static_cast<int>(UnaryOp::kNot) == formulas::kHrNot &&
                   static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,
-              "formulas.inc numbers the unary ops as cpu::UnaryOp");
+              "formulas.inc numbers the unary ops as UnaryOp (src/ir/activation.h)");
 
 }  // namespace
 

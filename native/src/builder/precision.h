@@ -1,7 +1,7 @@
 // Reduced precision: the builder's rewrite of a network so that its float layers run in
-// float16 or bfloat16 (BuildConfig::reduced_precision), TensorRT-style. The rewrite is a plain
-// network-to-network transform, so that everything after it (validation, memory planning by
-// storage dtype, kernels, plans) sees an ordinary network:
+// float16 or bfloat16 (ChooseReducedPrecision of BuildConfig::reduced_precisions), TensorRT-style. The rewrite is a
+// plain network-to-network transform, so that everything after it (validation, memory planning by storage dtype,
+// kernels, plans) sees an ordinary network:
 // - a layer that may run in reduced precision (KeepFp32Reason is empty) reads and writes
 //   the reduced type: its float32 activations are stored in it (half the arena), its float32
 //   weights are converted once at build time;

@@ -25,7 +25,7 @@ int64_t Numel(const Shape& shape);
 std::vector<int64_t> Strides(const Shape& shape);
 
 // A shape cut at one axis, as the layers that work along an axis walk it (softmax, concat,
-// split, gather, quantize): the elements before it (outer), along it (len) and after it
+// split): the elements before it (outer), along it (len) and after it
 // (inner). Numel(shape) == outer * len * inner.
 struct AxisSplit {
   int64_t outer = 1, len = 1, inner = 1;
