@@ -38,7 +38,11 @@ describe('OneHot', () => {
     const floatIndices = verdict({
       op: 'OneHot',
       opset: 11,
-      inputs: [['float32', [3]], { dtype: 'int64', dims: [], data: BigInt64Array.of(4n) }, { dtype: 'float32', dims: [2], data: Float32Array.of(0, 1) }],
+      inputs: [
+        ['float32', [3]],
+        { dtype: 'int64', dims: [], data: BigInt64Array.of(4n) },
+        { dtype: 'float32', dims: [2], data: Float32Array.of(0, 1) },
+      ],
       outputs: [['float32', [3, 4]]],
     });
     expect(floatIndices.ok).toBe(false);

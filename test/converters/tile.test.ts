@@ -34,7 +34,17 @@ describe('Tile', () => {
   });
 
   it('refuses repeats computed at run time, and empty tiles', () => {
-    expect(verdict({ op: 'Tile', opset: 13, inputs: [['float32', [2]], ['int64', [1]]], outputs: [['float32', [4]]] }).ok).toBe(false);
+    expect(
+      verdict({
+        op: 'Tile',
+        opset: 13,
+        inputs: [
+          ['float32', [2]],
+          ['int64', [1]],
+        ],
+        outputs: [['float32', [4]]],
+      }).ok,
+    ).toBe(false);
     const zero = verdict({ op: 'Tile', opset: 13, inputs: [['float32', [2]], i64([0])], outputs: [['float32', [0]]] });
     expect(zero).toEqual({ ok: false, reason: 'Tile: repeats [0] must be at least 1 (an empty tile runs on onnxruntime)' });
   });
