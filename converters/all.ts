@@ -12,6 +12,7 @@ import { convTransposeConverters } from './conv-transpose.js';
 import { convConverters } from './conv.js';
 import { depthSpaceConverters } from './depth-space.js';
 import { expandConverters } from './expand.js';
+import { floatClassConverters } from './float-class.js';
 import { gatherConverters } from './gather.js';
 import { identityConverters } from './identity.js';
 import { lrnConverters } from './lrn.js';
@@ -72,6 +73,8 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'HardSwish'),
   ...from(identityConverters, 'Identity'),
   ...from(normalizationConverters, 'InstanceNormalization'),
+  ...from(floatClassConverters, 'IsInf'),
+  ...from(floatClassConverters, 'IsNaN'),
   ...from(normalizationConverters, 'LayerNormalization'),
   ...from(unaryConverters, 'LeakyRelu'),
   ...from(binaryConverters, 'Less'),
