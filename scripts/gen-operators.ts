@@ -1,7 +1,7 @@
 /**
  * Writes docs/operators.md, the table of ONNX ops engines support, from the converter
  * registry: op, domain, the opset range each converter form covers, and what its validate
- * rejects. Run `npx tsx scripts/gen-operators.ts` after changing a converter; a unit test
+ * rejects; then where each op lives (its converter, inference rule and converter tests). Run `npx tsx scripts/gen-operators.ts` after changing a converter; a unit test
  * fails while the committed file differs from what this script writes.
  */
 import fs from 'node:fs';
@@ -30,6 +30,77 @@ Opsets: the converter form that applies to models whose opset for the domain is 
 | --- | --- | --- | --- |
 `;
 
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+/** `import { a, b } from './x.js'` lines of a module: identifier -> the file it names, repository-relative. */
+function importsOf(file: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const m of read(file).matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from\s*'(\.[^']+)'/g)) {
+    const target = path.join(path.dirname(file), m[2]!).replace(/\.js$/, '.ts');
+    for (const name of m[1]!.split(',')) {
+      const id = name
+        .trim()
+        .split(/\s+as\s+/)
+        .pop()!;
+      if (id) map.set(id, target);
+    }
+  }
+  return map;
+}
+
+/** Op -> the converter file, read from converters/all.ts (`...from(list, 'Op')` or `...list, // Op`). */
+function converterFiles(): Map<string, string> {
+  const file = 'converters/all.ts';
+  const imports = importsOf(file);
+  const map = new Map<string, string>();
+  for (const m of read(file).matchAll(/\.\.\.(?:from\((\w+), '(\w+)'\)|(\w+), \/\/ (\w+))/g)) {
+    const list = m[1] ?? m[3]!;
+    map.set(m[2] ?? m[4]!, imports.get(list) ?? file);
+  }
+  return map;
+}
+
+/** Op -> the file of its inference rule, read from src/ir/infer/rules.ts (`Op: rule...`). */
+function inferenceFiles(): Map<string, string> {
+  const file = 'src/ir/infer/rules.ts';
+  const text = read(file);
+  const imports = importsOf(file);
+  // Local names (`const same = unary();`) resolve through what they call.
+  const local = new Map([...text.matchAll(/^const (\w+) = (\w+)\(/gm)].map((m) => [m[1]!, m[2]!]));
+  const resolve = (id: string) => imports.get(id) ?? imports.get(local.get(id) ?? '') ?? file;
+  return new Map([...text.matchAll(/^ {2}(\w+): (\w+)/gm)].map((m) => [m[1]!, resolve(m[2]!)]));
+}
+
+/**
+ * The second table: for each op engines take, where it lives: its converter, its shape
+ * inference rule, its converter test file (test/converters/<converter file>.test.ts where one
+ * exists) and how many ONNX node conformance cases exercise it (../shared/onnx-conformance).
+ */
+function whereTable(registry: ConverterRegistry): string {
+  const converters = converterFiles();
+  const rules = inferenceFiles();
+  const ops = [...new Set(registry.list().map((c) => c.opType))];
+  const rows = ops.map((op) => {
+    const conv = converters.get(op) ?? '?';
+    const test = `test/converters/${path.basename(conv, '.ts')}.test.ts`;
+    const tests = fs.existsSync(path.join(ROOT, test)) ? `\`${test}\`` : '';
+    return `| ${op} | \`${conv}\` | \`${rules.get(op) ?? '?'}\` | ${tests} |`;
+  });
+  return `
+## Where each op lives
+
+Read from \`converters/all.ts\` (the converter each op's list comes from) and
+\`src/ir/infer/rules.ts\` (its shape inference rule); the converter's own test file where it
+has one. Every op is also run through engines by its ONNX node conformance cases
+(\`test/conformance/node-engine.test.ts\`, which fails if a converter has none).
+
+| Op | Converter | Inference rule | Converter tests |
+| --- | --- | --- | --- |
+${rows.join('\n')}
+`;
+}
+
 export function renderOperatorsDoc(registry: ConverterRegistry): string {
   const list = registry.list();
   const rows = list.map((c, i) => {
@@ -42,7 +113,7 @@ export function renderOperatorsDoc(registry: ConverterRegistry): string {
     const notes = (c.notes ?? '').replace(/\|/g, '\\|');
     return `| ${c.opType} | ${c.domain || 'ai.onnx'} | ${range} | ${notes} |`;
   });
-  return `${HEADER}${rows.join('\n')}\n`;
+  return `${HEADER}${rows.join('\n')}\n${whereTable(registry)}`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -4,6 +4,7 @@
  * `npx tsx scripts/gen-operators.ts` and commit the result.
  */
 import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../converters/index.js';
 import { OPERATORS_DOC, renderOperatorsDoc } from '../../scripts/gen-operators.js';
@@ -14,8 +15,25 @@ describe('docs/operators.md', () => {
     expect(committed, 'docs/operators.md is stale: run npx tsx scripts/gen-operators.ts').toBe(renderOperatorsDoc(builtinRegistry()));
   });
 
-  it('has one row per converter form, with its opset range', () => {
+  it('says where every op lives, naming files that exist', () => {
     const doc = renderOperatorsDoc(builtinRegistry());
+    const where = doc.slice(doc.indexOf('## Where each op lives'));
+    const ops = new Set(
+      builtinRegistry()
+        .list()
+        .map((c) => c.opType),
+    );
+    const rows = where.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Op') && !l.startsWith('| ---'));
+    expect(rows.map((r) => r.split('|')[1]!.trim()).sort()).toEqual([...ops].sort());
+    const files = [...where.matchAll(/`([\w./-]+\.ts)`/g)].map((m) => m[1]!);
+    expect(files.length).toBeGreaterThanOrEqual(2 * ops.size);
+    expect(files.filter((f) => !fs.existsSync(path.join(import.meta.dirname, '..', '..', f)))).toEqual([]);
+    expect(where).toContain('| Tile | `converters/tile.ts` | `src/ir/infer/reshape.ts` | `test/converters/tile.test.ts` |');
+  });
+
+  it('has one row per converter form, with its opset range', () => {
+    const full = renderOperatorsDoc(builtinRegistry());
+    const doc = full.slice(0, full.indexOf('## Where each op lives'));
     expect(doc.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Op') && !l.startsWith('| ---'))).toHaveLength(
       builtinRegistry().list().length,
     );
