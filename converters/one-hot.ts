@@ -7,8 +7,9 @@
  *
  * An index outside [-depth, depth - 1] matches no position, so its row is all off, as
  * onnxruntime gives it; onnxruntime counts negative indices from the end at opset 9 too
- * (one kernel for 9 and 11), and so do these. depth and values must be constants; indices
- * int32 or int64.
+ * (one kernel for 9 and 11), and so do these. Float indices are compared as floats: a
+ * non-integral index matches no position (all off), as onnxruntime has it. depth and values
+ * must be constants.
  */
 import { ENGINE_DTYPES, type EngineDType } from '../src/engine/network.js';
 import { defineConverter, tensorOf } from './define.js';
@@ -26,9 +27,9 @@ function oneHot(sinceVersion: number): Converter {
   return defineConverter<Plan>({
     opType: 'OneHot',
     sinceVersion,
-    notes: 'int32 or int64 indices; depth and values must be constants; values of any engine dtype.',
+    notes: 'int32, int64 or float indices (a non-integral one is all off); depth and values must be constants; values of any engine dtype.',
     plan(v) {
-      v.dtype(0, ['int32', 'int64']);
+      v.dtype(0, ['int32', 'int64', 'float32', 'float16', 'bfloat16']);
       const dtype = v.dtype(2, ENGINE_DTYPES);
       const rank = v.in(0).shape.length + 1;
       const axis = v.axis(v.int('axis', -1), rank);

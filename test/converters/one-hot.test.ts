@@ -2,7 +2,8 @@
  * OneHot as comparisons with constant positions and a select, against onnxruntime on the
  * same inputs (exact), at opset 9 and 11, on every axis, with negative indices (counted from
  * the end at both opsets, as onnxruntime does) and indices outside [-depth, depth) (rows of
- * off values). Float indices and a depth computed at run time are refused.
+ * off values), and float indices (a non-integral one matches nothing). A depth computed at
+ * run time is refused.
  */
 import { describe, expect, it } from 'vitest';
 import { checkAgainstOrt, verdict } from './helpers/harness.js';
@@ -34,18 +35,25 @@ describe('OneHot', () => {
     });
   });
 
-  it('refuses float indices and a depth that is not a constant', () => {
-    const floatIndices = verdict({
-      op: 'OneHot',
-      opset: 11,
-      inputs: [
-        ['float32', [3]],
-        { dtype: 'int64', dims: [], data: BigInt64Array.of(4n) },
-        { dtype: 'float32', dims: [2], data: Float32Array.of(0, 1) },
-      ],
-      outputs: [['float32', [3, 4]]],
+  it('compares float indices as floats, as onnxruntime does (1.7 is all off, -1 the last)', async () => {
+    await checkAgainstOrt({
+      spec: {
+        opset: 11,
+        inputs: [{ name: 'i', dtype: 'float32', shape: [5] }],
+        outputs: [{ name: 'y' }],
+        initializers: {
+          depth: { dtype: 'float32', dims: [], data: Float32Array.of(3) },
+          values: { dtype: 'float32', dims: [2], data: Float32Array.of(0, 7) },
+        },
+        nodes: [{ op: 'OneHot', inputs: ['i', 'depth', 'values'], outputs: ['y'], attrs: { axis: 0 } }],
+      },
+      feeds: { i: { dtype: 'float32', dims: [5], data: Float32Array.of(0, 1.7, 2, -1, -2.9) } },
+      rtol: 0,
+      atol: 0,
     });
-    expect(floatIndices.ok).toBe(false);
+  });
+
+  it('refuses a depth that is not a constant', () => {
     const runtimeDepth = verdict({
       op: 'OneHot',
       opset: 11,

@@ -2,7 +2,8 @@
  * Test harness for converters: build a one-node (or small) graph, convert it the way the
  * compiler does (buildSegmentNetwork over every node), and either inspect the recorded
  * network or run it through the reference interpreter against onnxruntime on the same
- * inputs. Output types come from onnxruntime's actual outputs, not from the converter.
+ * inputs, and (where the addon is built) through a cpu engine against onnxruntime too. Output
+ * types come from onnxruntime's actual outputs, not from the converter.
  */
 import ort from 'onnxruntime-node';
 import { expect } from 'vitest';
@@ -19,6 +20,8 @@ import type { NumericDType } from '../../../src/onnx/dtype.js';
 import type { TensorData } from '../../../src/onnx/tensor.js';
 import { mulberry32, randomInt, uniform } from '../../../src/util/random.js';
 import { type HostTensor, evalNetwork, fromTensorData } from './eval-network.js';
+import { buildEngine } from '../../../src/engine/engine.js';
+import { nativeAvailable } from '../../../src/engine/native.js';
 
 export const registry = builtinRegistry();
 
@@ -118,6 +121,28 @@ export async function checkAgainstOrt({ spec, feeds, rtol, atol }: OrtCase): Pro
   const net = convertGraph(graph);
   const actual = evalNetwork(net, feeds);
   for (const o of graph.outputs) expectClose(actual[o]!, expected[o]!, `output '${o}'`, rtol, atol);
+  // The cpu engine too, where the addon is built: the network the converter emitted, run by
+  // the kernels compile() would use, held to onnxruntime with the same tolerance.
+  if (nativeAvailable()) {
+    const engine = await buildEngine(net, { backend: 'cpu', threads: 1 });
+    try {
+      const inputs = Object.fromEntries(
+        net.inputs.map((id) => {
+          const name = net.tensors[id]!.name!;
+          return [name, feeds[name]!.data as Exclude<TensorData['data'], string[]>];
+        }),
+      );
+      const ctx = engine.createContext();
+      const outs = await ctx.run(inputs);
+      net.outputs.forEach((id, i) => {
+        const t = net.tensors[id]!;
+        const got = fromTensorData({ dtype: t.dtype, dims: [...t.shape], data: outs[i]! } as TensorData);
+        expectClose(got, expected[t.name!]!, `output '${t.name}' on the cpu engine`, rtol, atol);
+      });
+    } finally {
+      engine.dispose();
+    }
+  }
   return net;
 }
 
