@@ -19,18 +19,11 @@ class ShuffleKernel : public CpuKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const size_t es = DTypeSize(in_[0].dtype);
-    std::vector<int64_t> p1(x.size());
-    std::iota(p1.begin(), p1.end(), 0);
-    if (params().Has("firstPerm")) p1 = params().Ints("firstPerm");
     ShuffleShapes shapes;
     std::string why;
     if (!ShuffleShapesOf(params(), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
-    first_ = std::make_unique<Transpose>(x, p1, es);
-    const Shape& reshaped = shapes.reshaped;
-    std::vector<int64_t> p2(reshaped.size());
-    std::iota(p2.begin(), p2.end(), 0);
-    if (params().Has("secondPerm")) p2 = params().Ints("secondPerm");
-    second_ = std::make_unique<Transpose>(reshaped, p2, es);
+    first_ = std::make_unique<Transpose>(x, shapes.first_perm, es);
+    second_ = std::make_unique<Transpose>(shapes.reshaped, shapes.second_perm, es);
     if (!first_->identity() && !second_->identity()) workspace_ = in_[0].bytes;
   }
 

@@ -31,18 +31,11 @@ class ShuffleKernel : public CudaKernel {
  protected:
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
-    std::vector<int64_t> p1(x.size());
-    std::iota(p1.begin(), p1.end(), 0);
-    if (params().Has("firstPerm")) p1 = params().Ints("firstPerm");
     ShuffleShapes shapes;
     std::string why;
     if (!ShuffleShapesOf(params(), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
-    first_ = MakePermute(x, p1, &first_identity_);
-    const Shape& reshaped = shapes.reshaped;
-    std::vector<int64_t> p2(reshaped.size());
-    std::iota(p2.begin(), p2.end(), 0);
-    if (params().Has("secondPerm")) p2 = params().Ints("secondPerm");
-    second_ = MakePermute(reshaped, p2, &second_identity_);
+    first_ = MakePermute(x, shapes.first_perm, &first_identity_);
+    second_ = MakePermute(shapes.reshaped, shapes.second_perm, &second_identity_);
   }
 
  public:

@@ -34,12 +34,10 @@ bool IsByteView(const Network& net, const Layer& layer) {
   if (x.dtype != y.dtype || !CheckedNumel(x.shape, &nx) || !CheckedNumel(y.shape, &ny) || nx != ny || nx == 0)
     return false;
   const Params& p = layer.params;
-  if (p.Has("firstPerm") && !KeepsOrder(x.shape, p.Ints("firstPerm"))) return false;
   ShuffleShapes s;
   std::string why;
   if (!ShuffleShapesOf(p, x.shape, &s, &why)) return false;
-  if (p.Has("secondPerm") && !KeepsOrder(s.reshaped, p.Ints("secondPerm"))) return false;
-  return true;
+  return KeepsOrder(x.shape, s.first_perm) && KeepsOrder(s.reshaped, s.second_perm);
 }
 
 std::vector<int32_t> AliasRoots(const Network& net) {

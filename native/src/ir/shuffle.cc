@@ -5,7 +5,17 @@
 
 namespace hybridrt {
 
-bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
+namespace {
+
+std::vector<int64_t> PermOrIdentity(const Params& p, const char* key, size_t rank) {
+  if (p.Has(key)) return p.Ints(key);
+  std::vector<int64_t> identity(rank);
+  for (size_t d = 0; d < rank; ++d) identity[d] = static_cast<int64_t>(d);
+  return identity;
+}
+
+// mid and reshaped (the reshape of mid).
+bool ReshapeOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
   out->mid = x;
   if (p.Has("firstPerm")) {
     out->mid.clear();
@@ -64,6 +74,15 @@ bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::s
     return false;
   }
   out->reshaped = r;
+  return true;
+}
+
+}  // namespace
+
+bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
+  if (!ReshapeOf(p, x, out, why)) return false;
+  out->first_perm = PermOrIdentity(p, "firstPerm", x.size());
+  out->second_perm = PermOrIdentity(p, "secondPerm", out->reshaped.size());
   return true;
 }
 

@@ -14,6 +14,8 @@ namespace hybridrt {
 struct ShuffleShapes {
   Shape mid;       // after firstPerm
   Shape reshaped;  // after the reshape (mid where there is none)
+  // The two permutations, the identity where the layer has none.
+  std::vector<int64_t> first_perm, second_perm;
 };
 
 // The shapes for input shape `x`; false with `why` set where `reshape` cannot be resolved (a
