@@ -4,6 +4,7 @@
  * partition report; register converters for custom ops; load and save models. docs/api.md
  * has an example and every option.
  */
+import ort from 'onnxruntime-node';
 export { HybridError, isHybridError, type ErrorCode } from './errors.js';
 export type { DType, NumericDType, TypedArray } from './onnx/dtype.js';
 export type { TensorData } from './onnx/tensor.js';
@@ -34,5 +35,11 @@ export type { NetworkBuilder, TensorRef } from './engine/builder.js';
 export type { Precision } from './engine/network.js';
 export { compiledBackends, cudaAvailable, deviceQuery, type DeviceStatus } from './engine/engine.js';
 
-/** onnxruntime's Tensor class, the type of run()'s inputs and outputs. */
-export { Tensor } from 'onnxruntime-common';
+/**
+ * onnxruntime-node's Tensor class: the class of run()'s outputs (`out.logits instanceof Tensor`)
+ * and of its feeds. onnxruntime-node is CommonJS and loads onnxruntime-common's CommonJS build,
+ * whose Tensor is another class than that of the package's ESM build, so the class is taken
+ * from onnxruntime-node itself, as run() makes its outputs.
+ */
+export const Tensor = ort.Tensor;
+export type Tensor = ort.Tensor;

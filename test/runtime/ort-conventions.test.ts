@@ -1,11 +1,13 @@
 /**
  * onnxruntime-node's conventions on a compiled model: run(feeds, fetches) resolves with the
  * named outputs only (an unknown name is an INPUT error before anything runs), release() is
- * dispose(), and Symbol.asyncDispose lets `await using` dispose the model. Values are checked
- * against onnxruntime on the same model.
+ * dispose(), Symbol.asyncDispose lets `await using` dispose the model, and the Tensor class
+ * hybridrt exports is the class of every output, from engines and from onnxruntime segments
+ * alike. Values are checked against onnxruntime on the same model.
  */
 import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
+import { Tensor } from '../../src/index.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
@@ -44,6 +46,22 @@ describeIf(HAS_NATIVE, 'onnxruntime conventions', NATIVE_MISSING, () => {
       expect(m.stats.runs).toBe(runs); // refused before running
     } finally {
       await m.dispose();
+    }
+  });
+
+  it('outputs are instances of the Tensor hybridrt exports, whether an engine or onnxruntime made them', async () => {
+    for (const fallbackOps of [[], ['Sigmoid'], ['Relu', 'Sigmoid']]) {
+      const m = await compile(model, { backend: 'cpu', minBlockSize: 1, fallbackOps });
+      try {
+        const out = await m.run({ x: new Tensor('float32', new Float32Array(16).fill(0.5), [2, 8]) });
+        expect(
+          Object.values(out).map((t) => t instanceof Tensor),
+          `fallbackOps ${fallbackOps}`,
+        ).toEqual([true, true]);
+        expect(out.a!.data).toBeInstanceOf(Float32Array);
+      } finally {
+        await m.dispose();
+      }
     }
   });
 
