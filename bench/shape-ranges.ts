@@ -27,6 +27,7 @@ import type { ShapeRange } from '../src/compiler/profiles.js';
 import { conformanceDir } from '../test/helpers/conformance.js';
 import { dataInputs, withDynamicBatch } from '../test/helpers/dynamic-batch.js';
 import { maskedAttention, paddingMask } from '../test/helpers/masked-attention.js';
+import { ortRun, relativeError } from '../test/runtime/helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, fallback: string) => {
@@ -130,29 +131,10 @@ const cases: Case[] = [
 
 type Model = Awaited<ReturnType<typeof compile>>;
 
-/** max |a - b| / max |b| over the outputs of the model and of onnxruntime on the same feeds. */
+/** max |a - b| / max |b| over the outputs of the model and of onnxruntime on the same feeds (the tests' measure). */
 async function agreement(m: Model, model: string | Uint8Array, feeds: Record<string, ort.Tensor>): Promise<number> {
-  // Two calls, one per overload of create() (a path, or the model's bytes).
-  const session = typeof model === 'string' ? await ort.InferenceSession.create(model) : await ort.InferenceSession.create(model);
-  try {
-    const want = await session.run(feeds);
-    const got = await m.run(feeds);
-    let worst = 0;
-    for (const [name, t] of Object.entries(want)) {
-      const a = got[name]!.data as Float32Array;
-      const b = t.data as Float32Array;
-      let diff = 0;
-      let scale = 0;
-      for (let i = 0; i < b.length; i++) {
-        diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-        scale = Math.max(scale, Math.abs(b[i]!));
-      }
-      worst = Math.max(worst, Number.isNaN(diff) ? Infinity : diff / (scale || 1));
-    }
-    return worst;
-  } finally {
-    await session.release();
-  }
+  const [got, want] = [await m.run(feeds), await ortRun(model, feeds)];
+  return Math.max(...Object.entries(want).map(([name, t]) => relativeError(got[name]!, t)));
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
