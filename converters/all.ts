@@ -22,6 +22,7 @@ import { oneHotConverters } from './one-hot.js';
 import { padConverters } from './pad.js';
 import { poolConverters } from './pool.js';
 import { preluConverters } from './prelu.js';
+import { recurrentConverters } from './recurrent.js';
 import { reduceConverters } from './reduce.js';
 import { reshapeConverters } from './reshape.js';
 import { resizeConverters } from './resize.js';
@@ -69,6 +70,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(binaryConverters, 'Greater'),
   ...from(binaryConverters, 'GreaterOrEqual'),
   ...from(normalizationConverters, 'GroupNormalization'),
+  ...from(recurrentConverters, 'GRU'),
   ...from(unaryConverters, 'HardSigmoid'),
   ...from(unaryConverters, 'HardSwish'),
   ...from(identityConverters, 'Identity'),
@@ -82,6 +84,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Log'),
   ...from(softmaxConverters, 'LogSoftmax'),
   ...lrnConverters, // LRN
+  ...from(recurrentConverters, 'LSTM'),
   ...from(matmulConverters, 'MatMul'),
   ...from(binaryConverters, 'Max'),
   ...from(poolConverters, 'MaxPool'),
@@ -108,6 +111,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Relu'),
   ...from(reshapeConverters, 'Reshape'),
   ...resizeConverters, // Resize
+  ...from(recurrentConverters, 'RNN'),
   ...from(unaryConverters, 'Selu'),
   ...from(unaryConverters, 'Sigmoid'),
   ...from(unaryConverters, 'Sin'),

@@ -6,7 +6,7 @@
  */
 import { HybridError } from '../src/errors.js';
 import type { Node } from '../src/ir/graph.js';
-import { attrFloat, attrFloats, attrInt, attrInts, attrString, findAttr } from '../src/ir/attributes.js';
+import { attrFloat, attrFloats, attrStrings, attrInt, attrInts, attrString, findAttr } from '../src/ir/attributes.js';
 import type { DType } from '../src/onnx/dtype.js';
 import type { TensorData } from '../src/onnx/tensor.js';
 import { bfloat16BitsToFloat32, float16BitsToFloat32 } from '../src/onnx/half.js';
@@ -157,6 +157,10 @@ export class NodeView {
 
   floats(name: string): number[] | undefined {
     return this.attr(() => attrFloats(this.node, name));
+  }
+
+  strings(name: string): string[] | undefined {
+    return this.attr(() => attrStrings(this.node, name));
   }
 
   string(name: string, dflt: string): string {

@@ -2,7 +2,8 @@
  * Builds small ONNX models from a compact description: for tests, examples and anything that
  * needs a model without an exporter. Attributes are typed from their JS values (integers ->
  * INT, other numbers -> FLOAT, arrays likewise, strings -> STRING, TensorData -> TENSOR);
- * wrap a number in `{ float: x }` to force a FLOAT for an integral value.
+ * wrap a number in `{ float: x }` to force a FLOAT for an integral value, a list of strings
+ * in `{ strings: [...] }` for STRINGS.
  */
 import type { DType } from '../onnx/dtype.js';
 import type { AttributeProto, ModelProto } from '../onnx/proto.js';
@@ -11,7 +12,7 @@ import { makeAttr } from './attributes.js';
 import { Graph } from './graph.js';
 import type { Dim } from './types.js';
 
-export type AttrValue = number | { float: number } | { floats: number[] } | number[] | string | TensorData;
+export type AttrValue = number | { float: number } | { floats: number[] } | { strings: string[] } | number[] | string | TensorData;
 
 export interface NodeSpec {
   op: string;
@@ -46,6 +47,7 @@ function toAttr(name: string, v: AttrValue): AttributeProto {
   if (Array.isArray(v)) return v.every(Number.isInteger) ? makeAttr.ints(name, v) : makeAttr.floats(name, v);
   if ('float' in v) return makeAttr.float(name, v.float);
   if ('floats' in v) return makeAttr.floats(name, v.floats);
+  if ('strings' in v) return makeAttr.strings(name, v.strings);
   return makeAttr.tensor(name, v);
 }
 

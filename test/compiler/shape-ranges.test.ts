@@ -253,6 +253,57 @@ describeIf(HAS_NATIVE, `shape ranges (${BACKEND})`, NATIVE_MISSING, () => {
     }
   });
 
+  it('an unrolled LSTM (bidirectional, initial states, sequence_lens) follows a dynamic batch on one engine', async () => {
+    const [S, I, H] = [4, 3, 5];
+    const weights = (dims: number[], seed: number) => {
+      const next = mulberry32(seed);
+      return { dtype: 'float32' as const, dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b) }, () => next() - 0.5) };
+    };
+    const model = encodeModel(
+      buildModel({
+        inputs: [
+          { name: 'x', dtype: 'float32', shape: [S, 'batch', I] },
+          { name: 'lens', dtype: 'int32', shape: ['batch'] },
+          { name: 'h0', dtype: 'float32', shape: [2, 'batch', H] },
+          { name: 'c0', dtype: 'float32', shape: [2, 'batch', H] },
+        ],
+        outputs: [
+          { name: 'y', dtype: 'float32' },
+          { name: 'yh', dtype: 'float32' },
+        ],
+        initializers: { W: weights([2, 4 * H, I], 1), R: weights([2, 4 * H, H], 2), B: weights([2, 8 * H], 3) },
+        nodes: [
+          {
+            op: 'LSTM',
+            inputs: ['x', 'W', 'R', 'B', 'lens', 'h0', 'c0'],
+            outputs: ['y', 'yh'],
+            attrs: { hidden_size: H, direction: 'bidirectional' },
+          },
+        ],
+      }),
+    );
+    const range = (shape: (b: number) => number[]) => ({ min: shape(1), opt: shape(2), max: shape(4) });
+    const m = await compile(model, {
+      backend: BACKEND,
+      minBlockSize: 1,
+      inputs: { x: range((b) => [S, b, I]), lens: range((b) => [b]), h0: range((b) => [2, b, H]), c0: range((b) => [2, b, H]) },
+    });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      for (const b of [1, 3, 4]) {
+        const lens = new ort.Tensor(
+          'int32',
+          Int32Array.from({ length: b }, (_, i) => 1 + ((i * 3) % S)),
+          [b],
+        );
+        const feeds = { x: sine([S, b, I], b), lens, h0: sine([2, b, H], b + 1), c0: sine([2, b, H], b + 2) };
+        await expectMatches(m, model, feeds, `batch ${b}`);
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('DepthToSpace (DCR, CRD) and SpaceToDepth follow a dynamic batch on one engine', async () => {
     const model = encodeModel(
       buildModel({
