@@ -38,6 +38,12 @@ class MatmulKernel : public CpuKernel {
     rs_b_ = trans_b_ ? 1 : b_cols;
     cs_b_ = trans_b_ ? b_cols : 1;
     Shape batch_a(a.begin(), a.end() - 2), batch_b(b.begin(), b.end() - 2);
+    // One b for every batch of a row-major a: the batches are rows of one taller a (a
+    // [S, B, K] @ [K, N] is one [S*B, K] @ [K, N], not S small products).
+    if (!trans_a_ && Numel(batch_b) == 1 && !batch_a.empty()) {
+      m_ *= Numel(batch_a);
+      batch_a.assign(batch_a.size(), 1);
+    }
     BroadcastShapes({batch_a, batch_b}, &batch_);
     // Per batch index: element offsets of its a and b matrices.
     std::vector<int64_t> sa = BatchStrides(batch_a, a_rows * a_cols), sb = BatchStrides(batch_b, b_rows * b_cols);

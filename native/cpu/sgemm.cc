@@ -139,10 +139,22 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
         for (int64_t j = 0; j < w; ++j) c[jb + j] = alpha * acc[j] + (beta == 0 ? 0.0f : beta * c[jb + j]);
       }
     } else {
+      // A column of B against a: with both contiguous, eight partial sums (one vector) so that
+      // the compiler need not keep one serial chain of additions.
+      constexpr int kLanes = 8;
+      const bool contiguous = cs_a == 1 && rs_b == 1;
       for (int64_t j = j0; j < j1; ++j) {
-        float acc = 0;
         const float* col = b + j * cs_b;
-        for (int64_t kk = 0; kk < k; ++kk) acc += a[kk * cs_a] * col[kk * rs_b];
+        int64_t kk = 0;
+        float acc = 0;
+        if (contiguous) {
+          float part[kLanes] = {};
+          for (; kk + kLanes <= k; kk += kLanes) {
+            for (int l = 0; l < kLanes; ++l) part[l] += a[kk + l] * col[kk + l];
+          }
+          for (int l = 0; l < kLanes; ++l) acc += part[l];
+        }
+        for (; kk < k; ++kk) acc += a[kk * cs_a] * col[kk * rs_b];
         c[j] = alpha * acc + (beta == 0 ? 0.0f : beta * c[j]);
       }
     }

@@ -2,7 +2,7 @@
  * Matmul on the cpu backend against onnxruntime (MatMul, Gemm, Einsum for batched
  * transposes): numpy matmul ranks (rank-1 operands, broadcast batch dims), transA/transB,
  * alpha/beta with a bias broadcast from several shapes, the single-row (GEMV) path, many
- * small batches, and a fused activation. Tolerance: see helpers/compare.ts.
+ * small batches, batches of a sharing one b (run as one taller product), and a fused activation. Tolerance: see helpers/compare.ts.
  */
 import { describe, it } from 'vitest';
 import { checkLayer } from './helpers/compare.js';
@@ -28,6 +28,18 @@ describe('matmul', () => {
   it('batch dims broadcast', async () => {
     await matmul([2, 1, 4, 5], [3, 5, 6], 8);
     await matmul([12, 16, 8], [12, 8, 16], 9); // many small batches: one SGEMM per thread
+  });
+  it('one b for every batch of a: the batches as rows of one product, with a transposed b and a bias', async () => {
+    await matmul([3, 2, 5, 7], [7, 4], 10);
+    await matmul([4, 1, 1, 33], [1, 33, 20], 11); // single rows: one [4, 33] product, not four GEMVs
+    await checkLayer({
+      op: 'Gemm',
+      attrs: { transB: 1 },
+      inputs: [randomFloat([1, 70], 12), randomFloat([40, 70], 13), randomFloat([40], 14)], // a GEMV along rows of b
+      constants: [1, 2],
+      kind: 'matmul',
+      params: { transA: false, transB: true, alpha: 1, beta: 1 },
+    });
   });
   it('weights as constants', () =>
     checkLayer({ op: 'MatMul', inputs: [randomFloat([3, 8], 1), randomFloat([8, 5], 2)], constants: [1], kind: 'matmul', params: plain }));
