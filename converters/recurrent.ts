@@ -219,14 +219,12 @@ class Unroller {
   }
 
   private activate(x: TensorRef, a: Activation, suffix: string): TensorRef {
-    const unary = (op: 'relu' | 'tanh' | 'sigmoid' | 'softplus' | 'abs', extra: object = {}) =>
-      this.e.add('unary', [x], { op, ...extra }, suffix);
     switch (a.name) {
       case 'relu':
       case 'tanh':
       case 'sigmoid':
       case 'softplus':
-        return unary(a.name);
+        return this.e.add('unary', [x], { op: a.name }, suffix);
       case 'leakyrelu':
         return this.e.add('unary', [x], { op: 'leaky_relu', alpha: a.alpha }, suffix);
       case 'elu':
@@ -234,7 +232,12 @@ class Unroller {
       case 'hardsigmoid':
         return this.e.add('unary', [x], { op: 'hard_sigmoid', alpha: a.alpha, beta: a.beta }, suffix);
       case 'affine':
-        return this.bin('add', this.bin('mul', x, this.scalar(a.alpha, `${suffix}_alpha`), `${suffix}_scale`), this.scalar(a.beta, `${suffix}_beta`), suffix);
+        return this.bin(
+          'add',
+          this.bin('mul', x, this.scalar(a.alpha, `${suffix}_alpha`), `${suffix}_scale`),
+          this.scalar(a.beta, `${suffix}_beta`),
+          suffix,
+        );
       case 'scaledtanh': {
         const t = this.e.add('unary', [this.bin('mul', x, this.scalar(a.beta, `${suffix}_beta`), `${suffix}_in`)], { op: 'tanh' }, `${suffix}_tanh`);
         return this.bin('mul', t, this.scalar(a.alpha, `${suffix}_alpha`), suffix);
@@ -244,7 +247,12 @@ class Unroller {
         return this.e.add('select', [above, x, this.scalar(0, `${suffix}_zero`)], {}, suffix);
       }
       case 'softsign': {
-        const denominator = this.bin('add', this.e.add('unary', [x], { op: 'abs' }, `${suffix}_abs`), this.scalar(1, `${suffix}_one`), `${suffix}_den`);
+        const denominator = this.bin(
+          'add',
+          this.e.add('unary', [x], { op: 'abs' }, `${suffix}_abs`),
+          this.scalar(1, `${suffix}_one`),
+          `${suffix}_den`,
+        );
         return this.bin('div', x, denominator, suffix);
       }
     }
@@ -378,7 +386,9 @@ class Unroller {
       return this.bin('add', x, this.bin('mul', state, pk, `${suffix}_peep`), `${suffix}_with_peephole`);
     };
     const i = this.gate(peep(0, c, iIn!, `${tag}_i`), act[0]!, `${tag}_i`);
-    const f = p.inputForget ? this.bin('sub', this.scalar(1, `${tag}_one`), i, `${tag}_f`) : this.gate(peep(2, c, fIn!, `${tag}_f`), act[0]!, `${tag}_f`);
+    const f = p.inputForget
+      ? this.bin('sub', this.scalar(1, `${tag}_one`), i, `${tag}_f`)
+      : this.gate(peep(2, c, fIn!, `${tag}_f`), act[0]!, `${tag}_f`);
     const candidate = this.gate(cIn!, act[1]!, `${tag}_cand`);
     const written = this.bin('mul', i, candidate, `${tag}_write`);
     const cNew = c ? this.bin('add', this.bin('mul', f, c, `${tag}_forget`), written, `${tag}_c`) : written;

@@ -98,7 +98,10 @@ async function check(c: Case): Promise<void> {
   // onnxruntime refuses layout 1: the expected values are its seq-major run on the same data, permuted.
   let expected: Record<string, TensorData> | undefined;
   if (layout) {
-    const seqMajor = { ...spec, inputs: inputs.map((i) => ({ ...i, shape: i.shape.length === 3 ? [i.shape[1]!, i.shape[0]!, i.shape[2]!] : i.shape })) };
+    const seqMajor = {
+      ...spec,
+      inputs: inputs.map((i) => ({ ...i, shape: i.shape.length === 3 ? [i.shape[1]!, i.shape[0]!, i.shape[2]!] : i.shape })),
+    };
     seqMajor.nodes = [{ ...node, attrs: { ...node.attrs, layout: 0 } }];
     const seqFeeds = Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, t.dims.length === 3 ? permute(t, [1, 0, 2]) : t]));
     const out = await runOrt(buildGraph(seqMajor), seqFeeds);
@@ -155,7 +158,10 @@ describe('activations with alpha and beta, as onnxruntime reads them', () => {
       [['ThresholdedRelu'], [0.1], []],
       [['Elu'], [], []],
     ] as Array<[string[], number[], number[]]>) {
-      await check({ op: 'RNN', attrs: { activations: { strings: activations }, activation_alpha: { floats: alpha }, activation_beta: { floats: beta } } });
+      await check({
+        op: 'RNN',
+        attrs: { activations: { strings: activations }, activation_alpha: { floats: alpha }, activation_beta: { floats: beta } },
+      });
     }
   });
 
@@ -195,7 +201,11 @@ describe('refusals', () => {
     const steps = MAX_UNROLLED_STEPS + 1;
     const v = verdict({
       op: 'RNN',
-      inputs: [['float32', [steps, 1, 2]], { dtype: 'float32', dims: [1, 3, 2], data: new Float32Array(6) }, { dtype: 'float32', dims: [1, 3, 3], data: new Float32Array(9) }],
+      inputs: [
+        ['float32', [steps, 1, 2]],
+        { dtype: 'float32', dims: [1, 3, 2], data: new Float32Array(6) },
+        { dtype: 'float32', dims: [1, 3, 3], data: new Float32Array(9) },
+      ],
       outputs: [['float32', [steps, 1, 1, 3]]],
       attrs: { hidden_size: 3 },
     });
