@@ -40,6 +40,10 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
       );
       return `no converter for '${node.opType}' at opset ${opset} (converters start at opset ${oldest})`;
     }
+    if (node.opType === 'If') {
+      // Lowering (src/lowering/inline-if.ts) turns the Ifs it can into plain nodes; its note says why not this one.
+      return `no converter for 'If' (opset ${opset}): lowering inlines an If whose condition is constant, or both branches where running the untaken one cannot fail; the lowering report's inline-if notes say why this one was left`;
+    }
     return `no converter for '${node.opType}' (opset ${opset})`;
   }
   try {

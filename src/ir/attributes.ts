@@ -94,6 +94,7 @@ export const makeAttr = {
   string: (name: string, v: string): AttributeProto => ({ ...base(name, AttributeType.STRING), s: encoder.encode(v) }),
   ints: (name: string, v: number[]): AttributeProto => ({ ...base(name, AttributeType.INTS), ints: v.map(toLong) }),
   floats: (name: string, v: number[]): AttributeProto => ({ ...base(name, AttributeType.FLOATS), floats: v }),
+  graph: (name: string, g: GraphProto): AttributeProto => ({ ...base(name, AttributeType.GRAPH), g }),
   strings: (name: string, v: string[]): AttributeProto => ({ ...base(name, AttributeType.STRINGS), strings: v.map((x) => encoder.encode(x)) }),
   tensor: (name: string, t: TensorData | TensorProto): AttributeProto => ({
     ...base(name, AttributeType.TENSOR),

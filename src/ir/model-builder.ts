@@ -3,7 +3,7 @@
  * needs a model without an exporter. Attributes are typed from their JS values (integers ->
  * INT, other numbers -> FLOAT, arrays likewise, strings -> STRING, TensorData -> TENSOR);
  * wrap a number in `{ float: x }` to force a FLOAT for an integral value, a list of strings
- * in `{ strings: [...] }` for STRINGS.
+ * in `{ strings: [...] }` for STRINGS, a nested graph in `{ graph: {...} }` for GRAPH.
  */
 import type { DType } from '../onnx/dtype.js';
 import type { AttributeProto, ModelProto } from '../onnx/proto.js';
@@ -12,7 +12,11 @@ import { makeAttr } from './attributes.js';
 import { Graph } from './graph.js';
 import type { Dim } from './types.js';
 
-export type AttrValue = number | { float: number } | { floats: number[] } | { strings: string[] } | number[] | string | TensorData;
+export type AttrValue =
+  number | { float: number } | { floats: number[] } | { strings: string[] } | { graph: SubgraphSpec } | number[] | string | TensorData;
+
+/** A nested graph (an If branch, a Loop body): its inputs (none for If), nodes and outputs; it may read outer values by name. */
+export type SubgraphSpec = Pick<ModelSpec, 'outputs' | 'nodes'> & Partial<Pick<ModelSpec, 'inputs' | 'initializers' | 'name'>>;
 
 export interface NodeSpec {
   op: string;
@@ -48,6 +52,9 @@ function toAttr(name: string, v: AttrValue): AttributeProto {
   if ('float' in v) return makeAttr.float(name, v.float);
   if ('floats' in v) return makeAttr.floats(name, v.floats);
   if ('strings' in v) return makeAttr.strings(name, v.strings);
+  if ('graph' in v) {
+    return makeAttr.graph(name, buildGraph({ inputs: [], ...v.graph, name: v.graph.name ?? name }).toModel().graph!);
+  }
   return makeAttr.tensor(name, v);
 }
 

@@ -14,6 +14,7 @@ import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldChannelAffine } from './fold-channel-affine.js';
 import { foldConstants } from './fold-constants.js';
 import { inlineFunctions } from './inline-functions.js';
+import { inlineIf } from './inline-if.js';
 import { normalizeGemm } from './normalize-gemm.js';
 import { normalizeShapes } from './normalize-shapes.js';
 import { normalizeSum } from './normalize-sum.js';
@@ -28,6 +29,7 @@ export const LOWERING_PASSES: readonly Pass[] = [
   { name: 'inline-functions', run: inlineFunctions },
   { name: 'remove-identity', run: removeIdentity },
   { name: 'fold-constants', run: foldConstants },
+  { name: 'inline-if', run: inlineIf },
   { name: 'normalize-sum', run: normalizeSum },
   { name: 'fold-batchnorm', run: foldBatchNorm },
   { name: 'fold-channel-affine', run: foldChannelAffine },

@@ -43,6 +43,8 @@ export interface LoweringContext {
    * writes what it learns into `graph.types`. A failure leaves the declared types and is noted.
    */
   infer(): InferResult;
+  /** Says the graph changed within a pass (one that splices, then folds): the next infer() runs again. */
+  changed(): void;
 }
 
 export interface PassResult {

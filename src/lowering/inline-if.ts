@@ -1,0 +1,323 @@
+/**
+ * Pass `inline-if`: an If becomes the nodes of its branches, so that converters see plain ops
+ * (TensorRT's parser does the same with a constant condition, and builds both branches with a
+ * select where the condition is computed):
+ *
+ * - a constant condition (fold-constants made it an initializer, often a shape test): the taken
+ *   branch in the If's place, its outputs under the If's output names. Exact.
+ * - a condition computed at run time: both branches, then `Where(cond, then_k, else_k)` per
+ *   output. Exact for what is taken, at the cost of running the other branch too, so it is done
+ *   only where running a branch cannot fail or have effects: every op in both branches (nested
+ *   ones included) is in TOTAL_OPS, every input that sets a shape, an index or an integer
+ *   divisor (PARAM_INPUTS) is computed from constants and shapes only, and after the splice
+ *   shape inference accepts every branch node and gives each pair of outputs one dtype and
+ *   shape. Otherwise the If stays (a note says why) and runs on onnxruntime.
+ *
+ * Branch values keep their names unless taken (then `<name>/<if>`), outer values they read keep
+ * theirs, and nested graphs are renamed with them. Nested Ifs come up with their branch: each
+ * round inlines what it can, then runs fold-constants again (the branches' Constant nodes and
+ * shape arithmetic, which may make an inner condition constant), until a round changes nothing.
+ */
+import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
+import type { Dim, ValueType } from '../ir/types.js';
+import { isIntegerDType } from '../onnx/dtype.js';
+import { type AttributeProto, type GraphProto, type NodeProto, type TensorProto, toNumber } from '../onnx/proto.js';
+import { tensorProtoDType } from '../onnx/tensor.js';
+import { foldConstants } from './fold-constants.js';
+import { Changes, type LoweringContext, type PassResult } from './types.js';
+
+/** Ops that cannot fail on data values (only on shapes) and have no effects or randomness. */
+const TOTAL_OPS = new Set([
+  ...['Abs', 'Acos', 'Acosh', 'Add', 'And', 'Asin', 'Asinh', 'Atan', 'Atanh', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Celu'],
+  ...['Clip', 'Concat', 'Constant', 'ConstantOfShape', 'Conv', 'ConvTranspose', 'Cos', 'Cosh', 'CumSum', 'DepthToSpace', 'Div', 'Dropout'],
+  ...['Einsum', 'Elu', 'Equal', 'Erf', 'Exp', 'Expand', 'Flatten', 'Floor', 'Gather', 'GatherElements', 'Gelu', 'Gemm', 'GlobalAveragePool'],
+  ...['GlobalMaxPool', 'Greater', 'GreaterOrEqual', 'GroupNormalization', 'GRU', 'HardSigmoid', 'HardSwish', 'Identity', 'If'],
+  ...['InstanceNormalization', 'IsInf', 'IsNaN', 'LayerNormalization', 'LeakyRelu', 'Less', 'LessOrEqual', 'Log', 'LogSoftmax', 'LRN', 'LSTM'],
+  ...['MatMul', 'Max', 'MaxPool', 'Mean', 'Min', 'Mish', 'Mod', 'Mul', 'Neg', 'Not', 'OneHot', 'Or', 'Pad', 'Pow', 'PRelu', 'Range'],
+  ...['Reciprocal', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceProd'],
+  ...['ReduceSum', 'ReduceSumSquare', 'Relu', 'Reshape', 'Resize', 'RNN', 'Round', 'Selu', 'Shape', 'Sigmoid', 'Sign', 'Sin', 'Sinh', 'Size'],
+  ...['Slice', 'Softmax', 'Softplus', 'Softsign', 'SpaceToDepth', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Sum', 'Tan', 'Tanh', 'ThresholdedRelu'],
+  ...['Tile', 'Transpose', 'Trilu', 'Unsqueeze', 'Where', 'Xor'],
+]);
+
+/** Inputs that decide a shape, an index or an integer divisor: they must come from constants and shapes. */
+const PARAM_INPUTS: Record<string, number[]> = {
+  ConstantOfShape: [0],
+  CumSum: [1],
+  Expand: [1],
+  Gather: [1],
+  GatherElements: [1],
+  OneHot: [1],
+  Pad: [1, 2, 3],
+  Range: [0, 1, 2],
+  Reshape: [1],
+  Resize: [1, 2, 3],
+  Slice: [1, 2, 3, 4],
+  Split: [1],
+  Squeeze: [1],
+  Tile: [1],
+  Unsqueeze: [1],
+  ...Object.fromEntries([...TOTAL_OPS].filter((op) => op.startsWith('Reduce')).map((op) => [op, [1]])),
+};
+
+/** Rounds of inlining and folding before the pass gives up on a pathological nest. */
+const MAX_ROUNDS = 32;
+
+const isIf = (n: Node) => n.opType === 'If' && isDefaultDomain(n.domain);
+const branch = (n: Node, name: 'then_branch' | 'else_branch') => n.attributes.find((a) => a.name === name)?.g ?? undefined;
+
+export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<PassResult> {
+  const changes = new Changes();
+  const refused = new Set<string>();
+  await settle(graph, ctx, changes, false);
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    const next = graph.nodes.find((n) => isIf(n) && !refused.has(n.name));
+    if (!next) break;
+    const why = await trySelect(graph, next, ctx, changes);
+    if (why) {
+      refused.add(next.name);
+      changes.note(`left If '${next.name}' to onnxruntime: ${why}`);
+    } else {
+      changes.add('inlined If (both branches, Where)', `'${next.name}': both branches inlined, a Where per output picks the taken one`);
+    }
+  }
+  return changes.result();
+}
+
+/**
+ * Inlines every If whose condition is constant, folds what that brought, and repeats while it
+ * inlines anything (`foldFirst`: fold before the first look, after a splice of both branches).
+ */
+async function settle(graph: Graph, ctx: LoweringContext, changes: Changes, foldFirst: boolean): Promise<void> {
+  let fold = foldFirst;
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    if (fold) {
+      ctx.changed();
+      const folded = await foldConstants(graph, ctx);
+      ctx.changed();
+      for (let k = 0; k < folded.changed; k++) changes.add('folded after inlining');
+    }
+    let spliced = 0;
+    for (const node of graph.nodes.filter(isIf)) {
+      const cond = graph.constant(node.inputs[0] ?? '');
+      const taken = cond && (Number((cond.data as ArrayLike<number | bigint>)[0] ?? 0) ? 'then_branch' : 'else_branch');
+      const body = taken && branch(node, taken);
+      if (!body) continue;
+      splice(graph, node, [body]);
+      spliced++;
+      changes.add('inlined If (constant condition)', `'${node.name}': the condition is ${taken === 'then_branch'}, its ${taken} inlined`);
+    }
+    if (!spliced) return;
+    fold = true;
+  }
+}
+
+/** Every value name defined in a graph and the graphs nested in it. */
+function definedDeep(g: GraphProto, out = new Set<string>()): Set<string> {
+  for (const t of g.initializer) if (t.name) out.add(t.name);
+  for (const i of g.input) if (i.name) out.add(i.name);
+  for (const n of g.node) {
+    for (const o of n.output) if (o) out.add(o);
+    for (const a of n.attribute) for (const sg of nested(a)) definedDeep(sg, out);
+  }
+  return out;
+}
+
+function nested(a: AttributeProto): GraphProto[] {
+  return [...(a.g ? [a.g] : []), ...(a.graphs ?? [])];
+}
+
+/** A copy of `g` with the names in `names` replaced everywhere (nested graphs too; ONNX forbids shadowing). */
+function renamed(g: GraphProto, names: Map<string, string>): GraphProto {
+  const r = (v: string) => names.get(v) ?? v;
+  const vi = <T extends { name?: string }>(v: T) => ({ ...v, name: r(v.name ?? '') });
+  return {
+    ...g,
+    node: g.node.map((n) => renamedNode(n, names)),
+    initializer: g.initializer.map(vi),
+    input: g.input.map(vi),
+    output: g.output.map(vi),
+    valueInfo: g.valueInfo.map(vi),
+  };
+}
+
+function renamedNode(n: NodeProto, names: Map<string, string>): NodeProto {
+  const r = (v: string) => names.get(v) ?? v;
+  const attribute = n.attribute.map((a) =>
+    a.g || a.graphs?.length ? { ...a, g: a.g ? renamed(a.g, names) : a.g, graphs: (a.graphs ?? []).map((sg) => renamed(sg, names)) } : a,
+  );
+  return { ...n, input: n.input.map(r), output: n.output.map(r), attribute };
+}
+
+function dtypeOf(t: TensorProto): ValueType['dtype'] {
+  try {
+    return tensorProtoDType(t);
+  } catch {
+    return undefined; // an element type the IR does not hold: inference leaves it unknown
+  }
+}
+
+interface Spliced {
+  nodes: Node[];
+  initializers: string[];
+  /** Per branch, its output values as named in the graph. */
+  outputs: string[][];
+}
+
+/**
+ * Puts the branches' nodes (renamed where their names are taken) in the If's place, then `extra`
+ * and the nodes that give the If's outputs: with one branch, a value the branch makes is renamed
+ * to the If's output (an Identity where it is an outer value or repeated); with two, a Where.
+ */
+function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = []): Spliced {
+  const taken = new Set<string>([...graph.inputs, ...graph.outputs, ...graph.initializers.keys(), ...graph.types.keys()]);
+  for (const n of graph.nodes) for (const v of [...n.inputs, ...n.outputs]) taken.add(v);
+  const nodeNames = new Set(graph.nodes.map((n) => n.name));
+  const made: Node[] = [];
+  const inits: string[] = [];
+  const outputs: string[][] = [];
+  const single = bodies.length === 1;
+  for (const body of bodies) {
+    const names = new Map<string, string>();
+    const own = new Set(body.node.flatMap((n) => n.output).filter((o) => o));
+    // One branch: each output it makes itself becomes the If's output of that position.
+    if (single) {
+      body.output.forEach((o, k) => {
+        const v = o.name ?? '';
+        const target = node.outputs[k];
+        if (target && own.has(v) && ![...names.values()].includes(target)) names.set(v, target);
+      });
+    }
+    for (const v of definedDeep(body)) {
+      if (names.has(v) || !taken.has(v)) continue;
+      let s = `${v}/${node.name}`;
+      for (let k = 1; taken.has(s); k++) s = `${v}/${node.name}_${k}`;
+      names.set(v, s);
+    }
+    for (const v of definedDeep(body)) taken.add(names.get(v) ?? v);
+    const g = renamed(body, names);
+    for (const t of g.initializer) {
+      graph.initializers.set(t.name!, t);
+      graph.types.set(t.name!, { dtype: dtypeOf(t), shape: t.dims.map(toNumber) });
+      inits.push(t.name!);
+    }
+    g.node.forEach((np, k) => {
+      let name = np.name || `${np.opType}_${k}`;
+      if (nodeNames.has(name)) name = `${node.name}/${name}`;
+      for (let j = 1; nodeNames.has(name); j++) name = `${node.name}/${np.name || np.opType}_${k}_${j}`;
+      nodeNames.add(name);
+      const { input, output, name: _n, opType, domain, attribute, ...rest } = np;
+      made.push({
+        name,
+        opType: opType ?? '',
+        domain: domain === 'ai.onnx' ? '' : (domain ?? ''),
+        inputs: [...input],
+        outputs: [...output],
+        attributes: attribute,
+        extra: Object.values(rest).some((v) => (Array.isArray(v) ? v.length : v)) ? rest : undefined,
+      });
+    });
+    outputs.push(g.output.map((o) => o.name ?? ''));
+  }
+  const tail: Node[] = [...extra];
+  if (single) {
+    outputs[0]!.forEach((v, k) => {
+      const target = node.outputs[k];
+      if (!target || v === target) return;
+      tail.push({ name: `${node.name}/out${k}`, opType: 'Identity', domain: '', inputs: [v], outputs: [target], attributes: [] });
+    });
+  } else {
+    node.outputs.forEach((target, k) => {
+      if (target) tail.push(pickNode(node, k, outputs.map((o) => o[k]!), target));
+    });
+  }
+  const at = graph.nodes.indexOf(node);
+  graph.nodes = [...graph.nodes.slice(0, at), ...made, ...tail, ...graph.nodes.slice(at + 1)];
+  graph.invalidate();
+  return { nodes: [...made, ...tail], initializers: inits, outputs };
+}
+
+/** Where(cond, then_k, else_k) -> the If's output k (the condition as a scalar: see trySelect). */
+function pickNode(node: Node, k: number, [thenV, elseV]: string[], target: string): Node {
+  return { name: `${node.name}/pick${k}`, opType: 'Where', domain: '', inputs: [`${node.name}/cond`, thenV!, elseV!], outputs: [target], attributes: [] };
+}
+
+/**
+ * Splices both branches with a Where per output and settles what they brought (inner Ifs on
+ * shapes fold); undone, returning why, where running the untaken branch is not safe.
+ */
+async function trySelect(graph: Graph, node: Node, ctx: LoweringContext, changes: Changes): Promise<string | undefined> {
+  const then = branch(node, 'then_branch');
+  const other = branch(node, 'else_branch');
+  if (!then || !other) return 'a branch is missing';
+  const ops = new Set<string>();
+  const collect = (g: GraphProto) => {
+    for (const n of g.node) {
+      ops.add(isDefaultDomain(n.domain ?? '') ? (n.opType ?? '') : `${n.domain}::${n.opType}`);
+      for (const a of n.attribute) for (const sg of nested(a)) collect(sg);
+    }
+  };
+  collect(then);
+  collect(other);
+  const unsafe = [...ops].filter((op) => !TOTAL_OPS.has(op)).sort();
+  if (unsafe.length) return `the condition is computed at run time and the branches hold ${unsafe.join(', ')}, which may fail or differ when run untaken`;
+  const before = { nodes: [...graph.nodes], initializers: new Map(graph.initializers), types: new Map(graph.types) };
+  const issuesBefore = new Set(ctx.infer().issues.map((i) => i.node));
+  // The condition as a scalar, so that Where keeps the branches' shapes.
+  const scalarShape = graph.freshName(`${node.name}/scalar_shape`);
+  graph.setInitializer(scalarShape, { dtype: 'int64', dims: [0], data: new BigInt64Array(0) });
+  const condNode: Node = { name: `${node.name}/cond`, opType: 'Reshape', domain: '', inputs: [node.inputs[0]!, scalarShape], outputs: [`${node.name}/cond`], attributes: [] };
+  splice(graph, node, [then, other], [condNode]);
+  const trial = new Changes();
+  await settle(graph, ctx, trial, true);
+  const old = new Set(before.nodes);
+  const why = checkSelect(graph, ctx, node, issuesBefore, (n) => !old.has(n));
+  if (!why) {
+    const { counts, notes } = trial.result();
+    for (const [kind, count] of Object.entries(counts)) for (let k = 0; k < count; k++) changes.add(kind);
+    for (const n of notes) changes.note(n);
+    return undefined;
+  }
+  graph.nodes = before.nodes;
+  graph.invalidate();
+  for (const name of [...graph.initializers.keys()]) if (!before.initializers.has(name)) graph.removeInitializer(name);
+  for (const [name, t] of before.initializers) if (graph.initializers.get(name) !== t) graph.initializers.set(name, t);
+  graph.types.clear();
+  for (const [k, v] of before.types) graph.types.set(k, v);
+  ctx.changed();
+  return why;
+}
+
+function sameDims(a: readonly Dim[] | undefined, b: readonly Dim[] | undefined): boolean {
+  return !!a && !!b && a.length === b.length && a.every((d, i) => d === b[i]);
+}
+
+function checkSelect(graph: Graph, ctx: LoweringContext, node: Node, issuesBefore: Set<string>, added: (n: Node) => boolean): string | undefined {
+  const inferred = ctx.infer();
+  const issue = inferred.issues.find((i) => !issuesBefore.has(i.node));
+  if (issue) return `run untaken, branch node '${issue.node}' (${issue.opType}) would fail: ${issue.message}`;
+  for (const n of graph.nodes) {
+    if (!n.name.startsWith(`${node.name}/pick`) || !added(n)) continue;
+    const [a, b] = [graph.types.get(n.inputs[1]!), graph.types.get(n.inputs[2]!)];
+    if (!a?.dtype || a.dtype !== b?.dtype || !sameDims(a.shape, b.shape)) {
+      const show = (t: typeof a) => `${t?.dtype ?? '?'}[${t?.shape?.join(',') ?? '?'}]`;
+      return `output '${n.outputs[0]}' is ${show(a)} in then_branch and ${show(b)} in else_branch; a Where needs one type`;
+    }
+  }
+  // Values computed from constants and shapes only (an If's outputs may be data whatever its inputs).
+  const fixed = new Set<string>([...graph.initializers.keys(), ...inferred.values.keys(), ...inferred.dimValues.keys()]);
+  for (const n of graph.nodes) {
+    const fromShapes = n.opType === 'Shape' || n.opType === 'Size' || (!isIf(n) && n.inputs.every((i) => !i || fixed.has(i)));
+    if (fromShapes) for (const o of n.outputs) if (o) fixed.add(o);
+  }
+  for (const n of graph.nodes) {
+    if (!added(n)) continue;
+    const params = [...(PARAM_INPUTS[n.opType] ?? [])];
+    if ((n.opType === 'Div' || n.opType === 'Mod') && isIntegerDType(graph.types.get(n.outputs[0]!)?.dtype ?? 'float32')) params.push(1);
+    const free = params.find((i) => n.inputs[i] && !fixed.has(n.inputs[i]!));
+    if (free !== undefined) {
+      return `branch node '${n.name}' (${n.opType}) takes input ${free} ('${n.inputs[free]}') from data, and run untaken it might fail on it`;
+    }
+  }
+  return undefined;
+}
