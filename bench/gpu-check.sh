@@ -2,8 +2,10 @@
 # Issue 5's acceptance run on the GPU machine, from a clean checkout after
 # ../shared/gpu/pack.sh: builds the addon with the cuda backend (one architecture: sm_90 by
 # default, HYBRIDRT_CUDA_ARCHS to change it), runs the gpu test project, then the real-model
-# checks (bench/gpu-models.py). Logs go to ${OUT:-/tmp}. Stages: all (default), build, test,
-# models; e.g. `bash bench/gpu-check.sh build test`.
+# checks (bench/gpu-models.py), then zoo models exported with PyTorch there (bench/zoo/export.py;
+# ZOO_MODELS, default the recurrent and transformer ones) through `hybrid-run --backend cuda
+# --compare`. Logs go to ${OUT:-/tmp}. Stages: all (default), build, test, models, zoo; e.g.
+# `bash bench/gpu-check.sh build test`.
 #
 # The conformance tests need the ONNX test data: set ONNX_CONFORMANCE_DIR, or carry
 # .conf/conformance.tar.xz (made by `bash bench/gpu-check.sh pack-conformance` here), which
@@ -43,6 +45,16 @@ fi
 if has models; then
   echo "== models ($(date -u +%H:%M:%S))"
   NODE_OPTIONS=--max-old-space-size=16384 PYTHONUNBUFFERED=1 python3 bench/gpu-models.py --out "$out" ${MODELS:+--only $MODELS} 2>&1 | tee "$out/models.log" || status=1
+fi
+if has zoo; then
+  echo "== zoo ($(date -u +%H:%M:%S))"
+  zoo=/tmp/hybrid-zoo
+  python3 bench/zoo/export.py "$zoo" --only "${ZOO_MODELS:-lstm,gru_bidir,transformer_encoder}" > "$out/zoo-export.log" 2>&1 || status=1
+  for f in "$zoo"/*.onnx; do
+    m=$(basename "$f" .onnx)
+    if node bin/hybrid-run.js "$f" --backend cuda --compare > "$out/zoo-$m.log" 2>&1; then r=pass; else r=FAIL; status=1; fi
+    echo "$m: $r; $(grep -E '^Coverage|segments ' "$out/zoo-$m.log" | head -2 | tr '\n' ' ')"
+  done
 fi
 echo "== done ($(date -u +%H:%M:%S)), status $status"
 exit $status

@@ -22,6 +22,7 @@ Promises:
 An existing .onnx is kept (not re-exported) unless --force.
 """
 import argparse
+import inspect
 import json
 import os
 import sys
@@ -165,6 +166,11 @@ def calibrate(model, inputs, detection):
     return model.eval()
 
 
+# The TorchScript exporter, which these models were first exported with; torch >= 2.9 (the GPU
+# machine's) defaults to the dynamo one, which writes other graphs.
+TORCHSCRIPT_EXPORTER = {'dynamo': False} if 'dynamo' in inspect.signature(torch.onnx.export).parameters else {}
+
+
 def export(name, spec, path):
     category, _, build, inputs = spec
     model = calibrate(build(), inputs, category == 'detection')
@@ -176,7 +182,7 @@ def export(name, spec, path):
             with warnings.catch_warnings():
                 warnings.simplefilter('ignore')
                 torch.onnx.export(model, args, path, opset_version=opset, input_names=names,
-                                  do_constant_folding=True)
+                                  do_constant_folding=True, **TORCHSCRIPT_EXPORTER)
             return opset, errors
         except Exception as e:  # noqa: BLE001 -- next opset
             errors.append(f'opset {opset}: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ""}')

@@ -24,6 +24,7 @@ import { isIntegerDType } from '../onnx/dtype.js';
 import { type AttributeProto, type GraphProto, type NodeProto, type TensorProto, toNumber } from '../onnx/proto.js';
 import { tensorProtoDType } from '../onnx/tensor.js';
 import { foldConstants } from './fold-constants.js';
+import { nodeOuterReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 /** Ops that cannot fail on data values (only on shapes) and have no effects or randomness. */
@@ -69,11 +70,11 @@ const branch = (n: Node, name: 'then_branch' | 'else_branch') => n.attributes.fi
 export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<PassResult> {
   const changes = new Changes();
   const refused = new Set<string>();
-  await settle(graph, ctx, changes, false);
+  await settle(graph, ctx, changes, false, refused);
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const next = graph.nodes.find((n) => isIf(n) && !refused.has(n.name));
     if (!next) break;
-    const why = await trySelect(graph, next, ctx, changes);
+    const why = await trySelect(graph, next, ctx, changes, refused);
     if (why) {
       refused.add(next.name);
       changes.note(`left If '${next.name}' to onnxruntime: ${why}`);
@@ -88,7 +89,7 @@ export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<Pass
  * Inlines every If whose condition is constant, folds what that brought, and repeats while it
  * inlines anything (`foldFirst`: fold before the first look, after a splice of both branches).
  */
-async function settle(graph: Graph, ctx: LoweringContext, changes: Changes, foldFirst: boolean): Promise<void> {
+async function settle(graph: Graph, ctx: LoweringContext, changes: Changes, foldFirst: boolean, refused: Set<string>): Promise<void> {
   let fold = foldFirst;
   for (let round = 0; round < MAX_ROUNDS; round++) {
     if (fold) {
@@ -100,10 +101,21 @@ async function settle(graph: Graph, ctx: LoweringContext, changes: Changes, fold
     let spliced = 0;
     for (const node of graph.nodes.filter(isIf)) {
       const cond = graph.constant(node.inputs[0] ?? '');
-      const taken = cond && (Number((cond.data as ArrayLike<number | bigint>)[0] ?? 0) ? 'then_branch' : 'else_branch');
-      const body = taken && branch(node, taken);
-      if (!body) continue;
-      splice(graph, node, [body]);
+      if (!cond || refused.has(node.name)) continue;
+      const values = cond.data as ArrayLike<number | bigint>;
+      const taken = Number(values[0] ?? 0) ? 'then_branch' : 'else_branch';
+      const body = branch(node, taken);
+      const done =
+        values.length !== 1
+          ? `its condition has ${values.length} elements; an If takes one`
+          : body
+            ? splice(graph, node, [body])
+            : `it has no ${taken}`;
+      if (typeof done === 'string') {
+        refused.add(node.name);
+        changes.note(`left If '${node.name}' to onnxruntime: ${done}`);
+        continue;
+      }
       spliced++;
       changes.add('inlined If (constant condition)', `'${node.name}': the condition is ${taken === 'then_branch'}, its ${taken} inlined`);
     }
@@ -169,12 +181,15 @@ interface Spliced {
  * and the nodes that give the If's outputs: with one branch, a value the branch makes is renamed
  * to the If's output (an Identity where it is an outer value or repeated); with two, a Where.
  */
-function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = []): Spliced {
+function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = []): Spliced | string {
+  const wrong = bodies.find((b) => b.output.length !== node.outputs.length || b.input.length > 0);
+  if (wrong)
+    return `a branch has ${wrong.input.length} inputs and ${wrong.output.length} outputs; an If branch takes none and gives the If's ${node.outputs.length}`;
   const taken = new Set<string>([...graph.inputs, ...graph.outputs, ...graph.initializers.keys(), ...graph.types.keys()]);
   for (const n of graph.nodes) for (const v of [...n.inputs, ...n.outputs]) taken.add(v);
   const nodeNames = new Set(graph.nodes.map((n) => n.name));
   const made: Node[] = [];
-  const inits: string[] = [];
+  const inits: TensorProto[] = [];
   const outputs: string[][] = [];
   const single = bodies.length === 1;
   for (const body of bodies) {
@@ -185,7 +200,7 @@ function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = 
       body.output.forEach((o, k) => {
         const v = o.name ?? '';
         const target = node.outputs[k];
-        if (target && own.has(v) && ![...names.values()].includes(target)) names.set(v, target);
+        if (target && own.has(v) && !names.has(v) && ![...names.values()].includes(target)) names.set(v, target);
       });
     }
     for (const v of definedDeep(body)) {
@@ -196,11 +211,7 @@ function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = 
     }
     for (const v of definedDeep(body)) taken.add(names.get(v) ?? v);
     const g = renamed(body, names);
-    for (const t of g.initializer) {
-      graph.initializers.set(t.name!, t);
-      graph.types.set(t.name!, { dtype: dtypeOf(t), shape: t.dims.map(toNumber) });
-      inits.push(t.name!);
-    }
+    inits.push(...g.initializer);
     g.node.forEach((np, k) => {
       let name = np.name || `${np.opType}_${k}`;
       if (nodeNames.has(name)) name = `${node.name}/${name}`;
@@ -228,25 +239,53 @@ function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = 
     });
   } else {
     node.outputs.forEach((target, k) => {
-      if (target) tail.push(pickNode(node, k, outputs.map((o) => o[k]!), target));
+      if (target)
+        tail.push(
+          pickNode(
+            node,
+            k,
+            outputs.map((o) => o[k]!),
+            target,
+          ),
+        );
     });
   }
+  // Every value the spliced nodes read (nested graphs' outer reads too) must be defined before
+  // them: a malformed branch (a missing outer value, an output nothing makes, a cycle) stays an If.
   const at = graph.nodes.indexOf(node);
+  const visible = new Set<string>([...graph.inputs, ...graph.initializers.keys(), ...inits.map((t) => t.name ?? '')]);
+  for (const n of graph.nodes.slice(0, at)) for (const o of n.outputs) if (o) visible.add(o);
+  for (const n of [...made, ...tail]) {
+    const unread = [...n.inputs.filter((i) => i), ...nodeOuterReads(n)].find((i) => !visible.has(i));
+    if (unread !== undefined) return `branch node '${n.name}' (${n.opType}) reads '${unread}', which nothing defines before it`;
+    for (const o of n.outputs) if (o) visible.add(o);
+  }
+  for (const t of inits) {
+    graph.initializers.set(t.name!, t);
+    graph.types.set(t.name!, { dtype: dtypeOf(t), shape: t.dims.map(toNumber) });
+  }
   graph.nodes = [...graph.nodes.slice(0, at), ...made, ...tail, ...graph.nodes.slice(at + 1)];
   graph.invalidate();
-  return { nodes: [...made, ...tail], initializers: inits, outputs };
+  return { nodes: [...made, ...tail], initializers: inits.map((t) => t.name!), outputs };
 }
 
 /** Where(cond, then_k, else_k) -> the If's output k (the condition as a scalar: see trySelect). */
 function pickNode(node: Node, k: number, [thenV, elseV]: string[], target: string): Node {
-  return { name: `${node.name}/pick${k}`, opType: 'Where', domain: '', inputs: [`${node.name}/cond`, thenV!, elseV!], outputs: [target], attributes: [] };
+  return {
+    name: `${node.name}/pick${k}`,
+    opType: 'Where',
+    domain: '',
+    inputs: [`${node.name}/cond`, thenV!, elseV!],
+    outputs: [target],
+    attributes: [],
+  };
 }
 
 /**
  * Splices both branches with a Where per output and settles what they brought (inner Ifs on
  * shapes fold); undone, returning why, where running the untaken branch is not safe.
  */
-async function trySelect(graph: Graph, node: Node, ctx: LoweringContext, changes: Changes): Promise<string | undefined> {
+async function trySelect(graph: Graph, node: Node, ctx: LoweringContext, changes: Changes, refused: Set<string>): Promise<string | undefined> {
   const then = branch(node, 'then_branch');
   const other = branch(node, 'else_branch');
   if (!then || !other) return 'a branch is missing';
@@ -260,24 +299,38 @@ async function trySelect(graph: Graph, node: Node, ctx: LoweringContext, changes
   collect(then);
   collect(other);
   const unsafe = [...ops].filter((op) => !TOTAL_OPS.has(op)).sort();
-  if (unsafe.length) return `the condition is computed at run time and the branches hold ${unsafe.join(', ')}, which may fail or differ when run untaken`;
+  if (unsafe.length)
+    return `the condition is computed at run time and the branches hold ${unsafe.join(', ')}, which may fail or differ when run untaken`;
   const before = { nodes: [...graph.nodes], initializers: new Map(graph.initializers), types: new Map(graph.types) };
   const issuesBefore = new Set(ctx.infer().issues.map((i) => i.node));
   // The condition as a scalar, so that Where keeps the branches' shapes.
   const scalarShape = graph.freshName(`${node.name}/scalar_shape`);
   graph.setInitializer(scalarShape, { dtype: 'int64', dims: [0], data: new BigInt64Array(0) });
-  const condNode: Node = { name: `${node.name}/cond`, opType: 'Reshape', domain: '', inputs: [node.inputs[0]!, scalarShape], outputs: [`${node.name}/cond`], attributes: [] };
-  splice(graph, node, [then, other], [condNode]);
-  const trial = new Changes();
-  await settle(graph, ctx, trial, true);
-  const old = new Set(before.nodes);
-  const why = checkSelect(graph, ctx, node, issuesBefore, (n) => !old.has(n));
+  const condNode: Node = {
+    name: `${node.name}/cond`,
+    opType: 'Reshape',
+    domain: '',
+    inputs: [node.inputs[0]!, scalarShape],
+    outputs: [`${node.name}/cond`],
+    attributes: [],
+  };
+  const spliced = splice(graph, node, [then, other], [condNode]);
+  const refusedBefore = new Set(refused);
+  let why: string | undefined = typeof spliced === 'string' ? spliced : undefined;
   if (!why) {
-    const { counts, notes } = trial.result();
-    for (const [kind, count] of Object.entries(counts)) for (let k = 0; k < count; k++) changes.add(kind);
-    for (const n of notes) changes.note(n);
-    return undefined;
+    const trial = new Changes();
+    await settle(graph, ctx, trial, true, refused);
+    const old = new Set(before.nodes);
+    why = checkSelect(graph, ctx, node, issuesBefore, (n) => !old.has(n));
+    if (!why) {
+      const { counts, notes } = trial.result();
+      for (const [kind, count] of Object.entries(counts)) for (let k = 0; k < count; k++) changes.add(kind);
+      for (const n of notes) changes.note(n);
+      return undefined;
+    }
   }
+  refused.clear();
+  for (const r of refusedBefore) refused.add(r);
   graph.nodes = before.nodes;
   graph.invalidate();
   for (const name of [...graph.initializers.keys()]) if (!before.initializers.has(name)) graph.removeInitializer(name);

@@ -117,6 +117,28 @@ describe('inline-if', () => {
     }
   });
 
+  it.each([
+    { what: 'reads a value nothing defines', then: branch('Neg', 't', 'ghost'), expect: "reads 'ghost'" },
+    { what: 'gives no outputs', then: { outputs: [], nodes: [] }, expect: 'an If branch takes none' },
+    {
+      what: 'names an output nothing makes',
+      then: { outputs: [{ name: 'nowhere', dtype: 'float32' as const }], nodes: [] },
+      expect: "reads 'nowhere'",
+    },
+  ])('leaves a malformed If (a branch that $what) as it is, constant condition or not', async ({ then, expect: reason }) => {
+    for (const constant of [true, false]) {
+      const g = buildGraph({
+        inputs: [{ name: 'x', shape: [2, 3] }, ...(constant ? [] : [{ name: 'c', dtype: 'bool' as const, shape: [] }])],
+        outputs: [{ name: 'y' }],
+        initializers: constant ? { c: flag(true) } : {},
+        nodes: [ifNode('c', then, branch('Abs', 'e'))],
+      });
+      const [, r] = await runPasses(g, PASSES);
+      expect(opTypes(g), `constant ${constant}`).toEqual(['If']);
+      expect(r!.notes.join('\n')).toContain(reason);
+    }
+  });
+
   const runTime = (then: SubgraphSpec, other: SubgraphSpec, extra: Record<string, TensorData> = {}) =>
     buildGraph({
       inputs: [
@@ -132,17 +154,29 @@ describe('inline-if', () => {
   it.each([
     {
       why: 'an op that may fail or differ when run untaken',
-      then: { outputs: [{ name: 't', dtype: 'float32' as const }], nodes: [{ op: 'NonZero', inputs: ['x'], outputs: ['nz'] }, { op: 'Cast', inputs: ['nz'], outputs: ['t'], attrs: { to: 1 } }] },
+      then: {
+        outputs: [{ name: 't', dtype: 'float32' as const }],
+        nodes: [
+          { op: 'NonZero', inputs: ['x'], outputs: ['nz'] },
+          { op: 'Cast', inputs: ['nz'], outputs: ['t'], attrs: { to: 1 } },
+        ],
+      },
       expect: 'NonZero',
     },
     {
       why: 'outputs of two shapes',
-      then: { outputs: [{ name: 't', dtype: 'float32' as const }], nodes: [{ op: 'ReduceSum', inputs: ['x'], outputs: ['t'], attrs: { keepdims: 0 } }] },
+      then: {
+        outputs: [{ name: 't', dtype: 'float32' as const }],
+        nodes: [{ op: 'ReduceSum', inputs: ['x'], outputs: ['t'], attrs: { keepdims: 0 } }],
+      },
       expect: 'a Where needs one type',
     },
     {
       why: 'an index taken from data',
-      then: { outputs: [{ name: 't', dtype: 'float32' as const }], nodes: [{ op: 'Gather', inputs: ['x', 'i'], outputs: ['t'], attrs: { axis: 0 } }] },
+      then: {
+        outputs: [{ name: 't', dtype: 'float32' as const }],
+        nodes: [{ op: 'Gather', inputs: ['x', 'i'], outputs: ['t'], attrs: { axis: 0 } }],
+      },
       expect: "takes input 1 ('i') from data",
     },
   ])('leaves a run-time If to onnxruntime for $why, saying so', async ({ then, expect: reason }) => {
