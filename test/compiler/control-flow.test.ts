@@ -31,7 +31,10 @@ function gated(then: SubgraphSpec) {
           op: 'If',
           inputs: ['cond'],
           outputs: ['y'],
-          attrs: { then_branch: { graph: then }, else_branch: { graph: { outputs: [{ name: 'e', dtype: 'float32' }], nodes: [{ op: 'Identity', inputs: ['score'], outputs: ['e'] }] } } },
+          attrs: {
+            then_branch: { graph: then },
+            else_branch: { graph: { outputs: [{ name: 'e', dtype: 'float32' }], nodes: [{ op: 'Identity', inputs: ['score'], outputs: ['e'] }] } },
+          },
         },
       ],
     }),
