@@ -17,6 +17,7 @@ import { gatherConverters } from './gather.js';
 import { identityConverters } from './identity.js';
 import { lrnConverters } from './lrn.js';
 import { matmulConverters } from './matmul.js';
+import { microsoftConverters } from './microsoft.js';
 import { normalizationConverters } from './normalization.js';
 import { oneHotConverters } from './one-hot.js';
 import { padConverters } from './pad.js';
@@ -130,4 +131,11 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(reshapeConverters, 'Unsqueeze'),
   ...whereConverters, // Where
   ...from(binaryConverters, 'Xor'),
+  // Domain com.microsoft: the ops onnxruntime's transformer optimizer writes.
+  ...from(microsoftConverters, 'BiasGelu'),
+  ...from(microsoftConverters, 'FastGelu'),
+  ...from(microsoftConverters, 'FusedMatMul'),
+  ...from(microsoftConverters, 'Gelu'),
+  ...from(microsoftConverters, 'QuickGelu'),
+  ...from(microsoftConverters, 'SkipLayerNormalization'),
 ];

@@ -104,7 +104,7 @@ const instanceNorm = defineConverter<number>({
   },
 });
 
-interface LayerNormPlan {
+export interface LayerNormPlan {
   axis: number;
   epsilon: number;
   paramShape: number[];
@@ -150,7 +150,7 @@ const layerNorm = defineConverter<LayerNormPlan>({
 });
 
 /** Mean and 1/sqrt(var + eps) over [axis, rank), kept as size-1 dims, in the stash type. */
-function layerNormStats(e: Emitter, x: TensorRef, p: LayerNormPlan, dtype: EngineDType): void {
+export function layerNormStats(e: Emitter, x: TensorRef, p: LayerNormPlan, dtype: EngineDType): void {
   const axes = Array.from({ length: x.shape.length - p.axis }, (_, i) => i + p.axis);
   const xs = e.cast(x, dtype, 'stash');
   const mean = e.add('reduce', [xs], { op: 'mean', axes, keepDims: true }, 'mean');

@@ -49,19 +49,30 @@ function importsOf(file: string): Map<string, string> {
   return map;
 }
 
-/** Op -> the converter file, read from converters/all.ts (`...from(list, 'Op')` or `...list, // Op`). */
+/** The domain marker of converters/all.ts: ops listed after it are of that domain. */
+const DOMAIN_MARKER = /\/\/ Domain ([\w.]+):/;
+
+/** An op's key in the tables: its type, prefixed by its domain outside ai.onnx. */
+const opKey = (domain: string, op: string) => (domain ? `${domain}::${op}` : op);
+
+/** Op key -> the converter file, read from converters/all.ts (`...from(list, 'Op')` or `...list, // Op`). */
 function converterFiles(): Map<string, string> {
   const file = 'converters/all.ts';
   const imports = importsOf(file);
   const map = new Map<string, string>();
-  for (const m of read(file).matchAll(/\.\.\.(?:from\((\w+), '(\w+)'\)|(\w+), \/\/ (\w+))/g)) {
-    const list = m[1] ?? m[3]!;
-    map.set(m[2] ?? m[4]!, imports.get(list) ?? file);
+  let domain = '';
+  for (const line of read(file).split('\n')) {
+    domain = DOMAIN_MARKER.exec(line)?.[1] ?? domain;
+    const m = /\.\.\.(?:from\((\w+), '(\w+)'\)|(\w+), \/\/ (\w+))/.exec(line);
+    if (m) map.set(opKey(domain, m[2] ?? m[4]!), imports.get(m[1] ?? m[3]!) ?? file);
   }
   return map;
 }
 
-/** Op -> the file of its inference rule, read from src/ir/infer/rules.ts (`Op: rule...`). */
+/**
+ * Op key -> the file of its inference rule, read from src/ir/infer/rules.ts (`Op: rule...`), and
+ * for com.microsoft from src/ir/infer/microsoft.ts, whose rules are its own.
+ */
 function inferenceFiles(): Map<string, string> {
   const file = 'src/ir/infer/rules.ts';
   const text = read(file);
@@ -69,7 +80,10 @@ function inferenceFiles(): Map<string, string> {
   // Local names (`const same = unary();`) resolve through what they call.
   const local = new Map([...text.matchAll(/^const (\w+) = (\w+)\(/gm)].map((m) => [m[1]!, m[2]!]));
   const resolve = (id: string) => imports.get(id) ?? imports.get(local.get(id) ?? '') ?? file;
-  return new Map([...text.matchAll(/^ {2}(\w+): (\w+)/gm)].map((m) => [m[1]!, resolve(m[2]!)]));
+  const map = new Map([...text.matchAll(/^ {2}(\w+): (\w+)/gm)].map((m) => [m[1]!, resolve(m[2]!)]));
+  const microsoft = 'src/ir/infer/microsoft.ts';
+  for (const m of read(microsoft).matchAll(/^ {2}(\w+): \w+,/gm)) map.set(opKey('com.microsoft', m[1]!), microsoft);
+  return map;
 }
 
 /**
@@ -80,7 +94,7 @@ function inferenceFiles(): Map<string, string> {
 function whereTable(registry: ConverterRegistry): string {
   const converters = converterFiles();
   const rules = inferenceFiles();
-  const ops = [...new Set(registry.list().map((c) => c.opType))];
+  const ops = [...new Set(registry.list().map((c) => opKey(c.domain, c.opType)))];
   const rows = ops.map((op) => {
     const conv = converters.get(op) ?? '?';
     const test = `test/converters/${path.basename(conv, '.ts')}.test.ts`;
@@ -91,9 +105,11 @@ function whereTable(registry: ConverterRegistry): string {
 ## Where each op lives
 
 Read from \`converters/all.ts\` (the converter each op's list comes from) and
-\`src/ir/infer/rules.ts\` (its shape inference rule); the converter's own test file where it
-has one. Every op is also run through engines by its ONNX node conformance cases
-(\`test/conformance/node-engine.test.ts\`, which fails if a converter has none).
+\`src/ir/infer/rules.ts\` (its shape inference rule; \`src/ir/infer/microsoft.ts\` for com.microsoft);
+the converter's own test file where it has one. Every op of the default domain is also run
+through engines by its ONNX node conformance cases (\`test/conformance/node-engine.test.ts\`,
+which fails if a converter has none); the com.microsoft ops have none, and their test file
+holds them to onnxruntime's own kernels.
 
 | Op | Converter | Inference rule | Converter tests |
 | --- | --- | --- | --- |

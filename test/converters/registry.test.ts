@@ -25,18 +25,27 @@ const EXTRA_OPS = [
   ...['OneHot', 'Tile', 'Trilu', 'IsNaN', 'IsInf', 'LSTM', 'GRU', 'RNN'],
 ];
 
+/** The com.microsoft ops of onnxruntime's transformer optimizer (converters/microsoft.ts). */
+const MICROSOFT_OPS = ['BiasGelu', 'FastGelu', 'FusedMatMul', 'Gelu', 'QuickGelu', 'SkipLayerNormalization'];
+
 describe('converter registry', () => {
   const registry = builtinRegistry();
 
+  const inDomain = (domain: string) => ALL_CONVERTERS.filter((c) => c.domain === domain).map((c) => c.opType);
+
   it('has a converter for every op of the supported list, and no other', () => {
-    const ops = new Set(ALL_CONVERTERS.map((c) => c.opType));
-    expect([...ops].sort()).toEqual([...ISSUE_OPS, ...EXTRA_OPS].sort());
-    expect(ALL_CONVERTERS.every((c) => c.domain === '')).toBe(true);
+    expect([...new Set(inDomain(''))].sort()).toEqual([...ISSUE_OPS, ...EXTRA_OPS].sort());
+    expect([...new Set(inDomain('com.microsoft'))].sort()).toEqual(MICROSOFT_OPS);
+    expect(ALL_CONVERTERS.every((c) => c.domain === '' || c.domain === 'com.microsoft')).toBe(true);
   });
 
-  it('lists the ops alphabetically', () => {
-    const order = ALL_CONVERTERS.map((c) => c.opType).filter((op, i, all) => all[i - 1] !== op);
-    expect(order).toEqual([...order].sort((a, b) => a.localeCompare(b)));
+  it('lists the ops alphabetically, the default domain first', () => {
+    for (const domain of ['', 'com.microsoft']) {
+      const order = inDomain(domain).filter((op, i, all) => all[i - 1] !== op);
+      expect(order, domain).toEqual([...order].sort((a, b) => a.localeCompare(b)));
+    }
+    const domains = ALL_CONVERTERS.map((c) => c.domain);
+    expect(domains).toEqual([...domains].sort());
   });
 
   it('picks the newest form not newer than the model opset', () => {

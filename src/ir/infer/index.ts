@@ -22,7 +22,8 @@ import { type Graph, type Node, isDefaultDomain } from '../graph.js';
 import type { TensorData } from '../../onnx/tensor.js';
 import type { Dim, ValueType } from '../types.js';
 import { SymbolTable } from './dims.js';
-import { type InferCtx, InferenceError, type OutputInfo } from './context.js';
+import { type InferCtx, InferenceError, type OutputInfo, type Rule } from './context.js';
+import { MICROSOFT_RULES } from './microsoft.js';
 import { RULES } from './rules.js';
 import { type KnownValue, valueFromTensor, valueToTensor } from './values.js';
 
@@ -58,9 +59,14 @@ export interface InferResult {
 
 export { RULES as INFERENCE_RULES } from './rules.js';
 
-/** Whether inference has a rule for this op (default domain only). */
+/** Whether inference has a rule for this op (the default domain, and com.microsoft's ops in microsoft.ts). */
 export function canInfer(opType: string, domain = ''): boolean {
-  return isDefaultDomain(domain) && Object.hasOwn(RULES, opType);
+  return isDefaultDomain(domain) ? Object.hasOwn(RULES, opType) : domain === 'com.microsoft' && Object.hasOwn(MICROSOFT_RULES, opType);
+}
+
+function ruleOf(node: Node): Rule | undefined {
+  if (isDefaultDomain(node.domain)) return Object.hasOwn(RULES, node.opType) ? RULES[node.opType] : undefined;
+  return node.domain === 'com.microsoft' && Object.hasOwn(MICROSOFT_RULES, node.opType) ? MICROSOFT_RULES[node.opType] : undefined;
 }
 
 const ANONYMOUS_DIM = /^unk__dim\d+$/;
@@ -100,7 +106,7 @@ export function inferShapes(graph: Graph, options: InferOptions = {}): InferResu
   };
 
   for (const node of graph.nodes) {
-    const rule = isDefaultDomain(node.domain) ? RULES[node.opType] : undefined;
+    const rule = ruleOf(node);
     if (!rule) {
       result.unknownOps.add(node.domain && !isDefaultDomain(node.domain) ? `${node.domain}:${node.opType}` : node.opType);
       continue;

@@ -8,7 +8,7 @@ import type { Dim } from '../types.js';
 import { BroadcastError, broadcastDim, broadcastShapes, isNum, mergeDim } from './dims.js';
 import { type InferCtx, type Rule, fail } from './context.js';
 
-function matmulShape(ctx: InferCtx, a: Dim[] | undefined, b: Dim[] | undefined): Dim[] | undefined {
+export function matmulShape(ctx: InferCtx, a: Dim[] | undefined, b: Dim[] | undefined): Dim[] | undefined {
   if (!a || !b) return undefined;
   if (a.length === 0 || b.length === 0) fail('MatMul operands must not be scalars');
   const a2 = a.length === 1 ? [1, a[0]!] : a;
