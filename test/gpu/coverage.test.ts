@@ -45,7 +45,12 @@ describe.skipIf(!CUDA)('recurrent layers on cuda', () => {
           shape: { dtype: 'int64', dims: [3], data: BigInt64Array.of(BigInt(S), BigInt(B), BigInt(2 * H)) },
         },
         nodes: [
-          { op: 'GRU', inputs: ['x', 'gw', 'gr', 'gb', 'lens'], outputs: ['g'], attrs: { hidden_size: H, direction: 'bidirectional', linear_before_reset: 1 } },
+          {
+            op: 'GRU',
+            inputs: ['x', 'gw', 'gr', 'gb', 'lens'],
+            outputs: ['g'],
+            attrs: { hidden_size: H, direction: 'bidirectional', linear_before_reset: 1 },
+          },
           { op: 'Transpose', inputs: ['g'], outputs: ['gt'], attrs: { perm: [0, 2, 1, 3] } },
           { op: 'Reshape', inputs: ['gt', 'shape'], outputs: ['gs'] },
           { op: 'LSTM', inputs: ['gs', 'lw', 'lr', 'lb'], outputs: ['y'], attrs: { hidden_size: H } },
