@@ -17,7 +17,13 @@ import { checkAgainstOrt, random } from './helpers/harness.js';
 const MS = { 'com.microsoft': 1 };
 const TOL = { rtol: 1e-5, atol: 1e-5 };
 
-function one(op: string, inputs: Record<string, TensorData>, outputs: string[], attrs: ModelSpec['nodes'][number]['attrs'] = {}, optional: string[] = []) {
+function one(
+  op: string,
+  inputs: Record<string, TensorData>,
+  outputs: string[],
+  attrs: ModelSpec['nodes'][number]['attrs'] = {},
+  optional: string[] = [],
+) {
   const names = Object.keys(inputs);
   return {
     spec: {
@@ -58,7 +64,9 @@ describe('com.microsoft ops against onnxruntime', () => {
   });
 
   it('FusedMatMul with transA, transB and alpha', async () => {
-    await checkAgainstOrt(one('FusedMatMul', { a: random('float32', [2, 4, 5], 8), b: random('float32', [2, 6, 5], 9) }, ['y'], { transB: 1, alpha: 0.5 }));
+    await checkAgainstOrt(
+      one('FusedMatMul', { a: random('float32', [2, 4, 5], 8), b: random('float32', [2, 6, 5], 9) }, ['y'], { transB: 1, alpha: 0.5 }),
+    );
     await checkAgainstOrt(one('FusedMatMul', { a: random('float32', [5, 4], 10), b: random('float32', [5, 3], 11) }, ['y'], { transA: 1 }));
   });
 });
@@ -77,7 +85,13 @@ describeIf(HAS_NATIVE, 'a transformer block as onnxruntime optimizes it', NATIVE
           { op: 'FusedMatMul', domain: 'com.microsoft', inputs: ['h', 'w1'], outputs: ['up'], attrs: { transB: 1 } },
           { op: 'BiasGelu', domain: 'com.microsoft', inputs: ['up', 'b1'], outputs: ['act'] },
           { op: 'MatMul', inputs: ['act', 'w2'], outputs: ['down'] },
-          { op: 'SkipLayerNormalization', domain: 'com.microsoft', inputs: ['down', 'h', 'gamma', 'beta', 'b2'], outputs: ['y'], attrs: { epsilon: { float: 1e-5 } } },
+          {
+            op: 'SkipLayerNormalization',
+            domain: 'com.microsoft',
+            inputs: ['down', 'h', 'gamma', 'beta', 'b2'],
+            outputs: ['y'],
+            attrs: { epsilon: { float: 1e-5 } },
+          },
         ],
       }),
     );

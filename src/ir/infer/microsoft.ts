@@ -33,7 +33,11 @@ const swapLast = (s: Dim[] | undefined, swap: boolean): Dim[] | undefined => {
 const fusedMatMul: Rule = (ctx) => [
   {
     dtype: ctx.dtype(0),
-    shape: matmulShape(ctx, swapLast(ctx.shape(0), attrInt(ctx.node, 'transA', 0) !== 0), swapLast(ctx.shape(1), attrInt(ctx.node, 'transB', 0) !== 0)),
+    shape: matmulShape(
+      ctx,
+      swapLast(ctx.shape(0), attrInt(ctx.node, 'transA', 0) !== 0),
+      swapLast(ctx.shape(1), attrInt(ctx.node, 'transB', 0) !== 0),
+    ),
   },
 ];
 
