@@ -27,6 +27,7 @@ import { recurrentConverters } from './recurrent.js';
 import { reduceConverters } from './reduce.js';
 import { reshapeConverters } from './reshape.js';
 import { resizeConverters } from './resize.js';
+import { shapeOfConverters } from './shape-of.js';
 import { sliceConverters } from './slice.js';
 import { softmaxConverters } from './softmax.js';
 import { splitConverters } from './split.js';
@@ -114,8 +115,10 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...resizeConverters, // Resize
   ...from(recurrentConverters, 'RNN'),
   ...from(unaryConverters, 'Selu'),
+  ...from(shapeOfConverters, 'Shape'),
   ...from(unaryConverters, 'Sigmoid'),
   ...from(unaryConverters, 'Sin'),
+  ...from(shapeOfConverters, 'Size'),
   ...sliceConverters, // Slice
   ...from(softmaxConverters, 'Softmax'),
   ...from(unaryConverters, 'Softplus'),

@@ -62,5 +62,6 @@ export function validateContext(graph: Graph, domain = '', known?: ReadonlyMap<s
     opset: graph.opset(domain) ?? 1,
     type: (value) => graph.types.get(value),
     constant: (value) => graphConstant(graph, value) ?? known?.get(value),
+    fixed: (value) => graphConstant(graph, value) !== undefined,
   };
 }

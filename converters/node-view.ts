@@ -112,6 +112,13 @@ export class NodeView {
     return this.has(i) ? this.ctx.constant(this.node.inputs[i]!) : undefined;
   }
 
+  /** Whether input i is a constant of the graph, the same at every shape (see ValidateContext.fixed). */
+  fixed(i: number): boolean {
+    if (!this.has(i)) return false;
+    const value = this.node.inputs[i]!;
+    return this.ctx.fixed ? this.ctx.fixed(value) : this.ctx.constant(value) !== undefined;
+  }
+
   /** A constant input's values as numbers; rejects a value computed at run time. */
   constNumbers(i: number, what: string, hint = 'export with static shapes or pass --shape'): number[] {
     const t = this.constant(i);

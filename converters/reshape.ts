@@ -2,7 +2,9 @@
  * Ops that only reinterpret the shape -> one `shuffle` layer with `reshape` = the output shape
  * (none at all when the shape does not change): Reshape (shape attribute in opset 1, a
  * constant input from 5, allowzero from 14), Flatten, Squeeze and Unsqueeze (axes attribute
- * before 13, a constant input from 13). The target shape is the one shape inference gives the
+ * before 13, a constant input from 13). A Reshape whose target the model computes (from Shape:
+ * a dynamic model's reshape arithmetic) becomes a shuffle that takes the target as its second
+ * input, a shape tensor the engine evaluates on the host for each shape (derive_shapes.cc). The target shape is the one shape inference gives the
  * output (src/ir/infer, the one authority for ONNX output shapes); a converter only checks that
  * what decides it (the target or the axes) is known when the model is compiled, and that the
  * element count is kept.
@@ -11,7 +13,8 @@ import { numel } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';
-import type { Converter } from './types.js';
+import type { Node } from '../src/ir/graph.js';
+import type { Converter, ValidateContext } from './types.js';
 
 const CONST_HINT = 'export with static shapes or pass --shape so that it folds to a constant';
 
@@ -46,12 +49,39 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
 }
 
 function reshape(sinceVersion: number): Converter {
-  return shapeOp(
-    'Reshape',
+  if (sinceVersion === 1) return shapeOp('Reshape', 1, 'Shape attribute.', (v) => v.ints('shape') ?? v.fail('the shape attribute is missing'));
+  const fixedTarget = shapeOp('Reshape', sinceVersion, '', (v) => v.constInts(1, 'the target shape', CONST_HINT));
+  const computedTarget = defineConverter<{ placeholder: boolean; out: number[] }>({
+    opType: 'Reshape',
     sinceVersion,
-    sinceVersion === 1 ? 'Shape attribute.' : `The shape input must be a constant${sinceVersion >= 14 ? '; allowzero supported' : ''}.`,
-    (v) => (sinceVersion === 1 ? (v.ints('shape') ?? v.fail('the shape attribute is missing')) : v.constInts(1, 'the target shape', CONST_HINT)),
-  );
+    notes:
+      `A constant shape input${sinceVersion >= 14 ? ' (allowzero supported)' : ''}, or one computed from shapes: a shuffle that reads it at run time ` +
+      "(a shape tensor), so that a dynamic engine reshapes to each run's target.",
+    plan(v) {
+      v.dtype(0, ENGINE_DTYPES);
+      v.dtype(1, ['int64']);
+      v.check(v.in(1).shape.length === 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; a shape is 1-D`);
+      const out = v.out(0).shape;
+      v.check(numel(out) === numel(v.in(0).shape), () => `cannot reshape [${v.in(0).shape}] to [${out}]`);
+      return { placeholder: !(sinceVersion >= 14 && v.int('allowzero', 0) === 1), out };
+    },
+    emit(e, { placeholder, out }) {
+      e.output(0, e.add('shuffle', [e.input(0), e.input(1)], placeholder ? { zeroIsPlaceholder: true } : {}, undefined, [{ shape: out }]));
+    },
+  });
+  // A constant target is a layer param; one computed in the model (constant at these shapes at most) is read at run time.
+  return {
+    ...fixedTarget,
+    notes: computedTarget.notes,
+    validate: (node, ctx) => (isComputed(node, ctx) ? computedTarget : fixedTarget).validate(node, ctx),
+    convert: (node, ctx, net) => (isComputed(node, ctx) ? computedTarget : fixedTarget).convert(node, ctx, net),
+  };
+}
+
+/** A target that is not a constant of the graph (a shape computation): read at run time. */
+function isComputed(node: Node, ctx: ValidateContext): boolean {
+  const target = node.inputs[1];
+  return !!target && (ctx.fixed ? !ctx.fixed(target) : ctx.constant(target) === undefined);
 }
 
 const flatten = shapeOp('Flatten', 1, 'Any engine dtype.');

@@ -71,6 +71,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
     opset,
     type: (value) => graph.types.get(value),
     constant,
+    fixed: (value) => graphConstant(graph, value) !== undefined,
     input(node, index) {
       const value = node.inputs[index];
       if (!value) throw new HybridError('CONVERTER', `${where(node)}: input ${index} is omitted; check node.inputs[${index}] first`);

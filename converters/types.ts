@@ -25,6 +25,13 @@ export interface ValidateContext {
   type(value: string): ValueType | undefined;
   /** The value of a constant input (an initializer, or a Constant node's output), if it is one. */
   constant(value: string): TensorData | undefined;
+  /**
+   * Whether a value is a constant of the graph (an initializer or a Constant node's output), the
+   * same at every input shape; false for one `constant` knows only at these shapes (a shape
+   * computation of a dynamic model), which an engine must compute at run time. Absent: every
+   * value `constant` gives is fixed.
+   */
+  fixed?(value: string): boolean;
 }
 
 /** What convert may use, on top of validate's view. */

@@ -215,6 +215,7 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
     case LayerKind::kResize: return MakeResize(this);
     case LayerKind::kCast: return MakeCast(this);
     case LayerKind::kSelect: return MakeSelect(this);
+    case LayerKind::kShape: return MakeShapeOf(this);
     case LayerKind::kQuantize: return MakeQuantize(this);
     case LayerKind::kDequantize: return MakeDequantize(this);
     case LayerKind::kPointwise: return MakePointwise(this);

@@ -345,6 +345,14 @@ export type LayerSpec =
     }
   | {
       /**
+       * inputs: [x] of any dtype. Output int64 [rank(x)]: x's dims, written at run time (a shape
+       * tensor: a dynamic engine's Shape -> Gather -> Concat arithmetic sees each run's dims).
+       */
+      kind: 'shape';
+      params: Record<string, never>;
+    }
+  | {
+      /**
        * inputs: [x, scale, zeroPoint?]. quantize: y = saturate(round_half_even(x/scale) + zp)
        * into int8/uint8 (the output's dtype); dequantize: y = (x - zp) * scale. Per-tensor when
        * scale is a scalar (one element, rank <= 1), else per-axis along `axis` (scale of shape

@@ -253,6 +253,82 @@ describeIf(HAS_NATIVE, `shape ranges (${BACKEND})`, NATIVE_MISSING, () => {
     }
   });
 
+  it('shape tensors: Shape -> Gather -> Concat arithmetic, a reshape target no 0/-1 can write, and fills of a computed shape stay on one engine', async () => {
+    // x [b, q, 8] -> [b, 8, q] -> Reshape to [2b, q, 4] (the target from Shape: 2b and q both vary,
+    // so no constant target with one -1 holds); ConstantOfShape(Shape(r)) and Expand(k, Shape(r))
+    // (the exporters' zeros_like / expand_as) feed a Where and an Add.
+    const i64 = (...v: number[]) => ({ dtype: 'int64' as const, dims: [v.length], data: BigInt64Array.from(v.map(BigInt)) });
+    const model = encodeModel(
+      buildModel({
+        inputs: [{ name: 'x', dtype: 'float32', shape: ['b', 'q', 8] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: {
+          zero: i64(0),
+          one: i64(1),
+          two: i64(2),
+          four: i64(4),
+          k: { dtype: 'float32', dims: [4], data: Float32Array.of(0.5, -1, 2, 0) },
+        },
+        nodes: [
+          { op: 'Transpose', inputs: ['x'], outputs: ['xt'], attrs: { perm: [0, 2, 1] } },
+          { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+          { op: 'Gather', inputs: ['s', 'zero'], outputs: ['b'], attrs: { axis: 0 } },
+          { op: 'Gather', inputs: ['s', 'one'], outputs: ['q'], attrs: { axis: 0 } },
+          { op: 'Mul', inputs: ['b', 'two'], outputs: ['b2'] },
+          { op: 'Concat', inputs: ['b2', 'q', 'four'], outputs: ['target'], attrs: { axis: 0 } },
+          { op: 'Reshape', inputs: ['xt', 'target'], outputs: ['r'] },
+          { op: 'Shape', inputs: ['r'], outputs: ['rs'] },
+          { op: 'ConstantOfShape', inputs: ['rs'], outputs: ['zeros'], attrs: { value: { dtype: 'float32', dims: [1], data: Float32Array.of(0) } } },
+          { op: 'Expand', inputs: ['k', 'rs'], outputs: ['kk'] },
+          { op: 'Greater', inputs: ['r', 'zeros'], outputs: ['pos'] },
+          { op: 'Where', inputs: ['pos', 'r', 'zeros'], outputs: ['relu'] },
+          { op: 'Add', inputs: ['relu', 'kk'], outputs: ['y'] },
+        ],
+      }),
+    );
+    const range = { min: [1, 2, 8], opt: [2, 5, 8], max: [4, 9, 8] };
+    const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: range } });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      expect(m.report.data.summary.engineSegments).toBe(1);
+      for (const shape of shapesIn(range, 3, 11)) await expectMatches(m, model, { x: sine(shape, shape[1]!) }, `[${shape}]`);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('a reshape target computed from data cannot follow a range: onnxruntime runs it, and the report says why', async () => {
+    // The target's first dim is the largest element of a second input: no shape gives it.
+    const model = encodeModel(
+      buildModel({
+        inputs: [
+          { name: 'x', dtype: 'float32', shape: ['b', 6] },
+          { name: 'flags', dtype: 'float32', shape: [3] },
+        ],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: { minus: { dtype: 'int64', dims: [1], data: BigInt64Array.of(-1n) } },
+        nodes: [
+          { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+          { op: 'ReduceMax', inputs: ['flags'], outputs: ['top'], attrs: { keepdims: 1 } },
+          { op: 'Ceil', inputs: ['top'], outputs: ['up'] },
+          { op: 'Cast', inputs: ['up'], outputs: ['n'], attrs: { to: 7 } },
+          { op: 'Concat', inputs: ['n', 'minus'], outputs: ['target'], attrs: { axis: 0 } },
+          { op: 'Reshape', inputs: ['r', 'target'], outputs: ['y'] },
+        ],
+      }),
+    );
+    const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: { min: [1, 6], opt: [2, 6], max: [3, 6] }, flags: [3] } });
+    try {
+      const reshape = m.report.data.nodes.find((n) => n.opType === 'Reshape');
+      expect(m.report.data.segments[reshape!.segment]!.kind).toBe('fallback');
+      expect(reshape!.reason).toMatch(/not computed from shapes and constants alone|varies over the range/);
+      const feeds = { x: sine([3, 6], 1), flags: new ort.Tensor('float32', Float32Array.of(1, 0, 1.5), [3]) };
+      await expectMatches(m, model, feeds, 'batch 3');
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('an unrolled LSTM (bidirectional, initial states, sequence_lens) follows a dynamic batch on one engine', async () => {
     const [S, I, H] = [4, 3, 5];
     const weights = (dims: number[], seed: number) => {

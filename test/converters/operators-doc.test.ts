@@ -21,7 +21,7 @@ describe('docs/operators.md', () => {
     const ops = new Set(
       builtinRegistry()
         .list()
-        .map((c) => c.opType),
+        .map((c) => (c.domain ? `${c.domain}::${c.opType}` : c.opType)),
     );
     const rows = where.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Op') && !l.startsWith('| ---'));
     expect(rows.map((r) => r.split('|')[1]!.trim()).sort()).toEqual([...ops].sort());

@@ -26,11 +26,15 @@ describe('reshape family', () => {
     ).toEqual({ reshape: [3, 4, 0] });
   });
 
-  it('Reshape rejects a shape computed at run time, saying what to do', () => {
-    expect(verdict({ op: 'Reshape', opset: 13, inputs: [f32([2, 3]), ['int64', [1]]], outputs: [f32([6])] })).toEqual({
+  it('Reshape to a target computed at run time: a shuffle that reads it as its second input (a shape tensor)', () => {
+    const layers = emitted({ op: 'Reshape', opset: 13, inputs: [f32([2, 3]), ['int64', [1]]], outputs: [f32([6])] });
+    expect(layers.map((l) => [l.kind, l.inputs.length, l.params])).toEqual([['shuffle', 2, { zeroIsPlaceholder: true }]]);
+    // allowzero=1: a 0 in the target is an empty dim, not a copy.
+    const allowzero = emitted({ op: 'Reshape', opset: 14, attrs: { allowzero: 1 }, inputs: [f32([2, 3]), ['int64', [2]]], outputs: [f32([3, 2])] });
+    expect(allowzero.map((l) => l.params)).toEqual([{}]);
+    expect(verdict({ op: 'Reshape', opset: 13, inputs: [f32([2, 3]), ['int64', [1, 1]]], outputs: [f32([6])] })).toEqual({
       ok: false,
-      reason:
-        "Reshape: the target shape (input 'in1') is computed at run time, not a constant; export with static shapes or pass --shape so that it folds to a constant",
+      reason: "Reshape: input 'in1' has rank 2; a shape is 1-D",
     });
   });
 

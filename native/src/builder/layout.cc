@@ -262,7 +262,7 @@ class Pass {
           c.params.Set("perm", t.params.values().at("firstPerm"));
           c.inputs = {in};
           dead[i] = true;
-        } else if (c.kind == LayerKind::kShuffle && !c.params.Has("firstPerm")) {
+        } else if (c.kind == LayerKind::kShuffle && c.inputs.size() == 1 && !c.params.Has("firstPerm")) {
           // A transpose then a reshape (a pooled [N,1,1,C] made NCHW, then flattened): one
           // shuffle, whose first permutation the transpose's is.
           c.params.Set("firstPerm", t.params.values().at("firstPerm"));

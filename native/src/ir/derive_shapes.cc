@@ -2,6 +2,8 @@
 #include "src/ir/derive_shapes.h"
 
 #include "src/ir/shape_rules.h"
+#include "src/ir/shape_values.h"
+#include "src/ir/shuffle.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -40,11 +42,17 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
   }
   std::vector<TensorInfo> tensors = net.tensors;
   for (size_t i = 0; i < net.inputs.size(); ++i) tensors[net.inputs[i]].shape = input_shapes[i];
-  for (const Layer& layer : net.layers) {
-    if (layer.kind == LayerKind::kConstant) continue;
+  ShapeValues values;
+  for (size_t index = 0; index < net.layers.size(); ++index) {
+    const Layer& layer = net.layers[index];
+    if (layer.kind == LayerKind::kConstant) {
+      values.Evaluate(net, index, tensors);
+      continue;
+    }
     std::vector<TensorInfo> inputs;
     for (int32_t id : layer.inputs) inputs.push_back(tensors[id]);
-    const bool reads_shape = layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize;
+    const bool computed_target = layer.kind == LayerKind::kShuffle && layer.inputs.size() == 2;
+    const bool reads_shape = layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize || computed_target;
     std::vector<GivenOutput> given;
     for (int32_t id : layer.outputs) {
       GivenOutput g;
@@ -57,8 +65,22 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
     if (layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize) {
       FollowWholeDims(net, layer, inputs[0].shape, &given[0].shape);
     }
+    if (computed_target) {
+      // The target's value at these shapes, from the shape tensors evaluated so far.
+      const std::vector<int64_t>* target = values.Find(layer.inputs[1]);
+      if (!target) {
+        Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": its reshape target ", TensorLabel(net, layer.inputs[1]),
+                                    " is not computed from shapes and constants alone, so its shape cannot follow"));
+      }
+      const bool placeholder = layer.params.Has("zeroIsPlaceholder") && layer.params.Bool("zeroIsPlaceholder");
+      std::string why;
+      if (!ResolveReshape(*target, inputs[0].shape, placeholder, "its reshape target", &given[0].shape, &why)) {
+        Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": ", why));
+      }
+    }
     std::vector<TensorInfo> outs = DeriveLayerOutputs(layer, inputs, given);
     for (size_t k = 0; k < layer.outputs.size(); ++k) tensors[layer.outputs[k]].shape = outs[k].shape;
+    values.Evaluate(net, index, tensors);
   }
   return tensors;
 }

@@ -3,6 +3,8 @@
 // shape at run time comes from the same rules the validator checked the declared shapes with,
 // not from a copy of them.
 //
+// A shuffle with a second input (a reshape to a computed target) takes its shape from that
+// target's value, evaluated on the host with the other shape tensors (shape_values.h).
 // Kinds whose output a rule reads rather than derives keep the declared value: the shape of
 // slice and resize except along the dims they keep whole (a slice: start 0, step 1; a resize:
 // scale 1; its input's size), which follow the input; the dtype of every output. The compiler builds dynamic engines

@@ -40,8 +40,9 @@ enum class LayerKind : uint8_t {
   kQuantize,
   kDequantize,
   kPointwise,  // a builder form (pointwise.h): a fused chain of float elementwise, unary and cast layers
+  kShape,      // ONNX Shape: the input's dims as an int64 vector, written at run time (a shape tensor)
 };
-constexpr int kNumLayerKinds = 22;
+constexpr int kNumLayerKinds = 23;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -1,5 +1,5 @@
 // Rules of the data-movement layer kinds: constant, shuffle, concat, split, slice, gather,
-// pad, resize, cast, select (see shape_rules.h). These take every engine dtype except where
+// pad, resize, cast, select, shape (see shape_rules.h). These take every engine dtype except where
 // noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
@@ -29,9 +29,28 @@ Shape Permute(const Shape& s, const std::vector<int64_t>& perm) {
 }
 
 void CheckShuffle(const LayerCheck& c) {
-  c.ExpectInputs(1, 1);
+  c.ExpectInputs(1, 2);
   c.ExpectOutputs(1);
   const Shape& x = c.In(0).shape;
+  if (c.NumIn() == 2) {
+    // A reshape to a target computed at run time (a shape tensor, int32/int64 [rank]): the output
+    // shape is read, as a slice's is; a dynamic engine derives it from the target's host value
+    // (derive_shapes.cc). Only the element count is checked here.
+    for (const char* p : {"firstPerm", "reshape", "secondPerm"}) {
+      if (c.params().Has(p)) c.Bad(Cat("a reshape to a computed target takes no '", p, "'"));
+    }
+    const TensorInfo& t = c.In(1);
+    if ((t.dtype != DType::kInt64 && t.dtype != DType::kInt32) || t.shape.size() != 1)
+      c.Bad(Cat(c.InLabel(1), " is ", DTypeName(t.dtype), ShapeToString(t.shape),
+                "; a reshape target is int32/int64 [rank]"));
+    if (!c.OutShapeKnown(0)) c.Bad("a reshape to a computed target needs its output shape");
+    const Shape& out = c.OutShape(0);
+    int64_t nx = 0, no = 0;
+    if (static_cast<int64_t>(out.size()) != t.shape[0] || !CheckedNumel(x, &nx) || !CheckedNumel(out, &no) || nx != no)
+      c.Bad(Cat("cannot reshape ", ShapeToString(x), " to ", ShapeToString(out), " (target of ", t.shape[0], " dims)"));
+    c.ExpectOutput(0, c.In(0).dtype, out);
+    return;
+  }
   if (c.params().Has("firstPerm")) CheckPerm(c, "firstPerm", x.size());
   ShuffleShapes s;
   std::string why;
@@ -228,6 +247,12 @@ void CheckDataLayer(const LayerCheck& c) {
       return;
     }
     case LayerKind::kSelect: return CheckSelect(c);
+    case LayerKind::kShape:
+      // Any dtype and rank in; its dims out, one int64 each (the rank's count: fixed over every range).
+      c.ExpectInputs(1, 1);
+      c.ExpectOutputs(1);
+      c.ExpectOutput(0, DType::kInt64, Shape{static_cast<int64_t>(c.In(0).shape.size())});
+      return;
     default: c.Bad("internal: not a data layer");
   }
 }

@@ -25,59 +25,62 @@ bool ReshapeOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string*
     out->reshaped = out->mid;
     return true;
   }
-  const std::vector<int64_t> target = p.Ints("reshape");
   const bool placeholder = p.Has("zeroIsPlaceholder") && p.Bool("zeroIsPlaceholder");
+  return ResolveReshape(p.Ints("reshape"), out->mid, placeholder, "param 'reshape'", &out->reshaped, why);
+}
+
+}  // namespace
+
+bool ResolveReshape(const std::vector<int64_t>& target, const Shape& mid, bool placeholder, const char* what,
+                    Shape* out, std::string* why) {
   Shape r(target.size());
   int64_t known = 1;
   int infer = -1;
   for (size_t i = 0; i < target.size(); ++i) {
     int64_t t = target[i];
     if (t == 0 && placeholder) {
-      if (i >= out->mid.size()) {
-        *why = Cat("param 'reshape' copies dim ", i, " (a 0), but the input has rank ", out->mid.size());
+      if (i >= mid.size()) {
+        *why = Cat(what, " copies dim ", i, " (a 0), but the input has rank ", mid.size());
         return false;
       }
-      t = out->mid[i];
+      t = mid[i];
     } else if (t == -1) {
       if (infer >= 0) {
-        *why = "param 'reshape' has more than one -1";
+        *why = Cat(what, " has more than one -1");
         return false;
       }
       infer = static_cast<int>(i);
       continue;
     } else if (t < 0) {
-      *why = Cat("param 'reshape' holds ", t, "; dims are >= 0, 0 (copy) or -1 (infer)");
+      *why = Cat(what, " holds ", t, "; dims are >= 0, 0 (copy) or -1 (infer)");
       return false;
     }
     r[i] = t;
     int64_t next;
     if (__builtin_mul_overflow(known, t, &next)) {
-      *why = "param 'reshape' is too large";
+      *why = Cat(what, " is too large");
       return false;
     }
     known = next;
   }
   int64_t n;
-  if (!CheckedNumel(out->mid, &n)) {
+  if (!CheckedNumel(mid, &n)) {
     *why = "the input shape is too large";
     return false;
   }
   if (infer >= 0) {
     if (known == 0 || n % known != 0) {
-      *why = Cat("param 'reshape' ", ShapeToString(Shape(target)), " cannot take the ", n, " elements of ",
-                 ShapeToString(out->mid));
+      *why = Cat(what, " ", ShapeToString(Shape(target)), " cannot take the ", n, " elements of ", ShapeToString(mid));
       return false;
     }
     r[infer] = n / known;
   } else if (known != n) {
-    *why = Cat("param 'reshape' ", ShapeToString(Shape(target)), " has ", known, " elements; the input has ", n);
+    *why = Cat(what, " ", ShapeToString(Shape(target)), " has ", known, " elements; the input has ", n);
     return false;
   }
-  out->reshaped = r;
+  *out = r;
   return true;
 }
-
-}  // namespace
 
 bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
   if (!ReshapeOf(p, x, out, why)) return false;

@@ -23,4 +23,12 @@ struct ShuffleShapes {
 // firstPerm is checked by the rule, not here: it must be a permutation of x's dims.
 bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why);
 
+// A reshape target resolved against the shape `mid` it reshapes: one -1 takes what the element
+// count leaves, 0 copies mid's dim there where `placeholder` (else it is an empty dim). False
+// with `why` set where it cannot be. The `reshape` param's rule, and a run-time target's (a
+// shuffle's second input, read by derive_shapes.cc).
+// `what` names the target in `why` ("param 'reshape'").
+bool ResolveReshape(const std::vector<int64_t>& target, const Shape& mid, bool placeholder, const char* what,
+                    Shape* out, std::string* why);
+
 }  // namespace hybridrt

@@ -162,6 +162,11 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       y.data = ins[0]!.data.map(f);
       return [y];
     }
+    case 'shape': {
+      const y = out();
+      ins[0]!.shape.forEach((d, i) => (y.data[i] = d));
+      return [y];
+    }
     case 'select': {
       const y = out();
       const [c, a, b] = ins as [HostTensor, HostTensor, HostTensor];

@@ -1,0 +1,219 @@
+// Host values of shape tensors (see shape_values.h).
+#include "src/ir/shape_values.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "src/ir/shape.h"
+
+namespace hybridrt {
+
+namespace {
+
+bool IsIntegral(DType t) { return t == DType::kInt64 || t == DType::kInt32 || t == DType::kBool; }
+
+// Row-major strides of `shape`, 0 along the dims where `in` (right-aligned) has size 1: the
+// offset of each output element in a broadcast input.
+std::vector<int64_t> BroadcastStrides(const Shape& in, const Shape& out) {
+  std::vector<int64_t> st(out.size(), 0);
+  int64_t acc = 1;
+  for (size_t k = 0; k < in.size(); ++k) {
+    const size_t d = in.size() - 1 - k, o = out.size() - 1 - k;
+    st[o] = in[d] == 1 ? 0 : acc;
+    acc *= in[d];
+  }
+  return st;
+}
+
+// For each output element (row-major), the offset in each input.
+std::vector<std::vector<int64_t>> BroadcastOffsets(const std::vector<Shape>& ins, const Shape& out) {
+  const int64_t n = Numel(out);
+  std::vector<std::vector<int64_t>> offs(ins.size(), std::vector<int64_t>(n));
+  std::vector<std::vector<int64_t>> st;
+  for (const Shape& s : ins) st.push_back(BroadcastStrides(s, out));
+  std::vector<int64_t> idx(out.size(), 0);
+  for (int64_t i = 0; i < n; ++i) {
+    for (size_t k = 0; k < ins.size(); ++k) {
+      int64_t o = 0;
+      for (size_t d = 0; d < out.size(); ++d) o += idx[d] * st[k][d];
+      offs[k][i] = o;
+    }
+    for (int d = static_cast<int>(out.size()) - 1; d >= 0; --d) {
+      if (++idx[d] < out[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return offs;
+}
+
+bool Binary(const std::string& op, int64_t a, int64_t b, int64_t* y) {
+  if (op == "add") *y = a + b;
+  else if (op == "sub") *y = a - b;
+  else if (op == "mul") *y = a * b;
+  else if (op == "div") {
+    if (b == 0) return false;
+    *y = a / b;  // toward zero, as the kernels divide integers
+  } else if (op == "max") *y = std::max(a, b);
+  else if (op == "min") *y = std::min(a, b);
+  else if (op == "equal") *y = a == b;
+  else if (op == "less") *y = a < b;
+  else if (op == "greater") *y = a > b;
+  else if (op == "and") *y = a && b;
+  else if (op == "or") *y = a || b;
+  else return false;
+  return true;
+}
+
+}  // namespace
+
+const std::vector<int64_t>* ShapeValues::Find(int32_t id) const {
+  auto it = values_.find(id);
+  return it == values_.end() ? nullptr : &it->second;
+}
+
+void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<TensorInfo>& tensors) {
+  const Layer& l = net.layers[index];
+  if (l.outputs.size() != 1) return;
+  const TensorInfo& y = tensors[l.outputs[0]];
+  const int64_t n = Numel(y.shape);
+  if (!IsIntegral(y.dtype) || n > kMaxElements) return;
+  std::vector<const std::vector<int64_t>*> in;
+  for (int32_t id : l.inputs) in.push_back(Find(id));
+  const bool all_known = std::all_of(in.begin(), in.end(), [](const auto* v) { return v != nullptr; });
+  const auto shape_of = [&](size_t i) -> const Shape& { return tensors[l.inputs[i]].shape; };
+  std::vector<int64_t> out;
+  switch (l.kind) {
+    case LayerKind::kConstant: {
+      const WeightView& w = net.weights[index];
+      const size_t size = DTypeSize(y.dtype);
+      if (!w.data || w.bytes != static_cast<size_t>(n) * size) return;
+      for (int64_t i = 0; i < n; ++i) {
+        if (y.dtype == DType::kInt64) {
+          int64_t v;
+          std::memcpy(&v, w.data + i * 8, 8);
+          out.push_back(v);
+        } else if (y.dtype == DType::kInt32) {
+          int32_t v;
+          std::memcpy(&v, w.data + i * 4, 4);
+          out.push_back(v);
+        } else {
+          out.push_back(w.data[i] != 0);
+        }
+      }
+      break;
+    }
+    case LayerKind::kShape: out.assign(shape_of(0).begin(), shape_of(0).end()); break;
+    case LayerKind::kShuffle: {
+      if (!in[0] || l.params.Has("firstPerm") || l.params.Has("secondPerm")) return;
+      out = *in[0];  // a reshape keeps row-major order
+      break;
+    }
+    case LayerKind::kCast:
+      if (!all_known || l.params.Has("perm")) return;
+      for (int64_t v : *in[0]) out.push_back(y.dtype == DType::kBool ? v != 0 : v);
+      break;
+    case LayerKind::kUnary: {
+      if (!all_known) return;
+      const std::string& op = l.params.String("op");
+      for (int64_t v : *in[0]) {
+        if (op == "identity") out.push_back(v);
+        else if (op == "neg") out.push_back(-v);
+        else if (op == "abs") out.push_back(v < 0 ? -v : v);
+        else if (op == "not") out.push_back(!v);
+        else return;
+      }
+      break;
+    }
+    case LayerKind::kElementwise: {
+      if (!all_known) return;
+      const auto offs = BroadcastOffsets({shape_of(0), shape_of(1)}, y.shape);
+      const std::string& op = l.params.String("op");
+      for (int64_t i = 0; i < n; ++i) {
+        int64_t v;
+        if (!Binary(op, (*in[0])[offs[0][i]], (*in[1])[offs[1][i]], &v)) return;
+        out.push_back(v);
+      }
+      break;
+    }
+    case LayerKind::kSelect: {
+      if (!all_known) return;
+      const auto offs = BroadcastOffsets({shape_of(0), shape_of(1), shape_of(2)}, y.shape);
+      for (int64_t i = 0; i < n; ++i) out.push_back((*in[0])[offs[0][i]] ? (*in[1])[offs[1][i]] : (*in[2])[offs[2][i]]);
+      break;
+    }
+    case LayerKind::kConcat: {
+      if (!all_known) return;
+      const int64_t axis = l.params.Int("axis");
+      const Shape& s = y.shape;
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < axis; ++d) outer *= s[d];
+      for (size_t d = axis + 1; d < s.size(); ++d) inner *= s[d];
+      for (int64_t o = 0; o < outer; ++o) {
+        for (size_t k = 0; k < in.size(); ++k) {
+          const int64_t chunk = shape_of(k)[axis] * inner;
+          out.insert(out.end(), in[k]->begin() + o * chunk, in[k]->begin() + (o + 1) * chunk);
+        }
+      }
+      break;
+    }
+    case LayerKind::kGather: {
+      if (!all_known || l.params.String("mode") != "default") return;
+      const Shape& data = shape_of(0);
+      const int64_t axis = l.params.Int("axis");
+      int64_t outer = 1, inner = 1;
+      for (int64_t d = 0; d < axis; ++d) outer *= data[d];
+      for (size_t d = axis + 1; d < data.size(); ++d) inner *= data[d];
+      const int64_t len = data[axis];
+      for (int64_t o = 0; o < outer; ++o) {
+        for (int64_t k : *in[1]) {
+          if (k < 0) k += len;
+          if (k < 0 || k >= len) return;  // the kernel reports it at run time
+          out.insert(out.end(), in[0]->begin() + (o * len + k) * inner, in[0]->begin() + (o * len + k + 1) * inner);
+        }
+      }
+      break;
+    }
+    case LayerKind::kSlice: {
+      if (!all_known || shape_of(0).size() != 1) return;
+      const int64_t start = l.params.Ints("starts")[0], step = l.params.Ints("steps")[0];
+      for (int64_t i = 0; i < n; ++i) {
+        const int64_t k = start + i * step;
+        if (k < 0 || k >= static_cast<int64_t>(in[0]->size())) return;
+        out.push_back((*in[0])[k]);
+      }
+      break;
+    }
+    case LayerKind::kReduce: {
+      if (!all_known || l.params.Has("excite")) return;
+      const std::string& op = l.params.String("op");
+      if (op != "sum" && op != "prod" && op != "max" && op != "min") return;
+      const Shape& x = shape_of(0);
+      std::vector<bool> reduced(x.size(), false);
+      for (int64_t a : l.params.Ints("axes")) reduced[a] = true;
+      // Each input element's output index: its coordinates along the kept dims.
+      Shape kept;
+      for (size_t d = 0; d < x.size(); ++d) kept.push_back(reduced[d] ? 1 : x[d]);
+      const auto offs = BroadcastOffsets({kept}, x);
+      std::vector<bool> seen(n, false);
+      out.assign(n, 0);
+      for (size_t i = 0; i < in[0]->size(); ++i) {
+        const int64_t o = offs[0][i], v = (*in[0])[i];
+        if (!seen[o]) out[o] = v;
+        else if (op == "sum") out[o] += v;
+        else if (op == "prod") out[o] *= v;
+        else if (op == "max") out[o] = std::max(out[o], v);
+        else out[o] = std::min(out[o], v);
+        seen[o] = true;
+      }
+      if (op == "sum" || op == "prod") {
+        for (int64_t o = 0; o < n; ++o)
+          if (!seen[o]) out[o] = op == "prod";
+      }
+      break;
+    }
+    default: return;
+  }
+  if (static_cast<int64_t>(out.size()) == n) values_[l.outputs[0]] = std::move(out);
+}
+
+}  // namespace hybridrt
