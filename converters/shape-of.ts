@@ -6,6 +6,7 @@
  * shape tensors) instead of cutting it at every Shape.
  */
 import { ENGINE_DTYPES } from '../src/engine/network.js';
+import { shapeRange } from '../src/ir/attributes.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 
@@ -16,12 +17,8 @@ function shape(sinceVersion: number): Converter {
     notes: sinceVersion >= 15 ? 'Any engine dtype; start and end.' : 'Any engine dtype.',
     plan(v) {
       v.dtype(0, ENGINE_DTYPES);
-      const rank = v.in(0).shape.length;
-      // ONNX clamps start and end to [0, rank] after counting negatives from the end.
-      const clamp = (d: number) => Math.min(rank, Math.max(0, d < 0 ? d + rank : d));
-      const start = sinceVersion >= 15 ? clamp(v.int('start', 0)) : 0;
-      const end = sinceVersion >= 15 && v.hasAttr('end') ? clamp(v.int('end', rank)) : rank;
-      return { start, end: Math.max(start, end) };
+      const [start, end] = shapeRange(v.node, v.in(0).shape.length, sinceVersion);
+      return { start, end };
     },
     emit(e, { start, end }) {
       const dims = e.add('shape', [e.input(0)], {});

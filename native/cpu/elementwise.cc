@@ -10,6 +10,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/int_arith.h"
 #include "src/ir/formulas.h"
 
 namespace hybridrt {
@@ -34,27 +35,6 @@ Op ParseOp(const std::string& s) {
   Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
 }
 
-template <typename T>
-T WrapAdd(T a, T b) {
-  using U = std::make_unsigned_t<T>;
-  return static_cast<T>(static_cast<U>(a) + static_cast<U>(b));
-}
-template <typename T>
-T WrapSub(T a, T b) {
-  using U = std::make_unsigned_t<T>;
-  return static_cast<T>(static_cast<U>(a) - static_cast<U>(b));
-}
-template <typename T>
-T WrapMul(T a, T b) {
-  using U = std::make_unsigned_t<T>;
-  return static_cast<T>(static_cast<U>(a) * static_cast<U>(b));
-}
-template <typename T>
-T IntDiv(T a, T b) {
-  if (b == 0) return 0;
-  if (b == -1) return WrapSub<T>(0, a);
-  return a / b;
-}
 // y[row] = f(a, b) over the broadcast rows [begin, end).
 template <typename T, typename R, typename F>
 void Loop(const Broadcast& bc, const T* a, const T* b, R* y, int64_t begin, int64_t end, F f) {

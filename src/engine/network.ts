@@ -248,14 +248,17 @@ export type LayerSpec =
     }
   | {
       /**
-       * inputs: [x]. TensorRT's shuffle: transpose by firstPerm (identity if absent), then
+       * inputs: [x, target?]. TensorRT's shuffle: transpose by firstPerm (identity if absent), then
        * reshape to `reshape` (absent: unchanged), then transpose by secondPerm (so with
        * secondPerm the output shape is the reshaped shape permuted). `reshape` takes one -1
        * (what the element count leaves) and, with `zeroIsPlaceholder` (TensorRT's name; ONNX's
        * allowzero 0), 0 as the dim at that index after firstPerm (else 0 is an empty dim), so
-       * that a dynamic engine's reshapes follow its dims (native/src/ir/shuffle.h). Elements
-       * are copied in row-major order; a pure reshape is a copy (or an alias, at the builder's
-       * choice).
+       * that a dynamic engine's reshapes follow its dims (native/src/ir/shuffle.h). With a second
+       * input (a reshape target the model computes: int32/int64 [rank], a shape tensor) the
+       * layer has no params but zeroIsPlaceholder and its output shape is the output tensor's;
+       * a dynamic engine derives it from the target's value (native/src/ir/shape_values.h).
+       * Elements are copied in row-major order; a pure reshape is a copy (or an alias, at the
+       * builder's choice).
        */
       kind: 'shuffle';
       params: { firstPerm?: number[]; reshape?: number[]; secondPerm?: number[]; zeroIsPlaceholder?: boolean };

@@ -108,3 +108,15 @@ export function setAttr(node: HasAttributes, attr: AttributeProto): void {
   if (i >= 0) node.attributes[i] = attr;
   else node.attributes.push(attr);
 }
+
+/**
+ * The dims [start, end) of a rank-`rank` input that a Shape node gives: its start/end attributes
+ * (opset 15; earlier, every dim) counted from the end where negative, then clamped to [0, rank],
+ * end at least start. One reading for inference, constant folding and the converter.
+ */
+export function shapeRange(node: HasAttributes, rank: number, opset: number): [number, number] {
+  const clamp = (v: number) => Math.min(rank, Math.max(0, v < 0 ? v + rank : v));
+  const start = opset >= 15 ? clamp(attrInt(node, 'start', 0)) : 0;
+  const end = opset >= 15 ? clamp(attrInt(node, 'end', rank)) : rank;
+  return [start, Math.max(start, end)];
+}

@@ -37,6 +37,20 @@ export interface Node {
 
 export const DEFAULT_DOMAIN = '';
 
+/** The IR node of a NodeProto, named `name` (fields the IR does not model kept in `extra`). */
+export function nodeFromProto(np: NodeProto, name: string): Node {
+  const { input, output, name: _n, opType, domain, attribute, ...extra } = np;
+  return {
+    name,
+    opType: opType ?? '',
+    domain: domain === 'ai.onnx' ? '' : (domain ?? ''),
+    inputs: [...input],
+    outputs: [...output],
+    attributes: attribute,
+    extra: Object.values(extra).some((v) => (Array.isArray(v) ? v.length : v)) ? extra : undefined,
+  };
+}
+
 export function isDefaultDomain(domain: string): boolean {
   return domain === '' || domain === 'ai.onnx';
 }
@@ -146,16 +160,7 @@ export class Graph {
       let nodeName = np.name ?? '';
       if (!nodeName || used.has(nodeName)) nodeName = g.freshName(`${np.opType ?? 'node'}_`, used);
       used.add(nodeName);
-      const { input: ins, output: outs, name: _n, opType, domain, attribute, ...extra } = np;
-      g.nodes.push({
-        name: nodeName,
-        opType: opType ?? '',
-        domain: domain === 'ai.onnx' ? '' : (domain ?? ''),
-        inputs: [...ins],
-        outputs: [...outs],
-        attributes: attribute,
-        extra: Object.values(extra).some((v) => (Array.isArray(v) ? v.length : v)) ? extra : undefined,
-      });
+      g.nodes.push(nodeFromProto(np, nodeName));
     }
     // freshName() above builds the indexes over the nodes read so far: drop them.
     g.invalidate();

@@ -18,7 +18,7 @@
  * keep. Weights are stored whatever their size, since engines need them as constants.
  */
 import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
-import { attrInt, findAttr } from '../ir/attributes.js';
+import { attrInt, findAttr, shapeRange } from '../ir/attributes.js';
 import { DTYPE_SIZE, dtypeFromOnnx, isFloatDType, numel } from '../onnx/dtype.js';
 import { maxTensorBytes } from '../limits.js';
 import { isStaticShape } from '../ir/types.js';
@@ -138,9 +138,7 @@ function shapeValue(graph: Graph, node: Node): TensorData | undefined {
   const shape = graph.types.get(node.inputs[0] ?? '')?.shape;
   if (node.opType === 'Size') return isStaticShape(shape) ? int64([shape.reduce((a, b) => a * b, 1)], []) : undefined;
   if (node.opType !== 'Shape' || !shape) return undefined;
-  const r = shape.length;
-  const clamp = (v: number) => Math.min(r, Math.max(0, v < 0 ? v + r : v));
-  const dims = shape.slice(clamp(attrInt(node, 'start', 0)), clamp(attrInt(node, 'end', r)));
+  const dims = shape.slice(...shapeRange(node, shape.length, graph.opset('') ?? 1));
   return isStaticShape(dims) ? int64(dims, [dims.length]) : undefined;
 }
 

@@ -8,23 +8,25 @@
  * - a condition computed at run time: both branches, then `Where(cond, then_k, else_k)` per
  *   output. Exact for what is taken, at the cost of running the other branch too, so it is done
  *   only where running a branch cannot fail or have effects: every op in both branches (nested
- *   ones included) is in TOTAL_OPS, every input that sets a shape, an index or an integer
- *   divisor (PARAM_INPUTS) is computed from constants and shapes only, and after the splice
- *   shape inference accepts every branch node and gives each pair of outputs one dtype and
- *   shape. Otherwise the If stays (a note says why) and runs on onnxruntime.
+ *   ones included) is in TOTAL_OPS, every input that sets a shape, an index, a length or an
+ *   integer divisor (PARAM_INPUTS) is a constant at the model's shapes, every branch input has
+ *   a static shape (where shapes vary, a branch valid at some may fail at others: what a shape
+ *   test in the condition guards), no nested If is left, and after the splice shape inference
+ *   accepts every branch node and gives each pair of outputs one dtype and shape. Otherwise the
+ *   If stays (a note says why) and runs on onnxruntime.
  *
  * Branch values keep their names unless taken (then `<name>/<if>`), outer values they read keep
  * theirs, and nested graphs are renamed with them. Nested Ifs come up with their branch: each
  * round inlines what it can, then runs fold-constants again (the branches' Constant nodes and
  * shape arithmetic, which may make an inner condition constant), until a round changes nothing.
  */
-import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
-import type { Dim, ValueType } from '../ir/types.js';
+import { type Graph, type Node, isDefaultDomain, nodeFromProto } from '../ir/graph.js';
+import { type Dim, type ValueType, isStaticShape } from '../ir/types.js';
 import { isIntegerDType } from '../onnx/dtype.js';
 import { type AttributeProto, type GraphProto, type NodeProto, type TensorProto, toNumber } from '../onnx/proto.js';
 import { tensorProtoDType } from '../onnx/tensor.js';
 import { foldConstants } from './fold-constants.js';
-import { nodeOuterReads } from './graph-utils.js';
+import { isOp, nodeOuterReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 /** Ops that cannot fail on data values (only on shapes) and have no effects or randomness. */
@@ -41,11 +43,18 @@ const TOTAL_OPS = new Set([
   ...['Tile', 'Transpose', 'Trilu', 'Unsqueeze', 'Where', 'Xor'],
 ]);
 
-/** Inputs that decide a shape, an index or an integer divisor: they must come from constants and shapes. */
+/**
+ * Inputs that decide a shape, an index, a length or an integer divisor: they must be constants
+ * at the model's shapes (a shape test of a dynamic model may guard exactly them: not taken).
+ */
 const PARAM_INPUTS: Record<string, number[]> = {
   ConstantOfShape: [0],
   CumSum: [1],
+  Dropout: [1, 2],
   Expand: [1],
+  GRU: [4],
+  LSTM: [4],
+  RNN: [4],
   Gather: [1],
   GatherElements: [1],
   OneHot: [1],
@@ -64,7 +73,7 @@ const PARAM_INPUTS: Record<string, number[]> = {
 /** Rounds of inlining and folding before the pass gives up on a pathological nest. */
 const MAX_ROUNDS = 32;
 
-const isIf = (n: Node) => n.opType === 'If' && isDefaultDomain(n.domain);
+const isIf = (n: Node) => isOp(n, 'If');
 const branch = (n: Node, name: 'then_branch' | 'else_branch') => n.attributes.find((a) => a.name === name)?.g ?? undefined;
 
 export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<PassResult> {
@@ -181,7 +190,7 @@ interface Spliced {
  * and the nodes that give the If's outputs: with one branch, a value the branch makes is renamed
  * to the If's output (an Identity where it is an outer value or repeated); with two, a Where.
  */
-function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = []): Spliced | string {
+function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = [], cond = ''): Spliced | string {
   const wrong = bodies.find((b) => b.output.length !== node.outputs.length || b.input.length > 0);
   if (wrong)
     return `a branch has ${wrong.input.length} inputs and ${wrong.output.length} outputs; an If branch takes none and gives the If's ${node.outputs.length}`;
@@ -217,16 +226,7 @@ function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = 
       if (nodeNames.has(name)) name = `${node.name}/${name}`;
       for (let j = 1; nodeNames.has(name); j++) name = `${node.name}/${np.name || np.opType}_${k}_${j}`;
       nodeNames.add(name);
-      const { input, output, name: _n, opType, domain, attribute, ...rest } = np;
-      made.push({
-        name,
-        opType: opType ?? '',
-        domain: domain === 'ai.onnx' ? '' : (domain ?? ''),
-        inputs: [...input],
-        outputs: [...output],
-        attributes: attribute,
-        extra: Object.values(rest).some((v) => (Array.isArray(v) ? v.length : v)) ? rest : undefined,
-      });
+      made.push(nodeFromProto(np, name));
     });
     outputs.push(g.output.map((o) => o.name ?? ''));
   }
@@ -244,11 +244,16 @@ function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = 
           pickNode(
             node,
             k,
+            cond,
             outputs.map((o) => o[k]!),
             target,
           ),
         );
     });
+  }
+  for (const n of tail) {
+    for (let j = 1; nodeNames.has(n.name); j++) n.name = `${node.name}/${n.opType}_${j}`;
+    nodeNames.add(n.name);
   }
   // Every value the spliced nodes read (nested graphs' outer reads too) must be defined before
   // them: a malformed branch (a missing outer value, an output nothing makes, a cycle) stays an If.
@@ -270,12 +275,12 @@ function splice(graph: Graph, node: Node, bodies: GraphProto[], extra: Node[] = 
 }
 
 /** Where(cond, then_k, else_k) -> the If's output k (the condition as a scalar: see trySelect). */
-function pickNode(node: Node, k: number, [thenV, elseV]: string[], target: string): Node {
+function pickNode(node: Node, k: number, cond: string, [thenV, elseV]: string[], target: string): Node {
   return {
     name: `${node.name}/pick${k}`,
     opType: 'Where',
     domain: '',
-    inputs: [`${node.name}/cond`, thenV!, elseV!],
+    inputs: [cond, thenV!, elseV!],
     outputs: [target],
     attributes: [],
   };
@@ -289,6 +294,8 @@ async function trySelect(graph: Graph, node: Node, ctx: LoweringContext, changes
   const then = branch(node, 'then_branch');
   const other = branch(node, 'else_branch');
   if (!then || !other) return 'a branch is missing';
+  const opset = graph.opset('') ?? 1;
+  if (opset < 9) return `a Where picks between the branches, and the model's opset ${opset} has none (from 9)`;
   const ops = new Set<string>();
   const collect = (g: GraphProto) => {
     for (const n of g.node) {
@@ -306,15 +313,9 @@ async function trySelect(graph: Graph, node: Node, ctx: LoweringContext, changes
   // The condition as a scalar, so that Where keeps the branches' shapes.
   const scalarShape = graph.freshName(`${node.name}/scalar_shape`);
   graph.setInitializer(scalarShape, { dtype: 'int64', dims: [0], data: new BigInt64Array(0) });
-  const condNode: Node = {
-    name: `${node.name}/cond`,
-    opType: 'Reshape',
-    domain: '',
-    inputs: [node.inputs[0]!, scalarShape],
-    outputs: [`${node.name}/cond`],
-    attributes: [],
-  };
-  const spliced = splice(graph, node, [then, other], [condNode]);
+  const cond = graph.freshName(`${node.name}/cond`);
+  const condNode: Node = { name: cond, opType: 'Reshape', domain: '', inputs: [node.inputs[0]!, scalarShape], outputs: [cond], attributes: [] };
+  const spliced = splice(graph, node, [then, other], [condNode], cond);
   const refusedBefore = new Set(refused);
   let why: string | undefined = typeof spliced === 'string' ? spliced : undefined;
   if (!why) {
@@ -349,19 +350,30 @@ function checkSelect(graph: Graph, ctx: LoweringContext, node: Node, issuesBefor
   const inferred = ctx.infer();
   const issue = inferred.issues.find((i) => !issuesBefore.has(i.node));
   if (issue) return `run untaken, branch node '${issue.node}' (${issue.opType}) would fail: ${issue.message}`;
+  // A nested If that stayed would run unguarded: its own check refused it.
+  const nestedIf = graph.nodes.find((n) => added(n) && isIf(n));
+  if (nestedIf) return `its branch holds If '${nestedIf.name}', which cannot be inlined and would run without its guard`;
+  // Inference checked the branches at the model's shapes; where shapes vary (a dynamic model), a
+  // branch valid at some may fail at others (an index, a window larger than a short input), which
+  // is what a shape test in the condition may guard.
+  const varying = graph.nodes.find((n) => added(n) && n.inputs.some((i) => i && !isStaticShape(graph.types.get(i)?.shape)));
+  if (varying)
+    return `branch node '${varying.name}' (${varying.opType}) has an input whose shape varies, and run untaken at some shape it might fail`;
   for (const n of graph.nodes) {
-    if (!n.name.startsWith(`${node.name}/pick`) || !added(n)) continue;
+    if (!added(n) || n.opType !== 'Where' || !node.outputs.includes(n.outputs[0]!)) continue;
     const [a, b] = [graph.types.get(n.inputs[1]!), graph.types.get(n.inputs[2]!)];
     if (!a?.dtype || a.dtype !== b?.dtype || !sameDims(a.shape, b.shape)) {
       const show = (t: typeof a) => `${t?.dtype ?? '?'}[${t?.shape?.join(',') ?? '?'}]`;
       return `output '${n.outputs[0]}' is ${show(a)} in then_branch and ${show(b)} in else_branch; a Where needs one type`;
     }
   }
-  // Values computed from constants and shapes only (an If's outputs may be data whatever its inputs).
-  const fixed = new Set<string>([...graph.initializers.keys(), ...inferred.values.keys(), ...inferred.dimValues.keys()]);
+  // Values that are constants at the model's shapes: initializers, what inference computed, and
+  // what static shapes give. A value of a shape that varies (a dynamic model) may be what the
+  // condition guards (an index valid only at some lengths): it does not count.
+  const fixed = new Set<string>([...graph.initializers.keys(), ...inferred.values.keys()]);
   for (const n of graph.nodes) {
-    const fromShapes = n.opType === 'Shape' || n.opType === 'Size' || (!isIf(n) && n.inputs.every((i) => !i || fixed.has(i)));
-    if (fromShapes) for (const o of n.outputs) if (o) fixed.add(o);
+    const shapeOfStatic = (isOp(n, 'Shape') || isOp(n, 'Size')) && isStaticShape(graph.types.get(n.inputs[0] ?? '')?.shape);
+    if (shapeOfStatic || (!isIf(n) && n.inputs.every((i) => !i || fixed.has(i)))) for (const o of n.outputs) if (o) fixed.add(o);
   }
   for (const n of graph.nodes) {
     if (!added(n)) continue;

@@ -10,10 +10,10 @@
  * - ConstantOfShape(Shape(t)) and Expand(x, Shape(t)) of a symbolic shape: a Where over t (fillLike).
  * Exact: no data changes, only shapes. Needs opset >= 5 (Reshape with a shape input).
  */
-import { attrInt, attrTensor, findAttr } from '../ir/attributes.js';
+import { attrInt, attrTensor, findAttr, makeAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
-import { numel } from '../onnx/dtype.js';
+import { OnnxDataType, numel } from '../onnx/dtype.js';
 import { bypass, isOp, onlyReadBy, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
@@ -71,12 +71,13 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
 /**
  * ConstantOfShape(Shape(t)) and Expand(x, Shape(t)) where t's shape varies (a dynamic compile;
  * static ones fold to constants): Where(c, v, v), with c of t's shape (t itself if bool, else
- * Equal(t, t)). Both branches are v, so the result is v broadcast to t's shape whatever c holds
- * (NaN included): exact. Engines have no fill of a computed shape; this one is t's.
+ * Cast(t, bool), which every numeric type takes). Both branches are v, so the result is v
+ * broadcast to t's shape whatever c holds (NaN included): exact. Engines have no fill of a
+ * computed shape; this one is t's. Where needs opset 9.
  */
 function fillLike(graph: Graph, node: Node, changes: Changes): void {
   const fill = isOp(node, 'ConstantOfShape');
-  if (!fill && !isOp(node, 'Expand')) return;
+  if ((!fill && !isOp(node, 'Expand')) || (graph.opset('') ?? 1) < 9) return;
   const shapeOf = graph.producer(node.inputs[fill ? 0 : 1] ?? '');
   if (!shapeOf || !isOp(shapeOf, 'Shape') || findAttr(shapeOf, 'start') || findAttr(shapeOf, 'end')) return;
   const t = shapeOf.inputs[0]!;
@@ -92,8 +93,8 @@ function fillLike(graph: Graph, node: Node, changes: Changes): void {
   const added: Node[] = [];
   let cond = t;
   if (tt.dtype !== 'bool') {
-    cond = graph.freshName(`${node.name}/same`);
-    added.push({ name: cond, opType: 'Equal', domain: '', inputs: [t, t], outputs: [cond], attributes: [] });
+    cond = graph.freshName(`${node.name}/cond`);
+    added.push({ name: cond, opType: 'Cast', domain: '', inputs: [t], outputs: [cond], attributes: [makeAttr.int('to', OnnxDataType.BOOL)] });
     graph.types.set(cond, { dtype: 'bool', shape: tt.shape });
   }
   added.push({

@@ -139,6 +139,51 @@ describe('inline-if', () => {
     }
   });
 
+  it('leaves a run-time If whose branches see shapes that vary (a dynamic model: the condition may guard a length)', async () => {
+    const g = buildGraph({
+      inputs: [
+        { name: 'x', shape: [2, 'T'] },
+        { name: 'c', dtype: 'bool', shape: [] },
+      ],
+      outputs: [{ name: 'y' }],
+      initializers: { two: { dtype: 'int64', dims: [1], data: BigInt64Array.of(2n) } },
+      nodes: [
+        ifNode(
+          'c',
+          { outputs: [{ name: 't', dtype: 'float32' }], nodes: [{ op: 'Gather', inputs: ['x', 'two'], outputs: ['t'], attrs: { axis: 1 } }] },
+          { outputs: [{ name: 'e', dtype: 'float32' }], nodes: [{ op: 'Slice', inputs: ['x', 'zero', 'one', 'one'], outputs: ['e'] }] },
+        ),
+      ],
+    });
+    g.setInitializer('zero', { dtype: 'int64', dims: [1], data: BigInt64Array.of(0n) });
+    g.setInitializer('one', { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) });
+    const [, r] = await runPasses(g, PASSES);
+    expect(opTypes(g)).toEqual(['If']);
+    expect(r!.notes.join('\n')).toContain('has an input whose shape varies');
+  });
+
+  it('leaves a run-time If whose branch holds an If it cannot inline (which would run without its guard)', async () => {
+    const inner = ifNode(
+      'c2',
+      { outputs: [{ name: 'g', dtype: 'float32' }], nodes: [{ op: 'Gather', inputs: ['x', 'i'], outputs: ['g'], attrs: { axis: 0 } }] },
+      branch('Neg', 'n'),
+      ['ti'],
+    );
+    const g = buildGraph({
+      inputs: [
+        { name: 'x', shape: [2, 3] },
+        { name: 'c', dtype: 'bool', shape: [] },
+        { name: 'c2', dtype: 'bool', shape: [] },
+        { name: 'i', dtype: 'int64', shape: [2] },
+      ],
+      outputs: [{ name: 'y' }],
+      nodes: [ifNode('c', { outputs: [{ name: 'ti', dtype: 'float32', shape: [2, 3] }], nodes: [inner] }, branch('Abs', 'e'))],
+    });
+    const [, r] = await runPasses(g, PASSES);
+    expect(opTypes(g)).toEqual(['If']);
+    expect(r!.notes.join('\n')).toContain('which cannot be inlined and would run without its guard');
+  });
+
   const runTime = (then: SubgraphSpec, other: SubgraphSpec, extra: Record<string, TensorData> = {}) =>
     buildGraph({
       inputs: [

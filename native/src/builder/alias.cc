@@ -24,7 +24,9 @@ bool KeepsOrder(const Shape& shape, const std::vector<int64_t>& perm) {
 }  // namespace
 
 bool IsByteView(const Network& net, const Layer& layer) {
-  if (layer.kind != LayerKind::kShuffle || layer.inputs.size() != 1 || layer.outputs.size() != 1) return false;
+  // A reshape to a computed target (a second input) is a view too: its target only sizes it.
+  if (layer.kind != LayerKind::kShuffle || layer.inputs.empty() || layer.inputs.size() > 2 || layer.outputs.size() != 1)
+    return false;
   const int32_t xi = layer.inputs[0], yi = layer.outputs[0];
   const int32_t n = static_cast<int32_t>(net.tensors.size());
   if (xi < 0 || xi >= n || yi < 0 || yi >= n) return false;

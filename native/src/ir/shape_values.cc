@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "src/ir/int_arith.h"
 #include "src/ir/shape.h"
 
 namespace hybridrt {
@@ -46,14 +47,23 @@ std::vector<std::vector<int64_t>> BroadcastOffsets(const std::vector<Shape>& ins
   return offs;
 }
 
-bool Binary(const std::string& op, int64_t a, int64_t b, int64_t* y) {
-  if (op == "add") *y = a + b;
-  else if (op == "sub") *y = a - b;
-  else if (op == "mul") *y = a * b;
-  else if (op == "div") {
-    if (b == 0) return false;
-    *y = a / b;  // toward zero, as the kernels divide integers
-  } else if (op == "max") *y = std::max(a, b);
+// The engine's integer rules (int_arith.h) in the output's width: int32 tensors wrap at 32 bits.
+template <typename T>
+bool BinaryAs(const std::string& op, T a, T b, int64_t* y) {
+  if (op == "add") *y = WrapAdd(a, b);
+  else if (op == "sub") *y = WrapSub(a, b);
+  else if (op == "mul") *y = WrapMul(a, b);
+  else if (op == "div") *y = IntDiv(a, b);
+  else return false;
+  return true;
+}
+
+bool Binary(const std::string& op, DType dtype, int64_t a, int64_t b, int64_t* y) {
+  if (op == "add" || op == "sub" || op == "mul" || op == "div") {
+    return dtype == DType::kInt32 ? BinaryAs<int32_t>(op, static_cast<int32_t>(a), static_cast<int32_t>(b), y)
+                                  : BinaryAs<int64_t>(op, a, b, y);
+  }
+  if (op == "max") *y = std::max(a, b);
   else if (op == "min") *y = std::min(a, b);
   else if (op == "equal") *y = a == b;
   else if (op == "less") *y = a < b;
@@ -110,7 +120,10 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     }
     case LayerKind::kCast:
       if (!all_known || l.params.Has("perm")) return;
-      for (int64_t v : *in[0]) out.push_back(y.dtype == DType::kBool ? v != 0 : v);
+      for (int64_t v : *in[0]) {
+        // As the cast kernels: to bool is x != 0, to int32 wraps.
+        out.push_back(y.dtype == DType::kBool ? v != 0 : y.dtype == DType::kInt32 ? static_cast<int32_t>(v) : v);
+      }
       break;
     case LayerKind::kUnary: {
       if (!all_known) return;
@@ -130,7 +143,7 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       const std::string& op = l.params.String("op");
       for (int64_t i = 0; i < n; ++i) {
         int64_t v;
-        if (!Binary(op, (*in[0])[offs[0][i]], (*in[1])[offs[1][i]], &v)) return;
+        if (!Binary(op, tensors[l.inputs[0]].dtype, (*in[0])[offs[0][i]], (*in[1])[offs[1][i]], &v)) return;
         out.push_back(v);
       }
       break;
@@ -213,7 +226,11 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     }
     default: return;
   }
-  if (static_cast<int64_t>(out.size()) == n) values_[l.outputs[0]] = std::move(out);
+  if (static_cast<int64_t>(out.size()) != n) return;
+  if (y.dtype == DType::kInt32) {
+    for (int64_t& v : out) v = static_cast<int32_t>(v);  // int32 tensors hold 32 bits
+  }
+  values_[l.outputs[0]] = std::move(out);
 }
 
 }  // namespace hybridrt

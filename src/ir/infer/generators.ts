@@ -8,7 +8,7 @@ import { type DType, type NumericDType, dtypeFromOnnx, isFloatDType, isIntegerDT
 import { toNumber } from '../../onnx/proto.js';
 import type { TensorProto } from '../../onnx/proto.js';
 import { tensorFromProto } from '../../onnx/tensor.js';
-import { attrInt, attrInts, findAttr } from '../attributes.js';
+import { attrInt, attrInts, findAttr, shapeRange } from '../attributes.js';
 import type { Dim } from '../types.js';
 import { isNum, normAxis, productDims } from './dims.js';
 import { type InferCtx, type OutputInfo, type Rule, fail, freshShape } from './context.js';
@@ -53,14 +53,7 @@ export const constant: Rule = (ctx) => {
 export const shapeOf: Rule = (ctx) => {
   const x = ctx.shape(0);
   if (!x) return [{ dtype: 'int64', shape: [ctx.symbols.fresh()] }];
-  const r = x.length;
-  let start = ctx.opset >= 15 ? attrInt(ctx.node, 'start', 0) : 0;
-  let end = ctx.opset >= 15 ? attrInt(ctx.node, 'end', r) : r;
-  if (start < 0) start += r;
-  if (end < 0) end += r;
-  start = Math.min(Math.max(start, 0), r);
-  end = Math.min(Math.max(end, 0), r);
-  const dims = x.slice(start, Math.max(start, end));
+  const dims = x.slice(...shapeRange(ctx.node, x.length, ctx.opset));
   return [{ dtype: 'int64', shape: [dims.length], value: makeValue('int64', [dims.length], dims) }];
 };
 
