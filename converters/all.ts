@@ -64,7 +64,8 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...expandConverters, // Expand
   ...from(reshapeConverters, 'Flatten'),
   ...from(unaryConverters, 'Floor'),
-  ...gatherConverters, // Gather
+  ...from(gatherConverters, 'Gather'),
+  ...from(gatherConverters, 'GatherElements'),
   ...from(unaryConverters, 'Gelu'),
   ...from(matmulConverters, 'Gemm'),
   ...from(poolConverters, 'GlobalAveragePool'),
