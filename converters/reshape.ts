@@ -4,8 +4,8 @@
  * constant input from 5, allowzero from 14), Flatten, Squeeze and Unsqueeze (axes attribute
  * before 13, a constant input from 13). A Reshape whose target the model computes (from Shape:
  * a dynamic model's reshape arithmetic) becomes a shuffle that takes the target as its second
- * input, a shape tensor the engine evaluates on the host for each shape (derive_shapes.cc). The target shape is the one shape inference gives the
- * output (src/ir/infer, the one authority for ONNX output shapes); a converter only checks that
+ * input, a shape tensor the engine evaluates on the host for each shape (derive_shapes.cc).
+ * The target shape is the one shape inference gives the output (src/ir/infer, the one authority for ONNX output shapes); a converter only checks that
  * what decides it (the target or the axes) is known when the model is compiled, and that the
  * element count is kept.
  */
@@ -13,20 +13,30 @@ import { numel } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';
-import type { Node } from '../src/ir/graph.js';
-import type { Converter, ValidateContext } from './types.js';
+import type { Converter } from './types.js';
 
 const CONST_HINT = 'export with static shapes or pass --shape so that it folds to a constant';
+
+/** What `known` gives for a Reshape target the model computes: the shuffle reads it at run time. */
+const COMPUTED = Symbol('computed target');
+
+interface Plan {
+  /** fixed: `target` is the output shape; relative: it holds 0/-1; computed: input 1 is read at run time. */
+  form: 'fixed' | 'relative' | 'computed';
+  target: number[];
+  /** A 0 in the target copies the input's dim (allowzero 0). */
+  placeholder: boolean;
+}
 
 /**
  * `known` checks that the op's shape-deciding operand is known at compile time (its reason
  * otherwise) and may return the target to emit instead of the output shape: a Reshape target
  * with ONNX's 0 (copy a dim) or -1 (infer one), which the shuffle layer resolves itself, so that
  * the layer holds for every shape of a dynamic engine (lowering writes such targets where dims
- * are symbolic: src/lowering/normalize-shapes.ts).
+ * are symbolic: src/lowering/normalize-shapes.ts), or COMPUTED for a target the model computes.
  */
 function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v: NodeView) => unknown = () => {}): Converter {
-  return defineConverter<{ target: number[]; relative: boolean }>({
+  return defineConverter<Plan>({
     opType,
     sinceVersion,
     notes,
@@ -37,51 +47,36 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
       const out = v.out(0).shape;
       v.check(numel(out) === numel(shape), () => `cannot reshape [${shape}] to [${out}]`);
       // A literal 0 (allowzero 1) is an empty dim, not a copy: such a target is not relative.
-      const allowzero = sinceVersion >= 14 && v.int('allowzero', 0) === 1;
-      const relative = Array.isArray(target) && numel(shape) > 0 && !allowzero && target.some((d) => d === 0 || d === -1);
-      return relative ? { target: target as number[], relative } : { target: out, relative };
+      const placeholder = !(sinceVersion >= 14 && v.int('allowzero', 0) === 1);
+      if (target === COMPUTED) {
+        v.dtype(1, ['int64']);
+        v.check(v.in(1).shape.length === 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; a shape is 1-D`);
+        return { form: 'computed', target: out, placeholder };
+      }
+      const relative = Array.isArray(target) && numel(shape) > 0 && placeholder && target.some((d) => d === 0 || d === -1);
+      return relative ? { form: 'relative', target: target as number[], placeholder } : { form: 'fixed', target: out, placeholder };
     },
-    emit(e, { target, relative }) {
+    emit(e, { form, target, placeholder }) {
       const x = e.input(0);
-      e.output(0, relative ? e.reshapeRelative(x, target) : e.reshape(x, target));
+      if (form === 'computed') {
+        e.output(0, e.add('shuffle', [x, e.input(1)], placeholder ? { zeroIsPlaceholder: true } : {}, undefined, [{ shape: target }]));
+      } else {
+        e.output(0, form === 'relative' ? e.reshapeRelative(x, target) : e.reshape(x, target));
+      }
     },
   });
 }
 
 function reshape(sinceVersion: number): Converter {
   if (sinceVersion === 1) return shapeOp('Reshape', 1, 'Shape attribute.', (v) => v.ints('shape') ?? v.fail('the shape attribute is missing'));
-  const fixedTarget = shapeOp('Reshape', sinceVersion, '', (v) => v.constInts(1, 'the target shape', CONST_HINT));
-  const computedTarget = defineConverter<{ placeholder: boolean; out: number[] }>({
-    opType: 'Reshape',
+  // A constant target is a layer param; one the model computes (known at these shapes at most) is read at run time.
+  return shapeOp(
+    'Reshape',
     sinceVersion,
-    notes:
-      `A constant shape input${sinceVersion >= 14 ? ' (allowzero supported)' : ''}, or one computed from shapes: a shuffle that reads it at run time ` +
+    `A constant shape input${sinceVersion >= 14 ? ' (allowzero supported)' : ''}, or one computed from shapes: a shuffle that reads it at run time ` +
       "(a shape tensor), so that a dynamic engine reshapes to each run's target.",
-    plan(v) {
-      v.dtype(0, ENGINE_DTYPES);
-      v.dtype(1, ['int64']);
-      v.check(v.in(1).shape.length === 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; a shape is 1-D`);
-      const out = v.out(0).shape;
-      v.check(numel(out) === numel(v.in(0).shape), () => `cannot reshape [${v.in(0).shape}] to [${out}]`);
-      return { placeholder: !(sinceVersion >= 14 && v.int('allowzero', 0) === 1), out };
-    },
-    emit(e, { placeholder, out }) {
-      e.output(0, e.add('shuffle', [e.input(0), e.input(1)], placeholder ? { zeroIsPlaceholder: true } : {}, undefined, [{ shape: out }]));
-    },
-  });
-  // A constant target is a layer param; one computed in the model (constant at these shapes at most) is read at run time.
-  return {
-    ...fixedTarget,
-    notes: computedTarget.notes,
-    validate: (node, ctx) => (isComputed(node, ctx) ? computedTarget : fixedTarget).validate(node, ctx),
-    convert: (node, ctx, net) => (isComputed(node, ctx) ? computedTarget : fixedTarget).convert(node, ctx, net),
-  };
-}
-
-/** A target that is not a constant of the graph (a shape computation): read at run time. */
-function isComputed(node: Node, ctx: ValidateContext): boolean {
-  const target = node.inputs[1];
-  return !!target && (ctx.fixed ? !ctx.fixed(target) : ctx.constant(target) === undefined);
+    (v) => (v.fixed(1) ? v.constInts(1, 'the target shape', CONST_HINT) : COMPUTED),
+  );
 }
 
 const flatten = shapeOp('Flatten', 1, 'Any engine dtype.');
