@@ -11,7 +11,9 @@ import { constantConverters } from './constant.js';
 import { convTransposeConverters } from './conv-transpose.js';
 import { convConverters } from './conv.js';
 import { depthSpaceConverters } from './depth-space.js';
+import { constantOfShapeConverters } from './constant-of-shape.js';
 import { expandConverters } from './expand.js';
+import { rangeConverters } from './range.js';
 import { floatClassConverters } from './float-class.js';
 import { gatherConverters } from './gather.js';
 import { identityConverters } from './identity.js';
@@ -51,6 +53,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...clipConverters, // Clip
   ...concatConverters, // Concat
   ...constantConverters, // Constant
+  ...constantOfShapeConverters, // ConstantOfShape
   ...convConverters, // Conv
   ...convTransposeConverters, // ConvTranspose
   ...from(unaryConverters, 'Cos'),
@@ -101,6 +104,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...padConverters, // Pad
   ...from(binaryConverters, 'Pow'),
   ...preluConverters, // PRelu
+  ...rangeConverters, // Range
   ...from(unaryConverters, 'Reciprocal'),
   ...from(reduceConverters, 'ReduceL1'),
   ...from(reduceConverters, 'ReduceL2'),

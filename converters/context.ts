@@ -55,13 +55,15 @@ export function graphConstant(graph: Graph, value: string): TensorData | undefin
  * A ValidateContext over `graph` for nodes of `domain`. `known` adds values that are fixed
  * once shapes are static although no constant holds them yet (inferShapes' `values`: a
  * Shape -> Gather -> Concat chain feeding a Reshape), so such nodes are judged as they will
- * be after constant folding.
+ * be after constant folding. `ranged`: the engine serves a range of shapes (one view of a
+ * dynamic compile), so only the graph's constants are fixed; else every value known is.
  */
-export function validateContext(graph: Graph, domain = '', known?: ReadonlyMap<string, TensorData>): ValidateContext {
+export function validateContext(graph: Graph, domain = '', known?: ReadonlyMap<string, TensorData>, ranged = false): ValidateContext {
+  const constant = (value: string) => graphConstant(graph, value) ?? known?.get(value);
   return {
     opset: graph.opset(domain) ?? 1,
     type: (value) => graph.types.get(value),
-    constant: (value) => graphConstant(graph, value) ?? known?.get(value),
-    fixed: (value) => graphConstant(graph, value) !== undefined,
+    constant,
+    fixed: (value) => (ranged ? graphConstant(graph, value) : constant(value)) !== undefined,
   };
 }

@@ -206,6 +206,29 @@ export class Emitter {
   }
 
   /**
+   * Numpy broadcast of `x` to a `target` the model computes (int64 [k], a shape tensor the
+   * engine reads at each run's shapes; `shape` is the output at these shapes): leading 1s by a
+   * reshape, which follows x's dims unless x is `fixed`, then a slice that reads the target
+   * (native/src/ir/computed_layers.h).
+   */
+  broadcastToComputed(x: TensorRef, fixed: boolean, target: TensorRef, shape: readonly number[], suffix?: string): TensorRef {
+    const lead = shape.length - x.shape.length;
+    let r = x;
+    if (lead > 0 && fixed) r = this.reshape(x, [...new Array<number>(lead).fill(1), ...x.shape], suffix ? `${suffix}_rank` : 'rank');
+    else if (lead > 0) {
+      const dims = this.add('shape', [x], {}, suffix ? `${suffix}_dims` : 'dims');
+      const to = this.add(
+        'concat',
+        [this.fill(1, 'int64', suffix ? `${suffix}_ones` : 'ones', [lead]), dims],
+        { axis: 0 },
+        suffix ? `${suffix}_rank_target` : 'rank_target',
+      );
+      r = this.add('shuffle', [x, to], {}, suffix ? `${suffix}_rank` : 'rank', [{ shape: [...new Array<number>(lead).fill(1), ...x.shape] }]);
+    }
+    return this.add('slice', [r, target], { steps: shape.map(() => 1) }, suffix, [{ shape }]);
+  }
+
+  /**
    * Numpy broadcast of `x` to `shape`: leading 1s by a reshape, then a slice whose step 0
    * repeats each stretched size-1 dim (network.ts: how Expand broadcasts).
    */

@@ -119,6 +119,17 @@ export class NodeView {
     return this.ctx.fixed ? this.ctx.fixed(value) : this.ctx.constant(value) !== undefined;
   }
 
+  /**
+   * Whether input i is one the engine computes at run time: known at these shapes but not
+   * fixed (a shape computation over a range, which shape tensors carry); rejects one known at
+   * no shape (data), with `what` and `hint` as constNumbers says them.
+   */
+  computed(i: number, what: string, hint = 'export with static shapes or pass --shape'): boolean {
+    if (this.fixed(i)) return false;
+    this.check(this.constant(i) !== undefined, () => `${what} (${this.inLabel(i)}) is computed at run time from data, not from shapes; ${hint}`);
+    return true;
+  }
+
   /** A constant input's values as numbers; rejects a value computed at run time. */
   constNumbers(i: number, what: string, hint = 'export with static shapes or pass --shape'): number[] {
     const t = this.constant(i);

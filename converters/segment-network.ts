@@ -30,6 +30,8 @@ export interface SegmentNetworkOptions {
   name?: string;
   /** Values fixed by static shapes though no constant holds them (inferShapes' `values`). */
   known?: ReadonlyMap<string, TensorData>;
+  /** The network serves a range of shapes: `known` values are not fixed (ValidateContext.fixed). */
+  ranged?: boolean;
   /** Told, for each node, which layers its conversion added: `[first, end)` of the network's layers. */
   onNode?: (node: Node, first: number, end: number) => void;
   /** Told of the node being converted when its conversion throws (before the error goes on). */
@@ -71,7 +73,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
     opset,
     type: (value) => graph.types.get(value),
     constant,
-    fixed: (value) => graphConstant(graph, value) !== undefined,
+    fixed: (value) => (options.ranged ? graphConstant(graph, value) : constant(value)) !== undefined,
     input(node, index) {
       const value = node.inputs[index];
       if (!value) throw new HybridError('CONVERTER', `${where(node)}: input ${index} is omitted; check node.inputs[${index}] first`);

@@ -1,19 +1,24 @@
 /**
  * Slice -> one `slice` layer with a start and a step for every dim and the output shape.
- * Opset 1 takes starts/ends/axes as attributes; opset 10 takes them, and steps, as inputs,
- * which must be constants. Starts and ends are clamped as ONNX says (negative counts from
- * the end; INT64_MAX-style sentinels mean "to the end").
+ * Opset 1 takes starts/ends/axes as attributes; opset 10 takes them, and steps, as inputs.
+ * Starts and ends are clamped as ONNX says (negative counts from the end; INT64_MAX-style
+ * sentinels mean "to the end"). Where the model computes starts or ends (from Shape: a dynamic
+ * model's `x[:, :seq]`), the layer reads them as shape tensors at each run's shapes and clamps
+ * them there (native/src/ir/computed_layers.h); axes and steps must be constants.
  */
 import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { sliceRange } from '../src/ir/infer/slicing.js';
 import { defineConverter } from './define.js';
+import type { NodeView } from './node-view.js';
 import type { Converter } from './types.js';
 
 interface SlicePlan {
   starts: number[];
   steps: number[];
   shape: number[];
+  /** A window the model computes: the sliced dims (starts and ends are inputs 1 and 2). */
+  axes?: number[];
 }
 
 const HINT = 'export with static shapes or pass --shape so that it folds to a constant';
@@ -22,7 +27,10 @@ function slice(sinceVersion: number): Converter {
   return defineConverter<SlicePlan>({
     opType: 'Slice',
     sinceVersion,
-    notes: sinceVersion >= 10 ? 'starts, ends, axes and steps must be constants.' : 'starts, ends and axes attributes.',
+    notes:
+      sinceVersion >= 10
+        ? 'axes and steps must be constants; starts and ends constants, or computed from shapes (read at run time as shape tensors).'
+        : 'starts, ends and axes attributes.',
     plan(v) {
       v.dtype(0, ENGINE_DTYPES);
       const shape = v.in(0).shape;
@@ -30,6 +38,8 @@ function slice(sinceVersion: number): Converter {
       let ends: number[];
       let axes: number[] | undefined;
       let steps: number[] | undefined;
+      // `computed` rejects starts or ends from data; || skips the ends' check where the starts decide.
+      if (sinceVersion >= 10 && (v.computed(1, 'starts', HINT) || v.computed(2, 'ends', HINT))) return computedWindow(v);
       if (sinceVersion >= 10) {
         starts = v.constInts(1, 'starts', HINT);
         ends = v.constInts(2, 'ends', HINT);
@@ -63,6 +73,10 @@ function slice(sinceVersion: number): Converter {
     },
     emit(e, p) {
       const x = e.input(0);
+      if (p.axes) {
+        e.output(0, e.add('slice', [x, e.input(1), e.input(2)], { axes: p.axes, steps: p.steps }, undefined, [{ shape: p.shape }]));
+        return;
+      }
       if (sameShape(p.shape, x.shape) && p.steps.every((s) => s === 1)) {
         e.output(0, x);
         return;
@@ -70,6 +84,31 @@ function slice(sinceVersion: number): Converter {
       e.output(0, e.add('slice', [x], { starts: p.starts, steps: p.steps }, undefined, [{ shape: p.shape }]));
     },
   });
+}
+
+/** Opset 10+ with starts or ends the model computes: read at run time, clamped there. */
+function computedWindow(v: NodeView): SlicePlan {
+  const rank = v.in(0).shape.length;
+  for (const i of [1, 2]) {
+    v.dtype(i, ['int32', 'int64']);
+    v.check(v.in(i).shape.length === 1, () => `${v.inLabel(i)} has rank ${v.in(i).shape.length}; expected 1`);
+  }
+  const n = v.in(1).shape[0]!;
+  const axes = v.has(3) ? v.constInts(3, 'axes', HINT) : Array.from({ length: n }, (_, i) => i);
+  const steps = v.has(4) ? v.constInts(4, 'steps', HINT) : axes.map(() => 1);
+  v.check(
+    v.in(2).shape[0] === n && axes.length === n && steps.length === n,
+    () => `starts, ends, axes and steps have different lengths (${n}, ${v.in(2).shape[0]}, ${axes.length}, ${steps.length})`,
+  );
+  v.axes(axes, rank);
+  v.check(
+    steps.every((s) => s !== 0),
+    () => 'a step of 0 is invalid',
+  );
+  const perDim = Array.from({ length: rank }, () => 1);
+  const dims = axes.map((a) => (a < 0 ? a + rank : a));
+  dims.forEach((d, i) => (perDim[d] = steps[i]!));
+  return { starts: [], steps: perDim, shape: v.out(0).shape, axes: dims };
 }
 
 export const sliceConverters: Converter[] = [slice(1), slice(10)];

@@ -26,10 +26,11 @@ export interface ValidateContext {
   /** The value of a constant input (an initializer, or a Constant node's output), if it is one. */
   constant(value: string): TensorData | undefined;
   /**
-   * Whether a value is a constant of the graph (an initializer or a Constant node's output), the
-   * same at every input shape; false for one `constant` knows only at these shapes (a shape
-   * computation of a dynamic model), which an engine must compute at run time. Absent: every
-   * value `constant` gives is fixed.
+   * Whether a value is the same at every input shape the engine serves: in a compile over shape
+   * ranges, a constant of the graph (an initializer or a Constant node's output), not one
+   * `constant` knows only at these shapes (a shape computation of a dynamic model), which an
+   * engine must compute at run time; in a static compile, every value `constant` gives. Absent:
+   * every value `constant` gives is fixed.
    */
   fixed?(value: string): boolean;
 }

@@ -21,7 +21,13 @@ function opLabel(node: Node): string {
 }
 
 /** What the registry says of a node: undefined when supported, else the reason. */
-export function converterVerdict(graph: Graph, node: Node, registry: ConverterRegistry, known?: ReadonlyMap<string, TensorData>): string | undefined {
+export function converterVerdict(
+  graph: Graph,
+  node: Node,
+  registry: ConverterRegistry,
+  known?: ReadonlyMap<string, TensorData>,
+  ranged = false,
+): string | undefined {
   const opset = graph.opset(node.domain) ?? 1;
   const converter = registry.lookup(node.opType, node.domain, opset);
   if (!converter) {
@@ -47,7 +53,7 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
     return `no converter for '${node.opType}' (opset ${opset})`;
   }
   try {
-    const v = converter.validate(node, validateContext(graph, node.domain, known));
+    const v = converter.validate(node, validateContext(graph, node.domain, known, ranged));
     return v.ok ? undefined : v.reason || `${node.opType}: rejected by its converter (no reason given)`;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);

@@ -71,6 +71,7 @@ class CpuBackend : public Backend {
       case LayerKind::kCast: return MakeCast();
       case LayerKind::kSelect: return MakeSelect();
       case LayerKind::kShape: return MakeShapeOf();
+      case LayerKind::kRange: return MakeRange();
       case LayerKind::kPointwise: return MakePointwise();
       default: Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the cpu backend has no kernel for this kind"));
     }

@@ -216,6 +216,7 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
     case LayerKind::kCast: return MakeCast(this);
     case LayerKind::kSelect: return MakeSelect(this);
     case LayerKind::kShape: return MakeShapeOf(this);
+    case LayerKind::kRange: return MakeRange(this);
     case LayerKind::kQuantize: return MakeQuantize(this);
     case LayerKind::kDequantize: return MakeDequantize(this);
     case LayerKind::kPointwise: return MakePointwise(this);

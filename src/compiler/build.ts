@@ -167,6 +167,7 @@ function segmentNetworks(graph: Graph, seg: Segment, options: BuildOptions): Net
       outputs: seg.outputs.map((o) => o.name),
       registry: options.registry,
       name,
+      ranged: !!options.views,
       ...(known ? { known } : {}),
     });
   const name = `${graph.name}_segment${seg.id}`;

@@ -103,7 +103,7 @@ export function rangeVerdict(views: readonly ShapeView[], registry: ConverterReg
     for (const v of views) {
       if (isNear(v)) continue; // the ends decide what converters take; near views only check
       const n = v.graph.node(node.name);
-      const why = n ? converterVerdict(v.graph, n, registry, v.values) : 'not in the graph';
+      const why = n ? converterVerdict(v.graph, n, registry, v.values, true) : 'not in the graph';
       if (why) return `at ${viewName(v, profiles)}: ${why}`;
     }
     return undefined;
@@ -168,6 +168,7 @@ function convert(v: ShapeView, seg: Segment, registry: ConverterRegistry, profil
       outputs: seg.outputs.map((o) => o.name),
       registry,
       known: v.values,
+      ranged: true,
       onNode: (node, first, end) => layers.set(node.name, { net: undefined as never, first, end }),
       onFailure: (node) => (failed = node),
     });
@@ -209,9 +210,11 @@ export function polymorphismFaults(
         add(base.node, base.why);
         continue;
       }
-      const checked = views.filter((v) => v.profile === p && v.end !== 'opt');
+      // opt too: a value the engine must compute at run time (a reshape target, a slice window)
+      // and cannot compute on the host fails the derivation there already.
+      const checked = views.filter((v) => v.profile === p);
       for (const v of checked) {
-        const other = convert(v, seg, registry, profiles);
+        const other = v === opt ? base : convert(v, seg, registry, profiles);
         if (!('net' in other)) {
           // Next to an end the model may not convert (a size it does not take): the ends decide.
           if (!isNear(v)) add(other.node, other.why);
@@ -238,7 +241,11 @@ export function polymorphismFaults(
           const layer = /layer '([^']*)'/.exec(messageLine(e))?.[1];
           const index = base.net.layers.findIndex((l) => l.name === layer);
           const node = [...base.layers].find(([, r]) => index >= r.first && index < r.end)?.[0] ?? seg.nodes[0]!;
-          add(node, `the engine built at ${viewName(opt, profiles)} cannot take ${viewName(v, profiles)}: ${messageLine(e)}`);
+          const where =
+            v === opt
+              ? `cannot derive its shapes at ${viewName(opt, profiles)}`
+              : `built at ${viewName(opt, profiles)} cannot take ${viewName(v, profiles)}`;
+          add(node, `the engine ${where}: ${messageLine(e)}`);
           continue;
         }
         const id = derived.findIndex((s, t) => s.join(',') !== other.net.tensors[t]!.shape.join(','));

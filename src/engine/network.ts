@@ -278,9 +278,13 @@ export type LayerSpec =
        * inputs: [x]. out[i0..ik] = x[starts[d] + i_d * steps[d]] per dim d, the output shape
        * being the output tensor's. Full rank; steps may be negative, or 0 (repeat: how Expand
        * broadcasts a size-1 dim, as TensorRT does).
+       * A window the model computes reads shape tensors (int32/int64 [n]) instead of `starts`,
+       * at each run's shapes (native/src/ir/computed_layers.h): inputs [x, starts, ends] slice
+       * along `axes` as ONNX Slice does (steps per dim, none 0); inputs [x, target] broadcast x
+       * to the right-aligned target as Expand does (steps all 1).
        */
       kind: 'slice';
-      params: { starts: number[]; steps: number[] };
+      params: { starts?: number[]; steps: number[]; axes?: number[] };
     }
   | {
       /**
@@ -353,6 +357,17 @@ export type LayerSpec =
        */
       kind: 'shape';
       params: Record<string, never>;
+    }
+  | {
+      /**
+       * inputs: [start, limit, delta], int32/int64 scalars of the output's dtype (constants or
+       * shape tensors): ONNX Range, y[i] = start + i * delta (wrapping) for
+       * max(ceil((limit - start) / delta), 0) elements, read at each run's shapes
+       * (native/src/ir/computed_layers.h); the output (dtype and 1-D shape) is given. The plain
+       * form the engine resolves it to has no inputs and params start and delta ([one value]).
+       */
+      kind: 'range';
+      params: { start?: number[]; delta?: number[] };
     }
   | {
       /**

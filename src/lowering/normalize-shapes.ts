@@ -7,13 +7,12 @@
  *   directly when the outer shape is constant without 0 (or allowzero=1): a reshape depends on
  *   its input's element count only.
  * - A Reshape to its input's own static shape is taken out.
- * - ConstantOfShape(Shape(t)) and Expand(x, Shape(t)) of a symbolic shape: a Where over t (fillLike).
  * Exact: no data changes, only shapes. Needs opset >= 5 (Reshape with a shape input).
  */
-import { attrInt, attrTensor, findAttr, makeAttr } from '../ir/attributes.js';
+import { attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
-import { OnnxDataType, numel } from '../onnx/dtype.js';
+import { numel } from '../onnx/dtype.js';
 import { bypass, isOp, onlyReadBy, outerReads } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
@@ -64,50 +63,7 @@ export function normalizeShapes(graph: Graph, ctx: LoweringContext): PassResult 
     }
   }
 
-  for (const node of [...graph.nodes]) fillLike(graph, node, changes);
   return changes.result();
-}
-
-/**
- * ConstantOfShape(Shape(t)) and Expand(x, Shape(t)) where t's shape varies (a dynamic compile;
- * static ones fold to constants): Where(c, v, v), with c of t's shape (t itself if bool, else
- * Cast(t, bool), which every numeric type takes). Both branches are v, so the result is v
- * broadcast to t's shape whatever c holds (NaN included): exact. Engines have no fill of a
- * computed shape; this one is t's. Where needs opset 9.
- */
-function fillLike(graph: Graph, node: Node, changes: Changes): void {
-  const fill = isOp(node, 'ConstantOfShape');
-  if ((!fill && !isOp(node, 'Expand')) || (graph.opset('') ?? 1) < 9) return;
-  const shapeOf = graph.producer(node.inputs[fill ? 0 : 1] ?? '');
-  if (!shapeOf || !isOp(shapeOf, 'Shape') || findAttr(shapeOf, 'start') || findAttr(shapeOf, 'end')) return;
-  const t = shapeOf.inputs[0]!;
-  const tt = graph.types.get(t);
-  if (!tt?.dtype || !tt.shape || isStaticShape(tt.shape)) return;
-  let value = node.inputs[0]!;
-  if (fill) {
-    const given = findAttr(node, 'value') ? attrTensor(node, 'value') : { dtype: 'float32' as const, dims: [1], data: Float32Array.of(0) };
-    if (!given || numel(given.dims) !== 1) return;
-    value = graph.freshName(`${node.name}/value`);
-    graph.setInitializer(value, { ...given, dims: [] });
-  }
-  const added: Node[] = [];
-  let cond = t;
-  if (tt.dtype !== 'bool') {
-    cond = graph.freshName(`${node.name}/cond`);
-    added.push({ name: cond, opType: 'Cast', domain: '', inputs: [t], outputs: [cond], attributes: [makeAttr.int('to', OnnxDataType.BOOL)] });
-    graph.types.set(cond, { dtype: 'bool', shape: tt.shape });
-  }
-  added.push({
-    name: graph.freshName(`${node.name}/where`),
-    opType: 'Where',
-    domain: '',
-    inputs: [cond, value, value],
-    outputs: [...node.outputs],
-    attributes: [],
-  });
-  const at = graph.nodes.indexOf(node);
-  graph.nodes = [...graph.nodes.slice(0, at), ...added, ...graph.nodes.slice(at + 1)];
-  changes.add(`${node.opType} of a computed shape as Where`, `'${node.name}' (${node.opType} to the shape of '${t}') -> Where over '${t}'`);
 }
 
 /**

@@ -29,33 +29,9 @@ import { dataInputs, withDynamicBatch } from '../helpers/dynamic-batch.js';
 import { rejection } from '../helpers/errors.js';
 import { maskedAttention, paddingMask } from '../helpers/masked-attention.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
-import { BACKEND, FP32_TOL } from '../engine/helpers/compare.js';
-import { ortRun, relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
-
-const TOLERANCE = FP32_TOL;
-
-type Compiled = Awaited<ReturnType<typeof compile>>;
-
-async function expectMatches(m: Compiled, model: string | Uint8Array, feeds: Record<string, ort.Tensor>, what: string): Promise<void> {
-  const got = await m.run(feeds);
-  const want = await ortRun(model, feeds);
-  for (const [name, t] of Object.entries(want)) {
-    expect(got[name]!.dims, `${what}: ${name} shape`).toEqual(t.dims);
-    expect(relativeError(got[name]!, t), `${what}: ${name}`).toBeLessThan(TOLERANCE);
-  }
-}
-
-const engineOnly = (m: Compiled) => {
-  const s = m.report.data.summary;
-  return s.engineNodes === s.nodes && s.fallbackSegments === 0;
-};
-
-/** Shapes to run a range at: min, opt, max, and `extra` drawn between them. */
-function shapesIn(r: ShapeRange, extra: number, seed: number): number[][] {
-  const next = mulberry32(seed);
-  const between = Array.from({ length: extra }, () => r.min.map((lo, d) => lo + Math.floor(next() * (r.max[d]! - lo + 1))));
-  return [r.min, r.opt, r.max, ...between];
-}
+import { BACKEND } from '../engine/helpers/compare.js';
+import { resnet, sine, transformer } from '../runtime/helpers.js';
+import { type Compiled, engineOnly, expectMatches, shapesIn } from '../helpers/ranges.js';
 
 describeIf(HAS_NATIVE, `shape ranges (${BACKEND})`, NATIVE_MISSING, () => {
   it('resnet_mini with a dynamic batch: one engine, every batch from min to max agrees with onnxruntime', async () => {

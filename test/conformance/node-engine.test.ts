@@ -31,6 +31,10 @@ const NO_ENGINE_CASE: Readonly<Record<string, string>> = {
   ReduceLogSumExp: "the suite's cases hold float64 data, which engines refuse; test/compiler/reduce-ops.test.ts runs it on an engine",
   Shape: 'lowering folds the Shape of a static shape; test/compiler/shape-ranges.test.ts runs it on an engine over a shape range',
   Size: 'lowering folds the Size of a static shape; test/converters/shape-of.test.ts runs it on the cpu engine',
+  Range:
+    "the suite's cases feed the bounds as graph inputs (data); lowering folds constant bounds; test/converters/computed-window.test.ts runs bounds computed from Shape on the cpu engine",
+  ConstantOfShape:
+    "the suite's cases feed the shape as a graph input (data, which no engine can size a tensor by); lowering folds a constant shape; test/converters/computed-window.test.ts runs a shape computed from Shape on the cpu engine",
   ...Object.fromEntries(
     ['BiasGelu', 'FastGelu', 'FusedMatMul', 'Gelu', 'QuickGelu', 'SkipLayerNormalization'].map((op) => [
       `com.microsoft::${op}`,

@@ -30,6 +30,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kPad:
     case LayerKind::kSelect:
     case LayerKind::kShape:
+    case LayerKind::kRange:
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
     case LayerKind::kResize: return l.params.String("mode") == "nearest";

@@ -9,6 +9,8 @@
 #include "src/builder/alias.h"
 #include "src/engine/plan.h"
 #include "src/engine/timing_cache.h"
+#include "src/ir/computed_layers.h"
+#include "src/ir/derive_shapes.h"
 #include "src/ir/validator.h"
 #include "src/util/aligned_buffer.h"
 #include "src/util/error.h"
@@ -121,6 +123,7 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     cache->Load();
   }
   const std::string device_key = cache ? backend_->DeviceKey() : "";
+  ResolveDeclared();
   kernels_.resize(net_.layers.size());
   tactics_.assign(net_.layers.size(), "");
   tactic_ms_.assign(net_.layers.size(), std::nan(""));
@@ -147,11 +150,11 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
       Fail(ErrorCode::kPlan, Cat("plan: ", LayerLabel(layer), " has tactic '", kAliasTactic,
                                  "', but its memory plan gives its output bytes of its own"));
     }
-    KernelSetup setup = SetupOf(i, net_.tensors);
+    KernelSetup setup = SetupOf(i, net_.tensors, resolved_);
     if (tactics) setup.tactic = (*tactics)[i];
     std::string key;
     if (cache) {
-      key = TimingKey(device_key, backend_->Name(), layer, setup.inputs, setup.constants, setup.outputs);
+      key = TimingKey(device_key, backend_->Name(), *setup.layer, setup.inputs, setup.constants, setup.outputs);
       setup.tactic = cache->Find(key);
       if (!setup.tactic.empty()) {
         try {
@@ -178,8 +181,25 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
   if (!tactics) stats_.build_ms += MsSince(t0);
 }
 
-KernelSetup Engine::SetupOf(size_t i, const std::vector<TensorInfo>& tensors) const {
-  const Layer& layer = net_.layers[i];
+void Engine::ResolveDeclared() {
+  resolved_.clear();
+  if (std::none_of(net_.layers.begin(), net_.layers.end(), IsComputedLayer)) return;
+  // The windows at the declared shapes; the shapes they give must be the declared ones.
+  const std::vector<TensorInfo> derived = DeriveNetworkShapes(net_, declared_input_shapes(), &resolved_);
+  for (const auto& [index, plain] : resolved_) {
+    const int32_t id = plain.outputs[0];
+    if (derived[id].shape != net_.tensors[id].shape) {
+      Fail(ErrorCode::kShape, Cat(LayerLabel(net_.layers[index]), ": its computed parameters give ",
+                                  ShapeToString(derived[id].shape), " at the declared shapes, but its output ",
+                                  TensorLabel(net_, id), " is declared ", ShapeToString(net_.tensors[id].shape)));
+    }
+  }
+}
+
+KernelSetup Engine::SetupOf(size_t i, const std::vector<TensorInfo>& tensors,
+                            const std::map<size_t, Layer>& resolved) const {
+  const auto plain = resolved.find(i);
+  const Layer& layer = plain == resolved.end() ? net_.layers[i] : plain->second;
   KernelSetup setup;
   setup.layer = &layer;
   for (int32_t id : layer.inputs) {

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <list>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,8 @@ struct ShapeInstance {
   MemoryPlan memory;
   std::vector<const Kernel*> kernels;  // per layer; null: launches nothing (a constant, an alias)
   std::vector<std::unique_ptr<Kernel>> owned;
+  // The plain layer each computed one is at these shapes (computed_layers.h): its kernel's layer.
+  std::map<size_t, Layer> resolved;
   size_t workspace_bytes = 0;
   double prepare_ms = 0;  // what making it took (0 for the declared shapes)
   uint64_t arena_bytes() const { return memory.arena_bytes + workspace_bytes; }
@@ -104,7 +107,12 @@ class Engine {
   void Init(const Network& net, const BuildConfig& config, const std::string& backend, const MemoryPlan* memory);
   void PrepareKernels(const std::vector<std::string>* tactics);
   std::unique_ptr<Kernel> MakeKernel(KernelSetup& setup);
-  KernelSetup SetupOf(size_t layer, const std::vector<TensorInfo>& tensors) const;
+  // resolved_: the plain layers of the computed ones at the declared shapes.
+  void ResolveDeclared();
+  // What layer `layer`'s kernel is told at shapes `tensors`; a computed layer is told the plain
+  // layer it is there (`resolved`, from DeriveNetworkShapes).
+  KernelSetup SetupOf(size_t layer, const std::vector<TensorInfo>& tensors,
+                      const std::map<size_t, Layer>& resolved) const;
   // Dynamic engines (instances.cc): the declared instance, a check that the layer rules give the
   // declared shapes, and the min and max instances, made once at build so that a range the
   // kernels cannot take fails the build, not a run.
@@ -119,6 +127,7 @@ class Engine {
   MemoryPlan memory_;
   std::unique_ptr<Backend> backend_;
   std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants and aliases
+  std::map<size_t, Layer> resolved_;              // computed layers at the declared shapes
   std::vector<std::string> tactics_;
   std::vector<double> tactic_ms_;
   std::vector<LayerPrecision> precisions_;

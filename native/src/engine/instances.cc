@@ -94,7 +94,7 @@ std::shared_ptr<const ShapeInstance> Engine::MakeInstance(const std::vector<Shap
   const auto t0 = std::chrono::steady_clock::now();
   auto inst = std::make_shared<ShapeInstance>();
   inst->input_shapes = shapes;
-  inst->tensors = DeriveNetworkShapes(net_, shapes);
+  inst->tensors = DeriveNetworkShapes(net_, shapes, &inst->resolved);
   Network shaped = net_;
   shaped.tensors = inst->tensors;
   inst->memory = PlanMemory(shaped, alias_);
@@ -103,7 +103,7 @@ std::shared_ptr<const ShapeInstance> Engine::MakeInstance(const std::vector<Shap
   for (size_t i = 0; i < net_.layers.size(); ++i) {
     const Layer& layer = net_.layers[i];
     if (layer.kind == LayerKind::kConstant || IsAliased(shaped, inst->memory.offsets, layer)) continue;
-    KernelSetup setup = SetupOf(i, inst->tensors);
+    KernelSetup setup = SetupOf(i, inst->tensors, inst->resolved);
     // A layer aliased at the declared shapes has no tactic of its own: it takes the backend's
     // first (only byte-view shuffles alias, whose kernels have one tactic and time nothing).
     if (tactics_[i] != kAliasTactic) setup.tactic = tactics_[i];

@@ -1,6 +1,7 @@
 // Shapes of a network at other input shapes (see derive_shapes.h).
 #include "src/ir/derive_shapes.h"
 
+#include "src/ir/computed_layers.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shape_values.h"
 #include "src/ir/shuffle.h"
@@ -35,7 +36,8 @@ void FollowWholeDims(const Network& net, const Layer& layer, const Shape& in, Sh
 
 }  // namespace
 
-std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vector<Shape>& input_shapes) {
+std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vector<Shape>& input_shapes,
+                                            std::map<size_t, Layer>* resolved) {
   if (input_shapes.size() != net.inputs.size()) {
     Fail(ErrorCode::kNative,
          Cat("internal: ", input_shapes.size(), " input shapes for ", net.inputs.size(), " inputs"));
@@ -49,10 +51,24 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
       values.Evaluate(net, index, tensors);
       continue;
     }
+    if (IsComputedLayer(layer)) {
+      // The plain layer it is at these shapes, checked by the plain rule.
+      GivenOutput g;
+      g.has_dtype = g.has_shape = true;
+      g.dtype = net.tensors[layer.outputs[0]].dtype;
+      Layer plain = ResolveComputedLayer(net, layer, tensors, values, &g.shape);
+      std::vector<TensorInfo> plain_inputs;
+      for (int32_t id : plain.inputs) plain_inputs.push_back(tensors[id]);
+      tensors[layer.outputs[0]].shape = DeriveLayerOutputs(plain, plain_inputs, {g})[0].shape;
+      if (resolved) (*resolved)[index] = std::move(plain);
+      values.Evaluate(net, index, tensors);
+      continue;
+    }
     std::vector<TensorInfo> inputs;
     for (int32_t id : layer.inputs) inputs.push_back(tensors[id]);
     const bool computed_target = layer.kind == LayerKind::kShuffle && layer.inputs.size() == 2;
-    const bool reads_shape = layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize || computed_target;
+    const bool reads_shape = layer.kind == LayerKind::kSlice || layer.kind == LayerKind::kResize ||
+                             layer.kind == LayerKind::kRange || computed_target;
     std::vector<GivenOutput> given;
     for (int32_t id : layer.outputs) {
       GivenOutput g;

@@ -11,7 +11,7 @@ namespace {
 constexpr const char* kKindNames[kNumLayerKinds] = {
     "constant", "convolution",   "deconvolution", "matmul",   "elementwise", "unary",     "pooling", "reduce",
     "softmax",  "normalization", "shuffle",       "concat",   "split",       "slice",     "gather",  "pad",
-    "resize",   "cast",          "select",        "quantize", "dequantize",  "pointwise", "shape"};
+    "resize",   "cast",          "select",        "quantize", "dequantize",  "pointwise", "shape",   "range"};
 }  // namespace
 
 const char* LayerKindName(LayerKind kind) { return kKindNames[static_cast<int>(kind)]; }

@@ -41,8 +41,9 @@ enum class LayerKind : uint8_t {
   kDequantize,
   kPointwise,  // a builder form (pointwise.h): a fused chain of float elementwise, unary and cast layers
   kShape,      // ONNX Shape: the input's dims as an int64 vector, written at run time (a shape tensor)
+  kRange,      // ONNX Range of integers, its bounds constants or shape tensors (computed_layers.h)
 };
-constexpr int kNumLayerKinds = 23;
+constexpr int kNumLayerKinds = 24;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -87,7 +87,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                       Bool("zeroIsPlaceholder", false)};
     at(LayerKind::kConcat).params = {Int("axis")};
     at(LayerKind::kSplit).params = {Int("axis"), Ints("sizes")};
-    at(LayerKind::kSlice).params = {Ints("starts"), Ints("steps")};
+    // starts in the plain form, axes in the computed window's (computed_layers.h).
+    at(LayerKind::kSlice).params = {Ints("starts", false), Ints("steps"), Ints("axes", false)};
     at(LayerKind::kGather).params = {Int("axis"), Enum("mode", {"default", "elements"})};
     at(LayerKind::kPad).params = {Enum("mode", {"constant", "reflect", "edge", "wrap"}), Ints("padsBegin"),
                                   Ints("padsEnd"), Float("value")};
@@ -103,6 +104,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
         Bool("followScales", false)};
     // Builder form (layout.h): a transposing cast.
     at(LayerKind::kCast).params = {Enum("to", kDTypeNames), Ints("perm", false)};
+    // The plain form's (computed_layers.h); a range with inputs reads them there.
+    at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};
     at(LayerKind::kDequantize).params = {Int("axis")};
     // Builder form (pointwise.h): a fused chain of float elementwise, unary and cast layers.

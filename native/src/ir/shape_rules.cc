@@ -121,6 +121,7 @@ void LayerCheck::ExpectOutput(size_t i, DType dtype, const Shape& shape) const {
 }
 
 void LayerCheck::ExpectLength(const char* param, size_t n) const {
+  if (!params().Has(param)) Bad(Cat("param '", param, "' is missing"));
   size_t got = params().values().at(param).numbers.size();
   if (got != n) Bad(Cat("param '", param, "' has ", got, " entries; expected ", n));
 }

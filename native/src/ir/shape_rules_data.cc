@@ -108,14 +108,57 @@ void CheckSplit(const LayerCheck& c) {
   }
 }
 
+// A window the model computes (computed_layers.h): its shape tensors' types and the params that
+// stay fixed; the window itself is read at each run's shapes (derive_shapes.cc), where the plain
+// rule below checks what it resolves to.
+void CheckComputedSlice(const LayerCheck& c) {
+  const Shape& x = c.In(0).shape;
+  if (c.params().Has("starts")) c.Bad("a computed window takes no 'starts' (it reads them)");
+  c.ExpectLength("steps", x.size());
+  for (size_t i = 1; i < c.NumIn(); ++i) {
+    const TensorInfo& t = c.In(i);
+    if ((t.dtype != DType::kInt64 && t.dtype != DType::kInt32) || t.shape.size() != 1)
+      c.Bad(Cat(c.InLabel(i), " is ", DTypeName(t.dtype), ShapeToString(t.shape), "; expected int32/int64 [n]"));
+  }
+  if (c.NumIn() == 3) {
+    auto axes = c.params().Ints("axes");
+    std::vector<bool> seen(x.size(), false);
+    for (int64_t a : axes) {
+      if (a < 0 || a >= static_cast<int64_t>(x.size()) || seen[a])
+        c.Bad(Cat("param 'axes' holds ", a, "; expected distinct dims of rank ", x.size()));
+      seen[a] = true;
+    }
+    for (size_t i = 1; i < 3; ++i) {
+      if (c.In(i).shape[0] != static_cast<int64_t>(axes.size()))
+        c.Bad(Cat(c.InLabel(i), " has ", c.In(i).shape[0], " entries for ", axes.size(), " axes"));
+    }
+    for (int64_t s : c.params().Ints("steps")) {
+      if (s == 0) c.Bad("a computed window takes no step of 0");
+    }
+  } else {
+    if (c.params().Has("axes")) c.Bad("a broadcast to a computed target takes no 'axes'");
+    if (c.In(1).shape[0] > static_cast<int64_t>(x.size()))
+      c.Bad(Cat(c.InLabel(1), " has ", c.In(1).shape[0], " dims, more than the input's rank ", x.size()));
+    for (int64_t s : c.params().Ints("steps")) {
+      if (s != 1) c.Bad("a broadcast to a computed target takes steps of 1 (it sets the stretched ones)");
+    }
+  }
+}
+
 void CheckSlice(const LayerCheck& c) {
-  c.ExpectInputs(1, 1);
+  c.ExpectInputs(1, 3);
   c.ExpectOutputs(1);
   const Shape& x = c.In(0).shape;
   const Shape& out = c.OutShape(0);
+  if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
+  if (c.NumIn() > 1) {
+    CheckComputedSlice(c);
+    c.ExpectOutput(0, c.In(0).dtype, out);
+    return;
+  }
+  if (c.params().Has("axes")) c.Bad("a plain slice takes no 'axes'");
   c.ExpectLength("starts", x.size());
   c.ExpectLength("steps", x.size());
-  if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
   auto starts = c.params().Ints("starts");
   auto steps = c.params().Ints("steps");
   for (size_t d = 0; d < x.size(); ++d) {
@@ -215,6 +258,29 @@ void CheckSelect(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(1).dtype, out);
 }
 
+// A range's length is read (it follows the bounds' values: computed_layers.h resolves it); inputs
+// [start, limit, delta] are int32/int64 scalars of the output's dtype, or none in the plain form,
+// whose `start` and `delta` params hold one value each.
+void CheckRange(const LayerCheck& c) {
+  c.ExpectOutputs(1);
+  if (!c.OutShapeKnown(0) || c.OutShape(0).size() != 1) c.Bad("a range needs its 1-D output shape");
+  const DType t = c.OutDType(0);
+  if (t != DType::kInt32 && t != DType::kInt64) c.Bad(Cat("a range of ", DTypeName(t), "; expected int32 or int64"));
+  if (c.NumIn() == 0) {
+    c.ExpectLength("start", 1);
+    c.ExpectLength("delta", 1);
+  } else {
+    c.ExpectInputs(3, 3);
+    if (c.params().Has("start") || c.params().Has("delta")) c.Bad("a range with inputs takes no 'start' or 'delta'");
+    for (size_t i = 0; i < 3; ++i) {
+      if (c.In(i).dtype != t || !c.In(i).shape.empty())
+        c.Bad(Cat(c.InLabel(i), " is ", DTypeName(c.In(i).dtype), ShapeToString(c.In(i).shape), "; expected a ",
+                  DTypeName(t), " scalar"));
+    }
+  }
+  c.ExpectOutput(0, t, c.OutShape(0));
+}
+
 }  // namespace
 
 void CheckDataLayer(const LayerCheck& c) {
@@ -253,6 +319,7 @@ void CheckDataLayer(const LayerCheck& c) {
       c.ExpectOutputs(1);
       c.ExpectOutput(0, DType::kInt64, Shape{static_cast<int64_t>(c.In(0).shape.size())});
       return;
+    case LayerKind::kRange: return CheckRange(c);
     default: c.Bad("internal: not a data layer");
   }
 }

@@ -187,13 +187,21 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       break;
     }
     case LayerKind::kSlice: {
-      if (!all_known || shape_of(0).size() != 1) return;
+      if (!all_known || l.inputs.size() != 1 || shape_of(0).size() != 1) return;  // plain 1-D slices
       const int64_t start = l.params.Ints("starts")[0], step = l.params.Ints("steps")[0];
       for (int64_t i = 0; i < n; ++i) {
         const int64_t k = start + i * step;
         if (k < 0 || k >= static_cast<int64_t>(in[0]->size())) return;
         out.push_back((*in[0])[k]);
       }
+      break;
+    }
+    case LayerKind::kRange: {
+      // n follows the bounds (the derivation resolved it into y's shape); the values do too.
+      if (!all_known) return;
+      const int64_t start = l.inputs.empty() ? l.params.Ints("start")[0] : (*in[0])[0];
+      const int64_t delta = l.inputs.empty() ? l.params.Ints("delta")[0] : (*in[2])[0];
+      for (int64_t i = 0; i < n; ++i) out.push_back(WrapAdd(start, WrapMul(i, delta)));
       break;
     }
     case LayerKind::kReduce: {

@@ -1,7 +1,7 @@
 // The host values of a dynamic network's shape tensors (TensorRT's): small integer and bool
 // tensors that follow from the input shapes and constants alone. Constant layers, shape layers,
 // and the gather, concat, slice, shuffle, elementwise, select, cast, unary and reduce layers over
-// them are evaluated on the host, layer by layer beside the shapes (derive_shapes.cc), so that a
+// them, and ranges, are evaluated on the host, layer by layer beside the shapes (derive_shapes.cc), so that a
 // reshape to a computed target (a shuffle's second input) takes each run's value. The device
 // computes the same tensors with its kernels; these are the derivation's copy of the arithmetic,
 // the one way a shape can follow a value.

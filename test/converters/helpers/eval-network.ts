@@ -11,6 +11,7 @@ import type { TensorData } from '../../../src/onnx/tensor.js';
 import { allocTyped } from '../../../src/onnx/dtype.js';
 import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../../src/onnx/half.js';
 import { evalWindowed } from './eval-kernels.js';
+import { sliceRange } from '../../../src/ir/infer/slicing.js';
 
 export interface HostTensor {
   dtype: EngineDType;
@@ -162,6 +163,13 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       y.data = ins[0]!.data.map(f);
       return [y];
     }
+    case 'range': {
+      // start + i * delta for as many elements as the output holds (its length is the layer's given shape).
+      const y = out();
+      const [start, delta] = ins.length ? [ins[0]!.data[0]!, ins[2]!.data[0]!] : [layer.params.start![0]!, layer.params.delta![0]!];
+      y.data.forEach((_, i) => (y.data[i] = store(y.dtype, start + i * delta)));
+      return [y];
+    }
     case 'shape': {
       const y = out();
       ins[0]!.shape.forEach((d, i) => (y.data[i] = d));
@@ -221,7 +229,7 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       const x = ins[0]!;
       const y = out();
       const st = stridesOf(x.shape);
-      const { starts, steps } = layer.params;
+      const { starts, steps } = sliceWindow(layer.params, ins);
       forEachIndex(y.shape, (idx, i) => {
         let o = 0;
         idx.forEach((v, d) => (o += (starts[d]! + v * steps[d]!) * st[d]!));
@@ -549,4 +557,26 @@ function matmul(ins: HostTensor[], p: Extract<NetLayer, { kind: 'matmul' }>['par
   }
   y.data = res; // y's shape drops the promoted dims; the element order is the same
   return y;
+}
+
+/**
+ * A slice's starts and steps per dim: its params, or, for a window the model computes
+ * (network.ts), ONNX Slice's clamping of the starts and ends inputs along `axes`, or Expand's
+ * step 0 on every dim the target stretches.
+ */
+function sliceWindow(p: { starts?: number[]; steps: number[]; axes?: number[] }, ins: HostTensor[]): { starts: number[]; steps: number[] } {
+  const x = ins[0]!;
+  if (ins.length === 1) return { starts: p.starts!, steps: p.steps };
+  const starts = x.shape.map(() => 0);
+  const steps = [...p.steps];
+  if (ins.length === 3) {
+    p.axes!.forEach((d, k) => (starts[d] = sliceRange(x.shape[d]!, ins[1]!.data[k]!, ins[2]!.data[k]!, steps[d]!).start));
+  } else {
+    const target = [...ins[1]!.data];
+    const lead = x.shape.length - target.length;
+    target.forEach((t, k) => {
+      if (x.shape[lead + k] === 1 && t !== 1) steps[lead + k] = 0;
+    });
+  }
+  return { starts, steps };
 }

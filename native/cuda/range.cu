@@ -1,0 +1,55 @@
+// Range (ONNX Range of integers): y[i] = start + i * delta in the output's type, wrapping in two's
+// complement as the engine's integer arithmetic does (src/ir/int_arith.h), one thread per
+// element. The engine gives this kernel the plain layer, its start and delta resolved at the
+// run's shapes (computed_layers.h), so each shape instance (and its CUDA graph) holds its own.
+#include <type_traits>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+template <typename T>
+__global__ void RangeKernel(T* y, int64_t n, T start, T delta) {
+  using U = std::make_unsigned_t<T>;
+  HYBRIDRT_GRID_LOOP(i, n) { y[i] = static_cast<T>(static_cast<U>(start) + static_cast<U>(i) * static_cast<U>(delta)); }
+}
+
+class RangeLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    start_ = params().Ints("start")[0];
+    delta_ = params().Ints("delta")[0];
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    const int64_t n = out_[0].numel;
+    if (n == 0) return;
+    if (out_[0].dtype == DType::kInt32) {
+      RangeKernel<int32_t><<<GridFor(n), kThreads, 0, S(stream)>>>(
+          static_cast<int32_t*>(args.outputs[0]), n, static_cast<int32_t>(start_), static_cast<int32_t>(delta_));
+    } else {
+      RangeKernel<int64_t>
+          <<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<int64_t*>(args.outputs[0]), n, start_, delta_);
+    }
+    CheckLaunch("range kernel launch");
+  }
+
+ private:
+  int64_t start_ = 0, delta_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeRange(CudaBackend* b) { return std::make_unique<RangeLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt
