@@ -2,7 +2,8 @@
  * Shape ranges on the cuda backend (issue 19, point 1). The cpu suites of dynamic engines
  * (test/engine/ranges.test.ts) and of compile() with ranges (test/compiler/shape-ranges.test.ts:
  * both examples, the masked attention block, every light_* model with a dynamic batch, several
- * profiles, errors) run again here on cuda, held to 1e-4 of each output's scale against
+ * profiles, errors; test/compiler/computed-windows.test.ts: windows, fills and ranges computed
+ * from shapes) run again here on cuda, held to 1e-4 of each output's scale against
  * onnxruntime. Then what only the GPU has: fp16 engines over a range, and the CUDA graph each
  * shape captures and keeps while the context meets other shapes.
  *
@@ -22,6 +23,7 @@ process.env.HYBRIDRT_TEST_BACKEND = 'cuda';
 if (CUDA) {
   await import('../engine/ranges.test.js');
   await import('../compiler/shape-ranges.test.js');
+  await import('../compiler/computed-windows.test.js');
 }
 
 const FP16_TOL = 1e-2;
