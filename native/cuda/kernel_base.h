@@ -26,6 +26,7 @@ class CudaKernel : public Kernel {
     out_ = setup.outputs;
     constants_ = setup.constants;
     switches_ = setup.tactic_switches;
+    ranged_ = setup.ranged;
     Analyze();
     if (setup.tactic.empty()) {
       tactic_ = Choose();
@@ -96,6 +97,7 @@ class CudaKernel : public Kernel {
   std::vector<TensorDesc> out_;
   std::vector<const void*> constants_;
   TacticSwitches switches_;  // the build config's (tests and measurements: env_switches.h)
+  bool ranged_ = false;      // KernelSetup::ranged: prepared again at other shapes
 
  private:
   std::string tactic_;

@@ -2,7 +2,10 @@
 // (pointwise_codegen.h), compiled by NVRTC for this device at build time (and again when a
 // plan is loaded), loaded with the runtime's library API and launched like any kernel, so
 // CUDA graphs capture it. Layers with the same source (a transformer's repeated blocks)
-// share one compiled library, kept for the life of the process.
+// share one compiled library, kept for the life of the process. Tactics: "nvrtc" bakes the
+// sizes into the source (a static engine); "nvrtc_sizes" passes them as an argument (a dynamic
+// engine: a new shape reuses the kernel its merged geometry's pattern compiled, instead of
+// compiling one of its own).
 // An addon built without NVRTC never makes pointwise layers (RunsPointwise); a plan that
 // holds one is refused with a message saying so.
 #include <cuda_runtime.h>
@@ -79,7 +82,7 @@ class PointwiseKernel : public CudaKernel {
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     // The kernel's parameters (x0.., y, n), by address; the validator bounds the inputs.
     const void* ptrs[kMaxPointwiseInputs];
-    void* argv[kMaxPointwiseInputs + 2];
+    void* argv[kMaxPointwiseInputs + 3];
     const size_t num = args.inputs.size();
     for (size_t k = 0; k < num; ++k) {
       ptrs[k] = args.inputs[k];
@@ -90,12 +93,14 @@ class PointwiseKernel : public CudaKernel {
     unsigned long long n64 = static_cast<unsigned long long>(n_);
     argv[num] = &y;
     argv[num + 1] = geometry_.wide ? static_cast<void*>(&n64) : static_cast<void*>(&n32);
+    argv[num + 2] = const_cast<uint8_t*>(sizes_.data());  // read only where the kernel takes sizes
     Check(cudaLaunchKernel(reinterpret_cast<const void*>(kernel_), dim3(grid_), dim3(256), argv, 0, S(stream)),
           "cudaLaunchKernel (pointwise)");
   }
 
  protected:
-  std::vector<std::string> Tactics() const override { return {"nvrtc"}; }
+  std::vector<std::string> Tactics() const override { return {"nvrtc", "nvrtc_sizes"}; }
+  std::string Choose() override { return ranged_ ? "nvrtc_sizes" : "nvrtc"; }
 
   void PrepareKernel() override {
     PointwiseProgram program;
@@ -114,11 +119,14 @@ class PointwiseKernel : public CudaKernel {
     n_ = geometry_.numel / geometry_.vec;
     const int64_t blocks = (n_ + 255) / 256;
     grid_ = static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, int64_t{1} << 20)));
-    kernel_ = CompiledKernel(PointwiseSource(program, geometry_), Label());
+    const bool size_args = tactic() == "nvrtc_sizes";
+    if (size_args) sizes_ = PointwiseSizeArgs(geometry_);
+    kernel_ = CompiledKernel(PointwiseSource(program, geometry_, size_args), Label());
   }
 
  private:
   PointwiseGeometry geometry_;
+  std::vector<uint8_t> sizes_;  // the size argument ("nvrtc_sizes" with merged dims), else empty
   int64_t n_ = 0;
   unsigned grid_ = 1;
   cudaKernel_t kernel_ = nullptr;
@@ -132,7 +140,7 @@ class PointwiseKernel : public CudaKernel {
   void Enqueue(const KernelArgs&, Stream&) const override {}
 
  protected:
-  std::vector<std::string> Tactics() const override { return {"nvrtc"}; }
+  std::vector<std::string> Tactics() const override { return {"nvrtc", "nvrtc_sizes"}; }
   void PrepareKernel() override {
     Bad(ErrorCode::kPlan,
         "plan: a pointwise layer needs NVRTC, which this addon's cuda backend was built without "

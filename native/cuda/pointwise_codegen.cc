@@ -91,22 +91,75 @@ PointwiseGeometry MakePointwiseGeometry(const std::vector<Shape>& inputs, const 
   return g;
 }
 
-std::string PointwiseSource(const PointwiseProgram& p, const PointwiseGeometry& g) {
+namespace {
+
+// A 32-bit index divided by d (< 2^31) as (umulhi(r, mul) + r) >> shift, r < 2^31 (the
+// round-up method of Granlund and Montgomery).
+void MagicDivisor(int64_t d, uint32_t* mul, uint32_t* shift) {
+  uint32_t s = 0;
+  while ((int64_t{1} << s) < d) ++s;
+  *mul = static_cast<uint32_t>(
+      ((uint64_t{1} << 32) * ((uint64_t{1} << s) - static_cast<uint64_t>(d))) / static_cast<uint64_t>(d) + 1);
+  *shift = s;
+}
+
+template <typename T>
+void Put(std::vector<uint8_t>* out, T v) {
+  const size_t at = out->size();
+  out->resize(at + sizeof(T));
+  std::memcpy(out->data() + at, &v, sizeof(T));
+}
+
+}  // namespace
+
+std::vector<uint8_t> PointwiseSizeArgs(const PointwiseGeometry& g) {
+  std::vector<uint8_t> out;
+  const auto idx = [&](int64_t v) {
+    if (g.wide) Put<uint64_t>(&out, static_cast<uint64_t>(v));
+    else Put<uint32_t>(&out, static_cast<uint32_t>(v));
+  };
+  for (int64_t d : g.dims) idx(d);
+  for (const auto& st : g.strides)
+    for (int64_t v : st) idx(v);
+  std::vector<uint32_t> mul(g.dims.size()), shift(g.dims.size());
+  for (size_t d = 0; d < g.dims.size(); ++d) MagicDivisor(g.dims[d], &mul[d], &shift[d]);
+  for (uint32_t m : mul) Put(&out, m);
+  for (uint32_t s : shift) Put(&out, s);
+  return out;
+}
+
+std::string PointwiseSource(const PointwiseProgram& p, const PointwiseGeometry& g, bool size_args) {
   const int V = g.vec;
   const size_t num = g.in_types.size();
+  const size_t R = g.dims.size();
+  const bool args = size_args && R > 0;
   std::ostringstream s;
   s << kPrelude << kPointwiseOpsSource << "\ntypedef " << (g.wide ? "unsigned long long" : "unsigned int")
-    << " hr_idx;\n\nextern \"C\" __global__ void __launch_bounds__(256) " << kPointwiseKernelName << "(";
+    << " hr_idx;\n";
+  if (args) {
+    // PointwiseSizeArgs's layout: index-width arrays first, then the 32-bit ones (no padding).
+    s << "struct hr_sizes { hr_idx dims[" << R << "];";
+    if (num) s << " hr_idx strides[" << num * R << "];";
+    s << " unsigned mul[" << R << "]; unsigned shift[" << R << "]; };\n";
+  }
+  s << "\nextern \"C\" __global__ void __launch_bounds__(256) " << kPointwiseKernelName << "(";
   for (size_t k = 0; k < num; ++k) s << "const " << CType(g.in_types[k]) << "* __restrict__ x" << k << ", ";
-  s << CType(g.out_type) << "* __restrict__ y, hr_idx n) {\n"
+  s << CType(g.out_type) << "* __restrict__ y, hr_idx n" << (args ? ", const hr_sizes g" : "") << ") {\n"
     << "  for (hr_idx v = (hr_idx)blockIdx.x * blockDim.x + threadIdx.x; v < n; v += (hr_idx)gridDim.x * blockDim.x) "
        "{\n"
     << "    const hr_idx i = v * " << V << ";\n    hr_idx r = i;\n";
   for (size_t k = 0; k < num; ++k) s << "    hr_idx o" << k << " = 0;\n";
-  for (size_t d = g.dims.size(); d-- > 0;) {
-    s << "    { const hr_idx c = r % " << g.dims[d] << "u; r /= " << g.dims[d] << "u;";
-    for (size_t k = 0; k < num; ++k) {
-      if (g.strides[k][d]) s << " o" << k << " += c * " << g.strides[k][d] << "u;";
+  for (size_t d = R; d-- > 0;) {
+    if (args) {
+      s << "    { const hr_idx q = "
+        << (g.wide ? Cat("r / g.dims[", d, "]") : Cat("(__umulhi(r, g.mul[", d, "]) + r) >> g.shift[", d, "]"))
+        << "; const hr_idx c = r - q * g.dims[" << d << "]; r = q;";
+      for (size_t k = 0; k < num; ++k) s << " o" << k << " += c * g.strides[" << k * R + d << "];";
+    } else {
+      s << "    { const hr_idx c = r % " << g.dims[d] << "u; r /= " << g.dims[d] << "u;";
+      for (size_t k = 0; k < num; ++k) {
+        if (g.strides[k][d]) s << " o" << k << " += c * " << g.strides[k][d] << "u;";
+      }
     }
     s << " }\n";
   }

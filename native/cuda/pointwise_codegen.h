@@ -39,8 +39,16 @@ PointwiseGeometry MakePointwiseGeometry(const std::vector<Shape>& inputs, const 
 constexpr const char* kPointwiseKernelName = "hybridrt_pointwise";
 
 // The kernel hybridrt_pointwise(const void* x0, ..., void* y, idx n), n = numel / vec,
-// grid-stride over n.
-std::string PointwiseSource(const PointwiseProgram& program, const PointwiseGeometry& g);
+// grid-stride over n. With `size_args` the merged dims and strides are not literals but a last
+// parameter (PointwiseSizeArgs), so that the source depends only on the program, the dtypes, the
+// number of merged dims, which inputs are read in vectors, vec and the index width: every shape
+// of a dynamic engine that merges alike reuses one compiled kernel. Index division then uses
+// host-computed magic numbers (32-bit indices) or plain division (64-bit).
+std::string PointwiseSource(const PointwiseProgram& program, const PointwiseGeometry& g, bool size_args);
+
+// The bytes of the size parameter of a `size_args` kernel at geometry `g` (empty where g has no
+// merged dims: the kernel then takes none).
+std::vector<uint8_t> PointwiseSizeArgs(const PointwiseGeometry& g);
 
 }  // namespace cuda
 }  // namespace hybridrt

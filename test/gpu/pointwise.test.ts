@@ -10,7 +10,10 @@
  * (fp16 in and out), 4 per thread (fp32, or fp16 in and fp32 out), a bias broadcast along
  * the last dim (stride 0) beside contiguous inputs, and one output per thread with general
  * broadcasting (last dim 6). Also: CUDA graph capture and a plan round trip (compiled again
- * on load).
+ * on load), and dynamic engines, whose chains take their sizes as kernel arguments
+ * ('nvrtc_sizes': one compiled kernel serves every shape that merges alike), held to static
+ * engines of each shape (fp32 within 1e-6 of the scale; fp16 bit-equal: the same fp32
+ * arithmetic and one rounding).
  */
 import { expect, it } from 'vitest';
 import { type Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
@@ -115,6 +118,65 @@ describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
     } finally {
       e.dispose();
       again.dispose();
+    }
+  });
+
+  it("a dynamic engine's chain takes its sizes as arguments ('nvrtc_sizes'): every shape agrees with a static engine of that shape", async () => {
+    // x, r [n, 256] with the bias [256]: merged dims [n, 256], or [256] alone at n = 1 (another kernel).
+    const chain = (n: number): Chain => ({ ...biasTanh, inputs: biasTanh.inputs.map((i) => ({ ...i, shape: [n, 256] })) });
+    const ranges = [0, 1].map(() => ({ min: [1, 256], max: [16, 256] }));
+    const e = await buildEngine({ ...chainNetwork(biasTanh), ranges }, { backend: 'cuda' });
+    try {
+      expect(computeLayers(e).map((l) => [l.kind, l.tactic])).toEqual([['pointwise', 'nvrtc_sizes']]);
+      const ctx = e.createContext();
+      for (const n of [8, 1, 16, 5, 3, 1, 8]) {
+        const feeds = chainFeeds(chain(n), n);
+        const args = biasTanh.inputs.map((i) => feeds[i.name]!.data as Float32Array);
+        const [have] = (await ctx.run(args, {
+          shapes: [
+            [n, 256],
+            [n, 256],
+          ],
+        })) as Float32Array[];
+        const fixed = await buildEngine(chainNetwork(chain(n)), { backend: 'cuda' });
+        try {
+          expect(computeLayers(fixed).map((l) => l.tactic)).toEqual(['nvrtc']);
+          const [want] = (await fixed.createContext().run(args)) as Float32Array[];
+          expect(maxRelError(have!, want!), `n = ${n}`).toBeLessThanOrEqual(1e-6);
+        } finally {
+          fixed.dispose();
+        }
+      }
+    } finally {
+      e.dispose();
+    }
+  });
+
+  it('an fp16 dynamic chain keeps 8 outputs per thread where the shape allows, and one where it does not', async () => {
+    // [b, s, 64]: the last dim a multiple of 8 (vector accesses); the static engine of each shape is the reference.
+    const net = (b: number, s: number) => gelu16Network([b, s, 64], false);
+    const e = await buildEngine({ ...net(2, 16), ranges: [{ min: [1, 1, 64], max: [4, 40, 64] }] }, { backend: 'cuda' });
+    try {
+      expect(computeLayers(e).map((l) => l.tactic)).toEqual(['nvrtc_sizes']);
+      const ctx = e.createContext();
+      for (const [b, s] of [
+        [2, 16],
+        [1, 1],
+        [4, 40],
+        [3, 7],
+      ] as const) {
+        const x = Uint16Array.from(randomFloat([b, s, 64], b * 100 + s, -4, 4).data as Float32Array, (v) => float32ToFloat16Bits(v));
+        const [have] = (await ctx.run([x], { shapes: [[b, s, 64]] })) as Uint16Array[];
+        const fixed = await buildEngine(net(b, s), { backend: 'cuda' });
+        try {
+          const [want] = (await fixed.createContext().run([x])) as Uint16Array[];
+          expect(Array.from(have!), `[${b},${s},64]`).toEqual(Array.from(want!));
+        } finally {
+          fixed.dispose();
+        }
+      }
+    } finally {
+      e.dispose();
     }
   });
 });

@@ -58,6 +58,10 @@ struct KernelSetup {
   // chose at opt, and a kernel whose tactics are per shape (a cuBLASLt heuristic's index) may
   // find it does not exist at these shapes; it then takes its choice without timing.
   bool tactic_hint = false;
+  // The engine serves a range of shapes (a dynamic engine): the kernel is prepared again at
+  // other shapes, so one that compiles code (a pointwise layer's NVRTC kernel) compiles code
+  // that takes the sizes as arguments, which every shape can reuse.
+  bool ranged = false;
   int threads = 1;  // cpu: how many threads a layer may use
   // The build config's debugging switches of tactic choice (BuildConfig::tactic_switches).
   TacticSwitches tactic_switches;

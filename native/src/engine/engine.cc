@@ -154,7 +154,8 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     if (tactics) setup.tactic = (*tactics)[i];
     std::string key;
     if (cache) {
-      key = TimingKey(device_key, backend_->Name(), *setup.layer, setup.inputs, setup.constants, setup.outputs);
+      key = TimingKey(device_key, backend_->Name(), *setup.layer, setup.inputs, setup.constants, setup.outputs,
+                      setup.ranged);
       setup.tactic = cache->Find(key);
       if (!setup.tactic.empty()) {
         try {
@@ -209,6 +210,7 @@ KernelSetup Engine::SetupOf(size_t i, const std::vector<TensorInfo>& tensors,
   for (int32_t id : layer.outputs) setup.outputs.push_back(MakeTensorDesc(tensors[id].dtype, tensors[id].shape));
   setup.threads = threads_;
   setup.tactic_switches = tactic_switches_;
+  setup.ranged = IsDynamic(net_);
   return setup;
 }
 

@@ -69,8 +69,9 @@ std::string Desc(const TensorDesc& d, bool constant) {
 
 std::string TimingKey(const std::string& device_key, const std::string& backend, const Layer& layer,
                       const std::vector<TensorDesc>& inputs, const std::vector<const void*>& constants,
-                      const std::vector<TensorDesc>& outputs) {
+                      const std::vector<TensorDesc>& outputs, bool ranged) {
   std::string sig = Cat(backend, " ", LayerKindName(layer.kind));
+  if (ranged) sig += " ranged";  // a dynamic engine's layer: its kernel may choose otherwise (KernelSetup::ranged)
   for (const auto& [key, v] : layer.params.values()) {
     if (key == "fused") continue;  // names of the fused layers: not what decides a tactic
     sig += " " + key + "=";

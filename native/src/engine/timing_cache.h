@@ -59,6 +59,6 @@ class TimingCache {
 // "<device key>\t<signature>" of a layer whose tensors have these descs (see the file comment).
 std::string TimingKey(const std::string& device_key, const std::string& backend, const Layer& layer,
                       const std::vector<TensorDesc>& inputs, const std::vector<const void*>& constants,
-                      const std::vector<TensorDesc>& outputs);
+                      const std::vector<TensorDesc>& outputs, bool ranged = false);
 
 }  // namespace hybridrt
