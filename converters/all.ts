@@ -12,6 +12,8 @@ import { convTransposeConverters } from './conv-transpose.js';
 import { convConverters } from './conv.js';
 import { depthSpaceConverters } from './depth-space.js';
 import { constantOfShapeConverters } from './constant-of-shape.js';
+import { argMinMaxConverters } from './arg-min-max.js';
+import { cumsumConverters } from './cumsum.js';
 import { expandConverters } from './expand.js';
 import { rangeConverters } from './range.js';
 import { floatClassConverters } from './float-class.js';
@@ -46,6 +48,8 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Abs'),
   ...from(binaryConverters, 'Add'),
   ...from(binaryConverters, 'And'),
+  ...from(argMinMaxConverters, 'ArgMax'),
+  ...from(argMinMaxConverters, 'ArgMin'),
   ...from(poolConverters, 'AveragePool'),
   ...from(normalizationConverters, 'BatchNormalization'),
   ...castConverters, // Cast
@@ -57,6 +61,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...convConverters, // Conv
   ...convTransposeConverters, // ConvTranspose
   ...from(unaryConverters, 'Cos'),
+  ...cumsumConverters, // CumSum
   ...from(depthSpaceConverters, 'DepthToSpace'),
   ...from(binaryConverters, 'Div'),
   ...from(identityConverters, 'Dropout'),

@@ -58,6 +58,8 @@ class CpuBackend : public Backend {
       case LayerKind::kResize: k = MakeResize(); break;
       case LayerKind::kQuantize: k = MakeQuantize(); break;
       case LayerKind::kDequantize: k = MakeDequantize(); break;
+      case LayerKind::kCumSum: k = MakeCumSum(); break;
+      case LayerKind::kArgMinMax: k = MakeArgMinMax(); break;
       default: compute = false; break;
     }
     if (compute) return HalfTensors(setup) ? MakeHalfAdapter(std::move(k)) : std::move(k);

@@ -371,6 +371,24 @@ export type LayerSpec =
     }
   | {
       /**
+       * inputs: [x] (float types, int32, int64). ONNX CumSum along `axis`: each output the sum
+       * of the elements before it (exclusive) or up to it, counted from the end with `reverse`.
+       * Floats sum in fp32, integers wrap.
+       */
+      kind: 'cumsum';
+      params: { axis: number; exclusive: boolean; reverse: boolean };
+    }
+  | {
+      /**
+       * inputs: [x] (float types, int32, int64). ONNX ArgMax (op 'max') or ArgMin along `axis`:
+       * int64 indices of the first extreme element of each line (the last with `lastIndex`);
+       * keepDims keeps the axis as size 1.
+       */
+      kind: 'argminmax';
+      params: { op: 'max' | 'min'; axis: number; keepDims: boolean; lastIndex: boolean };
+    }
+  | {
+      /**
        * inputs: [x, scale, zeroPoint?]. quantize: y = saturate(round_half_even(x/scale) + zp)
        * into int8/uint8 (the output's dtype); dequantize: y = (x - zp) * scale. Per-tensor when
        * scale is a scalar (one element, rank <= 1), else per-axis along `axis` (scale of shape

@@ -32,6 +32,8 @@ const REJECTED: Array<[RegExp, string]> = [
   [/^test_constantofshape_/, 'from data, not from shapes'],
   [/^test_range_(float|int32)_type/, 'from data, not from shapes'],
   [/^test_range_(bfloat16|float16)_type/, 'dtype'],
+  // The ONNX suite's CumSum tests hold float64 data, but for two int32 ones.
+  [/^test_cumsum_(?!.*int32)/, 'float64'],
 ];
 
 const root = conformanceDir();

@@ -22,7 +22,24 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
 const EXTRA_OPS = [
   ...['LRN', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'Floor', 'Ceil', 'Sin', 'Cos'],
   ...['ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare', 'DepthToSpace', 'SpaceToDepth', 'GroupNormalization'],
-  ...['OneHot', 'Tile', 'Trilu', 'IsNaN', 'IsInf', 'LSTM', 'GRU', 'RNN', 'Shape', 'Size', 'GatherElements', 'ConstantOfShape', 'Range'],
+  ...[
+    'OneHot',
+    'Tile',
+    'Trilu',
+    'IsNaN',
+    'IsInf',
+    'LSTM',
+    'GRU',
+    'RNN',
+    'Shape',
+    'Size',
+    'GatherElements',
+    'ConstantOfShape',
+    'Range',
+    'CumSum',
+    'ArgMax',
+    'ArgMin',
+  ],
 ];
 
 /** The com.microsoft ops of onnxruntime's transformer optimizer (converters/microsoft.ts). */

@@ -31,6 +31,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kSelect:
     case LayerKind::kShape:
     case LayerKind::kRange:
+    case LayerKind::kArgMinMax:  // picks among its input's values: reads them in their type
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
     case LayerKind::kResize: return l.params.String("mode") == "nearest";
@@ -87,6 +88,11 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
     case LayerKind::kElementwise:
       if (fp16 && layer.params.String("op") == "pow") return "pow overflows fp16's range easily";
       return "";
+    case LayerKind::kCumSum: {
+      const int64_t n = net.tensors[layer.inputs[0]].shape[layer.params.Int("axis")];
+      if (fp16 && n >= kFp16SumLimit) return Cat("a running sum of ", n, " elements may leave fp16's range");
+      return "";
+    }
     case LayerKind::kReduce: {
       const std::string& op = layer.params.String("op");
       if (!fp16) return "";

@@ -42,8 +42,10 @@ enum class LayerKind : uint8_t {
   kPointwise,  // a builder form (pointwise.h): a fused chain of float elementwise, unary and cast layers
   kShape,      // ONNX Shape: the input's dims as an int64 vector, written at run time (a shape tensor)
   kRange,      // ONNX Range of integers, its bounds constants or shape tensors (computed_layers.h)
+  kCumSum,     // ONNX CumSum along one axis (exclusive, reverse)
+  kArgMinMax,  // ONNX ArgMax / ArgMin along one axis: int64 indices
 };
-constexpr int kNumLayerKinds = 24;
+constexpr int kNumLayerKinds = 26;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -168,6 +168,8 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kNormalization:
     case LayerKind::kQuantize:
     case LayerKind::kDequantize:
+    case LayerKind::kCumSum:
+    case LayerKind::kArgMinMax:
     case LayerKind::kPointwise: CheckComputeLayer(c); break;
     default: CheckDataLayer(c); break;
   }

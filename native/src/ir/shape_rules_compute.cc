@@ -316,6 +316,43 @@ void CheckSoftmax(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
 }
 
+int64_t CheckOneAxis(const LayerCheck& c) {
+  const int64_t axis = c.params().Int("axis");
+  if (axis < 0 || axis >= static_cast<int64_t>(c.In(0).shape.size())) {
+    c.Bad(Cat("axis ", axis, " is out of range for rank ", c.In(0).shape.size()));
+  }
+  return axis;
+}
+
+bool IsNumeric(DType t) { return IsFloat(t) || t == DType::kInt32 || t == DType::kInt64; }
+
+// A running sum along the axis (exclusive: without the element itself; reverse: from the end),
+// in the input's dtype (integers wrap; floats sum in fp32).
+void CheckCumSum(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  if (!IsNumeric(c.In(0).dtype)) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype)));
+  CheckOneAxis(c);
+  c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
+}
+
+// The index of the largest (op max) or smallest element along the axis, the first of equal
+// ones (the last with lastIndex), as int64; keepDims keeps the axis as size 1.
+void CheckArgMinMax(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  if (!IsNumeric(c.In(0).dtype)) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype)));
+  const int64_t axis = CheckOneAxis(c);
+  const Shape& x = c.In(0).shape;
+  if (x[axis] == 0) c.Bad(Cat("axis ", axis, " is empty: no element to pick"));
+  Shape out;
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (static_cast<int64_t>(d) != axis) out.push_back(x[d]);
+    else if (c.params().Bool("keepDims")) out.push_back(1);
+  }
+  c.ExpectOutput(0, DType::kInt64, out);
+}
+
 void CheckNormalization(const LayerCheck& c) {
   c.ExpectInputs(2, 3);
   c.ExpectOutputs(1);
@@ -414,6 +451,8 @@ void CheckComputeLayer(const LayerCheck& c) {
     case LayerKind::kQuantize: return CheckQuantize(c, true);
     case LayerKind::kDequantize: return CheckQuantize(c, false);
     case LayerKind::kPointwise: return CheckPointwise(c);
+    case LayerKind::kCumSum: return CheckCumSum(c);
+    case LayerKind::kArgMinMax: return CheckArgMinMax(c);
     default: c.Bad("internal: not a compute layer");
   }
 }

@@ -163,6 +163,37 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       y.data = ins[0]!.data.map(f);
       return [y];
     }
+    case 'cumsum': {
+      const [x, y] = [ins[0]!, out()];
+      const { axis, exclusive, reverse } = layer.params;
+      const [len, inner] = [x.shape[axis]!, numel(x.shape.slice(axis + 1))];
+      for (let line = 0; line < numel(x.shape) / Math.max(len, 1); line++) {
+        const base = Math.floor(line / inner) * len * inner + (line % inner);
+        let sum = 0;
+        for (let k = 0; k < len; k++) {
+          const at = base + (reverse ? len - 1 - k : k) * inner;
+          if (exclusive) y.data[at] = store(y.dtype, sum);
+          sum = store(y.dtype, sum + x.data[at]!);
+          if (!exclusive) y.data[at] = sum;
+        }
+      }
+      return [y];
+    }
+    case 'argminmax': {
+      const [x, y] = [ins[0]!, out()];
+      const { op, axis, lastIndex } = layer.params;
+      const [len, inner] = [x.shape[axis]!, numel(x.shape.slice(axis + 1))];
+      y.data.forEach((_, line) => {
+        const base = Math.floor(line / inner) * len * inner + (line % inner);
+        let best = 0;
+        for (let k = 1; k < len; k++) {
+          const [v, b] = [x.data[base + k * inner]!, x.data[base + best * inner]!];
+          if (op === 'max' ? v > b || (lastIndex && v === b) : v < b || (lastIndex && v === b)) best = k;
+        }
+        y.data[line] = best;
+      });
+      return [y];
+    }
     case 'range': {
       // start + i * delta for as many elements as the output holds (its length is the layer's given shape).
       const y = out();

@@ -1,0 +1,79 @@
+// ArgMax / ArgMin (ONNX) along one axis: x viewed as (outer, len, inner), one thread per line
+// keeping the index of its largest (smallest) element, the first of equal ones or the last with
+// lastIndex, as cpu/arg_min_max.cc does; half inputs compare widened to fp32 (exactly).
+#include <type_traits>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+template <typename T>
+__device__ __forceinline__ auto Value(T v) {
+  if constexpr (std::is_integral_v<T>) return v;
+  else return ToFloat(v);
+}
+
+template <typename T>
+__global__ void ArgLines(const T* x, int64_t* y, int64_t lines, int64_t len, int64_t inner, bool max, bool last) {
+  HYBRIDRT_GRID_LOOP(l, lines) {
+    const T* line = x + (l / inner) * len * inner + l % inner;
+    int64_t best = 0;
+    auto b = Value(line[0]);
+    for (int64_t k = 1; k < len; ++k) {
+      const auto v = Value(line[k * inner]);
+      if (max ? (v > b || (last && v == b)) : (v < b || (last && v == b))) {
+        best = k;
+        b = v;
+      }
+    }
+    y[l] = best;
+  }
+}
+
+class ArgMinMaxLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    const AxisSplit a = SplitAtAxis(in_[0].shape, params().Int("axis"));
+    lines_ = a.outer * a.inner;
+    len_ = a.len;
+    inner_ = a.inner;
+    max_ = params().String("op") == "max";
+    last_ = params().Bool("lastIndex");
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    if (lines_ == 0) return;
+    auto launch = [&](auto tag) {
+      using T = decltype(tag);
+      ArgLines<T><<<GridFor(lines_), kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]),
+                                                               static_cast<int64_t*>(args.outputs[0]), lines_, len_,
+                                                               inner_, max_, last_);
+    };
+    switch (in_[0].dtype) {
+      case DType::kInt32: launch(int32_t{}); break;
+      case DType::kInt64: launch(int64_t{}); break;
+      default: DispatchFloat(in_[0].dtype, launch);
+    }
+    CheckLaunch("argmin/argmax kernel launch");
+  }
+
+ private:
+  int64_t lines_ = 0, len_ = 1, inner_ = 1;
+  bool max_ = true, last_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeArgMinMax(CudaBackend* b) { return std::make_unique<ArgMinMaxLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt
