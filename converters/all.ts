@@ -124,9 +124,11 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(reshapeConverters, 'Reshape'),
   ...resizeConverters, // Resize
   ...from(recurrentConverters, 'RNN'),
+  ...from(unaryConverters, 'Round'),
   ...from(unaryConverters, 'Selu'),
   ...from(shapeOfConverters, 'Shape'),
   ...from(unaryConverters, 'Sigmoid'),
+  ...from(unaryConverters, 'Sign'),
   ...from(unaryConverters, 'Sin'),
   ...from(shapeOfConverters, 'Size'),
   ...sliceConverters, // Slice

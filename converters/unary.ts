@@ -56,10 +56,12 @@ export const unaryConverters: Converter[] = [
   unary('Neg', 1, 'neg'),
   unary('Not', 1, 'not'),
   unary('Reciprocal', 1, 'reciprocal'),
+  unary('Round', 11, 'round', undefined, 'Halves to even. '),
   unary('Relu', 1, 'relu'),
   // Selu's defaults are the float32 values of the constants in the ONNX spec; gamma is the layer's beta.
   unary('Selu', 1, 'selu', (v) => ({ alpha: v.float('alpha', 1.67326319217681884765625), beta: v.float('gamma', 1.05070102214813232421875) })),
   unary('Sigmoid', 1, 'sigmoid'),
+  unary('Sign', 9, 'sign', undefined, 'NaN stays NaN. '),
   unary('Sin', 7, 'sin'),
   unary('Softplus', 1, 'softplus'),
   unary('Sqrt', 1, 'sqrt'),

@@ -33,10 +33,11 @@ constexpr std::array<MapFn, sizeof...(Ops)> MapTable(std::integer_sequence<int, 
   return {&MapOp<Ops>...};
 }
 
-constexpr int kNumUnaryOps = static_cast<int>(UnaryOp::kSilu) + 1;
+constexpr int kNumUnaryOps = static_cast<int>(UnaryOp::kSign) + 1;
 constexpr auto kMaps = MapTable(std::make_integer_sequence<int, kNumUnaryOps>{});
 
-static_assert(static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu &&
+static_assert(static_cast<int>(UnaryOp::kSign) == formulas::kHrSign &&
+                  static_cast<int>(UnaryOp::kSilu) == formulas::kHrSilu &&
                   static_cast<int>(UnaryOp::kErf) == formulas::kHrErf &&
                   static_cast<int>(UnaryOp::kNot) == formulas::kHrNot &&
                   static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,

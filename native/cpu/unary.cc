@@ -1,5 +1,5 @@
-// Unary layers: every UnaryOp on float32 (half via HalfAdapter); identity, relu, abs, neg
-// and clip on int32/int64; not on bool; identity on any dtype (a copy).
+// Unary layers: every UnaryOp on float32 (half via HalfAdapter); identity, relu, abs, neg,
+// sign and clip on int32/int64; not on bool; identity on any dtype (a copy).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -74,6 +74,9 @@ class UnaryKernel : public CpuKernel {
         break;
       case UnaryOp::kNeg:
         for (int64_t i = b; i < e; ++i) y[i] = static_cast<T>(U(0) - static_cast<U>(x[i]));
+        break;
+      case UnaryOp::kSign:
+        for (int64_t i = b; i < e; ++i) y[i] = static_cast<T>((x[i] > 0) - (x[i] < 0));
         break;
       case UnaryOp::kClip: {
         const T lo = ClampBound<T>(act_.min), hi = ClampBound<T>(act_.max);

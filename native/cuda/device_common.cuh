@@ -119,8 +119,8 @@ inline Act MakeAct(const Activation& a) {
 #if defined(__CUDACC__)
 #include "src/ir/formulas.inc"
 
-static_assert(static_cast<int>(UnaryOp::kSilu) == kHrSilu && static_cast<int>(UnaryOp::kErf) == kHrErf &&
-                  static_cast<int>(UnaryOp::kNot) == kHrNot,
+static_assert(static_cast<int>(UnaryOp::kSign) == kHrSign && static_cast<int>(UnaryOp::kSilu) == kHrSilu &&
+                  static_cast<int>(UnaryOp::kErf) == kHrErf && static_cast<int>(UnaryOp::kNot) == kHrNot,
               "formulas.inc numbers the unary ops as UnaryOp");
 
 __device__ __forceinline__ float Activate(const Act& a, float v) {

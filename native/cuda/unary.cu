@@ -30,6 +30,7 @@ __global__ void UnaryInt(const T* x, T* y, int64_t n, int op, T lo, T hi) {
       case Op::kRelu: r = v > 0 ? v : T(0); break;
       case Op::kAbs: r = v < 0 ? static_cast<T>(U(0) - static_cast<U>(v)) : v; break;
       case Op::kNeg: r = static_cast<T>(U(0) - static_cast<U>(v)); break;
+      case Op::kSign: r = static_cast<T>((v > 0) - (v < 0)); break;
       case Op::kClip: {
         const T a = v < lo ? lo : v;
         r = hi < a ? hi : a;

@@ -20,6 +20,7 @@ export function unaryDTypes(op: UnaryOp): readonly EngineDType[] {
       return ['bool'];
     case 'abs':
     case 'neg':
+    case 'sign':
     case 'relu':
     case 'clip':
       return NUMERIC_DTYPES;

@@ -85,6 +85,8 @@ export type UnaryOp =
   | 'ceil'
   | 'sin'
   | 'cos'
+  | 'round'
+  | 'sign'
   | 'not' // bool -> bool
   | 'silu'; // x * sigmoid(x)
 

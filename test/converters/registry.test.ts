@@ -39,6 +39,8 @@ const EXTRA_OPS = [
     'CumSum',
     'ArgMax',
     'ArgMin',
+    'Round',
+    'Sign',
   ],
 ];
 

@@ -39,6 +39,8 @@ constexpr OpName kOps[] = {
     {"ceil", UnaryOp::kCeil},
     {"sin", UnaryOp::kSin},
     {"cos", UnaryOp::kCos},
+    {"round", UnaryOp::kRound},
+    {"sign", UnaryOp::kSign},
     {"not", UnaryOp::kNot},
     {"silu", UnaryOp::kSilu},
 };

@@ -37,7 +37,9 @@ enum class UnaryOp {
   kSin,
   kCos,
   kNot,
-  kSilu,  // x * sigmoid(x): what the builder's fusion makes of Sigmoid + Mul (fusion.h)
+  kSilu,   // x * sigmoid(x): what the builder's fusion makes of Sigmoid + Mul (fusion.h)
+  kRound,  // to the nearest integer, halves to even (ONNX Round)
+  kSign,   // -1, 0 or 1 (NaN stays NaN)
 };
 
 struct Activation {

@@ -145,7 +145,7 @@ void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtyp
     ok = dtype == DType::kBool;
   } else if (op == "identity") {
     ok = true;
-  } else if (op == "relu" || op == "abs" || op == "neg" || op == "clip") {
+  } else if (op == "relu" || op == "abs" || op == "neg" || op == "sign" || op == "clip") {
     ok = IsFloat(dtype) || dtype == DType::kInt32 || dtype == DType::kInt64;
   } else {
     ok = IsFloat(dtype);

@@ -387,6 +387,11 @@ function unary(p: Extract<NetLayer, { kind: 'unary' }>['params']): (x: number) =
       return Math.sin;
     case 'cos':
       return Math.cos;
+    case 'round':
+      // Halves to even: the nearest integer, or of two, the even one.
+      return (x) => (Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x));
+    case 'sign':
+      return (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
     case 'not':
       return (x) => (x ? 0 : 1);
     case 'silu':

@@ -126,7 +126,8 @@ export async function checkAgainstOrt({ spec, feeds, rtol, atol, expected: given
   const expected = given ?? (await runOrt(graph, feeds));
   for (const o of graph.outputs) graph.types.set(o, { dtype: expected[o]!.dtype, shape: expected[o]!.dims });
   for (const n of ranged ? graph.nodes : graph.nodes.slice(0, 1)) {
-    expect(validateNode(graph, n.name, ranged ? inferShapes(graph).values : undefined, ranged), `validate '${n.name}'`).toEqual({ ok: true });
+    const verdict = validateNode(graph, n.name, ranged ? inferShapes(graph).values : undefined, ranged);
+    expect(verdict, `validate '${n.name}': ${verdict.ok ? '' : verdict.reason}`).toEqual({ ok: true });
   }
   const net = convertGraph(graph, ranged);
   const actual = evalNetwork(net, feeds);
