@@ -101,6 +101,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(poolConverters, 'MaxPool'),
   ...from(binaryConverters, 'Min'),
   ...from(unaryConverters, 'Mish'),
+  ...from(binaryConverters, 'Mod'),
   ...from(binaryConverters, 'Mul'),
   ...from(unaryConverters, 'Neg'),
   ...from(unaryConverters, 'Not'),

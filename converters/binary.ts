@@ -1,6 +1,6 @@
 /**
  * Broadcasting binary ops -> one `elementwise` layer: Add, Sub, Mul, Div, Pow, Equal, Less,
- * Greater, And, Or; LessOrEqual, GreaterOrEqual and Xor as two layers; and the variadic Max/Min
+ * Greater, And, Or, Mod; LessOrEqual, GreaterOrEqual and Xor as two layers; and the variadic Max/Min
  * (a chain of layers). Opsets before 7 (8 for Max/Min) use the legacy
  * broadcast: B aligned at `axis` when `broadcast=1`, else equal shapes; their converters
  * reshape B so that the numpy rule gives the same result.
@@ -158,6 +158,29 @@ const ARITH: Array<[string, BinaryOp]> = [
   ['Or', 'or'],
 ];
 
+/**
+ * Mod (opset 10, 13) -> an elementwise 'fmod' (fmod=1: the dividend's sign, floats and integers)
+ * or 'mod' (fmod=0: the divisor's sign, integers only, as ONNX allows).
+ */
+function mod(sinceVersion: number): Converter {
+  return defineConverter<{ op: 'fmod' | 'mod' }>({
+    opType: 'Mod',
+    sinceVersion,
+    notes: `fmod=1: dtypes ${binaryDTypes('fmod').join(', ')}; fmod=0: ${binaryDTypes('mod').join(', ')}. An integer divisor of 0 gives 0.`,
+    plan(v) {
+      const op = v.int('fmod', 0) === 1 ? 'fmod' : 'mod';
+      v.dtype(0, binaryDTypes(op));
+      v.dtype(1, binaryDTypes(op));
+      v.check(v.in(0).dtype === v.in(1).dtype, () => `inputs of dtypes ${v.in(0).dtype} and ${v.in(1).dtype}`);
+      checkBroadcast(v, v.in(0).shape, v.in(1).shape);
+      return { op };
+    },
+    emit(e, { op }) {
+      e.output(0, e.add('elementwise', [e.input(0), e.input(1)], { op }));
+    },
+  });
+}
+
 export const binaryConverters: Converter[] = [
   ...ARITH.flatMap(([t, op]) => [binary(t, op, 1, true), binary(t, op, 7, false)]),
   composed('Xor', 1, true),
@@ -168,4 +191,6 @@ export const binaryConverters: Converter[] = [
   variadic('Max', 'max', 8, true),
   variadic('Min', 'min', 1, false),
   variadic('Min', 'min', 8, true),
+  mod(10),
+  mod(13),
 ];

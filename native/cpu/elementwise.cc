@@ -4,6 +4,7 @@
 // zero, x/0 gives 0 and MIN/-1 wraps. pow and prelu are float only (network.ts).
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <type_traits>
 
 #include "cpu/activation.h"
@@ -18,7 +19,7 @@ namespace cpu {
 
 namespace {
 
-enum class Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kEqual, kLess, kGreater, kAnd, kOr };
+enum class Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kFmod, kMod, kEqual, kLess, kGreater, kAnd, kOr };
 
 // A float binary op as formulas.inc writes it (the op a constant, so the formula's switch folds).
 template <int B>
@@ -27,9 +28,9 @@ float Float(float p, float q) {
 }
 
 Op ParseOp(const std::string& s) {
-  static const char* names[] = {"add",   "sub",   "mul",  "div",     "pow", "max", "min",
-                                "prelu", "equal", "less", "greater", "and", "or"};
-  for (int i = 0; i < 13; ++i) {
+  static const char* names[] = {"add",  "sub", "mul",   "div",  "pow",     "max", "min", "prelu",
+                                "fmod", "mod", "equal", "less", "greater", "and", "or"};
+  for (int i = 0; i < static_cast<int>(std::size(names)); ++i) {
     if (s == names[i]) return static_cast<Op>(i);
   }
   Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
@@ -109,6 +110,7 @@ class ElementwiseKernel : public CpuKernel {
       case Op::kMax: Loop(bc, x, w, y, b, e, Float<formulas::kHrMax>); break;
       case Op::kMin: Loop(bc, x, w, y, b, e, Float<formulas::kHrMin>); break;
       case Op::kPrelu: Loop(bc, x, w, y, b, e, Float<formulas::kHrPrelu>); break;
+      case Op::kFmod: Loop(bc, x, w, y, b, e, Float<formulas::kHrFmod>); break;
       default: Bad(ErrorCode::kNative, "op does not take float tensors");
     }
     if (act_.enabled) {
@@ -129,6 +131,8 @@ class ElementwiseKernel : public CpuKernel {
       case Op::kSub: Loop(bc, x, w, y, b, e, WrapSub<T>); break;
       case Op::kMul: Loop(bc, x, w, y, b, e, WrapMul<T>); break;
       case Op::kDiv: Loop(bc, x, w, y, b, e, IntDiv<T>); break;
+      case Op::kFmod: Loop(bc, x, w, y, b, e, IntFmod<T>); break;
+      case Op::kMod: Loop(bc, x, w, y, b, e, IntMod<T>); break;
       case Op::kMax: Loop(bc, x, w, y, b, e, [](T p, T q) { return p < q ? q : p; }); break;
       case Op::kMin: Loop(bc, x, w, y, b, e, [](T p, T q) { return q < p ? q : p; }); break;
       default: Bad(ErrorCode::kNative, "op does not take integer tensors");

@@ -40,10 +40,10 @@ void BinaryRun(const float* a, int64_t sa, const float* q, int64_t sq, float* y,
 }
 
 using BinaryFn = void (*)(const float*, int64_t, const float*, int64_t, float*, int64_t);
-constexpr BinaryFn kBinary[kNumPointwiseBinary] = {BinaryRun<0>, BinaryRun<1>, BinaryRun<2>, BinaryRun<3>,
-                                                   BinaryRun<4>, BinaryRun<5>, BinaryRun<6>, BinaryRun<7>};
+constexpr BinaryFn kBinary[kNumPointwiseBinary] = {BinaryRun<0>, BinaryRun<1>, BinaryRun<2>, BinaryRun<3>, BinaryRun<4>,
+                                                   BinaryRun<5>, BinaryRun<6>, BinaryRun<7>, BinaryRun<8>};
 static_assert(static_cast<int>(PointwiseBinary::kAdd) == formulas::kHrAdd &&
-                  static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu && kNumPointwiseBinary == 8,
+                  static_cast<int>(PointwiseBinary::kFmod) == formulas::kHrFmod && kNumPointwiseBinary == 9,
               "formulas.inc numbers the binary ops as PointwiseBinary");
 
 class PointwiseKernel : public CpuKernel {

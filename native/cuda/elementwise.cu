@@ -1,11 +1,15 @@
 // Elementwise binary layers with numpy broadcasting (float types computed in fp32, int32,
 // int64, bool) plus a fused activation on float outputs; select (ONNX Where) with three-way
 // broadcasting over elements of any size; and the broadcast-scale copy matmul uses for its
-// C input. Integer semantics follow the cpu backend: add/sub/mul wrap, division truncates
-// toward zero, x/0 gives 0 and MIN/-1 wraps.
+// C input. Integer semantics are the cpu backend's, from one header (src/ir/int_arith.h):
+// add/sub/mul wrap, division truncates toward zero, x/0 gives 0 and MIN/-1 wraps, fmod and mod
+// remainders.
 #include <type_traits>
 
+#include <iterator>
+
 #include "cuda/device_common.cuh"
+#include "src/ir/int_arith.h"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 
@@ -14,12 +18,13 @@ namespace cuda {
 
 namespace {
 
-enum Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kEqual, kLess, kGreater, kAnd, kOr };
+// Float ops first, numbered as formulas.inc's HybridrtBinaryOp (FloatOp passes them on).
+enum Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kFmod, kMod, kEqual, kLess, kGreater, kAnd, kOr };
 
 int ParseOp(const std::string& s) {
-  static const char* names[] = {"add",   "sub",   "mul",  "div",     "pow", "max", "min",
-                                "prelu", "equal", "less", "greater", "and", "or"};
-  for (int i = 0; i < 13; ++i) {
+  static const char* names[] = {"add",  "sub", "mul",   "div",  "pow",     "max", "min", "prelu",
+                                "fmod", "mod", "equal", "less", "greater", "and", "or"};
+  for (int i = 0; i < static_cast<int>(std::size(names)); ++i) {
     if (s == names[i]) return i;
   }
   Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
@@ -113,17 +118,18 @@ __global__ void CompareInt(const T* a, const T* b, uint8_t* y, int64_t n, Stride
 
 template <typename T>
 __global__ void BinaryInt(const T* a, const T* b, T* y, int64_t n, Strided s, int op) {
-  using U = std::make_unsigned_t<T>;
   HYBRIDRT_GRID_LOOP(i, n) {
     int64_t off[2];
     StridedOffsets<2>(s, i, off);
     const T p = a[off[0]], q = b[off[1]];
     T r = 0;
     switch (op) {
-      case kAdd: r = static_cast<T>(static_cast<U>(p) + static_cast<U>(q)); break;
-      case kSub: r = static_cast<T>(static_cast<U>(p) - static_cast<U>(q)); break;
-      case kMul: r = static_cast<T>(static_cast<U>(p) * static_cast<U>(q)); break;
-      case kDiv: r = q == 0 ? T(0) : q == -1 ? static_cast<T>(U(0) - static_cast<U>(p)) : static_cast<T>(p / q); break;
+      case kAdd: r = WrapAdd(p, q); break;
+      case kSub: r = WrapSub(p, q); break;
+      case kMul: r = WrapMul(p, q); break;
+      case kDiv: r = IntDiv(p, q); break;
+      case kFmod: r = IntFmod(p, q); break;
+      case kMod: r = IntMod(p, q); break;
       case kMax: r = p < q ? q : p; break;
       case kMin: r = q < p ? q : p; break;
       default: break;

@@ -40,7 +40,10 @@ export function binaryDTypes(op: BinaryOp): readonly EngineDType[] {
     case 'min':
     case 'less':
     case 'greater':
+    case 'fmod':
       return NUMERIC_DTYPES;
+    case 'mod':
+      return ['int32', 'int64'];
     case 'equal':
       return [...NUMERIC_DTYPES, 'bool'];
     case 'and':

@@ -99,6 +99,8 @@ export type BinaryOp =
   | 'max'
   | 'min'
   | 'prelu' // a < 0 ? a * b : a
+  | 'fmod' // the remainder with the dividend's sign (C's fmod and %; integers: 0 for b = 0 or -1)
+  | 'mod' // integers: the remainder with the divisor's sign (Python's %; 0 for b = 0 or -1)
   | 'equal' // -> bool
   | 'less' // -> bool
   | 'greater' // -> bool

@@ -41,6 +41,7 @@ const EXTRA_OPS = [
     'ArgMin',
     'Round',
     'Sign',
+    'Mod',
   ],
 ];
 

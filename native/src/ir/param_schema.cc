@@ -25,8 +25,8 @@ const std::vector<const char*> kUnaryOps = {
     "identity", "relu",  "leaky_relu", "elu", "selu", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",       "softplus",
     "mish",     "gelu",  "gelu_tanh",  "erf", "clip", "exp",     "log",          "sqrt",       "reciprocal", "abs",
     "neg",      "floor", "ceil",       "sin", "cos",  "not",     "silu",         "round",      "sign"};
-const std::vector<const char*> kBinaryOps = {"add",   "sub",   "mul",  "div",     "pow", "max", "min",
-                                             "prelu", "equal", "less", "greater", "and", "or"};
+const std::vector<const char*> kBinaryOps = {"add",  "sub", "mul",   "div",  "pow",     "max", "min", "prelu",
+                                             "fmod", "mod", "equal", "less", "greater", "and", "or"};
 const std::vector<const char*> kReduceOps = {"sum",        "mean", "max", "min",        "prod",
                                              "sum_square", "l1",   "l2",  "log_sum_exp"};
 const std::vector<const char*> kDTypeNames = {"float32", "float16", "bfloat16", "int32",

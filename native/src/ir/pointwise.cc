@@ -11,7 +11,8 @@ namespace hybridrt {
 
 namespace {
 
-constexpr const char* kBinaryNames[kNumPointwiseBinary] = {"add", "sub", "mul", "div", "pow", "max", "min", "prelu"};
+constexpr const char* kBinaryNames[kNumPointwiseBinary] = {"add", "sub", "mul",   "div", "pow",
+                                                           "max", "min", "prelu", "fmod"};
 
 [[noreturn]] void Bad(const std::string& message) { Fail(ErrorCode::kNative, Cat("program: ", message)); }
 
@@ -170,7 +171,8 @@ std::string PointwiseProgram::Text() const {
   return out;
 }
 
-static_assert(static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu &&
+static_assert(static_cast<int>(PointwiseBinary::kFmod) == formulas::kHrFmod &&
+                  static_cast<int>(PointwiseBinary::kPrelu) == formulas::kHrPrelu &&
                   static_cast<int>(PointwiseBinary::kMax) == formulas::kHrMax,
               "formulas.inc numbers the binary ops as PointwiseBinary");
 

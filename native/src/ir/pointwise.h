@@ -26,8 +26,8 @@
 namespace hybridrt {
 
 // The float binary ops, numbered as elementwise's (cpu/elementwise.cc, cuda/elementwise.cu).
-enum class PointwiseBinary { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu };
-constexpr int kNumPointwiseBinary = 8;
+enum class PointwiseBinary { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kFmod };
+constexpr int kNumPointwiseBinary = 9;
 const char* PointwiseBinaryName(PointwiseBinary op);
 
 struct PointwiseOperand {

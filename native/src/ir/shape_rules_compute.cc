@@ -166,6 +166,8 @@ void CheckElementwise(const LayerCheck& c) {
     ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64 || t == DType::kBool;
   } else if (op == "pow" || op == "prelu") {
     ok = IsFloat(t);
+  } else if (op == "mod") {
+    ok = t == DType::kInt32 || t == DType::kInt64;
   } else {
     ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64;
   }

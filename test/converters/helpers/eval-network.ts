@@ -418,6 +418,13 @@ function binary(op: Extract<NetLayer, { kind: 'elementwise' }>['params']['op'], 
       return Math.min;
     case 'prelu':
       return (a, b) => (a < 0 ? a * b : a);
+    case 'fmod':
+      return (a, b) => a % b; // JS's % keeps the dividend's sign, as C's fmod; an integer b of 0 stores as 0
+    case 'mod':
+      return (a, b) => {
+        const r = a % b;
+        return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+      };
     case 'equal':
       return (a, b) => (a === b ? 1 : 0);
     case 'less':
