@@ -65,5 +65,6 @@ export function validateContext(graph: Graph, domain = '', known?: ReadonlyMap<s
     type: (value) => graph.types.get(value),
     constant,
     fixed: (value) => (ranged ? graphConstant(graph, value) : constant(value)) !== undefined,
+    ranged,
   };
 }

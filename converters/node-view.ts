@@ -112,6 +112,11 @@ export class NodeView {
     return this.has(i) ? this.ctx.constant(this.node.inputs[i]!) : undefined;
   }
 
+  /** Whether the engine serves a range of shapes (ValidateContext.ranged). */
+  get ranged(): boolean {
+    return this.ctx.ranged === true;
+  }
+
   /** Whether input i is a constant of the graph, the same at every shape (see ValidateContext.fixed). */
   fixed(i: number): boolean {
     if (!this.has(i)) return false;

@@ -22,8 +22,8 @@ const range = defineConverter<Plan>({
       v.check(v.in(i).shape.length === 0, () => `${v.inLabel(i)} has rank ${v.in(i).shape.length}; Range takes scalars`);
     }
     const length = v.out(0).shape[0]!;
-    // `computed` rejects a bound from data; || stops at the first computed one.
-    if (v.computed(0, 'start', HINT) || v.computed(1, 'limit', HINT) || v.computed(2, 'delta', HINT)) {
+    // `computed` rejects a bound from data (each checked, so that the reason names any).
+    if ([v.computed(0, 'start', HINT), v.computed(1, 'limit', HINT), v.computed(2, 'delta', HINT)].some(Boolean)) {
       v.check(dtype !== 'float32', () => 'a float Range whose bounds are computed at run time (shape tensors are integers)');
       return { dtype, computed: true, length };
     }

@@ -74,6 +74,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
     type: (value) => graph.types.get(value),
     constant,
     fixed: (value) => (options.ranged ? graphConstant(graph, value) : constant(value)) !== undefined,
+    ranged: options.ranged === true,
     input(node, index) {
       const value = node.inputs[index];
       if (!value) throw new HybridError('CONVERTER', `${where(node)}: input ${index} is omitted; check node.inputs[${index}] first`);

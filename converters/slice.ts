@@ -4,12 +4,14 @@
  * Starts and ends are clamped as ONNX says (negative counts from the end; INT64_MAX-style
  * sentinels mean "to the end"). Where the model computes starts or ends (from Shape: a dynamic
  * model's `x[:, :seq]`), the layer reads them as shape tensors at each run's shapes and clamps
- * them there (native/src/ir/computed_layers.h); axes and steps must be constants.
+ * them there (native/src/ir/computed_layers.h); axes and steps must be constants. Over a shape
+ * range constant bounds take that form too, so that a window relative to a varying dim
+ * (`x[:, 1:]`, `x[..., :-1]`) follows it; only a slice that keeps everything is left out.
  */
 import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
 import { sliceRange } from '../src/ir/infer/slicing.js';
-import { defineConverter } from './define.js';
+import { defineConverter, tensorOf } from './define.js';
 import type { NodeView } from './node-view.js';
 import type { Converter } from './types.js';
 
@@ -17,9 +19,14 @@ interface SlicePlan {
   starts: number[];
   steps: number[];
   shape: number[];
-  /** A window the model computes: the sliced dims (starts and ends are inputs 1 and 2). */
+  /** A window read at run time: the sliced dims (starts and ends are inputs 1 and 2, or `window`). */
   axes?: number[];
+  /** Constant bounds to feed that window (attributes, opset < 10), one per axis. */
+  window?: { starts: number[]; ends: number[] };
 }
+
+/** A bound as an int64 constant: JS numbers past 2^62 (INT64_MAX-style sentinels) clamp there, which means the same. */
+const bound = (b: number) => Math.max(-(2 ** 62), Math.min(2 ** 62, b));
 
 const HINT = 'export with static shapes or pass --shape so that it folds to a constant';
 
@@ -38,8 +45,9 @@ function slice(sinceVersion: number): Converter {
       let ends: number[];
       let axes: number[] | undefined;
       let steps: number[] | undefined;
-      // `computed` rejects starts or ends from data; || skips the ends' check where the starts decide.
-      if (sinceVersion >= 10 && (v.computed(1, 'starts', HINT) || v.computed(2, 'ends', HINT))) return computedWindow(v);
+      // `computed` rejects starts or ends from data (both checked, so that the reason names either).
+      const computed = sinceVersion >= 10 && [v.computed(1, 'starts', HINT), v.computed(2, 'ends', HINT)].some(Boolean);
+      if (computed) return computedWindow(v);
       if (sinceVersion >= 10) {
         starts = v.constInts(1, 'starts', HINT);
         ends = v.constInts(2, 'ends', HINT);
@@ -69,12 +77,23 @@ function slice(sinceVersion: number): Converter {
         plan.shape[d] = n;
       });
       v.check(sameShape(plan.shape, v.out(0).shape), () => `the slice gives [${plan.shape}], inference says [${v.out(0).shape}]`);
-      return plan;
+      const whole = starts.every((s) => s === 0) && ends.every((e) => e >= 2 ** 31) && steps.every((s) => s === 1);
+      if (!v.ranged || whole) return plan;
+      // Over a range the window is clamped at each run's shapes.
+      if (sinceVersion >= 10) return computedWindow(v);
+      const dims = axes.map((a) => (a < 0 ? a + shape.length : a));
+      return { ...plan, starts: [], axes: dims, window: { starts: starts.map(bound), ends: ends.map(bound) } };
     },
     emit(e, p) {
       const x = e.input(0);
       if (p.axes) {
-        e.output(0, e.add('slice', [x, e.input(1), e.input(2)], { axes: p.axes, steps: p.steps }, undefined, [{ shape: p.shape }]));
+        const [starts, ends] = p.window
+          ? [
+              e.constant(tensorOf('int64', [p.axes.length], p.window.starts), 'starts'),
+              e.constant(tensorOf('int64', [p.axes.length], p.window.ends), 'ends'),
+            ]
+          : [e.input(1), e.input(2)];
+        e.output(0, e.add('slice', [x, starts, ends], { axes: p.axes, steps: p.steps }, undefined, [{ shape: p.shape }]));
         return;
       }
       if (sameShape(p.shape, x.shape) && p.steps.every((s) => s === 1)) {

@@ -33,6 +33,8 @@ export interface ValidateContext {
    * every value `constant` gives is fixed.
    */
   fixed?(value: string): boolean;
+  /** The engine serves a range of shapes (one view of a dynamic compile); absent: one shape. */
+  readonly ranged?: boolean;
 }
 
 /** What convert may use, on top of validate's view. */

@@ -96,6 +96,10 @@ namespace {
 // A 32-bit index divided by d (< 2^31) as (umulhi(r, mul) + r) >> shift, r < 2^31 (the
 // round-up method of Granlund and Montgomery).
 void MagicDivisor(int64_t d, uint32_t* mul, uint32_t* shift) {
+  if (d <= 0) {  // an empty dim: the kernel has no element to index (n is 0)
+    *mul = *shift = 0;
+    return;
+  }
   uint32_t s = 0;
   while ((int64_t{1} << s) < d) ++s;
   *mul = static_cast<uint32_t>(

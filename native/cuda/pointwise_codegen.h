@@ -1,7 +1,8 @@
 // The CUDA source of one pointwise layer (pointwise.h), for NVRTC (pointwise.cc): the
-// layer's shapes, dtypes and program become constants of a kernel of its own, so the
-// compiler sees every index division by a constant, every op as straight-line fp32 code and
-// every parameter as a literal.
+// layer's dtypes and program, and (in a static engine) its shapes, become constants of a kernel
+// of its own, so the compiler sees every op as straight-line fp32 code, every parameter as a
+// literal and every index division by a constant; a dynamic engine's kernel takes the sizes as
+// an argument instead (PointwiseSource's size_args).
 //
 // Geometry: the output's dims, size-1 dims dropped and neighbours merged where every input
 // walks them alike (as cuda/device_common.cuh's MakeBroadcast, for any number of inputs),

@@ -16,6 +16,7 @@ import { mulberry32 } from '../../src/util/random.js';
 import { BACKEND } from '../engine/helpers/compare.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { engineOnly, expectMatches, shapesIn } from '../helpers/ranges.js';
+import { sine as sineTensor } from '../runtime/helpers.js';
 
 const MAX_POS = 16;
 const HIDDEN = 8;
@@ -131,9 +132,50 @@ describeIf(HAS_NATIVE, `windows and fills computed from shapes (${BACKEND})`, NA
     const m = await compile(embeddings, { backend: BACKEND, minBlockSize: 1, inputs: { ids: [3, 5], mask: [3, 5] } });
     try {
       expect(engineOnly(m)).toBe(true);
+      // Lowering folded the shape arithmetic: no node computes a shape or a range any more.
+      expect(m.report.data.nodes.filter((n) => ['Shape', 'Range', 'ConstantOfShape'].includes(n.opType))).toEqual([]);
       await expectMatches(m, embeddings, feeds([3, 5], 9), 'static [3,5]');
     } finally {
       await m.dispose();
+    }
+  });
+
+  it('constant windows relative to a varying dim (x[:, 1:], x[..., :-1], an opset-9 attribute slice) follow it on one engine', async () => {
+    const i64c = (v: bigint) => ({ dtype: 'int64' as const, dims: [1], data: BigInt64Array.of(v) });
+    const models = [10, 9].map((opset) =>
+      encodeModel(
+        buildModel({
+          opset,
+          inputs: [{ name: 'x', dtype: 'float32', shape: ['b', 's', 6] }],
+          outputs: [
+            { name: 'tail', dtype: 'float32' },
+            { name: 'head', dtype: 'float32' },
+          ],
+          initializers: opset >= 10 ? { one: i64c(1n), big: i64c(2n ** 62n), ax1: i64c(1n), zero: i64c(0n), m1: i64c(-1n), ax2: i64c(2n) } : {},
+          nodes:
+            opset >= 10
+              ? [
+                  { op: 'Slice', inputs: ['x', 'one', 'big', 'ax1'], outputs: ['tail'] },
+                  { op: 'Slice', inputs: ['x', 'zero', 'm1', 'ax2'], outputs: ['cut'] },
+                  { op: 'Relu', inputs: ['cut'], outputs: ['head'] },
+                ]
+              : [
+                  { op: 'Slice', inputs: ['x'], outputs: ['tail'], attrs: { starts: [1], ends: [2 ** 62], axes: [1] } },
+                  { op: 'Slice', inputs: ['x'], outputs: ['cut'], attrs: { starts: [0, -3], ends: [-1, 2 ** 62], axes: [1, 2] } },
+                  { op: 'Relu', inputs: ['cut'], outputs: ['head'] },
+                ],
+        }),
+      ),
+    );
+    const range = { min: [1, 2, 6], opt: [2, 5, 6], max: [3, 9, 6] };
+    for (const model of models) {
+      const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputs: { x: range } });
+      try {
+        expect(engineOnly(m)).toBe(true);
+        for (const shape of shapesIn(range, 2, 8)) await expectMatches(m, model, { x: sineTensor(shape) }, `[${shape}]`);
+      } finally {
+        await m.dispose();
+      }
     }
   });
 

@@ -83,6 +83,29 @@ describe('Slice with a window computed from shapes', () => {
   });
 });
 
+describe('Slice of an empty axis', () => {
+  it('reversed with a computed start: an empty window (the clamping bounds meet)', async () => {
+    const z: TensorData = { dtype: 'float32', dims: [2, 0, 3], data: new Float32Array(0) };
+    const net = await checkAgainstOrt({
+      spec: {
+        inputs: [{ name: 'z', dtype: 'float32', shape: z.dims }],
+        outputs: [{ name: 'out' }],
+        initializers: { one: i64(1), lo: i64(-BIG), ax1: i64(1), m1: i64(-1) },
+        nodes: [
+          { op: 'Shape', inputs: ['z'], outputs: ['s'] },
+          { op: 'Gather', inputs: ['s', 'one'], outputs: ['d1'], attrs: { axis: 0 } },
+          { op: 'Slice', inputs: ['z', 'd1', 'lo', 'ax1', 'm1'], outputs: ['out'] },
+        ],
+      },
+      feeds: { z },
+      rtol: 0,
+      atol: 0,
+      ranged: true,
+    });
+    expect(net.layers.filter((l) => l.kind === 'slice').map((l) => l.inputs.length)).toEqual([3]);
+  });
+});
+
 describe('Expand to a target computed from shapes', () => {
   it('a varying input raised in rank: x [4,6,5] to [2, 4, 6, 5]', async () => {
     await checkAgainstOrt(

@@ -152,6 +152,38 @@ describeIf(CUDA, 'pointwise chains (cuda, NVRTC)', NO_CUDA, () => {
     }
   });
 
+  it('a dynamic chain whose merged dims are not powers of two ([n, 7, 5] with a [7, 1] bias): the magic-number division', async () => {
+    // The bias walks dim 1 only, so nothing merges: three dims, divisors 5 and 7 (and n, whose quotient is 0).
+    const chain = (n: number): Chain => ({
+      inputs: [
+        { name: 'x', shape: [n, 7, 5] },
+        { name: 'r', shape: [n, 7, 5] },
+      ],
+      constants: [{ name: 'b', shape: [7, 1], values: [0.5, -1, 2, 0.25, -0.75, 1.5, -2] }],
+      steps: biasTanh.steps,
+      outputs: ['y'],
+    });
+    const e = await buildEngine({ ...chainNetwork(chain(4)), ranges: [0, 1].map(() => ({ min: [1, 7, 5], max: [9, 7, 5] })) }, { backend: 'cuda' });
+    try {
+      expect(computeLayers(e).map((l) => l.tactic)).toEqual(['nvrtc_sizes']);
+      const ctx = e.createContext();
+      for (const n of [4, 1, 9, 7]) {
+        const feeds = chainFeeds(chain(n), 20 + n);
+        const args = ['x', 'r'].map((k) => feeds[k]!.data as Float32Array);
+        const [have] = (await ctx.run(args, {
+          shapes: [
+            [n, 7, 5],
+            [n, 7, 5],
+          ],
+        })) as Float32Array[];
+        const [want] = await chainReference(chain(n), feeds);
+        expect(maxRelError(have!, want!), `n = ${n}`).toBeLessThanOrEqual(1e-5);
+      }
+    } finally {
+      e.dispose();
+    }
+  });
+
   it('an fp16 dynamic chain keeps 8 outputs per thread where the shape allows, and one where it does not', async () => {
     // [b, s, 64]: the last dim a multiple of 8 (vector accesses); the static engine of each shape is the reference.
     const net = (b: number, s: number) => gelu16Network([b, s, 64], false);

@@ -91,6 +91,8 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
     case LayerKind::kCumSum: {
       const int64_t n = net.tensors[layer.inputs[0]].shape[layer.params.Int("axis")];
       if (fp16 && n >= kFp16SumLimit) return Cat("a running sum of ", n, " elements may leave fp16's range");
+      // Over a shape range the axis may reach any length: its declared one does not bound it.
+      if (fp16 && IsDynamic(net)) return "a running sum over a shape range may leave fp16's range";
       return "";
     }
     case LayerKind::kReduce: {

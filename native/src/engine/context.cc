@@ -94,7 +94,9 @@ void ExecutionContext::Resolve() {
   args_.assign(net.layers.size(), KernelArgs{});
   skip_.assign(net.layers.size(), true);
   for (size_t i = 0; i < net.layers.size(); ++i) {
-    const Layer& l = net.layers[i];
+    // A computed layer's kernel was prepared with the plain layer it is at these shapes: its inputs.
+    const auto plain = inst.resolved.find(i);
+    const Layer& l = plain == inst.resolved.end() ? net.layers[i] : plain->second;
     if (!inst.kernels[i]) continue;  // a constant or an alias: nothing to launch
     bool any_output = false;
     for (int32_t id : l.outputs) any_output |= Numel(inst.tensors[id].shape) > 0;

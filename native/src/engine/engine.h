@@ -43,10 +43,11 @@ struct ShapeInstance {
   std::vector<Shape> input_shapes;
   std::vector<TensorInfo> tensors;  // per tensor id
   MemoryPlan memory;
+  // The plain layer each computed one is at these shapes (computed_layers.h): its kernel's layer
+  // (declared before the kernels, which point at it, so that it outlives them).
+  std::map<size_t, Layer> resolved;
   std::vector<const Kernel*> kernels;  // per layer; null: launches nothing (a constant, an alias)
   std::vector<std::unique_ptr<Kernel>> owned;
-  // The plain layer each computed one is at these shapes (computed_layers.h): its kernel's layer.
-  std::map<size_t, Layer> resolved;
   size_t workspace_bytes = 0;
   double prepare_ms = 0;  // what making it took (0 for the declared shapes)
   uint64_t arena_bytes() const { return memory.arena_bytes + workspace_bytes; }
@@ -126,8 +127,8 @@ class Engine {
   std::vector<const void*> constant_host_;                    // per tensor
   MemoryPlan memory_;
   std::unique_ptr<Backend> backend_;
+  std::map<size_t, Layer> resolved_;              // computed layers at the declared shapes (outlives kernels_)
   std::vector<std::unique_ptr<Kernel>> kernels_;  // per layer; null for constants and aliases
-  std::map<size_t, Layer> resolved_;              // computed layers at the declared shapes
   std::vector<std::string> tactics_;
   std::vector<double> tactic_ms_;
   std::vector<LayerPrecision> precisions_;

@@ -36,6 +36,7 @@ void Engine::PrepareInstances() {
   declared->tensors = net_.tensors;
   declared->memory = memory_;
   declared->workspace_bytes = workspace_bytes_;
+  declared->resolved = resolved_;
   for (const auto& k : kernels_) declared->kernels.push_back(k.get());
   declared_ = declared;
   max_arena_bytes_ = declared->arena_bytes();

@@ -23,12 +23,13 @@ const std::vector<int64_t>& ValueOf(const Network& net, const Layer& layer, size
 void ClampWindow(int64_t dim, int64_t start, int64_t end, int64_t step, int64_t* first, int64_t* len) {
   if (start < 0) start += dim;
   if (end < 0) end += dim;
+  // min(max(.)) rather than std::clamp: an empty dim walked back has the bounds [0, -1].
   if (step > 0) {
-    start = std::clamp<int64_t>(start, 0, dim);
-    end = std::clamp<int64_t>(end, 0, dim);
+    start = std::min<int64_t>(std::max<int64_t>(start, 0), dim);
+    end = std::min<int64_t>(std::max<int64_t>(end, 0), dim);
   } else {
-    start = std::clamp<int64_t>(start, 0, dim - 1);
-    end = std::clamp<int64_t>(end, -1, dim - 1);
+    start = std::min<int64_t>(std::max<int64_t>(start, 0), dim - 1);
+    end = std::min<int64_t>(std::max<int64_t>(end, -1), dim - 1);
   }
   const int64_t span = end - start;  // within [-dim - 1, dim + 1]: no overflow
   const int64_t n = step > 0 ? (span + step - 1) / step : (span + step + 1) / step;
@@ -87,21 +88,17 @@ Layer ResolveComputedLayer(const Network& net, const Layer& layer, const std::ve
     }
   } else {
     const std::vector<int64_t>& target = ValueOf(net, layer, 1, values);
-    if (target.size() > rank) {
-      Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": a target of ", target.size(), " dims for an input of rank ",
-                                  rank, " (", ShapeToString(x), ")"));
+    // numpy's rule (BroadcastShapes); the converter gave x the rank of the result already.
+    Shape broadcast;
+    const bool negative = std::any_of(target.begin(), target.end(), [](int64_t t) { return t < 0; });
+    if (negative || !BroadcastShapes({x, target}, &broadcast) || broadcast.size() != rank) {
+      Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": ", ShapeToString(x), " does not broadcast with target ",
+                                  ShapeToString(target), " to rank ", rank));
     }
-    for (size_t k = 0; k < target.size(); ++k) {
-      const size_t d = rank - target.size() + k;
-      const int64_t t = target[k];
-      if (t == x[d] || t == 1) continue;
-      if (x[d] != 1 || t < 0) {
-        Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": ", ShapeToString(x), " does not broadcast with target ",
-                                    ShapeToString(target), " (dim ", d, ")"));
-      }
-      (*out)[d] = t;
-      steps[d] = 0;  // a stretched dim repeats its one element
+    for (size_t d = 0; d < rank; ++d) {
+      if (x[d] == 1 && broadcast[d] != 1) steps[d] = 0;  // a stretched dim repeats its one element
     }
+    *out = broadcast;
   }
   Layer plain;
   plain.kind = LayerKind::kSlice;
