@@ -14,6 +14,7 @@ import { depthSpaceConverters } from './depth-space.js';
 import { constantOfShapeConverters } from './constant-of-shape.js';
 import { argMinMaxConverters } from './arg-min-max.js';
 import { cumsumConverters } from './cumsum.js';
+import { einsumConverters } from './einsum.js';
 import { expandConverters } from './expand.js';
 import { rangeConverters } from './range.js';
 import { floatClassConverters } from './float-class.js';
@@ -65,6 +66,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(depthSpaceConverters, 'DepthToSpace'),
   ...from(binaryConverters, 'Div'),
   ...from(identityConverters, 'Dropout'),
+  ...einsumConverters, // Einsum
   ...from(unaryConverters, 'Elu'),
   ...from(binaryConverters, 'Equal'),
   ...from(unaryConverters, 'Erf'),

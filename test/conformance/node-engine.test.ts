@@ -31,6 +31,7 @@ const NO_ENGINE_CASE: Readonly<Record<string, string>> = {
   ReduceLogSumExp: "the suite's cases hold float64 data, which engines refuse; test/compiler/reduce-ops.test.ts runs it on an engine",
   Shape: 'lowering folds the Shape of a static shape; test/compiler/shape-ranges.test.ts runs it on an engine over a shape range',
   Size: 'lowering folds the Size of a static shape; test/converters/shape-of.test.ts runs it on the cpu engine',
+  Einsum: "the suite's cases hold float64 data, which engines refuse; test/converters/einsum.test.ts runs it on the cpu engine against onnxruntime",
   Range:
     "the suite's cases feed the bounds as graph inputs (data); lowering folds constant bounds; test/converters/computed-window.test.ts runs bounds computed from Shape on the cpu engine",
   ConstantOfShape:

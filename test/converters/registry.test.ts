@@ -42,6 +42,7 @@ const EXTRA_OPS = [
     'Round',
     'Sign',
     'Mod',
+    'Einsum',
   ],
 ];
 
