@@ -21,12 +21,12 @@
  * shape arithmetic, which may make an inner condition constant), until a round changes nothing.
  */
 import { type Graph, type Node, isDefaultDomain, nodeFromProto } from '../ir/graph.js';
-import { type Dim, type ValueType, isStaticShape } from '../ir/types.js';
+import { type Dim, isStaticShape } from '../ir/types.js';
 import { isIntegerDType } from '../onnx/dtype.js';
-import { type AttributeProto, type GraphProto, type NodeProto, type TensorProto, toNumber } from '../onnx/proto.js';
-import { tensorProtoDType } from '../onnx/tensor.js';
+import { type GraphProto, type TensorProto, toNumber } from '../onnx/proto.js';
 import { foldConstants } from './fold-constants.js';
 import { isOp, nodeOuterReads } from './graph-utils.js';
+import { definedDeep, dtypeOf, nested, renamed } from './subgraph.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 /** Ops that cannot fail on data values (only on shapes) and have no effects or randomness. */
@@ -130,51 +130,6 @@ async function settle(graph: Graph, ctx: LoweringContext, changes: Changes, fold
     }
     if (!spliced) return;
     fold = true;
-  }
-}
-
-/** Every value name defined in a graph and the graphs nested in it. */
-function definedDeep(g: GraphProto, out = new Set<string>()): Set<string> {
-  for (const t of g.initializer) if (t.name) out.add(t.name);
-  for (const i of g.input) if (i.name) out.add(i.name);
-  for (const n of g.node) {
-    for (const o of n.output) if (o) out.add(o);
-    for (const a of n.attribute) for (const sg of nested(a)) definedDeep(sg, out);
-  }
-  return out;
-}
-
-function nested(a: AttributeProto): GraphProto[] {
-  return [...(a.g ? [a.g] : []), ...(a.graphs ?? [])];
-}
-
-/** A copy of `g` with the names in `names` replaced everywhere (nested graphs too; ONNX forbids shadowing). */
-function renamed(g: GraphProto, names: Map<string, string>): GraphProto {
-  const r = (v: string) => names.get(v) ?? v;
-  const vi = <T extends { name?: string }>(v: T) => ({ ...v, name: r(v.name ?? '') });
-  return {
-    ...g,
-    node: g.node.map((n) => renamedNode(n, names)),
-    initializer: g.initializer.map(vi),
-    input: g.input.map(vi),
-    output: g.output.map(vi),
-    valueInfo: g.valueInfo.map(vi),
-  };
-}
-
-function renamedNode(n: NodeProto, names: Map<string, string>): NodeProto {
-  const r = (v: string) => names.get(v) ?? v;
-  const attribute = n.attribute.map((a) =>
-    a.g || a.graphs?.length ? { ...a, g: a.g ? renamed(a.g, names) : a.g, graphs: (a.graphs ?? []).map((sg) => renamed(sg, names)) } : a,
-  );
-  return { ...n, input: n.input.map(r), output: n.output.map(r), attribute };
-}
-
-function dtypeOf(t: TensorProto): ValueType['dtype'] {
-  try {
-    return tensorProtoDType(t);
-  } catch {
-    return undefined; // an element type the IR does not hold: inference leaves it unknown
   }
 }
 

@@ -3,6 +3,8 @@
 // branches inside it and a select picking, and agrees with onnxruntime for either outcome
 // (relative error within FP32_TOL, see test/engine/helpers/compare.ts). An If whose branch may fail when
 // run untaken stays on onnxruntime, and the report points at the lowering note that says why.
+// A Loop with a constant trip count unrolls onto one engine; one with a computed count stays.
+import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
@@ -91,6 +93,79 @@ describeIf(HAS_NATIVE, `If (${BACKEND})`, NATIVE_MISSING, () => {
       expect(relativeError((await m.run(feeds)).y!, (await ortRun(model, feeds)).y!)).toBeLessThan(FP32_TOL);
     } finally {
       await m.dispose();
+    }
+  });
+
+  it('a Loop of 5 trips (a running decay of a matmul, scanned) unrolls onto one engine and agrees; a computed trip count stays a Loop, saying why', async () => {
+    const loop = (trips: 'm' | 'count') =>
+      encodeModel(
+        buildModel({
+          inputs: [
+            { name: 'x', dtype: 'float32', shape: [1, 8] },
+            { name: 'count', dtype: 'int64', shape: [] },
+          ],
+          outputs: [
+            { name: 'h', dtype: 'float32' },
+            { name: 'hs', dtype: 'float32' },
+          ],
+          initializers: {
+            m: { dtype: 'int64', dims: [], data: BigInt64Array.of(5n) },
+            w: { dtype: 'float32', dims: [8, 8], data: Float32Array.from({ length: 64 }, (_, i) => Math.sin(i) * 0.3) },
+            h0: { dtype: 'float32', dims: [1, 8], data: new Float32Array(8) },
+          },
+          nodes: [
+            { op: 'Identity', inputs: ['count'], outputs: ['unused'] },
+            {
+              op: 'Loop',
+              inputs: [trips, '', 'h0'],
+              outputs: ['h', 'hs'],
+              attrs: {
+                body: {
+                  graph: {
+                    inputs: [
+                      { name: 'i', dtype: 'int64', shape: [] },
+                      { name: 'c', dtype: 'bool', shape: [] },
+                      { name: 'h_in', dtype: 'float32', shape: [1, 8] },
+                    ],
+                    outputs: [
+                      { name: 'c_out', dtype: 'bool', shape: [] },
+                      { name: 'h_out', dtype: 'float32', shape: [1, 8] },
+                      { name: 'h_row', dtype: 'float32', shape: [1, 8] },
+                    ],
+                    nodes: [
+                      { op: 'Identity', inputs: ['c'], outputs: ['c_out'] },
+                      { op: 'MatMul', inputs: ['h_in', 'w'], outputs: ['hw'] },
+                      { op: 'Add', inputs: ['hw', 'x'], outputs: ['pre'] },
+                      { op: 'Tanh', inputs: ['pre'], outputs: ['h_out'] },
+                      { op: 'Identity', inputs: ['h_out'], outputs: ['h_row'] },
+                    ],
+                  },
+                },
+              },
+            },
+          ],
+        }),
+      );
+    const feeds = { x: sine([1, 8], 2), count: new ort.Tensor('int64', BigInt64Array.of(5n), []) };
+    const fixed = loop('m');
+    const m = await compile(fixed, { backend: BACKEND, minBlockSize: 1 });
+    try {
+      const s = m.report.data.summary;
+      expect([s.engineNodes, s.fallbackSegments]).toEqual([s.nodes, 0]);
+      const [got, want] = [await m.run(feeds), await ortRun(fixed, feeds)];
+      for (const name of ['h', 'hs']) expect(relativeError(got[name]!, want[name]!), name).toBeLessThan(FP32_TOL);
+    } finally {
+      await m.dispose();
+    }
+    const computed = loop('count');
+    const c = await compile(computed, { backend: BACKEND, minBlockSize: 1 });
+    try {
+      expect(c.report.data.nodes.find((n) => n.opType === 'Loop')?.reason).toContain('unroll-loop');
+      const notes = c.report.data.lowering?.passes.find((p) => p.name === 'unroll-loop')?.notes.join('\n') ?? '';
+      expect(notes).toContain('its trip count is computed at run time');
+      expect(relativeError((await c.run(feeds)).hs!, (await ortRun(computed, feeds)).hs!)).toBeLessThan(FP32_TOL);
+    } finally {
+      await c.dispose();
     }
   });
 });

@@ -1,0 +1,106 @@
+// Pass unroll-loop: structure after the pass, and onnxruntime's outputs before and after (random
+// inputs, seed fixed; exact: each iteration computes what the loop's did), and Loops it must leave
+// with the reason in a note. compile() of an unrolled loop: test/compiler/control-flow.test.ts.
+import { describe, expect, it } from 'vitest';
+import { type NodeSpec, buildGraph } from '../../src/ir/model-builder.js';
+import type { TensorData } from '../../src/onnx/tensor.js';
+import { EXACT, compareOnOrt, opTypes, randomTensor, runPasses, snapshot } from './helpers.js';
+
+const x = randomTensor('float32', [2, 3], 7);
+const i64 = (v: number): TensorData => ({ dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(v)) });
+const yes: TensorData = { dtype: 'bool', dims: [], data: Uint8Array.of(1) };
+const PASSES = ['fold-constants', 'inline-if', 'unroll-loop'];
+
+/**
+ * acc_{i+1} = acc_i * 0.5 + x * i (the iteration number, cast), scanning acc_i + 1 each trip;
+ * `condOut` chooses what the body gives as its condition.
+ */
+function accumulate(trips: string, cond: string, condOut: 'pass' | 'constant' | 'computed'): NodeSpec {
+  const condNodes: NodeSpec[] =
+    condOut === 'pass'
+      ? [{ op: 'Identity', inputs: ['cond_in'], outputs: ['cond_out'] }]
+      : condOut === 'constant'
+        ? [{ op: 'Constant', inputs: [], outputs: ['cond_out'], attrs: { value: yes } }]
+        : [
+            { op: 'ReduceSum', inputs: ['acc_out'], outputs: ['total'], attrs: { keepdims: 0 } },
+            { op: 'Less', inputs: ['total', 'limit'], outputs: ['cond_out'] },
+          ];
+  return {
+    op: 'Loop',
+    inputs: [trips, cond, 'acc0'],
+    outputs: ['acc', 'trace'],
+    attrs: {
+      body: {
+        graph: {
+          inputs: [
+            { name: 'i', dtype: 'int64', shape: [] },
+            { name: 'cond_in', dtype: 'bool', shape: [] },
+            { name: 'acc_in', dtype: 'float32', shape: [2, 3] },
+          ],
+          outputs: [
+            { name: 'cond_out', dtype: 'bool', shape: [] },
+            { name: 'acc_out', dtype: 'float32', shape: [2, 3] },
+            { name: 'row', dtype: 'float32', shape: [2, 3] },
+          ],
+          initializers: {
+            half: { dtype: 'float32', dims: [], data: Float32Array.of(0.5) },
+            oneF: { dtype: 'float32', dims: [], data: Float32Array.of(1) },
+          },
+          nodes: [
+            { op: 'Cast', inputs: ['i'], outputs: ['fi'], attrs: { to: 1 } },
+            { op: 'Mul', inputs: ['x', 'fi'], outputs: ['xi'] },
+            { op: 'Mul', inputs: ['acc_in', 'half'], outputs: ['decayed'] },
+            { op: 'Add', inputs: ['decayed', 'xi'], outputs: ['acc_out'] },
+            { op: 'Add', inputs: ['acc_in', 'oneF'], outputs: ['row'] },
+            ...condNodes,
+          ],
+        },
+      },
+    },
+  };
+}
+
+function model(trips: number | 'input', cond: 'const' | 'none' | 'input', condOut: 'pass' | 'constant' | 'computed') {
+  return buildGraph({
+    inputs: [
+      { name: 'x', shape: [2, 3] },
+      ...(trips === 'input' ? [{ name: 'm', dtype: 'int64' as const, shape: [] }] : []),
+      ...(cond === 'input' ? [{ name: 'c', dtype: 'bool' as const, shape: [] }] : []),
+    ],
+    outputs: [{ name: 'acc' }, { name: 'trace' }],
+    initializers: {
+      ...(trips === 'input' ? {} : { m: i64(trips) }),
+      ...(cond === 'const' ? { c: yes } : {}),
+      acc0: { dtype: 'float32', dims: [2, 3], data: Float32Array.from([1, -1, 2, 0.5, 3, -2]) },
+      limit: { dtype: 'float32', dims: [], data: Float32Array.of(1e9) },
+    },
+    nodes: [accumulate('m', cond === 'none' ? '' : 'c', condOut)],
+  });
+}
+
+describe('unroll-loop', () => {
+  it.each([
+    [1, 'const', 'pass'],
+    [4, 'none', 'pass'],
+    [6, 'const', 'constant'],
+  ] as const)('unrolls %i trips (condition %s, body condition %s): no Loop left, the same outputs', async (trips, cond, condOut) => {
+    const g = model(trips, cond, condOut);
+    const original = snapshot(g);
+    const [, , r] = await runPasses(g, PASSES);
+    expect(opTypes(g)).not.toContain('Loop');
+    expect(r!.counts['unrolled Loop']).toBe(1);
+    expect(await compareOnOrt(original, g, { x }, EXACT)).toEqual([]);
+  });
+
+  it.each([
+    ['input', 'const', 'pass', 'its trip count is computed at run time'],
+    [3, 'input', 'pass', 'its condition is not a constant true'],
+    [3, 'const', 'computed', 'its body computes its condition (it may exit early)'],
+    [5000, 'const', 'pass', 'its trip count 5000 is outside 1..1024'],
+  ] as const)('leaves a Loop of trip count %s, condition %s, body condition %s, saying why', async (trips, cond, condOut, why) => {
+    const g = model(trips, cond, condOut);
+    const [, , r] = await runPasses(g, PASSES);
+    expect(opTypes(g)).toContain('Loop');
+    expect(r!.notes.join('\n')).toContain(why);
+  });
+});
