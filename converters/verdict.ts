@@ -46,8 +46,8 @@ export function converterVerdict(
       );
       return `no converter for '${node.opType}' at opset ${opset} (converters start at opset ${oldest})`;
     }
-    if (node.opType === 'Loop') {
-      return `no converter for 'Loop' (opset ${opset}): lowering unrolls a Loop whose trip count is a constant and whose condition stays true; the lowering report's unroll-loop notes say why this one was left`;
+    if (node.opType === 'Loop' || node.opType === 'Scan') {
+      return `no converter for '${node.opType}' (opset ${opset}): lowering unrolls a Loop whose trip count is a constant and whose condition stays true, and a Scan over static lengths; the lowering report's unroll-loops notes say why this one was left`;
     }
     if (node.opType === 'If') {
       // Lowering (src/lowering/inline-if.ts) turns the Ifs it can into plain nodes; its note says why not this one.

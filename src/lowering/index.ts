@@ -15,7 +15,7 @@ import { foldChannelAffine } from './fold-channel-affine.js';
 import { foldConstants } from './fold-constants.js';
 import { inlineFunctions } from './inline-functions.js';
 import { inlineIf } from './inline-if.js';
-import { unrollLoop } from './unroll-loop.js';
+import { unrollLoops } from './unroll-loops.js';
 import { normalizeGemm } from './normalize-gemm.js';
 import { normalizeShapes } from './normalize-shapes.js';
 import { normalizeSum } from './normalize-sum.js';
@@ -31,7 +31,7 @@ export const LOWERING_PASSES: readonly Pass[] = [
   { name: 'remove-identity', run: removeIdentity },
   { name: 'fold-constants', run: foldConstants },
   { name: 'inline-if', run: inlineIf },
-  { name: 'unroll-loop', run: unrollLoop },
+  { name: 'unroll-loops', run: unrollLoops },
   { name: 'normalize-sum', run: normalizeSum },
   { name: 'fold-batchnorm', run: foldBatchNorm },
   { name: 'fold-channel-affine', run: foldChannelAffine },

@@ -1,5 +1,5 @@
 /**
- * What the passes that bring nested graphs up (inline-if, unroll-loop) share: the values a graph
+ * What the passes that bring nested graphs up (inline-if, unroll-loops) share: the values a graph
  * and its nested graphs define, a graph renamed throughout (ONNX forbids shadowing, so one map
  * serves every level), and the dtype of an initializer the IR may not hold.
  */

@@ -160,8 +160,8 @@ describeIf(HAS_NATIVE, `If (${BACKEND})`, NATIVE_MISSING, () => {
     const computed = loop('count');
     const c = await compile(computed, { backend: BACKEND, minBlockSize: 1 });
     try {
-      expect(c.report.data.nodes.find((n) => n.opType === 'Loop')?.reason).toContain('unroll-loop');
-      const notes = c.report.data.lowering?.passes.find((p) => p.name === 'unroll-loop')?.notes.join('\n') ?? '';
+      expect(c.report.data.nodes.find((n) => n.opType === 'Loop')?.reason).toContain('unroll-loops');
+      const notes = c.report.data.lowering?.passes.find((p) => p.name === 'unroll-loops')?.notes.join('\n') ?? '';
       expect(notes).toContain('its trip count is computed at run time');
       expect(relativeError((await c.run(feeds)).hs!, (await ortRun(computed, feeds)).hs!)).toBeLessThan(FP32_TOL);
     } finally {

@@ -1,4 +1,4 @@
-// Pass unroll-loop: structure after the pass, and onnxruntime's outputs before and after (random
+// Pass unroll-loops: structure after the pass, and onnxruntime's outputs before and after (random
 // inputs, seed fixed; exact: each iteration computes what the loop's did), and Loops it must leave
 // with the reason in a note. compile() of an unrolled loop: test/compiler/control-flow.test.ts.
 import { describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import { EXACT, compareOnOrt, opTypes, randomTensor, runPasses, snapshot } from 
 const x = randomTensor('float32', [2, 3], 7);
 const i64 = (v: number): TensorData => ({ dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(v)) });
 const yes: TensorData = { dtype: 'bool', dims: [], data: Uint8Array.of(1) };
-const PASSES = ['fold-constants', 'inline-if', 'unroll-loop'];
+const PASSES = ['fold-constants', 'inline-if', 'unroll-loops'];
 
 /**
  * acc_{i+1} = acc_i * 0.5 + x * i (the iteration number, cast), scanning acc_i + 1 each trip;
@@ -78,7 +78,7 @@ function model(trips: number | 'input', cond: 'const' | 'none' | 'input', condOu
   });
 }
 
-describe('unroll-loop', () => {
+describe('unroll-loops', () => {
   it.each([
     [1, 'const', 'pass'],
     [4, 'none', 'pass'],
@@ -102,5 +102,76 @@ describe('unroll-loop', () => {
     const [, , r] = await runPasses(g, PASSES);
     expect(opTypes(g)).toContain('Loop');
     expect(r!.notes.join('\n')).toContain(why);
+  });
+});
+
+/**
+ * Scan over x [T, 3] (axis 0) and w [3, T] (axis 1, reversed), one state s [3]:
+ * s' = s * 0.5 + x_t * w_t, scanning s' (axis 0) and x_t - s (axis 1, reversed).
+ */
+function scan(xShape: Array<number | string>, opset = 17) {
+  return buildGraph({
+    opset,
+    inputs: [
+      { name: 'x', shape: xShape },
+      { name: 'w', shape: [3, xShape[0]!] },
+    ],
+    outputs: [{ name: 's_final' }, { name: 'states' }, { name: 'diffs' }],
+    initializers: { s0: { dtype: 'float32', dims: [3], data: Float32Array.of(1, -2, 0.5) } },
+    nodes: [
+      {
+        op: 'Scan',
+        inputs: ['s0', 'x', 'w'],
+        outputs: ['s_final', 'states', 'diffs'],
+        attrs: {
+          num_scan_inputs: 2,
+          scan_input_axes: [0, 1],
+          scan_input_directions: [0, 1],
+          scan_output_axes: [0, 1],
+          scan_output_directions: [0, 1],
+          body: {
+            graph: {
+              inputs: [
+                { name: 's', dtype: 'float32', shape: [3] },
+                { name: 'xt', dtype: 'float32', shape: [3] },
+                { name: 'wt', dtype: 'float32', shape: [3] },
+              ],
+              outputs: [
+                { name: 's_next', dtype: 'float32', shape: [3] },
+                { name: 's_row', dtype: 'float32', shape: [3] },
+                { name: 'd', dtype: 'float32', shape: [3] },
+              ],
+              initializers: { half: { dtype: 'float32', dims: [], data: Float32Array.of(0.5) } },
+              nodes: [
+                { op: 'Mul', inputs: ['s', 'half'], outputs: ['decayed'] },
+                { op: 'Mul', inputs: ['xt', 'wt'], outputs: ['xw'] },
+                { op: 'Add', inputs: ['decayed', 'xw'], outputs: ['s_next'] },
+                { op: 'Identity', inputs: ['s_next'], outputs: ['s_row'] },
+                { op: 'Sub', inputs: ['xt', 's'], outputs: ['d'] },
+              ],
+            },
+          },
+        },
+      },
+    ],
+  });
+}
+
+describe('unroll-loops (Scan)', () => {
+  it('unrolls a Scan of 5 steps (axes 0 and 1, a reversed input and output): no Scan left, the same outputs', async () => {
+    const g = scan([5, 3]);
+    const original = snapshot(g);
+    const [, , r] = await runPasses(g, PASSES);
+    expect(opTypes(g)).not.toContain('Scan');
+    expect(r!.counts['unrolled Scan']).toBe(1);
+    const feeds = { x: randomTensor('float32', [5, 3], 3), w: randomTensor('float32', [3, 5], 4) };
+    expect(await compareOnOrt(original, g, feeds, EXACT)).toEqual([]);
+  });
+
+  it('leaves a Scan whose length varies, saying why', async () => {
+    const g = scan(['T', 3]);
+    const [, , r] = await runPasses(g, PASSES);
+    expect(opTypes(g)).toContain('Scan');
+    expect(r!.notes.join('\n')).toContain('scan input 0 has a length that varies');
   });
 });
