@@ -5,7 +5,7 @@
  * broadcast: B aligned at `axis` when `broadcast=1`, else equal shapes; their converters
  * reshape B so that the numpy rule gives the same result.
  */
-import { binaryDTypes } from '../src/engine/layer-dtypes.js';
+import { FLOAT_DTYPES, binaryDTypes } from '../src/engine/layer-dtypes.js';
 import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import type { BinaryOp, EngineDType } from '../src/engine/network.js';
 import type { TensorRef } from '../src/engine/builder.js';
@@ -169,6 +169,10 @@ function mod(sinceVersion: number): Converter {
     notes: `fmod=1: dtypes ${binaryDTypes('fmod').join(', ')}; fmod=0: ${binaryDTypes('mod').join(', ')}. An integer divisor of 0 gives 0.`,
     plan(v) {
       const op = v.int('fmod', 0) === 1 ? 'fmod' : 'mod';
+      v.check(
+        op === 'fmod' || !(FLOAT_DTYPES as readonly string[]).includes(v.in(0).dtype ?? ''),
+        () => `fmod=0 on ${v.in(0).dtype}: ONNX asks for fmod=1 with floats`,
+      );
       v.dtype(0, binaryDTypes(op));
       v.dtype(1, binaryDTypes(op));
       v.check(v.in(0).dtype === v.in(1).dtype, () => `inputs of dtypes ${v.in(0).dtype} and ${v.in(1).dtype}`);

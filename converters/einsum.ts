@@ -10,6 +10,7 @@
  * reshapes are fixed); the output shape is inference's.
  */
 import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
+import { sameShape } from '../src/engine/shape-math.js';
 import type { TensorRef } from '../src/engine/builder.js';
 import { defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';
@@ -49,6 +50,9 @@ function expand(term: string, rank: number, width: number, v: NodeView, what: st
   return [...letters.slice(0, dots), ...dims, ...letters.slice(dots)];
 }
 
+/** How a message names a label: a letter, or the ellipsis' k-th dim (its internal digit). */
+const labelName = (l: string) => (/[0-9]/.test(l) ? `ellipsis dim ${l}` : `label '${l}'`);
+
 function planEinsum(v: NodeView): Plan {
   const equation = v.string('equation', '').replace(/\s+/g, '');
   v.check(equation.length > 0, () => 'the equation attribute is missing');
@@ -70,7 +74,7 @@ function planEinsum(v: NodeView): Plan {
     l.forEach((label, d) => {
       const s = v.in(i).shape[d]!;
       const had = size[label];
-      v.check(had === undefined || had === s || had === 1 || s === 1, () => `label '${label}' is ${had} in one operand and ${s} in another`);
+      v.check(had === undefined || had === s || had === 1 || s === 1, () => `${labelName(label)} is ${had} in one operand and ${s} in another`);
       size[label] = had === undefined || had === 1 ? s : had;
     }),
   );
@@ -83,7 +87,7 @@ function planEinsum(v: NodeView): Plan {
   } else {
     output = expand(rhs, rhs.replace('...', '').length + (rhs.includes('...') ? width : 0), width, v, 'the output');
     v.check(new Set(output).size === output.length, () => `the output '${rhs}' repeats a label`);
-    for (const l of output) v.check(size[l] !== undefined, () => `the output names '${l}', which no operand has`);
+    for (const l of output) v.check(size[l] !== undefined, () => `the output names ${labelName(l)}, which no operand has`);
   }
   const inOut = new Set(output);
   const operands = labels.map((l, i) => {
@@ -101,7 +105,7 @@ function planEinsum(v: NodeView): Plan {
   for (const l of k) {
     v.check(
       v.in(0).shape[labels[0]!.indexOf(l)] === v.in(1).shape[labels[1]!.indexOf(l)],
-      () => `label '${l}' is summed over sizes that differ between the operands`,
+      () => `${labelName(l)} is summed over sizes that differ between the operands`,
     );
   }
   const m = a.filter((l) => !b.includes(l));
@@ -126,8 +130,11 @@ const einsum = defineConverter<Plan>({
   sinceVersion: 12,
   notes: `One or two operands of ${FLOAT_DTYPES.join(', ')}; ellipses and implicit outputs; no diagonals (a label twice in one operand).`,
   plan(v) {
-    v.out(0); // the output must have a static shape, as the reshapes do
-    return planEinsum(v);
+    const plan = planEinsum(v);
+    // Inference is the authority on the output (src/ir/infer): the equation read here must agree.
+    const made = plan.output.map((l) => plan.size[l]!);
+    v.check(sameShape(made, v.out(0).shape), () => `the equation gives [${made}], inference says [${v.out(0).shape}]`);
+    return plan;
   },
   emit(e, p) {
     const prod = (ls: string[]) => ls.reduce((acc, l) => acc * p.size[l]!, 1);

@@ -23,6 +23,7 @@
  * to their ONNX values, Affine, ThresholdedRelu and ScaledTanh to 0 (onnxruntime's reading).
  * LSTM's input_forget sets f = 1 - i after the activation; clip bounds every gate's input.
  */
+import { LIMITS } from '../src/limits.js';
 import type { TensorRef } from '../src/engine/builder.js';
 import type { TensorData } from '../src/onnx/tensor.js';
 import { defineConverter, type Emitter, tensorOf } from './define.js';
@@ -52,7 +53,7 @@ const ACTIVATIONS: Record<string, [boolean, boolean, number, number]> = {
 };
 
 /** The most steps (sequence length x directions) unrolled into one engine. */
-export const MAX_UNROLLED_STEPS = 1024;
+export const MAX_UNROLLED_STEPS = LIMITS.unrolledSteps;
 
 interface Activation {
   name: string;

@@ -10,7 +10,7 @@
  */
 import { sameShape } from '../src/engine/shape-math.js';
 import { ENGINE_DTYPES } from '../src/engine/network.js';
-import { sliceRange } from '../src/ir/infer/slicing.js';
+import { TO_THE_END, sliceRange } from '../src/ir/infer/slicing.js';
 import { defineConverter, tensorOf } from './define.js';
 import type { NodeView } from './node-view.js';
 import type { Converter } from './types.js';
@@ -77,7 +77,7 @@ function slice(sinceVersion: number): Converter {
         plan.shape[d] = n;
       });
       v.check(sameShape(plan.shape, v.out(0).shape), () => `the slice gives [${plan.shape}], inference says [${v.out(0).shape}]`);
-      const whole = starts.every((s) => s === 0) && ends.every((e) => e >= 2 ** 31) && steps.every((s) => s === 1);
+      const whole = starts.every((s) => s === 0) && ends.every((e) => e >= TO_THE_END) && steps.every((s) => s === 1);
       if (!v.ranged || whole) return plan;
       // Over a range the window is clamped at each run's shapes.
       if (sinceVersion >= 10) return computedWindow(v);

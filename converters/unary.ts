@@ -61,7 +61,7 @@ export const unaryConverters: Converter[] = [
   // Selu's defaults are the float32 values of the constants in the ONNX spec; gamma is the layer's beta.
   unary('Selu', 1, 'selu', (v) => ({ alpha: v.float('alpha', 1.67326319217681884765625), beta: v.float('gamma', 1.05070102214813232421875) })),
   unary('Sigmoid', 1, 'sigmoid'),
-  unary('Sign', 9, 'sign', undefined, 'NaN stays NaN. '),
+  unary('Sign', 9, 'sign', undefined, 'Zeros give +0 and NaN stays NaN, as onnxruntime computes float32 (its float16 Sign gives 0 for NaN). '),
   unary('Sin', 7, 'sin'),
   unary('Softplus', 1, 'softplus'),
   unary('Sqrt', 1, 'sqrt'),

@@ -21,7 +21,10 @@ A node runs in an engine when its op has a converter for the model's opset and t
 converter's \`validate\` accepts it. Every converter also requires what engines need of all
 tensors: a known element type among float32, float16, bfloat16, int32, int64, int8, uint8
 and bool, and a static shape (give symbolic sizes with \`--shape\` or \`inputs\`). Parameters
-that ONNX passes as inputs (shapes, axes, pads, scales...) must be constants after lowering.
+that ONNX passes as inputs (shapes, axes, pads, scales...) must be constants after lowering,
+or, where a converter's notes say so, computed from shapes (shape tensors the engine evaluates
+at each run's shapes). Control flow has no converter: lowering turns If, Loop and Scan into plain
+ops where it can (\`inline-if\`, \`unroll-loops\`: src/lowering/README.md), and says why where not.
 Anything else falls back to onnxruntime, with the reason shown in the partition report.
 
 Opsets: the converter form that applies to models whose opset for the domain is in the range.

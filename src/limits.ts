@@ -17,6 +17,8 @@ export const LIMITS = {
   maxContexts: 256,
   /** Nodes of a graph, after model-local functions are inlined. */
   graphNodes: 2_000_000,
+  /** Steps one recurrence or loop is unrolled to (LSTM/GRU/RNN converters, Loop and Scan lowering). */
+  unrolledSteps: 1024,
   /** Nested graphs (If/Loop/Scan bodies within bodies). */
   subgraphDepth: 64,
   /** Nested calls of model-local functions (a function calling a function...). */

@@ -32,11 +32,7 @@ class CumSumKernel : public CpuKernel {
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
-    switch (in_[0].dtype) {
-      case DType::kInt32: return Run<int32_t>(args);
-      case DType::kInt64: return Run<int64_t>(args);
-      default: return Run<float>(args);
-    }
+    DispatchNumeric(in_[0].dtype, [&](auto tag) { Run<decltype(tag)>(args); });
   }
 
  private:

@@ -1,7 +1,8 @@
 // Elementwise binary layers with numpy broadcasting, for float32 (half via HalfAdapter),
 // int32, int64 and bool, plus a fused activation on float outputs.
-// Integer semantics, chosen never to trap: add/sub/mul wrap around; div truncates toward
-// zero, x/0 gives 0 and MIN/-1 wraps. pow and prelu are float only (network.ts).
+// Integer semantics, chosen never to trap (src/ir/int_arith.h): add/sub/mul wrap around; div
+// truncates toward zero, x/0 gives 0 and MIN/-1 wraps; fmod (C's) and mod (Python's, integers
+// only) give 0 for a divisor of 0 or -1. pow and prelu are float only (network.ts).
 #include <cmath>
 #include <cstring>
 #include <iterator>

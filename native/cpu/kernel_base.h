@@ -66,6 +66,17 @@ class CpuKernel : public Kernel {
   std::string tactic_;
 };
 
+// Calls f(T{}) with T the C++ type a kernel computes numeric dtype t in: int32_t, int64_t, or
+// float (half tensors reach float kernels through the half adapter).
+template <typename F>
+void DispatchNumeric(DType t, F&& f) {
+  switch (t) {
+    case DType::kInt32: return f(int32_t{});
+    case DType::kInt64: return f(int64_t{});
+    default: return f(float{});
+  }
+}
+
 // Grain (elements per chunk) for cheap elementwise loops: big enough that a chunk amortizes
 // the pool's hand-off.
 constexpr int64_t kElementGrain = 32 * 1024;

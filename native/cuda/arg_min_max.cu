@@ -58,11 +58,7 @@ class ArgMinMaxLayer : public CudaKernel {
                                                                static_cast<int64_t*>(args.outputs[0]), lines_, len_,
                                                                inner_, max_, last_);
     };
-    switch (in_[0].dtype) {
-      case DType::kInt32: launch(int32_t{}); break;
-      case DType::kInt64: launch(int64_t{}); break;
-      default: DispatchFloat(in_[0].dtype, launch);
-    }
+    DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("argmin/argmax kernel launch");
   }
 

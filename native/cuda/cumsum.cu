@@ -80,11 +80,7 @@ class CumSumLayer : public CudaKernel {
                                                                   static_cast<T*>(args.outputs[0]), lines_, len_,
                                                                   inner_, exclusive_, reverse_);
     };
-    switch (in_[0].dtype) {
-      case DType::kInt32: launch(int32_t{}); break;
-      case DType::kInt64: launch(int64_t{}); break;
-      default: DispatchFloat(in_[0].dtype, launch);
-    }
+    DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("cumsum kernel launch");
   }
 

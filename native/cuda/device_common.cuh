@@ -55,6 +55,16 @@ void DispatchFloat(DType t, F&& f) {
   }
 }
 
+// Calls f(T{}) with T the C++ type of numeric dtype t: int32_t, int64_t, or a float type.
+template <typename F>
+void DispatchNumeric(DType t, F&& f) {
+  switch (t) {
+    case DType::kInt32: f(int32_t{}); return;
+    case DType::kInt64: f(int64_t{}); return;
+    default: DispatchFloat(t, f);
+  }
+}
+
 // Unsigned integer type of an element size (for kernels that only move bits).
 template <int N>
 struct Bits;

@@ -30,6 +30,9 @@ int ParseOp(const std::string& s) {
   Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
 }
 
+static_assert(kAdd == kHrAdd && kDiv == kHrDiv && kPrelu == kHrPrelu && kFmod == kHrFmod,
+              "the float ops are numbered as formulas.inc's HybridrtBinaryOp (FloatOp passes them on)");
+
 bool IsCompare(int op) { return op == kEqual || op == kLess || op == kGreater; }
 
 __device__ __forceinline__ float FloatOp(int op, float p, float q) { return HybridrtBinary(op, p, q); }

@@ -22,40 +22,55 @@
  * constants fix folds afterwards.
  */
 import { attrInt, attrInts, attrTensor, makeAttr } from '../ir/attributes.js';
+import { LIMITS } from '../limits.js';
 import { type Graph, type Node, nodeFromProto } from '../ir/graph.js';
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/proto.js';
 import { toNumber } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { foldConstants } from './fold-constants.js';
+import { inlineIf } from './inline-if.js';
 import { isOp, nodeOuterReads } from './graph-utils.js';
 import { definedDeep, dtypeOf, renamed } from './subgraph.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
-/** The most trips unrolled (as converters/recurrent.ts's MAX_UNROLLED_STEPS). */
-export const MAX_TRIPS = 1024;
+/** The most trips unrolled (the recurrent converters' ceiling too). */
+export const MAX_TRIPS = LIMITS.unrolledSteps;
 /** The most nodes one loop may unroll to. */
 const MAX_NODES = 20_000;
 
 export async function unrollLoops(graph: Graph, ctx: LoweringContext): Promise<PassResult> {
   const changes = new Changes();
-  let unrolled = 0;
-  for (const node of graph.nodes.filter((n) => isOp(n, 'Loop') || isOp(n, 'Scan'))) {
-    const why = isOp(node, 'Loop') ? unrollLoop(graph, node) : unrollScan(graph, node);
-    if (why) {
-      changes.note(`left ${node.opType} '${node.name}' to onnxruntime: ${why}`);
-      continue;
+  const left = new Set<string>();
+  // Rounds: a body may hold loops of its own, and Ifs that its iteration constants decide.
+  for (let round = 0; round < MAX_ROUNDS; round++) {
+    let unrolled = 0;
+    for (const node of graph.nodes.filter((n) => (isOp(n, 'Loop') || isOp(n, 'Scan')) && !left.has(n.name))) {
+      const why = isOp(node, 'Loop') ? unrollLoop(graph, node) : unrollScan(graph, node);
+      if (why) {
+        left.add(node.name);
+        changes.note(`left ${node.opType} '${node.name}' to onnxruntime: ${why}`);
+        continue;
+      }
+      unrolled++;
+      changes.add(`unrolled ${node.opType}`, `'${node.name}': its body unrolled`);
     }
-    unrolled++;
-    changes.add(`unrolled ${node.opType}`, `'${node.name}': its body unrolled`);
-  }
-  if (unrolled) {
+    if (!unrolled) break;
     ctx.changed();
     const folded = await foldConstants(graph, ctx);
     ctx.changed();
     for (let k = 0; k < folded.changed; k++) changes.add('folded after unrolling');
+    if (graph.nodes.some((n) => isOp(n, 'If'))) {
+      const inlined = await inlineIf(graph, ctx);
+      for (const [kind, count] of Object.entries(inlined.counts)) for (let k = 0; k < count; k++) changes.add(kind);
+      for (const note of inlined.notes) changes.note(note);
+      ctx.changed();
+    }
   }
   return changes.result();
 }
+
+/** Rounds of unrolling (loops nested in unrolled bodies) before the pass stops. */
+const MAX_ROUNDS = 8;
 
 /** Fresh names, the nodes and constants an unrolled loop adds, and the splice in its place. */
 class Unroller {
@@ -201,11 +216,13 @@ function unrollLoop(graph: Graph, node: Node): string | undefined {
   const big = tooBig(trips, body);
   if (big) return big;
   const u = new Unroller(graph, node, body);
-  const alwaysTrue = u.constant('true', { dtype: 'bool', dims: [], data: Uint8Array.of(1) });
+  // As onnxruntime feeds them: of the rank the body declares (a scalar, or [1]).
+  const dimsOf = (k: number) => (body.input[k]?.type?.tensorType?.shape?.dim?.length === 1 ? [1] : []);
+  const alwaysTrue = u.constant('true', { dtype: 'bool', dims: dimsOf(1), data: Uint8Array.of(1) });
   let state = node.inputs.slice(2);
   const stacked: string[][] = Array.from({ length: scans }, () => []);
   for (let i = 0; i < trips; i++) {
-    const iter = u.constant(`iter${i}`, { dtype: 'int64', dims: [], data: BigInt64Array.of(BigInt(i)) });
+    const iter = u.constant(`iter${i}`, { dtype: 'int64', dims: dimsOf(0), data: BigInt64Array.of(BigInt(i)) });
     const outs = u.iteration(i, [iter, alwaysTrue, ...state]);
     state = outs.slice(1, 1 + carried);
     outs.slice(1 + carried).forEach((v, k) => stacked[k]!.push(v));

@@ -175,3 +175,130 @@ describe('unroll-loops (Scan)', () => {
     expect(r!.notes.join('\n')).toContain('scan input 0 has a length that varies');
   });
 });
+
+describe('unroll-loops (Loop bodies)', () => {
+  it('a rank-1 iteration number, a carried value passed through, an outer value scanned: as onnxruntime feeds and stacks them', async () => {
+    // i is [1] (as the body declares): Gather(table, i) keeps the axis; 'k' is carried unchanged; 'x' is scanned through an
+    // Identity (onnxruntime refuses an outer value returned directly).
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [2, 3] }],
+      outputs: [{ name: 'kept' }, { name: 'rows' }, { name: 'xs' }],
+      initializers: { m: i64(3), keep0: { dtype: 'float32', dims: [2], data: Float32Array.of(4, 5) }, table: randomTensor('float32', [3, 2], 9) },
+      nodes: [
+        {
+          op: 'Loop',
+          inputs: ['m', '', 'keep0'],
+          outputs: ['kept', 'rows', 'xs'],
+          attrs: {
+            body: {
+              graph: {
+                inputs: [
+                  { name: 'i', dtype: 'int64', shape: [1] },
+                  { name: 'c', dtype: 'bool', shape: [] },
+                  { name: 'k', dtype: 'float32', shape: [2] },
+                ],
+                outputs: [
+                  { name: 'c', dtype: 'bool', shape: [] },
+                  { name: 'k', dtype: 'float32', shape: [2] },
+                  { name: 'row', dtype: 'float32', shape: [1, 2] },
+                  { name: 'xc', dtype: 'float32', shape: [2, 3] },
+                ],
+                nodes: [
+                  { op: 'Gather', inputs: ['table', 'i'], outputs: ['row'], attrs: { axis: 0 } },
+                  { op: 'Identity', inputs: ['x'], outputs: ['xc'] },
+                ],
+              },
+            },
+          },
+        },
+      ],
+    });
+    const original = snapshot(g);
+    await runPasses(g, PASSES);
+    expect(opTypes(g)).not.toContain('Loop');
+    expect(await compareOnOrt(original, g, { x }, EXACT)).toEqual([]);
+  });
+
+  it('a Loop nested in the body, and an If the iteration number decides, unroll and inline in later rounds', async () => {
+    // Outer 3 trips: acc += (i == 0 ? x : -x) + inner(2 trips of acc * 0.5)
+    const inner: NodeSpec = {
+      op: 'Loop',
+      inputs: ['two', '', 'a'],
+      outputs: ['halved'],
+      attrs: {
+        body: {
+          graph: {
+            inputs: [
+              { name: 'j', dtype: 'int64', shape: [] },
+              { name: 'cj', dtype: 'bool', shape: [] },
+              { name: 'h', dtype: 'float32', shape: [2, 3] },
+            ],
+            outputs: [
+              { name: 'cj_out', dtype: 'bool', shape: [] },
+              { name: 'h_out', dtype: 'float32', shape: [2, 3] },
+            ],
+            nodes: [
+              { op: 'Identity', inputs: ['cj'], outputs: ['cj_out'] },
+              { op: 'Mul', inputs: ['h', 'half'], outputs: ['h_out'] },
+            ],
+          },
+        },
+      },
+    };
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [2, 3] }],
+      outputs: [{ name: 'acc' }],
+      initializers: {
+        m: i64(3),
+        two: i64(2),
+        zero: i64(0),
+        half: { dtype: 'float32', dims: [], data: Float32Array.of(0.5) },
+        acc0: { dtype: 'float32', dims: [2, 3], data: new Float32Array(6) },
+      },
+      nodes: [
+        {
+          op: 'Loop',
+          inputs: ['m', '', 'acc0'],
+          outputs: ['acc'],
+          attrs: {
+            body: {
+              graph: {
+                inputs: [
+                  { name: 'i', dtype: 'int64', shape: [] },
+                  { name: 'c', dtype: 'bool', shape: [] },
+                  { name: 'a', dtype: 'float32', shape: [2, 3] },
+                ],
+                outputs: [
+                  { name: 'c_out', dtype: 'bool', shape: [] },
+                  { name: 'a_out', dtype: 'float32', shape: [2, 3] },
+                ],
+                nodes: [
+                  { op: 'Identity', inputs: ['c'], outputs: ['c_out'] },
+                  { op: 'Equal', inputs: ['i', 'zero'], outputs: ['first'] },
+                  {
+                    op: 'If',
+                    inputs: ['first'],
+                    outputs: ['term'],
+                    attrs: {
+                      then_branch: {
+                        graph: { outputs: [{ name: 'tx', dtype: 'float32' }], nodes: [{ op: 'Identity', inputs: ['x'], outputs: ['tx'] }] },
+                      },
+                      else_branch: { graph: { outputs: [{ name: 'nx', dtype: 'float32' }], nodes: [{ op: 'Neg', inputs: ['x'], outputs: ['nx'] }] } },
+                    },
+                  },
+                  inner,
+                  { op: 'Add', inputs: ['halved', 'term'], outputs: ['a_out'] },
+                ],
+              },
+            },
+          },
+        },
+      ],
+    });
+    const original = snapshot(g);
+    const [, , r] = await runPasses(g, PASSES);
+    expect(opTypes(g).filter((op) => ['Loop', 'If'].includes(op))).toEqual([]);
+    expect(r!.counts['unrolled Loop']).toBe(1 + 3);
+    expect(await compareOnOrt(original, g, { x }, EXACT)).toEqual([]);
+  });
+});

@@ -39,7 +39,7 @@ enum class UnaryOp {
   kNot,
   kSilu,   // x * sigmoid(x): what the builder's fusion makes of Sigmoid + Mul (fusion.h)
   kRound,  // to the nearest integer, halves to even (ONNX Round)
-  kSign,   // -1, 0 or 1 (NaN stays NaN)
+  kSign,   // -1, +0 or 1 (NaN stays NaN, as onnxruntime's fp32 Sign)
 };
 
 struct Activation {

@@ -129,7 +129,9 @@ export const split: Rule = (ctx) => {
   });
 };
 
-const BIG = 2 ** 31 - 1;
+/** An end at least this large means "to the end" (exporters write INT32_MAX or INT64_MAX). */
+export const TO_THE_END = 2 ** 31 - 1;
+const BIG = TO_THE_END;
 
 /**
  * Where a slice of a dimension starts and how many elements it takes (ONNX Slice-10 semantics:

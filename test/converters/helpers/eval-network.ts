@@ -391,7 +391,7 @@ function unary(p: Extract<NetLayer, { kind: 'unary' }>['params']): (x: number) =
       // Halves to even: the nearest integer, or of two, the even one.
       return (x) => (Math.abs(x - Math.trunc(x)) === 0.5 ? 2 * Math.round(x / 2) : Math.round(x));
     case 'sign':
-      return (x) => (x > 0 ? 1 : x < 0 ? -1 : x);
+      return (x) => (x > 0 ? 1 : x < 0 ? -1 : Number.isNaN(x) ? x : 0);
     case 'not':
       return (x) => (x ? 0 : 1);
     case 'silu':
