@@ -5,10 +5,9 @@
  */
 import fs from 'node:fs';
 import { HybridError } from '../errors.js';
-import { checkTensorSize } from '../limits.js';
 import { checkGraph } from '../ir/check.js';
 import { Graph } from '../ir/graph.js';
-import { type Dim, isStaticShape } from '../ir/types.js';
+import type { Dim } from '../ir/types.js';
 import type { NumericDType } from '../onnx/dtype.js';
 import { checkModelObject, loadModelProto } from '../onnx/model.js';
 import { ortCarries } from '../onnx/ort.js';
@@ -63,8 +62,6 @@ export interface InputPlan {
   /** Per profile, where the model is dynamic. */
   ranges?: ShapeRange[];
 }
-
-const show = (shape: readonly Dim[]) => `[${shape.join(',')}]`;
 
 /**
  * Every graph input as compiled: its dtype, its shape (the opt of the first profile) and, where

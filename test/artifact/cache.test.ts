@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { ALL_CONVERTERS } from '../../converters/all.js';
 import { ConverterRegistry } from '../../converters/registry.js';
 import { cacheKey, type CacheKeyParts, evict } from '../../src/artifact/cache.js';

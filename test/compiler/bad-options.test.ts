@@ -11,7 +11,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
-import { HybridError } from '../../src/errors.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { ModelProtoType } from '../../src/onnx/schema.js';

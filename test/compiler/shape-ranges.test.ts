@@ -31,7 +31,7 @@ import { maskedAttention, paddingMask } from '../helpers/masked-attention.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { BACKEND } from '../engine/helpers/compare.js';
 import { resnet, sine, transformer } from '../runtime/helpers.js';
-import { type Compiled, engineOnly, expectMatches, shapesIn } from '../helpers/ranges.js';
+import { engineOnly, expectMatches, shapesIn } from '../helpers/ranges.js';
 
 describeIf(HAS_NATIVE, `shape ranges (${BACKEND})`, NATIVE_MISSING, () => {
   it('resnet_mini with a dynamic batch: one engine, every batch from min to max agrees with onnxruntime', async () => {

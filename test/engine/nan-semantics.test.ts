@@ -16,7 +16,7 @@
  * onnxruntime.
  */
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { type AttrValue, buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import { AttributeType } from '../../src/onnx/proto.js';
-import { EXACT, compareOnOrt, opTypes, randomTensor, runOrt, runPass, snapshot } from './helpers.js';
+import { EXACT, compareOnOrt, opTypes, randomTensor, runPass, snapshot } from './helpers.js';
 
 const x = randomTensor('float32', [2, 3], 7);
 

@@ -127,7 +127,6 @@ describe('saving and loading with external data', () => {
 describe('external data that leaves the folder or is broken', () => {
   const outside = path.join(root, 'outside.bin');
   const dir = path.join(root, 'evil');
-  const file = path.join(dir, 'model.onnx');
 
   /** Writes the model with tensor 'w' pointing at `entries` instead of its real data. */
   function pointW(entries: Record<string, string>, name = 'model.onnx'): string {

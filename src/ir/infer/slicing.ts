@@ -6,7 +6,7 @@
 import { attrInt, attrInts } from '../attributes.js';
 import type { Dim } from '../types.js';
 import { addDim, exactDiv, isNum, mergeDim, mulDim, normAxis } from './dims.js';
-import { type InferCtx, type OutputInfo, type Rule, fail, freshShape } from './context.js';
+import { type OutputInfo, type Rule, fail, freshShape } from './context.js';
 import { type KnownValue, makeValue, strides } from './values.js';
 
 function numel(dims: readonly number[]): number {
