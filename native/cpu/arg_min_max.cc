@@ -15,10 +15,7 @@ namespace {
 class ArgMinMaxKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    const AxisSplit a = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    outer_ = a.outer;
-    len_ = a.len;
-    inner_ = a.inner;
+    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
     max_ = params().String("op") == "max";
     last_ = params().Bool("lastIndex");
   }
@@ -33,12 +30,13 @@ class ArgMinMaxKernel : public CpuKernel {
   void Run(const KernelArgs& args) const {
     const T* x = static_cast<const T*>(args.inputs[0]);
     int64_t* y = static_cast<int64_t*>(args.outputs[0]);
-    Par(outer_ * inner_, std::max<int64_t>(1, 4096 / std::max<int64_t>(len_, 1)), [&](int64_t l0, int64_t l1) {
+    const int64_t len = split_.len, inner = split_.inner;
+    Par(split_.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)), [&](int64_t l0, int64_t l1) {
       for (int64_t l = l0; l < l1; ++l) {
-        const T* line = x + (l / inner_) * len_ * inner_ + l % inner_;
+        const T* line = x + split_.LineStart(l);
         int64_t best = 0;
-        for (int64_t k = 1; k < len_; ++k) {
-          const T v = line[k * inner_], b = line[best * inner_];
+        for (int64_t k = 1; k < len; ++k) {
+          const T v = line[k * inner], b = line[best * inner];
           const bool better = max_ ? (v > b || (last_ && v == b)) : (v < b || (last_ && v == b));
           if (better) best = k;
         }
@@ -47,7 +45,7 @@ class ArgMinMaxKernel : public CpuKernel {
     });
   }
 
-  int64_t outer_ = 1, len_ = 1, inner_ = 1;
+  AxisSplit split_;
   bool max_ = true, last_ = false;
 };
 

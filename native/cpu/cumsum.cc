@@ -22,10 +22,7 @@ T Plus(T a, T b) {
 class CumSumKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    const AxisSplit a = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    outer_ = a.outer;
-    len_ = a.len;
-    inner_ = a.inner;
+    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
     exclusive_ = params().Bool("exclusive");
     reverse_ = params().Bool("reverse");
   }
@@ -40,12 +37,13 @@ class CumSumKernel : public CpuKernel {
   void Run(const KernelArgs& args) const {
     const T* x = static_cast<const T*>(args.inputs[0]);
     T* y = static_cast<T*>(args.outputs[0]);
-    Par(outer_ * inner_, std::max<int64_t>(1, 4096 / std::max<int64_t>(len_, 1)), [&](int64_t l0, int64_t l1) {
+    const int64_t len = split_.len, inner = split_.inner;
+    Par(split_.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)), [&](int64_t l0, int64_t l1) {
       for (int64_t l = l0; l < l1; ++l) {
-        const int64_t base = (l / inner_) * len_ * inner_ + l % inner_;
+        const int64_t base = split_.LineStart(l);
         T sum = 0;
-        for (int64_t k = 0; k < len_; ++k) {
-          const int64_t at = base + (reverse_ ? len_ - 1 - k : k) * inner_;
+        for (int64_t k = 0; k < len; ++k) {
+          const int64_t at = base + (reverse_ ? len - 1 - k : k) * inner;
           if (exclusive_) {
             y[at] = sum;
             sum = Plus(sum, x[at]);
@@ -58,7 +56,7 @@ class CumSumKernel : public CpuKernel {
     });
   }
 
-  int64_t outer_ = 1, len_ = 1, inner_ = 1;
+  AxisSplit split_;
   bool exclusive_ = false, reverse_ = false;
 };
 

@@ -19,9 +19,10 @@ __device__ __forceinline__ auto Value(T v) {
 }
 
 template <typename T>
-__global__ void ArgLines(const T* x, int64_t* y, int64_t lines, int64_t len, int64_t inner, bool max, bool last) {
-  HYBRIDRT_GRID_LOOP(l, lines) {
-    const T* line = x + (l / inner) * len * inner + l % inner;
+__global__ void ArgLines(const T* x, int64_t* y, AxisSplit s, bool max, bool last) {
+  const int64_t len = s.len, inner = s.inner;
+  HYBRIDRT_GRID_LOOP(l, s.lines()) {
+    const T* line = x + s.LineStart(l);
     int64_t best = 0;
     auto b = Value(line[0]);
     for (int64_t k = 1; k < len; ++k) {
@@ -41,29 +42,25 @@ class ArgMinMaxLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    const AxisSplit a = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    lines_ = a.outer * a.inner;
-    len_ = a.len;
-    inner_ = a.inner;
+    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
     max_ = params().String("op") == "max";
     last_ = params().Bool("lastIndex");
   }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    if (lines_ == 0) return;
+    if (split_.lines() == 0) return;
     auto launch = [&](auto tag) {
       using T = decltype(tag);
-      ArgLines<T><<<GridFor(lines_), kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]),
-                                                               static_cast<int64_t*>(args.outputs[0]), lines_, len_,
-                                                               inner_, max_, last_);
+      ArgLines<T><<<GridFor(split_.lines()), kThreads, 0, S(stream)>>>(
+          static_cast<const T*>(args.inputs[0]), static_cast<int64_t*>(args.outputs[0]), split_, max_, last_);
     };
     DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("argmin/argmax kernel launch");
   }
 
  private:
-  int64_t lines_ = 0, len_ = 1, inner_ = 1;
+  AxisSplit split_;
   bool max_ = true, last_ = false;
 };
 

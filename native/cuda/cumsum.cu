@@ -39,9 +39,10 @@ __device__ __forceinline__ Acc<T> Plus(Acc<T> a, Acc<T> b) {
 }
 
 template <typename T>
-__global__ void CumSumLines(const T* x, T* y, int64_t lines, int64_t len, int64_t inner, bool exclusive, bool reverse) {
-  HYBRIDRT_GRID_LOOP(l, lines) {
-    const int64_t base = (l / inner) * len * inner + l % inner;
+__global__ void CumSumLines(const T* x, T* y, AxisSplit s, bool exclusive, bool reverse) {
+  const int64_t len = s.len, inner = s.inner;
+  HYBRIDRT_GRID_LOOP(l, s.lines()) {
+    const int64_t base = s.LineStart(l);
     Acc<T> sum = 0;
     for (int64_t k = 0; k < len; ++k) {
       const int64_t at = base + (reverse ? len - 1 - k : k) * inner;
@@ -63,29 +64,25 @@ class CumSumLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    const AxisSplit a = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    lines_ = a.outer * a.inner;
-    len_ = a.len;
-    inner_ = a.inner;
+    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
     exclusive_ = params().Bool("exclusive");
     reverse_ = params().Bool("reverse");
   }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    if (lines_ == 0 || len_ == 0) return;
+    if (split_.lines() == 0 || split_.len == 0) return;
     auto launch = [&](auto tag) {
       using T = decltype(tag);
-      CumSumLines<T><<<GridFor(lines_), kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]),
-                                                                  static_cast<T*>(args.outputs[0]), lines_, len_,
-                                                                  inner_, exclusive_, reverse_);
+      CumSumLines<T><<<GridFor(split_.lines()), kThreads, 0, S(stream)>>>(
+          static_cast<const T*>(args.inputs[0]), static_cast<T*>(args.outputs[0]), split_, exclusive_, reverse_);
     };
     DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("cumsum kernel launch");
   }
 
  private:
-  int64_t lines_ = 0, len_ = 0, inner_ = 1;
+  AxisSplit split_;
   bool exclusive_ = false, reverse_ = false;
 };
 

@@ -30,7 +30,10 @@ int ParseOp(const std::string& s) {
   Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
 }
 
-static_assert(kAdd == kHrAdd && kDiv == kHrDiv && kPrelu == kHrPrelu && kFmod == kHrFmod,
+static_assert(static_cast<int>(kAdd) == static_cast<int>(kHrAdd) &&
+                  static_cast<int>(kDiv) == static_cast<int>(kHrDiv) &&
+                  static_cast<int>(kPrelu) == static_cast<int>(kHrPrelu) &&
+                  static_cast<int>(kFmod) == static_cast<int>(kHrFmod),
               "the float ops are numbered as formulas.inc's HybridrtBinaryOp (FloatOp passes them on)");
 
 bool IsCompare(int op) { return op == kEqual || op == kLess || op == kGreater; }

@@ -9,11 +9,7 @@
 
 #include <type_traits>
 
-#if defined(__CUDACC__)
-#define HYBRIDRT_HD __host__ __device__
-#else
-#define HYBRIDRT_HD
-#endif
+#include "src/util/host_device.h"
 
 namespace hybridrt {
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "src/util/host_device.h"
+
 namespace hybridrt {
 
 using Shape = std::vector<int64_t>;
@@ -25,10 +27,13 @@ int64_t Numel(const Shape& shape);
 std::vector<int64_t> Strides(const Shape& shape);
 
 // A shape cut at one axis, as the layers that work along an axis walk it (softmax, concat,
-// split): the elements before it (outer), along it (len) and after it
+// split, cumsum, argmin/argmax): the elements before it (outer), along it (len) and after it
 // (inner). Numel(shape) == outer * len * inner.
 struct AxisSplit {
   int64_t outer = 1, len = 1, inner = 1;
+  // The outer * inner lines along the axis; line l's first element, its others `inner` apart.
+  HYBRIDRT_HD int64_t lines() const { return outer * inner; }
+  HYBRIDRT_HD int64_t LineStart(int64_t l) const { return (l / inner) * len * inner + l % inner; }
 };
 inline AxisSplit SplitAtAxis(const Shape& shape, int64_t axis) {
   AxisSplit a;
