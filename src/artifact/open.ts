@@ -164,6 +164,9 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
   const opened = performance.now();
   checkLoadOptions(options);
   const { manifest: m, sections, label } = readArtifact(file, options.label);
+  // A file read here is held by nothing else, so the addon may read its plans in place; a
+  // caller's bytes are copied (the caller could change or transfer them meanwhile).
+  const lend = typeof file === 'string';
   const registry = resolveRegistry(options.registry);
   const missing = m.converters.filter((c) => !registry.lookup(c.opType, c.domain, c.sinceVersion));
   if (missing.length) {
@@ -210,10 +213,10 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
         let engine: Engine;
         const profileEngines: Engine[] = [];
         try {
-          engine = await deserializeEngine(sections[s.plan]!.bytes, threads !== undefined ? { threads } : {});
+          engine = await deserializeEngine(sections[s.plan]!.bytes, threads !== undefined ? { threads } : {}, lend);
           engines.push(engine);
           for (const at of s.profilePlans ?? []) {
-            const more = await deserializeEngine(sections[at]!.bytes, threads !== undefined ? { threads } : {});
+            const more = await deserializeEngine(sections[at]!.bytes, threads !== undefined ? { threads } : {}, lend);
             engines.push(more);
             profileEngines.push(more);
           }

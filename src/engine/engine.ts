@@ -249,9 +249,14 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
   return new Engine(engine);
 }
 
-/** Rebuilds an engine from a plan; a truncated, altered or foreign plan is HybridError('PLAN'). */
-export async function deserializeEngine(plan: Uint8Array, options: { threads?: number } = {}): Promise<Engine> {
+/**
+ * Rebuilds an engine from a plan; a truncated, altered or foreign plan is HybridError('PLAN').
+ * The addon copies the plan before it reads it on a worker thread, unless `lent`: then it reads
+ * the bytes where they lie, and the caller promises that no other code holds them (nothing may
+ * write or detach them) until the promise settles. load() lends the file it read itself.
+ */
+export async function deserializeEngine(plan: Uint8Array, options: { threads?: number } = {}, lent = false): Promise<Engine> {
   if (options.threads !== undefined) checkConfig({ threads: options.threads });
-  const engine = await native(() => loadNative().deserializeEngine(plan, options));
+  const engine = await native(() => loadNative().deserializeEngine(plan, options, lent));
   return new Engine(engine);
 }

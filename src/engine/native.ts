@@ -206,7 +206,7 @@ export interface NativeAddon {
   backends(): string[];
   deviceQuery(backend: string): NativeDeviceStatus;
   buildEngine(network: NetworkDefinition, config?: NativeBuildConfig): Promise<NativeEngine>;
-  deserializeEngine(bytes: Uint8Array, options?: { threads?: number }): Promise<NativeEngine>;
+  deserializeEngine(bytes: Uint8Array, options?: { threads?: number }, lent?: boolean): Promise<NativeEngine>;
   /** Uploads a typed array of dtype's storage to the backend's memory. */
   toDevice(backend: string, data: TypedArray, dtype: EngineDType, shape: number[]): Promise<NativeDeviceTensor>;
   /**

@@ -18,7 +18,7 @@
 import { HybridError } from '../errors.js';
 import type { FunctionProto, ModelProto, NodeProto, TensorProto, ValueInfoProto } from '../onnx/proto.js';
 import { toLong, toNumber } from '../onnx/proto.js';
-import { type TensorData, tensorFromProto, tensorToProto } from '../onnx/tensor.js';
+import { type TensorData, checkTensorProto, tensorFromProto, tensorToProto } from '../onnx/tensor.js';
 import type { AttributeProto } from '../onnx/proto.js';
 import { type ValueType, valueTypeFromProto, valueTypeToProto } from './types.js';
 
@@ -147,7 +147,7 @@ export class Graph {
       if (!g.types.has(name)) {
         const dtype = (() => {
           try {
-            return tensorFromProto(t).dtype;
+            return checkTensorProto(t).dtype; // checked, not decoded: decoding may copy the weights
           } catch {
             return undefined;
           }

@@ -52,6 +52,16 @@ export function tensorProtoDType(proto: TensorProto): NumericDType {
  * by the model loader (see model.ts); an unresolved external tensor is an error.
  */
 export function tensorFromProto(proto: TensorProto): TensorData {
+  const { dtype, dims, count } = checkTensorProto(proto);
+  const data = proto.rawData && proto.rawData.length > 0 ? viewAs(dtype, proto.rawData) : fromTypedFields(proto, dtype, count);
+  return { dtype, dims, data };
+}
+
+/**
+ * What tensorFromProto checks, without decoding the data (which may copy it): the element
+ * type, the dims, the size, loaded external data and the raw data's length.
+ */
+export function checkTensorProto(proto: TensorProto): { dtype: NumericDType; dims: number[]; count: number } {
   const dtype = tensorProtoDType(proto);
   const dims = proto.dims.map(toNumber);
   for (const d of dims) {
@@ -66,8 +76,13 @@ export function tensorFromProto(proto: TensorProto): TensorData {
   if (proto.dataLocation === 1 && !(proto.rawData && proto.rawData.length)) {
     throw new HybridError('EXTERNAL_DATA', `${tensorLabel(proto)} refers to external data that was not loaded`);
   }
-  let data: TypedArray;
-  if (proto.rawData && proto.rawData.length > 0) {
+  if (!(proto.rawData && proto.rawData.length > 0)) {
+    const held = typedField(proto, dtype).length;
+    // ONNX allows an empty field for an empty tensor only.
+    if (held !== count) {
+      throw new HybridError('MODEL_INVALID', `${tensorLabel(proto)}: holds ${held} values, its shape [${dims.join(',')}] needs ${count}`);
+    }
+  } else {
     const expected = count * DTYPE_SIZE[dtype];
     if (proto.rawData.length !== expected) {
       throw new HybridError(
@@ -75,39 +90,30 @@ export function tensorFromProto(proto: TensorProto): TensorData {
         `${tensorLabel(proto)}: raw data holds ${proto.rawData.length} bytes, its shape [${dims.join(',')}] of ${dtype} needs ${expected}`,
       );
     }
-    data = viewAs(dtype, proto.rawData);
-  } else {
-    data = fromTypedFields(proto, dtype, count);
   }
-  return { dtype, dims, data };
+  return { dtype, dims, count };
 }
 
-function fromTypedFields(proto: TensorProto, dtype: NumericDType, count: number): TypedArray {
-  let src: ArrayLike<unknown>;
+/** The typed field (float_data, int64_data...) that holds a tensor of `dtype` without raw data. */
+function typedField(proto: TensorProto, dtype: NumericDType): ArrayLike<unknown> {
   switch (dtype) {
     case 'float32':
-      src = proto.floatData;
-      break;
+      return proto.floatData;
     case 'float64':
-      src = proto.doubleData;
-      break;
+      return proto.doubleData;
     case 'int64':
-      src = proto.int64Data;
-      break;
+      return proto.int64Data;
     case 'uint32':
     case 'uint64':
-      src = proto.uint64Data;
-      break;
+      return proto.uint64Data;
     default: // int8/16/32, uint8/16, bool, float16/bfloat16 bits all live in int32_data
-      src = proto.int32Data;
+      return proto.int32Data;
   }
-  if (src.length !== count) {
-    // ONNX allows an empty field for an empty tensor only.
-    throw new HybridError(
-      'MODEL_INVALID',
-      `${tensorLabel(proto)}: holds ${src.length} values, its shape [${proto.dims.map(toNumber).join(',')}] needs ${count}`,
-    );
-  }
+}
+
+/** A tensor's values from its typed field (checkTensorProto checked the field's length). */
+function fromTypedFields(proto: TensorProto, dtype: NumericDType, count: number): TypedArray {
+  const src = typedField(proto, dtype);
   const out = new TYPED_ARRAY[dtype](count);
   if (out instanceof BigInt64Array) {
     for (let i = 0; i < count; i++) out[i] = toBigInt(src[i] as number);

@@ -101,6 +101,21 @@ describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
     await roundTrip(transformer, { inputs: { hidden_states: [1, 16, 64] } });
   });
 
+  it("load(bytes) copies the caller's bytes: overwriting them while the plans load changes nothing", async () => {
+    // load(path) lends the file it read to the addon; a caller's buffer must not be lent.
+    const compiled = await compile(resnet, { backend: 'cpu', threads: 1, inputs: { input: [1, 3, 64, 64] } });
+    const bytes = await compiled.toBytes();
+    const loading = load(bytes, { threads: 1 });
+    bytes.fill(0);
+    const loaded = await loading;
+    try {
+      await expectSameRun(compiled, loaded, (i) => i.shape);
+    } finally {
+      await loaded.dispose();
+      await compiled.dispose();
+    }
+  });
+
   it('with many segments: 40% of nodes forced to onnxruntime', async () => {
     const probe = await compile(resnet, { backend: 'cpu', inputs: { input: [1, 3, 64, 64] } });
     const names = probe.report.data.nodes.map((n) => n.name).filter((_, i) => i % 5 < 2);
