@@ -221,11 +221,13 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
             profileEngines.push(more);
           }
         } catch (e) {
-          const err = planError(e, `${label}: engine segment ${s.id}`);
-          if (hooks.rebuild && /architecture|backend/.test(err.message)) {
+          // The addon's plan errors name no file: say which file and segment.
+          const why = `engine segment ${s.id}: ${messageLine(e)}`;
+          const err = new HybridError('PLAN', `${label}: ${why}`, { cause: e });
+          if (hooks.rebuild && /architecture|backend/.test(why)) {
             for (const r of runners) await r.dispose();
             for (const en of engines) en.dispose();
-            return hooks.rebuild(err.message, sections, m, label);
+            return hooks.rebuild(why, sections, m, label);
           }
           throw err;
         }

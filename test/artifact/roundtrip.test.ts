@@ -20,6 +20,7 @@ import { lightModels } from '../helpers/conformance.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { dataInputs, withDynamicBatch } from '../helpers/dynamic-batch.js';
 import { resnet, sine, transformer } from '../runtime/helpers.js';
+import { reseal } from '../engine/helpers/xxh64.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-artifact-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -198,6 +199,33 @@ describeIf(HAS_NATIVE, 'save and load', NATIVE_MISSING, () => {
     );
     await m.dispose();
     await rebuilt.dispose();
+  });
+
+  it('refuses a file whose plans were built for another device architecture, saying so; rebuilds from an embedded source', async () => {
+    const m = await compile(resnet, { backend: 'cpu', inputs: { input: [1, 3, 64, 64] } });
+    // The plan names its device architecture after its header (test/engine/plan.test.ts).
+    const otherArch = (bytes: Uint8Array) =>
+      writeContainer(
+        readContainer(bytes, 'test').map((s) => {
+          if (s.kind !== 'plan') return s;
+          const plan = s.bytes.slice();
+          plan.set(new TextEncoder().encode('x86_63'), 43);
+          return { kind: s.kind, bytes: reseal(plan) };
+        }),
+      );
+    await expect(load(otherArch(await m.toBytes()))).rejects.toMatchObject({
+      code: 'PLAN',
+      message: expect.stringMatching(/engine segment \d+: plan: built for cpu architecture 'x86_63'; this device is 'x86_64'/),
+    });
+    const logs: string[] = [];
+    const rebuilt = await load(otherArch(await m.toBytes({ embedSource: true })), { rebuild: 'if-needed', onLog: (msg) => logs.push(msg) });
+    try {
+      expect(logs.join('\n')).toMatch(/architecture 'x86_63'.*compiling it again from the embedded source model/s);
+      await expectSameRuns(m, rebuilt);
+    } finally {
+      await m.dispose();
+      await rebuilt.dispose();
+    }
   });
 
   it('rebuilds a model of several optimization profiles with its profiles', async () => {

@@ -88,7 +88,7 @@ describe('plans', async () => {
     expect(await msg(flipped)).toContain('checksum mismatch');
     const arch = plan.slice();
     arch.set(new TextEncoder().encode('x86_63'), 43); // after the u32 length at 39
-    expect(await msg(reseal(arch))).toContain("built for cpu device 'x86_63'; this device is 'x86_64'");
+    expect(await msg(reseal(arch))).toContain("built for cpu architecture 'x86_63'; this device is 'x86_64'");
   });
 
   it('refuses every truncation', async () => {

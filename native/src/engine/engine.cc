@@ -61,8 +61,8 @@ std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, co
   }
   std::unique_ptr<Backend> probe = CreateBackend(plan.backend, BackendOptions{1});
   if (probe->DeviceArch() != plan.device_arch) {
-    Fail(ErrorCode::kPlan, Cat("plan: built for ", plan.backend, " device '", plan.device_arch, "'; this device is '",
-                               probe->DeviceArch(), "' (rebuild the engine from the model)"));
+    Fail(ErrorCode::kPlan, Cat("plan: built for ", plan.backend, " architecture '", plan.device_arch,
+                               "'; this device is '", probe->DeviceArch(), "' (rebuild the engine from the model)"));
   }
   std::shared_ptr<Engine> engine(new Engine());
   engine->Init(plan.network, config, plan.backend, &plan.memory);
