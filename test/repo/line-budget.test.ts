@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const BUDGET = 500;
 const SOURCE = /\.(ts|mts|mjs|js|cc|h|cu|cuh|sh)$/;
-const GENERATED = new Set(['src/ir/op-arity.ts']);
+const GENERATED = new Set(['src/ir/op-arity.ts', 'src/report/schema-validator.ts']);
 
 const OVER_BUDGET: Record<string, string> = {
   'native/cuda/conv_cudnn.cc':
