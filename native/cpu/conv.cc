@@ -3,9 +3,9 @@
 //   gemm_1x1     1x1 kernel, stride 1, no padding: y_g = W_g x_g, one SGEMM per (n, group).
 //   im2col_gemm  the general case: the input patches of a block of output positions are
 //                unrolled into a column buffer (workspace), then y_g = W_g col.
-//   direct       few channels per group (depthwise): each output plane accumulates its taps
-//                directly, in parallel over (n, output channel); GEMM panels would be mostly
-//                padding there.
+//   direct       few channels per group with few outputs per group or few taps (depthwise,
+//                small first layers): each output plane accumulates its taps directly, in
+//                parallel over (n, output channel); GEMM panels would be mostly padding there.
 #include <algorithm>
 #include <cstring>
 
@@ -35,7 +35,12 @@ class ConvKernel : public GroupedWindowKernel {
 
   std::string Preferred() const override {
     if (Is1x1()) return "gemm_1x1";
-    if (cg_ <= 2) return "direct";
+    // Direct where the GEMM would be degenerate: few channels per group and either few output
+    // channels per group (depthwise: a GEMV per plane) or few taps (a K of 9 or 25). A 1-channel
+    // convolution with many outputs and a long kernel (an STFT as a convolution: 257 outputs,
+    // 512 taps, stride 160) is a proper GEMM; direct walked it with strided scalar loads, 25x
+    // slower than onnxruntime.
+    if (cg_ <= 2 && (mg_ < 8 || cg_ * w_.kernel_size() < 32)) return "direct";
     return "im2col_gemm";
   }
 

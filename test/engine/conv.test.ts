@@ -70,6 +70,8 @@ describe('convolution', () => {
     await conv([2, 3, 17], 5, { kernel: [4], strides: [2], pads: [1, 2] }, { bias: true });
     await conv([1, 2, 5, 6, 7], 3, { kernel: [2, 3, 2], strides: [1, 2, 1], pads: [1, 0, 1, 0, 1, 1], dilations: [2, 1, 1] }, { bias: true });
   });
+  it('one input channel, many outputs, a long strided kernel (an STFT as a convolution, as openWakeWord writes it)', () =>
+    conv([1, 1, 4000], 65, { kernel: [128], strides: [40] }, { bias: true, seed: 21 }));
   it('weights and bias fed at run time instead of constants', () =>
     conv([1, 4, 6, 6], 6, { kernel: [3, 3], groups: 2 }, { bias: true, fedWeights: true }));
   it('crosses SGEMM blocks: K > 256, M > 144, N not a multiple of 16', () =>

@@ -36,7 +36,8 @@ async function expectSameRuns(a: CompiledModel, b: CompiledModel): Promise<void>
     expect(Object.keys(y).sort()).toEqual(Object.keys(x).sort());
     for (const name of Object.keys(x)) {
       expect(y[name]!.dims, name).toEqual(x[name]!.dims);
-      const bytes = (t: (typeof x)[string]) => Buffer.from((t.data as Float32Array).buffer, (t.data as Float32Array).byteOffset, (t.data as Float32Array).byteLength);
+      const bytes = (t: (typeof x)[string]) =>
+        Buffer.from((t.data as Float32Array).buffer, (t.data as Float32Array).byteOffset, (t.data as Float32Array).byteLength);
       expect(bytes(y[name]!).equals(bytes(x[name]!)), `${name} bit for bit`).toBe(true);
     }
   }
@@ -63,9 +64,17 @@ describeIf(CUDA, 'saved models on cuda', NO_CUDA, () => {
   const cases: Array<[string, string, Parameters<typeof compile>[1]]> = [
     ['resnet_mini fp32', resnet, { inputs: { input: [2, 3, 64, 64] } }],
     ['resnet_mini fp16', resnet, { inputs: { input: [2, 3, 64, 64] }, precisions: ['fp16'] }],
-    ['resnet_mini fp16, batch 1..4', resnet, { inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } }, precisions: ['fp16'] }],
+    [
+      'resnet_mini fp16, batch 1..4',
+      resnet,
+      { inputs: { input: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } }, precisions: ['fp16'] },
+    ],
     ['transformer_block fp32', transformer, { inputs: { hidden_states: [1, 16, 64] } }],
-    ['transformer_block fp32, batch 1..3 x sequence 1..40', transformer, { inputs: { hidden_states: { min: [1, 1, 64], opt: [2, 16, 64], max: [3, 40, 64] } } }],
+    [
+      'transformer_block fp32, batch 1..3 x sequence 1..40',
+      transformer,
+      { inputs: { hidden_states: { min: [1, 1, 64], opt: [2, 16, 64], max: [3, 40, 64] } } },
+    ],
   ];
   for (const [name, model, options] of cases) {
     it(`${name}: save -> load -> run equals compile -> run bit for bit`, async () => {
