@@ -60,6 +60,7 @@ class CpuBackend : public Backend {
       case LayerKind::kDequantize: k = MakeDequantize(); break;
       case LayerKind::kCumSum: k = MakeCumSum(); break;
       case LayerKind::kArgMinMax: k = MakeArgMinMax(); break;
+      case LayerKind::kAttention: k = MakeAttention(); break;
       default: compute = false; break;
     }
     if (compute) return HalfTensors(setup) ? MakeHalfAdapter(std::move(k)) : std::move(k);

@@ -214,7 +214,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
-  for (const k of ['fusion', 'layout', 'alias', 'pointwise'] as const) {
+  for (const k of ['fusion', 'layout', 'alias', 'pointwise', 'attention'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
   if (config.timingCachePath !== undefined) checkTimingCachePath(config.timingCachePath);
@@ -227,7 +227,8 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * run in that type (native/src/builder/precision.h; info() says per layer); the cpu backend computes
  * in fp32 whatever is allowed (BACKEND_PRECISIONS), and 'int8' is an OPTION error. The builder fuses layers (`fusion`, on by default), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
  * aliases of their inputs (`alias`, on by default), merges elementwise chains into one
- * generated kernel each (`pointwise`, with fusion), and with `timingCachePath` reuses and
+ * generated kernel each (`pointwise`, with fusion), fuses attention chains into one layer
+ * (`attention`, with fusion), and with `timingCachePath` reuses and
  * records tactic choices in that file.
  */
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
@@ -243,6 +244,7 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
       ...(config.layout !== undefined ? { layout: config.layout } : {}),
       ...(config.alias !== undefined ? { alias: config.alias } : {}),
       ...(config.pointwise !== undefined ? { pointwise: config.pointwise } : {}),
+      ...(config.attention !== undefined ? { attention: config.attention } : {}),
       ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
     }),
   );

@@ -51,7 +51,7 @@ export interface NativeBuildInfo {
   /** Milliseconds the build took: rewrites, weights, kernels, tactic timing (0 for a deserialized engine). */
   ms: number;
   /** Layers merged by each fusion pattern (native/src/builder/fusion.h); zeros for a deserialized engine. */
-  fusions: { silu: number; matmulBias: number; activation: number; residual: number; excite: number; pointwise: number };
+  fusions: { attention: number; silu: number; matmulBias: number; activation: number; residual: number; excite: number; pointwise: number };
   /** Layers that run channels-last, and the layout changes inserted (native/src/builder/layout.h). */
   nhwcLayers: number;
   layoutTransposes: number;
@@ -197,6 +197,7 @@ export interface NativeBuildConfig {
   layout?: boolean;
   alias?: boolean;
   pointwise?: boolean;
+  attention?: boolean;
   timingCachePath?: string;
 }
 

@@ -393,6 +393,17 @@ export type LayerSpec =
     }
   | {
       /**
+       * A builder form (native/src/builder/attention_fusion.h; the fusion pass makes it from
+       * matmul(q, k) -> scale -> + mask -> softmax -> matmul(p, v)): inputs [q [..., S, D],
+       * k [..., D, T] ([..., T, D] with transK), v [..., T, Dv], mask?] (one float dtype; the
+       * leading dims equal across q, k, v; the mask broadcasts onto [..., S, T]), output
+       * [..., S, Dv] = softmax(scale * q k + mask) v, the softmax over T, computed in fp32.
+       */
+      kind: 'attention';
+      params: { scale: number; transK: boolean };
+    }
+  | {
+      /**
        * inputs: [x, scale, zeroPoint?]. quantize: y = saturate(round_half_even(x/scale) + zp)
        * into int8/uint8 (the output's dtype); dequantize: y = (x - zp) * scale. Per-tensor when
        * scale is a scalar (one element, rank <= 1), else per-axis along `axis` (scale of shape
@@ -469,6 +480,11 @@ export interface BuildConfig {
    * (native/src/builder/pointwise_fusion.h; on cuda a kernel NVRTC compiles); default: as `fusion`.
    */
   pointwise?: boolean;
+  /**
+   * The attention chain (matmul, scale, mask add, softmax, matmul) as one `attention` layer
+   * (native/src/builder/attention_fusion.h); default: as `fusion`.
+   */
+  attention?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
 }

@@ -66,7 +66,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
         'fc_bias',
         'fc_relu',
       ]);
-      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 });
+      expect(plain.info().build.fusions).toEqual({ attention: 0, silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 });
     } finally {
       plain.dispose();
     }
@@ -86,7 +86,7 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
         { name: 'fc', kind: 'matmul', fusedFrom: ['fc_bias', 'fc_relu'] },
       ]);
       // Activations: silu into conv1, relu into the residual add (then into conv2), relu into fc.
-      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0, pointwise: 0 });
+      expect(fused.info().build.fusions).toEqual({ attention: 0, silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0, pointwise: 0 });
       expect(fused.info().outputs).toEqual(plain.info().outputs);
       const a = plain.createContext();
       const b = fused.createContext();
@@ -144,7 +144,7 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
         { name: 'se_mean', kind: 'reduce', fusedFrom: ['fc1', 'fc1_sig', 'fc1_mul', 'fc2', 'gate', 'scale'] },
         { name: 'conv2', kind: 'convolution', fusedFrom: undefined },
       ]);
-      expect(fused.info().build.fusions).toEqual({ silu: 2, matmulBias: 0, activation: 3, residual: 0, excite: 1, pointwise: 0 });
+      expect(fused.info().build.fusions).toEqual({ attention: 0, silu: 2, matmulBias: 0, activation: 3, residual: 0, excite: 1, pointwise: 0 });
       const a = plain.createContext();
       const b = fused.createContext();
       for (const seed of [1, 2]) {

@@ -177,8 +177,8 @@ describeIf(CUDA, 'builder passes (cuda)', NO_CUDA, () => {
     const fused = await buildEngine(fusable(), { backend: 'cuda' });
     const plain = await buildEngine(fusable(), { backend: 'cuda', fusion: false });
     try {
-      expect(fused.info().build.fusions).toEqual({ silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0, pointwise: 0 });
-      expect(plain.info().build.fusions).toEqual({ silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 });
+      expect(fused.info().build.fusions).toEqual({ attention: 0, silu: 1, matmulBias: 1, activation: 3, residual: 1, excite: 0, pointwise: 0 });
+      expect(plain.info().build.fusions).toEqual({ attention: 0, silu: 0, matmulBias: 0, activation: 0, residual: 0, excite: 0, pointwise: 0 });
       const conv2 = fused.info().layers.find((l) => l.name === 'conv2')!;
       expect(conv2.tactic).toMatch(/^cudnn(_cba|_graph|_graph_fused)?:/);
       for (const seed of [1, 2]) {

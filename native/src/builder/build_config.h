@@ -31,6 +31,8 @@ struct BuildConfig {
   // Pointwise chains (pointwise_fusion.h), where the backend runs them: -1 = as `fusion`, 0
   // off, 1 on.
   int pointwise = -1;
+  // The attention pattern of the fusion pass (attention_fusion.h): -1 = as `fusion`, 0 off, 1 on.
+  int attention = -1;
   // Timing cache file (engine/timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
   // Debugging switches of tactic choice (environment only): what kernels are told.

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
 #include "src/util/error.h"
 
@@ -232,9 +233,11 @@ bool FuseSqueezeExcite(RewriteWork& w) {
 
 }  // namespace
 
-Network FuseLayers(const Network& net, FusionCounts* counts) {
+Network FuseLayers(const Network& net, FusionCounts* counts, bool attention) {
   RewriteWork w(net);
   FusionCounts n;
+  // First: the matmul bias pattern would otherwise take an attention chain's mask add.
+  while (attention && FuseAttention(w)) n.attention++;
   while (FuseSilu(w)) n.silu++;
   while (FuseMatmulBias(w)) n.matmul_bias++;
   while (FuseActivation(w)) n.activation++;

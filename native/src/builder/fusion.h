@@ -7,6 +7,8 @@
 //
 // Patterns, applied in this order (each only where the intermediate tensor has no other
 // reader and is not a network output, so nothing else observes it):
+//   attention   matmul(q, k) -> scale -> + mask -> softmax -> matmul(p, v)  ->  one attention
+//               layer (attention_fusion.h)
 //   silu        unary sigmoid s = sigmoid(t), then elementwise mul(t, s)  ->  unary silu(t)
 //   matmul bias matmul (no c) then elementwise add of a tensor that broadcasts to its output
 //               ->  matmul with c = that tensor, beta 1 (cuBLASLt adds it in its epilogue)
@@ -32,12 +34,13 @@
 namespace hybridrt {
 
 struct FusionCounts {
-  int silu = 0, matmul_bias = 0, activation = 0, residual = 0, excite = 0;
+  int attention = 0, silu = 0, matmul_bias = 0, activation = 0, residual = 0, excite = 0;
   int pointwise = 0;  // chains made one pointwise layer (pointwise_fusion.h, a later pass)
-  int total() const { return silu + matmul_bias + activation + residual + excite + pointwise; }
+  int total() const { return attention + silu + matmul_bias + activation + residual + excite + pointwise; }
 };
 
 // `net` is valid (validator.h); so is the result. Weight views are kept as they are.
-Network FuseLayers(const Network& net, FusionCounts* counts = nullptr);
+// `attention`: whether the attention pattern is fused (BuildConfig::attention).
+Network FuseLayers(const Network& net, FusionCounts* counts = nullptr, bool attention = true);
 
 }  // namespace hybridrt

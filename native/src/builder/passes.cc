@@ -18,9 +18,9 @@ bool Toggle(int value, bool fallback) { return value < 0 ? fallback : value != 0
 
 bool FusionEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.fusion, true); }
 
-bool RunFusion(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
+bool RunFusion(const Network& net, const BuildConfig& c, PassOutput* out, PassStats* stats) {
   FusionCounts counts;
-  Network fused = FuseLayers(net, &counts);
+  Network fused = FuseLayers(net, &counts, Toggle(c.attention, true));
   counts.pointwise = stats->fusions.pointwise;  // the pointwise pass's, not this one's
   stats->fusions = counts;
   if (!counts.total()) return false;

@@ -44,8 +44,9 @@ enum class LayerKind : uint8_t {
   kRange,      // ONNX Range of integers, its bounds constants or shape tensors (computed_layers.h)
   kCumSum,     // ONNX CumSum along one axis (exclusive, reverse)
   kArgMinMax,  // ONNX ArgMax / ArgMin along one axis: int64 indices
+  kAttention,  // a builder form (attention_fusion.h): softmax(scale * q k^T + mask) v in one layer
 };
-constexpr int kNumLayerKinds = 26;
+constexpr int kNumLayerKinds = 27;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -170,6 +170,7 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kDequantize:
     case LayerKind::kCumSum:
     case LayerKind::kArgMinMax:
+    case LayerKind::kAttention:
     case LayerKind::kPointwise: CheckComputeLayer(c); break;
     default: CheckDataLayer(c); break;
   }

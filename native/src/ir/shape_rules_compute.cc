@@ -2,6 +2,7 @@
 // pooling, reduce, softmax, normalization, quantize, dequantize (see shape_rules.h).
 #include <algorithm>
 
+#include "src/ir/attention.h"
 #include "src/ir/pointwise.h"
 #include "src/ir/shape_rules.h"
 
@@ -355,6 +356,22 @@ void CheckArgMinMax(const LayerCheck& c) {
   c.ExpectOutput(0, DType::kInt64, out);
 }
 
+// softmax(scale * q k + mask) v (attention.h), in the inputs' float dtype.
+void CheckAttention(const LayerCheck& c) {
+  c.ExpectInputs(3, 4);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  std::vector<Shape> shapes;
+  for (size_t i = 0; i < c.NumIn(); ++i) {
+    if (i) c.ExpectSameDType(i, 0);
+    shapes.push_back(c.In(i).shape);
+  }
+  AttentionGeometry g;
+  const std::string why = ReadAttentionGeometry(shapes, c.params().Bool("transK"), &g);
+  if (!why.empty()) c.Bad(why);
+  c.ExpectOutput(0, c.In(0).dtype, AttentionOutputShape(shapes));
+}
+
 void CheckNormalization(const LayerCheck& c) {
   c.ExpectInputs(2, 3);
   c.ExpectOutputs(1);
@@ -455,6 +472,7 @@ void CheckComputeLayer(const LayerCheck& c) {
     case LayerKind::kPointwise: return CheckPointwise(c);
     case LayerKind::kCumSum: return CheckCumSum(c);
     case LayerKind::kArgMinMax: return CheckArgMinMax(c);
+    case LayerKind::kAttention: return CheckAttention(c);
     default: c.Bad("internal: not a compute layer");
   }
 }

@@ -77,9 +77,9 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
       if (type != DType::kFloat32) o.reduced_precisions.push_back(type);
     }
   }
-  // fusion / layout / alias / pointwise: booleans; absent: HYBRIDRT_FUSION / HYBRIDRT_LAYOUT /
-  // HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE ('0' or '1', for measuring what each is worth), else
-  // the default.
+  // fusion / layout / alias / pointwise / attention: booleans; absent: HYBRIDRT_FUSION /
+  // HYBRIDRT_LAYOUT / HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE / HYBRIDRT_ATTENTION ('0' or '1', for
+  // measuring what each is worth), else the default.
   auto toggle = [&](const char* key, int fallback) {
     Napi::Value v = obj.Get(key);
     if (!v.IsUndefined()) {
@@ -92,6 +92,7 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
   o.layout = toggle("layout", env.layout);
   o.alias = toggle("alias", env.alias);
   o.pointwise = toggle("pointwise", env.pointwise);
+  o.attention = toggle("attention", env.attention);
   Napi::Value cache = obj.Get("timingCachePath");
   if (!cache.IsUndefined()) {
     if (!cache.IsString()) Fail(ErrorCode::kNative, "build config: 'timingCachePath' must be a string");
@@ -553,6 +554,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     Napi::Object build = Napi::Object::New(env);
     build.Set("ms", b.build_ms);
     Napi::Object fusions = Napi::Object::New(env);
+    fusions.Set("attention", b.passes.fusions.attention);
     fusions.Set("silu", b.passes.fusions.silu);
     fusions.Set("matmulBias", b.passes.fusions.matmul_bias);
     fusions.Set("activation", b.passes.fusions.activation);

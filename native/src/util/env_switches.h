@@ -34,10 +34,10 @@ struct TacticSwitches {
 };
 
 struct EnvSwitches {
-  // HYBRIDRT_FUSION, HYBRIDRT_LAYOUT, HYBRIDRT_ALIAS, HYBRIDRT_POINTWISE: the build config's
-  // `fusion`, `layout`, `alias`, `pointwise` where it does not say: -1 unset (or empty), 0 for
-  // '0', else 1.
-  int fusion = -1, layout = -1, alias = -1, pointwise = -1;
+  // HYBRIDRT_FUSION, HYBRIDRT_LAYOUT, HYBRIDRT_ALIAS, HYBRIDRT_POINTWISE, HYBRIDRT_ATTENTION:
+  // the build config's `fusion`, `layout`, `alias`, `pointwise`, `attention` where it does not
+  // say: -1 unset (or empty), 0 for '0', else 1.
+  int fusion = -1, layout = -1, alias = -1, pointwise = -1, attention = -1;
   TacticSwitches tactics;
   // HYBRIDRT_CUDA_GRAPHS=0: execution contexts run eagerly (no CUDA graphs).
   bool cuda_graphs = true;

@@ -1,0 +1,129 @@
+// The attention layer (src/ir/attention.h) in one kernel: a warp per query row walks the keys
+// in tiles of 32 (a lane per key: its score q . k, scaled and masked), keeps the running max and
+// sum of an online softmax, and accumulates p v into the output dims its lanes own (32 apart),
+// so that neither the scores nor the probabilities go through memory. Reads and writes the
+// layer's float type and computes in fp32 (expf, as the softmax kernel). Output dims beyond
+// kDvPerPass are done in further passes over the keys. Rows whose every score is -inf give NaN,
+// as the unfused softmax does.
+#include <cmath>
+
+#include "cuda/device_common.cuh"
+#include "cuda/kernel_base.h"
+#include "cuda/kernels.h"
+#include "src/ir/attention.h"
+
+namespace hybridrt {
+namespace cuda {
+
+namespace {
+
+constexpr int kWarps = 4;             // query rows per block
+constexpr int kDvRegs = 8;            // output dims per lane and pass
+constexpr int kDvPerPass = 32 * kDvRegs;
+
+template <typename T>
+__global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask, T* y, AttentionGeometry g, float scale) {
+  extern __shared__ float q_shared[];  // kWarps rows of d floats
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int64_t b = blockIdx.y;
+  const int64_t si = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
+  float* qs = q_shared + warp * g.d;
+  if (si < g.s) {
+    const T* qr = q + g.QOffset(b) + si * g.d;
+    for (int64_t di = lane; di < g.d; di += 32) qs[di] = ToFloat(qr[di]);
+  }
+  __syncwarp();
+  if (si >= g.s) return;
+  const T* kb = k + g.KOffset(b);
+  const T* vb = v + g.VOffset(b);
+  const T* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
+  T* out = y + g.OutOffset(b) + si * g.dv;
+  for (int64_t j0 = 0; j0 < g.dv; j0 += kDvPerPass) {
+    float acc[kDvRegs];
+#pragma unroll
+    for (int c = 0; c < kDvRegs; ++c) acc[c] = 0.f;
+    float m = -INFINITY, l = 0.f;
+    for (int64_t t0 = 0; t0 < g.t; t0 += 32) {
+      const int64_t ti = t0 + lane;
+      float score = -INFINITY;
+      if (ti < g.t) {
+        float dot = 0.f;
+        for (int64_t di = 0; di < g.d; ++di) dot += qs[di] * ToFloat(kb[g.KIndex(ti, di)]);
+        score = dot * scale;
+        if (mr) score += ToFloat(mr[ti * g.mask_t_stride]);
+      }
+      float tile_max = score;
+      for (int o = 16; o > 0; o /= 2) tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, o));
+      const float next = fmaxf(m, tile_max);
+      // Nothing but -inf so far: no rescaling, and -inf scores weigh 0 (NaN only at the end).
+      const float corr = next == -INFINITY ? 1.f : expf(m - next);
+      const float p = next == -INFINITY ? 0.f : expf(score - next);
+      float tile_sum = p;
+      for (int o = 16; o > 0; o /= 2) tile_sum += __shfl_xor_sync(0xffffffffu, tile_sum, o);
+      l = l * corr + tile_sum;
+      m = next;
+#pragma unroll
+      for (int c = 0; c < kDvRegs; ++c) acc[c] *= corr;
+      const int keys = static_cast<int>(g.t - t0 < 32 ? g.t - t0 : 32);
+      for (int kk = 0; kk < keys; ++kk) {
+        const float pk = __shfl_sync(0xffffffffu, p, kk);
+        const T* vr = vb + (t0 + kk) * g.dv + j0;
+#pragma unroll
+        for (int c = 0; c < kDvRegs; ++c) {
+          const int64_t j = lane + 32 * c;
+          if (j0 + j < g.dv) acc[c] += pk * ToFloat(vr[j]);
+        }
+      }
+    }
+    // l is 0 only where every score was -inf: 0 / 0, NaN, as the softmax gives.
+#pragma unroll
+    for (int c = 0; c < kDvRegs; ++c) {
+      const int64_t j = j0 + lane + 32 * c;
+      if (j < g.dv) out[j] = FromFloat<T>(acc[c] / l);
+    }
+  }
+}
+
+class AttentionLayer : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+
+ protected:
+  void PrepareKernel() override {
+    std::vector<Shape> shapes;
+    for (const TensorDesc& t : in_) shapes.push_back(t.shape);
+    const std::string why = ReadAttentionGeometry(shapes, params().Bool("transK"), &g_);
+    if (!why.empty()) Bad(ErrorCode::kNative, why);
+    scale_ = static_cast<float>(params().Float("scale"));
+    if (g_.batch > 65535) Bad(ErrorCode::kNative, Cat("a batch of ", g_.batch, " attention heads is more than one launch takes (65535)"));
+    if (g_.d * kWarps * static_cast<int64_t>(sizeof(float)) > 48 * 1024) {
+      Bad(ErrorCode::kNative, Cat("a head size of ", g_.d, " is more than the kernel keeps in shared memory"));
+    }
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream& stream) const override {
+    if (g_.batch == 0 || g_.s == 0 || g_.dv == 0) return;
+    const dim3 grid(static_cast<unsigned>((g_.s + kWarps - 1) / kWarps), static_cast<unsigned>(g_.batch));
+    const size_t shared = static_cast<size_t>(g_.d) * kWarps * sizeof(float);
+    DispatchFloat(in_[0].dtype, [&](auto tag) {
+      using T = decltype(tag);
+      AttentionRows<T><<<grid, kWarps * 32, shared, S(stream)>>>(
+          static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
+          static_cast<const T*>(args.inputs[2]), g_.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr,
+          static_cast<T*>(args.outputs[0]), g_, scale_);
+    });
+    CheckLaunch("attention kernel launch");
+  }
+
+ private:
+  AttentionGeometry g_;
+  float scale_ = 1;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeAttention(CudaBackend* b) { return std::make_unique<AttentionLayer>(b); }
+
+}  // namespace cuda
+}  // namespace hybridrt

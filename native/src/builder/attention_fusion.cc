@@ -1,0 +1,133 @@
+// The attention fusion (see attention_fusion.h).
+#include "src/builder/attention_fusion.h"
+
+#include <cstring>
+#include <vector>
+
+#include "src/ir/attention.h"
+
+namespace hybridrt {
+
+namespace {
+
+bool IsElementwise(const Layer& l, const char* op) {
+  return l.kind == LayerKind::kElementwise && l.params.String("op") == op && !l.params.Has("activation.op");
+}
+
+// The value of a float32 constant scalar (one element) that tensor `id` holds, if it is one.
+bool ConstantScalar(const RewriteWork& w, int32_t id, double* value) {
+  const int64_t p = w.producer[id];
+  if (p < 0 || w.net.layers[p].kind != LayerKind::kConstant || w.TypeOf(id) != DType::kFloat32) return false;
+  int64_t n = 1;
+  for (int64_t d : w.ShapeOf(id)) n *= d;
+  const WeightView& wv = w.net.weights[p];
+  if (n != 1 || wv.bytes != sizeof(float)) return false;
+  float f;
+  std::memcpy(&f, wv.data, sizeof f);
+  *value = f;
+  return true;
+}
+
+// A plain matmul: two inputs (no bias), no activation, q not transposed.
+bool PlainMatmul(const Layer& l) {
+  return l.kind == LayerKind::kMatmul && l.inputs.size() == 2 && !l.params.Has("activation.op") &&
+         !l.params.Bool("transA");
+}
+
+}  // namespace
+
+bool FuseAttention(RewriteWork& w) {
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    const Layer& sm = w.net.layers[i];
+    if (!w.alive[i] || sm.kind != LayerKind::kSoftmax || sm.params.Bool("log")) continue;
+    const int32_t scores = sm.inputs[0];
+    const int64_t rank = static_cast<int64_t>(w.ShapeOf(scores).size());
+    const int64_t axis = sm.params.Int("axis");
+    if (rank < 2 || (axis != rank - 1 && axis != -1) || !IsFloat(w.TypeOf(scores))) continue;
+    // Forward: the probabilities' one reader is matmul(p, v).
+    const int64_t m2 = w.SoleReader(sm.outputs[0]);
+    if (m2 < 0 || !PlainMatmul(w.net.layers[m2]) || w.net.layers[m2].inputs[0] != sm.outputs[0] ||
+        w.net.layers[m2].params.Bool("transB") || w.net.layers[m2].params.Float("alpha") != 1.0) {
+      continue;
+    }
+    // Backward from the scores: an optional mask add, an optional scale, then matmul(q, k).
+    std::vector<int64_t> chain;  // the layers between the first matmul and the softmax
+    int32_t cur = scores, mask = -1;
+    double scale = 1;
+    auto only_reader = [&](int32_t t, int64_t layer) { return w.SoleReader(t) == layer; };
+    int64_t p = w.producer[cur];
+    if (p >= 0 && IsElementwise(w.net.layers[p], "add") && only_reader(cur, static_cast<int64_t>(i))) {
+      const Layer& add = w.net.layers[p];
+      // The chain is the operand of the scores' shape that a matmul or a scale produced.
+      for (int side : {0, 1}) {
+        const int32_t x = add.inputs[side], m = add.inputs[1 - side];
+        const int64_t px = w.producer[x];
+        if (px < 0 || w.ShapeOf(x) != w.ShapeOf(cur) || w.TypeOf(m) != w.TypeOf(cur)) continue;
+        const Layer& pl = w.net.layers[px];
+        if (pl.kind != LayerKind::kMatmul && !IsElementwise(pl, "mul") && !IsElementwise(pl, "div")) continue;
+        mask = m;
+        chain.push_back(p);
+        cur = x;
+        break;
+      }
+    }
+    p = w.producer[cur];
+    if (p >= 0 && (IsElementwise(w.net.layers[p], "mul") || IsElementwise(w.net.layers[p], "div")) &&
+        w.SoleReader(cur) == (chain.empty() ? static_cast<int64_t>(i) : chain.back())) {
+      const Layer& el = w.net.layers[p];
+      const bool div = el.params.String("op") == "div";
+      double c;
+      for (int side : {0, 1}) {
+        if (div && side == 1) break;  // only x / c
+        const int32_t x = el.inputs[side], k = el.inputs[1 - side];
+        if (!ConstantScalar(w, k, &c) || w.ShapeOf(x) != w.ShapeOf(cur) || c == 0) continue;
+        scale = div ? 1.0 / c : c;
+        chain.push_back(p);
+        cur = x;
+        break;
+      }
+    }
+    p = w.producer[cur];
+    const int64_t reader = chain.empty() ? static_cast<int64_t>(i) : chain.back();
+    if (p < 0 || !PlainMatmul(w.net.layers[p]) || w.SoleReader(cur) != reader) continue;
+    const Layer& m1 = w.net.layers[p];
+    const Layer& mm2 = w.net.layers[m2];
+    if (m1.params.Has("beta") && m1.params.Float("beta") != 0 && m1.inputs.size() > 2) continue;
+    std::vector<int32_t> inputs = {m1.inputs[0], m1.inputs[1], mm2.inputs[1]};
+    if (mask >= 0) inputs.push_back(mask);
+    const DType dt = w.TypeOf(inputs[0]);
+    std::vector<Shape> shapes;
+    bool same = true;
+    for (int32_t t : inputs) {
+      same = same && w.TypeOf(t) == dt;
+      shapes.push_back(w.ShapeOf(t));
+    }
+    AttentionGeometry g;
+    const bool trans_k = m1.params.Bool("transB");
+    if (!same || !ReadAttentionGeometry(shapes, trans_k, &g).empty() ||
+        AttentionOutputShape(shapes) != w.ShapeOf(mm2.outputs[0])) {
+      continue;
+    }
+    // Named as the chain's first layer (as other fusions keep their head's name), listing the rest.
+    Layer att;
+    att.kind = LayerKind::kAttention;
+    att.name = m1.name;
+    att.inputs = inputs;
+    att.outputs = mm2.outputs;
+    if (m1.params.Has("fused")) att.params.Set("fused", ParamValue::String(m1.params.String("fused")));
+    att.params.Set("scale", ParamValue::Number(scale * m1.params.Float("alpha")));
+    att.params.Set("transK", ParamValue::Bool(trans_k));
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) NoteFused(att, w.net.layers[*it]);
+    NoteFused(att, sm);
+    NoteFused(att, mm2);
+    w.alive[p] = false;
+    for (int64_t c : chain) w.alive[c] = false;
+    w.alive[i] = false;
+    w.net.layers[m2] = att;
+    w.Index();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace hybridrt
