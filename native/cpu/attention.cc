@@ -24,6 +24,7 @@ class AttentionKernel : public CpuKernel {
     const std::string why = ReadAttentionGeometry(shapes, params().Bool("transK"), &g_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
     scale_ = static_cast<float>(params().Float("scale"));
+    nan_to_zero_ = params().Has("nanToZero") && params().Bool("nanToZero");
   }
 
  public:
@@ -73,6 +74,8 @@ class AttentionKernel : public CpuKernel {
           sum += e[ti];
         }
         std::fill(out, out + dv, 0.0f);
+        // Every probability NaN (0 / 0, or a NaN score): where(isnan(p), 0, p) zeroes them all.
+        if (nan_to_zero_ && !(sum > 0)) continue;
         for (int64_t ti = 0; ti < t; ++ti) {
           const float p = static_cast<float>(e[ti] / sum);
           const float* __restrict vr = vb + ti * dv;
@@ -86,6 +89,7 @@ class AttentionKernel : public CpuKernel {
  private:
   AttentionGeometry g_;
   float scale_ = 1;
+  bool nan_to_zero_ = false;
 };
 
 }  // namespace

@@ -17,12 +17,13 @@ namespace cuda {
 
 namespace {
 
-constexpr int kWarps = 4;             // query rows per block
-constexpr int kDvRegs = 8;            // output dims per lane and pass
+constexpr int kWarps = 4;   // query rows per block
+constexpr int kDvRegs = 8;  // output dims per lane and pass
 constexpr int kDvPerPass = 32 * kDvRegs;
 
 template <typename T>
-__global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask, T* y, AttentionGeometry g, float scale) {
+__global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask, T* y, AttentionGeometry g, float scale,
+                              bool nan_to_zero) {
   extern __shared__ float q_shared[];  // kWarps rows of d floats
   const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
   const int64_t b = blockIdx.y;
@@ -75,11 +76,13 @@ __global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask,
         }
       }
     }
-    // l is 0 only where every score was -inf: 0 / 0, NaN, as the softmax gives.
+    // l is 0 only where every score was -inf: 0 / 0, NaN, as the softmax gives; a NaN score
+    // makes l NaN. nanToZero: such rows give 0, as where(isnan(p), 0, p) does.
+    const bool zero = nan_to_zero && !(l > 0.f);
 #pragma unroll
     for (int c = 0; c < kDvRegs; ++c) {
       const int64_t j = j0 + lane + 32 * c;
-      if (j < g.dv) out[j] = FromFloat<T>(acc[c] / l);
+      if (j < g.dv) out[j] = FromFloat<T>(zero ? 0.f : acc[c] / l);
     }
   }
 }
@@ -95,7 +98,9 @@ class AttentionLayer : public CudaKernel {
     const std::string why = ReadAttentionGeometry(shapes, params().Bool("transK"), &g_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
     scale_ = static_cast<float>(params().Float("scale"));
-    if (g_.batch > 65535) Bad(ErrorCode::kNative, Cat("a batch of ", g_.batch, " attention heads is more than one launch takes (65535)"));
+    nan_to_zero_ = params().Has("nanToZero") && params().Bool("nanToZero");
+    if (g_.batch > 65535)
+      Bad(ErrorCode::kNative, Cat("a batch of ", g_.batch, " attention heads is more than one launch takes (65535)"));
     if (g_.d * kWarps * static_cast<int64_t>(sizeof(float)) > 48 * 1024) {
       Bad(ErrorCode::kNative, Cat("a head size of ", g_.d, " is more than the kernel keeps in shared memory"));
     }
@@ -111,7 +116,7 @@ class AttentionLayer : public CudaKernel {
       AttentionRows<T><<<grid, kWarps * 32, shared, S(stream)>>>(
           static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
           static_cast<const T*>(args.inputs[2]), g_.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr,
-          static_cast<T*>(args.outputs[0]), g_, scale_);
+          static_cast<T*>(args.outputs[0]), g_, scale_, nan_to_zero_);
     });
     CheckLaunch("attention kernel launch");
   }
@@ -119,6 +124,7 @@ class AttentionLayer : public CudaKernel {
  private:
   AttentionGeometry g_;
   float scale_ = 1;
+  bool nan_to_zero_ = false;
 };
 
 }  // namespace

@@ -397,10 +397,12 @@ export type LayerSpec =
        * matmul(q, k) -> scale -> + mask -> softmax -> matmul(p, v)): inputs [q [..., S, D],
        * k [..., D, T] ([..., T, D] with transK), v [..., T, Dv], mask?] (one float dtype; the
        * leading dims equal across q, k, v; the mask broadcasts onto [..., S, T]), output
-       * [..., S, Dv] = softmax(scale * q k + mask) v, the softmax over T, computed in fp32.
+       * [..., S, Dv] = softmax(scale * q k + mask) v, the softmax over T, computed in fp32;
+       * `nanToZero` (a softmax followed by where(isnan(p), 0, p)): a row whose softmax is NaN
+       * gives 0.
        */
       kind: 'attention';
-      params: { scale: number; transK: boolean };
+      params: { scale: number; transK: boolean; nanToZero?: boolean };
     }
   | {
       /**

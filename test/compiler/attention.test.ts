@@ -30,6 +30,10 @@ interface Chain {
   softmax?: { op?: 'Softmax' | 'LogSoftmax'; axis?: number };
   /** Also gives the scores as an output (a second reader: nothing may be fused). */
   scoresOut?: boolean;
+  /** where(isnan(p), 0, p) after the softmax, as PyTorch exports attention. */
+  nanGuard?: boolean;
+  /** Mask rows (flat index over the mask's leading dims and S) whose every entry is -inf. */
+  deadRows?: number[];
 }
 
 /** q, k, v (and mask) as graph inputs, the chain as written; symbolic dims where `dims` names them. */
@@ -56,7 +60,14 @@ function chainModel(c: Chain, dims?: Partial<Record<'q' | 'k' | 'v' | 'mask', Ar
     s = 's2';
   }
   nodes.push({ op: c.softmax?.op ?? 'Softmax', inputs: [s], outputs: ['p'], attrs: { axis: c.softmax?.axis ?? -1 } });
-  nodes.push({ op: 'MatMul', inputs: ['p', 'v'], outputs: ['y'] });
+  let p = 'p';
+  if (c.nanGuard) {
+    initializers.z = { dtype: 'float32', dims: [], data: Float32Array.of(0) };
+    nodes.push({ op: 'IsNaN', inputs: ['p'], outputs: ['nan'] });
+    nodes.push({ op: 'Where', inputs: ['nan', 'z', 'p'], outputs: ['p0'] });
+    p = 'p0';
+  }
+  nodes.push({ op: 'MatMul', inputs: [p, 'v'], outputs: ['y'] });
   const input = (name: 'q' | 'k' | 'v' | 'mask', shape: number[]) => ({ name, shape: dims?.[name] ?? shape });
   return encodeModel(
     buildModel({
@@ -81,7 +92,9 @@ function feedsFor(c: Chain, shapes: { q: number[]; k: number[]; v: number[]; mas
     const m = randomFloat(shapes.mask, seed + 3, -1, 1);
     const data = m.data as Float32Array;
     const last = shapes.mask[shapes.mask.length - 1]!;
-    for (let i = 0; i < data.length; i++) if (data[i]! < -0.8 && i % last !== 0) data[i] = -Infinity;
+    for (let i = 0; i < data.length; i++) {
+      if ((data[i]! < -0.8 && i % last !== 0) || c.deadRows?.includes(Math.floor(i / last))) data[i] = -Infinity;
+    }
     feeds.mask = toOrtTensor(m);
   }
   return feeds;
@@ -116,6 +129,13 @@ describeIf(HAS_NATIVE, 'attention fusion', NATIVE_MISSING, () => {
 
   it('a causal-style mask [S, T] broadcast over batch and heads', () =>
     expectChain({ q: [2, 3, 6, 16], k: [2, 3, 6, 16], v: [2, 3, 6, 16], scale: { op: 'Mul', value: 0.25 }, mask: [6, 6] }, true, 5));
+
+  it("PyTorch's NaN guard, where(isnan(p), 0, p): fused, a row whose every key is masked gives 0", () =>
+    expectChain(
+      { q: [2, 2, 4, 8], k: [2, 2, 6, 8], v: [2, 2, 6, 8], scale: { op: 'Mul', value: 0.3 }, mask: [2, 1, 4, 6], nanGuard: true, deadRows: [1, 6] },
+      true,
+      9,
+    ));
 
   it('stays unfused where the scores have another reader, the softmax is a log-softmax or runs over another axis', async () => {
     const base = { q: [2, 2, 4, 8], k: [2, 2, 4, 8], v: [2, 2, 4, 8], scale: { op: 'Div' as const, value: 2 } };

@@ -28,6 +28,49 @@ bool ConstantScalar(const RewriteWork& w, int32_t id, double* value) {
   return true;
 }
 
+// The live layers that read tensor `id`.
+std::vector<int64_t> Readers(const RewriteWork& w, int32_t id) {
+  std::vector<int64_t> out;
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (!w.alive[i]) continue;
+    for (int32_t in : w.net.layers[i].inputs) {
+      if (in == id) {
+        out.push_back(static_cast<int64_t>(i));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+// where(isnan(p), 0, p) after the softmax, as PyTorch's exporter writes attention (IsNaN
+// converts to not(p == p)): the select's index, and the equal and not layers in `guard`; -1
+// where `p` is not read so.
+int64_t NanGuard(const RewriteWork& w, int32_t p, std::vector<int64_t>* guard) {
+  if (w.is_output[p]) return -1;
+  const std::vector<int64_t> readers = Readers(w, p);
+  if (readers.size() != 2) return -1;
+  for (int k = 0; k < 2; ++k) {
+    const Layer& eq = w.net.layers[readers[k]];
+    const int64_t sel = readers[1 - k];
+    const Layer& s = w.net.layers[sel];
+    if (eq.kind != LayerKind::kElementwise || eq.params.String("op") != "equal" || eq.inputs[0] != p ||
+        eq.inputs[1] != p || s.kind != LayerKind::kSelect || s.inputs[2] != p) {
+      continue;
+    }
+    const int64_t n = w.SoleReader(eq.outputs[0]);
+    if (n < 0 || w.net.layers[n].kind != LayerKind::kUnary || w.net.layers[n].params.String("op") != "not" ||
+        w.SoleReader(w.net.layers[n].outputs[0]) != sel || s.inputs[0] != w.net.layers[n].outputs[0]) {
+      continue;
+    }
+    double zero;
+    if (!ConstantScalar(w, s.inputs[1], &zero) || zero != 0 || w.ShapeOf(s.outputs[0]) != w.ShapeOf(p)) continue;
+    *guard = {readers[k], n};
+    return sel;
+  }
+  return -1;
+}
+
 // A plain matmul: two inputs (no bias), no activation, q not transposed.
 bool PlainMatmul(const Layer& l) {
   return l.kind == LayerKind::kMatmul && l.inputs.size() == 2 && !l.params.Has("activation.op") &&
@@ -44,9 +87,13 @@ bool FuseAttention(RewriteWork& w) {
     const int64_t rank = static_cast<int64_t>(w.ShapeOf(scores).size());
     const int64_t axis = sm.params.Int("axis");
     if (rank < 2 || (axis != rank - 1 && axis != -1) || !IsFloat(w.TypeOf(scores))) continue;
-    // Forward: the probabilities' one reader is matmul(p, v).
-    const int64_t m2 = w.SoleReader(sm.outputs[0]);
-    if (m2 < 0 || !PlainMatmul(w.net.layers[m2]) || w.net.layers[m2].inputs[0] != sm.outputs[0] ||
+    // Forward: the probabilities' one reader is matmul(p, v), or a NaN guard whose result is.
+    std::vector<int64_t> guard;
+    const int64_t sel = NanGuard(w, sm.outputs[0], &guard);
+    if (sel >= 0) guard.push_back(sel);
+    const int32_t probs = sel >= 0 ? w.net.layers[sel].outputs[0] : sm.outputs[0];
+    const int64_t m2 = w.SoleReader(probs);
+    if (m2 < 0 || !PlainMatmul(w.net.layers[m2]) || w.net.layers[m2].inputs[0] != probs ||
         w.net.layers[m2].params.Bool("transB") || w.net.layers[m2].params.Float("alpha") != 1.0) {
       continue;
     }
@@ -117,11 +164,14 @@ bool FuseAttention(RewriteWork& w) {
     if (m1.params.Has("fused")) att.params.Set("fused", ParamValue::String(m1.params.String("fused")));
     att.params.Set("scale", ParamValue::Number(scale * m1.params.Float("alpha")));
     att.params.Set("transK", ParamValue::Bool(trans_k));
+    if (sel >= 0) att.params.Set("nanToZero", ParamValue::Bool(true));
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) NoteFused(att, w.net.layers[*it]);
     NoteFused(att, sm);
+    for (int64_t gl : guard) NoteFused(att, w.net.layers[gl]);
     NoteFused(att, mm2);
     w.alive[p] = false;
     for (int64_t c : chain) w.alive[c] = false;
+    for (int64_t gl : guard) w.alive[gl] = false;
     w.alive[i] = false;
     w.net.layers[m2] = att;
     w.Index();

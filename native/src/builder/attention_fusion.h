@@ -5,6 +5,8 @@
 //   s = s * c  |  s / c         (optional: a constant scalar; with the matmul's alpha, `scale`)
 //   s = s + mask                (optional: a float tensor that broadcasts onto s)
 //   p = softmax(s, last axis)
+//   p = where(isnan(p), 0, p)   (optional, as PyTorch exports it: rows whose softmax is NaN,
+//                                every score -inf or one NaN, give 0; `nanToZero`)
 //   y = matmul(p, v)
 //
 // becomes one attention layer (src/ir/attention.h) in the second matmul's place, so that the

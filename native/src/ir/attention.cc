@@ -9,7 +9,8 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& in, bool trans_k, At
   if (in.size() < 3 || in.size() > 4) return Cat("takes q, k, v and an optional mask; got ", in.size(), " inputs");
   const Shape &q = in[0], &k = in[1], &v = in[2];
   const size_t rank = q.size();
-  if (rank < 2 || rank > 2 + kMaxAttentionBatchDims) return Cat("q has rank ", rank, "; expected 2 to ", 2 + kMaxAttentionBatchDims);
+  if (rank < 2 || rank > 2 + kMaxAttentionBatchDims)
+    return Cat("q has rank ", rank, "; expected 2 to ", 2 + kMaxAttentionBatchDims);
   if (k.size() != rank || v.size() != rank) return "q, k and v must have one rank";
   *g = AttentionGeometry();
   g->trans_k = trans_k;

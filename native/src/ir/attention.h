@@ -5,7 +5,8 @@
 //   inputs  q [..., S, D], k [..., D, T] (k^T as the first matmul reads it; with transK,
 //           [..., T, D]), v [..., T, Dv], optionally a float mask that broadcasts onto
 //           [..., S, T] (added to the scores before the softmax);
-//   output  [..., S, Dv]:  softmax(scale * q k + mask) v, the softmax over T.
+//   output  [..., S, Dv]:  softmax(scale * q k + mask) v, the softmax over T; with nanToZero,
+//           a row whose softmax is NaN (every score -inf, or a NaN among them) gives 0.
 // The leading ("batch") dims are equal across q, k and v (at most kMaxAttentionBatchDims of
 // them); the mask may broadcast along any dim.
 #pragma once

@@ -107,7 +107,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kCumSum).params = {Int("axis"), Bool("exclusive"), Bool("reverse")};
     at(LayerKind::kArgMinMax).params = {Enum("op", {"max", "min"}), Int("axis"), Bool("keepDims"), Bool("lastIndex")};
     // Builder form (attention_fusion.h).
-    at(LayerKind::kAttention).params = {Float("scale"), Bool("transK")};
+    at(LayerKind::kAttention).params = {Float("scale"), Bool("transK"), Bool("nanToZero", false)};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
     at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};
