@@ -13,6 +13,7 @@ import { convConverters } from './conv.js';
 import { depthSpaceConverters } from './depth-space.js';
 import { constantOfShapeConverters } from './constant-of-shape.js';
 import { argMinMaxConverters } from './arg-min-max.js';
+import { attentionConverters } from './attention.js';
 import { cumsumConverters } from './cumsum.js';
 import { einsumConverters } from './einsum.js';
 import { expandConverters } from './expand.js';
@@ -150,10 +151,12 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...whereConverters, // Where
   ...from(binaryConverters, 'Xor'),
   // Domain com.microsoft: the ops onnxruntime's transformer optimizer writes.
+  ...from(attentionConverters, 'Attention'),
   ...from(microsoftConverters, 'BiasGelu'),
   ...from(microsoftConverters, 'FastGelu'),
   ...from(microsoftConverters, 'FusedMatMul'),
   ...from(microsoftConverters, 'Gelu'),
+  ...from(attentionConverters, 'MultiHeadAttention'),
   ...from(microsoftConverters, 'QuickGelu'),
   ...from(microsoftConverters, 'SkipLayerNormalization'),
 ];

@@ -99,7 +99,7 @@ class PoolingKernel : public CpuKernel {
   // a window included; only a tie's sign of zero or NaN payload may differ, the taps being
   // visited in another order.
   void MaxPlane2D(const float* x, float* y) const {
-    const int64_t in_h = w_.in[1], in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
+    const int64_t in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
     const int64_t sw = w_.stride[2], half = (in_w + 1) / 2;
     thread_local std::vector<float> scratch;
     scratch.resize(static_cast<size_t>(2 * in_w + 2));

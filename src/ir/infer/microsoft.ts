@@ -2,10 +2,10 @@
  * Rules for the com.microsoft ops that onnxruntime's transformer optimizer writes and that
  * converters take (converters/microsoft.ts): the GELU forms (the input's type), SkipLayerNormalization
  * (output and input_skip_bias_sum like the input; mean and inv_std_var the input's shape with the
- * last dim 1) and FusedMatMul (MatMul of the operands with their last two dims swapped by transA /
- * transB). The table is looked up for nodes of domain com.microsoft only.
+ * last dim 1), FusedMatMul (MatMul of the operands with their last two dims swapped by transA /
+ * transB), Attention and MultiHeadAttention (their first output: [batch, S, value hidden size]). The table is looked up for nodes of domain com.microsoft only.
  */
-import { attrInt } from '../attributes.js';
+import { attrInt, attrInts } from '../attributes.js';
 import type { Dim } from '../types.js';
 import { type Rule, fail } from './context.js';
 import { matmulShape } from './matmul.js';
@@ -41,11 +41,29 @@ const fusedMatMul: Rule = (ctx) => [
   },
 ];
 
+/** Attention: [batch, S, Dv] with Dv the third of qkv_hidden_sizes (default a third of the weights' columns). */
+const attention: Rule = (ctx) => {
+  const x = ctx.shape(0);
+  const w = ctx.shape(1);
+  const sizes = attrInts(ctx.node, 'qkv_hidden_sizes');
+  const dv = sizes?.[2] ?? (w && typeof w[1] === 'number' ? w[1] / 3 : undefined);
+  return [{ dtype: ctx.dtype(0), shape: x && dv !== undefined ? [x[0]!, x[1]!, dv] : undefined }];
+};
+
+/** MultiHeadAttention with 3-D query and value: [batch, S, the value's hidden size]. */
+const multiHeadAttention: Rule = (ctx) => {
+  const q = ctx.shape(0);
+  const v = ctx.node.inputs[2] ? ctx.shape(2) : undefined;
+  return [{ dtype: ctx.dtype(0), shape: q && v && q.length === 3 && v.length === 3 ? [q[0]!, q[1]!, v[2]!] : undefined }];
+};
+
 export const MICROSOFT_RULES: Readonly<Record<string, Rule>> = {
+  Attention: attention,
   BiasGelu: likeInput,
   FastGelu: likeInput,
   FusedMatMul: fusedMatMul,
   Gelu: likeInput,
+  MultiHeadAttention: multiHeadAttention,
   QuickGelu: likeInput,
   SkipLayerNormalization: skipLayerNormalization,
 };

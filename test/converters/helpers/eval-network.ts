@@ -295,6 +295,42 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
     }
     case 'matmul':
       return [matmul(ins, layer.params, out())];
+    case 'attention': {
+      // network.ts: softmax(scale * q k + mask) v per leading index, k read as [T, D] with transK.
+      const [q, k, v, mask] = ins as [HostTensor, HostTensor, HostTensor, HostTensor | undefined];
+      const y = out();
+      const r = q.shape.length;
+      const [S, D, Dv] = [q.shape[r - 2]!, q.shape[r - 1]!, v.shape[r - 1]!];
+      const T = v.shape[r - 2]!;
+      const kAt = (ti: number, di: number) => (layer.params.transK ? ti * D + di : di * T + ti);
+      const mst = mask ? stridesOf(mask.shape) : [];
+      forEachIndex(q.shape.slice(0, r - 2), (lead, b) => {
+        for (let si = 0; si < S; si++) {
+          const scores = Array.from({ length: T }, (_, ti) => {
+            let dot = 0;
+            for (let di = 0; di < D; di++) dot += q.data[b * S * D + si * D + di]! * k.data[b * T * D + kAt(ti, di)]!;
+            let s = dot * layer.params.scale;
+            if (mask) {
+              // Right-aligned broadcast of the mask onto [...lead, S, T].
+              const full = [...lead, si, ti];
+              let at = 0;
+              mask.shape.forEach((dim, j) => (at += (dim === 1 ? 0 : full[full.length - mask.shape.length + j]!) * mst[j]!));
+              s += mask.data[at]!;
+            }
+            return s;
+          });
+          const m = Math.max(...scores);
+          const e = scores.map((s) => Math.exp(s - m));
+          const sum = e.reduce((a, x) => a + x, 0);
+          for (let j = 0; j < Dv; j++) {
+            let acc = 0;
+            for (let ti = 0; ti < T; ti++) acc += (e[ti]! / sum) * v.data[b * T * Dv + ti * Dv + j]!;
+            y.data[b * S * Dv + si * Dv + j] = layer.params.nanToZero && !(sum > 0) ? 0 : acc;
+          }
+        }
+      });
+      return [y];
+    }
     default:
       return [evalWindowed(layer, ins, out())];
   }
