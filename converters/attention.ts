@@ -41,14 +41,29 @@ interface AttendPlan {
 }
 
 /** What both ops share: heads, scale, the mask and bias inputs, no KV cache. */
-function readAttend(v: NodeView, q: number[], kvLen: number, dq: number, dvTotal: number, maskAt: number, biasAt: number, pastAt: number[]): AttendPlan {
+function readAttend(
+  v: NodeView,
+  q: number[],
+  kvLen: number,
+  dq: number,
+  dvTotal: number,
+  maskAt: number,
+  biasAt: number,
+  pastAt: number[],
+): AttendPlan {
   const heads = v.int('num_heads', 0);
   v.check(heads > 0, () => `num_heads is ${heads}; expected a positive count`);
   v.check(dq % heads === 0 && dvTotal % heads === 0, () => `hidden sizes ${dq} and ${dvTotal} are not multiples of num_heads ${heads}`);
   for (const i of pastAt) v.check(!v.has(i), () => `${v.inLabel(i)}: past key/value (a KV cache) is not supported`);
   for (const o of [1, 2]) v.check(!v.hasOutput(o), () => `output ${o} (present key/value) is not supported`);
   const d = dq / heads;
-  const plan: AttendPlan = { heads, d, dv: dvTotal / heads, scale: v.float('scale', 0) || 1 / Math.sqrt(d), filter: v.float('mask_filter_value', -10000) };
+  const plan: AttendPlan = {
+    heads,
+    d,
+    dv: dvTotal / heads,
+    scale: v.float('scale', 0) || 1 / Math.sqrt(d),
+    filter: v.float('mask_filter_value', -10000),
+  };
   if (v.has(maskAt)) {
     const m = v.in(maskAt);
     v.check(m.dtype === 'int32', () => `${v.inLabel(maskAt)} has dtype ${m.dtype}; expected int32`);
@@ -120,7 +135,10 @@ const multiHeadAttention = defineConverter<AttendPlan>({
     const dtype = v.dtype(0, FLOAT_DTYPES);
     v.check(v.has(1) && v.has(2), () => 'packed QKV (no separate key and value) is not supported');
     const [q, k, val] = [v.in(0).shape, v.in(1).shape, v.in(2).shape];
-    v.check(q.length === 3 && k.length === 3 && val.length === 3, () => `query [${q}], key [${k}], value [${val}]: only 3-D [batch, length, hidden] forms are supported`);
+    v.check(
+      q.length === 3 && k.length === 3 && val.length === 3,
+      () => `query [${q}], key [${k}], value [${val}]: only 3-D [batch, length, hidden] forms are supported`,
+    );
     for (const i of [1, 2]) v.check(v.in(i).dtype === dtype, () => `${v.inLabel(i)} has dtype ${v.in(i).dtype}, query ${dtype}`);
     v.check(k[0] === q[0] && val[0] === q[0] && k[1] === val[1] && k[2] === q[2], () => `query [${q}], key [${k}] and value [${val}] do not fit`);
     if (v.has(3)) {
@@ -159,13 +177,23 @@ const attention = defineConverter<ProjectedPlan>({
     const dtype = v.dtype(0, FLOAT_DTYPES);
     const x = v.in(0).shape;
     const w = v.in(1).shape;
-    v.check(x.length === 3 && w.length === 2 && w[0] === x[2], () => `input [${x}] and weights [${w}] do not fit [batch, S, hidden] @ [hidden, 3 hidden]`);
+    v.check(
+      x.length === 3 && w.length === 2 && w[0] === x[2],
+      () => `input [${x}] and weights [${w}] do not fit [batch, S, hidden] @ [hidden, 3 hidden]`,
+    );
     v.check(v.in(1).dtype === dtype, () => `${v.inLabel(1)} has dtype ${v.in(1).dtype}, input ${dtype}`);
     v.check(v.int('do_rotary', 0) === 0, () => 'do_rotary=1 is not supported');
     const given = v.ints('qkv_hidden_sizes');
     const sizes = (given ?? [w[1]! / 3, w[1]! / 3, w[1]! / 3]) as [number, number, number];
-    v.check(sizes.length === 3 && sizes[0] === sizes[1] && sizes.every((s) => Number.isInteger(s) && s > 0) && sizes[0] + sizes[1] + sizes[2] === w[1], () => `qkv_hidden_sizes [${sizes}] do not split weights [${w}] into q, k (equal) and v`);
-    if (v.has(2)) v.check(v.in(2).shape.length === 1 && v.in(2).shape[0] === w[1] && v.in(2).dtype === dtype, () => `${v.inLabel(2)} is not [${w[1]}] of ${dtype}`);
+    v.check(
+      sizes.length === 3 && sizes[0] === sizes[1] && sizes.every((s) => Number.isInteger(s) && s > 0) && sizes[0] + sizes[1] + sizes[2] === w[1],
+      () => `qkv_hidden_sizes [${sizes}] do not split weights [${w}] into q, k (equal) and v`,
+    );
+    if (v.has(2))
+      v.check(
+        v.in(2).shape.length === 1 && v.in(2).shape[0] === w[1] && v.in(2).dtype === dtype,
+        () => `${v.inLabel(2)} is not [${w[1]}] of ${dtype}`,
+      );
     v.check(!v.has(6), () => 'past_sequence_length is not supported');
     return { ...readAttend(v, x, x[1]!, sizes[0], sizes[2], 3, 5, [4]), sizes };
   },

@@ -41,7 +41,11 @@ function one(op: string, inputs: Array<[string, TensorData] | null>, attrs: Reco
 /** An int32 mask of `dims` with zeros where `off(flat index)` says, never a whole row (its first key stays). */
 function mask(dims: number[], off: (i: number) => boolean): TensorData {
   const last = dims[dims.length - 1]!;
-  return tensor('int32', dims, Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => (off(i) && i % last !== 0 ? 0 : 1)));
+  return tensor(
+    'int32',
+    dims,
+    Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => (off(i) && i % last !== 0 ? 0 : 1)),
+  );
 }
 
 const [B, S, L, H, d] = [2, 5, 7, 2, 4];
@@ -50,13 +54,30 @@ const k = random('float32', [B, L, H * d], 2);
 const v = random('float32', [B, L, H * d], 3);
 
 describe('MultiHeadAttention against onnxruntime', () => {
-  it('cross attention (S != L), default scale', () => checkAgainstOrt(one('MultiHeadAttention', [['q', q], ['k', k], ['v', v]], { num_heads: H })));
+  it('cross attention (S != L), default scale', () =>
+    checkAgainstOrt(
+      one(
+        'MultiHeadAttention',
+        [
+          ['q', q],
+          ['k', k],
+          ['v', v],
+        ],
+        { num_heads: H },
+      ),
+    ));
 
   it('with a constant bias, a 2-D key padding mask and a given scale', () =>
     checkAgainstOrt(
       one(
         'MultiHeadAttention',
-        [['q', q], ['k', k], ['v', v], ['bias', random('float32', [3 * H * d], 4)], ['kpm', mask([B, L], (i) => i % 3 === 2)]],
+        [
+          ['q', q],
+          ['k', k],
+          ['v', v],
+          ['bias', random('float32', [3 * H * d], 4)],
+          ['kpm', mask([B, L], (i) => i % 3 === 2)],
+        ],
         { num_heads: H, scale: { float: 0.2 } },
         ['bias'],
       ),
@@ -72,7 +93,17 @@ describe('MultiHeadAttention against onnxruntime', () => {
     ));
 
   it('a value head size other than the query one', () =>
-    checkAgainstOrt(one('MultiHeadAttention', [['q', q], ['k', k], ['v', random('float32', [B, L, H * 6], 6)]], { num_heads: H })));
+    checkAgainstOrt(
+      one(
+        'MultiHeadAttention',
+        [
+          ['q', q],
+          ['k', k],
+          ['v', random('float32', [B, L, H * 6], 6)],
+        ],
+        { num_heads: H },
+      ),
+    ));
 
   it('refuses a KV cache, packed QKV and a 1-D mask, saying why', () => {
     const f = (dims: number[]): ['float32', number[]] => ['float32', dims];
@@ -95,23 +126,55 @@ describe('Attention against onnxruntime', () => {
   const b = random('float32', [24], 9);
 
   it('projection, bias and a 2-D mask', () =>
-    checkAgainstOrt(one('Attention', [['x', x], ['w', w], ['b', b], ['m', mask([B, S], (i) => i % 4 === 3)]], { num_heads: H }, ['w', 'b'])));
+    checkAgainstOrt(
+      one(
+        'Attention',
+        [
+          ['x', x],
+          ['w', w],
+          ['b', b],
+          ['m', mask([B, S], (i) => i % 4 === 3)],
+        ],
+        { num_heads: H },
+        ['w', 'b'],
+      ),
+    ));
 
   it('a 3-D mask, a causal mask (unidirectional) and a scale', () =>
     checkAgainstOrt(
-      one('Attention', [['x', x], ['w', w], ['b', b], ['m', mask([B, S, S], (i) => i % 5 === 4)]], { num_heads: H, unidirectional: 1, scale: { float: 0.3 } }, [
-        'w',
-        'b',
-      ]),
+      one(
+        'Attention',
+        [
+          ['x', x],
+          ['w', w],
+          ['b', b],
+          ['m', mask([B, S, S], (i) => i % 5 === 4)],
+        ],
+        { num_heads: H, unidirectional: 1, scale: { float: 0.3 } },
+        ['w', 'b'],
+      ),
     ));
 
   it('qkv_hidden_sizes with another value size, weights fed at run time', () =>
-    checkAgainstOrt(one('Attention', [['x', x], ['w', random('float32', [8, 28], 10, -0.5, 0.5)], ['b', random('float32', [28], 11)]], { num_heads: H, qkv_hidden_sizes: [8, 8, 12] })));
+    checkAgainstOrt(
+      one(
+        'Attention',
+        [
+          ['x', x],
+          ['w', random('float32', [8, 28], 10, -0.5, 0.5)],
+          ['b', random('float32', [28], 11)],
+        ],
+        { num_heads: H, qkv_hidden_sizes: [8, 8, 12] },
+      ),
+    ));
 
   it('refuses past state and rotary embeddings, saying why', () => {
     const base = { op: 'Attention', domain: 'com.microsoft', outputs: [['float32', [B, S, 8]] as ['float32', number[]]] };
     const ins = [['float32', [B, S, 8]], w, b] as Array<['float32', number[]] | TensorData>;
-    expect(verdict({ ...base, attrs: { num_heads: H, do_rotary: 1 }, inputs: ins })).toMatchObject({ ok: false, reason: expect.stringContaining('do_rotary') });
+    expect(verdict({ ...base, attrs: { num_heads: H, do_rotary: 1 }, inputs: ins })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('do_rotary'),
+    });
     expect(verdict({ ...base, attrs: { num_heads: H }, inputs: [...ins, null, ['float32', [2, B, H, 3, 4]]] })).toMatchObject({
       ok: false,
       reason: expect.stringContaining('KV cache'),

@@ -5,7 +5,8 @@
  * unfused) runs here on cuda, held to 1e-4 of each output's scale against onnxruntime. Then fp16:
  * the transformer block example and a masked chain in fp16 engines, the attention layer reading
  * and writing fp16 and computing in fp32, held to 1e-2 of the scale (fp16 storage of q, k, v and
- * the output costs ~2^-11 each; the block's other layers add theirs, as in ranges.test.ts).
+ * the output costs ~2^-11 each; the block's other layers add theirs, as in ranges.test.ts), and
+ * com.microsoft MultiHeadAttention in fp32 (1e-4) and fp16.
  */
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
@@ -32,6 +33,48 @@ describe.skipIf(!CUDA)(`attention in fp16 engines on cuda${NO_CUDA ? ` (${NO_CUD
       for (const [name, t] of Object.entries(want)) expect(relativeError(got[name]!, t), name).toBeLessThan(FP16_TOL);
     } finally {
       await m.dispose();
+    }
+  });
+
+  it('com.microsoft MultiHeadAttention with a key padding mask, fp32 and fp16, on one cuda engine', async () => {
+    const [B, S, L, H, d] = [2, 9, 33, 4, 16];
+    const model = encodeModel(
+      buildModel({
+        opset: 17,
+        opsets: { 'com.microsoft': 1 },
+        inputs: [
+          { name: 'q', shape: [B, S, H * d] },
+          { name: 'k', shape: [B, L, H * d] },
+          { name: 'v', shape: [B, L, H * d] },
+          { name: 'kpm', shape: [B, L], dtype: 'int32' },
+        ],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'MultiHeadAttention', domain: 'com.microsoft', inputs: ['q', 'k', 'v', '', 'kpm'], outputs: ['y'], attrs: { num_heads: H } }],
+      }),
+    );
+    const kpm = {
+      dtype: 'int32' as const,
+      dims: [B, L],
+      data: Int32Array.from({ length: B * L }, (_, i) => (i % L > 20 + (i >= L ? 5 : 0) ? 0 : 1)),
+    };
+    const feeds = {
+      q: toOrtTensor(randomFloat([B, S, H * d], 5)),
+      k: toOrtTensor(randomFloat([B, L, H * d], 6)),
+      v: toOrtTensor(randomFloat([B, L, H * d], 7)),
+      kpm: toOrtTensor(kpm),
+    };
+    const want = await ortRun(model, feeds);
+    for (const [precisions, tol] of [
+      [['fp32'], 1e-4],
+      [['fp16'], FP16_TOL],
+    ] as const) {
+      const m = await compile(model, { backend: 'cuda', precisions: [...precisions], minBlockSize: 1 });
+      try {
+        expect([m.report.data.summary.fallbackSegments, m.report.engines[0]!.layerKinds.attention]).toEqual([0, 1]);
+        expect(relativeError((await m.run(feeds)).y!, want.y!), precisions[0]).toBeLessThan(tol);
+      } finally {
+        await m.dispose();
+      }
     }
   });
 
