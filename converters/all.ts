@@ -16,6 +16,7 @@ import { argMinMaxConverters } from './arg-min-max.js';
 import { attentionConverters } from './attention.js';
 import { cumsumConverters } from './cumsum.js';
 import { einsumConverters } from './einsum.js';
+import { embedLayerNormConverters } from './embed-layer-norm.js';
 import { expandConverters } from './expand.js';
 import { rangeConverters } from './range.js';
 import { floatClassConverters } from './float-class.js';
@@ -153,6 +154,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   // Domain com.microsoft: the ops onnxruntime's transformer optimizer writes.
   ...from(attentionConverters, 'Attention'),
   ...from(microsoftConverters, 'BiasGelu'),
+  ...embedLayerNormConverters, // EmbedLayerNormalization
   ...from(microsoftConverters, 'FastGelu'),
   ...from(microsoftConverters, 'FusedMatMul'),
   ...from(microsoftConverters, 'Gelu'),

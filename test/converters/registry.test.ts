@@ -47,7 +47,17 @@ const EXTRA_OPS = [
 ];
 
 /** The com.microsoft ops of onnxruntime's transformer optimizer (converters/microsoft.ts). */
-const MICROSOFT_OPS = ['Attention', 'BiasGelu', 'FastGelu', 'FusedMatMul', 'Gelu', 'MultiHeadAttention', 'QuickGelu', 'SkipLayerNormalization'];
+const MICROSOFT_OPS = [
+  'Attention',
+  'BiasGelu',
+  'EmbedLayerNormalization',
+  'FastGelu',
+  'FusedMatMul',
+  'Gelu',
+  'MultiHeadAttention',
+  'QuickGelu',
+  'SkipLayerNormalization',
+];
 
 describe('converter registry', () => {
   const registry = builtinRegistry();

@@ -3,7 +3,8 @@
  * converters take (converters/microsoft.ts): the GELU forms (the input's type), SkipLayerNormalization
  * (output and input_skip_bias_sum like the input; mean and inv_std_var the input's shape with the
  * last dim 1), FusedMatMul (MatMul of the operands with their last two dims swapped by transA /
- * transB), Attention and MultiHeadAttention (their first output: [batch, S, value hidden size]). The table is looked up for nodes of domain com.microsoft only.
+ * transB), Attention and MultiHeadAttention (their first output: [batch, S, value hidden size]) and
+ * EmbedLayerNormalization ([batch, S, hidden] twice, mask_index int32 [batch]). The table is looked up for nodes of domain com.microsoft only.
  */
 import { attrInt, attrInts } from '../attributes.js';
 import type { Dim } from '../types.js';
@@ -57,9 +58,23 @@ const multiHeadAttention: Rule = (ctx) => {
   return [{ dtype: ctx.dtype(0), shape: q && v && q.length === 3 && v.length === 3 ? [q[0]!, q[1]!, v[2]!] : undefined }];
 };
 
+/** EmbedLayerNormalization: [batch, S, hidden] (twice: output and embedding_sum) and mask_index int32 [batch]. */
+const embedLayerNormalization: Rule = (ctx) => {
+  const ids = ctx.shape(0);
+  const table = ctx.shape(2);
+  const out = ids && table ? [ids[0]!, ids[1]!, table[1]!] : undefined;
+  const dtype = ctx.dtype(2);
+  return [
+    { dtype, shape: out },
+    { dtype: 'int32', shape: ids ? [ids[0]!] : undefined },
+    { dtype, shape: out && [...out] },
+  ];
+};
+
 export const MICROSOFT_RULES: Readonly<Record<string, Rule>> = {
   Attention: attention,
   BiasGelu: likeInput,
+  EmbedLayerNormalization: embedLayerNormalization,
   FastGelu: likeInput,
   FusedMatMul: fusedMatMul,
   Gelu: likeInput,
