@@ -42,11 +42,21 @@ const work = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-bench-artifacts-'))
 const saved = path.join(work, 'model.hybrid');
 const cacheDir = path.join(work, 'cache');
 
-/** One step in a fresh process; it prints the milliseconds it took. */
-function step(kind: 'compile' | 'cached' | 'load', tag: string = kind): number {
+interface StepResult {
+  /** compile() or load() plus the first run. */
+  ms: number;
+  /** The process's start and imports, before the step began. */
+  startMs: number;
+  /** The model's compileMs: a compile's phases, a hit's own load and total (a load's are the saving compile's). */
+  phases: Record<string, number>;
+}
+
+/** One step in a fresh process; it prints what it took. */
+function step(kind: 'compile' | 'cached' | 'load', tag: string = kind): StepResult {
   const src = `
-    import { compile, load } from ${JSON.stringify(path.join(root, 'src', 'index.ts'))};
-    import { writeFileSync } from 'node:fs';
+    const startMs = performance.now();
+    const { compile, load } = await import(${JSON.stringify(path.join(root, 'src', 'index.ts'))});
+    const { writeFileSync } = await import('node:fs');
     const input = ${inputSource};
     const feeds = { ${JSON.stringify(inputName)}: { dtype: ${JSON.stringify(dtype)}, dims: ${JSON.stringify(dims)}, data: input } };
     const t0 = performance.now();
@@ -61,15 +71,23 @@ function step(kind: 'compile' | 'cached' | 'load', tag: string = kind): number {
       Object.keys(outputs).sort().map((k) => { const d = outputs[k].data; return Buffer.from(d.buffer, d.byteOffset, d.byteLength); })));
     ${kind === 'compile' ? `await m.save(${JSON.stringify(saved)});` : ''}
     await m.dispose();
-    console.log(ms);`;
+    console.log(JSON.stringify({ ms, startMs: startMs + 0, phases: m.report.compileMs }));`;
   const file = path.join(work, `${kind}.mts`);
   fs.writeFileSync(file, src);
   const out = execFileSync(process.execPath, ['--import', 'tsx', file], { cwd: root, encoding: 'utf8' });
-  return Number(out.trim().split('\n').pop());
+  return JSON.parse(out.trim().split('\n').pop()!) as StepResult;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const runs = (kind: 'compile' | 'cached' | 'load') => median(Array.from({ length: repeat }, () => step(kind)));
+/** The run of median time among `repeat` fresh processes. */
+const runs = (kind: 'compile' | 'cached' | 'load') => {
+  const all = Array.from({ length: repeat }, () => step(kind)).sort((a, b) => a.ms - b.ms);
+  return all[Math.floor(all.length / 2)]!;
+};
+const phases = (r: StepResult) =>
+  Object.entries(r.phases)
+    .filter(([, v]) => v >= 1)
+    .map(([k, v]) => `${k} ${v.toFixed(0)}`)
+    .join(', ');
 
 console.log(
   `model ${path.relative(root, model)} ${shapeArg}, ${backend} backend${precisions ? ` ${arg('precision', '')}` : ''}, ${os.cpus().length} cores, median of ${repeat} fresh processes`,
@@ -80,9 +98,10 @@ const cached = runs('cached');
 const loaded = runs('load');
 const onnxBytes = fs.statSync(model).size;
 const hybridBytes = fs.statSync(saved).size;
-console.log(`cold compile + first run     ${cold.toFixed(0)} ms`);
-console.log(`cache-hit compile + first run ${cached.toFixed(0)} ms  (${((100 * cached) / cold).toFixed(1)}% of cold)`);
-console.log(`load() + first run           ${loaded.toFixed(0)} ms  (${((100 * loaded) / cold).toFixed(1)}% of cold)`);
+console.log(`cold compile + first run     ${cold.ms.toFixed(0)} ms  (phases, ms: ${phases(cold)})`);
+console.log(`cache-hit compile + first run ${cached.ms.toFixed(0)} ms  (${((100 * cached.ms) / cold.ms).toFixed(1)}% of cold; ${phases(cached)})`);
+console.log(`load() + first run           ${loaded.ms.toFixed(0)} ms  (${((100 * loaded.ms) / cold.ms).toFixed(1)}% of cold)`);
+console.log(`process start and imports before each: ${cold.startMs.toFixed(0)} / ${cached.startMs.toFixed(0)} / ${loaded.startMs.toFixed(0)} ms (not counted above)`);
 console.log(`bytes: .onnx ${onnxBytes}, .hybrid ${hybridBytes} (${(hybridBytes / onnxBytes).toFixed(2)}x)`);
 const bytesOf = (tag: string) => fs.readFileSync(path.join(work, `${tag}.out`));
 const same = (tag: string, as: string) => (bytesOf(tag).equals(bytesOf(as)) ? 'bit-identical' : 'DIFFERENT');
