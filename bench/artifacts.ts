@@ -101,7 +101,9 @@ const hybridBytes = fs.statSync(saved).size;
 console.log(`cold compile + first run     ${cold.ms.toFixed(0)} ms  (phases, ms: ${phases(cold)})`);
 console.log(`cache-hit compile + first run ${cached.ms.toFixed(0)} ms  (${((100 * cached.ms) / cold.ms).toFixed(1)}% of cold; ${phases(cached)})`);
 console.log(`load() + first run           ${loaded.ms.toFixed(0)} ms  (${((100 * loaded.ms) / cold.ms).toFixed(1)}% of cold)`);
-console.log(`process start and imports before each: ${cold.startMs.toFixed(0)} / ${cached.startMs.toFixed(0)} / ${loaded.startMs.toFixed(0)} ms (not counted above)`);
+console.log(
+  `process start and imports before each: ${cold.startMs.toFixed(0)} / ${cached.startMs.toFixed(0)} / ${loaded.startMs.toFixed(0)} ms (not counted above)`,
+);
 console.log(`bytes: .onnx ${onnxBytes}, .hybrid ${hybridBytes} (${(hybridBytes / onnxBytes).toFixed(2)}x)`);
 const bytesOf = (tag: string) => fs.readFileSync(path.join(work, `${tag}.out`));
 const same = (tag: string, as: string) => (bytesOf(tag).equals(bytesOf(as)) ? 'bit-identical' : 'DIFFERENT');

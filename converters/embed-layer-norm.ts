@@ -39,10 +39,14 @@ const embedLayerNorm = defineConverter<Plan>({
     for (const i of [2, 3, 4]) {
       if (!v.has(i)) continue;
       const s = v.in(i).shape;
-      v.check(s.length === 2 && s[1] === hidden && v.in(i).dtype === dtype, () => `${v.inLabel(i)} is ${v.in(i).dtype} [${s}]; expected ${dtype} [rows, ${hidden}]`);
+      v.check(
+        s.length === 2 && s[1] === hidden && v.in(i).dtype === dtype,
+        () => `${v.inLabel(i)} is ${v.in(i).dtype} [${s}]; expected ${dtype} [rows, ${hidden}]`,
+      );
     }
     v.check(v.has(3), () => 'position_embedding is required');
-    for (const i of [5, 6]) v.check(v.has(i) && v.in(i).dtype === dtype && v.in(i).shape.join() === String(hidden), () => `${v.inLabel(i)} must be ${dtype} [${hidden}]`);
+    for (const i of [5, 6])
+      v.check(v.has(i) && v.in(i).dtype === dtype && v.in(i).shape.join() === String(hidden), () => `${v.inLabel(i)} must be ${dtype} [${hidden}]`);
     v.check(v.has(1) === v.has(4), () => 'segment_ids and segment_embedding come together');
     for (const i of [1, 7, 8]) {
       if (!v.has(i)) continue;
@@ -62,18 +66,28 @@ const embedLayerNorm = defineConverter<Plan>({
   },
   emit(e, p) {
     const ids = e.input(0);
-    const gather = (table: number, index: typeof ids, suffix: string) => e.add('gather', [e.input(table), index], { axis: 0, mode: 'default' }, suffix);
+    const gather = (table: number, index: typeof ids, suffix: string) =>
+      e.add('gather', [e.input(table), index], { axis: 0, mode: 'default' }, suffix);
     let sum = gather(2, ids, 'word');
     let position;
     if (e.node.inputs[8]) position = gather(3, e.input(8), 'position');
     else if (p.positions !== undefined) {
-      const at = e.constant(tensorOf('int32', [p.positions], Array.from({ length: p.positions }, (_, i) => i)), 'positions');
+      const at = e.constant(
+        tensorOf(
+          'int32',
+          [p.positions],
+          Array.from({ length: p.positions }, (_, i) => i),
+        ),
+        'positions',
+      );
       position = gather(3, at, 'position');
     } else {
       // 0..S-1 with S read from input_ids' shape at each run (a shape range).
       const dims = e.add('shape', [ids], {}, 'dims');
       const s = e.add('gather', [dims, e.fill(1, 'int64', 'seq_axis')], { axis: 0, mode: 'default' }, 'seq');
-      const at = e.add('range', [e.fill(0, 'int64', 'zero'), s, e.fill(1, 'int64', 'one')], {}, 'positions', [{ dtype: 'int64', shape: [ids.shape[1]!] }]);
+      const at = e.add('range', [e.fill(0, 'int64', 'zero'), s, e.fill(1, 'int64', 'one')], {}, 'positions', [
+        { dtype: 'int64', shape: [ids.shape[1]!] },
+      ]);
       position = gather(3, at, 'position');
     }
     sum = e.add('elementwise', [sum, position], { op: 'add' }, 'add_position');

@@ -144,6 +144,29 @@ describeIf(HAS_NATIVE, 'attention fusion', NATIVE_MISSING, () => {
     await expectChain({ ...base, softmax: { axis: 2 } }, false, 8);
   });
 
+  it('over a range, not where a leading dim equal at opt broadcasts at another shape (q batch 1..3 at opt 1, k batch 1)', async () => {
+    const c: Chain = { q: [1, 4, 8, 16], k: [1, 4, 8, 16], v: [1, 4, 8, 16], scale: { op: 'Div', value: 4 } };
+    const model = chainModel(c, { q: ['b', 4, 8, 16], v: ['b', 4, 8, 16] });
+    const m = await compile(model, {
+      backend: BACKEND,
+      threads: 1,
+      inputs: {
+        q: { min: [1, 4, 8, 16], opt: [1, 4, 8, 16], max: [3, 4, 8, 16] },
+        k: [1, 4, 8, 16],
+        v: { min: [1, 4, 8, 16], opt: [1, 4, 8, 16], max: [3, 4, 8, 16] },
+      },
+    });
+    try {
+      // One engine, unfused: fused, it would fail its build at batch 3 and fall back whole.
+      expect([m.report.engines.length, m.report.data.summary.fallbackSegments, attentionLayers(m)]).toEqual([1, 0, 0]);
+      for (const b of [1, 3]) {
+        await expectMatches(m, model, feedsFor(c, { q: [b, 4, 8, 16], k: [1, 4, 8, 16], v: [b, 4, 8, 16] }, 30 + b), `batch ${b}`);
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('over a batch and sequence range: one engine, held to onnxruntime at min, opt, max and between', async () => {
     const c: Chain = { q: [2, 4, 16, 16], k: [2, 4, 16, 16], v: [2, 4, 16, 16], scale: { op: 'Div', value: 4 }, mask: [2, 1, 1, 16] };
     const model = chainModel(c, { q: ['b', 4, 's', 16], k: ['b', 4, 's', 16], v: ['b', 4, 's', 16], mask: ['b', 1, 1, 's'] });

@@ -18,8 +18,19 @@ import { checkAgainstOrt, random, tensor } from './helpers/harness.js';
 
 const MS = { 'com.microsoft': 1 };
 const [B, S, V, P, H] = [2, 6, 30, 16, 8];
-const ids = (b: number, s: number, seed: number, max = V) => tensor('int32', [b, s], Array.from({ length: b * s }, (_, i) => (i * 7 + seed * 3) % max));
-const tables = { word: random('float32', [V, H], 1), pos: random('float32', [P, H], 2), seg: random('float32', [2, H], 3), gamma: random('float32', [H], 4), beta: random('float32', [H], 5) };
+const ids = (b: number, s: number, seed: number, max = V) =>
+  tensor(
+    'int32',
+    [b, s],
+    Array.from({ length: b * s }, (_, i) => (i * 7 + seed * 3) % max),
+  );
+const tables = {
+  word: random('float32', [V, H], 1),
+  pos: random('float32', [P, H], 2),
+  seg: random('float32', [2, H], 3),
+  gamma: random('float32', [H], 4),
+  beta: random('float32', [H], 5),
+};
 
 /** Inputs in EmbedLayerNormalization's order ('' skips one); tables are initializers. */
 function embed(inputs: Array<[string, TensorData] | null>, outputs: string[], attrs: Record<string, unknown> = {}) {
@@ -47,21 +58,44 @@ describe('EmbedLayerNormalization against onnxruntime', () => {
   it('segments, a mask and all three outputs', () =>
     checkAgainstOrt(
       embed(
-        [['ids', ids(B, S, 1)], ['segs', segs], ['word', tables.word], ['pos', tables.pos], ['seg', tables.seg], ['gamma', tables.gamma], ['beta', tables.beta], ['mask', mask]],
+        [
+          ['ids', ids(B, S, 1)],
+          ['segs', segs],
+          ['word', tables.word],
+          ['pos', tables.pos],
+          ['seg', tables.seg],
+          ['gamma', tables.gamma],
+          ['beta', tables.beta],
+          ['mask', mask],
+        ],
         ['y', 'mask_index', 'sum'],
         { epsilon: { float: 1e-5 } },
       ),
     ));
 
   it('no segments, position_ids [1, S] and [batch, S]', async () => {
-    const base: Array<[string, TensorData] | null> = [['ids', ids(B, S, 2)], null, ['word', tables.word], ['pos', tables.pos], null, ['gamma', tables.gamma], ['beta', tables.beta], ['mask', mask]];
+    const base: Array<[string, TensorData] | null> = [
+      ['ids', ids(B, S, 2)],
+      null,
+      ['word', tables.word],
+      ['pos', tables.pos],
+      null,
+      ['gamma', tables.gamma],
+      ['beta', tables.beta],
+      ['mask', mask],
+    ];
     await checkAgainstOrt(embed([...base, ['pids', tensor('int32', [1, S], [3, 1, 4, 1, 5, 9])]], ['y', 'mask_index']));
     // onnxruntime's type inference sets mask_index whenever a mask is given: the node must name it.
     await checkAgainstOrt(embed([...base, ['pids', ids(B, S, 5, P)]], ['y', 'mask_index']));
   });
 
   it('no mask: mask_index is zeros', () =>
-    checkAgainstOrt(embed([['ids', ids(B, S, 3)], null, ['word', tables.word], ['pos', tables.pos], null, ['gamma', tables.gamma], ['beta', tables.beta]], ['y', 'mask_index'])));
+    checkAgainstOrt(
+      embed(
+        [['ids', ids(B, S, 3)], null, ['word', tables.word], ['pos', tables.pos], null, ['gamma', tables.gamma], ['beta', tables.beta]],
+        ['y', 'mask_index'],
+      ),
+    ));
 });
 
 describeIf(HAS_NATIVE, 'EmbedLayerNormalization compiled over a range', NATIVE_MISSING, () => {
@@ -99,7 +133,16 @@ describeIf(HAS_NATIVE, 'EmbedLayerNormalization compiled over a range', NATIVE_M
         [3, 16],
         [2, 9],
       ] as const) {
-        const feeds = { ids: toOrtTensor(ids(b, s, s)), mask: toOrtTensor(tensor('int32', [b, s], Array.from({ length: b * s }, (_, i) => (i % s < s - 1 ? 1 : 0)))) };
+        const feeds = {
+          ids: toOrtTensor(ids(b, s, s)),
+          mask: toOrtTensor(
+            tensor(
+              'int32',
+              [b, s],
+              Array.from({ length: b * s }, (_, i) => (i % s < s - 1 ? 1 : 0)),
+            ),
+          ),
+        };
         await expectMatches(m, model, feeds, `batch ${b}, sequence ${s}`);
       }
     } finally {

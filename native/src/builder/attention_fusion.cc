@@ -5,6 +5,8 @@
 #include <vector>
 
 #include "src/ir/attention.h"
+#include "src/ir/derive_shapes.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 
@@ -69,6 +71,28 @@ int64_t NanGuard(const RewriteWork& w, int32_t p, std::vector<int64_t>* guard) {
     return sel;
   }
   return -1;
+}
+
+// Over a shape range, the chain must fit the layer at the range's ends too, as it does at the
+// declared shapes: a leading dim equal at opt may broadcast elsewhere (q's batch of 1 at opt
+// against k's fixed 1, which the matmul broadcasts at batch 3).
+bool FitsAtRangeEnds(const Network& net, const std::vector<int32_t>& inputs, int32_t out, bool trans_k) {
+  if (!IsDynamic(net)) return true;
+  for (bool max : {false, true}) {
+    std::vector<Shape> shapes;
+    for (const InputRange& r : net.ranges) shapes.push_back(max ? r.max : r.min);
+    std::vector<TensorInfo> t;
+    try {
+      t = DeriveNetworkShapes(net, shapes);
+    } catch (const Error&) {
+      return false;
+    }
+    std::vector<Shape> in;
+    for (int32_t id : inputs) in.push_back(t[id].shape);
+    AttentionGeometry g;
+    if (!ReadAttentionGeometry(in, trans_k, &g).empty() || AttentionOutputShape(in) != t[out].shape) return false;
+  }
+  return true;
 }
 
 // A plain matmul: two inputs (no bias), no activation, q not transposed.
@@ -152,7 +176,8 @@ bool FuseAttention(RewriteWork& w) {
     AttentionGeometry g;
     const bool trans_k = m1.params.Bool("transB");
     if (!same || !ReadAttentionGeometry(shapes, trans_k, &g).empty() ||
-        AttentionOutputShape(shapes) != w.ShapeOf(mm2.outputs[0])) {
+        AttentionOutputShape(shapes) != w.ShapeOf(mm2.outputs[0]) ||
+        !FitsAtRangeEnds(w.net, inputs, mm2.outputs[0], trans_k)) {
       continue;
     }
     // Named as the chain's first layer (as other fusions keep their head's name), listing the rest.

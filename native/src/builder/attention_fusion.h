@@ -12,8 +12,8 @@
 // becomes one attention layer (src/ir/attention.h) in the second matmul's place, so that the
 // scores and probabilities never go through memory. Only where each intermediate has that one
 // reader and is no network output, the matmuls have no bias, activation or transposed first
-// operand, q, k and v share their leading dims (no broadcasting between them) and every tensor
-// is of one float dtype.
+// operand, q, k and v share their leading dims (no broadcasting between them; over a shape
+// range, at the range's ends too) and every tensor is of one float dtype.
 #pragma once
 
 #include "src/builder/net_rewrite.h"
