@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinRegistry } from '../converters/index.js';
+import { emittedKinds, kernelFiles, layerKinds, shapeRuleFiles } from './layer-homes.js';
 import type { ConverterRegistry } from '../converters/registry.js';
 
 export const OPERATORS_DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'operators.md');
@@ -102,19 +103,47 @@ function whereTable(registry: ConverterRegistry): string {
     const conv = converters.get(op) ?? '?';
     const test = `test/converters/${path.basename(conv, '.ts')}.test.ts`;
     const tests = fs.existsSync(path.join(ROOT, test)) ? `\`${test}\`` : '';
-    return `| ${op} | \`${conv}\` | \`${rules.get(op) ?? '?'}\` | ${tests} |`;
+    const kinds = conv === '?' ? '?' : emittedKinds(conv).join(', ') || 'none (constants, or the input itself)';
+    return `| ${op} | \`${conv}\` | \`${rules.get(op) ?? '?'}\` | ${kinds} | ${tests} |`;
   });
   return `
 ## Where each op lives
 
 Read from \`converters/all.ts\` (the converter each op's list comes from) and
 \`src/ir/infer/rules.ts\` (its shape inference rule; \`src/ir/infer/microsoft.ts\` for com.microsoft);
-the converter's own test file where it has one. Every op of the default domain is also run
+the layer kinds its converter file adds (its own \`add\` calls and Emitter helpers; where those
+kinds run: the next table); the converter's own test file where it has one. Every op of the default domain is also run
 through engines by its ONNX node conformance cases (\`test/conformance/node-engine.test.ts\`,
 which fails if a converter has none); the com.microsoft ops have none, and their test file
 holds them to onnxruntime's own kernels.
 
-| Op | Converter | Inference rule | Converter tests |
+| Op | Converter | Inference rule | Layer kinds its converter file emits | Converter tests |
+| --- | --- | --- | --- | --- |
+${rows.join('\n')}
+${kindTable()}`;
+}
+
+/**
+ * The third table: for each engine layer kind, its shape rule and each backend's kernel file,
+ * read from the native sources (scripts/layer-homes.ts, which throws where kernels.h names a
+ * file that does not define the factory).
+ */
+function kindTable(): string {
+  const [cpu, cuda, rules] = [kernelFiles('cpu'), kernelFiles('cuda'), shapeRuleFiles()];
+  const rows = [...layerKinds().values()]
+    .filter((k) => k !== 'constant')
+    .map((k) => `| ${k} | \`${rules.get(k)}\` | ${cpu.has(k) ? `\`${cpu.get(k)}\`` : 'none'} | ${cuda.has(k) ? `\`${cuda.get(k)}\`` : 'none'} |`);
+  return `
+## Where each layer kind lives
+
+Read from \`native/src/ir/network.h\` (the kinds), \`shape_rules.cc\` (which file holds each
+kind's shape and validation rule) and each backend's \`CreateKernel\` and \`kernels.h\` (the
+file that defines its kernel). Parameters of every kind: \`native/src/ir/param_schema.cc\`;
+what each computes: \`src/engine/network.ts\`. Builder forms (pointwise, attention, and the
+fused forms of other kinds) come from the builder's passes (\`native/src/builder/\`), not
+from converters.
+
+| Layer kind | Shape rule | cpu kernel | cuda kernel |
 | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;

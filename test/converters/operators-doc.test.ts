@@ -17,7 +17,7 @@ describe('docs/operators.md', () => {
 
   it('says where every op lives, naming files that exist', () => {
     const doc = renderOperatorsDoc(builtinRegistry());
-    const where = doc.slice(doc.indexOf('## Where each op lives'));
+    const where = doc.slice(doc.indexOf('## Where each op lives'), doc.indexOf('## Where each layer kind lives'));
     const ops = new Set(
       builtinRegistry()
         .list()
@@ -28,7 +28,27 @@ describe('docs/operators.md', () => {
     const files = [...where.matchAll(/`([\w./-]+\.ts)`/g)].map((m) => m[1]!);
     expect(files.length).toBeGreaterThanOrEqual(2 * ops.size);
     expect(files.filter((f) => !fs.existsSync(path.join(import.meta.dirname, '..', '..', f)))).toEqual([]);
-    expect(where).toContain('| Tile | `converters/tile.ts` | `src/ir/infer/reshape.ts` | `test/converters/tile.test.ts` |');
+    expect(where).toContain('| Tile | `converters/tile.ts` | `src/ir/infer/reshape.ts` | shuffle, slice | `test/converters/tile.test.ts` |');
+    expect(where).toContain('| Conv | `converters/conv.ts` | `src/ir/infer/conv.ts` | convolution |');
+  });
+
+  it('says where every layer kind lives: a shape rule and a kernel on each backend, in files that exist', () => {
+    const doc = renderOperatorsDoc(builtinRegistry());
+    const kinds = doc.slice(doc.indexOf('## Where each layer kind lives'));
+    const rows = kinds.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| Layer') && !l.startsWith('| ---'));
+    const network = fs.readFileSync(path.join(import.meta.dirname, '..', '..', 'native', 'src', 'ir', 'network.h'), 'utf8');
+    const declared = Number(/kNumLayerKinds = (\d+)/.exec(network)![1]);
+    expect(rows).toHaveLength(declared - 1); // every kind but constant
+    for (const row of rows) {
+      const cells = row.split('|').map((c) => c.trim());
+      expect(
+        cells.slice(2, 5).every((c) => /^`native\/[\w/]+\.(cc|cu)`$/.test(c)),
+        row,
+      ).toBe(true);
+    }
+    const files = [...kinds.matchAll(/`(native\/[\w./-]+)`/g)].map((m) => m[1]!);
+    expect(files.filter((f) => !fs.existsSync(path.join(import.meta.dirname, '..', '..', f)))).toEqual([]);
+    expect(kinds).toContain('| attention | `native/src/ir/shape_rules_compute.cc` | `native/cpu/attention.cc` | `native/cuda/attention.cu` |');
   });
 
   it('has one row per converter form, with its opset range', () => {

@@ -1,0 +1,84 @@
+/**
+ * Where each engine layer kind lives, read from the sources for docs/operators.md
+ * (scripts/gen-operators.ts): the kind names (native/src/ir/network.cc, in the order of
+ * network.h's LayerKind), each backend's kernel factory per kind (the backend's CreateKernel
+ * switch) and the file that defines that factory (the backend's kernels.h names it; the file
+ * must define it, or this throws, so the table cannot point at the wrong file), and the layer
+ * kinds a converter file emits (its `add('kind'` calls, shared emitters called with a kind, and
+ * the Emitter helpers it uses).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+
+/** LayerKind enumerator (kConvolution) -> kind name ('convolution'), in enum order. */
+export function layerKinds(): Map<string, string> {
+  const enumBody = /enum class LayerKind : uint8_t \{([\s\S]*?)\};/.exec(read('native/src/ir/network.h'))?.[1];
+  const namesBody = /kKindNames\[kNumLayerKinds\] = \{([\s\S]*?)\};/.exec(read('native/src/ir/network.cc'))?.[1];
+  if (!enumBody || !namesBody) throw new Error('layer-homes: LayerKind or kKindNames not found');
+  const enumerators = [...enumBody.matchAll(/^\s*(k\w+)(?: = \d+)?,/gm)].map((m) => m[1]!);
+  const names = [...namesBody.matchAll(/"(\w+)"/g)].map((m) => m[1]!);
+  if (enumerators.length !== names.length) throw new Error(`layer-homes: ${enumerators.length} LayerKinds but ${names.length} names`);
+  return new Map(enumerators.map((e, i) => [e, names[i]!]));
+}
+
+export type Backend = 'cpu' | 'cuda';
+
+const BACKEND_FILES: Record<Backend, { dispatch: string; factories: string; dir: string }> = {
+  cpu: { dispatch: 'native/cpu/cpu_backend.cc', factories: 'native/cpu/kernels.h', dir: 'native/cpu' },
+  cuda: { dispatch: 'native/cuda/cuda_backend.cc', factories: 'native/cuda/kernels.h', dir: 'native/cuda' },
+};
+
+/** Kind name -> the file (repository-relative) that defines the backend's kernel for it. */
+export function kernelFiles(backend: Backend): Map<string, string> {
+  const { dispatch, factories, dir } = BACKEND_FILES[backend];
+  const kinds = layerKinds();
+  const fileOf = new Map([...read(factories).matchAll(/std::unique_ptr<Kernel> (Make\w+)\([^)]*\);\s*\/\/ (\w+\.(?:cc|cu))/g)].map((m) => [m[1]!, `${dir}/${m[2]!}`]));
+  const out = new Map<string, string>();
+  for (const m of read(dispatch).matchAll(/case LayerKind::(k\w+):[^\n]*?(Make\w+)\(/g)) {
+    const kind = kinds.get(m[1]!);
+    const file = fileOf.get(m[2]!);
+    if (!kind || !file) throw new Error(`layer-homes: ${dispatch}: ${m[1]} -> ${m[2]} is not in ${factories}`);
+    if (!new RegExp(`\\b${m[2]}\\(`).test(read(file))) throw new Error(`layer-homes: ${factories} says ${m[2]} is in ${file}, which does not define it`);
+    out.set(kind, file);
+  }
+  return out;
+}
+
+/** Emitter helpers and the layer kinds they add (converters/define.ts). */
+const HELPER_KINDS: Record<string, string[]> = {
+  reshape: ['shuffle'],
+  reshapeRelative: ['shuffle'],
+  transpose: ['shuffle'],
+  cast: ['cast'],
+  broadcastTo: ['shuffle', 'slice'],
+  broadcastToComputed: ['shape', 'concat', 'shuffle', 'slice'],
+};
+
+/** The layer kinds a converter file emits (constants left out), sorted. */
+export function emittedKinds(converterFile: string): string[] {
+  const text = read(converterFile);
+  // e.add('kind', ...), and shared emitters called as emitX(e, 'kind', ...).
+  const kinds = new Set([...text.matchAll(/(?:\.(?:add|addMany)(?:<[^>]*>)?\(\s*|\(e, )'(\w+)'/g)].map((m) => m[1]!));
+  for (const [helper, ks] of Object.entries(HELPER_KINDS)) {
+    if (new RegExp(`\\be\\.${helper}\\(`).test(text)) ks.forEach((k) => kinds.add(k));
+  }
+  return [...kinds].sort();
+}
+
+/** Kind name -> the file of its shape rule: shape_rules.cc's Dispatch sends compute kinds to one file, the rest to the other. */
+export function shapeRuleFiles(): Map<string, string> {
+  const body = /void Dispatch\(const LayerCheck& c\) \{([\s\S]*?)\n\}/.exec(read('native/src/ir/shape_rules.cc'))?.[1];
+  if (!body) throw new Error('layer-homes: shape_rules.cc has no Dispatch');
+  const computeBlock = body.slice(0, body.indexOf('CheckComputeLayer(c)'));
+  const compute = new Set([...computeBlock.matchAll(/case LayerKind::(k\w+):/g)].map((m) => m[1]!));
+  const out = new Map<string, string>();
+  for (const [e, name] of layerKinds()) {
+    if (name === 'constant') continue;
+    out.set(name, compute.has(e) ? 'native/src/ir/shape_rules_compute.cc' : 'native/src/ir/shape_rules_data.cc');
+  }
+  return out;
+}
