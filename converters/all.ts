@@ -21,6 +21,7 @@ import { expandConverters } from './expand.js';
 import { rangeConverters } from './range.js';
 import { floatClassConverters } from './float-class.js';
 import { gatherConverters } from './gather.js';
+import { gatherNdConverters } from './gather-nd.js';
 import { identityConverters } from './identity.js';
 import { lrnConverters } from './lrn.js';
 import { matmulConverters } from './matmul.js';
@@ -78,6 +79,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Floor'),
   ...from(gatherConverters, 'Gather'),
   ...from(gatherConverters, 'GatherElements'),
+  ...gatherNdConverters, // GatherND
   ...from(unaryConverters, 'Gelu'),
   ...from(matmulConverters, 'Gemm'),
   ...from(poolConverters, 'GlobalAveragePool'),

@@ -36,13 +36,16 @@ const BACKEND_FILES: Record<Backend, { dispatch: string; factories: string; dir:
 export function kernelFiles(backend: Backend): Map<string, string> {
   const { dispatch, factories, dir } = BACKEND_FILES[backend];
   const kinds = layerKinds();
-  const fileOf = new Map([...read(factories).matchAll(/std::unique_ptr<Kernel> (Make\w+)\([^)]*\);\s*\/\/ (\w+\.(?:cc|cu))/g)].map((m) => [m[1]!, `${dir}/${m[2]!}`]));
+  const fileOf = new Map(
+    [...read(factories).matchAll(/std::unique_ptr<Kernel> (Make\w+)\([^)]*\);\s*\/\/ (\w+\.(?:cc|cu))/g)].map((m) => [m[1]!, `${dir}/${m[2]!}`]),
+  );
   const out = new Map<string, string>();
   for (const m of read(dispatch).matchAll(/case LayerKind::(k\w+):[^\n]*?(Make\w+)\(/g)) {
     const kind = kinds.get(m[1]!);
     const file = fileOf.get(m[2]!);
     if (!kind || !file) throw new Error(`layer-homes: ${dispatch}: ${m[1]} -> ${m[2]} is not in ${factories}`);
-    if (!new RegExp(`\\b${m[2]}\\(`).test(read(file))) throw new Error(`layer-homes: ${factories} says ${m[2]} is in ${file}, which does not define it`);
+    if (!new RegExp(`\\b${m[2]}\\(`).test(read(file)))
+      throw new Error(`layer-homes: ${factories} says ${m[2]} is in ${file}, which does not define it`);
     out.set(kind, file);
   }
   return out;

@@ -1,4 +1,5 @@
-// Gather along an axis ('default': ONNX Gather; 'elements': GatherElements), any data dtype,
+// Gather along an axis ('default': ONNX Gather; 'elements': GatherElements; 'nd': GatherND, its
+// geometry in src/ir/gather_nd.h), any data dtype,
 // int32/int64 indices, negative indices counting from the end. Every index is checked
 // before anything is copied; one outside [-n, n) is an Error (kInput) naming the layer, the
 // index and its position.
@@ -7,6 +8,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/gather_nd.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -17,6 +19,15 @@ class GatherKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
     const Shape& data = in_[0].shape;
+    wide_ = in_[1].dtype == DType::kInt64;
+    es_ = DTypeSize(in_[0].dtype);
+    nd_ = params().String("mode") == "nd";
+    if (nd_) {
+      Shape out;
+      const std::string why = ReadGatherNdGeometry(data, in_[1].shape, params().Int("axis"), &g_, &out);
+      if (!why.empty()) Bad(ErrorCode::kNative, why);
+      return;
+    }
     axis_ = params().Int("axis");
     elements_ = params().String("mode") == "elements";
     es_ = DTypeSize(in_[0].dtype);
@@ -38,6 +49,7 @@ class GatherKernel : public CpuKernel {
     auto index = [&](int64_t i) -> int64_t {
       return wide_ ? static_cast<const int64_t*>(args.inputs[1])[i] : static_cast<const int32_t*>(args.inputs[1])[i];
     };
+    if (nd_) return GatherNd(x, y, index);
     for (int64_t i = 0; i < num_idx_; ++i) {
       const int64_t v = index(i);
       if (v < -axis_len_ || v >= axis_len_) {
@@ -81,8 +93,37 @@ class GatherKernel : public CpuKernel {
   }
 
  private:
+  // Every tuple's indices are checked first; then each tuple's slice is copied.
+  template <typename Index>
+  void GatherNd(const uint8_t* x, uint8_t* y, const Index& index) const {
+    const int64_t tuples = g_.batch * g_.tuples;
+    for (int64_t t = 0; t < tuples; ++t) {
+      for (int j = 0; j < g_.k; ++j) {
+        const int64_t v = index(t * g_.k + j), n = g_.dims[j];
+        if (v < -n || v >= n) {
+          Bad(ErrorCode::kInput,
+              Cat("index ", v, " at position ", t * g_.k + j, " of the indices is out of range for a dim of ", n,
+                  " (valid: ", -n, " to ", n - 1, ")"));
+        }
+      }
+    }
+    const size_t block = static_cast<size_t>(g_.slice) * es_;
+    Par(tuples, std::max<int64_t>(1, 64 * 1024 / std::max<int64_t>(static_cast<int64_t>(block), 1)),
+        [&](int64_t t0, int64_t t1) {
+          for (int64_t t = t0; t < t1; ++t) {
+            int64_t off = (t / g_.tuples) * g_.batch_stride;
+            for (int j = 0; j < g_.k; ++j) {
+              const int64_t v = index(t * g_.k + j);
+              off += (v < 0 ? v + g_.dims[j] : v) * g_.strides[j];
+            }
+            std::memcpy(y + t * block, x + off * es_, block);
+          }
+        });
+  }
+
   int64_t axis_ = 0, axis_len_ = 0, outer_ = 1, inner_ = 1, num_idx_ = 0;
-  bool elements_ = false, wide_ = false;
+  bool elements_ = false, wide_ = false, nd_ = false;
+  GatherNdGeometry g_;
   size_t es_ = 4;
   std::vector<int64_t> data_strides_;
   Shape idx_shape_;

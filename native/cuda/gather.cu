@@ -1,4 +1,5 @@
-// Gather along an axis ('default': ONNX Gather; 'elements': GatherElements), any data dtype,
+// Gather along an axis ('default': ONNX Gather; 'elements': GatherElements; 'nd': GatherND, its
+// geometry in src/ir/gather_nd.h), any data dtype,
 // int32/int64 indices, negative indices counting from the end. An index outside [-n, n) is
 // never followed (its element reads index 0): the kernel records it in the stream's status
 // record, and the run fails at Synchronize with an Error(kInput) naming the layer, the index
@@ -6,6 +7,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/gather_nd.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -59,6 +61,17 @@ __global__ void GatherElements(const B* x, const I* idx, B* y, int64_t n, Gather
   }
 }
 
+// One thread per output element: its tuple's indices (checked as Fix does), then the element.
+template <typename B, typename I>
+__global__ void GatherNd(const B* x, const I* idx, B* y, GatherNdGeometry g, GatherGeometry gg, StatusRecord* st) {
+  HYBRIDRT_GRID_LOOP(i, g.numel()) {
+    const int64_t t = i / g.slice, s = i % g.slice;
+    int64_t off = (t / g.tuples) * g.batch_stride + s;
+    for (int j = 0; j < g.k; ++j) off += Fix(idx[t * g.k + j], g.dims[j], t * g.k + j, st, gg) * g.strides[j];
+    y[i] = x[off];
+  }
+}
+
 class GatherLayer : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
@@ -71,6 +84,14 @@ class GatherLayer : public CudaKernel {
  protected:
   void PrepareKernel() override {
     const Shape& data = in_[0].shape;
+    g_.kernel = reinterpret_cast<unsigned long long>(static_cast<const CudaKernel*>(this));
+    nd_ = params().String("mode") == "nd";
+    if (nd_) {
+      Shape out;
+      const std::string why = ReadGatherNdGeometry(data, in_[1].shape, params().Int("axis"), &nd_geometry_, &out);
+      if (!why.empty()) Bad(ErrorCode::kNative, why);
+      return;
+    }
     const int64_t axis = params().Int("axis");
     elements_ = params().String("mode") == "elements";
     g_.len = data[axis];
@@ -89,7 +110,6 @@ class GatherLayer : public CudaKernel {
         g_.data_stride[d] = st[d];
       }
     }
-    g_.kernel = reinterpret_cast<unsigned long long>(static_cast<const CudaKernel*>(this));
   }
 
  public:
@@ -104,7 +124,8 @@ class GatherLayer : public CudaKernel {
         const B* x = static_cast<const B*>(args.inputs[0]);
         const I* idx = static_cast<const I*>(args.inputs[1]);
         B* y = static_cast<B*>(args.outputs[0]);
-        if (elements_) GatherElements<B, I><<<GridFor(n), kThreads, 0, s>>>(x, idx, y, n, g_, st);
+        if (nd_) GatherNd<B, I><<<GridFor(n), kThreads, 0, s>>>(x, idx, y, nd_geometry_, g_, st);
+        else if (elements_) GatherElements<B, I><<<GridFor(n), kThreads, 0, s>>>(x, idx, y, n, g_, st);
         else GatherDefault<B, I><<<GridFor(n), kThreads, 0, s>>>(x, idx, y, n, g_, st);
       };
       if (in_[1].dtype == DType::kInt64) run(int64_t{});
@@ -114,8 +135,9 @@ class GatherLayer : public CudaKernel {
   }
 
  private:
-  bool elements_ = false;
+  bool elements_ = false, nd_ = false;
   GatherGeometry g_{};
+  GatherNdGeometry nd_geometry_;
 };
 
 }  // namespace

@@ -293,11 +293,13 @@ export type LayerSpec =
   | {
       /**
        * inputs: [data, indices (int32/int64)]. mode 'default': ONNX Gather along axis (out
-       * shape data[:axis] + indices + data[axis+1:]); 'elements': GatherElements. Negative
-       * indices count from the end; out-of-range indices are a run-time error of the layer.
+       * shape data[:axis] + indices + data[axis+1:]); 'elements': GatherElements; 'nd': GatherND
+       * with batch_dims = axis (indices [batch..., M..., k]; out shape indices[:-1] +
+       * data[axis+k:]; native/src/ir/gather_nd.h). Negative indices count from the end;
+       * out-of-range indices are a run-time error of the layer.
        */
       kind: 'gather';
-      params: { axis: number; mode: 'default' | 'elements' };
+      params: { axis: number; mode: 'default' | 'elements' | 'nd' };
     }
   | {
       /**

@@ -43,6 +43,7 @@ const EXTRA_OPS = [
     'Sign',
     'Mod',
     'Einsum',
+    'GatherND',
   ],
 ];
 

@@ -89,7 +89,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kSplit).params = {Int("axis"), Ints("sizes")};
     // starts in the plain form, axes in the computed window's (computed_layers.h).
     at(LayerKind::kSlice).params = {Ints("starts", false), Ints("steps"), Ints("axes", false)};
-    at(LayerKind::kGather).params = {Int("axis"), Enum("mode", {"default", "elements"})};
+    at(LayerKind::kGather).params = {Int("axis"), Enum("mode", {"default", "elements", "nd"})};
     at(LayerKind::kPad).params = {Enum("mode", {"constant", "reflect", "edge", "wrap"}), Ints("padsBegin"),
                                   Ints("padsEnd"), Float("value")};
     at(LayerKind::kResize).params = {

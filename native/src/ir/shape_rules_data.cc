@@ -3,6 +3,7 @@
 // noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
+#include "src/ir/gather_nd.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shuffle.h"
 
@@ -181,8 +182,15 @@ void CheckGather(const LayerCheck& c) {
   }
   const Shape& data = c.In(0).shape;
   const Shape& idx = c.In(1).shape;
-  int64_t axis = CheckAxis(c, data.size());
   Shape out;
+  if (c.params().String("mode") == "nd") {  // axis is batch_dims (gather_nd.h)
+    GatherNdGeometry g;
+    const std::string why = ReadGatherNdGeometry(data, idx, c.params().Int("axis"), &g, &out);
+    if (!why.empty()) c.Bad(why);
+    c.ExpectOutput(0, c.In(0).dtype, out);
+    return;
+  }
+  int64_t axis = CheckAxis(c, data.size());
   if (c.params().String("mode") == "default") {
     out.assign(data.begin(), data.begin() + axis);
     out.insert(out.end(), idx.begin(), idx.end());

@@ -498,8 +498,32 @@ function shuffle(x: HostTensor, p: Extract<NetLayer, { kind: 'shuffle' }>['param
   return y;
 }
 
-function gather(data: HostTensor, indices: HostTensor, p: { axis: number; mode: 'default' | 'elements' }, y: HostTensor): HostTensor {
+function gather(data: HostTensor, indices: HostTensor, p: { axis: number; mode: 'default' | 'elements' | 'nd' }, y: HostTensor): HostTensor {
   const st = stridesOf(data.shape);
+  if (p.mode === 'nd') {
+    // network.ts: GatherND with batch_dims = axis; output index = [batch..., tuple index..., slice...].
+    const b = p.axis;
+    const k = indices.shape[indices.shape.length - 1]!;
+    const ist = stridesOf(indices.shape);
+    const lead = indices.shape.length - 1; // batch dims and tuple dims of the output
+    forEachIndex(y.shape, (idx, i) => {
+      let io = 0;
+      idx.slice(0, lead).forEach((v, d) => (io += v * ist[d]!));
+      const full = [...idx.slice(0, b)];
+      for (let j = 0; j < k; j++) {
+        const dim = data.shape[b + j]!;
+        const v = indices.data[io + j]!;
+        const w = v < 0 ? v + dim : v;
+        if (w < 0 || w >= dim) throw new HybridError('INPUT', `gathernd index ${v} out of range`);
+        full.push(w);
+      }
+      full.push(...idx.slice(lead));
+      let o = 0;
+      full.forEach((v, d) => (o += v * st[d]!));
+      y.data[i] = data.data[o]!;
+    });
+    return y;
+  }
   const dim = data.shape[p.axis]!;
   const fix = (i: number) => {
     const j = i < 0 ? i + dim : i;
