@@ -19,6 +19,7 @@ import { einsumConverters } from './einsum.js';
 import { embedLayerNormConverters } from './embed-layer-norm.js';
 import { expandConverters } from './expand.js';
 import { rangeConverters } from './range.js';
+import { scatterConverters } from './scatter.js';
 import { floatClassConverters } from './float-class.js';
 import { gatherConverters } from './gather.js';
 import { gatherNdConverters } from './gather-nd.js';
@@ -132,6 +133,9 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...resizeConverters, // Resize
   ...from(recurrentConverters, 'RNN'),
   ...from(unaryConverters, 'Round'),
+  ...from(scatterConverters, 'Scatter'),
+  ...from(scatterConverters, 'ScatterElements'),
+  ...from(scatterConverters, 'ScatterND'),
   ...from(unaryConverters, 'Selu'),
   ...from(shapeOfConverters, 'Shape'),
   ...from(unaryConverters, 'Sigmoid'),

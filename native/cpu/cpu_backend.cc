@@ -61,6 +61,7 @@ class CpuBackend : public Backend {
       case LayerKind::kCumSum: k = MakeCumSum(); break;
       case LayerKind::kArgMinMax: k = MakeArgMinMax(); break;
       case LayerKind::kAttention: k = MakeAttention(); break;
+      case LayerKind::kScatter: k = MakeScatter(); break;
       default: compute = false; break;
     }
     if (compute) return HalfTensors(setup) ? MakeHalfAdapter(std::move(k)) : std::move(k);

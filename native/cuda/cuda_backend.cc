@@ -220,6 +220,7 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
     case LayerKind::kCumSum: return MakeCumSum(this);
     case LayerKind::kArgMinMax: return MakeArgMinMax(this);
     case LayerKind::kAttention: return MakeAttention(this);
+    case LayerKind::kScatter: return MakeScatter(this);
     case LayerKind::kQuantize: return MakeQuantize(this);
     case LayerKind::kDequantize: return MakeDequantize(this);
     case LayerKind::kPointwise: return MakePointwise(this);

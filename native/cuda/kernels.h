@@ -28,6 +28,7 @@ std::unique_ptr<Kernel> MakeRange(CudaBackend* b);          // range.cu
 std::unique_ptr<Kernel> MakeCumSum(CudaBackend* b);         // cumsum.cu
 std::unique_ptr<Kernel> MakeArgMinMax(CudaBackend* b);      // arg_min_max.cu
 std::unique_ptr<Kernel> MakeAttention(CudaBackend* b);      // attention.cu
+std::unique_ptr<Kernel> MakeScatter(CudaBackend* b);        // scatter.cu
 std::unique_ptr<Kernel> MakePooling(CudaBackend* b);        // pooling.cu
 std::unique_ptr<Kernel> MakeReduce(CudaBackend* b);         // reduce.cu
 std::unique_ptr<Kernel> MakeSoftmax(CudaBackend* b);        // softmax.cu

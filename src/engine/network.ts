@@ -408,6 +408,18 @@ export type LayerSpec =
     }
   | {
       /**
+       * inputs: [data, indices (int64), updates (data's dtype)]; the output is data with the
+       * updates written ('none') or combined ('add', 'mul', 'max', 'min': integers wrap) where
+       * the indices say, in the updates' order (a repeated index: the later update last).
+       * mode 'nd': ONNX ScatterND (indices [..., k], updates indices[:-1] + data[k:]);
+       * 'elements': ScatterElements along `axis` (indices and updates of one shape). Negative
+       * indices count from the end; out-of-range ones are a run-time error (native/src/ir/scatter.h).
+       */
+      kind: 'scatter';
+      params: { mode: 'nd' | 'elements'; axis: number; reduction: 'none' | 'add' | 'mul' | 'max' | 'min' };
+    }
+  | {
+      /**
        * inputs: [x, scale, zeroPoint?]. quantize: y = saturate(round_half_even(x/scale) + zp)
        * into int8/uint8 (the output's dtype); dequantize: y = (x - zp) * scale. Per-tensor when
        * scale is a scalar (one element, rank <= 1), else per-axis along `axis` (scale of shape
@@ -460,35 +472,4 @@ export interface NetworkDefinition {
 }
 
 export type { Precision } from './precision.js';
-
-export interface BuildConfig {
-  backend: 'cpu' | 'cuda';
-  /** Allowed precisions; fp32 is always allowed. */
-  precisions: Precision[];
-  /**
-   * Timing cache file: the tactics chosen per (layer signature, device), read before a build
-   * and updated after it, so that later builds take them without timing them again.
-   */
-  timingCachePath?: string;
-  /** The builder's fusion pass (native/src/builder/fusion.h); default: on for cuda, off for cpu. */
-  fusion?: boolean;
-  /** Channels-last layouts for fp16/bf16 convolutions (native/src/builder/layout.h); default: on for cuda. */
-  layout?: boolean;
-  /**
-   * Byte-view shuffles (reshapes) share their input's arena bytes and launch nothing
-   * (native/src/builder/alias.h); default on. Off: each copies into a block of its own.
-   */
-  alias?: boolean;
-  /**
-   * Chains of elementwise, unary and cast layers as one `pointwise` layer each
-   * (native/src/builder/pointwise_fusion.h; on cuda a kernel NVRTC compiles); default: as `fusion`.
-   */
-  pointwise?: boolean;
-  /**
-   * The attention chain (matmul, scale, mask add, softmax, matmul) as one `attention` layer
-   * (native/src/builder/attention_fusion.h); default: as `fusion`.
-   */
-  attention?: boolean;
-  /** Worker threads for the cpu backend (default: available cores). */
-  threads?: number;
-}
+export type { BuildConfig } from './build-config.js';

@@ -18,7 +18,9 @@ function gatherNd(data: TensorData, indices: TensorData, batchDims = 0, opset = 
         { name: 'idx', dtype: indices.dtype as 'int64', shape: indices.dims },
       ],
       outputs: [{ name: 'y' }],
-      nodes: [{ op: 'GatherND', inputs: ['data', 'idx'], outputs: ['y'], attrs: batchDims ? { batch_dims: batchDims } : {} }],
+      nodes: [
+        { op: 'GatherND', inputs: ['data', 'idx'], outputs: ['y'], attrs: (batchDims ? { batch_dims: batchDims } : {}) as Record<string, number> },
+      ],
     },
     feeds: { data, idx: indices },
     rtol: 0,
@@ -50,7 +52,18 @@ describe('GatherND', () => {
 
   it('refuses a constant index out of range, and a tuple longer than the data has dims, saying why', () => {
     const base = { op: 'GatherND', opset: 13, outputs: [['float32', [2]] as ['float32', number[]]] };
-    expect(verdict({ ...base, inputs: [['float32', [3, 4]], i64([2, 2], [0, 1, 2, 4])] })).toMatchObject({ ok: false, reason: expect.stringContaining('index 4 is out of range for dim 1 of size 4') });
-    expect(verdict({ ...base, inputs: [['float32', [3, 4]], ['int64', [2, 3]]] })).toMatchObject({ ok: false });
+    expect(verdict({ ...base, inputs: [['float32', [3, 4]], i64([2, 2], [0, 1, 2, 4])] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('index 4 is out of range for dim 1 of size 4'),
+    });
+    expect(
+      verdict({
+        ...base,
+        inputs: [
+          ['float32', [3, 4]],
+          ['int64', [2, 3]],
+        ],
+      }),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -44,6 +44,9 @@ const EXTRA_OPS = [
     'Mod',
     'Einsum',
     'GatherND',
+    'Scatter',
+    'ScatterElements',
+    'ScatterND',
   ],
 ];
 

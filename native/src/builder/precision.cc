@@ -32,6 +32,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kShape:
     case LayerKind::kRange:
     case LayerKind::kArgMinMax:  // picks among its input's values: reads them in their type
+    case LayerKind::kScatter:    // writes (or combines) updates into a copy: in the data's type
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
     case LayerKind::kResize: return l.params.String("mode") == "nearest";

@@ -8,7 +8,8 @@ namespace hybridrt {
 std::string ReadGatherNdGeometry(const Shape& data, const Shape& idx, int64_t b, GatherNdGeometry* g, Shape* out) {
   const int64_t r = static_cast<int64_t>(data.size()), q = static_cast<int64_t>(idx.size());
   if (q < 1) return "indices must have rank 1 or more";
-  if (b < 0 || b >= std::min(r, q)) return Cat("batch_dims ", b, " must be below the ranks of data (", r, ") and indices (", q, ")");
+  if (b < 0 || b >= std::min(r, q))
+    return Cat("batch_dims ", b, " must be below the ranks of data (", r, ") and indices (", q, ")");
   const int64_t k = idx[q - 1];
   if (k < 1 || k > r - b || k > kMaxGatherNdTuple) {
     return Cat("the indices' last dim is ", k, "; expected 1 to ", std::min<int64_t>(r - b, kMaxGatherNdTuple));

@@ -17,11 +17,11 @@ namespace hybridrt {
 constexpr int kMaxGatherNdTuple = 8;
 
 struct GatherNdGeometry {
-  int64_t batch = 1;         // product of the batch dims
-  int64_t tuples = 1;        // index tuples per batch entry (the product of M...)
-  int k = 0;                 // tuple length
-  int64_t slice = 1;         // elements of data each tuple picks (the product of R...)
-  int64_t batch_stride = 0;  // data elements per batch entry
+  int64_t batch = 1;                        // product of the batch dims
+  int64_t tuples = 1;                       // index tuples per batch entry (the product of M...)
+  int k = 0;                                // tuple length
+  int64_t slice = 1;                        // elements of data each tuple picks (the product of R...)
+  int64_t batch_stride = 0;                 // data elements per batch entry
   int64_t dims[kMaxGatherNdTuple] = {};     // data dims the tuple indexes
   int64_t strides[kMaxGatherNdTuple] = {};  // and their element strides
 
@@ -31,6 +31,7 @@ struct GatherNdGeometry {
 
 // Reads the geometry of data and indices of these shapes with `batch_dims`; returns what is
 // wrong ("" when nothing is) and, in `out`, the output shape.
-std::string ReadGatherNdGeometry(const Shape& data, const Shape& indices, int64_t batch_dims, GatherNdGeometry* g, Shape* out);
+std::string ReadGatherNdGeometry(const Shape& data, const Shape& indices, int64_t batch_dims, GatherNdGeometry* g,
+                                 Shape* out);
 
 }  // namespace hybridrt

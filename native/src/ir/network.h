@@ -45,8 +45,9 @@ enum class LayerKind : uint8_t {
   kCumSum,     // ONNX CumSum along one axis (exclusive, reverse)
   kArgMinMax,  // ONNX ArgMax / ArgMin along one axis: int64 indices
   kAttention,  // a builder form (attention_fusion.h): softmax(scale * q k^T + mask) v in one layer
+  kScatter,    // ONNX ScatterND and ScatterElements (scatter.h)
 };
-constexpr int kNumLayerKinds = 27;
+constexpr int kNumLayerKinds = 28;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

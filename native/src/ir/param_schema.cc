@@ -108,6 +108,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kArgMinMax).params = {Enum("op", {"max", "min"}), Int("axis"), Bool("keepDims"), Bool("lastIndex")};
     // Builder form (attention_fusion.h).
     at(LayerKind::kAttention).params = {Float("scale"), Bool("transK"), Bool("nanToZero", false)};
+    at(LayerKind::kScatter).params = {Enum("mode", {"nd", "elements"}), Int("axis"),
+                                      Enum("reduction", {"none", "add", "mul", "max", "min"})};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
     at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};

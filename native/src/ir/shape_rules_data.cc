@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "src/ir/gather_nd.h"
+#include "src/ir/scatter.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shuffle.h"
 
@@ -211,6 +212,30 @@ void CheckGather(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, out);
 }
 
+// A copy of data with the updates written or combined where the indices say (scatter.h).
+void CheckScatter(const LayerCheck& c) {
+  c.ExpectInputs(3, 3);
+  c.ExpectOutputs(1);
+  if (c.In(1).dtype != DType::kInt64)
+    c.Bad(Cat(c.InLabel(1), " has dtype ", DTypeName(c.In(1).dtype), "; indices must be int64"));
+  c.ExpectSameDType(2, 0);
+  const DType t = c.In(0).dtype;
+  const std::string& reduction = c.params().String("reduction");
+  if (reduction != "none" && !IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) {
+    c.Bad(Cat("reduction '", reduction, "' does not take dtype ", DTypeName(t)));
+  }
+  std::string why;
+  if (c.params().String("mode") == "nd") {
+    GatherNdGeometry g;
+    why = ReadScatterNdGeometry(c.In(0).shape, c.In(1).shape, c.In(2).shape, &g);
+  } else {
+    ScatterElementsGeometry g;
+    why = ReadScatterElementsGeometry(c.In(0).shape, c.In(1).shape, c.In(2).shape, c.params().Int("axis"), &g);
+  }
+  if (!why.empty()) c.Bad(why);
+  c.ExpectOutput(0, t, c.In(0).shape);
+}
+
 void CheckPad(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
@@ -302,6 +327,7 @@ void CheckDataLayer(const LayerCheck& c) {
     case LayerKind::kSplit: return CheckSplit(c);
     case LayerKind::kSlice: return CheckSlice(c);
     case LayerKind::kGather: return CheckGather(c);
+    case LayerKind::kScatter: return CheckScatter(c);
     case LayerKind::kPad: return CheckPad(c);
     case LayerKind::kResize: return CheckResize(c);
     case LayerKind::kCast: {

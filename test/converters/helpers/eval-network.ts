@@ -295,6 +295,38 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
     }
     case 'matmul':
       return [matmul(ins, layer.params, out())];
+    case 'scatter': {
+      // network.ts: a copy of data, each update written or combined in order.
+      const [data, indices, updates] = ins as [HostTensor, HostTensor, HostTensor];
+      const y = out();
+      y.data = Float64Array.from(data.data);
+      const { mode, axis, reduction } = layer.params;
+      const st = stridesOf(data.shape);
+      const combine = (a: number, b: number) =>
+        reduction === 'add' ? a + b : reduction === 'mul' ? a * b : reduction === 'max' ? Math.max(a, b) : reduction === 'min' ? Math.min(a, b) : b;
+      const fix = (v: number, dim: number) => {
+        const w = v < 0 ? v + dim : v;
+        if (w < 0 || w >= dim) throw new HybridError('INPUT', `scatter index ${v} out of range`);
+        return w;
+      };
+      const write = (at: number, v: number) => (y.data[at] = store(y.dtype, combine(y.data[at]!, v)));
+      if (mode === 'elements') {
+        forEachIndex(indices.shape, (idx, i) => {
+          let o = 0;
+          idx.forEach((c, d) => (o += (d === axis ? fix(indices.data[i]!, data.shape[axis]!) : c) * st[d]!));
+          write(o, updates.data[i]!);
+        });
+      } else {
+        const k = indices.shape[indices.shape.length - 1]!;
+        const slice = numel(data.shape.slice(k));
+        for (let t = 0; t < indices.data.length / k; t++) {
+          let o = 0;
+          for (let j = 0; j < k; j++) o += fix(indices.data[t * k + j]!, data.shape[j]!) * st[j]!;
+          for (let s = 0; s < slice; s++) write(o + s, updates.data[t * slice + s]!);
+        }
+      }
+      return [y];
+    }
     case 'attention': {
       // network.ts: softmax(scale * q k + mask) v per leading index, k read as [T, D] with transK.
       const [q, k, v, mask] = ins as [HostTensor, HostTensor, HostTensor, HostTensor | undefined];

@@ -1,0 +1,62 @@
+// The scatter layer (ONNX ScatterND and ScatterElements): its geometry, read from the shapes
+// once, for the shape rule and both backends' kernels.
+//
+//   inputs  [data, indices (int64), updates], output data's shape and dtype: a copy of data
+//           with the updates written (reduction 'none') or combined ('add', 'mul', 'max',
+//           'min') where the indices say, in the order of the updates: where indices repeat,
+//           the later update is written over or combined with the earlier, as onnxruntime does.
+//   'nd'        indices [..., k], updates indices[:-1] + data[k:]: each tuple addresses a slice
+//               of data (the geometry of GatherND with batch_dims 0, gather_nd.h).
+//   'elements'  indices and updates of one shape, of data's rank and at most its dims: each
+//               update goes to its own position with the coordinate along `axis` replaced by
+//               its index. Walked as lines along the axis: a line's updates are applied in order.
+// Negative indices count from the end.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "src/ir/gather_nd.h"
+#include "src/ir/shape.h"
+#include "src/util/host_device.h"
+
+namespace hybridrt {
+
+constexpr int kMaxScatterRank = 8;
+
+enum class ScatterReduction : uint8_t { kNone, kAdd, kMul, kMax, kMin };
+
+bool ParseScatterReduction(const std::string& name, ScatterReduction* out);
+
+struct ScatterElementsGeometry {
+  int rank = 0, axis = 0;
+  int64_t dims[kMaxScatterRank] = {};          // the updates' (and indices') dims
+  int64_t data_strides[kMaxScatterRank] = {};  // data's element strides
+  int64_t axis_len = 0;                        // data's dim along the axis
+  int64_t lines = 0;                           // update lines along the axis
+  int64_t step = 1;                            // the updates' stride along the axis
+
+  // Line `l`'s first data offset (axis coordinate 0) and first update offset.
+  HYBRIDRT_HD void Line(int64_t l, int64_t* data_base, int64_t* upd_base) const {
+    int64_t d_off = 0, u_off = 0, u_stride = 1;
+    for (int d = rank - 1; d >= 0; --d) {
+      if (d != axis) {
+        const int64_t c = l % dims[d];
+        l /= dims[d];
+        d_off += c * data_strides[d];
+        u_off += c * u_stride;
+      }
+      u_stride *= dims[d];
+    }
+    *data_base = d_off;
+    *upd_base = u_off;
+  }
+};
+
+// Checks data, indices and updates of these shapes for mode 'nd' ('elements' with `axis`);
+// returns what is wrong ("" when nothing is).
+std::string ReadScatterNdGeometry(const Shape& data, const Shape& indices, const Shape& updates, GatherNdGeometry* g);
+std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices, const Shape& updates, int64_t axis,
+                                        ScatterElementsGeometry* g);
+
+}  // namespace hybridrt

@@ -1,0 +1,39 @@
+/**
+ * What buildEngine() takes besides the network (engine.ts): the backend, the precisions the
+ * builder may use, and the builder passes' switches, each read once by the addon's binding
+ * (native/src/builder/build_config.h), which falls back to the HYBRIDRT_* environment switches
+ * where a field is absent (docs/cuda.md).
+ */
+import type { Precision } from './precision.js';
+
+export interface BuildConfig {
+  backend: 'cpu' | 'cuda';
+  /** Allowed precisions; fp32 is always allowed. */
+  precisions: Precision[];
+  /**
+   * Timing cache file: the tactics chosen per (layer signature, device), read before a build
+   * and updated after it, so that later builds take them without timing them again.
+   */
+  timingCachePath?: string;
+  /** The builder's fusion pass (native/src/builder/fusion.h); default: on (both backends). */
+  fusion?: boolean;
+  /** Channels-last layouts for fp16/bf16 convolutions (native/src/builder/layout.h); default: on for cuda. */
+  layout?: boolean;
+  /**
+   * Byte-view shuffles (reshapes) share their input's arena bytes and launch nothing
+   * (native/src/builder/alias.h); default on. Off: each copies into a block of its own.
+   */
+  alias?: boolean;
+  /**
+   * Chains of elementwise, unary and cast layers as one `pointwise` layer each
+   * (native/src/builder/pointwise_fusion.h; on cuda a kernel NVRTC compiles); default: as `fusion`.
+   */
+  pointwise?: boolean;
+  /**
+   * The attention chain (matmul, scale, mask add, softmax, matmul) as one `attention` layer
+   * (native/src/builder/attention_fusion.h); default: as `fusion`.
+   */
+  attention?: boolean;
+  /** Worker threads for the cpu backend (default: available cores). */
+  threads?: number;
+}
