@@ -44,7 +44,10 @@ function scatterNd(sinceVersion: number): Converter {
       v.check(v.in(2).dtype === v.in(0).dtype, () => `updates are ${v.in(2).dtype}, data ${v.in(0).dtype}`);
       const [data, idx, upd] = [v.in(0).shape, v.in(1).shape, v.in(2).shape];
       const k = idx[idx.length - 1] ?? 0;
-      v.check(idx.length >= 1 && k >= 1 && k <= data.length && k <= 8, () => `indices [${idx}] into data [${data}]: the tuple length must be 1 to ${Math.min(data.length, 8)}`);
+      v.check(
+        idx.length >= 1 && k >= 1 && k <= data.length && k <= 8,
+        () => `indices [${idx}] into data [${data}]: the tuple length must be 1 to ${Math.min(data.length, 8)}`,
+      );
       const expected = [...idx.slice(0, -1), ...data.slice(k)];
       v.check(upd.join() === expected.join(), () => `updates [${upd}] are not [${expected}]`);
       checkConstant(v, (i) => data[i % k]!);
@@ -66,8 +69,14 @@ function scatterElements(opType: 'Scatter' | 'ScatterElements', sinceVersion: nu
       v.dtype(1, ['int64']);
       v.check(v.in(2).dtype === v.in(0).dtype, () => `updates are ${v.in(2).dtype}, data ${v.in(0).dtype}`);
       const [data, idx, upd] = [v.in(0).shape, v.in(1).shape, v.in(2).shape];
-      v.check(data.length >= 1 && idx.length === data.length && idx.join() === upd.join(), () => `data [${data}], indices [${idx}] and updates [${upd}] do not fit`);
-      v.check(idx.every((d, i) => d <= data[i]!), () => `indices [${idx}] are larger than data [${data}]`);
+      v.check(
+        data.length >= 1 && idx.length === data.length && idx.join() === upd.join(),
+        () => `data [${data}], indices [${idx}] and updates [${upd}] do not fit`,
+      );
+      v.check(
+        idx.every((d, i) => d <= data[i]!),
+        () => `indices [${idx}] are larger than data [${data}]`,
+      );
       const axis = v.axis(v.int('axis', 0), data.length);
       checkConstant(v, () => data[axis]!);
       return { axis, reduction: readReduction(v, sinceVersion) };

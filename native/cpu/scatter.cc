@@ -47,13 +47,15 @@ class ScatterKernel : public CpuKernel {
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const int64_t* idx = static_cast<const int64_t*>(args.inputs[1]);
-    if (args.outputs[0] != args.inputs[0]) std::memcpy(args.outputs[0], args.inputs[0], static_cast<size_t>(out_[0].numel) * es_);
+    if (args.outputs[0] != args.inputs[0])
+      std::memcpy(args.outputs[0], args.inputs[0], static_cast<size_t>(out_[0].numel) * es_);
     const int64_t n = in_[1].numel;
     for (int64_t i = 0; i < n; ++i) {
       const int64_t len = nd_ ? nd_geometry_.dims[i % nd_geometry_.k] : el_.axis_len;
       if (idx[i] < -len || idx[i] >= len) {
-        Bad(ErrorCode::kInput, Cat("index ", idx[i], " at position ", i, " of the indices is out of range for a dim of ", len,
-                                   " (valid: ", -len, " to ", len - 1, ")"));
+        Bad(ErrorCode::kInput,
+            Cat("index ", idx[i], " at position ", i, " of the indices is out of range for a dim of ", len,
+                " (valid: ", -len, " to ", len - 1, ")"));
       }
     }
     if (reduction_ == ScatterReduction::kNone) {

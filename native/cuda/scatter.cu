@@ -18,7 +18,8 @@ namespace cuda {
 
 namespace {
 
-__device__ __forceinline__ int64_t Checked(int64_t v, int64_t len, int64_t pos, StatusRecord* st, unsigned long long kernel) {
+__device__ __forceinline__ int64_t Checked(int64_t v, int64_t len, int64_t pos, StatusRecord* st,
+                                           unsigned long long kernel) {
   if (v < -len || v >= len) {
     if (atomicCAS(&st->flag, 0ull, 1ull) == 0ull) {
       st->kernel = kernel;
@@ -54,8 +55,8 @@ __device__ __forceinline__ T Combine(ScatterReduction r, T a, T b) {
 }
 
 template <typename T>
-__global__ void ScatterNd(const int64_t* idx, const T* upd, T* y, GatherNdGeometry g, ScatterReduction r, StatusRecord* st,
-                          unsigned long long kernel) {
+__global__ void ScatterNd(const int64_t* idx, const T* upd, T* y, GatherNdGeometry g, ScatterReduction r,
+                          StatusRecord* st, unsigned long long kernel) {
   const int64_t tuples = g.batch * g.tuples;
   HYBRIDRT_GRID_LOOP(s, g.slice) {
     for (int64_t t = 0; t < tuples; ++t) {
@@ -91,8 +92,8 @@ class ScatterLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
   std::string StatusMessage(const StatusRecord& r) const override {
-    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ", r.extent,
-               " (valid: ", -r.extent, " to ", r.extent - 1, ")");
+    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ",
+               r.extent, " (valid: ", -r.extent, " to ", r.extent - 1, ")");
   }
 
  protected:
@@ -109,7 +110,8 @@ class ScatterLayer : public CudaKernel {
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const cudaStream_t s = S(stream);
     if (args.outputs[0] != args.inputs[0] && in_[0].bytes) {
-      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s), "cudaMemcpyAsync");
+      Check(cudaMemcpyAsync(args.outputs[0], args.inputs[0], in_[0].bytes, cudaMemcpyDeviceToDevice, s),
+            "cudaMemcpyAsync");
     }
     StatusRecord* st = static_cast<CudaStream&>(stream).status();
     const auto kernel = reinterpret_cast<unsigned long long>(static_cast<const CudaKernel*>(this));
@@ -119,7 +121,9 @@ class ScatterLayer : public CudaKernel {
       const T* upd = static_cast<const T*>(args.inputs[2]);
       T* y = static_cast<T*>(args.outputs[0]);
       if (nd_) {
-        if (nd_geometry_.slice) ScatterNd<T><<<GridFor(nd_geometry_.slice), kThreads, 0, s>>>(idx, upd, y, nd_geometry_, reduction_, st, kernel);
+        if (nd_geometry_.slice)
+          ScatterNd<T>
+              <<<GridFor(nd_geometry_.slice), kThreads, 0, s>>>(idx, upd, y, nd_geometry_, reduction_, st, kernel);
       } else if (el_.lines) {
         ScatterElements<T><<<GridFor(el_.lines), kThreads, 0, s>>>(idx, upd, y, el_, reduction_, st, kernel);
       }

@@ -11,7 +11,14 @@ import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { checkAgainstOrt, random, tensor, verdict } from './helpers/harness.js';
 
-function scatter(op: 'ScatterND' | 'ScatterElements', data: TensorData, indices: TensorData, updates: TensorData, attrs: Record<string, unknown> = {}, opset = 18) {
+function scatter(
+  op: 'ScatterND' | 'ScatterElements',
+  data: TensorData,
+  indices: TensorData,
+  updates: TensorData,
+  attrs: Record<string, unknown> = {},
+  opset = 18,
+) {
   const exact = data.dtype !== 'float32' || !attrs.reduction || attrs.reduction === 'none';
   return {
     spec: {
@@ -66,7 +73,9 @@ describe('ScatterElements', () => {
     it(`reduction ${reduction} with repeated indices (float32 and int64; opset 16 for add and mul)`, async () => {
       const idx = i64([2, 3], [0, 0, 2, 1, 1, 1]);
       const opset = reduction === 'max' || reduction === 'min' ? 18 : 16;
-      await checkAgainstOrt(scatter('ScatterElements', random('float32', [3, 3], 10), idx, random('float32', [2, 3], 11), { axis: 1, reduction }, opset));
+      await checkAgainstOrt(
+        scatter('ScatterElements', random('float32', [3, 3], 10), idx, random('float32', [2, 3], 11), { axis: 1, reduction }, opset),
+      );
       await checkAgainstOrt(scatter('ScatterElements', random('int64', [3, 3], 12), idx, random('int64', [2, 3], 13), { axis: 0, reduction }, opset));
     });
   }
@@ -82,6 +91,9 @@ describe('ScatterElements', () => {
       ok: false,
       reason: expect.stringContaining("reduction 'max' is not supported"),
     });
-    expect(verdict({ ...base, opset: 18, inputs: [f([3, 3]), ['int64', [1, 2]], f([2, 2])] })).toMatchObject({ ok: false, reason: expect.stringContaining('do not fit') });
+    expect(verdict({ ...base, opset: 18, inputs: [f([3, 3]), ['int64', [1, 2]], f([2, 2])] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('do not fit'),
+    });
   });
 });

@@ -38,7 +38,8 @@ std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices,
                                         ScatterElementsGeometry* g) {
   const int64_t r = static_cast<int64_t>(data.size());
   if (r < 1 || r > kMaxScatterRank) return Cat("data has rank ", r, "; expected 1 to ", kMaxScatterRank);
-  if (indices != updates) return Cat("indices ", ShapeToString(indices), " and updates ", ShapeToString(updates), " differ");
+  if (indices != updates)
+    return Cat("indices ", ShapeToString(indices), " and updates ", ShapeToString(updates), " differ");
   if (static_cast<int64_t>(indices.size()) != r) return Cat("indices have rank ", indices.size(), "; data ", r);
   if (axis < 0 || axis >= r) return Cat("axis ", axis, " is out of range for rank ", r);
   *g = ScatterElementsGeometry();
