@@ -5,10 +5,10 @@
  *
  *   heads    q [B, S, H*d] -> [B, H, S, d] (a reshape, then a transpose); k likewise, read as
  *            [B, H, L, d] (transK); v [B, L, H*dv] -> [B, H, L, dv]
- *   mask     additive, broadcasting onto [B, H, S, L]: a 2-D key padding mask [B, L] (0: masked)
- *            and a 3-D mask [B, S, L] give mask_filter_value where 0, as onnxruntime's CPU kernel;
- *            attention_bias [B|1, H, S, L] is added; unidirectional adds mask_filter_value above
- *            the diagonal (static S and L)
+ *   mask     additive, broadcasting onto [B, H, S, L]: a 2-D key padding mask [B, L] and a 3-D
+ *            mask [B, S, L] give mask_filter_value where not above 0, as onnxruntime's CPU
+ *            kernel; attention_bias [B|1, H, S, L] is added; unidirectional adds
+ *            mask_filter_value where key > query (static S == L)
  *   output   softmax(scale * q k^T + mask) v, scale default 1/sqrt(d), back to [B, S, H*dv]
  *
  * Attention first projects: input [B, S, Hin] @ weights [Hin, Dq+Dk+Dv] + bias, split into q,
@@ -84,6 +84,9 @@ function readAttend(
   }
   if (v.int('unidirectional', 0) !== 0) {
     v.check(!v.ranged, () => 'unidirectional over a shape range is not supported (the causal mask is built for one S and L)');
+    // With S != L onnxruntime's CPU kernel masks neither top-left nor bottom-right aligned
+    // (measured: S 2, L 4 lets row 0 see key 0 and row 1 every key): no rule to match.
+    v.check(q[1] === kvLen, () => `unidirectional with ${q[1]} queries and ${kvLen} keys is not supported (only S == L)`);
     plan.causal = { s: q[1]!, l: kvLen };
   }
   return plan;
@@ -103,8 +106,9 @@ function attend(e: Emitter, p: AttendPlan, q: TensorRef, k: TensorRef, v: Tensor
   };
   if (p.mask) {
     const raw = e.input(p.mask.input);
-    const masked = e.add('elementwise', [raw, e.fill(0, 'int32', 'mask_zero')], { op: 'equal' }, 'mask_off');
-    const filter = e.add('select', [masked, e.fill(p.filter, dtype, 'mask_filter'), e.fill(0, dtype, 'mask_keep')], {}, 'mask_add');
+    // As onnxruntime reads it: a position is kept where the mask is above 0.
+    const kept = e.add('elementwise', [raw, e.fill(0, 'int32', 'mask_zero')], { op: 'greater' }, 'mask_kept');
+    const filter = e.add('select', [kept, e.fill(0, dtype, 'mask_keep'), e.fill(p.filter, dtype, 'mask_filter')], {}, 'mask_add');
     // [B, L] -> [B, 1, 1, L]; [B, S, L] -> [B, S, L, 1] -> [B, 1, S, L] (each dim may vary over a range).
     const shaped =
       p.mask.rank === 2
@@ -115,7 +119,8 @@ function attend(e: Emitter, p: AttendPlan, q: TensorRef, k: TensorRef, v: Tensor
   if (p.bias !== undefined) add(e.input(p.bias), 'bias_sum');
   if (p.causal) {
     const { s, l } = p.causal;
-    const values = Array.from({ length: s * l }, (_, i) => (i % l > Math.floor(i / l) + (l - s) ? p.filter : 0));
+    // Query i sees keys 0..i (S == L: the plan refuses other lengths).
+    const values = Array.from({ length: s * l }, (_, i) => (i % l > Math.floor(i / l) ? p.filter : 0));
     add(e.constant(tensorOf(dtype, [s, l], values), 'causal'), 'causal_sum');
   }
   const qh = heads(e, q, p.heads, p.d, 'q');
@@ -130,7 +135,7 @@ const multiHeadAttention = defineConverter<AttendPlan>({
   domain,
   sinceVersion: 1,
   notes:
-    'query, key, value [batch, length, hidden] (no packed or 4-D layouts); an optional constant bias; key_padding_mask int32 [batch, kv length] or [batch, S, kv length]; attention_bias; unidirectional on static shapes; no past/present key/value.',
+    'query, key, value [batch, length, hidden] (no packed or 4-D layouts); an optional constant bias; key_padding_mask int32 [batch, kv length] or [batch, S, kv length]; attention_bias; unidirectional on static shapes with S == L; no past/present key/value.',
   plan(v) {
     const dtype = v.dtype(0, FLOAT_DTYPES);
     v.check(v.has(1) && v.has(2), () => 'packed QKV (no separate key and value) is not supported');

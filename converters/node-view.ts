@@ -112,6 +112,19 @@ export class NodeView {
     return this.has(i) ? this.ctx.constant(this.node.inputs[i]!) : undefined;
   }
 
+  /**
+   * Where input i (indices) is a constant, each value must lie in [-size, size) of the data dim
+   * its position addresses (`dimAt(position)` gives [dim, size]); run-time indices are the
+   * layer's to check.
+   */
+  constIndices(i: number, dimAt: (position: number) => [number, number]): void {
+    const c = this.constant(i);
+    if (!c) return;
+    const values = tensorNumbers(c);
+    const bad = values.findIndex((x, p) => x < -dimAt(p)[1] || x >= dimAt(p)[1]);
+    this.check(bad < 0, () => `index ${values[bad]} at position ${bad} is out of range for dim ${dimAt(bad)[0]} of size ${dimAt(bad)[1]}`);
+  }
+
   /** Whether the engine serves a range of shapes (ValidateContext.ranged). */
   get ranged(): boolean {
     return this.ctx.ranged === true;

@@ -139,9 +139,9 @@ function kindTable(): string {
 Read from \`native/src/ir/network.h\` (the kinds), \`shape_rules.cc\` (which file holds each
 kind's shape and validation rule) and each backend's \`CreateKernel\` and \`kernels.h\` (the
 file that defines its kernel). Parameters of every kind: \`native/src/ir/param_schema.cc\`;
-what each computes: \`src/engine/network.ts\`. Builder forms (pointwise, attention, and the
-fused forms of other kinds) come from the builder's passes (\`native/src/builder/\`), not
-from converters.
+what each computes: \`src/engine/network.ts\`. Builder forms (pointwise, and the fused forms
+of other kinds) come from the builder's passes (\`native/src/builder/\`), not from
+converters; attention comes from both (the fusion pass, and the com.microsoft converters).
 
 | Layer kind | Shape rule | cpu kernel | cuda kernel |
 | --- | --- | --- | --- |

@@ -53,8 +53,7 @@ class GatherKernel : public CpuKernel {
     for (int64_t i = 0; i < num_idx_; ++i) {
       const int64_t v = index(i);
       if (v < -axis_len_ || v >= axis_len_) {
-        Bad(ErrorCode::kInput, Cat("index ", v, " at position ", i, " of the indices is out of range for a dim of ",
-                                   axis_len_, " (valid: ", -axis_len_, " to ", axis_len_ - 1, ")"));
+        Bad(ErrorCode::kInput, IndexOutOfRange(v, i, axis_len_));
       }
     }
     auto fix = [&](int64_t v) { return v < 0 ? v + axis_len_ : v; };
@@ -101,9 +100,7 @@ class GatherKernel : public CpuKernel {
       for (int j = 0; j < g_.k; ++j) {
         const int64_t v = index(t * g_.k + j), n = g_.dims[j];
         if (v < -n || v >= n) {
-          Bad(ErrorCode::kInput,
-              Cat("index ", v, " at position ", t * g_.k + j, " of the indices is out of range for a dim of ", n,
-                  " (valid: ", -n, " to ", n - 1, ")"));
+          Bad(ErrorCode::kInput, IndexOutOfRange(v, t * g_.k + j, n));
         }
       }
     }

@@ -5,7 +5,9 @@
 // along the axis in parallel (no two lines touch one output element). Any data dtype for
 // 'none'; int32, int64 and floats (halves through the half adapter) for the reductions.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
@@ -26,8 +28,12 @@ inline T Combine(ScatterReduction r, T a, T b) {
     case ScatterReduction::kMul:
       if constexpr (std::is_integral_v<T>) return WrapMul(a, b);
       else return a * b;
-    case ScatterReduction::kMax: return std::max(a, b);
-    case ScatterReduction::kMin: return std::min(a, b);
+    case ScatterReduction::kMax:
+      if constexpr (std::is_integral_v<T>) return std::max(a, b);
+      else return std::fmax(a, b);  // as the cuda kernel's fmaxf: a NaN operand gives the other
+    case ScatterReduction::kMin:
+      if constexpr (std::is_integral_v<T>) return std::min(a, b);
+      else return std::fmin(a, b);
     default: return b;
   }
 }
@@ -53,9 +59,7 @@ class ScatterKernel : public CpuKernel {
     for (int64_t i = 0; i < n; ++i) {
       const int64_t len = nd_ ? nd_geometry_.dims[i % nd_geometry_.k] : el_.axis_len;
       if (idx[i] < -len || idx[i] >= len) {
-        Bad(ErrorCode::kInput,
-            Cat("index ", idx[i], " at position ", i, " of the indices is out of range for a dim of ", len,
-                " (valid: ", -len, " to ", len - 1, ")"));
+        Bad(ErrorCode::kInput, IndexOutOfRange(idx[i], i, len));
       }
     }
     if (reduction_ == ScatterReduction::kNone) {

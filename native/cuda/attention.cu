@@ -1,10 +1,12 @@
 // The attention layer (src/ir/attention.h) in one kernel: a warp per query row walks the keys
 // in tiles of 32 (a lane per key: its score q . k, scaled and masked), keeps the running max and
 // sum of an online softmax, and accumulates p v into the output dims its lanes own (32 apart),
-// so that neither the scores nor the probabilities go through memory. Reads and writes the
+// so that neither the scores nor the probabilities go through memory; the grid's y walks the
+// batch entries (beyond 65535, in strides of the grid). Reads and writes the
 // layer's float type and computes in fp32 (expf, as the softmax kernel). Output dims beyond
 // kDvPerPass are done in further passes over the keys. Rows whose every score is -inf give NaN,
 // as the unfused softmax does.
+#include <algorithm>
 #include <cmath>
 
 #include "cuda/device_common.cuh"
@@ -21,20 +23,10 @@ constexpr int kWarps = 4;   // query rows per block
 constexpr int kDvRegs = 8;  // output dims per lane and pass
 constexpr int kDvPerPass = 32 * kDvRegs;
 
+// One query row (si) of batch entry b, by one warp: q's row is in shared memory (qs).
 template <typename T>
-__global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask, T* y, AttentionGeometry g, float scale,
-                              bool nan_to_zero) {
-  extern __shared__ float q_shared[];  // kWarps rows of d floats
-  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
-  const int64_t b = blockIdx.y;
-  const int64_t si = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
-  float* qs = q_shared + warp * g.d;
-  if (si < g.s) {
-    const T* qr = q + g.QOffset(b) + si * g.d;
-    for (int64_t di = lane; di < g.d; di += 32) qs[di] = ToFloat(qr[di]);
-  }
-  __syncwarp();
-  if (si >= g.s) return;
+__device__ void AttendRow(const float* qs, const T* k, const T* v, const T* mask, T* y, const AttentionGeometry& g,
+                          float scale, bool nan_to_zero, int64_t b, int64_t si, int lane) {
   const T* kb = k + g.KOffset(b);
   const T* vb = v + g.VOffset(b);
   const T* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
@@ -56,9 +48,10 @@ __global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask,
       float tile_max = score;
       for (int o = 16; o > 0; o /= 2) tile_max = fmaxf(tile_max, __shfl_xor_sync(0xffffffffu, tile_max, o));
       const float next = fmaxf(m, tile_max);
-      // Nothing but -inf so far: no rescaling, and -inf scores weigh 0 (NaN only at the end).
+      // Nothing but -inf so far: no rescaling, and -inf scores weigh 0 (NaN only at the end); a
+      // NaN score (fmaxf passes over it) still makes the row's sum NaN, as the softmax does.
       const float corr = next == -INFINITY ? 1.f : expf(m - next);
-      const float p = next == -INFINITY ? 0.f : expf(score - next);
+      const float p = next == -INFINITY ? (isnan(score) ? NAN : 0.f) : expf(score - next);
       float tile_sum = p;
       for (int o = 16; o > 0; o /= 2) tile_sum += __shfl_xor_sync(0xffffffffu, tile_sum, o);
       l = l * corr + tile_sum;
@@ -77,13 +70,32 @@ __global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask,
       }
     }
     // l is 0 only where every score was -inf: 0 / 0, NaN, as the softmax gives; a NaN score
-    // makes l NaN. nanToZero: such rows give 0, as where(isnan(p), 0, p) does.
-    const bool zero = nan_to_zero && !(l > 0.f);
+    // makes l NaN. nanToZero: such rows give 0, as where(isnan(p), 0, p) does. No keys at all:
+    // 0, as the unfused product over an empty dim.
+    const bool zero = (nan_to_zero && !(l > 0.f)) || g.t == 0;
 #pragma unroll
     for (int c = 0; c < kDvRegs; ++c) {
       const int64_t j = j0 + lane + 32 * c;
       if (j < g.dv) out[j] = FromFloat<T>(zero ? 0.f : acc[c] / l);
     }
+  }
+}
+
+template <typename T>
+__global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask, T* y, AttentionGeometry g, float scale,
+                              bool nan_to_zero) {
+  extern __shared__ float q_shared[];  // kWarps rows of d floats
+  const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
+  const int64_t si = static_cast<int64_t>(blockIdx.x) * kWarps + warp;
+  if (si >= g.s) return;  // warp-uniform: no lane of this warp takes part in anything below
+  float* qs = q_shared + warp * g.d;
+  // The batch entries beyond the grid's y extent (65535) in strides of it.
+  for (int64_t b = blockIdx.y; b < g.batch; b += gridDim.y) {
+    __syncwarp();
+    const T* qr = q + g.QOffset(b) + si * g.d;
+    for (int64_t di = lane; di < g.d; di += 32) qs[di] = ToFloat(qr[di]);
+    __syncwarp();
+    AttendRow(qs, k, v, mask, y, g, scale, nan_to_zero, b, si, lane);
   }
 }
 
@@ -99,8 +111,6 @@ class AttentionLayer : public CudaKernel {
     if (!why.empty()) Bad(ErrorCode::kNative, why);
     scale_ = static_cast<float>(params().Float("scale"));
     nan_to_zero_ = params().Has("nanToZero") && params().Bool("nanToZero");
-    if (g_.batch > 65535)
-      Bad(ErrorCode::kNative, Cat("a batch of ", g_.batch, " attention heads is more than one launch takes (65535)"));
     if (g_.d * kWarps * static_cast<int64_t>(sizeof(float)) > 48 * 1024) {
       Bad(ErrorCode::kNative, Cat("a head size of ", g_.d, " is more than the kernel keeps in shared memory"));
     }
@@ -109,7 +119,8 @@ class AttentionLayer : public CudaKernel {
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     if (g_.batch == 0 || g_.s == 0 || g_.dv == 0) return;
-    const dim3 grid(static_cast<unsigned>((g_.s + kWarps - 1) / kWarps), static_cast<unsigned>(g_.batch));
+    const dim3 grid(static_cast<unsigned>((g_.s + kWarps - 1) / kWarps),
+                    static_cast<unsigned>(std::min<int64_t>(g_.batch, 65535)));
     const size_t shared = static_cast<size_t>(g_.d) * kWarps * sizeof(float);
     DispatchFloat(in_[0].dtype, [&](auto tag) {
       using T = decltype(tag);

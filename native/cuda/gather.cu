@@ -5,6 +5,7 @@
 // record, and the run fails at Synchronize with an Error(kInput) naming the layer, the index
 // and its position, as the cpu backend's check does before copying.
 #include "cuda/device_common.cuh"
+#include "cuda/index_check.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "src/ir/gather_nd.h"
@@ -21,19 +22,11 @@ struct GatherGeometry {
   unsigned long long kernel;
 };
 
+// The checked index, or 0 (a valid element to read) where it is out of range.
 template <typename I>
 __device__ __forceinline__ int64_t Fix(I v, int64_t len, int64_t pos, StatusRecord* st, const GatherGeometry& g) {
-  const int64_t x = static_cast<int64_t>(v);
-  if (x < -len || x >= len) {
-    if (atomicCAS(&st->flag, 0ull, 1ull) == 0ull) {
-      st->kernel = g.kernel;
-      st->value = x;
-      st->position = pos;
-      st->extent = len;
-    }
-    return 0;
-  }
-  return x < 0 ? x + len : x;
+  const int64_t x = CheckedIndex(static_cast<int64_t>(v), len, pos, st, g.kernel);
+  return x < 0 ? 0 : x;
 }
 
 template <typename B, typename I>
@@ -77,8 +70,7 @@ class GatherLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
   std::string StatusMessage(const StatusRecord& r) const override {
-    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ",
-               r.extent, " (valid: ", -r.extent, " to ", r.extent - 1, ")");
+    return IndexOutOfRange(r.value, r.position, r.extent);
   }
 
  protected:

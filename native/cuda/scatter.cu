@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "cuda/device_common.cuh"
+#include "cuda/index_check.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "src/ir/int_arith.h"
@@ -17,20 +18,6 @@ namespace hybridrt {
 namespace cuda {
 
 namespace {
-
-__device__ __forceinline__ int64_t Checked(int64_t v, int64_t len, int64_t pos, StatusRecord* st,
-                                           unsigned long long kernel) {
-  if (v < -len || v >= len) {
-    if (atomicCAS(&st->flag, 0ull, 1ull) == 0ull) {
-      st->kernel = kernel;
-      st->value = v;
-      st->position = pos;
-      st->extent = len;
-    }
-    return -1;
-  }
-  return v < 0 ? v + len : v;
-}
 
 template <typename T>
 __device__ __forceinline__ T Combine(ScatterReduction r, T a, T b) {
@@ -63,7 +50,7 @@ __global__ void ScatterNd(const int64_t* idx, const T* upd, T* y, GatherNdGeomet
       int64_t off = 0;
       bool ok = true;
       for (int j = 0; j < g.k; ++j) {
-        const int64_t v = Checked(idx[t * g.k + j], g.dims[j], t * g.k + j, st, kernel);
+        const int64_t v = CheckedIndex(idx[t * g.k + j], g.dims[j], t * g.k + j, st, kernel);
         ok = ok && v >= 0;
         off += v * g.strides[j];
       }
@@ -81,7 +68,7 @@ __global__ void ScatterElements(const int64_t* idx, const T* upd, T* y, ScatterE
     g.Line(l, &data_base, &upd_base);
     for (int64_t j = 0; j < along; ++j) {
       const int64_t p = upd_base + j * g.step;
-      const int64_t v = Checked(idx[p], g.axis_len, p, st, kernel);
+      const int64_t v = CheckedIndex(idx[p], g.axis_len, p, st, kernel);
       if (v >= 0) y[data_base + v * stride] = Combine(r, y[data_base + v * stride], upd[p]);
     }
   }
@@ -92,8 +79,7 @@ class ScatterLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
   std::string StatusMessage(const StatusRecord& r) const override {
-    return Cat("index ", r.value, " at position ", r.position, " of the indices is out of range for a dim of ",
-               r.extent, " (valid: ", -r.extent, " to ", r.extent - 1, ")");
+    return IndexOutOfRange(r.value, r.position, r.extent);
   }
 
  protected:

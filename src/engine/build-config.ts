@@ -31,7 +31,8 @@ export interface BuildConfig {
   pointwise?: boolean;
   /**
    * The attention chain (matmul, scale, mask add, softmax, matmul) as one `attention` layer
-   * (native/src/builder/attention_fusion.h); default: as `fusion`.
+   * (native/src/builder/attention_fusion.h), where the fusion pass runs (so `fusion: false`
+   * turns it off too); default on. Attention layers that converters emit are not affected.
    */
   attention?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */

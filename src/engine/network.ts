@@ -395,8 +395,9 @@ export type LayerSpec =
     }
   | {
       /**
-       * A builder form (native/src/builder/attention_fusion.h; the fusion pass makes it from
-       * matmul(q, k) -> scale -> + mask -> softmax -> matmul(p, v)): inputs [q [..., S, D],
+       * Made by the fusion pass from matmul(q, k) -> scale -> + mask -> softmax -> matmul(p, v)
+       * (native/src/builder/attention_fusion.h), and by the com.microsoft Attention and
+       * MultiHeadAttention converters: inputs [q [..., S, D],
        * k [..., D, T] ([..., T, D] with transK), v [..., T, Dv], mask?] (one float dtype; the
        * leading dims equal across q, k, v; the mask broadcasts onto [..., S, T]), output
        * [..., S, Dv] = softmax(scale * q k + mask) v, the softmax over T, computed in fp32;

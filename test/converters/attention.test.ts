@@ -92,6 +92,40 @@ describe('MultiHeadAttention against onnxruntime', () => {
       ),
     ));
 
+  it('unidirectional self attention (S == L); with S != L refused, saying why', async () => {
+    await checkAgainstOrt(
+      one(
+        'MultiHeadAttention',
+        [
+          ['q', q],
+          ['k', random('float32', [B, S, H * d], 14)],
+          ['v', random('float32', [B, S, H * d], 15)],
+        ],
+        { num_heads: H, unidirectional: 1 },
+      ),
+    );
+    const f = (dims: number[]): ['float32', number[]] => ['float32', dims];
+    const crossCausal = {
+      op: 'MultiHeadAttention',
+      domain: 'com.microsoft',
+      attrs: { num_heads: H, unidirectional: 1 },
+      inputs: [f([B, S, H * d]), f([B, L, H * d]), f([B, L, H * d])],
+      outputs: [f([B, S, H * d])],
+    };
+    expect(verdict(crossCausal)).toMatchObject({ ok: false, reason: expect.stringContaining('only S == L') });
+  });
+
+  it('negative mask entries mask, as onnxruntime keeps only entries above 0', () =>
+    checkAgainstOrt(
+      one(
+        'MultiHeadAttention',
+        [['q', q], ['k', k], ['v', v], null, ['kpm', tensor('int32', [B, L], [1, -1, 1, 2, 0, 1, -3, 1, 1, 1, -1, 1, 1, 1])]],
+        {
+          num_heads: H,
+        },
+      ),
+    ));
+
   it('a value head size other than the query one', () =>
     checkAgainstOrt(
       one(

@@ -54,7 +54,7 @@ describe('GatherND', () => {
     const base = { op: 'GatherND', opset: 13, outputs: [['float32', [2]] as ['float32', number[]]] };
     expect(verdict({ ...base, inputs: [['float32', [3, 4]], i64([2, 2], [0, 1, 2, 4])] })).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('index 4 is out of range for dim 1 of size 4'),
+      reason: expect.stringContaining('index 4 at position 3 is out of range for dim 1 of size 4'),
     });
     expect(
       verdict({

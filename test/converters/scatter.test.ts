@@ -80,12 +80,27 @@ describe('ScatterElements', () => {
     });
   }
 
+  it('more updates along the axis than the data has (a scatter-add of 7 values into 3 bins)', async () => {
+    const bins = i64([7], [0, 2, 1, 2, 0, -1, 1]);
+    await checkAgainstOrt(scatter('ScatterElements', random('float32', [3], 16), bins, random('float32', [7], 17), { reduction: 'add' }, 16));
+    await checkAgainstOrt(
+      scatter(
+        'ScatterElements',
+        random('int32', [2, 3], 18),
+        i64([2, 5], [0, 1, 2, 1, 0, 2, 2, 0, 1, 1]),
+        random('int32', [2, 5], 19),
+        { axis: 1, reduction: 'add' },
+        16,
+      ),
+    );
+  });
+
   it('refuses a constant index out of range, a reduction its opset lacks and mismatched shapes, saying why', () => {
     const f = (dims: number[]): ['float32', number[]] => ['float32', dims];
     const base = { op: 'ScatterElements', outputs: [f([3, 3])] };
     expect(verdict({ ...base, opset: 18, inputs: [f([3, 3]), i64([1, 2], [0, 3]), f([1, 2])], attrs: { axis: 1 } })).toMatchObject({
       ok: false,
-      reason: expect.stringContaining('index 3 at position 1 is out of range for a dim of 3'),
+      reason: expect.stringContaining('index 3 at position 1 is out of range for dim 1 of size 3'),
     });
     expect(verdict({ ...base, opset: 16, inputs: [f([3, 3]), ['int64', [1, 2]], f([1, 2])], attrs: { reduction: 'max' } })).toMatchObject({
       ok: false,

@@ -133,7 +133,7 @@ describe('Gather, Pad, Expand, Cast', () => {
     ).toEqual({ axis: 1, mode: 'default' });
     expect(verdict({ op: 'Gather', opset: 13, inputs: [f32([3, 4]), i64([3])], outputs: [f32([1, 4])] })).toEqual({
       ok: false,
-      reason: 'Gather: index 3 is out of range for dim 0 of size 3',
+      reason: 'Gather: index 3 at position 0 is out of range for dim 0 of size 3',
     });
   });
 

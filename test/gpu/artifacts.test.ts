@@ -4,7 +4,8 @@
  * (at opt, min and max); a cuda file where the cuda backend is missing (a child process that
  * sees no GPU, CUDA_VISIBLE_DEVICES empty) and a plan built for another GPU architecture (its
  * architecture string forged to sm_80) are refused saying what differs, and the second is
- * rebuilt from its embedded source with load({ rebuild: 'if-needed' }).
+ * rebuilt from its embedded source with load({ rebuild: 'if-needed' }) (held to the original
+ * within 1e-5 of the output's scale: a rebuild times its tactics afresh).
  */
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
@@ -18,7 +19,7 @@ import { type CompiledModel, compile } from '../../src/compiler/compile.js';
 import { deviceQuery } from '../../src/engine/engine.js';
 import { reseal } from '../engine/helpers/xxh64.js';
 import { describeIf } from '../helpers/skip.js';
-import { resnet, sine, transformer } from '../runtime/helpers.js';
+import { relativeError, resnet, sine, transformer } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA } from './helpers.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-gpu-artifact-'));
@@ -123,7 +124,8 @@ describeIf(CUDA, 'saved models on cuda', NO_CUDA, () => {
         expect(rebuilt.backend).toBe('cuda');
         const feeds = { input: sine([1, 3, 64, 64]) };
         const [a, b] = [await m.run(feeds), await rebuilt.run(feeds)];
-        expect(Array.from(b.logits!.data as Float32Array)).toEqual(Array.from(a.logits!.data as Float32Array));
+        // A rebuild times its tactics afresh and may choose others: equal within fp32 rounding.
+        expect(relativeError(b.logits!, a.logits!)).toBeLessThan(1e-5);
       } finally {
         await rebuilt.dispose();
       }

@@ -78,6 +78,36 @@ describe.skipIf(!CUDA)(`attention in fp16 engines on cuda${NO_CUDA ? ` (${NO_CUD
     }
   });
 
+  it('more than 65535 batch entries (the grid walks them in strides), fp32, against onnxruntime', async () => {
+    const model = encodeModel(
+      buildModel({
+        inputs: [
+          { name: 'q', shape: [70000, 2, 8] },
+          { name: 'k', shape: [70000, 8, 3] },
+          { name: 'v', shape: [70000, 3, 4] },
+        ],
+        outputs: [{ name: 'y' }],
+        nodes: [
+          { op: 'MatMul', inputs: ['q', 'k'], outputs: ['s'] },
+          { op: 'Softmax', inputs: ['s'], outputs: ['p'], attrs: { axis: -1 } },
+          { op: 'MatMul', inputs: ['p', 'v'], outputs: ['y'] },
+        ],
+      }),
+    );
+    const feeds = {
+      q: toOrtTensor(randomFloat([70000, 2, 8], 8)),
+      k: toOrtTensor(randomFloat([70000, 8, 3], 9)),
+      v: toOrtTensor(randomFloat([70000, 3, 4], 10)),
+    };
+    const m = await compile(model, { backend: 'cuda', minBlockSize: 1 });
+    try {
+      expect(m.report.engines[0]!.layerKinds.attention).toBe(1);
+      expect(relativeError((await m.run(feeds)).y!, (await ortRun(model, feeds)).y!)).toBeLessThan(1e-4);
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('a masked chain of 77 keys with -inf entries, as one fp16 attention layer', async () => {
     const model = encodeModel(
       buildModel({

@@ -163,7 +163,6 @@ bool FuseAttention(RewriteWork& w) {
     if (p < 0 || !PlainMatmul(w.net.layers[p]) || w.SoleReader(cur) != reader) continue;
     const Layer& m1 = w.net.layers[p];
     const Layer& mm2 = w.net.layers[m2];
-    if (m1.params.Has("beta") && m1.params.Float("beta") != 0 && m1.inputs.size() > 2) continue;
     std::vector<int32_t> inputs = {m1.inputs[0], m1.inputs[1], mm2.inputs[1]};
     if (mask >= 0) inputs.push_back(mask);
     const DType dt = w.TypeOf(inputs[0]);

@@ -31,7 +31,8 @@ struct BuildConfig {
   // Pointwise chains (pointwise_fusion.h), where the backend runs them: -1 = as `fusion`, 0
   // off, 1 on.
   int pointwise = -1;
-  // The attention pattern of the fusion pass (attention_fusion.h): -1 = as `fusion`, 0 off, 1 on.
+  // The attention pattern of the fusion pass (attention_fusion.h), where the fusion pass runs:
+  // -1 or 1 on, 0 off. Attention layers that converters emit are not affected.
   int attention = -1;
   // Timing cache file (engine/timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;

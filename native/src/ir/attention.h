@@ -1,6 +1,7 @@
-// The attention layer (a builder form: builder/attention_fusion.h makes it from the chain
-// q @ k -> scale -> + mask -> softmax -> @ v that exporters write): its geometry, read from
-// the input shapes once, for the shape rule and for both backends' kernels.
+// The attention layer (the fusion pass makes it from the chain q @ k -> scale -> + mask ->
+// softmax -> @ v that exporters write, builder/attention_fusion.h; the com.microsoft Attention
+// and MultiHeadAttention converters emit it directly): its geometry, read from the input shapes
+// once, for the shape rule and for both backends' kernels.
 //
 //   inputs  q [..., S, D], k [..., D, T] (k^T as the first matmul reads it; with transK,
 //           [..., T, D]), v [..., T, Dv], optionally a float mask that broadcasts onto

@@ -44,7 +44,7 @@ enum class LayerKind : uint8_t {
   kRange,      // ONNX Range of integers, its bounds constants or shape tensors (computed_layers.h)
   kCumSum,     // ONNX CumSum along one axis (exclusive, reverse)
   kArgMinMax,  // ONNX ArgMax / ArgMin along one axis: int64 indices
-  kAttention,  // a builder form (attention_fusion.h): softmax(scale * q k^T + mask) v in one layer
+  kAttention,  // softmax(scale * q k^T + mask) v in one layer (attention.h): the fusion pass and converters
   kScatter,    // ONNX ScatterND and ScatterElements (scatter.h)
 };
 constexpr int kNumLayerKinds = 28;

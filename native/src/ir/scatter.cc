@@ -48,7 +48,7 @@ std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices,
   g->axis_len = data[axis];
   int64_t stride = 1, count = 1;
   for (int64_t d = r - 1; d >= 0; --d) {
-    if (indices[d] > data[d]) {
+    if (d != axis && indices[d] > data[d]) {  // along the axis any number of updates may land
       return Cat("indices ", ShapeToString(indices), " are larger than data ", ShapeToString(data), " in dim ", d);
     }
     g->dims[d] = indices[d];

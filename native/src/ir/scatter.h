@@ -7,7 +7,8 @@
 //           the later update is written over or combined with the earlier, as onnxruntime does.
 //   'nd'        indices [..., k], updates indices[:-1] + data[k:]: each tuple addresses a slice
 //               of data (the geometry of GatherND with batch_dims 0, gather_nd.h).
-//   'elements'  indices and updates of one shape, of data's rank and at most its dims: each
+//   'elements'  indices and updates of one shape, of data's rank and at most its dims off the
+//               axis (along it, any length): each
 //               update goes to its own position with the coordinate along `axis` replaced by
 //               its index. Walked as lines along the axis: a line's updates are applied in order.
 // Negative indices count from the end.

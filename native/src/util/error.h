@@ -4,6 +4,7 @@
 // std::bad_alloc) at every entry point, so nothing else ever reaches JavaScript as a crash.
 #pragma once
 
+#include <cstdint>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -36,6 +37,12 @@ std::string Cat(const Args&... args) {
   std::ostringstream os;
   (os << ... << args);
   return os.str();
+}
+
+// What gather and scatter kernels of both backends say of an index outside [-extent, extent).
+inline std::string IndexOutOfRange(int64_t value, int64_t position, int64_t extent) {
+  return Cat("index ", value, " at position ", position, " of the indices is out of range for a dim of ", extent,
+             " (valid: ", -extent, " to ", extent - 1, ")");
 }
 
 [[noreturn]] inline void Fail(ErrorCode code, const std::string& message) { throw Error(code, message); }

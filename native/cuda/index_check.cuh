@@ -1,0 +1,28 @@
+// An index of gather and scatter kernels checked on the device: one outside [-len, len) is
+// recorded in the stream's status record (the first one only; the run fails at Synchronize with
+// the kernel's StatusMessage, IndexOutOfRange) and gives -1, which the kernel never follows.
+#pragma once
+
+#include <cstdint>
+
+#include "cuda/cuda_backend.h"
+
+namespace hybridrt {
+namespace cuda {
+
+__device__ __forceinline__ int64_t CheckedIndex(int64_t v, int64_t len, int64_t pos, StatusRecord* st,
+                                                unsigned long long kernel) {
+  if (v < -len || v >= len) {
+    if (atomicCAS(&st->flag, 0ull, 1ull) == 0ull) {
+      st->kernel = kernel;
+      st->value = v;
+      st->position = pos;
+      st->extent = len;
+    }
+    return -1;
+  }
+  return v < 0 ? v + len : v;
+}
+
+}  // namespace cuda
+}  // namespace hybridrt
