@@ -42,7 +42,7 @@ describe('GatherElements', () => {
       attrs: { axis: 1 },
     });
     expect(out.ok).toBe(false);
-    expect(!out.ok && out.reason).toContain('index 3 is out of range');
+    expect(!out.ok && out.reason).toContain('index 3 at position 1 is out of range for dim 1 of size 3');
     const rank = verdict({
       op: 'GatherElements',
       opset: 13,
