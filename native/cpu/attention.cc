@@ -21,30 +21,29 @@ class AttentionKernel : public CpuKernel {
   void PrepareKernel() override {
     std::vector<Shape> shapes;
     for (const TensorDesc& t : in_) shapes.push_back(t.shape);
-    const std::string why = ReadAttentionGeometry(shapes, params().Bool("transK"), &g_);
+    const std::string why = ReadAttentionLayer(params(), shapes, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
-    scale_ = static_cast<float>(params().Float("scale"));
-    nan_to_zero_ = params().Has("nanToZero") && params().Bool("nanToZero");
   }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
+    const AttentionGeometry& g = p_.g;
     const float* q = static_cast<const float*>(args.inputs[0]);
     const float* k = static_cast<const float*>(args.inputs[1]);
     const float* v = static_cast<const float*>(args.inputs[2]);
-    const float* mask = g_.has_mask ? static_cast<const float*>(args.inputs[3]) : nullptr;
+    const float* mask = g.has_mask ? static_cast<const float*>(args.inputs[3]) : nullptr;
     float* y = static_cast<float*>(args.outputs[0]);
-    const int64_t s = g_.s, t = g_.t, d = g_.d, dv = g_.dv;
-    Par(g_.batch * s, std::max<int64_t>(1, 2048 / std::max<int64_t>(t * (d + dv), 1)), [&](int64_t r0, int64_t r1) {
+    const int64_t s = g.s, t = g.t, d = g.d, dv = g.dv;
+    Par(g.batch * s, std::max<int64_t>(1, 2048 / std::max<int64_t>(t * (d + dv), 1)), [&](int64_t r0, int64_t r1) {
       std::vector<float> score(static_cast<size_t>(t));
       std::vector<double> e(static_cast<size_t>(t));
       for (int64_t r = r0; r < r1; ++r) {
         const int64_t b = r / s, si = r % s;
-        const float* qr = q + g_.QOffset(b) + si * d;
-        const float* kb = k + g_.KOffset(b);
-        const float* vb = v + g_.VOffset(b);
-        float* out = y + g_.OutOffset(b) + si * dv;
-        if (g_.trans_k) {
+        const float* qr = q + g.QOffset(b) + si * d;
+        const float* kb = k + g.KOffset(b);
+        const float* vb = v + g.VOffset(b);
+        float* out = y + g.OutOffset(b) + si * dv;
+        if (g.trans_k) {
           for (int64_t ti = 0; ti < t; ++ti) {
             const float* kr = kb + ti * d;
             float acc = 0;
@@ -60,11 +59,11 @@ class AttentionKernel : public CpuKernel {
             for (int64_t ti = 0; ti < t; ++ti) sc[ti] += qv * kr[ti];
           }
         }
-        const float* mr = mask ? mask + g_.MaskOffset(b) + si * g_.mask_s_stride : nullptr;
+        const float* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
         float m = -std::numeric_limits<float>::infinity();
         for (int64_t ti = 0; ti < t; ++ti) {
-          float x = score[ti] * scale_;
-          if (mr) x += mr[ti * g_.mask_t_stride];
+          float x = score[ti] * p_.scale;
+          if (mr) x += mr[ti * g.mask_t_stride];
           score[ti] = x;
           m = std::max(m, x);
         }
@@ -75,7 +74,7 @@ class AttentionKernel : public CpuKernel {
         }
         std::fill(out, out + dv, 0.0f);
         // Every probability NaN (0 / 0, or a NaN score): where(isnan(p), 0, p) zeroes them all.
-        if (nan_to_zero_ && !(sum > 0)) continue;
+        if (p_.nan_to_zero && !(sum > 0)) continue;
         for (int64_t ti = 0; ti < t; ++ti) {
           const float p = static_cast<float>(e[ti] / sum);
           const float* __restrict vr = vb + ti * dv;
@@ -87,9 +86,7 @@ class AttentionKernel : public CpuKernel {
   }
 
  private:
-  AttentionGeometry g_;
-  float scale_ = 1;
-  bool nan_to_zero_ = false;
+  AttentionLayerParams p_;
 };
 
 }  // namespace

@@ -41,11 +41,7 @@ inline T Combine(ScatterReduction r, T a, T b) {
 class ScatterKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    nd_ = params().String("mode") == "nd";
-    ParseScatterReduction(params().String("reduction"), &reduction_);
-    const std::string why =
-        nd_ ? ReadScatterNdGeometry(in_[0].shape, in_[1].shape, in_[2].shape, &nd_geometry_)
-            : ReadScatterElementsGeometry(in_[0].shape, in_[1].shape, in_[2].shape, params().Int("axis"), &el_);
+    const std::string why = ReadScatterLayer(params(), in_[0].shape, in_[1].shape, in_[2].shape, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
     es_ = DTypeSize(in_[0].dtype);
   }
@@ -57,12 +53,12 @@ class ScatterKernel : public CpuKernel {
       std::memcpy(args.outputs[0], args.inputs[0], static_cast<size_t>(out_[0].numel) * es_);
     const int64_t n = in_[1].numel;
     for (int64_t i = 0; i < n; ++i) {
-      const int64_t len = nd_ ? nd_geometry_.dims[i % nd_geometry_.k] : el_.axis_len;
+      const int64_t len = p_.nd ? p_.nd_geometry.dims[i % p_.nd_geometry.k] : p_.elements.axis_len;
       if (idx[i] < -len || idx[i] >= len) {
         Bad(ErrorCode::kInput, IndexOutOfRange(idx[i], i, len));
       }
     }
-    if (reduction_ == ScatterReduction::kNone) {
+    if (p_.reduction == ScatterReduction::kNone) {
       Apply<uint8_t>(args, idx, true);
       return;
     }
@@ -80,11 +76,11 @@ class ScatterKernel : public CpuKernel {
         std::memcpy(y + dst * es_, u + src * es_, es_);
       } else {
         T* yt = reinterpret_cast<T*>(y);
-        yt[dst] = Combine(reduction_, yt[dst], reinterpret_cast<const T*>(u)[src]);
+        yt[dst] = Combine(p_.reduction, yt[dst], reinterpret_cast<const T*>(u)[src]);
       }
     };
-    if (nd_) {
-      const GatherNdGeometry& g = nd_geometry_;
+    if (p_.nd) {
+      const GatherNdGeometry& g = p_.nd_geometry;
       const int64_t tuples = g.batch * g.tuples;
       for (int64_t t = 0; t < tuples; ++t) {
         int64_t off = 0;
@@ -98,7 +94,7 @@ class ScatterKernel : public CpuKernel {
       }
       return;
     }
-    const ScatterElementsGeometry& g = el_;
+    const ScatterElementsGeometry& g = p_.elements;
     const int64_t along = g.dims[g.axis], stride = g.data_strides[g.axis];
     Par(g.lines, std::max<int64_t>(1, 4096 / std::max<int64_t>(along, 1)), [&](int64_t l0, int64_t l1) {
       for (int64_t l = l0; l < l1; ++l) {
@@ -113,10 +109,7 @@ class ScatterKernel : public CpuKernel {
     });
   }
 
-  bool nd_ = false;
-  ScatterReduction reduction_ = ScatterReduction::kNone;
-  GatherNdGeometry nd_geometry_;
-  ScatterElementsGeometry el_;
+  ScatterLayerParams p_;
   size_t es_ = 4;
 };
 

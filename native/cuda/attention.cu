@@ -107,35 +107,31 @@ class AttentionLayer : public CudaKernel {
   void PrepareKernel() override {
     std::vector<Shape> shapes;
     for (const TensorDesc& t : in_) shapes.push_back(t.shape);
-    const std::string why = ReadAttentionGeometry(shapes, params().Bool("transK"), &g_);
+    const std::string why = ReadAttentionLayer(params(), shapes, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
-    scale_ = static_cast<float>(params().Float("scale"));
-    nan_to_zero_ = params().Has("nanToZero") && params().Bool("nanToZero");
-    if (g_.d * kWarps * static_cast<int64_t>(sizeof(float)) > 48 * 1024) {
-      Bad(ErrorCode::kNative, Cat("a head size of ", g_.d, " is more than the kernel keeps in shared memory"));
+    if (p_.g.d * kWarps * static_cast<int64_t>(sizeof(float)) > 48 * 1024) {
+      Bad(ErrorCode::kNative, Cat("a head size of ", p_.g.d, " is more than the kernel keeps in shared memory"));
     }
   }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    if (g_.batch == 0 || g_.s == 0 || g_.dv == 0) return;
-    const dim3 grid(static_cast<unsigned>((g_.s + kWarps - 1) / kWarps),
-                    static_cast<unsigned>(std::min<int64_t>(g_.batch, 65535)));
-    const size_t shared = static_cast<size_t>(g_.d) * kWarps * sizeof(float);
+    if (p_.g.batch == 0 || p_.g.s == 0 || p_.g.dv == 0) return;
+    const dim3 grid(static_cast<unsigned>((p_.g.s + kWarps - 1) / kWarps),
+                    static_cast<unsigned>(std::min<int64_t>(p_.g.batch, 65535)));
+    const size_t shared = static_cast<size_t>(p_.g.d) * kWarps * sizeof(float);
     DispatchFloat(in_[0].dtype, [&](auto tag) {
       using T = decltype(tag);
       AttentionRows<T><<<grid, kWarps * 32, shared, S(stream)>>>(
           static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
-          static_cast<const T*>(args.inputs[2]), g_.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr,
-          static_cast<T*>(args.outputs[0]), g_, scale_, nan_to_zero_);
+          static_cast<const T*>(args.inputs[2]), p_.g.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr,
+          static_cast<T*>(args.outputs[0]), p_.g, p_.scale, p_.nan_to_zero);
     });
     CheckLaunch("attention kernel launch");
   }
 
  private:
-  AttentionGeometry g_;
-  float scale_ = 1;
-  bool nan_to_zero_ = false;
+  AttentionLayerParams p_;
 };
 
 }  // namespace

@@ -65,13 +65,9 @@ __global__ void GatherNd(const B* x, const I* idx, B* y, GatherNdGeometry g, Gat
   }
 }
 
-class GatherLayer : public CudaKernel {
+class GatherLayer : public IndexCheckingKernel {
  public:
-  using CudaKernel::CudaKernel;
-
-  std::string StatusMessage(const StatusRecord& r) const override {
-    return IndexOutOfRange(r.value, r.position, r.extent);
-  }
+  using IndexCheckingKernel::IndexCheckingKernel;
 
  protected:
   void PrepareKernel() override {

@@ -6,6 +6,8 @@
 #include <cstdint>
 
 #include "cuda/cuda_backend.h"
+#include "cuda/kernel_base.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -23,6 +25,16 @@ __device__ __forceinline__ int64_t CheckedIndex(int64_t v, int64_t len, int64_t 
   }
   return v < 0 ? v + len : v;
 }
+
+// A kernel whose indices CheckedIndex checks: its run-time error names the index, as the cpu
+// backend's does.
+class IndexCheckingKernel : public CudaKernel {
+ public:
+  using CudaKernel::CudaKernel;
+  std::string StatusMessage(const StatusRecord& r) const override {
+    return IndexOutOfRange(r.value, r.position, r.extent);
+  }
+};
 
 }  // namespace cuda
 }  // namespace hybridrt

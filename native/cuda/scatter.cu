@@ -74,21 +74,13 @@ __global__ void ScatterElements(const int64_t* idx, const T* upd, T* y, ScatterE
   }
 }
 
-class ScatterLayer : public CudaKernel {
+class ScatterLayer : public IndexCheckingKernel {
  public:
-  using CudaKernel::CudaKernel;
-
-  std::string StatusMessage(const StatusRecord& r) const override {
-    return IndexOutOfRange(r.value, r.position, r.extent);
-  }
+  using IndexCheckingKernel::IndexCheckingKernel;
 
  protected:
   void PrepareKernel() override {
-    nd_ = params().String("mode") == "nd";
-    ParseScatterReduction(params().String("reduction"), &reduction_);
-    const std::string why =
-        nd_ ? ReadScatterNdGeometry(in_[0].shape, in_[1].shape, in_[2].shape, &nd_geometry_)
-            : ReadScatterElementsGeometry(in_[0].shape, in_[1].shape, in_[2].shape, params().Int("axis"), &el_);
+    const std::string why = ReadScatterLayer(params(), in_[0].shape, in_[1].shape, in_[2].shape, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
   }
 
@@ -106,15 +98,16 @@ class ScatterLayer : public CudaKernel {
       using T = decltype(tag);
       const T* upd = static_cast<const T*>(args.inputs[2]);
       T* y = static_cast<T*>(args.outputs[0]);
-      if (nd_) {
-        if (nd_geometry_.slice)
-          ScatterNd<T>
-              <<<GridFor(nd_geometry_.slice), kThreads, 0, s>>>(idx, upd, y, nd_geometry_, reduction_, st, kernel);
-      } else if (el_.lines) {
-        ScatterElements<T><<<GridFor(el_.lines), kThreads, 0, s>>>(idx, upd, y, el_, reduction_, st, kernel);
+      if (p_.nd) {
+        if (p_.nd_geometry.slice)
+          ScatterNd<T><<<GridFor(p_.nd_geometry.slice), kThreads, 0, s>>>(idx, upd, y, p_.nd_geometry, p_.reduction, st,
+                                                                          kernel);
+      } else if (p_.elements.lines) {
+        ScatterElements<T>
+            <<<GridFor(p_.elements.lines), kThreads, 0, s>>>(idx, upd, y, p_.elements, p_.reduction, st, kernel);
       }
     };
-    if (reduction_ == ScatterReduction::kNone) {
+    if (p_.reduction == ScatterReduction::kNone) {
       // Bits are written as they are: one kernel per element size.
       DispatchBits(DTypeSize(in_[0].dtype), launch);
     } else {
@@ -124,10 +117,7 @@ class ScatterLayer : public CudaKernel {
   }
 
  private:
-  bool nd_ = false;
-  ScatterReduction reduction_ = ScatterReduction::kNone;
-  GatherNdGeometry nd_geometry_;
-  ScatterElementsGeometry el_;
+  ScatterLayerParams p_;
 };
 
 }  // namespace

@@ -50,6 +50,12 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& in, bool trans_k, At
   return "";
 }
 
+std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& inputs, AttentionLayerParams* out) {
+  out->scale = static_cast<float>(params.Float("scale"));
+  out->nan_to_zero = params.Has("nanToZero") && params.Bool("nanToZero");
+  return ReadAttentionGeometry(inputs, params.Bool("transK"), &out->g);
+}
+
 Shape AttentionOutputShape(const std::vector<Shape>& in) {
   Shape out(in[0].begin(), in[0].end() - 1);
   out.push_back(in[2].back());

@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "src/ir/network.h"
 #include "src/ir/shape.h"
 #include "src/util/host_device.h"
 
@@ -55,6 +56,14 @@ struct AttentionGeometry {
 // Reads the geometry of inputs of these shapes (q, k, v and, where given, the mask); returns
 // what is wrong ("" when nothing is).
 std::string ReadAttentionGeometry(const std::vector<Shape>& inputs, bool trans_k, AttentionGeometry* g);
+
+// A layer read once, for the shape rule and both kernels: its geometry and params.
+struct AttentionLayerParams {
+  AttentionGeometry g;
+  float scale = 1;
+  bool nan_to_zero = false;
+};
+std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& inputs, AttentionLayerParams* out);
 
 // The output shape: q's leading dims, S, Dv.
 Shape AttentionOutputShape(const std::vector<Shape>& inputs);

@@ -5,6 +5,8 @@
 
 namespace hybridrt {
 
+namespace {
+
 bool ParseScatterReduction(const std::string& name, ScatterReduction* out) {
   static const struct {
     const char* name;
@@ -22,6 +24,8 @@ bool ParseScatterReduction(const std::string& name, ScatterReduction* out) {
   }
   return false;
 }
+
+}  // namespace
 
 std::string ReadScatterNdGeometry(const Shape& data, const Shape& indices, const Shape& updates, GatherNdGeometry* g) {
   Shape expected;
@@ -60,6 +64,16 @@ std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices,
   for (int64_t d = axis + 1; d < r; ++d) g->step *= indices[d];
   g->lines = indices[axis] ? count / indices[axis] : 0;
   return "";
+}
+
+std::string ReadScatterLayer(const Params& params, const Shape& data, const Shape& indices, const Shape& updates,
+                             ScatterLayerParams* out) {
+  out->nd = params.String("mode") == "nd";
+  if (!ParseScatterReduction(params.String("reduction"), &out->reduction)) {
+    return Cat("reduction '", params.String("reduction"), "' is not one of none, add, mul, max, min");
+  }
+  return out->nd ? ReadScatterNdGeometry(data, indices, updates, &out->nd_geometry)
+                 : ReadScatterElementsGeometry(data, indices, updates, params.Int("axis"), &out->elements);
 }
 
 }  // namespace hybridrt

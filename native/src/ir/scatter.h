@@ -18,6 +18,7 @@
 #include <string>
 
 #include "src/ir/gather_nd.h"
+#include "src/ir/network.h"
 #include "src/ir/shape.h"
 #include "src/util/host_device.h"
 
@@ -26,8 +27,6 @@ namespace hybridrt {
 constexpr int kMaxScatterRank = 8;
 
 enum class ScatterReduction : uint8_t { kNone, kAdd, kMul, kMax, kMin };
-
-bool ParseScatterReduction(const std::string& name, ScatterReduction* out);
 
 struct ScatterElementsGeometry {
   int rank = 0, axis = 0;
@@ -59,5 +58,15 @@ struct ScatterElementsGeometry {
 std::string ReadScatterNdGeometry(const Shape& data, const Shape& indices, const Shape& updates, GatherNdGeometry* g);
 std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices, const Shape& updates, int64_t axis,
                                         ScatterElementsGeometry* g);
+
+// A layer read once, for the shape rule and both kernels: its mode, reduction and geometry.
+struct ScatterLayerParams {
+  bool nd = false;
+  ScatterReduction reduction = ScatterReduction::kNone;
+  GatherNdGeometry nd_geometry;      // mode 'nd'
+  ScatterElementsGeometry elements;  // mode 'elements'
+};
+std::string ReadScatterLayer(const Params& params, const Shape& data, const Shape& indices, const Shape& updates,
+                             ScatterLayerParams* out);
 
 }  // namespace hybridrt

@@ -366,8 +366,8 @@ void CheckAttention(const LayerCheck& c) {
     if (i) c.ExpectSameDType(i, 0);
     shapes.push_back(c.In(i).shape);
   }
-  AttentionGeometry g;
-  const std::string why = ReadAttentionGeometry(shapes, c.params().Bool("transK"), &g);
+  AttentionLayerParams p;
+  const std::string why = ReadAttentionLayer(c.params(), shapes, &p);
   if (!why.empty()) c.Bad(why);
   c.ExpectOutput(0, c.In(0).dtype, AttentionOutputShape(shapes));
 }

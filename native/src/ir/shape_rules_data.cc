@@ -224,14 +224,8 @@ void CheckScatter(const LayerCheck& c) {
   if (reduction != "none" && !IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) {
     c.Bad(Cat("reduction '", reduction, "' does not take dtype ", DTypeName(t)));
   }
-  std::string why;
-  if (c.params().String("mode") == "nd") {
-    GatherNdGeometry g;
-    why = ReadScatterNdGeometry(c.In(0).shape, c.In(1).shape, c.In(2).shape, &g);
-  } else {
-    ScatterElementsGeometry g;
-    why = ReadScatterElementsGeometry(c.In(0).shape, c.In(1).shape, c.In(2).shape, c.params().Int("axis"), &g);
-  }
+  ScatterLayerParams p;
+  const std::string why = ReadScatterLayer(c.params(), c.In(0).shape, c.In(1).shape, c.In(2).shape, &p);
   if (!why.empty()) c.Bad(why);
   c.ExpectOutput(0, t, c.In(0).shape);
 }
