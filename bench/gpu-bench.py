@@ -2,8 +2,10 @@
 """hybridrt against PyTorch on one GPU: the benchmark of docs/benchmarks.md.
 
 For each model of gpu-models.py (torchvision resnet50, mobilenet_v2, fcn_resnet50, timm
-efficientnet_b0, a transformers BERT-base encoder; random weights, BatchNorm statistics
-calibrated), each precision (fp32, fp16) and batch (1, 32):
+efficientnet_b0, a transformers BERT-base encoder; torchvision vit_b_16 and swin_t, GPT-2 small
+prefill of 128 tokens and one-token decode with its KV cache as inputs, a Whisper-base-style
+encoder; random weights, BatchNorm statistics calibrated), each precision (fp32, fp16) and batch
+(1, 32; GPT-2 at 1 only):
 
   hybrid   hybrid-run <model>.onnx --backend cuda --precision P --benchmark --json
            (GPU compute: CUDA events around the engines' layers, inputs resident on the GPU;
@@ -11,12 +13,16 @@ calibrated), each precision (fp32, fp16) and batch (1, 32):
   eager    PyTorch eager, the same module and weights the ONNX file was exported from
   compile  torch.compile(mode="reduce-overhead") of that module (CUDA graphs)
 
+and for eager and compile also end to end as hybrid-run's latency is: wall time from fp32 host
+tensors to fp32 host outputs (copies and fp16 casts on the GPU included).
+
 PyTorch runs with cudnn.benchmark on and TF32 off (fp32 rows are fp32 on both sides), under
 inference_mode, fp16 through .half() of the module
 and the input, resident on the GPU, timed with CUDA events around each call after warm-up;
 every figure is the median of many runs. Both systems run on the same input, written once at
-export (hybrid-run --input). The table's ratios are PyTorch's median over hybridrt's median GPU
-compute time (above 1: hybridrt is faster).
+export (hybrid-run --input). The table's ratios are PyTorch's median over hybridrt's median, of
+GPU compute time and, in the end-to-end column, of end-to-end latency (above 1: hybridrt is
+faster).
 
 Development stages, not part of the default: check (hybrid-run --compare at batch 1 with
 gpu-models.py's tolerances) and ab (each speed feature switched off in turn, with --profile
@@ -45,7 +51,8 @@ import sys
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODELS = ['resnet50', 'efficientnet_b0', 'mobilenet_v2', 'fcn_resnet50', 'bert_base']
+MODELS = ['resnet50', 'efficientnet_b0', 'mobilenet_v2', 'fcn_resnet50', 'bert_base', 'vit_b_16', 'swin_t', 'gpt2_prefill',
+          'gpt2_decode', 'whisper_encoder']
 # The targets of issue 6 first: when a stage runs out of time, what is left out matters least.
 TARGETS = [('resnet50', 'fp16'), ('efficientnet_b0', 'fp16'), ('mobilenet_v2', 'fp16')]
 
@@ -58,8 +65,10 @@ def gpu_models():
 
 
 def runs(models, precisions, batches):
-    """(model, precision, batch) in the order they are run: the issue's targets first."""
-    all_runs = [(m, p, b) for m in models for p in precisions for b in batches]
+    """(model, precision, batch) in the order they are run: the issue's targets first; a model
+    with its own batches (gpu-models.py's BATCHES) at those of `batches` it has."""
+    own = gpu_models().BATCHES
+    all_runs = [(m, p, b) for m in models for p in precisions for b in batches if b in own.get(m, batches)]
     first = [r for r in all_runs if (r[0], r[1]) in TARGETS]
     return first + [r for r in all_runs if r not in first]
 
@@ -68,12 +77,13 @@ def onnx_path(work, model, batch):
     return os.path.join(work, 'models', f'{model}_b{batch}.onnx')
 
 
-def input_shape(model, batch):
-    return [batch, 128] if model == 'bert_base' else [batch, 3, 224, 224]
+def input_paths(work, spec, model, batch):
+    """name -> the .npy file of that input of the model's feed at `batch`."""
+    return {name: os.path.join(work, 'inputs', f'{model}_b{batch}_{name}.npy') for name, *_ in spec.inputs}
 
 
-def input_path(work, model, batch):
-    return os.path.join(work, 'inputs', f'{model}_b{batch}.npy')
+def input_flags(work, spec, model, batch):
+    return [a for name, path in input_paths(work, spec, model, batch).items() for a in ('--input', f'{name}={path}')]
 
 
 def stage_export(args):
@@ -83,23 +93,25 @@ def stage_export(args):
     gm = gpu_models()
     os.makedirs(os.path.join(args.work, 'models'), exist_ok=True)
     os.makedirs(os.path.join(args.work, 'inputs'), exist_ok=True)
+    specs = gm.model_specs()
     for name in args.models:
-        paths = [onnx_path(args.work, name, b) for b in args.batches]
+        spec = specs[name]
+        batches = sorted({b for m, _, b in runs([name], args.precisions, args.batches)})
+        paths = [onnx_path(args.work, name, b) for b in batches]
         weights = os.path.join(args.work, 'models', f'{name}.pt')
-        inputs = [input_path(args.work, name, b) for b in args.batches]
+        inputs = [p for b in batches for p in input_paths(args.work, spec, name, b).values()]
         if all(os.path.exists(p) for p in paths + inputs + [weights]) and not args.force:
             continue
         t0 = time.time()
-        model, example, input_name = gm.build_model(name)
+        model, spec = gm.build_model(name)
         torch.save(model.state_dict(), weights)
-        for b, path, ipath in zip(args.batches, paths, inputs):
-            ex = example.repeat(b, *([1] * (example.dim() - 1)))
-            gm.export_onnx(torch, model, ex, input_name, path)
-            rng = np.random.default_rng(1000 + b)
-            shape = input_shape(name, b)
-            data = rng.integers(0, 30522, shape, dtype=np.int64) if name == 'bert_base' else rng.standard_normal(shape, dtype=np.float32)
-            np.save(ipath, data)
-        print(f'exported {name} (batches {args.batches}) in {time.time() - t0:.1f}s', flush=True)
+        for b, path in zip(batches, paths):
+            # The feed it is traced on is the one the runs read (hybrid-run --input, the torch stage).
+            feed = spec.arrays(b, 1000 + b)
+            gm.export_onnx(torch, model, spec, {k: torch.from_numpy(v) for k, v in feed.items()}, path)
+            for k, f in input_paths(args.work, spec, name, b).items():
+                np.save(f, feed[k])
+        print(f'exported {name} (batches {batches}) in {time.time() - t0:.1f}s', flush=True)
 
 
 def result_path(work, system, model, precision, batch):
@@ -122,12 +134,12 @@ def pending(args, system):
 
 
 def stage_hybrid(args):
+    specs = gpu_models().model_specs()
     for model, precision, batch, path in pending(args, 'hybrid'):
-        name = 'input_ids' if model == 'bert_base' else 'input'
         cache = os.path.join(args.work, 'timing-cache.txt')
         cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch), '--backend', 'cuda',
                '--precision', precision, '--iterations', str(args.iterations), '--warmup', str(args.warmup), '--json',
-               '--input', f'{name}={input_path(args.work, model, batch)}', '--timing-cache', cache]
+               '--timing-cache', cache] + input_flags(args.work, specs[model], model, batch)
         if args.profile:
             cmd.append('--profile')
         t0 = time.time()
@@ -173,6 +185,7 @@ VARIANTS = {'all': {}, 'no-graphs': {'HYBRIDRT_CUDA_GRAPHS': '0'}, 'no-fusion': 
 
 
 def stage_ab(args):
+    specs = gpu_models().model_specs()
     t_stage = time.time()
     rows = []
     for model, precision, batch in runs(args.models, args.precisions, args.batches):
@@ -180,10 +193,9 @@ def stage_ab(args):
             if time.time() - t_stage > args.budget_s:
                 print(f'skip   ab {model} {precision} b{batch} {variant}: stage budget used', flush=True)
                 continue
-            name = 'input_ids' if model == 'bert_base' else 'input'
             cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch), '--backend', 'cuda',
-                   '--precision', precision, '--iterations', str(args.iterations), '--warmup', str(args.warmup), '--json',
-                   '--input', f'{name}={input_path(args.work, model, batch)}']
+                   '--precision', precision, '--iterations', str(args.iterations), '--warmup', str(args.warmup), '--json']
+            cmd += input_flags(args.work, specs[model], model, batch)
             if args.profile and variant == 'all':
                 cmd.append('--profile')
             p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, env={**os.environ, **VARIANTS[variant]})
@@ -219,21 +231,42 @@ def stage_ab(args):
         json.dump(rows, f)
 
 
-def time_cuda(torch, fn, x, iterations, warmup):
-    """Median milliseconds of fn(x) between CUDA events, after warm-up."""
+def time_cuda(torch, fn, xs, iterations, warmup):
+    """Median milliseconds of fn(*xs) between CUDA events, after warm-up, and every time."""
     for _ in range(warmup):
-        fn(x)
+        fn(*xs)
     torch.cuda.synchronize()
     start = torch.cuda.Event(enable_timing=True)
     end = torch.cuda.Event(enable_timing=True)
     times = []
     for _ in range(iterations):
         start.record()
-        fn(x)
+        fn(*xs)
         end.record()
         end.synchronize()
         times.append(start.elapsed_time(end))
     return statistics.median(times), times
+
+
+def time_end_to_end(torch, fn, host, half, iterations):
+    """Median wall milliseconds from host tensors to host outputs, as hybrid-run's latency: the
+    fp32 (or int64) CPU feed copied to the GPU, cast to fp16 there for an fp16 model, the model,
+    its outputs cast back to fp32 and copied to the host (fn is warm: time_cuda ran it)."""
+    def once():
+        xs = [x.cuda() for x in host]
+        if half:
+            xs = [x.half() if x.is_floating_point() else x for x in xs]
+        out = fn(*xs)
+        return [o.float().cpu() for o in (out if isinstance(out, (tuple, list)) else [out])]
+
+    for _ in range(3):
+        once()
+    times = []
+    for _ in range(iterations):
+        t0 = time.perf_counter()
+        once()  # .cpu() waits for the GPU
+        times.append(1000 * (time.perf_counter() - t0))
+    return statistics.median(times)
 
 
 def stage_torch(args):
@@ -241,38 +274,43 @@ def stage_torch(args):
     import torch
 
     gm = gpu_models()
+    specs = gm.model_specs()
     torch.backends.cudnn.benchmark = True
     # fp32 rows are fp32 on both sides: hybridrt never uses TF32, so PyTorch must not either.
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     for model_name, precision, batch, path in pending(args, 'torch'):
-        make, _, _ = gm.model_specs()[model_name]
-        model = make()
+        spec = specs[model_name]
+        model = spec.make()
         model.load_state_dict(torch.load(os.path.join(args.work, 'models', f'{model_name}.pt')))
         model = model.cuda().eval()
-        x = torch.from_numpy(np.load(input_path(args.work, model_name, batch))).cuda()
-        if precision == 'fp16':
+        host = [torch.from_numpy(np.load(f)) for f in input_paths(args.work, spec, model_name, batch).values()]
+        xs = [x.cuda() for x in host]
+        half = precision == 'fp16'
+        if half:
             model = model.half()
-            if x.is_floating_point():
-                x = x.half()
+            xs = [x.half() if x.is_floating_point() else x for x in xs]
         r = {'model': model_name, 'precision': precision, 'batch': batch, 'torch': torch.__version__}
         t0 = time.time()
         compile_this = (model_name, precision) in TARGETS or not args.compile_targets_only
         with torch.inference_mode():
-            r['eagerMs'], eager = time_cuda(torch, model, x, args.iterations, args.warmup)
+            r['eagerMs'], eager = time_cuda(torch, model, xs, args.iterations, args.warmup)
             r['eagerMinMs'] = min(eager)
+            r['eagerLatencyMs'] = time_end_to_end(torch, model, host, half, args.iterations)
             if compile_this:
                 compiled = torch.compile(model, mode='reduce-overhead')
                 tc = time.time()
                 # reduce-overhead records its CUDA graph after a few calls: warm up well past them.
-                r['compileMs'], comp = time_cuda(torch, compiled, x, args.iterations, max(args.warmup, 10))
+                r['compileMs'], comp = time_cuda(torch, compiled, xs, args.iterations, max(args.warmup, 10))
                 r['compileSeconds'] = round(time.time() - tc, 1)
                 r['compileMinMs'] = min(comp)
+                r['compileLatencyMs'] = time_end_to_end(torch, compiled, host, half, args.iterations)
                 del compiled
         r['seconds'] = round(time.time() - t0, 1)
         with open(path, 'w') as f:
             json.dump(r, f)
-        comp_text = f'compile {r["compileMs"]:8.3f} ms  (compiled in {r["compileSeconds"]}s)' if compile_this else 'compile not run'
+        comp_text = (f'compile {r["compileMs"]:8.3f} ms, end to end {r["compileLatencyMs"]:8.3f} ms  '
+                     f'(compiled in {r["compileSeconds"]}s)') if compile_this else 'compile not run'
         print(f'torch  {model_name:16} {precision} b{batch:<3} eager {r["eagerMs"]:8.3f} ms  {comp_text}', flush=True)
         del model
         torch.cuda.empty_cache()
@@ -291,25 +329,33 @@ def stage_table(args):
             return None
         h, t = load('hybrid'), load('torch')
         hc = h['computeMs']['median'] if h and h['computeMs'] else None
+        he = h['latencyMs']['median'] if h else None
+        tv = lambda k: t.get(k) if t else None
+        ratio = lambda a, b: a / b if a and b else None
         rows.append({
             'model': model, 'precision': precision, 'batch': batch,
-            'hybridComputeMs': hc, 'hybridLatencyMs': h['latencyMs']['median'] if h else None,
-            'eagerMs': t['eagerMs'] if t else None, 'compileMs': t.get('compileMs') if t else None,
-            'vsCompile': t['compileMs'] / hc if t and hc and t.get('compileMs') else None,
-            'vsEager': t['eagerMs'] / hc if t and hc else None,
+            'hybridComputeMs': hc, 'hybridLatencyMs': he,
+            'eagerMs': tv('eagerMs'), 'eagerLatencyMs': tv('eagerLatencyMs'),
+            'compileMs': tv('compileMs'), 'compileLatencyMs': tv('compileLatencyMs'),
+            'vsCompile': ratio(tv('compileMs'), hc), 'vsCompileLatency': ratio(tv('compileLatencyMs'), he),
+            'vsEager': ratio(tv('eagerMs'), hc),
             'engines': len(h['build']['engines']) if h and h['build'] else None,
             'fallbackMs': h['fallbackMs']['median'] if h and h.get('fallbackMs') else None,
         })
     with open(os.path.join(args.out, 'bench.json'), 'w') as f:
         json.dump({'rows': rows, 'results': raw}, f, indent=1)
     f2 = lambda v, d=3: '—' if v is None else f'{v:.{d}f}'
-    print('| model | precision | batch | hybrid GPU compute (ms) | hybrid end-to-end (ms) | onnxruntime segments (ms) '
-          '| PyTorch eager (ms) | torch.compile reduce-overhead (ms) | vs torch.compile | vs eager |')
-    print('|---|---|---|---|---|---|---|---|---|---|')
     x = lambda v: '—' if v is None else f'{v:.2f}x'
+    # GPU compute: CUDA events around the model's work, inputs already on the GPU; end to end:
+    # host feeds to host outputs (copies, casts, launches), for every system.
+    print('| model | precision | batch | hybrid GPU compute (ms) | hybrid end-to-end (ms) | onnxruntime segments (ms) '
+          '| eager GPU (ms) | eager end-to-end (ms) | torch.compile GPU (ms) | torch.compile end-to-end (ms) '
+          '| vs torch.compile GPU | vs torch.compile end-to-end | vs eager GPU |')
+    print('|---|---|---|---|---|---|---|---|---|---|---|---|---|')
     for r in rows:
         print(f"| {r['model']} | {r['precision']} | {r['batch']} | {f2(r['hybridComputeMs'])} | {f2(r['hybridLatencyMs'])} "
-              f"| {f2(r['fallbackMs'])} | {f2(r['eagerMs'])} | {f2(r['compileMs'])} | {x(r['vsCompile'])} | {x(r['vsEager'])} |")
+              f"| {f2(r['fallbackMs'])} | {f2(r['eagerMs'])} | {f2(r['eagerLatencyMs'])} | {f2(r['compileMs'])} "
+              f"| {f2(r['compileLatencyMs'])} | {x(r['vsCompile'])} | {x(r['vsCompileLatency'])} | {x(r['vsEager'])} |")
 
 
 def main():

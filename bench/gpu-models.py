@@ -8,7 +8,10 @@ fcn_resnet50, timm efficientnet_b0 and a transformers BERT-base encoder with ran
     hybrid-run <model> --backend cuda --compare --precision fp32
     hybrid-run <model> --backend cuda --compare --precision fp16 --atol A --rtol R
 
-for each, on hybrid-run's seeded random inputs, and prints one table. Writes the exported
+for each, on hybrid-run's seeded random inputs, and prints one table. `--only` also takes the
+transformer models of gpu-bench.py (torchvision vit_b_16 and swin_t; GPT-2 small prefill and
+one-token decode with its KV cache as inputs, and a Whisper-base-style encoder, from
+transformer_models.py). Writes the exported
 models under --models (default /tmp/hybrid-models) and the full logs and a JSON summary
 under --out (default $OUT or /tmp).
 
@@ -53,11 +56,42 @@ FP16_TOL = {
     'fcn_resnet50': (3e-1, 5e-2),
     'efficientnet_b0': (5e-2, 5e-2),
     'bert_base': (5e-2, 5e-2),
+    # The transformers of issue 20 (--only): layer-normalized states of magnitude ~1-5 as BERT's
+    # (ViT's and Swin's logits come from one more LayerNorm and a linear head; GPT-2's logits
+    # from the tied embedding; Whisper's states after ln_post), so BERT's tolerance.
+    'vit_b_16': (5e-2, 5e-2),
+    'swin_t': (5e-2, 5e-2),
+    'gpt2_prefill': (5e-2, 5e-2),
+    'gpt2_decode': (5e-2, 5e-2),
+    'whisper_encoder': (5e-2, 5e-2),
 }
 MIN_COSINE = {'fp32': 0.99999, 'fp16': 0.999}
 
 
-def calibrate(torch, model, example, steps=4):
+class Spec:
+    """A benchmark model: make() builds it (random weights), `inputs` are (name, shape of a batch,
+    dtype, upper bound of integer values), `outputs` its output names."""
+
+    def __init__(self, make, inputs, outputs=('output',)):
+        self.make, self.inputs, self.outputs = make, inputs, list(outputs)
+
+    def arrays(self, batch, seed):
+        """One feed: name -> numpy array, drawn in input order from default_rng(seed) (integers in
+        [0, high), floats standard normal)."""
+        import numpy as np
+
+        rng = np.random.default_rng(seed)
+        return {name: rng.integers(0, high, shape(batch), dtype=np.int64) if dtype == 'int64'
+                else rng.standard_normal(shape(batch), dtype=np.float32) for name, shape, dtype, high in self.inputs}
+
+    def example(self, batch):
+        """The feed of arrays(batch, 1000 + batch) as CPU tensors: what exports trace and benchmarks run."""
+        import torch
+
+        return {k: torch.from_numpy(v) for k, v in self.arrays(batch, 1000 + batch).items()}
+
+
+def calibrate(torch, model, spec, steps=4):
     bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     if not bns:
         return model.eval()
@@ -68,17 +102,19 @@ def calibrate(torch, model, example, steps=4):
     model.to(device).train()
     with torch.no_grad():
         for _ in range(steps):
-            model(torch.randn(8, *example.shape[1:], device=device))
+            model(torch.randn(*spec.inputs[0][1](8), device=device))
     return model.cpu().eval()
 
 
 def model_specs():
-    """name -> (make, example input, input name): the models of this file and of gpu-bench.py,
-    built from their configs with random weights (nothing can be downloaded on the GPU machine)."""
+    """name -> Spec: the models of this file and of gpu-bench.py, built from their configs with
+    random weights (nothing can be downloaded on the GPU machine). timm and transformers are
+    imported by the models that need them, so that the others export where they are missing."""
     import torch
     import torchvision
-    import timm
-    import transformers
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import transformer_models as tm
 
     class Out(torch.nn.Module):
         """Returns one tensor of a model that returns a dict."""
@@ -93,6 +129,8 @@ def model_specs():
     class Bert(torch.nn.Module):
         def __init__(self):
             super().__init__()
+            import transformers
+
             cfg = transformers.BertConfig()  # BERT-base: 12 layers, 768 hidden, 12 heads
             cfg.attn_implementation = 'eager'
             self.m = transformers.BertModel(cfg, add_pooling_layer=False)
@@ -100,55 +138,95 @@ def model_specs():
         def forward(self, input_ids):
             return self.m(input_ids=input_ids).last_hidden_state
 
-    image = torch.randn(1, 3, 224, 224)
+    image = [('input', lambda b: [b, 3, 224, 224], 'float32', None)]
+    gpt2 = tm.GPT2_SMALL
+    cache = lambda past: lambda b: [gpt2['layers'], b, gpt2['heads'], past, gpt2['width'] // gpt2['heads']]
+    gpt2_out = ('logits', 'present_key', 'present_value')
+    whisper = tm.WHISPER_BASE
     return {
-        'resnet50': (lambda: torchvision.models.resnet50(weights=None), image, 'input'),
-        'mobilenet_v2': (lambda: torchvision.models.mobilenet_v2(weights=None), image, 'input'),
-        'fcn_resnet50': (lambda: Out(torchvision.models.segmentation.fcn_resnet50(weights=None, weights_backbone=None), 'out'), image, 'input'),
-        'efficientnet_b0': (lambda: timm.create_model('efficientnet_b0', pretrained=False), image, 'input'),
-        'bert_base': (Bert, torch.randint(0, 30522, (1, 128)), 'input_ids'),
+        'resnet50': Spec(lambda: torchvision.models.resnet50(weights=None), image),
+        'mobilenet_v2': Spec(lambda: torchvision.models.mobilenet_v2(weights=None), image),
+        'fcn_resnet50': Spec(lambda: Out(torchvision.models.segmentation.fcn_resnet50(weights=None, weights_backbone=None), 'out'), image),
+        'efficientnet_b0': Spec(lambda: __import__('timm').create_model('efficientnet_b0', pretrained=False), image),
+        'bert_base': Spec(Bert, [('input_ids', lambda b: [b, 128], 'int64', 30522)]),
+        'vit_b_16': Spec(lambda: torchvision.models.vit_b_16(weights=None), image),
+        'swin_t': Spec(lambda: torchvision.models.swin_t(weights=None), image),
+        # GPT-2 small: prefill of 128 tokens, and the decode of token 128 after a cache of 127.
+        'gpt2_prefill': Spec(tm.GPT2, [('input_ids', lambda b: [b, 128], 'int64', gpt2['vocab'])], gpt2_out),
+        'gpt2_decode': Spec(tm.GPT2, [('input_ids', lambda b: [b, 1], 'int64', gpt2['vocab']),
+                                      ('past_key', cache(127), 'float32', None), ('past_value', cache(127), 'float32', None)],
+                            gpt2_out),
+        # Whisper-base's encoder: 30 s of 80 mel bins (3000 frames) -> 1500 positions of 512.
+        'whisper_encoder': Spec(tm.WhisperEncoder, [('mel', lambda b: [b, whisper['mels'], whisper['frames']], 'float32', None)]),
     }
 
 
 def build_model(name):
     """The model `name` of model_specs(), seeded and calibrated, on the CPU in eval mode, with its
-    example input and input name: the same weights every time (torch.manual_seed(0))."""
+    Spec: the same weights every time (torch.manual_seed(0))."""
     import torch
 
     torch.manual_seed(0)
-    make, example, input_name = model_specs()[name]
+    spec = model_specs()[name]
     torch.manual_seed(0)
-    return calibrate(torch, make(), example), example, input_name
+    return calibrate(torch, spec.make(), spec), spec
 
 
-def export_onnx(torch, model, example, input_name, path):
+def export_onnx(torch, model, spec, feed, path, dynamic_axes=None):
+    """Exports `model` traced on `feed` (name -> tensor) with the spec's input and output names."""
+    import inspect
+
+    names = list(feed)
+    args = tuple(feed[n] for n in names)
+    kw = {'input_names': names, 'output_names': spec.outputs}
+    # The TorchScript exporter at opset 18: torch >= 2.9 defaults to the dynamo one; Debian's
+    # 1.13 knows no other, and opsets up to 17.
+    opset = 17
+    if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
+        kw['dynamo'], opset = False, 18
     with torch.inference_mode():
+        if dynamic_axes:
+            torch.onnx.export(model, args, path, dynamic_axes=dynamic_axes, opset_version=opset, **kw)
+            return
         try:
-            torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
-                              opset_version=18, dynamo=False)
+            torch.onnx.export(model, args, path, opset_version=opset, **kw)
         except Exception as e:  # the TorchScript exporter may refuse a model: use torch.export
             print(f'{os.path.basename(path)}: dynamo=False export failed ({e}); exporting with dynamo=True', flush=True)
-            torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'], dynamo=True)
+            torch.onnx.export(model, args, path, **{**kw, 'dynamo': True})
 
 
-def export(models_dir):
-    """Issue 5's exports, with the weights its recorded results were measured on: one seed for
-    the whole sequence (gpu-bench.py's build_model() seeds each model on its own instead)."""
+# The batches a model is benchmarked at where not gpu-bench.py's --batches (GPT-2's KV cache
+# is per sequence; its goal is the latency of one sequence).
+BATCHES = {'gpt2_prefill': [1], 'gpt2_decode': [1]}
+
+# The models of the acceptance run (main()); the transformer ones are gpu-bench.py's.
+CHECKED = ['resnet50', 'mobilenet_v2', 'fcn_resnet50', 'efficientnet_b0', 'bert_base']
+
+
+def export(models_dir, names):
+    """The models `names` at batch 1, as name -> path. Issue 5's models (CHECKED) keep the
+    weights their recorded results were measured on: one seed for their whole sequence; the
+    others are seeded each on its own, as gpu-bench.py's build_model() seeds them."""
     import torch
 
     torch.manual_seed(0)
+    # The example image and token ids the first version of this file drew here, before any
+    # model: drawn still, so that the weights stay those of the recorded results.
+    torch.randn(1, 3, 224, 224), torch.randint(0, 30522, (1, 128))
     os.makedirs(models_dir, exist_ok=True)
     specs = model_specs()
-    paths = {}
-    for name, (make, example, input_name) in specs.items():
-        path = os.path.join(models_dir, f'{name}.onnx')
-        paths[name] = path
-        if os.path.exists(path):
+    paths = {name: os.path.join(models_dir, f'{name}.onnx') for name in names}
+    for name in [n for n in CHECKED if n in names] + [n for n in names if n not in CHECKED]:
+        if os.path.exists(paths[name]):
             continue
         t0 = time.time()
-        model = calibrate(torch, make(), example)
-        export_onnx(torch, model, example, input_name, path)
-        print(f'exported {name} in {time.time() - t0:.1f}s -> {path}', flush=True)
+        if name in CHECKED:
+            spec = specs[name]
+            model = calibrate(torch, spec.make(), spec)
+        else:
+            model, spec = build_model(name)
+        export_onnx(torch, model, spec, spec.example(1), paths[name])
+        print(f'exported {name} in {time.time() - t0:.1f}s -> {paths[name]}', flush=True)
     return paths
 
 
@@ -168,10 +246,9 @@ def export_dynamic(models_dir):
         if os.path.exists(path):
             continue
         t0 = time.time()
-        model, example, input_name = build_model(name)
-        with torch.inference_mode():
-            torch.onnx.export(model, (example,), path, input_names=[input_name], output_names=['output'],
-                              dynamic_axes={input_name: axes, 'output': axes}, opset_version=18, dynamo=False)
+        model, spec = build_model(name)
+        input_name = spec.inputs[0][0]
+        export_onnx(torch, model, spec, spec.example(1), path, dynamic_axes={input_name: axes, 'output': axes})
         print(f'exported {name} (dynamic {list(axes.values())}) in {time.time() - t0:.1f}s -> {path}', flush=True)
 
 
@@ -206,7 +283,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('--models', default='/tmp/hybrid-models-calibrated')
     ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
-    ap.add_argument('--only', default='', help='comma-separated model names')
+    ap.add_argument('--only', default='', help='comma-separated model names (default: the acceptance run\'s, CHECKED)')
     ap.add_argument('--export-dynamic', action='store_true',
                     help='only export resnet50 and BERT-base with dynamic batch (and sequence) to --models, then exit')
     args = ap.parse_args()
@@ -214,8 +291,11 @@ def main():
         export_dynamic(args.models)
         return
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    paths = export(args.models)
-    names = [n for n in paths if not args.only or n in args.only.split(',')]
+    names = args.only.split(',') if args.only else CHECKED
+    unknown = [n for n in names if n not in model_specs()]
+    if unknown:
+        sys.exit(f'gpu-models.py: no model {", ".join(unknown)} (known: {", ".join(model_specs())})')
+    paths = export(args.models, names)
     results = []
     for name in names:
         for precision in ('fp32', 'fp16'):
