@@ -38,6 +38,12 @@ import torchvision.models.video as tvv
 SEED = 1234
 OPSETS = (17, 16, 14)
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(REPO, 'bench'))
+import transformer_models as tm  # noqa: E402 -- GPT-2 and the Whisper-style encoder of the GPU benchmark
+
+# Small configurations of the benchmark's transformers: the same graphs, a cpu-sized zoo entry.
+GPT2_ZOO = {'layers': 2, 'width': 128, 'heads': 4, 'positions': 256, 'vocab': 1000}
+WHISPER_ZOO = {'layers': 2, 'width': 128, 'heads': 4, 'mels': 80, 'frames': 400}
 
 
 class SegOut(nn.Module):
@@ -126,20 +132,32 @@ MODELS = {
     'lstm': ('rnn', 'torch.nn.LSTM(32, 64, 2 layers, batch_first) + Linear', lambda: Rnn(nn.LSTM, False), [('x', [1, 16, 32], 'float32')]),
     'gru_bidir': ('rnn', 'torch.nn.GRU(32, 64, 2 layers, bidirectional, batch_first) + Linear',
                   lambda: Rnn(nn.GRU, True), [('x', [1, 16, 32], 'float32')]),
+    # After the others: a model's seed is SEED + its index, so new entries go last.
+    'gpt2_decode': ('nlp', 'bench/transformer_models.py GPT2 (2 layers, width 128, 4 heads): one-token decode after a KV cache of 15',
+                    lambda: tm.GPT2(GPT2_ZOO), [('input_ids', [1, 1], 'int64'), ('past_key', [2, 1, 4, 15, 32], 'float32'),
+                                                ('past_value', [2, 1, 4, 15, 32], 'float32')]),
+    'gpt2_prefill': ('nlp', 'bench/transformer_models.py GPT2 (2 layers, width 128, 4 heads): prefill of 16 tokens, causal mask',
+                     lambda: tm.GPT2(GPT2_ZOO), [('input_ids', [1, 16], 'int64')]),
+    'whisper_encoder': ('audio', 'bench/transformer_models.py WhisperEncoder (2 layers, width 128, 4 heads, 80 mels x 400 frames)',
+                        lambda: tm.WhisperEncoder(WHISPER_ZOO), [('mel', [1, 80, 400], 'float32')]),
 }
 
 DTYPES = {'float32': torch.float32, 'bool': torch.bool, 'int64': torch.int64}
 
 
 def example(inputs, batch=1):
+    """Tensors of `inputs` at their shapes; with `batch`, dim 0 replaced (calibration batches)."""
     out = []
     for _, shape, dtype in inputs:
+        shape = shape if batch == 1 else [batch] + shape[1:]
         if dtype == 'bool':  # padding mask: pad the last quarter
-            t = torch.zeros([batch] + shape[1:], dtype=torch.bool)
+            t = torch.zeros(shape, dtype=torch.bool)
             t[..., -shape[-1] // 4:] = True
             out.append(t)
+        elif dtype == 'int64':  # token ids: in [0, 10), as hybrid-run's random integers
+            out.append(torch.randint(0, 10, shape))
         else:
-            out.append(torch.randn([batch] + shape[1:]))
+            out.append(torch.randn(shape))
     return tuple(out)
 
 
