@@ -1,13 +1,15 @@
 /**
  * The text partition report, for a terminal: header, coverage, unsupported ops with counts
- * and reasons, every segment (engines and fallbacks) with its ops and boundary tensors,
- * boundary transfers, recommendations and warnings. Colour (picocolors) only when asked or,
- * by default, when picocolors finds a colour terminal; piped output has no escape codes.
+ * and reasons, every segment (engines and fallbacks) with its ops, why it was cut
+ * (segment-view.ts) and its boundary tensors, boundary transfers, recommendations and
+ * warnings. Colour (picocolors) only when asked or, by default, when picocolors finds a colour
+ * terminal; piped output has no escape codes.
  * Long lists are cut with "... N more": the JSON report has everything.
  */
 import pc from 'picocolors';
 import { formatBytes, formatTensorType, opLabel, percent, plural } from './format.js';
-import { type ReportData, type ReportSegment, type TensorInfo, profileLines } from './model.js';
+import { type ReportData, type ReportSegment, profileLines } from './model.js';
+import { type BoundaryRow, type SegmentView, segmentViews } from './segment-view.js';
 
 export interface TextOptions {
   /** Colour escape codes (default: picocolors' detection, i.e. a colour TTY on stdout). */
@@ -106,12 +108,7 @@ function unsupported(d: ReportData, c: Colors, max: number): string[] {
   return out;
 }
 
-function segment(d: ReportData, s: ReportSegment, c: Colors, max: number): string[] {
-  const producer = new Map<string, number>();
-  for (const seg of d.segments) for (const o of seg.outputs) producer.set(o.name, seg.id);
-  const readers = new Map<string, number[]>();
-  for (const t of d.transfers) readers.set(t.name, [...(readers.get(t.name) ?? []), t.to]);
-  const graphOutputs = new Set(d.model.outputs.map((o) => o.name));
+function segment(s: ReportSegment, v: SegmentView, c: Colors, max: number): string[] {
   const ops = Object.entries(s.ops);
   const opText = cutList(ops, 8);
   const kind = s.kind === 'engine' ? c.green('engine') : c.yellow('fallback');
@@ -120,23 +117,16 @@ function segment(d: ReportData, s: ReportSegment, c: Colors, max: number): strin
   ];
   const names = cutList(s.nodes, 6);
   out.push(c.dim(`     nodes: ${names.shown.join(', ')}${names.more ? ` ... ${names.more} more` : ''}`));
-  const rows = (dir: 'in' | 'out', list: TensorInfo[]): string[][] => {
+  const why = cutList(v.cut, 4);
+  why.shown.forEach((line, i) => out.push(c.dim(`     ${i ? '    ' : 'cut:'} ${line}`)));
+  if (why.more) out.push(c.dim(`          ... ${why.more} more`));
+  const rows = (dir: 'in' | 'out', list: BoundaryRow[]): string[][] => {
     const { shown, more } = cutList(list, max);
-    const r = shown.map((t) => {
-      let where: string;
-      if (dir === 'in') where = producer.has(t.name) ? `<- #${producer.get(t.name)}` : 'graph input';
-      else {
-        const to = readers.get(t.name) ?? [];
-        where = [to.length ? `-> ${to.map((x) => `#${x}`).join(', ')}` : '', graphOutputs.has(t.name) ? 'graph output' : '']
-          .filter(Boolean)
-          .join(', ');
-      }
-      return [dir, t.name, formatTensorType(t), formatBytes(t.bytes), c.dim(where)];
-    });
+    const r = shown.map((t) => [dir, t.name, t.type, t.bytes, c.dim(t.where)]);
     if (more) r.push([dir, c.dim(`... ${more} more`), '', '', '']);
     return r;
   };
-  out.push(...table([...rows('in', s.inputs), ...rows('out', s.outputs)], '     '));
+  out.push(...table([...rows('in', v.inputs), ...rows('out', v.outputs)], '     '));
   return out;
 }
 
@@ -173,12 +163,13 @@ function listSection(title: string, items: string[], c: Colors): string[] {
 export function renderText(d: ReportData, options: TextOptions = {}): string {
   const c = pc.createColors(options.color ?? pc.isColorSupported);
   const max = options.maxList ?? 12;
+  const views = segmentViews(d);
   const sections: string[][] = [
     header(d, c),
     coverage(d, c),
     unsupported(d, c, max),
     d.segments.length
-      ? [c.bold('Segments:'), ...d.segments.flatMap((s) => segment(d, s, c, max))]
+      ? [c.bold('Segments:'), ...d.segments.flatMap((s) => segment(s, views[s.id]!, c, max))]
       : [c.bold('Segments:') + ' none (the graph has no nodes)'],
     transfers(d, c, max),
     listSection(
