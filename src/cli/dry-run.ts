@@ -17,6 +17,7 @@ import { EXIT_OK } from './errors.js';
 import { isHybridError } from '../errors.js';
 import { type ModelInput, compileInputs, knownInputShapes, prepareInputs } from './inputs.js';
 import type { CliOptions } from './options.js';
+import { withAnalyzeProgress } from './progress.js';
 import { type ReportSink, emitReport } from './report-output.js';
 
 /** The run's feeds where it could make them (prepareInputs), else undefined. */
@@ -34,7 +35,8 @@ export async function dryRun(
   opts: CliOptions,
   proto: ModelProto,
   inputs: ModelInput[],
-  io: ReportSink,
+  /** errIsTTY: whether stderr is a terminal (the analysis shows its progress line there). */
+  io: ReportSink & { errIsTTY?: boolean },
   note: (message: string) => void = () => {},
 ): Promise<number> {
   // What the run's backend would do with the precisions, said as the run's compile says it.
@@ -54,18 +56,20 @@ export async function dryRun(
   const files = known?.files;
   const allFromFiles = files !== undefined && inputs.length > 0 && inputs.every((i) => files.has(i.name));
   const probeFeeds = feeds ?? (allFromFiles ? new Map<string, TensorData>(files) : undefined);
-  const result = await analyze(proto, {
-    label: opts.model,
-    // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
-    inputs: compileInputs(inputs, opts, shapes),
-    ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
-    fallbackOps: opts.fallbackOps,
-    fallbackNodes: opts.fallbackNodes,
-    requireFullCompilation: opts.requireFullCompilation,
-    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-    ...(probeFeeds ? { probeFeeds } : {}),
-    checkFallbacks: true,
-  });
+  const result = await withAnalyzeProgress(io.errIsTTY === true, () =>
+    analyze(proto, {
+      label: opts.model,
+      // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
+      inputs: compileInputs(inputs, opts, shapes),
+      ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
+      fallbackOps: opts.fallbackOps,
+      fallbackNodes: opts.fallbackNodes,
+      requireFullCompilation: opts.requireFullCompilation,
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(probeFeeds ? { probeFeeds } : {}),
+      checkFallbacks: true,
+    }),
+  );
   const written = emitReport(result.report, opts.report, opts.reportFile, io);
   if (written) io.out(`wrote    report -> ${written}\n`);
   return EXIT_OK;

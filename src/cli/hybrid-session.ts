@@ -3,7 +3,8 @@
  * run's feeds (which also serve as the probe inputs, so shapes that depend on the data are
  * probed on real values), then run it through the HybridModel. compile()'s info messages
  * (which backend `auto` chose, and why) become notes under the backend line, its warnings
- * warnings; a progress bar shows on stderr while engines build, where stderr is a terminal.
+ * warnings; progress lines show on stderr while the model is analysed and engines build,
+ * where stderr is a terminal (a warning clears the line before it is printed).
  */
 import { load } from '../artifact/load.js';
 import { compile, type CompiledModel } from '../compiler/compile.js';
@@ -92,7 +93,13 @@ export async function openHybridSession(
       requireFullCompilation: opts.requireFullCompilation,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.timingCache !== undefined ? { timingCachePath: opts.timingCache } : {}),
-      onLog: (message, level) => (level === 'warn' ? hooks.warn(message) : notes.push(`         ${message}`)),
+      onLog: (message, level) => {
+        if (level !== 'warn') notes.push(`         ${message}`);
+        else {
+          progress.clear();
+          hooks.warn(message);
+        }
+      },
       onProgress: progress.update,
     });
   } catch (e) {
