@@ -4,7 +4,8 @@
  * and boundary edges drawn bold with the tensor's name and bytes (red where the transfer is a
  * host<->device copy). Initializers (weights) are not drawn. Render with `dot -Tsvg`.
  */
-import { formatBytes, formatTensorType, opLabel, plural, segmentColor } from './format.js';
+import { segmentColors } from './colors.js';
+import { formatBytes, formatTensorType, opLabel, plural } from './format.js';
 import { type ReportData, profileLines } from './model.js';
 
 /** A DOT quoted ID: backslashes and quotes escaped, newlines as \n. */
@@ -35,8 +36,9 @@ export function renderDot(d: ReportData): string {
   for (const i of d.model.inputs)
     lines.push(`  ${id('in', i.name)} [shape=ellipse, fillcolor="#ffffff", label=${label(i.name, formatTensorType(i))}];`);
   const byName = new Map(d.nodes.map((n) => [n.name, n]));
+  const colors = segmentColors(d.segments, d.transfers);
   for (const seg of d.segments) {
-    const color = segmentColor(seg.kind, seg.id);
+    const color = colors[seg.id]!;
     lines.push(`  subgraph ${dotString(`cluster_${seg.id}`)} {`);
     lines.push(
       `    label=${label(`#${seg.id} ${seg.kind} (${plural(seg.nodes.length, 'op')})`)}; style="rounded,dashed"; color=${dotString(color)};`,

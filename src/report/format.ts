@@ -31,13 +31,3 @@ export function percent(fraction: number): string {
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }
-
-const ENGINE_COLORS = ['#a5d6a7', '#90caf9', '#80cbc4', '#b39ddb', '#c5e1a5', '#81d4fa'];
-const FALLBACK_COLORS = ['#ffcc80', '#ef9a9a', '#ffe082', '#f48fb1', '#bcaaa4', '#ffab91'];
-
-/** Fill colour of a segment's nodes: greens/blues for engines, oranges/reds for fallbacks. */
-export function segmentColor(kind: 'engine' | 'fallback', id: number): string {
-  const palette = kind === 'engine' ? ENGINE_COLORS : FALLBACK_COLORS;
-  // Kinds alternate, so id/2 walks each palette in order.
-  return palette[Math.floor(id / 2) % palette.length]!;
-}

@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { formatBytes, opLabel, percent, plural, segmentColor } from './format.js';
+import { segmentColors } from './colors.js';
+import { formatBytes, opLabel, percent, plural } from './format.js';
 import { HTML_APP } from './html-app.js';
 import { type ReportData, profileLines } from './model.js';
 
@@ -82,7 +83,7 @@ aside td:first-child, aside td:last-child { white-space: nowrap; word-break: nor
 svg.focus .node:not(.lit) { opacity: .25; }
 `;
 
-function summaryHtml(d: ReportData): { header: string; notes: string } {
+function summaryHtml(d: ReportData, colors: readonly string[]): { header: string; notes: string } {
   const s = d.summary;
   const e = escapeHtml;
   const opsets = Object.entries(d.model.opsets)
@@ -108,7 +109,7 @@ function summaryHtml(d: ReportData): { header: string; notes: string } {
   const legend = d.segments
     .map(
       (seg) =>
-        `<span data-legend-segment="${seg.id}" style="background:${segmentColor(seg.kind, seg.id)}" title="click to highlight">#${seg.id} ${seg.kind}, ${plural(seg.nodes.length, 'op')}</span>`,
+        `<span data-legend-segment="${seg.id}" style="background:${colors[seg.id]}" title="click to highlight">#${seg.id} ${seg.kind}, ${plural(seg.nodes.length, 'op')}</span>`,
     )
     .join('');
   const header = `<header>
@@ -134,8 +135,9 @@ function summaryHtml(d: ReportData): { header: string; notes: string } {
 
 /** The self-contained HTML page. */
 export function renderHtml(d: ReportData): string {
-  const parts = summaryHtml(d);
-  const payload = { report: d, colors: d.segments.map((s) => segmentColor(s.kind, s.id)) };
+  const colors = segmentColors(d.segments, d.transfers);
+  const parts = summaryHtml(d, colors);
+  const payload = { report: d, colors };
   // '<' escaped inside JSON keeps any '</script>' in a node name from ending the element.
   const json = JSON.stringify(payload).replace(/</g, '\\u003c');
   return `<!doctype html>
