@@ -1,24 +1,29 @@
 /**
- * The HTML report's in-page script (plain browser JavaScript, kept as a string so that the
- * page stays one self-contained file): lays the graph out with the inlined dagre bundle,
- * draws it as SVG (one `g.node` per graph node, filled with its segment's colour), and wires
- * pan/zoom, search, segment highlighting and the details panel.
+ * The HTML report's in-page script (plain browser JavaScript, kept as strings so that the
+ * page stays one self-contained file): lays the graph out with the inlined dagre bundle
+ * (html-layout.ts), folds a tall layout into columns (html-fold.ts), draws it as SVG (one
+ * `g.node` per graph node, filled with its segment's colour), shows node and segment panels (html-panels.ts), and wires pan/zoom, search and the
+ * legend. The fragments share one function scope: this file's prelude declares the state they
+ * use, and function declarations are hoisted across fragments.
  *
- * Large graphs: dagre's default ranking, acyclic pass and ordering recurse along paths and
- * sweep many times, which overflows the browser's stack past ~2,000 nodes and takes seconds
- * well before that. Above LARGE nodes the script gives dagre an iterative longest-path ranker,
- * the greedy acyclicer and one barycentric ordering pass (dagre's `ranker` and `customOrder`
- * hooks); dagre still routes edges and assigns coordinates.
+ * The first view fits the whole graph, folded, and centres it in the drawing area (never
+ * magnified past 1:1), however large the graph: segments show as blocks of colour even where
+ * boxes are too small to read; zoom in from there.
+ * Clicking a legend entry highlights its segment, opens its panel, and brings the segment into
+ * view where it is not already.
  *
- * NOTE: no backticks or dollar-brace sequences below: this is a String.raw template.
+ * NOTE: no backticks or dollar-brace sequences below: these are String.raw templates.
  */
-export const HTML_APP = String.raw`
-(function () {
+import { HTML_FOLD } from './html-fold.js';
+import { HTML_LAYOUT } from './html-layout.js';
+import { HTML_PANELS } from './html-panels.js';
+
+const PRELUDE = String.raw`
   'use strict';
-  var LARGE = 300;
   var payload = JSON.parse(document.getElementById('report-data').textContent);
   var data = payload.report;
   var colors = payload.colors;
+  var views = payload.views;
   var SVG = 'http://www.w3.org/2000/svg';
   var status = document.getElementById('status');
   var details = document.getElementById('details');
@@ -31,10 +36,11 @@ export const HTML_APP = String.raw`
   var transfers = new Map();
   data.transfers.forEach(function (t) { transfers.set(t.name + '->' + t.to, t); });
   var elements = new Map();
-  var selected = null;
   var view = { x: 0, y: 0, w: 1, h: 1 };
   var full = { w: 1, h: 1 };
-  var origin = { x: 0, y: Infinity };
+  // Whether the view is still the fitted first view (a resize fits again until the user moves).
+  var fitted = true;
+  var current = null;
 
   function el(name, attrs, parent) {
     var e = document.createElementNS(SVG, name);
@@ -60,103 +66,25 @@ export const HTML_APP = String.raw`
   }
   function op(n) { return n.domain ? n.domain + '::' + n.opType : n.opType; }
   function clip(s, n) { return s.length > n ? s.slice(0, n - 1) + '\u2026' : s; }
+`;
 
-  // An iterative longest-path ranking over dagre's layout graph (minlen respected).
-  function ranker(g) {
-    var nodes = g.nodes(), indeg = new Map(), rank = new Map(), queue = [];
-    nodes.forEach(function (v) { indeg.set(v, 0); });
-    g.edges().forEach(function (e) { indeg.set(e.w, indeg.get(e.w) + 1); });
-    nodes.forEach(function (v) { if (indeg.get(v) === 0) { queue.push(v); rank.set(v, 0); } });
-    for (var h = 0; h < queue.length; h++) {
-      var v = queue[h];
-      g.outEdges(v).forEach(function (e) {
-        var r = rank.get(v) + g.edge(e).minlen;
-        if (!(rank.get(e.w) >= r)) rank.set(e.w, r);
-        indeg.set(e.w, indeg.get(e.w) - 1);
-        if (indeg.get(e.w) === 0) queue.push(e.w);
-      });
-    }
-    nodes.forEach(function (v) { g.node(v).rank = rank.has(v) ? rank.get(v) : 0; });
-  }
-  // One downward barycentric pass: each node sits near the mean position of its predecessors.
-  // A long edge (a skip connection) is a chain of dummy nodes; each chain keeps one side of
-  // the nodes it passes, chosen where fewer chains are open, so that overlapping skip
-  // connections do not cross each other and push the drawing sideways rank after rank.
-  function customOrder(g) {
-    var layers = [], pos = new Map(), side = new Map(), open = [], flip = 1;
-    g.nodes().forEach(function (v) { var r = g.node(v).rank; (layers[r] = layers[r] || []).push(v); });
-    function spanOf(n) {
-      var e = n.edgeObj, a = e && g.node(e.v), b = e && g.node(e.w);
-      return a && b ? { from: a.rank, to: b.rank } : null;
-    }
-    layers.forEach(function (layer, rank) {
-      if (!layer) return;
-      var keyed = layer.map(function (v, i) {
-        var ps = (g.predecessors(v) || []).filter(function (u) { return pos.has(u); });
-        var bc = ps.length ? ps.reduce(function (a, u) { return a + pos.get(u); }, 0) / ps.length : i;
-        var n = g.node(v), s = 0, span = n.dummy ? spanOf(n) : null;
-        // Every edge spans two ranks at least (dagre doubles them): longer ones are skips.
-        if (span && span.to - span.from > 2) {
-          if (ps.length && side.has(ps[0])) s = side.get(ps[0]);
-          else {
-            open = open.filter(function (c) { return c.end > rank; });
-            var left = open.filter(function (c) { return c.side < 0; }).length, right = open.length - left;
-            s = left < right ? -1 : right < left ? 1 : (flip = -flip);
-            open.push({ side: s, end: span.to });
-          }
-          side.set(v, s);
-        }
-        return [v, bc, s, i];
-      });
-      keyed.sort(function (a, b) { return a[1] - b[1] || a[2] - b[2] || a[3] - b[3]; });
-      keyed.forEach(function (k, o) { g.node(k[0]).order = o; pos.set(k[0], o); });
-    });
-  }
-
-  function layout() {
-    var large = data.nodes.length > LARGE;
-    var g = new dagre.graphlib.Graph();
-    var opts = { rankdir: 'TB', nodesep: 18, ranksep: 26, marginx: 20, marginy: 20 };
-    if (large) { opts.ranker = ranker; opts.acyclicer = 'greedy'; }
-    g.setGraph(opts);
-    g.setDefaultEdgeLabel(function () { return {}; });
-    data.model.inputs.forEach(function (t) { g.setNode('i:' + t.name, { width: Math.max(60, 7 * t.name.length + 20), height: 26, io: t.name }); });
-    data.nodes.forEach(function (n) {
-      var w = Math.max(op(n).length, clip(n.name, 26).length) * 6.6 + 18;
-      g.setNode('n:' + n.name, { width: Math.max(70, w), height: 34, node: n });
-    });
-    data.model.outputs.forEach(function (t) { g.setNode('o:' + t.name, { width: Math.max(60, 7 * t.name.length + 20), height: 26, io: t.name }); });
-    var values = new Map();
-    function edge(src, dst, v) {
-      var key = src + '\u0000' + dst;
-      if (!values.has(key)) { values.set(key, []); g.setEdge(src, dst); }
-      values.get(key).push(v);
-    }
-    data.nodes.forEach(function (n) {
-      n.inputs.forEach(function (v) {
-        var p = producer.get(v);
-        if (p !== undefined) edge('n:' + p, 'n:' + n.name, v);
-        else if (graphInputs.has(v)) edge('i:' + v, 'n:' + n.name, v);
-      });
-    });
-    data.model.outputs.forEach(function (t) {
-      var p = producer.get(t.name);
-      if (p !== undefined) edge('n:' + p, 'o:' + t.name, t.name);
-      else if (graphInputs.has(t.name)) edge('i:' + t.name, 'o:' + t.name, t.name);
-    });
-    dagre.layout(g, large ? { customOrder: customOrder } : {});
-    return { g: g, values: values };
-  }
-
+const MAIN = String.raw`
   function draw(l) {
     var g = l.g;
+    var fold = planFold(g, aspect());
     var root = el('g', { id: 'viewport' }, svg);
+    for (var c = 1; c < fold.cols.length; c++) {
+      var fx = fold.cols[c].offset - FOLD_GAP / 2;
+      el('line', { x1: fx, y1: 0, x2: fx, y2: fold.height, class: 'fold-line' }, root);
+    }
     var edgeLayer = el('g', { class: 'edges' }, root);
     var labelLayer = el('g', { class: 'edge-labels' }, root);
     var nodeLayer = el('g', { class: 'nodes' }, root);
     g.edges().forEach(function (e) {
       var pts = g.edge(e).points || [];
-      var d = pts.map(function (p, i) { return (i ? 'L' : 'M') + p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join('');
+      var d = foldPath(fold, pts).map(function (piece) {
+        return piece.map(function (p, i) { return (i ? 'L' : 'M') + p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join('');
+      }).join('');
       var src = g.node(e.v).node, dst = g.node(e.w).node;
       var cls = 'edge';
       var t;
@@ -168,14 +96,16 @@ export const HTML_APP = String.raw`
       el('path', { d: d, class: cls, 'marker-end': 'url(#arrow)' }, edgeLayer);
       if (t && pts.length) {
         var mid = pts[Math.floor(pts.length / 2)];
+        mid = place(fold, mid.x, mid.y);
         var label = el('text', { x: mid.x + 4, y: mid.y, class: 'edge-label' }, labelLayer);
         label.textContent = bytes(t.bytes);
       }
     });
     g.nodes().forEach(function (id) {
-      var n = g.node(id);
+      var n = g.node(id), at = place(fold, n.x, n.y);
+      var translate = 'translate(' + at.x.toFixed(1) + ',' + at.y.toFixed(1) + ')';
       if (n.io !== undefined) {
-        var io = el('g', { class: 'io', transform: 'translate(' + n.x + ',' + n.y + ')' }, nodeLayer);
+        var io = el('g', { class: 'io', transform: translate }, nodeLayer);
         el('ellipse', { rx: n.width / 2, ry: n.height / 2 }, io);
         var it = el('text', { y: 4, 'text-anchor': 'middle' }, io);
         it.textContent = clip(n.io, 30);
@@ -184,7 +114,7 @@ export const HTML_APP = String.raw`
       }
       var node = n.node;
       var cls = 'node' + (node.supported ? '' : ' unsupported') + (node.demoted ? ' demoted' : '');
-      var ge = el('g', { class: cls, transform: 'translate(' + n.x + ',' + n.y + ')', 'data-node': node.name, 'data-segment': node.segment }, nodeLayer);
+      var ge = el('g', { class: cls, transform: translate, 'data-node': node.name, 'data-segment': node.segment }, nodeLayer);
       el('rect', { x: -n.width / 2, y: -n.height / 2, width: n.width, height: n.height, rx: 5, fill: colors[node.segment] }, ge);
       var t1 = el('text', { y: -3, 'text-anchor': 'middle', class: 'op' }, ge);
       t1.textContent = op(node);
@@ -192,11 +122,9 @@ export const HTML_APP = String.raw`
       t2.textContent = clip(node.name, 26);
       el('title', {}, ge).textContent = node.name + ' (' + op(node) + '), segment #' + node.segment + ' ' + data.segments[node.segment].kind + (node.reason ? ': ' + node.reason : '');
       ge.addEventListener('click', function (ev) { ev.stopPropagation(); select(node.name, false); });
-      elements.set(node.name, { g: ge, x: n.x, y: n.y });
+      elements.set(node.name, { g: ge, x: at.x, y: at.y, w: n.width, h: n.height });
     });
-    var gg = g.graph();
-    full = { w: gg.width || 1, h: gg.height || 1 };
-    g.nodes().forEach(function (id) { var n = g.node(id); if (n.y < origin.y) origin = { x: n.x, y: n.y }; });
+    full = { w: fold.width, h: fold.height };
   }
 
   function setView(v) {
@@ -207,68 +135,49 @@ export const HTML_APP = String.raw`
     var r = svg.getBoundingClientRect();
     return { w: r.width || 800, h: r.height || 600 };
   }
+  // Shows the box (user units) whole and centred, at most at 1:1 so one node is not blown up.
+  function fitBox(x, y, w, h) {
+    var a = aspect();
+    var s = Math.max(w / a.w, h / a.h, 1);
+    setView({ x: x + w / 2 - (a.w * s) / 2, y: y + h / 2 - (a.h * s) / 2, w: a.w * s, h: a.h * s });
+  }
   function fit() {
-    var a = aspect();
-    var s = Math.max(full.w / a.w, full.h / a.h);
-    setView({ x: 0, y: 0, w: a.w * s, h: a.h * s });
+    fitBox(0, 0, full.w, full.h);
+    fitted = true;
   }
-  function top() {
-    var a = aspect();
-    // Readable first view: the whole width when it fits at a legible scale, from the top;
-    // a wider graph (long skip connections drift sideways) starts at its first node.
-    var s = Math.min(Math.max(full.w / a.w, 1), 2.5);
-    var y = full.h <= a.h * s ? (full.h - a.h * s) / 2 : 0;
-    var x = (full.w - a.w * s) / 2;
-    if (full.w > a.w * s) x = origin.x - (a.w * s) / 2;
-    setView({ x: x, y: y, w: a.w * s, h: a.h * s });
-  }
-  function center(x, y) { setView({ x: x - view.w / 2, y: y - view.h / 2, w: view.w, h: view.h }); }
+  function center(x, y) { fitted = false; setView({ x: x - view.w / 2, y: y - view.h / 2, w: view.w, h: view.h }); }
   function zoom(factor, cx, cy) {
+    fitted = false;
     var nx = cx - (cx - view.x) * factor, ny = cy - (cy - view.y) * factor;
     setView({ x: nx, y: ny, w: view.w * factor, h: view.h * factor });
   }
-
-  function row(table, cells) {
-    var tr = document.createElement('tr');
-    cells.forEach(function (c) { tr.appendChild(html('td', c)); });
-    table.appendChild(tr);
-  }
-  function select(name, scroll) {
-    var n = nodeByName.get(name);
-    if (!n) return;
-    if (selected) selected.g.classList.remove('selected');
-    selected = elements.get(name);
-    if (selected) {
-      selected.g.classList.add('selected');
-      if (scroll) center(selected.x, selected.y);
-    }
-    var seg = data.segments[n.segment];
-    details.textContent = '';
-    details.appendChild(html('h2', n.name));
-    var p = html('p', op(n) + ' \u2014 segment #' + seg.id + ' (' + seg.kind + ')');
-    var sw = html('span', '', 'swatch');
-    sw.style.background = colors[seg.id];
-    p.prepend(sw);
-    details.appendChild(p);
-    var state = n.segment !== undefined && seg.kind === 'engine' ? 'runs on an engine' : n.supported ? 'supported, runs in the fallback' : 'not supported, runs in the fallback';
-    details.appendChild(html('p', state, seg.kind === 'engine' ? 'ok' : 'bad'));
-    if (n.reason) details.appendChild(html('p', 'Reason: ' + n.reason, 'reason'));
-    if (n.forced) details.appendChild(html('p', 'Forced by ' + n.forced));
-    var table = document.createElement('table');
-    n.inputs.forEach(function (v) {
-      var from = producer.has(v) ? '#' + nodeByName.get(producer.get(v)).segment : (data.values[v] && data.values[v].initializer ? 'weight' : 'graph input');
-      row(table, ['in', v, typeText(v), from]);
+  // Brings a segment's nodes into view where some are outside it (the view is left alone otherwise).
+  function revealSegment(id) {
+    var x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    data.segments[id].nodes.forEach(function (name) {
+      var e = elements.get(name);
+      if (!e) return;
+      x0 = Math.min(x0, e.x - e.w / 2); x1 = Math.max(x1, e.x + e.w / 2);
+      y0 = Math.min(y0, e.y - e.h / 2); y1 = Math.max(y1, e.y + e.h / 2);
     });
-    n.outputs.forEach(function (v) { row(table, ['out', v, typeText(v), '']); });
-    details.appendChild(table);
+    if (!(x1 > x0)) return;
+    if (x0 >= view.x && y0 >= view.y && x1 <= view.x + view.w && y1 <= view.y + view.h) return;
+    fitted = false;
+    fitBox(x0 - 20, y0 - 20, x1 - x0 + 40, y1 - y0 + 40);
   }
+
   function highlight(segment) {
+    current = segment;
     svg.classList.toggle('focus', segment !== null);
     elements.forEach(function (e, name) { e.g.classList.toggle('lit', segment !== null && nodeByName.get(name).segment === segment); });
-    if (segment !== null) {
-      var first = data.segments[segment].nodes[0];
-      if (first) select(first, true);
-    }
+    document.querySelectorAll('[data-legend-segment]').forEach(function (item) {
+      item.classList.toggle('current', Number(item.getAttribute('data-legend-segment')) === segment);
+    });
+  }
+  function openSegment(id) {
+    highlight(id);
+    showSegment(id);
+    revealSegment(id);
   }
 
   function wire() {
@@ -284,9 +193,11 @@ export const HTML_APP = String.raw`
     window.addEventListener('pointerup', function () { drag = null; });
     window.addEventListener('pointermove', function (ev) {
       if (!drag) return;
+      fitted = false;
       var r = svg.getBoundingClientRect();
       setView({ x: drag.v.x - (ev.clientX - drag.x) / r.width * drag.v.w, y: drag.v.y - (ev.clientY - drag.y) / r.height * drag.v.h, w: drag.v.w, h: drag.v.h });
     });
+    window.addEventListener('resize', function () { if (fitted) fit(); });
     document.getElementById('fit').addEventListener('click', fit);
     document.getElementById('zoom-in').addEventListener('click', function () { zoom(1 / 1.5, view.x + view.w / 2, view.y + view.h / 2); });
     document.getElementById('zoom-out').addEventListener('click', function () { zoom(1.5, view.x + view.w / 2, view.y + view.h / 2); });
@@ -298,13 +209,17 @@ export const HTML_APP = String.raw`
         data.nodes.find(function (n) { return n.name.toLowerCase().indexOf(q) >= 0 || n.opType.toLowerCase() === q; });
       if (hit) select(hit.name, true);
     });
-    var current = null;
     document.querySelectorAll('[data-legend-segment]').forEach(function (item) {
       item.addEventListener('click', function () {
         var s = Number(item.getAttribute('data-legend-segment'));
-        current = current === s ? null : s;
-        highlight(current);
+        if (current === s) highlight(null);
+        else openSegment(s);
       });
+    });
+    details.addEventListener('click', function (ev) {
+      var t = ev.target;
+      if (t.hasAttribute('data-seg')) openSegment(Number(t.getAttribute('data-seg')));
+      else if (t.hasAttribute('data-node-link')) select(t.getAttribute('data-node-link'), true);
     });
   }
 
@@ -313,7 +228,7 @@ export const HTML_APP = String.raw`
       var t0 = performance.now();
       var l = layout();
       draw(l);
-      top();
+      fit();
       wire();
       status.textContent = data.nodes.length + ' nodes laid out in ' + Math.round(performance.now() - t0) + ' ms. Scroll to zoom, drag to pan, click a node for details.';
       document.body.setAttribute('data-ready', 'true');
@@ -325,5 +240,6 @@ export const HTML_APP = String.raw`
   status.textContent = 'Laying out ' + data.nodes.length + ' nodes\u2026';
   // Let the summary paint before the layout blocks the page.
   requestAnimationFrame(function () { setTimeout(start, 0); });
-})();
 `;
+
+export const HTML_APP = ['(function () {', PRELUDE, HTML_LAYOUT, HTML_FOLD, HTML_PANELS, MAIN, '})();', ''].join('\n');

@@ -1,68 +1,23 @@
 /**
- * The HTML report in a real browser: Debian's headless Chromium driven by playwright-core.
- * The page is loaded from a file with every network request refused; the tests check that
- * the SVG has one element per node with its segment's colour, that clicking a node shows its
- * details, that the summary is on top, that names are text and never markup, that a graph of
- * thousands of nodes draws, and that a screenshot of the graph is not blank.
+ * The HTML report in a real browser (test/report/browser.ts): the SVG has one element per node
+ * with its segment's colour, clicking a node shows its details, the summary is on top, names
+ * are text and never markup, a graph of thousands of nodes draws, and a screenshot of the
+ * graph is not blank. The report at scale (first view, key, legend, segment panel) is
+ * html-scale.test.ts.
  */
 import { registryVerdict } from '../../converters/verdict.js';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { partition } from '../../src/partition/index.js';
-import { buildReport, renderReport, type ReportData } from '../../src/report/index.js';
+import { buildReport } from '../../src/report/index.js';
 import { describeIf } from '../helpers/skip.js';
 import { dag, testRegistry } from '../partition/helpers.js';
+import { CHROMIUM_MISSING, HAS_CHROMIUM, open as openPage, pixelStats, rgb, useChromium } from './browser.js';
 import { fixtureReport } from './fixture.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-// Callbacks given to page.evaluate run in the page, where `globalThis` is the window; the
-// project's TypeScript has no DOM library, hence `(globalThis as any)` there.
-const HAS_CHROMIUM = fs.existsSync(CHROMIUM);
-const CHROMIUM_MISSING = `${CHROMIUM} not found; install Debian's chromium package, as .ci/run does`;
-
-let browser: Browser;
-let dir: string;
-
-beforeAll(async () => {
-  if (!HAS_CHROMIUM) return;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-html-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-});
-
-afterAll(async () => {
-  await browser?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
-
-/** Opens the report's page; fails the test on page errors or any request leaving file://. */
-async function open(d: ReportData, name: string, timeout = 30_000): Promise<{ page: Page; errors: string[] }> {
-  const file = path.join(dir, `${name}.html`);
-  fs.writeFileSync(file, renderReport(d, 'html'));
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.route('**/*', (route) =>
-    route.request().url().startsWith('file://') ? route.continue() : (errors.push(`network: ${route.request().url()}`), route.abort()),
-  );
-  await page.goto(`file://${file}`);
-  await page.waitForSelector('body[data-ready]', { timeout });
-  expect(await page.getAttribute('body', 'data-ready')).toBe('true');
-  return { page, errors };
-}
+const chromium = useChromium();
+const open = (d: Parameters<typeof openPage>[1], name: string, timeout?: number) => openPage(chromium, d, name, timeout);
+const dir = () => chromium.dir();
 
 describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, () => {
   it("draws one element per node in its segment's colour, with details on click", async () => {
@@ -81,7 +36,6 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
     const legend = await page.$$eval('[data-legend-segment]', (els) =>
       els.map((e) => (globalThis as any).getComputedStyle(e).backgroundColor as string),
     );
-    const rgb = (hex: string) => `rgb(${parseInt(hex.slice(1, 3), 16)}, ${parseInt(hex.slice(3, 5), 16)}, ${parseInt(hex.slice(5, 7), 16)})`;
     for (const n of nodes) {
       expect(n.segment).toBe(d.nodes.find((x) => x.name === n.name)!.segment);
       expect(rgb(n.fill!)).toBe(legend[n.segment]);
@@ -96,7 +50,7 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
     expect(details).toContain("Reason: no converter for 'NonZero' (opset 17)");
     expect(await page.locator('svg g.node.selected').getAttribute('data-node')).toBe('c');
 
-    const shot = path.join(dir, 'fixture.png');
+    const shot = path.join(dir(), 'fixture.png');
     await page.locator('#graph').screenshot({ path: shot });
     const stats = await pixelStats(page, shot, [...new Set(nodes.map((n) => n.fill!))]);
     // Not blank: a good share of non-white pixels, and the segments' colours among them.
@@ -141,39 +95,10 @@ describeIf(HAS_CHROMIUM, 'HTML report in headless Chromium', CHROMIUM_MISSING, (
     await page.fill('#search', 'n1500');
     await page.press('#search', 'Enter');
     expect(await page.textContent('#details h2')).toBe('n1500');
-    const shot = path.join(dir, 'large.png');
+    const shot = path.join(dir(), 'large.png');
     await page.locator('#graph').screenshot({ path: shot });
     expect((await pixelStats(page, shot, [])).nonWhite).toBeGreaterThan(0.01);
     expect(errors).toEqual([]);
     await page.close();
   }, 180_000);
 });
-
-/** Share of non-white pixels, and how many of `colours` (hex) appear, read in the browser. */
-async function pixelStats(page: Page, png: string, colours: string[]): Promise<{ nonWhite: number; segmentColours: number }> {
-  const data = fs.readFileSync(png).toString('base64');
-  const other = await page.context().browser()!.newPage();
-  try {
-    await other.setContent(`<img id="i" src="data:image/png;base64,${data}">`);
-    await other.waitForFunction(() => (globalThis as any).document.getElementById('i').complete);
-    return await other.evaluate((palette) => {
-      const img = (globalThis as any).document.getElementById('i');
-      const c = (globalThis as any).document.createElement('canvas');
-      c.width = img.naturalWidth;
-      c.height = img.naturalHeight;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      const px = ctx.getImageData(0, 0, c.width, c.height).data;
-      const seen = new Set<string>();
-      let nonWhite = 0;
-      for (let i = 0; i < px.length; i += 4) {
-        if (px[i]! < 245 || px[i + 1]! < 245 || px[i + 2]! < 245) nonWhite++;
-        const hex = '#' + [px[i]!, px[i + 1]!, px[i + 2]!].map((v) => v.toString(16).padStart(2, '0')).join('');
-        if (palette.includes(hex)) seen.add(hex);
-      }
-      return { nonWhite: nonWhite / (px.length / 4), segmentColours: seen.size };
-    }, colours);
-  } finally {
-    await other.close();
-  }
-}
