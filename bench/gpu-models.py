@@ -92,6 +92,10 @@ class Spec:
 
 
 def calibrate(torch, model, spec, steps=4):
+    with torch.no_grad():  # weights initialised to zeros (ViT's head): N(0, 0.02), or the output is 0
+        for p in model.parameters():
+            if p.dim() >= 2 and not p.any():
+                p.normal_(0, 0.02)
     bns = [m for m in model.modules() if isinstance(m, torch.nn.modules.batchnorm._BatchNorm)]
     if not bns:
         return model.eval()
@@ -270,6 +274,8 @@ def run(repo, model, precision, out_dir, name):
     ranges = {m.group(1): (m.group(2), m.group(3)) for m in (RANGE.match(l) for l in p.stdout.splitlines()) if m}
     cosine_ok = bool(outputs) and all(float(o[5]) >= MIN_COSINE[precision] for o in outputs if o[5] != 'NaN')
     cosine_ok = cosine_ok and all(o[5] != 'NaN' for o in outputs)
+    # An output that is 0 everywhere on both sides says nothing about accuracy (its cosine is 1).
+    cosine_ok = cosine_ok and all(ranges.get(o[0]) != ('0', '0') for o in outputs)
     return {
         'model': name, 'precision': precision, 'exit': p.returncode, 'cosineOk': cosine_ok, 'seconds': round(seconds, 1),
         'command': ' '.join(cmd[1:]),

@@ -1,4 +1,10 @@
-// The attention layer (src/ir/attention.h) in one kernel: a warp per query row walks the keys
+// The attention layer (src/ir/attention.h) in one kernel, of two tactics:
+// - `tiled` (fp16/bf16, head sizes multiples of 16 up to 128): a block of 4 warps takes 64 query
+//   rows (16 a warp) and walks the keys in tiles of 64 staged in shared memory, so that 64 rows
+//   share each load of k and v; scores (q k^T) and p v are tensor-core products (WMMA, fp32
+//   accumulators), the online softmax in between is fp32 in shared memory (2 lanes a row), and
+//   the output rows stay in shared memory in fp32 until the last tile (attention_tiled.cuh);
+// - `rows` (any float type and head size): a warp per query row walks the keys
 // in tiles of 32 (a lane per key: its score q . k, scaled and masked), keeps the running max and
 // sum of an online softmax, and accumulates p v into the output dims its lanes own (32 apart),
 // so that neither the scores nor the probabilities go through memory; the grid's y walks the
@@ -8,7 +14,9 @@
 // as the unfused softmax does.
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
+#include "cuda/attention_tiled.cuh"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -104,12 +112,39 @@ class AttentionLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
  protected:
-  void PrepareKernel() override {
+  void Analyze() override {
     std::vector<Shape> shapes;
     for (const TensorDesc& t : in_) shapes.push_back(t.shape);
     const std::string why = ReadAttentionLayer(params(), shapes, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
-    if (p_.g.d * kWarps * static_cast<int64_t>(sizeof(float)) > 48 * 1024) {
+  }
+  // `tiled` where it applies (fp16/bf16, head sizes of 16s up to 128, sm_80+): it shares each
+  // load of k and v between 64 query rows and multiplies on tensor cores; `rows` everywhere.
+  std::vector<std::string> Tactics() const override {
+    if (backend_->properties().major >= 8 && TiledApplies(p_.g, in_[0].dtype)) return {"tiled", "rows"};
+    return {"rows"};
+  }
+  // Plans of earlier builds name the one kernel there was `default`: the `rows` kernel.
+  std::string Accept(const std::string& requested) override {
+    return CudaKernel::Accept(requested == "default" ? "rows" : requested);
+  }
+  void PrepareKernel() override {
+    if (tactic() == "tiled") {
+      shared_ =
+          TiledLayout(static_cast<int>(p_.g.d), static_cast<int>(p_.g.dv), static_cast<int>(DTypeSize(in_[0].dtype)))
+              .bytes;
+      DispatchFloat(in_[0].dtype, [&](auto tag) {
+        using T = decltype(tag);
+        if constexpr (!std::is_same_v<T, float>) {  // TiledApplies: fp16 and bf16 only
+          Check(cudaFuncSetAttribute(AttentionTiled<T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                                     static_cast<int>(shared_)),
+                "cudaFuncSetAttribute (attention shared memory)");
+        }
+      });
+      return;
+    }
+    shared_ = static_cast<size_t>(p_.g.d) * kWarps * sizeof(float);
+    if (shared_ > 48 * 1024) {
       Bad(ErrorCode::kNative, Cat("a head size of ", p_.g.d, " is more than the kernel keeps in shared memory"));
     }
   }
@@ -117,21 +152,32 @@ class AttentionLayer : public CudaKernel {
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     if (p_.g.batch == 0 || p_.g.s == 0 || p_.g.dv == 0) return;
-    const dim3 grid(static_cast<unsigned>((p_.g.s + kWarps - 1) / kWarps),
+    const bool tiled = tactic() == "tiled";
+    const int rows = tiled ? kTq : kWarps;
+    const dim3 grid(static_cast<unsigned>((p_.g.s + rows - 1) / rows),
                     static_cast<unsigned>(std::min<int64_t>(p_.g.batch, 65535)));
-    const size_t shared = static_cast<size_t>(p_.g.d) * kWarps * sizeof(float);
     DispatchFloat(in_[0].dtype, [&](auto tag) {
       using T = decltype(tag);
-      AttentionRows<T><<<grid, kWarps * 32, shared, S(stream)>>>(
-          static_cast<const T*>(args.inputs[0]), static_cast<const T*>(args.inputs[1]),
-          static_cast<const T*>(args.inputs[2]), p_.g.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr,
-          static_cast<T*>(args.outputs[0]), p_.g, p_.scale, p_.nan_to_zero);
+      const T* q = static_cast<const T*>(args.inputs[0]);
+      const T* k = static_cast<const T*>(args.inputs[1]);
+      const T* v = static_cast<const T*>(args.inputs[2]);
+      const T* mask = p_.g.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr;
+      T* y = static_cast<T*>(args.outputs[0]);
+      if constexpr (!std::is_same_v<T, float>) {
+        if (tiled) {
+          AttentionTiled<T>
+              <<<grid, 32 * kTiledWarps, shared_, S(stream)>>>(q, k, v, mask, y, p_.g, p_.scale, p_.nan_to_zero);
+          return;
+        }
+      }
+      { AttentionRows<T><<<grid, kWarps * 32, shared_, S(stream)>>>(q, k, v, mask, y, p_.g, p_.scale, p_.nan_to_zero); }
     });
     CheckLaunch("attention kernel launch");
   }
 
  private:
   AttentionLayerParams p_;
+  size_t shared_ = 0;
 };
 
 }  // namespace
