@@ -5,7 +5,8 @@
  * order (the legend's order). Colouring is greedy in segment order: each segment takes the next
  * colour of its kind's palette in turn, skipping those its coloured neighbours already have.
  * Where a segment has more same-kind neighbours than its palette has colours (a concat of many
- * detection heads), further shades of the kind's hue range are made until one is free.
+ * detection heads), further shades of the kind's hue range are made until one is free (after
+ * MAX_SHADES of them, a neighbour's colour is reused rather than searching on).
  */
 import type { SegmentKind } from '../partition/types.js';
 
@@ -34,12 +35,16 @@ function hex(h: number, s: number, l: number): string {
   return `#${f(0)}${f(8)}${f(4)}`;
 }
 
-/** The k-th shade past a kind's palette: hues spread by the golden ratio over its range. */
+/** The k-th shade past a kind's palette: hues spread by the golden ratio over its range,
+ * lightness by its square (0.62 to 0.86), so that shades run out only after thousands. */
 function shade(kind: SegmentKind, k: number): string {
   const [lo, hi] = HUES[kind];
   const h = lo + ((k * 0.618034) % 1) * (hi - lo);
-  return hex((h + 360) % 360, 0.65, k % 2 ? 0.72 : 0.8);
+  return hex((h + 360) % 360, 0.65, 0.62 + 0.24 * ((k * 0.381966) % 1));
 }
+
+/** Shades tried before a segment takes a colour a neighbour has (more neighbours than that). */
+const MAX_SHADES = 4096;
 
 /** One colour per segment, by segment id. */
 export function segmentColors(
@@ -62,11 +67,11 @@ export function segmentColors(
       const c = palette[(start + i) % palette.length]!;
       if (!taken.has(c)) color = c;
     }
-    for (let k = 1; color === undefined; k++) {
+    for (let k = 1; color === undefined && k <= MAX_SHADES; k++) {
       const c = shade(s.kind, k);
       if (!taken.has(c)) color = c;
     }
-    colors[s.id] = color;
+    colors[s.id] = color ?? palette[start % palette.length]!;
   }
   return colors;
 }

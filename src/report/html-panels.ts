@@ -10,7 +10,7 @@
  * Segment numbers and node names in a panel are links (delegated clicks, see `wire`).
  *
  * Uses from the prelude: data, views, colors, details, nodeByName, producer, elements, html,
- * typeText, op, and from html-app.ts: center, highlight, revealSegment.
+ * typeText, op, and from html-app.ts: center.
  * NOTE: no backticks or dollar-brace sequences below: this is a String.raw template.
  */
 export const HTML_PANELS = String.raw`
