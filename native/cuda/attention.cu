@@ -118,10 +118,17 @@ class AttentionLayer : public CudaKernel {
     const std::string why = ReadAttentionLayer(params(), shapes, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
   }
-  // `tiled` where it applies (fp16/bf16, head sizes of 16s up to 128, sm_80+): it shares each
-  // load of k and v between 64 query rows and multiplies on tensor cores; `rows` everywhere.
+  // `tiled` where it applies (fp16/bf16, head sizes of 16s up to 128, sm_80+, and its tiles fit
+  // the device's shared memory: 113 KB at head sizes of 128, more than sm_86/89's 99 KB): it
+  // shares each load of k and v between 64 query rows and multiplies on tensor cores; `rows`
+  // everywhere.
   std::vector<std::string> Tactics() const override {
-    if (backend_->properties().major >= 8 && TiledApplies(p_.g, in_[0].dtype)) return {"tiled", "rows"};
+    const cudaDeviceProp& dev = backend_->properties();
+    if (dev.major >= 8 && TiledApplies(p_.g, in_[0].dtype) &&
+        TiledLayout(static_cast<int>(p_.g.d), static_cast<int>(p_.g.dv), static_cast<int>(DTypeSize(in_[0].dtype)))
+                .bytes <= dev.sharedMemPerBlockOptin) {
+      return {"tiled", "rows"};
+    }
     return {"rows"};
   }
   // Plans of earlier builds name the one kernel there was `default`: the `rows` kernel.
