@@ -92,7 +92,7 @@ class Spec:
 
 
 def calibrate(torch, model, spec, steps=4):
-    with torch.no_grad():  # weights initialised to zeros (ViT's head): N(0, 0.02), or the output is 0
+    with torch.no_grad():  # tensors initialised to zeros (ViT's head and class token): N(0, 0.02), or the output is 0
         for p in model.parameters():
             if p.dim() >= 2 and not p.any():
                 p.normal_(0, 0.02)
@@ -183,11 +183,11 @@ def export_onnx(torch, model, spec, feed, path, dynamic_axes=None):
     names = list(feed)
     args = tuple(feed[n] for n in names)
     kw = {'input_names': names, 'output_names': spec.outputs}
-    # The TorchScript exporter at opset 18: torch >= 2.9 defaults to the dynamo one; Debian's
-    # 1.13 knows no other, and opsets up to 17.
-    opset = 17
+    # The TorchScript exporter at opset 18 (torch >= 2.9 defaults to the dynamo one); Debian's
+    # 1.13 knows no other exporter, and opsets up to 17.
+    opset = 18 if int(torch.__version__.split('.')[0]) >= 2 else 17
     if 'dynamo' in inspect.signature(torch.onnx.export).parameters:
-        kw['dynamo'], opset = False, 18
+        kw['dynamo'] = False
     with torch.inference_mode():
         if dynamic_axes:
             torch.onnx.export(model, args, path, dynamic_axes=dynamic_axes, opset_version=opset, **kw)
@@ -195,6 +195,8 @@ def export_onnx(torch, model, spec, feed, path, dynamic_axes=None):
         try:
             torch.onnx.export(model, args, path, opset_version=opset, **kw)
         except Exception as e:  # the TorchScript exporter may refuse a model: use torch.export
+            if 'dynamo' not in kw:  # no other exporter here (torch 1.13)
+                raise
             print(f'{os.path.basename(path)}: dynamo=False export failed ({e}); exporting with dynamo=True', flush=True)
             torch.onnx.export(model, args, path, **{**kw, 'dynamo': True})
 
@@ -209,8 +211,9 @@ CHECKED = ['resnet50', 'mobilenet_v2', 'fcn_resnet50', 'efficientnet_b0', 'bert_
 
 def export(models_dir, names):
     """The models `names` at batch 1, as name -> path. Issue 5's models (CHECKED) keep the
-    weights their recorded results were measured on: one seed for their whole sequence; the
-    others are seeded each on its own, as gpu-bench.py's build_model() seeds them."""
+    weights their recorded results were measured on: one seed for their whole sequence, each
+    built after those before it; the others are seeded each on its own, as gpu-bench.py's
+    build_model() seeds them."""
     import torch
 
     torch.manual_seed(0)
@@ -220,13 +223,20 @@ def export(models_dir, names):
     os.makedirs(models_dir, exist_ok=True)
     specs = model_specs()
     paths = {name: os.path.join(models_dir, f'{name}.onnx') for name in names}
-    for name in [n for n in CHECKED if n in names] + [n for n in names if n not in CHECKED]:
-        if os.path.exists(paths[name]):
+    if all(os.path.exists(p) for p in paths.values()):
+        return paths
+    # Every CHECKED model up to the last one asked for is built (and calibrated) in order, as the
+    # first version built all of them, so that each draws the random numbers it drew then.
+    last = max([CHECKED.index(n) for n in names if n in CHECKED], default=-1)
+    for name in CHECKED[:last + 1] + [n for n in names if n not in CHECKED]:
+        if name in paths and os.path.exists(paths[name]) and name not in CHECKED:
             continue
         t0 = time.time()
         if name in CHECKED:
             spec = specs[name]
             model = calibrate(torch, spec.make(), spec)
+            if name not in paths or os.path.exists(paths[name]):
+                continue
         else:
             model, spec = build_model(name)
         export_onnx(torch, model, spec, spec.example(1), paths[name])
