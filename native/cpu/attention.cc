@@ -1,7 +1,8 @@
-// The attention layer (src/ir/attention.h): per query row, the scores q k over the keys, scaled
-// and masked, a softmax (as the softmax kernel computes it: shifted by the row's max, exp and
-// sum in double), then the probabilities times v, in parallel over (batch, query). Half
-// tensors reach it through the half adapter.
+// The attention layer (src/ir/attention.h), in blocks of kRowBlock query rows of one batch
+// entry, in parallel over the blocks: the block's scores are one SGEMM (q k, the scale as its
+// alpha), then each row is masked and softmaxed (as the softmax kernel computes it: shifted by
+// the row's max, exp and sum in double) into probabilities in place, and the output rows are a
+// second SGEMM (p v). Half tensors reach it through the half adapter.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,6 +10,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/sgemm.h"
 #include "src/ir/attention.h"
 
 namespace hybridrt {
@@ -34,58 +36,52 @@ class AttentionKernel : public CpuKernel {
     const float* mask = g.has_mask ? static_cast<const float*>(args.inputs[3]) : nullptr;
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t s = g.s, t = g.t, d = g.d, dv = g.dv;
-    Par(g.batch * s, std::max<int64_t>(1, 2048 / std::max<int64_t>(t * (d + dv), 1)), [&](int64_t r0, int64_t r1) {
-      std::vector<float> score(static_cast<size_t>(t));
+    if (t == 0) {  // no keys: 0, as the unfused product over an empty dim
+      std::fill(y, y + g.batch * s * dv, 0.0f);
+      return;
+    }
+    // k as the SGEMM's B (d x t): [T, D] with transK, else [D, T].
+    const int64_t rs_k = g.trans_k ? 1 : t, cs_k = g.trans_k ? d : 1;
+    const int64_t blocks = (s + kRowBlock - 1) / kRowBlock;
+    Par(g.batch * blocks, 1, [&](int64_t u0, int64_t u1) {
+      std::vector<float> p(static_cast<size_t>(std::min(s, kRowBlock) * t));
       std::vector<double> e(static_cast<size_t>(t));
-      for (int64_t r = r0; r < r1; ++r) {
-        const int64_t b = r / s, si = r % s;
-        const float* qr = q + g.QOffset(b) + si * d;
-        const float* kb = k + g.KOffset(b);
-        const float* vb = v + g.VOffset(b);
-        float* out = y + g.OutOffset(b) + si * dv;
-        if (g.trans_k) {
-          for (int64_t ti = 0; ti < t; ++ti) {
-            const float* kr = kb + ti * d;
-            float acc = 0;
-            for (int64_t di = 0; di < d; ++di) acc += qr[di] * kr[di];
-            score[ti] = acc;
-          }
-        } else {
-          std::fill(score.begin(), score.end(), 0.0f);
-          for (int64_t di = 0; di < d; ++di) {
-            const float qv = qr[di];
-            const float* __restrict kr = kb + di * t;
-            float* __restrict sc = score.data();
-            for (int64_t ti = 0; ti < t; ++ti) sc[ti] += qv * kr[ti];
-          }
-        }
-        const float* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
-        float m = -std::numeric_limits<float>::infinity();
-        for (int64_t ti = 0; ti < t; ++ti) {
-          float x = score[ti] * p_.scale;
-          if (mr) x += mr[ti * g.mask_t_stride];
-          score[ti] = x;
-          m = std::max(m, x);
-        }
-        double sum = 0;
-        for (int64_t ti = 0; ti < t; ++ti) {
-          e[ti] = std::exp(static_cast<double>(score[ti]) - m);
-          sum += e[ti];
-        }
-        std::fill(out, out + dv, 0.0f);
-        // Every probability NaN (0 / 0, or a NaN score): where(isnan(p), 0, p) zeroes them all.
-        if (p_.nan_to_zero && !(sum > 0)) continue;
-        for (int64_t ti = 0; ti < t; ++ti) {
-          const float p = static_cast<float>(e[ti] / sum);
-          const float* __restrict vr = vb + ti * dv;
-          float* __restrict o = out;
-          for (int64_t j = 0; j < dv; ++j) o[j] += p * vr[j];
-        }
+      for (int64_t u = u0; u < u1; ++u) {
+        const int64_t b = u / blocks, s0 = (u % blocks) * kRowBlock, rows = std::min(kRowBlock, s - s0);
+        Sgemm(rows, t, d, p_.scale, q + g.QOffset(b) + s0 * d, d, 1, k + g.KOffset(b), rs_k, cs_k, 0.0f, p.data(), t,
+              1);
+        for (int64_t r = 0; r < rows; ++r) SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
+        Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), dv, 1, 0.0f, y + g.OutOffset(b) + s0 * dv, dv, 1);
       }
     });
   }
 
  private:
+  static constexpr int64_t kRowBlock = 64;
+
+  // Query row si's scores (scaled) -> its probabilities, in place: the mask added, exp(x - max)
+  // and their sum in double; a row whose sum is not positive (every score -inf, or a NaN) is
+  // NaN, or 0 with nanToZero, as where(isnan(p), 0, p) makes it.
+  void SoftmaxRow(float* row, double* e, const float* mask, int64_t b, int64_t si) const {
+    const AttentionGeometry& g = p_.g;
+    const float* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
+    float m = -std::numeric_limits<float>::infinity();
+    for (int64_t ti = 0; ti < g.t; ++ti) {
+      if (mr) row[ti] += mr[ti * g.mask_t_stride];
+      m = std::max(m, row[ti]);
+    }
+    double sum = 0;
+    for (int64_t ti = 0; ti < g.t; ++ti) {
+      e[ti] = std::exp(static_cast<double>(row[ti]) - m);
+      sum += e[ti];
+    }
+    if (p_.nan_to_zero && !(sum > 0)) {
+      std::fill(row, row + g.t, 0.0f);
+      return;
+    }
+    for (int64_t ti = 0; ti < g.t; ++ti) row[ti] = static_cast<float>(e[ti] / sum);
+  }
+
   AttentionLayerParams p_;
 };
 

@@ -127,6 +127,13 @@ describeIf(HAS_NATIVE, 'attention fusion', NATIVE_MISSING, () => {
   it('a full mask [B, H, S, T] with -inf entries, a head size of 72 and Dv of 300 (two output passes on cuda)', () =>
     expectChain({ q: [1, 2, 7, 72], k: [1, 2, 9, 72], v: [1, 2, 9, 300], scale: { op: 'Div', value: 8.5 }, mask: [1, 2, 7, 9] }, true, 4));
 
+  it('more query rows than a block of 64 (S 150, T 130, k as [..., D, T], a mask [S, T]): the cpu row blocks', () =>
+    expectChain(
+      { q: [1, 2, 150, 16], k: [1, 2, 130, 16], v: [1, 2, 130, 24], kLayout: 'dt', scale: { op: 'Div', value: 4 }, mask: [150, 130] },
+      true,
+      6,
+    ));
+
   it('a causal-style mask [S, T] broadcast over batch and heads', () =>
     expectChain({ q: [2, 3, 6, 16], k: [2, 3, 6, 16], v: [2, 3, 6, 16], scale: { op: 'Mul', value: 0.25 }, mask: [6, 6] }, true, 5));
 
