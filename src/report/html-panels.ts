@@ -24,11 +24,14 @@ export const HTML_PANELS = String.raw`
   }
   // Text with every '#N' made a link to segment N.
   function withLinks(text) {
-    var span = document.createElement('span'), re = /#(\d+)/g, last = 0, m;
+    // "#12" as a word of its own (start, space, comma or bracket before it): a segment; a '#' inside
+    // a tensor name ('x#12') stays text.
+    var span = document.createElement('span'), re = /(^|[\s(,\[])#(\d+)\b/g, last = 0, m;
     while ((m = re.exec(text))) {
-      span.appendChild(document.createTextNode(text.slice(last, m.index)));
-      span.appendChild(segLink(Number(m[1])));
-      last = m.index + m[0].length;
+      var at = m.index + m[1].length;
+      span.appendChild(document.createTextNode(text.slice(last, at)));
+      span.appendChild(segLink(Number(m[2])));
+      last = at + m[0].length - m[1].length;
     }
     span.appendChild(document.createTextNode(text.slice(last)));
     return span;

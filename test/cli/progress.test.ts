@@ -33,7 +33,8 @@ describe('progress lines', () => {
     const p = progressBar(true, tty);
     p.update('analyze', 0, 1);
     expect(tty.text).toContain(`${ANALYZE} 0s`);
-    await sleep(1300);
+    // A second later (waiting up to 5 s: a loaded machine delays the redraw timer).
+    for (let waited = 0; !tty.text.includes(`${ANALYZE} 1s`) && waited < 5000; waited += 100) await sleep(100);
     expect(tty.text).toContain(`${ANALYZE} 1s`);
     p.update('analyze', 1, 1);
     expect(tty.text.endsWith(CLEAR_LINE)).toBe(true);
