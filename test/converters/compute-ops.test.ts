@@ -5,14 +5,12 @@
  * parameters, LayerNorm statistics outputs, Resize modes).
  */
 import ort from 'onnxruntime-node';
-import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
+import { describe, expect, it } from 'vitest';
 import { checkAgainstOrt, convertGraph, emitted, oneNode, random, tensor, verdict } from './helpers/harness.js';
-
-const f32 = (shape: number[]) => ['float32', shape] as ['float32', number[]];
-const i64 = (values: number[]) => tensor('int64', [values.length], values);
+import { f32, i64 } from './helpers/specs.js';
 
 describe('BatchNormalization', () => {
   it('folds constant parameters into a = scale/sqrt(var+eps), b = B - mean*a', () => {

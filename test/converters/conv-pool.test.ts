@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { checkAgainstOrt, emitted, random, verdict } from './helpers/harness.js';
-
-const f32 = (shape: number[]) => ['float32', shape] as ['float32', number[]];
+import { f32 } from './helpers/specs.js';
 
 describe('Conv', () => {
   it('resolves SAME_UPPER / SAME_LOWER into begin/end pads', () => {

@@ -1,0 +1,108 @@
+/**
+ * Binary and variadic converters (converters/binary.ts): numpy and legacy broadcasting, Pow's
+ * exponent cast, comparisons to bool, Max/Min folding, and numerics against onnxruntime.
+ * Mod has its own file (mod.test.ts).
+ */
+import { describe, expect, it } from 'vitest';
+import { checkAgainstOrt, emitted, random, verdict } from './helpers/harness.js';
+import { f32 } from './helpers/specs.js';
+
+describe('binary ops', () => {
+  it('numpy broadcasting from opset 7: one layer, inputs as they are', () => {
+    expect(emitted({ op: 'Sub', opset: 14, inputs: [f32([3, 4, 5]), f32([5])], outputs: [f32([3, 4, 5])] })).toEqual([
+      expect.objectContaining({ kind: 'elementwise', params: { op: 'sub' }, inputs: [0, 1] }),
+    ]);
+  });
+
+  it('legacy broadcast (opset < 7): B is reshaped to align at axis', () => {
+    // A [2,3,4,5], B [3,4] at axis 1 -> B seen as [1,3,4,1]
+    const layers = emitted({
+      op: 'Add',
+      opset: 6,
+      attrs: { broadcast: 1, axis: 1 },
+      inputs: [f32([2, 3, 4, 5]), f32([3, 4])],
+      outputs: [f32([2, 3, 4, 5])],
+    });
+    expect(layers.map((l) => [l.kind, l.params])).toEqual([
+      ['shuffle', { reshape: [1, 3, 4, 1] }],
+      ['elementwise', { op: 'add' }],
+    ]);
+    // no axis: B matches A's trailing dims
+    const tail = emitted({ op: 'Mul', opset: 6, attrs: { broadcast: 1 }, inputs: [f32([2, 3, 4]), f32([4])], outputs: [f32([2, 3, 4])] });
+    expect(tail.map((l) => l.kind)).toEqual(['elementwise']);
+    expect(verdict({ op: 'Add', opset: 6, inputs: [f32([2, 3]), f32([3])], outputs: [f32([2, 3])] })).toEqual({
+      ok: false,
+      reason: 'Add: broadcast=0 needs equal shapes, got [2,3] and [3]',
+    });
+  });
+
+  it('Pow casts an integer exponent to the base type, rejects an integer base', () => {
+    const layers = emitted({ op: 'Pow', opset: 15, inputs: [f32([3]), ['int64', [3]]], outputs: [f32([3])] });
+    expect(layers.map((l) => [l.kind, l.params])).toEqual([
+      ['cast', { to: 'float32' }],
+      ['elementwise', { op: 'pow' }],
+    ]);
+    expect(verdict({ op: 'Pow', opset: 15, inputs: [['int32', [3]], f32([3])], outputs: [['int32', [3]]] })).toEqual({
+      ok: false,
+      reason: 'Pow: base dtype int32 is not supported; engines compute Pow in float32, float16, bfloat16',
+    });
+  });
+
+  it('Equal gives bool and takes integers; unsupported integer widths are named', () => {
+    expect(
+      emitted({
+        op: 'Equal',
+        opset: 13,
+        inputs: [
+          ['int64', [2]],
+          ['int64', [2]],
+        ],
+        outputs: [['bool', [2]]],
+      })[0],
+    ).toMatchObject({ params: { op: 'equal' } });
+    expect(
+      verdict({
+        op: 'Equal',
+        opset: 13,
+        inputs: [
+          ['int16', [2]],
+          ['int16', [2]],
+        ],
+        outputs: [['bool', [2]]],
+      }),
+    ).toEqual({
+      ok: false,
+      reason: "Equal: input 'in0' has dtype int16, which engines do not hold",
+    });
+  });
+
+  it('Max/Min fold their inputs left to right; one input is a copy', () => {
+    const three = emitted({ op: 'Max', opset: 13, inputs: [f32([3]), f32([2, 1]), f32([3])], outputs: [f32([2, 3])] });
+    expect(three.map((l) => [l.name, l.params, l.inputs])).toEqual([
+      ['n/max1', { op: 'max' }, [0, 1]],
+      ['n', { op: 'max' }, [3, 2]],
+    ]);
+    expect(emitted({ op: 'Min', opset: 13, inputs: [f32([3])], outputs: [f32([3])] })).toEqual([
+      expect.objectContaining({ kind: 'unary', params: { op: 'identity' } }),
+    ]);
+    expect(verdict({ op: 'Max', opset: 6, inputs: [f32([3]), f32([1])], outputs: [f32([3])] })).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('equal shapes before opset 8'),
+    });
+  });
+
+  it('Div with broadcasting computes what onnxruntime computes', async () => {
+    await checkAgainstOrt({
+      spec: {
+        opset: 13,
+        inputs: [
+          { name: 'a', shape: [2, 1, 4] },
+          { name: 'b', shape: [3, 1] },
+        ],
+        outputs: [{ name: 'y' }],
+        nodes: [{ op: 'Div', inputs: ['a', 'b'], outputs: ['y'] }],
+      },
+      feeds: { a: random('float32', [2, 1, 4], 1), b: random('float32', [3, 1], 2, 0.5, 2) },
+    });
+  });
+});
