@@ -7,7 +7,7 @@
  * and ends, ends past the dim, negative steps, empty windows, int32 values, negative axes),
  * Expand's bidirectional broadcast (a target of lower and higher rank, 1s that keep the input's
  * dim), Range of computed integer bounds (descending, empty, int32), and ConstantOfShape's value
- * dtypes; and, at static shapes, the constant forms of ConstantOfShape and of a float Range.
+ * dtypes. The constant forms at static shapes are in constant-of-shape.test.ts and range.test.ts.
  * compile() over ranges runs them at many shapes: test/compiler/computed-windows.test.ts.
  */
 import { describe, expect, it } from 'vitest';
@@ -173,22 +173,6 @@ describe('Range', () => {
     const net = await checkAgainstOrt(over(nodes, { zero: i64(0), ...init }));
     expect(net.layers.filter((l) => l.kind === 'range').map((l) => l.inputs.length)).toEqual([3]);
   });
-
-  it('constant float bounds at static shapes: the values as a constant, as onnxruntime sums them', async () => {
-    const f = (v: number): TensorData => ({ dtype: 'float32', dims: [], data: Float32Array.of(v) });
-    const net = await checkAgainstOrt({
-      spec: {
-        inputs: [],
-        outputs: [{ name: 'out' }],
-        initializers: { a: f(0.1), b: f(7.3), d: f(0.3) },
-        nodes: [{ op: 'Range', inputs: ['a', 'b', 'd'], outputs: ['out'] }],
-      },
-      feeds: {},
-      rtol: 0,
-      atol: 0,
-    });
-    expect(net.layers.map((l) => l.kind)).toEqual(['constant']);
-  });
 });
 
 describe('ConstantOfShape', () => {
@@ -209,23 +193,5 @@ describe('ConstantOfShape', () => {
         { zero: i64(0), c3: i64(3) },
       ),
     );
-  });
-
-  it.each<[string, TensorData, TensorData]>([
-    ['a constant shape, bool value', i64(2, 3), { dtype: 'bool', dims: [1], data: Uint8Array.of(1) }],
-    ['a constant shape, float value', i64(3, 1, 2), { dtype: 'float32', dims: [1], data: Float32Array.of(-2.5) }],
-    ['an empty shape (a scalar)', { dtype: 'int64', dims: [0], data: new BigInt64Array(0) }, { dtype: 'int32', dims: [1], data: Int32Array.of(-4) }],
-  ])('at static shapes: %s', async (_name, shape, value) => {
-    await checkAgainstOrt({
-      spec: {
-        inputs: [],
-        outputs: [{ name: 'out' }],
-        initializers: { shape },
-        nodes: [{ op: 'ConstantOfShape', inputs: ['shape'], outputs: ['out'], attrs: { value } }],
-      },
-      feeds: {},
-      rtol: 0,
-      atol: 0,
-    });
   });
 });
