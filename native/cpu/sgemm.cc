@@ -16,7 +16,7 @@ namespace cpu {
 namespace {
 
 constexpr int64_t kKC = 256;
-constexpr int64_t kMC = 144;  // multiple of MR; A block (MC x KC) ~144 KB stays in L2
+constexpr int64_t kMC = 144;  // multiple of both MRs; A block (MC x KC) ~144 KB stays in L2
 constexpr int64_t kNCMax = 512;
 
 using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_t, float, int, int);
@@ -24,14 +24,15 @@ using MicroKernel = void (*)(int64_t, const float*, const float*, float*, int64_
 struct Choice {
   MicroKernel kernel;
   const char* name;
+  int mr, nr;  // its tile, which the packing follows
 };
 
 // Once per process: the best kernel this CPU runs, unless HYBRIDRT_CPU_KERNEL asks for
 // another one it can run.
 const Choice& PickKernel() {
   static const Choice choice = [] {
-    const Choice avx512{MicroKernelAvx512, "avx512"}, avx2{MicroKernelAvx2, "avx2"},
-        portable{MicroKernelPortable, "portable"};
+    const Choice avx512{MicroKernelAvx512, "avx512", kGemmMR512, kGemmNR512},
+        avx2{MicroKernelAvx2, "avx2", kGemmMR, kGemmNR}, portable{MicroKernelPortable, "portable", kGemmMR, kGemmNR};
     const std::string w = ReadEnvSwitches().cpu_kernel;
     if (w == "portable") return portable;
     if (w == "avx2" && HasAvx2Fma()) return avx2;
@@ -61,19 +62,20 @@ float* PackBuffer(size_t floats, int which) {
 
 // A block rows [0, mc) x cols [0, kc) into MR-row panels: panel p holds, for each k, the
 // MR values A(p*MR + r, k) * alpha (zero past mc).
+template <int MR>
 void PackA(const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, float alpha, float* out) {
-  for (int64_t i0 = 0; i0 < mc; i0 += kGemmMR) {
-    int64_t mr = std::min<int64_t>(kGemmMR, mc - i0);
+  for (int64_t i0 = 0; i0 < mc; i0 += MR) {
+    int64_t mr = std::min<int64_t>(MR, mc - i0);
     const float* src = a + i0 * rs;
-    if (mr == kGemmMR && cs == 1) {
+    if (mr == MR && cs == 1) {
       for (int64_t k = 0; k < kc; ++k) {
-        for (int r = 0; r < kGemmMR; ++r) out[r] = alpha * src[r * rs + k];
-        out += kGemmMR;
+        for (int r = 0; r < MR; ++r) out[r] = alpha * src[r * rs + k];
+        out += MR;
       }
     } else {
       for (int64_t k = 0; k < kc; ++k) {
-        for (int r = 0; r < kGemmMR; ++r) out[r] = r < mr ? alpha * src[r * rs + k * cs] : 0.0f;
-        out += kGemmMR;
+        for (int r = 0; r < MR; ++r) out[r] = r < mr ? alpha * src[r * rs + k * cs] : 0.0f;
+        out += MR;
       }
     }
   }
@@ -82,31 +84,32 @@ void PackA(const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, float
 // B block rows [0, kc) x cols [0, nc) into NR-column panels (zero past nc). Row-major B
 // is read row by row (one sequential stream) and scattered to the panels; reading it panel
 // by panel instead would walk kc rows far apart for every 64 bytes.
+template <int NR>
 void PackB(const float* b, int64_t rs, int64_t cs, int64_t kc, int64_t nc, float* out) {
-  const int64_t full = nc / kGemmNR;
+  const int64_t full = nc / NR;
   if (cs == 1) {
     for (int64_t k = 0; k < kc; ++k) {
       const float* row = b + k * rs;
       for (int64_t p = 0; p < full; ++p) {
-        float* dst = out + (p * kc + k) * kGemmNR;
-        for (int j = 0; j < kGemmNR; ++j) dst[j] = row[p * kGemmNR + j];
+        float* dst = out + (p * kc + k) * NR;
+        for (int j = 0; j < NR; ++j) dst[j] = row[p * NR + j];
       }
     }
   } else {
     for (int64_t p = 0; p < full; ++p) {
-      const float* src = b + p * kGemmNR * cs;
+      const float* src = b + p * NR * cs;
       for (int64_t k = 0; k < kc; ++k) {
-        float* dst = out + (p * kc + k) * kGemmNR;
-        for (int j = 0; j < kGemmNR; ++j) dst[j] = src[k * rs + j * cs];
+        float* dst = out + (p * kc + k) * NR;
+        for (int j = 0; j < NR; ++j) dst[j] = src[k * rs + j * cs];
       }
     }
   }
-  const int64_t rest = nc - full * kGemmNR;
+  const int64_t rest = nc - full * NR;
   if (rest) {
-    const float* src = b + full * kGemmNR * cs;
+    const float* src = b + full * NR * cs;
     for (int64_t k = 0; k < kc; ++k) {
-      float* dst = out + (full * kc + k) * kGemmNR;
-      for (int j = 0; j < kGemmNR; ++j) dst[j] = j < rest ? src[k * rs + j * cs] : 0.0f;
+      float* dst = out + (full * kc + k) * NR;
+      for (int j = 0; j < NR; ++j) dst[j] = j < rest ? src[k * rs + j * cs] : 0.0f;
     }
   }
 }
@@ -161,6 +164,43 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
   });
 }
 
+// The blocked product with the MR x NR tile of `kernel` (see sgemm.h).
+template <int MR, int NR>
+void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a,
+             int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads) {
+  const int64_t mc_blocks = (m + kMC - 1) / kMC;
+  // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
+  int64_t nc = kNCMax;
+  const int64_t want_tiles = static_cast<int64_t>(threads) * 3;
+  if (mc_blocks * ((n + nc - 1) / nc) < want_tiles) {
+    int64_t per = (n * mc_blocks + want_tiles - 1) / want_tiles;
+    nc = std::max<int64_t>(NR * 4, (per + NR - 1) / NR * NR);
+    nc = std::min(nc, kNCMax);
+  }
+  const int64_t nc_blocks = (n + nc - 1) / nc;
+  ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
+    float* pa = PackBuffer(static_cast<size_t>(kMC * kKC), 0);
+    float* pb = PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
+    for (int64_t t = t0; t < t1; ++t) {
+      const int64_t i0 = (t / nc_blocks) * kMC, j0 = (t % nc_blocks) * nc;
+      const int64_t mcur = std::min(kMC, m - i0), ncur = std::min(nc, n - j0);
+      for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+        const int64_t kc = std::min(kKC, k - p0);
+        PackA<MR>(a + i0 * rs_a + p0 * cs_a, rs_a, cs_a, mcur, kc, alpha, pa);
+        PackB<NR>(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, ncur, pb);
+        const float beta_now = p0 == 0 ? beta : 1.0f;
+        for (int64_t jr = 0; jr < ncur; jr += NR) {
+          const int nr = static_cast<int>(std::min<int64_t>(NR, ncur - jr));
+          for (int64_t ir = 0; ir < mcur; ir += MR) {
+            const int mr = static_cast<int>(std::min<int64_t>(MR, mcur - ir));
+            kernel(kc, pa + ir * kc, pb + jr * kc, c + (i0 + ir) * ldc + j0 + jr, ldc, beta_now, mr, nr);
+          }
+        }
+      }
+    }
+  });
+}
+
 }  // namespace
 
 const char* SgemmKernelName() { return PickKernel().name; }
@@ -204,38 +244,12 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
     return;
   }
   if (m == 1) return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
-  const MicroKernel kernel = PickKernel().kernel;
-  const int64_t mc_blocks = (m + kMC - 1) / kMC;
-  // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
-  int64_t nc = kNCMax;
-  const int64_t want_tiles = static_cast<int64_t>(threads) * 3;
-  if (mc_blocks * ((n + nc - 1) / nc) < want_tiles) {
-    int64_t per = (n * mc_blocks + want_tiles - 1) / want_tiles;
-    nc = std::max<int64_t>(kGemmNR * 4, (per + kGemmNR - 1) / kGemmNR * kGemmNR);
-    nc = std::min(nc, kNCMax);
+  const Choice& choice = PickKernel();
+  if (choice.mr == kGemmMR512) {
+    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads);
+  } else {
+    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads);
   }
-  const int64_t nc_blocks = (n + nc - 1) / nc;
-  ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
-    float* pa = PackBuffer(static_cast<size_t>(kMC * kKC), 0);
-    float* pb = PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
-    for (int64_t t = t0; t < t1; ++t) {
-      const int64_t i0 = (t / nc_blocks) * kMC, j0 = (t % nc_blocks) * nc;
-      const int64_t mcur = std::min(kMC, m - i0), ncur = std::min(nc, n - j0);
-      for (int64_t p0 = 0; p0 < k; p0 += kKC) {
-        const int64_t kc = std::min(kKC, k - p0);
-        PackA(a + i0 * rs_a + p0 * cs_a, rs_a, cs_a, mcur, kc, alpha, pa);
-        PackB(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, ncur, pb);
-        const float beta_now = p0 == 0 ? beta : 1.0f;
-        for (int64_t jr = 0; jr < ncur; jr += kGemmNR) {
-          const int nr = static_cast<int>(std::min<int64_t>(kGemmNR, ncur - jr));
-          for (int64_t ir = 0; ir < mcur; ir += kGemmMR) {
-            const int mr = static_cast<int>(std::min<int64_t>(kGemmMR, mcur - ir));
-            kernel(kc, pa + ir * kc, pb + jr * kc, c + (i0 + ir) * ldc + j0 + jr, ldc, beta_now, mr, nr);
-          }
-        }
-      }
-    }
-  });
 }
 
 }  // namespace cpu

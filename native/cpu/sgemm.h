@@ -17,14 +17,19 @@
 namespace hybridrt {
 namespace cpu {
 
+// The tile of the portable and AVX2 micro-kernels, and of the AVX-512 one; packing follows the
+// kernel in use.
 constexpr int kGemmMR = 6;
 constexpr int kGemmNR = 16;
+constexpr int kGemmMR512 = 8;
+constexpr int kGemmNR512 = 32;
 
 void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
            int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads);
 
 // The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
-// (kc x NR). Full tiles store directly; partial ones go through a local tile.
+// (kc x NR), MR x NR being kGemmMR x kGemmNR, or kGemmMR512 x kGemmNR512 for the AVX-512 one.
+// Full tiles store directly; partial ones go through a local tile (AVX-512: masked stores).
 void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
                          int nr);
 void MicroKernelAvx2(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
