@@ -1,7 +1,6 @@
 /**
- * Conv, ConvTranspose and the pools: the emitted layer and its resolved params, worked out by
- * hand from the ONNX spec; validate's reasons; and what the layers compute against
- * onnxruntime for attribute combinations the conformance tests do not cover.
+ * MaxPool, AveragePool and the global pools (converters/pool.ts): resolved params worked out by hand
+ * from the ONNX spec, validate's reasons, and numerics against onnxruntime.
  */
 import { describe, expect, it } from 'vitest';
 import { checkAgainstOrt, emitted, random, verdict } from './helpers/harness.js';
