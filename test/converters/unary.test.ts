@@ -1,10 +1,10 @@
 /**
- * Binary, variadic, unary and select converters: legacy broadcast reshapes, defaults of the
- * activations, Clip's bounds in each opset form, Pow's exponent cast; and numerics against
- * onnxruntime where the conformance tests leave gaps.
+ * Unary converters (converters/unary.ts): the layer op of each ONNX op, the attribute defaults, the
+ * refusals, and the activations with parameters against onnxruntime. Round and Sign have their own
+ * file (round-sign.test.ts).
  */
 import { describe, expect, it } from 'vitest';
-import { checkAgainstOrt, emitted, random, tensor, verdict } from './helpers/harness.js';
+import { checkAgainstOrt, emitted, random, verdict } from './helpers/harness.js';
 import { f32 } from './helpers/specs.js';
 
 describe('unary ops', () => {
@@ -79,23 +79,4 @@ describe('unary ops', () => {
       });
     });
   }
-});
-
-describe('Where', () => {
-  it('is a select layer with three-way broadcasting', async () => {
-    const net = await checkAgainstOrt({
-      spec: {
-        opset: 16,
-        inputs: [
-          { name: 'c', dtype: 'bool', shape: [2, 1] },
-          { name: 'a', shape: [3] },
-          { name: 'b', shape: [2, 3] },
-        ],
-        outputs: [{ name: 'y' }],
-        nodes: [{ op: 'Where', inputs: ['c', 'a', 'b'], outputs: ['y'] }],
-      },
-      feeds: { c: tensor('bool', [2, 1], [1, 0]), a: random('float32', [3], 1), b: random('float32', [2, 3], 2) },
-    });
-    expect(net.layers.map((l) => l.kind)).toEqual(['select']);
-  });
 });

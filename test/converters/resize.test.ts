@@ -1,85 +1,14 @@
 /**
- * Normalizations, softmax, reductions, matrix products and Resize: resolved params and
- * lowerings worked out by hand from the ONNX spec, validate's reasons, and numerics against
- * onnxruntime for forms the conformance tests miss (legacy softmax, run-time BatchNorm
- * parameters, LayerNorm statistics outputs, Resize modes).
+ * Resize (converters/resize.ts): scales and sizes resolved by hand from the ONNX spec, the output
+ * shape from inference, validate's reasons, and the modes against onnxruntime.
  */
 import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
-import { describe, expect, it } from 'vitest';
 import { checkAgainstOrt, emitted, random, tensor, verdict } from './helpers/harness.js';
 import { f32, i64 } from './helpers/specs.js';
-
-describe('Softmax and LogSoftmax', () => {
-  it('opset 13: one layer along the resolved axis', () => {
-    expect(emitted({ op: 'Softmax', opset: 13, attrs: { axis: -2 }, inputs: [f32([2, 3, 4])], outputs: [f32([2, 3, 4])] })[0]!.params).toEqual({
-      axis: 1,
-      log: false,
-    });
-  });
-
-  it('before 13: coerced to 2-D by shuffles around the softmax, unless the trailing dims are 1', () => {
-    const layers = emitted({ op: 'Softmax', opset: 11, inputs: [f32([2, 3, 4])], outputs: [f32([2, 3, 4])] });
-    // default axis 1: [2, 3*4], with the leading dims relative (-1) so that a dynamic batch holds
-    expect(layers.map((l) => [l.kind, l.params])).toEqual([
-      ['shuffle', { reshape: [-1, 12], zeroIsPlaceholder: true }],
-      ['softmax', { axis: 1, log: false }],
-      ['shuffle', { reshape: [-1, 3, 4], zeroIsPlaceholder: true }],
-    ]);
-    expect(
-      emitted({ op: 'LogSoftmax', opset: 11, attrs: { axis: 1 }, inputs: [f32([2, 3, 1])], outputs: [f32([2, 3, 1])] }).map((l) => l.params),
-    ).toEqual([{ axis: 1, log: true }]);
-  });
-
-  for (const [op, axis] of [
-    ['Softmax', 1],
-    ['LogSoftmax', 0],
-  ] as const) {
-    it(`${op}-11 axis ${axis} computes what onnxruntime computes`, async () => {
-      await checkAgainstOrt({
-        spec: {
-          opset: 11,
-          inputs: [{ name: 'x', shape: [2, 3, 4] }],
-          outputs: [{ name: 'y' }],
-          nodes: [{ op, inputs: ['x'], outputs: ['y'], attrs: { axis } }],
-        },
-        feeds: { x: random('float32', [2, 3, 4], 8, -5, 5) },
-      });
-    });
-  }
-});
-
-describe('reductions', () => {
-  it('axes from the attribute or the constant input, sorted and resolved', () => {
-    expect(
-      emitted({ op: 'ReduceMean', opset: 13, attrs: { axes: [-1, 0], keepdims: 0 }, inputs: [f32([2, 3, 4])], outputs: [f32([3])] })[0]!.params,
-    ).toEqual({
-      op: 'mean',
-      axes: [0, 2],
-      keepDims: false,
-    });
-    expect(emitted({ op: 'ReduceSum', opset: 13, inputs: [f32([2, 3]), i64([-1])], outputs: [f32([2, 1])] })[0]!.params).toEqual({
-      op: 'sum',
-      axes: [1],
-      keepDims: true,
-    });
-    // no axes: all of them, unless noop_with_empty_axes
-    expect(emitted({ op: 'ReduceMax', opset: 18, inputs: [f32([2, 3])], outputs: [f32([1, 1])] })[0]!.params).toEqual({
-      op: 'max',
-      axes: [0, 1],
-      keepDims: true,
-    });
-    expect(
-      emitted({ op: 'ReduceSum', opset: 13, attrs: { noop_with_empty_axes: 1 }, inputs: [f32([2, 3])], outputs: [f32([2, 3])] }).map((l) => l.name),
-    ).toEqual(['out0/copy']);
-    expect(verdict({ op: 'ReduceMean', opset: 18, inputs: [f32([2, 3]), ['int64', [1]]], outputs: [f32([2, 1])] })).toMatchObject({
-      ok: false,
-      reason: expect.stringContaining("axes (input 'in1') is computed at run time"),
-    });
-  });
-});
 
 describe('Resize', () => {
   const x = f32([1, 1, 2, 2]);
