@@ -46,12 +46,22 @@ class AttentionKernel : public CpuKernel {
     Par(g.batch * blocks, 1, [&](int64_t u0, int64_t u1) {
       std::vector<float> p(static_cast<size_t>(std::min(s, kRowBlock) * t));
       std::vector<double> e(static_cast<size_t>(t));
+      std::vector<char> dead(static_cast<size_t>(kRowBlock));
       for (int64_t u = u0; u < u1; ++u) {
         const int64_t b = u / blocks, s0 = (u % blocks) * kRowBlock, rows = std::min(kRowBlock, s - s0);
         Sgemm(rows, t, d, p_.scale, q + g.QOffset(b) + s0 * d, d, 1, k + g.KOffset(b), rs_k, cs_k, 0.0f, p.data(), t,
               1);
-        for (int64_t r = 0; r < rows; ++r) SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
-        Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), dv, 1, 0.0f, y + g.OutOffset(b) + s0 * dv, dv, 1);
+        bool zeroed = false;
+        for (int64_t r = 0; r < rows; ++r) {
+          dead[r] = !SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
+          zeroed = zeroed || dead[r];
+        }
+        float* out = y + g.OutOffset(b) + s0 * dv;
+        Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), dv, 1, 0.0f, out, dv, 1);
+        // nanToZero's rows are exactly 0 (0 * v would be NaN where v is not finite), as on cuda.
+        for (int64_t r = 0; zeroed && r < rows; ++r) {
+          if (dead[r]) std::fill(out + r * dv, out + (r + 1) * dv, 0.0f);
+        }
       }
     });
   }
@@ -61,8 +71,8 @@ class AttentionKernel : public CpuKernel {
 
   // Query row si's scores (scaled) -> its probabilities, in place: the mask added, exp(x - max)
   // and their sum in double; a row whose sum is not positive (every score -inf, or a NaN) is
-  // NaN, or 0 with nanToZero, as where(isnan(p), 0, p) makes it.
-  void SoftmaxRow(float* row, double* e, const float* mask, int64_t b, int64_t si) const {
+  // NaN, or 0 with nanToZero, as where(isnan(p), 0, p) makes it (false: the row gives 0).
+  bool SoftmaxRow(float* row, double* e, const float* mask, int64_t b, int64_t si) const {
     const AttentionGeometry& g = p_.g;
     const float* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
     float m = -std::numeric_limits<float>::infinity();
@@ -77,9 +87,10 @@ class AttentionKernel : public CpuKernel {
     }
     if (p_.nan_to_zero && !(sum > 0)) {
       std::fill(row, row + g.t, 0.0f);
-      return;
+      return false;
     }
     for (int64_t ti = 0; ti < g.t; ++ti) row[ti] = static_cast<float>(e[ti] / sum);
+    return true;
   }
 
   AttentionLayerParams p_;

@@ -5,6 +5,8 @@
 // through a target attribute; sgemm.cc picks it at run time where the CPU has AVX-512F.
 #include "cpu/sgemm.h"
 
+#include <cstdlib>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -51,10 +53,9 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
 
 namespace hybridrt {
 namespace cpu {
-void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
-                       int nr) {
-  MicroKernelPortable(kc, pa, pb, c, ldc, beta, mr, nr);
-}
+// Unreachable: HasAvx512() is false where this file has no AVX-512 kernel, and the portable
+// kernel reads 6 x 16 panels, not this kernel's 8 x 32 ones.
+void MicroKernelAvx512(int64_t, const float*, const float*, float*, int64_t, float, int, int) { std::abort(); }
 }  // namespace cpu
 }  // namespace hybridrt
 

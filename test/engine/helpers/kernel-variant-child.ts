@@ -98,6 +98,15 @@ try {
     kind: 'matmul',
     params: { transA: false, transB: true, alpha: 0.75, beta: 1.5 },
   });
+  // n = 53 (a partial tile past 32 columns, and past 16) with beta != 0 (C read back), and k
+  // past one KC slice (the second slice accumulates onto the first): every store mask.
+  await checkLayer({
+    op: 'Gemm',
+    attrs: { alpha: 1.25, beta: 0.5 },
+    inputs: [randomFloat([19, 300], 11), randomFloat([300, 53], 12), randomFloat([19, 53], 13)],
+    kind: 'matmul',
+    params: { transA: false, transB: false, alpha: 1.25, beta: 0.5 },
+  });
   await checkActivations();
 } catch (e) {
   error = (e as Error).message;
