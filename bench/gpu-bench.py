@@ -42,6 +42,7 @@ machine.
     python3 bench/gpu-bench.py torch table --budget-s 500
 """
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -57,7 +58,9 @@ MODELS = ['resnet50', 'efficientnet_b0', 'mobilenet_v2', 'fcn_resnet50', 'bert_b
 TARGETS = [('resnet50', 'fp16'), ('efficientnet_b0', 'fp16'), ('mobilenet_v2', 'fp16')]
 
 
+@functools.lru_cache(maxsize=None)
 def gpu_models():
+    """gpu-models.py as a module, loaded once (runs() asks it for every stage)."""
     spec = importlib.util.spec_from_file_location('gpu_models', os.path.join(REPO, 'bench', 'gpu-models.py'))
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)

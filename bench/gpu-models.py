@@ -117,7 +117,9 @@ def model_specs():
     import torch
     import torchvision
 
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
     import transformer_models as tm
 
     class Out(torch.nn.Module):

@@ -51,15 +51,11 @@ class AttentionKernel : public CpuKernel {
         const int64_t b = u / blocks, s0 = (u % blocks) * kRowBlock, rows = std::min(kRowBlock, s - s0);
         Sgemm(rows, t, d, p_.scale, q + g.QOffset(b) + s0 * d, d, 1, k + g.KOffset(b), rs_k, cs_k, 0.0f, p.data(), t,
               1);
-        bool zeroed = false;
-        for (int64_t r = 0; r < rows; ++r) {
-          dead[r] = !SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
-          zeroed = zeroed || dead[r];
-        }
+        for (int64_t r = 0; r < rows; ++r) dead[r] = !SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
         float* out = y + g.OutOffset(b) + s0 * dv;
         Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), dv, 1, 0.0f, out, dv, 1);
         // nanToZero's rows are exactly 0 (0 * v would be NaN where v is not finite), as on cuda.
-        for (int64_t r = 0; zeroed && r < rows; ++r) {
+        for (int64_t r = 0; r < rows; ++r) {
           if (dead[r]) std::fill(out + r * dv, out + (r + 1) * dv, 0.0f);
         }
       }

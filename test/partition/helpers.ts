@@ -50,6 +50,25 @@ export function dag(spec: { inputs: string[]; outputs: string[]; nodes: Array<[s
   });
 }
 
+/**
+ * x -> a(O) -> b(O) -> c(X) -> d(O) -> e(O) -> f(O): two supported nodes before the
+ * unsupported one, three after (at minBlockSize 3 the first block is demoted to fallback).
+ */
+export function chainAroundUnsupported(): Graph {
+  return dag({
+    inputs: ['x'],
+    outputs: ['f'],
+    nodes: [
+      ['a', 'O', ['x']],
+      ['b', 'O', ['a']],
+      ['c', 'X', ['b']],
+      ['d', 'O', ['c']],
+      ['e', 'O', ['d']],
+      ['f', 'O', ['e']],
+    ],
+  });
+}
+
 /** Segments as `E[a b] F[c]` for compact expected answers. */
 export function compact(result: PartitionResult): string {
   return result.segments.map((s) => `${s.kind === 'engine' ? 'E' : 'F'}[${s.nodes.join(' ')}]`).join(' ');

@@ -6,7 +6,7 @@ import { registryVerdict } from '../../converters/verdict.js';
 import { describe, expect, it } from 'vitest';
 import { HybridError } from '../../src/errors.js';
 import { partition } from '../../src/partition/index.js';
-import { boundaries, compact, dag, testRegistry } from './helpers.js';
+import { boundaries, chainAroundUnsupported, compact, dag, testRegistry } from './helpers.js';
 import { partitionProblems } from './invariants.js';
 
 const registry = testRegistry();
@@ -229,19 +229,7 @@ describe('partition: shapes of graphs', () => {
 
 describe('partition: minBlockSize', () => {
   //   x -> a(O) -> b(O) -> c(X) -> d(O) -> e(O) -> f(O) -> y
-  const chain = () =>
-    dag({
-      inputs: ['x'],
-      outputs: ['f'],
-      nodes: [
-        ['a', 'O', ['x']],
-        ['b', 'O', ['a']],
-        ['c', 'X', ['b']],
-        ['d', 'O', ['c']],
-        ['e', 'O', ['d']],
-        ['f', 'O', ['e']],
-      ],
-    });
+  const chain = chainAroundUnsupported;
 
   it('default 3: the two-node engine goes back to the fallback and merges with its neighbour', () => {
     const r = partition(chain(), { verdict: registryVerdict(registry) });

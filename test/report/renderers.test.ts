@@ -11,7 +11,7 @@ import { dotString } from '../../src/report/dot.js';
 import { mergesBetween } from '../../src/report/recommend.js';
 import type { Segment } from '../../src/partition/types.js';
 import { itIf } from '../helpers/skip.js';
-import { dag, testRegistry } from '../partition/helpers.js';
+import { chainAroundUnsupported, dag, testRegistry } from '../partition/helpers.js';
 import { fixtureReport } from './fixture.js';
 
 const KB4 = 4096;
@@ -91,18 +91,7 @@ describe('report data', () => {
 
   it('a demoted block is recommended back with a smaller minBlockSize', () => {
     //   x -> a(O) -> b(O) -> c(X) -> d(O) -> e(O) -> f(O)      minBlockSize 3 demotes a, b
-    const g = dag({
-      inputs: ['x'],
-      outputs: ['f'],
-      nodes: [
-        ['a', 'O', ['x']],
-        ['b', 'O', ['a']],
-        ['c', 'X', ['b']],
-        ['d', 'O', ['c']],
-        ['e', 'O', ['d']],
-        ['f', 'O', ['e']],
-      ],
-    });
+    const g = chainAroundUnsupported();
     const data = buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()) }));
     const rec = data.recommendations.find((r) => r.kind === 'minBlockSize' && r.minBlockSize === 2);
     expect(rec).toMatchObject({ nodes: ['a', 'b'], effect: { segments: [2, 3], engineNodes: [3, 5] } });

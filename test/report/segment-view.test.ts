@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { partition } from '../../src/partition/index.js';
 import { buildReport, renderReport } from '../../src/report/index.js';
 import { segmentViews } from '../../src/report/segment-view.js';
-import { dag, testRegistry } from '../partition/helpers.js';
+import { chainAroundUnsupported, dag, testRegistry } from '../partition/helpers.js';
 import { fixtureReport } from './fixture.js';
 
 const NONZERO = "no converter for 'NonZero' (opset 17)";
@@ -43,18 +43,7 @@ describe('why a segment was cut', () => {
 
   it('a block demoted by minBlockSize says so, beside the unsupported node it sits with', () => {
     //   x -> a(O) -> b(O) -> c(X) -> d(O) -> e(O) -> f(O)      minBlockSize 3: F[a b c] E[d e f]
-    const g = dag({
-      inputs: ['x'],
-      outputs: ['f'],
-      nodes: [
-        ['a', 'O', ['x']],
-        ['b', 'O', ['a']],
-        ['c', 'X', ['b']],
-        ['d', 'O', ['c']],
-        ['e', 'O', ['d']],
-        ['f', 'O', ['e']],
-      ],
-    });
+    const g = chainAroundUnsupported();
     const v = segmentViews(buildReport(g, partition(g, { verdict: registryVerdict(testRegistry()) }), { recommendations: false }));
     expect(v[0]!.cut).toEqual(['Relu x2: its engine block had 2 compute nodes, fewer than minBlockSize 3', `NonZero: ${NONZERO}`]);
     expect(v[1]!.cut).toEqual(['after fallback #0 (Relu x2, NonZero), which feeds it c']);
