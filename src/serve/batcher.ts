@@ -1,0 +1,208 @@
+/**
+ * A model version's scheduler: requests wait in one FIFO queue and run on `instances` runs in
+ * flight at most. Without dynamic batching each request runs alone. With it (Triton's dynamic
+ * batcher), when an instance is free the queue's head is run together with the requests after
+ * it that have the same dims beyond the batch (the key), up to max_batch_size items:
+ *
+ *   - at once where the items reach a preferred batch size (or the largest one, or
+ *     max_batch_size where none is given), or the server is draining;
+ *   - else once the head has waited max_queue_delay, more requests joining meanwhile.
+ *
+ * While every instance is busy the queue simply grows, so a loaded server batches without
+ * any delay. A batch's inputs are concatenated along dim 0 into new arrays, run as one run(),
+ * and every output is cut back along dim 0 into fresh arrays per request: a request's answer
+ * holds its own rows only. A request whose deadline passes leaves the queue (or, if running,
+ * has its rows dropped) and is answered TIMEOUT.
+ */
+import type { CompiledModel } from '../compiler/compile.js';
+import { type TypedArray, allocTyped } from '../onnx/dtype.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { fromOrtTensor } from '../onnx/ort.js';
+import type { DynamicBatching } from './config.js';
+import { ServeError, toServeError } from './errors.js';
+import type { CheckedRequest } from './request.js';
+
+export interface RunResult {
+  outputs: Record<string, TensorData>;
+  /** Milliseconds the request waited before its run began. */
+  queueMs: number;
+}
+
+export interface SchedulerOptions {
+  maxBatchSize: number;
+  batching?: DynamicBatching;
+  instances: number;
+  /** Names the model in errors. */
+  label: string;
+  /** Called once per run with its batch size. */
+  onRun?: (items: number) => void;
+}
+
+interface Pending {
+  req: CheckedRequest;
+  enqueued: number;
+  done: boolean;
+  timer?: NodeJS.Timeout;
+  resolve(r: RunResult): void;
+  reject(e: unknown): void;
+}
+
+export class Scheduler {
+  private readonly queue: Pending[] = [];
+  private running = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private draining = false;
+  private idle: Array<() => void> = [];
+
+  constructor(
+    private readonly model: CompiledModel,
+    private readonly options: SchedulerOptions,
+  ) {}
+
+  /** Runs a checked request (alone or in a batch); rejects with TIMEOUT after `timeoutMs`. */
+  submit(req: CheckedRequest, timeoutMs: number): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      const p: Pending = { req, enqueued: performance.now(), done: false, resolve, reject };
+      p.timer = setTimeout(() => this.expire(p, timeoutMs), timeoutMs);
+      this.queue.push(p);
+      this.pump();
+    });
+  }
+
+  /** Resolves once nothing is queued or running; from now on batches do not wait for more. */
+  drain(): Promise<void> {
+    this.draining = true;
+    this.pump();
+    if (this.running === 0 && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  private expire(p: Pending, timeoutMs: number): void {
+    const i = this.queue.indexOf(p);
+    if (i >= 0) this.queue.splice(i, 1);
+    this.settle(
+      p,
+      undefined,
+      new ServeError(
+        'TIMEOUT',
+        `${this.options.label}: the request took longer than ${timeoutMs} ms (${i >= 0 ? 'waiting in the queue' : 'running'})`,
+      ),
+    );
+    this.checkIdle();
+  }
+
+  private settle(p: Pending, result: RunResult | undefined, error?: unknown): void {
+    if (p.done) return;
+    p.done = true;
+    clearTimeout(p.timer);
+    if (result) p.resolve(result);
+    else p.reject(error);
+  }
+
+  private pump(): void {
+    while (this.running < this.options.instances && this.queue.length) {
+      const batch = this.form();
+      if (!batch) return;
+      void this.execute(batch);
+    }
+  }
+
+  /** The next batch to run, taken off the queue; undefined where it is worth waiting for more (a timer is set). */
+  private form(): Pending[] | undefined {
+    const { batching, maxBatchSize } = this.options;
+    const head = this.queue[0]!;
+    if (!batching) return [this.queue.shift()!];
+    const picked = [head];
+    let items = head.req.batch;
+    for (let i = 1; i < this.queue.length && items < maxBatchSize; i++) {
+      const p = this.queue[i]!;
+      if (p.req.key !== head.req.key || items + p.req.batch > maxBatchSize) continue;
+      picked.push(p);
+      items += p.req.batch;
+    }
+    const target = batching.preferred.at(-1) ?? maxBatchSize;
+    const waited = performance.now() - head.enqueued;
+    if (!this.draining && items < target && !batching.preferred.includes(items) && waited < batching.maxQueueDelayMs) {
+      if (!this.timer) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, batching.maxQueueDelayMs - waited);
+      }
+      return undefined;
+    }
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const taken = new Set(picked);
+    for (let i = this.queue.length - 1; i >= 0; i--) if (taken.has(this.queue[i]!)) this.queue.splice(i, 1);
+    return picked;
+  }
+
+  private async execute(batch: Pending[]): Promise<void> {
+    this.running++;
+    const start = performance.now();
+    const items = batch.reduce((a, p) => a + p.req.batch, 0);
+    try {
+      const feeds = batch.length === 1 ? batch[0]!.req.feeds : concat(batch.map((p) => p.req.feeds));
+      this.options.onRun?.(items);
+      const ran = await this.model.run(feeds);
+      const outputs = Object.fromEntries(Object.entries(ran).map(([name, t]) => [name, fromOrtTensor(t, name)]));
+      const split = batch.length === 1 ? [outputs] : this.split(outputs, batch, items);
+      batch.forEach((p, i) => {
+        const own: Record<string, TensorData> = {};
+        for (const name of p.req.outputs) own[name] = split[i]![name]!;
+        this.settle(p, { outputs: own, queueMs: start - p.enqueued });
+      });
+    } catch (e) {
+      const error = toServeError(e, this.options.label);
+      for (const p of batch) this.settle(p, undefined, error);
+    } finally {
+      this.running--;
+      this.pump();
+      this.checkIdle();
+    }
+  }
+
+  /** Each request's rows of every output, copied out. */
+  private split(outputs: Record<string, TensorData>, batch: Pending[], items: number): Array<Record<string, TensorData>> {
+    const per = batch.map(() => ({}) as Record<string, TensorData>);
+    for (const [name, t] of Object.entries(outputs)) {
+      if (t.dims[0] !== items) {
+        throw new ServeError(
+          'INTERNAL',
+          `${this.options.label}: output '${name}' has shape [${t.dims.join(',')}], whose dim 0 is not the batch of ${items}; serve it with max_batch_size 0`,
+        );
+      }
+      const row = items === 0 ? 0 : t.data.length / items;
+      let at = 0;
+      batch.forEach((p, i) => {
+        const n = p.req.batch;
+        per[i]![name] = { dtype: t.dtype, dims: [n, ...t.dims.slice(1)], data: t.data.slice(at * row, (at + n) * row) as TypedArray };
+        at += n;
+      });
+    }
+    return per;
+  }
+
+  private checkIdle(): void {
+    if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
+  }
+}
+
+/** Feeds of several requests (same inputs, same dims beyond dim 0) concatenated along dim 0. */
+function concat(all: Array<Record<string, TensorData>>): Record<string, TensorData> {
+  const out: Record<string, TensorData> = {};
+  for (const name of Object.keys(all[0]!)) {
+    const parts = all.map((f) => f[name]!);
+    const first = parts[0]!;
+    const length = parts.reduce((a, t) => a + t.data.length, 0);
+    const data = allocTyped(first.dtype as never, length) as TypedArray & { set(a: ArrayLike<number | bigint>, o: number): void };
+    let at = 0;
+    for (const t of parts) {
+      data.set(t.data as never, at);
+      at += t.data.length;
+    }
+    out[name] = { dtype: first.dtype, dims: [parts.reduce((a, t) => a + t.dims[0]!, 0), ...first.dims.slice(1)], data };
+  }
+  return out;
+}

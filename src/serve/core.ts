@@ -1,0 +1,205 @@
+/**
+ * What both transports serve, written once: the repository's models and their schedulers,
+ * health, metadata, and inference (look the version up, check the request, queue it, answer
+ * its outputs), with the metrics of every request. REST (rest.ts) and gRPC (grpc.ts) only
+ * decode requests into InferRequest and encode what comes back.
+ *
+ * Draining: close() stops new requests (UNAVAILABLE), waits for every request already
+ * accepted to be answered, then disposes the models.
+ */
+import { messageLine } from '../errors.js';
+import type { NumericDType, TypedArray } from '../onnx/dtype.js';
+import { Scheduler } from './batcher.js';
+import { datatypeOf } from './datatypes.js';
+import { ServeError, toServeError } from './errors.js';
+import { type ModelMetadata, modelMetadata } from './metadata.js';
+import { ServeMetrics } from './metrics.js';
+import { type ServedModel, type ServedVersion, findVersion, loadVersion, scanRepository } from './repository.js';
+import { type InferRequest, type RequestLimits, checkRequest } from './request.js';
+
+export interface ServeLimits extends RequestLimits {
+  /** Bytes a request body (REST) or message (gRPC) may have. */
+  maxBodyBytes: number;
+  /** Milliseconds from a request's arrival to its answer, body upload included. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServeLimits = {
+  maxBodyBytes: 64 * 1024 * 1024,
+  maxTensorElements: 1 << 26,
+  requestTimeoutMs: 30_000,
+};
+
+export interface InferOutput {
+  name: string;
+  dtype: NumericDType;
+  /** The protocol's name of dtype. */
+  datatype: string;
+  shape: number[];
+  data: TypedArray;
+}
+
+export interface InferResult {
+  model_name: string;
+  model_version: string;
+  id?: string;
+  outputs: InferOutput[];
+}
+
+export type Protocol = 'rest' | 'grpc';
+
+export class ServeCore {
+  readonly metrics = new ServeMetrics();
+  models: ServedModel[] = [];
+  private readonly schedulers = new Map<ServedVersion, Scheduler>();
+  private loaded = false;
+  private draining = false;
+  private inFlight = 0;
+  private idle: Array<() => void> = [];
+
+  constructor(
+    readonly repository: string,
+    readonly limits: ServeLimits,
+    private readonly log: (message: string, level: 'info' | 'warn') => void = () => {},
+  ) {}
+
+  /** Scans the repository (a bad folder throws) and loads every version, one after another. */
+  async load(): Promise<void> {
+    this.models = scanRepository(this.repository);
+    for (const m of this.models) if (m.reason) this.log(`model '${m.name}': ${m.reason}`, 'warn');
+    for (const m of this.models) {
+      for (const v of m.versions) {
+        this.metrics.ready.set({ model: v.name, version: v.version }, 0);
+        await loadVersion(this.repository, v, { onLog: this.log });
+        if (v.state === 'READY') {
+          const c = v.config!;
+          const labels = { model: v.name, version: v.version };
+          const label = `model '${v.name}' version ${v.version}`;
+          this.schedulers.set(
+            v,
+            new Scheduler(v.model!, {
+              maxBatchSize: c.maxBatchSize,
+              instances: c.instances,
+              label,
+              ...(c.dynamicBatching ? { batching: c.dynamicBatching } : {}),
+              onRun: (items) => {
+                this.metrics.batchSize.observe(labels, items);
+                this.metrics.inferences.inc(labels, items);
+                this.metrics.executions.inc(labels);
+              },
+            }),
+          );
+          this.metrics.ready.set(labels, 1);
+          this.log(
+            `${label}: ready (${v.model!.backend}, ${c.maxBatchSize ? `batch 1..${c.maxBatchSize}${c.dynamicBatching ? ', dynamic batching' : ''}` : 'no batching'}, ${c.instances} instance${c.instances > 1 ? 's' : ''})`,
+            'info',
+          );
+        } else this.log(`model '${v.name}' version ${v.version}: failed to load: ${v.reason}`, 'warn');
+      }
+    }
+    this.loaded = true;
+  }
+
+  /** Live while the process answers at all, draining included (Kubernetes restarts a pod that is not live). */
+  get live(): boolean {
+    return true;
+  }
+
+  /** Ready once loading is over and until draining begins; failed models are reported per model. */
+  get ready(): boolean {
+    return this.loaded && !this.draining;
+  }
+
+  /** A version that is ready, or the error saying why not. */
+  readyVersion(name: string, version?: string): ServedVersion {
+    return findVersion(this.models, name, version, true);
+  }
+
+  metadata(name: string, version?: string): ModelMetadata {
+    const v = findVersion(this.models, name, version, true);
+    return modelMetadata(
+      this.models.find((m) => m.name === name)!,
+      v,
+    );
+  }
+
+  /** Every model and version with its state (the repository extension's index). */
+  index(): Array<{ name: string; version?: string; state: string; reason: string }> {
+    return this.models.flatMap((m) =>
+      m.versions.length
+        ? m.versions.map((v) => ({ name: m.name, version: v.version, state: v.state, reason: v.reason ?? '' }))
+        : [{ name: m.name, state: 'UNAVAILABLE', reason: m.reason ?? '' }],
+    );
+  }
+
+  /**
+   * Counts a request in flight until `work` settles (close() waits for it); refused with
+   * UNAVAILABLE once draining.
+   */
+  async track<T>(work: () => Promise<T>): Promise<T> {
+    if (this.draining) throw new ServeError('UNAVAILABLE', 'the server is shutting down');
+    this.inFlight++;
+    try {
+      return await work();
+    } finally {
+      if (--this.inFlight === 0) for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
+  /** One inference: `arrived` is when the request began (performance.now()), for its deadline and latency. */
+  async infer(name: string, version: string | undefined, req: InferRequest, protocol: Protocol, arrived: number): Promise<InferResult> {
+    const known = this.models.find((m) => m.name === name);
+    const labels = { model: known ? name : '', version: known ? (version ?? '') : '', protocol };
+    this.metrics.requests.inc(labels);
+    try {
+      const v = findVersion(this.models, name, version, true);
+      labels.version = v.version;
+      const checked = checkRequest(v, req, this.limits);
+      const left = this.limits.requestTimeoutMs - (performance.now() - arrived);
+      if (left <= 0) throw new ServeError('TIMEOUT', `model '${name}': the request took longer than ${this.limits.requestTimeoutMs} ms to arrive`);
+      const { outputs, queueMs } = await this.schedulers.get(v)!.submit(checked, left);
+      this.metrics.queue.observe({ model: v.name, version: v.version }, queueMs / 1000);
+      const result: InferResult = {
+        model_name: v.name,
+        model_version: v.version,
+        ...(req.id !== undefined && req.id !== '' ? { id: req.id } : {}),
+        outputs: checked.outputs.map((n) => ({
+          name: n,
+          dtype: outputs[n]!.dtype,
+          datatype: datatypeOf(outputs[n]!.dtype),
+          shape: [...outputs[n]!.dims],
+          data: outputs[n]!.data,
+        })),
+      };
+      this.metrics.latency.observe(labels, (performance.now() - arrived) / 1000);
+      return result;
+    } catch (e) {
+      const error = toServeError(e);
+      this.metrics.failures.inc({ ...labels, kind: error.kind });
+      throw error;
+    }
+  }
+
+  /** Counts a request refused before it reached infer() (a body that could not be decoded). */
+  refused(protocol: Protocol, error: ServeError, name = ''): void {
+    const labels = { model: this.models.some((m) => m.name === name) ? name : '', version: '', protocol };
+    this.metrics.requests.inc(labels);
+    this.metrics.failures.inc({ ...labels, kind: error.kind });
+  }
+
+  /** Stops taking requests, waits for those accepted, then frees every model. Idempotent. */
+  async close(): Promise<void> {
+    this.draining = true;
+    if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
+    await Promise.all([...this.schedulers.values()].map((s) => s.drain()));
+    for (const m of this.models) {
+      for (const v of m.versions) {
+        try {
+          await v.model?.dispose();
+        } catch (e) {
+          this.log(`model '${v.name}' version ${v.version}: dispose failed: ${messageLine(e)}`, 'warn');
+        }
+      }
+    }
+  }
+}

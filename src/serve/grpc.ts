@@ -1,0 +1,123 @@
+/**
+ * The gRPC side of the Open Inference Protocol (grpc-js, grpc-proto.ts): the same core as REST,
+ * errors as gRPC status codes with the ServeError's message. Tensor data arrives in
+ * raw_input_contents (one entry per input, in input order, as Triton's clients send it) or in
+ * each input's typed `contents`; outputs are answered in raw_output_contents.
+ */
+import grpc from '@grpc/grpc-js';
+import type { NumericDType } from '../onnx/dtype.js';
+import type { ServeCore } from './core.js';
+import { contentsField, dtypeOf, toRaw } from './datatypes.js';
+import { ServeError, invalid, toServeError } from './errors.js';
+import { inferencePackage } from './grpc-proto.js';
+import { serverMetadata } from './metadata.js';
+import type { InferRequest, RequestInput } from './request.js';
+
+interface GrpcTensor {
+  name: string;
+  datatype: string;
+  shape: string[];
+  contents: Record<string, unknown[]> | null;
+}
+
+interface ModelInferRequest {
+  model_name: string;
+  model_version: string;
+  id: string;
+  parameters: Record<string, unknown>;
+  inputs: GrpcTensor[];
+  outputs: Array<{ name: string; parameters: Record<string, unknown> }>;
+  raw_input_contents: Buffer[];
+}
+
+type Handler = (call: grpc.ServerUnaryCall<any, any>, done: grpc.sendUnaryData<unknown>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A unary handler whose errors become gRPC statuses. */
+function unary(work: (request: any) => unknown): Handler {
+  return (call, done) => {
+    Promise.resolve()
+      .then(() => work(call.request))
+      .then(
+        (reply) => done(null, reply),
+        (e) => {
+          const error = toServeError(e);
+          done({ code: error.grpcStatus, details: error.message });
+        },
+      );
+  };
+}
+
+/** A ModelInferRequest as the transport-neutral request. */
+export function decodeInferRequest(r: ModelInferRequest): InferRequest {
+  const where = `model '${r.model_name}'`;
+  const raw = r.raw_input_contents ?? [];
+  if (raw.length && raw.length !== r.inputs.length) {
+    throw invalid(
+      `${where}: raw_input_contents has ${raw.length} entries for ${r.inputs.length} inputs; give one per input, or none and use contents`,
+    );
+  }
+  const inputs = r.inputs.map((t, i): RequestInput => {
+    const what = `${where}: input '${t.name}'`;
+    const shape = t.shape.map((d) => (/^-?\d+$/.test(String(d)) ? Number(d) : NaN));
+    if (raw.length) return { name: t.name, datatype: t.datatype, shape, data: { kind: 'raw', bytes: raw[i]! } };
+    const dtype = dtypeOf(t.datatype, what);
+    const field = dtype === 'string' ? undefined : contentsField(dtype as NumericDType);
+    if (!field) throw invalid(`${what}: ${t.datatype} data travels in raw_input_contents only`);
+    return { name: t.name, datatype: t.datatype, shape, data: { kind: 'values', values: t.contents?.[field] ?? [] } };
+  });
+  return { ...(r.id ? { id: r.id } : {}), inputs, ...(r.outputs.length ? { outputs: r.outputs.map((o) => ({ name: o.name })) } : {}) };
+}
+
+export function createGrpcServer(core: ServeCore): grpc.Server {
+  const pkg = grpc.loadPackageDefinition(inferencePackage()) as unknown as {
+    inference: { GRPCInferenceService: { service: grpc.ServiceDefinition } };
+  };
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': core.limits.maxBodyBytes, 'grpc.max_send_message_length': -1 });
+  server.addService(pkg.inference.GRPCInferenceService.service, {
+    ServerLive: unary(() => ({ live: core.live })),
+    ServerReady: unary(() => ({ ready: core.ready })),
+    ModelReady: unary((r: { name: string; version: string }) => {
+      try {
+        core.readyVersion(r.name, r.version || undefined);
+        return { ready: true };
+      } catch (e) {
+        if (toServeError(e).kind === 'NOT_FOUND') throw e;
+        return { ready: false };
+      }
+    }),
+    ServerMetadata: unary(() => serverMetadata()),
+    ModelMetadata: unary((r: { name: string; version: string }) => core.metadata(r.name, r.version || undefined)),
+    ModelInfer: unary((r: ModelInferRequest) =>
+      core.track(async () => {
+        const arrived = performance.now();
+        let req: InferRequest;
+        try {
+          req = decodeInferRequest(r);
+        } catch (e) {
+          const error = toServeError(e);
+          core.refused('grpc', error, r.model_name);
+          throw error;
+        }
+        const result = await core.infer(r.model_name, r.model_version || undefined, req, 'grpc', arrived);
+        return {
+          model_name: result.model_name,
+          model_version: result.model_version,
+          id: result.id ?? '',
+          outputs: result.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape })),
+          raw_output_contents: result.outputs.map((o) => Buffer.from(toRaw(o.data).buffer, toRaw(o.data).byteOffset, o.data.byteLength)),
+        };
+      }),
+    ),
+  });
+  return server;
+}
+
+/** Binds `server` to host:port (0: any free port) and resolves with the port. */
+export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
+  const address = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+  return new Promise((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (e, bound) =>
+      e ? reject(new ServeError('INVALID', `gRPC cannot listen on ${address}: ${e.message}`)) : resolve(bound),
+    ),
+  );
+}

@@ -1,0 +1,117 @@
+/**
+ * serve(options): a model server speaking the Open Inference Protocol over REST and gRPC, for a
+ * model repository (repository.ts). It listens first (live at once, ready once every model has
+ * loaded or failed), then loads the models; `close()` drains it: no new requests, those in
+ * flight answered, models disposed, ports closed.
+ */
+import type http from 'node:http';
+import type grpc from '@grpc/grpc-js';
+import { HybridError } from '../errors.js';
+import { DEFAULT_LIMITS, ServeCore, type ServeLimits } from './core.js';
+import { bindGrpc, createGrpcServer } from './grpc.js';
+import { createRestServer } from './rest.js';
+
+export interface ServeOptions {
+  /** The model repository folder: DIR/<model>/<version>/model.onnx|model.hybrid, DIR/<model>/config.json. */
+  modelRepository: string;
+  /** REST port (default 8000; 0: any free port; false: no REST). */
+  httpPort?: number | false;
+  /** gRPC port (default 8001; 0: any free port; false: no gRPC). */
+  grpcPort?: number | false;
+  /** Address to listen on (default 127.0.0.1, loopback only; '0.0.0.0' for every interface). */
+  host?: string;
+  /** Bytes a request body or gRPC message may have (default 64 MiB). */
+  maxBodyBytes?: number;
+  /** Elements one input tensor may have (default 2^26). */
+  maxTensorElements?: number;
+  /** Milliseconds from a request's arrival to its answer (default 30000). */
+  requestTimeoutMs?: number;
+  /** What the server does: ports, models loaded or failed. */
+  onLog?: (message: string, level: 'info' | 'warn') => void;
+}
+
+export interface HybridServer {
+  /** The REST port bound (undefined: REST off). */
+  readonly httpPort?: number;
+  /** The gRPC port bound (undefined: gRPC off). */
+  readonly grpcPort?: number;
+  readonly host: string;
+  /** Every model and version with its state and, where it failed, the reason. */
+  models(): Array<{ name: string; version?: string; state: string; reason: string }>;
+  /** Drains and stops: no new requests, those in flight answered, models disposed. Idempotent. */
+  close(): Promise<void>;
+}
+
+function limitOf(name: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isSafeInteger(v) || v < 1) throw new HybridError('OPTION', `${name} must be a positive integer, got ${String(v)}`);
+  return v;
+}
+
+function portOf(name: string, v: number | false | undefined, fallback: number): number | false {
+  if (v === undefined) return fallback;
+  if (v === false) return false;
+  if (!Number.isSafeInteger(v) || v < 0 || v > 65535)
+    throw new HybridError('OPTION', `${name} must be a port from 0 to 65535 or false, got ${String(v)}`);
+  return v;
+}
+
+export async function serve(options: ServeOptions): Promise<HybridServer> {
+  if (!options || typeof options.modelRepository !== 'string') throw new HybridError('OPTION', 'serve() needs { modelRepository: DIR }');
+  const host = options.host ?? '127.0.0.1';
+  const httpPort = portOf('httpPort', options.httpPort, 8000);
+  const grpcPort = portOf('grpcPort', options.grpcPort, 8001);
+  const limits: ServeLimits = {
+    maxBodyBytes: limitOf('maxBodyBytes', options.maxBodyBytes, DEFAULT_LIMITS.maxBodyBytes),
+    maxTensorElements: limitOf('maxTensorElements', options.maxTensorElements, DEFAULT_LIMITS.maxTensorElements),
+    requestTimeoutMs: limitOf('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_LIMITS.requestTimeoutMs),
+  };
+  const log = options.onLog ?? (() => {});
+  const core = new ServeCore(options.modelRepository, limits, log);
+  let rest: http.Server | undefined;
+  let rpc: grpc.Server | undefined;
+  const bound: { http?: number; grpc?: number } = {};
+  const stop = async () => {
+    const closing = [
+      rest && new Promise<void>((resolve) => rest!.close(() => resolve())),
+      rpc && new Promise<void>((resolve) => rpc!.tryShutdown(() => resolve())),
+    ];
+    rest?.closeIdleConnections();
+    await core.close();
+    rest?.closeIdleConnections();
+    const grace = setTimeout(() => rest?.closeAllConnections(), 2000);
+    await Promise.all(closing);
+    clearTimeout(grace);
+  };
+  try {
+    if (httpPort !== false) {
+      rest = createRestServer(core);
+      bound.http = await listen(rest, host, httpPort);
+      log(`REST (HTTP/1.1) on ${host}:${bound.http}`, 'info');
+    }
+    if (grpcPort !== false) {
+      rpc = createGrpcServer(core);
+      bound.grpc = await bindGrpc(rpc, host, grpcPort);
+      log(`gRPC on ${host}:${bound.grpc}`, 'info');
+    }
+    await core.load();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  let closed: Promise<void> | undefined;
+  return {
+    ...(bound.http !== undefined ? { httpPort: bound.http } : {}),
+    ...(bound.grpc !== undefined ? { grpcPort: bound.grpc } : {}),
+    host,
+    models: () => core.index(),
+    close: () => (closed ??= stop()),
+  };
+}
+
+function listen(server: http.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', (e) => reject(new HybridError('OPTION', `REST cannot listen on ${host}:${port}: ${e.message}`)));
+    server.listen(port, host, () => resolve((server.address() as { port: number }).port));
+  });
+}
