@@ -4,6 +4,7 @@
  * loaded or failed), then loads the models; `close()` drains it: no new requests, those in
  * flight answered, models disposed, ports closed.
  */
+import fs from 'node:fs';
 import type http from 'node:http';
 import type grpc from '@grpc/grpc-js';
 import { HybridError } from '../errors.js';
@@ -58,6 +59,9 @@ function portOf(name: string, v: number | false | undefined, fallback: number): 
 
 export async function serve(options: ServeOptions): Promise<HybridServer> {
   if (!options || typeof options.modelRepository !== 'string') throw new HybridError('OPTION', 'serve() needs { modelRepository: DIR }');
+  if (!fs.statSync(options.modelRepository, { throwIfNoEntry: false })?.isDirectory()) {
+    throw new HybridError('OPTION', `model repository ${options.modelRepository} is not a folder (DIR/<model>/<version>/model.onnx)`);
+  }
   const host = options.host ?? '127.0.0.1';
   const httpPort = portOf('httpPort', options.httpPort, 8000);
   const grpcPort = portOf('grpcPort', options.grpcPort, 8001);
