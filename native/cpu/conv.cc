@@ -4,14 +4,17 @@
 //   im2col_gemm  the general case: the input patches of a block of output positions are
 //                unrolled into a column buffer (workspace), then y_g = W_g col.
 //   direct       few channels per group with few outputs per group or few taps (depthwise,
-//                small first layers): each output plane accumulates its taps directly, in
-//                parallel over (n, output channel); GEMM panels would be mostly padding there.
+//                small first layers): each output line accumulates its taps directly, with
+//                the epilogue applied before it is stored, in parallel over (n, output
+//                channel); GEMM panels would be mostly padding there.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "cpu/conv_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
+#include "cpu/tap_sum.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -51,6 +54,15 @@ class ConvKernel : public GroupedWindowKernel {
     act_ = ReadActivation(params(), "activation.");
     // The column buffer unrolls the patches of a block of output positions.
     if (tactic() == "im2col_gemm") SizeColumns(cg_ * w_.kernel_size(), w_.out_size());
+    // Constant weights are packed once, per group, for the GEMMs (packing them on every run
+    // read and wrote them twice more: most of a late layer's time, where they outweigh the
+    // activations).
+    const float* wt = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    packed_.clear();
+    if (wt && tactic() != "direct") {
+      const int64_t kg = cg_ * w_.kernel_size();
+      for (int64_t g = 0; g < groups_; ++g) packed_.push_back(PackedMatrix::A(mg_, kg, 1.0f, wt + g * mg_ * kg, kg, 1));
+    }
   }
 
   void Analyze() override {
@@ -75,22 +87,30 @@ class ConvKernel : public GroupedWindowKernel {
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
     const int64_t kg = cg_ * ks;
     if (tactic() == "direct") {
-      Direct(x, wt, y);
+      return Direct(x, wt, bias, z, y);
     } else {
       for (int64_t n = 0; n < n_; ++n) {
         for (int64_t g = 0; g < groups_; ++g) {
           const float* xg = x + (n * c_ + g * cg_) * in_size;
           const float* wg = wt + g * mg_ * kg;
           float* yg = y + (n * m_ + g * mg_) * out_size;
+          // y_g = W_g b, b (kg x nc) with row stride rs_b.
+          auto gemm = [&](int64_t nc, const float* b, int64_t rs_b, float* yb) {
+            if (packed_.empty()) {
+              Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, b, rs_b, 1, 0.0f, yb, out_size, threads_);
+            } else {
+              Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_);
+            }
+          };
           if (tactic() == "gemm_1x1") {
-            Sgemm(mg_, out_size, cg_, 1.0f, wg, kg, 1, xg, in_size, 1, 0.0f, yg, out_size, threads_);
+            gemm(out_size, xg, in_size, yg);
             continue;
           }
           float* col = static_cast<float*>(args.workspace);
           for (int64_t j0 = 0; j0 < out_size; j0 += cols_) {
             const int64_t nc = std::min(cols_, out_size - j0);
             Im2col(xg, j0, nc, col);
-            Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, col, nc, 1, 0.0f, yg + j0, out_size, threads_);
+            gemm(nc, col, nc, yg + j0);
           }
         }
       }
@@ -147,46 +167,92 @@ class ConvKernel : public GroupedWindowKernel {
     });
   }
 
-  // y[n, m] = sum over the group's channels and taps, one output plane per task.
-  void Direct(const float* x, const float* wt, float* y) const {
+  // y[n, m] = sum over the group's channels and taps, one output plane per task: the task
+  // copies each of its input channels once into a zero-padded plane (every tap then reads
+  // inside it: no edge cases), and for each output line TapSum sums the taps with the sums in
+  // registers; the bias, residual and activation are applied to the line before it is stored
+  // (the epilogue pass of the GEMM tactics is not needed). Sums run over channels, then taps
+  // in order, then + bias, + residual: the order of the GEMM tactics.
+  void Direct(const float* x, const float* wt, const float* bias, const float* z, float* y) const {
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
+    // The padded extent of each spatial dim: every position some output reads.
+    int64_t ext[3];
+    for (int i = 0; i < 3; ++i) ext[i] = (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1;
+    const int64_t plane = ext[0] * ext[1] * ext[2], oh_n = w_.out[1], ow_n = w_.out[2];
+    // Where each tap (channel, then kernel position) reads, from an output line's first input.
+    std::vector<int64_t> tap_at(cg_ * ks);
+    for (int64_t c = 0; c < cg_; ++c) {
+      for (int64_t t = 0; t < ks; ++t) {
+        int64_t kd, kh, kw;
+        w_.Tap(t, &kd, &kh, &kw);
+        tap_at[c * ks + t] =
+            c * plane + (kd * w_.dilation[0] * ext[1] + kh * w_.dilation[1]) * ext[2] + kw * w_.dilation[2];
+      }
+    }
+    // With unit strides along h and w, the lines of one output depth are one run of the padded
+    // plane (positions past ow_n in each line are computed and dropped), so one TapSum covers
+    // them all.
+    const bool whole = w_.stride[1] == 1 && w_.stride[2] == 1;
+    const int64_t run = whole ? (oh_n - 1) * ext[2] + ow_n : ow_n;
     Par(n_ * m_, 1, [&](int64_t p0, int64_t p1) {
+      std::vector<float> acc(run), padded(cg_ * plane);
+      std::vector<const float*> srcs(cg_ * ks);
+      int64_t filled_n = -1, filled_g = -1;  // the (n, group) whose channels `padded` holds
       for (int64_t p = p0; p < p1; ++p) {
         const int64_t n = p / m_, m = p % m_, g = m / mg_;
-        float* out = y + p * out_size;
-        std::fill(out, out + out_size, 0.0f);
-        for (int64_t c = 0; c < cg_; ++c) {
-          const float* xc = x + (n * c_ + g * cg_ + c) * in_size;
-          const float* wc = wt + (m * cg_ + c) * ks;
-          for (int64_t t = 0; t < ks; ++t) {
-            const float wv = wc[t];
-            int64_t kd, kh, kw;
-            w_.Tap(t, &kd, &kh, &kw);
-            int64_t lo, hi;
-            ValidRange(w_.in[2], w_.out[2], w_.stride[2], w_.pad[2], kw * w_.dilation[2], &lo, &hi);
-            if (lo >= hi) continue;
-            for (int64_t od = 0; od < w_.out[0]; ++od) {
-              const int64_t id = od * w_.stride[0] - w_.pad[0] + kd * w_.dilation[0];
-              if (id < 0 || id >= w_.in[0]) continue;
-              for (int64_t oh = 0; oh < w_.out[1]; ++oh) {
-                const int64_t ih = oh * w_.stride[1] - w_.pad[1] + kh * w_.dilation[1];
-                if (ih < 0 || ih >= w_.in[1]) continue;
-                // NOTE: restrict: input and output never overlap, and without it the compiler
-                // keeps this loop scalar.
-                const float* __restrict src = xc + (id * w_.in[1] + ih) * w_.in[2] - w_.pad[2] + kw * w_.dilation[2];
-                float* __restrict dst = out + (od * w_.out[1] + oh) * w_.out[2];
-                const int64_t sw = w_.stride[2];
-                if (sw == 1) {
-                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow];
-                } else {
-                  for (int64_t ow = lo; ow < hi; ++ow) dst[ow] += wv * src[ow * sw];
-                }
+        if (n != filled_n || g != filled_g) {
+          for (int64_t c = 0; c < cg_; ++c) Pad(x + (n * c_ + g * cg_ + c) * in_size, ext, padded.data() + c * plane);
+          filled_n = n;
+          filled_g = g;
+        }
+        const float* weights = wt + m * cg_ * ks;  // this plane's taps, in tap_at's order
+        const float bv = bias ? bias[m] : 0.0f;
+        for (int64_t od = 0; od < w_.out[0]; ++od) {
+          for (int64_t oh = 0; oh < oh_n; oh += whole ? oh_n : 1) {
+            const float* first = padded.data() + (od * w_.stride[0] * ext[1] + oh * w_.stride[1]) * ext[2];
+            for (size_t i = 0; i < srcs.size(); ++i) srcs[i] = first + tap_at[i];
+            TapSum(srcs.data(), weights, cg_ * ks, w_.stride[2], acc.data(), run);
+            for (int64_t line = 0; line < (whole ? oh_n : 1); ++line) {
+              float* sums = acc.data() + line * ext[2];
+              const int64_t at = p * out_size + (od * oh_n + oh + line) * ow_n;
+              if (bias) {
+                for (int64_t ow = 0; ow < ow_n; ++ow) sums[ow] += bv;
+              }
+              if (z) {
+                for (int64_t ow = 0; ow < ow_n; ++ow) sums[ow] += z[at + ow];
+              }
+              if (act_.enabled) {
+                ApplyActivation(act_, sums, y + at, ow_n);
+              } else {
+                std::memcpy(y + at, sums, static_cast<size_t>(ow_n) * sizeof(float));
               }
             }
           }
         }
       }
     });
+  }
+
+  // The input plane `src` zero-padded to ext: position (d, h, w) of dst is input position
+  // (d, h, w) - pad, zero outside the input.
+  void Pad(const float* src, const int64_t* ext, float* dst) const {
+    for (int64_t d = 0; d < ext[0]; ++d) {
+      for (int64_t h = 0; h < ext[1]; ++h) {
+        float* line = dst + (d * ext[1] + h) * ext[2];
+        const int64_t id = d - w_.pad[0], ih = h - w_.pad[1];
+        if (id < 0 || id >= w_.in[0] || ih < 0 || ih >= w_.in[1]) {
+          std::fill(line, line + ext[2], 0.0f);
+          continue;
+        }
+        const int64_t lo = std::min(ext[2], w_.pad[2]), hi = std::max(lo, std::min(ext[2], w_.in[2] + w_.pad[2]));
+        std::fill(line, line + lo, 0.0f);
+        if (hi > lo) {
+          std::memcpy(line + lo, src + (id * w_.in[1] + ih) * w_.in[2] + (lo - w_.pad[2]),
+                      static_cast<size_t>(hi - lo) * sizeof(float));
+        }
+        std::fill(line + hi, line + ext[2], 0.0f);
+      }
+    }
   }
 
   void Epilogue(const float* bias, const float* z, float* y) const {
@@ -209,6 +275,7 @@ class ConvKernel : public GroupedWindowKernel {
   }
 
   bool residual_ = false, has_bias_ = false;
+  std::vector<PackedMatrix> packed_;  // per group, where the weights are constant
 };
 
 }  // namespace

@@ -61,6 +61,10 @@ class MatmulKernel : public CpuKernel {
       a_off_[i] = oa;
       b_off_[i] = ob;
     }
+    // A constant b shared by every batch is packed once (transformer and classifier weights).
+    const float* b_const = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    packed_b_ =
+        b_const && Numel(batch_b) == 1 && m_ > 1 ? PackedMatrix::B(k_, n_, b_const, rs_b_, cs_b_) : PackedMatrix();
     if (in_.size() > 2 && beta_ != 0) {
       bias_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[2].shape});
     }
@@ -101,6 +105,9 @@ class MatmulKernel : public CpuKernel {
     const int64_t nb = static_cast<int64_t>(a_off_.size());
     const int64_t mn = m_ * n_;
     auto one = [&](int64_t i, int threads) {
+      if (!packed_b_.empty()) {
+        return Sgemm(m_, alpha_, a + a_off_[i], rs_a_, cs_a_, packed_b_, gemm_beta, y + i * mn, n_, threads);
+      }
       Sgemm(m_, n_, k_, alpha_, a + a_off_[i], rs_a_, cs_a_, b + b_off_[i], rs_b_, cs_b_, gemm_beta, y + i * mn, n_,
             threads);
     };
@@ -125,6 +132,7 @@ class MatmulKernel : public CpuKernel {
   Shape batch_;
   std::vector<int64_t> a_off_, b_off_;
   std::unique_ptr<Broadcast> bias_;
+  PackedMatrix packed_b_;  // b, where it is one constant matrix
 };
 
 }  // namespace

@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
+#include <map>
+#include <mutex>
 #include <string>
+#include <tuple>
 
 #include "cpu/cpu_backend.h"
 #include "src/util/env_switches.h"
@@ -165,9 +168,12 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
 }
 
 // The blocked product with the MR x NR tile of `kernel` (see sgemm.h).
+// A or B may come packed (PackedMatrix's layout; nullptr: pack it here). The packed
+// operand's own pointer and strides are then unused.
 template <int MR, int NR>
 void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a,
-             int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads) {
+             int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads,
+             const PackedMatrix* packed_a = nullptr, const PackedMatrix* packed_b = nullptr) {
   const int64_t mc_blocks = (m + kMC - 1) / kMC;
   // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
   int64_t nc = kNCMax;
@@ -179,15 +185,25 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
   }
   const int64_t nc_blocks = (n + nc - 1) / nc;
   ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
-    float* pa = PackBuffer(static_cast<size_t>(kMC * kKC), 0);
-    float* pb = PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
+    float* own_a = packed_a ? nullptr : PackBuffer(static_cast<size_t>(kMC * kKC), 0);
+    float* own_b = packed_b ? nullptr : PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t i0 = (t / nc_blocks) * kMC, j0 = (t % nc_blocks) * nc;
       const int64_t mcur = std::min(kMC, m - i0), ncur = std::min(nc, n - j0);
       for (int64_t p0 = 0; p0 < k; p0 += kKC) {
         const int64_t kc = std::min(kKC, k - p0);
-        PackA<MR>(a + i0 * rs_a + p0 * cs_a, rs_a, cs_a, mcur, kc, alpha, pa);
-        PackB<NR>(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, ncur, pb);
+        const float* pa = own_a;
+        const float* pb = own_b;
+        if (packed_a) {
+          pa = packed_a->data() + p0 * packed_a->padded() + i0 * kc;
+        } else {
+          PackA<MR>(a + i0 * rs_a + p0 * cs_a, rs_a, cs_a, mcur, kc, alpha, own_a);
+        }
+        if (packed_b) {
+          pb = packed_b->data() + p0 * packed_b->padded() + j0 * kc;
+        } else {
+          PackB<NR>(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, ncur, own_b);
+        }
         const float beta_now = p0 == 0 ? beta : 1.0f;
         for (int64_t jr = 0; jr < ncur; jr += NR) {
           const int nr = static_cast<int>(std::min<int64_t>(NR, ncur - jr));
@@ -249,6 +265,119 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
     Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads);
   } else {
     Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads);
+  }
+}
+
+namespace {
+
+// Aligned floats, freed with free().
+std::shared_ptr<float> AlignedFloats(size_t n) {
+  void* p = nullptr;
+  if (posix_memalign(&p, 64, std::max<size_t>(n, 1) * sizeof(float)) != 0) throw std::bad_alloc();
+  return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
+}
+
+// Packings alive, by what was packed: a second engine instance or context of the same weights
+// shares the first one's panels.
+struct PackKey {
+  const float* src;
+  int64_t outer, k, rs, cs;
+  float alpha;
+  int tile;
+  char side;
+  bool operator<(const PackKey& o) const {
+    return std::tie(src, outer, k, rs, cs, alpha, tile, side) <
+           std::tie(o.src, o.outer, o.k, o.rs, o.cs, o.alpha, o.tile, o.side);
+  }
+};
+
+template <typename Pack>
+std::shared_ptr<const float> SharedPacking(const PackKey& key, size_t floats, Pack pack) {
+  static std::mutex mu;
+  static std::map<PackKey, std::weak_ptr<const float>> alive;
+  std::lock_guard<std::mutex> lock(mu);
+  for (auto it = alive.begin(); it != alive.end();) it = it->second.expired() ? alive.erase(it) : std::next(it);
+  if (auto found = alive.find(key); found != alive.end()) {
+    if (std::shared_ptr<const float> p = found->second.lock()) return p;
+  }
+  std::shared_ptr<float> buf = AlignedFloats(floats);
+  pack(buf.get());
+  alive[key] = buf;
+  return buf;
+}
+
+int64_t RoundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
+
+}  // namespace
+
+PackedMatrix PackedMatrix::A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs) {
+  PackedMatrix p;
+  p.tile_ = PickKernel().mr;
+  p.outer_ = m;
+  p.k_ = k;
+  p.padded_ = RoundUp(m, p.tile_);
+  const int tile = p.tile_;
+  const int64_t padded = p.padded_;
+  p.data_ = SharedPacking(PackKey{a, m, k, rs, cs, alpha, tile, 'A'}, static_cast<size_t>(padded * k), [&](float* out) {
+    for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+      const int64_t kc = std::min(kKC, k - p0);
+      if (tile == kGemmMR512) {
+        PackA<kGemmMR512>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
+      } else {
+        PackA<kGemmMR>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
+      }
+    }
+  });
+  return p;
+}
+
+PackedMatrix PackedMatrix::B(int64_t k, int64_t n, const float* b, int64_t rs, int64_t cs) {
+  PackedMatrix p;
+  p.tile_ = PickKernel().nr;
+  p.outer_ = n;
+  p.k_ = k;
+  p.padded_ = RoundUp(n, p.tile_);
+  const int tile = p.tile_;
+  const int64_t padded = p.padded_;
+  p.data_ = SharedPacking(PackKey{b, n, k, rs, cs, 1.0f, tile, 'B'}, static_cast<size_t>(padded * k), [&](float* out) {
+    for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+      const int64_t kc = std::min(kKC, k - p0);
+      if (tile == kGemmNR512) {
+        PackB<kGemmNR512>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
+      } else {
+        PackB<kGemmNR>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
+      }
+    }
+  });
+  return p;
+}
+
+void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
+           int64_t ldc, int threads) {
+  const int64_t m = a.outer(), k = a.k();
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0) return ScaleC(m, n, beta, c, ldc);
+  const Choice& choice = PickKernel();
+  if (choice.mr == kGemmMR512) {
+    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads,
+                                    &a);
+  } else {
+    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads, &a);
+  }
+}
+
+void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
+           float* c, int64_t ldc, int threads) {
+  const int64_t n = b.outer(), k = b.k();
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0) return ScaleC(m, n, beta, c, ldc);
+  const Choice& choice = PickKernel();
+  if (choice.mr == kGemmMR512) {
+    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads,
+                                    nullptr, &b);
+  } else {
+    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads,
+                              nullptr, &b);
   }
 }
 

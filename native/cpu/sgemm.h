@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 
 namespace hybridrt {
 namespace cpu {
@@ -26,6 +27,37 @@ constexpr int kGemmNR512 = 32;
 
 void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
            int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads);
+
+// A constant operand of Sgemm packed once (convolution and matmul weights) into the panels the
+// blocked product reads, every KC slice of them, so that runs skip packing it: side A in
+// MR-row panels (alpha folded in), side B in NR-column panels, MR and NR those of the
+// micro-kernel in use. For slice p0 (a multiple of KC) the panels of rows (A) or columns (B)
+// [i, i + MR) start at p0 * padded + i * kc. Packings of one operand are shared: packing the
+// same weights again (another engine instance of a shape range, another context) returns the
+// buffer already made while it is alive.
+class PackedMatrix {
+ public:
+  static PackedMatrix A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs);
+  static PackedMatrix B(int64_t k, int64_t n, const float* b, int64_t rs, int64_t cs);
+  bool empty() const { return !data_; }
+  int64_t outer() const { return outer_; }  // m (side A) or n (side B)
+  int64_t k() const { return k_; }
+  int64_t padded() const { return padded_; }  // outer rounded up to the panel width
+  int tile() const { return tile_; }
+  const float* data() const { return data_.get(); }
+
+ private:
+  std::shared_ptr<const float> data_;
+  int64_t outer_ = 0, k_ = 0, padded_ = 0;
+  int tile_ = 0;
+};
+
+// Sgemm with A packed (m and k are the packing's) or with B packed (k and n are the
+// packing's); the plain operand as in Sgemm.
+void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
+           int64_t ldc, int threads);
+void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
+           float* c, int64_t ldc, int threads);
 
 // The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
 // (kc x NR), MR x NR being kGemmMR x kGemmNR, or kGemmMR512 x kGemmNR512 for the AVX-512 one.

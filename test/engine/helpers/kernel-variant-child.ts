@@ -107,6 +107,44 @@ try {
     kind: 'matmul',
     params: { transA: false, transB: false, alpha: 1.25, beta: 0.5 },
   });
+  // Constant weights take the packed-once paths (sgemm.h PackedMatrix): a grouped convolution
+  // (A packed per group, 2 KC slices of 288 taps, 21 rows: a partial MR panel) and a Gemm with
+  // a constant transposed b (B packed, 301 deep, 37 columns) and alpha folded into A.
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: 2 },
+    inputs: [randomFloat([1, 64, 9, 10], 14), randomFloat([42, 32, 3, 3], 15), randomFloat([42], 16)],
+    constants: [1, 2],
+    kind: 'convolution',
+    params: { ...win(3, 1), groups: 2 },
+  });
+  await checkLayer({
+    op: 'Gemm',
+    attrs: { transB: 1, alpha: 0.75, beta: 1.5 },
+    inputs: [randomFloat([151, 301], 17), randomFloat([37, 301], 18), randomFloat([151, 37], 19)],
+    constants: [1],
+    kind: 'matmul',
+    params: { transA: false, transB: true, alpha: 0.75, beta: 1.5 },
+  });
+  // The direct tactic's tap sums (tap_sum.cc) under each kernel: a depthwise 3 x 3 at stride 2
+  // (even lanes of two loads; lines of 18, a masked tail), and 2 channels per group with a
+  // dilated 5 x 5 at stride 1 (one run over the padded plane).
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2], group: 6 },
+    inputs: [randomFloat([1, 6, 37, 35], 20), randomFloat([6, 1, 3, 3], 21), randomFloat([6], 22)],
+    constants: [1, 2],
+    kind: 'convolution',
+    params: { kernel: [3, 3], strides: [2, 2], padsBegin: [1, 1], padsEnd: [1, 1], dilations: [1, 1], groups: 6 },
+  });
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: [5, 5], pads: [3, 2, 1, 4], dilations: [2, 2], group: 2 },
+    inputs: [randomFloat([1, 4, 19, 23], 23), randomFloat([6, 2, 5, 5], 24)],
+    constants: [1],
+    kind: 'convolution',
+    params: { kernel: [5, 5], strides: [1, 1], padsBegin: [3, 2], padsEnd: [1, 4], dilations: [2, 2], groups: 2 },
+  });
   await checkActivations();
 } catch (e) {
   error = (e as Error).message;
