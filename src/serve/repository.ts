@@ -109,7 +109,8 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     if (v.model) await v.model.dispose().catch(() => {});
     delete v.model;
     v.state = 'UNAVAILABLE';
-    v.reason = messageLine(e);
+    const why = messageLine(e);
+    v.reason = why.startsWith(`${label}: `) ? why.slice(label.length + 2) : why;
   }
 }
 

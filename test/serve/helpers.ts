@@ -20,10 +20,13 @@ const random = (n: number, seed: number) => {
   return Float32Array.from({ length: n }, () => next() * 2 - 1);
 };
 
-/** The test CNN's bytes: input 'x' [N,3,8,8] float32, outputs 'features' [N,4] and 'logits' [N,5]. */
-export function cnnBytes(): Uint8Array {
+/**
+ * The test CNN's bytes: input 'x' [N,3,8,8] float32 ([N,3,H,W] with `spatial`: the pool makes
+ * any size work), outputs 'features' [N,4] and 'logits' [N,5].
+ */
+export function cnnBytes(spatial = false): Uint8Array {
   const model = buildModel({
-    inputs: [{ name: 'x', shape: ['N', 3, 8, 8] }],
+    inputs: [{ name: 'x', shape: spatial ? ['N', 3, 'H', 'W'] : ['N', 3, 8, 8] }],
     outputs: [
       { name: 'features', shape: ['N', 4] },
       { name: 'logits', shape: ['N', 5] },
