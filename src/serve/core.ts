@@ -190,8 +190,10 @@ export class ServeCore {
   /** Stops taking requests, waits for those accepted, then frees every model. Idempotent. */
   async close(): Promise<void> {
     this.draining = true;
+    // Queued batches run at once (no more waiting for company); then every accepted request is answered.
+    const drained = Promise.all([...this.schedulers.values()].map((s) => s.drain()));
     if (this.inFlight > 0) await new Promise<void>((resolve) => this.idle.push(resolve));
-    await Promise.all([...this.schedulers.values()].map((s) => s.drain()));
+    await drained;
     for (const m of this.models) {
       for (const v of m.versions) {
         try {

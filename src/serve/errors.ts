@@ -53,9 +53,9 @@ export const invalid = (message: string) => new ServeError('INVALID', message);
 
 /** Any error as a ServeError; `where` ("model 'm' version 1") prefixes messages that lack it. */
 export function toServeError(e: unknown, where?: string): ServeError {
-  if (e instanceof ServeError) return e;
   const text = messageLine(e);
   const message = where && !text.includes(where) ? `${where}: ${text}` : text;
+  if (e instanceof ServeError) return message === e.message ? e : new ServeError(e.kind, message, { cause: e });
   if (isHybridError(e)) {
     if (e.code === 'INPUT' || e.code === 'SHAPE' || e.code === 'OPTION') return new ServeError('INVALID', message, { cause: e });
     if (e.code === 'DISPOSED') return new ServeError('UNAVAILABLE', message, { cause: e });

@@ -71,7 +71,7 @@ function sendError(res: http.ServerResponse, e: ServeError, close = false): void
 }
 
 /** The body, or TOO_LARGE as soon as it exceeds `limit` (the rest is not read). */
-function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = (n: number) =>
@@ -91,7 +91,13 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
     req.on('error', reject);
-    req.on('aborted', () => reject(new ServeError('INVALID', 'the client closed the connection before the body was complete')));
+    // A connection closed mid-body (the client gave up, or the request timed out and was
+    // answered: node then emits nothing more on `req`) settles too.
+    const gone = () => {
+      if (!req.complete) reject(new ServeError('INVALID', 'the connection closed before the body was complete'));
+    };
+    req.on('close', gone);
+    res.on('close', gone);
   });
 }
 
@@ -145,7 +151,7 @@ async function handle(core: ServeCore, req: http.IncomingMessage, res: http.Serv
       return core.track(async () => {
         let decoded;
         try {
-          const body = await readBody(req, maxBodyBytes);
+          const body = await readBody(req, res, maxBodyBytes);
           const header = req.headers[HEADER_LENGTH];
           decoded = decodeInferBody(body, Array.isArray(header) ? header[0] : header);
         } catch (e) {
