@@ -57,11 +57,26 @@ class ConvKernel : public GroupedWindowKernel {
     // Constant weights are packed once, per group, for the GEMMs (packing them on every run
     // read and wrote them twice more: most of a late layer's time, where they outweigh the
     // activations).
+    // Where the output has fewer positions than a micro-kernel tile has columns (a late layer:
+    // 4 x 4 positions, 512 channels), the product is taken transposed, positions as rows and
+    // channels as columns (the weights packed as B), so that the tiles are full, and the
+    // result is transposed into place from the workspace.
     const float* wt = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    const int64_t kg = cg_ * w_.kernel_size(), out_size = w_.out_size();
     packed_.clear();
+    transposed_ = false;
     if (wt && tactic() != "direct") {
-      const int64_t kg = cg_ * w_.kernel_size();
-      for (int64_t g = 0; g < groups_; ++g) packed_.push_back(PackedMatrix::A(mg_, kg, 1.0f, wt + g * mg_ * kg, kg, 1));
+      transposed_ = out_size < kGemmNR512 && mg_ >= kGemmNR512;
+      for (int64_t g = 0; g < groups_; ++g) {
+        const float* wg = wt + g * mg_ * kg;
+        packed_.push_back(transposed_ ? PackedMatrix::B(kg, mg_, wg, 1, kg)
+                                      : PackedMatrix::A(mg_, kg, 1.0f, wg, kg, 1));
+      }
+    }
+    if (transposed_) {
+      if (tactic() == "im2col_gemm") cols_ = out_size;  // one block: the transposed product takes them all
+      transposed_at_ = (workspace_ + 63) / 64 * 64;
+      workspace_ = transposed_at_ + static_cast<size_t>(out_size * mg_) * sizeof(float);
     }
   }
 
@@ -96,7 +111,13 @@ class ConvKernel : public GroupedWindowKernel {
           float* yg = y + (n * m_ + g * mg_) * out_size;
           // y_g = W_g b, b (kg x nc) with row stride rs_b.
           auto gemm = [&](int64_t nc, const float* b, int64_t rs_b, float* yb) {
-            if (packed_.empty()) {
+            if (transposed_) {
+              float* t = reinterpret_cast<float*>(static_cast<char*>(args.workspace) + transposed_at_);
+              Sgemm(nc, 1.0f, b, 1, rs_b, packed_[g], 0.0f, t, mg_, threads_);
+              for (int64_t m = 0; m < mg_; ++m) {
+                for (int64_t j = 0; j < nc; ++j) yb[m * out_size + j] = t[j * mg_ + m];
+              }
+            } else if (packed_.empty()) {
               Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, b, rs_b, 1, 0.0f, yb, out_size, threads_);
             } else {
               Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_);
@@ -155,7 +176,9 @@ class ConvKernel : public GroupedWindowKernel {
             const float* s = src + a * sw - w_.pad[2] + ow_off;
             float* o = out + (a - ow_a);
             if (sw == 1) {
-              std::memcpy(o, s, static_cast<size_t>(b - a) * sizeof(float));
+              // NOTE: a loop, not memcpy: runs are one output line (tens of floats), where a
+              // call per run cost as much as the copying.
+              for (int64_t i = 0; i < b - a; ++i) o[i] = s[i];
             } else {
               for (int64_t i = 0; i < b - a; ++i) o[i] = s[i * sw];
             }
@@ -276,6 +299,8 @@ class ConvKernel : public GroupedWindowKernel {
 
   bool residual_ = false, has_bias_ = false;
   std::vector<PackedMatrix> packed_;  // per group, where the weights are constant
+  bool transposed_ = false;           // positions as rows (packed_ holds the weights as B)
+  size_t transposed_at_ = 0;          // workspace offset of the transposed product
 };
 
 }  // namespace

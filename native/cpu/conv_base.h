@@ -35,6 +35,8 @@ class GroupedWindowKernel : public CpuKernel {
   // A column buffer of `rows` rows and as many of `positions` columns as the budget holds.
   void SizeColumns(int64_t rows, int64_t positions) {
     cols_ = std::max<int64_t>(1, std::min<int64_t>(positions, kColFloats / std::max<int64_t>(rows, 1)));
+    // Blocks of whole micro-kernel tiles where the buffer cannot take every position.
+    if (cols_ < positions && cols_ > 64) cols_ = cols_ / 64 * 64;
     workspace_ = static_cast<size_t>(rows * cols_) * sizeof(float);
   }
 

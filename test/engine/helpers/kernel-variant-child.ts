@@ -126,6 +126,25 @@ try {
     kind: 'matmul',
     params: { transA: false, transB: true, alpha: 0.75, beta: 1.5 },
   });
+  // Fewer output positions than a tile has columns: the product transposed (positions as
+  // rows, the weights packed as B), im2col (20 positions, 2 groups of 48) and 1 x 1 (9
+  // positions, batch 2).
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1], group: 2 },
+    inputs: [randomFloat([1, 40, 4, 5], 25), randomFloat([96, 20, 3, 3], 26), randomFloat([96], 27)],
+    constants: [1, 2],
+    kind: 'convolution',
+    params: { ...win(3, 1), groups: 2 },
+  });
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: [1, 1] },
+    inputs: [randomFloat([2, 33, 3, 3], 28), randomFloat([40, 33, 1, 1], 29)],
+    constants: [1],
+    kind: 'convolution',
+    params: { ...win(1, 0), groups: 1 },
+  });
   // The direct tactic's tap sums (tap_sum.cc) under each kernel: a depthwise 3 x 3 at stride 2
   // (even lanes of two loads; lines of 18, a masked tail), and 2 channels per group with a
   // dilated 5 x 5 at stride 1 (one run over the padded plane).
