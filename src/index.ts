@@ -1,8 +1,9 @@
 /**
  * hybridrt's public API: compile an ONNX model into a HybridModel (engine segments on the cpu
  * or cuda backend, the rest on onnxruntime-node), run it with onnxruntime Tensors, read its
- * partition report; register converters for custom ops; load and save models. docs/api.md
- * has an example and every option.
+ * partition report; register converters for custom ops; load and save models; serve a model
+ * repository over the Open Inference Protocol (docs/serve.md). docs/api.md has an example and
+ * every option.
  */
 import ort from 'onnxruntime-node';
 export { HybridError, isHybridError, type ErrorCode } from './errors.js';
@@ -34,6 +35,7 @@ export type { Converter, ConvertContext, ValidateContext, Validation } from '../
 export type { NetworkBuilder, TensorRef } from './engine/builder.js';
 export type { Precision } from './engine/network.js';
 export { compiledBackends, cudaAvailable, deviceQuery, type DeviceStatus } from './engine/engine.js';
+export { serve, type HybridServer, type ServeOptions } from './serve/server.js';
 
 /**
  * onnxruntime-node's Tensor class: the class of run()'s outputs (`out.logits instanceof Tensor`)

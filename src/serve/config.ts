@@ -34,8 +34,8 @@ const COMPILE_KEYS = [
   'cacheDir',
   'timingCachePath',
 ] as const;
-/** What a .hybrid file was already compiled with cannot change; these still apply to it. */
-const LOAD_KEYS = ['threads'] as const;
+/** What a .hybrid file was already compiled with cannot change; these still apply to it ('backend' as a check). */
+const LOAD_KEYS = ['threads', 'backend'] as const;
 const SERVING_KEYS = ['max_batch_size', 'dynamic_batching', 'instances'] as const;
 const BATCHING_KEYS = ['preferred_batch_size', 'max_queue_delay_microseconds'];
 

@@ -95,6 +95,10 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     let model: CompiledModel;
     if (artifact) {
       model = await load(file, { label, threads, maxContexts: config.instances, onLog });
+      const asked = config.compile.backend;
+      if (asked && asked !== 'auto' && asked !== model.backend) {
+        throw new ServeError('INVALID', `${file} runs on ${model.backend}, but config.json asks for backend '${asked}'`);
+      }
     } else {
       const proto = loadModelProto(file);
       const graph = Graph.fromModel(proto, file);
