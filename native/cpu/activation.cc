@@ -66,6 +66,10 @@ void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n)
       case UnaryOp::kSigmoid: return RunSimdActivation(kernel, SimdActivation::kSigmoid, x, y, n);
       case UnaryOp::kSilu: return RunSimdActivation(kernel, SimdActivation::kSilu, x, y, n);
       case UnaryOp::kExp: return RunSimdActivation(kernel, SimdActivation::kExp, x, y, n);
+      case UnaryOp::kTanh: return RunSimdActivation(kernel, SimdActivation::kTanh, x, y, n);
+      case UnaryOp::kErf: return RunSimdActivation(kernel, SimdActivation::kErf, x, y, n);
+      case UnaryOp::kGelu: return RunSimdActivation(kernel, SimdActivation::kGelu, x, y, n);
+      case UnaryOp::kGeluTanh: return RunSimdActivation(kernel, SimdActivation::kGeluTanh, x, y, n);
       default: break;
     }
   }

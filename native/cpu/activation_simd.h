@@ -1,6 +1,6 @@
 // Vector kernels of the transcendental activations (activation_simd.cc): what ApplyActivation
-// runs for sigmoid, silu and exp (tanh stays scalar: 1 - 2/(e^2x + 1) loses
-// relative precision near 0, where tanh's inputs mostly are) where the CPU has AVX2+FMA or AVX-512F.
+// runs for sigmoid, silu, exp, tanh, erf and the two GELUs where the CPU has AVX2+FMA or
+// AVX-512F.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@
 namespace hybridrt {
 namespace cpu {
 
-enum class SimdActivation { kSigmoid, kSilu, kExp };
+enum class SimdActivation { kSigmoid, kSilu, kExp, kTanh, kErf, kGelu, kGeluTanh };
 enum class SimdKernel { kPortable, kAvx2, kAvx512 };
 
 // y[i] = op(x[i]) for i in [0, n) with `kernel`'s instructions (kPortable: the formulas); x and

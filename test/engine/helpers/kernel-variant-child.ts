@@ -18,20 +18,31 @@ function ulps(a: number, b: number): number {
 }
 
 /**
- * sigmoid, silu and exp (vector kernels under avx2/avx512, activation_simd.cc) against float64
- * references over [-110, 110] and the special values: within 4 float32 ulp (or 2^-133 for
- * results deep in the denormals), NaN where the reference is NaN, infinities exactly. The same values shifted by
+ * sigmoid, silu, exp, tanh and erf (vector kernels under avx2/avx512, activation_simd.cc)
+ * against float64 references over [-110, 110] and the special values: within 4 float32 ulp (or
+ * 2^-133 for results deep in the denormals), NaN where the reference is NaN, infinities
+ * exactly; GELU and its tanh form within an absolute bound (below). The same values shifted by
  * three places give the same bits, so a result does not depend on where a vector block starts.
  */
 async function checkActivations(): Promise<void> {
   const specials = [NaN, Infinity, -Infinity, 0, -0, 1e-30, -1e-30, 88.3, 88.5, 88.8, 89, -85.5, -87.2, -87.4, -88.8, -103, -104, -120];
   const sweep = Array.from({ length: 4099 }, (_, i) => -110 + (220 * i) / 4098);
-  const x = Float32Array.from([...specials, ...sweep]);
+  // Finer where tanh, erf and GELU change from one formula to the other (0.625, 0.875, 3.92, 9).
+  const fine = Array.from({ length: 4001 }, (_, i) => -10 + (20 * i) / 4000);
+  const x = Float32Array.from([...specials, ...sweep, ...fine]);
   const shifted = Float32Array.from([0.5, -0.5, 2, ...x]);
   const refs: Record<string, (v: number) => number> = {
     sigmoid: (v) => 1 / (1 + Math.exp(-v)),
     silu: (v) => v / (1 + Math.exp(-v)),
     exp: (v) => Math.exp(v),
+    tanh: (v) => Math.tanh(v),
+    erf: (v) => erf64(v),
+  };
+  // GELU's 1 + erf (or tanh) cancels for negative x in float32 as the formula writes it, so it
+  // is held to an absolute bound: 2^-21 of max(1, |x|).
+  const absolute: Record<string, (v: number) => number> = {
+    gelu: (v) => 0.5 * v * (1 + erf64(v * Math.SQRT1_2)),
+    gelu_tanh: (v) => 0.5 * v * (1 + Math.tanh(0.7978845608028654 * (v + 0.044715 * v * v * v))),
   };
   const run = async (op: string, input: Float32Array) => {
     const d = new NetDraft(op);
@@ -57,11 +68,41 @@ async function checkActivations(): Promise<void> {
           : ulps(g, want) <= 4 || Math.abs(g - want) <= 2 ** -133;
       if (!ok) throw new Error(`${op}(${x[i]}) = ${g}, float64 reference ${want} (${ulps(g, want)} ulp)`);
     }
+    await shiftCheck(op, got);
+  }
+  for (const [op, ref] of Object.entries(absolute)) {
+    const got = await run(op, x);
+    for (let i = 0; i < x.length; i++) {
+      const want = ref(x[i]!);
+      const g = got[i]!;
+      const ok = Number.isNaN(want) ? Number.isNaN(g) : Math.abs(g - want) <= 2 ** -21 * Math.max(1, Math.abs(x[i]!)) || Object.is(g, want);
+      if (!ok) throw new Error(`${op}(${x[i]}) = ${g}, float64 reference ${want}`);
+    }
+    await shiftCheck(op, got);
+  }
+  async function shiftCheck(op: string, got: Float32Array): Promise<void> {
     const moved = await run(op, shifted);
     for (let i = 0; i < x.length; i++) {
       if (!Object.is(moved[i + 3], got[i])) throw new Error(`${op}(${x[i]}) is ${got[i]} at index ${i} but ${moved[i + 3]} at index ${i + 3}`);
     }
   }
+}
+
+/**
+ * erf in float64 (JavaScript has none): 2/sqrt(pi) e^-x^2 sum_n 2^n x^(2n+1) / (1 3 5 ... (2n+1)),
+ * a series of positive terms (no cancellation), to |x| = 6; beyond, +-1 (1 - erf(6) is 2e-17).
+ */
+function erf64(x: number): number {
+  if (Number.isNaN(x)) return NaN;
+  const a = Math.abs(x);
+  if (a >= 6) return Math.sign(x);
+  let term = a;
+  let sum = a;
+  for (let n = 1; n < 400 && term > sum * 1e-18; n++) {
+    term *= (2 * a * a) / (2 * n + 1);
+    sum += term;
+  }
+  return Math.sign(x) * (2 / Math.sqrt(Math.PI)) * Math.exp(-a * a) * sum;
 }
 
 const win = (k: number, pad: number) => ({ kernel: [k, k], strides: [1, 1], padsBegin: [pad, pad], padsEnd: [pad, pad], dilations: [1, 1] });
