@@ -1,0 +1,189 @@
+/**
+ * hybrid-serve under bounded load on loopback: C clients (1, 8, 32), each sending one request
+ * of batch 1 as soon as its previous one is answered, for a fixed time after a warm-up; the
+ * throughput and p50/p99 latency of
+ *
+ *   in-process   C concurrent model.run() calls on the compiled model (no server: the floor)
+ *   unbatched    the server, every request run alone (max_batch_size 32, no dynamic batching)
+ *   batched      the server with dynamic batching (max_batch_size 32, max_queue_delay below)
+ *
+ * all on one model compiled once per mode for batch 1..32 with the same options (`instances`
+ * runs in flight; in-process, as many concurrent runs are in flight and the threads are shared
+ * the same way).
+ * Requests use the binary tensor data extension over REST (or gRPC raw_input_contents with
+ * --protocol grpc). The mean batch size of each server run comes from its /metrics.
+ *
+ *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx] [--seconds 10]
+ *        [--warmup 2] [--clients 1,8,32] [--delay-us 2000] [--instances 2] [--protocol rest|grpc]
+ *        [--backend cpu|cuda]
+ *
+ * The model is a torchvision export of bench/zoo/export.py (static batch 1), rewritten here with
+ * a dynamic batch (test/helpers/dynamic-batch.ts). Results: docs/benchmarks.md ("Serving").
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { compile, serve } from '../src/index.js';
+import { withDynamicBatch } from '../test/helpers/dynamic-batch.js';
+import { call, grpcClient } from '../test/serve/helpers.js';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : fallback;
+};
+const MODEL = arg('model', '.zoo/models/resnet18.onnx');
+const SECONDS = Number(arg('seconds', '10'));
+const WARMUP = Number(arg('warmup', '2'));
+const CLIENTS = arg('clients', '1,8,32').split(',').map(Number);
+const DELAY_US = Number(arg('delay-us', '2000'));
+const PROTOCOL = arg('protocol', 'rest');
+const BACKEND = arg('backend', 'cpu');
+const INSTANCES = Number(arg('instances', '2'));
+const MAX_BATCH = 32;
+
+const bytes = withDynamicBatch(MODEL);
+const probe = await compile(bytes, { backend: BACKEND as 'cpu' });
+const input = probe.inputs[0]!;
+const item = input.shape.slice(1);
+await probe.dispose();
+const range = { min: [1, ...item], opt: [8, ...item], max: [MAX_BATCH, ...item] };
+const data = Float32Array.from({ length: item.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.01));
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-bench-'));
+const common = { backend: BACKEND, inputs: { [input.name]: range }, max_batch_size: MAX_BATCH, instances: INSTANCES };
+for (const [name, config] of Object.entries({
+  unbatched: common,
+  batched: { ...common, dynamic_batching: { max_queue_delay_microseconds: DELAY_US } },
+})) {
+  fs.mkdirSync(path.join(dir, name, '1'), { recursive: true });
+  fs.writeFileSync(path.join(dir, name, '1', 'model.onnx'), bytes);
+  fs.writeFileSync(path.join(dir, name, 'config.json'), JSON.stringify(config));
+}
+
+interface Result {
+  requests: number;
+  latencies: number[];
+  seconds: number;
+}
+
+/** C closed-loop clients of `send` for WARMUP then SECONDS seconds; latencies of the timed part only. */
+async function load(clients: number, send: () => Promise<void>): Promise<Result> {
+  const latencies: number[] = [];
+  const start = performance.now();
+  const timedFrom = start + WARMUP * 1000;
+  const end = timedFrom + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        await send();
+        if (t0 >= timedFrom) latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  return { requests: latencies.length, latencies, seconds: SECONDS };
+}
+
+function restSender(port: number, model: string, agent: http.Agent): () => Promise<void> {
+  const header = Buffer.from(
+    JSON.stringify({
+      inputs: [{ name: input.name, shape: [1, ...item], datatype: 'FP32', parameters: { binary_data_size: data.byteLength } }],
+      parameters: { binary_data_output: true },
+    }),
+  );
+  const body = Buffer.concat([header, Buffer.from(data.buffer)]);
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          method: 'POST',
+          path: `/v2/models/${model}/infer`,
+          agent,
+          headers: { 'Inference-Header-Content-Length': header.length, 'Content-Length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+}
+
+function grpcSender(port: number, model: string): () => Promise<void> {
+  const client = grpcClient(port);
+  const request = {
+    model_name: model,
+    inputs: [{ name: input.name, datatype: 'FP32', shape: [1, ...item] }],
+    raw_input_contents: [Buffer.from(data.buffer)],
+  };
+  return async () => void (await call(client, 'ModelInfer', request));
+}
+
+async function metric(port: number, name: string, model: string): Promise<number> {
+  const text = await new Promise<string>((resolve) =>
+    http.get({ host: '127.0.0.1', port, path: '/metrics' }, (res) => {
+      let s = '';
+      res.on('data', (c) => (s += c));
+      res.on('end', () => resolve(s));
+    }),
+  );
+  return Number(new RegExp(`${name}\\{model="${model}",version="1"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const rows: string[] = [];
+function report(mode: string, clients: number, r: Result, batch?: number) {
+  const row = `| ${mode} | ${clients} | ${(r.requests / r.seconds).toFixed(1)} | ${pct(r.latencies, 50).toFixed(1)} | ${pct(r.latencies, 99).toFixed(1)} | ${batch === undefined ? '-' : batch.toFixed(1)} |`;
+  rows.push(row);
+  console.log(row);
+}
+
+console.log(
+  `model ${MODEL} (${input.name} [N,${item}]), ${BACKEND}, ${os.cpus().length} cores (${os.cpus()[0]?.model}), load ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(`${PROTOCOL}, ${SECONDS} s per row after ${WARMUP} s warm-up, batching delay ${DELAY_US} us, ${INSTANCES} instance(s)\n`);
+console.log('| mode | clients | req/s | p50 ms | p99 ms | mean batch |\n|---|---|---|---|---|---|');
+
+const inProcess = await compile(bytes, {
+  backend: BACKEND as 'cpu',
+  inputs: { [input.name]: range },
+  maxContexts: INSTANCES,
+  threads: Math.max(1, Math.floor(os.availableParallelism() / INSTANCES)),
+});
+const feed = { [input.name]: new ort.Tensor('float32', data, [1, ...item]) };
+for (const c of CLIENTS) report('in-process run()', c, await load(c, async () => void (await inProcess.run(feed))));
+await inProcess.dispose();
+
+const server = await serve({ modelRepository: dir, httpPort: 0, grpcPort: 0 });
+for (const model of ['unbatched', 'batched']) {
+  for (const c of CLIENTS) {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: c });
+    const send = PROTOCOL === 'grpc' ? grpcSender(server.grpcPort!, model) : restSender(server.httpPort!, model, agent);
+    const [items0, runs0] = [
+      await metric(server.httpPort!, 'hybridrt_inference_count_total', model),
+      await metric(server.httpPort!, 'hybridrt_inference_exec_count_total', model),
+    ];
+    const r = await load(c, send);
+    const [items1, runs1] = [
+      await metric(server.httpPort!, 'hybridrt_inference_count_total', model),
+      await metric(server.httpPort!, 'hybridrt_inference_exec_count_total', model),
+    ];
+    report(`server, ${model}`, c, r, (items1 - items0) / Math.max(1, runs1 - runs0));
+    agent.destroy();
+  }
+}
+await server.close();
+fs.rmSync(dir, { recursive: true, force: true });
+process.exit(0);
