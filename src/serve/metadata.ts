@@ -22,8 +22,12 @@ export interface ModelMetadata {
   outputs: TensorMetadata[];
 }
 
-/** The protocol extensions this server implements (docs/serve.md says what each covers). */
-export const EXTENSIONS = ['binary_tensor_data', 'model_repository', 'statistics_prometheus'];
+/**
+ * The protocol extensions this server implements. The repository index (POST
+ * /v2/repository/index) is served too, but not the rest of Triton's model_repository extension
+ * (load, unload), so it is not claimed.
+ */
+export const EXTENSIONS = ['binary_tensor_data'];
 
 export function serverMetadata(): { name: string; version: string; extensions: string[] } {
   return { name: 'hybridrt', version: VERSION, extensions: EXTENSIONS };
