@@ -15,7 +15,7 @@
  *
  *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx] [--seconds 10]
  *        [--warmup 2] [--clients 1,8,32] [--delay-us 2000] [--instances 2] [--protocol rest|grpc]
- *        [--backend cpu|cuda]
+ *        [--backend cpu|cuda] [--precision fp32|fp16]
  *
  * The model is a torchvision export of bench/zoo/export.py (static batch 1), rewritten here with
  * a dynamic batch (test/helpers/dynamic-batch.ts). Results: docs/benchmarks.md ("Serving").
@@ -26,6 +26,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { compile, serve } from '../src/index.js';
+import { Graph } from '../src/ir/graph.js';
+import { loadModelProto } from '../src/onnx/model.js';
 import { withDynamicBatch } from '../test/helpers/dynamic-batch.js';
 import { call, grpcClient } from '../test/serve/helpers.js';
 
@@ -41,18 +43,21 @@ const DELAY_US = Number(arg('delay-us', '2000'));
 const PROTOCOL = arg('protocol', 'rest');
 const BACKEND = arg('backend', 'cpu');
 const INSTANCES = Number(arg('instances', '2'));
+const PRECISIONS = arg('precision', 'fp32').split(',');
 const MAX_BATCH = 32;
 
 const bytes = withDynamicBatch(MODEL);
-const probe = await compile(bytes, { backend: BACKEND as 'cpu' });
-const input = probe.inputs[0]!;
-const item = input.shape.slice(1);
-await probe.dispose();
+const graph = Graph.fromModel(loadModelProto(bytes), MODEL);
+const input = { name: graph.inputs.find((i) => !graph.isInitializer(i))! };
+const item = graph.types.get(input.name)!.shape!.slice(1) as number[];
 const range = { min: [1, ...item], opt: [8, ...item], max: [MAX_BATCH, ...item] };
 const data = Float32Array.from({ length: item.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i * 0.01));
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-bench-'));
-const common = { backend: BACKEND, inputs: { [input.name]: range }, max_batch_size: MAX_BATCH, instances: INSTANCES };
+// One timing cache for every compile: the cuda builds after the first reuse its tactics.
+const timingCachePath = path.join(dir, 'tactics.cache');
+const compileOptions = { backend: BACKEND, precisions: PRECISIONS, inputs: { [input.name]: range }, timingCachePath };
+const common = { ...compileOptions, max_batch_size: MAX_BATCH, instances: INSTANCES };
 for (const [name, config] of Object.entries({
   unbatched: common,
   batched: { ...common, dynamic_batching: { max_queue_delay_microseconds: DELAY_US } },
@@ -157,8 +162,7 @@ console.log(`${PROTOCOL}, ${SECONDS} s per row after ${WARMUP} s warm-up, batchi
 console.log('| mode | clients | req/s | p50 ms | p99 ms | mean batch |\n|---|---|---|---|---|---|');
 
 const inProcess = await compile(bytes, {
-  backend: BACKEND as 'cpu',
-  inputs: { [input.name]: range },
+  ...(compileOptions as Parameters<typeof compile>[1]),
   maxContexts: INSTANCES,
   threads: Math.max(1, Math.floor(os.availableParallelism() / INSTANCES)),
 });
