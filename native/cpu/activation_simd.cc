@@ -11,9 +11,10 @@
 // references (helpers/kernel-variant-child.ts).
 //
 // tanh(x) = x P(x^2) for |x| < 0.625 (a degree-6 fit of tanh(x)/x in x^2, 1.04 ulp in float32
-// arithmetic), else sign(x) (1 - 2 / (e^2|x| + 1)) with |x| clamped to 9 (tanh is 1 in float32
-// beyond). erf(x) = x Q(x^2) for |x| < 0.875 (degree 5, 2.2 ulp), else sign(x) (1 - e^-x^2
-// R(|x| - 2.4)) with |x| clamped to 3.92 (erf is 1 beyond) and R a degree-8 fit of
+// arithmetic), else sign(x) (1 - 2 / (e^2|x| + 1)) with |x| clamped to 9.5 (where the form
+// rounds to exactly 1, as tanh does in float32 from 9.011 on). erf(x) = x Q(x^2) for |x| < 0.875
+// (degree 5, 2.2 ulp), else sign(x) (1 - e^-x^2 R(|x| - 2.4)) with |x| clamped to 4 (erf is
+// exactly 1 in float32 from 3.921 on, and so is the form at 4) and R a degree-8 fit of
 // e^x^2 erfc(x) on [0.875, 3.92] (1.06 ulp). Both fits were made for this file by least squares
 // on Chebyshev nodes against float64 references, weighted by the absolute error of the
 // result; test/engine/helpers/kernel-variant-child.ts holds them to float64.
@@ -50,7 +51,7 @@ constexpr float kExpLo = -87.3f, kExpHi = 88.3762626f;
 constexpr float kP0 = 1.9875691500e-4f, kP1 = 1.3981999507e-3f, kP2 = 8.3334519073e-3f, kP3 = 4.1665795894e-2f,
                 kP4 = 1.6666665459e-1f, kP5 = 5.0000001201e-1f;
 
-constexpr float kTanhSmall = 0.625f, kTanhBig = 9.0f;
+constexpr float kTanhSmall = 0.625f, kTanhBig = 9.5f;
 constexpr float kTanhP[7] = {1.0f,
                              -0.333333283662796f,
                              0.1333318054676056f,
@@ -58,7 +59,7 @@ constexpr float kTanhP[7] = {1.0f,
                              0.021690305322408676f,
                              -0.00815568771213293f,
                              0.0021255987230688334f};
-constexpr float kErfSmall = 0.875f, kErfBig = 3.92f, kErfMid = 2.4f;
+constexpr float kErfSmall = 0.875f, kErfBig = 4.0f, kErfMid = 2.4f;
 constexpr float kErfQ[6] = {1.1283791065216064f,    -0.3761254847049713f,  0.11282440274953842f,
                             -0.026790937408804893f, 0.005031408276408911f, -0.0006199261406436563f};
 constexpr float kErfR[9] = {0.21850046515464783f,   -0.07957364618778229f,   0.02748219482600689f,

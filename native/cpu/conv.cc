@@ -120,7 +120,16 @@ class ConvKernel : public GroupedWindowKernel {
             } else if (packed_.empty()) {
               Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, b, rs_b, 1, 0.0f, yb, out_size, threads_);
             } else {
-              Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_);
+              // Bias, residual and activation on each tile as it is finished (in cache).
+              const float* bias_g = bias ? bias + g * mg_ : nullptr;
+              const float* zb = z ? z + (yb - y) : nullptr;
+              const TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+                for (int64_t r = i0; r < i0 + rows; ++r) {
+                  float* line = yb + r * out_size + j0;
+                  FinishLine(line, line, cols, bias_g ? bias_g + r : nullptr, zb ? zb + r * out_size + j0 : nullptr);
+                }
+              };
+              Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_, &finish);
             }
           };
           if (tactic() == "gemm_1x1") {
@@ -136,7 +145,8 @@ class ConvKernel : public GroupedWindowKernel {
         }
       }
     }
-    Epilogue(bias, z, y);
+    // The packed, untransposed GEMMs finished their tiles themselves.
+    if (packed_.empty() || transposed_) Epilogue(bias, z, y);
   }
 
  private:
@@ -229,7 +239,6 @@ class ConvKernel : public GroupedWindowKernel {
           filled_g = g;
         }
         const float* weights = wt + m * cg_ * ks;  // this plane's taps, in tap_at's order
-        const float bv = bias ? bias[m] : 0.0f;
         for (int64_t od = 0; od < w_.out[0]; ++od) {
           for (int64_t oh = 0; oh < oh_n; oh += whole ? oh_n : 1) {
             const float* first = padded.data() + (od * w_.stride[0] * ext[1] + oh * w_.stride[1]) * ext[2];
@@ -238,17 +247,7 @@ class ConvKernel : public GroupedWindowKernel {
             for (int64_t line = 0; line < (whole ? oh_n : 1); ++line) {
               float* sums = acc.data() + line * ext[2];
               const int64_t at = p * out_size + (od * oh_n + oh + line) * ow_n;
-              if (bias) {
-                for (int64_t ow = 0; ow < ow_n; ++ow) sums[ow] += bv;
-              }
-              if (z) {
-                for (int64_t ow = 0; ow < ow_n; ++ow) sums[ow] += z[at + ow];
-              }
-              if (act_.enabled) {
-                ApplyActivation(act_, sums, y + at, ow_n);
-              } else {
-                std::memcpy(y + at, sums, static_cast<size_t>(ow_n) * sizeof(float));
-              }
+              FinishLine(sums, y + at, ow_n, bias ? bias + m : nullptr, z ? z + at : nullptr);
             }
           }
         }
@@ -278,21 +277,32 @@ class ConvKernel : public GroupedWindowKernel {
     }
   }
 
+  // An output line's sums finished into `out` (which may be `sums`): + *bias, + z[i], then the
+  // activation, the order every tactic follows.
+  void FinishLine(float* sums, float* out, int64_t len, const float* bias, const float* z) const {
+    if (bias) {
+      const float bv = *bias;
+      for (int64_t i = 0; i < len; ++i) sums[i] += bv;
+    }
+    if (z) {
+      for (int64_t i = 0; i < len; ++i) sums[i] += z[i];
+    }
+    if (act_.enabled) {
+      ApplyActivation(act_, sums, out, len);
+    } else if (out != sums) {
+      std::memcpy(out, sums, static_cast<size_t>(len) * sizeof(float));
+    }
+  }
+
+  // Bias, residual and activation over the whole output (the tactics whose GEMM could not do it
+  // tile by tile: weights not constant, or the transposed product).
   void Epilogue(const float* bias, const float* z, float* y) const {
     if (!bias && !z && !act_.enabled) return;
     const int64_t out_size = w_.out_size();
     Par(n_ * m_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(out_size, 1)), [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         float* plane = y + p * out_size;
-        if (bias) {
-          const float bv = bias[p % m_];
-          for (int64_t i = 0; i < out_size; ++i) plane[i] += bv;
-        }
-        if (z) {
-          const float* zp = z + p * out_size;
-          for (int64_t i = 0; i < out_size; ++i) plane[i] += zp[i];
-        }
-        if (act_.enabled) ApplyActivation(act_, plane, plane, out_size);
+        FinishLine(plane, plane, out_size, bias ? bias + p % m_ : nullptr, z ? z + p * out_size : nullptr);
       }
     });
   }

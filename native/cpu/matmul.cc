@@ -65,7 +65,13 @@ class MatmulKernel : public CpuKernel {
     const float* b_const = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
     packed_b_ =
         b_const && Numel(batch_b) == 1 && m_ > 1 ? PackedMatrix::B(k_, n_, b_const, rs_b_, cs_b_) : PackedMatrix();
-    if (in_.size() > 2 && beta_ != 0) {
+    // With b packed, a c that is one row of n (a bias) and the activation are applied to each
+    // tile of the product as it is finished; otherwise c is broadcast first and the activation
+    // is a pass of its own.
+    row_bias_ =
+        in_.size() > 2 && beta_ != 0 && !in_[2].shape.empty() && in_[2].shape.back() == n_ && Numel(in_[2].shape) == n_;
+    tile_epilogue_ = !packed_b_.empty() && (row_bias_ || in_.size() <= 2 || beta_ == 0);
+    if (in_.size() > 2 && beta_ != 0 && !tile_epilogue_) {
       bias_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[2].shape});
     }
   }
@@ -104,7 +110,21 @@ class MatmulKernel : public CpuKernel {
     }
     const int64_t nb = static_cast<int64_t>(a_off_.size());
     const int64_t mn = m_ * n_;
+    const float* row = tile_epilogue_ && row_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
     auto one = [&](int64_t i, int threads) {
+      if (tile_epilogue_) {
+        float* yi = y + i * mn;
+        const TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+          for (int64_t r = i0; r < i0 + rows; ++r) {
+            float* line = yi + r * n_ + j0;
+            if (row) {
+              for (int64_t j = 0; j < cols; ++j) line[j] += beta_ * row[j0 + j];
+            }
+            if (act_.enabled) ApplyActivation(act_, line, line, cols);
+          }
+        };
+        return Sgemm(m_, alpha_, a + a_off_[i], rs_a_, cs_a_, packed_b_, 0.0f, yi, n_, threads, &finish);
+      }
       if (!packed_b_.empty()) {
         return Sgemm(m_, alpha_, a + a_off_[i], rs_a_, cs_a_, packed_b_, gemm_beta, y + i * mn, n_, threads);
       }
@@ -118,7 +138,7 @@ class MatmulKernel : public CpuKernel {
     } else {
       for (int64_t i = 0; i < nb; ++i) one(i, threads_);
     }
-    if (act_.enabled) {
+    if (act_.enabled && !tile_epilogue_) {
       const int64_t total = out_[0].numel;
       Par(total, kElementGrain, [&](int64_t s, int64_t e) { ApplyActivation(act_, y + s, y + s, e - s); });
     }
@@ -132,7 +152,9 @@ class MatmulKernel : public CpuKernel {
   Shape batch_;
   std::vector<int64_t> a_off_, b_off_;
   std::unique_ptr<Broadcast> bias_;
-  PackedMatrix packed_b_;  // b, where it is one constant matrix
+  PackedMatrix packed_b_;       // b, where it is one constant matrix
+  bool row_bias_ = false;       // c is one row of n
+  bool tile_epilogue_ = false;  // bias and activation applied tile by tile (b packed)
 };
 
 }  // namespace

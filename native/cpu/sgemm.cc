@@ -173,7 +173,8 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
 template <int MR, int NR>
 void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a,
              int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads,
-             const PackedMatrix* packed_a = nullptr, const PackedMatrix* packed_b = nullptr) {
+             const PackedMatrix* packed_a = nullptr, const PackedMatrix* packed_b = nullptr,
+             const TileEpilogue* epilogue = nullptr) {
   const int64_t mc_blocks = (m + kMC - 1) / kMC;
   // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
   int64_t nc = kNCMax;
@@ -213,6 +214,7 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
           }
         }
       }
+      if (epilogue) (*epilogue)(i0, j0, mcur, ncur);
     }
   });
 }
@@ -353,31 +355,40 @@ PackedMatrix PackedMatrix::B(int64_t k, int64_t n, const float* b, int64_t rs, i
 }
 
 void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
-           int64_t ldc, int threads) {
+           int64_t ldc, int threads, const TileEpilogue* epilogue) {
   const int64_t m = a.outer(), k = a.k();
   if (m <= 0 || n <= 0) return;
-  if (k <= 0) return ScaleC(m, n, beta, c, ldc);
+  if (k <= 0) {
+    ScaleC(m, n, beta, c, ldc);
+    if (epilogue) (*epilogue)(0, 0, m, n);
+    return;
+  }
   const Choice& choice = PickKernel();
   if (choice.mr == kGemmMR512) {
     Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads,
-                                    &a);
+                                    &a, nullptr, epilogue);
   } else {
-    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads, &a);
+    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads, &a,
+                              nullptr, epilogue);
   }
 }
 
 void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
-           float* c, int64_t ldc, int threads) {
+           float* c, int64_t ldc, int threads, const TileEpilogue* epilogue) {
   const int64_t n = b.outer(), k = b.k();
   if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0) return ScaleC(m, n, beta, c, ldc);
+  if (k <= 0 || alpha == 0) {
+    ScaleC(m, n, beta, c, ldc);
+    if (epilogue) (*epilogue)(0, 0, m, n);
+    return;
+  }
   const Choice& choice = PickKernel();
   if (choice.mr == kGemmMR512) {
     Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads,
-                                    nullptr, &b);
+                                    nullptr, &b, epilogue);
   } else {
     Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads,
-                              nullptr, &b);
+                              nullptr, &b, epilogue);
   }
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace hybridrt {
@@ -52,12 +53,17 @@ class PackedMatrix {
   int tile_ = 0;
 };
 
+// Called once for each finished tile of C, rows [i0, i0 + rows) x columns [j0, j0 + cols),
+// by the thread that computed it, while the tile is still in its cache: where a layer's bias,
+// residual and activation go (one pass less over the output). Tiles never overlap.
+using TileEpilogue = std::function<void(int64_t i0, int64_t j0, int64_t rows, int64_t cols)>;
+
 // Sgemm with A packed (m and k are the packing's) or with B packed (k and n are the
-// packing's); the plain operand as in Sgemm.
+// packing's); the plain operand as in Sgemm; `epilogue` (optional) runs on each tile.
 void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
-           int64_t ldc, int threads);
+           int64_t ldc, int threads, const TileEpilogue* epilogue = nullptr);
 void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
-           float* c, int64_t ldc, int threads);
+           float* c, int64_t ldc, int threads, const TileEpilogue* epilogue = nullptr);
 
 // The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
 // (kc x NR), MR x NR being kGemmMR x kGemmNR, or kGemmMR512 x kGemmNR512 for the AVX-512 one.
