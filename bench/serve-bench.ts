@@ -1,19 +1,19 @@
 /**
  * hybrid-serve under bounded load on loopback: C clients (1, 8, 32), each sending one request
- * of batch 1 as soon as its previous one is answered, for a fixed time after a warm-up; the
- * throughput and p50/p99 latency of
+ * of batch 1 as soon as its previous one is answered; the throughput and p50/p99 latency of
  *
  *   in-process   C concurrent model.run() calls on the compiled model (no server: the floor)
  *   unbatched    the server, every request run alone (max_batch_size 32, no dynamic batching)
  *   batched      the server with dynamic batching (max_batch_size 32, max_queue_delay below)
  *
- * all on one model compiled once per mode for batch 1..32 with the same options (`instances`
- * runs in flight; in-process, as many concurrent runs are in flight and the threads are shared
- * the same way).
+ * after a warm-up each, taking turns in slices of --slice seconds until each has had --seconds
+ * (the load of a shared machine drifts: so it falls on every mode alike); one model, compiled
+ * per mode for batch 1..32 with the same options (`instances` runs in flight; in-process, as
+ * many concurrent runs, with the threads shared the same way).
  * Requests use the binary tensor data extension over REST (or gRPC raw_input_contents with
  * --protocol grpc). The mean batch size of each server run comes from its /metrics.
  *
- *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx] [--seconds 10]
+ *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx] [--seconds 10] [--slice 2]
  *        [--warmup 2] [--clients 1,8,32] [--delay-us 2000] [--instances 2] [--protocol rest|grpc]
  *        [--backend cpu|cuda] [--precision fp32|fp16]
  *
@@ -37,6 +37,7 @@ const arg = (name: string, fallback: string) => {
 };
 const MODEL = arg('model', '.zoo/models/resnet18.onnx');
 const SECONDS = Number(arg('seconds', '10'));
+const SLICE = Number(arg('slice', '2'));
 const WARMUP = Number(arg('warmup', '2'));
 const CLIENTS = arg('clients', '1,8,32').split(',').map(Number);
 const DELAY_US = Number(arg('delay-us', '2000'));
@@ -68,17 +69,15 @@ for (const [name, config] of Object.entries({
 }
 
 interface Result {
-  requests: number;
   latencies: number[];
   seconds: number;
 }
 
-/** C closed-loop clients of `send` for WARMUP then SECONDS seconds; latencies of the timed part only. */
-async function load(clients: number, send: () => Promise<void>): Promise<Result> {
+/** C closed-loop clients of `send` for `seconds`; latencies of the requests begun after `warmup` seconds. */
+async function load(clients: number, send: () => Promise<void>, seconds: number, warmup = 0): Promise<Result> {
   const latencies: number[] = [];
-  const start = performance.now();
-  const timedFrom = start + WARMUP * 1000;
-  const end = timedFrom + SECONDS * 1000;
+  const timedFrom = performance.now() + warmup * 1000;
+  const end = timedFrom + seconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async () => {
       while (performance.now() < end) {
@@ -88,7 +87,7 @@ async function load(clients: number, send: () => Promise<void>): Promise<Result>
       }
     }),
   );
-  return { requests: latencies.length, latencies, seconds: SECONDS };
+  return { latencies, seconds };
 }
 
 function restSender(port: number, model: string, agent: http.Agent): () => Promise<void> {
@@ -147,7 +146,7 @@ const pct = (xs: number[], p: number) => {
 };
 const rows: string[] = [];
 function report(mode: string, clients: number, r: Result, batch?: number) {
-  const row = `| ${mode} | ${clients} | ${(r.requests / r.seconds).toFixed(1)} | ${pct(r.latencies, 50).toFixed(1)} | ${pct(r.latencies, 99).toFixed(1)} | ${batch === undefined ? '-' : batch.toFixed(1)} |`;
+  const row = `| ${mode} | ${clients} | ${(r.latencies.length / r.seconds).toFixed(1)} | ${pct(r.latencies, 50).toFixed(1)} | ${pct(r.latencies, 99).toFixed(1)} | ${batch === undefined ? '-' : batch.toFixed(1)} |`;
   rows.push(row);
   console.log(row);
 }
@@ -158,7 +157,9 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
-console.log(`${PROTOCOL}, ${SECONDS} s per row after ${WARMUP} s warm-up, batching delay ${DELAY_US} us, ${INSTANCES} instance(s)\n`);
+console.log(
+  `${PROTOCOL}, ${SECONDS} s per row in slices of ${SLICE} s taken in turn, after ${WARMUP} s warm-up, batching delay ${DELAY_US} us, ${INSTANCES} instance(s)\n`,
+);
 console.log('| mode | clients | req/s | p50 ms | p99 ms | mean batch |\n|---|---|---|---|---|---|');
 
 const inProcess = await compile(bytes, {
@@ -167,27 +168,44 @@ const inProcess = await compile(bytes, {
   threads: Math.max(1, Math.floor(os.availableParallelism() / INSTANCES)),
 });
 const feed = { [input.name]: new ort.Tensor('float32', data, [1, ...item]) };
-for (const c of CLIENTS) report('in-process run()', c, await load(c, async () => void (await inProcess.run(feed))));
-await inProcess.dispose();
-
 const server = await serve({ modelRepository: dir, httpPort: 0, grpcPort: 0 });
-for (const model of ['unbatched', 'batched']) {
-  for (const c of CLIENTS) {
-    const agent = new http.Agent({ keepAlive: true, maxSockets: c });
-    const send = PROTOCOL === 'grpc' ? grpcSender(server.grpcPort!, model) : restSender(server.httpPort!, model, agent);
-    const [items0, runs0] = [
-      await metric(server.httpPort!, 'hybridrt_inference_count_total', model),
-      await metric(server.httpPort!, 'hybridrt_inference_exec_count_total', model),
-    ];
-    const r = await load(c, send);
-    const [items1, runs1] = [
-      await metric(server.httpPort!, 'hybridrt_inference_count_total', model),
-      await metric(server.httpPort!, 'hybridrt_inference_exec_count_total', model),
-    ];
-    report(`server, ${model}`, c, r, (items1 - items0) / Math.max(1, runs1 - runs0));
-    agent.destroy();
+const port = server.httpPort!;
+
+// NOTE: this machine is shared and its load drifts; the modes take turns in slices of SLICE
+// seconds (ROUNDS each) so that a drift falls on all of them alike.
+const ROUNDS = Math.max(1, Math.round(SECONDS / SLICE));
+for (const c of CLIENTS) {
+  const agents = ['unbatched', 'batched'].map(() => new http.Agent({ keepAlive: true, maxSockets: c }));
+  const modes = [
+    { name: 'in-process run()', send: async () => void (await inProcess.run(feed)) },
+    ...['unbatched', 'batched'].map((model, i) => ({
+      name: `server, ${model}`,
+      model,
+      send: PROTOCOL === 'grpc' ? grpcSender(server.grpcPort!, model) : restSender(port, model, agents[i]!),
+    })),
+  ];
+  const results = modes.map(() => ({ latencies: [] as number[], seconds: 0, items: 0, runs: 0 }));
+  for (const m of modes) await load(c, m.send, WARMUP);
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [k, m] of modes.entries()) {
+      const model = 'model' in m ? m.model : undefined;
+      const before = model
+        ? [await metric(port, 'hybridrt_inference_count_total', model), await metric(port, 'hybridrt_inference_exec_count_total', model)]
+        : [0, 0];
+      const r = await load(c, m.send, SLICE);
+      const after = model
+        ? [await metric(port, 'hybridrt_inference_count_total', model), await metric(port, 'hybridrt_inference_exec_count_total', model)]
+        : [0, 0];
+      results[k]!.latencies.push(...r.latencies);
+      results[k]!.seconds += r.seconds;
+      results[k]!.items += after[0]! - before[0]!;
+      results[k]!.runs += after[1]! - before[1]!;
+    }
   }
+  modes.forEach((m, k) => report(m.name, c, results[k]!, 'model' in m ? results[k]!.items / Math.max(1, results[k]!.runs) : undefined));
+  for (const a of agents) a.destroy();
 }
 await server.close();
+await inProcess.dispose();
 fs.rmSync(dir, { recursive: true, force: true });
 process.exit(0);
