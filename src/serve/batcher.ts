@@ -5,7 +5,8 @@
  * it that have the same dims beyond the batch (the key), up to max_batch_size items:
  *
  *   - at once where the items reach a preferred batch size (or the largest one, or
- *     max_batch_size where none is given), or the server is draining;
+ *     max_batch_size where none is given), where another instance is free too (waiting would
+ *     only idle it), or where the server is draining;
  *   - else once the head has waited max_queue_delay, more requests joining meanwhile.
  *
  * While every instance is busy the queue simply grows, so a loaded server batches without
@@ -122,7 +123,10 @@ export class Scheduler {
     }
     const target = batching.preferred.at(-1) ?? maxBatchSize;
     const waited = performance.now() - head.enqueued;
-    if (!this.draining && items < target && !batching.preferred.includes(items) && waited < batching.maxQueueDelayMs) {
+    // Waiting for company pays only when this run takes the last free instance: with another
+    // one free, running now delays nothing that comes later (it will find an instance).
+    const lastFree = this.running + 1 >= this.options.instances;
+    if (!this.draining && lastFree && items < target && !batching.preferred.includes(items) && waited < batching.maxQueueDelayMs) {
       if (!this.timer) {
         this.timer = setTimeout(() => {
           this.timer = undefined;

@@ -74,6 +74,22 @@ describe('Scheduler', () => {
     expect(performance.now() - t0).toBeGreaterThanOrEqual(35);
   });
 
+  it('does not wait for company while another instance is free', async () => {
+    const { model, batches } = standIn(30);
+    const s = new Scheduler(model, options({ instances: 2, batching: { preferred: [8], maxQueueDelayMs: 10_000 } }));
+    const t0 = performance.now();
+    const first = s.submit(request(1, 3, 1), 60_000);
+    const second = s.submit(request(1, 3, 2), 60_000);
+    await first;
+    expect(performance.now() - t0).toBeLessThan(5_000); // ran at once, on the first instance
+    await s.drain();
+    await second;
+    expect(batches).toEqual([
+      [1, 3],
+      [1, 3],
+    ]);
+  });
+
   it('never merges requests whose dims beyond the batch differ, nor beyond max_batch_size', async () => {
     const { model, batches } = standIn();
     const s = new Scheduler(model, options({ maxBatchSize: 4, batching: { preferred: [], maxQueueDelayMs: 20 } }));
