@@ -27,12 +27,17 @@ interface ChildReport {
   backends: string[];
   cuda: { available: boolean; arch: string; description: string; reason?: string };
   build: { code?: string; message: string };
+  auto: string;
+  autoLog: string[];
+  asked: { code?: string; message: string };
 }
 
 let dir = '';
 
+/** Runs the compiler (without the sanitizer runtime that scripts/test-sanitizers.sh preloads). */
 function sh(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { encoding: 'utf8' });
+  const { LD_PRELOAD: _, ...env } = process.env;
+  const r = spawnSync(cmd, args, { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
 }
 
@@ -118,6 +123,14 @@ describeIf(canRun, 'the cuda backend plugin', why, () => {
     expect(r.build.code).toBe('BACKEND');
     expect(r.build.message).toContain(`backend 'cuda' is not available: the cuda backend plugin`);
     expect(r.build.message).toContain(ABSENT);
+    // compile()'s choice: 'auto' takes cpu and says why; 'cuda' is an error naming the library.
+    expect(r.auto).toBe('cpu');
+    expect(r.autoLog).toEqual([
+      expect.stringMatching(new RegExp(`^backend auto: using cpu, because cuda is not available: the cuda backend plugin .*${ABSENT}`)),
+    ]);
+    expect(r.asked.code).toBe('BACKEND');
+    expect(r.asked.message).toContain(`backend 'cuda' is not available: the cuda backend plugin`);
+    expect(r.asked.message).toContain(`${ABSENT}: cannot open shared object file`);
   });
 
   it('a library without the entry points is refused, naming them', () => {
@@ -139,5 +152,7 @@ describeIf(canRun, 'the cuda backend plugin', why, () => {
     // Caught by the core as hybridrt::Error (code BACKEND), not as a std::exception (NATIVE).
     expect(r.build.code).toBe('BACKEND');
     expect(r.build.message).toMatch(/^stand-in plugin: no backend for \d+ threads$/);
+    expect(r.auto).toBe('cuda');
+    expect(r.autoLog).toEqual(['backend auto: using cuda (stand-in plugin, 2 fake GPUs)']);
   });
 });
