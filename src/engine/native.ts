@@ -1,8 +1,9 @@
 /**
  * The native addon (hybridrt.node: a build from source in build/Release/, or the prebuilt
- * platform package's): its loader and the typed interface of everything it exports. Errors thrown or rejected by the addon carry a `code` (PLAN, INPUT,
- * NATIVE, DISPOSED, BACKEND); engine.ts turns them into HybridErrors. Most code should use
- * engine.ts; this file is the raw contract with native/src/napi/addon.cc and napi_engine.cc.
+ * platform package's): its loader and the typed interface of everything it exports. Errors
+ * thrown or rejected by the addon carry a `code` (PLAN, INPUT, NATIVE, DISPOSED, BACKEND);
+ * engine.ts turns them into HybridErrors. Most code should use engine.ts; this file is the raw
+ * contract with native/src/napi/addon.cc and napi_engine.cc.
  */
 import { PACKAGE_ROOT, VERSION } from '../version.js';
 import fs from 'node:fs';

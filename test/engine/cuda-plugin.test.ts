@@ -5,7 +5,8 @@
  * through HYBRIDRT_NATIVE. A plugin that needs a library the machine lacks makes cuda
  * unavailable with dlerror()'s words naming that library; no plugin file keeps the cpu-only
  * message; a plugin linked as CMakeLists.txt links the real one (against the addon, the export
- * list, -z defs) is used, and a hybridrt::Error it throws reaches JavaScript with its code.
+ * list, -z defs) is used, a hybridrt::Error it throws reaches JavaScript with its code, and
+ * the engine cache's code fingerprint covers it.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +31,7 @@ interface ChildReport {
   auto: string;
   autoLog: string[];
   asked: { code?: string; message: string };
+  fingerprint: string;
 }
 
 let dir = '';
@@ -154,5 +156,8 @@ describeIf(canRun, 'the cuda backend plugin', why, () => {
     expect(r.build.message).toMatch(/^stand-in plugin: no backend for \d+ threads$/);
     expect(r.auto).toBe('cuda');
     expect(r.autoLog).toEqual(['backend auto: using cuda (stand-in plugin, 2 fake GPUs)']);
+    // The engine cache's code fingerprint covers the plugin: the same addon bytes without it differ.
+    expect(r.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(run('none').fingerprint).not.toBe(r.fingerprint);
   });
 });

@@ -3,8 +3,9 @@
  * stand-in cuda plugin) and prints, as one JSON line, what it says of the cuda backend: the
  * backends it lists, deviceQuery('cuda'), how building the small CNN for cuda ends, and what
  * compile()'s backend choice makes of it ('auto': the backend and its log line; 'cuda': the
- * error, if any).
+ * error, if any), and the engine cache's code fingerprint.
  */
+import { codeFingerprint } from '../../../src/artifact/cache.js';
 import { chooseBackend } from '../../../src/compiler/backend.js';
 import { buildEngine, compiledBackends, deviceQuery } from '../../../src/engine/engine.js';
 import { smallCnn } from './small-cnn.js';
@@ -28,4 +29,4 @@ try {
 } catch (e) {
   asked = failure(e);
 }
-console.log(JSON.stringify({ backends, cuda, build, auto, autoLog, asked }));
+console.log(JSON.stringify({ backends, cuda, build, auto, autoLog, asked, fingerprint: codeFingerprint() }));
