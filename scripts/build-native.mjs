@@ -12,7 +12,9 @@
 // anyway; the loader prefers a build from source to the platform package.
 //
 // Set HYBRIDRT_WITH_CUDA=OFF to force a cpu-only build, HYBRIDRT_CUDA_ARCHS=90 to build for one
-// GPU architecture only (faster development builds). HYBRIDRT_SANITIZE=ON builds with
+// GPU architecture only (faster development builds), HYBRIDRT_PORTABLE=ON for a binary to
+// publish (npm run prebuild: the cuda plugin finds its libraries through the loader's path
+// alone, with no folder of the build machine in its RUNPATH). HYBRIDRT_SANITIZE=ON builds with
 // AddressSanitizer and UndefinedBehaviorSanitizer into build-sanitize/ instead
 // (scripts/test-sanitizers.sh), leaving the normal addon alone.
 //
@@ -124,6 +126,8 @@ function cmakeJsArgs(env, root, resolve) {
   const sanitize = env.HYBRIDRT_SANITIZE === 'ON';
   const args = [resolve('cmake-js/bin/cmake-js'), 'compile', '--directory', root, '--out', path.join(root, sanitize ? 'build-sanitize' : 'build')];
   if (env.HYBRIDRT_WITH_CUDA) args.push(`--CDHYBRIDRT_WITH_CUDA=${env.HYBRIDRT_WITH_CUDA}`);
+  // Always said, so that a prebuild's ON does not stay in CMake's cache for later builds.
+  args.push(`--CDHYBRIDRT_PORTABLE=${env.HYBRIDRT_PORTABLE === 'ON' ? 'ON' : 'OFF'}`);
   if (sanitize) args.push('--CDHYBRIDRT_SANITIZE=ON', '--CDHYBRIDRT_WITH_CUDA=OFF');
   if (env.HYBRIDRT_DEBUG) args.push('--debug');
   return args;

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// `npm run prebuild`: builds the native addon for this machine (scripts/build-native.mjs: the
-// addon, and the cuda backend plugin where CUDA, cuBLAS(Lt) and cuDNN are found) and writes it
+// `npm run prebuild`: builds the native addon for this machine (scripts/build-native.mjs with
+// HYBRIDRT_PORTABLE=ON: the addon, and the cuda backend plugin where CUDA, cuBLAS(Lt) and cuDNN
+// are found, with no folder of this machine in its RUNPATH) and writes it
 // as the platform package that hybridrt lists among its optionalDependencies, the way esbuild,
 // sharp and onnxruntime ship binaries: prebuilds/@hybridrt/linux-x64-gnu/ (the name is
 // scripts/platform.cjs's) with a package.json whose `os`, `cpu` and `libc` make npm install it
@@ -8,7 +9,8 @@
 // folder makes the tarball.
 //
 //   node scripts/prebuild.mjs [--no-build] [--out DIR]
-//     --no-build  package build/Release as it is (an addon already built, e.g. by npm ci)
+//     --no-build  package build/Release as it is (an addon already built, e.g. by npm ci; a cuda
+//                 plugin there keeps the RUNPATH of that build)
 //     --out DIR   where the package folder goes (default prebuilds/)
 import fs from 'node:fs';
 import path from 'node:path';
@@ -74,7 +76,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process
     console.error('prebuild: HYBRIDRT_SANITIZE=ON builds into build-sanitize/, which is not for publishing; unset it');
     process.exit(1);
   }
-  const status = args.includes('--no-build') ? 0 : buildNative();
+  const status = args.includes('--no-build') ? 0 : buildNative({ env: { ...process.env, HYBRIDRT_PORTABLE: 'ON' } });
   if (status !== 0) process.exit(status);
   const dir = writePlatformPackage(out ? { outDir: out } : {});
   console.log(`prebuild: wrote ${path.relative(process.cwd(), dir) || dir} (npm pack or npm publish that folder)`);

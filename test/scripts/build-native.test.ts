@@ -124,8 +124,9 @@ describe('the prebuilt platform package', () => {
     expect(r.printed).toEqual([
       `hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: npm rebuild hybridrt --build-from-source).`,
     ]);
-    const fromSource = build({ ...asInstall, PATH: toolchain, npm_config_build_from_source: 'true' }, published, 0, addon);
+    const fromSource = build({ ...asInstall, PATH: toolchain, npm_config_build_from_source: 'true', HYBRIDRT_PORTABLE: 'ON' }, published, 0, addon);
     expect(fromSource.runs).toHaveLength(1);
+    expect(fromSource.runs[0]).toContain('--CDHYBRIDRT_PORTABLE=ON');
     expect(fromSource.printed).toEqual([]);
   });
 });
@@ -166,6 +167,7 @@ describe('buildNative', () => {
         '--out',
         path.join(published, 'build'),
         '--CDHYBRIDRT_WITH_CUDA=OFF',
+        '--CDHYBRIDRT_PORTABLE=OFF',
       ],
     ]);
   });
