@@ -1,10 +1,20 @@
 #!/usr/bin/env node
 // Builds the native addon with cmake-js (Node-API only: headers come from node-api-headers,
-// nothing is downloaded). Run by `npm install` (the package's install script), `npm rebuild
-// hybridrt` and `npm run build:native`. Output: build/Release/hybridrt.node.
+// nothing is downloaded). Run by `npm install` (the package's install step), `npm rebuild
+// hybridrt` and `npm run build:native`. Output: build/Release/hybridrt.node, and beside it the
+// cuda backend plugin libhybridrt_cuda.so where CMake finds CUDA, cuBLAS(Lt) and cuDNN
+// (CMakeLists.txt).
+//
+// As the install step of the published package, it builds nothing where the prebuilt platform
+// package (@hybridrt/linux-x64-gnu and the like: scripts/platform.cjs) is installed: one line
+// says that addon is used. --build-from-source (`npm rebuild hybridrt --build-from-source`,
+// which npm passes as npm_config_build_from_source) or HYBRIDRT_BUILD_FROM_SOURCE=1 builds
+// anyway; the loader prefers a build from source to the platform package.
 //
 // Set HYBRIDRT_WITH_CUDA=OFF to force a cpu-only build, HYBRIDRT_CUDA_ARCHS=90 to build for one
-// GPU architecture only (faster development builds). HYBRIDRT_SANITIZE=ON builds with
+// GPU architecture only (faster development builds), HYBRIDRT_PORTABLE=ON for a binary to
+// publish (npm run prebuild: the cuda plugin finds its libraries through the loader's path
+// alone, with no folder of the build machine in its RUNPATH). HYBRIDRT_SANITIZE=ON builds with
 // AddressSanitizer and UndefinedBehaviorSanitizer into build-sanitize/ instead
 // (scripts/test-sanitizers.sh), leaving the normal addon alone.
 //
@@ -19,11 +29,11 @@ import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { REBUILD_COMMAND, isCheckout, platformAddonPath, platformPackageName } from './platform.cjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-/** The command a user of the published package runs to build the engines (README, notices). */
-export const REBUILD_COMMAND = 'npm rebuild hybridrt';
+export { REBUILD_COMMAND };
 
 /**
  * 'strict' (a failed build fails the command) or 'graceful' (it prints a notice and exits 0),
@@ -38,10 +48,27 @@ export function installMode(env = process.env, root = ROOT) {
   if (env.HYBRIDRT_SANITIZE === 'ON') return { mode: 'strict', why: 'a sanitizer build' };
   if (env.npm_lifecycle_event !== 'install') return { mode: 'strict', why: 'the build was asked for' };
   if (env.npm_command === 'rebuild') return { mode: 'strict', why: 'npm rebuild asked for the build' };
-  if (fs.existsSync(path.join(root, '.git')) || fs.existsSync(path.join(root, 'test'))) {
+  if (isCheckout(root)) {
     return { mode: 'strict', why: 'a development checkout (npm test needs the addon)' };
   }
   return { mode: 'graceful', why: 'installed as a dependency' };
+}
+
+/** Whether the build from source was asked for: --build-from-source (npm's variable) or HYBRIDRT_BUILD_FROM_SOURCE=1. */
+export function buildFromSourceRequested(env = process.env) {
+  const npmFlag = env.npm_config_build_from_source;
+  return env.HYBRIDRT_BUILD_FROM_SOURCE === '1' || (npmFlag !== undefined && !['', 'false', '0'].includes(npmFlag));
+}
+
+/**
+ * The prebuilt addon the install step takes instead of building, or undefined where it builds:
+ * only as npm's install step of the published package (a checkout builds its own; `npm run
+ * build:native` and the script run directly always build), where no build from source was
+ * asked for and the platform package is installed. `find` is platformAddonPath's shape.
+ */
+export function prebuiltAddon(env = process.env, root = ROOT, find = platformAddonPath) {
+  if (env.npm_lifecycle_event !== 'install' || buildFromSourceRequested(env) || isCheckout(root)) return undefined;
+  return find(root);
 }
 
 /** The file `name` resolves to on PATH (PATHEXT's extensions on Windows), or undefined. */
@@ -86,9 +113,9 @@ export function missingTools(env = process.env, platform = process.platform) {
 }
 
 /** The lines printed where a graceful install could not build the addon. */
-export function notice(failure) {
+export function notice(failure, pkg = platformPackageName()) {
   return [
-    `hybridrt: the native addon was not built: ${failure}.`,
+    `hybridrt: the native addon was not built: ${failure}; no prebuilt addon for this platform (${pkg}) is installed.`,
     'hybridrt: hybridrt works without it: every model runs on onnxruntime, with no engines.',
     `hybridrt: to build the engines, install cmake and a C++17 compiler (Debian/Ubuntu: apt-get install cmake g++), then run \`${REBUILD_COMMAND}\` in your project.`,
   ];
@@ -99,14 +126,17 @@ function cmakeJsArgs(env, root, resolve) {
   const sanitize = env.HYBRIDRT_SANITIZE === 'ON';
   const args = [resolve('cmake-js/bin/cmake-js'), 'compile', '--directory', root, '--out', path.join(root, sanitize ? 'build-sanitize' : 'build')];
   if (env.HYBRIDRT_WITH_CUDA) args.push(`--CDHYBRIDRT_WITH_CUDA=${env.HYBRIDRT_WITH_CUDA}`);
+  // Always said, so that a prebuild's ON does not stay in CMake's cache for later builds.
+  args.push(`--CDHYBRIDRT_PORTABLE=${env.HYBRIDRT_PORTABLE === 'ON' ? 'ON' : 'OFF'}`);
   if (sanitize) args.push('--CDHYBRIDRT_SANITIZE=ON', '--CDHYBRIDRT_WITH_CUDA=OFF');
   if (env.HYBRIDRT_DEBUG) args.push('--debug');
   return args;
 }
 
 /**
- * Builds the addon and returns the exit code. `run` is spawnSync's shape and `resolve`
- * require.resolve's (tests pass their own); `print` writes one line to stderr.
+ * Builds the addon (or takes the prebuilt one: prebuiltAddon) and returns the exit code. `run`
+ * is spawnSync's shape, `resolve` require.resolve's and `findPrebuilt` platformAddonPath's
+ * (tests pass their own); `print` writes one line to stderr.
  */
 export function buildNative({
   env = process.env,
@@ -115,7 +145,13 @@ export function buildNative({
   run = spawnSync,
   resolve = createRequire(import.meta.url).resolve,
   print = (line) => console.error(line),
+  findPrebuilt = platformAddonPath,
 } = {}) {
+  const prebuilt = prebuiltAddon(env, root, findPrebuilt);
+  if (prebuilt) {
+    print(`hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: ${REBUILD_COMMAND}).`);
+    return 0;
+  }
   const { mode, why } = installMode(env, root);
   const fail = (failure, status) => {
     if (mode === 'graceful') {

@@ -356,7 +356,7 @@ cublasLtHandle_t CudaBackend::build_cublaslt() {
 }  // namespace cuda
 
 // ---------------------------------------------------------------------------------------
-// Declared in backend_registry.cc.
+// Declared in cuda_backend.h; plugin.cc exports them to the core.
 
 DeviceStatus QueryCudaDevice() {
   static const DeviceStatus status = [] {

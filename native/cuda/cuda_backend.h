@@ -114,4 +114,10 @@ class CudaBackend : public Backend {
 };
 
 }  // namespace cuda
+
+// What the plugin's entry points (plugin.cc) return: the device status (computed once) and a
+// new backend.
+DeviceStatus QueryCudaDevice();
+std::unique_ptr<Backend> CreateCudaBackend(const BackendOptions& options);
+
 }  // namespace hybridrt

@@ -1,10 +1,11 @@
 /**
- * The native addon (build/Release/hybridrt.node): its loader and the typed interface of
- * everything it exports. Errors thrown or rejected by the addon carry a `code` (PLAN, INPUT,
- * NATIVE, DISPOSED, BACKEND); engine.ts turns them into HybridErrors. Most code should use
- * engine.ts; this file is the raw contract with native/src/napi/addon.cc and napi_engine.cc.
+ * The native addon (hybridrt.node: a build from source in build/Release/, or the prebuilt
+ * platform package's): its loader and the typed interface of everything it exports. Errors
+ * thrown or rejected by the addon carry a `code` (PLAN, INPUT, NATIVE, DISPOSED, BACKEND);
+ * engine.ts turns them into HybridErrors. Most code should use engine.ts; this file is the raw
+ * contract with native/src/napi/addon.cc and napi_engine.cc.
  */
-import { PACKAGE_ROOT } from '../version.js';
+import { PACKAGE_ROOT, VERSION } from '../version.js';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -232,31 +233,59 @@ export interface NativeAddon {
   readonly networkFormatVersion: number;
 }
 
-/** The addon's path: $HYBRIDRT_NATIVE, else build/Release/hybridrt.node of this package. */
-export function nativeAddonPath(): string {
-  if (process.env.HYBRIDRT_NATIVE) return path.resolve(process.env.HYBRIDRT_NATIVE);
-  return path.join(PACKAGE_ROOT, 'build', 'Release', 'hybridrt.node');
+// scripts/platform.cjs, the one authority for the platform package's name and the build
+// command (the install step and the prebuild script use it too). Required from the package root
+// at run time: this file runs from src/ (tsx, vitest) or dist/src/ (compiled), at two depths.
+const platform = createRequire(import.meta.url)(path.join(PACKAGE_ROOT, 'scripts', 'platform.cjs')) as typeof import('../../scripts/platform.cjs');
+
+let packageName: string | undefined;
+/** This machine's platform package, '@hybridrt/linux-x64-gnu' and the like (computed once). */
+export function platformPackage(): string {
+  return (packageName ??= platform.platformPackageName());
+}
+
+/** Where a build from source puts the addon: build/Release/hybridrt.node of this package. */
+export function localBuildPath(root: string = PACKAGE_ROOT): string {
+  return path.join(root, 'build', 'Release', platform.ADDON_FILE);
 }
 
 /**
- * Whether `root` is a development checkout of hybridrt rather than the installed package: the
- * published package's `files` hold neither .git nor test/. scripts/build-native.mjs decides by
- * the same rule whether a failed build may leave hybridrt without its addon.
+ * The addon's path, in the loader's order: $HYBRIDRT_NATIVE; else a build from source
+ * (build/Release/hybridrt.node), where there is one; else the addon of the platform package
+ * (@hybridrt/linux-x64-gnu and the like, an optional dependency of hybridrt); else the build's
+ * path, which does not exist (loadNative's message then says what to do).
+ * NOTE: a build from source comes before the platform package because it exists only where
+ * someone made it: a checkout (whose tests must run its own code, even where npm installed a
+ * published platform package into its node_modules), or an installed package built with
+ * `npm rebuild hybridrt --build-from-source` (the install step builds nothing where the platform
+ * package is there), which asks for exactly that build.
+ */
+export function nativeAddonPath(): string {
+  if (process.env.HYBRIDRT_NATIVE) return path.resolve(process.env.HYBRIDRT_NATIVE);
+  const local = localBuildPath();
+  if (fs.existsSync(local)) return local;
+  return platform.platformAddonPath(PACKAGE_ROOT, platformPackage()) ?? local;
+}
+
+/**
+ * Whether `root` is a development checkout of hybridrt rather than the installed package
+ * (scripts/platform.cjs isCheckout: a .git or test/ folder, which the published package has not).
  */
 export function isCheckout(root: string = PACKAGE_ROOT): boolean {
-  return fs.existsSync(path.join(root, '.git')) || fs.existsSync(path.join(root, 'test'));
+  return platform.isCheckout(root);
 }
 
 /**
  * How a user builds the addon, for messages: `npm run build:native` in a checkout; in an
- * installed package, `npm rebuild hybridrt` from the project that depends on it, or the build
- * script itself (which npm's install-script policy cannot block), by its path from `cwd`.
+ * installed package, `npm rebuild hybridrt --build-from-source` from the project that depends on
+ * it, or the build script itself (which npm's install-script policy cannot block), by its path
+ * from `cwd`.
  */
 export function nativeBuildHint(root: string = PACKAGE_ROOT, cwd: string = process.cwd()): string {
   if (isCheckout(root)) return 'run `npm run build:native`';
   let script = path.relative(cwd, path.join(root, 'scripts', 'build-native.mjs'));
   if (path.isAbsolute(script)) script = path.join(root, 'scripts', 'build-native.mjs');
-  return `install cmake and a C++17 compiler, then run \`npm rebuild hybridrt\` (or \`node ${script.split(path.sep).join('/')}\`)`;
+  return `install cmake and a C++17 compiler, then run \`${platform.REBUILD_COMMAND}\` (or \`node ${script.split(path.sep).join('/')}\`)`;
 }
 
 /** Why no addon can be had, with what to do about it: the message of loadNative's NATIVE error. */
@@ -265,20 +294,27 @@ function unavailableMessage(file: string, loadError?: Error): string {
   if (process.env.HYBRIDRT_NATIVE) {
     return `native addon not found at ${file} (HYBRIDRT_NATIVE names it): point HYBRIDRT_NATIVE to a built hybridrt.node, or unset it`;
   }
-  return `native addon not found at ${file}: ${nativeBuildHint()}`;
+  if (isCheckout()) return `native addon not found at ${file}: ${nativeBuildHint()}`;
+  const pkg = platformPackage();
+  return (
+    `native addon not found: the prebuilt addon for this platform (${pkg}) is not installed, and there is no build from source at ${file}: ` +
+    `install the prebuilt addon (\`npm install ${pkg}@${VERSION}\`, where one is published for this platform), or ${nativeBuildHint()}`
+  );
 }
 
 let cached: NativeAddon | undefined;
+let loadedFile: string | undefined;
 let loadedStat: fs.Stats | undefined;
 
 /**
- * The addon binary this process loaded, for fingerprints of the code (the engine cache): its
- * bytes now, refused (NATIVE) where the file changed on disk since it was loaded, because then
- * they would describe another build than the one running.
+ * The native code this process runs, for fingerprints of the code (the engine cache): the
+ * bytes of the addon it loaded, then those of the cuda backend plugin beside it where there is
+ * one. Refused (NATIVE) where the addon changed on disk since it was loaded, because then they
+ * would describe another build than the one running.
  */
 export function loadedAddonBytes(): Uint8Array {
   loadNative();
-  const file = nativeAddonPath();
+  const file = loadedFile!;
   const st = fs.statSync(file, { throwIfNoEntry: false });
   if (!st || !loadedStat || st.size !== loadedStat.size || st.mtimeMs !== loadedStat.mtimeMs || st.ino !== loadedStat.ino) {
     throw new HybridError(
@@ -286,7 +322,10 @@ export function loadedAddonBytes(): Uint8Array {
       `the native addon ${file} changed on disk since this process loaded it; restart the process to use the new build`,
     );
   }
-  return fs.readFileSync(file);
+  const plugin = path.join(path.dirname(file), platform.CUDA_PLUGIN_FILE);
+  const parts = [fs.readFileSync(file)];
+  if (fs.existsSync(plugin)) parts.push(fs.readFileSync(plugin));
+  return Buffer.concat(parts);
 }
 
 /** Loads the addon once; a missing or unloadable addon is HybridError('NATIVE'). */
@@ -299,6 +338,7 @@ export function loadNative(): NativeAddon {
   try {
     loadedStat = fs.statSync(file);
     cached = createRequire(import.meta.url)(file) as NativeAddon;
+    loadedFile = file;
   } catch (e) {
     throw new HybridError('NATIVE', unavailableMessage(file, e as Error), { cause: e });
   }

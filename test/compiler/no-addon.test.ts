@@ -44,11 +44,11 @@ describe('the build command in messages', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-hint-'));
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('an installed package: npm rebuild, or the build script by its path from the working folder', () => {
+  it('an installed package: npm rebuild --build-from-source, or the build script by its path from the working folder', () => {
     const root = path.join(dir, 'app', 'node_modules', 'hybridrt');
     fs.mkdirSync(root, { recursive: true });
     expect(nativeBuildHint(root, path.join(dir, 'app'))).toBe(
-      'install cmake and a C++17 compiler, then run `npm rebuild hybridrt` (or `node node_modules/hybridrt/scripts/build-native.mjs`)',
+      'install cmake and a C++17 compiler, then run `npm rebuild hybridrt --build-from-source` (or `node node_modules/hybridrt/scripts/build-native.mjs`)',
     );
     expect(nativeBuildHint(root, path.join(dir, 'app', 'src'))).toContain('(or `node ../node_modules/hybridrt/scripts/build-native.mjs`)');
   });

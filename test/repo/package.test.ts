@@ -39,11 +39,11 @@ describe('package metadata', () => {
 
   it('installs through scripts/build-native.mjs, and ships neither test/ nor .git (how the script tells a checkout)', () => {
     expect(pkg.scripts.install).toBe('node scripts/build-native.mjs');
-    expect(pkg.files).toContain('scripts/build-native.mjs');
+    expect(pkg.files).toEqual(expect.arrayContaining(['scripts/build-native.mjs', 'scripts/platform.cjs']));
     expect(pkg.files.filter((f) => /^(test|\.git)(\/|$)/.test(f))).toEqual([]);
   });
 
-  it('the README says how to install, without and with a toolchain', () => {
+  it('the README says how to install: prebuilt, from source, onnxruntime only', () => {
     const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
     const install = readme.slice(readme.indexOf('\n## Install\n'), readme.indexOf('\n## ', readme.indexOf('\n## Install\n') + 1));
     expect(install.length).toBeGreaterThan(500);
@@ -54,6 +54,9 @@ describe('package metadata', () => {
       'C++17',
       'every segment runs on onnxruntime',
       'node node_modules/hybridrt/scripts/build-native.mjs',
+      '@hybridrt/linux-x64-gnu',
+      'HYBRIDRT_BUILD_FROM_SOURCE=1',
+      '--omit=optional',
     ]) {
       expect(install, words).toContain(words);
     }

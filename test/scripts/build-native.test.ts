@@ -1,5 +1,6 @@
 /**
- * scripts/build-native.mjs, the package's install script: when a failed build may leave
+ * scripts/build-native.mjs, the package's install script: when it takes the prebuilt platform
+ * package instead of building (and when --build-from-source builds anyway); when a failed build may leave
  * hybridrt without its addon (installed as a dependency: a notice and exit 0, so that `npm
  * install` never fails for want of a toolchain) and when it must fail (asked for, `npm
  * rebuild`, a development checkout, HYBRIDRT_REQUIRE_NATIVE=1); the toolchain check; and the
@@ -12,7 +13,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REBUILD_COMMAND, buildNative, findOnPath, installMode, missingTools, notice } from '../../scripts/build-native.mjs';
+import {
+  REBUILD_COMMAND,
+  buildFromSourceRequested,
+  buildNative,
+  findOnPath,
+  installMode,
+  missingTools,
+  notice,
+  prebuiltAddon,
+} from '../../scripts/build-native.mjs';
+import { platformPackageName } from '../../scripts/platform.cjs';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-build-native-'));
@@ -38,7 +49,7 @@ const empty = binDir('empty', []);
 const asInstall = { npm_lifecycle_event: 'install', npm_command: 'install' };
 
 /** buildNative with a recorded runner and printed lines captured. */
-function build(env: Record<string, string>, root: string, status: number | null = 0) {
+function build(env: Record<string, string>, root: string, status: number | null = 0, prebuilt?: string) {
   const runs: string[][] = [];
   const printed: string[] = [];
   const code = buildNative({
@@ -51,6 +62,7 @@ function build(env: Record<string, string>, root: string, status: number | null 
     },
     resolve: (id) => `/resolved/${id}`,
     print: (line) => printed.push(line),
+    findPrebuilt: () => prebuilt,
   });
   return { code, runs, printed };
 }
@@ -77,6 +89,45 @@ describe('installMode', () => {
 
   it('HYBRIDRT_REQUIRE_NATIVE=0 makes even a checkout graceful', () => {
     expect(installMode({ ...asInstall, HYBRIDRT_REQUIRE_NATIVE: '0' }, checkout).mode).toBe('graceful');
+  });
+});
+
+describe('the prebuilt platform package', () => {
+  const addon = '/somewhere/@hybridrt/linux-x64-gnu/hybridrt.node';
+  const find = () => addon;
+
+  it('is taken by the install step of a published copy', () => {
+    expect(prebuiltAddon(asInstall, published, find)).toBe(addon);
+    expect(prebuiltAddon({ npm_lifecycle_event: 'install', npm_command: 'rebuild' }, published, find)).toBe(addon);
+    expect(prebuiltAddon(asInstall, published, () => undefined)).toBeUndefined();
+  });
+
+  it('is not taken where the build was asked for, from source, or in a checkout', () => {
+    expect(prebuiltAddon({}, published, find)).toBeUndefined();
+    expect(prebuiltAddon({ npm_lifecycle_event: 'build:native' }, published, find)).toBeUndefined();
+    expect(prebuiltAddon({ ...asInstall, npm_config_build_from_source: 'true' }, published, find)).toBeUndefined();
+    expect(prebuiltAddon({ ...asInstall, HYBRIDRT_BUILD_FROM_SOURCE: '1' }, published, find)).toBeUndefined();
+    expect(prebuiltAddon(asInstall, checkout, find)).toBeUndefined();
+  });
+
+  it('--build-from-source is read as npm passes it', () => {
+    expect(buildFromSourceRequested({ npm_config_build_from_source: 'true' })).toBe(true);
+    for (const off of ['', 'false', '0']) expect(buildFromSourceRequested({ npm_config_build_from_source: off })).toBe(false);
+    expect(buildFromSourceRequested({})).toBe(false);
+    expect(buildFromSourceRequested({ HYBRIDRT_BUILD_FROM_SOURCE: '1' })).toBe(true);
+  });
+
+  it('where it is taken, nothing is built and one line says which addon is used', () => {
+    const r = build({ ...asInstall, PATH: empty }, published, 0, addon);
+    expect(r.code).toBe(0);
+    expect(r.runs).toEqual([]);
+    expect(r.printed).toEqual([
+      `hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: npm rebuild hybridrt --build-from-source).`,
+    ]);
+    const fromSource = build({ ...asInstall, PATH: toolchain, npm_config_build_from_source: 'true', HYBRIDRT_PORTABLE: 'ON' }, published, 0, addon);
+    expect(fromSource.runs).toHaveLength(1);
+    expect(fromSource.runs[0]).toContain('--CDHYBRIDRT_PORTABLE=ON');
+    expect(fromSource.printed).toEqual([]);
   });
 });
 
@@ -116,6 +167,7 @@ describe('buildNative', () => {
         '--out',
         path.join(published, 'build'),
         '--CDHYBRIDRT_WITH_CUDA=OFF',
+        '--CDHYBRIDRT_PORTABLE=OFF',
       ],
     ]);
   });
@@ -131,7 +183,9 @@ describe('buildNative', () => {
     const r = build({ ...asInstall, PATH: toolchain }, published, 2);
     expect(r.code).toBe(0);
     expect(r.runs).toHaveLength(1);
-    expect(r.printed[0]).toBe('hybridrt: the native addon was not built: cmake-js exited with status 2 (see its output above).');
+    expect(r.printed[0]).toBe(
+      `hybridrt: the native addon was not built: cmake-js exited with status 2 (see its output above); no prebuilt addon for this platform (${platformPackageName()}) is installed.`,
+    );
   });
 
   it('in a checkout, a failed build fails with its status and says why it must succeed', () => {
@@ -170,21 +224,26 @@ describe('buildNative', () => {
         throw new Error("Cannot find module 'cmake-js/bin/cmake-js'\nRequire stack: ...");
       },
       print: (line) => printed.push(line),
+      findPrebuilt: () => undefined,
     });
     expect(r).toBe(0);
-    expect(printed[0]).toBe("hybridrt: the native addon was not built: cmake-js could not be found (Cannot find module 'cmake-js/bin/cmake-js').");
+    expect(printed[0]).toBe(
+      `hybridrt: the native addon was not built: cmake-js could not be found (Cannot find module 'cmake-js/bin/cmake-js'); no prebuilt addon for this platform (${platformPackageName()}) is installed.`,
+    );
   });
 });
 
 describe('the notice', () => {
   it('says what failed, what hybridrt does without the addon, and the command that builds it', () => {
-    const lines = notice('cmake was not found on PATH');
+    const lines = notice('cmake was not found on PATH', '@hybridrt/linux-x64-gnu');
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toBe('hybridrt: the native addon was not built: cmake was not found on PATH.');
+    expect(lines[0]).toBe(
+      'hybridrt: the native addon was not built: cmake was not found on PATH; no prebuilt addon for this platform (@hybridrt/linux-x64-gnu) is installed.',
+    );
     expect(lines[1]).toMatch(/every model runs on onnxruntime/);
     expect(lines[2]).toContain('install cmake and a C++17 compiler');
     expect(lines[2]).toContain(`\`${REBUILD_COMMAND}\``);
-    expect(REBUILD_COMMAND).toBe('npm rebuild hybridrt');
+    expect(REBUILD_COMMAND).toBe('npm rebuild hybridrt --build-from-source');
   });
 });
 
@@ -193,7 +252,7 @@ describe('the script, run as npm runs it', () => {
   // run with npm's install-step variables and a PATH with node alone: no cmake, no compiler.
   const pkg = path.join(dir, 'project', 'node_modules', 'hybridrt');
   fs.mkdirSync(path.join(pkg, 'scripts'), { recursive: true });
-  fs.copyFileSync(path.join(REPO, 'scripts', 'build-native.mjs'), path.join(pkg, 'scripts', 'build-native.mjs'));
+  for (const f of ['build-native.mjs', 'platform.cjs']) fs.copyFileSync(path.join(REPO, 'scripts', f), path.join(pkg, 'scripts', f));
   const nodeOnly = binDir('node-only', []);
   fs.symlinkSync(process.execPath, path.join(nodeOnly, 'node'));
   const run = (env: Record<string, string>) =>
@@ -203,11 +262,30 @@ describe('the script, run as npm runs it', () => {
     const installed = run(asInstall);
     expect(installed.status).toBe(0);
     expect(installed.stderr).toContain('hybridrt: the native addon was not built: cmake was not found on PATH');
-    expect(installed.stderr).toContain('then run `npm rebuild hybridrt` in your project.');
+    expect(installed.stderr).toContain('then run `npm rebuild hybridrt --build-from-source` in your project.');
     expect(fs.existsSync(path.join(pkg, 'build'))).toBe(false);
 
     const rebuilt = run({ npm_lifecycle_event: 'install', npm_command: 'rebuild' });
     expect(rebuilt.status).toBe(1);
     expect(rebuilt.stderr).toContain('hybridrt: building the native addon failed: cmake was not found on PATH');
+  });
+
+  it('with the platform package installed beside it: one line, nothing built; --build-from-source tries the build', () => {
+    const platformPkg = path.join(dir, 'project', 'node_modules', ...platformPackageName().split('/'));
+    fs.mkdirSync(platformPkg, { recursive: true });
+    fs.writeFileSync(path.join(platformPkg, 'package.json'), JSON.stringify({ name: platformPackageName(), version: '0.0.0' }));
+    fs.writeFileSync(path.join(platformPkg, 'hybridrt.node'), '');
+    try {
+      const installed = run(asInstall);
+      expect(installed.status).toBe(0);
+      expect(installed.stderr).toBe(
+        `hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: ${REBUILD_COMMAND}).\n`,
+      );
+      const fromSource = run({ npm_lifecycle_event: 'install', npm_command: 'rebuild', npm_config_build_from_source: 'true' });
+      expect(fromSource.status).toBe(1);
+      expect(fromSource.stderr).toContain('hybridrt: building the native addon failed: cmake was not found on PATH');
+    } finally {
+      fs.rmSync(path.join(dir, 'project', 'node_modules', '@hybridrt'), { recursive: true });
+    }
   });
 });

@@ -3,6 +3,8 @@
 
 namespace hybridrt {
 
+Error::~Error() = default;
+
 const char* ErrorCodeName(ErrorCode code) {
   switch (code) {
     case ErrorCode::kNative: return "NATIVE";

@@ -25,6 +25,10 @@ const char* ErrorCodeName(ErrorCode code);
 class Error : public std::runtime_error {
  public:
   Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  // Out of line (error.cc) as the class's key function: its vtable and type_info are emitted
+  // once, in the addon, and the cuda plugin, which throws Errors that the core catches, uses
+  // those (cuda_plugin.h) instead of a copy of its own.
+  ~Error() override;
   ErrorCode code() const { return code_; }
 
  private:
