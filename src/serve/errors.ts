@@ -11,7 +11,8 @@ import { isHybridError, messageLine } from '../errors.js';
 export type ServeErrorKind =
   | 'INVALID' // a malformed request: bad JSON, datatype, shape, data, parameters
   | 'NOT_FOUND' // an unknown model, version or endpoint
-  | 'UNAVAILABLE' // a model that is loading or failed to load, or a server shutting down
+  | 'NOT_READY' // a model version that is loading or failed to load (the reason in the message)
+  | 'UNAVAILABLE' // a server shutting down, a model disposed
   | 'TOO_LARGE' // a body or tensor beyond the server's limits
   | 'TIMEOUT' // the request took longer than the server allows
   | 'INTERNAL'; // the model failed while running
@@ -19,6 +20,7 @@ export type ServeErrorKind =
 const HTTP_STATUS: Record<ServeErrorKind, number> = {
   INVALID: 400,
   NOT_FOUND: 404,
+  NOT_READY: 400,
   UNAVAILABLE: 503,
   TOO_LARGE: 413,
   TIMEOUT: 408,
@@ -28,6 +30,7 @@ const HTTP_STATUS: Record<ServeErrorKind, number> = {
 const GRPC_STATUS: Record<ServeErrorKind, GrpcStatus> = {
   INVALID: GrpcStatus.INVALID_ARGUMENT,
   NOT_FOUND: GrpcStatus.NOT_FOUND,
+  NOT_READY: GrpcStatus.UNAVAILABLE,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,
   TOO_LARGE: GrpcStatus.RESOURCE_EXHAUSTED,
   TIMEOUT: GrpcStatus.DEADLINE_EXCEEDED,

@@ -144,12 +144,12 @@ function checkBatching(v: ServedVersion, label: string): void {
 
 /**
  * The version a request names, or the highest ready one: NOT_FOUND for an unknown model or
- * version, UNAVAILABLE (with the reason) for one that is not ready when `ready` is asked for.
+ * version, NOT_READY (with the reason) for one that is not ready when `ready` is asked for.
  */
 export function findVersion(models: readonly ServedModel[], name: string, version: string | undefined, ready: boolean): ServedVersion {
   const m = models.find((x) => x.name === name);
   if (!m) throw new ServeError('NOT_FOUND', `unknown model '${name}' (served: ${models.map((x) => x.name).join(', ') || 'none'})`);
-  if (m.reason && !m.versions.length) throw new ServeError('UNAVAILABLE', `model '${name}' is not available: ${m.reason}`);
+  if (m.reason && !m.versions.length) throw new ServeError('NOT_READY', `model '${name}' is not available: ${m.reason}`);
   const v = version ? m.versions.find((x) => x.version === version) : (m.versions.find((x) => x.state === 'READY') ?? m.versions[0]);
   if (!v) throw new ServeError('NOT_FOUND', `model '${name}' has no version '${version}' (versions: ${m.versions.map((x) => x.version).join(', ')})`);
   if (ready && v.state !== 'READY') throw notReady(v);
@@ -158,5 +158,5 @@ export function findVersion(models: readonly ServedModel[], name: string, versio
 
 export function notReady(v: ServedVersion): ServeError {
   const why = v.state === 'LOADING' ? 'is still loading' : `failed to load: ${v.reason}`;
-  return new ServeError('UNAVAILABLE', `model '${v.name}' version ${v.version} ${why}`);
+  return new ServeError('NOT_READY', `model '${v.name}' version ${v.version} ${why}`);
 }

@@ -82,7 +82,7 @@ describe('health and metadata', () => {
       error: expect.stringMatching(/config\.json: .*unknown option 'max_batch'; .* max_batch_size/),
     });
     const meta = await get('/v2/models/broken');
-    expect(meta.status).toBe(503);
+    expect(meta.status).toBe(400);
     expect(meta.json().error).toMatch(/model 'broken' version 1 failed to load: .*config\.json/);
     expect((await get('/v2/models/empty/ready')).json().error).toMatch(/no version folder/);
   });
@@ -211,7 +211,7 @@ describe('bad requests', () => {
       /the model has no output 'probs' \(its outputs: features, logits\)/,
     ],
     ['an unknown model', 'nope', x({}), 404, /unknown model 'nope'/],
-    ['a model that failed to load', 'broken', x({}), 503, /model 'broken' version 1 failed to load/],
+    ['a model that failed to load', 'broken', x({}), 400, /model 'broken' version 1 failed to load/],
   ];
   for (const [what, model, body, status, message] of cases) {
     it(`answers ${status} for ${what}`, async () => {
