@@ -61,6 +61,32 @@ export function addBytes(): Uint8Array {
   return encodeModel(model, 'add');
 }
 
+/**
+ * One input and output of each of three datatypes: 'h' FP16 [N,4] -> 'h2' = 2h (FP16; left out
+ * with `half` false), 'i' INT64 [N,3] -> 'i2' = i + i, 'b' BOOL [N,2] -> 'nb' = not b.
+ */
+export function typedBytes(half = true): Uint8Array {
+  const h = half ? [true] : [];
+  const model = buildModel({
+    inputs: [
+      ...h.map(() => ({ name: 'h', dtype: 'float16' as const, shape: ['N', 4] })),
+      { name: 'i', dtype: 'int64', shape: ['N', 3] },
+      { name: 'b', dtype: 'bool', shape: ['N', 2] },
+    ],
+    outputs: [
+      ...h.map(() => ({ name: 'h2', dtype: 'float16' as const, shape: ['N', 4] })),
+      { name: 'i2', dtype: 'int64', shape: ['N', 3] },
+      { name: 'nb', dtype: 'bool', shape: ['N', 2] },
+    ],
+    nodes: [
+      ...h.map(() => ({ op: 'Add', inputs: ['h', 'h'], outputs: ['h2'] })),
+      { op: 'Add', inputs: ['i', 'i'], outputs: ['i2'] },
+      { op: 'Not', inputs: ['b'], outputs: ['nb'] },
+    ],
+  });
+  return encodeModel(model, 'typed');
+}
+
 export const CNN_ITEM = [3, 8, 8];
 export const CNN_ITEM_ELEMENTS = 3 * 8 * 8;
 
