@@ -103,23 +103,27 @@ function element(dtype: NumericDType, datatype: Datatype, v: unknown, what: stri
 export function fromValues(dtype: NumericDType, count: number, data: unknown, what: string): TypedArray {
   const datatype = datatypeOf(dtype);
   if (!Array.isArray(data)) throw invalid(`${what}: data must be an array of ${count} ${datatype} values, flat or nested`);
-  const out = allocTyped(dtype, count) as TypedArray & { [i: number]: number | bigint };
-  let n = 0;
-  const walk = (a: readonly unknown[], depth: number): void => {
+  // Counted before anything is allocated: a shape of millions with three values is refused
+  // without allocating for millions.
+  const walk = (a: readonly unknown[], depth: number, each: (v: unknown) => void): void => {
     if (depth > 64) throw invalid(`${what}: data is nested more than 64 deep`);
     for (const v of a) {
-      if (Array.isArray(v)) {
-        walk(v, depth + 1);
-        continue;
-      }
-      if (n >= count) throw invalid(`${what}: data has more than the ${count} elements of its shape`);
-      const x = typeof v === 'string' && (dtype === 'int64' || dtype === 'uint64') && /^-?\d+$/.test(v) ? bigIntOf(v, dtype, what, n) : undefined;
-      out[n] = x ?? element(dtype, datatype, v, what, n);
-      n++;
+      if (Array.isArray(v)) walk(v, depth + 1, each);
+      else each(v);
     }
   };
-  walk(data, 0);
+  let n = 0;
+  walk(data, 0, () => {
+    if (++n > count) throw invalid(`${what}: data has more than the ${count} elements of its shape`);
+  });
   if (n !== count) throw invalid(`${what}: data has ${n} elements, its shape needs ${count}`);
+  const out = allocTyped(dtype, count) as TypedArray & { [i: number]: number | bigint };
+  let i = 0;
+  walk(data, 0, (v) => {
+    const x = typeof v === 'string' && (dtype === 'int64' || dtype === 'uint64') && /^-?\d+$/.test(v) ? bigIntOf(v, dtype, what, i) : undefined;
+    out[i] = x ?? element(dtype, datatype, v, what, i);
+    i++;
+  });
   return out;
 }
 
