@@ -30,10 +30,8 @@ interface ModelInferRequest {
   raw_input_contents: Buffer[];
 }
 
-type Handler = (call: grpc.ServerUnaryCall<any, any>, done: grpc.sendUnaryData<unknown>) => void; // eslint-disable-line @typescript-eslint/no-explicit-any
-
 /** A unary handler whose errors become gRPC statuses. */
-function unary(work: (request: any) => unknown): Handler {
+function unary<Request>(work: (request: Request) => unknown): grpc.handleUnaryCall<Request, unknown> {
   return (call, done) => {
     Promise.resolve()
       .then(() => work(call.request))
