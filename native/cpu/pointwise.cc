@@ -58,6 +58,7 @@ class PointwiseKernel : public CpuKernel {
     dims_ = out_[0].shape;
     const size_t rank = dims_.size();
     strides_.assign(in_.size(), std::vector<int64_t>(rank, 0));
+    same_run_.assign(in_.size(), 1);
     for (size_t k = 0; k < in_.size(); ++k) {
       const Shape& s = in_[k].shape;
       const size_t off = rank - s.size();
@@ -66,7 +67,11 @@ class PointwiseKernel : public CpuKernel {
         strides_[k][off + d] = s[d] == 1 ? 0 : st;
         st *= s[d];
       }
+      // Output elements per value of this input along the innermost dims it broadcasts over.
+      for (size_t d = rank; d-- > 0 && strides_[k][d] == 0;) same_run_[k] *= dims_[d];
     }
+    whole_.assign(in_.size(), false);
+    for (size_t k = 0; k < in_.size(); ++k) whole_[k] = in_[k].dtype == DType::kFloat32 && in_[k].shape == dims_;
   }
 
  public:
@@ -137,20 +142,43 @@ class PointwiseKernel : public CpuKernel {
   void RunBlock(const KernelArgs& args, int64_t b, int64_t e, float* values, int64_t* idx) const {
     const int64_t len = e - b;
     const size_t inputs = in_.size();
-    for (size_t k = 0; k < inputs; ++k) Gather(args, k, b, e, values + k * kBlock, idx);
+    // An input that holds one value over the whole block (a per-channel scale inside one
+    // channel's plane) is read once and taken as a constant operand (stride 0), so its steps run
+    // the loops with one value broadcast instead of gathering a block of copies.
+    // An fp32 input of the output's shape is read where it lies (unless the output shares its
+    // bytes), and the last step writes an fp32 output directly: no copies in or out.
+    uint64_t single = 0;
+    std::vector<const float*>& direct = DirectScratch(inputs);
+    float* const out_f32 = out_[0].dtype == DType::kFloat32 ? static_cast<float*>(args.outputs[0]) + b : nullptr;
+    for (size_t k = 0; k < inputs; ++k) {
+      float* dst = values + k * kBlock;
+      direct[k] = nullptr;
+      if (whole_[k] && args.inputs[k] != args.outputs[0]) {
+        direct[k] = static_cast<const float*>(args.inputs[k]) + b;
+      } else if (k < 64 && b / same_run_[k] == (e - 1) / same_run_[k]) {
+        single |= uint64_t{1} << k;
+        Gather(args, k, b, b + 1, dst, idx);
+      } else {
+        Gather(args, k, b, e, dst, idx);
+      }
+    }
     // An operand's values and their stride: a block buffer (1) or a constant (0).
     auto operand = [&](const PointwiseOperand& o, int64_t* stride) -> const float* {
       *stride = o.kind == PointwiseOperand::Kind::kConstant ? 0 : 1;
       switch (o.kind) {
-        case PointwiseOperand::Kind::kInput: return values + o.index * kBlock;
+        case PointwiseOperand::Kind::kInput:
+          if (direct[o.index]) return direct[o.index];
+          if (o.index < 64 && (single >> o.index & 1)) *stride = 0;
+          return values + o.index * kBlock;
         case PointwiseOperand::Kind::kStep: return values + (inputs + o.index) * kBlock;
         case PointwiseOperand::Kind::kConstant: break;
       }
       return &constants_f_[o.index];
     };
+    const size_t last = prog_.steps.size() - 1;
     for (size_t s = 0; s < prog_.steps.size(); ++s) {
       const PointwiseStep& st = prog_.steps[s];
-      float* y = values + (inputs + s) * kBlock;
+      float* y = s == last && out_f32 ? out_f32 : values + (inputs + s) * kBlock;
       int64_t sa = 1, sq = 1;
       const float* a = operand(st.args[0], &sa);
       if (st.binary) {
@@ -163,17 +191,25 @@ class PointwiseKernel : public CpuKernel {
         if (st.act.enabled) ApplyActivation(st.act, y, y, len);
       }
     }
-    const float* result = values + (inputs + prog_.steps.size() - 1) * kBlock;
-    switch (out_[0].dtype) {
-      case DType::kFloat32: std::memcpy(static_cast<float*>(args.outputs[0]) + b, result, len * sizeof(float)); break;
-      default: FloatToHalfBuffer(result, out_[0].dtype, static_cast<uint16_t*>(args.outputs[0]) + b, len); break;
+    if (!out_f32) {
+      const float* result = values + (inputs + last) * kBlock;
+      FloatToHalfBuffer(result, out_[0].dtype, static_cast<uint16_t*>(args.outputs[0]) + b, len);
     }
+  }
+
+  // Per thread: the direct input pointers of the block being run.
+  static std::vector<const float*>& DirectScratch(size_t inputs) {
+    thread_local std::vector<const float*> direct;
+    if (direct.size() < inputs) direct.resize(inputs);
+    return direct;
   }
 
   PointwiseProgram prog_;
   std::vector<float> constants_f_;  // the program's constants as fp32
   Shape dims_;
   std::vector<std::vector<int64_t>> strides_;  // per input, per output dim (0: broadcast)
+  std::vector<int64_t> same_run_;              // per input: consecutive output elements that read one value
+  std::vector<bool> whole_;                    // per input: fp32 of the output's shape (read in place)
 };
 
 }  // namespace
