@@ -12,9 +12,10 @@ RUN apt-get update && apt-get install -y --no-install-recommends cmake g++ make 
 WORKDIR /opt/hybridrt
 # onnxruntime-node's own install script downloads CUDA provider files; hybridrt needs only its
 # bundled CPU build. A failed addon build fails the image instead of falling back to onnxruntime.
-ENV ONNXRUNTIME_NODE_INSTALL=skip HYBRIDRT_REQUIRE_NATIVE=1 HYBRIDRT_WITH_CUDA=OFF
+# The addon is built here from source (not taken from a prebuilt platform package).
+ENV ONNXRUNTIME_NODE_INSTALL=skip HYBRIDRT_REQUIRE_NATIVE=1 HYBRIDRT_BUILD_FROM_SOURCE=1 HYBRIDRT_WITH_CUDA=OFF
 COPY package.json package-lock.json tsconfig.json CMakeLists.txt ./
-COPY scripts/build-native.mjs scripts/
+COPY scripts/build-native.mjs scripts/platform.cjs scripts/
 COPY native native
 COPY src src
 COPY converters converters
@@ -25,9 +26,10 @@ RUN npm ci --foreground-scripts && npm prune --omit=dev
 FROM node:20-bookworm-slim
 WORKDIR /opt/hybridrt
 COPY --from=build /opt/hybridrt/package.json ./
+COPY --from=build /opt/hybridrt/scripts/platform.cjs scripts/platform.cjs
 COPY --from=build /opt/hybridrt/bin bin
 COPY --from=build /opt/hybridrt/dist dist
-COPY --from=build /opt/hybridrt/build/Release/hybridrt.node build/Release/hybridrt.node
+COPY --from=build /opt/hybridrt/build/Release build/Release
 COPY --from=build /opt/hybridrt/node_modules node_modules
 ENV NODE_ENV=production
 EXPOSE 8000 8001
