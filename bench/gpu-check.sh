@@ -4,8 +4,10 @@
 # default, HYBRIDRT_CUDA_ARCHS to change it), runs the gpu test project, then the real-model
 # checks (bench/gpu-models.py), then zoo models exported with PyTorch there (bench/zoo/export.py;
 # ZOO_MODELS, default the recurrent and transformer ones) through `hybrid-run --backend cuda
-# --compare`. Logs go to ${OUT:-/tmp}. Stages: all (default), build, test, models, zoo; e.g.
-# `bash bench/gpu-check.sh build test`.
+# --compare`. Logs go to ${OUT:-/tmp}. Stages: all (default), build, plugin, test, models, zoo;
+# e.g. `bash bench/gpu-check.sh build plugin test`. The plugin stage checks the cuda backend
+# plugin beside the addon (docs/engine.md, "Files"): its dynamic symbols are the entry points
+# alone, cuda is available, and with cuDNN off the loader's path the reason names libcudnn.
 #
 # The conformance tests need the ONNX test data: set ONNX_CONFORMANCE_DIR, or carry
 # .conf/conformance.tar.xz (made by `bash bench/gpu-check.sh pack-conformance` here), which
@@ -36,6 +38,26 @@ if has build; then
   { time npm run build:native; } 2>&1 | tee "$out/build.log" | grep -E "hybridrt:|error|warning: |real" || status=1
   [[ -f build/Release/hybridrt.node ]] || { echo "no addon built"; exit 1; }
   npm run build:ts > "$out/build-ts.log" 2>&1 || { echo "tsc failed"; tail -20 "$out/build-ts.log"; status=1; }
+fi
+if has plugin; then
+  echo "== plugin ($(date -u +%H:%M:%S))"
+  plugin=build/Release/libhybridrt_cuda.so
+  if [[ ! -f $plugin ]]; then
+    echo "no cuda plugin was built ($plugin)"; status=1
+  else
+    readelf -d "$plugin" | grep -E "NEEDED|RUNPATH" | tee "$out/plugin.log"
+    others=$(nm -D --defined-only "$plugin" | awk '{print $3}' | grep -v '^hybridrt_cuda_' | tr '\n' ' ')
+    [[ -z $others ]] || { echo "the plugin exports more than its entry points: $others"; status=1; }
+    query='const a = require("./build/Release/hybridrt.node"); const s = a.deviceQuery("cuda"); console.log(JSON.stringify(a.backends()), JSON.stringify(s)); process.exit(s.available ? 0 : 1)'
+    node -e "$query" || { echo "cuda is not available"; status=1; }
+    # env.sh puts cuDNN on the loader's path (LD_LIBRARY_PATH, and its folder in the RUNPATH of a
+    # build that is not HYBRIDRT_PORTABLE): take both away, and the reason must name the library.
+    mv /tmp/hybrid-gpu/cudnn /tmp/hybrid-gpu/cudnn.off
+    reason=$(LD_LIBRARY_PATH=$CUDA_HOME/lib64 node -e 'console.log(require("./build/Release/hybridrt.node").deviceQuery("cuda").reason)')
+    mv /tmp/hybrid-gpu/cudnn.off /tmp/hybrid-gpu/cudnn
+    echo "without cuDNN: $reason"
+    [[ $reason == *libcudnn*"cannot open shared object file"* ]] || { echo "the reason does not name libcudnn"; status=1; }
+  fi
 fi
 if has test; then
   echo "== test/gpu ($(date -u +%H:%M:%S))"

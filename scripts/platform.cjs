@@ -35,11 +35,22 @@ function isCheckout(root) {
   return fs.existsSync(path.join(root, '.git')) || fs.existsSync(path.join(root, 'test'));
 }
 
-/** 'glibc' or 'musl' on Linux (as npm's `libc` field names them), else undefined. */
+/**
+ * 'glibc' or 'musl' on Linux (as npm's `libc` field names them), else undefined. As detect-libc
+ * does: the text of ldd says which C library it belongs to (cheap); where ldd is missing, Node's
+ * report, whose header names the glibc Node runs on (a musl build has none). The report is the
+ * slower way (it gathers the whole process's state), hence second.
+ */
 function detectLibc(platform = process.platform) {
   if (platform !== 'linux') return undefined;
-  // Node's report says which glibc it runs on; a musl build has no such field.
-  const header = process.report && process.report.getReport ? process.report.getReport().header : {};
+  try {
+    const ldd = fs.readFileSync('/usr/bin/ldd', 'utf8');
+    if (ldd.includes('musl')) return 'musl';
+    if (ldd.includes('GNU C Library') || ldd.includes('GLIBC')) return 'glibc';
+  } catch {
+    // no ldd: ask the report
+  }
+  const header = process.report && process.report.getReport ? process.report.getReport().header : undefined;
   return header && header.glibcVersionRuntime ? 'glibc' : 'musl';
 }
 

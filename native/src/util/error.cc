@@ -1,4 +1,5 @@
-// Names of error codes as the TypeScript side expects them (HybridError codes).
+// Names of error codes as the TypeScript side expects them (HybridError codes), and Error's key
+// function (error.h: why it is out of line).
 #include "src/util/error.h"
 
 namespace hybridrt {
