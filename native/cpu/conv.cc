@@ -74,7 +74,10 @@ class ConvKernel : public GroupedWindowKernel {
       }
     }
     if (transposed_) {
-      if (tactic() == "im2col_gemm") cols_ = out_size;  // one block: the transposed product takes them all
+      if (tactic() == "im2col_gemm") {  // one block: the transposed product takes every position
+        cols_ = out_size;
+        workspace_ = static_cast<size_t>(kg * out_size) * sizeof(float);
+      }
       transposed_at_ = (workspace_ + 63) / 64 * 64;
       workspace_ = transposed_at_ + static_cast<size_t>(out_size * mg_) * sizeof(float);
     }

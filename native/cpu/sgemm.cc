@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <map>
 #include <mutex>
@@ -280,18 +281,45 @@ std::shared_ptr<float> AlignedFloats(size_t n) {
 }
 
 // Packings alive, by what was packed: a second engine instance or context of the same weights
-// shares the first one's panels.
+// shares the first one's panels. The key holds a hash of the bytes as well as their address: a
+// packing can outlive its source (a half adapter frees its widened weights before the kernel
+// that packed them), and another layer's weights may then be allocated at the same address.
 struct PackKey {
   const float* src;
+  uint64_t hash;
   int64_t outer, k, rs, cs;
   float alpha;
   int tile;
   char side;
   bool operator<(const PackKey& o) const {
-    return std::tie(src, outer, k, rs, cs, alpha, tile, side) <
-           std::tie(o.src, o.outer, o.k, o.rs, o.cs, o.alpha, o.tile, o.side);
+    return std::tie(src, hash, outer, k, rs, cs, alpha, tile, side) <
+           std::tie(o.src, o.hash, o.outer, o.k, o.rs, o.cs, o.alpha, o.tile, o.side);
   }
 };
+
+// A hash of the floats a (outer x k) operand with strides (rs, cs) spans: the bytes from its
+// first to its last element (the operand itself where it is one dense matrix, as weights are).
+// Four multiply-xor lanes, so that it runs at memory speed.
+uint64_t SpanHash(const float* src, int64_t outer, int64_t k, int64_t rs, int64_t cs) {
+  const int64_t last = (outer - 1) * rs + (k - 1) * cs;
+  const size_t bytes = static_cast<size_t>(last + 1) * sizeof(float);
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(src);
+  constexpr uint64_t kMul = 0x9E3779B97F4A7C15ull;
+  uint64_t h[4] = {1, 2, 3, 4};
+  size_t i = 0;
+  for (; i + 32 <= bytes; i += 32) {
+    for (int l = 0; l < 4; ++l) {
+      uint64_t w;
+      std::memcpy(&w, p + i + 8 * l, 8);
+      h[l] = (h[l] ^ w) * kMul;
+      h[l] ^= h[l] >> 29;
+    }
+  }
+  uint64_t out = bytes;
+  for (; i < bytes; ++i) out = (out ^ p[i]) * kMul;
+  for (int l = 0; l < 4; ++l) out = (out ^ h[l]) * kMul;
+  return out ^ (out >> 31);
+}
 
 template <typename Pack>
 std::shared_ptr<const float> SharedPacking(const PackKey& key, size_t floats, Pack pack) {
@@ -320,16 +348,17 @@ PackedMatrix PackedMatrix::A(int64_t m, int64_t k, float alpha, const float* a, 
   p.padded_ = RoundUp(m, p.tile_);
   const int tile = p.tile_;
   const int64_t padded = p.padded_;
-  p.data_ = SharedPacking(PackKey{a, m, k, rs, cs, alpha, tile, 'A'}, static_cast<size_t>(padded * k), [&](float* out) {
-    for (int64_t p0 = 0; p0 < k; p0 += kKC) {
-      const int64_t kc = std::min(kKC, k - p0);
-      if (tile == kGemmMR512) {
-        PackA<kGemmMR512>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
-      } else {
-        PackA<kGemmMR>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
-      }
-    }
-  });
+  p.data_ = SharedPacking(PackKey{a, SpanHash(a, m, k, rs, cs), m, k, rs, cs, alpha, tile, 'A'},
+                          static_cast<size_t>(padded * k), [&](float* out) {
+                            for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+                              const int64_t kc = std::min(kKC, k - p0);
+                              if (tile == kGemmMR512) {
+                                PackA<kGemmMR512>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
+                              } else {
+                                PackA<kGemmMR>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
+                              }
+                            }
+                          });
   return p;
 }
 
@@ -341,16 +370,17 @@ PackedMatrix PackedMatrix::B(int64_t k, int64_t n, const float* b, int64_t rs, i
   p.padded_ = RoundUp(n, p.tile_);
   const int tile = p.tile_;
   const int64_t padded = p.padded_;
-  p.data_ = SharedPacking(PackKey{b, n, k, rs, cs, 1.0f, tile, 'B'}, static_cast<size_t>(padded * k), [&](float* out) {
-    for (int64_t p0 = 0; p0 < k; p0 += kKC) {
-      const int64_t kc = std::min(kKC, k - p0);
-      if (tile == kGemmNR512) {
-        PackB<kGemmNR512>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
-      } else {
-        PackB<kGemmNR>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
-      }
-    }
-  });
+  p.data_ = SharedPacking(PackKey{b, SpanHash(b, n, k, cs, rs), n, k, rs, cs, 1.0f, tile, 'B'},
+                          static_cast<size_t>(padded * k), [&](float* out) {
+                            for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+                              const int64_t kc = std::min(kKC, k - p0);
+                              if (tile == kGemmNR512) {
+                                PackB<kGemmNR512>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
+                              } else {
+                                PackB<kGemmNR>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
+                              }
+                            }
+                          });
   return p;
 }
 

@@ -101,7 +101,7 @@ class Pool {
     {
       std::lock_guard<std::mutex> lock(mu_);
       jobs_.push_back(job);
-      pending_.fetch_add(1);
+      submitted_.fetch_add(1);
     }
     // A sleeper counts itself under mu_ before it checks for jobs, so it either saw this job
     // or is counted here.
@@ -116,7 +116,6 @@ class Pool {
   void Remove(const std::shared_ptr<Job>& job) {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.remove(job);
-    pending_.fetch_sub(1);
   }
 
  private:
@@ -124,8 +123,14 @@ class Pool {
     tls_in_parallel = true;
     for (;;) {
       std::shared_ptr<Job> job;
-      // Spin while no job is listed; take one under the lock.
-      if (SpinUntil([&] { return pending_.load(std::memory_order_relaxed) > 0; })) {
+      // A job listed now, else spin until the next Submit (a finished job stays listed until
+      // its caller removes it, so "a job is listed" would end the spin at once).
+      const int64_t seen = submitted_.load();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        job = Pick();
+      }
+      if (!job && SpinUntil([&] { return submitted_.load(std::memory_order_relaxed) != seen; })) {
         std::lock_guard<std::mutex> lock(mu_);
         job = Pick();
       }
@@ -155,8 +160,8 @@ class Pool {
   std::mutex mu_;
   std::condition_variable cv_;
   std::list<std::shared_ptr<Job>> jobs_;
-  std::atomic<int> pending_{0};   // jobs_.size()
-  std::atomic<int> sleepers_{0};  // workers waiting on cv_
+  std::atomic<int64_t> submitted_{0};  // jobs ever submitted
+  std::atomic<int> sleepers_{0};       // workers waiting on cv_
   std::vector<std::thread> threads_;
 };
 

@@ -190,6 +190,17 @@ try {
     kind: 'convolution',
     params: { ...win(3, 1), groups: 2 },
   });
+  // ... and with more patch rows (7300 x 9) than the column budget's 2^21 floats hold for its
+  // 16 positions: the transposed product still unrolls them all at once (its workspace sized
+  // for that; the sanitizer build catches a short one).
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] },
+    inputs: [randomFloat([1, 7300, 4, 4], 33), randomFloat([32, 7300, 3, 3], 34, -0.02, 0.02)],
+    constants: [1],
+    kind: 'convolution',
+    params: { ...win(3, 1), groups: 1 },
+  });
   await checkLayer({
     op: 'Conv',
     attrs: { kernel_shape: [1, 1] },
