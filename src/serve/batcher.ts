@@ -9,8 +9,9 @@
  *     only idle it), or where the server is draining;
  *   - else once the head has waited max_queue_delay, more requests joining meanwhile.
  *
- * While every instance is busy the queue simply grows, so a loaded server batches without
- * any delay. A batch's inputs are concatenated along dim 0 into new arrays, run as one run(),
+ * While every instance is busy the queue grows (up to maxQueue requests; more are refused
+ * UNAVAILABLE), so a loaded server batches without any delay. A request joins a batch only
+ * where the merged dims fit one of the model's profiles. A batch's inputs are concatenated along dim 0 into new arrays, run as one run(),
  * and every output is cut back along dim 0 into fresh arrays per request: a request's answer
  * holds its own rows only. A request whose deadline passes leaves the queue (or, if running,
  * has its rows dropped) and is answered TIMEOUT.
@@ -37,6 +38,14 @@ export interface SchedulerOptions {
   label: string;
   /** Called once per run with its batch size. */
   onRun?: (items: number) => void;
+  /** Requests that may wait at once; one more is refused UNAVAILABLE (default: no bound). */
+  maxQueue?: number;
+  /**
+   * Whether inputs of these dims (a merged batch) fit the model: the compiled profiles. Each
+   * request fits alone (checked on arrival), but two merged may fit none where there are
+   * several; a request that would not fit with the batch waits for the next one.
+   */
+  fits?: (dims: Map<string, number[]>) => boolean;
 }
 
 interface Pending {
@@ -62,6 +71,15 @@ export class Scheduler {
 
   /** Runs a checked request (alone or in a batch); rejects with TIMEOUT after `timeoutMs`. */
   submit(req: CheckedRequest, timeoutMs: number): Promise<RunResult> {
+    const max = this.options.maxQueue;
+    if (max !== undefined && this.queue.length >= max) {
+      return Promise.reject(
+        new ServeError(
+          'UNAVAILABLE',
+          `${this.options.label}: ${this.queue.length} requests are waiting already (the queue holds ${max}); retry later`,
+        ),
+      );
+    }
     return new Promise<RunResult>((resolve, reject) => {
       const p: Pending = { req, enqueued: performance.now(), done: false, resolve, reject };
       p.timer = setTimeout(() => this.expire(p, timeoutMs), timeoutMs);
@@ -118,6 +136,7 @@ export class Scheduler {
     for (let i = 1; i < this.queue.length && items < maxBatchSize; i++) {
       const p = this.queue[i]!;
       if (p.req.key !== head.req.key || items + p.req.batch > maxBatchSize) continue;
+      if (this.options.fits && !this.options.fits(mergedDims(head.req, items + p.req.batch))) continue;
       picked.push(p);
       items += p.req.batch;
     }
@@ -191,6 +210,11 @@ export class Scheduler {
   private checkIdle(): void {
     if (this.running === 0 && this.queue.length === 0) for (const resolve of this.idle.splice(0)) resolve();
   }
+}
+
+/** The dims of `req`'s inputs with dim 0 (the batch) set to `items`. */
+function mergedDims(req: CheckedRequest, items: number): Map<string, number[]> {
+  return new Map(Object.entries(req.feeds).map(([name, t]) => [name, [items, ...t.dims.slice(1)]]));
 }
 
 /** Feeds of several requests (same inputs, same dims beyond dim 0) concatenated along dim 0. */

@@ -60,6 +60,11 @@ function buildCommand(io: ServeIO): Command {
         .argParser(integer('--request-timeout-ms', 1, 86_400_000))
         .default(DEFAULT_LIMITS.requestTimeoutMs),
     )
+    .addOption(
+      new Option('--max-queue <n>', 'requests that may wait for one model version at once (more are answered 503)')
+        .argParser(integer('--max-queue', 1, 1_000_000))
+        .default(DEFAULT_LIMITS.maxQueue),
+    )
     .option('-q, --quiet', 'print warnings only (not the ports and models loaded)')
     .option('-v, --verbose', 'print stack traces with errors')
     .version(VERSION, '-V, --version', 'print the hybridrt version and exit')
@@ -79,6 +84,7 @@ interface Flags {
   maxBodyBytes: number;
   maxTensorElements: number;
   requestTimeoutMs: number;
+  maxQueue: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -125,6 +131,7 @@ export async function main(argv: string[], io: ServeIO = processIO, stopped: Pro
       maxBodyBytes: flags.maxBodyBytes,
       maxTensorElements: flags.maxTensorElements,
       requestTimeoutMs: flags.requestTimeoutMs,
+      maxQueue: flags.maxQueue,
       onLog: log,
     });
   } catch (e) {

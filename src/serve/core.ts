@@ -13,6 +13,7 @@ import { Scheduler } from './batcher.js';
 import { datatypeOf } from './datatypes.js';
 import { ServeError, toServeError } from './errors.js';
 import { type ModelMetadata, modelMetadata } from './metadata.js';
+import { chooseProfile } from '../compiler/profiles.js';
 import { ServeMetrics } from './metrics.js';
 import { type ServedModel, type ServedVersion, findVersion, loadVersion, scanRepository } from './repository.js';
 import { type InferRequest, type RequestLimits, checkRequest } from './request.js';
@@ -22,12 +23,15 @@ export interface ServeLimits extends RequestLimits {
   maxBodyBytes: number;
   /** Milliseconds from a request's arrival to its answer, body upload included. */
   requestTimeoutMs: number;
+  /** Requests that may wait for one model version at once; more are answered 503 / UNAVAILABLE. */
+  maxQueue: number;
 }
 
 export const DEFAULT_LIMITS: ServeLimits = {
   maxBodyBytes: 64 * 1024 * 1024,
   maxTensorElements: 1 << 26,
   requestTimeoutMs: 30_000,
+  maxQueue: 1024,
 };
 
 export interface InferOutput {
@@ -81,6 +85,8 @@ export class ServeCore {
               maxBatchSize: c.maxBatchSize,
               instances: c.instances,
               label,
+              maxQueue: this.limits.maxQueue,
+              ...(v.profiles ? { fits: (dims: Map<string, number[]>) => fitsProfile(v.profiles!, dims) } : {}),
               ...(c.dynamicBatching ? { batching: c.dynamicBatching } : {}),
               onRun: (items) => {
                 this.metrics.batchSize.observe(labels, items);
@@ -203,5 +209,15 @@ export class ServeCore {
         }
       }
     }
+  }
+}
+
+/** Whether inputs of these dims fit one of the profiles. */
+function fitsProfile(profiles: Parameters<typeof chooseProfile>[0], dims: Map<string, number[]>): boolean {
+  try {
+    chooseProfile(profiles, dims);
+    return true;
+  } catch {
+    return false;
   }
 }

@@ -27,6 +27,8 @@ export interface ServeOptions {
   maxTensorElements?: number;
   /** Milliseconds from a request's arrival to its answer (default 30000). */
   requestTimeoutMs?: number;
+  /** Requests that may wait for one model version at once (default 1024); more are answered 503. */
+  maxQueue?: number;
   /** What the server does: ports, models loaded or failed. */
   onLog?: (message: string, level: 'info' | 'warn') => void;
 }
@@ -69,6 +71,7 @@ export async function serve(options: ServeOptions): Promise<HybridServer> {
     maxBodyBytes: limitOf('maxBodyBytes', options.maxBodyBytes, DEFAULT_LIMITS.maxBodyBytes),
     maxTensorElements: limitOf('maxTensorElements', options.maxTensorElements, DEFAULT_LIMITS.maxTensorElements),
     requestTimeoutMs: limitOf('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_LIMITS.requestTimeoutMs),
+    maxQueue: limitOf('maxQueue', options.maxQueue, DEFAULT_LIMITS.maxQueue),
   };
   const log = options.onLog ?? (() => {});
   const core = new ServeCore(options.modelRepository, limits, log);

@@ -51,6 +51,25 @@ function request(batch: number, width: number, seed: number): CheckedRequest {
 const options = (over: Partial<SchedulerOptions>): SchedulerOptions => ({ maxBatchSize: 8, instances: 1, label: 'model', ...over });
 
 describe('Scheduler', () => {
+  it('refuses a request UNAVAILABLE once maxQueue requests wait, and serves the rest', async () => {
+    const { model } = standIn(20);
+    const s = new Scheduler(model, options({ maxQueue: 2 }));
+    const first = s.submit(request(1, 3, 1), 60_000); // runs at once: the queue is empty again
+    const waiting = [s.submit(request(1, 3, 2), 60_000), s.submit(request(1, 3, 3), 60_000)];
+    await expect(s.submit(request(1, 3, 4), 60_000)).rejects.toMatchObject({ kind: 'UNAVAILABLE', message: /2 requests are waiting/ });
+    for (const r of await Promise.all([first, ...waiting])) expect(r.outputs.twice!.dims).toEqual([1, 3]);
+  });
+
+  it('merges a request only where the merged dims fit the model (its profiles)', async () => {
+    const { model, batches } = standIn();
+    // A model whose profiles take batch 1..2 only: 2 + 1 items fit none.
+    const fits = (dims: Map<string, number[]>) => dims.get('x')![0]! <= 2;
+    const s = new Scheduler(model, options({ fits, batching: { preferred: [8], maxQueueDelayMs: 30 } }));
+    await Promise.all([s.submit(request(2, 3, 1), 60_000), s.submit(request(1, 3, 2), 60_000), s.submit(request(1, 3, 3), 60_000)]);
+    expect(batches.every((b) => b[0]! <= 2)).toBe(true);
+    expect(batches.map((b) => b[0])).toEqual([2, 2]);
+  });
+
   it('gathers concurrent requests of one key up to the preferred size; each gets its own rows', async () => {
     const { model, batches } = standIn();
     const s = new Scheduler(model, options({ batching: { preferred: [4], maxQueueDelayMs: 10_000 } }));
