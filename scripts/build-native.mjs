@@ -149,7 +149,13 @@ export function buildNative({
 } = {}) {
   const prebuilt = prebuiltAddon(env, root, findPrebuilt);
   if (prebuilt) {
-    print(`hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: ${REBUILD_COMMAND}).`);
+    // The loader takes a build from source before the platform package: say which one loads.
+    const local = path.join(root, 'build', 'Release', 'hybridrt.node');
+    print(
+      fs.existsSync(local)
+        ? `hybridrt: keeping the addon built from source (${local}), which loads before the prebuilt one of ${platformPackageName()}.`
+        : `hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: ${REBUILD_COMMAND}).`,
+    );
     return 0;
   }
   const { mode, why } = installMode(env, root);

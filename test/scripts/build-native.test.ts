@@ -124,6 +124,17 @@ describe('the prebuilt platform package', () => {
     expect(r.printed).toEqual([
       `hybridrt: using the prebuilt addon of ${platformPackageName()} (to build it from source instead: npm rebuild hybridrt --build-from-source).`,
     ]);
+    // Where an earlier build from source is there, it is what loads, and the line says so.
+    const local = path.join(published, 'build', 'Release', 'hybridrt.node');
+    fs.mkdirSync(path.dirname(local), { recursive: true });
+    fs.writeFileSync(local, '');
+    try {
+      expect(build({ ...asInstall, PATH: empty }, published, 0, addon).printed).toEqual([
+        `hybridrt: keeping the addon built from source (${local}), which loads before the prebuilt one of ${platformPackageName()}.`,
+      ]);
+    } finally {
+      fs.rmSync(path.join(published, 'build'), { recursive: true });
+    }
     const fromSource = build({ ...asInstall, PATH: toolchain, npm_config_build_from_source: 'true', HYBRIDRT_PORTABLE: 'ON' }, published, 0, addon);
     expect(fromSource.runs).toHaveLength(1);
     expect(fromSource.runs[0]).toContain('--CDHYBRIDRT_PORTABLE=ON');
