@@ -3,7 +3,7 @@
 // the taps that fall inside the input (max and the average's sum use only those) and, for the average's divisor, how
 // many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
 // (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
-// dims. 2-D float max pooling without dilation runs separably and vectorized (MaxPlane2D).
+// dims. 2-D float pooling without dilation runs separably and vectorized (Plane2D).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -33,8 +33,8 @@ class PoolingKernel : public CpuKernel {
     }
     w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
     max_ = params().String("mode") == "max";
-    fast_max_ = max_ && in_[0].dtype == DType::kFloat32 && w_.in[0] == 1 && w_.out[0] == 1 && w_.kernel[0] == 1 &&
-                w_.pad[0] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
+    fast_2d_ = in_[0].dtype == DType::kFloat32 && w_.in[0] == 1 && w_.out[0] == 1 && w_.kernel[0] == 1 &&
+               w_.pad[0] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     include_pad_ = params().Bool("countIncludePad");
     const size_t sp = in_[0].shape.size() - 2;
     auto pe = params().Ints("padsEnd");
@@ -78,8 +78,10 @@ class PoolingKernel : public CpuKernel {
         } else if (t == DType::kUInt8) {
           Plane(static_cast<const uint8_t*>(args.inputs[0]) + p * in_size,
                 static_cast<uint8_t*>(args.outputs[0]) + p * out_size);
-        } else if (fast_max_) {
-          MaxPlane2D(x + p * in_size, y + p * out_size);
+        } else if (fast_2d_ && max_) {
+          Plane2D<true>(x + p * in_size, y + p * out_size);
+        } else if (fast_2d_) {
+          Plane2D<false>(x + p * in_size, y + p * out_size);
         } else {
           Plane(x + p * in_size, y + p * out_size);
         }
@@ -91,33 +93,36 @@ class PoolingKernel : public CpuKernel {
   // NaN-propagating max, as Plane's.
   static float MaxNan(float acc, float v) { return (v > acc || v != v) ? v : acc; }
 
-  // 2-D float max pooling without dilation, separably and vectorized: per output row, the
-  // maxima of its window's input rows (a loop over contiguous columns), then per tap column
-  // the maxima along the row. With stride 2 the row of maxima is first split into its even and
-  // odd columns, so that every tap reads contiguous floats; other strides read strided. The
-  // same taps as Plane (taps_ and ValidRange bound both passes), so the same values, a NaN in
-  // a window included; only a tie's sign of zero or NaN payload may differ, the taps being
-  // visited in another order.
-  void MaxPlane2D(const float* x, float* y) const {
+  // 2-D float pooling without dilation, separably and vectorized: per output row, the maxima
+  // (sums) of its window's input rows (a loop over contiguous columns), then per tap column the
+  // maxima (sums) along the row, and for the average the division by its count. With stride 2
+  // the row is first split into its even and odd columns, so that every tap reads contiguous
+  // floats; other strides read strided. The same taps as Plane (taps_ and ValidRange bound both
+  // passes), so for max the same values, a NaN in a window included (only a tie's sign of zero
+  // or NaN payload may differ, the taps being visited in another order); an average's sum is
+  // taken rows first, so it may differ from Plane's in rounding.
+  template <bool kMax>
+  void Plane2D(const float* x, float* y) const {
     const int64_t in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
     const int64_t sw = w_.stride[2], half = (in_w + 1) / 2;
     thread_local std::vector<float> scratch;
     scratch.resize(static_cast<size_t>(2 * in_w + 2));
-    float* col = scratch.data();           // the window rows' maxima, per input column
+    float* col = scratch.data();           // the window rows' maxima (sums), per input column
     float* split = scratch.data() + in_w;  // with stride 2: col's evens, then its odds
-    const float lowest = -std::numeric_limits<float>::infinity();
+    const float init = kMax ? -std::numeric_limits<float>::infinity() : 0.0f;
+    auto add = [](float acc, float v) { return kMax ? MaxNan(acc, v) : acc + v; };
     for (int64_t oh = 0; oh < out_h; ++oh) {
-      std::fill(col, col + in_w, lowest);
+      std::fill(col, col + in_w, init);
       const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
       for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
         const float* r = x + (h0 + kh) * in_w;
-        for (int64_t i = 0; i < in_w; ++i) col[i] = MaxNan(col[i], r[i]);
+        for (int64_t i = 0; i < in_w; ++i) col[i] = add(col[i], r[i]);
       }
       if (sw == 2) {
         for (int64_t i = 0; i < in_w; ++i) split[(i & 1) * half + (i >> 1)] = col[i];
       }
       float* out = y + oh * out_w;
-      std::fill(out, out + out_w, lowest);
+      std::fill(out, out + out_w, init);
       for (int64_t kw = 0; kw < w_.kernel[2]; ++kw) {
         int64_t lo, hi;
         ValidRange(in_w, out_w, sw, w_.pad[2], kw, &lo, &hi);
@@ -125,13 +130,20 @@ class PoolingKernel : public CpuKernel {
         // Indices, not offset pointers: off may be negative beyond the buffer's start (pads),
         // though no index read is.
         if (sw == 1) {
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], col[ow + off]);
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = add(out[ow], col[ow + off]);
         } else if (sw == 2) {
           const float* c = split + ((off & 1) ? half : 0);
           const int64_t shift = off >> 1;  // floor(off / 2)
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], c[ow + shift]);
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = add(out[ow], c[ow + shift]);
         } else {
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = MaxNan(out[ow], col[ow * sw + off]);
+          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = add(out[ow], col[ow * sw + off]);
+        }
+      }
+      if (!kMax) {
+        const int64_t rows = include_pad_ ? taps_[1].padded[oh] : taps_[1].valid[oh];
+        for (int64_t ow = 0; ow < out_w; ++ow) {
+          const int64_t cols = include_pad_ ? taps_[2].padded[ow] : taps_[2].valid[ow];
+          out[ow] = out[ow] / static_cast<float>(rows * cols);
         }
       }
     }
@@ -182,7 +194,7 @@ class PoolingKernel : public CpuKernel {
   }
 
   Window w_{};
-  bool max_ = true, include_pad_ = false, fast_max_ = false;
+  bool max_ = true, include_pad_ = false, fast_2d_ = false;
   Taps taps_[3];
 };
 
