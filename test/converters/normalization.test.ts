@@ -1,10 +1,14 @@
 /**
- * BatchNormalization, LayerNormalization and InstanceNormalization (converters/normalization.ts):
- * the folded constants worked out by hand, the layers emitted, the refusal of training mode, and
- * numerics against onnxruntime for run-time parameters and LayerNorm's statistics outputs.
+ * BatchNormalization, LayerNormalization, InstanceNormalization and GroupNormalization
+ * (converters/normalization.ts): the folded constants worked out by hand, the layers emitted, the
+ * refusal of training mode, and numerics against onnxruntime for run-time parameters and
+ * LayerNorm's statistics outputs; GroupNormalization at opset 21 (scale and bias per channel) and
+ * 18 (per group) against onnxruntime, an epsilon other than the default (a wrong epsilon or group
+ * count is shown to fail the comparison), and its refusals.
  */
 import { describe, expect, it } from 'vitest';
-import { checkAgainstOrt, convertGraph, emitted, oneNode, random, tensor, verdict } from './helpers/harness.js';
+import { buildGraph } from '../../src/ir/model-builder.js';
+import { checkAgainstOrt, convertGraph, emitted, oneNode, random, runOrt, tensor, verdict } from './helpers/harness.js';
 import { f32 } from './helpers/specs.js';
 
 describe('BatchNormalization', () => {
@@ -100,5 +104,79 @@ describe('LayerNormalization and InstanceNormalization', () => {
       epsilon: 1e-5,
       groups: 1,
     });
+  });
+});
+
+describe('GroupNormalization', () => {
+  /** A one-node GroupNormalization model; scale and bias are run-time inputs of `paramLen` values. */
+  const groupNorm = (opset: number, shape: number[], paramLen: number, attrs: Record<string, number | { float: number }>) => ({
+    opset,
+    inputs: [
+      { name: 'x', shape },
+      { name: 's', shape: [paramLen] },
+      { name: 'b', shape: [paramLen] },
+    ],
+    outputs: [{ name: 'y' }],
+    nodes: [{ op: 'GroupNormalization', inputs: ['x', 's', 'b'], outputs: ['y'], attrs }],
+  });
+  const feeds = (shape: number[], paramLen: number, lo = -2, hi = 2) => ({
+    x: random('float32', shape, 21, lo, hi),
+    s: random('float32', [paramLen], 22),
+    b: random('float32', [paramLen], 23),
+  });
+
+  it('opset 21: 2 groups of a 4-d input, scale and bias per channel, computes what onnxruntime computes', async () => {
+    await checkAgainstOrt({ spec: groupNorm(21, [2, 6, 3, 4], 6, { num_groups: 2 }), feeds: feeds([2, 6, 3, 4], 6) });
+  });
+
+  it('opset 18: scale and bias per group, repeated over the channels of each group, computes what onnxruntime computes', async () => {
+    await checkAgainstOrt({ spec: groupNorm(18, [2, 6, 3, 4], 2, { num_groups: 2 }), feeds: feeds([2, 6, 3, 4], 2) });
+    // 3 groups of 2 channels, a 3-d input, constant scale and bias
+    await checkAgainstOrt({
+      spec: {
+        opset: 18,
+        inputs: [{ name: 'x', shape: [1, 6, 5] }],
+        outputs: [{ name: 'y' }],
+        initializers: { s: random('float32', [3], 24), b: random('float32', [3], 25) },
+        nodes: [{ op: 'GroupNormalization', inputs: ['x', 's', 'b'], outputs: ['y'], attrs: { num_groups: 3 } }],
+      },
+      feeds: { x: random('float32', [1, 6, 5], 26) },
+    });
+  });
+
+  it('an epsilon other than the default reaches the layer; a wrong one or a wrong group count fails the comparison', async () => {
+    // Inputs of small variance (about 0.02), so that epsilon 0.5 moves the output far beyond the tolerance.
+    const spec = groupNorm(21, [2, 4, 3, 3], 4, { num_groups: 2, epsilon: { float: 0.5 } });
+    const x = feeds([2, 4, 3, 3], 4, -0.25, 0.25);
+    const net = await checkAgainstOrt({ spec, feeds: x });
+    expect(net.layers.find((l) => l.kind === 'normalization')!.params).toEqual({ mode: 'group', axis: 1, epsilon: 0.5, groups: 2 });
+    const wrongEpsilon = await runOrt(buildGraph(groupNorm(21, [2, 4, 3, 3], 4, { num_groups: 2 })), x);
+    await expect(checkAgainstOrt({ spec, feeds: x, expected: wrongEpsilon })).rejects.toThrow(/output 'y'/);
+    const wrongGroups = await runOrt(buildGraph(groupNorm(21, [2, 4, 3, 3], 4, { num_groups: 4, epsilon: { float: 0.5 } })), x);
+    await expect(checkAgainstOrt({ spec, feeds: x, expected: wrongGroups })).rejects.toThrow(/output 'y'/);
+  });
+
+  it('refuses, naming the reason: a group count that does not divide C, scale and bias sized for the other opset, rank 2, no num_groups', () => {
+    const node = (opset: number, x: number[], param: number, attrs?: Record<string, number>) => ({
+      op: 'GroupNormalization',
+      opset,
+      attrs,
+      inputs: [f32(x), f32([param]), f32([param])],
+      outputs: [f32(x)],
+    });
+    expect(verdict(node(21, [1, 6, 4], 6, { num_groups: 4 }))).toEqual({
+      ok: false,
+      reason: 'GroupNormalization: num_groups 4 does not divide C = 6',
+    });
+    expect(verdict(node(21, [1, 6, 4], 2, { num_groups: 2 }))).toEqual({
+      ok: false,
+      reason: "GroupNormalization: input 'in1' is float32[2], expected float32[6]",
+    });
+    expect(verdict(node(18, [1, 6, 4], 6, { num_groups: 2 }))).toEqual({
+      ok: false,
+      reason: "GroupNormalization: input 'in1' is float32[6], expected float32[2]",
+    });
+    expect(verdict(node(21, [2, 6], 6, { num_groups: 2 }))).toEqual({ ok: false, reason: 'GroupNormalization: X [2,6] needs (N, C, spatial...)' });
+    expect(verdict(node(21, [1, 6, 4], 6))).toEqual({ ok: false, reason: 'GroupNormalization: the num_groups attribute is missing' });
   });
 });
