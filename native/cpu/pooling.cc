@@ -3,7 +3,7 @@
 // the taps that fall inside the input (max and the average's sum use only those) and, for the average's divisor, how
 // many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
 // (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
-// dims. 2-D float pooling without dilation runs separably and vectorized (Plane2D).
+// dims. 2-D float pooling without dilation runs vectorized (MaxPlane2D separably, AvgPlane2D in Plane's order).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -79,9 +79,9 @@ class PoolingKernel : public CpuKernel {
           Plane(static_cast<const uint8_t*>(args.inputs[0]) + p * in_size,
                 static_cast<uint8_t*>(args.outputs[0]) + p * out_size);
         } else if (fast_2d_ && max_) {
-          Plane2D<true>(x + p * in_size, y + p * out_size);
+          MaxPlane2D(x + p * in_size, y + p * out_size);
         } else if (fast_2d_) {
-          Plane2D<false>(x + p * in_size, y + p * out_size);
+          AvgPlane2D(x + p * in_size, y + p * out_size);
         } else {
           Plane(x + p * in_size, y + p * out_size);
         }
@@ -93,58 +93,82 @@ class PoolingKernel : public CpuKernel {
   // NaN-propagating max, as Plane's.
   static float MaxNan(float acc, float v) { return (v > acc || v != v) ? v : acc; }
 
-  // 2-D float pooling without dilation, separably and vectorized: per output row, the maxima
-  // (sums) of its window's input rows (a loop over contiguous columns), then per tap column the
-  // maxima (sums) along the row, and for the average the division by its count. With stride 2
-  // the row is first split into its even and odd columns, so that every tap reads contiguous
-  // floats; other strides read strided. The same taps as Plane (taps_ and ValidRange bound both
-  // passes), so for max the same values, a NaN in a window included (only a tie's sign of zero
-  // or NaN payload may differ, the taps being visited in another order); an average's sum is
-  // taken rows first, so it may differ from Plane's in rounding.
-  template <bool kMax>
-  void Plane2D(const float* x, float* y) const {
-    const int64_t in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2];
-    const int64_t sw = w_.stride[2], half = (in_w + 1) / 2;
+  // With stride 2, `row` split into its even columns, then its odd ones (`half` each), so that
+  // the taps of a stride-2 window read contiguous floats.
+  static void SplitEvenOdd(const float* row, int64_t in_w, int64_t half, float* split) {
+    for (int64_t i = 0; i < in_w; ++i) split[(i & 1) * half + (i >> 1)] = row[i];
+  }
+
+  // out[ow] op= line[ow * sw + off] for the outputs [lo, hi) that tap kw reads inside the input;
+  // `split` is SplitEvenOdd(line) where sw is 2.
+  template <typename Op>
+  void TapColumns(const float* line, const float* split, int64_t half, int64_t kw, float* out, Op op) const {
+    const int64_t in_w = w_.in[2], out_w = w_.out[2], sw = w_.stride[2];
+    int64_t lo, hi;
+    ValidRange(in_w, out_w, sw, w_.pad[2], kw, &lo, &hi);
+    const int64_t off = kw - w_.pad[2];  // output ow reads column ow * sw + off
+    // Indices, not offset pointers: off may be negative beyond the buffer's start (pads),
+    // though no index read is.
+    if (sw == 1) {
+      for (int64_t ow = lo; ow < hi; ++ow) out[ow] = op(out[ow], line[ow + off]);
+    } else if (sw == 2) {
+      const float* c = split + ((off & 1) ? half : 0);
+      const int64_t shift = off >> 1;  // floor(off / 2)
+      for (int64_t ow = lo; ow < hi; ++ow) out[ow] = op(out[ow], c[ow + shift]);
+    } else {
+      for (int64_t ow = lo; ow < hi; ++ow) out[ow] = op(out[ow], line[ow * sw + off]);
+    }
+  }
+
+  // 2-D float max pooling without dilation, separably and vectorized: per output row, the
+  // maxima of its window's input rows (a loop over contiguous columns), then per tap column the
+  // maxima along the row. The same taps as Plane (taps_ and ValidRange bound both passes), so
+  // the same values, a NaN in a window included; only a tie's sign of zero or NaN payload may
+  // differ, the taps being visited in another order.
+  void MaxPlane2D(const float* x, float* y) const {
+    const int64_t in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2], half = (in_w + 1) / 2;
     thread_local std::vector<float> scratch;
     scratch.resize(static_cast<size_t>(2 * in_w + 2));
-    float* col = scratch.data();           // the window rows' maxima (sums), per input column
+    float* col = scratch.data();           // the window rows' maxima, per input column
     float* split = scratch.data() + in_w;  // with stride 2: col's evens, then its odds
-    const float init = kMax ? -std::numeric_limits<float>::infinity() : 0.0f;
-    auto add = [](float acc, float v) { return kMax ? MaxNan(acc, v) : acc + v; };
+    const float lowest = -std::numeric_limits<float>::infinity();
+    auto max = [](float acc, float v) { return MaxNan(acc, v); };
     for (int64_t oh = 0; oh < out_h; ++oh) {
-      std::fill(col, col + in_w, init);
+      std::fill(col, col + in_w, lowest);
       const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
       for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
         const float* r = x + (h0 + kh) * in_w;
-        for (int64_t i = 0; i < in_w; ++i) col[i] = add(col[i], r[i]);
+        for (int64_t i = 0; i < in_w; ++i) col[i] = MaxNan(col[i], r[i]);
       }
-      if (sw == 2) {
-        for (int64_t i = 0; i < in_w; ++i) split[(i & 1) * half + (i >> 1)] = col[i];
-      }
+      if (w_.stride[2] == 2) SplitEvenOdd(col, in_w, half, split);
       float* out = y + oh * out_w;
-      std::fill(out, out + out_w, init);
-      for (int64_t kw = 0; kw < w_.kernel[2]; ++kw) {
-        int64_t lo, hi;
-        ValidRange(in_w, out_w, sw, w_.pad[2], kw, &lo, &hi);
-        const int64_t off = kw - w_.pad[2];  // output ow reads column ow * sw + off
-        // Indices, not offset pointers: off may be negative beyond the buffer's start (pads),
-        // though no index read is.
-        if (sw == 1) {
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = add(out[ow], col[ow + off]);
-        } else if (sw == 2) {
-          const float* c = split + ((off & 1) ? half : 0);
-          const int64_t shift = off >> 1;  // floor(off / 2)
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = add(out[ow], c[ow + shift]);
-        } else {
-          for (int64_t ow = lo; ow < hi; ++ow) out[ow] = add(out[ow], col[ow * sw + off]);
-        }
+      std::fill(out, out + out_w, lowest);
+      for (int64_t kw = 0; kw < w_.kernel[2]; ++kw) TapColumns(col, split, half, kw, out, max);
+    }
+  }
+
+  // 2-D float average pooling without dilation, vectorized along the output row: each
+  // output's sum takes its window's taps in Plane's order (rows, then columns, the taps outside
+  // the input left out), so the same sums, then the same divisor.
+  void AvgPlane2D(const float* x, float* y) const {
+    const int64_t in_w = w_.in[2], out_h = w_.out[1], out_w = w_.out[2], half = (in_w + 1) / 2;
+    thread_local std::vector<float> scratch;
+    scratch.resize(static_cast<size_t>(in_w + 2));
+    float* split = scratch.data();  // with stride 2: the row's evens, then its odds
+    auto add = [](float acc, float v) { return acc + v; };
+    for (int64_t oh = 0; oh < out_h; ++oh) {
+      const int64_t h0 = oh * w_.stride[1] - w_.pad[1];
+      float* out = y + oh * out_w;
+      std::fill(out, out + out_w, 0.0f);
+      for (int64_t kh = taps_[1].first[oh]; kh < taps_[1].last[oh]; ++kh) {
+        const float* r = x + (h0 + kh) * in_w;
+        if (w_.stride[2] == 2) SplitEvenOdd(r, in_w, half, split);
+        for (int64_t kw = 0; kw < w_.kernel[2]; ++kw) TapColumns(r, split, half, kw, out, add);
       }
-      if (!kMax) {
-        const int64_t rows = include_pad_ ? taps_[1].padded[oh] : taps_[1].valid[oh];
-        for (int64_t ow = 0; ow < out_w; ++ow) {
-          const int64_t cols = include_pad_ ? taps_[2].padded[ow] : taps_[2].valid[ow];
-          out[ow] = out[ow] / static_cast<float>(rows * cols);
-        }
+      const int64_t rows = include_pad_ ? taps_[1].padded[oh] : taps_[1].valid[oh];
+      for (int64_t ow = 0; ow < out_w; ++ow) {
+        const int64_t cols = include_pad_ ? taps_[2].padded[ow] : taps_[2].valid[ow];
+        out[ow] = out[ow] / static_cast<float>(rows * cols);
       }
     }
   }
