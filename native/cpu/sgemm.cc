@@ -174,8 +174,7 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
 template <int MR, int NR>
 void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a,
              int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads,
-             const PackedMatrix* packed_a = nullptr, const PackedMatrix* packed_b = nullptr,
-             const TileEpilogue* epilogue = nullptr) {
+             const PackedMatrix* packed_a, const PackedMatrix* packed_b, const TileEpilogue* epilogue) {
   const int64_t mc_blocks = (m + kMC - 1) / kMC;
   // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
   int64_t nc = kNCMax;
@@ -220,6 +219,28 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
   });
 }
 
+// Every form of Sgemm: the empty and degenerate products, a single row as a GEMV (where
+// nothing is packed), else the blocked product with the micro-kernel in use.
+void Product(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
+             int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads, const PackedMatrix* packed_a,
+             const PackedMatrix* packed_b, const TileEpilogue* epilogue) {
+  if (m <= 0 || n <= 0) return;
+  if (k <= 0 || alpha == 0) {
+    ScaleC(m, n, beta, c, ldc);
+    if (epilogue) (*epilogue)(0, 0, m, n);
+    return;
+  }
+  if (m == 1 && !packed_a && !packed_b && !epilogue) return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
+  const Choice& choice = PickKernel();
+  if (choice.mr == kGemmMR512) {
+    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads,
+                                    packed_a, packed_b, epilogue);
+  } else {
+    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads,
+                              packed_a, packed_b, epilogue);
+  }
+}
+
 }  // namespace
 
 const char* SgemmKernelName() { return PickKernel().name; }
@@ -257,18 +278,7 @@ void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c,
 
 void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
            int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads) {
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0) {
-    ScaleC(m, n, beta, c, ldc);
-    return;
-  }
-  if (m == 1) return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
-  const Choice& choice = PickKernel();
-  if (choice.mr == kGemmMR512) {
-    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads);
-  } else {
-    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads);
-  }
+  Product(m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads, nullptr, nullptr, nullptr);
 }
 
 namespace {
@@ -338,88 +348,56 @@ std::shared_ptr<const float> SharedPacking(const PackKey& key, size_t floats, Pa
 
 int64_t RoundUp(int64_t v, int64_t to) { return (v + to - 1) / to * to; }
 
+// An operand's panels (`padded` rows or columns, depth k), every KC slice of them, shared as
+// SharedPacking shares them: slice(p0, kc, out) packs slice p0 into out.
+template <typename Slice>
+std::shared_ptr<const float> PackSlices(const PackKey& key, int64_t padded, int64_t k, Slice slice) {
+  return SharedPacking(key, static_cast<size_t>(padded * k), [&](float* out) {
+    for (int64_t p0 = 0; p0 < k; p0 += kKC) slice(p0, std::min(kKC, k - p0), out + p0 * padded);
+  });
+}
+
 }  // namespace
 
+PackedMatrix::PackedMatrix(int64_t outer, int64_t k, int tile)
+    : outer_(outer), k_(k), padded_(RoundUp(outer, tile)), tile_(tile) {}
+
 PackedMatrix PackedMatrix::A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs) {
-  PackedMatrix p;
-  p.tile_ = PickKernel().mr;
-  p.outer_ = m;
-  p.k_ = k;
-  p.padded_ = RoundUp(m, p.tile_);
-  const int tile = p.tile_;
-  const int64_t padded = p.padded_;
-  p.data_ = SharedPacking(PackKey{a, SpanHash(a, m, k, rs, cs), m, k, rs, cs, alpha, tile, 'A'},
-                          static_cast<size_t>(padded * k), [&](float* out) {
-                            for (int64_t p0 = 0; p0 < k; p0 += kKC) {
-                              const int64_t kc = std::min(kKC, k - p0);
-                              if (tile == kGemmMR512) {
-                                PackA<kGemmMR512>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
-                              } else {
-                                PackA<kGemmMR>(a + p0 * cs, rs, cs, m, kc, alpha, out + p0 * padded);
-                              }
-                            }
-                          });
+  PackedMatrix p(m, k, PickKernel().mr);
+  const bool wide = p.tile_ == kGemmMR512;
+  p.data_ = PackSlices(PackKey{a, SpanHash(a, m, k, rs, cs), m, k, rs, cs, alpha, p.tile_, 'A'}, p.padded_, k,
+                       [&](int64_t p0, int64_t kc, float* out) {
+                         if (wide) {
+                           PackA<kGemmMR512>(a + p0 * cs, rs, cs, m, kc, alpha, out);
+                         } else {
+                           PackA<kGemmMR>(a + p0 * cs, rs, cs, m, kc, alpha, out);
+                         }
+                       });
   return p;
 }
 
 PackedMatrix PackedMatrix::B(int64_t k, int64_t n, const float* b, int64_t rs, int64_t cs) {
-  PackedMatrix p;
-  p.tile_ = PickKernel().nr;
-  p.outer_ = n;
-  p.k_ = k;
-  p.padded_ = RoundUp(n, p.tile_);
-  const int tile = p.tile_;
-  const int64_t padded = p.padded_;
-  p.data_ = SharedPacking(PackKey{b, SpanHash(b, n, k, cs, rs), n, k, rs, cs, 1.0f, tile, 'B'},
-                          static_cast<size_t>(padded * k), [&](float* out) {
-                            for (int64_t p0 = 0; p0 < k; p0 += kKC) {
-                              const int64_t kc = std::min(kKC, k - p0);
-                              if (tile == kGemmNR512) {
-                                PackB<kGemmNR512>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
-                              } else {
-                                PackB<kGemmNR>(b + p0 * rs, rs, cs, kc, n, out + p0 * padded);
-                              }
-                            }
-                          });
+  PackedMatrix p(n, k, PickKernel().nr);
+  const bool wide = p.tile_ == kGemmNR512;
+  p.data_ = PackSlices(PackKey{b, SpanHash(b, n, k, cs, rs), n, k, rs, cs, 1.0f, p.tile_, 'B'}, p.padded_, k,
+                       [&](int64_t p0, int64_t kc, float* out) {
+                         if (wide) {
+                           PackB<kGemmNR512>(b + p0 * rs, rs, cs, kc, n, out);
+                         } else {
+                           PackB<kGemmNR>(b + p0 * rs, rs, cs, kc, n, out);
+                         }
+                       });
   return p;
 }
 
 void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
            int64_t ldc, int threads, const TileEpilogue* epilogue) {
-  const int64_t m = a.outer(), k = a.k();
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0) {
-    ScaleC(m, n, beta, c, ldc);
-    if (epilogue) (*epilogue)(0, 0, m, n);
-    return;
-  }
-  const Choice& choice = PickKernel();
-  if (choice.mr == kGemmMR512) {
-    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads,
-                                    &a, nullptr, epilogue);
-  } else {
-    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads, &a,
-                              nullptr, epilogue);
-  }
+  Product(a.outer(), n, a.k(), 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads, &a, nullptr, epilogue);
 }
 
 void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
            float* c, int64_t ldc, int threads, const TileEpilogue* epilogue) {
-  const int64_t n = b.outer(), k = b.k();
-  if (m <= 0 || n <= 0) return;
-  if (k <= 0 || alpha == 0) {
-    ScaleC(m, n, beta, c, ldc);
-    if (epilogue) (*epilogue)(0, 0, m, n);
-    return;
-  }
-  const Choice& choice = PickKernel();
-  if (choice.mr == kGemmMR512) {
-    Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads,
-                                    nullptr, &b, epilogue);
-  } else {
-    Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads,
-                              nullptr, &b, epilogue);
-  }
+  Product(m, b.outer(), b.k(), alpha, a, rs_a, cs_a, nullptr, 0, 0, beta, c, ldc, threads, nullptr, &b, epilogue);
 }
 
 }  // namespace cpu

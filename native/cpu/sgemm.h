@@ -46,8 +46,10 @@ class PackedMatrix {
   int64_t padded() const { return padded_; }  // outer rounded up to the panel width
   int tile() const { return tile_; }
   const float* data() const { return data_.get(); }
+  PackedMatrix() = default;
 
  private:
+  PackedMatrix(int64_t outer, int64_t k, int tile);
   std::shared_ptr<const float> data_;
   int64_t outer_ = 0, k_ = 0, padded_ = 0;
   int tile_ = 0;

@@ -72,20 +72,20 @@ __attribute__((target("avx512f"))) void TapSum512(const float* const* src, const
   }
 }
 
-// 8 outputs from p[0], p[s], ..., p[7 s]; `len` < 8 reads only the first len.
+// 8 outputs from p[0], p[s], ..., p[7 s]; `len` < 8 reads only the first len. The masks are
+// lane indices compared with len (output j is input lane s j; other lanes never load).
 template <int S>
 __attribute__((target("avx2,fma"))) inline __m256 Load256(const float* p, int64_t len) {
-  alignas(32) int32_t lanes[16];
-  if (len >= 8) {
-    if constexpr (S == 1) return _mm256_loadu_ps(p);
-  }
+  const __m256i n = _mm256_set1_epi32(static_cast<int32_t>(len));
   if constexpr (S == 1) {
-    for (int l = 0; l < 8; ++l) lanes[l] = l < len ? -1 : 0;
-    return _mm256_maskload_ps(p, _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes)));
+    if (len >= 8) return _mm256_loadu_ps(p);
+    return _mm256_maskload_ps(p, _mm256_cmpgt_epi32(n, _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
   } else {
-    for (int l = 0; l < 16; ++l) lanes[l] = (l % 2 == 0 && l / 2 < len) ? -1 : 0;
-    const __m256 a = _mm256_maskload_ps(p, _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes)));
-    const __m256 b = _mm256_maskload_ps(p + 8, _mm256_load_si256(reinterpret_cast<const __m256i*>(lanes + 8)));
+    constexpr int kNever = 1 << 30;  // odd lanes: never below len
+    const __m256 a =
+        _mm256_maskload_ps(p, _mm256_cmpgt_epi32(n, _mm256_setr_epi32(0, kNever, 1, kNever, 2, kNever, 3, kNever)));
+    const __m256 b =
+        _mm256_maskload_ps(p + 8, _mm256_cmpgt_epi32(n, _mm256_setr_epi32(4, kNever, 5, kNever, 6, kNever, 7, kNever)));
     // Per 128-bit half: a0 a2 b0 b2 | a4 a6 b4 b6; then the 64-bit pairs in order.
     const __m256 mixed = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
     return _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(mixed), _MM_SHUFFLE(3, 1, 2, 0)));
