@@ -105,7 +105,12 @@ export function signalled(): Promise<string> {
 }
 
 /** Runs hybrid-serve with `argv` (the arguments after the script name) until `stopped` settles. */
-export async function main(argv: string[], io: ServeIO = processIO, stopped: Promise<string> = signalled()): Promise<number> {
+export async function main(
+  argv: string[],
+  io: ServeIO = processIO,
+  stopped: Promise<string> = signalled(),
+  again: () => Promise<string> = signalled,
+): Promise<number> {
   let flags: Flags;
   try {
     flags = buildCommand(io).parse(argv, { from: 'user' }).opts<Flags>();
@@ -121,9 +126,27 @@ export async function main(argv: string[], io: ServeIO = processIO, stopped: Pro
   const log = (message: string, level: 'info' | 'warn') => {
     if (level === 'warn' || !flags.quiet) io.err(`hybrid-serve: ${level === 'warn' ? 'warning: ' : ''}${message}\n`);
   };
+  // A signal while the models load stops the loading after the version being compiled (which
+  // cannot be cut short), then drains what is ready; a second signal exits at once.
+  const loading = new AbortController();
+  let signal: string | undefined;
+  let loadingNow = true;
+  void stopped.then((s) => {
+    signal = s;
+    if (loading.signal.aborted || !loadingNow) return;
+    loading.abort();
+    log(`${s} while loading: stopping after the model version being loaded (another ${s} exits at once)`, 'info');
+    void again().then((s2) => {
+      if (loadingNow) {
+        io.err(`hybrid-serve: ${s2}: exiting without waiting for the load\n`);
+        process.exit(1);
+      }
+    });
+  });
   let server;
   try {
     server = await serve({
+      signal: loading.signal,
       modelRepository: flags.modelRepository,
       httpPort: flags.http ? flags.httpPort : false,
       grpcPort: flags.grpc ? flags.grpcPort : false,
@@ -137,10 +160,14 @@ export async function main(argv: string[], io: ServeIO = processIO, stopped: Pro
   } catch (e) {
     io.err(`hybrid-serve: ${messageLine(e)}\n${flags.verbose && e instanceof Error ? `${e.stack}\n` : ''}`);
     return isHybridError(e) || e instanceof ServeError ? 2 : 1;
+  } finally {
+    loadingNow = false;
   }
-  const models = server.models();
-  log(`serving ${models.filter((m) => m.state === 'READY').length} of ${models.length} model versions; SIGTERM or Ctrl-C drains and stops`, 'info');
-  const signal = await stopped;
+  if (!signal) {
+    const models = server.models();
+    log(`serving ${models.filter((m) => m.state === 'READY').length} of ${models.length} model versions; SIGTERM or Ctrl-C drains and stops`, 'info');
+  }
+  signal ??= await stopped;
   log(`${signal}: draining (requests in flight are answered)`, 'info');
   await server.close();
   log('stopped', 'info');

@@ -52,6 +52,8 @@ export interface InferResult {
 
 export type Protocol = 'rest' | 'grpc';
 
+const STOPPING = 'not loaded: the server is stopping';
+
 export class ServeCore {
   readonly metrics = new ServeMetrics();
   models: ServedModel[] = [];
@@ -67,13 +69,22 @@ export class ServeCore {
     private readonly log: (message: string, level: 'info' | 'warn') => void = () => {},
   ) {}
 
-  /** Scans the repository (a bad folder throws) and loads every version, one after another. */
-  async load(): Promise<void> {
+  /**
+   * Scans the repository (a bad folder throws) and loads every version, one after another; once
+   * `signal` aborts, the versions not begun are left UNAVAILABLE ("not loaded: the server is
+   * stopping").
+   */
+  async load(signal?: AbortSignal): Promise<void> {
     this.models = scanRepository(this.repository);
     for (const m of this.models) if (m.reason) this.log(`model '${m.name}': ${m.reason}`, 'warn');
     for (const m of this.models) {
       for (const v of m.versions) {
         this.metrics.ready.set({ model: v.name, version: v.version }, 0);
+        if (signal?.aborted) {
+          v.state = 'UNAVAILABLE';
+          v.reason = STOPPING;
+          continue;
+        }
         await loadVersion(this.repository, v, { onLog: this.log });
         if (v.state === 'READY') {
           const c = v.config!;
@@ -103,6 +114,8 @@ export class ServeCore {
         } else this.log(`model '${v.name}' version ${v.version}: failed to load: ${v.reason}`, 'warn');
       }
     }
+    const skipped = this.models.flatMap((m) => m.versions).filter((v) => v.reason === STOPPING).length;
+    if (skipped) this.log(`${skipped} model version${skipped > 1 ? 's' : ''} not loaded: the server is stopping`, 'info');
     this.loaded = true;
   }
 
@@ -152,8 +165,19 @@ export class ServeCore {
     }
   }
 
-  /** One inference: `arrived` is when the request began (performance.now()), for its deadline and latency. */
-  async infer(name: string, version: string | undefined, req: InferRequest, protocol: Protocol, arrived: number): Promise<InferResult> {
+  /**
+   * One inference: `arrived` is when the request began (performance.now()), for its deadline and
+   * latency; `clientMs`, where the client set a deadline (gRPC's), the time it gave from `arrived`:
+   * the request is dropped at the sooner of that and the server's requestTimeoutMs.
+   */
+  async infer(
+    name: string,
+    version: string | undefined,
+    req: InferRequest,
+    protocol: Protocol,
+    arrived: number,
+    clientMs = Infinity,
+  ): Promise<InferResult> {
     const known = this.models.find((m) => m.name === name);
     const labels = { model: known ? name : '', version: known ? (version ?? '') : '', protocol };
     this.metrics.requests.inc(labels);
@@ -161,8 +185,13 @@ export class ServeCore {
       const v = findVersion(this.models, name, version, true);
       labels.version = v.version;
       const checked = checkRequest(v, req, this.limits);
-      const left = this.limits.requestTimeoutMs - (performance.now() - arrived);
-      if (left <= 0) throw new ServeError('TIMEOUT', `model '${name}': the request took longer than ${this.limits.requestTimeoutMs} ms to arrive`);
+      const client = clientMs < this.limits.requestTimeoutMs;
+      const budget = client ? clientMs : this.limits.requestTimeoutMs;
+      const left = budget - (performance.now() - arrived);
+      if (left <= 0) {
+        const what = client ? `the client's deadline (${Math.round(clientMs)} ms)` : `${this.limits.requestTimeoutMs} ms`;
+        throw new ServeError('TIMEOUT', `model '${name}': the request took longer than ${what} to arrive`);
+      }
       const { outputs, queueMs } = await this.schedulers.get(v)!.submit(checked, left);
       this.metrics.queue.observe({ model: v.name, version: v.version }, queueMs / 1000);
       const result: InferResult = {

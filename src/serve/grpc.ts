@@ -31,10 +31,10 @@ interface ModelInferRequest {
 }
 
 /** A unary handler whose errors become gRPC statuses. */
-function unary<Request>(work: (request: Request) => unknown): grpc.handleUnaryCall<Request, unknown> {
+function unary<Request>(work: (request: Request, call: grpc.ServerUnaryCall<Request, unknown>) => unknown): grpc.handleUnaryCall<Request, unknown> {
   return (call, done) => {
     Promise.resolve()
-      .then(() => work(call.request))
+      .then(() => work(call.request, call))
       .then(
         (reply) => done(null, reply),
         (e) => {
@@ -66,6 +66,12 @@ export function decodeInferRequest(r: ModelInferRequest): InferRequest {
   return { ...(r.id ? { id: r.id } : {}), inputs, ...(r.outputs.length ? { outputs: r.outputs.map((o) => ({ name: o.name })) } : {}) };
 }
 
+/** The milliseconds left until a call's deadline (Infinity where the client set none). */
+function deadlineMs(deadline: grpc.Deadline): number {
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  return Number.isFinite(at) ? Math.max(0, at - Date.now()) : Infinity;
+}
+
 export function createGrpcServer(core: ServeCore): grpc.Server {
   const pkg = grpc.loadPackageDefinition(inferencePackage()) as unknown as {
     inference: { GRPCInferenceService: { service: grpc.ServiceDefinition } };
@@ -85,9 +91,10 @@ export function createGrpcServer(core: ServeCore): grpc.Server {
     }),
     ServerMetadata: unary(() => serverMetadata()),
     ModelMetadata: unary((r: { name: string; version: string }) => core.metadata(r.name, r.version || undefined)),
-    ModelInfer: unary((r: ModelInferRequest) =>
+    ModelInfer: unary((r: ModelInferRequest, call) =>
       core.track(async () => {
         const arrived = performance.now();
+        const clientMs = deadlineMs(call.getDeadline());
         let req: InferRequest;
         try {
           req = decodeInferRequest(r);
@@ -96,7 +103,7 @@ export function createGrpcServer(core: ServeCore): grpc.Server {
           core.refused('grpc', error, r.model_name);
           throw error;
         }
-        const result = await core.infer(r.model_name, r.model_version || undefined, req, 'grpc', arrived);
+        const result = await core.infer(r.model_name, r.model_version || undefined, req, 'grpc', arrived, clientMs);
         return {
           model_name: result.model_name,
           model_version: result.model_version,

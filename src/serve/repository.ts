@@ -125,7 +125,13 @@ function profilesOf(model: CompiledModel): Profile[] | undefined {
   return ranged[0]!.ranges!.map((_, p) => Object.fromEntries(ranged.map((i) => [i.name, i.ranges![p]!] as [string, ShapeRange])));
 }
 
-/** A model served with max_batch_size N must take batch 1..N on dim 0 of every input. */
+/**
+ * A model served with max_batch_size N must take batch 1..N on dim 0 of every input, and every
+ * output must carry the batch on its dim 0 (as Triton assumes): an output whose dim 0 compile
+ * found fixed does not follow the batch, and cutting it by rows would hand each request rows
+ * that are not its own. (A dim 0 that varies with the data rather than the batch is caught at
+ * run time: the batcher refuses a merged run whose output dim 0 is not the batch.)
+ */
 function checkBatching(v: ServedVersion, label: string): void {
   const n = v.config!.maxBatchSize;
   if (n === 0) return;
@@ -138,6 +144,15 @@ function checkBatching(v: ServedVersion, label: string): void {
           `${label}: input '${input.name}' is compiled for dim 0 in ${ranges.map((r) => `${r.min[0]}..${r.max[0]}`).join(', ')}, not batch 1..${n} (max_batch_size)`,
         );
       }
+    }
+  }
+  for (const output of v.model!.outputs) {
+    const first = output.shape?.[0];
+    if (output.shape && (first === undefined || (typeof first === 'number' && n > 1))) {
+      throw new ServeError(
+        'INVALID',
+        `${label}: output '${output.name}' has shape [${output.shape.join(',')}], whose dim 0 does not follow the batch; serve it with max_batch_size 0`,
+      );
     }
   }
 }

@@ -31,6 +31,12 @@ export interface ServeOptions {
   maxQueue?: number;
   /** What the server does: ports, models loaded or failed. */
   onLog?: (message: string, level: 'info' | 'warn') => void;
+  /**
+   * Aborting it while the models load stops loading after the version being loaded (a compile
+   * cannot be cut short): the rest are reported not loaded, and serve() resolves with what is
+   * ready, so that the caller can close() it at once (hybrid-serve does on SIGTERM).
+   */
+  signal?: AbortSignal;
 }
 
 export interface HybridServer {
@@ -101,7 +107,7 @@ export async function serve(options: ServeOptions): Promise<HybridServer> {
       bound.grpc = await bindGrpc(rpc, host, grpcPort);
       log(`gRPC on ${host}:${bound.grpc}`, 'info');
     }
-    await core.load();
+    await core.load(options.signal);
   } catch (e) {
     await stop();
     throw e;

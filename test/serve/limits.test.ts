@@ -108,3 +108,67 @@ describe('shutdown', () => {
     expect(lines.join('')).toMatch(/SIGTERM: draining[\s\S]*stopped/);
   });
 });
+
+describe('deadlines and signals while loading', () => {
+  it("drops a gRPC request at the client's deadline, before the server's own limit", async () => {
+    const server = await startServer(makeRepository({ cnn: { config } }), { requestTimeoutMs: 60_000 });
+    const client = grpcClient(server.grpcPort!);
+    const request = {
+      model_name: 'cnn',
+      inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3, 8, 8] }],
+      raw_input_contents: [Buffer.from(cnnInput(1, 5).buffer)],
+    };
+    // The queue delay is 5 s: without the deadline the request would wait there.
+    const t0 = performance.now();
+    const reply = call(client, 'ModelInfer', request);
+    await expect(
+      new Promise((resolve, reject) =>
+        (client as unknown as grpc.Client & { ModelInfer: (...a: unknown[]) => void }).ModelInfer(
+          request,
+          new grpc.Metadata(),
+          { deadline: Date.now() + 300 },
+          (e: unknown, r: unknown) => (e ? reject(e) : resolve(r)),
+        ),
+      ),
+    ).rejects.toMatchObject({ code: grpc.status.DEADLINE_EXCEEDED });
+    expect(performance.now() - t0).toBeLessThan(3000);
+    // The server dropped it too: its failure count shows a TIMEOUT for gRPC.
+    await new Promise((r) => setTimeout(r, 200));
+    const metrics = (await rest(server.httpPort!, 'GET', '/metrics')).body.toString();
+    const timeouts = metrics
+      .split('\n')
+      .filter((l) => l.startsWith('hybridrt_inference_failures_total{') && l.includes('protocol="grpc"') && l.includes('kind="TIMEOUT"'));
+    expect(timeouts).toEqual([expect.stringMatching(/\} 1$/)]);
+    await server.close();
+    await reply; // the request without a deadline is answered by the drain
+    client.close();
+  });
+
+  it('hybrid-serve stops loading on SIGTERM during the load, then drains what is ready and exits 0', async () => {
+    const lines: string[] = [];
+    let fire!: (s: string) => void;
+    const stopped = new Promise<string>((resolve) => (fire = resolve));
+    const repository = makeRepository({ a: { config }, b: { config }, c: { config }, d: { config } });
+    const t0 = performance.now();
+    const code = await main(
+      ['--model-repository', repository, '--http-port', '0', '--grpc-port', '0'],
+      {
+        err: (s) => {
+          lines.push(s);
+          if (s.includes("model 'a' version 1: ready")) fire('SIGTERM');
+        },
+      },
+      stopped,
+      () => new Promise(() => {}),
+    );
+    const log = lines.join('');
+    expect(code).toBe(0);
+    expect(log).toContain('SIGTERM while loading: stopping after the model version being loaded');
+    // 'a' loaded, one more may have begun before the signal was seen; the rest were never compiled.
+    expect(log).toMatch(/[23] model versions not loaded: the server is stopping/);
+    expect(log).not.toContain("model 'd' version 1: ready");
+    expect(log).not.toContain('serving ');
+    expect(log).toMatch(/SIGTERM: draining[\s\S]*stopped/);
+    expect(performance.now() - t0).toBeLessThan(20_000);
+  });
+});

@@ -11,9 +11,22 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compile, serve, type HybridServer } from '../../src/index.js';
 import { FP32_TOL } from '../engine/helpers/compare.js';
 import { ortRun, relativeError } from '../runtime/helpers.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
 import { CNN_ITEM, cnnBytes, cnnInput, cnnRequest, makeRepository, postJson, rest } from './helpers.js';
 
 let server: HybridServer;
+
+/** x [N,4] -> 'total' [1,4], the sum over the batch: an output that does not carry the batch. */
+function batchSumBytes(): Uint8Array {
+  const model = buildModel({
+    inputs: [{ name: 'x', shape: ['N', 4] }],
+    outputs: [{ name: 'total', shape: [1, 4] }],
+    initializers: { axes: { dtype: 'int64', dims: [1], data: BigInt64Array.from([0n]) } },
+    nodes: [{ op: 'ReduceSum', inputs: ['x', 'axes'], outputs: ['total'], attrs: { keepdims: 1 } }],
+  });
+  return encodeModel(model, 'batch-sum');
+}
 
 async function hybridBytes(inputs: Record<string, unknown>): Promise<Uint8Array> {
   const m = await compile(cnnBytes(), { backend: 'cpu', inputs: inputs as never });
@@ -36,6 +49,7 @@ beforeAll(async () => {
     both: { versions: { 1: { file: 'model.hybrid', bytes: single } } },
     neither: { versions: { 1: { file: 'notes.txt', bytes: 'x' } } },
     corrupt: { versions: { 1: { file: 'model.onnx', bytes: 'not a model' } } },
+    summed: { versions: { 1: { file: 'model.onnx', bytes: batchSumBytes() } }, config: { backend: 'cpu', max_batch_size: 4, dynamic_batching: {} } },
   });
   fs.writeFileSync(path.join(dir, 'both', '1', 'model.onnx'), cnnBytes());
   server = await serve({ modelRepository: dir, httpPort: 0, grpcPort: false });
@@ -64,6 +78,8 @@ describe('repository', () => {
       'recompile/1': expect.stringMatching(/^UNAVAILABLE: .*'inputs' applies to model.onnx only/),
       'neither/1': expect.stringMatching(/^UNAVAILABLE: .*neither\/1 holds no model.hybrid or model.onnx/),
       'corrupt/1': expect.stringMatching(/^UNAVAILABLE: .*corrupt\/1\/model\.onnx: not a valid ONNX model/),
+      // Cut by rows, its one row would go to whichever request came first.
+      'summed/1': "UNAVAILABLE: output 'total' has shape [1,4], whose dim 0 does not follow the batch; serve it with max_batch_size 0",
     });
   });
 
