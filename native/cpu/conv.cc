@@ -36,7 +36,7 @@ class ConvKernel : public GroupedWindowKernel {
     return true;
   }
 
-  std::string Preferred() const override {
+  std::string Choose() override {
     if (Is1x1()) return "gemm_1x1";
     // Direct where the GEMM would be degenerate: few channels per group and either few output
     // channels per group (depthwise: a GEMV per plane) or few taps (a K of 9 or 25). A 1-channel

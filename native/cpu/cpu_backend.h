@@ -12,8 +12,7 @@
 namespace hybridrt {
 namespace cpu {
 
-std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options);
-DeviceStatus QueryCpuDevice();
+// CreateCpuBackend and QueryCpuDevice are declared in src/engine/backend.h.
 // Whether the AVX2+FMA and AVX-512F kernels can run on this CPU (checked once at run time).
 bool HasAvx2Fma();
 bool HasAvx512();

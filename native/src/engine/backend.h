@@ -190,4 +190,12 @@ bool RunsPointwise(const std::string& backend);
 // An Error (kBackend) naming the backend when it is unknown, not compiled in, or has no device.
 std::unique_ptr<Backend> CreateBackend(const std::string& name, const BackendOptions& options);
 
+// The cpu backend, part of every addon: declared here, where the registry (backend_registry.cc)
+// asks for it, and defined in native/cpu/cpu_backend.cc, so that the engine core includes
+// nothing of a backend's folder.
+namespace cpu {
+std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options);
+DeviceStatus QueryCpuDevice();
+}  // namespace cpu
+
 }  // namespace hybridrt

@@ -9,7 +9,6 @@
 
 #include <memory>
 
-#include "cpu/cpu_backend.h"
 #include "src/engine/backend.h"
 #include "src/engine/cuda_plugin.h"
 #include "src/util/error.h"
