@@ -8,27 +8,14 @@
 import { describe, expect, it } from 'vitest';
 import { HybridError } from '../../src/errors.js';
 import { buildEngine } from '../../src/engine/engine.js';
+import { contextsInFlight } from '../helpers/concurrency-suite.js';
 import { NetDraft } from './helpers/net.js';
 import { smallCnn, smallCnnInputs } from './helpers/small-cnn.js';
 
 const asArrays = (outs: ArrayLike<number>[]) => outs.map((o) => Array.from(o));
 
 describe('concurrency', () => {
-  it('8 runs in flight on 8 contexts equal sequential runs', async () => {
-    const engine = await buildEngine(smallCnn());
-    const seq = engine.createContext();
-    const expected = [];
-    for (let i = 0; i < 8; i++) expected.push(asArrays((await seq.run(smallCnnInputs(i + 1))) as Float32Array[]));
-    const contexts = Array.from({ length: 8 }, () => engine.createContext());
-    // Several rounds, so that runs overlap in different orders.
-    for (let round = 0; round < 3; round++) {
-      const got = await Promise.all(contexts.map((c, i) => c.run(smallCnnInputs(i + 1))));
-      expect(got.map((g) => asArrays(g as Float32Array[]))).toEqual(expected);
-    }
-    // Sequential reuse of one context.
-    for (let i = 7; i >= 0; i--) expect(asArrays((await seq.run(smallCnnInputs(i + 1))) as Float32Array[])).toEqual(expected[i]);
-    engine.dispose();
-  });
+  contextsInFlight('cpu', 3); // test/gpu/concurrency.test.ts: on cuda
 
   it('a context runs one run at a time; runs leave the event loop free', async () => {
     const engine = await buildEngine(smallCnn());

@@ -3,6 +3,7 @@
 // stays within its bound and is reused afterwards; engine work leaves the event loop free.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
+import { expectConcurrentRuns, runSequentially } from '../helpers/concurrency-suite.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { resnet, sine, transformer } from './helpers.js';
 
@@ -25,14 +26,9 @@ describeIf(HAS_NATIVE, 'concurrent runs', NATIVE_MISSING, () => {
     expect(summary.engineSegments).toBeGreaterThan(1);
     expect(summary.fallbackSegments).toBeGreaterThan(0);
     const feeds = Array.from({ length: 8 }, (_, i) => ({ hidden_states: sine([2, 12, 64], i) }));
-    const sequential = [];
-    for (const f of feeds) sequential.push(await model.run(f));
+    const sequential = await runSequentially(model, feeds);
     expect(model.stats.contexts).toEqual(Object.fromEntries(model.report.engines.map((e) => [e.segment, 1])));
-
-    const concurrent = await Promise.all(feeds.map((f) => model.run(f)));
-    for (let i = 0; i < 8; i++) {
-      expect(Array.from(concurrent[i]!.output!.data as Float32Array), `run ${i}`).toEqual(Array.from(sequential[i]!.output!.data as Float32Array));
-    }
+    await expectConcurrentRuns(model, feeds, sequential, 1);
     // The runs overlapped: some engine lent more than one context, and none more than the bound.
     const counts = Object.values(model.stats.contexts);
     expect(Math.max(...counts)).toBeGreaterThan(1);
@@ -50,10 +46,7 @@ describeIf(HAS_NATIVE, 'concurrent runs', NATIVE_MISSING, () => {
     });
     try {
       const feeds = Array.from({ length: 6 }, (_, i) => ({ hidden_states: sine([1, 5, 64], 10 + i) }));
-      const alone = [];
-      for (const f of feeds) alone.push(await small.run(f));
-      const together = await Promise.all(feeds.map((f) => small.run(f)));
-      for (let i = 0; i < feeds.length; i++) expect(together[i]!.output!.data).toEqual(alone[i]!.output!.data);
+      await expectConcurrentRuns(small, feeds, await runSequentially(small, feeds), 1);
       for (const n of Object.values(small.stats.contexts)) expect(n).toBeLessThanOrEqual(2);
     } finally {
       await small.dispose();
