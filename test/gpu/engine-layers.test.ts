@@ -22,6 +22,11 @@ if (CUDA) {
   await import('../engine/quantize.test.js');
   await import('../engine/half.test.js');
   await import('../engine/nan-semantics.test.js');
+  await import('../engine/argminmax.test.js');
+  await import('../engine/cumsum.test.js');
+  await import('../engine/scatter.test.js');
+  await import('../engine/range.test.js');
+  await import('../engine/shape.test.js');
 } else {
   describe('engine layers on cuda', () => {
     it.skip(NO_CUDA, () => {});
