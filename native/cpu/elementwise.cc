@@ -12,6 +12,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/int_arith.h"
 #include "src/ir/formulas.h"
 
@@ -20,21 +21,12 @@ namespace cpu {
 
 namespace {
 
-enum class Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kFmod, kMod, kEqual, kLess, kGreater, kAnd, kOr };
+using Op = binary::Op;
 
 // A float binary op as formulas.inc writes it (the op a constant, so the formula's switch folds).
 template <int B>
 float Float(float p, float q) {
   return formulas::HybridrtBinary(B, p, q);
-}
-
-Op ParseOp(const std::string& s) {
-  static const char* names[] = {"add",  "sub", "mul",   "div",  "pow",     "max", "min", "prelu",
-                                "fmod", "mod", "equal", "less", "greater", "and", "or"};
-  for (int i = 0; i < static_cast<int>(std::size(names)); ++i) {
-    if (s == names[i]) return static_cast<Op>(i);
-  }
-  Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
 }
 
 // y[row] = f(a, b) over the broadcast rows [begin, end).
@@ -62,7 +54,7 @@ void Loop(const Broadcast& bc, const T* a, const T* b, R* y, int64_t begin, int6
 class ElementwiseKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    op_ = ParseOp(params().String("op"));
+    op_ = binary::Parse(params().String("op"));
     act_ = ReadActivation(params(), "activation.");
     bc_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[0].shape, in_[1].shape});
   }

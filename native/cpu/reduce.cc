@@ -15,21 +15,14 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/transpose.h"
+#include "src/ir/reduce_op.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
 
-enum class Op { kSum, kMean, kMax, kMin, kProd, kSumSquare, kL1, kL2, kLogSumExp };
-
-Op ParseOp(const std::string& s) {
-  static const char* names[] = {"sum", "mean", "max", "min", "prod", "sum_square", "l1", "l2", "log_sum_exp"};
-  for (int i = 0; i < 9; ++i) {
-    if (s == names[i]) return static_cast<Op>(i);
-  }
-  Fail(ErrorCode::kNative, Cat("unknown reduce op '", s, "'"));
-}
+using Op = reduce::Op;
 
 // Sums in double over eight independent lanes: as exact as one running double sum, and the
 // compiler vectorizes it (one chain of dependent adds ran at one add per four cycles).
@@ -134,23 +127,11 @@ T ReduceInt(Op op, const T* x, int64_t n) {
 class ReduceKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    op_ = ParseOp(params().String("op"));
+    op_ = reduce::Parse(params().String("op"));
     const Shape& x = in_[0].shape;
-    auto axes = params().Ints("axes");
-    std::vector<int64_t> perm;
-    std::vector<bool> reduced(x.size(), false);
-    for (int64_t a : axes) reduced[a] = true;
-    row_ = 1;
-    for (size_t d = 0; d < x.size(); ++d) {
-      if (!reduced[d]) perm.push_back(static_cast<int64_t>(d));
-    }
-    for (size_t d = 0; d < x.size(); ++d) {
-      if (reduced[d]) {
-        perm.push_back(static_cast<int64_t>(d));
-        row_ *= x[d];
-      }
-    }
-    transpose_ = std::make_unique<Transpose>(x, perm, DTypeSize(in_[0].dtype));
+    const reduce::Rows rows = reduce::RowsOf(x, params().Ints("axes"));
+    row_ = rows.length;
+    transpose_ = std::make_unique<Transpose>(x, rows.perm, DTypeSize(in_[0].dtype));
     scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
     // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
     rows_ = scale_ ? in_[0].numel / std::max<int64_t>(row_, 1) : out_[0].numel;

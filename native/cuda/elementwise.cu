@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "cuda/device_common.cuh"
+#include "src/ir/binary_op.h"
 #include "src/ir/int_arith.h"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -19,16 +20,7 @@ namespace cuda {
 namespace {
 
 // Float ops first, numbered as formulas.inc's HybridrtBinaryOp (FloatOp passes them on).
-enum Op { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kFmod, kMod, kEqual, kLess, kGreater, kAnd, kOr };
-
-int ParseOp(const std::string& s) {
-  static const char* names[] = {"add",  "sub", "mul",   "div",  "pow",     "max", "min", "prelu",
-                                "fmod", "mod", "equal", "less", "greater", "and", "or"};
-  for (int i = 0; i < static_cast<int>(std::size(names)); ++i) {
-    if (s == names[i]) return i;
-  }
-  Fail(ErrorCode::kNative, Cat("unknown binary op '", s, "'"));
-}
+using namespace binary;  // NOLINT: the ops' names, as the kernels' switch reads them
 
 static_assert(static_cast<int>(kAdd) == static_cast<int>(kHrAdd) &&
                   static_cast<int>(kDiv) == static_cast<int>(kHrDiv) &&
@@ -36,7 +28,7 @@ static_assert(static_cast<int>(kAdd) == static_cast<int>(kHrAdd) &&
                   static_cast<int>(kFmod) == static_cast<int>(kHrFmod),
               "the float ops are numbered as formulas.inc's HybridrtBinaryOp (FloatOp passes them on)");
 
-bool IsCompare(int op) { return op == kEqual || op == kLess || op == kGreater; }
+bool IsCompare(int op) { return binary::IsCompare(static_cast<Op>(op)); }
 
 __device__ __forceinline__ float FloatOp(int op, float p, float q) { return HybridrtBinary(op, p, q); }
 
@@ -177,7 +169,7 @@ class ElementwiseKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    op_ = ParseOp(params().String("op"));
+    op_ = binary::Parse(params().String("op"));
     act_ = MakeAct(ReadActivation(params(), "activation."));
     strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape});
     small_ = Fits32(strided_, out_[0].numel, 2);

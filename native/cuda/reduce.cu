@@ -28,21 +28,14 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/reduce_op.h"
 
 namespace hybridrt {
 namespace cuda {
 
 namespace {
 
-enum Op { kSum, kMean, kMax, kMin, kProd, kSumSquare, kL1, kL2, kLogSumExp };
-
-int ParseOp(const std::string& s) {
-  static const char* names[] = {"sum", "mean", "max", "min", "prod", "sum_square", "l1", "l2", "log_sum_exp"};
-  for (int i = 0; i < 9; ++i) {
-    if (s == names[i]) return i;
-  }
-  Fail(ErrorCode::kNative, Cat("unknown reduce op '", s, "'"));
-}
+using namespace reduce;  // NOLINT: the ops' names, as the kernels' switches read them
 
 // Float reduction state: a double accumulator (sum-like ops) or a float extreme.
 __device__ __forceinline__ double Init(int op) {
@@ -390,22 +383,12 @@ class ReduceKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    op_ = ParseOp(params().String("op"));
+    op_ = reduce::Parse(params().String("op"));
     const Shape& x = in_[0].shape;
-    std::vector<bool> reduced(x.size(), false);
-    for (int64_t a : params().Ints("axes")) reduced[a] = true;
-    std::vector<int64_t> perm;
-    len_ = 1;
-    for (size_t d = 0; d < x.size(); ++d) {
-      if (!reduced[d]) perm.push_back(static_cast<int64_t>(d));
-    }
-    for (size_t d = 0; d < x.size(); ++d) {
-      if (reduced[d]) {
-        perm.push_back(static_cast<int64_t>(d));
-        len_ *= x[d];
-      }
-    }
-    transpose_ = MakePermute(x, perm, &identity_);
+    const reduce::Rows rows = reduce::RowsOf(x, params().Ints("axes"));
+    const std::vector<bool>& reduced = rows.reduced;
+    len_ = rows.length;
+    transpose_ = MakePermute(x, rows.perm, &identity_);
     // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
     const bool scale = params().Has("exciteScale") && params().Bool("exciteScale");
     rows_ = scale ? in_[0].numel / std::max<int64_t>(len_, 1) : out_[0].numel;

@@ -61,6 +61,12 @@ const char* UnaryOpName(UnaryOp op) {
   return "?";
 }
 
+std::vector<const char*> UnaryOpNames() {
+  std::vector<const char*> names;
+  for (const OpName& o : kOps) names.push_back(o.name);
+  return names;
+}
+
 Activation ReadActivation(const Params& params, const std::string& prefix) {
   Activation a;
   if (!params.Has(prefix + "op")) return a;

@@ -51,6 +51,8 @@ struct Activation {
 
 UnaryOp ParseUnaryOp(const std::string& name);
 const char* UnaryOpName(UnaryOp op);
+// Every unary op's name, in the table's order (what the param schema admits).
+std::vector<const char*> UnaryOpNames();
 // Reads `<prefix>op` and its parameters ("" for a unary layer, "activation." for a fused one).
 Activation ReadActivation(const Params& params, const std::string& prefix);
 

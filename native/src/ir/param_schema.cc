@@ -6,6 +6,10 @@
 #include <set>
 #include <vector>
 
+#include "src/ir/activation.h"
+#include "src/ir/binary_op.h"
+#include "src/ir/pad_mode.h"
+#include "src/ir/reduce_op.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -21,14 +25,10 @@ struct PSpec {
   std::vector<const char*> choices;  // kEnum only
 };
 
-const std::vector<const char*> kUnaryOps = {
-    "identity", "relu",  "leaky_relu", "elu", "selu", "sigmoid", "hard_sigmoid", "hard_swish", "tanh",       "softplus",
-    "mish",     "gelu",  "gelu_tanh",  "erf", "clip", "exp",     "log",          "sqrt",       "reciprocal", "abs",
-    "neg",      "floor", "ceil",       "sin", "cos",  "not",     "silu",         "round",      "sign"};
-const std::vector<const char*> kBinaryOps = {"add",  "sub", "mul",   "div",  "pow",     "max", "min", "prelu",
-                                             "fmod", "mod", "equal", "less", "greater", "and", "or"};
-const std::vector<const char*> kReduceOps = {"sum",        "mean", "max", "min",        "prod",
-                                             "sum_square", "l1",   "l2",  "log_sum_exp"};
+// The ops' names from their one table each (activation.cc, binary_op.h, reduce_op.h).
+const std::vector<const char*> kUnaryOps = UnaryOpNames();
+const std::vector<const char*> kBinaryOps(std::begin(binary::kNames), std::end(binary::kNames));
+const std::vector<const char*> kReduceOps(std::begin(reduce::kNames), std::end(reduce::kNames));
 const std::vector<const char*> kDTypeNames = {"float32", "float16", "bfloat16", "int32",
                                               "int64",   "int8",    "uint8",    "bool"};
 
@@ -90,7 +90,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     // starts in the plain form, axes in the computed window's (computed_layers.h).
     at(LayerKind::kSlice).params = {Ints("starts", false), Ints("steps"), Ints("axes", false)};
     at(LayerKind::kGather).params = {Int("axis"), Enum("mode", {"default", "elements", "nd"})};
-    at(LayerKind::kPad).params = {Enum("mode", {"constant", "reflect", "edge", "wrap"}), Ints("padsBegin"),
+    at(LayerKind::kPad).params = {Enum("mode", {std::begin(kPadModeNames), std::end(kPadModeNames)}), Ints("padsBegin"),
                                   Ints("padsEnd"), Float("value")};
     at(LayerKind::kResize).params = {
         Enum("mode", {"nearest", "linear", "cubic"}),

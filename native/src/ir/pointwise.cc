@@ -11,9 +11,6 @@ namespace hybridrt {
 
 namespace {
 
-constexpr const char* kBinaryNames[kNumPointwiseBinary] = {"add", "sub", "mul",   "div", "pow",
-                                                           "max", "min", "prelu", "fmod"};
-
 [[noreturn]] void Bad(const std::string& message) { Fail(ErrorCode::kNative, Cat("program: ", message)); }
 
 // How many parameters (constants after the operand) a unary op takes.
@@ -78,8 +75,6 @@ std::string OperandText(const PointwiseOperand& o) {
 
 }  // namespace
 
-const char* PointwiseBinaryName(PointwiseBinary op) { return kBinaryNames[static_cast<int>(op)]; }
-
 PointwiseProgram ParsePointwise(const std::string& text, const std::vector<double>& constants, int num_inputs) {
   PointwiseProgram p;
   p.num_inputs = num_inputs;
@@ -100,14 +95,14 @@ PointwiseProgram ParsePointwise(const std::string& text, const std::vector<doubl
     const std::string name = Trim(s.substr(0, open));
     std::vector<std::string> args = SplitOn(s.substr(open + 1, s.size() - open - 2), ',');
     PointwiseStep step;
-    int binary = -1;
+    int op2 = -1;
     for (int b = 0; b < kNumPointwiseBinary; ++b) {
-      if (name == kBinaryNames[b]) binary = b;
+      if (name == binary::kNames[b]) op2 = b;
     }
     size_t want;
-    if (binary >= 0) {
+    if (op2 >= 0) {
       step.binary = true;
-      step.op2 = static_cast<PointwiseBinary>(binary);
+      step.op2 = static_cast<PointwiseBinary>(op2);
       want = 2;
     } else {
       try {

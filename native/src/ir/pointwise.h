@@ -21,14 +21,15 @@
 #include <vector>
 
 #include "src/ir/activation.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {
 
-// The float binary ops, numbered as elementwise's (cpu/elementwise.cc, cuda/elementwise.cu).
-enum class PointwiseBinary { kAdd, kSub, kMul, kDiv, kPow, kMax, kMin, kPrelu, kFmod };
-constexpr int kNumPointwiseBinary = 9;
-const char* PointwiseBinaryName(PointwiseBinary op);
+// The float binary ops: elementwise's first binary::kNumFloat (binary_op.h), its numbering and names.
+using PointwiseBinary = binary::Op;
+constexpr int kNumPointwiseBinary = binary::kNumFloat;
+inline const char* PointwiseBinaryName(PointwiseBinary op) { return binary::Name(op); }
 
 struct PointwiseOperand {
   enum class Kind { kInput, kStep, kConstant } kind = Kind::kInput;

@@ -1,0 +1,40 @@
+// The pad layer's modes (network.ts `pad`, param `mode`) and where a padded position reads
+// from, one rule for the cpu kernel, the cuda kernel (a host and device function there) and
+// any host evaluation: a position inside [0, n) reads itself; outside it, `constant` reads
+// nothing (the fill), `edge` the nearest end, `wrap` the position modulo n, and `reflect` the
+// mirror image without repeating the end (numpy's and onnxruntime's reflect).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "src/util/error.h"
+#include "src/util/host_device.h"
+
+namespace hybridrt {
+
+enum class PadMode : int { kConstant, kReflect, kEdge, kWrap };
+inline constexpr const char* kPadModeNames[] = {"constant", "reflect", "edge", "wrap"};
+
+// The mode a param names; an unknown name is an Error(kNative) (the schema admits kPadModeNames only).
+inline PadMode ParsePadMode(const std::string& s) {
+  for (int i = 0; i < 4; ++i) {
+    if (s == kPadModeNames[i]) return static_cast<PadMode>(i);
+  }
+  Fail(ErrorCode::kNative, Cat("unknown pad mode '", s, "'"));
+}
+
+// The source index of padded position p (may be outside [0, n)) along an axis of n elements;
+// -1 where the output takes the fill (constant mode, or nothing to read from: n <= 0).
+HYBRIDRT_HD inline int64_t PadSource(PadMode mode, int64_t p, int64_t n) {
+  if (p >= 0 && p < n) return p;
+  if (mode == PadMode::kConstant || n <= 0) return -1;
+  if (mode == PadMode::kEdge) return p < 0 ? 0 : n - 1;
+  if (mode == PadMode::kWrap) return ((p % n) + n) % n;
+  if (n == 1) return 0;
+  const int64_t period = 2 * (n - 1);
+  const int64_t q = ((p % period) + period) % period;
+  return q < n ? q : period - q;
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,56 @@
+// The reduce layer's ops (network.ts `reduce`, param `op`) and its backend-neutral geometry:
+// one numbering and name table for the param schema and both backends' kernels, and how the
+// reduced axes turn the input into rows (the kept axes first, then the reduced ones, each
+// row `length` elements long), which both backends transpose by.
+#pragma once
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "src/ir/shape.h"
+#include "src/util/error.h"
+
+namespace hybridrt {
+namespace reduce {
+
+enum Op : int { kSum, kMean, kMax, kMin, kProd, kSumSquare, kL1, kL2, kLogSumExp };
+
+inline constexpr const char* kNames[] = {"sum", "mean", "max", "min", "prod", "sum_square", "l1", "l2", "log_sum_exp"};
+inline constexpr int kCount = static_cast<int>(std::size(kNames));
+static_assert(kCount == kLogSumExp + 1, "a name per op");
+
+// The op a param names; an unknown name is an Error(kNative) (the schema admits kNames only).
+inline Op Parse(const std::string& s) {
+  for (int i = 0; i < kCount; ++i) {
+    if (s == kNames[i]) return static_cast<Op>(i);
+  }
+  Fail(ErrorCode::kNative, Cat("unknown reduce op '", s, "'"));
+}
+
+struct Rows {
+  std::vector<bool> reduced;  // per input axis
+  std::vector<int64_t> perm;  // the kept axes in order, then the reduced ones
+  int64_t length = 1;         // elements per row: the product of the reduced dims
+};
+
+// The rows of reducing `x` over `axes` (each in range, as the shape rule checked).
+inline Rows RowsOf(const Shape& x, const std::vector<int64_t>& axes) {
+  Rows r;
+  r.reduced.assign(x.size(), false);
+  for (int64_t a : axes) r.reduced[a] = true;
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (!r.reduced[d]) r.perm.push_back(static_cast<int64_t>(d));
+  }
+  for (size_t d = 0; d < x.size(); ++d) {
+    if (r.reduced[d]) {
+      r.perm.push_back(static_cast<int64_t>(d));
+      r.length *= x[d];
+    }
+  }
+  return r;
+}
+
+}  // namespace reduce
+}  // namespace hybridrt
