@@ -11,13 +11,6 @@ namespace cpu {
 
 namespace {
 
-// Outer count and the byte size of one (axis * inner) block per part.
-void Blocks(const Shape& s, int64_t axis, size_t es, int64_t* outer, size_t* block) {
-  const AxisSplit a = SplitAtAxis(s, axis);
-  *outer = a.outer;
-  *block = static_cast<size_t>(a.len * a.inner) * es;
-}
-
 // Concat gathers its parts (the inputs) into the whole (the output); split scatters the whole
 // (the input) into its parts (the outputs). Same blocks, copied in the other direction.
 class AxisPartsKernel : public CpuKernel {
@@ -29,13 +22,10 @@ class AxisPartsKernel : public CpuKernel {
     const int64_t axis = params().Int("axis");
     const TensorDesc& whole = gather_ ? out_[0] : in_[0];
     const size_t es = DTypeSize(whole.dtype);
-    Blocks(whole.shape, axis, es, &outer_, &whole_block_);
-    for (const TensorDesc& d : gather_ ? in_ : out_) {
-      int64_t o;
-      size_t b;
-      Blocks(d.shape, axis, es, &o, &b);
-      blocks_.push_back(b);
-    }
+    const AxisSplit a = SplitAtAxis(whole.shape, axis);
+    outer_ = a.outer;
+    whole_block_ = a.BlockBytes(es);
+    for (const TensorDesc& d : gather_ ? in_ : out_) blocks_.push_back(SplitAtAxis(d.shape, axis).BlockBytes(es));
   }
 
  public:

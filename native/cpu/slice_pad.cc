@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "src/ir/element_value.h"
+#include "src/ir/pad_mode.h"
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
@@ -38,19 +39,6 @@ class SliceKernel : public CpuKernel {
   std::unique_ptr<IndexMap> map_;
 };
 
-// Source index of padded position p (may be outside [0, n)) under a mode; -1 = fill.
-int64_t PadSource(const std::string& mode, int64_t p, int64_t n) {
-  if (p >= 0 && p < n) return p;
-  if (mode == "constant") return -1;
-  if (mode == "edge") return p < 0 ? 0 : n - 1;
-  if (mode == "wrap") return ((p % n) + n) % n;
-  // reflect
-  if (n == 1) return 0;
-  const int64_t period = 2 * (n - 1);
-  int64_t q = ((p % period) + period) % period;
-  return q < n ? q : period - q;
-}
-
 class PadKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
@@ -58,7 +46,7 @@ class PadKernel : public CpuKernel {
     const Shape& y = out_[0].shape;
     auto pb = params().Ints("padsBegin");
     auto pe = params().Ints("padsEnd");
-    const std::string& mode = params().String("mode");
+    const PadMode mode = ParsePadMode(params().String("mode"));
     std::vector<int64_t> st = Strides(x);
     std::vector<std::vector<int64_t>> maps(x.size());
     for (size_t d = 0; d < x.size(); ++d) {

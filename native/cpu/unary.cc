@@ -8,18 +8,12 @@
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/element_value.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
-
-template <typename T>
-T ClampBound(double v) {
-  if (v <= static_cast<double>(std::numeric_limits<T>::lowest())) return std::numeric_limits<T>::lowest();
-  if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
-  return static_cast<T>(v);
-}
 
 class UnaryKernel : public CpuKernel {
  protected:

@@ -10,13 +10,6 @@ namespace cuda {
 
 namespace {
 
-// Outer count and the byte size of one (axis * inner) block.
-void Blocks(const Shape& s, int64_t axis, size_t es, int64_t* outer, size_t* block) {
-  const AxisSplit a = SplitAtAxis(s, axis);
-  *outer = a.outer;
-  *block = static_cast<size_t>(a.len * a.inner) * es;
-}
-
 class PartsKernel : public CudaKernel {
  public:
   PartsKernel(CudaBackend* b, bool concat) : CudaKernel(b), concat_(concat) {}
@@ -27,13 +20,10 @@ class PartsKernel : public CudaKernel {
     const TensorDesc& whole = concat_ ? out_[0] : in_[0];
     const std::vector<TensorDesc>& parts = concat_ ? in_ : out_;
     const size_t es = DTypeSize(whole.dtype);
-    Blocks(whole.shape, axis, es, &outer_, &row_);
-    for (const TensorDesc& d : parts) {
-      int64_t o;
-      size_t b;
-      Blocks(d.shape, axis, es, &o, &b);
-      blocks_.push_back(b);
-    }
+    const AxisSplit a = SplitAtAxis(whole.shape, axis);
+    outer_ = a.outer;
+    row_ = a.BlockBytes(es);
+    for (const TensorDesc& d : parts) blocks_.push_back(SplitAtAxis(d.shape, axis).BlockBytes(es));
   }
 
  public:

@@ -141,7 +141,7 @@ class ConvKernel : public CudaKernel {
         fb[2 + d] = pb[d];
         fe[2 + d] = pe[d];
       }
-      pad_ = MakePadGeometry(x, padded, fb, fe, 0);
+      pad_ = MakePadGeometry(x, padded, fb, fe, PadMode::kConstant);
       pad_elems_ = Numel(padded);
       conv_in = padded;
     }
@@ -154,7 +154,7 @@ class ConvKernel : public CudaKernel {
         fb[2 + d] = -pb[d];
         fe[2 + d] = op[d] - pe[d];
       }
-      pad_ = MakePadGeometry(full, y, fb, fe, 0);
+      pad_ = MakePadGeometry(full, y, fb, fe, PadMode::kConstant);
       pad_elems_ = Numel(full);
       conv_out = full;
     }

@@ -11,6 +11,7 @@
 #include "cuda/cuda_backend.h"
 #include "src/engine/backend.h"
 #include "src/ir/dtype.h"
+#include "src/ir/pad_mode.h"
 #include "src/ir/shape.h"
 
 namespace hybridrt {
@@ -70,12 +71,12 @@ Strided MakePermute(const Shape& in, const std::vector<int64_t>& perm, bool* ide
 // that index lies in [0, kept[d]) (kept = x's dim minus both crops), else by `mode`.
 struct PadGeometry {
   int nd = 0;
-  int mode = 0;  // 0 constant, 1 reflect, 2 edge, 3 wrap
+  PadMode mode = PadMode::kConstant;
   int64_t out[8] = {0}, kept[8] = {0}, crop_begin[8] = {0}, pad_begin[8] = {0}, stride[8] = {0};
   uint64_t fill = 0;  // the constant's bits
 };
 PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<int64_t>& pads_begin,
-                            const std::vector<int64_t>& pads_end, int mode);
+                            const std::vector<int64_t>& pads_end, PadMode mode);
 cudaError_t LaunchPad(size_t elem_size, const void* x, void* y, const PadGeometry& g, int64_t n,
                       cudaStream_t stream);  // slice_pad.cu
 

@@ -23,17 +23,6 @@ __global__ void SliceKernel(const B* x, B* y, int64_t n, Strided s, int64_t base
   }
 }
 
-__device__ __forceinline__ int64_t PadSource(int mode, int64_t p, int64_t n) {
-  if (p >= 0 && p < n) return p;
-  if (mode == 0 || n <= 0) return -1;
-  if (mode == 2) return p < 0 ? 0 : n - 1;
-  if (mode == 3) return ((p % n) + n) % n;
-  if (n == 1) return 0;
-  const int64_t period = 2 * (n - 1);
-  const int64_t q = ((p % period) + period) % period;
-  return q < n ? q : period - q;
-}
-
 template <typename B>
 __global__ void PadKernel(const B* x, B* y, int64_t n, PadGeometry g) {
   const B fill = static_cast<B>(g.fill);
@@ -97,9 +86,8 @@ class PadLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    const std::string& mode = params().String("mode");
-    const int m = mode == "constant" ? 0 : mode == "reflect" ? 1 : mode == "edge" ? 2 : 3;
-    g_ = MakePadGeometry(in_[0].shape, out_[0].shape, params().Ints("padsBegin"), params().Ints("padsEnd"), m);
+    g_ = MakePadGeometry(in_[0].shape, out_[0].shape, params().Ints("padsBegin"), params().Ints("padsEnd"),
+                         ParsePadMode(params().String("mode")));
     std::vector<uint8_t> bytes = ElementBytes(in_[0].dtype, params().Float("value"));
     g_.fill = 0;
     std::memcpy(&g_.fill, bytes.data(), bytes.size());
@@ -118,7 +106,7 @@ class PadLayer : public CudaKernel {
 }  // namespace
 
 PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<int64_t>& pb,
-                            const std::vector<int64_t>& pe, int mode) {
+                            const std::vector<int64_t>& pe, PadMode mode) {
   if (x.size() > 8) Fail(ErrorCode::kNative, Cat("pad: rank ", x.size(), " is above the cuda backend's 8"));
   PadGeometry g;
   g.mode = mode;

@@ -8,6 +8,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/element_value.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -95,13 +96,6 @@ __global__ void FillPatternKernel(T* y, int64_t n) {
 
 __global__ void ProbeKernel(int* p) {
   if (p) *p = 1;
-}
-
-template <typename T>
-T ClampBound(double v) {
-  if (v <= static_cast<double>(std::numeric_limits<T>::lowest())) return std::numeric_limits<T>::lowest();
-  if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
-  return static_cast<T>(v);
 }
 
 class UnaryKernel : public CudaKernel {

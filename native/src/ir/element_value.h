@@ -1,15 +1,25 @@
 // One scalar (a pad value, a fill) as the bytes of an element of a given dtype: floats
-// rounded to the dtype, integers truncated toward zero and saturated, bool as value != 0.
+// rounded to the dtype, integers truncated toward zero and saturated, bool as value != 0; and
+// a bound (a clip's min or max, possibly infinite) as a value of a numeric type.
 #pragma once
 
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #include "src/ir/dtype.h"
 
 namespace hybridrt {
+
+// A bound saturated at T's limits (a clip of int32 tensors by -inf..6 clips by INT32_MIN..6).
+template <typename T>
+T ClampBound(double v) {
+  if (v <= static_cast<double>(std::numeric_limits<T>::lowest())) return std::numeric_limits<T>::lowest();
+  if (v >= static_cast<double>(std::numeric_limits<T>::max())) return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
 
 inline std::vector<uint8_t> ElementBytes(DType t, double v) {
   std::vector<uint8_t> b(DTypeSize(t));

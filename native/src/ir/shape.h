@@ -34,6 +34,9 @@ struct AxisSplit {
   // The outer * inner lines along the axis; line l's first element, its others `inner` apart.
   HYBRIDRT_HD int64_t lines() const { return outer * inner; }
   HYBRIDRT_HD int64_t LineStart(int64_t l) const { return (l / inner) * len * inner + l % inner; }
+  // Bytes of one outer index's (len * inner) block of elements of `es` bytes: what concat and
+  // split copy per outer index, contiguous in every part.
+  size_t BlockBytes(size_t es) const { return static_cast<size_t>(len * inner) * es; }
 };
 inline AxisSplit SplitAtAxis(const Shape& shape, int64_t axis) {
   AxisSplit a;
