@@ -66,8 +66,9 @@ struct ContextOptions {
   bool cuda_graphs = true;  // where the backend can capture
 };
 
-// CUDA graphs a context keeps, one per instance it ran recently.
-constexpr size_t kGraphsPerContext = 8;
+// CUDA graphs a context keeps, one per instance it ran recently: enough for every batch of a
+// server's dynamic batcher up to 32 (a graph lost is captured again, warm-up run included).
+constexpr size_t kGraphsPerContext = 32;
 
 class ExecutionContext {
  public:

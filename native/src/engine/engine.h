@@ -53,8 +53,11 @@ struct ShapeInstance {
   uint64_t arena_bytes() const { return memory.arena_bytes + workspace_bytes; }
 };
 
-// Instances an engine keeps beyond those contexts hold (the most recently used).
-constexpr size_t kInstanceCacheSize = 16;
+// Instances an engine keeps beyond those contexts hold (the most recently used): enough for
+// every batch of a model served with dynamic batching up to 64 (a batcher's merged batches take
+// every size up to its maximum; making an instance again costs the JavaScript thread each time,
+// on cuda up to seconds for a CNN's convolutions).
+constexpr size_t kInstanceCacheSize = 64;
 
 class Engine {
  public:
