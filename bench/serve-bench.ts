@@ -168,7 +168,12 @@ const inProcess = await compile(bytes, {
   threads: Math.max(1, Math.floor(os.availableParallelism() / INSTANCES)),
 });
 const feed = { [input.name]: new ort.Tensor('float32', data, [1, ...item]) };
-const server = await serve({ modelRepository: dir, httpPort: 0, grpcPort: 0 });
+const server = await serve({
+  modelRepository: dir,
+  httpPort: 0,
+  grpcPort: 0,
+  onLog: (m, level) => (level === 'warn' || /prepared|ready/.test(m) ? console.error(`serve: ${m}`) : undefined),
+});
 const port = server.httpPort!;
 
 // NOTE: this machine is shared and its load drifts; the modes take turns in slices of SLICE

@@ -21,6 +21,7 @@ import { loadModelProto } from '../onnx/model.js';
 import { messageLine } from '../errors.js';
 import { type ModelConfig, batchedShapes, readConfig } from './config.js';
 import { ServeError } from './errors.js';
+import { wantsWarmup, warmBatches } from './warmup.js';
 
 export type ModelState = 'LOADING' | 'READY' | 'UNAVAILABLE';
 
@@ -108,6 +109,11 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     v.profiles = profilesOf(model);
     Object.assign(v, { file, config, model });
     checkBatching(v, label);
+    if (wantsWarmup(model, config.maxBatchSize, !!config.dynamicBatching)) {
+      onLog(`preparing batch sizes 1..${config.maxBatchSize} for the dynamic batcher`, 'info');
+      const ms = await warmBatches(model, config.maxBatchSize);
+      onLog(`batch sizes 1..${config.maxBatchSize} prepared in ${(ms / 1000).toFixed(1)} s`, 'info');
+    }
     v.state = 'READY';
   } catch (e) {
     if (v.model) await v.model.dispose().catch(() => {});

@@ -1,0 +1,53 @@
+/**
+ * The cuda warm-up of a batched version (src/serve/warmup.ts): one run per batch size
+ * 1..max_batch_size with zero feeds of every input's dtype, shaped as the first profile's opt
+ * beyond dim 0; only for cuda models served with dynamic batching. A stand-in model records
+ * the feeds (the cuda backend itself runs in test/gpu).
+ */
+import { describe, expect, it } from 'vitest';
+import type { CompiledModel } from '../../src/compiler/compile.js';
+import type { TensorData } from '../../src/onnx/tensor.js';
+import { wantsWarmup, warmBatches } from '../../src/serve/warmup.js';
+
+function standIn(backend: string) {
+  const runs: Array<Array<[string, string, number[], boolean]>> = [];
+  const model = {
+    backend,
+    inputs: [
+      { name: 'x', dtype: 'float32', shape: [4, 3, 16, 16], ranges: [{ min: [1, 3, 8, 8], opt: [4, 3, 16, 16], max: [8, 3, 32, 32] }] },
+      { name: 'ids', dtype: 'int64', shape: [4, 7] },
+    ],
+    async run(feeds: Record<string, TensorData>) {
+      runs.push(
+        Object.entries(feeds).map(([n, t]) => [
+          n,
+          t.dtype,
+          [...t.dims],
+          Array.from(t.data as ArrayLike<number | bigint>).every((v) => Number(v) === 0),
+        ]),
+      );
+      return {};
+    },
+  };
+  return { model: model as unknown as CompiledModel, runs };
+}
+
+describe('warm-up of batch sizes', () => {
+  it('runs every batch size once, zeros of each input dtype at the opt shape beyond dim 0', async () => {
+    const { model, runs } = standIn('cuda');
+    await warmBatches(model, 3);
+    expect(runs).toEqual(
+      [1, 2, 3].map((b) => [
+        ['x', 'float32', [b, 3, 16, 16], true],
+        ['ids', 'int64', [b, 7], true],
+      ]),
+    );
+  });
+
+  it('is wanted on cuda with dynamic batching only', () => {
+    expect(wantsWarmup(standIn('cuda').model, 8, true)).toBe(true);
+    expect(wantsWarmup(standIn('cuda').model, 8, false)).toBe(false);
+    expect(wantsWarmup(standIn('cuda').model, 1, true)).toBe(false);
+    expect(wantsWarmup(standIn('cpu').model, 8, true)).toBe(false);
+  });
+});
