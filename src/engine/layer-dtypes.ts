@@ -1,6 +1,10 @@
 /**
  * The element types each network-IR layer kind accepts: what converters check before they
  * emit a layer; the addon's layer rules (layer-outputs.ts) enforce them when the layer is made.
+ * The addon is the authority: test/engine/layer-dtypes.test.ts asks it of every op and dtype
+ * listed here and fails where the two differ. It stays a table, not asked of the addon at run
+ * time, because converters read it when they are imported (their notes), and importing them
+ * and analyze() must work where the addon is missing (test/compiler/no-addon.test.ts).
  */
 import type { BinaryOp, EngineDType, LayerSpec, UnaryOp } from './network.js';
 import { ENGINE_DTYPES } from './network.js';
