@@ -12,6 +12,7 @@ import { assembleOnnx, readArtifact } from '../artifact/open.js';
 import { isContainer } from '../artifact/container.js';
 import type { Manifest } from '../artifact/manifest.js';
 import { HybridError } from '../errors.js';
+import { checkBenchmarkFlags } from './benchmark.js';
 import { loadModelProto } from '../onnx/model.js';
 import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
@@ -62,6 +63,10 @@ export function checkArtifactFlags(opts: CliOptions, m: Manifest): void {
     );
   }
   if (opts.onnx !== undefined && !opts.compare) throw new HybridError('OPTION', '--onnx: only --compare reads the source model of a .hybrid file');
+  if (opts.onnx !== undefined && opts.refOutputs !== undefined) {
+    throw new HybridError('OPTION', '--onnx, --ref-outputs: --ref-outputs compares with saved outputs and runs no source model; give one of them');
+  }
+  checkBenchmarkFlags(opts);
   checkSaveEngine(opts);
 }
 

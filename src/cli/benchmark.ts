@@ -6,20 +6,46 @@
  *   clock on cpu) and summed over engine segments, from runs whose inputs stay on the GPU
  *   (uploaded once; outputs left there) where the backend is cuda: the figure compared with
  *   other runtimes (docs/benchmarks.md);
- * - host-to-device and device-to-host: the engines' input and output copies in the latency runs;
+ * - host-to-device and device-to-host: the engines' input and output copies in the latency runs
+ *   (on cpu, copies into and out of the engines' memory, printed as input and output copies);
  * - per segment: median wall time (and compute for engines), the CUDA graph state;
  * - the build: compile phases, and per engine its build time, aliases, fusions, channels-last
  *   layers and timing-cache use;
  * - --profile: per layer, the median over profiled runs of the time between the timestamps
  *   before and after it (profiled runs are separate: a timestamp between every two layers);
  *   aliases (tactic 'alias') launch nothing and are listed apart, at 0 ms.
- * Printed as lines, or with --json as one BenchmarkResult object.
+ * Printed as lines, or with --json as one BenchmarkResult object. The warm-up is a number of
+ * runs (--warmup) or a time (trtexec's --warmUp MS: runs until MS have passed). --export-times
+ * (trtexec's --exportTimes) writes every timed latency run as one IterationTimes object.
  */
 import { performance } from 'node:perf_hooks';
+import { HybridError } from '../errors.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { RunStats } from '../runtime/types.js';
 import type { CliOptions } from './options.js';
 import type { RunSession } from './run-session.js';
+
+/**
+ * Flags that shape --benchmark's results need a benchmark, for an ONNX model and a .hybrid file
+ * alike; and --json's stdout has room for nothing else.
+ */
+export function checkBenchmarkFlags(opts: CliOptions): void {
+  const benchOnly = [
+    opts.profile && '--profile',
+    opts.json && '--json',
+    opts.exportTimes !== undefined && '--export-times',
+    opts.warmupMs !== undefined && '--warmUp',
+  ].filter(Boolean);
+  if (benchOnly.length && opts.benchmark === undefined) {
+    throw new HybridError('OPTION', `${benchOnly.join(', ')}: these shape --benchmark's results; add --benchmark (or --iterations N, --duration S)`);
+  }
+  if (opts.json && (opts.compare || (opts.report && !opts.reportFile))) {
+    throw new HybridError(
+      'OPTION',
+      `--json, ${opts.compare ? '--compare' : '--report'}: stdout carries only the benchmark's JSON; run ${opts.compare ? '--compare' : 'the report (or give --report-file)'} separately`,
+    );
+  }
+}
 
 /** min, median, mean, p90, p99, max of a sample (milliseconds). */
 export interface Summary {
@@ -48,6 +74,26 @@ export interface ProfileEntry {
   fusedFrom?: string[];
 }
 
+/**
+ * One timed run for --export-times, in trtexec's --exportTimes keys where hybrid-run measures
+ * the same thing: milliseconds on the host clock from the start of the first timed run.
+ * startEnqMs/endEnqMs: the run's call and the moment its outputs were in host memory (a run
+ * is not enqueued and left: it resolves with its outputs); latencyMs (= endToEndMs): its wall
+ * time, the figure the latency statistics are over. h2dMs, computeMs, d2hMs: the engines'
+ * input copies, layers and output copies, summed over engine segments (durations only: the
+ * segments time themselves, not on one timeline, so trtexec's startH2dMs... are not given);
+ * absent where no engine timed itself (--backend ort).
+ */
+export interface IterationTimes {
+  startEnqMs: number;
+  endEnqMs: number;
+  latencyMs: number;
+  endToEndMs: number;
+  h2dMs?: number;
+  computeMs?: number;
+  d2hMs?: number;
+}
+
 export interface BenchmarkResult {
   model: string;
   backend: string;
@@ -55,7 +101,10 @@ export interface BenchmarkResult {
   inputs: Array<{ name: string; dtype: string; shape: number[] }>;
   /** The first input's leading dimension (1 for a scalar input). */
   batch: number;
+  /** Warm-up runs made. */
   warmup: number;
+  /** The warm-up time asked for (--warmUp), where it was a time. */
+  warmupMs?: number;
   /** Timed runs of each kind (latency runs, and resident runs where there are any). */
   runs: number;
   latencyMs: Summary;
@@ -110,6 +159,9 @@ async function repeat<T>(count: number, seconds: number | undefined, fn: () => P
 interface Sample {
   ms: number;
   stats?: RunStats;
+  /** Host clock (performance.now()) before the call and after it resolved. */
+  start?: number;
+  end?: number;
 }
 
 const engineSum = (s: Sample, key: 'computeMs' | 'hostToDeviceMs' | 'deviceToHostMs') =>
@@ -117,16 +169,54 @@ const engineSum = (s: Sample, key: 'computeMs' | 'hostToDeviceMs' | 'deviceToHos
 const timed = (s: Sample) => (s.stats?.segments ?? []).some((seg) => seg.timing);
 const summaryOr = (samples: Sample[], f: (s: Sample) => number) => (samples.length && samples.every(timed) ? summarize(samples.map(f)) : null);
 
-export async function runBenchmark(session: RunSession, feeds: ReadonlyMap<string, TensorData>, opts: CliOptions): Promise<BenchmarkResult> {
+/** The timed runs as --export-times writes them (IterationTimes). */
+export function iterationTimes(samples: readonly Sample[]): IterationTimes[] {
+  const t0 = samples[0]?.start ?? 0;
+  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  return samples.map((s) => ({
+    startEnqMs: round(s.start! - t0),
+    endEnqMs: round(s.end! - t0),
+    latencyMs: round(s.ms),
+    endToEndMs: round(s.ms),
+    ...(timed(s)
+      ? { h2dMs: round(engineSum(s, 'hostToDeviceMs')), computeMs: round(engineSum(s, 'computeMs')), d2hMs: round(engineSum(s, 'deviceToHostMs')) }
+      : {}),
+  }));
+}
+
+/** Warm-up: --warmup runs, or runs until --warmUp milliseconds have passed. Resolves with the runs made. */
+async function warmUp(session: RunSession, feeds: ReadonlyMap<string, TensorData>, opts: Pick<CliOptions, 'warmup' | 'warmupMs'>): Promise<number> {
+  let runs = 0;
+  if (opts.warmupMs !== undefined) {
+    const end = performance.now() + opts.warmupMs;
+    while (performance.now() < end) (await session.run(feeds), runs++);
+    return runs;
+  }
+  for (; runs < opts.warmup; runs++) await session.run(feeds);
+  return runs;
+}
+
+/** The benchmark; `times`, where given, receives every timed latency run (--export-times). */
+export async function runBenchmark(
+  session: RunSession,
+  feeds: ReadonlyMap<string, TensorData>,
+  opts: CliOptions,
+  times?: IterationTimes[],
+): Promise<BenchmarkResult> {
   const count = opts.benchmark ?? 1;
   const bench = session.bench;
-  for (let i = 0; i < opts.warmup; i++) await session.run(feeds);
+  const warmups = await warmUp(session, feeds, opts);
   const latency: Sample[] = await repeat(count, opts.duration, async () => {
-    if (bench) return bench.run(feeds, 'coarse', false);
-    const t0 = performance.now();
-    await session.run(feeds);
-    return { ms: performance.now() - t0 };
+    const start = performance.now();
+    let sample: Sample;
+    if (bench) sample = await bench.run(feeds, 'coarse', false);
+    else {
+      await session.run(feeds);
+      sample = { ms: performance.now() - start };
+    }
+    return { ...sample, start, end: performance.now() };
   });
+  times?.push(...iterationTimes(latency));
   let resident: Sample[] = [];
   if (bench?.resident) {
     // The first resident runs upload the feeds and warm the contexts up (CUDA graphs).
@@ -145,7 +235,8 @@ export async function runBenchmark(session: RunSession, feeds: ReadonlyMap<strin
     precisions: opts.precisions,
     inputs: [...feeds].map(([name, t]) => ({ name, dtype: t.dtype, shape: [...t.dims] })),
     batch,
-    warmup: opts.warmup,
+    warmup: warmups,
+    ...(opts.warmupMs !== undefined ? { warmupMs: opts.warmupMs } : {}),
     runs: latency.length,
     latencyMs: lat,
     computeMs: gpu,
@@ -253,15 +344,25 @@ const ALIASES_SHOWN = 6;
 
 /** The printout of a benchmark (the first line is the latency, as for every backend). */
 export function benchmarkLines(r: BenchmarkResult): string[] {
-  const lines = [`benchmark  ${r.runs} run${r.runs === 1 ? '' : 's'} after ${r.warmup} warm-up: ${stat(r.latencyMs)}`];
+  const warm = r.warmupMs !== undefined ? `${r.warmup} warm-up in ${ms(r.warmupMs)}` : `${r.warmup} warm-up`;
+  const lines = [`benchmark  ${r.runs} run${r.runs === 1 ? '' : 's'} after ${warm}: ${stat(r.latencyMs)}`];
   if (r.computeMs) {
     const where = r.computeResident ? 'engine layers, inputs and outputs resident on the GPU' : 'engine layers';
     lines.push(`  compute          ${stat(r.computeMs)} (${where})`);
   }
   if (r.residentLatencyMs) lines.push(`  resident run     ${stat(r.residentLatencyMs)} (wall time, inputs and outputs on the GPU)`);
-  if (r.hostToDeviceMs) lines.push(`  host-to-device   median ${ms(r.hostToDeviceMs.median)}, max ${ms(r.hostToDeviceMs.max)} (engine input copies)`);
-  if (r.deviceToHostMs)
-    lines.push(`  device-to-host   median ${ms(r.deviceToHostMs.median)}, max ${ms(r.deviceToHostMs.max)} (engine output copies)`);
+  // On cpu the engines' memory is host memory: their copies are no transfer between devices.
+  const device = r.backend === 'cuda';
+  if (r.hostToDeviceMs) {
+    const label = device ? 'host-to-device   ' : 'input copies     ';
+    const what = device ? 'engine input copies' : "feeds into the engines' memory";
+    lines.push(`  ${label}median ${ms(r.hostToDeviceMs.median)}, max ${ms(r.hostToDeviceMs.max)} (${what})`);
+  }
+  if (r.deviceToHostMs) {
+    const label = device ? 'device-to-host   ' : 'output copies    ';
+    const what = device ? 'engine output copies' : "results out of the engines' memory";
+    lines.push(`  ${label}median ${ms(r.deviceToHostMs.median)}, max ${ms(r.deviceToHostMs.max)} (${what})`);
+  }
   if (r.fallbackMs) lines.push(`  fallback         median ${ms(r.fallbackMs.median)} (onnxruntime segments, wall time)`);
   const t = r.throughput;
   lines.push(

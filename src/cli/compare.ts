@@ -13,6 +13,9 @@ import { formatNumber, toFloat64 } from './summary.js';
 export interface Comparison {
   name: string;
   pass: boolean;
+  /** The tolerance applied (atol after scaling, where it was the default). */
+  atol: number;
+  rtol: number;
   /** Why it failed before any arithmetic (shape or dtype differ). */
   problem?: string;
   maxAbs: number;
@@ -32,9 +35,27 @@ export interface Comparison {
   count: number;
 }
 
-export function compareTensors(name: string, actual: TensorData, expected: TensorData, atol: number, rtol: number): Comparison {
+/** The largest finite |value| of a tensor (0 where it has none). */
+export function maxMagnitude(t: TensorData): number {
+  let m = 0;
+  for (const v of toFloat64(t)) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
+  return m;
+}
+
+/** A default atol relative to the reference's scale: `atol * max(1, max |reference|)`. */
+export function scaledAtol(atol: number, reference: TensorData): number {
+  return atol * Math.max(1, maxMagnitude(reference));
+}
+
+/**
+ * `ref` names the reference in the messages of a shape or dtype difference ('onnxruntime', or
+ * the saved file).
+ */
+export function compareTensors(name: string, actual: TensorData, expected: TensorData, atol: number, rtol: number, ref = 'onnxruntime'): Comparison {
   const base = {
     name,
+    atol,
+    rtol,
     maxAbs: NaN,
     maxRel: NaN,
     meanAbs: NaN,
@@ -47,10 +68,10 @@ export function compareTensors(name: string, actual: TensorData, expected: Tenso
     count: expected.data.length,
   };
   if (actual.dtype !== expected.dtype) {
-    return { ...base, pass: false, problem: `dtype ${actual.dtype}, onnxruntime gives ${expected.dtype}` };
+    return { ...base, pass: false, problem: `dtype ${actual.dtype}, ${ref} gives ${expected.dtype}` };
   }
   if (actual.dims.join() !== expected.dims.join()) {
-    return { ...base, pass: false, problem: `shape [${actual.dims.join(',')}], onnxruntime gives [${expected.dims.join(',')}]` };
+    return { ...base, pass: false, problem: `shape [${actual.dims.join(',')}], ${ref} gives [${expected.dims.join(',')}]` };
   }
   const a = toFloat64(actual);
   const b = toFloat64(expected);
@@ -93,6 +114,8 @@ export function compareTensors(name: string, actual: TensorData, expected: Tenso
   return {
     name,
     pass: mismatches === 0,
+    atol,
+    rtol,
     maxAbs: finite ? maxAbs : NaN,
     maxRel: finite ? maxRel : NaN,
     meanAbs: finite ? sumAbs / finite : NaN,
@@ -106,12 +129,16 @@ export function compareTensors(name: string, actual: TensorData, expected: Tenso
   };
 }
 
-export function formatComparison(c: Comparison): string {
+/**
+ * One output's line: verdict, statistics, and where it failed, how many elements. `ref` names
+ * the reference in the NaN/Inf counts.
+ */
+export function formatComparison(c: Comparison, ref = 'onnxruntime'): string {
   const verdict = c.pass ? 'PASS' : 'FAIL';
   if (c.problem) return `${c.name}  ${verdict}  ${c.problem}`;
   const stat = (x: number) => (Number.isNaN(x) ? '-' : formatNumber(x));
   const stats = [
-    ...(c.nonFinite ? [`NaN/Inf mismatches ${c.nonFinite} (onnxruntime NaN ${c.refNaN}, here NaN ${c.gotNaN})`] : []),
+    ...(c.nonFinite ? [`NaN/Inf mismatches ${c.nonFinite} (${ref} NaN ${c.refNaN}, here NaN ${c.gotNaN})`] : []),
     `max abs ${stat(c.maxAbs)}`,
     `max rel ${stat(c.maxRel)}`,
     `mean abs ${stat(c.meanAbs)}`,

@@ -9,6 +9,7 @@ import { HybridError } from '../errors.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import type { Graph } from '../ir/graph.js';
 import { checkSaveEngine } from './artifact.js';
+import { checkBenchmarkFlags } from './benchmark.js';
 import type { CliOptions } from './options.js';
 
 export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: string): void }): void {
@@ -23,16 +24,7 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
   }
   if (opts.timingCache !== undefined && opts.backend !== 'ort') checkTimingCachePath(opts.timingCache, '--timing-cache');
 
-  const benchOnly = [opts.profile && '--profile', opts.json && '--json'].filter(Boolean);
-  if (benchOnly.length && opts.benchmark === undefined) {
-    throw new HybridError('OPTION', `${benchOnly.join(', ')}: these shape --benchmark's results; add --benchmark (or --iterations N, --duration S)`);
-  }
-  if (opts.json && (opts.compare || (opts.report && !opts.reportFile))) {
-    throw new HybridError(
-      'OPTION',
-      `--json, ${opts.compare ? '--compare' : '--report'}: stdout carries only the benchmark's JSON; run ${opts.compare ? '--compare' : 'the report (or give --report-file)'} separately`,
-    );
-  }
+  checkBenchmarkFlags(opts);
   checkSaveEngine(opts);
   if (opts.dryRun) {
     const running = [opts.compare && '--compare', opts.benchmark !== undefined && '--benchmark', opts.outputDir && '--output-dir'].filter(Boolean);

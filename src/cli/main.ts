@@ -92,12 +92,18 @@ export function buildCommand(io: CliIO): Command {
     )
     .option('--iterations <n>', 'timed runs of --benchmark, which it implies (e.g. --iterations 200)')
     .option('--duration <seconds>', 'time --benchmark runs for this long instead of a count (e.g. --duration 10)')
+    .option('--warmup <n>', `untimed runs before --benchmark (default ${DEFAULT_WARMUP_RUNS}; e.g. --warmup 10)`)
     .addOption(
-      new Option('--warmup <n>', 'untimed runs before --benchmark (e.g. --warmup 10)').default(
-        String(DEFAULT_WARMUP_RUNS),
-        String(DEFAULT_WARMUP_RUNS),
-      ),
+      new Option(
+        '--warmUp <ms>',
+        "trtexec's warm-up in milliseconds: untimed runs until MS have passed, instead of --warmup (e.g. --warmUp 200)",
+      ).hideHelp(),
     )
+    .option(
+      '--export-times <file>',
+      "with --benchmark, write every timed run's start, end and latency (and engine copy and compute times) to FILE as JSON, in trtexec's --exportTimes form (e.g. --export-times times.json)",
+    )
+    .addOption(new Option('--exportTimes <file>', 'trtexec spelling of --export-times').hideHelp())
     .option('--profile', 'with --benchmark, time every engine layer too and list where the time goes (e.g. --benchmark --profile)')
     .option('--json', 'with --benchmark, print its results as one JSON object instead (e.g. --benchmark --json)')
     .option(
@@ -136,12 +142,18 @@ export function buildCommand(io: CliIO): Command {
     .optionsGroup('Checking:')
     .option('--compare', 'also run onnxruntime alone on the same inputs and compare every output; exit 1 on a mismatch (e.g. --compare)')
     .option(
+      '--ref-outputs <dir>',
+      'compare every output with the one saved in DIR (DIR/<output>.npy or .pb, as --output-dir writes them, or a .pb naming it) instead of running onnxruntime; implies --compare (e.g. --ref-outputs ref/)',
+    )
+    .option(
       '--atol <x>',
-      `absolute tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} where engines compute in fp16/bf16; e.g. --atol 1e-3)`,
+      `absolute tolerance of --compare, for every output or OUTPUT=X for one; repeatable (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} where engines compute in fp16/bf16, times the output's largest magnitude where above 1; e.g. --atol 1e-3 or --atol logits=1e-3)`,
+      collect,
     )
     .option(
       '--rtol <x>',
-      `relative tolerance of --compare (default ${DEFAULT_TOLERANCE.fp32.rtol}, ${DEFAULT_TOLERANCE.reduced.rtol} where engines compute in fp16/bf16; e.g. --rtol 1e-2)`,
+      `relative tolerance of --compare, for every output or OUTPUT=X for one; repeatable (default ${DEFAULT_TOLERANCE.fp32.rtol}, ${DEFAULT_TOLERANCE.reduced.rtol} where engines compute in fp16/bf16; e.g. --rtol 1e-2 or --rtol logits=1e-2)`,
+      collect,
     )
     .version(VERSION, '-V, --version', 'print the hybridrt version and exit (e.g. hybrid-run --version)')
     .addHelpText('after', EXAMPLES)

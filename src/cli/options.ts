@@ -3,13 +3,24 @@
  * everything here turns them into values or a HybridError('OPTION') whose message starts
  * with the flag and the text the user gave, so it reads `hybrid-run: --shape x=1xx3: ...`.
  */
-import { type Precision, PRECISIONS, checkPrecision, isReduced } from '../engine/precision.js';
+import { type Precision, PRECISIONS, checkPrecision } from '../engine/precision.js';
 import { HybridError } from '../errors.js';
 import { LIMITS, checkTensorSize } from '../limits.js';
 import { type InputShape, RANGE_ENDS, type RangeEnd, type ShapeRange, profilesOption } from '../compiler/profiles.js';
 
 export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
+import { type ToleranceFlag, parseToleranceFlag } from './tolerance.js';
+
+export {
+  DEFAULT_TOLERANCE,
+  type OutputTolerance,
+  type ToleranceFlag,
+  checkToleranceOutputs,
+  compareTolerance,
+  parseTolerance,
+  parseToleranceFlag,
+} from './tolerance.js';
 
 export const BACKENDS = ['auto', 'cpu', 'cuda', 'ort'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -19,9 +30,6 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal'];
 
 /** The backend a plain `hybrid-run model.onnx` uses: the hybrid executor, cuda where available. */
 export const DEFAULT_BACKEND: BackendName = 'auto';
-
-/** --atol/--rtol defaults: fp32 results agree closely; engines computing in fp16/bf16 need room. */
-export const DEFAULT_TOLERANCE = { fp32: { atol: 1e-4, rtol: 1e-3 }, reduced: { atol: 2e-2, rtol: 2e-2 } } as const;
 
 /** One --input: `name=file`, or just `file` to be matched to an input by main. */
 export interface InputFlag {
@@ -101,10 +109,17 @@ export interface CliOptions {
   dryRun: boolean;
   report?: ReportFormat;
   reportFile?: string;
+  /** --compare, or implied by --ref-outputs. */
   compare: boolean;
-  /** --atol/--rtol as given; absent: defaultTolerance() of the precisions the engines compute in. */
-  atol?: number;
-  rtol?: number;
+  /** --ref-outputs: compare against the outputs saved in this folder instead of running onnxruntime. */
+  refOutputs?: string;
+  /** --atol/--rtol as given; what they leave out takes DEFAULT_TOLERANCE (see compareTolerance). */
+  atol: ToleranceFlag;
+  rtol: ToleranceFlag;
+  /** --warmUp (trtexec's): warm up for this many milliseconds instead of `warmup` runs. */
+  warmupMs?: number;
+  /** --exportTimes (trtexec's): write every timed run's times to this JSON file. */
+  exportTimes?: string;
 }
 
 function bad(flag: string, raw: string, what: string): HybridError {
@@ -251,13 +266,6 @@ export function parseInteger(flag: string, raw: string, min: number, max: number
   return n;
 }
 
-export function parseTolerance(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n)) throw bad(flag, raw, 'not a number');
-  if (n < 0) throw bad(flag, raw, 'must not be negative');
-  return n;
-}
-
 /** A comma-separated list of non-empty items. */
 export function parseList(flag: string, raw: string): string[] {
   const items = raw.split(',').map((s) => s.trim());
@@ -275,12 +283,6 @@ export function parsePrecisions(raw: string): Precision[] {
     }
   });
   return [...new Set<Precision>(['fp32', ...precisions])];
-}
-
-/** --compare's tolerances: those given, else the defaults for the precisions the engines compute in. */
-export function compareTolerance(opts: Pick<CliOptions, 'atol' | 'rtol'>, computed: readonly Precision[]): { atol: number; rtol: number } {
-  const d = isReduced(computed) ? DEFAULT_TOLERANCE.reduced : DEFAULT_TOLERANCE.fp32;
-  return { atol: opts.atol ?? d.atol, rtol: opts.rtol ?? d.rtol };
 }
 
 /** What commander hands over (strings, and arrays for repeatable flags). */
@@ -327,8 +329,14 @@ export interface RawOptions {
   report?: ReportFormat;
   reportFile?: string;
   compare?: boolean;
-  atol?: string;
-  rtol?: string;
+  refOutputs?: string;
+  /** Repeatable (an array from commander; a string is read as one value). */
+  atol?: string | string[];
+  rtol?: string | string[];
+  /** trtexec's --warmUp (milliseconds). */
+  warmUp?: string;
+  /** trtexec's --exportTimes FILE. */
+  exportTimes?: string;
 }
 
 export const DEFAULT_BENCHMARK_RUNS = 50;
@@ -359,11 +367,33 @@ function benchmarkOptions(raw: RawOptions): { benchmark?: number; duration?: num
   return count === undefined ? {} : { benchmark: count };
 }
 
+/**
+ * --warmup N (runs) or trtexec's --warmUp MS (milliseconds), not both: each would end the
+ * warm-up at another point.
+ */
+function warmupOptions(raw: RawOptions): { warmup: number; warmupMs?: number } {
+  if (raw.warmUp !== undefined) {
+    if (raw.warmup !== undefined)
+      throw bad('--warmUp', raw.warmUp, `give a warm-up time (--warmUp MS) or a number of runs (--warmup ${raw.warmup}), not both`);
+    const ms = Number(raw.warmUp);
+    if (raw.warmUp.trim() === '' || !Number.isFinite(ms) || ms < 0 || ms > LIMITS.benchmarkSeconds * 1000) {
+      throw bad('--warmUp', raw.warmUp, `must be a number of milliseconds from 0 to ${LIMITS.benchmarkSeconds * 1000}`);
+    }
+    return { warmup: 0, warmupMs: ms };
+  }
+  return { warmup: raw.warmup === undefined ? DEFAULT_WARMUP_RUNS : parseInteger('--warmup', raw.warmup, 0, LIMITS.warmupRuns) };
+}
+
 /** --save-engine FILE (also spelled --saveEngine, as trtexec does). */
 function saveEngineOption(raw: RawOptions): { saveEngine?: string } {
   const file = raw.saveEngine;
   if (file === '') throw bad('--save-engine', file, 'expected a file path, e.g. --save-engine model.hybrid');
   return file === undefined ? {} : { saveEngine: file };
+}
+
+function nonEmpty(flag: string, value: string, what: string): string {
+  if (value === '') throw bad(flag, value, `expected ${what}`);
+  return value;
 }
 
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
@@ -386,7 +416,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     saveInputs: raw.saveInputs,
     threads: raw.threads === undefined ? undefined : parseInteger('--threads', raw.threads, 1, LIMITS.threads),
     ...benchmarkOptions(raw),
-    warmup: raw.warmup === undefined ? DEFAULT_WARMUP_RUNS : parseInteger('--warmup', raw.warmup, 0, LIMITS.warmupRuns),
+    ...warmupOptions(raw),
     profile: raw.profile === true,
     json: raw.json === true,
     timingCache: raw.timingCache,
@@ -404,8 +434,10 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     dryRun: raw.dryRun === true,
     report: raw.report,
     reportFile: raw.reportFile,
-    compare: raw.compare === true,
-    ...(raw.atol === undefined ? {} : { atol: parseTolerance('--atol', raw.atol) }),
-    ...(raw.rtol === undefined ? {} : { rtol: parseTolerance('--rtol', raw.rtol) }),
+    compare: raw.compare === true || raw.refOutputs !== undefined,
+    ...(raw.refOutputs !== undefined ? { refOutputs: nonEmpty('--ref-outputs', raw.refOutputs, 'a folder, e.g. --ref-outputs ref/') } : {}),
+    atol: parseToleranceFlag('--atol', raw.atol),
+    rtol: parseToleranceFlag('--rtol', raw.rtol),
+    ...(raw.exportTimes !== undefined ? { exportTimes: nonEmpty('--exportTimes', raw.exportTimes, 'a file, e.g. --exportTimes times.json') } : {}),
   };
 }

@@ -13,15 +13,18 @@ import { Graph } from '../ir/graph.js';
 import { loadModelProto } from '../onnx/model.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
-import { type Comparison, compareTensors, formatComparison } from './compare.js';
+import { type Comparison, compareTensors, formatComparison, scaledAtol } from './compare.js';
+import { type RefOutput, readRefOutputs } from './ref-outputs.js';
+import { formatNumber } from './summary.js';
+import type { Precision } from '../engine/precision.js';
 import { dryRun } from './dry-run.js';
 import { CliFailure, EXIT_FAILURE, EXIT_OK, oneLine } from './errors.js';
 import { checkFlags } from './flag-checks.js';
 import { type Feed, type ModelInput, compileInputs, modelInputs, prepareInputs } from './inputs.js';
-import { type CliOptions, compareTolerance } from './options.js';
+import { type CliOptions, checkToleranceOutputs, compareTolerance } from './options.js';
 import { openOrtSession } from './ort-session.js';
 import { writeTensors } from './output.js';
-import { benchmarkLines, runBenchmark } from './benchmark.js';
+import { type IterationTimes, benchmarkLines, runBenchmark } from './benchmark.js';
 import { inputLines, modelLine, outputLines, timingLine } from './print.js';
 import { emitReport } from './report-output.js';
 import { openArtifactSession } from './hybrid-session.js';
@@ -31,6 +34,7 @@ import { artifactInputs, artifactLine, checkArtifactFlags, compareSource, infoLi
 import { readArtifact } from '../artifact/load.js';
 import type { ReportData } from '../report/model.js';
 import fs from 'node:fs';
+import path from 'node:path';
 
 export interface CliIO {
   out(text: string): void;
@@ -54,23 +58,52 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
   }
 }
 
-async function compareWithOrt(
-  opts: CliOptions,
-  model: string | Uint8Array,
-  tol: { atol: number; rtol: number },
-  feeds: Map<string, TensorData>,
-  outputs: Map<string, TensorData>,
-): Promise<Comparison[]> {
+/** onnxruntime alone on the same feeds: --compare's reference where no --ref-outputs is given. */
+async function ortReference(opts: CliOptions, model: string | Uint8Array, feeds: Map<string, TensorData>): Promise<Map<string, TensorData>> {
   const reference = await openOrtSession(model, opts, opts.onnx ?? opts.model);
   try {
-    const expected = await reference.run(feeds);
-    return [...expected].map(([name, want]) => {
-      const got = outputs.get(name);
-      if (!got) return { ...compareTensors(name, want, want, 0, 0), pass: false, problem: 'missing from the run' };
-      return compareTensors(name, got, want, tol.atol, tol.rtol);
-    });
+    return await reference.run(feeds);
   } finally {
     await reference.dispose();
+  }
+}
+
+/**
+ * Every reference output against the run's, each at its tolerance (compareTolerance: a default
+ * atol scales with the reference, scaledAtol). `ref` names the reference in the messages.
+ */
+export function compareOutputs(
+  opts: Pick<CliOptions, 'atol' | 'rtol'>,
+  precisions: readonly Precision[],
+  expected: ReadonlyMap<string, TensorData>,
+  outputs: ReadonlyMap<string, TensorData>,
+  ref: string,
+): Comparison[] {
+  return [...expected].map(([name, want]) => {
+    const tol = compareTolerance(opts, precisions, name);
+    const atol = tol.scaled ? scaledAtol(tol.atol, want) : tol.atol;
+    const got = outputs.get(name);
+    if (!got) return { ...compareTensors(name, want, want, atol, tol.rtol, ref), pass: false, problem: 'missing from the run' };
+    return compareTensors(name, got, want, atol, tol.rtol, ref);
+  });
+}
+
+/** The one-line error of a failed --compare: the outputs outside their tolerances, and those tolerances. */
+export function compareFailure(failed: readonly Comparison[], ref: string): string {
+  const tol = (c: Comparison) => `atol ${formatNumber(c.atol)} / rtol ${formatNumber(c.rtol)}`;
+  const names = failed.map((c) => c.name).join(', ');
+  if (failed.length === 1) return `${names}: output differs from ${ref} beyond ${tol(failed[0]!)}`;
+  return `${names}: outputs differ from ${ref} beyond their tolerances (${failed.map((c) => `${c.name}: ${tol(c)}`).join('; ')})`;
+}
+
+/** --export-times FILE: a JSON array, one timed run per line (as trtexec writes its --exportTimes). */
+function writeTimes(file: string, times: readonly IterationTimes[]): void {
+  const text = `[\n${times.map((t) => `  ${JSON.stringify(t)}`).join(',\n')}\n]\n`;
+  try {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, text);
+  } catch (e) {
+    throw new HybridError('OPTION', `--export-times ${file}: cannot write the file (${oneLine((e as Error).message)})`, { cause: e });
   }
 }
 
@@ -78,6 +111,8 @@ async function compareWithOrt(
 interface Subject {
   headline: string;
   inputs: ModelInput[];
+  /** The model's output names, in order. */
+  outputs: string[];
   open(feeds: Map<string, TensorData>, hooks: SessionHooks): Promise<RunSession>;
   /** The model --compare runs on onnxruntime. */
   reference(): string | Uint8Array;
@@ -99,10 +134,14 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       return EXIT_OK;
     }
     // The source --compare needs is found before anything runs.
-    const reference = opts.compare ? compareSource(opts, manifest, (m) => io.err(`hybrid-run: warning: ${oneLine(m)}\n`)) : undefined;
+    const reference =
+      opts.compare && opts.refOutputs === undefined
+        ? compareSource(opts, manifest, (m) => io.err(`hybrid-run: warning: ${oneLine(m)}\n`))
+        : undefined;
     const subject: Subject = {
       headline: artifactLine(opts.model, manifest),
       inputs: artifactInputs(manifest),
+      outputs: manifest.outputs.map((o) => o.name),
       open: (_, hooks) => openArtifactSession(opts, hooks),
       reference: () => reference!,
     };
@@ -124,6 +163,7 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
     {
       headline: modelLine(opts.model, graph),
       inputs,
+      outputs: [...graph.outputs],
       open: (feeds, hooks) => openSession(opts, proto, feeds, hooks, compileInputs(inputs, opts, dimsOf(feeds))),
       reference: () => opts.model,
     },
@@ -138,13 +178,16 @@ async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: num
   const print = (...lines: string[]) => (opts.json ? undefined : io.out(lines.map((l) => `${l}\n`).join('')));
   const warn = (message: string) => io.err(`hybrid-run: warning: ${oneLine(message)}\n`);
   const note = (message: string) => io.err(`hybrid-run: note: ${oneLine(message)}\n`);
+  // --atol/--rtol outputs and --ref-outputs files are checked before anything is compiled.
+  checkToleranceOutputs(opts, subject.outputs);
+  const refs = opts.refOutputs !== undefined ? readRefOutputs(opts.refOutputs, subject.outputs) : undefined;
   const defaulted: string[] = [];
   const feeds = prepareInputs(subject.inputs, opts, (m, input) => {
     defaulted.push(`input '${input}'`);
     note(m);
   });
   try {
-    return await runFeeds(opts, io, subject, t0, feeds, print, warn);
+    return await runFeeds(opts, io, subject, t0, feeds, print, warn, refs);
   } catch (e) {
     // A model that fails at sizes hybrid-run chose for it may only need its real sizes: say so
     // in the error itself, which is the line a user reads last.
@@ -164,6 +207,7 @@ async function runFeeds(
   feeds: Feed[],
   print: (...lines: string[]) => void,
   warn: (message: string) => void,
+  refs: Map<string, RefOutput> | undefined,
 ): Promise<number> {
   const tLoad = performance.now() - t0;
   if (opts.saveInputs) writeTensors(opts.saveInputs, feeds);
@@ -186,9 +230,14 @@ async function runFeeds(
     print(...(session.lastRunLines?.() ?? []));
 
     if (opts.benchmark !== undefined) {
-      const result = await runBenchmark(session, feedMap, opts);
+      const times: IterationTimes[] = [];
+      const result = await runBenchmark(session, feedMap, opts, opts.exportTimes !== undefined ? times : undefined);
       if (opts.json) io.out(`${JSON.stringify(result, null, 2)}\n`);
       print(...benchmarkLines(result));
+      if (opts.exportTimes !== undefined) {
+        writeTimes(opts.exportTimes, times);
+        print(`wrote    times -> ${opts.exportTimes}`);
+      }
     }
 
     if (opts.outputDir) {
@@ -200,16 +249,21 @@ async function runFeeds(
     }
 
     if (opts.compare) {
-      const tol = compareTolerance(opts, session.precisions);
-      const results = await compareWithOrt(opts, subject.reference(), tol, feedMap, outputs);
-      print(`compare  against onnxruntime alone (atol ${tol.atol}, rtol ${tol.rtol})`, ...results.map((c) => `  ${formatComparison(c)}`));
-      const failed = results.filter((c) => !c.pass).map((c) => c.name);
-      if (failed.length) {
-        throw new CliFailure(
-          `${failed.join(', ')}: output${failed.length > 1 ? 's differ' : ' differs'} from onnxruntime beyond --atol ${tol.atol} / --rtol ${tol.rtol}`,
-          EXIT_FAILURE,
-        );
-      }
+      const ref = refs ? `the outputs saved in ${opts.refOutputs}` : 'onnxruntime';
+      const expected = refs ? new Map([...refs].map(([name, r]) => [name, r.tensor])) : await ortReference(opts, subject.reference(), feedMap);
+      const results = compareOutputs(opts, session.precisions, expected, outputs, refs ? 'the reference' : 'onnxruntime');
+      const d = compareTolerance({ atol: { outputs: {} }, rtol: { outputs: {} } }, session.precisions, '');
+      const defaults = results.some((c) => compareTolerance(opts, session.precisions, c.name).scaled)
+        ? ` (default atol ${formatNumber(d.atol)} times the output's largest magnitude where above 1, rtol ${formatNumber(d.rtol)})`
+        : '';
+      print(
+        `compare  against ${refs ? ref : 'onnxruntime alone'}${defaults}`,
+        ...results.map(
+          (c) => `  ${formatComparison(c, refs ? 'reference' : 'onnxruntime')}  atol ${formatNumber(c.atol)} rtol ${formatNumber(c.rtol)}`,
+        ),
+      );
+      const failed = results.filter((c) => !c.pass);
+      if (failed.length) throw new CliFailure(compareFailure(failed, ref), EXIT_FAILURE);
     }
   } finally {
     await session.dispose();

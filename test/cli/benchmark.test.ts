@@ -83,8 +83,8 @@ describeIf(HAS_NATIVE, 'hybrid-run --benchmark (cpu)', NATIVE_MISSING, () => {
     );
     for (const line of [
       '  compute ',
-      '  host-to-device ',
-      '  device-to-host ',
+      '  input copies ',
+      '  output copies ',
       '  throughput ',
       '  segments ',
       '  build ',
@@ -94,6 +94,11 @@ describeIf(HAS_NATIVE, 'hybrid-run --benchmark (cpu)', NATIVE_MISSING, () => {
       expect(r.out).toContain(line);
     }
     expect(r.out).toMatch(/^ {19}engine #0: .*, \d+ layers \(1 alias\), /m);
+    // cpu engines' memory is host memory: their copies are named as copies, not as transfers to a device.
+    const bench = r.out.slice(r.out.indexOf('benchmark  '), r.out.indexOf('profile  '));
+    expect(bench).not.toMatch(/host-to-device|device-to-host|device/i);
+    expect(bench).toMatch(/^ {2}input copies {5}median [\d.e+-]+ ms, max [\d.e+-]+ ms \(feeds into the engines' memory\)$/m);
+    expect(bench).toMatch(/^ {2}output copies {4}median [\d.e+-]+ ms, max [\d.e+-]+ ms \(results out of the engines' memory\)$/m);
     expect(r.out).toContain("  aliases: /Flatten (a reshape sharing its input's bytes: 0 ms, nothing launched)");
   });
 

@@ -1,6 +1,6 @@
 /** --compare metrics against values worked out by hand. */
 import { describe, expect, it } from 'vitest';
-import { compareTensors, formatComparison } from '../../src/cli/compare.js';
+import { compareTensors, formatComparison, maxMagnitude, scaledAtol } from '../../src/cli/compare.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 
 const f64 = (values: number[], dims = [values.length]): TensorData => ({ dtype: 'float64', dims, data: Float64Array.from(values) });
@@ -61,5 +61,37 @@ describe('compareTensors', () => {
     expect(shape).toMatchObject({ pass: false, problem: 'shape [2,1], onnxruntime gives [1,2]' });
     const f32: TensorData = { dtype: 'float32', dims: [2], data: Float32Array.of(1, 2) };
     expect(compareTensors('y', f32, f64([1, 2]), 1, 1).problem).toBe('dtype float32, onnxruntime gives float64');
+  });
+
+  it("scales a default atol by the reference's largest magnitude: logits near 8.6 pass at float32 rounding, a wrong value fails", () => {
+    // Logits of a classifier (inception_v3's reach 8.6), and a run whose sums were added in
+    // another order: differences of a few 1e-4, about 8.6 * 2^-14 per rounding of a long sum.
+    const ref = [8.6, -2.1, 0.004, -0.0007];
+    const got = [8.6002, -2.1003, 0.0043, -0.00045];
+    // A fixed atol of 1e-4 fails the elements near zero: |0.0043 - 0.004| = 3e-4 > 1e-4 + 1e-3 * 0.004.
+    expect(compareTensors('logits', f64(got), f64(ref), 1e-4, 1e-3)).toMatchObject({ pass: false, mismatches: 2 });
+    // Scaled: 1e-4 * 8.6 = 8.6e-4 of room everywhere.
+    expect(scaledAtol(1e-4, f64(ref))).toBeCloseTo(8.6e-4, 15);
+    const c = compareTensors('logits', f64(got), f64(ref), scaledAtol(1e-4, f64(ref)), 1e-3);
+    expect(c).toMatchObject({ pass: true, mismatches: 0 });
+    expect(c.atol).toBeCloseTo(8.6e-4, 15);
+    // A value that is wrong, not rounded, still fails: 0.05 where 0.004 is expected.
+    const wrong = [8.6002, -2.1003, 0.05, -0.00045];
+    expect(compareTensors('logits', f64(wrong), f64(ref), scaledAtol(1e-4, f64(ref)), 1e-3)).toMatchObject({ pass: false, mismatches: 1 });
+  });
+
+  it('leaves the atol of outputs of magnitude up to 1 as it is, and skips non-finite values in the scale', () => {
+    expect(scaledAtol(1e-4, f64([0.5, -0.25]))).toBe(1e-4);
+    expect(scaledAtol(1e-4, f64([]))).toBe(1e-4);
+    expect(maxMagnitude(f64([NaN, -Infinity, -3, 2]))).toBe(3);
+    const f16: TensorData = { dtype: 'float16', dims: [1], data: Uint16Array.of(0x4800) }; // 8 in IEEE half
+    expect(maxMagnitude(f16)).toBe(8);
+  });
+
+  it('names the reference it compares with in its messages', () => {
+    const shape = compareTensors('y', f64([1, 2], [2, 1]), f64([1, 2], [1, 2]), 1, 1, 'the reference');
+    expect(shape.problem).toBe('shape [2,1], the reference gives [1,2]');
+    const nan = compareTensors('y', f64([1]), f64([NaN]), 1, 1);
+    expect(formatComparison(nan, 'reference')).toContain('NaN/Inf mismatches 1 (reference NaN 1, here NaN 0)');
   });
 });

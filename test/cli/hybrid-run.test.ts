@@ -42,7 +42,7 @@ describeIf(HAS_NATIVE, 'hybrid-run on the hybrid executor', NATIVE_MISSING, () =
     const r = await runMain(resnet, '--shape', 'input=1x3x64x64', '--compare', '--atol', '0', '--rtol', '0');
     expect(r.code).toBe(1);
     expect(COMPARE_LINE.exec(r.out)?.[2]).toBe('FAIL');
-    expect(expectOneLineError(r.err)).toBe('hybrid-run: logits: output differs from onnxruntime beyond --atol 0 / --rtol 0');
+    expect(expectOneLineError(r.err)).toBe('hybrid-run: logits: output differs from onnxruntime beyond atol 0 / rtol 0');
   });
 
   it('--backend cuda without cuda is a one-line error with the reason (exit 1)', async () => {

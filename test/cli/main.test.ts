@@ -141,8 +141,10 @@ describe('hybrid-run on the examples', () => {
     // --compare is in hybrid-run.test.ts).
     const r = await runOrt(resnet, '--shape', 'input=1x3x64x64', '--compare');
     expect(r.code).toBe(0);
-    expect(r.out).toContain('compare  against onnxruntime alone (atol 0.0001, rtol 0.001)');
-    expect(r.out).toMatch(/^ {2}logits {2}PASS {2}max abs 0 {2}max rel 0 {2}mean abs 0 {2}cosine 1$/m);
+    expect(r.out).toContain(
+      "compare  against onnxruntime alone (default atol 0.0001 times the output's largest magnitude where above 1, rtol 0.001)",
+    );
+    expect(r.out).toMatch(/^ {2}logits {2}PASS {2}max abs 0 {2}max rel 0 {2}mean abs 0 {2}cosine 1 {2}atol \S+ rtol 0\.001$/m);
   });
 
   it('--benchmark times the requested number of runs after warm-up', async () => {
@@ -163,7 +165,19 @@ describe('hybrid-run --help', () => {
   it('the command still has the flags the issues ask for', () => {
     // Listed here independently of the code that defines them.
     // trtexec's spellings, hidden from --help.
-    for (const flag of ['--saveEngine', '--shapes', '--loadInputs', '--fp16', '--bf16', '--int8', '--minShapes', '--optShapes', '--maxShapes']) {
+    for (const flag of [
+      '--saveEngine',
+      '--shapes',
+      '--loadInputs',
+      '--fp16',
+      '--bf16',
+      '--int8',
+      '--minShapes',
+      '--optShapes',
+      '--maxShapes',
+      '--warmUp',
+      '--exportTimes',
+    ]) {
       expect(OPTIONS.map((o) => o.long)).toContain(flag);
     }
     for (const flag of [
@@ -186,6 +200,8 @@ describe('hybrid-run --help', () => {
       '--fallback-nodes',
       '--require-full-compilation',
       '--compare',
+      '--ref-outputs',
+      '--export-times',
       '--atol',
       '--rtol',
     ]) {

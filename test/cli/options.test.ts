@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_TOLERANCE,
+  checkToleranceOutputs,
   compareTolerance,
   parseInputFlag,
   parseInteger,
@@ -9,6 +10,7 @@ import {
   parsePrecisions,
   parseShapeFlag,
   parseTolerance,
+  parseToleranceFlag,
   splitShapeSpecs,
   toCliOptions,
 } from '../../src/cli/options.js';
@@ -130,17 +132,66 @@ describe('toCliOptions', () => {
     const o = toCliOptions('m.onnx', {});
     expect(o).toMatchObject({ seed: 0, distribution: 'uniform', random: true, backend: 'auto', precisions: ['fp32'], warmup: 5 });
     expect(o.benchmark).toBeUndefined();
-    expect(compareTolerance(o, ['fp32'])).toEqual({ atol: 1e-4, rtol: 1e-3 });
+    // The documented defaults (docs/cli.md): atol 1e-4 (scaled by the output), rtol 1e-3.
+    expect(compareTolerance(o, ['fp32'], 'y')).toEqual({ atol: 1e-4, rtol: 1e-3, scaled: true });
   });
   it('widens the --compare tolerances only where the engines compute in a reduced precision', () => {
     const o = toCliOptions('m.onnx', { precision: 'fp16' });
-    expect(compareTolerance(o, ['fp32', 'fp16'])).toEqual(DEFAULT_TOLERANCE.reduced);
+    expect(compareTolerance(o, ['fp32', 'fp16'], 'y')).toEqual({ ...DEFAULT_TOLERANCE.reduced, scaled: true });
     // The cpu backend computes fp16 requests in fp32: nothing changed, so neither does the tolerance.
-    expect(compareTolerance(o, ['fp32'])).toEqual(DEFAULT_TOLERANCE.fp32);
-    expect(compareTolerance(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }), ['fp32', 'fp16'])).toEqual({
+    expect(compareTolerance(o, ['fp32'], 'y')).toEqual({ ...DEFAULT_TOLERANCE.fp32, scaled: true });
+    // A given atol is absolute: not scaled.
+    expect(compareTolerance(toCliOptions('m.onnx', { precision: 'fp16', atol: '0.5' }), ['fp32', 'fp16'], 'y')).toEqual({
       atol: 0.5,
       rtol: DEFAULT_TOLERANCE.reduced.rtol,
+      scaled: false,
     });
+  });
+  it('takes an output its own --atol/--rtol, else the bare ones, else the defaults', () => {
+    const o = toCliOptions('m.onnx', { atol: ['1e-3', 'logits=0.5'], rtol: ['probs:0.25'] });
+    expect(compareTolerance(o, ['fp32'], 'logits')).toEqual({ atol: 0.5, rtol: 1e-3, scaled: false });
+    expect(compareTolerance(o, ['fp32'], 'probs')).toEqual({ atol: 1e-3, rtol: 0.25, scaled: false });
+    expect(compareTolerance(o, ['fp32'], 'other')).toEqual({ atol: 1e-3, rtol: 1e-3, scaled: false });
+    const none = toCliOptions('m.onnx', { rtol: ['probs=0'] });
+    expect(compareTolerance(none, ['fp32'], 'probs')).toEqual({ atol: 1e-4, rtol: 0, scaled: true });
+  });
+  it('reads --atol/--rtol as Polygraphy writes them: bare, OUTPUT=X, OUTPUT:X, comma-separated', () => {
+    expect(parseToleranceFlag('--atol', ['1e-3'])).toEqual({ all: 1e-3, outputs: {} });
+    expect(parseToleranceFlag('--atol', ['a=1e-3', 'b:2'])).toEqual({ outputs: { a: 1e-3, b: 2 } });
+    // The last '=' separates: names may hold ':' (TensorFlow's z:0) and '='.
+    expect(parseToleranceFlag('--atol', ['z:0=0.5', 'p=q=3'])).toEqual({ outputs: { 'z:0': 0.5, 'p=q': 3 } });
+    expect(parseToleranceFlag('--atol', ['z:0:0.5'])).toEqual({ outputs: { 'z:0': 0.5 } });
+    expect(parseToleranceFlag('--rtol', ['1e-4,logits=1e-2'])).toEqual({ all: 1e-4, outputs: { logits: 1e-2 } });
+    // A name holding a comma stays whole where the pieces are not all specs.
+    expect(parseToleranceFlag('--rtol', ['a,b=1'])).toEqual({ outputs: { 'a,b': 1 } });
+    expect(parseToleranceFlag('--rtol', undefined)).toEqual({ outputs: {} });
+  });
+  it('refuses malformed, negative and repeated tolerances, naming the flag and the spec', () => {
+    expect(optionError(() => parseToleranceFlag('--atol', ['logits=x']))).toBe("--atol logits=x: 'x' is not a number");
+    expect(optionError(() => parseToleranceFlag('--atol', ['logits=-1']))).toBe('--atol logits=-1: must not be negative');
+    expect(optionError(() => parseToleranceFlag('--atol', ['=1']))).toMatch(/^--atol =1: expected OUTPUT=X or a number/);
+    expect(optionError(() => parseToleranceFlag('--rtol', ['a=1', 'a=2']))).toBe("--rtol a=2: output 'a' is given more than one --rtol");
+    expect(optionError(() => parseToleranceFlag('--atol', ['1e-3', '1e-4']))).toMatch(/^--atol 1e-4: a tolerance for every output is given twice/);
+    expect(optionError(() => toCliOptions('m.onnx', { atol: ['-1'] }))).toBe('--atol -1: must not be negative');
+  });
+  it('checks the outputs --atol/--rtol name against the model', () => {
+    const o = toCliOptions('m.onnx', { atol: ['logits=1'], rtol: ['prob=1'] });
+    expect(optionError(() => checkToleranceOutputs(o, ['logits', 'probs']))).toBe(
+      "--rtol prob=1: the model has no output 'prob' (its outputs: logits, probs)",
+    );
+    expect(() => checkToleranceOutputs(o, ['logits', 'prob'])).not.toThrow();
+  });
+  it("reads trtexec's --warmUp in milliseconds, refused beside --warmup, and --ref-outputs implies --compare", () => {
+    expect(toCliOptions('m.onnx', { warmUp: '200' })).toMatchObject({ warmupMs: 200 });
+    expect(toCliOptions('m.onnx', { warmup: '3' }).warmupMs).toBeUndefined();
+    expect(optionError(() => toCliOptions('m.onnx', { warmUp: '200', warmup: '3' }))).toMatch(
+      /^--warmUp 200: give a warm-up time \(--warmUp MS\) or a number of runs \(--warmup 3\), not both/,
+    );
+    expect(optionError(() => toCliOptions('m.onnx', { warmUp: '-1' }))).toMatch(/^--warmUp -1: must be a number of milliseconds from 0 to/);
+    expect(optionError(() => toCliOptions('m.onnx', { warmUp: 'x' }))).toMatch(/^--warmUp x: must be a number of milliseconds/);
+    expect(toCliOptions('m.onnx', { refOutputs: 'ref' })).toMatchObject({ compare: true, refOutputs: 'ref' });
+    expect(toCliOptions('m.onnx', {}).compare).toBe(false);
+    expect(optionError(() => toCliOptions('m.onnx', { exportTimes: '' }))).toMatch(/^--exportTimes : expected a file/);
   });
   it('gives --benchmark without a count 50 runs', () => {
     expect(toCliOptions('m.onnx', { benchmark: true }).benchmark).toBe(50);
