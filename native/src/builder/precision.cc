@@ -67,6 +67,12 @@ const char* PrecisionName(DType t) {
   return DTypeName(t);
 }
 
+std::string PrecisionNames() {
+  std::string names;
+  for (const NamedPrecision& p : kPrecisions) names += (names.empty() ? "" : ", ") + std::string(p.name);
+  return names;
+}
+
 DType ChooseReducedPrecision(const std::vector<DType>& allowed) {
   // With both allowed, fp16: the same speed on tensor cores, three more mantissa bits.
   for (DType t : {DType::kFloat16, DType::kBFloat16}) {

@@ -35,6 +35,8 @@ struct PrecisionRewrite {
 // ("int8" included: it needs quantized layers, which do not exist yet).
 bool PrecisionFromName(const std::string& name, DType* type);
 const char* PrecisionName(DType t);
+// Every precision name engines compute in, comma-separated ("fp32, fp16, bf16"): for messages.
+std::string PrecisionNames();
 
 // Which reduced type the float layers take, of those a build allows besides fp32
 // (BuildConfig::reduced_precisions); kFloat32 where none is allowed.

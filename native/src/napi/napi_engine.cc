@@ -72,7 +72,7 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
       DType type;
       if (!PrecisionFromName(name, &type)) {
         Fail(ErrorCode::kNative,
-             Cat("build config: precision '", name, "' is not one engines compute in (fp32, fp16, bf16)"));
+             Cat("build config: precision '", name, "' is not one engines compute in (", PrecisionNames(), ")"));
       }
       if (type != DType::kFloat32) o.reduced_precisions.push_back(type);
     }
