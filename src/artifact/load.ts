@@ -46,6 +46,7 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
     requireFullCompilation: o.requireFullCompilation === true,
     backend: 'auto',
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.ortSessionOptions !== undefined ? { ortSessionOptions: options.ortSessionOptions } : {}),
     ...(options.maxContexts !== undefined ? { maxContexts: options.maxContexts } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.registry ? { registry: options.registry } : {}),

@@ -10,6 +10,7 @@
  */
 import { resolveRegistry } from '../compiler/options.js';
 import { openFallbackSegment } from '../compiler/build.js';
+import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-session-options.js';
 import { type ModelReport, engineSummary, makeReport } from '../compiler/report.js';
 import { type Engine, deserializeEngine, deviceQuery } from '../engine/engine.js';
 import { loadNative } from '../engine/native.js';
@@ -37,6 +38,8 @@ import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 export interface LoadOptions {
   /** Threads of the cpu engines and of onnxruntime's sessions (default: every core). */
   threads?: number;
+  /** onnxruntime session options of every fallback segment, as compile() takes them (not kept in the file). */
+  ortSessionOptions?: OrtSessionOptions;
   /** Execution contexts per engine (default 4). */
   maxContexts?: number;
   /**
@@ -58,7 +61,7 @@ export interface LoadOptions {
 }
 
 /** Every key of LoadOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()(['threads', 'maxContexts', 'rebuild', 'onLog', 'label', 'registry']);
+export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()(['threads', 'ortSessionOptions', 'maxContexts', 'rebuild', 'onLog', 'label', 'registry']);
 
 /** What compile() knows of a model it found in the engine cache, which the file does not say. */
 export interface CacheHitOrigin {
@@ -163,6 +166,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
   const { origin } = hooks;
   const opened = performance.now();
   checkLoadOptions(options);
+  const ortOptions = checkOrtSessionOptions(options.ortSessionOptions);
   const { manifest: m, sections, label } = readArtifact(file, options.label);
   // A file read here is held by nothing else, so the addon may read its plans in place; a
   // caller's bytes are copied (the caller could change or transfer them meanwhile).
@@ -207,6 +211,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
   const runners: SegmentRunner[] = [];
   const engines: Engine[] = [];
   const threads = options.threads;
+  const sessionOptions = { label, ...(threads !== undefined ? { threads } : {}), ...(ortOptions ? { ortSessionOptions: ortOptions } : {}) };
   try {
     for (const s of m.segments) {
       if (s.kind === 'engine') {
@@ -245,7 +250,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
               `engine segment ${s.id}'s sub-model`,
               s.outputs.map((o) => o.name),
               fb,
-              { label, ...(threads !== undefined ? { threads } : {}) },
+              sessionOptions,
             ),
           warn: (msg: string) => options.onLog?.(msg, 'warn'),
         };
@@ -261,7 +266,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
           `fallback segment ${s.id}`,
           s.outputs.map((o) => o.name),
           model,
-          { label, ...(threads !== undefined ? { threads } : {}) },
+          sessionOptions,
         );
         runners.push(runner);
         // The schedule hands a segment its listed inputs and keeps its listed outputs: the

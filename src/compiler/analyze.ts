@@ -33,6 +33,7 @@ import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './s
 import { checkValueSizes } from './value-sizes.js';
 import { nativeAvailable } from '../engine/native.js';
 import { checkFallbackSessions } from './build.js';
+import type { OrtSessionOptions } from './ort-session-options.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
 import { loadSource, type ModelSource } from './source.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
@@ -64,6 +65,8 @@ export interface AnalyzeOptions {
    * --dry-run sets it).
    */
   checkFallbacks?: boolean;
+  /** onnxruntime session options of those sessions, as compile()'s `ortSessionOptions` (checked the same way). */
+  ortSessionOptions?: OrtSessionOptions;
   /** Lowering passes to skip (debugging). */
   skipLowering?: string[];
   /** Names the model in messages and the report (default: its path, or '<bytes>'). */
@@ -83,6 +86,7 @@ export const ANALYZE_OPTION_KEYS = optionKeys<AnalyzeOptions>()([
   'probeFeeds',
   'threads',
   'checkFallbacks',
+  'ortSessionOptions',
   'skipLowering',
   'label',
 ]);
@@ -210,11 +214,19 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
     fallbackNodes: options.fallbackNodes,
     requireFullCompilation: options.requireFullCompilation,
     registry: options.registry,
+    ortSessionOptions: options.ortSessionOptions,
   });
   const { graph, label } = loadSource(model, options.label);
   const warnings: string[] = [];
   const plan = planProfiles(graph, profilesOption(options.inputs, options.profiles), label, (m, level) => level === 'warn' && warnings.push(m));
-  return analyzeGraph(graph, label, plan, opts, options, warnings);
+  return analyzeGraph(
+    graph,
+    label,
+    plan,
+    opts,
+    { ...options, ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}) },
+    warnings,
+  );
 }
 
 /** What analyzeGraph takes of compile()'s resolved options. */
@@ -230,7 +242,7 @@ export async function analyzeGraph(
   label: string,
   plan: ProfilePlan,
   opts: AnalysisOptions,
-  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'skipLowering'>,
+  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'ortSessionOptions' | 'skipLowering'>,
   warnings: string[] = [],
 ): Promise<AnalyzeResult> {
   // A static compile works at its one shape; a dynamic one lowers with symbols where dims vary
@@ -325,6 +337,7 @@ export async function analyzeGraph(
       label,
       declaredTypes,
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
+      ...(options.ortSessionOptions ? { ortSessionOptions: options.ortSessionOptions } : {}),
     });
   }
   const report = buildReport(graph, result, {

@@ -27,12 +27,15 @@ import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import type { ShapeView } from './shape-views.js';
 import type { NetworkDefinition } from '../engine/network.js';
 import type { Backend, CompilePhase, LogLevel } from './options.js';
+import { type OrtSessionOptions, fallbackSessionOptions } from './ort-session-options.js';
 
 export interface BuildOptions {
   backend: Backend;
   precisions: Precision[];
   registry: ConverterRegistry;
   threads?: number;
+  /** onnxruntime session options of every fallback segment (compile()'s, checked). */
+  ortSessionOptions?: OrtSessionOptions;
   maxContexts: number;
   /** The engine builder's timing cache file (BuildConfig.timingCachePath). */
   timingCachePath?: string;
@@ -125,11 +128,11 @@ export async function openFallbackSegment(
   what: string,
   outputs: string[],
   model: Uint8Array,
-  options: { threads?: number; label: string },
+  options: { threads?: number; ortSessionOptions?: OrtSessionOptions; label: string },
 ): Promise<FallbackSegment> {
-  // Fatal only: onnxruntime's errors become HybridErrors here; its own log would repeat them on stderr.
-  const sessionOptions: ort.InferenceSession.SessionOptions = { logSeverityLevel: 4 };
-  if (options.threads !== undefined) sessionOptions.intraOpNumThreads = options.threads;
+  // Fatal only unless ortSessionOptions says otherwise: onnxruntime's errors become
+  // HybridErrors here; its own log would repeat them on stderr.
+  const sessionOptions = fallbackSessionOptions(options);
   try {
     const session = await ort.InferenceSession.create(model, sessionOptions);
     return new FallbackSegment(id, session, outputs, model);
@@ -145,7 +148,7 @@ export async function openFallbackSegment(
 export async function checkFallbackSessions(
   graph: Graph,
   segments: readonly Segment[],
-  options: Pick<BuildOptions, 'label' | 'threads' | 'declaredTypes'>,
+  options: Pick<BuildOptions, 'label' | 'threads' | 'ortSessionOptions' | 'declaredTypes'>,
 ): Promise<void> {
   const opts = options as BuildOptions;
   for (const seg of segments) {

@@ -146,6 +146,7 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
           {
             label,
             ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+            ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
             maxContexts: opts.maxContexts,
             onLog: opts.log,
             registry: opts.registry,
@@ -231,6 +232,7 @@ async function compileFrom(
     precisions,
     registry: opts.registry,
     threads: opts.threads,
+    ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
     maxContexts: opts.maxContexts,
     ...(opts.timingCachePath !== undefined ? { timingCachePath: opts.timingCachePath } : {}),
     requireFullCompilation: opts.requireFullCompilation,

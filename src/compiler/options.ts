@@ -15,6 +15,7 @@ import type { TensorData } from '../onnx/tensor.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
 import type { InputShape, ShapeRange } from './profiles.js';
+import { type OrtSessionOptions, checkOrtSessionOptions } from './ort-session-options.js';
 
 /** An input's shape by name: `{ name: 'input', shape: [1, 3, 224, 224] }`, or a range `{ name, min, opt, max }`. */
 export type InputSpec = { name: string; shape: number[] } | ({ name: string } & ShapeRange);
@@ -79,6 +80,14 @@ export interface CompileOptions {
   onLog?: (message: string, level: LogLevel) => void;
   /** Threads of the cpu engines and of onnxruntime's fallback sessions (default: every core). */
   threads?: number;
+  /**
+   * onnxruntime-node session options for every fallback segment's session, as
+   * InferenceSession.create takes them: executionProviders (those onnxruntime-node offers here,
+   * ort.listSupportedBackends()), intraOpNumThreads (over `threads` for the sessions),
+   * interOpNumThreads, graphOptimizationLevel, executionMode, enableCpuMemArena,
+   * enableMemPattern, logSeverityLevel, extra. Engines are untouched (their device is `backend`).
+   */
+  ortSessionOptions?: OrtSessionOptions;
   /** Execution contexts per engine, i.e. runs in flight that do not wait for one (default 4). */
   maxContexts?: number;
   /**
@@ -119,6 +128,7 @@ export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'onProgress',
   'onLog',
   'threads',
+  'ortSessionOptions',
   'maxContexts',
   'probeFeeds',
   'label',
@@ -136,6 +146,8 @@ export interface ResolvedOptions {
   backend: 'auto' | Backend;
   registry: ConverterRegistry;
   threads?: number;
+  /** Checked, and copied from the caller's. */
+  ortSessionOptions?: OrtSessionOptions;
   maxContexts: number;
   timingCachePath?: string;
   /** The engine cache, where one is set (options, or $HYBRIDRT_CACHE_DIR). */
@@ -187,6 +199,12 @@ function cacheOption(options: CompileOptions): { cache?: CacheOptions } {
   return { cache: { dir: openCacheDir(dir), maxBytes: max } };
 }
 
+/** ortSessionOptions, checked (ort-session-options.ts). */
+function ortOption(v: unknown): { ortSessionOptions?: OrtSessionOptions } {
+  const checked = checkOrtSessionOptions(v);
+  return checked ? { ortSessionOptions: checked } : {};
+}
+
 export function resolveOptions(options: CompileOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') throw bad('compile options must be an object');
   checkKnownKeys(options, COMPILE_OPTION_KEYS, 'compile options');
@@ -220,6 +238,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     backend,
     registry: resolveRegistry(options.registry),
     threads: positiveInt('threads', options.threads, 1, LIMITS.threads),
+    ...ortOption(options.ortSessionOptions),
     maxContexts: positiveInt('maxContexts', options.maxContexts, 1, LIMITS.maxContexts) ?? 4,
     ...(options.timingCachePath !== undefined ? { timingCachePath: checkTimingCachePath(options.timingCachePath) } : {}),
     ...cacheOption(options),

@@ -20,9 +20,10 @@ export function optionKeys<T>() {
 /** Options of other tools that users carry over, with what hybridrt does instead. */
 const FOREIGN: Readonly<Record<string, string>> = {
   executionProviders:
-    "hybridrt places segments itself: choose engines' device with backend ('auto', 'cpu', 'cuda'); the rest runs on onnxruntime's CPU provider",
-  graphOptimizationLevel: 'hybridrt lowers the graph itself (docs/lowering); onnxruntime keeps its default level for fallback segments',
-  intraOpNumThreads: 'use threads',
+    "onnxruntime's session options go in ortSessionOptions (e.g. { ortSessionOptions: { executionProviders: ['cuda'] } }), applied to every fallback segment; engines' device is backend ('auto', 'cpu', 'cuda')",
+  graphOptimizationLevel:
+    "onnxruntime's session options go in ortSessionOptions (e.g. { ortSessionOptions: { graphOptimizationLevel: 'all' } }), applied to every fallback segment",
+  intraOpNumThreads: 'use threads (engines and fallback segments), or ortSessionOptions.intraOpNumThreads (fallback segments only)',
 };
 
 /** Levenshtein distance, case-insensitive (option names differ from a typo by case too). */

@@ -46,7 +46,7 @@ describe('unknown option keys', () => {
       "compile options: unknown option 'minBlocksize'; did you mean 'minBlockSize'?",
     );
     expect(await optionError(compile(resnet, { inputs, executionProviders: ['cuda'] } as never))).toMatch(
-      /^compile options: unknown option 'executionProviders'; hybridrt places segments itself: choose engines' device with backend/,
+      /^compile options: unknown option 'executionProviders'; onnxruntime's session options go in ortSessionOptions .*; engines' device is backend/,
     );
     expect(await optionError(compile(resnet, { inputs, zzz: 1 } as never))).toMatch(
       /^compile options: unknown option 'zzz'; the compile options are: precisions, inputs, /,
