@@ -66,6 +66,7 @@ export async function dryRun(
       fallbackNodes: opts.fallbackNodes,
       requireFullCompilation: opts.requireFullCompilation,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       ...(probeFeeds ? { probeFeeds } : {}),
       checkFallbacks: true,
     }),

@@ -92,6 +92,7 @@ export async function openHybridSession(
       fallbackNodes: opts.fallbackNodes,
       requireFullCompilation: opts.requireFullCompilation,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       ...(opts.timingCache !== undefined ? { timingCachePath: opts.timingCache } : {}),
       onLog: (message, level) => {
         if (level !== 'warn') notes.push(`         ${message}`);
@@ -117,6 +118,7 @@ export async function openArtifactSession(opts: SessionOptions, hooks: SessionHo
   try {
     model = await load(opts.model, {
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       onLog: (message, level) => (level === 'warn' ? hooks.warn(message) : notes.push(`         ${message}`)),
     });
   } catch (e) {

@@ -21,6 +21,7 @@ import {
   toCliOptions,
 } from './options.js';
 import { INT_RANGE } from './random.js';
+import { GRAPH_OPTIMIZATION_LEVELS, offeredProviders } from '../compiler/ort-session-options.js';
 import { type CliIO, runCli } from './run.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -86,6 +87,16 @@ export function buildCommand(io: CliIO): Command {
     .addOption(new Option('--bf16', 'trtexec spelling of --precision bf16').hideHelp())
     .addOption(new Option('--int8', 'trtexec spelling of --precision int8').hideHelp())
     .option('--threads <n>', 'threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)')
+    .option(
+      '--ort-providers <list>',
+      `onnxruntime execution providers of the fallback segments (the whole model with --backend ort), from those onnxruntime-node offers here: ${offeredProviders().join(', ')} (e.g. --ort-providers cuda,cpu)`,
+    )
+    .addOption(
+      new Option(
+        '--ort-graph-optimization <level>',
+        "onnxruntime's graph optimization level for the fallback segments (the whole model with --backend ort) (e.g. --ort-graph-optimization disabled)",
+      ).choices(GRAPH_OPTIMIZATION_LEVELS),
+    )
     .option(
       '--benchmark [runs]',
       `time more runs after warm-up: latency, and on engines their compute (GPU) time, copies, segments and build (default ${DEFAULT_BENCHMARK_RUNS} runs; e.g. --benchmark 100)`,

@@ -11,6 +11,7 @@ import { type InputShape, RANGE_ENDS, type RangeEnd, type ShapeRange, profilesOp
 export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
 import { type ToleranceFlag, parseToleranceFlag } from './tolerance.js';
+import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-session-options.js';
 
 export {
   DEFAULT_TOLERANCE,
@@ -100,6 +101,8 @@ export interface CliOptions {
   onnx?: string;
   verbose: boolean;
   backend: BackendName;
+  /** --ort-providers and --ort-graph-optimization: onnxruntime's session options (fallback segments; the whole model with --backend ort). */
+  ortSessionOptions?: OrtSessionOptions;
   /** Set by --precision; always contains fp32. */
   precisions: Precision[];
   minBlockSize?: number;
@@ -320,6 +323,8 @@ export interface RawOptions {
   onnx?: string;
   verbose?: boolean;
   backend?: BackendName;
+  ortProviders?: string;
+  ortGraphOptimization?: string;
   precision?: string;
   minBlockSize?: string;
   fallbackOps?: string;
@@ -391,6 +396,28 @@ function saveEngineOption(raw: RawOptions): { saveEngine?: string } {
   return file === undefined ? {} : { saveEngine: file };
 }
 
+/**
+ * --ort-providers LIST and --ort-graph-optimization LEVEL as compile()'s ortSessionOptions,
+ * checked by its own checker, with the flag in the message.
+ */
+function ortOptions(raw: RawOptions): { ortSessionOptions?: OrtSessionOptions } {
+  const given: OrtSessionOptions = {
+    ...(raw.ortProviders !== undefined ? { executionProviders: parseList('--ort-providers', raw.ortProviders) } : {}),
+    ...(raw.ortGraphOptimization !== undefined
+      ? { graphOptimizationLevel: raw.ortGraphOptimization as OrtSessionOptions['graphOptimizationLevel'] }
+      : {}),
+  };
+  if (!Object.keys(given).length) return {};
+  try {
+    return { ortSessionOptions: checkOrtSessionOptions(given)! };
+  } catch (e) {
+    const flag = /graphOptimizationLevel/.test((e as Error).message)
+      ? `--ort-graph-optimization ${raw.ortGraphOptimization}`
+      : `--ort-providers ${raw.ortProviders}`;
+    throw new HybridError('OPTION', `${flag}: ${(e as Error).message.replace(/^ortSessionOptions: /, '')}`, { cause: e });
+  }
+}
+
 function nonEmpty(flag: string, value: string, what: string): string {
   if (value === '') throw bad(flag, value, `expected ${what}`);
   return value;
@@ -426,6 +453,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     ...(raw.onnx !== undefined ? { onnx: raw.onnx } : {}),
     verbose: raw.verbose === true,
     backend: raw.backend ?? DEFAULT_BACKEND,
+    ...ortOptions(raw),
     precisions,
     minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),

@@ -12,6 +12,8 @@ import type { RunSession } from './run-session.js';
 export interface OrtSessionOptions {
   threads?: number;
   verbose?: boolean;
+  /** --ort-providers and --ort-graph-optimization: over the options above (not for --compare's reference). */
+  ortSessionOptions?: ort.InferenceSession.SessionOptions;
 }
 
 function reason(e: unknown): string {
@@ -30,6 +32,7 @@ export async function openOrtSession(
     logSeverityLevel: opts.verbose ? 2 : 4,
   };
   if (opts.threads !== undefined) options.intraOpNumThreads = opts.threads;
+  Object.assign(options, opts.ortSessionOptions);
   let session: ort.InferenceSession;
   try {
     session = typeof model === 'string' ? await ort.InferenceSession.create(model, options) : await ort.InferenceSession.create(model, options);

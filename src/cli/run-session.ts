@@ -49,6 +49,7 @@ export type SessionOptions = Pick<
   | 'model'
   | 'backend'
   | 'threads'
+  | 'ortSessionOptions'
   | 'verbose'
   | 'precisions'
   | 'minBlockSize'

@@ -60,7 +60,12 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
 
 /** onnxruntime alone on the same feeds: --compare's reference where no --ref-outputs is given. */
 async function ortReference(opts: CliOptions, model: string | Uint8Array, feeds: Map<string, TensorData>): Promise<Map<string, TensorData>> {
-  const reference = await openOrtSession(model, opts, opts.onnx ?? opts.model);
+  // onnxruntime's defaults: --ort-providers and --ort-graph-optimization are what is checked, not the reference.
+  const reference = await openOrtSession(
+    model,
+    { ...(opts.threads !== undefined ? { threads: opts.threads } : {}), verbose: opts.verbose },
+    opts.onnx ?? opts.model,
+  );
   try {
     return await reference.run(feeds);
   } finally {

@@ -189,6 +189,8 @@ describe('hybrid-run --help', () => {
       '--seed',
       '--output-dir',
       '--backend',
+      '--ort-providers',
+      '--ort-graph-optimization',
       '--precision',
       '--benchmark',
       '--json',
