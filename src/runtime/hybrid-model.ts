@@ -267,11 +267,7 @@ export class HybridModel<Report = unknown> {
     return chooseProfile(this.profiles!, dims);
   }
 
-  /**
-   * Frees the engines, their execution contexts and the onnxruntime sessions once the runs in
-   * flight have finished. Later calls of run() fail with HybridError('DISPOSED'). Idempotent.
-   */
-  /** dispose(), under onnxruntime's name. */
+  /** dispose(), under onnxruntime's name (InferenceSession.release()). */
   release(): Promise<void> {
     return this.dispose();
   }
@@ -281,6 +277,10 @@ export class HybridModel<Report = unknown> {
     return this.dispose();
   }
 
+  /**
+   * Frees the engines, their execution contexts and the onnxruntime sessions once the runs in
+   * flight have finished. Later calls of run() fail with HybridError('DISPOSED'). Idempotent.
+   */
   dispose(): Promise<void> {
     this.disposing ??= (async () => {
       if (this.inFlight > 0) await new Promise<void>((resolve) => (this.whenIdle = resolve));
