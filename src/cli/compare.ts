@@ -35,16 +35,20 @@ export interface Comparison {
   count: number;
 }
 
-/** The largest finite |value| of a tensor (0 where it has none). */
-export function maxMagnitude(t: TensorData): number {
-  let m = 0;
-  for (const v of toFloat64(t)) if (Number.isFinite(v) && Math.abs(v) > m) m = Math.abs(v);
-  return m;
+/**
+ * The scale of a tensor's finite values: the 99th percentile of |value| (rounded up to the next
+ * element, so the largest of up to 100 values; 0 where there is none). A percentile rather than
+ * the largest, so that a few huge values (masking sentinels such as -1e9 or -3.4e38, a box
+ * coordinate among scores) do not widen every element's tolerance.
+ */
+export function magnitudeScale(t: TensorData): number {
+  const finite = Float64Array.from(toFloat64(t), Math.abs).filter(Number.isFinite).sort();
+  return finite.length ? finite[Math.ceil(0.99 * (finite.length - 1))]! : 0;
 }
 
-/** A default atol relative to the reference's scale: `atol * max(1, max |reference|)`. */
+/** A default atol relative to the reference's scale: `atol * max(1, magnitudeScale(reference))`. */
 export function scaledAtol(atol: number, reference: TensorData): number {
-  return atol * Math.max(1, maxMagnitude(reference));
+  return atol * Math.max(1, magnitudeScale(reference));
 }
 
 /**

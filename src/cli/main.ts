@@ -158,7 +158,7 @@ export function buildCommand(io: CliIO): Command {
     )
     .option(
       '--atol <x>',
-      `absolute tolerance of --compare, for every output or OUTPUT=X for one; repeatable (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} where engines compute in fp16/bf16, times the output's largest magnitude where above 1; e.g. --atol 1e-3 or --atol logits=1e-3)`,
+      `absolute tolerance of --compare, for every output or OUTPUT=X for one; repeatable (default ${DEFAULT_TOLERANCE.fp32.atol}, ${DEFAULT_TOLERANCE.reduced.atol} where engines compute in fp16/bf16, times the output's scale (99th percentile of |value|) where above 1; e.g. --atol 1e-3 or --atol logits=1e-3)`,
       collect,
     )
     .option(

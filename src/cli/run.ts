@@ -259,7 +259,7 @@ async function runFeeds(
       const results = compareOutputs(opts, session.precisions, expected, outputs, refs ? 'the reference' : 'onnxruntime');
       const d = compareTolerance({ atol: { outputs: {} }, rtol: { outputs: {} } }, session.precisions, '');
       const defaults = results.some((c) => compareTolerance(opts, session.precisions, c.name).scaled)
-        ? ` (default atol ${formatNumber(d.atol)} times the output's largest magnitude where above 1, rtol ${formatNumber(d.rtol)})`
+        ? ` (default atol ${formatNumber(d.atol)} times the output's scale where above 1, rtol ${formatNumber(d.rtol)})`
         : '';
       print(
         `compare  against ${refs ? ref : 'onnxruntime alone'}${defaults}`,

@@ -12,8 +12,8 @@ function bad(flag: string, raw: string, what: string): HybridError {
 
 /**
  * --atol/--rtol defaults: fp32 results agree closely; engines computing in fp16/bf16 need room.
- * A default atol is relative to the output's scale: it is multiplied by the reference's largest
- * finite magnitude where that exceeds 1 (compare.ts, scaledAtol).
+ * A default atol is relative to the output's scale: it is multiplied by the 99th percentile of the
+ * reference's finite magnitudes where that exceeds 1 (compare.ts, magnitudeScale, scaledAtol).
  */
 export const DEFAULT_TOLERANCE = { fp32: { atol: 1e-4, rtol: 1e-3 }, reduced: { atol: 2e-2, rtol: 2e-2 } } as const;
 

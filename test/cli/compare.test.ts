@@ -1,6 +1,6 @@
 /** --compare metrics against values worked out by hand. */
 import { describe, expect, it } from 'vitest';
-import { compareTensors, formatComparison, maxMagnitude, scaledAtol } from '../../src/cli/compare.js';
+import { compareTensors, formatComparison, magnitudeScale, scaledAtol } from '../../src/cli/compare.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 
 const f64 = (values: number[], dims = [values.length]): TensorData => ({ dtype: 'float64', dims, data: Float64Array.from(values) });
@@ -63,7 +63,7 @@ describe('compareTensors', () => {
     expect(compareTensors('y', f32, f64([1, 2]), 1, 1).problem).toBe('dtype float32, onnxruntime gives float64');
   });
 
-  it("scales a default atol by the reference's largest magnitude: logits near 8.6 pass at float32 rounding, a wrong value fails", () => {
+  it("scales a default atol by the reference's scale: logits near 8.6 pass at float32 rounding, a wrong value fails", () => {
     // Logits of a classifier (inception_v3's reach 8.6), and a run whose sums were added in
     // another order: differences of a few 1e-4, about 8.6 * 2^-14 per rounding of a long sum.
     const ref = [8.6, -2.1, 0.004, -0.0007];
@@ -83,9 +83,22 @@ describe('compareTensors', () => {
   it('leaves the atol of outputs of magnitude up to 1 as it is, and skips non-finite values in the scale', () => {
     expect(scaledAtol(1e-4, f64([0.5, -0.25]))).toBe(1e-4);
     expect(scaledAtol(1e-4, f64([]))).toBe(1e-4);
-    expect(maxMagnitude(f64([NaN, -Infinity, -3, 2]))).toBe(3);
+    expect(magnitudeScale(f64([NaN, -Infinity, -3, 2]))).toBe(3);
     const f16: TensorData = { dtype: 'float16', dims: [1], data: Uint16Array.of(0x4800) }; // 8 in IEEE half
-    expect(maxMagnitude(f16)).toBe(8);
+    expect(magnitudeScale(f16)).toBe(8);
+  });
+
+  it('takes the scale from the 99th percentile, so that a few masking sentinels do not widen the tolerance', () => {
+    // 1000 logits of magnitude up to 5, and 5 positions masked with -1e9.
+    const values = Array.from({ length: 1000 }, (_, i) => 5 * Math.sin(i));
+    for (const i of [3, 200, 401, 600, 999]) values[i] = -1e9;
+    const scale = magnitudeScale(f64(values));
+    expect(scale).toBeLessThanOrEqual(5);
+    expect(scale).toBeGreaterThan(4.9);
+    // A wrong logit (off by 0.01) still fails under the scaled default atol of 1e-4.
+    const got = [...values];
+    got[10] = got[10]! + 0.01;
+    expect(compareTensors('logits', f64(got), f64(values), scaledAtol(1e-4, f64(values)), 1e-3)).toMatchObject({ pass: false, mismatches: 1 });
   });
 
   it('names the reference it compares with in its messages', () => {

@@ -116,7 +116,7 @@ describe('--ref-outputs (onnxruntime alone as the runtime)', () => {
     const d = refDir(shifted);
     const r = await runOrt(resnet, ...RUN(), '--ref-outputs', d);
     expect(r.code).toBe(0);
-    expect(r.out).toContain("(default atol 0.0001 times the output's largest magnitude where above 1, rtol 0.001)");
+    expect(r.out).toContain("(default atol 0.0001 times the output's scale where above 1, rtol 0.001)");
     const atol = Number(/^ {2}logits {2}PASS .* atol (\S+) rtol 0\.001$/m.exec(r.out)?.[1]);
     expect(atol).toBeCloseTo(1e-4 * scale, 9);
     // Given, an atol is absolute: 1e-4 fails the same difference.
