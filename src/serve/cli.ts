@@ -127,7 +127,8 @@ export async function main(
     if (level === 'warn' || !flags.quiet) io.err(`hybrid-serve: ${level === 'warn' ? 'warning: ' : ''}${message}\n`);
   };
   // A signal while the models load stops the loading after the version being compiled (which
-  // cannot be cut short), then drains what is ready; a second signal exits at once.
+  // cannot be cut short), then drains what is ready; a second signal exits at once (128 + its
+  // number, as a shell reports a process that a signal ended).
   const loading = new AbortController();
   let signal: string | undefined;
   let loadingNow = true;
@@ -136,11 +137,11 @@ export async function main(
     if (loading.signal.aborted || !loadingNow) return;
     loading.abort();
     log(`${s} while loading: stopping after the model version being loaded (another ${s} exits at once)`, 'info');
+    // Once armed, a second signal exits whether the load is still going or the drain has begun
+    // (as a second signal does without this: the first one's handlers are gone by then).
     void again().then((s2) => {
-      if (loadingNow) {
-        io.err(`hybrid-serve: ${s2}: exiting without waiting for the load\n`);
-        process.exit(1);
-      }
+      io.err(`hybrid-serve: ${s2}: exiting at once\n`);
+      process.exit(128 + (s2 === 'SIGINT' ? 2 : 15));
     });
   });
   let server;

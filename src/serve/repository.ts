@@ -133,7 +133,7 @@ function profilesOf(model: CompiledModel): Profile[] | undefined {
 
 /**
  * A model served with max_batch_size N must take batch 1..N on dim 0 of every input, and every
- * output must carry the batch on its dim 0 (as Triton assumes): an output whose dim 0 compile
+ * output must carry the batch on its dim 0 where N > 1 (as Triton assumes): an output whose dim 0 compile
  * found fixed does not follow the batch, and cutting it by rows would hand each request rows
  * that are not its own. (A dim 0 that varies with the data rather than the batch is caught at
  * run time: the batcher refuses a merged run whose output dim 0 is not the batch.)
@@ -154,7 +154,7 @@ function checkBatching(v: ServedVersion, label: string): void {
   }
   for (const output of v.model!.outputs) {
     const first = output.shape?.[0];
-    if (output.shape && (first === undefined || (typeof first === 'number' && n > 1))) {
+    if (n > 1 && output.shape && (first === undefined || typeof first === 'number')) {
       throw new ServeError(
         'INVALID',
         `${label}: output '${output.name}' has shape [${output.shape.join(',')}], whose dim 0 does not follow the batch; serve it with max_batch_size 0`,

@@ -5,8 +5,8 @@
  * JavaScript thread (docs/engine.md, "Shape ranges"); on cuda that takes up to seconds for a
  * CNN, during which the whole server answers nothing (measured: resnet50 served at 32 clients
  * fell to 16 requests/s with 3 s latencies while merged batches of new sizes kept coming). The
- * cpu backend prepares a shape in milliseconds and is not warmed. The feeds are zeros at the
- * first profile's opt shape beyond dim 0 (every dim a batched model's profiles must hold).
+ * cpu backend prepares a shape in milliseconds and is not warmed. The feeds are zeros, shaped
+ * beyond dim 0 as the opt of the first profile that holds the batch.
  */
 import type { CompiledModel } from '../compiler/compile.js';
 import { allocTyped, type TypedArray } from '../onnx/dtype.js';
@@ -17,20 +17,42 @@ export function wantsWarmup(model: CompiledModel, maxBatchSize: number, dynamicB
   return model.backend === 'cuda' && dynamicBatching && maxBatchSize > 1;
 }
 
-/** Runs `model` once at each batch size 1..maxBatchSize; resolves with the milliseconds it took. */
+/**
+ * The dims beyond dim 0 each input takes at batch `b`: the opt of the first profile whose dim-0
+ * range holds `b` for every input (a static input: its shape); undefined where none does.
+ */
+function shapesAt(model: CompiledModel, b: number): number[][] | undefined {
+  const profiles = Math.max(1, ...model.inputs.map((i) => i.ranges?.length ?? 1));
+  for (let p = 0; p < profiles; p++) {
+    const ranges = model.inputs.map((i) => i.ranges?.[p] ?? { min: i.shape, opt: i.shape, max: i.shape });
+    if (ranges.every((r) => r.min[0]! <= b && b <= r.max[0]!)) return ranges.map((r) => r.opt.slice(1));
+  }
+  return undefined;
+}
+
+/**
+ * Runs `model` once at each batch size 1..maxBatchSize (a size no profile holds is skipped);
+ * resolves with the milliseconds it took. A failed run is an error naming the batch.
+ */
 export async function warmBatches(model: CompiledModel, maxBatchSize: number): Promise<number> {
   const t0 = performance.now();
   for (let b = 1; b <= maxBatchSize; b++) {
+    const rest = shapesAt(model, b);
+    if (!rest) continue;
     const feeds: Record<string, TensorData> = {};
-    for (const input of model.inputs) {
-      const dims = [b, ...input.shape.slice(1)];
+    model.inputs.forEach((input, i) => {
+      const dims = [b, ...rest[i]!];
       const data = allocTyped(
         input.dtype as never,
         dims.reduce((a, d) => a * d, 1),
       ) as TypedArray;
       feeds[input.name] = { dtype: input.dtype, dims, data };
+    });
+    try {
+      await model.run(feeds);
+    } catch (e) {
+      throw new Error(`warm-up at batch ${b}: ${e instanceof Error ? e.message : String(e)}`);
     }
-    await model.run(feeds);
   }
   return performance.now() - t0;
 }

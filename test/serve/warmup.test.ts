@@ -15,7 +15,7 @@ function standIn(backend: string) {
     backend,
     inputs: [
       { name: 'x', dtype: 'float32', shape: [4, 3, 16, 16], ranges: [{ min: [1, 3, 8, 8], opt: [4, 3, 16, 16], max: [8, 3, 32, 32] }] },
-      { name: 'ids', dtype: 'int64', shape: [4, 7] },
+      { name: 'ids', dtype: 'int64', shape: [4, 7], ranges: [{ min: [1, 7], opt: [4, 7], max: [8, 7] }] },
     ],
     async run(feeds: Record<string, TensorData>) {
       runs.push(
@@ -42,6 +42,39 @@ describe('warm-up of batch sizes', () => {
         ['ids', 'int64', [b, 7], true],
       ]),
     );
+  });
+
+  it('takes, per batch, the first profile whose dim-0 range holds it, for every input', async () => {
+    const { model, runs } = standIn('cuda');
+    // Profile 0: batch 1 at width 512; profile 1: batch 1..4 at width 128 (opt 64).
+    (model as unknown as { inputs: unknown[] }).inputs = [
+      {
+        name: 'x',
+        dtype: 'float32',
+        shape: [1, 512],
+        ranges: [
+          { min: [1, 512], opt: [1, 512], max: [1, 512] },
+          { min: [1, 16], opt: [2, 64], max: [4, 128] },
+        ],
+      },
+    ];
+    await warmBatches(model, 4);
+    expect(runs.map((r) => r[0]![2])).toEqual([
+      [1, 512],
+      [2, 64],
+      [3, 64],
+      [4, 64],
+    ]);
+  });
+
+  it('names the batch a failed warm-up run was at', async () => {
+    const { model } = standIn('cuda');
+    let calls = 0;
+    (model as unknown as { run: () => Promise<unknown> }).run = async () => {
+      if (++calls === 3) throw new Error('out of device memory');
+      return {};
+    };
+    await expect(warmBatches(model, 8)).rejects.toThrow('warm-up at batch 3: out of device memory');
   });
 
   it('is wanted on cuda with dynamic batching only', () => {
