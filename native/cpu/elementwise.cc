@@ -22,6 +22,9 @@ namespace cpu {
 namespace {
 
 using Op = binary::Op;
+static_assert(static_cast<int>(Op::kAdd) == formulas::kHrAdd && static_cast<int>(Op::kPrelu) == formulas::kHrPrelu &&
+                  static_cast<int>(Op::kFmod) == formulas::kHrFmod,
+              "binary_op.h numbers the float ops as formulas.inc's HybridrtBinaryOp (Float<B> passes them on)");
 
 // A float binary op as formulas.inc writes it (the op a constant, so the formula's switch folds).
 template <int B>
