@@ -191,6 +191,12 @@ async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: num
     defaulted.push(`input '${input}'`);
     note(m);
   });
+  const random = feeds.filter((f) => f.source.startsWith('random')).map((f) => `'${f.name}'`);
+  if (refs && random.length) {
+    warn(
+      `--ref-outputs: input${random.length > 1 ? 's' : ''} ${random.join(', ')} ${random.length > 1 ? 'are' : 'is'} random (seed ${opts.seed}); the saved outputs compare only if they came from the same inputs: give those with --input NAME=FILE or --loadInputs`,
+    );
+  }
   try {
     return await runFeeds(opts, io, subject, t0, feeds, print, warn, refs);
   } catch (e) {

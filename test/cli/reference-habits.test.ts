@@ -61,6 +61,15 @@ describe('--ref-outputs (onnxruntime alone as the runtime)', () => {
     expect(r.out).toMatch(/^ {2}logits {2}PASS {2}max abs 0 {2}max rel 0 /m);
   });
 
+  it('warns that random inputs compare only with outputs saved from the same inputs', async () => {
+    const r = await runOrt(resnet, '--ref-outputs', refDir(logits.data as Float32Array));
+    expect(r.err).toContain(
+      "hybrid-run: warning: --ref-outputs: input 'input' is random (seed 0); the saved outputs compare only if they came from the same inputs",
+    );
+    // The saved outputs came from another input: the comparison fails, as it should.
+    expect(r.code).toBe(1);
+  });
+
   it('fails (exit 1) where one saved value is off, naming the output, the folder and the tolerance', async () => {
     const off = Float32Array.from(logits.data as Float32Array);
     off[3]! += 0.05;
