@@ -141,9 +141,7 @@ describe('hybrid-run on the examples', () => {
     // --compare is in hybrid-run.test.ts).
     const r = await runOrt(resnet, '--shape', 'input=1x3x64x64', '--compare');
     expect(r.code).toBe(0);
-    expect(r.out).toContain(
-      "compare  against onnxruntime alone (default atol 0.0001 times the output's scale where above 1, rtol 0.001)",
-    );
+    expect(r.out).toContain("compare  against onnxruntime alone (default atol 0.0001 times the output's scale where above 1, rtol 0.001)");
     expect(r.out).toMatch(/^ {2}logits {2}PASS {2}max abs 0 {2}max rel 0 {2}mean abs 0 {2}cosine 1 {2}atol \S+ rtol 0\.001$/m);
   });
 
