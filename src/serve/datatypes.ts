@@ -4,10 +4,10 @@
  * JSON values (flat or nested), raw little-endian bytes (the binary tensor data extension, and
  * gRPC's raw_input_contents), and gRPC's typed `contents` fields. Every decoder checks the
  * element count against the shape and each value against the datatype, and answers a problem
- * with an INVALID ServeError naming the tensor; the data is always copied into a fresh array
- * that belongs to the request alone.
+ * with an INVALID ServeError naming the tensor; the data ends up in an array that belongs to the
+ * request alone: a fresh copy, or (fromOwnRaw) a view of bytes that were the request's own already.
  */
-import { type DType, type NumericDType, type TypedArray, DTYPE_SIZE, allocTyped, bytesOf } from '../onnx/dtype.js';
+import { type DType, type NumericDType, type TypedArray, DTYPE_SIZE, TYPED_ARRAY, allocTyped, bytesOf } from '../onnx/dtype.js';
 import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../onnx/half.js';
 import { invalid } from './errors.js';
 
@@ -62,14 +62,38 @@ export function byteSize(dtype: NumericDType, count: number): number {
   return DTYPE_SIZE[dtype] * count;
 }
 
-/** Raw little-endian bytes (the binary extension, raw_input_contents) as a fresh array. */
-export function fromRaw(dtype: NumericDType, count: number, bytes: Uint8Array, what: string): TypedArray {
+function checkRawSize(dtype: NumericDType, count: number, bytes: Uint8Array, what: string): void {
   const want = byteSize(dtype, count);
   if (bytes.byteLength !== want)
     throw invalid(`${what}: ${bytes.byteLength} bytes of data, expected ${want} (${count} ${datatypeOf(dtype)} elements)`);
+}
+
+/** BOOL bytes as 0/1 (any nonzero byte is true), in place. */
+function normalizeBool(out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) if (out[i]) out[i] = 1;
+}
+
+/** Raw little-endian bytes (the binary extension, raw_input_contents) as a fresh array. */
+export function fromRaw(dtype: NumericDType, count: number, bytes: Uint8Array, what: string): TypedArray {
+  checkRawSize(dtype, count, bytes, what);
   const out = allocTyped(dtype, count);
   bytesOf(out).set(bytes);
-  if (dtype === 'bool') for (let i = 0; i < count; i++) if (out[i]) out[i] = 1;
+  if (dtype === 'bool') normalizeBool(out);
+  return out;
+}
+
+/**
+ * Raw bytes that belong to one request alone (its REST body, its gRPC message) as that
+ * request's array: a view of the bytes where they are aligned for the dtype (no copy; BOOL
+ * bytes are made 0/1 in place), else a fresh copy as fromRaw makes. The caller must not use the
+ * bytes for anything else afterwards.
+ */
+export function fromOwnRaw(dtype: NumericDType, count: number, bytes: Uint8Array, what: string): TypedArray {
+  const size = DTYPE_SIZE[dtype];
+  if (bytes.byteOffset % size !== 0) return fromRaw(dtype, count, bytes, what);
+  checkRawSize(dtype, count, bytes, what);
+  const out = new TYPED_ARRAY[dtype](bytes.buffer as ArrayBuffer, bytes.byteOffset, count);
+  if (dtype === 'bool') normalizeBool(out);
   return out;
 }
 

@@ -57,7 +57,9 @@ export function decodeInferRequest(r: ModelInferRequest): InferRequest {
   const inputs = r.inputs.map((t, i): RequestInput => {
     const what = `${where}: input '${t.name}'`;
     const shape = t.shape.map((d) => (/^-?\d+$/.test(String(d)) ? Number(d) : NaN));
-    if (raw.length) return { name: t.name, datatype: t.datatype, shape, data: { kind: 'raw', bytes: raw[i]! } };
+    // raw_input_contents are slices of this call's own message (grpc-js joins each message
+    // into a fresh buffer): an input may be a view of them where they are aligned.
+    if (raw.length) return { name: t.name, datatype: t.datatype, shape, data: { kind: 'raw', bytes: raw[i]!, own: true } };
     const dtype = dtypeOf(t.datatype, what);
     const field = dtype === 'string' ? undefined : contentsField(dtype as NumericDType);
     if (!field) throw invalid(`${what}: ${t.datatype} data travels in raw_input_contents only`);

@@ -10,12 +10,16 @@ import { chooseProfile } from '../compiler/profiles.js';
 import type { NumericDType } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { messageLine } from '../errors.js';
-import { datatypeOf, dtypeOf, fromRaw, fromValues } from './datatypes.js';
+import { datatypeOf, dtypeOf, fromOwnRaw, fromRaw, fromValues } from './datatypes.js';
 import { ServeError, invalid } from './errors.js';
 import type { ServedVersion } from './repository.js';
 
-/** Where an input's data is: JSON values, raw bytes, or gRPC's typed contents (values). */
-export type TensorSource = { kind: 'values'; values: unknown } | { kind: 'raw'; bytes: Uint8Array };
+/**
+ * Where an input's data is: JSON values, raw bytes, or gRPC's typed contents (values). `own`:
+ * the raw bytes belong to this request alone (a slice of its body or message, used for nothing
+ * else), so that its array may be a view of them instead of a copy.
+ */
+export type TensorSource = { kind: 'values'; values: unknown } | { kind: 'raw'; bytes: Uint8Array; own?: boolean };
 
 export interface RequestInput {
   name: unknown;
@@ -94,7 +98,9 @@ export function checkRequest(v: ServedVersion, req: InferRequest, limits: Reques
     const f = feeds[name]!;
     const count = f.dims.reduce((a, b) => a * b, 1);
     const what = `${where}: input '${name}'`;
-    f.data = input.data.kind === 'raw' ? fromRaw(f.dtype, count, input.data.bytes, what) : fromValues(f.dtype, count, input.data.values, what);
+    const data = input.data;
+    f.data =
+      data.kind === 'values' ? fromValues(f.dtype, count, data.values, what) : (data.own ? fromOwnRaw : fromRaw)(f.dtype, count, data.bytes, what);
   }
   const outputs = req.outputs === undefined ? model.outputNames : requestedOutputs(req.outputs, model.outputNames, where);
   const key = model.inputNames

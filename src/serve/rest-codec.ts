@@ -22,7 +22,11 @@ function parametersOf(o: Json, what: string): Json {
   return o.parameters;
 }
 
-/** An inference request body (JSON, or JSON then binary data where `headerLength` is given). */
+/**
+ * An inference request body (JSON, or JSON then binary data where `headerLength` is given). The
+ * body must be the request's own buffer, used for nothing else: its binary inputs' arrays may be
+ * views of it (rest.ts places it so that they are aligned).
+ */
 export function decodeInferBody(body: Buffer, headerLength: string | undefined): InferRequest & { binaryOutputs: boolean } {
   let jsonEnd = body.length;
   if (headerLength !== undefined) {
@@ -60,7 +64,7 @@ export function decodeInferBody(body: Buffer, headerLength: string | undefined):
     if (at + size > body.length) throw invalid(`${what}: binary data truncated: binary_data_size ${size}, but only ${body.length - at} bytes remain`);
     const bytes = body.subarray(at, at + size);
     at += size;
-    return { name: i.name, datatype: i.datatype, shape: i.shape, data: { kind: 'raw', bytes } };
+    return { name: i.name, datatype: i.datatype, shape: i.shape, data: { kind: 'raw', bytes, own: true } };
   });
   if (at !== body.length) throw invalid(`${body.length - at} bytes of binary data follow the inputs' binary_data_size`);
   const allBinary = params.binary_data_output === true;

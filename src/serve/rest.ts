@@ -70,8 +70,27 @@ function sendError(res: http.ServerResponse, e: ServeError, close = false): void
   send(res, e.httpStatus, JSON.stringify({ error: e.message }), close ? { Connection: 'close' } : {});
 }
 
-/** The body, or TOO_LARGE as soon as it exceeds `limit` (the rest is not read). */
-function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number): Promise<Buffer> {
+/**
+ * `chunks` (`size` bytes) as one fresh buffer of its own (not the pool's), placed so that byte
+ * `alignAt` is 8-byte aligned: that is where the binary tensor data begins, so that tensors are
+ * views of the body rather than copies (datatypes.ts fromOwnRaw).
+ */
+function joinAligned(chunks: Buffer[], size: number, alignAt: number): Buffer {
+  const pad = (8 - (alignAt % 8)) % 8;
+  const body = Buffer.allocUnsafeSlow(size + pad).subarray(pad);
+  let at = 0;
+  for (const c of chunks) {
+    body.set(c, at);
+    at += c.length;
+  }
+  return body;
+}
+
+/**
+ * The body, or TOO_LARGE as soon as it exceeds `limit` (the rest is not read). With `alignAt`
+ * (the binary extension's header length), a fresh buffer whose byte `alignAt` is 8-byte aligned.
+ */
+function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number, alignAt?: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = (n: number) =>
@@ -89,7 +108,7 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: nu
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks, size)));
+    req.on('end', () => resolve(alignAt === undefined ? Buffer.concat(chunks, size) : joinAligned(chunks, size, alignAt)));
     req.on('error', reject);
     // A connection closed mid-body (the client gave up, or the request timed out and was
     // answered: node then emits nothing more on `req`) settles too.
@@ -151,9 +170,11 @@ async function handle(core: ServeCore, req: http.IncomingMessage, res: http.Serv
       return core.track(async () => {
         let decoded;
         try {
-          const body = await readBody(req, res, maxBodyBytes);
-          const header = req.headers[HEADER_LENGTH];
-          decoded = decodeInferBody(body, Array.isArray(header) ? header[0] : header);
+          const h = req.headers[HEADER_LENGTH];
+          const header = Array.isArray(h) ? h[0] : h;
+          const jsonEnd = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
+          const body = await readBody(req, res, maxBodyBytes, jsonEnd);
+          decoded = decodeInferBody(body, header);
         } catch (e) {
           const error = toServeError(e, `model '${r.name}'`);
           core.refused('rest', error, r.name);

@@ -65,6 +65,32 @@ describe('datatypes through the server', () => {
     expect(Array.from(h2, float16BitsToFloat32)).toEqual(Array.from(h, (x) => 2 * float16BitsToFloat32(x)));
   });
 
+  it('takes every input as binary data, aligned in the body or not (BOOL first: INT64 then lies at an odd offset)', async () => {
+    const h = Uint16Array.from([0.5, -1, 3, 8], float32ToFloat16Bits);
+    const i = BigInt64Array.of(5n, -6n, BigInt(big));
+    const b = Uint8Array.of(7, 0); // any nonzero byte is true
+    for (const pad of [0, 1, 2, 3, 5]) {
+      // The header's length (padded with spaces) moves where the binary data begins.
+      const json = JSON.stringify({
+        inputs: [
+          { name: 'b', shape: [1, 2], datatype: 'BOOL', parameters: { binary_data_size: 2 } },
+          { name: 'h', shape: [1, 4], datatype: 'FP16', parameters: { binary_data_size: 8 } },
+          { name: 'i', shape: [1, 3], datatype: 'INT64', parameters: { binary_data_size: 24 } },
+        ],
+        parameters: { binary_data_output: true },
+      });
+      const header = Buffer.from(json + ' '.repeat(pad));
+      const body = Buffer.concat([header, Buffer.from(b), Buffer.from(h.buffer), Buffer.from(i.buffer)]);
+      const r = await rest(server.httpPort!, 'POST', '/v2/models/typed/infer', body, { 'Inference-Header-Content-Length': header.length });
+      expect(r.status, r.body.toString()).toBe(200);
+      const at = Number(r.headers['inference-header-content-length']);
+      const raw = Buffer.from(r.body.subarray(at)); // a copy at offset 0: aligned for every view below
+      expect(Array.from(new Uint16Array(raw.buffer, raw.byteOffset, 4), float16BitsToFloat32)).toEqual([1, -2, 6, 16]);
+      expect(new BigInt64Array(raw.buffer, raw.byteOffset + 8, 3)).toEqual(BigInt64Array.of(10n, -12n, 2n * BigInt(big)));
+      expect([...raw.subarray(32)]).toEqual([0, 1]);
+    }
+  });
+
   it('takes FP16, INT64 and BOOL in gRPC raw_input_contents, and refuses FP16 in typed contents', async () => {
     const h = Uint16Array.from([1, 2, 3, 4], float32ToFloat16Bits);
     const i = BigInt64Array.of(5n, -6n, BigInt(big));

@@ -3,7 +3,7 @@
  * and nested, raw bytes, and each refusal naming the tensor and the element.
  */
 import { describe, expect, it } from 'vitest';
-import { datatypeOf, dtypeOf, fromRaw, fromValues, toJsonText } from '../../src/serve/datatypes.js';
+import { datatypeOf, dtypeOf, fromOwnRaw, fromRaw, fromValues, toJsonText } from '../../src/serve/datatypes.js';
 import { float32ToFloat16Bits } from '../../src/onnx/half.js';
 
 describe('datatypes', () => {
@@ -53,6 +53,25 @@ describe('datatypes', () => {
     expect(got).toEqual(Float32Array.of(1, -2)); // a copy, not a view of the body
     expect(() => fromRaw('float32', 3, bytes, "input 'x'")).toThrow(/input 'x': 8 bytes of data, expected 12 \(3 FP32 elements\)/);
     expect(fromRaw('bool', 2, Uint8Array.of(0, 7), 't')).toEqual(Uint8Array.of(0, 1));
+  });
+
+  it("views a request's own raw bytes where they are aligned, and copies them where not", () => {
+    const body = new Uint8Array(16);
+    body.set(new Uint8Array(Float32Array.of(1, -2).buffer), 4);
+    const aligned = fromOwnRaw('float32', 2, body.subarray(4, 12), 't');
+    expect(aligned).toEqual(Float32Array.of(1, -2));
+    expect(aligned.buffer).toBe(body.buffer); // a view: no copy
+    body.copyWithin(5, 4, 12);
+    const unaligned = fromOwnRaw('float32', 2, body.subarray(5, 13), 't');
+    expect(unaligned).toEqual(Float32Array.of(1, -2));
+    expect(unaligned.buffer).not.toBe(body.buffer);
+    expect(() => fromOwnRaw('float32', 3, body.subarray(4, 12), 't')).toThrow(/t: 8 bytes of data, expected 12/);
+    expect(() => fromOwnRaw('float32', 3, body.subarray(5, 13), 't')).toThrow(/t: 8 bytes of data, expected 12/);
+    const bools = Uint8Array.of(9, 0, 0, 2, 0);
+    expect(fromOwnRaw('bool', 2, bools.subarray(2, 4), 't')).toEqual(Uint8Array.of(0, 1));
+    const ints = new Uint8Array(24);
+    ints.set(new Uint8Array(BigInt64Array.of(-3n, 4n).buffer), 1);
+    expect(fromOwnRaw('int64', 2, ints.subarray(1, 17), 't')).toEqual(BigInt64Array.of(-3n, 4n));
   });
 
   it('writes outputs as JSON text: int64 exactly, bool as true/false, non-finite floats as null', () => {
