@@ -12,12 +12,12 @@
  * While every instance is busy the queue grows (up to maxQueue requests; more are refused
  * UNAVAILABLE), so a loaded server batches without any delay. A request joins a batch only
  * where the merged dims fit one of the model's profiles. A batch's inputs are concatenated along dim 0 into new arrays, run as one run(),
- * and every output is cut back along dim 0 into fresh arrays per request: a request's answer
- * holds its own rows only. A request whose deadline passes leaves the queue (or, if running,
+ * and every output is cut back along dim 0 into views per request: a request's answer spans its
+ * own rows only. A request whose deadline passes leaves the queue (or, if running,
  * has its rows dropped) and is answered TIMEOUT.
  */
 import type { CompiledModel } from '../compiler/compile.js';
-import { type TypedArray, allocTyped } from '../onnx/dtype.js';
+import { type NumericDType, type TypedArray, TYPED_ARRAY } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { fromOrtTensor } from '../onnx/ort.js';
 import type { DynamicBatching } from './config.js';
@@ -186,7 +186,11 @@ export class Scheduler {
     }
   }
 
-  /** Each request's rows of every output, copied out. */
+  /**
+   * Each request's rows of every output: views of the batch's output arrays (no copy), each
+   * bounded to that request's rows. The answers encode only the bytes a view spans (rest-codec.ts,
+   * grpc.ts), so no request's answer carries another's rows, and nothing writes to them.
+   */
   private split(outputs: Record<string, TensorData>, batch: Pending[], items: number): Array<Record<string, TensorData>> {
     const per = batch.map(() => ({}) as Record<string, TensorData>);
     for (const [name, t] of Object.entries(outputs)) {
@@ -200,7 +204,7 @@ export class Scheduler {
       let at = 0;
       batch.forEach((p, i) => {
         const n = p.req.batch;
-        per[i]![name] = { dtype: t.dtype, dims: [n, ...t.dims.slice(1)], data: t.data.slice(at * row, (at + n) * row) as TypedArray };
+        per[i]![name] = { dtype: t.dtype, dims: [n, ...t.dims.slice(1)], data: t.data.subarray(at * row, (at + n) * row) as TypedArray };
         at += n;
       });
     }
@@ -224,7 +228,8 @@ function concat(all: Array<Record<string, TensorData>>): Record<string, TensorDa
     const parts = all.map((f) => f[name]!);
     const first = parts[0]!;
     const length = parts.reduce((a, t) => a + t.data.length, 0);
-    const data = allocTyped(first.dtype as never, length) as TypedArray & { set(a: ArrayLike<number | bigint>, o: number): void };
+    // Not zero-filled (every element is set below): a zeroed array cost as much as the copies.
+    const data = uninitializedTyped(first.dtype as NumericDType, length) as TypedArray & { set(a: ArrayLike<number | bigint>, o: number): void };
     let at = 0;
     for (const t of parts) {
       data.set(t.data as never, at);
@@ -233,4 +238,10 @@ function concat(all: Array<Record<string, TensorData>>): Record<string, TensorDa
     out[name] = { dtype: first.dtype, dims: [parts.reduce((a, t) => a + t.dims[0]!, 0), ...first.dims.slice(1)], data };
   }
   return out;
+}
+
+/** A typed array of `n` elements whose memory is not zero-filled: the caller sets every element. */
+function uninitializedTyped(dtype: NumericDType, n: number): TypedArray {
+  const ctor = TYPED_ARRAY[dtype];
+  return new ctor(Buffer.allocUnsafeSlow(n * ctor.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, n);
 }
