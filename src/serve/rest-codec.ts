@@ -82,13 +82,19 @@ export function decodeInferBody(body: Buffer, headerLength: string | undefined):
 }
 
 export interface EncodedBody {
-  body: Buffer;
+  /** The body: these parts one after the other (the JSON, then any binary outputs' bytes, as views). */
+  parts: Uint8Array[];
+  /** Bytes in all the parts. */
+  length: number;
   contentType: string;
   /** Set where binary data follows the JSON. */
   headerLength?: number;
 }
 
-/** The response: outputs asked for as binary follow the JSON header as raw bytes. */
+/**
+ * The response: outputs asked for as binary follow the JSON header as raw bytes. The parts are
+ * written one after the other (rest.ts), not joined: an output's bytes are not copied again.
+ */
 export function encodeInferResult(result: InferResult, binary: (name: string) => boolean): EncodedBody {
   const blobs: Uint8Array[] = [];
   const outputs = result.outputs.map((o) => {
@@ -102,6 +108,7 @@ export function encodeInferResult(result: InferResult, binary: (name: string) =>
   const json = Buffer.from(
     `{"model_name":${JSON.stringify(result.model_name)},"model_version":${JSON.stringify(result.model_version)}${id},"outputs":[${outputs.join(',')}]}`,
   );
-  if (!blobs.length) return { body: json, contentType: 'application/json' };
-  return { body: Buffer.concat([json, ...blobs]), contentType: 'application/octet-stream', headerLength: json.length };
+  if (!blobs.length) return { parts: [json], length: json.length, contentType: 'application/json' };
+  const length = blobs.reduce((n, b) => n + b.byteLength, json.length);
+  return { parts: [json, ...blobs], length, contentType: 'application/octet-stream', headerLength: json.length };
 }

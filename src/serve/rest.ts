@@ -183,10 +183,15 @@ async function handle(core: ServeCore, req: http.IncomingMessage, res: http.Serv
         const result = await core.infer(r.name, r.version, decoded, 'rest', arrived);
         const binary = new Map((decoded.outputs ?? []).map((o) => [o.name, o.binary === true]));
         const out = encodeInferResult(result, (name) => binary.get(name) ?? decoded.binaryOutputs);
-        send(res, 200, out.body, {
+        if (res.headersSent || res.destroyed) return;
+        res.writeHead(200, {
           'Content-Type': out.contentType,
+          'Content-Length': out.length,
           ...(out.headerLength !== undefined ? { 'Inference-Header-Content-Length': out.headerLength } : {}),
         });
+        // Written in one tick, the parts leave in one writev (node corks the socket), uncopied.
+        for (let i = 0; i < out.parts.length - 1; i++) res.write(out.parts[i]);
+        res.end(out.parts.at(-1));
       });
   }
 }
