@@ -20,6 +20,7 @@ import type { CompiledModel } from '../compiler/compile.js';
 import { type NumericDType, type TypedArray, TYPED_ARRAY } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { fromOrtTensor } from '../onnx/ort.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { DynamicBatching } from './config.js';
 import { ServeError, toServeError } from './errors.js';
 import type { CheckedRequest } from './request.js';
@@ -46,6 +47,8 @@ export interface SchedulerOptions {
    * several; a request that would not fit with the batch waits for the next one.
    */
   fits?: (dims: Map<string, number[]>) => boolean;
+  /** Where merged batches take their memory from (and give it back once their run is over). */
+  buffers?: BufferPool;
 }
 
 interface Pending {
@@ -98,7 +101,10 @@ export class Scheduler {
 
   private expire(p: Pending, timeoutMs: number): void {
     const i = this.queue.indexOf(p);
-    if (i >= 0) this.queue.splice(i, 1);
+    if (i >= 0) {
+      this.queue.splice(i, 1);
+      p.req.releaseInputs?.(); // never run: its feeds are not read any more
+    }
     this.settle(
       p,
       undefined,
@@ -165,8 +171,16 @@ export class Scheduler {
     this.running++;
     const start = performance.now();
     const items = batch.reduce((a, p) => a + p.req.batch, 0);
+    let merged: ArrayBuffer[] = [];
     try {
-      const feeds = batch.length === 1 ? batch[0]!.req.feeds : concat(batch.map((p) => p.req.feeds));
+      let feeds = batch[0]!.req.feeds;
+      if (batch.length > 1) {
+        ({ feeds, buffers: merged } = concat(
+          batch.map((p) => p.req.feeds),
+          this.options.buffers,
+        ));
+        for (const p of batch) p.req.releaseInputs?.(); // copied into the merged batch
+      }
       this.options.onRun?.(items);
       const ran = await this.model.run(feeds);
       const outputs = Object.fromEntries(Object.entries(ran).map(([name, t]) => [name, fromOrtTensor(t, name)]));
@@ -176,6 +190,13 @@ export class Scheduler {
         for (const name of p.req.outputs) own[name] = split[i]![name]!;
         this.settle(p, { outputs: own, queueMs: start - p.enqueued });
       });
+      // The run is over: its inputs are not read any more. (run() never hands back an input's own
+      // array as an output; should an output share the merged memory anyway, it is left to the
+      // collector. After a failed run, too, the inputs are left to the collector.)
+      if (batch.length === 1) batch[0]!.req.releaseInputs?.();
+      if (!Object.values(outputs).some((t) => merged.includes(t.data.buffer as ArrayBuffer))) {
+        for (const b of merged) this.options.buffers?.release(b);
+      }
     } catch (e) {
       const error = toServeError(e, this.options.label);
       for (const p of batch) this.settle(p, undefined, error);
@@ -221,15 +242,22 @@ function mergedDims(req: CheckedRequest, items: number): Map<string, number[]> {
   return new Map(Object.entries(req.feeds).map(([name, t]) => [name, [items, ...t.dims.slice(1)]]));
 }
 
-/** Feeds of several requests (same inputs, same dims beyond dim 0) concatenated along dim 0. */
-function concat(all: Array<Record<string, TensorData>>): Record<string, TensorData> {
+/**
+ * Feeds of several requests (same inputs, same dims beyond dim 0) concatenated along dim 0, and
+ * the buffers taken from `pool` for them (to release once the run is over).
+ */
+function concat(all: Array<Record<string, TensorData>>, pool: BufferPool | undefined): { feeds: Record<string, TensorData>; buffers: ArrayBuffer[] } {
   const out: Record<string, TensorData> = {};
+  const buffers: ArrayBuffer[] = [];
   for (const name of Object.keys(all[0]!)) {
     const parts = all.map((f) => f[name]!);
     const first = parts[0]!;
     const length = parts.reduce((a, t) => a + t.data.length, 0);
     // Not zero-filled (every element is set below): a zeroed array cost as much as the copies.
-    const data = uninitializedTyped(first.dtype as NumericDType, length) as TypedArray & { set(a: ArrayLike<number | bigint>, o: number): void };
+    const data = uninitializedTyped(first.dtype as NumericDType, length, pool) as TypedArray & {
+      set(a: ArrayLike<number | bigint>, o: number): void;
+    };
+    if (pool) buffers.push(data.buffer as ArrayBuffer);
     let at = 0;
     for (const t of parts) {
       data.set(t.data as never, at);
@@ -237,11 +265,15 @@ function concat(all: Array<Record<string, TensorData>>): Record<string, TensorDa
     }
     out[name] = { dtype: first.dtype, dims: [parts.reduce((a, t) => a + t.dims[0]!, 0), ...first.dims.slice(1)], data };
   }
-  return out;
+  return { feeds: out, buffers };
 }
 
-/** A typed array of `n` elements whose memory is not zero-filled: the caller sets every element. */
-function uninitializedTyped(dtype: NumericDType, n: number): TypedArray {
+/**
+ * A typed array of `n` elements whose memory is not zero-filled (from `pool` where given: it may
+ * hold another batch's bytes): the caller sets every element.
+ */
+function uninitializedTyped(dtype: NumericDType, n: number, pool?: BufferPool): TypedArray {
   const ctor = TYPED_ARRAY[dtype];
-  return new ctor(Buffer.allocUnsafeSlow(n * ctor.BYTES_PER_ELEMENT).buffer as ArrayBuffer, 0, n);
+  const bytes = n * ctor.BYTES_PER_ELEMENT;
+  return new ctor(pool ? pool.acquire(bytes) : (Buffer.allocUnsafeSlow(bytes).buffer as ArrayBuffer), 0, n);
 }

@@ -10,6 +10,7 @@
 import { messageLine } from '../errors.js';
 import type { NumericDType, TypedArray } from '../onnx/dtype.js';
 import { Scheduler } from './batcher.js';
+import { BufferPool } from './buffer-pool.js';
 import { datatypeOf } from './datatypes.js';
 import { ServeError, toServeError } from './errors.js';
 import { type ModelMetadata, modelMetadata } from './metadata.js';
@@ -56,6 +57,8 @@ const STOPPING = 'not loaded: the server is stopping';
 
 export class ServeCore {
   readonly metrics = new ServeMetrics();
+  /** Memory reused for REST bodies and merged batches. */
+  readonly buffers = new BufferPool();
   models: ServedModel[] = [];
   private readonly schedulers = new Map<ServedVersion, Scheduler>();
   private loaded = false;
@@ -97,6 +100,7 @@ export class ServeCore {
               instances: c.instances,
               label,
               maxQueue: this.limits.maxQueue,
+              buffers: this.buffers,
               ...(v.profiles ? { fits: (dims: Map<string, number[]>) => fitsProfile(v.profiles!, dims) } : {}),
               ...(c.dynamicBatching ? { batching: c.dynamicBatching } : {}),
               onRun: (items) => {

@@ -39,6 +39,12 @@ export interface InferRequest {
   inputs: RequestInput[];
   /** The outputs to answer; absent: all of them. */
   outputs?: RequestOutput[];
+  /**
+   * Called (at most once) when the scheduler no longer reads the request's input arrays: merged
+   * into a batch, its run over, or dropped from the queue (not after a failed run). The transport
+   * may then reuse the memory they view (rest.ts: the body, once the answer is written too).
+   */
+  releaseInputs?: () => void;
 }
 
 export interface CheckedRequest {
@@ -49,6 +55,8 @@ export interface CheckedRequest {
   key: string;
   /** Output names to answer, in the model's order. */
   outputs: string[];
+  /** InferRequest.releaseInputs. */
+  releaseInputs?: () => void;
 }
 
 /** Server-wide limits a request is held to. */
@@ -111,7 +119,7 @@ export function checkRequest(v: ServedVersion, req: InferRequest, limits: Reques
         .join('x'),
     )
     .join(';');
-  return { feeds, batch, key, outputs };
+  return { feeds, batch, key, outputs, ...(req.releaseInputs ? { releaseInputs: req.releaseInputs } : {}) };
 }
 
 /** The shapes against the model: batch 1..max_batch_size alike across inputs, then a profile (or the static shapes) holding them. */

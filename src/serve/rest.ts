@@ -15,6 +15,7 @@
  * and its connection is closed.
  */
 import http from 'node:http';
+import { BufferPool } from './buffer-pool.js';
 import type { ServeCore } from './core.js';
 import { ServeError, toServeError } from './errors.js';
 import { serverMetadata } from './metadata.js';
@@ -71,13 +72,14 @@ function sendError(res: http.ServerResponse, e: ServeError, close = false): void
 }
 
 /**
- * `chunks` (`size` bytes) as one fresh buffer of its own (not the pool's), placed so that byte
- * `alignAt` is 8-byte aligned: that is where the binary tensor data begins, so that tensors are
- * views of the body rather than copies (datatypes.ts fromOwnRaw).
+ * `chunks` (`size` bytes) as one buffer of this request's own (from `pool`: release it there
+ * once nothing reads it), placed so that byte `alignAt` is 8-byte aligned: that is where the
+ * binary tensor data begins, so that tensors are views of the body rather than copies
+ * (datatypes.ts fromOwnRaw).
  */
-function joinAligned(chunks: Buffer[], size: number, alignAt: number): Buffer {
+function joinAligned(chunks: Buffer[], size: number, alignAt: number, pool: BufferPool): Buffer {
   const pad = (8 - (alignAt % 8)) % 8;
-  const body = Buffer.allocUnsafeSlow(size + pad).subarray(pad);
+  const body = Buffer.from(pool.acquire(size + pad), pad, size);
   let at = 0;
   for (const c of chunks) {
     body.set(c, at);
@@ -90,7 +92,7 @@ function joinAligned(chunks: Buffer[], size: number, alignAt: number): Buffer {
  * The body, or TOO_LARGE as soon as it exceeds `limit` (the rest is not read). With `alignAt`
  * (the binary extension's header length), a fresh buffer whose byte `alignAt` is 8-byte aligned.
  */
-function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number, alignAt?: number): Promise<Buffer> {
+function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number, alignAt: number | undefined, pool: BufferPool): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = (n: number) =>
@@ -108,7 +110,7 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: nu
       }
       chunks.push(c);
     });
-    req.on('end', () => resolve(alignAt === undefined ? Buffer.concat(chunks, size) : joinAligned(chunks, size, alignAt)));
+    req.on('end', () => resolve(alignAt === undefined ? Buffer.concat(chunks, size) : joinAligned(chunks, size, alignAt, pool)));
     req.on('error', reject);
     // A connection closed mid-body (the client gave up, or the request timed out and was
     // answered: node then emits nothing more on `req`) settles too.
@@ -118,6 +120,26 @@ function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: nu
     req.on('close', gone);
     res.on('close', gone);
   });
+}
+
+/**
+ * The body's memory goes back to `pool` once both the scheduler is done with the inputs that view
+ * it (the function returned, InferRequest.releaseInputs) and the answer is written or the
+ * connection gone: until then it is never handed to another request. Where either never happens
+ * (a request refused before it was queued, a failed run), the collector frees it.
+ */
+function releaseOnceDone(res: http.ServerResponse, body: Buffer, pool: BufferPool): () => void {
+  let waiting = 2;
+  const done = () => {
+    if (--waiting === 0) pool.release(body.buffer as ArrayBuffer);
+  };
+  res.once('close', done);
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    done();
+  };
 }
 
 export function createRestServer(core: ServeCore): http.Server {
@@ -173,8 +195,9 @@ async function handle(core: ServeCore, req: http.IncomingMessage, res: http.Serv
           const h = req.headers[HEADER_LENGTH];
           const header = Array.isArray(h) ? h[0] : h;
           const jsonEnd = header !== undefined && /^\d{1,15}$/.test(header) ? Number(header) : undefined;
-          const body = await readBody(req, res, maxBodyBytes, jsonEnd);
+          const body = await readBody(req, res, maxBodyBytes, jsonEnd, core.buffers);
           decoded = decodeInferBody(body, header);
+          if (jsonEnd !== undefined) decoded.releaseInputs = releaseOnceDone(res, body, core.buffers);
         } catch (e) {
           const error = toServeError(e, `model '${r.name}'`);
           core.refused('rest', error, r.name);

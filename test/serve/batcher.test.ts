@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { CompiledModel } from '../../src/compiler/compile.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { Scheduler, type SchedulerOptions } from '../../src/serve/batcher.js';
+import { BufferPool } from '../../src/serve/buffer-pool.js';
 import type { CheckedRequest } from '../../src/serve/request.js';
 
 /** A model whose outputs are 'twice' = 2x and 'first' = each item's first element; records the batches run. */
@@ -149,6 +150,40 @@ describe('Scheduler', () => {
     await first;
     await s.drain();
     expect(batches).toEqual([[1, 2]]);
+  });
+
+  it('takes merged batches from the pool and gives them back; tells each request when its inputs are no longer read', async () => {
+    const { model, batches } = standIn();
+    const pool = new BufferPool({ minSize: 16 });
+    const s = new Scheduler(model, options({ buffers: pool, batching: { preferred: [4], maxQueueDelayMs: 10_000 } }));
+    for (let round = 0; round < 3; round++) {
+      // The same sizes each round: the second and third batches run on the first one's memory.
+      const released: number[] = [];
+      const reqs = [request(1, 3, 1 + round), request(2, 3, 4 + round), request(1, 3, 7 + round)].map((r, i) => ({
+        ...r,
+        releaseInputs: () => released.push(i),
+      }));
+      const results = await Promise.all(reqs.map((r) => s.submit(r, 60_000)));
+      expect(released.sort()).toEqual([0, 1, 2]);
+      results.forEach((res, i) => {
+        const x = reqs[i]!.feeds.x!;
+        expect([...(res.outputs.twice!.data as Float32Array)]).toEqual([...(x.data as Float32Array)].map((v) => v * 2));
+      });
+      expect(pool.idleSize).toBe(64); // 12 floats: the 64-byte class, back in the pool
+    }
+    expect(batches).toEqual([
+      [4, 3],
+      [4, 3],
+      [4, 3],
+    ]);
+    // Alone: released once its run is over; dropped from the queue: released at once.
+    const released: string[] = [];
+    const alone = new Scheduler(standIn(30).model, options({}));
+    const first = alone.submit({ ...request(1, 2, 1), releaseInputs: () => released.push('ran') }, 60_000);
+    await expect(alone.submit({ ...request(1, 2, 2), releaseInputs: () => released.push('dropped') }, 5)).rejects.toMatchObject({ kind: 'TIMEOUT' });
+    expect(released).toEqual(['dropped']);
+    await first;
+    expect(released).toEqual(['dropped', 'ran']);
   });
 
   it('drain() runs what is queued at once and resolves when idle', async () => {

@@ -17,6 +17,7 @@ let server: HybridServer;
 let client: InferenceClient;
 const spatial = { 1: { file: 'model.onnx', bytes: cnnBytes(true) } };
 const ranges = { x: { min: [1, 3, 8, 8], opt: [8, 3, 8, 8], max: [8, 3, 16, 16] } };
+const wide = { x: { min: [1, 3, 64, 64], opt: [2, 3, 96, 96], max: [4, 3, 96, 96] } };
 
 beforeAll(async () => {
   const dir = makeRepository({
@@ -30,6 +31,12 @@ beforeAll(async () => {
       },
     },
     unbatched: { versions: spatial, config: { backend: 'cpu', inputs: ranges, max_batch_size: 8, instances: 2 } },
+    // Bodies of 64 KiB and more: read into reused memory (src/serve/buffer-pool.ts).
+    'wide-batched': {
+      versions: spatial,
+      config: { backend: 'cpu', inputs: wide, max_batch_size: 4, dynamic_batching: { max_queue_delay_microseconds: 5_000 } },
+    },
+    'wide-unbatched': { versions: spatial, config: { backend: 'cpu', inputs: wide, max_batch_size: 4, instances: 2 } },
   });
   server = await startServer(dir);
   client = grpcClient(server.grpcPort!);
@@ -111,5 +118,43 @@ describe.each([
     expect(items).toBe(all.reduce((a, c) => a + c.shape[0]!, 0));
     if (batching) expect(runs).toBeLessThan(32);
     else expect(runs).toBe(32);
+  });
+});
+
+describe.each(['wide-batched', 'wide-unbatched'])('%s', (model) => {
+  it('answers rounds of concurrent binary requests of 64 KiB and more, each with the logits of its own input', async () => {
+    const session = await ort.InferenceSession.create(cnnBytes(true), { intraOpNumThreads: 1, logSeverityLevel: 3 });
+    const next = mulberry32(model.length);
+    try {
+      // Later rounds read their bodies into the memory of earlier ones (and merge into it).
+      for (let round = 0; round < 4; round++) {
+        const all = Array.from({ length: 12 }, (_, i) => {
+          const shape = i % 3 === 0 ? [2, 3, 64, 64] : [1, 3, 96, 96];
+          return { shape, data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => next() * 2 - 1) };
+        });
+        const got = await Promise.all(
+          all.map(async (c, i) => {
+            const header = Buffer.from(
+              JSON.stringify({
+                inputs: [{ name: 'x', shape: c.shape, datatype: 'FP32', parameters: { binary_data_size: c.data.byteLength } }],
+                outputs: [{ name: 'logits', parameters: { binary_data: true } }],
+              }) + ' '.repeat(i % 4), // the binary data at every alignment
+            );
+            const r = await rest(server.httpPort!, 'POST', `/v2/models/${model}/infer`, Buffer.concat([header, Buffer.from(c.data.buffer)]), {
+              'Inference-Header-Content-Length': header.length,
+            });
+            expect(r.status, r.body.toString()).toBe(200);
+            const raw = Buffer.from(r.body.subarray(Number(r.headers['inference-header-content-length'])));
+            return new ort.Tensor('float32', new Float32Array(raw.buffer, raw.byteOffset, raw.byteLength / 4), [c.shape[0]!, 5]);
+          }),
+        );
+        for (const [i, c] of all.entries()) {
+          const want = (await session.run({ x: new ort.Tensor('float32', c.data, c.shape) })).logits!;
+          expect(relativeError(got[i]!, want), `round ${round}, client ${i}`).toBeLessThan(FP32_TOL);
+        }
+      }
+    } finally {
+      await session.release();
+    }
   });
 });
