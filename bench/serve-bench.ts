@@ -13,21 +13,32 @@
  * Requests use the binary tensor data extension over REST (or gRPC raw_input_contents with
  * --protocol grpc). The mean batch size of each server run comes from its /metrics.
  *
- *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx] [--seconds 10] [--slice 2]
+ *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx | synthetic] [--seconds 10] [--slice 2]
  *        [--warmup 2] [--clients 1,8,32] [--delay-us 2000] [--instances 2] [--protocol rest|grpc]
- *        [--backend cpu|cuda] [--precision fp32|fp16]
+ *        [--backend cpu|cuda] [--precision fp32|fp16] [--server-process]
  *
  * The model is a torchvision export of bench/zoo/export.py (static batch 1), rewritten here with
- * a dynamic batch (test/helpers/dynamic-batch.ts). Results: docs/benchmarks.md ("Serving").
+ * a dynamic batch (test/helpers/dynamic-batch.ts). `--model synthetic`: resnet's input and output
+ * without its work (3 x 128 x 128 -> GlobalAveragePool, Flatten, Gemm -> [N,1000], compiled with
+ * minBlockSize 1 so that it runs as one engine; ~0.2 ms a run on a cpu), so that what the server
+ * itself costs per request shows.
+ * `--server-process`: the server runs in a child process, so that the clients (and the
+ * in-process runs) do not share its JavaScript thread; on Linux the table then has the CPU time
+ * of the server's JavaScript thread per request (us/req, from /proc/PID/task/PID/schedstat).
+ * Without it, clients and server share one thread: the requests/s of the server modes then
+ * include the clients' own work. Results: docs/benchmarks.md ("Serving").
  */
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
+import { spawn } from 'node:child_process';
+import readline from 'node:readline';
 import { compile, serve } from '../src/index.js';
 import { Graph } from '../src/ir/graph.js';
-import { loadModelProto } from '../src/onnx/model.js';
+import { buildModel } from '../src/ir/model-builder.js';
+import { encodeModel, loadModelProto } from '../src/onnx/model.js';
 import { withDynamicBatch } from '../test/helpers/dynamic-batch.js';
 import { call, grpcClient } from '../test/serve/helpers.js';
 
@@ -46,8 +57,36 @@ const BACKEND = arg('backend', 'cpu');
 const INSTANCES = Number(arg('instances', '2'));
 const PRECISIONS = arg('precision', 'fp32').split(',');
 const MAX_BATCH = 32;
+const SERVER_PROCESS = process.argv.includes('--server-process');
 
-const bytes = withDynamicBatch(MODEL);
+// The child of --server-process: serve the repository, say the ports, run until killed.
+const childOf = process.argv.indexOf('--serve-child');
+if (childOf >= 0) {
+  const server = await serve({ modelRepository: process.argv[childOf + 1]!, httpPort: 0, grpcPort: 0, host: '127.0.0.1' });
+  console.log(JSON.stringify({ httpPort: server.httpPort, grpcPort: server.grpcPort }));
+  process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
+  await new Promise(() => {});
+}
+
+/** resnet's input and output without its work: x [N,3,128,128] -> GlobalAveragePool, Flatten, Gemm -> y [N,1000]. */
+function synthetic(): Uint8Array {
+  const model = buildModel({
+    inputs: [{ name: 'x', shape: ['N', 3, 128, 128] }],
+    outputs: [{ name: 'y', shape: ['N', 1000] }],
+    initializers: {
+      fc: { dtype: 'float32', dims: [3, 1000], data: Float32Array.from({ length: 3000 }, (_, i) => Math.cos(i)) },
+      fcb: { dtype: 'float32', dims: [1000], data: Float32Array.from({ length: 1000 }, (_, i) => Math.sin(i)) },
+    },
+    nodes: [
+      { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'] },
+      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+      { op: 'Gemm', inputs: ['f', 'fc', 'fcb'], outputs: ['y'] },
+    ],
+  });
+  return encodeModel(model, 'synthetic');
+}
+
+const bytes = MODEL === 'synthetic' ? synthetic() : withDynamicBatch(MODEL);
 const graph = Graph.fromModel(loadModelProto(bytes), MODEL);
 const input = { name: graph.inputs.find((i) => !graph.isInitializer(i))! };
 const item = graph.types.get(input.name)!.shape!.slice(1) as number[];
@@ -57,7 +96,13 @@ const data = Float32Array.from({ length: item.reduce((a, b) => a * b, 1) }, (_, 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'serve-bench-'));
 // One timing cache for every compile: the cuda builds after the first reuse its tactics.
 const timingCachePath = path.join(dir, 'tactics.cache');
-const compileOptions = { backend: BACKEND, precisions: PRECISIONS, inputs: { [input.name]: range }, timingCachePath };
+const compileOptions = {
+  backend: BACKEND,
+  precisions: PRECISIONS,
+  inputs: { [input.name]: range },
+  timingCachePath,
+  ...(MODEL === 'synthetic' ? { minBlockSize: 1 } : {}),
+};
 const common = { ...compileOptions, max_batch_size: MAX_BATCH, instances: INSTANCES };
 for (const [name, config] of Object.entries({
   unbatched: common,
@@ -71,6 +116,16 @@ for (const [name, config] of Object.entries({
 interface Result {
   latencies: number[];
   seconds: number;
+}
+
+/** CPU milliseconds the main thread of process `pid` has run (Linux; undefined elsewhere). */
+function mainThreadMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
 }
 
 /** C closed-loop clients of `send` for `seconds`; latencies of the requests begun after `warmup` seconds. */
@@ -145,8 +200,9 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const rows: string[] = [];
-function report(mode: string, clients: number, r: Result, batch?: number) {
-  const row = `| ${mode} | ${clients} | ${(r.latencies.length / r.seconds).toFixed(1)} | ${pct(r.latencies, 50).toFixed(1)} | ${pct(r.latencies, 99).toFixed(1)} | ${batch === undefined ? '-' : batch.toFixed(1)} |`;
+function report(mode: string, clients: number, r: Result, batch?: number, cpuMs?: number) {
+  const us = cpuMs === undefined ? '' : ` ${cpuMs ? ((1000 * cpuMs) / r.latencies.length).toFixed(0) : '-'} |`;
+  const row = `| ${mode} | ${clients} | ${(r.latencies.length / r.seconds).toFixed(1)} | ${pct(r.latencies, 50).toFixed(1)} | ${pct(r.latencies, 99).toFixed(1)} | ${batch === undefined ? '-' : batch.toFixed(1)} |${us}`;
   rows.push(row);
   console.log(row);
 }
@@ -160,7 +216,11 @@ console.log(
 console.log(
   `${PROTOCOL}, ${SECONDS} s per row in slices of ${SLICE} s taken in turn, after ${WARMUP} s warm-up, batching delay ${DELAY_US} us, ${INSTANCES} instance(s)\n`,
 );
-console.log('| mode | clients | req/s | p50 ms | p99 ms | mean batch |\n|---|---|---|---|---|---|');
+console.log(
+  SERVER_PROCESS
+    ? '| mode | clients | req/s | p50 ms | p99 ms | mean batch | server JS thread us/req |\n|---|---|---|---|---|---|---|'
+    : '| mode | clients | req/s | p50 ms | p99 ms | mean batch |\n|---|---|---|---|---|---|',
+);
 
 const inProcess = await compile(bytes, {
   ...(compileOptions as Parameters<typeof compile>[1]),
@@ -168,12 +228,28 @@ const inProcess = await compile(bytes, {
   threads: Math.max(1, Math.floor(os.availableParallelism() / INSTANCES)),
 });
 const feed = { [input.name]: new ort.Tensor('float32', data, [1, ...item]) };
-const server = await serve({
-  modelRepository: dir,
-  httpPort: 0,
-  grpcPort: 0,
-  onLog: (m, level) => (level === 'warn' || /prepared|ready/.test(m) ? console.error(`serve: ${m}`) : undefined),
-});
+let server: { httpPort?: number; grpcPort?: number; close(): Promise<void> };
+let serverPid: number | undefined;
+if (SERVER_PROCESS) {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--serve-child', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    readline.createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
+  });
+  const ports = JSON.parse(line) as { httpPort: number; grpcPort: number };
+  serverPid = child.pid;
+  server = {
+    ...ports,
+    close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
+  };
+} else {
+  server = await serve({
+    modelRepository: dir,
+    httpPort: 0,
+    grpcPort: 0,
+    onLog: (m, level) => (level === 'warn' || /prepared|ready/.test(m) ? console.error(`serve: ${m}`) : undefined),
+  });
+}
 const port = server.httpPort!;
 
 // NOTE: this machine is shared and its load drifts; the modes take turns in slices of SLICE
@@ -189,7 +265,7 @@ for (const c of CLIENTS) {
       send: PROTOCOL === 'grpc' ? grpcSender(server.grpcPort!, model) : restSender(port, model, agents[i]!),
     })),
   ];
-  const results = modes.map(() => ({ latencies: [] as number[], seconds: 0, items: 0, runs: 0 }));
+  const results = modes.map(() => ({ latencies: [] as number[], seconds: 0, items: 0, runs: 0, cpuMs: 0 }));
   for (const m of modes) await load(c, m.send, WARMUP);
   for (let round = 0; round < ROUNDS; round++) {
     for (const [k, m] of modes.entries()) {
@@ -197,7 +273,10 @@ for (const c of CLIENTS) {
       const before = model
         ? [await metric(port, 'hybridrt_inference_count_total', model), await metric(port, 'hybridrt_inference_exec_count_total', model)]
         : [0, 0];
+      const cpu0 = mainThreadMs(serverPid);
       const r = await load(c, m.send, SLICE);
+      const cpu1 = mainThreadMs(serverPid);
+      if (cpu0 !== undefined && cpu1 !== undefined && model) results[k]!.cpuMs += cpu1 - cpu0;
       const after = model
         ? [await metric(port, 'hybridrt_inference_count_total', model), await metric(port, 'hybridrt_inference_exec_count_total', model)]
         : [0, 0];
@@ -207,7 +286,15 @@ for (const c of CLIENTS) {
       results[k]!.runs += after[1]! - before[1]!;
     }
   }
-  modes.forEach((m, k) => report(m.name, c, results[k]!, 'model' in m ? results[k]!.items / Math.max(1, results[k]!.runs) : undefined));
+  modes.forEach((m, k) =>
+    report(
+      m.name,
+      c,
+      results[k]!,
+      'model' in m ? results[k]!.items / Math.max(1, results[k]!.runs) : undefined,
+      serverPid === undefined ? undefined : results[k]!.cpuMs,
+    ),
+  );
   for (const a of agents) a.destroy();
 }
 await server.close();
