@@ -92,7 +92,13 @@ function joinAligned(chunks: Buffer[], size: number, alignAt: number, pool: Buff
  * The body, or TOO_LARGE as soon as it exceeds `limit` (the rest is not read). With `alignAt`
  * (the binary extension's header length), a fresh buffer whose byte `alignAt` is 8-byte aligned.
  */
-function readBody(req: http.IncomingMessage, res: http.ServerResponse, limit: number, alignAt: number | undefined, pool: BufferPool): Promise<Buffer> {
+function readBody(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  limit: number,
+  alignAt: number | undefined,
+  pool: BufferPool,
+): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers['content-length'] ?? 0);
     const tooLarge = (n: number) =>
