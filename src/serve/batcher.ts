@@ -110,7 +110,7 @@ export class Scheduler {
       undefined,
       new ServeError(
         'TIMEOUT',
-        `${this.options.label}: the request took longer than ${timeoutMs} ms (${i >= 0 ? 'waiting in the queue' : 'running'})`,
+        `${this.options.label}: the request took longer than ${Math.round(timeoutMs)} ms (${i >= 0 ? 'waiting in the queue' : 'running'})`,
       ),
     );
     this.checkIdle();
