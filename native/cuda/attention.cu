@@ -1,4 +1,6 @@
-// The attention layer (src/ir/attention.h) in one kernel, of two tactics:
+// The attention layer (src/ir/attention.h) in one kernel, of three tactics, timed at build time:
+// - `flash` (fp16/bf16, head sizes up to 128): FlashAttention-2 on mma.sync, every row's
+//   scores, probabilities and output in registers (attention_flash.cuh);
 // - `tiled` (fp16/bf16, head sizes multiples of 16 up to 128): a block of 4 warps takes 64 query
 //   rows (16 a warp) and walks the keys in tiles of 64 staged in shared memory, so that 64 rows
 //   share each load of k and v; scores (q k^T) and p v are tensor-core products (WMMA, fp32
@@ -14,12 +16,15 @@
 // as the unfused softmax does.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <type_traits>
 
+#include "cuda/attention_flash.cuh"
 #include "cuda/attention_tiled.cuh"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "cuda/tactic_timer.h"
 #include "src/ir/attention.h"
 
 namespace hybridrt {
@@ -118,71 +123,152 @@ class AttentionLayer : public CudaKernel {
     const std::string why = ReadAttentionLayer(params(), shapes, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
   }
-  // `tiled` where it applies (fp16/bf16, head sizes of 16s up to 128, sm_80+, and its tiles fit
-  // the device's shared memory: 113 KB at head sizes of 128, more than sm_86/89's 99 KB): it
-  // shares each load of k and v between 64 query rows and multiplies on tensor cores; `rows`
-  // everywhere.
+  // `flash` and `tiled` where they apply (fp16/bf16 on sm_80+, head sizes up to 128, tiled's
+  // of 16s; their tiles fit the device's shared memory: tiled's 113 KB at head sizes of 128 is
+  // more than sm_86/89's 99 KB); `rows` everywhere.
   std::vector<std::string> Tactics() const override {
     const cudaDeviceProp& dev = backend_->properties();
-    if (dev.major >= 8 && TiledApplies(p_.g, in_[0].dtype) &&
-        TiledLayout(static_cast<int>(p_.g.d), static_cast<int>(p_.g.dv), static_cast<int>(DTypeSize(in_[0].dtype)))
-                .bytes <= dev.sharedMemPerBlockOptin) {
-      return {"tiled", "rows"};
+    std::vector<std::string> tactics;
+    if (dev.major >= 8 && FlashApplies(p_.g, in_[0].dtype) && FlashBytes() <= dev.sharedMemPerBlockOptin) {
+      tactics.push_back("flash");
     }
-    return {"rows"};
+    if (dev.major >= 8 && TiledApplies(p_.g, in_[0].dtype) && TiledBytes() <= dev.sharedMemPerBlockOptin) {
+      tactics.push_back("tiled");
+    }
+    tactics.push_back("rows");
+    return tactics;
   }
+  // HYBRIDRT_ATTENTION_TACTIC where this layer has it, else the fastest on zeros of the
+  // layer's shapes (each kernel's time does not depend on the values).
+  std::string Choose() override {
+    const std::vector<std::string> tactics = Tactics();
+    for (const std::string& t : tactics) {
+      if (t == switches_.attention_tactic) return t;
+    }
+    return tactics.size() == 1 ? tactics[0] : Timed(tactics);
+  }
+  std::string Untimed() override { return Tactics()[0]; }
   // Plans of earlier builds name the one kernel there was `default`: the `rows` kernel.
   std::string Accept(const std::string& requested) override {
     return CudaKernel::Accept(requested == "default" ? "rows" : requested);
   }
-  void PrepareKernel() override {
-    if (tactic() == "tiled") {
-      shared_ =
-          TiledLayout(static_cast<int>(p_.g.d), static_cast<int>(p_.g.dv), static_cast<int>(DTypeSize(in_[0].dtype)))
-              .bytes;
-      DispatchFloat(in_[0].dtype, [&](auto tag) {
-        using T = decltype(tag);
-        if constexpr (!std::is_same_v<T, float>) {  // TiledApplies: fp16 and bf16 only
-          Check(cudaFuncSetAttribute(AttentionTiled<T>, cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                     static_cast<int>(shared_)),
-                "cudaFuncSetAttribute (attention shared memory)");
-        }
-      });
-      return;
-    }
-    shared_ = static_cast<size_t>(p_.g.d) * kWarps * sizeof(float);
-    if (shared_ > 48 * 1024) {
-      Bad(ErrorCode::kNative, Cat("a head size of ", p_.g.d, " is more than the kernel keeps in shared memory"));
-    }
-  }
+  void PrepareKernel() override { shared_ = Configure(tactic()); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    if (p_.g.batch == 0 || p_.g.s == 0 || p_.g.dv == 0) return;
-    const bool tiled = tactic() == "tiled";
-    const int rows = tiled ? kTq : kWarps;
-    const dim3 grid(static_cast<unsigned>((p_.g.s + rows - 1) / rows),
-                    static_cast<unsigned>(std::min<int64_t>(p_.g.batch, 65535)));
-    DispatchFloat(in_[0].dtype, [&](auto tag) {
-      using T = decltype(tag);
-      const T* q = static_cast<const T*>(args.inputs[0]);
-      const T* k = static_cast<const T*>(args.inputs[1]);
-      const T* v = static_cast<const T*>(args.inputs[2]);
-      const T* mask = p_.g.has_mask ? static_cast<const T*>(args.inputs[3]) : nullptr;
-      T* y = static_cast<T*>(args.outputs[0]);
-      if constexpr (!std::is_same_v<T, float>) {
-        if (tiled) {
-          AttentionTiled<T>
-              <<<grid, 32 * kTiledWarps, shared_, S(stream)>>>(q, k, v, mask, y, p_.g, p_.scale, p_.nan_to_zero);
-          return;
-        }
-      }
-      { AttentionRows<T><<<grid, kWarps * 32, shared_, S(stream)>>>(q, k, v, mask, y, p_.g, p_.scale, p_.nan_to_zero); }
-    });
+    const void* mask = p_.g.has_mask ? args.inputs[3] : nullptr;
+    Launch(tactic(), shared_, args.inputs[0], args.inputs[1], args.inputs[2], mask, args.outputs[0], S(stream));
     CheckLaunch("attention kernel launch");
   }
 
  private:
+  size_t FlashBytes() const {
+    return static_cast<size_t>(FlashLayout(FlashHead(p_.g.d, p_.g.dv), p_.g.trans_k).elems) *
+           DTypeSize(in_[0].dtype);
+  }
+  size_t TiledBytes() const {
+    return TiledLayout(static_cast<int>(p_.g.d), static_cast<int>(p_.g.dv), static_cast<int>(DTypeSize(in_[0].dtype)))
+        .bytes;
+  }
+
+  // The dynamic shared memory a tactic's kernel takes, allowed on its function.
+  size_t Configure(const std::string& tactic) const {
+    size_t bytes = static_cast<size_t>(p_.g.d) * kWarps * sizeof(float);
+    if (tactic == "flash") bytes = FlashBytes();
+    else if (tactic == "tiled") bytes = TiledBytes();
+    else if (bytes > 48 * 1024) {
+      Bad(ErrorCode::kNative, Cat("a head size of ", p_.g.d, " is more than the kernel keeps in shared memory"));
+    }
+    if (tactic == "rows") return bytes;
+    const int head = FlashHead(p_.g.d, p_.g.dv);
+    DispatchFloat(in_[0].dtype, [&](auto tag) {
+      using T = decltype(tag);
+      if constexpr (!std::is_same_v<T, float>) {  // FlashApplies, TiledApplies: fp16 and bf16 only
+        auto allow = [&](const void* kernel) {
+          Check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)),
+                "cudaFuncSetAttribute (attention shared memory)");
+        };
+        if (tactic == "tiled") allow(reinterpret_cast<const void*>(AttentionTiled<T>));
+        else if (head == 32) allow(reinterpret_cast<const void*>(AttentionFlash<T, 32>));
+        else if (head == 64) allow(reinterpret_cast<const void*>(AttentionFlash<T, 64>));
+        else allow(reinterpret_cast<const void*>(AttentionFlash<T, 128>));
+      }
+    });
+    return bytes;
+  }
+
+  void Launch(const std::string& tactic, size_t shared, const void* q_raw, const void* k_raw, const void* v_raw,
+              const void* mask_raw, void* y_raw, cudaStream_t stream) const {
+    if (p_.g.batch == 0 || p_.g.s == 0 || p_.g.dv == 0) return;
+    const int rows = tactic == "flash" ? kFlashRows : tactic == "tiled" ? kTq : kWarps;
+    const dim3 grid(static_cast<unsigned>((p_.g.s + rows - 1) / rows),
+                    static_cast<unsigned>(std::min<int64_t>(p_.g.batch, 65535)));
+    const AttentionGeometry& g = p_.g;
+    DispatchFloat(in_[0].dtype, [&](auto tag) {
+      using T = decltype(tag);
+      const T* q = static_cast<const T*>(q_raw);
+      const T* k = static_cast<const T*>(k_raw);
+      const T* v = static_cast<const T*>(v_raw);
+      const T* mask = static_cast<const T*>(mask_raw);
+      T* y = static_cast<T*>(y_raw);
+      const float sc = p_.scale;
+      const bool nz = p_.nan_to_zero;
+      if constexpr (!std::is_same_v<T, float>) {
+        if (tactic == "flash") {
+          const int head = FlashHead(g.d, g.dv);
+          const int threads = 32 * kFlashWarps;
+          if (head == 32) AttentionFlash<T, 32><<<grid, threads, shared, stream>>>(q, k, v, mask, y, g, sc, nz);
+          else if (head == 64) AttentionFlash<T, 64><<<grid, threads, shared, stream>>>(q, k, v, mask, y, g, sc, nz);
+          else AttentionFlash<T, 128><<<grid, threads, shared, stream>>>(q, k, v, mask, y, g, sc, nz);
+          return;
+        }
+        if (tactic == "tiled") {
+          AttentionTiled<T><<<grid, 32 * kTiledWarps, shared, stream>>>(q, k, v, mask, y, g, sc, nz);
+          return;
+        }
+      }
+      AttentionRows<T><<<grid, kWarps * 32, shared, stream>>>(q, k, v, mask, y, g, sc, nz);
+    });
+  }
+
+  // Times each tactic on zeroed buffers of the layer's shapes on the build stream.
+  std::string Timed(const std::vector<std::string>& tactics) {
+    cudaStream_t s = backend_->build_stream();
+    std::vector<void*> buffers;
+    struct FreeOnExit {
+      std::vector<void*>* p;
+      ~FreeOnExit() {
+        for (void* b : *p) cudaFree(b);
+      }
+    } free_buffers{&buffers};
+    auto buffer = [&](size_t bytes) {
+      void* b = nullptr;
+      Check(cudaMalloc(&b, bytes + 256), "cudaMalloc (tactic timing)");
+      buffers.push_back(b);
+      Check(cudaMemsetAsync(b, 0, bytes + 256, s), "cudaMemsetAsync (tactic timing)");
+      return b;
+    };
+    const void* in[4] = {nullptr, nullptr, nullptr, nullptr};
+    for (size_t i = 0; i < in_.size() && i < 4; ++i) in[i] = buffer(in_[i].bytes);
+    void* y = buffer(out_[0].bytes);
+    TacticTimer timer(s);
+    std::string chosen, log;
+    float best = INFINITY;
+    for (const std::string& t : tactics) {
+      const size_t shared = Configure(t);
+      const float ms = timer.Time([&] {
+        Launch(t, shared, in[0], in[1], in[2], p_.g.has_mask ? in[3] : nullptr, y, s);
+        return cudaGetLastError() == cudaSuccess;
+      });
+      if (ms < best) best = ms, chosen = t;
+      log += Cat("  ", t, " ", ms, " ms\n");
+    }
+    if (switches_.log) std::fprintf(stderr, "hybridrt: tactics of %s:\n%s", layer_->name.c_str(), log.c_str());
+    if (chosen.empty()) return "rows";
+    tactic_ms_ = best;
+    return chosen;
+  }
+
   AttentionLayerParams p_;
   size_t shared_ = 0;
 };

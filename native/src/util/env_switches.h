@@ -21,6 +21,9 @@ struct TacticSwitches {
   // HYBRIDRT_CONV_TACTIC=<tactic>: every convolution that has this candidate takes it,
   // without the reference check (tests compare it with an independent result); "" = none.
   std::string conv_tactic;
+  // HYBRIDRT_ATTENTION_TACTIC=flash|tiled|rows: every attention layer that has this candidate
+  // takes it, untimed (tests hold each kernel to an independent result); "" = the fastest.
+  std::string attention_tactic;
   // HYBRIDRT_FUSED_GRAPH_CONFIGS=<n>: how many of a fused graph's configurations are timed
   // (0 = the kernel's default).
   int fused_graph_configs = 0;
