@@ -32,6 +32,7 @@ import { oneHotConverters } from './one-hot.js';
 import { padConverters } from './pad.js';
 import { poolConverters } from './pool.js';
 import { preluConverters } from './prelu.js';
+import { quantizeConverters } from './quantize.js';
 import { recurrentConverters } from './recurrent.js';
 import { reduceConverters } from './reduce.js';
 import { reshapeConverters } from './reshape.js';
@@ -68,6 +69,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(unaryConverters, 'Cos'),
   ...cumsumConverters, // CumSum
   ...from(depthSpaceConverters, 'DepthToSpace'),
+  ...from(quantizeConverters, 'DequantizeLinear'),
   ...from(binaryConverters, 'Div'),
   ...from(identityConverters, 'Dropout'),
   ...einsumConverters, // Einsum
@@ -117,6 +119,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...padConverters, // Pad
   ...from(binaryConverters, 'Pow'),
   ...preluConverters, // PRelu
+  ...from(quantizeConverters, 'QuantizeLinear'),
   ...rangeConverters, // Range
   ...from(unaryConverters, 'Reciprocal'),
   ...from(reduceConverters, 'ReduceL1'),

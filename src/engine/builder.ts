@@ -20,8 +20,11 @@ import {
 
 export type { TensorRef } from './network.js';
 
-/** Params of the layer kind K. */
-export type ParamsOf<K extends LayerSpec['kind']> = Extract<LayerSpec, { kind: K }>['params'];
+/**
+ * Params of the layer kind K. An intersection rather than Extract, so that a member naming two
+ * kinds (quantize | dequantize) answers for each of them.
+ */
+export type ParamsOf<K extends LayerSpec['kind']> = (LayerSpec & { kind: K })['params'];
 
 export function isEngineDType(d: string | undefined): d is EngineDType {
   return d !== undefined && (ENGINE_DTYPES as readonly string[]).includes(d);

@@ -56,9 +56,18 @@ const ATTRS = [
   'antialias',
 ];
 
+/**
+ * Random nodes per converter. Converters that need an exact input combination (Quantize and
+ * DequantizeLinear: an int8/uint8 tensor with a one-element or per-axis float scale) accept
+ * almost none, so the count must leave the others enough nodes for the acceptance check.
+ */
+const TRIES = 48;
+
 describe('validate and convert on random nodes', () => {
   it('validate never throws, and convert succeeds wherever validate accepts', () => {
-    const r = mulberry32(2024);
+    // One random stream per converter, seeded by its name: adding a converter leaves the nodes
+    // every other converter is fed as they were.
+    let r = mulberry32(2024);
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
     const int = (lo: number, hi: number) => lo + Math.floor(r() * (hi - lo + 1));
     const shape = (): Array<number | string> => Array.from({ length: int(0, 4) }, () => (r() < 0.05 ? 'N' : int(0, 4)));
@@ -79,7 +88,8 @@ describe('validate and convert on random nodes', () => {
     let accepted = 0;
     let runs = 0;
     for (const c of ALL_CONVERTERS) {
-      for (let k = 0; k < 40; k++) {
+      r = mulberry32([...`${c.domain}:${c.opType}:${c.sinceVersion}`].reduce((h, ch) => (Math.imul(h, 31) + ch.charCodeAt(0)) | 0, 2024));
+      for (let k = 0; k < TRIES; k++) {
         const nIn = int(0, 5);
         const inputs = Array.from({ length: nIn }, (_, i) => ({
           name: `x${i}`,
@@ -131,7 +141,7 @@ describe('validate and convert on random nodes', () => {
         }
       }
     }
-    expect(runs).toBe(ALL_CONVERTERS.length * 40);
+    expect(runs).toBe(ALL_CONVERTERS.length * TRIES);
     expect(accepted).toBeGreaterThan(ALL_CONVERTERS.length / 2);
   });
 });

@@ -285,7 +285,9 @@ function quantize(kind: 'quantize' | 'dequantize', ins: HostTensor[], p: { axis:
     const z = zp ? zp.data[k]! : 0;
     if (kind === 'dequantize') y.data[i] = (v - z) * s;
     else {
-      const r = v / s;
+      // The quotient rounded to fp32 first, as onnxruntime and the kernels divide: in float64 a
+      // quotient such as 0.05f / 0.02f lies just off the .5 that fp32 lands on.
+      const r = Math.fround(v / s);
       const even = Math.abs(r - Math.trunc(r)) === 0.5 ? 2 * Math.round(r / 2) : Math.round(r);
       y.data[i] = Math.min(Math.max(even + z, lo), hi);
     }
