@@ -18,7 +18,8 @@ export type ErrorCode =
   | 'NATIVE' // the native addon is missing or failed
   | 'BACKEND' // a requested backend is not available
   | 'DISPOSED' // use of a disposed model
-  | 'OPTION'; // a bad option or CLI flag
+  | 'OPTION' // a bad option or CLI flag
+  | 'CALIBRATION'; // calibration data or a calibration cache that is unreadable or does not fit the model
 
 export class HybridError extends Error {
   readonly code: ErrorCode;

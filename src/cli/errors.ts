@@ -21,6 +21,7 @@ const USAGE_CODES: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'UNSUPPORTED_DTYPE',
   'SHAPE',
   'PLAN',
+  'CALIBRATION',
 ]);
 
 /** A failure that is not a HybridError of the library: onnxruntime errors, compare mismatches. */

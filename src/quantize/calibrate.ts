@@ -1,0 +1,107 @@
+/**
+ * calibrate(): per-tensor activation scales of an fp32 model, from calibration data or a
+ * calibration cache. With data, the model runs on onnxruntime over every batch
+ * (collect.ts) and each tensor's |x| bound comes from its method:
+ * - 'entropy' (the default, TensorRT's EntropyCalibration2): the KL-optimal threshold of a
+ *   2048-bin histogram of |x| (entropy.ts);
+ * - 'minmax': the largest |x| seen;
+ * - 'percentile': the given percentile of |x| (99.99 by default).
+ * The scale is symmetric: amax / 127. A `cache` file that exists is read instead of
+ * calibrating (as TensorRT's calibrators do), and must name every tensor wanted; otherwise
+ * the scales found are written to it.
+ */
+import fs from 'node:fs';
+import { HybridError } from '../errors.js';
+import { Graph } from '../ir/graph.js';
+import { inferShapes } from '../ir/infer/index.js';
+import { loadModelProto } from '../onnx/model.js';
+import type { ModelProto } from '../onnx/proto.js';
+import { type CalibrationMethod, checkCacheCovers, readCache, writeCache } from './cache.js';
+import { collectStats } from './collect.js';
+import { type CalibrationData, calibrationBatches } from './data.js';
+import { entropyAmax } from './entropy.js';
+import { percentileAmax } from './histogram.js';
+import { activationTargets } from './targets.js';
+import { symmetricScale } from './weights.js';
+
+export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['entropy', 'minmax', 'percentile'];
+
+export interface CalibrationOptions {
+  /** Batches of feeds (an iterable or async iterable), or the path of a folder of .npy batches (data.ts). */
+  data?: CalibrationData;
+  /** Default 'entropy'. */
+  method?: CalibrationMethod;
+  /** The percentile of |x| for method 'percentile', in (0, 100]; default 99.99. */
+  percentile?: number;
+  /** A TensorRT-format cache file: read where it exists, else written after calibrating. */
+  cache?: string;
+  /** The tensors to calibrate; default: the float32 activations entering Conv, MatMul and Gemm. */
+  tensors?: readonly string[];
+  /** A progress bar on stderr; default: where stderr is a terminal. */
+  progress?: boolean;
+}
+
+export interface Calibration {
+  method: CalibrationMethod | 'cache';
+  /** Scale (amax / 127) per tensor. */
+  scales: Map<string, number>;
+}
+
+/** The model as a graph with inferred types. */
+export function modelGraph(model: string | Uint8Array | ModelProto): Graph {
+  const proto = typeof model === 'string' || model instanceof Uint8Array ? loadModelProto(model) : model;
+  const graph = Graph.fromModel(proto, typeof model === 'string' ? model : 'model');
+  inferShapes(graph);
+  return graph;
+}
+
+function checkOptions(o: CalibrationOptions): void {
+  if (o.method !== undefined && !CALIBRATION_METHODS.includes(o.method)) {
+    throw new HybridError(
+      'OPTION',
+      `calibration method '${String(o.method)}' is unknown; use ${CALIBRATION_METHODS.map((m) => `'${m}'`).join(', ')}`,
+    );
+  }
+  if (o.percentile !== undefined && !(o.percentile > 0 && o.percentile <= 100)) {
+    throw new HybridError('OPTION', `calibration percentile ${o.percentile} is not in (0, 100]`);
+  }
+  if (o.data === undefined && o.cache === undefined) {
+    throw new HybridError('OPTION', 'calibration needs data (batches or a folder of .npy batches) or a cache file');
+  }
+}
+
+/** Calibrates `graph` (modelGraph) for `tensors` (default: activationTargets). */
+export async function calibrateGraph(graph: Graph, options: CalibrationOptions): Promise<Calibration> {
+  checkOptions(options);
+  const tensors = options.tensors ? [...options.tensors] : activationTargets(graph);
+  const unknown = tensors.filter((t) => !graph.types.has(t) && !graph.producer(t) && !graph.inputs.includes(t));
+  if (unknown.length) throw new HybridError('OPTION', `calibration tensors not in the model: ${unknown.map((t) => `'${t}'`).join(', ')}`);
+  const notFloat = tensors.filter((t) => graph.types.get(t)?.dtype !== 'float32');
+  if (notFloat.length) {
+    throw new HybridError('OPTION', `calibration tensors that are not float32 (or of unknown type): ${notFloat.map((t) => `'${t}'`).join(', ')}`);
+  }
+  if (options.cache !== undefined && fs.existsSync(options.cache)) {
+    const cache = readCache(options.cache);
+    checkCacheCovers(cache, tensors, options.cache);
+    return { method: 'cache', scales: new Map(tensors.map((t) => [t, cache.scales.get(t)!])) };
+  }
+  if (options.data === undefined)
+    throw new HybridError('CALIBRATION', `the calibration cache '${options.cache}' does not exist, and no calibration data was given`);
+  const method = options.method ?? 'entropy';
+  const batches = calibrationBatches(options.data, graph.inputs);
+  const stats = await collectStats(graph, tensors, batches, { histograms: method !== 'minmax', progress: options.progress });
+  const scales = new Map<string, number>();
+  for (const t of tensors) {
+    const s = stats.get(t)!;
+    const amax =
+      method === 'minmax' ? s.absMax : method === 'entropy' ? entropyAmax(s.histogram!) : percentileAmax(s.histogram!, options.percentile ?? 99.99);
+    scales.set(t, symmetricScale(amax));
+  }
+  if (options.cache !== undefined) writeCache(options.cache, scales, method);
+  return { method, scales };
+}
+
+/** Calibrates a model (a path, its bytes or a ModelProto). */
+export async function calibrate(model: string | Uint8Array | ModelProto, options: CalibrationOptions): Promise<Calibration> {
+  return calibrateGraph(modelGraph(model), options);
+}

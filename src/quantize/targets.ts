@@ -1,0 +1,45 @@
+/**
+ * What gets quantized, as onnxruntime's quantize_static (QDQ format) and TensorRT's explicit
+ * quantization place it: the float32 activations entering Conv, MatMul and Gemm (a Q/DQ pair
+ * each, one per-tensor scale), and their constant weights (int8, one scale per output
+ * channel, behind a DequantizeLinear).
+ */
+import type { Graph, Node } from '../ir/graph.js';
+import { attrInt } from '../ir/attributes.js';
+
+export const QUANTIZED_OPS: ReadonlySet<string> = new Set(['Conv', 'MatMul', 'Gemm']);
+
+const isQuantized = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType);
+
+/** The float32 activations (non-constant values) entering quantized ops as A or B, in first-use order. */
+export function activationTargets(graph: Graph): string[] {
+  const out = new Set<string>();
+  for (const n of graph.nodes.filter(isQuantized)) {
+    for (const i of [0, 1]) {
+      const v = n.inputs[i];
+      if (v && !graph.initializers.has(v) && graph.types.get(v)?.dtype === 'float32') out.add(v);
+    }
+  }
+  return [...out];
+}
+
+export interface WeightTarget {
+  node: Node;
+  input: number;
+  /** The output-channel axis of the weight (Conv: 0; Gemm: 0 with transB, else 1; MatMul: the last). */
+  axis: number;
+}
+
+/** The float32 initializers that quantized ops read as weights (input 1). */
+export function weightTargets(graph: Graph): WeightTarget[] {
+  const out: WeightTarget[] = [];
+  for (const node of graph.nodes.filter(isQuantized)) {
+    const w = node.inputs[1];
+    const t = w ? graph.constant(w) : undefined;
+    if (!t || t.dtype !== 'float32' || t.dims.length < 2) continue;
+    const rank = t.dims.length;
+    const axis = node.opType === 'Conv' ? 0 : node.opType === 'Gemm' ? (attrInt(node, 'transB', 0) ? 0 : 1) : rank - 1;
+    out.push({ node, input: 1, axis });
+  }
+  return out;
+}
