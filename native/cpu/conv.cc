@@ -1,8 +1,11 @@
 // Convolution (1 to 3 spatial dims, groups, dilations, asymmetric pads, bias, a residual
 // input and a fused activation; NCHW only). Tactics:
 //   gemm_1x1     1x1 kernel, stride 1, no padding: y_g = W_g x_g, one SGEMM per (n, group).
-//   im2col_gemm  the general case: the input patches of a block of output positions are
-//                unrolled into a column buffer (workspace), then y_g = W_g col.
+//   im2col_gemm  the general case: y_g = W_g P_g, P_g the patch matrix (the input patches of
+//                every output position). With constant weights each GEMM tile writes its
+//                block of P_g straight into its B panels (patch_pack.h); otherwise (and for
+//                the transposed product) blocks of P_g are unrolled into a column buffer
+//                (workspace) first.
 //   direct       few channels per group with few outputs per group or few taps (depthwise,
 //                small first layers): each output line accumulates its taps directly, with
 //                the epilogue applied before it is stored, in parallel over (n, output
@@ -13,6 +16,7 @@
 
 #include "cpu/conv_base.h"
 #include "cpu/kernels.h"
+#include "cpu/patch_pack.h"
 #include "cpu/sgemm.h"
 #include "cpu/tap_sum.h"
 
@@ -52,8 +56,6 @@ class ConvKernel : public GroupedWindowKernel {
       Bad(ErrorCode::kPlan, "plan: tactic 'gemm_1x1' does not fit this layer's geometry");
     }
     act_ = ReadActivation(params(), "activation.");
-    // The column buffer unrolls the patches of a block of output positions.
-    if (tactic() == "im2col_gemm") SizeColumns(cg_ * w_.kernel_size(), w_.out_size());
     // Constant weights are packed once, per group, for the GEMMs (packing them on every run
     // read and wrote them twice more: most of a late layer's time, where they outweigh the
     // activations).
@@ -65,6 +67,7 @@ class ConvKernel : public GroupedWindowKernel {
     const int64_t kg = cg_ * w_.kernel_size(), out_size = w_.out_size();
     packed_.clear();
     transposed_ = false;
+    workspace_ = 0;
     if (wt && tactic() != "direct") {
       transposed_ = out_size < kGemmNR512 && mg_ >= kGemmNR512;
       for (int64_t g = 0; g < groups_; ++g) {
@@ -73,6 +76,9 @@ class ConvKernel : public GroupedWindowKernel {
                                       : PackedMatrix::A(mg_, kg, 1.0f, wg, kg, 1));
       }
     }
+    // The GEMM tiles pack the patches themselves where the weights are packed as A; else the
+    // column buffer unrolls the patches of a block of output positions.
+    if (tactic() == "im2col_gemm" && (packed_.empty() || transposed_)) SizeColumns(kg, out_size);
     if (transposed_) {
       if (tactic() == "im2col_gemm") {  // one block: the transposed product takes every position
         cols_ = out_size;
@@ -112,6 +118,15 @@ class ConvKernel : public GroupedWindowKernel {
           const float* xg = x + (n * c_ + g * cg_) * in_size;
           const float* wg = wt + g * mg_ * kg;
           float* yg = y + (n * m_ + g * mg_) * out_size;
+          // Bias, residual and activation on each tile of yg as it is finished (in cache).
+          const float* bias_g = bias ? bias + g * mg_ : nullptr;
+          const float* zg = z ? z + (yg - y) : nullptr;
+          const TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+            for (int64_t r = i0; r < i0 + rows; ++r) {
+              float* line = yg + r * out_size + j0;
+              FinishLine(line, line, cols, bias_g ? bias_g + r : nullptr, zg ? zg + r * out_size + j0 : nullptr);
+            }
+          };
           // y_g = W_g b, b (kg x nc) with row stride rs_b.
           auto gemm = [&](int64_t nc, const float* b, int64_t rs_b, float* yb) {
             if (transposed_) {
@@ -122,21 +137,19 @@ class ConvKernel : public GroupedWindowKernel {
               }
             } else if (packed_.empty()) {
               Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, b, rs_b, 1, 0.0f, yb, out_size, threads_);
-            } else {
-              // Bias, residual and activation on each tile as it is finished (in cache).
-              const float* bias_g = bias ? bias + g * mg_ : nullptr;
-              const float* zb = z ? z + (yb - y) : nullptr;
-              const TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
-                for (int64_t r = i0; r < i0 + rows; ++r) {
-                  float* line = yb + r * out_size + j0;
-                  FinishLine(line, line, cols, bias_g ? bias_g + r : nullptr, zb ? zb + r * out_size + j0 : nullptr);
-                }
-              };
+            } else {  // gemm_1x1 only: yb is yg
               Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_, &finish);
             }
           };
           if (tactic() == "gemm_1x1") {
             gemm(out_size, xg, in_size, yg);
+            continue;
+          }
+          if (!packed_.empty() && !transposed_) {
+            const PanelPacker patches = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
+              PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
+            };
+            Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
             continue;
           }
           float* col = static_cast<float*>(args.workspace);

@@ -174,7 +174,8 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
 template <int MR, int NR>
 void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a,
              int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads,
-             const PackedMatrix* packed_a, const PackedMatrix* packed_b, const TileEpilogue* epilogue) {
+             const PackedMatrix* packed_a, const PackedMatrix* packed_b, const PanelPacker* pack_b,
+             const TileEpilogue* epilogue) {
   const int64_t mc_blocks = (m + kMC - 1) / kMC;
   // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
   int64_t nc = kNCMax;
@@ -202,6 +203,8 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
         }
         if (packed_b) {
           pb = packed_b->data() + p0 * packed_b->padded() + j0 * kc;
+        } else if (pack_b) {
+          (*pack_b)(p0, kc, j0, ncur, NR, own_b);
         } else {
           PackB<NR>(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, ncur, own_b);
         }
@@ -223,21 +226,22 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
 // nothing is packed), else the blocked product with the micro-kernel in use.
 void Product(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
              int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads, const PackedMatrix* packed_a,
-             const PackedMatrix* packed_b, const TileEpilogue* epilogue) {
+             const PackedMatrix* packed_b, const TileEpilogue* epilogue, const PanelPacker* pack_b = nullptr) {
   if (m <= 0 || n <= 0) return;
   if (k <= 0 || alpha == 0) {
     ScaleC(m, n, beta, c, ldc);
     if (epilogue) (*epilogue)(0, 0, m, n);
     return;
   }
-  if (m == 1 && !packed_a && !packed_b && !epilogue) return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
+  if (m == 1 && !packed_a && !packed_b && !pack_b && !epilogue)
+    return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
   const Choice& choice = PickKernel();
   if (choice.mr == kGemmMR512) {
     Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads,
-                                    packed_a, packed_b, epilogue);
+                                    packed_a, packed_b, pack_b, epilogue);
   } else {
     Blocked<kGemmMR, kGemmNR>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads,
-                              packed_a, packed_b, epilogue);
+                              packed_a, packed_b, pack_b, epilogue);
   }
 }
 
@@ -393,6 +397,12 @@ PackedMatrix PackedMatrix::B(int64_t k, int64_t n, const float* b, int64_t rs, i
 void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
            int64_t ldc, int threads, const TileEpilogue* epilogue) {
   Product(a.outer(), n, a.k(), 1.0f, nullptr, 0, 0, b, rs_b, cs_b, beta, c, ldc, threads, &a, nullptr, epilogue);
+}
+
+void Sgemm(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float beta, float* c, int64_t ldc, int threads,
+           const TileEpilogue* epilogue) {
+  Product(a.outer(), n, a.k(), 1.0f, nullptr, 0, 0, nullptr, 0, 0, beta, c, ldc, threads, &a, nullptr, epilogue,
+          &pack_b);
 }
 
 void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,

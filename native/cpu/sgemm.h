@@ -60,10 +60,19 @@ class PackedMatrix {
 // residual and activation go (one pass less over the output). Tiles never overlap.
 using TileEpilogue = std::function<void(int64_t i0, int64_t j0, int64_t rows, int64_t cols)>;
 
+// Packs rows [p0, p0 + kc) x columns [j0, j0 + nc) of a B that is never stored whole (a
+// convolution's patch matrix, patch_pack.h) into nr-column panels, as the product packs a
+// stored B: panel q holds, for each row, columns j0 + q nr .. j0 + q nr + nr - 1, zero past
+// nc. Called by the thread that multiplies the block, once per tile and KC slice.
+using PanelPacker = std::function<void(int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out)>;
+
 // Sgemm with A packed (m and k are the packing's) or with B packed (k and n are the
-// packing's); the plain operand as in Sgemm; `epilogue` (optional) runs on each tile.
+// packing's); the plain operand as in Sgemm, or B (k x n) from a packer; `epilogue`
+// (optional) runs on each tile.
 void Sgemm(const PackedMatrix& a, int64_t n, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c,
            int64_t ldc, int threads, const TileEpilogue* epilogue = nullptr);
+void Sgemm(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float beta, float* c, int64_t ldc, int threads,
+           const TileEpilogue* epilogue = nullptr);
 void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
            float* c, int64_t ldc, int threads, const TileEpilogue* epilogue = nullptr);
 

@@ -1,7 +1,9 @@
 // TapSum's three forms (tap_sum.h). The vector forms use FMA, so their sums differ from the
 // portable form's by a rounding per tap; each form gives the same bits wherever a line starts.
-// Stride 2 loads two vectors of consecutive inputs and keeps the even lanes.
+// Strided loads: strided_load.h (AVX-512), Load256 (AVX2).
 #include "cpu/tap_sum.h"
+
+#include "cpu/strided_load.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -28,28 +30,6 @@ void TapSumPortable(const float* const* src, const float* w, int64_t taps, int64
 }
 
 #ifdef HR_X86
-// 16 outputs from p[0], p[s], ..., p[15 s] for s in {1, 2}; `m` masks outputs past the line
-// (their inputs are not read).
-template <int S>
-__attribute__((target("avx512f"))) inline __m512 Load512(const float* p, __mmask16 m) {
-  if constexpr (S == 1) {
-    return _mm512_maskz_loadu_ps(m, p);
-  } else {
-    // Output lane j reads input 2j: input lanes 2j of the first 16 and of the next 16.
-    const unsigned full = m;
-    unsigned lo = 0, hi = 0;
-    for (int j = 0; j < 16; ++j) {
-      if (!(full >> j & 1u)) continue;
-      if (j < 8) lo |= 1u << (2 * j);
-      else hi |= 1u << (2 * j - 16);
-    }
-    const __m512 a = _mm512_maskz_loadu_ps(static_cast<__mmask16>(lo), p);
-    const __m512 b = _mm512_maskz_loadu_ps(static_cast<__mmask16>(hi), p + 16);
-    const __m512i even = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
-    return _mm512_permutex2var_ps(a, even, b);
-  }
-}
-
 template <int S>
 __attribute__((target("avx512f"))) void TapSum512(const float* const* src, const float* w, int64_t taps, float* y,
                                                   int64_t n) {
@@ -58,8 +38,8 @@ __attribute__((target("avx512f"))) void TapSum512(const float* const* src, const
     __m512 a = _mm512_setzero_ps(), b = _mm512_setzero_ps();
     for (int64_t t = 0; t < taps; ++t) {
       const __m512 wv = _mm512_set1_ps(w[t]);
-      a = _mm512_fmadd_ps(wv, Load512<S>(src[t] + i * S, 0xffff), a);
-      b = _mm512_fmadd_ps(wv, Load512<S>(src[t] + (i + 16) * S, 0xffff), b);
+      a = _mm512_fmadd_ps(wv, StridedLoad512<S>(src[t] + i * S, 0xffff), a);
+      b = _mm512_fmadd_ps(wv, StridedLoad512<S>(src[t] + (i + 16) * S, 0xffff), b);
     }
     _mm512_storeu_ps(y + i, a);
     _mm512_storeu_ps(y + i + 16, b);
@@ -67,7 +47,8 @@ __attribute__((target("avx512f"))) void TapSum512(const float* const* src, const
   for (; i < n; i += 16) {
     const __mmask16 m = static_cast<__mmask16>(n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1u);
     __m512 a = _mm512_setzero_ps();
-    for (int64_t t = 0; t < taps; ++t) a = _mm512_fmadd_ps(_mm512_set1_ps(w[t]), Load512<S>(src[t] + i * S, m), a);
+    for (int64_t t = 0; t < taps; ++t)
+      a = _mm512_fmadd_ps(_mm512_set1_ps(w[t]), StridedLoad512<S>(src[t] + i * S, m), a);
     _mm512_mask_storeu_ps(y + i, m, a);
   }
 }

@@ -78,6 +78,18 @@ describe('convolution over random geometries', () => {
   it('a dilation-12 head at 16x16 (deeplabv3_mobilenet_v3_large)', async () => {
     await check({ x: [1, 960, 16, 16], m: 4, kernel: [3, 3], strides: [1, 1], pads: [12, 12, 12, 12], dilations: [12, 12], groups: 1 }, 4);
   });
+  // The patch packer (native/cpu/patch_pack.cc) writes each GEMM tile's patches straight into
+  // its panels: lines that cross a panel, strides 1, 2 (vector forms) and 3 (portable), pads
+  // cut into a line, 3-D windows, and products of several row blocks and column tiles.
+  it('patches packed per tile: 200 outputs, stride 2, odd sizes', async () => {
+    await check({ x: [1, 48, 23, 19], m: 200, kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], dilations: [1, 1], groups: 1 }, 5);
+  });
+  it('patches packed per tile: lines wider than a panel, asymmetric pads, dilation 2', async () => {
+    await check({ x: [2, 16, 9, 70], m: 40, kernel: [3, 5], strides: [1, 1], pads: [1, 2, 0, 1], dilations: [1, 2], groups: 1 }, 6);
+  });
+  it('patches packed per tile: 3-D, stride 3, two groups', async () => {
+    await check({ x: [1, 8, 5, 7, 20], m: 36, kernel: [3, 3, 3], strides: [1, 3, 3], pads: [1, 1, 1, 1, 1, 2], dilations: [1, 1, 1], groups: 2 }, 7);
+  });
   for (let seed = 1; seed <= 60; seed++) {
     const c = draw(seed * 7919, false);
     it(`seed ${seed}: ${show(c)}`, () => check(c, seed));

@@ -1,0 +1,120 @@
+// PackPatches (patch_pack.h): each row of the block is walked along its output lines; a line
+// piece is cut where it crosses a panel, and each part is written as zeros before the tap's
+// valid range, a (strided) copy inside it and zeros after it. The AVX-512 form writes a part
+// as masked loads (zero outside the valid range, no input read there) and masked stores, for
+// strides 1 and 2; the portable form copies element by element.
+#include "cpu/patch_pack.h"
+
+#include <algorithm>
+
+#include "cpu/strided_load.h"
+#include "cpu/tap_sum.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+// dst[0, len) for output columns [ow, ow + len) of a line whose tap reads x[at + ow * sw]
+// where ow is in [lo, hi), zero elsewhere (x null: the tap's input line is padding).
+struct PutPortable {
+  int64_t sw;
+  void operator()(float* dst, const float* x, int64_t at, int64_t ow, int64_t len, int64_t lo, int64_t hi) const {
+    if (!x) {
+      std::fill(dst, dst + len, 0.0f);
+      return;
+    }
+    const int64_t a = std::min(ow + len, std::max(ow, lo)), b = std::max(a, std::min(ow + len, hi));
+    std::fill(dst, dst + (a - ow), 0.0f);
+    float* o = dst + (a - ow);
+    const float* s = x + at + a * sw;
+    if (sw == 1) {
+      for (int64_t i = 0; i < b - a; ++i) o[i] = s[i];
+    } else {
+      for (int64_t i = 0; i < b - a; ++i) o[i] = s[i * sw];
+    }
+    std::fill(dst + (b - ow), dst + len, 0.0f);
+  }
+};
+
+// Every row of the block, its line pieces cut at panel edges, through put (above).
+template <typename Put>
+__attribute__((always_inline)) inline void Walk(const Window& w, const float* xg, int64_t p0, int64_t kc, int64_t j0,
+                                                int64_t nc, int64_t nr, float* out, const Put& put) {
+  const int64_t ks = w.kernel_size(), ow_n = w.out[2], oh_n = w.out[1], sw = w.stride[2];
+  const int64_t panel = kc * nr;  // floats between panels
+  for (int64_t rr = 0; rr < kc; ++rr) {
+    const int64_t r = p0 + rr, c = r / ks;
+    int64_t kd, kh, kw;
+    w.Tap(r % ks, &kd, &kh, &kw);
+    const float* xc = xg + c * w.in_size();
+    const int64_t ow_off = kw * w.dilation[2];
+    int64_t lo, hi;
+    ValidRange(w.in[2], ow_n, sw, w.pad[2], ow_off, &lo, &hi);
+    float* row = out + rr * nr;  // this row in panel 0
+    const int64_t line0 = j0 / ow_n;
+    int64_t ow = j0 % ow_n, oh = line0 % oh_n, od = line0 / oh_n;
+    for (int64_t jj = 0; jj < nc;) {
+      const int64_t id = od * w.stride[0] - w.pad[0] + kd * w.dilation[0];
+      const int64_t ih = oh * w.stride[1] - w.pad[1] + kh * w.dilation[1];
+      const bool inside = id >= 0 && id < w.in[0] && ih >= 0 && ih < w.in[1];
+      // xc[at + ow * sw] is the input this tap reads for output column ow (valid in [lo, hi)).
+      const int64_t at = (id * w.in[1] + ih) * w.in[2] - w.pad[2] + ow_off;
+      for (const int64_t end = std::min(ow_n, ow + (nc - jj)); ow < end;) {
+        const int64_t lane = jj % nr, len = std::min(end - ow, nr - lane);
+        put(row + (jj / nr) * panel + lane, inside ? xc : nullptr, at, ow, len, lo, hi);
+        ow += len;
+        jj += len;
+      }
+      ow = 0;
+      if (++oh == oh_n) {
+        oh = 0;
+        ++od;
+      }
+    }
+    if (const int64_t tail = nc % nr) {  // the last panel's columns past nc
+      float* last = row + (nc / nr) * panel;
+      std::fill(last + tail, last + nr, 0.0f);
+    }
+  }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HR_X86 1
+
+inline unsigned LowBits(int64_t n) { return n >= 16 ? 0xffffu : (1u << n) - 1u; }
+
+template <int S>
+struct Put512 {
+  __attribute__((target("avx512f"))) void operator()(float* dst, const float* x, int64_t at, int64_t ow, int64_t len,
+                                                     int64_t lo, int64_t hi) const {
+    for (int64_t i = 0; i < len; i += 16) {
+      const int64_t n = std::min<int64_t>(16, len - i), first = ow + i;
+      const int64_t a = std::min(n, std::max<int64_t>(0, lo - first)), b = std::max(a, std::min(n, hi - first));
+      const __mmask16 valid = static_cast<__mmask16>(x ? LowBits(b) & ~LowBits(a) : 0u);
+      // Lanes outside `valid` load nothing, whatever their addresses.
+      const __m512 v = valid ? StridedLoad512<S>(x + at + first * S, valid) : _mm512_setzero_ps();
+      _mm512_mask_storeu_ps(dst + i, static_cast<__mmask16>(LowBits(n)), v);
+    }
+  }
+};
+
+template <int S>
+__attribute__((target("avx512f"))) void PackAvx512(const Window& w, const float* xg, int64_t p0, int64_t kc, int64_t j0,
+                                                   int64_t nc, int nr, float* out) {
+  Walk(w, xg, p0, kc, j0, nc, nr, out, Put512<S>{});
+}
+#endif
+
+}  // namespace
+
+void PackPatches(const Window& w, const float* xg, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
+#ifdef HR_X86
+  if (VectorKernel() == SimdKernel::kAvx512 && w.stride[2] == 1) return PackAvx512<1>(w, xg, p0, kc, j0, nc, nr, out);
+  if (VectorKernel() == SimdKernel::kAvx512 && w.stride[2] == 2) return PackAvx512<2>(w, xg, p0, kc, j0, nc, nr, out);
+#endif
+  Walk(w, xg, p0, kc, j0, nc, nr, out, PutPortable{w.stride[2]});
+}
+
+}  // namespace cpu
+}  // namespace hybridrt
