@@ -168,6 +168,37 @@ void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const
   });
 }
 
+// C's tiles (mc x nc, mc <= kMC and a multiple of MR, nc <= kNCMax and a multiple of NR), one
+// per chunk of the parallel loop, which hands them out in order to whichever thread is free.
+// Of the ways to cut m into equal blocks and n into panels, the one whose busiest thread has
+// the least work: tiles of kMC x kNCMax cut as they fell left threads idle for a tile (a
+// 64 x 1024 product as 6 tiles of 192 columns: 576 against 448 columns; 256 rows as 144 + 112;
+// 128 x 64 as one tile, on one thread). A tile costs its rows times its panels, plus what each
+// tile and each of its panels costs whatever the rows (packing B, the epilogue), estimated.
+struct Tiling {
+  int64_t mc, nc;
+};
+
+Tiling PlanTiles(int64_t m, int64_t n, int mr, int nr, int threads) {
+  const int64_t panels = (n + nr - 1) / nr, least_blocks = (m + kMC - 1) / kMC;
+  Tiling best{kMC, kNCMax};
+  double best_cost = -1;
+  for (int64_t blocks = least_blocks; blocks < least_blocks + threads; ++blocks) {
+    const int64_t mc = ((m + blocks - 1) / blocks + mr - 1) / mr * mr;
+    if (mc <= 0 || (blocks > least_blocks && (m + mc - 1) / mc < blocks)) break;  // m too small to cut further
+    for (int64_t per = std::min<int64_t>(panels, kNCMax / nr); per >= 1; --per) {
+      const int64_t tiles = ((m + mc - 1) / mc) * ((panels + per - 1) / per);
+      const int64_t rounds = (tiles + threads - 1) / threads;
+      const double cost = static_cast<double>(rounds) * (mc + 16) * (per + 0.5);
+      if (best_cost < 0 || cost < best_cost) {
+        best_cost = cost;
+        best = {mc, per * nr};
+      }
+    }
+  }
+  return best;
+}
+
 // The blocked product with the MR x NR tile of `kernel` (see sgemm.h).
 // A or B may come packed (PackedMatrix's layout; nullptr: pack it here). The packed
 // operand's own pointer and strides are then unused.
@@ -176,22 +207,14 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
              int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b, float beta, float* c, int64_t ldc, int threads,
              const PackedMatrix* packed_a, const PackedMatrix* packed_b, const PanelPacker* pack_b,
              const TileEpilogue* epilogue) {
-  const int64_t mc_blocks = (m + kMC - 1) / kMC;
-  // Enough N tiles to keep every thread busy, but tiles no wider than kNCMax.
-  int64_t nc = kNCMax;
-  const int64_t want_tiles = static_cast<int64_t>(threads) * 3;
-  if (mc_blocks * ((n + nc - 1) / nc) < want_tiles) {
-    int64_t per = (n * mc_blocks + want_tiles - 1) / want_tiles;
-    nc = std::max<int64_t>(NR * 4, (per + NR - 1) / NR * NR);
-    nc = std::min(nc, kNCMax);
-  }
-  const int64_t nc_blocks = (n + nc - 1) / nc;
+  const Tiling tiling = PlanTiles(m, n, MR, NR, threads);
+  const int64_t mc = tiling.mc, nc = tiling.nc, nc_blocks = (n + nc - 1) / nc, mc_blocks = (m + mc - 1) / mc;
   ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
     float* own_a = packed_a ? nullptr : PackBuffer(static_cast<size_t>(kMC * kKC), 0);
     float* own_b = packed_b ? nullptr : PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
     for (int64_t t = t0; t < t1; ++t) {
-      const int64_t i0 = (t / nc_blocks) * kMC, j0 = (t % nc_blocks) * nc;
-      const int64_t mcur = std::min(kMC, m - i0), ncur = std::min(nc, n - j0);
+      const int64_t i0 = (t / nc_blocks) * mc, j0 = (t % nc_blocks) * nc;
+      const int64_t mcur = std::min(mc, m - i0), ncur = std::min(nc, n - j0);
       for (int64_t p0 = 0; p0 < k; p0 += kKC) {
         const int64_t kc = std::min(kKC, k - p0);
         const float* pa = own_a;
