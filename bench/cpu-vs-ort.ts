@@ -1,7 +1,7 @@
 /**
  * The cpu backend against onnxruntime-node's CPU provider, on the zoo (issue 18's benchmark).
  *
- *   npx tsx bench/cpu-vs-ort.ts [--models a,b] [--threads N] [--runs 20] [--warmup 3] [--json FILE]
+ *   npx tsx bench/cpu-vs-ort.ts [--models a,b] [--threads N] [--runs 20] [--warmup 3] [--json FILE] [--layers K]
  *
  * Promises: for each model of .zoo/models/manifest.json (bench/zoo/export.py, fetch.sh), in
  * this process, one after another: compile() on the cpu backend and an onnxruntime session of
@@ -11,7 +11,9 @@
  * hybridrt's block first, twice over; the table gives each median in milliseconds and
  * the ratio hybridrt / onnxruntime (below 1: hybridrt is faster), the geometric mean and
  * median of the ratios, and per model the three layer kinds where the cpu engines spend most
- * (from one run with timing 'layers'). Nothing is asserted: this measures, tests check.
+ * (from one run with timing 'layers'); with --layers K, after the table, each model's K slowest
+ * layers of that run (name, kind, tactic, milliseconds). Nothing is asserted: this measures,
+ * tests check.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,6 +44,8 @@ const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
+
+type LayerTime = { name: string; kind: string; tactic: string; ms: number };
 
 async function measure(name: string, entry: Entry, threads: number, runs: number, warmup: number) {
   const file = path.join(MODELS, entry.file);
@@ -76,14 +80,20 @@ async function measure(name: string, entry: Entry, threads: number, runs: number
     // Where the engines' time goes, by layer kind.
     const { stats } = await model.runWithStats(feeds, { timing: 'layers' });
     const byKind = new Map<string, number>();
-    for (const s of stats.segments) for (const l of s.timing?.layers ?? []) byKind.set(l.kind, (byKind.get(l.kind) ?? 0) + l.ms);
+    const layers: LayerTime[] = [];
+    for (const s of stats.segments) {
+      for (const l of s.timing?.layers ?? []) {
+        byKind.set(l.kind, (byKind.get(l.kind) ?? 0) + l.ms);
+        layers.push({ name: l.name, kind: l.kind, tactic: l.tactic, ms: l.ms });
+      }
+    }
     const total = [...byKind.values()].reduce((a, b) => a + b, 0) || 1;
     const top = [...byKind]
       .sort((a, b) => b[1] - a[1])
       .slice(0, 3)
       .map(([k, ms]) => `${k} ${Math.round((100 * ms) / total)}%`)
       .join(', ');
-    return { hybrid: median(ours), ort: median(theirs), top };
+    return { hybrid: median(ours), ort: median(theirs), top, layers: layers.sort((a, b) => b.ms - a.ms) };
   } finally {
     await model.dispose();
     await session.release();
@@ -97,7 +107,8 @@ async function main() {
   const threads = Number(arg('threads', String(os.availableParallelism())));
   const runs = Number(arg('runs', '20'));
   const warmup = Number(arg('warmup', '3'));
-  const rows: Array<{ model: string; hybrid: number; ort: number; ratio: number; top: string }> = [];
+  const slowest = Number(arg('layers', '0'));
+  const rows: Array<{ model: string; hybrid: number; ort: number; ratio: number; top: string; layers: LayerTime[] }> = [];
   console.log(`threads ${threads}, ${runs} runs after ${warmup} warm-up, medians in ms\n`);
   console.log('| model | hybridrt cpu | onnxruntime | ratio | where the engines spend |');
   console.log('|---|--:|--:|--:|---|');
@@ -106,7 +117,7 @@ async function main() {
     if (!entry) throw new Error(`no model '${name}' in the manifest`);
     try {
       const r = await measure(name, entry, threads, runs, warmup);
-      const row = { model: name, hybrid: r.hybrid, ort: r.ort, ratio: r.hybrid / r.ort, top: r.top };
+      const row = { model: name, hybrid: r.hybrid, ort: r.ort, ratio: r.hybrid / r.ort, top: r.top, layers: r.layers };
       rows.push(row);
       console.log(`| ${name} | ${row.hybrid.toFixed(2)} | ${row.ort.toFixed(2)} | ${row.ratio.toFixed(2)} | ${row.top} |`);
     } catch (e) {
@@ -119,6 +130,11 @@ async function main() {
     `\n${rows.length} models: median ratio ${median(ratios).toFixed(2)}, geometric mean ${geo.toFixed(2)}, ` +
       `above 1.5: ${rows.filter((r) => r.ratio > 1.5).length}, at or below 1.0: ${rows.filter((r) => r.ratio <= 1).length}`,
   );
+  for (const r of slowest > 0 ? rows : []) {
+    console.log(`\n${r.model}: the ${slowest} slowest layers of one run`);
+    for (const l of r.layers.slice(0, slowest))
+      console.log(`  ${l.ms.toFixed(3).padStart(8)} ms  ${l.kind.padEnd(12)} ${l.tactic.padEnd(12)} ${l.name}`);
+  }
   const json = arg('json', '');
   if (json) fs.writeFileSync(json, JSON.stringify({ threads, runs, warmup, cpu: os.cpus()[0]?.model, rows }, null, 1));
 }
