@@ -163,8 +163,7 @@ class AttentionLayer : public CudaKernel {
 
  private:
   size_t FlashBytes() const {
-    return static_cast<size_t>(FlashLayout(FlashHead(p_.g.d, p_.g.dv), p_.g.trans_k).elems) *
-           DTypeSize(in_[0].dtype);
+    return static_cast<size_t>(FlashLayout(FlashHead(p_.g.d, p_.g.dv), p_.g.trans_k).elems) * DTypeSize(in_[0].dtype);
   }
   size_t TiledBytes() const {
     return TiledLayout(static_cast<int>(p_.g.d), static_cast<int>(p_.g.dv), static_cast<int>(DTypeSize(in_[0].dtype)))

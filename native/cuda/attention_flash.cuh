@@ -177,7 +177,8 @@ __global__ void __launch_bounds__(32 * kFlashWarps)
     const T* vb = v + g.VOffset(b);
     const T* mr[2];
 #pragma unroll
-    for (int r = 0; r < 2; ++r) mr[r] = mask && rows[r] < g.s ? mask + g.MaskOffset(b) + rows[r] * g.mask_s_stride : nullptr;
+    for (int r = 0; r < 2; ++r)
+      mr[r] = mask && rows[r] < g.s ? mask + g.MaskOffset(b) + rows[r] * g.mask_s_stride : nullptr;
     auto load_k = [&](int64_t t0) {
       if (g.trans_k) LoadTile(ks, L.ldk, kb, g.d, t0, g.t, 0, g.d, kFlashKeys, kD);
       else LoadTile(ks, L.ldk, kb, g.t, 0, g.d, t0, g.t, kD, kFlashKeys);

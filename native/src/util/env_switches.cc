@@ -45,9 +45,9 @@ std::string DescribeEnvSwitches(const EnvSwitches& s) {
   const TacticSwitches& t = s.tactics;
   // Not the tactic log (it only prints) nor CUDA graphs (a context's choice, not the plan's).
   return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
-             " attention=", s.attention, " conv_tactic=", t.conv_tactic, " attention_tactic=", t.attention_tactic, " fused_graph_configs=", t.fused_graph_configs,
-             " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " depthwise=", t.depthwise,
-             " cpu_kernel=", s.cpu_kernel);
+             " attention=", s.attention, " conv_tactic=", t.conv_tactic, " attention_tactic=", t.attention_tactic,
+             " fused_graph_configs=", t.fused_graph_configs, " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba,
+             " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt
