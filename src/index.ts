@@ -2,8 +2,8 @@
  * hybridrt's public API: compile an ONNX model into a HybridModel (engine segments on the cpu
  * or cuda backend, the rest on onnxruntime-node), run it with onnxruntime Tensors, read its
  * partition report; register converters for custom ops; load and save models; serve a model
- * repository over the Open Inference Protocol (docs/serve.md). docs/api.md has an example and
- * every option.
+ * repository over the Open Inference Protocol (docs/serve.md); calibrate a model and write it as
+ * a Q/DQ (int8) model (docs/quantization.md). docs/api.md has an example and every option.
  */
 import ort from 'onnxruntime-node';
 export { HybridError, isHybridError, type ErrorCode } from './errors.js';
@@ -36,6 +36,15 @@ export type { NetworkBuilder, TensorRef } from './engine/builder.js';
 export type { Precision } from './engine/network.js';
 export { compiledBackends, cudaAvailable, deviceQuery, type DeviceStatus } from './engine/engine.js';
 export { serve, type HybridServer, type ServeOptions } from './serve/server.js';
+export { quantize, type QuantizeOptions, type QuantizeResult } from './quantize/quantize.js';
+export { calibrate, CALIBRATION_METHODS, type Calibration, type CalibrationOptions } from './quantize/calibrate.js';
+export type { CalibrationData, CalibrationFeeds } from './quantize/data.js';
+export {
+  readCache as readCalibrationCache,
+  writeCache as writeCalibrationCache,
+  type CalibrationCache,
+  type CalibrationMethod,
+} from './quantize/cache.js';
 
 /**
  * onnxruntime-node's Tensor class: the class of run()'s outputs (`out.logits instanceof Tensor`)

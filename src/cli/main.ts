@@ -23,6 +23,7 @@ import {
 import { INT_RANGE } from './random.js';
 import { GRAPH_OPTIMIZATION_LEVELS, offeredProviders } from '../compiler/ort-session-options.js';
 import { type CliIO, runCli } from './run.js';
+import { quantizeMain } from './quantize.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -33,6 +34,7 @@ Examples:
   $ hybrid-run examples/transformer_block.onnx --shape hidden_states=2x16x64 --seed 7 --benchmark
   $ hybrid-run model.onnx --min-shapes x:1x3x224x224 --opt-shapes x:8x3x224x224 --max-shapes x:32x3x224x224
   $ hybrid-run resnet50.onnx --precision fp16 --benchmark --duration 10 --profile --json
+  $ hybrid-run quantize model.onnx --calib-data calib/ -o model.qdq.onnx   (see hybrid-run quantize --help)
 
 Inputs not given with --input are random: floats uniform in [-1, 1) (or normal with
 --random-dist normal), integers in [0, ${INT_RANGE}), bools 0/1, the same for the same --seed.
@@ -187,6 +189,7 @@ const processIO: CliIO = {
 
 /** Runs hybrid-run with `argv` (the arguments after the script name); returns the exit code. */
 export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  if (argv[0] === 'quantize') return quantizeMain(argv.slice(1), io);
   const verbose = argv.includes('-v') || argv.includes('--verbose');
   const program = buildCommand(io);
   let model: string;

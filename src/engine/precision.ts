@@ -14,7 +14,9 @@ export type Precision = (typeof PRECISIONS)[number];
  * than a request silently computed in another precision.
  */
 export const UNAVAILABLE_PRECISIONS: Readonly<Partial<Record<Precision, string>>> = {
-  int8: 'int8 needs int8 kernels and quantization scales (calibration or Q/DQ nodes), which hybridrt does not have yet',
+  int8:
+    'int8 needs int8 kernels, which hybridrt does not have yet; calibration (quantize(), hybrid-run quantize) writes Q/DQ models, ' +
+    'whose QuantizeLinear/DequantizeLinear nodes run on engines around fp32 layers',
 };
 
 /** The precisions a backend's engines compute in (the cpu backend computes every layer in fp32). */

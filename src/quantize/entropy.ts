@@ -10,6 +10,12 @@
  * and the threshold is the one whose KL(P || Q) is smallest (ties: the largest threshold), at
  * the upper edge of bin i - 1. As in pytorch-quantization, bin 0 counts as bin 1 does: the
  * zeros of a ReLU would otherwise dominate every merge with bin 0 and pull the threshold down.
+ *
+ * NOTE: like TensorRT's, the method compares the clipped reference with its own quantization,
+ * so it cannot see the clipping itself where the clipped values all land in one group: a
+ * tensor whose values stay far from 0 (no ReLU zeros, a positive offset) can get a threshold
+ * at its smallest values. Use 'minmax' or 'percentile' for such tensors, and give entropy
+ * calibration enough values (thousands per tensor) to fill its 2048 bins.
  */
 import type { AbsHistogram } from './histogram.js';
 

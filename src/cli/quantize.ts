@@ -1,0 +1,99 @@
+/**
+ * `hybrid-run quantize model.onnx --calib-data DIR [--calib-method entropy] -o model.qdq.onnx`:
+ * calibrates the fp32 model over a folder of .npy batches (or reuses a TensorRT-format cache,
+ * --calib-cache; trtexec spells it --calib) and writes the Q/DQ model (src/quantize/). Prints
+ * one line of what was quantized; errors as hybrid-run prints them (errors.ts).
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { HybridError } from '../errors.js';
+import { CALIBRATION_METHODS } from '../quantize/calibrate.js';
+import type { CalibrationMethod } from '../quantize/cache.js';
+import { quantize } from '../quantize/quantize.js';
+import { CliFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
+import type { CliIO } from './run.js';
+
+interface QuantizeFlags {
+  calibData?: string;
+  calibMethod: CalibrationMethod;
+  calibPercentile: string;
+  calibCache?: string;
+  calib?: string;
+  output?: string;
+  verbose?: boolean;
+}
+
+const EXAMPLES = `
+Examples:
+  $ hybrid-run quantize model.onnx --calib-data calib/ -o model.qdq.onnx
+  $ hybrid-run quantize model.onnx --calib-data calib/ --calib-method percentile --calib-percentile 99.9 -o model.qdq.onnx
+  $ hybrid-run quantize model.onnx --calib-cache model.cache -o model.qdq.onnx
+
+--calib-data DIR holds one .npy file per batch (a model of one input) or one sub-folder per
+batch with <input name>.npy for every input. --calib-cache FILE is read where it exists (and
+then no data is needed), else written after calibrating: TensorRT's text format, so either
+tool can reuse the other's cache.`;
+
+function command(io: CliIO): Command {
+  return new Command('hybrid-run quantize')
+    .description(
+      'Calibrate an fp32 ONNX model and write it as a Q/DQ model (int8 activations entering Conv, MatMul and Gemm, int8 per-channel weights), which onnxruntime and hybridrt run.',
+    )
+    .argument('<model>', 'the fp32 ONNX model file')
+    .helpOption('-h, --help', 'show this help')
+    .option('--calib-data <dir>', 'a folder of calibration batches: .npy files, or sub-folders of <input>.npy (e.g. --calib-data calib/)')
+    .addOption(
+      new Option('--calib-method <method>', "how each tensor's range is found (e.g. --calib-method minmax)")
+        .choices(CALIBRATION_METHODS)
+        .default('entropy'),
+    )
+    .option('--calib-percentile <p>', 'the percentile of |x| kept by --calib-method percentile (e.g. --calib-percentile 99.9)', '99.99')
+    .option('--calib-cache <file>', 'a TensorRT calibration cache: read where it exists, else written (e.g. --calib-cache model.cache)')
+    .addOption(new Option('--calib <file>', 'trtexec spelling of --calib-cache').hideHelp())
+    .option('-o, --output <file>', 'where to write the Q/DQ model (e.g. -o model.qdq.onnx)')
+    .option('-v, --verbose', 'print the stack of an error (e.g. -v)')
+    .addHelpText('after', EXAMPLES)
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.out(s), writeErr: (s) => io.err(s), outputError: () => {} });
+}
+
+/** Runs `hybrid-run quantize` with the arguments after 'quantize'; returns the exit code. */
+export async function quantizeMain(argv: string[], io: CliIO): Promise<number> {
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const program = command(io);
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed') return EXIT_OK;
+      io.err(formatError(new CliFailure(`${e.message.replace(/^error: /, '')} (see hybrid-run quantize --help)`, EXIT_USAGE), false));
+      return EXIT_USAGE;
+    }
+    throw e;
+  }
+  const flags = program.opts<QuantizeFlags>();
+  const model = program.args[0]!;
+  try {
+    if (!flags.output) throw new HybridError('OPTION', '-o/--output is required: where to write the Q/DQ model (e.g. -o model.qdq.onnx)');
+    const cache = flags.calibCache ?? flags.calib;
+    if (!flags.calibData && !cache) throw new HybridError('OPTION', '--calib-data DIR (or an existing --calib-cache FILE) is required');
+    const percentile = Number(flags.calibPercentile);
+    const result = await quantize(model, {
+      data: flags.calibData,
+      method: flags.calibMethod,
+      percentile,
+      cache,
+      output: flags.output,
+      progress: io.errIsTTY === true,
+    });
+    const from = result.calibration.method === 'cache' ? `the cache ${cache}` : `${result.calibration.method} calibration over ${flags.calibData}`;
+    const written = cache && result.calibration.method !== 'cache' ? `; cache written to ${cache}` : '';
+    io.out(
+      `${model}: ${result.activations.length} activation(s) quantized (int8 Q/DQ, per tensor) and ${result.weights.length} weight(s) ` +
+        `(int8, ${result.perChannel ? 'per output channel' : 'per tensor: opset < 13'}) from ${from} -> ${flags.output}${written}\n`,
+    );
+    return EXIT_OK;
+  } catch (e) {
+    io.err(formatError(e, verbose));
+    return exitCodeOf(e);
+  }
+}

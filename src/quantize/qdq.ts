@@ -1,0 +1,108 @@
+/**
+ * Writes a Q/DQ (QDQ format) model from activation scales, as onnxruntime's quantize_static
+ * lays it out and TensorRT's explicit quantization reads it:
+ *
+ *   T ─► QuantizeLinear(s_T, 0) ─► DequantizeLinear(s_T, 0) ─► Conv / MatMul / Gemm
+ *   W (int8) ─► DequantizeLinear(s_W[c], 0, axis) ─────────────┘
+ *
+ * - every calibrated float32 activation entering Conv, MatMul or Gemm (targets.ts) gets a Q/DQ
+ *   pair, int8 with zero point 0 and its per-tensor scale; only those consumers read the DQ
+ *   output (other readers keep the fp32 tensor);
+ * - every float32 initializer they read as their weight becomes int8, one symmetric scale per
+ *   output channel (weights.ts) behind a DequantizeLinear; per tensor before opset 13, which
+ *   has no per-axis DequantizeLinear. Biases stay float32.
+ * The graph is modified in place; new values and nodes get names no other value has.
+ */
+import { HybridError } from '../errors.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { makeAttr } from '../ir/attributes.js';
+import { QUANTIZED_OPS, activationTargets, weightTargets } from './targets.js';
+import { quantizeWeight } from './weights.js';
+
+export interface QdqSummary {
+  /** Activations given a Q/DQ pair. */
+  activations: string[];
+  /** Weights stored as int8. */
+  weights: string[];
+  /** Whether weights have one scale per output channel (opset >= 13) or one per tensor. */
+  perChannel: boolean;
+}
+
+function namer(graph: Graph): (base: string) => string {
+  const taken = new Set<string>([...graph.inputs, ...graph.outputs, ...graph.initializers.keys(), ...graph.types.keys()]);
+  for (const n of graph.nodes) {
+    taken.add(n.name);
+    for (const o of n.outputs) taken.add(o);
+  }
+  return (base) => {
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+}
+
+export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>): QdqSummary {
+  const opset = graph.opsets.get('') ?? 1;
+  if (opset < 10) {
+    throw new HybridError(
+      'OPTION',
+      `the model's opset is ${opset}; QuantizeLinear and DequantizeLinear need opset 10 or later (convert the model first)`,
+    );
+  }
+  const perChannel = opset >= 13;
+  const fresh = namer(graph);
+  /** Nodes to insert, keyed by the first node that needs them. */
+  const before = new Map<Node, Node[]>();
+  const insert = (consumer: Node, ...nodes: Node[]) => before.set(consumer, [...(before.get(consumer) ?? []), ...nodes]);
+  const node = (opType: string, inputs: string[], outputs: string[], attributes: Node['attributes'] = []): Node =>
+    ({ name: fresh(`${outputs[0]}_node`), opType, domain: '', inputs, outputs, attributes }) as Node;
+  const quantized = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType);
+
+  const activations = activationTargets(graph).filter((t) => scales.has(t));
+  for (const t of activations) {
+    const readers = graph.nodes.filter((n) => quantized(n) && (n.inputs[0] === t || n.inputs[1] === t));
+    const scale = fresh(`${t}_scale`);
+    const zp = fresh(`${t}_zero_point`);
+    graph.setInitializer(scale, { dtype: 'float32', dims: [], data: Float32Array.of(scales.get(t)!) });
+    graph.setInitializer(zp, { dtype: 'int8', dims: [], data: Int8Array.of(0) });
+    const q = fresh(`${t}_QuantizeLinear_Output`);
+    const dq = fresh(`${t}_DequantizeLinear_Output`);
+    insert(readers[0]!, node('QuantizeLinear', [t, scale, zp], [q]), node('DequantizeLinear', [q, scale, zp], [dq]));
+    for (const n of readers) n.inputs = n.inputs.map((v, i) => (i < 2 && v === t ? dq : v));
+  }
+
+  const weights: string[] = [];
+  const done = new Map<string, string>(); // weight@axis -> DQ output
+  for (const { node: n, input, axis } of weightTargets(graph)) {
+    const w = n.inputs[input]!;
+    const key = `${w}@${perChannel ? axis : 'tensor'}`;
+    let dq = done.get(key);
+    if (!dq) {
+      const { q, scales: s } = quantizeWeight(graph.constant(w)!, perChannel ? axis : undefined);
+      const dims = graph.constant(w)!.dims;
+      const qName = fresh(`${w}_quantized`);
+      const sName = fresh(`${w}_scale`);
+      const zName = fresh(`${w}_zero_point`);
+      const shape = perChannel ? [s.length] : [];
+      graph.setInitializer(qName, { dtype: 'int8', dims: [...dims], data: q });
+      graph.setInitializer(sName, { dtype: 'float32', dims: shape, data: s });
+      graph.setInitializer(zName, { dtype: 'int8', dims: shape, data: new Int8Array(s.length) });
+      dq = fresh(`${w}_DequantizeLinear_Output`);
+      insert(n, node('DequantizeLinear', [qName, sName, zName], [dq], perChannel ? [makeAttr.int('axis', axis)] : []));
+      done.set(key, dq);
+      weights.push(w);
+    }
+    n.inputs = n.inputs.map((v, i) => (i === input ? dq! : v));
+  }
+  // Weights no node reads any more (every reader now reads the int8 copy) leave the model.
+  for (const w of weights) {
+    if (!graph.nodes.some((n) => n.inputs.includes(w)) && !graph.outputs.includes(w)) {
+      graph.removeInitializer(w);
+      graph.types.delete(w);
+    }
+  }
+  graph.nodes = graph.nodes.flatMap((n) => [...(before.get(n) ?? []), n]);
+  graph.invalidate();
+  return { activations, weights, perChannel };
+}

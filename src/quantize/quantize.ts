@@ -1,0 +1,39 @@
+/**
+ * quantize(): an fp32 ONNX model in, a Q/DQ model out (qdq.ts), from a calibration
+ * (calibrate.ts: data, or a TensorRT-format cache). The result runs on onnxruntime as any
+ * QDQ model does, and on hybridrt, whose QuantizeLinear/DequantizeLinear converters put the
+ * Q/DQ nodes on engines (int8 kernels that fold them are not there yet: the engines compute
+ * the fp32 ops between them).
+ */
+import { HybridError } from '../errors.js';
+import { saveModelProto } from '../onnx/model.js';
+import type { ModelProto } from '../onnx/proto.js';
+import { type Calibration, type CalibrationOptions, calibrateGraph, modelGraph } from './calibrate.js';
+import { type QdqSummary, insertQdq } from './qdq.js';
+
+export interface QuantizeOptions extends CalibrationOptions {
+  /** Where to write the Q/DQ model (.onnx); it is returned either way. */
+  output?: string;
+}
+
+export interface QuantizeResult extends QdqSummary {
+  model: ModelProto;
+  calibration: Calibration;
+}
+
+/** Quantizes a model (a path, its bytes or a ModelProto) into the QDQ format. */
+export async function quantize(model: string | Uint8Array | ModelProto, options: QuantizeOptions): Promise<QuantizeResult> {
+  const graph = modelGraph(model);
+  const calibration = await calibrateGraph(graph, options);
+  const summary = insertQdq(graph, calibration.scales);
+  const proto = graph.toModel();
+  if (options.output !== undefined) {
+    try {
+      saveModelProto(proto, options.output);
+    } catch (e) {
+      if (e instanceof HybridError) throw e;
+      throw new HybridError('MODEL_SAVE', `cannot write the quantized model '${options.output}': ${(e as Error).message}`, { cause: e });
+    }
+  }
+  return { model: proto, calibration, ...summary };
+}
