@@ -26,6 +26,8 @@ interface Chain {
   /** k is [..., T, D]; the model feeds it so and transposes it with a Transpose node (default), or feeds it as [..., D, T]. */
   kLayout?: 'td' | 'dt';
   scale?: { op: 'Div' | 'Mul'; value: number };
+  /** q and k (after its transpose) each times the root of this, as PyTorch's exporter writes SDPA. */
+  prescale?: number;
   mask?: number[];
   softmax?: { op?: 'Softmax' | 'LogSoftmax'; axis?: number };
   /** Also gives the scores as an output (a second reader: nothing may be fused). */
@@ -47,9 +49,15 @@ function chainModel(c: Chain, dims?: Partial<Record<'q' | 'k' | 'v' | 'mask', Ar
     nodes.push({ op: 'Transpose', inputs: ['k'], outputs: ['kt'], attrs: { perm } });
     kt = 'kt';
   }
-  nodes.push({ op: 'MatMul', inputs: ['q', kt], outputs: ['s0'] });
-  let s = 's0';
   const initializers: ModelSpec['initializers'] = {};
+  let q = 'q';
+  if (c.prescale) {
+    initializers.r = { dtype: 'float32', dims: [], data: Float32Array.of(Math.sqrt(c.prescale)) };
+    nodes.push({ op: 'Mul', inputs: ['q', 'r'], outputs: ['qs'] }, { op: 'Mul', inputs: [kt, 'r'], outputs: ['ks'] });
+    ((q = 'qs'), (kt = 'ks'));
+  }
+  nodes.push({ op: 'MatMul', inputs: [q, kt], outputs: ['s0'] });
+  let s = 's0';
   if (c.scale) {
     initializers.c = { dtype: 'float32', dims: [], data: Float32Array.of(c.scale.value) };
     nodes.push({ op: c.scale.op, inputs: [s, 'c'], outputs: ['s1'] });
@@ -118,6 +126,19 @@ describeIf(HAS_NATIVE, 'attention fusion', NATIVE_MISSING, () => {
   it('BERT-style: k transposed, scores divided by sqrt(d), a padding mask over batch and keys', () =>
     expectChain({ q: [2, 4, 8, 16], k: [2, 4, 8, 16], v: [2, 4, 8, 16], scale: { op: 'Div', value: 4 }, mask: [2, 1, 1, 8] }, true));
 
+  it('q and k each times a constant, k transposed (PyTorch SDPA): one layer, nothing else left', async () => {
+    const c: Chain = { q: [2, 3, 6, 16], k: [2, 3, 9, 16], v: [2, 3, 9, 8], prescale: 0.125, mask: [2, 1, 1, 9] };
+    const model = chainModel(c);
+    const m = await compile(model, { backend: BACKEND, threads: 1 });
+    try {
+      // The scalar constants may stay as (dead) constant layers; no shuffle or multiplication may.
+      const kinds = m.report.engines.map((e) => Object.keys(e.layerKinds).filter((k) => k !== 'constant'));
+      expect(kinds).toEqual([['attention']]);
+      await expectMatches(m, model, feedsFor(c, c, 11), 'attention');
+    } finally {
+      await m.dispose();
+    }
+  });
   it('k fed as [..., D, T], a Mul scale and no mask', () =>
     expectChain({ q: [3, 2, 5, 8], k: [3, 2, 5, 8], v: [3, 2, 5, 8], kLayout: 'dt', scale: { op: 'Mul', value: 0.35 } }, true, 2));
 

@@ -6,6 +6,7 @@
 
 #include "src/ir/attention.h"
 #include "src/ir/derive_shapes.h"
+#include "src/ir/shuffle.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -95,6 +96,60 @@ bool FitsAtRangeEnds(const Network& net, const std::vector<int32_t>& inputs, int
   return true;
 }
 
+// The permutation a one-input shuffle applies, where that is all it does (its reshape, if any,
+// keeps the shape; not over a shape range, where a fixed reshape may not keep it elsewhere).
+bool PurePermutation(const RewriteWork& w, const Layer& l, std::vector<int64_t>* perm) {
+  if (l.kind != LayerKind::kShuffle || l.inputs.size() != 1) return false;
+  if (l.params.Has("reshape") && IsDynamic(w.net)) return false;
+  ShuffleShapes sh;
+  std::string why;
+  if (!ShuffleShapesOf(l.params, w.ShapeOf(l.inputs[0]), &sh, &why) || sh.reshaped != sh.mid) return false;
+  perm->resize(sh.second_perm.size());
+  for (size_t i = 0; i < perm->size(); ++i) (*perm)[i] = sh.first_perm[sh.second_perm[i]];
+  return true;
+}
+
+// What feeds q (or k) through layers the attention layer takes in, walking back from tensor
+// `t` read by layer `reader`: a multiplication by a constant scalar (PyTorch's exporter scales
+// q and k each by the root of the scale: into `scale`), a shuffle that changes nothing, and
+// for k a transpose of its last two dims (into `trans_k`: the kernels read k either way).
+// Each layer taken must have its one reader in the chain; they go into `taken`. Returns the
+// tensor the attention layer reads instead.
+int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, bool is_k, double* scale, bool* trans_k,
+                         std::vector<int64_t>* taken) {
+  for (;;) {
+    const int64_t p = w.producer[t];
+    if (p < 0 || w.SoleReader(t) != reader) return t;
+    const Layer& l = w.net.layers[p];
+    int32_t next = -1;
+    if (IsElementwise(l, "mul")) {
+      for (int side : {0, 1}) {
+        double c;
+        const int32_t x = l.inputs[side];
+        if (ConstantScalar(w, l.inputs[1 - side], &c) && w.ShapeOf(x) == w.ShapeOf(t) && w.TypeOf(x) == w.TypeOf(t)) {
+          *scale *= c;
+          next = x;
+          break;
+        }
+      }
+    } else if (std::vector<int64_t> perm; PurePermutation(w, l, &perm)) {
+      const size_t r = perm.size();
+      bool identity = true, swap = is_k && r >= 2 && perm[r - 2] == static_cast<int64_t>(r - 1) &&
+                                   perm[r - 1] == static_cast<int64_t>(r - 2);
+      for (size_t i = 0; i < r; ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
+      for (size_t i = 0; i + 2 < r; ++i) swap = swap && perm[i] == static_cast<int64_t>(i);
+      if (identity || swap) {
+        if (swap) *trans_k = !*trans_k;
+        next = l.inputs[0];
+      }
+    }
+    if (next < 0) return t;
+    taken->push_back(p);
+    reader = p;
+    t = next;
+  }
+}
+
 // A plain matmul: two inputs (no bias), no activation, q not transposed.
 bool PlainMatmul(const Layer& l) {
   return l.kind == LayerKind::kMatmul && l.inputs.size() == 2 && !l.params.Has("activation.op") &&
@@ -163,7 +218,11 @@ bool FuseAttention(RewriteWork& w) {
     if (p < 0 || !PlainMatmul(w.net.layers[p]) || w.SoleReader(cur) != reader) continue;
     const Layer& m1 = w.net.layers[p];
     const Layer& mm2 = w.net.layers[m2];
-    std::vector<int32_t> inputs = {m1.inputs[0], m1.inputs[1], mm2.inputs[1]};
+    bool trans_k = m1.params.Bool("transB");
+    std::vector<int64_t> operands;  // the layers taken in before q and k
+    const int32_t q = TakeOperandChain(w, m1.inputs[0], p, false, &scale, &trans_k, &operands);
+    const int32_t k = TakeOperandChain(w, m1.inputs[1], p, true, &scale, &trans_k, &operands);
+    std::vector<int32_t> inputs = {q, k, mm2.inputs[1]};
     if (mask >= 0) inputs.push_back(mask);
     const DType dt = w.TypeOf(inputs[0]);
     std::vector<Shape> shapes;
@@ -173,7 +232,6 @@ bool FuseAttention(RewriteWork& w) {
       shapes.push_back(w.ShapeOf(t));
     }
     AttentionGeometry g;
-    const bool trans_k = m1.params.Bool("transB");
     if (!same || !ReadAttentionGeometry(shapes, trans_k, &g).empty() ||
         AttentionOutputShape(shapes) != w.ShapeOf(mm2.outputs[0]) ||
         !FitsAtRangeEnds(w.net, inputs, mm2.outputs[0], trans_k)) {
@@ -189,12 +247,14 @@ bool FuseAttention(RewriteWork& w) {
     att.params.Set("scale", ParamValue::Number(scale * m1.params.Float("alpha")));
     att.params.Set("transK", ParamValue::Bool(trans_k));
     if (sel >= 0) att.params.Set("nanToZero", ParamValue::Bool(true));
+    for (int64_t o : operands) NoteFused(att, w.net.layers[o]);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) NoteFused(att, w.net.layers[*it]);
     NoteFused(att, sm);
     for (int64_t gl : guard) NoteFused(att, w.net.layers[gl]);
     NoteFused(att, mm2);
     w.alive[p] = false;
     for (int64_t c : chain) w.alive[c] = false;
+    for (int64_t o : operands) w.alive[o] = false;
     for (int64_t gl : guard) w.alive[gl] = false;
     w.alive[i] = false;
     w.net.layers[m2] = att;

@@ -1,7 +1,10 @@
 // The attention fusion, the first pattern of the fusion pass (fusion.h): the chain exporters
 // write for scaled dot-product attention,
 //
-//   s = matmul(q, k)            (k as [..., D, T]; or matmul(q, k, transB) with k [..., T, D])
+//   s = matmul(q, k)            (k as [..., D, T]; or matmul(q, k, transB) with k [..., T, D];
+//                                q and k each optionally times a constant scalar, as PyTorch's
+//                                exporter writes SDPA, into `scale`; k optionally a transpose of
+//                                its last two dims, into transK; shuffles that change nothing)
 //   s = s * c  |  s / c         (optional: a constant scalar; with the matmul's alpha, `scale`)
 //   s = s + mask                (optional: a float tensor that broadcasts onto s)
 //   p = softmax(s, last axis)
