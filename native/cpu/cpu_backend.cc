@@ -3,8 +3,10 @@
 
 #include <cstring>
 
+#include "cpu/igemm.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
+#include "src/ir/quant_form.h"
 #include "src/util/aligned_buffer.h"
 #include "src/util/thread_pool.h"
 
@@ -45,6 +47,10 @@ class CpuBackend : public Backend {
   std::unique_ptr<Kernel> CreateKernel(const KernelSetup& setup) override {
     std::unique_ptr<Kernel> k;
     bool compute = true;
+    if (IsQuantForm(setup.layer->params)) {  // the int8 forms: int8 and float32 tensors only
+      if (setup.layer->kind == LayerKind::kConvolution) return MakeQuantConvolution();
+      if (setup.layer->kind == LayerKind::kMatmul) return MakeQuantMatmul();
+    }
     switch (setup.layer->kind) {
       case LayerKind::kConvolution: k = MakeConvolution(); break;
       case LayerKind::kDeconvolution: k = MakeDeconvolution(); break;
@@ -122,7 +128,8 @@ DeviceStatus QueryCpuDevice() {
   DeviceStatus s;
   s.available = true;
   s.arch = MachineArch();
-  s.description = Cat(MachineArch(), ", ", SgemmKernelName(), " sgemm kernel, ", HardwareThreads(), " threads");
+  s.description = Cat(MachineArch(), ", ", SgemmKernelName(), " sgemm kernel, ", IgemmKernelName(), " int8 kernel, ",
+                      HardwareThreads(), " threads");
   return s;
 }
 

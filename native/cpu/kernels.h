@@ -35,6 +35,9 @@ std::unique_ptr<Kernel> MakeScatter();        // scatter.cc (halves through the 
 std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc
 std::unique_ptr<Kernel> MakeDequantize();     // quantize.cc
 std::unique_ptr<Kernel> MakePointwise();      // pointwise.cc (any float dtypes: no half adapter)
+// The int8 forms of convolution and matmul (src/ir/quant_form.h).
+std::unique_ptr<Kernel> MakeQuantConvolution();  // quant_conv.cc
+std::unique_ptr<Kernel> MakeQuantMatmul();       // quant_matmul.cc
 
 // Wraps a kernel written for float32 so that it runs a layer with float16/bfloat16 tensors.
 std::unique_ptr<Kernel> MakeHalfAdapter(std::unique_ptr<Kernel> inner);  // half_adapter.cc

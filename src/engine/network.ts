@@ -28,7 +28,8 @@
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
- * (`perm`), a depthwise convolution's `inputClip`, the `pointwise` layer (a chain of
+ * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions and matmuls (`quant`,
+ * below), the `pointwise` layer (a chain of
  * elementwise, unary and cast layers as one), and a `fused` param (on any layer) naming the
  * layers merged into it. They are valid input too.
  */
@@ -120,6 +121,25 @@ export interface FusedActivation {
 }
 
 /**
+ * The int8 form of convolution and matmul (a builder form: the builder's qdq pass,
+ * native/src/builder/qdq_fusion.h, folds DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear
+ * into it; native/src/ir/quant_form.h): x (input 0) is int8 or uint8, the weights (input 1) a
+ * constant int8 tensor, bias, residual and c float32; the layer computes
+ * v = float(sum (x - inputZeroPoint) w) * inputScale * weightScales[channel] + bias (+ residual),
+ * then its activation, and outputs v as float32, or with outputScale, int8/uint8
+ * saturate(round_half_even(v / outputScale) + outputZeroPoint) (the output's dtype). One
+ * weight scale, or one per output channel (convolution: M; matmul: N). The int8 matmul takes
+ * a not transposed, b of rank 2, alpha 1, and c (beta 1) of N values.
+ */
+export interface QuantParams {
+  inputScale: number;
+  inputZeroPoint: number;
+  weightScales: number[];
+  outputScale?: number;
+  outputZeroPoint?: number;
+}
+
+/**
  * Layers by kind. `inputs`/`outputs` are tensor ids; optional inputs are simply absent from
  * the end of the list (never -1 holes).
  */
@@ -152,6 +172,7 @@ export type LayerSpec =
         residual?: boolean;
         layout?: 'nchw' | 'nhwc';
         inputClip?: number;
+        quant?: QuantParams;
       };
     }
   | {
@@ -179,7 +200,7 @@ export type LayerSpec =
        * output); batch dims broadcast. c broadcasts to the output; without c, beta is 0.
        */
       kind: 'matmul';
-      params: { transA: boolean; transB: boolean; alpha: number; beta: number; activation?: FusedActivation };
+      params: { transA: boolean; transB: boolean; alpha: number; beta: number; activation?: FusedActivation; quant?: QuantParams };
     }
   | {
       /** inputs: [a, b], broadcasting. Output dtype: bool for comparisons, else a's dtype. */

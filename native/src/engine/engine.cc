@@ -11,6 +11,7 @@
 #include "src/engine/timing_cache.h"
 #include "src/ir/computed_layers.h"
 #include "src/ir/derive_shapes.h"
+#include "src/ir/quant_form.h"
 #include "src/ir/validator.h"
 #include "src/util/aligned_buffer.h"
 #include "src/util/error.h"
@@ -110,6 +111,12 @@ void Engine::Init(const Network& net, const BuildConfig& config, const std::stri
 }
 
 std::unique_ptr<Kernel> Engine::MakeKernel(KernelSetup& setup) {
+  // The int8 form (quant_form.h) has kernels on the cpu backend only; another backend would
+  // read its int8 tensors as floats.
+  if (IsQuantForm(setup.layer->params) && backend_->Name() != "cpu") {
+    Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the ", backend_->Name(),
+                                 " backend has no int8 kernels (the int8 form runs on cpu)"));
+  }
   std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);
   k->Prepare(setup);
   return k;

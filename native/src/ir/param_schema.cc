@@ -59,12 +59,20 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kConvolution).params.push_back(Enum("layout", {"nchw", "nhwc"}, false));
     at(LayerKind::kConvolution).params.push_back(Float("inputClip", false));
     at(LayerKind::kConvolution).activation = true;
+    // Builder form (quant_form.h): the int8 convolution and matmul.
+    const std::vector<PSpec> quant = {Float("quant.inputScale", false),
+                                      {"quant.inputZeroPoint", PType::kInt, false, {}},
+                                      Floats("quant.weightScales", false),
+                                      Float("quant.outputScale", false),
+                                      {"quant.outputZeroPoint", PType::kInt, false, {}}};
+    for (const PSpec& q : quant) at(LayerKind::kConvolution).params.push_back(q);
     at(LayerKind::kDeconvolution).params = window;
     at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));
     at(LayerKind::kDeconvolution).params.push_back(Int("groups"));
     at(LayerKind::kDeconvolution).activation = true;
     at(LayerKind::kMatmul).params = {Bool("transA"), Bool("transB"), Float("alpha"), Float("beta")};
     at(LayerKind::kMatmul).activation = true;
+    for (const PSpec& q : quant) at(LayerKind::kMatmul).params.push_back(q);
     at(LayerKind::kElementwise).params = {Enum("op", kBinaryOps)};
     at(LayerKind::kElementwise).activation = true;
     at(LayerKind::kUnary).params = {Enum("op", kUnaryOps), Float("alpha", false), Float("beta", false),

@@ -4,6 +4,7 @@
 
 #include "src/ir/attention.h"
 #include "src/ir/pointwise.h"
+#include "src/ir/quant_form.h"
 #include "src/ir/shape_rules.h"
 
 namespace hybridrt {
@@ -41,8 +42,9 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
   c.ExpectInputs(residual ? 3 : 2, residual ? 4 : 3);
   c.ExpectOutputs(1);
   c.ExpectRank(0, nhwc ? 4 : 3, nhwc ? 4 : 5);
-  c.ExpectFloatInput(0);
-  for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
+  const bool quant = !deconv && IsQuantForm(c.params());  // the int8 form: its dtypes below
+  if (!quant) c.ExpectFloatInput(0);
+  for (size_t i = 1; i < c.NumIn() && !quant; ++i) c.ExpectSameDType(i, 0);
   if (nhwc) c.ExpectRank(1, 4, 4);
   const Shape x = nhwc ? FromNhwc(c.In(0).shape) : c.In(0).shape;
   const Shape w = nhwc ? FromNhwc(c.In(1).shape) : c.In(1).shape;
@@ -103,19 +105,21 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
     out.push_back(o);
   }
   if (nhwc) out = ToNhwc(out);
-  c.ExpectOutput(0, c.In(0).dtype, out);
+  const DType y = quant ? CheckQuantForm(c, out_channels) : c.In(0).dtype;
+  c.ExpectOutput(0, y, out);
   if (residual && c.In(c.NumIn() - 1).shape != out) {
     c.Bad(Cat(c.InLabel(c.NumIn() - 1), " (the residual) has shape ", ShapeToString(c.In(c.NumIn() - 1).shape),
               "; expected the output's ", ShapeToString(out)));
   }
-  CheckActivation(c, c.In(0).dtype);
+  CheckActivation(c, quant ? DType::kFloat32 : c.In(0).dtype);
 }
 
 void CheckMatmul(const LayerCheck& c) {
   c.ExpectInputs(2, 3);
   c.ExpectOutputs(1);
-  c.ExpectFloatInput(0);
-  for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
+  const bool quant = IsQuantForm(c.params());  // the int8 form: its dtypes below
+  if (!quant) c.ExpectFloatInput(0);
+  for (size_t i = 1; i < c.NumIn() && !quant; ++i) c.ExpectSameDType(i, 0);
   Shape a = c.In(0).shape;
   Shape b = c.In(1).shape;
   if (a.empty() || b.empty()) c.Bad("inputs a and b must have rank >= 1");
@@ -149,8 +153,9 @@ void CheckMatmul(const LayerCheck& c) {
                 ShapeToString(out)));
     }
   }
-  c.ExpectOutput(0, c.In(0).dtype, out);
-  CheckActivation(c, c.In(0).dtype);
+  const DType y = quant ? CheckQuantForm(c, n) : c.In(0).dtype;
+  c.ExpectOutput(0, y, out);
+  CheckActivation(c, quant ? DType::kFloat32 : c.In(0).dtype);
 }
 
 void CheckElementwise(const LayerCheck& c) {

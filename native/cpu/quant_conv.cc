@@ -1,0 +1,142 @@
+// The int8 convolution (the builder's int8 form, src/ir/quant_form.h), tactic `int8_gemm`:
+// per (image, group) y_g = W_g P_g as an int8 GEMM (igemm.h), W_g the int8 weights packed
+// once, P_g the patch matrix of the int8/uint8 input, written a block of output positions at a
+// time straight into the GEMM's B panels: four patch rows (four k of a column side by side) at
+// a time, each row by the im2col walk of the shared window geometry (conv_base.h, window.h),
+// padding with the input's zero point. Each finished tile goes through QuantEpilogue (zero-point
+// correction, scales, bias, residual, activation, requantization) while it is in cache.
+#include <algorithm>
+#include <vector>
+
+#include "cpu/conv_base.h"
+#include "cpu/igemm.h"
+#include "cpu/kernels.h"
+#include "cpu/quant_epilogue.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+class QuantConvKernel : public GroupedWindowKernel {
+ protected:
+  std::vector<std::string> Tactics() const override { return {"int8_gemm"}; }
+
+  void Analyze() override {
+    if (params().Has("layout") && params().String("layout") == "nhwc") Bad(ErrorCode::kNative, "int8: NCHW only");
+    if (params().Has("inputClip")) Bad(ErrorCode::kNative, "int8: no input clip");
+    residual_ = params().Has("residual") && params().Bool("residual");
+    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
+    AnalyzeGeometry();
+    q_ = ReadQuantForm(params());
+    if (cg_ * w_.kernel_size() > 65536) {
+      Bad(ErrorCode::kNative, "an int8 convolution sums at most 65536 products per output (int32 range)");
+    }
+  }
+
+  void PrepareKernel() override {
+    const int8_t* wt = static_cast<const int8_t*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    if (!wt) Bad(ErrorCode::kNative, "an int8 convolution needs constant weights");
+    act_ = ReadActivation(params(), "activation.");
+    epi_ = QuantEpilogue();
+    epi_.Prepare(q_, in_[0].dtype, out_[0].dtype, act_);
+    packed_.clear();
+    const int64_t kg = cg_ * w_.kernel_size();
+    for (int64_t g = 0; g < groups_; ++g) {
+      packed_.push_back(PackedInt8::Pack(mg_, kg, wt + g * mg_ * kg, kg, 1));
+      epi_.AddChannels(packed_.back(), g * mg_);
+    }
+    plain_ = true;  // 1x1, stride 1, no padding: the patch rows are the input's channel planes
+    for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.kernel[i] == 1 && w_.stride[i] == 1 && w_.pad[i] == 0;
+    for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.out[i] == w_.in[i];
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    const uint8_t* x = static_cast<const uint8_t*>(args.inputs[0]);
+    const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
+    const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
+    const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size(), kg = cg_ * ks;
+    const size_t out_bytes = DTypeSize(out_[0].dtype);
+    const uint8_t flip = in_[0].dtype == DType::kInt8 ? 0x80 : 0;
+    const uint8_t pad = static_cast<uint8_t>(q_.input_zero);  // the zero point's byte, flipped with the rest
+    for (int64_t n = 0; n < n_; ++n) {
+      for (int64_t g = 0; g < groups_; ++g) {
+        const uint8_t* xg = x + (n * c_ + g * cg_) * in_size;
+        const int64_t plane0 = n * m_ + g * mg_;  // the group's first output plane
+        const Int8PanelPacker pack = [&](int64_t j0, int64_t nc, int nr, uint8_t* out) {
+          thread_local std::vector<uint8_t> rows_buf;
+          if (!plain_ && rows_buf.size() < static_cast<size_t>(4 * nc)) rows_buf.resize(4 * nc);
+          const int64_t groups = (kg + 3) / 4;
+          for (int64_t gi = 0; gi < groups; ++gi) {
+            const uint8_t* rows[4] = {};
+            for (int t = 0; t < 4 && gi * 4 + t < kg; ++t) {
+              const int64_t r = gi * 4 + t;
+              if (plain_) {
+                rows[t] = xg + r * in_size + j0;
+              } else {
+                PatchRow(xg, r, j0, nc, pad, rows_buf.data() + t * nc);
+                rows[t] = rows_buf.data() + t * nc;
+              }
+            }
+            InterleaveGroup(rows, nc, nr, groups, gi, flip, out);
+          }
+        };
+        const Int8TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols, const int32_t* c,
+                                            int64_t ldc) {
+          thread_local std::vector<float> tmp;
+          if (tmp.size() < static_cast<size_t>(cols)) tmp.resize(cols);
+          for (int64_t r = 0; r < rows; ++r) {
+            const int64_t m = g * mg_ + i0 + r, at = (plane0 + i0 + r) * out_size + j0;
+            epi_.Row(c + r * ldc, cols, m, bias ? bias + m : nullptr, z ? z + at : nullptr, tmp.data(),
+                     static_cast<char*>(args.outputs[0]) + at * out_bytes, 1);
+          }
+        };
+        Igemm(packed_[g], out_size, pack, finish, threads_);
+      }
+    }
+  }
+
+ private:
+  // Patch row r = (channel, tap) of the group's input xg over output positions [j0, j0 + nc):
+  // the input each position's tap reads, `pad` where it falls in the padding.
+  void PatchRow(const uint8_t* xg, int64_t r, int64_t j0, int64_t nc, uint8_t pad, uint8_t* dst) const {
+    const int64_t ks = w_.kernel_size(), c = r / ks;
+    int64_t kd, kh, kw;
+    w_.Tap(r % ks, &kd, &kh, &kw);
+    const uint8_t* xc = xg + c * w_.in_size();
+    const int64_t ow_off = kw * w_.dilation[2], sw = w_.stride[2];
+    int64_t lo, hi;
+    ValidRange(w_.in[2], w_.out[2], sw, w_.pad[2], ow_off, &lo, &hi);
+    for (int64_t j = j0; j < j0 + nc;) {
+      const int64_t line = j / w_.out[2], ow_a = j % w_.out[2];
+      const int64_t ow_b = std::min(w_.out[2], ow_a + (j0 + nc - j));
+      const int64_t od = line / w_.out[1], oh = line % w_.out[1];
+      const int64_t id = od * w_.stride[0] - w_.pad[0] + kd * w_.dilation[0];
+      const int64_t ih = oh * w_.stride[1] - w_.pad[1] + kh * w_.dilation[1];
+      uint8_t* o = dst + (j - j0);
+      if (id < 0 || id >= w_.in[0] || ih < 0 || ih >= w_.in[1]) {
+        std::fill(o, o + (ow_b - ow_a), pad);
+      } else {
+        const uint8_t* src = xc + (id * w_.in[1] + ih) * w_.in[2] - w_.pad[2] + ow_off;
+        const int64_t a = std::min(ow_b, std::max(ow_a, lo)), b = std::max(a, std::min(ow_b, hi));
+        std::fill(o, o + (a - ow_a), pad);
+        for (int64_t ow = a; ow < b; ++ow) o[ow - ow_a] = src[ow * sw];
+        std::fill(o + (b - ow_a), o + (ow_b - ow_a), pad);
+      }
+      j += ow_b - ow_a;
+    }
+  }
+
+  QuantForm q_;
+  QuantEpilogue epi_;
+  std::vector<PackedInt8> packed_;  // per group
+  bool residual_ = false, has_bias_ = false, plain_ = false;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeQuantConvolution() { return std::make_unique<QuantConvKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,94 @@
+// What the int8 convolution and matmul (quant_conv.cc, quant_matmul.cc) do with a finished
+// run of int32 sums of one output channel (src/ir/quant_form.h): subtract the zero-point
+// correction, scale to float, add bias and residual, apply the activation, and store float32
+// or requantize. One plain loop for every micro-kernel: the same sums give the same bits
+// whatever kernel made them (no FMA contraction here: the file is compiled for baseline x86-64).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "cpu/activation.h"
+#include "cpu/igemm.h"
+#include "src/ir/dtype.h"
+#include "src/ir/quant_form.h"
+
+namespace hybridrt {
+namespace cpu {
+
+struct QuantEpilogue {
+  std::vector<int32_t> correction;  // per channel: the uint8 zero point times the weights' sum
+  std::vector<float> scale;         // per channel: input scale times weight scale
+  Activation act;
+  bool requantize = false;
+  float out_scale = 1;
+  int32_t out_zero = 0, lo = 0, hi = 0;
+  DType out = DType::kFloat32;
+
+  // For the channels [first, first + w.m) of a layer whose input is `x` (int8: read as uint8
+  // + 128) and output `y`.
+  void Prepare(const QuantForm& q, DType x, DType y, const Activation& a) {
+    act = a;
+    requantize = q.requantize;
+    out_scale = q.output_scale;
+    out_zero = q.output_zero;
+    out = y;
+    lo = y == DType::kInt8 ? -128 : 0;
+    hi = y == DType::kInt8 ? 127 : 255;
+    x_zero = q.input_zero + (x == DType::kInt8 ? 128 : 0);
+    q_ = q;
+  }
+  void AddChannels(const PackedInt8& w, int64_t first) {
+    for (int64_t i = 0; i < w.m; ++i) {
+      correction.push_back(x_zero * w.row_sums[i]);
+      const float ws = q_.weight_scales.size() == 1 ? q_.weight_scales[0] : q_.weight_scales[first + i];
+      scale.push_back(q_.input_scale * ws);
+    }
+  }
+
+  // Channel c's sums acc[0, len) into y[j * stride] (y: the first output's address), with
+  // bias (nullptr: none) and the residual z[j] (nullptr: none); tmp holds len floats.
+  void Row(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y,
+           int64_t stride) const {
+    const int32_t corr = correction[c];
+    const float s = scale[c];
+    for (int64_t j = 0; j < len; ++j) tmp[j] = static_cast<float>(acc[j] - corr) * s;
+    if (bias) {
+      const float b = *bias;
+      for (int64_t j = 0; j < len; ++j) tmp[j] += b;
+    }
+    if (z) {
+      for (int64_t j = 0; j < len; ++j) tmp[j] += z[j];
+    }
+    if (act.enabled) ApplyActivation(act, tmp, tmp, len);
+    if (!requantize) {
+      float* f = static_cast<float*>(y);
+      for (int64_t j = 0; j < len; ++j) f[j * stride] = tmp[j];
+      return;
+    }
+    // round_half_even(v / scale) as the quantize kernel computes it: division, then 1.5 x 2^23
+    // added and taken away (exact rounding to even for |t| <= 2^22; larger values saturate
+    // anyway), NaN to the zero point.
+    for (int64_t j = 0; j < len; ++j) {
+      float t = tmp[j] / out_scale;
+      t = t != t ? 0.0f : t < -4e6f ? -4e6f : t > 4e6f ? 4e6f : t;
+      t = (t + 12582912.0f) - 12582912.0f;
+      int32_t v = static_cast<int32_t>(t) + out_zero;
+      tmp[j] = static_cast<float>(v < lo ? lo : v > hi ? hi : v);
+    }
+    if (out == DType::kInt8) {
+      int8_t* q = static_cast<int8_t*>(y);
+      for (int64_t j = 0; j < len; ++j) q[j * stride] = static_cast<int8_t>(tmp[j]);
+    } else {
+      uint8_t* q = static_cast<uint8_t*>(y);
+      for (int64_t j = 0; j < len; ++j) q[j * stride] = static_cast<uint8_t>(tmp[j]);
+    }
+  }
+
+ private:
+  int32_t x_zero = 0;
+  QuantForm q_;
+};
+
+}  // namespace cpu
+}  // namespace hybridrt

@@ -1,0 +1,90 @@
+// The int8 builder form's params and dtype rules (see quant_form.h).
+#include "src/ir/quant_form.h"
+
+#include <cmath>
+
+#include "src/ir/shape_rules.h"
+
+namespace hybridrt {
+
+QuantForm ReadQuantForm(const Params& p) {
+  QuantForm q;
+  if (!IsQuantForm(p)) return q;
+  q.on = true;
+  q.input_scale = static_cast<float>(p.Float("quant.inputScale"));
+  q.input_zero = static_cast<int32_t>(p.Int("quant.inputZeroPoint"));
+  for (double s : p.Floats("quant.weightScales")) q.weight_scales.push_back(static_cast<float>(s));
+  q.requantize = p.Has("quant.outputScale");
+  if (q.requantize) {
+    q.output_scale = static_cast<float>(p.Float("quant.outputScale"));
+    q.output_zero = static_cast<int32_t>(p.Int("quant.outputZeroPoint"));
+  }
+  return q;
+}
+
+void WriteQuantForm(const QuantForm& q, Params* p) {
+  p->Set("quant.inputScale", ParamValue::Number(q.input_scale));
+  p->Set("quant.inputZeroPoint", ParamValue::Number(q.input_zero));
+  ParamValue scales;
+  scales.type = ParamValue::Type::kNumbers;
+  scales.numbers.assign(q.weight_scales.begin(), q.weight_scales.end());
+  p->Set("quant.weightScales", scales);
+  if (q.requantize) {
+    p->Set("quant.outputScale", ParamValue::Number(q.output_scale));
+    p->Set("quant.outputZeroPoint", ParamValue::Number(q.output_zero));
+  }
+}
+
+namespace {
+
+bool InRange(DType t, int64_t v) { return t == DType::kInt8 ? v >= -128 && v <= 127 : v >= 0 && v <= 255; }
+
+bool GoodScale(double s) {
+  return std::isfinite(s) && s > 0 && std::isfinite(static_cast<float>(s)) && static_cast<float>(s) > 0;
+}
+
+}  // namespace
+
+DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
+  const Params& p = c.params();
+  for (const char* k : {"quant.inputZeroPoint", "quant.weightScales"}) {
+    if (!p.Has(k)) c.Bad(Cat("param '", k, "' is missing (the int8 form has 'quant.inputScale')"));
+  }
+  if (p.Has("quant.outputScale") != p.Has("quant.outputZeroPoint")) {
+    c.Bad("params 'quant.outputScale' and 'quant.outputZeroPoint' come together");
+  }
+  const DType xt = c.In(0).dtype;
+  if (xt != DType::kInt8 && xt != DType::kUInt8) {
+    c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(xt), "; the int8 form reads int8 or uint8"));
+  }
+  if (c.In(1).dtype != DType::kInt8) {
+    c.Bad(Cat(c.InLabel(1), " has dtype ", DTypeName(c.In(1).dtype), "; the int8 form's weights are int8"));
+  }
+  for (size_t i = 2; i < c.NumIn(); ++i) {
+    if (c.In(i).dtype != DType::kFloat32) {
+      c.Bad(Cat(c.InLabel(i), " has dtype ", DTypeName(c.In(i).dtype), "; expected float32 (the int8 form)"));
+    }
+  }
+  if (!InRange(xt, p.Int("quant.inputZeroPoint"))) {
+    c.Bad(Cat("param 'quant.inputZeroPoint' is ", p.Int("quant.inputZeroPoint"), ", outside ", DTypeName(xt)));
+  }
+  const std::vector<double> ws = p.Floats("quant.weightScales");
+  if (ws.size() != 1 && static_cast<int64_t>(ws.size()) != channels) {
+    c.Bad(Cat("param 'quant.weightScales' has ", ws.size(), " entries; expected 1 or ", channels));
+  }
+  bool good = GoodScale(p.Float("quant.inputScale"));
+  for (double s : ws) good = good && GoodScale(s);
+  if (p.Has("quant.outputScale")) good = good && GoodScale(p.Float("quant.outputScale"));
+  if (!good) c.Bad("the int8 form's scales must be finite float32 values > 0");
+  if (!p.Has("quant.outputScale")) return DType::kFloat32;
+  const DType yt = c.OutDTypeOr(0, DType::kInt8);
+  if (yt != DType::kInt8 && yt != DType::kUInt8) {
+    c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(yt), "; a requantizing int8 layer makes int8 or uint8"));
+  }
+  if (!InRange(yt, p.Int("quant.outputZeroPoint"))) {
+    c.Bad(Cat("param 'quant.outputZeroPoint' is ", p.Int("quant.outputZeroPoint"), ", outside ", DTypeName(yt)));
+  }
+  return yt;
+}
+
+}  // namespace hybridrt

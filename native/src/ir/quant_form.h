@@ -1,0 +1,44 @@
+// The int8 builder form of convolution and matmul (the builder's qdq pass, qdq_fusion.h,
+// makes it from DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear; network.ts documents
+// it): the activation input is int8 or uint8 with a per-tensor scale and zero point, the
+// weights are a constant int8 tensor with symmetric scales (one, or one per output channel),
+// the sums are int32, and the epilogue either dequantizes them to float32 or requantizes them
+// to int8/uint8 with a per-tensor output scale and zero point. Bias, residual and activation
+// are float32 and apply before the requantization, as the Q/DQ graph computes them:
+//   v = float(sum_k (x_k - zx) w_k) * (sx * sw[c]) + bias[c] (+ z), act(v),
+//   y = v, or y = saturate(round_half_even(v / sy) + zy).
+// The params are `quant.*` keys (a nested object in network.ts); `quant.inputScale` present
+// marks the form.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "src/ir/dtype.h"
+#include "src/ir/network.h"
+
+namespace hybridrt {
+
+class LayerCheck;
+
+struct QuantForm {
+  bool on = false;
+  float input_scale = 1;
+  int32_t input_zero = 0;
+  std::vector<float> weight_scales;  // 1 or one per output channel
+  bool requantize = false;           // else the output is float32
+  float output_scale = 1;
+  int32_t output_zero = 0;
+};
+
+inline bool IsQuantForm(const Params& p) { return p.Has("quant.inputScale"); }
+QuantForm ReadQuantForm(const Params& p);
+void WriteQuantForm(const QuantForm& q, Params* p);
+
+// The dtype rules of the form (shape_rules_compute.cc calls them where IsQuantForm): input 0
+// int8/uint8 with the zero point in its range, input 1 int8, inputs 2.. float32, weight
+// scales 1 or `channels`, all scales finite and > 0; returns the output's dtype (float32, or
+// int8/uint8 where it requantizes, as declared or given; int8 by default).
+DType CheckQuantForm(const LayerCheck& c, int64_t channels);
+
+}  // namespace hybridrt

@@ -1,0 +1,213 @@
+/**
+ * Child process of int8.test.ts: int8 convolutions and matmuls (the builder's int8 form,
+ * native/src/ir/quant_form.h) over random geometries, against a scalar reference written here
+ * (integer sums, then the epilogue's float32 steps one rounding at a time with Math.fround),
+ * bit for bit, under whatever int8 micro-kernel HYBRIDRT_CPU_KERNEL selected. Prints one JSON
+ * line: the kernel in use, the cases run, and the first mismatch.
+ */
+import { buildEngine, deviceQuery } from '../../../src/engine/engine.js';
+import type { EngineDType } from '../../../src/engine/network.js';
+import { mulberry32, randomInt, uniform } from '../../../src/util/random.js';
+import { NetDraft } from './net.js';
+
+type QType = 'int8' | 'uint8';
+type OutType = 'float32' | QType;
+const f = Math.fround;
+const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
+
+/** round half to even of a float32 value, as the quantize layer rounds. */
+function rint(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+interface Quant {
+  xType: QType;
+  zx: number;
+  sx: number;
+  sw: number[];
+  out: OutType;
+  zy: number;
+  relu: boolean;
+}
+
+/** The epilogue of one output: float(acc) * (sx * sw) + bias + z, relu, then float32 or requantized. */
+function finish(acc: number, c: number, q: Quant, bias: number | undefined, z: number | undefined, sy: number): number {
+  let v = f(f(acc) * f(q.sx * q.sw[q.sw.length === 1 ? 0 : c]!));
+  if (bias !== undefined) v = f(v + bias);
+  if (z !== undefined) v = f(v + z);
+  if (q.relu && v < 0) v = 0;
+  if (q.out === 'float32') return v;
+  const lo = q.out === 'int8' ? -128 : 0;
+  return Math.min(lo + 255, Math.max(lo, rint(f(v / sy)) + q.zy));
+}
+
+function bytes(r: () => number, t: QType, n: number): Int8Array | Uint8Array {
+  const lo = t === 'int8' ? -128 : 0;
+  const v = Array.from({ length: n }, () => randomInt(r, lo, lo + 256));
+  return t === 'int8' ? Int8Array.from(v) : Uint8Array.from(v);
+}
+
+function quantOf(r: () => number, xType: QType, out: OutType, channels: number, perChannel: boolean): Quant {
+  const zx = xType === 'int8' ? randomInt(r, -20, 21) : randomInt(r, 100, 156);
+  const sw = Array.from({ length: perChannel ? channels : 1 }, () => f(uniform(r, 0.001, 0.02)));
+  return { xType, zx, sx: f(uniform(r, 0.005, 0.05)), sw, out, zy: out === 'uint8' ? randomInt(r, 0, 60) : randomInt(r, -10, 11), relu: r() < 0.5 };
+}
+
+/** Runs one layer on the cpu backend; `ref(sy)` gives the expected outputs and the float values. */
+async function check(
+  label: string,
+  d: NetDraft,
+  kind: string,
+  inputs: number[],
+  params: Record<string, unknown>,
+  q: Quant,
+  shape: number[],
+  feeds: ArrayBufferView[],
+  ref: () => Float64Array,
+) {
+  const v = ref();
+  const amax = v.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
+  const sy = f(Math.max(amax, 1e-3) / 100); // most outputs in range, the largest saturate
+  const quant: Record<string, unknown> = { inputScale: q.sx, inputZeroPoint: q.zx, weightScales: q.sw };
+  if (q.out !== 'float32') Object.assign(quant, { outputScale: sy, outputZeroPoint: q.zy });
+  const [y] = d.layer(kind, 'y', inputs, { ...params, quant, ...(q.relu ? { activation: { op: 'relu' } } : {}) }, [
+    { dtype: q.out as EngineDType, shape },
+  ]);
+  d.output(y!);
+  const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: false });
+  try {
+    const [got] = (await engine.createContext().run(feeds as never)) as Array<Float32Array | Int8Array | Uint8Array>;
+    for (let i = 0; i < v.length; i++) {
+      const want = q.out === 'float32' ? v[i]! : finishQ(v[i]!, q, sy);
+      if (got![i] !== want) throw new Error(`${label}: output ${i} is ${got![i]}, the reference ${want}`);
+    }
+  } finally {
+    engine.dispose();
+  }
+}
+const finishQ = (v: number, q: Quant, sy: number) => {
+  const lo = q.out === 'int8' ? -128 : 0;
+  return Math.min(lo + 255, Math.max(lo, rint(f(v / sy)) + q.zy));
+};
+
+async function convCase(
+  seed: number,
+  fixed?: Partial<{ c: number; m: number; groups: number; dims: number[]; k: number[]; s: number[]; p: number[]; dil: number[] }>,
+) {
+  const r = mulberry32(seed);
+  const rank = fixed?.dims?.length ?? (r() < 0.15 ? 1 : r() < 0.1 ? 3 : 2);
+  const groups = fixed?.groups ?? (r() < 0.25 ? randomInt(r, 2, 4) : 1);
+  const cg = fixed?.c ?? randomInt(r, 1, 24);
+  const mg = fixed?.m ?? randomInt(r, 1, 40);
+  const k = fixed?.k ?? Array.from({ length: rank }, () => randomInt(r, 1, rank === 3 ? 3 : 5));
+  const s = fixed?.s ?? Array.from({ length: rank }, () => randomInt(r, 1, 3));
+  const dil = fixed?.dil ?? Array.from({ length: rank }, () => randomInt(r, 1, 3));
+  const pb = fixed?.p ?? Array.from({ length: rank }, () => randomInt(r, 0, 3));
+  const pe = fixed?.p ?? Array.from({ length: rank }, () => randomInt(r, 0, 3));
+  const dims = fixed?.dims ?? Array.from({ length: rank }, (_, i) => dil[i]! * (k[i]! - 1) + 1 + randomInt(r, 0, rank === 3 ? 5 : 24));
+  const n = r() < 0.2 ? 2 : 1;
+  const c = cg * groups;
+  const m = mg * groups;
+  const outDims = dims.map((v, i) => Math.floor((v + pb[i]! + pe[i]! - dil[i]! * (k[i]! - 1) - 1) / s[i]!) + 1);
+  const xType: QType = r() < 0.5 ? 'int8' : 'uint8';
+  const out: OutType = (['float32', 'int8', 'uint8'] as const)[randomInt(r, 0, 3)]!;
+  const q = quantOf(r, xType, out, m, r() < 0.8);
+  const hasBias = r() < 0.7;
+  const residual = r() < 0.3;
+  const x = bytes(r, xType, n * c * size(dims));
+  const w = bytes(r, 'int8', m * cg * size(k)) as Int8Array;
+  const bias = Float32Array.from({ length: m }, () => uniform(r, -1, 1));
+  const ys = [n, m, ...outDims];
+  const z = Float32Array.from({ length: size(ys) }, () => uniform(r, -1, 1));
+  const d = new NetDraft('int8-conv');
+  const inputs = [d.input('x', xType, [n, c, ...dims]), d.constant('w', 'int8', [m, cg, ...k], w)];
+  if (hasBias) inputs.push(d.constant('b', 'float32', [m], bias));
+  if (residual) inputs.push(d.input('z', 'float32', ys));
+  const params = { kernel: k, strides: s, padsBegin: pb, padsEnd: pe, dilations: dil, groups, ...(residual ? { residual: true } : {}) };
+  // Spatial dims padded to 3 (leading 1s) for the reference loops.
+  const pad3 = (a: number[], v: number) => [...Array(3 - rank).fill(v), ...a];
+  const [I, O, K, S, P, D] = [pad3(dims, 1), pad3(outDims, 1), pad3(k, 1), pad3(s, 1), pad3(pb, 0), pad3(dil, 1)];
+  const ref = () => {
+    const v = new Float64Array(size(ys));
+    const osz = size(O);
+    let at = 0;
+    for (let b = 0; b < n; b++)
+      for (let mm = 0; mm < m; mm++) {
+        const g = Math.floor(mm / mg);
+        for (let o = 0; o < osz; o++, at++) {
+          const od = Math.floor(o / (O[1]! * O[2]!)),
+            oh = Math.floor(o / O[2]!) % O[1]!,
+            ow = o % O[2]!;
+          let acc = 0;
+          for (let cc = 0; cc < cg; cc++)
+            for (let kd = 0; kd < K[0]!; kd++)
+              for (let kh = 0; kh < K[1]!; kh++)
+                for (let kw = 0; kw < K[2]!; kw++) {
+                  const id = od * S[0]! - P[0]! + kd * D[0]!,
+                    ih = oh * S[1]! - P[1]! + kh * D[1]!,
+                    iw = ow * S[2]! - P[2]! + kw * D[2]!;
+                  if (id < 0 || id >= I[0]! || ih < 0 || ih >= I[1]! || iw < 0 || iw >= I[2]!) continue; // padding: x = zx adds 0
+                  const xv = x[(((b * c + g * cg + cc) * I[0]! + id) * I[1]! + ih) * I[2]! + iw]!;
+                  acc += (xv - q.zx) * w[(((mm * cg + cc) * K[0]! + kd) * K[1]! + kh) * K[2]! + kw]!;
+                }
+          v[at] = finish(acc, mm, { ...q, out: 'float32' }, hasBias ? bias[mm] : undefined, residual ? z[at] : undefined, 1);
+        }
+      }
+    return v;
+  };
+  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${hasBias ? ' bias' : ''}${residual ? ' residual' : ''}`;
+  await check(label, d, 'convolution', inputs, params, q, ys, residual ? [x, z] : [x], ref);
+}
+
+async function matmulCase(seed: number, fixed?: { rows: number; k: number; n: number }) {
+  const r = mulberry32(seed);
+  const batch = r() < 0.3 ? [randomInt(r, 2, 4)] : [];
+  const rows = fixed?.rows ?? randomInt(r, 1, 70);
+  const k = fixed?.k ?? randomInt(r, 1, 300);
+  const nOut = fixed?.n ?? randomInt(r, 1, 90);
+  const transB = r() < 0.5;
+  const xType: QType = r() < 0.5 ? 'int8' : 'uint8';
+  const out: OutType = (['float32', 'int8', 'uint8'] as const)[randomInt(r, 0, 3)]!;
+  const q = quantOf(r, xType, out, nOut, r() < 0.8);
+  const hasBias = r() < 0.6;
+  const a = bytes(r, xType, size(batch) * rows * k);
+  const b = bytes(r, 'int8', k * nOut) as Int8Array;
+  const c = Float32Array.from({ length: nOut }, () => uniform(r, -1, 1));
+  const d = new NetDraft('int8-matmul');
+  const inputs = [d.input('a', xType, [...batch, rows, k]), d.constant('b', 'int8', transB ? [nOut, k] : [k, nOut], b)];
+  if (hasBias) inputs.push(d.constant('c', 'float32', [nOut], c));
+  const ys = [...batch, rows, nOut];
+  const ref = () => {
+    const v = new Float64Array(size(ys));
+    for (let i = 0; i < size(batch) * rows; i++)
+      for (let j = 0; j < nOut; j++) {
+        let acc = 0;
+        for (let kk = 0; kk < k; kk++) acc += (a[i * k + kk]! - q.zx) * b[transB ? j * k + kk : kk * nOut + j]!;
+        v[i * nOut + j] = finish(acc, j, { ...q, out: 'float32' }, hasBias ? c[j] : undefined, undefined, 1);
+      }
+    return v;
+  };
+  const label = `matmul seed ${seed}: a ${xType}[${[...batch, rows, k]}] b ${transB ? 'T' : ''}[${k},${nOut}] -> ${out}${q.relu ? ' relu' : ''}${hasBias ? ' bias' : ''}`;
+  await check(label, d, 'matmul', inputs, { transA: false, transB, alpha: 1, beta: hasBias ? 1 : 0 }, q, ys, [a], ref);
+}
+
+let error: string | undefined;
+let cases = 0;
+try {
+  // Fixed cases first: a plain 1x1 (patch rows are the input planes), a deep one (K = 2700:
+  // many k-groups, a K not a multiple of 4 elsewhere) with many positions (several column
+  // blocks), and a late layer (few positions, many channels).
+  await convCase(1, { c: 37, m: 45, groups: 1, dims: [17, 19], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] });
+  await convCase(2, { c: 300, m: 20, groups: 1, dims: [12, 40], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] });
+  await convCase(3, { c: 64, m: 70, groups: 1, dims: [5, 5], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] });
+  await matmulCase(4, { rows: 1, k: 512, n: 100 });
+  await matmulCase(5, { rows: 97, k: 67, n: 33 });
+  cases = 5;
+  for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
+  for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
+} catch (e) {
+  error = (e as Error).message;
+}
+const kernel = /(\w+) int8 kernel/.exec(deviceQuery('cpu').description)?.[1];
+console.log(JSON.stringify({ kernel, cases, error }));
