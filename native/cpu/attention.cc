@@ -36,12 +36,17 @@ class AttentionKernel : public CpuKernel {
     const float* mask = g.has_mask ? static_cast<const float*>(args.inputs[3]) : nullptr;
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t s = g.s, t = g.t, d = g.d, dv = g.dv;
+    // Row strides (the operands may be transposed views, attention.h).
+    const int64_t qr = g.row_stride[AttentionGeometry::kQ], kr = g.row_stride[AttentionGeometry::kK],
+                  vr = g.row_stride[AttentionGeometry::kV], yr = g.row_stride[AttentionGeometry::kOut];
     if (t == 0) {  // no keys: 0, as the unfused product over an empty dim
-      std::fill(y, y + g.batch * s * dv, 0.0f);
+      for (int64_t b = 0; b < g.batch; ++b) {
+        for (int64_t si = 0; si < s; ++si) std::fill_n(y + g.OutOffset(b) + si * yr, dv, 0.0f);
+      }
       return;
     }
     // k as the SGEMM's B (d x t): [T, D] with transK, else [D, T].
-    const int64_t rs_k = g.trans_k ? 1 : t, cs_k = g.trans_k ? d : 1;
+    const int64_t rs_k = g.trans_k ? 1 : kr, cs_k = g.trans_k ? kr : 1;
     const int64_t blocks = (s + kRowBlock - 1) / kRowBlock;
     Par(g.batch * blocks, 1, [&](int64_t u0, int64_t u1) {
       std::vector<float> p(static_cast<size_t>(std::min(s, kRowBlock) * t));
@@ -49,14 +54,14 @@ class AttentionKernel : public CpuKernel {
       std::vector<char> dead(static_cast<size_t>(kRowBlock));
       for (int64_t u = u0; u < u1; ++u) {
         const int64_t b = u / blocks, s0 = (u % blocks) * kRowBlock, rows = std::min(kRowBlock, s - s0);
-        Sgemm(rows, t, d, p_.scale, q + g.QOffset(b) + s0 * d, d, 1, k + g.KOffset(b), rs_k, cs_k, 0.0f, p.data(), t,
+        Sgemm(rows, t, d, p_.scale, q + g.QOffset(b) + s0 * qr, qr, 1, k + g.KOffset(b), rs_k, cs_k, 0.0f, p.data(), t,
               1);
         for (int64_t r = 0; r < rows; ++r) dead[r] = !SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
-        float* out = y + g.OutOffset(b) + s0 * dv;
-        Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), dv, 1, 0.0f, out, dv, 1);
+        float* out = y + g.OutOffset(b) + s0 * yr;
+        Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), vr, 1, 0.0f, out, yr, 1);
         // nanToZero's rows are exactly 0 (0 * v would be NaN where v is not finite), as on cuda.
         for (int64_t r = 0; r < rows; ++r) {
-          if (dead[r]) std::fill(out + r * dv, out + (r + 1) * dv, 0.0f);
+          if (dead[r]) std::fill_n(out + r * yr, dv, 0.0f);
         }
       }
     });

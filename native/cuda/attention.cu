@@ -43,7 +43,7 @@ __device__ void AttendRow(const float* qs, const T* k, const T* v, const T* mask
   const T* kb = k + g.KOffset(b);
   const T* vb = v + g.VOffset(b);
   const T* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
-  T* out = y + g.OutOffset(b) + si * g.dv;
+  T* out = y + g.OutOffset(b) + si * g.row_stride[AttentionGeometry::kOut];
   for (int64_t j0 = 0; j0 < g.dv; j0 += kDvPerPass) {
     float acc[kDvRegs];
 #pragma unroll
@@ -74,7 +74,7 @@ __device__ void AttendRow(const float* qs, const T* k, const T* v, const T* mask
       const int keys = static_cast<int>(g.t - t0 < 32 ? g.t - t0 : 32);
       for (int kk = 0; kk < keys; ++kk) {
         const float pk = __shfl_sync(0xffffffffu, p, kk);
-        const T* vr = vb + (t0 + kk) * g.dv + j0;
+        const T* vr = vb + (t0 + kk) * g.row_stride[AttentionGeometry::kV] + j0;
 #pragma unroll
         for (int c = 0; c < kDvRegs; ++c) {
           const int64_t j = lane + 32 * c;
@@ -105,7 +105,7 @@ __global__ void AttentionRows(const T* q, const T* k, const T* v, const T* mask,
   // The batch entries beyond the grid's y extent (65535) in strides of it.
   for (int64_t b = blockIdx.y; b < g.batch; b += gridDim.y) {
     __syncwarp();
-    const T* qr = q + g.QOffset(b) + si * g.d;
+    const T* qr = q + g.QOffset(b) + si * g.row_stride[AttentionGeometry::kQ];
     for (int64_t di = lane; di < g.d; di += 32) qs[di] = ToFloat(qr[di]);
     __syncwarp();
     AttendRow(qs, k, v, mask, y, g, scale, nan_to_zero, b, si, lane);

@@ -180,12 +180,12 @@ __global__ void __launch_bounds__(32 * kFlashWarps)
     for (int r = 0; r < 2; ++r)
       mr[r] = mask && rows[r] < g.s ? mask + g.MaskOffset(b) + rows[r] * g.mask_s_stride : nullptr;
     auto load_k = [&](int64_t t0) {
-      if (g.trans_k) LoadTile(ks, L.ldk, kb, g.d, t0, g.t, 0, g.d, kFlashKeys, kD);
-      else LoadTile(ks, L.ldk, kb, g.t, 0, g.d, t0, g.t, kD, kFlashKeys);
+      if (g.trans_k) LoadTile(ks, L.ldk, kb, g.row_stride[AttentionGeometry::kK], t0, g.t, 0, g.d, kFlashKeys, kD);
+      else LoadTile(ks, L.ldk, kb, g.row_stride[AttentionGeometry::kK], 0, g.d, t0, g.t, kD, kFlashKeys);
     };
 
     __syncthreads();  // the previous batch entry's readers of shared memory are done
-    LoadTile(qs, L.ldq, qb, g.d, s0, g.s, 0, g.d, kFlashRows, kD);
+    LoadTile(qs, L.ldq, qb, g.row_stride[AttentionGeometry::kQ], s0, g.s, 0, g.d, kFlashRows, kD);
     if (tiles > 0) load_k(0);
     CommitAndWait();
     __syncthreads();
@@ -200,7 +200,7 @@ __global__ void __launch_bounds__(32 * kFlashWarps)
 
     for (int64_t j = 0; j < tiles; ++j) {
       const int64_t t0 = j * kFlashKeys;
-      LoadTile(vs, L.ldv, vb, g.dv, t0, g.t, 0, g.dv, kFlashKeys, kD);
+      LoadTile(vs, L.ldv, vb, g.row_stride[AttentionGeometry::kV], t0, g.t, 0, g.dv, kFlashKeys, kD);
       Commit();
 
       // 1. s [16, keys] = q [16, kD] . k^T.
@@ -295,7 +295,7 @@ __global__ void __launch_bounds__(32 * kFlashWarps)
       l[r] += __shfl_xor_sync(0xffffffffu, l[r], 2);
       if (rows[r] >= g.s) continue;
       const bool to_zero = (nan_to_zero && !(l[r] > 0.f)) || g.t == 0;
-      T* out = yb + rows[r] * g.dv;
+      T* out = yb + rows[r] * g.row_stride[AttentionGeometry::kOut];
 #pragma unroll
       for (int n = 0; n < kNo; ++n) {
 #pragma unroll

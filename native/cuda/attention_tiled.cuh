@@ -82,7 +82,7 @@ __global__ void __launch_bounds__(32 * kTiledWarps)
     const T* qb = q + g.QOffset(b);
     for (int i = tid; i < kTq * d; i += threads) {
       const int rr = i / d, c = i % d;
-      qs[rr * L.ldq + c] = s0 + rr < g.s ? qb[(s0 + rr) * d + c] : zero;
+      qs[rr * L.ldq + c] = s0 + rr < g.s ? qb[(s0 + rr) * g.row_stride[AttentionGeometry::kQ] + c] : zero;
     }
     for (int i = tid; i < kTq * dv; i += threads) os[(i / dv) * L.ldo + i % dv] = 0.f;
     for (int i = tid; i < kTq; i += threads) row_m[i] = -INFINITY, row_l[i] = 0.f;
@@ -95,17 +95,17 @@ __global__ void __launch_bounds__(32 * kTiledWarps)
       if (g.trans_k) {  // k [T, D]: along d is contiguous
         for (int i = tid; i < kTk * d; i += threads) {
           const int rr = i / d, c = i % d;
-          ks[rr * L.ldk + c] = t0 + rr < g.t ? kb[(t0 + rr) * d + c] : zero;
+          ks[rr * L.ldk + c] = t0 + rr < g.t ? kb[(t0 + rr) * g.row_stride[AttentionGeometry::kK] + c] : zero;
         }
       } else {  // k [D, T]: along the keys is contiguous
         for (int i = tid; i < kTk * d; i += threads) {
           const int rr = i % kTk, c = i / kTk;
-          ks[rr * L.ldk + c] = t0 + rr < g.t ? kb[c * g.t + t0 + rr] : zero;
+          ks[rr * L.ldk + c] = t0 + rr < g.t ? kb[c * g.row_stride[AttentionGeometry::kK] + t0 + rr] : zero;
         }
       }
       for (int i = tid; i < kTk * dv; i += threads) {
         const int rr = i / dv, c = i % dv;
-        vs[rr * L.ldv + c] = t0 + rr < g.t ? vb[(t0 + rr) * dv + c] : zero;
+        vs[rr * L.ldv + c] = t0 + rr < g.t ? vb[(t0 + rr) * g.row_stride[AttentionGeometry::kV] + c] : zero;
       }
       __syncthreads();
 
@@ -189,7 +189,7 @@ __global__ void __launch_bounds__(32 * kTiledWarps)
       if (s0 + rr >= g.s) continue;
       const float l = row_l[rr];
       const bool to_zero = (nan_to_zero && !(l > 0.f)) || g.t == 0;
-      yb[(s0 + rr) * dv + c] = FromFloat<T>(to_zero ? 0.f : os[rr * L.ldo + c] / l);
+      yb[(s0 + rr) * g.row_stride[AttentionGeometry::kOut] + c] = FromFloat<T>(to_zero ? 0.f : os[rr * L.ldo + c] / l);
     }
   }
 #else

@@ -423,10 +423,20 @@ export type LayerSpec =
        * leading dims equal across q, k, v; the mask broadcasts onto [..., S, T]), output
        * [..., S, Dv] = softmax(scale * q k + mask) v, the softmax over T, computed in fp32;
        * `nanToZero` (a softmax followed by where(isnan(p), 0, p)): a row whose softmax is NaN
-       * gives 0.
+       * gives 0. `qPerm`, `kPerm`, `vPerm`: the operand above is that input transposed by the
+       * permutation; `outPerm`: the output is the result transposed so (each keeps the last
+       * dim last; native/src/ir/attention.h).
        */
       kind: 'attention';
-      params: { scale: number; transK: boolean; nanToZero?: boolean };
+      params: {
+        scale: number;
+        transK: boolean;
+        nanToZero?: boolean;
+        qPerm?: number[];
+        kPerm?: number[];
+        vPerm?: number[];
+        outPerm?: number[];
+      };
     }
   | {
       /**

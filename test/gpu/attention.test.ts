@@ -2,7 +2,9 @@
  * The attention layer on cuda (native/cuda/attention.cu): the cpu suite of the attention fusion
  * (test/compiler/attention.test.ts: masks with -inf entries and broadcasts, cross attention, a
  * head size of 72 and Dv of 300, a batch and sequence range, and the chains that must stay
- * unfused) runs here on cuda, held to 1e-4 of each output's scale against onnxruntime. Then fp16:
+ * unfused) and of its transposed views (test/compiler/attention-views.test.ts: q, k, v and the
+ * output read and written through strides) runs here on cuda, held to 1e-4 of each output's
+ * scale against onnxruntime. Then fp16:
  * the transformer block example and a masked chain in fp16 engines, the attention layer reading
  * and writing fp16 and computing in fp32, held to 1e-2 of the scale (fp16 storage of q, k, v and
  * the output costs ~2^-11 each; the block's other layers add theirs, as in ranges.test.ts), and
@@ -19,7 +21,10 @@ import { CUDA, NO_CUDA } from './helpers.js';
 
 process.env.HYBRIDRT_TEST_BACKEND = 'cuda';
 
-if (CUDA) await import('../compiler/attention.test.js');
+if (CUDA) {
+  await import('../compiler/attention.test.js');
+  await import('../compiler/attention-views.test.js');
+}
 
 const FP16_TOL = 1e-2;
 

@@ -2,6 +2,7 @@
 #include "src/builder/attention_fusion.h"
 
 #include <cstring>
+#include <utility>
 #include <vector>
 
 #include "src/ir/attention.h"
@@ -77,7 +78,8 @@ int64_t NanGuard(const RewriteWork& w, int32_t p, std::vector<int64_t>* guard) {
 // Over a shape range, the chain must fit the layer at the range's ends too, as it does at the
 // declared shapes: a leading dim equal at opt may broadcast elsewhere (q's batch of 1 at opt
 // against k's fixed 1, which the matmul broadcasts at batch 3).
-bool FitsAtRangeEnds(const Network& net, const std::vector<int32_t>& inputs, int32_t out, bool trans_k) {
+bool FitsAtRangeEnds(const Network& net, const std::vector<int32_t>& inputs, int32_t out, bool trans_k,
+                     const AttentionPerms& perms) {
   if (!IsDynamic(net)) return true;
   for (bool max : {false, true}) {
     std::vector<Shape> shapes;
@@ -91,7 +93,9 @@ bool FitsAtRangeEnds(const Network& net, const std::vector<int32_t>& inputs, int
     std::vector<Shape> in;
     for (int32_t id : inputs) in.push_back(t[id].shape);
     AttentionGeometry g;
-    if (!ReadAttentionGeometry(in, trans_k, &g).empty() || AttentionOutputShape(in) != t[out].shape) return false;
+    if (!ReadAttentionGeometry(in, trans_k, &g, perms).empty() || AttentionOutputShape(in, perms) != t[out].shape) {
+      return false;
+    }
   }
   return true;
 }
@@ -109,20 +113,32 @@ bool PurePermutation(const RewriteWork& w, const Layer& l, std::vector<int64_t>*
   return true;
 }
 
-// What feeds q (or k) through layers the attention layer takes in, walking back from tensor
-// `t` read by layer `reader`: a multiplication by a constant scalar (PyTorch's exporter scales
-// q and k each by the root of the scale: into `scale`), a shuffle that changes nothing, and
-// for k a transpose of its last two dims (into `trans_k`: the kernels read k either way).
-// Each layer taken must have its one reader in the chain; they go into `taken`. Returns the
-// tensor the attention layer reads instead.
-int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, bool is_k, double* scale, bool* trans_k,
-                         std::vector<int64_t>* taken) {
+bool IsIdentity(const std::vector<int64_t>& perm) {
+  for (size_t i = 0; i < perm.size(); ++i) {
+    if (perm[i] != static_cast<int64_t>(i)) return false;
+  }
+  return true;
+}
+
+// What feeds q, k or v through layers the attention layer takes in, walking back from tensor
+// `t` read by layer `reader`: multiplications by a constant scalar (PyTorch's exporter scales
+// q and k each by the root of the scale: into `scale`; q and k only), and transposes (into
+// `perm`, the operand's dims as dims of the tensor returned, which must keep the last dim last;
+// for k, one whose last two dims end up swapped flips `trans_k` instead: the kernels read k
+// either way). Each layer taken must have its one reader in the chain; they go into `taken`.
+// Returns the tensor the attention layer reads instead.
+int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, char operand, double* scale, bool* trans_k,
+                         std::vector<int64_t>* perm, std::vector<int64_t>* taken) {
+  const size_t r = w.ShapeOf(t).size();
+  perm->resize(r);
+  for (size_t i = 0; i < r; ++i) (*perm)[i] = static_cast<int64_t>(i);
   for (;;) {
     const int64_t p = w.producer[t];
-    if (p < 0 || w.SoleReader(t) != reader) return t;
+    if (p < 0 || w.SoleReader(t) != reader) break;
     const Layer& l = w.net.layers[p];
     int32_t next = -1;
-    if (IsElementwise(l, "mul")) {
+    std::vector<int64_t> shuffle;
+    if (IsElementwise(l, "mul") && operand != 'v') {
       for (int side : {0, 1}) {
         double c;
         const int32_t x = l.inputs[side];
@@ -132,21 +148,45 @@ int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, bool i
           break;
         }
       }
-    } else if (std::vector<int64_t> perm; PurePermutation(w, l, &perm)) {
-      const size_t r = perm.size();
-      bool identity = true, swap = is_k && r >= 2 && perm[r - 2] == static_cast<int64_t>(r - 1) &&
-                                   perm[r - 1] == static_cast<int64_t>(r - 2);
-      for (size_t i = 0; i < r; ++i) identity = identity && perm[i] == static_cast<int64_t>(i);
-      for (size_t i = 0; i + 2 < r; ++i) swap = swap && perm[i] == static_cast<int64_t>(i);
-      if (identity || swap) {
-        if (swap) *trans_k = !*trans_k;
+    } else if (PurePermutation(w, l, &shuffle) && shuffle.size() == r) {
+      std::vector<int64_t> composed(r);
+      for (size_t i = 0; i < r; ++i) composed[i] = shuffle[(*perm)[i]];
+      const int64_t last = static_cast<int64_t>(r) - 1;
+      if (composed[r - 1] == last || (operand == 'k' && r >= 2 && composed[r - 2] == last)) {
+        *perm = composed;
         next = l.inputs[0];
       }
     }
-    if (next < 0) return t;
+    if (next < 0) break;
     taken->push_back(p);
     reader = p;
     t = next;
+  }
+  if (operand == 'k' && r >= 2 && (*perm)[r - 1] != static_cast<int64_t>(r) - 1) {
+    std::swap((*perm)[r - 2], (*perm)[r - 1]);
+    *trans_k = !*trans_k;
+  }
+  return t;
+}
+
+// The transposes that read the attention layer's output `out` and nothing else, keeping the
+// last dim last: the output's permutation (outPerm) and the tensor it then writes.
+int32_t TakeOutputChain(const RewriteWork& w, int32_t out, std::vector<int64_t>* perm, std::vector<int64_t>* taken) {
+  const size_t r = w.ShapeOf(out).size();
+  perm->resize(r);
+  for (size_t i = 0; i < r; ++i) (*perm)[i] = static_cast<int64_t>(i);
+  for (;;) {
+    const int64_t next = w.SoleReader(out);
+    std::vector<int64_t> shuffle;
+    if (next < 0 || !PurePermutation(w, w.net.layers[next], &shuffle) || shuffle.size() != r ||
+        shuffle[r - 1] != static_cast<int64_t>(r) - 1) {
+      return out;
+    }
+    std::vector<int64_t> composed(r);
+    for (size_t i = 0; i < r; ++i) composed[i] = (*perm)[shuffle[i]];
+    *perm = composed;
+    taken->push_back(next);
+    out = w.net.layers[next].outputs[0];
   }
 }
 
@@ -219,10 +259,16 @@ bool FuseAttention(RewriteWork& w) {
     const Layer& m1 = w.net.layers[p];
     const Layer& mm2 = w.net.layers[m2];
     bool trans_k = m1.params.Bool("transB");
-    std::vector<int64_t> operands;  // the layers taken in before q and k
-    const int32_t q = TakeOperandChain(w, m1.inputs[0], p, false, &scale, &trans_k, &operands);
-    const int32_t k = TakeOperandChain(w, m1.inputs[1], p, true, &scale, &trans_k, &operands);
-    std::vector<int32_t> inputs = {q, k, mm2.inputs[1]};
+    std::vector<int64_t> operands, outs;  // the layers taken in before q, k and v, and after
+    AttentionPerms perms;
+    const int32_t q = TakeOperandChain(w, m1.inputs[0], p, 'q', &scale, &trans_k, &perms.q, &operands);
+    const int32_t k = TakeOperandChain(w, m1.inputs[1], p, 'k', &scale, &trans_k, &perms.k, &operands);
+    const int32_t v = TakeOperandChain(w, mm2.inputs[1], m2, 'v', &scale, &trans_k, &perms.v, &operands);
+    const int32_t y = TakeOutputChain(w, mm2.outputs[0], &perms.out, &outs);
+    for (std::vector<int64_t>* perm : {&perms.q, &perms.k, &perms.v, &perms.out}) {
+      if (IsIdentity(*perm)) perm->clear();
+    }
+    std::vector<int32_t> inputs = {q, k, v};
     if (mask >= 0) inputs.push_back(mask);
     const DType dt = w.TypeOf(inputs[0]);
     std::vector<Shape> shapes;
@@ -232,9 +278,8 @@ bool FuseAttention(RewriteWork& w) {
       shapes.push_back(w.ShapeOf(t));
     }
     AttentionGeometry g;
-    if (!same || !ReadAttentionGeometry(shapes, trans_k, &g).empty() ||
-        AttentionOutputShape(shapes) != w.ShapeOf(mm2.outputs[0]) ||
-        !FitsAtRangeEnds(w.net, inputs, mm2.outputs[0], trans_k)) {
+    if (!same || !ReadAttentionGeometry(shapes, trans_k, &g, perms).empty() ||
+        AttentionOutputShape(shapes, perms) != w.ShapeOf(y) || !FitsAtRangeEnds(w.net, inputs, y, trans_k, perms)) {
       continue;
     }
     // Named as the chain's first layer (as other fusions keep their head's name), listing the rest.
@@ -242,19 +287,25 @@ bool FuseAttention(RewriteWork& w) {
     att.kind = LayerKind::kAttention;
     att.name = m1.name;
     att.inputs = inputs;
-    att.outputs = mm2.outputs;
+    att.outputs = {y};
     if (m1.params.Has("fused")) att.params.Set("fused", ParamValue::String(m1.params.String("fused")));
     att.params.Set("scale", ParamValue::Number(scale * m1.params.Float("alpha")));
     att.params.Set("transK", ParamValue::Bool(trans_k));
     if (sel >= 0) att.params.Set("nanToZero", ParamValue::Bool(true));
+    for (const auto& [perm, key] :
+         {std::pair{&perms.q, "qPerm"}, {&perms.k, "kPerm"}, {&perms.v, "vPerm"}, {&perms.out, "outPerm"}}) {
+      if (!perm->empty()) att.params.Set(key, ParamValue::Numbers(*perm));
+    }
     for (int64_t o : operands) NoteFused(att, w.net.layers[o]);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) NoteFused(att, w.net.layers[*it]);
     NoteFused(att, sm);
     for (int64_t gl : guard) NoteFused(att, w.net.layers[gl]);
     NoteFused(att, mm2);
+    for (int64_t o : outs) NoteFused(att, w.net.layers[o]);
     w.alive[p] = false;
     for (int64_t c : chain) w.alive[c] = false;
     for (int64_t o : operands) w.alive[o] = false;
+    for (int64_t o : outs) w.alive[o] = false;
     for (int64_t gl : guard) w.alive[gl] = false;
     w.alive[i] = false;
     w.net.layers[m2] = att;

@@ -1,10 +1,7 @@
 // The attention fusion, the first pattern of the fusion pass (fusion.h): the chain exporters
 // write for scaled dot-product attention,
 //
-//   s = matmul(q, k)            (k as [..., D, T]; or matmul(q, k, transB) with k [..., T, D];
-//                                q and k each optionally times a constant scalar, as PyTorch's
-//                                exporter writes SDPA, into `scale`; k optionally a transpose of
-//                                its last two dims, into transK; shuffles that change nothing)
+//   s = matmul(q, k)            (k as [..., D, T]; or matmul(q, k, transB) with k [..., T, D])
 //   s = s * c  |  s / c         (optional: a constant scalar; with the matmul's alpha, `scale`)
 //   s = s + mask                (optional: a float tensor that broadcasts onto s)
 //   p = softmax(s, last axis)
@@ -13,8 +10,15 @@
 //   y = matmul(p, v)
 //
 // becomes one attention layer (src/ir/attention.h) in the second matmul's place, so that the
-// scores and probabilities never go through memory. Only where each intermediate has that one
-// reader and is no network output, the matmuls have no bias, activation or transposed first
+// scores and probabilities never go through memory. It also takes in what exporters write
+// around that chain, each layer only where its one reader is in the chain: multiplications of
+// q and of k by a constant scalar (PyTorch's exporter scales each by the root of the scale:
+// into `scale`); transposes of q, k and v (splitting heads: [B, S, H, D] -> [B, H, S, D]; for
+// k also to [B, H, D, S] at once) and of the output (back to [B, S, H, Dv]) that keep the last
+// dim last, or for k put it second to last (flipping transK): into qPerm, kPerm, vPerm and
+// outPerm, through which the kernels read and write, so that no transpose runs (shuffles with
+// a reshape only where it keeps the shape, and not over a shape range). Only where each
+// intermediate has that one reader and is no network output, the matmuls have no bias, activation or transposed first
 // operand, q, k and v share their leading dims (no broadcasting between them; over a shape
 // range, at the range's ends too) and every tensor is of one float dtype.
 #pragma once

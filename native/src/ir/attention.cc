@@ -1,12 +1,67 @@
 // The attention layer's geometry (see attention.h).
 #include "src/ir/attention.h"
 
+#include <utility>
+
 #include "src/util/error.h"
 
 namespace hybridrt {
 
-std::string ReadAttentionGeometry(const std::vector<Shape>& in, bool trans_k, AttentionGeometry* g) {
-  if (in.size() < 3 || in.size() > 4) return Cat("takes q, k, v and an optional mask; got ", in.size(), " inputs");
+namespace {
+
+// Whether `perm` is empty (none) or a permutation of `rank` dims that keeps the last one.
+std::string CheckPerm(const std::vector<int64_t>& perm, size_t rank, const char* name) {
+  if (perm.empty()) return "";
+  std::vector<bool> seen(rank, false);
+  bool ok = perm.size() == rank && rank > 0 && perm.back() == static_cast<int64_t>(rank) - 1;
+  for (int64_t p : perm) {
+    ok = ok && p >= 0 && p < static_cast<int64_t>(rank) && !seen[p];
+    if (ok) seen[p] = true;
+  }
+  return ok ? "" : Cat(name, " must be a permutation of the ", rank, " dims that keeps the last one last");
+}
+
+// `shape` transposed by `perm` (none: as it is).
+Shape Permuted(const Shape& shape, const std::vector<int64_t>& perm) {
+  if (perm.empty() || perm.size() != shape.size()) return shape;
+  Shape out;
+  for (int64_t p : perm) out.push_back(shape[p]);
+  return out;
+}
+
+// The element strides of a contiguous tensor of `shape`, in the order `perm` puts its dims.
+std::vector<int64_t> PermutedStrides(const Shape& shape, const std::vector<int64_t>& perm) {
+  std::vector<int64_t> st(shape.size(), 1);
+  for (size_t i = shape.size(); i-- > 1;) st[i - 1] = st[i] * shape[i];
+  if (perm.empty()) return st;
+  std::vector<int64_t> out;
+  for (int64_t p : perm) out.push_back(st[p]);
+  return out;
+}
+
+// The inverse of a permutation (none: none).
+std::vector<int64_t> Inverse(const std::vector<int64_t>& perm) {
+  std::vector<int64_t> inv(perm.size());
+  for (size_t i = 0; i < perm.size(); ++i) inv[perm[i]] = static_cast<int64_t>(i);
+  return inv;
+}
+
+}  // namespace
+
+std::string ReadAttentionGeometry(const std::vector<Shape>& physical, bool trans_k, AttentionGeometry* g,
+                                  const AttentionPerms& perms) {
+  if (physical.size() < 3 || physical.size() > 4) {
+    return Cat("takes q, k, v and an optional mask; got ", physical.size(), " inputs");
+  }
+  for (const auto& [perm, name] :
+       {std::pair{&perms.q, "qPerm"}, {&perms.k, "kPerm"}, {&perms.v, "vPerm"}, {&perms.out, "outPerm"}}) {
+    const std::string why = CheckPerm(*perm, physical[0].size(), name);
+    if (!why.empty()) return why;
+  }
+  std::vector<Shape> in = physical;
+  in[0] = Permuted(physical[0], perms.q);
+  in[1] = Permuted(physical[1], perms.k);
+  in[2] = Permuted(physical[2], perms.v);
   const Shape &q = in[0], &k = in[1], &v = in[2];
   const size_t rank = q.size();
   if (rank < 2 || rank > 2 + kMaxAttentionBatchDims)
@@ -47,19 +102,41 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& in, bool trans_k, At
     g->mask_s_stride = stride[rank - 2];
     g->mask_t_stride = stride[rank - 1];
   }
+  // The operands' strides: each input's own, in the order its permutation reads its dims; the
+  // output's, of the physical output, in the order the logical one has them.
+  Shape logical_out(q.begin(), q.end() - 1);
+  logical_out.push_back(g->dv);
+  const std::vector<int64_t> st[4] = {
+      PermutedStrides(physical[0], perms.q), PermutedStrides(physical[1], perms.k),
+      PermutedStrides(physical[2], perms.v),
+      PermutedStrides(Permuted(logical_out, perms.out), perms.out.empty() ? perms.out : Inverse(perms.out))};
+  for (int op = 0; op < 4; ++op) {
+    for (int i = 0; i < g->num_batch_dims; ++i) g->batch_strides[op][i] = st[op][i];
+    g->row_stride[op] = st[op][rank - 2];
+  }
   return "";
+}
+
+AttentionPerms ReadAttentionPerms(const Params& params) {
+  AttentionPerms p;
+  if (params.Has("qPerm")) p.q = params.Ints("qPerm");
+  if (params.Has("kPerm")) p.k = params.Ints("kPerm");
+  if (params.Has("vPerm")) p.v = params.Ints("vPerm");
+  if (params.Has("outPerm")) p.out = params.Ints("outPerm");
+  return p;
 }
 
 std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& inputs, AttentionLayerParams* out) {
   out->scale = static_cast<float>(params.Float("scale"));
   out->nan_to_zero = params.Has("nanToZero") && params.Bool("nanToZero");
-  return ReadAttentionGeometry(inputs, params.Bool("transK"), &out->g);
+  return ReadAttentionGeometry(inputs, params.Bool("transK"), &out->g, ReadAttentionPerms(params));
 }
 
-Shape AttentionOutputShape(const std::vector<Shape>& in) {
-  Shape out(in[0].begin(), in[0].end() - 1);
-  out.push_back(in[2].back());
-  return out;
+Shape AttentionOutputShape(const std::vector<Shape>& in, const AttentionPerms& perms) {
+  const Shape q = Permuted(in[0], perms.q);
+  Shape out(q.begin(), q.end() - 1);
+  out.push_back(in[2].back());  // v's last dim stays last (vPerm keeps it)
+  return Permuted(out, perms.out);
 }
 
 }  // namespace hybridrt

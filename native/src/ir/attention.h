@@ -10,6 +10,13 @@
 //           a row whose softmax is NaN (every score -inf, or a NaN among them) gives 0.
 // The leading ("batch") dims are equal across q, k and v (at most kMaxAttentionBatchDims of
 // them); the mask may broadcast along any dim.
+//
+// Strided operands (the builder folds the transposes around attention into the layer,
+// attention_fusion.h): `qPerm`, `kPerm`, `vPerm` (optional) say that the operand above is its
+// input transposed by that permutation (logical dim i is the input's dim perm[i]), and
+// `outPerm` that the layer's output is the result above transposed so; each keeps the last dim
+// last, so that rows stay contiguous. The kernels read and write through the strides these
+// give (AttentionGeometry's batch and row strides) and no transpose runs.
 #pragma once
 
 #include <cstdint>
@@ -35,27 +42,42 @@ struct AttentionGeometry {
   int64_t batch_dims[kMaxAttentionBatchDims] = {1, 1, 1, 1};
   int64_t mask_batch_strides[kMaxAttentionBatchDims] = {0, 0, 0, 0};
   int64_t mask_s_stride = 0, mask_t_stride = 0;
+  // Element strides of q, k, v and the output (kQ..kOut) along the leading dims, and between
+  // rows: q's and the output's along S, v's along T, k's along T with transK, else along D.
+  // The last dim is contiguous in each.
+  enum Operand { kQ = 0, kK = 1, kV = 2, kOut = 3 };
+  int64_t batch_strides[4][kMaxAttentionBatchDims] = {};
+  int64_t row_stride[4] = {};
 
   // Element offsets of flat batch index b's matrices, and of its mask (host and device code).
-  HYBRIDRT_HD int64_t QOffset(int64_t b) const { return b * s * d; }
-  HYBRIDRT_HD int64_t KOffset(int64_t b) const { return b * t * d; }
-  HYBRIDRT_HD int64_t VOffset(int64_t b) const { return b * t * dv; }
-  HYBRIDRT_HD int64_t OutOffset(int64_t b) const { return b * s * dv; }
-  HYBRIDRT_HD int64_t MaskOffset(int64_t b) const {
+  HYBRIDRT_HD int64_t Offset(const int64_t* strides, int64_t b) const {
     int64_t off = 0;
     for (int i = num_batch_dims - 1; i >= 0; --i) {
-      off += (b % batch_dims[i]) * mask_batch_strides[i];
+      off += (b % batch_dims[i]) * strides[i];
       b /= batch_dims[i];
     }
     return off;
   }
+  HYBRIDRT_HD int64_t QOffset(int64_t b) const { return Offset(batch_strides[kQ], b); }
+  HYBRIDRT_HD int64_t KOffset(int64_t b) const { return Offset(batch_strides[kK], b); }
+  HYBRIDRT_HD int64_t VOffset(int64_t b) const { return Offset(batch_strides[kV], b); }
+  HYBRIDRT_HD int64_t OutOffset(int64_t b) const { return Offset(batch_strides[kOut], b); }
+  HYBRIDRT_HD int64_t MaskOffset(int64_t b) const { return Offset(mask_batch_strides, b); }
   // k's element (ti, di) within one batch entry.
-  HYBRIDRT_HD int64_t KIndex(int64_t ti, int64_t di) const { return trans_k ? ti * d + di : di * t + ti; }
+  HYBRIDRT_HD int64_t KIndex(int64_t ti, int64_t di) const {
+    return trans_k ? ti * row_stride[kK] + di : di * row_stride[kK] + ti;
+  }
 };
 
-// Reads the geometry of inputs of these shapes (q, k, v and, where given, the mask); returns
-// what is wrong ("" when nothing is).
-std::string ReadAttentionGeometry(const std::vector<Shape>& inputs, bool trans_k, AttentionGeometry* g);
+// The layer's permutations (empty: none), from its params.
+struct AttentionPerms {
+  std::vector<int64_t> q, k, v, out;
+};
+
+// Reads the geometry of inputs of these shapes (q, k, v and, where given, the mask), through
+// the permutations where given; returns what is wrong ("" when nothing is).
+std::string ReadAttentionGeometry(const std::vector<Shape>& inputs, bool trans_k, AttentionGeometry* g,
+                                  const AttentionPerms& perms = {});
 
 // A layer read once, for the shape rule and both kernels: its geometry and params.
 struct AttentionLayerParams {
@@ -64,8 +86,10 @@ struct AttentionLayerParams {
   bool nan_to_zero = false;
 };
 std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& inputs, AttentionLayerParams* out);
+AttentionPerms ReadAttentionPerms(const Params& params);
 
-// The output shape: q's leading dims, S, Dv.
-Shape AttentionOutputShape(const std::vector<Shape>& inputs);
+// The output shape: q's leading dims, S, Dv (through the permutations; an invalid one gives
+// the shape without it, which ReadAttentionGeometry refuses first).
+Shape AttentionOutputShape(const std::vector<Shape>& inputs, const AttentionPerms& perms = {});
 
 }  // namespace hybridrt

@@ -374,7 +374,7 @@ void CheckAttention(const LayerCheck& c) {
   AttentionLayerParams p;
   const std::string why = ReadAttentionLayer(c.params(), shapes, &p);
   if (!why.empty()) c.Bad(why);
-  c.ExpectOutput(0, c.In(0).dtype, AttentionOutputShape(shapes));
+  c.ExpectOutput(0, c.In(0).dtype, AttentionOutputShape(shapes, ReadAttentionPerms(c.params())));
 }
 
 void CheckNormalization(const LayerCheck& c) {
