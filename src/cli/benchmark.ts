@@ -135,6 +135,8 @@ export interface BenchmarkResult {
       fusions: Record<string, number>;
       nhwcLayers: number;
       layoutTransposes: number;
+      /** Convolutions and matmuls the qdq pass made int8 (a Q/DQ model on cpu); absent where none. */
+      int8Layers?: number;
       timingCache?: { path: string; hits: number; misses: number };
     }>;
   } | null;
@@ -264,6 +266,7 @@ export async function runBenchmark(
             fusions: { ...e.build.fusions },
             nhwcLayers: e.build.nhwcLayers,
             layoutTransposes: e.build.layoutTransposes,
+            ...(e.build.int8Layers ? { int8Layers: e.build.int8Layers } : {}),
             ...(e.build.timingCache ? { timingCache: { ...e.build.timingCache } } : {}),
           })),
         }
@@ -390,7 +393,7 @@ export function benchmarkLines(r: BenchmarkResult): string[] {
       const cache = e.timingCache ? `, timing cache ${e.timingCache.hits} hits / ${e.timingCache.misses} misses` : '';
       lines.push(
         `                   engine #${e.segment}: ${seconds(e.ms)}, ${e.layers} layers${e.aliases ? ` (${e.aliases} alias${e.aliases === 1 ? '' : 'es'})` : ''}, ${fused} fused, ` +
-          `${e.nhwcLayers} channels-last (${e.layoutTransposes} layout changes)${cache}`,
+          `${e.nhwcLayers} channels-last (${e.layoutTransposes} layout changes)${e.int8Layers ? `, ${e.int8Layers} int8` : ''}${cache}`,
       );
     }
   }

@@ -35,6 +35,11 @@ export interface BuildConfig {
    * turns it off too); default on. Attention layers that converters emit are not affected.
    */
   attention?: boolean;
+  /**
+   * Q/DQ around convolutions and matrix products folded into int8 layers
+   * (native/src/builder/qdq_fusion.h), where the backend has int8 kernels (cpu); default on.
+   */
+  qdq?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
 }

@@ -56,6 +56,12 @@ export interface NativeBuildInfo {
   /** Layers that run channels-last, and the layout changes inserted (native/src/builder/layout.h). */
   nhwcLayers: number;
   layoutTransposes: number;
+  /**
+   * Convolutions and matmuls the qdq pass made int8 (native/src/builder/qdq_fusion.h), and the
+   * quantize layers it folded into their epilogues; zeros for a deserialized engine.
+   */
+  int8Layers: number;
+  quantizeFolded: number;
   /** The timing cache the build used: tactics found there (hits) and timed (misses). */
   timingCache?: { path: string; hits: number; misses: number };
 }

@@ -34,6 +34,9 @@ struct BuildConfig {
   // The attention pattern of the fusion pass (attention_fusion.h), where the fusion pass runs:
   // -1 or 1 on, 0 off. Attention layers that converters emit are not affected.
   int attention = -1;
+  // The qdq pass (qdq_fusion.h), where the backend has int8 kernels (cpu): -1 = the default
+  // (on), 0 off, 1 on.
+  int qdq = -1;
   // Timing cache file (engine/timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
   // Debugging switches of tactic choice (environment only): what kernels are told.

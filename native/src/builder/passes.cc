@@ -6,6 +6,7 @@
 #include "src/builder/layout.h"
 #include "src/builder/pointwise_fusion.h"
 #include "src/builder/precision.h"
+#include "src/builder/qdq_fusion.h"
 #include "src/ir/validator.h"
 #include "src/util/error.h"
 
@@ -25,6 +26,16 @@ bool RunFusion(const Network& net, const BuildConfig& c, PassOutput* out, PassSt
   stats->fusions = counts;
   if (!counts.total()) return false;
   out->net = std::move(fused);
+  return true;
+}
+
+// Where the backend has int8 kernels (cpu: native/cpu/quant_conv.cc, quant_matmul.cc).
+bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && c.backend == "cpu"; }
+
+bool RunQdq(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
+  Network folded = FoldQdq(net, &stats->int8_layers, &stats->quantize_folded);
+  if (!stats->int8_layers) return false;
+  out->net = std::move(folded);
   return true;
 }
 
@@ -70,9 +81,8 @@ bool RunPointwise(const Network& net, const BuildConfig&, PassOutput* out, PassS
 
 const std::vector<BuilderPass>& BuilderPasses() {
   static const std::vector<BuilderPass> passes = {
-      {"fusion", FusionEnabled, RunFusion},
-      {"precision", PrecisionEnabled, RunPrecision},
-      {"layout", LayoutEnabled, RunLayout},
+      {"fusion", FusionEnabled, RunFusion},          {"qdq", QdqEnabled, RunQdq},
+      {"precision", PrecisionEnabled, RunPrecision}, {"layout", LayoutEnabled, RunLayout},
       {"pointwise", PointwiseEnabled, RunPointwise},
   };
   return passes;

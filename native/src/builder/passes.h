@@ -6,7 +6,8 @@
 // kept alive by the source or by the bytes the pass owns. RunBuilderPasses checks it after
 // every pass that changed the network (ValidateNetwork), so that a pass that breaks it is named.
 //
-// Order: fusion (fusion.h), reduced precision (precision.h), channels-last layouts
+// Order: fusion (fusion.h), Q/DQ folding into int8 layers (qdq_fusion.h: it needs the fused
+// activations and residuals; cpu only), reduced precision (precision.h), channels-last layouts
 // (layout.h), which need to know which convolutions run in fp16/bf16, then pointwise chains
 // (pointwise_fusion.h), which need the final dtypes and layouts.
 #pragma once
@@ -26,6 +27,8 @@ struct PassStats {
   FusionCounts fusions;       // fusion: its patterns; pointwise: chains made one layer
   int nhwc_layers = 0;        // layout: layers that run channels-last
   int layout_transposes = 0;  // layout: layout changes inserted
+  int int8_layers = 0;        // qdq: convolutions and matmuls made int8 (qdq_fusion.h)
+  int quantize_folded = 0;    // qdq: quantize layers folded into their epilogues
 };
 
 // Bytes a pass made that its network's weights view (converted or permuted constants).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "src/ir/quant_form.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -83,6 +84,7 @@ DType ChooseReducedPrecision(const std::vector<DType>& allowed) {
 
 std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
   const bool fp16 = half == DType::kFloat16;  // bfloat16 has float32's range
+  if (IsQuantForm(layer.params)) return "an int8 layer's float inputs (bias, residual) stay fp32";
   switch (layer.kind) {
     case LayerKind::kQuantize:
     case LayerKind::kDequantize: return "quantization scales stay fp32";
@@ -300,7 +302,7 @@ std::vector<LayerPrecision> DescribePrecision(const Network& net) {
   for (size_t i = 0; i < net.layers.size(); ++i) {
     const Layer& l = net.layers[i];
     DType t = float_type(l);
-    d[i].precision = PrecisionName(t);
+    d[i].precision = IsQuantForm(l.params) ? "int8" : PrecisionName(t);
     if (IsHalf(t) && l.kind != LayerKind::kCast && l.kind != LayerKind::kConstant) reduced = t;
   }
   for (size_t i = 0; i < net.layers.size(); ++i) {

@@ -78,8 +78,8 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
       if (type != DType::kFloat32) o.reduced_precisions.push_back(type);
     }
   }
-  // fusion / layout / alias / pointwise / attention: booleans; absent: HYBRIDRT_FUSION /
-  // HYBRIDRT_LAYOUT / HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE / HYBRIDRT_ATTENTION ('0' or '1', for
+  // fusion / layout / alias / pointwise / attention / qdq: booleans; absent: HYBRIDRT_FUSION /
+  // HYBRIDRT_LAYOUT / HYBRIDRT_ALIAS / HYBRIDRT_POINTWISE / HYBRIDRT_ATTENTION / HYBRIDRT_QDQ ('0' or '1', for
   // measuring what each is worth), else the default.
   auto toggle = [&](const char* key, int fallback) {
     Napi::Value v = obj.Get(key);
@@ -94,6 +94,7 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
   o.alias = toggle("alias", env.alias);
   o.pointwise = toggle("pointwise", env.pointwise);
   o.attention = toggle("attention", env.attention);
+  o.qdq = toggle("qdq", env.qdq);
   Napi::Value cache = obj.Get("timingCachePath");
   if (!cache.IsUndefined()) {
     if (!cache.IsString()) Fail(ErrorCode::kNative, "build config: 'timingCachePath' must be a string");
@@ -231,6 +232,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     build.Set("fusions", fusions);
     build.Set("nhwcLayers", b.passes.nhwc_layers);
     build.Set("layoutTransposes", b.passes.layout_transposes);
+    build.Set("int8Layers", b.passes.int8_layers);
+    build.Set("quantizeFolded", b.passes.quantize_folded);
     if (!b.timing_cache.empty()) {
       Napi::Object tc = Napi::Object::New(env);
       tc.Set("path", b.timing_cache);

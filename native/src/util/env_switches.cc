@@ -29,6 +29,7 @@ EnvSwitches ReadEnvSwitches() {
   s.alias = Toggle("HYBRIDRT_ALIAS");
   s.pointwise = Toggle("HYBRIDRT_POINTWISE");
   s.attention = Toggle("HYBRIDRT_ATTENTION");
+  s.qdq = Toggle("HYBRIDRT_QDQ");
   s.tactics.conv_tactic = Env("HYBRIDRT_CONV_TACTIC");
   s.tactics.attention_tactic = Env("HYBRIDRT_ATTENTION_TACTIC");
   s.tactics.fused_graph_configs = std::atoi(Env("HYBRIDRT_FUSED_GRAPH_CONFIGS").c_str());
@@ -45,9 +46,10 @@ std::string DescribeEnvSwitches(const EnvSwitches& s) {
   const TacticSwitches& t = s.tactics;
   // Not the tactic log (it only prints) nor CUDA graphs (a context's choice, not the plan's).
   return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
-             " attention=", s.attention, " conv_tactic=", t.conv_tactic, " attention_tactic=", t.attention_tactic,
-             " fused_graph_configs=", t.fused_graph_configs, " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba,
-             " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
+             " attention=", s.attention, " qdq=", s.qdq, " conv_tactic=", t.conv_tactic,
+             " attention_tactic=", t.attention_tactic, " fused_graph_configs=", t.fused_graph_configs,
+             " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " depthwise=", t.depthwise,
+             " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt

@@ -41,6 +41,8 @@ struct EnvSwitches {
   // the build config's `fusion`, `layout`, `alias`, `pointwise`, `attention` where it does not
   // say: -1 unset (or empty), 0 for '0', else 1.
   int fusion = -1, layout = -1, alias = -1, pointwise = -1, attention = -1;
+  // HYBRIDRT_QDQ: the build config's `qdq` (Q/DQ folded into int8 layers) where it does not say.
+  int qdq = -1;
   TacticSwitches tactics;
   // HYBRIDRT_CUDA_GRAPHS=0: execution contexts run eagerly (no CUDA graphs).
   bool cuda_graphs = true;

@@ -1,0 +1,200 @@
+// The qdq pass (see qdq_fusion.h).
+#include "src/builder/qdq_fusion.h"
+
+#include <cstring>
+#include <vector>
+
+#include "src/builder/net_rewrite.h"
+#include "src/ir/quant_form.h"
+
+namespace hybridrt {
+
+namespace {
+
+// The constant layer behind tensor `id` (through shuffles that keep the bytes' order), or -1.
+int64_t ConstantBehind(const RewriteWork& w, int32_t id) {
+  for (int hops = 0; hops < 4; ++hops) {
+    const int64_t p = w.producer[id];
+    if (p < 0) return -1;
+    const Layer& l = w.net.layers[p];
+    if (l.kind == LayerKind::kConstant) return p;
+    if (l.kind != LayerKind::kShuffle || l.inputs.size() != 1 || l.params.Has("firstPerm") ||
+        l.params.Has("secondPerm")) {
+      return -1;
+    }
+    id = l.inputs[0];
+  }
+  return -1;
+}
+
+// A constant tensor's values as doubles (float32, int8, uint8, int32), or false.
+bool ConstantValues(const RewriteWork& w, int32_t id, std::vector<double>* out) {
+  const int64_t c = ConstantBehind(w, id);
+  if (c < 0) return false;
+  const WeightView& v = w.net.weights[c];
+  const DType t = w.TypeOf(w.net.layers[c].outputs[0]);
+  out->clear();
+  const size_t n = t == DType::kFloat32 || t == DType::kInt32 ? v.bytes / 4 : v.bytes;
+  for (size_t i = 0; i < n; ++i) {
+    switch (t) {
+      case DType::kFloat32: {
+        float f;
+        std::memcpy(&f, v.data + 4 * i, 4);
+        out->push_back(f);
+        break;
+      }
+      case DType::kInt32: {
+        int32_t k;
+        std::memcpy(&k, v.data + 4 * i, 4);
+        out->push_back(k);
+        break;
+      }
+      case DType::kInt8: out->push_back(static_cast<int8_t>(v.data[i])); break;
+      case DType::kUInt8: out->push_back(v.data[i]); break;
+      default: return false;
+    }
+  }
+  return true;
+}
+
+// A quantize or dequantize layer's constant scale (float32) and zero point (0 where absent).
+struct Scales {
+  std::vector<double> scale, zero;
+};
+bool ReadScales(const RewriteWork& w, const Layer& l, Scales* s) {
+  if (w.TypeOf(l.inputs[1]) != DType::kFloat32 || !ConstantValues(w, l.inputs[1], &s->scale)) return false;
+  if (l.inputs.size() > 2) return ConstantValues(w, l.inputs[2], &s->zero) && s->zero.size() == s->scale.size();
+  s->zero.assign(s->scale.size(), 0);
+  return !s->scale.empty();
+}
+
+bool IsInt8(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
+
+// Folds layer i if it can; returns whether it did.
+bool FoldOne(RewriteWork& w, size_t i, int* quantize_folded) {
+  const Layer& l = w.net.layers[i];
+  const bool conv = l.kind == LayerKind::kConvolution;
+  if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || w.TypeOf(l.outputs[0]) != DType::kFloat32) {
+    return false;
+  }
+  if (conv && ((l.params.Has("layout") && l.params.String("layout") == "nhwc") || l.params.Has("inputClip"))) {
+    return false;
+  }
+  const Shape& ws = w.ShapeOf(l.inputs[1]);
+  int64_t channels, k, axis;
+  if (conv) {
+    channels = ws[0];
+    k = 1;
+    for (size_t d = 1; d < ws.size(); ++d) k *= ws[d];
+    axis = 0;
+  } else {
+    const bool tb = l.params.Bool("transB");
+    if (l.params.Bool("transA") || ws.size() != 2 || l.params.Float("alpha") != 1) return false;
+    if (l.inputs.size() > 2) {
+      const Shape& cs = w.ShapeOf(l.inputs[2]);
+      int64_t cn = 1;
+      for (int64_t d : cs) cn *= d;
+      if (l.params.Float("beta") != 1 || cs.empty() || cs.back() != (tb ? ws[0] : ws[1]) || cn != cs.back()) {
+        return false;
+      }
+    }
+    channels = tb ? ws[0] : ws[1];
+    k = tb ? ws[1] : ws[0];
+    axis = tb ? 0 : 1;
+  }
+  if (k > 65536) return false;
+  for (size_t in = 2; in < l.inputs.size(); ++in) {
+    if (w.TypeOf(l.inputs[in]) != DType::kFloat32) return false;
+  }
+  // The activation's dequantize: per tensor, from int8/uint8.
+  const int64_t dx = w.producer[l.inputs[0]];
+  if (dx < 0 || w.net.layers[dx].kind != LayerKind::kDequantize) return false;
+  const Layer& dql = w.net.layers[dx];
+  Scales xs;
+  if (!IsInt8(w.TypeOf(dql.inputs[0])) || !ReadScales(w, dql, &xs) || xs.scale.size() != 1) return false;
+  // The weights' dequantize: a constant int8 tensor, symmetric, per tensor or per channel.
+  const int64_t dw = w.producer[l.inputs[1]];
+  if (dw < 0 || w.net.layers[dw].kind != LayerKind::kDequantize) return false;
+  const Layer& dwl = w.net.layers[dw];
+  Scales wsc;
+  if (w.TypeOf(dwl.inputs[0]) != DType::kInt8 || w.producer[dwl.inputs[0]] < 0 ||
+      w.net.layers[w.producer[dwl.inputs[0]]].kind != LayerKind::kConstant || !ReadScales(w, dwl, &wsc)) {
+    return false;
+  }
+  if (wsc.scale.size() != 1 && (static_cast<int64_t>(wsc.scale.size()) != channels || dwl.params.Int("axis") != axis)) {
+    return false;
+  }
+  for (double z : wsc.zero) {
+    if (z != 0) return false;
+  }
+  QuantForm q;
+  q.on = true;
+  q.input_scale = static_cast<float>(xs.scale[0]);
+  q.input_zero = static_cast<int32_t>(xs.zero[0]);
+  for (double s : wsc.scale) q.weight_scales.push_back(static_cast<float>(s));
+  // The output's quantize, where it is the only reader.
+  const int64_t qy = w.SoleReader(l.outputs[0]);
+  Scales ys;
+  const bool fold_q = qy >= 0 && w.net.layers[qy].kind == LayerKind::kQuantize &&
+                      IsInt8(w.TypeOf(w.net.layers[qy].outputs[0])) && ReadScales(w, w.net.layers[qy], &ys) &&
+                      ys.scale.size() == 1;
+  if (fold_q) {
+    q.requantize = true;
+    q.output_scale = static_cast<float>(ys.scale[0]);
+    q.output_zero = static_cast<int32_t>(ys.zero[0]);
+  }
+  for (float s : q.weight_scales) {
+    if (!(s > 0)) return false;
+  }
+  if (!(q.input_scale > 0) || (fold_q && !(q.output_scale > 0))) return false;
+  Layer folded = l;
+  folded.inputs[0] = dql.inputs[0];
+  folded.inputs[1] = dwl.inputs[0];
+  WriteQuantForm(q, &folded.params);
+  NoteFused(folded, dql);
+  NoteFused(folded, dwl);
+  if (fold_q) {
+    folded.outputs = w.net.layers[qy].outputs;
+    NoteFused(folded, w.net.layers[qy]);
+    w.alive[qy] = false;
+    ++*quantize_folded;
+  }
+  w.net.layers[i] = folded;
+  w.Index();
+  for (int64_t d : {dx, dw}) {  // dequantize layers nothing reads any more
+    bool read = false;
+    for (int32_t o : w.net.layers[d].outputs) read = read || w.uses[o] > 0 || w.is_output[o];
+    if (!read) w.alive[d] = false;
+  }
+  w.Index();
+  return true;
+}
+
+}  // namespace
+
+Network FoldQdq(const Network& net, int* int8_layers, int* quantize_folded) {
+  RewriteWork w(net);
+  int made = 0, folded_q = 0;
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (w.alive[i] && FoldOne(w, i, &folded_q)) ++made;
+  }
+  *int8_layers = made;
+  *quantize_folded = folded_q;
+  if (!made) return net;
+  // Constants (and reshapes of them) that only the dropped dequantize layers read: their scales.
+  for (bool dropped = true; dropped;) {
+    dropped = false;
+    for (size_t i = 0; i < w.net.layers.size(); ++i) {
+      const Layer& l = w.net.layers[i];
+      if (!w.alive[i] || (l.kind != LayerKind::kConstant && l.kind != LayerKind::kShuffle)) continue;
+      if (l.kind == LayerKind::kShuffle && ConstantBehind(w, l.outputs[0]) < 0) continue;
+      if (w.uses[l.outputs[0]] > 0 || w.is_output[l.outputs[0]]) continue;
+      w.alive[i] = false;
+      dropped = true;
+    }
+    w.Index();
+  }
+  return Compact(w);
+}
+
+}  // namespace hybridrt
