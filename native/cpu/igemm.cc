@@ -2,6 +2,7 @@
 #include "cpu/igemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -162,19 +163,26 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
     nc = std::max<int64_t>(nr, ((n + col_blocks - 1) / col_blocks + nr - 1) / nr * nr);
   }
   const int64_t col_blocks = (n + nc - 1) / nc;
-  // Tiles column block by column block: a thread that takes consecutive tiles of one block
-  // packs its B panels once.
+  // Tiles column block by column block. The pool hands out chunks of tiles one at a time, so
+  // a thread remembers which block of which product its panels hold (thread-local, across
+  // chunks): a thread packs each column block once however many of its tiles it takes (packing
+  // per tile, a late layer's 4608-deep panels were packed 8 times over, as much work as the
+  // product).
+  static std::atomic<uint64_t> products{0};
+  const uint64_t product = ++products;
+  thread_local uint64_t held_product = 0;
+  thread_local int64_t held_block = -1;
   ParallelFor(threads, row_blocks * col_blocks, 1, [&](int64_t t0, int64_t t1) {
     uint8_t* pb = static_cast<uint8_t*>(Scratch(static_cast<size_t>(nc * groups * 4 + 64), 0));
     int32_t* ct = static_cast<int32_t*>(Scratch(static_cast<size_t>(mc * nc) * sizeof(int32_t), 1));
-    int64_t packed = -1;
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t jb = t / row_blocks, ib = t % row_blocks;
       const int64_t j0 = jb * nc, i0 = ib * mc;
       const int64_t ncur = std::min(nc, n - j0), mcur = std::min(mc, m - i0);
-      if (packed != jb) {
+      if (held_product != product || held_block != jb) {
         pack_b(j0, ncur, static_cast<int>(nr), pb);
-        packed = jb;
+        held_product = product;
+        held_block = jb;
       }
       for (int64_t jr = 0; jr < ncur; jr += nr) {
         const uint8_t* panel_b = pb + (jr / nr) * groups * nr * 4;
