@@ -28,13 +28,14 @@
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
- * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions and matmuls (`quant`,
- * below), the `pointwise` layer (a chain of
+ * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions and matmuls (`quant`:
+ * quant-params.ts), the `pointwise` layer (a chain of
  * elementwise, unary and cast layers as one), and a `fused` param (on any layer) naming the
  * layers merged into it. They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 import type { Precision } from './precision.js';
+import type { QuantParams } from './quant-params.js';
 
 export const NETWORK_FORMAT_VERSION = 1;
 
@@ -118,25 +119,6 @@ export interface FusedActivation {
   beta?: number;
   min?: number;
   max?: number;
-}
-
-/**
- * The int8 form of convolution and matmul (a builder form: the builder's qdq pass,
- * native/src/builder/qdq_fusion.h, folds DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear
- * into it; native/src/ir/quant_form.h): x (input 0) is int8 or uint8, the weights (input 1) a
- * constant int8 tensor, bias, residual and c float32; the layer computes
- * v = float(sum (x - inputZeroPoint) w) * inputScale * weightScales[channel] + bias (+ residual),
- * then its activation, and outputs v as float32, or with outputScale, int8/uint8
- * saturate(round_half_even(v / outputScale) + outputZeroPoint) (the output's dtype). One
- * weight scale, or one per output channel (convolution: M; matmul: N). The int8 matmul takes
- * a not transposed, b of rank 2, alpha 1, and c (beta 1) of N values.
- */
-export interface QuantParams {
-  inputScale: number;
-  inputZeroPoint: number;
-  weightScales: number[];
-  outputScale?: number;
-  outputZeroPoint?: number;
 }
 
 /**
@@ -504,4 +486,5 @@ export interface NetworkDefinition {
 }
 
 export type { Precision } from './precision.js';
+export type { QuantParams } from './quant-params.js';
 export type { BuildConfig } from './build-config.js';
