@@ -37,7 +37,7 @@ export interface CompileOptions {
   /**
    * Precisions the engine builder may use (default ['fp32']; fp32 is always allowed). The cpu
    * backend computes in fp32 whatever is allowed (said through `onLog`); 'int8' is an OPTION
-   * error until int8 kernels exist. `model.report.precisions` is what the engines compute in.
+   * error until implicit int8 is built (a Q/DQ model's layers run int8 on cpu without it). `model.report.precisions` is what the engines compute in.
    */
   precisions?: Precision[];
   /**

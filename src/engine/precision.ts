@@ -15,8 +15,8 @@ export type Precision = (typeof PRECISIONS)[number];
  */
 export const UNAVAILABLE_PRECISIONS: Readonly<Partial<Record<Precision, string>>> = {
   int8:
-    'int8 needs int8 kernels, which hybridrt does not have yet; calibration (quantize(), hybrid-run quantize) writes Q/DQ models, ' +
-    'whose QuantizeLinear/DequantizeLinear nodes run on engines around fp32 layers',
+    'int8 as a precision (implicit int8 from a calibration) is not built yet; calibration (quantize(), hybrid-run quantize) writes Q/DQ models, ' +
+    'whose convolutions and matrix products run as int8 layers on the cpu backend (docs/quantization.md)',
 };
 
 /** The precisions a backend's engines compute in (the cpu backend computes every layer in fp32). */

@@ -2,8 +2,9 @@
  * quantize(): an fp32 ONNX model in, a Q/DQ model out (qdq.ts), from a calibration
  * (calibrate.ts: data, or a TensorRT-format cache). The result runs on onnxruntime as any
  * QDQ model does, and on hybridrt, whose QuantizeLinear/DequantizeLinear converters put the
- * Q/DQ nodes on engines (int8 kernels that fold them are not there yet: the engines compute
- * the fp32 ops between them).
+ * Q/DQ nodes on engines, where the cpu builder's qdq pass folds them into int8 convolutions
+ * and matrix products (native/src/builder/qdq_fusion.h; other backends compute the fp32 ops
+ * between them).
  */
 import { HybridError } from '../errors.js';
 import { saveModelProto } from '../onnx/model.js';
