@@ -156,8 +156,10 @@ cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void*
   DispatchFloat(t, [&](auto tag) {
     using T = decltype(tag);
     const int64_t c = std::max<int64_t>(channels, 1), in = std::max<int64_t>(inner, 1);
-    const bool vec = sizeof(T) == 2 && n % 8 == 0 && n < (int64_t{1} << 31) && (in == 1 ? c % 8 == 0 : in % 8 == 0) &&
-                     Aligned16(y) && Aligned16(bias) && Aligned16(z);
+    // 8 elements a thread where they share their bias layout (no bias: any; a matrix product's
+    // activation after its bias epilogue comes with channels = inner = 1).
+    const bool vec = sizeof(T) == 2 && n % 8 == 0 && n < (int64_t{1} << 31) &&
+                     (!bias || (in == 1 ? c % 8 == 0 : in % 8 == 0)) && Aligned16(y) && Aligned16(bias) && Aligned16(z);
     if (vec) {
       const int64_t n8 = n / 8;
       BiasActivationVec8<T><<<GridFor(n8), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
