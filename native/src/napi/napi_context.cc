@@ -2,6 +2,7 @@
 // (a PromiseWorker) and settle a Promise; the context's state is only touched on the JS thread.
 #include "src/napi/napi_context.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -76,7 +77,41 @@ class RunWorker : public PromiseWorker {
       : PromiseWorker(env), state_(std::move(state)), ctx_(state_->ctx) {}
 
  private:
-  void Run() override { ctx_->Execute(); }
+  // The outputs leave the context here, on the worker thread: device ones as they are, host
+  // ones copied into malloc'd memory that the JS arrays then own (external array buffers), so
+  // that the copy does not hold the JS thread, and steady-state runs reuse freed memory instead
+  // of faulting in a fresh zeroed ArrayBuffer (~2 ms for a 12.6 MB output).
+  void Run() override {
+    ctx_->Execute();
+    const size_t n = ctx_->engine().network().outputs.size();
+    device_.resize(n);
+    host_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      device_[i] = ctx_->TakeOutput(i);
+      if (device_[i]) continue;
+      const TensorInfo& t = ctx_->output_info(i);
+      const size_t bytes = static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
+      if (!bytes) continue;
+      host_[i].reset(std::malloc(bytes));
+      if (!host_[i]) throw std::bad_alloc();
+      ctx_->GetOutput(i, host_[i].get());
+    }
+  }
+  // An ArrayBuffer over host output i: the worker's memory where the runtime allows external
+  // buffers, else a copy.
+  Napi::ArrayBuffer HostBuffer(Napi::Env env, size_t i, size_t bytes) {
+    if (!host_[i]) return Napi::ArrayBuffer::New(env, bytes);
+    void* data = host_[i].get();
+    napi_value value;
+    if (napi_create_external_arraybuffer(
+            env, data, bytes, [](napi_env, void* p, void*) { std::free(p); }, nullptr, &value) == napi_ok) {
+      host_[i].release();
+      return Napi::ArrayBuffer(env, value);
+    }
+    Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, bytes);
+    std::memcpy(buf.Data(), data, bytes);
+    return buf;
+  }
   Napi::Value Result(Napi::Env env) override {
     const Network& net = ctx_->engine().network();
     state_->last_transfers = ctx_->transfers();
@@ -88,14 +123,12 @@ class RunWorker : public PromiseWorker {
     for (size_t i = 0; i < net.outputs.size(); ++i) {
       const TensorInfo& t = ctx_->output_info(i);
       state_->last_output_shapes.push_back(t.shape);
-      std::shared_ptr<DeviceBuffer> device = ctx_->TakeOutput(i);
-      if (device) {
-        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device), t.dtype, t.shape}));
+      if (device_[i]) {
+        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device_[i]), t.dtype, t.shape}));
         continue;
       }
-      size_t n = static_cast<size_t>(Numel(t.shape));
-      Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, n * DTypeSize(t.dtype));
-      ctx_->GetOutput(i, buf.Data());
+      const size_t n = static_cast<size_t>(Numel(t.shape));
+      Napi::ArrayBuffer buf = HostBuffer(env, i, n * DTypeSize(t.dtype));
       out.Set(static_cast<uint32_t>(i), MakeTypedArray(env, t.dtype, n, buf, Cat("output '", t.name, "'")));
     }
     return out;
@@ -106,8 +139,13 @@ class RunWorker : public PromiseWorker {
     if (state_->release_after_run) state_->ctx.reset();
   }
 
+  struct Free {
+    void operator()(void* p) const { std::free(p); }
+  };
   std::shared_ptr<ContextState> state_;
   std::shared_ptr<ExecutionContext> ctx_;
+  std::vector<std::shared_ptr<DeviceBuffer>> device_;
+  std::vector<std::unique_ptr<void, Free>> host_;
 };
 
 class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
