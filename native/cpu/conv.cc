@@ -10,11 +10,15 @@
 //                small first layers): each output line accumulates its taps directly, with
 //                the epilogue applied before it is stored, in parallel over (n, output
 //                channel); GEMM panels would be mostly padding there.
+//   depthwise    one channel per group, unit strides, output as wide as the input: blocks of
+//                16 outputs of a plane read each tap with one masked load from the unpadded
+//                input (depthwise.h), the activation run over a chunk of planes at once.
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "cpu/conv_base.h"
+#include "cpu/depthwise.h"
 #include "cpu/kernels.h"
 #include "cpu/patch_pack.h"
 #include "cpu/sgemm.h"
@@ -27,7 +31,7 @@ namespace {
 
 class ConvKernel : public GroupedWindowKernel {
  protected:
-  std::vector<std::string> Tactics() const override { return {"im2col_gemm", "gemm_1x1", "direct"}; }
+  std::vector<std::string> Tactics() const override { return {"im2col_gemm", "gemm_1x1", "direct", "depthwise"}; }
 
   bool Is1x1() const {
     for (int i = 0; i < 3; ++i) {
@@ -40,8 +44,14 @@ class ConvKernel : public GroupedWindowKernel {
     return true;
   }
 
+  bool IsDepthwise() const { return cg_ == 1 && mg_ == 1 && DepthwiseFits(w_); }
+
   std::string Choose() override {
     if (Is1x1()) return "gemm_1x1";
+    // Depthwise planes of MobileNet-style blocks: `direct` copied each plane into a padded
+    // buffer and called TapSum and the epilogue per line; on 8x8 and 4x4 planes that per-plane
+    // work was most of the layer.
+    if (IsDepthwise()) return "depthwise";
     // Direct where the GEMM would be degenerate: few channels per group and either few output
     // channels per group (depthwise: a GEMV per plane) or few taps (a K of 9 or 25). A 1-channel
     // convolution with many outputs and a long kernel (an STFT as a convolution: 257 outputs,
@@ -55,6 +65,10 @@ class ConvKernel : public GroupedWindowKernel {
     if (tactic() == "gemm_1x1" && !Is1x1()) {
       Bad(ErrorCode::kPlan, "plan: tactic 'gemm_1x1' does not fit this layer's geometry");
     }
+    if (tactic() == "depthwise" && !IsDepthwise()) {
+      Bad(ErrorCode::kPlan, "plan: tactic 'depthwise' does not fit this layer's geometry");
+    }
+    if (tactic() == "depthwise") depthwise_ = MakeDepthwisePlan(w_);
     act_ = ReadActivation(params(), "activation.");
     // Constant weights are packed once, per group, for the GEMMs (packing them on every run
     // read and wrote them twice more: most of a late layer's time, where they outweigh the
@@ -68,7 +82,7 @@ class ConvKernel : public GroupedWindowKernel {
     packed_.clear();
     transposed_ = false;
     workspace_ = 0;
-    if (wt && tactic() != "direct") {
+    if (wt && tactic() != "direct" && tactic() != "depthwise") {
       transposed_ = out_size < kGemmNR512 && mg_ >= kGemmNR512;
       for (int64_t g = 0; g < groups_; ++g) {
         const float* wg = wt + g * mg_ * kg;
@@ -110,7 +124,9 @@ class ConvKernel : public GroupedWindowKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
     const int64_t kg = cg_ * ks;
-    if (tactic() == "direct") {
+    if (tactic() == "depthwise") {
+      return Depthwise(x, wt, bias, z, y);
+    } else if (tactic() == "direct") {
       return Direct(x, wt, bias, z, y);
     } else {
       for (int64_t n = 0; n < n_; ++n) {
@@ -271,6 +287,24 @@ class ConvKernel : public GroupedWindowKernel {
     });
   }
 
+  // Planes (n, m) in chunks of at least kElementGrain tap products per task; each run of planes
+  // of one image is summed (depthwise.h), then activated in one call while in cache.
+  void Depthwise(const float* x, const float* wt, const float* bias, const float* z, float* y) const {
+    const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
+    const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
+    const int64_t run = std::max<int64_t>(1, 4096 / out_size);  // planes summed before activating
+    Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1;) {
+        const int64_t m = p % m_, q = std::min(std::min(p1, p + run), p - m + m_);
+        float* yp = y + p * out_size;
+        DepthwisePlanes(depthwise_, x + p * in_size, wt + m * ks, bias ? bias + m : nullptr,
+                        z ? z + p * out_size : nullptr, yp, q - p);
+        if (act_.enabled) ApplyActivation(act_, yp, yp, (q - p) * out_size);
+        p = q;
+      }
+    });
+  }
+
   // The input plane `src` zero-padded to ext: position (d, h, w) of dst is input position
   // (d, h, w) - pad, zero outside the input.
   void Pad(const float* src, const int64_t* ext, float* dst) const {
@@ -327,6 +361,7 @@ class ConvKernel : public GroupedWindowKernel {
   std::vector<PackedMatrix> packed_;  // per group, where the weights are constant
   bool transposed_ = false;           // positions as rows (packed_ holds the weights as B)
   size_t transposed_at_ = 0;          // workspace offset of the transposed product
+  DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks
 };
 
 }  // namespace

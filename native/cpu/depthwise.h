@@ -1,0 +1,38 @@
+// The depthwise convolution's `depthwise` tactic (conv.cc): one input channel and one output
+// channel per group, unit strides, the output as wide as the input (the "same" padding of
+// MobileNet-style 3x3 and 5x5 layers). An output plane is then a flat array whose position j
+// reads input position j + shift[t] for tap t, the same shift for every position, so blocks of
+// 16 consecutive outputs (several short lines at once: a 4x4 plane is one block) sum their
+// taps with one masked load each straight from the input plane: lanes whose input lies in
+// the padding are masked off (they read nothing and add w * 0, as the padded copy of the
+// `direct` tactic did). No padded copy, no per-line calls; bias and residual are added in
+// registers. AVX-512F and AVX2+FMA forms chosen at run time (VectorKernel(), as tap_sum.cc);
+// the portable form is plain C++. Sums run over taps in order from zero, then + bias, + z: the
+// `direct` tactic's order, and with the same FMA per tap its bits.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "src/ir/window.h"
+
+namespace hybridrt {
+namespace cpu {
+
+struct DepthwisePlan {
+  int64_t in_size = 0, out_size = 0, taps = 0;
+  std::vector<int64_t> shift;   // per tap: where it reads, from the output's flat position
+  std::vector<uint16_t> masks;  // per (block of 16 outputs, tap): the lanes whose input exists
+};
+
+// Whether the window takes the flat form: 1-D or 2-D, unit strides, output width = input width.
+bool DepthwiseFits(const Window& w);
+DepthwisePlan MakeDepthwisePlan(const Window& w);
+
+// For the planes c in [0, planes): y_c = sum_t w[c * taps + t] * (x_c shifted by tap t)
+// (+ bias[c]) (+ z_c), with x_c = x + c * in_size, y_c and z_c at c * out_size.
+void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
+                     float* y, int64_t planes);
+
+}  // namespace cpu
+}  // namespace hybridrt

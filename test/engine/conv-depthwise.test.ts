@@ -1,0 +1,115 @@
+/**
+ * The `depthwise` tactic of the cpu convolution (native/cpu/depthwise.cc): one channel per
+ * group, unit strides, the output as wide as the input. Each block of 16 outputs of a plane
+ * reads a tap with one masked load from the unpadded input, so what matters is where the masks
+ * cut: planes smaller than a block (4x4, 3x3) or not a multiple of it (7x7, 13x17), several
+ * lines in one block, 5x5 and dilated taps whose padding covers whole lines, asymmetric pads
+ * that keep the width but change the height, 1-D, batches, fused activations. Against
+ * onnxruntime; tolerance: helpers/compare.ts (1e-5 of the output's scale). The AVX2 and
+ * portable forms run with HYBRIDRT_CPU_KERNEL=avx2 / portable.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildEngine } from '../../src/engine/engine.js';
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { checkLayer } from './helpers/compare.js';
+import { NetDraft } from './helpers/net.js';
+import { randomFloat } from './helpers/random.js';
+
+interface Dw {
+  x: number[]; // N, C, spatial...
+  kernel: number[];
+  pads: number[]; // begins then ends
+  dilations?: number[];
+  strides?: number[];
+}
+
+function params(g: Dw) {
+  const sp = g.kernel.length;
+  return {
+    kernel: g.kernel,
+    strides: g.strides ?? Array(sp).fill(1),
+    padsBegin: g.pads.slice(0, sp),
+    padsEnd: g.pads.slice(sp),
+    dilations: g.dilations ?? Array(sp).fill(1),
+    groups: g.x[1]!,
+  };
+}
+
+function outShape(g: Dw): number[] {
+  const p = params(g);
+  return [
+    g.x[0]!,
+    g.x[1]!,
+    ...g.kernel.map((k, i) => Math.floor((g.x[2 + i]! + p.padsBegin[i]! + p.padsEnd[i]! - p.dilations[i]! * (k - 1) - 1) / p.strides[i]!) + 1),
+  ];
+}
+
+async function dw(g: Dw, opts: { bias?: boolean; seed?: number; then?: { op: string; attrs?: Record<string, number> }; activation?: object } = {}) {
+  const seed = opts.seed ?? 3;
+  const inputs = [randomFloat(g.x, seed), randomFloat([g.x[1]!, 1, ...g.kernel], seed + 1)];
+  if (opts.bias) inputs.push(randomFloat([g.x[1]!], seed + 2));
+  const p = params(g);
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: g.kernel, strides: p.strides, pads: g.pads, dilations: p.dilations, group: p.groups },
+    inputs,
+    constants: inputs.map((_, i) => i).slice(1),
+    kind: 'convolution',
+    params: opts.activation ? { ...p, activation: opts.activation } : p,
+    ...(opts.then ? { then: [opts.then] } : {}),
+  });
+}
+
+/** The tactic the cpu backend chooses for a depthwise layer of this geometry. */
+async function tacticOf(g: Dw): Promise<string> {
+  const d = new NetDraft('dw');
+  const x = d.input('x', 'float32', g.x);
+  const w = d.constant('w', 'float32', [g.x[1]!, 1, ...g.kernel], new Float32Array(g.x[1]! * g.kernel.reduce((a, b) => a * b, 1)));
+  const [y] = d.layer('convolution', 'dw', [x, w], params(g), [{ dtype: 'float32', shape: outShape(g) }]);
+  d.output(y!);
+  const e = await buildEngine(d.finish(), { backend: 'cpu' });
+  try {
+    return e.info().layers.find((l) => l.name === 'dw')!.tactic;
+  } finally {
+    e.dispose();
+  }
+}
+
+describe('depthwise convolution, the flat masked form', () => {
+  it('3x3, pad 1: planes of one block (4x4), less than one (3x3, 1x1), and of several (8x8, 7x7)', async () => {
+    await dw({ x: [1, 24, 4, 4], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true });
+    await dw({ x: [1, 5, 3, 3], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 4 });
+    await dw({ x: [1, 7, 1, 1], kernel: [3, 3], pads: [1, 1, 1, 1] }, { seed: 5 });
+    await dw({ x: [1, 16, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 6 });
+    await dw({ x: [1, 9, 7, 7], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 7 });
+  });
+  it('5x5, pad 2, on planes narrower than the kernel reaches (2x2, 4x4) and odd ones (13x17)', async () => {
+    await dw({ x: [1, 12, 2, 2], kernel: [5, 5], pads: [2, 2, 2, 2] }, { bias: true, seed: 8 });
+    await dw({ x: [1, 40, 4, 4], kernel: [5, 5], pads: [2, 2, 2, 2] }, { bias: true, seed: 9 });
+    await dw({ x: [1, 6, 13, 17], kernel: [5, 5], pads: [2, 2, 2, 2] }, { seed: 10 });
+  });
+  it('a large plane (64x64), batch 2 with bias', () => dw({ x: [2, 8, 64, 64], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 11 }));
+  it('dilation 2 and asymmetric pads that keep the width but not the height', async () => {
+    await dw({ x: [1, 6, 9, 10], kernel: [3, 3], pads: [2, 2, 2, 2], dilations: [2, 2] }, { bias: true, seed: 12 });
+    await dw({ x: [1, 5, 9, 10], kernel: [3, 3], pads: [0, 2, 1, 0] }, { bias: true, seed: 13 });
+    await dw({ x: [1, 5, 6, 11], kernel: [2, 4], pads: [1, 1, 0, 2] }, { seed: 14 });
+  });
+  it('1-D (a line of 37), kernel 3 and 7', async () => {
+    await dw({ x: [2, 10, 37], kernel: [3], pads: [1, 1] }, { bias: true, seed: 15 });
+    await dw({ x: [1, 4, 37], kernel: [7], pads: [3, 3] }, { seed: 16 });
+  });
+  it('fused clip (relu6) and relu over chunks of planes', async () => {
+    const g = { x: [1, 300, 4, 4], kernel: [3, 3], pads: [1, 1, 1, 1] };
+    await dw(g, { bias: true, seed: 17, then: { op: 'Relu' }, activation: { op: 'relu' } });
+    await dw({ ...g, x: [2, 96, 8, 8] }, { bias: true, seed: 18, then: { op: 'LeakyRelu', attrs: { alpha: 0.1 } }, activation: { op: 'leaky_relu', alpha: 0.1 } });
+  });
+});
+
+describeIf(HAS_NATIVE, 'depthwise tactic choice', NATIVE_MISSING, () => {
+  it('takes the flat form where the output is as wide as the input with unit strides, else direct', async () => {
+    expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1] })).toBe('depthwise');
+    expect(await tacticOf({ x: [1, 32, 7, 9], kernel: [5, 5], pads: [2, 2, 2, 2] })).toBe('depthwise');
+    expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [0, 0, 0, 0] })).toBe('direct');
+    expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] })).not.toBe('depthwise');
+  });
+});
