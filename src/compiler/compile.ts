@@ -32,7 +32,9 @@ import { ALL_CONVERTERS } from '../../converters/all.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { nativeAvailable } from '../engine/native.js';
-import { effectivePrecisions, precisionNotice } from '../engine/precision.js';
+import { effectivePrecisions, floatPrecisions, precisionNotice } from '../engine/precision.js';
+import { int8Model, int8Note } from './int8.js';
+import { int8Section } from './int8-report.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
 import { buildRunners, demotedWarning } from './build.js';
@@ -107,14 +109,16 @@ function customConverters(graph: Graph, segments: readonly Segment[], registry: 
  * into a HybridModel: engine segments on the chosen backend, the rest on onnxruntime-node.
  * See CompileOptions for every option and docs/api.md for an example.
  */
-export async function compile(model: ModelSource, options: CompileOptions = {}): Promise<CompiledModel> {
+export async function compile(source: ModelSource, options: CompileOptions = {}): Promise<CompiledModel> {
   const t0 = performance.now();
-  const opts = resolveOptions(options);
+  let opts = resolveOptions(options);
   const asked = profilesOption(options.inputs, options.profiles);
   // Decoded once; the inputs are checked (static shapes, dtypes) and the backend chosen before
   // any lowering, so that those errors come fast.
-  const { graph: declared, label, proto, stat } = loadSource(model, options.label);
-  const sourceStat = stat ? { sourceStat: stat } : {};
+  const loaded = loadSource(source, options.label);
+  let { graph: declared, proto, stat } = loaded;
+  let model = source;
+  const { label } = loaded;
   checkInterfaceDTypes(declared, label);
   const plan = planProfiles(declared, asked, label, opts.log);
   const inputs = planInputs(declared, plan, label);
@@ -122,6 +126,21 @@ export async function compile(model: ModelSource, options: CompileOptions = {}):
   const precisions = effectivePrecisions(backend, opts.precisions);
   const notice = precisionNotice(backend, opts.precisions);
   if (notice && nativeAvailable()) opts.log(notice, 'info');
+  // Implicit int8 (int8.ts): the model calibrated and laid out as a Q/DQ model, which is then
+  // what is compiled, cached and saved (its inputs are the fp32 model's); a backend without
+  // int8 kernels skips it (precisionNotice said so). The options recorded drop int8: compiling
+  // the Q/DQ model without it builds the same engines, and load() can rebuild it so.
+  if (opts.calibration) {
+    if (precisions.includes('int8')) {
+      const q = await int8Model(proto, label, opts.calibration);
+      opts.log(int8Note(q, opts.calibration), 'info');
+      ({ graph: declared, proto } = loadSource(q.proto, label));
+      model = proto;
+      stat = undefined;
+    }
+    opts = { ...opts, precisions: floatPrecisions(opts.precisions) };
+  }
+  const sourceStat = stat ? { sourceStat: stat } : {};
   const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
 
   // The engine cache: the same model, options, converters, device and versions load the
@@ -262,12 +281,15 @@ async function compileFrom(
       if (!c) throw new HybridError('MODEL_INVALID', `${label}: output '${o}' is produced by no node, input or initializer`);
       constants.set(o, c);
     }
-    const engines: EngineSummary[] = built.runners
-      .filter((r): r is EngineSegment => r instanceof EngineSegment)
-      .map((r) => engineSummary(r.id, r.engine.info()));
+    const engineRunners = built.runners.filter((r): r is EngineSegment => r instanceof EngineSegment);
+    const engines: EngineSummary[] = engineRunners.map((r) => engineSummary(r.id, r.engine.info()));
     ms.total = performance.now() - t0;
     const data = analysis.report;
     data.warnings.push(...built.demoted.map(demotedWarning));
+    // Every Conv/MatMul/Gemm kept above int8, and why (int8-report.ts); `calibration` is set
+    // exactly where int8 was asked for.
+    const int8 = int8Section(graph, data, new Map(engineRunners.map((r) => [r.id, r.engine.info().layers])), backend, opts.calibration !== undefined);
+    if (int8) data.int8 = int8;
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {
       source: model,

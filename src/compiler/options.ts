@@ -16,6 +16,7 @@ import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
 import type { InputShape, ShapeRange } from './profiles.js';
 import { type OrtSessionOptions, checkOrtSessionOptions } from './ort-session-options.js';
+import { type CalibrationOption, checkCalibrationOption } from './int8.js';
 
 /** An input's shape by name: `{ name: 'input', shape: [1, 3, 224, 224] }`, or a range `{ name, min, opt, max }`. */
 export type InputSpec = { name: string; shape: number[] } | ({ name: string } & ShapeRange);
@@ -36,10 +37,19 @@ export type Backend = 'cpu' | 'cuda';
 export interface CompileOptions {
   /**
    * Precisions the engine builder may use (default ['fp32']; fp32 is always allowed). The cpu
-   * backend computes in fp32 whatever is allowed (said through `onLog`); 'int8' is an OPTION
-   * error until implicit int8 is built (a Q/DQ model's layers run int8 on cpu without it). `model.report.precisions` is what the engines compute in.
+   * backend computes its float layers in fp32 whatever is allowed (said through `onLog`);
+   * 'int8' needs `calibration` and makes the Conv, MatMul and Gemm layers int8 on cpu (cuda
+   * has no int8 kernels yet: said once, and compiled in the other precisions).
+   * `model.report.precisions` is what the engines compute in.
    */
   precisions?: Precision[];
+  /**
+   * With 'int8' in precisions: calibration data (`data`: batches of feeds or a folder of .npy
+   * batches) or a TensorRT calibration cache (`cache`), `method` ('entropy', 'minmax',
+   * 'percentile') and `percentile`. The model is calibrated, laid out as quantize()'s Q/DQ
+   * model in memory, and that is compiled. docs/quantization.md.
+   */
+  calibration?: CalibrationOption;
   /**
    * The shapes of the model's inputs, as a list or a record: a static shape
    * (`{ input: [1, 3, 224, 224] }`) or a range the engines serve without a rebuild
@@ -117,6 +127,7 @@ export interface CompileOptions {
 /** Every key of CompileOptions, once (an unknown key is an OPTION error naming the nearest). */
 export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'precisions',
+  'calibration',
   'inputs',
   'profiles',
   'minBlockSize',
@@ -139,6 +150,8 @@ export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
 
 export interface ResolvedOptions {
   precisions: Precision[];
+  /** Where 'int8' is among the precisions (checked: int8.ts). */
+  calibration?: CalibrationOption;
   minBlockSize?: number;
   fallbackOps: string[];
   fallbackNodes: string[];
@@ -211,6 +224,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   const precisions = options.precisions ?? ['fp32'];
   if (!Array.isArray(precisions)) throw bad(`precisions must be an array, e.g. ['fp32', 'fp16']`);
   for (const p of precisions) checkPrecision(p, 'precision');
+  const calibration = checkCalibrationOption(precisions, options.calibration);
   const backend = options.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw bad(`backend '${String(backend)}' is not one of: ${BACKENDS.join(', ')}`);
   for (const [name, fn] of [
@@ -231,6 +245,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   };
   return {
     precisions: [...new Set<Precision>(['fp32', ...precisions])],
+    ...(calibration ? { calibration } : {}),
     minBlockSize: positiveInt('minBlockSize', options.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: stringList('fallbackOps', options.fallbackOps),
     fallbackNodes: stringList('fallbackNodes', options.fallbackNodes),

@@ -24,7 +24,7 @@ import {
   loadNative,
 } from './native.js';
 import type { BuildConfig, NetworkDefinition } from './network.js';
-import { checkPrecision, effectivePrecisions } from './precision.js';
+import { checkPrecision, effectivePrecisions, floatPrecisions } from './precision.js';
 import { checkTimingCachePath } from './timing-cache.js';
 
 export type EngineInfo = NativeEngineInfo;
@@ -225,7 +225,8 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * copied) while building and copied once into the engine, so the arrays may change or go
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
  * run in that type (native/src/builder/precision.h; info() says per layer); the cpu backend computes
- * in fp32 whatever is allowed (BACKEND_PRECISIONS), and 'int8' is an OPTION error. The builder fuses layers (`fusion`, on by default), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
+ * in fp32 whatever float precision is allowed (BACKEND_PRECISIONS); 'int8' changes nothing here: int8 layers come from a Q/DQ network's
+ * quantize/dequantize layers, which the qdq pass folds (on cpu) whatever the precisions. The builder fuses layers (`fusion`, on by default), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
  * aliases of their inputs (`alias`, on by default), merges elementwise chains into one
  * generated kernel each (`pointwise`, with fusion), fuses attention chains into one layer
  * (`attention`, with fusion), and with `timingCachePath` reuses and
@@ -234,7 +235,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
   checkConfig(config);
   const backend = config.backend ?? 'cpu';
-  const reduced = effectivePrecisions(backend, config.precisions ?? []).filter((p) => p !== 'fp32');
+  const reduced = floatPrecisions(effectivePrecisions(backend, config.precisions ?? [])).filter((p) => p !== 'fp32');
   const engine = await native(() =>
     loadNative().buildEngine(network, {
       backend,

@@ -13,17 +13,27 @@ export type Precision = (typeof PRECISIONS)[number];
  * Precisions no backend implements yet, with why: asking for one is an OPTION error rather
  * than a request silently computed in another precision.
  */
-export const UNAVAILABLE_PRECISIONS: Readonly<Partial<Record<Precision, string>>> = {
-  int8:
-    'int8 as a precision (implicit int8 from a calibration) is not built yet; calibration (quantize(), hybrid-run quantize) writes Q/DQ models, ' +
-    'whose convolutions and matrix products run as int8 layers on the cpu backend (docs/quantization.md)',
-};
+export const UNAVAILABLE_PRECISIONS: Readonly<Partial<Record<Precision, string>>> = {};
 
-/** The precisions a backend's engines compute in (the cpu backend computes every layer in fp32). */
+/**
+ * The precisions a backend's engines compute in: the cpu backend's float layers compute in
+ * fp32, and its convolutions and matrix products in int8 where the model is (or compile()
+ * makes it, from a calibration) a Q/DQ model; cuda has no int8 kernels yet.
+ */
 export const BACKEND_PRECISIONS: Readonly<Record<'cpu' | 'cuda', readonly Precision[]>> = {
-  cpu: ['fp32'],
+  cpu: ['fp32', 'int8'],
   cuda: ['fp32', 'fp16', 'bf16'],
 };
+
+/**
+ * The precisions the native builder takes (float layers: fp32, fp16, bf16). int8 is not one
+ * of them: int8 layers come from the builder's qdq pass folding a Q/DQ model's
+ * DequantizeLinear -> Conv/MatMul/Gemm (native/src/builder/qdq_fusion.h), which runs whatever
+ * the precisions; compile() makes that Q/DQ model from a calibration (src/compiler/int8.ts).
+ */
+export function floatPrecisions(precisions: readonly Precision[]): Precision[] {
+  return precisions.filter((p) => p !== 'int8');
+}
 
 export function isPrecision(p: unknown): p is Precision {
   return typeof p === 'string' && (PRECISIONS as readonly string[]).includes(p);
@@ -52,9 +62,17 @@ export function effectivePrecisions(backend: 'cpu' | 'cuda', requested: readonly
 export function precisionNotice(backend: 'cpu' | 'cuda', requested: readonly Precision[]): string | undefined {
   const precisions = effectivePrecisions(backend, requested);
   const ignored = requested.filter((p) => !precisions.includes(p));
-  return ignored.length
-    ? `the ${backend} backend computes in ${precisions.join(', ')}: precision ${ignored.join(', ')} has no effect here (it applies on cuda)`
-    : undefined;
+  const float = ignored.filter((p) => p !== 'int8');
+  const said: string[] = [];
+  if (float.length)
+    said.push(`the ${backend} backend computes in ${precisions.join(', ')}: precision ${float.join(', ')} has no effect here (it applies on cuda)`);
+  // int8 where the backend has no int8 kernels: said as what it is, and that no calibration runs.
+  if (ignored.includes('int8')) {
+    said.push(
+      `the ${backend} backend has no int8 kernels yet: precision int8 is skipped (no calibration runs) and the engines compute in ${precisions.join(', ')}`,
+    );
+  }
+  return said.length ? said.join('; ') : undefined;
 }
 
 /** True where results may differ from fp32 by more than rounding order: a reduced precision is in use. */

@@ -55,7 +55,8 @@ export function modelGraph(model: string | Uint8Array | ModelProto): Graph {
   return graph;
 }
 
-function checkOptions(o: CalibrationOptions): void {
+/** The checks calibrate() makes of its options before any work (compile() makes them of its `calibration` too). */
+export function checkCalibrationOptions(o: CalibrationOptions): void {
   if (o.method !== undefined && !CALIBRATION_METHODS.includes(o.method)) {
     throw new HybridError(
       'OPTION',
@@ -72,7 +73,7 @@ function checkOptions(o: CalibrationOptions): void {
 
 /** Calibrates `graph` (modelGraph) for `tensors` (default: activationTargets). */
 export async function calibrateGraph(graph: Graph, options: CalibrationOptions): Promise<Calibration> {
-  checkOptions(options);
+  checkCalibrationOptions(options);
   const tensors = options.tensors ? [...options.tensors] : activationTargets(graph);
   const unknown = tensors.filter((t) => !graph.types.has(t) && !graph.producer(t) && !graph.inputs.includes(t));
   if (unknown.length) throw new HybridError('OPTION', `calibration tensors not in the model: ${unknown.map((t) => `'${t}'`).join(', ')}`);

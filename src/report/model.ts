@@ -13,6 +13,7 @@ import { nodeReads } from '../partition/reads.js';
 import type { BoundaryTensor, ForcedBy, PartitionResult, ResolvedPartitionOptions, SegmentKind } from '../partition/types.js';
 import { recommend, type Recommendation } from './recommend.js';
 import { type ReportTransfer, transfersOf } from './transfers.js';
+import type { ReportInt8 } from './int8.js';
 
 export type { CopyDirection, ReportTransfer } from './transfers.js';
 
@@ -122,6 +123,8 @@ export interface ReportData {
   recommendations: Recommendation[];
   lowering?: ReportLowering;
   warnings: string[];
+  /** compile()'s: the quantizable nodes and which run int8, where int8 was asked for or the model has Q/DQ nodes (int8.ts). */
+  int8?: ReportInt8;
 }
 
 export interface BuildReportOptions {

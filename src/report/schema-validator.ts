@@ -246,6 +246,33 @@ const schema11 = {
       },
     },
     warnings: { $ref: '#/definitions/strings' },
+    int8: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['requested', 'quantizable', 'int8', 'kept'],
+      properties: {
+        requested: { type: 'boolean' },
+        quantizable: { $ref: '#/definitions/count' },
+        int8: { $ref: '#/definitions/count' },
+        kept: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['node', 'opType', 'segment', 'precision', 'kind', 'reason'],
+            properties: {
+              node: { type: 'string' },
+              opType: { type: 'string' },
+              segment: { $ref: '#/definitions/count' },
+              layer: { type: 'string' },
+              precision: { type: 'string' },
+              kind: { enum: ['backend', 'fallback', 'not-quantized', 'qdq-pass', 'policy'] },
+              reason: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
   },
 };
 const schema13 = { type: 'array', items: { type: ['integer', 'string'] } };
@@ -4640,12 +4667,493 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
         errors++;
       }
     }
+    if (data.int8 !== undefined) {
+      let data128 = data.int8;
+      if (data128 && typeof data128 == 'object' && !Array.isArray(data128)) {
+        if (data128.requested === undefined) {
+          const err244 = {
+            instancePath: instancePath + '/int8',
+            schemaPath: '#/properties/int8/required',
+            keyword: 'required',
+            params: { missingProperty: 'requested' },
+            message: "must have required property '" + 'requested' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err244];
+          } else {
+            vErrors.push(err244);
+          }
+          errors++;
+        }
+        if (data128.quantizable === undefined) {
+          const err245 = {
+            instancePath: instancePath + '/int8',
+            schemaPath: '#/properties/int8/required',
+            keyword: 'required',
+            params: { missingProperty: 'quantizable' },
+            message: "must have required property '" + 'quantizable' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err245];
+          } else {
+            vErrors.push(err245);
+          }
+          errors++;
+        }
+        if (data128.int8 === undefined) {
+          const err246 = {
+            instancePath: instancePath + '/int8',
+            schemaPath: '#/properties/int8/required',
+            keyword: 'required',
+            params: { missingProperty: 'int8' },
+            message: "must have required property '" + 'int8' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err246];
+          } else {
+            vErrors.push(err246);
+          }
+          errors++;
+        }
+        if (data128.kept === undefined) {
+          const err247 = {
+            instancePath: instancePath + '/int8',
+            schemaPath: '#/properties/int8/required',
+            keyword: 'required',
+            params: { missingProperty: 'kept' },
+            message: "must have required property '" + 'kept' + "'",
+          };
+          if (vErrors === null) {
+            vErrors = [err247];
+          } else {
+            vErrors.push(err247);
+          }
+          errors++;
+        }
+        for (const key20 in data128) {
+          if (!(key20 === 'requested' || key20 === 'quantizable' || key20 === 'int8' || key20 === 'kept')) {
+            const err248 = {
+              instancePath: instancePath + '/int8',
+              schemaPath: '#/properties/int8/additionalProperties',
+              keyword: 'additionalProperties',
+              params: { additionalProperty: key20 },
+              message: 'must NOT have additional properties',
+            };
+            if (vErrors === null) {
+              vErrors = [err248];
+            } else {
+              vErrors.push(err248);
+            }
+            errors++;
+          }
+        }
+        if (data128.requested !== undefined) {
+          if (typeof data128.requested !== 'boolean') {
+            const err249 = {
+              instancePath: instancePath + '/int8/requested',
+              schemaPath: '#/properties/int8/properties/requested/type',
+              keyword: 'type',
+              params: { type: 'boolean' },
+              message: 'must be boolean',
+            };
+            if (vErrors === null) {
+              vErrors = [err249];
+            } else {
+              vErrors.push(err249);
+            }
+            errors++;
+          }
+        }
+        if (data128.quantizable !== undefined) {
+          let data130 = data128.quantizable;
+          if (!(typeof data130 == 'number' && !(data130 % 1) && !isNaN(data130) && isFinite(data130))) {
+            const err250 = {
+              instancePath: instancePath + '/int8/quantizable',
+              schemaPath: '#/definitions/count/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err250];
+            } else {
+              vErrors.push(err250);
+            }
+            errors++;
+          }
+          if (typeof data130 == 'number' && isFinite(data130)) {
+            if (data130 < 0 || isNaN(data130)) {
+              const err251 = {
+                instancePath: instancePath + '/int8/quantizable',
+                schemaPath: '#/definitions/count/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err251];
+              } else {
+                vErrors.push(err251);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data128.int8 !== undefined) {
+          let data131 = data128.int8;
+          if (!(typeof data131 == 'number' && !(data131 % 1) && !isNaN(data131) && isFinite(data131))) {
+            const err252 = {
+              instancePath: instancePath + '/int8/int8',
+              schemaPath: '#/definitions/count/type',
+              keyword: 'type',
+              params: { type: 'integer' },
+              message: 'must be integer',
+            };
+            if (vErrors === null) {
+              vErrors = [err252];
+            } else {
+              vErrors.push(err252);
+            }
+            errors++;
+          }
+          if (typeof data131 == 'number' && isFinite(data131)) {
+            if (data131 < 0 || isNaN(data131)) {
+              const err253 = {
+                instancePath: instancePath + '/int8/int8',
+                schemaPath: '#/definitions/count/minimum',
+                keyword: 'minimum',
+                params: { comparison: '>=', limit: 0 },
+                message: 'must be >= 0',
+              };
+              if (vErrors === null) {
+                vErrors = [err253];
+              } else {
+                vErrors.push(err253);
+              }
+              errors++;
+            }
+          }
+        }
+        if (data128.kept !== undefined) {
+          let data132 = data128.kept;
+          if (Array.isArray(data132)) {
+            const len32 = data132.length;
+            for (let i32 = 0; i32 < len32; i32++) {
+              let data133 = data132[i32];
+              if (data133 && typeof data133 == 'object' && !Array.isArray(data133)) {
+                if (data133.node === undefined) {
+                  const err254 = {
+                    instancePath: instancePath + '/int8/kept/' + i32,
+                    schemaPath: '#/properties/int8/properties/kept/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'node' },
+                    message: "must have required property '" + 'node' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err254];
+                  } else {
+                    vErrors.push(err254);
+                  }
+                  errors++;
+                }
+                if (data133.opType === undefined) {
+                  const err255 = {
+                    instancePath: instancePath + '/int8/kept/' + i32,
+                    schemaPath: '#/properties/int8/properties/kept/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'opType' },
+                    message: "must have required property '" + 'opType' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err255];
+                  } else {
+                    vErrors.push(err255);
+                  }
+                  errors++;
+                }
+                if (data133.segment === undefined) {
+                  const err256 = {
+                    instancePath: instancePath + '/int8/kept/' + i32,
+                    schemaPath: '#/properties/int8/properties/kept/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'segment' },
+                    message: "must have required property '" + 'segment' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err256];
+                  } else {
+                    vErrors.push(err256);
+                  }
+                  errors++;
+                }
+                if (data133.precision === undefined) {
+                  const err257 = {
+                    instancePath: instancePath + '/int8/kept/' + i32,
+                    schemaPath: '#/properties/int8/properties/kept/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'precision' },
+                    message: "must have required property '" + 'precision' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err257];
+                  } else {
+                    vErrors.push(err257);
+                  }
+                  errors++;
+                }
+                if (data133.kind === undefined) {
+                  const err258 = {
+                    instancePath: instancePath + '/int8/kept/' + i32,
+                    schemaPath: '#/properties/int8/properties/kept/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'kind' },
+                    message: "must have required property '" + 'kind' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err258];
+                  } else {
+                    vErrors.push(err258);
+                  }
+                  errors++;
+                }
+                if (data133.reason === undefined) {
+                  const err259 = {
+                    instancePath: instancePath + '/int8/kept/' + i32,
+                    schemaPath: '#/properties/int8/properties/kept/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'reason' },
+                    message: "must have required property '" + 'reason' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err259];
+                  } else {
+                    vErrors.push(err259);
+                  }
+                  errors++;
+                }
+                for (const key21 in data133) {
+                  if (!(
+                    key21 === 'node' ||
+                    key21 === 'opType' ||
+                    key21 === 'segment' ||
+                    key21 === 'layer' ||
+                    key21 === 'precision' ||
+                    key21 === 'kind' ||
+                    key21 === 'reason'
+                  )) {
+                    const err260 = {
+                      instancePath: instancePath + '/int8/kept/' + i32,
+                      schemaPath: '#/properties/int8/properties/kept/items/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key21 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err260];
+                    } else {
+                      vErrors.push(err260);
+                    }
+                    errors++;
+                  }
+                }
+                if (data133.node !== undefined) {
+                  if (typeof data133.node !== 'string') {
+                    const err261 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/node',
+                      schemaPath: '#/properties/int8/properties/kept/items/properties/node/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err261];
+                    } else {
+                      vErrors.push(err261);
+                    }
+                    errors++;
+                  }
+                }
+                if (data133.opType !== undefined) {
+                  if (typeof data133.opType !== 'string') {
+                    const err262 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/opType',
+                      schemaPath: '#/properties/int8/properties/kept/items/properties/opType/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err262];
+                    } else {
+                      vErrors.push(err262);
+                    }
+                    errors++;
+                  }
+                }
+                if (data133.segment !== undefined) {
+                  let data136 = data133.segment;
+                  if (!(typeof data136 == 'number' && !(data136 % 1) && !isNaN(data136) && isFinite(data136))) {
+                    const err263 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/segment',
+                      schemaPath: '#/definitions/count/type',
+                      keyword: 'type',
+                      params: { type: 'integer' },
+                      message: 'must be integer',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err263];
+                    } else {
+                      vErrors.push(err263);
+                    }
+                    errors++;
+                  }
+                  if (typeof data136 == 'number' && isFinite(data136)) {
+                    if (data136 < 0 || isNaN(data136)) {
+                      const err264 = {
+                        instancePath: instancePath + '/int8/kept/' + i32 + '/segment',
+                        schemaPath: '#/definitions/count/minimum',
+                        keyword: 'minimum',
+                        params: { comparison: '>=', limit: 0 },
+                        message: 'must be >= 0',
+                      };
+                      if (vErrors === null) {
+                        vErrors = [err264];
+                      } else {
+                        vErrors.push(err264);
+                      }
+                      errors++;
+                    }
+                  }
+                }
+                if (data133.layer !== undefined) {
+                  if (typeof data133.layer !== 'string') {
+                    const err265 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/layer',
+                      schemaPath: '#/properties/int8/properties/kept/items/properties/layer/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err265];
+                    } else {
+                      vErrors.push(err265);
+                    }
+                    errors++;
+                  }
+                }
+                if (data133.precision !== undefined) {
+                  if (typeof data133.precision !== 'string') {
+                    const err266 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/precision',
+                      schemaPath: '#/properties/int8/properties/kept/items/properties/precision/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err266];
+                    } else {
+                      vErrors.push(err266);
+                    }
+                    errors++;
+                  }
+                }
+                if (data133.kind !== undefined) {
+                  let data139 = data133.kind;
+                  if (!(
+                    data139 === 'backend' ||
+                    data139 === 'fallback' ||
+                    data139 === 'not-quantized' ||
+                    data139 === 'qdq-pass' ||
+                    data139 === 'policy'
+                  )) {
+                    const err267 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/kind',
+                      schemaPath: '#/properties/int8/properties/kept/items/properties/kind/enum',
+                      keyword: 'enum',
+                      params: { allowedValues: schema11.properties.int8.properties.kept.items.properties.kind.enum },
+                      message: 'must be equal to one of the allowed values',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err267];
+                    } else {
+                      vErrors.push(err267);
+                    }
+                    errors++;
+                  }
+                }
+                if (data133.reason !== undefined) {
+                  if (typeof data133.reason !== 'string') {
+                    const err268 = {
+                      instancePath: instancePath + '/int8/kept/' + i32 + '/reason',
+                      schemaPath: '#/properties/int8/properties/kept/items/properties/reason/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err268];
+                    } else {
+                      vErrors.push(err268);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err269 = {
+                  instancePath: instancePath + '/int8/kept/' + i32,
+                  schemaPath: '#/properties/int8/properties/kept/items/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err269];
+                } else {
+                  vErrors.push(err269);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err270 = {
+              instancePath: instancePath + '/int8/kept',
+              schemaPath: '#/properties/int8/properties/kept/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err270];
+            } else {
+              vErrors.push(err270);
+            }
+            errors++;
+          }
+        }
+      } else {
+        const err271 = {
+          instancePath: instancePath + '/int8',
+          schemaPath: '#/properties/int8/type',
+          keyword: 'type',
+          params: { type: 'object' },
+          message: 'must be object',
+        };
+        if (vErrors === null) {
+          vErrors = [err271];
+        } else {
+          vErrors.push(err271);
+        }
+        errors++;
+      }
+    }
   } else {
-    const err244 = { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' };
+    const err272 = { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' };
     if (vErrors === null) {
-      vErrors = [err244];
+      vErrors = [err272];
     } else {
-      vErrors.push(err244);
+      vErrors.push(err272);
     }
     errors++;
   }

@@ -10,6 +10,8 @@
  * (src/artifact/manifest.ts), so that such files are refused by version, with that reason,
  * rather than as "not a partition report".
  */
+import { INT8_SCHEMA } from './int8.js';
+
 export const REPORT_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'hybridrt partition report',
@@ -469,5 +471,6 @@ export const REPORT_SCHEMA = {
     warnings: {
       $ref: '#/definitions/strings',
     },
+    int8: INT8_SCHEMA,
   },
 };

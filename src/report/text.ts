@@ -10,6 +10,7 @@ import pc from 'picocolors';
 import { formatBytes, formatTensorType, opLabel, percent, plural } from './format.js';
 import { type ReportData, type ReportSegment, profileLines } from './model.js';
 import { type BoundaryRow, type SegmentView, segmentViews } from './segment-view.js';
+import { int8Lines } from './int8.js';
 
 export interface TextOptions {
   /** Colour escape codes (default: picocolors' detection, i.e. a colour TTY on stdout). */
@@ -172,6 +173,7 @@ export function renderText(d: ReportData, options: TextOptions = {}): string {
       ? [c.bold('Segments:'), ...d.segments.flatMap((s) => segment(s, views[s.id]!, c, max))]
       : [c.bold('Segments:') + ' none (the graph has no nodes)'],
     transfers(d, c, max),
+    int8Lines(d.int8, c, max),
     listSection(
       'Recommendations:',
       d.recommendations.map((r) => r.message),

@@ -205,7 +205,7 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
     }
   });
 
-  it('says what the backend computes in: fp16 on cpu is fp32, said once; int8 is refused until it exists', async () => {
+  it('says what the backend computes in: fp16 on cpu is fp32, said once; int8 without a calibration is refused', async () => {
     const logs: string[] = [];
     const m = keep(
       await compile(resnet, { inputs: { input: [1, 3, 64, 64] }, backend: 'cpu', precisions: ['fp16'], threads: 1, onLog: (msg) => logs.push(msg) }),
@@ -216,7 +216,7 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
     ]);
     await expect(compile(resnet, { inputs: { input: [1, 3, 64, 64] }, precisions: ['int8'] })).rejects.toMatchObject({
       code: 'OPTION',
-      message: expect.stringMatching(/^precision 'int8' is not available yet/),
+      message: expect.stringMatching(/^precision 'int8' needs a calibration/),
     });
   });
   it('runs an engine segment on onnxruntime where a run brings another shape than probing found, with one warning', async () => {

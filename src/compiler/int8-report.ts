@@ -1,0 +1,109 @@
+/**
+ * The report's int8 section (src/report/int8.ts) of a compiled model: every quantizable node
+ * (Conv, MatMul, Gemm) of the compiled graph, found in its engine's layers (by name, or among
+ * a fused layer's `fusedFrom`), counted where that layer computes in int8 and listed with why
+ * where it does not:
+ * - 'backend': the backend has no int8 kernels (cuda today);
+ * - 'fallback': the node runs on onnxruntime (why its segment is a fallback one);
+ * - 'not-quantized': an input comes from no DequantizeLinear, so the Q/DQ model leaves it
+ *   float and there is nothing to fold;
+ * - 'qdq-pass': the builder's qdq pass did not fold it. The pass does not say why; where a
+ *   DequantizeLinear it reads runs in another segment (the engine then gets a float input), or
+ *   the node has one of the cases docs/quantization.md lists as not folded (a Gemm's alpha or
+ *   transposed A), the reason says so;
+ * - 'policy': the builder kept the layer in a precision by policy (its precision note).
+ */
+import type { NativeLayerInfo } from '../engine/native.js';
+import { attrFloat, attrInt } from '../ir/attributes.js';
+import type { Graph, Node } from '../ir/graph.js';
+import type { ReportInt8, ReportInt8Kept } from '../report/int8.js';
+import type { ReportData, ReportNode } from '../report/model.js';
+import { QUANTIZED_OPS } from '../quantize/targets.js';
+import type { Backend } from './options.js';
+
+const isQdq = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && (n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear');
+
+function fallbackReason(n: ReportNode): string {
+  if (n.forced) return `left to onnxruntime by ${n.forced}`;
+  if (n.demoted) return 'runs on onnxruntime: its engine could not be built (see the warnings)';
+  if (n.reason) return `runs on onnxruntime: ${n.reason}`;
+  return 'runs on onnxruntime (its segment is a fallback segment)';
+}
+
+/** What the node has of the cases the qdq pass leaves as they are (docs/quantization.md). */
+function unfoldableHints(node: Node): string[] {
+  const hints: string[] = [];
+  if (node.opType === 'Gemm') {
+    const alpha = attrFloat(node, 'alpha', 1);
+    if (alpha !== 1) hints.push(`alpha ${alpha}`);
+    if (attrInt(node, 'transA', 0)) hints.push('a transposed A');
+  }
+  return hints;
+}
+
+function engineReason(
+  graph: Graph,
+  node: Node | undefined,
+  layer: NativeLayerInfo | undefined,
+  segmentOf: ReadonlyMap<string, number>,
+): Pick<ReportInt8Kept, 'kind' | 'reason'> {
+  if (layer?.precisionNote?.startsWith('kept')) return { kind: 'policy', reason: layer.precisionNote };
+  const inputs = node ? [0, 1].map((i) => node.inputs[i]).filter((v): v is string => !!v) : [];
+  const plain = inputs.filter((v) => graph.producer(v)?.opType !== 'DequantizeLinear');
+  if (plain.length) {
+    return {
+      kind: 'not-quantized',
+      reason: `${plain.map((v) => `'${v}'`).join(' and ')} come(s) from no DequantizeLinear: the Q/DQ model leaves ${plain.length > 1 ? 'them' : 'it'} float, so there is nothing to fold`,
+    };
+  }
+  // A DequantizeLinear in another segment: the engine gets its output as a float input.
+  const apart = inputs.map((v) => graph.producer(v)!).filter((dq) => segmentOf.get(dq.name) !== segmentOf.get(node!.name));
+  if (apart.length) {
+    return {
+      kind: 'qdq-pass',
+      reason:
+        `its DequantizeLinear ${apart.map((dq) => `'${dq.name}' (#${segmentOf.get(dq.name)})`).join(' and ')} runs in another segment, ` +
+        'so its engine receives a float input, which the qdq pass cannot fold (a segment boundary between them: see fallbackNodes/fallbackOps and minBlockSize)',
+    };
+  }
+  if (process.env.HYBRIDRT_QDQ === '0') return { kind: 'qdq-pass', reason: 'the qdq pass is off (HYBRIDRT_QDQ=0)' };
+  const hints = node ? unfoldableHints(node) : [];
+  return {
+    kind: 'qdq-pass',
+    reason:
+      "the builder's qdq pass did not fold it (the pass does not say why" +
+      (hints.length ? `; of the cases it leaves, this node has ${hints.join(' and ')}` : '; docs/quantization.md lists the cases it leaves') +
+      ')',
+  };
+}
+
+/**
+ * The section, where int8 was asked for (`requested`) or the compiled graph has Q/DQ nodes;
+ * undefined otherwise. `layers`: each built engine's layers by segment id.
+ */
+export function int8Section(
+  graph: Graph,
+  data: ReportData,
+  layers: ReadonlyMap<number, readonly NativeLayerInfo[]>,
+  backend: Backend,
+  requested: boolean,
+): ReportInt8 | undefined {
+  if (!requested && !graph.nodes.some(isQdq)) return undefined;
+  const quantizable = data.nodes.filter((n) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType));
+  const segmentOf = new Map(data.nodes.map((n) => [n.name, n.segment]));
+  const kept: ReportInt8Kept[] = [];
+  for (const n of quantizable) {
+    const base = { node: n.name, opType: n.opType, segment: n.segment };
+    const engine = layers.get(n.segment);
+    if (!engine) {
+      kept.push({ ...base, precision: 'onnxruntime', kind: 'fallback', reason: fallbackReason(n) });
+      continue;
+    }
+    const layer = engine.find((l) => l.name === n.name) ?? engine.find((l) => l.fusedFrom?.includes(n.name));
+    if (layer?.precision === 'int8') continue;
+    const at = { ...base, ...(layer ? { layer: layer.name } : {}), precision: layer?.precision ?? 'fp32' };
+    if (backend !== 'cpu') kept.push({ ...at, kind: 'backend', reason: `no int8 kernel on the ${backend} backend (int8 layers exist on cpu)` });
+    else kept.push({ ...at, ...engineReason(graph, graph.node(n.name), layer, segmentOf) });
+  }
+  return { requested, quantizable: quantizable.length, int8: quantizable.length - kept.length, kept };
+}

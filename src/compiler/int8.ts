@@ -1,0 +1,116 @@
+/**
+ * Implicit int8, as TensorRT's users work: `compile(model, { precisions: ['int8', ...],
+ * calibration: { data, method, cache, percentile } })` calibrates the fp32 model over the data
+ * (or reads the cache), writes it as a Q/DQ model in memory with quantize()'s machinery
+ * (src/quantize: the same layout `hybrid-run quantize` writes), and compiles that: the cpu
+ * builder's qdq pass folds each DequantizeLinear -> Conv/MatMul/Gemm (-> QuantizeLinear) into
+ * an int8 layer (native/src/builder/qdq_fusion.h). A backend without int8 kernels (cuda today)
+ * skips it, said once (precisionNotice). The option is checked here, before any work.
+ */
+import fs from 'node:fs';
+import { HybridError } from '../errors.js';
+import { Graph } from '../ir/graph.js';
+import { inferShapes } from '../ir/infer/index.js';
+import type { ModelProto } from '../onnx/proto.js';
+import type { CalibrationMethod } from '../quantize/cache.js';
+import { type Calibration, calibrateGraph, checkCalibrationOptions } from '../quantize/calibrate.js';
+import type { CalibrationData } from '../quantize/data.js';
+import { type QdqSummary, insertQdq } from '../quantize/qdq.js';
+import { activationTargets, weightTargets } from '../quantize/targets.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
+
+/** compile()'s `calibration`: what gives each quantized activation its int8 scale (docs/quantization.md). */
+export interface CalibrationOption {
+  /** Batches: an array, iterable or async iterable of feeds, or a folder of .npy batches (src/quantize/data.ts). */
+  data?: CalibrationData;
+  /** 'entropy' (default, TensorRT's EntropyCalibration2), 'minmax' or 'percentile'. */
+  method?: CalibrationMethod;
+  /** The percentile of |x| that 'percentile' keeps, in (0, 100]; default 99.99. */
+  percentile?: number;
+  /**
+   * A calibration cache in TensorRT's text format: read where it exists (instead of the data;
+   * it must name every tensor quantized), else written after calibrating.
+   */
+  cache?: string;
+  /** A progress bar of the calibration batches on stderr; default: where stderr is a terminal. */
+  progress?: boolean;
+}
+
+/** Every key of CalibrationOption, once (an unknown key is an OPTION error naming the nearest). */
+export const CALIBRATION_OPTION_KEYS = optionKeys<CalibrationOption>()(['data', 'method', 'percentile', 'cache', 'progress']);
+
+const WHAT_TO_GIVE =
+  "calibration: { data: 'calib/' } (a folder of .npy batches, or an array or iterable of feeds) or calibration: { cache: 'model.cache' } (a TensorRT calibration cache)";
+
+function bad(message: string): HybridError {
+  return new HybridError('OPTION', message);
+}
+
+function isIterable(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && (Symbol.iterator in v || Symbol.asyncIterator in v);
+}
+
+/**
+ * compile()'s `calibration` against its `precisions`, before any work: int8 without a
+ * calibration, a calibration without int8, unknown keys (with the nearest key), a bad method
+ * or percentile, a cache given alone that does not exist. Returns a copy, or undefined where
+ * int8 is not asked for.
+ */
+export function checkCalibrationOption(precisions: readonly unknown[], calibration: unknown): CalibrationOption | undefined {
+  const int8 = precisions.includes('int8');
+  if (calibration === undefined) {
+    if (int8) throw bad(`precision 'int8' needs a calibration, which gives each quantized activation its int8 scale: give ${WHAT_TO_GIVE}`);
+    return undefined;
+  }
+  if (calibration === null || typeof calibration !== 'object' || Array.isArray(calibration)) {
+    throw bad(`calibration must be an object, e.g. ${WHAT_TO_GIVE}`);
+  }
+  checkKnownKeys(calibration, CALIBRATION_OPTION_KEYS, 'calibration options');
+  if (!int8) throw bad("calibration is for precision 'int8': add 'int8' to precisions (e.g. precisions: ['int8', 'fp16']), or leave calibration out");
+  const c = calibration as CalibrationOption;
+  if (c.data !== undefined && !(typeof c.data === 'string' ? c.data !== '' : isIterable(c.data))) {
+    throw bad('calibration.data must be the path of a folder of .npy batches, or an array, iterable or async iterable of feeds');
+  }
+  if (c.cache !== undefined && (typeof c.cache !== 'string' || c.cache === '')) throw bad('calibration.cache must be a file path');
+  if (c.progress !== undefined && typeof c.progress !== 'boolean') throw bad('calibration.progress must be a boolean');
+  if (c.data === undefined && c.cache === undefined) throw bad(`calibration needs data or a cache: ${WHAT_TO_GIVE}`);
+  if (c.data === undefined && !fs.existsSync(c.cache!)) {
+    throw bad(`calibration cache '${c.cache}' does not exist, and no calibration data was given to make it: give calibration.data too`);
+  }
+  checkCalibrationOptions(c);
+  return { ...c };
+}
+
+export interface Int8Model {
+  /** The Q/DQ model compile() compiles instead of the fp32 one. */
+  proto: ModelProto;
+  /** Undefined where the model has nothing to quantize (no float32 Conv, MatMul or Gemm). */
+  calibration?: Calibration;
+  summary: QdqSummary;
+}
+
+/** The fp32 model calibrated and laid out as a Q/DQ model (quantize()'s layout), in memory. */
+export async function int8Model(proto: ModelProto, label: string, calibration: CalibrationOption): Promise<Int8Model> {
+  const graph = Graph.fromModel(proto, label);
+  inferShapes(graph);
+  if (!activationTargets(graph).length && !weightTargets(graph).length)
+    return { proto, summary: { activations: [], weights: [], perChannel: false } };
+  const scales = await calibrateGraph(graph, calibration);
+  const summary = insertQdq(graph, scales.scales);
+  return { proto: graph.toModel(), calibration: scales, summary };
+}
+
+/** What int8Model did, for onLog: from what calibration, how much got quantized, the cache written. */
+export function int8Note(m: Int8Model, calibration: CalibrationOption): string {
+  if (!m.calibration) return 'precision int8: the model has no float32 Conv, MatMul or Gemm to quantize; nothing calibrated';
+  const { method } = m.calibration;
+  const from =
+    method === 'cache'
+      ? `the calibration cache ${calibration.cache}`
+      : `${method} calibration${typeof calibration.data === 'string' ? ` over ${calibration.data}` : ''}`;
+  const written = method !== 'cache' && calibration.cache !== undefined ? `; cache written to ${calibration.cache}` : '';
+  return (
+    `precision int8: ${m.summary.activations.length} activation(s) (Q/DQ, per tensor) and ${m.summary.weights.length} weight(s) ` +
+    `(${m.summary.perChannel ? 'per output channel' : 'per tensor'}) quantized from ${from}${written}`
+  );
+}
