@@ -10,11 +10,13 @@
 //                small first layers): each output line accumulates its taps directly, with
 //                the epilogue applied before it is stored, in parallel over (n, output
 //                channel); GEMM panels would be mostly padding there.
-//   depthwise    one channel per group, unit strides, output as wide as the input: blocks of
-//                16 outputs of a plane read each tap with one masked load from the unpadded
-//                input (depthwise.h), the activation run over a chunk of planes at once.
+//   depthwise    one channel per group, strides 1 or 2, "same" width: blocks of 16 outputs of
+//                a plane read each tap with one masked load from the unpadded input (with
+//                stride 2 from its phases, split once per plane; depthwise.h), the activation
+//                run over a chunk of planes at once.
 #include <algorithm>
 #include <cstring>
+#include <memory>
 #include <vector>
 
 #include "cpu/conv_base.h"
@@ -288,17 +290,25 @@ class ConvKernel : public GroupedWindowKernel {
   }
 
   // Planes (n, m) in chunks of at least kElementGrain tap products per task; each run of planes
-  // of one image is summed (depthwise.h), then activated in one call while in cache.
+  // of one image is summed (depthwise.h), then activated in one call while in cache. Strided
+  // windows split the run's input planes into their phases first.
   void Depthwise(const float* x, const float* wt, const float* bias, const float* z, float* y) const {
-    const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
+    const DepthwisePlan& d = depthwise_;
+    const int64_t out_size = d.out_size, ks = d.taps;
+    const bool phased = d.sh * d.sw > 1;
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
     const int64_t run = std::max<int64_t>(1, 4096 / out_size);  // planes summed before activating
     Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
+      std::unique_ptr<float[]> phases(phased ? new float[std::min(run, p1 - p0) * d.in_size] : nullptr);
       for (int64_t p = p0; p < p1;) {
         const int64_t m = p % m_, q = std::min(std::min(p1, p + run), p - m + m_);
+        const float* xp = x + p * d.x_size;
+        if (phased) {
+          DepthwisePhases(d, xp, phases.get(), q - p);
+          xp = phases.get();
+        }
         float* yp = y + p * out_size;
-        DepthwisePlanes(depthwise_, x + p * in_size, wt + m * ks, bias ? bias + m : nullptr,
-                        z ? z + p * out_size : nullptr, yp, q - p);
+        DepthwisePlanes(d, xp, wt + m * ks, bias ? bias + m : nullptr, z ? z + p * out_size : nullptr, yp, q - p);
         if (act_.enabled) ApplyActivation(act_, yp, yp, (q - p) * out_size);
         p = q;
       }

@@ -2,6 +2,8 @@
 // unpadded input plane. The AVX2 form runs each block as two halves of 8 lanes.
 #include "cpu/depthwise.h"
 
+#include <cstring>
+
 #include "cpu/tap_sum.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -108,35 +110,90 @@ __attribute__((target("avx2,fma"))) void Planes256(const DepthwisePlan& p, const
     }
   }
 }
+// line[0, 2, 4, ...] to even, line[1, 3, ...] to odd (n inputs).
+__attribute__((target("avx512f"))) void Split512(const float* line, int64_t n, float* even, float* odd) {
+  const __m512i ie = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
+  const __m512i io = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
+  for (int64_t i = 0; i < n; i += 32) {
+    const int64_t len = n - i < 32 ? n - i : 32;
+    const __mmask16 la = static_cast<__mmask16>(len >= 16 ? 0xffffu : (1u << len) - 1u);
+    const __mmask16 lb = static_cast<__mmask16>(len >= 32 ? 0xffffu : len > 16 ? (1u << (len - 16)) - 1u : 0u);
+    const __m512 a = _mm512_maskz_loadu_ps(la, line + i), b = _mm512_maskz_loadu_ps(lb, line + i + 16);
+    const int64_t ne = (len + 1) / 2, no = len / 2;
+    _mm512_mask_storeu_ps(even + i / 2, static_cast<__mmask16>(ne >= 16 ? 0xffffu : (1u << ne) - 1u),
+                          _mm512_permutex2var_ps(a, ie, b));
+    _mm512_mask_storeu_ps(odd + i / 2, static_cast<__mmask16>(no >= 16 ? 0xffffu : (1u << no) - 1u),
+                          _mm512_permutex2var_ps(a, io, b));
+  }
+}
 #endif
+
+void SplitLine(const float* line, int64_t n, float* even, float* odd) {
+#ifdef HR_X86
+  if (VectorKernel() == SimdKernel::kAvx512) return Split512(line, n, even, odd);
+#endif
+  for (int64_t i = 0; i + 1 < n; i += 2) {
+    even[i / 2] = line[i];
+    odd[i / 2] = line[i + 1];
+  }
+  if (n % 2) even[n / 2] = line[n - 1];
+}
 
 }  // namespace
 
 bool DepthwiseFits(const Window& w) {
-  return w.in[0] == 1 && w.out[0] == 1 && w.kernel[0] == 1 && w.stride[1] == 1 && w.stride[2] == 1 &&
-         w.out[2] == w.in[2] && w.out_size() > 0;
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.out_size() <= 0) return false;
+  if (w.stride[1] < 1 || w.stride[1] > 2 || w.stride[2] < 1 || w.stride[2] > 2) return false;
+  return w.out[2] == (w.in[2] + w.stride[2] - 1) / w.stride[2];
 }
 
 DepthwisePlan MakeDepthwisePlan(const Window& w) {
   DepthwisePlan p;
-  p.in_size = w.in_size();
+  p.sh = w.stride[1];
+  p.sw = w.stride[2];
+  p.in_h = w.in[1];
+  p.in_w = w.in[2];
+  p.hp = (w.in[1] + p.sh - 1) / p.sh;
+  p.wp = (w.in[2] + p.sw - 1) / p.sw;  // = the output's width
+  p.x_size = w.in_size();
+  p.in_size = p.sh * p.sw * p.hp * p.wp;
   p.out_size = w.out_size();
   p.taps = w.kernel_size();
-  const int64_t width = w.in[2], blocks = (p.out_size + kLanes - 1) / kLanes;
+  const int64_t ow = w.out[2], blocks = (p.out_size + kLanes - 1) / kLanes;
+  auto floor_div = [](int64_t a, int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
   p.shift.resize(p.taps);
   p.masks.assign(blocks * p.taps, 0);
   for (int64_t t = 0; t < p.taps; ++t) {
     int64_t kd, kh, kw;
     w.Tap(t, &kd, &kh, &kw);
-    const int64_t dh = kh * w.dilation[1] - w.pad[1], dw = kw * w.dilation[2] - w.pad[2];
-    p.shift[t] = dh * width + dw;
+    // Input (s oh + e, s ow + f) is in phase (e mod sh, f mod sw), at (oh + e div sh, ow + f div sw).
+    const int64_t e = kh * w.dilation[1] - w.pad[1], f = kw * w.dilation[2] - w.pad[2];
+    const int64_t qe = floor_div(e, p.sh), qf = floor_div(f, p.sw);
+    const int64_t phase = (e - qe * p.sh) * p.sw + (f - qf * p.sw);
+    p.shift[t] = phase * p.hp * p.wp + qe * p.wp + qf;
     for (int64_t j = 0; j < p.out_size; ++j) {
-      const int64_t ih = j / width + dh, iw = j % width + dw;
-      if (ih >= 0 && ih < w.in[1] && iw >= 0 && iw < width)
+      const int64_t ih = j / ow * p.sh + e, iw = j % ow * p.sw + f;
+      if (ih >= 0 && ih < w.in[1] && iw >= 0 && iw < w.in[2])
         p.masks[(j / kLanes) * p.taps + t] |= static_cast<uint16_t>(1u << (j % kLanes));
     }
   }
   return p;
+}
+
+void DepthwisePhases(const DepthwisePlan& p, const float* x, float* buf, int64_t planes) {
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xc = x + c * p.x_size;
+    float* bc = buf + c * p.in_size;
+    for (int64_t r = 0; r < p.in_h; ++r) {
+      const float* line = xc + r * p.in_w;
+      float* to = bc + ((r % p.sh) * p.sw * p.hp + r / p.sh) * p.wp;  // phase (r mod sh, 0), row r div sh
+      if (p.sw == 1) {
+        std::memcpy(to, line, static_cast<size_t>(p.in_w) * sizeof(float));
+      } else {
+        SplitLine(line, p.in_w, to, to + p.hp * p.wp);
+      }
+    }
+  }
 }
 
 void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,

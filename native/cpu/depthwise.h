@@ -1,14 +1,15 @@
 // The depthwise convolution's `depthwise` tactic (conv.cc): one input channel and one output
-// channel per group, unit strides, the output as wide as the input (the "same" padding of
-// MobileNet-style 3x3 and 5x5 layers). An output plane is then a flat array whose position j
-// reads input position j + shift[t] for tap t, the same shift for every position, so blocks of
-// 16 consecutive outputs (several short lines at once: a 4x4 plane is one block) sum their
-// taps with one masked load each straight from the input plane: lanes whose input lies in
-// the padding are masked off (they read nothing and add w * 0, as the padded copy of the
-// `direct` tactic did). No padded copy, no per-line calls; bias and residual are added in
-// registers. AVX-512F and AVX2+FMA forms chosen at run time (VectorKernel(), as tap_sum.cc);
-// the portable form is plain C++. Sums run over taps in order from zero, then + bias, + z: the
-// `direct` tactic's order, and with the same FMA per tap its bits.
+// channel per group, strides 1 or 2, the output as wide as the input (or its stride-2 phases:
+// the "same" padding of MobileNet-style 3x3 and 5x5 layers). An output plane is then a flat
+// array whose position j reads input position j + shift[t] for tap t, the same shift for every
+// position, so blocks of 16 consecutive outputs (several short lines at once: a 4x4 plane is
+// one block) sum their taps with one masked load each straight from the input plane: lanes
+// whose input lies in the padding are masked off (they read nothing and add w * 0, as the
+// padded copy of the `direct` tactic did). No padded copy, no per-line calls; bias and
+// residual are added in registers. AVX-512F and AVX2+FMA forms chosen at run time
+// (VectorKernel(), as tap_sum.cc); the portable form is plain C++. Sums run over taps in order
+// from zero, then + bias, + z: the `direct` tactic's order, and with the same FMA per tap its
+// bits.
 #pragma once
 
 #include <cstdint>
@@ -20,17 +21,31 @@ namespace hybridrt {
 namespace cpu {
 
 struct DepthwisePlan {
-  int64_t in_size = 0, out_size = 0, taps = 0;
+  int64_t sh = 1, sw = 1;      // strides; above 1 the input is read from its phases
+  int64_t in_h = 0, in_w = 0;  // the input plane
+  int64_t hp = 0, wp = 0;      // one phase plane (wp = the output's width)
+  int64_t x_size = 0;          // an input plane's floats
+  int64_t in_size = 0;         // the floats the kernel reads per plane: x_size, or the phases'
+  int64_t out_size = 0, taps = 0;
   std::vector<int64_t> shift;   // per tap: where it reads, from the output's flat position
   std::vector<uint16_t> masks;  // per (block of 16 outputs, tap): the lanes whose input exists
 };
 
-// Whether the window takes the flat form: 1-D or 2-D, unit strides, output width = input width.
+// Whether the window takes the flat form: 1-D or 2-D, strides 1 or 2, the output as wide as
+// the input's phase planes (ceil(width / stride): "same" padding).
 bool DepthwiseFits(const Window& w);
 DepthwisePlan MakeDepthwisePlan(const Window& w);
 
+// Strided windows read the input split into its sh x sw phases, plane (a, b) holding input
+// (sh i + a, sw j + b) at (i, j), each hp x wp: the stride-2 output (oh, ow) of tap t then
+// reads phase plane position (oh, ow) + a shift, the same for every output, as with unit
+// strides. Writes `planes` planes of x (x_size apart) to buf (in_size apart); a phase's unused
+// tail (odd sizes) is left unwritten and never read.
+void DepthwisePhases(const DepthwisePlan& p, const float* x, float* buf, int64_t planes);
+
 // For the planes c in [0, planes): y_c = sum_t w[c * taps + t] * (x_c shifted by tap t)
-// (+ bias[c]) (+ z_c), with x_c = x + c * in_size, y_c and z_c at c * out_size.
+// (+ bias[c]) (+ z_c), with x_c = x + c * in_size (the input, or with strides its phases),
+// y_c and z_c at c * out_size.
 void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
                      float* y, int64_t planes);
 

@@ -1,10 +1,11 @@
 /**
  * The `depthwise` tactic of the cpu convolution (native/cpu/depthwise.cc): one channel per
- * group, unit strides, the output as wide as the input. Each block of 16 outputs of a plane
- * reads a tap with one masked load from the unpadded input, so what matters is where the masks
- * cut: planes smaller than a block (4x4, 3x3) or not a multiple of it (7x7, 13x17), several
- * lines in one block, 5x5 and dilated taps whose padding covers whole lines, asymmetric pads
- * that keep the width but change the height, 1-D, batches, fused activations. Against
+ * group, strides 1 or 2, the output as wide as the input (or its stride-2 phases). Each block
+ * of 16 outputs of a plane reads a tap with one masked load from the unpadded input (strided:
+ * from its phase planes), so what matters is where the masks cut: planes smaller than a block
+ * (4x4, 3x3) or not a multiple of it (7x7, 13x17), several lines in one block, 5x5 and dilated
+ * taps whose padding covers whole lines, asymmetric pads that keep the width but change the
+ * height, odd sizes under stride 2 (phases of unequal size), 1-D, batches, fused activations. Against
  * onnxruntime; tolerance: helpers/compare.ts (1e-5 of the output's scale). The AVX2 and
  * portable forms run with HYBRIDRT_CPU_KERNEL=avx2 / portable.
  */
@@ -94,6 +95,21 @@ describe('depthwise convolution, the flat masked form', () => {
     await dw({ x: [1, 5, 9, 10], kernel: [3, 3], pads: [0, 2, 1, 0] }, { bias: true, seed: 13 });
     await dw({ x: [1, 5, 6, 11], kernel: [2, 4], pads: [1, 1, 0, 2] }, { seed: 14 });
   });
+  it('stride 2: 3x3 and 5x5 "same" pads on even and odd planes, 64x64, lines wider than 32', async () => {
+    const s2 = { strides: [2, 2] };
+    await dw({ x: [1, 24, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1], ...s2 }, { bias: true, seed: 19 });
+    await dw({ x: [1, 10, 7, 7], kernel: [3, 3], pads: [1, 1, 1, 1], ...s2 }, { bias: true, seed: 20 });
+    await dw({ x: [1, 10, 9, 11], kernel: [5, 5], pads: [2, 2, 2, 2], ...s2 }, { bias: true, seed: 21 });
+    await dw({ x: [1, 6, 4, 4], kernel: [5, 5], pads: [1, 1, 2, 2], ...s2 }, { seed: 22 });
+    await dw({ x: [2, 4, 64, 64], kernel: [3, 3], pads: [0, 0, 1, 1], ...s2 }, { bias: true, seed: 23 });
+    await dw({ x: [1, 3, 5, 70], kernel: [3, 3], pads: [1, 1, 1, 1], ...s2 }, { seed: 24 });
+  });
+  it('stride 2 along one axis only, dilation 2 with stride 2, 1-D stride 2', async () => {
+    await dw({ x: [1, 5, 9, 10], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [2, 1] }, { bias: true, seed: 25 });
+    await dw({ x: [1, 5, 9, 11], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [1, 2] }, { bias: true, seed: 26 });
+    await dw({ x: [1, 4, 12, 12], kernel: [3, 3], pads: [2, 2, 2, 2], dilations: [2, 2], strides: [2, 2] }, { seed: 27 });
+    await dw({ x: [2, 6, 41], kernel: [5], pads: [2, 2], strides: [2] }, { bias: true, seed: 28 });
+  });
   it('1-D (a line of 37), kernel 3 and 7', async () => {
     await dw({ x: [2, 10, 37], kernel: [3], pads: [1, 1] }, { bias: true, seed: 15 });
     await dw({ x: [1, 4, 37], kernel: [7], pads: [3, 3] }, { seed: 16 });
@@ -106,10 +122,12 @@ describe('depthwise convolution, the flat masked form', () => {
 });
 
 describeIf(HAS_NATIVE, 'depthwise tactic choice', NATIVE_MISSING, () => {
-  it('takes the flat form where the output is as wide as the input with unit strides, else direct', async () => {
+  it('takes the flat form where the output is as wide as the input (or its phases), else direct', async () => {
     expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1] })).toBe('depthwise');
     expect(await tacticOf({ x: [1, 32, 7, 9], kernel: [5, 5], pads: [2, 2, 2, 2] })).toBe('depthwise');
+    expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] })).toBe('depthwise');
     expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [0, 0, 0, 0] })).toBe('direct');
-    expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [2, 2] })).not.toBe('depthwise');
+    expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [0, 0, 0, 0], strides: [2, 2] })).toBe('direct');
+    expect(await tacticOf({ x: [1, 32, 9, 9], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [3, 3] })).toBe('direct');
   });
 });
