@@ -5,12 +5,14 @@
  * and they are the probe inputs, as in a run: so the dry run decides the partition the run
  * compiles. Where a run could not make its inputs (a string input, an input of no declared
  * type), the shapes the flags and files fix are used and inputs left symbolic are allowed (the
- * report says what they cost).
+ * report says what they cost). With --int8 on a backend with int8 kernels, it calibrates and
+ * partitions the Q/DQ model the run compiles.
  */
 import { analyze } from '../compiler/analyze.js';
 import { chooseBackend } from '../compiler/backend.js';
 import { nativeAvailable } from '../engine/native.js';
-import { precisionNotice } from '../engine/precision.js';
+import { effectivePrecisions, precisionNotice } from '../engine/precision.js';
+import { int8Model, int8Note } from '../compiler/int8.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EXIT_OK } from './errors.js';
@@ -40,8 +42,8 @@ export async function dryRun(
   note: (message: string) => void = () => {},
 ): Promise<number> {
   // What the run's backend would do with the precisions, said as the run's compile says it.
+  let backend: 'cpu' | 'cuda' | undefined;
   if (opts.backend !== 'ort' && nativeAvailable()) {
-    let backend: 'cpu' | 'cuda' | undefined;
     try {
       backend = chooseBackend(opts.backend, () => {});
     } catch {
@@ -50,6 +52,14 @@ export async function dryRun(
     const notice = backend && precisionNotice(backend, opts.precisions);
     if (notice) note(notice);
   }
+  // --int8 where the backend has int8 kernels: the run compiles the calibrated Q/DQ model
+  // (src/compiler/int8.ts), so the dry run partitions that one.
+  let model = proto;
+  if (opts.calibration && backend && effectivePrecisions(backend, opts.precisions).includes('int8')) {
+    const q = await int8Model(proto, opts.model, { ...opts.calibration, progress: io.errIsTTY === true });
+    note(int8Note(q, opts.calibration));
+    model = q.proto;
+  }
   const feeds = runFeeds(inputs, opts, note);
   const known = feeds ? undefined : knownInputShapes(inputs, opts);
   const shapes = feeds ? Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims])) : known!.shapes;
@@ -57,7 +67,7 @@ export async function dryRun(
   const allFromFiles = files !== undefined && inputs.length > 0 && inputs.every((i) => files.has(i.name));
   const probeFeeds = feeds ?? (allFromFiles ? new Map<string, TensorData>(files) : undefined);
   const result = await withAnalyzeProgress(io.errIsTTY === true, () =>
-    analyze(proto, {
+    analyze(model, {
       label: opts.model,
       // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
       inputs: compileInputs(inputs, opts, shapes),

@@ -84,6 +84,8 @@ export async function openHybridSession(
       label: opts.model,
       backend: opts.backend === 'ort' ? 'auto' : opts.backend,
       precisions: opts.precisions,
+      // --int8's calibration, with calibration's own progress bar where stderr is a terminal.
+      ...(opts.calibration ? { calibration: { ...opts.calibration, progress: hooks.progress === true } } : {}),
       // Each input's run shape; with --min-shapes/--opt-shapes/--max-shapes, their ranges (compileInputs).
       inputs: shapes,
       probeFeeds: Object.fromEntries(feeds),

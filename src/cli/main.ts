@@ -24,6 +24,7 @@ import { INT_RANGE } from './random.js';
 import { GRAPH_OPTIMIZATION_LEVELS, offeredProviders } from '../compiler/ort-session-options.js';
 import { type CliIO, runCli } from './run.js';
 import { quantizeMain } from './quantize.js';
+import { addCalibrationFlags } from './calib-flags.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -34,6 +35,7 @@ Examples:
   $ hybrid-run examples/transformer_block.onnx --shape hidden_states=2x16x64 --seed 7 --benchmark
   $ hybrid-run model.onnx --min-shapes x:1x3x224x224 --opt-shapes x:8x3x224x224 --max-shapes x:32x3x224x224
   $ hybrid-run resnet50.onnx --precision fp16 --benchmark --duration 10 --profile --json
+  $ hybrid-run model.onnx --precision int8 --calib-data calib/ --calib-cache model.cache
   $ hybrid-run quantize model.onnx --calib-data calib/ -o model.qdq.onnx   (see hybrid-run quantize --help)
 
 Inputs not given with --input are random: floats uniform in [-1, 1) (or normal with
@@ -87,7 +89,7 @@ export function buildCommand(io: CliIO): Command {
     .option('--precision <list>', `precisions engines may use, from ${PRECISIONS.join(',')} (e.g. --precision fp16)`)
     .addOption(new Option('--fp16', 'trtexec spelling of --precision fp16').hideHelp())
     .addOption(new Option('--bf16', 'trtexec spelling of --precision bf16').hideHelp())
-    .addOption(new Option('--int8', 'trtexec spelling of --precision int8').hideHelp())
+    .addOption(new Option('--int8', 'trtexec spelling of --precision int8 (with --calib-data or --calib-cache)').hideHelp())
     .option('--threads <n>', 'threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)')
     .option(
       '--ort-providers <list>',
@@ -141,6 +143,8 @@ export function buildCommand(io: CliIO): Command {
       'for a .hybrid file: its source ONNX model, which --compare runs on onnxruntime (default: the one embedded in the file; e.g. --onnx resnet50.onnx)',
     )
     .option('-v, --verbose', 'print stack traces with errors, and onnxruntime warnings (e.g. -v)')
+    .optionsGroup('INT8 (with --precision int8, or --int8):');
+  addCalibrationFlags(program, 'with --precision int8, the data the int8 scales are calibrated over')
     .optionsGroup('Partitioning and reports:')
     .option('--dry-run', 'partition the model and print the report without running it (e.g. --dry-run)')
     .addOption(new Option('--report <format>', 'partition report format (e.g. --report json)').choices(REPORT_FORMATS))

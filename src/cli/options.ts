@@ -12,6 +12,8 @@ export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
 import { type ToleranceFlag, parseToleranceFlag } from './tolerance.js';
 import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-session-options.js';
+import type { CalibrationOption } from '../compiler/int8.js';
+import { type CalibrationFlags, calibrationFromFlags, calibrationRequired } from './calib-flags.js';
 
 export {
   DEFAULT_TOLERANCE,
@@ -105,6 +107,8 @@ export interface CliOptions {
   ortSessionOptions?: OrtSessionOptions;
   /** Set by --precision; always contains fp32. */
   precisions: Precision[];
+  /** --calib-data, --calib-method, --calib-percentile, --calib-cache: with int8 in precisions, and only then. */
+  calibration?: CalibrationOption;
   minBlockSize?: number;
   fallbackOps: string[];
   fallbackNodes: string[];
@@ -289,7 +293,7 @@ export function parsePrecisions(raw: string): Precision[] {
 }
 
 /** What commander hands over (strings, and arrays for repeatable flags). */
-export interface RawOptions {
+export interface RawOptions extends CalibrationFlags {
   input?: string[];
   shape?: string[];
   /** trtexec's --shapes, the same as --shape. */
@@ -423,12 +427,30 @@ function nonEmpty(flag: string, value: string, what: string): string {
   return value;
 }
 
+/**
+ * The calibration flags (calib-flags.ts) against the precisions: int8 needs --calib-data or
+ * --calib-cache (never a silent fp32 run), and they mean nothing without int8.
+ */
+function calibrationOption(raw: RawOptions, precisions: readonly Precision[]): CalibrationOption | undefined {
+  const int8 = precisions.includes('int8');
+  const calibration = calibrationFromFlags(raw, ' with --precision int8 (--int8)');
+  if (int8 && !calibration) {
+    throw calibrationRequired(' by --precision int8 (--int8): the int8 scales of the activations come from a calibration (e.g. --calib-data calib/)');
+  }
+  if (calibration && !int8) {
+    const flag =
+      raw.calibData !== undefined ? '--calib-data' : raw.calibCache !== undefined || raw.calib !== undefined ? '--calib-cache' : '--calib-method';
+    throw new HybridError('OPTION', `${flag}: calibration is for int8: add --precision int8 (trtexec: --int8), or leave it out`);
+  }
+  return calibration;
+}
+
 export function toCliOptions(model: string, raw: RawOptions): CliOptions {
-  // trtexec's --fp16/--bf16/--int8 (a flag per precision but fp32) add to --precision (--int8
-  // is refused as --precision int8 is).
+  // trtexec's --fp16/--bf16/--int8 (a flag per precision but fp32) add to --precision.
   const trtexec = PRECISIONS.filter((p) => p !== 'fp32' && raw[p]);
   const spelled = [raw.precision, ...trtexec].filter((p): p is string => p !== undefined);
   const precisions = spelled.length ? parsePrecisions(spelled.join(',')) : (['fp32'] as Precision[]);
+  const calibration = calibrationOption(raw, precisions);
   const shapes = shapeSpecs('--shape', [...(raw.shape ?? []), ...(raw.shapes ?? [])]);
   const ranges = parseShapeRanges(raw, shapes);
   return {
@@ -455,6 +477,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     backend: raw.backend ?? DEFAULT_BACKEND,
     ...ortOptions(raw),
     precisions,
+    ...(calibration ? { calibration } : {}),
     minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),
     fallbackNodes: raw.fallbackNodes === undefined ? [] : parseList('--fallback-nodes', raw.fallbackNodes),

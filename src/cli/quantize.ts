@@ -4,20 +4,14 @@
  * --calib-cache; trtexec spells it --calib) and writes the Q/DQ model (src/quantize/). Prints
  * one line of what was quantized; errors as hybrid-run prints them (errors.ts).
  */
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { HybridError } from '../errors.js';
-import { CALIBRATION_METHODS } from '../quantize/calibrate.js';
-import type { CalibrationMethod } from '../quantize/cache.js';
 import { quantize } from '../quantize/quantize.js';
+import { type CalibrationFlags, addCalibrationFlags, calibrationFromFlags, calibrationRequired } from './calib-flags.js';
 import { CliFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
 import type { CliIO } from './run.js';
 
-interface QuantizeFlags {
-  calibData?: string;
-  calibMethod: CalibrationMethod;
-  calibPercentile: string;
-  calibCache?: string;
-  calib?: string;
+interface QuantizeFlags extends CalibrationFlags {
   output?: string;
   verbose?: boolean;
 }
@@ -34,21 +28,13 @@ then no data is needed), else written after calibrating: TensorRT's text format,
 tool can reuse the other's cache.`;
 
 function command(io: CliIO): Command {
-  return new Command('hybrid-run quantize')
+  const program = new Command('hybrid-run quantize')
     .description(
       'Calibrate an fp32 ONNX model and write it as a Q/DQ model (int8 activations entering Conv, MatMul and Gemm, int8 per-channel weights), which onnxruntime and hybridrt run.',
     )
     .argument('<model>', 'the fp32 ONNX model file')
-    .helpOption('-h, --help', 'show this help')
-    .option('--calib-data <dir>', 'a folder of calibration batches: .npy files, or sub-folders of <input>.npy (e.g. --calib-data calib/)')
-    .addOption(
-      new Option('--calib-method <method>', "how each tensor's range is found (e.g. --calib-method minmax)")
-        .choices(CALIBRATION_METHODS)
-        .default('entropy'),
-    )
-    .option('--calib-percentile <p>', 'the percentile of |x| kept by --calib-method percentile (e.g. --calib-percentile 99.9)', '99.99')
-    .option('--calib-cache <file>', 'a TensorRT calibration cache: read where it exists, else written (e.g. --calib-cache model.cache)')
-    .addOption(new Option('--calib <file>', 'trtexec spelling of --calib-cache').hideHelp())
+    .helpOption('-h, --help', 'show this help');
+  return addCalibrationFlags(program, 'the data to calibrate over')
     .option('-o, --output <file>', 'where to write the Q/DQ model (e.g. -o model.qdq.onnx)')
     .option('-v, --verbose', 'print the stack of an error (e.g. -v)')
     .addHelpText('after', EXAMPLES)
@@ -74,14 +60,11 @@ export async function quantizeMain(argv: string[], io: CliIO): Promise<number> {
   const model = program.args[0]!;
   try {
     if (!flags.output) throw new HybridError('OPTION', '-o/--output is required: where to write the Q/DQ model (e.g. -o model.qdq.onnx)');
-    const cache = flags.calibCache ?? flags.calib;
-    if (!flags.calibData && !cache) throw new HybridError('OPTION', '--calib-data DIR (or an existing --calib-cache FILE) is required');
-    const percentile = Number(flags.calibPercentile);
+    const calibration = calibrationFromFlags(flags);
+    if (!calibration) throw calibrationRequired();
+    const cache = calibration.cache;
     const result = await quantize(model, {
-      data: flags.calibData,
-      method: flags.calibMethod,
-      percentile,
-      cache,
+      ...calibration,
       output: flags.output,
       progress: io.errIsTTY === true,
     });

@@ -52,6 +52,7 @@ export type SessionOptions = Pick<
   | 'ortSessionOptions'
   | 'verbose'
   | 'precisions'
+  | 'calibration'
   | 'minBlockSize'
   | 'fallbackOps'
   | 'fallbackNodes'

@@ -35,10 +35,12 @@ describe('parseShapeFlag', () => {
     expect(parseShapeFlag('scale=')).toMatchObject({ name: 'scale', dims: [] });
   });
 
-  it("reads trtexec's --fp16/--bf16 with --precision, refuses --int8 as --precision int8 is, and reads --loadInputs", () => {
+  it("reads trtexec's --fp16/--bf16/--int8 with --precision (--int8 with a calibration), and reads --loadInputs", () => {
     expect(toCliOptions('m.onnx', { fp16: true }).precisions).toEqual(['fp32', 'fp16']);
     expect(toCliOptions('m.onnx', { precision: 'bf16', fp16: true }).precisions).toEqual(['fp32', 'bf16', 'fp16']);
-    expect(optionError(() => toCliOptions('m.onnx', { int8: true }))).toMatch(/precision 'int8' is not available yet/);
+    expect(optionError(() => toCliOptions('m.onnx', { int8: true }))).toMatch(/is required by --precision int8 \(--int8\)/);
+    const int8 = toCliOptions('m.onnx', { int8: true, calib: 'm.cache' });
+    expect([int8.precisions, int8.calibration]).toEqual([['fp32', 'int8'], { cache: 'm.cache' }]);
     expect(toCliOptions('m.onnx', { loadInputs: ['a:x.npy,b:dir/y.pb'] }).inputs.map((i) => [i.name, i.file])).toEqual([
       ['a', 'x.npy'],
       ['b', 'dir/y.pb'],
@@ -122,8 +124,8 @@ describe('numbers and lists', () => {
     expect(parsePrecisions('fp16')).toEqual(['fp32', 'fp16']);
     expect(parsePrecisions('fp32,bf16,fp32')).toEqual(['fp32', 'bf16']);
     expect(optionError(() => parsePrecisions('fp8'))).toContain("precision 'fp8' is not one of: fp32, fp16, bf16, int8");
-    // Known, and refused until it computes anything, rather than silently computed in fp32.
-    expect(optionError(() => parsePrecisions('int8'))).toMatch(/^--precision int8: precision 'int8' is not available yet: int8 as a precision/);
+    // int8 is a precision; its calibration is toCliOptions' to require.
+    expect(parsePrecisions('int8')).toEqual(['fp32', 'int8']);
   });
 });
 

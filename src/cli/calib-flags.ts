@@ -1,0 +1,81 @@
+/**
+ * The calibration flags, defined once for both commands that calibrate: `hybrid-run quantize`
+ * (a Q/DQ model written out) and `hybrid-run model.onnx --int8` (compiled with int8 layers):
+ * --calib-data DIR, --calib-method entropy|minmax|percentile, --calib-percentile P and
+ * --calib-cache FILE (trtexec spells it --calib FILE), read into the calibration options that
+ * quantize() and compile() take (src/compiler/int8.ts, src/quantize/calibrate.ts check them).
+ */
+import { type Command, Option } from 'commander';
+import type { CalibrationOption } from '../compiler/int8.js';
+import { HybridError } from '../errors.js';
+import type { CalibrationMethod } from '../quantize/cache.js';
+import { CALIBRATION_METHODS } from '../quantize/calibrate.js';
+
+/** What commander hands over for the calibration flags. */
+export interface CalibrationFlags {
+  calibData?: string;
+  calibMethod?: CalibrationMethod;
+  calibPercentile?: string;
+  calibCache?: string;
+  /** trtexec's --calib FILE: --calib-cache. */
+  calib?: string;
+}
+
+/** Adds the calibration flags to `command`; `use` says what they serve, for the help text. */
+export function addCalibrationFlags(command: Command, use: string): Command {
+  return command
+    .option('--calib-data <dir>', `${use}: a folder of calibration batches, .npy files, or sub-folders of <input>.npy (e.g. --calib-data calib/)`)
+    .addOption(
+      new Option('--calib-method <method>', "how each tensor's range is found (default entropy, TensorRT's; e.g. --calib-method minmax)").choices(
+        CALIBRATION_METHODS,
+      ),
+    )
+    .option('--calib-percentile <p>', 'the percentile of |x| kept by --calib-method percentile (default 99.99; e.g. --calib-percentile 99.9)')
+    .option(
+      '--calib-cache <file>',
+      'a TensorRT calibration cache: read where it exists (then no --calib-data is needed), else written (e.g. --calib-cache model.cache)',
+    )
+    .addOption(new Option('--calib <file>', 'trtexec spelling of --calib-cache').hideHelp());
+}
+
+function bad(flag: string, raw: string, what: string): HybridError {
+  return new HybridError('OPTION', `${flag} ${raw}: ${what}`);
+}
+
+/** The message where neither --calib-data nor --calib-cache is given; `context` ends it (e.g. ' with --int8'). */
+export function calibrationRequired(context = ''): HybridError {
+  return new HybridError('OPTION', `--calib-data DIR (or an existing --calib-cache FILE) is required${context}`);
+}
+
+/**
+ * The flags as calibration options, undefined where none is given; with some but neither
+ * data nor a cache, calibrationRequired(context).
+ */
+export function calibrationFromFlags(f: CalibrationFlags, context = ''): CalibrationOption | undefined {
+  if (f.calibCache !== undefined && f.calib !== undefined && f.calibCache !== f.calib) {
+    throw bad('--calib', f.calib, `names another cache than --calib-cache ${f.calibCache} (the same flag, spelled as trtexec does): give one`);
+  }
+  const cache = f.calibCache ?? f.calib;
+  if (f.calibData === undefined && cache === undefined && f.calibMethod === undefined && f.calibPercentile === undefined) return undefined;
+  let percentile: number | undefined;
+  if (f.calibPercentile !== undefined) {
+    percentile = Number(f.calibPercentile);
+    if (f.calibPercentile.trim() === '' || !Number.isFinite(percentile)) throw bad('--calib-percentile', f.calibPercentile, 'not a number');
+    if (f.calibMethod !== 'percentile') {
+      throw bad('--calib-percentile', f.calibPercentile, 'applies to --calib-method percentile only: add --calib-method percentile');
+    }
+  }
+  for (const [flag, v] of [
+    ['--calib-data', f.calibData],
+    ['--calib-cache', cache],
+  ] as const) {
+    if (v === '') throw bad(flag, v, 'expected a path');
+  }
+  if (f.calibData === undefined && cache === undefined) throw calibrationRequired(context);
+  return {
+    ...(f.calibData !== undefined ? { data: f.calibData } : {}),
+    ...(f.calibMethod !== undefined ? { method: f.calibMethod } : {}),
+    ...(percentile !== undefined ? { percentile } : {}),
+    ...(cache !== undefined ? { cache } : {}),
+  };
+}
