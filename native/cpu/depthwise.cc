@@ -69,6 +69,47 @@ __attribute__((target("avx512f"))) void Planes512(const DepthwisePlan& p, const 
   }
 }
 
+// Planes512 with the tap count a constant: the weights and shifts in registers, four blocks at
+// once (four independent FMA chains: one chain of T dependent FMAs per block left the FMA
+// units waiting on its latency). Each block's sum is still its taps in order.
+template <int T>
+__attribute__((target("avx512f"))) void Planes512T(const DepthwisePlan& p, const float* x, const float* w,
+                                                   const float* bias, const float* z, float* y, int64_t planes) {
+  const int64_t n = p.out_size;
+  int64_t shift[T];
+  for (int t = 0; t < T; ++t) shift[t] = p.shift[t];
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xc = x + c * p.in_size;
+    float* yc = y + c * n;
+    const float* zc = z ? z + c * n : nullptr;
+    __m512 wv[T];
+    for (int t = 0; t < T; ++t) wv[t] = _mm512_set1_ps(w[c * T + t]);
+    const __m512 bv = _mm512_set1_ps(bias ? bias[c] : 0.0f);
+    const uint16_t* m = p.masks.data();
+    int64_t i = 0;
+    for (; i + 4 * kLanes <= n; i += 4 * kLanes, m += 4 * T) {
+      __m512 a[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+      for (int t = 0; t < T; ++t) {
+        for (int b = 0; b < 4; ++b)
+          a[b] = _mm512_fmadd_ps(wv[t], _mm512_maskz_loadu_ps(m[b * T + t], xc + (i + b * kLanes + shift[t])), a[b]);
+      }
+      for (int b = 0; b < 4; ++b) {
+        if (bias) a[b] = _mm512_add_ps(a[b], bv);
+        if (zc) a[b] = _mm512_add_ps(a[b], _mm512_loadu_ps(zc + i + b * kLanes));
+        _mm512_storeu_ps(yc + i + b * kLanes, a[b]);
+      }
+    }
+    for (; i < n; i += kLanes, m += T) {
+      __m512 a = _mm512_setzero_ps();
+      for (int t = 0; t < T; ++t) a = _mm512_fmadd_ps(wv[t], _mm512_maskz_loadu_ps(m[t], xc + (i + shift[t])), a);
+      const __mmask16 st = static_cast<__mmask16>(n - i >= kLanes ? 0xffffu : (1u << (n - i)) - 1u);
+      if (bias) a = _mm512_add_ps(a, bv);
+      if (zc) a = _mm512_add_ps(a, _mm512_maskz_loadu_ps(st, zc + i));
+      _mm512_mask_storeu_ps(yc + i, st, a);
+    }
+  }
+}
+
 // Lanes whose bit is set in `bits` (8 bits), as an AVX2 load/store mask.
 __attribute__((target("avx2,fma"))) inline __m256i Lanes8(unsigned bits) {
   const __m256i sel = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
@@ -200,7 +241,12 @@ void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, con
                      float* y, int64_t planes) {
 #ifdef HR_X86
   const SimdKernel kernel = VectorKernel();
-  if (kernel == SimdKernel::kAvx512) return Planes512(p, x, w, bias, z, y, planes);
+  if (kernel == SimdKernel::kAvx512) {
+    if (p.taps == 9) return Planes512T<9>(p, x, w, bias, z, y, planes);
+    if (p.taps == 25) return Planes512T<25>(p, x, w, bias, z, y, planes);
+    if (p.taps == 3) return Planes512T<3>(p, x, w, bias, z, y, planes);
+    return Planes512(p, x, w, bias, z, y, planes);
+  }
   if (kernel == SimdKernel::kAvx2) return Planes256(p, x, w, bias, z, y, planes);
 #endif
   PlanesPortable(p, x, w, bias, z, y, planes);

@@ -121,7 +121,42 @@ describe('depthwise convolution, the flat masked form', () => {
   });
 });
 
+/** The layer's output for x, with a residual input z (a builder form) or without. */
+async function runDw(g: Dw, x: Float32Array, w: Float32Array, bias: Float32Array, z?: Float32Array): Promise<Float32Array> {
+  const d = new NetDraft('dw_residual');
+  const xi = d.input('x', 'float32', g.x);
+  const wi = d.constant('w', 'float32', [g.x[1]!, 1, ...g.kernel], w);
+  const bi = d.constant('b', 'float32', [g.x[1]!], bias);
+  const inputs = [xi, wi, bi];
+  if (z) inputs.push(d.input('z', 'float32', outShape(g)));
+  const [y] = d.layer('convolution', 'dw', inputs, { ...params(g), ...(z ? { residual: true } : {}) }, [{ dtype: 'float32', shape: outShape(g) }]);
+  d.output(y!);
+  const e = await buildEngine(d.finish(), { backend: 'cpu' });
+  try {
+    expect(e.info().layers.find((l) => l.name === 'dw')!.tactic).toBe('depthwise');
+    const [out] = await e.createContext().run(z ? [x, z] : [x]);
+    return out as Float32Array;
+  } finally {
+    e.dispose();
+  }
+}
+
 describeIf(HAS_NATIVE, 'depthwise tactic choice', NATIVE_MISSING, () => {
+  it('a residual input is added after the bias: the same bits as adding it to the output', async () => {
+    for (const g of [
+      { x: [1, 8, 13, 17], kernel: [3, 3], pads: [1, 1, 1, 1] },
+      { x: [2, 5, 9, 9], kernel: [5, 5], pads: [2, 2, 2, 2], strides: [2, 2] },
+    ]) {
+      const x = randomFloat(g.x, 30).data as Float32Array;
+      const w = randomFloat([g.x[1]!, 1, ...g.kernel], 31).data as Float32Array;
+      const bias = randomFloat([g.x[1]!], 32).data as Float32Array;
+      const z = randomFloat(outShape(g), 33).data as Float32Array;
+      const plain = await runDw(g, x, w, bias);
+      const fused = await runDw(g, x, w, bias, z);
+      expect(Array.from(fused)).toEqual(Array.from(plain, (v, i) => Math.fround(v + z[i]!)));
+    }
+  });
+
   it('takes the flat form where the output is as wide as the input (or its phases), else direct', async () => {
     expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [1, 1, 1, 1] })).toBe('depthwise');
     expect(await tacticOf({ x: [1, 32, 7, 9], kernel: [5, 5], pads: [2, 2, 2, 2] })).toBe('depthwise');
