@@ -38,6 +38,8 @@ export { compiledBackends, cudaAvailable, deviceQuery, type DeviceStatus } from 
 export { serve, type HybridServer, type ServeOptions } from './serve/server.js';
 export { quantize, type QuantizeOptions, type QuantizeResult } from './quantize/quantize.js';
 export { calibrate, CALIBRATION_METHODS, type Calibration, type CalibrationOptions } from './quantize/calibrate.js';
+export type { CalibrationOption } from './compiler/int8.js';
+export type { ReportInt8, ReportInt8Kept } from './report/int8.js';
 export type { CalibrationData, CalibrationFeeds } from './quantize/data.js';
 export {
   readCache as readCalibrationCache,
