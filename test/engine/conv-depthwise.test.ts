@@ -117,7 +117,10 @@ describe('depthwise convolution, the flat masked form', () => {
   it('fused clip (relu6) and relu over chunks of planes', async () => {
     const g = { x: [1, 300, 4, 4], kernel: [3, 3], pads: [1, 1, 1, 1] };
     await dw(g, { bias: true, seed: 17, then: { op: 'Relu' }, activation: { op: 'relu' } });
-    await dw({ ...g, x: [2, 96, 8, 8] }, { bias: true, seed: 18, then: { op: 'LeakyRelu', attrs: { alpha: 0.1 } }, activation: { op: 'leaky_relu', alpha: 0.1 } });
+    await dw(
+      { ...g, x: [2, 96, 8, 8] },
+      { bias: true, seed: 18, then: { op: 'LeakyRelu', attrs: { alpha: 0.1 } }, activation: { op: 'leaky_relu', alpha: 0.1 } },
+    );
   });
 });
 
