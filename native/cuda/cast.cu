@@ -119,7 +119,7 @@ class CastLayer : public CudaKernel {
     permuted_ = !identity;
     const Shape& x = in_[0].shape;
     to_nhwc_ = permuted_ && x.size() == 4 && params().Ints("perm") == std::vector<int64_t>{0, 2, 3, 1} && x[1] <= 16 &&
-               in_[0].numel < (int64_t{1} << 31);
+               in_[0].numel < kInt32LoopLimit;
   }
 
  public:

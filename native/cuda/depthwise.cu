@@ -183,7 +183,7 @@ cudaError_t LaunchClipCopy(DType t, const void* x, void* y, int64_t n, float hi,
 bool DepthwiseSupported(DType t, const DepthwiseGeometry& g) {
   const int64_t in = static_cast<int64_t>(g.n) * g.h * g.w * g.c, out = static_cast<int64_t>(g.n) * g.oh * g.ow * g.c;
   return (t == DType::kFloat16 || t == DType::kBFloat16) && g.c % 8 == 0 && (g.k == 3 || g.k == 5 || g.k == 7) &&
-         g.stride >= 1 && g.pad >= 0 && g.pad < g.k && in < (int64_t{1} << 31) && out < (int64_t{1} << 31);
+         g.stride >= 1 && g.pad >= 0 && g.pad < g.k && in < kInt32LoopLimit && out < kInt32LoopLimit;
 }
 
 cudaError_t LaunchDepthwiseNhwc(DType t, const void* x, const void* w, const void* bias, const void* z, void* y,

@@ -99,10 +99,15 @@ void DispatchBits(size_t elem_size, F&& f) {
 // ---- launch geometry
 
 constexpr int kThreads = 256;
+constexpr int64_t kMaxBlocks = int64_t{1} << 20;
 inline unsigned GridFor(int64_t n) {
   int64_t blocks = (n + kThreads - 1) / kThreads;
-  return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, int64_t{1} << 20)));
+  return static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(blocks, kMaxBlocks)));
 }
+// Element counts below this fit a grid-stride loop with a 32-bit int counter: its last step
+// goes up to one grid's stride (GridFor: at most kMaxBlocks * kThreads) past n, which must not
+// wrap past INT32_MAX into negative indices.
+constexpr int64_t kInt32LoopLimit = (int64_t{1} << 31) - kMaxBlocks * kThreads;
 #define HYBRIDRT_GRID_LOOP(i, n)                                                         \
   for (int64_t i = blockIdx.x * static_cast<int64_t>(blockDim.x) + threadIdx.x; i < (n); \
        i += static_cast<int64_t>(gridDim.x) * blockDim.x)
@@ -207,7 +212,7 @@ inline bool Aligned16(const void* p) { return p == nullptr || reinterpret_cast<u
 
 // Whether n output elements and every operand offset of `s` fit in 32-bit arithmetic.
 inline bool Fits32(const Strided& s, int64_t n, int operands) {
-  if (n >= (int64_t{1} << 31)) return false;
+  if (n >= kInt32LoopLimit) return false;
   for (int k = 0; k < operands; ++k) {
     int64_t span = 0;
     for (int d = 0; d < s.nd; ++d) span += (s.dims[d] - 1) * s.stride[k][d];

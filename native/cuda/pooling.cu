@@ -201,7 +201,7 @@ class PoolingKernel : public CudaKernel {
     g_.channels = g_.nhwc ? x[1] : 1;
     g_.max = params().String("mode") == "max";
     g_.include_pad = params().Bool("countIncludePad");
-    fast_ = sp == 2 && in_[0].numel < (int64_t{1} << 31) && out_[0].numel < (int64_t{1} << 31);
+    fast_ = sp == 2 && in_[0].numel < kInt32LoopLimit && out_[0].numel < kInt32LoopLimit;
     if (fast_) {
       auto i32 = [](int64_t v) { return static_cast<int>(v); };
       f_ = {i32(g_.in[1]),       i32(g_.in[2]),

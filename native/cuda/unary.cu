@@ -158,14 +158,14 @@ cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void*
     const int64_t c = std::max<int64_t>(channels, 1), in = std::max<int64_t>(inner, 1);
     // 8 elements a thread where they share their bias layout (no bias: any; a matrix product's
     // activation after its bias epilogue comes with channels = inner = 1).
-    const bool vec = sizeof(T) == 2 && n % 8 == 0 && n < (int64_t{1} << 31) &&
+    const bool vec = sizeof(T) == 2 && n % 8 == 0 && n < kInt32LoopLimit &&
                      (!bias || (in == 1 ? c % 8 == 0 : in % 8 == 0)) && Aligned16(y) && Aligned16(bias) && Aligned16(z);
     if (vec) {
       const int64_t n8 = n / 8;
       BiasActivationVec8<T><<<GridFor(n8), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
                                                                   static_cast<const T*>(z), static_cast<int>(n8),
                                                                   static_cast<int>(c), static_cast<int>(in), act);
-    } else if (n < (int64_t{1} << 31)) {
+    } else if (n < kInt32LoopLimit) {
       BiasActivationKernel<T, int><<<GridFor(n), kThreads, 0, stream>>>(static_cast<T*>(y), static_cast<const T*>(bias),
                                                                         static_cast<const T*>(z), static_cast<int>(n),
                                                                         static_cast<int>(c), static_cast<int>(in), act);
