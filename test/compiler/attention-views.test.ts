@@ -6,7 +6,9 @@
  * reads and writes through strides (qPerm, kPerm, vPerm, outPerm, native/src/ir/attention.h),
  * so that the engine holds the attention layer and nothing else; held to onnxruntime on the
  * backend under test (cpu in CI; test/gpu/attention.test.ts runs the fusion suites on cuda)
- * within 1e-4 of each output's scale, also over a batch and sequence range.
+ * within 1e-4 of each output's scale, also over a batch and sequence range, and with
+ * permutations that are not their own inverse (3-cycles, two transposes in a row), which hold
+ * the direction of every permutation and its composition.
  */
 import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
@@ -110,6 +112,72 @@ describeIf(HAS_NATIVE, 'attention fusion through transposed views', NATIVE_MISSI
       }
     });
   }
+
+  it('permutations that are not their own inverse: 3-cycles on q and the output, two transposes on k and on q', async () => {
+    const [B, S, T, H, D] = [2, 5, 7, 3, 8];
+    // Each operand: its logical shape and the Transposes applied to its input, in order.
+    const ops: Record<'q' | 'k' | 'v', { logical: number[]; perms: number[][] }> = {
+      q: {
+        logical: [B, H, S, D],
+        perms: [
+          [1, 0, 2, 3],
+          [1, 2, 0, 3],
+        ],
+      },
+      k: {
+        logical: [B, H, D, T],
+        perms: [
+          [2, 0, 1, 3],
+          [0, 1, 3, 2],
+        ],
+      },
+      v: { logical: [B, H, T, D], perms: [[1, 2, 0, 3]] },
+    };
+    const outPerm = [2, 0, 1, 3]; // [B, H, S, D] -> [S, B, H, D]
+    const inputShape = (logical: number[], perms: number[][]) => {
+      let shape = logical;
+      for (const p of [...perms].reverse()) {
+        const prev = new Array<number>(shape.length);
+        p.forEach((from, i) => (prev[from] = shape[i]!));
+        shape = prev;
+      }
+      return shape;
+    };
+    const nodes: ModelSpec['nodes'] = [];
+    const last: Record<string, string> = {};
+    for (const [name, { perms }] of Object.entries(ops)) {
+      let cur = name;
+      perms.forEach((perm, j) => {
+        nodes.push({ op: 'Transpose', inputs: [cur], outputs: [`${name}${j}`], attrs: { perm } });
+        cur = `${name}${j}`;
+      });
+      last[name] = cur;
+    }
+    nodes.push(
+      { op: 'MatMul', inputs: [last.q!, last.k!], outputs: ['s0'] },
+      { op: 'Div', inputs: ['s0', 'c'], outputs: ['s1'] },
+      { op: 'Softmax', inputs: ['s1'], outputs: ['p'], attrs: { axis: -1 } },
+      { op: 'MatMul', inputs: ['p', last.v!], outputs: ['o'] },
+      { op: 'Transpose', inputs: ['o'], outputs: ['y'], attrs: { perm: outPerm } },
+    );
+    const shapes = Object.fromEntries(Object.entries(ops).map(([n, o]) => [n, inputShape(o.logical, o.perms)]));
+    const model = encodeModel(
+      buildModel({
+        inputs: Object.entries(shapes).map(([name, shape]) => ({ name, shape })),
+        outputs: [{ name: 'y' }],
+        initializers: { c: { dtype: 'float32', dims: [], data: Float32Array.of(Math.sqrt(D)) } },
+        nodes,
+      }),
+    );
+    const m = await compile(model, { backend: BACKEND, threads: 1 });
+    try {
+      expect(kinds(m)).toEqual([['attention']]);
+      const feeds = Object.fromEntries(Object.entries(shapes).map(([n, shape], i) => [n, toOrtTensor(randomFloat(shape, 60 + i, -2, 2))]));
+      await expectMatches(m, model, feeds, '3-cycles');
+    } finally {
+      await m.dispose();
+    }
+  });
 
   it('over a batch and sequence range: one attention layer, as onnxruntime at min, opt, max and between', async () => {
     const c: Heads = { b: 2, s: 10, t: 10, h: 2, d: 8, dv: 8, kForm: 'bhdt', outBack: true, mask: true };

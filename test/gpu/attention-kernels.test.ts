@@ -6,8 +6,10 @@
  * holds to onnxruntime): shapes as BERT, ViT and one-token decode have them, S and T that are no
  * multiple of a tile, both layouts of k, head sizes 16 to 128 with Dv unlike D and both 128
  * (tiled's largest tiles: 113 KB of shared memory), head sizes and key counts no multiple of 8
- * (flash only: rows copied element by element), masks that broadcast with -inf entries, and a
- * row with every key masked under nanToZero. Unforced, the build times the candidates and
+ * (flash only: rows copied element by element), masks that broadcast with -inf entries, a
+ * row with every key masked under nanToZero, and q, k, v and the output in [B, S, H, D] memory
+ * read and written through the layer's permutations (rows of 120 bytes: half of them not
+ * 16-byte aligned). Unforced, the build times the candidates and
  * takes one of them.
  *
  * Tolerance, of the output's scale: fp16 1e-2 (q, k, v, the probabilities and the output are
@@ -38,6 +40,12 @@ interface Case {
   /** The mask's shape (broadcasting onto [...batch, S, T]) and which entries are -inf. */
   mask?: { shape: number[]; masked: (index: number[]) => boolean };
   nanToZero?: boolean;
+  /**
+   * batch [B, H] with q, k, v and the output in [B, S, H, D] memory, read and written through
+   * qPerm/kPerm/vPerm/outPerm [0, 2, 1, 3] (the transposes the fusion folds in): row strides of
+   * H * D, rows not all 16-byte aligned where H * D * 2 is no multiple of 16.
+   */
+  heads?: boolean;
 }
 
 const cases: Case[] = [
@@ -78,6 +86,18 @@ const cases: Case[] = [
   },
   { label: 'd 80, Dv 100, S 65, T 129, transK', batch: [3], s: 65, t: 129, d: 80, dv: 100, transK: true },
   { label: 'd = Dv = 96, S 1, T 1 (one key)', batch: [4], s: 1, t: 1, d: 96, dv: 96, transK: false },
+  {
+    label: 'strided heads [B, S, H, D], d 64, a padding mask',
+    batch: [2, 3],
+    s: 70,
+    t: 70,
+    d: 64,
+    dv: 64,
+    transK: true,
+    heads: true,
+    mask: { shape: [2, 1, 1, 70], masked: ([b, , , t]) => t! > 60 - 9 * b! },
+  },
+  { label: 'strided heads, H 3 x d 20 (rows of 120 bytes), k as [D, T]', batch: [2, 3], s: 33, t: 41, d: 20, dv: 20, transK: false, heads: true },
 ];
 
 /** Whether a kernel takes a case's head sizes (tiled: multiples of 16; both: at most 128). */
@@ -85,16 +105,28 @@ function applies(tactic: string, c: Case): boolean {
   return tactic === 'flash' || (c.d % 16 === 0 && c.dv % 16 === 0);
 }
 
+/** An input's memory shape: [B, S, H, D] for `heads` (the layer's perm [0, 2, 1, 3] reads it as [B, H, S, D]). */
+function memory(c: Case, logical: number[]): number[] {
+  return c.heads ? [logical[0]!, logical[2]!, logical[1]!, logical[3]!] : logical;
+}
+
 function net(c: Case): NetworkDefinition {
   const d = new NetDraft('attention');
   const f32 = (shape: number[]) => ({ dtype: 'float32' as const, shape });
-  const q = d.input('q', 'float32', [...c.batch, c.s, c.d]);
-  const k = d.input('k', 'float32', c.transK ? [...c.batch, c.t, c.d] : [...c.batch, c.d, c.t]);
-  const v = d.input('v', 'float32', [...c.batch, c.t, c.dv]);
+  const q = d.input('q', 'float32', memory(c, [...c.batch, c.s, c.d]));
+  // k with heads: [B, T, H, D] read as [B, H, T, D] (transK), or [B, D, H, T] read as [B, H, D, T].
+  const k = d.input('k', 'float32', memory(c, c.transK ? [...c.batch, c.t, c.d] : [...c.batch, c.d, c.t]));
+  const v = d.input('v', 'float32', memory(c, [...c.batch, c.t, c.dv]));
   const inputs = [q, k, v];
   if (c.mask) inputs.push(d.input('mask', 'float32', c.mask.shape));
-  const params = { scale: 1 / Math.sqrt(c.d), transK: c.transK, ...(c.nanToZero ? { nanToZero: true } : {}) };
-  const [y] = d.layer('attention', 'att', inputs, params, [f32([...c.batch, c.s, c.dv])]);
+  const perm = [0, 2, 1, 3];
+  const params = {
+    scale: 1 / Math.sqrt(c.d),
+    transK: c.transK,
+    ...(c.nanToZero ? { nanToZero: true } : {}),
+    ...(c.heads ? { qPerm: perm, kPerm: perm, vPerm: perm, outPerm: perm } : {}),
+  };
+  const [y] = d.layer('attention', 'att', inputs, params, [f32(memory(c, [...c.batch, c.s, c.dv]))]);
   d.output(y!);
   return d.finish();
 }

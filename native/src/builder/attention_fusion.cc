@@ -258,30 +258,46 @@ bool FuseAttention(RewriteWork& w) {
     if (p < 0 || !PlainMatmul(w.net.layers[p]) || w.SoleReader(cur) != reader) continue;
     const Layer& m1 = w.net.layers[p];
     const Layer& mm2 = w.net.layers[m2];
-    bool trans_k = m1.params.Bool("transB");
+    // First with the layers around the chain taken in; where the layer would not fit so, the
+    // chain alone, as it fused before those were taken in.
+    bool trans_k = false, fits = false;
+    double scale_all = scale;
     std::vector<int64_t> operands, outs;  // the layers taken in before q, k and v, and after
     AttentionPerms perms;
-    const int32_t q = TakeOperandChain(w, m1.inputs[0], p, 'q', &scale, &trans_k, &perms.q, &operands);
-    const int32_t k = TakeOperandChain(w, m1.inputs[1], p, 'k', &scale, &trans_k, &perms.k, &operands);
-    const int32_t v = TakeOperandChain(w, mm2.inputs[1], m2, 'v', &scale, &trans_k, &perms.v, &operands);
-    const int32_t y = TakeOutputChain(w, mm2.outputs[0], &perms.out, &outs);
-    for (std::vector<int64_t>* perm : {&perms.q, &perms.k, &perms.v, &perms.out}) {
-      if (IsIdentity(*perm)) perm->clear();
+    std::vector<int32_t> inputs;
+    int32_t y = -1;
+    for (const bool around : {true, false}) {
+      trans_k = m1.params.Bool("transB");
+      scale_all = scale;
+      operands.clear(), outs.clear();
+      perms = AttentionPerms();
+      int32_t q = m1.inputs[0], k = m1.inputs[1], v = mm2.inputs[1];
+      y = mm2.outputs[0];
+      if (around) {
+        q = TakeOperandChain(w, q, p, 'q', &scale_all, &trans_k, &perms.q, &operands);
+        k = TakeOperandChain(w, k, p, 'k', &scale_all, &trans_k, &perms.k, &operands);
+        v = TakeOperandChain(w, v, m2, 'v', &scale_all, &trans_k, &perms.v, &operands);
+        y = TakeOutputChain(w, y, &perms.out, &outs);
+        for (std::vector<int64_t>* perm : {&perms.q, &perms.k, &perms.v, &perms.out}) {
+          if (IsIdentity(*perm)) perm->clear();
+        }
+      }
+      inputs = {q, k, v};
+      if (mask >= 0) inputs.push_back(mask);
+      const DType dt = w.TypeOf(inputs[0]);
+      std::vector<Shape> shapes;
+      bool same = true;
+      for (int32_t t : inputs) {
+        same = same && w.TypeOf(t) == dt;
+        shapes.push_back(w.ShapeOf(t));
+      }
+      AttentionGeometry g;
+      fits = same && ReadAttentionGeometry(shapes, trans_k, &g, perms).empty() &&
+             AttentionOutputShape(shapes, perms) == w.ShapeOf(y) && FitsAtRangeEnds(w.net, inputs, y, trans_k, perms);
+      if (fits) break;
     }
-    std::vector<int32_t> inputs = {q, k, v};
-    if (mask >= 0) inputs.push_back(mask);
-    const DType dt = w.TypeOf(inputs[0]);
-    std::vector<Shape> shapes;
-    bool same = true;
-    for (int32_t t : inputs) {
-      same = same && w.TypeOf(t) == dt;
-      shapes.push_back(w.ShapeOf(t));
-    }
-    AttentionGeometry g;
-    if (!same || !ReadAttentionGeometry(shapes, trans_k, &g, perms).empty() ||
-        AttentionOutputShape(shapes, perms) != w.ShapeOf(y) || !FitsAtRangeEnds(w.net, inputs, y, trans_k, perms)) {
-      continue;
-    }
+    if (!fits) continue;
+    scale = scale_all;
     // Named as the chain's first layer (as other fusions keep their head's name), listing the rest.
     Layer att;
     att.kind = LayerKind::kAttention;
