@@ -18,6 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { load } from '../../src/artifact/load.js';
+import { readArtifact } from '../../src/artifact/open.js';
 import { compile } from '../../src/compiler/compile.js';
 import { int8Section } from '../../src/compiler/int8-report.js';
 import { precisionNotice } from '../../src/engine/precision.js';
@@ -155,6 +157,34 @@ describe('compile() with precision int8 and a calibration', () => {
       });
     },
   );
+
+  itIf(HAS_NATIVE, 'saves and loads as the Q/DQ model it compiled, and the engine cache keeps it', NATIVE_MISSING, async () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'model.cache');
+    const options = { backend: 'cpu', precisions: ['int8'], threads: 1, cacheDir: path.join(dir, 'engines') } as const;
+    const x = image(5);
+    const a = await compile(fp32, { ...options, calibration: { data: batches(), cache, progress: false } });
+    const ya = Array.from((await a.run({ x })).y!.data as Float32Array);
+    const bytes = await a.toBytes({ embedSource: true });
+    const int8 = a.report.data.int8;
+    await a.dispose();
+    // The options recorded rebuild the embedded Q/DQ source without a calibration.
+    expect(readArtifact(bytes).manifest.options.precisions).toEqual(['fp32']);
+    const b = await load(bytes, { threads: 1 });
+    const logs: string[] = [];
+    const c = await compile(fp32, { ...options, calibration: { cache }, onLog: (m) => logs.push(m) });
+    try {
+      expect(b.report.data.int8).toEqual(int8);
+      expect(b.report.precisions).toEqual(['fp32', 'int8']);
+      expect(Array.from((await b.run({ x })).y!.data as Float32Array)).toEqual(ya);
+      // The same calibration (from the cache) makes the same Q/DQ model: the entry serves it.
+      expect(logs.filter((l) => l.startsWith('engine cache hit'))).toHaveLength(1);
+      expect(Array.from((await c.run({ x })).y!.data as Float32Array)).toEqual(ya);
+    } finally {
+      await b.dispose();
+      await c.dispose();
+    }
+  });
 
   it('refuses int8 without a calibration, and bad calibration options, before any work', async () => {
     const nowhere = path.join(tmp(), 'missing.onnx'); // never read: the options fail first
