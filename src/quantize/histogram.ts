@@ -5,9 +5,14 @@
  * larger |x| extends the histogram with more bins of the same width, so that no count is ever
  * re-binned (the counts stay exact whatever the batch order). Bin k holds |x| in
  * [k * width, (k + 1) * width); the largest value of the first batch lands in the last bin.
+ * Where a later batch's range would need more than MAX_BINS_FACTOR times the first one's bins
+ * (a first batch of near-zero values), adjacent bins are merged by a whole factor and the width
+ * grows by it: the counts stay exact at the coarser width, and the memory and the threshold
+ * search (quadratic in the bins) stay bounded.
  */
 
 export const HISTOGRAM_BINS = 2048;
+export const MAX_BINS_FACTOR = 4;
 
 export class AbsHistogram {
   /** Counts per bin (length >= HISTOGRAM_BINS once a non-zero value was seen). */
@@ -32,7 +37,7 @@ export class AbsHistogram {
     if (max > this.absMax) this.absMax = max;
     if (this.width === 0) {
       if (max === 0) {
-        this.zeros += values.length;
+        for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i]!)) this.zeros++;
         return;
       }
       this.width = max / this.bins;
@@ -40,7 +45,16 @@ export class AbsHistogram {
       this.counts[0] = this.zeros;
     }
     // Bins up to max (a value on the last edge joins the last bin; 1e-9 absorbs the rounding of max / width).
-    const need = Math.ceil(max / this.width - 1e-9);
+    let need = Math.ceil(max / this.width - 1e-9);
+    const cap = this.bins * MAX_BINS_FACTOR;
+    if (need > cap) {
+      const f = Math.ceil(need / cap);
+      const merged = new Float64Array(Math.ceil(this.counts.length / f));
+      for (let k = 0; k < this.counts.length; k++) merged[Math.floor(k / f)]! += this.counts[k]!;
+      this.counts = merged;
+      this.width *= f;
+      need = Math.ceil(max / this.width - 1e-9);
+    }
     if (need > this.counts.length) {
       const grown = new Float64Array(need);
       grown.set(this.counts);

@@ -37,6 +37,26 @@ describe('AbsHistogram', () => {
     expect(h.total).toBe(5);
   });
 
+  it('a NaN in an all-zero batch is not counted either', () => {
+    const h = new AbsHistogram(4);
+    h.add(Float32Array.from([0, NaN, 0]));
+    expect(h.total).toBe(2);
+  });
+
+  it('a range far beyond the first batch merges whole groups of bins: counts exact, bins bounded', () => {
+    // 4 bins of 0.25 over [0, 1]; then |x| up to 100 would need 400 bins, more than 4 * 4: bins
+    // merge by ceil(400 / 16) = 25 into 1 bin of 6.25 ... until 100 fits in 16 bins.
+    const h = new AbsHistogram(4);
+    h.add(Float32Array.from([0.1, 0.3, 0.6, 1]));
+    h.add(Float32Array.from([5, 7, 100, -99]));
+    expect(h.width).toBeCloseTo(6.25, 12);
+    expect(h.counts.length).toBe(16);
+    // By hand: 0.1, 0.3, 0.6, 1 and 5 are in [0, 6.25); 7 in [6.25, 12.5); 99 and 100 in the last bin.
+    expect(Array.from(h.counts).filter((c) => c > 0)).toEqual([5, 1, 2]);
+    expect([h.counts[0], h.counts[1], h.counts[15]]).toEqual([5, 1, 2]);
+    expect(h.total).toBe(8);
+  });
+
   it('refuses infinities', () => {
     expect(() => new AbsHistogram(4).add([1, Infinity])).toThrow(/infinity/);
   });
