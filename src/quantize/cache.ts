@@ -68,7 +68,9 @@ export function parseCache(text: string, label = 'calibration cache'): Calibrati
     if (!(Number.isFinite(scale) && scale >= 0)) {
       throw new HybridError('CALIBRATION', `${label}: line ${i + 2} gives tensor '${line.slice(0, colon)}' the scale ${scale}`);
     }
-    scales.set(line.slice(0, colon), scale);
+    // A scale of 0 (a tensor that was all zeros) would make QuantizeLinear divide by 0: it reads
+    // as 1, the rule symmetricScale applies to an all-zero range.
+    scales.set(line.slice(0, colon), scale > 0 ? scale : 1);
   });
   return { version: header[1]!, algorithm: header[2]!, scales };
 }

@@ -56,6 +56,11 @@ describe('TensorRT calibration cache', () => {
     expect(() => readCache('/nonexistent/x.cache')).toThrow(/cannot read the calibration cache/);
   });
 
+  it('a scale of 0 (an all-zero tensor) reads as 1, not as a division by 0', () => {
+    const cache = parseCache('TRT-8601-EntropyCalibration2\nzeros: 0\nx: 3f000000\n');
+    expect([cache.scales.get('zeros'), cache.scales.get('x')]).toEqual([1, 0.5]);
+  });
+
   it('a cache without some of the model tensors is an error naming them', () => {
     const cache = parseCache('TRT-8601-EntropyCalibration2\ninput: 3c010a14\nextra: 3f800000\n');
     expect(() => checkCacheCovers(cache, ['input'])).not.toThrow();
