@@ -3,7 +3,7 @@
 // (the weights, packed once), B uint8 (the activations, shifted to uint8 by the caller's
 // packer), each finished tile of C handed to an epilogue (dequantize or requantize) while it
 // is in cache. Sums are exact: no int16 intermediate saturates, so every path gives the same
-// bits (|sum| < 2^31 holds for k <= 65536).
+// bits (|sum| < 2^31 holds for k <= kMaxInt8Products, src/ir/quant_form.h).
 //
 // The micro-kernel is chosen at run time as the SGEMM's is (sgemm.h): AVX-512 VNNI
 // (igemm_avx512.cc: vpdpbusd, 8 x 32 tiles), AVX2 (igemm_avx2.cc: bytes widened to int16,

@@ -29,8 +29,9 @@ class QuantConvKernel : public GroupedWindowKernel {
     has_bias_ = in_.size() == (residual_ ? 4u : 3u);
     AnalyzeGeometry();
     q_ = ReadQuantForm(params());
-    if (cg_ * w_.kernel_size() > 65536) {
-      Bad(ErrorCode::kNative, "an int8 convolution sums at most 65536 products per output (int32 range)");
+    if (!Int8ProductsFit(cg_ * w_.kernel_size())) {
+      Bad(ErrorCode::kNative, Cat("an int8 convolution sums 1 to ", kMaxInt8Products,
+                                  " products per output (int32 range); this one ", cg_ * w_.kernel_size()));
     }
   }
 

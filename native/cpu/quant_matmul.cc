@@ -37,7 +37,10 @@ class QuantMatmulKernel : public CpuKernel {
     if (in_.size() > 2 && (in_[2].numel != n_ || in_[2].shape.empty() || in_[2].shape.back() != n_)) {
       Bad(ErrorCode::kNative, "an int8 matmul's c is a bias of N values");
     }
-    if (k_ > 65536) Bad(ErrorCode::kNative, "an int8 matmul sums at most 65536 products per output (int32 range)");
+    if (!Int8ProductsFit(k_)) {
+      Bad(ErrorCode::kNative,
+          Cat("an int8 matmul sums 1 to ", kMaxInt8Products, " products per output (int32 range); this one ", k_));
+    }
     q_ = ReadQuantForm(params());
   }
 

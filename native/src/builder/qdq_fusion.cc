@@ -102,7 +102,7 @@ bool FoldOne(RewriteWork& w, size_t i, int* quantize_folded) {
     k = tb ? ws[1] : ws[0];
     axis = tb ? 0 : 1;
   }
-  if (k > 65536) return false;
+  if (!Int8ProductsFit(k)) return false;
   for (size_t in = 2; in < l.inputs.size(); ++in) {
     if (w.TypeOf(l.inputs[in]) != DType::kFloat32) return false;
   }

@@ -21,6 +21,12 @@ namespace hybridrt {
 
 class LayerCheck;
 
+// The most products an int8 layer sums per output (k, or channels per group times the kernel
+// size): int8 x uint8 products are below 2^15 in magnitude, so the int32 sums of at most 2^16
+// of them cannot overflow (cpu/igemm.h). At least 1: the builder folds none with no products.
+constexpr int64_t kMaxInt8Products = 65536;
+inline bool Int8ProductsFit(int64_t k) { return k >= 1 && k <= kMaxInt8Products; }
+
 struct QuantForm {
   bool on = false;
   float input_scale = 1;
