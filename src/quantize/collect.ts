@@ -51,7 +51,14 @@ export async function collectStats(
 ): Promise<Map<string, TensorStats>> {
   const g = graph.clone();
   for (const t of tensors) if (!g.outputs.includes(t)) g.outputs.push(t);
-  const session = await ort.InferenceSession.create(encodeModel(g.toModel()), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(encodeModel(g.toModel()), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
+  } catch (e) {
+    throw new HybridError('CALIBRATION', `calibration: onnxruntime cannot load the model with its tensors as outputs: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
   const stats = new Map<string, TensorStats>(
     tensors.map((t) => [t, { absMax: 0, ...(options.histograms ? { histogram: new AbsHistogram() } : {}) }]),
   );
