@@ -3,6 +3,7 @@
 #include "cpu/depthwise.h"
 
 #include <cstring>
+#include <limits>
 
 #include "cpu/tap_sum.h"
 
@@ -44,7 +45,49 @@ void PlanesPortable(const DepthwisePlan& p, const float* x, const float* w, cons
   }
 }
 
+// MaxPool's NaN-propagating max (pooling.cc's MaxNan).
+inline float MaxNan(float acc, float v) { return (v > acc || v != v) ? v : acc; }
+
+void MaxPortable(const DepthwisePlan& p, const float* x, float* y, int64_t planes) {
+  const int64_t n = p.out_size, taps = p.taps;
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xc = x + c * p.in_size;
+    const uint16_t* m = p.masks.data();
+    for (int64_t i = 0; i < n; i += kLanes, m += taps) {
+      const int64_t len = n - i < kLanes ? n - i : kLanes;
+      for (int64_t l = 0; l < len; ++l) {
+        float acc = -std::numeric_limits<float>::infinity();
+        for (int64_t t = 0; t < taps; ++t) {
+          if (m[t] >> l & 1u) acc = MaxNan(acc, xc[i + l + p.shift[t]]);
+        }
+        y[c * n + i + l] = acc;
+      }
+    }
+  }
+}
+
 #ifdef HR_X86
+// MaxNan on 16 lanes: (v > acc) ? v : acc from MAXPS (which returns its second operand where
+// either is NaN), then v where v is NaN.
+__attribute__((target("avx512f"))) void Max512(const DepthwisePlan& p, const float* x, float* y, int64_t planes) {
+  const int64_t n = p.out_size, taps = p.taps;
+  const int64_t* shift = p.shift.data();
+  const __m512 lowest = _mm512_set1_ps(-std::numeric_limits<float>::infinity());
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xc = x + c * p.in_size;
+    float* yc = y + c * n;
+    const uint16_t* m = p.masks.data();
+    for (int64_t i = 0; i < n; i += kLanes, m += taps) {
+      __m512 a = lowest;
+      for (int64_t t = 0; t < taps; ++t) {
+        const __m512 v = _mm512_mask_loadu_ps(lowest, m[t], xc + (i + shift[t]));
+        a = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), _mm512_max_ps(v, a), v);
+      }
+      _mm512_mask_storeu_ps(yc + i, static_cast<__mmask16>(n - i >= kLanes ? 0xffffu : (1u << (n - i)) - 1u), a);
+    }
+  }
+}
+
 __attribute__((target("avx512f"))) void Planes512(const DepthwisePlan& p, const float* x, const float* w,
                                                   const float* bias, const float* z, float* y, int64_t planes) {
   const int64_t n = p.out_size, taps = p.taps;
@@ -114,6 +157,31 @@ __attribute__((target("avx512f"))) void Planes512T(const DepthwisePlan& p, const
 __attribute__((target("avx2,fma"))) inline __m256i Lanes8(unsigned bits) {
   const __m256i sel = _mm256_setr_epi32(1, 2, 4, 8, 16, 32, 64, 128);
   return _mm256_cmpeq_epi32(_mm256_and_si256(_mm256_set1_epi32(static_cast<int>(bits)), sel), sel);
+}
+
+__attribute__((target("avx2,fma"))) void Max256(const DepthwisePlan& p, const float* x, float* y, int64_t planes) {
+  const int64_t n = p.out_size, taps = p.taps;
+  const int64_t* shift = p.shift.data();
+  const __m256 lowest = _mm256_set1_ps(-std::numeric_limits<float>::infinity());
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xc = x + c * p.in_size;
+    float* yc = y + c * n;
+    const uint16_t* m = p.masks.data();
+    for (int64_t i = 0; i < n; i += kLanes, m += taps) {
+      const int64_t len = n - i < kLanes ? n - i : kLanes;
+      for (int64_t h = 0; h < len; h += 8) {
+        __m256 a = lowest;
+        for (int64_t t = 0; t < taps; ++t) {
+          const __m256i in = Lanes8(m[t] >> h & 0xffu);
+          const __m256 v =
+              _mm256_blendv_ps(lowest, _mm256_maskload_ps(xc + (i + h + shift[t]), in), _mm256_castsi256_ps(in));
+          a = _mm256_blendv_ps(_mm256_max_ps(v, a), v, _mm256_cmp_ps(v, v, _CMP_UNORD_Q));
+        }
+        const unsigned st = len - h >= 8 ? 0xffu : (1u << (len - h)) - 1u;
+        _mm256_maskstore_ps(yc + i + h, Lanes8(st), a);
+      }
+    }
+  }
 }
 
 __attribute__((target("avx2,fma"))) void Planes256(const DepthwisePlan& p, const float* x, const float* w,
@@ -235,6 +303,14 @@ void DepthwisePhases(const DepthwisePlan& p, const float* x, float* buf, int64_t
       }
     }
   }
+}
+
+void FlatMaxPlanes(const DepthwisePlan& p, const float* x, float* y, int64_t planes) {
+#ifdef HR_X86
+  if (VectorKernel() == SimdKernel::kAvx512) return Max512(p, x, y, planes);
+  if (VectorKernel() == SimdKernel::kAvx2) return Max256(p, x, y, planes);
+#endif
+  MaxPortable(p, x, y, planes);
 }
 
 void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,

@@ -49,5 +49,10 @@ void DepthwisePhases(const DepthwisePlan& p, const float* x, float* buf, int64_t
 void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
                      float* y, int64_t planes);
 
+// Max pooling on the same plan (pooling.cc; a window's taps outside the input left out):
+// y_c = the NaN-propagating max over taps of x_c shifted, in tap order, as the pooling
+// kernel's own loops take it.
+void FlatMaxPlanes(const DepthwisePlan& p, const float* x, float* y, int64_t planes);
+
 }  // namespace cpu
 }  // namespace hybridrt

@@ -3,13 +3,18 @@
 // the taps that fall inside the input (max and the average's sum use only those) and, for the average's divisor, how
 // many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
 // (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
-// dims. 2-D float pooling without dilation runs vectorized (MaxPlane2D separably, AvgPlane2D in Plane's order).
+// dims. 2-D float pooling without dilation runs vectorized (MaxPlane2D separably, AvgPlane2D in Plane's order); 2-D
+// float max pooling whose output is as wide as its input or its stride-2 phases ("same" pads, or GoogLeNet's ceil-mode
+// 3x3/2) runs on the depthwise convolution's flat masked form instead (depthwise.h): a masked load per tap for 16
+// outputs at once, several short rows per vector, no per-row work.
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <type_traits>
 #include <vector>
 
+#include "cpu/depthwise.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "src/ir/window.h"
@@ -36,6 +41,8 @@ class PoolingKernel : public CpuKernel {
     fast_2d_ = in_[0].dtype == DType::kFloat32 && w_.in[0] == 1 && w_.out[0] == 1 && w_.kernel[0] == 1 &&
                w_.pad[0] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     include_pad_ = params().Bool("countIncludePad");
+    flat_ = fast_2d_ && max_ && DepthwiseFits(w_);
+    if (flat_) flat_plan_ = MakeDepthwisePlan(w_);
     const size_t sp = in_[0].shape.size() - 2;
     auto pe = params().Ints("padsEnd");
     for (int d = 0; d < 3; ++d) {
@@ -70,6 +77,7 @@ class PoolingKernel : public CpuKernel {
     const int64_t planes = in_[0].shape[0] * in_[0].shape[1];
     const int64_t in_size = w_.in_size(), out_size = w_.out_size();
     const DType t = in_[0].dtype;
+    if (flat_) return FlatMax(x, y, planes);
     Par(planes, 1, [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         if (t == DType::kInt8) {
@@ -90,6 +98,26 @@ class PoolingKernel : public CpuKernel {
   }
 
  private:
+  // Runs of planes (at least kElementGrain taps per task), strided windows from their phases.
+  void FlatMax(const float* x, float* y, int64_t planes) const {
+    const DepthwisePlan& d = flat_plan_;
+    const bool phased = d.sh * d.sw > 1;
+    const int64_t run = std::max<int64_t>(1, 4096 / d.out_size);
+    Par(planes, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, d.out_size * d.taps)),
+        [&](int64_t p0, int64_t p1) {
+          std::unique_ptr<float[]> phases(phased ? new float[std::min(run, p1 - p0) * d.in_size] : nullptr);
+          for (int64_t p = p0; p < p1; p += run) {
+            const int64_t q = std::min(p1, p + run);
+            const float* xp = x + p * d.x_size;
+            if (phased) {
+              DepthwisePhases(d, xp, phases.get(), q - p);
+              xp = phases.get();
+            }
+            FlatMaxPlanes(d, xp, y + p * d.out_size, q - p);
+          }
+        });
+  }
+
   // NaN-propagating max, as Plane's.
   static float MaxNan(float acc, float v) { return (v > acc || v != v) ? v : acc; }
 
@@ -218,7 +246,8 @@ class PoolingKernel : public CpuKernel {
   }
 
   Window w_{};
-  bool max_ = true, include_pad_ = false, fast_2d_ = false;
+  bool max_ = true, include_pad_ = false, fast_2d_ = false, flat_ = false;
+  DepthwisePlan flat_plan_;  // flat_: the masked form's shifts and masks
   Taps taps_[3];
 };
 

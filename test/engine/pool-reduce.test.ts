@@ -60,6 +60,19 @@ describe('pooling', () => {
     });
     it(`${mode}: a global window`, () => pool(mode, [2, 4, 7, 5], { kernel: [7, 5] }));
   }
+  // 2-D max pooling with the output as wide as the input (or its stride-2 phases) runs the
+  // depthwise convolution's flat masked form (native/cpu/depthwise.cc): planes under, at and
+  // over one 16-lane block, GoogLeNet's 3x3/1 pad 1 and ceil-mode 3x3/2, odd sizes, 5x5.
+  it('max: the flat masked form (3x3/1 pad 1, ceil-mode 3x3/2, 5x5 pad 2, stride 2 along one axis)', async () => {
+    await pool('max', [1, 40, 4, 4], { kernel: [3, 3], pads: [1, 1, 1, 1] }, 3);
+    await pool('max', [2, 24, 8, 8], { kernel: [3, 3], pads: [1, 1, 1, 1] }, 4);
+    await pool('max', [1, 6, 13, 17], { kernel: [3, 3], pads: [1, 1, 1, 1] }, 5);
+    await pool('max', [1, 16, 14, 14], { kernel: [3, 3], strides: [2, 2], ceil: true }, 6);
+    await pool('max', [1, 8, 7, 9], { kernel: [3, 3], strides: [2, 2], ceil: true }, 7);
+    await pool('max', [1, 4, 64, 64], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, 8);
+    await pool('max', [1, 5, 9, 11], { kernel: [5, 5], pads: [2, 2, 2, 2] }, 9);
+    await pool('max', [1, 5, 9, 11], { kernel: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1] }, 10);
+  });
   it('max: -Infinity stays a value (as onnxruntime), and a NaN in a window is the result (a JavaScript reference: onnxruntime skips NaN)', async () => {
     const kernel = [3, 3],
       strides = [2, 2],
