@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { paletteOf, segmentColors } from './colors.js';
 import { formatBytes, opLabel, percent, plural } from './format.js';
+import { int8Html } from './int8.js';
 import { HTML_APP } from './html-app.js';
 import { STYLE } from './html-style.js';
 import { type ReportData, profileLines } from './model.js';
@@ -110,7 +111,7 @@ function summaryHtml(d: ReportData, colors: readonly string[]): { header: string
 ${keyHtml(d, colors)}
 <div class="legend" id="legend" title="segments: #id &middot; ops">${legend}</div>
 </header>`;
-  return { header, notes: `${unsupported}${recs}${warnings}` };
+  return { header, notes: `${unsupported}${int8Html(d.int8, e)}${recs}${warnings}` };
 }
 
 /** The self-contained HTML page. */

@@ -76,3 +76,12 @@ export function int8Lines(s: ReportInt8 | undefined, c: Colors, max: number): st
   if (s.kept.length > max) lines.push(c.dim(`  ... ${s.kept.length - max} more`));
   return lines;
 }
+
+/** The HTML report's panel of the same (escape: the page's HTML escaping). */
+export function int8Html(s: ReportInt8 | undefined, escape: (text: string) => string): string {
+  if (!s) return '';
+  const items = s.kept.map(
+    (k) => `<li><b>${escape(k.node)}</b> (${escape(k.opType)}, #${k.segment}, ${escape(k.precision)}): ${escape(k.reason)}</li>`,
+  );
+  return `<details open><summary>INT8: ${s.int8}/${s.quantizable} quantizable layers run int8</summary>${items.length ? `<p>Kept above int8:</p><ul>${items.join('')}</ul>` : ''}</details>`;
+}

@@ -248,6 +248,9 @@ describe('compile() with precision int8 and a calibration', () => {
       expect(m.report.text({ color: false })).toContain(
         'INT8: 2/4 quantizable layer(s) (Conv, MatMul, Gemm) run int8; kept above int8:\n  - gemm (Gemm, #1, onnxruntime): left to onnxruntime by fallbackNodes\n  - MatMul_8 (MatMul, #2, fp32): its DequantizeLinear',
       );
+      expect(m.report.render('html')).toContain(
+        '<summary>INT8: 2/4 quantizable layers run int8</summary><p>Kept above int8:</p><ul><li><b>gemm</b> (Gemm, #1, onnxruntime): left to onnxruntime by fallbackNodes</li>',
+      );
     } finally {
       await m.dispose();
     }
