@@ -2,6 +2,7 @@
 // unpadded input plane. The AVX2 form runs each block as two halves of 8 lanes.
 #include "cpu/depthwise.h"
 
+#include <algorithm>
 #include <cstring>
 #include <limits>
 
@@ -253,6 +254,10 @@ void SplitLine(const float* line, int64_t n, float* even, float* odd) {
 bool DepthwiseFits(const Window& w) {
   if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.out_size() <= 0) return false;
   if (w.stride[1] < 1 || w.stride[1] > 2 || w.stride[2] < 1 || w.stride[2] > 2) return false;
+  // The mask table holds a uint16 per (block, tap): at most kMaxMasks of them (8 MiB; a
+  // 512x512 plane with a 5x5 kernel takes 0.4 M), else `direct`, which keeps no table.
+  constexpr int64_t kMaxMasks = 4 << 20;
+  if ((w.out_size() + kLanes - 1) / kLanes > kMaxMasks / std::max<int64_t>(1, w.kernel_size())) return false;
   return w.out[2] == (w.in[2] + w.stride[2] - 1) / w.stride[2];
 }
 

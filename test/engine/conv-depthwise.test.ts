@@ -167,5 +167,8 @@ describeIf(HAS_NATIVE, 'depthwise tactic choice', NATIVE_MISSING, () => {
     expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [0, 0, 0, 0] })).toBe('direct');
     expect(await tacticOf({ x: [1, 32, 8, 8], kernel: [3, 3], pads: [0, 0, 0, 0], strides: [2, 2] })).toBe('direct');
     expect(await tacticOf({ x: [1, 32, 9, 9], kernel: [3, 3], pads: [1, 1, 1, 1], strides: [3, 3] })).toBe('direct');
+    // A mask table past its budget (blocks x taps above 4 M): direct, which keeps none.
+    expect(await tacticOf({ x: [1, 1, 1 << 20], kernel: [129], pads: [64, 64] })).toBe('direct');
+    expect(await tacticOf({ x: [1, 1, 1 << 16], kernel: [129], pads: [64, 64] })).toBe('depthwise');
   });
 });
