@@ -49,7 +49,7 @@ describe('unknown option keys', () => {
       /^compile options: unknown option 'executionProviders'; onnxruntime's session options go in ortSessionOptions .*; engines' device is backend/,
     );
     expect(await optionError(compile(resnet, { inputs, zzz: 1 } as never))).toMatch(
-      /^compile options: unknown option 'zzz'; the compile options are: precisions, inputs, /,
+      /^compile options: unknown option 'zzz'; the compile options are: precisions, calibration, inputs, /,
     );
     expect(await optionError(analyze(resnet, { inputs, probes: false } as never))).toBe(
       "analyze options: unknown option 'probes'; did you mean 'probe'?",
