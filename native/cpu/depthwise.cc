@@ -252,7 +252,8 @@ void SplitLine(const float* line, int64_t n, float* even, float* odd) {
 }  // namespace
 
 bool DepthwiseFits(const Window& w) {
-  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.out_size() <= 0) return false;
+  // One depth tap, reading depth 0 (a front depth pad would put it in the padding: zeros).
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad[0] != 0 || w.out_size() <= 0) return false;
   if (w.stride[1] < 1 || w.stride[1] > 2 || w.stride[2] < 1 || w.stride[2] > 2) return false;
   // The mask table holds a uint16 per (block, tap): at most kMaxMasks of them (8 MiB; a
   // 512x512 plane with a 5x5 kernel takes 0.4 M), else `direct`, which keeps no table.

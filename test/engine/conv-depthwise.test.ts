@@ -114,6 +114,11 @@ describe('depthwise convolution, the flat masked form', () => {
     await dw({ x: [2, 10, 37], kernel: [3], pads: [1, 1] }, { bias: true, seed: 15 });
     await dw({ x: [1, 4, 37], kernel: [7], pads: [3, 3] }, { seed: 16 });
   });
+  it('3-D with one depth: unpadded, and with a front depth pad that puts the only depth tap in the padding', async () => {
+    await dw({ x: [1, 4, 1, 6, 6], kernel: [1, 3, 3], pads: [0, 1, 1, 0, 1, 1] }, { bias: true, seed: 21 });
+    // Output depth floor((1 + 1 - 1) / 2) + 1 = 1, read at depth -1: the bias alone (review finding).
+    await dw({ x: [1, 4, 1, 6, 6], kernel: [1, 3, 3], pads: [1, 1, 1, 0, 1, 1], strides: [2, 1, 1] }, { bias: true, seed: 22 });
+  });
   it('fused clip (relu6) and relu over chunks of planes', async () => {
     const g = { x: [1, 300, 4, 4], kernel: [3, 3], pads: [1, 1, 1, 1] };
     await dw(g, { bias: true, seed: 17, then: { op: 'Relu' }, activation: { op: 'relu' } });
