@@ -130,6 +130,9 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   // what is compiled, cached and saved (its inputs are the fp32 model's); a backend without
   // int8 kernels skips it (precisionNotice said so). The options recorded drop int8: compiling
   // the Q/DQ model without it builds the same engines, and load() can rebuild it so.
+  // What was asked, int8 included: the cache keys on it too, since the report says what was
+  // asked (a Q/DQ model compiled as is, or for int8, or int8 skipped on cuda, share the rest).
+  const requested = [...opts.precisions].sort();
   if (opts.calibration) {
     if (precisions.includes('int8')) {
       const q = await int8Model(proto, label, opts.calibration);
@@ -151,7 +154,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
     const digest = modelDigest(proto);
     const key = cacheKey({
       source: digest,
-      options: { ...shapes, ...decidingOptions(opts) },
+      options: { ...shapes, ...decidingOptions(opts), requested },
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
       backend,

@@ -180,6 +180,18 @@ describe('compile() with precision int8 and a calibration', () => {
       // The same calibration (from the cache) makes the same Q/DQ model: the entry serves it.
       expect(logs.filter((l) => l.startsWith('engine cache hit'))).toHaveLength(1);
       expect(Array.from((await c.run({ x })).y!.data as Float32Array)).toEqual(ya);
+      // The same Q/DQ model compiled as is (not asked for int8) is another entry: its report
+      // says fp32 was asked, which a hit on the int8 entry would not (review finding).
+      const q = await quantize(fp32, { cache, progress: false });
+      logs.length = 0;
+      const d = await compile(encodeModel(q.model), { ...options, precisions: ['fp32'], onLog: (m) => logs.push(m) });
+      try {
+        expect(logs.filter((l) => l.startsWith('engine cache hit'))).toHaveLength(0);
+        expect(d.report.precisions).toEqual(['fp32']);
+        expect(Array.from((await d.run({ x })).y!.data as Float32Array)).toEqual(ya);
+      } finally {
+        await d.dispose();
+      }
     } finally {
       await b.dispose();
       await c.dispose();
