@@ -1,5 +1,7 @@
 // N-API bindings of execution contexts (see napi_context.h): runs execute off the JS thread
-// (a PromiseWorker) and settle a Promise; the context's state is only touched on the JS thread.
+// (a PromiseWorker) and settle a Promise. The worker runs the context and takes its outputs
+// (the context is busy meanwhile); the binding's own state (ContextState) is only touched on
+// the JS thread.
 #include "src/napi/napi_context.h"
 
 #include <cstdlib>
