@@ -7,7 +7,7 @@
  * taps whose padding covers whole lines, asymmetric pads that keep the width but change the
  * height, odd sizes under stride 2 (phases of unequal size), 1-D, batches, fused activations. Against
  * onnxruntime; tolerance: helpers/compare.ts (1e-5 of the output's scale). The AVX2 and
- * portable forms run with HYBRIDRT_CPU_KERNEL=avx2 / portable.
+ * portable forms: depthwise-kernels.test.ts runs this file with HYBRIDRT_CPU_KERNEL=avx2 / portable.
  */
 import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
