@@ -9,13 +9,12 @@
  */
 import fs from 'node:fs';
 import { HybridError } from '../errors.js';
-import { Graph } from '../ir/graph.js';
-import { inferShapes } from '../ir/infer/index.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
-import { type Calibration, calibrateGraph, checkCalibrationOptions } from '../quantize/calibrate.js';
+import { type Calibration, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
 import type { CalibrationData } from '../quantize/data.js';
-import { type QdqSummary, insertQdq } from '../quantize/qdq.js';
+import type { QdqSummary } from '../quantize/qdq.js';
+import { qdqModel } from '../quantize/quantize.js';
 import { activationTargets, weightTargets } from '../quantize/targets.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
@@ -91,13 +90,11 @@ export interface Int8Model {
 
 /** The fp32 model calibrated and laid out as a Q/DQ model (quantize()'s layout), in memory. */
 export async function int8Model(proto: ModelProto, label: string, calibration: CalibrationOption): Promise<Int8Model> {
-  const graph = Graph.fromModel(proto, label);
-  inferShapes(graph);
+  const graph = modelGraph(proto, label);
   if (!activationTargets(graph).length && !weightTargets(graph).length)
     return { proto, summary: { activations: [], weights: [], perChannel: false } };
-  const scales = await calibrateGraph(graph, calibration);
-  const summary = insertQdq(graph, scales.scales);
-  return { proto: graph.toModel(), calibration: scales, summary };
+  const q = await qdqModel(graph, calibration);
+  return { proto: q.proto, calibration: q.calibration, summary: q.summary };
 }
 
 /** What int8Model did, for onLog: from what calibration, how much got quantized, the cache written. */

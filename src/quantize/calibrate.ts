@@ -48,9 +48,9 @@ export interface Calibration {
 }
 
 /** The model as a graph with inferred types. */
-export function modelGraph(model: string | Uint8Array | ModelProto): Graph {
+export function modelGraph(model: string | Uint8Array | ModelProto, label?: string): Graph {
   const proto = typeof model === 'string' || model instanceof Uint8Array ? loadModelProto(model) : model;
-  const graph = Graph.fromModel(proto, typeof model === 'string' ? model : 'model');
+  const graph = Graph.fromModel(proto, label ?? (typeof model === 'string' ? model : 'model'));
   inferShapes(graph);
   return graph;
 }

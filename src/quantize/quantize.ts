@@ -7,6 +7,7 @@
  * between them).
  */
 import { HybridError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
 import { saveModelProto } from '../onnx/model.js';
 import type { ModelProto } from '../onnx/proto.js';
 import { type Calibration, type CalibrationOptions, calibrateGraph, modelGraph } from './calibrate.js';
@@ -22,12 +23,22 @@ export interface QuantizeResult extends QdqSummary {
   calibration: Calibration;
 }
 
-/** Quantizes a model (a path, its bytes or a ModelProto) into the QDQ format. */
-export async function quantize(model: string | Uint8Array | ModelProto, options: QuantizeOptions): Promise<QuantizeResult> {
-  const graph = modelGraph(model);
+/**
+ * A graph (modelGraph's) calibrated and laid out as a Q/DQ model: the one recipe quantize()
+ * writes and compile()'s implicit int8 compiles, so that both build the same model.
+ */
+export async function qdqModel(
+  graph: Graph,
+  options: CalibrationOptions,
+): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary }> {
   const calibration = await calibrateGraph(graph, options);
   const summary = insertQdq(graph, calibration.scales);
-  const proto = graph.toModel();
+  return { proto: graph.toModel(), calibration, summary };
+}
+
+/** Quantizes a model (a path, its bytes or a ModelProto) into the QDQ format. */
+export async function quantize(model: string | Uint8Array | ModelProto, options: QuantizeOptions): Promise<QuantizeResult> {
+  const { proto, calibration, summary } = await qdqModel(modelGraph(model), options);
   if (options.output !== undefined) {
     try {
       saveModelProto(proto, options.output);
