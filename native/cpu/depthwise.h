@@ -8,8 +8,9 @@
 // padded copy of the `direct` tactic did). No padded copy, no per-line calls; bias and
 // residual are added in registers. AVX-512F and AVX2+FMA forms chosen at run time
 // (VectorKernel(), as tap_sum.cc); the portable form is plain C++. Sums run over taps in order
-// from zero, then + bias, + z: the `direct` tactic's order, and with the same FMA per tap its
-// bits.
+// from zero, then + bias, + z: the `direct` tactic's order, and in the vector forms (an FMA per
+// tap, as direct's) its bits; the portable form's `acc += w * x` is fused or not as the
+// compiler contracts it, so it agrees within rounding.
 #pragma once
 
 #include <cstdint>
