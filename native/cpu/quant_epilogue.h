@@ -66,16 +66,9 @@ struct QuantEpilogue {
       for (int64_t j = 0; j < len; ++j) f[j * stride] = tmp[j];
       return;
     }
-    // round_half_even(v / scale) as the quantize kernel computes it: division, then 1.5 x 2^23
-    // added and taken away (exact rounding to even for |t| <= 2^22; larger values saturate
-    // anyway), NaN to the zero point.
-    for (int64_t j = 0; j < len; ++j) {
-      float t = tmp[j] / out_scale;
-      t = t != t ? 0.0f : t < -4e6f ? -4e6f : t > 4e6f ? 4e6f : t;
-      t = (t + 12582912.0f) - 12582912.0f;
-      int32_t v = static_cast<int32_t>(t) + out_zero;
-      tmp[j] = static_cast<float>(v < lo ? lo : v > hi ? hi : v);
-    }
+    // v / scale rounded as the quantize layer rounds it (QuantizeRounded, quant_form.h).
+    for (int64_t j = 0; j < len; ++j)
+      tmp[j] = static_cast<float>(QuantizeRounded(tmp[j] / out_scale, out_zero, lo, hi));
     if (out == DType::kInt8) {
       int8_t* q = static_cast<int8_t*>(y);
       for (int64_t j = 0; j < len; ++j) q[j * stride] = static_cast<int8_t>(tmp[j]);

@@ -7,6 +7,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/quant_form.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -59,9 +60,8 @@ class QuantizeKernel : public CpuKernel {
             const float s = scale[c];
             const int64_t z = ZeroPoint(t, zp, c);
             for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
-              const float q = std::nearbyint(x[i] / s);
-              int64_t v = std::isnan(q) ? z : static_cast<int64_t>(std::max(-1e9f, std::min(1e9f, q))) + z;
-              v = std::min(hi, std::max(lo, v));
+              const int32_t v = QuantizeRounded(x[i] / s, static_cast<int32_t>(z), static_cast<int32_t>(lo),
+                                                static_cast<int32_t>(hi));
               if (t == DType::kInt8) {
                 static_cast<int8_t*>(args.outputs[0])[i] = static_cast<int8_t>(v);
               } else {

@@ -27,6 +27,17 @@ class LayerCheck;
 constexpr int64_t kMaxInt8Products = 65536;
 inline bool Int8ProductsFit(int64_t k) { return k >= 1 && k <= kMaxInt8Products; }
 
+// round_half_even(t) + zero, saturated to [lo, hi]; NaN gives the zero point: QuantizeLinear's
+// rounding, for the quantize layer and the int8 layers' requantizing epilogue alike. 1.5 x 2^23
+// added and taken away rounds to even exactly for |t| <= 2^22 (larger values saturate anyway,
+// so t is clamped to +-4e6 first); plain float arithmetic, which compilers vectorize.
+inline int32_t QuantizeRounded(float t, int32_t zero, int32_t lo, int32_t hi) {
+  t = t != t ? 0.0f : t < -4e6f ? -4e6f : t > 4e6f ? 4e6f : t;
+  t = (t + 12582912.0f) - 12582912.0f;
+  const int32_t v = static_cast<int32_t>(t) + zero;
+  return v < lo ? lo : v > hi ? hi : v;
+}
+
 struct QuantForm {
   bool on = false;
   float input_scale = 1;
