@@ -27,15 +27,11 @@ import { Graph } from '../../src/ir/graph.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
-import { mulberry32, uniform } from '../../src/util/random.js';
+import { fanInWeights, smoothImage } from '../quantize/helpers.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
 
 const N = 2;
-const r = mulberry32(11);
-const weight = (dims: number[], lo = -1, hi = 2) => {
-  const fanIn = dims.slice(1).reduce((a, b) => a * b, 1);
-  return { dtype: 'float32' as const, dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => uniform(r, lo, hi) / fanIn) };
-};
+const weight = fanInWeights(11);
 const fp32 = encodeModel(
   buildModel({
     opset: 13,
@@ -64,12 +60,7 @@ const fp32 = encodeModel(
   }),
 );
 
-function image(seed: number): ort.Tensor {
-  const g = mulberry32(seed);
-  const data = new Float32Array(N * 300);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.3 * i + seed) + 0.5 * uniform(g, -1, 1);
-  return new ort.Tensor('float32', data, [N, 3, 10, 10]);
-}
+const image = (seed: number): ort.Tensor => smoothImage([N, 3, 10, 10], seed, 0.3, 0.5);
 const batches = () => Array.from({ length: 6 }, (_, k) => ({ x: image(k) }));
 
 async function ortQdq(model: Uint8Array, x: ort.Tensor): Promise<Float32Array> {

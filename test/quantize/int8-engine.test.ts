@@ -22,15 +22,11 @@ import { Graph } from '../../src/ir/graph.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
-import { mulberry32, uniform } from '../../src/util/random.js';
+import { fanInWeights, smoothImage } from './helpers.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
 
 const N = 2;
-const r = mulberry32(5);
-const weight = (dims: number[], lo = -1, hi = 2) => {
-  const fanIn = dims.slice(1).reduce((a, b) => a * b, 1);
-  return { dtype: 'float32' as const, dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => uniform(r, lo, hi) / fanIn) };
-};
+const weight = fanInWeights(5);
 const fp32 = encodeModel(
   buildModel({
     opset: 13,
@@ -67,12 +63,7 @@ const fp32 = encodeModel(
   }),
 );
 
-function image(seed: number): ort.Tensor {
-  const g = mulberry32(seed);
-  const data = new Float32Array(N * 3 * 144);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.2 * i + seed) + 0.4 * uniform(g, -1, 1);
-  return new ort.Tensor('float32', data, [N, 3, 12, 12]);
-}
+const image = (seed: number): ort.Tensor => smoothImage([N, 3, 12, 12], seed, 0.2, 0.4);
 
 async function runOrt(model: Uint8Array, x: ort.Tensor, optimize: boolean): Promise<Float32Array> {
   const s = await ort.InferenceSession.create(model, {

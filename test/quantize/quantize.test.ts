@@ -25,17 +25,12 @@ import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import { Graph } from '../../src/ir/graph.js';
 import { attrInt } from '../../src/ir/attributes.js';
 import { quantize } from '../../src/quantize/quantize.js';
-import { mulberry32, uniform } from '../../src/util/random.js';
+import { fanInWeights, smoothImage } from './helpers.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
 
 /** The batch: 32 images, so that each calibrated tensor has thousands of values (entropy calibration needs them). */
 const N = 32;
-const r = mulberry32(11);
-/** Weights in [lo, hi) / fan-in: mostly positive, so that a layer's output adds up rather than cancels (as a trained filter bank's does, unlike random weights of either sign). */
-const weight = (dims: number[], lo: number, hi: number) => {
-  const fanIn = dims.slice(1).reduce((a, b) => a * b, 1);
-  return { dtype: 'float32' as const, dims, data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, () => uniform(r, lo, hi) / fanIn) };
-};
+const weight = fanInWeights(11);
 const fp32 = encodeModel(
   buildModel({
     opset: 13,
@@ -64,12 +59,7 @@ const fp32 = encodeModel(
 );
 
 /** Smooth images with noise: calibration batches and held-out test inputs from one distribution. */
-function image(seed: number): ort.Tensor {
-  const g = mulberry32(seed);
-  const data = new Float32Array(N * 3 * 64);
-  for (let i = 0; i < data.length; i++) data[i] = Math.sin(0.3 * i + seed) + 0.3 * uniform(g, -1, 1);
-  return new ort.Tensor('float32', data, [N, 3, 8, 8]);
-}
+const image = (seed: number): ort.Tensor => smoothImage([N, 3, 8, 8], seed, 0.3, 0.3);
 const calibration = Array.from({ length: 16 }, (_, k) => ({ x: image(k) }));
 const tests = Array.from({ length: 4 }, (_, k) => image(100 + k));
 
