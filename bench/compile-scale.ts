@@ -12,11 +12,7 @@ import { analyze } from '../src/compiler/analyze.js';
 import { compile } from '../src/compiler/compile.js';
 import { buildModel, type NodeSpec } from '../src/ir/model-builder.js';
 import { encodeModel } from '../src/onnx/model.js';
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-}
+import { arg } from './cli-args.js';
 
 /** n nodes: `chain` alternates Relu/Neg/Add, `ladder` reads two earlier values per node, `identity` is Identity only. */
 function model(n: number, shape: string): Uint8Array {

@@ -13,14 +13,9 @@ import { compile } from '../src/compiler/compile.js';
 import { randomTensor } from '../src/cli/random.js';
 import type { NumericDType } from '../src/onnx/dtype.js';
 import { toOrtTensor } from '../src/onnx/ort.js';
+import { arg, median } from './cli-args.js';
 
 const MODELS = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), '.zoo', 'models');
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 type Entry = { file: string; inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }> };
 const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as Record<string, Entry>;

@@ -25,6 +25,7 @@ import { randomTensor } from '../src/cli/random.js';
 import type { NumericDType } from '../src/onnx/dtype.js';
 import { toOrtTensor } from '../src/onnx/ort.js';
 import { readTensorFile } from '../src/onnx/tensor-file.js';
+import { arg, median } from './cli-args.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODELS = path.join(REPO, '.zoo', 'models');
@@ -34,16 +35,6 @@ interface Entry {
   inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
   category: string;
 }
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 type LayerTime = { name: string; kind: string; tactic: string; ms: number };
 

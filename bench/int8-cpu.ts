@@ -25,6 +25,7 @@ import { compile } from '../src/compiler/compile.js';
 import type { NumericDType } from '../src/onnx/dtype.js';
 import { toOrtTensor } from '../src/onnx/ort.js';
 import { quantize } from '../src/quantize/quantize.js';
+import { arg, median } from './cli-args.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MODELS = path.join(REPO, '.zoo', 'models');
@@ -33,16 +34,6 @@ interface Entry {
   file: string;
   inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
 }
-
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 
 const feedsOf = (entry: Entry, seed: number) =>
   Object.fromEntries(

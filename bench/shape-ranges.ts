@@ -28,6 +28,7 @@ import { conformanceDir } from '../test/helpers/conformance.js';
 import { dataInputs, withDynamicBatch } from '../test/helpers/dynamic-batch.js';
 import { maskedAttention, paddingMask } from '../test/helpers/masked-attention.js';
 import { ortRun, relativeError } from '../test/runtime/helpers.js';
+import { median } from './cli-args.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name: string, fallback: string) => {
@@ -136,8 +137,6 @@ async function agreement(m: Model, model: string | Uint8Array, feeds: Record<str
   const [got, want] = [await m.run(feeds), await ortRun(model, feeds)];
   return Math.max(...Object.entries(want).map(([name, t]) => relativeError(got[name]!, t)));
 }
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function time(m: Model, feeds: Record<string, ort.Tensor>): Promise<number> {
   const t0 = performance.now();
   await m.run(feeds);
