@@ -210,6 +210,21 @@ struct alignas(16) Vec8 {
 
 inline bool Aligned16(const void* p) { return p == nullptr || reinterpret_cast<uintptr_t>(p) % 16 == 0; }
 
+// The widest unit (16, 8 or 4 bytes, else elem_size itself) in which a copy of elem_size-byte
+// elements may move: `run` (in elements: the gcd of a contiguous run's length and the strides
+// between runs) a whole number of units and both addresses unit-aligned. Copies of 2-byte
+// elements reach the memory bandwidth only 16 bytes a thread (shuffle.cu, gather.cu).
+inline size_t WidestUnit(size_t elem_size, int64_t run, const void* x, const void* y) {
+  for (size_t unit : {size_t{16}, size_t{8}, size_t{4}}) {
+    if (unit <= elem_size) break;
+    if (run % static_cast<int64_t>(unit / elem_size) == 0 && reinterpret_cast<uintptr_t>(x) % unit == 0 &&
+        reinterpret_cast<uintptr_t>(y) % unit == 0) {
+      return unit;
+    }
+  }
+  return elem_size;
+}
+
 // Whether n output elements and every operand offset of `s` fit in 32-bit arithmetic.
 inline bool Fits32(const Strided& s, int64_t n, int operands) {
   if (n >= kInt32LoopLimit) return false;

@@ -109,19 +109,9 @@ class GatherLayer : public IndexCheckingKernel {
     // length and both addresses allow, as the strided copy does (shuffle.cu): a gather that
     // picks q, k or v out of a packed projection copies 16 bytes a thread, not 2.
     const size_t es = DTypeSize(in_[0].dtype);
-    size_t unit = es;
+    const size_t unit = nd_ || elements_ ? es : WidestUnit(es, g_.inner, args.inputs[0], args.outputs[0]);
     GatherGeometry g = g_;
-    if (!nd_ && !elements_) {
-      for (size_t u : {size_t{16}, size_t{8}, size_t{4}}) {
-        if (u <= es) break;
-        if ((g_.inner * es) % u == 0 && reinterpret_cast<uintptr_t>(args.inputs[0]) % u == 0 &&
-            reinterpret_cast<uintptr_t>(args.outputs[0]) % u == 0) {
-          unit = u;
-          break;
-        }
-      }
-      g.inner = g_.inner * static_cast<int64_t>(es) / static_cast<int64_t>(unit);
-    }
+    g.inner = g_.inner * static_cast<int64_t>(es) / static_cast<int64_t>(unit);
     const int64_t count = n * static_cast<int64_t>(es) / static_cast<int64_t>(unit);
     auto launch = [&](auto tag) {
       using B = decltype(tag);

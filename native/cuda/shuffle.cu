@@ -43,19 +43,14 @@ __global__ void StridedCopyKernel32(const B* x, B* y, int n, Strided s) {
 size_t WidenStridedCopy(size_t elem_size, const void* x, const void* y, Strided* s, int64_t* n) {
   const int last = s->nd - 1;
   if (s->stride[0][last] != 1) return elem_size;
-  for (size_t unit : {size_t{16}, size_t{8}, size_t{4}}) {
-    if (unit <= elem_size) break;
-    const int64_t k = static_cast<int64_t>(unit / elem_size);  // elements per unit
-    bool ok = s->dims[last] % k == 0 && reinterpret_cast<uintptr_t>(x) % unit == 0 &&
-              reinterpret_cast<uintptr_t>(y) % unit == 0;
-    for (int d = 0; d < last && ok; ++d) ok = s->stride[0][d] % k == 0;
-    if (!ok) continue;
-    s->dims[last] /= k;
-    for (int d = 0; d < last; ++d) s->stride[0][d] /= k;
-    *n /= k;
-    return unit;
-  }
-  return elem_size;
+  int64_t run = s->dims[last];
+  for (int d = 0; d < last; ++d) run = std::gcd(run, s->stride[0][d]);
+  const size_t unit = WidestUnit(elem_size, run, x, y);
+  const int64_t k = static_cast<int64_t>(unit / elem_size);  // elements per unit
+  s->dims[last] /= k;
+  for (int d = 0; d < last; ++d) s->stride[0][d] /= k;
+  *n /= k;
+  return unit;
 }
 
 class ShuffleKernel : public CudaKernel {
