@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "cpu/aligned_memory.h"
 #include "cpu/cpu_backend.h"
 #include "src/util/env_switches.h"
 #include "src/util/thread_pool.h"
@@ -51,31 +52,6 @@ const Choice& Pick() {
   return choice;
 }
 
-template <typename T>
-std::shared_ptr<T> Aligned(size_t bytes) {
-  void* p = nullptr;
-  if (posix_memalign(&p, 64, std::max<size_t>(bytes, 64)) != 0) throw std::bad_alloc();
-  return std::shared_ptr<T>(static_cast<T*>(p), [](T* q) { std::free(q); });
-}
-
-// Per-thread scratch, grown on demand: 0 the B panels, 1 the C tile.
-void* Scratch(size_t bytes, int which) {
-  struct Buf {
-    void* p = nullptr;
-    size_t n = 0;
-    ~Buf() { std::free(p); }
-  };
-  thread_local Buf bufs[2];
-  Buf& b = bufs[which];
-  if (b.n < bytes) {
-    std::free(b.p);
-    b.p = nullptr;
-    if (posix_memalign(&b.p, 64, bytes) != 0) throw std::bad_alloc();
-    b.n = bytes;
-  }
-  return b.p;
-}
-
 constexpr int64_t kMC = 64;                  // rows per tile: a multiple of both MRs
 constexpr int64_t kBBlockBytes = 256 << 10;  // B panels per tile: about half an L2
 
@@ -90,7 +66,7 @@ PackedInt8 PackedInt8::Pack(int64_t m, int64_t k, const int8_t* a, int64_t rs, i
   p.groups = (k + 3) / 4;
   p.mr = Pick().mr;
   const int64_t panels = (m + p.mr - 1) / p.mr;
-  p.data = Aligned<int8_t>(static_cast<size_t>(panels * p.mr * p.groups * 4));
+  p.data = AlignedBlock<int8_t>(static_cast<size_t>(panels * p.mr * p.groups * 4));
   int8_t* out = p.data.get();
   std::memset(out, 0, static_cast<size_t>(panels * p.mr * p.groups * 4));
   p.row_sums.assign(m, 0);
@@ -173,8 +149,8 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
   thread_local uint64_t held_product = 0;
   thread_local int64_t held_block = -1;
   ParallelFor(threads, row_blocks * col_blocks, 1, [&](int64_t t0, int64_t t1) {
-    uint8_t* pb = static_cast<uint8_t*>(Scratch(static_cast<size_t>(nc * groups * 4 + 64), 0));
-    int32_t* ct = static_cast<int32_t*>(Scratch(static_cast<size_t>(mc * nc) * sizeof(int32_t), 1));
+    uint8_t* pb = static_cast<uint8_t*>(ThreadScratch(static_cast<size_t>(nc * groups * 4 + 64), kIgemmB));
+    int32_t* ct = static_cast<int32_t*>(ThreadScratch(static_cast<size_t>(mc * nc) * sizeof(int32_t), kIgemmC));
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t jb = t / row_blocks, ib = t % row_blocks;
       const int64_t j0 = jb * nc, i0 = ib * mc;

@@ -10,6 +10,7 @@
 #include <string>
 #include <tuple>
 
+#include "cpu/aligned_memory.h"
 #include "cpu/cpu_backend.h"
 #include "src/util/env_switches.h"
 #include "src/util/thread_pool.h"
@@ -44,24 +45,6 @@ const Choice& PickKernel() {
     return HasAvx2Fma() ? avx2 : portable;
   }();
   return choice;
-}
-
-// Per-thread packing buffers, grown on demand and kept for the thread's life.
-float* PackBuffer(size_t floats, int which) {
-  struct Buf {
-    float* p = nullptr;
-    size_t n = 0;
-    ~Buf() { std::free(p); }
-  };
-  thread_local Buf bufs[2];
-  Buf& b = bufs[which];
-  if (b.n < floats) {
-    std::free(b.p);
-    b.p = nullptr;
-    if (posix_memalign(reinterpret_cast<void**>(&b.p), 64, floats * sizeof(float)) != 0) throw std::bad_alloc();
-    b.n = floats;
-  }
-  return b.p;
 }
 
 // A block rows [0, mc) x cols [0, kc) into MR-row panels: panel p holds, for each k, the
@@ -210,8 +193,12 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
   const Tiling tiling = PlanTiles(m, n, MR, NR, threads);
   const int64_t mc = tiling.mc, nc = tiling.nc, nc_blocks = (n + nc - 1) / nc, mc_blocks = (m + mc - 1) / mc;
   ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
-    float* own_a = packed_a ? nullptr : PackBuffer(static_cast<size_t>(kMC * kKC), 0);
-    float* own_b = packed_b ? nullptr : PackBuffer(static_cast<size_t>(kKC * kNCMax), 1);
+    float* own_a = packed_a
+                       ? nullptr
+                       : static_cast<float*>(ThreadScratch(static_cast<size_t>(kMC * kKC) * sizeof(float), kSgemmA));
+    float* own_b = packed_b
+                       ? nullptr
+                       : static_cast<float*>(ThreadScratch(static_cast<size_t>(kKC * kNCMax) * sizeof(float), kSgemmB));
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t i0 = (t / nc_blocks) * mc, j0 = (t % nc_blocks) * nc;
       const int64_t mcur = std::min(mc, m - i0), ncur = std::min(nc, n - j0);
@@ -310,13 +297,6 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
 
 namespace {
 
-// Aligned floats, freed with free().
-std::shared_ptr<float> AlignedFloats(size_t n) {
-  void* p = nullptr;
-  if (posix_memalign(&p, 64, std::max<size_t>(n, 1) * sizeof(float)) != 0) throw std::bad_alloc();
-  return std::shared_ptr<float>(static_cast<float*>(p), [](float* q) { std::free(q); });
-}
-
 // Packings alive, by what was packed: a second engine instance or context of the same weights
 // shares the first one's panels. The key holds a hash of the bytes as well as their address: a
 // packing can outlive its source (a half adapter frees its widened weights before the kernel
@@ -367,7 +347,7 @@ std::shared_ptr<const float> SharedPacking(const PackKey& key, size_t floats, Pa
   if (auto found = alive.find(key); found != alive.end()) {
     if (std::shared_ptr<const float> p = found->second.lock()) return p;
   }
-  std::shared_ptr<float> buf = AlignedFloats(floats);
+  std::shared_ptr<float> buf = AlignedBlock<float>(floats * sizeof(float));
   pack(buf.get());
   alive[key] = buf;
   return buf;
