@@ -8,6 +8,7 @@
 #include "cpu/sgemm.h"
 #include "src/ir/quant_form.h"
 #include "src/util/aligned_buffer.h"
+#include "src/util/host_copy.h"
 #include "src/util/thread_pool.h"
 
 namespace hybridrt {
@@ -92,8 +93,8 @@ class CpuBackend : public Backend {
   std::shared_ptr<const void> UploadWeights(const void* host, size_t) override {
     return std::shared_ptr<const void>(host, [](const void*) {});  // the engine's store is device memory here
   }
-  void CopyToDevice(void* dst, const void* src, size_t bytes, Stream&) override { std::memcpy(dst, src, bytes); }
-  void CopyToHost(void* dst, const void* src, size_t bytes, Stream&) override { std::memcpy(dst, src, bytes); }
+  void CopyToDevice(void* dst, const void* src, size_t bytes, Stream&) override { CopyHostMemory(dst, src, bytes); }
+  void CopyToHost(void* dst, const void* src, size_t bytes, Stream&) override { CopyHostMemory(dst, src, bytes); }
   void Synchronize(Stream&) override {}
 
  private:

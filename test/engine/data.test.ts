@@ -23,6 +23,18 @@ describe('shuffle', () => {
       }
     }
   });
+  it('transpose of an 8 MB tensor (the input and output copies split over threads, util/host_copy.h)', () =>
+    // 4 x 512 x 1024 float32 = 8 MiB in and out: above kParallelCopyBytes (2 MiB), so the
+    // engine's input and output copies run in 1 MiB chunks on several threads; a chunk copied
+    // to the wrong offset shows as a mismatch against onnxruntime.
+    checkLayer({
+      op: 'Transpose',
+      attrs: { perm: [0, 2, 1] },
+      inputs: [randomFloat([4, 512, 1024], 9)],
+      kind: 'shuffle',
+      params: { firstPerm: [0, 2, 1] },
+      tol: 0,
+    }));
   it('reshape and flatten', async () => {
     const x = randomFloat([2, 3, 4], 3);
     await checkLayer({

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "src/util/error.h"
+#include "src/util/host_copy.h"
 
 namespace hybridrt {
 
@@ -161,7 +162,7 @@ void ExecutionContext::SetInput(size_t i, const void* host, size_t bytes) {
   bound_[i].reset();
   if (!bytes) return;
   if (staged_) {
-    std::memcpy(staging_in_[i].get(), host, bytes);
+    CopyHostMemory(staging_in_[i].get(), host, bytes);
     return;
   }
   void* dst = const_cast<void*>(TensorAddress(engine_->network().inputs[i]));
@@ -277,7 +278,7 @@ void ExecutionContext::GetOutput(size_t i, void* host) {
   const size_t bytes = TensorBytes(engine_->network().outputs[i]);
   if (!bytes) return;
   if (staged_) {
-    std::memcpy(host, staging_out_[i].get(), bytes);
+    CopyHostMemory(host, staging_out_[i].get(), bytes);
     return;
   }
   engine_->backend().CopyToHost(host, TensorAddress(engine_->network().outputs[i]), bytes, *stream_);

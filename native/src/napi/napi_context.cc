@@ -16,6 +16,7 @@
 #include "src/napi/napi_device_tensor.h"
 #include "src/napi/napi_util.h"
 #include "src/util/error.h"
+#include "src/util/host_copy.h"
 
 namespace hybridrt {
 
@@ -111,7 +112,7 @@ class RunWorker : public PromiseWorker {
       return Napi::ArrayBuffer(env, value);
     }
     Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, bytes);
-    std::memcpy(buf.Data(), data, bytes);
+    CopyHostMemory(buf.Data(), data, bytes);
     return buf;
   }
   Napi::Value Result(Napi::Env env) override {
