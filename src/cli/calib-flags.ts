@@ -4,9 +4,11 @@
  * --calib-data DIR, --calib-method entropy|minmax|percentile, --calib-percentile P and
  * --calib-cache FILE (trtexec spells it --calib FILE), read into the calibration options that
  * quantize() and compile() take (src/compiler/int8.ts, src/quantize/calibrate.ts check them).
+ * Also the int8 precision policy's flags of `hybrid-run model.onnx --int8`: --int8-sensitivity
+ * and --accuracy-target cosine=0.999 (compile()'s int8Sensitivity and accuracyTarget).
  */
 import { type Command, Option } from 'commander';
-import type { CalibrationOption } from '../compiler/int8.js';
+import { type CalibrationOption, type Int8PolicyOption, checkInt8PolicyOption } from '../compiler/int8.js';
 import { HybridError } from '../errors.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
 import { CALIBRATION_METHODS } from '../quantize/calibrate.js';
@@ -19,6 +21,54 @@ export interface CalibrationFlags {
   calibCache?: string;
   /** trtexec's --calib FILE: --calib-cache. */
   calib?: string;
+  /** --int8-sensitivity and --accuracy-target (hybrid-run model.onnx only). */
+  int8Sensitivity?: boolean;
+  accuracyTarget?: string;
+}
+
+/** Adds the precision policy's flags (compile()'s int8Sensitivity and accuracyTarget). */
+export function addInt8PolicyFlags(command: Command): Command {
+  return command
+    .option(
+      '--int8-sensitivity',
+      'with --calib-data, measure each Conv/MatMul/Gemm alone in int8 against fp32 on the calibration data, listed in the report (e.g. --int8-sensitivity)',
+    )
+    .option(
+      '--accuracy-target <metric=value>',
+      'with --calib-data, keep the most sensitive layers in float until the int8 outputs meet this agreement with fp32 on the calibration data: cosine and/or top1, comma-separated (e.g. --accuracy-target cosine=0.999)',
+    );
+}
+
+/**
+ * --int8-sensitivity and --accuracy-target as compile() options, undefined where neither is
+ * given: they need int8 and --calib-data; the values are checked as compile() checks them.
+ */
+export function int8PolicyFromFlags(f: CalibrationFlags, int8: boolean, calibration: CalibrationOption | undefined): Int8PolicyOption | undefined {
+  if (!f.int8Sensitivity && f.accuracyTarget === undefined) return undefined;
+  const flag = f.accuracyTarget !== undefined ? `--accuracy-target ${f.accuracyTarget}` : '--int8-sensitivity';
+  if (!int8) throw new HybridError('OPTION', `${flag}: the precision policy is for int8: add --precision int8 (trtexec: --int8) and --calib-data`);
+  if (calibration?.data === undefined) {
+    throw new HybridError('OPTION', `${flag}: measures the int8 model against fp32 on the calibration data: add --calib-data DIR`);
+  }
+  let accuracyTarget: Record<string, number> | undefined;
+  if (f.accuracyTarget !== undefined) {
+    accuracyTarget = {};
+    for (const part of f.accuracyTarget.split(',')) {
+      const m = /^\s*([A-Za-z0-9_]+)\s*=\s*(\S+)\s*$/.exec(part);
+      if (!m) throw bad('--accuracy-target', f.accuracyTarget, 'expected metric=value, e.g. cosine=0.999 or top1=0.99');
+      const v = Number(m[2]);
+      if (!Number.isFinite(v)) throw bad('--accuracy-target', f.accuracyTarget, `'${m[2]}' is not a number`);
+      accuracyTarget[m[1]!] = v;
+    }
+  }
+  const o: Int8PolicyOption = { ...(f.int8Sensitivity ? { int8Sensitivity: true } : {}), ...(accuracyTarget ? { accuracyTarget } : {}) };
+  try {
+    checkInt8PolicyOption(['int8'], calibration, o);
+  } catch (e) {
+    if (e instanceof HybridError) throw new HybridError('OPTION', `${flag}: ${e.message}`, { cause: e });
+    throw e;
+  }
+  return o;
 }
 
 /** Adds the calibration flags to `command`; `use` says what they serve, for the help text. */

@@ -11,13 +11,17 @@
  *   DequantizeLinear it reads runs in another segment (the engine then gets a float input), or
  *   the node has one of the cases docs/quantization.md lists as not folded (a Gemm's alpha or
  *   transposed A), the reason says so;
- * - 'policy': the builder kept the layer in a precision by policy (its precision note).
+ * - 'policy': the builder kept the layer in a precision by policy (its precision note);
+ * - 'sensitivity': int8's precision policy (accuracyTarget, src/quantize/policy.ts) left it
+ *   float in the Q/DQ model, as one of the most sensitive layers.
+ * With int8Sensitivity or accuracyTarget, the section carries what the policy measured.
  */
 import type { NativeLayerInfo } from '../engine/native.js';
 import { attrFloat, attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
-import type { ReportInt8, ReportInt8Kept } from '../report/int8.js';
+import { type ReportInt8, type ReportInt8Kept, targetText } from '../report/int8.js';
 import type { ReportData, ReportNode } from '../report/model.js';
+import type { PolicyFindings } from '../quantize/policy.js';
 import { QUANTIZED_OPS } from '../quantize/targets.js';
 import type { Backend } from './options.js';
 
@@ -77,6 +81,15 @@ function engineReason(
   };
 }
 
+/** Why the policy kept `node`: its rank and what it alone in int8 costs. */
+function keptBySensitivity(node: string, f: PolicyFindings): string {
+  const p = f.policy!;
+  const rank = p.kept.indexOf(node) + 1;
+  const s = f.sensitivity?.find((l) => l.node === node);
+  const alone = s ? `: alone in int8, cosine ${Number(s.cosine.toPrecision(6))}, top-1 ${Number(s.top1.toPrecision(6))} against fp32` : '';
+  return `kept by sensitivity (number ${rank}, most sensitive first, of the ${p.kept.length} layer(s) kept in float to meet ${targetText(p.target)})${alone}`;
+}
+
 /**
  * The section, where int8 was asked for (`requested`) or the compiled graph has Q/DQ nodes;
  * undefined otherwise. `layers`: each built engine's layers by segment id.
@@ -87,6 +100,7 @@ export function int8Section(
   layers: ReadonlyMap<number, readonly NativeLayerInfo[]>,
   backend: Backend,
   requested: boolean,
+  findings?: PolicyFindings,
 ): ReportInt8 | undefined {
   if (!requested && !graph.nodes.some(isQdq)) return undefined;
   const quantizable = data.nodes.filter((n) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType));
@@ -103,7 +117,15 @@ export function int8Section(
     if (layer?.precision === 'int8') continue;
     const at = { ...base, ...(layer ? { layer: layer.name } : {}), precision: layer?.precision ?? 'fp32' };
     if (backend !== 'cpu') kept.push({ ...at, kind: 'backend', reason: `no int8 kernel on the ${backend} backend (int8 layers exist on cpu)` });
+    else if (findings?.exclude.has(n.name)) kept.push({ ...at, kind: 'sensitivity', reason: keptBySensitivity(n.name, findings) });
     else kept.push({ ...at, ...engineReason(graph, graph.node(n.name), layer, segmentOf) });
   }
-  return { requested, quantizable: quantizable.length, int8: quantizable.length - kept.length, kept };
+  return {
+    requested,
+    quantizable: quantizable.length,
+    int8: quantizable.length - kept.length,
+    kept,
+    ...(findings?.sensitivity ? { sensitivity: findings.sensitivity } : {}),
+    ...(findings?.policy ? { policy: findings.policy } : {}),
+  };
 }

@@ -24,9 +24,10 @@ export interface CollectOptions {
   progress?: boolean;
 }
 
-function progressBar(enabled: boolean, total: number | undefined): { tick(): void; stop(): void } {
+/** A progress bar of `what` (e.g. 'calibrate') counting `unit`s on stderr; a no-op where not enabled. */
+export function progressBar(enabled: boolean, total: number | undefined, what = 'calibrate', unit = 'batches'): { tick(): void; stop(): void } {
   if (!enabled) return { tick() {}, stop() {} };
-  const format = total ? 'calibrate [{bar}] {value}/{total} batches {duration_formatted}' : 'calibrate {value} batches {duration_formatted}';
+  const format = total ? `${what} [{bar}] {value}/{total} ${unit} {duration_formatted}` : `${what} {value} ${unit} {duration_formatted}`;
   const bar = new cliProgress.SingleBar(
     { format, stream: process.stderr, clearOnComplete: true, hideCursor: true },
     cliProgress.Presets.shades_classic,

@@ -11,6 +11,9 @@
  * - every float32 initializer they read as their weight becomes int8, one symmetric scale per
  *   output channel (weights.ts) behind a DequantizeLinear; per tensor before opset 13, which
  *   has no per-axis DequantizeLinear. Biases stay float32.
+ * - `exclude` (node names): those quantized ops keep their float inputs and weights (the
+ *   precision policy's layers kept in float, src/quantize/policy.ts); an activation only they
+ *   read gets no Q/DQ pair, a weight only they read stays float32.
  * The graph is modified in place; new values and nodes get names no other value has.
  */
 import { HybridError } from '../errors.js';
@@ -42,7 +45,7 @@ function namer(graph: Graph): (base: string) => string {
   };
 }
 
-export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>): QdqSummary {
+export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exclude: ReadonlySet<string> = new Set()): QdqSummary {
   const opset = graph.opsets.get('') ?? 1;
   if (opset < 10) {
     throw new HybridError(
@@ -57,11 +60,12 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>): Qd
   const insert = (consumer: Node, ...nodes: Node[]) => before.set(consumer, [...(before.get(consumer) ?? []), ...nodes]);
   const node = (opType: string, inputs: string[], outputs: string[], attributes: Node['attributes'] = []): Node =>
     ({ name: fresh(`${outputs[0]}_node`), opType, domain: '', inputs, outputs, attributes }) as Node;
-  const quantized = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType);
+  const quantized = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType) && !exclude.has(n.name);
 
-  const activations = activationTargets(graph).filter((t) => scales.has(t));
+  const readersOf = (t: string) => graph.nodes.filter((n) => quantized(n) && (n.inputs[0] === t || n.inputs[1] === t));
+  const activations = activationTargets(graph).filter((t) => scales.has(t) && readersOf(t).length);
   for (const t of activations) {
-    const readers = graph.nodes.filter((n) => quantized(n) && (n.inputs[0] === t || n.inputs[1] === t));
+    const readers = readersOf(t);
     const scale = fresh(`${t}_scale`);
     const zp = fresh(`${t}_zero_point`);
     graph.setInitializer(scale, { dtype: 'float32', dims: [], data: Float32Array.of(scales.get(t)!) });
@@ -75,6 +79,7 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>): Qd
   const weights: string[] = [];
   const done = new Map<string, string>(); // weight@axis -> DQ output
   for (const { node: n, input, axis } of weightTargets(graph)) {
+    if (exclude.has(n.name)) continue;
     const w = n.inputs[input]!;
     const key = `${w}@${perChannel ? axis : 'tensor'}`;
     let dq = done.get(key);

@@ -24,6 +24,21 @@ export interface QuantizeResult extends QdqSummary {
 }
 
 /**
+ * The Q/DQ layout of `graph` (not modified) from its activation scales, the `exclude`d layers
+ * (node names) left float: the one recipe, which qdqModel and the precision policy's
+ * variants (policy.ts) share.
+ */
+export function qdqLayout(
+  graph: Graph,
+  scales: ReadonlyMap<string, number>,
+  exclude: ReadonlySet<string> = new Set(),
+): { proto: ModelProto; summary: QdqSummary } {
+  const g = graph.clone();
+  const summary = insertQdq(g, scales, exclude);
+  return { proto: g.toModel(), summary };
+}
+
+/**
  * A graph (modelGraph's) calibrated and laid out as a Q/DQ model: the one recipe quantize()
  * writes and compile()'s implicit int8 compiles, so that both build the same model.
  */
@@ -32,8 +47,7 @@ export async function qdqModel(
   options: CalibrationOptions,
 ): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary }> {
   const calibration = await calibrateGraph(graph, options);
-  const summary = insertQdq(graph, calibration.scales);
-  return { proto: graph.toModel(), calibration, summary };
+  return { ...qdqLayout(graph, calibration.scales), calibration };
 }
 
 /** Quantizes a model (a path, its bytes or a ModelProto) into the QDQ format. */

@@ -43,3 +43,14 @@ export function weightTargets(graph: Graph): WeightTarget[] {
   }
   return out;
 }
+
+/**
+ * The layers int8 takes: the quantized ops whose A and B are both quantized by the Q/DQ model
+ * (A an activation, B an activation or a weight), in graph order. The precision policy
+ * (policy.ts) measures and keeps these; a node with a constant A, say, stays float anyway.
+ */
+export function quantizableNodes(graph: Graph): Node[] {
+  const activations = new Set(activationTargets(graph));
+  const weights = new Set(weightTargets(graph).map((t) => t.node));
+  return graph.nodes.filter((n) => isQuantized(n) && activations.has(n.inputs[0]!) && (activations.has(n.inputs[1]!) || weights.has(n)));
+}

@@ -266,9 +266,52 @@ const schema11 = {
               segment: { $ref: '#/definitions/count' },
               layer: { type: 'string' },
               precision: { type: 'string' },
-              kind: { enum: ['backend', 'fallback', 'not-quantized', 'qdq-pass', 'policy'] },
+              kind: { enum: ['backend', 'fallback', 'not-quantized', 'qdq-pass', 'policy', 'sensitivity'] },
               reason: { type: 'string' },
             },
+          },
+        },
+        sensitivity: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['node', 'opType', 'cosine', 'maxAbsError', 'top1'],
+            properties: {
+              node: { type: 'string' },
+              opType: { type: 'string' },
+              cosine: { type: ['number', 'null'] },
+              maxAbsError: { type: ['number', 'null'] },
+              top1: { type: ['number', 'null'] },
+            },
+          },
+        },
+        policy: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['target', 'allInt8', 'final', 'kept', 'outcome', 'evaluations'],
+          properties: {
+            target: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: { cosine: { type: 'number' }, top1: { type: 'number' } },
+            },
+            allInt8: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cosine', 'maxAbsError', 'top1'],
+              properties: { cosine: { type: ['number', 'null'] }, maxAbsError: { type: ['number', 'null'] }, top1: { type: ['number', 'null'] } },
+            },
+            final: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cosine', 'maxAbsError', 'top1'],
+              properties: { cosine: { type: ['number', 'null'] }, maxAbsError: { type: ['number', 'null'] }, top1: { type: ['number', 'null'] } },
+            },
+            kept: { type: 'array', items: { type: 'string' } },
+            outcome: { enum: ['met', 'met-as-is', 'all-kept'] },
+            evaluations: { $ref: '#/definitions/count' },
           },
         },
       },
@@ -4731,7 +4774,14 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           errors++;
         }
         for (const key20 in data128) {
-          if (!(key20 === 'requested' || key20 === 'quantizable' || key20 === 'int8' || key20 === 'kept')) {
+          if (!(
+            key20 === 'requested' ||
+            key20 === 'quantizable' ||
+            key20 === 'int8' ||
+            key20 === 'kept' ||
+            key20 === 'sensitivity' ||
+            key20 === 'policy'
+          )) {
             const err248 = {
               instancePath: instancePath + '/int8',
               schemaPath: '#/properties/int8/additionalProperties',
@@ -5066,7 +5116,8 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                     data139 === 'fallback' ||
                     data139 === 'not-quantized' ||
                     data139 === 'qdq-pass' ||
-                    data139 === 'policy'
+                    data139 === 'policy' ||
+                    data139 === 'sensitivity'
                   )) {
                     const err267 = {
                       instancePath: instancePath + '/int8/kept/' + i32 + '/kind',
@@ -5132,8 +5183,807 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data128.sensitivity !== undefined) {
+          let data141 = data128.sensitivity;
+          if (Array.isArray(data141)) {
+            const len33 = data141.length;
+            for (let i33 = 0; i33 < len33; i33++) {
+              let data142 = data141[i33];
+              if (data142 && typeof data142 == 'object' && !Array.isArray(data142)) {
+                if (data142.node === undefined) {
+                  const err271 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i33,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'node' },
+                    message: "must have required property '" + 'node' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err271];
+                  } else {
+                    vErrors.push(err271);
+                  }
+                  errors++;
+                }
+                if (data142.opType === undefined) {
+                  const err272 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i33,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'opType' },
+                    message: "must have required property '" + 'opType' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err272];
+                  } else {
+                    vErrors.push(err272);
+                  }
+                  errors++;
+                }
+                if (data142.cosine === undefined) {
+                  const err273 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i33,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'cosine' },
+                    message: "must have required property '" + 'cosine' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err273];
+                  } else {
+                    vErrors.push(err273);
+                  }
+                  errors++;
+                }
+                if (data142.maxAbsError === undefined) {
+                  const err274 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i33,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'maxAbsError' },
+                    message: "must have required property '" + 'maxAbsError' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err274];
+                  } else {
+                    vErrors.push(err274);
+                  }
+                  errors++;
+                }
+                if (data142.top1 === undefined) {
+                  const err275 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i33,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'top1' },
+                    message: "must have required property '" + 'top1' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err275];
+                  } else {
+                    vErrors.push(err275);
+                  }
+                  errors++;
+                }
+                for (const key22 in data142) {
+                  if (!(key22 === 'node' || key22 === 'opType' || key22 === 'cosine' || key22 === 'maxAbsError' || key22 === 'top1')) {
+                    const err276 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i33,
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key22 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err276];
+                    } else {
+                      vErrors.push(err276);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.node !== undefined) {
+                  if (typeof data142.node !== 'string') {
+                    const err277 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i33 + '/node',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/node/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err277];
+                    } else {
+                      vErrors.push(err277);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.opType !== undefined) {
+                  if (typeof data142.opType !== 'string') {
+                    const err278 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i33 + '/opType',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/opType/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err278];
+                    } else {
+                      vErrors.push(err278);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.cosine !== undefined) {
+                  let data145 = data142.cosine;
+                  if (!(typeof data145 == 'number' && isFinite(data145)) && data145 !== null) {
+                    const err279 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i33 + '/cosine',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.sensitivity.items.properties.cosine.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err279];
+                    } else {
+                      vErrors.push(err279);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.maxAbsError !== undefined) {
+                  let data146 = data142.maxAbsError;
+                  if (!(typeof data146 == 'number' && isFinite(data146)) && data146 !== null) {
+                    const err280 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i33 + '/maxAbsError',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/maxAbsError/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.sensitivity.items.properties.maxAbsError.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err280];
+                    } else {
+                      vErrors.push(err280);
+                    }
+                    errors++;
+                  }
+                }
+                if (data142.top1 !== undefined) {
+                  let data147 = data142.top1;
+                  if (!(typeof data147 == 'number' && isFinite(data147)) && data147 !== null) {
+                    const err281 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i33 + '/top1',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.sensitivity.items.properties.top1.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err281];
+                    } else {
+                      vErrors.push(err281);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err282 = {
+                  instancePath: instancePath + '/int8/sensitivity/' + i33,
+                  schemaPath: '#/properties/int8/properties/sensitivity/items/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err282];
+                } else {
+                  vErrors.push(err282);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err283 = {
+              instancePath: instancePath + '/int8/sensitivity',
+              schemaPath: '#/properties/int8/properties/sensitivity/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err283];
+            } else {
+              vErrors.push(err283);
+            }
+            errors++;
+          }
+        }
+        if (data128.policy !== undefined) {
+          let data148 = data128.policy;
+          if (data148 && typeof data148 == 'object' && !Array.isArray(data148)) {
+            if (data148.target === undefined) {
+              const err284 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'target' },
+                message: "must have required property '" + 'target' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err284];
+              } else {
+                vErrors.push(err284);
+              }
+              errors++;
+            }
+            if (data148.allInt8 === undefined) {
+              const err285 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'allInt8' },
+                message: "must have required property '" + 'allInt8' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err285];
+              } else {
+                vErrors.push(err285);
+              }
+              errors++;
+            }
+            if (data148.final === undefined) {
+              const err286 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'final' },
+                message: "must have required property '" + 'final' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err286];
+              } else {
+                vErrors.push(err286);
+              }
+              errors++;
+            }
+            if (data148.kept === undefined) {
+              const err287 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'kept' },
+                message: "must have required property '" + 'kept' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err287];
+              } else {
+                vErrors.push(err287);
+              }
+              errors++;
+            }
+            if (data148.outcome === undefined) {
+              const err288 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'outcome' },
+                message: "must have required property '" + 'outcome' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err288];
+              } else {
+                vErrors.push(err288);
+              }
+              errors++;
+            }
+            if (data148.evaluations === undefined) {
+              const err289 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'evaluations' },
+                message: "must have required property '" + 'evaluations' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err289];
+              } else {
+                vErrors.push(err289);
+              }
+              errors++;
+            }
+            for (const key23 in data148) {
+              if (!(
+                key23 === 'target' ||
+                key23 === 'allInt8' ||
+                key23 === 'final' ||
+                key23 === 'kept' ||
+                key23 === 'outcome' ||
+                key23 === 'evaluations'
+              )) {
+                const err290 = {
+                  instancePath: instancePath + '/int8/policy',
+                  schemaPath: '#/properties/int8/properties/policy/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key23 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err290];
+                } else {
+                  vErrors.push(err290);
+                }
+                errors++;
+              }
+            }
+            if (data148.target !== undefined) {
+              let data149 = data148.target;
+              if (data149 && typeof data149 == 'object' && !Array.isArray(data149)) {
+                if (Object.keys(data149).length < 1) {
+                  const err291 = {
+                    instancePath: instancePath + '/int8/policy/target',
+                    schemaPath: '#/properties/int8/properties/policy/properties/target/minProperties',
+                    keyword: 'minProperties',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 properties',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err291];
+                  } else {
+                    vErrors.push(err291);
+                  }
+                  errors++;
+                }
+                for (const key24 in data149) {
+                  if (!(key24 === 'cosine' || key24 === 'top1')) {
+                    const err292 = {
+                      instancePath: instancePath + '/int8/policy/target',
+                      schemaPath: '#/properties/int8/properties/policy/properties/target/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key24 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err292];
+                    } else {
+                      vErrors.push(err292);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.cosine !== undefined) {
+                  let data150 = data149.cosine;
+                  if (!(typeof data150 == 'number' && isFinite(data150))) {
+                    const err293 = {
+                      instancePath: instancePath + '/int8/policy/target/cosine',
+                      schemaPath: '#/properties/int8/properties/policy/properties/target/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err293];
+                    } else {
+                      vErrors.push(err293);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.top1 !== undefined) {
+                  let data151 = data149.top1;
+                  if (!(typeof data151 == 'number' && isFinite(data151))) {
+                    const err294 = {
+                      instancePath: instancePath + '/int8/policy/target/top1',
+                      schemaPath: '#/properties/int8/properties/policy/properties/target/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err294];
+                    } else {
+                      vErrors.push(err294);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err295 = {
+                  instancePath: instancePath + '/int8/policy/target',
+                  schemaPath: '#/properties/int8/properties/policy/properties/target/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err295];
+                } else {
+                  vErrors.push(err295);
+                }
+                errors++;
+              }
+            }
+            if (data148.allInt8 !== undefined) {
+              let data152 = data148.allInt8;
+              if (data152 && typeof data152 == 'object' && !Array.isArray(data152)) {
+                if (data152.cosine === undefined) {
+                  const err296 = {
+                    instancePath: instancePath + '/int8/policy/allInt8',
+                    schemaPath: '#/properties/int8/properties/policy/properties/allInt8/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'cosine' },
+                    message: "must have required property '" + 'cosine' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err296];
+                  } else {
+                    vErrors.push(err296);
+                  }
+                  errors++;
+                }
+                if (data152.maxAbsError === undefined) {
+                  const err297 = {
+                    instancePath: instancePath + '/int8/policy/allInt8',
+                    schemaPath: '#/properties/int8/properties/policy/properties/allInt8/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'maxAbsError' },
+                    message: "must have required property '" + 'maxAbsError' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err297];
+                  } else {
+                    vErrors.push(err297);
+                  }
+                  errors++;
+                }
+                if (data152.top1 === undefined) {
+                  const err298 = {
+                    instancePath: instancePath + '/int8/policy/allInt8',
+                    schemaPath: '#/properties/int8/properties/policy/properties/allInt8/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'top1' },
+                    message: "must have required property '" + 'top1' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err298];
+                  } else {
+                    vErrors.push(err298);
+                  }
+                  errors++;
+                }
+                for (const key25 in data152) {
+                  if (!(key25 === 'cosine' || key25 === 'maxAbsError' || key25 === 'top1')) {
+                    const err299 = {
+                      instancePath: instancePath + '/int8/policy/allInt8',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key25 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err299];
+                    } else {
+                      vErrors.push(err299);
+                    }
+                    errors++;
+                  }
+                }
+                if (data152.cosine !== undefined) {
+                  let data153 = data152.cosine;
+                  if (!(typeof data153 == 'number' && isFinite(data153)) && data153 !== null) {
+                    const err300 = {
+                      instancePath: instancePath + '/int8/policy/allInt8/cosine',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.allInt8.properties.cosine.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err300];
+                    } else {
+                      vErrors.push(err300);
+                    }
+                    errors++;
+                  }
+                }
+                if (data152.maxAbsError !== undefined) {
+                  let data154 = data152.maxAbsError;
+                  if (!(typeof data154 == 'number' && isFinite(data154)) && data154 !== null) {
+                    const err301 = {
+                      instancePath: instancePath + '/int8/policy/allInt8/maxAbsError',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/properties/maxAbsError/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.allInt8.properties.maxAbsError.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err301];
+                    } else {
+                      vErrors.push(err301);
+                    }
+                    errors++;
+                  }
+                }
+                if (data152.top1 !== undefined) {
+                  let data155 = data152.top1;
+                  if (!(typeof data155 == 'number' && isFinite(data155)) && data155 !== null) {
+                    const err302 = {
+                      instancePath: instancePath + '/int8/policy/allInt8/top1',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.allInt8.properties.top1.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err302];
+                    } else {
+                      vErrors.push(err302);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err303 = {
+                  instancePath: instancePath + '/int8/policy/allInt8',
+                  schemaPath: '#/properties/int8/properties/policy/properties/allInt8/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err303];
+                } else {
+                  vErrors.push(err303);
+                }
+                errors++;
+              }
+            }
+            if (data148.final !== undefined) {
+              let data156 = data148.final;
+              if (data156 && typeof data156 == 'object' && !Array.isArray(data156)) {
+                if (data156.cosine === undefined) {
+                  const err304 = {
+                    instancePath: instancePath + '/int8/policy/final',
+                    schemaPath: '#/properties/int8/properties/policy/properties/final/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'cosine' },
+                    message: "must have required property '" + 'cosine' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err304];
+                  } else {
+                    vErrors.push(err304);
+                  }
+                  errors++;
+                }
+                if (data156.maxAbsError === undefined) {
+                  const err305 = {
+                    instancePath: instancePath + '/int8/policy/final',
+                    schemaPath: '#/properties/int8/properties/policy/properties/final/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'maxAbsError' },
+                    message: "must have required property '" + 'maxAbsError' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err305];
+                  } else {
+                    vErrors.push(err305);
+                  }
+                  errors++;
+                }
+                if (data156.top1 === undefined) {
+                  const err306 = {
+                    instancePath: instancePath + '/int8/policy/final',
+                    schemaPath: '#/properties/int8/properties/policy/properties/final/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'top1' },
+                    message: "must have required property '" + 'top1' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err306];
+                  } else {
+                    vErrors.push(err306);
+                  }
+                  errors++;
+                }
+                for (const key26 in data156) {
+                  if (!(key26 === 'cosine' || key26 === 'maxAbsError' || key26 === 'top1')) {
+                    const err307 = {
+                      instancePath: instancePath + '/int8/policy/final',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key26 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err307];
+                    } else {
+                      vErrors.push(err307);
+                    }
+                    errors++;
+                  }
+                }
+                if (data156.cosine !== undefined) {
+                  let data157 = data156.cosine;
+                  if (!(typeof data157 == 'number' && isFinite(data157)) && data157 !== null) {
+                    const err308 = {
+                      instancePath: instancePath + '/int8/policy/final/cosine',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.final.properties.cosine.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err308];
+                    } else {
+                      vErrors.push(err308);
+                    }
+                    errors++;
+                  }
+                }
+                if (data156.maxAbsError !== undefined) {
+                  let data158 = data156.maxAbsError;
+                  if (!(typeof data158 == 'number' && isFinite(data158)) && data158 !== null) {
+                    const err309 = {
+                      instancePath: instancePath + '/int8/policy/final/maxAbsError',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/properties/maxAbsError/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.final.properties.maxAbsError.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err309];
+                    } else {
+                      vErrors.push(err309);
+                    }
+                    errors++;
+                  }
+                }
+                if (data156.top1 !== undefined) {
+                  let data159 = data156.top1;
+                  if (!(typeof data159 == 'number' && isFinite(data159)) && data159 !== null) {
+                    const err310 = {
+                      instancePath: instancePath + '/int8/policy/final/top1',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.final.properties.top1.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err310];
+                    } else {
+                      vErrors.push(err310);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err311 = {
+                  instancePath: instancePath + '/int8/policy/final',
+                  schemaPath: '#/properties/int8/properties/policy/properties/final/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err311];
+                } else {
+                  vErrors.push(err311);
+                }
+                errors++;
+              }
+            }
+            if (data148.kept !== undefined) {
+              let data160 = data148.kept;
+              if (Array.isArray(data160)) {
+                const len34 = data160.length;
+                for (let i34 = 0; i34 < len34; i34++) {
+                  if (typeof data160[i34] !== 'string') {
+                    const err312 = {
+                      instancePath: instancePath + '/int8/policy/kept/' + i34,
+                      schemaPath: '#/properties/int8/properties/policy/properties/kept/items/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err312];
+                    } else {
+                      vErrors.push(err312);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err313 = {
+                  instancePath: instancePath + '/int8/policy/kept',
+                  schemaPath: '#/properties/int8/properties/policy/properties/kept/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err313];
+                } else {
+                  vErrors.push(err313);
+                }
+                errors++;
+              }
+            }
+            if (data148.outcome !== undefined) {
+              let data162 = data148.outcome;
+              if (!(data162 === 'met' || data162 === 'met-as-is' || data162 === 'all-kept')) {
+                const err314 = {
+                  instancePath: instancePath + '/int8/policy/outcome',
+                  schemaPath: '#/properties/int8/properties/policy/properties/outcome/enum',
+                  keyword: 'enum',
+                  params: { allowedValues: schema11.properties.int8.properties.policy.properties.outcome.enum },
+                  message: 'must be equal to one of the allowed values',
+                };
+                if (vErrors === null) {
+                  vErrors = [err314];
+                } else {
+                  vErrors.push(err314);
+                }
+                errors++;
+              }
+            }
+            if (data148.evaluations !== undefined) {
+              let data163 = data148.evaluations;
+              if (!(typeof data163 == 'number' && !(data163 % 1) && !isNaN(data163) && isFinite(data163))) {
+                const err315 = {
+                  instancePath: instancePath + '/int8/policy/evaluations',
+                  schemaPath: '#/definitions/count/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err315];
+                } else {
+                  vErrors.push(err315);
+                }
+                errors++;
+              }
+              if (typeof data163 == 'number' && isFinite(data163)) {
+                if (data163 < 0 || isNaN(data163)) {
+                  const err316 = {
+                    instancePath: instancePath + '/int8/policy/evaluations',
+                    schemaPath: '#/definitions/count/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err316];
+                  } else {
+                    vErrors.push(err316);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err317 = {
+              instancePath: instancePath + '/int8/policy',
+              schemaPath: '#/properties/int8/properties/policy/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err317];
+            } else {
+              vErrors.push(err317);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err271 = {
+        const err318 = {
           instancePath: instancePath + '/int8',
           schemaPath: '#/properties/int8/type',
           keyword: 'type',
@@ -5141,19 +5991,19 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err271];
+          vErrors = [err318];
         } else {
-          vErrors.push(err271);
+          vErrors.push(err318);
         }
         errors++;
       }
     }
   } else {
-    const err272 = { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' };
+    const err319 = { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' };
     if (vErrors === null) {
-      vErrors = [err272];
+      vErrors = [err319];
     } else {
-      vErrors.push(err272);
+      vErrors.push(err319);
     }
     errors++;
   }

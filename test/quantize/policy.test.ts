@@ -1,0 +1,217 @@
+/**
+ * int8's precision policy (src/quantize/policy.ts, compile()'s int8Sensitivity and
+ * accuracyTarget): the agreement measures against a computation of their own here; a small
+ * CNN whose first convolution has one output channel 1000x the others, so that the per-tensor
+ * int8 scale of the activation entering the second convolution rounds every other channel to
+ * zero (the second convolution ignores the outlier channel: in fp32 it costs nothing), found
+ * the most sensitive, kept in float, and the target then met by the compiled model against
+ * onnxruntime's fp32 outputs; and the options refused before any work.
+ */
+import ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { toCliOptions } from '../../src/cli/options.js';
+import { compile } from '../../src/compiler/compile.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
+import { AgreementMeter } from '../../src/quantize/agreement.js';
+import { calibrate, modelGraph } from '../../src/quantize/calibrate.js';
+import { int8Policy } from '../../src/quantize/policy.js';
+import { quantize } from '../../src/quantize/quantize.js';
+import { reportProblems } from '../../src/report/validate.js';
+import { mulberry32, uniform } from '../../src/util/random.js';
+import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
+import { fanInWeights, smoothImage } from './helpers.js';
+
+const N = 2;
+const weight = fanInWeights(7);
+const W1 = weight([8, 3, 3, 3]);
+for (let i = 0; i < 27; i++) W1.data[i]! *= 1000; // output channel 0: the outlier
+const W2 = weight([8, 8, 3, 3]);
+for (let o = 0; o < 8; o++) W2.data.fill(0, o * 72, o * 72 + 9); // conv2 reads no input channel 0
+const fp32 = encodeModel(
+  buildModel({
+    opset: 13,
+    inputs: [{ name: 'x', shape: [N, 3, 12, 12] }],
+    outputs: [{ name: 'y' }],
+    initializers: {
+      W1,
+      B1: weight([8], -0.1, 0.1),
+      W2,
+      B2: weight([8], -0.01, 0.01),
+      W3: weight([8, 8, 3, 3]),
+      W4: weight([10, 8], -1, 1),
+      B4: weight([10], 0, 0),
+    },
+    nodes: [
+      { op: 'Conv', name: 'conv1', inputs: ['x', 'W1', 'B1'], outputs: ['c1'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
+      { op: 'Conv', name: 'conv2', inputs: ['r1', 'W2', 'B2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
+      { op: 'Conv', name: 'conv3', inputs: ['r2', 'W3'], outputs: ['c3'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c3'], outputs: ['r3'] },
+      { op: 'GlobalAveragePool', inputs: ['r3'], outputs: ['p'] },
+      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+      { op: 'Gemm', name: 'gemm', inputs: ['f', 'W4', 'B4'], outputs: ['y'], attrs: { transB: 1 } },
+    ],
+  }),
+);
+const data = Array.from({ length: 6 }, (_, k) => ({ x: smoothImage([N, 3, 12, 12], k, 0.2, 0.4) }));
+const calibration = { data, method: 'minmax' as const, progress: false };
+
+/** The cosine of all of `got`'s values with all of `ref`'s, computed plainly. */
+function cosineOf(got: Float32Array[], ref: Float32Array[]): number {
+  const a = got.flatMap((t) => [...t]);
+  const b = ref.flatMap((t) => [...t]);
+  const dot = a.reduce((s, v, i) => s + v * b[i]!, 0);
+  return dot / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
+}
+
+async function ortOutputs(model: Uint8Array): Promise<Float32Array[]> {
+  const s = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3, intraOpNumThreads: 1 });
+  try {
+    const out: Float32Array[] = [];
+    for (const feeds of data) out.push((await s.run(feeds)).y!.data as Float32Array);
+    return out;
+  } finally {
+    await s.release();
+  }
+}
+
+describe('agreement measures', () => {
+  it('cosine, max abs error and top-1 over batches equal a plain computation; the worst output counts', () => {
+    const r = mulberry32(3);
+    const rand = (n: number, s = 1) => Float32Array.from({ length: n }, () => uniform(r, -s, s));
+    const ref = [rand(15), rand(15)];
+    const got = ref.map((t) => t.map((v) => v + uniform(r, -0.3, 0.3)));
+    const other = { ref: rand(4), got: rand(4) };
+    const meter = new AgreementMeter();
+    for (let k = 0; k < 2; k++) meter.add('a', got[k]!, ref[k]!, 5);
+    meter.add('b', other.got, other.ref, 2);
+    const a = meter.perOutput().get('a')!;
+    expect(a.cosine).toBeCloseTo(cosineOf(got, ref), 12);
+    expect(a.maxAbsError).toBeCloseTo(Math.max(...got.flatMap((t, k) => [...t].map((v, i) => Math.abs(v - ref[k]![i]!)))), 6);
+    const argmax = (t: Float32Array, row: number, n: number) => [...t.slice(row * n, row * n + n)].reduce((m, v, i, xs) => (v > xs[m]! ? i : m), 0);
+    let agree = 0;
+    for (let k = 0; k < 2; k++) for (let row = 0; row < 3; row++) agree += argmax(got[k]!, row, 5) === argmax(ref[k]!, row, 5) ? 1 : 0;
+    expect(a.top1).toBe(agree / 6);
+    const b = meter.perOutput().get('b')!;
+    expect(meter.worst()).toEqual({
+      cosine: Math.min(a.cosine, b.cosine),
+      maxAbsError: Math.max(a.maxAbsError, b.maxAbsError),
+      top1: Math.min(a.top1, b.top1),
+    });
+    const zeros = new AgreementMeter();
+    zeros.add('z', new Float32Array(3), new Float32Array(3), 3);
+    expect(zeros.worst().cosine).toBe(1);
+  });
+});
+
+describe('int8 precision policy', () => {
+  it('measures each layer alone, finds the outlier-fed convolution, and reports the outcomes', async () => {
+    const graph = modelGraph(fp32);
+    const { scales } = await calibrate(fp32, calibration);
+    const s = await int8Policy(graph, scales, data, { sensitivity: true, progress: false });
+    expect(s.policy).toBeUndefined();
+    expect(s.sensitivity!.map((l) => l.node)).toHaveLength(4);
+    expect(s.sensitivity![0]!.node).toBe('conv2');
+    expect(s.sensitivity![0]!.cosine).toBeLessThan(0.99);
+    for (const l of s.sensitivity!.slice(1)) expect(l.cosine).toBeGreaterThan(0.9999);
+    // Met as is: one pass, nothing measured per layer.
+    const easy = await int8Policy(graph, scales, data, { sensitivity: false, target: { cosine: 0.5 }, progress: false });
+    expect(easy).toMatchObject({ exclude: new Set(), policy: { outcome: 'met-as-is', kept: [], evaluations: 1 } });
+    expect(easy.sensitivity).toBeUndefined();
+    // Exact agreement: only the fp32 model has it.
+    const all = await int8Policy(graph, scales, data, { sensitivity: false, target: { cosine: 1 }, progress: false });
+    expect(all.policy).toMatchObject({ outcome: 'all-kept', final: { cosine: 1, maxAbsError: 0, top1: 1 } });
+    expect(all.policy!.kept).toHaveLength(4);
+  });
+
+  itIf(
+    HAS_NATIVE,
+    'keeps the sensitive layer in float and the compiled model meets the target against onnxruntime fp32',
+    NATIVE_MISSING,
+    async () => {
+      const reference = await ortOutputs(fp32);
+      // The all-int8 model (quantize()'s, on onnxruntime) misses the target: computed here.
+      const qdq = await quantize(fp32, calibration);
+      const allInt8 = cosineOf(await ortOutputs(encodeModel(qdq.model)), reference);
+      expect(allInt8).toBeLessThan(0.99);
+      const m = await compile(fp32, {
+        backend: 'cpu',
+        precisions: ['int8'],
+        calibration,
+        accuracyTarget: { cosine: 0.999 },
+        int8Sensitivity: true,
+        threads: 1,
+      });
+      try {
+        const s = m.report.data.int8!;
+        expect(s.policy).toMatchObject({ target: { cosine: 0.999 }, kept: ['conv2'], outcome: 'met', evaluations: 3 });
+        expect(s.policy!.allInt8.cosine).toBeCloseTo(allInt8, 9);
+        expect(s.policy!.final.cosine).toBeGreaterThanOrEqual(0.999);
+        expect([s.quantizable, s.int8]).toEqual([4, 3]);
+        expect(s.kept).toEqual([
+          expect.objectContaining({ node: 'conv2', kind: 'sensitivity', precision: 'fp32', reason: expect.stringMatching(/^kept by sensitivity/) }),
+        ]);
+        expect(s.sensitivity![0]!.node).toBe('conv2');
+        expect(reportProblems(m.report.data)).toEqual([]);
+        expect(m.report.text({ color: false })).toMatch(
+          /accuracy target cosine >= 0\.999 on the calibration data: all int8 cosine 0\.9\d+.*met with 1 layer/,
+        );
+        // What the engines compute, against onnxruntime's fp32 outputs on the same data.
+        const got: Float32Array[] = [];
+        for (const feeds of data) got.push((await m.run(feeds)).y!.data as Float32Array);
+        expect(cosineOf(got, reference)).toBeGreaterThanOrEqual(0.999);
+      } finally {
+        await m.dispose();
+      }
+    },
+  );
+
+  it('refuses bad policy options before any work, with the nearest key', async () => {
+    const nowhere = '/nonexistent/model.onnx'; // never read: the options fail first
+    const int8 = { precisions: ['int8'], calibration: { data: 'calib/' } };
+    const cases: Array<[object, RegExp]> = [
+      [{ int8Sensitivity: true }, /^int8Sensitivity is for precision 'int8'/],
+      [{ accuracyTarget: { cosine: 0.99 } }, /^accuracyTarget is for precision 'int8'/],
+      [{ ...int8, int8Sensitivty: true }, /^compile options: unknown option 'int8Sensitivty'; did you mean 'int8Sensitivity'\?/],
+      [{ ...int8, accuracyTarget: { cosin: 0.99 } }, /^accuracyTarget keys: unknown option 'cosin'; did you mean 'cosine'\?/],
+      [{ ...int8, accuracyTarget: {} }, /^accuracyTarget names no measure/],
+      [{ ...int8, accuracyTarget: { top1: 1.5 } }, /^accuracyTarget\.top1 must be a number in \(0, 1\]/],
+      [{ ...int8, accuracyTarget: 0.999 }, /^accuracyTarget must be an object/],
+      [{ ...int8, int8Sensitivity: 'yes' }, /^int8Sensitivity must be a boolean/],
+      [{ precisions: ['int8'], calibration: { cache: __filename }, int8Sensitivity: true }, /^int8Sensitivity measures .* give calibration\.data/],
+      [
+        { precisions: ['int8'], calibration: { data: (function* () {})() }, accuracyTarget: { cosine: 0.9 } },
+        /^accuracyTarget reads the calibration data once per measured model: give calibration\.data as a folder .* or an array/,
+      ],
+    ];
+    for (const [options, message] of cases) {
+      await expect(compile(nowhere, options as never), JSON.stringify(options)).rejects.toMatchObject({
+        code: 'OPTION',
+        message: expect.stringMatching(message),
+      });
+    }
+  });
+
+  it('hybrid-run --int8-sensitivity and --accuracy-target become the compile options, checked alike', () => {
+    const flags = { precision: 'int8', calibData: 'calib/' };
+    expect(toCliOptions('m.onnx', { ...flags, accuracyTarget: 'cosine=0.999,top1=0.99', int8Sensitivity: true } as never).int8Policy).toEqual({
+      int8Sensitivity: true,
+      accuracyTarget: { cosine: 0.999, top1: 0.99 },
+    });
+    const cases: Array<[object, RegExp]> = [
+      [{ calibData: 'calib/', int8Sensitivity: true }, /^--calib-data: calibration is for int8/],
+      [{ precision: 'int8', calibCache: 'x.cache', int8Sensitivity: true }, /^--int8-sensitivity: measures .* add --calib-data DIR/],
+      [{ ...flags, accuracyTarget: 'cosine' }, /^--accuracy-target cosine: expected metric=value/],
+      [
+        { ...flags, accuracyTarget: 'cosin=0.9' },
+        /^--accuracy-target cosin=0\.9: accuracyTarget keys: unknown option 'cosin'; did you mean 'cosine'\?/,
+      ],
+      [{ ...flags, accuracyTarget: 'cosine=2' }, /^--accuracy-target cosine=2: accuracyTarget\.cosine must be a number in \(0, 1\]/],
+    ];
+    for (const [raw, message] of cases) {
+      expect(() => toCliOptions('m.onnx', raw as never), JSON.stringify(raw)).toThrow(message);
+    }
+  });
+});
