@@ -8,6 +8,8 @@
  */
 import { compile, type CompiledModel } from '../compiler/compile.js';
 import { HybridError } from '../errors.js';
+import { decodeTensor } from '../compiler/input-values.js';
+import type { TensorData } from '../onnx/tensor.js';
 import type { InputShape } from '../compiler/profiles.js';
 import type { Section } from './container.js';
 import type { Manifest } from './manifest.js';
@@ -39,6 +41,7 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
     label,
     ...(o.inputs !== undefined ? { inputs: o.inputs as Record<string, InputShape> } : {}),
     ...(o.profiles !== undefined ? { profiles: o.profiles as Array<Record<string, InputShape>> } : {}),
+    ...(o.inputValues !== undefined ? { inputValues: decodeInputValues(o.inputValues, label) } : {}),
     precisions: o.precisions as never,
     ...(typeof o.minBlockSize === 'number' ? { minBlockSize: o.minBlockSize } : {}),
     fallbackOps: o.fallbackOps as string[],
@@ -51,4 +54,15 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
   });
+}
+
+/** The recorded inputValues (encodeInputValues) back to tensors, for compile(). */
+function decodeInputValues(v: unknown, label: string): Record<string, TensorData> {
+  const out: Record<string, TensorData> = {};
+  for (const [name, e] of Object.entries(v && typeof v === 'object' ? v : {})) {
+    const t = decodeTensor(e);
+    if (!t) throw new HybridError('PLAN', `${label}: not a valid .hybrid manifest: options.inputValues.${name} is not a tensor`);
+    out[name] = t;
+  }
+  return out;
 }

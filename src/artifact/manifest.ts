@@ -13,6 +13,7 @@ import type { Dim } from '../ir/types.js';
 import { unusableReport } from '../report/validate.js';
 import type { Section } from './container.js';
 import type { ShapeRange } from '../compiler/profiles.js';
+import { type EncodedTensor, decodeTensor } from '../compiler/input-values.js';
 
 export const MANIFEST_FORMAT = 'hybridrt-model';
 export const MANIFEST_VERSION = 1;
@@ -31,6 +32,8 @@ export interface ManifestTensor {
   declaredShape?: Dim[];
   /** Per optimization profile, where the model is dynamic (src/compiler/profiles.ts). */
   ranges?: ShapeRange[];
+  /** The value it was fixed to at compile time (inputValues), of its dtype and shape. */
+  value?: EncodedTensor;
 }
 
 export interface ManifestOutput {
@@ -165,6 +168,16 @@ class Checker {
   }
 }
 
+/** A fixed input's value (inputValues), checked: a tensor of the input's dtype and shape. */
+function fixedValue(label: string, input: Record<string, unknown>, where: string): EncodedTensor {
+  const t = decodeTensor(input.value);
+  const shape = input.shape as number[];
+  if (!t || t.dtype !== input.dtype || t.dims.length !== shape.length || t.dims.some((d, k) => d !== shape[k])) {
+    fail(label, `${where}.value is not a tensor of the input's dtype and shape`);
+  }
+  return input.value as EncodedTensor;
+}
+
 /** Parses and checks the manifest section against the container's sections. */
 export function parseManifest(sections: readonly Section[], label: string): Manifest {
   let json: unknown;
@@ -202,6 +215,7 @@ export function parseManifest(sections: readonly Section[], label: string): Mani
             }),
           }
         : {}),
+      ...(o.value !== undefined ? { value: fixedValue(label, o, `inputs[${i}]`) } : {}),
     };
   });
   const outputs = c.arr(m.outputs, 'outputs', 4096).map((v, i) => {

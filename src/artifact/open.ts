@@ -9,6 +9,7 @@
  * nothing of compile(), so that the two do not import each other.
  */
 import { resolveRegistry } from '../compiler/options.js';
+import { decodeTensor } from '../compiler/input-values.js';
 import { openFallbackSegment } from '../compiler/build.js';
 import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-session-options.js';
 import { type ModelReport, engineSummary, makeReport } from '../compiler/report.js';
@@ -194,7 +195,8 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
   try {
     schedule = makeSchedule(
       segments,
-      m.inputs.map((i) => i.name),
+      // An input fixed at compile time (inputValues) is a constant of the segments, read by none.
+      m.inputs.filter((i) => !i.value).map((i) => i.name),
       m.outputs.map((o) => o.name),
     );
   } catch (e) {
@@ -311,7 +313,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
   return new HybridModel({
     label,
     backend: m.backend,
-    inputs: m.inputs,
+    inputs: m.inputs.map(({ value, ...i }) => (value ? { ...i, value: decodeTensor(value)! } : i)),
     outputs: m.outputs,
     schedule,
     runners,

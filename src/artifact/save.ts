@@ -18,6 +18,7 @@ import type { TensorData } from '../onnx/tensor.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
 import type { OutputInfo, Provenance, TensorInfo } from '../runtime/types.js';
 import { VERSION } from '../version.js';
+import { encodeTensor } from '../compiler/input-values.js';
 import { type Section, writeContainer } from './container.js';
 import { MANIFEST_FORMAT, MANIFEST_VERSION, type Manifest, type ManifestSegment, type OnnxRef, type WeightRef } from './manifest.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
@@ -200,6 +201,7 @@ export async function artifactBytes(parts: SavedParts, options: SaveOptions = {}
       shape: [...i.shape],
       ...(i.declaredShape ? { declaredShape: [...i.declaredShape] } : {}),
       ...(i.ranges ? { ranges: i.ranges.map((r) => ({ min: [...r.min], opt: [...r.opt], max: [...r.max] })) } : {}),
+      ...(i.value ? { value: encodeTensor(i.value) } : {}),
     })),
     outputs: parts.outputs.map((o) => ({ name: o.name, ...(o.dtype ? { dtype: o.dtype } : {}), ...(o.shape ? { shape: [...o.shape] } : {}) })),
     segments,

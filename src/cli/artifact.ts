@@ -17,6 +17,7 @@ import { loadModelProto } from '../onnx/model.js';
 import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
 import type { ModelInput } from './inputs.js';
+import { decodeTensor } from '../compiler/input-values.js';
 import type { CliOptions } from './options.js';
 
 /** Whether `file` is a .hybrid file (by its first bytes; a missing file is not). */
@@ -90,7 +91,7 @@ export function checkSaveEngine(opts: CliOptions): void {
 
 /** The inputs a run of the saved model takes: its compiled shapes. */
 export function artifactInputs(m: Manifest): ModelInput[] {
-  return m.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: [...i.shape] }));
+  return m.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: [...i.shape], ...(i.value ? { value: decodeTensor(i.value)! } : {}) }));
 }
 
 /**

@@ -12,12 +12,13 @@ import { analyze } from '../compiler/analyze.js';
 import { chooseBackend } from '../compiler/backend.js';
 import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions, precisionNotice } from '../engine/precision.js';
-import { checkInt8PolicyOption, int8Model, int8Note, policyNote } from '../compiler/int8.js';
+import { int8Model, int8Note } from '../compiler/int8.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EXIT_OK } from './errors.js';
 import { isHybridError } from '../errors.js';
 import { type ModelInput, compileInputs, knownInputShapes, prepareInputs } from './inputs.js';
+import { inputValueTensors } from './input-flags.js';
 import type { CliOptions } from './options.js';
 import { withAnalyzeProgress } from './progress.js';
 import { type ReportSink, emitReport } from './report-output.js';
@@ -56,10 +57,8 @@ export async function dryRun(
   // (src/compiler/int8.ts), so the dry run partitions that one.
   let model = proto;
   if (opts.calibration && backend && effectivePrecisions(backend, opts.precisions).includes('int8')) {
-    const calibration = { ...opts.calibration, progress: io.errIsTTY === true };
-    const q = await int8Model(proto, opts.model, calibration, checkInt8PolicyOption(opts.precisions, calibration, opts.int8Policy ?? {}));
+    const q = await int8Model(proto, opts.model, { ...opts.calibration, progress: io.errIsTTY === true });
     note(int8Note(q, opts.calibration));
-    if (q.findings) note(policyNote(q.findings));
     model = q.proto;
   }
   const feeds = runFeeds(inputs, opts, note);
@@ -73,6 +72,7 @@ export async function dryRun(
       label: opts.model,
       // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
       inputs: compileInputs(inputs, opts, shapes),
+      inputValues: Object.fromEntries(inputValueTensors(opts.inputValues, inputs)),
       ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
       fallbackOps: opts.fallbackOps,
       fallbackNodes: opts.fallbackNodes,

@@ -19,12 +19,15 @@ import { readTensorFile } from '../onnx/tensor-file.js';
 import { type InputShape, RANGE_ENDS, type RangeEnd } from '../compiler/profiles.js';
 import { type CliOptions, type InputFlag, RANGE_FLAGS, type RangeFlag, type ShapeFlag, rangeShape, rangeText } from './options.js';
 import { randomTensor } from './random.js';
+import { inputValueTensors } from './input-flags.js';
 
 export interface ModelInput {
   name: string;
   dtype?: DType;
   /** Undefined where the model does not declare a rank. */
   shape?: Dim[];
+  /** A saved model's input fixed at compile time: fed that value unless --input gives one. */
+  value?: TensorData;
 }
 
 export interface Feed {
@@ -34,7 +37,8 @@ export interface Feed {
   source: string;
 }
 
-export type InputOptions = Pick<CliOptions, 'inputs' | 'shapes' | 'seed' | 'distribution' | 'random'> & Partial<Pick<CliOptions, 'ranges'>>;
+export type InputOptions = Pick<CliOptions, 'inputs' | 'shapes' | 'seed' | 'distribution' | 'random'> &
+  Partial<Pick<CliOptions, 'ranges' | 'inputValues'>>;
 type ShapeOptions = Pick<InputOptions, 'inputs' | 'shapes' | 'ranges'>;
 
 export function modelInputs(graph: Graph): ModelInput[] {
@@ -292,9 +296,14 @@ export function prepareInputs(inputs: ModelInput[], opts: InputOptions, notice: 
     const range = (opts.ranges ?? []).find((r) => r.name === input.name);
     if (range) checkTensorSize(`--max-shapes ${range.max.raw}`, range.max.dims, input.dtype, 'OPTION');
   }
+  const values = inputValueTensors(opts.inputValues ?? [], inputs);
   return inputs.map((input): Feed => {
     const file = files.get(input.name);
+    const value = values.get(input.name);
+    if (value && file) throw new HybridError('OPTION', `input '${input.name}' is given by --input ${file.file} and by --input-value: give one`);
+    if (value) return { name: input.name, tensor: value, source: '--input-value' };
     if (file) return { name: input.name, tensor: file.tensor, source: path.normalize(file.file) };
+    if (input.value) return { name: input.name, tensor: input.value, source: 'fixed at compile time' };
     if (!opts.random) {
       throw new HybridError('INPUT', `input '${input.name}': required input not given; pass --input ${input.name}=FILE (--no-random is set)`);
     }

@@ -10,10 +10,11 @@ import { type InputShape, RANGE_ENDS, type RangeEnd, type ShapeRange, profilesOp
 
 export { PRECISIONS, type Precision };
 import type { Distribution } from './random.js';
+import { type InputFlag, type InputValueFlag, inputFlags } from './input-flags.js';
 import { type ToleranceFlag, parseToleranceFlag } from './tolerance.js';
 import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-session-options.js';
-import type { CalibrationOption, Int8PolicyOption } from '../compiler/int8.js';
-import { type CalibrationFlags, calibrationFromFlags, calibrationRequired, int8PolicyFromFlags } from './calib-flags.js';
+import type { CalibrationOption } from '../compiler/int8.js';
+import { type CalibrationFlags, calibrationFromFlags, calibrationRequired } from './calib-flags.js';
 
 export {
   DEFAULT_TOLERANCE,
@@ -34,12 +35,7 @@ export const DISTRIBUTIONS: readonly Distribution[] = ['uniform', 'normal'];
 /** The backend a plain `hybrid-run model.onnx` uses: the hybrid executor, cuda where available. */
 export const DEFAULT_BACKEND: BackendName = 'auto';
 
-/** One --input: `name=file`, or just `file` to be matched to an input by main. */
-export interface InputFlag {
-  raw: string;
-  name?: string;
-  file: string;
-}
+export type { InputFlag };
 
 export interface ShapeFlag {
   raw: string;
@@ -71,6 +67,8 @@ export function rangeShape(r: RangeFlag): ShapeRange {
 export interface CliOptions {
   model: string;
   inputs: InputFlag[];
+  /** --input-value: inputs fixed at compile time (compile's inputValues), fed that value too. */
+  inputValues: InputValueFlag[];
   /** --shape (--shapes): a fixed shape per input. */
   shapes: ShapeFlag[];
   /** --min-shapes, --opt-shapes and --max-shapes: a range per input (none of them also in `shapes`). */
@@ -109,8 +107,6 @@ export interface CliOptions {
   precisions: Precision[];
   /** --calib-data, --calib-method, --calib-percentile, --calib-cache: with int8 in precisions, and only then. */
   calibration?: CalibrationOption;
-  /** --int8-sensitivity, --accuracy-target: compile()'s int8Sensitivity and accuracyTarget. */
-  int8Policy?: Int8PolicyOption;
   minBlockSize?: number;
   fallbackOps: string[];
   fallbackNodes: string[];
@@ -248,25 +244,6 @@ export function shapeOptions(opts: Pick<CliOptions, 'shapes' | 'ranges'>): Recor
   return out;
 }
 
-/** trtexec's --loadInputs value, `name:file[,name:file...]`, as --input flags (`name=file`). */
-export function trtexecInputs(value: string): string[] {
-  return value.split(',').map((spec) => {
-    const colon = spec.indexOf(':');
-    if (colon <= 0) throw bad('--loadInputs', value, `'${spec}' is not NAME:FILE, e.g. --loadInputs input:image.npy`);
-    return `${spec.slice(0, colon)}=${spec.slice(colon + 1)}`;
-  });
-}
-
-/** `name=path` or `path` alone. */
-export function parseInputFlag(raw: string): InputFlag {
-  const eq = raw.indexOf('=');
-  if (eq === 0) throw bad('--input', raw, 'expected NAME=FILE, e.g. --input input=image.npy');
-  if (eq < 0) return { raw, file: raw };
-  const file = raw.slice(eq + 1);
-  if (!file) throw bad('--input', raw, `no file after '='`);
-  return { raw, name: raw.slice(0, eq), file };
-}
-
 export function parseInteger(flag: string, raw: string, min: number, max: number): number {
   const n = Number(raw);
   if (!/^\s*-?\d+\s*$/.test(raw) || !Number.isSafeInteger(n)) throw bad(flag, raw, 'not an integer');
@@ -297,6 +274,7 @@ export function parsePrecisions(raw: string): Precision[] {
 /** What commander hands over (strings, and arrays for repeatable flags). */
 export interface RawOptions extends CalibrationFlags {
   input?: string[];
+  inputValue?: string[];
   shape?: string[];
   /** trtexec's --shapes, the same as --shape. */
   shapes?: string[];
@@ -454,12 +432,11 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const spelled = [raw.precision, ...trtexec].filter((p): p is string => p !== undefined);
   const precisions = spelled.length ? parsePrecisions(spelled.join(',')) : (['fp32'] as Precision[]);
   const calibration = calibrationOption(raw, precisions);
-  const int8Policy = int8PolicyFromFlags(raw, precisions.includes('int8'), calibration);
   const shapes = shapeSpecs('--shape', [...(raw.shape ?? []), ...(raw.shapes ?? [])]);
   const ranges = parseShapeRanges(raw, shapes);
   return {
     model,
-    inputs: [...(raw.input ?? []), ...(raw.loadInputs ?? []).flatMap(trtexecInputs)].map(parseInputFlag),
+    ...inputFlags(raw),
     shapes,
     ranges,
     seed: raw.seed === undefined ? 0 : parseInteger('--seed', raw.seed, 0, LIMITS.seed),
@@ -482,7 +459,6 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     ...ortOptions(raw),
     precisions,
     ...(calibration ? { calibration } : {}),
-    ...(int8Policy ? { int8Policy } : {}),
     minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),
     fallbackNodes: raw.fallbackNodes === undefined ? [] : parseList('--fallback-nodes', raw.fallbackNodes),

@@ -53,7 +53,6 @@ export type SessionOptions = Pick<
   | 'verbose'
   | 'precisions'
   | 'calibration'
-  | 'int8Policy'
   | 'minBlockSize'
   | 'fallbackOps'
   | 'fallbackNodes'
@@ -61,6 +60,7 @@ export type SessionOptions = Pick<
   | 'timingCache'
   | 'saveEngine'
   | 'cacheDir'
+  | 'inputValues'
 >;
 
 export interface SessionHooks {

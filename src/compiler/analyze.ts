@@ -36,6 +36,7 @@ import { checkFallbackSessions } from './build.js';
 import type { OrtSessionOptions } from './ort-session-options.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
 import { loadSource, type ModelSource } from './source.js';
+import { type InputValue, checkInputValues, fixInputs, fixedShapes, formatValue, withoutFixed } from './input-values.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 export interface AnalyzeOptions {
@@ -43,6 +44,8 @@ export interface AnalyzeOptions {
   inputs?: InputSpec[] | Record<string, InputShape>;
   /** Several optimization profiles, as for compile(). */
   profiles?: Array<Record<string, InputShape>>;
+  /** Inputs fixed at compile time, as for compile(): they become constants before lowering. */
+  inputValues?: Record<string, InputValue>;
   /** Fewest compute nodes per engine segment (default 3; 0 keeps every engine group). */
   minBlockSize?: number;
   /** Op types forced to the fallback ('Resize', or 'com.example::MyOp'). */
@@ -77,6 +80,7 @@ export interface AnalyzeOptions {
 export const ANALYZE_OPTION_KEYS = optionKeys<AnalyzeOptions>()([
   'inputs',
   'profiles',
+  'inputValues',
   'minBlockSize',
   'fallbackOps',
   'fallbackNodes',
@@ -217,14 +221,16 @@ export async function analyze(model: ModelSource, options: AnalyzeOptions = {}):
     ortSessionOptions: options.ortSessionOptions,
   });
   const { graph, label } = loadSource(model, options.label);
+  const fixed = checkInputValues(graph, options.inputValues, label);
   const warnings: string[] = [];
-  const plan = planProfiles(graph, profilesOption(options.inputs, options.profiles), label, (m, level) => level === 'warn' && warnings.push(m));
+  const asked = fixedShapes(profilesOption(options.inputs, options.profiles), fixed);
+  const plan = planProfiles(graph, asked, label, (m, level) => level === 'warn' && warnings.push(m));
   return analyzeGraph(
     graph,
     label,
     plan,
     opts,
-    { ...options, ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}) },
+    { ...options, fixed, ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}) },
     warnings,
   );
 }
@@ -242,16 +248,25 @@ export async function analyzeGraph(
   label: string,
   plan: ProfilePlan,
   opts: AnalysisOptions,
-  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'ortSessionOptions' | 'skipLowering'>,
+  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'ortSessionOptions' | 'skipLowering'> & {
+    /** Inputs fixed at compile time (checkInputValues): made initializers before lowering. */
+    fixed?: ReadonlyMap<string, TensorData>;
+  },
   warnings: string[] = [],
 ): Promise<AnalyzeResult> {
+  const fixed = options.fixed ?? new Map<string, TensorData>();
+  const declaredTypes = new Map([...graph.types].map(([name, t]) => [name, { ...t, ...(t.shape ? { shape: [...t.shape] } : {}) }]));
+  fixInputs(graph, fixed);
+  // The inputs left: a fixed one is a constant now (its shape was planned as its value's).
+  const live = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).filter(([n]) => !fixed.has(n)));
+  const profiles = plan.profiles.map(live);
   // A static compile works at its one shape; a dynamic one lowers with symbols where dims vary
   // and judges nodes at every end of every profile (shape-views.ts).
-  const given: Record<string, number[]> = Object.fromEntries(Object.entries(plan.profiles[0]!).map(([n, r]) => [n, r.opt]));
-  const declaredTypes = new Map([...graph.types].map(([name, t]) => [name, { ...t, ...(t.shape ? { shape: [...t.shape] } : {}) }]));
+  const given: Record<string, number[]> = Object.fromEntries(Object.entries(profiles[0]!).map(([n, r]) => [n, r.opt]));
+  if (options.probeFeeds && fixed.size) options = { ...options, probeFeeds: withoutFixed(options.probeFeeds, fixed) };
   const originalNodes = new Set(graph.nodes.map((n) => n.name));
   const originalOps = [...graph.nodes];
-  const inputShapes: Record<string, Dim[]> = plan.dynamic ? plan.symbolic : given;
+  const inputShapes: Record<string, Dim[]> = plan.dynamic ? live(plan.symbolic) : given;
   const lowering = await lower(graph, { inputShapes, label, skip: options.skipLowering });
   let inferred = inferShapes(graph, { inputShapes });
   const probed: string[] = [];
@@ -268,7 +283,7 @@ export async function analyzeGraph(
     checkSizes();
     verdict = registryVerdict(opts.registry, inferred.values);
   } else {
-    views = await makeViews(graph, plan.profiles, async (view, shapes, values) => {
+    views = await makeViews(graph, profiles, async (view, shapes, values) => {
       const at = `input shapes ${Object.entries(shapes)
         .map(([n, d]) => `${n} [${d.join(',')}]`)
         .join(', ')}`;
@@ -349,6 +364,7 @@ export async function analyzeGraph(
     },
     warnings,
     ...(plan.dynamic ? { profiles: rangedInputs(plan) } : {}),
+    ...(fixed.size ? { fixedInputs: [...fixed].map(([name, t]) => ({ name, dtype: t.dtype, shape: [...t.dims], value: formatValue(t) })) } : {}),
   });
   return {
     graph,

@@ -33,8 +33,7 @@ import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions, floatPrecisions, precisionNotice } from '../engine/precision.js';
-import { int8Model, int8Note, policyNote } from './int8.js';
-import type { PolicyFindings } from '../quantize/policy.js';
+import { int8Model, int8Note } from './int8.js';
 import { int8Section } from './int8-report.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
@@ -43,18 +42,26 @@ import { type Backend, type CompileOptions, type CompilePhase, type ResolvedOpti
 import { type ProfilePlan, type ShapeRange, planProfiles, profilesOption } from './profiles.js';
 import { type EngineSummary, type ModelReport, engineSummary, makeReport } from './report.js';
 import { type InputPlan, type ModelSource, checkInterfaceDTypes, loadSource, planInputs } from './source.js';
+import { checkInputValues, encodeInputValues, fixedShapes } from './input-values.js';
 
 /** A compiled model whose `report` is the partition report with compile's additions. */
 export type CompiledModel = HybridModel<ModelReport>;
 
-function toTensorInfo(i: InputPlan): TensorInfo {
+function toTensorInfo(i: InputPlan, fixed: ReadonlyMap<string, TensorData>): TensorInfo {
+  const value = fixed.get(i.name);
   return {
     name: i.name,
     dtype: i.dtype,
     shape: i.shape,
     ...(i.declaredShape ? { declaredShape: i.declaredShape } : {}),
     ...(i.ranges ? { ranges: i.ranges } : {}),
+    ...(value ? { value } : {}),
   };
+}
+
+/** The fixed inputs as the recorded options give them (cache key, saved models, load()'s rebuild). */
+function recordedValues(fixed: ReadonlyMap<string, TensorData>): Record<string, unknown> {
+  return fixed.size ? { inputValues: encodeInputValues(fixed) } : {};
 }
 
 function outputInfo(graph: Graph, name: string): OutputInfo {
@@ -121,7 +128,9 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   let model = source;
   const { label } = loaded;
   checkInterfaceDTypes(declared, label);
-  const plan = planProfiles(declared, asked, label, opts.log);
+  // Inputs fixed at compile time: checked against the model, and planned at their values' shapes.
+  const fixed = checkInputValues(declared, options.inputValues, label);
+  const plan = planProfiles(declared, fixedShapes(asked, fixed), label, opts.log);
   const inputs = planInputs(declared, plan, label);
   const backend = chooseBackend(opts.backend, opts.log);
   const precisions = effectivePrecisions(backend, opts.precisions);
@@ -133,17 +142,11 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   // the Q/DQ model without it builds the same engines, and load() can rebuild it so.
   // What was asked, int8 included: the cache keys on it too, since the report says what was
   // asked (a Q/DQ model compiled as is, or for int8, or int8 skipped on cuda, share the rest).
-  // The precision policy (int8Sensitivity, accuracyTarget) measures and keeps layers here,
-  // before the cache: the layers it keeps are in the Q/DQ model the key digests, and what it
-  // was asked is keyed too, since the report carries what it measured.
   const requested = [...opts.precisions].sort();
-  let findings: PolicyFindings | undefined;
   if (opts.calibration) {
     if (precisions.includes('int8')) {
-      const q = await int8Model(proto, label, opts.calibration, opts.int8Policy);
+      const q = await int8Model(proto, label, opts.calibration);
       opts.log(int8Note(q, opts.calibration), 'info');
-      findings = q.findings;
-      if (findings) opts.log(policyNote(findings), 'info');
       ({ graph: declared, proto } = loadSource(q.proto, label));
       model = proto;
       stat = undefined;
@@ -151,7 +154,12 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
     opts = { ...opts, precisions: floatPrecisions(opts.precisions) };
   }
   const sourceStat = stat ? { sourceStat: stat } : {};
-  const probeFeeds = options.probeFeeds ? normalizeFeeds(options.probeFeeds, inputs.map(toTensorInfo)) : undefined;
+  const probeFeeds = options.probeFeeds
+    ? normalizeFeeds(
+        options.probeFeeds,
+        inputs.map((i) => toTensorInfo(i, fixed)),
+      )
+    : undefined;
 
   // The engine cache: the same model, options, converters, device and versions load the
   // entry a previous compile saved (src/artifact/cache.ts). Without the addon there is nothing
@@ -161,7 +169,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
     const digest = modelDigest(proto);
     const key = cacheKey({
       source: digest,
-      options: { ...shapes, ...decidingOptions(opts), requested, ...(opts.int8Policy ? { int8Policy: opts.int8Policy } : {}) },
+      options: { ...shapes, ...decidingOptions(opts), requested, ...recordedValues(fixed) },
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
       backend,
@@ -207,7 +215,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
       t0,
       Buffer.from(digest).toString('hex'),
       stat,
-      findings,
+      fixed,
     );
     try {
       writeAtomically(file, await compiled.toBytes(), label);
@@ -217,7 +225,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
     }
     return compiled;
   }
-  return compileFrom(model, proto, declared, plan, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat, findings);
+  return compileFrom(model, proto, declared, plan, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat, fixed);
 }
 
 /** compile() once the options, inputs and backend are settled (the cache missed or is off). */
@@ -238,8 +246,8 @@ async function compileFrom(
   sourceSha256?: string,
   /** A path source's size and time when read (save() refuses it changed). */
   sourceStat?: Provenance['sourceStat'],
-  /** What the int8 precision policy measured and kept (the report's int8 section lists it). */
-  findings?: PolicyFindings,
+  /** Inputs fixed at compile time (checkInputValues). */
+  fixed: ReadonlyMap<string, TensorData> = new Map(),
 ): Promise<CompiledModel> {
   const ms: Partial<Record<CompilePhase | 'total', number>> = {};
 
@@ -250,6 +258,7 @@ async function compileFrom(
   const analysis = await analyzeGraph(declared, label, plan, opts, {
     ...(probeFeeds ? { probeFeeds } : {}),
     ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    fixed,
   });
   ms.analyze = performance.now() - tAnalyze;
   const { graph, partition: result } = analysis;
@@ -301,28 +310,21 @@ async function compileFrom(
     data.warnings.push(...built.demoted.map(demotedWarning));
     // Every Conv/MatMul/Gemm kept above int8, and why (int8-report.ts); `calibration` is set
     // exactly where int8 was asked for.
-    const int8 = int8Section(
-      graph,
-      data,
-      new Map(engineRunners.map((r) => [r.id, r.engine.info().layers])),
-      backend,
-      opts.calibration !== undefined,
-      findings,
-    );
+    const int8 = int8Section(graph, data, new Map(engineRunners.map((r) => [r.id, r.engine.info().layers])), backend, opts.calibration !== undefined);
     if (int8) data.int8 = int8;
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {
       source: model,
       ...(sourceStat ? { sourceStat } : {}),
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
-      options: { ...compiledShapes(inputs), ...decidingOptions(opts) },
+      options: { ...compiledShapes(inputs), ...decidingOptions(opts), ...recordedValues(fixed) },
       converters: customConverters(graph, result.segments, opts.registry),
       device: deviceDescription(backend),
     };
     return new HybridModel<ModelReport>({
       label,
       backend,
-      inputs: inputs.map(toTensorInfo),
+      inputs: inputs.map((i) => toTensorInfo(i, fixed)),
       outputs: graph.outputs.map((o) => outputInfo(graph, o)),
       schedule,
       runners: built.runners,

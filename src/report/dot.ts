@@ -6,7 +6,7 @@
  */
 import { segmentColors } from './colors.js';
 import { formatBytes, formatTensorType, opLabel, plural } from './format.js';
-import { type ReportData, profileLines } from './model.js';
+import { type ReportData, fixedInputsLine, profileLines } from './model.js';
 
 /** A DOT quoted ID: backslashes and quotes escaped, newlines as \n. */
 export function dotString(s: string): string {
@@ -23,6 +23,7 @@ export function renderDot(d: ReportData): string {
     `  graph [rankdir=TB, fontname="Helvetica", labelloc=t, label=${label(
       `${d.model.file}: ${s.engineNodes}/${s.nodes} nodes on ${s.engineSegments} engine segment(s), ${s.fallbackSegments} fallback segment(s)`,
       ...(d.model.profiles ? profileLines(d.model.profiles).map((l) => `shape range: ${l}`) : []),
+      ...(d.model.fixedInputs ? [`fixed inputs: ${fixedInputsLine(d.model.fixedInputs)}`] : []),
     )}];`,
   );
   lines.push('  node [shape=box, style="rounded,filled", fontname="Helvetica", fontsize=10];');

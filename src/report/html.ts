@@ -15,7 +15,7 @@ import { formatBytes, opLabel, percent, plural } from './format.js';
 import { int8Html } from './int8.js';
 import { HTML_APP } from './html-app.js';
 import { STYLE } from './html-style.js';
-import { type ReportData, profileLines } from './model.js';
+import { type ReportData, fixedInputsLine, profileLines } from './model.js';
 import { segmentTitle, segmentViews } from './segment-view.js';
 
 let dagreSource: string | undefined;
@@ -100,7 +100,7 @@ function summaryHtml(d: ReportData, colors: readonly string[]): { header: string
           .map((l) => `\n<p class="facts">shape range: ${e(l)}</p>`)
           .join('')
       : ''
-  }
+  }${d.model.fixedInputs ? `\n<p class="facts">fixed inputs: ${e(fixedInputsLine(d.model.fixedInputs))}</p>` : ''}
 <div class="bar" title="nodes on engines"><div style="width:${(s.coverage * 100).toFixed(2)}%"></div></div>
 <div class="stats" id="summary">
 <span>coverage <b>${percent(s.coverage)}</b> (${s.engineNodes}/${s.nodes} nodes on engines)</span>

@@ -49,6 +49,23 @@ export interface ReportModelInfo {
    * shape, its range (src/compiler/profiles.ts). Absent: every input static.
    */
   profiles?: Array<Record<string, { min: number[]; opt: number[]; max: number[] }>>;
+  /**
+   * Inputs fixed at compile time (compile's inputValues): constants of the compiled model, no
+   * longer among `inputs`; `value` as text (`16000`, `[1,2,3]`, long ones cut). Absent: none.
+   */
+  fixedInputs?: FixedInput[];
+}
+
+export interface FixedInput {
+  name: string;
+  dtype: string;
+  shape: number[];
+  value: string;
+}
+
+/** The fixed inputs in one line, as every report form shows them: `sr = 16000 (int64[])`. */
+export function fixedInputsLine(fixed: readonly FixedInput[]): string {
+  return fixed.map((f) => `${f.name} = ${f.value} (${f.dtype}[${f.shape.join(',')}])`).join('; ');
 }
 
 export interface ReportSummary {
@@ -136,6 +153,8 @@ export interface BuildReportOptions {
   recommendations?: boolean;
   /** The optimization profiles of a dynamic compile (ReportModelInfo.profiles). */
   profiles?: ReportModelInfo['profiles'];
+  /** The inputs fixed at compile time (ReportModelInfo.fixedInputs). */
+  fixedInputs?: FixedInput[];
 }
 
 function countOps(names: string[], byName: Map<string, { opType: string; domain: string }>): Record<string, number> {
@@ -217,6 +236,7 @@ export function buildReport(graph: Graph, result: PartitionResult, options: Buil
     inputs: graph.inputs.map((i) => boundaryTensor(graph, i)),
     outputs: graph.outputs.map((o) => boundaryTensor(graph, o)),
     ...(options.profiles ? { profiles: options.profiles } : {}),
+    ...(options.fixedInputs?.length ? { fixedInputs: options.fixedInputs } : {}),
   };
   if (extra.producerName) model.producer = extra.producerVersion ? `${extra.producerName} ${extra.producerVersion}` : extra.producerName;
   if (extra.irVersion !== undefined && extra.irVersion !== null) model.irVersion = toNumber(extra.irVersion);

@@ -130,6 +130,20 @@ export const REPORT_SCHEMA = {
             },
           },
         },
+        fixedInputs: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['name', 'dtype', 'shape', 'value'],
+            properties: {
+              name: { type: 'string' },
+              dtype: { type: 'string' },
+              shape: { type: 'array', items: { type: 'integer', minimum: 0 } },
+              value: { type: 'string' },
+            },
+          },
+        },
       },
     },
     options: {

@@ -8,7 +8,7 @@
  */
 import pc from 'picocolors';
 import { formatBytes, formatTensorType, opLabel, percent, plural } from './format.js';
-import { type ReportData, type ReportSegment, profileLines } from './model.js';
+import { type ReportData, type ReportSegment, fixedInputsLine, profileLines } from './model.js';
 import { type BoundaryRow, type SegmentView, segmentViews } from './segment-view.js';
 import { int8Lines } from './int8.js';
 
@@ -64,6 +64,7 @@ function header(d: ReportData, c: Colors): string[] {
     c.bold(`hybridrt partition report: ${m.file}`),
     `  graph '${m.graphName}' (${facts}), ${plural(d.summary.nodes, 'node')}${lowered}`,
     ...(m.profiles ? profileLines(m.profiles).map((l) => `  shape range: ${l}`) : []),
+    ...(m.fixedInputs ? [`  fixed inputs: ${fixedInputsLine(m.fixedInputs)}`] : []),
     c.dim(`  options: ${opts.join(', ')}`),
   ];
 }

@@ -4,6 +4,8 @@
  * input and what was expected:
  * - INPUT: an unknown name, a missing input, the wrong dtype or element count, a shape that
  *   contradicts the model (another rank, or a dimension the model itself fixes);
+ * - an input fixed at compile time (TensorInfo.value) may be left out; fed, it must be that
+ *   value (INPUT otherwise: the model computes for it only), and it is not passed on;
  * - SHAPE: a shape the model allows but that is not the one compiled (a symbolic dimension
  *   given another value): the engines were built for one shape, so it needs another compile.
  *   A model compiled with shape ranges takes any shape one of its profiles holds (the profile
@@ -16,6 +18,7 @@ import { TYPED_ARRAY, type TypedArray, numel } from '../onnx/dtype.js';
 import { toOrtTensor } from '../onnx/ort.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TensorInfo } from './types.js';
+import { checkFixedFeed } from '../compiler/input-values.js';
 
 /**
  * A feed: an onnxruntime Tensor, a plain typed array (shape from the compiled input),
@@ -162,6 +165,14 @@ export function normalizeRunFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): 
   const out = new Map<string, TensorData | DeviceTensor>();
   for (const info of inputs) {
     const value = feeds[info.name];
+    if (info.value) {
+      if (value === undefined) continue;
+      if (value instanceof DeviceTensor) {
+        throw new HybridError('INPUT', `input '${info.name}' is fixed at compile time (inputValues): leave it out, or feed it as host data`);
+      }
+      checkFixedFeed(info.name, info.value, fromFeed(info, value) as TensorData);
+      continue;
+    }
     if (value === undefined) throw new HybridError('INPUT', `input '${info.name}' is missing (expected ${typeText(info)})`);
     out.set(info.name, fromFeed(info, value));
   }

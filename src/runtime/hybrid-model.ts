@@ -260,7 +260,14 @@ export class HybridModel<Report = unknown> {
   private profileOf(inputs: ReadonlyMap<string, { dims: readonly number[] }>): number {
     const dims = new Map([...inputs].map(([n, t]) => [n, t.dims]));
     try {
-      bindSymbols(this.inputs.map((i) => ({ input: i.name, declared: i.declaredShape, dims: dims.get(i.name) ?? [], what: `input '${i.name}'` })));
+      bindSymbols(
+        this.inputs.map((i) => ({
+          input: i.name,
+          declared: i.declaredShape,
+          dims: dims.get(i.name) ?? i.value?.dims ?? [],
+          what: `input '${i.name}'`,
+        })),
+      );
     } catch (e) {
       throw new HybridError('INPUT', (e as Error).message, { cause: e });
     }

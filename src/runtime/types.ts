@@ -4,6 +4,7 @@
  */
 import type { NumericDType } from '../onnx/dtype.js';
 import type { Dim } from '../ir/types.js';
+import type { TensorData } from '../onnx/tensor.js';
 
 /** A model input or output as compiled: its name, element type and shape. */
 export interface TensorInfo {
@@ -18,6 +19,11 @@ export interface TensorInfo {
    * and max; absent: `shape` only). A run uses the first profile that holds every feed's shape.
    */
   ranges?: Array<{ min: number[]; opt: number[]; max: number[] }>;
+  /**
+   * The value the input was fixed to at compile time (compile's inputValues): a run may leave
+   * it out, and a run that feeds it must feed this value (else INPUT).
+   */
+  value?: TensorData;
 }
 
 /**

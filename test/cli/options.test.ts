@@ -4,7 +4,6 @@ import {
   DEFAULT_TOLERANCE,
   checkToleranceOutputs,
   compareTolerance,
-  parseInputFlag,
   parseInteger,
   parseList,
   parsePrecisions,
@@ -14,6 +13,7 @@ import {
   splitShapeSpecs,
   toCliOptions,
 } from '../../src/cli/options.js';
+import { parseInputFlag } from '../../src/cli/input-flags.js';
 import { HybridError } from '../../src/errors.js';
 
 function optionError(f: () => unknown): string {
