@@ -120,6 +120,10 @@ describe('int8 precision policy', () => {
     const easy = await int8Policy(graph, scales, data, { sensitivity: false, target: { cosine: 0.5 }, progress: false });
     expect(easy).toMatchObject({ exclude: new Set(), policy: { outcome: 'met-as-is', kept: [], evaluations: 1 } });
     expect(easy.sensitivity).toBeUndefined();
+    // Both measures named: each must hold (top-1 is 1 for every variant here, so cosine decides).
+    const both = await int8Policy(graph, scales, data, { sensitivity: false, target: { cosine: 0.999, top1: 1 }, progress: false });
+    expect(both.policy).toMatchObject({ outcome: 'met', kept: ['conv2'], allInt8: { top1: 1 } });
+    expect(both.exclude).toEqual(new Set(['conv2']));
     // Exact agreement: only the fp32 model has it.
     const all = await int8Policy(graph, scales, data, { sensitivity: false, target: { cosine: 1 }, progress: false });
     expect(all.policy).toMatchObject({ outcome: 'all-kept', final: { cosine: 1, maxAbsError: 0, top1: 1 } });
@@ -155,6 +159,7 @@ describe('int8 precision policy', () => {
         ]);
         expect(s.sensitivity![0]!.node).toBe('conv2');
         expect(reportProblems(m.report.data)).toEqual([]);
+        expect(m.report.render('html')).toMatch(/<li><b>conv2<\/b> \(Conv, #0, fp32\): kept by sensitivity .*<ol><li>conv2 \(Conv\): cosine 0\.9/);
         expect(m.report.text({ color: false })).toMatch(
           /accuracy target cosine >= 0\.999 on the calibration data: all int8 cosine 0\.9\d+.*met with 1 layer/,
         );
