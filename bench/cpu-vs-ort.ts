@@ -7,7 +7,8 @@
  * this process, one after another: compile() on the cpu backend and an onnxruntime session of
  * the same file, both with N threads (default: every core; onnxruntime with one inter-op
  * thread, as the hybrid executor's fallback sessions), fed the same seeded random inputs (or
- * the manifest's fixed values). Each runs in blocks (warm-up runs, then half the timed runs),
+ * the manifest's values, e.g. Silero's sr=16000, which compile() also fixes with inputValues,
+ * as bench/zoo/run.ts's --input-value does). Each runs in blocks (warm-up runs, then half the timed runs),
  * hybridrt's block first, twice over; the table gives each median in milliseconds and
  * the ratio hybridrt / onnxruntime (below 1: hybridrt is faster), the geometric mean and
  * median of the ratios, and per model the three layer kinds where the cpu engines spend most
@@ -24,7 +25,7 @@ import { compile } from '../src/compiler/compile.js';
 import { randomTensor } from '../src/cli/random.js';
 import type { NumericDType } from '../src/onnx/dtype.js';
 import { toOrtTensor } from '../src/onnx/ort.js';
-import { readTensorFile } from '../src/onnx/tensor-file.js';
+import { inputValueTensors, parseInputValueFlags } from '../src/cli/input-flags.js';
 import { arg, median } from './cli-args.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -34,21 +35,25 @@ interface Entry {
   file: string;
   inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
   category: string;
+  values?: Record<string, number>;
 }
 
 type LayerTime = { name: string; kind: string; tactic: string; ms: number };
 
-async function measure(name: string, entry: Entry, threads: number, runs: number, warmup: number) {
+async function measure(entry: Entry, threads: number, runs: number, warmup: number) {
   const file = path.join(MODELS, entry.file);
+  const values = inputValueTensors(parseInputValueFlags(Object.entries(entry.values ?? {}).map(([n, v]) => `${n}=${v}`)), entry.inputs);
   const feeds: Record<string, ort.Tensor> = {};
   for (const i of entry.inputs) {
-    const fixed = path.join(REPO, '.zoo', 'inputs', name, `${i.name}.npy`);
-    const t = fs.existsSync(fixed)
-      ? readTensorFile(fixed).tensor
-      : randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' });
+    const t = values.get(i.name) ?? randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' });
     feeds[i.name] = toOrtTensor(t, i.name);
   }
-  const model = await compile(file, { backend: 'cpu', threads, inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])) });
+  const model = await compile(file, {
+    backend: 'cpu',
+    threads,
+    inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])),
+    inputValues: Object.fromEntries(values),
+  });
   const session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 });
   try {
     // Blocks, not run-by-run alternation: onnxruntime's worker threads spin for a while after
@@ -107,7 +112,7 @@ async function main() {
     const entry = manifest[name];
     if (!entry) throw new Error(`no model '${name}' in the manifest`);
     try {
-      const r = await measure(name, entry, threads, runs, warmup);
+      const r = await measure(entry, threads, runs, warmup);
       const row = { model: name, hybrid: r.hybrid, ort: r.ort, ratio: r.hybrid / r.ort, top: r.top, layers: r.layers };
       rows.push(row);
       console.log(`| ${name} | ${row.hybrid.toFixed(2)} | ${row.ort.toFixed(2)} | ${row.ratio.toFixed(2)} | ${row.top} |`);
