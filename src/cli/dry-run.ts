@@ -12,7 +12,7 @@ import { analyze } from '../compiler/analyze.js';
 import { chooseBackend } from '../compiler/backend.js';
 import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions, precisionNotice } from '../engine/precision.js';
-import { int8Model, int8Note } from '../compiler/int8.js';
+import { checkInt8PolicyOption, int8Model, int8Note, policyNote } from '../compiler/int8.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { EXIT_OK } from './errors.js';
@@ -57,8 +57,10 @@ export async function dryRun(
   // (src/compiler/int8.ts), so the dry run partitions that one.
   let model = proto;
   if (opts.calibration && backend && effectivePrecisions(backend, opts.precisions).includes('int8')) {
-    const q = await int8Model(proto, opts.model, { ...opts.calibration, progress: io.errIsTTY === true });
+    const calibration = { ...opts.calibration, progress: io.errIsTTY === true };
+    const q = await int8Model(proto, opts.model, calibration, checkInt8PolicyOption(opts.precisions, calibration, opts.int8Policy ?? {}));
     note(int8Note(q, opts.calibration));
+    if (q.findings) note(policyNote(q.findings));
     model = q.proto;
   }
   const feeds = runFeeds(inputs, opts, note);

@@ -86,6 +86,7 @@ export async function openHybridSession(
       precisions: opts.precisions,
       // --int8's calibration, with calibration's own progress bar where stderr is a terminal.
       ...(opts.calibration ? { calibration: { ...opts.calibration, progress: hooks.progress === true } } : {}),
+      ...opts.int8Policy,
       // Each input's run shape; with --min-shapes/--opt-shapes/--max-shapes, their ranges (compileInputs).
       inputs: shapes,
       // --input-value: fixed at compile time; the run feeds the same value (prepareInputs).

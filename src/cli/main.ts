@@ -24,7 +24,7 @@ import { INT_RANGE } from './random.js';
 import { GRAPH_OPTIMIZATION_LEVELS, offeredProviders } from '../compiler/ort-session-options.js';
 import { type CliIO, runCli } from './run.js';
 import { quantizeMain } from './quantize.js';
-import { addCalibrationFlags } from './calib-flags.js';
+import { addCalibrationFlags, addInt8PolicyFlags } from './calib-flags.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -149,7 +149,7 @@ export function buildCommand(io: CliIO): Command {
     )
     .option('-v, --verbose', 'print stack traces with errors, and onnxruntime warnings (e.g. -v)')
     .optionsGroup('INT8 (with --precision int8, or --int8):');
-  addCalibrationFlags(program, 'with --precision int8, the data the int8 scales are calibrated over')
+  addInt8PolicyFlags(addCalibrationFlags(program, 'with --precision int8, the data the int8 scales are calibrated over'))
     .optionsGroup('Partitioning and reports:')
     .option('--dry-run', 'partition the model and print the report without running it (e.g. --dry-run)')
     .addOption(new Option('--report <format>', 'partition report format (e.g. --report json)').choices(REPORT_FORMATS))

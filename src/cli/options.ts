@@ -13,8 +13,8 @@ import type { Distribution } from './random.js';
 import { type InputFlag, type InputValueFlag, inputFlags } from './input-flags.js';
 import { type ToleranceFlag, parseToleranceFlag } from './tolerance.js';
 import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-session-options.js';
-import type { CalibrationOption } from '../compiler/int8.js';
-import { type CalibrationFlags, calibrationFromFlags, calibrationRequired } from './calib-flags.js';
+import type { CalibrationOption, Int8PolicyOption } from '../compiler/int8.js';
+import { type CalibrationFlags, calibrationFromFlags, calibrationRequired, int8PolicyFromFlags } from './calib-flags.js';
 
 export {
   DEFAULT_TOLERANCE,
@@ -107,6 +107,8 @@ export interface CliOptions {
   precisions: Precision[];
   /** --calib-data, --calib-method, --calib-percentile, --calib-cache: with int8 in precisions, and only then. */
   calibration?: CalibrationOption;
+  /** --int8-sensitivity, --accuracy-target: compile()'s int8Sensitivity and accuracyTarget. */
+  int8Policy?: Int8PolicyOption;
   minBlockSize?: number;
   fallbackOps: string[];
   fallbackNodes: string[];
@@ -432,6 +434,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
   const spelled = [raw.precision, ...trtexec].filter((p): p is string => p !== undefined);
   const precisions = spelled.length ? parsePrecisions(spelled.join(',')) : (['fp32'] as Precision[]);
   const calibration = calibrationOption(raw, precisions);
+  const int8Policy = int8PolicyFromFlags(raw, precisions.includes('int8'), calibration);
   const shapes = shapeSpecs('--shape', [...(raw.shape ?? []), ...(raw.shapes ?? [])]);
   const ranges = parseShapeRanges(raw, shapes);
   return {
@@ -459,6 +462,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     ...ortOptions(raw),
     precisions,
     ...(calibration ? { calibration } : {}),
+    ...(int8Policy ? { int8Policy } : {}),
     minBlockSize: raw.minBlockSize === undefined ? undefined : parseInteger('--min-block-size', raw.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: raw.fallbackOps === undefined ? [] : parseList('--fallback-ops', raw.fallbackOps),
     fallbackNodes: raw.fallbackNodes === undefined ? [] : parseList('--fallback-nodes', raw.fallbackNodes),

@@ -53,6 +53,7 @@ export type SessionOptions = Pick<
   | 'verbose'
   | 'precisions'
   | 'calibration'
+  | 'int8Policy'
   | 'minBlockSize'
   | 'fallbackOps'
   | 'fallbackNodes'

@@ -33,7 +33,8 @@ import type { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions, floatPrecisions, precisionNotice } from '../engine/precision.js';
-import { int8Model, int8Note } from './int8.js';
+import { int8Model, int8Note, policyNote } from './int8.js';
+import type { PolicyFindings } from '../quantize/policy.js';
 import { int8Section } from './int8-report.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
@@ -142,11 +143,17 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   // the Q/DQ model without it builds the same engines, and load() can rebuild it so.
   // What was asked, int8 included: the cache keys on it too, since the report says what was
   // asked (a Q/DQ model compiled as is, or for int8, or int8 skipped on cuda, share the rest).
+  // The precision policy (int8Sensitivity, accuracyTarget) measures and keeps layers here,
+  // before the cache: the layers it keeps are in the Q/DQ model the key digests, and what it
+  // was asked is keyed too, since the report carries what it measured.
   const requested = [...opts.precisions].sort();
+  let findings: PolicyFindings | undefined;
   if (opts.calibration) {
     if (precisions.includes('int8')) {
-      const q = await int8Model(proto, label, opts.calibration);
+      const q = await int8Model(proto, label, opts.calibration, opts.int8Policy);
       opts.log(int8Note(q, opts.calibration), 'info');
+      findings = q.findings;
+      if (findings) opts.log(policyNote(findings), 'info');
       ({ graph: declared, proto } = loadSource(q.proto, label));
       model = proto;
       stat = undefined;
@@ -169,7 +176,13 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
     const digest = modelDigest(proto);
     const key = cacheKey({
       source: digest,
-      options: { ...shapes, ...decidingOptions(opts), requested, ...recordedValues(fixed) },
+      options: {
+        ...shapes,
+        ...decidingOptions(opts),
+        requested,
+        ...recordedValues(fixed),
+        ...(opts.int8Policy ? { int8Policy: opts.int8Policy } : {}),
+      },
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
       backend,
@@ -216,6 +229,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
       Buffer.from(digest).toString('hex'),
       stat,
       fixed,
+      findings,
     );
     try {
       writeAtomically(file, await compiled.toBytes(), label);
@@ -225,7 +239,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
     }
     return compiled;
   }
-  return compileFrom(model, proto, declared, plan, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat, fixed);
+  return compileFrom(model, proto, declared, plan, label, inputs, backend, precisions, probeFeeds, opts, t0, undefined, stat, fixed, findings);
 }
 
 /** compile() once the options, inputs and backend are settled (the cache missed or is off). */
@@ -248,6 +262,8 @@ async function compileFrom(
   sourceStat?: Provenance['sourceStat'],
   /** Inputs fixed at compile time (checkInputValues). */
   fixed: ReadonlyMap<string, TensorData> = new Map(),
+  /** What the int8 precision policy measured and kept (the report's int8 section lists it). */
+  findings?: PolicyFindings,
 ): Promise<CompiledModel> {
   const ms: Partial<Record<CompilePhase | 'total', number>> = {};
 
@@ -310,7 +326,14 @@ async function compileFrom(
     data.warnings.push(...built.demoted.map(demotedWarning));
     // Every Conv/MatMul/Gemm kept above int8, and why (int8-report.ts); `calibration` is set
     // exactly where int8 was asked for.
-    const int8 = int8Section(graph, data, new Map(engineRunners.map((r) => [r.id, r.engine.info().layers])), backend, opts.calibration !== undefined);
+    const int8 = int8Section(
+      graph,
+      data,
+      new Map(engineRunners.map((r) => [r.id, r.engine.info().layers])),
+      backend,
+      opts.calibration !== undefined,
+      findings,
+    );
     if (int8) data.int8 = int8;
     const report = makeReport({ data, backend, precisions, engines, compileMs: { ...ms, lower: analysis.lowering.ms } });
     const provenance: Provenance = {

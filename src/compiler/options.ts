@@ -16,7 +16,8 @@ import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
 import type { InputShape, ShapeRange } from './profiles.js';
 import { type OrtSessionOptions, checkOrtSessionOptions } from './ort-session-options.js';
-import { type CalibrationOption, checkCalibrationOption } from './int8.js';
+import { type CalibrationOption, type Int8Policy, checkCalibrationOption, checkInt8PolicyOption } from './int8.js';
+import type { AccuracyTarget } from '../quantize/policy.js';
 import type { InputValue } from './input-values.js';
 
 /** An input's shape by name: `{ name: 'input', shape: [1, 3, 224, 224] }`, or a range `{ name, min, opt, max }`. */
@@ -51,6 +52,18 @@ export interface CompileOptions {
    * model in memory, and that is compiled. docs/quantization.md.
    */
   calibration?: CalibrationOption;
+  /**
+   * With 'int8' and calibration data (a folder or an array): measure each quantizable layer
+   * alone in int8 against the fp32 model on that data (cosine, max abs error, top-1), listed
+   * in the report's int8 section. docs/quantization.md, "Precision policy".
+   */
+  int8Sensitivity?: boolean;
+  /**
+   * With 'int8' and calibration data: keep the most sensitive layers in float until the int8
+   * model's outputs meet this agreement with the fp32 model's on that data, e.g.
+   * `{ cosine: 0.999 }` or `{ top1: 0.99 }` (argmax over the last axis).
+   */
+  accuracyTarget?: AccuracyTarget;
   /**
    * The shapes of the model's inputs, as a list or a record: a static shape
    * (`{ input: [1, 3, 224, 224] }`) or a range the engines serve without a rebuild
@@ -157,12 +170,16 @@ export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'cacheDir',
   'cacheMaxBytes',
   'timingCachePath',
+  'int8Sensitivity',
+  'accuracyTarget',
 ]);
 
 export interface ResolvedOptions {
   precisions: Precision[];
   /** Where 'int8' is among the precisions (checked: int8.ts). */
   calibration?: CalibrationOption;
+  /** int8Sensitivity and accuracyTarget, where asked (checked: int8.ts). */
+  int8Policy?: Int8Policy;
   minBlockSize?: number;
   fallbackOps: string[];
   fallbackNodes: string[];
@@ -236,6 +253,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   if (!Array.isArray(precisions)) throw bad(`precisions must be an array, e.g. ['fp32', 'fp16']`);
   for (const p of precisions) checkPrecision(p, 'precision');
   const calibration = checkCalibrationOption(precisions, options.calibration);
+  const int8Policy = checkInt8PolicyOption(precisions, calibration, options);
   const backend = options.backend ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend)) throw bad(`backend '${String(backend)}' is not one of: ${BACKENDS.join(', ')}`);
   for (const [name, fn] of [
@@ -257,6 +275,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   return {
     precisions: [...new Set<Precision>(['fp32', ...precisions])],
     ...(calibration ? { calibration } : {}),
+    ...(int8Policy ? { int8Policy } : {}),
     minBlockSize: positiveInt('minBlockSize', options.minBlockSize, 0, LIMITS.graphNodes),
     fallbackOps: stringList('fallbackOps', options.fallbackOps),
     fallbackNodes: stringList('fallbackNodes', options.fallbackNodes),

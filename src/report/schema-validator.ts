@@ -280,9 +280,52 @@ const schema11 = {
               segment: { $ref: '#/definitions/count' },
               layer: { type: 'string' },
               precision: { type: 'string' },
-              kind: { enum: ['backend', 'fallback', 'not-quantized', 'qdq-pass', 'policy'] },
+              kind: { enum: ['backend', 'fallback', 'not-quantized', 'qdq-pass', 'policy', 'sensitivity'] },
               reason: { type: 'string' },
             },
+          },
+        },
+        sensitivity: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['node', 'opType', 'cosine', 'maxAbsError', 'top1'],
+            properties: {
+              node: { type: 'string' },
+              opType: { type: 'string' },
+              cosine: { type: ['number', 'null'] },
+              maxAbsError: { type: ['number', 'null'] },
+              top1: { type: ['number', 'null'] },
+            },
+          },
+        },
+        policy: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['target', 'allInt8', 'final', 'kept', 'outcome', 'evaluations'],
+          properties: {
+            target: {
+              type: 'object',
+              additionalProperties: false,
+              minProperties: 1,
+              properties: { cosine: { type: 'number' }, top1: { type: 'number' } },
+            },
+            allInt8: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cosine', 'maxAbsError', 'top1'],
+              properties: { cosine: { type: ['number', 'null'] }, maxAbsError: { type: ['number', 'null'] }, top1: { type: ['number', 'null'] } },
+            },
+            final: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['cosine', 'maxAbsError', 'top1'],
+              properties: { cosine: { type: ['number', 'null'] }, maxAbsError: { type: ['number', 'null'] }, top1: { type: ['number', 'null'] } },
+            },
+            kept: { type: 'array', items: { type: 'string' } },
+            outcome: { enum: ['met', 'met-as-is', 'all-kept'] },
+            evaluations: { $ref: '#/definitions/count' },
           },
         },
       },
@@ -4958,7 +5001,14 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           errors++;
         }
         for (const key21 in data135) {
-          if (!(key21 === 'requested' || key21 === 'quantizable' || key21 === 'int8' || key21 === 'kept')) {
+          if (!(
+            key21 === 'requested' ||
+            key21 === 'quantizable' ||
+            key21 === 'int8' ||
+            key21 === 'kept' ||
+            key21 === 'sensitivity' ||
+            key21 === 'policy'
+          )) {
             const err261 = {
               instancePath: instancePath + '/int8',
               schemaPath: '#/properties/int8/additionalProperties',
@@ -5293,7 +5343,8 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
                     data146 === 'fallback' ||
                     data146 === 'not-quantized' ||
                     data146 === 'qdq-pass' ||
-                    data146 === 'policy'
+                    data146 === 'policy' ||
+                    data146 === 'sensitivity'
                   )) {
                     const err280 = {
                       instancePath: instancePath + '/int8/kept/' + i34 + '/kind',
@@ -5359,8 +5410,807 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
             errors++;
           }
         }
+        if (data135.sensitivity !== undefined) {
+          let data148 = data135.sensitivity;
+          if (Array.isArray(data148)) {
+            const len35 = data148.length;
+            for (let i35 = 0; i35 < len35; i35++) {
+              let data149 = data148[i35];
+              if (data149 && typeof data149 == 'object' && !Array.isArray(data149)) {
+                if (data149.node === undefined) {
+                  const err284 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i35,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'node' },
+                    message: "must have required property '" + 'node' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err284];
+                  } else {
+                    vErrors.push(err284);
+                  }
+                  errors++;
+                }
+                if (data149.opType === undefined) {
+                  const err285 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i35,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'opType' },
+                    message: "must have required property '" + 'opType' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err285];
+                  } else {
+                    vErrors.push(err285);
+                  }
+                  errors++;
+                }
+                if (data149.cosine === undefined) {
+                  const err286 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i35,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'cosine' },
+                    message: "must have required property '" + 'cosine' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err286];
+                  } else {
+                    vErrors.push(err286);
+                  }
+                  errors++;
+                }
+                if (data149.maxAbsError === undefined) {
+                  const err287 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i35,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'maxAbsError' },
+                    message: "must have required property '" + 'maxAbsError' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err287];
+                  } else {
+                    vErrors.push(err287);
+                  }
+                  errors++;
+                }
+                if (data149.top1 === undefined) {
+                  const err288 = {
+                    instancePath: instancePath + '/int8/sensitivity/' + i35,
+                    schemaPath: '#/properties/int8/properties/sensitivity/items/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'top1' },
+                    message: "must have required property '" + 'top1' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err288];
+                  } else {
+                    vErrors.push(err288);
+                  }
+                  errors++;
+                }
+                for (const key23 in data149) {
+                  if (!(key23 === 'node' || key23 === 'opType' || key23 === 'cosine' || key23 === 'maxAbsError' || key23 === 'top1')) {
+                    const err289 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i35,
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key23 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err289];
+                    } else {
+                      vErrors.push(err289);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.node !== undefined) {
+                  if (typeof data149.node !== 'string') {
+                    const err290 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i35 + '/node',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/node/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err290];
+                    } else {
+                      vErrors.push(err290);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.opType !== undefined) {
+                  if (typeof data149.opType !== 'string') {
+                    const err291 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i35 + '/opType',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/opType/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err291];
+                    } else {
+                      vErrors.push(err291);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.cosine !== undefined) {
+                  let data152 = data149.cosine;
+                  if (!(typeof data152 == 'number' && isFinite(data152)) && data152 !== null) {
+                    const err292 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i35 + '/cosine',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.sensitivity.items.properties.cosine.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err292];
+                    } else {
+                      vErrors.push(err292);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.maxAbsError !== undefined) {
+                  let data153 = data149.maxAbsError;
+                  if (!(typeof data153 == 'number' && isFinite(data153)) && data153 !== null) {
+                    const err293 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i35 + '/maxAbsError',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/maxAbsError/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.sensitivity.items.properties.maxAbsError.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err293];
+                    } else {
+                      vErrors.push(err293);
+                    }
+                    errors++;
+                  }
+                }
+                if (data149.top1 !== undefined) {
+                  let data154 = data149.top1;
+                  if (!(typeof data154 == 'number' && isFinite(data154)) && data154 !== null) {
+                    const err294 = {
+                      instancePath: instancePath + '/int8/sensitivity/' + i35 + '/top1',
+                      schemaPath: '#/properties/int8/properties/sensitivity/items/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.sensitivity.items.properties.top1.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err294];
+                    } else {
+                      vErrors.push(err294);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err295 = {
+                  instancePath: instancePath + '/int8/sensitivity/' + i35,
+                  schemaPath: '#/properties/int8/properties/sensitivity/items/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err295];
+                } else {
+                  vErrors.push(err295);
+                }
+                errors++;
+              }
+            }
+          } else {
+            const err296 = {
+              instancePath: instancePath + '/int8/sensitivity',
+              schemaPath: '#/properties/int8/properties/sensitivity/type',
+              keyword: 'type',
+              params: { type: 'array' },
+              message: 'must be array',
+            };
+            if (vErrors === null) {
+              vErrors = [err296];
+            } else {
+              vErrors.push(err296);
+            }
+            errors++;
+          }
+        }
+        if (data135.policy !== undefined) {
+          let data155 = data135.policy;
+          if (data155 && typeof data155 == 'object' && !Array.isArray(data155)) {
+            if (data155.target === undefined) {
+              const err297 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'target' },
+                message: "must have required property '" + 'target' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err297];
+              } else {
+                vErrors.push(err297);
+              }
+              errors++;
+            }
+            if (data155.allInt8 === undefined) {
+              const err298 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'allInt8' },
+                message: "must have required property '" + 'allInt8' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err298];
+              } else {
+                vErrors.push(err298);
+              }
+              errors++;
+            }
+            if (data155.final === undefined) {
+              const err299 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'final' },
+                message: "must have required property '" + 'final' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err299];
+              } else {
+                vErrors.push(err299);
+              }
+              errors++;
+            }
+            if (data155.kept === undefined) {
+              const err300 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'kept' },
+                message: "must have required property '" + 'kept' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err300];
+              } else {
+                vErrors.push(err300);
+              }
+              errors++;
+            }
+            if (data155.outcome === undefined) {
+              const err301 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'outcome' },
+                message: "must have required property '" + 'outcome' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err301];
+              } else {
+                vErrors.push(err301);
+              }
+              errors++;
+            }
+            if (data155.evaluations === undefined) {
+              const err302 = {
+                instancePath: instancePath + '/int8/policy',
+                schemaPath: '#/properties/int8/properties/policy/required',
+                keyword: 'required',
+                params: { missingProperty: 'evaluations' },
+                message: "must have required property '" + 'evaluations' + "'",
+              };
+              if (vErrors === null) {
+                vErrors = [err302];
+              } else {
+                vErrors.push(err302);
+              }
+              errors++;
+            }
+            for (const key24 in data155) {
+              if (!(
+                key24 === 'target' ||
+                key24 === 'allInt8' ||
+                key24 === 'final' ||
+                key24 === 'kept' ||
+                key24 === 'outcome' ||
+                key24 === 'evaluations'
+              )) {
+                const err303 = {
+                  instancePath: instancePath + '/int8/policy',
+                  schemaPath: '#/properties/int8/properties/policy/additionalProperties',
+                  keyword: 'additionalProperties',
+                  params: { additionalProperty: key24 },
+                  message: 'must NOT have additional properties',
+                };
+                if (vErrors === null) {
+                  vErrors = [err303];
+                } else {
+                  vErrors.push(err303);
+                }
+                errors++;
+              }
+            }
+            if (data155.target !== undefined) {
+              let data156 = data155.target;
+              if (data156 && typeof data156 == 'object' && !Array.isArray(data156)) {
+                if (Object.keys(data156).length < 1) {
+                  const err304 = {
+                    instancePath: instancePath + '/int8/policy/target',
+                    schemaPath: '#/properties/int8/properties/policy/properties/target/minProperties',
+                    keyword: 'minProperties',
+                    params: { limit: 1 },
+                    message: 'must NOT have fewer than 1 properties',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err304];
+                  } else {
+                    vErrors.push(err304);
+                  }
+                  errors++;
+                }
+                for (const key25 in data156) {
+                  if (!(key25 === 'cosine' || key25 === 'top1')) {
+                    const err305 = {
+                      instancePath: instancePath + '/int8/policy/target',
+                      schemaPath: '#/properties/int8/properties/policy/properties/target/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key25 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err305];
+                    } else {
+                      vErrors.push(err305);
+                    }
+                    errors++;
+                  }
+                }
+                if (data156.cosine !== undefined) {
+                  let data157 = data156.cosine;
+                  if (!(typeof data157 == 'number' && isFinite(data157))) {
+                    const err306 = {
+                      instancePath: instancePath + '/int8/policy/target/cosine',
+                      schemaPath: '#/properties/int8/properties/policy/properties/target/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err306];
+                    } else {
+                      vErrors.push(err306);
+                    }
+                    errors++;
+                  }
+                }
+                if (data156.top1 !== undefined) {
+                  let data158 = data156.top1;
+                  if (!(typeof data158 == 'number' && isFinite(data158))) {
+                    const err307 = {
+                      instancePath: instancePath + '/int8/policy/target/top1',
+                      schemaPath: '#/properties/int8/properties/policy/properties/target/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: 'number' },
+                      message: 'must be number',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err307];
+                    } else {
+                      vErrors.push(err307);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err308 = {
+                  instancePath: instancePath + '/int8/policy/target',
+                  schemaPath: '#/properties/int8/properties/policy/properties/target/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err308];
+                } else {
+                  vErrors.push(err308);
+                }
+                errors++;
+              }
+            }
+            if (data155.allInt8 !== undefined) {
+              let data159 = data155.allInt8;
+              if (data159 && typeof data159 == 'object' && !Array.isArray(data159)) {
+                if (data159.cosine === undefined) {
+                  const err309 = {
+                    instancePath: instancePath + '/int8/policy/allInt8',
+                    schemaPath: '#/properties/int8/properties/policy/properties/allInt8/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'cosine' },
+                    message: "must have required property '" + 'cosine' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err309];
+                  } else {
+                    vErrors.push(err309);
+                  }
+                  errors++;
+                }
+                if (data159.maxAbsError === undefined) {
+                  const err310 = {
+                    instancePath: instancePath + '/int8/policy/allInt8',
+                    schemaPath: '#/properties/int8/properties/policy/properties/allInt8/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'maxAbsError' },
+                    message: "must have required property '" + 'maxAbsError' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err310];
+                  } else {
+                    vErrors.push(err310);
+                  }
+                  errors++;
+                }
+                if (data159.top1 === undefined) {
+                  const err311 = {
+                    instancePath: instancePath + '/int8/policy/allInt8',
+                    schemaPath: '#/properties/int8/properties/policy/properties/allInt8/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'top1' },
+                    message: "must have required property '" + 'top1' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err311];
+                  } else {
+                    vErrors.push(err311);
+                  }
+                  errors++;
+                }
+                for (const key26 in data159) {
+                  if (!(key26 === 'cosine' || key26 === 'maxAbsError' || key26 === 'top1')) {
+                    const err312 = {
+                      instancePath: instancePath + '/int8/policy/allInt8',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key26 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err312];
+                    } else {
+                      vErrors.push(err312);
+                    }
+                    errors++;
+                  }
+                }
+                if (data159.cosine !== undefined) {
+                  let data160 = data159.cosine;
+                  if (!(typeof data160 == 'number' && isFinite(data160)) && data160 !== null) {
+                    const err313 = {
+                      instancePath: instancePath + '/int8/policy/allInt8/cosine',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.allInt8.properties.cosine.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err313];
+                    } else {
+                      vErrors.push(err313);
+                    }
+                    errors++;
+                  }
+                }
+                if (data159.maxAbsError !== undefined) {
+                  let data161 = data159.maxAbsError;
+                  if (!(typeof data161 == 'number' && isFinite(data161)) && data161 !== null) {
+                    const err314 = {
+                      instancePath: instancePath + '/int8/policy/allInt8/maxAbsError',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/properties/maxAbsError/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.allInt8.properties.maxAbsError.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err314];
+                    } else {
+                      vErrors.push(err314);
+                    }
+                    errors++;
+                  }
+                }
+                if (data159.top1 !== undefined) {
+                  let data162 = data159.top1;
+                  if (!(typeof data162 == 'number' && isFinite(data162)) && data162 !== null) {
+                    const err315 = {
+                      instancePath: instancePath + '/int8/policy/allInt8/top1',
+                      schemaPath: '#/properties/int8/properties/policy/properties/allInt8/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.allInt8.properties.top1.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err315];
+                    } else {
+                      vErrors.push(err315);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err316 = {
+                  instancePath: instancePath + '/int8/policy/allInt8',
+                  schemaPath: '#/properties/int8/properties/policy/properties/allInt8/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err316];
+                } else {
+                  vErrors.push(err316);
+                }
+                errors++;
+              }
+            }
+            if (data155.final !== undefined) {
+              let data163 = data155.final;
+              if (data163 && typeof data163 == 'object' && !Array.isArray(data163)) {
+                if (data163.cosine === undefined) {
+                  const err317 = {
+                    instancePath: instancePath + '/int8/policy/final',
+                    schemaPath: '#/properties/int8/properties/policy/properties/final/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'cosine' },
+                    message: "must have required property '" + 'cosine' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err317];
+                  } else {
+                    vErrors.push(err317);
+                  }
+                  errors++;
+                }
+                if (data163.maxAbsError === undefined) {
+                  const err318 = {
+                    instancePath: instancePath + '/int8/policy/final',
+                    schemaPath: '#/properties/int8/properties/policy/properties/final/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'maxAbsError' },
+                    message: "must have required property '" + 'maxAbsError' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err318];
+                  } else {
+                    vErrors.push(err318);
+                  }
+                  errors++;
+                }
+                if (data163.top1 === undefined) {
+                  const err319 = {
+                    instancePath: instancePath + '/int8/policy/final',
+                    schemaPath: '#/properties/int8/properties/policy/properties/final/required',
+                    keyword: 'required',
+                    params: { missingProperty: 'top1' },
+                    message: "must have required property '" + 'top1' + "'",
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err319];
+                  } else {
+                    vErrors.push(err319);
+                  }
+                  errors++;
+                }
+                for (const key27 in data163) {
+                  if (!(key27 === 'cosine' || key27 === 'maxAbsError' || key27 === 'top1')) {
+                    const err320 = {
+                      instancePath: instancePath + '/int8/policy/final',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/additionalProperties',
+                      keyword: 'additionalProperties',
+                      params: { additionalProperty: key27 },
+                      message: 'must NOT have additional properties',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err320];
+                    } else {
+                      vErrors.push(err320);
+                    }
+                    errors++;
+                  }
+                }
+                if (data163.cosine !== undefined) {
+                  let data164 = data163.cosine;
+                  if (!(typeof data164 == 'number' && isFinite(data164)) && data164 !== null) {
+                    const err321 = {
+                      instancePath: instancePath + '/int8/policy/final/cosine',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/properties/cosine/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.final.properties.cosine.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err321];
+                    } else {
+                      vErrors.push(err321);
+                    }
+                    errors++;
+                  }
+                }
+                if (data163.maxAbsError !== undefined) {
+                  let data165 = data163.maxAbsError;
+                  if (!(typeof data165 == 'number' && isFinite(data165)) && data165 !== null) {
+                    const err322 = {
+                      instancePath: instancePath + '/int8/policy/final/maxAbsError',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/properties/maxAbsError/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.final.properties.maxAbsError.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err322];
+                    } else {
+                      vErrors.push(err322);
+                    }
+                    errors++;
+                  }
+                }
+                if (data163.top1 !== undefined) {
+                  let data166 = data163.top1;
+                  if (!(typeof data166 == 'number' && isFinite(data166)) && data166 !== null) {
+                    const err323 = {
+                      instancePath: instancePath + '/int8/policy/final/top1',
+                      schemaPath: '#/properties/int8/properties/policy/properties/final/properties/top1/type',
+                      keyword: 'type',
+                      params: { type: schema11.properties.int8.properties.policy.properties.final.properties.top1.type },
+                      message: 'must be number,null',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err323];
+                    } else {
+                      vErrors.push(err323);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err324 = {
+                  instancePath: instancePath + '/int8/policy/final',
+                  schemaPath: '#/properties/int8/properties/policy/properties/final/type',
+                  keyword: 'type',
+                  params: { type: 'object' },
+                  message: 'must be object',
+                };
+                if (vErrors === null) {
+                  vErrors = [err324];
+                } else {
+                  vErrors.push(err324);
+                }
+                errors++;
+              }
+            }
+            if (data155.kept !== undefined) {
+              let data167 = data155.kept;
+              if (Array.isArray(data167)) {
+                const len36 = data167.length;
+                for (let i36 = 0; i36 < len36; i36++) {
+                  if (typeof data167[i36] !== 'string') {
+                    const err325 = {
+                      instancePath: instancePath + '/int8/policy/kept/' + i36,
+                      schemaPath: '#/properties/int8/properties/policy/properties/kept/items/type',
+                      keyword: 'type',
+                      params: { type: 'string' },
+                      message: 'must be string',
+                    };
+                    if (vErrors === null) {
+                      vErrors = [err325];
+                    } else {
+                      vErrors.push(err325);
+                    }
+                    errors++;
+                  }
+                }
+              } else {
+                const err326 = {
+                  instancePath: instancePath + '/int8/policy/kept',
+                  schemaPath: '#/properties/int8/properties/policy/properties/kept/type',
+                  keyword: 'type',
+                  params: { type: 'array' },
+                  message: 'must be array',
+                };
+                if (vErrors === null) {
+                  vErrors = [err326];
+                } else {
+                  vErrors.push(err326);
+                }
+                errors++;
+              }
+            }
+            if (data155.outcome !== undefined) {
+              let data169 = data155.outcome;
+              if (!(data169 === 'met' || data169 === 'met-as-is' || data169 === 'all-kept')) {
+                const err327 = {
+                  instancePath: instancePath + '/int8/policy/outcome',
+                  schemaPath: '#/properties/int8/properties/policy/properties/outcome/enum',
+                  keyword: 'enum',
+                  params: { allowedValues: schema11.properties.int8.properties.policy.properties.outcome.enum },
+                  message: 'must be equal to one of the allowed values',
+                };
+                if (vErrors === null) {
+                  vErrors = [err327];
+                } else {
+                  vErrors.push(err327);
+                }
+                errors++;
+              }
+            }
+            if (data155.evaluations !== undefined) {
+              let data170 = data155.evaluations;
+              if (!(typeof data170 == 'number' && !(data170 % 1) && !isNaN(data170) && isFinite(data170))) {
+                const err328 = {
+                  instancePath: instancePath + '/int8/policy/evaluations',
+                  schemaPath: '#/definitions/count/type',
+                  keyword: 'type',
+                  params: { type: 'integer' },
+                  message: 'must be integer',
+                };
+                if (vErrors === null) {
+                  vErrors = [err328];
+                } else {
+                  vErrors.push(err328);
+                }
+                errors++;
+              }
+              if (typeof data170 == 'number' && isFinite(data170)) {
+                if (data170 < 0 || isNaN(data170)) {
+                  const err329 = {
+                    instancePath: instancePath + '/int8/policy/evaluations',
+                    schemaPath: '#/definitions/count/minimum',
+                    keyword: 'minimum',
+                    params: { comparison: '>=', limit: 0 },
+                    message: 'must be >= 0',
+                  };
+                  if (vErrors === null) {
+                    vErrors = [err329];
+                  } else {
+                    vErrors.push(err329);
+                  }
+                  errors++;
+                }
+              }
+            }
+          } else {
+            const err330 = {
+              instancePath: instancePath + '/int8/policy',
+              schemaPath: '#/properties/int8/properties/policy/type',
+              keyword: 'type',
+              params: { type: 'object' },
+              message: 'must be object',
+            };
+            if (vErrors === null) {
+              vErrors = [err330];
+            } else {
+              vErrors.push(err330);
+            }
+            errors++;
+          }
+        }
       } else {
-        const err284 = {
+        const err331 = {
           instancePath: instancePath + '/int8',
           schemaPath: '#/properties/int8/type',
           keyword: 'type',
@@ -5368,19 +6218,19 @@ function validate10(data, { instancePath = '', parentData, parentDataProperty, r
           message: 'must be object',
         };
         if (vErrors === null) {
-          vErrors = [err284];
+          vErrors = [err331];
         } else {
-          vErrors.push(err284);
+          vErrors.push(err331);
         }
         errors++;
       }
     }
   } else {
-    const err285 = { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' };
+    const err332 = { instancePath, schemaPath: '#/type', keyword: 'type', params: { type: 'object' }, message: 'must be object' };
     if (vErrors === null) {
-      vErrors = [err285];
+      vErrors = [err332];
     } else {
-      vErrors.push(err285);
+      vErrors.push(err332);
     }
     errors++;
   }
