@@ -3,7 +3,11 @@
 // wholly on engines once `sr` is fixed, and agrees with onnxruntime on the original model with
 // the same feeds (relative error within FP32_TOL, test/engine/helpers/compare.ts). A run may
 // leave `sr` out; feeding another value is an INPUT error naming both values; bad names, dtypes
-// and shapes are OPTION errors before any work; save()/load() keep the value and the check.
+// and shapes are OPTION errors before any work; the engine cache keys on the value; save()/load()
+// keep the value and the check.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
@@ -90,6 +94,23 @@ describeIf(HAS_NATIVE, `compile with inputValues (${BACKEND})`, NATIVE_MISSING, 
       expect(e.message).toContain("input 'sr' was fixed at compile time to 16000 (inputValues), and this run fed 8000");
     } finally {
       await m.dispose();
+    }
+  });
+
+  it('the engine cache keys on the value: another value compiles again, the same one loads', async () => {
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-input-values-'));
+    try {
+      const logs: string[] = [];
+      const onLog = (m: string) => logs.push(m);
+      for (const v of [16000, 8000, 16000]) {
+        const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputValues: { sr: v }, cacheDir, onLog });
+        expect(m.inputs.find((i) => i.name === 'sr')?.value?.data).toEqual(BigInt64Array.of(BigInt(v)));
+        await m.dispose();
+      }
+      expect(logs.filter((l) => l.startsWith('engine cache hit')).length).toBe(1);
+      expect(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.hybrid'))).toHaveLength(2);
+    } finally {
+      fs.rmSync(cacheDir, { recursive: true, force: true });
     }
   });
 
