@@ -17,7 +17,7 @@ import { loadModelProto } from '../onnx/model.js';
 import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
 import type { ModelInput } from './inputs.js';
-import { decodeTensor } from '../compiler/input-values.js';
+import { decodeTensor, formatValue } from '../compiler/input-values.js';
 import type { CliOptions } from './options.js';
 
 /** Whether `file` is a .hybrid file (by its first bytes; a missing file is not). */
@@ -138,7 +138,10 @@ export function infoLines(file: string, m: Manifest, bytes: number): string[] {
   if (m.converters.length) rows.push(['converters', m.converters.map((c) => `${c.domain}::${c.opType}@${c.sinceVersion}`).join(', ')]);
   const shape = (s: readonly unknown[] | undefined) => (s ? `[${s.join(',')}]` : '[?]');
   for (const i of m.inputs)
-    rows.push(['input', `${i.name}  ${i.dtype}${shape(i.shape)}${i.declaredShape ? `  (declared ${shape(i.declaredShape)})` : ''}`]);
+    rows.push([
+      'input',
+      `${i.name}  ${i.dtype}${shape(i.shape)}${i.declaredShape ? `  (declared ${shape(i.declaredShape)})` : ''}${i.value ? `  fixed at compile time: ${formatValue(decodeTensor(i.value)!)}` : ''}`,
+    ]);
   for (const o of m.outputs) rows.push(['output', `${o.name}  ${o.dtype ?? '?'}${shape(o.shape)}`]);
   const data = m.report.data as ReportData;
   for (const s of m.segments) {

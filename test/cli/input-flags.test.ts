@@ -81,6 +81,8 @@ describeIf(HAS_NATIVE, '--input-value runs', NATIVE_MISSING, () => {
     expect(again.code).toBe(0);
     expect(again.out).toMatch(/sr +int64\[\] +fixed at compile time/);
     expect(again.out).toMatch(/ y +PASS/);
+    const info = await runMain(saved, '--info');
+    expect(info.out).toMatch(/input +sr +int64\[\] .*fixed at compile time: 16000/);
     const other = await runMain(saved, '--input-value', 'sr=8000');
     expect(other.code).not.toBe(0);
     expect(other.err).toContain("input 'sr' was fixed at compile time to 16000 (inputValues), and this run fed 8000");
