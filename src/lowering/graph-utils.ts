@@ -8,6 +8,7 @@
 import type { Graph, Node } from '../ir/graph.js';
 import { isDefaultDomain } from '../ir/graph.js';
 import type { GraphProto } from '../onnx/proto.js';
+import { attrInts } from '../ir/attributes.js';
 
 function collectGraphReads(g: GraphProto, out: Set<string>): void {
   const local = new Set<string>();
@@ -81,4 +82,12 @@ export function bypass(graph: Graph, node: Node, src: string, dst: string, pinne
   if (t && !graph.types.get(dst)?.dtype) graph.types.set(dst, t);
   graph.types.delete(src);
   return true;
+}
+
+/** A Transpose's permutation: its `perm`, or the reversal it defaults to (rank from the input's type). */
+export function permutation(graph: Graph, node: Node): number[] | undefined {
+  const perm = attrInts(node, 'perm');
+  if (perm) return perm;
+  const rank = graph.types.get(node.inputs[0] ?? '')?.shape?.length;
+  return rank === undefined ? undefined : Array.from({ length: rank }, (_, i) => rank - 1 - i);
 }

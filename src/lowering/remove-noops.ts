@@ -7,18 +7,11 @@
  *   the composed permutation, or nothing when that is the identity.
  * Exact: these ops move or keep values, they never compute new ones.
  */
-import { attrInt, attrInts, makeAttr, setAttr } from '../ir/attributes.js';
+import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { dtypeToOnnx } from '../onnx/dtype.js';
-import { bypass, isOp, onlyReadBy, outerReads } from './graph-utils.js';
+import { bypass, isOp, onlyReadBy, outerReads, permutation } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
-
-function permutation(graph: Graph, node: Node): number[] | undefined {
-  const perm = attrInts(node, 'perm');
-  if (perm) return perm;
-  const rank = graph.types.get(node.inputs[0] ?? '')?.shape?.length;
-  return rank === undefined ? undefined : Array.from({ length: rank }, (_, i) => rank - 1 - i);
-}
 
 const isIdentityPerm = (p: number[]) => p.every((v, i) => v === i);
 

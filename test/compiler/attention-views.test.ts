@@ -19,6 +19,7 @@ import { BACKEND } from '../engine/helpers/compare.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { expectMatches } from '../helpers/ranges.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { torchMhaSpec } from '../helpers/torch-mha.js';
 
 interface Heads {
   b: number;
@@ -112,6 +113,24 @@ describeIf(HAS_NATIVE, 'attention fusion through transposed views', NATIVE_MISSI
       }
     });
   }
+
+  it("PyTorch 2.x's nn.MultiheadAttention split (ViT): the packed projection's q, k, v gathered, then one attention layer", async () => {
+    // The lowering's sink-transposes pass moves the head-splitting transposes past the views
+    // that merge and split B*H, so that the fusion reads each operand through one permutation.
+    const size = { s: 9, b: 2, h: 3, d: 8, scaled: true };
+    const model = encodeModel(buildModel(torchMhaSpec(size)));
+    const m = await compile(model, { backend: BACKEND, threads: 1 });
+    try {
+      expect(kinds(m)).toEqual([['shuffle', 'gather', 'attention']]);
+      // The shuffles are views (no copy): the reshapes of x and of q, k, v into heads.
+      const [engine] = m.report.engines;
+      expect(engine!.aliases).toBe(engine!.layerKinds.shuffle);
+      const x = toOrtTensor(randomFloat([size.s, size.b, 3 * size.h * size.d], 70, -2, 2));
+      await expectMatches(m, model, { x }, 'torch MHA');
+    } finally {
+      await m.dispose();
+    }
+  });
 
   it('permutations that are not their own inverse: 3-cycles on q and the output, two transposes on k and on q', async () => {
     const [B, S, T, H, D] = [2, 5, 7, 3, 8];

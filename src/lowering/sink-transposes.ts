@@ -1,0 +1,228 @@
+/**
+ * Pass `sink-transposes`: moves Transposes past the Reshapes and index Gathers that follow them,
+ * so that the reshapes become free relabellings of contiguous data and the transposes meet (and
+ * merge with) the next transpose or the layer that can read through them.
+ *
+ * PyTorch's multi-head attention splits heads through views that merge and split batch x heads
+ * around its transposes (ViT-B/16: `[S, B*H, D] -> Transpose -> [B*H, S, D] -> Reshape ->
+ * [B, H, S, D]`), and selects q, k and v from the packed projection through
+ * `Unsqueeze -> Transpose -> Squeeze -> Gather`. Every one of those transposes is a copy; moved
+ * down they merge and end next to the attention chain, which the builder's attention fusion
+ * reads through strides (native/src/builder/attention_fusion.h), and the packed-projection
+ * transpose disappears into the Gathers' axis.
+ *
+ * Rules, for a Transpose T (perm p, input X, output Y) read by nothing else (no graph output,
+ * nothing a nested graph reads):
+ * - T -> Transpose U: one Transpose of the composed permutation (remove-noops's rule, applied
+ *   here so that chains keep moving).
+ * - T -> Reshape R (Y -> Z, static shapes): where R only splits dims of Y, merges dims of Y that
+ *   are adjacent and in order in X too, and adds or drops dims of size 1, it equals
+ *   `Reshape(X, Z's dims in X's order) -> Transpose(q)`: T becomes that Reshape and R that
+ *   Transpose (each keeping its name for what it now does), identity transposes go, and a Reshape
+ *   of a Reshape collapses.
+ * - T -> Gathers with a constant index (a scalar, or one element) along axis a, every reader of
+ *   Y being one: each Gather reads X along axis p[a] instead, followed by a Transpose of the
+ *   remaining dims where that is not the identity.
+ * Exact: only data movement is reordered. Static shapes only (no symbolic dims).
+ */
+import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
+import type { Graph, Node } from '../ir/graph.js';
+import { isStaticShape } from '../ir/types.js';
+import { isOp, onlyReadBy, outerReads, permutation } from './graph-utils.js';
+import { Changes, type LoweringContext, type PassResult } from './types.js';
+
+const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
+
+export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
+  const changes = new Changes();
+  ctx.infer();
+  const pinned = outerReads(graph);
+  const work = graph.nodes.filter((n) => isOp(n, 'Transpose'));
+  while (work.length) {
+    const t = work.shift()!;
+    if (!graph.contains(t) || !t.inputs[0] || !t.outputs[0]) continue;
+    const perm = permutation(graph, t);
+    const y = t.outputs[0];
+    if (!perm || graph.outputs.includes(y) || pinned.has(y)) continue;
+    const readers = graph.consumers(y);
+    const next = readers.length === 1 ? readers[0]! : undefined;
+    if (next && isOp(next, 'Transpose') && onlyReadBy(graph, y, next, pinned)) {
+      const outer = permutation(graph, next);
+      if (!outer || outer.length !== perm.length) continue;
+      setAttr(
+        next,
+        makeAttr.ints(
+          'perm',
+          outer.map((o) => perm[o]!),
+        ),
+      );
+      graph.removeNodes([t]);
+      graph.setInput(next, 0, t.inputs[0]);
+      changes.add('Transpose pairs merged', `'${t.name}' merged into '${next.name}'`);
+      work.unshift(next);
+    } else if (next && isOp(next, 'Reshape') && onlyReadBy(graph, y, next, pinned)) {
+      const moved = pastReshape(graph, t, perm, next, pinned);
+      if (moved) {
+        changes.add('Transpose moved past a Reshape', `'${t.name}' moved past '${next.name}'`);
+        if (graph.contains(moved)) work.unshift(moved);
+      }
+    } else if (readers.length && readers.every((r) => gatherIndex(graph, r, y) !== undefined)) {
+      const made = pastGathers(graph, t, perm, [...readers]);
+      changes.add('Transpose moved past Gathers', `'${t.name}' moved past ${readers.length} Gather(s)`);
+      work.unshift(...made);
+    }
+  }
+  return changes.result();
+}
+
+/**
+ * T (X -> Y, perm) followed by R (Y -> Z): rewrites them as Reshape(X) -> Transpose, or returns
+ * undefined (graph untouched) where R does not regroup Y in a way that commutes. Returns the
+ * Transpose node, or the Reshape where the new permutation is the identity (then gone).
+ */
+function pastReshape(graph: Graph, t: Node, perm: number[], r: Node, pinned: Set<string>): Node | undefined {
+  const x = t.inputs[0]!;
+  const xs = graph.types.get(x)?.shape;
+  const ys = graph.types.get(t.outputs[0]!)?.shape;
+  const zs = graph.types.get(r.outputs[0]!)?.shape;
+  if (!isStaticShape(xs) || !isStaticShape(ys) || !isStaticShape(zs) || xs.length !== perm.length) return undefined;
+  if ([...ys, ...zs].some((d) => d === 0)) return undefined;
+  const groups = regroup(ys, zs);
+  if (!groups) return undefined;
+  // X's dims in order, each as the Y dim it became; dims of size 1 carry no data and are dropped.
+  const yOfX = new Array<number>(perm.length);
+  perm.forEach((xd, yd) => (yOfX[xd] = yd));
+  const order: number[] = []; // Z's dims in X's order
+  const placed = new Set<number>();
+  let lastY = -1;
+  for (const yd of yOfX) {
+    if (ys[yd] === 1) continue;
+    const g = groups.find((gr) => gr.ys.includes(yd))!;
+    if (g.ys.length > 1) {
+      // A merge: its Y dims must come one after another, in order, in X too.
+      const at = g.ys.indexOf(yd);
+      if (at > 0 && g.ys[at - 1] !== lastY) return undefined;
+    }
+    lastY = yd;
+    if (placed.has(groups.indexOf(g))) continue;
+    placed.add(groups.indexOf(g));
+    order.push(...g.zs);
+  }
+  // Z's dims of size 1 go last in the reshaped X; the transpose puts them where Z has them.
+  zs.forEach((d, zd) => d === 1 && order.push(zd));
+  const shape = order.map((zd) => zs[zd]!);
+  const q = zs.map((_, zd) => order.indexOf(zd));
+
+  // T becomes the Reshape (R's name), R the Transpose (T's name).
+  const mid = graph.freshName(`${t.outputs[0]}_reshaped_`);
+  const shapeName = graph.freshName(`${r.name}_shape_`);
+  graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
+  const [tName, rName] = [t.name, r.name];
+  const dtype = graph.types.get(x)?.dtype;
+  t.opType = 'Reshape';
+  t.attributes = [];
+  graph.setInputs(t, [x, shapeName]);
+  graph.setOutput(t, 0, mid);
+  graph.types.set(mid, { dtype, shape });
+  r.opType = 'Transpose';
+  r.attributes = [makeAttr.ints('perm', q)];
+  graph.setInputs(r, [mid]);
+  t.name = rName;
+  r.name = tName;
+  graph.invalidate();
+  // A Reshape of a Reshape read by nothing else reads the first one's input.
+  const inner = graph.producer(x);
+  if (inner && isOp(inner, 'Reshape') && onlyReadBy(graph, x, t, pinned)) {
+    graph.removeNodes([inner]);
+    graph.setInput(t, 0, inner.inputs[0]!);
+  }
+  if (isIdentity(q)) {
+    // The Reshape alone gives Z: it writes R's output (a graph output keeps its name).
+    graph.removeNodes([r]);
+    graph.setOutput(t, 0, r.outputs[0]!);
+    graph.types.delete(mid);
+    return t;
+  }
+  return r;
+}
+
+interface Group {
+  ys: number[];
+  zs: number[];
+}
+
+/**
+ * Y's and Z's dims other than 1 as consecutive groups of equal products, each one Y dim split
+ * into Z dims, or Y dims merged into one Z dim; undefined when R is no such regrouping.
+ */
+function regroup(ys: readonly number[], zs: readonly number[]): Group[] | undefined {
+  const yi = ys.map((d, i) => [d, i] as const).filter(([d]) => d !== 1);
+  const zi = zs.map((d, i) => [d, i] as const).filter(([d]) => d !== 1);
+  const groups: Group[] = [];
+  let a = 0;
+  let b = 0;
+  while (a < yi.length && b < zi.length) {
+    const g: Group = { ys: [yi[a]![1]], zs: [zi[b]![1]] };
+    let py = yi[a++]![0];
+    let pz = zi[b++]![0];
+    while (py !== pz) {
+      if (py < pz) {
+        if (a >= yi.length) return undefined;
+        g.ys.push(yi[a]![1]);
+        py *= yi[a++]![0];
+      } else {
+        if (b >= zi.length) return undefined;
+        g.zs.push(zi[b]![1]);
+        pz *= zi[b++]![0];
+      }
+    }
+    if (g.ys.length > 1 && g.zs.length > 1) return undefined; // a mix, not a split or a merge
+    groups.push(g);
+  }
+  return a === yi.length && b === zi.length ? groups : undefined;
+}
+
+/** The constant index of a Gather reading `value` as its data: its value and rank, else undefined. */
+function gatherIndex(graph: Graph, node: Node, value: string): { index: number; scalar: boolean } | undefined {
+  if (!isOp(node, 'Gather') || node.inputs[0] !== value || node.inputs[1] === value) return undefined;
+  const c = graph.constant(node.inputs[1] ?? '');
+  if (!c || c.data.length !== 1 || c.dims.length > 1) return undefined;
+  return { index: Number(c.data[0]), scalar: c.dims.length === 0 };
+}
+
+/** Each Gather reads T's input along the axis it had there; returns the Transposes made. */
+function pastGathers(graph: Graph, t: Node, perm: number[], gathers: Node[]): Node[] {
+  const made: Node[] = [];
+  const x = t.inputs[0]!;
+  const xs = graph.types.get(x)?.shape;
+  const dtype = graph.types.get(x)?.dtype;
+  for (const g of gathers) {
+    const { scalar } = gatherIndex(graph, g, t.outputs[0]!)!;
+    const rank = perm.length;
+    const axis = ((attrInt(g, 'axis', 0) % rank) + rank) % rank;
+    const xAxis = perm[axis]!;
+    // The gathered dims stay in X's order; without the axis (a scalar index), the others close up.
+    const rest = scalar ? perm.filter((_, i) => i !== axis).map((d) => (d > xAxis ? d - 1 : d)) : perm;
+    setAttr(g, makeAttr.int('axis', xAxis));
+    graph.setInput(g, 0, x);
+    if (isIdentity(rest)) continue;
+    const out = g.outputs[0]!;
+    const mid = graph.freshName(`${out}_gathered_`);
+    graph.setOutput(g, 0, mid);
+    if (xs) graph.types.set(mid, { dtype, shape: scalar ? xs.filter((_, i) => i !== xAxis) : xs.map((d, i) => (i === xAxis ? 1 : d)) });
+    const tr: Node = {
+      name: graph.freshName(`${g.name}_transpose_`),
+      opType: 'Transpose',
+      domain: '',
+      inputs: [mid],
+      outputs: [out],
+      attributes: [makeAttr.ints('perm', rest)],
+    };
+    const nodes = graph.nodes;
+    nodes.splice(nodes.indexOf(g) + 1, 0, tr);
+    graph.nodes = nodes;
+    made.push(tr);
+  }
+  graph.removeNodes([t]);
+  return made;
+}

@@ -1,0 +1,92 @@
+// Pass sink-transposes: Transposes moved past Reshapes and constant-index Gathers; onnxruntime's
+// outputs before and after the whole lowering (random input, seed fixed; exact: data movement only).
+import { describe, expect, it } from 'vitest';
+import { attrInt, attrInts } from '../../src/ir/attributes.js';
+import { buildGraph } from '../../src/ir/model-builder.js';
+import { lower } from '../../src/lowering/index.js';
+import { torchMhaSpec } from '../helpers/torch-mha.js';
+import { EXACT, compareOnOrt, opTypes, randomTensor, runPass, snapshot } from './helpers.js';
+
+const i64 = (v: number[], dims = [v.length]) => ({ dtype: 'int64' as const, dims, data: BigInt64Array.from(v, BigInt) });
+const vitAttention = () => buildGraph(torchMhaSpec({ s: 5, b: 2, h: 2, d: 4 }));
+
+describe('sink-transposes', () => {
+  it("takes PyTorch's multi-head split to one Transpose per operand, read next to the matmuls", async () => {
+    const g = vitAttention();
+    const original = snapshot(g);
+    const report = await lower(g);
+    const pass = report.passes.find((p) => p.name === 'sink-transposes')!;
+    expect(pass.counts['Transpose moved past Gathers']).toBe(1);
+    expect(pass.counts['Transpose moved past a Reshape']).toBeGreaterThanOrEqual(4);
+    // The packed projection's transpose went into the Gathers' axis (X = x as [S,B,3,E]: axis 2).
+    const gathers = g.nodes.filter((n) => n.opType === 'Gather');
+    expect(gathers.map((n) => attrInt(n, 'axis', 0))).toEqual([2, 2, 2]);
+    for (const n of gathers) expect(g.producer(n.inputs[0]!)?.opType).toBe('Reshape');
+    // One Transpose per operand, each read by a MatMul: q and v [S,B,H,D] -> [B,H,S,D], k -> [B,H,D,S].
+    const transposes = g.nodes.filter((n) => n.opType === 'Transpose');
+    expect(transposes.map((n) => attrInts(n, 'perm'))).toEqual([
+      [1, 2, 0, 3],
+      [1, 2, 3, 0],
+      [1, 2, 0, 3],
+    ]);
+    for (const t of transposes) expect(g.consumers(t.outputs[0]!).map((n) => n.opType)).toEqual(['MatMul']);
+    expect(await compareOnOrt(original, g, { x: randomTensor('float32', [5, 2, 24], 3) }, EXACT)).toEqual([]);
+  });
+
+  it('leaves a Reshape that merges dims the transpose reordered, and a transpose read twice', async () => {
+    //   x[2,3,4] -> Transpose(1,0,2) -> t[3,2,4] -> Reshape[6,4] -> y   (merges X's dims 1, 0: stays)
+    //   x -> Transpose(0,2,1) -> u[2,4,3] -> Reshape[8,3] -> z; u -> Relu -> w   (u read twice: stays)
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [2, 3, 4] }],
+      outputs: [{ name: 'y' }, { name: 'z' }, { name: 'w' }],
+      initializers: { s1: i64([6, 4]), s2: i64([8, 3]) },
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [1, 0, 2] } },
+        { op: 'Reshape', inputs: ['t', 's1'], outputs: ['y'] },
+        { op: 'Transpose', inputs: ['x'], outputs: ['u'], attrs: { perm: [0, 2, 1] } },
+        { op: 'Reshape', inputs: ['u', 's2'], outputs: ['z'] },
+        { op: 'Relu', inputs: ['u'], outputs: ['w'] },
+      ],
+    });
+    const r = await runPass(g, 'sink-transposes');
+    expect(r.changed).toBe(0);
+    expect(opTypes(g)).toEqual(['Transpose', 'Reshape', 'Transpose', 'Reshape', 'Relu']);
+  });
+
+  it('splits and size-1 dims: Transpose then Reshape becomes Reshape then Transpose', async () => {
+    //   x[4,6,1,5] -> Transpose(1,3,2,0) -> t[6,5,1,4] -> Reshape[2,3,5,4,1] -> y
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [4, 6, 1, 5] }],
+      outputs: [{ name: 'y' }],
+      initializers: { s: i64([2, 3, 5, 4, 1]) },
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [1, 3, 2, 0] } },
+        { op: 'Reshape', inputs: ['t', 's'], outputs: ['y'] },
+      ],
+    });
+    const original = snapshot(g);
+    await runPass(g, 'sink-transposes');
+    expect(opTypes(g)).toEqual(['Reshape', 'Transpose']);
+    expect(g.nodes[1]!.outputs).toEqual(['y']);
+    expect(await compareOnOrt(original, g, { x: randomTensor('float32', [4, 6, 1, 5], 4) }, EXACT)).toEqual([]);
+  });
+
+  it('Gathers with a one-element index and a negative axis keep the gathered dim', async () => {
+    //   x[3,4,5] -> Transpose(2,0,1) -> t[5,3,4] -> Gather(axis -3, [2]) -> y[1,3,4]; Gather(axis 2, 1) -> z[5,3]
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [3, 4, 5] }],
+      outputs: [{ name: 'y' }, { name: 'z' }],
+      initializers: { one: i64([2]), s: i64([1], []) },
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [2, 0, 1] } },
+        { op: 'Gather', inputs: ['t', 'one'], outputs: ['y'], attrs: { axis: -3 } },
+        { op: 'Gather', inputs: ['t', 's'], outputs: ['z'], attrs: { axis: 2 } },
+      ],
+    });
+    const original = snapshot(g);
+    const r = await runPass(g, 'sink-transposes');
+    expect(r.counts['Transpose moved past Gathers']).toBe(1);
+    expect(opTypes(g)).toEqual(['Gather', 'Transpose', 'Gather', 'Transpose']);
+    expect(await compareOnOrt(original, g, { x: randomTensor('float32', [3, 4, 5], 5) }, EXACT)).toEqual([]);
+  });
+});
