@@ -13,6 +13,7 @@ import { expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
 import { load } from '../../src/artifact/load.js';
+import { readContainer, writeContainer } from '../../src/artifact/container.js';
 import { HybridError } from '../../src/errors.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
@@ -118,6 +119,21 @@ describeIf(HAS_NATIVE, `compile with inputValues (${BACKEND})`, NATIVE_MISSING, 
     const m = await compile(model, { backend: BACKEND, minBlockSize: 1, inputValues: { sr: 16000 } });
     const bytes = await m.toBytes({ embedSource: true });
     await m.dispose();
+    // A manifest whose value is not a tensor of the input's dtype and shape is refused (PLAN).
+    const forged = (edit: (value: { dtype: string; dims: number[]; data: string }) => void) => {
+      const sections = readContainer(bytes, 'saved');
+      const manifest = JSON.parse(new TextDecoder().decode(sections[0]!.bytes));
+      edit(manifest.inputs.find((i: { name: string }) => i.name === 'sr').value);
+      return writeContainer([{ kind: sections[0]!.kind, bytes: new TextEncoder().encode(JSON.stringify(manifest)) }, ...sections.slice(1)]);
+    };
+    for (const edit of [
+      (v: { data: string }) => (v.data = Buffer.from(Int32Array.of(16000).buffer).toString('base64')),
+      (v: { dtype: string }) => (v.dtype = 'int32'),
+      (v: { dims: number[] }) => (v.dims = [1]),
+    ]) {
+      const e = await error(load(forged(edit as never)));
+      expect([e.code, e.message]).toEqual(['PLAN', expect.stringContaining("inputs[1].value is not a tensor of the input's dtype and shape")]);
+    }
     const loaded = await load(bytes);
     try {
       expect(loaded.inputs.find((i) => i.name === 'sr')?.value).toEqual({ dtype: 'int64', dims: [], data: BigInt64Array.of(16000n) });
