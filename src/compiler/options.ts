@@ -180,6 +180,7 @@ export interface ResolvedOptions {
   calibration?: CalibrationOption;
   /** int8Sensitivity and accuracyTarget, where asked (checked: int8.ts). */
   int8Policy?: Int8Policy;
+  /** Checked here only; absent, the partitioner's DEFAULT_MIN_BLOCK_SIZE (src/partition/partition.ts). */
   minBlockSize?: number;
   fallbackOps: string[];
   fallbackNodes: string[];

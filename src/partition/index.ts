@@ -5,6 +5,14 @@
 export { annotate, type AnnotateOptions } from './annotate.js';
 export { cut, boundaryTensor, mergeAdjacent } from './cut.js';
 export { dependencies, groupNodes, type Dependencies, type NodeGroup } from './group.js';
-export { DEFAULT_MIN_BLOCK_SIZE, VIEW_OPS, groupWithMinBlockSize, isComputeNode, partition, type PartitionOptions } from './partition.js';
+export {
+  DEFAULT_MIN_BLOCK_SIZE,
+  VIEW_OPS,
+  blockSizeLimit,
+  groupWithMinBlockSize,
+  isComputeNode,
+  partition,
+  type PartitionOptions,
+} from './partition.js';
 export { nodeReads } from './reads.js';
 export type * from './types.js';

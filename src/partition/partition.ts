@@ -33,6 +33,12 @@ export const VIEW_OPS: ReadonlySet<string> = new Set([
 
 export const DEFAULT_MIN_BLOCK_SIZE = 3;
 
+/**
+ * The partitioner's options. compile() and analyze() check them once (resolveOptions in
+ * src/compiler/options.ts: the one place a bad minBlockSize or list is an OPTION error) and pass
+ * them on as they are; the partitioner checks nothing again, and gives a field left out its
+ * default (minBlockSize DEFAULT_MIN_BLOCK_SIZE, nothing forced, falling back allowed).
+ */
 export interface PartitionOptions extends AnnotateOptions {
   /** Smallest number of compute nodes an engine may hold (default 3; 0 keeps every engine group). */
   minBlockSize?: number;
@@ -46,17 +52,9 @@ export function isComputeNode(node: { opType: string; domain: string }): boolean
   return !((node.domain === '' || node.domain === 'ai.onnx') && VIEW_OPS.has(node.opType));
 }
 
-function resolveOptions(options: PartitionOptions): ResolvedPartitionOptions {
-  const minBlockSize = options.minBlockSize ?? DEFAULT_MIN_BLOCK_SIZE;
-  if (!Number.isSafeInteger(minBlockSize) || minBlockSize < 0) {
-    throw new HybridError('OPTION', `minBlockSize must be a non-negative integer, got ${options.minBlockSize}`);
-  }
-  return {
-    minBlockSize,
-    requireFullCompilation: options.requireFullCompilation ?? false,
-    fallbackOps: [...(options.fallbackOps ?? [])],
-    fallbackNodes: [...(options.fallbackNodes ?? [])],
-  };
+/** The block size engine groups are held to: none under requireFullCompilation (everything must go to engines). */
+export function blockSizeLimit(options: Pick<ResolvedPartitionOptions, 'minBlockSize' | 'requireFullCompilation'>): number {
+  return options.requireFullCompilation ? 0 : options.minBlockSize;
 }
 
 /**
@@ -116,13 +114,18 @@ function fullCompilationError(annotations: NodeAnnotation[], label?: string): Hy
 
 /** Partitions `graph` into engine and fallback segments. */
 export function partition(graph: Graph, options: PartitionOptions): PartitionResult {
-  const resolved = resolveOptions(options);
+  const resolved: ResolvedPartitionOptions = {
+    minBlockSize: options.minBlockSize ?? DEFAULT_MIN_BLOCK_SIZE,
+    requireFullCompilation: options.requireFullCompilation === true,
+    fallbackOps: [...(options.fallbackOps ?? [])],
+    fallbackNodes: [...(options.fallbackNodes ?? [])],
+  };
   assertTopological(graph);
   const annotations = annotate(graph, options);
   if (resolved.requireFullCompilation && annotations.some((a) => !a.supported)) {
     throw fullCompilationError(annotations, options.label);
   }
-  const minBlockSize = resolved.requireFullCompilation ? 0 : resolved.minBlockSize;
+  const minBlockSize = blockSizeLimit(resolved);
   const { groups, demoted } = groupWithMinBlockSize(
     graph,
     annotations.map((a) => a.supported),

@@ -16,7 +16,7 @@
 import type { Graph } from '../ir/graph.js';
 import { cut } from '../partition/cut.js';
 import { dependencies, type Dependencies } from '../partition/group.js';
-import { groupWithMinBlockSize, isComputeNode } from '../partition/partition.js';
+import { blockSizeLimit, groupWithMinBlockSize, isComputeNode } from '../partition/partition.js';
 import type { ForcedBy, PartitionResult, Segment } from '../partition/types.js';
 import { formatBytes } from './format.js';
 import { transfersOf } from './transfers.js';
@@ -262,7 +262,6 @@ function forcedRecommendations(w: WhatIf): Recommendation[] {
 /** Every recommendation for a partition, most useful kinds first. */
 export function recommend(graph: Graph, result: PartitionResult): Recommendation[] {
   if (!result.segments.length) return [];
-  const m = result.options.requireFullCompilation ? 0 : result.options.minBlockSize;
-  const w = new WhatIf(graph, result, m);
+  const w = new WhatIf(graph, result, blockSizeLimit(result.options));
   return [...converterRecommendations(w), ...forcedRecommendations(w), ...minBlockSizeRecommendations(w)];
 }

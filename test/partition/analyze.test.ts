@@ -86,7 +86,13 @@ describe('analyze', () => {
   });
 
   it('bad options are OPTION errors before any work', async () => {
-    expect((await error(analyze(bytes(), { minBlockSize: -2 }))).code).toBe('OPTION');
+    // The partitioner checks nothing again: its options are checked once, by compile()'s resolveOptions.
+    for (const minBlockSize of [-2, 1.5]) {
+      expect(await error(analyze(bytes(), { minBlockSize }))).toMatchObject({
+        code: 'OPTION',
+        message: `minBlockSize must be an integer from 0 to 2000000, got ${minBlockSize}`,
+      });
+    }
     expect((await error(analyze(bytes(), { fallbackOps: [''] }))).code).toBe('OPTION');
   });
 

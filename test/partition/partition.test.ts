@@ -282,12 +282,6 @@ describe('partition: minBlockSize', () => {
     expect(compact(r)).toBe('F[a b c] E[d e f]');
     expect(partitionProblems(g, r, 3)).toEqual([]);
   });
-
-  it('rejects a negative or fractional minBlockSize', () => {
-    const g = chain();
-    expect(() => partition(g, { verdict: registryVerdict(registry), minBlockSize: -1 })).toThrow(/minBlockSize must be a non-negative integer/);
-    expect(() => partition(g, { verdict: registryVerdict(registry), minBlockSize: 1.5 })).toThrow(HybridError);
-  });
 });
 
 describe('partition: forced fallbacks and requireFullCompilation', () => {
