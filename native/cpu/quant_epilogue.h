@@ -39,11 +39,12 @@ struct QuantEpilogue {
     q_ = q;
   }
   void AddChannels(const PackedInt8& w, int64_t first) {
-    for (int64_t i = 0; i < w.m; ++i) {
-      correction.push_back(x_zero * w.row_sums[i]);
-      const float ws = q_.weight_scales.size() == 1 ? q_.weight_scales[0] : q_.weight_scales[first + i];
-      scale.push_back(q_.input_scale * ws);
-    }
+    for (int64_t i = 0; i < w.m; ++i) AddChannel(x_zero * w.row_sums[i], first + i);
+  }
+  // Channels [0, m), whose sums come centred (sum (x - zx) w, the padding adding nothing: the
+  // int8 depthwise form, quant_conv.cc): no zero-point correction.
+  void AddCentredChannels(int64_t m) {
+    for (int64_t i = 0; i < m; ++i) AddChannel(0, i);
   }
 
   // Channel c's sums acc[0, len) into y[j * stride] (y: the first output's address), with
@@ -79,6 +80,11 @@ struct QuantEpilogue {
   }
 
  private:
+  void AddChannel(int32_t corr, int64_t c) {
+    correction.push_back(corr);
+    scale.push_back(q_.input_scale * q_.weight_scales[q_.weight_scales.size() == 1 ? 0 : c]);
+  }
+
   int32_t x_zero = 0;
   QuantForm q_;
 };

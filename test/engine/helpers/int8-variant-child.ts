@@ -54,6 +54,9 @@ function quantOf(r: () => number, xType: QType, out: OutType, channels: number, 
   return { xType, zx, sx: f(uniform(r, 0.005, 0.05)), sw, out, zy: out === 'uint8' ? randomInt(r, 0, 60) : randomInt(r, -10, 11), relu: r() < 0.5 };
 }
 
+/** The tactic the last check's layer ran. */
+let lastTactic: string | undefined;
+
 /** Runs one layer on the cpu backend; `ref(sy)` gives the expected outputs and the float values. */
 async function check(
   label: string,
@@ -76,6 +79,7 @@ async function check(
   ]);
   d.output(y!);
   const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: false });
+  lastTactic = engine.info().layers.find((l) => l.kind === kind)?.tactic;
   try {
     const [got] = (await engine.createContext().run(feeds as never)) as Array<Float32Array | Int8Array | Uint8Array>;
     for (let i = 0; i < v.length; i++) {
@@ -203,7 +207,29 @@ try {
   await convCase(3, { c: 64, m: 70, groups: 1, dims: [5, 5], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] });
   await matmulCase(4, { rows: 1, k: 512, n: 100 });
   await matmulCase(5, { rows: 97, k: 67, n: 33 });
-  cases = 5;
+  // Depthwise (one channel per group): the int8_depthwise tactic where the output is as wide
+  // as the input's stride phases (3x3 and 5x5, strides 1 and 2, "same" pads, odd and even
+  // sizes, channel counts off multiples of 16, planes smaller than one block of 16), and the
+  // GEMM where it is not (no padding).
+  const dw: Array<[number, number[], number, number, number]> = [
+    // channels, dims, kernel, stride, pad
+    [37, [17, 19], 3, 1, 1],
+    [19, [14, 15], 3, 2, 1],
+    [45, [9, 12], 5, 1, 2],
+    [21, [15, 16], 5, 2, 2],
+    [33, [3, 3], 3, 1, 1],
+    [17, [7, 7], 3, 2, 1],
+    [40, [5, 4], 5, 2, 2],
+    [23, [10, 11], 3, 1, 0],
+  ];
+  for (const [i, [ch, dims, k, s, p]] of dw.entries()) {
+    await convCase(10 + i, { c: 1, m: 1, groups: ch, dims, k: [k, k], s: [s, s], p: [p, p], dil: [1, 1] });
+    const want = p > 0 ? 'int8_depthwise' : 'int8_gemm';
+    if (lastTactic !== want) throw new Error(`depthwise case ${i} ran ${lastTactic}, not ${want}`);
+  }
+  await convCase(30, { c: 1, m: 1, groups: 7, dims: [21], k: [5], s: [2], p: [2], dil: [1] });
+  if (lastTactic !== 'int8_depthwise') throw new Error(`the 1-D depthwise case ran ${lastTactic}`);
+  cases = 5 + dw.length + 1;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
