@@ -407,7 +407,8 @@ export type LayerSpec =
        * `nanToZero` (a softmax followed by where(isnan(p), 0, p)): a row whose softmax is NaN
        * gives 0. `qPerm`, `kPerm`, `vPerm`: the operand above is that input transposed by the
        * permutation; `outPerm`: the output is the result transposed so (each keeps the last
-       * dim last; native/src/ir/attention.h).
+       * dim last); `qSelect`, `kSelect`, `vSelect` ([axis, index]): the input has one more dim,
+       * of which the operand is that entry, before the permutation (native/src/ir/attention.h).
        */
       kind: 'attention';
       params: {
@@ -418,6 +419,9 @@ export type LayerSpec =
         kPerm?: number[];
         vPerm?: number[];
         outPerm?: number[];
+        qSelect?: number[];
+        kSelect?: number[];
+        vSelect?: number[];
       };
     }
   | {

@@ -23,6 +23,11 @@
  * - T -> Gathers with a constant index (a scalar, or one element) along axis a, every reader of
  *   Y being one: each Gather reads X along axis p[a] instead, followed by a Transpose of the
  *   remaining dims where that is not the identity.
+ * - Then a Reshape R after a Gather G of one entry (a constant scalar index) along axis a, R being
+ *   G's only reader, moves before it where R regroups G's dims without merging the two around
+ *   the gathered axis: `Reshape(X, Z's dims with X's axis a put back) -> Gather`, so that the
+ *   gather feeds the transpose (and the attention chain) directly and the builder's attention
+ *   fusion can read q, k and v in place from the packed projection.
  * Exact: only data movement is reordered. Static shapes only (no symbolic dims).
  */
 import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
@@ -72,7 +77,50 @@ export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
       work.unshift(...made);
     }
   }
+  for (const g of [...graph.nodes]) {
+    const r = isOp(g, 'Gather') && g.outputs[0] ? graph.consumers(g.outputs[0])[0] : undefined;
+    if (!r || !isOp(r, 'Reshape') || !onlyReadBy(graph, g.outputs[0]!, r, pinned)) continue;
+    if (reshapeBeforeGather(graph, g, r)) changes.add('Reshape moved before a Gather', `'${r.name}' moved before '${g.name}'`);
+  }
   return changes.result();
+}
+
+/** G (Gather of one entry) followed by R (Reshape): rewrites them as Reshape -> Gather, or returns false (untouched). */
+function reshapeBeforeGather(graph: Graph, g: Node, r: Node): boolean {
+  const index = gatherIndex(graph, g, g.inputs[0]!);
+  const xs = graph.types.get(g.inputs[0]!)?.shape;
+  const ys = graph.types.get(g.outputs[0]!)?.shape;
+  const zs = graph.types.get(r.outputs[0]!)?.shape;
+  if (!index?.scalar || !isStaticShape(xs) || !isStaticShape(ys) || !isStaticShape(zs) || xs.length < 2) return false;
+  if ([...ys, ...zs].some((d) => d === 0)) return false;
+  const rank = xs.length;
+  const axis = ((attrInt(g, 'axis', 0) % rank) + rank) % rank;
+  const groups = regroup(ys, zs);
+  if (!groups) return false;
+  // Y's dims before the axis stay left of it, the rest right; a group may not hold both.
+  if (groups.some((gr) => gr.ys.some((d) => d < axis) && gr.ys.some((d) => d >= axis))) return false;
+  const right = groups.filter((gr) => gr.ys[0]! >= axis).flatMap((gr) => gr.zs);
+  const at = right.length ? Math.min(...right) : zs.length;
+  const shape = [...zs.slice(0, at), xs[axis]!, ...zs.slice(at)];
+  const shapeName = graph.freshName(`${r.name}_shape_`);
+  graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
+  const mid = graph.freshName(`${g.inputs[0]}_reshaped_`);
+  const [x, indices, z] = [g.inputs[0]!, g.inputs[1]!, r.outputs[0]!];
+  const [gName, rName] = [g.name, r.name];
+  // G becomes the Reshape (R's name), R the Gather (G's name).
+  g.opType = 'Reshape';
+  g.attributes = [];
+  graph.setInputs(g, [x, shapeName]);
+  graph.setOutput(g, 0, mid);
+  graph.types.set(mid, { dtype: graph.types.get(x)?.dtype, shape });
+  r.opType = 'Gather';
+  r.attributes = [makeAttr.int('axis', at)];
+  graph.setInputs(r, [mid, indices]);
+  graph.setOutput(r, 0, z);
+  g.name = rName;
+  r.name = gName;
+  graph.invalidate();
+  return true;
 }
 
 /**

@@ -114,15 +114,16 @@ describeIf(HAS_NATIVE, 'attention fusion through transposed views', NATIVE_MISSI
     });
   }
 
-  it("PyTorch 2.x's nn.MultiheadAttention split (ViT): the packed projection's q, k, v gathered, then one attention layer", async () => {
+  it("PyTorch 2.x's nn.MultiheadAttention split (ViT): one attention layer reading q, k, v in place from the packed projection", async () => {
     // The lowering's sink-transposes pass moves the head-splitting transposes past the views
-    // that merge and split B*H, so that the fusion reads each operand through one permutation.
+    // that merge and split B*H and the reshapes before the gathers, so that the fusion reads
+    // each operand as one entry of the packed projection (qSelect...) through one permutation.
     const size = { s: 9, b: 2, h: 3, d: 8, scaled: true };
     const model = encodeModel(buildModel(torchMhaSpec(size)));
     const m = await compile(model, { backend: BACKEND, threads: 1 });
     try {
-      expect(kinds(m)).toEqual([['shuffle', 'gather', 'attention']]);
-      // The shuffles are views (no copy): the reshapes of x and of q, k, v into heads.
+      expect(kinds(m)).toEqual([['shuffle', 'attention']]);
+      // The shuffles are views (no copy): the reshapes of x into [S, B, 3, H, D].
       const [engine] = m.report.engines;
       expect(engine!.aliases).toBe(engine!.layerKinds.shuffle);
       const x = toOrtTensor(randomFloat([size.s, size.b, 3 * size.h * size.d], 70, -2, 2));

@@ -18,10 +18,15 @@ describe('sink-transposes', () => {
     const pass = report.passes.find((p) => p.name === 'sink-transposes')!;
     expect(pass.counts['Transpose moved past Gathers']).toBe(1);
     expect(pass.counts['Transpose moved past a Reshape']).toBeGreaterThanOrEqual(4);
-    // The packed projection's transpose went into the Gathers' axis (X = x as [S,B,3,E]: axis 2).
+    expect(pass.counts['Reshape moved before a Gather']).toBe(3);
+    // The packed projection's transpose went into the Gathers' axis, and the head split before
+    // them (each reads x as [S,B,3,H,D] along axis 2).
     const gathers = g.nodes.filter((n) => n.opType === 'Gather');
     expect(gathers.map((n) => attrInt(n, 'axis', 0))).toEqual([2, 2, 2]);
-    for (const n of gathers) expect(g.producer(n.inputs[0]!)?.opType).toBe('Reshape');
+    for (const n of gathers) {
+      expect(g.producer(n.inputs[0]!)?.opType).toBe('Reshape');
+      expect(g.types.get(n.inputs[0]!)?.shape).toEqual([5, 2, 3, 2, 4]);
+    }
     // One Transpose per operand, each read by a MatMul: q and v [S,B,H,D] -> [B,H,S,D], k -> [B,H,D,S].
     const transposes = g.nodes.filter((n) => n.opType === 'Transpose');
     expect(transposes.map((n) => attrInts(n, 'perm'))).toEqual([

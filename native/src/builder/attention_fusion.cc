@@ -32,6 +32,22 @@ bool ConstantScalar(const RewriteWork& w, int32_t id, double* value) {
   return true;
 }
 
+// The value of an int32/int64 constant scalar (rank 0) that tensor `id` holds, if it is one.
+bool ConstantIndex(const RewriteWork& w, int32_t id, int64_t* value) {
+  const int64_t p = w.producer[id];
+  if (p < 0 || w.net.layers[p].kind != LayerKind::kConstant || !w.ShapeOf(id).empty()) return false;
+  const WeightView& wv = w.net.weights[p];
+  if (w.TypeOf(id) == DType::kInt64 && wv.bytes == sizeof(int64_t)) {
+    std::memcpy(value, wv.data, sizeof(int64_t));
+    return true;
+  }
+  int32_t v32;
+  if (w.TypeOf(id) != DType::kInt32 || wv.bytes != sizeof v32) return false;
+  std::memcpy(&v32, wv.data, sizeof v32);
+  *value = v32;
+  return true;
+}
+
 // The live layers that read tensor `id`.
 std::vector<int64_t> Readers(const RewriteWork& w, int32_t id) {
   std::vector<int64_t> out;
@@ -120,6 +136,26 @@ bool IsIdentity(const std::vector<int64_t>& perm) {
   return true;
 }
 
+// A gather of one entry (a constant scalar index, so one dim fewer) along a dim other than
+// the last of a tensor of rank r + 1, where it is a plain float gather over a static shape:
+// into `select` as [axis, index] (the index made non-negative).
+bool SelectedEntry(const RewriteWork& w, const Layer& l, size_t r, std::vector<int64_t>* select) {
+  if (l.kind != LayerKind::kGather || l.inputs.size() != 2 || l.params.String("mode") != "default" ||
+      IsDynamic(w.net)) {
+    return false;
+  }
+  const Shape& in = w.ShapeOf(l.inputs[0]);
+  int64_t index;
+  if (in.size() != r + 1 || !ConstantIndex(w, l.inputs[1], &index)) return false;
+  const int64_t rank = static_cast<int64_t>(in.size());
+  const int64_t axis = l.params.Int("axis") < 0 ? l.params.Int("axis") + rank : l.params.Int("axis");
+  if (axis < 0 || axis >= rank - 1) return false;
+  if (index < 0) index += in[axis];
+  if (index < 0 || index >= in[axis]) return false;
+  *select = {axis, index};
+  return true;
+}
+
 // What feeds q, k or v through layers the attention layer takes in, walking back from tensor
 // `t` read by layer `reader`: multiplications by a constant scalar (PyTorch's exporter scales
 // q and k each by the root of the scale: into `scale`; q and k only), and transposes (into
@@ -128,7 +164,7 @@ bool IsIdentity(const std::vector<int64_t>& perm) {
 // either way). Each layer taken must have its one reader in the chain; they go into `taken`.
 // Returns the tensor the attention layer reads instead.
 int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, char operand, double* scale, bool* trans_k,
-                         std::vector<int64_t>* perm, std::vector<int64_t>* taken) {
+                         std::vector<int64_t>* perm, std::vector<int64_t>* select, std::vector<int64_t>* taken) {
   const size_t r = w.ShapeOf(t).size();
   perm->resize(r);
   for (size_t i = 0; i < r; ++i) (*perm)[i] = static_cast<int64_t>(i);
@@ -156,6 +192,13 @@ int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, char o
         *perm = composed;
         next = l.inputs[0];
       }
+    } else if (SelectedEntry(w, l, r, select)) {
+      // The operand is entry `index` along `axis` of the gather's input, whose other dims are
+      // the gather's output's, which `perm` reads. The walk ends here (a permutation past it
+      // would have to carry the selected dim too).
+      taken->push_back(p);
+      t = l.inputs[0];
+      break;
     }
     if (next < 0) break;
     taken->push_back(p);
@@ -274,9 +317,9 @@ bool FuseAttention(RewriteWork& w) {
       int32_t q = m1.inputs[0], k = m1.inputs[1], v = mm2.inputs[1];
       y = mm2.outputs[0];
       if (around) {
-        q = TakeOperandChain(w, q, p, 'q', &scale_all, &trans_k, &perms.q, &operands);
-        k = TakeOperandChain(w, k, p, 'k', &scale_all, &trans_k, &perms.k, &operands);
-        v = TakeOperandChain(w, v, m2, 'v', &scale_all, &trans_k, &perms.v, &operands);
+        q = TakeOperandChain(w, q, p, 'q', &scale_all, &trans_k, &perms.q, &perms.select[0], &operands);
+        k = TakeOperandChain(w, k, p, 'k', &scale_all, &trans_k, &perms.k, &perms.select[1], &operands);
+        v = TakeOperandChain(w, v, m2, 'v', &scale_all, &trans_k, &perms.v, &perms.select[2], &operands);
         y = TakeOutputChain(w, y, &perms.out, &outs);
         for (std::vector<int64_t>* perm : {&perms.q, &perms.k, &perms.v, &perms.out}) {
           if (IsIdentity(*perm)) perm->clear();
@@ -311,6 +354,10 @@ bool FuseAttention(RewriteWork& w) {
     for (const auto& [perm, key] :
          {std::pair{&perms.q, "qPerm"}, {&perms.k, "kPerm"}, {&perms.v, "vPerm"}, {&perms.out, "outPerm"}}) {
       if (!perm->empty()) att.params.Set(key, ParamValue::Numbers(*perm));
+    }
+    for (const auto& [sel_of, key] :
+         {std::pair{&perms.select[0], "qSelect"}, {&perms.select[1], "kSelect"}, {&perms.select[2], "vSelect"}}) {
+      if (!sel_of->empty()) att.params.Set(key, ParamValue::Numbers(*sel_of));
     }
     for (int64_t o : operands) NoteFused(att, w.net.layers[o]);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) NoteFused(att, w.net.layers[*it]);

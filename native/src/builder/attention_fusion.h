@@ -17,7 +17,10 @@
 // k also to [B, H, D, S] at once) and of the output (back to [B, S, H, Dv]) that keep the last
 // dim last, or for k put it second to last (flipping transK): into qPerm, kPerm, vPerm and
 // outPerm, through which the kernels read and write, so that no transpose runs (shuffles with
-// a reshape only where it keeps the shape, and not over a shape range). Only where each
+// a reshape only where it keeps the shape, and not over a shape range); and, last in an
+// operand's chain, a gather of one entry by a constant scalar index along a dim other than the
+// last (q, k and v taken from a packed projection, [S, B, 3, H, D]): into qSelect, kSelect,
+// vSelect, read in place (static shapes only). Only where each
 // intermediate has that one reader and is no network output, the matmuls have no bias, activation or transposed first
 // operand, q, k and v share their leading dims (no broadcasting between them; over a shape
 // range, at the range's ends too) and every tensor is of one float dtype.

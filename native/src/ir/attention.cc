@@ -10,7 +10,7 @@ namespace hybridrt {
 namespace {
 
 // Whether `perm` is empty (none) or a permutation of `rank` dims that keeps the last one.
-std::string CheckPerm(const std::vector<int64_t>& perm, size_t rank, const char* name) {
+std::string CheckPerm(const std::vector<int64_t>& perm, size_t rank, const std::string& name) {
   if (perm.empty()) return "";
   std::vector<bool> seen(rank, false);
   bool ok = perm.size() == rank && rank > 0 && perm.back() == static_cast<int64_t>(rank) - 1;
@@ -18,7 +18,7 @@ std::string CheckPerm(const std::vector<int64_t>& perm, size_t rank, const char*
     ok = ok && p >= 0 && p < static_cast<int64_t>(rank) && !seen[p];
     if (ok) seen[p] = true;
   }
-  return ok ? "" : Cat(name, " must be a permutation of the ", rank, " dims that keeps the last one last");
+  return ok ? "" : Cat(name, "Perm must be a permutation of the ", rank, " dims that keeps the last one last");
 }
 
 // `shape` transposed by `perm` (none: as it is).
@@ -29,21 +29,45 @@ Shape Permuted(const Shape& shape, const std::vector<int64_t>& perm) {
   return out;
 }
 
-// The element strides of a contiguous tensor of `shape`, in the order `perm` puts its dims.
-std::vector<int64_t> PermutedStrides(const Shape& shape, const std::vector<int64_t>& perm) {
-  std::vector<int64_t> st(shape.size(), 1);
-  for (size_t i = shape.size(); i-- > 1;) st[i - 1] = st[i] * shape[i];
-  if (perm.empty()) return st;
-  std::vector<int64_t> out;
-  for (int64_t p : perm) out.push_back(st[p]);
-  return out;
-}
-
 // The inverse of a permutation (none: none).
 std::vector<int64_t> Inverse(const std::vector<int64_t>& perm) {
   std::vector<int64_t> inv(perm.size());
   for (size_t i = 0; i < perm.size(); ++i) inv[perm[i]] = static_cast<int64_t>(i);
   return inv;
+}
+
+// An operand as a view of its contiguous input: the input's entry `select` ([axis, index],
+// none: the whole input), transposed by `perm`.
+struct OperandView {
+  Shape shape;                   // before the permutation
+  std::vector<int64_t> strides;  // element strides, in the permutation's order
+  int64_t base = 0;
+  std::string error;
+};
+
+OperandView ViewOf(const Shape& input, const std::vector<int64_t>& select, const std::vector<int64_t>& perm,
+                   const char* name) {
+  OperandView v;
+  std::vector<int64_t> st(input.size(), 1);
+  for (size_t i = input.size(); i-- > 1;) st[i - 1] = st[i] * input[i];
+  v.shape = input;
+  if (!select.empty()) {
+    const int64_t axis = select.size() == 2 ? select[0] : -1, rank = static_cast<int64_t>(input.size());
+    if (axis < 0 || axis + 1 >= rank || select[1] < 0 || select[1] >= input[axis]) {
+      v.error =
+          Cat(name, "Select must be [axis, index] within the input ", ShapeToString(input), " and not its last dim");
+      return v;
+    }
+    v.base = select[1] * st[axis];
+    v.shape.erase(v.shape.begin() + axis);
+    st.erase(st.begin() + axis);
+  }
+  v.error = CheckPerm(perm, v.shape.size(), name);
+  v.strides = st;
+  if (!perm.empty() && v.error.empty()) {
+    for (size_t i = 0; i < perm.size(); ++i) v.strides[i] = st[perm[i]];
+  }
+  return v;
 }
 
 }  // namespace
@@ -53,15 +77,18 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& physical, bool trans
   if (physical.size() < 3 || physical.size() > 4) {
     return Cat("takes q, k, v and an optional mask; got ", physical.size(), " inputs");
   }
-  for (const auto& [perm, name] :
-       {std::pair{&perms.q, "qPerm"}, {&perms.k, "kPerm"}, {&perms.v, "vPerm"}, {&perms.out, "outPerm"}}) {
-    const std::string why = CheckPerm(*perm, physical[0].size(), name);
-    if (!why.empty()) return why;
+  const OperandView views[3] = {ViewOf(physical[0], perms.select[0], perms.q, "q"),
+                                ViewOf(physical[1], perms.select[1], perms.k, "k"),
+                                ViewOf(physical[2], perms.select[2], perms.v, "v")};
+  for (const OperandView& view : views) {
+    if (!view.error.empty()) return view.error;
   }
+  const std::string out_why = CheckPerm(perms.out, views[0].shape.size(), "out");
+  if (!out_why.empty()) return out_why;
   std::vector<Shape> in = physical;
-  in[0] = Permuted(physical[0], perms.q);
-  in[1] = Permuted(physical[1], perms.k);
-  in[2] = Permuted(physical[2], perms.v);
+  in[0] = Permuted(views[0].shape, perms.q);
+  in[1] = Permuted(views[1].shape, perms.k);
+  in[2] = Permuted(views[2].shape, perms.v);
   const Shape &q = in[0], &k = in[1], &v = in[2];
   const size_t rank = q.size();
   if (rank < 2 || rank > 2 + kMaxAttentionBatchDims)
@@ -102,17 +129,17 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& physical, bool trans
     g->mask_s_stride = stride[rank - 2];
     g->mask_t_stride = stride[rank - 1];
   }
-  // The operands' strides: each input's own, in the order its permutation reads its dims; the
+  // The operands' strides: each view's, in the order its permutation reads its dims; the
   // output's, of the physical output, in the order the logical one has them.
   Shape logical_out(q.begin(), q.end() - 1);
   logical_out.push_back(g->dv);
-  const std::vector<int64_t> st[4] = {
-      PermutedStrides(physical[0], perms.q), PermutedStrides(physical[1], perms.k),
-      PermutedStrides(physical[2], perms.v),
-      PermutedStrides(Permuted(logical_out, perms.out), perms.out.empty() ? perms.out : Inverse(perms.out))};
+  const OperandView out =
+      ViewOf(Permuted(logical_out, perms.out), {}, perms.out.empty() ? perms.out : Inverse(perms.out), "out");
+  const OperandView* ops[4] = {&views[0], &views[1], &views[2], &out};
   for (int op = 0; op < 4; ++op) {
-    for (int i = 0; i < g->num_batch_dims; ++i) g->batch_strides[op][i] = st[op][i];
-    g->row_stride[op] = st[op][rank - 2];
+    for (int i = 0; i < g->num_batch_dims; ++i) g->batch_strides[op][i] = ops[op]->strides[i];
+    g->row_stride[op] = ops[op]->strides[rank - 2];
+    g->base[op] = ops[op]->base;
   }
   return "";
 }
@@ -123,6 +150,10 @@ AttentionPerms ReadAttentionPerms(const Params& params) {
   if (params.Has("kPerm")) p.k = params.Ints("kPerm");
   if (params.Has("vPerm")) p.v = params.Ints("vPerm");
   if (params.Has("outPerm")) p.out = params.Ints("outPerm");
+  const char* keys[3] = {"qSelect", "kSelect", "vSelect"};
+  for (int i = 0; i < 3; ++i) {
+    if (params.Has(keys[i])) p.select[i] = params.Ints(keys[i]);
+  }
   return p;
 }
 
@@ -133,9 +164,9 @@ std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& i
 }
 
 Shape AttentionOutputShape(const std::vector<Shape>& in, const AttentionPerms& perms) {
-  const Shape q = Permuted(in[0], perms.q);
+  const Shape q = Permuted(ViewOf(in[0], perms.select[0], perms.q, "q").shape, perms.q);
   Shape out(q.begin(), q.end() - 1);
-  out.push_back(in[2].back());  // v's last dim stays last (vPerm keeps it)
+  out.push_back(in[2].back());  // v's last dim stays last (vPerm keeps it; vSelect never takes it)
   return Permuted(out, perms.out);
 }
 

@@ -15,8 +15,11 @@
 // attention_fusion.h): `qPerm`, `kPerm`, `vPerm` (optional) say that the operand above is its
 // input transposed by that permutation (logical dim i is the input's dim perm[i]), and
 // `outPerm` that the layer's output is the result above transposed so; each keeps the last dim
-// last, so that rows stay contiguous. The kernels read and write through the strides these
-// give (AttentionGeometry's batch and row strides) and no transpose runs.
+// last, so that rows stay contiguous. `qSelect`, `kSelect`, `vSelect` ([axis, index], optional)
+// say that the input has one more dim, `axis`, of which the operand is entry `index` (before
+// the permutation): q, k and v read straight from a packed projection, [S, B, 3, H, D] with q
+// at index 0. The kernels read and write through the strides and offsets these give
+// (AttentionGeometry's batch and row strides, base offsets) and no transpose or gather runs.
 #pragma once
 
 #include <cstdint>
@@ -48,20 +51,21 @@ struct AttentionGeometry {
   enum Operand { kQ = 0, kK = 1, kV = 2, kOut = 3 };
   int64_t batch_strides[4][kMaxAttentionBatchDims] = {};
   int64_t row_stride[4] = {};
+  // Element offset of each operand's first element in its input (a selected entry's).
+  int64_t base[4] = {};
 
   // Element offsets of flat batch index b's matrices, and of its mask (host and device code).
-  HYBRIDRT_HD int64_t Offset(const int64_t* strides, int64_t b) const {
-    int64_t off = 0;
+  HYBRIDRT_HD int64_t Offset(const int64_t* strides, int64_t b, int64_t off = 0) const {
     for (int i = num_batch_dims - 1; i >= 0; --i) {
       off += (b % batch_dims[i]) * strides[i];
       b /= batch_dims[i];
     }
     return off;
   }
-  HYBRIDRT_HD int64_t QOffset(int64_t b) const { return Offset(batch_strides[kQ], b); }
-  HYBRIDRT_HD int64_t KOffset(int64_t b) const { return Offset(batch_strides[kK], b); }
-  HYBRIDRT_HD int64_t VOffset(int64_t b) const { return Offset(batch_strides[kV], b); }
-  HYBRIDRT_HD int64_t OutOffset(int64_t b) const { return Offset(batch_strides[kOut], b); }
+  HYBRIDRT_HD int64_t QOffset(int64_t b) const { return Offset(batch_strides[kQ], b, base[kQ]); }
+  HYBRIDRT_HD int64_t KOffset(int64_t b) const { return Offset(batch_strides[kK], b, base[kK]); }
+  HYBRIDRT_HD int64_t VOffset(int64_t b) const { return Offset(batch_strides[kV], b, base[kV]); }
+  HYBRIDRT_HD int64_t OutOffset(int64_t b) const { return Offset(batch_strides[kOut], b, base[kOut]); }
   HYBRIDRT_HD int64_t MaskOffset(int64_t b) const { return Offset(mask_batch_strides, b); }
   // k's element (ti, di) within one batch entry.
   HYBRIDRT_HD int64_t KIndex(int64_t ti, int64_t di) const {
@@ -69,9 +73,10 @@ struct AttentionGeometry {
   }
 };
 
-// The layer's permutations (empty: none), from its params.
+// The layer's permutations and selections (empty: none), from its params.
 struct AttentionPerms {
   std::vector<int64_t> q, k, v, out;
+  std::vector<int64_t> select[3];  // q's, k's, v's [axis, index]
 };
 
 // Reads the geometry of inputs of these shapes (q, k, v and, where given, the mask), through

@@ -115,9 +115,10 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kCumSum).params = {Int("axis"), Bool("exclusive"), Bool("reverse")};
     at(LayerKind::kArgMinMax).params = {Enum("op", {"max", "min"}), Int("axis"), Bool("keepDims"), Bool("lastIndex")};
     // Builder form (attention_fusion.h).
-    at(LayerKind::kAttention).params = {Float("scale"),        Bool("transK"),       Bool("nanToZero", false),
-                                        Ints("qPerm", false),  Ints("kPerm", false), Ints("vPerm", false),
-                                        Ints("outPerm", false)};
+    at(LayerKind::kAttention).params = {Float("scale"),         Bool("transK"),         Bool("nanToZero", false),
+                                        Ints("qPerm", false),   Ints("kPerm", false),   Ints("vPerm", false),
+                                        Ints("outPerm", false), Ints("qSelect", false), Ints("kSelect", false),
+                                        Ints("vSelect", false)};
     at(LayerKind::kScatter).params = {Enum("mode", {"nd", "elements"}), Int("axis"),
                                       Enum("reduction", {"none", "add", "mul", "max", "min"})};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
