@@ -8,7 +8,7 @@
  * `setOutput` checks the converter's tensor against graph.types, so a converter that emits
  * the wrong dtype or shape fails here, naming the node, instead of producing wrong numbers.
  */
-import { graphConstant } from './context.js';
+import { validateContext } from './context.js';
 import { defaultRegistry } from './index.js';
 import type { ConverterRegistry } from './registry.js';
 import type { ConvertContext } from './types.js';
@@ -68,54 +68,57 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
   }
 
   const where = (node: Node) => `node '${node.name}' (${node.opType})`;
-  const constant = (value: string) => graphConstant(graph, value) ?? options.known?.get(value);
-  const contextFor = (opset: number): ConvertContext => ({
-    opset,
-    type: (value) => graph.types.get(value),
-    constant,
-    fixed: (value) => (options.ranged ? graphConstant(graph, value) : constant(value)) !== undefined,
-    ranged: options.ranged === true,
-    input(node, index) {
-      const value = node.inputs[index];
-      if (!value) throw new HybridError('CONVERTER', `${where(node)}: input ${index} is omitted; check node.inputs[${index}] first`);
-      const ref = bound.get(value);
-      if (ref) return ref;
-      const c = constant(value);
-      if (!c) {
-        throw new HybridError(
-          'MODEL_INVALID',
-          `${where(node)} reads '${value}', which is not a segment input, a constant, or produced earlier in the segment`,
-        );
-      }
-      const made = net.constant(c, value);
-      bound.set(value, made);
-      named.add(made.id);
-      return made;
-    },
-    setOutput(node, index, ref) {
-      const value = node.outputs[index];
-      if (!value) return;
-      if (bound.has(value)) throw new HybridError('CONVERTER', `${where(node)}: output '${value}' is bound twice`);
-      const t = graph.types.get(value);
-      const dtypeOk = !t?.dtype || t.dtype === ref.dtype;
-      const shapeOk = !isStaticShape(t?.shape) || (t.shape.length === ref.shape.length && t.shape.every((d, i) => d === ref.shape[i]));
-      if (!dtypeOk || !shapeOk) {
-        throw new HybridError('CONVERTER', `${where(node)}: the converter made output '${value}' ${describe(ref)}, inference says ${formatType(t)}`);
-      }
-      bound.set(value, ref);
-      if (!named.has(ref.id)) {
-        net.tensors[ref.id]!.name = value;
-        named.add(ref.id);
-      }
-    },
-  });
+  // The validate view (context.ts) is the one rule for constants and what is fixed; convert adds binding.
+  const contextFor = (node: Node): ConvertContext => {
+    const view = validateContext(graph, node.domain, options.known, options.ranged === true);
+    const { constant } = view;
+    return {
+      ...view,
+      input(node, index) {
+        const value = node.inputs[index];
+        if (!value) throw new HybridError('CONVERTER', `${where(node)}: input ${index} is omitted; check node.inputs[${index}] first`);
+        const ref = bound.get(value);
+        if (ref) return ref;
+        const c = constant(value);
+        if (!c) {
+          throw new HybridError(
+            'MODEL_INVALID',
+            `${where(node)} reads '${value}', which is not a segment input, a constant, or produced earlier in the segment`,
+          );
+        }
+        const made = net.constant(c, value);
+        bound.set(value, made);
+        named.add(made.id);
+        return made;
+      },
+      setOutput(node, index, ref) {
+        const value = node.outputs[index];
+        if (!value) return;
+        if (bound.has(value)) throw new HybridError('CONVERTER', `${where(node)}: output '${value}' is bound twice`);
+        const t = graph.types.get(value);
+        const dtypeOk = !t?.dtype || t.dtype === ref.dtype;
+        const shapeOk = !isStaticShape(t?.shape) || (t.shape.length === ref.shape.length && t.shape.every((d, i) => d === ref.shape[i]));
+        if (!dtypeOk || !shapeOk) {
+          throw new HybridError(
+            'CONVERTER',
+            `${where(node)}: the converter made output '${value}' ${describe(ref)}, inference says ${formatType(t)}`,
+          );
+        }
+        bound.set(value, ref);
+        if (!named.has(ref.id)) {
+          net.tensors[ref.id]!.name = value;
+          named.add(ref.id);
+        }
+      },
+    };
+  };
 
   for (const node of nodes) {
     const opset = graph.opset(node.domain) ?? 1;
     const converter = registry.lookup(node.opType, node.domain, opset);
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
     if (!converter) throw new HybridError('UNSUPPORTED_OP', `${where(node)}: no converter for ${op} at opset ${opset}`);
-    const ctx = contextFor(opset);
+    const ctx = contextFor(node);
     const first = net.layers.length;
     try {
       const verdict = converter.validate(node, ctx);
