@@ -2,7 +2,9 @@
 // run of int32 sums of one output channel (src/ir/quant_form.h): subtract the zero-point
 // correction, scale to float, add bias and residual, apply the activation, and store float32
 // or requantize. One plain loop for every micro-kernel: the same sums give the same bits
-// whatever kernel made them (no FMA contraction here: the file is compiled for baseline x86-64).
+// whatever kernel made them (no FMA contraction here: the file is compiled for baseline x86-64);
+// where the vector kernels are AVX-512, contiguous rows take Row512 (quant_epilogue.cc), the
+// same steps with the same roundings 16 lanes at a time.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +12,7 @@
 
 #include "cpu/activation.h"
 #include "cpu/igemm.h"
+#include "cpu/tap_sum.h"
 #include "src/ir/dtype.h"
 #include "src/ir/quant_form.h"
 
@@ -37,6 +40,7 @@ struct QuantEpilogue {
     hi = y == DType::kInt8 ? 127 : 255;
     x_zero = q.input_zero + (x == DType::kInt8 ? 128 : 0);
     q_ = q;
+    vector_ = VectorKernel() == SimdKernel::kAvx512;
   }
   void AddChannels(const PackedInt8& w, int64_t first) {
     for (int64_t i = 0; i < w.m; ++i) AddChannel(x_zero * w.row_sums[i], first + i);
@@ -51,6 +55,9 @@ struct QuantEpilogue {
   // bias (nullptr: none) and the residual z[j] (nullptr: none); tmp holds len floats.
   void Row(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y,
            int64_t stride) const {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    if (vector_ && stride == 1) return Row512(acc, len, c, bias, z, tmp, y);
+#endif
     const int32_t corr = correction[c];
     const float s = scale[c];
     for (int64_t j = 0; j < len; ++j) tmp[j] = static_cast<float>(acc[j] - corr) * s;
@@ -85,8 +92,12 @@ struct QuantEpilogue {
     scale.push_back(q_.input_scale * q_.weight_scales[q_.weight_scales.size() == 1 ? 0 : c]);
   }
 
+  // Row for stride 1 on AVX-512 (quant_epilogue.cc).
+  void Row512(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y) const;
+
   int32_t x_zero = 0;
   QuantForm q_;
+  bool vector_ = false;
 };
 
 }  // namespace cpu

@@ -29,6 +29,8 @@ interface Quant {
   out: OutType;
   zy: number;
   relu: boolean;
+  /** A clip activation's bounds (float32), in place of relu. */
+  clip?: [number, number];
 }
 
 /** The epilogue of one output: float(acc) * (sx * sw) + bias + z, relu, then float32 or requantized. */
@@ -37,6 +39,7 @@ function finish(acc: number, c: number, q: Quant, bias: number | undefined, z: n
   if (bias !== undefined) v = f(v + bias);
   if (z !== undefined) v = f(v + z);
   if (q.relu && v < 0) v = 0;
+  if (q.clip) v = Math.min(Math.max(v, q.clip[0]), q.clip[1]);
   if (q.out === 'float32') return v;
   const lo = q.out === 'int8' ? -128 : 0;
   return Math.min(lo + 255, Math.max(lo, rint(f(v / sy)) + q.zy));
@@ -74,9 +77,8 @@ async function check(
   const sy = f(Math.max(amax, 1e-3) / 100); // most outputs in range, the largest saturate
   const quant: Record<string, unknown> = { inputScale: q.sx, inputZeroPoint: q.zx, weightScales: q.sw };
   if (q.out !== 'float32') Object.assign(quant, { outputScale: sy, outputZeroPoint: q.zy });
-  const [y] = d.layer(kind, 'y', inputs, { ...params, quant, ...(q.relu ? { activation: { op: 'relu' } } : {}) }, [
-    { dtype: q.out as EngineDType, shape },
-  ]);
+  const activation = q.clip ? { op: 'clip', min: q.clip[0], max: q.clip[1] } : q.relu ? { op: 'relu' } : undefined;
+  const [y] = d.layer(kind, 'y', inputs, { ...params, quant, ...(activation ? { activation } : {}) }, [{ dtype: q.out as EngineDType, shape }]);
   d.output(y!);
   const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: false });
   lastTactic = engine.info().layers.find((l) => l.kind === kind)?.tactic;
@@ -98,6 +100,7 @@ const finishQ = (v: number, q: Quant, sy: number) => {
 async function convCase(
   seed: number,
   fixed?: Partial<{ c: number; m: number; groups: number; dims: number[]; k: number[]; s: number[]; p: number[]; dil: number[] }>,
+  clip?: [number, number],
 ) {
   const r = mulberry32(seed);
   const rank = fixed?.dims?.length ?? (r() < 0.15 ? 1 : r() < 0.1 ? 3 : 2);
@@ -117,6 +120,7 @@ async function convCase(
   const xType: QType = r() < 0.5 ? 'int8' : 'uint8';
   const out: OutType = (['float32', 'int8', 'uint8'] as const)[randomInt(r, 0, 3)]!;
   const q = quantOf(r, xType, out, m, r() < 0.8);
+  if (clip) Object.assign(q, { relu: false, clip });
   const hasBias = r() < 0.7;
   const residual = r() < 0.3;
   const x = bytes(r, xType, n * c * size(dims));
@@ -160,7 +164,7 @@ async function convCase(
       }
     return v;
   };
-  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${hasBias ? ' bias' : ''}${residual ? ' residual' : ''}`;
+  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${q.clip ? ` clip ${q.clip}` : ''}${hasBias ? ' bias' : ''}${residual ? ' residual' : ''}`;
   await check(label, d, 'convolution', inputs, params, q, ys, residual ? [x, z] : [x], ref);
 }
 
@@ -223,7 +227,9 @@ try {
     [23, [10, 11], 3, 1, 0],
   ];
   for (const [i, [ch, dims, k, s, p]] of dw.entries()) {
-    await convCase(10 + i, { c: 1, m: 1, groups: ch, dims, k: [k, k], s: [s, s], p: [p, p], dil: [1, 1] });
+    // Every other one with a clip (MobileNet's ReLU6 as the fusion pass leaves it).
+    const clip: [number, number] | undefined = i % 2 ? [-1, 2] : undefined;
+    await convCase(10 + i, { c: 1, m: 1, groups: ch, dims, k: [k, k], s: [s, s], p: [p, p], dil: [1, 1] }, clip);
     const want = p > 0 ? 'int8_depthwise' : 'int8_gemm';
     if (lastTactic !== want) throw new Error(`depthwise case ${i} ran ${lastTactic}, not ${want}`);
   }

@@ -1,0 +1,101 @@
+// QuantEpilogue's AVX-512 row (quant_epilogue.h): the plain loop's steps, 16 lanes at a time,
+// each an IEEE operation with one rounding (explicitly rounded intrinsics: GCC may not fuse a
+// multiply and an add of these into an FMA, as it may plain vector arithmetic), so the bits
+// are the plain loop's: float(acc - corr) * s, + bias, + z, the activation (relu and clip
+// inline, as formulas.inc writes them; any other through ApplyActivation on tmp), then / sy,
+// QuantizeRounded's clamp and rounding, + zy, saturated.
+#include "cpu/quant_epilogue.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HR_X86 1
+// GCC 12 warns that the unmasked AVX-512 intrinsics read an uninitialized register: they pass
+// _mm512_undefined_ps() as the (unused) merge source (as activation_simd.cc).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace hybridrt {
+namespace cpu {
+
+#ifdef HR_X86
+namespace {
+
+constexpr int kRn = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
+
+__attribute__((target("avx512f"))) inline __mmask16 Tail(int64_t left) {
+  return static_cast<__mmask16>(left >= 16 ? 0xffffu : (1u << left) - 1u);
+}
+
+// Channel c's values of [j, j + 16) (lanes m) up to and with a relu or clip activation.
+struct Pre512 {
+  __m512i corr;
+  __m512 s, b, lo, hi;
+  const int32_t* acc;
+  const float* z;
+  bool bias, relu, clip;
+};
+
+__attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, int64_t j, __mmask16 m) {
+  __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, p.acc + j), p.corr));
+  v = _mm512_mul_round_ps(v, p.s, kRn);
+  if (p.bias) v = _mm512_add_round_ps(v, p.b, kRn);
+  if (p.z) v = _mm512_add_round_ps(v, _mm512_maskz_loadu_ps(m, p.z + j), kRn);
+  if (p.relu) v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), v, _mm512_setzero_ps());
+  if (p.clip) {
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, p.lo, _CMP_LT_OQ), v, p.lo);
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(p.hi, v, _CMP_LT_OQ), v, p.hi);
+  }
+  return v;
+}
+
+}  // namespace
+
+__attribute__((target("avx512f"))) void QuantEpilogue::Row512(const int32_t* acc, int64_t len, int64_t c,
+                                                              const float* bias, const float* z, float* tmp,
+                                                              void* y) const {
+  Pre512 p;
+  p.corr = _mm512_set1_epi32(correction[c]);
+  p.s = _mm512_set1_ps(scale[c]);
+  p.b = _mm512_set1_ps(bias ? *bias : 0.0f);
+  p.lo = _mm512_set1_ps(static_cast<float>(act.min));
+  p.hi = _mm512_set1_ps(static_cast<float>(act.max));
+  p.acc = acc;
+  p.z = z;
+  p.bias = bias != nullptr;
+  p.relu = act.enabled && act.op == UnaryOp::kRelu;
+  p.clip = act.enabled && act.op == UnaryOp::kClip;
+  // Another activation: the values wait in tmp while ApplyActivation runs.
+  const bool other = act.enabled && !p.relu && !p.clip && act.op != UnaryOp::kIdentity;
+  if (other) {
+    for (int64_t j = 0; j < len; j += 16)
+      _mm512_mask_storeu_ps(tmp + j, Tail(len - j), PreActivation(p, j, Tail(len - j)));
+    ApplyActivation(act, tmp, tmp, len);
+  }
+  if (!requantize) {
+    float* f = static_cast<float*>(y);
+    for (int64_t j = 0; j < len; j += 16) {
+      const __mmask16 m = Tail(len - j);
+      _mm512_mask_storeu_ps(f + j, m, other ? _mm512_maskz_loadu_ps(m, tmp + j) : PreActivation(p, j, m));
+    }
+    return;
+  }
+  const __m512 sy = _mm512_set1_ps(out_scale), big = _mm512_set1_ps(4e6f), magic = _mm512_set1_ps(12582912.0f);
+  const __m512 neg_big = _mm512_set1_ps(-4e6f), zero = _mm512_setzero_ps();
+  const __m512i zy = _mm512_set1_epi32(out_zero), qlo = _mm512_set1_epi32(lo), qhi = _mm512_set1_epi32(hi);
+  for (int64_t j = 0; j < len; j += 16) {
+    const __mmask16 m = Tail(len - j);
+    const __m512 v = other ? _mm512_maskz_loadu_ps(m, tmp + j) : PreActivation(p, j, m);
+    __m512 t = _mm512_div_round_ps(v, sy, kRn);
+    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q), t, zero);  // NaN: the zero point
+    t = _mm512_min_ps(_mm512_max_ps(t, neg_big), big);
+    t = _mm512_sub_round_ps(_mm512_add_round_ps(t, magic, kRn), magic, kRn);
+    __m512i q = _mm512_add_epi32(_mm512_cvttps_epi32(t), zy);
+    q = _mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi);
+    // In [lo, hi]: the truncating byte store keeps it (int8 as two's complement, uint8 as is).
+    _mm512_mask_cvtepi32_storeu_epi8(static_cast<char*>(y) + j, m, q);
+  }
+}
+#endif
+
+}  // namespace cpu
+}  // namespace hybridrt
