@@ -1,4 +1,4 @@
-// QuantEpilogue's AVX-512 row (quant_epilogue.h): the plain loop's steps, 16 lanes at a time,
+// QuantEpilogue's AVX-512 row and QuantizeFloats (quant_epilogue.h): the plain loops' steps, 16 lanes at a time,
 // each an IEEE operation with one rounding (explicitly rounded intrinsics: GCC may not fuse a
 // multiply and an add of these into an FMA, as it may plain vector arithmetic), so the bits
 // are the plain loop's: float(acc - corr) * s, + bias, + z, the activation (relu and clip
@@ -24,6 +24,28 @@ constexpr int kRn = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
 
 __attribute__((target("avx512f"))) inline __mmask16 Tail(int64_t left) {
   return static_cast<__mmask16>(left >= 16 ? 0xffffu : (1u << left) - 1u);
+}
+
+// QuantizeRounded(v / scale, zero, lo, hi) on 16 lanes, stored as bytes.
+struct Requant512 {
+  __m512 sy, big, neg_big, magic;
+  __m512i zy, lo, hi;
+};
+
+__attribute__((target("avx512f"))) inline Requant512 MakeRequant512(float scale, int32_t zero, int32_t lo, int32_t hi) {
+  return {_mm512_set1_ps(scale),   _mm512_set1_ps(4e6f),  _mm512_set1_ps(-4e6f), _mm512_set1_ps(12582912.0f),
+          _mm512_set1_epi32(zero), _mm512_set1_epi32(lo), _mm512_set1_epi32(hi)};
+}
+
+__attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512& r, __m512 v, __mmask16 m, char* y) {
+  __m512 t = _mm512_div_round_ps(v, r.sy, kRn);
+  t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q), t, _mm512_setzero_ps());  // NaN: the zero point
+  t = _mm512_min_ps(_mm512_max_ps(t, r.neg_big), r.big);
+  t = _mm512_sub_round_ps(_mm512_add_round_ps(t, r.magic, kRn), r.magic, kRn);
+  __m512i q = _mm512_add_epi32(_mm512_cvttps_epi32(t), r.zy);
+  q = _mm512_min_epi32(_mm512_max_epi32(q, r.lo), r.hi);
+  // In [lo, hi]: the truncating byte store keeps it (int8 as two's complement, uint8 as is).
+  _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
 }
 
 // Channel c's values of [j, j + 16) (lanes m) up to and with a relu or clip activation.
@@ -79,23 +101,37 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Row512(const int32_t* acc
     }
     return;
   }
-  const __m512 sy = _mm512_set1_ps(out_scale), big = _mm512_set1_ps(4e6f), magic = _mm512_set1_ps(12582912.0f);
-  const __m512 neg_big = _mm512_set1_ps(-4e6f), zero = _mm512_setzero_ps();
-  const __m512i zy = _mm512_set1_epi32(out_zero), qlo = _mm512_set1_epi32(lo), qhi = _mm512_set1_epi32(hi);
+  const Requant512 rq = MakeRequant512(out_scale, out_zero, lo, hi);
   for (int64_t j = 0; j < len; j += 16) {
     const __mmask16 m = Tail(len - j);
-    const __m512 v = other ? _mm512_maskz_loadu_ps(m, tmp + j) : PreActivation(p, j, m);
-    __m512 t = _mm512_div_round_ps(v, sy, kRn);
-    t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q), t, zero);  // NaN: the zero point
-    t = _mm512_min_ps(_mm512_max_ps(t, neg_big), big);
-    t = _mm512_sub_round_ps(_mm512_add_round_ps(t, magic, kRn), magic, kRn);
-    __m512i q = _mm512_add_epi32(_mm512_cvttps_epi32(t), zy);
-    q = _mm512_min_epi32(_mm512_max_epi32(q, qlo), qhi);
-    // In [lo, hi]: the truncating byte store keeps it (int8 as two's complement, uint8 as is).
-    _mm512_mask_cvtepi32_storeu_epi8(static_cast<char*>(y) + j, m, q);
+    StoreRequantized(rq, other ? _mm512_maskz_loadu_ps(m, tmp + j) : PreActivation(p, j, m), m,
+                     static_cast<char*>(y) + j);
+  }
+}
+
+static __attribute__((target("avx512f"))) void Quantize512(const float* x, int64_t n, float scale, int32_t zero,
+                                                           int32_t lo, int32_t hi, void* y) {
+  const Requant512 rq = MakeRequant512(scale, zero, lo, hi);
+  for (int64_t j = 0; j < n; j += 16) {
+    const __mmask16 m = Tail(n - j);
+    StoreRequantized(rq, _mm512_maskz_loadu_ps(m, x + j), m, static_cast<char*>(y) + j);
   }
 }
 #endif
+
+void QuantizeFloats(const float* x, int64_t n, float scale, int32_t zero, DType t, void* y) {
+  const int32_t lo = t == DType::kInt8 ? -128 : 0, hi = t == DType::kInt8 ? 127 : 255;
+#ifdef HR_X86
+  if (VectorKernel() == SimdKernel::kAvx512) return Quantize512(x, n, scale, zero, lo, hi, y);
+#endif
+  if (t == DType::kInt8) {
+    int8_t* q = static_cast<int8_t*>(y);
+    for (int64_t i = 0; i < n; ++i) q[i] = static_cast<int8_t>(QuantizeRounded(x[i] / scale, zero, lo, hi));
+  } else {
+    uint8_t* q = static_cast<uint8_t*>(y);
+    for (int64_t i = 0; i < n; ++i) q[i] = static_cast<uint8_t>(QuantizeRounded(x[i] / scale, zero, lo, hi));
+  }
+}
 
 }  // namespace cpu
 }  // namespace hybridrt

@@ -19,6 +19,11 @@
 namespace hybridrt {
 namespace cpu {
 
+// y[i] = QuantizeRounded(x[i] / scale, zero) saturated to t (int8 or uint8), i in [0, n): the
+// quantize layer's loop (quantize.cc), 16 lanes at a time where the vector kernels are
+// AVX-512, with the same roundings.
+void QuantizeFloats(const float* x, int64_t n, float scale, int32_t zero, DType t, void* y);
+
 struct QuantEpilogue {
   std::vector<int32_t> correction;  // per channel: the uint8 zero point times the weights' sum
   std::vector<float> scale;         // per channel: input scale times weight scale

@@ -7,6 +7,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/quant_epilogue.h"
 #include "src/ir/quant_form.h"
 
 namespace hybridrt {
@@ -51,25 +52,17 @@ class QuantizeKernel : public CpuKernel {
     const float* scale = static_cast<const float*>(args.inputs[1]);
     const void* zp = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
     const DType t = out_[0].dtype;
-    const int64_t lo = t == DType::kInt8 ? -128 : 0, hi = t == DType::kInt8 ? 127 : 255;
     const PerAxis& l = layout_;
-    Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)),
-        [&](int64_t r0, int64_t r1) {
-          for (int64_t r = r0; r < r1; ++r) {
-            const int64_t c = r % l.channels;
-            const float s = scale[c];
-            const int64_t z = ZeroPoint(t, zp, c);
-            for (int64_t i = r * l.inner; i < (r + 1) * l.inner; ++i) {
-              const int32_t v = QuantizeRounded(x[i] / s, static_cast<int32_t>(z), static_cast<int32_t>(lo),
-                                                static_cast<int32_t>(hi));
-              if (t == DType::kInt8) {
-                static_cast<int8_t*>(args.outputs[0])[i] = static_cast<int8_t>(v);
-              } else {
-                static_cast<uint8_t*>(args.outputs[0])[i] = static_cast<uint8_t>(v);
-              }
-            }
-          }
-        });
+    // Runs of elements (a per-tensor scale: the whole tensor is one row, split among threads),
+    // each cut where a row of one scale ends.
+    Par(l.outer * l.channels * l.inner, kElementGrain, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1;) {
+        const int64_t r = i / l.inner, end = std::min(i1, (r + 1) * l.inner), c = r % l.channels;
+        QuantizeFloats(x + i, end - i, scale[c], static_cast<int32_t>(ZeroPoint(t, zp, c)), t,
+                       static_cast<char*>(args.outputs[0]) + i);
+        i = end;
+      }
+    });
   }
 
  private:

@@ -38,6 +38,25 @@ describe('quantize', () => {
         params: { axis: 1 },
       });
     });
+    it(`${dtype}, large: per tensor in runs split among threads, per axis in rows of 12000`, async () => {
+      // 72000 elements: more than one thread's grain (native/cpu/quantize.cc), vector tails.
+      const zp = tensor(dtype, [], [dtype === 'int8' ? 5 : 90]);
+      await checkLayer({
+        op: 'QuantizeLinear',
+        inputs: [randomFloat([2, 3, 120, 100], 5, -3, 3), tensor('float32', [], [0.021]), zp],
+        constants: [1, 2],
+        kind: 'quantize',
+        params: { axis: 1 },
+      });
+      await checkLayer({
+        op: 'QuantizeLinear',
+        attrs: { axis: 1 },
+        inputs: [randomFloat([2, 3, 120, 100], 6, -3, 3), tensor('float32', [3], [0.03, 0.011, 0.02]), tensor(dtype, [3], [0, 7, 3])],
+        constants: [1, 2],
+        kind: 'quantize',
+        params: { axis: 1 },
+      });
+    });
   }
 });
 
