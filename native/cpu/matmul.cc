@@ -1,8 +1,8 @@
 // Matmul: out = alpha * op(a) @ op(b) + beta * c, numpy matmul semantics (rank-1 a is a
-// row, rank-1 b a column, batch dims broadcast), c broadcast to the output, then a fused
-// activation. c is first broadcast into the output (scaled by beta); the SGEMMs then
-// accumulate onto it. Many small batches run one SGEMM per thread; few large ones give
-// every SGEMM all threads.
+// row, rank-1 b a column, batch dims broadcast), c broadcast to the output, a residual input
+// (fusion.h: the last one, of the output's shape) added, then a fused activation. c is first broadcast into the output
+// (scaled by beta); the SGEMMs then accumulate onto it. Many small batches run one SGEMM per thread; few large ones
+// give every SGEMM all threads.
 #include <algorithm>
 
 #include "cpu/activation.h"
@@ -24,6 +24,8 @@ class MatmulKernel : public CpuKernel {
     alpha_ = static_cast<float>(params().Float("alpha"));
     beta_ = static_cast<float>(params().Float("beta"));
     act_ = ReadActivation(params(), "activation.");
+    residual_ = params().Has("residual") && params().Bool("residual");
+    has_c_ = in_.size() > (residual_ ? 3u : 2u) && beta_ != 0;
     Shape a = in_[0].shape, b = in_[1].shape;
     if (a.size() == 1) a.insert(a.begin(), 1);
     if (b.size() == 1) b.push_back(1);
@@ -68,10 +70,9 @@ class MatmulKernel : public CpuKernel {
     // With b packed, a c that is one row of n (a bias) and the activation are applied to each
     // tile of the product as it is finished; otherwise c is broadcast first and the activation
     // is a pass of its own.
-    row_bias_ =
-        in_.size() > 2 && beta_ != 0 && !in_[2].shape.empty() && in_[2].shape.back() == n_ && Numel(in_[2].shape) == n_;
-    tile_epilogue_ = !packed_b_.empty() && (row_bias_ || in_.size() <= 2 || beta_ == 0);
-    if (in_.size() > 2 && beta_ != 0 && !tile_epilogue_) {
+    row_bias_ = has_c_ && !in_[2].shape.empty() && in_[2].shape.back() == n_ && Numel(in_[2].shape) == n_;
+    tile_epilogue_ = !packed_b_.empty() && (row_bias_ || !has_c_);
+    if (has_c_ && !tile_epilogue_) {
       bias_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[2].shape});
     }
   }
@@ -111,14 +112,20 @@ class MatmulKernel : public CpuKernel {
     const int64_t nb = static_cast<int64_t>(a_off_.size());
     const int64_t mn = m_ * n_;
     const float* row = tile_epilogue_ && row_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
+    const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
     auto one = [&](int64_t i, int threads) {
       if (tile_epilogue_) {
         float* yi = y + i * mn;
+        const float* zi = z ? z + i * mn : nullptr;
         const TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
           for (int64_t r = i0; r < i0 + rows; ++r) {
             float* line = yi + r * n_ + j0;
             if (row) {
               for (int64_t j = 0; j < cols; ++j) line[j] += beta_ * row[j0 + j];
+            }
+            if (zi) {
+              const float* zl = zi + r * n_ + j0;
+              for (int64_t j = 0; j < cols; ++j) line[j] += zl[j];
             }
             if (act_.enabled) ApplyActivation(act_, line, line, cols);
           }
@@ -138,14 +145,21 @@ class MatmulKernel : public CpuKernel {
     } else {
       for (int64_t i = 0; i < nb; ++i) one(i, threads_);
     }
-    if (act_.enabled && !tile_epilogue_) {
+    if (!tile_epilogue_ && (z || act_.enabled)) {
       const int64_t total = out_[0].numel;
-      Par(total, kElementGrain, [&](int64_t s, int64_t e) { ApplyActivation(act_, y + s, y + s, e - s); });
+      Par(total, kElementGrain, [&](int64_t s, int64_t e) {
+        if (z) {
+          for (int64_t j = s; j < e; ++j) y[j] += z[j];
+        }
+        if (act_.enabled) ApplyActivation(act_, y + s, y + s, e - s);
+      });
     }
   }
 
  private:
   bool trans_a_ = false, trans_b_ = false;
+  bool residual_ = false;  // the last input is added to the product (before the activation)
+  bool has_c_ = false;     // a c input scaled by a beta other than 0
   float alpha_ = 1, beta_ = 0;
   Activation act_;
   int64_t m_ = 0, n_ = 0, k_ = 0, rs_a_ = 0, cs_a_ = 0, rs_b_ = 0, cs_b_ = 0;

@@ -6,7 +6,9 @@
 // them is expanded into the workspace first. c is broadcast into the output (scaled by beta)
 // by a kernel, and cuBLASLt accumulates onto it (beta 1), except where c is a bias (one row
 // of n, beta 1, one matrix product): then cuBLASLt adds it in its epilogue
-// (CUBLASLT_EPILOGUE_BIAS, or RELU_BIAS with a fused relu), and no kernel runs before it.
+// (CUBLASLT_EPILOGUE_BIAS, or RELU_BIAS with a fused relu), and no kernel runs before it. A
+// residual input (fusion.h) is cuBLASLt's C with beta 1 where c is not (else it is added with
+// the activation pass).
 //
 // Precision: compute CUBLAS_COMPUTE_32F with fp32 scales for every data type, so fp32 never
 // uses TF32 (matches onnxruntime within 1e-4) and fp16/bf16 accumulate in fp32.
@@ -128,7 +130,8 @@ class MatmulKernel : public CudaKernel {
     const size_t es = DTypeSize(dtype_);
     expand_a_bytes_ = a_.expand ? AlignUp(batch_count_ * a_.rows * a_.cols * es, kArenaAlignment) : 0;
     expand_b_bytes_ = b_.expand ? AlignUp(batch_count_ * b_.rows * b_.cols * es, kArenaAlignment) : 0;
-    has_c_ = in_.size() > 2 && beta_ != 0;
+    residual_ = params().Has("residual") && params().Bool("residual");
+    has_c_ = in_.size() > (residual_ ? 3u : 2u) && beta_ != 0;
     if (has_c_) c_ = MakeBroadcast(out_[0].shape, {in_[2].shape});
     act_ = MakeAct(ReadActivation(params(), "activation."));
     if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
@@ -326,7 +329,14 @@ class MatmulKernel : public CudaKernel {
               "batch expansion launch");
         b = dst;
       }
-      const float beta = has_c_ && !bias_epilogue_ ? 1.0f : 0.0f;
+      float beta = has_c_ && !bias_epilogue_ ? 1.0f : 0.0f;
+      // A residual is cuBLASLt's C (beta 1) where c is not already there; else it is added
+      // with the activation below.
+      const void* c = y;
+      if (ResidualInProduct()) {
+        c = args.inputs.back();
+        beta = 1.0f;
+      }
       // NOTE: the bias pointer lives in the descriptor, which the contexts share: set and use
       // it under a lock (cuBLASLt reads it when the call is queued, or captured).
       std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
@@ -334,16 +344,21 @@ class MatmulKernel : public CudaKernel {
         lock.lock();
         SetBias(args.inputs[2]);
       }
-      CheckLt(cublasLtMatmul(cs.cublaslt(), desc_, &alpha_, b, a_layout_, a, b_layout_, &beta, y, d_layout_, y,
+      CheckLt(cublasLtMatmul(cs.cublaslt(), desc_, &alpha_, b, a_layout_, a, b_layout_, &beta, c, d_layout_, y,
                              d_layout_, &algo_, ws, lt_workspace_, s),
               "cublasLtMatmul");
     }
-    Check(LaunchBiasActivation(dtype_, y, nullptr, nullptr, total, 1, 1, act_, s), "activation launch");
+    const void* z = residual_ && !ResidualInProduct() ? args.inputs.back() : nullptr;
+    Check(LaunchBiasActivation(dtype_, y, nullptr, z, total, 1, 1, act_, s), "activation launch");
   }
 
  private:
+  // Whether the residual input goes in as cuBLASLt's C: a product runs and c does not use C.
+  bool ResidualInProduct() const { return residual_ && k_ > 0 && batch_count_ > 0 && !(has_c_ && !bias_epilogue_); }
+
   DType dtype_ = DType::kFloat32;
   bool trans_a_ = false, trans_b_ = false, has_c_ = false, bias_epilogue_ = false, relu_epilogue_ = false;
+  bool residual_ = false;  // the last input is added to the product (before the activation)
   mutable std::mutex mu_;
   float alpha_ = 1, beta_ = 0;
   Shape batch_;

@@ -180,9 +180,19 @@ export type LayerSpec =
        * two dims when trans* (only set on rank >= 2 operands). Ranks >= 1 with numpy matmul
        * semantics (a rank-1 `a` is a row, a rank-1 `b` a column, that dim dropped from the
        * output); batch dims broadcast. c broadcasts to the output; without c, beta is 0.
+       * Builder form (fusion.h): with `residual`, a last input of the output's shape is added
+       * before the activation (inputs [a, b, c?, z]).
        */
       kind: 'matmul';
-      params: { transA: boolean; transB: boolean; alpha: number; beta: number; activation?: FusedActivation; quant?: QuantParams };
+      params: {
+        transA: boolean;
+        transB: boolean;
+        alpha: number;
+        beta: number;
+        residual?: boolean;
+        activation?: FusedActivation;
+        quant?: QuantParams;
+      };
     }
   | {
       /** inputs: [a, b], broadcasting. Output dtype: bool for comparisons, else a's dtype. */

@@ -102,6 +102,46 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it("a transformer's residual add after a projection goes into the matmul (packed and unpacked b, with and without c, then relu); same results", async () => {
+    //   x [2,6,16] -> matmul(w [16,16]) -> + b -> + x -> relu = y1      (packed b, row bias, residual, relu)
+    //   x, v [2,16,16] (an input) -> matmul(x, v) -> + b -> + x = y2     (b not a constant: the residual in the pass after the product)
+    const d = new NetDraft('residual-matmul');
+    const f32 = (shape: number[]) => ({ dtype: 'float32' as const, shape });
+    const x = d.input('x', 'float32', [2, 6, 16]);
+    const v = d.input('v', 'float32', [2, 16, 16]);
+    const w = d.constant('w', 'float32', [16, 16], randomFloat([16, 16], 7, -0.3, 0.3).data);
+    const b = d.constant('b', 'float32', [16], randomFloat([16], 8).data);
+    const mm = { transA: false, transB: false, alpha: 1, beta: 0 };
+    const [p] = d.layer('matmul', 'proj', [x, w], mm, [f32([2, 6, 16])]);
+    const [pb] = d.layer('elementwise', 'proj_bias', [p!, b], { op: 'add' }, [f32([2, 6, 16])]);
+    const [pr] = d.layer('elementwise', 'proj_res', [x, pb!], { op: 'add' }, [f32([2, 6, 16])]);
+    const [y1] = d.layer('unary', 'proj_relu', [pr!], { op: 'relu' }, [f32([2, 6, 16])]);
+    const [q] = d.layer('matmul', 'mix', [x, v], mm, [f32([2, 6, 16])]);
+    const [qb] = d.layer('elementwise', 'mix_bias', [q!, b], { op: 'add' }, [f32([2, 6, 16])]);
+    const [y2] = d.layer('elementwise', 'mix_res', [qb!, x], { op: 'add' }, [f32([2, 6, 16])]);
+    d.output(y1!);
+    d.output(y2!);
+    const net = d.finish();
+    const plain = await buildEngine(net, { backend: 'cpu', fusion: false });
+    const fused = await buildEngine(net, { backend: 'cpu', fusion: true });
+    try {
+      expect(layers(fused).map((l) => [l.name, l.kind, l.fusedFrom])).toEqual([
+        ['proj', 'matmul', ['proj_bias', 'proj_res', 'proj_relu']],
+        ['mix', 'matmul', ['mix_bias', 'mix_res']],
+      ]);
+      expect(fused.info().build.fusions).toMatchObject({ matmulBias: 2, residual: 2, activation: 1 });
+      for (const seed of [1, 2]) {
+        const feeds = [randomFloat([2, 6, 16], seed).data as Float32Array, randomFloat([2, 16, 16], seed + 10).data as Float32Array];
+        const want = (await plain.createContext().run(feeds)) as Float32Array[];
+        const have = (await fused.createContext().run(feeds)) as Float32Array[];
+        have.forEach((h, i) => expect(maxRelError(h, want[i]!), `output ${i}, seed ${seed}`).toBeLessThanOrEqual(1e-5));
+      }
+    } finally {
+      plain.dispose();
+      fused.dispose();
+    }
+  });
+
   it('a plan keeps the fused layers (residual, activation, fused names) and runs them alike', async () => {
     await expectPlanKeepsFusion(fusable(), randomFloat([1, 4, 8, 8], 7).data as Float32Array);
   });

@@ -6,6 +6,8 @@
 
 #include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
+#include "src/ir/derive_shapes.h"
+#include "src/ir/quant_form.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -111,12 +113,29 @@ bool FuseActivation(RewriteWork& w) {
   return false;
 }
 
-// conv(x) + z (then an activation)  ->  conv(x, residual z).
+// Whether tensors a and b have one shape at the ends of the network's shape ranges too (a
+// static network: true); an add of equal shapes at the declared ones may broadcast elsewhere.
+bool SameShapeOverRanges(const Network& net, int32_t a, int32_t b) {
+  if (!IsDynamic(net)) return true;
+  for (bool max : {false, true}) {
+    std::vector<Shape> shapes;
+    for (const InputRange& r : net.ranges) shapes.push_back(max ? r.max : r.min);
+    try {
+      const std::vector<TensorInfo> t = DeriveNetworkShapes(net, shapes);
+      if (t[a].shape != t[b].shape) return false;
+    } catch (const Error&) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// conv(x) + z or matmul(a, b[, c]) + z (then an activation)  ->  the producer with residual z.
 bool FuseResidual(RewriteWork& w) {
   for (size_t e = 0; e < w.net.layers.size(); ++e) {
     const Layer& add = w.net.layers[e];
     if (!w.alive[e] || !Is(add, LayerKind::kElementwise, "add") || !IsFloat(w.TypeOf(add.outputs[0]))) continue;
-    // Of two candidate convolutions, the later one: the other is then an ordinary input.
+    // Of two candidate producers, the later one: the other is then an ordinary input.
     int64_t best = -1;
     int k_best = -1;
     for (int k = 0; k < 2; ++k) {
@@ -124,8 +143,12 @@ bool FuseResidual(RewriteWork& w) {
       const int64_t c = w.producer[t];
       if (c < 0 || t == z || w.SoleReader(t) != static_cast<int64_t>(e)) continue;
       const Layer& conv = w.net.layers[c];
-      if (conv.kind != LayerKind::kConvolution || HasActivation(conv) || conv.params.Has("residual")) continue;
+      const bool matmul = conv.kind == LayerKind::kMatmul && !IsQuantForm(conv.params);
+      if ((conv.kind != LayerKind::kConvolution && !matmul) || HasActivation(conv) || conv.params.Has("residual")) {
+        continue;
+      }
       if (w.ShapeOf(z) != w.ShapeOf(t) || w.TypeOf(z) != w.TypeOf(t)) continue;
+      if (matmul && !SameShapeOverRanges(w.net, z, t)) continue;
       if (c > best) {
         best = c;
         k_best = k;

@@ -2,8 +2,8 @@
 // and the layout pass, that merges layers whose work one kernel can do, so that an engine
 // launches fewer kernels and moves each activation through memory fewer times. Everything
 // after it (validation, precision, memory planning, kernels, plans) sees an ordinary network
-// whose fused layers use builder forms of network.ts: a fused `activation`, a convolution's
-// `residual` input, the unary op `silu`.
+// whose fused layers use builder forms of network.ts: a fused `activation`, a convolution's or
+// matmul's `residual` input, the unary op `silu`.
 //
 // Patterns, applied in this order (each only where the intermediate tensor has no other
 // reader and is not a network output, so nothing else observes it):
@@ -15,9 +15,11 @@
 //   activation  convolution, deconvolution, matmul or float elementwise, then a unary op
 //               ->  the producer with that op as its fused activation (not exp or reciprocal:
 //               the precision policy keeps those in fp32, which a fused fp16 producer would not)
-//   residual    convolution (no activation) then elementwise add of a tensor of its output's
-//               shape, with or without a fused activation  ->  convolution with that tensor as
-//               its residual: y = act(conv(x) + bias + z), in the add's place
+//   residual    convolution or float matmul (no activation) then elementwise add of a tensor
+//               of its output's shape, with or without a fused activation  ->  the producer
+//               with that tensor as its residual: y = act(conv(x) + bias + z), or
+//               act(alpha a b + beta c + z) (cuBLASLt's C: a transformer's residual adds after
+//               its projections), in the add's place
 //   excite      reduce mean over H, W of a 4-d tensor (keepDims), then two 1x1 convolutions
 //               over the [N, C, 1, 1] result, each with a bias and at most an activation (a
 //               squeeze-excitation block's gate)  ->  the reduce with `excite` and inputs

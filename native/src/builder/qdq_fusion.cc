@@ -77,6 +77,7 @@ bool FoldOne(RewriteWork& w, size_t i, int* quantize_folded) {
   if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || w.TypeOf(l.outputs[0]) != DType::kFloat32) {
     return false;
   }
+  if (!conv && l.params.Has("residual")) return false;  // the int8 matmul takes no residual
   if (conv && ((l.params.Has("layout") && l.params.String("layout") == "nhwc") || l.params.Has("inputClip"))) {
     return false;
   }

@@ -70,7 +70,9 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));
     at(LayerKind::kDeconvolution).params.push_back(Int("groups"));
     at(LayerKind::kDeconvolution).activation = true;
-    at(LayerKind::kMatmul).params = {Bool("transA"), Bool("transB"), Float("alpha"), Float("beta")};
+    // Builder form (fusion.h): a residual input, last, added to the product.
+    at(LayerKind::kMatmul).params = {Bool("transA"), Bool("transB"), Float("alpha"), Float("beta"),
+                                     Bool("residual", false)};
     at(LayerKind::kMatmul).activation = true;
     for (const PSpec& q : quant) at(LayerKind::kMatmul).params.push_back(q);
     at(LayerKind::kElementwise).params = {Enum("op", kBinaryOps)};

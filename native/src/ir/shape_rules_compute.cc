@@ -115,9 +115,12 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
 }
 
 void CheckMatmul(const LayerCheck& c) {
-  c.ExpectInputs(2, 3);
+  // A residual (a builder form: fusion.h) is the last input: y = alpha a b + beta c + residual.
+  const bool residual = c.params().Has("residual") && c.params().Bool("residual");
+  c.ExpectInputs(residual ? 3 : 2, residual ? 4 : 3);
   c.ExpectOutputs(1);
-  const bool quant = IsQuantForm(c.params());  // the int8 form: its dtypes below
+  const size_t num_c = c.NumIn() - (residual ? 1 : 0);  // inputs a, b and c
+  const bool quant = IsQuantForm(c.params());           // the int8 form: its dtypes below
   if (!quant) c.ExpectFloatInput(0);
   for (size_t i = 1; i < c.NumIn() && !quant; ++i) c.ExpectSameDType(i, 0);
   Shape a = c.In(0).shape;
@@ -146,12 +149,16 @@ void CheckMatmul(const LayerCheck& c) {
   Shape out = batch;
   if (!a_vec) out.push_back(m);
   if (!b_vec) out.push_back(n);
-  if (c.NumIn() == 3) {
+  if (num_c == 3) {
     Shape bc;
     if (!BroadcastShapes({c.In(2).shape, out}, &bc) || bc != out) {
       c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), ", which does not broadcast to ",
                 ShapeToString(out)));
     }
+  }
+  if (residual && (quant || c.In(c.NumIn() - 1).shape != out)) {
+    c.Bad(Cat(c.InLabel(c.NumIn() - 1), " (the residual) has shape ", ShapeToString(c.In(c.NumIn() - 1).shape),
+              "; expected the output's ", ShapeToString(out), quant ? " (and no int8 form)" : ""));
   }
   const DType y = quant ? CheckQuantForm(c, n) : c.In(0).dtype;
   c.ExpectOutput(0, y, out);
