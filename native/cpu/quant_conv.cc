@@ -129,8 +129,8 @@ class QuantConvKernel : public GroupedWindowKernel {
 
  private:
   // Planes (n, m) in chunks, as conv.cc's Depthwise: each run of planes of one image centred
-  // into float (phases for strides), summed (depthwise.h), then each plane's sums through the
-  // epilogue while in cache.
+  // into float (phases for strides), summed (depthwise.h), then through the epilogue together
+  // while in cache.
   void Depthwise(const uint8_t* x, const float* bias, const float* z, void* y) const {
     const DepthwisePlan& d = depthwise_;
     const int64_t out_size = d.out_size, ks = d.taps;
@@ -145,8 +145,7 @@ class QuantConvKernel : public GroupedWindowKernel {
       std::unique_ptr<float[]> xf(new float[most * d.x_size]);
       std::unique_ptr<float[]> phases(phased ? new float[most * d.in_size] : nullptr);
       std::unique_ptr<float[]> sums(new float[most * out_size]);
-      std::unique_ptr<int32_t[]> acc(new int32_t[out_size]);
-      std::unique_ptr<float[]> tmp(new float[out_size]);
+      std::unique_ptr<float[]> tmp(new float[most * out_size]);
       for (int64_t p = p0; p < p1;) {
         const int64_t m = p % m_, q = std::min(std::min(p1, p + run), p - m + m_);
         const uint8_t* xp = x + p * d.x_size;
@@ -157,13 +156,9 @@ class QuantConvKernel : public GroupedWindowKernel {
           src = phases.get();
         }
         DepthwisePlanes(d, src, weights_.data() + m * ks, nullptr, nullptr, sums.get(), q - p);
-        for (int64_t r = 0; r < q - p; ++r) {
-          const float* s = sums.get() + r * out_size;
-          for (int64_t j = 0; j < out_size; ++j) acc[j] = static_cast<int32_t>(s[j]);
-          const int64_t at = (p + r) * out_size, c = m + r;
-          epi_.Row(acc.get(), out_size, c, bias ? bias + c : nullptr, z ? z + at : nullptr, tmp.get(),
-                   static_cast<char*>(y) + at * out_bytes, 1);
-        }
+        const int64_t at = p * out_size;
+        epi_.Planes(sums.get(), q - p, out_size, m, bias ? bias + m : nullptr, z ? z + at : nullptr, tmp.get(),
+                    static_cast<char*>(y) + at * out_bytes);
         p = q;
       }
     });

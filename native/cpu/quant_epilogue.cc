@@ -6,6 +6,8 @@
 // QuantizeRounded's clamp and rounding, + zy, saturated.
 #include "cpu/quant_epilogue.h"
 
+#include <vector>
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define HR_X86 1
@@ -52,13 +54,16 @@ __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512
 struct Pre512 {
   __m512i corr;
   __m512 s, b, lo, hi;
-  const int32_t* acc;
+  const int32_t* acc;  // the sums, or
+  const float* sums;   // the sums as floats (exact integers)
   const float* z;
   bool bias, relu, clip;
 };
 
 __attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, int64_t j, __mmask16 m) {
-  __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, p.acc + j), p.corr));
+  const __m512i acc =
+      p.sums ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(m, p.sums + j)) : _mm512_maskz_loadu_epi32(m, p.acc + j);
+  __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, p.corr));
   v = _mm512_mul_round_ps(v, p.s, kRn);
   if (p.bias) v = _mm512_add_round_ps(v, p.b, kRn);
   if (p.z) v = _mm512_add_round_ps(v, _mm512_maskz_loadu_ps(m, p.z + j), kRn);
@@ -70,24 +75,34 @@ __attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, 
   return v;
 }
 
+// Channel c's constants; no sums, bias or residual yet.
+__attribute__((target("avx512f"))) inline Pre512 Pre(const QuantEpilogue& e, int64_t c, float bias) {
+  Pre512 p;
+  p.corr = _mm512_set1_epi32(e.correction[c]);
+  p.s = _mm512_set1_ps(e.scale[c]);
+  p.b = _mm512_set1_ps(bias);
+  p.lo = _mm512_set1_ps(static_cast<float>(e.act.min));
+  p.hi = _mm512_set1_ps(static_cast<float>(e.act.max));
+  p.acc = nullptr;
+  p.sums = nullptr;
+  p.z = nullptr;
+  p.bias = false;
+  p.relu = e.act.enabled && e.act.op == UnaryOp::kRelu;
+  p.clip = e.act.enabled && e.act.op == UnaryOp::kClip;
+  return p;
+}
+
 }  // namespace
 
 __attribute__((target("avx512f"))) void QuantEpilogue::Row512(const int32_t* acc, int64_t len, int64_t c,
                                                               const float* bias, const float* z, float* tmp,
                                                               void* y) const {
-  Pre512 p;
-  p.corr = _mm512_set1_epi32(correction[c]);
-  p.s = _mm512_set1_ps(scale[c]);
-  p.b = _mm512_set1_ps(bias ? *bias : 0.0f);
-  p.lo = _mm512_set1_ps(static_cast<float>(act.min));
-  p.hi = _mm512_set1_ps(static_cast<float>(act.max));
+  Pre512 p = Pre(*this, c, bias ? *bias : 0.0f);
   p.acc = acc;
   p.z = z;
   p.bias = bias != nullptr;
-  p.relu = act.enabled && act.op == UnaryOp::kRelu;
-  p.clip = act.enabled && act.op == UnaryOp::kClip;
   // Another activation: the values wait in tmp while ApplyActivation runs.
-  const bool other = act.enabled && !p.relu && !p.clip && act.op != UnaryOp::kIdentity;
+  const bool other = OtherActivation();
   if (other) {
     for (int64_t j = 0; j < len; j += 16)
       _mm512_mask_storeu_ps(tmp + j, Tail(len - j), PreActivation(p, j, Tail(len - j)));
@@ -117,7 +132,41 @@ static __attribute__((target("avx512f"))) void Quantize512(const float* x, int64
     StoreRequantized(rq, _mm512_maskz_loadu_ps(m, x + j), m, static_cast<char*>(y) + j);
   }
 }
+
+// Each plane up to a relu or clip into tmp (float outputs: into y), then any other activation
+// over all planes at once, then all of them requantized: one pass each however small a plane.
+__attribute__((target("avx512f"))) void QuantEpilogue::Planes512(const float* sums, int64_t planes, int64_t len,
+                                                                 int64_t c0, const float* bias, const float* z,
+                                                                 float* tmp, void* y) const {
+  float* v = requantize ? tmp : static_cast<float*>(y);
+  for (int64_t r = 0; r < planes; ++r) {
+    Pre512 p = Pre(*this, c0 + r, bias ? bias[r] : 0.0f);
+    p.sums = sums + r * len;
+    p.z = z ? z + r * len : nullptr;
+    p.bias = bias != nullptr;
+    float* vr = v + r * len;
+    for (int64_t j = 0; j < len; j += 16)
+      _mm512_mask_storeu_ps(vr + j, Tail(len - j), PreActivation(p, j, Tail(len - j)));
+  }
+  if (OtherActivation()) ApplyActivation(act, v, v, planes * len);
+  if (requantize) Quantize512(v, planes * len, out_scale, out_zero, lo, hi, y);
+}
 #endif
+
+void QuantEpilogue::Planes(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,
+                           const float* z, float* tmp, void* y) const {
+#ifdef HR_X86
+  if (vector_) return Planes512(sums, planes, len, c0, bias, z, tmp, y);
+#endif
+  thread_local std::vector<int32_t> acc;
+  if (acc.size() < static_cast<size_t>(len)) acc.resize(len);
+  const int64_t bytes = requantize ? 1 : 4;
+  for (int64_t r = 0; r < planes; ++r) {
+    for (int64_t j = 0; j < len; ++j) acc[j] = static_cast<int32_t>(sums[r * len + j]);
+    Row(acc.data(), len, c0 + r, bias ? bias + r : nullptr, z ? z + r * len : nullptr, tmp,
+        static_cast<char*>(y) + r * len * bytes, 1);
+  }
+}
 
 void QuantizeFloats(const float* x, int64_t n, float scale, int32_t zero, DType t, void* y) {
   const int32_t lo = t == DType::kInt8 ? -128 : 0, hi = t == DType::kInt8 ? 127 : 255;

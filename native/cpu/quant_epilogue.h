@@ -56,6 +56,18 @@ struct QuantEpilogue {
     for (int64_t i = 0; i < m; ++i) AddChannel(0, i);
   }
 
+  // Planes [0, planes) of len sums each, as floats (exact integers: the int8 depthwise form,
+  // quant_conv.cc), of channels c0 + r, with bias[r] (nullptr: none) and the residual z (planes
+  // x len; nullptr: none), into the outputs from y on: Row's results for each plane, with the
+  // work of small planes batched. tmp holds planes x len floats.
+  void Planes(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z, float* tmp,
+              void* y) const;
+
+  // An activation ApplyActivation runs (not relu or clip, which the vector forms inline).
+  bool OtherActivation() const {
+    return act.enabled && act.op != UnaryOp::kRelu && act.op != UnaryOp::kClip && act.op != UnaryOp::kIdentity;
+  }
+
   // Channel c's sums acc[0, len) into y[j * stride] (y: the first output's address), with
   // bias (nullptr: none) and the residual z[j] (nullptr: none); tmp holds len floats.
   void Row(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y,
@@ -97,8 +109,10 @@ struct QuantEpilogue {
     scale.push_back(q_.input_scale * q_.weight_scales[q_.weight_scales.size() == 1 ? 0 : c]);
   }
 
-  // Row for stride 1 on AVX-512 (quant_epilogue.cc).
+  // Row for stride 1 and Planes, on AVX-512 (quant_epilogue.cc).
   void Row512(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y) const;
+  void Planes512(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z,
+                 float* tmp, void* y) const;
 
   int32_t x_zero = 0;
   QuantForm q_;

@@ -31,6 +31,11 @@ interface Quant {
   relu: boolean;
   /** A clip activation's bounds (float32), in place of relu. */
   clip?: [number, number];
+  /**
+   * A sigmoid in place of relu: ApplyActivation's expf is not Math.exp, so outputs agree
+   * within 2e-6 (float32) or one step (requantized), not bit for bit.
+   */
+  sigmoid?: boolean;
 }
 
 /** The epilogue of one output: float(acc) * (sx * sw) + bias + z, relu, then float32 or requantized. */
@@ -40,6 +45,7 @@ function finish(acc: number, c: number, q: Quant, bias: number | undefined, z: n
   if (z !== undefined) v = f(v + z);
   if (q.relu && v < 0) v = 0;
   if (q.clip) v = Math.min(Math.max(v, q.clip[0]), q.clip[1]);
+  if (q.sigmoid) v = f(1 / (1 + Math.exp(-v)));
   if (q.out === 'float32') return v;
   const lo = q.out === 'int8' ? -128 : 0;
   return Math.min(lo + 255, Math.max(lo, rint(f(v / sy)) + q.zy));
@@ -77,7 +83,7 @@ async function check(
   const sy = f(Math.max(amax, 1e-3) / 100); // most outputs in range, the largest saturate
   const quant: Record<string, unknown> = { inputScale: q.sx, inputZeroPoint: q.zx, weightScales: q.sw };
   if (q.out !== 'float32') Object.assign(quant, { outputScale: sy, outputZeroPoint: q.zy });
-  const activation = q.clip ? { op: 'clip', min: q.clip[0], max: q.clip[1] } : q.relu ? { op: 'relu' } : undefined;
+  const activation = q.clip ? { op: 'clip', min: q.clip[0], max: q.clip[1] } : q.sigmoid ? { op: 'sigmoid' } : q.relu ? { op: 'relu' } : undefined;
   const [y] = d.layer(kind, 'y', inputs, { ...params, quant, ...(activation ? { activation } : {}) }, [{ dtype: q.out as EngineDType, shape }]);
   d.output(y!);
   const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: false });
@@ -86,7 +92,9 @@ async function check(
     const [got] = (await engine.createContext().run(feeds as never)) as Array<Float32Array | Int8Array | Uint8Array>;
     for (let i = 0; i < v.length; i++) {
       const want = q.out === 'float32' ? v[i]! : finishQ(v[i]!, q, sy);
-      if (got![i] !== want) throw new Error(`${label}: output ${i} is ${got![i]}, the reference ${want}`);
+      const off = Math.abs(got![i]! - want);
+      if (q.sigmoid ? off > (q.out === 'float32' ? 2e-6 : 1) : off !== 0)
+        throw new Error(`${label}: output ${i} is ${got![i]}, the reference ${want}`);
     }
   } finally {
     engine.dispose();
@@ -100,7 +108,7 @@ const finishQ = (v: number, q: Quant, sy: number) => {
 async function convCase(
   seed: number,
   fixed?: Partial<{ c: number; m: number; groups: number; dims: number[]; k: number[]; s: number[]; p: number[]; dil: number[] }>,
-  clip?: [number, number],
+  act?: [number, number] | 'sigmoid',
 ) {
   const r = mulberry32(seed);
   const rank = fixed?.dims?.length ?? (r() < 0.15 ? 1 : r() < 0.1 ? 3 : 2);
@@ -120,7 +128,7 @@ async function convCase(
   const xType: QType = r() < 0.5 ? 'int8' : 'uint8';
   const out: OutType = (['float32', 'int8', 'uint8'] as const)[randomInt(r, 0, 3)]!;
   const q = quantOf(r, xType, out, m, r() < 0.8);
-  if (clip) Object.assign(q, { relu: false, clip });
+  if (act) Object.assign(q, { relu: false }, act === 'sigmoid' ? { sigmoid: true } : { clip: act });
   const hasBias = r() < 0.7;
   const residual = r() < 0.3;
   const x = bytes(r, xType, n * c * size(dims));
@@ -164,7 +172,7 @@ async function convCase(
       }
     return v;
   };
-  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${q.clip ? ` clip ${q.clip}` : ''}${hasBias ? ' bias' : ''}${residual ? ' residual' : ''}`;
+  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${q.clip ? ` clip ${q.clip}` : ''}${q.sigmoid ? ' sigmoid' : ''}${hasBias ? ' bias' : ''}${residual ? ' residual' : ''}`;
   await check(label, d, 'convolution', inputs, params, q, ys, residual ? [x, z] : [x], ref);
 }
 
@@ -227,9 +235,10 @@ try {
     [23, [10, 11], 3, 1, 0],
   ];
   for (const [i, [ch, dims, k, s, p]] of dw.entries()) {
-    // Every other one with a clip (MobileNet's ReLU6 as the fusion pass leaves it).
-    const clip: [number, number] | undefined = i % 2 ? [-1, 2] : undefined;
-    await convCase(10 + i, { c: 1, m: 1, groups: ch, dims, k: [k, k], s: [s, s], p: [p, p], dil: [1, 1] }, clip);
+    // Every other one with a clip (MobileNet's ReLU6 as the fusion pass leaves it), every
+    // fourth with a sigmoid (an activation the epilogue runs over all planes at once).
+    const act: [number, number] | 'sigmoid' | undefined = i % 2 ? [-1, 2] : i % 4 === 2 ? 'sigmoid' : undefined;
+    await convCase(10 + i, { c: 1, m: 1, groups: ch, dims, k: [k, k], s: [s, s], p: [p, p], dil: [1, 1] }, act);
     const want = p > 0 ? 'int8_depthwise' : 'int8_gemm';
     if (lastTactic !== want) throw new Error(`depthwise case ${i} ran ${lastTactic}, not ${want}`);
   }
