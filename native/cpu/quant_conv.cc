@@ -15,6 +15,7 @@
 // or FMA contraction. The sums, converted back to int32, are the GEMM's sums less the
 // zero-point correction, and go through the same QuantEpilogue: the same bits as `int8_gemm`.
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <vector>
 
@@ -75,6 +76,13 @@ class QuantConvKernel : public GroupedWindowKernel {
       packed_.push_back(PackedInt8::Pack(mg_, kg, wt + g * mg_ * kg, kg, 1));
       epi_.AddChannels(packed_.back(), g * mg_);
     }
+    taps_.clear();
+    for (int64_t t = 0; t < w_.kernel_size(); ++t) {
+      TapGeometry tg;
+      w_.Tap(t, &tg.kd, &tg.kh, &tg.kw);
+      ValidRange(w_.in[2], w_.out[2], w_.stride[2], w_.pad[2], tg.kw * w_.dilation[2], &tg.lo, &tg.hi);
+      taps_.push_back(tg);
+    }
     plain_ = true;  // 1x1, stride 1, no padding: the patch rows are the input's channel planes
     for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.kernel[i] == 1 && w_.stride[i] == 1 && w_.pad[i] == 0;
     for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.out[i] == w_.in[i];
@@ -98,6 +106,8 @@ class QuantConvKernel : public GroupedWindowKernel {
           thread_local std::vector<uint8_t> rows_buf;
           if (!plain_ && rows_buf.size() < static_cast<size_t>(4 * nc)) rows_buf.resize(4 * nc);
           const int64_t groups = (kg + 3) / 4;
+          const BlockStart at = Start(j0);
+          int64_t ch = 0, tap = 0;  // row r's channel and tap, r = ch * ks + tap
           for (int64_t gi = 0; gi < groups; ++gi) {
             const uint8_t* rows[4] = {};
             for (int t = 0; t < 4 && gi * 4 + t < kg; ++t) {
@@ -105,8 +115,9 @@ class QuantConvKernel : public GroupedWindowKernel {
               if (plain_) {
                 rows[t] = xg + r * in_size + j0;
               } else {
-                PatchRow(xg, r, j0, nc, pad, rows_buf.data() + t * nc);
+                PatchRow(xg + ch * in_size, taps_[tap], at, nc, pad, rows_buf.data() + t * nc);
                 rows[t] = rows_buf.data() + t * nc;
+                if (++tap == ks) tap = 0, ++ch;
               }
             }
             InterleaveGroup(rows, nc, nr, groups, gi, flip, out);
@@ -164,39 +175,55 @@ class QuantConvKernel : public GroupedWindowKernel {
     });
   }
 
-  // Patch row r = (channel, tap) of the group's input xg over output positions [j0, j0 + nc):
-  // the input each position's tap reads, `pad` where it falls in the padding.
-  void PatchRow(const uint8_t* xg, int64_t r, int64_t j0, int64_t nc, uint8_t pad, uint8_t* dst) const {
-    const int64_t ks = w_.kernel_size(), c = r / ks;
-    int64_t kd, kh, kw;
-    w_.Tap(r % ks, &kd, &kh, &kw);
-    const uint8_t* xc = xg + c * w_.in_size();
-    const int64_t ow_off = kw * w_.dilation[2], sw = w_.stride[2];
-    int64_t lo, hi;
-    ValidRange(w_.in[2], w_.out[2], sw, w_.pad[2], ow_off, &lo, &hi);
-    for (int64_t j = j0; j < j0 + nc;) {
-      const int64_t line = j / w_.out[2], ow_a = j % w_.out[2];
-      const int64_t ow_b = std::min(w_.out[2], ow_a + (j0 + nc - j));
-      const int64_t od = line / w_.out[1], oh = line % w_.out[1];
-      const int64_t id = od * w_.stride[0] - w_.pad[0] + kd * w_.dilation[0];
-      const int64_t ih = oh * w_.stride[1] - w_.pad[1] + kh * w_.dilation[1];
-      uint8_t* o = dst + (j - j0);
+  // Where a block of output positions from j0 starts: its line (od, oh) and column ow.
+  struct BlockStart {
+    int64_t od, oh, ow;
+  };
+  BlockStart Start(int64_t j0) const {
+    const int64_t line = j0 / w_.out[2];
+    return {line / w_.out[1], line % w_.out[1], j0 % w_.out[2]};
+  }
+  // Per tap: its offsets and the output columns whose input column lies inside the input.
+  struct TapGeometry {
+    int64_t kd, kh, kw, lo, hi;
+  };
+
+  // A patch row of one channel (xc) and tap over output positions [j0, j0 + nc) (j0 at `at`):
+  // the input each position's tap reads, `pad` where it falls in the padding. Line by line,
+  // no divisions (a late layer's rows are a few lines of a few bytes each, thousands of rows).
+  void PatchRow(const uint8_t* xc, const TapGeometry& tg, BlockStart at, int64_t nc, uint8_t pad, uint8_t* dst) const {
+    const int64_t ow_n = w_.out[2], sw = w_.stride[2];
+    const int64_t dd = tg.kd * w_.dilation[0] - w_.pad[0], dh = tg.kh * w_.dilation[1] - w_.pad[1];
+    const int64_t dw = tg.kw * w_.dilation[2] - w_.pad[2];
+    int64_t od = at.od, oh = at.oh, ow_a = at.ow;
+    for (int64_t j = 0; j < nc;) {
+      const int64_t ow_b = std::min(ow_n, ow_a + (nc - j));
+      const int64_t id = od * w_.stride[0] + dd, ih = oh * w_.stride[1] + dh;
+      uint8_t* o = dst + j;  // output column ow_a of this line
       if (id < 0 || id >= w_.in[0] || ih < 0 || ih >= w_.in[1]) {
         std::fill(o, o + (ow_b - ow_a), pad);
       } else {
-        const uint8_t* src = xc + (id * w_.in[1] + ih) * w_.in[2] - w_.pad[2] + ow_off;
-        const int64_t a = std::min(ow_b, std::max(ow_a, lo)), b = std::max(a, std::min(ow_b, hi));
+        // Columns [a, b) read the input line's columns ow * sw + dw, all inside it.
+        const uint8_t* line = xc + (id * w_.in[1] + ih) * w_.in[2];
+        const int64_t a = std::min(ow_b, std::max(ow_a, tg.lo)), b = std::max(a, std::min(ow_b, tg.hi));
         std::fill(o, o + (a - ow_a), pad);
-        for (int64_t ow = a; ow < b; ++ow) o[ow - ow_a] = src[ow * sw];
+        if (sw == 1) {
+          if (b > a) std::memcpy(o + (a - ow_a), line + a + dw, static_cast<size_t>(b - a));
+        } else {
+          for (int64_t ow = a; ow < b; ++ow) o[ow - ow_a] = line[ow * sw + dw];
+        }
         std::fill(o + (b - ow_a), o + (ow_b - ow_a), pad);
       }
       j += ow_b - ow_a;
+      ow_a = 0;
+      if (++oh == w_.out[1]) oh = 0, ++od;
     }
   }
 
   QuantForm q_;
   QuantEpilogue epi_;
   std::vector<PackedInt8> packed_;  // per group
+  std::vector<TapGeometry> taps_;   // int8_gemm: per tap
   DepthwisePlan depthwise_;         // int8_depthwise: the shifts and masks
   std::vector<float> weights_;      // int8_depthwise: the weights as floats
   bool residual_ = false, has_bias_ = false, plain_ = false;
