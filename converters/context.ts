@@ -52,14 +52,15 @@ export function graphConstant(graph: Graph, value: string): TensorData | undefin
 }
 
 /**
- * A ValidateContext over `graph` for nodes of `domain`. `known` adds values that are fixed
- * once shapes are static although no constant holds them yet (inferShapes' `values`: a
- * Shape -> Gather -> Concat chain feeding a Reshape), so such nodes are judged as they will
- * be after constant folding. `ranged`: the engine serves a range of shapes (one view of a
- * dynamic compile), so only the graph's constants are fixed; else every value known is.
+ * A ValidateContext over `graph` for nodes of `domain`. Besides the graph's constants it offers
+ * the values inference last fixed at the graph's shapes although no constant holds them
+ * (graph.inferredValues: a Shape -> Gather -> Concat chain feeding a Reshape), so such nodes are
+ * judged as they will be after constant folding. `ranged`: the engine serves a range of shapes
+ * (one view of a dynamic compile), so only the graph's constants are fixed; else every value
+ * known is.
  */
-export function validateContext(graph: Graph, domain = '', known?: ReadonlyMap<string, TensorData>, ranged = false): ValidateContext {
-  const constant = (value: string) => graphConstant(graph, value) ?? known?.get(value);
+export function validateContext(graph: Graph, domain = '', ranged = false): ValidateContext {
+  const constant = (value: string) => graphConstant(graph, value) ?? graph.inferredValues.get(value);
   return {
     opset: graph.opset(domain) ?? 1,
     type: (value) => graph.types.get(value),

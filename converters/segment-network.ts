@@ -16,7 +16,6 @@ import { NetworkBuilder, type TensorRef, isEngineDType } from '../src/engine/bui
 import type { NetworkDefinition } from '../src/engine/network.js';
 import { HybridError } from '../src/errors.js';
 import type { Graph, Node } from '../src/ir/graph.js';
-import type { TensorData } from '../src/onnx/tensor.js';
 import { formatType, isStaticShape } from '../src/ir/types.js';
 
 export interface SegmentNetworkOptions {
@@ -28,9 +27,7 @@ export interface SegmentNetworkOptions {
   registry?: ConverterRegistry;
   /** The network's name (default: the graph's). */
   name?: string;
-  /** Values fixed by static shapes though no constant holds them (inferShapes' `values`). */
-  known?: ReadonlyMap<string, TensorData>;
-  /** The network serves a range of shapes: `known` values are not fixed (ValidateContext.fixed). */
+  /** The network serves a range of shapes: values inference knows (graph.inferredValues) are not fixed (ValidateContext.fixed). */
   ranged?: boolean;
   /** Told, for each node, which layers its conversion added: `[first, end)` of the network's layers. */
   onNode?: (node: Node, first: number, end: number) => void;
@@ -70,7 +67,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
   const where = (node: Node) => `node '${node.name}' (${node.opType})`;
   // The validate view (context.ts) is the one rule for constants and what is fixed; convert adds binding.
   const contextFor = (node: Node): ConvertContext => {
-    const view = validateContext(graph, node.domain, options.known, options.ranged === true);
+    const view = validateContext(graph, node.domain, options.ranged === true);
     const { constant } = view;
     return {
       ...view,

@@ -7,11 +7,10 @@
  * The ValidateContext a converter's `validate` sees is the converters' own view of the graph
  * (context.ts: opset of the node's domain, types from `graph.types`, constants from
  * initializers and Constant nodes, and the values shape inference computed from static
- * shapes).
+ * shapes, which the graph holds: Graph.inferredValues).
  */
 import type { Graph, Node } from '../src/ir/graph.js';
 import { isDefaultDomain } from '../src/ir/graph.js';
-import type { TensorData } from '../src/onnx/tensor.js';
 import type { Verdict } from '../src/partition/types.js';
 import { validateContext } from './context.js';
 import type { ConverterRegistry } from './registry.js';
@@ -21,13 +20,7 @@ function opLabel(node: Node): string {
 }
 
 /** What the registry says of a node: undefined when supported, else the reason. */
-export function converterVerdict(
-  graph: Graph,
-  node: Node,
-  registry: ConverterRegistry,
-  known?: ReadonlyMap<string, TensorData>,
-  ranged = false,
-): string | undefined {
+export function converterVerdict(graph: Graph, node: Node, registry: ConverterRegistry, ranged = false): string | undefined {
   const opset = graph.opset(node.domain) ?? 1;
   const converter = registry.lookup(node.opType, node.domain, opset);
   if (!converter) {
@@ -56,7 +49,7 @@ export function converterVerdict(
     return `no converter for '${node.opType}' (opset ${opset})`;
   }
   try {
-    const v = converter.validate(node, validateContext(graph, node.domain, known, ranged));
+    const v = converter.validate(node, validateContext(graph, node.domain, ranged));
     return v.ok ? undefined : v.reason || `${node.opType}: rejected by its converter (no reason given)`;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -64,7 +57,7 @@ export function converterVerdict(
   }
 }
 
-/** The partitioner's Verdict from a registry, with the values inference knows offered as constants. */
-export function registryVerdict(registry: ConverterRegistry, known?: ReadonlyMap<string, TensorData>): Verdict {
-  return (graph, node) => converterVerdict(graph, node, registry, known);
+/** The partitioner's Verdict from a registry, with the values inference knows (Graph.inferredValues) offered as constants. */
+export function registryVerdict(registry: ConverterRegistry): Verdict {
+  return (graph, node) => converterVerdict(graph, node, registry);
 }

@@ -271,7 +271,8 @@ export async function analyzeGraph(
   let inferred = inferShapes(graph, { inputShapes });
   const probed: string[] = [];
   const probeWarnings: string[] = [];
-  let verdict = registryVerdict(opts.registry, inferred.values);
+  // Verdicts read the values inference fixed from the graph itself (graph.inferredValues).
+  let verdict = registryVerdict(opts.registry);
   let views: ShapeView[] | undefined;
   if (!plan.dynamic) {
     // Sizes are checked before each probing round (onnxruntime would compute the values) and after.
@@ -281,30 +282,16 @@ export async function analyzeGraph(
       inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options, checkSizes);
     }
     checkSizes();
-    verdict = registryVerdict(opts.registry, inferred.values);
   } else {
-    views = await makeViews(graph, profiles, async (view, shapes, values) => {
+    views = await makeViews(graph, profiles, async (view, shapes, viewInferred) => {
       const at = `input shapes ${Object.entries(shapes)
         .map(([n, d]) => `${n} [${d.join(',')}]`)
         .join(', ')}`;
       const checkSizes = () => checkValueSizes(view, label, at);
       checkSizes();
-      if (options.probe === false) return values;
-      const r = (
-        await probe(
-          view,
-          opts.registry,
-          shapes,
-          { types: view.types, values } as unknown as InferResult,
-          probeWarnings,
-          probed,
-          declaredTypes,
-          options,
-          checkSizes,
-        )
-      ).values;
+      if (options.probe === false) return;
+      await probe(view, opts.registry, shapes, viewInferred, probeWarnings, probed, declaredTypes, options, checkSizes);
       checkSizes();
-      return r;
     });
     verdict = rangeVerdict(views, opts.registry, plan.profiles.length);
   }

@@ -19,7 +19,6 @@ import type { Graph } from '../ir/graph.js';
 import type { ValueType } from '../ir/types.js';
 import { encodeModel } from '../onnx/model.js';
 import { firstOrtHazard } from '../onnx/ort-hazards.js';
-import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
 import { ContextPool } from '../runtime/context-pool.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
@@ -41,11 +40,6 @@ export interface BuildOptions {
   timingCachePath?: string;
   requireFullCompilation: boolean;
   label: string;
-  /**
-   * Values inference fixed without a constant holding them (analyze's `inferred.values`): the
-   * partitioner accepted nodes on the strength of them, so the converters must see them too.
-   */
-  known?: ReadonlyMap<string, TensorData>;
   /**
    * Values whose shapes were probed rather than inferred. Where there are any, an engine
    * segment reading a value computed by another segment (whose shape may follow a probed one)
@@ -164,21 +158,22 @@ export async function checkFallbackSessions(
  * inputs).
  */
 function segmentNetworks(graph: Graph, seg: Segment, options: BuildOptions): NetworkDefinition[] {
-  const make = (g: Graph, known: ReadonlyMap<string, TensorData> | undefined, name: string) =>
+  // The converters see the values inference fixed in `g` (g.inferredValues), as the
+  // partitioner's verdicts did: nodes accepted on the strength of them are built alike.
+  const make = (g: Graph, name: string) =>
     buildSegmentNetwork(g, seg.nodes, {
       inputs: seg.inputs.map((i) => i.name),
       outputs: seg.outputs.map((o) => o.name),
       registry: options.registry,
       name,
       ranged: !!options.views,
-      ...(known ? { known } : {}),
     });
   const name = `${graph.name}_segment${seg.id}`;
-  if (!options.views) return [make(graph, options.known, name)];
+  if (!options.views) return [make(graph, name)];
   const profiles = Math.max(...options.views.map((v) => v.profile)) + 1;
   return Array.from({ length: profiles }, (_, p) => {
     const at = (end: 'min' | 'opt' | 'max') => options.views!.find((v) => v.profile === p && v.end === end)!;
-    const net = make(at('opt').graph, at('opt').values, profiles > 1 ? `${name}_profile${p}` : name);
+    const net = make(at('opt').graph, profiles > 1 ? `${name}_profile${p}` : name);
     const shapeAt = (end: 'min' | 'max', input: string) => at(end).graph.types.get(input)!.shape as number[];
     const ranges = net.inputs.map((id, k) => {
       const input = seg.inputs[k]!.name;

@@ -294,7 +294,6 @@ async function compileFrom(
     ...(opts.timingCachePath !== undefined ? { timingCachePath: opts.timingCachePath } : {}),
     requireFullCompilation: opts.requireFullCompilation,
     label,
-    known: analysis.inferred.values,
     ...(analysis.views ? { views: analysis.views } : {}),
     probed: new Set(analysis.probed),
     declaredTypes: analysis.declaredTypes,

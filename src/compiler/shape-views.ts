@@ -23,9 +23,8 @@ import { converterVerdict } from '../../converters/verdict.js';
 import type { NetLayer, NetworkDefinition } from '../engine/network.js';
 import { messageLine } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
-import { inferShapes } from '../ir/infer/index.js';
+import { type InferResult, inferShapes } from '../ir/infer/index.js';
 import { isStaticShape } from '../ir/types.js';
-import type { TensorData } from '../onnx/tensor.js';
 import type { Segment } from '../partition/types.js';
 import type { Verdict } from '../partition/types.js';
 import { type Profile, RANGE_ENDS, type RangeEnd } from './profiles.js';
@@ -44,10 +43,8 @@ export interface ShapeView {
   end: ViewAt;
   /** Every input's shape at this end of the profile. */
   shapes: Record<string, number[]>;
-  /** The lowered graph with this view's types. */
+  /** The lowered graph with this view's types, and the values inference fixed at these shapes (graph.inferredValues). */
   graph: Graph;
-  /** Values inference fixed at these shapes. */
-  values: ReadonlyMap<string, TensorData>;
 }
 
 export const viewName = (v: Pick<ShapeView, 'profile' | 'end'>, profiles: number) => {
@@ -56,13 +53,13 @@ export const viewName = (v: Pick<ShapeView, 'profile' | 'end'>, profiles: number
 };
 
 /**
- * A view per end of each profile. `probe` may add probed shapes to a view's graph and returns
- * its values after inference.
+ * A view per end of each profile. `probe` may add probed shapes to a view's graph (inferring
+ * it again, which leaves the values inference fixed in the graph).
  */
 export async function makeViews(
   graph: Graph,
   profiles: readonly Profile[],
-  probe: (view: Graph, shapes: Record<string, number[]>, values: ReadonlyMap<string, TensorData>) => Promise<ReadonlyMap<string, TensorData>>,
+  probe: (view: Graph, shapes: Record<string, number[]>, inferred: InferResult) => Promise<unknown>,
 ): Promise<ShapeView[]> {
   const views: ShapeView[] = [];
   for (const [p, profile] of profiles.entries()) {
@@ -82,14 +79,13 @@ export async function makeViews(
       if (near && seen.has(key)) continue;
       seen.add(key);
       const copy = graph.clone();
-      let values: ReadonlyMap<string, TensorData>;
       try {
-        values = await probe(copy, shapes, inferShapes(copy, { inputShapes: shapes }).values);
+        await probe(copy, shapes, inferShapes(copy, { inputShapes: shapes }));
       } catch (e) {
         if (near) continue; // a size the model does not take there: the ends decide
         throw e;
       }
-      views.push({ profile: p, end, shapes, graph: copy, values });
+      views.push({ profile: p, end, shapes, graph: copy });
     }
   }
   return views;
@@ -103,7 +99,7 @@ export function rangeVerdict(views: readonly ShapeView[], registry: ConverterReg
     for (const v of views) {
       if (isNear(v)) continue; // the ends decide what converters take; near views only check
       const n = v.graph.node(node.name);
-      const why = n ? converterVerdict(v.graph, n, registry, v.values, true) : 'not in the graph';
+      const why = n ? converterVerdict(v.graph, n, registry, true) : 'not in the graph';
       if (why) return `at ${viewName(v, profiles)}: ${why}`;
     }
     return undefined;
@@ -167,7 +163,6 @@ function convert(v: ShapeView, seg: Segment, registry: ConverterRegistry, profil
       inputs,
       outputs: seg.outputs.map((o) => o.name),
       registry,
-      known: v.values,
       ranged: true,
       onNode: (node, first, end) => layers.set(node.name, { net: undefined as never, first, end }),
       onFailure: (node) => (failed = node),

@@ -65,6 +65,13 @@ export class Graph {
   outputs: string[] = [];
   initializers = new Map<string, TensorProto>();
   types = new Map<string, ValueType>();
+  /**
+   * The contents inference knows of values no constant holds (shape arithmetic: a Shape ->
+   * Gather -> Concat chain), at the shapes `types` holds: written by inferShapes with `types`
+   * (each run replaces it), read by the converters as values known at compile time
+   * (converters/context.ts). Empty until inference runs.
+   */
+  inferredValues: ReadonlyMap<string, TensorData> = new Map();
   /** Domain ('' for ai.onnx) -> opset version. */
   opsets = new Map<string, number>();
   functions: FunctionProto[] = [];
@@ -227,6 +234,7 @@ export class Graph {
     g.outputs = [...this.outputs];
     g.initializers = new Map(this.initializers);
     g.types = new Map([...this.types].map(([k, v]) => [k, { ...v, shape: v.shape ? [...v.shape] : undefined }]));
+    g.inferredValues = new Map(this.inferredValues);
     g.opsets = new Map(this.opsets);
     g.functions = [...this.functions];
     g.modelExtra = this.modelExtra;

@@ -64,4 +64,44 @@ describeIf(HAS_NATIVE, 'values fixed by inference at build time', NATIVE_MISSING
       expect(Array.from(outputs[name]!.data as Float32Array)).toEqual(Array.from(want[name]!.data as Float32Array));
     }
   });
+
+  // The Reshape above would reach an engine without the value too (a computed target is read at
+  // run time); Tile's repeats must be a constant, so this one holds the converters to the values
+  // inference fixed after the probe (graph.inferredValues), at partition and at build time:
+  //   X ─ Abs ─ Add(1) ─ NonZero ─ Shape(start=1) ─ Concat([1,1], ·) ─ r ─┐
+  //   └──────────────────────────────────────────────────────────── Tile ─ Relu ─ y
+  it('builds a node whose constant operand only the probe fixes (Tile repeats from a NonZero count)', async () => {
+    const tiled = encodeModel(
+      buildModel({
+        opset: 17,
+        inputs: [{ name: 'X', dtype: 'float32', shape: [2, 3, 4] }],
+        outputs: [{ name: 'y', dtype: 'float32' }],
+        initializers: {
+          one: { dtype: 'float32', dims: [], data: new Float32Array([1]) },
+          lead: { dtype: 'int64', dims: [2], data: new BigInt64Array([1n, 1n]) },
+        },
+        nodes: [
+          { op: 'Abs', inputs: ['X'], outputs: ['p'] },
+          { op: 'Add', inputs: ['p', 'one'], outputs: ['q'] },
+          { op: 'NonZero', inputs: ['q'], outputs: ['nz'] },
+          { op: 'Shape', inputs: ['nz'], outputs: ['s'], attrs: { start: 1 } },
+          { op: 'Concat', inputs: ['lead', 's'], outputs: ['r'], attrs: { axis: 0 } },
+          { op: 'Tile', inputs: ['X', 'r'], outputs: ['t'], name: 'tile' },
+          { op: 'Relu', inputs: ['t'], outputs: ['y'] },
+        ],
+      }),
+    );
+    const warnings: string[] = [];
+    const m = await compile(tiled, { backend: 'cpu', minBlockSize: 1, threads: 1, onLog: (msg, level) => level === 'warn' && warnings.push(msg) });
+    opened.push(m);
+    expect(warnings).toEqual([]);
+    const tile = m.report.data.nodes.find((n) => n.name === 'tile')!;
+    expect(tile, `Tile: ${tile.reason}`).toMatchObject({ supported: true });
+    const x = sine([2, 3, 4], 0.7);
+    const { outputs, stats } = await m.runWithStats({ X: x });
+    expect(stats.segments.find((s) => s.id === tile.segment)?.kind).toBe('engine');
+    const want = await ortRun(tiled, { X: x });
+    expect(outputs.y!.dims).toEqual([2, 3, 96]);
+    expect(Array.from(outputs.y!.data as Float32Array)).toEqual(Array.from(want.y!.data as Float32Array));
+  });
 });

@@ -29,7 +29,6 @@ const examplesDir = path.resolve(import.meta.dirname, '..', '..', 'examples');
 interface Loaded {
   label: string;
   graph: Graph;
-  known: ReadonlyMap<string, TensorData>;
   dataSet?: string;
 }
 
@@ -41,13 +40,12 @@ function load(file: string): Loaded | undefined {
     return undefined; // the loader's tests own what it refuses
   }
   if (file.includes(`${path.sep}node${path.sep}`) && graph.nodes.length < 2) return undefined; // conformance-nodes.test.ts
-  const { values } = inferShapes(graph);
+  inferShapes(graph); // types, and the values it fixes (graph.inferredValues), which the converters read
   const dir = path.dirname(file);
   const dataSet = path.join(dir, 'test_data_set_0');
   return {
     label: root ? path.relative(root, file) : file,
     graph,
-    known: values,
     dataSet: fs.existsSync(dataSet) && path.basename(file) === 'model.onnx' ? dataSet : undefined,
   };
 }
@@ -73,14 +71,14 @@ describeIf(!!root, 'converters on whole models', CONFORMANCE_MISSING, () => {
     for (const m of models) {
       let all = true;
       for (const node of m.graph.nodes) {
-        if (!validateNode(m.graph, node.name, m.known).ok) {
+        if (!validateNode(m.graph, node.name).ok) {
           all = false;
           continue;
         }
         accepted++;
-        const inputs = [...new Set(node.inputs.filter((i) => i && !graphConstant(m.graph, i) && !m.known.has(i)))];
+        const inputs = [...new Set(node.inputs.filter((i) => i && !graphConstant(m.graph, i) && !m.graph.inferredValues.has(i)))];
         try {
-          buildSegmentNetwork(m.graph, [node.name], { inputs, outputs: node.outputs.filter(Boolean), registry, known: m.known });
+          buildSegmentNetwork(m.graph, [node.name], { inputs, outputs: node.outputs.filter(Boolean), registry });
         } catch (e) {
           failures.push(`${m.label}: ${(e as Error).message}`);
         }
@@ -97,11 +95,11 @@ describeIf(!!root, 'converters on whole models', CONFORMANCE_MISSING, () => {
       const g = m.graph;
       const feeds: Record<string, TensorData> = {};
       g.inputs.forEach((name, i) => (feeds[name] = readPb(path.join(m.dataSet!, `input_${i}.pb`))));
-      const inputs = g.inputs.filter((i) => !m.known.has(i));
+      const inputs = g.inputs.filter((i) => !g.inferredValues.has(i));
       const net = buildSegmentNetwork(
         g,
         g.nodes.map((n) => n.name),
-        { inputs, outputs: g.outputs, registry, known: m.known },
+        { inputs, outputs: g.outputs, registry },
       );
       const actual = evalNetwork(net, feeds);
       g.outputs.forEach((o, i) => expectClose(actual[o]!, readPb(path.join(m.dataSet!, `output_${i}.pb`)), `${m.label}: output '${o}'`, 1e-3, 1e-4));

@@ -115,7 +115,7 @@ describe('partition property: lowered models, the default registry, random force
         const p = rand() * 0.5;
         const fallbackNodes = a.graph.nodes.filter(() => rand() < p).map((n) => n.name);
         const minBlockSize = Math.floor(rand() * 4);
-        const r = partition(a.graph, { verdict: registryVerdict(defaultRegistry(), a.inferred.values), fallbackNodes, minBlockSize });
+        const r = partition(a.graph, { verdict: registryVerdict(defaultRegistry()), fallbackNodes, minBlockSize });
         if (r.segments.length > a.partition.segments.length) forcedSplits++;
         const problems = partitionProblems(a.graph, r, minBlockSize);
         if (problems.length) failures.push(`${m.name} seed ${seed}: ${problems.slice(0, 5).join('; ')}`);

@@ -82,6 +82,8 @@ export function inferShapes(graph: Graph, options: InferOptions = {}): InferResu
   prepareTypes(graph, symbols, options.inputShapes ?? {});
 
   const result: InferResult = { values: new Map(), dimValues: new Map(), unknownOps: new Set(), issues: [] };
+  // The graph holds this run's values beside its types (Graph.inferredValues), filled as they are.
+  graph.inferredValues = result.values;
   const values = new Map<string, KnownValue>();
   const constants = new Map<string, KnownValue | null>();
   const valueOf = (name: string): KnownValue | undefined => {
