@@ -19,6 +19,10 @@
 #include <memory>
 #include <vector>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "cpu/conv_base.h"
 #include "cpu/depthwise.h"
 #include "cpu/igemm.h"
@@ -76,12 +80,13 @@ class QuantConvKernel : public GroupedWindowKernel {
       packed_.push_back(PackedInt8::Pack(mg_, kg, wt + g * mg_ * kg, kg, 1));
       epi_.AddChannels(packed_.back(), g * mg_);
     }
+    // The padded plane: what the window reads of the input, zero point around it (PadGroup).
+    for (int i = 0; i < 3; ++i) ext_[i] = (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1;
     taps_.clear();
     for (int64_t t = 0; t < w_.kernel_size(); ++t) {
-      TapGeometry tg;
-      w_.Tap(t, &tg.kd, &tg.kh, &tg.kw);
-      ValidRange(w_.in[2], w_.out[2], w_.stride[2], w_.pad[2], tg.kw * w_.dilation[2], &tg.lo, &tg.hi);
-      taps_.push_back(tg);
+      int64_t kd, kh, kw;
+      w_.Tap(t, &kd, &kh, &kw);
+      taps_.push_back((kd * w_.dilation[0] * ext_[1] + kh * w_.dilation[1]) * ext_[2] + kw * w_.dilation[2]);
     }
     plain_ = true;  // 1x1, stride 1, no padding: the patch rows are the input's channel planes
     for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.kernel[i] == 1 && w_.stride[i] == 1 && w_.pad[i] == 0;
@@ -101,10 +106,15 @@ class QuantConvKernel : public GroupedWindowKernel {
     for (int64_t n = 0; n < n_; ++n) {
       for (int64_t g = 0; g < groups_; ++g) {
         const uint8_t* xg = x + (n * c_ + g * cg_) * in_size;
-        const int64_t plane0 = n * m_ + g * mg_;  // the group's first output plane
+        const int64_t plane0 = n * m_ + g * mg_;   // the group's first output plane
+        thread_local std::vector<uint8_t> padded;  // this thread's; the packers read it through pg
+        if (!plain_) PadGroup(xg, pad, &padded);
+        const uint8_t* pg = padded.data();
+        const int64_t ext_size = ext_[0] * ext_[1] * ext_[2];
         const Int8PanelPacker pack = [&](int64_t j0, int64_t nc, int nr, uint8_t* out) {
           thread_local std::vector<uint8_t> rows_buf;
-          if (!plain_ && rows_buf.size() < static_cast<size_t>(4 * nc)) rows_buf.resize(4 * nc);
+          // 4 rows and the slack a row's last line writes past its end (CopyLine).
+          if (!plain_ && rows_buf.size() < static_cast<size_t>(4 * nc + 64)) rows_buf.resize(4 * nc + 64);
           const int64_t groups = (kg + 3) / 4;
           const BlockStart at = Start(j0);
           int64_t ch = 0, tap = 0;  // row r's channel and tap, r = ch * ks + tap
@@ -115,7 +125,7 @@ class QuantConvKernel : public GroupedWindowKernel {
               if (plain_) {
                 rows[t] = xg + r * in_size + j0;
               } else {
-                PatchRow(xg + ch * in_size, taps_[tap], at, nc, pad, rows_buf.data() + t * nc);
+                PatchRow(pg + ch * ext_size + taps_[tap], at, nc, rows_buf.data() + t * nc);
                 rows[t] = rows_buf.data() + t * nc;
                 if (++tap == ks) tap = 0, ++ch;
               }
@@ -183,38 +193,63 @@ class QuantConvKernel : public GroupedWindowKernel {
     const int64_t line = j0 / w_.out[2];
     return {line / w_.out[1], line % w_.out[1], j0 % w_.out[2]};
   }
-  // Per tap: its offsets and the output columns whose input column lies inside the input.
-  struct TapGeometry {
-    int64_t kd, kh, kw, lo, hi;
-  };
+  // The group's cg_ input planes into `out`, each as the ext_ box the window reads, input
+  // position p at p + pads begin, the zero point's byte `pad` around it; 64 bytes of slack at
+  // the end for CopyLine's vector reads.
+  void PadGroup(const uint8_t* xg, uint8_t pad, std::vector<uint8_t>* out) const {
+    const int64_t ext_size = ext_[0] * ext_[1] * ext_[2];
+    out->assign(static_cast<size_t>(cg_ * ext_size + 64), pad);
+    const int64_t w = std::max<int64_t>(0, std::min(w_.in[2], ext_[2] - w_.pad[2]));
+    Par(cg_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, ext_size)), [&](int64_t c0, int64_t c1) {
+      for (int64_t c = c0; c < c1; ++c) {
+        const uint8_t* xc = xg + c * w_.in_size();
+        uint8_t* pc = out->data() + c * ext_size;
+        for (int64_t d = 0; d < w_.in[0] && d + w_.pad[0] < ext_[0]; ++d) {
+          for (int64_t h = 0; h < w_.in[1] && h + w_.pad[1] < ext_[1]; ++h) {
+            if (w > 0)
+              std::memcpy(pc + ((d + w_.pad[0]) * ext_[1] + h + w_.pad[1]) * ext_[2] + w_.pad[2],
+                          xc + (d * w_.in[1] + h) * w_.in[2], static_cast<size_t>(w));
+          }
+        }
+      }
+    });
+  }
 
-  // A patch row of one channel (xc) and tap over output positions [j0, j0 + nc) (j0 at `at`):
-  // the input each position's tap reads, `pad` where it falls in the padding. Line by line,
-  // no divisions (a late layer's rows are a few lines of a few bytes each, thousands of rows).
-  void PatchRow(const uint8_t* xc, const TapGeometry& tg, BlockStart at, int64_t nc, uint8_t pad, uint8_t* dst) const {
+  // dst[i] = src[i * sw], i in [0, n), 16 at a time: writes up to 15 bytes past dst + n and
+  // reads up to 32 * sw bytes past src + n * sw (the slack of rows_buf and PadGroup).
+  static void CopyLine(const uint8_t* src, int64_t n, int64_t sw, uint8_t* dst) {
+#if defined(__SSE2__)
+    if (sw == 1) {
+      for (int64_t i = 0; i < n; i += 16)
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
+                         _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + i)));
+      return;
+    }
+    if (sw == 2) {
+      const __m128i even = _mm_set1_epi16(0x00ff);
+      for (int64_t i = 0; i < n; i += 16) {
+        const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i));
+        const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(src + 2 * i + 16));
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(dst + i),
+                         _mm_packus_epi16(_mm_and_si128(a, even), _mm_and_si128(b, even)));
+      }
+      return;
+    }
+#endif
+    for (int64_t i = 0; i < n; ++i) dst[i] = src[i * sw];
+  }
+
+  // A patch row over output positions [j0, j0 + nc) (j0 at `at`): src is the channel's padded
+  // plane at the tap's offset, so each output line is a strided copy of one padded line. No
+  // bounds, no divisions (a late layer's rows are a few lines of a few bytes, thousands of rows).
+  void PatchRow(const uint8_t* src, BlockStart at, int64_t nc, uint8_t* dst) const {
     const int64_t ow_n = w_.out[2], sw = w_.stride[2];
-    const int64_t dd = tg.kd * w_.dilation[0] - w_.pad[0], dh = tg.kh * w_.dilation[1] - w_.pad[1];
-    const int64_t dw = tg.kw * w_.dilation[2] - w_.pad[2];
     int64_t od = at.od, oh = at.oh, ow_a = at.ow;
     for (int64_t j = 0; j < nc;) {
-      const int64_t ow_b = std::min(ow_n, ow_a + (nc - j));
-      const int64_t id = od * w_.stride[0] + dd, ih = oh * w_.stride[1] + dh;
-      uint8_t* o = dst + j;  // output column ow_a of this line
-      if (id < 0 || id >= w_.in[0] || ih < 0 || ih >= w_.in[1]) {
-        std::fill(o, o + (ow_b - ow_a), pad);
-      } else {
-        // Columns [a, b) read the input line's columns ow * sw + dw, all inside it.
-        const uint8_t* line = xc + (id * w_.in[1] + ih) * w_.in[2];
-        const int64_t a = std::min(ow_b, std::max(ow_a, tg.lo)), b = std::max(a, std::min(ow_b, tg.hi));
-        std::fill(o, o + (a - ow_a), pad);
-        if (sw == 1) {
-          if (b > a) std::memcpy(o + (a - ow_a), line + a + dw, static_cast<size_t>(b - a));
-        } else {
-          for (int64_t ow = a; ow < b; ++ow) o[ow - ow_a] = line[ow * sw + dw];
-        }
-        std::fill(o + (b - ow_a), o + (ow_b - ow_a), pad);
-      }
-      j += ow_b - ow_a;
+      const int64_t len = std::min(ow_n - ow_a, nc - j);
+      const uint8_t* line = src + ((od * w_.stride[0]) * ext_[1] + oh * w_.stride[1]) * ext_[2] + ow_a * sw;
+      CopyLine(line, len, sw, dst + j);
+      j += len;
       ow_a = 0;
       if (++oh == w_.out[1]) oh = 0, ++od;
     }
@@ -223,7 +258,8 @@ class QuantConvKernel : public GroupedWindowKernel {
   QuantForm q_;
   QuantEpilogue epi_;
   std::vector<PackedInt8> packed_;  // per group
-  std::vector<TapGeometry> taps_;   // int8_gemm: per tap
+  std::vector<int64_t> taps_;       // int8_gemm: per tap, its offset in a padded plane
+  int64_t ext_[3] = {1, 1, 1};      // int8_gemm: the padded plane (PadGroup)
   DepthwisePlan depthwise_;         // int8_depthwise: the shifts and masks
   std::vector<float> weights_;      // int8_depthwise: the weights as floats
   bool residual_ = false, has_bias_ = false, plain_ = false;
