@@ -45,7 +45,7 @@ export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
   const work = graph.nodes.filter((n) => isOp(n, 'Transpose'));
   while (work.length) {
     const t = work.shift()!;
-    if (!graph.contains(t) || !t.inputs[0] || !t.outputs[0]) continue;
+    if (!graph.contains(t) || !isOp(t, 'Transpose') || !t.inputs[0] || !t.outputs[0]) continue;
     const perm = permutation(graph, t);
     const y = t.outputs[0];
     if (!perm || graph.outputs.includes(y) || pinned.has(y)) continue;
@@ -66,10 +66,11 @@ export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
       changes.add('Transpose pairs merged', `'${t.name}' merged into '${next.name}'`);
       work.unshift(next);
     } else if (next && isOp(next, 'Reshape') && onlyReadBy(graph, y, next, pinned)) {
+      const [tName, rName] = [t.name, next.name];
       const moved = pastReshape(graph, t, perm, next, pinned);
-      if (moved) {
-        changes.add('Transpose moved past a Reshape', `'${t.name}' moved past '${next.name}'`);
-        if (graph.contains(moved)) work.unshift(moved);
+      if (moved !== undefined) {
+        changes.add('Transpose moved past a Reshape', `'${tName}' moved past '${rName}'`);
+        if (moved) work.unshift(moved);
       }
     } else if (readers.length && readers.every((r) => gatherIndex(graph, r, y) !== undefined)) {
       const made = pastGathers(graph, t, perm, [...readers]);
@@ -128,7 +129,7 @@ function reshapeBeforeGather(graph: Graph, g: Node, r: Node): boolean {
  * undefined (graph untouched) where R does not regroup Y in a way that commutes. Returns the
  * Transpose node, or the Reshape where the new permutation is the identity (then gone).
  */
-function pastReshape(graph: Graph, t: Node, perm: number[], r: Node, pinned: Set<string>): Node | undefined {
+function pastReshape(graph: Graph, t: Node, perm: number[], r: Node, pinned: Set<string>): Node | null | undefined {
   const x = t.inputs[0]!;
   const xs = graph.types.get(x)?.shape;
   const ys = graph.types.get(t.outputs[0]!)?.shape;
@@ -156,8 +157,16 @@ function pastReshape(graph: Graph, t: Node, perm: number[], r: Node, pinned: Set
     placed.add(groups.indexOf(g));
     order.push(...g.zs);
   }
-  // Z's dims of size 1 go last in the reshaped X; the transpose puts them where Z has them.
-  zs.forEach((d, zd) => d === 1 && order.push(zd));
+  // Z's dims of size 1 carry no data: each goes just before the Z dim that follows it (last
+  // where none does), so that the transpose moves them as little as possible and keeps the
+  // last dim last where it can (what the attention fusion reads through).
+  zs.forEach((d, zd) => {
+    if (d !== 1) return;
+    const after = zs.findIndex((e, k) => k > zd && e !== 1);
+    const at = after < 0 ? -1 : order.indexOf(after);
+    if (at < 0) order.push(zd);
+    else order.splice(at, 0, zd);
+  });
   const shape = order.map((zd) => zs[zd]!);
   const q = zs.map((_, zd) => order.indexOf(zd));
 
@@ -189,7 +198,7 @@ function pastReshape(graph: Graph, t: Node, perm: number[], r: Node, pinned: Set
     graph.removeNodes([r]);
     graph.setOutput(t, 0, r.outputs[0]!);
     graph.types.delete(mid);
-    return t;
+    return null; // no transpose left to move
   }
   return r;
 }

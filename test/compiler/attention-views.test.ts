@@ -114,24 +114,27 @@ describeIf(HAS_NATIVE, 'attention fusion through transposed views', NATIVE_MISSI
     });
   }
 
-  it("PyTorch 2.x's nn.MultiheadAttention split (ViT): one attention layer reading q, k, v in place from the packed projection", async () => {
-    // The lowering's sink-transposes pass moves the head-splitting transposes past the views
-    // that merge and split B*H and the reshapes before the gathers, so that the fusion reads
-    // each operand as one entry of the packed projection (qSelect...) through one permutation.
-    const size = { s: 9, b: 2, h: 3, d: 8, scaled: true };
-    const model = encodeModel(buildModel(torchMhaSpec(size)));
-    const m = await compile(model, { backend: BACKEND, threads: 1 });
-    try {
-      expect(kinds(m)).toEqual([['shuffle', 'attention']]);
-      // The shuffles are views (no copy): the reshapes of x into [S, B, 3, H, D].
-      const [engine] = m.report.engines;
-      expect(engine!.aliases).toBe(engine!.layerKinds.shuffle);
-      const x = toOrtTensor(randomFloat([size.s, size.b, 3 * size.h * size.d], 70, -2, 2));
-      await expectMatches(m, model, { x }, 'torch MHA');
-    } finally {
-      await m.dispose();
-    }
-  });
+  it.each([2, 1])(
+    "PyTorch 2.x's nn.MultiheadAttention split (ViT, batch %i): one attention layer reading q, k, v in place from the packed projection",
+    async (b) => {
+      // The lowering's sink-transposes pass moves the head-splitting transposes past the views
+      // that merge and split B*H and the reshapes before the gathers, so that the fusion reads
+      // each operand as one entry of the packed projection (qSelect...) through one permutation.
+      const size = { s: 9, b, h: 3, d: 8, scaled: true };
+      const model = encodeModel(buildModel(torchMhaSpec(size)));
+      const m = await compile(model, { backend: BACKEND, threads: 1 });
+      try {
+        expect(kinds(m)).toEqual([['shuffle', 'attention']]);
+        // The shuffles are views (no copy): the reshapes of x into [S, B, 3, H, D].
+        const [engine] = m.report.engines;
+        expect(engine!.aliases).toBe(engine!.layerKinds.shuffle);
+        const x = toOrtTensor(randomFloat([size.s, size.b, 3 * size.h * size.d], 70, -2, 2));
+        await expectMatches(m, model, { x }, 'torch MHA');
+      } finally {
+        await m.dispose();
+      }
+    },
+  );
 
   it('permutations that are not their own inverse: 3-cycles on q and the output, two transposes on k and on q', async () => {
     const [B, S, T, H, D] = [2, 5, 7, 3, 8];

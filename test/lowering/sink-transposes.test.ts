@@ -8,16 +8,18 @@ import { torchMhaSpec } from '../helpers/torch-mha.js';
 import { EXACT, compareOnOrt, opTypes, randomTensor, runPass, snapshot } from './helpers.js';
 
 const i64 = (v: number[], dims = [v.length]) => ({ dtype: 'int64' as const, dims, data: BigInt64Array.from(v, BigInt) });
-const vitAttention = () => buildGraph(torchMhaSpec({ s: 5, b: 2, h: 2, d: 4 }));
+const vitAttention = (b: number) => buildGraph(torchMhaSpec({ s: 5, b, h: 2, d: 4 }));
 
 describe('sink-transposes', () => {
-  it("takes PyTorch's multi-head split to one Transpose per operand, read next to the matmuls", async () => {
-    const g = vitAttention();
+  // Batch 1 puts dims of size 1 in every shape (ViT at batch 1): they must neither break the
+  // rewrite nor end up last in a permutation.
+  it.each([2, 1])("takes PyTorch's multi-head split to one Transpose per operand, read next to the matmuls (batch %i)", async (b) => {
+    const g = vitAttention(b);
     const original = snapshot(g);
     const report = await lower(g);
     const pass = report.passes.find((p) => p.name === 'sink-transposes')!;
     expect(pass.counts['Transpose moved past Gathers']).toBe(1);
-    expect(pass.counts['Transpose moved past a Reshape']).toBeGreaterThanOrEqual(4);
+    expect(pass.counts['Transpose moved past a Reshape']).toBeGreaterThanOrEqual(3);
     expect(pass.counts['Reshape moved before a Gather']).toBe(3);
     // The packed projection's transpose went into the Gathers' axis, and the head split before
     // them (each reads x as [S,B,3,H,D] along axis 2).
@@ -25,7 +27,7 @@ describe('sink-transposes', () => {
     expect(gathers.map((n) => attrInt(n, 'axis', 0))).toEqual([2, 2, 2]);
     for (const n of gathers) {
       expect(g.producer(n.inputs[0]!)?.opType).toBe('Reshape');
-      expect(g.types.get(n.inputs[0]!)?.shape).toEqual([5, 2, 3, 2, 4]);
+      expect(g.types.get(n.inputs[0]!)?.shape).toEqual([5, b, 3, 2, 4]);
     }
     // One Transpose per operand, each read by a MatMul: q and v [S,B,H,D] -> [B,H,S,D], k -> [B,H,D,S].
     const transposes = g.nodes.filter((n) => n.opType === 'Transpose');
@@ -35,7 +37,7 @@ describe('sink-transposes', () => {
       [1, 2, 0, 3],
     ]);
     for (const t of transposes) expect(g.consumers(t.outputs[0]!).map((n) => n.opType)).toEqual(['MatMul']);
-    expect(await compareOnOrt(original, g, { x: randomTensor('float32', [5, 2, 24], 3) }, EXACT)).toEqual([]);
+    expect(await compareOnOrt(original, g, { x: randomTensor('float32', [5, b, 24], 3) }, EXACT)).toEqual([]);
   });
 
   it('leaves a Reshape that merges dims the transpose reordered, and a transpose read twice', async () => {
