@@ -26,11 +26,13 @@ static_assert(static_cast<int>(Op::kAdd) == formulas::kHrAdd && static_cast<int>
                   static_cast<int>(Op::kFmod) == formulas::kHrFmod,
               "binary_op.h numbers the float ops as formulas.inc's HybridrtBinaryOp (Float<B> passes them on)");
 
-// A float binary op as formulas.inc writes it (the op a constant, so the formula's switch folds).
+// A float binary op as formulas.inc writes it (the op a constant, so the formula's switch
+// folds). A functor, not a function: Loop then gets a type of its own per op and inlines it
+// (a function pointer gave every op one instantiation, an indirect call per element).
 template <int B>
-float Float(float p, float q) {
-  return formulas::HybridrtBinary(B, p, q);
-}
+struct Float {
+  float operator()(float p, float q) const { return formulas::HybridrtBinary(B, p, q); }
+};
 
 // y[row] = f(a, b) over the broadcast rows [begin, end).
 template <typename T, typename R, typename F>
@@ -98,15 +100,15 @@ class ElementwiseKernel : public CpuKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const Broadcast& bc = *bc_;
     switch (op_) {
-      case Op::kAdd: Loop(bc, x, w, y, b, e, Float<formulas::kHrAdd>); break;
-      case Op::kSub: Loop(bc, x, w, y, b, e, Float<formulas::kHrSub>); break;
-      case Op::kMul: Loop(bc, x, w, y, b, e, Float<formulas::kHrMul>); break;
-      case Op::kDiv: Loop(bc, x, w, y, b, e, Float<formulas::kHrDiv>); break;
-      case Op::kPow: Loop(bc, x, w, y, b, e, Float<formulas::kHrPow>); break;
-      case Op::kMax: Loop(bc, x, w, y, b, e, Float<formulas::kHrMax>); break;
-      case Op::kMin: Loop(bc, x, w, y, b, e, Float<formulas::kHrMin>); break;
-      case Op::kPrelu: Loop(bc, x, w, y, b, e, Float<formulas::kHrPrelu>); break;
-      case Op::kFmod: Loop(bc, x, w, y, b, e, Float<formulas::kHrFmod>); break;
+      case Op::kAdd: Loop(bc, x, w, y, b, e, Float<formulas::kHrAdd>{}); break;
+      case Op::kSub: Loop(bc, x, w, y, b, e, Float<formulas::kHrSub>{}); break;
+      case Op::kMul: Loop(bc, x, w, y, b, e, Float<formulas::kHrMul>{}); break;
+      case Op::kDiv: Loop(bc, x, w, y, b, e, Float<formulas::kHrDiv>{}); break;
+      case Op::kPow: Loop(bc, x, w, y, b, e, Float<formulas::kHrPow>{}); break;
+      case Op::kMax: Loop(bc, x, w, y, b, e, Float<formulas::kHrMax>{}); break;
+      case Op::kMin: Loop(bc, x, w, y, b, e, Float<formulas::kHrMin>{}); break;
+      case Op::kPrelu: Loop(bc, x, w, y, b, e, Float<formulas::kHrPrelu>{}); break;
+      case Op::kFmod: Loop(bc, x, w, y, b, e, Float<formulas::kHrFmod>{}); break;
       default: Bad(ErrorCode::kNative, "op does not take float tensors");
     }
     if (act_.enabled) {
