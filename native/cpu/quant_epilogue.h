@@ -3,8 +3,8 @@
 // correction, scale to float, add bias and residual, apply the activation, and store float32
 // or requantize. One plain loop for every micro-kernel: the same sums give the same bits
 // whatever kernel made them (no FMA contraction here: the file is compiled for baseline x86-64);
-// where the vector kernels are AVX-512, contiguous rows take Row512 (quant_epilogue.cc), the
-// same steps with the same roundings 16 lanes at a time.
+// where the vector kernels are AVX-512 or AVX2, contiguous rows take Row512 or Row256
+// (quant_epilogue.cc), the same steps with the same roundings 16 or 8 lanes at a time.
 #pragma once
 
 #include <cstdint>
@@ -45,7 +45,7 @@ struct QuantEpilogue {
     hi = y == DType::kInt8 ? 127 : 255;
     x_zero = q.input_zero + (x == DType::kInt8 ? 128 : 0);
     q_ = q;
-    vector_ = VectorKernel() == SimdKernel::kAvx512;
+    vector_ = VectorKernel();
   }
   void AddChannels(const PackedInt8& w, int64_t first) {
     for (int64_t i = 0; i < w.m; ++i) AddChannel(x_zero * w.row_sums[i], first + i);
@@ -73,7 +73,8 @@ struct QuantEpilogue {
   void Row(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y,
            int64_t stride) const {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-    if (vector_ && stride == 1) return Row512(acc, len, c, bias, z, tmp, y);
+    if (vector_ == SimdKernel::kAvx512 && stride == 1) return Row512(acc, len, c, bias, z, tmp, y);
+    if (vector_ == SimdKernel::kAvx2 && stride == 1) return Row256(acc, nullptr, 1, len, c, bias, z, tmp, y);
 #endif
     const int32_t corr = correction[c];
     const float s = scale[c];
@@ -113,10 +114,14 @@ struct QuantEpilogue {
   void Row512(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y) const;
   void Planes512(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z,
                  float* tmp, void* y) const;
+  // AVX2 (no FMA, so none is contracted): Row of acc (planes 1) or Planes of sums, in passes
+  // over tmp.
+  void Row256(const int32_t* acc, const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,
+              const float* z, float* tmp, void* y) const;
 
   int32_t x_zero = 0;
   QuantForm q_;
-  bool vector_ = false;
+  SimdKernel vector_ = SimdKernel::kPortable;
 };
 
 }  // namespace cpu
