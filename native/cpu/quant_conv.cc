@@ -81,7 +81,8 @@ class QuantConvKernel : public GroupedWindowKernel {
       epi_.AddChannels(packed_.back(), g * mg_);
     }
     // The padded plane: what the window reads of the input, zero point around it (PadGroup).
-    for (int i = 0; i < 3; ++i) ext_[i] = (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1;
+    for (int i = 0; i < 3; ++i)
+      ext_[i] = std::max<int64_t>(1, (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1);
     taps_.clear();
     for (int64_t t = 0; t < w_.kernel_size(); ++t) {
       int64_t kd, kh, kw;
