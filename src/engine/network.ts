@@ -26,7 +26,7 @@
  * Builder forms: the native builder's fusion and layout passes (native/src/builder/fusion.h,
  * layout.h) rewrite a network into forms converters do not emit, which plans and
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
- * a convolution's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
+ * a convolution's or matmul's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
  * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions and matmuls (`quant`:
  * quant-params.ts), the `pointwise` layer (a chain of
@@ -121,6 +121,9 @@ export interface FusedActivation {
   max?: number;
 }
 
+/** Builder forms of a convolution's and a matmul's params (fusion.h, the qdq pass). */
+type ProducerForms = { activation?: FusedActivation; residual?: boolean; quant?: QuantParams };
+
 /**
  * Layers by kind. `inputs`/`outputs` are tensor ids; optional inputs are simply absent from
  * the end of the list (never -1 holes).
@@ -143,18 +146,15 @@ export type LayerSpec =
        * a depthwise convolution; the cuda backend only) x is read as min(x, inputClip).
        */
       kind: 'convolution';
-      params: {
+      params: ProducerForms & {
         kernel: number[];
         strides: number[];
         padsBegin: number[];
         padsEnd: number[];
         dilations: number[];
         groups: number;
-        activation?: FusedActivation;
-        residual?: boolean;
         layout?: 'nchw' | 'nhwc';
         inputClip?: number;
-        quant?: QuantParams;
       };
     }
   | {
@@ -184,15 +184,7 @@ export type LayerSpec =
        * before the activation (inputs [a, b, c?, z]).
        */
       kind: 'matmul';
-      params: {
-        transA: boolean;
-        transB: boolean;
-        alpha: number;
-        beta: number;
-        residual?: boolean;
-        activation?: FusedActivation;
-        quant?: QuantParams;
-      };
+      params: ProducerForms & { transA: boolean; transB: boolean; alpha: number; beta: number };
     }
   | {
       /** inputs: [a, b], broadcasting. Output dtype: bool for comparisons, else a's dtype. */
