@@ -19,24 +19,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
 import { compile } from '../src/compiler/compile.js';
 import { randomTensor } from '../src/cli/random.js';
-import type { NumericDType } from '../src/onnx/dtype.js';
 import { toOrtTensor } from '../src/onnx/ort.js';
 import { inputValueTensors, parseInputValueFlags } from '../src/cli/input-flags.js';
 import { arg, median } from './cli-args.js';
+import { ZOO_MODELS, type ZooEntry, readZooManifest } from './zoo/manifest.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MODELS = path.join(REPO, '.zoo', 'models');
-
-interface Entry {
-  file: string;
-  inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
-  category: string;
-  values?: Record<string, number>;
-}
+const MODELS = ZOO_MODELS;
+type Entry = ZooEntry;
 
 type LayerTime = { name: string; kind: string; tactic: string; ms: number };
 
@@ -97,7 +89,7 @@ async function measure(entry: Entry, threads: number, runs: number, warmup: numb
 }
 
 async function main() {
-  const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as Record<string, Entry>;
+  const manifest = readZooManifest();
   const only = arg('models', '');
   const names = only ? only.split(',') : Object.keys(manifest).sort();
   const threads = Number(arg('threads', String(os.availableParallelism())));

@@ -18,32 +18,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
-import { randomTensor } from '../src/cli/random.js';
 import { compile } from '../src/compiler/compile.js';
-import type { NumericDType } from '../src/onnx/dtype.js';
-import { toOrtTensor } from '../src/onnx/ort.js';
 import { quantize } from '../src/quantize/quantize.js';
 import { arg, median } from './cli-args.js';
+import { ZOO_MODELS, type ZooEntry, readZooManifest, zooEntry, zooFeeds } from './zoo/manifest.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MODELS = path.join(REPO, '.zoo', 'models');
+const MODELS = ZOO_MODELS;
+const feedsOf = (entry: ZooEntry, seed: number) => zooFeeds(entry, seed, 'uniform');
 
-interface Entry {
-  file: string;
-  inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
-}
-
-const feedsOf = (entry: Entry, seed: number) =>
-  Object.fromEntries(
-    entry.inputs.map((i) => [
-      i.name,
-      toOrtTensor(randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed, distribution: 'uniform' }), i.name),
-    ]),
-  );
-
-async function qdqFile(name: string, entry: Entry): Promise<string> {
+async function qdqFile(name: string, entry: ZooEntry): Promise<string> {
   const out = path.join(MODELS, `${name}.qdq.onnx`);
   if (!fs.existsSync(out)) {
     const data = Array.from({ length: 8 }, (_, k) => feedsOf(entry, 100 + k));
@@ -53,7 +37,7 @@ async function qdqFile(name: string, entry: Entry): Promise<string> {
 }
 
 async function main() {
-  const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as Record<string, Entry>;
+  const manifest = readZooManifest();
   const names = arg('models', 'resnet18,resnet50').split(',');
   const threads = Number(arg('threads', String(os.availableParallelism())));
   const runs = Number(arg('runs', '20'));
@@ -64,8 +48,7 @@ async function main() {
   );
   console.log('|---|--:|--:|--:|--:|--:|--:|--:|--:|');
   for (const name of names) {
-    const entry = manifest[name];
-    if (!entry) throw new Error(`no model '${name}' in the manifest`);
+    const entry = zooEntry(manifest, name);
     const fp32 = path.join(MODELS, entry.file);
     const qdq = await qdqFile(name, entry);
     const feeds = feedsOf(entry, 0);

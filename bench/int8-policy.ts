@@ -15,34 +15,17 @@
  * onnxruntime's fp32 outputs on the held-out data, and the median latency of both and of the fp32 model. Nothing is
  * asserted: this measures, tests check (test/quantize/policy.test.ts).
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ort from 'onnxruntime-node';
-import { randomTensor } from '../src/cli/random.js';
 import { type CompiledModel, compile } from '../src/compiler/compile.js';
-import type { NumericDType } from '../src/onnx/dtype.js';
-import { toOrtTensor } from '../src/onnx/ort.js';
 import { attrInt } from '../src/ir/attributes.js';
 import { AgreementMeter } from '../src/quantize/agreement.js';
 import { modelGraph } from '../src/quantize/calibrate.js';
 import { arg, median } from './cli-args.js';
+import { ZOO_MODELS, type ZooEntry, readZooManifest, zooEntry, zooFeeds } from './zoo/manifest.js';
 
-const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MODELS = path.join(REPO, '.zoo', 'models');
-
-interface Entry {
-  file: string;
-  inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }>;
-}
-
-const feedsOf = (entry: Entry, seed: number) =>
-  Object.fromEntries(
-    entry.inputs.map((i) => [
-      i.name,
-      toOrtTensor(randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed, distribution: 'normal' }), i.name),
-    ]),
-  );
+const MODELS = ZOO_MODELS;
+const feedsOf = (entry: ZooEntry, seed: number) => zooFeeds(entry, seed, 'normal');
 
 /** What kind of layer a node is: depthwise, squeeze-excitation (a 1x1 input), pointwise, other conv, Gemm/MatMul. */
 function layerKind(file: string): (node: string) => string {
@@ -85,7 +68,7 @@ async function latency(m: CompiledModel, feeds: Record<string, ort.Tensor>, runs
 }
 
 async function main() {
-  const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as Record<string, Entry>;
+  const manifest = readZooManifest();
   const names = arg('models', 'efficientnet_b0,mobilenet_v2').split(',');
   const target = Object.fromEntries(
     arg('target', 'cosine=0.999')
@@ -98,8 +81,7 @@ async function main() {
   const runs = Number(arg('runs', '20'));
   const f = (v: number) => (v >= 0.99995 && v < 1 ? v.toFixed(6) : v.toFixed(4));
   for (const name of names) {
-    const entry = manifest[name];
-    if (!entry) throw new Error(`no model '${name}' in the manifest`);
+    const entry = zooEntry(manifest, name);
     const file = path.join(MODELS, entry.file);
     const data = Array.from({ length: batches }, (_, k) => feedsOf(entry, 1000 + k));
     const held = Array.from({ length: 8 }, (_, k) => feedsOf(entry, 5000 + k));
