@@ -9,25 +9,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { inputValueTensors, parseInputFlag, parseInputValueFlags } from '../../src/cli/input-flags.js';
-import { HybridError } from '../../src/errors.js';
 import { RATE_GATED } from '../helpers/rate-gated.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { runMain, tempDir, writeModel } from './helpers.js';
+import { optionMessage as optionError } from '../helpers/errors.js';
 
 const dir = tempDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 const model = writeModel(dir, 'rate-gated.onnx', RATE_GATED);
-
-function optionError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    expect((e as HybridError).code).toBe('OPTION');
-    return (e as Error).message;
-  }
-  throw new Error('expected an OPTION error');
-}
 
 it('parses NAME=V and NAME=V1,V2 into tensors of the model input, dims from its declared shape', () => {
   const inputs = [

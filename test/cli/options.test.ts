@@ -14,18 +14,7 @@ import {
   toCliOptions,
 } from '../../src/cli/options.js';
 import { parseInputFlag } from '../../src/cli/input-flags.js';
-import { HybridError } from '../../src/errors.js';
-
-function optionError(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    expect(e).toBeInstanceOf(HybridError);
-    expect((e as HybridError).code).toBe('OPTION');
-    return (e as HybridError).message;
-  }
-  throw new Error('expected an OPTION error');
-}
+import { optionMessage as optionError } from '../helpers/errors.js';
 
 describe('parseShapeFlag', () => {
   it('reads NAME=DIMS with x or comma separators, and an empty shape as a scalar', () => {

@@ -17,15 +17,10 @@ import { HybridError } from '../../src/errors.js';
 import { writeTensorFile } from '../../src/onnx/tensor-file.js';
 import { thrown } from '../helpers/errors.js';
 import { resnet, runMain, runMainRaw, tempDir } from './helpers.js';
+import { optionMessage as optionError } from '../helpers/errors.js';
 
 const dir = tempDir();
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-function optionError(f: () => unknown): string {
-  const e = thrown(f);
-  expect(e.code).toBe('OPTION');
-  return e.message;
-}
 
 /** The options commander makes of argv, as main() hands them to toCliOptions. */
 function parsed(...argv: string[]) {

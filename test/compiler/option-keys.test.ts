@@ -11,18 +11,12 @@ import { load } from '../../src/artifact/load.js';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
 import { nearestKey } from '../../src/util/option-keys.js';
-import { rejection } from '../helpers/errors.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { resnet, sine } from '../runtime/helpers.js';
+import { optionRejection as optionError } from '../helpers/errors.js';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-option-keys-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-async function optionError(p: Promise<unknown>): Promise<string> {
-  const e = await rejection(p);
-  expect(e.code).toBe('OPTION');
-  return e.message;
-}
 
 describe('nearestKey', () => {
   it('finds typos and case slips, and nothing for a word far from every key', () => {

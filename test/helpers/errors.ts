@@ -26,3 +26,17 @@ export function thrown(f: () => unknown): HybridError {
   if (result instanceof Promise) throw new Error('thrown() was given an async call: use rejection()');
   throw new Error('expected a HybridError');
 }
+
+/** The message of the OPTION error a call throws (fails the test on anything else). */
+export function optionMessage(f: () => unknown): string {
+  const e = thrown(f);
+  expect(e.code).toBe('OPTION');
+  return e.message;
+}
+
+/** The message of the OPTION error a promise rejects with (fails the test on anything else). */
+export async function optionRejection(p: Promise<unknown>): Promise<string> {
+  const e = await rejection(p);
+  expect(e.code).toBe('OPTION');
+  return e.message;
+}

@@ -14,9 +14,9 @@ import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
-import { rejection } from '../helpers/errors.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { ortRun, relativeError, sine } from './helpers.js';
+import { optionRejection as optionError } from '../helpers/errors.js';
 
 /** x -> Relu -> Sigmoid -> Tanh -> Exp -> y: with Sigmoid and Exp forced off engines, two fallback segments around an engine. */
 const model = encodeModel(
@@ -43,12 +43,6 @@ async function sessionOptionsOf<T>(f: () => Promise<T>): Promise<{ result: T; op
   const options = create.mock.calls.map((c) => (c[1] ?? {}) as ort.InferenceSession.SessionOptions);
   create.mockRestore();
   return { result, options };
-}
-
-async function optionError(p: Promise<unknown>): Promise<string> {
-  const e = await rejection(p);
-  expect(e.code).toBe('OPTION');
-  return e.message;
 }
 
 const GIVEN = { graphOptimizationLevel: 'disabled', executionProviders: ['cpu'], executionMode: 'sequential', enableMemPattern: false } as const;
