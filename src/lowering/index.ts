@@ -22,6 +22,7 @@ import { normalizeSum } from './normalize-sum.js';
 import { removeIdentity } from './remove-identity.js';
 import { removeNoops } from './remove-noops.js';
 import { sinkTransposes } from './sink-transposes.js';
+import { mergeScoreAdds } from './merge-score-adds.js';
 import type { LoweringContext, LoweringReport, LowerOptions, Pass, PassReport } from './types.js';
 
 export type { FoldingLimits, LoweringContext, LoweringReport, LowerOptions, Pass, PassReport, PassResult } from './types.js';
@@ -38,6 +39,7 @@ export const LOWERING_PASSES: readonly Pass[] = [
   { name: 'fold-channel-affine', run: foldChannelAffine },
   { name: 'normalize-gemm', run: normalizeGemm },
   { name: 'normalize-shapes', run: normalizeShapes },
+  { name: 'merge-score-adds', run: mergeScoreAdds },
   { name: 'sink-transposes', run: sinkTransposes },
   { name: 'remove-noops', run: removeNoops },
   { name: 'eliminate-dead', run: eliminateDead },

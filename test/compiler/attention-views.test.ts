@@ -19,6 +19,7 @@ import { BACKEND } from '../engine/helpers/compare.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { expectMatches } from '../helpers/ranges.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { swinFeeds, swinScoresSpec } from '../helpers/swin-attention.js';
 import { torchMhaSpec } from '../helpers/torch-mha.js';
 
 interface Heads {
@@ -135,6 +136,21 @@ describeIf(HAS_NATIVE, 'attention fusion through transposed views', NATIVE_MISSI
       }
     },
   );
+
+  it.each([2, 1])("Swin's shifted windows (a bias, then a mask through a per-window view; batch %i): one attention layer", async (b) => {
+    // The lowering's merge-score-adds pass computes the scores per window and adds bias + mask once.
+    const size = { b, nW: 4, h: 3, s: 7, d: 8 };
+    const model = encodeModel(buildModel(swinScoresSpec(size)));
+    const m = await compile(model, { backend: BACKEND, threads: 1 });
+    try {
+      expect(m.report.engines.map((e) => e.layerKinds.attention)).toEqual([1]);
+      expect(m.report.engines.map((e) => e.layerKinds.softmax ?? 0)).toEqual([0]);
+      const feeds = Object.fromEntries(Object.entries(swinFeeds(size, 80)).map(([k, t]) => [k, toOrtTensor(t)]));
+      await expectMatches(m, model, feeds, 'swin windows');
+    } finally {
+      await m.dispose();
+    }
+  });
 
   it('permutations that are not their own inverse: 3-cycles on q and the output, two transposes on k and on q', async () => {
     const [B, S, T, H, D] = [2, 5, 7, 3, 8];

@@ -1,0 +1,43 @@
+// Pass merge-score-adds: tensors added to attention's scores through views (Swin's window mask)
+// become one add right after the product, computed in the finest view; onnxruntime's outputs
+// before and after, within 1e-6 (one reassociated add: (s + bias) + mask -> s + (bias + mask)).
+import { describe, expect, it } from 'vitest';
+import { buildGraph } from '../../src/ir/model-builder.js';
+import { swinFeeds, swinScoresSpec, type WindowSize } from '../helpers/swin-attention.js';
+import { compareOnOrt, opTypes, runPass, snapshot } from './helpers.js';
+
+const TOL = { rtol: 1e-6, atol: 1e-6 };
+
+describe('merge-score-adds', () => {
+  it.each([2, 1])("Swin's bias and window mask become one add on the per-window view (batch %i)", async (b) => {
+    const size: WindowSize = { b, nW: 4, h: 3, s: 6, d: 8 };
+    const g = buildGraph(swinScoresSpec(size));
+    const original = snapshot(g);
+    const r = await runPass(g, 'merge-score-adds');
+    expect(r.counts['score adds merged']).toBe(1);
+    // q, k, v viewed [B, nW, H, ...]; the bias [1, H, S, S] as [1, 1, H, S, S] plus the mask
+    // [1, nW, 1, S, S] as it is, added once; the result viewed back to [B*nW, H, S, D].
+    const made = (op: string) => g.nodes.filter((n) => n.opType === op).map((n) => g.types.get(n.outputs[0]!)?.shape);
+    expect(made('MatMul')).toEqual([
+      [b, 4, 3, 6, 6],
+      [b, 4, 3, 6, 8],
+    ]);
+    expect(made('Add')).toEqual([
+      [1, 4, 3, 6, 6],
+      [b, 4, 3, 6, 6],
+    ]);
+    expect(g.producer(g.nodes.find((n) => n.opType === 'Softmax')!.inputs[0]!)?.opType).toBe('Add');
+    expect(g.types.get('y')?.shape).toEqual([b * 4, 3, 6, 8]);
+    expect(await compareOnOrt(original, g, swinFeeds(size, 1), TOL)).toEqual([]);
+  });
+
+  it('leaves scores viewed in a way that does not split the product (a regrouping of other factors)', async () => {
+    // [8, 3, 6, 6] viewed as [3, 8, 6, 6]: no view of the product, and the mask fits neither.
+    const spec = swinScoresSpec({ b: 2, nW: 4, h: 3, s: 6, d: 8, mask: [1, 8, 1, 6] });
+    spec.initializers!.windows = { dtype: 'int64', dims: [4], data: BigInt64Array.of(3n, 8n, 6n, 6n) };
+    const g = buildGraph(spec);
+    const r = await runPass(g, 'merge-score-adds');
+    expect(r.changed).toBe(0);
+    expect(opTypes(g)).toEqual(['MatMul', 'Add', 'Reshape', 'Add', 'Reshape', 'Softmax', 'MatMul']);
+  });
+});
