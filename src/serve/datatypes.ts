@@ -57,6 +57,13 @@ export function dtypeOf(datatype: unknown, what: string): DType {
   return row(datatype as Datatype).dtype;
 }
 
+/** The alignment (bytes) an array of a request's datatype needs: its element size; 1 for BYTES or a name not known (refused later). */
+export function alignmentOf(datatype: unknown): number {
+  if (typeof datatype !== 'string' || !Object.hasOwn(DATATYPES, datatype)) return 1;
+  const dtype = row(datatype as Datatype).dtype;
+  return dtype === 'string' ? 1 : DTYPE_SIZE[dtype];
+}
+
 /** Bytes of `count` elements of a numeric dtype. */
 export function byteSize(dtype: NumericDType, count: number): number {
   return DTYPE_SIZE[dtype] * count;

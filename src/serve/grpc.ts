@@ -5,9 +5,11 @@
  * each input's typed `contents`; outputs are answered in raw_output_contents.
  */
 import grpc from '@grpc/grpc-js';
+import type http2 from 'node:http2';
 import type { NumericDType } from '../onnx/dtype.js';
+import type { BufferPool } from './buffer-pool.js';
 import type { ServeCore } from './core.js';
-import { contentsField, dtypeOf, toRaw } from './datatypes.js';
+import { alignmentOf, contentsField, dtypeOf, toRaw } from './datatypes.js';
 import { ServeError, invalid, toServeError } from './errors.js';
 import { inferencePackage } from './grpc-proto.js';
 import { serverMetadata } from './metadata.js';
@@ -45,8 +47,14 @@ function unary<Request>(work: (request: Request, call: grpc.ServerUnaryCall<Requ
   };
 }
 
-/** A ModelInferRequest as the transport-neutral request. */
-export function decodeInferRequest(r: ModelInferRequest): InferRequest {
+/**
+ * A ModelInferRequest as the transport-neutral request. raw_input_contents are slices of this
+ * call's own message (grpc-js joins each message into a fresh buffer), so an input may be a view
+ * of them; where one is not aligned for its datatype (it lies wherever the message's other
+ * fields put it) it is copied into memory from `pool`, given back once the scheduler is done
+ * with the inputs (InferRequest.releaseInputs), instead of into a fresh array per request.
+ */
+export function decodeInferRequest(r: ModelInferRequest, pool?: BufferPool): InferRequest {
   const where = `model '${r.model_name}'`;
   const raw = r.raw_input_contents ?? [];
   if (raw.length && raw.length !== r.inputs.length) {
@@ -54,18 +62,29 @@ export function decodeInferRequest(r: ModelInferRequest): InferRequest {
       `${where}: raw_input_contents has ${raw.length} entries for ${r.inputs.length} inputs; give one per input, or none and use contents`,
     );
   }
+  const taken: ArrayBuffer[] = [];
+  const aligned = (bytes: Uint8Array, datatype: unknown): Uint8Array => {
+    if (!pool || bytes.byteOffset % alignmentOf(datatype) === 0) return bytes;
+    const copy = new Uint8Array(pool.acquire(bytes.byteLength), 0, bytes.byteLength);
+    copy.set(bytes);
+    taken.push(copy.buffer as ArrayBuffer);
+    return copy;
+  };
   const inputs = r.inputs.map((t, i): RequestInput => {
     const what = `${where}: input '${t.name}'`;
     const shape = t.shape.map((d) => (/^-?\d+$/.test(String(d)) ? Number(d) : NaN));
-    // raw_input_contents are slices of this call's own message (grpc-js joins each message
-    // into a fresh buffer): an input may be a view of them where they are aligned.
-    if (raw.length) return { name: t.name, datatype: t.datatype, shape, data: { kind: 'raw', bytes: raw[i]!, own: true } };
+    if (raw.length) return { name: t.name, datatype: t.datatype, shape, data: { kind: 'raw', bytes: aligned(raw[i]!, t.datatype), own: true } };
     const dtype = dtypeOf(t.datatype, what);
     const field = dtype === 'string' ? undefined : contentsField(dtype as NumericDType);
     if (!field) throw invalid(`${what}: ${t.datatype} data travels in raw_input_contents only`);
     return { name: t.name, datatype: t.datatype, shape, data: { kind: 'values', values: t.contents?.[field] ?? [] } };
   });
-  return { ...(r.id ? { id: r.id } : {}), inputs, ...(r.outputs.length ? { outputs: r.outputs.map((o) => ({ name: o.name })) } : {}) };
+  return {
+    ...(r.id ? { id: r.id } : {}),
+    inputs,
+    ...(r.outputs.length ? { outputs: r.outputs.map((o) => ({ name: o.name })) } : {}),
+    ...(taken.length ? { releaseInputs: () => taken.forEach((b) => pool!.release(b)) } : {}),
+  };
 }
 
 /** The milliseconds left until a call's deadline (Infinity where the client set none). */
@@ -74,11 +93,39 @@ function deadlineMs(deadline: grpc.Deadline): number {
   return Number.isFinite(at) ? Math.max(0, at - Date.now()) : Infinity;
 }
 
+/** HTTP/2 flow-control windows of the server's connections: per stream (call), and per connection (a channel's calls together). */
+export const GRPC_STREAM_WINDOW = 8 << 20;
+export const GRPC_CONNECTION_WINDOW = 64 << 20;
+
+/**
+ * Lets clients send GRPC_STREAM_WINDOW bytes per call and GRPC_CONNECTION_WINDOW per connection
+ * before they wait for a WINDOW_UPDATE. grpc-js's server leaves HTTP/2's 64 KiB for both, and
+ * sends a WINDOW_UPDATE only once its JavaScript thread has read the data: a 196 KB tensor took
+ * three round trips through a busy event loop, and all calls of one channel shared one 64 KiB
+ * window (issue 21: 400 req/s against REST's 3300 at 8 clients, both processes half idle).
+ * grpc-js (1.14) has no server option for either; this reaches into its internals
+ * (commonServerOptions, the settings of the http2 server it creates; _setupHandlers, which gets
+ * that server) and leaves the defaults where they are not as expected. Answers whether it did.
+ */
+export function widenFlowControl(server: grpc.Server): boolean {
+  type Setup = (this: grpc.Server, h: http2.Http2Server | null, ...rest: unknown[]) => unknown;
+  const s = server as unknown as { commonServerOptions?: http2.ServerOptions; _setupHandlers?: Setup };
+  const setup = s._setupHandlers;
+  if (typeof s.commonServerOptions !== 'object' || typeof setup !== 'function') return false;
+  s.commonServerOptions.settings = { ...s.commonServerOptions.settings, initialWindowSize: GRPC_STREAM_WINDOW };
+  s._setupHandlers = function (h, ...rest) {
+    h?.on('session', (session: http2.ServerHttp2Session) => session.setLocalWindowSize(GRPC_CONNECTION_WINDOW));
+    return setup.call(this, h, ...rest);
+  };
+  return true;
+}
+
 export function createGrpcServer(core: ServeCore): grpc.Server {
   const pkg = grpc.loadPackageDefinition(inferencePackage()) as unknown as {
     inference: { GRPCInferenceService: { service: grpc.ServiceDefinition } };
   };
   const server = new grpc.Server({ 'grpc.max_receive_message_length': core.limits.maxBodyBytes, 'grpc.max_send_message_length': -1 });
+  widenFlowControl(server);
   server.addService(pkg.inference.GRPCInferenceService.service, {
     ServerLive: unary(() => ({ live: core.live })),
     ServerReady: unary(() => ({ ready: core.ready })),
@@ -99,7 +146,7 @@ export function createGrpcServer(core: ServeCore): grpc.Server {
         const clientMs = deadlineMs(call.getDeadline());
         let req: InferRequest;
         try {
-          req = decodeInferRequest(r);
+          req = decodeInferRequest(r, core.buffers);
         } catch (e) {
           const error = toServeError(e);
           core.refused('grpc', error, r.model_name);

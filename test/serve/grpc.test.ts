@@ -5,8 +5,11 @@
  * name the model, the input and the reason.
  */
 import grpc from '@grpc/grpc-js';
+import http2 from 'node:http2';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BufferPool } from '../../src/serve/buffer-pool.js';
+import { GRPC_CONNECTION_WINDOW, GRPC_STREAM_WINDOW, decodeInferRequest } from '../../src/serve/grpc.js';
 import type { HybridServer } from '../../src/serve/server.js';
 import { FP32_TOL } from '../engine/helpers/compare.js';
 import { ortRun, relativeError } from '../runtime/helpers.js';
@@ -20,6 +23,16 @@ beforeAll(async () => {
     cnn: { config: { backend: 'cpu', max_batch_size: 4, dynamic_batching: {} } },
     two: { versions: { 1: { file: 'model.onnx', bytes: addBytes() } }, config: { backend: 'cpu', max_batch_size: 2 } },
     broken: { config: { backend: 'cpu', max_batch_size: -1 } },
+    // 3 x 64 x 64 floats: 48 KiB an item, so that inputs of 2 items and more are pooled (64 KiB and up)
+    wide: {
+      versions: { 1: { file: 'model.onnx', bytes: cnnBytes(true) } },
+      config: {
+        backend: 'cpu',
+        max_batch_size: 4,
+        dynamic_batching: {},
+        inputs: { x: { min: [1, 3, 64, 64], opt: [2, 3, 64, 64], max: [4, 3, 64, 64] } },
+      },
+    },
   });
   server = await startServer(dir);
   client = grpcClient(server.grpcPort!);
@@ -161,5 +174,75 @@ describe('ModelInfer', () => {
   it('still serves after every error above', async () => {
     const reply = await call(client, 'ModelInfer', base);
     expect(reply.raw_output_contents).toHaveLength(2);
+  });
+});
+
+describe('raw_input_contents wherever they lie in the message', () => {
+  const request = (bytes: Buffer, id = '') => ({
+    model_name: 'm',
+    model_version: '',
+    id,
+    parameters: {},
+    inputs: [{ name: 'x', datatype: 'FP32', shape: ['2'], contents: null }],
+    outputs: [],
+    raw_input_contents: [bytes],
+  });
+
+  it('views aligned bytes and copies unaligned ones into pooled memory, given back on releaseInputs', () => {
+    const pool = new BufferPool({ minSize: 8 });
+    const message = Buffer.alloc(32);
+    message.set(new Uint8Array(Float32Array.of(1.5, -2).buffer), 4);
+    message.copyWithin(13, 4, 12); // the same two floats at offset 13 too
+    const aligned = decodeInferRequest(request(message.subarray(4, 12)), pool);
+    const unaligned = decodeInferRequest(request(message.subarray(13, 21)), pool);
+    const bytesOf = (r: ReturnType<typeof decodeInferRequest>) => (r.inputs[0]!.data as { bytes: Uint8Array }).bytes;
+    expect(bytesOf(aligned).buffer).toBe(message.buffer);
+    expect(aligned.releaseInputs).toBeUndefined();
+    const copy = bytesOf(unaligned);
+    expect(copy.buffer).not.toBe(message.buffer);
+    expect(copy.byteOffset % 4).toBe(0);
+    expect(new Float32Array(copy.buffer, copy.byteOffset, 2)).toEqual(Float32Array.of(1.5, -2));
+    expect(pool.idleSize).toBe(0);
+    unaligned.releaseInputs!();
+    expect(pool.idleSize).toBe(copy.buffer.byteLength);
+  });
+
+  it('answers concurrent requests at every offset mod 8 with their own outputs (onnxruntime), batched and pooled', async () => {
+    // The id's length moves raw_input_contents by a byte each; batches 1 and 2 alternate, so
+    // unaligned inputs are both copied alone (48 KiB) and pooled (96 KiB), and merged into batches.
+    const requests = Array.from({ length: 16 }, (_, k) => {
+      const batch = 1 + (k % 2);
+      return { id: 'i'.repeat(k % 8), batch, data: Float32Array.from({ length: batch * 3 * 64 * 64 }, (_, i) => Math.sin(i * 0.001 + k)) };
+    });
+    const replies = await Promise.all(
+      requests.map((r) =>
+        call(client, 'ModelInfer', {
+          model_name: 'wide',
+          id: r.id,
+          inputs: [{ name: 'x', datatype: 'FP32', shape: [r.batch, 3, 64, 64] }],
+          raw_input_contents: [Buffer.from(r.data.buffer)],
+        }),
+      ),
+    );
+    for (const [k, r] of requests.entries()) {
+      const want = await ortRun(cnnBytes(true), { x: new ort.Tensor('float32', r.data, [r.batch, 3, 64, 64]) });
+      const got = new ort.Tensor('float32', floats(replies[k].raw_output_contents[1]), want.logits!.dims);
+      expect(relativeError(got, want.logits!), `request ${k}`).toBeLessThan(FP32_TOL);
+    }
+  });
+});
+
+describe('flow control', () => {
+  it(`lets a client send ${GRPC_STREAM_WINDOW} bytes a call and ${GRPC_CONNECTION_WINDOW} a connection before it waits`, async () => {
+    const session = http2.connect(`http://127.0.0.1:${server.grpcPort}`);
+    try {
+      const settings = await new Promise<http2.Settings>((resolve) => session.once('remoteSettings', resolve));
+      expect(settings.initialWindowSize).toBe(GRPC_STREAM_WINDOW);
+      // the connection's window arrives as a WINDOW_UPDATE after the settings
+      for (let i = 0; i < 50 && session.state.remoteWindowSize! < GRPC_CONNECTION_WINDOW; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(session.state.remoteWindowSize).toBe(GRPC_CONNECTION_WINDOW);
+    } finally {
+      session.destroy();
+    }
   });
 });
