@@ -28,12 +28,16 @@
  *   the gathered axis: `Reshape(X, Z's dims with X's axis a put back) -> Gather`, so that the
  *   gather feeds the transpose (and the attention chain) directly and the builder's attention
  *   fusion can read q, k and v in place from the packed projection.
+ * - Last, around a linear layer whose rows are a view (rows-through-linear.ts): a Transpose that
+ *   only permutes those rows goes into the Transpose before the layer, and a residual Add after
+ *   the view of a product moves before it (the builder then takes it into the matmul).
  * Exact: only data movement is reordered. Static shapes only (no symbolic dims).
  */
 import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
 import { isOp, onlyReadBy, outerReads, permutation } from './graph-utils.js';
+import { addBeforeReshape, foldRowsPermutation } from './rows-through-linear.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 const isIdentity = (p: readonly number[]) => p.every((v, i) => v === i);
@@ -82,6 +86,15 @@ export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
     const r = isOp(g, 'Gather') && g.outputs[0] ? graph.consumers(g.outputs[0])[0] : undefined;
     if (!r || !isOp(r, 'Reshape') || !onlyReadBy(graph, g.outputs[0]!, r, pinned)) continue;
     if (reshapeBeforeGather(graph, g, r)) changes.add('Reshape moved before a Gather', `'${r.name}' moved before '${g.name}'`);
+  }
+  for (const q of [...graph.nodes]) {
+    if (!graph.contains(q) || !isOp(q, 'Transpose') || graph.outputs.includes(q.outputs[0]!) || pinned.has(q.outputs[0]!)) continue;
+    if (foldRowsPermutation(graph, q, pinned))
+      changes.add('Transpose folded through a linear layer', `'${q.name}' into the transpose before its linear layer`);
+  }
+  for (const a of [...graph.nodes]) {
+    if (graph.contains(a) && addBeforeReshape(graph, a, pinned))
+      changes.add('Add moved before a Reshape', `'${a.name}' before the view of its product`);
   }
   return changes.result();
 }

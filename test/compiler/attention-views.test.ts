@@ -137,6 +137,24 @@ describeIf(HAS_NATIVE, 'attention fusion through transposed views', NATIVE_MISSI
     },
   );
 
+  it.each([2, 1])('the same with its output projection and residual (batch %i): attention, then one matmul taking the residual in', async (b) => {
+    // sink-transposes folds the rows transpose after the projection into the attention's
+    // output permutation and moves the residual add onto the product (rows-through-linear.ts).
+    const size = { s: 9, b, h: 3, d: 8, scaled: true, outProjection: true };
+    const model = encodeModel(buildModel(torchMhaSpec(size)));
+    const m = await compile(model, { backend: BACKEND, threads: 1 });
+    try {
+      expect(kinds(m)).toEqual([['shuffle', 'attention', 'matmul']]);
+      const [engine] = m.report.engines;
+      expect(engine!.aliases).toBe(engine!.layerKinds.shuffle);
+      const x = toOrtTensor(randomFloat([size.s, size.b, 3 * size.h * size.d], 71, -2, 2));
+      const r = toOrtTensor(randomFloat([size.b, size.s, size.h * size.d], 72, -2, 2));
+      await expectMatches(m, model, { x, r }, 'torch MHA with its output projection');
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it.each([2, 1])("Swin's shifted windows (a bias, then a mask through a per-window view; batch %i): one attention layer", async (b) => {
     // The lowering's merge-score-adds pass computes the scores per window and adds bias + mask once.
     const size = { b, nW: 4, h: 3, s: 7, d: 8 };

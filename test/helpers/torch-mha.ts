@@ -9,6 +9,7 @@
  *   (q * c) @ (k * c) -> Softmax -> @ v -> y[B,H,S,D], with c = D^-1/4 where `scaled`
  */
 import type { ModelSpec } from '../../src/ir/model-builder.js';
+import { randomFloat } from '../engine/helpers/random.js';
 
 export interface MhaSize {
   s: number;
@@ -17,11 +18,17 @@ export interface MhaSize {
   d: number;
   /** q and k each multiplied by D^-1/4, as SDPA's export writes the scale. */
   scaled?: boolean;
+  /**
+   * The output projection and the residual after it, as the export writes them: the result
+   * [B,H,S,D] -> Transpose(2,0,1,3) -> Reshape [S*B, E] -> Gemm(+bias) -> Reshape [S,B,E]
+   * -> Transpose(1,0,2) -> + r [B,S,E] (an input) -> y.
+   */
+  outProjection?: boolean;
 }
 
 const i64 = (v: number[], dims = [v.length]) => ({ dtype: 'int64' as const, dims, data: BigInt64Array.from(v, BigInt) });
 
-export function torchMhaSpec({ s: S, b: B, h: H, d: D, scaled = false }: MhaSize): ModelSpec {
+export function torchMhaSpec({ s: S, b: B, h: H, d: D, scaled = false, outProjection = false }: MhaSize): ModelSpec {
   const E = H * D;
   const nodes: ModelSpec['nodes'] = [
     { op: 'Reshape', inputs: ['x', 'packed'], outputs: ['p4'] },
@@ -53,10 +60,20 @@ export function torchMhaSpec({ s: S, b: B, h: H, d: D, scaled = false }: MhaSize
   nodes.push(
     { op: 'MatMul', inputs: ['q', 'k'], outputs: ['sc'] },
     { op: 'Softmax', inputs: ['sc'], outputs: ['a'], attrs: { axis: -1 } },
-    { op: 'MatMul', inputs: ['a', 'v'], outputs: ['y'] },
+    { op: 'MatMul', inputs: ['a', 'v'], outputs: [outProjection ? 'o' : 'y'] },
   );
+  if (outProjection) {
+    nodes.push(
+      { op: 'Transpose', inputs: ['o'], outputs: ['op'], attrs: { perm: [2, 0, 1, 3] } },
+      { op: 'Reshape', inputs: ['op', 'rows'], outputs: ['or'] },
+      { op: 'Gemm', inputs: ['or', 'wo', 'bo'], outputs: ['og'], attrs: { transB: 1 } },
+      { op: 'Reshape', inputs: ['og', 'sbe'], outputs: ['os'] },
+      { op: 'Transpose', inputs: ['os'], outputs: ['ot'], attrs: { perm: [1, 0, 2] } },
+      { op: 'Add', inputs: ['ot', 'r'], outputs: ['y'] },
+    );
+  }
   return {
-    inputs: [{ name: 'x', shape: [S, B, 3 * E] }],
+    inputs: [{ name: 'x', shape: [S, B, 3 * E] }, ...(outProjection ? [{ name: 'r', shape: [B, S, E] }] : [])],
     outputs: [{ name: 'y' }],
     initializers: {
       packed: i64([S, B, 3, E]),
@@ -69,6 +86,10 @@ export function torchMhaSpec({ s: S, b: B, h: H, d: D, scaled = false }: MhaSize
       qshape: i64([B, H, S, D]),
       kshape: i64([B, H, D, S]),
       c: { dtype: 'float32', dims: [], data: Float32Array.of(D ** -0.25) },
+      rows: i64([S * B, E]),
+      sbe: i64([S, B, E]),
+      wo: randomFloat([E, E], 21, -0.3, 0.3),
+      bo: randomFloat([E], 22, -0.1, 0.1),
     },
     nodes,
   };

@@ -40,6 +40,26 @@ describe('sink-transposes', () => {
     expect(await compareOnOrt(original, g, { x: randomTensor('float32', [5, b, 24], 3) }, EXACT)).toEqual([]);
   });
 
+  it.each([2, 1])(
+    'the output projection: the rows transpose folds into the one before it, the residual add moves onto the product (batch %i)',
+    async (b) => {
+      const g = buildGraph(torchMhaSpec({ s: 5, b, h: 2, d: 4, outProjection: true }));
+      const original = snapshot(g);
+      const report = await lower(g);
+      const pass = report.passes.find((p) => p.name === 'sink-transposes')!;
+      expect(pass.counts['Transpose folded through a linear layer']).toBe(1);
+      expect(pass.counts['Add moved before a Reshape']).toBe(1);
+      // The attention result [B,H,S,D] goes to [B,S,H,D] at once (rows in B, S order); the Gemm's
+      // output is added to r (viewed as rows) before the view back to [B,S,E].
+      const after = g.nodes.slice(g.nodes.findIndex((n) => n.opType === 'Softmax') + 1);
+      expect(after.map((n) => n.opType)).toEqual(['MatMul', 'Transpose', 'Reshape', 'Gemm', 'Reshape', 'Add', 'Reshape']);
+      expect(attrInts(after[1]!, 'perm')).toEqual([0, 2, 1, 3]);
+      expect(g.producer(after[5]!.inputs[0]!)?.opType).toBe('Gemm');
+      const feeds = { x: randomTensor('float32', [5, b, 24], 3), r: randomTensor('float32', [b, 5, 8], 4) };
+      expect(await compareOnOrt(original, g, feeds, EXACT)).toEqual([]);
+    },
+  );
+
   it('leaves a Reshape that merges dims the transpose reordered, and a transpose read twice', async () => {
     //   x[2,3,4] -> Transpose(1,0,2) -> t[3,2,4] -> Reshape[6,4] -> y   (merges X's dims 1, 0: stays)
     //   x -> Transpose(0,2,1) -> u[2,4,3] -> Reshape[8,3] -> z; u -> Relu -> w   (u read twice: stays)
