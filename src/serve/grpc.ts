@@ -11,6 +11,7 @@ import type { BufferPool } from './buffer-pool.js';
 import type { ServeCore } from './core.js';
 import { alignmentOf, contentsField, dtypeOf, toRaw } from './datatypes.js';
 import { ServeError, invalid, toServeError } from './errors.js';
+import { installDecoder } from './grpc-decoder.js';
 import { inferencePackage } from './grpc-proto.js';
 import { serverMetadata } from './metadata.js';
 import type { InferRequest, RequestInput } from './request.js';
@@ -49,12 +50,14 @@ function unary<Request>(work: (request: Request, call: grpc.ServerUnaryCall<Requ
 
 /**
  * A ModelInferRequest as the transport-neutral request. raw_input_contents are slices of this
- * call's own message (grpc-js joins each message into a fresh buffer), so an input may be a view
- * of them; where one is not aligned for its datatype (it lies wherever the message's other
- * fields put it) it is copied into memory from `pool`, given back once the scheduler is done
- * with the inputs (InferRequest.releaseInputs), instead of into a fresh array per request.
+ * call's own message (its own memory: grpc-decoder.ts), so an input may be a view of them;
+ * where one is not aligned for its datatype (it lies wherever the message's other fields put
+ * it) it is copied into memory from `pool`, given back once the scheduler is done with the
+ * inputs (InferRequest.releaseInputs), instead of into a fresh array per request. `message`: the
+ * message's memory where it came from `pool` too: given back at once where no input views it,
+ * else with the inputs.
  */
-export function decodeInferRequest(r: ModelInferRequest, pool?: BufferPool): InferRequest {
+export function decodeInferRequest(r: ModelInferRequest, pool?: BufferPool, message?: ArrayBuffer): InferRequest {
   const where = `model '${r.model_name}'`;
   const raw = r.raw_input_contents ?? [];
   if (raw.length && raw.length !== r.inputs.length) {
@@ -63,8 +66,12 @@ export function decodeInferRequest(r: ModelInferRequest, pool?: BufferPool): Inf
     );
   }
   const taken: ArrayBuffer[] = [];
+  let viewed = false;
   const aligned = (bytes: Uint8Array, datatype: unknown): Uint8Array => {
-    if (!pool || bytes.byteOffset % alignmentOf(datatype) === 0) return bytes;
+    if (!pool || bytes.byteOffset % alignmentOf(datatype) === 0) {
+      viewed ||= bytes.buffer === message;
+      return bytes;
+    }
     const copy = new Uint8Array(pool.acquire(bytes.byteLength), 0, bytes.byteLength);
     copy.set(bytes);
     taken.push(copy.buffer as ArrayBuffer);
@@ -79,6 +86,10 @@ export function decodeInferRequest(r: ModelInferRequest, pool?: BufferPool): Inf
     if (!field) throw invalid(`${what}: ${t.datatype} data travels in raw_input_contents only`);
     return { name: t.name, datatype: t.datatype, shape, data: { kind: 'values', values: t.contents?.[field] ?? [] } };
   });
+  if (message && pool) {
+    if (viewed) taken.push(message);
+    else pool.release(message);
+  }
   return {
     ...(r.id ? { id: r.id } : {}),
     inputs,
@@ -124,45 +135,69 @@ export function createGrpcServer(core: ServeCore): grpc.Server {
   const pkg = grpc.loadPackageDefinition(inferencePackage()) as unknown as {
     inference: { GRPCInferenceService: { service: grpc.ServiceDefinition } };
   };
-  const server = new grpc.Server({ 'grpc.max_receive_message_length': core.limits.maxBodyBytes, 'grpc.max_send_message_length': -1 });
-  widenFlowControl(server);
-  server.addService(pkg.inference.GRPCInferenceService.service, {
-    ServerLive: unary(() => ({ live: core.live })),
-    ServerReady: unary(() => ({ ready: core.ready })),
-    ModelReady: unary((r: { name: string; version: string }) => {
-      try {
-        core.readyVersion(r.name, r.version || undefined);
-        return { ready: true };
-      } catch (e) {
-        if (toServeError(e).kind === 'NOT_FOUND') throw e;
-        return { ready: false };
-      }
-    }),
-    ServerMetadata: unary(() => serverMetadata()),
-    ModelMetadata: unary((r: { name: string; version: string }) => core.metadata(r.name, r.version || undefined)),
-    ModelInfer: unary((r: ModelInferRequest, call) =>
-      core.track(async () => {
-        const arrived = performance.now();
-        const clientMs = deadlineMs(call.getDeadline());
-        let req: InferRequest;
-        try {
-          req = decodeInferRequest(r, core.buffers);
-        } catch (e) {
-          const error = toServeError(e);
-          core.refused('grpc', error, r.model_name);
-          throw error;
-        }
-        const result = await core.infer(r.model_name, r.model_version || undefined, req, 'grpc', arrived, clientMs);
-        return {
-          model_name: result.model_name,
-          model_version: result.model_version,
-          id: result.id ?? '',
-          outputs: result.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape })),
-          raw_output_contents: result.outputs.map((o) => Buffer.from(toRaw(o.data).buffer, toRaw(o.data).byteOffset, o.data.byteLength)),
-        };
-      }),
-    ),
+  // ModelInfer's messages are joined in pooled memory (grpc-decoder.ts); `memory` tells which
+  // parsed request came from which, for decodeInferRequest to give it back.
+  const service = pkg.inference.GRPCInferenceService.service;
+  const owned = new WeakSet<ArrayBuffer>();
+  const memory = new WeakMap<object, ArrayBuffer>();
+  const infer = service.ModelInfer!;
+  const deserialize = (b: Buffer) => {
+    const r = infer.requestDeserialize(b) as object;
+    if (owned.has(b.buffer as ArrayBuffer)) memory.set(r, b.buffer as ArrayBuffer);
+    return r;
+  };
+  const inferPath = infer.path;
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': core.limits.maxBodyBytes,
+    'grpc.max_send_message_length': -1,
+    interceptors: [
+      (method, call) => {
+        if (method.path === inferPath) installDecoder(call, core.buffers, owned);
+        return call as grpc.ServerInterceptingCall;
+      },
+    ],
   });
+  widenFlowControl(server);
+  server.addService(
+    { ...service, ModelInfer: { ...infer, requestDeserialize: deserialize } },
+    {
+      ServerLive: unary(() => ({ live: core.live })),
+      ServerReady: unary(() => ({ ready: core.ready })),
+      ModelReady: unary((r: { name: string; version: string }) => {
+        try {
+          core.readyVersion(r.name, r.version || undefined);
+          return { ready: true };
+        } catch (e) {
+          if (toServeError(e).kind === 'NOT_FOUND') throw e;
+          return { ready: false };
+        }
+      }),
+      ServerMetadata: unary(() => serverMetadata()),
+      ModelMetadata: unary((r: { name: string; version: string }) => core.metadata(r.name, r.version || undefined)),
+      ModelInfer: unary((r: ModelInferRequest, call) =>
+        core.track(async () => {
+          const arrived = performance.now();
+          const clientMs = deadlineMs(call.getDeadline());
+          let req: InferRequest;
+          try {
+            req = decodeInferRequest(r, core.buffers, memory.get(r));
+          } catch (e) {
+            const error = toServeError(e);
+            core.refused('grpc', error, r.model_name);
+            throw error;
+          }
+          const result = await core.infer(r.model_name, r.model_version || undefined, req, 'grpc', arrived, clientMs);
+          return {
+            model_name: result.model_name,
+            model_version: result.model_version,
+            id: result.id ?? '',
+            outputs: result.outputs.map((o) => ({ name: o.name, datatype: o.datatype, shape: o.shape })),
+            raw_output_contents: result.outputs.map((o) => Buffer.from(toRaw(o.data).buffer, toRaw(o.data).byteOffset, o.data.byteLength)),
+          };
+        }),
+      ),
+    },
+  );
   return server;
 }
 
