@@ -63,6 +63,46 @@ describeIf(HAS_NATIVE, `shape ranges (${BACKEND})`, NATIVE_MISSING, () => {
     }
   });
 
+  it('a matmul + bias + an addend whose dim is its own symbol: equal at both ends of the ranges, not inside; right at every mix', async () => {
+    // Over ranges the builder takes no residual into a matmul: y = a w + bias + z with a [b,4,8],
+    // z [zb,4,6] broadcasts where b != zb, though both are 1 at min and 3 at max.
+    const model = encodeModel(
+      buildModel({
+        inputs: [
+          { name: 'a', shape: ['b', 4, 8] },
+          { name: 'z', shape: ['zb', 4, 6] },
+        ],
+        outputs: [{ name: 'y' }],
+        initializers: {
+          w: { dtype: 'float32', dims: [8, 6], data: Float32Array.from({ length: 48 }, (_, i) => Math.sin(i)) },
+          bias: { dtype: 'float32', dims: [6], data: Float32Array.of(0.1, -0.2, 0.3, 0, 0.5, -0.6) },
+        },
+        nodes: [
+          { op: 'MatMul', inputs: ['a', 'w'], outputs: ['p'] },
+          { op: 'Add', inputs: ['p', 'bias'], outputs: ['q'] },
+          { op: 'Add', inputs: ['q', 'z'], outputs: ['y'] },
+        ],
+      }),
+    );
+    const m = await compile(model, {
+      backend: BACKEND,
+      inputs: { a: { min: [1, 4, 8], opt: [2, 4, 8], max: [3, 4, 8] }, z: { min: [1, 4, 6], opt: [2, 4, 6], max: [3, 4, 6] } },
+    });
+    try {
+      for (const [b, zb] of [
+        [3, 1],
+        [1, 3],
+        [2, 1],
+        [2, 2],
+      ] as const) {
+        if (b !== zb && b !== 1 && zb !== 1) continue;
+        await expectMatches(m, model, { a: sine([b, 4, 8], 0.3), z: sine([zb, 4, 6], 0.7) }, `b ${b}, zb ${zb}`);
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('an attention block with a padding mask: batch and sequence shared by two inputs, given once', async () => {
     const model = maskedAttention();
     const logs: string[] = [];

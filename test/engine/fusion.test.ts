@@ -18,6 +18,7 @@ import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { castPermNet, expectCastPerm } from './helpers/cast-perm-net.js';
 import { exciteNet, exciteReference, scaleReference, type ExciteShape } from './helpers/excite-net.js';
 import { fusable } from './helpers/fusable-net.js';
+import { residualMatmulNet } from './helpers/residual-matmul-net.js';
 import { NetDraft } from './helpers/net.js';
 import { randomFloat } from './helpers/random.js';
 import { maxRelError } from './helpers/compare.js';
@@ -102,34 +103,18 @@ describeIf(HAS_NATIVE, 'fusion pass (cpu)', NATIVE_MISSING, () => {
     }
   });
 
-  it("a transformer's residual add after a projection goes into the matmul (packed and unpacked b, with and without c, then relu); same results", async () => {
-    //   x [2,6,16] -> matmul(w [16,16]) -> + b -> + x -> relu = y1      (packed b, row bias, residual, relu)
-    //   x, v [2,16,16] (an input) -> matmul(x, v) -> + b -> + x = y2     (b not a constant: the residual in the pass after the product)
-    const d = new NetDraft('residual-matmul');
-    const f32 = (shape: number[]) => ({ dtype: 'float32' as const, shape });
-    const x = d.input('x', 'float32', [2, 6, 16]);
-    const v = d.input('v', 'float32', [2, 16, 16]);
-    const w = d.constant('w', 'float32', [16, 16], randomFloat([16, 16], 7, -0.3, 0.3).data);
-    const b = d.constant('b', 'float32', [16], randomFloat([16], 8).data);
-    const mm = { transA: false, transB: false, alpha: 1, beta: 0 };
-    const [p] = d.layer('matmul', 'proj', [x, w], mm, [f32([2, 6, 16])]);
-    const [pb] = d.layer('elementwise', 'proj_bias', [p!, b], { op: 'add' }, [f32([2, 6, 16])]);
-    const [pr] = d.layer('elementwise', 'proj_res', [x, pb!], { op: 'add' }, [f32([2, 6, 16])]);
-    const [y1] = d.layer('unary', 'proj_relu', [pr!], { op: 'relu' }, [f32([2, 6, 16])]);
-    const [q] = d.layer('matmul', 'mix', [x, v], mm, [f32([2, 6, 16])]);
-    const [qb] = d.layer('elementwise', 'mix_bias', [q!, b], { op: 'add' }, [f32([2, 6, 16])]);
-    const [y2] = d.layer('elementwise', 'mix_res', [qb!, x], { op: 'add' }, [f32([2, 6, 16])]);
-    d.output(y1!);
-    d.output(y2!);
-    const net = d.finish();
+  it("a transformer's residual add after a projection goes into the matmul (packed and unpacked b, with and without a bias, then relu); same results", async () => {
+    // The network is drawn in test/engine/helpers/residual-matmul-net.ts.
+    const net = residualMatmulNet();
     const plain = await buildEngine(net, { backend: 'cpu', fusion: false });
     const fused = await buildEngine(net, { backend: 'cpu', fusion: true });
     try {
       expect(layers(fused).map((l) => [l.name, l.kind, l.fusedFrom])).toEqual([
         ['proj', 'matmul', ['proj_bias', 'proj_res', 'proj_relu']],
         ['mix', 'matmul', ['mix_bias', 'mix_res']],
+        ['out', 'matmul', ['out_res']],
       ]);
-      expect(fused.info().build.fusions).toMatchObject({ matmulBias: 2, residual: 2, activation: 1 });
+      expect(fused.info().build.fusions).toMatchObject({ matmulBias: 2, residual: 3, activation: 1 });
       for (const seed of [1, 2]) {
         const feeds = [randomFloat([2, 6, 16], seed).data as Float32Array, randomFloat([2, 16, 16], seed + 10).data as Float32Array];
         const want = (await plain.createContext().run(feeds)) as Float32Array[];

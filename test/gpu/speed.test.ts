@@ -24,6 +24,7 @@ import type { NetworkDefinition } from '../../src/engine/network.js';
 import { X_SHAPE, rereadNet } from '../engine/helpers/alias-nets.js';
 import { castPermNet, expectCastPerm } from '../engine/helpers/cast-perm-net.js';
 import { fusable } from '../engine/helpers/fusable-net.js';
+import { residualMatmulNet } from '../engine/helpers/residual-matmul-net.js';
 import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { resnet, sine } from '../runtime/helpers.js';
@@ -185,6 +186,22 @@ describeIf(CUDA, 'builder passes (cuda)', NO_CUDA, () => {
         const x = [randomFloat([1, 4, 8, 8], seed).data as Float32Array];
         const [a, b] = [await outputsOf(fused, x), await outputsOf(plain, x)];
         a.forEach((t, i) => expect(maxRelError(t, b[i]!), `output ${i}`).toBeLessThanOrEqual(1e-5));
+      }
+    } finally {
+      fused.dispose();
+      plain.dispose();
+    }
+  });
+
+  it("fusion: a matmul's residual as cuBLASLt's C (beside the bias epilogue and relu), in the activation pass where c uses C, and without a bias; fp32 as unfused within 1e-5", async () => {
+    const fused = await buildEngine(residualMatmulNet(), { backend: 'cuda' });
+    const plain = await buildEngine(residualMatmulNet(), { backend: 'cuda', fusion: false });
+    try {
+      expect(fused.info().build.fusions).toMatchObject({ matmulBias: 2, residual: 3 });
+      for (const seed of [1, 2]) {
+        const feeds = [randomFloat([2, 6, 16], seed).data as Float32Array, randomFloat([2, 16, 16], seed + 10).data as Float32Array];
+        const [a, b] = [await outputsOf(fused, feeds), await outputsOf(plain, feeds)];
+        a.forEach((t, i) => expect(maxRelError(t, b[i]!), `output ${i}, seed ${seed}`).toBeLessThanOrEqual(1e-5));
       }
     } finally {
       fused.dispose();

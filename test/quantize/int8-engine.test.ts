@@ -111,6 +111,34 @@ describe('int8 layers from a Q/DQ model (cpu)', () => {
     }
   });
 
+  itIf(HAS_NATIVE, 'a residual add after a MatMul leaves it int8 (the fusion does not take it onto dequantized inputs)', NATIVE_MISSING, async () => {
+    //   x [N,16] -> MatMul(W1) -> Relu -> h -> MatMul(W2) -> + B2 -> + h -> MatMul(W3) -> y
+    const mlp = encodeModel(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [N, 16] }],
+        outputs: [{ name: 'y' }],
+        initializers: { W1: weight([16, 16]), W2: weight([16, 16]), B2: weight([16], -0.1, 0.1), W3: weight([16, 4]) },
+        nodes: [
+          { op: 'MatMul', inputs: ['x', 'W1'], outputs: ['a'] },
+          { op: 'Relu', inputs: ['a'], outputs: ['h'] },
+          { op: 'MatMul', inputs: ['h', 'W2'], outputs: ['b'] },
+          { op: 'Add', inputs: ['b', 'B2'], outputs: ['c'] },
+          { op: 'Add', inputs: ['c', 'h'], outputs: ['r'] },
+          { op: 'MatMul', inputs: ['r', 'W3'], outputs: ['y'] },
+        ],
+      }),
+    );
+    const rows = (seed: number) => new ort.Tensor('float32', smoothImage([N, 1, 4, 4], seed, 0.2, 0.4).data as Float32Array, [N, 16]);
+    const q = await quantize(mlp, { data: Array.from({ length: 4 }, (_, k) => ({ x: rows(k) })), method: 'minmax', progress: false });
+    const m = await compile(encodeModel(q.model), { backend: 'cpu', requireFullCompilation: true });
+    try {
+      expect(m.report.engines[0]!.build.int8Layers).toBe(3);
+    } finally {
+      await m.dispose();
+    }
+  });
+
   itIf(HAS_NATIVE, 'HYBRIDRT_QDQ=0 keeps the fp32 layers between the Q/DQ layers', NATIVE_MISSING, async () => {
     const q = await quantize(fp32, { data: [{ x: image(1) }, { x: image(2) }], method: 'minmax', progress: false });
     process.env.HYBRIDRT_QDQ = '0';

@@ -6,7 +6,6 @@
 
 #include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
-#include "src/ir/derive_shapes.h"
 #include "src/ir/quant_form.h"
 #include "src/util/error.h"
 
@@ -60,6 +59,20 @@ bool FuseSilu(RewriteWork& w) {
   return false;
 }
 
+// Whether matmul layer `m` may take a residual: a float matmul (not int8) over a static
+// network (over shape ranges, two tensors of one shape at the declared shapes may differ
+// elsewhere, where the add would broadcast; the layer's residual must be the output's shape),
+// whose inputs are not dequantized (the qdq pass, after fusion, folds DequantizeLinear ->
+// matmul into an int8 layer, which takes no residual).
+bool MatmulTakesResidual(const RewriteWork& w, const Layer& m) {
+  if (m.kind != LayerKind::kMatmul || IsQuantForm(m.params) || IsDynamic(w.net)) return false;
+  for (int32_t in : m.inputs) {
+    const int64_t p = w.producer[in];
+    if (p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize) return false;
+  }
+  return true;
+}
+
 // matmul(a, b) + c  ->  matmul(a, b, c) with beta 1.
 bool FuseMatmulBias(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
@@ -75,6 +88,9 @@ bool FuseMatmulBias(RewriteWork& w) {
         merged != w.ShapeOf(t)) {
       continue;
     }
+    // An addend of the output's own shape is a residual: that pattern reads it in place
+    // (cuBLASLt's C) rather than broadcasting it into the output first.
+    if (w.ShapeOf(c) == w.ShapeOf(t) && MatmulTakesResidual(w, mm)) continue;
     Layer fused = mm;
     fused.inputs.push_back(c);
     fused.params.Set("beta", ParamValue::Number(1));
@@ -113,23 +129,6 @@ bool FuseActivation(RewriteWork& w) {
   return false;
 }
 
-// Whether tensors a and b have one shape at the ends of the network's shape ranges too (a
-// static network: true); an add of equal shapes at the declared ones may broadcast elsewhere.
-bool SameShapeOverRanges(const Network& net, int32_t a, int32_t b) {
-  if (!IsDynamic(net)) return true;
-  for (bool max : {false, true}) {
-    std::vector<Shape> shapes;
-    for (const InputRange& r : net.ranges) shapes.push_back(max ? r.max : r.min);
-    try {
-      const std::vector<TensorInfo> t = DeriveNetworkShapes(net, shapes);
-      if (t[a].shape != t[b].shape) return false;
-    } catch (const Error&) {
-      return false;
-    }
-  }
-  return true;
-}
-
 // conv(x) + z or matmul(a, b[, c]) + z (then an activation)  ->  the producer with residual z.
 bool FuseResidual(RewriteWork& w) {
   for (size_t e = 0; e < w.net.layers.size(); ++e) {
@@ -143,12 +142,11 @@ bool FuseResidual(RewriteWork& w) {
       const int64_t c = w.producer[t];
       if (c < 0 || t == z || w.SoleReader(t) != static_cast<int64_t>(e)) continue;
       const Layer& conv = w.net.layers[c];
-      const bool matmul = conv.kind == LayerKind::kMatmul && !IsQuantForm(conv.params);
+      const bool matmul = MatmulTakesResidual(w, conv);
       if ((conv.kind != LayerKind::kConvolution && !matmul) || HasActivation(conv) || conv.params.Has("residual")) {
         continue;
       }
       if (w.ShapeOf(z) != w.ShapeOf(t) || w.TypeOf(z) != w.TypeOf(t)) continue;
-      if (matmul && !SameShapeOverRanges(w.net, z, t)) continue;
       if (c > best) {
         best = c;
         k_best = k;

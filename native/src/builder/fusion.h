@@ -11,7 +11,9 @@
 //               layer (attention_fusion.h)
 //   silu        unary sigmoid s = sigmoid(t), then elementwise mul(t, s)  ->  unary silu(t)
 //   matmul bias matmul (no c) then elementwise add of a tensor that broadcasts to its output
-//               ->  matmul with c = that tensor, beta 1 (cuBLASLt adds it in its epilogue)
+//               ->  matmul with c = that tensor, beta 1 (cuBLASLt adds it in its epilogue);
+//               a tensor of the output's own shape is left to the residual pattern where that
+//               takes it
 //   activation  convolution, deconvolution, matmul or float elementwise, then a unary op
 //               ->  the producer with that op as its fused activation (not exp or reciprocal:
 //               the precision policy keeps those in fp32, which a fused fp16 producer would not)
@@ -19,7 +21,9 @@
 //               of its output's shape, with or without a fused activation  ->  the producer
 //               with that tensor as its residual: y = act(conv(x) + bias + z), or
 //               act(alpha a b + beta c + z) (cuBLASLt's C: a transformer's residual adds after
-//               its projections), in the add's place
+//               its projections), in the add's place; a matmul only in a static network (over
+//               shape ranges equal shapes may differ elsewhere) and not on dequantized inputs
+//               (the qdq pass folds those into int8 matmuls, which take no residual)
 //   excite      reduce mean over H, W of a 4-d tensor (keepDims), then two 1x1 convolutions
 //               over the [N, C, 1, 1] result, each with a bias and at most an activation (a
 //               squeeze-excitation block's gate)  ->  the reduce with `excite` and inputs
