@@ -93,8 +93,12 @@ class CpuBackend : public Backend {
   std::shared_ptr<const void> UploadWeights(const void* host, size_t) override {
     return std::shared_ptr<const void>(host, [](const void*) {});  // the engine's store is device memory here
   }
-  void CopyToDevice(void* dst, const void* src, size_t bytes, Stream&) override { CopyHostMemory(dst, src, bytes); }
-  void CopyToHost(void* dst, const void* src, size_t bytes, Stream&) override { CopyHostMemory(dst, src, bytes); }
+  void CopyToDevice(void* dst, const void* src, size_t bytes, Stream&) override {
+    CopyHostMemory(dst, src, bytes, threads_);
+  }
+  void CopyToHost(void* dst, const void* src, size_t bytes, Stream&) override {
+    CopyHostMemory(dst, src, bytes, threads_);
+  }
   void Synchronize(Stream&) override {}
 
  private:

@@ -9,15 +9,15 @@
 
 namespace hybridrt {
 
-void CopyHostMemory(void* dst, const void* src, size_t bytes) {
-  if (bytes < kParallelCopyBytes) {
+void CopyHostMemory(void* dst, const void* src, size_t bytes, int threads) {
+  if (bytes < kParallelCopyBytes || threads == 1) {
     if (bytes) std::memcpy(dst, src, bytes);
     return;
   }
   char* d = static_cast<char*>(dst);
   const char* s = static_cast<const char*>(src);
-  const int threads = std::min(kCopyThreads, HardwareThreads());
-  ParallelFor(threads, static_cast<int64_t>(bytes), static_cast<int64_t>(kCopyChunkBytes),
+  ParallelFor(std::min(threads > 0 ? threads : kCopyThreads, HardwareThreads()), static_cast<int64_t>(bytes),
+              static_cast<int64_t>(kCopyChunkBytes),
               [&](int64_t begin, int64_t end) { std::memcpy(d + begin, s + begin, static_cast<size_t>(end - begin)); });
 }
 
