@@ -22,7 +22,8 @@
  *   of a Reshape collapses.
  * - T -> Gathers with a constant index (a scalar, or one element) along axis a, every reader of
  *   Y being one: each Gather reads X along axis p[a] instead, followed by a Transpose of the
- *   remaining dims where that is not the identity.
+ *   remaining dims where that is not the identity (only where that leaves one transpose at
+ *   most: one Gather, or identities).
  * - Then a Reshape R after a Gather G of one entry (a constant scalar index) along axis a, R being
  *   G's only reader, moves before it where R regroups G's dims without merging the two around
  *   the gathered axis: `Reshape(X, Z's dims with X's axis a put back) -> Gather`, so that the
@@ -31,7 +32,8 @@
  * - Last, around a linear layer whose rows are a view (rows-through-linear.ts): a Transpose that
  *   only permutes those rows goes into the Transpose before the layer, and a residual Add after
  *   the view of a product moves before it (the builder then takes it into the matmul).
- * Exact: only data movement is reordered. Static shapes only (no symbolic dims).
+ * Exact: only data movement is reordered. The rules that compare shapes need them static (no
+ * symbolic dims); the Gather rule does not read shapes.
  */
 import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
@@ -76,7 +78,7 @@ export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
         changes.add('Transpose moved past a Reshape', `'${tName}' moved past '${rName}'`);
         if (moved) work.unshift(moved);
       }
-    } else if (readers.length && readers.every((r) => gatherIndex(graph, r, y) !== undefined)) {
+    } else if (readers.length && readers.every((r) => gatherIndex(graph, r, y) !== undefined) && fewerTransposes(graph, perm, readers)) {
       const made = pastGathers(graph, t, perm, [...readers]);
       changes.add('Transpose moved past Gathers', `'${t.name}' moved past ${readers.length} Gather(s)`);
       work.unshift(...made);
@@ -258,6 +260,21 @@ function gatherIndex(graph: Graph, node: Node, value: string): { index: number; 
   const c = graph.constant(node.inputs[1] ?? '');
   if (!c || c.data.length !== 1 || c.dims.length > 1) return undefined;
   return { index: Number(c.data[0]), scalar: c.dims.length === 0 };
+}
+
+/**
+ * Whether moving T past these Gathers leaves at most one Transpose: one Gather, or every one's
+ * remaining permutation the identity (else one transpose would become one per Gather).
+ */
+function fewerTransposes(graph: Graph, perm: number[], gathers: Node[]): boolean {
+  if (gathers.length === 1) return true;
+  const rank = perm.length;
+  return gathers.every((g) => {
+    const axis = ((attrInt(g, 'axis', 0) % rank) + rank) % rank;
+    const scalar = gatherIndex(graph, g, g.inputs[0]!)!.scalar;
+    const rest = scalar ? perm.filter((_, i) => i !== axis).map((d) => (d > perm[axis]! ? d - 1 : d)) : perm;
+    return isIdentity(rest);
+  });
 }
 
 /** Each Gather reads T's input along the axis it had there; returns the Transposes made. */
