@@ -63,11 +63,17 @@ export class PooledMessageDecoder {
     return out;
   }
 
+  /**
+   * A pooled message ends at a multiple of 8 bytes: encoders write fields in field-number order,
+   * so raw_input_contents (field 7) come last, and the last of them (the only one, for a model of
+   * one input) then lies aligned for its datatype where its length is a multiple of 8 (or of its
+   * element size, up to 8), and grpc.ts can view it instead of copying it.
+   */
   private allocate(size: number): Buffer {
     if (size < POOLED_MESSAGE_BYTES) return Buffer.allocUnsafe(size);
-    const memory = this.pool.acquire(size);
+    const memory = this.pool.acquire(size + 7);
     this.owned.add(memory);
-    return Buffer.from(memory, 0, size);
+    return Buffer.from(memory, (8 - (size % 8)) % 8, size);
   }
 }
 

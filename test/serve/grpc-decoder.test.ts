@@ -54,7 +54,7 @@ describe('PooledMessageDecoder', () => {
     }
   });
 
-  it('joins messages of 64 KiB and up in pooled memory, noted as its own; smaller ones as usual', () => {
+  it('joins messages of 64 KiB and up in pooled memory, noted as its own, ending at a multiple of 8; smaller ones as usual', () => {
     const pool = new BufferPool();
     const owned = new WeakSet<ArrayBuffer>();
     const decoder = new PooledMessageDecoder(-1, pool, owned);
@@ -62,6 +62,7 @@ describe('PooledMessageDecoder', () => {
     const [small] = decoder.write(framed(100, 8));
     expect(owned.has(big!.buffer as ArrayBuffer)).toBe(true);
     expect(owned.has(small!.buffer as ArrayBuffer)).toBe(false);
+    expect((big!.byteOffset + big!.length) % 8).toBe(0); // ends aligned: the last raw_input_contents lie aligned
     pool.release(big!.buffer as ArrayBuffer);
     const [again] = decoder.write(framed(POOLED_MESSAGE_BYTES + 1, 9));
     expect(again!.buffer).toBe(big!.buffer); // reused

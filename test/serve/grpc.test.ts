@@ -208,8 +208,9 @@ describe('raw_input_contents wherever they lie in the message', () => {
   });
 
   it('answers concurrent requests at every offset mod 8 with their own outputs (onnxruntime), batched and pooled', async () => {
-    // The id's length moves raw_input_contents by a byte each; batches 1 and 2 alternate, so
-    // unaligned inputs are both copied alone (48 KiB) and pooled (96 KiB), and merged into batches.
+    // The id's length moves raw_input_contents by a byte each; batches 1 and 2 alternate: 48 KiB
+    // messages are joined as usual (inputs copied where unaligned), 96 KiB ones in pooled memory
+    // (inputs viewed there), and concurrent requests are merged into batches.
     const requests = Array.from({ length: 16 }, (_, k) => {
       const batch = 1 + (k % 2);
       return { id: 'i'.repeat(k % 8), batch, data: Float32Array.from({ length: batch * 3 * 64 * 64 }, (_, i) => Math.sin(i * 0.001 + k)) };
