@@ -23,6 +23,7 @@ import { checkFlags } from './flag-checks.js';
 import { type Feed, type ModelInput, compileInputs, modelInputs, prepareInputs } from './inputs.js';
 import { type CliOptions, checkToleranceOutputs, compareTolerance } from './options.js';
 import { openOrtSession } from './ort-session.js';
+import { isQdqNode } from '../quantize/targets.js';
 import { writeTensors } from './output.js';
 import { type IterationTimes, benchmarkLines, runBenchmark } from './benchmark.js';
 import { inputLines, modelLine, outputLines, timingLine } from './print.js';
@@ -58,16 +59,30 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
   }
 }
 
-/** onnxruntime alone on the same feeds: --compare's reference where no --ref-outputs is given. */
-async function ortReference(opts: CliOptions, model: string | Uint8Array, feeds: Map<string, TensorData>): Promise<Map<string, TensorData>> {
-  // onnxruntime's defaults: --ort-providers and --ort-graph-optimization are what is checked, not the reference.
+/**
+ * onnxruntime alone on the same feeds: --compare's reference where no --ref-outputs is given,
+ * with onnxruntime's defaults (--ort-providers and --ort-graph-optimization are what is checked,
+ * not the reference), except for a Q/DQ model: there its graph optimizations are off, since its
+ * optimizer re-rounds each float bias to int32 and so computes another model than the file
+ * (docs/quantization.md). `how` says so where it applies.
+ */
+async function ortReference(
+  opts: CliOptions,
+  model: string | Uint8Array,
+  feeds: Map<string, TensorData>,
+): Promise<{ outputs: Map<string, TensorData>; how: string }> {
+  const qdq = (loadModelProto(model, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode);
   const reference = await openOrtSession(
     model,
-    { ...(opts.threads !== undefined ? { threads: opts.threads } : {}), verbose: opts.verbose },
+    {
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      verbose: opts.verbose,
+      ...(qdq ? { ortSessionOptions: { graphOptimizationLevel: 'disabled' as const } } : {}),
+    },
     opts.onnx ?? opts.model,
   );
   try {
-    return await reference.run(feeds);
+    return { outputs: await reference.run(feeds), how: qdq ? ' (graph optimizations off: a Q/DQ model, computed as written)' : '' };
   } finally {
     await reference.dispose();
   }
@@ -261,14 +276,15 @@ async function runFeeds(
 
     if (opts.compare) {
       const ref = refs ? `the outputs saved in ${opts.refOutputs}` : 'onnxruntime';
-      const expected = refs ? new Map([...refs].map(([name, r]) => [name, r.tensor])) : await ortReference(opts, subject.reference(), feedMap);
+      const ort = refs ? undefined : await ortReference(opts, subject.reference(), feedMap);
+      const expected = refs ? new Map([...refs].map(([name, r]) => [name, r.tensor])) : ort!.outputs;
       const results = compareOutputs(opts, session.precisions, expected, outputs, refs ? 'the reference' : 'onnxruntime');
       const d = compareTolerance({ atol: { outputs: {} }, rtol: { outputs: {} } }, session.precisions, '');
       const defaults = results.some((c) => compareTolerance(opts, session.precisions, c.name).scaled)
         ? ` (default atol ${formatNumber(d.atol)} times the output's scale where above 1, rtol ${formatNumber(d.rtol)})`
         : '';
       print(
-        `compare  against ${refs ? ref : 'onnxruntime alone'}${defaults}`,
+        `compare  against ${refs ? ref : `onnxruntime alone${ort!.how}`}${defaults}`,
         ...results.map(
           (c) => `  ${formatComparison(c, refs ? 'reference' : 'onnxruntime')}  atol ${formatNumber(c.atol)} rtol ${formatNumber(c.rtol)}`,
         ),

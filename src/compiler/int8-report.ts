@@ -22,10 +22,8 @@ import type { Graph, Node } from '../ir/graph.js';
 import { type ReportInt8, type ReportInt8Kept, targetText } from '../report/int8.js';
 import type { ReportData, ReportNode } from '../report/model.js';
 import type { PolicyFindings } from '../quantize/policy.js';
-import { QUANTIZED_OPS } from '../quantize/targets.js';
+import { QUANTIZED_OPS, isQdqNode } from '../quantize/targets.js';
 import type { Backend } from './options.js';
-
-const isQdq = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && (n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear');
 
 function fallbackReason(n: ReportNode): string {
   if (n.forced) return `left to onnxruntime by ${n.forced}`;
@@ -102,7 +100,7 @@ export function int8Section(
   requested: boolean,
   findings?: PolicyFindings,
 ): ReportInt8 | undefined {
-  if (!requested && !graph.nodes.some(isQdq)) return undefined;
+  if (!requested && !graph.nodes.some(isQdqNode)) return undefined;
   const quantizable = data.nodes.filter((n) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType));
   const segmentOf = new Map(data.nodes.map((n) => [n.name, n.segment]));
   const kept: ReportInt8Kept[] = [];

@@ -11,6 +11,10 @@ export const QUANTIZED_OPS: ReadonlySet<string> = new Set(['Conv', 'MatMul', 'Ge
 
 const isQuantized = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType);
 
+/** Whether a node (of the IR or a NodeProto) is a QuantizeLinear or DequantizeLinear: a Q/DQ model's mark. */
+export const isQdqNode = (n: { opType?: string; domain?: string }) =>
+  (!n.domain || n.domain === 'ai.onnx') && (n.opType === 'QuantizeLinear' || n.opType === 'DequantizeLinear');
+
 /** The float32 activations (non-constant values) entering quantized ops as A or B, in first-use order. */
 export function activationTargets(graph: Graph): string[] {
   const out = new Set<string>();
