@@ -11,11 +11,11 @@ import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
-import { type Calibration, calibrateGraph, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
+import { type Calibration, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
 import type { CalibrationData } from '../quantize/data.js';
-import { type AccuracyTarget, type PolicyFindings, int8Policy } from '../quantize/policy.js';
+import { type Int8Policy, type Int8PolicyOption, type PolicyFindings, checkInt8Policy } from '../quantize/policy.js';
 import type { QdqSummary } from '../quantize/qdq.js';
-import { qdqLayout, qdqModel } from '../quantize/quantize.js';
+import { qdqModel } from '../quantize/quantize.js';
 import { activationTargets, weightTargets } from '../quantize/targets.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 import { policyLine } from '../report/int8.js';
@@ -82,61 +82,21 @@ export function checkCalibrationOption(precisions: readonly unknown[], calibrati
   return { ...c };
 }
 
-/** compile()'s int8 precision policy options (docs/quantization.md, "Precision policy"). */
-export interface Int8PolicyOption {
-  /** Measure each quantizable layer alone in int8 against the fp32 model, into the report. */
-  int8Sensitivity?: boolean;
-  /** Keep the most sensitive layers in float until the int8 model meets this on the calibration data. */
-  accuracyTarget?: AccuracyTarget;
-}
-
-/** The policy as checked: what src/quantize/policy.ts is asked. */
-export interface Int8Policy {
-  sensitivity: boolean;
-  target?: AccuracyTarget;
-}
-
-/** accuracyTarget's keys (an unknown one is an OPTION error naming the nearest). */
-export const ACCURACY_TARGET_KEYS = optionKeys<AccuracyTarget>()(['cosine', 'top1']);
+export type { Int8Policy, Int8PolicyOption } from '../quantize/policy.js';
 
 /**
  * int8Sensitivity and accuracyTarget against the precisions and the (checked) calibration,
- * before any work: they need int8 and calibration data that can be read more than once (a
- * folder or an array: every measured variant is a pass over it). Undefined where neither is asked.
+ * before any work (src/quantize/policy.ts checkInt8Policy, which quantize() asks too): they
+ * need int8 and calibration data that can be read more than once. Undefined where neither is asked.
  */
 export function checkInt8PolicyOption(
   precisions: readonly unknown[],
   calibration: CalibrationOption | undefined,
   o: Int8PolicyOption,
 ): Int8Policy | undefined {
-  const { int8Sensitivity, accuracyTarget } = o;
-  if (int8Sensitivity !== undefined && typeof int8Sensitivity !== 'boolean') throw bad('int8Sensitivity must be a boolean');
-  if (accuracyTarget !== undefined) {
-    if (accuracyTarget === null || typeof accuracyTarget !== 'object' || Array.isArray(accuracyTarget)) {
-      throw bad('accuracyTarget must be an object, e.g. { cosine: 0.999 } or { top1: 0.99 }');
-    }
-    checkKnownKeys(accuracyTarget, ACCURACY_TARGET_KEYS, 'accuracyTarget keys');
-    const given = Object.entries(accuracyTarget);
-    if (!given.length) throw bad('accuracyTarget names no measure: give { cosine: 0.999 } or { top1: 0.99 }');
-    for (const [k, v] of given) {
-      if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw bad(`accuracyTarget.${k} must be a number in (0, 1], e.g. 0.999; got ${String(v)}`);
-    }
-  }
-  if (!int8Sensitivity && accuracyTarget === undefined) return undefined;
-  const what = accuracyTarget !== undefined ? 'accuracyTarget' : 'int8Sensitivity';
-  if (!precisions.includes('int8')) throw bad(`${what} is for precision 'int8': add 'int8' to precisions (with a calibration), or leave it out`);
-  const data = calibration?.data;
-  if (data === undefined) {
-    throw bad(
-      `${what} measures the int8 model against the fp32 one on the calibration data: give calibration.data (a cache alone has no data to measure on)`,
-    );
-  }
-  if (typeof data !== 'string' && !Array.isArray(data)) {
-    throw bad(
-      `${what} reads the calibration data once per measured model: give calibration.data as a folder of .npy batches or an array of feeds, not a one-shot iterable`,
-    );
-  }
-  return { sensitivity: int8Sensitivity === true, ...(accuracyTarget !== undefined ? { target: { ...accuracyTarget } } : {}) };
+  return checkInt8Policy(o, calibration?.data, 'calibration.data', (what) => {
+    if (!precisions.includes('int8')) throw bad(`${what} is for precision 'int8': add 'int8' to precisions (with a calibration), or leave it out`);
+  });
 }
 
 export interface Int8Model {
@@ -157,17 +117,7 @@ export async function int8Model(proto: ModelProto, label: string, calibration: C
   const graph = modelGraph(proto, label);
   if (!activationTargets(graph).length && !weightTargets(graph).length)
     return { proto, summary: { activations: [], weights: [], perChannel: false } };
-  if (!policy) {
-    const q = await qdqModel(graph, calibration);
-    return { proto: q.proto, calibration: q.calibration, summary: q.summary };
-  }
-  const calibrated = await calibrateGraph(graph, calibration);
-  const findings = await int8Policy(graph, calibrated.scales, calibration.data!, {
-    ...policy,
-    ...(calibration.progress !== undefined ? { progress: calibration.progress } : {}),
-  });
-  const q = qdqLayout(graph, calibrated.scales, findings.exclude);
-  return { proto: q.proto, calibration: calibrated, summary: q.summary, findings };
+  return qdqModel(graph, calibration, policy);
 }
 
 /** What the policy did, in a sentence (onLog, and the CLI's notes): the report's line. */

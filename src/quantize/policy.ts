@@ -3,7 +3,7 @@
  * in accuracy, and which to keep in float so that the whole int8 model meets a target, on the
  * calibration data (compile()'s `int8Sensitivity` and `accuracyTarget`, docs/quantization.md).
  *
- * Every variant is the one Q/DQ recipe (quantize.ts qdqLayout) with a set of layers excluded,
+ * Every variant is the one Q/DQ recipe (qdq.ts qdqLayout) with a set of layers excluded,
  * run on onnxruntime's cpu provider with graph optimizations off (the Q/DQ nodes computed as
  * written, which the cpu backend's int8 layers equal within one quantization step), and
  * measured against the fp32 model's outputs (agreement.ts), computed once and held in memory.
@@ -23,11 +23,73 @@ import type { ModelProto } from '../onnx/proto.js';
 import { type Agreement, AgreementMeter, type TargetMetric, meetsTarget } from './agreement.js';
 import { progressBar } from './collect.js';
 import { type CalibrationData, calibrationBatches } from './data.js';
-import { qdqLayout } from './quantize.js';
+import { qdqLayout } from './qdq.js';
 import { quantizableNodes } from './targets.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
 /** accuracyTarget: the least cosine and/or top-1 agreement the int8 model must keep. */
 export type AccuracyTarget = Partial<Record<TargetMetric, number>>;
+
+/** The policy's options, as compile() and quantize() take them (docs/quantization.md, "Precision policy"). */
+export interface Int8PolicyOption {
+  /** Measure each quantizable layer alone in int8 against the fp32 model. */
+  int8Sensitivity?: boolean;
+  /** Keep the most sensitive layers in float until the int8 model meets this on the calibration data. */
+  accuracyTarget?: AccuracyTarget;
+}
+
+/** The policy as checked: what int8Policy is asked. */
+export interface Int8Policy {
+  sensitivity: boolean;
+  target?: AccuracyTarget;
+}
+
+/** accuracyTarget's keys (an unknown one is an OPTION error naming the nearest). */
+export const ACCURACY_TARGET_KEYS = optionKeys<AccuracyTarget>()(['cosine', 'top1']);
+
+const bad = (message: string) => new HybridError('OPTION', message);
+
+/**
+ * int8Sensitivity and accuracyTarget, before any work, for compile() and quantize() alike:
+ * their values (an unknown target key names the nearest), then `gate` (compile(): that int8 is
+ * asked) with the option's name, then that the calibration data, called `dataName` in the
+ * caller's options, is given and can be read more than once (a folder or an array: every
+ * measured variant is a pass over it). Undefined where neither is asked.
+ */
+export function checkInt8Policy(
+  o: Int8PolicyOption,
+  data: CalibrationData | undefined,
+  dataName: string,
+  gate: (what: string) => void = () => {},
+): Int8Policy | undefined {
+  const { int8Sensitivity, accuracyTarget } = o;
+  if (int8Sensitivity !== undefined && typeof int8Sensitivity !== 'boolean') throw bad('int8Sensitivity must be a boolean');
+  if (accuracyTarget !== undefined) {
+    if (accuracyTarget === null || typeof accuracyTarget !== 'object' || Array.isArray(accuracyTarget)) {
+      throw bad('accuracyTarget must be an object, e.g. { cosine: 0.999 } or { top1: 0.99 }');
+    }
+    checkKnownKeys(accuracyTarget, ACCURACY_TARGET_KEYS, 'accuracyTarget keys');
+    const given = Object.entries(accuracyTarget);
+    if (!given.length) throw bad('accuracyTarget names no measure: give { cosine: 0.999 } or { top1: 0.99 }');
+    for (const [k, v] of given) {
+      if (typeof v !== 'number' || !(v > 0 && v <= 1)) throw bad(`accuracyTarget.${k} must be a number in (0, 1], e.g. 0.999; got ${String(v)}`);
+    }
+  }
+  if (!int8Sensitivity && accuracyTarget === undefined) return undefined;
+  const what = accuracyTarget !== undefined ? 'accuracyTarget' : 'int8Sensitivity';
+  gate(what);
+  if (data === undefined) {
+    throw bad(
+      `${what} measures the int8 model against the fp32 one on the calibration data: give ${dataName} (a cache alone has no data to measure on)`,
+    );
+  }
+  if (typeof data !== 'string' && !Array.isArray(data)) {
+    throw bad(
+      `${what} reads the calibration data once per measured model: give ${dataName} as a folder of .npy batches or an array of feeds, not a one-shot iterable`,
+    );
+  }
+  return { sensitivity: int8Sensitivity === true, ...(accuracyTarget !== undefined ? { target: { ...accuracyTarget } } : {}) };
+}
 
 export interface LayerSensitivity extends Agreement {
   node: string;

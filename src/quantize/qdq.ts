@@ -19,6 +19,7 @@
 import { HybridError } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { makeAttr } from '../ir/attributes.js';
+import type { ModelProto } from '../onnx/proto.js';
 import { QUANTIZED_OPS, activationTargets, weightTargets } from './targets.js';
 import { quantizeWeight } from './weights.js';
 
@@ -110,4 +111,19 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
   graph.nodes = graph.nodes.flatMap((n) => [...(before.get(n) ?? []), n]);
   graph.invalidate();
   return { activations, weights, perChannel };
+}
+
+/**
+ * The Q/DQ layout of `graph` (not modified) from its activation scales, the `exclude`d layers
+ * (node names) left float: the one recipe, which quantize(), compile()'s implicit int8 and the
+ * precision policy's variants (policy.ts) share.
+ */
+export function qdqLayout(
+  graph: Graph,
+  scales: ReadonlyMap<string, number>,
+  exclude: ReadonlySet<string> = new Set(),
+): { proto: ModelProto; summary: QdqSummary } {
+  const g = graph.clone();
+  const summary = insertQdq(g, scales, exclude);
+  return { proto: g.toModel(), summary };
 }

@@ -4,55 +4,91 @@
  * QDQ model does, and on hybridrt, whose QuantizeLinear/DequantizeLinear converters put the
  * Q/DQ nodes on engines, where the cpu builder's qdq pass folds them into int8 convolutions
  * and matrix products (native/src/builder/qdq_fusion.h; other backends compute the fp32 ops
- * between them).
+ * between them). With the precision policy (int8Sensitivity, accuracyTarget: policy.ts), the
+ * layers it keeps are left float in the written model, as compile() leaves them.
  */
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { saveModelProto } from '../onnx/model.js';
 import type { ModelProto } from '../onnx/proto.js';
-import { type Calibration, type CalibrationOptions, calibrateGraph, modelGraph } from './calibrate.js';
-import { type QdqSummary, insertQdq } from './qdq.js';
+import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
+import { type Calibration, type CalibrationOptions, calibrateGraph, checkCalibrationOptions, modelGraph } from './calibrate.js';
+import {
+  type Int8Policy,
+  type Int8PolicyOption,
+  type LayerSensitivity,
+  type PolicyFindings,
+  type PolicyOutcome,
+  checkInt8Policy,
+  int8Policy,
+} from './policy.js';
+import { type QdqSummary, qdqLayout } from './qdq.js';
 
-export interface QuantizeOptions extends CalibrationOptions {
+export interface QuantizeOptions extends CalibrationOptions, Int8PolicyOption {
   /** Where to write the Q/DQ model (.onnx); it is returned either way. */
   output?: string;
 }
 
+/** Every key of QuantizeOptions, once (an unknown key is an OPTION error naming the nearest). */
+export const QUANTIZE_OPTION_KEYS = optionKeys<QuantizeOptions>()([
+  'data',
+  'method',
+  'percentile',
+  'cache',
+  'tensors',
+  'progress',
+  'int8Sensitivity',
+  'accuracyTarget',
+  'output',
+]);
+
 export interface QuantizeResult extends QdqSummary {
   model: ModelProto;
   calibration: Calibration;
+  /** The layers (node names) left float by the precision policy, most sensitive first; [] without accuracyTarget. */
+  kept: string[];
+  /** With accuracyTarget: the all-int8 and the final agreement with fp32 on the calibration data, and the outcome. */
+  policy?: PolicyOutcome;
+  /** With int8Sensitivity (or where the target needed it): each layer alone in int8, most sensitive first. */
+  sensitivity?: LayerSensitivity[];
 }
 
 /**
- * The Q/DQ layout of `graph` (not modified) from its activation scales, the `exclude`d layers
- * (node names) left float: the one recipe, which qdqModel and the precision policy's
- * variants (policy.ts) share.
- */
-export function qdqLayout(
-  graph: Graph,
-  scales: ReadonlyMap<string, number>,
-  exclude: ReadonlySet<string> = new Set(),
-): { proto: ModelProto; summary: QdqSummary } {
-  const g = graph.clone();
-  const summary = insertQdq(g, scales, exclude);
-  return { proto: g.toModel(), summary };
-}
-
-/**
- * A graph (modelGraph's) calibrated and laid out as a Q/DQ model: the one recipe quantize()
- * writes and compile()'s implicit int8 compiles, so that both build the same model.
+ * A graph (modelGraph's) calibrated and laid out as a Q/DQ model, with the layers the
+ * precision policy keeps (where one is asked) left float: the one recipe quantize() writes and
+ * compile()'s implicit int8 compiles, so that both build the same model.
  */
 export async function qdqModel(
   graph: Graph,
   options: CalibrationOptions,
-): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary }> {
+  policy?: Int8Policy,
+): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary; findings?: PolicyFindings }> {
   const calibration = await calibrateGraph(graph, options);
-  return { ...qdqLayout(graph, calibration.scales), calibration };
+  if (!policy) return { ...qdqLayout(graph, calibration.scales), calibration };
+  const findings = await int8Policy(graph, calibration.scales, options.data!, {
+    ...policy,
+    ...(options.progress !== undefined ? { progress: options.progress } : {}),
+  });
+  return { ...qdqLayout(graph, calibration.scales, findings.exclude), calibration, findings };
+}
+
+/** quantize()'s options, before any work: known keys, the calibration's, the policy's, output. */
+export function checkQuantizeOptions(options: QuantizeOptions): Int8Policy | undefined {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new HybridError('OPTION', "quantize options must be an object, e.g. { data: 'calib/', output: 'model.qdq.onnx' }");
+  }
+  checkKnownKeys(options, QUANTIZE_OPTION_KEYS, 'quantize options');
+  checkCalibrationOptions(options);
+  if (options.output !== undefined && (typeof options.output !== 'string' || options.output === '')) {
+    throw new HybridError('OPTION', 'output must be a file path (e.g. output: model.qdq.onnx)');
+  }
+  return checkInt8Policy(options, options.data, 'data');
 }
 
 /** Quantizes a model (a path, its bytes or a ModelProto) into the QDQ format. */
 export async function quantize(model: string | Uint8Array | ModelProto, options: QuantizeOptions): Promise<QuantizeResult> {
-  const { proto, calibration, summary } = await qdqModel(modelGraph(model), options);
+  const policy = checkQuantizeOptions(options);
+  const { proto, calibration, summary, findings } = await qdqModel(modelGraph(model), options, policy);
   if (options.output !== undefined) {
     try {
       saveModelProto(proto, options.output);
@@ -61,5 +97,12 @@ export async function quantize(model: string | Uint8Array | ModelProto, options:
       throw new HybridError('MODEL_SAVE', `cannot write the quantized model '${options.output}': ${(e as Error).message}`, { cause: e });
     }
   }
-  return { model: proto, calibration, ...summary };
+  return {
+    model: proto,
+    calibration,
+    ...summary,
+    kept: [...(findings?.exclude ?? [])],
+    ...(findings?.policy ? { policy: findings.policy } : {}),
+    ...(findings?.sensitivity ? { sensitivity: findings.sensitivity } : {}),
+  };
 }

@@ -1,9 +1,11 @@
 /**
  * The int8 tests' small CNNs and their inputs (test/quantize, test/compiler/int8.test.ts): seeded
  * weights scaled by the fan-in, and smooth images with noise, so that calibration batches and
- * held-out inputs come from one distribution.
+ * held-out inputs come from one distribution; and the precision policy's deliberately
+ * sensitive CNN (sensitiveCnn).
  */
 import ort from 'onnxruntime-node';
+import type { ModelSpec } from '../../src/ir/model-builder.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 
 /**
@@ -25,4 +27,56 @@ export function smoothImage(shape: number[], seed: number, freq: number, noise: 
   const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
   for (let i = 0; i < data.length; i++) data[i] = Math.sin(freq * i + seed) + noise * uniform(g, -1, 1);
   return new ort.Tensor('float32', data, shape);
+}
+
+/**
+ * The precision policy's model (test/quantize/policy.test.ts, quantize.test.ts, the CLI's): a
+ * small CNN (x [2,3,12,12] -> conv1 -> Relu -> conv2 -> Relu -> conv3 -> Relu -> pool ->
+ * Flatten -> gemm -> y [2,10]) whose first convolution has one output channel 1000x the
+ * others, so that the per-tensor int8 scale of the activation entering the second convolution
+ * rounds every other channel to zero (conv2 ignores the outlier channel: in fp32 it costs
+ * nothing); and its calibration data, six batches of smooth images.
+ */
+export function sensitiveCnn(): { spec: ModelSpec; data: Array<{ x: ort.Tensor }> } {
+  const N = 2;
+  const weight = fanInWeights(7);
+  const W1 = weight([8, 3, 3, 3]);
+  for (let i = 0; i < 27; i++) W1.data[i]! *= 1000; // output channel 0: the outlier
+  const W2 = weight([8, 8, 3, 3]);
+  for (let o = 0; o < 8; o++) W2.data.fill(0, o * 72, o * 72 + 9); // conv2 reads no input channel 0
+  const spec: ModelSpec = {
+    opset: 13,
+    inputs: [{ name: 'x', shape: [N, 3, 12, 12] }],
+    outputs: [{ name: 'y' }],
+    initializers: {
+      W1,
+      B1: weight([8], -0.1, 0.1),
+      W2,
+      B2: weight([8], -0.01, 0.01),
+      W3: weight([8, 8, 3, 3]),
+      W4: weight([10, 8], -1, 1),
+      B4: weight([10], 0, 0),
+    },
+    nodes: [
+      { op: 'Conv', name: 'conv1', inputs: ['x', 'W1', 'B1'], outputs: ['c1'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
+      { op: 'Conv', name: 'conv2', inputs: ['r1', 'W2', 'B2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
+      { op: 'Conv', name: 'conv3', inputs: ['r2', 'W3'], outputs: ['c3'], attrs: { pads: [1, 1, 1, 1] } },
+      { op: 'Relu', inputs: ['c3'], outputs: ['r3'] },
+      { op: 'GlobalAveragePool', inputs: ['r3'], outputs: ['p'] },
+      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+      { op: 'Gemm', name: 'gemm', inputs: ['f', 'W4', 'B4'], outputs: ['y'], attrs: { transB: 1 } },
+    ],
+  };
+  const data = Array.from({ length: 6 }, (_, k) => ({ x: smoothImage([N, 3, 12, 12], k, 0.2, 0.4) }));
+  return { spec, data };
+}
+
+/** The cosine of all of `got`'s values (every batch's, concatenated) with all of `ref`'s, computed plainly. */
+export function cosineOf(got: Float32Array[], ref: Float32Array[]): number {
+  const a = got.flatMap((t) => [...t]);
+  const b = ref.flatMap((t) => [...t]);
+  const dot = a.reduce((s, v, i) => s + v * b[i]!, 0);
+  return dot / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
 }

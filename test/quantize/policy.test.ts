@@ -3,9 +3,10 @@
  * accuracyTarget): the agreement measures against a computation of their own here; a small
  * CNN whose first convolution has one output channel 1000x the others, so that the per-tensor
  * int8 scale of the activation entering the second convolution rounds every other channel to
- * zero (the second convolution ignores the outlier channel: in fp32 it costs nothing), found
- * the most sensitive, kept in float, and the target then met by the compiled model against
- * onnxruntime's fp32 outputs; and the options refused before any work.
+ * zero (the second convolution ignores the outlier channel: in fp32 it costs nothing;
+ * helpers.ts sensitiveCnn), found the most sensitive, kept in float, and the target then met
+ * by the compiled model against onnxruntime's fp32 outputs; and the options refused before
+ * any work. quantize()'s policy: quantize-policy.test.ts.
  */
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
@@ -20,51 +21,11 @@ import { quantize } from '../../src/quantize/quantize.js';
 import { reportProblems } from '../../src/report/validate.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
-import { fanInWeights, smoothImage } from './helpers.js';
+import { cosineOf, sensitiveCnn } from './helpers.js';
 
-const N = 2;
-const weight = fanInWeights(7);
-const W1 = weight([8, 3, 3, 3]);
-for (let i = 0; i < 27; i++) W1.data[i]! *= 1000; // output channel 0: the outlier
-const W2 = weight([8, 8, 3, 3]);
-for (let o = 0; o < 8; o++) W2.data.fill(0, o * 72, o * 72 + 9); // conv2 reads no input channel 0
-const fp32 = encodeModel(
-  buildModel({
-    opset: 13,
-    inputs: [{ name: 'x', shape: [N, 3, 12, 12] }],
-    outputs: [{ name: 'y' }],
-    initializers: {
-      W1,
-      B1: weight([8], -0.1, 0.1),
-      W2,
-      B2: weight([8], -0.01, 0.01),
-      W3: weight([8, 8, 3, 3]),
-      W4: weight([10, 8], -1, 1),
-      B4: weight([10], 0, 0),
-    },
-    nodes: [
-      { op: 'Conv', name: 'conv1', inputs: ['x', 'W1', 'B1'], outputs: ['c1'], attrs: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
-      { op: 'Conv', name: 'conv2', inputs: ['r1', 'W2', 'B2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
-      { op: 'Conv', name: 'conv3', inputs: ['r2', 'W3'], outputs: ['c3'], attrs: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['c3'], outputs: ['r3'] },
-      { op: 'GlobalAveragePool', inputs: ['r3'], outputs: ['p'] },
-      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
-      { op: 'Gemm', name: 'gemm', inputs: ['f', 'W4', 'B4'], outputs: ['y'], attrs: { transB: 1 } },
-    ],
-  }),
-);
-const data = Array.from({ length: 6 }, (_, k) => ({ x: smoothImage([N, 3, 12, 12], k, 0.2, 0.4) }));
+const { spec, data } = sensitiveCnn();
+const fp32 = encodeModel(buildModel(spec));
 const calibration = { data, method: 'minmax' as const, progress: false };
-
-/** The cosine of all of `got`'s values with all of `ref`'s, computed plainly. */
-function cosineOf(got: Float32Array[], ref: Float32Array[]): number {
-  const a = got.flatMap((t) => [...t]);
-  const b = ref.flatMap((t) => [...t]);
-  const dot = a.reduce((s, v, i) => s + v * b[i]!, 0);
-  return dot / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
-}
 
 async function ortOutputs(model: Uint8Array): Promise<Float32Array[]> {
   const s = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3, intraOpNumThreads: 1 });
