@@ -8,7 +8,8 @@
  * - fixedShapes: the shapes compiled for, with each fixed input at its value's shape;
  * - checkFixedFeed: a run's feed of a fixed input must equal the value (feeds.ts); a run may
  *   leave the input out;
- * - encodeTensor / decodeTensor: the value in cache keys, saved models and their options.
+ * - encodeTensor / decodeTensor: the value in cache keys, saved models and their options;
+ * - jsonInputValues: values as JSON gives them (the server's config.json) as option values.
  */
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
@@ -106,6 +107,28 @@ function toTensor(name: string, dtype: NumericDType, declared: readonly Dim[] | 
     return { dtype, dims: [...t.dims], data: t.data.slice() };
   }
   throw bad(`${what}: expected a number, bigint, boolean, typed array or TensorData { dtype, dims, data }, the input is ${type}`);
+}
+
+/**
+ * Values as JSON gives them (numbers, booleans, integers as decimal strings, flat arrays of
+ * these) as `inputValues` for `graph`: an integer string becomes a bigint, an array a typed array
+ * of the input's dtype (its elements checked as scalars are). A name that is not an input is
+ * passed on, for checkInputValues to name the nearest input.
+ */
+export function jsonInputValues(graph: Graph, json: Record<string, unknown>): Record<string, InputValue> {
+  const scalar = (v: unknown): number | bigint | boolean => (typeof v === 'string' ? BigInt(v) : (v as number | boolean));
+  const out: Record<string, InputValue> = {};
+  for (const [name, v] of Object.entries(json)) {
+    const dtype = graph.types.get(name)?.dtype;
+    if (!Array.isArray(v) || !graph.inputs.includes(name) || !dtype || dtype === 'string') {
+      out[name] = Array.isArray(v) ? (v as unknown as InputValue) : scalar(v);
+      continue;
+    }
+    const data = new TYPED_ARRAY[dtype](v.length);
+    v.forEach((x, i) => ((data as unknown as Array<number | bigint>)[i] = element(`inputValues.${name}[${i}]`, dtype, scalar(x))));
+    out[name] = data;
+  }
+  return out;
 }
 
 /**

@@ -4,7 +4,8 @@
  * file and the key. Serving settings, named as Triton's model configuration names them:
  *
  *   max_batch_size     0 (default): no batching, each request runs at the shape it gives.
- *                      N > 0: dim 0 of every input and output is the batch; a request may hold
+ *                      N > 0: dim 0 of every input (but those fixed by inputValues, which
+ *                      are not batched) and output is the batch; a request may hold
  *                      1..N items, and the model is compiled for batch 1..N (derived here from
  *                      a static shape; a given range must hold 1..N).
  *   dynamic_batching   { preferred_batch_size: [4, 8], max_queue_delay_microseconds: 500 }:
@@ -33,6 +34,7 @@ const COMPILE_KEYS = [
   'threads',
   'cacheDir',
   'timingCachePath',
+  'inputValues',
 ] as const;
 /** What a .hybrid file was already compiled with cannot change; these still apply to it ('backend' as a check). */
 const LOAD_KEYS = ['threads', 'backend'] as const;
@@ -51,10 +53,19 @@ export interface DynamicBatching {
   maxQueueDelayMs: number;
 }
 
+/** One value of config.json's inputValues: a number, a boolean, an integer as a decimal string (int64 beyond 2^53), or a flat array of these. */
+type JsonScalar = number | boolean | string;
+export type JsonInputValues = Record<string, JsonScalar | JsonScalar[]>;
+
 export interface ModelConfig {
   /** The file, for messages. */
   file: string;
-  compile: Pick<CompileOptions, (typeof COMPILE_KEYS)[number]>;
+  compile: Pick<CompileOptions, Exclude<(typeof COMPILE_KEYS)[number], 'inputValues'>>;
+  /**
+   * Inputs fixed at compile time (compile's inputValues, in JSON's form: jsonInputValues turns
+   * them into values of the inputs' dtypes). Requests may leave them out; they are not batched.
+   */
+  inputValues?: JsonInputValues;
   maxBatchSize: number;
   dynamicBatching?: DynamicBatching;
   instances: number;
@@ -93,11 +104,12 @@ export function parseConfig(json: unknown, file: string, artifact: boolean): Mod
   } catch (e) {
     throw bad(file, messageLine(e));
   }
-  const compile = Object.fromEntries(Object.entries(o).filter(([k]) => compileKeys.includes(k))) as ModelConfig['compile'];
+  const compile = Object.fromEntries(Object.entries(o).filter(([k]) => compileKeys.includes(k) && k !== 'inputValues')) as ModelConfig['compile'];
   const maxBatchSize = o.max_batch_size === undefined ? 0 : intIn(file, 'max_batch_size', o.max_batch_size, 0, MAX_BATCH_LIMIT);
   const instances = o.instances === undefined ? 1 : intIn(file, 'instances', o.instances, 1, MAX_INSTANCES);
   const config: ModelConfig = { file, compile, maxBatchSize, instances };
   if (o.dynamic_batching !== undefined) config.dynamicBatching = batchingOf(file, o.dynamic_batching, maxBatchSize);
+  if (o.inputValues !== undefined) config.inputValues = inputValuesOf(file, o.inputValues);
   if (!artifact) {
     try {
       profilesOption(compile.inputs, compile.profiles); // shapes checked now, with the file named
@@ -106,6 +118,21 @@ export function parseConfig(json: unknown, file: string, artifact: boolean): Mod
     }
   }
   return config;
+}
+
+/** config.json's inputValues, checked for form (their dtypes and shapes are checked against the model by compile()). */
+function inputValuesOf(file: string, v: unknown): JsonInputValues {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw bad(file, 'inputValues must be an object of input name -> value, e.g. { "sr": 16000 }');
+  const scalar = (x: unknown) => typeof x === 'number' || typeof x === 'boolean' || (typeof x === 'string' && /^[+-]?\d+$/.test(x));
+  for (const [name, value] of Object.entries(v)) {
+    const ok = Array.isArray(value) ? value.length > 0 && value.every(scalar) : scalar(value);
+    if (!ok)
+      throw bad(
+        file,
+        `inputValues.${name} must be a number, a boolean, an integer as a decimal string (int64 beyond 2^53), or a flat array of these; got ${JSON.stringify(value)}`,
+      );
+  }
+  return v as JsonInputValues;
 }
 
 function batchingOf(file: string, v: unknown, maxBatchSize: number): DynamicBatching {
@@ -133,7 +160,7 @@ function batchingOf(file: string, v: unknown, maxBatchSize: number): DynamicBatc
  * given as a static shape, or declared and not given, becomes a range on dim 0 from 1 to N
  * (opt: the largest preferred batch size, else N), its other dims as given or declared; a
  * given range or profiles must already hold batch 1..N. `declared` is the model's data inputs
- * with their declared shapes.
+ * with their declared shapes, less those fixed by inputValues (compile gives those their values' shapes).
  */
 export function batchedShapes(
   config: ModelConfig,

@@ -1,7 +1,9 @@
 /**
  * What the metadata endpoints answer, for REST and gRPC alike: the server's name, version and
  * protocol extensions; a model's versions, platform and tensors (datatype and shape, -1 for a
- * dim that varies: the batch of a batched model, any ranged dim).
+ * dim that varies: the batch of a batched model, any ranged dim). An input fixed at compile time
+ * (inputValues) is listed at its value's shape: the protocol's tensor metadata cannot mark it
+ * optional (docs/serve.md says so).
  */
 import { VERSION } from '../version.js';
 import type { OutputInfo, TensorInfo } from '../runtime/types.js';

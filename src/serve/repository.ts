@@ -17,6 +17,7 @@ import { compile, type CompiledModel } from '../compiler/compile.js';
 import { load } from '../artifact/load.js';
 import type { Profile, ShapeRange } from '../compiler/profiles.js';
 import { Graph } from '../ir/graph.js';
+import { jsonInputValues } from '../compiler/input-values.js';
 import { loadModelProto } from '../onnx/model.js';
 import { messageLine } from '../errors.js';
 import { type ModelConfig, batchedShapes, readConfig } from './config.js';
@@ -103,8 +104,20 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     } else {
       const proto = loadModelProto(file);
       const graph = Graph.fromModel(proto, file);
-      const declared = graph.inputs.filter((i) => !graph.isInitializer(i)).map((name) => ({ name, shape: graph.types.get(name)?.shape }));
-      model = await compile(proto, { ...config.compile, ...batchedShapes(config, declared), label, threads, maxContexts: config.instances, onLog });
+      // Inputs fixed by inputValues take their values' shapes (compile()) and are not batched.
+      const fixed = config.inputValues ? { inputValues: jsonInputValues(graph, config.inputValues) } : {};
+      const declared = graph.inputs
+        .filter((i) => !graph.isInitializer(i) && !Object.hasOwn(config.inputValues ?? {}, i))
+        .map((name) => ({ name, shape: graph.types.get(name)?.shape }));
+      model = await compile(proto, {
+        ...config.compile,
+        ...batchedShapes(config, declared),
+        ...fixed,
+        label,
+        threads,
+        maxContexts: config.instances,
+        onLog,
+      });
     }
     v.profiles = profilesOf(model);
     Object.assign(v, { file, config, model });
@@ -124,15 +137,16 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
   }
 }
 
-/** The profiles of a model's ranged inputs (undefined: every input static). */
+/** The profiles of a model's ranged inputs, fixed ones left out (undefined: every input static). */
 function profilesOf(model: CompiledModel): Profile[] | undefined {
-  const ranged = model.inputs.filter((i) => i.ranges);
+  const ranged = model.inputs.filter((i) => i.ranges && !i.value);
   if (!ranged.length) return undefined;
   return ranged[0]!.ranges!.map((_, p) => Object.fromEntries(ranged.map((i) => [i.name, i.ranges![p]!] as [string, ShapeRange])));
 }
 
 /**
- * A model served with max_batch_size N must take batch 1..N on dim 0 of every input, and every
+ * A model served with max_batch_size N must take batch 1..N on dim 0 of every input (but those
+ * fixed at compile time, which requests may leave out and which are not batched), and every
  * output must carry the batch on its dim 0 where N > 1 (as Triton assumes): an output whose dim 0 compile
  * found fixed does not follow the batch, and cutting it by rows would hand each request rows
  * that are not its own. (A dim 0 that varies with the data rather than the batch is caught at
@@ -141,7 +155,7 @@ function profilesOf(model: CompiledModel): Profile[] | undefined {
 function checkBatching(v: ServedVersion, label: string): void {
   const n = v.config!.maxBatchSize;
   if (n === 0) return;
-  for (const input of v.model!.inputs) {
+  for (const input of v.model!.inputs.filter((i) => !i.value)) {
     const ranges = input.ranges ?? [{ min: input.shape, max: input.shape }];
     for (let b = 1; b <= n; b++) {
       if (!ranges.some((r) => r.min.length > 0 && r.min[0]! <= b && b <= r.max[0]!)) {

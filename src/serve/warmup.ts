@@ -17,14 +17,18 @@ export function wantsWarmup(model: CompiledModel, maxBatchSize: number, dynamicB
   return model.backend === 'cuda' && dynamicBatching && maxBatchSize > 1;
 }
 
+/** The inputs a run is fed: those fixed at compile time are left out (not batched). */
+const batchedInputs = (model: CompiledModel) => model.inputs.filter((i) => !i.value);
+
 /**
  * The dims beyond dim 0 each input takes at batch `b`: the opt of the first profile whose dim-0
  * range holds `b` for every input (a static input: its shape); undefined where none does.
  */
 function shapesAt(model: CompiledModel, b: number): number[][] | undefined {
-  const profiles = Math.max(1, ...model.inputs.map((i) => i.ranges?.length ?? 1));
+  const live = batchedInputs(model);
+  const profiles = Math.max(1, ...live.map((i) => i.ranges?.length ?? 1));
   for (let p = 0; p < profiles; p++) {
-    const ranges = model.inputs.map((i) => i.ranges?.[p] ?? { min: i.shape, opt: i.shape, max: i.shape });
+    const ranges = live.map((i) => i.ranges?.[p] ?? { min: i.shape, opt: i.shape, max: i.shape });
     if (ranges.every((r) => r.min[0]! <= b && b <= r.max[0]!)) return ranges.map((r) => r.opt.slice(1));
   }
   return undefined;
@@ -40,7 +44,7 @@ export async function warmBatches(model: CompiledModel, maxBatchSize: number): P
     const rest = shapesAt(model, b);
     if (!rest) continue;
     const feeds: Record<string, TensorData> = {};
-    model.inputs.forEach((input, i) => {
+    batchedInputs(model).forEach((input, i) => {
       const dims = [b, ...rest[i]!];
       const data = allocTyped(
         input.dtype as never,

@@ -67,6 +67,25 @@ describe('warm-up of batch sizes', () => {
     ]);
   });
 
+  it('leaves out an input fixed at compile time (inputValues): it is not batched, and run() takes it as fixed', async () => {
+    const { model, runs } = standIn('cuda');
+    const sr = { dtype: 'int64', dims: [], data: BigInt64Array.of(16000n) };
+    (model as unknown as { inputs: unknown[] }).inputs.push({
+      name: 'sr',
+      dtype: 'int64',
+      shape: [],
+      ranges: [{ min: [], opt: [], max: [] }],
+      value: sr,
+    });
+    await warmBatches(model, 2);
+    expect(runs.map((r) => r.map(([n, , dims]) => [n, dims]))).toEqual(
+      [1, 2].map((b) => [
+        ['x', [b, 3, 16, 16]],
+        ['ids', [b, 7]],
+      ]),
+    );
+  });
+
   it('names the batch a failed warm-up run was at', async () => {
     const { model } = standIn('cuda');
     let calls = 0;
