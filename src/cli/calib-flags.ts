@@ -4,8 +4,8 @@
  * --calib-data DIR, --calib-method entropy|minmax|percentile, --calib-percentile P and
  * --calib-cache FILE (trtexec spells it --calib FILE), read into the calibration options that
  * quantize() and compile() take (src/compiler/int8.ts, src/quantize/calibrate.ts check them).
- * Also the int8 precision policy's flags of `hybrid-run model.onnx --int8`: --int8-sensitivity
- * and --accuracy-target cosine=0.999 (compile()'s int8Sensitivity and accuracyTarget).
+ * Also the int8 precision policy's flags of both: --int8-sensitivity and --accuracy-target
+ * cosine=0.999 (compile()'s and quantize()'s int8Sensitivity and accuracyTarget).
  */
 import { type Command, Option } from 'commander';
 import { type CalibrationOption, type Int8PolicyOption, checkInt8PolicyOption } from '../compiler/int8.js';
@@ -21,17 +21,17 @@ export interface CalibrationFlags {
   calibCache?: string;
   /** trtexec's --calib FILE: --calib-cache. */
   calib?: string;
-  /** --int8-sensitivity and --accuracy-target (hybrid-run model.onnx only). */
+  /** --int8-sensitivity and --accuracy-target. */
   int8Sensitivity?: boolean;
   accuracyTarget?: string;
 }
 
-/** Adds the precision policy's flags (compile()'s int8Sensitivity and accuracyTarget). */
+/** Adds the precision policy's flags (compile()'s and quantize()'s int8Sensitivity and accuracyTarget). */
 export function addInt8PolicyFlags(command: Command): Command {
   return command
     .option(
       '--int8-sensitivity',
-      'with --calib-data, measure each Conv/MatMul/Gemm alone in int8 against fp32 on the calibration data, listed in the report (e.g. --int8-sensitivity)',
+      'with --calib-data, measure each Conv/MatMul/Gemm alone in int8 against fp32 on the calibration data, most sensitive first (e.g. --int8-sensitivity)',
     )
     .option(
       '--accuracy-target <metric=value>',
@@ -40,8 +40,9 @@ export function addInt8PolicyFlags(command: Command): Command {
 }
 
 /**
- * --int8-sensitivity and --accuracy-target as compile() options, undefined where neither is
- * given: they need int8 and --calib-data; the values are checked as compile() checks them.
+ * --int8-sensitivity and --accuracy-target as compile()'s (and quantize()'s) options, undefined
+ * where neither is given: they need int8 and --calib-data; the values are checked as compile()
+ * checks them.
  */
 export function int8PolicyFromFlags(f: CalibrationFlags, int8: boolean, calibration: CalibrationOption | undefined): Int8PolicyOption | undefined {
   if (!f.int8Sensitivity && f.accuracyTarget === undefined) return undefined;

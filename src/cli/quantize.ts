@@ -1,13 +1,24 @@
 /**
  * `hybrid-run quantize model.onnx --calib-data DIR [--calib-method entropy] -o model.qdq.onnx`:
  * calibrates the fp32 model over a folder of .npy batches (or reuses a TensorRT-format cache,
- * --calib-cache; trtexec spells it --calib) and writes the Q/DQ model (src/quantize/). Prints
- * one line of what was quantized; errors as hybrid-run prints them (errors.ts).
+ * --calib-cache; trtexec spells it --calib) and writes the Q/DQ model (src/quantize/). With
+ * --accuracy-target / --int8-sensitivity (the precision policy, as `hybrid-run model.onnx
+ * --int8` takes them), the layers kept in float are left unquantized in the written model.
+ * Prints one line of what was quantized, then what the policy kept and measured; errors as
+ * hybrid-run prints them (errors.ts).
  */
 import { Command, CommanderError } from 'commander';
 import { HybridError } from '../errors.js';
-import { quantize } from '../quantize/quantize.js';
-import { type CalibrationFlags, addCalibrationFlags, calibrationFromFlags, calibrationRequired } from './calib-flags.js';
+import { type QuantizeResult, quantize } from '../quantize/quantize.js';
+import { policyLine, sensitivityLines } from '../report/int8.js';
+import {
+  type CalibrationFlags,
+  addCalibrationFlags,
+  addInt8PolicyFlags,
+  calibrationFromFlags,
+  calibrationRequired,
+  int8PolicyFromFlags,
+} from './calib-flags.js';
 import { CliFailure, EXIT_OK, EXIT_USAGE, exitCodeOf, formatError } from './errors.js';
 import type { CliIO } from './run.js';
 
@@ -21,11 +32,14 @@ Examples:
   $ hybrid-run quantize model.onnx --calib-data calib/ -o model.qdq.onnx
   $ hybrid-run quantize model.onnx --calib-data calib/ --calib-method percentile --calib-percentile 99.9 -o model.qdq.onnx
   $ hybrid-run quantize model.onnx --calib-cache model.cache -o model.qdq.onnx
+  $ hybrid-run quantize model.onnx --calib-data calib/ --accuracy-target cosine=0.999 -o model.qdq.onnx
 
 --calib-data DIR holds one .npy file per batch (a model of one input) or one sub-folder per
 batch with <input name>.npy for every input. --calib-cache FILE is read where it exists (and
 then no data is needed), else written after calibrating: TensorRT's text format, so either
-tool can reuse the other's cache.`;
+tool can reuse the other's cache. --accuracy-target keeps the most sensitive Conv/MatMul/Gemm
+layers in float (no Q/DQ around them in the written model) until the int8 model's outputs meet
+the target against fp32 on the calibration data; --int8-sensitivity lists each layer's cost.`;
 
 function command(io: CliIO): Command {
   const program = new Command('hybrid-run quantize')
@@ -34,7 +48,7 @@ function command(io: CliIO): Command {
     )
     .argument('<model>', 'the fp32 ONNX model file')
     .helpOption('-h, --help', 'show this help');
-  return addCalibrationFlags(program, 'the data to calibrate over')
+  return addInt8PolicyFlags(addCalibrationFlags(program, 'the data to calibrate over'))
     .option('-o, --output <file>', 'where to write the Q/DQ model (e.g. -o model.qdq.onnx)')
     .option('-v, --verbose', 'print the stack of an error (e.g. -v)')
     .addHelpText('after', EXAMPLES)
@@ -62,9 +76,11 @@ export async function quantizeMain(argv: string[], io: CliIO): Promise<number> {
     if (!flags.output) throw new HybridError('OPTION', '-o/--output is required: where to write the Q/DQ model (e.g. -o model.qdq.onnx)');
     const calibration = calibrationFromFlags(flags);
     if (!calibration) throw calibrationRequired();
+    const policy = int8PolicyFromFlags(flags, true, calibration);
     const cache = calibration.cache;
     const result = await quantize(model, {
       ...calibration,
+      ...policy,
       output: flags.output,
       progress: io.errIsTTY === true,
     });
@@ -74,9 +90,24 @@ export async function quantizeMain(argv: string[], io: CliIO): Promise<number> {
       `${model}: ${result.activations.length} activation(s) quantized (int8 Q/DQ, per tensor) and ${result.weights.length} weight(s) ` +
         `(int8, ${result.perChannel ? 'per output channel' : 'per tensor: opset < 13'}) from ${from} -> ${flags.output}${written}\n`,
     );
+    for (const line of policyLines(result)) io.out(`${line}\n`);
     return EXIT_OK;
   } catch (e) {
     io.err(formatError(e, verbose));
     return exitCodeOf(e);
   }
+}
+
+/** What the precision policy kept and measured: the report's lines (src/report/int8.ts). */
+function policyLines(r: QuantizeResult): string[] {
+  const lines: string[] = [];
+  if (r.policy) {
+    lines.push(`int8 policy: ${policyLine(r.policy)}`);
+    lines.push(r.kept.length ? `kept in float (no Q/DQ), most sensitive first: ${r.kept.join(', ')}` : 'kept in float: none');
+  }
+  if (r.sensitivity) {
+    lines.push('sensitivity (each layer alone in int8, against fp32 on the calibration data), most sensitive first:');
+    lines.push(...sensitivityLines(r.sensitivity, r.sensitivity.length).map((l) => `  ${l}`));
+  }
+  return lines;
 }

@@ -134,7 +134,7 @@ export function policyLine(p: PolicyOutcome): string {
 }
 
 /** The sensitivity lines (cut at `max`), most sensitive first. */
-function sensitivityLines(s: readonly LayerSensitivity[], max: number): string[] {
+export function sensitivityLines(s: readonly LayerSensitivity[], max: number): string[] {
   return s.slice(0, max).map((l) => `${l.node} (${l.opType}): ${measures(l)}`);
 }
 

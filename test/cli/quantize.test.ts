@@ -1,7 +1,9 @@
 /**
  * `hybrid-run quantize` (src/cli/quantize.ts), in-process: a folder of .npy batches in, a Q/DQ
  * model out that onnxruntime runs; the cache flag (and trtexec's --calib) reused without data;
- * usage errors as one line and exit 2, naming what is wrong.
+ * usage errors as one line and exit 2, naming what is wrong; --accuracy-target and
+ * --int8-sensitivity on the precision policy's sensitive CNN (test/quantize/helpers.ts): the
+ * kept layer named with the before/after agreement, and no Q/DQ around it in the written file.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { writeNpy } from '../../src/onnx/npy.js';
+import { cosineOf, sensitiveCnn } from '../quantize/helpers.js';
 import { expectOneLineError, ortRun, runMainRaw, tempDir, writeModel } from './helpers.js';
 
 function setUp(): { dir: string; model: string; data: string } {
@@ -90,6 +93,59 @@ describe('hybrid-run quantize', () => {
     const help = await runMainRaw('quantize', '--help');
     expect(help.code).toBe(0);
     for (const flag of ['--calib-data', '--calib-method', '--calib-percentile', '--calib-cache', '--output']) expect(help.out).toContain(flag);
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('--accuracy-target and --int8-sensitivity keep the sensitive layer in float in the written model', async () => {
+    const dir = tempDir('hybridrt-quantize-');
+    const { spec, data } = sensitiveCnn();
+    const model = writeModel(dir, 'model.onnx', spec);
+    const calib = path.join(dir, 'calib');
+    fs.mkdirSync(calib);
+    data.forEach((f, k) => writeNpy(path.join(calib, `batch${k}.npy`), { dtype: 'float32', dims: [...f.x.dims], data: f.x.data as Float32Array }));
+    const out = path.join(dir, 'model.qdq.onnx');
+    const policy = ['--accuracy-target', 'cosine=0.999', '--int8-sensitivity'];
+    const r = await runMainRaw('quantize', model, '--calib-data', calib, '--calib-method', 'minmax', ...policy, '-o', out);
+    expect([r.code, r.err]).toEqual([0, '']);
+    const lines = r.out.trimEnd().split('\n');
+    expect(lines[0]).toBe(
+      `${model}: 3 activation(s) quantized (int8 Q/DQ, per tensor) and 3 weight(s) (int8, per output channel) from minmax calibration over ${calib} -> ${out}`,
+    );
+    const [before, after] = [...lines[1]!.matchAll(/cosine (\S+),/g)].map((m) => Number(m[1]));
+    expect(lines[1]).toMatch(
+      /^int8 policy: accuracy target cosine >= 0\.999 on the calibration data: all int8 cosine .*; met with 1 layer\(s\) kept in float/,
+    );
+    expect(lines[2]).toBe('kept in float (no Q/DQ), most sensitive first: conv2');
+    expect(lines[3]).toMatch(/^sensitivity .* most sensitive first:$/);
+    expect(lines.slice(4).map((l) => /^ {2}(\w+) \(/.exec(l)?.[1])).toEqual(['conv2', expect.any(String), expect.any(String), expect.any(String)]);
+    // The figures printed (onnxruntime's, optimizations off) against the same computed here (ortRun: optimizations on).
+    const outputs = async (file: string) => Promise.all(data.map(async (f) => (await ortRun(file, f)).y!.data as Float32Array));
+    const reference = await outputs(model);
+    const allInt8 = path.join(dir, 'all.qdq.onnx');
+    expect((await runMainRaw('quantize', model, '--calib-data', calib, '--calib-method', 'minmax', '-o', allInt8)).code).toBe(0);
+    expect(cosineOf(await outputs(allInt8), reference)).toBeCloseTo(before!, 3);
+    const written = cosineOf(await outputs(out), reference);
+    expect(written).toBeGreaterThanOrEqual(0.999);
+    expect(written).toBeCloseTo(after!, 4);
+    const g = Graph.fromModel(loadModelProto(out));
+    const conv2 = g.nodes.find((n) => n.name === 'conv2')!;
+    for (const v of conv2.inputs) expect(g.producer(v)?.opType ?? 'initializer', v).not.toMatch(/QuantizeLinear|DequantizeLinear/);
+    for (const n of g.consumers('c2')) expect(n.opType).not.toMatch(/QuantizeLinear|DequantizeLinear/);
+
+    const cases: Array<[string[], RegExp]> = [
+      [['--calib-data', calib, '--accuracy-target', 'cosine'], /--accuracy-target cosine: expected metric=value/],
+      [['--calib-data', calib, '--accuracy-target', 'cosin=0.9'], /--accuracy-target cosin=0\.9: .*unknown option 'cosin'; did you mean 'cosine'\?/],
+      [['--calib-data', calib, '--accuracy-target', 'top1=1.5'], /accuracyTarget\.top1 must be a number in \(0, 1\]/],
+      [['--calib-cache', path.join(dir, 'none.cache'), '--int8-sensitivity'], /--int8-sensitivity: measures .* add --calib-data DIR/],
+    ];
+    for (const [flags, message] of cases) {
+      const e = await runMainRaw('quantize', model, ...flags, '-o', path.join(dir, 'o.onnx'));
+      expect(e.code, flags.join(' ')).toBe(2);
+      expect(expectOneLineError(e.err)).toMatch(message);
+    }
+    expect(fs.existsSync(path.join(dir, 'o.onnx'))).toBe(false);
+    const help = await runMainRaw('quantize', '--help');
+    for (const flag of ['--accuracy-target', '--int8-sensitivity']) expect(help.out).toContain(flag);
     fs.rmSync(dir, { recursive: true });
   });
 });
