@@ -80,3 +80,20 @@ export function cosineOf(got: Float32Array[], ref: Float32Array[]): number {
   const dot = a.reduce((s, v, i) => s + v * b[i]!, 0);
   return dot / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
 }
+
+/** Output y of a model (one input x) on onnxruntime, with its graph optimizations on or off. */
+export async function runOrtY(model: Uint8Array, x: ort.Tensor, optimize: boolean): Promise<Float32Array> {
+  const s = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: 1,
+    logSeverityLevel: 3,
+    graphOptimizationLevel: optimize ? 'all' : 'disabled',
+  });
+  try {
+    return (await s.run({ x })).y!.data as Float32Array;
+  } finally {
+    await s.release();
+  }
+}
+
+/** The largest absolute difference between two arrays of one length. */
+export const worst = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));

@@ -26,7 +26,7 @@ import { Graph } from '../../src/ir/graph.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
-import { fanInWeights, smoothImage } from './helpers.js';
+import { fanInWeights, smoothImage, runOrtY, worst } from './helpers.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
 
 const N = 2;
@@ -79,21 +79,6 @@ const fp32 = encodeModel(
 
 const image = (seed: number): ort.Tensor => smoothImage([N, 3, 12, 12], seed, 0.2, 0.4);
 
-async function runOrt(model: Uint8Array, x: ort.Tensor, optimize: boolean): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1,
-    logSeverityLevel: 3,
-    graphOptimizationLevel: optimize ? 'all' : 'disabled',
-  });
-  try {
-    return (await s.run({ x })).y!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
-
-const worst = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
-
 describe('Q/DQ MobileNetV2 / MnasNet layers (cpu)', () => {
   for (const qdq of ['1', '0']) {
     itIf(HAS_NATIVE, `agree with onnxruntime within one step (HYBRIDRT_QDQ=${qdq})`, NATIVE_MISSING, async () => {
@@ -119,8 +104,8 @@ describe('Q/DQ MobileNetV2 / MnasNet layers (cpu)', () => {
         for (const seed of [100, 101, 102]) {
           const x = image(seed);
           const got = (await m.run({ x })).y!.data as Float32Array;
-          const plain = worst(got, await runOrt(bytes, x, false));
-          const fused = worst(got, await runOrt(bytes, x, true));
+          const plain = worst(got, await runOrtY(bytes, x, false));
+          const fused = worst(got, await runOrtY(bytes, x, true));
           expect(plain, `vs onnxruntime (Q/DQ as written): ${plain}, step ${step}`).toBeLessThanOrEqual(step * 1.01);
           expect(fused, `vs onnxruntime (optimizations on): ${fused}, step ${step}`).toBeLessThanOrEqual(2 * step * 1.01);
         }

@@ -25,7 +25,7 @@ import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import { Graph } from '../../src/ir/graph.js';
 import { attrInt } from '../../src/ir/attributes.js';
 import { quantize } from '../../src/quantize/quantize.js';
-import { fanInWeights, smoothImage } from './helpers.js';
+import { fanInWeights, smoothImage, runOrtY, worst } from './helpers.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
 
 /** The batch: 32 images, so that each calibrated tensor has thousands of values (entropy calibration needs them). */
@@ -63,20 +63,6 @@ const image = (seed: number): ort.Tensor => smoothImage([N, 3, 8, 8], seed, 0.3,
 const calibration = Array.from({ length: 16 }, (_, k) => ({ x: image(k) }));
 const tests = Array.from({ length: 4 }, (_, k) => image(100 + k));
 
-async function runOrt(model: Uint8Array, x: ort.Tensor, optimize: boolean): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(model, {
-    intraOpNumThreads: 1,
-    logSeverityLevel: 3,
-    graphOptimizationLevel: optimize ? 'all' : 'disabled',
-  });
-  try {
-    return (await s.run({ x })).y!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
-
-const worst = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
 const range = (a: Float32Array) => Math.max(...Array.from(a, Math.abs));
 
 describe('quantize', () => {
@@ -114,8 +100,8 @@ describe('quantize', () => {
       await quantize(fp32, { data: calibration, method, output, progress: false });
       const written = new Uint8Array(fs.readFileSync(output));
       for (const x of tests) {
-        const want = await runOrt(fp32, x, true);
-        const got = await runOrt(written, x, true);
+        const want = await runOrtY(fp32, x, true);
+        const got = await runOrtY(written, x, true);
         expect(worst(got, want) / range(want), method).toBeLessThan(0.06);
         expect(worst(got, want), 'the quantized model differs from fp32 at all').toBeGreaterThan(0);
       }
@@ -132,7 +118,7 @@ describe('quantize', () => {
       // One int8 step of r3 (the last quantized activation) through W4: the most a flipped tie moves y.
       const step = q.calibration.scales.get('r3')! * Math.max(...Array.from(loadW4(q.model), Math.abs));
       for (const x of tests) {
-        const want = await runOrt(bytes, x, false);
+        const want = await runOrtY(bytes, x, false);
         const got = (await m.run({ x })).y!.data as Float32Array;
         const err = worst(got, want);
         expect(err <= 1e-4 * range(want) || err <= step * 1.01, `${err} vs range ${range(want)}, step ${step}`).toBe(true);
