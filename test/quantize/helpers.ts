@@ -81,19 +81,24 @@ export function cosineOf(got: Float32Array[], ref: Float32Array[]): number {
   return dot / Math.sqrt(a.reduce((s, v) => s + v * v, 0) * b.reduce((s, v) => s + v * v, 0));
 }
 
-/** Output y of a model (one input x) on onnxruntime, with its graph optimizations on or off. */
-export async function runOrtY(model: Uint8Array, x: ort.Tensor, optimize: boolean): Promise<Float32Array> {
+/** Output y of a model on onnxruntime for each feed, with its graph optimizations on or off. */
+export async function ortYs(model: Uint8Array, feeds: Array<Record<string, ort.Tensor>>, optimize: boolean): Promise<Float32Array[]> {
   const s = await ort.InferenceSession.create(model, {
     intraOpNumThreads: 1,
     logSeverityLevel: 3,
     graphOptimizationLevel: optimize ? 'all' : 'disabled',
   });
   try {
-    return (await s.run({ x })).y!.data as Float32Array;
+    const out: Float32Array[] = [];
+    for (const f of feeds) out.push((await s.run(f)).y!.data as Float32Array);
+    return out;
   } finally {
     await s.release();
   }
 }
+
+/** Output y of a model (one input x) on onnxruntime (ortYs for one feed). */
+export const runOrtY = async (model: Uint8Array, x: ort.Tensor, optimize: boolean) => (await ortYs(model, [{ x }], optimize))[0]!;
 
 /** The largest absolute difference between two arrays of one length. */
 export const worst = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));

@@ -8,7 +8,6 @@
  * by the compiled model against onnxruntime's fp32 outputs; and the options refused before
  * any work. quantize()'s policy: quantize-policy.test.ts.
  */
-import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { toCliOptions } from '../../src/cli/options.js';
 import { compile } from '../../src/compiler/compile.js';
@@ -21,22 +20,13 @@ import { quantize } from '../../src/quantize/quantize.js';
 import { reportProblems } from '../../src/report/validate.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
-import { cosineOf, sensitiveCnn } from './helpers.js';
+import { cosineOf, sensitiveCnn, ortYs } from './helpers.js';
 
 const { spec, data } = sensitiveCnn();
 const fp32 = encodeModel(buildModel(spec));
 const calibration = { data, method: 'minmax' as const, progress: false };
 
-async function ortOutputs(model: Uint8Array): Promise<Float32Array[]> {
-  const s = await ort.InferenceSession.create(model, { graphOptimizationLevel: 'disabled', logSeverityLevel: 3, intraOpNumThreads: 1 });
-  try {
-    const out: Float32Array[] = [];
-    for (const feeds of data) out.push((await s.run(feeds)).y!.data as Float32Array);
-    return out;
-  } finally {
-    await s.release();
-  }
-}
+const ortOutputs = (model: Uint8Array) => ortYs(model, data, false);
 
 describe('agreement measures', () => {
   it('cosine, max abs error and top-1 over batches equal a plain computation; the worst output counts', () => {

@@ -11,32 +11,18 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel, loadModelProto } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
-import { cosineOf, sensitiveCnn } from './helpers.js';
+import { cosineOf, sensitiveCnn, ortYs } from './helpers.js';
 
 const { spec, data } = sensitiveCnn();
 const fp32 = encodeModel(buildModel(spec));
 const calibration = { data, method: 'minmax' as const, progress: false };
 
-async function ortOutputs(model: Uint8Array, optimize: boolean): Promise<Float32Array[]> {
-  const s = await ort.InferenceSession.create(model, {
-    graphOptimizationLevel: optimize ? 'all' : 'disabled',
-    logSeverityLevel: 3,
-    intraOpNumThreads: 1,
-  });
-  try {
-    const out: Float32Array[] = [];
-    for (const feeds of data) out.push((await s.run(feeds)).y!.data as Float32Array);
-    return out;
-  } finally {
-    await s.release();
-  }
-}
+const ortOutputs = (model: Uint8Array, optimize: boolean) => ortYs(model, data, optimize);
 
 const isQdq = (op: string | undefined) => op === 'QuantizeLinear' || op === 'DequantizeLinear';
 
