@@ -58,7 +58,8 @@ export async function dryRun(
   let model = proto;
   if (opts.calibration && backend && effectivePrecisions(backend, opts.precisions).includes('int8')) {
     const calibration = { ...opts.calibration, progress: io.errIsTTY === true };
-    const q = await int8Model(proto, opts.model, calibration, checkInt8PolicyOption(opts.precisions, calibration, opts.int8Policy ?? {}));
+    const policy = checkInt8PolicyOption(opts.precisions, calibration, opts.int8Policy ?? {});
+    const q = await int8Model(proto, opts.model, calibration, policy, inputValueTensors(opts.inputValues, inputs));
     note(int8Note(q, opts.calibration));
     if (q.findings) note(policyNote(q.findings));
     model = q.proto;

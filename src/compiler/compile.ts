@@ -150,7 +150,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   let findings: PolicyFindings | undefined;
   if (opts.calibration) {
     if (precisions.includes('int8')) {
-      const q = await int8Model(proto, label, opts.calibration, opts.int8Policy);
+      const q = await int8Model(proto, label, opts.calibration, opts.int8Policy, fixed);
       opts.log(int8Note(q, opts.calibration), 'info');
       findings = q.findings;
       if (findings) opts.log(policyNote(findings), 'info');

@@ -10,6 +10,7 @@
 import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 import type { ModelProto } from '../onnx/proto.js';
+import type { TensorData } from '../onnx/tensor.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
 import { type Calibration, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
 import type { CalibrationData } from '../quantize/data.js';
@@ -111,13 +112,21 @@ export interface Int8Model {
 
 /**
  * The fp32 model calibrated and laid out as a Q/DQ model (quantize()'s layout), in memory;
- * with a policy, the layers it keeps are left float in that layout.
+ * with a policy, the layers it keeps are left float in that layout. `fixed` (compile's
+ * inputValues): calibration runs the model with those inputs fixed, so its data need not hold
+ * them (a batch that does must hold the value); the Q/DQ model keeps them as inputs.
  */
-export async function int8Model(proto: ModelProto, label: string, calibration: CalibrationOption, policy?: Int8Policy): Promise<Int8Model> {
+export async function int8Model(
+  proto: ModelProto,
+  label: string,
+  calibration: CalibrationOption,
+  policy?: Int8Policy,
+  fixed?: ReadonlyMap<string, TensorData>,
+): Promise<Int8Model> {
   const graph = modelGraph(proto, label);
   if (!activationTargets(graph).length && !weightTargets(graph).length)
     return { proto, summary: { activations: [], weights: [], perChannel: false } };
-  return qdqModel(graph, calibration, policy);
+  return qdqModel(graph, calibration, policy, fixed);
 }
 
 /** What the policy did, in a sentence (onLog, and the CLI's notes): the report's line. */

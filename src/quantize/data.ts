@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { HybridError } from '../errors.js';
-import { toOrtTensor } from '../onnx/ort.js';
+import { checkFixedFeed } from '../compiler/input-values.js';
+import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { readTensorFile } from '../onnx/tensor-file.js';
 
@@ -100,5 +101,41 @@ export function calibrationBatches(data: CalibrationData, inputs: readonly strin
       let k = 0;
       for await (const feeds of data as AsyncIterable<CalibrationFeeds>) yield toOrt(feeds, k++);
     })(),
+  };
+}
+
+/**
+ * `data` for the model with the inputs `fixed` made constants (compile's inputValues): each batch
+ * without them, and a batch that gives one anyway must give its value (else CALIBRATION, naming
+ * both), so that data written for the model as it was still calibrates it. An array stays an
+ * array (counted, read again by the precision policy); a folder stays as it is (only the inputs
+ * left are read from it).
+ */
+export function withoutFixedInputs(data: CalibrationData, fixed: ReadonlyMap<string, TensorData>): CalibrationData {
+  if (typeof data === 'string' || !fixed.size || data === null || typeof data !== 'object') return data;
+  const drop = (feeds: CalibrationFeeds, k: number): CalibrationFeeds => {
+    if (typeof feeds !== 'object' || feeds === null) return feeds; // toOrt says what is wrong with it
+    const out: Record<string, ort.Tensor | TensorData> = {};
+    for (const [name, t] of Object.entries(feeds)) {
+      const value = fixed.get(name);
+      if (!value) {
+        out[name] = t;
+        continue;
+      }
+      try {
+        checkFixedFeed(name, value, t instanceof ort.Tensor ? fromOrtTensor(t, name) : (t as TensorData));
+      } catch (e) {
+        throw new HybridError('CALIBRATION', `calibration batch ${k}: ${(e as Error).message}`, { cause: e });
+      }
+    }
+    return out;
+  };
+  if (Array.isArray(data)) return (data as CalibrationFeeds[]).map(drop);
+  const source = data;
+  return {
+    async *[Symbol.asyncIterator]() {
+      let k = 0;
+      for await (const feeds of source as AsyncIterable<CalibrationFeeds>) yield drop(feeds, k++);
+    },
   };
 }

@@ -23,6 +23,9 @@ import {
   int8Policy,
 } from './policy.js';
 import { type QdqSummary, qdqLayout } from './qdq.js';
+import { withoutFixedInputs } from './data.js';
+import { fixInputs } from '../compiler/input-values.js';
+import type { TensorData } from '../onnx/tensor.js';
 
 export interface QuantizeOptions extends CalibrationOptions, Int8PolicyOption {
   /** Where to write the Q/DQ model (.onnx); it is returned either way. */
@@ -56,16 +59,23 @@ export interface QuantizeResult extends QdqSummary {
 /**
  * A graph (modelGraph's) calibrated and laid out as a Q/DQ model, with the layers the
  * precision policy keeps (where one is asked) left float: the one recipe quantize() writes and
- * compile()'s implicit int8 compiles, so that both build the same model.
+ * compile()'s implicit int8 compiles, so that both build the same model. `fixed`: compile's
+ * inputValues (checkInputValues), which calibration data need not hold.
  */
 export async function qdqModel(
   graph: Graph,
   options: CalibrationOptions,
   policy?: Int8Policy,
+  fixed: ReadonlyMap<string, TensorData> = new Map(),
 ): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary; findings?: PolicyFindings }> {
-  const calibration = await calibrateGraph(graph, options);
+  // Inputs fixed at compile time (inputValues): calibration and the policy's measurements run the
+  // model with them as constants, over batches without them; the layout keeps `graph`'s inputs.
+  const run = fixed.size ? graph.clone() : graph;
+  fixInputs(run, fixed);
+  if (fixed.size && options.data !== undefined) options = { ...options, data: withoutFixedInputs(options.data, fixed) };
+  const calibration = await calibrateGraph(run, options);
   if (!policy) return { ...qdqLayout(graph, calibration.scales), calibration };
-  const findings = await int8Policy(graph, calibration.scales, options.data!, {
+  const findings = await int8Policy(run, calibration.scales, options.data!, {
     ...policy,
     ...(options.progress !== undefined ? { progress: options.progress } : {}),
   });
