@@ -16,7 +16,7 @@ import { type Calibration, checkCalibrationOptions, modelGraph } from '../quanti
 import type { CalibrationData } from '../quantize/data.js';
 import { type Int8Policy, type Int8PolicyOption, type PolicyFindings, checkInt8Policy } from '../quantize/policy.js';
 import type { QdqSummary } from '../quantize/qdq.js';
-import { qdqModel } from '../quantize/quantize.js';
+import { type FixedInputs, fixedGraphs, qdqModel } from '../quantize/quantize.js';
 import { activationTargets, weightTargets } from '../quantize/targets.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 import { policyLine } from '../report/int8.js';
@@ -113,8 +113,9 @@ export interface Int8Model {
 /**
  * The fp32 model calibrated and laid out as a Q/DQ model (quantize()'s layout), in memory;
  * with a policy, the layers it keeps are left float in that layout. `fixed` (compile's
- * inputValues): calibration runs the model with those inputs fixed, so its data need not hold
- * them (a batch that does must hold the value); the Q/DQ model keeps them as inputs.
+ * inputValues): calibration runs the model with those inputs fixed and what they decide folded
+ * (fixedGraphs: an If on one takes its branch, whose layers are quantized too), so its data
+ * need not hold them (a batch that does must hold the value); the Q/DQ model keeps them as inputs.
  */
 export async function int8Model(
   proto: ModelProto,
@@ -123,10 +124,16 @@ export async function int8Model(
   policy?: Int8Policy,
   fixed?: ReadonlyMap<string, TensorData>,
 ): Promise<Int8Model> {
-  const graph = modelGraph(proto, label);
+  let graph = modelGraph(proto, label);
+  let run: FixedInputs | undefined;
+  if (fixed?.size) {
+    const g = await fixedGraphs(graph, fixed, label);
+    graph = g.layout;
+    run = { values: fixed, run: g.run };
+  }
   if (!activationTargets(graph).length && !weightTargets(graph).length)
     return { proto, summary: { activations: [], weights: [], perChannel: false } };
-  return qdqModel(graph, calibration, policy, fixed);
+  return qdqModel(graph, calibration, policy, run);
 }
 
 /** What the policy did, in a sentence (onLog, and the CLI's notes): the report's line. */

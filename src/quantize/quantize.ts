@@ -25,6 +25,7 @@ import {
 import { type QdqSummary, qdqLayout } from './qdq.js';
 import { withoutFixedInputs } from './data.js';
 import { fixInputs } from '../compiler/input-values.js';
+import { LOWERING_PASSES, lower } from '../lowering/index.js';
 import type { TensorData } from '../onnx/tensor.js';
 
 export interface QuantizeOptions extends CalibrationOptions, Int8PolicyOption {
@@ -56,23 +57,50 @@ export interface QuantizeResult extends QdqSummary {
   sensitivity?: LayerSensitivity[];
 }
 
+/** Inputs fixed at compile time (compile's inputValues) and the graph calibration runs with them (fixedGraphs). */
+export interface FixedInputs {
+  values: ReadonlyMap<string, TensorData>;
+  run: Graph;
+}
+
+/** Lowering passes that take what fixed inputs decide: folded conditions, an If on one taking its branch. */
+const FIXED_PASSES = new Set(['remove-identity', 'fold-constants', 'inline-if', 'eliminate-dead']);
+
+/**
+ * A graph with inputs fixed at compile time: `run`, a copy with them made constants and what
+ * they decide folded (an If on Silero VAD's `sr` becomes its branch, whose layers are then
+ * calibrated and quantized too), and `layout`, the same with those inputs given back as inputs
+ * (the Q/DQ model keeps the model's interface; compile fixes them again).
+ */
+export async function fixedGraphs(graph: Graph, values: ReadonlyMap<string, TensorData>, label: string): Promise<{ run: Graph; layout: Graph }> {
+  const run = graph.clone();
+  fixInputs(run, values);
+  await lower(run, { label, skip: LOWERING_PASSES.map((p) => p.name).filter((n) => !FIXED_PASSES.has(n)) });
+  const layout = run.clone();
+  for (const name of values.keys()) {
+    layout.removeInitializer(name);
+    layout.types.set(name, graph.types.get(name)!);
+  }
+  layout.inputs = [...graph.inputs];
+  layout.invalidate();
+  return { run, layout };
+}
+
 /**
  * A graph (modelGraph's) calibrated and laid out as a Q/DQ model, with the layers the
  * precision policy keeps (where one is asked) left float: the one recipe quantize() writes and
- * compile()'s implicit int8 compiles, so that both build the same model. `fixed`: compile's
- * inputValues (checkInputValues), which calibration data need not hold.
+ * compile()'s implicit int8 compiles, so that both build the same model. With `fixed`
+ * (fixedGraphs; `graph` its layout), calibration and the policy's measurements run `fixed.run`
+ * over batches that need not hold the fixed inputs.
  */
 export async function qdqModel(
   graph: Graph,
   options: CalibrationOptions,
   policy?: Int8Policy,
-  fixed: ReadonlyMap<string, TensorData> = new Map(),
+  fixed?: FixedInputs,
 ): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary; findings?: PolicyFindings }> {
-  // Inputs fixed at compile time (inputValues): calibration and the policy's measurements run the
-  // model with them as constants, over batches without them; the layout keeps `graph`'s inputs.
-  const run = fixed.size ? graph.clone() : graph;
-  fixInputs(run, fixed);
-  if (fixed.size && options.data !== undefined) options = { ...options, data: withoutFixedInputs(options.data, fixed) };
+  const run = fixed?.run ?? graph;
+  if (fixed && options.data !== undefined) options = { ...options, data: withoutFixedInputs(options.data, fixed.values) };
   const calibration = await calibrateGraph(run, options);
   if (!policy) return { ...qdqLayout(graph, calibration.scales), calibration };
   const findings = await int8Policy(run, calibration.scales, options.data!, {
