@@ -3,13 +3,15 @@
  * rate-gated.ts, its data input batched as [N,8]) served with `inputValues: { sr: 16000 }` and
  * dynamic batching. Requests leave `sr` out (or give 16000) and are merged into batches; every
  * answer is held to onnxruntime run on the original model with that client's rows and sr = 16000,
- * within FP32_TOL (max |a - b| / max |b|, 1e-5 on the cpu backend). Another sr is INVALID
+ * within FP32_TOL (max |a - b| / max |b|, 1e-5 on the cpu backend); a model.hybrid compiled
+ * with the value serves the same way (it keeps the value; its config.json has none). Another sr is INVALID
  * (400 / INVALID_ARGUMENT), metadata lists sr at its value's shape, and a value config.json
  * gives wrongly leaves the version UNAVAILABLE with the reason.
  */
 import grpc from '@grpc/grpc-js';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { parseConfig } from '../../src/serve/config.js';
@@ -37,7 +39,12 @@ let server: HybridServer;
 let client: InferenceClient;
 
 beforeAll(async () => {
+  // A model.hybrid compiled with the value: it keeps it (no inputValues in its config.json).
+  const compiled = await compile(GATED, { backend: 'cpu', inputs: { x: { min: [1, 8], opt: [4, 8], max: [4, 8] } }, inputValues: { sr: 16000 } });
+  const hybrid = await compiled.toBytes();
+  await compiled.dispose();
   const dir = makeRepository({
+    'gated-hybrid': { versions: { 1: { file: 'model.hybrid', bytes: hybrid } }, config: batching },
     gated: { versions: version, config: { backend: 'cpu', inputValues: { sr: 16000 }, ...batching } },
     // As a string: int64 beyond 2^53 is written so (here a small one, the same value).
     'gated-string': { versions: version, config: { backend: 'cpu', inputValues: { sr: '16000' } } },
@@ -89,6 +96,26 @@ describe('inputValues in config.json', () => {
     const { requests, runs } = await counts('gated');
     expect(requests).toBe(12);
     expect(runs).toBeLessThan(12); // merged, sr given or not
+  });
+
+  it('serves a model.hybrid compiled with the value the same way, batched', async () => {
+    const all = Array.from({ length: 6 }, (_, i) => ({ n: 1 + (i % 2), x: rows(1 + (i % 2), 50 + i) }));
+    const got = await Promise.all(
+      all.map(async (c) => {
+        const r = await postJson(server.httpPort!, '/v2/models/gated-hybrid/infer', {
+          inputs: [{ name: 'x', shape: [c.n, 8], datatype: 'FP32', data: Array.from(c.x) }],
+        });
+        expect(r.status, r.body.toString()).toBe(200);
+        const out = r.json().outputs[0];
+        return new ort.Tensor('float32', Float32Array.from(out.data), out.shape);
+      }),
+    );
+    for (const [i, c] of all.entries()) expect(relativeError(got[i]!, await expected(c.x, c.n)), `client ${i}`).toBeLessThan(FP32_TOL);
+    expect((await counts('gated-hybrid')).runs).toBeLessThan(6);
+    const bad = await postJson(server.httpPort!, '/v2/models/gated-hybrid/infer', {
+      inputs: [{ name: 'x', shape: [1, 8], datatype: 'FP32', data: Array.from(rows(1, 1)) }, srInput(8000)],
+    });
+    expect(bad.status).toBe(400);
   });
 
   it('answers 400 naming both values where a request gives another value', async () => {
