@@ -20,7 +20,7 @@
  * Float rounding: (s + a) + b becomes s + (a + b), one rounding of difference per element (none
  * where all added values but one are 0, as a window mask's are).
  */
-import { attrInt } from '../ir/attributes.js';
+import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
 import { isOp, onlyReadBy, outerReads } from './graph-utils.js';
@@ -52,7 +52,9 @@ interface ScoreChain {
 /** The Adds and Reshapes from MatMul(q, k) to the softmax, where a view is among them. */
 function scoreChain(graph: Graph, sm: Node, pinned: Set<string>): ScoreChain | undefined {
   const rank = graph.types.get(sm.inputs[0] ?? '')?.shape?.length ?? 0;
-  const axis = attrInt(sm, 'axis', -1);
+  // Over the last axis: -1 or rank - 1 (before opset 13 the default is 1, over the flattened
+  // rest, which is the last axis only where given so).
+  const axis = attrInt(sm, 'axis', (graph.opset('') ?? 1) >= 13 ? -1 : 1);
   if (rank < 2 || (axis !== -1 && axis !== rank - 1)) return undefined;
   const chain: ScoreChain = { mm: sm, adds: [], nodes: [], shapes: [] };
   let value = sm.inputs[0]!;
@@ -64,7 +66,9 @@ function scoreChain(graph: Graph, sm: Node, pinned: Set<string>): ScoreChain | u
     if (isOp(p, 'MatMul')) {
       chain.mm = p;
       chain.adds.reverse();
-      return chain.nodes.some((n) => isOp(n, 'Reshape')) ? chain : undefined;
+      // Something added, a view in the way, and the softmax over the product's own shape.
+      const same = shape.join() === graph.types.get(sm.inputs[0]!)?.shape?.join();
+      return chain.adds.length && same && chain.nodes.some((n) => isOp(n, 'Reshape')) ? chain : undefined;
     }
     if (isOp(p, 'Reshape')) {
       value = p.inputs[0]!;
@@ -173,6 +177,8 @@ function rewrite(graph: Graph, sm: Node, chain: ScoreChain, pinned: Set<string>)
   made.push(node(graph, 'Add', [scores, sum], masked));
   graph.types.set(masked, { dtype: graph.types.get(q)?.dtype, shape: f });
   if (!sameShape) backToProductShape(graph, sm, f, made, view, pinned);
+  // The softmax's axis is now the last of F's: said so explicitly (any opset).
+  setAttr(sm, makeAttr.int('axis', -1));
   // The new nodes anywhere, then the graph in order again (stable where it already was).
   graph.nodes = [...graph.nodes.filter((n) => !chain.nodes.includes(n)), ...made];
   graph.setInput(sm, 0, masked);

@@ -31,6 +31,47 @@ describe('merge-score-adds', () => {
     expect(await compareOnOrt(original, g, swinFeeds(size, 1), TOL)).toEqual([]);
   });
 
+  it('a softmax axis given as a positive number is rewritten to the last of the finer view', async () => {
+    const size: WindowSize = { b: 2, nW: 4, h: 3, s: 6, d: 8 };
+    const spec = swinScoresSpec(size);
+    spec.nodes.find((n) => n.op === 'Softmax')!.attrs = { axis: 3 };
+    const g = buildGraph(spec);
+    const original = snapshot(g);
+    expect((await runPass(g, 'merge-score-adds')).changed).toBe(1);
+    expect(await compareOnOrt(original, g, swinFeeds(size, 4), TOL)).toEqual([]);
+  });
+
+  it.each([
+    ['opset 12 with the default axis (1: the flattened rest, not the last axis)', 'opset12'],
+    ['a softmax over S*S (the view back is not the product shape)', 'flat'],
+    ['views and no add', 'noAdd'],
+  ] as const)('leaves %s, and the model computes as before', async (_, variant) => {
+    const size: WindowSize = { b: 2, nW: 4, h: 3, s: 6, d: 8 };
+    const spec = swinScoresSpec(size);
+    const sm = spec.nodes.find((n) => n.op === 'Softmax')!;
+    if (variant === 'opset12') {
+      spec.opset = 12;
+      sm.attrs = {};
+    } else if (variant === 'flat') {
+      spec.initializers!.back = { dtype: 'int64', dims: [3], data: BigInt64Array.of(8n, 3n, 36n) };
+      spec.outputs = [{ name: 'p' }];
+      spec.nodes = spec.nodes.filter((n) => n.outputs[0] !== 'y');
+    } else {
+      // q k -> view per window -> view back -> softmax: no Add between.
+      spec.nodes = spec.nodes.filter((n) => n.op !== 'Add');
+      spec.nodes.find((n) => n.outputs[0] === 'sw')!.inputs[0] = 'sc';
+      spec.nodes.find((n) => n.outputs[0] === 's2')!.inputs[0] = 'sw';
+      spec.inputs = spec.inputs.filter((i) => i.name !== 'mask');
+      delete spec.initializers!.bias;
+    }
+    const g = buildGraph(spec);
+    const original = snapshot(g);
+    expect((await runPass(g, 'merge-score-adds')).changed).toBe(0);
+    const { mask, ...rest } = swinFeeds(size, 5);
+    const feeds = variant === 'noAdd' ? rest : { ...rest, mask };
+    expect(await compareOnOrt(original, g, feeds, TOL)).toEqual([]);
+  });
+
   it('leaves scores viewed in a way that does not split the product (a regrouping of other factors)', async () => {
     // [8, 3, 6, 6] viewed as [3, 8, 6, 6]: no view of the product, and the mask fits neither.
     const spec = swinScoresSpec({ b: 2, nW: 4, h: 3, s: 6, d: 8, mask: [1, 8, 1, 6] });
