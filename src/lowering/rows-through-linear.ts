@@ -6,8 +6,8 @@
  * - `foldRowsPermutation`: a Transpose Q after `Reshape R1 (rows merged) -> row-wise layers ->
  *   Reshape R2 (the same rows split again)` that only permutes those row dims goes into the
  *   Transpose P before R1, whose output rows the linear layers then take in Q's order; Q goes.
- *   Row-wise: Gemm (transA 0, constant B), MatMul (constant 2-D B), Add of a constant of at most
- *   one row; each value read by the next alone.
+ *   Row-wise: Gemm (transA 0, constant B, C of at most one row), MatMul (constant 2-D B), Add of
+ *   a constant of at most one row; each value read by the next alone.
  * - `addBeforeReshape`: `Add(Reshape(L), z)` with z of the reshape's output shape, L made by a
  *   Gemm or MatMul, becomes `Reshape(Add(L, Reshape(z)))`, so that the builder takes the add in
  *   as the matmul's residual.
@@ -22,7 +22,12 @@ const prod = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
 /** Whether `n` computes each row of its first input's [M, N] alone (see the header). */
 function rowWise(graph: Graph, n: Node): boolean {
-  if (isOp(n, 'Gemm')) return attrInt(n, 'transA', 0) === 0 && graph.isInitializer(n.inputs[1] ?? '');
+  if (isOp(n, 'Gemm')) {
+    // C, where given, the same for every row: at most one row.
+    const c = n.inputs[2] ? graph.types.get(n.inputs[2])?.shape : [];
+    const oneRow = !!c && (c.length <= 1 || (c.length === 2 && c[0] === 1));
+    return attrInt(n, 'transA', 0) === 0 && graph.isInitializer(n.inputs[1] ?? '') && oneRow;
+  }
   if (isOp(n, 'MatMul')) return graph.isInitializer(n.inputs[1] ?? '') && graph.types.get(n.inputs[1]!)?.shape?.length === 2;
   if (isOp(n, 'Add')) {
     const c = graph.types.get(n.inputs[1] ?? '')?.shape;
@@ -62,6 +67,10 @@ export function foldRowsPermutation(graph: Graph, q: Node, pinned: Set<string>):
   if (k < 2 || w.slice(0, k).join() !== z.slice(0, k).join() || prod(z.slice(k)) !== rows[1]) return false;
   if (qp.some((d, i) => (i < k ? d >= k : d !== i))) return false;
   setAttr(pt, makeAttr.ints('perm', [...qp.slice(0, k).map((d) => pp[d]!), ...pp.slice(k)]));
+  // R1's target written out (a 0 in it would copy another dim of the reordered input).
+  const rowsName = graph.freshName(`${r1.name}_shape_`);
+  graph.setInitializer(rowsName, { dtype: 'int64', dims: [2], data: BigInt64Array.from(rows, BigInt) });
+  graph.setInput(r1, 1, rowsName);
   graph.types.set(pt.outputs[0]!, { dtype: graph.types.get(pt.outputs[0]!)?.dtype, shape: [...qp.slice(0, k).map((d) => z[d]!), ...z.slice(k)] });
   const shape = qp.map((d) => w[d]!);
   const shapeName = graph.freshName(`${r2.name}_shape_`);

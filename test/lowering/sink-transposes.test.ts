@@ -60,6 +60,40 @@ describe('sink-transposes', () => {
     },
   );
 
+  it.each([
+    ['a Gemm whose C has a row per row (not folded)', 2, [10, 6], [10, -1], false],
+    ['a Gemm whose C is one row, and a rows target written with 0 (folded, the target made explicit)', 1, [6], [0, -1], true],
+  ] as const)('the rows transpose through %s', async (_, b, cShape, rows, folded) => {
+    //   x[b,2,5,4] -> Transpose(2,0,1,3) -> [5,b,2,4] -> Reshape rows -> [5b,8] -> Gemm(w[8,6], c)
+    //     -> Reshape [5,b,6] -> Transpose(1,0,2) -> + r [b,5,6] -> y
+    const g = buildGraph({
+      inputs: [
+        { name: 'x', shape: [b, 2, 5, 4] },
+        { name: 'r', shape: [b, 5, 6] },
+      ],
+      outputs: [{ name: 'y' }],
+      initializers: {
+        rows: i64([...rows]),
+        sbe: i64([5, b, 6]),
+        w: randomTensor('float32', [8, 6], 8),
+        c: randomTensor('float32', [...cShape], 9),
+      },
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attrs: { perm: [2, 0, 1, 3] } },
+        { op: 'Reshape', inputs: ['t', 'rows'], outputs: ['m'] },
+        { op: 'Gemm', inputs: ['m', 'w', 'c'], outputs: ['o'] },
+        { op: 'Reshape', inputs: ['o', 'sbe'], outputs: ['os'] },
+        { op: 'Transpose', inputs: ['os'], outputs: ['ot'], attrs: { perm: [1, 0, 2] } },
+        { op: 'Add', inputs: ['ot', 'r'], outputs: ['y'] },
+      ],
+    });
+    const original = snapshot(g);
+    const r = await runPass(g, 'sink-transposes');
+    expect(r.counts['Transpose folded through a linear layer'] ?? 0).toBe(folded ? 1 : 0);
+    const feeds = { x: randomTensor('float32', [b, 2, 5, 4], 3), r: randomTensor('float32', [b, 5, 6], 4) };
+    expect(await compareOnOrt(original, g, feeds, EXACT)).toEqual([]);
+  });
+
   it('leaves a Reshape that merges dims the transpose reordered, and a transpose read twice', async () => {
     //   x[2,3,4] -> Transpose(1,0,2) -> t[3,2,4] -> Reshape[6,4] -> y   (merges X's dims 1, 0: stays)
     //   x -> Transpose(0,2,1) -> u[2,4,3] -> Reshape[8,3] -> z; u -> Relu -> w   (u read twice: stays)
