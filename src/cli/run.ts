@@ -62,16 +62,17 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
 /**
  * onnxruntime alone on the same feeds: --compare's reference where no --ref-outputs is given,
  * with onnxruntime's defaults (--ort-providers and --ort-graph-optimization are what is checked,
- * not the reference), except for a Q/DQ model: there its graph optimizations are off, since its
- * optimizer re-rounds each float bias to int32 and so computes another model than the file
- * (docs/quantization.md). `how` says so where it applies.
+ * not the reference), except for a Q/DQ model checked on an engine backend: there its graph
+ * optimizations are off, since its optimizer re-rounds each float bias to int32 and so computes
+ * another model than the file (docs/quantization.md); with --backend ort both sides keep the
+ * defaults. `how` says so where it applies.
  */
 async function ortReference(
   opts: CliOptions,
   model: string | Uint8Array,
   feeds: Map<string, TensorData>,
 ): Promise<{ outputs: Map<string, TensorData>; how: string }> {
-  const qdq = (loadModelProto(model, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode);
+  const qdq = opts.backend !== 'ort' && (loadModelProto(model, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode);
   const reference = await openOrtSession(
     model,
     {

@@ -1,8 +1,8 @@
 /**
  * --compare on a Q/DQ model: the onnxruntime reference runs with its graph optimizations off
  * (its optimizer re-rounds each float bias to int32, another model than the file:
- * docs/quantization.md), and the compare line says so; a float model's reference keeps
- * onnxruntime's defaults.
+ * docs/quantization.md), and the compare line says so; a float model's reference, and the
+ * reference of --backend ort (onnxruntime against itself), keep onnxruntime's defaults.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +35,10 @@ itIf(HAS_NATIVE, "a Q/DQ model's reference runs as written; a float model's with
   expect(quantized.code).toBe(0);
   expect(quantized.out).toMatch(/compare {2}against onnxruntime alone \(graph optimizations off: a Q\/DQ model, computed as written\)/);
   expect(quantized.out).toMatch(/ PASS /);
+  // --backend ort: onnxruntime against itself, both at its defaults.
+  const ortItself = await runMain(qdq, '--backend', 'ort', '--compare');
+  expect(ortItself.code).toBe(0);
+  expect(ortItself.out).not.toMatch(/graph optimizations off/);
   const plain = await runMain(float, '--backend', 'cpu', '--compare');
   expect(plain.code).toBe(0);
   expect(plain.out).toMatch(/compare {2}against onnxruntime alone( \(default|\n)/);
