@@ -15,7 +15,7 @@ constexpr size_t kParallelCopyBytes = size_t{2} << 20;
 constexpr size_t kCopyChunkBytes = size_t{1} << 20;
 constexpr int kCopyThreads = 8;
 
-// memcpy(dst, src, bytes), split over at most `threads` threads (kCopyThreads where 0) where
+// memcpy(dst, src, bytes), split over at most `threads` threads (and kCopyThreads) where
 // large; the ranges must not overlap. The cpu backend passes its own thread count, so that an
 // engine built for one thread copies on one.
 void CopyHostMemory(void* dst, const void* src, size_t bytes, int threads = 0);
