@@ -90,6 +90,24 @@ describe('convolution', () => {
       params: { ...p, activation: { op: 'clip', min: -Infinity, max: Infinity } },
     });
   });
+  it('fewer positions than a tile has columns (the transposed product): bias and activation per finished tile', async () => {
+    const cases = [
+      { x: [2, 48, 4, 4], m: 80, g: { kernel: [1, 1] } },
+      { x: [1, 40, 4, 5], m: 96, g: { kernel: [3, 3], pads: [1, 1, 1, 1] } },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const inputs = [randomFloat(c.x, 40 + i), randomFloat([c.m, c.x[1]!, ...c.g.kernel], 50 + i), randomFloat([c.m], 60 + i)];
+      await checkLayer({
+        op: 'Conv',
+        attrs: onnxAttrs(c.g),
+        inputs,
+        constants: [1, 2],
+        kind: 'convolution',
+        then: [{ op: 'Relu' }],
+        params: { ...layerParams(c.g), activation: { op: 'relu' } },
+      });
+    }
+  });
 });
 
 async function deconv(x: number[], m: number, g: Geo & { outputPadding?: number[] }, opts: { bias?: boolean; seed?: number } = {}) {
