@@ -8,7 +8,7 @@
 import type { Graph, Node } from '../ir/graph.js';
 import { isDefaultDomain } from '../ir/graph.js';
 import type { GraphProto } from '../onnx/proto.js';
-import { attrInts } from '../ir/attributes.js';
+import { attrInts, makeAttr, setAttr } from '../ir/attributes.js';
 
 function collectGraphReads(g: GraphProto, out: Set<string>): void {
   const local = new Set<string>();
@@ -90,4 +90,24 @@ export function permutation(graph: Graph, node: Node): number[] | undefined {
   if (perm) return perm;
   const rank = graph.types.get(node.inputs[0] ?? '')?.shape?.length;
   return rank === undefined ? undefined : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+}
+
+/** A new int64 initializer holding `dims` (a Reshape's target), named from `prefix`; returns its name. */
+export function shapeConstant(graph: Graph, prefix: string, dims: readonly number[]): string {
+  const name = graph.freshName(prefix);
+  graph.setInitializer(name, { dtype: 'int64', dims: [dims.length], data: BigInt64Array.from(dims, BigInt) });
+  return name;
+}
+
+/**
+ * Transpose `inner` (perm `innerPerm`) read only by Transpose `outer` (perm `outerPerm`): `outer`
+ * becomes one Transpose of the composed permutation reading inner's input, and `inner` goes.
+ * Returns the composed permutation.
+ */
+export function mergeTransposes(graph: Graph, inner: Node, innerPerm: readonly number[], outer: Node, outerPerm: readonly number[]): number[] {
+  const composed = outerPerm.map((p) => innerPerm[p]!);
+  setAttr(outer, makeAttr.ints('perm', composed));
+  graph.removeNodes([inner]);
+  graph.setInput(outer, 0, inner.inputs[0]!);
+  return composed;
 }

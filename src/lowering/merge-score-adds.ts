@@ -23,7 +23,7 @@
 import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
-import { isOp, onlyReadBy, outerReads } from './graph-utils.js';
+import { isOp, onlyReadBy, outerReads, shapeConstant } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 export function mergeScoreAdds(graph: Graph, ctx: LoweringContext): PassResult {
@@ -135,8 +135,7 @@ function rewrite(graph: Graph, sm: Node, chain: ScoreChain, pinned: Set<string>)
   const view = (value: string, shape: number[]): string => {
     if (graph.types.get(value)?.shape?.join() === shape.join()) return value;
     const out = graph.freshName(`${value}_view_`);
-    const shapeName = graph.freshName(`${value}_view_shape_`);
-    graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
+    const shapeName = shapeConstant(graph, `${value}_view_shape_`, shape);
     made.push(node(graph, 'Reshape', [value, shapeName], out));
     graph.types.set(out, { dtype: graph.types.get(value)?.dtype, shape });
     return out;
@@ -214,8 +213,7 @@ function backToProductShape(
     graph.setOutput(mv, 0, yf);
     graph.types.set(yf, { dtype, shape: [...fLead, ...out.slice(-2)] });
     graph.types.set(p, { dtype, shape: f });
-    const shapeName = graph.freshName(`${y}_shape_`);
-    graph.setInitializer(shapeName, { dtype: 'int64', dims: [out.length], data: BigInt64Array.from(out, BigInt) });
+    const shapeName = shapeConstant(graph, `${y}_shape_`, out);
     made.push(node(graph, 'Reshape', [yf, shapeName], y));
     return;
   }
@@ -223,8 +221,7 @@ function backToProductShape(
   const shape = graph.types.get(p)!.shape as number[];
   graph.setOutput(sm, 0, pf);
   graph.types.set(pf, { dtype, shape: f });
-  const shapeName = graph.freshName(`${p}_shape_`);
-  graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
+  const shapeName = shapeConstant(graph, `${p}_shape_`, shape);
   made.push(node(graph, 'Reshape', [pf, shapeName], p));
 }
 

@@ -13,7 +13,7 @@ import { attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
 import { numel } from '../onnx/dtype.js';
-import { bypass, isOp, onlyReadBy, outerReads } from './graph-utils.js';
+import { bypass, isOp, onlyReadBy, outerReads, shapeConstant } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 const RELABEL = ['Squeeze', 'Unsqueeze', 'Flatten', 'Reshape'];
@@ -92,8 +92,7 @@ function relativeReshape(graph: Graph, node: Node, from: readonly Dim[], changes
 
 /** Makes `node` a Reshape of its first input to a new constant `target` (allowzero 0); returns its old op type. */
 function asReshape(graph: Graph, node: Node, target: number[]): string {
-  const name = graph.freshName(`${node.name}_shape_`);
-  graph.setInitializer(name, { dtype: 'int64', dims: [target.length], data: BigInt64Array.from(target, BigInt) });
+  const name = shapeConstant(graph, `${node.name}_shape_`, target);
   const was = node.opType;
   node.opType = 'Reshape';
   node.inputs = [node.inputs[0]!, name];

@@ -7,10 +7,10 @@
  *   the composed permutation, or nothing when that is the identity.
  * Exact: these ops move or keep values, they never compute new ones.
  */
-import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
+import { attrInt } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { dtypeToOnnx } from '../onnx/dtype.js';
-import { bypass, isOp, onlyReadBy, outerReads, permutation } from './graph-utils.js';
+import { bypass, isOp, mergeTransposes, onlyReadBy, outerReads, permutation } from './graph-utils.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
 const isIdentityPerm = (p: number[]) => p.every((v, i) => v === i);
@@ -30,10 +30,7 @@ export function removeNoops(graph: Graph, ctx: LoweringContext): PassResult {
       const inner = graph.producer(node.inputs[0]);
       const innerPerm = inner && isOp(inner, 'Transpose') ? permutation(graph, inner) : undefined;
       if (inner && innerPerm && innerPerm.length === perm.length && onlyReadBy(graph, node.inputs[0], node, pinned)) {
-        const composed = perm.map((p) => innerPerm[p]!);
-        setAttr(node, makeAttr.ints('perm', composed));
-        graph.removeNodes([inner]);
-        graph.setInput(node, 0, inner.inputs[0]!);
+        const composed = mergeTransposes(graph, inner, innerPerm, node, perm);
         changes.add('Transpose pairs merged', `'${inner.name}' merged into '${node.name}'`);
         if (isIdentityPerm(composed)) takeOut(node, 'identity Transpose');
       } else if (isIdentityPerm(perm)) {

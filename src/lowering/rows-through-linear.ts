@@ -16,7 +16,7 @@
 import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
-import { isOp, onlyReadBy, permutation } from './graph-utils.js';
+import { isOp, onlyReadBy, permutation, shapeConstant } from './graph-utils.js';
 
 const prod = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
@@ -68,14 +68,10 @@ export function foldRowsPermutation(graph: Graph, q: Node, pinned: Set<string>):
   if (qp.some((d, i) => (i < k ? d >= k : d !== i))) return false;
   setAttr(pt, makeAttr.ints('perm', [...qp.slice(0, k).map((d) => pp[d]!), ...pp.slice(k)]));
   // R1's target written out (a 0 in it would copy another dim of the reordered input).
-  const rowsName = graph.freshName(`${r1.name}_shape_`);
-  graph.setInitializer(rowsName, { dtype: 'int64', dims: [2], data: BigInt64Array.from(rows, BigInt) });
-  graph.setInput(r1, 1, rowsName);
+  graph.setInput(r1, 1, shapeConstant(graph, `${r1.name}_shape_`, rows));
   graph.types.set(pt.outputs[0]!, { dtype: graph.types.get(pt.outputs[0]!)?.dtype, shape: [...qp.slice(0, k).map((d) => z[d]!), ...z.slice(k)] });
   const shape = qp.map((d) => w[d]!);
-  const shapeName = graph.freshName(`${r2.name}_shape_`);
-  graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
-  graph.setInput(r2, 1, shapeName);
+  graph.setInput(r2, 1, shapeConstant(graph, `${r2.name}_shape_`, shape));
   graph.removeNodes([q]);
   graph.setOutput(r2, 0, q.outputs[0]!);
   return true;
@@ -96,8 +92,7 @@ export function addBeforeReshape(graph: Graph, add: Node, pinned: Set<string>): 
     if (!isStaticShape(ls) || !isStaticShape(vs) || !isStaticShape(zs) || vs.join() !== zs.join() || zName === v) continue;
     // z viewed as L; the add on L; the sum viewed as the add's output was.
     const zl = graph.freshName(`${zName}_rows_`);
-    const shapeName = graph.freshName(`${zName}_rows_shape_`);
-    graph.setInitializer(shapeName, { dtype: 'int64', dims: [ls.length], data: BigInt64Array.from(ls, BigInt) });
+    const shapeName = shapeConstant(graph, `${zName}_rows_shape_`, ls);
     const dtype = graph.types.get(zName)?.dtype;
     const view: Node = {
       name: graph.freshName(`${add.name}_rows_`),

@@ -38,7 +38,7 @@
 import { attrInt, makeAttr, setAttr } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { isStaticShape } from '../ir/types.js';
-import { isOp, onlyReadBy, outerReads, permutation } from './graph-utils.js';
+import { isOp, mergeTransposes, onlyReadBy, outerReads, permutation, shapeConstant } from './graph-utils.js';
 import { addBeforeReshape, foldRowsPermutation } from './rows-through-linear.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
 
@@ -60,15 +60,7 @@ export function sinkTransposes(graph: Graph, ctx: LoweringContext): PassResult {
     if (next && isOp(next, 'Transpose') && onlyReadBy(graph, y, next, pinned)) {
       const outer = permutation(graph, next);
       if (!outer || outer.length !== perm.length) continue;
-      setAttr(
-        next,
-        makeAttr.ints(
-          'perm',
-          outer.map((o) => perm[o]!),
-        ),
-      );
-      graph.removeNodes([t]);
-      graph.setInput(next, 0, t.inputs[0]);
+      mergeTransposes(graph, t, perm, next, outer);
       changes.add('Transpose pairs merged', `'${t.name}' merged into '${next.name}'`);
       work.unshift(next);
     } else if (next && isOp(next, 'Reshape') && onlyReadBy(graph, y, next, pinned)) {
@@ -118,8 +110,7 @@ function reshapeBeforeGather(graph: Graph, g: Node, r: Node): boolean {
   const right = groups.filter((gr) => gr.ys[0]! >= axis).flatMap((gr) => gr.zs);
   const at = right.length ? Math.min(...right) : zs.length;
   const shape = [...zs.slice(0, at), xs[axis]!, ...zs.slice(at)];
-  const shapeName = graph.freshName(`${r.name}_shape_`);
-  graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
+  const shapeName = shapeConstant(graph, `${r.name}_shape_`, shape);
   const mid = graph.freshName(`${g.inputs[0]}_reshaped_`);
   const [x, indices, z] = [g.inputs[0]!, g.inputs[1]!, r.outputs[0]!];
   const [gName, rName] = [g.name, r.name];
@@ -187,8 +178,7 @@ function pastReshape(graph: Graph, t: Node, perm: number[], r: Node, pinned: Set
 
   // T becomes the Reshape (R's name), R the Transpose (T's name).
   const mid = graph.freshName(`${t.outputs[0]}_reshaped_`);
-  const shapeName = graph.freshName(`${r.name}_shape_`);
-  graph.setInitializer(shapeName, { dtype: 'int64', dims: [shape.length], data: BigInt64Array.from(shape, BigInt) });
+  const shapeName = shapeConstant(graph, `${r.name}_shape_`, shape);
   const [tName, rName] = [t.name, r.name];
   const dtype = graph.types.get(x)?.dtype;
   t.opType = 'Reshape';
