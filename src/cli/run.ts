@@ -69,12 +69,12 @@ function loadModel(file: string): { proto: ModelProto; graph: Graph } {
  */
 async function ortReference(
   opts: CliOptions,
-  model: string | Uint8Array,
+  subject: Subject,
   feeds: Map<string, TensorData>,
 ): Promise<{ outputs: Map<string, TensorData>; how: string }> {
-  const qdq = opts.backend !== 'ort' && (loadModelProto(model, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode);
+  const qdq = opts.backend !== 'ort' && subject.isQdq();
   const reference = await openOrtSession(
-    model,
+    subject.reference(),
     {
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       verbose: opts.verbose,
@@ -137,6 +137,8 @@ interface Subject {
   open(feeds: Map<string, TensorData>, hooks: SessionHooks): Promise<RunSession>;
   /** The model --compare runs on onnxruntime. */
   reference(): string | Uint8Array;
+  /** Whether that model has QuantizeLinear/DequantizeLinear nodes (a Q/DQ model). */
+  isQdq(): boolean;
 }
 
 export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
@@ -165,6 +167,7 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       outputs: manifest.outputs.map((o) => o.name),
       open: (_, hooks) => openArtifactSession(opts, hooks),
       reference: () => reference!,
+      isQdq: () => (loadModelProto(reference!, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode),
     };
     return runSubject(opts, io, subject, t0);
   }
@@ -187,6 +190,7 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       outputs: [...graph.outputs],
       open: (feeds, hooks) => openSession(opts, proto, feeds, hooks, compileInputs(inputs, opts, dimsOf(feeds))),
       reference: () => opts.model,
+      isQdq: () => graph.nodes.some(isQdqNode),
     },
     t0,
   );
@@ -277,7 +281,7 @@ async function runFeeds(
 
     if (opts.compare) {
       const ref = refs ? `the outputs saved in ${opts.refOutputs}` : 'onnxruntime';
-      const ort = refs ? undefined : await ortReference(opts, subject.reference(), feedMap);
+      const ort = refs ? undefined : await ortReference(opts, subject, feedMap);
       const expected = refs ? new Map([...refs].map(([name, r]) => [name, r.tensor])) : ort!.outputs;
       const results = compareOutputs(opts, session.precisions, expected, outputs, refs ? 'the reference' : 'onnxruntime');
       const d = compareTolerance({ atol: { outputs: {} }, rtol: { outputs: {} } }, session.precisions, '');
