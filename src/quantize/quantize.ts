@@ -5,7 +5,9 @@
  * Q/DQ nodes on engines, where the cpu builder's qdq pass folds them into int8 convolutions
  * and matrix products (native/src/builder/qdq_fusion.h; other backends compute the fp32 ops
  * between them). With the precision policy (int8Sensitivity, accuracyTarget: policy.ts), the
- * layers it keeps are left float in the written model, as compile() leaves them.
+ * layers it keeps are left float in the written model, as compile() leaves them. With
+ * inputValues (compile()'s), the model is calibrated and written at those values: they are
+ * constants of the written model, what they decide folded (an If on one takes its branch).
  */
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
@@ -24,13 +26,22 @@ import {
 } from './policy.js';
 import { type QdqSummary, qdqLayout } from './qdq.js';
 import { withoutFixedInputs } from './data.js';
-import { fixInputs } from '../compiler/input-values.js';
+import { type InputValue, checkInputValues, fixInputs } from '../compiler/input-values.js';
 import { LOWERING_PASSES, lower } from '../lowering/index.js';
 import type { TensorData } from '../onnx/tensor.js';
 
 export interface QuantizeOptions extends CalibrationOptions, Int8PolicyOption {
   /** Where to write the Q/DQ model (.onnx); it is returned either way. */
   output?: string;
+  /**
+   * Inputs fixed to one value, by name, as compile()'s `inputValues`: the model is calibrated
+   * and written with them as constants and what they decide folded (Silero VAD's `sr`: the If
+   * takes its branch, whose layers are quantized too). The written model has them no longer as
+   * inputs: onnxruntime could not hold a run to the value. Batches need not give them.
+   */
+  inputValues?: Record<string, InputValue>;
+  /** The model's name in messages (default: its path, else 'model'). */
+  label?: string;
 }
 
 /** Every key of QuantizeOptions, once (an unknown key is an OPTION error naming the nearest). */
@@ -44,6 +55,8 @@ export const QUANTIZE_OPTION_KEYS = optionKeys<QuantizeOptions>()([
   'int8Sensitivity',
   'accuracyTarget',
   'output',
+  'inputValues',
+  'label',
 ]);
 
 export interface QuantizeResult extends QdqSummary {
@@ -66,6 +79,14 @@ export interface FixedInputs {
 /** Lowering passes that take what fixed inputs decide: folded conditions, an If on one taking its branch. */
 const FIXED_PASSES = new Set(['remove-identity', 'fold-constants', 'inline-if', 'eliminate-dead']);
 
+/** A copy of `graph` with `values` made constants and what they decide folded (fixedGraphs' `run`). */
+async function fixedRunGraph(graph: Graph, values: ReadonlyMap<string, TensorData>, label: string): Promise<Graph> {
+  const run = graph.clone();
+  fixInputs(run, values);
+  await lower(run, { label, skip: LOWERING_PASSES.map((p) => p.name).filter((n) => !FIXED_PASSES.has(n)) });
+  return run;
+}
+
 /**
  * A graph with inputs fixed at compile time: `run`, a copy with them made constants and what
  * they decide folded (an If on Silero VAD's `sr` becomes its branch, whose layers are then
@@ -73,9 +94,7 @@ const FIXED_PASSES = new Set(['remove-identity', 'fold-constants', 'inline-if', 
  * (the Q/DQ model keeps the model's interface; compile fixes them again).
  */
 export async function fixedGraphs(graph: Graph, values: ReadonlyMap<string, TensorData>, label: string): Promise<{ run: Graph; layout: Graph }> {
-  const run = graph.clone();
-  fixInputs(run, values);
-  await lower(run, { label, skip: LOWERING_PASSES.map((p) => p.name).filter((n) => !FIXED_PASSES.has(n)) });
+  const run = await fixedRunGraph(graph, values, label);
   const layout = run.clone();
   for (const name of values.keys()) {
     layout.removeInitializer(name);
@@ -90,8 +109,9 @@ export async function fixedGraphs(graph: Graph, values: ReadonlyMap<string, Tens
  * A graph (modelGraph's) calibrated and laid out as a Q/DQ model, with the layers the
  * precision policy keeps (where one is asked) left float: the one recipe quantize() writes and
  * compile()'s implicit int8 compiles, so that both build the same model. With `fixed`
- * (fixedGraphs; `graph` its layout), calibration and the policy's measurements run `fixed.run`
- * over batches that need not hold the fixed inputs.
+ * (fixedGraphs; `graph` its layout, or `fixed.run` itself where the fixed inputs are to be
+ * constants of the Q/DQ model, as quantize() writes it), calibration and the policy's
+ * measurements run `fixed.run` over batches that need not hold the fixed inputs.
  */
 export async function qdqModel(
   graph: Graph,
@@ -120,13 +140,23 @@ export function checkQuantizeOptions(options: QuantizeOptions): Int8Policy | und
   if (options.output !== undefined && (typeof options.output !== 'string' || options.output === '')) {
     throw new HybridError('OPTION', 'output must be a file path (e.g. output: model.qdq.onnx)');
   }
+  const v = options.inputValues;
+  if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v) || ArrayBuffer.isView(v))) {
+    throw new HybridError('OPTION', 'inputValues must be an object of input name -> value, e.g. { sr: 16000 }');
+  }
+  if (options.label !== undefined && typeof options.label !== 'string') throw new HybridError('OPTION', 'label must be a string');
   return checkInt8Policy(options, options.data, 'data');
 }
 
 /** Quantizes a model (a path, its bytes or a ModelProto) into the QDQ format. */
 export async function quantize(model: string | Uint8Array | ModelProto, options: QuantizeOptions): Promise<QuantizeResult> {
   const policy = checkQuantizeOptions(options);
-  const { proto, calibration, summary, findings } = await qdqModel(modelGraph(model), options, policy);
+  const label = options.label ?? (typeof model === 'string' ? model : 'model');
+  const graph = modelGraph(model, label);
+  // Fixed inputs (checked as compile() checks them): calibrated, and written, as constants.
+  const values = checkInputValues(graph, options.inputValues, label);
+  const fixed = values.size ? { values, run: await fixedRunGraph(graph, values, label) } : undefined;
+  const { proto, calibration, summary, findings } = await qdqModel(fixed?.run ?? graph, options, policy, fixed);
   if (options.output !== undefined) {
     try {
       saveModelProto(proto, options.output);
