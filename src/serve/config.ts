@@ -13,8 +13,14 @@
  *                      max_batch_size > 0.
  *   instances          runs of the model in flight at once (default 1); each run has its own
  *                      execution contexts (compile's maxContexts is raised to match).
+ *
+ * Implicit int8 (compile's `calibration`, with "int8" in precisions): a folder of .npy batches
+ * and/or a TensorRT calibration cache, their paths relative to the model's folder (where
+ * config.json is), checked here as compile() checks them; no progress bar (a server's log).
  */
 import fs from 'node:fs';
+import path from 'node:path';
+import { CALIBRATION_OPTION_KEYS, type CalibrationOption, checkCalibrationOption, checkInt8PolicyOption } from '../compiler/int8.js';
 import type { CompileOptions } from '../compiler/options.js';
 import { type InputShape, type ShapeRange, profilesOption } from '../compiler/profiles.js';
 import type { Dim } from '../ir/types.js';
@@ -35,7 +41,12 @@ const COMPILE_KEYS = [
   'cacheDir',
   'timingCachePath',
   'inputValues',
+  'calibration',
+  'int8Sensitivity',
+  'accuracyTarget',
 ] as const;
+/** calibration's keys in config.json: compile()'s but progress (a server logs, it draws no bar). */
+const CALIBRATION_KEYS = CALIBRATION_OPTION_KEYS.filter((k) => k !== 'progress');
 /** What a .hybrid file was already compiled with cannot change; these still apply to it ('backend' as a check). */
 const LOAD_KEYS = ['threads', 'backend'] as const;
 const SERVING_KEYS = ['max_batch_size', 'dynamic_batching', 'instances'] as const;
@@ -112,12 +123,39 @@ export function parseConfig(json: unknown, file: string, artifact: boolean): Mod
   if (o.inputValues !== undefined) config.inputValues = inputValuesOf(file, o.inputValues);
   if (!artifact) {
     try {
+      if (compile.calibration !== undefined) compile.calibration = calibrationOf(file, compile.calibration);
+      // int8 without a calibration, a calibration without int8, the policy's needs: as compile() says them.
+      const calibration = checkCalibrationOption(compile.precisions ?? [], compile.calibration);
+      checkInt8PolicyOption(compile.precisions ?? [], calibration, compile);
       profilesOption(compile.inputs, compile.profiles); // shapes checked now, with the file named
     } catch (e) {
       throw bad(file, messageLine(e));
     }
   }
   return config;
+}
+
+/**
+ * config.json's calibration: compile()'s keys but progress, `data` a folder (JSON has no
+ * batches), `data` and `cache` relative to the model's folder (config.json's); no progress bar.
+ */
+function calibrationOf(file: string, v: unknown): CalibrationOption {
+  if (!v || typeof v !== 'object' || Array.isArray(v))
+    throw new HybridError('OPTION', 'calibration must be an object, e.g. { "data": "calib/", "cache": "model.cache" }');
+  checkKnownKeys(v as Record<string, unknown>, CALIBRATION_KEYS, 'calibration keys');
+  const c = { ...(v as CalibrationOption) };
+  const folder = path.dirname(file);
+  for (const key of ['data', 'cache'] as const) {
+    const p = c[key];
+    if (p === undefined) continue;
+    if (typeof p !== 'string' || p === '')
+      throw new HybridError(
+        'OPTION',
+        `calibration.${key} must be a path relative to the model's folder, e.g. "${key === 'data' ? 'calib/' : 'model.cache'}"`,
+      );
+    c[key] = path.resolve(folder, p);
+  }
+  return { ...c, progress: false };
 }
 
 /** config.json's inputValues, checked for form (their dtypes and shapes are checked against the model by compile()). */
