@@ -24,6 +24,7 @@
 #include <type_traits>
 
 #include "cuda/device_common.cuh"
+#include "cuda/mma_ptx.cuh"
 #include "src/ir/attention.h"
 
 namespace hybridrt {
@@ -64,16 +65,17 @@ inline bool FlashApplies(const AttentionGeometry& g, DType t) {
 #if defined(__CUDACC__)
 namespace flash {
 
-__device__ __forceinline__ uint32_t SharedAddress(const void* p) {
-  return static_cast<uint32_t>(__cvta_generic_to_shared(p));
-}
+using ptx::Commit;
+using ptx::CommitAndWait;
+using ptx::LoadMatrices;
+using ptx::LoadMatricesTransposed;
 
 // Elements c .. c+7 of a row of n into dst (16-byte aligned shared memory).
 template <typename T>
 __device__ __forceinline__ void LoadChunk(T* dst, const T* row, int64_t c, int64_t n) {
   const T* src = row + c;
   if (c + 8 <= n && (reinterpret_cast<uintptr_t>(src) & 15) == 0) {
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16;\n" ::"r"(SharedAddress(dst)), "l"(src) : "memory");
+    ptx::Copy16(dst, src);
   } else {
 #pragma unroll
     for (int e = 0; e < 8; ++e) dst[e] = c + e < n ? src[e] : FromFloat<T>(0.f);
@@ -92,26 +94,6 @@ __device__ __forceinline__ void LoadTile(T* dst, int ld, const T* src, int64_t s
     if (row0 + r < rows) LoadChunk(to, src + (row0 + r) * src_ld, col0 + c, cols);
     else *reinterpret_cast<uint4*>(to) = make_uint4(0, 0, 0, 0);
   }
-}
-
-__device__ __forceinline__ void CommitAndWait() {
-  asm volatile("cp.async.commit_group;\n" ::: "memory");
-  asm volatile("cp.async.wait_group 0;\n" ::: "memory");
-}
-__device__ __forceinline__ void Commit() { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
-
-// Four 8x8 matrices of 16-bit elements; lane l gives the address of row l % 8 of matrix l / 8.
-__device__ __forceinline__ void LoadMatrices(uint32_t (&r)[4], const void* p) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(SharedAddress(p))
-               : "memory");
-}
-__device__ __forceinline__ void LoadMatricesTransposed(uint32_t (&r)[4], const void* p) {
-  asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0, %1, %2, %3}, [%4];\n"
-               : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
-               : "r"(SharedAddress(p))
-               : "memory");
 }
 
 // d += a b for one m16n8k16 tile (a row-major 16x16, b column-major 16x8, d fp32).

@@ -10,6 +10,7 @@
 
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/quant_form.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -197,7 +198,10 @@ CudaBackend::~CudaBackend() {
 
 std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
   switch (setup.layer->kind) {
-    case LayerKind::kConvolution: uses_cudnn_ = true; return MakeConvolution(this);
+    case LayerKind::kConvolution:
+      if (IsQuantForm(setup.layer->params)) return MakeQuantConvolution(this);
+      uses_cudnn_ = true;
+      return MakeConvolution(this);
     case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
     case LayerKind::kMatmul: uses_cublaslt_ = true; return MakeMatmul(this);
     case LayerKind::kElementwise: return MakeElementwise(this);

@@ -17,33 +17,34 @@
 namespace hybridrt {
 namespace cuda {
 
-std::unique_ptr<Kernel> MakeConvolution(CudaBackend* b);    // conv_cudnn.cc (cuDNN)
-std::unique_ptr<Kernel> MakeDeconvolution(CudaBackend* b);  // conv_cudnn.cc (cuDNN backward data)
-std::unique_ptr<Kernel> MakeMatmul(CudaBackend* b);         // matmul_cublaslt.cc (cuBLASLt)
-std::unique_ptr<Kernel> MakeElementwise(CudaBackend* b);    // elementwise.cu
-std::unique_ptr<Kernel> MakeSelect(CudaBackend* b);         // elementwise.cu
-std::unique_ptr<Kernel> MakeUnary(CudaBackend* b);          // unary.cu
-std::unique_ptr<Kernel> MakeCast(CudaBackend* b);           // cast.cu
-std::unique_ptr<Kernel> MakeShapeOf(CudaBackend* b);        // shape_of.cu
-std::unique_ptr<Kernel> MakeRange(CudaBackend* b);          // range.cu
-std::unique_ptr<Kernel> MakeCumSum(CudaBackend* b);         // cumsum.cu
-std::unique_ptr<Kernel> MakeArgMinMax(CudaBackend* b);      // arg_min_max.cu
-std::unique_ptr<Kernel> MakeAttention(CudaBackend* b);      // attention.cu
-std::unique_ptr<Kernel> MakeScatter(CudaBackend* b);        // scatter.cu
-std::unique_ptr<Kernel> MakePooling(CudaBackend* b);        // pooling.cu
-std::unique_ptr<Kernel> MakeReduce(CudaBackend* b);         // reduce.cu
-std::unique_ptr<Kernel> MakeSoftmax(CudaBackend* b);        // softmax.cu
-std::unique_ptr<Kernel> MakeNormalization(CudaBackend* b);  // normalization.cu
-std::unique_ptr<Kernel> MakeShuffle(CudaBackend* b);        // shuffle.cu
-std::unique_ptr<Kernel> MakeConcat(CudaBackend* b);         // concat_split.cu
-std::unique_ptr<Kernel> MakeSplit(CudaBackend* b);          // concat_split.cu
-std::unique_ptr<Kernel> MakeSlice(CudaBackend* b);          // slice_pad.cu
-std::unique_ptr<Kernel> MakePad(CudaBackend* b);            // slice_pad.cu
-std::unique_ptr<Kernel> MakeGather(CudaBackend* b);         // gather.cu
-std::unique_ptr<Kernel> MakeResize(CudaBackend* b);         // resize.cu
-std::unique_ptr<Kernel> MakeQuantize(CudaBackend* b);       // quantize.cu
-std::unique_ptr<Kernel> MakeDequantize(CudaBackend* b);     // quantize.cu
-std::unique_ptr<Kernel> MakePointwise(CudaBackend* b);      // pointwise.cc (NVRTC)
+std::unique_ptr<Kernel> MakeConvolution(CudaBackend* b);       // conv_cudnn.cc (cuDNN)
+std::unique_ptr<Kernel> MakeQuantConvolution(CudaBackend* b);  // quant_conv.cu (the int8 form)
+std::unique_ptr<Kernel> MakeDeconvolution(CudaBackend* b);     // conv_cudnn.cc (cuDNN backward data)
+std::unique_ptr<Kernel> MakeMatmul(CudaBackend* b);            // matmul_cublaslt.cc (cuBLASLt)
+std::unique_ptr<Kernel> MakeElementwise(CudaBackend* b);       // elementwise.cu
+std::unique_ptr<Kernel> MakeSelect(CudaBackend* b);            // elementwise.cu
+std::unique_ptr<Kernel> MakeUnary(CudaBackend* b);             // unary.cu
+std::unique_ptr<Kernel> MakeCast(CudaBackend* b);              // cast.cu
+std::unique_ptr<Kernel> MakeShapeOf(CudaBackend* b);           // shape_of.cu
+std::unique_ptr<Kernel> MakeRange(CudaBackend* b);             // range.cu
+std::unique_ptr<Kernel> MakeCumSum(CudaBackend* b);            // cumsum.cu
+std::unique_ptr<Kernel> MakeArgMinMax(CudaBackend* b);         // arg_min_max.cu
+std::unique_ptr<Kernel> MakeAttention(CudaBackend* b);         // attention.cu
+std::unique_ptr<Kernel> MakeScatter(CudaBackend* b);           // scatter.cu
+std::unique_ptr<Kernel> MakePooling(CudaBackend* b);           // pooling.cu
+std::unique_ptr<Kernel> MakeReduce(CudaBackend* b);            // reduce.cu
+std::unique_ptr<Kernel> MakeSoftmax(CudaBackend* b);           // softmax.cu
+std::unique_ptr<Kernel> MakeNormalization(CudaBackend* b);     // normalization.cu
+std::unique_ptr<Kernel> MakeShuffle(CudaBackend* b);           // shuffle.cu
+std::unique_ptr<Kernel> MakeConcat(CudaBackend* b);            // concat_split.cu
+std::unique_ptr<Kernel> MakeSplit(CudaBackend* b);             // concat_split.cu
+std::unique_ptr<Kernel> MakeSlice(CudaBackend* b);             // slice_pad.cu
+std::unique_ptr<Kernel> MakePad(CudaBackend* b);               // slice_pad.cu
+std::unique_ptr<Kernel> MakeGather(CudaBackend* b);            // gather.cu
+std::unique_ptr<Kernel> MakeResize(CudaBackend* b);            // resize.cu
+std::unique_ptr<Kernel> MakeQuantize(CudaBackend* b);          // quantize.cu
+std::unique_ptr<Kernel> MakeDequantize(CudaBackend* b);        // quantize.cu
+std::unique_ptr<Kernel> MakePointwise(CudaBackend* b);         // pointwise.cc (NVRTC)
 
 // ---- shared launchers (errors are returned, for the caller to name its layer)
 

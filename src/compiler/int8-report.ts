@@ -3,7 +3,9 @@
  * (Conv, MatMul, Gemm) of the compiled graph, found in its engine's layers (by name, or among
  * a fused layer's `fusedFrom`), counted where that layer computes in int8 and listed with why
  * where it does not:
- * - 'backend': the backend has no int8 kernels (cuda today);
+ * - 'backend': the backend's int8 kernels do not take the layer (cuda: matrix products, grouped
+ *   and depthwise convolutions, 1-d and 3-d convolutions; native/src/builder/qdq_fusion.h
+ *   Int8KernelsOf is the rule, this only names it);
  * - 'fallback': the node runs on onnxruntime (why its segment is a fallback one);
  * - 'not-quantized': an input comes from no DequantizeLinear, so the Q/DQ model leaves it
  *   float and there is nothing to fold;
@@ -17,7 +19,7 @@
  * With int8Sensitivity or accuracyTarget, the section carries what the policy measured.
  */
 import type { NativeLayerInfo } from '../engine/native.js';
-import { attrFloat, attrInt } from '../ir/attributes.js';
+import { attrFloat, attrInt, attrInts } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { type ReportInt8, type ReportInt8Kept, targetText } from '../report/int8.js';
 import type { ReportData, ReportNode } from '../report/model.js';
@@ -41,6 +43,16 @@ function unfoldableHints(node: Node): string[] {
     if (attrInt(node, 'transA', 0)) hints.push('a transposed A');
   }
   return hints;
+}
+
+/** What of `node` the cuda backend's int8 kernels do not take (qdq_fusion.h Int8KernelsOf), or undefined. */
+function cudaUnsupported(node: Node | undefined): string | undefined {
+  if (!node) return undefined;
+  if (node.opType !== 'Conv') return 'matrix products';
+  if (attrInt(node, 'group', 1) !== 1) return 'convolutions of several groups (depthwise included)';
+  const kernel = attrInts(node, 'kernel_shape');
+  if (kernel && kernel.length !== 2) return `${kernel.length}-d convolutions (2-d only)`;
+  return undefined;
 }
 
 function engineReason(
@@ -114,7 +126,8 @@ export function int8Section(
     const layer = engine.find((l) => l.name === n.name) ?? engine.find((l) => l.fusedFrom?.includes(n.name));
     if (layer?.precision === 'int8') continue;
     const at = { ...base, ...(layer ? { layer: layer.name } : {}), precision: layer?.precision ?? 'fp32' };
-    if (backend !== 'cpu') kept.push({ ...at, kind: 'backend', reason: `no int8 kernel on the ${backend} backend (int8 layers exist on cpu)` });
+    const unsupported = backend === 'cuda' ? cudaUnsupported(graph.node(n.name)) : undefined;
+    if (unsupported) kept.push({ ...at, kind: 'backend', reason: `the cuda backend has no int8 kernel for ${unsupported} (the cpu backend has)` });
     else if (findings?.exclude.has(n.name)) kept.push({ ...at, kind: 'sensitivity', reason: keptBySensitivity(n.name, findings) });
     else kept.push({ ...at, ...engineReason(graph, graph.node(n.name), layer, segmentOf) });
   }

@@ -2,10 +2,10 @@
  * Implicit int8, as TensorRT's users work: `compile(model, { precisions: ['int8', ...],
  * calibration: { data, method, cache, percentile } })` calibrates the fp32 model over the data
  * (or reads the cache), writes it as a Q/DQ model in memory with quantize()'s machinery
- * (src/quantize: the same layout `hybrid-run quantize` writes), and compiles that: the cpu
- * builder's qdq pass folds each DequantizeLinear -> Conv/MatMul/Gemm (-> QuantizeLinear) into
- * an int8 layer (native/src/builder/qdq_fusion.h). A backend without int8 kernels (cuda today)
- * skips it, said once (precisionNotice). The option is checked here, before any work.
+ * (src/quantize: the same layout `hybrid-run quantize` writes), and compiles that: the
+ * builder's qdq pass folds each DequantizeLinear -> Conv/MatMul/Gemm (-> QuantizeLinear) that
+ * the backend's int8 kernels take into an int8 layer (native/src/builder/qdq_fusion.h: cpu
+ * every form, cuda 2-d convolutions of one group). The option is checked here, before any work.
  */
 import fs from 'node:fs';
 import { HybridError } from '../errors.js';

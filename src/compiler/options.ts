@@ -40,8 +40,8 @@ export interface CompileOptions {
   /**
    * Precisions the engine builder may use (default ['fp32']; fp32 is always allowed). The cpu
    * backend computes its float layers in fp32 whatever is allowed (said through `onLog`);
-   * 'int8' needs `calibration` and makes the Conv, MatMul and Gemm layers int8 on cpu (cuda
-   * has no int8 kernels yet: said once, and compiled in the other precisions).
+   * 'int8' needs `calibration` and makes the Conv, MatMul and Gemm layers int8 on cpu, and
+   * the 2-d convolutions of one group on cuda (its other layers: the float precisions).
    * `model.report.precisions` is what the engines compute in.
    */
   precisions?: Precision[];

@@ -37,7 +37,7 @@ export interface BuildConfig {
   attention?: boolean;
   /**
    * Q/DQ around convolutions and matrix products folded into int8 layers
-   * (native/src/builder/qdq_fusion.h), where the backend has int8 kernels (cpu); default on.
+   * (native/src/builder/qdq_fusion.h), where the backend has int8 kernels (cpu, cuda); default on.
    */
   qdq?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */

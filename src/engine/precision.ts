@@ -18,11 +18,12 @@ export const UNAVAILABLE_PRECISIONS: Readonly<Partial<Record<Precision, string>>
 /**
  * The precisions a backend's engines compute in: the cpu backend's float layers compute in
  * fp32, and its convolutions and matrix products in int8 where the model is (or compile()
- * makes it, from a calibration) a Q/DQ model; cuda has no int8 kernels yet.
+ * makes it, from a calibration) a Q/DQ model; cuda computes float layers in fp32, fp16 or bf16,
+ * and a Q/DQ model's 2-d convolutions of one group in int8 (native/cuda/quant_conv.cu).
  */
 export const BACKEND_PRECISIONS: Readonly<Record<'cpu' | 'cuda', readonly Precision[]>> = {
   cpu: ['fp32', 'int8'],
-  cuda: ['fp32', 'fp16', 'bf16'],
+  cuda: ['fp32', 'fp16', 'bf16', 'int8'],
 };
 
 /**

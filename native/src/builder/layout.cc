@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "src/ir/quant_form.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -38,7 +39,7 @@ struct Readers {
 
 class Pass {
  public:
-  explicit Pass(const Network& src) : src_(src) {
+  Pass(const Network& src, bool int8) : src_(src), int8_(int8) {
     const size_t n = src.tensors.size();
     const_layer_.assign(n, -1);
     for (size_t i = 0; i < src.layers.size(); ++i) {
@@ -51,7 +52,8 @@ class Pass {
   bool EligibleConv(const Layer& l) const {
     if (l.kind != LayerKind::kConvolution || l.params.Has("layout")) return false;
     const TensorInfo& x = src_.tensors[l.inputs[0]];
-    if (x.shape.size() != 4 || !IsHalf(x.dtype) || const_layer_[l.inputs[1]] < 0) return false;
+    const bool int8 = int8_ && IsQuantForm(l.params) && (x.dtype == DType::kInt8 || x.dtype == DType::kUInt8);
+    if (x.shape.size() != 4 || !(IsHalf(x.dtype) || int8) || const_layer_[l.inputs[1]] < 0) return false;
     return l.params.Ints("padsBegin") == l.params.Ints("padsEnd");
   }
 
@@ -141,6 +143,12 @@ class Pass {
       case LayerKind::kUnary:
       case LayerKind::kCast: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]);
       case LayerKind::kPooling: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && !l.params.Has("layout");
+      case LayerKind::kQuantize:
+      case LayerKind::kDequantize: {  // per tensor: the scale and zero point are scalars
+        bool scalars = true;
+        for (size_t k = 1; k < l.inputs.size(); ++k) scalars = scalars && Scalar(l.inputs[k]);
+        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && scalars;
+      }
       case LayerKind::kReduce:
         return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && l.params.Ints("axes") == std::vector<int64_t>{2, 3};
       case LayerKind::kElementwise: {
@@ -371,6 +379,7 @@ class Pass {
   }
 
   const Network& src_;
+  const bool int8_;
   std::vector<int64_t> const_layer_;
   std::vector<bool> is_output_;
   std::vector<std::array<int32_t, 2>> version_;  // per source tensor: its NCHW and NHWC tensors
@@ -379,6 +388,6 @@ class Pass {
 
 }  // namespace
 
-LayoutRewrite ApplyChannelsLast(const Network& net) { return Pass(net).Run(); }
+LayoutRewrite ApplyChannelsLast(const Network& net, bool int8) { return Pass(net, int8).Run(); }
 
 }  // namespace hybridrt

@@ -2,11 +2,14 @@
 // engine, which cuDNN runs on tensor cores without transposing its operands (in NCHW, cuDNN
 // rearranges every fp16 convolution's input and output around the kernel itself). The pass
 // runs after the precision rewrite, as a network-to-network transform:
-// - every eligible convolution (2-d, fp16 or bf16, constant weights, symmetric pads) gets
+// - every eligible convolution (2-d, fp16 or bf16 (or, with `int8`, the int8 form of
+//   src/ir/quant_form.h, which cuda/quant_conv.cu reads channels-last in 16-byte taps),
+//   constant weights, symmetric pads) gets
 //   layout 'nhwc': x, its residual and y are stored [N, H, W, C], its weights are permuted
 //   once at build time to [M, kh, kw, C/groups];
 // - layers that do not care about the order of the channel dim follow their data: unary,
-//   cast, elementwise (operands of the same rank 4, no constants but scalars), 2-d pooling
+//   cast, per-tensor quantize and dequantize, elementwise (operands of the same rank 4, no
+//   constants but scalars), 2-d pooling
 //   (layout 'nhwc') and reduce over the spatial dims (its axes moved to [1, 2]) run in NHWC
 //   when one of their 4-d inputs already is;
 // - everything else, and the engine's inputs and outputs, stay NCHW: a transpose (a shuffle
@@ -40,7 +43,7 @@ struct LayoutRewrite {
   int input_clips = 0;  // relu6 producers whose clip moved into a depthwise consumer
 };
 
-// `net` is valid; so is the result.
-LayoutRewrite ApplyChannelsLast(const Network& net);
+// `net` is valid; so is the result. `int8`: the backend runs int8 convolutions channels-last.
+LayoutRewrite ApplyChannelsLast(const Network& net, bool int8);
 
 }  // namespace hybridrt

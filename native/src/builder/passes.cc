@@ -29,11 +29,11 @@ bool RunFusion(const Network& net, const BuildConfig& c, PassOutput* out, PassSt
   return true;
 }
 
-// Where the backend has int8 kernels (cpu: native/cpu/quant_conv.cc, quant_matmul.cc).
-bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && c.backend == "cpu"; }
+// Where the backend has int8 kernels (Int8KernelsOf, qdq_fusion.h).
+bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && Int8KernelsOf(c.backend).any; }
 
-bool RunQdq(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
-  Network folded = FoldQdq(net, &stats->int8_layers, &stats->quantize_folded);
+bool RunQdq(const Network& net, const BuildConfig& c, PassOutput* out, PassStats* stats) {
+  Network folded = FoldQdq(net, Int8KernelsOf(c.backend), &stats->int8_layers, &stats->quantize_folded);
   if (!stats->int8_layers) return false;
   out->net = std::move(folded);
   return true;
@@ -53,8 +53,8 @@ bool RunPrecision(const Network& net, const BuildConfig& c, PassOutput* out, Pas
 
 bool LayoutEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.layout, c.backend == "cuda"); }
 
-bool RunLayout(const Network& net, const BuildConfig&, PassOutput* out, PassStats* stats) {
-  LayoutRewrite r = ApplyChannelsLast(net);
+bool RunLayout(const Network& net, const BuildConfig& c, PassOutput* out, PassStats* stats) {
+  LayoutRewrite r = ApplyChannelsLast(net, Int8KernelsOf(c.backend).channels_last);
   stats->nhwc_layers = r.nhwc_layers;
   stats->layout_transposes = r.transposes;
   if (!r.nhwc_layers) return false;

@@ -7,8 +7,8 @@
 // every pass that changed the network (ValidateNetwork), so that a pass that breaks it is named.
 //
 // Order: fusion (fusion.h), Q/DQ folding into int8 layers (qdq_fusion.h: it needs the fused
-// activations and residuals; cpu only), reduced precision (precision.h), channels-last layouts
-// (layout.h), which need to know which convolutions run in fp16/bf16, then pointwise chains
+// activations and residuals; where the backend has int8 kernels), reduced precision (precision.h), channels-last
+// layouts (layout.h), which need to know which convolutions run in fp16/bf16, then pointwise chains
 // (pointwise_fusion.h), which need the final dtypes and layouts.
 #pragma once
 

@@ -71,12 +71,15 @@ bool ReadScales(const RewriteWork& w, const Layer& l, Scales* s) {
 bool IsInt8(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
 
 // Folds layer i if it can; returns whether it did.
-bool FoldOne(RewriteWork& w, size_t i, int* quantize_folded) {
+bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize_folded) {
   const Layer& l = w.net.layers[i];
   const bool conv = l.kind == LayerKind::kConvolution;
   if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || w.TypeOf(l.outputs[0]) != DType::kFloat32) {
     return false;
   }
+  if (!conv && !kernels.matmul) return false;
+  if (conv && !kernels.grouped && l.params.Int("groups") != 1) return false;
+  if (conv && !kernels.any_spatial && w.ShapeOf(l.inputs[0]).size() != 4) return false;
   if (!conv && l.params.Has("residual")) return false;  // the int8 matmul takes no residual
   if (conv && ((l.params.Has("layout") && l.params.String("layout") == "nhwc") || l.params.Has("inputClip"))) {
     return false;
@@ -173,11 +176,18 @@ bool FoldOne(RewriteWork& w, size_t i, int* quantize_folded) {
 
 }  // namespace
 
-Network FoldQdq(const Network& net, int* int8_layers, int* quantize_folded) {
+Int8Kernels Int8KernelsOf(const std::string& backend) {
+  Int8Kernels k;
+  if (backend == "cpu") k = {true, true, true, true, false};     // cpu/quant_conv.cc, quant_matmul.cc
+  if (backend == "cuda") k = {true, false, false, false, true};  // cuda/quant_conv.cu
+  return k;
+}
+
+Network FoldQdq(const Network& net, const Int8Kernels& kernels, int* int8_layers, int* quantize_folded) {
   RewriteWork w(net);
   int made = 0, folded_q = 0;
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (w.alive[i] && FoldOne(w, i, &folded_q)) ++made;
+    if (w.alive[i] && FoldOne(w, i, kernels, &folded_q)) ++made;
   }
   *int8_layers = made;
   *quantize_folded = folded_q;

@@ -1,0 +1,264 @@
+/**
+ * int8 convolutions on cuda (native/cuda/quant_conv.cu), from Q/DQ models:
+ *
+ * 1. Geometries (channels that are and are not multiples of 16, kernels 1 to 5, strides,
+ *    pads, dilations, output channels past a tile, several k tiles, int8 and uint8 inputs with
+ *    zero points) in two-convolution models, channels-last (the layout pass) and NCHW
+ *    (HYBRIDRT_LAYOUT=0), and every tile shape forced (HYBRIDRT_CONV_TACTIC): against the cpu
+ *    backend's int8 kernels on the same model, which compute the same int32 sums and the same
+ *    epilogue (cpu/quant_epilogue.h): at most one output step apart, and nearly all equal.
+ * 2. A residual CNN quantize() writes: every convolution int8 on cuda, channels-last, and the
+ *    output within one step of its last quantized activation (through the float Gemm after
+ *    it) of onnxruntime's run of the same Q/DQ model as written; in fp16 also within 0.2% of
+ *    the output's scale (the Gemm and pooling in fp16).
+ * 3. Implicit int8 (compile() with a calibration) on cuda: calibrated, the convolutions int8,
+ *    the Gemm listed as kept ('backend'), and the output close to fp32's.
+ */
+import ort from 'onnxruntime-node';
+import { expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
+import { buildModel, type NodeSpec } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
+import { quantize } from '../../src/quantize/quantize.js';
+import { mulberry32, uniform } from '../../src/util/random.js';
+import { cosineOf, fanInWeights, ortYs, smoothImage, worst } from '../quantize/helpers.js';
+import { describeIf } from '../helpers/skip.js';
+import { CUDA, NO_CUDA } from './helpers.js';
+
+interface Case {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  m: number;
+  k: number;
+  stride: number;
+  pad: number;
+  dil: number;
+  type: 'int8' | 'uint8';
+  zero: number;
+  relu: boolean;
+}
+
+const CASES: Case[] = [
+  { n: 2, c: 3, h: 13, w: 11, m: 32, k: 3, stride: 1, pad: 1, dil: 1, type: 'uint8', zero: 7, relu: true },
+  { n: 1, c: 16, h: 9, w: 9, m: 16, k: 1, stride: 1, pad: 0, dil: 1, type: 'int8', zero: 0, relu: false },
+  { n: 3, c: 32, h: 15, w: 15, m: 48, k: 3, stride: 2, pad: 1, dil: 1, type: 'uint8', zero: 128, relu: true },
+  { n: 1, c: 64, h: 7, w: 7, m: 130, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: -3, relu: true },
+  { n: 2, c: 48, h: 12, w: 10, m: 64, k: 5, stride: 1, pad: 2, dil: 1, type: 'int8', zero: 0, relu: false },
+  { n: 1, c: 16, h: 17, w: 17, m: 32, k: 3, stride: 1, pad: 2, dil: 2, type: 'uint8', zero: 30, relu: true },
+  { n: 4, c: 24, h: 8, w: 8, m: 40, k: 3, stride: 2, pad: 0, dil: 1, type: 'int8', zero: 5, relu: false },
+  { n: 2, c: 128, h: 28, w: 28, m: 256, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: 0, relu: true },
+];
+const TILES = ['int8_mma_128x128', 'int8_mma_128x64', 'int8_mma_64x128', 'int8_mma_64x64'];
+
+const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: Float32Array.of(v) });
+const zeroOf = (type: 'int8' | 'uint8', v: number) =>
+  type === 'int8' ? { dtype: 'int8' as const, dims: [], data: Int8Array.of(v) } : { dtype: 'uint8' as const, dims: [], data: Uint8Array.of(v) };
+
+/** Symmetric int8 weights, per output channel, of a seeded float filter bank. */
+function quantWeights(r: () => number, dims: number[]) {
+  const per = dims.slice(1).reduce((a, b) => a * b, 1);
+  const q = new Int8Array(dims[0]! * per);
+  const s = new Float32Array(dims[0]!);
+  for (let o = 0; o < dims[0]!; o++) {
+    s[o] = (0.5 + uniform(r, 0, 1)) / (127 * Math.sqrt(per));
+    for (let i = 0; i < per; i++) q[o * per + i] = Math.round(uniform(r, -127, 127));
+  }
+  return { q: { dtype: 'int8' as const, dims, data: q }, s: { dtype: 'float32' as const, dims: [dims[0]!], data: s } };
+}
+
+/** x -> Q -> DQ -> conv1 (kxk) [-> Relu] -> Q -> DQ -> conv2 (1x1, m -> 16) -> Q -> DQ -> y. */
+function twoConvModel(t: Case, seed: number): Uint8Array {
+  const r = mulberry32(seed);
+  const w1 = quantWeights(r, [t.m, t.c, t.k, t.k]);
+  const w2 = quantWeights(r, [16, t.m, 1, 1]);
+  const z1 = t.type === 'int8' ? -2 : 100;
+  const nodes: NodeSpec[] = [
+    { op: 'QuantizeLinear', inputs: ['x', 'sx', 'zx'], outputs: ['xq'] },
+    { op: 'DequantizeLinear', inputs: ['xq', 'sx', 'zx'], outputs: ['xd'] },
+    { op: 'DequantizeLinear', inputs: ['w1q', 'w1s'], outputs: ['w1d'], attrs: { axis: 0 } },
+    {
+      op: 'Conv',
+      inputs: ['xd', 'w1d', 'b1'],
+      outputs: ['c1'],
+      attrs: { kernel_shape: [t.k, t.k], strides: [t.stride, t.stride], pads: [t.pad, t.pad, t.pad, t.pad], dilations: [t.dil, t.dil] },
+    },
+    ...(t.relu ? [{ op: 'Relu', inputs: ['c1'], outputs: ['a1'] }] : []),
+    { op: 'QuantizeLinear', inputs: [t.relu ? 'a1' : 'c1', 's1', 'z1'], outputs: ['q1'] },
+    { op: 'DequantizeLinear', inputs: ['q1', 's1', 'z1'], outputs: ['d1'] },
+    { op: 'DequantizeLinear', inputs: ['w2q', 'w2s'], outputs: ['w2d'], attrs: { axis: 0 } },
+    { op: 'Conv', inputs: ['d1', 'w2d', 'b2'], outputs: ['c2'], attrs: { kernel_shape: [1, 1] } },
+    { op: 'QuantizeLinear', inputs: ['c2', 's2', 'z2'], outputs: ['q2'] },
+    { op: 'DequantizeLinear', inputs: ['q2', 's2', 'z2'], outputs: ['y'] },
+  ];
+  return encodeModel(
+    buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', shape: [t.n, t.c, t.h, t.w] }],
+      outputs: [{ name: 'y' }],
+      initializers: {
+        sx: scalar(1 / 64),
+        zx: zeroOf(t.type, t.zero),
+        w1q: w1.q,
+        w1s: w1.s,
+        b1: { dtype: 'float32', dims: [t.m], data: Float32Array.from({ length: t.m }, () => uniform(r, -0.2, 0.2)) },
+        s1: scalar(1 / 40),
+        z1: zeroOf(t.type, z1),
+        w2q: w2.q,
+        w2s: w2.s,
+        b2: { dtype: 'float32', dims: [16], data: Float32Array.from({ length: 16 }, () => uniform(r, -0.1, 0.1)) },
+        s2: scalar(1 / 50),
+        z2: zeroOf('int8', 0),
+      },
+      nodes,
+    }),
+  );
+}
+
+async function runOn(model: Uint8Array, backend: 'cpu' | 'cuda', x: ort.Tensor, env: Record<string, string> = {}) {
+  for (const [k, v] of Object.entries(env)) process.env[k] = v;
+  const m = await compile(model, { backend, requireFullCompilation: true }).finally(() => {
+    for (const k of Object.keys(env)) delete process.env[k];
+  });
+  try {
+    const y = (await m.run({ x })).y!.data as Float32Array;
+    return { y, engine: m.report.engines[0]! };
+  } finally {
+    await m.dispose();
+  }
+}
+
+function expectClose(got: Float32Array, ref: Float32Array, step: number, what: string) {
+  let equal = 0;
+  for (let i = 0; i < ref.length; i++) equal += got[i] === ref[i] ? 1 : 0;
+  const max = worst(got, ref);
+  expect(max, `${what}: max difference ${max} (one step ${step})`).toBeLessThanOrEqual(step * 1.001);
+  expect(equal / ref.length, `${what}: ${ref.length - equal} of ${ref.length} differ`).toBeGreaterThanOrEqual(0.99);
+}
+
+describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
+  it('match the cpu int8 kernels over geometries, channels-last and NCHW', async () => {
+    for (const [i, t] of CASES.entries()) {
+      const model = twoConvModel(t, 100 + i);
+      const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
+      const cpu = await runOn(model, 'cpu', x);
+      const what = `case ${i} ${JSON.stringify(t)}`;
+      const nhwc = await runOn(model, 'cuda', x);
+      expect(nhwc.engine.build.int8Layers, what).toBe(2);
+      expect(nhwc.engine.build.nhwcLayers, what).toBeGreaterThan(0);
+      expectClose(nhwc.y, cpu.y, 1 / 50, `${what} channels-last`);
+      const nchw = await runOn(model, 'cuda', x, { HYBRIDRT_LAYOUT: '0' });
+      expect(nchw.engine.build.nhwcLayers, what).toBe(0);
+      expectClose(nchw.y, cpu.y, 1 / 50, `${what} NCHW`);
+    }
+  }, 240_000);
+
+  it('match them with every tile shape', async () => {
+    for (const i of [0, 3, 7]) {
+      const t = CASES[i]!;
+      const model = twoConvModel(t, 100 + i);
+      const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
+      const cpu = await runOn(model, 'cpu', x);
+      for (const tile of TILES) {
+        const got = await runOn(model, 'cuda', x, { HYBRIDRT_CONV_TACTIC: tile });
+        expectClose(got.y, cpu.y, 1 / 50, `case ${i}, ${tile}`);
+      }
+    }
+  }, 240_000);
+
+  // x [2,3,32,32] -> conv 3->32 -> Relu -> r1 -> conv 32->32 -> Relu -> conv 32->32 -> + r1 -> Relu
+  //   -> conv 32->64 /2 -> Relu -> GlobalAveragePool -> Flatten -> Gemm(transB) -> y [2,10]
+  const weight = fanInWeights(11);
+  const w5 = weight([10, 64]);
+  const cnn = encodeModel(
+    buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', shape: [2, 3, 32, 32] }],
+      outputs: [{ name: 'y' }],
+      initializers: {
+        W1: weight([32, 3, 3, 3]),
+        B1: weight([32], -0.1, 0.1),
+        W2: weight([32, 32, 3, 3]),
+        W3: weight([32, 32, 3, 3]),
+        W4: weight([64, 32, 3, 3]),
+        B4: weight([64], -0.1, 0.1),
+        W5: w5,
+        B5: weight([10], -0.2, 0.1),
+      },
+      nodes: [
+        { op: 'Conv', inputs: ['x', 'W1', 'B1'], outputs: ['c1'], attrs: { pads: [1, 1, 1, 1] } },
+        { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
+        { op: 'Conv', inputs: ['r1', 'W2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] } },
+        { op: 'Relu', inputs: ['c2'], outputs: ['r2'] },
+        { op: 'Conv', inputs: ['r2', 'W3'], outputs: ['c3'], attrs: { pads: [1, 1, 1, 1] } },
+        { op: 'Add', inputs: ['c3', 'r1'], outputs: ['s'] },
+        { op: 'Relu', inputs: ['s'], outputs: ['r4'] },
+        { op: 'Conv', inputs: ['r4', 'W4', 'B4'], outputs: ['c4'], attrs: { strides: [2, 2], pads: [1, 1, 1, 1] } },
+        { op: 'Relu', inputs: ['c4'], outputs: ['r5'] },
+        { op: 'GlobalAveragePool', inputs: ['r5'], outputs: ['p'] },
+        { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+        { op: 'Gemm', inputs: ['f', 'W5', 'B5'], outputs: ['y'], attrs: { transB: 1 } },
+      ],
+    }),
+  );
+  const image = (seed: number) => smoothImage([2, 3, 32, 32], seed, 0.2, 0.4);
+  const calibration = Array.from({ length: 6 }, (_, k) => ({ x: image(k) }));
+
+  it("a residual CNN quantize() writes: int8 convolutions, onnxruntime's result within one step", async () => {
+    const q = await quantize(cnn, { data: calibration, method: 'minmax', progress: false });
+    const bytes = encodeModel(q.model);
+    // A step of the last conv's output and one of the pooled activation, through the Gemm's
+    // largest row (|W| summed): what a one-step difference in either moves the output by.
+    const rowL1 = Math.max(...Array.from({ length: 10 }, (_, j) => w5.data.slice(j * 64, j * 64 + 64).reduce((a, v) => a + Math.abs(v), 0)));
+    const scales = ['r5', 'p', 'f'].map((t) => q.calibration.scales.get(t) ?? 0);
+    const step = (scales[0]! + Math.max(scales[1]!, scales[2]!)) * rowL1;
+    const xs = [100, 101, 102].map(image);
+    const ref = await ortYs(
+      bytes,
+      xs.map((x) => ({ x })),
+      false,
+    );
+    for (const precision of ['fp32', 'fp16'] as const) {
+      const m = await compile(bytes, { backend: 'cuda', precisions: [precision], requireFullCompilation: true });
+      try {
+        const e = m.report.engines[0]!;
+        expect(e.build.int8Layers).toBe(4);
+        expect(e.build.nhwcLayers).toBeGreaterThan(0);
+        expect(e.layerPrecisions.int8).toBe(4);
+        for (const [i, x] of xs.entries()) {
+          const got = (await m.run({ x })).y!.data as Float32Array;
+          const scale = Math.max(...Array.from(ref[i]!, Math.abs));
+          const tol = step + (precision === 'fp16' ? 2e-3 * scale : 1e-5 * scale);
+          expect(worst(got, ref[i]!), `${precision} input ${i}: step ${step}`).toBeLessThanOrEqual(tol);
+        }
+      } finally {
+        await m.dispose();
+      }
+    }
+  }, 120_000);
+
+  it('implicit int8 on cuda: calibrated, convolutions int8, the Gemm kept and said why', async () => {
+    const m = await compile(cnn, {
+      backend: 'cuda',
+      precisions: ['int8', 'fp16'],
+      calibration: { data: calibration, method: 'minmax' },
+      requireFullCompilation: true,
+    });
+    try {
+      const int8 = m.report.data.int8!;
+      expect(int8.int8).toBe(4);
+      expect(int8.kept).toEqual([expect.objectContaining({ opType: 'Gemm', kind: 'backend', reason: expect.stringContaining('matrix products') })]);
+      const xs = [200, 201].map(image);
+      const got = await Promise.all(xs.map(async (x) => (await m.run({ x })).y!.data as Float32Array));
+      const ref = await ortYs(
+        cnn,
+        xs.map((x) => ({ x })),
+        true,
+      );
+      expect(cosineOf(got, ref)).toBeGreaterThan(0.99);
+    } finally {
+      await m.dispose();
+    }
+  }, 120_000);
+});
