@@ -13,6 +13,7 @@ import { Command, CommanderError } from 'commander';
 import { HybridError } from '../errors.js';
 import { Graph } from '../ir/graph.js';
 import { loadModelProto } from '../onnx/model.js';
+import { weightLayout } from '../quantize/qdq.js';
 import { type QuantizeResult, quantize } from '../quantize/quantize.js';
 import { policyLine, sensitivityLines } from '../report/int8.js';
 import {
@@ -110,7 +111,7 @@ export async function quantizeMain(argv: string[], io: CliIO): Promise<number> {
     const written = cache && result.calibration.method !== 'cache' ? `; cache written to ${cache}` : '';
     io.out(
       `${model}: ${result.activations.length} activation(s) quantized (int8 Q/DQ, per tensor) and ${result.weights.length} weight(s) ` +
-        `(int8, ${result.perChannel ? 'per output channel' : 'per tensor: opset < 13'}) from ${from} -> ${flags.output}${written}\n`,
+        `(int8, ${weightLayout(result)}) from ${from} -> ${flags.output}${written}\n`,
     );
     if (valueFlags.length) io.out(`fixed: ${valueFlags.map((f) => f.raw).join(', ')} (constants of ${flags.output}, no longer inputs)\n`);
     for (const line of policyLines(result)) io.out(`${line}\n`);

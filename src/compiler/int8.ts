@@ -15,7 +15,7 @@ import type { CalibrationMethod } from '../quantize/cache.js';
 import { type Calibration, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
 import type { CalibrationData } from '../quantize/data.js';
 import { type Int8Policy, type Int8PolicyOption, type PolicyFindings, checkInt8Policy } from '../quantize/policy.js';
-import type { QdqSummary } from '../quantize/qdq.js';
+import { type QdqSummary, weightLayout } from '../quantize/qdq.js';
 import { type FixedInputs, fixedGraphs, qdqModel } from '../quantize/quantize.js';
 import { activationTargets, weightTargets } from '../quantize/targets.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
@@ -153,6 +153,6 @@ export function int8Note(m: Int8Model, calibration: CalibrationOption): string {
   const written = method !== 'cache' && calibration.cache !== undefined ? `; cache written to ${calibration.cache}` : '';
   return (
     `precision int8: ${m.summary.activations.length} activation(s) (Q/DQ, per tensor) and ${m.summary.weights.length} weight(s) ` +
-    `(${m.summary.perChannel ? 'per output channel' : 'per tensor'}) quantized from ${from}${written}`
+    `(${weightLayout(m.summary)}) quantized from ${from}${written}`
   );
 }

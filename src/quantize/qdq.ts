@@ -9,8 +9,10 @@
  *   pair, int8 with zero point 0 and its per-tensor scale; only those consumers read the DQ
  *   output (other readers keep the fp32 tensor);
  * - every float32 initializer they read as their weight becomes int8, one symmetric scale per
- *   output channel (weights.ts) behind a DequantizeLinear; per tensor before opset 13, which
- *   has no per-axis DequantizeLinear. Biases stay float32.
+ *   output channel (weights.ts) behind a DequantizeLinear. A model older than opset 13, which
+ *   has no per-axis DequantizeLinear, is raised to 13 first where its ops allow (opset.ts);
+ *   where they do not, its weights get one scale per tensor (opset 10 to 12) or it is refused
+ *   (before 10, which has no QuantizeLinear). Biases stay float32.
  * - `exclude` (node names): those quantized ops keep their float inputs and weights (the
  *   precision policy's layers kept in float, src/quantize/policy.ts); an activation only they
  *   read gets no Q/DQ pair, a weight only they read stays float32.
@@ -20,6 +22,7 @@ import { HybridError } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { makeAttr } from '../ir/attributes.js';
 import type { ModelProto } from '../onnx/proto.js';
+import { raiseOpset } from './opset.js';
 import { QUANTIZED_OPS, activationTargets, weightTargets } from './targets.js';
 import { quantizeWeight } from './weights.js';
 
@@ -30,6 +33,10 @@ export interface QdqSummary {
   weights: string[];
   /** Whether weights have one scale per output channel (opset >= 13) or one per tensor. */
   perChannel: boolean;
+  /** The model's opset where it was raised to 13 for per-channel weights (opset.ts). */
+  raisedFrom?: number;
+  /** Why a model below opset 13 could not be raised (its weights are then per tensor). */
+  notRaised?: string;
 }
 
 function namer(graph: Graph): (base: string) => string {
@@ -47,15 +54,18 @@ function namer(graph: Graph): (base: string) => string {
 }
 
 export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exclude: ReadonlySet<string> = new Set()): QdqSummary {
+  const fresh = namer(graph);
+  const from = graph.opsets.get('') ?? 1;
+  // Older models are raised to opset 13 (per-axis DequantizeLinear) where their ops allow it.
+  const refused = raiseOpset(graph, fresh);
   const opset = graph.opsets.get('') ?? 1;
   if (opset < 10) {
     throw new HybridError(
       'OPTION',
-      `the model's opset is ${opset}; QuantizeLinear and DequantizeLinear need opset 10 or later (convert the model first)`,
+      `the model's opset is ${opset}; QuantizeLinear and DequantizeLinear need opset 10 or later, and it cannot be raised here: ${refused} (convert the model first)`,
     );
   }
   const perChannel = opset >= 13;
-  const fresh = namer(graph);
   /** Nodes to insert, keyed by the first node that needs them. */
   const before = new Map<Node, Node[]>();
   const insert = (consumer: Node, ...nodes: Node[]) => before.set(consumer, [...(before.get(consumer) ?? []), ...nodes]);
@@ -110,7 +120,13 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
   }
   graph.nodes = graph.nodes.flatMap((n) => [...(before.get(n) ?? []), n]);
   graph.invalidate();
-  return { activations, weights, perChannel };
+  return { activations, weights, perChannel, ...(opset !== from ? { raisedFrom: from } : {}), ...(refused ? { notRaised: refused } : {}) };
+}
+
+/** How the weights were quantized, for messages: per output channel (the opset raised), or per tensor and why. */
+export function weightLayout(s: QdqSummary): string {
+  if (s.perChannel) return `per output channel${s.raisedFrom ? `; opset ${s.raisedFrom} raised to 13` : ''}`;
+  return `per tensor: opset < 13${s.notRaised ? `, not raised: ${s.notRaised}` : ''}`;
 }
 
 /**

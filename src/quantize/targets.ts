@@ -5,7 +5,7 @@
  * channel, behind a DequantizeLinear).
  */
 import type { Graph, Node } from '../ir/graph.js';
-import { attrInt } from '../ir/attributes.js';
+import { attrInt, attrTensor } from '../ir/attributes.js';
 
 export const QUANTIZED_OPS: ReadonlySet<string> = new Set(['Conv', 'MatMul', 'Gemm']);
 
@@ -57,4 +57,27 @@ export function quantizableNodes(graph: Graph): Node[] {
   const activations = new Set(activationTargets(graph));
   const weights = new Set(weightTargets(graph).map((t) => t.node));
   return graph.nodes.filter((n) => isQuantized(n) && activations.has(n.inputs[0]!) && (activations.has(n.inputs[1]!) || weights.has(n)));
+}
+
+/**
+ * Weights that Constant nodes give (as Paddle2ONNX writes them) made initializers, so that
+ * they are weights (weightTargets: int8, per channel) and not activations to calibrate: the
+ * Constant nodes read as input B of a quantized op only, whose value is a float32 tensor.
+ * The same values under the same names; the graph is modified in place.
+ */
+export function constantWeightsAsInitializers(graph: Graph): void {
+  const weights = new Set(graph.nodes.filter(isQuantized).map((n) => n.inputs[1]));
+  const moved = new Set<Node>();
+  for (const n of graph.nodes) {
+    const out = n.outputs[0];
+    if (n.opType !== 'Constant' || !(n.domain === '' || n.domain === 'ai.onnx') || !out || !weights.has(out)) continue;
+    if (graph.outputs.includes(out) || graph.nodes.some((m) => m.inputs.some((v, i) => v === out && !(i === 1 && isQuantized(m))))) continue;
+    const t = attrTensor(n, 'value');
+    if (t?.dtype !== 'float32') continue;
+    graph.setInitializer(out, t);
+    moved.add(n);
+  }
+  if (!moved.size) return;
+  graph.nodes = graph.nodes.filter((n) => !moved.has(n));
+  graph.invalidate();
 }
