@@ -3,7 +3,9 @@
 //   gemm_1x1     1x1 kernel, stride 1, no padding: y_g = W_g x_g, one SGEMM per (n, group).
 //   im2col_gemm  the general case: y_g = W_g P_g, P_g the patch matrix (the input patches of
 //                every output position). With constant weights each GEMM tile writes its
-//                block of P_g straight into its B panels (patch_pack.h); otherwise (and for
+//                block of P_g straight into its B panels (patch_pack.h; with unit strides
+//                and "same" width by the depthwise plan's shifts and masks, a masked load
+//                per 16 columns of a row, whatever the lines' width); otherwise (and for
 //                the transposed product) blocks of P_g are unrolled into a column buffer
 //                (workspace) first.
 //   direct       few channels per group with few outputs per group or few taps (depthwise,
@@ -71,6 +73,10 @@ class ConvKernel : public GroupedWindowKernel {
       Bad(ErrorCode::kPlan, "plan: tactic 'depthwise' does not fit this layer's geometry");
     }
     if (tactic() == "depthwise") depthwise_ = MakeDepthwisePlan(w_);
+    // Unit strides and "same" width: the tiles pack their patches by the flat plan's shifts and
+    // masks (patch_pack.h PackPatchesFlat).
+    flat_ = tactic() == "im2col_gemm" && w_.stride[1] == 1 && w_.stride[2] == 1 && DepthwiseFits(w_);
+    if (flat_) depthwise_ = MakeDepthwisePlan(w_);
     act_ = ReadActivation(params(), "activation.");
     // Constant weights are packed once, per group, for the GEMMs (packing them on every run
     // read and wrote them twice more: most of a late layer's time, where they outweigh the
@@ -173,6 +179,7 @@ class ConvKernel : public GroupedWindowKernel {
           }
           if (!packed_.empty() && !transposed_) {
             const PanelPacker patches = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
+              if (flat_ && FlatPatchesFit(nr)) return PackPatchesFlat(depthwise_, xg, in_size, p0, kc, j0, nc, nr, out);
               PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
             };
             Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
@@ -379,7 +386,8 @@ class ConvKernel : public GroupedWindowKernel {
   std::vector<PackedMatrix> packed_;  // per group, where the weights are constant
   bool transposed_ = false;           // positions as rows (packed_ holds the weights as B)
   size_t transposed_at_ = 0;          // workspace offset of the transposed product
-  DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks
+  DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks, or the flat patches'
+  bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "cpu/patch_pack.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "cpu/strided_load.h"
 #include "cpu/tap_sum.h"
@@ -99,6 +100,26 @@ struct Put512 {
   }
 };
 
+// PackPatchesFlat's rows: block b of 16 columns of row (c, t) is the masked load of input
+// plane c at 16 b + shift[t]; lanes the mask leaves out (padding, columns past the output) read
+// nothing and are zero. j0 and nr are multiples of 16, so blocks never straddle a panel.
+__attribute__((target("avx512f"))) void FlatAvx512(const DepthwisePlan& p, const float* xg, int64_t plane, int64_t p0,
+                                                   int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
+  const int64_t taps = p.taps, blocks = (p.out_size + 15) / 16, panel = kc * nr;
+  const int64_t b0 = j0 / 16, b1 = b0 + (nc + nr - 1) / nr * (nr / 16);  // through the last panel's end
+  for (int64_t rr = 0; rr < kc; ++rr) {
+    const int64_t r = p0 + rr, c = r / taps, t = r % taps;
+    const float* src = xg + c * plane + p.shift[t];
+    const uint16_t* masks = p.masks.data() + t;
+    float* row = out + rr * nr;
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t col = (b - b0) * 16;
+      const __mmask16 m = static_cast<__mmask16>(b < blocks ? masks[b * taps] : 0u);
+      _mm512_store_ps(row + (col / nr) * panel + col % nr, _mm512_maskz_loadu_ps(m, src + b * 16));
+    }
+  }
+}
+
 template <int S>
 __attribute__((target("avx512f"))) void PackAvx512(const Window& w, const float* xg, int64_t p0, int64_t kc, int64_t j0,
                                                    int64_t nc, int nr, float* out) {
@@ -107,6 +128,23 @@ __attribute__((target("avx512f"))) void PackAvx512(const Window& w, const float*
 #endif
 
 }  // namespace
+
+bool FlatPatchesFit(int nr) {
+#ifdef HR_X86
+  return VectorKernel() == SimdKernel::kAvx512 && nr % 16 == 0;
+#else
+  return false;
+#endif
+}
+
+void PackPatchesFlat(const DepthwisePlan& p, const float* xg, int64_t plane, int64_t p0, int64_t kc, int64_t j0,
+                     int64_t nc, int nr, float* out) {
+#ifdef HR_X86
+  FlatAvx512(p, xg, plane, p0, kc, j0, nc, nr, out);
+#else
+  std::abort();  // FlatPatchesFit is false
+#endif
+}
 
 void PackPatches(const Window& w, const float* xg, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
 #ifdef HR_X86

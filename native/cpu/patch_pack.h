@@ -7,6 +7,7 @@
 
 #include <cstdint>
 
+#include "cpu/depthwise.h"
 #include "src/ir/window.h"
 
 namespace hybridrt {
@@ -16,6 +17,16 @@ namespace cpu {
 // channels of one image, each w.in_size() floats) into nr-column panels: panel q holds, for
 // each row, columns j0 + q nr .. j0 + q nr + nr - 1, zero past nc.
 void PackPatches(const Window& w, const float* xg, int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out);
+
+// The same block where the window has unit strides and the output is as wide as the input
+// (DepthwiseFits: 3x3 "same" convolutions): there column j of tap t's row is input j +
+// shift[t] of its channel plane, or zero where the plan's mask says that input is padding, so
+// a row is written as one masked load and one store per 16 columns, whatever the lines' width
+// (PackPatches walks each output line: on 8x8 and 4x4 planes its per-line work was a third of
+// a 3x3 layer's time). `plane` is a channel's floats in xg. Runs where FlatPatchesFit(nr).
+bool FlatPatchesFit(int nr);
+void PackPatchesFlat(const DepthwisePlan& p, const float* xg, int64_t plane, int64_t p0, int64_t kc, int64_t j0,
+                     int64_t nc, int nr, float* out);
 
 }  // namespace cpu
 }  // namespace hybridrt
