@@ -1,7 +1,9 @@
 // The AVX-512 SGEMM micro-kernel: an 8 x 32 tile of C (kGemmMR512 x kGemmNR512) in sixteen zmm
 // accumulators, two loads of B and eight broadcasts of A per k: sixteen independent FMA chains
 // hide the FMA latency, and each load feeds two FMAs (the 6 x 16 tile of the AVX2 kernel, one
-// zmm a row, fed one FMA per load and ran out of load slots first). Compiled for avx512f
+// zmm a row, fed one FMA per load and ran out of load slots first). B is prefetched ahead.
+// (A 12 x 32 tile, 24 accumulators, ran 5% faster with its panels in L1 but no faster on
+// resnet18/50, whose layers wait on memory, not on the FMAs.) Compiled for avx512f
 // through a target attribute; sgemm.cc picks it at run time where the CPU has AVX-512F.
 #include "cpu/sgemm.h"
 
@@ -27,6 +29,8 @@ __attribute__((target("avx512f"), always_inline)) inline void StoreRow(float* ro
   }
 }
 
+constexpr int64_t kPrefetchB = 16 * kGemmNR512;
+
 }  // namespace
 
 __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c,
@@ -35,6 +39,13 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
 #pragma GCC unroll 8
   for (int r = 0; r < kGemmMR512; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
+    // B's panel 16 k ahead (2 KiB), into L1: where B is a layer's weights (the transposed
+    // product of a late convolution, positions as rows) it streams from memory once per run,
+    // and the hardware prefetcher alone left the kernel waiting on it (a 3x3 layer over 4x4
+    // positions and 512 channels ran at 11 GB/s, 0.85 ms; prefetched 0.5 ms, onnxruntime's
+    // time). Past a panel's end the prefetch runs into the next panel, which comes next.
+    _mm_prefetch(reinterpret_cast<const char*>(pb + kPrefetchB), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(pb + kPrefetchB + 16), _MM_HINT_T0);
     const __m512 p = _mm512_load_ps(pb);
     const __m512 q = _mm512_load_ps(pb + 16);
 #pragma GCC unroll 8
