@@ -124,6 +124,39 @@ describe('int8 layers from a Q/DQ model (cpu)', () => {
     }
   });
 
+  itIf(HAS_NATIVE, 'a dequantize of constant weights left for a float layer becomes a constant, computed once', NATIVE_MISSING, async () => {
+    // x [6,4] -> Gemm(transA, B = DequantizeLinear(int8 [6,5], per column)) -> y [4,5]: a
+    // transposed A is not folded into int8, so the Gemm stays float and reads the weights.
+    const wq = Int8Array.from({ length: 30 }, (_, i) => ((i * 37) % 255) - 127);
+    const model = encodeModel(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [6, 4] }],
+        outputs: [{ name: 'y' }],
+        initializers: {
+          wq: { dtype: 'int8', dims: [6, 5], data: wq },
+          ws: { dtype: 'float32', dims: [5], data: Float32Array.of(0.01, 0.02, 0.015, 0.03, 0.005) },
+          wz: { dtype: 'int8', dims: [5], data: Int8Array.of(0, 3, -2, 1, 0) },
+        },
+        nodes: [
+          { op: 'DequantizeLinear', inputs: ['wq', 'ws', 'wz'], outputs: ['w'], attrs: { axis: 1 } },
+          { op: 'Gemm', inputs: ['x', 'w'], outputs: ['y'], attrs: { transA: 1 } },
+        ],
+      }),
+    );
+    const m = await compile(model, { backend: 'cpu', requireFullCompilation: true });
+    try {
+      const e = m.report.engines[0]!;
+      expect(e.layerKinds.dequantize).toBeUndefined();
+      expect(e.build.int8Layers).toBe(0);
+      const x = smoothImage([6, 4], 3, 0.3, 0.2);
+      const got = (await m.run({ x })).y!.data as Float32Array;
+      expect(worst(got, await runOrtY(model, x, false))).toBeLessThanOrEqual(1e-6);
+    } finally {
+      await m.dispose();
+    }
+  });
+
   itIf(HAS_NATIVE, 'HYBRIDRT_QDQ=0 keeps the fp32 layers between the Q/DQ layers', NATIVE_MISSING, async () => {
     const q = await quantize(fp32, { data: [{ x: image(1) }, { x: image(2) }], method: 'minmax', progress: false });
     process.env.HYBRIDRT_QDQ = '0';

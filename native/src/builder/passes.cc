@@ -33,9 +33,12 @@ bool RunFusion(const Network& net, const BuildConfig& c, PassOutput* out, PassSt
 bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && Int8KernelsOf(c.backend).any; }
 
 bool RunQdq(const Network& net, const BuildConfig& c, PassOutput* out, PassStats* stats) {
-  Network folded = FoldQdq(net, Int8KernelsOf(c.backend), &stats->int8_layers, &stats->quantize_folded);
-  if (!stats->int8_layers) return false;
-  out->net = std::move(folded);
+  QdqRewrite r = FoldQdq(net, Int8KernelsOf(c.backend));
+  stats->int8_layers = r.int8_layers;
+  stats->quantize_folded = r.quantize_folded;
+  if (!r.int8_layers && !r.constants_folded) return false;
+  out->net = std::move(r.net);
+  out->owned = std::move(r.owned);
   return true;
 }
 

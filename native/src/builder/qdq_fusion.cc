@@ -174,6 +174,45 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   return true;
 }
 
+// A dequantize of constant weights left for a float layer (a depthwise convolution on cuda, a
+// layer kept in float): made the float32 constant it computes, (float(x - zero)) * scale as the
+// dequantize layer computes it, once here instead of on every run, so that the layer sees
+// constant weights (which the layout pass and the kernels' packing want).
+bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_ptr<std::vector<uint8_t>>>* owned) {
+  const Layer& l = w.net.layers[i];
+  if (l.kind != LayerKind::kDequantize || w.TypeOf(l.outputs[0]) != DType::kFloat32) return false;
+  const int64_t c = w.producer[l.inputs[0]];
+  if (c < 0 || w.net.layers[c].kind != LayerKind::kConstant) return false;
+  std::vector<double> x;
+  Scales s;
+  if (!ConstantValues(w, l.inputs[0], &x) || !ReadScales(w, l, &s)) return false;
+  const Shape& shape = w.ShapeOf(l.inputs[0]);
+  int64_t axis_len = 1, inner = 1;
+  if (s.scale.size() > 1) {
+    int64_t axis = l.params.Int("axis");
+    if (axis < 0) axis += static_cast<int64_t>(shape.size());
+    if (axis < 0 || axis >= static_cast<int64_t>(shape.size())) return false;
+    axis_len = shape[axis];
+    for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
+    if (axis_len != static_cast<int64_t>(s.scale.size())) return false;
+  }
+  auto bytes = std::make_shared<std::vector<uint8_t>>(x.size() * 4);
+  float* out = reinterpret_cast<float*>(bytes->data());
+  for (size_t e = 0; e < x.size(); ++e) {
+    const size_t k = s.scale.size() > 1 ? (e / inner) % axis_len : 0;
+    out[e] = static_cast<float>(x[e] - s.zero[k]) * static_cast<float>(s.scale[k]);
+  }
+  Layer constant = w.net.layers[c];
+  constant.name = l.name;
+  constant.outputs = l.outputs;
+  NoteFused(constant, l);
+  w.net.layers[i] = constant;
+  w.net.weights[i] = WeightView{bytes->data(), bytes->size()};
+  owned->push_back(std::move(bytes));
+  w.Index();
+  return true;
+}
+
 }  // namespace
 
 Int8Kernels Int8KernelsOf(const std::string& backend) {
@@ -183,15 +222,16 @@ Int8Kernels Int8KernelsOf(const std::string& backend) {
   return k;
 }
 
-Network FoldQdq(const Network& net, const Int8Kernels& kernels, int* int8_layers, int* quantize_folded) {
+QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels) {
+  QdqRewrite r;
   RewriteWork w(net);
-  int made = 0, folded_q = 0;
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (w.alive[i] && FoldOne(w, i, kernels, &folded_q)) ++made;
+    if (w.alive[i] && FoldOne(w, i, kernels, &r.quantize_folded)) ++r.int8_layers;
   }
-  *int8_layers = made;
-  *quantize_folded = folded_q;
-  if (!made) return net;
+  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+    if (w.alive[i] && FoldConstantDequantize(w, i, &r.owned)) ++r.constants_folded;
+  }
+  if (!r.int8_layers && !r.constants_folded) return r;
   // Constants (and reshapes of them) that only the dropped dequantize layers read: their scales.
   for (bool dropped = true; dropped;) {
     dropped = false;
@@ -205,7 +245,8 @@ Network FoldQdq(const Network& net, const Int8Kernels& kernels, int* int8_layers
     }
     w.Index();
   }
-  return Compact(w);
+  r.net = Compact(w);
+  return r;
 }
 
 }  // namespace hybridrt

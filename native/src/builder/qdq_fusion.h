@@ -14,10 +14,13 @@
 // cpu every form, cuda 2-d convolutions of one group, native/cuda/quant_conv.cu). What it cannot fold (another
 // layout, per-axis activations, weights that are not constants, a matmul with alpha or a
 // transposed a, a non-zero weight zero point, more than 65536 products per sum) stays as it
-// is; the dequantize layers nothing reads any more are dropped.
+// is; the dequantize layers nothing reads any more are dropped, and those of constants that
+// are still read are computed once at build time.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
 
 #include "src/ir/network.h"
 
@@ -33,8 +36,17 @@ struct Int8Kernels {
 };
 Int8Kernels Int8KernelsOf(const std::string& backend);
 
-// `net` is valid; so is the result. Returns the network with the folds made and counts the
-// layers made int8 and the quantize layers folded into them.
-Network FoldQdq(const Network& net, const Int8Kernels& kernels, int* int8_layers, int* quantize_folded);
+struct QdqRewrite {
+  Network net;                                               // empty where nothing was folded (use the source)
+  std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;  // the folded constants' bytes
+  int int8_layers = 0;                                       // convolutions and matmuls made int8
+  int quantize_folded = 0;                                   // quantize layers folded into their epilogues
+  int constants_folded = 0;                                  // dequantize layers of constants made float32 constants
+};
+
+// `net` is valid; so is the result. Folds what `kernels` take; then every dequantize of a
+// constant that is still read (weights left for a float layer) becomes the float32 constant
+// it computes.
+QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels);
 
 }  // namespace hybridrt
