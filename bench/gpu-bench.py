@@ -28,6 +28,15 @@ Development stages, not part of the default: check (hybrid-run --compare at batc
 gpu-models.py's tolerances) and ab (each speed feature switched off in turn, with --profile
 on the full build).
 
+int8 (--precisions ...,int8): export also writes each model's Q/DQ model, calibrated by
+`hybrid-run quantize` (entropy) over feeds of the benchmark's distribution; the hybrid stage
+runs it with fp16 float layers; the table holds int8 rows against PyTorch's fp16 and our own
+fp16; the agree stage (not in the default) gives int8's top-1 agreement with fp32 on held-out
+feeds:
+
+    python3 bench/gpu-bench.py export hybrid torch table agree --models resnet50,mobilenet_v2,efficientnet_b0 \
+        --precisions fp16,int8
+
 Stages (default: all): export (ONNX files at batch 1 and 32, the weights and one input per
 model and batch, under --work; deterministic, so a fresh machine makes the same files), hybrid,
 torch, table. Each run's result is a JSON file under --work/results (runs already there are not
@@ -76,8 +85,40 @@ def runs(models, precisions, batches):
     return first + [r for r in all_runs if r not in first]
 
 
-def onnx_path(work, model, batch):
-    return os.path.join(work, 'models', f'{model}_b{batch}.onnx')
+def onnx_path(work, model, batch, precision=None):
+    """The model's ONNX file at `batch`; for int8, the Q/DQ model `hybrid-run quantize` made of it."""
+    return os.path.join(work, 'models', f'{model}_int8_b{batch}.onnx' if precision == 'int8' else f'{model}_b{batch}.onnx')
+
+
+def calibration_batches(batch):
+    """How many batches int8 calibration reads at `batch`: 16 images or more, two batches at least."""
+    return max(2, 16 // batch)
+
+
+def quantize_int8(args, spec, name, batch):
+    """The int8 rows' model: the fp32 export calibrated (TensorRT's entropy calibration) over
+    feeds of the benchmark's own distribution (spec.arrays with other seeds) and written as a
+    Q/DQ model by `hybrid-run quantize`; the hybrid stage compiles it with fp16 float layers."""
+    import numpy as np
+
+    out = onnx_path(args.work, name, batch, 'int8')
+    if os.path.exists(out) and not args.force:
+        return
+    calib = os.path.join(args.work, 'calib', f'{name}_b{batch}')
+    for i in range(calibration_batches(batch)):
+        feed = spec.arrays(batch, 2000 + i)
+        folder = os.path.join(calib, f'batch{i:03d}')
+        os.makedirs(folder, exist_ok=True)
+        for k, v in feed.items():
+            np.save(os.path.join(folder, f'{k}.npy'), v)
+    t0 = time.time()
+    cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), 'quantize', onnx_path(args.work, name, batch), '--calib-data', calib,
+           '-o', out]
+    p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+    if p.returncode != 0:
+        print(f'FAIL   quantize {name} b{batch}: exit {p.returncode}: {p.stderr.strip()[-400:]}', flush=True)
+        return
+    print(f'quantized {name} b{batch} in {time.time() - t0:.1f}s: {p.stdout.strip()[-200:]}', flush=True)
 
 
 def input_paths(work, spec, model, batch):
@@ -115,6 +156,10 @@ def stage_export(args):
             for k, f in input_paths(args.work, spec, name, b).items():
                 np.save(f, feed[k])
         print(f'exported {name} (batches {batches}) in {time.time() - t0:.1f}s', flush=True)
+    if 'int8' in args.precisions:
+        for name in args.models:
+            for b in sorted({b for m, _, b in runs([name], ['int8'], args.batches)}):
+                quantize_int8(args, specs[name], name, b)
 
 
 def result_path(work, system, model, precision, batch):
@@ -140,9 +185,10 @@ def stage_hybrid(args):
     specs = gpu_models().model_specs()
     for model, precision, batch, path in pending(args, 'hybrid'):
         cache = os.path.join(args.work, 'timing-cache.txt')
-        cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch), '--backend', 'cuda',
-               '--precision', precision, '--iterations', str(args.iterations), '--warmup', str(args.warmup), '--json',
-               '--timing-cache', cache] + input_flags(args.work, specs[model], model, batch)
+        # int8: the Q/DQ model (quantize_int8), its float layers in fp16.
+        cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), onnx_path(args.work, model, batch, precision), '--backend', 'cuda',
+               '--precision', 'fp16' if precision == 'int8' else precision, '--iterations', str(args.iterations),
+               '--warmup', str(args.warmup), '--json', '--timing-cache', cache] + input_flags(args.work, specs[model], model, batch)
         if args.profile:
             cmd.append('--profile')
         t0 = time.time()
@@ -234,6 +280,57 @@ def stage_ab(args):
         json.dump(rows, f)
 
 
+def stage_agree(args):
+    """int8 against fp32 on held-out feeds of the calibration's distribution (spec.arrays with
+    seeds neither calibration nor the timed runs use): top-1 agreement of the int8 model (fp16
+    float layers) with the fp32 model, both on cuda, and the outputs' cosine, at the largest batch."""
+    import numpy as np
+
+    gm = gpu_models()
+    specs = gm.model_specs()
+    batch = max(args.batches)
+    rows = []
+    for name in args.models:
+        spec = specs[name]
+        q = onnx_path(args.work, name, batch, 'int8')
+        if not os.path.exists(q):
+            continue
+        same = total = 0
+        dots = []
+        for i in range(args.agree_batches):
+            feed = spec.arrays(batch, 3000 + i)
+            folder = os.path.join(args.work, 'agree', f'{name}_b{batch}_{i}')
+            os.makedirs(folder, exist_ok=True)
+            flags = []
+            for k, v in feed.items():
+                np.save(os.path.join(folder, f'{k}.npy'), v)
+                flags += ['--input', f'{k}={os.path.join(folder, k + ".npy")}']
+            outs = {}
+            for tag, model, precision in (('fp32', onnx_path(args.work, name, batch), 'fp32'), ('int8', q, 'fp16')):
+                out_dir = os.path.join(folder, tag)
+                cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), model, '--backend', 'cuda', '--precision', precision,
+                       '--output-dir', out_dir] + flags
+                p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
+                if p.returncode != 0:
+                    print(f'FAIL   agree {name} {tag}: {p.stderr.strip()[-300:]}', flush=True)
+                    break
+                first = sorted(f for f in os.listdir(out_dir) if f.endswith('.npy'))[0]
+                outs[tag] = np.load(os.path.join(out_dir, first)).reshape(batch, -1).astype(np.float64)
+            if len(outs) < 2:
+                break
+            same += int((outs['fp32'].argmax(1) == outs['int8'].argmax(1)).sum())
+            total += batch
+            a, b = outs['fp32'].ravel(), outs['int8'].ravel()
+            dots.append(float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b))))
+        if total:
+            row = {'model': name, 'batch': batch, 'images': total, 'top1Agreement': same / total, 'cosine': min(dots)}
+            rows.append(row)
+            print(f"agree  {name:16} int8 vs fp32 over {total} held-out inputs: top-1 {100 * same / total:.1f}%, "
+                  f"cosine (lowest batch) {min(dots):.5f}", flush=True)
+    with open(os.path.join(args.out, 'agree.json'), 'w') as f:
+        json.dump(rows, f, indent=1)
+
+
 def time_cuda(torch, fn, xs, iterations, warmup):
     """Median milliseconds of fn(*xs) between CUDA events, after warm-up, and every time."""
     for _ in range(warmup):
@@ -283,6 +380,8 @@ def stage_torch(args):
     torch.backends.cuda.matmul.allow_tf32 = False
     torch.backends.cudnn.allow_tf32 = False
     for model_name, precision, batch, path in pending(args, 'torch'):
+        if precision == 'int8':
+            continue  # PyTorch has no int8 path here; the table holds int8 rows against its fp16 rows
         spec = specs[model_name]
         model = spec.make()
         model.load_state_dict(torch.load(os.path.join(args.work, 'models', f'{model_name}.pt')))
@@ -323,14 +422,17 @@ def stage_torch(args):
 def stage_table(args):
     rows, raw = [], {}
     for model, precision, batch in runs(args.models, args.precisions, args.batches):
-        def load(system):
+        def load(system, as_precision=None):
             for folder in [os.path.join(args.work, 'results')] + args.results:
-                p = os.path.join(folder, os.path.basename(result_path(args.work, system, model, precision, batch)))
+                p = os.path.join(folder, os.path.basename(result_path(args.work, system, model, as_precision or precision, batch)))
                 if os.path.exists(p):
                     raw[os.path.basename(p)] = json.load(open(p))
                     return raw[os.path.basename(p)]
             return None
         h, t = load('hybrid'), load('torch')
+        own16 = None
+        if precision == 'int8':  # against PyTorch's fp16 and our own fp16 of the same model and batch
+            t, own16 = load('torch', 'fp16'), load('hybrid', 'fp16')
         hc = h['computeMs']['median'] if h and h['computeMs'] else None
         he = h['latencyMs']['median'] if h else None
         tv = lambda k: t.get(k) if t else None
@@ -345,6 +447,10 @@ def stage_table(args):
             'engines': len(h['build']['engines']) if h and h['build'] else None,
             'fallbackMs': h['fallbackMs']['median'] if h and h.get('fallbackMs') else None,
         })
+        if precision == 'int8':
+            oc = own16['computeMs']['median'] if own16 and own16.get('computeMs') else None
+            rows[-1]['vsOwnFp16'] = ratio(oc, hc)
+            rows[-1]['vsOwnFp16Latency'] = ratio(own16['latencyMs']['median'] if own16 else None, he)
     with open(os.path.join(args.out, 'bench.json'), 'w') as f:
         json.dump({'rows': rows, 'results': raw}, f, indent=1)
     f2 = lambda v, d=3: '—' if v is None else f'{v:.{d}f}'
@@ -359,6 +465,14 @@ def stage_table(args):
         print(f"| {r['model']} | {r['precision']} | {r['batch']} | {f2(r['hybridComputeMs'])} | {f2(r['hybridLatencyMs'])} "
               f"| {f2(r['fallbackMs'])} | {f2(r['eagerMs'])} | {f2(r['eagerLatencyMs'])} | {f2(r['compileMs'])} "
               f"| {f2(r['compileLatencyMs'])} | {x(r['vsCompile'])} | {x(r['vsCompileLatency'])} | {x(r['vsEager'])} |")
+    int8 = [r for r in rows if r['precision'] == 'int8']
+    if int8:
+        print('\nint8 rows (the Q/DQ model, fp16 float layers) against PyTorch fp16 (above: the torch columns) and our own fp16:')
+        print('| model | batch | int8 GPU (ms) | int8 end-to-end (ms) | vs our fp16 GPU | vs our fp16 end-to-end |')
+        print('|---|---|---|---|---|---|')
+        for r in int8:
+            print(f"| {r['model']} | {r['batch']} | {f2(r['hybridComputeMs'])} | {f2(r['hybridLatencyMs'])} "
+                  f"| {x(r.get('vsOwnFp16'))} | {x(r.get('vsOwnFp16Latency'))} |")
 
 
 def main():
@@ -376,6 +490,7 @@ def main():
     ap.add_argument('--out', default=os.environ.get('OUT', '/tmp'))
     ap.add_argument('--force', action='store_true', help='redo runs whose results exist')
     ap.add_argument('--variants', default=','.join(VARIANTS), help='ab stage: which variants')
+    ap.add_argument('--agree-batches', type=int, default=4, help='agree stage: held-out batches of the largest batch size')
     ap.add_argument('--compile-targets-only', action='store_true',
                     help="torch stage: torch.compile only issue 6's target rows (compiles take 10-40 s each); eager for all")
     args = ap.parse_args()
@@ -389,7 +504,7 @@ def main():
         t0 = time.time()
         print(f'== {stage} ({time.strftime("%H:%M:%S")})', flush=True)
         stages = {'export': stage_export, 'check': stage_check, 'ab': stage_ab, 'hybrid': stage_hybrid,
-                  'torch': stage_torch, 'table': stage_table}
+                  'torch': stage_torch, 'table': stage_table, 'agree': stage_agree}
         stages[stage](args)
         print(f'== {stage} done in {time.time() - t0:.0f}s', flush=True)
 
