@@ -73,9 +73,9 @@ class ConvKernel : public GroupedWindowKernel {
       Bad(ErrorCode::kPlan, "plan: tactic 'depthwise' does not fit this layer's geometry");
     }
     if (tactic() == "depthwise") depthwise_ = MakeDepthwisePlan(w_);
-    // Unit strides and "same" width: the tiles pack their patches by the flat plan's shifts and
-    // masks (patch_pack.h PackPatchesFlat).
-    flat_ = tactic() == "im2col_gemm" && w_.stride[1] == 1 && w_.stride[2] == 1 && DepthwiseFits(w_);
+    // Strides 1 or 2 and "same" width: the tiles pack their patches by the flat plan's shifts
+    // and masks (patch_pack.h PackPatchesFlat), with stride 2 from the input's phases.
+    flat_ = tactic() == "im2col_gemm" && DepthwiseFits(w_);
     if (flat_) depthwise_ = MakeDepthwisePlan(w_);
     act_ = ReadActivation(params(), "activation.");
     // Constant weights are packed once, per group, for the GEMMs (packing them on every run
@@ -109,6 +109,12 @@ class ConvKernel : public GroupedWindowKernel {
       transposed_at_ = (workspace_ + 63) / 64 * 64;
       workspace_ = transposed_at_ + static_cast<size_t>(out_size * mg_) * sizeof(float);
     }
+    // Strided flat patches read the input's phases, split once per image into the workspace
+    // (one pass over the input; the tiles' packing then reads 16 columns a load, as with unit
+    // strides, instead of a strided load per line piece: a 1x1/2 downsample over 16x16 was
+    // twice onnxruntime's time).
+    phased_ = flat_ && !packed_.empty() && !transposed_ && depthwise_.sh * depthwise_.sw > 1;
+    if (phased_) workspace_ = static_cast<size_t>(c_ * depthwise_.in_size) * sizeof(float);
   }
 
   void Analyze() override {
@@ -137,9 +143,19 @@ class ConvKernel : public GroupedWindowKernel {
     } else if (tactic() == "direct") {
       return Direct(x, wt, bias, z, y);
     } else {
+      float* phases = phased_ ? static_cast<float*>(args.workspace) : nullptr;
+      const DepthwisePlan& d = depthwise_;
       for (int64_t n = 0; n < n_; ++n) {
+        if (phased_) {
+          Par(c_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, in_size)), [&](int64_t c0, int64_t c1) {
+            DepthwisePhases(d, x + (n * c_ + c0) * in_size, phases + c0 * d.in_size, c1 - c0);
+          });
+        }
         for (int64_t g = 0; g < groups_; ++g) {
           const float* xg = x + (n * c_ + g * cg_) * in_size;
+          // Where the flat packer reads this group's channels, and their floats apart.
+          const float* flat_x = phased_ ? phases + g * cg_ * d.in_size : xg;
+          const int64_t flat_plane = phased_ ? d.in_size : in_size;
           const float* wg = wt + g * mg_ * kg;
           float* yg = y + (n * m_ + g * mg_) * out_size;
           // Bias, residual and activation on each tile of yg as it is finished (in cache).
@@ -179,7 +195,7 @@ class ConvKernel : public GroupedWindowKernel {
           }
           if (!packed_.empty() && !transposed_) {
             const PanelPacker patches = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
-              if (flat_ && FlatPatchesFit(nr)) return PackPatchesFlat(depthwise_, xg, in_size, p0, kc, j0, nc, nr, out);
+              if (flat_ && FlatPatchesFit(nr)) return PackPatchesFlat(d, flat_x, flat_plane, p0, kc, j0, nc, nr, out);
               PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
             };
             Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
@@ -388,6 +404,7 @@ class ConvKernel : public GroupedWindowKernel {
   size_t transposed_at_ = 0;          // workspace offset of the transposed product
   DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks, or the flat patches'
   bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
+  bool phased_ = false;               // ... from the input's phases, split into the workspace
 };
 
 }  // namespace

@@ -72,6 +72,11 @@ describe('convolution', () => {
   });
   it('one input channel, many outputs, a long strided kernel (an STFT as a convolution, as openWakeWord writes it)', () =>
     conv([1, 1, 4000], 65, { kernel: [128], strides: [40] }, { bias: true, seed: 21 }));
+  it('strides 2 with "same" widths (patches packed from the input split into its phases): batch 2, groups, a 1x1 downsample, a 7x7 stem', async () => {
+    await conv([2, 12, 17, 18], 10, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], groups: 2 }, { bias: true, seed: 31 });
+    await conv([2, 40, 16, 16], 48, { kernel: [1, 1], strides: [2, 2] }, { seed: 33 });
+    await conv([1, 3, 33, 30], 16, { kernel: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3] }, { bias: true, seed: 35 });
+  });
   it('weights and bias fed at run time instead of constants', () =>
     conv([1, 4, 6, 6], 6, { kernel: [3, 3], groups: 2 }, { bias: true, fedWeights: true }));
   it('crosses SGEMM blocks: K > 256, M > 144, N not a multiple of 16', () =>
