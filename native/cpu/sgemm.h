@@ -84,6 +84,13 @@ void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c,
 void MicroKernelAvx2(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
 void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);
 
+// c[j] = alpha * (a . column j of b) + beta * c[j] for j in [0, n), column j at b + j * ldb
+// (k contiguous floats, as a: a fully connected layer's transposed weights), with AVX-512F;
+// beta == 0 does not read c. Sgemm's single-row product uses it where the micro-kernel in use
+// is the AVX-512 one.
+void GemvColumnsAvx512(int64_t n, int64_t k, float alpha, const float* a, const float* b, int64_t ldb, float beta,
+                       float* c);
+
 // The micro-kernel in use: "avx512", "avx2" or "portable".
 const char* SgemmKernelName();
 

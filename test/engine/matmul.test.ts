@@ -41,6 +41,15 @@ describe('matmul', () => {
       params: { transA: false, transB: true, alpha: 1, beta: 1 },
     });
   });
+  it('a single row against a transposed b (a fully connected layer): columns in fours and a tail, k past 16s, alpha, beta', () =>
+    checkLayer({
+      op: 'Gemm',
+      attrs: { transB: 1, alpha: 0.75, beta: 1.5 },
+      inputs: [randomFloat([1, 1037], 15), randomFloat([519, 1037], 16), randomFloat([519], 17)],
+      constants: [1, 2],
+      kind: 'matmul',
+      params: { transA: false, transB: true, alpha: 0.75, beta: 1.5 },
+    }));
   it('weights as constants', () =>
     checkLayer({ op: 'MatMul', inputs: [randomFloat([3, 8], 1), randomFloat([8, 5], 2)], constants: [1], kind: 'matmul', params: plain }));
   it('transA/transB, alpha, beta and bias shapes (Gemm)', async () => {
