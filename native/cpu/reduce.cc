@@ -14,6 +14,7 @@
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/sgemm.h"
 #include "cpu/transpose.h"
 #include "src/ir/reduce_op.h"
 
@@ -35,19 +36,6 @@ double LaneSum(const float* x, int64_t n, F term) {
   }
   double s = 0;
   for (; i < n; ++i) s += term(x[i]);
-  for (int j = 0; j < 8; ++j) s += lane[j];
-  return s;
-}
-
-// Dot product of float vectors in double, over eight lanes (see LaneSum).
-double LaneDot(const float* a, const float* b, int64_t n) {
-  double lane[8] = {};
-  int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    for (int j = 0; j < 8; ++j) lane[j] += static_cast<double>(a[i + j]) * b[i + j];
-  }
-  double s = 0;
-  for (; i < n; ++i) s += static_cast<double>(a[i]) * b[i];
   for (int j = 0; j < 8; ++j) s += lane[j];
   return s;
 }
@@ -150,24 +138,26 @@ class ReduceKernel : public CpuKernel {
     }
   }
 
-  // out [N, C] (the means) becomes the gate, sample by sample.
+  // out [N, C] (the means) becomes the gate, sample by sample. Each product is a single-row
+  // Sgemm against the weights' rows (a GEMV that streams them on every thread; the weights,
+  // hundreds of KB per block, come from memory on each run): on one thread, with double
+  // sums, mobilenet_v3_large's last squeeze-excite blocks (960 x 240) took 0.18 ms each.
   void Excite(const KernelArgs& args, float* y) const {
     const float* w1 = static_cast<const float*>(args.inputs[1]);
     const float* b1 = static_cast<const float*>(args.inputs[2]);
     const float* w2 = static_cast<const float*>(args.inputs[3]);
     const float* b2 = static_cast<const float*>(args.inputs[4]);
-    Par(rows_ / channels_, 1, [&](int64_t n0, int64_t n1) {
-      std::vector<float> h(static_cast<size_t>(hidden_));
-      for (int64_t n = n0; n < n1; ++n) {
-        float* g = y + n * channels_;
-        for (int64_t r = 0; r < hidden_; ++r)
-          h[r] = static_cast<float>(b1[r] + LaneDot(w1 + r * channels_, g, channels_));
-        ApplyActivation(act1_, h.data(), h.data(), hidden_);
-        for (int64_t c = 0; c < channels_; ++c)
-          g[c] = static_cast<float>(b2[c] + LaneDot(w2 + c * hidden_, h.data(), hidden_));
-        ApplyActivation(act2_, g, g, channels_);
-      }
-    });
+    std::vector<float> h(static_cast<size_t>(hidden_));
+    for (int64_t n = 0; n < rows_ / channels_; ++n) {
+      float* g = y + n * channels_;
+      // h = w1 g + b1, then g = w2 act1(h) + b2 (B(k, j) = w[j][k]: columns of B are rows of w).
+      Sgemm(1, hidden_, channels_, 1.0f, g, channels_, 1, w1, 1, channels_, 0.0f, h.data(), hidden_, threads_);
+      for (int64_t r = 0; r < hidden_; ++r) h[r] += b1[r];
+      ApplyActivation(act1_, h.data(), h.data(), hidden_);
+      Sgemm(1, channels_, hidden_, 1.0f, h.data(), hidden_, 1, w2, 1, hidden_, 0.0f, g, channels_, threads_);
+      for (int64_t c = 0; c < channels_; ++c) g[c] += b2[c];
+      ApplyActivation(act2_, g, g, channels_);
+    }
   }
 
  public:

@@ -115,7 +115,10 @@ void ScaleC(int64_t m, int64_t n, float beta, float* c, int64_t ldc) {
 // m == 1: y = alpha * a B + beta * y, streaming B by rows (or columns when transposed).
 void Gemv(int64_t n, int64_t k, float alpha, const float* a, int64_t cs_a, const float* b, int64_t rs_b, int64_t cs_b,
           float beta, float* c, int threads) {
-  ParallelFor(threads, n, 256, [&](int64_t j0, int64_t j1) {
+  // Rows of B: blocks of 256 columns; columns of B: as few as 16 a chunk where they are long
+  // (a squeeze-excite block's 240 x 960 weights would otherwise be read on one thread).
+  const int64_t grain = cs_b == 1 ? 256 : std::max<int64_t>(16, 16384 / std::max<int64_t>(k, 1));
+  ParallelFor(threads, n, grain, [&](int64_t j0, int64_t j1) {
     if (cs_b == 1) {
       float acc[256];
       for (int64_t jb = j0; jb < j1; jb += 256) {

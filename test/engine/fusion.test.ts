@@ -203,6 +203,17 @@ describeIf(HAS_NATIVE, 'squeeze-excite fusion (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it('a wide gate (200 channels through 52, the products over several threads): matches a float64 reference', async () => {
+    const s: ExciteShape = { batch: 1, inChannels: 3, channels: 200, hidden: 52, spatial: 4, gateIsOutput: true };
+    const fused = await buildEngine(exciteNet(s), { backend: 'cpu', fusion: true, threads: 2 });
+    try {
+      const have = (await fused.createContext().run([randomFloat([1, 3, 4, 4], 4).data as Float32Array])) as Float32Array[];
+      expect(maxRelError(have[1]!, Float32Array.from(exciteReference(s, have[2]!)))).toBeLessThanOrEqual(1e-5);
+    } finally {
+      fused.dispose();
+    }
+  });
+
   it('a plan keeps the excite layer (its weights as [Cr, C], both activations) and runs it alike', async () => {
     await expectPlanKeepsFusion(exciteNet(shape), randomFloat([2, 3, 5, 5], 9).data as Float32Array);
   });
