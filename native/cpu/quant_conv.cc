@@ -57,6 +57,27 @@ class QuantConvKernel : public GroupedWindowKernel {
       Bad(ErrorCode::kNative, Cat("an int8 convolution sums 1 to ", kMaxInt8Products,
                                   " products per output (int32 range); this one ", cg_ * w_.kernel_size()));
     }
+    if (residual_ && q_.residual_quantized) {  // DequantizedResidual's floats
+      residual_at_ = (workspace_ + 63) / 64 * 64;
+      workspace_ = residual_at_ + static_cast<size_t>(out_[0].numel) * sizeof(float);
+    }
+  }
+
+  // The int8 residual as its dequantize layer computed it, float(r - zr) * sr (quantize.cc's
+  // formula), into the workspace: the epilogue then adds it as a float residual.
+  const float* DequantizedResidual(const KernelArgs& args) const {
+    float* zf = reinterpret_cast<float*>(static_cast<char*>(args.workspace) + residual_at_);
+    const void* r = args.inputs.back();
+    const bool s8 = in_.back().dtype == DType::kInt8;
+    const float sr = q_.residual_scale;
+    const int32_t zr = q_.residual_zero;
+    Par(out_[0].numel, kElementGrain, [&](int64_t i0, int64_t i1) {
+      for (int64_t i = i0; i < i1; ++i) {
+        const int32_t v = s8 ? static_cast<const int8_t*>(r)[i] : static_cast<const uint8_t*>(r)[i];
+        zf[i] = static_cast<float>(v - zr) * sr;
+      }
+    });
+    return zf;
   }
 
   void PrepareKernel() override {
@@ -98,7 +119,9 @@ class QuantConvKernel : public GroupedWindowKernel {
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const uint8_t* x = static_cast<const uint8_t*>(args.inputs[0]);
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
-    const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
+    const float* z = !residual_              ? nullptr
+                     : q_.residual_quantized ? DequantizedResidual(args)
+                                             : static_cast<const float*>(args.inputs.back());
     if (tactic() == "int8_depthwise") return Depthwise(x, bias, z, args.outputs[0]);
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size(), kg = cg_ * ks;
     const size_t out_bytes = DTypeSize(out_[0].dtype);
@@ -264,6 +287,7 @@ class QuantConvKernel : public GroupedWindowKernel {
   DepthwisePlan depthwise_;         // int8_depthwise: the shifts and masks
   std::vector<float> weights_;      // int8_depthwise: the weights as floats
   bool residual_ = false, has_bias_ = false, plain_ = false;
+  size_t residual_at_ = 0;  // the dequantized residual's offset in the workspace
 };
 
 }  // namespace

@@ -17,7 +17,8 @@
 // that the eight rows one ldmatrix reads fall in eight different bank groups.
 //
 // Epilogue, per sum (as cpu/quant_epilogue.h, with IEEE operations that are not contracted):
-//   v = float(acc - zx * sum_k w) * (sx * sw[c]) + bias[c] + z, act(v),
+//   v = float(acc - zx * sum_k w) * (sx * sw[c]) + bias[c] + z, act(v), where an int8 residual
+//   is z = float(r - zr) * sr (the dequantize it was folded from),
 //   y = v (float32), or QuantizeRounded(v / sy, zy) (int8/uint8).
 // Padding reads the zero point, so its products cancel in the correction as the cpu's do.
 #include <cuda_runtime.h>
@@ -60,7 +61,10 @@ struct QConvEpilogue {
   const int32_t* corr;  // per channel: zx * sum of the channel's weights
   const float* scale;   // per channel: sx * sw[c]
   const float* bias;    // or null
-  const float* z;       // residual, or null
+  const void* z;        // residual, or null: float32, or int8/uint8 (z_type 1/2) dequantized
+  int z_type;
+  float z_scale;
+  int z_zero;
   Act act;
   int out;  // 0: float32, 1: int8, 2: uint8
   float out_scale;
@@ -166,7 +170,16 @@ __device__ __forceinline__ void Store(const QConvGeometry& g, const QConvEpilogu
   }
   float v = __fmul_rn(static_cast<float>(acc - e.corr[n]), e.scale[n]);
   if (e.bias) v = __fadd_rn(v, e.bias[n]);
-  if (e.z) v = __fadd_rn(v, e.z[at]);
+  if (e.z) {
+    float zv;
+    if (e.z_type == 0) {
+      zv = static_cast<const float*>(e.z)[at];
+    } else {  // the dequantize layer's value, float(r - zr) * sr
+      const int r = e.z_type == 1 ? static_cast<const int8_t*>(e.z)[at] : static_cast<const uint8_t*>(e.z)[at];
+      zv = __fmul_rn(static_cast<float>(r - e.z_zero), e.z_scale);
+    }
+    v = __fadd_rn(v, zv);
+  }
   if (e.act.op == static_cast<int>(UnaryOp::kRelu)) {
     v = v < 0.0f ? 0.0f : v;
   } else if (e.act.op == static_cast<int>(UnaryOp::kClip)) {
@@ -411,7 +424,7 @@ class QuantConv : public CudaKernel {
         Check(cudaMemsetAsync(bias, 0, g_.m * 4, s), "cudaMemset (tactic timing)");
       }
       TacticTimer timer(s);
-      const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), static_cast<const float*>(z));
+      const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
       for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
         const float ms =
             timer.Time([&] { return LaunchQuantConv(t, unsigned_, x, weights_.get(), y, g_, e, s) == cudaSuccess; });
@@ -443,7 +456,7 @@ class QuantConv : public CudaKernel {
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
-    const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
+    const void* z = residual_ ? args.inputs.back() : nullptr;
     QConvGeometry g = g_;
     g.vec = g.vec && (reinterpret_cast<uintptr_t>(args.inputs[0]) & 15) == 0;  // an input view at an odd offset
     Check(LaunchQuantConv(tile_, unsigned_, args.inputs[0], weights_.get(), args.outputs[0], g, Epilogue(bias, z),
@@ -452,12 +465,15 @@ class QuantConv : public CudaKernel {
   }
 
  private:
-  QConvEpilogue Epilogue(const float* bias, const float* z) const {
+  QConvEpilogue Epilogue(const float* bias, const void* z) const {
     QConvEpilogue e;
     e.corr = static_cast<const int32_t*>(tables_.get());
     e.scale = reinterpret_cast<const float*>(e.corr + g_.m);
     e.bias = bias;
     e.z = z;
+    e.z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
+    e.z_scale = q_.residual_scale;
+    e.z_zero = q_.residual_zero;
     e.act = act_;
     e.out = out_code_;
     e.out_scale = q_.output_scale;

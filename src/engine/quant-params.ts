@@ -7,7 +7,8 @@
  * then its activation, and outputs v as float32, or with outputScale, int8/uint8
  * saturate(round_half_even(v / outputScale) + outputZeroPoint) (the output's dtype). One
  * weight scale, or one per output channel (convolution: M; matmul: N). The int8 matmul takes
- * a not transposed, b of rank 2, alpha 1, and c (beta 1) of N values.
+ * a not transposed, b of rank 2, alpha 1, and c (beta 1) of N values. With residualScale the
+ * residual (the last input) is int8/uint8: residual = float(r - residualZeroPoint) * residualScale.
  */
 export interface QuantParams {
   inputScale: number;
@@ -15,4 +16,6 @@ export interface QuantParams {
   weightScales: number[];
   outputScale?: number;
   outputZeroPoint?: number;
+  residualScale?: number;
+  residualZeroPoint?: number;
 }

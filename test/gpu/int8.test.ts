@@ -7,6 +7,7 @@
  *    (HYBRIDRT_LAYOUT=0), and every tile shape forced (HYBRIDRT_CONV_TACTIC): against the cpu
  *    backend's int8 kernels on the same model, which compute the same int32 sums and the same
  *    epilogue (cpu/quant_epilogue.h): at most one output step apart, and nearly all equal.
+ *    An int8 residual (residual-qdq.ts: the add's input a DequantizeLinear) likewise.
  * 2. A residual CNN quantize() writes: every convolution int8 on cuda, channels-last, and the
  *    output within one step of its last quantized activation (through the float Gemm after
  *    it) of onnxruntime's run of the same Q/DQ model as written; in fp16 also within 0.2% of
@@ -22,6 +23,7 @@ import { encodeModel } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 import { cosineOf, fanInWeights, ortYs, smoothImage, worst } from '../quantize/helpers.js';
+import { residualQdqModel } from '../quantize/residual-qdq.js';
 import { describeIf } from '../helpers/skip.js';
 import { CUDA, NO_CUDA } from './helpers.js';
 
@@ -166,6 +168,24 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       }
     }
   }, 240_000);
+
+  it('an int8 residual (a dequantized add input folded in) matches the cpu kernels', async () => {
+    for (const [shape, type, zeros] of [
+      [[2, 16, 9, 7], 'int8', [0, 0, 0]],
+      [[1, 32, 14, 14], 'uint8', [100, 7, 30]],
+      [[3, 24, 5, 6], 'int8', [-5, 3, -20]],
+    ] as const) {
+      const model = residualQdqModel([...shape], type, [...zeros]);
+      const x = smoothImage([...shape], 5, 0.31, 0.6);
+      const cpu = await runOn(model, 'cpu', x);
+      for (const env of [{}, { HYBRIDRT_LAYOUT: '0' }]) {
+        const got = await runOn(model, 'cuda', x, env);
+        expect(got.engine.build.int8Layers).toBe(2);
+        expect(got.engine.layerKinds.dequantize).toBe(1);
+        expectClose(got.y, cpu.y, 1 / 24, `residual ${JSON.stringify(shape)} ${type} ${JSON.stringify(env)}`);
+      }
+    }
+  }, 120_000);
 
   // x [2,3,32,32] -> conv 3->32 -> Relu -> r1 -> conv 32->32 -> Relu -> conv 32->32 -> + r1 -> Relu
   //   -> conv 32->64 /2 -> Relu -> GlobalAveragePool -> Flatten -> Gemm(transB) -> y [2,10]

@@ -147,6 +147,21 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
     q.output_scale = static_cast<float>(ys.scale[0]);
     q.output_zero = static_cast<int32_t>(ys.zero[0]);
   }
+  // A residual that a per-tensor dequantize makes (a residual add whose inputs are both
+  // dequantized, as TensorRT's Q/DQ placement and onnxruntime's QDQ Add write it): its int8
+  // tensor is read as it is.
+  int64_t dz = -1;
+  if (conv && l.params.Has("residual") && l.params.Bool("residual")) {
+    const int64_t p = w.producer[l.inputs.back()];
+    Scales zs;
+    if (p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize && IsInt8(w.TypeOf(w.net.layers[p].inputs[0])) &&
+        ReadScales(w, w.net.layers[p], &zs) && zs.scale.size() == 1 && zs.scale[0] > 0) {
+      dz = p;
+      q.residual_quantized = true;
+      q.residual_scale = static_cast<float>(zs.scale[0]);
+      q.residual_zero = static_cast<int32_t>(zs.zero[0]);
+    }
+  }
   for (float s : q.weight_scales) {
     if (!(s > 0)) return false;
   }
@@ -157,6 +172,10 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   WriteQuantForm(q, &folded.params);
   NoteFused(folded, dql);
   NoteFused(folded, dwl);
+  if (dz >= 0) {
+    folded.inputs.back() = w.net.layers[dz].inputs[0];
+    NoteFused(folded, w.net.layers[dz]);
+  }
   if (fold_q) {
     folded.outputs = w.net.layers[qy].outputs;
     NoteFused(folded, w.net.layers[qy]);
@@ -165,7 +184,8 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   }
   w.net.layers[i] = folded;
   w.Index();
-  for (int64_t d : {dx, dw}) {  // dequantize layers nothing reads any more
+  for (int64_t d : {dx, dw, dz}) {  // dequantize layers nothing reads any more
+    if (d < 0) continue;
     bool read = false;
     for (int32_t o : w.net.layers[d].outputs) read = read || w.uses[o] > 0 || w.is_output[o];
     if (!read) w.alive[d] = false;

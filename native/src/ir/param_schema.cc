@@ -64,7 +64,9 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                       {"quant.inputZeroPoint", PType::kInt, false, {}},
                                       Floats("quant.weightScales", false),
                                       Float("quant.outputScale", false),
-                                      {"quant.outputZeroPoint", PType::kInt, false, {}}};
+                                      {"quant.outputZeroPoint", PType::kInt, false, {}},
+                                      Float("quant.residualScale", false),
+                                      {"quant.residualZeroPoint", PType::kInt, false, {}}};
     for (const PSpec& q : quant) at(LayerKind::kConvolution).params.push_back(q);
     at(LayerKind::kDeconvolution).params = window;
     at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));

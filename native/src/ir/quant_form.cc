@@ -19,6 +19,11 @@ QuantForm ReadQuantForm(const Params& p) {
     q.output_scale = static_cast<float>(p.Float("quant.outputScale"));
     q.output_zero = static_cast<int32_t>(p.Int("quant.outputZeroPoint"));
   }
+  q.residual_quantized = p.Has("quant.residualScale");
+  if (q.residual_quantized) {
+    q.residual_scale = static_cast<float>(p.Float("quant.residualScale"));
+    q.residual_zero = static_cast<int32_t>(p.Int("quant.residualZeroPoint"));
+  }
   return q;
 }
 
@@ -32,6 +37,10 @@ void WriteQuantForm(const QuantForm& q, Params* p) {
   if (q.requantize) {
     p->Set("quant.outputScale", ParamValue::Number(q.output_scale));
     p->Set("quant.outputZeroPoint", ParamValue::Number(q.output_zero));
+  }
+  if (q.residual_quantized) {
+    p->Set("quant.residualScale", ParamValue::Number(q.residual_scale));
+    p->Set("quant.residualZeroPoint", ParamValue::Number(q.residual_zero));
   }
 }
 
@@ -53,6 +62,23 @@ DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
   if (p.Has("quant.outputScale") != p.Has("quant.outputZeroPoint")) {
     c.Bad("params 'quant.outputScale' and 'quant.outputZeroPoint' come together");
   }
+  if (p.Has("quant.residualScale") != p.Has("quant.residualZeroPoint")) {
+    c.Bad("params 'quant.residualScale' and 'quant.residualZeroPoint' come together");
+  }
+  // The residual (the last input) is int8/uint8 where its scale is given.
+  const bool zq = p.Has("quant.residualScale");
+  if (zq && !(p.Has("residual") && p.Bool("residual"))) c.Bad("param 'quant.residualScale' needs a residual input");
+  const size_t zin = zq ? c.NumIn() - 1 : c.NumIn();
+  if (zq) {
+    const DType zt = c.In(zin).dtype;
+    if (zt != DType::kInt8 && zt != DType::kUInt8) {
+      c.Bad(Cat(c.InLabel(zin), " has dtype ", DTypeName(zt), "; a quantized residual is int8 or uint8"));
+    }
+    if (!InRange(zt, p.Int("quant.residualZeroPoint"))) {
+      c.Bad(Cat("param 'quant.residualZeroPoint' is ", p.Int("quant.residualZeroPoint"), ", outside ", DTypeName(zt)));
+    }
+    if (!GoodScale(p.Float("quant.residualScale"))) c.Bad("the int8 form's scales must be finite float32 values > 0");
+  }
   const DType xt = c.In(0).dtype;
   if (xt != DType::kInt8 && xt != DType::kUInt8) {
     c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(xt), "; the int8 form reads int8 or uint8"));
@@ -60,7 +86,7 @@ DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
   if (c.In(1).dtype != DType::kInt8) {
     c.Bad(Cat(c.InLabel(1), " has dtype ", DTypeName(c.In(1).dtype), "; the int8 form's weights are int8"));
   }
-  for (size_t i = 2; i < c.NumIn(); ++i) {
+  for (size_t i = 2; i < zin; ++i) {
     if (c.In(i).dtype != DType::kFloat32) {
       c.Bad(Cat(c.InLabel(i), " has dtype ", DTypeName(c.In(i).dtype), "; expected float32 (the int8 form)"));
     }

@@ -7,6 +7,9 @@
 // are float32 and apply before the requantization, as the Q/DQ graph computes them:
 //   v = float(sum_k (x_k - zx) w_k) * (sx * sw[c]) + bias[c] (+ z), act(v),
 //   y = v, or y = saturate(round_half_even(v / sy) + zy).
+// The residual z may itself be int8/uint8 with a per-tensor scale and zero point (a convolution
+// whose residual add reads a DequantizeLinear, as TensorRT's Q/DQ placement and onnxruntime's
+// QDQ Add write it; `quant.residualScale`): then z = float(zq - zz) * sz, the dequantize's value.
 // The params are `quant.*` keys (a nested object in network.ts); `quant.inputScale` present
 // marks the form.
 #pragma once
@@ -46,6 +49,9 @@ struct QuantForm {
   bool requantize = false;           // else the output is float32
   float output_scale = 1;
   int32_t output_zero = 0;
+  bool residual_quantized = false;  // the residual input is int8/uint8 (else float32)
+  float residual_scale = 1;
+  int32_t residual_zero = 0;
 };
 
 inline bool IsQuantForm(const Params& p) { return p.Has("quant.inputScale"); }
@@ -53,7 +59,8 @@ QuantForm ReadQuantForm(const Params& p);
 void WriteQuantForm(const QuantForm& q, Params* p);
 
 // The dtype rules of the form (shape_rules_compute.cc calls them where IsQuantForm): input 0
-// int8/uint8 with the zero point in its range, input 1 int8, inputs 2.. float32, weight
+// int8/uint8 with the zero point in its range, input 1 int8, inputs 2.. float32 (the residual,
+// the last input, int8/uint8 where 'quant.residualScale' is given), weight
 // scales 1 or `channels`, all scales finite and > 0; returns the output's dtype (float32, or
 // int8/uint8 where it requantizes, as declared or given; int8 by default).
 DType CheckQuantForm(const LayerCheck& c, int64_t channels);
