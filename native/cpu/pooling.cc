@@ -4,9 +4,9 @@
 // many taps fall inside the input (countIncludePad false) or inside the padded extent [-padsBegin, in + padsEnd)
 // (countIncludePad true; a ceil-mode window overhanging the end padding does not count the overhang), multiplied over
 // dims. 2-D float pooling without dilation runs vectorized (MaxPlane2D separably, AvgPlane2D in Plane's order); 2-D
-// float max pooling whose output is as wide as its input or its stride-2 phases ("same" pads, or GoogLeNet's ceil-mode
-// 3x3/2) runs on the depthwise convolution's flat masked form instead (depthwise.h): a masked load per tap for 16
-// outputs at once, several short rows per vector, no per-row work.
+// float max and average pooling whose output is as wide as its input or its stride-2 phases ("same" pads, GoogLeNet's
+// ceil-mode 3x3/2, Inception's 3x3/1 averages, DenseNet's 2x2/2) runs on the depthwise convolution's flat masked form
+// instead (depthwise.h): a masked load per tap for 16 outputs at once, several short rows per vector, no per-row work.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -41,8 +41,20 @@ class PoolingKernel : public CpuKernel {
     fast_2d_ = in_[0].dtype == DType::kFloat32 && w_.in[0] == 1 && w_.out[0] == 1 && w_.kernel[0] == 1 &&
                w_.pad[0] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     include_pad_ = params().Bool("countIncludePad");
-    flat_ = fast_2d_ && max_ && DepthwiseFits(w_);
-    if (flat_) flat_plan_ = MakeDepthwisePlan(w_);
+    // Average pooling too: the flat form's sums with unit weights (an add per tap in tap order,
+    // zero for taps in the padding: AvgPlane2D's sums), then AvgPlane2D's divisors.
+    // An output narrower than the input's phases (a 'valid' window, ceil mode one short of
+    // them: SqueezeNet's and Inception's 3x3/2, a 3x3/1 average behind its own Pad layer) is
+    // computed as wide as them, into a buffer, and its rows copied out.
+    Window wide = w_;
+    if (fast_2d_ && w_.stride[2] >= 1 && w_.stride[2] <= 2) wide.out[2] = (w_.in[2] + w_.stride[2] - 1) / w_.stride[2];
+    // (At most two columns or a quarter wasted: a wide window over a small output, a global one,
+    // would compute its taps for every input column.)
+    const int64_t waste = wide.out[2] - w_.out[2];
+    flat_ = fast_2d_ && waste >= 0 && waste <= std::max<int64_t>(2, w_.out[2] / 4) && DepthwiseFits(wide);
+    narrow_ = flat_ && wide.out[2] > w_.out[2];
+    if (flat_) flat_plan_ = MakeDepthwisePlan(wide);
+    if (flat_ && !max_) ones_.assign(static_cast<size_t>(FlatRun() * flat_plan_.taps), 1.0f);
     const size_t sp = in_[0].shape.size() - 2;
     auto pe = params().Ints("padsEnd");
     for (int d = 0; d < 3; ++d) {
@@ -68,6 +80,16 @@ class PoolingKernel : public CpuKernel {
         t.valid.push_back(valid);
       }
     }
+    divisor_.clear();
+    if (flat_ && !max_) {
+      for (int64_t oh = 0; oh < w_.out[1]; ++oh) {
+        for (int64_t ow = 0; ow < w_.out[2]; ++ow) {
+          const Taps &r = taps_[1], &c = taps_[2];
+          divisor_.push_back(
+              static_cast<float>(include_pad_ ? r.padded[oh] * c.padded[ow] : r.valid[oh] * c.valid[ow]));
+        }
+      }
+    }
   }
 
  public:
@@ -77,7 +99,7 @@ class PoolingKernel : public CpuKernel {
     const int64_t planes = in_[0].shape[0] * in_[0].shape[1];
     const int64_t in_size = w_.in_size(), out_size = w_.out_size();
     const DType t = in_[0].dtype;
-    if (flat_) return FlatMax(x, y, planes);
+    if (flat_) return Flat(x, y, planes);
     Par(planes, 1, [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         if (t == DType::kInt8) {
@@ -98,22 +120,52 @@ class PoolingKernel : public CpuKernel {
   }
 
  private:
-  // Runs of planes (at least kElementGrain taps per task), strided windows from their phases.
-  void FlatMax(const float* x, float* y, int64_t planes) const {
+  // Planes summed or maxed per call of the flat form.
+  int64_t FlatRun() const { return std::max<int64_t>(1, 4096 / flat_plan_.out_size); }
+
+  // Runs of planes (at least kElementGrain taps per task), strided windows from their phases
+  // (split into a per-thread buffer kept across runs).
+  void Flat(const float* x, float* y, int64_t planes) const {
     const DepthwisePlan& d = flat_plan_;
     const bool phased = d.sh * d.sw > 1;
-    const int64_t run = std::max<int64_t>(1, 4096 / d.out_size);
+    const int64_t run = FlatRun(), out_h = w_.out[1], out_w = w_.out[2], out_size = w_.out_size();
     Par(planes, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, d.out_size * d.taps)),
         [&](int64_t p0, int64_t p1) {
-          std::unique_ptr<float[]> phases(phased ? new float[std::min(run, p1 - p0) * d.in_size] : nullptr);
+          thread_local std::vector<float> phases, wide;
+          if (phased) phases.resize(static_cast<size_t>(std::min(run, p1 - p0) * d.in_size));
           for (int64_t p = p0; p < p1; p += run) {
             const int64_t q = std::min(p1, p + run);
             const float* xp = x + p * d.x_size;
             if (phased) {
-              DepthwisePhases(d, xp, phases.get(), q - p);
-              xp = phases.get();
+              DepthwisePhases(d, xp, phases.data(), q - p);
+              xp = phases.data();
             }
-            FlatMaxPlanes(d, xp, y + p * d.out_size, q - p);
+            float* yp = y + p * out_size;
+            if (narrow_) {
+              wide.resize(static_cast<size_t>((q - p) * d.out_size));
+              yp = wide.data();
+            }
+            if (max_) {
+              FlatMaxPlanes(d, xp, yp, q - p);
+            } else {
+              DepthwisePlanes(d, xp, ones_.data(), nullptr, nullptr, yp, q - p);
+            }
+            if (!narrow_ && max_) continue;
+            // The divisors (average), the rows copied out of the wide planes (narrow_).
+            for (int64_t i = 0; i < q - p; ++i) {
+              const float* from = yp + i * d.out_size;
+              float* to = y + (p + i) * out_size;
+              for (int64_t oh = 0; oh < out_h; ++oh) {
+                const float* row = from + oh * d.wp;
+                float* out = to + oh * out_w;
+                if (max_) {
+                  std::copy(row, row + out_w, out);
+                } else {
+                  const float* div = divisor_.data() + oh * out_w;
+                  for (int64_t ow = 0; ow < out_w; ++ow) out[ow] = row[ow] / div[ow];
+                }
+              }
+            }
           }
         });
   }
@@ -247,7 +299,10 @@ class PoolingKernel : public CpuKernel {
 
   Window w_{};
   bool max_ = true, include_pad_ = false, fast_2d_ = false, flat_ = false;
-  DepthwisePlan flat_plan_;  // flat_: the masked form's shifts and masks
+  bool narrow_ = false;         // flat_ over planes wider than the output (flat_plan_'s), rows copied out
+  DepthwisePlan flat_plan_;     // flat_: the masked form's shifts and masks
+  std::vector<float> ones_;     // flat_ average: unit weights for a run of planes
+  std::vector<float> divisor_;  // flat_ average: each output's divisor, as AvgPlane2D's
   Taps taps_[3];
 };
 

@@ -73,6 +73,29 @@ describe('pooling', () => {
     await pool('max', [1, 5, 9, 11], { kernel: [5, 5], pads: [2, 2, 2, 2] }, 9);
     await pool('max', [1, 5, 9, 11], { kernel: [3, 3], strides: [2, 1], pads: [1, 1, 1, 1] }, 10);
   });
+  // Average pooling of those geometries runs the same flat form with unit weights, then each
+  // output's divisor: Inception's 3x3/1 pad 1 (with and without the pads counted), DenseNet's
+  // 2x2/2, a ceil-mode window overhanging the end, batch 2 over one 16-lane block.
+  it('average: the flat masked form (3x3/1 pad 1 counting pads or not, 2x2/2, ceil-mode 3x3/2, 5x5 pad 2)', async () => {
+    await pool('average', [1, 40, 4, 4], { kernel: [3, 3], pads: [1, 1, 1, 1], includePad: true }, 13);
+    await pool('average', [2, 24, 8, 8], { kernel: [3, 3], pads: [1, 1, 1, 1] }, 14);
+    await pool('average', [1, 6, 13, 17], { kernel: [3, 3], pads: [1, 1, 1, 1], includePad: true }, 15);
+    await pool('average', [1, 16, 14, 14], { kernel: [2, 2], strides: [2, 2] }, 16);
+    await pool('average', [1, 8, 7, 9], { kernel: [3, 3], strides: [2, 2], ceil: true, includePad: true }, 17);
+    await pool('average', [1, 5, 9, 11], { kernel: [5, 5], pads: [2, 2, 2, 2] }, 18);
+  });
+  // Outputs narrower than the input's phases are computed as wide as them and their rows copied
+  // out: 'valid' windows (SqueezeNet's and Inception's 3x3/2, a 3x3/1 average behind a Pad layer)
+  // and ceil mode one column short of the phases.
+  it('max and average: the flat form over planes wider than the output (valid 3x3/2 and 3x3/1, ceil mode one short)', async () => {
+    for (const mode of ['max', 'average'] as const) {
+      await pool(mode, [1, 8, 15, 15], { kernel: [3, 3], strides: [2, 2], ceil: true, includePad: true }, 19);
+      await pool(mode, [1, 8, 15, 15], { kernel: [3, 3], strides: [2, 2], ceil: true }, 20);
+      await pool(mode, [1, 6, 11, 12], { kernel: [3, 3], strides: [2, 2] }, 21);
+      await pool(mode, [2, 4, 9, 10], { kernel: [3, 3] }, 22);
+      await pool(mode, [1, 5, 17, 17], { kernel: [3, 3], pads: [0, 0, 1, 0] }, 23);
+    }
+  });
   it('max: -Infinity stays a value (as onnxruntime), and a NaN in a window is the result (a JavaScript reference: onnxruntime skips NaN)', async () => {
     const kernel = [3, 3],
       strides = [2, 2],
