@@ -1,0 +1,99 @@
+/**
+ * One zoo model's layers on the cpu backend against onnxruntime's nodes of the same names
+ * (issue 18): each of our layers' median time over `--runs` runs with timing 'layers', and
+ * onnxruntime's median kernel time of its nodes from its own profiler (CPU provider, the same
+ * thread count, default graph optimizations). onnxruntime renames the nodes it fuses (after
+ * their outputs), so convolutions are paired by order: our k-th convolution layer with its
+ * k-th Conv node (both in execution order); other layers by name where the names agree.
+ * Prints the `--top` layers where we lose the most time against onnxruntime, then the sums.
+ * Nothing is asserted.
+ *   npx tsx bench/layers-vs-ort.ts --model resnet50 [--runs 21] [--threads 2] [--top 20]
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import ort from 'onnxruntime-node';
+import { compile } from '../src/compiler/compile.js';
+import { randomTensor } from '../src/cli/random.js';
+import { toOrtTensor } from '../src/onnx/ort.js';
+import { arg, median } from './cli-args.js';
+import { ZOO_MODELS, readZooManifest } from './zoo/manifest.js';
+
+const name = arg('model', 'resnet50');
+const runs = Number(arg('runs', '21'));
+const threads = Number(arg('threads', '2'));
+const top = Number(arg('top', '20'));
+const entry = readZooManifest()[name];
+if (!entry) throw new Error(`${name}: not in the zoo manifest`);
+const file = path.join(ZOO_MODELS, entry.file);
+const feeds: Record<string, ort.Tensor> = {};
+for (const i of entry.inputs) {
+  feeds[i.name] = toOrtTensor(randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' }), i.name);
+}
+
+const ours = new Map<string, { what: string; kind: string; ms: number[] }>();
+const model = await compile(file, { backend: 'cpu', threads, inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])) });
+try {
+  for (let i = 0; i < 5; i++) await model.run(feeds);
+  for (let r = 0; r < runs; r++) {
+    const { stats } = await model.runWithStats(feeds, { timing: 'layers' });
+    for (const s of stats.segments) {
+      for (const l of s.timing?.layers ?? []) {
+        const e = ours.get(l.name) ?? { what: `${l.kind}/${l.tactic}`, kind: l.kind, ms: [] };
+        e.ms.push(l.ms);
+        ours.set(l.name, e);
+      }
+    }
+  }
+} finally {
+  await model.dispose();
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'layers-vs-ort-'));
+const theirs = new Map<string, { op: string; ms: number[] }>();
+const session = await ort.InferenceSession.create(file, {
+  intraOpNumThreads: threads,
+  interOpNumThreads: 1,
+  logSeverityLevel: 3,
+  enableProfiling: true,
+  profileFilePrefix: path.join(dir, 'ort'),
+});
+for (let i = 0; i < 5; i++) await session.run(feeds);
+for (let r = 0; r < runs; r++) await session.run(feeds);
+session.endProfiling();
+await session.release();
+const profile = fs.readdirSync(dir).find((f) => f.endsWith('.json'));
+if (!profile) throw new Error('onnxruntime wrote no profile');
+type Event = { cat: string; name: string; dur: number; args?: { op_name?: string } };
+const events = JSON.parse(fs.readFileSync(path.join(dir, profile), 'utf8')) as Event[];
+fs.rmSync(dir, { recursive: true, force: true });
+// Node events are "<node name>_kernel_time"; the first 5 runs were warm-up.
+const perNode = new Map<string, number[]>();
+for (const e of events) {
+  if (e.cat !== 'Node' || !e.name.endsWith('_kernel_time')) continue;
+  const node = e.name.slice(0, -'_kernel_time'.length);
+  const list = perNode.get(node) ?? [];
+  list.push(e.dur / 1000);
+  perNode.set(node, list);
+  if (!theirs.has(node)) theirs.set(node, { op: e.args?.op_name ?? '?', ms: [] });
+}
+for (const [node, list] of perNode) theirs.get(node)!.ms = list.slice(-runs);
+
+const theirConvs = [...theirs].filter(([, t]) => t.op === 'Conv' || t.op === 'FusedConv');
+let conv = 0;
+const rows = [...ours].map(([layer, e]) => {
+  const t = e.kind === 'convolution' ? theirConvs[conv++]?.[1] : theirs.get(layer);
+  return { layer, what: e.what, ours: median(e.ms), theirs: t ? median(t.ms) : NaN, op: t?.op ?? '' };
+});
+rows.sort((a, b) => b.ours - (b.theirs || 0) - (a.ours - (a.theirs || 0)));
+console.log(`${name}: ${threads} threads, ${runs} runs, medians in ms (ours: timing 'layers'; onnxruntime: its profiler)`);
+for (const r of rows.slice(0, top)) {
+  console.log(
+    `  ${r.ours.toFixed(3).padStart(7)} ${Number.isNaN(r.theirs) ? '      -' : r.theirs.toFixed(3).padStart(7)}  ${r.what.padEnd(26)} ${r.op.padEnd(12)} ${r.layer}`,
+  );
+}
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+const matched = rows.filter((r) => !Number.isNaN(r.theirs));
+console.log(
+  `sum of our layers ${sum(rows.map((r) => r.ours)).toFixed(3)} ms; onnxruntime's nodes ${sum([...theirs.values()].map((t) => median(t.ms))).toFixed(3)} ms; matched by name: ${matched.length} of ${rows.length} (ours ${sum(matched.map((r) => r.ours)).toFixed(3)}, theirs ${sum(matched.map((r) => r.theirs)).toFixed(3)})`,
+);
