@@ -207,4 +207,40 @@ describe('run-time errors', () => {
     await expect(buildEngine(net, { threads: -1 })).rejects.toMatchObject({ code: 'OPTION' });
     await expect(buildEngine(net, { precisions: ['fp64' as never] })).rejects.toMatchObject({ code: 'OPTION' });
   });
+  describe("the int8 form's residual (quant_form.h)", () => {
+    /** x int8 [1,2,3,3] -> 1x1 int8 convolution with a residual z of `zType` -> y float32. */
+    function quantConv(zType: 'int8' | 'float32', quant: Record<string, unknown>, residual = true): NetworkDefinition {
+      const d = new NetDraft('q');
+      const x = d.input('x', 'int8', [1, 2, 3, 3]);
+      const z = d.input('z', zType, [1, 2, 3, 3]);
+      const w = d.constant('w', 'int8', [2, 2, 1, 1], new Int8Array([1, 2, 3, 4]));
+      const params = { kernel: [1, 1], strides: [1, 1], padsBegin: [0, 0], padsEnd: [0, 0], dilations: [1, 1], groups: 1, residual };
+      const base = { inputScale: 0.1, inputZeroPoint: 0, weightScales: [0.5] };
+      const [y] = d.layer('convolution', 'conv', residual ? [x, w, z] : [x, w], { ...params, quant: { ...base, ...quant } }, [f32([1, 2, 3, 3])]);
+      d.output(y!);
+      return d.finish();
+    }
+    it('an int8 residual with its scale is accepted and dequantized as it is added', async () => {
+      const engine = await buildEngine(quantConv('int8', { residualScale: 0.25, residualZeroPoint: 2 }));
+      const x = new Int8Array([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+      const z = new Int8Array(18).fill(6);
+      const [y] = await engine.createContext().run([x, z]);
+      // y[c][p] = (w[c][0] x[0][p] + w[c][1] x[1][p]) * 0.1 * 0.5 + (6 - 2) * 0.25, w = [[1, 2], [3, 4]]
+      const want = { 0: 1 * 0.05 + 1, 1: 2 * 0.05 + 1, 2: 1, 9: 3 * 0.05 + 1, 10: 4 * 0.05 + 1, 11: 1 };
+      for (const [i, v] of Object.entries(want)) expect((y as Float32Array)[Number(i)]).toBeCloseTo(v, 6);
+      engine.dispose();
+    });
+    it('an int8 residual without its scale', async () => {
+      await refused(quantConv('int8', {}), "layer 'conv'", 'expected float32 (the int8 form)');
+    });
+    it('a residual scale on a float residual', async () => {
+      await refused(quantConv('float32', { residualScale: 0.25, residualZeroPoint: 0 }), 'a quantized residual is int8 or uint8');
+    });
+    it('a residual scale without a residual', async () => {
+      await refused(quantConv('int8', { residualScale: 0.25, residualZeroPoint: 0 }, false), 'needs a residual input');
+    });
+    it('a residual zero point outside int8', async () => {
+      await refused(quantConv('int8', { residualScale: 0.25, residualZeroPoint: 300 }), "'quant.residualZeroPoint' is 300");
+    });
+  });
 });
