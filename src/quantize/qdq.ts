@@ -6,8 +6,11 @@
  *   W (int8) ─► DequantizeLinear(s_W[c], 0, axis) ─────────────┘
  *
  * - every calibrated float32 activation entering Conv, MatMul or Gemm (targets.ts) gets a Q/DQ
- *   pair, int8 with zero point 0 and its per-tensor scale; only those consumers read the DQ
- *   output (other readers keep the fp32 tensor);
+ *   pair, int8 with zero point 0 and its per-tensor scale; those consumers read the DQ output,
+ *   and so does an Add whose other input a Conv makes (a residual connection: TensorRT's Q/DQ
+ *   placement, which lets the builder fold the add's dequantized input into the convolution as
+ *   an int8 residual, and the convolution's output quantize too); other readers keep the fp32
+ *   tensor;
  * - every float32 initializer they read as their weight becomes int8, one symmetric scale per
  *   output channel (weights.ts) behind a DequantizeLinear. A model older than opset 13, which
  *   has no per-axis DequantizeLinear, is raised to 13 first where its ops allow (opset.ts);
@@ -74,6 +77,20 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
   const quantized = (n: Node) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType) && !exclude.has(n.name);
 
   const readersOf = (t: string) => graph.nodes.filter((n) => quantized(n) && (n.inputs[0] === t || n.inputs[1] === t));
+  // Adds reading t beside a (quantized) Conv's output: residual connections, whose t side reads
+  // the DQ output too. An add after the DQ pair (in graph order) is safe to reroute: the pair
+  // goes before t's first quantized reader, which the add of a residual block comes after.
+  const readerIndex = new Map(graph.nodes.map((n, i) => [n, i]));
+  const residualAdds = (t: string, readers: Node[]) => {
+    const first = Math.min(...readers.map((n) => readerIndex.get(n)!));
+    return graph.nodes.filter((n) => {
+      if (n.opType !== 'Add' || !(n.domain === '' || n.domain === 'ai.onnx') || n.inputs.length !== 2) return false;
+      const k = n.inputs.indexOf(t);
+      if (k < 0 || n.inputs[1 - k] === t || readerIndex.get(n)! < first) return false;
+      const other = graph.producer(n.inputs[1 - k]!);
+      return !!other && other.opType === 'Conv' && quantized(other);
+    });
+  };
   const activations = activationTargets(graph).filter((t) => scales.has(t) && readersOf(t).length);
   for (const t of activations) {
     const readers = readersOf(t);
@@ -84,7 +101,9 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
     const q = fresh(`${t}_QuantizeLinear_Output`);
     const dq = fresh(`${t}_DequantizeLinear_Output`);
     insert(readers[0]!, node('QuantizeLinear', [t, scale, zp], [q]), node('DequantizeLinear', [q, scale, zp], [dq]));
+    const adds = residualAdds(t, readers);
     for (const n of readers) n.inputs = n.inputs.map((v, i) => (i < 2 && v === t ? dq : v));
+    for (const n of adds) n.inputs = n.inputs.map((v) => (v === t ? dq : v));
   }
 
   const weights: string[] = [];

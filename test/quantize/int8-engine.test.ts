@@ -8,9 +8,9 @@
  *
  * calibrated (min-max) and written as a Q/DQ model, compiled on the cpu backend: every Conv,
  * Gemm and MatMul becomes an int8 layer (engine info: precision 'int8', build.int8Layers), a
- * quantize folds into the epilogue where it is the layer's only reader (not after the first
- * convolution, whose output the residual add reads in float too: there the layer dequantizes,
- * DQ -> Conv -> fp32, and a quantize layer of its own feeds the next one), and the outputs agree with onnxruntime's run of the same Q/DQ model
+ * quantize folds into the epilogue where it is the layer's only reader (after the first
+ * convolution too: quantize() has the residual add read r1's dequantized value, which folds
+ * into the third convolution as an int8 residual), and the outputs agree with onnxruntime's run of the same Q/DQ model
  * (its optimizations off: the Q/DQ nodes computed as written) within one quantization step of
  * the last quantized activation through the last layer; with its optimizations on (its own
  * int8 kernels) within two.
@@ -75,9 +75,10 @@ describe('int8 layers from a Q/DQ model (cpu)', () => {
       const e = m.report.engines[0]!;
       expect(e.layerPrecisions.int8).toBe(6);
       expect(e.build.int8Layers).toBe(6);
-      // r2, r4 (the residual block's, after the add and relu fused into its convolution) and
-      // r6; not r1 (the add reads it in float too), f (a pooling makes it) nor y (no Q).
-      expect(e.build.quantizeFolded).toBe(3);
+      // r1, r2, r4 (the residual block's, after the add and relu fused into its convolution)
+      // and r6; not f (a pooling makes it) nor y (no Q).
+      expect(e.build.quantizeFolded).toBe(4);
+      expect(e.layerKinds.dequantize).toBeUndefined(); // the add's dequantized r1 folded too
       // One int8 step of r6 (the last quantized activation) through W6.
       const g = Graph.fromModel(q.model);
       const w6 = g.constant('W6_quantized')!.data as Int8Array;
