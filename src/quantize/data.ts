@@ -80,6 +80,32 @@ function folderBatches(dir: string, inputs: readonly string[]): Array<() => Reco
   });
 }
 
+/** A folder's batch files of fixed inputs (`<name>.npy` in a batch's sub-folder) must hold their values. */
+function checkFolderFixed(dir: string, fixed: ReadonlyMap<string, TensorData>): void {
+  let folders: string[];
+  try {
+    folders = fs
+      .readdirSync(dir, { withFileTypes: true })
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort((a, b) => a.localeCompare(b));
+  } catch {
+    return; // folderBatches says what is wrong with the folder
+  }
+  folders.forEach((f, k) => {
+    const sub = path.join(dir, f);
+    for (const n of fs.readdirSync(sub).filter((x) => TENSOR_EXT.test(x))) {
+      const value = fixed.get(n.replace(TENSOR_EXT, ''));
+      if (!value) continue;
+      try {
+        checkFixedFeed(n.replace(TENSOR_EXT, ''), value, readTensorFile(path.join(sub, n)).tensor);
+      } catch (e) {
+        throw new HybridError('CALIBRATION', `calibration batch ${k} (${path.join(sub, n)}): ${(e as Error).message}`, { cause: e });
+      }
+    }
+  });
+}
+
 /** The batches of `data` as onnxruntime feeds; `inputs` are the model's input names. */
 export function calibrationBatches(data: CalibrationData, inputs: readonly string[]): Batches {
   if (typeof data === 'string') {
@@ -109,9 +135,10 @@ export function calibrationBatches(data: CalibrationData, inputs: readonly strin
  * without them, and a batch that gives one anyway must give its value (else CALIBRATION, naming
  * both), so that data written for the model as it was still calibrates it. An array stays an
  * array (counted, read again by the precision policy); a folder stays as it is (only the inputs
- * left are read from it).
+ * left are read from it), its batches' files of fixed inputs checked here, before any work.
  */
 export function withoutFixedInputs(data: CalibrationData, fixed: ReadonlyMap<string, TensorData>): CalibrationData {
+  if (typeof data === 'string' && fixed.size) checkFolderFixed(data, fixed);
   if (typeof data === 'string' || !fixed.size || data === null || typeof data !== 'object') return data;
   const drop = (feeds: CalibrationFeeds, k: number): CalibrationFeeds => {
     if (typeof feeds !== 'object' || feeds === null) return feeds; // toOrt says what is wrong with it

@@ -13,7 +13,8 @@
  * input is audio. Also checked against the fp32 model on onnxruntime with sr = 16000: within one
  * quantization step of audio and of x through both layers (the bound computed here from the
  * scales and the weights). Batches that give sr keep working; another sr is a CALIBRATION
- * error; a name the model lacks, or a value of the wrong form, an OPTION error.
+ * error, in an array of feeds as in a folder's batch files (checked before calibrating); a name
+ * the model lacks, or a value of the wrong form, an OPTION error.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model.js';
+import { writeNpy } from '../../src/onnx/npy.js';
 import { readCache } from '../../src/quantize/cache.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32 } from '../../src/util/random.js';
@@ -127,6 +129,27 @@ describe('quantize() with inputValues', () => {
     await expect(quantize(fp32, { data: data(8000n), method: 'minmax', inputValues: { sr: 16000 } })).rejects.toThrow(
       /calibration batch 2: input 'sr' was fixed at compile time to 16000 \(inputValues\), and this run fed 8000/,
     );
+  });
+
+  it("checks a folder's batch files of the fixed input, before calibrating", async () => {
+    const dir = tmp();
+    const folder = (v: bigint) => {
+      xs.forEach((x, k) => {
+        fs.mkdirSync(path.join(dir, `b${k}`), { recursive: true });
+        writeNpy(path.join(dir, `b${k}`, 'audio.npy'), { dtype: 'float32', dims: [2, 8], data: x });
+        writeNpy(path.join(dir, `b${k}`, 'sr.npy'), { dtype: 'int64', dims: [], data: BigInt64Array.of(k === 3 ? v : 16000n) });
+      });
+      return dir;
+    };
+    const ok = await quantize(fp32, { data: folder(16000n), method: 'minmax', inputValues: { sr: 16000 } });
+    expect(ok.weights.sort()).toEqual(['W0', 'w']);
+    await expect(quantize(fp32, { data: folder(8000n), method: 'minmax', inputValues: { sr: 16000 } })).rejects.toMatchObject({
+      code: 'CALIBRATION',
+      message: expect.stringMatching(
+        /calibration batch 3 \(.*b3\/sr\.npy\): input 'sr' was fixed at compile time to 16000 \(inputValues\), and this run fed 8000/,
+      ),
+    });
+    fs.rmSync(dir, { recursive: true });
   });
 
   it('checks the values: their form before the model is read, their names and dtypes against it', async () => {
