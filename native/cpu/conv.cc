@@ -330,13 +330,16 @@ class ConvKernel : public GroupedWindowKernel {
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
     const int64_t run = std::max<int64_t>(1, 4096 / out_size);  // planes summed before activating
     Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
-      std::unique_ptr<float[]> phases(phased ? new float[std::min(run, p1 - p0) * d.in_size] : nullptr);
+      // Kept per thread across runs: allocated per run, the buffer (hundreds of KB on the
+      // first stride-2 layers) came back from the system with fresh pages each time.
+      thread_local std::vector<float> phases;
+      if (phased) phases.resize(static_cast<size_t>(std::min(run, p1 - p0) * d.in_size));
       for (int64_t p = p0; p < p1;) {
         const int64_t m = p % m_, q = std::min(std::min(p1, p + run), p - m + m_);
         const float* xp = x + p * d.x_size;
         if (phased) {
-          DepthwisePhases(d, xp, phases.get(), q - p);
-          xp = phases.get();
+          DepthwisePhases(d, xp, phases.data(), q - p);
+          xp = phases.data();
         }
         float* yp = y + p * out_size;
         DepthwisePlanes(d, xp, wt + m * ks, bias ? bias + m : nullptr, z ? z + p * out_size : nullptr, yp, q - p);
