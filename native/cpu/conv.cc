@@ -77,6 +77,19 @@ class ConvKernel : public GroupedWindowKernel {
     // and masks (patch_pack.h PackPatchesFlat), with stride 2 from the input's phases.
     flat_ = tactic() == "im2col_gemm" && DepthwiseFits(w_);
     if (flat_) depthwise_ = MakeDepthwisePlan(w_);
+    // An output at most two columns (or a quarter) narrower than the input's phases ('valid'
+    // 3x3 and 3x3/2, Inception's stem) is computed as wide as them, the wide product in the
+    // workspace, each finished tile's rows copied out (AVX-512 only: the wide columns exist in
+    // the flat packer's form alone).
+    Window wide = w_;
+    if (w_.stride[2] >= 1 && w_.stride[2] <= 2) wide.out[2] = (w_.in[2] + w_.stride[2] - 1) / w_.stride[2];
+    const int64_t waste = wide.out[2] - w_.out[2];
+    narrow_ = tactic() == "im2col_gemm" && !flat_ && waste > 0 && waste <= std::max<int64_t>(2, w_.out[2] / 4) &&
+              std::string(SgemmKernelName()) == "avx512" && FlatPatchesFit(kGemmNR512) && DepthwiseFits(wide);
+    if (narrow_) {
+      flat_ = true;
+      depthwise_ = MakeDepthwisePlan(wide);
+    }
     act_ = ReadActivation(params(), "activation.");
     // Constant weights are packed once, per group, for the GEMMs (packing them on every run
     // read and wrote them twice more: most of a late layer's time, where they outweigh the
@@ -115,6 +128,9 @@ class ConvKernel : public GroupedWindowKernel {
     // twice onnxruntime's time).
     phased_ = flat_ && !packed_.empty() && !transposed_ && depthwise_.sh * depthwise_.sw > 1;
     if (phased_) workspace_ = static_cast<size_t>(c_ * depthwise_.in_size) * sizeof(float);
+    narrow_ = narrow_ && !packed_.empty() && !transposed_;
+    wide_at_ = (workspace_ + 63) / 64 * 64;
+    if (narrow_) workspace_ = wide_at_ + static_cast<size_t>(mg_ * depthwise_.out_size) * sizeof(float);
   }
 
   void Analyze() override {
@@ -198,7 +214,26 @@ class ConvKernel : public GroupedWindowKernel {
               if (flat_ && FlatPatchesFit(nr)) return PackPatchesFlat(d, flat_x, flat_plane, p0, kc, j0, nc, nr, out);
               PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
             };
-            Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
+            if (!narrow_) {
+              Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
+              continue;
+            }
+            // The wide product (d.wp columns a line), each finished tile's line pieces copied
+            // to yg (the columns past the output's width dropped) and finished there.
+            float* wide = reinterpret_cast<float*>(static_cast<char*>(args.workspace) + wide_at_);
+            const int64_t wide_size = d.out_size, wp = d.wp, ow_n = w_.out[2];
+            const TileEpilogue narrow = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+              for (int64_t oh = j0 / wp; oh * wp < j0 + cols; ++oh) {
+                const int64_t a = std::max(j0, oh * wp), b = std::min(j0 + cols, oh * wp + ow_n);
+                if (a >= b) continue;
+                for (int64_t r = i0; r < i0 + rows; ++r) {
+                  const int64_t at = r * out_size + oh * ow_n + (a - oh * wp);
+                  FinishLine(wide + r * wide_size + a, yg + at, b - a, bias_g ? bias_g + r : nullptr,
+                             zg ? zg + at : nullptr);
+                }
+              }
+            };
+            Sgemm(packed_[g], wide_size, patches, 0.0f, wide, wide_size, threads_, &narrow);
             continue;
           }
           float* col = static_cast<float*>(args.workspace);
@@ -408,6 +443,8 @@ class ConvKernel : public GroupedWindowKernel {
   DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks, or the flat patches'
   bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
   bool phased_ = false;               // ... from the input's phases, split into the workspace
+  bool narrow_ = false;               // ... for an output as wide as the phases, at wide_at_
+  size_t wide_at_ = 0;                // workspace offset of the wide product (narrow_)
 };
 
 }  // namespace

@@ -4,8 +4,10 @@
  * pads, bias, fused activations, weights as constants or as fed inputs, and sizes that
  * cross the SGEMM's register tiles and cache blocks. Tolerance: see helpers/compare.ts.
  */
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { buildEngine } from '../../src/engine/engine.js';
 import { checkLayer } from './helpers/compare.js';
+import { NetDraft } from './helpers/net.js';
 import { randomFloat } from './helpers/random.js';
 
 interface Geo {
@@ -76,6 +78,49 @@ describe('convolution', () => {
     await conv([2, 12, 17, 18], 10, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], groups: 2 }, { bias: true, seed: 31 });
     await conv([2, 40, 16, 16], 48, { kernel: [1, 1], strides: [2, 2] }, { seed: 33 });
     await conv([1, 3, 33, 30], 16, { kernel: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3] }, { bias: true, seed: 35 });
+  });
+  it('outputs a column or two narrower than the input (valid 3x3, valid 3x3/2): the product computed as wide as the input, rows copied out', async () => {
+    await conv([2, 40, 17, 19], 36, { kernel: [3, 3], groups: 2 }, { bias: true, seed: 37 });
+    await conv([1, 24, 21, 21], 40, { kernel: [3, 3], strides: [2, 2] }, { bias: true, seed: 39 });
+    await conv([1, 16, 12, 35], 8, { kernel: [3, 3], strides: [2, 2], pads: [1, 0, 0, 0] }, { seed: 41 });
+    const inputs = [randomFloat([1, 12, 15, 15], 43), randomFloat([20, 12, 3, 3], 44), randomFloat([20], 45)];
+    const g = { kernel: [3, 3], strides: [2, 2] };
+    await checkLayer({
+      op: 'Conv',
+      attrs: onnxAttrs(g),
+      inputs,
+      constants: [1, 2],
+      kind: 'convolution',
+      then: [{ op: 'Relu' }],
+      params: { ...layerParams(g), activation: { op: 'relu' } },
+    });
+  });
+  it('a residual input on that path is added after the bias: the bits of adding it to the output', async () => {
+    const x = randomFloat([1, 12, 11, 13], 46).data as Float32Array;
+    const w = randomFloat([16, 12, 3, 3], 47).data as Float32Array;
+    const bias = randomFloat([16], 48).data as Float32Array;
+    const z = randomFloat([1, 16, 9, 11], 49).data as Float32Array;
+    const run = async (withZ: boolean) => {
+      const d = new NetDraft('narrow_residual');
+      const inputs = [
+        d.input('x', 'float32', [1, 12, 11, 13]),
+        d.constant('w', 'float32', [16, 12, 3, 3], w),
+        d.constant('b', 'float32', [16], bias),
+      ];
+      if (withZ) inputs.push(d.input('z', 'float32', [1, 16, 9, 11]));
+      const params = { ...layerParams({ kernel: [3, 3] }), ...(withZ ? { residual: true } : {}) };
+      const [y] = d.layer('convolution', 'conv', inputs, params, [{ dtype: 'float32', shape: [1, 16, 9, 11] }]);
+      d.output(y!);
+      const e = await buildEngine(d.finish(), { backend: 'cpu' });
+      try {
+        return (await e.createContext().run(withZ ? [x, z] : [x]))[0] as Float32Array;
+      } finally {
+        e.dispose();
+      }
+    };
+    const plain = await run(false);
+    const fused = await run(true);
+    expect(Array.from(fused)).toEqual(Array.from(plain, (v, i) => Math.fround(v + z[i]!)));
   });
   it('weights and bias fed at run time instead of constants', () =>
     conv([1, 4, 6, 6], 6, { kernel: [3, 3], groups: 2 }, { bias: true, fedWeights: true }));
