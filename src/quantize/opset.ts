@@ -6,6 +6,7 @@
  * opset-13 form, computing the same; every other op kept its meaning (new attributes with
  * defaults, more types, negative axes), so the node stays as it is:
  *
+ *   BatchNormalization (< 9)        its `spatial` attribute (1, the only form kept) dropped
  *   Slice (< 10)                    starts, ends, axes: attributes -> int64 inputs
  *   TopK (< 10)                     k: attribute -> int64 input
  *   Clip (< 11)                     min, max: attributes -> float32 scalar inputs
@@ -19,7 +20,7 @@
  *
  * Refused (the model keeps its opset, and qdq.ts says why where it must have 10): Upsample and
  * Scatter (deprecated, other ops replace them), Resize of opset 10 (its coordinates differ from
- * 11's), a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the
+ * 11's), a BatchNormalization of opset < 7 or with spatial 0, a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the
  * ops above inside a subgraph (If, Loop, Scan bodies are not rewritten). All is checked before
  * anything changes: the graph is rewritten wholly or not at all.
  */
@@ -32,6 +33,7 @@ export const QDQ_OPSET = 13;
 
 /** Op -> the opset whose form it takes from (rewritten below where the model is older). */
 const CHANGED: Record<string, number> = {
+  BatchNormalization: 9,
   Slice: 10,
   TopK: 10,
   Upsample: 10,
@@ -83,6 +85,13 @@ function plan(graph: Graph, n: Node, from: number): Plan {
     };
   };
   switch (n.opType) {
+    case 'BatchNormalization':
+      if (from < 7 || attrInt(n, 'spatial', 1) !== 1) return { refused: `${what} is of opset < 7 or has spatial 0, which opset 9 dropped` };
+      return {
+        apply: () => {
+          n.attributes = without(n, 'spatial');
+        },
+      };
     case 'Slice': {
       const [starts, ends, axes] = [attrInts(n, 'starts', []), attrInts(n, 'ends', []), attrInts(n, 'axes')];
       return {

@@ -15,7 +15,8 @@
  *   output channel (weights.ts) behind a DequantizeLinear. A model older than opset 13, which
  *   has no per-axis DequantizeLinear, is raised to 13 first where its ops allow (opset.ts);
  *   where they do not, its weights get one scale per tensor (opset 10 to 12) or it is refused
- *   (before 10, which has no QuantizeLinear). Biases stay float32.
+ *   (before 10, which has no QuantizeLinear). Biases stay float32. A BatchNormalization
+ *   after a Conv or Gemm of constant weights is folded into them first (fold-batchnorm).
  * - `exclude` (node names): those quantized ops keep their float inputs and weights (the
  *   precision policy's layers kept in float, src/quantize/policy.ts); an activation only they
  *   read gets no Q/DQ pair, a weight only they read stays float32.
@@ -25,6 +26,9 @@ import { HybridError } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { makeAttr } from '../ir/attributes.js';
 import type { ModelProto } from '../onnx/proto.js';
+import { inferShapes } from '../ir/infer/index.js';
+import { foldBatchNorm } from '../lowering/fold-batchnorm.js';
+import { outerReads } from '../lowering/graph-utils.js';
 import { raiseOpset } from './opset.js';
 import { QUANTIZED_OPS, activationTargets, weightTargets } from './targets.js';
 import { quantizeWeight } from './weights.js';
@@ -57,6 +61,19 @@ function namer(graph: Graph): (base: string) => string {
 }
 
 export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exclude: ReadonlySet<string> = new Set()): QdqSummary {
+  // A BatchNormalization after a Conv or Gemm of constant weights goes into those weights, as
+  // compiling the fp32 model folds it (the lowering pass): the int8 weights are the folded ones,
+  // and no float BatchNormalization runs between int8 layers. The tensors calibrated are the
+  // same (a folded Conv writes the BatchNormalization's output).
+  const readBefore = new Set(graph.nodes.flatMap((n) => n.inputs));
+  foldBatchNorm(graph, { options: {}, label: graph.name, infer: () => inferShapes(graph), changed: () => {} });
+  // The weights and statistics folded away leave the model (unless a subgraph or an output reads them).
+  const read = new Set([...graph.nodes.flatMap((n) => n.inputs), ...outerReads(graph), ...graph.outputs]);
+  for (const name of readBefore) {
+    if (read.has(name) || !graph.initializers.has(name)) continue;
+    graph.removeInitializer(name);
+    graph.types.delete(name);
+  }
   const fresh = namer(graph);
   const from = graph.opsets.get('') ?? 1;
   // Older models are raised to opset 13 (per-axis DequantizeLinear) where their ops allow it.

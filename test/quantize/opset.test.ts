@@ -192,6 +192,27 @@ describe('raising the opset for the Q/DQ layout', () => {
     });
   });
 
+  it("drops an opset-8 BatchNormalization's spatial attribute, and refuses spatial 0", async () => {
+    const bnModel = (spatial: number) =>
+      encodeModel(
+        buildModel({
+          opset: 8,
+          inputs: [{ name: 'x', shape: [2, 3, 8, 8] }],
+          outputs: [{ name: 'y' }],
+          initializers: Object.fromEntries(
+            ['g', 'b', 'm', 'v'].map((p, i) => [p, { dtype: 'float32' as const, dims: [3], data: Float32Array.of(0.5 + i, 1, 1.5) }]),
+          ),
+          nodes: [{ op: 'BatchNormalization', inputs: ['x', 'g', 'b', 'm', 'v'], outputs: ['y'], attrs: { spatial } }],
+        }),
+      );
+    const { refused, graph } = raised(bnModel(1));
+    expect(refused).toBeUndefined();
+    expect(graph.nodes[0]!.attributes.map((a) => a.name)).toEqual([]);
+    const [want, got] = [await ortRun(bnModel(1), input(3)), await ortRun(encodeModel(graph.toModel()), input(3))];
+    expect(Array.from(got.y!.data as Float32Array)).toEqual(Array.from(want.y!.data as Float32Array));
+    expect(raised(bnModel(0)).refused).toMatch(/BatchNormalization '.*' \(opset 8\) is of opset < 7 or has spatial 0/);
+  });
+
   it('keeps per-tensor weights for an opset-11 model it cannot raise', async () => {
     const model = encodeModel(
       buildModel({
