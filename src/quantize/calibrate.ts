@@ -21,7 +21,7 @@ import { collectStats } from './collect.js';
 import { type CalibrationData, calibrationBatches } from './data.js';
 import { entropyAmax } from './entropy.js';
 import { percentileAmax } from './histogram.js';
-import { activationTargets, constantWeightsAsInitializers } from './targets.js';
+import { activationTargets, constantsAsInitializers } from './targets.js';
 import { symmetricScale } from './weights.js';
 
 export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['entropy', 'minmax', 'percentile'];
@@ -47,12 +47,12 @@ export interface Calibration {
   scales: Map<string, number>;
 }
 
-/** The model as a graph with inferred types, weights that Constant nodes give as initializers (targets.ts). */
+/** The model as a graph with inferred types, Constant nodes as initializers (targets.ts). */
 export function modelGraph(model: string | Uint8Array | ModelProto, label?: string): Graph {
   const proto = typeof model === 'string' || model instanceof Uint8Array ? loadModelProto(model) : model;
   const graph = Graph.fromModel(proto, label ?? (typeof model === 'string' ? model : 'model'));
   inferShapes(graph);
-  constantWeightsAsInitializers(graph);
+  constantsAsInitializers(graph);
   return graph;
 }
 

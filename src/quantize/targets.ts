@@ -6,6 +6,7 @@
  */
 import type { Graph, Node } from '../ir/graph.js';
 import { attrInt, attrTensor } from '../ir/attributes.js';
+import type { TensorData } from '../onnx/tensor.js';
 
 export const QUANTIZED_OPS: ReadonlySet<string> = new Set(['Conv', 'MatMul', 'Gemm']);
 
@@ -60,20 +61,24 @@ export function quantizableNodes(graph: Graph): Node[] {
 }
 
 /**
- * Weights that Constant nodes give (as Paddle2ONNX writes them) made initializers, so that
- * they are weights (weightTargets: int8, per channel) and not activations to calibrate: the
- * Constant nodes read as input B of a quantized op only, whose value is a float32 tensor.
- * The same values under the same names; the graph is modified in place.
+ * Constant nodes (a `value` tensor) made initializers of the same names, as
+ * Paddle2ONNX writes weights and BatchNormalization statistics: so that a weight is a weight
+ * (weightTargets: int8, per channel), not an activation to calibrate, and a BatchNormalization
+ * after a Conv folds (qdq.ts). The same values under the same names; the graph is modified in
+ * place.
  */
-export function constantWeightsAsInitializers(graph: Graph): void {
-  const weights = new Set(graph.nodes.filter(isQuantized).map((n) => n.inputs[1]));
+export function constantsAsInitializers(graph: Graph): void {
   const moved = new Set<Node>();
   for (const n of graph.nodes) {
     const out = n.outputs[0];
-    if (n.opType !== 'Constant' || !(n.domain === '' || n.domain === 'ai.onnx') || !out || !weights.has(out)) continue;
-    if (graph.outputs.includes(out) || graph.nodes.some((m) => m.inputs.some((v, i) => v === out && !(i === 1 && isQuantized(m))))) continue;
-    const t = attrTensor(n, 'value');
-    if (t?.dtype !== 'float32') continue;
+    if (n.opType !== 'Constant' || !(n.domain === '' || n.domain === 'ai.onnx') || !out || graph.outputs.includes(out)) continue;
+    let t: TensorData | undefined;
+    try {
+      t = attrTensor(n, 'value');
+    } catch {
+      continue; // a tensor of no numeric form (strings): left a Constant node
+    }
+    if (!t) continue;
     graph.setInitializer(out, t);
     moved.add(n);
   }

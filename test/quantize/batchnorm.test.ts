@@ -8,13 +8,14 @@
  * layout would quantize the unscaled weights and agree as well: the check that matters is
  * that the folded int8 weights carry the BatchNormalization (an unscaled weight behind no
  * BatchNormalization would miss its scale of 0.5 to 2 by far more than 3%). Compiled for the
- * cpu backend, both convolutions run int8 with no float BatchNormalization layer between.
+ * cpu backend, both convolutions run int8 with no float BatchNormalization layer between. The
+ * same where weights and statistics come from Constant nodes (PaddleOCR's models).
  */
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { Graph } from '../../src/ir/graph.js';
-import { buildModel } from '../../src/ir/model-builder.js';
+import { type ModelSpec, buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32 } from '../../src/util/random.js';
@@ -34,21 +35,20 @@ const bn = (p: string, n: number) => ({
   [`${p}_m`]: vec(n, -0.2, 0.2),
   [`${p}_v`]: vec(n, 0.5, 1.5),
 });
-const MODEL = encodeModel(
-  buildModel({
-    opset: 13,
-    inputs: [{ name: 'x', shape: [2, 3, 8, 8] }],
-    outputs: [{ name: 'y' }],
-    initializers: { W1: weight([4, 3, 3, 3]), W2: weight([5, 4, 3, 3]), ...bn('bn1', 4), ...bn('bn2', 5) },
-    nodes: [
-      { op: 'Conv', inputs: ['x', 'W1'], outputs: ['c1'], attrs: { pads: [1, 1, 1, 1] }, name: 'conv1' },
-      { op: 'BatchNormalization', inputs: ['c1', 'bn1_g', 'bn1_b', 'bn1_m', 'bn1_v'], outputs: ['n1'] },
-      { op: 'Relu', inputs: ['n1'], outputs: ['r1'] },
-      { op: 'Conv', inputs: ['r1', 'W2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] }, name: 'conv2' },
-      { op: 'BatchNormalization', inputs: ['c2', 'bn2_g', 'bn2_b', 'bn2_m', 'bn2_v'], outputs: ['y'] },
-    ],
-  }),
-);
+const SPEC: ModelSpec = {
+  opset: 13,
+  inputs: [{ name: 'x', shape: [2, 3, 8, 8] }],
+  outputs: [{ name: 'y' }],
+  initializers: { W1: weight([4, 3, 3, 3]), W2: weight([5, 4, 3, 3]), ...bn('bn1', 4), ...bn('bn2', 5) },
+  nodes: [
+    { op: 'Conv', inputs: ['x', 'W1'], outputs: ['c1'], attrs: { pads: [1, 1, 1, 1] }, name: 'conv1' },
+    { op: 'BatchNormalization', inputs: ['c1', 'bn1_g', 'bn1_b', 'bn1_m', 'bn1_v'], outputs: ['n1'] },
+    { op: 'Relu', inputs: ['n1'], outputs: ['r1'] },
+    { op: 'Conv', inputs: ['r1', 'W2'], outputs: ['c2'], attrs: { pads: [1, 1, 1, 1] }, name: 'conv2' },
+    { op: 'BatchNormalization', inputs: ['c2', 'bn2_g', 'bn2_b', 'bn2_m', 'bn2_v'], outputs: ['y'] },
+  ],
+};
+const MODEL = encodeModel(buildModel(SPEC));
 const data = [0, 1, 2, 3].map((k) => ({ x: smoothImage([2, 3, 8, 8], 40 + k, 0.3, 0.2) }));
 
 async function ortY(model: Uint8Array, x: ort.Tensor): Promise<Float32Array> {
@@ -82,5 +82,17 @@ describe('BatchNormalization in the Q/DQ layout', () => {
     } finally {
       await m.dispose();
     }
+  });
+
+  it('folds where the weights and statistics come from Constant nodes, as Paddle2ONNX writes them', async () => {
+    const constants = Object.entries(SPEC.initializers!).map(([name, t]) => ({ op: 'Constant', inputs: [], outputs: [name], attrs: { value: t } }));
+    const q = await quantize(encodeModel(buildModel({ ...SPEC, initializers: {}, nodes: [...constants, ...SPEC.nodes] })), {
+      data,
+      method: 'minmax',
+    });
+    const g = Graph.fromModel(q.model);
+    expect(g.nodes.map((n) => n.opType).filter((op) => op === 'BatchNormalization' || op === 'Constant')).toEqual([]);
+    expect(q.activations.sort()).toEqual(['r1', 'x']);
+    expect(q.weights).toHaveLength(2);
   });
 });

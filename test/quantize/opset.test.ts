@@ -1,6 +1,6 @@
 /**
  * Raising a model's opset to 13 for its Q/DQ layout (src/quantize/opset.ts), and weights that
- * Constant nodes give (targets.ts constantWeightsAsInitializers), as PaddleOCR's opset-9
+ * Constant nodes give (targets.ts constantsAsInitializers), as PaddleOCR's opset-9
  * models have them. An opset-9 model made here holds every op the raise rewrites, in its
  * opset-9 form:
  *
