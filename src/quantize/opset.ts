@@ -20,7 +20,7 @@
  *
  * Refused (the model keeps its opset, and qdq.ts says why where it must have 10): Upsample and
  * Scatter (deprecated, other ops replace them), Resize of opset 10 (its coordinates differ from
- * 11's), a BatchNormalization of opset < 7 or with spatial 0, a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the
+ * 11's), Scan of opset 8 (its batch axis), a BatchNormalization of opset < 7 or with spatial 0, a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the
  * ops above inside a subgraph (If, Loop, Scan bodies are not rewritten). All is checked before
  * anything changes: the graph is rewritten wholly or not at all.
  */
@@ -34,6 +34,7 @@ export const QDQ_OPSET = 13;
 /** Op -> the opset whose form it takes from (rewritten below where the model is older). */
 const CHANGED: Record<string, number> = {
   BatchNormalization: 9,
+  Scan: 9,
   Slice: 10,
   TopK: 10,
   Upsample: 10,
@@ -178,6 +179,8 @@ function plan(graph: Graph, n: Node, from: number): Plan {
         },
       };
     }
+    case 'Scan':
+      return { refused: `${what}: Scan of opset 8 scans along a batch axis, which opset 9 dropped` };
     case 'Resize':
       if (from >= 11) return { apply: () => {} };
       return { refused: `${what}: Resize of opset 10 computes its coordinates as 11's does not` };
