@@ -8,8 +8,10 @@
  * from the same data (graph optimizations off: the Q/DQ computed as written), within 1e-5 of the
  * output range (float rounding apart they compute the same; seen: 2e-7, no rounding tie flipped
  * on these inputs), while the fp32 model's outputs differ from the Q/DQ model's by more than
- * 1e-4 (seen: 8e-4 to 2e-3), so the check tells int8 from fp32. A second start reads the cache
- * without data. Config errors
+ * 1e-4 (seen: 8e-4 to 2e-3), so the check tells int8 from fp32. With inputValues too (a
+ * Silero-shaped model whose MatMul sits in an If on sr), the model is calibrated with sr fixed
+ * from batches of x alone, the branch's MatMul quantized, and answers within 0.05 of
+ * onnxruntime's fp32 run with sr = 16000. A second start reads the cache without data. Config errors
  * (int8 without a calibration, a calibration without int8, an unknown key, progress, a
  * missing cache given alone) leave the version UNAVAILABLE naming config.json.
  */
@@ -17,16 +19,21 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { writeNpy } from '../../src/onnx/npy.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { parseConfig } from '../../src/serve/config.js';
 import type { HybridServer } from '../../src/serve/server.js';
+import { RATE_GATED } from '../helpers/rate-gated.js';
 import { HAS_NATIVE } from '../helpers/skip.js';
 import { relativeError } from '../runtime/helpers.js';
 import { CNN_ITEM, cnnBytes, cnnInput, makeRepository, postJson, startServer } from './helpers.js';
 
 const CNN = cnnBytes();
+// Silero-shaped (test/helpers/rate-gated.ts): its MatMul sits in an If on sr == 16000.
+const GATED = encodeModel(buildModel(RATE_GATED));
+const gatedInput = (k: number) => Float32Array.from({ length: 8 }, (_, i) => Math.sin(i * 0.7 + k));
 const version = { 1: { file: 'model.onnx', bytes: CNN } };
 const calibration = { data: 'calib', method: 'minmax', cache: 'int8.cache' };
 const batches = Array.from({ length: 4 }, (_, k) => cnnInput(2, 100 + k));
@@ -44,7 +51,14 @@ beforeAll(async () => {
     typo: { versions: version, config: { backend: 'cpu', precisions: ['int8'], calibration: { ...calibration, methods: 'minmax' } } },
     progress: { versions: version, config: { backend: 'cpu', precisions: ['int8'], calibration: { ...calibration, progress: true } } },
     'cache-missing': { versions: version, config: { backend: 'cpu', precisions: ['int8'], calibration: { cache: 'none.cache' } } },
+    gated: {
+      versions: { 1: { file: 'model.onnx', bytes: GATED } },
+      config: { backend: 'cpu', precisions: ['int8'], inputValues: { sr: 16000 }, calibration: { data: 'calib', method: 'minmax' } },
+    },
   });
+  // The Silero-shaped model's batches: x alone (sr is fixed), one .npy per batch.
+  fs.mkdirSync(path.join(dir, 'gated', 'calib'));
+  for (let k = 0; k < 4; k++) writeNpy(path.join(dir, 'gated', 'calib', `b${k}.npy`), { dtype: 'float32', dims: [1, 8], data: gatedInput(k) });
   const calib = path.join(dir, 'cnn', 'calib');
   fs.mkdirSync(calib);
   batches.forEach((data, k) => writeNpy(path.join(calib, `batch${k}.npy`), { dtype: 'float32', dims: [2, ...CNN_ITEM], data }));
@@ -108,6 +122,26 @@ describe.skipIf(!HAS_NATIVE)('calibration in config.json (implicit int8)', () =>
         expect(relativeError(got[name]!, want[name]!), `${name}, batch ${n}`).toBeLessThan(1e-5);
         expect(relativeError(fp32[name]!, want[name]!), `${name}, batch ${n}: fp32 against the Q/DQ model`).toBeGreaterThan(1e-4);
       }
+    }
+  });
+
+  it('with inputValues, calibrates the fixed model (the If on sr taken) from batches without sr', async () => {
+    const state = Object.fromEntries(server!.models().map((m) => [m.name, `${m.state}: ${m.reason ?? ''}`]));
+    expect(state.gated).toBe('READY: ');
+    expect(logs.join('\n')).toMatch(/model 'gated' version 1: precision int8: 1 activation\(s\) .* and 1 weight\(s\)/);
+    for (const k of [10, 11]) {
+      const x = gatedInput(k);
+      const r = await postJson(server!.httpPort!, '/v2/models/gated/infer', {
+        inputs: [{ name: 'x', shape: [1, 8], datatype: 'FP32', data: Array.from(x) }],
+      });
+      expect(r.status, r.body.toString()).toBe(200);
+      const got = Float32Array.from(r.json().outputs[0].data as number[]);
+      const s = await ort.InferenceSession.create(GATED, { logSeverityLevel: 3 });
+      const want = (await s.run({ x: new ort.Tensor('float32', x, [1, 8]), sr: new ort.Tensor('int64', BigInt64Array.of(16000n), []) })).y!
+        .data as Float32Array;
+      await s.release();
+      // int8 through a sigmoid (slope <= 1/4): 0.05 tells the 16 kHz branch from the other (a count, >= 1).
+      expect(Math.max(...Array.from(got, (v, i) => Math.abs(v - want[i]!)))).toBeLessThan(0.05);
     }
   });
 
