@@ -20,8 +20,9 @@
  *
  * Refused (the model keeps its opset, and qdq.ts says why where it must have 10): Upsample and
  * Scatter (deprecated, other ops replace them), Resize of opset 10 (its coordinates differ from
- * 11's), Scan of opset 8 (its batch axis), a BatchNormalization of opset < 7 or with spatial 0, a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the
- * ops above inside a subgraph (If, Loop, Scan bodies are not rewritten). All is checked before
+ * 11's), Scan of opset 8 (its batch axis), a BatchNormalization of opset < 7 or with spatial
+ * 0, a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the ops
+ * above inside a subgraph (If, Loop, Scan bodies are not rewritten). All is checked before
  * anything changes: the graph is rewritten wholly or not at all.
  */
 import type { Graph, Node } from '../ir/graph.js';
@@ -31,17 +32,17 @@ import type { NodeProto } from '../onnx/proto.js';
 /** The opset the layout is raised to: per-axis DequantizeLinear. */
 export const QDQ_OPSET = 13;
 
-/** Op -> the opset whose form it takes from (rewritten below where the model is older). */
+/** Op -> the opset whose form it takes from (rewritten or refused below where the model is older). */
 const CHANGED: Record<string, number> = {
   BatchNormalization: 9,
   Scan: 9,
   Slice: 10,
   TopK: 10,
-  Upsample: 10,
+  Upsample: 13, // deprecated in 10: refused whatever the model's opset
   Resize: 11,
   Clip: 11,
   Pad: 11,
-  Scatter: 11,
+  Scatter: 13, // deprecated in 11: refused whatever the model's opset
   Dropout: 12,
   Squeeze: 13,
   Unsqueeze: 13,
