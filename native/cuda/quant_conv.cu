@@ -355,7 +355,6 @@ class QuantConv : public CudaKernel {
     const Shape& ys = out_[0].shape;
     if (xs.size() != 4) Bad(ErrorCode::kNative, "the cuda int8 convolution is 2-d (4-d tensors)");
     if (p.Int("groups") != 1) Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group");
-    if (p.Ints("padsBegin") != p.Ints("padsEnd")) Bad(ErrorCode::kNative, "int8: symmetric pads only");
     if (p.Has("inputClip")) Bad(ErrorCode::kNative, "int8: no input clip");
     auto dim = [&](int64_t v) {
       if (v <= 0 || v > std::numeric_limits<int32_t>::max() / 2) Bad(ErrorCode::kNative, "int8: a dim beyond 2^30");
@@ -372,6 +371,8 @@ class QuantConv : public CudaKernel {
     const auto st = p.Ints("strides"), pad = p.Ints("padsBegin"), dil = p.Ints("dilations");
     g_.sh = dim(st[0]);
     g_.sw = dim(st[1]);
+    // Only the leading pads place the window; the trailing ones only size the output (ys), and
+    // taps past the input read the zero point: asymmetric pads (SAME_UPPER) need nothing more.
     g_.ph = static_cast<int>(pad[0]);
     g_.pw = static_cast<int>(pad[1]);
     g_.dh = dim(dil[0]);

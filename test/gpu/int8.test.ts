@@ -2,7 +2,7 @@
  * int8 convolutions on cuda (native/cuda/quant_conv.cu), from Q/DQ models:
  *
  * 1. Geometries (channels that are and are not multiples of 16, kernels 1 to 5, strides,
- *    pads, dilations, output channels past a tile, several k tiles, int8 and uint8 inputs with
+ *    pads (asymmetric too), dilations, output channels past a tile, several k tiles, int8 and uint8 inputs with
  *    zero points) in two-convolution models, channels-last (the layout pass) and NCHW
  *    (HYBRIDRT_LAYOUT=0), and every tile shape forced (HYBRIDRT_CONV_TACTIC): against the cpu
  *    backend's int8 kernels on the same model, which compute the same int32 sums and the same
@@ -36,6 +36,8 @@ interface Case {
   k: number;
   stride: number;
   pad: number;
+  /** The trailing pads where they differ from the leading ones (SAME_UPPER). */
+  padEnd?: number;
   dil: number;
   type: 'int8' | 'uint8';
   zero: number;
@@ -51,6 +53,8 @@ const CASES: Case[] = [
   { n: 1, c: 16, h: 17, w: 17, m: 32, k: 3, stride: 1, pad: 2, dil: 2, type: 'uint8', zero: 30, relu: true },
   { n: 4, c: 24, h: 8, w: 8, m: 40, k: 3, stride: 2, pad: 0, dil: 1, type: 'int8', zero: 5, relu: false },
   { n: 2, c: 128, h: 28, w: 28, m: 256, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: 0, relu: true },
+  { n: 2, c: 32, h: 10, w: 10, m: 48, k: 3, stride: 2, pad: 0, padEnd: 1, dil: 1, type: 'uint8', zero: 9, relu: true },
+  { n: 1, c: 3, h: 9, w: 12, m: 16, k: 4, stride: 1, pad: 1, padEnd: 2, dil: 1, type: 'int8', zero: -4, relu: false },
 ];
 const TILES = ['int8_mma_128x128', 'int8_mma_128x64', 'int8_mma_64x128', 'int8_mma_64x64'];
 
@@ -84,7 +88,12 @@ function twoConvModel(t: Case, seed: number): Uint8Array {
       op: 'Conv',
       inputs: ['xd', 'w1d', 'b1'],
       outputs: ['c1'],
-      attrs: { kernel_shape: [t.k, t.k], strides: [t.stride, t.stride], pads: [t.pad, t.pad, t.pad, t.pad], dilations: [t.dil, t.dil] },
+      attrs: {
+        kernel_shape: [t.k, t.k],
+        strides: [t.stride, t.stride],
+        pads: [t.pad, t.pad, t.padEnd ?? t.pad, t.padEnd ?? t.pad],
+        dilations: [t.dil, t.dil],
+      },
     },
     ...(t.relu ? [{ op: 'Relu', inputs: ['c1'], outputs: ['a1'] }] : []),
     { op: 'QuantizeLinear', inputs: [t.relu ? 'a1' : 'c1', 's1', 'z1'], outputs: ['q1'] },
@@ -178,7 +187,7 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       const model = residualQdqModel([...shape], type, [...zeros]);
       const x = smoothImage([...shape], 5, 0.31, 0.6);
       const cpu = await runOn(model, 'cpu', x);
-      for (const env of [{}, { HYBRIDRT_LAYOUT: '0' }]) {
+      for (const env of [{}, { HYBRIDRT_LAYOUT: '0' }] as Array<Record<string, string>>) {
         const got = await runOn(model, 'cuda', x, env);
         expect(got.engine.build.int8Layers).toBe(2);
         expect(got.engine.layerKinds.dequantize).toBe(1);

@@ -54,7 +54,8 @@ class Pass {
     const TensorInfo& x = src_.tensors[l.inputs[0]];
     const bool int8 = int8_ && IsQuantForm(l.params) && (x.dtype == DType::kInt8 || x.dtype == DType::kUInt8);
     if (x.shape.size() != 4 || !(IsHalf(x.dtype) || int8) || const_layer_[l.inputs[1]] < 0) return false;
-    return l.params.Ints("padsBegin") == l.params.Ints("padsEnd");
+    // The int8 kernel places its window by the leading pads alone (asymmetric pads too).
+    return int8 || l.params.Ints("padsBegin") == l.params.Ints("padsEnd");
   }
 
   LayoutRewrite Run() {
