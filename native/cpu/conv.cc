@@ -17,6 +17,7 @@
 //                stride 2 from its phases, split once per plane; depthwise.h), the activation
 //                run over a chunk of planes at once.
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -126,6 +127,8 @@ class ConvKernel : public GroupedWindowKernel {
     // (one pass over the input; the tiles' packing then reads 16 columns a load, as with unit
     // strides, instead of a strided load per line piece: a 1x1/2 downsample over 16x16 was
     // twice onnxruntime's time).
+    // A shallow 1x1 product reads the input in place and finishes each tile as it stores it.
+    shallow_ = tactic() == "gemm_1x1" && !packed_.empty() && !transposed_ && ShallowFits(kg);
     phased_ = flat_ && !packed_.empty() && !transposed_ && depthwise_.sh * depthwise_.sw > 1;
     if (phased_) workspace_ = static_cast<size_t>(c_ * depthwise_.in_size) * sizeof(float);
     narrow_ = narrow_ && !packed_.empty() && !transposed_;
@@ -205,6 +208,22 @@ class ConvKernel : public GroupedWindowKernel {
               Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_, &finish);
             }
           };
+          if (tactic() == "gemm_1x1" && shallow_) {
+            ShallowFinish f;
+            f.bias = bias_g;
+            f.z = zg;
+            f.ldz = out_size;
+            f.clamp = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
+            f.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
+            f.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
+            const TileEpilogue activate = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+              for (int64_t r = i0; r < i0 + rows; ++r)
+                ApplyActivation(act_, yg + r * out_size + j0, yg + r * out_size + j0, cols);
+            };
+            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, f, threads_,
+                         act_.enabled && !f.clamp ? &activate : nullptr);
+            continue;
+          }
           if (tactic() == "gemm_1x1") {
             gemm(out_size, xg, in_size, yg);
             continue;
@@ -442,6 +461,7 @@ class ConvKernel : public GroupedWindowKernel {
   size_t transposed_at_ = 0;          // workspace offset of the transposed product
   DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks, or the flat patches'
   bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
+  bool shallow_ = false;              // gemm_1x1 as SgemmShallow (sgemm.h)
   bool phased_ = false;               // ... from the input's phases, split into the workspace
   bool narrow_ = false;               // ... for an output as wide as the phases, at wide_at_
   size_t wide_at_ = 0;                // workspace offset of the wide product (narrow_)

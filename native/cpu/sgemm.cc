@@ -374,6 +374,57 @@ std::shared_ptr<const float> PackSlices(const PackKey& key, int64_t padded, int6
 
 }  // namespace
 
+bool ShallowFits(int64_t k) { return k >= 1 && k <= kShallowK && PickKernel().mr == kGemmMR512; }
+
+namespace {
+
+// Whether B's rows, ldb floats apart, put more than 8 of a strip's lines on one L1 set (of its
+// 64 sets of 12 ways, the rest for A and C), where they would evict each other between the
+// panels of A: a plane of 64 x 64 floats puts all of them on the same two sets.
+bool RowsCollide(int64_t k, int64_t ldb) {
+  int on_set[64] = {};
+  for (int64_t r = 0; r < k; ++r) {
+    const int64_t set = (r * ldb * 4 / 64) % 64;
+    if (++on_set[set] > 8 || ++on_set[(set + 1) % 64] > 8) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
+                  const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
+  const int64_t m = a.outer(), k = a.k(), strips = (n + kGemmNR512 - 1) / kGemmNR512;
+  const bool copy = RowsCollide(k, ldb);
+  // A strip of 32 columns, every row of C, at a time, its B rows read once from memory and then
+  // from L1 by each panel of A (first copied together where they collide in L1); C's strip
+  // (m x 32) finished as each tile is stored.
+  ParallelFor(threads, strips, 4, [&](int64_t s0, int64_t s1) {
+    float* own =
+        copy ? static_cast<float*>(ThreadScratch(static_cast<size_t>(kShallowK * kGemmNR512) * sizeof(float), kSgemmB))
+             : nullptr;
+    for (int64_t s = s0; s < s1; ++s) {
+      const int64_t j0 = s * kGemmNR512;
+      const int nr = static_cast<int>(std::min<int64_t>(kGemmNR512, n - j0));
+      const float* bs = b + j0;
+      int64_t lds = ldb;
+      if (copy) {
+        for (int64_t r = 0; r < k; ++r) std::memcpy(own + r * kGemmNR512, bs + r * ldb, static_cast<size_t>(nr) * 4);
+        bs = own;
+        lds = kGemmNR512;
+      }
+      for (int64_t i0 = 0; i0 < m; i0 += kGemmMR512) {
+        ShallowFinish f = finish;
+        if (f.bias) f.bias += i0;
+        if (f.z) f.z += i0 * f.ldz + j0;
+        ShallowKernelAvx512(k, a.data() + i0 * k, bs, lds, c + i0 * ldc + j0, ldc,
+                            static_cast<int>(std::min<int64_t>(kGemmMR512, m - i0)), nr, f);
+      }
+      if (rest) (*rest)(0, j0, m, nr);
+    }
+  });
+}
+
 PackedMatrix::PackedMatrix(int64_t outer, int64_t k, int tile)
     : outer_(outer), k_(k), padded_(RoundUp(outer, tile)), tile_(tile) {}
 

@@ -91,6 +91,70 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
     StoreRow(c + r * ldc, _mm512_load_ps(rows[r]), _mm512_load_ps(rows[r] + 16), beta, vb, lo, hi);
 }
 
+namespace {
+
+// One row of a shallow tile finished and stored: (+ bias) (+ z row), clamped as Clip's formula
+// (max(lo, v) keeps v where it is NaN, min(hi, .) likewise).
+__attribute__((target("avx512f"), always_inline)) inline void FinishRow(float* row, __m512 a0, __m512 a1,
+                                                                        const ShallowFinish& f, int r, int64_t ldc,
+                                                                        __m512 vlo, __m512 vhi, __mmask16 lo,
+                                                                        __mmask16 hi) {
+  if (f.bias) {
+    const __m512 b = _mm512_set1_ps(f.bias[r]);
+    a0 = _mm512_add_ps(a0, b);
+    a1 = _mm512_add_ps(a1, b);
+  }
+  if (f.z) {
+    const float* z = f.z + r * f.ldz;
+    a0 = _mm512_add_ps(a0, _mm512_maskz_loadu_ps(lo, z));
+    a1 = _mm512_add_ps(a1, _mm512_maskz_loadu_ps(hi, z + 16));
+  }
+  if (f.clamp) {
+    // (The maskz forms: GCC warns of the plain forms' undefined pass-through operand.)
+    a0 = _mm512_maskz_min_ps(0xffff, vhi, _mm512_maskz_max_ps(0xffff, vlo, a0));
+    a1 = _mm512_maskz_min_ps(0xffff, vhi, _mm512_maskz_max_ps(0xffff, vlo, a1));
+  }
+  _mm512_mask_storeu_ps(row + r * ldc, lo, a0);
+  _mm512_mask_storeu_ps(row + r * ldc + 16, hi, a1);
+}
+
+}  // namespace
+
+__attribute__((target("avx512f"))) void ShallowKernelAvx512(int64_t kc, const float* pa, const float* b, int64_t ldb,
+                                                            float* c, int64_t ldc, int mr, int nr,
+                                                            const ShallowFinish& f) {
+  const __mmask16 lo = static_cast<__mmask16>(nr >= 16 ? 0xffffu : (1u << nr) - 1u);
+  const __mmask16 hi = static_cast<__mmask16>(nr >= 32 ? 0xffffu : nr <= 16 ? 0u : (1u << (nr - 16)) - 1u);
+  __m512 acc[kGemmMR512][2];
+#pragma GCC unroll 8
+  for (int r = 0; r < kGemmMR512; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < kc; ++k) {
+    const __m512 p = _mm512_maskz_loadu_ps(lo, b + k * ldb);
+    const __m512 q = _mm512_maskz_loadu_ps(hi, b + k * ldb + 16);
+#pragma GCC unroll 8
+    for (int r = 0; r < kGemmMR512; ++r) {
+      const __m512 a = _mm512_set1_ps(pa[r]);
+      acc[r][0] = _mm512_fmadd_ps(a, p, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(a, q, acc[r][1]);
+    }
+    pa += kGemmMR512;
+  }
+  const __m512 vlo = _mm512_set1_ps(f.lo), vhi = _mm512_set1_ps(f.hi);
+  if (mr == kGemmMR512) {  // rows unrolled: the accumulators stay in registers (see above)
+#pragma GCC unroll 8
+    for (int r = 0; r < kGemmMR512; ++r) FinishRow(c, acc[r][0], acc[r][1], f, r, ldc, vlo, vhi, lo, hi);
+    return;
+  }
+  alignas(64) float rows[kGemmMR512][kGemmNR512];
+#pragma GCC unroll 8
+  for (int r = 0; r < kGemmMR512; ++r) {
+    _mm512_store_ps(rows[r], acc[r][0]);
+    _mm512_store_ps(rows[r] + 16, acc[r][1]);
+  }
+  for (int r = 0; r < mr; ++r)
+    FinishRow(c, _mm512_load_ps(rows[r]), _mm512_load_ps(rows[r] + 16), f, r, ldc, vlo, vhi, lo, hi);
+}
+
 __attribute__((target("avx512f"))) void GemvColumnsAvx512(int64_t n, int64_t k, float alpha, const float* a,
                                                           const float* b, int64_t ldb, float beta, float* c) {
   // Four columns at a time, each summed in two zmm chains: four streams from memory at once
@@ -148,6 +212,10 @@ namespace cpu {
 // kernel reads 6 x 16 panels, not this kernel's 8 x 32 ones.
 void MicroKernelAvx512(int64_t, const float*, const float*, float*, int64_t, float, int, int) { std::abort(); }
 void GemvColumnsAvx512(int64_t, int64_t, float, const float*, const float*, int64_t, float, float*) { std::abort(); }
+void ShallowKernelAvx512(int64_t, const float*, const float*, int64_t, float*, int64_t, int, int,
+                         const ShallowFinish&) {
+  std::abort();
+}
 }  // namespace cpu
 }  // namespace hybridrt
 

@@ -140,6 +140,42 @@ describe('convolution', () => {
       params: { ...p, activation: { op: 'clip', min: -Infinity, max: Infinity } },
     });
   });
+  it('1x1 over few input channels (the shallow product: input read in place, tiles finished as stored)', async () => {
+    const g = { kernel: [1, 1] };
+    const base = { op: 'Conv', attrs: onnxAttrs(g), constants: [1, 2], kind: 'convolution' as const };
+    const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
+    // Clip's two bounds met; 20 outputs (a partial panel of rows), 99 positions (a partial strip), batch 2.
+    await checkLayer({
+      ...base,
+      inputs: [randomFloat([2, 16, 9, 11], 70), randomFloat([20, 16, 1, 1], 71), randomFloat([20], 72)],
+      then: [{ op: 'Clip', extraInputs: ['lo', 'hi'] }],
+      onnxExtra: { lo: scalar(-0.25), hi: scalar(0.5) },
+      params: { ...layerParams(g), activation: { op: 'clip', min: -0.25, max: 0.5 } },
+    });
+    // A residual added after the bias, then Relu.
+    await checkLayer({
+      ...base,
+      inputs: [randomFloat([1, 24, 8, 12], 73), randomFloat([40, 24, 1, 1], 74), randomFloat([40], 75), randomFloat([1, 40, 8, 12], 76)],
+      onnxInputs: ['x0', 'x1', 'x2'],
+      then: [{ op: 'Add', extraInputs: ['x3'] }, { op: 'Relu' }],
+      params: { ...layerParams(g), residual: true, activation: { op: 'relu' } },
+    });
+    // Input rows 4 KiB apart (a 16 x 64 plane): each strip copied together first.
+    await checkLayer({
+      ...base,
+      inputs: [randomFloat([1, 12, 16, 64], 80), randomFloat([20, 12, 1, 1], 81), randomFloat([20], 82)],
+      params: layerParams(g),
+    });
+    // Groups (16 channels each) and an activation other than a clamp (applied per finished strip).
+    const g2 = { kernel: [1, 1], groups: 2 };
+    await checkLayer({
+      ...base,
+      attrs: onnxAttrs(g2),
+      inputs: [randomFloat([1, 32, 7, 9], 77, -3, 3), randomFloat([24, 16, 1, 1], 78), randomFloat([24], 79)],
+      then: [{ op: 'HardSwish' }],
+      params: { ...layerParams(g2), activation: { op: 'hard_swish' } },
+    });
+  });
   it('fewer positions than a tile has columns (the transposed product): bias and activation per finished tile', async () => {
     const cases = [
       { x: [2, 48, 4, 4], m: 80, g: { kernel: [1, 1] } },
