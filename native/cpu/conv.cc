@@ -127,11 +127,15 @@ class ConvKernel : public GroupedWindowKernel {
     // (one pass over the input; the tiles' packing then reads 16 columns a load, as with unit
     // strides, instead of a strided load per line piece: a 1x1/2 downsample over 16x16 was
     // twice onnxruntime's time).
-    // A shallow 1x1 product reads the input in place and finishes each tile as it stores it.
-    shallow_ = tactic() == "gemm_1x1" && !packed_.empty() && !transposed_ && ShallowFits(kg);
     phased_ = flat_ && !packed_.empty() && !transposed_ && depthwise_.sh * depthwise_.sw > 1;
     if (phased_) workspace_ = static_cast<size_t>(c_ * depthwise_.in_size) * sizeof(float);
     narrow_ = narrow_ && !packed_.empty() && !transposed_;
+    // A shallow product (a 1x1 over few channels, read in place; the patches of a 3-channel stem;
+    // not per group, where the strips of a group were too few to share) runs by strips, each tile finished as it is
+    // stored (SgemmShallow).
+    shallow_ = !packed_.empty() && !transposed_ && !narrow_ &&
+               ((tactic() == "gemm_1x1" && ShallowFits(kg)) ||
+                (tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true)));
     wide_at_ = (workspace_ + 63) / 64 * 64;
     if (narrow_) workspace_ = wide_at_ + static_cast<size_t>(mg_ * depthwise_.out_size) * sizeof(float);
   }
@@ -186,6 +190,21 @@ class ConvKernel : public GroupedWindowKernel {
               FinishLine(line, line, cols, bias_g ? bias_g + r : nullptr, zg ? zg + r * out_size + j0 : nullptr);
             }
           };
+          // The shallow products' finish: bias, residual and a Relu or Clip in registers, another
+          // activation per finished strip.
+          ShallowFinish sf;
+          sf.bias = bias_g;
+          sf.z = zg;
+          sf.ldz = out_size;
+          sf.clamp = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
+          sf.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
+          sf.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
+          const TileEpilogue activate = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+            for (int64_t r = i0; r < i0 + rows; ++r) {
+              ApplyActivation(act_, yg + r * out_size + j0, yg + r * out_size + j0, cols);
+            }
+          };
+          const TileEpilogue* sf_rest = act_.enabled && !sf.clamp ? &activate : nullptr;
           // y_g = W_g b, b (kg x nc) with row stride rs_b.
           auto gemm = [&](int64_t nc, const float* b, int64_t rs_b, float* yb) {
             if (transposed_) {
@@ -209,19 +228,7 @@ class ConvKernel : public GroupedWindowKernel {
             }
           };
           if (tactic() == "gemm_1x1" && shallow_) {
-            ShallowFinish f;
-            f.bias = bias_g;
-            f.z = zg;
-            f.ldz = out_size;
-            f.clamp = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
-            f.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
-            f.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
-            const TileEpilogue activate = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
-              for (int64_t r = i0; r < i0 + rows; ++r)
-                ApplyActivation(act_, yg + r * out_size + j0, yg + r * out_size + j0, cols);
-            };
-            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, f, threads_,
-                         act_.enabled && !f.clamp ? &activate : nullptr);
+            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, sf, threads_, sf_rest);
             continue;
           }
           if (tactic() == "gemm_1x1") {
@@ -233,6 +240,10 @@ class ConvKernel : public GroupedWindowKernel {
               if (flat_ && FlatPatchesFit(nr)) return PackPatchesFlat(d, flat_x, flat_plane, p0, kc, j0, nc, nr, out);
               PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
             };
+            if (shallow_) {
+              SgemmShallow(packed_[g], out_size, patches, yg, out_size, sf, threads_, sf_rest);
+              continue;
+            }
             if (!narrow_) {
               Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
               continue;

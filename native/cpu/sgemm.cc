@@ -374,7 +374,9 @@ std::shared_ptr<const float> PackSlices(const PackKey& key, int64_t padded, int6
 
 }  // namespace
 
-bool ShallowFits(int64_t k) { return k >= 1 && k <= kShallowK && PickKernel().mr == kGemmMR512; }
+bool ShallowFits(int64_t k, bool patches) {
+  return k >= 1 && k <= (patches ? kShallowPatchK : kShallowK) && PickKernel().mr == kGemmMR512;
+}
 
 namespace {
 
@@ -390,26 +392,30 @@ bool RowsCollide(int64_t k, int64_t ldb) {
   return false;
 }
 
-}  // namespace
-
-void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
+// Both forms of SgemmShallow: B in place (b, ldb; copied per strip where its rows collide) or
+// from `pack` (each strip packed as one panel of 32 columns).
+void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, const PanelPacker* pack, float* c,
+             int64_t ldc, const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
   const int64_t m = a.outer(), k = a.k(), strips = (n + kGemmNR512 - 1) / kGemmNR512;
-  const bool copy = RowsCollide(k, ldb);
+  const bool copy = pack || RowsCollide(k, ldb);
   // A strip of 32 columns, every row of C, at a time, its B rows read once from memory and then
   // from L1 by each panel of A (first copied together where they collide in L1); C's strip
   // (m x 32) finished as each tile is stored.
   ParallelFor(threads, strips, 4, [&](int64_t s0, int64_t s1) {
-    float* own =
-        copy ? static_cast<float*>(ThreadScratch(static_cast<size_t>(kShallowK * kGemmNR512) * sizeof(float), kSgemmB))
-             : nullptr;
+    float* own = copy ? static_cast<float*>(
+                            ThreadScratch(static_cast<size_t>(kShallowPatchK * kGemmNR512) * sizeof(float), kSgemmB))
+                      : nullptr;
     for (int64_t s = s0; s < s1; ++s) {
       const int64_t j0 = s * kGemmNR512;
       const int nr = static_cast<int>(std::min<int64_t>(kGemmNR512, n - j0));
       const float* bs = b + j0;
       int64_t lds = ldb;
-      if (copy) {
+      if (pack) {
+        (*pack)(0, k, j0, nr, kGemmNR512, own);
+      } else if (copy) {
         for (int64_t r = 0; r < k; ++r) std::memcpy(own + r * kGemmNR512, bs + r * ldb, static_cast<size_t>(nr) * 4);
+      }
+      if (copy) {
         bs = own;
         lds = kGemmNR512;
       }
@@ -423,6 +429,18 @@ void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb,
       if (rest) (*rest)(0, j0, m, nr);
     }
   });
+}
+
+}  // namespace
+
+void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
+                  const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
+  Shallow(a, n, b, ldb, nullptr, c, ldc, finish, threads, rest);
+}
+
+void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float* c, int64_t ldc,
+                  const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
+  Shallow(a, n, nullptr, 0, &pack_b, c, ldc, finish, threads, rest);
 }
 
 PackedMatrix::PackedMatrix(int64_t outer, int64_t k, int tile)

@@ -92,8 +92,13 @@ struct ShallowFinish {
   bool clamp = false;
   float lo = 0, hi = 0;
 };
-bool ShallowFits(int64_t k);
+// Or with B from a packer (a convolution's patches over few channels: the 3-channel stems),
+// each strip packed as one panel, k up to kShallowPatchK.
+constexpr int64_t kShallowPatchK = 160;
+bool ShallowFits(int64_t k, bool patches = false);
 void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
+                  const ShallowFinish& finish, int threads, const TileEpilogue* rest = nullptr);
+void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float* c, int64_t ldc,
                   const ShallowFinish& finish, int threads, const TileEpilogue* rest = nullptr);
 // Its micro-kernel: C[mr x nr] (mr <= kGemmMR512, nr <= kGemmNR512) from the packed panel pa
 // (kc x kGemmMR512) and B's rows in place; bias and z already offset to the tile.

@@ -176,6 +176,30 @@ describe('convolution', () => {
       params: { ...layerParams(g2), activation: { op: 'hard_swish' } },
     });
   });
+  it('3-channel stems (the shallow product from packed patches): 3x3/2 with Clip, batch 2; 7x7/2 with HardSwish', async () => {
+    const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
+    const g = { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] };
+    await checkLayer({
+      op: 'Conv',
+      attrs: onnxAttrs(g),
+      inputs: [randomFloat([2, 3, 20, 22], 83), randomFloat([20, 3, 3, 3], 84), randomFloat([20], 85)],
+      constants: [1, 2],
+      kind: 'convolution',
+      then: [{ op: 'Clip', extraInputs: ['lo', 'hi'] }],
+      onnxExtra: { lo: scalar(0), hi: scalar(1) },
+      params: { ...layerParams(g), activation: { op: 'clip', min: 0, max: 1 } },
+    });
+    const g7 = { kernel: [7, 7], strides: [2, 2], pads: [3, 3, 3, 3] };
+    await checkLayer({
+      op: 'Conv',
+      attrs: onnxAttrs(g7),
+      inputs: [randomFloat([1, 3, 30, 26], 86), randomFloat([12, 3, 7, 7], 87, -0.3, 0.3), randomFloat([12], 88)],
+      constants: [1, 2],
+      kind: 'convolution',
+      then: [{ op: 'HardSwish' }],
+      params: { ...layerParams(g7), activation: { op: 'hard_swish' } },
+    });
+  });
   it('fewer positions than a tile has columns (the transposed product): bias and activation per finished tile', async () => {
     const cases = [
       { x: [2, 48, 4, 4], m: 80, g: { kernel: [1, 1] } },
