@@ -192,12 +192,21 @@ __attribute__((target("avx512f"))) void GemvColumnsAvx512(int64_t n, int64_t k, 
       c[j + q] = alpha * dot + (beta == 0 ? 0.0f : beta * c[j + q]);
     }
   }
+  // The last columns one at a time, each summed exactly as a column of the blocks above (the
+  // same two chains, the same order): a column's result must not depend on where the column
+  // falls (which block, which thread's share), or identical columns (identical logits) would
+  // differ in their last bits, and a softmax of large equal logits picks one.
   for (; j < n; ++j) {
     const float* col = b + j * ldb;
-    __m512 s = _mm512_setzero_ps();
-    for (int64_t i = 0; i < k16; i += 16) s = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(col + i), s);
-    if (tail) s = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, a + k16), _mm512_maskz_loadu_ps(tail, col + k16), s);
-    c[j] = alpha * LaneSum(s) + (beta == 0 ? 0.0f : beta * c[j]);
+    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
+    int64_t i = 0;
+    for (; i + 32 <= k; i += 32) {
+      s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(col + i), s0);
+      s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(col + i + 16), s1);
+    }
+    for (; i < k16; i += 16) s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(col + i), s0);
+    if (tail) s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, a + k16), _mm512_maskz_loadu_ps(tail, col + k16), s1);
+    c[j] = alpha * LaneSum(_mm512_add_ps(s0, s1)) + (beta == 0 ? 0.0f : beta * c[j]);
   }
 }
 
