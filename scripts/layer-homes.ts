@@ -40,7 +40,7 @@ export function kernelFiles(backend: Backend): Map<string, string> {
     [...read(factories).matchAll(/std::unique_ptr<Kernel> (Make\w+)\([^)]*\);\s*\/\/ (\w+\.(?:cc|cu))/g)].map((m) => [m[1]!, `${dir}/${m[2]!}`]),
   );
   const out = new Map<string, string>();
-  for (const m of read(dispatch).matchAll(/case LayerKind::(k\w+):[^\n]*?(Make\w+)\(/g)) {
+  for (const m of read(dispatch).matchAll(/case LayerKind::(k\w+):(?:(?!case LayerKind)[\s\S])*?(Make\w+)\(/g)) {
     const kind = kinds.get(m[1]!);
     const file = fileOf.get(m[2]!);
     if (!kind || !file) throw new Error(`layer-homes: ${dispatch}: ${m[1]} -> ${m[2]} is not in ${factories}`);

@@ -199,9 +199,11 @@ CudaBackend::~CudaBackend() {
 std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
   switch (setup.layer->kind) {
     case LayerKind::kConvolution:
-      if (IsQuantForm(setup.layer->params)) return MakeQuantConvolution(this);
-      uses_cudnn_ = true;
-      return MakeConvolution(this);
+      if (!IsQuantForm(setup.layer->params)) {
+        uses_cudnn_ = true;
+        return MakeConvolution(this);
+      }
+      return MakeQuantConvolution(this);  // the int8 form (src/ir/quant_form.h)
     case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
     case LayerKind::kMatmul: uses_cublaslt_ = true; return MakeMatmul(this);
     case LayerKind::kElementwise: return MakeElementwise(this);
