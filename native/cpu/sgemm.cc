@@ -401,32 +401,38 @@ void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, cons
   // A strip of 32 columns, every row of C, at a time, its B rows read once from memory and then
   // from L1 by each panel of A (first copied together where they collide in L1); C's strip
   // (m x 32) finished as each tile is stored.
+  // A packer takes up to four strips a call (a 3-channel stem's 27 rows: packing one strip a
+  // call, its per-row setup made the packing nearly as slow as the product), about 16 KiB.
+  const int64_t group = pack ? std::max<int64_t>(1, std::min<int64_t>(4, 4096 / (k * kGemmNR512))) : 1;
   ParallelFor(threads, strips, 4, [&](int64_t s0, int64_t s1) {
-    float* own = copy ? static_cast<float*>(
-                            ThreadScratch(static_cast<size_t>(kShallowPatchK * kGemmNR512) * sizeof(float), kSgemmB))
+    float* own = copy ? static_cast<float*>(ThreadScratch(
+                            static_cast<size_t>(4 * kShallowPatchK * kGemmNR512) * sizeof(float), kSgemmB))
                       : nullptr;
-    for (int64_t s = s0; s < s1; ++s) {
-      const int64_t j0 = s * kGemmNR512;
-      const int nr = static_cast<int>(std::min<int64_t>(kGemmNR512, n - j0));
-      const float* bs = b + j0;
-      int64_t lds = ldb;
-      if (pack) {
-        (*pack)(0, k, j0, nr, kGemmNR512, own);
-      } else if (copy) {
-        for (int64_t r = 0; r < k; ++r) std::memcpy(own + r * kGemmNR512, bs + r * ldb, static_cast<size_t>(nr) * 4);
+    for (int64_t g0 = s0; g0 < s1; g0 += group) {
+      const int64_t g1 = std::min(s1, g0 + group);
+      if (pack) (*pack)(0, k, g0 * kGemmNR512, std::min(n, g1 * kGemmNR512) - g0 * kGemmNR512, kGemmNR512, own);
+      for (int64_t s = g0; s < g1; ++s) {
+        const int64_t j0 = s * kGemmNR512;
+        const int nr = static_cast<int>(std::min<int64_t>(kGemmNR512, n - j0));
+        const float* bs = b + j0;
+        int64_t lds = ldb;
+        if (pack) {
+          bs = own + (s - g0) * k * kGemmNR512;  // panel s - g0 of the packed group
+          lds = kGemmNR512;
+        } else if (copy) {
+          for (int64_t r = 0; r < k; ++r) std::memcpy(own + r * kGemmNR512, bs + r * ldb, static_cast<size_t>(nr) * 4);
+          bs = own;
+          lds = kGemmNR512;
+        }
+        for (int64_t i0 = 0; i0 < m; i0 += kGemmMR512) {
+          ShallowFinish f = finish;
+          if (f.bias) f.bias += i0;
+          if (f.z) f.z += i0 * f.ldz + j0;
+          ShallowKernelAvx512(k, a.data() + i0 * k, bs, lds, c + i0 * ldc + j0, ldc,
+                              static_cast<int>(std::min<int64_t>(kGemmMR512, m - i0)), nr, f);
+        }
+        if (rest) (*rest)(0, j0, m, nr);
       }
-      if (copy) {
-        bs = own;
-        lds = kGemmNR512;
-      }
-      for (int64_t i0 = 0; i0 < m; i0 += kGemmMR512) {
-        ShallowFinish f = finish;
-        if (f.bias) f.bias += i0;
-        if (f.z) f.z += i0 * f.ldz + j0;
-        ShallowKernelAvx512(k, a.data() + i0 * k, bs, lds, c + i0 * ldc + j0, ldc,
-                            static_cast<int>(std::min<int64_t>(kGemmMR512, m - i0)), nr, f);
-      }
-      if (rest) (*rest)(0, j0, m, nr);
     }
   });
 }
