@@ -76,15 +76,16 @@ void Sgemm(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float be
 void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const PackedMatrix& b, float beta,
            float* c, int64_t ldc, int threads, const TileEpilogue* epilogue = nullptr);
 
-// A shallow product (k of at most kShallowK: the 1x1 convolutions over 16 to 64 channels of
-// MobileNet-style expand layers and ResNet's first stage) with A packed and B read in place,
+// A shallow product (k of at most kShallowK: the 1x1 convolutions over 16 to 160 channels of
+// MobileNet-style expand and project layers and ResNet's first stage; 256 channels measured
+// no faster) with A packed and B read in place,
 // row-major with row stride ldb, and finished as it is stored: each C row r gets + bias[r] (if
 // bias), + z (if z, as C's layout, row stride ldz), then is clamped to [lo, hi] (if clamp:
 // Relu and Clip, as formulas.inc: NaN and -0 kept). `rest` (optional) runs on each finished
 // strip of 32 columns (an activation other than a clamp). Packing B per tile and a separate
 // epilogue pass over each tile were as much time as the FMAs there (a 16 -> 96 layer over
 // 112 x 112 positions). ShallowFits says where it applies: the AVX-512 kernel in use, k small.
-constexpr int64_t kShallowK = 64;
+constexpr int64_t kShallowK = 160;
 struct ShallowFinish {
   const float* bias = nullptr;
   const float* z = nullptr;

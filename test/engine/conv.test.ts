@@ -160,10 +160,10 @@ describe('convolution', () => {
       then: [{ op: 'Add', extraInputs: ['x3'] }, { op: 'Relu' }],
       params: { ...layerParams(g), residual: true, activation: { op: 'relu' } },
     });
-    // Input rows 4 KiB apart (a 16 x 64 plane): each strip copied together first.
+    // Input rows 4 KiB apart (a 16 x 64 plane), 100 of them: each strip copied together first.
     await checkLayer({
       ...base,
-      inputs: [randomFloat([1, 12, 16, 64], 80), randomFloat([20, 12, 1, 1], 81), randomFloat([20], 82)],
+      inputs: [randomFloat([1, 100, 16, 64], 80), randomFloat([20, 100, 1, 1], 81), randomFloat([20], 82)],
       params: layerParams(g),
     });
     // Groups (16 channels each) and an activation other than a clamp (applied per finished strip).
