@@ -131,9 +131,10 @@ class ConvKernel : public GroupedWindowKernel {
     if (phased_) workspace_ = static_cast<size_t>(c_ * depthwise_.in_size) * sizeof(float);
     narrow_ = narrow_ && !packed_.empty() && !transposed_;
     // A shallow product (a 1x1 over few channels, read in place; the patches of a 3-channel stem;
-    // not per group, where the strips of a group were too few to share) runs by strips, each tile finished as it is
-    // stored (SgemmShallow).
+    // not per group, where the strips of a group were too few to share; no activation but Relu or
+    // Clip, see sgemm.h) runs by strips, each tile finished as it is stored (SgemmShallow).
     shallow_ = !packed_.empty() && !transposed_ && !narrow_ &&
+               (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip) &&
                ((tactic() == "gemm_1x1" && ShallowFits(kg)) ||
                 (tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true)));
     wide_at_ = (workspace_ + 63) / 64 * 64;
@@ -190,21 +191,14 @@ class ConvKernel : public GroupedWindowKernel {
               FinishLine(line, line, cols, bias_g ? bias_g + r : nullptr, zg ? zg + r * out_size + j0 : nullptr);
             }
           };
-          // The shallow products' finish: bias, residual and a Relu or Clip in registers, another
-          // activation per finished strip.
+          // The shallow products' finish: bias, residual and a Relu or Clip in registers.
           ShallowFinish sf;
           sf.bias = bias_g;
           sf.z = zg;
           sf.ldz = out_size;
-          sf.clamp = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
+          sf.clamp = act_.enabled;
           sf.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
           sf.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
-          const TileEpilogue activate = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
-            for (int64_t r = i0; r < i0 + rows; ++r) {
-              ApplyActivation(act_, yg + r * out_size + j0, yg + r * out_size + j0, cols);
-            }
-          };
-          const TileEpilogue* sf_rest = act_.enabled && !sf.clamp ? &activate : nullptr;
           // y_g = W_g b, b (kg x nc) with row stride rs_b.
           auto gemm = [&](int64_t nc, const float* b, int64_t rs_b, float* yb) {
             if (transposed_) {
@@ -228,7 +222,7 @@ class ConvKernel : public GroupedWindowKernel {
             }
           };
           if (tactic() == "gemm_1x1" && shallow_) {
-            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, sf, threads_, sf_rest);
+            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, sf, threads_);
             continue;
           }
           if (tactic() == "gemm_1x1") {
@@ -241,7 +235,7 @@ class ConvKernel : public GroupedWindowKernel {
               PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
             };
             if (shallow_) {
-              SgemmShallow(packed_[g], out_size, patches, yg, out_size, sf, threads_, sf_rest);
+              SgemmShallow(packed_[g], out_size, patches, yg, out_size, sf, threads_);
               continue;
             }
             if (!narrow_) {
@@ -472,7 +466,7 @@ class ConvKernel : public GroupedWindowKernel {
   size_t transposed_at_ = 0;          // workspace offset of the transposed product
   DepthwisePlan depthwise_;           // the depthwise tactic's shifts and masks, or the flat patches'
   bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
-  bool shallow_ = false;              // gemm_1x1 as SgemmShallow (sgemm.h)
+  bool shallow_ = false;              // gemm_1x1 or im2col_gemm as SgemmShallow (sgemm.h)
   bool phased_ = false;               // ... from the input's phases, split into the workspace
   bool narrow_ = false;               // ... for an output as wide as the phases, at wide_at_
   size_t wide_at_ = 0;                // workspace offset of the wide product (narrow_)

@@ -395,7 +395,7 @@ bool RowsCollide(int64_t k, int64_t ldb) {
 // Both forms of SgemmShallow: B in place (b, ldb; copied per strip where its rows collide) or
 // from `pack` (each strip packed as one panel of 32 columns).
 void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, const PanelPacker* pack, float* c,
-             int64_t ldc, const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
+             int64_t ldc, const ShallowFinish& finish, int threads) {
   const int64_t m = a.outer(), k = a.k(), strips = (n + kGemmNR512 - 1) / kGemmNR512;
   const bool copy = pack || RowsCollide(k, ldb);
   // A strip of 32 columns, every row of C, at a time, its B rows read once from memory and then
@@ -431,7 +431,6 @@ void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, cons
           ShallowKernelAvx512(k, a.data() + i0 * k, bs, lds, c + i0 * ldc + j0, ldc,
                               static_cast<int>(std::min<int64_t>(kGemmMR512, m - i0)), nr, f);
         }
-        if (rest) (*rest)(0, j0, m, nr);
       }
     }
   });
@@ -440,13 +439,13 @@ void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, cons
 }  // namespace
 
 void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
-  Shallow(a, n, b, ldb, nullptr, c, ldc, finish, threads, rest);
+                  const ShallowFinish& finish, int threads) {
+  Shallow(a, n, b, ldb, nullptr, c, ldc, finish, threads);
 }
 
 void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads, const TileEpilogue* rest) {
-  Shallow(a, n, nullptr, 0, &pack_b, c, ldc, finish, threads, rest);
+                  const ShallowFinish& finish, int threads) {
+  Shallow(a, n, nullptr, 0, &pack_b, c, ldc, finish, threads);
 }
 
 PackedMatrix::PackedMatrix(int64_t outer, int64_t k, int tile)

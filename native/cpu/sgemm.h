@@ -81,8 +81,9 @@ void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, c
 // no faster) with A packed and B read in place,
 // row-major with row stride ldb, and finished as it is stored: each C row r gets + bias[r] (if
 // bias), + z (if z, as C's layout, row stride ldz), then is clamped to [lo, hi] (if clamp:
-// Relu and Clip, as formulas.inc: NaN and -0 kept). `rest` (optional) runs on each finished
-// strip of 32 columns (an activation other than a clamp). Packing B per tile and a separate
+// Relu and Clip, as formulas.inc: NaN and -0 kept). Other activations keep the blocked product
+// (applied per row of a strip, 32 floats a call, they made EfficientNet's SiLU and MobileNetV3's
+// HardSwish layers slower than its pass per tile). Packing B per tile and a separate
 // epilogue pass over each tile were as much time as the FMAs there (a 16 -> 96 layer over
 // 112 x 112 positions). ShallowFits says where it applies: the AVX-512 kernel in use, k small.
 constexpr int64_t kShallowK = 160;
@@ -98,9 +99,9 @@ struct ShallowFinish {
 constexpr int64_t kShallowPatchK = 160;
 bool ShallowFits(int64_t k, bool patches = false);
 void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads, const TileEpilogue* rest = nullptr);
+                  const ShallowFinish& finish, int threads);
 void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads, const TileEpilogue* rest = nullptr);
+                  const ShallowFinish& finish, int threads);
 // Its micro-kernel: C[mr x nr] (mr <= kGemmMR512, nr <= kGemmNR512) from the packed panel pa
 // (kc x kGemmMR512) and B's rows in place; bias and z already offset to the tile.
 void ShallowKernelAvx512(int64_t kc, const float* pa, const float* b, int64_t ldb, float* c, int64_t ldc, int mr,

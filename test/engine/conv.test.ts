@@ -166,17 +166,22 @@ describe('convolution', () => {
       inputs: [randomFloat([1, 100, 16, 64], 80), randomFloat([20, 100, 1, 1], 81), randomFloat([20], 82)],
       params: layerParams(g),
     });
-    // Groups (16 channels each) and an activation other than a clamp (applied per finished strip).
+    // Groups (16 channels each), Relu; then HardSwish, which keeps the blocked product.
     const g2 = { kernel: [1, 1], groups: 2 };
-    await checkLayer({
-      ...base,
-      attrs: onnxAttrs(g2),
-      inputs: [randomFloat([1, 32, 7, 9], 77, -3, 3), randomFloat([24, 16, 1, 1], 78), randomFloat([24], 79)],
-      then: [{ op: 'HardSwish' }],
-      params: { ...layerParams(g2), activation: { op: 'hard_swish' } },
-    });
+    for (const [onnx, op] of [
+      ['Relu', 'relu'],
+      ['HardSwish', 'hard_swish'],
+    ]) {
+      await checkLayer({
+        ...base,
+        attrs: onnxAttrs(g2),
+        inputs: [randomFloat([1, 32, 7, 9], 77, -3, 3), randomFloat([24, 16, 1, 1], 78), randomFloat([24], 79)],
+        then: [{ op: onnx! }],
+        params: { ...layerParams(g2), activation: { op: op! } },
+      });
+    }
   });
-  it('3-channel stems (the shallow product from packed patches): 3x3/2 with Clip, batch 2; 7x7/2 with HardSwish', async () => {
+  it('3-channel stems (the shallow product from packed patches): 3x3/2 with Clip, batch 2; 7x7/2 with HardSwish (the blocked product)', async () => {
     const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
     const g = { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] };
     await checkLayer({
