@@ -155,59 +155,55 @@ __attribute__((target("avx512f"))) void ShallowKernelAvx512(int64_t kc, const fl
     FinishRow(c, _mm512_load_ps(rows[r]), _mm512_load_ps(rows[r] + 16), f, r, ldc, vlo, vhi, lo, hi);
 }
 
-__attribute__((target("avx512f"))) void GemvColumnsAvx512(int64_t n, int64_t k, float alpha, const float* a,
-                                                          const float* b, int64_t ldb, float beta, float* c) {
-  // Four columns at a time, each summed in two zmm chains: four streams from memory at once
-  // (a fully connected layer's weights are read once per run, so the time is how many misses
-  // are in flight), each prefetched 1 KiB ahead.
+// Columns j .. j + Q - 1 of GemvColumnsAvx512, each summed in two zmm chains: Q streams from
+// memory at once (a fully connected layer's weights are read once per run, so the time is how
+// many misses are in flight), each prefetched 1 KiB ahead. One body for the blocks of four and
+// the single columns after them, so that a column's arithmetic (and its last bits) does not
+// depend on where it falls: which block, which thread's share (identical columns, as constant
+// weights make, must give identical logits, or a softmax of large equal logits picks one).
+template <int Q>
+__attribute__((target("avx512f"), always_inline)) inline void GemvColumns(int64_t k, float alpha, const float* a,
+                                                                          const float* b, int64_t ldb, float beta,
+                                                                          float* c) {
   constexpr int64_t kAhead = 256;
   const __mmask16 tail = static_cast<__mmask16>((1u << (k % 16)) - 1u);
   const int64_t k16 = k / 16 * 16;
-  int64_t j = 0;
-  for (; j + 4 <= n; j += 4) {
-    const float* col[4] = {b + j * ldb, b + (j + 1) * ldb, b + (j + 2) * ldb, b + (j + 3) * ldb};
-    __m512 s0[4], s1[4];
-    for (int q = 0; q < 4; ++q) s0[q] = s1[q] = _mm512_setzero_ps();
-    int64_t i = 0;
-    for (; i + 32 <= k; i += 32) {
-      const __m512 x0 = _mm512_loadu_ps(a + i), x1 = _mm512_loadu_ps(a + i + 16);
+  const float* col[Q];
+  __m512 s0[Q], s1[Q];
+  for (int q = 0; q < Q; ++q) {
+    col[q] = b + q * ldb;
+    s0[q] = s1[q] = _mm512_setzero_ps();
+  }
+  int64_t i = 0;
+  for (; i + 32 <= k; i += 32) {
+    const __m512 x0 = _mm512_loadu_ps(a + i), x1 = _mm512_loadu_ps(a + i + 16);
 #pragma GCC unroll 4
-      for (int q = 0; q < 4; ++q) {
-        _mm_prefetch(reinterpret_cast<const char*>(col[q] + i + kAhead), _MM_HINT_T0);
-        _mm_prefetch(reinterpret_cast<const char*>(col[q] + i + kAhead + 16), _MM_HINT_T0);
-        s0[q] = _mm512_fmadd_ps(x0, _mm512_loadu_ps(col[q] + i), s0[q]);
-        s1[q] = _mm512_fmadd_ps(x1, _mm512_loadu_ps(col[q] + i + 16), s1[q]);
-      }
-    }
-    for (; i < k16; i += 16) {
-      const __m512 x0 = _mm512_loadu_ps(a + i);
-      for (int q = 0; q < 4; ++q) s0[q] = _mm512_fmadd_ps(x0, _mm512_loadu_ps(col[q] + i), s0[q]);
-    }
-    if (tail) {
-      const __m512 x0 = _mm512_maskz_loadu_ps(tail, a + k16);
-      for (int q = 0; q < 4; ++q) s1[q] = _mm512_fmadd_ps(x0, _mm512_maskz_loadu_ps(tail, col[q] + k16), s1[q]);
-    }
-    for (int q = 0; q < 4; ++q) {
-      const float dot = LaneSum(_mm512_add_ps(s0[q], s1[q]));
-      c[j + q] = alpha * dot + (beta == 0 ? 0.0f : beta * c[j + q]);
+    for (int q = 0; q < Q; ++q) {
+      _mm_prefetch(reinterpret_cast<const char*>(col[q] + i + kAhead), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(col[q] + i + kAhead + 16), _MM_HINT_T0);
+      s0[q] = _mm512_fmadd_ps(x0, _mm512_loadu_ps(col[q] + i), s0[q]);
+      s1[q] = _mm512_fmadd_ps(x1, _mm512_loadu_ps(col[q] + i + 16), s1[q]);
     }
   }
-  // The last columns one at a time, each summed exactly as a column of the blocks above (the
-  // same two chains, the same order): a column's result must not depend on where the column
-  // falls (which block, which thread's share), or identical columns (identical logits) would
-  // differ in their last bits, and a softmax of large equal logits picks one.
-  for (; j < n; ++j) {
-    const float* col = b + j * ldb;
-    __m512 s0 = _mm512_setzero_ps(), s1 = _mm512_setzero_ps();
-    int64_t i = 0;
-    for (; i + 32 <= k; i += 32) {
-      s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(col + i), s0);
-      s1 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i + 16), _mm512_loadu_ps(col + i + 16), s1);
-    }
-    for (; i < k16; i += 16) s0 = _mm512_fmadd_ps(_mm512_loadu_ps(a + i), _mm512_loadu_ps(col + i), s0);
-    if (tail) s1 = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(tail, a + k16), _mm512_maskz_loadu_ps(tail, col + k16), s1);
-    c[j] = alpha * LaneSum(_mm512_add_ps(s0, s1)) + (beta == 0 ? 0.0f : beta * c[j]);
+  for (; i < k16; i += 16) {
+    const __m512 x0 = _mm512_loadu_ps(a + i);
+    for (int q = 0; q < Q; ++q) s0[q] = _mm512_fmadd_ps(x0, _mm512_loadu_ps(col[q] + i), s0[q]);
   }
+  if (tail) {
+    const __m512 x0 = _mm512_maskz_loadu_ps(tail, a + k16);
+    for (int q = 0; q < Q; ++q) s1[q] = _mm512_fmadd_ps(x0, _mm512_maskz_loadu_ps(tail, col[q] + k16), s1[q]);
+  }
+  for (int q = 0; q < Q; ++q) {
+    const float dot = LaneSum(_mm512_add_ps(s0[q], s1[q]));
+    c[q] = alpha * dot + (beta == 0 ? 0.0f : beta * c[q]);
+  }
+}
+
+__attribute__((target("avx512f"))) void GemvColumnsAvx512(int64_t n, int64_t k, float alpha, const float* a,
+                                                          const float* b, int64_t ldb, float beta, float* c) {
+  int64_t j = 0;
+  for (; j + 4 <= n; j += 4) GemvColumns<4>(k, alpha, a, b + j * ldb, ldb, beta, c + j);
+  for (; j < n; ++j) GemvColumns<1>(k, alpha, a, b + j * ldb, ldb, beta, c + j);
 }
 
 }  // namespace cpu
