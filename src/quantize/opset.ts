@@ -18,7 +18,9 @@
  *   (< 13)                          the same only where `axis` is the last dim, which is then
  *                                   written as axis -1 (an input of unknown rank is refused)
  *
- * Refused (the model keeps its opset, and qdq.ts says why where it must have 10): Upsample and
+ * Refused (the model keeps its opset, and qdq.ts says why where it must have 10): any model of
+ * opset < 7 (Add, Mul, Gemm, ... broadcast there along a `broadcast`/`axis` attribute, not as
+ * numpy does from 7 on; consumed_inputs and the like were removed), Upsample and
  * Scatter (deprecated, other ops replace them), Resize of opset 10 (its coordinates differ from
  * 11's), Scan of opset 8 (its batch axis), a BatchNormalization of opset < 7 or with spatial
  * 0, a Dropout whose mask is read, a Clip or Pad on a tensor not float32, and any of the ops
@@ -26,8 +28,8 @@
  * anything changes: the graph is rewritten wholly or not at all.
  */
 import type { Graph, Node } from '../ir/graph.js';
-import { attrFloat, attrInt, attrInts, makeAttr } from '../ir/attributes.js';
-import type { NodeProto } from '../onnx/proto.js';
+import { attrFloat, attrInt, attrInts, findAttr, makeAttr } from '../ir/attributes.js';
+import { type NodeProto, toBigInt } from '../onnx/proto.js';
 
 /** The opset the layout is raised to: per-axis DequantizeLinear. */
 export const QDQ_OPSET = 13;
@@ -60,7 +62,7 @@ type Plan = { apply: (fresh: Fresh) => void } | { refused: string };
 const isDefault = (n: Node) => n.domain === '' || n.domain === 'ai.onnx';
 const without = (n: Node, ...names: string[]) => n.attributes.filter((a) => !names.includes(a.name ?? ''));
 
-function int64s(graph: Graph, fresh: Fresh, base: string, values: readonly number[]): string {
+function int64s(graph: Graph, fresh: Fresh, base: string, values: readonly (number | bigint)[]): string {
   const name = fresh(base);
   graph.setInitializer(name, { dtype: 'int64', dims: [values.length], data: BigInt64Array.from(values, (v) => BigInt(v)) });
   return name;
@@ -95,7 +97,9 @@ function plan(graph: Graph, n: Node, from: number): Plan {
         },
       };
     case 'Slice': {
-      const [starts, ends, axes] = [attrInts(n, 'starts', []), attrInts(n, 'ends', []), attrInts(n, 'axes')];
+      // Exact int64s: exporters write INT64_MAX for "to the end", which a double rounds past int64.
+      const exact = (name: string) => findAttr(n, name)?.ints.map(toBigInt);
+      const [starts, ends, axes] = [exact('starts') ?? [], exact('ends') ?? [], exact('axes')];
       return {
         apply: (fresh) => {
           n.inputs = [
@@ -213,6 +217,8 @@ function subgraphRefusal(nodes: readonly NodeProto[], from: number): string | un
 export function raiseOpset(graph: Graph, fresh: Fresh): string | undefined {
   const from = graph.opsets.get('') ?? 1;
   if (from >= QDQ_OPSET) return undefined;
+  if (from < 7)
+    return `opset ${from} is below 7, whose elementwise ops and Gemm broadcast by a legacy axis attribute (and other ops had attributes 7 removed), which the raise does not rewrite`;
   const plans: Plan[] = [];
   for (const n of graph.nodes) {
     if (!isDefault(n)) continue;
