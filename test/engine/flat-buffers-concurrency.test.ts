@@ -62,7 +62,7 @@ describe('per-thread flat buffers under concurrent runs', () => {
     try {
       const feeds = shapes.map(([c, h, w], k) => Array.from({ length: 4 }, (_, i) => feed(c, h, w, 10 * k + i)));
       const plain = (o: Record<string, ort.Tensor>) => ({ y: Array.from(o.y!.data as Float32Array), p: Array.from(o.p!.data as Float32Array) });
-      const expected = [];
+      const expected: Array<{ y: number[]; p: number[] }> = [];
       for (const [k, m] of models.entries()) for (const f of feeds[k]!) expected.push(plain(await m.run(f)));
       for (let round = 0; round < 4; round++) {
         const got = await Promise.all(models.flatMap((m, k) => feeds[k]!.map((f) => m.run(f))));
