@@ -5,7 +5,8 @@
  * stride 2, dilations, asymmetric and large pads, an output taller than the input, 1-D,
  * batch > 1, groups, K not a multiple of 16, and planes that cross the GEMM's tiles; against
  * onnxruntime (helpers/compare.ts tolerance). At least 3 channels per group so that the
- * tactic is im2col_gemm (conv.cc Choose), weights constant so that the flat packer runs.
+ * tactic is im2col_gemm (conv.cc Choose), weights constant so that the flat packer runs (and
+ * fed, where the column buffer is used instead, over the same geometries).
  */
 import { describe, it } from 'vitest';
 import { checkLayer } from './helpers/compare.js';
@@ -19,7 +20,7 @@ interface Geo {
   groups?: number;
 }
 
-async function conv(x: number[], m: number, g: Geo, bias = false, seed = 1) {
+async function conv(x: number[], m: number, g: Geo, bias = false, seed = 1, fed = false) {
   const sp = g.kernel.length;
   const attrs = {
     kernel_shape: g.kernel,
@@ -35,7 +36,7 @@ async function conv(x: number[], m: number, g: Geo, bias = false, seed = 1) {
     op: 'Conv',
     attrs,
     inputs,
-    constants: inputs.map((_, i) => i).slice(1),
+    constants: fed ? [] : inputs.map((_, i) => i).slice(1),
     kind: 'convolution',
     params: {
       kernel: g.kernel,
@@ -95,4 +96,13 @@ describe('outputs narrower than the phases, computed wide', () => {
     ['a plane across tiles', [1, 16, 40, 43], 24, { kernel: [3, 3] }],
     ['valid 5x5/2 across tiles', [1, 8, 47, 47], 16, { kernel: [5, 5], strides: [2, 2] }],
   ])('%s', async (_, x, m, g) => conv(x, m, g, true));
+});
+
+describe('the same geometries with fed weights (column buffer)', () => {
+  it.each<[string, number[], number, Geo]>([
+    ['same 3x3, odd, batch 2', [2, 5, 7, 9], 7, { kernel: [3, 3], pads: [1, 1, 1, 1] }],
+    ['3x3/2 odd', [2, 5, 9, 11], 7, { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }],
+    ['valid 3x3/2', [1, 4, 9, 11], 6, { kernel: [3, 3], strides: [2, 2] }],
+    ['valid across tiles', [1, 16, 40, 43], 24, { kernel: [3, 3] }],
+  ])('%s', async (_, x, m, g) => conv(x, m, g, true, 3, true));
 });
