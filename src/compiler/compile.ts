@@ -138,11 +138,11 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   const notice = precisionNotice(backend, opts.precisions);
   if (notice && nativeAvailable()) opts.log(notice, 'info');
   // Implicit int8 (int8.ts): the model calibrated and laid out as a Q/DQ model, which is then
-  // what is compiled, cached and saved (its inputs are the fp32 model's); a backend without
-  // int8 kernels skips it (precisionNotice said so). The options recorded drop int8: compiling
+  // what is compiled, cached and saved (its inputs are the fp32 model's); both backends have
+  // int8 kernels (for which layers: Int8KernelsOf, qdq_fusion.h). The options recorded drop int8: compiling
   // the Q/DQ model without it builds the same engines, and load() can rebuild it so.
   // What was asked, int8 included: the cache keys on it too, since the report says what was
-  // asked (a Q/DQ model compiled as is, or for int8, or int8 skipped on cuda, share the rest).
+  // asked (a Q/DQ model compiled as is, or for int8, share the rest).
   // The precision policy (int8Sensitivity, accuracyTarget) measures and keeps layers here,
   // before the cache: the layers it keeps are in the Q/DQ model the key digests, and what it
   // was asked is keyed too, since the report carries what it measured.
