@@ -23,7 +23,7 @@ import { encodeModel } from '../../src/onnx/model.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 import { cosineOf, fanInWeights, ortYs, smoothImage, worst } from '../quantize/helpers.js';
-import { residualQdqModel } from '../quantize/residual-qdq.js';
+import { int8Weights, residualQdqModel, scalar, zero } from '../quantize/residual-qdq.js';
 import { describeIf } from '../helpers/skip.js';
 import { CUDA, NO_CUDA } from './helpers.js';
 
@@ -58,27 +58,11 @@ const CASES: Case[] = [
 ];
 const TILES = ['int8_mma_128x128', 'int8_mma_128x64', 'int8_mma_64x128', 'int8_mma_64x64'];
 
-const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: Float32Array.of(v) });
-const zeroOf = (type: 'int8' | 'uint8', v: number) =>
-  type === 'int8' ? { dtype: 'int8' as const, dims: [], data: Int8Array.of(v) } : { dtype: 'uint8' as const, dims: [], data: Uint8Array.of(v) };
-
-/** Symmetric int8 weights, per output channel, of a seeded float filter bank. */
-function quantWeights(r: () => number, dims: number[]) {
-  const per = dims.slice(1).reduce((a, b) => a * b, 1);
-  const q = new Int8Array(dims[0]! * per);
-  const s = new Float32Array(dims[0]!);
-  for (let o = 0; o < dims[0]!; o++) {
-    s[o] = (0.5 + uniform(r, 0, 1)) / (127 * Math.sqrt(per));
-    for (let i = 0; i < per; i++) q[o * per + i] = Math.round(uniform(r, -127, 127));
-  }
-  return { q: { dtype: 'int8' as const, dims, data: q }, s: { dtype: 'float32' as const, dims: [dims[0]!], data: s } };
-}
-
 /** x -> Q -> DQ -> conv1 (kxk) [-> Relu] -> Q -> DQ -> conv2 (1x1, m -> 16) -> Q -> DQ -> y. */
 function twoConvModel(t: Case, seed: number): Uint8Array {
   const r = mulberry32(seed);
-  const w1 = quantWeights(r, [t.m, t.c, t.k, t.k]);
-  const w2 = quantWeights(r, [16, t.m, 1, 1]);
+  const w1 = int8Weights(r, [t.m, t.c, t.k, t.k]);
+  const w2 = int8Weights(r, [16, t.m, 1, 1]);
   const z1 = t.type === 'int8' ? -2 : 100;
   const nodes: NodeSpec[] = [
     { op: 'QuantizeLinear', inputs: ['x', 'sx', 'zx'], outputs: ['xq'] },
@@ -110,17 +94,17 @@ function twoConvModel(t: Case, seed: number): Uint8Array {
       outputs: [{ name: 'y' }],
       initializers: {
         sx: scalar(1 / 64),
-        zx: zeroOf(t.type, t.zero),
+        zx: zero(t.type, t.zero),
         w1q: w1.q,
         w1s: w1.s,
         b1: { dtype: 'float32', dims: [t.m], data: Float32Array.from({ length: t.m }, () => uniform(r, -0.2, 0.2)) },
         s1: scalar(1 / 40),
-        z1: zeroOf(t.type, z1),
+        z1: zero(t.type, z1),
         w2q: w2.q,
         w2s: w2.s,
         b2: { dtype: 'float32', dims: [16], data: Float32Array.from({ length: 16 }, () => uniform(r, -0.1, 0.1)) },
         s2: scalar(1 / 50),
-        z2: zeroOf('int8', 0),
+        z2: zero('int8', 0),
       },
       nodes,
     }),

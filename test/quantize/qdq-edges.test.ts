@@ -22,23 +22,19 @@ import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 import { fanInWeights, smoothImage, runOrtY, worst } from './helpers.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
-
-const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: Float32Array.of(v) });
-const zero = (type: 'int8' | 'uint8', v: number) =>
-  type === 'int8' ? { dtype: 'int8' as const, dims: [], data: Int8Array.of(v) } : { dtype: 'uint8' as const, dims: [], data: Uint8Array.of(v) };
+import { int8Weights, scalar, zero } from './residual-qdq.js';
 
 function selfResidual(shape: number[], type: 'int8' | 'uint8', zx: number, zy: number): Uint8Array {
-  const r = mulberry32(3);
   const c = shape[1]!;
-  const per = c * 9;
+  const w = int8Weights(mulberry32(3), [c, c, 3, 3]);
   return encodeModel(
     buildModel({
       opset: 13,
       inputs: [{ name: 'x', shape }],
       outputs: [{ name: 'y' }],
       initializers: {
-        wq: { dtype: 'int8', dims: [c, c, 3, 3], data: Int8Array.from({ length: c * per }, () => Math.round(uniform(r, -127, 127))) },
-        ws: { dtype: 'float32', dims: [c], data: Float32Array.from({ length: c }, () => (0.5 + uniform(r, 0, 1)) / (127 * Math.sqrt(per))) },
+        wq: w.q,
+        ws: w.s,
         sx: scalar(1 / 48),
         zx: zero(type, zx),
         sy: scalar(1 / 24),
@@ -58,17 +54,16 @@ function selfResidual(shape: number[], type: 'int8' | 'uint8', zx: number, zy: n
 }
 
 function asymConv(pads: number[], stride: number, c: number, k: number): Uint8Array {
-  const r = mulberry32(5);
   const m = 16;
-  const per = c * k * k;
+  const w = int8Weights(mulberry32(5), [m, c, k, k]);
   return encodeModel(
     buildModel({
       opset: 13,
       inputs: [{ name: 'x', shape: [2, c, 10, 9] }],
       outputs: [{ name: 'y' }],
       initializers: {
-        wq: { dtype: 'int8', dims: [m, c, k, k], data: Int8Array.from({ length: m * per }, () => Math.round(uniform(r, -127, 127))) },
-        ws: { dtype: 'float32', dims: [m], data: Float32Array.from({ length: m }, () => (0.5 + uniform(r, 0, 1)) / (127 * Math.sqrt(per))) },
+        wq: w.q,
+        ws: w.s,
         sx: scalar(1 / 48),
         zx: zero('uint8', 9),
         sy: scalar(1 / 24),

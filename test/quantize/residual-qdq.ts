@@ -6,33 +6,42 @@
  *   x ─► Q ─► DQ ─► xd ─► conv1 3x3 ─► Relu ─► Q ─► DQ ─► conv2 3x3 ─► Add(·, xd) ─► Relu ─► Q ─► DQ ─► y
  *
  * Activations int8 or uint8 with the zero points given; weights int8 per output channel.
+ * Also the pieces every hand-written Q/DQ test model takes from here (scalar scales, zero
+ * points, per-channel int8 weights): test/quantize/qdq-edges.test.ts, test/gpu/int8.test.ts.
  */
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 
-const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: Float32Array.of(v) });
-const zero = (type: 'int8' | 'uint8', v: number) =>
+/** A float32 scalar initializer (a scale). */
+export const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: Float32Array.of(v) });
+/** A zero point of `type`. */
+export const zero = (type: 'int8' | 'uint8', v: number) =>
   type === 'int8' ? { dtype: 'int8' as const, dims: [], data: Int8Array.of(v) } : { dtype: 'uint8' as const, dims: [], data: Uint8Array.of(v) };
+
+/**
+ * Symmetric int8 weights of `dims` with one scale per output channel (dims[0]) from r: every
+ * value in [-127, 127], then every scale, about 1 / (127 sqrt(fan-in)) so that sums stay in range.
+ */
+export function int8Weights(r: () => number, dims: number[]) {
+  const per = dims.slice(1).reduce((a, b) => a * b, 1);
+  return {
+    q: { dtype: 'int8' as const, dims, data: Int8Array.from({ length: dims[0]! * per }, () => Math.round(uniform(r, -127, 127))) },
+    s: {
+      dtype: 'float32' as const,
+      dims: [dims[0]!],
+      data: Float32Array.from({ length: dims[0]! }, () => (0.5 + uniform(r, 0, 1)) / (127 * Math.sqrt(per))),
+    },
+  };
+}
 
 /** `shape` [N, C, H, W]; zero points of x, the inner activation and the output. */
 export function residualQdqModel(shape: number[], type: 'int8' | 'uint8', zeros: [number, number, number], seed = 1): Uint8Array {
   const r = mulberry32(seed);
   const c = shape[1]!;
   const weights = (name: string) => {
-    const per = c * 9;
-    return {
-      [`${name}q`]: {
-        dtype: 'int8' as const,
-        dims: [c, c, 3, 3],
-        data: Int8Array.from({ length: c * per }, () => Math.round(uniform(r, -127, 127))),
-      },
-      [`${name}s`]: {
-        dtype: 'float32' as const,
-        dims: [c],
-        data: Float32Array.from({ length: c }, () => (0.5 + uniform(r, 0, 1)) / (127 * Math.sqrt(per))),
-      },
-    };
+    const { q, s } = int8Weights(r, [c, c, 3, 3]);
+    return { [`${name}q`]: q, [`${name}s`]: s };
   };
   return encodeModel(
     buildModel({
