@@ -15,24 +15,14 @@ import ort from 'onnxruntime-node';
 import { describe, expect } from 'vitest';
 import { readNpy, writeNpy } from '../../src/onnx/npy.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
-import { RATE_GATED } from '../helpers/rate-gated.js';
+import { rateGatedWithHead } from '../helpers/rate-gated.js';
 import { runMain, tempDir, writeModel } from './helpers.js';
 
 describe('hybrid-run --int8 with --input-value', () => {
   itIf(HAS_NATIVE, 'calibrates from batches without the fixed input, quantizing the taken branch', NATIVE_MISSING, async () => {
     const dir = tempDir('hybridrt-int8-fixed-cli-');
-    const model = writeModel(dir, 'model.onnx', {
-      ...RATE_GATED,
-      inputs: [
-        { name: 'audio', dtype: 'float32', shape: [1, 8] },
-        { name: 'sr', dtype: 'int64', shape: [] },
-      ],
-      initializers: {
-        ...RATE_GATED.initializers,
-        W0: { dtype: 'float32', dims: [8, 8], data: Float32Array.from({ length: 64 }, (_, i) => Math.cos(i * 0.9) * 0.3) },
-      },
-      nodes: [{ op: 'MatMul', inputs: ['audio', 'W0'], outputs: ['m0'] }, { op: 'Relu', inputs: ['m0'], outputs: ['x'] }, ...RATE_GATED.nodes],
-    });
+    const W0 = { dtype: 'float32' as const, dims: [8, 8], data: Float32Array.from({ length: 64 }, (_, i) => Math.cos(i * 0.9) * 0.3) };
+    const model = writeModel(dir, 'model.onnx', rateGatedWithHead(W0, 1));
     const data = path.join(dir, 'calib');
     fs.mkdirSync(data);
     for (let k = 0; k < 4; k++) {

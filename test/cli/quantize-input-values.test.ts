@@ -17,24 +17,14 @@ import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/ir/graph.js';
 import { loadModelProto } from '../../src/onnx/model.js';
 import { writeNpy } from '../../src/onnx/npy.js';
-import { RATE_GATED } from '../helpers/rate-gated.js';
+import { rateGatedWithHead } from '../helpers/rate-gated.js';
 import { expectOneLineError, ortRun, runMainRaw, tempDir, writeModel } from './helpers.js';
 
 describe('hybrid-run quantize --input-value', () => {
   it('calibrates from batches without the fixed input, and writes the model at its value', async () => {
     const dir = tempDir('hybridrt-quantize-fixed-');
-    const model = writeModel(dir, 'model.onnx', {
-      ...RATE_GATED,
-      inputs: [
-        { name: 'audio', dtype: 'float32', shape: [1, 8] },
-        { name: 'sr', dtype: 'int64', shape: [] },
-      ],
-      initializers: {
-        ...RATE_GATED.initializers,
-        W0: { dtype: 'float32', dims: [8, 8], data: Float32Array.from({ length: 64 }, (_, i) => Math.cos(i * 0.9) * 0.3) },
-      },
-      nodes: [{ op: 'MatMul', inputs: ['audio', 'W0'], outputs: ['m0'] }, { op: 'Relu', inputs: ['m0'], outputs: ['x'] }, ...RATE_GATED.nodes],
-    });
+    const W0 = { dtype: 'float32' as const, dims: [8, 8], data: Float32Array.from({ length: 64 }, (_, i) => Math.cos(i * 0.9) * 0.3) };
+    const model = writeModel(dir, 'model.onnx', rateGatedWithHead(W0, 1));
     const data = path.join(dir, 'calib');
     fs.mkdirSync(data);
     const batch = (k: number) => Float32Array.from({ length: 8 }, (_, i) => Math.sin(i * 0.8 + k));

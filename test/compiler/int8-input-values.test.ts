@@ -28,39 +28,14 @@ import { readCache } from '../../src/quantize/cache.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
-import { RATE_GATED } from '../helpers/rate-gated.js';
-import { fanInWeights } from '../quantize/helpers.js';
+import { RATE_GATED, rateGatedTaken, rateGatedWithHead } from '../helpers/rate-gated.js';
+import { fanInWeights, ortYs } from '../quantize/helpers.js';
 
 const weight = fanInWeights(5);
 const W0 = weight([8, 8]);
-const AUDIO = { name: 'audio', dtype: 'float32' as const, shape: [2, 8] };
-const HEAD = [
-  { op: 'MatMul', inputs: ['audio', 'W0'], outputs: ['m0'] },
-  { op: 'Relu', inputs: ['m0'], outputs: ['x'] },
-];
-// RATE_GATED's If reads 'x'; here 'x' is computed from the input 'audio' by a layer int8 takes.
-const fp32 = encodeModel(
-  buildModel({
-    ...RATE_GATED,
-    inputs: [AUDIO, { name: 'sr', dtype: 'int64', shape: [] }],
-    initializers: { ...RATE_GATED.initializers, W0 },
-    nodes: [...HEAD, ...RATE_GATED.nodes],
-  }),
-);
+const fp32 = encodeModel(buildModel(rateGatedWithHead(W0, 2)));
 // The same with the 16 kHz branch written in the If's place (the reference).
-const taken = encodeModel(
-  buildModel({
-    inputs: [AUDIO],
-    outputs: [{ name: 'y', dtype: 'float32' }],
-    initializers: { W0, w: RATE_GATED.initializers!.w!, b: RATE_GATED.initializers!.b! },
-    nodes: [
-      ...HEAD,
-      { op: 'MatMul', inputs: ['x', 'w'], outputs: ['m'] },
-      { op: 'Add', inputs: ['m', 'b'], outputs: ['s'] },
-      { op: 'Sigmoid', inputs: ['s'], outputs: ['y'] },
-    ],
-  }),
-);
+const taken = encodeModel(buildModel(rateGatedTaken(W0, 2)));
 
 const xs = Array.from({ length: 5 }, (_, k) => {
   const next = mulberry32(100 + k);
@@ -70,14 +45,7 @@ const a = (k: number) => new ort.Tensor('float32', xs[k]!, [2, 8]);
 const sr = (v: bigint) => new ort.Tensor('int64', BigInt64Array.of(v), []);
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-int8-fixed-'));
 
-async function ortRun(model: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, logSeverityLevel: 3, graphOptimizationLevel: 'disabled' });
-  try {
-    return (await s.run(feeds)).y!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
+const ortRun = async (model: Uint8Array, feeds: Record<string, ort.Tensor>) => (await ortYs(model, [feeds], false))[0]!;
 
 describe('int8 calibration of a model with compile-time input values', () => {
   itIf(HAS_NATIVE, 'calibrates without the fixed input in the data, and quantizes the taken branch', NATIVE_MISSING, async () => {

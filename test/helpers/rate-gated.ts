@@ -48,3 +48,41 @@ export const RATE_GATED: ModelSpec = {
     },
   ],
 };
+
+type Weight = { dtype: 'float32'; dims: number[]; data: Float32Array };
+
+/**
+ * RATE_GATED with a layer int8 takes ahead of the If (the int8 input-value tests: quantize(),
+ * compile() and their CLI forms): audio [batch, 8] ─► MatMul W0 ─► Relu ─► x ─► If.
+ */
+export function rateGatedWithHead(W0: Weight, batch: number): ModelSpec {
+  return {
+    ...RATE_GATED,
+    inputs: [
+      { name: 'audio', dtype: 'float32', shape: [batch, 8] },
+      { name: 'sr', dtype: 'int64', shape: [] },
+    ],
+    initializers: { ...RATE_GATED.initializers, W0 },
+    nodes: [...HEAD, ...RATE_GATED.nodes],
+  };
+}
+
+/** rateGatedWithHead with the 16 kHz branch written in the If's place (the tests' reference). */
+export function rateGatedTaken(W0: Weight, batch: number): ModelSpec {
+  return {
+    inputs: [{ name: 'audio', dtype: 'float32', shape: [batch, 8] }],
+    outputs: [{ name: 'y', dtype: 'float32' }],
+    initializers: { W0, w: RATE_GATED.initializers!.w!, b: RATE_GATED.initializers!.b! },
+    nodes: [
+      ...HEAD,
+      { op: 'MatMul', inputs: ['x', 'w'], outputs: ['m'] },
+      { op: 'Add', inputs: ['m', 'b'], outputs: ['s'] },
+      { op: 'Sigmoid', inputs: ['s'], outputs: ['y'] },
+    ],
+  };
+}
+
+const HEAD = [
+  { op: 'MatMul', inputs: ['audio', 'W0'], outputs: ['m0'] },
+  { op: 'Relu', inputs: ['m0'], outputs: ['x'] },
+];

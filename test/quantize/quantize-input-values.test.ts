@@ -28,38 +28,15 @@ import { writeNpy } from '../../src/onnx/npy.js';
 import { readCache } from '../../src/quantize/cache.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32 } from '../../src/util/random.js';
-import { RATE_GATED } from '../helpers/rate-gated.js';
-import { fanInWeights } from './helpers.js';
+import { RATE_GATED, rateGatedTaken, rateGatedWithHead } from '../helpers/rate-gated.js';
+import { fanInWeights, ortYs } from './helpers.js';
 
 const weight = fanInWeights(5);
 const W0 = weight([8, 8]);
-const AUDIO = { name: 'audio', dtype: 'float32' as const, shape: [2, 8] };
-const HEAD = [
-  { op: 'MatMul', inputs: ['audio', 'W0'], outputs: ['m0'] },
-  { op: 'Relu', inputs: ['m0'], outputs: ['x'] },
-];
-const fp32 = encodeModel(
-  buildModel({
-    ...RATE_GATED,
-    inputs: [AUDIO, { name: 'sr', dtype: 'int64', shape: [] }],
-    initializers: { ...RATE_GATED.initializers, W0 },
-    nodes: [...HEAD, ...RATE_GATED.nodes],
-  }),
-);
+const fp32 = encodeModel(buildModel(rateGatedWithHead(W0, 2)));
 const w = RATE_GATED.initializers!.w!;
-const taken = encodeModel(
-  buildModel({
-    inputs: [AUDIO],
-    outputs: [{ name: 'y', dtype: 'float32' }],
-    initializers: { W0, w, b: RATE_GATED.initializers!.b! },
-    nodes: [
-      ...HEAD,
-      { op: 'MatMul', inputs: ['x', 'w'], outputs: ['m'] },
-      { op: 'Add', inputs: ['m', 'b'], outputs: ['s'] },
-      { op: 'Sigmoid', inputs: ['s'], outputs: ['y'] },
-    ],
-  }),
-);
+// The same with the 16 kHz branch written in the If's place (the reference).
+const taken = encodeModel(buildModel(rateGatedTaken(W0, 2)));
 
 const xs = Array.from({ length: 5 }, (_, k) => {
   const next = mulberry32(200 + k);
@@ -69,14 +46,7 @@ const a = (k: number) => new ort.Tensor('float32', xs[k]!, [2, 8]);
 const sr = (v: bigint) => new ort.Tensor('int64', BigInt64Array.of(v), []);
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'hybridrt-quantize-fixed-'));
 
-async function ortRun(model: Uint8Array, feeds: Record<string, ort.Tensor>): Promise<Float32Array> {
-  const s = await ort.InferenceSession.create(model, { intraOpNumThreads: 1, logSeverityLevel: 3, graphOptimizationLevel: 'disabled' });
-  try {
-    return (await s.run(feeds)).y!.data as Float32Array;
-  } finally {
-    await s.release();
-  }
-}
+const ortRun = async (model: Uint8Array, feeds: Record<string, ort.Tensor>) => (await ortYs(model, [feeds], false))[0]!;
 
 const ops = (model: Uint8Array) =>
   Graph.fromModel(decodeModel(model))
