@@ -203,9 +203,10 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
   if (l.kind != LayerKind::kDequantize || w.TypeOf(l.outputs[0]) != DType::kFloat32) return false;
   const int64_t c = w.producer[l.inputs[0]];
   if (c < 0 || w.net.layers[c].kind != LayerKind::kConstant) return false;
-  std::vector<double> x;
+  const DType t = w.TypeOf(l.inputs[0]);
+  if (t != DType::kInt8 && t != DType::kUInt8 && t != DType::kInt32) return false;
   Scales s;
-  if (!ConstantValues(w, l.inputs[0], &x) || !ReadScales(w, l, &s)) return false;
+  if (!ReadScales(w, l, &s)) return false;
   const Shape& shape = w.ShapeOf(l.inputs[0]);
   int64_t axis_len = 1, inner = 1;
   if (s.scale.size() > 1) {
@@ -216,11 +217,22 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
     for (size_t d = axis + 1; d < shape.size(); ++d) inner *= shape[d];
     if (axis_len != static_cast<int64_t>(s.scale.size())) return false;
   }
-  auto bytes = std::make_shared<std::vector<uint8_t>>(x.size() * 4);
+  // The values read where they lie (a weight may be hundreds of MB: no copy of them as doubles).
+  const WeightView& v = w.net.weights[c];
+  const size_t n = t == DType::kInt32 ? v.bytes / 4 : v.bytes;
+  auto bytes = std::make_shared<std::vector<uint8_t>>(n * 4);
   float* out = reinterpret_cast<float*>(bytes->data());
-  for (size_t e = 0; e < x.size(); ++e) {
+  for (size_t e = 0; e < n; ++e) {
+    int64_t x;
+    if (t == DType::kInt32) {
+      int32_t k;
+      std::memcpy(&k, v.data + 4 * e, 4);
+      x = k;
+    } else {
+      x = t == DType::kInt8 ? static_cast<int8_t>(v.data[e]) : v.data[e];
+    }
     const size_t k = s.scale.size() > 1 ? (e / inner) % axis_len : 0;
-    out[e] = static_cast<float>(x[e] - s.zero[k]) * static_cast<float>(s.scale[k]);
+    out[e] = static_cast<float>(x - static_cast<int64_t>(s.zero[k])) * static_cast<float>(s.scale[k]);
   }
   Layer constant = w.net.layers[c];
   constant.name = l.name;
@@ -229,8 +241,7 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
   w.net.layers[i] = constant;
   w.net.weights[i] = WeightView{bytes->data(), bytes->size()};
   owned->push_back(std::move(bytes));
-  w.Index();
-  return true;
+  return true;  // the same outputs in the same place: the caller re-indexes the reads once
 }
 
 }  // namespace
@@ -251,6 +262,7 @@ QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     if (w.alive[i] && FoldConstantDequantize(w, i, &r.owned)) ++r.constants_folded;
   }
+  if (r.constants_folded) w.Index();
   if (!r.int8_layers && !r.constants_folded) return r;
   // Constants (and reshapes of them) that only the dropped dequantize layers read: their scales.
   for (bool dropped = true; dropped;) {
