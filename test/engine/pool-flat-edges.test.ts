@@ -6,42 +6,7 @@
  * batches whose planes do not fill a run, 5x5/2, and 1-D. Tolerance: helpers/compare.ts.
  */
 import { describe, it } from 'vitest';
-import { checkLayer } from './helpers/compare.js';
-import { randomFloat } from './helpers/random.js';
-
-interface Pool {
-  kernel: number[];
-  strides?: number[];
-  pads?: number[];
-  ceil?: boolean;
-  includePad?: boolean;
-}
-
-async function pool(mode: 'max' | 'average', x: number[], p: Pool, seed = 1) {
-  const sp = p.kernel.length;
-  const strides = p.strides ?? Array(sp).fill(1);
-  const pads = p.pads ?? Array(2 * sp).fill(0);
-  const dilations = Array(sp).fill(1);
-  const attrs: Record<string, number | number[]> = { kernel_shape: p.kernel, strides, pads, dilations, ceil_mode: p.ceil ? 1 : 0 };
-  if (mode === 'average') attrs.count_include_pad = p.includePad ? 1 : 0;
-  await checkLayer({
-    op: mode === 'max' ? 'MaxPool' : 'AveragePool',
-    opset: 19,
-    attrs,
-    inputs: [randomFloat(x, seed)],
-    kind: 'pooling',
-    params: {
-      mode,
-      kernel: p.kernel,
-      strides,
-      padsBegin: pads.slice(0, sp),
-      padsEnd: pads.slice(sp),
-      dilations,
-      ceilMode: !!p.ceil,
-      countIncludePad: !!p.includePad,
-    },
-  });
-}
+import { type Pool, pool } from './helpers/pool-layer.js';
 
 const CASES: Array<[string, number[], Pool]> = [
   ['3x3/2 odd, pads 1, ceil, pads counted', [2, 3, 9, 11], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], ceil: true, includePad: true }],

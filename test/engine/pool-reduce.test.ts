@@ -9,42 +9,8 @@ import { buildEngine } from '../../src/engine/engine.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { NetDraft } from './helpers/net.js';
 import { checkLayer } from './helpers/compare.js';
+import { pool } from './helpers/pool-layer.js';
 import { randomFloat, randomInt, tensor } from './helpers/random.js';
-
-interface Pool {
-  kernel: number[];
-  strides?: number[];
-  pads?: number[];
-  dilations?: number[];
-  ceil?: boolean;
-  includePad?: boolean;
-}
-
-async function pool(mode: 'max' | 'average', x: number[], p: Pool, seed = 1) {
-  const sp = p.kernel.length;
-  const strides = p.strides ?? Array(sp).fill(1);
-  const pads = p.pads ?? Array(2 * sp).fill(0);
-  const dilations = p.dilations ?? Array(sp).fill(1);
-  const attrs: Record<string, number | number[]> = { kernel_shape: p.kernel, strides, pads, dilations, ceil_mode: p.ceil ? 1 : 0 };
-  if (mode === 'average') attrs.count_include_pad = p.includePad ? 1 : 0;
-  await checkLayer({
-    op: mode === 'max' ? 'MaxPool' : 'AveragePool',
-    opset: 19,
-    attrs,
-    inputs: [randomFloat(x, seed)],
-    kind: 'pooling',
-    params: {
-      mode,
-      kernel: p.kernel,
-      strides,
-      padsBegin: pads.slice(0, sp),
-      padsEnd: pads.slice(sp),
-      dilations,
-      ceilMode: !!p.ceil,
-      countIncludePad: !!p.includePad,
-    },
-  });
-}
 
 describe('pooling', () => {
   for (const mode of ['max', 'average'] as const) {
