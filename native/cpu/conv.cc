@@ -15,7 +15,9 @@
 //   depthwise    one channel per group, strides 1 or 2, "same" width: blocks of 16 outputs of
 //                a plane read each tap with one masked load from the unpadded input (with
 //                stride 2 from its phases, split once per plane; depthwise.h), the activation
-//                run over a chunk of planes at once.
+//                run over a chunk of planes at once. Stride-2 3x3 and 5x5 windows on AVX-512
+//                read the input itself instead, deinterleaved in registers, Relu or Clip
+//                applied as they are stored (depthwise_s2.cc).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -73,7 +75,10 @@ class ConvKernel : public GroupedWindowKernel {
     if (tactic() == "depthwise" && !IsDepthwise()) {
       Bad(ErrorCode::kPlan, "plan: tactic 'depthwise' does not fit this layer's geometry");
     }
-    if (tactic() == "depthwise") depthwise_ = MakeDepthwisePlan(w_);
+    if (tactic() == "depthwise") {
+      depthwise_ = MakeDepthwisePlan(w_);
+      PlanDepthwiseRows(w_, &depthwise_);
+    }
     // Strides 1 or 2 and "same" width: the tiles pack their patches by the flat plan's shifts
     // and masks (patch_pack.h PackPatchesFlat), with stride 2 from the input's phases.
     flat_ = tactic() == "im2col_gemm" && DepthwiseFits(w_);
@@ -385,9 +390,15 @@ class ConvKernel : public GroupedWindowKernel {
   void Depthwise(const float* x, const float* wt, const float* bias, const float* z, float* y) const {
     const DepthwisePlan& d = depthwise_;
     const int64_t out_size = d.out_size, ks = d.taps;
-    const bool phased = d.sh * d.sw > 1;
+    // DepthwiseRows reads the input itself (stride 2 deinterleaved in registers).
+    const bool phased = d.sh * d.sw > 1 && !d.rows;
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
     const int64_t run = std::max<int64_t>(1, 4096 / out_size);  // planes summed before activating
+    // DepthwiseRows applies Relu and Clip as it stores.
+    const bool clamped = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
+    DepthwiseClamp clamp;
+    clamp.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
+    clamp.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
     Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
       // Kept per thread across runs: allocated per run, the buffer (hundreds of KB on the
       // first stride-2 layers) came back from the system with fresh pages each time.
@@ -401,8 +412,14 @@ class ConvKernel : public GroupedWindowKernel {
           xp = phases.data();
         }
         float* yp = y + p * out_size;
-        DepthwisePlanes(d, xp, wt + m * ks, bias ? bias + m : nullptr, z ? z + p * out_size : nullptr, yp, q - p);
-        if (act_.enabled) ApplyActivation(act_, yp, yp, (q - p) * out_size);
+        const float* bm = bias ? bias + m : nullptr;
+        const float* zp = z ? z + p * out_size : nullptr;
+        if (d.rows) {
+          DepthwiseRows(d, xp, wt + m * ks, bm, zp, yp, q - p, clamped ? &clamp : nullptr);
+        } else {
+          DepthwisePlanes(d, xp, wt + m * ks, bm, zp, yp, q - p);
+        }
+        if (act_.enabled && !(d.rows && clamped)) ApplyActivation(act_, yp, yp, (q - p) * out_size);
         p = q;
       }
     });

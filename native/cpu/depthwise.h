@@ -30,6 +30,20 @@ struct DepthwisePlan {
   int64_t out_size = 0, taps = 0;
   std::vector<int64_t> shift;   // per tap: where it reads, from the output's flat position
   std::vector<uint16_t> masks;  // per (block of 16 outputs, tap): the lanes whose input exists
+  // DepthwiseRows only (PlanDepthwiseRows): whether it takes the window, the kernel's extent and
+  // pads; the rows form's lanes inside a row per (column block, pair of taps along w) and its two
+  // loads; the narrow form's source lane per (kw, output lane), and the lanes it keeps per kw.
+  bool rows = false;
+  int64_t kh = 1, kw = 1, pad_h = 0, pad_w = 0;
+  std::vector<uint16_t> row_masks;
+  std::vector<int32_t> narrow_idx;
+  std::vector<uint16_t> narrow_keep;
+  std::vector<float> zero_row;  // zeros: what a row in the padding reads
+};
+
+// Relu (lo 0, hi infinity) or Clip, applied as Clip's formula: min(hi, max(lo, v)), NaN kept.
+struct DepthwiseClamp {
+  float lo = 0, hi = 0;
 };
 
 // Whether the window takes the flat form: 1-D or 2-D, strides 1 or 2, the output as wide as
@@ -49,6 +63,16 @@ void DepthwisePhases(const DepthwisePlan& p, const float* x, float* buf, int64_t
 // y_c and z_c at c * out_size.
 void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
                      float* y, int64_t planes);
+
+// Stride-2 windows of 3x3 or 5x5 taps without dilation, on AVX-512 (depthwise_s2.cc): sets
+// p->rows where DepthwiseRows takes the window, which then reads the input itself, each output
+// row's taps deinterleaved from its input rows in registers (no phase split; the same sums as
+// DepthwisePlanes on the phases, bit for bit).
+void PlanDepthwiseRows(const Window& w, DepthwisePlan* p);
+// DepthwisePlanes for a plan with p.rows, x the input (planes x_size apart), not its phases; with
+// `clamp`, each output clamped before it is stored.
+void DepthwiseRows(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z, float* y,
+                   int64_t planes, const DepthwiseClamp* clamp);
 
 // Max pooling on the same plan (pooling.cc; a window's taps outside the input left out):
 // y_c = the NaN-propagating max over taps of x_c shifted, in tap order, as the pooling
