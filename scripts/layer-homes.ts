@@ -72,16 +72,44 @@ export function emittedKinds(converterFile: string): string[] {
   return [...kinds].sort();
 }
 
-/** Kind name -> the file of its shape rule: shape_rules.cc's Dispatch sends compute kinds to one file, the rest to the other. */
+/**
+ * Kind name -> the file of its shape rule: shape_rules.cc's Dispatch sends groups of kinds to a
+ * CheckXLayer of one file each (native/src/ir/shape_rules_*.cc, the one that defines it); the
+ * `default:` group gets every kind not named.
+ */
 export function shapeRuleFiles(): Map<string, string> {
   const body = /void Dispatch\(const LayerCheck& c\) \{([\s\S]*?)\n\}/.exec(read('native/src/ir/shape_rules.cc'))?.[1];
   if (!body) throw new Error('layer-homes: shape_rules.cc has no Dispatch');
-  const computeBlock = body.slice(0, body.indexOf('CheckComputeLayer(c)'));
-  const compute = new Set([...computeBlock.matchAll(/case LayerKind::(k\w+):/g)].map((m) => m[1]!));
+  const ruleFiles = fs
+    .readdirSync(path.join(ROOT, 'native/src/ir'))
+    .filter((f) => /^shape_rules_\w+\.cc$/.test(f))
+    .map((f) => `native/src/ir/${f}`);
+  const fileOf = (fn: string): string => {
+    const file = ruleFiles.find((f) => new RegExp(`\\bvoid ${fn}\\(const LayerCheck& c\\) \\{`).test(read(f)));
+    if (!file) throw new Error(`layer-homes: no native/src/ir/shape_rules_*.cc defines ${fn}`);
+    return file;
+  };
   const out = new Map<string, string>();
+  let fallback: string | undefined;
+  let pending: string[] = [];
+  for (const m of body.matchAll(/case LayerKind::(k\w+):|default:|(Check\w+Layer)\(c\)/g)) {
+    if (m[1]) pending.push(m[1]);
+    else if (m[0] === 'default:') pending.push('default');
+    else {
+      const file = fileOf(m[2]!);
+      for (const e of pending) {
+        if (e === 'default') fallback = file;
+        else out.set(e, file);
+      }
+      pending = [];
+    }
+  }
+  const byName = new Map<string, string>();
   for (const [e, name] of layerKinds()) {
     if (name === 'constant') continue;
-    out.set(name, compute.has(e) ? 'native/src/ir/shape_rules_compute.cc' : 'native/src/ir/shape_rules_data.cc');
+    const file = out.get(e) ?? fallback;
+    if (!file) throw new Error(`layer-homes: shape_rules.cc's Dispatch does not send ${e} anywhere`);
+    byName.set(name, file);
   }
-  return out;
+  return byName;
 }

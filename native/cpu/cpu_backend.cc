@@ -69,6 +69,8 @@ class CpuBackend : public Backend {
       case LayerKind::kArgMinMax: k = MakeArgMinMax(); break;
       case LayerKind::kAttention: k = MakeAttention(); break;
       case LayerKind::kScatter: k = MakeScatter(); break;
+      case LayerKind::kTopK: k = MakeTopK(); break;
+      case LayerKind::kRoiAlign: k = MakeRoiAlign(); break;
       default: compute = false; break;
     }
     if (compute) return HalfTensors(setup) ? MakeHalfAdapter(std::move(k)) : std::move(k);

@@ -32,6 +32,8 @@ std::unique_ptr<Kernel> MakeCumSum();         // cumsum.cc (floats through the h
 std::unique_ptr<Kernel> MakeArgMinMax();      // arg_min_max.cc (half inputs through the half adapter)
 std::unique_ptr<Kernel> MakeAttention();      // attention.cc (floats through the half adapter)
 std::unique_ptr<Kernel> MakeScatter();        // scatter.cc (halves through the half adapter)
+std::unique_ptr<Kernel> MakeTopK();           // topk.cc (half inputs through the half adapter)
+std::unique_ptr<Kernel> MakeRoiAlign();       // roi_align.cc (halves through the half adapter)
 std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc
 std::unique_ptr<Kernel> MakeDequantize();     // quantize.cc
 std::unique_ptr<Kernel> MakePointwise();      // pointwise.cc (any float dtypes: no half adapter)

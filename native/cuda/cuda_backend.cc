@@ -227,6 +227,8 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
     case LayerKind::kArgMinMax: return MakeArgMinMax(this);
     case LayerKind::kAttention: return MakeAttention(this);
     case LayerKind::kScatter: return MakeScatter(this);
+    case LayerKind::kTopK: return MakeTopK(this);
+    case LayerKind::kRoiAlign: return MakeRoiAlign(this);
     case LayerKind::kQuantize: return MakeQuantize(this);
     case LayerKind::kDequantize: return MakeDequantize(this);
     case LayerKind::kPointwise: return MakePointwise(this);

@@ -36,6 +36,7 @@
 import type { TypedArray } from '../onnx/dtype.js';
 import type { Precision } from './precision.js';
 import type { QuantParams } from './quant-params.js';
+import type { DetectLayerSpec } from './detect-layers.js';
 
 export const NETWORK_FORMAT_VERSION = 1;
 
@@ -464,7 +465,8 @@ export type LayerSpec =
        */
       kind: 'pointwise';
       params: { program: string; constants?: number[] };
-    };
+    }
+  | DetectLayerSpec; // topk, roialign (detect-layers.ts)
 
 export type LayerKind = LayerSpec['kind'];
 

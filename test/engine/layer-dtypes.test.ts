@@ -188,7 +188,7 @@ const poolingEntries = (modes: string[]): Entry[] =>
 /**
  * The layer kinds converters gate with FLOAT_DTYPES or NUMERIC_DTYPES alone (conv, conv-transpose,
  * matmul, microsoft, softmax, normalization, lrn, embed-layer-norm, attention, einsum, resize;
- * cumsum, arg-min-max): each constant must be exactly what those kinds' rules take.
+ * cumsum, arg-min-max, topk): each constant must be exactly what those kinds' rules take.
  */
 const kindEntries: Entry[] = [
   {
@@ -276,6 +276,7 @@ const kindEntries: Entry[] = [
     params: { op, axis: 1, keepDims: true, lastIndex: false },
     inputs: x([2, 3]),
   })),
+  { name: 'NUMERIC_DTYPES (topk)', table: NUMERIC_DTYPES, kind: 'topk', params: { axis: 1, k: 2, largest: true }, inputs: x([2, 3]) },
 ];
 
 // The addon's op lists (param schemas), read once.

@@ -27,6 +27,7 @@ if (CUDA) {
   await import('../engine/scatter.test.js');
   await import('../engine/range.test.js');
   await import('../engine/shape.test.js');
+  await import('../engine/detect.test.js');
 } else {
   describe('engine layers on cuda', () => {
     it.skip(NO_CUDA, () => {});

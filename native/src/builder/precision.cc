@@ -34,6 +34,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kRange:
     case LayerKind::kArgMinMax:  // picks among its input's values: reads them in their type
     case LayerKind::kScatter:    // writes (or combines) updates into a copy: in the data's type
+    case LayerKind::kTopK:       // picks its input's values: reads and writes them in their type
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
     case LayerKind::kResize: return l.params.String("mode") == "nearest";
@@ -88,6 +89,8 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
   switch (layer.kind) {
     case LayerKind::kQuantize:
     case LayerKind::kDequantize: return "quantization scales stay fp32";
+    // A box corner near 300 (a 320-pixel image) moves by up to 0.125 in fp16, 1 in bf16.
+    case LayerKind::kRoiAlign: return "box coordinates lose their sub-pixel position in reduced precision";
     case LayerKind::kUnary: {
       const std::string& op = layer.params.String("op");
       if (fp16 && op == "exp") return "exp overflows fp16 for inputs above 11";

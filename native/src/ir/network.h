@@ -46,8 +46,10 @@ enum class LayerKind : uint8_t {
   kArgMinMax,  // ONNX ArgMax / ArgMin along one axis: int64 indices
   kAttention,  // softmax(scale * q k^T + mask) v in one layer (attention.h): the fusion pass and converters
   kScatter,    // ONNX ScatterND and ScatterElements (scatter.h)
+  kTopK,       // ONNX TopK along one axis: the k largest (smallest) values, sorted, and their int64 indices
+  kRoiAlign,   // ONNX RoiAlign: bilinear samples of NCHW features pooled (avg, max) over boxes
 };
-constexpr int kNumLayerKinds = 28;
+constexpr int kNumLayerKinds = 30;
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -172,6 +172,8 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kArgMinMax:
     case LayerKind::kAttention:
     case LayerKind::kPointwise: CheckComputeLayer(c); break;
+    case LayerKind::kTopK:
+    case LayerKind::kRoiAlign: CheckDetectLayer(c); break;
     default: CheckDataLayer(c); break;
   }
 }

@@ -84,6 +84,7 @@ class LayerCheck {
 
 void CheckComputeLayer(const LayerCheck& c);  // shape_rules_compute.cc
 void CheckDataLayer(const LayerCheck& c);     // shape_rules_data.cc
+void CheckDetectLayer(const LayerCheck& c);   // shape_rules_detect.cc
 void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtype);
 
 }  // namespace hybridrt

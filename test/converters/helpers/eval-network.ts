@@ -11,6 +11,7 @@ import type { TensorData } from '../../../src/onnx/tensor.js';
 import { allocTyped } from '../../../src/onnx/dtype.js';
 import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../../src/onnx/half.js';
 import { evalWindowed } from './eval-kernels.js';
+import { evalDetect } from './eval-detect.js';
 import { sliceRange } from '../../../src/ir/infer/slicing.js';
 
 export interface HostTensor {
@@ -363,6 +364,13 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       });
       return [y];
     }
+    case 'topk':
+    case 'roialign':
+      return evalDetect(
+        layer,
+        ins,
+        decl.map((_, i) => out(i)),
+      );
     default:
       return [evalWindowed(layer, ins, out())];
   }

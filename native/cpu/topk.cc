@@ -1,0 +1,86 @@
+// TopK (ONNX) along one axis: x viewed as (outer, len, inner); for each of the outer*inner
+// lines, its k largest (smallest) elements in order and their int64 indices, equal values by
+// lower index first (as onnxruntime breaks ties). NaN ranks above every number and NaNs among
+// themselves by index (torch.topk's order), so the order is total and the sort well defined.
+// Half inputs are widened by the half adapter (exactly) and the values rounded back (exactly).
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <type_traits>
+#include <vector>
+
+#include "cpu/kernel_base.h"
+#include "cpu/kernels.h"
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+template <typename T>
+inline bool IsNan(T v) {
+  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
+  else return false;
+}
+
+// a above b in the order NaN > +inf > ... > -inf.
+template <typename T>
+inline bool Above(T a, T b) {
+  if (IsNan(a)) return !IsNan(b);
+  return !IsNan(b) && a > b;
+}
+
+class TopKKernel : public CpuKernel {
+ protected:
+  void PrepareKernel() override {
+    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
+    k_ = params().Int("k");
+    largest_ = params().Bool("largest");
+  }
+
+ public:
+  void Enqueue(const KernelArgs& args, Stream&) const override {
+    DispatchNumeric(in_[0].dtype, [&](auto tag) { Run<decltype(tag)>(args); });
+  }
+
+ private:
+  template <typename T>
+  void Run(const KernelArgs& args) const {
+    const T* x = static_cast<const T*>(args.inputs[0]);
+    T* values = static_cast<T*>(args.outputs[0]);
+    int64_t* indices = static_cast<int64_t*>(args.outputs[1]);
+    const int64_t len = split_.len, inner = split_.inner, k = k_;
+    if (k == 0) return;
+    AxisSplit out = split_;
+    out.len = k;
+    Par(split_.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)), [&](int64_t l0, int64_t l1) {
+      std::vector<int64_t> order(static_cast<size_t>(len));
+      for (int64_t l = l0; l < l1; ++l) {
+        const T* line = x + split_.LineStart(l);
+        auto before = [&](int64_t a, int64_t b) {
+          const T va = line[a * inner], vb = line[b * inner];
+          if (largest_ ? Above(va, vb) : Above(vb, va)) return true;
+          return !Above(va, vb) && !Above(vb, va) && a < b;  // equal (NaN equals NaN here)
+        };
+        std::iota(order.begin(), order.end(), int64_t{0});
+        std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
+        const int64_t o = out.LineStart(l);
+        for (int64_t j = 0; j < k; ++j) {
+          values[o + j * inner] = line[order[j] * inner];
+          indices[o + j * inner] = order[j];
+        }
+      }
+    });
+  }
+
+  AxisSplit split_;
+  int64_t k_ = 0;
+  bool largest_ = true;
+};
+
+}  // namespace
+
+std::unique_ptr<Kernel> MakeTopK() { return std::make_unique<TopKKernel>(); }
+
+}  // namespace cpu
+}  // namespace hybridrt

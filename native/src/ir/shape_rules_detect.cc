@@ -1,0 +1,64 @@
+// Rules of the layer kinds detection heads need: topk and roialign (see shape_rules.h).
+#include <cmath>
+
+#include "src/ir/shape_rules.h"
+
+namespace hybridrt {
+
+namespace {
+
+// The k largest (smallest) elements of each line along the axis, sorted (equal values: the
+// lower index first), and their int64 indices: both of x's shape with the axis k long.
+void CheckTopK(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(2);
+  const DType t = c.In(0).dtype;
+  if (!IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t)));
+  const Shape& x = c.In(0).shape;
+  const int64_t axis = c.params().Int("axis");
+  if (axis < 0 || axis >= static_cast<int64_t>(x.size()))
+    c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
+  const int64_t k = c.params().Int("k");
+  if (k < 0 || k > x[axis]) c.Bad(Cat("k ", k, " is outside [0, ", x[axis], "], the length of axis ", axis));
+  Shape out = x;
+  out[axis] = k;
+  c.ExpectOutput(0, t, out);
+  c.ExpectOutput(1, DType::kInt64, out);
+}
+
+// x [N, C, H, W], rois [R, 4] (x1, y1, x2, y2 in x's float dtype), batch indices int64 [R]:
+// [R, C, outputHeight, outputWidth], each bin the average (max) of its bilinear samples.
+void CheckRoiAlign(const LayerCheck& c) {
+  c.ExpectInputs(3, 3);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  c.ExpectSameDType(1, 0);
+  c.ExpectRank(0, 4, 4);
+  const Shape& x = c.In(0).shape;
+  const Shape& rois = c.In(1).shape;
+  if (rois.size() != 2 || rois[1] != 4)
+    c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(rois), "; expected [rois, 4]"));
+  if (c.In(2).dtype != DType::kInt64)
+    c.Bad(Cat(c.InLabel(2), " has dtype ", DTypeName(c.In(2).dtype), "; expected int64"));
+  if (c.In(2).shape != Shape{rois[0]})
+    c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected [", rois[0], "]"));
+  if (rois[0] > 0 && (x[0] == 0 || x[2] == 0 || x[3] == 0))
+    c.Bad(Cat(c.InLabel(0), " has shape ", ShapeToString(x), ": no batch or no pixel for a box to sample"));
+  const int64_t oh = c.params().Int("outputHeight"), ow = c.params().Int("outputWidth");
+  if (oh < 1 || ow < 1) c.Bad(Cat("the output size ", oh, "x", ow, " is empty"));
+  if (c.params().Int("samplingRatio") < 0) c.Bad("param 'samplingRatio' is negative");
+  if (!std::isfinite(c.params().Float("spatialScale"))) c.Bad("param 'spatialScale' is not finite");
+  c.ExpectOutput(0, c.In(0).dtype, {rois[0], x[1], oh, ow});
+}
+
+}  // namespace
+
+void CheckDetectLayer(const LayerCheck& c) {
+  switch (c.layer().kind) {
+    case LayerKind::kTopK: return CheckTopK(c);
+    case LayerKind::kRoiAlign: return CheckRoiAlign(c);
+    default: c.Bad("internal: not a detection layer");
+  }
+}
+
+}  // namespace hybridrt

@@ -1,0 +1,37 @@
+/**
+ * The network IR's layer kinds for detection heads (topk, roialign): part of the format that
+ * network.ts defines (LayerSpec includes these), in a file of their own so that network.ts keeps
+ * to its size. Their rules are native/src/ir/shape_rules_detect.cc; RoiAlign's sampling is
+ * native/src/ir/roi_align.h.
+ */
+export type DetectLayerSpec =
+  | {
+      /**
+       * inputs: [x] (float types, int32, int64). ONNX TopK along `axis`: outputs [values (x's
+       * dtype), indices (int64)], both x's shape with the axis `k` long: the k largest (smallest
+       * without `largest`) elements of each line, sorted, equal values by lower index first
+       * (onnxruntime's order); NaN ranks above every number.
+       */
+      kind: 'topk';
+      params: { axis: number; k: number; largest: boolean };
+    }
+  | {
+      /**
+       * inputs: [x [N, C, H, W] (float), rois [R, 4] (x1, y1, x2, y2, x's dtype), batchIndices
+       * int64 [R]]. ONNX RoiAlign: output [R, C, outputHeight, outputWidth], each bin the
+       * average ('avg') of its bilinear samples on a samplingRatio^2 grid (0: adaptive), or
+       * ('max') onnxruntime's largest weighted sample corner; boxes scaled by spatialScale,
+       * less half a pixel with `halfPixel` (opset 16's half_pixel; opset 10 and
+       * output_half_pixel: none, boxes at least 1x1). A batch index outside [0, N) is a run-time
+       * error.
+       */
+      kind: 'roialign';
+      params: {
+        mode: 'avg' | 'max';
+        outputHeight: number;
+        outputWidth: number;
+        samplingRatio: number;
+        spatialScale: number;
+        halfPixel: boolean;
+      };
+    };
