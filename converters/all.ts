@@ -37,11 +37,13 @@ import { recurrentConverters } from './recurrent.js';
 import { reduceConverters } from './reduce.js';
 import { reshapeConverters } from './reshape.js';
 import { resizeConverters } from './resize.js';
+import { roiAlignConverters } from './roi-align.js';
 import { shapeOfConverters } from './shape-of.js';
 import { sliceConverters } from './slice.js';
 import { softmaxConverters } from './softmax.js';
 import { splitConverters } from './split.js';
 import { tileConverters } from './tile.js';
+import { topKConverters } from './topk.js';
 import { transposeConverters } from './transpose.js';
 import { triluConverters } from './trilu.js';
 import type { Converter } from './types.js';
@@ -135,6 +137,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(reshapeConverters, 'Reshape'),
   ...resizeConverters, // Resize
   ...from(recurrentConverters, 'RNN'),
+  ...roiAlignConverters, // RoiAlign
   ...from(unaryConverters, 'Round'),
   ...from(scatterConverters, 'Scatter'),
   ...from(scatterConverters, 'ScatterElements'),
@@ -155,6 +158,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(binaryConverters, 'Sub'),
   ...from(unaryConverters, 'Tanh'),
   ...tileConverters, // Tile
+  ...topKConverters, // TopK
   ...transposeConverters, // Transpose
   ...triluConverters, // Trilu
   ...from(reshapeConverters, 'Unsqueeze'),

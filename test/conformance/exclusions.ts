@@ -25,6 +25,18 @@ export const TOLERANCES: Readonly<Record<string, Tolerance & { why: string }>> =
       'inputs and expected outputs are both rounded to 4 decimals (0.2841 for the 0.284044 the rounded inputs give): ' +
       '5e-5 from rounding the output, up to 4 * 5e-5 / 9 = 2.2e-5 from rounding the 4 inputs its 9-cell average reads',
   },
+  // NOTE: onnxruntime has no RoiAlign-22 (the suite's opset, which only adds bfloat16); run at
+  // opset 16 it gives the engines' values, and test/converters/roi-align.test.ts holds engines to it.
+  'node/test_roialign_aligned_false': {
+    rtol: 0,
+    atol: 1e-4,
+    why: 'the expected outputs come from another implementation, given to 4 decimals: 0.3172 where onnxruntime computes 0.317132 (8.4e-5 apart at worst)',
+  },
+  'node/test_roialign_aligned_true': {
+    rtol: 0,
+    atol: 1e-4,
+    why: 'as test_roialign_aligned_false: 0.4192 where onnxruntime computes 0.419167 (5.0e-5 apart at worst)',
+  },
 };
 
 /**

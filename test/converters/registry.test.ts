@@ -18,7 +18,8 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
  * Ops beyond the issue's list, and why: LRN puts the light_* AlexNet, GoogLeNet and ZFNet wholly
  * on engines; the comparisons, logic and rounding ops are the coverage issue's (15) first batch
  * (swin_t's Not, openWakeWord's GreaterOrEqual), on layers the engine already had;
- * QuantizeLinear and DequantizeLinear are the INT8 issue's (16) explicit quantization.
+ * TopK and RoiAlign are detection heads' (fasterrcnn); QuantizeLinear and DequantizeLinear are
+ * the INT8 issue's (16) explicit quantization.
  */
 const EXTRA_OPS = [
   ...['LRN', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'Floor', 'Ceil', 'Sin', 'Cos'],
@@ -48,6 +49,8 @@ const EXTRA_OPS = [
     'Scatter',
     'ScatterElements',
     'ScatterND',
+    'TopK',
+    'RoiAlign',
   ],
   ...['QuantizeLinear', 'DequantizeLinear'],
 ];
