@@ -5,14 +5,17 @@
  * along every axis, largest and smallest, k from 0 to the whole axis; k as the attribute of
  * opset 1 and the constant input of opset 10 and 11; int32 and int64 inputs; float16 (onnxruntime
  * run on the same values in float32, which are exact in float16); sorted=0 (the layer sorts, as
- * onnxruntime's sorted output is one of the orders sorted=0 allows, compared as sorted). The
+ * onnxruntime's sorted output is one of the orders sorted=0 allows, compared as sorted); over a
+ * shape range, a constant k (the layer holds at every shape) and the refusal of a k computed
+ * from shapes, whose size would vary with the shapes. The
  * ONNX suite's cases run through engines too (test/conformance).
  */
 import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { float32ToFloat16Bits } from '../../src/onnx/half.js';
-import { checkAgainstOrt, random, runOrt, tensor } from './helpers/harness.js';
+import { checkAgainstOrt, random, runOrt, tensor, validateNode } from './helpers/harness.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
+import { inferShapes } from '../../src/ir/infer/index.js';
 
 /** Values in {-1.5, -0.5, 0.5, 1.5}: long runs of equal values. */
 const ties = (dims: number[], seed: number): TensorData => {
@@ -104,5 +107,25 @@ describe('TopK', () => {
       indices: tensor('int64', [2, 3], [1, 2, 0, 0, 2, 1]),
     };
     await checkAgainstOrt({ ...topk(t, 3, { axis: 1 }), expected });
+  });
+
+  it('over a shape range: a constant k runs; a k computed from Shape falls back, saying why', async () => {
+    await checkAgainstOrt({ ...topk(x, 2, { axis: 1 }), ranged: true });
+    const i64 = (v: number) => ({ dtype: 'int64' as const, dims: [1], data: BigInt64Array.of(BigInt(v)) });
+    const graph = buildGraph({
+      opset: 11,
+      inputs: [{ name: 'x', dtype: 'float32', shape: x.dims }],
+      outputs: [{ name: 'values' }, { name: 'indices' }],
+      initializers: { one: i64(1), two: i64(2) },
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+        { op: 'Slice', inputs: ['s', 'one', 'two'], outputs: ['k'] },
+        { op: 'TopK', name: 'topk', inputs: ['x', 'k'], outputs: ['values', 'indices'], attrs: { axis: 1 } },
+      ],
+    });
+    inferShapes(graph);
+    expect(validateNode(graph, 'topk', false)).toEqual({ ok: true });
+    const verdict = validateNode(graph, 'topk', true);
+    expect(verdict.ok ? '' : verdict.reason).toMatch(/TopK: k \(input 'k'\) is computed from shapes over a shape range/);
   });
 });
