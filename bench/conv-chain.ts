@@ -57,7 +57,7 @@ function network(s: Spec): NetworkDefinition {
       { id: 2, name: 'b', dtype: 'float32', shape: [s.m] },
       { id: 3, name: 'y', dtype: 'float32', shape: [1, s.m, out, out] },
       { id: 4, name: 'x1', dtype: 'float32', shape: [1, s.c, s.hw, s.hw] },
-      { id: 5, name: 'y1', dtype: 'float32', shape: [1, s.m, out, out] },
+      { id: 5, name: 'y1', dtype: 'float32', shape: [1, 2 * s.m, out, out] },
     ],
     inputs: [0],
     outputs: [5],
@@ -81,7 +81,8 @@ function network(s: Spec): NetworkDefinition {
         inputs: [4, 1, 2],
         outputs: [3],
       },
-      { kind: 'unary', name: 'after', params: { op: 'neg' }, inputs: [3], outputs: [5] },
+      // (A concat: a unary layer after it would be fused into it as its activation.)
+      { kind: 'concat', name: 'after', params: { axis: 1 }, inputs: [3, 3], outputs: [5] },
     ],
   };
 }
