@@ -154,5 +154,52 @@ void PackPatches(const Window& w, const float* xg, int64_t p0, int64_t kc, int64
   Walk(w, xg, p0, kc, j0, nc, nr, out, PutPortable{w.stride[2]});
 }
 
+void Im2colRows(const Window& w, const float* xg, int64_t j0, int64_t nc, float* col, int64_t r0, int64_t r1) {
+  const int64_t ks = w.kernel_size();
+  for (int64_t r = r0; r < r1; ++r) {
+    const int64_t c = r / ks, t = r % ks;
+    int64_t kd, kh, kw;
+    w.Tap(t, &kd, &kh, &kw);
+    const float* xc = xg + c * w.in_size();
+    float* dst = col + r * nc;
+    const int64_t ow_off = kw * w.dilation[2];
+    int64_t lo, hi;
+    ValidRange(w.in[2], w.out[2], w.stride[2], w.pad[2], ow_off, &lo, &hi);
+    // Walk output lines (od, oh) that intersect [j0, j0 + nc).
+    int64_t j = j0;
+    const int64_t jend = j0 + nc;
+    while (j < jend) {
+      const int64_t line = j / w.out[2];
+      const int64_t ow_a = j % w.out[2];
+      const int64_t ow_b = std::min(w.out[2], ow_a + (jend - j));
+      const int64_t od = line / w.out[1], oh = line % w.out[1];
+      const int64_t id = od * w.stride[0] - w.pad[0] + kd * w.dilation[0];
+      const int64_t ih = oh * w.stride[1] - w.pad[1] + kh * w.dilation[1];
+      float* out = dst + (j - j0);
+      if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) {
+        std::fill(out, out + (ow_b - ow_a), 0.0f);
+      } else {
+        const float* src = xc + (id * w.in[1] + ih) * w.in[2];
+        // NOTE: a block may split an output line, so [ow_a, ow_b) can lie wholly before
+        // or after the tap's valid range: clamp both ends into the block's own columns.
+        const int64_t a = std::min(ow_b, std::max(ow_a, lo)), b = std::max(a, std::min(ow_b, hi));
+        std::fill(out, out + (a - ow_a), 0.0f);
+        const int64_t sw = w.stride[2];
+        const float* s = src + a * sw - w.pad[2] + ow_off;
+        float* o = out + (a - ow_a);
+        if (sw == 1) {
+          // NOTE: a loop, not memcpy: runs are one output line (tens of floats), where a
+          // call per run cost as much as the copying.
+          for (int64_t i = 0; i < b - a; ++i) o[i] = s[i];
+        } else {
+          for (int64_t i = 0; i < b - a; ++i) o[i] = s[i * sw];
+        }
+        std::fill(out + (b - ow_a), out + (ow_b - ow_a), 0.0f);
+      }
+      j += ow_b - ow_a;
+    }
+  }
+}
+
 }  // namespace cpu
 }  // namespace hybridrt

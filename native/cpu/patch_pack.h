@@ -28,5 +28,10 @@ bool FlatPatchesFit(int nr);
 void PackPatchesFlat(const DepthwisePlan& p, const float* xg, int64_t plane, int64_t p0, int64_t kc, int64_t j0,
                      int64_t nc, int nr, float* out);
 
+// The patch matrix's rows [r0, r1) (r = (c, kd, kh, kw) over the group's channels) x columns
+// [j0, j0 + nc) unrolled into a column buffer: col[r][j - j0] (the convolutions whose weights are
+// fed, or taken transposed).
+void Im2colRows(const Window& w, const float* xg, int64_t j0, int64_t nc, float* col, int64_t r0, int64_t r1);
+
 }  // namespace cpu
 }  // namespace hybridrt

@@ -1,0 +1,157 @@
+// Output channels in the lanes (conv_lanes.h).
+#include "cpu/conv_lanes.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "cpu/tap_sum.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HR_X86 1
+#endif
+
+namespace hybridrt {
+namespace cpu {
+
+namespace {
+
+constexpr int64_t kTile = 8;    // outputs of a row a tile
+constexpr int64_t kPanel = 32;  // output channels a tile
+// The padded input's budget, in floats (a 256-channel 58 x 58 plane is 0.9 M).
+constexpr int64_t kMaxPadded = 4 << 20;
+
+#ifdef HR_X86
+// Tile (row oh, outputs ow0 .. ow0 + 7) x (channels mb * 32 ..): sums over k in order, then
+// + bias, + z, the clamp; stored transposed, each channel's up-to-8 outputs of the row at once.
+__attribute__((target("avx512f,avx512vl"))) void Tile512(const LanesPlan& p, const float* ws, const float* bias,
+                                                         const float* z, float* y, const LanesFinish& f, int64_t mb,
+                                                         int64_t oh, int64_t ow0) {
+  const float* src = ws + oh * p.s * p.wp + ow0 * p.s;  // the tile's first input, top-left tap
+  const float* panel = p.panels.data() + mb * p.k * kPanel;
+  const int64_t* off = p.off.data();
+  const int64_t s = p.s;
+  __m512 acc[kTile][2];
+  for (int r = 0; r < kTile; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int64_t k = 0; k < p.k; ++k) {
+    const float* in = src + off[k];
+    const __m512 b0 = _mm512_loadu_ps(panel + k * kPanel), b1 = _mm512_loadu_ps(panel + k * kPanel + 16);
+    _mm_prefetch(reinterpret_cast<const char*>(panel + (k + 8) * kPanel), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(panel + (k + 8) * kPanel + 16), _MM_HINT_T0);
+#pragma GCC unroll 8
+    for (int r = 0; r < kTile; ++r) {
+      const __m512 a = _mm512_set1_ps(in[r * s]);
+      acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
+      acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
+    }
+  }
+  // Transposed through a buffer: channel j's outputs are buf[r][j], r in [0, 8).
+  alignas(64) float buf[kTile][kPanel];
+  for (int r = 0; r < kTile; ++r) {
+    _mm512_store_ps(buf[r], acc[r][0]);
+    _mm512_store_ps(buf[r] + 16, acc[r][1]);
+  }
+  const int64_t n = std::min(kTile, p.ow - ow0), out_size = p.oh * p.ow;
+  const __mmask8 st = static_cast<__mmask8>((1u << n) - 1u);
+  const __m256i rows = _mm256_setr_epi32(0, 32, 64, 96, 128, 160, 192, 224);
+  const __m256 lo = _mm256_set1_ps(f.lo), hi = _mm256_set1_ps(f.hi);
+  const int64_t m1 = std::min(kPanel, p.m - mb * kPanel);
+  for (int64_t j = 0; j < m1; ++j) {
+    const int64_t ch = mb * kPanel + j, at = ch * out_size + oh * p.ow + ow0;
+    __m256 v = _mm256_i32gather_ps(&buf[0][j], rows, 4);
+    if (bias) v = _mm256_add_ps(v, _mm256_set1_ps(bias[ch]));
+    if (z) v = _mm256_add_ps(v, _mm256_maskz_loadu_ps(st, z + at));
+    if (f.clamp) v = _mm256_min_ps(hi, _mm256_max_ps(lo, v));  // Clip's formula: NaN kept
+    _mm256_mask_storeu_ps(y + at, st, v);
+  }
+}
+#endif
+
+}  // namespace
+
+bool LanesFits(const Window& w, int64_t groups) {
+#ifdef HR_X86
+  if (VectorKernel() != SimdKernel::kAvx512 || !__builtin_cpu_supports("avx512vl")) return false;
+  if (groups != 1 || w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad[0] != 0) return false;
+  if (w.stride[1] != w.stride[2] || w.stride[1] < 1 || w.stride[1] > 2) return false;
+  if (w.dilation[1] != 1 || w.dilation[2] != 1 || w.out[2] < kTile) return false;
+  const int64_t hp = std::max(w.in[1] + w.pad[1], (w.out[1] - 1) * w.stride[1] + w.kernel[1]) + 1;
+  const int64_t wp = std::max(w.in[2] + w.pad[2], (w.out[2] - 1) * w.stride[2] + w.kernel[2]);
+  return hp * wp <= kMaxPadded;  // per channel; the caller bounds the channels
+#else
+  (void)w;
+  (void)groups;
+  return false;
+#endif
+}
+
+LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weights) {
+  LanesPlan p;
+  p.c = c;
+  p.m = m;
+  p.kh = w.kernel[1];
+  p.kw = w.kernel[2];
+  p.s = w.stride[1];
+  p.h = w.in[1];
+  p.w = w.in[2];
+  p.pt = w.pad[1];
+  p.pl = w.pad[2];
+  p.oh = w.out[1];
+  p.ow = w.out[2];
+  // Every input a tile reads, the last tile's overrun (up to 7 outputs past the row) included:
+  // one more row of slack below.
+  const int64_t tile_w = ((p.ow + kTile - 1) / kTile * kTile - 1) * p.s + p.kw;
+  p.wp = std::max(p.w + p.pl, tile_w);
+  p.hp = std::max(p.h + p.pt, (p.oh - 1) * p.s + p.kh) + 1;
+  p.k = c * p.kh * p.kw;
+  p.off.resize(static_cast<size_t>(p.k));
+  for (int64_t ci = 0; ci < c; ++ci) {
+    for (int64_t a = 0; a < p.kh; ++a) {
+      for (int64_t b = 0; b < p.kw; ++b) p.off[(ci * p.kh + a) * p.kw + b] = (ci * p.hp + a) * p.wp + b;
+    }
+  }
+  const int64_t blocks = (m + kPanel - 1) / kPanel;
+  // (+ 8 rows past the end: the kernel prefetches 8 k ahead.)
+  p.panels.assign(static_cast<size_t>((blocks * p.k + 8) * kPanel), 0.0f);
+  for (int64_t o = 0; o < m; ++o) {
+    float* to = p.panels.data() + (o / kPanel) * p.k * kPanel + o % kPanel;
+    for (int64_t k = 0; k < p.k; ++k) to[k * kPanel] = weights[o * p.k + k];
+  }
+  p.workspace_floats = static_cast<size_t>(c * p.hp * p.wp);
+  return p;
+}
+
+void LanesPad(const LanesPlan& p, const float* x, float* ws, int64_t c0, int64_t c1) {
+  for (int64_t c = c0; c < c1; ++c) {
+    float* to = ws + c * p.hp * p.wp;
+    std::memset(to, 0, static_cast<size_t>(p.pt * p.wp) * sizeof(float));
+    for (int64_t i = 0; i < p.hp - p.pt; ++i) {
+      float* line = to + (p.pt + i) * p.wp;
+      if (i >= p.h) {
+        std::memset(line, 0, static_cast<size_t>(p.wp) * sizeof(float));
+        continue;
+      }
+      std::memset(line, 0, static_cast<size_t>(p.pl) * sizeof(float));
+      std::memcpy(line + p.pl, x + (c * p.h + i) * p.w, static_cast<size_t>(p.w) * sizeof(float));
+      std::memset(line + p.pl + p.w, 0, static_cast<size_t>(p.wp - p.pl - p.w) * sizeof(float));
+    }
+  }
+}
+
+int64_t LanesTiles(const LanesPlan& p) { return (p.m + kPanel - 1) / kPanel * p.oh * ((p.ow + kTile - 1) / kTile); }
+
+void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const float* z, float* y, const LanesFinish& f,
+              int64_t t0, int64_t t1) {
+#ifdef HR_X86
+  const int64_t per_row = (p.ow + kTile - 1) / kTile, per_block = p.oh * per_row;
+  for (int64_t t = t0; t < t1; ++t) {
+    const int64_t mb = t / per_block, i = t % per_block;
+    Tile512(p, ws, bias, z, y, f, mb, i / per_row, i % per_row * kTile);
+  }
+#else
+  (void)p, (void)ws, (void)bias, (void)z, (void)y, (void)f, (void)t0, (void)t1;
+#endif
+}
+
+}  // namespace cpu
+}  // namespace hybridrt

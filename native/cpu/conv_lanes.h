@@ -1,0 +1,64 @@
+// 2-D convolutions of one group with constant weights, output channels in the vector lanes
+// (conv_lanes.cc; AVX-512 only): the input of each image is copied once into a zero-padded
+// buffer, and a tile of 8 outputs of one row x 32 output channels sums, for every k = (input
+// channel, kh, kw) in order, the 8 inputs broadcast from the padded buffer (stride 1 or 2: any
+// stride, no phases, no patch matrix) times the k-th row of the weights packed as 32-channel
+// panels (K x 32, read as two vectors). The 16 sums stay in registers over the whole K; the
+// tile is transposed into the output rows, + bias, + residual, Relu or Clip, as it is stored.
+// The packed GEMM's patches (one masked load and store per 16 columns of a row, then the
+// micro-kernel's loads of them) and its K blocks of 256 (a tile's sums stored and reloaded) are
+// gone; onnxruntime's NCHWc kernels work this way.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "src/ir/window.h"
+
+namespace hybridrt {
+namespace cpu {
+
+struct LanesPlan {
+  int64_t c = 0, m = 0, kh = 0, kw = 0, s = 1;  // channels in and out, the kernel, the stride (both axes)
+  int64_t h = 0, w = 0, pt = 0, pl = 0;         // the input plane, the pads before
+  int64_t oh = 0, ow = 0;                       // the output plane
+  int64_t hp = 0, wp = 0;                       // the padded plane
+  int64_t k = 0;                                // c * kh * kw
+  std::vector<int64_t> off;                     // per k: where it reads in the padded input, from a tile's first
+  std::vector<float> panels;                    // per block of 32 output channels: K x 32 (channels past m zero)
+  size_t workspace_floats = 0;                  // the padded input, with slack for the last tile's overrun
+};
+
+// Relu (lo 0, hi infinity) or Clip as Clip's formula, or nothing.
+struct LanesFinish {
+  bool clamp = false;
+  float lo = 0, hi = 0;
+};
+
+// Whether the layer takes this form: 2-D (or 1-D with one row), equal strides 1 or 2 on both
+// axes, no dilation, one group, an output row at least 8 wide, AVX-512, and a padded input of
+// moderate size.
+bool LanesFits(const Window& w, int64_t groups);
+// The plan, the weights w (m x c x kh x kw) packed.
+LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weights);
+// One image: x (c planes), y (m planes), z (the residual, as y) or null; bias or null. `ws`
+// holds plan.workspace_floats floats; `par` runs a loop over its ranges on the layer's threads.
+template <typename ParFn>
+void RunLanes(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
+              float* ws, const ParFn& par);
+
+// The two phases of RunLanes: the padded copy of planes [c0, c1), and the tiles [t0, t1).
+void LanesPad(const LanesPlan& p, const float* x, float* ws, int64_t c0, int64_t c1);
+int64_t LanesTiles(const LanesPlan& p);
+void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const float* z, float* y, const LanesFinish& f,
+              int64_t t0, int64_t t1);
+
+template <typename ParFn>
+void RunLanes(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
+              float* ws, const ParFn& par) {
+  par(p.c, [&](int64_t c0, int64_t c1) { LanesPad(p, x, ws, c0, c1); });
+  par(LanesTiles(p), [&](int64_t t0, int64_t t1) { LanesRun(p, ws, bias, z, y, f, t0, t1); });
+}
+
+}  // namespace cpu
+}  // namespace hybridrt

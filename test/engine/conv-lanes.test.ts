@@ -1,0 +1,68 @@
+/**
+ * Convolutions with output channels in the vector lanes (native/cpu/conv_lanes.cc: on AVX-512,
+ * stride-2 windows of 3x3 and more over 64 or more patch rows, one group, constant weights):
+ * a zero-padded copy of the input, tiles of 8 outputs of a row x 32 channels, stored transposed
+ * with bias, residual and Relu/Clip. What matters is where the tiles cut: output rows not a
+ * multiple of 8 (a partial tile past the row's end), output channels not a multiple of 32,
+ * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
+ * Relu; Clip at both bounds). Against onnxruntime; tolerance: helpers/compare.ts (1e-5 of the
+ * output's scale). On other CPUs these cases take the packed GEMM.
+ */
+import { describe, it } from 'vitest';
+import { checkLayer } from './helpers/compare.js';
+import { randomFloat } from './helpers/random.js';
+
+interface G {
+  x: number[]; // N, C, H, W
+  m: number;
+  k: number[];
+  pads: number[]; // top, left, bottom, right
+}
+
+const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
+
+async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | 'clip'; residual?: boolean } = {}): Promise<void> {
+  const bias = opts.bias ?? true;
+  const p = { kernel: g.k, strides: [2, 2], padsBegin: g.pads.slice(0, 2), padsEnd: g.pads.slice(2), dilations: [1, 1], groups: 1 };
+  const oh = Math.floor((g.x[2]! + g.pads[0]! + g.pads[2]! - g.k[0]!) / 2) + 1;
+  const ow = Math.floor((g.x[3]! + g.pads[1]! + g.pads[3]! - g.k[1]!) / 2) + 1;
+  const inputs = [randomFloat(g.x, seed), randomFloat([g.m, g.x[1]!, ...g.k], seed + 1, -0.3, 0.3)];
+  if (bias) inputs.push(randomFloat([g.m], seed + 2));
+  const then: Array<{ op: string; extraInputs?: string[] }> = [];
+  if (opts.residual) {
+    inputs.push(randomFloat([g.x[0]!, g.m, oh, ow], seed + 3));
+    then.push({ op: 'Add', extraInputs: [`x${inputs.length - 1}`] });
+  }
+  if (opts.act === 'relu') then.push({ op: 'Relu' });
+  if (opts.act === 'clip') then.push({ op: 'Clip', extraInputs: ['lo', 'hi'] });
+  const activation = opts.act === 'relu' ? { op: 'relu' } : opts.act === 'clip' ? { op: 'clip', min: -0.25, max: 0.5 } : undefined;
+  const nodeInputs = bias ? ['x0', 'x1', 'x2'] : ['x0', 'x1'];
+  await checkLayer({
+    op: 'Conv',
+    attrs: { kernel_shape: g.k, strides: [2, 2], pads: g.pads, dilations: [1, 1], group: 1 },
+    inputs,
+    constants: bias ? [1, 2] : [1],
+    kind: 'convolution',
+    ...(opts.residual ? { onnxInputs: nodeInputs } : {}),
+    ...(then.length ? { then } : {}),
+    ...(opts.act === 'clip' ? { onnxExtra: { lo: scalar(-0.25), hi: scalar(0.5) } } : {}),
+    params: { ...p, ...(activation ? { activation } : {}), ...(opts.residual ? { residual: true } : {}) },
+  });
+}
+
+describe('stride-2 convolutions with output channels in the lanes', () => {
+  it('7x7/2 stems over 3 channels: odd sizes, batch 2, 64 channels (two panels), Relu', async () => {
+    await conv({ x: [2, 3, 37, 41], m: 64, k: [7, 7], pads: [3, 3, 3, 3] }, 90, { act: 'relu' });
+    await conv({ x: [1, 3, 32, 32], m: 24, k: [7, 7], pads: [3, 3, 3, 3] }, 91, { bias: false });
+  });
+  it('3x3/2 and 5x5/2: partial tiles of a row, channels past a panel, TF-style pads', async () => {
+    await conv({ x: [1, 16, 20, 20], m: 40, k: [3, 3], pads: [1, 1, 1, 1] }, 92); // 10 wide: tiles of 8 and 2
+    await conv({ x: [1, 8, 34, 34], m: 33, k: [3, 3], pads: [0, 0, 1, 1] }, 93); // 17 wide; 33 channels
+    await conv({ x: [2, 12, 17, 31], m: 16, k: [5, 5], pads: [2, 2, 2, 2] }, 94); // 16 wide exactly
+    await conv({ x: [1, 9, 19, 23], m: 70, k: [3, 3], pads: [1, 0, 0, 1] }, 95); // asymmetric
+  });
+  it('the finish: a residual then Relu, Clip at both bounds', async () => {
+    await conv({ x: [2, 16, 18, 18], m: 48, k: [3, 3], pads: [1, 1, 1, 1] }, 96, { residual: true, act: 'relu' });
+    await conv({ x: [1, 32, 16, 20], m: 32, k: [3, 3], pads: [1, 1, 1, 1] }, 97, { act: 'clip' });
+  });
+});
