@@ -24,8 +24,8 @@ function roiAlign(sinceVersion: number): Converter {
         sinceVersion >= 16 ? v.choice('coordinate_transformation_mode', 'half_pixel', ['half_pixel', 'output_half_pixel']) : 'output_half_pixel';
       const [outputHeight, outputWidth] = [v.int('output_height', 1), v.int('output_width', 1)];
       v.check(outputHeight >= 1 && outputWidth >= 1, () => `the output size ${outputHeight}x${outputWidth} is empty`);
+      // The layer's rule bounds it (0 to 1024: native/src/ir/roi_align.h); its message is the reason.
       const samplingRatio = v.int('sampling_ratio', 0);
-      v.check(samplingRatio >= 0, () => `sampling_ratio ${samplingRatio} is negative`);
       const spatialScale = v.float('spatial_scale', 1);
       v.check(Number.isFinite(spatialScale), () => `spatial_scale ${spatialScale} is not finite`);
       return {

@@ -3,7 +3,8 @@
  * interpreter (float64) and the cpu engine (fp32 in onnxruntime's order of operations): both
  * modes (max is onnxruntime's largest weighted corner), fixed and adaptive (0) sampling ratios,
  * half_pixel and output_half_pixel (opset 16) and opset 10, boxes inside, across and outside the
- * map, boxes smaller than a pixel, several batch images. Tolerance: 1e-5 relative + 2e-6
+ * map, boxes smaller than a pixel, several batch images; boxes of 1e30, infinity and NaN end
+ * (the sample grid is bounded) and a batch index outside the batch is an error. Tolerance: 1e-5 relative + 2e-6
  * absolute (features in [-2, 2]: a few fp32 roundings of averages of up to 36 samples). The
  * ONNX suite's cases run through engines too (test/conformance).
  */
@@ -11,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { buildEngine } from '../../src/engine/engine.js';
 import { nativeAvailable } from '../../src/engine/native.js';
-import { checkAgainstOrt, convertGraph, random, tensor } from './helpers/harness.js';
+import { checkAgainstOrt, convertGraph, random, runOrt, tensor } from './helpers/harness.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 
 // x1, y1, x2, y2 in input pixels (spatial_scale 0.5 maps them onto the 8x10 map of a 16x20 image).
@@ -82,6 +83,37 @@ describe('RoiAlign', () => {
         .createContext()
         .run({ x: x.data as Float32Array, rois: c.feeds.rois.data as Float32Array, batch: BigInt64Array.of(0n, 1n, 2n, 0n, 0n, 0n, 0n) });
       await expect(run).rejects.toThrow(/batch index 2 at position 2 is out of range for a batch of 2/);
+    } finally {
+      engine.dispose();
+    }
+  });
+
+  it.runIf(nativeAvailable())('boxes of 1e30, infinity and NaN end (at most 1024 samples a side; none for NaN) on the cpu engine', async () => {
+    const c = roiAlign({ output_height: 2, output_width: 2 }, 16, x, batch);
+    const graph = buildGraph(c.spec);
+    graph.types.set('y', { dtype: 'float32', shape: [BOXES.length, 3, 2, 2] });
+    const engine = await buildEngine(convertGraph(graph), { backend: 'cpu', threads: 1 });
+    try {
+      const huge = [0, 0, 1e30, 1e30, 0, 0, Infinity, 5, NaN, 0, 4, 4, 0, NaN, 4, 4, -Infinity, 0, 4, 4, 0, 0, 4, -1e30, 1, 1, 3, 3];
+      const [y] = await engine
+        .createContext()
+        .run({ x: x.data as Float32Array, rois: Float32Array.from(huge), batch: c.feeds.batch.data as BigInt64Array });
+      const out = y as Float32Array;
+      expect(out.length).toBe(BOXES.length * 3 * 4);
+      // Every sample of the first six boxes lies outside the map, at NaN, or there is none: 0.
+      expect([...out.slice(0, 6 * 12)].every((v) => v === 0)).toBe(true);
+      // The last box is an ordinary one: its bins are the reference's.
+      const ordinary = roiAlign({ output_height: 2, output_width: 2 }, 16, x, batch);
+      const ref = await runOrt(buildGraph(ordinary.spec), {
+        ...ordinary.feeds,
+        rois: tensor(
+          'float32',
+          [7, 4],
+          huge.map((v, i) => (i >= 24 ? v : 0)),
+        ),
+      });
+      const want = (ref.y!.data as Float32Array).slice(6 * 12);
+      for (let i = 0; i < 12; i++) expect(Math.abs(out[6 * 12 + i]! - want[i]!)).toBeLessThan(1e-6);
     } finally {
       engine.dispose();
     }

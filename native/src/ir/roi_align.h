@@ -5,8 +5,9 @@
 // as the bin is pixels long, rounded up) read bilinearly; a bin is the average of its samples
 // ('avg') or, as onnxruntime has it, the largest of the weighted corners of every sample
 // ('max': max over samples of max(w1 v1, w2 v2, w3 v3, w4 v4), not the largest sample). A
-// sample more than one pixel outside the map reads nothing (weights 0); one inside the border
-// pixel clamps to it. Every step is in fp32, in onnxruntime's order of operations.
+// sample more than one pixel outside the map (or at a NaN coordinate) reads nothing (weights
+// 0); one inside the border pixel clamps to it. Every step is in fp32, in onnxruntime's order of operations. A side has
+// at most kRoiAlignMaxGrid samples (RoiAlignGrid; samplingRatio is checked against it too).
 #pragma once
 
 #include <cmath>
@@ -46,6 +47,19 @@ inline std::string BatchIndexOutOfRange(int64_t value, int64_t position, int64_t
              " (valid: 0 to ", batch - 1, ")");
 }
 
+// Samples along one side of a bin: samplingRatio, or (0) the bin's length in pixels rounded up,
+// as onnxruntime takes it, but none for an empty, negative or NaN box and at most
+// kRoiAlignMaxGrid: a box from data can be 1e30 wide, which would otherwise run for ever (or
+// convert an infinite count to an integer, undefined behaviour) where onnxruntime samples a box
+// more than 1024 output bins' worth of pixels long on every pixel.
+constexpr int64_t kRoiAlignMaxGrid = 1024;
+HYBRIDRT_HD inline int64_t RoiAlignGrid(float extent, int64_t out, int64_t ratio) {
+  if (ratio > 0) return ratio;
+  const float n = ceilf(extent / static_cast<float>(out));
+  if (!(n > 0)) return 0;
+  return n < static_cast<float>(kRoiAlignMaxGrid) ? static_cast<int64_t>(n) : kRoiAlignMaxGrid;
+}
+
 // Bin (ph, pw) of `box` over one channel's H x W plane, `load(offset)` reading it as float.
 template <typename Load>
 HYBRIDRT_HD float RoiAlignBin(const RoiAlignGeometry& g, const float box[4], int64_t ph, int64_t pw, Load load) {
@@ -60,10 +74,8 @@ HYBRIDRT_HD float RoiAlignBin(const RoiAlignGeometry& g, const float box[4], int
     roi_h = roi_h < 1.0f ? 1.0f : roi_h;
   }
   const float bin_h = roi_h / static_cast<float>(g.out_h), bin_w = roi_w / static_cast<float>(g.out_w);
-  const int64_t grid_h =
-      g.sampling_ratio > 0 ? g.sampling_ratio : static_cast<int64_t>(ceilf(roi_h / static_cast<float>(g.out_h)));
-  const int64_t grid_w =
-      g.sampling_ratio > 0 ? g.sampling_ratio : static_cast<int64_t>(ceilf(roi_w / static_cast<float>(g.out_w)));
+  const int64_t grid_h = RoiAlignGrid(roi_h, g.out_h, g.sampling_ratio);
+  const int64_t grid_w = RoiAlignGrid(roi_w, g.out_w, g.sampling_ratio);
   const int64_t count = grid_h * grid_w > 1 ? grid_h * grid_w : 1;
   const float fh = static_cast<float>(g.height), fw = static_cast<float>(g.width);
   float out = 0.0f;
@@ -76,7 +88,9 @@ HYBRIDRT_HD float RoiAlignBin(const RoiAlignGeometry& g, const float box[4], int
           start_w + static_cast<float>(pw) * bin_w + static_cast<float>(ix + 0.5f) * bin_w / static_cast<float>(grid_w);
       float y = yy, x = xx, w1 = 0, w2 = 0, w3 = 0, w4 = 0;
       int64_t p1 = 0, p2 = 0, p3 = 0, p4 = 0;
-      if (!(y < -1.0f || y > fh || x < -1.0f || x > fw)) {
+      // onnxruntime's test (y < -1 || y > H || x < -1 || x > W) for "outside", also true for NaN
+      // (an infinite box gives 0 * inf), which it would turn into an index.
+      if (y >= -1.0f && y <= fh && x >= -1.0f && x <= fw) {
         if (y <= 0) y = 0;
         if (x <= 0) x = 0;
         int64_t y_low = static_cast<int64_t>(y), x_low = static_cast<int64_t>(x), y_high, x_high;

@@ -1,6 +1,7 @@
 // Rules of the layer kinds detection heads need: topk and roialign (see shape_rules.h).
 #include <cmath>
 
+#include "src/ir/roi_align.h"
 #include "src/ir/shape_rules.h"
 
 namespace hybridrt {
@@ -46,7 +47,9 @@ void CheckRoiAlign(const LayerCheck& c) {
     c.Bad(Cat(c.InLabel(0), " has shape ", ShapeToString(x), ": no batch or no pixel for a box to sample"));
   const int64_t oh = c.params().Int("outputHeight"), ow = c.params().Int("outputWidth");
   if (oh < 1 || ow < 1) c.Bad(Cat("the output size ", oh, "x", ow, " is empty"));
-  if (c.params().Int("samplingRatio") < 0) c.Bad("param 'samplingRatio' is negative");
+  const int64_t ratio = c.params().Int("samplingRatio");
+  if (ratio < 0 || ratio > kRoiAlignMaxGrid)
+    c.Bad(Cat("param 'samplingRatio' is ", ratio, "; expected 0 to ", kRoiAlignMaxGrid));
   if (!std::isfinite(c.params().Float("spatialScale"))) c.Bad("param 'spatialScale' is not finite");
   c.ExpectOutput(0, c.In(0).dtype, {rois[0], x[1], oh, ow});
 }
