@@ -81,9 +81,9 @@ void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, c
 // no faster) with A packed and B read in place,
 // row-major with row stride ldb, and finished as it is stored: each C row r gets + bias[r] (if
 // bias), + z (if z, as C's layout, row stride ldz), then is clamped to [lo, hi] (if clamp:
-// Relu and Clip, as formulas.inc: NaN and -0 kept). Other activations keep the blocked product
-// (applied per row of a strip, 32 floats a call, they made EfficientNet's SiLU and MobileNetV3's
-// HardSwish layers slower than its pass per tile). Packing B per tile and a separate
+// Relu and Clip, as formulas.inc: NaN and -0 kept), or HardSwish in registers (as formulas.inc).
+// Other activations keep the blocked product (applied per row of a strip, 32 floats a call, they
+// made EfficientNet's SiLU layers slower than its pass per tile). Packing B per tile and a separate
 // epilogue pass over each tile were as much time as the FMAs there (a 16 -> 96 layer over
 // 112 x 112 positions). ShallowFits says where it applies: the AVX-512 kernel in use, k small.
 constexpr int64_t kShallowK = 160;
@@ -93,6 +93,7 @@ struct ShallowFinish {
   int64_t ldz = 0;
   bool clamp = false;
   float lo = 0, hi = 0;
+  bool hard_swish = false;  // then x * clamp01(x / 6 + 0.5), as formulas.inc (instead of the clamp)
 };
 // Or with B from a packer (a convolution's patches over few channels: the 3-channel stems),
 // each strip packed as one panel, k up to kShallowPatchK.

@@ -94,7 +94,7 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
 namespace {
 
 // One row of a shallow tile finished and stored: (+ bias) (+ z row), clamped as Clip's formula
-// (max(lo, v) keeps v where it is NaN, min(hi, .) likewise).
+// (max(lo, v) keeps v where it is NaN, min(hi, .) likewise) or HardSwish.
 __attribute__((target("avx512f"), always_inline)) inline void FinishRow(float* row, __m512 a0, __m512 a1,
                                                                         const ShallowFinish& f, int r, int64_t ldc,
                                                                         __m512 vlo, __m512 vhi, __mmask16 lo,
@@ -113,6 +113,14 @@ __attribute__((target("avx512f"), always_inline)) inline void FinishRow(float* r
     // (The maskz forms: GCC warns of the plain forms' undefined pass-through operand.)
     a0 = _mm512_maskz_min_ps(0xffff, vhi, _mm512_maskz_max_ps(0xffff, vlo, a0));
     a1 = _mm512_maskz_min_ps(0xffff, vhi, _mm512_maskz_max_ps(0xffff, vlo, a1));
+  } else if (f.hard_swish) {
+    // x * clamp01(x / 6 + 0.5): the formula's operations in its order (a division, not * 1/6),
+    // clamp01's NaN kept as max/min keep their second operand.
+    const __m512 six = _mm512_set1_ps(6.0f), half = _mm512_set1_ps(0.5f);
+    const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+    const __m512 t0 = _mm512_add_ps(_mm512_div_ps(a0, six), half), t1 = _mm512_add_ps(_mm512_div_ps(a1, six), half);
+    a0 = _mm512_mul_ps(a0, _mm512_maskz_min_ps(0xffff, one, _mm512_maskz_max_ps(0xffff, zero, t0)));
+    a1 = _mm512_mul_ps(a1, _mm512_maskz_min_ps(0xffff, one, _mm512_maskz_max_ps(0xffff, zero, t1)));
   }
   _mm512_mask_storeu_ps(row + r * ldc, lo, a0);
   _mm512_mask_storeu_ps(row + r * ldc + 16, hi, a1);
