@@ -1,10 +1,12 @@
 // TopK (ONNX) along one axis, as cpu/topk.cc orders it (largest or smallest first, equal values
-// by lower index, NaN above every number): one block per line (x viewed as (outer, len,
-// inner)); each thread takes elements of the line and counts, over the line staged through
-// shared memory in tiles, the elements ranked before it; an element of rank r < k is written to
-// place r. The ranks of a total order are distinct, so every place gets exactly one element.
-// NOTE: O(len^2) work per line: right for detection heads (a few thousand candidates) and class
-// scores; lines of 10^5 and more want a radix select instead.
+// by lower index, NaN above every number), x viewed as (outer, len, inner). Lines up to
+// kRankMaxLen: one block per line; each thread takes elements of the line and counts, over the
+// line staged through shared memory in tiles, the elements ranked before it; an element of rank
+// r < k is written to place r (the ranks of a total order are distinct, so every place gets
+// exactly one element). That is O(len^2) a line: right for detection heads (a few thousand
+// candidates) and class scores. Longer lines are sorted instead: (value, index) entries padded to
+// a power of two in the workspace, a bitonic network over all lines at once (one launch per
+// step, O(len log^2 len)), then the first k taken.
 #include <type_traits>
 
 #include "cuda/device_common.cuh"
@@ -18,8 +20,12 @@ namespace {
 
 constexpr int kTile = 1024;
 
+// The type elements compare in: integers as they are, floats (half ones widened exactly) as float.
 template <typename T>
-__device__ __forceinline__ auto Key(T v) {
+using KeyOf = std::conditional_t<std::is_integral_v<T>, T, float>;
+
+template <typename T>
+__device__ __forceinline__ KeyOf<T> Key(T v) {
   if constexpr (std::is_integral_v<T>) return v;
   else return ToFloat(v);
 }
@@ -39,7 +45,7 @@ __device__ __forceinline__ bool Above(K a, K b) {
 
 template <typename T>
 __global__ void TopKLines(const T* x, T* values, int64_t* indices, AxisSplit s, int64_t k, bool largest) {
-  using K = decltype(Key(T{}));
+  using K = KeyOf<T>;
   __shared__ K tile[kTile];
   const int64_t len = s.len, inner = s.inner;
   for (int64_t l = blockIdx.x; l < s.lines(); l += gridDim.x) {
@@ -72,6 +78,61 @@ __global__ void TopKLines(const T* x, T* values, int64_t* indices, AxisSplit s, 
   }
 }
 
+constexpr int64_t kRankMaxLen = 4096;
+
+template <typename K>
+struct Entry {
+  K v;
+  int64_t i;  // < 0: padding, after every element
+};
+constexpr size_t kEntryBytes = 16;  // Entry<K> for every K (int32_t, int64_t, float)
+
+template <typename K>
+__device__ __forceinline__ bool Precedes(const Entry<K>& a, const Entry<K>& b, bool largest) {
+  if (b.i < 0) return a.i >= 0;
+  if (a.i < 0) return false;
+  if (largest ? Above(a.v, b.v) : Above(b.v, a.v)) return true;
+  return !Above(a.v, b.v) && !Above(b.v, a.v) && a.i < b.i;
+}
+
+template <typename T>
+__global__ void EntriesFill(const T* x, Entry<KeyOf<T>>* e, AxisSplit s, int64_t p) {
+  using K = KeyOf<T>;
+  HYBRIDRT_GRID_LOOP(t, s.lines() * p) {
+    const int64_t l = t / p, i = t % p;
+    e[t] = i < s.len ? Entry<K>{Key(x[s.LineStart(l) + i * s.inner]), i} : Entry<K>{K{}, -1};
+  }
+}
+
+// One step of the network: blocks of `size` sorted alternately up and down, pairs `stride` apart.
+template <typename K>
+__global__ void BitonicStep(Entry<K>* e, int64_t n, int64_t p, int64_t size, int64_t stride, bool largest) {
+  HYBRIDRT_GRID_LOOP(t, n) {
+    const int64_t i = t % p, partner = i ^ stride;
+    if (partner <= i) continue;
+    Entry<K>& a = e[t];
+    Entry<K>& b = e[t - i + partner];
+    const bool up = (i & size) == 0;
+    if (up ? Precedes(b, a, largest) : Precedes(a, b, largest)) {
+      const Entry<K> c = a;
+      a = b;
+      b = c;
+    }
+  }
+}
+
+template <typename T>
+__global__ void EntriesTake(const T* x, const Entry<KeyOf<T>>* e, T* values, int64_t* indices, AxisSplit s, int64_t p,
+                            int64_t k) {
+  HYBRIDRT_GRID_LOOP(t, s.lines() * k) {
+    const int64_t l = t / k, r = t % k;
+    const int64_t i = e[l * p + r].i;
+    const int64_t o = (l / s.inner) * k * s.inner + l % s.inner + r * s.inner;
+    values[o] = x[s.LineStart(l) + i * s.inner];
+    indices[o] = i;
+  }
+}
+
 class TopKLayer : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
@@ -81,11 +142,21 @@ class TopKLayer : public CudaKernel {
     split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
     k_ = params().Int("k");
     largest_ = params().Bool("largest");
+    padded_ = 1;
+    while (padded_ < split_.len) padded_ *= 2;
   }
 
  public:
+  size_t WorkspaceBytes() const override {
+    return split_.len > kRankMaxLen ? static_cast<size_t>(split_.lines() * padded_) * kEntryBytes : 0;
+  }
+
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     if (split_.lines() == 0 || k_ == 0) return;
+    if (split_.len > kRankMaxLen) {
+      Sort(args, stream);
+      return;
+    }
     const unsigned blocks = static_cast<unsigned>(std::min<int64_t>(split_.lines(), kMaxBlocks));
     auto launch = [&](auto tag) {
       using T = decltype(tag);
@@ -98,8 +169,28 @@ class TopKLayer : public CudaKernel {
   }
 
  private:
+  void Sort(const KernelArgs& args, Stream& stream) const {
+    const int64_t n = split_.lines() * padded_;
+    auto launch = [&](auto tag) {
+      using T = decltype(tag);
+      using K = KeyOf<T>;
+      static_assert(sizeof(Entry<K>) == kEntryBytes, "the workspace holds 16-byte entries");
+      const T* x = static_cast<const T*>(args.inputs[0]);
+      Entry<K>* e = static_cast<Entry<K>*>(args.workspace);
+      EntriesFill<T><<<GridFor(n), kThreads, 0, S(stream)>>>(x, e, split_, padded_);
+      for (int64_t size = 2; size <= padded_; size *= 2) {
+        for (int64_t stride = size / 2; stride > 0; stride /= 2)
+          BitonicStep<K><<<GridFor(n), kThreads, 0, S(stream)>>>(e, n, padded_, size, stride, largest_);
+      }
+      EntriesTake<T><<<GridFor(split_.lines() * k_), kThreads, 0, S(stream)>>>(
+          x, e, static_cast<T*>(args.outputs[0]), static_cast<int64_t*>(args.outputs[1]), split_, padded_, k_);
+    };
+    DispatchNumeric(in_[0].dtype, launch);
+    CheckLaunch("topk sort launch");
+  }
+
   AxisSplit split_;
-  int64_t k_ = 0;
+  int64_t k_ = 0, padded_ = 1;
   bool largest_ = true;
 };
 

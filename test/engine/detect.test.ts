@@ -4,8 +4,9 @@
  * own thread count (lines and boxes split across threads). TopK: values and indices exact,
  * with ties on purpose (small integer ranges; float16/bfloat16 rounding, onnxruntime running
  * on float32 copies of the rounded values); lines of 3000 (past one 1024-element tile of the
- * cuda kernel) and many short lines. RoiAlign: compare.ts's fp32 tolerance (1e-5 on cpu, 1e-4
- * on cuda), float16 features and boxes within one rounding (1e-3).
+ * cuda kernel's ranking), lines past 4096 (which the cuda kernel sorts) and many short lines.
+ * RoiAlign: compare.ts's fp32 tolerance (1e-5 on cpu, 1e-4 on cuda), float16 features and boxes
+ * within one rounding (1e-3).
  */
 import { describe, it } from 'vitest';
 import { checkLayer } from './helpers/compare.js';
@@ -75,6 +76,12 @@ describe('topk', () => {
     await topk(randomInt([3000, 3], 5, -40, 40, 'int64'), 0, 300, false);
     await topk(randomFloat([1, 3000], 6), 1, 3000, true);
     await topk(randomFloat([500, 9], 7), 1, 4, true);
+  });
+
+  it('lines past 4096 (the cuda kernel sorts them): ties, both orders, inner and outer axis', async () => {
+    await topk(randomInt([2, 5000], 10, -30, 30), 1, 64, true);
+    await topk(randomInt([6000, 2], 11, -30, 30, 'int64'), 0, 100, false);
+    await topk(randomFloat([1, 9000], 12), 1, 9000, false);
   });
 
   it('float16 and bfloat16 in [1, 1.02) (rounding makes ties)', async () => {
