@@ -4,7 +4,9 @@
  * attribute), 10 (k an input), 11 (largest, sorted; negative axes). k must be known when the
  * engine is built: a constant, or at static shapes a value computed from shapes (lowering and
  * inference fold those); the output shape, k included, is inference's. sorted=0 leaves the order
- * to the implementation: the layer sorts anyway.
+ * to the implementation: the layer sorts anyway. NaN ranks above every number (torch.topk's
+ * order); onnxruntime's comparisons leave NaN unordered, so where it lands there depends on its
+ * algorithm and the row (seen: first for largest and for smallest alike, or after a 2).
  */
 import { NUMERIC_DTYPES } from '../src/engine/layer-dtypes.js';
 import { defineConverter } from './define.js';
@@ -18,7 +20,7 @@ function topK(sinceVersion: number): Converter {
     sinceVersion,
     notes: `Dtypes ${NUMERIC_DTYPES.join(', ')}; ${
       sinceVersion >= 10 ? 'k a constant (or computed from shapes at static shapes; not over a shape range)' : 'k an attribute'
-    }${sinceVersion >= 11 ? '; sorted=0 gives sorted output' : ''}.`,
+    }${sinceVersion >= 11 ? '; sorted=0 gives sorted output' : ''}; NaN ranks above every number (onnxruntime leaves it unordered).`,
     plan(v) {
       v.dtype(0, NUMERIC_DTYPES);
       const shape = v.in(0).shape;
