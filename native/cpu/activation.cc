@@ -8,6 +8,10 @@
 #include <cstring>
 #include <utility>
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#endif
+
 #include "cpu/activation_simd.h"
 #include "cpu/sgemm.h"
 #include "src/ir/formulas.h"
@@ -43,6 +47,25 @@ static_assert(static_cast<int>(UnaryOp::kSign) == formulas::kHrSign &&
                   static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,
               "formulas.inc numbers the unary ops as UnaryOp (src/ir/activation.h)");
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// HardSwish 16 lanes at a time: x * clamp01(x / 6 + 0.5), the formula's operations in its order
+// (a division, then an add: nothing an FMA could contract), so its bits; clamp01's NaN kept as
+// max/min keep their second operand. The formula's map ran it 4 wide (a tenth of the time of
+// MobileNetV3's 1x1 layers that did not take the shallow product).
+__attribute__((target("avx512f"))) void HardSwish512(const float* x, float* y, int64_t n) {
+  const __m512 six = _mm512_set1_ps(6.0f), half = _mm512_set1_ps(0.5f);
+  const __m512 zero = _mm512_setzero_ps(), one = _mm512_set1_ps(1.0f);
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = static_cast<__mmask16>(n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1u);
+    const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+    const __m512 t = _mm512_add_ps(_mm512_div_ps(v, six), half);
+    _mm512_mask_storeu_ps(y + i, m,
+                          _mm512_mul_ps(v, _mm512_maskz_min_ps(0xffff, one, _mm512_maskz_max_ps(0xffff, zero, t))));
+  }
+}
+#define HR_HARD_SWISH_512 1
+#endif
+
 }  // namespace
 
 // The vector kernels' instruction set: the SGEMM micro-kernel's choice (one choice per
@@ -72,6 +95,9 @@ void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n)
       case UnaryOp::kGeluTanh: return RunSimdActivation(kernel, SimdActivation::kGeluTanh, x, y, n);
       default: break;
     }
+#ifdef HR_HARD_SWISH_512
+    if (kernel == SimdKernel::kAvx512 && act.op == UnaryOp::kHardSwish) return HardSwish512(x, y, n);
+#endif
   }
   kMaps[static_cast<int>(act.op)](act, x, y, n);
 }
