@@ -10,10 +10,13 @@ export type DetectLayerSpec =
        * inputs: [x] (float types, int32, int64). ONNX TopK along `axis`: outputs [values (x's
        * dtype), indices (int64)], both x's shape with the axis `k` long: the k largest (smallest
        * without `largest`) elements of each line, sorted, equal values by lower index first
-       * (onnxruntime's order); NaN ranks above every number.
+       * (onnxruntime's order); NaN ranks above every number. The computed form (a model's k
+       * computed from shapes, over a shape range): inputs [x, k (int32/int64, one element, a shape
+       * tensor read at each run's shapes: native/src/ir/computed_layers.h)], no `k` param, the
+       * outputs' shape given.
        */
       kind: 'topk';
-      params: { axis: number; k: number; largest: boolean };
+      params: { axis: number; k?: number; largest: boolean };
     }
   | {
       /**

@@ -2,7 +2,8 @@
  * TopK and RoiAlign through compile() over shape ranges: one engine serves every shape, each
  * run held to onnxruntime on the same feeds (test/helpers/ranges.ts: max |a - b| over max |b|
  * within 1e-5 on cpu; TopK's indices compared as floats, exactly representable). TopK with a
- * constant k along a fixed axis while the batch and the line length vary; RoiAlign with the
+ * constant k while the batch and the line length vary, and with k = min(n, 4) computed from
+ * Shape (the layer reads it as a shape tensor at each shape); RoiAlign with the
  * feature maps' batch, height and width varying and a fixed set of boxes.
  */
 import { expect, it } from 'vitest';
@@ -33,6 +34,35 @@ describeIf(HAS_NATIVE, `TopK and RoiAlign over shape ranges (${BACKEND})`, NATIV
     try {
       expect(engineOnly(m)).toBe(true);
       for (const shape of shapesIn(range, 3, 1)) await expectMatches(m, model, { x: sine(shape, shape[1]!) }, `[${shape}]`);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('TopK with k = min(n, 4) computed from Shape: k follows the line length (a shape tensor)', async () => {
+    const i64 = (v: number) => ({ dtype: 'int64' as const, dims: [1], data: BigInt64Array.of(BigInt(v)) });
+    const model = encodeModel(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: ['b', 'n', 5] }],
+        outputs: [{ name: 'values' }, { name: 'where' }],
+        initializers: { one: i64(1), four: i64(4) },
+        nodes: [
+          { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+          { op: 'Gather', inputs: ['s', 'one'], outputs: ['n'], attrs: { axis: 0 } },
+          { op: 'Min', inputs: ['n', 'four'], outputs: ['k'] },
+          { op: 'TopK', inputs: ['x', 'k'], outputs: ['values', 'indices'], attrs: { axis: 1 } },
+          { op: 'Cast', inputs: ['indices'], outputs: ['where'], attrs: { to: 1 } },
+        ],
+      }),
+    );
+    const range = { min: [1, 2, 5], opt: [2, 8, 5], max: [3, 30, 5] };
+    const m = await compile(model, { backend: BACKEND, inputs: { x: range }, minBlockSize: 1 });
+    try {
+      expect(engineOnly(m)).toBe(true);
+      for (const shape of [...shapesIn(range, 2, 3), [2, 3, 5], [1, 4, 5]]) {
+        await expectMatches(m, model, { x: sine(shape, shape[1]!) }, `[${shape}]`);
+      }
     } finally {
       await m.dispose();
     }

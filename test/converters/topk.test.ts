@@ -6,8 +6,8 @@
  * opset 1 and the constant input of opset 10 and 11; int32 and int64 inputs; float16 (onnxruntime
  * run on the same values in float32, which are exact in float16); sorted=0 (the layer sorts, as
  * onnxruntime's sorted output is one of the orders sorted=0 allows, compared as sorted); over a
- * shape range, a constant k (the layer holds at every shape) and the refusal of a k computed
- * from shapes, whose size would vary with the shapes. The
+ * shape range, a constant k and a k computed from Shape (the layer's shape-tensor form); a k from
+ * data, refused (its outputs' size is unknown). The
  * ONNX suite's cases run through engines too (test/conformance).
  */
 import { describe, expect, it } from 'vitest';
@@ -111,23 +111,45 @@ describe('TopK', () => {
     await checkAgainstOrt({ ...topk(t, 3, { axis: 1 }), expected });
   });
 
-  it('over a shape range: a constant k runs; a k computed from Shape falls back, saying why', async () => {
+  it('over a shape range: a constant k, and a k computed from Shape (min(dim, 3), read as a shape tensor)', async () => {
     await checkAgainstOrt({ ...topk(x, 2, { axis: 1 }), ranged: true });
     const i64 = (v: number) => ({ dtype: 'int64' as const, dims: [1], data: BigInt64Array.of(BigInt(v)) });
+    for (const largest of [1, 0]) {
+      await checkAgainstOrt({
+        spec: {
+          opset: 13,
+          inputs: [{ name: 'x', dtype: 'float32' as const, shape: x.dims }],
+          outputs: [{ name: 'values' }, { name: 'indices' }],
+          initializers: { two: i64(2), three: i64(3) },
+          nodes: [
+            { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+            { op: 'Gather', inputs: ['s', 'two'], outputs: ['n'], attrs: { axis: 0 } },
+            { op: 'Min', inputs: ['n', 'three'], outputs: ['k'] },
+            { op: 'TopK', inputs: ['x', 'k'], outputs: ['values', 'indices'], attrs: { axis: 2, largest } },
+          ],
+        },
+        feeds: { x },
+        rtol: 0,
+        atol: 0,
+        ranged: true,
+      });
+    }
+  });
+
+  it('a k from data falls back: its outputs have no static shape', () => {
     const graph = buildGraph({
       opset: 11,
-      inputs: [{ name: 'x', dtype: 'float32', shape: x.dims }],
-      outputs: [{ name: 'values' }, { name: 'indices' }],
-      initializers: { one: i64(1), two: i64(2) },
-      nodes: [
-        { op: 'Shape', inputs: ['x'], outputs: ['s'] },
-        { op: 'Slice', inputs: ['s', 'one', 'two'], outputs: ['k'] },
-        { op: 'TopK', name: 'topk', inputs: ['x', 'k'], outputs: ['values', 'indices'], attrs: { axis: 1 } },
+      inputs: [
+        { name: 'x', dtype: 'float32', shape: x.dims },
+        { name: 'k', dtype: 'int64', shape: [1] },
       ],
+      outputs: [{ name: 'values' }, { name: 'indices' }],
+      nodes: [{ op: 'TopK', name: 'topk', inputs: ['x', 'k'], outputs: ['values', 'indices'], attrs: { axis: 1 } }],
     });
     inferShapes(graph);
-    expect(validateNode(graph, 'topk', false)).toEqual({ ok: true });
-    const verdict = validateNode(graph, 'topk', true);
-    expect(verdict.ok ? '' : verdict.reason).toMatch(/TopK: k \(input 'k'\) is computed from shapes over a shape range/);
+    for (const ranged of [false, true]) {
+      const verdict = validateNode(graph, 'topk', ranged);
+      expect(verdict.ok ? '' : verdict.reason).toMatch(/the shape of output 'values' is not static/);
+    }
   });
 });

@@ -59,16 +59,35 @@ Layer ResolveRange(const Network& net, const Layer& layer, const ShapeValues& va
   return plain;
 }
 
+Layer ResolveTopK(const Network& net, const Layer& layer, const std::vector<TensorInfo>& tensors,
+                  const ShapeValues& values, Shape* out) {
+  const std::vector<int64_t>& k = ValueOf(net, layer, 1, values);
+  const Shape& x = tensors[layer.inputs[0]].shape;
+  const int64_t axis = layer.params.Int("axis");
+  if (k.size() != 1 || k[0] < 0 || k[0] > x[axis]) {
+    Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": k ", k.size() == 1 ? Cat(k[0]) : Cat(k.size(), " values"),
+                                " does not fit axis ", axis, " of ", ShapeToString(x)));
+  }
+  *out = x;
+  (*out)[axis] = k[0];
+  Layer plain = layer;
+  plain.inputs = {layer.inputs[0]};
+  plain.params.Set("k", ParamValue::Number(static_cast<double>(k[0])));
+  return plain;
+}
+
 }  // namespace
 
 bool IsComputedLayer(const Layer& layer) {
   return (layer.kind == LayerKind::kSlice && layer.inputs.size() > 1) ||
-         (layer.kind == LayerKind::kRange && !layer.inputs.empty());
+         (layer.kind == LayerKind::kRange && !layer.inputs.empty()) ||
+         (layer.kind == LayerKind::kTopK && layer.inputs.size() == 2);
 }
 
 Layer ResolveComputedLayer(const Network& net, const Layer& layer, const std::vector<TensorInfo>& tensors,
                            const ShapeValues& values, Shape* out) {
   if (layer.kind == LayerKind::kRange) return ResolveRange(net, layer, values, out);
+  if (layer.kind == LayerKind::kTopK) return ResolveTopK(net, layer, tensors, values, out);
   const Shape& x = tensors[layer.inputs[0]].shape;
   const size_t rank = x.size();
   std::vector<int64_t> starts(rank, 0), steps(rank, 1);

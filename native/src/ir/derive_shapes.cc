@@ -52,14 +52,22 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
       continue;
     }
     if (IsComputedLayer(layer)) {
-      // The plain layer it is at these shapes, checked by the plain rule.
-      GivenOutput g;
-      g.has_dtype = g.has_shape = true;
-      g.dtype = net.tensors[layer.outputs[0]].dtype;
-      Layer plain = ResolveComputedLayer(net, layer, tensors, values, &g.shape);
+      // The plain layer it is at these shapes, checked by the plain rule; every output has the
+      // shape it resolves to (topk's values and indices).
+      Shape shape;
+      Layer plain = ResolveComputedLayer(net, layer, tensors, values, &shape);
+      std::vector<GivenOutput> given;
+      for (int32_t id : layer.outputs) {
+        GivenOutput g;
+        g.has_dtype = g.has_shape = true;
+        g.dtype = net.tensors[id].dtype;
+        g.shape = shape;
+        given.push_back(std::move(g));
+      }
       std::vector<TensorInfo> plain_inputs;
       for (int32_t id : plain.inputs) plain_inputs.push_back(tensors[id]);
-      tensors[layer.outputs[0]].shape = DeriveLayerOutputs(plain, plain_inputs, {g})[0].shape;
+      const std::vector<TensorInfo> outs = DeriveLayerOutputs(plain, plain_inputs, given);
+      for (size_t k = 0; k < layer.outputs.size(); ++k) tensors[layer.outputs[k]].shape = outs[k].shape;
       if (resolved) (*resolved)[index] = std::move(plain);
       values.Evaluate(net, index, tensors);
       continue;

@@ -125,7 +125,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                         Ints("vSelect", false)};
     at(LayerKind::kScatter).params = {Enum("mode", {"nd", "elements"}), Int("axis"),
                                       Enum("reduction", {"none", "add", "mul", "max", "min"})};
-    at(LayerKind::kTopK).params = {Int("axis"), Int("k"), Bool("largest")};
+    // k in the plain form; the computed form reads it from its second input (computed_layers.h).
+    at(LayerKind::kTopK).params = {Int("axis"), {"k", PType::kInt, false, {}}, Bool("largest")};
     at(LayerKind::kRoiAlign).params = {Enum("mode", {"avg", "max"}), Int("outputHeight"),   Int("outputWidth"),
                                        Int("samplingRatio"),         Float("spatialScale"), Bool("halfPixel")};
     // The plain form's (computed_layers.h); a range with inputs reads them there.

@@ -9,9 +9,11 @@ namespace hybridrt {
 namespace {
 
 // The k largest (smallest) elements of each line along the axis, sorted (equal values: the
-// lower index first), and their int64 indices: both of x's shape with the axis k long.
+// lower index first), and their int64 indices: both of x's shape with the axis k long. k is the
+// param, or (the computed form: computed_layers.h) a one-element int32/int64 second input, the
+// outputs' shape then given, as a computed slice's is.
 void CheckTopK(const LayerCheck& c) {
-  c.ExpectInputs(1, 1);
+  c.ExpectInputs(1, 2);
   c.ExpectOutputs(2);
   const DType t = c.In(0).dtype;
   if (!IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t)));
@@ -19,7 +21,21 @@ void CheckTopK(const LayerCheck& c) {
   const int64_t axis = c.params().Int("axis");
   if (axis < 0 || axis >= static_cast<int64_t>(x.size()))
     c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
-  const int64_t k = c.params().Int("k");
+  int64_t k;
+  if (c.NumIn() == 2) {
+    const TensorInfo& given = c.In(1);
+    if ((given.dtype != DType::kInt32 && given.dtype != DType::kInt64) || Numel(given.shape) != 1 ||
+        given.shape.size() > 1)
+      c.Bad(
+          Cat(c.InLabel(1), " is ", DTypeName(given.dtype), " ", ShapeToString(given.shape), "; k is one int32/int64"));
+    if (c.params().Has("k")) c.Bad("param 'k' and a k input both given");
+    const Shape& out = c.OutShape(0);
+    if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected ", x.size()));
+    k = out[axis];
+  } else {
+    if (!c.params().Has("k")) c.Bad("param 'k' is missing");
+    k = c.params().Int("k");
+  }
   if (k < 0 || k > x[axis]) c.Bad(Cat("k ", k, " is outside [0, ", x[axis], "], the length of axis ", axis));
   Shape out = x;
   out[axis] = k;

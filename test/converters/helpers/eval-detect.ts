@@ -18,20 +18,22 @@ export function evalDetect(layer: NetLayer, ins: HostTensor[], outs: HostTensor[
 function topk(x: HostTensor, p: Params<'topk'>, [values, indices]: HostTensor[]): HostTensor[] {
   const [len, inner] = [x.shape[p.axis]!, numel(x.shape.slice(p.axis + 1))];
   const lines = len ? numel(x.shape) / len : 0;
+  // The computed form's k is its input's value, which sized the outputs.
+  const k = p.k ?? values!.shape[p.axis]!;
   // NaN above every number: the key of a value, larger first.
   const key = (v: number) => (Number.isNaN(v) ? Infinity : v === Infinity ? Number.MAX_VALUE * 2 : v);
   const rank = (v: number) => (Number.isNaN(v) ? 2 : v === Infinity ? 1 : v === -Infinity ? -1 : 0);
   const above = (a: number, b: number) => rank(a) > rank(b) || (rank(a) === rank(b) && rank(a) === 0 && key(a) > key(b));
   for (let line = 0; line < lines; line++) {
     const base = Math.floor(line / inner) * len * inner + (line % inner);
-    const outBase = Math.floor(line / inner) * p.k * inner + (line % inner);
+    const outBase = Math.floor(line / inner) * k * inner + (line % inner);
     const at = (i: number) => x.data[base + i * inner]!;
     const order = Array.from({ length: len }, (_, i) => i);
     // Array.prototype.sort is stable: equal values keep the lower index first.
     order.sort((a, b) =>
       p.largest ? (above(at(a), at(b)) ? -1 : above(at(b), at(a)) ? 1 : 0) : above(at(b), at(a)) ? -1 : above(at(a), at(b)) ? 1 : 0,
     );
-    for (let j = 0; j < p.k; j++) {
+    for (let j = 0; j < k; j++) {
       values!.data[outBase + j * inner] = at(order[j]!);
       indices!.data[outBase + j * inner] = order[j]!;
     }
