@@ -146,13 +146,12 @@ class ConvKernel : public GroupedWindowKernel {
         (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip || act_.op == UnaryOp::kHardSwish) &&
         ((tactic() == "gemm_1x1" && ShallowFits(kg)) ||
          (tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true)));
-    // Output channels in the lanes (conv_lanes.h), where its finish covers the activation: the
-    // stride-2 windows of 3x3 and more over 64 or more rows (ResNet's 7x7/2 stem 17% and its 3x3/2
-    // layers 10% faster; the 3x3/1 layers measured alike, the 1x1/2 downsamples and 3x3/2 stems
+    // Output channels in the lanes (conv_lanes.h), where its finish covers the activation: windows
+    // of 3x3 and more over 64 or more rows (ResNet's 7x7/2 stem 0.30 -> 0.23-0.25 ms and its
+    // 3x3/2 layers 10% faster, its 3x3/1 layers 4-7%; the 1x1/2 downsamples and the 3x3/2 stems
     // over 3 channels slower: a padded copy of the whole input, a transposed store per few sums).
-    lanes_ = tactic() == "im2col_gemm" && wt && !narrow_ && w_.stride[2] == 2 && w_.kernel[1] * w_.kernel[2] >= 9 &&
-             kg >= 64 && LanesFits(w_, groups_) &&
-             (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
+    lanes_ = tactic() == "im2col_gemm" && wt && !narrow_ && w_.kernel[1] * w_.kernel[2] >= 9 && kg >= 64 &&
+             LanesFits(w_, groups_) && (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
     if (lanes_) {
       lanes_plan_ = MakeLanesPlan(w_, c_, m_, wt);
       workspace_ = lanes_plan_.workspace_floats * sizeof(float);

@@ -1,9 +1,10 @@
 /**
  * Convolutions with output channels in the vector lanes (native/cpu/conv_lanes.cc: on AVX-512,
- * stride-2 windows of 3x3 and more over 64 or more patch rows, one group, constant weights):
+ * windows of 3x3 and more, strides 1 or 2, over 64 or more patch rows, one group, constant weights):
  * a zero-padded copy of the input, tiles of 8 outputs of a row x 32 channels, stored transposed
  * with bias, residual and Relu/Clip. What matters is where the tiles cut: output rows not a
- * multiple of 8 (a partial tile past the row's end), output channels not a multiple of 32,
+ * multiple of 8 (a partial tile past the row's end; rows whose tiles are under 7/8 full keep the
+ * packed GEMM), output channels not a multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
  * Relu; Clip at both bounds). Against onnxruntime; tolerance: helpers/compare.ts (1e-5 of the
  * output's scale). On other CPUs these cases take the packed GEMM.
@@ -17,15 +18,17 @@ interface G {
   m: number;
   k: number[];
   pads: number[]; // top, left, bottom, right
+  s?: number; // both strides (default 2)
 }
 
 const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
 
 async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | 'clip'; residual?: boolean } = {}): Promise<void> {
   const bias = opts.bias ?? true;
-  const p = { kernel: g.k, strides: [2, 2], padsBegin: g.pads.slice(0, 2), padsEnd: g.pads.slice(2), dilations: [1, 1], groups: 1 };
-  const oh = Math.floor((g.x[2]! + g.pads[0]! + g.pads[2]! - g.k[0]!) / 2) + 1;
-  const ow = Math.floor((g.x[3]! + g.pads[1]! + g.pads[3]! - g.k[1]!) / 2) + 1;
+  const st = g.s ?? 2;
+  const p = { kernel: g.k, strides: [st, st], padsBegin: g.pads.slice(0, 2), padsEnd: g.pads.slice(2), dilations: [1, 1], groups: 1 };
+  const oh = Math.floor((g.x[2]! + g.pads[0]! + g.pads[2]! - g.k[0]!) / st) + 1;
+  const ow = Math.floor((g.x[3]! + g.pads[1]! + g.pads[3]! - g.k[1]!) / st) + 1;
   const inputs = [randomFloat(g.x, seed), randomFloat([g.m, g.x[1]!, ...g.k], seed + 1, -0.3, 0.3)];
   if (bias) inputs.push(randomFloat([g.m], seed + 2));
   const then: Array<{ op: string; extraInputs?: string[] }> = [];
@@ -39,7 +42,7 @@ async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | '
   const nodeInputs = bias ? ['x0', 'x1', 'x2'] : ['x0', 'x1'];
   await checkLayer({
     op: 'Conv',
-    attrs: { kernel_shape: g.k, strides: [2, 2], pads: g.pads, dilations: [1, 1], group: 1 },
+    attrs: { kernel_shape: g.k, strides: [st, st], pads: g.pads, dilations: [1, 1], group: 1 },
     inputs,
     constants: bias ? [1, 2] : [1],
     kind: 'convolution',
@@ -50,19 +53,25 @@ async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | '
   });
 }
 
-describe('stride-2 convolutions with output channels in the lanes', () => {
+describe('convolutions with output channels in the lanes', () => {
   it('7x7/2 stems over 3 channels: odd sizes, batch 2, 64 channels (two panels), Relu', async () => {
     await conv({ x: [2, 3, 37, 41], m: 64, k: [7, 7], pads: [3, 3, 3, 3] }, 90, { act: 'relu' });
     await conv({ x: [1, 3, 32, 32], m: 24, k: [7, 7], pads: [3, 3, 3, 3] }, 91, { bias: false });
   });
   it('3x3/2 and 5x5/2: partial tiles of a row, channels past a panel, TF-style pads', async () => {
-    await conv({ x: [1, 16, 20, 20], m: 40, k: [3, 3], pads: [1, 1, 1, 1] }, 92); // 10 wide: tiles of 8 and 2
-    await conv({ x: [1, 8, 34, 34], m: 33, k: [3, 3], pads: [0, 0, 1, 1] }, 93); // 17 wide; 33 channels
+    await conv({ x: [1, 16, 20, 28], m: 40, k: [3, 3], pads: [1, 1, 1, 1] }, 92); // 14 wide: tiles of 8 and 6
+    await conv({ x: [1, 8, 34, 30], m: 33, k: [3, 3], pads: [0, 0, 1, 1] }, 93); // 15 wide; 33 channels
     await conv({ x: [2, 12, 17, 31], m: 16, k: [5, 5], pads: [2, 2, 2, 2] }, 94); // 16 wide exactly
-    await conv({ x: [1, 9, 19, 23], m: 70, k: [3, 3], pads: [1, 0, 0, 1] }, 95); // asymmetric
+    await conv({ x: [1, 9, 19, 29], m: 70, k: [3, 3], pads: [1, 0, 0, 1] }, 95); // asymmetric, 14 wide
+  });
+  it('stride 1: 3x3 and 5x5 "same", a partial tile, channels past a panel, a residual then Relu', async () => {
+    await conv({ x: [1, 16, 13, 21], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 98); // 21 wide: 8, 8, 5
+    await conv({ x: [2, 8, 9, 16], m: 24, k: [5, 5], pads: [2, 2, 2, 2], s: 1 }, 99, { bias: false });
+    await conv({ x: [1, 32, 8, 8], m: 64, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 100, { residual: true, act: 'relu' });
+    await conv({ x: [1, 12, 10, 16], m: 17, k: [3, 3], pads: [0, 0, 0, 0], s: 1 }, 101, { act: 'clip' }); // 'valid', 14 wide
   });
   it('the finish: a residual then Relu, Clip at both bounds', async () => {
-    await conv({ x: [2, 16, 18, 18], m: 48, k: [3, 3], pads: [1, 1, 1, 1] }, 96, { residual: true, act: 'relu' });
-    await conv({ x: [1, 32, 16, 20], m: 32, k: [3, 3], pads: [1, 1, 1, 1] }, 97, { act: 'clip' });
+    await conv({ x: [2, 16, 18, 30], m: 48, k: [3, 3], pads: [1, 1, 1, 1] }, 96, { residual: true, act: 'relu' });
+    await conv({ x: [1, 32, 16, 32], m: 32, k: [3, 3], pads: [1, 1, 1, 1] }, 97, { act: 'clip' });
   });
 });
