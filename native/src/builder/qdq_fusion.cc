@@ -77,9 +77,7 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || w.TypeOf(l.outputs[0]) != DType::kFloat32) {
     return false;
   }
-  if (!conv && !kernels.matmul) return false;
-  if (conv && !kernels.grouped && l.params.Int("groups") != 1) return false;
-  if (conv && !kernels.any_spatial && w.ShapeOf(l.inputs[0]).size() != 4) return false;
+  if (!kernels.Takes(l, w.ShapeOf(l.inputs[0]).size())) return false;
   if (!conv && l.params.Has("residual")) return false;  // the int8 matmul takes no residual
   if (conv && ((l.params.Has("layout") && l.params.String("layout") == "nhwc") || l.params.Has("inputClip"))) {
     return false;
@@ -245,6 +243,13 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
 }
 
 }  // namespace
+
+bool Int8Kernels::Takes(const Layer& l, size_t rank) const {
+  if (!any) return false;
+  if (l.kind == LayerKind::kMatmul) return matmul;
+  if (l.kind != LayerKind::kConvolution) return false;
+  return (grouped || l.params.Int("groups") == 1) && (any_spatial || rank == 4);
+}
 
 Int8Kernels Int8KernelsOf(const std::string& backend) {
   Int8Kernels k;

@@ -33,6 +33,9 @@ struct Int8Kernels {
   bool grouped = false;        // convolutions of several groups (depthwise included)
   bool any_spatial = false;    // 1-d and 3-d convolutions too (else 2-d only)
   bool channels_last = false;  // int8 convolutions run channels-last (the layout pass, layout.h)
+  // Whether these kernels take a convolution or matmul with these params whose first input
+  // has `rank` dims: what the pass folds, and what the engine checks an int8 layer against.
+  bool Takes(const Layer& l, size_t rank) const;
 };
 Int8Kernels Int8KernelsOf(const std::string& backend);
 

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "src/builder/alias.h"
+#include "src/builder/qdq_fusion.h"
 #include "src/engine/plan.h"
 #include "src/engine/timing_cache.h"
 #include "src/ir/computed_layers.h"
@@ -111,11 +112,12 @@ void Engine::Init(const Network& net, const BuildConfig& config, const std::stri
 }
 
 std::unique_ptr<Kernel> Engine::MakeKernel(KernelSetup& setup) {
-  // The int8 form (quant_form.h) has kernels on the cpu backend only; another backend would
-  // read its int8 tensors as floats.
-  if (IsQuantForm(setup.layer->params) && backend_->Name() != "cpu") {
+  // The int8 form (quant_form.h) only where the backend's int8 kernels take it (Int8KernelsOf,
+  // the table the qdq pass folds by); another kernel would read its int8 tensors as floats.
+  if (IsQuantForm(setup.layer->params) &&
+      !Int8KernelsOf(backend_->Name()).Takes(*setup.layer, setup.inputs.at(0).shape.size())) {
     Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the ", backend_->Name(),
-                                 " backend has no int8 kernels (the int8 form runs on cpu)"));
+                                 " backend has no int8 kernel for this layer (qdq_fusion.h's Int8KernelsOf)"));
   }
   std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);
   k->Prepare(setup);
