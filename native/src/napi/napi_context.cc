@@ -74,16 +74,24 @@ Napi::Value TimingObject(Napi::Env env, const RunTiming& t) {
   return o;
 }
 
+// Host outputs up to this size are copied on the JS thread, in Result, into an ArrayBuffer of
+// the runtime's own; larger ones on the worker thread (RunWorker::Run).
+constexpr size_t kSmallOutputBytes = size_t{64} << 10;
+
 class RunWorker : public PromiseWorker {
  public:
   RunWorker(Napi::Env env, std::shared_ptr<ContextState> state)
       : PromiseWorker(env), state_(std::move(state)), ctx_(state_->ctx) {}
 
  private:
-  // The outputs leave the context here, on the worker thread: device ones as they are, host
-  // ones copied into malloc'd memory that the JS arrays then own (external array buffers), so
-  // that the copy does not hold the JS thread, and steady-state runs reuse freed memory instead
-  // of faulting in a fresh zeroed ArrayBuffer (~2 ms for a 12.6 MB output).
+  // The outputs leave the context here, on the worker thread: device ones as they are, large
+  // host ones copied into malloc'd memory that the JS arrays then own (external array buffers),
+  // so that the copy does not hold the JS thread, and steady-state runs reuse freed memory
+  // instead of faulting in a fresh zeroed ArrayBuffer (~2 ms for a 12.6 MB output). Small host
+  // outputs stay in the context until Result copies them: an external buffer costs the JS
+  // thread more to make (~10 us) than such a copy, and the worker's malloc of memory the
+  // runtime frees only at its next GC faults in a fresh page on most runs (~10 us here). The
+  // context is still this run's then (busy until Settled).
   void Run() override {
     ctx_->Execute();
     const size_t n = ctx_->engine().network().outputs.size();
@@ -92,18 +100,25 @@ class RunWorker : public PromiseWorker {
     for (size_t i = 0; i < n; ++i) {
       device_[i] = ctx_->TakeOutput(i);
       if (device_[i]) continue;
-      const TensorInfo& t = ctx_->output_info(i);
-      const size_t bytes = static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
-      if (!bytes) continue;
+      const size_t bytes = OutputBytes(i);
+      if (bytes <= kSmallOutputBytes) continue;
       host_[i].reset(std::malloc(bytes));
       if (!host_[i]) throw std::bad_alloc();
       ctx_->GetOutput(i, host_[i].get());
     }
   }
-  // An ArrayBuffer over host output i: the worker's memory where the runtime allows external
-  // buffers, else a copy.
+  size_t OutputBytes(size_t i) const {
+    const TensorInfo& t = ctx_->output_info(i);
+    return static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
+  }
+  // An ArrayBuffer over host output i: a copy of a small output out of the context, else the
+  // worker's memory where the runtime allows external buffers, else a copy of that.
   Napi::ArrayBuffer HostBuffer(Napi::Env env, size_t i, size_t bytes) {
-    if (!host_[i]) return Napi::ArrayBuffer::New(env, bytes);
+    if (!host_[i]) {
+      Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, bytes);
+      if (bytes) ctx_->GetOutput(i, buf.Data());
+      return buf;
+    }
     void* data = host_[i].get();
     napi_value value;
     if (napi_create_external_arraybuffer(
