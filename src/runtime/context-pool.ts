@@ -33,6 +33,11 @@ export class ContextPool {
     return this.all.length;
   }
 
+  /** An idle context, taken at once without a promise; undefined where acquire() must make or wait for one. */
+  idleContext(): ExecutionContext | undefined {
+    return this.disposed ? undefined : this.idle.pop();
+  }
+
   acquire(): Promise<ExecutionContext> {
     if (this.disposed) return Promise.reject(new HybridError('DISPOSED', `${this.label}: the model was disposed`));
     const ctx = this.idle.pop();

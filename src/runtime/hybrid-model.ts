@@ -344,7 +344,7 @@ export class HybridModel<Report = unknown> {
       // Outputs are the caller's to keep and modify: never hand out the model's own constant.
       if (constant) t = { ...constant, data: constant.data.slice() };
       else {
-        t = (await store.host(o.name)).tensor;
+        t = store.hostNow(o.name) ?? (await store.host(o.name)).tensor;
         // A model input passed straight through: the caller gets a copy, not its own array back.
         if (inputs.get(o.name) === t) t = { ...t, data: t.data.slice() };
       }

@@ -165,21 +165,24 @@ export class EngineSegment implements SegmentRunner {
         args.push(device);
         continue;
       }
-      const { tensor, copy } = await store.host(info.name);
+      // A host value is read at once: an await per input is a turn of the microtask queue.
+      const held = store.hostNow(info.name);
+      const { tensor, copy } = held ? { tensor: held, copy: 'none' as const } : await store.host(info.name);
       inputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: copy === 'none' ? inCopy : copy });
       args.push(tensor.data);
     }
     const locations: OutputLocation[] = this.outputInfo.map((o) => (cuda && store.wantsDevice(o.name) ? 'device' : 'host'));
     const { pool } = this.profiles[options.profile ?? 0] ?? this.profiles[0]!;
     const shapes = this.dynamic ? this.inputInfo.map((i) => store.dims(i.name) ?? i.shape) : undefined;
-    const ctx = await pool.acquire();
+    const ctx = pool.idleContext() ?? (await pool.acquire());
     let outs;
-    let outShapes: number[][];
+    // A static engine's outputs have the shapes it was built for (info); a dynamic one's vary.
+    let outShapes: number[][] | undefined;
     let timing: SegmentTiming | undefined;
     try {
       outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}), ...(shapes ? { shapes } : {}) });
       // Read before the context goes back to the pool: its next run overwrites it.
-      outShapes = ctx.outputShapes;
+      if (this.dynamic) outShapes = ctx.outputShapes;
       if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes, ctx.prepareMs);
     } catch (e) {
       throw e instanceof HybridError && e.code === 'SHAPE' ? new HybridError('SHAPE', `engine segment ${this.id}: ${e.message}`, { cause: e }) : e;
@@ -194,7 +197,7 @@ export class EngineSegment implements SegmentRunner {
         outputs.push({ tensor: info.name, bytes: out.bytes, copy: 'none' });
         return;
       }
-      const tensor: TensorData = { dtype: info.dtype, dims: [...(outShapes[i] ?? info.shape)], data: out };
+      const tensor: TensorData = { dtype: info.dtype, dims: [...(outShapes?.[i] ?? info.shape)], data: out };
       store.putHost(info.name, tensor);
       outputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: outCopy });
     });

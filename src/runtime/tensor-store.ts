@@ -104,6 +104,11 @@ export class TensorStore {
     return this.entry(name).device;
   }
 
+  /** The value's host tensor where it has one now (no download; host() makes one). */
+  hostNow(name: string): TensorData | undefined {
+    return this.entry(name).host;
+  }
+
   /** The value on the host, downloading a device value once; says what that cost. */
   async host(name: string): Promise<{ tensor: TensorData; copy: CopyKind }> {
     const e = this.entry(name);
