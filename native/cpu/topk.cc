@@ -1,34 +1,19 @@
 // TopK (ONNX) along one axis: x viewed as (outer, len, inner); for each of the outer*inner
-// lines, its k largest (smallest) elements in order and their int64 indices, equal values by
-// lower index first (as onnxruntime breaks ties). NaN ranks above every number and NaNs among
-// themselves by index (torch.topk's order), so the order is total and the sort well defined.
-// Half inputs are widened by the half adapter (exactly) and the values rounded back (exactly).
+// lines, its k first elements in src/ir/topk_order.h's order (a total order, so the sort is well
+// defined) and their int64 indices. Half inputs are widened by the half adapter (exactly) and
+// the values rounded back (exactly).
 #include <algorithm>
-#include <cmath>
 #include <numeric>
-#include <type_traits>
 #include <vector>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/topk_order.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
-
-template <typename T>
-inline bool IsNan(T v) {
-  if constexpr (std::is_floating_point_v<T>) return std::isnan(v);
-  else return false;
-}
-
-// a above b in the order NaN > +inf > ... > -inf.
-template <typename T>
-inline bool Above(T a, T b) {
-  if (IsNan(a)) return !IsNan(b);
-  return !IsNan(b) && a > b;
-}
 
 class TopKKernel : public CpuKernel {
  protected:
@@ -58,9 +43,7 @@ class TopKKernel : public CpuKernel {
       for (int64_t l = l0; l < l1; ++l) {
         const T* line = x + split_.LineStart(l);
         auto before = [&](int64_t a, int64_t b) {
-          const T va = line[a * inner], vb = line[b * inner];
-          if (largest_ ? Above(va, vb) : Above(vb, va)) return true;
-          return !Above(va, vb) && !Above(vb, va) && a < b;  // equal (NaN equals NaN here)
+          return TopKBefore(line[a * inner], a, line[b * inner], b, largest_);
         };
         std::iota(order.begin(), order.end(), int64_t{0});
         std::partial_sort(order.begin(), order.begin() + k, order.end(), before);

@@ -1,17 +1,17 @@
-// TopK (ONNX) along one axis, as cpu/topk.cc orders it (largest or smallest first, equal values
-// by lower index, NaN above every number), x viewed as (outer, len, inner). Lines up to
-// kRankMaxLen: one block per line; each thread takes elements of the line and counts, over the
-// line staged through shared memory in tiles, the elements ranked before it; an element of rank
-// r < k is written to place r (the ranks of a total order are distinct, so every place gets
-// exactly one element). That is O(len^2) a line: right for detection heads (a few thousand
-// candidates) and class scores. Longer lines are sorted instead: (value, index) entries padded to
-// a power of two in the workspace, a bitonic network over all lines at once (one launch per
-// step, O(len log^2 len)), then the first k taken.
+// TopK (ONNX) along one axis in src/ir/topk_order.h's order (as cpu/topk.cc), x viewed as
+// (outer, len, inner). Lines up to kRankMaxLen: one block per line; each thread takes elements
+// of the line and counts, over the line staged through shared memory in tiles, the elements
+// ranked before it; an element of rank r < k is written to place r (the ranks of a total order
+// are distinct, so every place gets exactly one element). That is O(len^2) a line: right for
+// detection heads (a few thousand candidates) and class scores. Longer lines are sorted
+// instead: (value, index) entries padded to a power of two in the workspace, a bitonic network
+// over all lines at once (one launch per step, O(len log^2 len)), then the first k taken.
 #include <type_traits>
 
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/topk_order.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -28,19 +28,6 @@ template <typename T>
 __device__ __forceinline__ KeyOf<T> Key(T v) {
   if constexpr (std::is_integral_v<T>) return v;
   else return ToFloat(v);
-}
-
-template <typename K>
-__device__ __forceinline__ bool IsNan(K v) {
-  if constexpr (std::is_integral_v<K>) return false;
-  else return v != v;
-}
-
-// a above b in the order NaN > +inf > ... > -inf.
-template <typename K>
-__device__ __forceinline__ bool Above(K a, K b) {
-  if (IsNan(a)) return !IsNan(b);
-  return !IsNan(b) && a > b;
 }
 
 template <typename T>
@@ -64,9 +51,7 @@ __global__ void TopKLines(const T* x, T* values, int64_t* indices, AxisSplit s, 
         __syncthreads();
         if (!mine) continue;
         for (int64_t j = 0; j < n; ++j) {
-          const K w = tile[j];
-          const bool before = largest ? Above(w, v) : Above(v, w);
-          rank += before || (!Above(w, v) && !Above(v, w) && t0 + j < i);
+          rank += TopKBefore(tile[j], t0 + j, v, i, largest);
         }
       }
       if (mine && rank < k) {
@@ -91,8 +76,7 @@ template <typename K>
 __device__ __forceinline__ bool Precedes(const Entry<K>& a, const Entry<K>& b, bool largest) {
   if (b.i < 0) return a.i >= 0;
   if (a.i < 0) return false;
-  if (largest ? Above(a.v, b.v) : Above(b.v, a.v)) return true;
-  return !Above(a.v, b.v) && !Above(b.v, a.v) && a.i < b.i;
+  return TopKBefore(a.v, a.i, b.v, b.i, largest);
 }
 
 template <typename T>
