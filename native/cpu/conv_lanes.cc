@@ -18,7 +18,9 @@ namespace {
 
 constexpr int64_t kTile = 8;    // outputs of a row a tile
 constexpr int64_t kPanel = 32;  // output channels a tile
-// The padded input's budget, in floats (a 256-channel 58 x 58 plane is 0.9 M).
+// The budget of one padded input plane, in floats. NOTE: per plane only: nothing bounds the
+// channels, so the workspace (c padded planes: a 256-channel 58 x 58 input is 0.9 M floats) is
+// about the input's size, whatever that is.
 constexpr int64_t kMaxPadded = 4 << 20;
 
 #ifdef HR_X86
@@ -110,7 +112,7 @@ bool LanesFits(const Window& w, int64_t groups) {
   if (w.out[2] * 8 < (w.out[2] + kTile - 1) / kTile * kTile * 7) return false;
   const int64_t hp = std::max(w.in[1] + w.pad[1], (w.out[1] - 1) * w.stride[1] + w.kernel[1]) + 1;
   const int64_t wp = std::max(w.in[2] + w.pad[2], (w.out[2] - 1) * w.stride[2] + w.kernel[2]);
-  return hp * wp <= kMaxPadded;  // per channel; the caller bounds the channels
+  return hp * wp <= kMaxPadded;  // per plane (kMaxPadded)
 #else
   (void)w;
   (void)groups;

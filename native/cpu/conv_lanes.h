@@ -37,7 +37,7 @@ struct LanesFinish {
 
 // Whether the layer takes this form: 2-D (or 1-D with one row), equal strides 1 or 2 on both
 // axes, no dilation, one group, an output row at least 8 wide whose tiles are 7/8 full, AVX-512,
-// and a padded input of moderate size.
+// and padded input planes of moderate size (each; the workspace holds all c of them).
 bool LanesFits(const Window& w, int64_t groups);
 // The plan, the weights w (m x c x kh x kw) packed.
 LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weights);
