@@ -2,14 +2,18 @@
  * Convolution kernels write only their own output: a write one channel (or one output) past the
  * end lands in the arena's next tensor, which the tensor's own comparison cannot see (and the
  * sanitizer build neither: the arena is one allocation). Here two convolutions of the same input
- * are both engine outputs, each built without aliasing (`alias: false`: a block per tensor), in
- * both orders: whichever is placed just past the other and computed before it is its sentinel.
- * Geometries: channel counts one past (and one short of) the tile's 16 and 32 (conv_lanes.cc,
- * output channels in the lanes: 7x7/2, 3x3/2, 3x3/1 over 64+ patch rows), stride-2 depthwise
- * windows (depthwise_s2.cc: the rows form and the narrow forms of 2 and 4 rows a vector), with
- * output rows whose tiles end part-way. Reference: a direct sum in float64 here (independent of
- * the kernels); tolerance 1e-5 of the output's largest magnitude (helpers/compare.ts's rule for
- * convolutions).
+ * are both engine outputs, built without aliasing (`alias: false`: a block per tensor), in both
+ * layer orders. The planner places the largest blocks first (memory_planner.h: greedy by size),
+ * so the first convolution of each pair, the one under test, has the larger output and the
+ * second the next largest (the input is larger than both, or smaller than both): the second
+ * lies just past the first, and where it runs first it is the sentinel. Every output is a
+ * multiple of the arena's 256-byte alignment (kArenaAlignment): no padding between the two.
+ * Geometries: channel counts one past (and one short of) the tiles' 16 and 32 (conv_lanes.cc,
+ * output channels in the lanes: 7x7/2, 3x3/2, 3x3/1 over 64+ patch rows; rows of one tile and
+ * of a partial one), stride-2 depthwise windows (depthwise_s2.cc: the rows form, 17 and 9 wide,
+ * and the narrow forms of 2 and 4 rows a vector). Reference: a direct sum in float64 here
+ * (independent of the kernels); tolerance 1e-5 of the output's largest magnitude
+ * (helpers/compare.ts's rule for convolutions).
  */
 import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
@@ -116,13 +120,21 @@ async function pair(g1: G, g2: G, seed: number): Promise<void> {
 }
 
 describe('convolutions write nothing past their output', () => {
-  it('output channels in the lanes: 33, 17, 31 and 47 channels beside one another', async () => {
-    // 3x3/2 over 16x16 (8 wide: one tile), 3x3/1 "same" over 8x16, 7x7/2 stems over 3 channels.
-    await pair({ c: 16, h: 16, w: 16, m: 33, k: 3, s: 2, pads: [1, 1, 1, 1] }, { c: 16, h: 16, w: 16, m: 17, k: 3, s: 2, pads: [1, 1, 1, 1] }, 11);
-    await pair({ c: 8, h: 8, w: 16, m: 31, k: 3, s: 1, pads: [1, 1, 1, 1] }, { c: 8, h: 8, w: 16, m: 47, k: 3, s: 1, pads: [1, 1, 1, 1] }, 21);
-    await pair({ c: 3, h: 32, w: 32, m: 33, k: 7, s: 2, pads: [3, 3, 3, 3] }, { c: 3, h: 32, w: 32, m: 9, k: 7, s: 2, pads: [3, 3, 3, 3] }, 31);
-    // 14 wide (tiles of 8 and 6).
-    await pair({ c: 16, h: 20, w: 28, m: 49, k: 3, s: 2, pads: [1, 1, 1, 1] }, { c: 16, h: 20, w: 28, m: 1, k: 3, s: 2, pads: [1, 1, 1, 1] }, 41);
+  it('output channels in the lanes: 33, 17, 47, 31, 52 channels, each before a smaller output', async () => {
+    // 3x3/2 over 16x16 (8 wide: one tile); input 4096 floats, outputs 64 a channel.
+    const s2 = { c: 16, h: 16, w: 16, k: 3, s: 2, pads: [1, 1, 1, 1] };
+    await pair({ ...s2, m: 33 }, { ...s2, m: 17 }, 11);
+    await pair({ ...s2, m: 17 }, { ...s2, m: 9 }, 12);
+    // 3x3/1 "same" over 8x16 (two tiles a row); input 1024 floats, outputs 128 a channel.
+    const s1 = { c: 8, h: 8, w: 16, k: 3, s: 1, pads: [1, 1, 1, 1] };
+    await pair({ ...s1, m: 47 }, { ...s1, m: 31 }, 21);
+    await pair({ ...s1, m: 31 }, { ...s1, m: 15 }, 22);
+    // 7x7/2 stems over 3 channels; input 3072 floats, outputs 256 a channel.
+    const stem = { c: 3, h: 32, w: 32, k: 7, s: 2, pads: [3, 3, 3, 3] };
+    await pair({ ...stem, m: 33 }, { ...stem, m: 13 }, 31);
+    // 14 wide (tiles of 8 and 6); input 7168 floats, outputs 112 a channel.
+    const part = { c: 16, h: 16, w: 28, k: 3, s: 2, pads: [1, 1, 1, 1] };
+    await pair({ ...part, m: 52 }, { ...part, m: 4 }, 41);
   });
   it('stride-2 depthwise: the rows form (17 and 9 wide) and the narrow forms (8 and 16 wide inputs)', async () => {
     for (const [h, w, k] of [
@@ -133,8 +145,9 @@ describe('convolutions write nothing past their output', () => {
       [3, 7, 3],
     ] as Array<[number, number, number]>) {
       const p = (k - 1) / 2;
-      const g = { c: 5, h, w, m: 5, k, s: 2, pads: [p, p, p, p], groups: 5 };
-      await pair(g, { ...g }, 50 + h + w);
+      const g = { c: 64, h, w, k, s: 2, pads: [p, p, p, p] };
+      // 64 depthwise planes, then 32 planes of two channels each (half the bytes).
+      await pair({ ...g, m: 64, groups: 64 }, { ...g, m: 32, groups: 32 }, 50 + h + w);
     }
   });
 });
