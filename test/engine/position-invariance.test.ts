@@ -5,7 +5,8 @@
  * products, so it must be the same float to the bit; and runs at 1, 2 and 3 threads must give
  * the same bits everywhere. (0d34853 fixed such a dependence in the GEMV: identical logits
  * differed in their last bits and a softmax picked one.) Layers: the flat 'same' patches, the
- * stride-2 phases, the narrow wide-copy, 1x1 (in place and shallow), a 3-channel stem, flat
+ * stride-2 phases, the narrow wide-copy, output channels in the lanes (conv_lanes.cc: the 'flat
+ * same' and 7x7/2 stem cases take it too), 1x1 (in place and shallow), a 3-channel stem, flat
  * average pooling, the squeeze-excite gate's single-row products (batch 3, hidden 37: neither
  * a multiple of 16). The interior: outputs whose window lies wholly
  * inside the input.
@@ -54,6 +55,10 @@ function model(c: Case): Uint8Array {
 const CASES: Array<[string, Case]> = [
   ['flat same 3x3', { x: [1, 40, 23, 29], op: 'Conv', m: 48, k: 3, pads: 1 }],
   ['stride-2 phases', { x: [1, 40, 31, 33], op: 'Conv', m: 40, k: 3, stride: 2, pads: 1 }],
+  [
+    'output channels in the lanes, 3x3/2 (16 wide, 40 channels: a partial panel)',
+    { x: [1, 40, 31, 32], op: 'Conv', m: 40, k: 3, stride: 2, pads: 1 },
+  ],
   ['narrow valid 3x3', { x: [1, 40, 25, 27], op: 'Conv', m: 40, k: 3 }],
   ['narrow valid 3x3/2', { x: [1, 40, 35, 35], op: 'Conv', m: 40, k: 3, stride: 2 }],
   ['1x1 over 48 channels', { x: [1, 48, 21, 23], op: 'Conv', m: 56, k: 1 }],
