@@ -54,6 +54,9 @@ function model(c: Case): Uint8Array {
 
 const CASES: Array<[string, Case]> = [
   ['flat same 3x3', { x: [1, 40, 23, 29], op: 'Conv', m: 48, k: 3, pads: 1 }],
+  // (29 wide, the case above takes output channels in the lanes on AVX-512; 27 wide, tiles of 8, 8,
+  // 8 and 3, keeps the flat patches.)
+  ['flat same 3x3, 27 wide', { x: [1, 40, 23, 27], op: 'Conv', m: 48, k: 3, pads: 1 }],
   ['stride-2 phases', { x: [1, 40, 31, 33], op: 'Conv', m: 40, k: 3, stride: 2, pads: 1 }],
   [
     'output channels in the lanes, 3x3/2 (16 wide, 40 channels: a partial panel)',
