@@ -106,12 +106,16 @@ export class ExecutionContext {
     } catch (e) {
       return Promise.reject(toHybridError(e));
     }
-    return pending.then(
-      (outs) => outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor))),
-      (e: unknown) => {
+    const wrap = (outs: Array<TypedArray | NativeDeviceTensor>) => {
+      try {
+        return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
+      } catch (e) {
         throw toHybridError(e);
-      },
-    );
+      }
+    };
+    return pending.then(wrap, (e: unknown) => {
+      throw toHybridError(e);
+    });
   }
 
   /** Like run(), with outputs keyed by name. */
