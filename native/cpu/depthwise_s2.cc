@@ -12,7 +12,8 @@
 // row in the padding, or zeroed by the permute), as the phase form's masked loads gave, so each
 // output's sum is the phase form's: its taps in order from zero, an FMA each, then + bias, + z;
 // the same bits. Relu or Clip is applied before the store, as Clip's formula (NaN and -0 kept).
-// Four items (16 outputs each) at once: four independent FMA chains.
+// The narrow form takes four items (16 outputs each) at once: four independent FMA chains; the
+// rows form two items of up to eight output rows each, sharing the input rows between them.
 #include <algorithm>
 
 #include "cpu/depthwise.h"
@@ -58,13 +59,17 @@ __attribute__((target("avx512f"), always_inline)) inline void Finish(__m512 a, c
   _mm512_mask_storeu_ps(y, st, a);
 }
 
+// Items are (block of kBlock output rows, 16-output segment), two at once: kBlock * 2 + KH - 2
+// input rows feed the block, each row's even and odd columns picked once for every output row
+// that reads it (an input row 2 oh + 1 is tap kh = 2 of row oh and kh = 0 of row oh + 1).
 template <int KH, int KW>
 __attribute__((target("avx512f"))) void Rows512(const DepthwisePlan& p, const float* x, const float* w,
                                                 const float* bias, const float* z, float* y, int64_t planes,
                                                 const DepthwiseClamp* clamp) {
-  constexpr int NQ = (KW + 1) / 2;
+  // (Blocks of 8 rows for 5x5 windows spilled: 16 accumulators beside 25 weights.)
+  constexpr int kBlock = KH <= 3 ? 8 : 4, NQ = (KW + 1) / 2, NR = 2 * kBlock + KH - 2, NB = 2;
   const int64_t ow = p.wp, oh_n = p.out_size / ow, in_w = p.in_w, in_h = p.in_h;
-  const int64_t segs = (ow + kLanes - 1) / kLanes, items = oh_n * segs;
+  const int64_t segs = (ow + kLanes - 1) / kLanes, items = (oh_n + kBlock - 1) / kBlock * segs;
   const __m512i ie = _mm512_set_epi32(30, 28, 26, 24, 22, 20, 18, 16, 14, 12, 10, 8, 6, 4, 2, 0);
   const __m512i io = _mm512_set_epi32(31, 29, 27, 25, 23, 21, 19, 17, 15, 13, 11, 9, 7, 5, 3, 1);
   const uint16_t* masks = p.row_masks.data();
@@ -74,42 +79,55 @@ __attribute__((target("avx512f"))) void Rows512(const DepthwisePlan& p, const fl
     const float* wc = w + c * KH * KW;
     float* yc = y + c * p.out_size;
     const float* zc = z ? z + c * p.out_size : nullptr;
-    for (int64_t i0 = 0; i0 < items; i0 += kItems) {
-      const int nb = static_cast<int>(std::min<int64_t>(kItems, items - i0));
-      __m512 a[kItems];
-      int64_t at[kItems], len[kItems];
-      const float* row[kItems][KH];  // item b's input row kh from its first column (a zero row in the padding)
-      const uint16_t* m[kItems];
-      for (int b = 0; b < kItems; ++b) {
-        a[b] = _mm512_setzero_ps();
+    for (int64_t i0 = 0; i0 < items; i0 += NB) {
+      const int nb = static_cast<int>(std::min<int64_t>(NB, items - i0));
+      __m512 a[NB][kBlock];
+      int64_t at[NB], rows[NB], len[NB];
+      const float* row[NB][NR];  // item b's input rows from its first column (a zero row in the padding)
+      const uint16_t* m[NB];
+      for (int b = 0; b < NB; ++b) {
         const int64_t i = b < nb ? i0 + b : i0;  // a short group repeats its first item, unstored
-        const int64_t oh = i / segs, g = i % segs;
-        at[b] = oh * ow + g * kLanes;
+        const int64_t oh0 = i / segs * kBlock, g = i % segs;
+        at[b] = oh0 * ow + g * kLanes;
+        rows[b] = std::min<int64_t>(kBlock, oh_n - oh0);
         len[b] = std::min(kLanes, ow - g * kLanes);
         m[b] = masks + g * NQ * 2;
         const int64_t col = 2 * g * kLanes - p.pad_w;
-        for (int kh = 0; kh < KH; ++kh) {
-          const int64_t ih = oh * 2 + kh - p.pad_h;
+        for (int r = 0; r < NR; ++r) {
+          const int64_t ih = oh0 * 2 + r - p.pad_h;
           // NOTE: a pointer up to pad_w floats before its row (the plane): the lanes there are
           // masked off and not read.
-          row[b][kh] = (ih >= 0 && ih < in_h ? xc + ih * in_w : zero) + col;
+          row[b][r] = (ih >= 0 && ih < in_h ? xc + ih * in_w : zero) + col;
         }
+        for (int j = 0; j < kBlock; ++j) a[b][j] = _mm512_setzero_ps();
       }
-      for (int kh = 0; kh < KH; ++kh) {
+      // Each output row's taps in the old order: kh (= r - 2 j) ascending, then kw.
+#pragma GCC unroll 16
+      for (int r = 0; r < NR; ++r) {
+#pragma GCC unroll 4
         for (int q = 0; q < NQ; ++q) {
-          const __m512 we = _mm512_set1_ps(wc[kh * KW + 2 * q]);
-          const __m512 wo = _mm512_set1_ps(2 * q + 1 < KW ? wc[kh * KW + 2 * q + 1] : 0.0f);
-          for (int b = 0; b < kItems; ++b) {
-            const __m512 lo = _mm512_maskz_loadu_ps(m[b][2 * q], row[b][kh] + 2 * q);
-            const __m512 hi = _mm512_maskz_loadu_ps(m[b][2 * q + 1], row[b][kh] + 2 * q + kLanes);
-            a[b] = _mm512_fmadd_ps(we, _mm512_permutex2var_ps(lo, ie, hi), a[b]);
-            if (2 * q + 1 < KW) a[b] = _mm512_fmadd_ps(wo, _mm512_permutex2var_ps(lo, io, hi), a[b]);
+#pragma GCC unroll 2
+          for (int b = 0; b < NB; ++b) {
+            const __m512 lo = _mm512_maskz_loadu_ps(m[b][2 * q], row[b][r] + 2 * q);
+            const __m512 hi = _mm512_maskz_loadu_ps(m[b][2 * q + 1], row[b][r] + 2 * q + kLanes);
+            const __m512 e = _mm512_permutex2var_ps(lo, ie, hi);
+            const __m512 o = 2 * q + 1 < KW ? _mm512_permutex2var_ps(lo, io, hi) : e;
+#pragma GCC unroll 8
+            for (int j = 0; j < kBlock; ++j) {
+              const int kh = r - 2 * j;
+              if (kh < 0 || kh >= KH) continue;
+              a[b][j] = _mm512_fmadd_ps(_mm512_set1_ps(wc[kh * KW + 2 * q]), e, a[b][j]);
+              if (2 * q + 1 < KW) a[b][j] = _mm512_fmadd_ps(_mm512_set1_ps(wc[kh * KW + 2 * q + 1]), o, a[b][j]);
+            }
           }
         }
       }
       for (int b = 0; b < nb; ++b) {
         const __mmask16 st = static_cast<__mmask16>(len[b] >= kLanes ? 0xffffu : (1u << len[b]) - 1u);
-        Finish(a[b], bias ? bias + c : nullptr, zc ? zc + at[b] : nullptr, clamp, yc + at[b], st);
+        for (int j = 0; j < rows[b]; ++j) {
+          const int64_t o = at[b] + j * ow;
+          Finish(a[b][j], bias ? bias + c : nullptr, zc ? zc + o : nullptr, clamp, yc + o, st);
+        }
       }
     }
   }
