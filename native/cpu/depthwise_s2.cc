@@ -15,6 +15,7 @@
 // The narrow form takes four items (16 outputs each) at once: four independent FMA chains; the
 // rows form two items of up to eight output rows each, sharing the input rows between them.
 #include <algorithm>
+#include <cstdint>
 
 #include "cpu/depthwise.h"
 #include "cpu/tap_sum.h"
@@ -108,6 +109,13 @@ __attribute__((target("avx512f"))) void Rows512(const DepthwisePlan& p, const fl
         for (int q = 0; q < NQ; ++q) {
 #pragma GCC unroll 2
           for (int b = 0; b < NB; ++b) {
+            if (q == 0) {
+              // The same columns of the next block's rows (as addresses: past the plane's end for
+              // the last block; a prefetch reads nothing back and does not fault).
+              const uintptr_t next = reinterpret_cast<uintptr_t>(row[b][r]) + 2 * kBlock * in_w * sizeof(float);
+              _mm_prefetch(reinterpret_cast<const char*>(next), _MM_HINT_T0);
+              _mm_prefetch(reinterpret_cast<const char*>(next + kLanes * sizeof(float)), _MM_HINT_T0);
+            }
             const __m512 lo = _mm512_maskz_loadu_ps(m[b][2 * q], row[b][r] + 2 * q);
             const __m512 hi = _mm512_maskz_loadu_ps(m[b][2 * q + 1], row[b][r] + 2 * q + kLanes);
             const __m512 e = _mm512_permutex2var_ps(lo, ie, hi);
