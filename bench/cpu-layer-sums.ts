@@ -6,36 +6,23 @@
  * --detail prints the 8 slowest layers whose kind/tactic contains TACTIC. Compare two builds
  * with HYBRIDRT_NATIVE (docs/benchmarks.md). Nothing is asserted.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { compile } from '../src/compiler/compile.js';
-import { randomTensor } from '../src/cli/random.js';
-import type { NumericDType } from '../src/onnx/dtype.js';
-import { toOrtTensor } from '../src/onnx/ort.js';
 import { arg, median } from './cli-args.js';
+import { ZOO_MODELS, readZooManifest, zooEntry, zooFeeds, zooShapes } from './zoo/manifest.js';
 
-const MODELS = path.join(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'), '.zoo', 'models');
-
-type Entry = { file: string; inputs: Array<{ name: string; shape: number[]; dtype: NumericDType }> };
-const manifest = JSON.parse(fs.readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as Record<string, Entry>;
+const manifest = readZooManifest();
 const runs = Number(arg('runs', '21'));
 const threads = Number(arg('threads', '2'));
 const detail = arg('detail', '');
 
 for (const name of arg('models', 'mobilenet_v2').split(',')) {
-  const entry = manifest[name];
-  if (!entry) throw new Error(`${name}: not in ${MODELS}/manifest.json`);
-  const feeds = Object.fromEntries(
-    entry.inputs.map((i) => [
-      i.name,
-      toOrtTensor(randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' }), i.name),
-    ]),
-  );
-  const model = await compile(path.join(MODELS, entry.file), {
+  const entry = zooEntry(manifest, name);
+  const feeds = zooFeeds(entry, 0, 'uniform');
+  const model = await compile(path.join(ZOO_MODELS, entry.file), {
     backend: 'cpu',
     threads,
-    inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])),
+    inputs: zooShapes(entry),
   });
   try {
     for (let i = 0; i < 5; i++) await model.run(feeds);

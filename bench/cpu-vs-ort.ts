@@ -25,7 +25,7 @@ import { randomTensor } from '../src/cli/random.js';
 import { toOrtTensor } from '../src/onnx/ort.js';
 import { inputValueTensors, parseInputValueFlags } from '../src/cli/input-flags.js';
 import { arg, median } from './cli-args.js';
-import { ZOO_MODELS, type ZooEntry, readZooManifest } from './zoo/manifest.js';
+import { ZOO_MODELS, type ZooEntry, readZooManifest, zooEntry, zooShapes } from './zoo/manifest.js';
 
 const MODELS = ZOO_MODELS;
 type Entry = ZooEntry;
@@ -43,7 +43,7 @@ async function measure(entry: Entry, threads: number, runs: number, warmup: numb
   const model = await compile(file, {
     backend: 'cpu',
     threads,
-    inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])),
+    inputs: zooShapes(entry),
     inputValues: Object.fromEntries(values),
   });
   const session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 });
@@ -101,8 +101,7 @@ async function main() {
   console.log('| model | hybridrt cpu | onnxruntime | ratio | where the engines spend |');
   console.log('|---|--:|--:|--:|---|');
   for (const name of names) {
-    const entry = manifest[name];
-    if (!entry) throw new Error(`no model '${name}' in the manifest`);
+    const entry = zooEntry(manifest, name);
     try {
       const r = await measure(entry, threads, runs, warmup);
       const row = { model: name, hybrid: r.hybrid, ort: r.ort, ratio: r.hybrid / r.ort, top: r.top, layers: r.layers };

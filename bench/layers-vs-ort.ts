@@ -14,25 +14,19 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { compile } from '../src/compiler/compile.js';
-import { randomTensor } from '../src/cli/random.js';
-import { toOrtTensor } from '../src/onnx/ort.js';
 import { arg, median } from './cli-args.js';
-import { ZOO_MODELS, readZooManifest } from './zoo/manifest.js';
+import { ZOO_MODELS, readZooManifest, zooEntry, zooFeeds, zooShapes } from './zoo/manifest.js';
 
 const name = arg('model', 'resnet50');
 const runs = Number(arg('runs', '21'));
 const threads = Number(arg('threads', '2'));
 const top = Number(arg('top', '20'));
-const entry = readZooManifest()[name];
-if (!entry) throw new Error(`${name}: not in the zoo manifest`);
+const entry = zooEntry(readZooManifest(), name);
 const file = path.join(ZOO_MODELS, entry.file);
-const feeds: Record<string, ort.Tensor> = {};
-for (const i of entry.inputs) {
-  feeds[i.name] = toOrtTensor(randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' }), i.name);
-}
+const feeds = zooFeeds(entry, 0, 'uniform');
 
 const ours = new Map<string, { what: string; kind: string; ms: number[] }>();
-const model = await compile(file, { backend: 'cpu', threads, inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])) });
+const model = await compile(file, { backend: 'cpu', threads, inputs: zooShapes(entry) });
 try {
   for (let i = 0; i < 5; i++) await model.run(feeds);
   for (let r = 0; r < runs; r++) {

@@ -12,12 +12,10 @@
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { compile } from '../src/compiler/compile.js';
-import { randomTensor } from '../src/cli/random.js';
 import { buildModel } from '../src/ir/model-builder.js';
 import { encodeModel } from '../src/onnx/model.js';
-import { toOrtTensor } from '../src/onnx/ort.js';
 import { arg, median } from './cli-args.js';
-import { ZOO_MODELS, readZooManifest } from './zoo/manifest.js';
+import { ZOO_MODELS, readZooManifest, zooEntry, zooFeeds, zooShapes } from './zoo/manifest.js';
 
 const runs = Number(arg('runs', '201'));
 const threads = Number(arg('threads', '2'));
@@ -25,18 +23,12 @@ const ms = (x: number) => x.toFixed(3);
 const manifest = readZooManifest();
 
 for (const name of arg('models', 'mobilenet_v2,squeezenet1_1').split(',')) {
-  const entry = manifest[name];
-  if (!entry) throw new Error(`${name}: not in ${ZOO_MODELS}/manifest.json`);
-  const feeds = Object.fromEntries(
-    entry.inputs.map((i) => [
-      i.name,
-      toOrtTensor(randomTensor({ name: i.name, dtype: i.dtype, dims: i.shape, seed: 0, distribution: 'uniform' }), i.name),
-    ]),
-  );
+  const entry = zooEntry(manifest, name);
+  const feeds = zooFeeds(entry, 0, 'uniform');
   const model = await compile(path.join(ZOO_MODELS, entry.file), {
     backend: 'cpu',
     threads,
-    inputs: Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape])),
+    inputs: zooShapes(entry),
   });
   try {
     for (let i = 0; i < 10; i++) await model.run(feeds);

@@ -31,6 +31,11 @@ export function zooEntry(manifest: Record<string, ZooEntry>, name: string): ZooE
   return entry;
 }
 
+/** The manifest's input shapes, as compile()'s `inputs` takes them. */
+export function zooShapes(entry: ZooEntry): Record<string, number[]> {
+  return Object.fromEntries(entry.inputs.map((i) => [i.name, i.shape]));
+}
+
 /** Seeded random feeds of the manifest's shapes (hybrid-run's generator). */
 export function zooFeeds(entry: ZooEntry, seed: number, distribution: 'uniform' | 'normal'): Record<string, ort.Tensor> {
   return Object.fromEntries(
