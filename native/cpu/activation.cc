@@ -5,6 +5,7 @@
 #include "cpu/activation.h"
 
 #include <array>
+#include <cmath>
 #include <cstring>
 #include <utility>
 
@@ -100,6 +101,11 @@ void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n)
 #endif
   }
   kMaps[static_cast<int>(act.op)](act, x, y, n);
+}
+
+ClampBounds ClampBoundsOf(const Activation& act) {
+  if (act.op == UnaryOp::kRelu) return {0.0f, INFINITY};
+  return {static_cast<float>(act.min), static_cast<float>(act.max)};
 }
 
 }  // namespace cpu

@@ -15,5 +15,12 @@ namespace cpu {
 // y[i] = op(x[i]) for i in [0, n); x and y may alias.
 void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n);
 
+// Relu (lo 0, hi infinity) or Clip (its min and max) as the bounds of Clip's formula,
+// min(hi, max(lo, v)) with NaN kept: what kernels that clamp as they store take.
+struct ClampBounds {
+  float lo = 0, hi = 0;
+};
+ClampBounds ClampBoundsOf(const Activation& act);
+
 }  // namespace cpu
 }  // namespace hybridrt

@@ -189,8 +189,9 @@ class ConvKernel : public GroupedWindowKernel {
     } else if (lanes_) {
       LanesFinish lf;
       lf.clamp = act_.enabled;
-      lf.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
-      lf.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
+      const ClampBounds cb = ClampBoundsOf(act_);
+      lf.lo = cb.lo;
+      lf.hi = cb.hi;
       const auto par = [&](int64_t count, const std::function<void(int64_t, int64_t)>& fn) { Par(count, 1, fn); };
       for (int64_t n = 0; n < n_; ++n) {
         RunLanes(lanes_plan_, x + n * c_ * in_size, bias, z ? z + n * m_ * out_size : nullptr, y + n * m_ * out_size,
@@ -229,8 +230,9 @@ class ConvKernel : public GroupedWindowKernel {
           sf.ldz = out_size;
           sf.clamp = act_.enabled && act_.op != UnaryOp::kHardSwish;
           sf.hard_swish = act_.enabled && act_.op == UnaryOp::kHardSwish;
-          sf.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
-          sf.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
+          const ClampBounds cb = ClampBoundsOf(act_);
+          sf.lo = cb.lo;
+          sf.hi = cb.hi;
           // y_g = W_g b, b (kg x nc) with row stride rs_b.
           auto gemm = [&](int64_t nc, const float* b, int64_t rs_b, float* yb) {
             if (transposed_) {
@@ -373,9 +375,7 @@ class ConvKernel : public GroupedWindowKernel {
     const int64_t run = std::max<int64_t>(1, 4096 / out_size);  // planes summed before activating
     // DepthwiseRows applies Relu and Clip as it stores.
     const bool clamped = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
-    DepthwiseClamp clamp;
-    clamp.lo = act_.op == UnaryOp::kRelu ? 0.0f : static_cast<float>(act_.min);
-    clamp.hi = act_.op == UnaryOp::kRelu ? INFINITY : static_cast<float>(act_.max);
+    const ClampBounds clamp = ClampBoundsOf(act_);
     Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
       // Kept per thread across runs: allocated per run, the buffer (hundreds of KB on the
       // first stride-2 layers) came back from the system with fresh pages each time.

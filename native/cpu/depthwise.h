@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "cpu/activation.h"
 #include "src/ir/window.h"
 
 namespace hybridrt {
@@ -39,11 +40,6 @@ struct DepthwisePlan {
   std::vector<int32_t> narrow_idx;
   std::vector<uint16_t> narrow_keep;
   std::vector<float> zero_row;  // zeros: what a row in the padding reads
-};
-
-// Relu (lo 0, hi infinity) or Clip, applied as Clip's formula: min(hi, max(lo, v)), NaN kept.
-struct DepthwiseClamp {
-  float lo = 0, hi = 0;
 };
 
 // Whether the window takes the flat form: 1-D or 2-D, strides 1 or 2, the output as wide as
@@ -72,7 +68,7 @@ void PlanDepthwiseRows(const Window& w, DepthwisePlan* p);
 // DepthwisePlanes for a plan with p.rows, x the input (planes x_size apart), not its phases; with
 // `clamp`, each output clamped before it is stored.
 void DepthwiseRows(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z, float* y,
-                   int64_t planes, const DepthwiseClamp* clamp);
+                   int64_t planes, const ClampBounds* clamp);
 
 // Max pooling on the same plan (pooling.cc; a window's taps outside the input left out):
 // y_c = the NaN-propagating max over taps of x_c shifted, in tap order, as the pooling

@@ -48,8 +48,7 @@ int64_t NarrowRows(int64_t in_w) { return in_w <= 8 ? 4 : in_w <= 16 ? 2 : 0; }
 #ifdef HR_X86
 // + bias, + z, then the clamp, stored under `st`.
 __attribute__((target("avx512f"), always_inline)) inline void Finish(__m512 a, const float* bias, const float* z,
-                                                                     const DepthwiseClamp* clamp, float* y,
-                                                                     __mmask16 st) {
+                                                                     const ClampBounds* clamp, float* y, __mmask16 st) {
   if (bias) a = _mm512_add_ps(a, _mm512_set1_ps(*bias));
   if (z) a = _mm512_add_ps(a, _mm512_maskz_loadu_ps(st, z));
   if (clamp) {
@@ -66,7 +65,7 @@ __attribute__((target("avx512f"), always_inline)) inline void Finish(__m512 a, c
 template <int KH, int KW>
 __attribute__((target("avx512f"))) void Rows512(const DepthwisePlan& p, const float* x, const float* w,
                                                 const float* bias, const float* z, float* y, int64_t planes,
-                                                const DepthwiseClamp* clamp) {
+                                                const ClampBounds* clamp) {
   // (Blocks of 8 rows for 5x5 windows spilled: 16 accumulators beside 25 weights.)
   constexpr int kBlock = KH <= 3 ? 8 : 4, NQ = (KW + 1) / 2, NR = 2 * kBlock + KH - 2, NB = 2;
   const int64_t ow = p.wp, oh_n = p.out_size / ow, in_w = p.in_w, in_h = p.in_h;
@@ -146,7 +145,7 @@ __attribute__((target("avx512f"))) void Rows512(const DepthwisePlan& p, const fl
 template <int KH, int KW, int R>
 __attribute__((target("avx512f"))) void Narrow512(const DepthwisePlan& p, const float* x, const float* w,
                                                   const float* bias, const float* z, float* y, int64_t planes,
-                                                  const DepthwiseClamp* clamp) {
+                                                  const ClampBounds* clamp) {
   const int64_t ow = p.wp, oh_n = p.out_size / ow, in_w = p.in_w, in_h = p.in_h;
   const int64_t groups = (oh_n + R - 1) / R, items = planes * groups;
   const __mmask16 wm = static_cast<__mmask16>((1u << in_w) - 1u);  // a row's lanes
@@ -203,7 +202,7 @@ __attribute__((target("avx512f"))) void Narrow512(const DepthwisePlan& p, const 
 #endif
 
 using RowsFn = void (*)(const DepthwisePlan&, const float*, const float*, const float*, const float*, float*, int64_t,
-                        const DepthwiseClamp*);
+                        const ClampBounds*);
 
 RowsFn RowsKernel(const DepthwisePlan& p) {
 #ifdef HR_X86
@@ -256,7 +255,7 @@ void PlanDepthwiseRows(const Window& w, DepthwisePlan* p) {
 }
 
 void DepthwiseRows(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z, float* y,
-                   int64_t planes, const DepthwiseClamp* clamp) {
+                   int64_t planes, const ClampBounds* clamp) {
   RowsKernel(p)(p, x, w, bias, z, y, planes, clamp);
 }
 
