@@ -22,18 +22,14 @@ function roiAlign(sinceVersion: number): Converter {
       v.dtype(2, ['int64']);
       const coords =
         sinceVersion >= 16 ? v.choice('coordinate_transformation_mode', 'half_pixel', ['half_pixel', 'output_half_pixel']) : 'output_half_pixel';
-      const [outputHeight, outputWidth] = [v.int('output_height', 1), v.int('output_width', 1)];
-      v.check(outputHeight >= 1 && outputWidth >= 1, () => `the output size ${outputHeight}x${outputWidth} is empty`);
-      // The layer's rule bounds it (0 to 1024: native/src/ir/roi_align.h); its message is the reason.
-      const samplingRatio = v.int('sampling_ratio', 0);
-      const spatialScale = v.float('spatial_scale', 1);
-      v.check(Number.isFinite(spatialScale), () => `spatial_scale ${spatialScale} is not finite`);
+      // The layer's rule (native/src/ir/shape_rules_detect.cc) bounds the output size, the sampling
+      // ratio (0 to 1024) and the scale; its message is the reason.
       return {
         mode: v.choice('mode', 'avg', ['avg', 'max']),
-        outputHeight,
-        outputWidth,
-        samplingRatio,
-        spatialScale,
+        outputHeight: v.int('output_height', 1),
+        outputWidth: v.int('output_width', 1),
+        samplingRatio: v.int('sampling_ratio', 0),
+        spatialScale: v.float('spatial_scale', 1),
         halfPixel: coords === 'half_pixel',
       };
     },
