@@ -85,6 +85,7 @@ class CpuBackend : public Backend {
       case LayerKind::kSelect: return MakeSelect();
       case LayerKind::kShape: return MakeShapeOf();
       case LayerKind::kRange: return MakeRange();
+      case LayerKind::kNonZero: return MakeNonZero();
       case LayerKind::kPointwise: return MakePointwise();
       default: Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the cpu backend has no kernel for this kind"));
     }

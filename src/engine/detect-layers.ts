@@ -1,5 +1,5 @@
 /**
- * The network IR's layer kinds for detection heads (topk, roialign): part of the format that
+ * The network IR's layer kinds for detection heads (topk, roialign, nonzero): part of the format that
  * network.ts defines (LayerSpec includes these), in a file of their own so that network.ts keeps
  * to its size. Their rules are native/src/ir/shape_rules_detect.cc; RoiAlign's sampling is
  * native/src/ir/roi_align.h.
@@ -37,4 +37,17 @@ export type DetectLayerSpec =
         spatialScale: number;
         halfPixel: boolean;
       };
+    }
+  | {
+      /**
+       * inputs: [x] (any engine type, rank >= 1). ONNX NonZero: the int64 indices of x's nonzero
+       * elements in row-major order, [rank, count], where count depends on the data. The output
+       * tensor is declared at the bound, [rank, numel(x)]; the kernel writes [rank, count]
+       * row-major into it and the run reports the count (context outputShapes), as TensorRT's
+       * output allocator does. Its output must be a network output that no layer reads: the
+       * engine ends there, and the next engine takes it as an input ranged over [0, numel(x)].
+       * A float is zero where all its bits but the sign are (-0 is zero, NaN is not).
+       */
+      kind: 'nonzero';
+      params: Record<string, never>;
     };

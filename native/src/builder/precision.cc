@@ -35,6 +35,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kArgMinMax:  // picks among its input's values: reads them in their type
     case LayerKind::kScatter:    // writes (or combines) updates into a copy: in the data's type
     case LayerKind::kTopK:       // picks its input's values: reads and writes them in their type
+    case LayerKind::kNonZero:    // reads its input's values (zero or not) in their type
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
     case LayerKind::kResize: return l.params.String("mode") == "nearest";

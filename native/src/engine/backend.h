@@ -71,6 +71,9 @@ struct KernelArgs {
   std::vector<const void*> inputs;
   std::vector<void*> outputs;
   void* workspace = nullptr;  // WorkspaceBytes() bytes, 256-byte aligned, private to this run
+  // A data-dependent layer's (network.h: DataDependentLayer): one int64 in backend memory where
+  // the kernel writes its output's count; the context reads it after the run.
+  int64_t* count = nullptr;
 };
 
 // An ordered queue of device work owned by one execution context.

@@ -23,6 +23,19 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const Context
   output_on_device_.assign(net.outputs.size(), false);
   device_out_.resize(net.outputs.size());
   graphs_on_ = options.cuda_graphs;
+  output_count_.assign(net.outputs.size(), -1);
+  for (size_t i = 0; i < net.layers.size(); ++i) {
+    if (!DataDependentLayer(net.layers[i].kind)) continue;
+    for (size_t o = 0; o < net.outputs.size(); ++o) {
+      if (net.outputs[o] == net.layers[i].outputs[0]) output_count_[o] = static_cast<int>(count_layers_.size());
+    }
+    count_layers_.push_back(i);
+  }
+  if (!count_layers_.empty()) {
+    const size_t bytes = count_layers_.size() * sizeof(int64_t);
+    counts_ = backend.Allocate(bytes);
+    if (staged_) counts_host_ = backend.AllocateHost(bytes);
+  }
   shape_ = &ShapeState(engine_->Instance(engine_->declared_input_shapes()));
   Resolve();
 }
@@ -107,7 +120,32 @@ void ExecutionContext::Resolve() {
     for (int32_t id : l.outputs) a.outputs.push_back(const_cast<void*>(TensorAddress(id)));
     a.workspace = workspace;
   }
+  for (size_t k = 0; k < count_layers_.size(); ++k) {
+    args_[count_layers_[k]].count = static_cast<int64_t*>(counts_.get()) + k;
+  }
+  run_shapes_.clear();
+  for (int32_t id : net.outputs) run_shapes_.push_back(inst.tensors[id].shape);
 }
+
+// After a run: each data-dependent output's shape from its count (a layer skipped because its
+// input was empty found nothing).
+void ExecutionContext::ReadCounts() {
+  const Network& net = engine_->network();
+  const auto* counts = static_cast<const int64_t*>(staged_ ? counts_host_.get() : counts_.get());
+  for (size_t o = 0; o < net.outputs.size(); ++o) {
+    const int k = output_count_[o];
+    if (k < 0) continue;
+    const Shape& bound = shape_->inst->tensors[net.outputs[o]].shape;
+    const int64_t count = skip_[count_layers_[k]] ? 0 : counts[k];
+    if (count < 0 || count > bound[1]) {
+      Fail(ErrorCode::kNative, Cat(LayerLabel(net.layers[count_layers_[k]]), ": internal: the kernel found ", count,
+                                   " elements, outside [0, ", bound[1], "]"));
+    }
+    run_shapes_[o] = {bound[0], count};
+  }
+}
+
+const Shape& ExecutionContext::output_shape(size_t i) const { return run_shapes_[i]; }
 
 std::string ExecutionContext::graph_state() const {
   if (!shape_) return "warm-up";  // after a failed SetInputShapes, until the next one
@@ -239,6 +277,7 @@ void ExecutionContext::Execute() {
     const int32_t id = net.outputs[o];
     const size_t bytes = TensorBytes(id);
     const void* src = TensorAddress(id);
+    if (output_on_device_[o] && output_count_[o] >= 0) continue;  // sized once its count is read, below
     if (output_on_device_[o]) {
       device_out_[o] = backend.AllocateBuffer(bytes, stream);
       if (bytes) backend.CopyOnDevice(device_out_[o]->data(), src, bytes, stream);
@@ -250,9 +289,27 @@ void ExecutionContext::Execute() {
       transfers_.device_to_host_count++;
     }
   }
+  if (staged_ && !count_layers_.empty()) {
+    backend.CopyToHost(counts_host_.get(), counts_.get(), count_layers_.size() * sizeof(int64_t), stream);
+  }
   if (mode != TimingMode::kOff) timer_->Record(3, stream);
   gate.reset();
   backend.Synchronize(stream);
+  if (!count_layers_.empty()) {
+    ReadCounts();
+    // Device outputs of data-dependent layers: a buffer of the run's size, copied after the wait.
+    bool copied = false;
+    for (size_t o = 0; o < net.outputs.size(); ++o) {
+      if (!output_on_device_[o] || output_count_[o] < 0) continue;
+      const size_t bytes = static_cast<size_t>(Numel(run_shapes_[o])) * DTypeSize(output_info(o).dtype);
+      device_out_[o] = backend.AllocateBuffer(bytes, stream);
+      if (bytes) backend.CopyOnDevice(device_out_[o]->data(), TensorAddress(net.outputs[o]), bytes, stream);
+      transfers_.device_to_device_bytes += bytes;
+      transfers_.device_to_device_count++;
+      copied = true;
+    }
+    if (copied) backend.Synchronize(stream);
+  }
   if (shape_->graph_state == GraphState::kWarmup) shape_->graph_state = GraphState::kReady;
   if (mode != TimingMode::kOff) {
     timing_.valid = true;
@@ -275,7 +332,7 @@ void ExecutionContext::Execute() {
 }
 
 void ExecutionContext::GetOutput(size_t i, void* host) {
-  const size_t bytes = TensorBytes(engine_->network().outputs[i]);
+  const size_t bytes = static_cast<size_t>(Numel(run_shapes_[i])) * DTypeSize(output_info(i).dtype);
   if (!bytes) return;
   if (staged_) {
     CopyHostMemory(host, staging_out_[i].get(), bytes);

@@ -94,9 +94,13 @@ class ExecutionContext {
   void SetOutputOnDevice(size_t i, bool on_device);
   // Runs every layer and waits for the device. Any thread; one call at a time.
   void Execute();
-  // Copies output i to host memory of output_info(i)'s byte size (a host output).
+  // Output i's shape in the last run: output_info(i)'s, except a data-dependent output's
+  // (network.h: DataDependentLayer), which is [rank, count] with the count the run found.
+  const Shape& output_shape(size_t i) const;
+  // Copies output i to host memory of output_shape(i)'s byte size (a host output).
   void GetOutput(size_t i, void* host);
-  // The device buffer of output i (a device output), once; nullptr after.
+  // The device buffer of output i (a device output), once; nullptr after. A data-dependent
+  // output's holds the bound's bytes, of which output_shape(i)'s are the tensor.
   std::shared_ptr<DeviceBuffer> TakeOutput(size_t i);
   // Copies made by the last Execute.
   const TransferCounts& transfers() const { return transfers_; }
@@ -143,6 +147,14 @@ class ExecutionContext {
   std::vector<std::shared_ptr<DeviceBuffer>> bound_;             // per input, this run
   std::vector<bool> output_on_device_;                           // per output
   std::vector<std::shared_ptr<DeviceBuffer>> device_out_;        // per output, last run
+  // Data-dependent layers (network.h): their layer indices, one int64 count each in counts_
+  // (backend memory; counts_host_ where that is not host memory), and per output the index of
+  // its count or -1. run_shapes_: every output's shape in the last run.
+  std::vector<size_t> count_layers_;
+  std::shared_ptr<void> counts_, counts_host_;
+  std::vector<int> output_count_;
+  std::vector<Shape> run_shapes_;
+  void ReadCounts();
   TransferCounts transfers_;
   TimingMode timing_mode_ = TimingMode::kOff;
   RunTiming timing_;

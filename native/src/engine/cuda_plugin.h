@@ -14,7 +14,7 @@
 
 namespace hybridrt {
 
-constexpr const char* kCudaPluginAbi = "hybridrt cuda plugin 1";
+constexpr const char* kCudaPluginAbi = "hybridrt cuda plugin 2";
 
 // The plugin's file name beside hybridrt.node.
 #ifdef __APPLE__

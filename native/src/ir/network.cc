@@ -12,7 +12,7 @@ constexpr const char* kKindNames[kNumLayerKinds] = {
     "constant", "convolution",   "deconvolution", "matmul",   "elementwise", "unary",     "pooling", "reduce",
     "softmax",  "normalization", "shuffle",       "concat",   "split",       "slice",     "gather",  "pad",
     "resize",   "cast",          "select",        "quantize", "dequantize",  "pointwise", "shape",   "range",
-    "cumsum",   "argminmax",     "attention",     "scatter",  "topk",        "roialign"};
+    "cumsum",   "argminmax",     "attention",     "scatter",  "topk",        "roialign",  "nonzero"};
 }  // namespace
 
 const char* LayerKindName(LayerKind kind) { return kKindNames[static_cast<int>(kind)]; }

@@ -48,8 +48,17 @@ enum class LayerKind : uint8_t {
   kScatter,    // ONNX ScatterND and ScatterElements (scatter.h)
   kTopK,       // ONNX TopK along one axis: the k largest (smallest) values, sorted, and their int64 indices
   kRoiAlign,   // ONNX RoiAlign: bilinear samples of NCHW features pooled (avg, max) over boxes
+  kNonZero,    // ONNX NonZero: int64 [rank, count], its count known only after a run (DataDependentLayer)
 };
-constexpr int kNumLayerKinds = 30;
+constexpr int kNumLayerKinds = 31;
+
+// Whether a layer's output 0 has a dim that depends on the data (nonzero: [rank, count]). Its
+// tensor is declared at the bound (count = the input's element count); the kernel writes the
+// elements at the run's count (row-major, as if the tensor were [rank, count]) and the count
+// through KernelArgs::count, which the context reads after the run (TensorRT's
+// IOutputAllocator). Such an output is a network output that no layer reads: the engine ends
+// at it (validator.cc), and the next engine takes it as a ranged input.
+inline bool DataDependentLayer(LayerKind kind) { return kind == LayerKind::kNonZero; }
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

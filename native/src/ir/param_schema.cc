@@ -129,6 +129,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kTopK).params = {Int("axis"), {"k", PType::kInt, false, {}}, Bool("largest")};
     at(LayerKind::kRoiAlign).params = {Enum("mode", {"avg", "max"}), Int("outputHeight"),   Int("outputWidth"),
                                        Int("samplingRatio"),         Float("spatialScale"), Bool("halfPixel")};
+    at(LayerKind::kNonZero).params = {};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
     at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};

@@ -173,7 +173,8 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kAttention:
     case LayerKind::kPointwise: CheckComputeLayer(c); break;
     case LayerKind::kTopK:
-    case LayerKind::kRoiAlign: CheckDetectLayer(c); break;
+    case LayerKind::kRoiAlign:
+    case LayerKind::kNonZero: CheckDetectLayer(c); break;
     default: CheckDataLayer(c); break;
   }
 }

@@ -1,4 +1,4 @@
-// Rules of the layer kinds detection heads need: topk and roialign (see shape_rules.h).
+// Rules of the layer kinds detection heads need: topk, roialign and nonzero (see shape_rules.h).
 #include <cmath>
 
 #include "src/ir/roi_align.h"
@@ -70,12 +70,25 @@ void CheckRoiAlign(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, {rois[0], x[1], oh, ow});
 }
 
+// x (any engine type, rank >= 1): the int64 indices of its nonzero elements, [rank, count] with
+// count known only after a run (DataDependentLayer, network.h): declared at the bound, count =
+// x's element count. ONNX NonZero's output shape rule for engines; src/ir/infer/slicing.ts
+// gives ONNX's [rank, unknown].
+void CheckNonZero(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  const Shape& x = c.In(0).shape;
+  if (x.empty()) c.Bad(Cat(c.InLabel(0), " is a scalar; expected rank 1 or more"));
+  c.ExpectOutput(0, DType::kInt64, {static_cast<int64_t>(x.size()), Numel(x)});
+}
+
 }  // namespace
 
 void CheckDetectLayer(const LayerCheck& c) {
   switch (c.layer().kind) {
     case LayerKind::kTopK: return CheckTopK(c);
     case LayerKind::kRoiAlign: return CheckRoiAlign(c);
+    case LayerKind::kNonZero: return CheckNonZero(c);
     default: c.Bad("internal: not a detection layer");
   }
 }

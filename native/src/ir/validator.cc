@@ -108,6 +108,20 @@ void ValidateNetwork(const Network& net) {
     is_output[id] = true;
   }
   if (net.outputs.empty()) Bad("has no outputs");
+  // A data-dependent output (network.h) is sized only after the run: the engine ends at it.
+  for (const Layer& layer : net.layers) {
+    if (!DataDependentLayer(layer.kind)) continue;
+    const int32_t id = layer.outputs[0];
+    if (!is_output[id])
+      Bad(Cat(LayerLabel(layer), ": ", TensorLabel(net, id), " depends on the data and must be a network output"));
+    for (const Layer& reader : net.layers) {
+      for (int32_t in : reader.inputs) {
+        if (in == id)
+          Bad(Cat(LayerLabel(reader), " reads ", TensorLabel(net, id),
+                  ", whose size depends on the data: only the next engine may (as a ranged input)"));
+      }
+    }
+  }
   CheckRanges(net);
   for (size_t i = 0; i < net.tensors.size(); ++i) {
     if (producer[i] == -2) Bad(Cat(TensorLabel(net, static_cast<int32_t>(i)), " is never produced"));

@@ -108,8 +108,7 @@ class RunWorker : public PromiseWorker {
     }
   }
   size_t OutputBytes(size_t i) const {
-    const TensorInfo& t = ctx_->output_info(i);
-    return static_cast<size_t>(Numel(t.shape)) * DTypeSize(t.dtype);
+    return static_cast<size_t>(Numel(ctx_->output_shape(i))) * DTypeSize(ctx_->output_info(i).dtype);
   }
   // An ArrayBuffer over host output i: a copy of a small output out of the context, else the
   // worker's memory where the runtime allows external buffers, else a copy of that.
@@ -139,13 +138,15 @@ class RunWorker : public PromiseWorker {
     Napi::Array out = Napi::Array::New(env, net.outputs.size());
     state_->last_output_shapes.clear();
     for (size_t i = 0; i < net.outputs.size(); ++i) {
+      // A data-dependent output's shape is the run's (context.h: output_shape).
       const TensorInfo& t = ctx_->output_info(i);
-      state_->last_output_shapes.push_back(t.shape);
+      const Shape& shape = ctx_->output_shape(i);
+      state_->last_output_shapes.push_back(shape);
       if (device_[i]) {
-        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device_[i]), t.dtype, t.shape}));
+        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device_[i]), t.dtype, shape}));
         continue;
       }
-      const size_t n = static_cast<size_t>(Numel(t.shape));
+      const size_t n = static_cast<size_t>(Numel(shape));
       Napi::ArrayBuffer buf = HostBuffer(env, i, n * DTypeSize(t.dtype));
       out.Set(static_cast<uint32_t>(i), MakeTypedArray(env, t.dtype, n, buf, Cat("output '", t.name, "'")));
     }
