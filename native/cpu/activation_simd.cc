@@ -35,8 +35,10 @@
 #include <immintrin.h>
 #define HR_X86 1
 // GCC 12 warns that the AVX-512 max/min intrinsics read an uninitialized register: their
-// unmasked forms pass _mm512_undefined_ps() as the (unused) merge source.
+// unmasked forms pass _mm512_undefined_ps() as the (unused) merge source (and so do the
+// extracts of the softmax sums).
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 
 namespace hybridrt {
@@ -326,6 +328,42 @@ __attribute__((target("avx2,fma"))) void Run256(SimdActivation op, const float* 
   std::memcpy(y + i, pad, static_cast<size_t>(n - i) * sizeof(float));
 }
 
+// RunSimdExpShifted's AVX-512 form: the row's last < 16 floats through masked loads and stores.
+__attribute__((target("avx512f"))) double ExpShifted512(const float* x, float shift, float* y, int64_t n) {
+  const __m512 s = _mm512_set1_ps(shift), lo = _mm512_set1_ps(kExpLo);
+  __m512d acc0 = _mm512_setzero_pd(), acc1 = _mm512_setzero_pd();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = static_cast<__mmask16>(n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1u);
+    const __m512 d = _mm512_sub_ps(_mm512_maskz_loadu_ps(m, x + i), s);
+    const __mmask16 keep = _mm512_cmp_ps_mask(d, lo, _CMP_NLT_UQ) & m;  // >= -87.3, or NaN
+    const __m512 e = _mm512_maskz_mov_ps(keep, Exp16(Clamp16(d)));
+    _mm512_mask_storeu_ps(y + i, m, e);
+    acc0 = _mm512_add_pd(acc0, _mm512_cvtps_pd(_mm512_castps512_ps256(e)));
+    acc1 = _mm512_add_pd(acc1, _mm512_cvtps_pd(_mm256_castpd_ps(_mm512_extractf64x4_pd(_mm512_castps_pd(e), 1))));
+  }
+  return _mm512_reduce_add_pd(_mm512_add_pd(acc0, acc1));
+}
+
+// ExpShifted512 with eight lanes.
+__attribute__((target("avx2,fma"))) double ExpShifted256(const float* x, float shift, float* y, int64_t n) {
+  const __m256 s = _mm256_set1_ps(shift), lo = _mm256_set1_ps(kExpLo);
+  __m256d acc0 = _mm256_setzero_pd(), acc1 = _mm256_setzero_pd();
+  for (int64_t i = 0; i < n; i += 8) {
+    const int64_t left = n - i;
+    const __m256i m = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(left < 8 ? left : 8)),
+                                         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256 d = _mm256_sub_ps(_mm256_maskload_ps(x + i, m), s);
+    const __m256 keep = _mm256_and_ps(_mm256_cmp_ps(d, lo, _CMP_NLT_UQ), _mm256_castsi256_ps(m));
+    const __m256 e = _mm256_and_ps(keep, Exp8(Clamp8(d)));
+    _mm256_maskstore_ps(y + i, m, e);
+    acc0 = _mm256_add_pd(acc0, _mm256_cvtps_pd(_mm256_castps256_ps128(e)));
+    acc1 = _mm256_add_pd(acc1, _mm256_cvtps_pd(_mm256_extractf128_ps(e, 1)));
+  }
+  alignas(32) double a[4];
+  _mm256_store_pd(a, _mm256_add_pd(acc0, acc1));
+  return (a[0] + a[1]) + (a[2] + a[3]);
+}
+
 }  // namespace
 
 #endif  // HR_X86
@@ -336,6 +374,20 @@ void RunSimdActivation(SimdKernel kernel, SimdActivation op, const float* x, flo
   if (kernel == SimdKernel::kAvx2) return Run256(op, x, y, n);
 #endif
   Tail(op, x, y, 0, n);
+}
+
+double RunSimdExpShifted(SimdKernel kernel, const float* x, float shift, float* y, int64_t n) {
+#ifdef HR_X86
+  if (kernel == SimdKernel::kAvx512) return ExpShifted512(x, shift, y, n);
+  if (kernel == SimdKernel::kAvx2) return ExpShifted256(x, shift, y, n);
+#endif
+  double sum = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const double e = std::exp(static_cast<double>(x[i]) - shift);
+    y[i] = static_cast<float>(e);
+    sum += e;
+  }
+  return sum;
 }
 
 }  // namespace cpu

@@ -15,5 +15,12 @@ enum class SimdKernel { kPortable, kAvx2, kAvx512 };
 // y may alias. The caller checks that the CPU has the kernel's instructions.
 void RunSimdActivation(SimdKernel kernel, SimdActivation op, const float* x, float* y, int64_t n);
 
+// A softmax row's terms: y[i] = e^(x[i] - shift) for i in [0, n), shift being the row's
+// largest value (so x[i] - shift <= 0), by the vector exp above; terms whose exponent is below
+// -87.3 (under 1.2e-38 of the largest term: float's subnormals) are 0, NaN stays NaN. Returns
+// the terms' sum, accumulated in double (in lane order, so AVX-512 and AVX2 sums may differ in
+// their last bits). kPortable: e^(x - shift) in double, rounded to float. x and y may alias.
+double RunSimdExpShifted(SimdKernel kernel, const float* x, float shift, float* y, int64_t n);
+
 }  // namespace cpu
 }  // namespace hybridrt

@@ -1,16 +1,15 @@
 // The attention layer (src/ir/attention.h), in blocks of kRowBlock query rows of one batch
 // entry, in parallel over the blocks: the block's scores are one SGEMM (q k, the scale as its
-// alpha), then each row is masked and softmaxed (as the softmax kernel computes it: shifted by
-// the row's max, exp and sum in double) into probabilities in place, and the output rows are a
+// alpha), then each row is masked and softmaxed (SoftmaxLine, softmax_row.h, as the softmax
+// kernel computes it) into probabilities in place, and the output rows are a
 // second SGEMM (p v). Half tensors reach it through the half adapter.
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <vector>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
+#include "cpu/softmax_row.h"
 #include "src/ir/attention.h"
 
 namespace hybridrt {
@@ -50,13 +49,12 @@ class AttentionKernel : public CpuKernel {
     const int64_t blocks = (s + kRowBlock - 1) / kRowBlock;
     Par(g.batch * blocks, 1, [&](int64_t u0, int64_t u1) {
       std::vector<float> p(static_cast<size_t>(std::min(s, kRowBlock) * t));
-      std::vector<double> e(static_cast<size_t>(t));
       std::vector<char> dead(static_cast<size_t>(kRowBlock));
       for (int64_t u = u0; u < u1; ++u) {
         const int64_t b = u / blocks, s0 = (u % blocks) * kRowBlock, rows = std::min(kRowBlock, s - s0);
         Sgemm(rows, t, d, p_.scale, q + g.QOffset(b) + s0 * qr, qr, 1, k + g.KOffset(b), rs_k, cs_k, 0.0f, p.data(), t,
               1);
-        for (int64_t r = 0; r < rows; ++r) dead[r] = !SoftmaxRow(p.data() + r * t, e.data(), mask, b, s0 + r);
+        for (int64_t r = 0; r < rows; ++r) dead[r] = !SoftmaxRow(p.data() + r * t, mask, b, s0 + r);
         float* out = y + g.OutOffset(b) + s0 * yr;
         Sgemm(rows, dv, t, 1.0f, p.data(), t, 1, v + g.VOffset(b), vr, 1, 0.0f, out, yr, 1);
         // nanToZero's rows are exactly 0 (0 * v would be NaN where v is not finite), as on cuda.
@@ -70,27 +68,20 @@ class AttentionKernel : public CpuKernel {
  private:
   static constexpr int64_t kRowBlock = 64;
 
-  // Query row si's scores (scaled) -> its probabilities, in place: the mask added, exp(x - max)
-  // and their sum in double; a row whose sum is not positive (every score -inf, or a NaN) is
-  // NaN, or 0 with nanToZero, as where(isnan(p), 0, p) makes it (false: the row gives 0).
-  bool SoftmaxRow(float* row, double* e, const float* mask, int64_t b, int64_t si) const {
+  // Query row si's scores (scaled) -> its probabilities, in place: the mask added, then
+  // SoftmaxLine (softmax_row.h); a row whose sum is not positive (every score -inf, or a NaN)
+  // is NaN, or 0 with nanToZero, as where(isnan(p), 0, p) makes it (false: the row gives 0).
+  bool SoftmaxRow(float* row, const float* mask, int64_t b, int64_t si) const {
     const AttentionGeometry& g = p_.g;
-    const float* mr = mask ? mask + g.MaskOffset(b) + si * g.mask_s_stride : nullptr;
-    float m = -std::numeric_limits<float>::infinity();
-    for (int64_t ti = 0; ti < g.t; ++ti) {
-      if (mr) row[ti] += mr[ti * g.mask_t_stride];
-      m = std::max(m, row[ti]);
+    if (mask) {
+      const float* mr = mask + g.MaskOffset(b) + si * g.mask_s_stride;
+      for (int64_t ti = 0; ti < g.t; ++ti) row[ti] += mr[ti * g.mask_t_stride];
     }
-    double sum = 0;
-    for (int64_t ti = 0; ti < g.t; ++ti) {
-      e[ti] = std::exp(static_cast<double>(row[ti]) - m);
-      sum += e[ti];
-    }
+    const double sum = SoftmaxLine(row, row, g.t, false, nullptr);
     if (p_.nan_to_zero && !(sum > 0)) {
       std::fill(row, row + g.t, 0.0f);
       return false;
     }
-    for (int64_t ti = 0; ti < g.t; ++ti) row[ti] = static_cast<float>(e[ti] / sum);
     return true;
   }
 

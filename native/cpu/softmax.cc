@@ -1,12 +1,11 @@
 // Softmax and log-softmax along one axis: x viewed as (outer, axis, inner); each of the
-// outer*inner lines is shifted by its max, exponentiated and normalized (sum in double).
+// outer*inner lines by SoftmaxLine (softmax_row.h), a strided line (inner > 1) through a copy.
 #include <algorithm>
-#include <cmath>
-#include <limits>
 #include <vector>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/softmax_row.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -31,25 +30,19 @@ class SoftmaxKernel : public CpuKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t lines = outer_ * inner_;
     Par(lines, std::max<int64_t>(1, 4096 / std::max<int64_t>(len_, 1)), [&](int64_t l0, int64_t l1) {
-      std::vector<double> e(static_cast<size_t>(len_));
+      // A strided line is gathered into `line` and scattered back; `terms` is log-softmax's.
+      std::vector<float> line(static_cast<size_t>(inner_ > 1 ? len_ : 0)), terms(static_cast<size_t>(log_ ? len_ : 0));
       for (int64_t l = l0; l < l1; ++l) {
         const int64_t o = l / inner_, i = l % inner_;
         const float* src = x + o * len_ * inner_ + i;
         float* dst = y + o * len_ * inner_ + i;
-        float m = -std::numeric_limits<float>::infinity();
-        for (int64_t a = 0; a < len_; ++a) m = std::max(m, src[a * inner_]);
-        double sum = 0;
-        for (int64_t a = 0; a < len_; ++a) {
-          e[a] = std::exp(static_cast<double>(src[a * inner_]) - m);
-          sum += e[a];
+        if (inner_ == 1) {
+          SoftmaxLine(src, dst, len_, log_, terms.data());
+          continue;
         }
-        if (log_) {
-          const double ls = std::log(sum);
-          for (int64_t a = 0; a < len_; ++a)
-            dst[a * inner_] = static_cast<float>(static_cast<double>(src[a * inner_]) - m - ls);
-        } else {
-          for (int64_t a = 0; a < len_; ++a) dst[a * inner_] = static_cast<float>(e[a] / sum);
-        }
+        for (int64_t a = 0; a < len_; ++a) line[a] = src[a * inner_];
+        SoftmaxLine(line.data(), line.data(), len_, log_, terms.data());
+        for (int64_t a = 0; a < len_; ++a) dst[a * inner_] = line[a];
       }
     });
   }
