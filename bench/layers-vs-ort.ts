@@ -5,9 +5,11 @@
  * thread count, default graph optimizations). onnxruntime renames the nodes it fuses (after
  * their outputs), so convolutions are paired by order: our k-th convolution layer with its
  * k-th Conv node (both in execution order); other layers by name where the names agree.
- * Prints the `--top` layers where we lose the most time against onnxruntime, then the sums.
+ * Prints the `--top` layers where we lose the most time against onnxruntime, then the sums, and
+ * with `--by-kind` both sides summed by layer kind (ours) and by op type (onnxruntime's nodes):
+ * where the names do not pair (transformers), that says which kinds of work differ.
  * Nothing is asserted.
- *   npx tsx bench/layers-vs-ort.ts --model resnet50 [--runs 21] [--threads 2] [--top 20]
+ *   npx tsx bench/layers-vs-ort.ts --model resnet50 [--runs 21] [--threads 2] [--top 20] [--by-kind]
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -91,3 +93,25 @@ const matched = rows.filter((r) => !Number.isNaN(r.theirs));
 console.log(
   `sum of our layers ${sum(rows.map((r) => r.ours)).toFixed(3)} ms; onnxruntime's nodes ${sum([...theirs.values()].map((t) => median(t.ms))).toFixed(3)} ms; matched by name: ${matched.length} of ${rows.length} (ours ${sum(matched.map((r) => r.ours)).toFixed(3)}, theirs ${sum(matched.map((r) => r.theirs)).toFixed(3)})`,
 );
+
+if (process.argv.includes('--by-kind')) {
+  const by = <T>(items: T[], key: (t: T) => string, ms: (t: T) => number) => {
+    const m = new Map<string, number>();
+    for (const t of items) m.set(key(t), (m.get(key(t)) ?? 0) + ms(t));
+    return [...m].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toFixed(3)}`);
+  };
+  console.log(
+    `ours by kind/tactic: ${by(
+      rows,
+      (r) => r.what,
+      (r) => r.ours,
+    ).join(', ')}`,
+  );
+  console.log(
+    `onnxruntime by op: ${by(
+      [...theirs.values()],
+      (t) => t.op,
+      (t) => median(t.ms),
+    ).join(', ')}`,
+  );
+}
