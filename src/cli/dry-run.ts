@@ -70,8 +70,9 @@ export async function dryRun(
   const files = known?.files;
   const allFromFiles = files !== undefined && inputs.length > 0 && inputs.every((i) => files.has(i.name));
   const probeFeeds = feeds ?? (allFromFiles ? new Map<string, TensorData>(files) : undefined);
-  const result = await withAnalyzeProgress(io.errIsTTY === true, () =>
+  const result = await withAnalyzeProgress(io.errIsTTY === true, (onStep) =>
     analyze(model, {
+      onStep,
       label: opts.model,
       // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
       inputs: compileInputs(inputs, opts, shapes),

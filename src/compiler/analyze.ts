@@ -14,7 +14,7 @@
  */
 import type { Converter } from '../../converters/types.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
-import { registryVerdict } from '../../converters/verdict.js';
+import { registryEndsEngine, registryVerdict } from '../../converters/verdict.js';
 import { HybridError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { DTYPE_SIZE, type NumericDType, numel } from '../onnx/dtype.js';
@@ -74,6 +74,12 @@ export interface AnalyzeOptions {
   skipLowering?: string[];
   /** Names the model in messages and the report (default: its path, or '<bytes>'). */
   label?: string;
+  /**
+   * Called as each step of the analysis starts, with words for a progress line: 'lower: pass
+   * 3/14, fold-constants', 'infer shapes', 'probe shapes on onnxruntime, round 1: 12 values',
+   * 'partition', 'open 2 fallback sessions' (compile()'s `onProgress` passes them as its `step`).
+   */
+  onStep?: (step: string) => void;
 }
 
 /** Every key of AnalyzeOptions, once (an unknown key is an OPTION error naming the nearest). */
@@ -93,6 +99,7 @@ export const ANALYZE_OPTION_KEYS = optionKeys<AnalyzeOptions>()([
   'ortSessionOptions',
   'skipLowering',
   'label',
+  'onStep',
 ]);
 
 export interface AnalyzeResult {
@@ -126,7 +133,7 @@ async function probe(
   warnings: string[],
   probed: string[],
   declaredTypes: ReadonlyMap<string, ValueType>,
-  options: Pick<AnalyzeOptions, 'probeFeeds' | 'threads'> = {},
+  options: Pick<AnalyzeOptions, 'probeFeeds' | 'threads' | 'onStep'> = {},
   /** Checks the graph's types after each round's inference, before the next round runs onnxruntime. */
   checkTypes: () => void = () => {},
 ): Promise<InferResult> {
@@ -161,6 +168,7 @@ async function probe(
   for (let round = 0; round < MAX_PROBE_ROUNDS; round++) {
     const wanted = probeFrontier(graph, round === 0 ? values : valuesToProbe(graph, registry), dataDependent);
     if (!wanted.length) break;
+    options.onStep?.(`probe shapes on onnxruntime, round ${round + 1}: ${wanted.length} value${wanted.length === 1 ? '' : 's'}`);
     try {
       const r = await probeShapes(graph, wanted, samples, options.threads, declaredTypes);
       probed.push(...r.probed);
@@ -171,6 +179,7 @@ async function probe(
       warnings.push(`could not probe the shapes of ${wanted.length} value(s) (${e.message}); the nodes that read them run on onnxruntime`);
       break;
     }
+    options.onStep?.('infer shapes');
     result = inferShapes(graph, { inputShapes: given });
     checkTypes();
   }
@@ -212,6 +221,8 @@ function rangedInputs(plan: ProfilePlan): NonNullable<ReportData['model']['profi
 export async function analyze(model: ModelSource, options: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   if (options === null || typeof options !== 'object') throw new HybridError('OPTION', 'analyze options must be an object');
   checkKnownKeys(options, ANALYZE_OPTION_KEYS, 'analyze options');
+  if (options.onStep !== undefined && typeof options.onStep !== 'function')
+    throw new HybridError('OPTION', 'analyze options: onStep must be a function');
   const opts = resolveOptions({
     minBlockSize: options.minBlockSize,
     fallbackOps: options.fallbackOps,
@@ -248,7 +259,7 @@ export async function analyzeGraph(
   label: string,
   plan: ProfilePlan,
   opts: AnalysisOptions,
-  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'ortSessionOptions' | 'skipLowering'> & {
+  options: Pick<AnalyzeOptions, 'probe' | 'probeFeeds' | 'threads' | 'checkFallbacks' | 'ortSessionOptions' | 'skipLowering' | 'onStep'> & {
     /** Inputs fixed at compile time (checkInputValues): made initializers before lowering. */
     fixed?: ReadonlyMap<string, TensorData>;
   },
@@ -267,7 +278,14 @@ export async function analyzeGraph(
   const originalNodes = new Set(graph.nodes.map((n) => n.name));
   const originalOps = [...graph.nodes];
   const inputShapes: Record<string, Dim[]> = plan.dynamic ? live(plan.symbolic) : given;
-  const lowering = await lower(graph, { inputShapes, label, skip: options.skipLowering });
+  const step = options.onStep ?? (() => {});
+  const lowering = await lower(graph, {
+    inputShapes,
+    label,
+    skip: options.skipLowering,
+    onPass: (name, index, total) => step(`lower: pass ${index}/${total}, ${name}`),
+  });
+  step('infer shapes');
   let inferred = inferShapes(graph, { inputShapes });
   const probed: string[] = [];
   const probeWarnings: string[] = [];
@@ -295,9 +313,11 @@ export async function analyzeGraph(
     });
     verdict = rangeVerdict(views, opts.registry, plan.profiles.length);
   }
+  step('partition');
   const partitionWith = (v: typeof verdict) =>
     partition(graph, {
       verdict: v,
+      endsEngine: registryEndsEngine(opts.registry),
       fallbackOps: opts.fallbackOps,
       fallbackNodes: opts.fallbackNodes,
       minBlockSize: opts.minBlockSize,
@@ -335,6 +355,8 @@ export async function analyzeGraph(
       : `fallbackNodes: the model has no node named '${name}'`;
   });
   if (options.checkFallbacks) {
+    const fallbacks = result.segments.filter((s) => s.kind === 'fallback').length;
+    if (fallbacks) step(`open ${fallbacks} fallback session${fallbacks === 1 ? '' : 's'}`);
     await checkFallbackSessions(graph, result.segments, {
       label,
       declaredTypes,

@@ -275,6 +275,7 @@ async function compileFrom(
     ...(probeFeeds ? { probeFeeds } : {}),
     ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
     fixed,
+    onStep: (step) => opts.progress('analyze', 0, 1, step),
   });
   ms.analyze = performance.now() - tAnalyze;
   const { graph, partition: result } = analysis;

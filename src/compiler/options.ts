@@ -107,8 +107,13 @@ export interface CompileOptions {
    * for custom ops) added to a copy of it for this compile only.
    */
   registry?: ConverterRegistry | Converter[];
-  /** Called as each phase advances: `(phase, done, total)`, e.g. ('build', 2, 5). */
-  onProgress?: (phase: CompilePhase, done: number, total: number) => void;
+  /**
+   * Called as each phase advances: `(phase, done, total, step?)`, e.g. ('build', 2, 5). The
+   * analysis is ('analyze', 0, 1) until it ends with ('analyze', 1, 1), and `step` names each of
+   * its steps as it starts (analyze()'s `onStep`: 'lower: pass 3/14, fold-constants', 'infer
+   * shapes', 'probe shapes on onnxruntime, round 1: 12 values', 'partition').
+   */
+  onProgress?: (phase: CompilePhase, done: number, total: number, step?: string) => void;
   /** Messages worth showing a user: the backend chosen, options that matched nothing, probing. */
   onLog?: (message: string, level: LogLevel) => void;
   /** Threads of the cpu engines and of onnxruntime's fallback sessions (default: every core). */
@@ -195,7 +200,7 @@ export interface ResolvedOptions {
   /** The engine cache, where one is set (options, or $HYBRIDRT_CACHE_DIR). */
   cache?: CacheOptions;
   /** onProgress and onLog, never throwing: what they throw is kept for `rethrowCallbackError`. */
-  progress: (phase: CompilePhase, done: number, total: number) => void;
+  progress: (phase: CompilePhase, done: number, total: number, step?: string) => void;
   log: (message: string, level: LogLevel) => void;
   /** Throws the first error onProgress or onLog threw, if any (compile() calls it between phases). */
   rethrowCallbackError: () => void;
@@ -290,7 +295,8 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     ...cacheOption(options),
     // NOTE: a user's callback may throw anywhere, e.g. inside an engine build's completion; that
     // must not read as the engine failing. Its error is kept and thrown as the user's own.
-    progress: (phase, done, total) => guard(() => onProgress?.(phase, done, total)),
+    progress: (phase, done, total, step) =>
+      guard(() => (step === undefined ? onProgress?.(phase, done, total) : onProgress?.(phase, done, total, step))),
     log: (message, level) => guard(() => onLog?.(message, level)),
     rethrowCallbackError: () => {
       if (thrown) throw thrown.error;

@@ -66,12 +66,15 @@ export async function lower(graph: Graph, options: LowerOptions = {}): Promise<L
     passes: [],
     ms: 0,
   };
+  const running = LOWERING_PASSES.filter((p) => !options.skip?.includes(p.name)).length;
+  let started = 0;
   for (const pass of LOWERING_PASSES) {
     const t0 = performance.now();
     if (options.skip?.includes(pass.name)) {
       report.passes.push({ name: pass.name, skipped: true, changed: 0, counts: {}, notes: [], ms: 0, nodesAfter: graph.nodes.length });
       continue;
     }
+    options.onPass?.(pass.name, ++started, running);
     const unorderedBefore = new Set(readsBeforeDefinition(graph));
     const result = await pass.run(graph, ctx);
     if (result.changed) ctx.changed();

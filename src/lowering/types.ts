@@ -32,6 +32,11 @@ export interface LowerOptions {
   folding?: FoldingLimits;
   /** Names the model in error messages (default: the graph's name). */
   label?: string;
+  /**
+   * Called as each pass that runs starts: its name, its place among the passes that run
+   * (1-based) and how many run (progress lines; see `LOWERING_PASSES`).
+   */
+  onPass?: (name: string, index: number, total: number) => void;
 }
 
 export interface LoweringContext {

@@ -1,6 +1,7 @@
 /**
  * Progress lines on stderr (src/cli/progress.ts): the analysis (lowering, shape probing,
- * partitioning) shows a line with the seconds elapsed, engine builds a bar with done/total and
+ * partitioning) shows a line naming the step under way with the seconds elapsed since it
+ * began, engine builds a bar with done/total and
  * the seconds elapsed; each line is cleared when its phase completes; nothing is written where
  * progress is off. `hybrid-run --dry-run` shows the analysis line where stderr is a terminal
  * and nothing where it is not.
@@ -24,7 +25,7 @@ class Terminal extends Writable {
 
 // cli-progress clears a line with readline.clearLine(stream, 0): ESC [ 2 K.
 const CLEAR_LINE = '\u001b[2K';
-const ANALYZE = 'analyze (lower, infer and probe shapes, partition)';
+const ANALYZE = 'analyze (start)';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('progress lines', () => {
@@ -42,6 +43,26 @@ describe('progress lines', () => {
     await sleep(300);
     expect(tty.text.length).toBe(after); // stopped: no more redraws
   }, 10_000);
+
+  it('the analysis line names each step as it starts, the seconds counted from the first', async () => {
+    const tty = new Terminal();
+    const p = progressBar(true, tty);
+    p.update('analyze', 0, 1, 'lower: pass 1/14, inline-functions');
+    expect(tty.text).toContain('analyze (lower: pass 1/14, inline-functions) 0s');
+    // A new step redraws at once where the last redraw is over 0.2 s old (cli-progress's
+    // synchronous update), so that steps of a synchronous lowering show as they start.
+    await sleep(250);
+    p.update('analyze', 0, 1, 'lower: pass 2/14, remove-identity');
+    expect(tty.text).toContain('analyze (lower: pass 2/14, remove-identity) 0s');
+    for (let waited = 0; !tty.text.includes('remove-identity) 1s') && waited < 5000; waited += 100) await sleep(100);
+    p.update('analyze', 0, 1, 'probe shapes on onnxruntime, round 1: 3 values');
+    // The count goes on from the analysis' start, not from the step's.
+    for (let waited = 0; !tty.text.includes('analyze (probe shapes on onnxruntime, round 1: 3 values) 1s') && waited < 5000; waited += 100)
+      await sleep(100);
+    expect(tty.text).toContain('analyze (probe shapes on onnxruntime, round 1: 3 values) 1s');
+    p.update('analyze', 1, 1);
+    expect(tty.text.endsWith(CLEAR_LINE)).toBe(true);
+  }, 15_000);
 
   it('engine builds show done/total and the time elapsed', () => {
     const tty = new Terminal();
@@ -78,12 +99,20 @@ describe('progress lines', () => {
   it('withAnalyzeProgress shows the line while the work runs and clears it after, also on failure', async () => {
     const tty = new Terminal();
     const seen: string[] = [];
-    await expect(withAnalyzeProgress(true, async () => (seen.push(tty.text), 42), tty)).resolves.toBe(42);
-    expect(seen[0]).toContain(ANALYZE);
+    const work = async (onStep: (step: string) => void) => {
+      seen.push(tty.text);
+      await sleep(250);
+      onStep('partition');
+      seen.push(tty.text);
+      return 42;
+    };
+    await expect(withAnalyzeProgress(true, work, tty)).resolves.toBe(42);
+    expect(seen[0]).toContain('analyze (load the model) 0s');
+    expect(seen[1]).toContain('analyze (partition) 0s');
     expect(tty.text.endsWith(CLEAR_LINE)).toBe(true);
     const failing = new Terminal();
     await expect(withAnalyzeProgress(true, () => Promise.reject(new Error('no')), failing)).rejects.toThrow('no');
-    expect(failing.text).toContain(ANALYZE);
+    expect(failing.text).toContain('analyze (load the model)');
     expect(failing.text.endsWith(CLEAR_LINE)).toBe(true);
   });
 });
@@ -110,15 +139,15 @@ describe('hybrid-run --dry-run', () => {
   it('shows the analysis line on a terminal, and clears it before the report', async () => {
     const r = await dryRunStderr(true);
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain(`${ANALYZE} 0s`);
+    expect(r.stderr).toContain('analyze (load the model) 0s');
     expect(r.stderr.endsWith(CLEAR_LINE)).toBe(true);
     expect(r.out).toContain('hybridrt partition report');
-    expect(r.out).not.toContain(ANALYZE);
+    expect(r.out).not.toContain('analyze (');
   });
 
   it('shows nothing where stderr is not a terminal', async () => {
     const r = await dryRunStderr(false);
     expect(r.code).toBe(0);
-    expect(r.stderr).not.toContain(ANALYZE);
+    expect(r.stderr).not.toContain('analyze (');
   });
 });
