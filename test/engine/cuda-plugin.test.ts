@@ -113,6 +113,8 @@ describeIf(canRun, 'the cuda backend plugin', why, () => {
     expect(r.backends).toEqual(['cpu']);
     expect(r.cuda.available).toBe(false);
     expect(r.cuda.reason).toContain('this addon was built without the cuda backend');
+    // Users of the published package read it too: no command that exists only in a checkout.
+    expect(r.cuda.reason).not.toContain('npm run');
     expect(r.build).toMatchObject({ code: 'BACKEND', message: expect.stringContaining("backend 'cuda' is not available") });
   });
 

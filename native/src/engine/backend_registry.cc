@@ -31,9 +31,12 @@ struct CudaPlugin {
   CudaRunsPointwiseFn runs_pointwise = nullptr;
 };
 
+// No build command here: the one to run differs between a checkout and an installed package
+// (src/engine/native.ts nativeBuildHint), and this text reaches users of both.
 const char kNotBuilt[] =
     "this addon was built without the cuda backend (CUDA toolkit, cuBLAS/cuBLASLt or cuDNN "
-    "were not found at build time; see `npm run build:native`)";
+    "were not found at build time; to have it, build the addon from source where they are: "
+    "docs/cuda.md)";
 
 #ifndef _WIN32
 // The folder hybridrt.node was loaded from (dladdr on a function of the core), with a
