@@ -18,7 +18,7 @@ import { allocTyped } from '../src/onnx/dtype.js';
 import { float32ToBfloat16Bits, float32ToFloat16Bits } from '../src/onnx/half.js';
 import type { TensorData } from '../src/onnx/tensor.js';
 import { NodeView, Rejection, isEngineDType } from './node-view.js';
-import { type ConvertContext, type Converter, OK, reject, type ValidateContext } from './types.js';
+import { type ConvertContext, type Converter, fitsInferred, OK, reject, type ValidateContext } from './types.js';
 
 export interface ConverterSpec<Plan> {
   opType: string;
@@ -27,11 +27,13 @@ export interface ConverterSpec<Plan> {
   sinceVersion: number;
   /** What validate rejects, for docs/operators.md. */
   notes?: string;
+  /** The outputs' sizes depend on the data (Converter.dataDependent). */
+  dataDependent?: boolean;
   plan(v: NodeView): Plan;
   emit(e: Emitter, plan: Plan): void;
 }
 
-function checkIO(v: NodeView): void {
+function checkIO(v: NodeView, dataDependent: boolean): void {
   v.node.inputs.forEach((name, i) => {
     if (!name) return;
     const t = v.in(i);
@@ -40,8 +42,9 @@ function checkIO(v: NodeView): void {
   });
   v.node.outputs.forEach((name, i) => {
     if (!name) return;
-    const t = v.out(i);
-    v.check(isEngineDType(t.dtype), () => `${v.outLabel(i)} has dtype ${t.dtype}, which engines do not hold`);
+    // A data-dependent output's shape is symbolic: its dtype alone is checked.
+    const dtype = dataDependent ? v.ctx.type(name)?.dtype : v.out(i).dtype;
+    v.check(dtype !== undefined && isEngineDType(dtype), () => `${v.outLabel(i)} has dtype ${dtype}, which engines do not hold`);
   });
 }
 
@@ -70,7 +73,7 @@ function dryRun<Plan>(spec: ConverterSpec<Plan>, node: Node, ctx: ValidateContex
       const value = n.outputs[i];
       if (!value) return;
       const t = ctx.type(value);
-      const same = t?.dtype === ref.dtype && t.shape?.length === ref.shape.length && t.shape.every((d, k) => d === ref.shape[k]);
+      const same = t?.dtype === ref.dtype && !!t.shape && fitsInferred(t.shape, ref.shape, spec.dataDependent === true);
       if (!same)
         throw new Rejection(`inference says output '${value}' is ${describe(t?.dtype, t?.shape)}, the layers make ${describe(ref.dtype, ref.shape)}`);
       bound.set(value, ref);
@@ -91,7 +94,7 @@ export function defineConverter<Plan>(spec: ConverterSpec<Plan>): Converter {
   const domain = spec.domain ?? '';
   const plan = (node: Node, ctx: ValidateContext): Plan => {
     const v = new NodeView(node, ctx);
-    checkIO(v);
+    checkIO(v, spec.dataDependent === true);
     return spec.plan(v);
   };
   return {
@@ -99,6 +102,7 @@ export function defineConverter<Plan>(spec: ConverterSpec<Plan>): Converter {
     domain,
     sinceVersion,
     notes: spec.notes,
+    ...(spec.dataDependent ? { dataDependent: true } : {}),
     validate(node, ctx) {
       try {
         dryRun(spec, node, ctx, plan(node, ctx));

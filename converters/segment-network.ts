@@ -11,7 +11,7 @@
 import { validateContext } from './context.js';
 import { defaultRegistry } from './index.js';
 import type { ConverterRegistry } from './registry.js';
-import type { ConvertContext } from './types.js';
+import { type ConvertContext, fitsInferred } from './types.js';
 import { NetworkBuilder, type TensorRef, isEngineDType } from '../src/engine/builder.js';
 import type { NetworkDefinition } from '../src/engine/network.js';
 import { HybridError } from '../src/errors.js';
@@ -66,7 +66,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
 
   const where = (node: Node) => `node '${node.name}' (${node.opType})`;
   // The validate view (context.ts) is the one rule for constants and what is fixed; convert adds binding.
-  const contextFor = (node: Node): ConvertContext => {
+  const contextFor = (node: Node, dataDependent: boolean): ConvertContext => {
     const view = validateContext(graph, node.domain, options.ranged === true);
     const { constant } = view;
     return {
@@ -94,7 +94,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
         if (bound.has(value)) throw new HybridError('CONVERTER', `${where(node)}: output '${value}' is bound twice`);
         const t = graph.types.get(value);
         const dtypeOk = !t?.dtype || t.dtype === ref.dtype;
-        const shapeOk = !isStaticShape(t?.shape) || (t.shape.length === ref.shape.length && t.shape.every((d, i) => d === ref.shape[i]));
+        const shapeOk = !isStaticShape(t?.shape) || fitsInferred(t.shape, ref.shape, dataDependent);
         if (!dtypeOk || !shapeOk) {
           throw new HybridError(
             'CONVERTER',
@@ -115,7 +115,7 @@ export function buildSegmentNetwork(graph: Graph, nodeNames: readonly string[], 
     const converter = registry.lookup(node.opType, node.domain, opset);
     const op = node.domain ? `${node.domain}::${node.opType}` : node.opType;
     if (!converter) throw new HybridError('UNSUPPORTED_OP', `${where(node)}: no converter for ${op} at opset ${opset}`);
-    const ctx = contextFor(node);
+    const ctx = contextFor(node, converter.dataDependent === true);
     const first = net.layers.length;
     try {
       const verdict = converter.validate(node, ctx);

@@ -56,6 +56,22 @@ export interface Converter {
   sinceVersion: number;
   /** What validate rejects, in a sentence or two (docs/operators.md shows it). */
   notes?: string;
+  /**
+   * The node's outputs have dims that depend on the data (NonZero): inference leaves them
+   * symbolic, the layers declare them at their bound (the layer's rule, native/src/ir) and the
+   * engine reports each run's size; the partitioner ends the node's engine group at it
+   * (src/partition/group.ts), so that only later segments read those outputs.
+   */
+  dataDependent?: boolean;
   validate(node: Node, ctx: ValidateContext): Validation;
   convert(node: Node, ctx: ConvertContext, net: NetworkBuilder): void;
+}
+
+/**
+ * Whether a layer's output shape `made` is what inference says (`inferred`): the same dims, or,
+ * for a data-dependent output (Converter.dataDependent), the bound of a dim inference leaves
+ * symbolic or found smaller (a probe's count).
+ */
+export function fitsInferred(inferred: readonly (number | string)[], made: readonly number[], dataDependent: boolean): boolean {
+  return inferred.length === made.length && inferred.every((d, i) => d === made[i] || (dataDependent && (typeof d === 'string' || d <= made[i]!)));
 }

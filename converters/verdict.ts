@@ -61,3 +61,8 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
 export function registryVerdict(registry: ConverterRegistry): Verdict {
   return (graph, node) => converterVerdict(graph, node, registry);
 }
+
+/** Whether the registry's converter of a node makes outputs whose sizes depend on the data (Converter.dataDependent): the partitioner ends its engine there. */
+export function registryEndsEngine(registry: ConverterRegistry): (graph: Graph, node: Node) => boolean {
+  return (graph, node) => registry.lookup(node.opType, node.domain, graph.opset(node.domain) ?? 1)?.dataDependent === true;
+}

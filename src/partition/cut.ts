@@ -2,7 +2,8 @@
  * Cut: turns ordered node groups into segments with boundary tensors.
  *
  * Adjacent groups of the same kind are merged first (grouping alternates kinds, but a caller
- * may hand in groups that do not). Merging neighbours in the order is always safe: the
+ * may hand in groups that do not), except after a group that ends at a data-dependent output
+ * (`closed`: group.ts). Merging neighbours in the order is always safe: the
  * merged segment reads only what its parts read, all of it from earlier groups or itself.
  * A segment's inputs are the non-initializer values its nodes read and do not produce; its
  * outputs are the values it produces that a later segment reads or the graph returns.
@@ -32,8 +33,10 @@ export function mergeAdjacent(groups: readonly NodeGroup[]): NodeGroup[] {
   for (const g of groups) {
     if (!g.nodes.length) continue;
     const last = out[out.length - 1];
-    if (last && last.kind === g.kind) last.nodes = [...last.nodes, ...g.nodes].sort((a, b) => a - b);
-    else out.push({ kind: g.kind, nodes: [...g.nodes] });
+    if (last && last.kind === g.kind && !last.closed) {
+      last.nodes = [...last.nodes, ...g.nodes].sort((a, b) => a - b);
+      if (g.closed) last.closed = true;
+    } else out.push({ kind: g.kind, nodes: [...g.nodes], ...(g.closed ? { closed: true } : {}) });
   }
   return out;
 }

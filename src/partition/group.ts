@@ -20,6 +20,12 @@
  * gives the stronger property the executor relies on: a node's producers are popped before
  * it, so they lie in its group or an earlier one.
  *
+ * A node whose outputs' sizes depend on the data (`ends`: NonZero) ends its engine group: a
+ * node that reads it and becomes ready in the same engine phase waits for the next engine
+ * phase, which follows at once when no fallback node is ready. Its engine then ends at it (the
+ * engine reports the size after the run), and only later groups read it. Nodes only wait, so
+ * the order and the argument above are unchanged.
+ *
  * Each phase runs until its queue is empty, so a group is as large as the order allows: a
  * supported node that could run before the next unsupported one joins the current engine.
  * The greedy choice is not always the fewest segments (that problem is NP-hard in general),
@@ -42,6 +48,8 @@ export interface NodeGroup {
   kind: SegmentKind;
   /** Indices into `graph.nodes`, ascending (the graph's topological order). */
   nodes: number[];
+  /** Nodes of the next group of this kind read a data-dependent output of this one: the two stay apart (cut.ts). */
+  closed?: boolean;
 }
 
 export function dependencies(graph: Graph): Dependencies {
@@ -64,7 +72,12 @@ export function dependencies(graph: Graph): Dependencies {
  * Groups the nodes of `graph` (see the header for the algorithm). `supported(i)` says whether
  * node i may go to an engine. Throws MODEL_INVALID if the graph has a cycle.
  */
-export function groupNodes(graph: Graph, supported: (index: number) => boolean, deps = dependencies(graph)): NodeGroup[] {
+export function groupNodes(
+  graph: Graph,
+  supported: (index: number) => boolean,
+  deps = dependencies(graph),
+  ends: (index: number) => boolean = () => false,
+): NodeGroup[] {
   const remaining = [...deps.preds];
   const ready: Record<SegmentKind, number[]> = { engine: [], fallback: [] };
   const kindOf = (i: number): SegmentKind => (supported(i) ? 'engine' : 'fallback');
@@ -72,19 +85,31 @@ export function groupNodes(graph: Graph, supported: (index: number) => boolean, 
 
   const groups: NodeGroup[] = [];
   let done = 0;
+  // Engine nodes that read an `ends` node of the phase running: marked with the phase's number.
+  const after = new Array<number>(graph.nodes.length).fill(-1);
+  let phase = 0;
   const runPhase = (kind: SegmentKind) => {
     const queue = ready[kind];
     const popped: number[] = [];
+    const waiting: number[] = [];
+    phase++;
     // NOTE: the queue grows while it is walked; nodes made ready by this phase join it.
     for (let head = 0; head < queue.length; head++) {
       const i = queue[head]!;
       popped.push(i);
-      for (const u of deps.users[i]!) if (--remaining[u]! === 0) ready[kindOf(u)].push(u);
+      const cuts = kind === 'engine' && ends(i);
+      for (const u of deps.users[i]!) {
+        if (cuts) after[u] = phase;
+        if (--remaining[u]! > 0) continue;
+        const k = kindOf(u);
+        (k === kind && after[u] === phase ? waiting : ready[k]).push(u);
+      }
     }
     queue.length = 0;
+    queue.push(...waiting);
     if (popped.length) {
       done += popped.length;
-      groups.push({ kind, nodes: popped.sort((a, b) => a - b) });
+      groups.push({ kind, nodes: popped.sort((a, b) => a - b), ...(waiting.length ? { closed: true } : {}) });
     }
   };
   while (ready.fallback.length || ready.engine.length) {

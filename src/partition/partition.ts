@@ -12,7 +12,7 @@
  * requireFullCompilation ignores minBlockSize: everything must go to engines.
  */
 import { HybridError } from '../errors.js';
-import type { Graph } from '../ir/graph.js';
+import type { Graph, Node } from '../ir/graph.js';
 import { annotate, type AnnotateOptions, matchesOp } from './annotate.js';
 import { cut } from './cut.js';
 import { dependencies, type Dependencies, groupNodes, type NodeGroup } from './group.js';
@@ -46,6 +46,8 @@ export interface PartitionOptions extends AnnotateOptions {
   requireFullCompilation?: boolean;
   /** Names the model in error messages. */
   label?: string;
+  /** Whether a node's outputs' sizes depend on the data, so that its engine ends at it (group.ts); converters' dataDependent says. */
+  endsEngine?: (graph: Graph, node: Node) => boolean;
 }
 
 export function isComputeNode(node: { opType: string; domain: string }): boolean {
@@ -66,12 +68,18 @@ export function groupWithMinBlockSize(
   supported: readonly boolean[],
   minBlockSize: number,
   deps: Dependencies = dependencies(graph),
+  ends: readonly boolean[] = [],
 ): { groups: NodeGroup[]; demoted: Map<number, number> } {
   const ok = [...supported];
   // Demoted node index -> compute-node count of the group it was demoted with.
   const demoted = new Map<number, number>();
   for (;;) {
-    const groups = groupNodes(graph, (i) => ok[i]!, deps);
+    const groups = groupNodes(
+      graph,
+      (i) => ok[i]!,
+      deps,
+      (i) => ends[i] === true,
+    );
     if (minBlockSize <= 0) return { groups, demoted };
     let any = false;
     for (const g of groups) {
@@ -130,6 +138,8 @@ export function partition(graph: Graph, options: PartitionOptions): PartitionRes
     graph,
     annotations.map((a) => a.supported),
     minBlockSize,
+    undefined,
+    options.endsEngine ? graph.nodes.map((n) => options.endsEngine!(graph, n)) : [],
   );
   const segments = cut(graph, groups);
   const segOf = new Map<string, number>();

@@ -176,13 +176,14 @@ export class EngineSegment implements SegmentRunner {
     const shapes = this.dynamic ? this.inputInfo.map((i) => store.dims(i.name) ?? i.shape) : undefined;
     const ctx = pool.idleContext() ?? (await pool.acquire());
     let outs;
-    // A static engine's outputs have the shapes it was built for (info); a dynamic one's vary.
+    // A dynamic engine's outputs vary with its inputs, and a data-dependent output's (NonZero's
+    // count) with the data: the run's shapes are the context's.
     let outShapes: number[][] | undefined;
     let timing: SegmentTiming | undefined;
     try {
       outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}), ...(shapes ? { shapes } : {}) });
       // Read before the context goes back to the pool: its next run overwrites it.
-      if (this.dynamic) outShapes = ctx.outputShapes;
+      outShapes = ctx.outputShapes;
       if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes, ctx.prepareMs);
     } catch (e) {
       throw e instanceof HybridError && e.code === 'SHAPE' ? new HybridError('SHAPE', `engine segment ${this.id}: ${e.message}`, { cause: e }) : e;

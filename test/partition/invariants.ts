@@ -7,7 +7,16 @@ import type { PartitionResult } from '../../src/partition/types.js';
 
 const VIEW = new Set(['Constant', 'Identity', 'Dropout', 'Reshape', 'Flatten', 'Squeeze', 'Unsqueeze', 'Shape', 'Size']);
 
-export function partitionProblems(graph: Graph, result: PartitionResult, minBlockSize?: number): string[] {
+/**
+ * `endsEngine` names nodes whose outputs' sizes depend on the data: an engine segment holding one
+ * whose output the next segment reads may be followed by another engine segment.
+ */
+export function partitionProblems(
+  graph: Graph,
+  result: PartitionResult,
+  minBlockSize?: number,
+  endsEngine: (node: string) => boolean = () => false,
+): string[] {
   const problems: string[] = [];
   const order = new Map(graph.nodes.map((n, i) => [n.name, i]));
   const segOfNode = new Map<string, number>();
@@ -22,7 +31,10 @@ export function partitionProblems(graph: Graph, result: PartitionResult, minBloc
       else if (o < last) problems.push(`segment ${idx}: node ${n} out of topological order`);
       else last = o;
     }
-    if (idx > 0 && result.segments[idx - 1]!.kind === s.kind) problems.push(`segments ${idx - 1} and ${idx} are both ${s.kind}`);
+    const prev = result.segments[idx - 1];
+    const cut =
+      prev?.kind === 'engine' && prev.nodes.some((n) => endsEngine(n) && graph.node(n)!.outputs.some((o) => s.inputs.some((i) => i.name === o)));
+    if (prev?.kind === s.kind && !cut) problems.push(`segments ${idx - 1} and ${idx} are both ${s.kind}`);
   });
   for (const n of graph.nodes) if (!segOfNode.has(n.name)) problems.push(`node ${n.name} is in no segment`);
 

@@ -1,8 +1,9 @@
 /**
- * The reference interpreter's detection layers (topk, roialign), in plain loops over float64,
+ * The reference interpreter's detection layers (topk, roialign, nonzero), in plain loops over float64,
  * written from network.ts's docs (detect-layers.ts) and the ONNX operator specs: TopK as a
  * stable sort of each line, RoiAlign sample by sample, with onnxruntime's 'max' (the largest
- * weighted corner).
+ * weighted corner). NonZero's output is sized by the data ([rank, count]), as the engine
+ * reports it after a run, not at its declared bound.
  */
 import type { NetLayer } from '../../../src/engine/network.js';
 import { type HostTensor, numel } from './eval-network.js';
@@ -12,6 +13,7 @@ type Params<K extends NetLayer['kind']> = Extract<NetLayer, { kind: K }>['params
 export function evalDetect(layer: NetLayer, ins: HostTensor[], outs: HostTensor[]): HostTensor[] {
   if (layer.kind === 'topk') return topk(ins[0]!, layer.params, outs);
   if (layer.kind === 'roialign') return [roialign(ins, layer.params, outs[0]!)];
+  if (layer.kind === 'nonzero') return [nonzero(ins[0]!)];
   throw new Error(`the reference interpreter has no '${layer.kind}'`);
 }
 
@@ -94,4 +96,19 @@ function roialign(ins: HostTensor[], p: Params<'roialign'>, y: HostTensor): Host
     }
   }
   return y;
+}
+
+/** The coordinates of every nonzero element (NaN included, -0 not), in row-major order, as rows of [rank, count]. */
+function nonzero(x: HostTensor): HostTensor {
+  const hits: number[] = [];
+  x.data.forEach((v, i) => v !== 0 && hits.push(i));
+  const rank = x.shape.length;
+  const data = new Float64Array(rank * hits.length);
+  hits.forEach((flat, j) => {
+    for (let d = rank - 1; d >= 0; d--) {
+      data[d * hits.length + j] = flat % x.shape[d]!;
+      flat = Math.floor(flat / x.shape[d]!);
+    }
+  });
+  return { dtype: 'int64', shape: [rank, hits.length], data };
 }

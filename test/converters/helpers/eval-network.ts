@@ -130,7 +130,12 @@ export function evalNetwork(net: NetworkDefinition, feeds: Record<string, Tensor
     );
     outs.forEach((o, i) => {
       const decl = net.tensors[layer.outputs[i]!]!;
-      if (o.dtype !== decl.dtype || o.shape.join() !== decl.shape.join()) {
+      // A data-dependent output (nonzero) is made at its count, within the declared bound.
+      const fits =
+        layer.kind === 'nonzero'
+          ? o.shape.length === decl.shape.length && o.shape.every((d, k) => d <= decl.shape[k]!)
+          : o.shape.join() === decl.shape.join();
+      if (o.dtype !== decl.dtype || !fits) {
         throw new Error(`layer '${layer.name}' made ${o.dtype}[${o.shape}], the network declares ${decl.dtype}[${decl.shape}]`);
       }
       o.data = o.data.map((x) => store(o.dtype, x));
@@ -366,6 +371,7 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
     }
     case 'topk':
     case 'roialign':
+    case 'nonzero':
       return evalDetect(
         layer,
         ins,

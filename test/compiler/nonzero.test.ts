@@ -1,0 +1,78 @@
+/**
+ * A data-dependent output through compile(): x -> Relu -> NonZero -> Transpose -> GatherND (as
+ * detection heads pick boxes above a threshold), held to onnxruntime on the same feeds
+ * (test/helpers/ranges.ts: shapes equal, values within FP32_TOL), with inputs where NonZero
+ * finds some, all, and nothing (a zero-size tensor through the rest). The NonZero node runs on
+ * an engine that ends at it; the run passes its output on at the count the engine found.
+ */
+import ort from 'onnxruntime-node';
+import { expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
+
+import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
+import { BACKEND, FP32_TOL } from '../engine/helpers/compare.js';
+import { ortRun } from '../runtime/helpers.js';
+
+type Compiled = Awaited<ReturnType<typeof compile>>;
+
+/** Every output's shape equal to onnxruntime's, int64 exactly, floats within FP32_TOL of max |ort|. */
+async function expectMatches(m: Compiled, feeds: Record<string, ort.Tensor>, what: string): Promise<void> {
+  const got = await m.run(feeds);
+  const want = await ortRun(picks, feeds);
+  for (const [name, t] of Object.entries(want)) {
+    expect(got[name]!.dims, `${what}: ${name} shape`).toEqual(t.dims);
+    const [a, b] = [Array.from(got[name]!.data as ArrayLike<number | bigint>, Number), Array.from(t.data as ArrayLike<number | bigint>, Number)];
+    const scale = Math.max(1, ...b.map(Math.abs));
+    b.forEach((v, i) => expect(Math.abs(a[i]! - v) / scale, `${what}: ${name}[${i}]`).toBeLessThanOrEqual(t.type === 'int64' ? 0 : FP32_TOL));
+  }
+}
+
+const picks = encodeModel(
+  buildModel({
+    inputs: [{ name: 'x', dtype: 'float32', shape: [3, 4] }],
+    outputs: [
+      { name: 'picked', dtype: 'float32' },
+      { name: 'where', dtype: 'int64' },
+    ],
+    nodes: [
+      { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+      { op: 'NonZero', inputs: ['r'], outputs: ['nz'] },
+      { op: 'Transpose', inputs: ['nz'], outputs: ['idx'], attrs: { perm: [1, 0] } },
+      { op: 'GatherND', inputs: ['x', 'idx'], outputs: ['g'] },
+      { op: 'Mul', inputs: ['g', 'g'], outputs: ['picked'] },
+      { op: 'Add', inputs: ['idx', 'idx'], outputs: ['where'] },
+    ],
+  }),
+);
+
+const x = (values: number[]) => ({ x: new ort.Tensor('float32', Float32Array.from(values), [3, 4]) });
+const SOME = x([0.5, -1, 2, 0, -0.25, 3, -2, 1, 0, 0, 4, -5]);
+const ALL = x(Array.from({ length: 12 }, (_, i) => i + 1));
+const NONE = x(Array.from({ length: 12 }, (_, i) => -i));
+
+describeIf(HAS_NATIVE, `a data-dependent output (NonZero) through compile (${BACKEND})`, NATIVE_MISSING, () => {
+  it('runs NonZero on an engine that ends at it and agrees with onnxruntime for some, all and no hits', async () => {
+    const m = await compile(picks, { backend: BACKEND, minBlockSize: 1 });
+    try {
+      const nodes = m.report.data.nodes;
+      const seg = (op: string) => m.report.data.segments.find((s) => s.id === nodes.find((n) => n.opType === op)!.segment)!;
+      expect(seg('NonZero').kind).toBe('engine');
+      // The engine ends at NonZero: what reads its output is in a later segment.
+      expect(seg('Transpose').id).toBeGreaterThan(seg('NonZero').id);
+      for (const [what, feeds] of [
+        ['some', SOME],
+        ['all', ALL],
+        ['none', NONE],
+      ] as const) {
+        await expectMatches(m, feeds, what);
+      }
+      const none = await m.run(NONE);
+      expect(none.picked!.dims).toEqual([0]);
+      expect(none.where!.dims).toEqual([0, 2]);
+    } finally {
+      await m.dispose();
+    }
+  });
+});
