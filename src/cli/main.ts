@@ -46,6 +46,22 @@ set to 1, with a notice naming it. An input given a range runs at its --opt-shap
 Exit status: 0 success; 1 a failure while running (onnxruntime error, --compare mismatch);
 2 a usage or input error (bad flag, unreadable or invalid model or input file).`;
 
+/**
+ * The help's last paragraph: the hidden spellings (trtexec's), named from the command's own
+ * hidden options, so that a user of trtexec finds them without a list kept by hand.
+ */
+export function trtexecHelp(program: Command): string {
+  const names = program.options.filter((o) => o.hidden && o.long).map((o) => o.long!);
+  const words = `trtexec's spellings are read as hybrid-run's own flags (docs/cli.md): ${names.join(', ')}.`.split(' ');
+  const lines = [''];
+  for (const w of words) {
+    const last = lines.length - 1;
+    if (lines[last] && lines[last]!.length + 1 + w.length > 92) lines.push(w);
+    else lines[last] = lines[last] ? `${lines[last]} ${w}` : w;
+  }
+  return `\n\n${lines.join('\n')}`;
+}
+
 export function buildCommand(io: CliIO): Command {
   const program = new Command('hybrid-run')
     .description('Run an ONNX model and print a summary of its outputs and the time taken.')
@@ -178,7 +194,7 @@ export function buildCommand(io: CliIO): Command {
       collect,
     )
     .version(VERSION, '-V, --version', 'print the hybridrt version and exit (e.g. hybrid-run --version)')
-    .addHelpText('after', EXAMPLES)
+    .addHelpText('after', () => EXAMPLES + trtexecHelp(program))
     .showHelpAfterError(false)
     .exitOverride()
     .configureOutput({

@@ -222,6 +222,11 @@ describe('hybrid-run --help', () => {
       expect(e.replace(/\s+/g, ' '), e).toContain('e.g.');
     }
     expect(r.out).toContain('Exit status');
+    // The hidden spellings are named in one paragraph at the end, each of them.
+    const trtexec = r.out.slice(r.out.indexOf("trtexec's spellings are read")).replace(/\s+/g, ' ');
+    const hidden = OPTIONS.filter((o) => o.hidden).map((o) => o.long!);
+    expect(hidden).toEqual(expect.arrayContaining(['--shapes', '--fp16', '--loadInputs', '--warmUp', '--exportTimes', '--calib']));
+    for (const flag of hidden) expect(trtexec, flag).toMatch(new RegExp(`${flag}[,.]`));
   });
 
   it('--version prints the package version and exits 0, with or without a model', async () => {
