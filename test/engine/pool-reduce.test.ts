@@ -219,6 +219,38 @@ describe('normalization', () => {
       params: { mode: 'layer', axis: 1, epsilon: 1e-3, groups: 1 },
     });
   });
+  // Rows of AVX-512 blocks and a tail (131 = 8 x 16 + 3, 33, 3 channels x 17), layer and instance
+  // values offset far from 0 (mean 50, spread 4: the mean's subtraction in double matters; not
+  // for group, where onnxruntime's own float statistics then differ by 3e-4): the vector form's
+  // masks and sums (cpu/normalization.cc; each row's result is the same on any thread count).
+  it('wide rows with tails, offset values: layer, instance, group', async () => {
+    const x = randomFloat([3, 6, 131], 11, 48, 52);
+    await checkLayer({
+      op: 'LayerNormalization',
+      attrs: { axis: -1, epsilon: 1e-5 },
+      inputs: [x, randomFloat([131], 12), randomFloat([131], 13)],
+      constants: [1, 2],
+      kind: 'normalization',
+      params: { mode: 'layer', axis: 2, epsilon: 1e-5, groups: 1 },
+    });
+    await checkLayer({
+      op: 'InstanceNormalization',
+      attrs: { epsilon: 1e-5 },
+      inputs: [randomFloat([2, 5, 3, 11], 14, 48, 52), randomFloat([5], 15), randomFloat([5], 16)],
+      constants: [1, 2],
+      kind: 'normalization',
+      params: { mode: 'instance', axis: 1, epsilon: 1e-5, groups: 5 },
+    });
+    await checkLayer({
+      op: 'GroupNormalization',
+      opset: 21,
+      attrs: { num_groups: 3, epsilon: 1e-5 },
+      inputs: [randomFloat([2, 9, 17], 17, -2, 2), randomFloat([9], 18), randomFloat([9], 19)],
+      constants: [1, 2],
+      kind: 'normalization',
+      params: { mode: 'group', axis: 1, epsilon: 1e-5, groups: 3 },
+    });
+  });
   it('instance', () =>
     checkLayer({
       op: 'InstanceNormalization',
