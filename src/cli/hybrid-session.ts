@@ -10,6 +10,7 @@ import { load } from '../artifact/load.js';
 import { compile, type CompiledModel } from '../compiler/compile.js';
 import type { InputShape } from '../compiler/profiles.js';
 import { type DeviceTensor, toDevice } from '../engine/device-tensor.js';
+import { nativeAvailable } from '../engine/native.js';
 import { HybridError, isHybridError } from '../errors.js';
 import { fromOrtTensor } from '../onnx/ort.js';
 import type { ModelProto } from '../onnx/proto.js';
@@ -145,7 +146,11 @@ async function modelSession(model: CompiledModel, opts: SessionOptions, openPhas
   }
   let last: RunStats | undefined;
   return {
-    description: `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')})`,
+    // Without the addon compile() puts every segment on onnxruntime (its warning says why):
+    // the line says so rather than naming engines that do not exist.
+    description: nativeAvailable()
+      ? `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')})`
+      : 'onnxruntime only (hybrid executor without engines: the native addon is unavailable, so every segment runs on onnxruntime-node)',
     openPhase,
     precisions: model.report.precisions,
     notes,

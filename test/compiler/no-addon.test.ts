@@ -150,6 +150,9 @@ describe('without the native addon', () => {
     expect(run.code).toBe(0);
     expect(run.err).toBe(`hybrid-run: warning: ${noEnginesNotice(MISSING_MESSAGE)}\n`);
     expect(run.out).toMatch(/logits +PASS/);
+    expect(run.out).toContain(
+      '\nbackend  onnxruntime only (hybrid executor without engines: the native addon is unavailable, so every segment runs on onnxruntime-node)\n',
+    );
 
     const cpu = await cli(resnet, '--shape', 'input=1x3x64x64', '--backend', 'cpu');
     expect(cpu.code).not.toBe(0);
