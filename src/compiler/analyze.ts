@@ -31,6 +31,7 @@ import { type InputSpec, type ResolvedOptions, resolveOptions } from './options.
 import { type InputShape, type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
 import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './shape-views.js';
 import { checkValueSizes } from './value-sizes.js';
+import { dataDependentViews } from './data-dependent.js';
 import { nativeAvailable } from '../engine/native.js';
 import { checkFallbackSessions } from './build.js';
 import type { OrtSessionOptions } from './ort-session-options.js';
@@ -120,7 +121,8 @@ export interface AnalyzeResult {
   profiles: ProfilePlan;
   /**
    * A dynamic compile's views of the graph at the ends of each profile (shape-views.ts), in
-   * profile order, min, opt, max each; absent for a static one (`graph` has concrete types).
+   * profile order, min, opt, max each, or a static one's where engines report sizes that
+   * depend on the data (data-dependent.ts); absent otherwise (`graph` has concrete types).
    */
   views?: ShapeView[];
 }
@@ -183,8 +185,15 @@ async function probe(
     result = inferShapes(graph, { inputShapes: given });
     checkTypes();
   }
-  if (dataDependent.length) {
-    const list = dataDependent.slice(0, 5).join(', ') + (dataDependent.length > 5 ? ', ...' : '');
+  // What an engine sizes after each run (a data-dependent converter's output: NonZero's) its
+  // readers take over a range instead (data-dependent.ts).
+  const sized = (v: string) => {
+    const p = graph.producer(v);
+    return !!p && registry.lookup(p.opType, p.domain, graph.opset(p.domain) ?? 1)?.dataDependent === true;
+  };
+  const unsized = dataDependent.filter((v) => !sized(v) || !nativeAvailable());
+  if (unsized.length) {
+    const list = unsized.slice(0, 5).join(', ') + (unsized.length > 5 ? ', ...' : '');
     warnings.push(`the shapes of ${list} depend on the input data: the nodes that read them run on onnxruntime`);
   }
   return result === inferred ? inferShapes(graph, { inputShapes: given }) : result;
@@ -300,6 +309,9 @@ export async function analyzeGraph(
       inferred = await probe(graph, opts.registry, given, inferred, warnings, probed, declaredTypes, options, checkSizes);
     }
     checkSizes();
+    // Sizes engines report after a run (NonZero's) are ranges: views as a dynamic compile's.
+    views = nativeAvailable() ? dataDependentViews(graph, given, opts.registry) : undefined;
+    if (views) verdict = rangeVerdict(views, opts.registry, 1);
   } else {
     views = await makeViews(graph, profiles, async (view, shapes, viewInferred) => {
       const at = `input shapes ${Object.entries(shapes)

@@ -22,17 +22,20 @@ function placement(m: CompiledModel): Record<string, 'engine' | 'fallback'> {
   return Object.fromEntries(m.report.data.nodes.map((n) => [n.name, kinds.get(n.segment)!]));
 }
 
-/** x [16] -> Greater(0) -> NonZero -> Cast -> Relu -> Neg -> y: a shape that depends on the data. */
+/**
+ * x [16] -> Greater(0) -> Compress(x, ·) -> Cast -> Relu -> Neg -> y: a shape that depends on the
+ * data, made by an op no converter takes (NonZero's engines size theirs: test/compiler/nonzero.test.ts).
+ */
 function nonzeroModel(): Uint8Array {
   return encodeModel(
     buildModel({
       inputs: [{ name: 'x', shape: [16] }],
-      outputs: [{ name: 'y', dtype: 'float32' }],
+      outputs: [{ name: 'y', dtype: 'int32' }],
       initializers: { zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) } },
       nodes: [
         { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
-        { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
-        { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
+        { op: 'Compress', inputs: ['x', 'pos'], outputs: ['idx'], name: 'nonzero' },
+        { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 6 }, name: 'cast' },
         { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
         { op: 'Neg', inputs: ['r'], outputs: ['y'], name: 'neg' },
       ],
@@ -139,20 +142,21 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
   });
 
   it('leaves the readers of a data-dependent shape on onnxruntime, with a warning', async () => {
-    //   x[16] ──► Greater(0) ──► NonZero ──► Cast(float) ──► Relu ──► Mul(2) ──► Neg ──► y[1,?]
-    // NonZero's output size is the number of positive x: two probes disagree.
+    //   x[16] ──► Greater(0) ──► Compress(x, ·) ──► Cast(int32) ──► Relu ──► Mul(2) ──► Neg ──► y[?]
+    // Compress's output size is the number of positive x: two probes disagree. (No converter takes
+    // Compress; a NonZero's readers take its size over a range: test/compiler/nonzero.test.ts.)
     const model = encodeModel(
       buildModel({
         inputs: [{ name: 'x', shape: [16] }],
-        outputs: [{ name: 'y', dtype: 'float32' }],
+        outputs: [{ name: 'y', dtype: 'int32' }],
         initializers: {
           zero: { dtype: 'float32', dims: [], data: Float32Array.of(0) },
-          two: { dtype: 'float32', dims: [], data: Float32Array.of(2) },
+          two: { dtype: 'int32', dims: [], data: Int32Array.of(2) },
         },
         nodes: [
           { op: 'Greater', inputs: ['x', 'zero'], outputs: ['pos'], name: 'greater' },
-          { op: 'NonZero', inputs: ['pos'], outputs: ['idx'], name: 'nonzero' },
-          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 1 }, name: 'cast' },
+          { op: 'Compress', inputs: ['x', 'pos'], outputs: ['idx'], name: 'nonzero' },
+          { op: 'Cast', inputs: ['idx'], outputs: ['f'], attrs: { to: 6 }, name: 'cast' },
           { op: 'Relu', inputs: ['f'], outputs: ['r'], name: 'relu' },
           { op: 'Mul', inputs: ['r', 'two'], outputs: ['m'], name: 'mul' },
           { op: 'Neg', inputs: ['m'], outputs: ['y'], name: 'neg' },
@@ -220,8 +224,8 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
     });
   });
   it('runs an engine segment on onnxruntime where a run brings another shape than probing found, with one warning', async () => {
-    // Probed with all-positive feeds, NonZero's count looks fixed (16, three samples alike);
-    // real data has fewer positives: the engine segment after it meets [1,k], not [1,16].
+    // Probed with all-positive feeds, Compress's count looks fixed (16, three samples alike);
+    // real data has fewer positives: the engine segment after it meets [k], not [16].
     const model = nonzeroModel();
     const warnings: string[] = [];
     const ones = { dtype: 'float32' as const, dims: [16], data: new Float32Array(16).fill(1) };

@@ -61,6 +61,10 @@ describeIf(HAS_NATIVE, `a data-dependent output (NonZero) through compile (${BAC
       expect(seg('NonZero').kind).toBe('engine');
       // The engine ends at NonZero: what reads its output is in a later segment.
       expect(seg('Transpose').id).toBeGreaterThan(seg('NonZero').id);
+      // ...an engine too, taking NonZero's output over [0, 12] columns: the model runs wholly on engines.
+      expect(seg('Transpose').kind).toBe('engine');
+      expect(m.report.data.summary.fallbackSegments).toBe(0);
+      expect(m.report.data.summary.engineSegments).toBe(2);
       for (const [what, feeds] of [
         ['some', SOME],
         ['all', ALL],

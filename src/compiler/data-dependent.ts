@@ -1,0 +1,96 @@
+/**
+ * Data-dependent dims as shape ranges. A node whose converter is dataDependent (NonZero) ends its
+ * engine, which reports its output's size after each run (the engine's nonzero layer); inference
+ * leaves that size a symbol, so in a static compile the nodes that read it would have no static
+ * shape. Here such a dim becomes a range [0, bound], like an input's dynamic dim: the bound is the
+ * layer's (its rule in native/src/ir, asked by converting the node alone), and the compile looks
+ * at the model through views (shape-views.ts) where the dim is 0 (min), half the bound (opt), the
+ * bound (max) and next to both ends, every other shape being the compiled one. The readers then
+ * convert where they do at every view and one engine serves the range (rangeVerdict,
+ * polymorphismFaults), and their engines take the value as an input ranged over [0, bound]
+ * (build.ts segmentNetworks), so the engine checks and sizes it at each run.
+ */
+import type { ConverterRegistry } from '../../converters/registry.js';
+import { buildSegmentNetwork } from '../../converters/segment-network.js';
+import { converterVerdict } from '../../converters/verdict.js';
+import type { Graph } from '../ir/graph.js';
+import { inferShapes } from '../ir/infer/index.js';
+import { type Dim, isStaticShape } from '../ir/types.js';
+import type { ShapeView, ViewAt } from './shape-views.js';
+
+/** A value an engine computes whose size depends on the data: its inferred shape and the layer's bound. */
+export interface DataDependentValue {
+  name: string;
+  shape: Dim[];
+  bound: number[];
+}
+
+/**
+ * The outputs of engine-supported data-dependent nodes whose shapes inference leaves symbolic,
+ * with their layers' bounds (the node converted alone: the layer's rule, through the addon).
+ */
+export function dataDependentValues(graph: Graph, registry: ConverterRegistry): DataDependentValue[] {
+  const found: DataDependentValue[] = [];
+  for (const node of graph.nodes) {
+    const converter = registry.lookup(node.opType, node.domain, graph.opset(node.domain) ?? 1);
+    if (!converter?.dataDependent) continue;
+    const outputs = node.outputs.filter((o) => {
+      const s = o ? graph.types.get(o)?.shape : undefined;
+      return s !== undefined && !isStaticShape(s);
+    });
+    if (!outputs.length || converterVerdict(graph, node, registry) !== undefined) continue;
+    const net = buildSegmentNetwork(graph, [node.name], {
+      inputs: node.inputs.filter((i) => i && !graph.isInitializer(i)),
+      outputs,
+      registry,
+    });
+    outputs.forEach((name, k) => {
+      const bound = net.tensors[net.outputs[k]!]!.shape;
+      found.push({ name, shape: [...graph.types.get(name)!.shape!], bound });
+    });
+  }
+  return found;
+}
+
+/** A data-dependent value's size at a view: each symbolic dim at 0, half its bound, its bound, or next to them. */
+function sizeAt(v: DataDependentValue, end: ViewAt): number[] {
+  return v.shape.map((d, i) => {
+    const hi = v.bound[i]!;
+    if (typeof d === 'number') return d;
+    switch (end) {
+      case 'min':
+        return 0;
+      case 'near-min':
+        return Math.min(1, hi);
+      case 'opt':
+        return Math.ceil(hi / 2);
+      case 'near-max':
+        return Math.max(hi - 1, 0);
+      case 'max':
+        return hi;
+    }
+  });
+}
+
+/**
+ * Views of a static compile's graph (compiled input shapes `given`) with its data-dependent
+ * values sized at each end of their ranges (see the file comment); undefined where it has none.
+ */
+export function dataDependentViews(graph: Graph, given: Record<string, number[]>, registry: ConverterRegistry): ShapeView[] | undefined {
+  const values = dataDependentValues(graph, registry);
+  if (!values.length) return undefined;
+  const views: ShapeView[] = [];
+  const seen = new Set<string>();
+  for (const end of ['min', 'opt', 'max', 'near-min', 'near-max'] as const) {
+    const sizes = values.map((v) => sizeAt(v, end));
+    const key = JSON.stringify(sizes);
+    if (end.startsWith('near') && seen.has(key)) continue;
+    seen.add(key);
+    const copy = graph.clone();
+    // Inference keeps a type the graph holds where its own rule leaves a symbol (as a probed one).
+    values.forEach((v, k) => copy.types.set(v.name, { ...copy.types.get(v.name)!, shape: sizes[k]! }));
+    inferShapes(copy, { inputShapes: given });
+    views.push({ profile: 0, end, shapes: given, graph: copy });
+  }
+  return views;
+}
