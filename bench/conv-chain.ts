@@ -8,7 +8,8 @@
  *   npx tsx bench/conv-chain.ts [--layers mv2] [--runs 41] [--threads 2]
  * --layers: a preset (mv2: mobilenet_v2's stride-2 depthwise layers and stem at the zoo's
  * 128 x 128; resnet: resnet's 3x3 and 1x1/2 layers at 128 x 128) or specs joined by ';', each
- * `c,m,hw,k,stride,groups[,act]` (act: relu, clip6, silu, hardswish; default none).
+ * `c,m,hw,k,stride,groups[,act[,pad]]` (act: relu, clip6, silu, hardswish; default none; pad: the
+ * pads on every side, default k / 2 rounded down; 0 for 'valid').
  */
 import { buildEngine } from '../src/engine/engine.js';
 import type { FusedActivation, NetworkDefinition } from '../src/engine/network.js';
@@ -22,6 +23,7 @@ interface Spec {
   stride: number;
   groups: number;
   act: string;
+  pad: number;
 }
 
 const PRESETS: Record<string, string> = {
@@ -30,8 +32,8 @@ const PRESETS: Record<string, string> = {
 };
 
 function parse(s: string): Spec {
-  const [c, m, hw, k, stride, groups, act] = s.split(',');
-  return { c: +c!, m: +m!, hw: +hw!, k: +k!, stride: +stride!, groups: +groups!, act: act ?? '' };
+  const [c, m, hw, k, stride, groups, act, pad] = s.split(',');
+  return { c: +c!, m: +m!, hw: +hw!, k: +k!, stride: +stride!, groups: +groups!, act: act ?? '', pad: pad ? +pad : Math.floor(+k! / 2) };
 }
 
 function activation(act: string): FusedActivation | undefined {
@@ -43,7 +45,7 @@ function activation(act: string): FusedActivation | undefined {
 }
 
 function network(s: Spec): NetworkDefinition {
-  const pad = Math.floor(s.k / 2);
+  const pad = s.pad;
   const out = Math.floor((s.hw + 2 * pad - s.k) / s.stride) + 1;
   const w = new Float32Array((s.m * s.c * s.k * s.k) / s.groups).map((_, i) => Math.sin(i) * 0.05);
   const b = new Float32Array(s.m).map((_, i) => Math.cos(i) * 0.1);
@@ -108,8 +110,8 @@ for (let r = 0; r < runs; r++) {
   }
 }
 for (const l of layers) {
-  const { c, m, hw, k, stride, groups, act } = l.s;
+  const { c, m, hw, k, stride, groups, act, pad } = l.s;
   const tactic = l.engine.info().layers[l.at]!.tactic;
-  console.log(`${`${c}->${m} ${hw}x${hw} ${k}x${k}/${stride} g${groups} ${act}`.padEnd(36)} ${tactic.padEnd(12)} ${median(l.ms).toFixed(4)} ms`);
+  console.log(`${`${c}->${m} ${hw}x${hw} ${k}x${k}/${stride} p${pad} g${groups} ${act}`.padEnd(40)} ${tactic.padEnd(12)} ${median(l.ms).toFixed(4)} ms`);
   l.engine.dispose();
 }

@@ -6,8 +6,9 @@
  * multiple of 8 (a partial tile past the row's end; rows whose tiles are under 7/8 full keep the
  * packed GEMM), output channels not a multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
- * Relu; Clip at both bounds). Against onnxruntime; tolerance: helpers/compare.ts (1e-5 of the
- * output's scale). On other CPUs these cases take the packed GEMM.
+ * Relu; Clip at both bounds). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
+ * inception's) take it too, on 1 and 2 threads. Against onnxruntime; tolerance:
+ * helpers/compare.ts (1e-5 of the output's scale). On other CPUs these cases take the packed GEMM.
  */
 import { describe, it } from 'vitest';
 import { checkLayer } from './helpers/compare.js';
@@ -23,7 +24,7 @@ interface G {
 
 const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
 
-async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | 'clip'; residual?: boolean } = {}): Promise<void> {
+async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | 'clip'; residual?: boolean; threads?: number } = {}): Promise<void> {
   const bias = opts.bias ?? true;
   const st = g.s ?? 2;
   const p = { kernel: g.k, strides: [st, st], padsBegin: g.pads.slice(0, 2), padsEnd: g.pads.slice(2), dilations: [1, 1], groups: 1 };
@@ -50,6 +51,7 @@ async function conv(g: G, seed: number, opts: { bias?: boolean; act?: 'relu' | '
     ...(then.length ? { then } : {}),
     ...(opts.act === 'clip' ? { onnxExtra: { lo: scalar(-0.25), hi: scalar(0.5) } } : {}),
     params: { ...p, ...(activation ? { activation } : {}), ...(opts.residual ? { residual: true } : {}) },
+    ...(opts.threads ? { threads: opts.threads } : {}),
   });
 }
 
@@ -57,6 +59,13 @@ describe('convolutions with output channels in the lanes', () => {
   it('7x7/2 stems over 3 channels: odd sizes, batch 2, 64 channels (two panels), Relu', async () => {
     await conv({ x: [2, 3, 37, 41], m: 64, k: [7, 7], pads: [3, 3, 3, 3] }, 90, { act: 'relu' });
     await conv({ x: [1, 3, 32, 32], m: 24, k: [7, 7], pads: [3, 3, 3, 3] }, 91, { bias: false });
+  });
+  it("'valid' 3x3/2 stems over 3 channels (narrow rows): partial tiles and panels, batch 2, 1 and 2 threads", async () => {
+    for (const threads of [1, 2]) {
+      await conv({ x: [2, 3, 33, 31], m: 40, k: [3, 3], pads: [0, 0, 0, 0] }, 102, { act: 'relu', threads }); // 15 wide: 8 and 7
+      await conv({ x: [1, 3, 35, 47], m: 64, k: [3, 3], pads: [0, 0, 0, 0] }, 103, { act: 'clip', threads }); // 23 wide
+      await conv({ x: [1, 3, 32, 32], m: 17, k: [3, 3], pads: [0, 0, 0, 0] }, 104, { residual: true, act: 'relu', threads });
+    }
   });
   it('3x3/2 and 5x5/2: partial tiles of a row, channels past a panel, TF-style pads', async () => {
     await conv({ x: [1, 16, 20, 28], m: 40, k: [3, 3], pads: [1, 1, 1, 1] }, 92); // 14 wide: tiles of 8 and 6

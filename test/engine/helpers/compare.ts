@@ -57,6 +57,8 @@ export interface LayerCase {
   tol?: number;
   /** Run the engine on this half type (ORT on float32 copies of the rounded values). */
   half?: 'float16' | 'bfloat16';
+  /** The engine's thread count (default: the builder's). */
+  threads?: number;
 }
 
 function toHalf(t: TensorData, half: 'float16' | 'bfloat16'): { eng: TensorData; ref: TensorData } {
@@ -118,7 +120,7 @@ export async function runEngine(c: LayerCase, inputs: TensorData[], outTypes: Ar
   );
   const layerIn = (c.layerInputs ?? inputs.map((_, i) => i)).map((i) => ids[i]!);
   for (const id of d.layer(c.kind, c.op, layerIn, c.params, outTypes)) d.output(id);
-  const engine = await buildEngine(d.finish(), { backend: BACKEND });
+  const engine = await buildEngine(d.finish(), { backend: BACKEND, ...(c.threads ? { threads: c.threads } : {}) });
   try {
     const ctx = engine.createContext();
     const feeds = inputs.filter((_, i) => !consts.has(i)).map((t) => t.data);
