@@ -223,6 +223,41 @@ describe('convolution', () => {
       });
     }
   });
+  // 1x1 over 32 to 63 positions with 256 or more channels in and out take the transposed product
+  // too (cpu/conv.cc: squeezenet's classifier, 49 positions x 1000 channels): rows past a tile of
+  // 8 positions, a partial panel of channels, K past a block of 256, batch 2, a residual, 1 and 2
+  // threads.
+  it('1x1 over 32 to 63 positions, 256+ channels (the transposed product): tails, a residual, 1 and 2 threads', async () => {
+    const g = { kernel: [1, 1] };
+    for (const threads of [1, 2]) {
+      await checkLayer({
+        op: 'Conv',
+        attrs: onnxAttrs(g),
+        inputs: [randomFloat([2, 300, 7, 7], 70), randomFloat([260, 300, 1, 1], 71, -0.2, 0.2), randomFloat([260], 72)],
+        constants: [1, 2],
+        kind: 'convolution',
+        then: [{ op: 'Relu' }],
+        params: { ...layerParams(g), activation: { op: 'relu' } },
+        threads,
+      });
+      await checkLayer({
+        op: 'Conv',
+        attrs: onnxAttrs(g),
+        inputs: [
+          randomFloat([1, 257, 5, 9], 73),
+          randomFloat([256, 257, 1, 1], 74, -0.2, 0.2),
+          randomFloat([256], 75),
+          randomFloat([1, 256, 5, 9], 76),
+        ],
+        constants: [1, 2],
+        onnxInputs: ['x0', 'x1', 'x2'],
+        kind: 'convolution',
+        then: [{ op: 'Add', extraInputs: ['x3'] }, { op: 'Relu' }],
+        params: { ...layerParams(g), activation: { op: 'relu' }, residual: true },
+        threads,
+      });
+    }
+  });
 });
 
 async function deconv(x: number[], m: number, g: Geo & { outputPadding?: number[] }, opts: { bias?: boolean; seed?: number } = {}) {
