@@ -7,6 +7,7 @@
  */
 import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
+import { load } from '../../src/artifact/load.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
@@ -15,7 +16,7 @@ import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { BACKEND, FP32_TOL } from '../engine/helpers/compare.js';
 import { ortRun } from '../runtime/helpers.js';
 
-type Compiled = Awaited<ReturnType<typeof compile>>;
+type Compiled = Pick<Awaited<ReturnType<typeof compile>>, 'run'>;
 
 /** Every output's shape equal to onnxruntime's, int64 exactly, floats within FP32_TOL of max |ort|. */
 async function expectMatches(m: Compiled, feeds: Record<string, ort.Tensor>, what: string): Promise<void> {
@@ -75,6 +76,19 @@ describeIf(HAS_NATIVE, `a data-dependent output (NonZero) through compile (${BAC
       const none = await m.run(NONE);
       expect(none.picked!.dims).toEqual([0]);
       expect(none.where!.dims).toEqual([0, 2]);
+      // A saved model loads with the same engines (the nonzero layer and the ranged input in its plans).
+      const loaded = await load(await m.toBytes());
+      try {
+        expect(loaded.report.data.summary.fallbackSegments).toBe(0);
+        for (const [what, feeds] of [
+          ['loaded, some', SOME],
+          ['loaded, none', NONE],
+        ] as const) {
+          await expectMatches(loaded, feeds, what);
+        }
+      } finally {
+        await loaded.dispose();
+      }
     } finally {
       await m.dispose();
     }
