@@ -72,6 +72,26 @@ class PointwiseKernel : public CpuKernel {
     }
     whole_.assign(in_.size(), false);
     for (size_t k = 0; k < in_.size(); ++k) whole_[k] = in_[k].dtype == DType::kFloat32 && in_[k].shape == dims_;
+    // Inputs whose own dims run, in order, over one contiguous span of the output's dims, with
+    // only broadcast dims around it (a per-channel scale [C, 1, 1] of an [N, C, H, W] output):
+    // output element i reads value (i / same_run) % numel, one division where Gather carries an
+    // index through every dim (its divisions were most of a BatchNorm chain's time, a block
+    // of 256 elements taking one value of each per-channel input).
+    cyclic_.assign(in_.size(), false);
+    for (size_t k = 0; k < in_.size(); ++k) {
+      int64_t expect = 1;
+      bool ok = true, seen = false, ended = false;
+      for (size_t d = rank; d-- > 0;) {
+        if (strides_[k][d] == 0) {
+          if (seen) ended = true;
+          continue;
+        }
+        ok = ok && !ended && strides_[k][d] == expect;
+        seen = true;
+        expect *= dims_[d];
+      }
+      cyclic_[k] = ok && expect == in_[k].numel;
+    }
   }
 
  public:
@@ -157,7 +177,11 @@ class PointwiseKernel : public CpuKernel {
         direct[k] = static_cast<const float*>(args.inputs[k]) + b;
       } else if (k < 64 && b / same_run_[k] == (e - 1) / same_run_[k]) {
         single |= uint64_t{1} << k;
-        Gather(args, k, b, b + 1, dst, idx);
+        if (cyclic_[k]) {
+          dst[0] = Load(in_[k].dtype, args.inputs[k], b / same_run_[k] % in_[k].numel);
+        } else {
+          Gather(args, k, b, b + 1, dst, idx);
+        }
       } else {
         Gather(args, k, b, e, dst, idx);
       }
@@ -210,6 +234,7 @@ class PointwiseKernel : public CpuKernel {
   std::vector<std::vector<int64_t>> strides_;  // per input, per output dim (0: broadcast)
   std::vector<int64_t> same_run_;              // per input: consecutive output elements that read one value
   std::vector<bool> whole_;                    // per input: fp32 of the output's shape (read in place)
+  std::vector<bool> cyclic_;                   // per input: value (i / same_run) % numel for output element i
 };
 
 }  // namespace

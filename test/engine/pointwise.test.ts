@@ -203,6 +203,38 @@ describeIf(HAS_NATIVE, 'pointwise layers as input (cpu)', NATIVE_MISSING, () => 
     }
   });
 
+  it('reads one value a block of per-channel inputs, and of inputs whose dims lie apart, on 1 and 2 threads', async () => {
+    // y [2,3,4,300] = x * a [3,1,1] + b [2,1,4,1] - c [2,3,1,1]: rows of 300 hold whole blocks of
+    // 256 outputs; a and c are read by one division an element index (cpu/pointwise.cc, their dims
+    // one span), b (its dims apart) through the gather; blocks that cross rows gather all three.
+    const shape = [2, 3, 4, 300];
+    const d = new NetDraft('cyclic');
+    const x = d.input('x', 'float32', shape);
+    const a = d.input('a', 'float32', [3, 1, 1]);
+    const b = d.input('b', 'float32', [2, 1, 4, 1]);
+    const c = d.input('c', 'float32', [2, 3, 1, 1]);
+    const [y] = d.layer('pointwise', 'pw', [x, a, b, c], { program: 'mul(x0,x1);add(t0,x2);sub(t1,x3)' }, [{ dtype: 'float32', shape }]);
+    d.output(y!);
+    const net = d.finish();
+    const xs = randomFloat(shape, 6).data as Float32Array;
+    const as = randomFloat([3, 1, 1], 7).data as Float32Array;
+    const bs = randomFloat([2, 1, 4, 1], 8).data as Float32Array;
+    const cs = randomFloat([2, 3, 1, 1], 9).data as Float32Array;
+    const want = Array.from(xs, (v, i) => {
+      const [n, ch, h] = [Math.floor(i / 3600), Math.floor(i / 1200) % 3, Math.floor(i / 300) % 4];
+      return Math.fround(Math.fround(Math.fround(v * as[ch]!) + bs[n * 4 + h]!) - cs[n * 3 + ch]!);
+    });
+    for (const threads of [1, 2]) {
+      const e = await buildEngine(net, { backend: 'cpu', threads });
+      try {
+        const [got] = (await e.createContext().run([xs, as, bs, cs])) as Float32Array[];
+        expect(Array.from(got!)).toEqual(want);
+      } finally {
+        e.dispose();
+      }
+    }
+  });
+
   it.each([
     ['foo(x0);add(t0,x1)', undefined, 'unknown op'],
     ['add(x0,x5)', undefined, 'input 5 of 2'],
