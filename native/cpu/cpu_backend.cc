@@ -86,6 +86,7 @@ class CpuBackend : public Backend {
       case LayerKind::kShape: return MakeShapeOf();
       case LayerKind::kRange: return MakeRange();
       case LayerKind::kNonZero: return MakeNonZero();
+      case LayerKind::kNms: return MakeNms();
       case LayerKind::kPointwise: return MakePointwise();
       default: Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the cpu backend has no kernel for this kind"));
     }

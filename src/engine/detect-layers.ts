@@ -1,5 +1,5 @@
 /**
- * The network IR's layer kinds for detection heads (topk, roialign, nonzero): part of the format that
+ * The network IR's layer kinds for detection heads (topk, roialign, nonzero, nms): part of the format that
  * network.ts defines (LayerSpec includes these), in a file of their own so that network.ts keeps
  * to its size. Their rules are native/src/ir/shape_rules_detect.cc; RoiAlign's sampling is
  * native/src/ir/roi_align.h.
@@ -50,4 +50,18 @@ export type DetectLayerSpec =
        */
       kind: 'nonzero';
       params: Record<string, never>;
+    }
+  | {
+      /**
+       * inputs: [boxes float32 [B, N, 4], scores float32 [B, C, N]]. ONNX NonMaxSuppression: per
+       * (batch, class), the candidates above `scoreThreshold` (every box without one) by
+       * descending score (equal scores: lower index first), each kept unless its IoU with a box
+       * kept before exceeds `iouThreshold`, at most `maxOutputBoxesPerClass`; boxes are corners
+       * [y1, x1, y2, x2] in either order, or [x_center, y_center, width, height] with
+       * `centerPointBox` (native/src/ir/nms.h). Output int64 [count, 3] rows [batch, class, box]
+       * in batch, class and selection order, count depending on the data: declared at the bound
+       * [B * C * min(maxOutputBoxesPerClass, N), 3] and ending its engine, as nonzero's.
+       */
+      kind: 'nms';
+      params: { maxOutputBoxesPerClass: number; iouThreshold: number; scoreThreshold?: number; centerPointBox: boolean };
     };

@@ -92,6 +92,8 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
     case LayerKind::kDequantize: return "quantization scales stay fp32";
     // A box corner near 300 (a 320-pixel image) moves by up to 0.125 in fp16, 1 in bf16.
     case LayerKind::kRoiAlign: return "box coordinates lose their sub-pixel position in reduced precision";
+    // Overlaps and score order would change with rounded boxes and scores (the layer takes fp32).
+    case LayerKind::kNms: return "box overlaps and score order stay fp32";
     case LayerKind::kUnary: {
       const std::string& op = layer.params.String("op");
       if (fp16 && op == "exp") return "exp overflows fp16 for inputs above 11";

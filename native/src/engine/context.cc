@@ -135,13 +135,16 @@ void ExecutionContext::ReadCounts() {
   for (size_t o = 0; o < net.outputs.size(); ++o) {
     const int k = output_count_[o];
     if (k < 0) continue;
-    const Shape& bound = shape_->inst->tensors[net.outputs[o]].shape;
+    const Layer& layer = net.layers[count_layers_[k]];
+    const int dim = DataDependentDim(layer.kind);
+    Shape shape = shape_->inst->tensors[net.outputs[o]].shape;
     const int64_t count = skip_[count_layers_[k]] ? 0 : counts[k];
-    if (count < 0 || count > bound[1]) {
-      Fail(ErrorCode::kNative, Cat(LayerLabel(net.layers[count_layers_[k]]), ": internal: the kernel found ", count,
-                                   " elements, outside [0, ", bound[1], "]"));
+    if (count < 0 || count > shape[dim]) {
+      Fail(ErrorCode::kNative,
+           Cat(LayerLabel(layer), ": internal: the kernel found ", count, ", outside [0, ", shape[dim], "]"));
     }
-    run_shapes_[o] = {bound[0], count};
+    shape[dim] = count;
+    run_shapes_[o] = shape;
   }
 }
 

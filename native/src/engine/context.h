@@ -95,7 +95,7 @@ class ExecutionContext {
   // Runs every layer and waits for the device. Any thread; one call at a time.
   void Execute();
   // Output i's shape in the last run: output_info(i)'s, except a data-dependent output's
-  // (network.h: DataDependentLayer), which is [rank, count] with the count the run found.
+  // (network.h: DataDependentDim), whose data-dependent dim is the count the run found.
   const Shape& output_shape(size_t i) const;
   // Copies output i to host memory of output_shape(i)'s byte size (a host output).
   void GetOutput(size_t i, void* host);

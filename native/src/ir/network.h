@@ -48,17 +48,21 @@ enum class LayerKind : uint8_t {
   kScatter,    // ONNX ScatterND and ScatterElements (scatter.h)
   kTopK,       // ONNX TopK along one axis: the k largest (smallest) values, sorted, and their int64 indices
   kRoiAlign,   // ONNX RoiAlign: bilinear samples of NCHW features pooled (avg, max) over boxes
-  kNonZero,    // ONNX NonZero: int64 [rank, count], its count known only after a run (DataDependentLayer)
+  kNonZero,    // ONNX NonZero: int64 [rank, count], its count known only after a run (DataDependentDim)
+  kNms,        // ONNX NonMaxSuppression (nms.h): int64 [count, 3], its count known only after a run
 };
-constexpr int kNumLayerKinds = 31;
+constexpr int kNumLayerKinds = 32;
 
-// Whether a layer's output 0 has a dim that depends on the data (nonzero: [rank, count]). Its
-// tensor is declared at the bound (count = the input's element count); the kernel writes the
-// elements at the run's count (row-major, as if the tensor were [rank, count]) and the count
+// The dim of a layer's output 0 whose size depends on the data (nonzero: [rank, count], 1; nms:
+// [count, 3], 0), or -1. Its tensor is declared at the bound (the kind's rule); the kernel
+// writes the elements at the run's count (row-major, as if the tensor had it) and the count
 // through KernelArgs::count, which the context reads after the run (TensorRT's
 // IOutputAllocator). Such an output is a network output that no layer reads: the engine ends
 // at it (validator.cc), and the next engine takes it as a ranged input.
-inline bool DataDependentLayer(LayerKind kind) { return kind == LayerKind::kNonZero; }
+inline int DataDependentDim(LayerKind kind) {
+  return kind == LayerKind::kNonZero ? 1 : kind == LayerKind::kNms ? 0 : -1;
+}
+inline bool DataDependentLayer(LayerKind kind) { return DataDependentDim(kind) >= 0; }
 
 const char* LayerKindName(LayerKind kind);
 bool ParseLayerKind(const std::string& name, LayerKind* out);

@@ -130,6 +130,9 @@ const KindSchema& SchemaOf(LayerKind kind) {
     at(LayerKind::kRoiAlign).params = {Enum("mode", {"avg", "max"}), Int("outputHeight"),   Int("outputWidth"),
                                        Int("samplingRatio"),         Float("spatialScale"), Bool("halfPixel")};
     at(LayerKind::kNonZero).params = {};
+    // scoreThreshold absent: every box is a candidate.
+    at(LayerKind::kNms).params = {Int("maxOutputBoxesPerClass"), Float("iouThreshold"), Float("scoreThreshold", false),
+                                  Bool("centerPointBox")};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
     at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};

@@ -174,7 +174,8 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kPointwise: CheckComputeLayer(c); break;
     case LayerKind::kTopK:
     case LayerKind::kRoiAlign:
-    case LayerKind::kNonZero: CheckDetectLayer(c); break;
+    case LayerKind::kNonZero:
+    case LayerKind::kNms: CheckDetectLayer(c); break;
     default: CheckDataLayer(c); break;
   }
 }

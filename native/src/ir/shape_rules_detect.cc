@@ -1,4 +1,4 @@
-// Rules of the layer kinds detection heads need: topk, roialign and nonzero (see shape_rules.h).
+// Rules of the layer kinds detection heads need: topk, roialign, nonzero and nms (see shape_rules.h).
 #include <cmath>
 
 #include "src/ir/roi_align.h"
@@ -82,6 +82,31 @@ void CheckNonZero(const LayerCheck& c) {
   c.ExpectOutput(0, DType::kInt64, {static_cast<int64_t>(x.size()), Numel(x)});
 }
 
+// boxes [B, N, 4] and scores [B, C, N] (float32): the int64 [batch, class, box] of each box
+// selected (nms.h), [count, 3] with count known only after a run (DataDependentDim), declared at
+// the bound B * C * min(maxOutputBoxesPerClass, N).
+void CheckNms(const LayerCheck& c) {
+  c.ExpectInputs(2, 2);
+  c.ExpectOutputs(1);
+  for (size_t i = 0; i < 2; ++i) {
+    if (c.In(i).dtype != DType::kFloat32)
+      c.Bad(Cat(c.InLabel(i), " has dtype ", DTypeName(c.In(i).dtype), "; expected float32"));
+  }
+  const Shape& boxes = c.In(0).shape;
+  const Shape& scores = c.In(1).shape;
+  if (boxes.size() != 3 || boxes[2] != 4)
+    c.Bad(Cat(c.InLabel(0), " has shape ", ShapeToString(boxes), "; expected [batch, boxes, 4]"));
+  if (scores.size() != 3 || scores[0] != boxes[0] || scores[2] != boxes[1])
+    c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(scores), "; expected [", boxes[0], ", classes, ", boxes[1],
+              "]"));
+  const int64_t per_class = c.params().Int("maxOutputBoxesPerClass");
+  if (per_class < 0) c.Bad(Cat("param 'maxOutputBoxesPerClass' is ", per_class, "; expected 0 or more"));
+  const float iou = c.params().Float("iouThreshold");
+  if (!(iou >= 0.0f && iou <= 1.0f)) c.Bad(Cat("param 'iouThreshold' is ", iou, "; expected 0 to 1"));
+  const int64_t kept = per_class < boxes[1] ? per_class : boxes[1];
+  c.ExpectOutput(0, DType::kInt64, {boxes[0] * scores[1] * kept, 3});
+}
+
 }  // namespace
 
 void CheckDetectLayer(const LayerCheck& c) {
@@ -89,6 +114,7 @@ void CheckDetectLayer(const LayerCheck& c) {
     case LayerKind::kTopK: return CheckTopK(c);
     case LayerKind::kRoiAlign: return CheckRoiAlign(c);
     case LayerKind::kNonZero: return CheckNonZero(c);
+    case LayerKind::kNms: return CheckNms(c);
     default: c.Bad("internal: not a detection layer");
   }
 }
