@@ -178,8 +178,8 @@ describeIf(HAS_NATIVE, 'pointwise layers as input (cpu)', NATIVE_MISSING, () => 
     }
   });
 
-  it('gathers broadcast inputs of several shapes across 256-element blocks that split rows', async () => {
-    // y [3,5,37] = x [3,5,37] * a [5,1] + b [3,1,37]: 555 outputs, blocks of 256 end mid-row,
+  it('gathers broadcast inputs of several shapes across blocks that split rows', async () => {
+    // y [3,5,37] = x [3,5,37] * a [5,1] + b [3,1,37]: 555 outputs, blocks (512) end mid-row,
     // a repeats one value per row, b one row per batch.
     const d = new NetDraft('gather');
     const x = d.input('x', 'float32', [3, 5, 37]);
@@ -204,9 +204,10 @@ describeIf(HAS_NATIVE, 'pointwise layers as input (cpu)', NATIVE_MISSING, () => 
   });
 
   it('reads one value a block of per-channel inputs, and of inputs whose dims lie apart, on 1 and 2 threads', async () => {
-    // y [2,3,4,300] = x * a [3,1,1] + b [2,1,4,1] - c [2,3,1,1]: rows of 300 hold whole blocks of
-    // 256 outputs; a and c are read by one division an element index (cpu/pointwise.cc, their dims
-    // one span), b (its dims apart) through the gather; blocks that cross rows gather all three.
+    // y [2,3,4,300] = x * a [3,1,1] + b [2,1,4,1] - c [2,3,1,1]: a channel's 1200 outputs hold
+    // whole blocks (of 512), where a and c are one value read by one division (cpu/pointwise.cc,
+    // their dims one span); blocks that cross channels fill runs of them; b (its dims apart)
+    // goes through the gather.
     const shape = [2, 3, 4, 300];
     const d = new NetDraft('cyclic');
     const x = d.input('x', 'float32', shape);
