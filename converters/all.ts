@@ -37,6 +37,7 @@ import { recurrentConverters } from './recurrent.js';
 import { reduceConverters } from './reduce.js';
 import { reshapeConverters } from './reshape.js';
 import { resizeConverters } from './resize.js';
+import { nmsConverters } from './nms.js';
 import { nonZeroConverters } from './nonzero.js';
 import { roiAlignConverters } from './roi-align.js';
 import { shapeOfConverters } from './shape-of.js';
@@ -116,6 +117,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(binaryConverters, 'Mod'),
   ...from(binaryConverters, 'Mul'),
   ...from(unaryConverters, 'Neg'),
+  ...nmsConverters, // NonMaxSuppression
   ...nonZeroConverters, // NonZero
   ...from(unaryConverters, 'Not'),
   ...oneHotConverters, // OneHot

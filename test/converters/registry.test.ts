@@ -22,7 +22,23 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
  * the INT8 issue's (16) explicit quantization.
  */
 const EXTRA_OPS = [
-  ...['LRN', 'Less', 'LessOrEqual', 'Greater', 'GreaterOrEqual', 'And', 'Or', 'Xor', 'Not', 'NonZero', 'Floor', 'Ceil', 'Sin', 'Cos'],
+  ...[
+    'LRN',
+    'Less',
+    'LessOrEqual',
+    'Greater',
+    'GreaterOrEqual',
+    'And',
+    'Or',
+    'Xor',
+    'Not',
+    'NonZero',
+    'NonMaxSuppression',
+    'Floor',
+    'Ceil',
+    'Sin',
+    'Cos',
+  ],
   ...['ReduceMin', 'ReduceProd', 'ReduceL1', 'ReduceL2', 'ReduceLogSumExp', 'ReduceSumSquare', 'DepthToSpace', 'SpaceToDepth', 'GroupNormalization'],
   ...[
     'OneHot',

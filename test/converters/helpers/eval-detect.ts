@@ -1,9 +1,10 @@
 /**
- * The reference interpreter's detection layers (topk, roialign, nonzero), in plain loops over float64,
+ * The reference interpreter's detection layers (topk, roialign, nonzero, nms), in plain loops over float64,
  * written from network.ts's docs (detect-layers.ts) and the ONNX operator specs: TopK as a
  * stable sort of each line, RoiAlign sample by sample, with onnxruntime's 'max' (the largest
- * weighted corner). NonZero's output is sized by the data ([rank, count]), as the engine
- * reports it after a run, not at its declared bound.
+ * weighted corner). NonZero's and NonMaxSuppression's outputs are sized by the data, as the
+ * engine reports them after a run, not at their declared bounds; NMS as the ONNX spec words it
+ * (each candidate, by descending score, kept unless its IoU with a kept box exceeds the threshold).
  */
 import type { NetLayer } from '../../../src/engine/network.js';
 import { type HostTensor, numel } from './eval-network.js';
@@ -14,6 +15,7 @@ export function evalDetect(layer: NetLayer, ins: HostTensor[], outs: HostTensor[
   if (layer.kind === 'topk') return topk(ins[0]!, layer.params, outs);
   if (layer.kind === 'roialign') return [roialign(ins, layer.params, outs[0]!)];
   if (layer.kind === 'nonzero') return [nonzero(ins[0]!)];
+  if (layer.kind === 'nms') return [nms(ins[0]!, ins[1]!, layer.params)];
   throw new Error(`the reference interpreter has no '${layer.kind}'`);
 }
 
@@ -111,4 +113,36 @@ function nonzero(x: HostTensor): HostTensor {
     }
   });
   return { dtype: 'int64', shape: [rank, hits.length], data };
+}
+
+function nms(boxes: HostTensor, scores: HostTensor, p: Params<'nms'>): HostTensor {
+  const [batches, n] = [boxes.shape[0]!, boxes.shape[1]!];
+  const classes = scores.shape[1]!;
+  const corners = (b: number, i: number) => {
+    const v = Array.from(boxes.data.subarray((b * n + i) * 4, (b * n + i) * 4 + 4));
+    if (p.centerPointBox) return [v[0]! - v[2]! / 2, v[1]! - v[3]! / 2, v[0]! + v[2]! / 2, v[1]! + v[3]! / 2];
+    return [Math.min(v[1]!, v[3]!), Math.min(v[0]!, v[2]!), Math.max(v[1]!, v[3]!), Math.max(v[0]!, v[2]!)];
+  };
+  const iou = (a: number[], b: number[]) => {
+    const inter = Math.max(0, Math.min(a[2]!, b[2]!) - Math.max(a[0]!, b[0]!)) * Math.max(0, Math.min(a[3]!, b[3]!) - Math.max(a[1]!, b[1]!));
+    const areaA = (a[2]! - a[0]!) * (a[3]! - a[1]!);
+    const areaB = (b[2]! - b[0]!) * (b[3]! - b[1]!);
+    return inter <= 0 || areaA <= 0 || areaB <= 0 ? 0 : inter / (areaA + areaB - inter);
+  };
+  const rows: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    for (let c = 0; c < classes; c++) {
+      const s = (i: number) => scores.data[(b * classes + c) * n + i]!;
+      const order = Array.from({ length: n }, (_, i) => i)
+        .filter((i) => p.scoreThreshold === undefined || s(i) > p.scoreThreshold)
+        .sort((i, j) => s(j) - s(i) || i - j);
+      const kept: number[] = [];
+      for (const i of order) {
+        if (kept.length >= p.maxOutputBoxesPerClass) break;
+        if (kept.every((k) => !(iou(corners(b, k), corners(b, i)) > p.iouThreshold))) kept.push(i);
+      }
+      for (const i of kept) rows.push(b, c, i);
+    }
+  }
+  return { dtype: 'int64', shape: [rows.length / 3, 3], data: Float64Array.from(rows) };
 }

@@ -132,7 +132,7 @@ export function evalNetwork(net: NetworkDefinition, feeds: Record<string, Tensor
       const decl = net.tensors[layer.outputs[i]!]!;
       // A data-dependent output (nonzero) is made at its count, within the declared bound.
       const fits =
-        layer.kind === 'nonzero'
+        layer.kind === 'nonzero' || layer.kind === 'nms'
           ? o.shape.length === decl.shape.length && o.shape.every((d, k) => d <= decl.shape[k]!)
           : o.shape.join() === decl.shape.join();
       if (o.dtype !== decl.dtype || !fits) {
@@ -372,6 +372,7 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
     case 'topk':
     case 'roialign':
     case 'nonzero':
+    case 'nms':
       return evalDetect(
         layer,
         ins,
