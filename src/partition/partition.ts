@@ -134,18 +134,19 @@ export function partition(graph: Graph, options: PartitionOptions): PartitionRes
     throw fullCompilationError(annotations, options.label);
   }
   const minBlockSize = blockSizeLimit(resolved);
+  const ends = options.endsEngine ? graph.nodes.map((n) => options.endsEngine!(graph, n)) : [];
   const { groups, demoted } = groupWithMinBlockSize(
     graph,
     annotations.map((a) => a.supported),
     minBlockSize,
     undefined,
-    options.endsEngine ? graph.nodes.map((n) => options.endsEngine!(graph, n)) : [],
+    ends,
   );
   const segments = cut(graph, groups);
   const segOf = new Map<string, number>();
   for (const s of segments) for (const n of s.nodes) segOf.set(n, s.id);
   const nodes = annotations.map((a, i): PlacedNode => {
-    const placed: PlacedNode = { ...a, segment: segOf.get(a.name)! };
+    const placed: PlacedNode = { ...a, segment: segOf.get(a.name)!, ...(ends[i] ? { endsEngine: true } : {}) };
     const size = demoted.get(i);
     if (size !== undefined) {
       placed.demoted = true;

@@ -75,6 +75,8 @@ export interface PlacedNode extends NodeAnnotation {
   segment: number;
   /** Supported, but its engine group was smaller than minBlockSize, so it runs in a fallback. */
   demoted?: boolean;
+  /** Its outputs' sizes depend on the data: its engine group ends at it (PartitionOptions.endsEngine). */
+  endsEngine?: boolean;
 }
 
 export interface ResolvedPartitionOptions {

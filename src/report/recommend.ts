@@ -130,7 +130,8 @@ class WhatIf {
   run(overrides: Iterable<string>, minBlockSize = this.minBlockSize): Outcome {
     const sup = [...this.supported];
     for (const n of overrides) sup[this.index.get(n)!] = true;
-    const { groups } = groupWithMinBlockSize(this.graph, sup, minBlockSize, this.deps);
+    const ends = this.result.nodes.map((n) => n.endsEngine === true);
+    const { groups } = groupWithMinBlockSize(this.graph, sup, minBlockSize, this.deps, ends);
     return outcome(cut(this.graph, groups));
   }
 

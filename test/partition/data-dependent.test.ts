@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { registryEndsEngine, registryVerdict } from '../../converters/verdict.js';
 import { partition } from '../../src/partition/index.js';
+import { recommend } from '../../src/report/recommend.js';
 import { boundaries, compact, dag, fakeConverter, testRegistry } from './helpers.js';
 import { partitionProblems } from './invariants.js';
 
@@ -65,5 +66,24 @@ describe('data-dependent outputs end their engine', () => {
       ],
     });
     expect(compact(partition(g, { verdict: registryVerdict(plain), endsEngine: registryEndsEngine(plain), minBlockSize: 1 }))).toBe('E[n b]');
+  });
+
+  it("the report's what-if replays keep the cut: a converter for the op after n merges two segments, not three", () => {
+    // x -> a(O) -> n(NonZero) -> u(Foo, no converter) -> b(O): E[a n] F[u] E[b] now; with Foo
+    // supported, E[a n] E[u b], since n still ends its engine.
+    const g = dag({
+      inputs: ['x'],
+      outputs: ['b'],
+      nodes: [
+        ['a', 'O', ['x']],
+        ['n', 'NonZero', ['a']],
+        ['u', 'Foo', ['n']],
+        ['b', 'O', ['u']],
+      ],
+    });
+    const r = partition(g, options);
+    expect(compact(r)).toBe('E[a n] F[u] E[b]');
+    const foo = recommend(g, r).find((x) => x.kind === 'converter' && x.opType === 'Foo');
+    expect(foo?.effect?.segments).toEqual([3, 2]);
   });
 });
