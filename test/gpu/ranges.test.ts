@@ -25,6 +25,9 @@ if (CUDA) {
   await import('../compiler/shape-ranges.test.js');
   await import('../compiler/computed-windows.test.js');
   await import('../compiler/detect-ranges.test.js');
+  // Sizes engines report after a run (NonZero, NonMaxSuppression), their readers ranged over [0, bound].
+  await import('../compiler/nonzero.test.js');
+  await import('../compiler/nms.test.js');
 }
 
 const FP16_TOL = 1e-2;
