@@ -31,7 +31,7 @@ import { type InputSpec, type ResolvedOptions, resolveOptions } from './options.
 import { type InputShape, type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
 import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './shape-views.js';
 import { checkValueSizes } from './value-sizes.js';
-import { dataDependentViews } from './data-dependent.js';
+import { dataDependentViews, withDataDependentSizes } from './data-dependent.js';
 import { nativeAvailable } from '../engine/native.js';
 import { checkFallbackSessions } from './build.js';
 import type { OrtSessionOptions } from './ort-session-options.js';
@@ -323,6 +323,8 @@ export async function analyzeGraph(
       await probe(view, opts.registry, shapes, viewInferred, probeWarnings, probed, declaredTypes, options, checkSizes);
       checkSizes();
     });
+    // Sizes engines report after a run (NonZero's) range from 0 at min to their bound at max.
+    if (nativeAvailable()) views = withDataDependentSizes(views, opts.registry);
     verdict = rangeVerdict(views, opts.registry, plan.profiles.length);
   }
   step('partition');

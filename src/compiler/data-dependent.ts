@@ -5,7 +5,8 @@
  * shape. Here such a dim becomes a range [0, bound], like an input's dynamic dim: the bound is the
  * layer's (its rule in native/src/ir, asked by converting the node alone), and the compile looks
  * at the model through views (shape-views.ts) where the dim is 0 (min), half the bound (opt), the
- * bound (max) and next to both ends, every other shape being the compiled one. The readers then
+ * bound (max) and next to both ends, every other shape being the compiled one; a dynamic compile
+ * sizes it so in each of its own views (withDataDependentSizes). The readers then
  * convert where they do at every view and one engine serves the range (rangeVerdict,
  * polymorphismFaults), and their engines take the value as an input ranged over [0, bound]
  * (build.ts segmentNetworks), so the engine checks and sizes it at each run.
@@ -72,6 +73,15 @@ function sizeAt(v: DataDependentValue, end: ViewAt): number[] {
   });
 }
 
+/** A copy of `graph` with `values` sized for view `end`, inferred again at input shapes `given`. */
+function sized(graph: Graph, values: readonly DataDependentValue[], end: ViewAt, given: Record<string, number[]>): Graph {
+  const copy = graph.clone();
+  // Inference keeps a type the graph holds where its own rule leaves a symbol (as a probed one).
+  for (const v of values) copy.types.set(v.name, { ...copy.types.get(v.name)!, shape: sizeAt(v, end) });
+  inferShapes(copy, { inputShapes: given });
+  return copy;
+}
+
 /**
  * Views of a static compile's graph (compiled input shapes `given`) with its data-dependent
  * values sized at each end of their ranges (see the file comment); undefined where it has none.
@@ -82,15 +92,22 @@ export function dataDependentViews(graph: Graph, given: Record<string, number[]>
   const views: ShapeView[] = [];
   const seen = new Set<string>();
   for (const end of ['min', 'opt', 'max', 'near-min', 'near-max'] as const) {
-    const sizes = values.map((v) => sizeAt(v, end));
-    const key = JSON.stringify(sizes);
+    const key = JSON.stringify(values.map((v) => sizeAt(v, end)));
     if (end.startsWith('near') && seen.has(key)) continue;
     seen.add(key);
-    const copy = graph.clone();
-    // Inference keeps a type the graph holds where its own rule leaves a symbol (as a probed one).
-    values.forEach((v, k) => copy.types.set(v.name, { ...copy.types.get(v.name)!, shape: sizes[k]! }));
-    inferShapes(copy, { inputShapes: given });
-    views.push({ profile: 0, end, shapes: given, graph: copy });
+    views.push({ profile: 0, end, shapes: given, graph: sized(graph, values, end, given) });
   }
   return views;
+}
+
+/**
+ * A dynamic compile's views (shape-views.ts makeViews) with the data-dependent values of each
+ * sized at that view's end, their bounds taken at its input shapes: the readers' ranges then
+ * run from 0 at the min shapes to the bound at the max shapes.
+ */
+export function withDataDependentSizes(views: readonly ShapeView[], registry: ConverterRegistry): ShapeView[] {
+  return views.map((view) => {
+    const values = dataDependentValues(view.graph, registry);
+    return values.length ? { ...view, graph: sized(view.graph, values, view.end, view.shapes) } : view;
+  });
 }

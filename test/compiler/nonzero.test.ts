@@ -19,9 +19,9 @@ import { ortRun } from '../runtime/helpers.js';
 type Compiled = Pick<Awaited<ReturnType<typeof compile>>, 'run'>;
 
 /** Every output's shape equal to onnxruntime's, int64 exactly, floats within FP32_TOL of max |ort|. */
-async function expectMatches(m: Compiled, feeds: Record<string, ort.Tensor>, what: string): Promise<void> {
+async function expectMatches(m: Compiled, feeds: Record<string, ort.Tensor>, what: string, onnx = picks): Promise<void> {
   const got = await m.run(feeds);
-  const want = await ortRun(picks, feeds);
+  const want = await ortRun(onnx, feeds);
   for (const [name, t] of Object.entries(want)) {
     expect(got[name]!.dims, `${what}: ${name} shape`).toEqual(t.dims);
     const [a, b] = [Array.from(got[name]!.data as ArrayLike<number | bigint>, Number), Array.from(t.data as ArrayLike<number | bigint>, Number)];
@@ -30,23 +30,25 @@ async function expectMatches(m: Compiled, feeds: Record<string, ort.Tensor>, wha
   }
 }
 
-const picks = encodeModel(
-  buildModel({
-    inputs: [{ name: 'x', dtype: 'float32', shape: [3, 4] }],
-    outputs: [
-      { name: 'picked', dtype: 'float32' },
-      { name: 'where', dtype: 'int64' },
-    ],
-    nodes: [
-      { op: 'Relu', inputs: ['x'], outputs: ['r'] },
-      { op: 'NonZero', inputs: ['r'], outputs: ['nz'] },
-      { op: 'Transpose', inputs: ['nz'], outputs: ['idx'], attrs: { perm: [1, 0] } },
-      { op: 'GatherND', inputs: ['x', 'idx'], outputs: ['g'] },
-      { op: 'Mul', inputs: ['g', 'g'], outputs: ['picked'] },
-      { op: 'Add', inputs: ['idx', 'idx'], outputs: ['where'] },
-    ],
-  }),
-);
+const model = (rows: number | string) =>
+  encodeModel(
+    buildModel({
+      inputs: [{ name: 'x', dtype: 'float32', shape: [rows, 4] }],
+      outputs: [
+        { name: 'picked', dtype: 'float32' },
+        { name: 'where', dtype: 'int64' },
+      ],
+      nodes: [
+        { op: 'Relu', inputs: ['x'], outputs: ['r'] },
+        { op: 'NonZero', inputs: ['r'], outputs: ['nz'] },
+        { op: 'Transpose', inputs: ['nz'], outputs: ['idx'], attrs: { perm: [1, 0] } },
+        { op: 'GatherND', inputs: ['x', 'idx'], outputs: ['g'] },
+        { op: 'Mul', inputs: ['g', 'g'], outputs: ['picked'] },
+        { op: 'Add', inputs: ['idx', 'idx'], outputs: ['where'] },
+      ],
+    }),
+  );
+const picks = model(3);
 
 const x = (values: number[]) => ({ x: new ort.Tensor('float32', Float32Array.from(values), [3, 4]) });
 const SOME = x([0.5, -1, 2, 0, -0.25, 3, -2, 1, 0, 0, 4, -5]);
@@ -88,6 +90,21 @@ describeIf(HAS_NATIVE, `a data-dependent output (NonZero) through compile (${BAC
         }
       } finally {
         await loaded.dispose();
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('over an input range too: the count ranges from 0 at the min shapes to the bound at the max shapes', async () => {
+    const ranged = model('n');
+    const m = await compile(ranged, { backend: BACKEND, minBlockSize: 1, inputs: { x: { min: [1, 4], opt: [3, 4], max: [5, 4] } } });
+    try {
+      expect(m.report.data.summary).toMatchObject({ engineSegments: 2, fallbackSegments: 0 });
+      for (const rows of [1, 2, 5]) {
+        const values = Array.from({ length: rows * 4 }, (_, i) => Math.sin(i * 1.7 + rows));
+        await expectMatches(m, { x: new ort.Tensor('float32', Float32Array.from(values), [rows, 4]) }, `[${rows},4]`, ranged);
+        await expectMatches(m, { x: new ort.Tensor('float32', new Float32Array(rows * 4).fill(-1), [rows, 4]) }, `[${rows},4] none`, ranged);
       }
     } finally {
       await m.dispose();
