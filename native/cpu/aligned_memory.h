@@ -18,9 +18,9 @@ std::shared_ptr<T> AlignedBlock(size_t bytes) {
   return std::shared_ptr<T>(static_cast<T*>(p), [](T* q) { std::free(q); });
 }
 
-// The calling thread's scratch slot `slot` (one per buffer a GEMM holds at once: kScratch*),
-// at least `bytes`.
-enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kScratchSlots };
+// The calling thread's scratch slot `slot` (one per buffer a GEMM holds at once: kScratch*;
+// the attention kernel's block of scores, around its GEMMs), at least `bytes`.
+enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kAttentionScores, kScratchSlots };
 inline void* ThreadScratch(size_t bytes, ScratchSlot slot) {
   struct Buf {
     void* p = nullptr;
