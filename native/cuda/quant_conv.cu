@@ -8,6 +8,10 @@
 // [M, C, kh, kw]. The weights are copied once, at build time, into rows of kp bytes (k padded
 // with zeros to a multiple of 64), so every weight tile is whole 16-byte chunks.
 //
+// Where the output has too few tiles to fill the GPU (batch 1: resnet50's last layers are 8
+// blocks of 64x64 for 132 SMs), k is split among 2 to 16 blocks per tile, whose int32 sums a
+// second kernel adds before the epilogue (tactics "<tile>_split<n>", timed with the others).
+//
 // A block computes a BM x BN tile of the output through a three-stage cp.async pipeline over
 // k in steps of 64 bytes: the activation tile is gathered from the window (im2col on the fly):
 // where the input is channels-last with C a multiple of 16, a 16-byte chunk of k lies in one
@@ -51,7 +55,9 @@ class QuantConv : public CudaKernel {
  protected:
   std::vector<std::string> Tactics() const override {
     std::vector<std::string> t;
-    for (const TileShape& s : kTiles) t.push_back(s.tactic);
+    for (const TileShape& s : kTiles) {
+      for (int n : kSplits) t.push_back(TacticName(s, n));
+    }
     return t;
   }
 
@@ -110,13 +116,25 @@ class QuantConv : public CudaKernel {
     UploadTables();
   }
 
-  // Time every tile shape on scratch buffers of the real shapes.
+  // Time every tile shape, and the splits of k that could help it, on scratch buffers of the
+  // real shapes.
   std::string Choose() override {
-    for (const TileShape& t : kTiles) {
-      if (t.tactic == switches_.conv_tactic) return t.tactic;  // HYBRIDRT_CONV_TACTIC
+    for (const std::string& t : Tactics()) {
+      if (t == switches_.conv_tactic) return t;  // HYBRIDRT_CONV_TACTIC
     }
     cudaStream_t s = backend_->build_stream();
-    void *x = nullptr, *y = nullptr, *z = nullptr, *bias = nullptr;
+    const int sms = std::max(1, backend_->properties().multiProcessorCount);
+    // A split helps where the tile's blocks leave SMs idle and each share keeps 4+ k steps.
+    auto worth = [&](const TileShape& t, int n) {
+      return n == 1 || (TileBlocks(t, g_) * (n / 2) < sms && g_.kp / kBk >= 4 * n);
+    };
+    int most = 1;
+    for (const TileShape& t : kTiles) {
+      for (int n : kSplits) {
+        if (worth(t, n)) most = std::max(most, n);
+      }
+    }
+    void *x = nullptr, *y = nullptr, *z = nullptr, *bias = nullptr, *partial = nullptr;
     std::string best = kTiles[0].tactic;
     float best_ms = INFINITY;
     std::string log;
@@ -132,22 +150,27 @@ class QuantConv : public CudaKernel {
         Check(cudaMalloc(&bias, g_.m * 4 + 256), "cudaMalloc (tactic timing)");
         Check(cudaMemsetAsync(bias, 0, g_.m * 4, s), "cudaMemset (tactic timing)");
       }
+      if (most > 1) Check(cudaMalloc(&partial, SplitBytes(most, g_)), "cudaMalloc (tactic timing)");
       TacticTimer timer(s);
       const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
       for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
-        const float ms =
-            timer.Time([&] { return LaunchQuantConv(t, unsigned_, x, weights_.get(), y, g_, e, s) == cudaSuccess; });
-        if (switches_.log) log += Cat("  ", kTiles[t].tactic, ": ", ms, " ms\n");
-        if (ms < best_ms) {
-          best_ms = ms;
-          best = kTiles[t].tactic;
+        for (int n : kSplits) {
+          if (!worth(kTiles[t], n)) continue;
+          const float ms = timer.Time(
+              [&] { return LaunchQuantConv(t, n, unsigned_, x, weights_.get(), y, partial, g_, e, s) == cudaSuccess; });
+          const std::string name = TacticName(kTiles[t], n);
+          if (switches_.log) log += Cat("  ", name, ": ", ms, " ms\n");
+          if (ms < best_ms) {
+            best_ms = ms;
+            best = name;
+          }
         }
       }
     } catch (...) {
-      for (void* p : {x, y, z, bias}) cudaFree(p);
+      for (void* p : {x, y, z, bias, partial}) cudaFree(p);
       throw;
     }
-    for (void* p : {x, y, z, bias}) cudaFree(p);
+    for (void* p : {x, y, z, bias, partial}) cudaFree(p);
     if (switches_.log) std::fprintf(stderr, "hybridrt: tactics of %s:\n%s", layer_->name.c_str(), log.c_str());
     if (!std::isfinite(best_ms)) Bad(ErrorCode::kNative, "no int8 tile shape could run");
     tactic_ms_ = best_ms;
@@ -158,22 +181,32 @@ class QuantConv : public CudaKernel {
 
   void PrepareKernel() override {
     tile_ = 0;
+    splits_ = 1;
     for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
-      if (tactic() == kTiles[t].tactic) tile_ = t;
+      for (int n : kSplits) {
+        if (tactic() == TacticName(kTiles[t], n)) {
+          tile_ = t;
+          splits_ = n;
+        }
+      }
     }
   }
+  size_t WorkspaceBytes() const override { return SplitBytes(splits_, g_); }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
     const void* z = residual_ ? args.inputs.back() : nullptr;
     QConvGeometry g = g_;
     g.vec = g.vec && (reinterpret_cast<uintptr_t>(args.inputs[0]) & 15) == 0;  // an input view at an odd offset
-    Check(LaunchQuantConv(tile_, unsigned_, args.inputs[0], weights_.get(), args.outputs[0], g, Epilogue(bias, z),
-                          S(stream)),
+    Check(LaunchQuantConv(tile_, splits_, unsigned_, args.inputs[0], weights_.get(), args.outputs[0], args.workspace, g,
+                          Epilogue(bias, z), S(stream)),
           "int8 convolution launch");
   }
 
  private:
+  static std::string TacticName(const TileShape& t, int splits) {
+    return splits == 1 ? std::string(t.tactic) : Cat(t.tactic, "_split", splits);
+  }
   QConvEpilogue Epilogue(const float* bias, const void* z) const {
     QConvEpilogue e;
     e.corr = static_cast<const int32_t*>(tables_.get());
@@ -221,7 +254,7 @@ class QuantConv : public CudaKernel {
   Act act_;
   bool unsigned_ = false, residual_ = false, has_bias_ = false;
   int out_code_ = 0;
-  int tile_ = 0;
+  int tile_ = 0, splits_ = 1;
   std::shared_ptr<void> weights_, tables_;
 };
 

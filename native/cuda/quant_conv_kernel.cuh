@@ -4,6 +4,7 @@
 
 #include <cuda_runtime.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 
@@ -173,11 +174,13 @@ __device__ __forceinline__ void Store(const QConvGeometry& g, const QConvEpilogu
   static_cast<uint8_t*>(y)[at] = static_cast<uint8_t>(q);
 }
 
-// A BM x BN output tile per block; warps of WM x WN each.
+// A BM x BN output tile per block; warps of WM x WN each. Split k (gridDim.z > 1): block z sums
+// its share of the k tiles and writes the int32 sums to partial[z][row][channel]; SplitEpilogue
+// adds the shares (integer sums: the same bits as one block's) and runs the epilogue.
 template <int BM, int BN, int WM, int WN, bool kUnsigned>
 __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
     QuantConvKernel(const uint8_t* __restrict__ x, const int8_t* __restrict__ w, void* __restrict__ y, QConvGeometry g,
-                    QConvEpilogue e) {
+                    QConvEpilogue e, int32_t* __restrict__ partial) {
   constexpr int kWarpsN = BN / WN;
   constexpr int kThreadsPer = (BM / WM) * kWarpsN * 32;
   constexpr int kMt = WM / 16, kNt = WN / 8;
@@ -198,9 +201,12 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
 #pragma unroll
   for (int i = 0; i < kARows; ++i) origin[i] = Origin(g, m0 + tid / kChunks + i * (kThreadsPer / kChunks));
 
-  const int tiles = g.kp / kBk;
+  const int all_tiles = g.kp / kBk;
+  const int share = (all_tiles + static_cast<int>(gridDim.z) - 1) / static_cast<int>(gridDim.z);
+  const int kt0 = static_cast<int>(blockIdx.z) * share;
+  const int tiles = max(0, min(all_tiles, kt0 + share) - kt0);
   auto load = [&](int stage, int kt) {
-    const int k0 = kt * kBk + chunk * 16;
+    const int k0 = (kt0 + kt) * kBk + chunk * 16;
 #pragma unroll
     for (int i = 0; i < kARows; ++i) {
       const int row = tid / kChunks + i * (kThreadsPer / kChunks);
@@ -258,6 +264,24 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
   ptx::Wait<0>();
 
   const int gid = lane >> 2, tig = lane & 3;
+  if (partial) {
+    int32_t* p = partial + static_cast<int64_t>(blockIdx.z) * g.rows * g.m;
+    auto put = [&](int64_t m, int n, int32_t v) {
+      if (m < g.rows && n < g.m) p[m * g.m + n] = v;
+    };
+#pragma unroll
+    for (int a = 0; a < kMt; ++a)
+#pragma unroll
+      for (int b = 0; b < kNt; ++b) {
+        const int64_t m = m0 + warp_m + a * 16 + gid;
+        const int n = n0 + warp_n + b * 8 + tig * 2;
+        put(m, n, acc[a][b][0]);
+        put(m, n + 1, acc[a][b][1]);
+        put(m + 8, n, acc[a][b][2]);
+        put(m + 8, n + 1, acc[a][b][3]);
+      }
+    return;
+  }
 #pragma unroll
   for (int a = 0; a < kMt; ++a)
 #pragma unroll
@@ -271,6 +295,19 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
     }
 }
 
+// The shares of a split k summed, then the epilogue: one thread per output, channels fastest.
+__global__ void SplitEpilogue(const int32_t* __restrict__ partial, int splits, void* __restrict__ y, QConvGeometry g,
+                              QConvEpilogue e) {
+  const int64_t total = g.rows * g.m;
+  for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < total;
+       i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+    int32_t acc = 0;
+    for (int z = 0; z < splits; ++z) acc += partial[z * total + i];
+    const int64_t m = i / g.m;
+    Store(g, e, y, m, static_cast<int>(i - m * g.m), acc);
+  }
+}
+
 struct TileShape {
   const char* tactic;
   int bm, bn;
@@ -280,32 +317,54 @@ constexpr TileShape kTiles[] = {{"int8_mma_128x128", 128, 128},
                                 {"int8_mma_64x128", 64, 128},
                                 {"int8_mma_64x64", 64, 64}};
 
+// Ways to split k (1: none); a split's tactic is the tile's name + "_split<n>".
+constexpr int kSplits[] = {1, 2, 4, 8, 16};
+
+// Blocks of a tile shape over the output (before any split).
+inline int64_t TileBlocks(const TileShape& t, const QConvGeometry& g) {
+  return (g.rows + t.bm - 1) / t.bm * ((g.m + t.bn - 1) / t.bn);
+}
+
+// The int32 sums a split k keeps between its two kernels.
+inline size_t SplitBytes(int splits, const QConvGeometry& g) {
+  return splits > 1 ? static_cast<size_t>(splits) * g.rows * g.m * sizeof(int32_t) : 0;
+}
+
 template <int BM, int BN, int WM, int WN>
-cudaError_t LaunchTile(bool is_unsigned, const void* x, const void* w, void* y, const QConvGeometry& g,
-                       const QConvEpilogue& e, cudaStream_t s) {
+cudaError_t LaunchTile(bool is_unsigned, const void* x, const void* w, void* y, int32_t* partial, int splits,
+                       const QConvGeometry& g, const QConvEpilogue& e, cudaStream_t s) {
   constexpr int threads = (BM / WM) * (BN / WN) * 32;
   constexpr size_t smem = static_cast<size_t>(kStages) * (BM + BN) * kBk;
   const int64_t mt = (g.rows + BM - 1) / BM;
   if (mt > std::numeric_limits<int32_t>::max()) return cudaErrorInvalidValue;
-  const dim3 grid(static_cast<unsigned>(mt), static_cast<unsigned>((g.m + BN - 1) / BN));
+  const dim3 grid(static_cast<unsigned>(mt), static_cast<unsigned>((g.m + BN - 1) / BN), static_cast<unsigned>(splits));
   if (is_unsigned) {
     QuantConvKernel<BM, BN, WM, WN, true>
-        <<<grid, threads, smem, s>>>(static_cast<const uint8_t*>(x), static_cast<const int8_t*>(w), y, g, e);
+        <<<grid, threads, smem, s>>>(static_cast<const uint8_t*>(x), static_cast<const int8_t*>(w), y, g, e, partial);
   } else {
     QuantConvKernel<BM, BN, WM, WN, false>
-        <<<grid, threads, smem, s>>>(static_cast<const uint8_t*>(x), static_cast<const int8_t*>(w), y, g, e);
+        <<<grid, threads, smem, s>>>(static_cast<const uint8_t*>(x), static_cast<const int8_t*>(w), y, g, e, partial);
   }
   return cudaGetLastError();
 }
 
-inline cudaError_t LaunchQuantConv(int tile, bool is_unsigned, const void* x, const void* w, void* y,
-                                   const QConvGeometry& g, const QConvEpilogue& e, cudaStream_t s) {
+// splits > 1 needs partial: SplitBytes(splits, g) bytes.
+inline cudaError_t LaunchQuantConv(int tile, int splits, bool is_unsigned, const void* x, const void* w, void* y,
+                                   void* partial, const QConvGeometry& g, const QConvEpilogue& e, cudaStream_t s) {
+  int32_t* p = splits > 1 ? static_cast<int32_t*>(partial) : nullptr;
+  if (splits > 1 && !p) return cudaErrorInvalidValue;
+  cudaError_t r;
   switch (tile) {
-    case 0: return LaunchTile<128, 128, 64, 32>(is_unsigned, x, w, y, g, e, s);
-    case 1: return LaunchTile<128, 64, 64, 32>(is_unsigned, x, w, y, g, e, s);
-    case 2: return LaunchTile<64, 128, 32, 64>(is_unsigned, x, w, y, g, e, s);
-    default: return LaunchTile<64, 64, 32, 32>(is_unsigned, x, w, y, g, e, s);
+    case 0: r = LaunchTile<128, 128, 64, 32>(is_unsigned, x, w, y, p, splits, g, e, s); break;
+    case 1: r = LaunchTile<128, 64, 64, 32>(is_unsigned, x, w, y, p, splits, g, e, s); break;
+    case 2: r = LaunchTile<64, 128, 32, 64>(is_unsigned, x, w, y, p, splits, g, e, s); break;
+    default: r = LaunchTile<64, 64, 32, 32>(is_unsigned, x, w, y, p, splits, g, e, s); break;
   }
+  if (r != cudaSuccess || !p) return r;
+  const int64_t total = g.rows * g.m;
+  const int64_t blocks = std::min<int64_t>((total + 255) / 256, 4096);
+  SplitEpilogue<<<static_cast<unsigned>(blocks), 256, 0, s>>>(p, splits, y, g, e);
+  return cudaGetLastError();
 }
 
 }  // namespace qconv

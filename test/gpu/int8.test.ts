@@ -56,7 +56,8 @@ const CASES: Case[] = [
   { n: 2, c: 32, h: 10, w: 10, m: 48, k: 3, stride: 2, pad: 0, padEnd: 1, dil: 1, type: 'uint8', zero: 9, relu: true },
   { n: 1, c: 3, h: 9, w: 12, m: 16, k: 4, stride: 1, pad: 1, padEnd: 2, dil: 1, type: 'int8', zero: -4, relu: false },
 ];
-const TILES = ['int8_mma_128x128', 'int8_mma_128x64', 'int8_mma_64x128', 'int8_mma_64x64'];
+// Every tile shape, and splits of k (case 7's k is one 64-byte step: 15 of 16 shares empty).
+const TILES = ['int8_mma_128x128', 'int8_mma_128x64', 'int8_mma_64x128', 'int8_mma_64x64', 'int8_mma_64x64_split2', 'int8_mma_128x128_split16'];
 
 /** x -> Q -> DQ -> conv1 (kxk) [-> Relu] -> Q -> DQ -> conv2 (1x1, m -> 16) -> Q -> DQ -> y. */
 function twoConvModel(t: Case, seed: number): Uint8Array {
@@ -238,7 +239,10 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
         const e = m.report.engines[0]!;
         expect(e.build.int8Layers).toBe(4);
         expect(e.build.nhwcLayers).toBeGreaterThan(0);
-        expect(e.layerPrecisions.int8).toBe(4);
+        // The four convolutions compute in int8; a layout change the layout pass puts on an int8
+        // tensor (the quantized input to channels-last) moves int8 bytes and counts as int8 too.
+        expect(e.layerPrecisions.int8).toBeGreaterThanOrEqual(4);
+        expect(e.layerPrecisions.int8).toBeLessThanOrEqual(4 + (e.layerKinds.shuffle ?? 0));
         for (const [i, x] of xs.entries()) {
           const got = (await m.run({ x })).y!.data as Float32Array;
           const scale = Math.max(...Array.from(ref[i]!, Math.abs));
