@@ -32,6 +32,7 @@ import torch
 import torch.nn as nn
 import torchvision.models as tvm
 import torchvision.models.detection as tvd
+import torchvision.models.optical_flow as tvo
 import torchvision.models.segmentation as tvs
 import torchvision.models.video as tvv
 
@@ -67,6 +68,17 @@ class Detect(nn.Module):
     def forward(self, x):
         d = self.m(list(x))[0]  # the first image's detections
         return d['boxes'], d['scores'], d['labels']
+
+
+class Flow(nn.Module):
+    """RAFT takes two frames and returns every refinement; export the last flow of 4 updates."""
+
+    def __init__(self, m):
+        super().__init__()
+        self.m = m
+
+    def forward(self, a, b):
+        return self.m(a, b, num_flow_updates=4)[-1]
 
 
 class Encoder(nn.Module):
@@ -140,6 +152,24 @@ MODELS = {
                      lambda: tm.GPT2(GPT2_ZOO), [('input_ids', [1, 16], 'int64')]),
     'whisper_encoder': ('audio', 'bench/transformer_models.py WhisperEncoder (2 layers, width 128, 4 heads, 80 mels x 400 frames)',
                         lambda: tm.WhisperEncoder(WHISPER_ZOO), [('mel', [1, 80, 400], 'float32')]),
+    # Added 2026-12-06 (a new user's models: detectors whose heads end in NonZero/TopK/NMS, RAFT's grid
+    # sampling, MaxViT's block attention). torchvision's swin_v2_t and vgg11_bn do not export with
+    # the TorchScript exporter (aten::zero; adaptive pooling to a non-divisor), so they are not here.
+    'mobilenet_v3_small': ('classification', 'torchvision.models.mobilenet_v3_small', lambda: tvm.mobilenet_v3_small(), img(128)),
+    'efficientnet_v2_s': ('classification', 'torchvision.models.efficientnet_v2_s', lambda: tvm.efficientnet_v2_s(), img(128)),
+    'resnext50_32x4d': ('classification', 'torchvision.models.resnext50_32x4d', lambda: tvm.resnext50_32x4d(), img(128)),
+    'maxvit_t': ('classification', 'torchvision.models.maxvit_t', lambda: tvm.maxvit_t(), img(224)),
+    'raft_small': ('optical flow', 'torchvision.models.optical_flow.raft_small (4 flow updates)', lambda: Flow(tvo.raft_small()),
+                   [('a', [1, 3, 128, 128], 'float32'), ('b', [1, 3, 128, 128], 'float32')]),
+    'fcos_resnet50_fpn': ('detection', 'torchvision.models.detection.fcos_resnet50_fpn (320x320, score_thresh 0)',
+                          lambda: Detect(tvd.fcos_resnet50_fpn(weights_backbone=None, min_size=320, max_size=320, score_thresh=0.0)),
+                          img(320)),
+    'retinanet_resnet50_fpn': ('detection', 'torchvision.models.detection.retinanet_resnet50_fpn (320x320, score_thresh 0)',
+                               lambda: Detect(tvd.retinanet_resnet50_fpn(weights_backbone=None, min_size=320, max_size=320,
+                                                                         score_thresh=0.0)), img(320)),
+    'keypointrcnn_resnet50_fpn': ('detection', 'torchvision.models.detection.keypointrcnn_resnet50_fpn (320x320)',
+                                  lambda: Detect(tvd.keypointrcnn_resnet50_fpn(weights_backbone=None, min_size=320, max_size=320)),
+                                  img(320)),
 }
 
 DTYPES = {'float32': torch.float32, 'bool': torch.bool, 'int64': torch.int64}
