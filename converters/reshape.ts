@@ -53,7 +53,9 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
         v.check(v.in(1).shape.length === 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; a shape is 1-D`);
         return { form: 'computed', target: out, placeholder };
       }
-      const relative = Array.isArray(target) && numel(shape) > 0 && placeholder && target.some((d) => d === 0 || d === -1);
+      // An empty input (a data-dependent count of 0) keeps the relative form where no -1 must be
+      // inferred from its 0 elements, so that one layer serves the count's whole range.
+      const relative = Array.isArray(target) && (numel(shape) > 0 || !target.includes(-1)) && placeholder && target.some((d) => d === 0 || d === -1);
       return relative ? { form: 'relative', target: target as number[], placeholder } : { form: 'fixed', target: out, placeholder };
     },
     emit(e, { form, target, placeholder }) {

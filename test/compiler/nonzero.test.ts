@@ -111,3 +111,68 @@ describeIf(HAS_NATIVE, `a data-dependent output (NonZero) through compile (${BAC
     }
   });
 });
+
+/**
+ * A detection head's tail after a threshold (torchvision's postprocess, small): NonZero of
+ * scores > 0.5, the hits' scores gathered, TopK of min(count, 3) (k computed from the count's
+ * shape), their boxes gathered, [box, score] rows concatenated. With many hits, two (fewer than
+ * k) and none, every layer after NonZero meets its count, 0 included.
+ */
+const head = encodeModel(
+  buildModel({
+    opset: 13,
+    inputs: [
+      { name: 'scores', dtype: 'float32', shape: [1, 10] },
+      { name: 'boxes', dtype: 'float32', shape: [10, 4] },
+    ],
+    outputs: [{ name: 'rows', dtype: 'float32' }],
+    initializers: {
+      half: { dtype: 'float32', dims: [], data: Float32Array.of(0.5) },
+      one: { dtype: 'int64', dims: [1], data: BigInt64Array.of(1n) },
+      oneScalar: { dtype: 'int64', dims: [], data: BigInt64Array.of(1n) },
+      three: { dtype: 'int64', dims: [1], data: BigInt64Array.of(3n) },
+      flat: { dtype: 'int64', dims: [1], data: BigInt64Array.of(10n) },
+    },
+    nodes: [
+      { op: 'Greater', inputs: ['scores', 'half'], outputs: ['hit'] },
+      { op: 'NonZero', inputs: ['hit'], outputs: ['nz'] },
+      { op: 'Gather', inputs: ['nz', 'oneScalar'], outputs: ['col'], attrs: { axis: 0 } },
+      { op: 'Reshape', inputs: ['scores', 'flat'], outputs: ['s10'] },
+      { op: 'Gather', inputs: ['s10', 'col'], outputs: ['s'], attrs: { axis: 0 } },
+      { op: 'Shape', inputs: ['s'], outputs: ['n'] },
+      { op: 'Min', inputs: ['n', 'three'], outputs: ['k'] },
+      { op: 'TopK', inputs: ['s', 'k'], outputs: ['top', 'at'] },
+      { op: 'Gather', inputs: ['col', 'at'], outputs: ['which'], attrs: { axis: 0 } },
+      { op: 'Gather', inputs: ['boxes', 'which'], outputs: ['b'], attrs: { axis: 0 } },
+      { op: 'Unsqueeze', inputs: ['top', 'one'], outputs: ['top2'] },
+      { op: 'Concat', inputs: ['b', 'top2'], outputs: ['rows'], attrs: { axis: 1 } },
+    ],
+  }),
+);
+
+describeIf(HAS_NATIVE, `a detection tail after NonZero, at counts of 0 too (${BACKEND})`, NATIVE_MISSING, () => {
+  it('agrees with onnxruntime with many hits, fewer than k, and none', async () => {
+    const m = await compile(head, { backend: BACKEND, minBlockSize: 1 });
+    try {
+      expect(m.report.data.summary.fallbackSegments).toBe(0);
+      const boxes = new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: 40 }, (_, i) => i * 0.25),
+        [10, 4],
+      );
+      for (const [what, scores] of [
+        ['many', [0.9, 0.1, 0.7, 0.8, 0.2, 0.95, 0.6, 0.3, 0.55, 0.4]],
+        ['two', [0.1, 0.2, 0.7, 0.1, 0.3, 0.1, 0.6, 0.3, 0.2, 0.4]],
+        ['none', [0.1, 0.2, 0.3, 0.1, 0.3, 0.1, 0.2, 0.3, 0.2, 0.4]],
+      ] as const) {
+        const feeds = { scores: new ort.Tensor('float32', Float32Array.from(scores), [1, 10]), boxes };
+        const got = (await m.run(feeds)).rows!;
+        const want = (await ortRun(head, feeds)).rows!;
+        expect(got.dims, what).toEqual(want.dims);
+        expect(Array.from(got.data as Float32Array), what).toEqual(Array.from(want.data as Float32Array));
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+});
