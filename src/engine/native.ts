@@ -17,6 +17,8 @@ export interface NativeTensorInfo {
   name: string;
   dtype: EngineDType;
   shape: number[];
+  /** An output whose size depends on the data (NonZero's, NMS's): `shape` is its bound, and this dim is each run's count (a context's outputShapes). */
+  dataDependentDim?: number;
 }
 
 export interface NativeLayerInfo {

@@ -79,6 +79,8 @@ export class EngineSegment implements SegmentRunner {
   private readonly layerInfo: NativeLayerInfo[];
   /** Whether the engines take shape ranges (then a run's shapes are the engine's to check). */
   private readonly dynamic: boolean;
+  /** Whether a run's output shapes are the run's (a dynamic engine, or a data-dependent output), not info's. */
+  private readonly sizedByRun: boolean;
   private fallback?: Promise<FallbackSegment>;
   /** The sub-model a run falls back to where a shape differs (saved with the model). */
   get shapeFallbackModel(): Uint8Array | undefined {
@@ -100,6 +102,7 @@ export class EngineSegment implements SegmentRunner {
     this.outputInfo = info.outputs;
     this.layerInfo = info.layers;
     this.dynamic = profiles.some((p) => p.engine.info().ranges !== undefined);
+    this.sizedByRun = this.dynamic || this.outputInfo.some((o) => o.dataDependentDim !== undefined);
   }
 
   /** The first profile's engine (the only one of a static model). */
@@ -183,7 +186,7 @@ export class EngineSegment implements SegmentRunner {
     try {
       outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}), ...(shapes ? { shapes } : {}) });
       // Read before the context goes back to the pool: its next run overwrites it.
-      outShapes = ctx.outputShapes;
+      if (this.sizedByRun) outShapes = ctx.outputShapes;
       if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes, ctx.prepareMs);
     } catch (e) {
       throw e instanceof HybridError && e.code === 'SHAPE' ? new HybridError('SHAPE', `engine segment ${this.id}: ${e.message}`, { cause: e }) : e;

@@ -78,6 +78,7 @@ async function check(k: Case): Promise<number[]> {
   d.output(y!);
   const engine = await buildEngine(d.finish(), { backend: BACKEND });
   try {
+    expect(engine.info().outputs[0]!.dataDependentDim).toBe(0);
     const ctx = engine.createContext();
     const [got] = await ctx.run([k.boxes.data, k.scores.data]);
     expect(ctx.outputShapes).toEqual([want!.dims]);

@@ -174,8 +174,15 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       inputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.inputs[i]]));
     o.Set("inputs", inputs);
     Napi::Array outputs = Napi::Array::New(env, net.outputs.size());
-    for (size_t i = 0; i < net.outputs.size(); ++i)
-      outputs.Set(static_cast<uint32_t>(i), TensorObject(env, net.tensors[net.outputs[i]]));
+    for (size_t i = 0; i < net.outputs.size(); ++i) {
+      Napi::Object t = TensorObject(env, net.tensors[net.outputs[i]]);
+      // A data-dependent output (network.h): the dim each run sizes (ctx.outputShapes).
+      for (const Layer& l : net.layers) {
+        if (DataDependentLayer(l.kind) && l.outputs[0] == net.outputs[i])
+          t.Set("dataDependentDim", DataDependentDim(l.kind));
+      }
+      outputs.Set(static_cast<uint32_t>(i), t);
+    }
     o.Set("outputs", outputs);
     if (!net.ranges.empty()) {
       Napi::Array ranges = Napi::Array::New(env, net.ranges.size());
