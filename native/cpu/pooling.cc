@@ -6,7 +6,8 @@
 // dims. 2-D float pooling without dilation runs vectorized (MaxPlane2D separably, AvgPlane2D in Plane's order); 2-D
 // float max and average pooling whose output is as wide as its input or its stride-2 phases ("same" pads, GoogLeNet's
 // ceil-mode 3x3/2, Inception's 3x3/1 averages, DenseNet's 2x2/2) runs on the depthwise convolution's flat masked form
-// instead (depthwise.h): a masked load per tap for 16 outputs at once, several short rows per vector, no per-row work.
+// instead (depthwise.h): a masked load per tap for 16 outputs at once, several short rows per vector, no per-row work;
+// 3x3 stride-2 max pools read the input in place (pool_s2.h).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -17,6 +18,7 @@
 #include "cpu/depthwise.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/pool_s2.h"
 #include "src/ir/window.h"
 
 namespace hybridrt {
@@ -51,7 +53,10 @@ class PoolingKernel : public CpuKernel {
     // (At most two columns or a quarter wasted: a wide window over a small output, a global one,
     // would compute its taps for every input column.)
     const int64_t waste = wide.out[2] - w_.out[2];
-    flat_ = fast_2d_ && waste >= 0 && waste <= std::max<int64_t>(2, w_.out[2] / 4) && DepthwiseFits(wide);
+    // 3x3/2 max pools read the input in place instead (pool_s2.h): the flat form's split into
+    // phases was most of their time.
+    s2_ = fast_2d_ && max_ && MaxPoolS2Fits(w_);
+    flat_ = !s2_ && fast_2d_ && waste >= 0 && waste <= std::max<int64_t>(2, w_.out[2] / 4) && DepthwiseFits(wide);
     narrow_ = flat_ && wide.out[2] > w_.out[2];
     if (flat_) flat_plan_ = MakeDepthwisePlan(wide);
     if (flat_ && !max_) ones_.assign(static_cast<size_t>(FlatRun() * flat_plan_.taps), 1.0f);
@@ -100,6 +105,10 @@ class PoolingKernel : public CpuKernel {
     const int64_t in_size = w_.in_size(), out_size = w_.out_size();
     const DType t = in_[0].dtype;
     if (flat_) return Flat(x, y, planes);
+    if (s2_) {
+      return Par(planes, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * 9)),
+                 [&](int64_t p0, int64_t p1) { MaxPoolS2(w_, x + p0 * in_size, y + p0 * out_size, p1 - p0); });
+    }
     Par(planes, 1, [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         if (t == DType::kInt8) {
@@ -300,6 +309,7 @@ class PoolingKernel : public CpuKernel {
   Window w_{};
   bool max_ = true, include_pad_ = false, fast_2d_ = false, flat_ = false;
   bool narrow_ = false;         // flat_ over planes wider than the output (flat_plan_'s), rows copied out
+  bool s2_ = false;             // 3x3/2 max pooling from the input itself (pool_s2.h)
   DepthwisePlan flat_plan_;     // flat_: the masked form's shifts and masks
   std::vector<float> ones_;     // flat_ average: unit weights for a run of planes
   std::vector<float> divisor_;  // flat_ average: each output's divisor, as AvgPlane2D's

@@ -13,6 +13,8 @@ export interface Pool {
   dilations?: number[];
   ceil?: boolean;
   includePad?: boolean;
+  /** The engine's thread count (default: the builder's). */
+  threads?: number;
 }
 
 export async function pool(mode: 'max' | 'average', x: number[], p: Pool, seed = 1) {
@@ -38,5 +40,6 @@ export async function pool(mode: 'max' | 'average', x: number[], p: Pool, seed =
       ceilMode: !!p.ceil,
       countIncludePad: !!p.includePad,
     },
+    ...(p.threads ? { threads: p.threads } : {}),
   });
 }

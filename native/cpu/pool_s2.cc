@@ -1,0 +1,121 @@
+// MaxPoolS2 (pool_s2.h). For 16 outputs of a row from output column ow0, input row r: two loads
+// from column s = 2 ow0 - pad_w hold columns s .. s + 31, whose even lanes are tap kw = 0 and odd
+// lanes kw = 1 of the 16 windows (one permute each), and two loads from s + 2 give kw = 2 (their
+// even lanes). Columns outside the input load as -inf, which the max never takes (windows always
+// hold a tap inside the input). MaxNan's order: acc = v where v > acc or v is NaN, taps in order;
+// per row first (kw = 0, 1, 2), then rows in order: a NaN or the first of equal maxima (-0 and +0)
+// is the one the sequential order picks, so the bits are the flat form's.
+#include "cpu/pool_s2.h"
+
+#include <algorithm>
+
+#include "cpu/tap_sum.h"
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+#define HR_X86 1
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+
+namespace hybridrt {
+namespace cpu {
+
+bool MaxPoolS2Fits(const Window& w) {
+#ifdef HR_X86
+  if (VectorKernel() != SimdKernel::kAvx512) return false;
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad[0] != 0) return false;
+  for (int d = 1; d < 3; ++d) {
+    if (w.kernel[d] != 3 || w.stride[d] != 2 || w.dilation[d] != 1 || w.pad[d] < 0 || w.pad[d] > 1) return false;
+    // The last window's end at most one past the input (a pad or a ceil-mode overhang).
+    if (2 * (w.out[d] - 1) - w.pad[d] + 3 > w.in[d] + 1 || w.out[d] < 1) return false;
+  }
+  return w.out[2] >= 8;
+#else
+  (void)w;
+  return false;
+#endif
+}
+
+#ifdef HR_X86
+namespace {
+
+// Lanes l whose column s + l lies in [0, w).
+inline __mmask16 ColMask(int64_t s, int64_t w) {
+  unsigned m = 0;
+  for (int l = 0; l < 16; ++l) {
+    if (s + l >= 0 && s + l < w) m |= 1u << l;
+  }
+  return static_cast<__mmask16>(m);
+}
+
+__attribute__((target("avx512f"))) inline __m512 MaxNan16(__m512 acc, __m512 v) {
+  // (v > acc) ? v : acc from MAXPS(v, acc) (its second operand where either is NaN), v where v is NaN.
+  return _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q), _mm512_max_ps(v, acc), v);
+}
+
+struct RowMasks {
+  __mmask16 a, b, c, d;  // columns s .. s + 15, s + 16 .., s + 2 .., s + 18 ..
+};
+
+// The 3-tap maxima (kw = 0, 1, 2 in order) of input row `row` for the 16 windows from column s.
+__attribute__((target("avx512f"))) inline __m512 Row3(const float* row, int64_t s, const RowMasks& m, __m512i even,
+                                                      __m512i odd) {
+  const __m512 ninf = _mm512_set1_ps(-__builtin_inff());
+  const __m512 lo = _mm512_mask_loadu_ps(ninf, m.a, row + s), hi = _mm512_mask_loadu_ps(ninf, m.b, row + s + 16);
+  const __m512 lo2 = _mm512_mask_loadu_ps(ninf, m.c, row + s + 2), hi2 = _mm512_mask_loadu_ps(ninf, m.d, row + s + 18);
+  __m512 acc = _mm512_permutex2var_ps(lo, even, hi);
+  acc = MaxNan16(acc, _mm512_permutex2var_ps(lo, odd, hi));
+  return MaxNan16(acc, _mm512_permutex2var_ps(lo2, even, hi2));
+}
+
+__attribute__((target("avx512f"))) void Planes512(const Window& w, const float* x, float* y, int64_t planes) {
+  const int64_t ih = w.in[1], iw = w.in[2], oh_n = w.out[1], ow_n = w.out[2], pt = w.pad[1], pl = w.pad[2];
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  // (Masks only where a load can reach past a row's end: 16-float loads of a row's last
+  // columns would read the next row's, which must not join the max.)
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* xp = x + p * ih * iw;
+    float* yp = y + p * oh_n * ow_n;
+    for (int64_t ow0 = 0; ow0 < ow_n; ow0 += 16) {
+      const int64_t s = 2 * ow0 - pl;
+      const RowMasks m{ColMask(s, iw), ColMask(s + 16, iw), ColMask(s + 2, iw), ColMask(s + 18, iw)};
+      const int64_t left = std::min<int64_t>(16, ow_n - ow0);
+      const __mmask16 st = static_cast<__mmask16>(left == 16 ? 0xffffu : (1u << left) - 1u);
+      // Input row r = 2 oh - pt + kh; row 2 oh - pt + 2 is row 2 (oh + 1) - pt + 0 of the next.
+      __m512 carry = _mm512_setzero_ps();
+      int64_t carried = -1;
+      for (int64_t oh = 0; oh < oh_n; ++oh) {
+        const int64_t r0 = 2 * oh - pt;
+        __m512 acc = _mm512_set1_ps(-__builtin_inff());
+        bool first = true;
+        for (int64_t kh = 0; kh < 3; ++kh) {
+          const int64_t r = r0 + kh;
+          if (r < 0 || r >= ih) continue;
+          const __m512 h = r == carried ? carry : Row3(xp + r * iw, s, m, even, odd);
+          acc = first ? h : MaxNan16(acc, h);
+          first = false;
+          if (kh == 2) {
+            carry = h;
+            carried = r;
+          }
+        }
+        _mm512_mask_storeu_ps(yp + oh * ow_n + ow0, st, acc);
+      }
+    }
+  }
+}
+
+}  // namespace
+#endif
+
+void MaxPoolS2(const Window& w, const float* x, float* y, int64_t planes) {
+#ifdef HR_X86
+  Planes512(w, x, y, planes);
+#else
+  (void)w, (void)x, (void)y, (void)planes;
+#endif
+}
+
+}  // namespace cpu
+}  // namespace hybridrt
