@@ -59,15 +59,21 @@ describeIf(HAS_NATIVE, 'compile()', NATIVE_MISSING, () => {
 
   it('reports progress per phase, one build step per engine, one session step per fallback segment', async () => {
     const steps: string[] = [];
+    const named: string[] = [];
     const m = keep(
       await compile(resnet, {
         inputs: { input: [1, 3, 64, 64] },
         fallbackOps: ['Relu'],
         minBlockSize: 1,
         threads: 1,
-        onProgress: (phase, done, total) => steps.push(`${phase} ${done}/${total}`),
+        // A call with a step names a step of the analysis within 'analyze 0/1' (docs/api.md).
+        onProgress: (phase, done, total, step) =>
+          step === undefined ? steps.push(`${phase} ${done}/${total}`) : named.push(`${phase} ${done}/${total}: ${step}`),
       }),
     );
+    expect(named.length).toBeGreaterThan(0);
+    expect(named.every((n) => n.startsWith('analyze 0/1: '))).toBe(true);
+    expect(named).toContain('analyze 0/1: partition');
     const { engineSegments, fallbackSegments } = m.report.data.summary;
     const expected = [
       'analyze 0/1',
