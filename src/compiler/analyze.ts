@@ -187,9 +187,10 @@ async function probe(
   }
   // What an engine sizes after each run (a data-dependent converter's output: NonZero's) its
   // readers take over a range instead (data-dependent.ts).
+  const endsEngine = registryEndsEngine(registry);
   const sized = (v: string) => {
     const p = graph.producer(v);
-    return !!p && registry.lookup(p.opType, p.domain, graph.opset(p.domain) ?? 1)?.dataDependent === true;
+    return !!p && endsEngine(graph, p);
   };
   const unsized = dataDependent.filter((v) => !sized(v) || !nativeAvailable());
   if (unsized.length) {

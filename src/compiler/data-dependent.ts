@@ -13,7 +13,7 @@
  */
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { buildSegmentNetwork } from '../../converters/segment-network.js';
-import { converterVerdict } from '../../converters/verdict.js';
+import { converterVerdict, registryEndsEngine } from '../../converters/verdict.js';
 import type { Graph } from '../ir/graph.js';
 import { inferShapes } from '../ir/infer/index.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
@@ -32,9 +32,9 @@ export interface DataDependentValue {
  */
 export function dataDependentValues(graph: Graph, registry: ConverterRegistry): DataDependentValue[] {
   const found: DataDependentValue[] = [];
+  const endsEngine = registryEndsEngine(registry);
   for (const node of graph.nodes) {
-    const converter = registry.lookup(node.opType, node.domain, graph.opset(node.domain) ?? 1);
-    if (!converter?.dataDependent) continue;
+    if (!endsEngine(graph, node)) continue;
     const outputs = node.outputs.filter((o) => {
       const s = o ? graph.types.get(o)?.shape : undefined;
       return s !== undefined && !isStaticShape(s);
