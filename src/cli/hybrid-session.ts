@@ -8,6 +8,7 @@
  */
 import { load } from '../artifact/load.js';
 import { compile, type CompiledModel } from '../compiler/compile.js';
+import { computedPrecisions } from '../compiler/report.js';
 import type { InputShape } from '../compiler/profiles.js';
 import { type DeviceTensor, toDevice } from '../engine/device-tensor.js';
 import { nativeAvailable } from '../engine/native.js';
@@ -145,14 +146,16 @@ async function modelSession(model: CompiledModel, opts: SessionOptions, openPhas
     notes.push(`wrote    engine -> ${opts.saveEngine} (run it with hybrid-run ${opts.saveEngine})`);
   }
   let last: RunStats | undefined;
+  const computed = computedPrecisions(model.report.precisions, model.report.engines);
+  const own = computed.filter((p) => !model.report.precisions.includes(p));
   return {
     // Without the addon compile() puts every segment on onnxruntime (its warning says why):
     // the line says so rather than naming engines that do not exist.
     description: nativeAvailable()
-      ? `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')})`
+      ? `${model.backend} (hybrid executor: engines on ${model.backend}, the rest on onnxruntime-node; precisions ${model.report.precisions.join(',')}${own.length ? `, and ${own.join(',')} where the model's own types are` : ''})`
       : 'onnxruntime only (hybrid executor without engines: the native addon is unavailable, so every segment runs on onnxruntime-node)',
     openPhase,
-    precisions: model.report.precisions,
+    precisions: computed,
     notes,
     report: model.report.data,
     async run(runFeeds) {

@@ -6,6 +6,7 @@
  */
 import { type RenderOptions, type ReportData, type ReportFormat, renderReport } from '../report/index.js';
 import type { Precision } from '../engine/network.js';
+import { floatPrecisions, isPrecision, isReduced } from '../engine/precision.js';
 import type { EngineInfo } from '../engine/engine.js';
 import type { NativeBuildInfo } from '../engine/native.js';
 import type { Backend, CompilePhase } from './options.js';
@@ -64,6 +65,21 @@ export interface ModelReport {
   render(format: ReportFormat, options?: RenderOptions): string;
   /** render('text', options). */
   text(options?: RenderOptions): string;
+}
+
+/**
+ * The precisions the engines compute in: those compile() was given, and the reduced ones a
+ * model's own float16/bfloat16 layers bring (a model exported in fp16 builds fp16 layers at
+ * `precisions: ['fp32']`). `hybrid-run --compare` chooses its default tolerance by them.
+ */
+export function computedPrecisions(requested: readonly Precision[], engines: readonly EngineSummary[]): Precision[] {
+  const out = new Set<Precision>(requested);
+  for (const e of engines) {
+    for (const [p, n] of Object.entries(e.layerPrecisions)) {
+      if (n > 0 && isPrecision(p) && isReduced(floatPrecisions([p]))) out.add(p);
+    }
+  }
+  return [...out];
 }
 
 export function engineSummary(segment: number, info: EngineInfo): EngineSummary {
