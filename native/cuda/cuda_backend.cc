@@ -340,8 +340,11 @@ std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
   return std::make_unique<CudaGate>(flag);
 }
 
+// The timing cache's device key. "tactics N" moves when a kernel's tactic set grows, so that
+// timings cached before it are timed again among the new tactics (2: the int8 convolution's
+// split-k tactics, 74df5af).
 std::string CudaBackend::DeviceKey() const {
-  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion());
+  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 2");
 }
 
 cudaStream_t CudaBackend::build_stream() {

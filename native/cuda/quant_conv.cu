@@ -123,15 +123,10 @@ class QuantConv : public CudaKernel {
       if (t == switches_.conv_tactic) return t;  // HYBRIDRT_CONV_TACTIC
     }
     cudaStream_t s = backend_->build_stream();
-    const int sms = std::max(1, backend_->properties().multiProcessorCount);
-    // A split helps where the tile's blocks leave SMs idle and each share keeps 4+ k steps.
-    auto worth = [&](const TileShape& t, int n) {
-      return n == 1 || (TileBlocks(t, g_) * (n / 2) < sms && g_.kp / kBk >= 4 * n);
-    };
     int most = 1;
     for (const TileShape& t : kTiles) {
       for (int n : kSplits) {
-        if (worth(t, n)) most = std::max(most, n);
+        if (SplitWorth(t, n)) most = std::max(most, n);
       }
     }
     void *x = nullptr, *y = nullptr, *z = nullptr, *bias = nullptr, *partial = nullptr;
@@ -155,7 +150,7 @@ class QuantConv : public CudaKernel {
       const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
       for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
         for (int n : kSplits) {
-          if (!worth(kTiles[t], n)) continue;
+          if (!SplitWorth(kTiles[t], n)) continue;
           const float ms = timer.Time(
               [&] { return LaunchQuantConv(t, n, unsigned_, x, weights_.get(), y, partial, g_, e, s) == cudaSuccess; });
           const std::string name = TacticName(kTiles[t], n);
@@ -190,6 +185,10 @@ class QuantConv : public CudaKernel {
         }
       }
     }
+    // Another shape of a dynamic engine keeps the build's tactic: where its split no longer
+    // helps (a larger batch fills the SMs), the tile runs unsplit there, so the sums' workspace
+    // does not grow with the batch. A split forced by HYBRIDRT_CONV_TACTIC is kept.
+    if (splits_ > 1 && tactic() != switches_.conv_tactic && !SplitWorth(kTiles[tile_], splits_)) splits_ = 1;
   }
   size_t WorkspaceBytes() const override { return SplitBytes(splits_, g_); }
 
@@ -204,6 +203,11 @@ class QuantConv : public CudaKernel {
   }
 
  private:
+  // A split of k helps where the tile's blocks leave SMs idle and each share keeps 4+ k steps.
+  bool SplitWorth(const TileShape& t, int n) const {
+    const int sms = std::max(1, backend_->properties().multiProcessorCount);
+    return n == 1 || (TileBlocks(t, g_) * (n / 2) < sms && g_.kp / kBk >= 4 * n);
+  }
   static std::string TacticName(const TileShape& t, int splits) {
     return splits == 1 ? std::string(t.tactic) : Cat(t.tactic, "_split", splits);
   }

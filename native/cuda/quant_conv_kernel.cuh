@@ -264,34 +264,24 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
   ptx::Wait<0>();
 
   const int gid = lane >> 2, tig = lane & 3;
-  if (partial) {
-    int32_t* p = partial + static_cast<int64_t>(blockIdx.z) * g.rows * g.m;
-    auto put = [&](int64_t m, int n, int32_t v) {
-      if (m < g.rows && n < g.m) p[m * g.m + n] = v;
-    };
-#pragma unroll
-    for (int a = 0; a < kMt; ++a)
-#pragma unroll
-      for (int b = 0; b < kNt; ++b) {
-        const int64_t m = m0 + warp_m + a * 16 + gid;
-        const int n = n0 + warp_n + b * 8 + tig * 2;
-        put(m, n, acc[a][b][0]);
-        put(m, n + 1, acc[a][b][1]);
-        put(m + 8, n, acc[a][b][2]);
-        put(m + 8, n + 1, acc[a][b][3]);
-      }
-    return;
-  }
+  int32_t* p = partial ? partial + static_cast<int64_t>(blockIdx.z) * g.rows * g.m : nullptr;
+  auto sink = [&](int64_t m, int n, int32_t v) {  // a share's sums, or the epilogue
+    if (!p) {
+      Store(g, e, y, m, n, v);
+    } else if (m < g.rows && n < g.m) {
+      p[m * g.m + n] = v;
+    }
+  };
 #pragma unroll
   for (int a = 0; a < kMt; ++a)
 #pragma unroll
     for (int b = 0; b < kNt; ++b) {
       const int64_t m = m0 + warp_m + a * 16 + gid;
       const int n = n0 + warp_n + b * 8 + tig * 2;
-      Store(g, e, y, m, n, acc[a][b][0]);
-      Store(g, e, y, m, n + 1, acc[a][b][1]);
-      Store(g, e, y, m + 8, n, acc[a][b][2]);
-      Store(g, e, y, m + 8, n + 1, acc[a][b][3]);
+      sink(m, n, acc[a][b][0]);
+      sink(m, n + 1, acc[a][b][1]);
+      sink(m + 8, n, acc[a][b][2]);
+      sink(m + 8, n + 1, acc[a][b][3]);
     }
 }
 
