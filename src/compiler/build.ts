@@ -23,7 +23,7 @@ import type { Segment } from '../partition/types.js';
 import { ContextPool } from '../runtime/context-pool.js';
 import { EngineSegment, FallbackSegment, type SegmentRunner } from '../runtime/segments.js';
 import { buildSegmentNetwork } from '../../converters/segment-network.js';
-import type { ShapeView } from './shape-views.js';
+import { type ShapeView, fixedAtEveryView } from './shape-views.js';
 import type { NetworkDefinition } from '../engine/network.js';
 import type { Backend, CompilePhase, LogLevel } from './options.js';
 import { type OrtSessionOptions, fallbackSessionOptions } from './ort-session-options.js';
@@ -159,14 +159,22 @@ export async function checkFallbackSessions(
  */
 function segmentNetworks(graph: Graph, seg: Segment, options: BuildOptions): NetworkDefinition[] {
   // The converters see the values inference fixed in `g` (g.inferredValues), as the
-  // partitioner's verdicts did: nodes accepted on the strength of them are built alike.
+  // partitioner's verdicts did: nodes accepted on the strength of them are built alike. A
+  // segment whose inputs are fixed at every view converts as at fixed shapes, as its nodes were
+  // judged (shape-views.ts rangeVerdict).
+  const ranged =
+    !!options.views &&
+    !fixedAtEveryView(
+      options.views,
+      seg.inputs.map((i) => i.name),
+    );
   const make = (g: Graph, name: string) =>
     buildSegmentNetwork(g, seg.nodes, {
       inputs: seg.inputs.map((i) => i.name),
       outputs: seg.outputs.map((o) => o.name),
       registry: options.registry,
       name,
-      ranged: !!options.views,
+      ranged,
     });
   const name = `${graph.name}_segment${seg.id}`;
   if (!options.views) return [make(graph, name)];

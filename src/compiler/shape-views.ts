@@ -93,9 +93,36 @@ export async function makeViews(
 
 const isNear = (v: ShapeView) => v.end === 'near-min' || v.end === 'near-max';
 
-/** A node goes to an engine where every view's converter verdict lets it. */
+/** A value's type and the value inference fixed for it, as text to compare between views. */
+function valueAt(v: ShapeView, name: string): string {
+  const t = v.graph.types.get(name);
+  const known = v.graph.inferredValues.get(name);
+  const data = known ? `${known.dtype}[${known.dims.join(',')}]=${Array.from(known.data as ArrayLike<number | bigint>, String).join(',')}` : '';
+  return `${t?.dtype ?? '?'}[${t?.shape?.join(',') ?? '?'}]${data}`;
+}
+
+/**
+ * Whether nothing `names` carry differs between the views (types and inferred values): what
+ * reads only such values sees one shape over the whole range, and is judged and built as at
+ * fixed shapes. In a static compile whose views size a NonZero's count, that is every node not
+ * downstream of the count: an Attention beside a NonZero is judged as without it.
+ */
+export function fixedAtEveryView(views: readonly ShapeView[], names: readonly string[]): boolean {
+  if (!views.length) return true;
+  return names.every((n) => n === '' || views.every((v) => valueAt(v, n) === valueAt(views[0]!, n)));
+}
+
+/** A node whose inputs are fixed at every view, and that holds no subgraph (which may read outer values). */
+const fixedNode = (views: readonly ShapeView[], node: Node) =>
+  !node.attributes.some((a) => a.g || a.graphs?.length) && fixedAtEveryView(views, node.inputs);
+
+/**
+ * A node goes to an engine where every view's converter verdict lets it; a node whose inputs
+ * are fixed at every view (fixedAtEveryView), where its verdict at fixed shapes does.
+ */
 export function rangeVerdict(views: readonly ShapeView[], registry: ConverterRegistry, profiles: number): Verdict {
-  return (_graph, node) => {
+  return (graph, node) => {
+    if (fixedNode(views, node)) return converterVerdict(views.find((v) => v.end === 'opt')?.graph ?? graph, node, registry, false);
     for (const v of views) {
       if (isNear(v)) continue; // the ends decide what converters take; near views only check
       const n = v.graph.node(node.name);
@@ -200,7 +227,14 @@ export function polymorphismFaults(
   const faults = new Map<string, string>();
   const add = (node: string, why: string) => faults.has(node) || faults.set(node, why);
   for (const seg of segments) {
-    if (seg.kind !== 'engine') continue;
+    if (
+      seg.kind !== 'engine' ||
+      fixedAtEveryView(
+        views,
+        seg.inputs.map((i) => i.name),
+      )
+    )
+      continue; // built as at fixed shapes
     for (let p = 0; p < profiles; p++) {
       const at = (end: RangeEnd) => views.find((v) => v.profile === p && v.end === end)!;
       const opt = at('opt');
