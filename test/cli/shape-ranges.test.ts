@@ -308,10 +308,12 @@ describe('range flags on the command line', () => {
     );
   });
 
-  it('lists the flags in --help with an example, and not trtexec spellings', async () => {
+  it("lists the flags in --help with an example, trtexec's spellings only in their closing paragraph", async () => {
     const r = await runMainRaw('--help');
     expect(r.out).toContain('--min-shapes x:1x3x224x224 --opt-shapes x:8x3x224x224 --max-shapes x:32x3x224x224');
     for (const flag of ['--min-shapes', '--opt-shapes', '--max-shapes']) expect(r.out).toContain(flag);
-    expect(r.out).not.toContain('--minShapes');
+    const [flags, trtexec] = r.out.split("trtexec's spellings");
+    expect(flags).not.toContain('--minShapes');
+    expect(trtexec).toContain('--minShapes');
   });
 });
