@@ -15,6 +15,7 @@ import { constantOfShapeConverters } from './constant-of-shape.js';
 import { argMinMaxConverters } from './arg-min-max.js';
 import { attentionConverters } from './attention.js';
 import { cumsumConverters } from './cumsum.js';
+import { dynamicQuantizeConverters } from './dynamic-quantize.js';
 import { einsumConverters } from './einsum.js';
 import { embedLayerNormConverters } from './embed-layer-norm.js';
 import { expandConverters } from './expand.js';
@@ -24,6 +25,7 @@ import { floatClassConverters } from './float-class.js';
 import { gatherConverters } from './gather.js';
 import { gatherNdConverters } from './gather-nd.js';
 import { identityConverters } from './identity.js';
+import { integerProductConverters } from './integer-products.js';
 import { lrnConverters } from './lrn.js';
 import { matmulConverters } from './matmul.js';
 import { microsoftConverters } from './microsoft.js';
@@ -69,6 +71,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...constantConverters, // Constant
   ...constantOfShapeConverters, // ConstantOfShape
   ...convConverters, // Conv
+  ...from(integerProductConverters, 'ConvInteger'),
   ...convTransposeConverters, // ConvTranspose
   ...from(unaryConverters, 'Cos'),
   ...cumsumConverters, // CumSum
@@ -76,6 +79,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(quantizeConverters, 'DequantizeLinear'),
   ...from(binaryConverters, 'Div'),
   ...from(identityConverters, 'Dropout'),
+  ...dynamicQuantizeConverters, // DynamicQuantizeLinear
   ...einsumConverters, // Einsum
   ...from(unaryConverters, 'Elu'),
   ...from(binaryConverters, 'Equal'),
@@ -110,6 +114,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...lrnConverters, // LRN
   ...from(recurrentConverters, 'LSTM'),
   ...from(matmulConverters, 'MatMul'),
+  ...from(integerProductConverters, 'MatMulInteger'),
   ...from(binaryConverters, 'Max'),
   ...from(poolConverters, 'MaxPool'),
   ...from(binaryConverters, 'Min'),

