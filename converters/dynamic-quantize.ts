@@ -15,6 +15,9 @@
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 
+/** How many partial results the first reduction aims at (see emit). */
+const ROWS = 64;
+
 const dynamicQuantizeLinear = defineConverter<{ rank: number }>({
   opType: 'DynamicQuantizeLinear',
   sinceVersion: 11,
@@ -26,9 +29,20 @@ const dynamicQuantizeLinear = defineConverter<{ rank: number }>({
   },
   emit(e, p) {
     const x = e.input(0);
-    const axes = Array.from({ length: p.rank }, (_, i) => i);
     const zero = e.fill(0, 'float32', 'zero');
-    const reduce = (op: 'min' | 'max') => (p.rank ? e.add('reduce', [x], { op, axes, keepDims: false }, op) : e.reshape(x, [], op));
+    // Over the dims after the shortest prefix of at least ROWS elements first (one result per
+    // row, which the kernel computes in parallel), then over those: min and max are exact in
+    // any order, and one reduction of a whole tensor to one value runs on one thread.
+    const dims = x.shape;
+    let outer = 0;
+    for (let rows = 1; outer < dims.length && rows < ROWS;) rows *= dims[outer++]!;
+    if (outer === dims.length) outer = 0;
+    const range = (a: number, b: number) => Array.from({ length: b - a }, (_, i) => a + i);
+    const reduce = (op: 'min' | 'max') => {
+      if (!p.rank) return e.reshape(x, [], op);
+      const rows = outer ? e.add('reduce', [x], { op, axes: range(outer, dims.length), keepDims: false }, `${op}_rows`) : x;
+      return e.add('reduce', [rows], { op, axes: range(0, rows.shape.length), keepDims: false }, op);
+    };
     const lo = e.add('elementwise', [reduce('min'), zero], { op: 'min' }, 'lo');
     const hi = e.add('elementwise', [reduce('max'), zero], { op: 'max' }, 'hi');
     const span = e.add('elementwise', [hi, lo], { op: 'sub' }, 'span');
