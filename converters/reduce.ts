@@ -3,7 +3,8 @@
  * ReduceSumSquare -> one `reduce` layer with sorted, non-negative axes. `axes` is an attribute
  * up to ReduceSum-11 / the others' 13 and an optional (constant) input from ReduceSum-13 / the
  * others' 18, which also brought noop_with_empty_axes (no axes: identity instead of reducing
- * everything).
+ * everything). A reduction over an empty dim gives the op's identity, as onnxruntime does
+ * (-inf for max, +inf for min, 0 for sums and mean, 1 for prod: native/src/ir/reduce_op.h).
  */
 import { reduceDTypes } from '../src/engine/layer-dtypes.js';
 import type { ReduceOp } from '../src/engine/network.js';
@@ -17,7 +18,7 @@ function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: b
   return defineConverter<ReducePlan>({
     opType,
     sinceVersion,
-    notes: `Dtypes ${reduceDTypes(op).join(', ')}${axesInput ? '; the axes input must be a constant' : ''}; no reduction over an empty dim.`,
+    notes: `Dtypes ${reduceDTypes(op).join(', ')}${axesInput ? '; the axes input must be a constant' : ''}.`,
     plan(v) {
       v.dtype(0, reduceDTypes(op));
       const shape = v.in(0).shape;
@@ -34,10 +35,7 @@ function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: b
       }
       const resolved = v.axes(axes, shape.length);
       if (resolved.length === 0) return null; // a scalar input: nothing to reduce
-      v.check(
-        resolved.every((a) => shape[a]! > 0),
-        () => `reduces an empty dim of [${shape}]; engines do not reduce empty sets`,
-      );
+      // An empty reduced dim gives the op's identity, as onnxruntime does (native/src/ir/reduce_op.h).
       return { axes: resolved, keepDims };
     },
     emit(e, p) {

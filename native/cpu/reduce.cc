@@ -45,7 +45,8 @@ float ReduceFloat(Op op, const float* x, int64_t n) {
     case Op::kSum:
     case Op::kMean: {
       const double s = LaneSum(x, n, [](float v) { return static_cast<double>(v); });
-      return static_cast<float>(op == Op::kMean ? s / static_cast<double>(n) : s);
+      if (op == Op::kMean) return n ? static_cast<float>(s / static_cast<double>(n)) : 0.0f;  // empty: 0 (reduce_op.h)
+      return static_cast<float>(s);
     }
     case Op::kMax: {
       float m = -std::numeric_limits<float>::infinity();

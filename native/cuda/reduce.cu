@@ -70,7 +70,7 @@ __device__ __forceinline__ double Term(int op, float v, float m) {
 
 __device__ __forceinline__ float Finish(int op, double acc, int64_t len, float m) {
   switch (op) {
-    case kMean: return static_cast<float>(acc / static_cast<double>(len));
+    case kMean: return len ? static_cast<float>(acc / static_cast<double>(len)) : 0.0f;  // empty: 0 (reduce_op.h)
     case kL2: return static_cast<float>(sqrt(acc));
     case kLogSumExp: return isinf(m) ? m : static_cast<float>(m + log(acc));
     default: return static_cast<float>(acc);
@@ -285,7 +285,7 @@ class ReduceKernel : public CudaKernel {
         // Slices of at most kVecRows rows per thread: latency, not the block count, bounds
         // small reductions.
         const int64_t rows_per_slice = static_cast<int64_t>(vrows_) * kVecRows;
-        splits_ = static_cast<int>(std::min<int64_t>((len_ + rows_per_slice - 1) / rows_per_slice, 65535));
+        splits_ = static_cast<int>(std::clamp<int64_t>((len_ + rows_per_slice - 1) / rows_per_slice, 1, 65535));
       } else {
         // Enough blocks to fill the device a few times; slices of at least 64 rows.
         const int64_t want = (4LL * backend_->properties().multiProcessorCount + outer_ * tiles - 1) / (outer_ * tiles);

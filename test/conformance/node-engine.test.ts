@@ -28,7 +28,6 @@ const NO_ENGINE_CASE: Readonly<Record<string, string>> = {
   Flatten: 'lowering (normalize-shapes) rewrites it as a Reshape, as the engine cases show',
   Squeeze: 'lowering (normalize-shapes) rewrites it as a Reshape',
   Unsqueeze: 'lowering (normalize-shapes) rewrites it as a Reshape',
-  ReduceLogSumExp: "the suite's cases hold float64 data, which engines refuse; test/compiler/reduce-ops.test.ts runs it on an engine",
   Shape: 'lowering folds the Shape of a static shape; test/compiler/shape-ranges.test.ts runs it on an engine over a shape range',
   Size: 'lowering folds the Size of a static shape; test/converters/shape-of.test.ts runs it on the cpu engine',
   Einsum: "the suite's cases hold float64 data, which engines refuse; test/converters/einsum.test.ts runs it on the cpu engine against onnxruntime",

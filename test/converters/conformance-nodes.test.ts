@@ -30,7 +30,6 @@ const REJECTED: Array<[RegExp, string]> = [
   [/^test_training_dropout(?!_zero_ratio)/, 'training_mode is true'],
   [/^test_identity_(opt|sequence)$/, 'type of input'],
   [/^test_maxpool_with_argmax/, 'Indices output'],
-  [/^test_reduce_\w+_empty_set$/, 'empty dim'],
   [/^test_resize_\w+_antialias$/, 'antialias=1'],
   [/^test_resize_tf_crop_and_resize/, 'tf_crop_and_resize'],
   // The shape is the graph's one input (data): no engine sizes a tensor by data.

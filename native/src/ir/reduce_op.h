@@ -2,6 +2,11 @@
 // one numbering and name table for the param schema and both backends' kernels, and how the
 // reduced axes turn the input into rows (the kept axes first, then the reduced ones, each
 // row `length` elements long), which both backends transpose by.
+//
+// A row may be empty (a reduced dim of 0, e.g. boxes counted at run time): every op then gives
+// what onnxruntime gives, its identity (ONNX's rule for an empty set; mean, which ONNX leaves
+// undefined, gives 0 as onnxruntime does): sum, mean, sum_square, l1, l2 0; prod 1; max the
+// lowest value (-inf for floats), min the highest (+inf); log_sum_exp -inf.
 #pragma once
 
 #include <cstdint>

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "src/ir/int_arith.h"
 #include "src/ir/shape.h"
@@ -226,9 +227,12 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
         else out[o] = std::min(out[o], v);
         seen[o] = true;
       }
-      if (op == "sum" || op == "prod") {
-        for (int64_t o = 0; o < n; ++o)
-          if (!seen[o]) out[o] = op == "prod";
+      // An empty row gives the op's identity (reduce_op.h): 0, 1, the lowest or highest value.
+      const bool i32 = y.dtype == DType::kInt32;
+      const int64_t lowest = i32 ? std::numeric_limits<int32_t>::lowest() : std::numeric_limits<int64_t>::lowest();
+      const int64_t highest = i32 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
+      for (int64_t o = 0; o < n; ++o) {
+        if (!seen[o]) out[o] = op == "sum" ? 0 : op == "prod" ? 1 : op == "max" ? lowest : highest;
       }
       break;
     }

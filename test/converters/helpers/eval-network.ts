@@ -644,8 +644,8 @@ function reduce(x: HostTensor, p: Extract<NetLayer, { kind: 'reduce' }>['params'
     switch (p.op) {
       case 'sum':
         return vals.reduce((a, b) => a + b, 0);
-      case 'mean':
-        return vals.reduce((a, b) => a + b, 0) / vals.length;
+      case 'mean': // an empty set gives 0, as onnxruntime does (ONNX leaves it undefined)
+        return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : 0;
       case 'max':
         return Math.max(...vals);
       case 'min':
