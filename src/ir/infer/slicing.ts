@@ -223,6 +223,9 @@ export const gather: Rule = (ctx) => {
   const v = ctx.value(0);
   const iv = ctx.numbers(1);
   const dim = x[axis]!;
+  // Indices must lie in [-dim, dim - 1] (onnxruntime fails otherwise): checked wherever both are known.
+  const outside = iv && isNum(dim) ? iv.find((j) => j < -dim || j >= dim) : undefined;
+  if (outside !== undefined) fail(`Gather: index ${outside} is out of range for dimension ${dim}`);
   if (v && iv && isNum(dim) && shape.every(isNum) && numel(shape as number[]) <= 4096) {
     const outer = numel(v.dims.slice(0, axis));
     const inner = numel(v.dims.slice(axis + 1));
@@ -230,7 +233,6 @@ export const gather: Rule = (ctx) => {
     for (let o = 0; o < outer; o++) {
       for (const raw of iv) {
         const j = raw < 0 ? raw + dim : raw;
-        if (j < 0 || j >= dim) fail(`Gather: index ${raw} is out of range for dimension ${dim}`);
         elems.push(...v.elems.slice((o * dim + j) * inner, (o * dim + j + 1) * inner));
       }
     }
@@ -279,9 +281,10 @@ export const topK: Rule = (ctx) => {
   ];
 };
 
+/** NonZero: [rank, count], the count 0 where the input is empty. */
 export const nonZero: Rule = (ctx) => {
   const x = ctx.shape(0);
-  return [{ dtype: 'int64', shape: [x ? x.length : ctx.symbols.fresh(), ctx.symbols.fresh()] }];
+  return [{ dtype: 'int64', shape: [x ? x.length : ctx.symbols.fresh(), x?.includes(0) ? 0 : ctx.symbols.fresh()] }];
 };
 
 /** Unique: Y, indices and counts share one unknown length; inverse_indices indexes the input. */
@@ -311,4 +314,14 @@ function productDimsOf(x: Dim[]): Dim {
   return x.reduce<Dim>((a, b) => mulDim(a, b), 1);
 }
 
-export const nonMaxSuppression: Rule = (ctx) => [{ dtype: 'int64', shape: [ctx.symbols.fresh(), 3] }];
+/**
+ * NonMaxSuppression: [count, 3], the count 0 where nothing can be selected: no batch, class or
+ * box (boxes [batches, boxes, 4], scores [batches, classes, boxes]), or a limit per class of 0
+ * (max_output_boxes_per_class, whose default is 0).
+ */
+export const nonMaxSuppression: Rule = (ctx) => {
+  const [boxes, scores] = [ctx.shape(0), ctx.shape(1)];
+  const limit = ctx.has(2) ? ctx.numbers(2) : [0];
+  const none = [boxes?.[0], boxes?.[1], scores?.[0], scores?.[1], scores?.[2]].includes(0) || (limit?.length === 1 && limit[0] === 0);
+  return [{ dtype: 'int64', shape: [none ? 0 : ctx.symbols.fresh(), 3] }];
+};
