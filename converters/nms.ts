@@ -4,8 +4,12 @@
  * NonZero's): the layer declares the bound (its rule: native/src/ir/shape_rules_detect.cc) and the
  * engine reports each run's count; the partitioner ends the engine at this node. The limit and
  * thresholds must be constants (absent ones are ONNX's defaults: no box, IoU threshold 0, no score
- * threshold); a negative limit is 0, as onnxruntime reads it. Boxes and scores are float32.
+ * threshold); a negative limit is 0, as onnxruntime reads it, and one past the most elements a
+ * tensor may hold (LIMITS.tensorElements; torchvision's batched_nms passes int64's max) is that
+ * many, which no class's boxes reach: the same selection, within the layer's integer params.
+ * Boxes and scores are float32.
  */
+import { LIMITS } from '../src/limits.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 
@@ -40,7 +44,7 @@ function nms(sinceVersion: number): Converter {
       const center = v.int('center_point_box', 0);
       v.check(center === 0 || center === 1, () => `center_point_box is ${center}; ONNX allows 0 and 1`);
       return {
-        maxOutputBoxesPerClass: Math.min(Math.max(limit, 0), Number.MAX_SAFE_INTEGER),
+        maxOutputBoxesPerClass: Math.min(Math.max(limit, 0), LIMITS.tensorElements),
         iouThreshold: iou,
         ...(score !== undefined ? { scoreThreshold: score } : {}),
         centerPointBox: center === 1,

@@ -2,7 +2,8 @@
  * NonMaxSuppression as an `nms` layer against onnxruntime on the same inputs, through the
  * reference interpreter and the cpu engine (exact: indices), the output at the count found
  * ([count, 3]) while the layer declares its bound: corner and center boxes, with and without a
- * score threshold, a limit reached and not, opsets 10 and 11, no candidate left; then what is
+ * score threshold, a limit reached and not, int64's max as the limit, opsets 10 and 11, no
+ * candidate left; then what is
  * refused (thresholds from data, an IoU threshold outside [0, 1]). Scores are distinct within a
  * class (onnxruntime orders equal scores by its heap).
  */
@@ -64,6 +65,13 @@ describe('NonMaxSuppression', () => {
   it('batches, a score threshold, center boxes', async () => {
     await checkAgainstOrt(nms(boxesAndScores(2, 25, 3, 2), 8, 0.5, 0.3));
     await checkAgainstOrt(nms(boxesAndScores(2, 20, 2, 3), 5, 0.4, undefined, 1));
+  });
+
+  it("takes int64's max as the limit (torchvision's batched_nms), as many as the boxes", async () => {
+    const c = nms(boxesAndScores(1, 12, 2, 5), 1, 0.5);
+    c.spec.initializers.limit = { dtype: 'int64', dims: [1], data: BigInt64Array.of(2n ** 63n - 1n) };
+    const net = await checkAgainstOrt(c);
+    expect(net.tensors[net.outputs[0]!]!.shape).toEqual([24, 3]);
   });
 
   it('finds nothing: every score under the threshold gives [0, 3]', async () => {
