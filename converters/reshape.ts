@@ -53,9 +53,12 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
         v.check(v.in(1).shape.length === 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; a shape is 1-D`);
         return { form: 'computed', target: out, placeholder };
       }
-      // An empty input (a data-dependent count of 0) keeps the relative form where no -1 must be
-      // inferred from its 0 elements, so that one layer serves the count's whole range.
-      const relative = Array.isArray(target) && (numel(shape) > 0 || !target.includes(-1)) && placeholder && target.some((d) => d === 0 || d === -1);
+      // An empty input (a data-dependent count of 0) keeps the relative form where its -1, if any,
+      // is told by the other dims (0 elements over a product that is not 0: native/src/ir/shuffle.cc),
+      // so that one layer serves the count's whole range.
+      const told = (t: number[]) => t.reduce((p, d, i) => p * (d === -1 ? 1 : d === 0 && placeholder ? (shape[i] ?? 0) : d), 1) !== 0;
+      const relative =
+        Array.isArray(target) && (numel(shape) > 0 || !target.includes(-1) || told(target)) && placeholder && target.some((d) => d === 0 || d === -1);
       return relative ? { form: 'relative', target: target as number[], placeholder } : { form: 'fixed', target: out, placeholder };
     },
     emit(e, { form, target, placeholder }) {

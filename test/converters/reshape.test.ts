@@ -12,6 +12,12 @@ describe('reshape family', () => {
     expect(emitted({ op: 'Reshape', opset: 13, inputs: [f32([2, 3, 4]), i64([0, -1, 2])], outputs: [f32([2, 6, 2])] })).toEqual([
       expect.objectContaining({ kind: 'shuffle', params: { reshape: [0, -1, 2], zeroIsPlaceholder: true } }),
     ]);
+    // An empty input (a data-dependent count at 0) too, where the other dims tell the -1 (0 / 4):
+    // one layer then serves the count's whole range (an Unsqueeze of boxes [n,4] to [1,n,4]).
+    expect(emitted({ op: 'Reshape', opset: 13, inputs: [f32([0, 4]), i64([1, -1, 4])], outputs: [f32([1, 0, 4])] })[0]!.params).toEqual({
+      reshape: [1, -1, 4],
+      zeroIsPlaceholder: true,
+    });
     // An explicit target stays explicit.
     expect(emitted({ op: 'Reshape', opset: 13, inputs: [f32([2, 3, 4]), i64([4, 6])], outputs: [f32([4, 6])] })[0]!.params).toEqual({
       reshape: [4, 6],
