@@ -15,8 +15,8 @@
  * (or row) whose bound alone passes it, or more than MAX_CHUNKS chunks are refused.
  *
  * The float layers must compute in float32 (TF32 on cuda holds these integers too: 11 bits of
- * mantissa, sums in fp32); a build that allows fp16 or bf16 may run them in it, which rounds
- * sums above 2048 (docs/quantization.md, "Dynamic quantization": not yet pinned to fp32).
+ * mantissa, sums in fp32): the builder's precision policy keeps a convolution or matmul read
+ * only by casts to int32 in fp32 when fp16 or bf16 is allowed (native/src/builder/precision.cc).
  */
 import type { TensorRef } from '../src/engine/builder.js';
 import type { ParamsOf } from '../src/engine/builder.js';

@@ -15,7 +15,10 @@ import { encodeModel } from '../../src/onnx/model.js';
 import { toOrtTensor } from '../../src/onnx/ort.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { HAS_NATIVE } from '../helpers/skip.js';
-import { checkAgainstOrt, emitted, random, tensor, verdict } from './helpers/harness.js';
+import { Engine } from '../../src/engine/engine.js';
+import { loadNative } from '../../src/engine/native.js';
+import { checkAgainstOrt, convertGraph, emitted, random, runOrt, tensor, verdict } from './helpers/harness.js';
+import { buildGraph } from '../../src/ir/model-builder.js';
 
 const exact = { rtol: 0, atol: 0 };
 
@@ -87,6 +90,27 @@ describe('ConvInteger', () => {
     // 255 * sum |w| per output channel is about 2.7e8, 16 times 2^24: at least 16 chunks.
     expect(convs.length).toBeGreaterThanOrEqual(16);
     await checkAgainstOrt({ spec, feeds: { x }, ...exact });
+  });
+
+  it.runIf(HAS_NATIVE)("a build that allows fp16 keeps the float convolutions in fp32 (their sums pass fp16's range): still equal", async () => {
+    const w = random('uint8', [4, 512, 3, 3], 4, 200, 256);
+    const x = random('uint8', [1, 512, 5, 5], 5, 200, 256);
+    const graph = buildGraph(oneNode('ConvInteger', 10, [{ name: 'x', dtype: 'uint8', shape: x.dims }], { w }, { pads: [1, 1, 1, 1] }));
+    const want = (await runOrt(graph, { x })).y!;
+    graph.types.set('y', { dtype: 'int32', shape: want.dims });
+    const net = convertGraph(graph);
+    // The native build directly: the TypeScript buildEngine keeps the cpu backend in fp32.
+    const engine = new Engine(await loadNative().buildEngine(net, { backend: 'cpu', threads: 1, precisions: ['fp16'] }));
+    try {
+      const convs = engine.info().layers.filter((l) => l.kind === 'convolution');
+      expect(convs.length).toBeGreaterThanOrEqual(16);
+      for (const l of convs)
+        expect([l.precision, l.precisionNote]).toEqual(['fp32', 'kept fp32: an integer product (read as int32) must stay exact']);
+      const [got] = (await engine.createContext().run({ x: x.data as Uint8Array })) as Int32Array[];
+      expect(Array.from(got!)).toEqual(Array.from(want.data as Int32Array));
+    } finally {
+      engine.dispose();
+    }
   });
 
   it('zero points (x per tensor, w per output channel), strides, padding, groups; int8 x and w', async () => {

@@ -84,6 +84,26 @@ DType ChooseReducedPrecision(const std::vector<DType>& allowed) {
   return DType::kFloat32;
 }
 
+namespace {
+
+// Every reader of tensor `id` is a cast to an integer type, and the network does not output it.
+bool ReadOnlyAsIntegers(const Network& net, int32_t id) {
+  for (int32_t o : net.outputs) {
+    if (o == id) return false;
+  }
+  bool read = false;
+  for (const Layer& l : net.layers) {
+    if (std::find(l.inputs.begin(), l.inputs.end(), id) == l.inputs.end()) continue;
+    if (l.kind != LayerKind::kCast) return false;
+    const std::string& to = l.params.String("to");
+    if (to != "int32" && to != "int64") return false;
+    read = true;
+  }
+  return read;
+}
+
+}  // namespace
+
 std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
   const bool fp16 = half == DType::kFloat16;  // bfloat16 has float32's range
   if (IsQuantForm(layer.params)) return "an int8 layer's float inputs (bias, residual) stay fp32";
@@ -102,6 +122,12 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
     }
     case LayerKind::kElementwise:
       if (fp16 && layer.params.String("op") == "pow") return "pow overflows fp16's range easily";
+      return "";
+    case LayerKind::kConvolution:
+    case LayerKind::kMatmul:
+      // ConvInteger and MatMulInteger (converters/integer-products.ts): float sums of integer
+      // products that must be exact, read only as integers.
+      if (ReadOnlyAsIntegers(net, layer.outputs[0])) return "an integer product (read as int32) must stay exact";
       return "";
     case LayerKind::kCumSum: {
       const int64_t n = net.tensors[layer.inputs[0]].shape[layer.params.Int("axis")];
