@@ -73,13 +73,24 @@ function sizeAt(v: DataDependentValue, end: ViewAt): number[] {
   });
 }
 
-/** A copy of `graph` with `values` sized for view `end`, inferred again at input shapes `given`. */
-function sized(graph: Graph, values: readonly DataDependentValue[], end: ViewAt, given: Record<string, number[]>): Graph {
+/**
+ * A copy of `graph` with `values` sized for view `end`, inferred again at input shapes `given`.
+ * A data-dependent node that reads what they size (NonMaxSuppression over the boxes NonZero
+ * picked) has static inputs, so a bound, only then: its outputs are sized at the same end in turn.
+ */
+function sized(
+  graph: Graph,
+  values: readonly DataDependentValue[],
+  end: ViewAt,
+  given: Record<string, number[]>,
+  registry: ConverterRegistry,
+): Graph {
   const copy = graph.clone();
   // Inference keeps a type the graph holds where its own rule leaves a symbol (as a probed one).
   for (const v of values) copy.types.set(v.name, { ...copy.types.get(v.name)!, shape: sizeAt(v, end) });
   inferShapes(copy, { inputShapes: given });
-  return copy;
+  const next = dataDependentValues(copy, registry);
+  return next.length ? sized(copy, next, end, given, registry) : copy;
 }
 
 /**
@@ -95,7 +106,7 @@ export function dataDependentViews(graph: Graph, given: Record<string, number[]>
     const key = JSON.stringify(values.map((v) => sizeAt(v, end)));
     if (end.startsWith('near') && seen.has(key)) continue;
     seen.add(key);
-    views.push({ profile: 0, end, shapes: given, graph: sized(graph, values, end, given) });
+    views.push({ profile: 0, end, shapes: given, graph: sized(graph, values, end, given, registry) });
   }
   return views;
 }
@@ -108,6 +119,6 @@ export function dataDependentViews(graph: Graph, given: Record<string, number[]>
 export function withDataDependentSizes(views: readonly ShapeView[], registry: ConverterRegistry): ShapeView[] {
   return views.map((view) => {
     const values = dataDependentValues(view.graph, registry);
-    return values.length ? { ...view, graph: sized(view.graph, values, view.end, view.shapes) } : view;
+    return values.length ? { ...view, graph: sized(view.graph, values, view.end, view.shapes, registry) } : view;
   });
 }
