@@ -12,8 +12,12 @@
  *   integer divisor (PARAM_INPUTS) is a constant at the model's shapes, every branch input has
  *   a static shape (where shapes vary, a branch valid at some may fail at others: what a shape
  *   test in the condition guards), no nested If is left, and after the splice shape inference
- *   accepts every branch node and gives each pair of outputs one dtype and shape. Otherwise the
- *   If stays (a note says why) and runs on onnxruntime.
+ *   accepts every branch node and gives each pair of outputs one dtype and shape (TOTAL_OPS and
+ *   PARAM_INPUTS live in run-safety.ts).
+ * - a run-time test of whether a tensor is empty, `numel(x) == 0`, whose other branch gives the
+ *   same (empty) outputs when run with x empty (empty-guard.ts: torchvision's batched_nms): that
+ *   branch alone, as for a constant condition. Exact; tried before both branches.
+ * Otherwise the If stays (a note says why) and runs on onnxruntime.
  *
  * Branch values keep their names unless taken (then `<name>/<if>`), outer values they read keep
  * theirs, and nested graphs are renamed with them. Nested Ifs come up with their branch: each
@@ -22,53 +26,13 @@
  */
 import { type Graph, type Node, isDefaultDomain, nodeFromProto } from '../ir/graph.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
-import { isIntegerDType } from '../onnx/dtype.js';
 import { type GraphProto, type TensorProto, toNumber } from '../onnx/proto.js';
 import { foldConstants } from './fold-constants.js';
+import { emptyGuard } from './empty-guard.js';
 import { isOp, nodeOuterReads } from './graph-utils.js';
+import { TOTAL_OPS, unknownParamInput } from './run-safety.js';
 import { definedDeep, dtypeOf, nested, renamed } from './subgraph.js';
 import { Changes, type LoweringContext, type PassResult } from './types.js';
-
-/** Ops that cannot fail on data values (only on shapes) and have no effects or randomness. */
-const TOTAL_OPS = new Set([
-  ...['Abs', 'Acos', 'Acosh', 'Add', 'And', 'Asin', 'Asinh', 'Atan', 'Atanh', 'AveragePool', 'BatchNormalization', 'Cast', 'Ceil', 'Celu'],
-  ...['Clip', 'Concat', 'Constant', 'ConstantOfShape', 'Conv', 'ConvTranspose', 'Cos', 'Cosh', 'CumSum', 'DepthToSpace', 'Div', 'Dropout'],
-  ...['Einsum', 'Elu', 'Equal', 'Erf', 'Exp', 'Expand', 'Flatten', 'Floor', 'Gather', 'GatherElements', 'Gelu', 'Gemm', 'GlobalAveragePool'],
-  ...['GlobalMaxPool', 'Greater', 'GreaterOrEqual', 'GroupNormalization', 'GRU', 'HardSigmoid', 'HardSwish', 'Identity', 'If'],
-  ...['InstanceNormalization', 'IsInf', 'IsNaN', 'LayerNormalization', 'LeakyRelu', 'Less', 'LessOrEqual', 'Log', 'LogSoftmax', 'LRN', 'LSTM'],
-  ...['MatMul', 'Max', 'MaxPool', 'Mean', 'Min', 'Mish', 'Mod', 'Mul', 'Neg', 'Not', 'OneHot', 'Or', 'Pad', 'Pow', 'PRelu', 'Range'],
-  ...['Reciprocal', 'ReduceL1', 'ReduceL2', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceMax', 'ReduceMean', 'ReduceMin', 'ReduceProd'],
-  ...['ReduceSum', 'ReduceSumSquare', 'Relu', 'Reshape', 'Resize', 'RNN', 'Round', 'Selu', 'Shape', 'Sigmoid', 'Sign', 'Sin', 'Sinh', 'Size'],
-  ...['Slice', 'Softmax', 'Softplus', 'Softsign', 'SpaceToDepth', 'Split', 'Sqrt', 'Squeeze', 'Sub', 'Sum', 'Tan', 'Tanh', 'ThresholdedRelu'],
-  ...['Tile', 'Transpose', 'Trilu', 'Unsqueeze', 'Where', 'Xor'],
-]);
-
-/**
- * Inputs that decide a shape, an index, a length or an integer divisor: they must be constants
- * at the model's shapes (a shape test of a dynamic model may guard exactly them: not taken).
- */
-const PARAM_INPUTS: Record<string, number[]> = {
-  ConstantOfShape: [0],
-  CumSum: [1],
-  Dropout: [1, 2],
-  Expand: [1],
-  GRU: [4],
-  LSTM: [4],
-  RNN: [4],
-  Gather: [1],
-  GatherElements: [1],
-  OneHot: [1],
-  Pad: [1, 2, 3],
-  Range: [0, 1, 2],
-  Reshape: [1],
-  Resize: [1, 2, 3],
-  Slice: [1, 2, 3, 4],
-  Split: [1],
-  Squeeze: [1],
-  Tile: [1],
-  Unsqueeze: [1],
-  ...Object.fromEntries([...TOTAL_OPS].filter((op) => op.startsWith('Reduce')).map((op) => [op, [1]])),
-};
 
 /** Rounds of inlining and folding before the pass gives up on a pathological nest. */
 const MAX_ROUNDS = 32;
@@ -83,10 +47,21 @@ export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<Pass
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const next = graph.nodes.find((n) => isIf(n) && !refused.has(n.name));
     if (!next) break;
+    const guard = emptyGuard(graph, next, ctx);
+    if (guard && 'keep' in guard) {
+      const done = splice(graph, next, [branch(next, guard.keep)!]);
+      if (typeof done !== 'string') {
+        const note = `'${next.name}': a guard of an empty '${guard.x}', whose ${guard.keep} gives the other's outputs there too, inlined`;
+        changes.add('inlined If (empty guard)', note);
+        await settle(graph, ctx, changes, true, refused);
+        continue;
+      }
+    }
     const why = await trySelect(graph, next, ctx, changes, refused);
     if (why) {
       refused.add(next.name);
-      changes.note(`left If '${next.name}' to onnxruntime: ${why}`);
+      const also = guard && 'why' in guard ? `; as a guard of an empty tensor, not inlined: ${guard.why}` : '';
+      changes.note(`left If '${next.name}' to onnxruntime: ${why}${also}`);
     } else {
       changes.add('inlined If (both branches, Where)', `'${next.name}': both branches inlined, a Where per output picks the taken one`);
     }
@@ -332,9 +307,7 @@ function checkSelect(graph: Graph, ctx: LoweringContext, node: Node, issuesBefor
   }
   for (const n of graph.nodes) {
     if (!added(n)) continue;
-    const params = [...(PARAM_INPUTS[n.opType] ?? [])];
-    if ((n.opType === 'Div' || n.opType === 'Mod') && isIntegerDType(graph.types.get(n.outputs[0]!)?.dtype ?? 'float32')) params.push(1);
-    const free = params.find((i) => n.inputs[i] && !fixed.has(n.inputs[i]!));
+    const free = unknownParamInput(n, fixed, graph.types.get(n.outputs[0]!)?.dtype);
     if (free !== undefined) {
       return `branch node '${n.name}' (${n.opType}) takes input ${free} ('${n.inputs[free]}') from data, and run untaken it might fail on it`;
     }

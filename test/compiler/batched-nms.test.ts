@@ -1,6 +1,8 @@
 /**
  * torchvision's batched_nms through compile() (test/helpers/batched-nms.ts): boxes picked by
- * NonZero, offset by label, NonMaxSuppression, the kept boxes gathered. NMS reads what NonZero
+ * NonZero, offset by label, NonMaxSuppression, the kept boxes gathered; then with its guard
+ * `If(numel(boxes) == 0, int64[0], <that>)`, which lowering replaces by its NMS branch
+ * (src/lowering/empty-guard.ts). NMS reads what NonZero
  * sized, so its own bound is known only at each view (src/compiler/data-dependent.ts sizes it
  * there in turn). Every node runs on engines, and the outputs equal onnxruntime's on the same
  * model (shapes equal, int64 exactly, floats within FP32_TOL) with 0, 1 and many boxes above the
@@ -48,5 +50,9 @@ const UNGUARDED: NodeSpec[] = [...(BATCHED_NMS_BODY.nodes as NodeSpec[]), { op: 
 describeIf(HAS_NATIVE, `torchvision's batched_nms through compile (${BACKEND})`, NATIVE_MISSING, () => {
   it('NMS over the boxes NonZero picked runs wholly on engines and agrees with onnxruntime with 0, 1 and many boxes', async () => {
     await expectEnginesAgree(encodeModel(buildModel(batchedNmsModel(UNGUARDED))));
+  });
+
+  it('with its guard If(numel(boxes) == 0, int64[0], <NMS>) too: lowering keeps the NMS branch, equal at 0 and above', async () => {
+    await expectEnginesAgree(encodeModel(buildModel(batchedNmsModel())));
   });
 });
