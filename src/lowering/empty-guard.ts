@@ -14,7 +14,8 @@
  * must accept every node (NonMaxSuppression and NonZero select nothing from empty inputs:
  * src/ir/infer/slicing.ts), G's ops must fail only on shapes (run-safety.ts: TOTAL_OPS, and
  * NonZero, NonMaxSuppression whose iou threshold is a constant in [0, 1]), their shape and index
- * inputs known there, and G may hold no nested graph.
+ * inputs known there, and G may hold no nested graph but an If whose condition is known there
+ * (its taken branch then stands in for it: torchvision's `squeeze(1)` tests a static dim).
  */
 import { Graph, type Node, isDefaultDomain, nodeFromProto } from '../ir/graph.js';
 import { inferShapes } from '../ir/infer/index.js';
@@ -32,6 +33,9 @@ type Branch = 'then_branch' | 'else_branch';
 const EMPTY_SAFE_OPS = new Set(['NonZero', 'NonMaxSuppression']);
 
 const BOOL = 9; // TensorProto.BOOL
+
+/** Ifs within the kept branch whose condition the check may resolve, one after another. */
+const MAX_NESTED_ROUNDS = 8;
 
 /** The tensor whose emptiness the condition tests, and whether then_branch is the one taken when it is empty. */
 function guardedTensor(graph: Graph, cond: string): { x: string; thenWhenEmpty: boolean } | undefined {
@@ -80,11 +84,6 @@ export function emptyGuard(graph: Graph, node: Node, ctx: LoweringContext): { ke
   const branch = (name: Branch) => node.attributes.find((a) => a.name === name)?.g ?? undefined;
   const [empty, general] = [branch(thenWhenEmpty ? 'then_branch' : 'else_branch'), branch(keep)];
   if (!empty || !general) return { why: 'a branch is missing' };
-  for (const n of general.node) {
-    const op = isDefaultDomain(n.domain ?? '') ? (n.opType ?? '') : `${n.domain}::${n.opType}`;
-    if (n.attribute.some((a) => nested(a).length)) return { why: `its ${keep} holds a nested graph (${op} '${n.name}')` };
-    if (!TOTAL_OPS.has(op) && !EMPTY_SAFE_OPS.has(op)) return { why: `its ${keep} holds ${op}, which may fail on data when run with '${x}' empty` };
-  }
   ctx.infer();
   const shape = graph.types.get(x)?.shape;
   if (!shape) return { why: `the shape of '${x}' is unknown` };
@@ -123,7 +122,39 @@ function checkAtEmpty(graph: Graph, node: Node, [empty, general]: GraphProto[], 
     g.outputs.push(...body.output.map((o) => o.name ?? ''));
   }
   g.nodes = nodes;
-  const inferred = inferShapes(g);
+  let inferred = inferShapes(g);
+  // An If within G whose condition is known there (torchvision's `squeeze(1)` as a test of a
+  // static dim) runs its taken branch: that branch stands in its place for the check.
+  for (let round = 0; round < MAX_NESTED_ROUNDS; round++) {
+    const known = g.nodes.find((n) => isOp(n, 'If') && own.get(n) === general && inferred.values.get(n.inputs[0] ?? '')?.data.length === 1);
+    if (!known) break;
+    const taken = known.attributes.find(
+      (a) => a.name === (Number(inferred.values.get(known.inputs[0]!)!.data[0]) ? 'then_branch' : 'else_branch'),
+    )?.g;
+    if (!taken || taken.initializer.length || taken.output.length !== known.outputs.length) return `its If '${known.name}' has a malformed branch`;
+    const spliced = taken.node.map((np, k) => nodeFromProto(np, `${known.name}/${np.name || `${np.opType}_${k}`}`));
+    taken.output.forEach((o, k) =>
+      spliced.push({
+        name: `${known.name}/out${k}`,
+        opType: 'Identity',
+        domain: '',
+        inputs: [o.name ?? ''],
+        outputs: [known.outputs[k]!],
+        attributes: [],
+      }),
+    );
+    for (const n of spliced) own.set(n, general!);
+    const at = g.nodes.indexOf(known);
+    g.nodes = [...g.nodes.slice(0, at), ...spliced, ...g.nodes.slice(at + 1)];
+    inferred = inferShapes(g);
+  }
+  for (const n of g.nodes) {
+    if (own.get(n) !== general) continue;
+    const op = isDefaultDomain(n.domain) ? n.opType : `${n.domain}::${n.opType}`;
+    const name = n.name.replace(/^general\//, '');
+    if (n.attributes.some((a) => nested(a).length)) return `it holds a nested graph (${op} '${name}') it may run`;
+    if (!TOTAL_OPS.has(op) && !EMPTY_SAFE_OPS.has(op)) return `it holds ${op}, which may fail on data`;
+  }
   const issue = inferred.issues.find((i) => own.get(g.node(i.node)!) === general);
   if (issue) return `its node '${issue.node.replace(/^general\//, '')}' (${issue.opType}) would fail: ${issue.message}`;
   // Inputs that set shapes and indices must be known there (not read from data).

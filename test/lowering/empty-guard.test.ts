@@ -23,10 +23,33 @@ function negatedGuard(): NodeSpec[] {
   ];
 }
 
+/** The NMS branch as older exports write `squeeze(1)`: If(shape(picked)[1] == 1, Squeeze, Identity), as in fasterrcnn's roi_heads. */
+function squeezeByIf(): SubgraphSpec {
+  const branch = (op: string, inputs: string[], out: string): { graph: SubgraphSpec } => ({
+    graph: { outputs: [{ name: out, dtype: 'int64' }], nodes: [{ op, inputs, outputs: [out] }] },
+  });
+  return {
+    outputs: [{ name: 'keep', dtype: 'int64' }],
+    nodes: [
+      ...BATCHED_NMS_BODY.nodes.slice(0, -1),
+      { op: 'Shape', inputs: ['picked'], outputs: ['picked_shape'] },
+      { op: 'Gather', inputs: ['picked_shape', 'axis1'], outputs: ['picked_cols'], attrs: { axis: 0 } },
+      { op: 'Equal', inputs: ['picked_cols', 'axis1'], outputs: ['one_col'] },
+      {
+        op: 'If',
+        inputs: ['one_col'],
+        outputs: ['keep'],
+        attrs: { then_branch: branch('Squeeze', ['picked', 'axis1'], 'squeezed'), else_branch: branch('Identity', ['picked'], 'as_is') },
+      },
+    ],
+  };
+}
+
 describe('inline-if: a guard of an empty tensor', () => {
   it.each([
     { what: 'numel(boxes) == 0 ? empty : NMS', guard: guardNodes() },
     { what: 'not (numel(boxes) == 0) ? NMS : empty', guard: negatedGuard() },
+    { what: 'NMS squeezed by an If on a static dim', guard: guardNodes(squeezeByIf()) },
   ])('inlines torchvision batched_nms guard ($what) as its NMS branch, equal to the If at 0, 1 and many boxes', async ({ guard }) => {
     const g = buildGraph(batchedNmsModel(guard));
     const original = snapshot(g);
