@@ -66,7 +66,7 @@ function numelOf(graph: Graph, v: string): string | undefined {
   if (!p) return undefined;
   if (isOp(p, 'Size')) return p.inputs[0];
   if (!isOp(p, 'ReduceProd') || p.inputs.filter((i) => i).length !== 1) return undefined;
-  if (p.attributes.some((a) => a.name === 'axes')) return undefined;
+  if (p.attributes.some((a) => a.name === 'axes') || attrInt(p, 'noop_with_empty_axes', 0) !== 0) return undefined;
   const shape = graph.producer(p.inputs[0]!);
   const whole = shape && isOp(shape, 'Shape') && !shape.attributes.some((a) => a.name === 'start' || a.name === 'end');
   return whole ? shape.inputs[0] : undefined;
