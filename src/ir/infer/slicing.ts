@@ -241,7 +241,20 @@ export const gather: Rule = (ctx) => {
   return [{ dtype, shape, value }];
 };
 
-export const gatherElements: Rule = (ctx) => [{ dtype: ctx.dtype(0), shape: ctx.shape(1) ? [...ctx.shape(1)!] : undefined }];
+export const gatherElements: Rule = (ctx) => {
+  const x = ctx.shape(0);
+  const iv = ctx.numbers(1);
+  if (x && iv) {
+    const axisAttr = attrInt(ctx.node, 'axis', 0);
+    const axis = normAxis(axisAttr, x.length);
+    if (axis === undefined) fail(`GatherElements: axis ${axisAttr} is out of range for rank ${x.length}`);
+    // As Gather's: indices must lie in [-dim, dim - 1] (onnxruntime fails otherwise).
+    const dim = x[axis]!;
+    const outside = isNum(dim) ? iv.find((j) => j < -dim || j >= dim) : undefined;
+    if (outside !== undefined) fail(`GatherElements: index ${outside} is out of range for dimension ${dim}`);
+  }
+  return [{ dtype: ctx.dtype(0), shape: ctx.shape(1) ? [...ctx.shape(1)!] : undefined }];
+};
 
 export const gatherND: Rule = (ctx) => {
   const x = ctx.shape(0);
