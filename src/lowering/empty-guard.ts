@@ -23,7 +23,7 @@ import { type Dim, isStaticShape } from '../ir/types.js';
 import type { GraphProto } from '../onnx/proto.js';
 import { attrInt } from '../ir/attributes.js';
 import { isOp, nodeOuterReads } from './graph-utils.js';
-import { TOTAL_OPS, unknownParamInput } from './run-safety.js';
+import { TOTAL_OPS, dividesByZero, unknownParamInput } from './run-safety.js';
 import { dtypeOf, nested } from './subgraph.js';
 import type { LoweringContext } from './types.js';
 
@@ -164,6 +164,9 @@ function checkAtEmpty(graph: Graph, node: Node, [empty, general]: GraphProto[], 
     const free = unknownParamInput(n, known, g.types.get(n.outputs[0] ?? '')?.dtype);
     const name = n.name.replace(/^general\//, '');
     if (free !== undefined) return `its node '${name}' (${n.opType}) takes input ${free} ('${n.inputs[free]}') from data`;
+    const divisor = n.inputs[1] ? (inferred.values.get(n.inputs[1]) ?? g.constant(n.inputs[1]))?.data : undefined;
+    if (dividesByZero(n, divisor as ArrayLike<number | bigint> | undefined, g.types.get(n.outputs[0] ?? '')?.dtype))
+      return `its node '${name}' (${n.opType}) divides integers by a zero there`;
     if (n.opType === 'NonMaxSuppression' && n.inputs[3]) {
       const iou = inferred.values.get(n.inputs[3]) ?? g.constant(n.inputs[3]);
       const value = iou && iou.data.length === 1 ? Number(iou.data[0]) : NaN;

@@ -59,3 +59,12 @@ export function unknownParamInput(node: Node, known: ReadonlySet<string>, outDTy
   if ((node.opType === 'Div' || node.opType === 'Mod') && isIntegerDType(outDType ?? 'float32')) params.push(1);
   return params.find((i) => node.inputs[i] && !known.has(node.inputs[i]!));
 }
+
+/**
+ * Whether `node` is an integer Div or Mod whose divisor is known (`divisor`: its values) and holds
+ * a zero: onnxruntime fails it ("Integer division by zero") where the original would not run it.
+ */
+export function dividesByZero(node: Node, divisor: ArrayLike<number | bigint> | undefined, outDType: DType | undefined): boolean {
+  if ((node.opType !== 'Div' && node.opType !== 'Mod') || !isIntegerDType(outDType ?? 'float32') || !divisor) return false;
+  return Array.from(divisor).some((v) => Number(v) === 0);
+}

@@ -36,6 +36,9 @@ export const pad: Rule = (ctx) => {
     const grow = pads![i]! + pads![i + k]!;
     shape[a] = addDim(ctx.symbols, x[a]!, grow);
     if (isNum(shape[a]) && shape[a] < 0) fail(`Pad: pads [${pads!.join(',')}] make dimension ${a} negative`);
+    // onnxruntime: "Cannot use 'reflect' mode to pad dimension with a value of 0" (edge too).
+    const mode = attrString(ctx.node, 'mode') ?? 'constant';
+    if (mode !== 'constant' && x[a] === 0 && (pads![i]! > 0 || pads![i + k]! > 0)) fail(`Pad: mode '${mode}' pads dimension ${a} of size 0`);
   });
   return [{ dtype, shape }];
 };
