@@ -112,6 +112,8 @@ for (let r = 0; r < runs; r++) {
 for (const l of layers) {
   const { c, m, hw, k, stride, groups, act, pad } = l.s;
   const tactic = l.engine.info().layers[l.at]!.tactic;
-  console.log(`${`${c}->${m} ${hw}x${hw} ${k}x${k}/${stride} p${pad} g${groups} ${act}`.padEnd(40)} ${tactic.padEnd(12)} ${median(l.ms).toFixed(4)} ms`);
+  console.log(
+    `${`${c}->${m} ${hw}x${hw} ${k}x${k}/${stride} p${pad} g${groups} ${act}`.padEnd(40)} ${tactic.padEnd(12)} ${median(l.ms).toFixed(4)} ms`,
+  );
   l.engine.dispose();
 }
