@@ -10,7 +10,8 @@
  * The condition must be, through Casts to bool and Nots, `Equal(numel(x), 0)` (either order) with
  * numel(x) as Size(x) or ReduceProd(Shape(x)) over every axis. The proof is shape inference of
  * both branches at x empty: for each symbolic dim of x, that dim at 0 in every outer value that
- * shares its symbol (a symbol names one size), every other dim as the graph infers it. Inference
+ * shares its symbol (a symbol names one size), every other dim as the graph infers it; an outer
+ * value with a symbol of its own (derived from x, its size there unknown) refuses it. Inference
  * must accept every node (NonMaxSuppression and NonZero select nothing from empty inputs:
  * src/ir/infer/slicing.ts), G's ops must fail only on shapes (run-safety.ts: TOTAL_OPS, and
  * NonZero, NonMaxSuppression whose iou threshold is a constant in [0, 1]), their shape and index
@@ -106,7 +107,12 @@ function checkAtEmpty(graph: Graph, node: Node, [empty, general]: GraphProto[], 
     const init = graph.initializers.get(r);
     if (init) g.initializers.set(r, init);
     else g.inputs.push(r);
-    g.types.set(r, { ...graph.types.get(r), shape: at(graph.types.get(r)?.shape) });
+    const shape = at(graph.types.get(r)?.shape);
+    // A value derived from x may carry a symbol of its own (a Concat of x and more): its size at
+    // x empty is unknown here, and an index or size check against it cannot be proven.
+    const free = shape?.find((d) => typeof d !== 'number');
+    if (!init && (!shape || free !== undefined)) return `'${r}', which it reads, has ${shape ? `dim '${free}'` : 'a shape'} unknown at that size`;
+    g.types.set(r, { ...graph.types.get(r), shape });
   }
   const nodes: Node[] = [];
   for (const body of [empty!, general!]) {
