@@ -93,12 +93,12 @@ export async function makeViews(
 
 const isNear = (v: ShapeView) => v.end === 'near-min' || v.end === 'near-max';
 
-/** A value's type and the value inference fixed for it, as text to compare between views. */
-function valueAt(v: ShapeView, name: string): string {
-  const t = v.graph.types.get(name);
-  const known = v.graph.inferredValues.get(name);
-  const data = known ? `${known.dtype}[${known.dims.join(',')}]=${Array.from(known.data as ArrayLike<number | bigint>, String).join(',')}` : '';
-  return `${t?.dtype ?? '?'}[${t?.shape?.join(',') ?? '?'}]${data}`;
+/** Whether `name` has one type and one inferred value (or none) in views a and b. */
+function sameAt(a: ShapeView, b: ShapeView, name: string): boolean {
+  const [ta, tb] = [a.graph.types.get(name), b.graph.types.get(name)];
+  if (ta?.dtype !== tb?.dtype || !sameData(ta?.shape, tb?.shape)) return false;
+  const [va, vb] = [a.graph.inferredValues.get(name), b.graph.inferredValues.get(name)];
+  return va === vb || (!!va && !!vb && va.dtype === vb.dtype && sameData(va.dims, vb.dims) && sameData(va.data, vb.data));
 }
 
 /**
@@ -109,7 +109,7 @@ function valueAt(v: ShapeView, name: string): string {
  */
 export function fixedAtEveryView(views: readonly ShapeView[], names: readonly string[]): boolean {
   if (!views.length) return true;
-  return names.every((n) => n === '' || views.every((v) => valueAt(v, n) === valueAt(views[0]!, n)));
+  return names.every((n) => n === '' || views.every((v) => v === views[0] || sameAt(views[0]!, v, n)));
 }
 
 /** A node whose inputs are fixed at every view, and that holds no subgraph (which may read outer values). */
