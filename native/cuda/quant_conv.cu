@@ -12,13 +12,15 @@
 // blocks of 64x64 for 132 SMs), k is split among 2 to 16 blocks per tile, whose int32 sums a
 // second kernel adds before the epilogue (tactics "<tile>_split<n>", timed with the others).
 //
-// A block computes a BM x BN tile of the output through a three-stage cp.async pipeline over
-// k in steps of 64 bytes: the activation tile is gathered from the window (im2col on the fly):
-// where the input is channels-last with C a multiple of 16, a 16-byte chunk of k lies in one
-// tap and is copied asynchronously, or written as the zero point where the tap lies in the
-// padding; otherwise (NCHW, or C not a multiple of 16: a network's first layer) byte by byte.
-// Shared rows are 64 bytes with their four 16-byte chunks XOR-swizzled by (row / 2) % 4, so
-// that the eight rows one ldmatrix reads fall in eight different bank groups.
+// A block computes a BM x BN tile of the output through a 3- or 4-stage cp.async pipeline over
+// k in steps of 64 or 128 bytes (the tile shapes, quant_conv_kernel.cuh's kTiles, are tactics):
+// the activation tile is gathered from the window (im2col on the fly): where the input is
+// channels-last with C a multiple of 16, a 16-byte chunk of k lies in one tap and is copied
+// asynchronously, or written as the zero point where the tap lies in the padding (each thread
+// moves its chunk's tap by additions from stage to stage); otherwise (NCHW, or C not a
+// multiple of 16: a network's first layer) byte by byte. Shared rows' 16-byte chunks are
+// XOR-swizzled so that the eight rows one ldmatrix reads fall in eight different bank groups.
+// The epilogue stores two adjacent channels at once where the output is channels-last.
 //
 // Epilogue, per sum (as cpu/quant_epilogue.h, with IEEE operations that are not contracted):
 //   v = float(acc - zx * sum_k w) * (sx * sw[c]) + bias[c] + z, act(v), where an int8 residual
@@ -97,7 +99,7 @@ class QuantConv : public CudaKernel {
           Cat("an int8 convolution sums 1 to ", kMaxInt8Products, " products per output; this one ", k));
     }
     g_.k = static_cast<int>(k);
-    g_.kp = static_cast<int>((k + kBk - 1) / kBk * kBk);
+    g_.kp = static_cast<int>((k + kKPad - 1) / kKPad * kKPad);
     g_.rows = ys[0] * static_cast<int64_t>(g_.oh) * g_.ow;
     g_.vec = g_.nhwc && g_.c % 16 == 0;
     if (in_[0].numel >= kInt32LoopLimit * 64 || out_[0].numel >= kInt32LoopLimit * 64) {
@@ -149,6 +151,7 @@ class QuantConv : public CudaKernel {
       TacticTimer timer(s);
       const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
       for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
+        Check(AllowTile(t), "cudaFuncSetAttribute (int8 convolution shared memory)");
         for (int n : kSplits) {
           if (!SplitWorth(kTiles[t], n)) continue;
           const float ms = timer.Time(
@@ -189,6 +192,7 @@ class QuantConv : public CudaKernel {
     // helps (a larger batch fills the SMs), the tile runs unsplit there, so the sums' workspace
     // does not grow with the batch. A split forced by HYBRIDRT_CONV_TACTIC is kept.
     if (splits_ > 1 && tactic() != switches_.conv_tactic && !SplitWorth(kTiles[tile_], splits_)) splits_ = 1;
+    Check(AllowTile(tile_), "cudaFuncSetAttribute (int8 convolution shared memory)");
   }
   size_t WorkspaceBytes() const override { return SplitBytes(splits_, g_); }
 
@@ -206,7 +210,7 @@ class QuantConv : public CudaKernel {
   // A split of k helps where the tile's blocks leave SMs idle and each share keeps 4+ k steps.
   bool SplitWorth(const TileShape& t, int n) const {
     const int sms = std::max(1, backend_->properties().multiProcessorCount);
-    return n == 1 || (TileBlocks(t, g_) * (n / 2) < sms && g_.kp / kBk >= 4 * n);
+    return n == 1 || (TileBlocks(t, g_) * (n / 2) < sms && (g_.kp + t.bk - 1) / t.bk >= 4 * n);
   }
   static std::string TacticName(const TileShape& t, int splits) {
     return splits == 1 ? std::string(t.tactic) : Cat(t.tactic, "_split", splits);

@@ -16,15 +16,13 @@ namespace hybridrt {
 namespace cuda {
 namespace qconv {
 
-constexpr int kBk = 64;     // bytes of k per pipeline stage
-constexpr int kStages = 3;  // cp.async pipeline depth
-constexpr int kChunks = kBk / 16;
+constexpr int kKPad = 64;  // the weights' rows are padded to a multiple of this many bytes
 
 struct QConvGeometry {
   int h, w, c;    // input (logical)
   int oh, ow, m;  // output spatial dims and channels
   int kh, kw, sh, sw, ph, pw, dh, dw;
-  int k, kp;       // products per output; weights' padded row length
+  int k, kp;       // products per output; weights' padded row length (a multiple of kKPad)
   int64_t rows;    // images * oh * ow
   bool nhwc, vec;  // vec: channels-last with c % 16 == 0
   uint32_t zero4;  // the input's zero point in each byte
@@ -44,7 +42,13 @@ struct QConvEpilogue {
   int out_zero, lo, hi;
 };
 
-__device__ __forceinline__ int Swizzle(int row, int chunk) { return row * kBk + ((chunk ^ ((row >> 1) & 3)) << 4); }
+// A shared row of BK bytes (64 or 128); its 16-byte chunks XOR-swizzled so that the eight rows
+// one ldmatrix reads fall in eight different bank groups.
+template <int BK>
+__device__ __forceinline__ int Swizzle(int row, int chunk) {
+  if constexpr (BK == 64) return row * 64 + ((chunk ^ ((row >> 1) & 3)) << 4);
+  else return row * 128 + ((chunk ^ (row & 7)) << 4);
+}
 
 // d += a b for one m16n8k32 tile (a: int8 or uint8 by kUnsigned; b: int8).
 template <bool kUnsigned>
@@ -103,22 +107,49 @@ __device__ __forceinline__ uint32_t WindowByte(const QConvGeometry& g, const uin
   return x[o.base + at];
 }
 
-// 16 bytes of k [k0, k0 + 16) of row o's window into dst.
-__device__ __forceinline__ void LoadWindowChunk(const QConvGeometry& g, const uint8_t* x, const RowOrigin& o, int k0,
-                                                uint8_t* dst) {
-  if (g.vec) {
-    if (o.base >= 0 && k0 < g.k) {
-      const int tap = k0 / g.c, c = k0 - tap * g.c;
-      const int r = tap / g.kw, s = tap - r * g.kw;
-      const int iy = o.y0 + r * g.dh, ix = o.x0 + s * g.dw;
-      if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
-        ptx::Copy16(dst, x + o.base + (static_cast<int64_t>(iy) * g.w + ix) * g.c + c);
-        return;
+// Where a thread's 16-byte chunk of k lies in the window, for channels-last inputs whose C is a
+// multiple of 16 (a chunk lies in one tap): channel c of tap (r, s). A thread's chunks advance
+// by the stage's BK bytes from one stage to the next, so the tap moves by additions, not the
+// two divisions per chunk and stage a position computed afresh would take.
+struct KCursor {
+  int k, c, r, s;
+  __device__ __forceinline__ void Start(const QConvGeometry& g, int k0) {
+    k = k0;
+    const int tap = k0 / g.c;
+    c = k0 - tap * g.c;
+    r = tap / g.kw;
+    s = tap - r * g.kw;
+  }
+  __device__ __forceinline__ void Advance(const QConvGeometry& g, int bytes) {
+    k += bytes;
+    c += bytes;
+    while (c >= g.c) {
+      c -= g.c;
+      if (++s == g.kw) {
+        s = 0;
+        ++r;
       }
     }
-    *reinterpret_cast<uint4*>(dst) = make_uint4(g.zero4, g.zero4, g.zero4, g.zero4);
-    return;
   }
+};
+
+// 16 bytes of row o's window at the cursor into dst (channels-last, C % 16 == 0).
+__device__ __forceinline__ void LoadWindowVec(const QConvGeometry& g, const uint8_t* x, const RowOrigin& o,
+                                              const KCursor& at, uint8_t* dst) {
+  if (o.base >= 0 && at.k < g.k) {
+    const int iy = o.y0 + at.r * g.dh, ix = o.x0 + at.s * g.dw;
+    if (iy >= 0 && iy < g.h && ix >= 0 && ix < g.w) {
+      ptx::Copy16(dst, x + o.base + (static_cast<int64_t>(iy) * g.w + ix) * g.c + at.c);
+      return;
+    }
+  }
+  *reinterpret_cast<uint4*>(dst) = make_uint4(g.zero4, g.zero4, g.zero4, g.zero4);
+}
+
+// 16 bytes of k [k0, k0 + 16) of row o's window into dst, byte by byte (NCHW, or C not a
+// multiple of 16: a network's first layer).
+__device__ __forceinline__ void LoadWindowBytes(const QConvGeometry& g, const uint8_t* x, const RowOrigin& o, int k0,
+                                                uint8_t* dst) {
   uint32_t word[4];
 #pragma unroll
   for (int q = 0; q < 4; ++q) {
@@ -130,17 +161,13 @@ __device__ __forceinline__ void LoadWindowChunk(const QConvGeometry& g, const ui
   *reinterpret_cast<uint4*>(dst) = make_uint4(word[0], word[1], word[2], word[3]);
 }
 
-__device__ __forceinline__ void Store(const QConvGeometry& g, const QConvEpilogue& e, void* y, int64_t m, int n,
-                                      int32_t acc) {
-  if (m >= g.rows || n >= g.m) return;
-  int64_t at;
-  if (g.nhwc) {
-    at = m * g.m + n;
-  } else {
-    const int64_t plane = static_cast<int64_t>(g.oh) * g.ow;
-    const int64_t img = m / plane;
-    at = (img * g.m + n) * plane + (m - img * plane);
-  }
+// Activations other than Relu and Clip, called rather than inlined: the epilogue is unrolled
+// over every accumulator of a thread, and each inlined copy of the longer activations multiplied
+// the kernels' code (and their compile time).
+__device__ __noinline__ float ActivateCalled(Act a, float v) { return Activate(a, v); }
+
+// The epilogue of one sum up to the activation: the float value of output (m, n), at `at`.
+__device__ __forceinline__ float EpilogueValue(const QConvEpilogue& e, int64_t at, int n, int32_t acc) {
   float v = __fmul_rn(static_cast<float>(acc - e.corr[n]), e.scale[n]);
   if (e.bias) v = __fadd_rn(v, e.bias[n]);
   if (e.z) {
@@ -159,37 +186,87 @@ __device__ __forceinline__ void Store(const QConvGeometry& g, const QConvEpilogu
     v = v < e.act.lo ? e.act.lo : v;
     v = e.act.hi < v ? e.act.hi : v;
   } else if (e.act.op != kNoActivation) {
-    v = Activate(e.act, v);
+    v = ActivateCalled(e.act, v);
   }
-  if (e.out == 0) {
-    static_cast<float*>(y)[at] = v;
-    return;
-  }
-  // QuantizeRounded (quant_form.h) with IEEE steps.
+  return v;
+}
+
+// QuantizeRounded (quant_form.h) with IEEE steps.
+__device__ __forceinline__ uint8_t QuantizeOut(const QConvEpilogue& e, float v) {
   float t = __fdiv_rn(v, e.out_scale);
   t = t != t ? 0.0f : t < -4e6f ? -4e6f : t > 4e6f ? 4e6f : t;
   t = __fsub_rn(__fadd_rn(t, 12582912.0f), 12582912.0f);
   int q = static_cast<int>(t) + e.out_zero;
   q = q < e.lo ? e.lo : q > e.hi ? e.hi : q;
-  static_cast<uint8_t*>(y)[at] = static_cast<uint8_t>(q);
+  return static_cast<uint8_t>(q);
 }
 
-// A BM x BN output tile per block; warps of WM x WN each. Split k (gridDim.z > 1): block z sums
-// its share of the k tiles and writes the int32 sums to partial[z][row][channel]; SplitEpilogue
-// adds the shares (integer sums: the same bits as one block's) and runs the epilogue.
-template <int BM, int BN, int WM, int WN, bool kUnsigned>
+// Where output (m, n) lies in y.
+__device__ __forceinline__ int64_t OutputIndex(const QConvGeometry& g, int64_t m, int n) {
+  if (g.nhwc) return m * g.m + n;
+  const int64_t plane = static_cast<int64_t>(g.oh) * g.ow;
+  const int64_t img = m / plane;
+  return (img * g.m + n) * plane + (m - img * plane);
+}
+
+__device__ __forceinline__ void Store(const QConvGeometry& g, const QConvEpilogue& e, void* y, int64_t m, int n,
+                                      int32_t acc) {
+  if (m >= g.rows || n >= g.m) return;
+  const int64_t at = OutputIndex(g, m, n);
+  const float v = EpilogueValue(e, at, n, acc);
+  if (e.out == 0) static_cast<float*>(y)[at] = v;
+  else static_cast<uint8_t*>(y)[at] = QuantizeOut(e, v);
+}
+
+// Outputs (m, n) and (m, n + 1), n even: one 2-element store where they are adjacent and aligned
+// (channels-last with an even channel count), else one or two.
+__device__ __forceinline__ void StorePair(const QConvGeometry& g, const QConvEpilogue& e, void* y, int64_t m, int n,
+                                          int32_t a0, int32_t a1) {
+  if (m >= g.rows || n >= g.m) return;
+  const bool second = n + 1 < g.m;
+  const int64_t at0 = OutputIndex(g, m, n), at1 = second ? OutputIndex(g, m, n + 1) : at0;
+  const float v0 = EpilogueValue(e, at0, n, a0);
+  const float v1 = second ? EpilogueValue(e, at1, n + 1, a1) : 0.0f;
+  const bool pair = second && g.nhwc && (g.m & 1) == 0;
+  if (e.out == 0) {
+    float* yf = static_cast<float*>(y);
+    if (pair) {
+      *reinterpret_cast<float2*>(yf + at0) = make_float2(v0, v1);
+    } else {
+      yf[at0] = v0;
+      if (second) yf[at1] = v1;
+    }
+  } else {
+    uint8_t* yb = static_cast<uint8_t*>(y);
+    const uint8_t q0 = QuantizeOut(e, v0), q1 = second ? QuantizeOut(e, v1) : 0;
+    if (pair) {
+      *reinterpret_cast<uchar2*>(yb + at0) = make_uchar2(q0, q1);
+    } else {
+      yb[at0] = q0;
+      if (second) yb[at1] = q1;
+    }
+  }
+}
+
+// A BM x BN output tile per block; warps of WM x WN each; k in stages of BK bytes through a
+// STAGES-deep cp.async pipeline. Split k (gridDim.z > 1): block z sums its share of the k
+// stages and writes the int32 sums to partial[z][row][channel]; SplitEpilogue adds the shares
+// (integer sums: the same bits as one block's) and runs the epilogue.
+template <int BM, int BN, int WM, int WN, int BK, int STAGES, bool kUnsigned>
 __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
     QuantConvKernel(const uint8_t* __restrict__ x, const int8_t* __restrict__ w, void* __restrict__ y, QConvGeometry g,
                     QConvEpilogue e, int32_t* __restrict__ partial) {
+  constexpr int kChunks = BK / 16;
   constexpr int kWarpsN = BN / WN;
   constexpr int kThreadsPer = (BM / WM) * kWarpsN * 32;
+  constexpr int kRowStep = kThreadsPer / kChunks;  // rows one pass of the threads covers
   constexpr int kMt = WM / 16, kNt = WN / 8;
-  constexpr int kARows = BM * kChunks / kThreadsPer;  // chunks per thread per stage
-  constexpr int kBRows = BN * kChunks / kThreadsPer;
-  static_assert(kARows >= 1 && kBRows >= 1 && kNt % 2 == 0, "tile shape");
+  constexpr int kARows = BM / kRowStep;  // chunks per thread per stage
+  constexpr int kBRows = BN / kRowStep;
+  static_assert(kARows >= 1 && kBRows >= 1 && BM % kRowStep == 0 && BN % kRowStep == 0 && kNt % 2 == 0, "tile shape");
   extern __shared__ __align__(16) uint8_t smem[];
   uint8_t* sa = smem;
-  uint8_t* sb = smem + kStages * BM * kBk;
+  uint8_t* sb = smem + STAGES * BM * BK;
 
   const int tid = threadIdx.x, lane = tid & 31, warp = tid >> 5;
   const int warp_m = (warp / kWarpsN) * WM, warp_n = (warp % kWarpsN) * WN;
@@ -199,24 +276,28 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
 
   RowOrigin origin[kARows];
 #pragma unroll
-  for (int i = 0; i < kARows; ++i) origin[i] = Origin(g, m0 + tid / kChunks + i * (kThreadsPer / kChunks));
+  for (int i = 0; i < kARows; ++i) origin[i] = Origin(g, m0 + tid / kChunks + i * kRowStep);
 
-  const int all_tiles = g.kp / kBk;
+  const int all_tiles = (g.kp + BK - 1) / BK;
   const int share = (all_tiles + static_cast<int>(gridDim.z) - 1) / static_cast<int>(gridDim.z);
   const int kt0 = static_cast<int>(blockIdx.z) * share;
   const int tiles = max(0, min(all_tiles, kt0 + share) - kt0);
+  KCursor cursor;  // the next stage's chunk position (stages are loaded in order)
+  if (g.vec) cursor.Start(g, kt0 * BK + chunk * 16);
   auto load = [&](int stage, int kt) {
-    const int k0 = (kt0 + kt) * kBk + chunk * 16;
+    const int k0 = (kt0 + kt) * BK + chunk * 16;
 #pragma unroll
     for (int i = 0; i < kARows; ++i) {
-      const int row = tid / kChunks + i * (kThreadsPer / kChunks);
-      LoadWindowChunk(g, x, origin[i], k0, sa + stage * BM * kBk + Swizzle(row, chunk));
+      uint8_t* dst = sa + stage * BM * BK + Swizzle<BK>(tid / kChunks + i * kRowStep, chunk);
+      if (g.vec) LoadWindowVec(g, x, origin[i], cursor, dst);
+      else LoadWindowBytes(g, x, origin[i], k0, dst);
     }
+    if (g.vec) cursor.Advance(g, BK);
 #pragma unroll
     for (int i = 0; i < kBRows; ++i) {
-      const int row = tid / kChunks + i * (kThreadsPer / kChunks);
-      uint8_t* dst = sb + stage * BN * kBk + Swizzle(row, chunk);
-      if (n0 + row < g.m) ptx::Copy16(dst, w + static_cast<int64_t>(n0 + row) * g.kp + k0);
+      const int row = tid / kChunks + i * kRowStep;
+      uint8_t* dst = sb + stage * BN * BK + Swizzle<BK>(row, chunk);
+      if (n0 + row < g.m && k0 < g.kp) ptx::Copy16(dst, w + static_cast<int64_t>(n0 + row) * g.kp + k0);
       else *reinterpret_cast<uint4*>(dst) = make_uint4(0, 0, 0, 0);
     }
   };
@@ -230,29 +311,29 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
       for (int r = 0; r < 4; ++r) acc[a][b][r] = 0;
 
 #pragma unroll
-  for (int s = 0; s < kStages - 1; ++s) {
+  for (int s = 0; s < STAGES - 1; ++s) {
     if (s < tiles) load(s, s);
     ptx::Commit();
   }
   for (int kt = 0; kt < tiles; ++kt) {
-    ptx::Wait<kStages - 2>();
+    ptx::Wait<STAGES - 2>();
     __syncthreads();
-    if (kt + kStages - 1 < tiles) load((kt + kStages - 1) % kStages, kt + kStages - 1);
+    if (kt + STAGES - 1 < tiles) load((kt + STAGES - 1) % STAGES, kt + STAGES - 1);
     ptx::Commit();
-    const uint8_t* as = sa + (kt % kStages) * BM * kBk;
-    const uint8_t* bs = sb + (kt % kStages) * BN * kBk;
+    const uint8_t* as = sa + (kt % STAGES) * BM * BK;
+    const uint8_t* bs = sb + (kt % STAGES) * BN * BK;
 #pragma unroll
-    for (int ks = 0; ks < kBk / 32; ++ks) {
+    for (int ks = 0; ks < BK / 32; ++ks) {
       uint32_t af[kMt][4], bf[kNt / 2][4];
 #pragma unroll
       for (int a = 0; a < kMt; ++a) {
         const int row = warp_m + a * 16 + (lane & 7) + ((lane >> 3) & 1) * 8;
-        ptx::LoadMatrices(af[a], as + Swizzle(row, ks * 2 + (lane >> 4)));
+        ptx::LoadMatrices(af[a], as + Swizzle<BK>(row, ks * 2 + (lane >> 4)));
       }
 #pragma unroll
       for (int b = 0; b < kNt / 2; ++b) {
         const int row = warp_n + b * 16 + (lane & 7) + (lane >> 4) * 8;
-        ptx::LoadMatrices(bf[b], bs + Swizzle(row, ks * 2 + ((lane >> 3) & 1)));
+        ptx::LoadMatrices(bf[b], bs + Swizzle<BK>(row, ks * 2 + ((lane >> 3) & 1)));
       }
 #pragma unroll
       for (int a = 0; a < kMt; ++a)
@@ -265,11 +346,12 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
 
   const int gid = lane >> 2, tig = lane & 3;
   int32_t* p = partial ? partial + static_cast<int64_t>(blockIdx.z) * g.rows * g.m : nullptr;
-  auto sink = [&](int64_t m, int n, int32_t v) {  // a share's sums, or the epilogue
+  auto sink = [&](int64_t m, int n, int32_t v0, int32_t v1) {  // a share's sums, or the epilogue
     if (!p) {
-      Store(g, e, y, m, n, v);
-    } else if (m < g.rows && n < g.m) {
-      p[m * g.m + n] = v;
+      StorePair(g, e, y, m, n, v0, v1);
+    } else if (m < g.rows) {
+      if (n < g.m) p[m * g.m + n] = v0;
+      if (n + 1 < g.m) p[m * g.m + n + 1] = v1;
     }
   };
 #pragma unroll
@@ -278,10 +360,8 @@ __global__ void __launch_bounds__((BM / WM) * (BN / WN) * 32)
     for (int b = 0; b < kNt; ++b) {
       const int64_t m = m0 + warp_m + a * 16 + gid;
       const int n = n0 + warp_n + b * 8 + tig * 2;
-      sink(m, n, acc[a][b][0]);
-      sink(m, n + 1, acc[a][b][1]);
-      sink(m + 8, n, acc[a][b][2]);
-      sink(m + 8, n + 1, acc[a][b][3]);
+      sink(m, n, acc[a][b][0], acc[a][b][1]);
+      sink(m + 8, n, acc[a][b][2], acc[a][b][3]);
     }
 }
 
@@ -298,14 +378,38 @@ __global__ void SplitEpilogue(const int32_t* __restrict__ partial, int splits, v
   }
 }
 
+// A tile shape: the block's output tile, its warps' tiles, the bytes of k per stage, the stages.
+template <int BM_, int BN_, int WM_, int WN_, int BK_, int STAGES_>
+struct Tile {
+  static constexpr int BM = BM_, BN = BN_, WM = WM_, WN = WN_, BK = BK_, STAGES = STAGES_;
+  static constexpr size_t kSmem = static_cast<size_t>(STAGES) * (BM + BN) * BK;
+  static constexpr int kThreads = (BM / WM) * (BN / WN) * 32;
+};
+
 struct TileShape {
   const char* tactic;
-  int bm, bn;
+  int bm, bn, bk;
 };
-constexpr TileShape kTiles[] = {{"int8_mma_128x128", 128, 128},
-                                {"int8_mma_128x64", 128, 64},
-                                {"int8_mma_64x128", 64, 128},
-                                {"int8_mma_64x64", 64, 64}};
+// The tactics' names and shapes, in the order of OnTile's cases.
+constexpr TileShape kTiles[] = {{"int8_mma_128x128", 128, 128, 64},       {"int8_mma_128x64", 128, 64, 64},
+                                {"int8_mma_64x128", 64, 128, 64},         {"int8_mma_64x64", 64, 64, 64},
+                                {"int8_mma_128x128_k128", 128, 128, 128}, {"int8_mma_128x64_k128", 128, 64, 128},
+                                {"int8_mma_64x64_k128", 64, 64, 128}};
+
+// Calls f(Tile<...>{}) with tile shape `tile` of kTiles.
+template <class F>
+cudaError_t OnTile(int tile, F&& f) {
+  switch (tile) {
+    case 0: return f(Tile<128, 128, 64, 32, 64, 3>{});
+    case 1: return f(Tile<128, 64, 64, 32, 64, 3>{});
+    case 2: return f(Tile<64, 128, 32, 64, 64, 3>{});
+    case 3: return f(Tile<64, 64, 32, 32, 64, 3>{});
+    case 4: return f(Tile<128, 128, 64, 32, 128, 3>{});
+    case 5: return f(Tile<128, 64, 64, 32, 128, 4>{});
+    case 6: return f(Tile<64, 64, 32, 32, 128, 4>{});
+    default: return cudaErrorInvalidValue;
+  }
+}
 
 // Ways to split k (1: none); a split's tactic is the tile's name + "_split<n>".
 constexpr int kSplits[] = {1, 2, 4, 8, 16};
@@ -320,36 +424,44 @@ inline size_t SplitBytes(int splits, const QConvGeometry& g) {
   return splits > 1 ? static_cast<size_t>(splits) * g.rows * g.m * sizeof(int32_t) : 0;
 }
 
-template <int BM, int BN, int WM, int WN>
-cudaError_t LaunchTile(bool is_unsigned, const void* x, const void* w, void* y, int32_t* partial, int splits,
-                       const QConvGeometry& g, const QConvEpilogue& e, cudaStream_t s) {
-  constexpr int threads = (BM / WM) * (BN / WN) * 32;
-  constexpr size_t smem = static_cast<size_t>(kStages) * (BM + BN) * kBk;
-  const int64_t mt = (g.rows + BM - 1) / BM;
-  if (mt > std::numeric_limits<int32_t>::max()) return cudaErrorInvalidValue;
-  const dim3 grid(static_cast<unsigned>(mt), static_cast<unsigned>((g.m + BN - 1) / BN), static_cast<unsigned>(splits));
-  if (is_unsigned) {
-    QuantConvKernel<BM, BN, WM, WN, true>
-        <<<grid, threads, smem, s>>>(static_cast<const uint8_t*>(x), static_cast<const int8_t*>(w), y, g, e, partial);
-  } else {
-    QuantConvKernel<BM, BN, WM, WN, false>
-        <<<grid, threads, smem, s>>>(static_cast<const uint8_t*>(x), static_cast<const int8_t*>(w), y, g, e, partial);
-  }
-  return cudaGetLastError();
+// Allows a tile shape's kernels the dynamic shared memory they take (above 48 KiB it must be
+// asked for, per function). On the host, before a launch and outside any stream capture.
+inline cudaError_t AllowTile(int tile) {
+  return OnTile(tile, [](auto t) {
+    using T = decltype(t);
+    if (T::kSmem <= 48 * 1024) return cudaSuccess;
+    cudaError_t r = cudaFuncSetAttribute(
+        reinterpret_cast<const void*>(QuantConvKernel<T::BM, T::BN, T::WM, T::WN, T::BK, T::STAGES, true>),
+        cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(T::kSmem));
+    if (r != cudaSuccess) return r;
+    return cudaFuncSetAttribute(
+        reinterpret_cast<const void*>(QuantConvKernel<T::BM, T::BN, T::WM, T::WN, T::BK, T::STAGES, false>),
+        cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(T::kSmem));
+  });
 }
 
-// splits > 1 needs partial: SplitBytes(splits, g) bytes.
+// splits > 1 needs partial: SplitBytes(splits, g) bytes. AllowTile(tile) first.
 inline cudaError_t LaunchQuantConv(int tile, int splits, bool is_unsigned, const void* x, const void* w, void* y,
                                    void* partial, const QConvGeometry& g, const QConvEpilogue& e, cudaStream_t s) {
   int32_t* p = splits > 1 ? static_cast<int32_t*>(partial) : nullptr;
   if (splits > 1 && !p) return cudaErrorInvalidValue;
-  cudaError_t r;
-  switch (tile) {
-    case 0: r = LaunchTile<128, 128, 64, 32>(is_unsigned, x, w, y, p, splits, g, e, s); break;
-    case 1: r = LaunchTile<128, 64, 64, 32>(is_unsigned, x, w, y, p, splits, g, e, s); break;
-    case 2: r = LaunchTile<64, 128, 32, 64>(is_unsigned, x, w, y, p, splits, g, e, s); break;
-    default: r = LaunchTile<64, 64, 32, 32>(is_unsigned, x, w, y, p, splits, g, e, s); break;
-  }
+  const cudaError_t r = OnTile(tile, [&](auto t) {
+    using T = decltype(t);
+    const int64_t mt = (g.rows + T::BM - 1) / T::BM;
+    if (mt > std::numeric_limits<int32_t>::max()) return cudaErrorInvalidValue;
+    const dim3 grid(static_cast<unsigned>(mt), static_cast<unsigned>((g.m + T::BN - 1) / T::BN),
+                    static_cast<unsigned>(splits));
+    const auto* xb = static_cast<const uint8_t*>(x);
+    const auto* wb = static_cast<const int8_t*>(w);
+    if (is_unsigned) {
+      QuantConvKernel<T::BM, T::BN, T::WM, T::WN, T::BK, T::STAGES, true>
+          <<<grid, T::kThreads, T::kSmem, s>>>(xb, wb, y, g, e, p);
+    } else {
+      QuantConvKernel<T::BM, T::BN, T::WM, T::WN, T::BK, T::STAGES, false>
+          <<<grid, T::kThreads, T::kSmem, s>>>(xb, wb, y, g, e, p);
+    }
+    return cudaGetLastError();
+  });
   if (r != cudaSuccess || !p) return r;
   const int64_t total = g.rows * g.m;
   const int64_t blocks = std::min<int64_t>((total + 255) / 256, 4096);

@@ -55,9 +55,25 @@ const CASES: Case[] = [
   { n: 2, c: 128, h: 28, w: 28, m: 256, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: 0, relu: true },
   { n: 2, c: 32, h: 10, w: 10, m: 48, k: 3, stride: 2, pad: 0, padEnd: 1, dil: 1, type: 'uint8', zero: 9, relu: true },
   { n: 1, c: 3, h: 9, w: 12, m: 16, k: 4, stride: 1, pad: 1, padEnd: 2, dil: 1, type: 'int8', zero: -4, relu: false },
+  { n: 1, c: 48, h: 6, w: 5, m: 37, k: 3, stride: 1, pad: 1, dil: 1, type: 'uint8', zero: 11, relu: false },
 ];
-// Every tile shape, and splits of k (case 7's k is one 64-byte step: 15 of 16 shares empty).
-const TILES = ['int8_mma_128x128', 'int8_mma_128x64', 'int8_mma_64x128', 'int8_mma_64x64', 'int8_mma_64x64_split2', 'int8_mma_128x128_split16'];
+// Every tile shape, and splits of k (the 1x1 layers' k is one 64-byte step: 15 of 16 shares
+// empty, and a 128-byte stage reads past the weights' padded rows, which must count as zeros).
+// The cases they run: 0 (C = 3: byte by byte), 3 (130 channels), 5 (C = 16 with dilation: a
+// thread's chunk moves over several taps per stage), 7 (C = 128), 10 (37 channels, odd: the
+// epilogue's single stores).
+const TILES = [
+  'int8_mma_128x128',
+  'int8_mma_128x64',
+  'int8_mma_64x128',
+  'int8_mma_64x64',
+  'int8_mma_128x128_k128',
+  'int8_mma_128x64_k128',
+  'int8_mma_64x64_k128',
+  'int8_mma_64x64_split2',
+  'int8_mma_128x128_split16',
+  'int8_mma_64x64_k128_split4',
+];
 
 /** x -> Q -> DQ -> conv1 (kxk) [-> Relu] -> Q -> DQ -> conv2 (1x1, m -> 16) -> Q -> DQ -> y. */
 function twoConvModel(t: Case, seed: number): Uint8Array {
@@ -151,7 +167,7 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
   }, 240_000);
 
   it('match them with every tile shape', async () => {
-    for (const i of [0, 3, 7]) {
+    for (const i of [0, 3, 5, 7, 10]) {
       const t = CASES[i]!;
       const model = twoConvModel(t, 100 + i);
       const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
