@@ -71,6 +71,7 @@ class CpuBackend : public Backend {
       case LayerKind::kScatter: k = MakeScatter(); break;
       case LayerKind::kTopK: k = MakeTopK(); break;
       case LayerKind::kRoiAlign: k = MakeRoiAlign(); break;
+      case LayerKind::kGridSample: k = MakeGridSample(); break;
       default: compute = false; break;
     }
     if (compute) return HalfTensors(setup) ? MakeHalfAdapter(std::move(k)) : std::move(k);

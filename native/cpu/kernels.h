@@ -34,6 +34,7 @@ std::unique_ptr<Kernel> MakeAttention();      // attention.cc (floats through th
 std::unique_ptr<Kernel> MakeScatter();        // scatter.cc (halves through the half adapter)
 std::unique_ptr<Kernel> MakeTopK();           // topk.cc (half inputs through the half adapter)
 std::unique_ptr<Kernel> MakeRoiAlign();       // roi_align.cc (halves through the half adapter)
+std::unique_ptr<Kernel> MakeGridSample();     // grid_sample.cc (halves through the half adapter)
 std::unique_ptr<Kernel> MakeNonZero();        // nonzero.cc (any type, read by its bits)
 std::unique_ptr<Kernel> MakeNms();            // nms.cc
 std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc

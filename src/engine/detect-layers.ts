@@ -1,8 +1,9 @@
 /**
- * The network IR's layer kinds for detection heads (topk, roialign, nonzero, nms): part of the format that
- * network.ts defines (LayerSpec includes these), in a file of their own so that network.ts keeps
- * to its size. Their rules are native/src/ir/shape_rules_detect.cc; RoiAlign's sampling is
- * native/src/ir/roi_align.h.
+ * The network IR's layer kinds for detection heads (topk, roialign, nonzero, nms) and RoiAlign's
+ * kin gridsample: part of the format that network.ts defines (LayerSpec includes these), in a
+ * file of their own so that network.ts keeps to its size. Their rules are
+ * native/src/ir/shape_rules_detect.cc; RoiAlign's sampling is native/src/ir/roi_align.h,
+ * GridSample's native/src/ir/grid_sample.h.
  */
 export type DetectLayerSpec =
   | {
@@ -64,4 +65,18 @@ export type DetectLayerSpec =
        */
       kind: 'nms';
       params: { maxOutputBoxesPerClass: number; iouThreshold: number; scoreThreshold?: number; centerPointBox: boolean };
+    }
+  | {
+      /**
+       * inputs: [x [N, C, H, W] (float), grid [N, Ho, Wo, 2] (x's dtype: x, y in [-1, 1])]. ONNX
+       * GridSample (4-D) as onnxruntime computes it: output [N, C, Ho, Wo], x sampled at each
+       * grid point, denormalized to pixels (with `alignCorners` -1 and 1 are the corner pixels'
+       * centers, without their outer edges); 'nearest' reads the pixel at the point rounded half
+       * to even, 'linear' weighs the 2x2 pixels around it, 'cubic' the 4x4 (Keys, a = -0.75). The
+       * padding applies to each pixel read: 'zeros' reads 0 outside the map, 'border' the nearest
+       * edge pixel, 'reflection' the pixel mirrored at the borders. A NaN point samples NaN; one
+       * past 2^22 pixels (infinity too) is pinned there (onnxruntime leaves both undefined).
+       */
+      kind: 'gridsample';
+      params: { mode: 'linear' | 'nearest' | 'cubic'; padding: 'zeros' | 'border' | 'reflection'; alignCorners: boolean };
     };

@@ -28,6 +28,7 @@ if (CUDA) {
   await import('../engine/range.test.js');
   await import('../engine/shape.test.js');
   await import('../engine/detect.test.js');
+  await import('../engine/grid-sample.test.js');
   // Data-dependent outputs (nonzero, nms): first run on an H100 at 163ac62 (docs/cuda.md).
   await import('../engine/nonzero.test.js');
   await import('../engine/nms.test.js');

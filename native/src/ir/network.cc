@@ -9,10 +9,11 @@ namespace hybridrt {
 
 namespace {
 constexpr const char* kKindNames[kNumLayerKinds] = {
-    "constant", "convolution",   "deconvolution", "matmul",   "elementwise", "unary",     "pooling", "reduce",
-    "softmax",  "normalization", "shuffle",       "concat",   "split",       "slice",     "gather",  "pad",
-    "resize",   "cast",          "select",        "quantize", "dequantize",  "pointwise", "shape",   "range",
-    "cumsum",   "argminmax",     "attention",     "scatter",  "topk",        "roialign",  "nonzero", "nms"};
+    "constant",  "convolution", "deconvolution", "matmul",  "elementwise", "unary",     "pooling",
+    "reduce",    "softmax",     "normalization", "shuffle", "concat",      "split",     "slice",
+    "gather",    "pad",         "resize",        "cast",    "select",      "quantize",  "dequantize",
+    "pointwise", "shape",       "range",         "cumsum",  "argminmax",   "attention", "scatter",
+    "topk",      "roialign",    "nonzero",       "nms",     "gridsample"};
 // A kind appended to LayerKind without its name here would read a null name.
 static_assert(kKindNames[kNumLayerKinds - 1] != nullptr, "a name per LayerKind");
 }  // namespace

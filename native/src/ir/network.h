@@ -50,8 +50,10 @@ enum class LayerKind : uint8_t {
   kRoiAlign,   // ONNX RoiAlign: bilinear samples of NCHW features pooled (avg, max) over boxes
   kNonZero,    // ONNX NonZero: int64 [rank, count], its count known only after a run (DataDependentDim)
   kNms,        // ONNX NonMaxSuppression (nms.h): int64 [count, 3], its count known only after a run
+  // ONNX GridSample over NCHW (grid_sample.h): x sampled at the points of a grid [N, Ho, Wo, 2]
+  kGridSample,
 };
-constexpr int kNumLayerKinds = 32;
+constexpr int kNumLayerKinds = 33;
 
 // The dim of a layer's output 0 whose size depends on the data (nonzero: [rank, count], 1; nms:
 // [count, 3], 0), or -1. Its tensor is declared at the bound (the kind's rule); the kernel

@@ -133,6 +133,8 @@ const KindSchema& SchemaOf(LayerKind kind) {
     // scoreThreshold absent: every box is a candidate.
     at(LayerKind::kNms).params = {Int("maxOutputBoxesPerClass"), Float("iouThreshold"), Float("scoreThreshold", false),
                                   Bool("centerPointBox")};
+    at(LayerKind::kGridSample).params = {Enum("mode", {"linear", "nearest", "cubic"}),
+                                         Enum("padding", {"zeros", "border", "reflection"}), Bool("alignCorners")};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
     at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};

@@ -175,7 +175,8 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kTopK:
     case LayerKind::kRoiAlign:
     case LayerKind::kNonZero:
-    case LayerKind::kNms: CheckDetectLayer(c); break;
+    case LayerKind::kNms:
+    case LayerKind::kGridSample: CheckDetectLayer(c); break;
     default: CheckDataLayer(c); break;
   }
 }

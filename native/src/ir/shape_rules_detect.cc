@@ -1,4 +1,5 @@
-// Rules of the layer kinds detection heads need: topk, roialign, nonzero and nms (see shape_rules.h).
+// Rules of the layer kinds detection heads need: topk, roialign, nonzero and nms; and gridsample,
+// RoiAlign's kin (bilinear samples at points from data; see shape_rules.h).
 #include <cmath>
 
 #include "src/ir/roi_align.h"
@@ -107,6 +108,23 @@ void CheckNms(const LayerCheck& c) {
   c.ExpectOutput(0, DType::kInt64, {boxes[0] * scores[1] * kept, 3});
 }
 
+// x [N, C, H, W] and grid [N, Ho, Wo, 2] (x's float dtype): [N, C, Ho, Wo] (grid_sample.h).
+void CheckGridSample(const LayerCheck& c) {
+  c.ExpectInputs(2, 2);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  c.ExpectSameDType(1, 0);
+  c.ExpectRank(0, 4, 4);
+  const Shape& x = c.In(0).shape;
+  const Shape& grid = c.In(1).shape;
+  if (grid.size() != 4 || grid[0] != x[0] || grid[3] != 2)
+    c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(grid), "; expected [", x[0], ", height, width, 2]"));
+  const Shape out{x[0], x[1], grid[1], grid[2]};
+  if (Numel(out) > 0 && (x[2] == 0 || x[3] == 0))
+    c.Bad(Cat(c.InLabel(0), " has shape ", ShapeToString(x), ": no pixel for a grid point to sample"));
+  c.ExpectOutput(0, c.In(0).dtype, out);
+}
+
 }  // namespace
 
 void CheckDetectLayer(const LayerCheck& c) {
@@ -115,6 +133,7 @@ void CheckDetectLayer(const LayerCheck& c) {
     case LayerKind::kRoiAlign: return CheckRoiAlign(c);
     case LayerKind::kNonZero: return CheckNonZero(c);
     case LayerKind::kNms: return CheckNms(c);
+    case LayerKind::kGridSample: return CheckGridSample(c);
     default: c.Bad("internal: not a detection layer");
   }
 }

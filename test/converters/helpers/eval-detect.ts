@@ -1,5 +1,6 @@
 /**
- * The reference interpreter's detection layers (topk, roialign, nonzero, nms), in plain loops over float64,
+ * The reference interpreter's detection layers (topk, roialign, nonzero, nms; gridsample in
+ * eval-grid-sample.ts), in plain loops over float64,
  * written from network.ts's docs (detect-layers.ts) and the ONNX operator specs: TopK as a
  * stable sort of each line, RoiAlign sample by sample, with onnxruntime's 'max' (the largest
  * weighted corner). NonZero's and NonMaxSuppression's outputs are sized by the data, as the
@@ -8,6 +9,7 @@
  */
 import type { NetLayer } from '../../../src/engine/network.js';
 import { type HostTensor, numel } from './eval-network.js';
+import { gridSample } from './eval-grid-sample.js';
 
 type Params<K extends NetLayer['kind']> = Extract<NetLayer, { kind: K }>['params'];
 
@@ -16,6 +18,7 @@ export function evalDetect(layer: NetLayer, ins: HostTensor[], outs: HostTensor[
   if (layer.kind === 'roialign') return [roialign(ins, layer.params, outs[0]!)];
   if (layer.kind === 'nonzero') return [nonzero(ins[0]!)];
   if (layer.kind === 'nms') return [nms(ins[0]!, ins[1]!, layer.params)];
+  if (layer.kind === 'gridsample') return [gridSample(ins[0]!, ins[1]!, layer.params, outs[0]!)];
   throw new Error(`the reference interpreter has no '${layer.kind}'`);
 }
 

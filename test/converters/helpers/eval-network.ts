@@ -373,6 +373,7 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
     case 'roialign':
     case 'nonzero':
     case 'nms':
+    case 'gridsample':
       return evalDetect(
         layer,
         ins,
