@@ -24,6 +24,7 @@ import { scatterConverters } from './scatter.js';
 import { floatClassConverters } from './float-class.js';
 import { gatherConverters } from './gather.js';
 import { gatherNdConverters } from './gather-nd.js';
+import { gridSampleConverters } from './grid-sample.js';
 import { identityConverters } from './identity.js';
 import { integerProductConverters } from './integer-products.js';
 import { lrnConverters } from './lrn.js';
@@ -97,6 +98,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(poolConverters, 'GlobalMaxPool'),
   ...from(binaryConverters, 'Greater'),
   ...from(binaryConverters, 'GreaterOrEqual'),
+  ...gridSampleConverters, // GridSample
   ...from(normalizationConverters, 'GroupNormalization'),
   ...from(recurrentConverters, 'GRU'),
   ...from(unaryConverters, 'HardSigmoid'),

