@@ -1,5 +1,6 @@
 // Real-model zoo: merge one fetched model into MODELS_DIR/manifest.json (used by fetch.sh).
 // Usage: node bench/zoo/manifest-add.mjs MODELS_DIR NAME CATEGORY SOURCE "in:dtype:1x3x8x8 sr:int64: ..." "sr=16000 ..."
+// (an input name may hold colons: the last two fields are the dtype and the dims)
 // Promises: checks with onnxruntime-node that the given inputs are exactly the model's inputs,
 // with the declared dtypes, ranks and fixed dimensions (exit 1 and a message if not), then
 // writes the entry { file, inputs [{name, shape, dtype}], category, source, values? }.
@@ -13,8 +14,11 @@ const inputs = inputSpec
   .split(/\s+/)
   .filter(Boolean)
   .map((s) => {
-    const [n, dtype, dims] = s.split(':');
-    return { name: n, shape: dims ? dims.split('x').map(Number) : [], dtype };
+    // name:dtype:DIMS read from the right: PyTorch's input names hold colons (onnx::Flatten_0).
+    const parts = s.split(':');
+    const dims = parts.pop();
+    const dtype = parts.pop();
+    return { name: parts.join(':'), shape: dims ? dims.split('x').map(Number) : [], dtype };
   });
 const values = Object.fromEntries(
   valueSpec
