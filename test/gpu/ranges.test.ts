@@ -3,7 +3,7 @@
  * (test/engine/ranges.test.ts) and of compile() with ranges (test/compiler/shape-ranges.test.ts:
  * both examples, the masked attention block, every light_* model with a dynamic batch, several
  * profiles, errors; test/compiler/computed-windows.test.ts: windows, fills and ranges computed
- * from shapes; test/compiler/detect-ranges.test.ts: TopK and RoiAlign) run again here on cuda, held to 1e-4 of each output's scale against
+ * from shapes; test/compiler/detect-ranges.test.ts: TopK, RoiAlign and GridSample) run again here on cuda, held to 1e-4 of each output's scale against
  * onnxruntime. Then what only the GPU has: fp16 engines over a range, and the CUDA graph each
  * shape captures and keeps while the context meets other shapes.
  *
