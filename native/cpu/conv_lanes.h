@@ -10,13 +10,29 @@
 // gone; onnxruntime's NCHWc kernels work this way.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <new>
 #include <vector>
 
 #include "src/ir/window.h"
 
 namespace hybridrt {
 namespace cpu {
+
+// 64-byte aligned floats: a panel's rows (32 floats) are two whole cache lines, not pieces of
+// three (each weight load split across two lines).
+template <typename T>
+struct Aligned64 {
+  using value_type = T;
+  Aligned64() = default;
+  template <typename U>
+  Aligned64(const Aligned64<U>&) {}
+  T* allocate(size_t n) { return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t(64))); }
+  void deallocate(T* q, size_t) { ::operator delete(q, std::align_val_t(64)); }
+  bool operator==(const Aligned64&) const { return true; }
+  bool operator!=(const Aligned64&) const { return false; }
+};
 
 struct LanesPlan {
   int64_t c = 0, m = 0, kh = 0, kw = 0, s = 1;  // channels in and out, the kernel, the stride (both axes)
@@ -25,7 +41,7 @@ struct LanesPlan {
   int64_t hp = 0, wp = 0;                       // the padded plane
   int64_t k = 0;                                // c * kh * kw
   std::vector<int64_t> off;                     // per k: where it reads in the padded input, from a tile's first
-  std::vector<float> panels;                    // per block of 32 output channels: K x 32 (channels past m zero)
+  std::vector<float, Aligned64<float>> panels;  // per block of 32 output channels: K x 32 (channels past m zero)
   size_t workspace_floats = 0;                  // the padded input, with slack for the last tile's overrun
 };
 
@@ -36,7 +52,7 @@ struct LanesFinish {
 };
 
 // Whether the layer takes this form: 2-D (or 1-D with one row), equal strides 1 or 2 on both
-// axes, no dilation, one group, an output row at least 8 wide whose tiles are 7/8 full, AVX-512,
+// axes, no dilation, one group, output rows whose tiles are 7/8 full (7 wide or more), AVX-512,
 // and padded input planes of moderate size (each; the workspace holds all c of them).
 bool LanesFits(const Window& w, int64_t groups);
 // The plan, the weights w (m x c x kh x kw) packed.

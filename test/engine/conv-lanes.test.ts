@@ -4,7 +4,8 @@
  * a zero-padded copy of the input, tiles of 8 outputs of a row x 32 channels, stored transposed
  * with bias, residual and Relu/Clip. What matters is where the tiles cut: output rows not a
  * multiple of 8 (a partial tile past the row's end; rows whose tiles are under 7/8 full keep the
- * packed GEMM), output channels not a multiple of 32,
+ * packed GEMM; rows of 7, one tile whose last output is not stored), output channels not a
+ * multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
  * Relu; Clip at both bounds). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
  * inception's) take it too, on 1 and 2 threads. Against onnxruntime; tolerance:
@@ -78,6 +79,13 @@ describe('convolutions with output channels in the lanes', () => {
     await conv({ x: [2, 8, 9, 16], m: 24, k: [5, 5], pads: [2, 2, 2, 2], s: 1 }, 99, { bias: false });
     await conv({ x: [1, 32, 8, 8], m: 64, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 100, { residual: true, act: 'relu' });
     await conv({ x: [1, 12, 10, 16], m: 17, k: [3, 3], pads: [0, 0, 0, 0], s: 1 }, 101, { act: 'clip' }); // 'valid', 14 wide
+  });
+  it('rows of 7 (one tile, its last output dropped): 3x3/1 over 7 x 7, 3x3/2, batch 2, 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      await conv({ x: [2, 48, 7, 7], m: 72, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 105, { act: 'relu', threads });
+      await conv({ x: [1, 64, 7, 7], m: 64, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 106, { residual: true, act: 'clip', threads });
+      await conv({ x: [1, 16, 9, 13], m: 40, k: [3, 3], pads: [1, 1, 1, 1] }, 107, { threads }); // 5 x 7
+    }
   });
   it('the finish: a residual then Relu, Clip at both bounds', async () => {
     await conv({ x: [2, 16, 18, 30], m: 48, k: [3, 3], pads: [1, 1, 1, 1] }, 96, { residual: true, act: 'relu' });
