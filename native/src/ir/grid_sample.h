@@ -58,9 +58,21 @@ inline GridSampleGeometry ReadGridSample(const Params& p, const Shape& x, const 
   return g;
 }
 
+// a * b rounded before any addition: nvcc would otherwise fuse ((n + 1) * len - 1) into one
+// fma, whose single rounding can move a point across a half (nearest) or a pixel edge that
+// the cpu kernel and onnxruntime see on the other side.
+HYBRIDRT_HD inline float GridSampleMul(float a, float b) {
+#if defined(__CUDA_ARCH__)
+  return __fmul_rn(a, b);
+#else
+  return a * b;
+#endif
+}
+
 // Normalized [-1, 1] to pixel space (onnxruntime's GsDenormalize).
 HYBRIDRT_HD inline float GridSampleDenormalize(float n, int64_t len, bool align_corners) {
-  return align_corners ? (n + 1) / 2.f * static_cast<float>(len - 1) : ((n + 1) * static_cast<float>(len) - 1) / 2.f;
+  return align_corners ? GridSampleMul((n + 1) / 2.f, static_cast<float>(len - 1))
+                       : (GridSampleMul(n + 1, static_cast<float>(len)) - 1) / 2.f;
 }
 
 // Mirrored at lo and hi until inside (onnxruntime's GsReflect); an empty range (one pixel with
