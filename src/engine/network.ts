@@ -466,7 +466,7 @@ export type LayerSpec =
       kind: 'pointwise';
       params: { program: string; constants?: number[] };
     }
-  | DetectLayerSpec; // topk, roialign (detect-layers.ts)
+  | DetectLayerSpec; // topk, roialign, nonzero, nms, gridsample (detect-layers.ts)
 
 export type LayerKind = LayerSpec['kind'];
 
