@@ -19,8 +19,9 @@ std::shared_ptr<T> AlignedBlock(size_t bytes) {
 }
 
 // The calling thread's scratch slot `slot` (one per buffer a GEMM holds at once: kScratch*;
-// the attention kernel's block of scores, around its GEMMs), at least `bytes`.
-enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kAttentionScores, kScratchSlots };
+// the attention kernel's block of scores, around its GEMMs; the lanes kernel's row of sums), at
+// least `bytes`.
+enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kAttentionScores, kLanesRow, kScratchSlots };
 inline void* ThreadScratch(size_t bytes, ScratchSlot slot) {
   struct Buf {
     void* p = nullptr;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "cpu/aligned_memory.h"
 #include "cpu/tap_sum.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -24,12 +25,11 @@ constexpr int64_t kPanel = 32;  // output channels a tile
 constexpr int64_t kMaxPadded = 4 << 20;
 
 #ifdef HR_X86
-// Tile (row oh, outputs ow0 .. ow0 + 7) x (channels mb * 32 ..): sums over k in order, then
-// + bias, + z, the clamp; stored transposed, each channel's up-to-8 outputs of the row at once.
-__attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPlan& p, const float* ws,
-                                                                  const float* bias, const float* z, float* y,
-                                                                  const LanesFinish& f, int64_t mb, int64_t oh,
-                                                                  int64_t ow0) {
+// Tile (row oh, outputs ow0 .. ow0 + 7) x (channels mb * 32 ..): sums over k in order, stored
+// transposed into `row` (the row's sums: 32 lines of p.rs floats, 64-byte aligned), each
+// channel's 8 outputs at once.
+__attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPlan& p, const float* ws, float* row,
+                                                                  int64_t mb, int64_t oh, int64_t ow0) {
   const float* src = ws + oh * p.s * p.wp + ow0 * p.s;  // the tile's first input, top-left tap
   const float* panel = p.panels.data() + mb * p.k * kPanel;
   const int64_t* off = p.off.data();
@@ -51,15 +51,11 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPla
   // Transposed in registers, 16 channels at a time: 8 x 8 transposes in both 256-bit halves
   // (unpack, shuffle within 128-bit lanes), then one two-source permute per pair of channels
   // (j, j + 8) into one vector, the positions of each in a half.
-  const int64_t n = std::min(kTile, p.ow - ow0), out_size = p.oh * p.ow;
-  const __mmask8 st = static_cast<__mmask8>((1u << n) - 1u);
-  const __m512 lo = _mm512_set1_ps(f.lo), hi = _mm512_set1_ps(f.hi);
   const __m512i ia = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
   const __m512i ib = _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
   constexpr int kLow[8] = {0, 4, 1, 5, 2, 6, 3, 7};  // the lower channel of out[q]'s pair
   for (int h = 0; h < 2; ++h) {
-    const int64_t c0 = mb * kPanel + h * 16;
-    if (c0 >= p.m) break;
+    if (mb * kPanel + h * 16 >= p.m) break;
     __m512 t[8], u[8], out[8];
     for (int i = 0; i < 8; i += 2) {
       t[i] = _mm512_unpacklo_ps(acc[i][h], acc[i + 1][h]);
@@ -76,22 +72,32 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPla
       out[2 * i + 1] = _mm512_permutex2var_ps(u[i], ib, u[i + 4]);
     }
     for (int q = 0; q < 8; ++q) {
-      const int64_t ca = c0 + kLow[q], cb = ca + 8;  // the low and high halves' channels
-      if (ca >= p.m) continue;
-      const int64_t at = ca * out_size + oh * p.ow + ow0, bt = cb * out_size + oh * p.ow + ow0;
-      const bool two = cb < p.m;
-      __m512 v = out[q];
-      if (bias)
-        v = _mm512_add_ps(
-            v, _mm512_mask_blend_ps(0xff00, _mm512_set1_ps(bias[ca]), _mm512_set1_ps(two ? bias[cb] : 0.0f)));
-      if (z) {
-        const __m256 za = _mm256_maskz_loadu_ps(st, z + at);
-        const __m256 zb = two ? _mm256_maskz_loadu_ps(st, z + bt) : _mm256_setzero_ps();
-        v = _mm512_add_ps(v, _mm512_insertf32x8(_mm512_castps256_ps512(za), zb, 1));
-      }
-      if (f.clamp) v = _mm512_maskz_min_ps(0xffff, hi, _mm512_maskz_max_ps(0xffff, lo, v));  // Clip's formula
-      _mm256_mask_storeu_ps(y + at, st, _mm512_castps512_ps256(v));
-      if (two) _mm256_mask_storeu_ps(y + bt, st, _mm512_extractf32x8_ps(v, 1));
+      float* at = row + (h * 16 + kLow[q]) * p.rs + ow0;  // the low half's channel; the high's 8 lines on
+      _mm256_store_ps(at, _mm512_castps512_ps256(out[q]));
+      _mm256_store_ps(at + 8 * p.rs, _mm512_extractf32x8_ps(out[q], 1));
+    }
+  }
+}
+
+// The row's sums of block mb to y, line by line: + bias, + z, the clamp, 16 outputs a store.
+__attribute__((target("avx512f,avx512vl,avx512dq"))) void FinishRow(const LanesPlan& p, const float* row,
+                                                                    const float* bias, const float* z, float* y,
+                                                                    const LanesFinish& f, int64_t mb, int64_t oh) {
+  const __m512 lo = _mm512_set1_ps(f.lo), hi = _mm512_set1_ps(f.hi);
+  const int64_t out_size = p.oh * p.ow;
+  const int64_t c1 = std::min(p.m, (mb + 1) * kPanel);
+  for (int64_t c = mb * kPanel; c < c1; ++c) {
+    const float* from = row + (c - mb * kPanel) * p.rs;
+    const int64_t at = c * out_size + oh * p.ow;
+    const __m512 b = _mm512_set1_ps(bias ? bias[c] : 0.0f);
+    for (int64_t j = 0; j < p.ow; j += 16) {
+      const __mmask16 st =
+          p.ow - j >= 16 ? static_cast<__mmask16>(0xffff) : static_cast<__mmask16>((1u << (p.ow - j)) - 1u);
+      __m512 v = _mm512_load_ps(from + j);
+      if (bias) v = _mm512_add_ps(v, b);
+      if (z) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(st, z + at + j));
+      if (f.clamp) v = _mm512_min_ps(hi, _mm512_max_ps(lo, v));  // Clip's formula
+      _mm512_mask_storeu_ps(y + at + j, st, v);
     }
   }
 }
@@ -154,6 +160,7 @@ LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weig
     float* to = p.panels.data() + (o / kPanel) * p.k * kPanel + o % kPanel;
     for (int64_t k = 0; k < p.k; ++k) to[k * kPanel] = weights[o * p.k + k];
   }
+  p.rs = (p.ow + 15) / 16 * 16;
   p.workspace_floats = static_cast<size_t>(c * p.hp * p.wp);
   return p;
 }
@@ -175,15 +182,16 @@ void LanesPad(const LanesPlan& p, const float* x, float* ws, int64_t c0, int64_t
   }
 }
 
-int64_t LanesTiles(const LanesPlan& p) { return (p.m + kPanel - 1) / kPanel * p.oh * ((p.ow + kTile - 1) / kTile); }
+int64_t LanesTiles(const LanesPlan& p) { return (p.m + kPanel - 1) / kPanel * p.oh; }
 
 void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const float* z, float* y, const LanesFinish& f,
               int64_t t0, int64_t t1) {
 #ifdef HR_X86
-  const int64_t per_row = (p.ow + kTile - 1) / kTile, per_block = p.oh * per_row;
+  float* row = static_cast<float*>(ThreadScratch(static_cast<size_t>(kPanel * p.rs) * sizeof(float), kLanesRow));
   for (int64_t t = t0; t < t1; ++t) {
-    const int64_t mb = t / per_block, i = t % per_block;
-    Tile512(p, ws, bias, z, y, f, mb, i / per_row, i % per_row * kTile);
+    const int64_t mb = t / p.oh, oh = t % p.oh;
+    for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) Tile512(p, ws, row, mb, oh, ow0);
+    FinishRow(p, row, bias, z, y, f, mb, oh);
   }
 #else
   (void)p, (void)ws, (void)bias, (void)z, (void)y, (void)f, (void)t0, (void)t1;

@@ -4,7 +4,10 @@
 // channel, kh, kw) in order, the 8 inputs broadcast from the padded buffer (stride 1 or 2: any
 // stride, no phases, no patch matrix) times the k-th row of the weights packed as 32-channel
 // panels (K x 32, read as two vectors). The 16 sums stay in registers over the whole K; the
-// tile is transposed into the output rows, + bias, + residual, Relu or Clip, as it is stored.
+// tile is transposed into a thread's buffer of the row's sums (32 lines, aligned), and the row
+// is finished from there (+ bias, + residual, Relu or Clip) 16 outputs a store: stored straight
+// to the output, each tile's 8-float pieces of 32 planes (half of them across two cache lines)
+// took a third of a 3-channel stem's time.
 // The packed GEMM's patches (one masked load and store per 16 columns of a row, then the
 // micro-kernel's loads of them) and its K blocks of 256 (a tile's sums stored and reloaded) are
 // gone; onnxruntime's NCHWc kernels work this way.
@@ -40,6 +43,7 @@ struct LanesPlan {
   int64_t oh = 0, ow = 0;                       // the output plane
   int64_t hp = 0, wp = 0;                       // the padded plane
   int64_t k = 0;                                // c * kh * kw
+  int64_t rs = 0;                               // a row's line of sums: ow rounded up to 16
   std::vector<int64_t> off;                     // per k: where it reads in the padded input, from a tile's first
   std::vector<float, Aligned64<float>> panels;  // per block of 32 output channels: K x 32 (channels past m zero)
   size_t workspace_floats = 0;                  // the padded input, with slack for the last tile's overrun
@@ -63,7 +67,8 @@ template <typename ParFn>
 void RunLanes(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
               float* ws, const ParFn& par);
 
-// The two phases of RunLanes: the padded copy of planes [c0, c1), and the tiles [t0, t1).
+// The two phases of RunLanes: the padded copy of planes [c0, c1), and the rows of tiles
+// [t0, t1) (a task: one output row of one block of 32 channels).
 void LanesPad(const LanesPlan& p, const float* x, float* ws, int64_t c0, int64_t c1);
 int64_t LanesTiles(const LanesPlan& p);
 void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const float* z, float* y, const LanesFinish& f,
