@@ -119,7 +119,7 @@ describe('GridSample', () => {
     }
   });
 
-  it('refuses volumetric grids, float16 and another form’s mode names, saying why', () => {
+  it("refuses volumetric grids, float16 and another form's mode names, saying why", () => {
     const io = (x: number[], g: number[], y: number[]) => ({
       op: 'GridSample',
       inputs: [['float32', x] as ['float32', number[]], ['float32', g] as ['float32', number[]]],
