@@ -375,6 +375,7 @@ export async function analyzeGraph(
     await checkFallbackSessions(graph, result.segments, {
       label,
       declaredTypes,
+      ...(views ? { views } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       ...(options.ortSessionOptions ? { ortSessionOptions: options.ortSessionOptions } : {}),
     });

@@ -94,12 +94,32 @@ function segmentModel(graph: Graph, seg: Segment, options: BuildOptions): Uint8A
   const hazard = firstOrtHazard(graph, seg.nodes);
   if (hazard) throw new HybridError('SHAPE', `${options.label}: segment ${seg.id} cannot run on onnxruntime: ${hazard}`);
   const outputs = seg.outputs.map((o) => o.name);
-  const sub = extractSubModel(graph, seg.nodes, {
+  const sub = extractSubModel(typedAtViews(graph, seg, options.views), seg.nodes, {
     outputs,
     name: `${graph.name}_segment${seg.id}`,
     ...(options.declaredTypes ? { declaredTypes: options.declaredTypes } : {}),
   });
   return encodeModel(sub, options.label);
+}
+
+/**
+ * A dynamic compile's graph may know no element type for a value that only its views probed
+ * (an If's outputs: inference has no rule for If; Silero VAD's decoder), where a sub-model
+ * needs one at its boundary. The views, at fixed shapes, do: where they all give the value one
+ * element type, a copy of the graph takes it (not a shape: that varies over the range).
+ */
+function typedAtViews(graph: Graph, seg: Segment, views: readonly ShapeView[] | undefined): Graph {
+  if (!views?.length) return graph;
+  const missing = [...seg.inputs, ...seg.outputs].map((v) => v.name).filter((n) => !graph.types.get(n)?.dtype);
+  let copy: Graph | undefined;
+  for (const name of missing) {
+    const dtypes = new Set(views.map((v) => v.graph.types.get(name)?.dtype));
+    const [dtype] = dtypes;
+    if (dtypes.size !== 1 || !dtype) continue;
+    copy ??= graph.clone();
+    copy.types.set(name, { ...copy.types.get(name), dtype });
+  }
+  return copy ?? graph;
 }
 
 async function openSession(seg: Segment, model: Uint8Array, options: BuildOptions): Promise<FallbackSegment> {
@@ -142,7 +162,7 @@ export async function openFallbackSegment(
 export async function checkFallbackSessions(
   graph: Graph,
   segments: readonly Segment[],
-  options: Pick<BuildOptions, 'label' | 'threads' | 'ortSessionOptions' | 'declaredTypes'>,
+  options: Pick<BuildOptions, 'label' | 'threads' | 'ortSessionOptions' | 'declaredTypes' | 'views'>,
 ): Promise<void> {
   const opts = options as BuildOptions;
   for (const seg of segments) {
