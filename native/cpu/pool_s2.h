@@ -11,7 +11,7 @@ namespace hybridrt {
 namespace cpu {
 
 // Whether a 2-D float max pool takes this form: a 3x3 window, strides 2, no dilation, pads
-// (and a ceil-mode overhang) of at most one column or row, outputs at least 8 wide, AVX-512.
+// (and a ceil-mode overhang) of at most one column or row, outputs at least 4 wide, AVX-512.
 bool MaxPoolS2Fits(const Window& w);
 
 // Planes [0, planes) of x (each w.in[1] x w.in[2]) into y (each w.out[1] x w.out[2]). Each

@@ -1,7 +1,7 @@
 /**
  * 3x3 stride-2 max pooling read from the input itself (native/cpu/pool_s2.cc, AVX-512; other
  * CPUs take the flat form): against onnxruntime over widths that end a block of 16 outputs
- * anywhere (8 to 35 outputs a row), odd and even inputs, pads of 0 and 1 (symmetric, at the
+ * anywhere (4 to 35 outputs a row), odd and even inputs, pads of 0 and 1 (symmetric, at the
  * start only, at the end only: TF's 'same'), ceil mode overhanging the end, batch 2, 1 and 2
  * threads (exact: a max is exact; tolerance per helpers/compare.ts). Then NaN, -Infinity and
  * signed zeros against a reference of the kernel's rule written here: taps inside the input in
@@ -21,6 +21,9 @@ const CASES: Array<[string, number[], Pool]> = [
   ['33 x 35, TF same (end pads)', [1, 3, 33, 35], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }],
   ['36 x 70, start pads only, ceil', [1, 2, 36, 70], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 0, 0], ceil: true }],
   ['31 x 47, valid, ceil (23 wide)', [1, 4, 31, 47], { kernel: [3, 3], strides: [2, 2], ceil: true }],
+  ['15 x 15, valid, ceil (squeezenet1_1: 7 wide)', [2, 5, 15, 15], { kernel: [3, 3], strides: [2, 2], ceil: true }],
+  ['9 x 10, pads 1 (5 wide)', [1, 3, 9, 10], { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }],
+  ['8 x 9, valid (4 wide)', [1, 3, 8, 9], { kernel: [3, 3], strides: [2, 2] }],
 ];
 
 describe('3x3/2 max pooling from the input', () => {
@@ -35,6 +38,7 @@ describe('3x3/2 max pooling from the input', () => {
       [21, 37, [1, 1, 1, 1], false],
       [20, 36, [0, 0, 1, 1], true],
       [19, 33, [0, 0, 0, 0], true],
+      [13, 15, [0, 0, 0, 0], true],
     ] as Array<[number, number, number[], boolean]>) {
       const span = (i: number, a: number, b: number) => (ceil ? Math.ceil : Math.floor)((i + a + b - 3) / 2) + 1;
       let [oh, ow] = [span(h, pads[0]!, pads[2]!), span(w, pads[1]!, pads[3]!)];
