@@ -143,9 +143,16 @@ async function probe(
   if (plans.some((p) => !p.type?.dtype || p.type.dtype === 'string' || !isStaticShape(p.type.shape))) return inferred;
   const values = valuesToProbe(graph, registry);
   if (!values.length) return inferred;
+  // Given feeds are probed beside resamples of their own values, so that a shape that depends
+  // on the data differs between the samples as it would between real inputs. A dynamic
+  // compile probes each end of each range at its own shapes: feeds of other shapes (given at
+  // one shape, as hybrid-run's run inputs are) would record their shapes there instead.
+  const offered = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
+  const fit = (f: TensorData | undefined, shape: readonly Dim[]) => !!f && f.dims.length === shape.length && f.dims.every((d, i) => d === shape[i]);
+  const feeds = offered && plans.every((p) => fit(offered.get(p.name), p.type!.shape!)) ? offered : undefined;
   // Three samples of every input are made: beyond LIMITS.probeBytes, probing is not worth it.
   const bytes = plans.reduce((a, p) => a + numel(p.type!.shape as number[]) * (DTYPE_SIZE[p.type!.dtype as NumericDType] ?? 1), 0);
-  if (!options.probeFeeds && 3 * bytes > LIMITS.probeBytes) {
+  if (!feeds && 3 * bytes > LIMITS.probeBytes) {
     warnings.push(
       `the inputs take ${bytes} bytes, too many to probe the shapes of ${values.length} value(s) with; the nodes that read them run on onnxruntime`,
     );
@@ -158,9 +165,6 @@ async function probe(
           [p.name, sampleTensor({ name: p.name, dtype: p.type!.dtype as never, shape: p.type!.shape as number[] }, seed)] as [string, TensorData],
       ),
     );
-  // Given feeds are probed beside resamples of their own values, so that a shape that depends
-  // on the data differs between the samples as it would between real inputs.
-  const feeds = options.probeFeeds instanceof Map ? options.probeFeeds : options.probeFeeds && new Map(Object.entries(options.probeFeeds));
   const samples = feeds ? [feeds, resampledFeeds(feeds, 2), resampledFeeds(feeds, 3)] : [sample(1), sample(2), sample(3)];
   // Rounds: each probes only the frontier (values whose producer's inputs are known, where
   // inference stopped), then inference carries the probed shapes on. Probing every unknown

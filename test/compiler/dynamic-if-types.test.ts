@@ -104,6 +104,32 @@ describe('a dynamic compile extracts sub-models after an If left to onnxruntime'
     }
   });
 
+  it('probes each end of the range at its own shapes where probeFeeds are given at one shape (the CLI gives its run inputs)', async () => {
+    const bytes = model();
+    const at = (n: number) =>
+      new ort.Tensor(
+        'float32',
+        Float32Array.from({ length: 4 * n }, (_, i) => Math.sin(i * 0.9) * 0.8),
+        [n, 4, 1],
+      );
+    // Feeds at opt: probing the min and max views with them recorded opt's shapes there, so
+    // the engine after the If was built for opt's alone and refused a run at min.
+    const hybrid = await compile(bytes, { backend: 'cpu', inputs: range, minBlockSize: 0, probeFeeds: { x: at(2) } });
+    const session = await ort.InferenceSession.create(bytes);
+    try {
+      expect(hybrid.report.data.summary.engineSegments).toBeGreaterThanOrEqual(1);
+      for (const n of [1, 2, 3]) {
+        const got = (await hybrid.run({ x: at(n) })).out!.data as Float32Array;
+        const want = (await session.run({ x: at(n) })).out!.data as Float32Array;
+        expect(got.length).toBe(want.length);
+        want.forEach((v, i) => expect(Math.abs(got[i]! - v)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(v))));
+      }
+    } finally {
+      await session.release();
+      await hybrid.dispose();
+    }
+  });
+
   it('the dry run opens every fallback session over the range', async () => {
     const r = await analyze(model(), { inputs: range, minBlockSize: 0, checkFallbacks: true });
     expect(r.report.summary.fallbackSegments).toBeGreaterThanOrEqual(1);
