@@ -18,7 +18,7 @@ import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
 import type { ModelInput } from './inputs.js';
 import { decodeTensor, formatValue } from '../compiler/input-values.js';
-import type { CliOptions } from './options.js';
+import { type CliOptions, type RangeFlag, type ShapeFlag, rangeText } from './options.js';
 
 /** Whether `file` is a .hybrid file (by its first bytes; a missing file is not). */
 export function isArtifactFile(file: string): boolean {
@@ -89,9 +89,50 @@ export function checkSaveEngine(opts: CliOptions): void {
   }
 }
 
-/** The inputs a run of the saved model takes: its compiled shapes. */
+/** The inputs a run of the saved model takes: its compiled shapes, or a ranged input's declared one. */
 export function artifactInputs(m: Manifest): ModelInput[] {
-  return m.inputs.map((i) => ({ name: i.name, dtype: i.dtype, shape: [...i.shape], ...(i.value ? { value: decodeTensor(i.value)! } : {}) }));
+  return m.inputs.map((i) => {
+    // An input ranged in one profile takes its declared shape: its sizes are the range's to
+    // bound (artifactRanges), not the opt shape's.
+    const ranged = !!rangeOf(m, i);
+    return { name: i.name, dtype: i.dtype, shape: [...(ranged ? i.declaredShape! : i.shape)], ...(i.value ? { value: decodeTensor(i.value)! } : {}) };
+  });
+}
+
+/**
+ * An input's range where the file has one profile, the input takes more than one shape in it
+ * and declares its shape (whose symbols the range sizes).
+ */
+function rangeOf(m: Manifest, i: Manifest['inputs'][number]) {
+  if (m.inputs.some((x) => (x.ranges?.length ?? 0) > 1) || i.declaredShape?.length !== i.shape.length) return undefined;
+  const r = i.ranges?.[0];
+  return r && r.min.some((d, k) => d !== r.max[k]) ? r : undefined;
+}
+
+/**
+ * The ranges of a .hybrid file compiled for one profile of shape ranges, as its
+ * --min-shapes/--opt-shapes/--max-shapes were: a run feeds a ranged input at its opt shape, or
+ * at its --input file's shape, inside the range (inputs.ts checks it), or at its --shape,
+ * checked here (that input then takes no range: a --shape and a range would both size it).
+ * A file of several profiles lists none: its inputs run at the first profile's opt shapes.
+ */
+export function artifactRanges(m: Manifest, shapes: readonly ShapeFlag[]): RangeFlag[] {
+  const ranges: RangeFlag[] = [];
+  for (const i of m.inputs) {
+    const r = rangeOf(m, i);
+    if (!r) continue;
+    const end = (e: 'min' | 'opt' | 'max'): ShapeFlag => ({ raw: `${i.name}:${r[e].join('x')}`, name: i.name, dims: [...r[e]] });
+    const range: RangeFlag = { name: i.name, min: end('min'), opt: end('opt'), max: end('max') };
+    const shape = shapes.find((s) => s.name === i.name);
+    if (!shape) {
+      ranges.push(range);
+      continue;
+    }
+    if (shape.dims.length !== r.min.length || shape.dims.some((d, k) => d < r.min[k]! || d > r.max[k]!)) {
+      throw new HybridError('OPTION', `--shape ${shape.raw}: outside the range ${m.label} was compiled for (${rangeText(range)})`);
+    }
+  }
+  return ranges;
 }
 
 /**

@@ -31,7 +31,7 @@ import { emitReport } from './report-output.js';
 import { openArtifactSession } from './hybrid-session.js';
 import type { RunSession, SessionHooks } from './run-session.js';
 import { openSession } from './session.js';
-import { artifactInputs, artifactLine, checkArtifactFlags, compareSource, infoLines, isArtifactFile } from './artifact.js';
+import { artifactInputs, artifactLine, artifactRanges, checkArtifactFlags, compareSource, infoLines, isArtifactFile } from './artifact.js';
 import { readArtifact } from '../artifact/load.js';
 import type { ReportData } from '../report/model.js';
 import fs from 'node:fs';
@@ -161,6 +161,8 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       opts.compare && opts.refOutputs === undefined
         ? compareSource(opts, manifest, (m) => io.err(`hybrid-run: warning: ${oneLine(m)}\n`))
         : undefined;
+    // A file compiled for shape ranges runs at any shape inside them, as its ranges were flags.
+    const ranges = artifactRanges(manifest, opts.shapes);
     const subject: Subject = {
       headline: artifactLine(opts.model, manifest),
       inputs: artifactInputs(manifest),
@@ -169,7 +171,7 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       reference: () => reference!,
       isQdq: () => (loadModelProto(reference!, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode),
     };
-    return runSubject(opts, io, subject, t0);
+    return runSubject({ ...opts, ranges }, io, subject, t0);
   }
   if (opts.info)
     throw new HybridError(
