@@ -1,6 +1,7 @@
 /**
- * partition(): annotate -> group -> minBlockSize -> cut, for a lowered graph whose types are
- * inferred. Deterministic: the same graph and options give the same segments.
+ * partition(): annotate -> group -> sink -> minBlockSize -> cut, for a lowered graph whose types
+ * are inferred. Deterministic: the same graph and options give the same segments. Sink
+ * (sink.ts) moves shape computations into the later engine that reads them.
  *
  * minBlockSize counts compute nodes: nodes other than VIEW_OPS, which only relabel or pass
  * data along (Reshape, Squeeze, Identity...). An engine whose only work is one Relu between
@@ -16,6 +17,7 @@ import type { Graph, Node } from '../ir/graph.js';
 import { annotate, type AnnotateOptions, matchesOp } from './annotate.js';
 import { cut } from './cut.js';
 import { dependencies, type Dependencies, groupNodes, type NodeGroup } from './group.js';
+import { sinkShapeComputations } from './sink.js';
 import type { NodeAnnotation, PartitionResult, PlacedNode, ResolvedPartitionOptions } from './types.js';
 
 /** Ops that move no data or only relabel it; they do not count towards minBlockSize. */
@@ -60,7 +62,8 @@ export function blockSizeLimit(options: Pick<ResolvedPartitionOptions, 'minBlock
 }
 
 /**
- * Groups with the given support verdicts, demoting engine groups below `minBlockSize` until
+ * Groups with the given support verdicts (shape computations sunk into the engines reading
+ * them, sink.ts), demoting engine groups below `minBlockSize` until
  * none is left. Returns the groups and which node indices were demoted.
  */
 export function groupWithMinBlockSize(
@@ -74,11 +77,15 @@ export function groupWithMinBlockSize(
   // Demoted node index -> compute-node count of the group it was demoted with.
   const demoted = new Map<number, number>();
   for (;;) {
-    const groups = groupNodes(
+    const groups = sinkShapeComputations(
       graph,
-      (i) => ok[i]!,
+      groupNodes(
+        graph,
+        (i) => ok[i]!,
+        deps,
+        (i) => ends[i] === true,
+      ),
       deps,
-      (i) => ends[i] === true,
     );
     if (minBlockSize <= 0) return { groups, demoted };
     let any = false;
