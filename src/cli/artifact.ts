@@ -18,6 +18,7 @@ import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
 import type { ModelInput } from './inputs.js';
 import { decodeTensor, formatValue } from '../compiler/input-values.js';
+import { bindSymbols, isSharedSymbol } from '../ir/symbols.js';
 import { type CliOptions, type RangeFlag, type ShapeFlag, rangeText } from './options.js';
 
 /** Whether `file` is a .hybrid file (by its first bytes; a missing file is not). */
@@ -114,25 +115,51 @@ function rangeOf(m: Manifest, i: Manifest['inputs'][number]) {
  * --min-shapes/--opt-shapes/--max-shapes were: a run feeds a ranged input at its opt shape, or
  * at its --input file's shape, inside the range (inputs.ts checks it), or at its --shape,
  * checked here (that input then takes no range: a --shape and a range would both size it).
- * A file of several profiles lists none: its inputs run at the first profile's opt shapes.
+ * A ranged input given neither, whose shared dimensions a --shape sizes, runs at its opt shape
+ * with those sizes, as a --shape of its own (--shape input=1x256 runs a `state` of
+ * [2, batch, 128] at batch 1). A file of several profiles lists no ranges: its inputs run at
+ * the first profile's opt shapes.
  */
-export function artifactRanges(m: Manifest, shapes: readonly ShapeFlag[]): RangeFlag[] {
+export function artifactRanges(m: Manifest, shapes: readonly ShapeFlag[], files: readonly string[]): { ranges: RangeFlag[]; shapes: ShapeFlag[] } {
   const ranges: RangeFlag[] = [];
+  const derived: ShapeFlag[] = [];
+  const bound = bindSymbols(
+    shapes.flatMap((s) => {
+      const declared = m.inputs.find((i) => i.name === s.name)?.declaredShape;
+      return declared ? [{ input: s.name, declared, dims: s.dims, what: `--shape ${s.raw}` }] : [];
+    }),
+  );
   for (const i of m.inputs) {
     const r = rangeOf(m, i);
     if (!r) continue;
-    const end = (e: 'min' | 'opt' | 'max'): ShapeFlag => ({ raw: `${i.name}:${r[e].join('x')}`, name: i.name, dims: [...r[e]] });
-    const range: RangeFlag = { name: i.name, min: end('min'), opt: end('opt'), max: end('max') };
+    const end = (dims: readonly number[]): ShapeFlag => ({ raw: `${i.name}:${dims.join('x')}`, name: i.name, dims: [...dims] });
+    const range: RangeFlag = { name: i.name, min: end(r.min), opt: end(r.opt), max: end(r.max) };
+    const inside = (dims: readonly number[]) => dims.length === r.min.length && dims.every((d, k) => d >= r.min[k]! && d <= r.max[k]!);
     const shape = shapes.find((s) => s.name === i.name);
-    if (!shape) {
+    if (shape) {
+      if (!inside(shape.dims))
+        throw new HybridError('OPTION', `--shape ${shape.raw}: outside the range ${m.label} was compiled for (${rangeText(range)})`);
+      continue;
+    }
+    const follows = i.declaredShape!.some((d) => isSharedSymbol(d) && bound.has(d));
+    if (!follows || files.includes(i.name)) {
       ranges.push(range);
       continue;
     }
-    if (shape.dims.length !== r.min.length || shape.dims.some((d, k) => d < r.min[k]! || d > r.max[k]!)) {
-      throw new HybridError('OPTION', `--shape ${shape.raw}: outside the range ${m.label} was compiled for (${rangeText(range)})`);
+    const opt = r.opt.map((d, k) => {
+      const sym = i.declaredShape![k]!;
+      return isSharedSymbol(sym) ? (bound.get(sym)?.size ?? d) : d;
+    });
+    if (!inside(opt)) {
+      const by = [...new Set([...bound.values()].map((b) => b.what))].join(', ');
+      throw new HybridError(
+        'OPTION',
+        `${by}: input '${i.name}' would run at ${opt.join('x')}, outside the range ${m.label} was compiled for (${rangeText(range)})`,
+      );
     }
+    derived.push(end(opt));
   }
-  return ranges;
+  return { ranges, shapes: [...shapes, ...derived] };
 }
 
 /**

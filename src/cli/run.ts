@@ -162,7 +162,11 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
         ? compareSource(opts, manifest, (m) => io.err(`hybrid-run: warning: ${oneLine(m)}\n`))
         : undefined;
     // A file compiled for shape ranges runs at any shape inside them, as its ranges were flags.
-    const ranges = artifactRanges(manifest, opts.shapes);
+    const { ranges, shapes } = artifactRanges(
+      manifest,
+      opts.shapes,
+      opts.inputs.map((i) => i.name),
+    );
     const subject: Subject = {
       headline: artifactLine(opts.model, manifest),
       inputs: artifactInputs(manifest),
@@ -171,7 +175,7 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       reference: () => reference!,
       isQdq: () => (loadModelProto(reference!, { loadExternalData: false }).graph?.node ?? []).some(isQdqNode),
     };
-    return runSubject({ ...opts, ranges }, io, subject, t0);
+    return runSubject({ ...opts, ranges, shapes }, io, subject, t0);
   }
   if (opts.info)
     throw new HybridError(

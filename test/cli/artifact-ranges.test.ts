@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
-import { resnet, runMain, tempDir } from './helpers.js';
+import { resnet, runMain, tempDir, writeModel } from './helpers.js';
 
 const dir = tempDir('hybridrt-cli-artifact-ranges-');
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -42,5 +42,41 @@ describeIf(HAS_NATIVE, 'hybrid-run on a .hybrid file compiled for a range', NATI
     expect(outside.code).toBe(2);
     expect(outside.out).toBe('');
     expect(outside.err).toMatch(/--shape input=4x3x64x64: .*outside/);
+  });
+
+  it('a --shape for one input sizes the others that share its dimensions (silero: input and state share batch)', async () => {
+    // a [N, 4] and b [2, N, 3] share N: --shape a=1x4 must run b at [2, 1, 3], not refuse it for
+    // disagreeing with the range's opt (N = 2) that the user never typed.
+    const model = writeModel(dir, 'shared.onnx', {
+      inputs: [
+        { name: 'a', dtype: 'float32', shape: ['N', 4] },
+        { name: 'b', dtype: 'float32', shape: [2, 'N', 3] },
+      ],
+      outputs: [
+        { name: 'ya', dtype: 'float32' },
+        { name: 'yb', dtype: 'float32' },
+      ],
+      nodes: [
+        { op: 'Relu', inputs: ['a'], outputs: ['ya'] },
+        { op: 'Sigmoid', inputs: ['b'], outputs: ['yb'] },
+      ],
+    });
+    const file = path.join(dir, 'shared.hybrid');
+    const ends = ['--min-shapes', 'a:1x4,b:2x1x3', '--opt-shapes', 'a:2x4,b:2x2x3', '--max-shapes', 'a:3x4,b:2x3x3'];
+    const built = await runMain(model, '--backend', 'cpu', ...ends, '--save-engine', file);
+    expect(built.code, built.err).toBe(0);
+    for (const n of [1, 3]) {
+      const r = await runMain(file, '--shape', `a=${n}x4`, '--compare', '--onnx', model);
+      expect(r.code, r.err).toBe(0);
+      expect(r.out).toMatch(new RegExp(`b {2}float32\\[2,${n},3\\]`));
+      expect(r.out).toMatch(/yb {2}PASS/);
+    }
+    // Given both, they must still agree; and a size outside the range is refused by name.
+    const disagree = await runMain(file, '--shape', 'a=1x4', '--shape', 'b=2x3x3');
+    expect(disagree.code).toBe(2);
+    expect(disagree.err).toMatch(/'N' is 3 here but 1/);
+    const outside = await runMain(file, '--shape', 'a=4x4');
+    expect(outside.code).toBe(2);
+    expect(outside.err).toMatch(/--shape a=4x4: .*outside/);
   });
 });
