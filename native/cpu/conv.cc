@@ -150,7 +150,7 @@ class ConvKernel : public GroupedWindowKernel {
     shallow_ =
         !packed_.empty() && !transposed_ && !narrow_ &&
         (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip || act_.op == UnaryOp::kHardSwish) &&
-        ((tactic() == "gemm_1x1" && ShallowFits(kg)) ||
+        ((tactic() == "gemm_1x1" && ShallowFits(kg, false, mg_)) ||
          (tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true)));
     // Output channels in the lanes (conv_lanes.h), where its finish covers the activation: windows
     // of 3x3 and more over 64 or more rows (ResNet's 7x7/2 stem 0.30 -> 0.23-0.25 ms and its

@@ -374,8 +374,12 @@ std::shared_ptr<const float> PackSlices(const PackKey& key, int64_t padded, int6
 
 }  // namespace
 
-bool ShallowFits(int64_t k, bool patches) {
-  return k >= 1 && k <= (patches ? kShallowPatchK : kShallowK) && PickKernel().mr == kGemmMR512;
+static_assert(kShallowFewK <= kKC, "the shallow kernel reads A as one packed K slice");
+static_assert(kShallowFewK <= 4 * kShallowPatchK, "a strip's copy of B fits the scratch Shallow takes");
+
+bool ShallowFits(int64_t k, bool patches, int64_t m) {
+  const int64_t most = patches ? kShallowPatchK : m >= 1 && m <= kShallowFewM ? kShallowFewK : kShallowK;
+  return k >= 1 && k <= most && PickKernel().mr == kGemmMR512;
 }
 
 namespace {

@@ -86,7 +86,14 @@ void Sgemm(int64_t m, float alpha, const float* a, int64_t rs_a, int64_t cs_a, c
 // made EfficientNet's SiLU layers slower than its pass per tile). Packing B per tile and a separate
 // epilogue pass over each tile were as much time as the FMAs there (a 16 -> 96 layer over
 // 112 x 112 positions). ShallowFits says where it applies: the AVX-512 kernel in use, k small.
+// Up to kShallowFewK where C has at most kShallowFewM rows (squeezenet1_1's squeeze layers, 256
+// -> 32 over 15 x 15 0.050 -> 0.037 ms, 256 -> 48 over 7 x 7 0.024 -> 0.015; ResNet's 256 -> 64
+// over 32 x 32 0.20-0.30 -> 0.16-0.17; 256 -> 256 over 32 x 32 was slower: B's strip is read
+// again by each of C's 32 row panels). kShallowFewK is at most the blocked product's K slice,
+// in which A is packed.
 constexpr int64_t kShallowK = 160;
+constexpr int64_t kShallowFewK = 256;
+constexpr int64_t kShallowFewM = 128;
 struct ShallowFinish {
   const float* bias = nullptr;
   const float* z = nullptr;
@@ -98,7 +105,8 @@ struct ShallowFinish {
 // Or with B from a packer (a convolution's patches over few channels: the 3-channel stems),
 // each strip packed as one panel, k up to kShallowPatchK.
 constexpr int64_t kShallowPatchK = 160;
-bool ShallowFits(int64_t k, bool patches = false);
+// m: C's rows (the output channels), or 0 where not known (then k up to kShallowK only).
+bool ShallowFits(int64_t k, bool patches = false, int64_t m = 0);
 void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
                   const ShallowFinish& finish, int threads);
 void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float* c, int64_t ldc,

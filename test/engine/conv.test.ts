@@ -181,6 +181,49 @@ describe('convolution', () => {
       });
     }
   });
+  // 161 to 256 input channels take the shallow product too where there are at most 128 outputs
+  // (cpu/sgemm.h kShallowFewK, kShallowFewM: squeezenet1_1's squeeze layers): K at the bound
+  // (one packed slice of A), a partial strip and panel, a residual, rows that collide in L1 (the
+  // strip copied first, 256 rows), batch 2, 1 and 2 threads; K 300 past the bound keeps the
+  // blocked product.
+  it('1x1 over 161 to 256 channels into at most 128 (the shallow product): K at the bound, tails, 1 and 2 threads', async () => {
+    const g = { kernel: [1, 1] };
+    const base = { op: 'Conv', attrs: onnxAttrs(g), constants: [1, 2], kind: 'convolution' as const };
+    for (const threads of [1, 2]) {
+      await checkLayer({
+        ...base,
+        inputs: [randomFloat([2, 256, 15, 15], 90), randomFloat([44, 256, 1, 1], 91, -0.1, 0.1), randomFloat([44], 92)],
+        then: [{ op: 'Relu' }],
+        params: { ...layerParams(g), activation: { op: 'relu' } },
+        threads,
+      });
+      await checkLayer({
+        ...base,
+        inputs: [
+          randomFloat([1, 200, 7, 7], 93),
+          randomFloat([128, 200, 1, 1], 94, -0.1, 0.1),
+          randomFloat([128], 95),
+          randomFloat([1, 128, 7, 7], 96),
+        ],
+        onnxInputs: ['x0', 'x1', 'x2'],
+        then: [{ op: 'Add', extraInputs: ['x3'] }, { op: 'Relu' }],
+        params: { ...layerParams(g), residual: true, activation: { op: 'relu' } },
+        threads,
+      });
+      await checkLayer({
+        ...base,
+        inputs: [randomFloat([1, 256, 16, 64], 97), randomFloat([24, 256, 1, 1], 98, -0.1, 0.1), randomFloat([24], 99)],
+        params: layerParams(g),
+        threads,
+      });
+      await checkLayer({
+        ...base,
+        inputs: [randomFloat([1, 300, 9, 9], 100), randomFloat([32, 300, 1, 1], 101, -0.1, 0.1), randomFloat([32], 102)],
+        params: layerParams(g),
+        threads,
+      });
+    }
+  });
   it('3-channel stems (the shallow product from packed patches): 3x3/2 with Clip, batch 2; 7x7/2 with HardSwish (the blocked product)', async () => {
     const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
     const g = { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] };
