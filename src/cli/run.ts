@@ -165,7 +165,8 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
     const { ranges, shapes } = artifactRanges(
       manifest,
       opts.shapes,
-      opts.inputs.map((i) => i.name),
+      // An --input without a name may be any input's: then no input's shape is derived.
+      opts.inputs.some((i) => !i.name) ? manifest.inputs.map((i) => i.name) : opts.inputs.map((i) => i.name!),
     );
     const subject: Subject = {
       headline: artifactLine(opts.model, manifest),
