@@ -5,8 +5,11 @@
  * disposed objects, BACKEND for a missing backend, NATIVE otherwise) and accepts inputs by
  * binding order or by name.
  *
- * Runs execute off the JavaScript thread. One run at a time per context; for concurrent
- * runs create one context per run in flight (each has its own activation memory).
+ * Runs execute off the JavaScript thread, except small ones on the cpu backend, which run on
+ * the calling thread inside run() (run-placement.ts: where the engine's recent runs took less
+ * than 200 us and none of its runs is in flight); either way run() returns a promise. One run
+ * at a time per context; for concurrent runs create one context per run in flight (each has
+ * its own activation memory).
  */
 import { HybridError } from '../errors.js';
 import type { TypedArray } from '../onnx/dtype.js';
@@ -25,6 +28,7 @@ import {
 } from './native.js';
 import type { BuildConfig, NetworkDefinition } from './network.js';
 import { checkPrecision, effectivePrecisions, floatPrecisions } from './precision.js';
+import { RunPlacement, inlineRunLimitUs } from './run-placement.js';
 import { checkTimingCachePath } from './timing-cache.js';
 
 export type EngineInfo = NativeEngineInfo;
@@ -70,6 +74,8 @@ export class ExecutionContext {
   constructor(
     private readonly ctx: NativeContext,
     private readonly engineInfo: EngineInfo,
+    /** Where runs execute: shared by the engine's contexts. */
+    private readonly placement: RunPlacement,
   ) {}
 
   /** True while a run is in flight. */
@@ -87,6 +93,8 @@ export class ExecutionContext {
    * (float16/bfloat16: Uint16Array, int64: BigInt64Array, bool: Uint8Array) with exactly
    * the input's element count, or a DeviceTensor of the engine's backend, dtype and shape.
    * With `outputLocation: 'device'` the outputs stay in device memory as DeviceTensors.
+   * A small cpu run executes on the calling thread before run() returns (run-placement.ts);
+   * its promise is settled then, its errors still a rejection.
    */
   run(inputs: EngineInputs): Promise<TypedArray[]>;
   run(inputs: EngineInputs, options: { outputLocation: 'device' }): Promise<DeviceTensor[]>;
@@ -95,27 +103,39 @@ export class ExecutionContext {
     // A promise chain rather than an async function around the call: one turn of the
     // microtask queue less per run. Errors, thrown at once or rejected, are HybridErrors.
     let pending: Promise<Array<TypedArray | NativeDeviceTensor>>;
+    const placement = this.placement;
     try {
       const loc = options.outputLocation;
       const args = this.ordered(inputs).map((v) => (v instanceof DeviceTensor ? v.native : v));
-      pending = this.ctx.run(args, {
+      const nativeOptions = {
         ...(loc === undefined ? {} : { outputLocation: typeof loc === 'string' ? loc : [...loc] }),
         ...(options.timing === undefined ? {} : { timing: options.timing }),
         ...(options.shapes === undefined ? {} : { shapes: options.shapes.map((s) => [...s]) }),
-      });
+      };
+      if (placement.inline()) {
+        const outs = wrapOutputs(this.ctx.runSync(args, nativeOptions));
+        placement.record(this.ctx.runMs);
+        return Promise.resolve(outs);
+      }
+      pending = this.ctx.run(args, nativeOptions);
     } catch (e) {
       return Promise.reject(toHybridError(e));
     }
-    const wrap = (outs: Array<TypedArray | NativeDeviceTensor>) => {
-      try {
-        return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
-      } catch (e) {
+    placement.started();
+    return pending.then(
+      (outs) => {
+        placement.finished(this.ctx.runMs);
+        try {
+          return wrapOutputs(outs);
+        } catch (e) {
+          throw toHybridError(e);
+        }
+      },
+      (e: unknown) => {
+        placement.finished();
         throw toHybridError(e);
-      }
-    };
-    return pending.then(wrap, (e: unknown) => {
-      throw toHybridError(e);
-    });
+      },
+    );
   }
 
   /** Like run(), with outputs keyed by name. */
@@ -176,8 +196,13 @@ export class ExecutionContext {
   }
 }
 
+function wrapOutputs(outs: Array<TypedArray | NativeDeviceTensor>): Array<TypedArray | DeviceTensor> {
+  return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
+}
+
 export class Engine {
   private cachedInfo: EngineInfo | undefined;
+  private placement: RunPlacement | undefined;
 
   constructor(private readonly engine: NativeEngine) {}
 
@@ -201,9 +226,12 @@ export class Engine {
   /** A new context with its own activation memory. */
   createContext(): ExecutionContext {
     const info = this.info();
+    // HYBRIDRT_INLINE_RUN_US is read when the engine makes its first context.
+    this.placement ??= new RunPlacement(info.backend, inlineRunLimitUs());
     return new ExecutionContext(
       sync(() => this.engine.createContext()),
       info,
+      this.placement,
     );
   }
 

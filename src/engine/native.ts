@@ -159,6 +159,13 @@ export interface NativeContext {
     inputs: Array<TypedArray | NativeDeviceTensor>,
     options?: { outputLocation?: NativeOutputLocation; timing?: NativeTimingMode; shapes?: number[][] },
   ): Promise<Array<TypedArray | NativeDeviceTensor>>;
+  /** run() on the calling thread: the same checks and outputs, returned; errors are thrown. */
+  runSync(
+    inputs: Array<TypedArray | NativeDeviceTensor>,
+    options?: { outputLocation?: NativeOutputLocation; timing?: NativeTimingMode; shapes?: number[][] },
+  ): Array<TypedArray | NativeDeviceTensor>;
+  /** Milliseconds the last run took on its thread (the layers and taking the outputs), either way it ran. */
+  readonly runMs: number;
   /** Each output's shape in the last run. */
   readonly outputShapes: number[][];
   /** Milliseconds the last run spent preparing the engine for shapes it met first (0: none). */

@@ -9,10 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { HybridError } from '../../src/errors.js';
 import { buildEngine } from '../../src/engine/engine.js';
 import { contextsInFlight } from '../helpers/concurrency-suite.js';
+import { inlineRunLimitForFile } from '../helpers/inline-runs.js';
 import { NetDraft } from './helpers/net.js';
 import { smallCnn, smallCnnInputs } from './helpers/small-cnn.js';
 
 const asArrays = (outs: ArrayLike<number>[]) => outs.map((o) => Array.from(o));
+
+// Runs on worker threads: small engines would otherwise run on the calling thread (test/engine/run-placement.test.ts).
+inlineRunLimitForFile(0);
 
 describe('concurrency', () => {
   contextsInFlight('cpu', 3); // test/gpu/concurrency.test.ts: on cuda

@@ -12,7 +12,11 @@ import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { mulberry32 } from '../../src/util/random.js';
+import { inlineRunLimitForFile } from '../helpers/inline-runs.js';
 import { HAS_NATIVE, NATIVE_MISSING, itIf } from '../helpers/skip.js';
+
+// Runs in flight at once on worker threads: small engines would otherwise run on the calling thread.
+inlineRunLimitForFile(0);
 
 function model(c: number, h: number, w: number): Uint8Array {
   const r = mulberry32(c * h);

@@ -4,8 +4,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { compile, type CompiledModel } from '../../src/compiler/compile.js';
 import { expectConcurrentRuns, runSequentially } from '../helpers/concurrency-suite.js';
+import { inlineRunLimitForFile } from '../helpers/inline-runs.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { resnet, sine, transformer } from './helpers.js';
+
+// Engine runs on worker threads, overlapping: small engines would otherwise run on the calling
+// thread (test/engine/run-placement.test.ts covers that).
+inlineRunLimitForFile(0);
 
 describeIf(HAS_NATIVE, 'concurrent runs', NATIVE_MISSING, () => {
   let model: CompiledModel;

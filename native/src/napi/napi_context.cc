@@ -1,9 +1,13 @@
-// N-API bindings of execution contexts (see napi_context.h): runs execute off the JS thread
-// (a PromiseWorker) and settle a Promise. The worker runs the context and takes its outputs
-// (the context is busy meanwhile); the binding's own state (ContextState) is only touched on
-// the JS thread.
+// N-API bindings of execution contexts (see napi_context.h). `run` executes off the JS thread
+// (a PromiseWorker) and settles a Promise; `runSync` executes the same job on the calling
+// thread and returns the outputs (src/engine/run-placement.ts chooses, for small cpu runs that
+// the two thread hops would otherwise dominate). Both take their arguments through one parser
+// (ContextWrap::Prepare) and their outputs through one RunJob. The job runs the context and
+// takes its outputs (the context is busy meanwhile); the binding's own state (ContextState) is
+// only touched on the JS thread.
 #include "src/napi/napi_context.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -75,24 +79,26 @@ Napi::Value TimingObject(Napi::Env env, const RunTiming& t) {
 }
 
 // Host outputs up to this size are copied on the JS thread, in Result, into an ArrayBuffer of
-// the runtime's own; larger ones on the worker thread (RunWorker::Run).
+// the runtime's own; larger ones on the thread that runs the job (RunJob::Run).
 constexpr size_t kSmallOutputBytes = size_t{64} << 10;
 
-class RunWorker : public PromiseWorker {
+// One run of a context, started by Prepare: Run (a worker thread, or the JS thread for
+// runSync), then Result (JS thread) where Run succeeded, then Settled (JS thread) always.
+class RunJob {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<ContextState> state)
-      : PromiseWorker(env), state_(std::move(state)), ctx_(state_->ctx) {}
+  explicit RunJob(std::shared_ptr<ContextState> state) : state_(std::move(state)), ctx_(state_->ctx) {}
 
- private:
-  // The outputs leave the context here, on the worker thread: device ones as they are, large
+  // The outputs leave the context here, on the job's thread: device ones as they are, large
   // host ones copied into malloc'd memory that the JS arrays then own (external array buffers),
-  // so that the copy does not hold the JS thread, and steady-state runs reuse freed memory
+  // so that the copy does not hold the JS thread (on a worker), and steady-state runs reuse freed memory
   // instead of faulting in a fresh zeroed ArrayBuffer (~2 ms for a 12.6 MB output). Small host
   // outputs stay in the context until Result copies them: an external buffer costs the JS
   // thread more to make (~10 us) than such a copy, and the worker's malloc of memory the
   // runtime frees only at its next GC faults in a fresh page on most runs (~10 us here). The
-  // context is still this run's then (busy until Settled).
-  void Run() override {
+  // context is still this run's then (busy until Settled). The time this takes is the run's
+  // `runMs`, on either thread: what a run would hold the JS thread for, were it run there.
+  void Run() {
+    const auto t0 = std::chrono::steady_clock::now();
     ctx_->Execute();
     const size_t n = ctx_->engine().network().outputs.size();
     device_.resize(n);
@@ -106,7 +112,39 @@ class RunWorker : public PromiseWorker {
       if (!host_[i]) throw std::bad_alloc();
       ctx_->GetOutput(i, host_[i].get());
     }
+    run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
+  Napi::Value Result(Napi::Env env) {
+    const Network& net = ctx_->engine().network();
+    state_->last_transfers = ctx_->transfers();
+    state_->last_timing = ctx_->timing();
+    state_->last_run_ms = run_ms_;
+    state_->graph_state = ctx_->graph_state();
+    state_->graph_nodes = ctx_->graph_nodes();
+    Napi::Array out = Napi::Array::New(env, net.outputs.size());
+    state_->last_output_shapes.clear();
+    for (size_t i = 0; i < net.outputs.size(); ++i) {
+      // A data-dependent output's shape is the run's (context.h: output_shape).
+      const TensorInfo& t = ctx_->output_info(i);
+      const Shape& shape = ctx_->output_shape(i);
+      state_->last_output_shapes.push_back(shape);
+      if (device_[i]) {
+        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device_[i]), t.dtype, shape}));
+        continue;
+      }
+      const size_t n = static_cast<size_t>(Numel(shape));
+      Napi::ArrayBuffer buf = HostBuffer(env, i, n * DTypeSize(t.dtype));
+      out.Set(static_cast<uint32_t>(i), MakeTypedArray(env, t.dtype, n, buf, Cat("output '", t.name, "'")));
+    }
+    return out;
+  }
+  void Settled() {
+    state_->busy = false;
+    state_->graph_state = ctx_->graph_state();
+    if (state_->release_after_run) state_->ctx.reset();
+  }
+
+ private:
   size_t OutputBytes(size_t i) const {
     return static_cast<size_t>(Numel(ctx_->output_shape(i))) * DTypeSize(ctx_->output_info(i).dtype);
   }
@@ -129,35 +167,6 @@ class RunWorker : public PromiseWorker {
     CopyHostMemory(buf.Data(), data, bytes);
     return buf;
   }
-  Napi::Value Result(Napi::Env env) override {
-    const Network& net = ctx_->engine().network();
-    state_->last_transfers = ctx_->transfers();
-    state_->last_timing = ctx_->timing();
-    state_->graph_state = ctx_->graph_state();
-    state_->graph_nodes = ctx_->graph_nodes();
-    Napi::Array out = Napi::Array::New(env, net.outputs.size());
-    state_->last_output_shapes.clear();
-    for (size_t i = 0; i < net.outputs.size(); ++i) {
-      // A data-dependent output's shape is the run's (context.h: output_shape).
-      const TensorInfo& t = ctx_->output_info(i);
-      const Shape& shape = ctx_->output_shape(i);
-      state_->last_output_shapes.push_back(shape);
-      if (device_[i]) {
-        out.Set(static_cast<uint32_t>(i), WrapDeviceBuffer(env, {std::move(device_[i]), t.dtype, shape}));
-        continue;
-      }
-      const size_t n = static_cast<size_t>(Numel(shape));
-      Napi::ArrayBuffer buf = HostBuffer(env, i, n * DTypeSize(t.dtype));
-      out.Set(static_cast<uint32_t>(i), MakeTypedArray(env, t.dtype, n, buf, Cat("output '", t.name, "'")));
-    }
-    return out;
-  }
-  void Settled() override {
-    state_->busy = false;
-    state_->graph_state = ctx_->graph_state();
-    if (state_->release_after_run) state_->ctx.reset();
-  }
-
   struct Free {
     void operator()(void* p) const { std::free(p); }
   };
@@ -165,6 +174,19 @@ class RunWorker : public PromiseWorker {
   std::shared_ptr<ExecutionContext> ctx_;
   std::vector<std::shared_ptr<DeviceBuffer>> device_;
   std::vector<std::unique_ptr<void, Free>> host_;
+  double run_ms_ = 0;
+};
+
+class RunWorker : public PromiseWorker {
+ public:
+  RunWorker(Napi::Env env, std::shared_ptr<ContextState> state) : PromiseWorker(env), job_(std::move(state)) {}
+
+ private:
+  void Run() override { job_.Run(); }
+  Napi::Value Result(Napi::Env env) override { return job_.Result(env); }
+  void Settled() override { job_.Settled(); }
+
+  RunJob job_;
 };
 
 class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
@@ -172,7 +194,8 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   static Napi::Function Define(Napi::Env env) {
     return DefineClass(
         env, "ExecutionContext",
-        {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::Dispose>("dispose"),
+        {InstanceMethod<&ContextWrap::Run>("run"), InstanceMethod<&ContextWrap::RunSync>("runSync"),
+         InstanceMethod<&ContextWrap::Dispose>("dispose"), InstanceAccessor<&ContextWrap::RunMs>("runMs"),
          InstanceAccessor<&ContextWrap::Busy>("busy"), InstanceAccessor<&ContextWrap::Transfers>("transfers"),
          InstanceAccessor<&ContextWrap::Timing>("timing"), InstanceAccessor<&ContextWrap::GraphState>("graph"),
          InstanceAccessor<&ContextWrap::GraphNodes>("graphNodes"),
@@ -197,7 +220,38 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     return state_;
   }
 
+  // run(inputs, options): a Promise of the outputs, the run on a libuv worker thread.
   Napi::Value Run(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::shared_ptr<ContextState> state = Prepare(info);
+    return Guard(env, [&]() -> Napi::Value {
+      auto* worker = new RunWorker(env, state);
+      Napi::Promise p = worker->Promise();
+      state->busy = true;
+      worker->Queue();
+      return p;
+    });
+  }
+
+  // runSync(inputs, options): the outputs, the run on this thread; errors are thrown.
+  Napi::Value RunSync(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    std::shared_ptr<ContextState> state = Prepare(info);
+    RunJob job(state);
+    state->busy = true;
+    struct Settle {
+      RunJob& job;
+      ~Settle() { job.Settled(); }
+    } settle{job};
+    return Guard(env, [&] {
+      job.Run();
+      return job.Result(env);
+    });
+  }
+
+  // Checks run's arguments and binds the inputs and options to the context (which must not be
+  // busy); throws a JS error naming what is wrong.
+  std::shared_ptr<ContextState> Prepare(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
     std::shared_ptr<ContextState> state = Usable(env);
     if (state->busy) {
@@ -263,7 +317,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
                               "), got ", arr.ElementLength()));
       }
     }
-    return Guard(env, [&]() -> Napi::Value {
+    Guard(env, [&] {
       for (uint32_t i = 0; i < inputs.Length(); ++i) {
         if (device_inputs[i].buffer) {
           ctx.BindInput(i, device_inputs[i].buffer);
@@ -275,12 +329,8 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
       }
       for (size_t o = 0; o < on_device.size(); ++o) ctx.SetOutputOnDevice(o, on_device[o]);
       ctx.SetTiming(timing);
-      auto* worker = new RunWorker(env, state);
-      Napi::Promise p = worker->Promise();
-      state->busy = true;
-      worker->Queue();
-      return p;
     });
+    return state;
   }
 
   Napi::Value Dispose(const Napi::CallbackInfo& info) {
@@ -382,6 +432,10 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   // Milliseconds the last run spent preparing the engine for new shapes (0: none met).
   Napi::Value PrepareMs(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), state_ ? state_->last_prepare_ms : 0);
+  }
+  // Milliseconds the last run spent executing (RunJob::Run), on whichever thread ran it.
+  Napi::Value RunMs(const Napi::CallbackInfo& info) {
+    return Napi::Number::New(info.Env(), state_ ? state_->last_run_ms : 0);
   }
   Napi::Value Busy(const Napi::CallbackInfo& info) { return Napi::Boolean::New(info.Env(), state_ && state_->busy); }
   Napi::Value Disposed(const Napi::CallbackInfo& info) {

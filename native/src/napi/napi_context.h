@@ -1,7 +1,7 @@
-// The N-API class of execution contexts (ExecutionContext in src/engine/native.ts): run,
-// dispose and what the last run measured. An engine's binding (napi_engine.cc) creates them
-// with the state below and marks them when the engine is disposed; the class is defined once
-// per addon instance (AddonData::context_ctor).
+// The N-API class of execution contexts (ExecutionContext in src/engine/native.ts): run (on a
+// worker thread), runSync (on the caller's), dispose and what the last run measured. An
+// engine's binding (napi_engine.cc) creates them with the state below and marks them when the
+// engine is disposed; the class is defined once per addon instance (AddonData::context_ctor).
 #pragma once
 
 #include <napi.h>
@@ -30,6 +30,8 @@ struct ContextState {
   size_t graph_nodes = 0;
   std::vector<Shape> last_output_shapes;
   double last_prepare_ms = 0;
+  // What the last run took on its thread: the layers and taking the outputs (ms).
+  double last_run_ms = 0;
 };
 
 // The ExecutionContext class; its constructor takes an External<shared_ptr<ContextState>>.
