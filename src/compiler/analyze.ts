@@ -295,6 +295,7 @@ export async function analyzeGraph(
   const step = options.onStep ?? (() => {});
   const lowering = await lower(graph, {
     inputShapes,
+    ...(plan.dynamic ? { inputRanges: profiles } : {}),
     label,
     skip: options.skipLowering,
     onPass: (name, index, total) => step(`lower: pass ${index}/${total}, ${name}`),

@@ -123,6 +123,8 @@ const fixedNode = (views: readonly ShapeView[], node: Node) =>
 export function rangeVerdict(views: readonly ShapeView[], registry: ConverterRegistry, profiles: number): Verdict {
   return (graph, node) => {
     if (fixedNode(views, node)) return converterVerdict(views.find((v) => v.end === 'opt')?.graph ?? graph, node, registry, false);
+    const rank = rankChange(views, node, profiles);
+    if (rank) return rank;
     for (const v of views) {
       if (isNear(v)) continue; // the ends decide what converters take; near views only check
       const n = v.graph.node(node.name);
@@ -131,6 +133,28 @@ export function rangeVerdict(views: readonly ShapeView[], registry: ConverterReg
     }
     return undefined;
   };
+}
+
+/**
+ * Where a value of the node has one rank at a view and another at the first view (an If left
+ * to onnxruntime whose branches give different ranks, taken at different shapes of the range):
+ * an engine's tensors keep one rank over its range, so the node runs on onnxruntime.
+ */
+function rankChange(views: readonly ShapeView[], node: Node, profiles: number): string | undefined {
+  const [first, ...rest] = views;
+  if (!first) return undefined;
+  for (const value of [...node.inputs, ...node.outputs]) {
+    if (!value) continue;
+    const r0 = first.graph.types.get(value)?.shape?.length;
+    if (r0 === undefined) continue;
+    for (const v of rest) {
+      const r = v.graph.types.get(value)?.shape?.length;
+      if (r !== undefined && r !== r0) {
+        return `'${value}' has rank ${r} at ${viewName(v, profiles)} and ${r0} at ${viewName(first, profiles)}; an engine's tensors keep one rank over its range`;
+      }
+    }
+  }
+  return undefined;
 }
 
 interface NodeLayers {

@@ -14,6 +14,9 @@
  *   test in the condition guards), no nested If is left, and after the splice shape inference
  *   accepts every branch node and gives each pair of outputs one dtype and shape (TOTAL_OPS and
  *   PARAM_INPUTS live in run-safety.ts).
+ * - over a dynamic compile's ranges, a condition that is a function of the input shapes and
+ *   takes one value at every shape of them (shape-decided.ts: Silero VAD's `squeeze(-1)` of a
+ *   frame dim that is 1 at every length of the range): that branch, as for a constant one. Exact.
  * - a run-time test of whether a tensor is empty, `numel(x) == 0`, whose other branch gives the
  *   same (empty) outputs when run with x empty (empty-guard.ts: torchvision's batched_nms): that
  *   branch alone, as for a constant condition. Exact; tried before both branches.
@@ -29,6 +32,7 @@ import { type Dim, isStaticShape } from '../ir/types.js';
 import { type GraphProto, type TensorProto, toNumber } from '../onnx/proto.js';
 import { foldConstants } from './fold-constants.js';
 import { emptyGuard } from './empty-guard.js';
+import { shapeDecided } from './shape-decided.js';
 import { isOp, nodeOuterReads } from './graph-utils.js';
 import { TOTAL_OPS, unknownParamInput } from './run-safety.js';
 import { definedDeep, dtypeOf, nested, renamed } from './subgraph.js';
@@ -47,6 +51,16 @@ export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<Pass
   for (let round = 0; round < MAX_ROUNDS; round++) {
     const next = graph.nodes.find((n) => isIf(n) && !refused.has(n.name));
     if (!next) break;
+    const decided = shapeDecided(graph, next, ctx);
+    if (decided && 'taken' in decided) {
+      const done = splice(graph, next, [branch(next, decided.taken)!]);
+      if (typeof done !== 'string') {
+        const note = `'${next.name}': the condition is a function of the input shapes, ${decided.taken === 'then_branch'} at each of the ${decided.shapes} shapes of the range; its ${decided.taken} inlined`;
+        changes.add('inlined If (decided by the shape range)', note);
+        await settle(graph, ctx, changes, true, refused);
+        continue;
+      }
+    }
     const guard = emptyGuard(graph, next, ctx);
     if (guard && 'keep' in guard) {
       const done = splice(graph, next, [branch(next, guard.keep)!]);
@@ -60,7 +74,9 @@ export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<Pass
     const why = await trySelect(graph, next, ctx, changes, refused);
     if (why) {
       refused.add(next.name);
-      const also = guard && 'why' in guard ? `; as a guard of an empty tensor, not inlined: ${guard.why}` : '';
+      const also =
+        (decided && 'why' in decided ? `; ${decided.why}` : '') +
+        (guard && 'why' in guard ? `; as a guard of an empty tensor, not inlined: ${guard.why}` : '');
       changes.note(`left If '${next.name}' to onnxruntime: ${why}${also}`);
     } else {
       changes.add('inlined If (both branches, Where)', `'${next.name}': both branches inlined, a Where per output picks the taken one`);

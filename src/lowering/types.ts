@@ -28,6 +28,12 @@ export interface LowerOptions {
   skip?: string[];
   /** Graph input shapes (numbers for symbolic dims), passed to shape inference. */
   inputShapes?: Record<string, Dim[]>;
+  /**
+   * A dynamic compile's ranges (one record per profile; `inputShapes` names each varying dim by
+   * a symbol): an If whose condition is a function of shapes and takes one branch over all of
+   * them becomes that branch (inline-if, shape-decided.ts).
+   */
+  inputRanges?: ReadonlyArray<Readonly<Record<string, { readonly min: readonly number[]; readonly max: readonly number[] }>>>;
   /** The size rule of constant folding. */
   folding?: FoldingLimits;
   /** Names the model in error messages (default: the graph's name). */

@@ -155,9 +155,9 @@ export function normalizeRunFeeds(feeds: Feeds, inputs: readonly TensorInfo[]): 
   if (feeds === null || typeof feeds !== 'object') {
     throw new HybridError('INPUT', `feeds must be an object of input name -> tensor (inputs: ${inputs.map((i) => i.name).join(', ')})`);
   }
-  const byName = new Map(inputs.map((i) => [i.name, i]));
+  // A scan, not a Map built per run: models have a few inputs, and this runs on every run.
   for (const name of Object.keys(feeds)) {
-    if (!byName.has(name)) {
+    if (!inputs.some((i) => i.name === name)) {
       const list = inputs.map((i) => `${i.name} ${typeText(i)}`).join(', ') || 'none';
       throw new HybridError('INPUT', `unknown input '${name}' (the model's inputs: ${list})`);
     }

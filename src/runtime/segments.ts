@@ -3,7 +3,8 @@
  * run's tensor store, runs, stores its outputs, and says what crossing its boundary cost.
  *
  * - EngineSegment: a native engine and a pool of execution contexts (one per run in flight);
- *   the run executes off the JavaScript thread. On the cuda backend it takes device-resident
+ *   the run executes off the JavaScript thread (a small cpu run on it: engine/run-placement.ts).
+ *   On the cuda backend it takes device-resident
  *   inputs as they are (no host copy) and leaves on the device the outputs the store wants
  *   there (those another engine segment reads); the rest come back through pinned memory.
  *   Inputs are checked against the shapes the engine was built for. A value computed inside
@@ -129,27 +130,30 @@ export class EngineSegment implements SegmentRunner {
     return undefined;
   }
 
-  async run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {
+  run(store: TensorStore, options: SegmentRunOptions = {}): Promise<SegmentIO> {
     // A dynamic engine checks the run's shapes against its ranges itself (a SHAPE error).
     const change = this.dynamic ? undefined : this.shapeChange(store);
-    if (change) {
-      if (!this.shapeFallback) {
-        throw new HybridError(
-          'SHAPE',
-          `engine segment ${this.id}: ${change}: its shape, computed inside the model, depends on the input data, and the ` +
-            `engine was built for the probed one; force the segment's nodes to onnxruntime with fallbackNodes`,
-        );
-      }
-      if (!this.fallback) {
-        this.shapeFallback.warn(
-          `engine segment ${this.id}: ${change} (it depends on the input data); this and later such runs compute the segment on onnxruntime`,
-        );
-        this.fallback = this.shapeFallback.open();
-      }
-      this.shapeFallbackRuns++;
-      return (await this.fallback).run(store, options);
+    // Not an async function around runEngine: returning a promise from one costs turns of the
+    // microtask queue, a measurable share of a small run.
+    return change ? this.runShapeFallback(store, options, change) : this.runEngine(store, options);
+  }
+
+  private async runShapeFallback(store: TensorStore, options: SegmentRunOptions, change: string): Promise<SegmentIO> {
+    if (!this.shapeFallback) {
+      throw new HybridError(
+        'SHAPE',
+        `engine segment ${this.id}: ${change}: its shape, computed inside the model, depends on the input data, and the ` +
+          `engine was built for the probed one; force the segment's nodes to onnxruntime with fallbackNodes`,
+      );
     }
-    return this.runEngine(store, options);
+    if (!this.fallback) {
+      this.shapeFallback.warn(
+        `engine segment ${this.id}: ${change} (it depends on the input data); this and later such runs compute the segment on onnxruntime`,
+      );
+      this.fallback = this.shapeFallback.open();
+    }
+    this.shapeFallbackRuns++;
+    return (await this.fallback).run(store, options);
   }
 
   private async runEngine(store: TensorStore, options: SegmentRunOptions): Promise<SegmentIO> {

@@ -17,10 +17,12 @@ export function summarizeRun(ms: number, segments: SegmentRunStats[], peakBytes:
   let boundaryTensors = 0;
   let boundaryBytes = 0;
   for (const s of segments) {
-    for (const t of [...s.inputs, ...s.outputs]) {
-      if (t.copy !== 'none') add(copies, t.bytes);
-      if (t.copy === 'host-to-device') add(hostToDevice, t.bytes);
-      if (t.copy === 'device-to-host') add(deviceToHost, t.bytes);
+    for (const list of [s.inputs, s.outputs]) {
+      for (const t of list) {
+        if (t.copy !== 'none') add(copies, t.bytes);
+        if (t.copy === 'host-to-device') add(hostToDevice, t.bytes);
+        if (t.copy === 'device-to-host') add(deviceToHost, t.bytes);
+      }
     }
     for (const t of s.inputs) {
       if (t.from === 'input') continue;
