@@ -12,7 +12,9 @@
  * its then_branch everywhere, and the LSTMCell's rank tests after it fold with it.
  *
  * The evaluation runs inference on the condition's cone only (the nodes it depends on), once per
- * shape, up to MAX_SHAPES shapes over all profiles; a larger range leaves the If as before.
+ * shape, up to MAX_SHAPES shapes over all profiles and MAX_NODE_INFERENCES in all; a larger
+ * range leaves the If as before. A condition that depends on data is unknown at the first
+ * shape, which ends the evaluation there.
  */
 import { Graph, type Node } from '../ir/graph.js';
 import { inferShapes } from '../ir/infer/index.js';
@@ -21,6 +23,8 @@ import type { LoweringContext } from './types.js';
 
 /** Shapes at which a condition is evaluated, over all profiles, before the pass gives up. */
 export const MAX_SHAPES = 4096;
+/** Node inferences (shapes times the cone's nodes) it may take: about 1.3 s at the ~5 us each of Silero VAD's. */
+export const MAX_NODE_INFERENCES = 2 ** 18;
 
 export type ShapeDecision = { taken: 'then_branch' | 'else_branch'; shapes: number } | { why: string };
 
@@ -52,6 +56,8 @@ export function shapeDecided(graph: Graph, node: Node, ctx: LoweringContext): Sh
         bounds.set(d, [Math.max(lo, range.min[k]!), Math.min(hi, range.max[k]!)]);
       });
     }
+    // A condition that depends on data is unknown here: no note for it.
+    if (!shapes.length && evaluate(cone, condition, fixed) === undefined) return undefined;
     let count = 1;
     for (const [lo, hi] of bounds.values()) count *= Math.max(0, hi - lo + 1);
     if (shapes.length + count > MAX_SHAPES) {
@@ -75,6 +81,11 @@ export function shapeDecided(graph: Graph, node: Node, ctx: LoweringContext): Sh
       }
     };
     each(0);
+  }
+  if (shapes.length * cone.nodes.length > MAX_NODE_INFERENCES) {
+    return {
+      why: `its condition is a function of the input shapes, computed by ${cone.nodes.length} nodes: evaluated at each of the range's ${shapes.length} shapes, that is more than ${MAX_NODE_INFERENCES} node inferences`,
+    };
   }
   let first: { value: boolean; at: Record<string, number[]> } | undefined;
   for (const at of shapes) {
