@@ -105,6 +105,25 @@ describe('an If decided by the shapes of a range', () => {
     }
   });
 
+  it('takes it over several profiles only where every profile gives one frame', async () => {
+    const bytes = model();
+    const profile = (min: number, max: number) => ({ x: { min: [1, min], opt: [2, min], max: [3, max] } });
+    const hybrid = await compile(bytes, { backend: 'cpu', profiles: [profile(4, 5), profile(6, 7)], minBlockSize: 0 });
+    try {
+      expect(inlineIfNotes(hybrid).some((n) => /true at each of the 12 shapes of the range/.test(n))).toBe(true);
+      expect(hybrid.report.data.summary.fallbackSegments).toBe(0);
+      await compareOverRange(bytes, hybrid, [4, 5, 6, 7]);
+    } finally {
+      await hybrid.dispose();
+    }
+    const crossing = await compile(bytes, { backend: 'cpu', profiles: [profile(4, 5), profile(6, 9)], minBlockSize: 0 });
+    try {
+      expect(inlineIfNotes(crossing).find((n) => n.startsWith("left If 'If"))).toMatch(/is true at x \[1,4\] and false at x \[1,8\]/);
+    } finally {
+      await crossing.dispose();
+    }
+  });
+
   it('stays on onnxruntime where the range holds lengths of both branches, naming two of them', async () => {
     const bytes = model();
     const hybrid = await compile(bytes, { backend: 'cpu', inputs: { x: { min: [1, 4], opt: [2, 5], max: [3, 8] } }, minBlockSize: 0 });
