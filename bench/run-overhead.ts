@@ -7,10 +7,12 @@
  * 4000-byte output), where the run is nearly all overhead, against an onnxruntime-node session
  * of the same model, in alternated blocks.
  *   npx tsx bench/run-overhead.ts [--models mobilenet_v2,squeezenet1_1] [--runs 201] [--threads 2]
+ * HYBRIDRT_INLINE_RUN_US=0 puts every engine run on a worker thread (src/engine/run-placement.ts).
  * Nothing is asserted.
  */
 import path from 'node:path';
 import ort from 'onnxruntime-node';
+import { inputValueTensors, parseInputValueFlags } from '../src/cli/input-flags.js';
 import { compile } from '../src/compiler/compile.js';
 import { buildModel } from '../src/ir/model-builder.js';
 import { encodeModel } from '../src/onnx/model.js';
@@ -24,11 +26,15 @@ const manifest = readZooManifest();
 
 for (const name of arg('models', 'mobilenet_v2,squeezenet1_1').split(',')) {
   const entry = zooEntry(manifest, name);
+  // The manifest's values (Silero's sr=16000) fixed at compile time, as cpu-vs-ort.ts does, and left out of the feeds.
+  const values = inputValueTensors(parseInputValueFlags(Object.entries(entry.values ?? {}).map(([n, v]) => `${n}=${v}`)), entry.inputs);
   const feeds = zooFeeds(entry, 0, 'uniform');
+  for (const n of values.keys()) delete feeds[n];
   const model = await compile(path.join(ZOO_MODELS, entry.file), {
     backend: 'cpu',
     threads,
     inputs: zooShapes(entry),
+    inputValues: Object.fromEntries(values),
   });
   try {
     for (let i = 0; i < 10; i++) await model.run(feeds);

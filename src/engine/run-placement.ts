@@ -1,7 +1,7 @@
 /**
  * Where an engine's runs execute (issue 18). A run off the JavaScript thread crosses to a libuv
- * worker and back: two thread wake-ups, 20-90 us on the machines measured (docs/benchmarks.md,
- * "Runs on the calling thread"), which for a small model is most of the run (openWakeWord's
+ * worker and back: two thread wake-ups, 20-90 us on the machine measured (docs/benchmarks.md,
+ * "Small runs on the calling thread"), which for a small model is most of the run (openWakeWord's
  * classifiers compute for ~7 us). So on the cpu backend a run whose engine is fast runs on the
  * calling thread, inside run(), and its promise is resolved from there (onnxruntime-node runs
  * every session that way); the rest keep the worker, and the event loop stays free while they
