@@ -107,11 +107,10 @@ export class ExecutionContext {
     try {
       const loc = options.outputLocation;
       const args = this.ordered(inputs).map((v) => (v instanceof DeviceTensor ? v.native : v));
-      const nativeOptions = {
-        ...(loc === undefined ? {} : { outputLocation: typeof loc === 'string' ? loc : [...loc] }),
-        ...(options.timing === undefined ? {} : { timing: options.timing }),
-        ...(options.shapes === undefined ? {} : { shapes: options.shapes.map((s) => [...s]) }),
-      };
+      const nativeOptions: Parameters<NativeContext['run']>[1] & object = {};
+      if (loc !== undefined) nativeOptions.outputLocation = typeof loc === 'string' ? loc : [...loc];
+      if (options.timing !== undefined) nativeOptions.timing = options.timing;
+      if (options.shapes !== undefined) nativeOptions.shapes = options.shapes.map((s) => [...s]);
       if (placement.inline()) {
         const outs = wrapOutputs(this.ctx.runSync(args, nativeOptions));
         placement.record(this.ctx.runMs);

@@ -178,7 +178,8 @@ export class EngineSegment implements SegmentRunner {
       inputs.push({ tensor: info.name, bytes: tensorBytes(tensor), copy: copy === 'none' ? inCopy : copy });
       args.push(tensor.data);
     }
-    const locations: OutputLocation[] = this.outputInfo.map((o) => (cuda && store.wantsDevice(o.name) ? 'device' : 'host'));
+    // Every cpu output comes to the host, the binding's default: no list for it to read each run.
+    const locations: OutputLocation[] | undefined = cuda ? this.outputInfo.map((o) => (store.wantsDevice(o.name) ? 'device' : 'host')) : undefined;
     const { pool } = this.profiles[options.profile ?? 0] ?? this.profiles[0]!;
     const shapes = this.dynamic ? this.inputInfo.map((i) => store.dims(i.name) ?? i.shape) : undefined;
     const ctx = pool.idleContext() ?? (await pool.acquire());
@@ -188,7 +189,11 @@ export class EngineSegment implements SegmentRunner {
     let outShapes: number[][] | undefined;
     let timing: SegmentTiming | undefined;
     try {
-      outs = await ctx.run(args, { outputLocation: locations, ...(options.timing ? { timing: options.timing } : {}), ...(shapes ? { shapes } : {}) });
+      outs = await ctx.run(args, {
+        ...(locations ? { outputLocation: locations } : {}),
+        ...(options.timing ? { timing: options.timing } : {}),
+        ...(shapes ? { shapes } : {}),
+      });
       // Read before the context goes back to the pool: its next run overwrites it.
       if (this.sizedByRun) outShapes = ctx.outputShapes;
       if (options.timing) timing = this.timingOf(ctx.timing, ctx.graph, ctx.graphNodes, ctx.prepareMs);
