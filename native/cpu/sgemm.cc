@@ -372,18 +372,6 @@ std::shared_ptr<const float> PackSlices(const PackKey& key, int64_t padded, int6
   });
 }
 
-}  // namespace
-
-static_assert(kShallowFewK <= kKC, "the shallow kernel reads A as one packed K slice");
-static_assert(kShallowFewK <= 4 * kShallowPatchK, "a strip's copy of B fits the scratch Shallow takes");
-
-bool ShallowFits(int64_t k, bool patches, int64_t m) {
-  const int64_t most = patches ? kShallowPatchK : m >= 1 && m <= kShallowFewM ? kShallowFewK : kShallowK;
-  return k >= 1 && k <= most && PickKernel().mr == kGemmMR512;
-}
-
-namespace {
-
 // Whether B's rows, ldb floats apart, put more than 8 of a strip's lines on one L1 set (of its
 // 64 sets of 12 ways, the rest for A and C), where they would evict each other between the
 // panels of A: a plane of 64 x 64 floats puts all of them on the same two sets.
@@ -441,6 +429,14 @@ void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, cons
 }
 
 }  // namespace
+
+static_assert(kShallowFewK <= kKC, "the shallow kernel reads A as one packed K slice");
+static_assert(kShallowFewK <= 4 * kShallowPatchK, "a strip's copy of B fits the scratch Shallow takes");
+
+bool ShallowFits(int64_t k, bool patches, int64_t m) {
+  const int64_t most = patches ? kShallowPatchK : m >= 1 && m <= kShallowFewM ? kShallowFewK : kShallowK;
+  return k >= 1 && k <= most && PickKernel().mr == kGemmMR512;
+}
 
 void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
                   const ShallowFinish& finish, int threads) {
