@@ -430,9 +430,8 @@ void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, cons
 
 }  // namespace
 
-static_assert(kShallowFewK <= kKC, "the shallow kernel reads A as one packed K slice");
-static_assert(kShallowFewK <= 4 * kShallowPatchK, "a strip's copy of B fits the scratch Shallow takes");
-
+// A is read as one packed K slice, and a strip's copy of B fits the scratch Shallow takes.
+static_assert(kShallowFewK <= kKC && kShallowFewK <= 4 * kShallowPatchK, "the shallow kernel's k");
 bool ShallowFits(int64_t k, bool patches, int64_t m) {
   const int64_t most = patches ? kShallowPatchK : m >= 1 && m <= kShallowFewM ? kShallowFewK : kShallowK;
   return k >= 1 && k <= most && PickKernel().mr == kGemmMR512;
