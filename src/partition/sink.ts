@@ -18,9 +18,11 @@
  *
  * What it costs: the reading engine now takes the tensor whose shape is read instead of the
  * small value (and its engine keeps it as an output). A chain moves only where that tensor
- * comes from an engine (engines hand tensors to each other without a copy) or the reading engine
- * reads it anyway; a chain whose first reader runs on onnxruntime stays where it is. A node
- * whose Shape cannot move may still move after it (a small value crosses either way).
+ * comes from an engine or the reading engine reads it anyway, so that no tensor starts crossing
+ * from onnxruntime. (Between engines it still costs a copy: on cuda one on the device, into the
+ * reading engine's arena; on the cpu backend out of one arena into a host array and into the
+ * other arena, each run.) A chain whose first reader runs on onnxruntime stays where it is. A
+ * node whose Shape cannot move may still move after it (a small value crosses either way).
  */
 import { type Graph, isDefaultDomain, type Node } from '../ir/graph.js';
 import type { Dependencies, NodeGroup } from './group.js';
@@ -101,7 +103,7 @@ export function sinkShapeComputations(graph: Graph, groups: readonly NodeGroup[]
     const to = Math.min(...deps.users[i]!.map((u) => groupOf[u]!));
     if (to <= from || groups[to]!.kind !== 'engine') continue;
     const node = graph.nodes[i]!;
-    // The data it reads (a Shape's tensor) must reach the engine without a copy.
+    // The data it reads (a Shape's tensor) must come from an engine: only a small shape value may come from onnxruntime.
     const free = node.inputs.every((v) => {
       if (!v || graph.isInitializer(v) || reads[to]!.has(v)) return true;
       const p = producer.get(v);
