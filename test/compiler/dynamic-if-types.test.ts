@@ -13,9 +13,8 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { buildGraph } from '../../src/ir/model-builder.js';
+import { type SubgraphSpec, buildGraph } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
-import { AttributeType } from '../../src/onnx/proto.js';
 
 /**
  *   x [N,4,1] ─► Abs ─► ReduceMax ─► Greater(100) ─► cond      (false for inputs in [-1, 1))
@@ -24,8 +23,11 @@ import { AttributeType } from '../../src/onnx/proto.js';
  *             ─► y (no declared type) ─► Abs ─► Sigmoid ─► Mul ─► out
  */
 function model(): Uint8Array {
-  const branch = (nodes: Parameters<typeof buildGraph>[0]['nodes'], inits: Parameters<typeof buildGraph>[0]['initializers']) =>
-    buildGraph({ inputs: [], outputs: [{ name: 'b_out' }], nodes, initializers: inits }).toModel().graph!;
+  const branch = (nodes: SubgraphSpec['nodes'], initializers: SubgraphSpec['initializers']): SubgraphSpec => ({
+    outputs: [{ name: 'b_out' }],
+    nodes,
+    initializers,
+  });
   const flat = { dtype: 'int64' as const, dims: [1], data: new BigInt64Array([-1n]) };
   const hidden = 2;
   const weights = (dims: number[]) => ({
@@ -56,23 +58,12 @@ function model(): Uint8Array {
       { op: 'Abs', inputs: ['x'], outputs: ['ax'] },
       { op: 'ReduceMax', inputs: ['ax'], outputs: ['mx'], attrs: { keepdims: 0 } },
       { op: 'Greater', inputs: ['mx', 'hundred'], outputs: ['cond'] },
-      { op: 'If', inputs: ['cond'], outputs: ['y'] },
+      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: { then_branch: { graph: thenG }, else_branch: { graph: elseG } } },
       { op: 'Abs', inputs: ['y'], outputs: ['a'] },
       { op: 'Sigmoid', inputs: ['a'], outputs: ['s'] },
       { op: 'Mul', inputs: ['s', 'a'], outputs: ['out'] },
     ],
   });
-  const attr = (name: string, sub: typeof thenG) => ({
-    name,
-    type: AttributeType.GRAPH,
-    g: sub,
-    floats: [],
-    ints: [],
-    strings: [],
-    tensors: [],
-    graphs: [],
-  });
-  g.nodes.find((n) => n.opType === 'If')!.attributes = [attr('then_branch', thenG), attr('else_branch', elseG)];
   return encodeModel(g.toModel());
 }
 

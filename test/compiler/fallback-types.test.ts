@@ -10,10 +10,9 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { buildGraph } from '../../src/ir/model-builder.js';
+import { type SubgraphSpec, buildGraph } from '../../src/ir/model-builder.js';
 import { looseType } from '../../src/ir/extract.js';
 import { encodeModel } from '../../src/onnx/model.js';
-import { AttributeType } from '../../src/onnx/proto.js';
 
 /**
  *   x [N,M,K] ─► If(cond) ─┬─ then: Squeeze(x) ─► LSTM ─► Y_h ─► Reshape([-1])
@@ -24,8 +23,11 @@ import { AttributeType } from '../../src/onnx/proto.js';
  * input tensor must have rank 3"), as it refused Silero VAD.
  */
 function model(): Uint8Array {
-  const branch = (nodes: Parameters<typeof buildGraph>[0]['nodes'], inits: Parameters<typeof buildGraph>[0]['initializers']) =>
-    buildGraph({ inputs: [], outputs: [{ name: 'b_out', dtype: 'float32' }], nodes, initializers: inits }).toModel().graph!;
+  const branch = (nodes: SubgraphSpec['nodes'], initializers: SubgraphSpec['initializers']): SubgraphSpec => ({
+    outputs: [{ name: 'b_out', dtype: 'float32' }],
+    nodes,
+    initializers,
+  });
   const flat = { dtype: 'int64' as const, dims: [1], data: new BigInt64Array([-1n]) };
   const hidden = 2;
   const weights = (dims: number[]) => ({
@@ -55,23 +57,12 @@ function model(): Uint8Array {
     ],
     outputs: [{ name: 'out' }],
     nodes: [
-      { op: 'If', inputs: ['cond'], outputs: ['y'] },
+      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: { then_branch: { graph: thenG }, else_branch: { graph: elseG } } },
       { op: 'Abs', inputs: ['y'], outputs: ['a'] },
       { op: 'Sigmoid', inputs: ['a'], outputs: ['s'] },
       { op: 'Mul', inputs: ['s', 'a'], outputs: ['out'] },
     ],
   });
-  const attr = (name: string, sub: typeof thenG) => ({
-    name,
-    type: AttributeType.GRAPH,
-    g: sub,
-    floats: [],
-    ints: [],
-    strings: [],
-    tensors: [],
-    graphs: [],
-  });
-  g.nodes[0]!.attributes = [attr('then_branch', thenG), attr('else_branch', elseG)];
   return encodeModel(g.toModel());
 }
 

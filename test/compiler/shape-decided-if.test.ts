@@ -11,9 +11,8 @@
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
-import { buildGraph } from '../../src/ir/model-builder.js';
+import { type SubgraphSpec, buildGraph } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
-import { AttributeType } from '../../src/onnx/proto.js';
 
 /**
  *   x [N,L] ─► Unsqueeze(1) ─► MaxPool(4, stride 4) ─► f [N,1,floor(L/4)]
@@ -23,8 +22,11 @@ import { AttributeType } from '../../src/onnx/proto.js';
  *             ─► Sigmoid ─► Mul(2) ─► out
  */
 function model(): Uint8Array {
-  const branch = (nodes: Parameters<typeof buildGraph>[0]['nodes'], inits: Parameters<typeof buildGraph>[0]['initializers']) =>
-    buildGraph({ inputs: [], outputs: [{ name: 'b_out' }], nodes, initializers: inits }).toModel().graph!;
+  const branch = (nodes: SubgraphSpec['nodes'], initializers: SubgraphSpec['initializers']): SubgraphSpec => ({
+    outputs: [{ name: 'b_out' }],
+    nodes,
+    initializers,
+  });
   const i64 = (v: bigint) => ({ dtype: 'int64' as const, dims: [1], data: new BigInt64Array([v]) });
   const thenG = branch([{ op: 'Squeeze', inputs: ['f', 'last'], outputs: ['b_out'] }], { last: i64(2n) });
   const elseG = branch([{ op: 'Identity', inputs: ['f'], outputs: ['b_out'] }], {});
@@ -43,22 +45,11 @@ function model(): Uint8Array {
       { op: 'Shape', inputs: ['f'], outputs: ['s'] },
       { op: 'Gather', inputs: ['s', 'two'], outputs: ['frames'] },
       { op: 'Equal', inputs: ['frames', 'one'], outputs: ['cond'] },
-      { op: 'If', inputs: ['cond'], outputs: ['y'] },
+      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: { then_branch: { graph: thenG }, else_branch: { graph: elseG } } },
       { op: 'Sigmoid', inputs: ['y'], outputs: ['sg'] },
       { op: 'Mul', inputs: ['sg', 'scale'], outputs: ['out'] },
     ],
   });
-  const attr = (name: string, sub: typeof thenG) => ({
-    name,
-    type: AttributeType.GRAPH,
-    g: sub,
-    floats: [],
-    ints: [],
-    strings: [],
-    tensors: [],
-    graphs: [],
-  });
-  g.nodes.find((n) => n.opType === 'If')!.attributes = [attr('then_branch', thenG), attr('else_branch', elseG)];
   return encodeModel(g.toModel());
 }
 
