@@ -13,8 +13,9 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { type SubgraphSpec, buildGraph } from '../../src/ir/model-builder.js';
+import { buildGraph } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
+import { lstmIfBranches } from '../helpers/lstm-if.js';
 
 /**
  *   x [N,4,1] ─► Abs ─► ReduceMax ─► Greater(100) ─► cond      (false for inputs in [-1, 1))
@@ -23,33 +24,6 @@ import { encodeModel } from '../../src/onnx/model.js';
  *             ─► y (no declared type) ─► Abs ─► Sigmoid ─► Mul ─► out
  */
 function model(): Uint8Array {
-  const branch = (nodes: SubgraphSpec['nodes'], initializers: SubgraphSpec['initializers']): SubgraphSpec => ({
-    outputs: [{ name: 'b_out' }],
-    nodes,
-    initializers,
-  });
-  const flat = { dtype: 'int64' as const, dims: [1], data: new BigInt64Array([-1n]) };
-  const hidden = 2;
-  const weights = (dims: number[]) => ({
-    dtype: 'float32' as const,
-    dims,
-    data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)),
-  });
-  const thenG = branch(
-    [
-      { op: 'Squeeze', inputs: ['x'], outputs: ['t0'] },
-      { op: 'LSTM', inputs: ['t0', 'W', 'R'], outputs: ['', 't1'], attrs: { hidden_size: hidden } },
-      { op: 'Reshape', inputs: ['t1', 'flat_t'], outputs: ['b_out'] },
-    ],
-    { W: weights([1, 4 * hidden, 4]), R: weights([1, 4 * hidden, hidden]), flat_t: flat },
-  );
-  const elseG = branch(
-    [
-      { op: 'Neg', inputs: ['x'], outputs: ['e0'] },
-      { op: 'Reshape', inputs: ['e0', 'flat_e'], outputs: ['b_out'] },
-    ],
-    { flat_e: flat },
-  );
   const g = buildGraph({
     inputs: [{ name: 'x', shape: ['N', 4, 1] }],
     outputs: [{ name: 'out' }],
@@ -58,7 +32,7 @@ function model(): Uint8Array {
       { op: 'Abs', inputs: ['x'], outputs: ['ax'] },
       { op: 'ReduceMax', inputs: ['ax'], outputs: ['mx'], attrs: { keepdims: 0 } },
       { op: 'Greater', inputs: ['mx', 'hundred'], outputs: ['cond'] },
-      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: { then_branch: { graph: thenG }, else_branch: { graph: elseG } } },
+      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: lstmIfBranches(false) },
       { op: 'Abs', inputs: ['y'], outputs: ['a'] },
       { op: 'Sigmoid', inputs: ['a'], outputs: ['s'] },
       { op: 'Mul', inputs: ['s', 'a'], outputs: ['out'] },

@@ -10,9 +10,10 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/compiler/analyze.js';
 import { compile } from '../../src/compiler/compile.js';
-import { type SubgraphSpec, buildGraph } from '../../src/ir/model-builder.js';
+import { buildGraph } from '../../src/ir/model-builder.js';
 import { looseType } from '../../src/ir/extract.js';
 import { encodeModel } from '../../src/onnx/model.js';
+import { lstmIfBranches } from '../helpers/lstm-if.js';
 
 /**
  *   x [N,M,K] ─► If(cond) ─┬─ then: Squeeze(x) ─► LSTM ─► Y_h ─► Reshape([-1])
@@ -23,33 +24,6 @@ import { encodeModel } from '../../src/onnx/model.js';
  * input tensor must have rank 3"), as it refused Silero VAD.
  */
 function model(): Uint8Array {
-  const branch = (nodes: SubgraphSpec['nodes'], initializers: SubgraphSpec['initializers']): SubgraphSpec => ({
-    outputs: [{ name: 'b_out', dtype: 'float32' }],
-    nodes,
-    initializers,
-  });
-  const flat = { dtype: 'int64' as const, dims: [1], data: new BigInt64Array([-1n]) };
-  const hidden = 2;
-  const weights = (dims: number[]) => ({
-    dtype: 'float32' as const,
-    dims,
-    data: Float32Array.from({ length: dims.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(i)),
-  });
-  const thenG = branch(
-    [
-      { op: 'Squeeze', inputs: ['x'], outputs: ['t0'] },
-      { op: 'LSTM', inputs: ['t0', 'W', 'R'], outputs: ['', 't1'], attrs: { hidden_size: hidden } },
-      { op: 'Reshape', inputs: ['t1', 'flat_t'], outputs: ['b_out'] },
-    ],
-    { W: weights([1, 4 * hidden, 4]), R: weights([1, 4 * hidden, hidden]), flat_t: flat },
-  );
-  const elseG = branch(
-    [
-      { op: 'Neg', inputs: ['x'], outputs: ['e0'] },
-      { op: 'Reshape', inputs: ['e0', 'flat_e'], outputs: ['b_out'] },
-    ],
-    { flat_e: flat },
-  );
   const g = buildGraph({
     inputs: [
       { name: 'x', shape: ['N', 'M', 'K'] },
@@ -57,7 +31,7 @@ function model(): Uint8Array {
     ],
     outputs: [{ name: 'out' }],
     nodes: [
-      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: { then_branch: { graph: thenG }, else_branch: { graph: elseG } } },
+      { op: 'If', inputs: ['cond'], outputs: ['y'], attrs: lstmIfBranches(true) },
       { op: 'Abs', inputs: ['y'], outputs: ['a'] },
       { op: 'Sigmoid', inputs: ['a'], outputs: ['s'] },
       { op: 'Mul', inputs: ['s', 'a'], outputs: ['out'] },
