@@ -372,62 +372,6 @@ std::shared_ptr<const float> PackSlices(const PackKey& key, int64_t padded, int6
   });
 }
 
-// Whether B's rows, ldb floats apart, put more than 8 of a strip's lines on one L1 set (of its
-// 64 sets of 12 ways, the rest for A and C), where they would evict each other between the
-// panels of A: a plane of 64 x 64 floats puts all of them on the same two sets.
-bool RowsCollide(int64_t k, int64_t ldb) {
-  int on_set[64] = {};
-  for (int64_t r = 0; r < k; ++r) {
-    const int64_t set = (r * ldb * 4 / 64) % 64;
-    if (++on_set[set] > 8 || ++on_set[(set + 1) % 64] > 8) return true;
-  }
-  return false;
-}
-
-// Both forms of SgemmShallow: B in place (b, ldb; copied per strip where its rows collide) or
-// from `pack` (each strip packed as one panel of 32 columns).
-void Shallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, const PanelPacker* pack, float* c,
-             int64_t ldc, const ShallowFinish& finish, int threads) {
-  const int64_t m = a.outer(), k = a.k(), strips = (n + kGemmNR512 - 1) / kGemmNR512;
-  const bool copy = pack || RowsCollide(k, ldb);
-  // A strip of 32 columns, every row of C, at a time, its B rows read once from memory and then
-  // from L1 by each panel of A (first copied together where they collide in L1); C's strip
-  // (m x 32) finished as each tile is stored.
-  // A packer takes up to four strips a call (a 3-channel stem's 27 rows: packing one strip a
-  // call, its per-row setup made the packing nearly as slow as the product), about 16 KiB.
-  const int64_t group = pack ? std::max<int64_t>(1, std::min<int64_t>(4, 4096 / (k * kGemmNR512))) : 1;
-  ParallelFor(threads, strips, 4, [&](int64_t s0, int64_t s1) {
-    float* own = copy ? static_cast<float*>(ThreadScratch(
-                            static_cast<size_t>(4 * kShallowPatchK * kGemmNR512) * sizeof(float), kSgemmB))
-                      : nullptr;
-    for (int64_t g0 = s0; g0 < s1; g0 += group) {
-      const int64_t g1 = std::min(s1, g0 + group);
-      if (pack) (*pack)(0, k, g0 * kGemmNR512, std::min(n, g1 * kGemmNR512) - g0 * kGemmNR512, kGemmNR512, own);
-      for (int64_t s = g0; s < g1; ++s) {
-        const int64_t j0 = s * kGemmNR512;
-        const int nr = static_cast<int>(std::min<int64_t>(kGemmNR512, n - j0));
-        const float* bs = b + j0;
-        int64_t lds = ldb;
-        if (pack) {
-          bs = own + (s - g0) * k * kGemmNR512;  // panel s - g0 of the packed group
-          lds = kGemmNR512;
-        } else if (copy) {
-          for (int64_t r = 0; r < k; ++r) std::memcpy(own + r * kGemmNR512, bs + r * ldb, static_cast<size_t>(nr) * 4);
-          bs = own;
-          lds = kGemmNR512;
-        }
-        for (int64_t i0 = 0; i0 < m; i0 += kGemmMR512) {
-          ShallowFinish f = finish;
-          if (f.bias) f.bias += i0;
-          if (f.z) f.z += i0 * f.ldz + j0;
-          ShallowKernelAvx512(k, a.data() + i0 * k, bs, lds, c + i0 * ldc + j0, ldc,
-                              static_cast<int>(std::min<int64_t>(kGemmMR512, m - i0)), nr, f);
-        }
-      }
-    }
-  });
-}
-
 }  // namespace
 
 // A is read as one packed K slice, and a strip's copy of B fits the scratch Shallow takes.
@@ -435,16 +379,6 @@ static_assert(kShallowFewK <= kKC && kShallowFewK <= 4 * kShallowPatchK, "the sh
 bool ShallowFits(int64_t k, bool patches, int64_t m) {
   const int64_t most = patches ? kShallowPatchK : m >= 1 && m <= kShallowFewM ? kShallowFewK : kShallowK;
   return k >= 1 && k <= most && PickKernel().mr == kGemmMR512;
-}
-
-void SgemmShallow(const PackedMatrix& a, int64_t n, const float* b, int64_t ldb, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads) {
-  Shallow(a, n, b, ldb, nullptr, c, ldc, finish, threads);
-}
-
-void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, float* c, int64_t ldc,
-                  const ShallowFinish& finish, int threads) {
-  Shallow(a, n, nullptr, 0, &pack_b, c, ldc, finish, threads);
 }
 
 PackedMatrix::PackedMatrix(int64_t outer, int64_t k, int tile)

@@ -224,6 +224,45 @@ describe('convolution', () => {
       });
     }
   });
+  // Shallow products over at most 4 strips of 32 positions (8 x 8 or 4 x 4: late MobileNet
+  // layers) cut each strip's rows into blocks among the threads (cpu/sgemm_shallow.cc):
+  // mobilenet_v2's 96 -> 576 over 8 x 8 with Clip, batch 2; a partial strip and a partial panel
+  // of rows in the last block, a residual; rows that collide in L1 (a 8 x 16 plane: each
+  // unit copies its strip first); 1 and 2 threads.
+  it('1x1 over few positions (the shallow product, rows in blocks among threads): tails, residual, 1 and 2 threads', async () => {
+    const g = { kernel: [1, 1] };
+    const base = { op: 'Conv', attrs: onnxAttrs(g), constants: [1, 2], kind: 'convolution' as const };
+    const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
+    for (const threads of [1, 2]) {
+      await checkLayer({
+        ...base,
+        inputs: [randomFloat([2, 96, 8, 8], 120), randomFloat([576, 96, 1, 1], 121, -0.2, 0.2), randomFloat([576], 122)],
+        then: [{ op: 'Clip', extraInputs: ['lo', 'hi'] }],
+        onnxExtra: { lo: scalar(0), hi: scalar(6) },
+        params: { ...layerParams(g), activation: { op: 'clip', min: 0, max: 6 } },
+        threads,
+      });
+      await checkLayer({
+        ...base,
+        inputs: [
+          randomFloat([1, 160, 5, 7], 123),
+          randomFloat([100, 160, 1, 1], 124, -0.1, 0.1),
+          randomFloat([100], 125),
+          randomFloat([1, 100, 5, 7], 126),
+        ],
+        onnxInputs: ['x0', 'x1', 'x2'],
+        then: [{ op: 'Add', extraInputs: ['x3'] }, { op: 'Relu' }],
+        params: { ...layerParams(g), residual: true, activation: { op: 'relu' } },
+        threads,
+      });
+      await checkLayer({
+        ...base,
+        inputs: [randomFloat([1, 96, 8, 16], 127), randomFloat([64, 96, 1, 1], 128, -0.2, 0.2), randomFloat([64], 129)],
+        params: layerParams(g),
+        threads,
+      });
+    }
+  });
   it('3-channel stems (the shallow product from packed patches): 3x3/2 with Clip, batch 2; 7x7/2 with HardSwish (the blocked product)', async () => {
     const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
     const g = { kernel: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] };
