@@ -16,6 +16,10 @@
  * weight (`WEIGHT_INPUTS`); otherwise its producer stays and its own constant inputs are stored
  * instead: an Expand of a scalar to an activation-sized tensor is cheaper to compute than to
  * keep. Weights are stored whatever their size, since engines need them as constants.
+ *
+ * Rounds: a sweep in topological order folds everything whose inputs are constant, but shapes
+ * come from the inference run before it; values only onnxruntime computed make more shapes
+ * static, so the sweep repeats while it stores such values (`MAX_FOLD_ROUNDS`).
  */
 import { type Graph, type Node, isDefaultDomain } from '../ir/graph.js';
 import { attrInt, findAttr, shapeRange } from '../ir/attributes.js';
@@ -142,8 +146,33 @@ function shapeValue(graph: Graph, node: Node): TensorData | undefined {
   return isStaticShape(dims) ? int64(dims, [dims.length]) : undefined;
 }
 
+/**
+ * Rounds of folding at most: a round stores what onnxruntime computed, which shape inference
+ * did not know (a float computation Cast to int64 as a Pad's pads: torchvision's detection
+ * transform), so the shapes after it, and the Shape nodes reading them, are known only in the
+ * next round. A round that stores nothing from onnxruntime is the fixpoint.
+ */
+export const MAX_FOLD_ROUNDS = 8;
+
 export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise<PassResult> {
   const changes = new Changes();
+  for (let round = 1; ; round++) {
+    const newValues = await foldRound(graph, ctx, changes, round);
+    if (!newValues) break;
+    ctx.changed();
+    if (round === MAX_FOLD_ROUNDS) {
+      changes.note(`stopped after ${round} rounds: the last one still stored values that onnxruntime computed`);
+      break;
+    }
+  }
+  return changes.result();
+}
+
+/**
+ * One sweep in topological order. Returns whether it stored a value computed by onnxruntime
+ * that a node still reads: shape inference may know more in the next round.
+ */
+async function foldRound(graph: Graph, ctx: LoweringContext, changes: Changes, round: number): Promise<boolean> {
   const pinned = outerReads(graph);
   const inferred = ctx.infer().values;
   const smallBytes = ctx.options.folding?.smallBytes ?? DEFAULT_SMALL_BYTES;
@@ -171,7 +200,7 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
     candidates.push(node);
     for (const o of outs) candidateOut.add(o);
   }
-  if (!candidates.length) return changes.result();
+  if (!candidates.length) return false;
 
   // 2. Evaluate what is not known yet: one session, or node by node if the batch fails. Only
   //    values that may be stored are fetched: those read outside the candidates, and small
@@ -279,8 +308,10 @@ export async function foldConstants(graph: Graph, ctx: LoweringContext): Promise
     graph.setInitializer(o, values.get(o)!);
     changes.add('new initializers');
   }
-  if (kept.size) changes.note(`folded ${kept.size} constant nodes into ${frontier.length} initializers`);
-  return changes.result();
+  if (kept.size) changes.note(`folded ${kept.size} constant nodes into ${frontier.length} initializers${round > 1 ? ` (round ${round})` : ''}`);
+  const stored = new Set(frontier);
+  const read = (o: string) => pinned.has(o) || graph.consumers(o).length > 0;
+  return [...kept].some((n) => !preValued.has(n) && n.outputs.some((o) => o && stored.has(o) && read(o)));
 }
 
 function exactValue(t: TensorData | undefined): TensorData | undefined {

@@ -201,4 +201,33 @@ describe('fold-constants', () => {
     expect([...g.constant('n')!.data]).toEqual([-1, -2]);
     expect(r.notes.join('\n')).toMatch(/left 'BitShift_0' \(BitShift\): onnxruntime cannot evaluate it/);
   });
+
+  it('reaches its fixpoint in one run: shapes after a value only onnxruntime computes fold too', async () => {
+    //   t[8,1] ─► ReduceMax(axes 1) ─► Cast(int64) ─► pads ─► Pad(x, pads) ─► p ─► Mul(p, hf) ─► y
+    //   p ─► Shape ─► Gather(2) ─► Cast(float) ─► hf
+    // Inference does not compute the float ReduceMax, so p's shape is known only once pads is
+    // stored (torchvision's detection transform pads by a ReduceMax of constants Cast to int64).
+    const g = buildGraph({
+      inputs: [{ name: 'x', shape: [1, 2, 3, 3] }],
+      outputs: [{ name: 'y' }],
+      initializers: { t: f32([0, 0, 1, 1, 0, 0, 2, 1], [8, 1]), two: i64([2], []) },
+      nodes: [
+        { op: 'ReduceMax', inputs: ['t'], outputs: ['m'], attrs: { axes: [1], keepdims: 0 } },
+        { op: 'Cast', inputs: ['m'], outputs: ['pads'], attrs: { to: 7 } },
+        { op: 'Pad', inputs: ['x', 'pads'], outputs: ['p'] },
+        { op: 'Shape', inputs: ['p'], outputs: ['s'] },
+        { op: 'Gather', inputs: ['s', 'two'], outputs: ['h'] },
+        { op: 'Cast', inputs: ['h'], outputs: ['hf'], attrs: { to: 1 } },
+        { op: 'Mul', inputs: ['p', 'hf'], outputs: ['y'] },
+      ],
+    });
+    const original = snapshot(g);
+    await runPass(g, 'fold-constants');
+    expect(opTypes(g)).toEqual(['Pad', 'Mul']);
+    // Pad's height: 3 + 1 before + 2 after.
+    expect(g.constant('hf')!.data).toEqual(Float32Array.from([6]));
+    const second = await runPass(g, 'fold-constants');
+    expect(second.changed).toBe(0);
+    expect(await compareOnOrt(original, g, { x: randomTensor('float32', [1, 2, 3, 3]) }, EXACT)).toEqual([]);
+  });
 });
