@@ -17,6 +17,7 @@ struct RewriteWork {
   std::vector<bool> alive;
   std::vector<int64_t> producer;  // per tensor: its layer, -1 for network inputs
   std::vector<int> uses;          // per tensor: reads by live layers
+  std::vector<int64_t> reader;    // per tensor: a live layer that reads it (the one where uses is 1)
   std::vector<bool> is_output;
 
   explicit RewriteWork(const Network& n);
