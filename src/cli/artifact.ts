@@ -18,7 +18,7 @@ import { formatBytes, plural } from '../report/format.js';
 import type { ReportData } from '../report/model.js';
 import type { ModelInput } from './inputs.js';
 import { decodeTensor, formatValue } from '../compiler/input-values.js';
-import { bindSymbols, isSharedSymbol } from '../ir/symbols.js';
+import { bindSymbols, isSharedSymbol, substitute } from '../ir/symbols.js';
 import { type CliOptions, type RangeFlag, type ShapeFlag, rangeText } from './options.js';
 
 /** Whether `file` is a .hybrid file (by its first bytes; a missing file is not). */
@@ -146,10 +146,8 @@ export function artifactRanges(m: Manifest, shapes: readonly ShapeFlag[], files:
       ranges.push(range);
       continue;
     }
-    const opt = r.opt.map((d, k) => {
-      const sym = i.declaredShape![k]!;
-      return isSharedSymbol(sym) ? (bound.get(sym)?.size ?? d) : d;
-    });
+    // The bound symbols' sizes (symbols.ts's substitute), the rest as at opt.
+    const opt = substitute(i.declaredShape!, bound).map((d, k) => (typeof d === 'number' ? d : r.opt[k]!));
     if (!inside(opt)) {
       const by = [...new Set([...bound.values()].map((b) => b.what))].join(', ');
       throw new HybridError(
