@@ -205,7 +205,10 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
       }
       return MakeQuantConvolution(this);  // the int8 form (src/ir/quant_form.h)
     case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
-    case LayerKind::kMatmul: uses_cublaslt_ = true; return MakeMatmul(this);
+    case LayerKind::kMatmul:
+      if (IsQuantForm(setup.layer->params)) return MakeQuantConvolution(this);  // as a 1x1 convolution
+      uses_cublaslt_ = true;
+      return MakeMatmul(this);
     case LayerKind::kElementwise: return MakeElementwise(this);
     case LayerKind::kUnary: return MakeUnary(this);
     case LayerKind::kPooling: return MakePooling(this);

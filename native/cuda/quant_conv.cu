@@ -1,6 +1,7 @@
 // The int8 convolution on cuda (the builder's int8 form, src/ir/quant_form.h): an implicit
 // GEMM on tensor cores, mma.sync m16n8k32 with int8 (or uint8) activations, int8 weights and
-// int32 sums, its epilogue in the same kernel.
+// int32 sums, its epilogue in the same kernel. The int8 matmul runs as the 1x1 convolution over
+// one channels-last image of rows x 1 positions (AnalyzeMatmul).
 //
 // GEMM view: rows are output positions (image, oy, ox), columns output channels, and k runs
 // over the window: for channels-last tensors (layout 'nhwc', layout.h) k = (r * kw + s) * C + c,
@@ -65,6 +66,40 @@ class QuantConv : public CudaKernel {
 
   void Analyze() override {
     const Params& p = params();
+    const bool matmul = layer_->kind == LayerKind::kMatmul;
+    if (matmul) {
+      AnalyzeMatmul();
+    } else {
+      AnalyzeConvolution();
+    }
+    const int64_t k = static_cast<int64_t>(g_.c) * g_.kh * g_.kw;
+    if (!Int8ProductsFit(k)) {
+      Bad(ErrorCode::kNative, Cat("an int8 ", matmul ? "matmul" : "convolution", " sums 1 to ", kMaxInt8Products,
+                                  " products per output; this one ", k));
+    }
+    g_.k = static_cast<int>(k);
+    g_.kp = static_cast<int>((k + kKPad - 1) / kKPad * kKPad);
+    g_.rows = (matmul ? 1 : out_[0].shape[0]) * static_cast<int64_t>(g_.oh) * g_.ow;
+    g_.vec = g_.nhwc && g_.c % 16 == 0;
+    if (in_[0].numel >= kInt32LoopLimit * 64 || out_[0].numel >= kInt32LoopLimit * 64) {
+      Bad(ErrorCode::kNative, "int8: tensors beyond 2^37 elements");
+    }
+    q_ = ReadQuantForm(p);
+    unsigned_ = in_[0].dtype == DType::kUInt8;
+    const uint32_t zb = static_cast<uint8_t>(q_.input_zero);
+    g_.zero4 = zb * 0x01010101u;
+    residual_ = p.Has("residual") && p.Bool("residual");
+    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
+    act_ = MakeAct(ReadActivation(p, "activation."));
+    const DType out = out_[0].dtype;
+    out_code_ = out == DType::kFloat32 ? 0 : out == DType::kInt8 ? 1 : out == DType::kUInt8 ? 2 : -1;
+    if (out_code_ < 0) Bad(ErrorCode::kNative, "int8: the output is float32, int8 or uint8");
+    UploadTables();
+  }
+
+  // A convolution: the window's geometry from the params and the shapes.
+  void AnalyzeConvolution() {
+    const Params& p = params();
     g_.nhwc = p.Has("layout") && p.String("layout") == "nhwc";
     const Shape& xs = in_[0].shape;
     const Shape& ws = in_[1].shape;
@@ -72,10 +107,7 @@ class QuantConv : public CudaKernel {
     if (xs.size() != 4) Bad(ErrorCode::kNative, "the cuda int8 convolution is 2-d (4-d tensors)");
     if (p.Int("groups") != 1) Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group");
     if (p.Has("inputClip")) Bad(ErrorCode::kNative, "int8: no input clip");
-    auto dim = [&](int64_t v) {
-      if (v <= 0 || v > std::numeric_limits<int32_t>::max() / 2) Bad(ErrorCode::kNative, "int8: a dim beyond 2^30");
-      return static_cast<int>(v);
-    };
+    const auto dim = [this](int64_t v) { return Dim(v); };
     g_.c = dim(g_.nhwc ? xs[3] : xs[1]);
     g_.h = dim(g_.nhwc ? xs[1] : xs[2]);
     g_.w = dim(g_.nhwc ? xs[2] : xs[3]);
@@ -93,29 +125,33 @@ class QuantConv : public CudaKernel {
     g_.pw = static_cast<int>(pad[1]);
     g_.dh = dim(dil[0]);
     g_.dw = dim(dil[1]);
-    const int64_t k = static_cast<int64_t>(g_.c) * g_.kh * g_.kw;
-    if (!Int8ProductsFit(k)) {
-      Bad(ErrorCode::kNative,
-          Cat("an int8 convolution sums 1 to ", kMaxInt8Products, " products per output; this one ", k));
+  }
+  int Dim(int64_t v) const {
+    if (v <= 0 || v > std::numeric_limits<int32_t>::max() / 2) Bad(ErrorCode::kNative, "int8: a dim beyond 2^30");
+    return static_cast<int>(v);
+  }
+  // A matmul (a of rank >= 1, b a constant [K, N], or [N, K] with transB) is the 1x1
+  // convolution over one channels-last image of rows x 1 positions and K channels: a's rows
+  // are the positions, b's columns the output channels, y [rows, N] the output as it is.
+  void AnalyzeMatmul() {
+    const Params& p = params();
+    const Shape& a = in_[0].shape;
+    const Shape& b = in_[1].shape;
+    if (p.Bool("transA") || b.size() != 2 || a.empty()) {
+      Bad(ErrorCode::kNative, "an int8 matmul takes a of rank >= 1 (not transposed) and b of rank 2");
     }
-    g_.k = static_cast<int>(k);
-    g_.kp = static_cast<int>((k + kKPad - 1) / kKPad * kKPad);
-    g_.rows = ys[0] * static_cast<int64_t>(g_.oh) * g_.ow;
-    g_.vec = g_.nhwc && g_.c % 16 == 0;
-    if (in_[0].numel >= kInt32LoopLimit * 64 || out_[0].numel >= kInt32LoopLimit * 64) {
-      Bad(ErrorCode::kNative, "int8: tensors beyond 2^37 elements");
+    if (p.Float("alpha") != 1 || (in_.size() > 2 && p.Float("beta") != 1)) {
+      Bad(ErrorCode::kNative, "an int8 matmul takes alpha 1 and beta 1");
     }
-    q_ = ReadQuantForm(p);
-    unsigned_ = in_[0].dtype == DType::kUInt8;
-    const uint32_t zb = static_cast<uint8_t>(q_.input_zero);
-    g_.zero4 = zb * 0x01010101u;
-    residual_ = p.Has("residual") && p.Bool("residual");
-    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
-    act_ = MakeAct(ReadActivation(p, "activation."));
-    const DType out = out_[0].dtype;
-    out_code_ = out == DType::kFloat32 ? 0 : out == DType::kInt8 ? 1 : out == DType::kUInt8 ? 2 : -1;
-    if (out_code_ < 0) Bad(ErrorCode::kNative, "int8: the output is float32, int8 or uint8");
-    UploadTables();
+    trans_b_ = p.Bool("transB");
+    const int64_t k = a.back(), n = trans_b_ ? b[0] : b[1];
+    g_.nhwc = true;
+    g_.c = Dim(k);
+    g_.h = g_.oh = Dim(in_[0].numel / g_.c);
+    g_.w = g_.ow = 1;
+    g_.m = Dim(n);
+    g_.kh = g_.kw = g_.sh = g_.sw = g_.dh = g_.dw = 1;
+    g_.ph = g_.pw = 0;
   }
 
   // Time every tile shape, and the splits of k that could help it, on scratch buffers of the
@@ -243,7 +279,7 @@ class QuantConv : public CudaKernel {
     for (int n = 0; n < g_.m; ++n) {
       int32_t sum = 0;
       for (int k = 0; k < g_.k; ++k) {
-        const int8_t v = wt[static_cast<int64_t>(n) * g_.k + k];
+        const int8_t v = trans_b_ ? wt[static_cast<int64_t>(n) * g_.k + k] : wt[static_cast<int64_t>(k) * g_.m + n];
         padded[static_cast<size_t>(n) * g_.kp + k] = v;
         sum += v;
       }
@@ -261,6 +297,7 @@ class QuantConv : public CudaKernel {
   QuantForm q_;
   Act act_;
   bool unsigned_ = false, residual_ = false, has_bias_ = false;
+  bool trans_b_ = true;  // the weights' rows are the output channels (a convolution's always are)
   int out_code_ = 0;
   int tile_ = 0, splits_ = 1;
   std::shared_ptr<void> weights_, tables_;

@@ -3,8 +3,8 @@
  * (Conv, MatMul, Gemm) of the compiled graph, found in its engine's layers (by name, or among
  * a fused layer's `fusedFrom`), counted where that layer computes in int8 and listed with why
  * where it does not:
- * - 'backend': the backend's int8 kernels do not take the layer (cuda: matrix products, grouped
- *   and depthwise convolutions, 1-d and 3-d convolutions; native/src/builder/qdq_fusion.h
+ * - 'backend': the backend's int8 kernels do not take the layer (cuda: grouped and depthwise
+ *   convolutions, 1-d and 3-d convolutions; native/src/builder/qdq_fusion.h
  *   Int8KernelsOf is the rule, this only names it);
  * - 'fallback': the node runs on onnxruntime (why its segment is a fallback one);
  * - 'not-quantized': an input comes from no DequantizeLinear, so the Q/DQ model leaves it
@@ -47,8 +47,7 @@ function unfoldableHints(node: Node): string[] {
 
 /** What of `node` the cuda backend's int8 kernels do not take (qdq_fusion.h Int8KernelsOf), or undefined. */
 function cudaUnsupported(node: Node | undefined): string | undefined {
-  if (!node) return undefined;
-  if (node.opType !== 'Conv') return 'matrix products';
+  if (node?.opType !== 'Conv') return undefined; // matrix products: taken (as 1x1 convolutions)
   if (attrInt(node, 'group', 1) !== 1) return 'convolutions of several groups (depthwise included)';
   const kernel = attrInts(node, 'kernel_shape');
   if (kernel && kernel.length !== 2) return `${kernel.length}-d convolutions (2-d only)`;

@@ -259,7 +259,7 @@ describe('compile() with precision int8 and a calibration', () => {
     }
   });
 
-  it('on cuda: int8 is computed (no notice), and a matrix product, which its int8 kernels do not take, is listed as such', () => {
+  it('on cuda: int8 is computed (no notice); a grouped convolution, which its int8 kernels do not take, is listed as such, a matrix product is not', () => {
     expect(precisionNotice('cuda', ['fp32', 'fp16', 'int8'])).toBeUndefined();
     expect(precisionNotice('cpu', ['fp32', 'fp16', 'int8'])).toBe(
       'the cpu backend computes in fp32, int8: precision fp16 has no effect here (it applies on cuda)',
@@ -268,30 +268,42 @@ describe('compile() with precision int8 and a calibration', () => {
     const graph = Graph.fromModel(
       buildModel({
         opset: 13,
-        inputs: [{ name: 'x', shape: [1, 4] }],
+        inputs: [{ name: 'x', shape: [1, 4, 3, 3] }],
         outputs: [{ name: 'y' }],
-        initializers: { w: weight([4, 4]) },
-        nodes: [{ op: 'MatMul', inputs: ['x', 'w'], outputs: ['y'], name: 'mm' }],
+        initializers: { wc: weight([4, 2, 1, 1]), w: weight([3, 4]) },
+        nodes: [
+          { op: 'Conv', inputs: ['x', 'wc'], outputs: ['c'], name: 'conv', attrs: { group: 2 } },
+          { op: 'MatMul', inputs: ['c', 'w'], outputs: ['y'], name: 'mm' },
+        ],
       }),
     );
-    const data = { nodes: [{ name: 'mm', opType: 'MatMul', domain: '', segment: 0, supported: true, inputs: ['x', 'w'], outputs: ['y'] }] } as never;
-    const layers = new Map([[0, [{ name: 'mm', kind: 'matmul', precision: 'fp16', tactic: 'cublaslt', inputs: [], outputs: [] } as never]]]);
-    expect(int8Section(graph, data, layers, 'cuda', true)).toEqual({
-      requested: true,
-      quantizable: 1,
-      int8: 0,
-      kept: [
-        {
-          node: 'mm',
-          opType: 'MatMul',
-          segment: 0,
-          layer: 'mm',
-          precision: 'fp16',
-          kind: 'backend',
-          reason: 'the cuda backend has no int8 kernel for matrix products (the cpu backend has)',
-        },
-      ],
+    const node = (name: string, opType: string, inputs: string[], outputs: string[]) => ({
+      name,
+      opType,
+      domain: '',
+      segment: 0,
+      supported: true,
+      inputs,
+      outputs,
     });
+    const data = { nodes: [node('conv', 'Conv', ['x', 'wc'], ['c']), node('mm', 'MatMul', ['c', 'w'], ['y'])] } as never;
+    const layer = (name: string, kind: string, tactic: string) => ({ name, kind, precision: 'fp16', tactic, inputs: [], outputs: [] }) as never;
+    const layers = new Map([[0, [layer('conv', 'convolution', 'cudnn'), layer('mm', 'matmul', 'cublaslt')]]]);
+    const section = int8Section(graph, data, layers, 'cuda', true)!;
+    expect(section).toMatchObject({ requested: true, quantizable: 2, int8: 0 });
+    expect(section.kept).toEqual([
+      {
+        node: 'conv',
+        opType: 'Conv',
+        segment: 0,
+        layer: 'conv',
+        precision: 'fp16',
+        kind: 'backend',
+        reason: 'the cuda backend has no int8 kernel for convolutions of several groups (depthwise included) (the cpu backend has)',
+      },
+      // The matmul's inputs are float in this graph: nothing to fold, whatever the backend.
+      expect.objectContaining({ node: 'mm', kind: 'not-quantized' }),
+    ]);
     // Neither asked for nor a Q/DQ model: no section.
     expect(int8Section(graph, data, layers, 'cuda', false)).toBeUndefined();
   });

@@ -8,12 +8,14 @@
  *    backend's int8 kernels on the same model, which compute the same int32 sums and the same
  *    epilogue (cpu/quant_epilogue.h): at most one output step apart, and nearly all equal.
  *    An int8 residual (residual-qdq.ts: the add's input a DequantizeLinear) likewise.
- * 2. A residual CNN quantize() writes: every convolution int8 on cuda, channels-last, and the
- *    output within one step of its last quantized activation (through the float Gemm after
- *    it) of onnxruntime's run of the same Q/DQ model as written; in fp16 also within 0.2% of
- *    the output's scale (the Gemm and pooling in fp16).
- * 3. Implicit int8 (compile() with a calibration) on cuda: calibrated, the convolutions int8,
- *    the Gemm listed as kept ('backend'), and the output close to fp32's.
+ * 2. A residual CNN quantize() writes: every convolution and the Gemm int8 on cuda, the
+ *    convolutions channels-last, and the output within one step of its last quantized
+ *    activation (through the Gemm after it) of onnxruntime's run of the same Q/DQ model as
+ *    written; in fp16 also within 0.2% of the output's scale (the pooling in fp16).
+ * 3. Implicit int8 (compile() with a calibration) on cuda: calibrated, the convolutions and
+ *    the Gemm int8, and the output close to fp32's.
+ * 4. int8 matmuls (Gemm with transB and a bias, MatMul of rank-3 a with per-column weight
+ *    scales), run as the 1x1 convolution over a's rows: against the cpu int8 matmul, every tile.
  */
 import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
@@ -149,6 +151,64 @@ function expectClose(got: Float32Array, ref: Float32Array, step: number, what: s
   expect(equal / ref.length, `${what}: ${ref.length - equal} of ${ref.length} differ`).toBeGreaterThanOrEqual(0.99);
 }
 
+interface MatmulCase {
+  /** a's dims; K is the last. */
+  a: number[];
+  n: number;
+  gemm: boolean;
+  type: 'int8' | 'uint8';
+  zero: number;
+  relu: boolean;
+}
+
+// K a multiple of 16 (16-byte chunks) and not, one k step and several, N past a tile, rows
+// past a tile, a of rank 3 (rows over two dims).
+const MATMULS: MatmulCase[] = [
+  { a: [5, 64], n: 10, gemm: true, type: 'int8', zero: 0, relu: false },
+  { a: [2, 77, 40], n: 130, gemm: false, type: 'uint8', zero: 120, relu: true },
+  { a: [197, 768], n: 96, gemm: true, type: 'int8', zero: -3, relu: true },
+  { a: [3, 129, 300], n: 64, gemm: false, type: 'int8', zero: 4, relu: false },
+];
+
+/** x -> Q -> DQ -> Gemm(transB, bias) or MatMul (per-column weight scales) [-> Relu] -> Q -> DQ -> y. */
+function matmulModel(t: MatmulCase, seed: number): Uint8Array {
+  const r = mulberry32(seed);
+  const k = t.a[t.a.length - 1]!;
+  const w = int8Weights(r, [t.n, k]); // [N, K], a scale per row: Gemm's transB layout
+  // MatMul's b is [K, N] with a scale per column (axis 1): the same values transposed.
+  const wq = t.gemm
+    ? w.q
+    : { dtype: 'int8' as const, dims: [k, t.n], data: Int8Array.from({ length: k * t.n }, (_, i) => w.q.data[(i % t.n) * k + Math.floor(i / t.n)]!) };
+  const product: NodeSpec = t.gemm
+    ? { op: 'Gemm', inputs: ['xd', 'wd', 'b'], outputs: ['c'], attrs: { transB: 1 } }
+    : { op: 'MatMul', inputs: ['xd', 'wd'], outputs: ['c'] };
+  return encodeModel(
+    buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', shape: t.a }],
+      outputs: [{ name: 'y' }],
+      initializers: {
+        sx: scalar(1 / 64),
+        zx: zero(t.type, t.zero),
+        wq,
+        ws: w.s,
+        ...(t.gemm ? { b: { dtype: 'float32' as const, dims: [t.n], data: Float32Array.from({ length: t.n }, () => uniform(r, -0.2, 0.2)) } } : {}),
+        sy: scalar(1 / 50),
+        zy: zero('int8', 0),
+      },
+      nodes: [
+        { op: 'QuantizeLinear', inputs: ['x', 'sx', 'zx'], outputs: ['xq'] },
+        { op: 'DequantizeLinear', inputs: ['xq', 'sx', 'zx'], outputs: ['xd'] },
+        { op: 'DequantizeLinear', inputs: ['wq', 'ws'], outputs: ['wd'], attrs: { axis: t.gemm ? 0 : 1 } },
+        product,
+        ...(t.relu ? [{ op: 'Relu', inputs: ['c'], outputs: ['a'] }] : []),
+        { op: 'QuantizeLinear', inputs: [t.relu ? 'a' : 'c', 'sy', 'zy'], outputs: ['yq'] },
+        { op: 'DequantizeLinear', inputs: ['yq', 'sy', 'zy'], outputs: ['y'] },
+      ],
+    }),
+  );
+}
+
 describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
   it('match the cpu int8 kernels over geometries, channels-last and NCHW', async () => {
     for (const [i, t] of CASES.entries()) {
@@ -196,6 +256,21 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       }
     }
   }, 120_000);
+
+  it('int8 matmuls (the 1x1 convolution over rows) match the cpu int8 kernels, with every tile shape', async () => {
+    for (const [i, t] of MATMULS.entries()) {
+      const model = matmulModel(t, 300 + i);
+      const x = smoothImage(t.a, 40 + i, 0.29, 0.5);
+      const cpu = await runOn(model, 'cpu', x);
+      expect(cpu.engine.build.int8Layers).toBe(1);
+      for (const tile of ['', ...TILES]) {
+        const got = await runOn(model, 'cuda', x, tile ? { HYBRIDRT_CONV_TACTIC: tile } : {});
+        const what = `matmul ${i} ${JSON.stringify(t)} ${tile || 'timed'}`;
+        expect(got.engine.build.int8Layers, what).toBe(1);
+        expectClose(got.y, cpu.y, 1 / 50, what);
+      }
+    }
+  }, 240_000);
 
   // x [2,3,32,32] -> conv 3->32 -> Relu -> r1 -> conv 32->32 -> Relu -> conv 32->32 -> + r1 -> Relu
   //   -> conv 32->64 /2 -> Relu -> GlobalAveragePool -> Flatten -> Gemm(transB) -> y [2,10]
@@ -253,12 +328,12 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       const m = await compile(bytes, { backend: 'cuda', precisions: [precision], requireFullCompilation: true });
       try {
         const e = m.report.engines[0]!;
-        expect(e.build.int8Layers).toBe(4);
+        expect(e.build.int8Layers).toBe(5);
         expect(e.build.nhwcLayers).toBeGreaterThan(0);
-        // The four convolutions compute in int8; a layout change the layout pass puts on an int8
-        // tensor (the quantized input to channels-last) moves int8 bytes and counts as int8 too.
-        expect(e.layerPrecisions.int8).toBeGreaterThanOrEqual(4);
-        expect(e.layerPrecisions.int8).toBeLessThanOrEqual(4 + (e.layerKinds.shuffle ?? 0));
+        // The four convolutions and the Gemm compute in int8; a layout change the layout pass puts
+        // on an int8 tensor (the quantized input to channels-last) moves int8 bytes and counts as int8 too.
+        expect(e.layerPrecisions.int8).toBeGreaterThanOrEqual(5);
+        expect(e.layerPrecisions.int8).toBeLessThanOrEqual(5 + (e.layerKinds.shuffle ?? 0));
         for (const [i, x] of xs.entries()) {
           const got = (await m.run({ x })).y!.data as Float32Array;
           const scale = Math.max(...Array.from(ref[i]!, Math.abs));
@@ -271,7 +346,7 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     }
   }, 120_000);
 
-  it('implicit int8 on cuda: calibrated, convolutions int8, the Gemm kept and said why', async () => {
+  it('implicit int8 on cuda: calibrated, the convolutions and the Gemm int8', async () => {
     const m = await compile(cnn, {
       backend: 'cuda',
       precisions: ['int8', 'fp16'],
@@ -280,8 +355,8 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     });
     try {
       const int8 = m.report.data.int8!;
-      expect(int8.int8).toBe(4);
-      expect(int8.kept).toEqual([expect.objectContaining({ opType: 'Gemm', kind: 'backend', reason: expect.stringContaining('matrix products') })]);
+      expect(int8.int8).toBe(5);
+      expect(int8.kept).toEqual([]);
       const xs = [200, 201].map(image);
       const got = await Promise.all(xs.map(async (x) => (await m.run({ x })).y!.data as Float32Array));
       const ref = await ortYs(

@@ -253,8 +253,8 @@ bool Int8Kernels::Takes(const Layer& l, size_t rank) const {
 
 Int8Kernels Int8KernelsOf(const std::string& backend) {
   Int8Kernels k;
-  if (backend == "cpu") k = {true, true, true, true, false};     // cpu/quant_conv.cc, quant_matmul.cc
-  if (backend == "cuda") k = {true, false, false, false, true};  // cuda/quant_conv.cu
+  if (backend == "cpu") k = {true, true, true, true, false};    // cpu/quant_conv.cc, quant_matmul.cc
+  if (backend == "cuda") k = {true, true, false, false, true};  // cuda/quant_conv.cu (matmuls as 1x1)
   return k;
 }
 
