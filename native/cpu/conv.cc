@@ -116,12 +116,18 @@ class ConvKernel : public GroupedWindowKernel {
     transposed_ = false;
     workspace_ = 0;
     if (wt && tactic() != "direct" && tactic() != "depthwise") {
-      transposed_ = (out_size < kGemmNR512 && mg_ >= kGemmNR512) ||
-                    (tactic() == "gemm_1x1" && out_size < 64 && mg_ >= 256 && kg >= 256);
+      // At most 16 positions take the narrow product instead (sgemm.h NarrowFits): resnet's 4 x 4
+      // layers, whose weights the transposed product read twice, half of each tile idle.
+      // (Not where the shallow product or the wide one of a narrower output may take the layer.)
+      const bool narrow_n = NarrowFits(out_size) && !narrow_ &&
+                            !(tactic() == "gemm_1x1" && ShallowFits(kg, false, mg_)) &&
+                            !(tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true));
+      transposed_ = !narrow_n && ((out_size < kGemmNR512 && mg_ >= kGemmNR512) ||
+                                  (tactic() == "gemm_1x1" && out_size < 64 && mg_ >= 256 && kg >= 256));
       for (int64_t g = 0; g < groups_; ++g) {
         const float* wg = wt + g * mg_ * kg;
         packed_.push_back(transposed_ ? PackedMatrix::B(kg, mg_, wg, 1, kg)
-                                      : PackedMatrix::A(mg_, kg, 1.0f, wg, kg, 1));
+                                      : PackedMatrix::A(mg_, kg, 1.0f, wg, kg, 1, narrow_n ? kNarrowMR : 0));
       }
     }
     // The GEMM tiles pack the patches themselves where the weights are packed as A; else the

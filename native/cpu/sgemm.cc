@@ -240,6 +240,35 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
   });
 }
 
+// The narrow product (sgemm.h kNarrowN): each thread a range of A's 24-row panels, for each K
+// slice B packed once into 16 columns, then the panels in order (A read once, as one stream).
+void Narrow(int64_t m, int64_t n, int64_t k, const PackedMatrix& pa, const float* b, int64_t rs_b, int64_t cs_b,
+            float beta, float* c, int64_t ldc, int threads, const PanelPacker* pack_b, const TileEpilogue* epilogue) {
+  const int64_t panels = (m + kNarrowMR - 1) / kNarrowMR, grain = (panels + threads - 1) / threads;
+  ParallelFor(threads, panels, grain, [&](int64_t q0, int64_t q1) {
+    float* own_b = static_cast<float*>(ThreadScratch(static_cast<size_t>(kKC * kNarrowN) * sizeof(float), kSgemmB));
+    const int64_t i0 = q0 * kNarrowMR, rows = std::min(m, q1 * kNarrowMR) - i0;
+    for (int64_t j0 = 0; j0 < n; j0 += kNarrowN) {  // one block where n <= kNarrowN, as conv.cc asks
+      const int64_t nc = std::min(kNarrowN, n - j0);
+      for (int64_t p0 = 0; p0 < k; p0 += kKC) {
+        const int64_t kc = std::min(kKC, k - p0);
+        if (pack_b) {
+          (*pack_b)(p0, kc, j0, nc, kNarrowN, own_b);
+        } else {
+          PackB<kNarrowN>(b + p0 * rs_b + j0 * cs_b, rs_b, cs_b, kc, nc, own_b);
+        }
+        const float* slice = pa.data() + p0 * pa.padded();
+        for (int64_t q = q0; q < q1; ++q) {
+          const int mr = static_cast<int>(std::min<int64_t>(kNarrowMR, m - q * kNarrowMR));
+          NarrowKernelAvx512(kc, slice + q * kNarrowMR * kc, own_b, c + q * kNarrowMR * ldc + j0, ldc,
+                             p0 == 0 ? beta : 1.0f, mr, static_cast<int>(nc));
+        }
+      }
+    }
+    if (epilogue && rows > 0) (*epilogue)(i0, 0, rows, n);
+  });
+}
+
 // Every form of Sgemm: the empty and degenerate products, a single row as a GEMV (where
 // nothing is packed), else the blocked product with the micro-kernel in use.
 void Product(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t rs_a, int64_t cs_a, const float* b,
@@ -254,6 +283,8 @@ void Product(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64
   if (m == 1 && !packed_a && !packed_b && !pack_b && !epilogue)
     return Gemv(n, k, alpha, a, cs_a, b, rs_b, cs_b, beta, c, threads);
   const Choice& choice = PickKernel();
+  if (packed_a && packed_a->tile() == kNarrowMR)
+    return Narrow(m, n, k, *packed_a, b, rs_b, cs_b, beta, c, ldc, threads, pack_b, epilogue);
   if (choice.mr == kGemmMR512) {
     Blocked<kGemmMR512, kGemmNR512>(choice.kernel, m, n, k, alpha, a, rs_a, cs_a, b, rs_b, cs_b, beta, c, ldc, threads,
                                     packed_a, packed_b, pack_b, epilogue);
@@ -381,15 +412,19 @@ bool ShallowFits(int64_t k, bool patches, int64_t m) {
   return k >= 1 && k <= most && PickKernel().mr == kGemmMR512;
 }
 
+bool NarrowFits(int64_t n) { return n >= 1 && n <= kNarrowN && PickKernel().mr == kGemmMR512; }
+
 PackedMatrix::PackedMatrix(int64_t outer, int64_t k, int tile)
     : outer_(outer), k_(k), padded_(RoundUp(outer, tile)), tile_(tile) {}
 
-PackedMatrix PackedMatrix::A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs) {
-  PackedMatrix p(m, k, PickKernel().mr);
+PackedMatrix PackedMatrix::A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs, int tile) {
+  PackedMatrix p(m, k, tile == kNarrowMR && NarrowFits(1) ? kNarrowMR : PickKernel().mr);
   const bool wide = p.tile_ == kGemmMR512;
   p.data_ = PackSlices(PackKey{a, SpanHash(a, m, k, rs, cs), m, k, rs, cs, alpha, p.tile_, 'A'}, p.padded_, k,
                        [&](int64_t p0, int64_t kc, float* out) {
-                         if (wide) {
+                         if (p.tile_ == kNarrowMR) {
+                           PackA<kNarrowMR>(a + p0 * cs, rs, cs, m, kc, alpha, out);
+                         } else if (wide) {
                            PackA<kGemmMR512>(a + p0 * cs, rs, cs, m, kc, alpha, out);
                          } else {
                            PackA<kGemmMR>(a + p0 * cs, rs, cs, m, kc, alpha, out);

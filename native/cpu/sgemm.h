@@ -38,7 +38,8 @@ void Sgemm(int64_t m, int64_t n, int64_t k, float alpha, const float* a, int64_t
 // buffer already made while it is alive.
 class PackedMatrix {
  public:
-  static PackedMatrix A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs);
+  // tile: the panels' rows, the micro-kernel's in use unless kNarrowMR (NarrowFits).
+  static PackedMatrix A(int64_t m, int64_t k, float alpha, const float* a, int64_t rs, int64_t cs, int tile = 0);
   static PackedMatrix B(int64_t k, int64_t n, const float* b, int64_t rs, int64_t cs);
   bool empty() const { return !data_; }
   int64_t outer() const { return outer_; }  // m (side A) or n (side B)
@@ -115,6 +116,18 @@ void SgemmShallow(const PackedMatrix& a, int64_t n, const PanelPacker& pack_b, f
 // (kc x kGemmMR512) and B's rows in place; bias and z already offset to the tile.
 void ShallowKernelAvx512(int64_t kc, const float* pa, const float* b, int64_t ldb, float* c, int64_t ldc, int mr,
                          int nr, const ShallowFinish& finish);
+
+// Products of at most kNarrowN columns against weights packed for them (PackedMatrix::A with tile
+// kNarrowMR: a late convolution's 4 x 4 positions) run on the narrow kernel, where the AVX-512
+// kernel is in use: 24 rows x 16 columns, each thread its own rows, B packed once per thread into
+// 16 columns, so every weight is read once and feeds 16 columns. NarrowFits says where.
+constexpr int64_t kNarrowN = 16;
+constexpr int kNarrowMR = 24;
+bool NarrowFits(int64_t n);
+// C[mr x nr] (mr <= kNarrowMR, nr <= kNarrowN; = or +=, by beta) from a kNarrowMR-row panel of A
+// (kc x kNarrowMR) and a 16-column panel of B (kc x 16).
+void NarrowKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
+                        int nr);
 
 // The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
 // (kc x NR), MR x NR being kGemmMR x kGemmNR, or kGemmMR512 x kGemmNR512 for the AVX-512 one.
