@@ -118,8 +118,9 @@ class ConvKernel : public GroupedWindowKernel {
     if (wt && tactic() != "direct" && tactic() != "depthwise") {
       // At most 16 positions take the narrow product instead (sgemm.h NarrowFits): resnet's 4 x 4
       // layers, whose weights the transposed product read twice, half of each tile idle.
-      // (Not where the shallow product or the wide one of a narrower output may take the layer.)
-      const bool narrow_n = NarrowFits(out_size) && !narrow_ &&
+      // (Not where the shallow product or the wide one of a narrower output may take the layer, nor
+      // for fewer than 16 rows a group: regnet's groups of 8 would fill a third of each panel.)
+      const bool narrow_n = NarrowFits(out_size) && mg_ >= 16 && !narrow_ &&
                             !(tactic() == "gemm_1x1" && ShallowFits(kg, false, mg_)) &&
                             !(tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true));
       transposed_ = !narrow_n && ((out_size < kGemmNR512 && mg_ >= kGemmNR512) ||
