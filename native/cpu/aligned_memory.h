@@ -19,9 +19,10 @@ std::shared_ptr<T> AlignedBlock(size_t bytes) {
 }
 
 // The calling thread's scratch slot `slot` (one per buffer a GEMM holds at once: kScratch*;
-// the attention kernel's block of scores, around its GEMMs; the lanes kernel's row of sums), at
+// the attention kernel's block of scores, around its GEMMs; the lanes kernel's row of sums and
+// its band of padded input), at
 // least `bytes`.
-enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kAttentionScores, kLanesRow, kScratchSlots };
+enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kAttentionScores, kLanesRow, kLanesBand, kScratchSlots };
 inline void* ThreadScratch(size_t bytes, ScratchSlot slot) {
   struct Buf {
     void* p = nullptr;

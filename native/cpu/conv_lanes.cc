@@ -23,18 +23,22 @@ constexpr int64_t kPanel = 32;  // output channels a tile
 // channels, so the workspace (c padded planes: a 256-channel 58 x 58 input is 0.9 M floats) is
 // about the input's size, whatever that is.
 constexpr int64_t kMaxPadded = 4 << 20;
+// Weights (bytes, packed) up to which a layer runs in bands (conv_lanes.h), and the bands a
+// thread gets at least (so that uneven ones balance).
+constexpr int64_t kBandWeights = 640 << 10;
+constexpr int64_t kBandsPerThread = 4;
 
 #ifdef HR_X86
 // Tile (row oh, outputs ow0 .. ow0 + 7) x (channels mb * 32 ..): sums over k in order, stored
 // transposed into `row` (the row's sums: 32 lines of p.rs floats, 64-byte aligned), each
 // channel's 8 outputs at once. The stride S a constant: the 8 broadcasts of a k then read at
 // fixed offsets from one address (a run-time stride took an add each, in a chain: 3-7% slower).
+// src: the tile's first input (top-left tap) in a padded buffer whose k-th tap is off[k] from it.
 template <int S>
-__attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPlan& p, const float* ws, float* row,
-                                                                  int64_t mb, int64_t oh, int64_t ow0) {
-  const float* src = ws + oh * S * p.wp + ow0 * S;  // the tile's first input, top-left tap
+__attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPlan& p, const float* src,
+                                                                  const int64_t* off, float* row, int64_t mb,
+                                                                  int64_t ow0) {
   const float* panel = p.panels.data() + mb * p.k * kPanel;
-  const int64_t* off = p.off.data();
   __m512 acc[kTile][2];
   for (int r = 0; r < kTile; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < p.k; ++k) {
@@ -163,6 +167,18 @@ LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weig
   }
   p.rs = (p.ow + 15) / 16 * 16;
   p.workspace_floats = static_cast<size_t>(c * p.hp * p.wp);
+  // (Not the 3-channel stems: ResNet's 7x7/2 one ran 10-15% slower in bands.)
+  if (static_cast<int64_t>(p.panels.size() * sizeof(float)) <= kBandWeights && p.oh >= 2 && c >= 16) {
+    p.band = std::max<int64_t>(1, p.oh / (2 * kBandsPerThread));
+    p.hb = (p.band - 1) * p.s + p.kh + 1;  // (+ 1: the slack row, as hp)
+    p.off_band.resize(p.off.size());
+    for (int64_t ci = 0; ci < c; ++ci) {
+      for (int64_t a = 0; a < p.kh; ++a) {
+        for (int64_t b = 0; b < p.kw; ++b) p.off_band[(ci * p.kh + a) * p.kw + b] = (ci * p.hb + a) * p.wp + b;
+      }
+    }
+    p.workspace_floats = 0;
+  }
   return p;
 }
 
@@ -192,16 +208,60 @@ void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const floa
   for (int64_t t = t0; t < t1; ++t) {
     const int64_t mb = t / p.oh, oh = t % p.oh;
     for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) {
+      const float* src = ws + (oh * p.wp + ow0) * p.s;
       if (p.s == 1) {
-        Tile512<1>(p, ws, row, mb, oh, ow0);
+        Tile512<1>(p, src, p.off.data(), row, mb, ow0);
       } else {
-        Tile512<2>(p, ws, row, mb, oh, ow0);
+        Tile512<2>(p, src, p.off.data(), row, mb, ow0);
       }
     }
     FinishRow(p, row, bias, z, y, f, mb, oh);
   }
 #else
   (void)p, (void)ws, (void)bias, (void)z, (void)y, (void)f, (void)t0, (void)t1;
+#endif
+}
+
+int64_t LanesBandCount(const LanesPlan& p) { return (p.oh + p.band - 1) / p.band; }
+
+void LanesBands(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
+                int64_t b0, int64_t b1) {
+#ifdef HR_X86
+  float* row = static_cast<float*>(ThreadScratch(static_cast<size_t>(kPanel * p.rs) * sizeof(float), kLanesRow));
+  float* buf = static_cast<float*>(ThreadScratch(static_cast<size_t>(p.c * p.hb * p.wp) * sizeof(float), kLanesBand));
+  const int64_t blocks = (p.m + kPanel - 1) / kPanel;
+  for (int64_t band = b0; band < b1; ++band) {
+    const int64_t oh0 = band * p.band, oh1 = std::min(p.oh, oh0 + p.band);
+    // Row i of a plane is input row oh0 * s - pt + i, zero outside the input (as LanesPad's).
+    for (int64_t c = 0; c < p.c; ++c) {
+      for (int64_t i = 0; i < p.hb; ++i) {
+        float* line = buf + (c * p.hb + i) * p.wp;
+        const int64_t ih = oh0 * p.s - p.pt + i;
+        if (ih < 0 || ih >= p.h) {
+          std::memset(line, 0, static_cast<size_t>(p.wp) * sizeof(float));
+          continue;
+        }
+        std::memset(line, 0, static_cast<size_t>(p.pl) * sizeof(float));
+        std::memcpy(line + p.pl, x + (c * p.h + ih) * p.w, static_cast<size_t>(p.w) * sizeof(float));
+        std::memset(line + p.pl + p.w, 0, static_cast<size_t>(p.wp - p.pl - p.w) * sizeof(float));
+      }
+    }
+    for (int64_t mb = 0; mb < blocks; ++mb) {
+      for (int64_t oh = oh0; oh < oh1; ++oh) {
+        for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) {
+          const float* src = buf + ((oh - oh0) * p.wp + ow0) * p.s;
+          if (p.s == 1) {
+            Tile512<1>(p, src, p.off_band.data(), row, mb, ow0);
+          } else {
+            Tile512<2>(p, src, p.off_band.data(), row, mb, ow0);
+          }
+        }
+        FinishRow(p, row, bias, z, y, f, mb, oh);
+      }
+    }
+  }
+#else
+  (void)p, (void)x, (void)bias, (void)z, (void)y, (void)f, (void)b0, (void)b1;
 #endif
 }
 

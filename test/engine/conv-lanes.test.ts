@@ -7,7 +7,7 @@
  * packed GEMM; rows of 7, one tile whose last output is not stored), output channels not a
  * multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
- * Relu; Clip at both bounds). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
+ * Relu; Clip at both bounds), bands of output rows (small weights). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
  * inception's) take it too, on 1 and 2 threads. Against onnxruntime; tolerance:
  * helpers/compare.ts (1e-5 of the output's scale). On other CPUs these cases take the packed GEMM.
  */
@@ -85,6 +85,15 @@ describe('convolutions with output channels in the lanes', () => {
       await conv({ x: [2, 48, 7, 7], m: 72, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 105, { act: 'relu', threads });
       await conv({ x: [1, 64, 7, 7], m: 64, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 106, { residual: true, act: 'clip', threads });
       await conv({ x: [1, 16, 9, 13], m: 40, k: [3, 3], pads: [1, 1, 1, 1] }, 107, { threads }); // 5 x 7
+    }
+  });
+  // Small weights run in bands of output rows, each padding its own input rows (conv_lanes.h
+  // LanesPlan::band); large ones (over 640 KB packed) pad the input once.
+  it('bands of rows: several rows a band, a short last band, stride 2; large weights unbanded; 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      await conv({ x: [2, 24, 35, 31], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 108, { residual: true, act: 'relu', threads }); // bands of 4, the last 3
+      await conv({ x: [1, 20, 41, 31], m: 33, k: [3, 3], pads: [1, 1, 1, 1] }, 109, { act: 'clip', threads }); // 21 x 16: bands of 2, the last 1
+      await conv({ x: [1, 256, 8, 8], m: 96, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 110, { residual: true, act: 'relu', threads }); // 885 KB
     }
   });
   it('the finish: a residual then Relu, Clip at both bounds', async () => {
