@@ -1,6 +1,7 @@
 // Execution of an engine on one arena (see context.h).
 #include "src/engine/context.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "src/util/error.h"
@@ -23,6 +24,7 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const Context
   output_on_device_.assign(net.outputs.size(), false);
   device_out_.resize(net.outputs.size());
   graphs_on_ = options.cuda_graphs;
+  lend_outputs_ = options.lend_outputs;
   output_count_.assign(net.outputs.size(), -1);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     if (!DataDependentLayer(net.layers[i].kind)) continue;
@@ -343,6 +345,35 @@ void ExecutionContext::GetOutput(size_t i, void* host) {
   }
   engine_->backend().CopyToHost(host, TensorAddress(engine_->network().outputs[i]), bytes, *stream_);
   engine_->backend().Synchronize(*stream_);
+}
+
+std::shared_ptr<void> ExecutionContext::LendOutput(size_t i) {
+  if (!staged_ || !lend_outputs_) return nullptr;
+  if (lent_.size() < staging_out_.size()) lent_.resize(staging_out_.size());
+  std::vector<Lent>& lent = lent_[i];
+  const size_t need = staging_out_bytes_[i];
+  // The next staging buffer: one given back (only this list holds it) that is large enough;
+  // given-back ones too small for this shape are dropped.
+  auto free = [](const Lent& l) { return l.buffer.use_count() == 1; };
+  lent.erase(std::remove_if(lent.begin(), lent.end(), [&](const Lent& l) { return free(l) && l.bytes < need; }),
+             lent.end());
+  Lent next;
+  auto back = std::find_if(lent.begin(), lent.end(), free);
+  if (back != lent.end()) {
+    next = std::move(*back);
+    lent.erase(back);
+  } else {
+    if (lent.size() >= kMaxLent) return nullptr;
+    try {
+      next = Lent{engine_->backend().AllocateHost(need), need};
+    } catch (const Error&) {
+      return nullptr;  // out of pinned memory: the caller copies, as without lending
+    }
+  }
+  lent.push_back(Lent{staging_out_[i], staging_out_bytes_[i]});
+  staging_out_[i] = std::move(next.buffer);
+  staging_out_bytes_[i] = next.bytes;
+  return lent.back().buffer;
 }
 
 std::shared_ptr<DeviceBuffer> ExecutionContext::TakeOutput(size_t i) { return std::move(device_out_[i]); }

@@ -63,7 +63,8 @@ struct RunTiming {
 
 // What a context is told when it is created (the binding reads it then; util/env_switches.h).
 struct ContextOptions {
-  bool cuda_graphs = true;  // where the backend can capture
+  bool cuda_graphs = true;   // where the backend can capture
+  bool lend_outputs = true;  // LendOutput lends (else it returns nullptr: outputs are copied)
 };
 
 // CUDA graphs a context keeps, one per instance it ran recently: enough for every batch of a
@@ -99,6 +100,13 @@ class ExecutionContext {
   const Shape& output_shape(size_t i) const;
   // Copies output i to host memory of output_shape(i)'s byte size (a host output).
   void GetOutput(size_t i, void* host);
+  // Output i's staging buffer with the last run's output in it, lent instead of copied out
+  // (GetOutput), where the context is staged (else nullptr): the next Execute stages output i
+  // in another buffer of this context, one a borrower has dropped since (use_count 1) or a new
+  // one. nullptr too where kMaxLent buffers of output i are still held, or a new one cannot be
+  // had: the caller then copies. A lent buffer outlives the context if held.
+  std::shared_ptr<void> LendOutput(size_t i);
+  static constexpr size_t kMaxLent = 8;
   // The device buffer of output i (a device output), once; nullptr after. A data-dependent
   // output's holds the bound's bytes, of which output_shape(i)'s are the tensor.
   std::shared_ptr<DeviceBuffer> TakeOutput(size_t i);
@@ -136,6 +144,7 @@ class ExecutionContext {
   uint64_t arena_capacity_ = 0;
   std::unique_ptr<Stream> stream_;  // declared before shapes_: their graphs are destroyed first
   bool graphs_on_ = true;
+  bool lend_outputs_ = true;
   std::list<PerShape> shapes_;  // most recently used first; shape_ is the front
   PerShape* shape_ = nullptr;
   double last_prepare_ms_ = 0;
@@ -144,9 +153,14 @@ class ExecutionContext {
   bool staged_ = false;           // host data goes through staging (backend memory is not host memory)
   std::vector<std::shared_ptr<void>> staging_in_, staging_out_;  // per input / output (staged_ only)
   std::vector<size_t> staging_in_bytes_, staging_out_bytes_;     // what each holds
-  std::vector<std::shared_ptr<DeviceBuffer>> bound_;             // per input, this run
-  std::vector<bool> output_on_device_;                           // per output
-  std::vector<std::shared_ptr<DeviceBuffer>> device_out_;        // per output, last run
+  struct Lent {
+    std::shared_ptr<void> buffer;
+    size_t bytes;
+  };
+  std::vector<std::vector<Lent>> lent_;                    // per output: staging buffers lent (LendOutput), for reuse
+  std::vector<std::shared_ptr<DeviceBuffer>> bound_;       // per input, this run
+  std::vector<bool> output_on_device_;                     // per output
+  std::vector<std::shared_ptr<DeviceBuffer>> device_out_;  // per output, last run
   // Data-dependent layers (network.h): their layer indices, one int64 count each in counts_
   // (backend memory; counts_host_ where that is not host memory), and per output the index of
   // its count or -1. run_shapes_: every output's shape in the last run.

@@ -150,7 +150,9 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     auto state = std::make_shared<ContextState>();
     state->engine_name = engine->network().name;
     ContextOptions options;
-    options.cuda_graphs = ReadEnvSwitches().cuda_graphs;  // read now: it applies to contexts made after it is set
+    const EnvSwitches env_switches = ReadEnvSwitches();  // read now: they apply to contexts made after they are set
+    options.cuda_graphs = env_switches.cuda_graphs;
+    options.lend_outputs = env_switches.lend_outputs;
     state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine, options); });
     state->graph_state = state->ctx->graph_state();
     contexts_.push_back(state);

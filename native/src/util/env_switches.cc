@@ -38,13 +38,14 @@ EnvSwitches ReadEnvSwitches() {
   s.tactics.cudnn_cba = Env("HYBRIDRT_CUDNN_CBA") != "0";
   s.tactics.depthwise = Env("HYBRIDRT_DEPTHWISE") != "0";
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
+  s.lend_outputs = Env("HYBRIDRT_LEND_OUTPUTS") != "0";
   s.cpu_kernel = Env("HYBRIDRT_CPU_KERNEL");
   return s;
 }
 
 std::string DescribeEnvSwitches(const EnvSwitches& s) {
   const TacticSwitches& t = s.tactics;
-  // Not the tactic log (it only prints) nor CUDA graphs (a context's choice, not the plan's).
+  // Not the tactic log (it only prints) nor CUDA graphs or lending (a context's choice, not the plan's).
   return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
              " attention=", s.attention, " qdq=", s.qdq, " conv_tactic=", t.conv_tactic,
              " attention_tactic=", t.attention_tactic, " fused_graph_configs=", t.fused_graph_configs,

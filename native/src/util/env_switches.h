@@ -46,6 +46,8 @@ struct EnvSwitches {
   TacticSwitches tactics;
   // HYBRIDRT_CUDA_GRAPHS=0: execution contexts run eagerly (no CUDA graphs).
   bool cuda_graphs = true;
+  // HYBRIDRT_LEND_OUTPUTS=0: staged host outputs are copied out of staging, not lent (context.h).
+  bool lend_outputs = true;
   // HYBRIDRT_CPU_KERNEL=portable|avx2|avx512: the SGEMM micro-kernel (if the CPU has it);
   // "" = the best one.
   std::string cpu_kernel;
