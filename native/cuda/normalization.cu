@@ -4,7 +4,8 @@
 // backend): mean, then variance = mean((x - mean)^2), y = (x - mean) / sqrt(var + eps) *
 // scale + bias, scale/bias indexed per element (layer) or per channel. Layer rows of at most
 // kWarpRowMax elements (a transformer's hidden size) go one warp a row, the row held in
-// registers between the passes: one read of x instead of three, and no block barriers.
+// registers between the passes: one read of x instead of three, and no block barriers; in
+// 16-byte vectors where the row and the pointers allow (NormalizeRowsWarpVec).
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -105,6 +106,69 @@ __global__ void NormalizeRowsWarp(const T* x, const T* scale, const T* bias, T* 
   }
 }
 
+// NormalizeRowsWarp in 16-byte vectors (kVec elements of T): rows whose length is a multiple
+// of kVec, x, y, scale and bias 16-byte aligned. Lane l holds vectors l, l + 32, ... (at most
+// kChunks), in registers between the passes: one load instruction per 16 bytes instead of one
+// per element (a transformer's LayerNorm is bound by its loads' latency). Same arithmetic.
+template <typename T, int kChunks>
+__global__ void NormalizeRowsWarpVec(const T* x, const T* scale, const T* bias, T* y, NormGeometry g) {
+  constexpr int kVec = 16 / sizeof(T);
+  const int lane = threadIdx.x % 32;
+  const int warps = blockDim.x / 32;
+  const int chunks = static_cast<int>(g.row) / kVec;
+  const uint4* sc = reinterpret_cast<const uint4*>(scale);
+  const uint4* bi = reinterpret_cast<const uint4*>(bias);
+  for (int64_t r = static_cast<int64_t>(blockIdx.x) * warps + threadIdx.x / 32; r < g.rows;
+       r += static_cast<int64_t>(gridDim.x) * warps) {
+    const uint4* p = reinterpret_cast<const uint4*>(x + r * g.row);
+    uint4* q = reinterpret_cast<uint4*>(y + r * g.row);
+    float v[kChunks][kVec];
+    double sum = 0;
+#pragma unroll
+    for (int k = 0; k < kChunks; ++k) {
+      const int c = lane + 32 * k;
+      const uint4 raw = c < chunks ? p[c] : make_uint4(0, 0, 0, 0);
+      const T* e = reinterpret_cast<const T*>(&raw);
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) {
+        v[k][j] = ToFloat(e[j]);
+        sum += v[k][j];
+      }
+    }
+    for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
+    const double mean = sum / static_cast<double>(g.row);
+    double sq = 0;
+#pragma unroll
+    for (int k = 0; k < kChunks; ++k) {
+      if (lane + 32 * k >= chunks) break;
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) {
+        const double d = v[k][j] - mean;
+        sq += d * d;
+      }
+    }
+    for (int o = 16; o > 0; o >>= 1) sq += __shfl_xor_sync(0xffffffffu, sq, o);
+    const double inv = 1.0 / sqrt(sq / static_cast<double>(g.row) + g.eps);
+#pragma unroll
+    for (int k = 0; k < kChunks; ++k) {
+      const int c = lane + 32 * k;
+      if (c >= chunks) break;
+      const uint4 s_raw = sc[c];
+      const uint4 b_raw = bi ? bi[c] : make_uint4(0, 0, 0, 0);
+      const T* s_e = reinterpret_cast<const T*>(&s_raw);
+      const T* b_e = reinterpret_cast<const T*>(&b_raw);
+      uint4 out;
+      T* o_e = reinterpret_cast<T*>(&out);
+#pragma unroll
+      for (int j = 0; j < kVec; ++j) {
+        const double b = bi ? static_cast<double>(ToFloat(b_e[j])) : 0.0;
+        o_e[j] = FromFloat<T>(static_cast<float>((v[k][j] - mean) * inv * ToFloat(s_e[j]) + b));
+      }
+      q[c] = out;
+    }
+  }
+}
+
 class NormalizationKernel : public CudaKernel {
  public:
   using CudaKernel::CudaKernel;
@@ -146,6 +210,17 @@ class NormalizationKernel : public CudaKernel {
       if (g_.layer && g_.row <= kWarpRowMax) {
         const int warps = kThreads / 32;
         const unsigned wgrid = static_cast<unsigned>(std::min<int64_t>((g_.rows + warps - 1) / warps, 65535 * 16));
+        constexpr int kVec = 16 / sizeof(T);
+        const auto aligned = [](const void* q) { return (reinterpret_cast<uintptr_t>(q) & 15) == 0; };
+        const int64_t vectors = g_.row / kVec;
+        if (g_.row % kVec == 0 && vectors <= 256 && aligned(x) && aligned(y) && aligned(scale) &&
+            (!bias || aligned(bias))) {
+          if (vectors <= 32) NormalizeRowsWarpVec<T, 1><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);
+          else if (vectors <= 64) NormalizeRowsWarpVec<T, 2><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);
+          else if (vectors <= 128) NormalizeRowsWarpVec<T, 4><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);
+          else NormalizeRowsWarpVec<T, 8><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);
+          return;
+        }
         if (g_.row <= 256) NormalizeRowsWarp<T, 8><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);
         else if (g_.row <= 1024) NormalizeRowsWarp<T, 32><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);
         else NormalizeRowsWarp<T, 64><<<wgrid, kThreads, 0, s>>>(x, scale, bias, y, g_);

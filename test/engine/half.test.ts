@@ -51,6 +51,16 @@ for (const half of ['float16', 'bfloat16'] as const) {
         kind: 'normalization',
         params: { mode: 'layer', axis: 1, epsilon: 1e-5, groups: 1 },
       });
+      // A transformer's row (cuda: 96 vectors of 8 halves, the 16-byte form), without bias.
+      await checkLayer({
+        half,
+        op: 'LayerNormalization',
+        attrs: { axis: -1 },
+        inputs: [randomFloat([3, 768], 24, -2, 4), randomFloat([768], 25)],
+        constants: [1],
+        kind: 'normalization',
+        params: { mode: 'layer', axis: 1, epsilon: 1e-5, groups: 1 },
+      });
     });
     it('pooling, reduce mean, linear resize, comparison to bool', async () => {
       await checkLayer({

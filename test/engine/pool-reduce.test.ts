@@ -219,6 +219,34 @@ describe('normalization', () => {
       params: { mode: 'layer', axis: 1, epsilon: 1e-3, groups: 1 },
     });
   });
+  // A transformer's rows: 768 (cuda: 16-byte vectors, 192 per row, 6 per lane), 1024 (256 of 4
+  // floats: 8 per lane, the widest vector form) and 2048 (past it: one element a lane load),
+  // with and without bias; values offset from 0.
+  it('transformer-wide rows: 768, 1024, 2048', async () => {
+    for (const [row, seed] of [
+      [768, 30],
+      [1024, 40],
+      [2048, 50],
+    ] as const) {
+      const x = randomFloat([2, 5, row], seed, 8, 12);
+      await checkLayer({
+        op: 'LayerNormalization',
+        attrs: { axis: -1, epsilon: 1e-5 },
+        inputs: [x, randomFloat([row], seed + 1), randomFloat([row], seed + 2)],
+        constants: [1, 2],
+        kind: 'normalization',
+        params: { mode: 'layer', axis: 2, epsilon: 1e-5, groups: 1 },
+      });
+      await checkLayer({
+        op: 'LayerNormalization',
+        attrs: { axis: -1, epsilon: 1e-6 },
+        inputs: [x, randomFloat([row], seed + 3)],
+        constants: [1],
+        kind: 'normalization',
+        params: { mode: 'layer', axis: 2, epsilon: 1e-6, groups: 1 },
+      });
+    }
+  });
   // Rows of AVX-512 blocks and a tail (131 = 8 x 16 + 3, 33, 3 channels x 17), layer and instance
   // values offset far from 0 (mean 50, spread 4: the mean's subtraction in double matters; not
   // for group, where onnxruntime's own float statistics then differ by 3e-4): the vector form's
