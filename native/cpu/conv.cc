@@ -116,10 +116,9 @@ class ConvKernel : public GroupedWindowKernel {
     transposed_ = false;
     workspace_ = 0;
     if (wt && tactic() != "direct" && tactic() != "depthwise") {
-      // At most 16 positions take the narrow product instead (sgemm.h NarrowFits): resnet's 4 x 4
-      // layers, whose weights the transposed product read twice, half of each tile idle.
-      // (Not where the shallow product or the wide one of a narrower output may take the layer, nor
-      // for fewer than 16 rows a group: regnet's groups of 8 would fill a third of each panel.)
+      // At most 16 positions take the narrow product (sgemm.h NarrowFits), not the transposed one
+      // (resnet's 4 x 4 layers; not where the shallow or the wide product may take the layer, nor
+      // under 16 rows a group: regnet's groups of 8 would fill a third of each panel).
       const bool narrow_n = NarrowFits(out_size) && mg_ >= 16 && !narrow_ &&
                             !(tactic() == "gemm_1x1" && ShallowFits(kg, false, mg_)) &&
                             !(tactic() == "im2col_gemm" && groups_ == 1 && ShallowFits(kg, true));
@@ -166,6 +165,12 @@ class ConvKernel : public GroupedWindowKernel {
     // sums). The narrow ('valid') stems over 3 channels take it too, rather than the wide product
     // copied out by line pieces: squeezenet1_1's 3 -> 64 over 128 x 128 0.20 -> 0.13 ms,
     // inception_v3's 3 -> 32 over 160 x 160 0.17 -> 0.12 (one-layer chains).
+    // A 1x1/s without pads (ResNet's downsamples): every s-th input row and column copied once per
+    // image (patch_pack.h Subsample), then read in place as by gemm_1x1 (the phases and the flat
+    // packer per tile: 256 -> 512 over 32 x 32 0.59-0.63 ms on one thread, 0.52 so).
+    subsampled_ = phased_ && !shallow_ && !narrow_ && w_.kernel_size() == 1 && w_.in[0] == 1 && w_.pad[1] == 0 &&
+                  w_.pad[2] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
+    phased_ = phased_ && !subsampled_;
     lanes_ = tactic() == "im2col_gemm" && wt && (!narrow_ || kg < 64) && w_.kernel[1] * w_.kernel[2] >= 9 &&
              (kg >= 64 || narrow_) && LanesFits(w_, groups_) &&
              (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
@@ -219,6 +224,11 @@ class ConvKernel : public GroupedWindowKernel {
       float* phases = phased_ ? static_cast<float*>(args.workspace) : nullptr;
       const DepthwisePlan& d = depthwise_;
       for (int64_t n = 0; n < n_; ++n) {
+        float* sub = subsampled_ ? static_cast<float*>(args.workspace) : nullptr;
+        if (subsampled_) {
+          Par(c_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size)),
+              [&](int64_t c0, int64_t c1) { Subsample(w_, x + n * c_ * in_size, c0, c1, sub); });
+        }
         if (phased_) {
           Par(c_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, in_size)), [&](int64_t c0, int64_t c1) {
             DepthwisePhases(d, x + (n * c_ + c0) * in_size, phases + c0 * d.in_size, c1 - c0);
@@ -278,6 +288,10 @@ class ConvKernel : public GroupedWindowKernel {
           }
           if (tactic() == "gemm_1x1") {
             gemm(out_size, xg, in_size, yg);
+            continue;
+          }
+          if (subsampled_) {
+            gemm(out_size, sub + g * cg_ * out_size, out_size, yg);
             continue;
           }
           if (!packed_.empty() && !transposed_) {
@@ -359,7 +373,8 @@ class ConvKernel : public GroupedWindowKernel {
       for (int64_t p = p0; p < p1; ++p) {
         const int64_t n = p / m_, m = p % m_, g = m / mg_;
         if (n != filled_n || g != filled_g) {
-          for (int64_t c = 0; c < cg_; ++c) Pad(x + (n * c_ + g * cg_ + c) * in_size, ext, padded.data() + c * plane);
+          for (int64_t c = 0; c < cg_; ++c)
+            PadPlane(w_, x + (n * c_ + g * cg_ + c) * in_size, ext, padded.data() + c * plane);
           filled_n = n;
           filled_g = g;
         }
@@ -419,28 +434,6 @@ class ConvKernel : public GroupedWindowKernel {
     });
   }
 
-  // The input plane `src` zero-padded to ext: position (d, h, w) of dst is input position
-  // (d, h, w) - pad, zero outside the input.
-  void Pad(const float* src, const int64_t* ext, float* dst) const {
-    for (int64_t d = 0; d < ext[0]; ++d) {
-      for (int64_t h = 0; h < ext[1]; ++h) {
-        float* line = dst + (d * ext[1] + h) * ext[2];
-        const int64_t id = d - w_.pad[0], ih = h - w_.pad[1];
-        if (id < 0 || id >= w_.in[0] || ih < 0 || ih >= w_.in[1]) {
-          std::fill(line, line + ext[2], 0.0f);
-          continue;
-        }
-        const int64_t lo = std::min(ext[2], w_.pad[2]), hi = std::max(lo, std::min(ext[2], w_.in[2] + w_.pad[2]));
-        std::fill(line, line + lo, 0.0f);
-        if (hi > lo) {
-          std::memcpy(line + lo, src + (id * w_.in[1] + ih) * w_.in[2] + (lo - w_.pad[2]),
-                      static_cast<size_t>(hi - lo) * sizeof(float));
-        }
-        std::fill(line + hi, line + ext[2], 0.0f);
-      }
-    }
-  }
-
   // An output line's sums finished into `out` (which may be `sums`): + *bias, + z[i], then the
   // activation, the order every tactic follows.
   void FinishLine(float* sums, float* out, int64_t len, const float* bias, const float* z) const {
@@ -479,6 +472,7 @@ class ConvKernel : public GroupedWindowKernel {
   bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
   bool shallow_ = false;              // gemm_1x1 or im2col_gemm as SgemmShallow (sgemm.h)
   bool phased_ = false;               // ... from the input's phases, split into the workspace
+  bool subsampled_ = false;           // a 1x1/s: every s-th input row and column copied, then as gemm_1x1
   bool narrow_ = false;               // ... for an output as wide as the phases, at wide_at_
   size_t wide_at_ = 0;                // workspace offset of the wide product (narrow_)
   bool lanes_ = false;                // output channels in the lanes (conv_lanes.h), by lanes_plan_

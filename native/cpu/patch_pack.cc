@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 
 #include "cpu/strided_load.h"
 #include "cpu/tap_sum.h"
@@ -197,6 +198,37 @@ void Im2colRows(const Window& w, const float* xg, int64_t j0, int64_t nc, float*
         std::fill(out + (b - ow_a), out + (ow_b - ow_a), 0.0f);
       }
       j += ow_b - ow_a;
+    }
+  }
+}
+
+void Subsample(const Window& w, const float* x, int64_t c0, int64_t c1, float* out) {
+  const int64_t sh = w.stride[1], sw = w.stride[2], oh_n = w.out[1], ow_n = w.out[2], iw = w.in[2];
+  for (int64_t c = c0; c < c1; ++c) {
+    for (int64_t oh = 0; oh < oh_n; ++oh) {
+      const float* from = x + c * w.in_size() + oh * sh * iw;
+      float* to = out + (c * oh_n + oh) * ow_n;
+      for (int64_t ow = 0; ow < ow_n; ++ow) to[ow] = from[ow * sw];
+    }
+  }
+}
+
+void PadPlane(const Window& w, const float* src, const int64_t* ext, float* dst) {
+  for (int64_t d = 0; d < ext[0]; ++d) {
+    for (int64_t h = 0; h < ext[1]; ++h) {
+      float* line = dst + (d * ext[1] + h) * ext[2];
+      const int64_t id = d - w.pad[0], ih = h - w.pad[1];
+      if (id < 0 || id >= w.in[0] || ih < 0 || ih >= w.in[1]) {
+        std::fill(line, line + ext[2], 0.0f);
+        continue;
+      }
+      const int64_t lo = std::min(ext[2], w.pad[2]), hi = std::max(lo, std::min(ext[2], w.in[2] + w.pad[2]));
+      std::fill(line, line + lo, 0.0f);
+      if (hi > lo) {
+        std::memcpy(line + lo, src + (id * w.in[1] + ih) * w.in[2] + (lo - w.pad[2]),
+                    static_cast<size_t>(hi - lo) * sizeof(float));
+      }
+      std::fill(line + hi, line + ext[2], 0.0f);
     }
   }
 }

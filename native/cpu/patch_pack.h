@@ -33,5 +33,14 @@ void PackPatchesFlat(const DepthwisePlan& p, const float* xg, int64_t plane, int
 // fed, or taken transposed).
 void Im2colRows(const Window& w, const float* xg, int64_t j0, int64_t nc, float* col, int64_t r0, int64_t r1);
 
+// The patch matrix of a 1x1 window without pads (every s-th input row and column: ResNet's
+// downsamples) for channels [c0, c1) of one image x, stored whole: out[c][oh][ow].
+void Subsample(const Window& w, const float* x, int64_t c0, int64_t c1, float* out);
+
+// The input plane `src` (one channel of one image) zero-padded to ext (the direct tactic's
+// planes, conv.cc): position (d, h, w) of dst is input position (d, h, w) - pad, zero outside
+// the input.
+void PadPlane(const Window& w, const float* src, const int64_t* ext, float* dst);
+
 }  // namespace cpu
 }  // namespace hybridrt

@@ -305,6 +305,29 @@ describe('convolution', () => {
       });
     }
   });
+  // A 1x1/s without pads (ResNet's downsamples) copies every s-th input row and column, then runs
+  // as a 1x1 product over the copy (cpu/conv.cc subsampled_): odd input sizes, batch 2, a residual.
+  it('1x1/2 without pads (the subsampled input): odd sizes, batch 2, a residual, 1 and 2 threads', async () => {
+    const g = { kernel: [1, 1], strides: [2, 2] };
+    for (const threads of [1, 2]) {
+      await checkLayer({
+        op: 'Conv',
+        attrs: onnxAttrs(g),
+        inputs: [
+          randomFloat([2, 200, 13, 11], 80),
+          randomFloat([70, 200, 1, 1], 81, -0.2, 0.2),
+          randomFloat([70], 82),
+          randomFloat([2, 70, 7, 6], 83),
+        ],
+        constants: [1, 2],
+        onnxInputs: ['x0', 'x1', 'x2'],
+        kind: 'convolution',
+        then: [{ op: 'Add', extraInputs: ['x3'] }, { op: 'Relu' }],
+        params: { ...layerParams(g), activation: { op: 'relu' }, residual: true },
+        threads,
+      });
+    }
+  });
   // 1x1 over 32 to 63 positions with 256 or more channels in and out take the transposed product
   // too (cpu/conv.cc: squeezenet's classifier, 49 positions x 1000 channels): rows past a tile of
   // 8 positions, a partial panel of channels, K past a block of 256, batch 2, a residual, 1 and 2
