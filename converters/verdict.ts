@@ -19,8 +19,24 @@ function opLabel(node: Node): string {
   return isDefaultDomain(node.domain) ? node.opType : `${node.domain}::${node.opType}`;
 }
 
-/** What the registry says of a node: undefined when supported, else the reason. */
-export function converterVerdict(graph: Graph, node: Node, registry: ConverterRegistry, ranged = false): string | undefined {
+/**
+ * Why lowering left a node to onnxruntime, by node name (its passes' `left`: an If that
+ * inline-if could not inline, a Loop or Scan that unroll-loops could not unroll).
+ */
+export type LeftByLowering = ReadonlyMap<string, string>;
+
+/** The reason of an If, Loop or Scan that has no converter: what lowering does, and why it left this one. */
+function controlFlowReason(node: Node, opset: number, left?: LeftByLowering): string {
+  const [pass, does] =
+    node.opType === 'If'
+      ? ['inline-if', 'lowering inlines an If whose condition is constant, or both branches where running the untaken one cannot fail']
+      : ['unroll-loops', 'lowering unrolls a Loop whose trip count is a constant and whose condition stays true, and a Scan over static lengths'];
+  const why = left?.get(node.name);
+  return `no converter for '${node.opType}' (opset ${opset}): ${does}; ${why ? `${pass} left it: ${why}` : `the lowering report's ${pass} notes say why this one was left`}`;
+}
+
+/** What the registry says of a node: undefined when supported, else the reason (`left`: why lowering left it, for control flow). */
+export function converterVerdict(graph: Graph, node: Node, registry: ConverterRegistry, ranged = false, left?: LeftByLowering): string | undefined {
   const opset = graph.opset(node.domain) ?? 1;
   const converter = registry.lookup(node.opType, node.domain, opset);
   if (!converter) {
@@ -39,13 +55,8 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
       );
       return `no converter for '${node.opType}' at opset ${opset} (converters start at opset ${oldest})`;
     }
-    if (node.opType === 'Loop' || node.opType === 'Scan') {
-      return `no converter for '${node.opType}' (opset ${opset}): lowering unrolls a Loop whose trip count is a constant and whose condition stays true, and a Scan over static lengths; the lowering report's unroll-loops notes say why this one was left`;
-    }
-    if (node.opType === 'If') {
-      // Lowering (src/lowering/inline-if.ts) turns the Ifs it can into plain nodes; its note says why not this one.
-      return `no converter for 'If' (opset ${opset}): lowering inlines an If whose condition is constant, or both branches where running the untaken one cannot fail; the lowering report's inline-if notes say why this one was left`;
-    }
+    // Lowering (src/lowering/inline-if.ts, unroll-loops.ts) turns the control flow it can into plain nodes.
+    if (node.opType === 'If' || node.opType === 'Loop' || node.opType === 'Scan') return controlFlowReason(node, opset, left);
     return `no converter for '${node.opType}' (opset ${opset})`;
   }
   try {
@@ -58,8 +69,8 @@ export function converterVerdict(graph: Graph, node: Node, registry: ConverterRe
 }
 
 /** The partitioner's Verdict from a registry, with the values inference knows (Graph.inferredValues) offered as constants. */
-export function registryVerdict(registry: ConverterRegistry): Verdict {
-  return (graph, node) => converterVerdict(graph, node, registry);
+export function registryVerdict(registry: ConverterRegistry, left?: LeftByLowering): Verdict {
+  return (graph, node) => converterVerdict(graph, node, registry, false, left);
 }
 
 /** Whether the registry's converter of a node makes outputs whose sizes depend on the data (Converter.dataDependent): the partitioner ends its engine there. */

@@ -14,7 +14,7 @@
  */
 import type { Converter } from '../../converters/types.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
-import { registryEndsEngine, registryVerdict } from '../../converters/verdict.js';
+import { type LeftByLowering, registryEndsEngine, registryVerdict } from '../../converters/verdict.js';
 import { HybridError } from '../errors.js';
 import { LIMITS } from '../limits.js';
 import { DTYPE_SIZE, type NumericDType, numel } from '../onnx/dtype.js';
@@ -305,7 +305,9 @@ export async function analyzeGraph(
   const probed: string[] = [];
   const probeWarnings: string[] = [];
   // Verdicts read the values inference fixed from the graph itself (graph.inferredValues).
-  let verdict = registryVerdict(opts.registry);
+  // Why lowering left an If, Loop or Scan: the report gives it as that node's reason.
+  const left: LeftByLowering = new Map(lowering.passes.flatMap((p) => Object.entries(p.left ?? {})));
+  let verdict = registryVerdict(opts.registry, left);
   let views: ShapeView[] | undefined;
   if (!plan.dynamic) {
     // Sizes are checked before each probing round (onnxruntime would compute the values) and after.
@@ -317,7 +319,7 @@ export async function analyzeGraph(
     checkSizes();
     // Sizes engines report after a run (NonZero's) are ranges: views as a dynamic compile's.
     views = nativeAvailable() ? dataDependentViews(graph, given, opts.registry) : undefined;
-    if (views) verdict = rangeVerdict(views, opts.registry, 1);
+    if (views) verdict = rangeVerdict(views, opts.registry, 1, left);
   } else {
     views = await makeViews(graph, profiles, async (view, shapes, viewInferred) => {
       const at = `input shapes ${Object.entries(shapes)
@@ -331,7 +333,7 @@ export async function analyzeGraph(
     });
     // Sizes engines report after a run (NonZero's) range from 0 at min to their bound at max.
     if (nativeAvailable()) views = withDataDependentSizes(views, opts.registry);
-    verdict = rangeVerdict(views, opts.registry, plan.profiles.length);
+    verdict = rangeVerdict(views, opts.registry, plan.profiles.length, left);
   }
   step('partition');
   const partitionWith = (v: typeof verdict) =>

@@ -19,7 +19,7 @@
  * seen. The kernels take any shape a layer's rule accepts.
  */
 import type { ConverterRegistry } from '../../converters/registry.js';
-import { converterVerdict } from '../../converters/verdict.js';
+import { type LeftByLowering, converterVerdict } from '../../converters/verdict.js';
 import type { NetLayer, NetworkDefinition } from '../engine/network.js';
 import { messageLine } from '../errors.js';
 import type { Graph, Node } from '../ir/graph.js';
@@ -120,15 +120,15 @@ const fixedNode = (views: readonly ShapeView[], node: Node) =>
  * A node goes to an engine where every view's converter verdict lets it; a node whose inputs
  * are fixed at every view (fixedAtEveryView), where its verdict at fixed shapes does.
  */
-export function rangeVerdict(views: readonly ShapeView[], registry: ConverterRegistry, profiles: number): Verdict {
+export function rangeVerdict(views: readonly ShapeView[], registry: ConverterRegistry, profiles: number, left?: LeftByLowering): Verdict {
   return (graph, node) => {
-    if (fixedNode(views, node)) return converterVerdict(views.find((v) => v.end === 'opt')?.graph ?? graph, node, registry, false);
+    if (fixedNode(views, node)) return converterVerdict(views.find((v) => v.end === 'opt')?.graph ?? graph, node, registry, false, left);
     const rank = rankChange(views, node, profiles);
     if (rank) return rank;
     for (const v of views) {
       if (isNear(v)) continue; // the ends decide what converters take; near views only check
       const n = v.graph.node(node.name);
-      const why = n ? converterVerdict(v.graph, n, registry, true) : 'not in the graph';
+      const why = n ? converterVerdict(v.graph, n, registry, true, left) : 'not in the graph';
       if (why) return `at ${viewName(v, profiles)}: ${why}`;
     }
     return undefined;

@@ -77,7 +77,7 @@ export async function inlineIf(graph: Graph, ctx: LoweringContext): Promise<Pass
       const also =
         (decided && 'why' in decided ? `; ${decided.why}` : '') +
         (guard && 'why' in guard ? `; as a guard of an empty tensor, not inlined: ${guard.why}` : '');
-      changes.note(`left If '${next.name}' to onnxruntime: ${why}${also}`);
+      changes.leave(next, `${why}${also}`);
     } else {
       changes.add('inlined If (both branches, Where)', `'${next.name}': both branches inlined, a Where per output picks the taken one`);
     }
@@ -113,7 +113,7 @@ async function settle(graph: Graph, ctx: LoweringContext, changes: Changes, fold
             : `it has no ${taken}`;
       if (typeof done === 'string') {
         refused.add(node.name);
-        changes.note(`left If '${node.name}' to onnxruntime: ${done}`);
+        changes.leave(node, done);
         continue;
       }
       spliced++;

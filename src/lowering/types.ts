@@ -65,6 +65,11 @@ export interface PassResult {
   counts: Record<string, number>;
   /** One short line per change or refusal, naming the node. */
   notes: string[];
+  /**
+   * Nodes the pass had to leave to onnxruntime, by name, with why (every one, however many
+   * notes were cut): the partition report gives that reason for the node (compiler/analyze.ts).
+   */
+  left?: Record<string, string>;
 }
 
 export type PassFn = (graph: Graph, ctx: LoweringContext) => PassResult | Promise<PassResult>;
@@ -100,6 +105,7 @@ export class Changes {
   private readonly counts: Record<string, number> = {};
   private readonly notes: string[] = [];
   private dropped = 0;
+  private readonly left: Record<string, string> = {};
 
   /** Counts one change of `kind`, with an optional note. */
   add(kind: string, note?: string): void {
@@ -113,9 +119,15 @@ export class Changes {
     else this.dropped++;
   }
 
+  /** A node left to onnxruntime, with why: noted, and kept for the partition report. */
+  leave(node: { opType: string; name: string }, why: string): void {
+    this.left[node.name] = why;
+    this.note(`left ${node.opType} '${node.name}' to onnxruntime: ${why}`);
+  }
+
   result(): PassResult {
     const notes = this.dropped ? [...this.notes, `... and ${this.dropped} more`] : [...this.notes];
     const changed = Object.values(this.counts).reduce((a, b) => a + b, 0);
-    return { changed, counts: { ...this.counts }, notes };
+    return { changed, counts: { ...this.counts }, notes, ...(Object.keys(this.left).length ? { left: { ...this.left } } : {}) };
   }
 }

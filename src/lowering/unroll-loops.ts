@@ -48,7 +48,7 @@ export async function unrollLoops(graph: Graph, ctx: LoweringContext): Promise<P
       const why = isOp(node, 'Loop') ? unrollLoop(graph, node) : unrollScan(graph, node);
       if (why) {
         left.add(node.name);
-        changes.note(`left ${node.opType} '${node.name}' to onnxruntime: ${why}`);
+        changes.leave(node, why);
         continue;
       }
       unrolled++;
