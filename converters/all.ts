@@ -65,7 +65,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(argMinMaxConverters, 'ArgMin'),
   ...from(poolConverters, 'AveragePool'),
   ...from(normalizationConverters, 'BatchNormalization'),
-  ...castConverters, // Cast
+  ...castConverters, // Cast, CastLike
   ...from(unaryConverters, 'Ceil'),
   ...clipConverters, // Clip
   ...concatConverters, // Concat

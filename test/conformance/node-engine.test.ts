@@ -17,6 +17,7 @@ import { CONFORMANCE_MISSING, conformanceDir } from '../helpers/conformance.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { EXCLUDED, ORT_REFERENCE, TOLERANCES } from './exclusions.js';
 import { conformanceCases } from './helpers/cases.js';
+import { issueOpProblems } from './issue-ops.js';
 import { type Outcome, runCase } from './helpers/run-case.js';
 
 /**
@@ -24,7 +25,6 @@ import { type Outcome, runCase } from './helpers/run-case.js';
  * missing from here and from every passing case fails the last test.
  */
 const NO_ENGINE_CASE: Readonly<Record<string, string>> = {
-  Constant: 'lowering folds Constant nodes into initializers before partitioning',
   Flatten: 'lowering (normalize-shapes) rewrites it as a Reshape, as the engine cases show',
   Squeeze: 'lowering (normalize-shapes) rewrites it as a Reshape',
   Unsqueeze: 'lowering (normalize-shapes) rewrites it as a Reshape',
@@ -33,8 +33,6 @@ const NO_ENGINE_CASE: Readonly<Record<string, string>> = {
   Einsum: "the suite's cases hold float64 data, which engines refuse; test/converters/einsum.test.ts runs it on the cpu engine against onnxruntime",
   Range:
     "the suite's cases feed the bounds as graph inputs (data); lowering folds constant bounds; test/converters/computed-window.test.ts runs bounds computed from Shape on the cpu engine",
-  ConstantOfShape:
-    "the suite's cases feed the shape as a graph input (data, which no engine can size a tensor by); lowering folds a constant shape; test/converters/computed-window.test.ts runs a shape computed from Shape on the cpu engine",
   ...Object.fromEntries(
     ['BiasGelu', 'FastGelu', 'FusedMatMul', 'Gelu', 'QuickGelu', 'SkipLayerNormalization'].map((op) => [
       `com.microsoft::${op}`,
@@ -147,5 +145,9 @@ describeIf(!!root && HAS_NATIVE, 'conformance cases through engines on the cpu b
       Object.keys(NO_ENGINE_CASE).filter((op) => proven.has(op)),
       'NO_ENGINE_CASE lists ops that a case does run on an engine now',
     ).toEqual([]);
+  });
+
+  it("issue 15's ops: every node case on engines and passing, or listed in issue-ops.ts with the reason it gets", () => {
+    expect(issueOpProblems(outcomes)).toEqual([]);
   });
 });

