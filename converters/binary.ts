@@ -3,13 +3,15 @@
  * Greater, And, Or, Mod; LessOrEqual, GreaterOrEqual and Xor as two layers; and the variadic Max/Min
  * (a chain of layers). Opsets before 7 (8 for Max/Min) use the legacy
  * broadcast: B aligned at `axis` when `broadcast=1`, else equal shapes; their converters
- * reshape B so that the numpy rule gives the same result.
+ * reshape B so that the numpy rule gives the same result. The layers compare and divide in
+ * 32 and 64 bits only: int8 and uint8 comparisons and Mod run on their values cast to int32,
+ * which holds every one of them (a remainder is smaller than its divisor, so Mod's casts back).
  */
 import { FLOAT_DTYPES, binaryDTypes } from '../src/engine/layer-dtypes.js';
 import { broadcastShapes, sameShape } from '../src/engine/shape-math.js';
 import type { BinaryOp, EngineDType } from '../src/engine/network.js';
 import type { TensorRef } from '../src/engine/builder.js';
-import { defineConverter } from './define.js';
+import { type Emitter, defineConverter } from './define.js';
 import type { NodeView } from './node-view.js';
 import type { Converter } from './types.js';
 
@@ -18,6 +20,27 @@ interface BinaryPlan {
   bShape?: number[];
   /** Cast B to A's dtype first (Pow's exponent of another type). */
   castB?: EngineDType;
+  /** Both inputs are int8 or uint8: the layer runs on them cast to int32. */
+  widen?: boolean;
+}
+
+const WIDENED: readonly EngineDType[] = ['int8', 'uint8'];
+
+/** Checks both inputs' dtypes against `allowed`, or both int8 or both uint8 (`widen`): whether to widen them. */
+function widenedInputs(v: NodeView, allowed: readonly EngineDType[], widen: boolean): boolean {
+  const a = v.in(0).dtype as EngineDType;
+  if (!widen || !WIDENED.includes(a)) {
+    v.dtype(0, allowed);
+    v.dtype(1, allowed);
+    return false;
+  }
+  v.dtype(1, [a]);
+  return true;
+}
+
+/** Inputs 0 and 1, cast to int32 where the plan widens them. */
+function operands(e: Emitter, widen: boolean | undefined): [TensorRef, TensorRef] {
+  return widen ? [e.cast(e.input(0), 'int32', 'widen_a'), e.cast(e.input(1), 'int32', 'widen_b')] : [e.input(0), e.input(1)];
 }
 
 function checkBroadcast(v: NodeView, a: number[], b: number[]): void {
@@ -47,7 +70,7 @@ function binary(opType: string, op: BinaryOp, sinceVersion: number, legacy: bool
   return defineConverter<BinaryPlan>({
     opType,
     sinceVersion,
-    notes: `${legacy ? 'Legacy broadcast (broadcast/axis attributes). ' : ''}Dtypes: ${allowed.join(', ')}${op === 'pow' ? '; the exponent may be any of these or int32/int64 (cast to the base type)' : ''}.`,
+    notes: `${legacy ? 'Legacy broadcast (broadcast/axis attributes). ' : ''}Dtypes: ${allowed.join(', ')}${op === 'pow' ? '; the exponent may be any of these or int32/int64 (cast to the base type)' : ''}${op === 'equal' || op === 'less' || op === 'greater' ? '; int8 and uint8 compared as int32' : ''}.`,
     plan(v) {
       const a = v.in(0);
       const b = v.in(1);
@@ -61,19 +84,18 @@ function binary(opType: string, op: BinaryOp, sinceVersion: number, legacy: bool
           v.dtype(1, [...allowed, 'int32', 'int64']);
           plan.castB = a.dtype as EngineDType;
         }
-      } else {
-        v.dtype(0, allowed);
-        v.dtype(1, allowed);
+      } else if (widenedInputs(v, allowed, op === 'equal' || op === 'less' || op === 'greater')) {
+        plan.widen = true;
       }
       if (legacy) plan.bShape = legacyB(v, a.shape, b.shape);
       checkBroadcast(v, a.shape, plan.bShape ?? b.shape);
       return plan;
     },
     emit(e, plan) {
-      let b = e.input(1);
+      let [a, b] = operands(e, plan.widen);
       if (plan.castB) b = e.cast(b, plan.castB, 'cast_b');
       if (plan.bShape) b = e.reshape(b, plan.bShape, 'align_b');
-      e.output(0, e.add('elementwise', [e.input(0), b], { op }));
+      e.output(0, e.add('elementwise', [a, b], { op }));
     },
   });
 }
@@ -121,18 +143,16 @@ function composed(opType: 'LessOrEqual' | 'GreaterOrEqual' | 'Xor', sinceVersion
   return defineConverter<BinaryPlan>({
     opType,
     sinceVersion,
-    notes: `${legacy ? 'Legacy broadcast (broadcast/axis attributes). ' : ''}Two layers (${opType === 'Xor' ? 'not equal' : `${strict} or equal`}). Dtypes: ${allowed.join(', ')}.`,
+    notes: `${legacy ? 'Legacy broadcast (broadcast/axis attributes). ' : ''}Two layers (${opType === 'Xor' ? 'not equal' : `${strict} or equal`}). Dtypes: ${allowed.join(', ')}${opType === 'Xor' ? '' : '; int8 and uint8 compared as int32'}.`,
     plan(v) {
-      v.dtype(0, allowed);
-      v.dtype(1, allowed);
       const plan: BinaryPlan = {};
+      if (widenedInputs(v, allowed, opType !== 'Xor')) plan.widen = true;
       if (legacy) plan.bShape = legacyB(v, v.in(0).shape, v.in(1).shape);
       checkBroadcast(v, v.in(0).shape, plan.bShape ?? v.in(1).shape);
       return plan;
     },
     emit(e, plan) {
-      const a = e.input(0);
-      let b = e.input(1);
+      let [a, b] = operands(e, plan.widen);
       if (plan.bShape) b = e.reshape(b, plan.bShape, 'align_b');
       const equal = e.add('elementwise', [a, b], { op: 'equal' }, 'equal');
       if (opType === 'Xor') {
@@ -163,24 +183,24 @@ const ARITH: Array<[string, BinaryOp]> = [
  * or 'mod' (fmod=0: the divisor's sign, integers only, as ONNX allows).
  */
 function mod(sinceVersion: number): Converter {
-  return defineConverter<{ op: 'fmod' | 'mod' }>({
+  return defineConverter<{ op: 'fmod' | 'mod'; narrow?: EngineDType }>({
     opType: 'Mod',
     sinceVersion,
-    notes: `fmod=1: dtypes ${binaryDTypes('fmod').join(', ')}; fmod=0: ${binaryDTypes('mod').join(', ')}. An integer divisor of 0 gives 0.`,
+    notes: `fmod=1: dtypes ${binaryDTypes('fmod').join(', ')}; fmod=0: ${binaryDTypes('mod').join(', ')}; both: int8 and uint8 as int32. An integer divisor of 0 gives 0.`,
     plan(v) {
       const op = v.int('fmod', 0) === 1 ? 'fmod' : 'mod';
       v.check(
         op === 'fmod' || !(FLOAT_DTYPES as readonly string[]).includes(v.in(0).dtype ?? ''),
         () => `fmod=0 on ${v.in(0).dtype}: ONNX asks for fmod=1 with floats`,
       );
-      v.dtype(0, binaryDTypes(op));
-      v.dtype(1, binaryDTypes(op));
+      const widen = widenedInputs(v, binaryDTypes(op), true);
       v.check(v.in(0).dtype === v.in(1).dtype, () => `inputs of dtypes ${v.in(0).dtype} and ${v.in(1).dtype}`);
       checkBroadcast(v, v.in(0).shape, v.in(1).shape);
-      return { op };
+      return widen ? { op, narrow: v.in(0).dtype as EngineDType } : { op };
     },
-    emit(e, { op }) {
-      e.output(0, e.add('elementwise', [e.input(0), e.input(1)], { op }));
+    emit(e, { op, narrow }) {
+      const y = e.add('elementwise', operands(e, narrow !== undefined), { op }, narrow ? op : undefined);
+      e.output(0, narrow ? e.cast(y, narrow) : y);
     },
   });
 }

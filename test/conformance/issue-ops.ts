@@ -72,11 +72,9 @@ export const NOT_ON_ENGINES: ReadonlyArray<[RegExp, Outcome['kind'], string]> = 
   [/^node\/test_if_(opt|seq)$/, 'unsupported', 'inline-if left it: the condition is computed at run time and the branches hold'],
   [/^node\/test_loop(13_seq|16_seq_none)$/, 'unreadable', 'is not a tensor of a type hybridrt holds'],
   [/^node\/test_scan_sum$/, 'unsupported', 'unroll-loops left it: a Scan before opset 9 (with a batch dim and sequence lengths) is not unrolled'],
-  // Element types: engines hold none of these, or do not compare or divide in 8 bits.
+  // Element types engines do not hold (int8 and uint8 comparisons and Mod run cast to int32).
   [new RegExp(`^node/test_(less|greater)(_equal)?_${NARROW_INTS}(_expanded)?$`), 'unsupported', 'which engines do not hold'],
-  [/^node\/test_(less|greater)(_equal)?_u?int8(_expanded)?$/, 'unsupported', 'supported: float32, float16, bfloat16, int32, int64'],
   [new RegExp(`^node/test_mod_(mixed_sign_)?(float64|${NARROW_INTS.slice(1, -1)})$`), 'unsupported', 'which engines do not hold'],
-  [/^node\/test_mod_(mixed_sign_)?u?int8$/, 'unsupported', 'supported: int32, int64'],
   [/^node\/test_top_k_uint64$/, 'unsupported', 'dtype uint64, which engines do not hold'],
   [/^node\/test_reduce_min_bool_inputs$/, 'unsupported', 'dtype bool; supported'],
   // The suite's CumSum cases hold float64 data but for two int32 ones, its ReduceLogSumExp ones

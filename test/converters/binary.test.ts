@@ -4,7 +4,8 @@
  * Mod as an elementwise 'mod' (fmod=0: the divisor's sign, integers) or 'fmod' (fmod=1: the
  * dividend's sign, floats and integers) against onnxruntime on the same inputs, exactly, through
  * the reference interpreter and the cpu engine: every sign combination, a broadcast divisor,
- * int32 and int64 (INT_MIN among the dividends). The ONNX suite's Mod cases run through engines
+ * int32 and int64 (INT_MIN among the dividends), int8 and uint8 (cast to int32 and back; their
+ * comparisons too, cast to int32). The ONNX suite's Mod cases run through engines
  * too (test/conformance). A zero divisor is left out: onnxruntime's integer remainder traps on it.
  */
 import { describe, expect, it } from 'vitest';
@@ -131,6 +132,58 @@ function mod(a: TensorData, b: TensorData, fmod: number) {
 const dividends = [-7, -6, -5, -1, 0, 1, 5, 6, 7, 13];
 const divisors = [-5, -3, 3, 5];
 const grid = <T>(make: (v: number[]) => T) => [make(dividends.flatMap((a) => divisors.map(() => a))), make(dividends.flatMap(() => divisors))];
+
+/** int8/uint8 data with the type's ends, equal pairs and both orders. */
+function narrow(dtype: 'int8' | 'uint8', values: number[]): TensorData {
+  return { dtype, dims: [values.length], data: dtype === 'int8' ? Int8Array.from(values) : Uint8Array.from(values) };
+}
+const NARROW_A = { int8: [-128, 127, -1, 0, 5, -5, 100, -100], uint8: [0, 255, 1, 128, 5, 7, 200, 127] };
+const NARROW_B = { int8: [127, -128, -1, 1, 5, 3, -100, 7], uint8: [255, 0, 1, 127, 5, 3, 200, 9] };
+
+describe('int8 and uint8 comparisons and Mod, cast to int32 around the layer', () => {
+  it.each(['int8', 'uint8'] as const)('%s: Less, Greater, Equal, LessOrEqual, GreaterOrEqual exactly as onnxruntime', async (dtype) => {
+    for (const op of ['Less', 'Greater', 'Equal', 'LessOrEqual', 'GreaterOrEqual']) {
+      const net = await checkAgainstOrt({
+        spec: {
+          opset: 16,
+          inputs: [
+            { name: 'a', dtype, shape: [8] },
+            { name: 'b', dtype, shape: [8] },
+          ],
+          outputs: [{ name: 'y' }],
+          nodes: [{ op, inputs: ['a', 'b'], outputs: ['y'] }],
+        },
+        feeds: { a: narrow(dtype, NARROW_A[dtype]), b: narrow(dtype, NARROW_B[dtype]) },
+        rtol: 0,
+        atol: 0,
+      });
+      expect(net.layers.filter((l) => l.kind === 'cast').length, op).toBe(2);
+    }
+  });
+
+  it.each(['int8', 'uint8'] as const)('%s: Mod, fmod 0 and 1, exactly as onnxruntime', async (dtype) => {
+    // Divisors without 0: onnxruntime's integer remainder traps on it.
+    const b = narrow(
+      dtype,
+      NARROW_B[dtype].map((x) => x || 3),
+    );
+    for (const fmod of [0, 1]) await checkAgainstOrt(mod(narrow(dtype, NARROW_A[dtype]), b, fmod));
+  });
+
+  it('still refuses mixed int8 and uint8, saying why', () => {
+    expect(
+      verdict({
+        op: 'Less',
+        opset: 13,
+        inputs: [
+          ['int8', [2]],
+          ['uint8', [2]],
+        ],
+        outputs: [['bool', [2]]],
+      }),
+    ).toEqual({ ok: false, reason: "Less: input 'in1' has dtype uint8; supported: int8" });
+  });
+});
 
 describe('Mod', () => {
   it.each([0, 1])('int32 and int64, every sign combination, fmod %i', async (fmod) => {
