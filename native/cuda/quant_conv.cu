@@ -147,7 +147,8 @@ class QuantConv : public CudaKernel {
     const int64_t k = a.back(), n = trans_b_ ? b[0] : b[1];
     g_.nhwc = true;
     g_.c = Dim(k);
-    g_.h = g_.oh = Dim(in_[0].numel / g_.c);
+    // No rows at an empty shape of a dynamic engine: prepared, never launched (nothing to write).
+    g_.h = g_.oh = in_[0].numel ? Dim(in_[0].numel / g_.c) : 0;
     g_.w = g_.ow = 1;
     g_.m = Dim(n);
     g_.kh = g_.kw = g_.sh = g_.sw = g_.dh = g_.dw = 1;

@@ -2,6 +2,7 @@
 #include "src/engine/context.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
 
 #include "src/util/error.h"
@@ -360,6 +361,8 @@ std::shared_ptr<void> ExecutionContext::LendOutput(size_t i) {
   Lent next;
   auto back = std::find_if(lent.begin(), lent.end(), free);
   if (back != lent.end()) {
+    // Its borrower's last reads happen before the drop we saw; the next run's copy writes it.
+    std::atomic_thread_fence(std::memory_order_acquire);
     next = std::move(*back);
     lent.erase(back);
   } else {

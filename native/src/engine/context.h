@@ -102,11 +102,12 @@ class ExecutionContext {
   void GetOutput(size_t i, void* host);
   // Output i's staging buffer with the last run's output in it, lent instead of copied out
   // (GetOutput), where the context is staged (else nullptr): the next Execute stages output i
-  // in another buffer of this context, one a borrower has dropped since (use_count 1) or a new
-  // one. nullptr too where kMaxLent buffers of output i are still held, or a new one cannot be
-  // had: the caller then copies. A lent buffer outlives the context if held.
+  // in another buffer of this context, one a borrower has dropped since (use_count 1), or a new
+  // one while fewer than kMaxLent of output i are out (pinning memory is slow, so few). Else
+  // nullptr, as where no pinned memory can be had: the caller then copies. A lent buffer
+  // outlives the context if held.
   std::shared_ptr<void> LendOutput(size_t i);
-  static constexpr size_t kMaxLent = 8;
+  static constexpr size_t kMaxLent = 4;
   // The device buffer of output i (a device output), once; nullptr after. A data-dependent
   // output's holds the bound's bytes, of which output_shape(i)'s are the tensor.
   std::shared_ptr<DeviceBuffer> TakeOutput(size_t i);
