@@ -5,22 +5,25 @@
  * others' 18, which also brought noop_with_empty_axes (no axes: identity instead of reducing
  * everything). A reduction over an empty dim gives the op's identity, as onnxruntime does
  * (-inf for max, +inf for min, 0 for sums and mean, 1 for prod: native/src/ir/reduce_op.h).
+ * ReduceMin and ReduceMax on bool (opset 20: all and any) reduce the values cast to int32 and
+ * test the result > 0: over an empty dim, int32's max (min) and min (max) give true and false.
  */
 import { reduceDTypes } from '../src/engine/layer-dtypes.js';
 import type { ReduceOp } from '../src/engine/network.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
 
-/** Resolved axes, or null for the no-op form. */
-type ReducePlan = { axes: number[]; keepDims: boolean } | null;
+/** Resolved axes (and whether the input is bool: all/any), or null for the no-op form. */
+type ReducePlan = { axes: number[]; keepDims: boolean; bool?: boolean } | null;
 
 function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: boolean): Converter {
   return defineConverter<ReducePlan>({
     opType,
     sinceVersion,
-    notes: `Dtypes ${reduceDTypes(op).join(', ')}${axesInput ? '; the axes input must be a constant' : ''}.`,
+    notes: `Dtypes ${reduceDTypes(op).join(', ')}${op === 'min' || op === 'max' ? ', bool (as int32)' : ''}${axesInput ? '; the axes input must be a constant' : ''}.`,
     plan(v) {
-      v.dtype(0, reduceDTypes(op));
+      const bool = (op === 'min' || op === 'max') && v.in(0).dtype === 'bool';
+      if (!bool) v.dtype(0, reduceDTypes(op));
       const shape = v.in(0).shape;
       const keepDims = v.int('keepdims', 1) !== 0;
       let axes: number[] | undefined;
@@ -36,10 +39,13 @@ function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: b
       const resolved = v.axes(axes, shape.length);
       if (resolved.length === 0) return null; // a scalar input: nothing to reduce
       // An empty reduced dim gives the op's identity, as onnxruntime does (native/src/ir/reduce_op.h).
-      return { axes: resolved, keepDims };
+      return { axes: resolved, keepDims, ...(bool ? { bool } : {}) };
     },
     emit(e, p) {
-      e.output(0, p ? e.add('reduce', [e.input(0)], { op, axes: p.axes, keepDims: p.keepDims }) : e.input(0));
+      if (!p) return e.output(0, e.input(0));
+      const x = p.bool ? e.cast(e.input(0), 'int32', 'as_int32') : e.input(0);
+      const y = e.add('reduce', [x], { op, axes: p.axes, keepDims: p.keepDims }, p.bool ? 'reduce' : undefined);
+      e.output(0, p.bool ? e.add('elementwise', [y, e.fill(0, 'int32', 'zero')], { op: 'greater' }) : y);
     },
   });
 }

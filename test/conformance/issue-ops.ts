@@ -76,7 +76,6 @@ export const NOT_ON_ENGINES: ReadonlyArray<[RegExp, Outcome['kind'], string]> = 
   [new RegExp(`^node/test_(less|greater)(_equal)?_${NARROW_INTS}(_expanded)?$`), 'unsupported', 'which engines do not hold'],
   [new RegExp(`^node/test_mod_(mixed_sign_)?(float64|${NARROW_INTS.slice(1, -1)})$`), 'unsupported', 'which engines do not hold'],
   [/^node\/test_top_k_uint64$/, 'unsupported', 'dtype uint64, which engines do not hold'],
-  [/^node\/test_reduce_min_bool_inputs$/, 'unsupported', 'dtype bool; supported'],
   // The suite's CumSum cases hold float64 data but for two int32 ones, its ReduceLogSumExp ones
   // whatever their names say (test/converters/reduce.test.ts and einsum.test.ts run float32).
   [/^node\/test_cumsum_(?!.*int32)|^node\/test_einsum_/, 'unsupported', 'dtype float64, which engines do not hold'],

@@ -19,7 +19,7 @@ const REJECTED: Array<[RegExp, string]> = [
   // Element types engines do not hold or do not compute in (see layer-dtypes.ts).
   // int8 and uint8 comparisons and Mod run cast to int32.
   [
-    /^(?!test_maxpool|test_(equal|less|greater|less_equal|greater_equal|mod|mod_mixed_sign)_u?int8$)\w*_(int8|int16|uint8|uint16|uint32|uint64|float64|string)(_|$)(?!.*expanded)|DOUBLE|_bool_inputs/,
+    /^(?!test_maxpool|test_(equal|less|greater|less_equal|greater_equal|mod|mod_mixed_sign)_u?int8$)\w*_(int8|int16|uint8|uint16|uint32|uint64|float64|string)(_|$)(?!.*expanded)|DOUBLE/,
     'dtype',
   ],
   [/FLOAT8|FLOAT4|INT4|UINT4|INT2|UINT2|E8M0/, 'element type'],

@@ -1,9 +1,12 @@
 /**
  * The Reduce* ops (converters/reduce.ts): axes from the attribute or the constant input, resolved
- * and sorted, noop_with_empty_axes, and the refusal of axes computed at run time.
+ * and sorted, noop_with_empty_axes, and the refusal of axes computed at run time. ReduceMin and
+ * ReduceMax on bool (opset 20: all and any) against onnxruntime through the reference interpreter
+ * and the cpu engine, and over an empty dim against ONNX's identities (all: true, any: false).
  */
 import { describe, expect, it } from 'vitest';
-import { emitted, verdict } from './helpers/harness.js';
+import type { TensorData } from '../../src/onnx/tensor.js';
+import { checkAgainstOrt, emitted, verdict } from './helpers/harness.js';
 import { f32, i64 } from './helpers/specs.js';
 
 describe('reductions', () => {
@@ -33,5 +36,39 @@ describe('reductions', () => {
       ok: false,
       reason: expect.stringContaining("axes (input 'in1') is computed at run time"),
     });
+  });
+});
+
+const bools = (dims: number[], values: number[]): TensorData => ({ dtype: 'bool', dims, data: Uint8Array.from(values) });
+
+function boolReduce(op: 'ReduceMin' | 'ReduceMax', x: TensorData, axes: number[], expected?: TensorData) {
+  return {
+    spec: {
+      opset: 20,
+      inputs: [{ name: 'x', dtype: 'bool' as const, shape: x.dims }],
+      initializers: { axes: { dtype: 'int64' as const, dims: [axes.length], data: BigInt64Array.from(axes.map(BigInt)) } },
+      outputs: [{ name: 'y' }],
+      nodes: [{ op, inputs: ['x', 'axes'], outputs: ['y'], attrs: { keepdims: 0 } }],
+    },
+    feeds: { x },
+    rtol: 0,
+    atol: 0,
+    ...(expected ? { expected: { y: expected } } : {}),
+  };
+}
+
+describe('ReduceMin and ReduceMax on bool', () => {
+  // Rows: all true, all false, mixed.
+  const x = bools([3, 4], [1, 1, 1, 1, 0, 0, 0, 0, 1, 0, 1, 1]);
+
+  it.each(['ReduceMin', 'ReduceMax'] as const)('%s over rows and columns, as onnxruntime', async (op) => {
+    await checkAgainstOrt(boolReduce(op, x, [1]));
+    await checkAgainstOrt(boolReduce(op, x, [0]));
+  });
+
+  it('over an empty dim: min (all) is true, max (any) is false', async () => {
+    const empty = bools([2, 0], []);
+    await checkAgainstOrt(boolReduce('ReduceMin', empty, [1], bools([2], [1, 1])));
+    await checkAgainstOrt(boolReduce('ReduceMax', empty, [1], bools([2], [0, 0])));
   });
 });
