@@ -167,9 +167,13 @@ class ConvKernel : public GroupedWindowKernel {
     // inception_v3's 3 -> 32 over 160 x 160 0.17 -> 0.12 (one-layer chains).
     // A 1x1/s without pads (ResNet's downsamples): every s-th input row and column copied once per
     // image (patch_pack.h Subsample), then read in place as by gemm_1x1 (the phases and the flat
-    // packer per tile: 256 -> 512 over 32 x 32 0.59-0.63 ms on one thread, 0.52 so).
-    subsampled_ = phased_ && !shallow_ && !narrow_ && w_.kernel_size() == 1 && w_.in[0] == 1 && w_.pad[1] == 0 &&
-                  w_.pad[2] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
+    // packer per tile: 256 -> 512 over 32 x 32 0.59-0.63 ms on one thread, 0.52 so). w_.pad holds
+    // the leading pads only: trailing ones show as a larger output, which the sizes rule out.
+    const auto subsampled = [&](int d) {
+      return w_.pad[d] == 0 && w_.out[d] == (w_.in[d] + w_.stride[d] - 1) / w_.stride[d];
+    };
+    subsampled_ = phased_ && !shallow_ && !narrow_ && w_.kernel_size() == 1 && w_.in[0] == 1 && subsampled(1) &&
+                  subsampled(2) && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     phased_ = phased_ && !subsampled_;
     lanes_ = tactic() == "im2col_gemm" && wt && (!narrow_ || kg < 64) && w_.kernel[1] * w_.kernel[2] >= 9 &&
              (kg >= 64 || narrow_) && LanesFits(w_, groups_) &&

@@ -328,6 +328,30 @@ describe('convolution', () => {
       });
     }
   });
+  // Trailing pads only (ONNX pads [0, 0, end_h, end_w]): the output has rows past the input's
+  // subsampled ones, which the subsampled copy does not hold (it read past the input and wrote
+  // past its workspace: NaNs, wrong sums, a heap overrun); such layers keep the phases.
+  it('1x1/s with trailing pads only: rows past the input stay zero-padded, 1 and 2 threads', async () => {
+    for (const [x, m, strides, pads] of [
+      [[1, 200, 4, 4], 32, [2, 2], [0, 0, 1, 0]],
+      [[1, 200, 12, 12], 40, [2, 2], [0, 0, 3, 1]],
+      [[2, 200, 6, 9], 20, [2, 1], [0, 0, 1, 0]],
+      [[1, 200, 2, 8], 20, [2, 2], [0, 0, 10, 0]],
+    ] as const) {
+      const g = { kernel: [1, 1], strides: [...strides], pads: [...pads] };
+      for (const threads of [1, 2]) {
+        await checkLayer({
+          op: 'Conv',
+          attrs: onnxAttrs(g),
+          inputs: [randomFloat([...x], 90), randomFloat([m, 200, 1, 1], 91, -0.2, 0.2), randomFloat([m], 92)],
+          constants: [1, 2],
+          kind: 'convolution',
+          params: layerParams(g),
+          threads,
+        });
+      }
+    }
+  });
   // 1x1 over 32 to 63 positions with 256 or more channels in and out take the transposed product
   // too (cpu/conv.cc: squeezenet's classifier, 49 positions x 1000 channels): rows past a tile of
   // 8 positions, a partial panel of channels, K past a block of 256, batch 2, a residual, 1 and 2

@@ -11,11 +11,10 @@
 // folded into its epilogue where it is the output's only reader (else a float32 output, as
 // DQ -> Conv -> fp32). It runs after fusion (so the activation and residual are already on
 // the layer) and where the backend has int8 kernels, for the layers those take (Int8Kernels:
-// cpu every form, cuda matmuls and 2-d convolutions of one group, native/cuda/quant_conv.cu). What it cannot fold (another
-// layout, per-axis activations, weights that are not constants, a matmul with alpha or a
-// transposed a, a non-zero weight zero point, more than 65536 products per sum) stays as it
-// is; the dequantize layers nothing reads any more are dropped, and those of constants that
-// are still read are computed once at build time.
+// cpu every form, cuda matmuls and 2-d convolutions of one group, native/cuda/quant_conv.cu). What it cannot fold
+// (another layout, per-axis activations, weights that are not constants, a matmul with alpha or a transposed a, a
+// non-zero weight zero point, more than 65536 products per sum) stays as it is; the dequantize layers nothing reads any
+// more are dropped, and those of constants that are still read are computed once at build time.
 #pragma once
 
 #include <memory>
