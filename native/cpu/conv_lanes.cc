@@ -106,6 +106,18 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void FinishRow(const LanesP
     }
   }
 }
+
+// Every tile of one output row of channel block mb: `line` is the padded row its windows start
+// on (output ow0's k-th tap at line + ow0 * s + off[k]).
+void TileRow(const LanesPlan& p, const float* line, const int64_t* off, float* row, int64_t mb) {
+  for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) {
+    if (p.s == 1) {
+      Tile512<1>(p, line + ow0 * p.s, off, row, mb, ow0);
+    } else {
+      Tile512<2>(p, line + ow0 * p.s, off, row, mb, ow0);
+    }
+  }
+}
 #endif
 
 }  // namespace
@@ -207,14 +219,7 @@ void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const floa
   float* row = static_cast<float*>(ThreadScratch(static_cast<size_t>(kPanel * p.rs) * sizeof(float), kLanesRow));
   for (int64_t t = t0; t < t1; ++t) {
     const int64_t mb = t / p.oh, oh = t % p.oh;
-    for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) {
-      const float* src = ws + (oh * p.wp + ow0) * p.s;
-      if (p.s == 1) {
-        Tile512<1>(p, src, p.off.data(), row, mb, ow0);
-      } else {
-        Tile512<2>(p, src, p.off.data(), row, mb, ow0);
-      }
-    }
+    TileRow(p, ws + oh * p.wp * p.s, p.off.data(), row, mb);
     FinishRow(p, row, bias, z, y, f, mb, oh);
   }
 #else
@@ -248,14 +253,7 @@ void LanesBands(const LanesPlan& p, const float* x, const float* bias, const flo
     }
     for (int64_t mb = 0; mb < blocks; ++mb) {
       for (int64_t oh = oh0; oh < oh1; ++oh) {
-        for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) {
-          const float* src = buf + ((oh - oh0) * p.wp + ow0) * p.s;
-          if (p.s == 1) {
-            Tile512<1>(p, src, p.off_band.data(), row, mb, ow0);
-          } else {
-            Tile512<2>(p, src, p.off_band.data(), row, mb, ow0);
-          }
-        }
+        TileRow(p, buf + (oh - oh0) * p.wp * p.s, p.off_band.data(), row, mb);
         FinishRow(p, row, bias, z, y, f, mb, oh);
       }
     }

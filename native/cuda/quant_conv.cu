@@ -107,24 +107,23 @@ class QuantConv : public CudaKernel {
     if (xs.size() != 4) Bad(ErrorCode::kNative, "the cuda int8 convolution is 2-d (4-d tensors)");
     if (p.Int("groups") != 1) Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group");
     if (p.Has("inputClip")) Bad(ErrorCode::kNative, "int8: no input clip");
-    const auto dim = [this](int64_t v) { return Dim(v); };
-    g_.c = dim(g_.nhwc ? xs[3] : xs[1]);
-    g_.h = dim(g_.nhwc ? xs[1] : xs[2]);
-    g_.w = dim(g_.nhwc ? xs[2] : xs[3]);
-    g_.m = dim(ws[0]);
-    g_.kh = dim(g_.nhwc ? ws[1] : ws[2]);
-    g_.kw = dim(g_.nhwc ? ws[2] : ws[3]);
-    g_.oh = dim(g_.nhwc ? ys[1] : ys[2]);
-    g_.ow = dim(g_.nhwc ? ys[2] : ys[3]);
+    g_.c = Dim(g_.nhwc ? xs[3] : xs[1]);
+    g_.h = Dim(g_.nhwc ? xs[1] : xs[2]);
+    g_.w = Dim(g_.nhwc ? xs[2] : xs[3]);
+    g_.m = Dim(ws[0]);
+    g_.kh = Dim(g_.nhwc ? ws[1] : ws[2]);
+    g_.kw = Dim(g_.nhwc ? ws[2] : ws[3]);
+    g_.oh = Dim(g_.nhwc ? ys[1] : ys[2]);
+    g_.ow = Dim(g_.nhwc ? ys[2] : ys[3]);
     const auto st = p.Ints("strides"), pad = p.Ints("padsBegin"), dil = p.Ints("dilations");
-    g_.sh = dim(st[0]);
-    g_.sw = dim(st[1]);
+    g_.sh = Dim(st[0]);
+    g_.sw = Dim(st[1]);
     // Only the leading pads place the window; the trailing ones only size the output (ys), and
     // taps past the input read the zero point: asymmetric pads (SAME_UPPER) need nothing more.
     g_.ph = static_cast<int>(pad[0]);
     g_.pw = static_cast<int>(pad[1]);
-    g_.dh = dim(dil[0]);
-    g_.dw = dim(dil[1]);
+    g_.dh = Dim(dil[0]);
+    g_.dw = Dim(dil[1]);
   }
   int Dim(int64_t v) const {
     if (v <= 0 || v > std::numeric_limits<int32_t>::max() / 2) Bad(ErrorCode::kNative, "int8: a dim beyond 2^30");
