@@ -330,7 +330,6 @@ async function compileFrom(
       graph,
       data,
       new Map(engineRunners.map((r) => [r.id, r.engine.info().layers])),
-      backend,
       opts.calibration !== undefined,
       findings,
     );

@@ -4,54 +4,31 @@
  * a fused layer's `fusedFrom`), counted where that layer computes in int8 and listed with why
  * where it does not:
  * - 'backend': the backend's int8 kernels do not take the layer (cuda: grouped and depthwise
- *   convolutions, 1-d and 3-d convolutions; native/src/builder/qdq_fusion.h
- *   Int8KernelsOf is the rule, this only names it);
+ *   convolutions, 1-d and 3-d convolutions), as the builder's qdq pass says (the layer's
+ *   `notInt8`, by 'backend': native/src/builder/qdq_fusion.h Int8KernelsOf is the rule);
  * - 'fallback': the node runs on onnxruntime (why its segment is a fallback one);
  * - 'not-quantized': an input comes from no DequantizeLinear, so the Q/DQ model leaves it
  *   float and there is nothing to fold;
- * - 'qdq-pass': the builder's qdq pass did not fold it. The pass does not say why; where a
- *   DequantizeLinear it reads runs in another segment (the engine then gets a float input), or
- *   the node has one of the cases docs/quantization.md lists as not folded (a Gemm's alpha or
- *   transposed A), the reason says so;
+ * - 'qdq-pass': the builder's qdq pass did not fold it: why, as the pass says (the layer's
+ *   `notInt8`, by 'pass': a Gemm's alpha or transposed A, per-axis activations, ...), or that a
+ *   DequantizeLinear it reads runs in another segment (the engine then gets a float input);
  * - 'policy': the builder kept the layer in a precision by policy (its precision note);
  * - 'sensitivity': int8's precision policy (accuracyTarget, src/quantize/policy.ts) left it
  *   float in the Q/DQ model, as one of the most sensitive layers.
  * With int8Sensitivity or accuracyTarget, the section carries what the policy measured.
  */
 import type { NativeLayerInfo } from '../engine/native.js';
-import { attrFloat, attrInt, attrInts } from '../ir/attributes.js';
 import type { Graph, Node } from '../ir/graph.js';
 import { type ReportInt8, type ReportInt8Kept, targetText } from '../report/int8.js';
 import type { ReportData, ReportNode } from '../report/model.js';
 import type { PolicyFindings } from '../quantize/policy.js';
 import { QUANTIZED_OPS, isQdqNode } from '../quantize/targets.js';
-import type { Backend } from './options.js';
 
 function fallbackReason(n: ReportNode): string {
   if (n.forced) return `left to onnxruntime by ${n.forced}`;
   if (n.demoted) return 'runs on onnxruntime: its engine could not be built (see the warnings)';
   if (n.reason) return `runs on onnxruntime: ${n.reason}`;
   return 'runs on onnxruntime (its segment is a fallback segment)';
-}
-
-/** What the node has of the cases the qdq pass leaves as they are (docs/quantization.md). */
-function unfoldableHints(node: Node): string[] {
-  const hints: string[] = [];
-  if (node.opType === 'Gemm') {
-    const alpha = attrFloat(node, 'alpha', 1);
-    if (alpha !== 1) hints.push(`alpha ${alpha}`);
-    if (attrInt(node, 'transA', 0)) hints.push('a transposed A');
-  }
-  return hints;
-}
-
-/** What of `node` the cuda backend's int8 kernels do not take (qdq_fusion.h Int8KernelsOf), or undefined. */
-function cudaUnsupported(node: Node | undefined): string | undefined {
-  if (node?.opType !== 'Conv') return undefined; // matrix products: taken (as 1x1 convolutions)
-  if (attrInt(node, 'group', 1) !== 1) return 'convolutions of several groups (depthwise included)';
-  const kernel = attrInts(node, 'kernel_shape');
-  if (kernel && kernel.length !== 2) return `${kernel.length}-d convolutions (2-d only)`;
-  return undefined;
 }
 
 function engineReason(
@@ -79,15 +56,9 @@ function engineReason(
         'so its engine receives a float input, which the qdq pass cannot fold (a segment boundary between them: see fallbackNodes/fallbackOps and minBlockSize)',
     };
   }
+  if (layer?.notInt8) return { kind: 'qdq-pass', reason: layer.notInt8.reason };
   if (process.env.HYBRIDRT_QDQ === '0') return { kind: 'qdq-pass', reason: 'the qdq pass is off (HYBRIDRT_QDQ=0)' };
-  const hints = node ? unfoldableHints(node) : [];
-  return {
-    kind: 'qdq-pass',
-    reason:
-      "the builder's qdq pass did not fold it (the pass does not say why" +
-      (hints.length ? `; of the cases it leaves, this node has ${hints.join(' and ')}` : '; docs/quantization.md lists the cases it leaves') +
-      ')',
-  };
+  return { kind: 'qdq-pass', reason: "the builder's qdq pass did not fold it" };
 }
 
 /** Why the policy kept `node`: its rank and what it alone in int8 costs. */
@@ -107,7 +78,6 @@ export function int8Section(
   graph: Graph,
   data: ReportData,
   layers: ReadonlyMap<number, readonly NativeLayerInfo[]>,
-  backend: Backend,
   requested: boolean,
   findings?: PolicyFindings,
 ): ReportInt8 | undefined {
@@ -125,8 +95,7 @@ export function int8Section(
     const layer = engine.find((l) => l.name === n.name) ?? engine.find((l) => l.fusedFrom?.includes(n.name));
     if (layer?.precision === 'int8') continue;
     const at = { ...base, ...(layer ? { layer: layer.name } : {}), precision: layer?.precision ?? 'fp32' };
-    const unsupported = backend === 'cuda' ? cudaUnsupported(graph.node(n.name)) : undefined;
-    if (unsupported) kept.push({ ...at, kind: 'backend', reason: `the cuda backend has no int8 kernel for ${unsupported} (the cpu backend has)` });
+    if (layer?.notInt8?.by === 'backend') kept.push({ ...at, kind: 'backend', reason: layer.notInt8.reason });
     else if (findings?.exclude.has(n.name)) kept.push({ ...at, kind: 'sensitivity', reason: keptBySensitivity(n.name, findings) });
     else kept.push({ ...at, ...engineReason(graph, graph.node(n.name), layer, segmentOf) });
   }

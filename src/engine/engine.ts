@@ -255,7 +255,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
-  for (const k of ['fusion', 'layout', 'alias', 'pointwise', 'attention'] as const) {
+  for (const k of ['fusion', 'layout', 'alias', 'pointwise', 'attention', 'qdq'] as const) {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
   if (config.timingCachePath !== undefined) checkTimingCachePath(config.timingCachePath);
@@ -267,7 +267,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
  * away afterwards. On the cuda backend, 'fp16' or 'bf16' in `precisions` lets float layers
  * run in that type (native/src/builder/precision.h; info() says per layer); the cpu backend computes
  * in fp32 whatever float precision is allowed (BACKEND_PRECISIONS); 'int8' changes nothing here: int8 layers come from a Q/DQ network's
- * quantize/dequantize layers, which the qdq pass folds (on cpu) whatever the precisions. The builder fuses layers (`fusion`, on by default), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
+ * quantize/dequantize layers, which the qdq pass folds (`qdq`, on by default) whatever the precisions. The builder fuses layers (`fusion`, on by default), makes fp16/bf16 convolutions channels-last (`layout`, cuda), runs reshapes as
  * aliases of their inputs (`alias`, on by default), merges elementwise chains into one
  * generated kernel each (`pointwise`, with fusion), fuses attention chains into one layer
  * (`attention`, with fusion), and with `timingCachePath` reuses and
@@ -287,6 +287,7 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
       ...(config.alias !== undefined ? { alias: config.alias } : {}),
       ...(config.pointwise !== undefined ? { pointwise: config.pointwise } : {}),
       ...(config.attention !== undefined ? { attention: config.attention } : {}),
+      ...(config.qdq !== undefined ? { qdq: config.qdq } : {}),
       ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
     }),
   );

@@ -47,6 +47,13 @@ export interface NativeLayerInfo {
   fusedFrom?: string[];
   /** 'nhwc' where the layout pass made the layer channels-last. */
   layout?: string;
+  /**
+   * A convolution or matmul that reads a dequantize and stays float: why, as the builder's qdq
+   * pass says (native/src/ir/quant_form.h kNotInt8). `by`: 'backend' where the backend's int8
+   * kernels do not take the layer (qdq_fusion.h Int8KernelsOf), 'pass' where the pass does not
+   * fold its form.
+   */
+  notInt8?: { by: 'backend' | 'pass'; reason: string };
 }
 
 /** What the build did (native/src/engine/engine.h BuildStats). */
@@ -214,6 +221,12 @@ export interface NativeBuildConfig {
   alias?: boolean;
   pointwise?: boolean;
   attention?: boolean;
+  qdq?: boolean;
+  /**
+   * Test hook: the int8 kernel table ('cpu', 'cuda') the qdq pass folds by instead of the
+   * backend's (native/src/builder/build_config.h int8_kernels), e.g. cuda's on the cpu backend.
+   */
+  int8Kernels?: string;
   timingCachePath?: string;
 }
 

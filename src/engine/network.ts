@@ -30,8 +30,10 @@
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
  * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions and matmuls (`quant`:
  * quant-params.ts), the `pointwise` layer (a chain of
- * elementwise, unary and cast layers as one), and a `fused` param (on any layer) naming the
- * layers merged into it. They are valid input too.
+ * elementwise, unary and cast layers as one), a `fused` param (on any layer) naming the
+ * layers merged into it, and the qdq pass's note on a convolution or matmul it left float
+ * (`notInt8`, why, and `notInt8By`, 'backend' or 'pass': native/src/ir/quant_form.h; engine.info()
+ * gives them as the layer's `notInt8`). They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 import type { Precision } from './precision.js';

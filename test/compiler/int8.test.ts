@@ -259,12 +259,57 @@ describe('compile() with precision int8 and a calibration', () => {
     }
   });
 
-  it('on cuda: int8 is computed (no notice); a grouped convolution, which its int8 kernels do not take, is listed as such, a matrix product is not', () => {
+  itIf(HAS_NATIVE, "a Q/DQ Gemm the qdq pass does not fold is listed with the pass's own reason (cpu)", NATIVE_MISSING, async () => {
+    // x [4,6] -> Q -> DQ -> Gemm(alpha 2, B = DQ(int8 [6,5])) -> y: the pass folds alpha 1 only.
+    const model = encodeModel(
+      buildModel({
+        opset: 13,
+        inputs: [{ name: 'x', shape: [4, 6] }],
+        outputs: [{ name: 'y' }],
+        initializers: {
+          sx: { dtype: 'float32', dims: [], data: Float32Array.of(0.05) },
+          zx: { dtype: 'int8', dims: [], data: Int8Array.of(0) },
+          wq: { dtype: 'int8', dims: [6, 5], data: Int8Array.from({ length: 30 }, (_, i) => ((i * 37) % 61) - 30) },
+          sw: { dtype: 'float32', dims: [], data: Float32Array.of(0.01) },
+        },
+        nodes: [
+          { op: 'QuantizeLinear', inputs: ['x', 'sx', 'zx'], outputs: ['xq'] },
+          { op: 'DequantizeLinear', inputs: ['xq', 'sx', 'zx'], outputs: ['xd'] },
+          { op: 'DequantizeLinear', inputs: ['wq', 'sw'], outputs: ['w'] },
+          { op: 'Gemm', inputs: ['xd', 'w'], outputs: ['y'], attrs: { alpha: { float: 2 } }, name: 'gemm' },
+        ],
+      }),
+    );
+    const m = await compile(model, { backend: 'cpu', threads: 1, requireFullCompilation: true });
+    try {
+      expect(m.report.data.int8).toEqual({
+        requested: false,
+        quantizable: 1,
+        int8: 0,
+        kept: [
+          {
+            node: 'gemm',
+            opType: 'Gemm',
+            segment: 0,
+            layer: 'gemm',
+            precision: 'fp32',
+            kind: 'qdq-pass',
+            reason: expect.stringMatching(/^the qdq pass folds no matmul with alpha 2 /),
+          },
+        ],
+      });
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it("on cuda: int8 is computed (no notice); a layer its int8 kernels refuse is listed with the qdq pass's reason, a float matrix product as not quantized", () => {
     expect(precisionNotice('cuda', ['fp32', 'fp16', 'int8'])).toBeUndefined();
     expect(precisionNotice('cpu', ['fp32', 'fp16', 'int8'])).toBe(
       'the cpu backend computes in fp32, int8: precision fp16 has no effect here (it applies on cuda)',
     );
-    // The section from what a cuda engine's info says: layers of the nodes' names, in fp16.
+    // The section from what a cuda engine's info says: layers of the nodes' names, in fp16, the
+    // convolution with the qdq pass's note (test/engine/qdq-notes.test.ts: the pass writes it).
     const graph = Graph.fromModel(
       buildModel({
         opset: 13,
@@ -287,9 +332,12 @@ describe('compile() with precision int8 and a calibration', () => {
       outputs,
     });
     const data = { nodes: [node('conv', 'Conv', ['x', 'wc'], ['c']), node('mm', 'MatMul', ['c', 'w'], ['y'])] } as never;
-    const layer = (name: string, kind: string, tactic: string) => ({ name, kind, precision: 'fp16', tactic, inputs: [], outputs: [] }) as never;
-    const layers = new Map([[0, [layer('conv', 'convolution', 'cudnn'), layer('mm', 'matmul', 'cublaslt')]]]);
-    const section = int8Section(graph, data, layers, 'cuda', true)!;
+    const layer = (name: string, kind: string, tactic: string, extra = {}) => ({ name, kind, precision: 'fp16', tactic, ...extra }) as never;
+    const refusal = 'the cuda backend has no int8 kernel for convolutions of several groups (depthwise included)';
+    const layers = new Map([
+      [0, [layer('conv', 'convolution', 'cudnn', { notInt8: { by: 'backend', reason: refusal } }), layer('mm', 'matmul', 'cublaslt')]],
+    ]);
+    const section = int8Section(graph, data, layers, true)!;
     expect(section).toMatchObject({ requested: true, quantizable: 2, int8: 0 });
     expect(section.kept).toEqual([
       {
@@ -299,12 +347,12 @@ describe('compile() with precision int8 and a calibration', () => {
         layer: 'conv',
         precision: 'fp16',
         kind: 'backend',
-        reason: 'the cuda backend has no int8 kernel for convolutions of several groups (depthwise included) (the cpu backend has)',
+        reason: refusal,
       },
       // The matmul's inputs are float in this graph: nothing to fold, whatever the backend.
       expect.objectContaining({ node: 'mm', kind: 'not-quantized' }),
     ]);
     // Neither asked for nor a Q/DQ model: no section.
-    expect(int8Section(graph, data, layers, 'cuda', false)).toBeUndefined();
+    expect(int8Section(graph, data, layers, false)).toBeUndefined();
   });
 });

@@ -37,6 +37,11 @@ struct BuildConfig {
   // The qdq pass (qdq_fusion.h), where the backend has int8 kernels (cpu): -1 = the default
   // (on), 0 off, 1 on.
   int qdq = -1;
+  // Test hook: the int8 kernel table the qdq pass folds by (qdq_fusion.h Int8KernelsOf), "" =
+  // the backend's. "cuda" on the cpu backend shows on any machine which layers the cuda kernels
+  // refuse, and why (the cpu kernels take every layer cuda's do). The engine still checks every
+  // int8 layer against its backend's own table.
+  std::string int8_kernels;
   // Timing cache file (engine/timing_cache.h): read before and updated after choosing tactics.
   std::string timing_cache_path;
   // Debugging switches of tactic choice (environment only): what kernels are told.

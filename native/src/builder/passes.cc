@@ -29,14 +29,19 @@ bool RunFusion(const Network& net, const BuildConfig& c, PassOutput* out, PassSt
   return true;
 }
 
+// The int8 kernel table the qdq pass folds by: the backend's, or the one a test names.
+Int8Kernels QdqKernels(const BuildConfig& c) {
+  return Int8KernelsOf(c.int8_kernels.empty() ? c.backend : c.int8_kernels);
+}
+
 // Where the backend has int8 kernels (Int8KernelsOf, qdq_fusion.h).
-bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && Int8KernelsOf(c.backend).any; }
+bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && QdqKernels(c).any; }
 
 bool RunQdq(const Network& net, const BuildConfig& c, PassOutput* out, PassStats* stats) {
-  QdqRewrite r = FoldQdq(net, Int8KernelsOf(c.backend));
+  QdqRewrite r = FoldQdq(net, QdqKernels(c));
   stats->int8_layers = r.int8_layers;
   stats->quantize_folded = r.quantize_folded;
-  if (!r.int8_layers && !r.constants_folded) return false;
+  if (!r.int8_layers && !r.constants_folded && !r.not_int8) return false;
   out->net = std::move(r.net);
   out->owned = std::move(r.owned);
   return true;

@@ -2,10 +2,13 @@
 #include "src/builder/qdq_fusion.h"
 
 #include <cstring>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "src/builder/net_rewrite.h"
 #include "src/ir/quant_form.h"
+#include "src/util/error.h"
 
 namespace hybridrt {
 
@@ -70,18 +73,37 @@ bool ReadScales(const RewriteWork& w, const Layer& l, Scales* s) {
 
 bool IsInt8(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
 
-// Folds layer i if it can; returns whether it did.
-bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize_folded) {
+// Why a layer stays float (kNotInt8, kNotInt8By).
+struct NotFolded {
+  const char* by = "";
+  std::string reason;
+};
+
+// Folds layer i if it can; returns whether it did. Where it does not and the layer is a
+// convolution or matmul that reads a dequantize, `why` says why.
+bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize_folded, NotFolded* why) {
   const Layer& l = w.net.layers[i];
   const bool conv = l.kind == LayerKind::kConvolution;
-  if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || w.TypeOf(l.outputs[0]) != DType::kFloat32) {
+  if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || l.inputs.size() < 2) return false;
+  auto dequantized = [&](size_t in) {
+    const int64_t p = w.producer[l.inputs[in]];
+    return p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize;
+  };
+  const bool reads_dequantize = dequantized(0) || dequantized(1);
+  auto refuse = [&](const char* by, std::string reason) {
+    if (reads_dequantize) *why = NotFolded{by, std::move(reason)};
     return false;
+  };
+  auto pass = [&](auto&&... parts) { return refuse(kNotInt8ByPass, Cat(parts...)); };
+  const DType out = w.TypeOf(l.outputs[0]);
+  if (out != DType::kFloat32) return pass("its output is ", DTypeName(out), ", not float32");
+  const std::string refusal = kernels.Refusal(l, w.ShapeOf(l.inputs[0]).size());
+  if (!refusal.empty()) return refuse(kNotInt8ByBackend, refusal);
+  if (!conv && l.params.Has("residual")) return pass("an int8 matmul takes no residual (the add fused into it)");
+  if (conv && l.params.Has("layout") && l.params.String("layout") == "nhwc") {
+    return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
   }
-  if (!kernels.Takes(l, w.ShapeOf(l.inputs[0]).size())) return false;
-  if (!conv && l.params.Has("residual")) return false;  // the int8 matmul takes no residual
-  if (conv && ((l.params.Has("layout") && l.params.String("layout") == "nhwc") || l.params.Has("inputClip"))) {
-    return false;
-  }
+  if (conv && l.params.Has("inputClip")) return pass("it clips its input (inputClip), which no int8 convolution does");
   const Shape& ws = w.ShapeOf(l.inputs[1]);
   int64_t channels, k, axis;
   if (conv) {
@@ -91,43 +113,58 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
     axis = 0;
   } else {
     const bool tb = l.params.Bool("transB");
-    if (l.params.Bool("transA") || ws.size() != 2 || l.params.Float("alpha") != 1) return false;
+    if (l.params.Bool("transA")) return pass("the qdq pass folds no matmul with a transposed A (transA)");
+    if (ws.size() != 2) return pass("its weights have ", ws.size(), " dims (the qdq pass folds a matrix only)");
+    const double alpha = l.params.Float("alpha");
+    if (alpha != 1) return pass("the qdq pass folds no matmul with alpha ", alpha, " (1 only)");
     if (l.inputs.size() > 2) {
       const Shape& cs = w.ShapeOf(l.inputs[2]);
       int64_t cn = 1;
       for (int64_t d : cs) cn *= d;
-      if (l.params.Float("beta") != 1 || cs.empty() || cs.back() != (tb ? ws[0] : ws[1]) || cn != cs.back()) {
-        return false;
+      const double beta = l.params.Float("beta");
+      if (beta != 1) return pass("the qdq pass folds no matmul with beta ", beta, " (1 only)");
+      if (cs.empty() || cs.back() != (tb ? ws[0] : ws[1]) || cn != cs.back()) {
+        return pass("its C is not one value per output column (the qdq pass folds a bias row only)");
       }
     }
     channels = tb ? ws[0] : ws[1];
     k = tb ? ws[1] : ws[0];
     axis = tb ? 0 : 1;
   }
-  if (!Int8ProductsFit(k)) return false;
+  if (!Int8ProductsFit(k)) {
+    return pass("it sums ", k, " products per output; an int8 layer sums at most ", kMaxInt8Products,
+                " (its int32 sums could overflow)");
+  }
   for (size_t in = 2; in < l.inputs.size(); ++in) {
-    if (w.TypeOf(l.inputs[in]) != DType::kFloat32) return false;
+    const DType t = w.TypeOf(l.inputs[in]);
+    if (t != DType::kFloat32) return pass("its input ", in, " is ", DTypeName(t), ", not float32");
   }
   // The activation's dequantize: per tensor, from int8/uint8.
   const int64_t dx = w.producer[l.inputs[0]];
-  if (dx < 0 || w.net.layers[dx].kind != LayerKind::kDequantize) return false;
+  if (!dequantized(0)) return pass("its input comes from no dequantize");
   const Layer& dql = w.net.layers[dx];
   Scales xs;
-  if (!IsInt8(w.TypeOf(dql.inputs[0])) || !ReadScales(w, dql, &xs) || xs.scale.size() != 1) return false;
+  const DType xt = w.TypeOf(dql.inputs[0]);
+  if (!IsInt8(xt)) return pass("its input is dequantized from ", DTypeName(xt), " (int8 or uint8 only)");
+  if (!ReadScales(w, dql, &xs)) return pass("its input's dequantize has no constant float32 scale and zero point");
+  if (xs.scale.size() != 1) return pass("its input is dequantized per axis (the qdq pass folds per tensor only)");
   // The weights' dequantize: a constant int8 tensor, symmetric, per tensor or per channel.
   const int64_t dw = w.producer[l.inputs[1]];
-  if (dw < 0 || w.net.layers[dw].kind != LayerKind::kDequantize) return false;
+  if (!dequantized(1)) return pass("its weights come from no dequantize");
   const Layer& dwl = w.net.layers[dw];
   Scales wsc;
-  if (w.TypeOf(dwl.inputs[0]) != DType::kInt8 || w.producer[dwl.inputs[0]] < 0 ||
-      w.net.layers[w.producer[dwl.inputs[0]]].kind != LayerKind::kConstant || !ReadScales(w, dwl, &wsc)) {
-    return false;
+  const DType wt = w.TypeOf(dwl.inputs[0]);
+  if (wt != DType::kInt8) return pass("its weights are ", DTypeName(wt), " (the qdq pass folds int8 weights only)");
+  if (w.producer[dwl.inputs[0]] < 0 || w.net.layers[w.producer[dwl.inputs[0]]].kind != LayerKind::kConstant) {
+    return pass("its weights are not a constant");
   }
+  if (!ReadScales(w, dwl, &wsc)) return pass("its weights' dequantize has no constant float32 scale and zero point");
   if (wsc.scale.size() != 1 && (static_cast<int64_t>(wsc.scale.size()) != channels || dwl.params.Int("axis") != axis)) {
-    return false;
+    return pass("its weights have ", wsc.scale.size(), " scales along axis ", dwl.params.Int("axis"),
+                "; the qdq pass folds one, or one per output channel (", channels, " along axis ", axis, ")");
   }
   for (double z : wsc.zero) {
-    if (z != 0) return false;
+    if (z != 0) return pass("its weights' zero point is not 0 (the qdq pass folds symmetric weights only)");
   }
   QuantForm q;
   q.on = true;
@@ -161,9 +198,10 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
     }
   }
   for (float s : q.weight_scales) {
-    if (!(s > 0)) return false;
+    if (!(s > 0)) return pass("a scale of its weights is not positive");
   }
-  if (!(q.input_scale > 0) || (fold_q && !(q.output_scale > 0))) return false;
+  if (!(q.input_scale > 0) || (fold_q && !(q.output_scale > 0)))
+    return pass("its input's or output's scale is not positive");
   Layer folded = l;
   folded.inputs[0] = dql.inputs[0];
   folded.inputs[1] = dwl.inputs[0];
@@ -244,17 +282,26 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
 
 }  // namespace
 
-bool Int8Kernels::Takes(const Layer& l, size_t rank) const {
-  if (!any) return false;
-  if (l.kind == LayerKind::kMatmul) return matmul;
-  if (l.kind != LayerKind::kConvolution) return false;
-  return (grouped || l.params.Int("groups") == 1) && (any_spatial || rank == 4);
+std::string Int8Kernels::Refusal(const Layer& l, size_t rank) const {
+  const std::string has_no = Cat("the ", backend.empty() ? "this" : backend, " backend has no int8 ");
+  if (!any) return has_no + "kernels";
+  if (l.kind == LayerKind::kMatmul) return matmul ? "" : has_no + "matrix product";
+  if (l.kind != LayerKind::kConvolution) return Cat(has_no, "kernel for ", LayerKindName(l.kind), " layers");
+  if (!grouped && l.params.Int("groups") != 1) {
+    return has_no + "kernel for convolutions of several groups (depthwise included)";
+  }
+  if (!any_spatial && rank != 4) return Cat(has_no, "kernel for ", rank - 2, "-d convolutions (2-d only)");
+  return "";
 }
 
 Int8Kernels Int8KernelsOf(const std::string& backend) {
   Int8Kernels k;
-  if (backend == "cpu") k = {true, true, true, true, false};    // cpu/quant_conv.cc, quant_matmul.cc
-  if (backend == "cuda") k = {true, true, false, false, true};  // cuda/quant_conv.cu (matmuls as 1x1)
+  k.backend = backend;
+  if (backend == "cpu") {  // cpu/quant_conv.cc, quant_matmul.cc
+    k.any = k.matmul = k.grouped = k.any_spatial = true;
+  } else if (backend == "cuda") {  // cuda/quant_conv.cu (matmuls as 1x1 convolutions)
+    k.any = k.matmul = k.channels_last = true;
+  }
   return k;
 }
 
@@ -262,13 +309,21 @@ QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels) {
   QdqRewrite r;
   RewriteWork w(net);
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (w.alive[i] && FoldOne(w, i, kernels, &r.quantize_folded)) ++r.int8_layers;
+    if (!w.alive[i]) continue;
+    NotFolded why;
+    if (FoldOne(w, i, kernels, &r.quantize_folded, &why)) {
+      ++r.int8_layers;
+    } else if (!why.reason.empty()) {
+      w.net.layers[i].params.Set(kNotInt8, ParamValue::String(why.reason));
+      w.net.layers[i].params.Set(kNotInt8By, ParamValue::String(why.by));
+      ++r.not_int8;
+    }
   }
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     if (w.alive[i] && FoldConstantDequantize(w, i, &r.owned)) ++r.constants_folded;
   }
   if (r.constants_folded) w.Index();
-  if (!r.int8_layers && !r.constants_folded) return r;
+  if (!r.int8_layers && !r.constants_folded && !r.not_int8) return r;
   // Constants (and reshapes of them) that only the dropped dequantize layers read: their scales.
   for (bool dropped = true; dropped;) {
     dropped = false;

@@ -11,10 +11,13 @@
 // folded into its epilogue where it is the output's only reader (else a float32 output, as
 // DQ -> Conv -> fp32). It runs after fusion (so the activation and residual are already on
 // the layer) and where the backend has int8 kernels, for the layers those take (Int8Kernels:
-// cpu every form, cuda matmuls and 2-d convolutions of one group, native/cuda/quant_conv.cu). What it cannot fold
-// (another layout, per-axis activations, weights that are not constants, a matmul with alpha or a transposed a, a
-// non-zero weight zero point, more than 65536 products per sum) stays as it is; the dequantize layers nothing reads any
-// more are dropped, and those of constants that are still read are computed once at build time.
+// cpu every form, cuda matmuls and 2-d convolutions of one group, native/cuda/quant_conv.cu).
+// What it cannot fold (another layout, per-axis activations, weights that are not constants, a
+// matmul with alpha or a transposed a, a non-zero weight zero point, more than 65536 products
+// per sum) stays as it is, and a convolution or matmul that reads a dequantize and stays float
+// says why (quant_form.h kNotInt8: the one account of it, which engine.info() and the report's int8 section
+// give); the dequantize layers nothing reads any more are dropped, and those of constants that
+// are still read are computed once at build time.
 #pragma once
 
 #include <memory>
@@ -27,15 +30,19 @@ namespace hybridrt {
 
 // Which layers a backend's int8 kernels take: the one table the pass folds by.
 struct Int8Kernels {
+  std::string backend;         // whose kernels (for the reasons Refusal gives)
   bool any = false;            // the backend has int8 kernels at all
   bool matmul = false;         // int8 matrix products
   bool grouped = false;        // convolutions of several groups (depthwise included)
   bool any_spatial = false;    // 1-d and 3-d convolutions too (else 2-d only)
   bool channels_last = false;  // int8 convolutions run channels-last (the layout pass, layout.h)
-  // Whether these kernels take a convolution or matmul with these params whose first input
-  // has `rank` dims: what the pass folds, and what the engine checks an int8 layer against.
-  bool Takes(const Layer& l, size_t rank) const;
+  // Why these kernels do not take a convolution or matmul with these params whose first input
+  // has `rank` dims ("the cuda backend has no int8 kernel for ..."), "" where they take it: what
+  // the pass folds by, and what the engine checks an int8 layer against.
+  std::string Refusal(const Layer& l, size_t rank) const;
+  bool Takes(const Layer& l, size_t rank) const { return Refusal(l, rank).empty(); }
 };
+// The table of "cpu" or "cuda"; of any other name, one with no int8 kernels.
 Int8Kernels Int8KernelsOf(const std::string& backend);
 
 struct QdqRewrite {
@@ -44,11 +51,12 @@ struct QdqRewrite {
   int int8_layers = 0;                                       // convolutions and matmuls made int8
   int quantize_folded = 0;                                   // quantize layers folded into their epilogues
   int constants_folded = 0;                                  // dequantize layers of constants made float32 constants
+  int not_int8 = 0;  // convolutions and matmuls that read a dequantize and stay float (each with quant_form.h kNotInt8)
 };
 
-// `net` is valid; so is the result. Folds what `kernels` take; then every dequantize of a
-// constant that is still read (weights left for a float layer) becomes the float32 constant
-// it computes.
+// `net` is valid; so is the result. Folds what `kernels` take and notes why of the rest that
+// read a dequantize (kNotInt8); then every dequantize of a constant that is still read (weights
+// left for a float layer) becomes the float32 constant it computes.
 QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels);
 
 }  // namespace hybridrt

@@ -114,10 +114,9 @@ void Engine::Init(const Network& net, const BuildConfig& config, const std::stri
 std::unique_ptr<Kernel> Engine::MakeKernel(KernelSetup& setup) {
   // The int8 form (quant_form.h) only where the backend's int8 kernels take it (Int8KernelsOf,
   // the table the qdq pass folds by); another kernel would read its int8 tensors as floats.
-  if (IsQuantForm(setup.layer->params) &&
-      !Int8KernelsOf(backend_->Name()).Takes(*setup.layer, setup.inputs.at(0).shape.size())) {
-    Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": the ", backend_->Name(),
-                                 " backend has no int8 kernel for this layer (qdq_fusion.h's Int8KernelsOf)"));
+  if (IsQuantForm(setup.layer->params)) {
+    const std::string refusal = Int8KernelsOf(backend_->Name()).Refusal(*setup.layer, setup.inputs.at(0).shape.size());
+    if (!refusal.empty()) Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": ", refusal));
   }
   std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);
   k->Prepare(setup);

@@ -9,6 +9,7 @@
 #include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
 #include "src/ir/pad_mode.h"
+#include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
 #include "src/util/error.h"
 
@@ -68,6 +69,10 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                       Float("quant.residualScale", false),
                                       {"quant.residualZeroPoint", PType::kInt, false, {}}};
     for (const PSpec& q : quant) at(LayerKind::kConvolution).params.push_back(q);
+    // The qdq pass's note on a convolution or matmul it left float (quant_form.h kNotInt8).
+    const std::vector<PSpec> not_int8 = {{kNotInt8, PType::kString, false, {}},
+                                         Enum(kNotInt8By, {kNotInt8ByBackend, kNotInt8ByPass}, false)};
+    for (const PSpec& n : not_int8) at(LayerKind::kConvolution).params.push_back(n);
     at(LayerKind::kDeconvolution).params = window;
     at(LayerKind::kDeconvolution).params.push_back(Ints("outputPadding"));
     at(LayerKind::kDeconvolution).params.push_back(Int("groups"));
@@ -77,6 +82,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                      Bool("residual", false)};
     at(LayerKind::kMatmul).activation = true;
     for (const PSpec& q : quant) at(LayerKind::kMatmul).params.push_back(q);
+    for (const PSpec& n : not_int8) at(LayerKind::kMatmul).params.push_back(n);
     at(LayerKind::kElementwise).params = {Enum("op", kBinaryOps)};
     at(LayerKind::kElementwise).activation = true;
     at(LayerKind::kUnary).params = {Enum("op", kUnaryOps), Float("alpha", false), Float("beta", false),

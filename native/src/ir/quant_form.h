@@ -24,6 +24,15 @@ namespace hybridrt {
 
 class LayerCheck;
 
+// Params the builder's qdq pass writes on a convolution or matmul that reads a dequantize and
+// stays float (qdq_fusion.h): kNotInt8 says why, kNotInt8By whose rule refused it: the
+// backend's int8 kernel table (Int8Kernels::Refusal) or what the pass folds. Notes only: no
+// kernel reads them; engine.info() gives them as layers[i].notInt8 = { by, reason }.
+constexpr const char* kNotInt8 = "notInt8";
+constexpr const char* kNotInt8By = "notInt8By";
+constexpr const char* kNotInt8ByBackend = "backend";
+constexpr const char* kNotInt8ByPass = "pass";
+
 // The most products an int8 layer sums per output (k, or channels per group times the kernel
 // size): int8 x uint8 products are below 2^15 in magnitude, so the int32 sums of at most 2^16
 // of them cannot overflow (cpu/igemm.h). At least 1: the builder folds none with no products.

@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "src/builder/precision.h"
+#include "src/builder/qdq_fusion.h"
 #include "src/engine/context.h"
 #include "src/engine/engine.h"
 #include "src/engine/plan_format.h"
+#include "src/ir/quant_form.h"
 #include "src/ir/validator.h"
 #include "src/napi/napi_context.h"
 #include "src/napi/napi_device_tensor.h"
@@ -95,6 +97,13 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
   o.pointwise = toggle("pointwise", env.pointwise);
   o.attention = toggle("attention", env.attention);
   o.qdq = toggle("qdq", env.qdq);
+  Napi::Value kernels = obj.Get("int8Kernels");  // a test hook (build_config.h int8_kernels)
+  if (!kernels.IsUndefined()) {
+    o.int8_kernels = kernels.IsString() ? kernels.As<Napi::String>().Utf8Value() : "";
+    if (!Int8KernelsOf(o.int8_kernels).any) {
+      Fail(ErrorCode::kNative, "build config: 'int8Kernels' must name a backend with int8 kernels ('cpu', 'cuda')");
+    }
+  }
   Napi::Value cache = obj.Get("timingCachePath");
   if (!cache.IsUndefined()) {
     if (!cache.IsString()) Fail(ErrorCode::kNative, "build config: 'timingCachePath' must be a string");
@@ -224,6 +233,12 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
         l.Set("fusedFrom", fused);
       }
       if (p.Has("layout")) l.Set("layout", p.String("layout"));
+      if (p.Has(kNotInt8)) {
+        Napi::Object why = Napi::Object::New(env);
+        why.Set("by", p.Has(kNotInt8By) ? p.String(kNotInt8By) : std::string(kNotInt8ByPass));
+        why.Set("reason", p.String(kNotInt8));
+        l.Set("notInt8", why);
+      }
       layers.Set(static_cast<uint32_t>(i), l);
     }
     o.Set("layers", layers);
