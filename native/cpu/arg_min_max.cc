@@ -1,11 +1,12 @@
 // ArgMax / ArgMin (ONNX) along one axis: x viewed as (outer, len, inner); for each of the
-// outer*inner lines, the index of its largest (smallest) element as int64, the first of equal
-// ones, or the last with lastIndex (ONNX's select_last_index). Half inputs are widened by the
-// half adapter (exactly). NaN is not ordered: a line holding one gives what the comparisons give.
+// outer*inner lines, the index of its largest (smallest) element as int64 in src/ir/arg_order.h's
+// order (the first of equal ones, or the last with lastIndex: ONNX's select_last_index). Half
+// inputs are widened by the half adapter (exactly).
 #include <algorithm>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/arg_order.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -37,8 +38,7 @@ class ArgMinMaxKernel : public CpuKernel {
         int64_t best = 0;
         for (int64_t k = 1; k < len; ++k) {
           const T v = line[k * inner], b = line[best * inner];
-          const bool better = max_ ? (v > b || (last_ && v == b)) : (v < b || (last_ && v == b));
-          if (better) best = k;
+          if (ArgReplaces(v, b, max_, last_)) best = k;
         }
         y[l] = best;
       }

@@ -1,11 +1,12 @@
 // ArgMax / ArgMin (ONNX) along one axis: x viewed as (outer, len, inner), one thread per line
-// keeping the index of its largest (smallest) element, the first of equal ones or the last with
-// lastIndex, as cpu/arg_min_max.cc does; half inputs compare widened to fp32 (exactly).
+// keeping the index of its largest (smallest) element in src/ir/arg_order.h's order (as
+// cpu/arg_min_max.cc does); half inputs compare widened to fp32 (exactly).
 #include <type_traits>
 
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/arg_order.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -27,7 +28,7 @@ __global__ void ArgLines(const T* x, int64_t* y, AxisSplit s, bool max, bool las
     auto b = Value(line[0]);
     for (int64_t k = 1; k < len; ++k) {
       const auto v = Value(line[k * inner]);
-      if (max ? (v > b || (last && v == b)) : (v < b || (last && v == b))) {
+      if (ArgReplaces(v, b, max, last)) {
         best = k;
         b = v;
       }
