@@ -50,12 +50,10 @@ class PadKernel : public CpuKernel {
     std::vector<int64_t> st = Strides(x);
     std::vector<std::vector<int64_t>> maps(x.size());
     for (size_t d = 0; d < x.size(); ++d) {
-      const int64_t crop_begin = std::max<int64_t>(0, -pb[d]);
-      const int64_t kept = x[d] - crop_begin - std::max<int64_t>(0, -pe[d]);
-      const int64_t pad_begin = std::max<int64_t>(0, pb[d]);
+      const PadAxis a = PadAxisOf(x[d], pb[d], pe[d]);
       for (int64_t o = 0; o < y[d]; ++o) {
-        int64_t s = PadSource(mode, o - pad_begin, kept);
-        maps[d].push_back(s < 0 ? -1 : (crop_begin + s) * st[d]);
+        int64_t s = PadSource(mode, o - a.pad_begin, a.kept);
+        maps[d].push_back(s < 0 ? -1 : (a.crop_begin + s) * st[d]);
       }
     }
     map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype),

@@ -118,9 +118,10 @@ PadGeometry MakePadGeometry(const Shape& x, const Shape& y, const std::vector<in
   }
   g.nd = static_cast<int>(x.size());
   for (size_t d = 0; d < x.size(); ++d) {
-    g.crop_begin[d] = std::max<int64_t>(0, -pb[d]);
-    g.kept[d] = x[d] - g.crop_begin[d] - std::max<int64_t>(0, -pe[d]);
-    g.pad_begin[d] = std::max<int64_t>(0, pb[d]);
+    const PadAxis a = PadAxisOf(x[d], pb[d], pe[d]);
+    g.crop_begin[d] = a.crop_begin;
+    g.kept[d] = a.kept;
+    g.pad_begin[d] = a.pad_begin;
     g.out[d] = y[d];
     g.stride[d] = st[d];
   }

@@ -37,4 +37,16 @@ HYBRIDRT_HD inline int64_t PadSource(PadMode mode, int64_t p, int64_t n) {
   return q < n ? q : period - q;
 }
 
+// One axis of a pad layer (both backends' geometry): a negative pad crops x's n elements at its
+// end (crop_begin of them at the start, and `kept` stay), a positive one pads before the kept
+// ones (pad_begin) or after them; output position o reads kept element PadSource(mode, o -
+// pad_begin, kept), which is x's element crop_begin + that.
+struct PadAxis {
+  int64_t crop_begin, kept, pad_begin;
+};
+inline PadAxis PadAxisOf(int64_t n, int64_t pad_begin, int64_t pad_end) {
+  const int64_t crop_begin = pad_begin < 0 ? -pad_begin : 0;
+  return {crop_begin, n - crop_begin - (pad_end < 0 ? -pad_end : 0), pad_begin > 0 ? pad_begin : 0};
+}
+
 }  // namespace hybridrt

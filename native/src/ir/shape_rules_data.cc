@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "src/ir/gather_nd.h"
+#include "src/ir/pad_mode.h"
 #include "src/ir/scatter.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shuffle.h"
@@ -242,7 +243,7 @@ void CheckPad(const LayerCheck& c) {
   Shape out;
   for (size_t d = 0; d < x.size(); ++d) {
     // Negative pads crop first; the mode then pads what is left.
-    int64_t kept = x[d] - std::max<int64_t>(0, -pb[d]) - std::max<int64_t>(0, -pe[d]);
+    const int64_t kept = PadAxisOf(x[d], pb[d], pe[d]).kept;
     if (kept < 0) c.Bad(Cat("dim ", d, ": pads ", pb[d], ", ", pe[d], " crop more than the input's ", x[d]));
     int64_t o = x[d] + pb[d] + pe[d];
     if (!constant && kept == 0 && o > 0) {
