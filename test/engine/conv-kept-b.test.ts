@@ -1,0 +1,71 @@
+/**
+ * The blocked product with B packed once per run of row blocks (cpu/sgemm.cc Blocked, keep_b:
+ * the weights packed as A in several blocks of rows, each thread's run of a column block's row
+ * blocks reading one packing of the positions, every K slice kept) against onnxruntime: 1x1
+ * layers over 8 x 8 and 24 x 24 positions (one column block, and two, so that a run crosses into
+ * the next block and packs again), K past a slice of 256, a partial last block of rows, a
+ * residual, batch 2; a grouped 3x3 whose patches are packed by the tiles (the packer kept the
+ * same way); 1 and 2 threads. Tolerance: see helpers/compare.ts.
+ */
+import { describe, it } from 'vitest';
+import { checkLayer } from './helpers/compare.js';
+import { randomFloat } from './helpers/random.js';
+
+interface Case {
+  x: number[];
+  m: number;
+  kernel: number[];
+  pads?: number[];
+  groups?: number;
+  relu?: boolean;
+  residual?: boolean;
+  seed: number;
+}
+
+async function blocked(c: Case, threads: number) {
+  const groups = c.groups ?? 1;
+  const pads = c.pads ?? [0, 0, 0, 0];
+  const attrs = { kernel_shape: c.kernel, strides: [1, 1], pads, dilations: [1, 1], group: groups };
+  const params = {
+    kernel: c.kernel,
+    strides: [1, 1],
+    padsBegin: pads.slice(0, 2),
+    padsEnd: pads.slice(2),
+    dilations: [1, 1],
+    groups,
+    ...(c.relu ? { activation: { op: 'relu' } } : {}),
+    ...(c.residual ? { residual: true } : {}),
+  };
+  const oh = c.x[2]! + pads[0]! + pads[2]! - c.kernel[0]! + 1;
+  const ow = c.x[3]! + pads[1]! + pads[3]! - c.kernel[1]! + 1;
+  const inputs = [randomFloat(c.x, c.seed), randomFloat([c.m, c.x[1]! / groups, ...c.kernel], c.seed + 1, -0.2, 0.2), randomFloat([c.m], c.seed + 2)];
+  if (c.residual) inputs.push(randomFloat([c.x[0]!, c.m, oh, ow], c.seed + 3));
+  const then = [...(c.residual ? [{ op: 'Add', extraInputs: ['x3'] }] : []), ...(c.relu ? [{ op: 'Relu' }] : [])];
+  await checkLayer({
+    op: 'Conv',
+    attrs,
+    inputs,
+    constants: [1, 2],
+    ...(c.residual ? { onnxInputs: ['x0', 'x1', 'x2'] } : {}),
+    kind: 'convolution',
+    then,
+    params,
+    threads,
+  });
+}
+
+const CASES: Record<string, Case> = {
+  // 600 rows: 5 blocks of rows, the last partial; K 300 = a slice of 256 and one of 44; 64
+  // columns, one block; batch 2, a residual then Relu.
+  '1x1 over 8 x 8, 5 row blocks, batch 2, a residual': { x: [2, 300, 8, 8], m: 600, kernel: [1, 1], relu: true, residual: true, seed: 41 },
+  // 576 columns: two blocks, so one thread's run of tiles moves to the second; 300 rows, K 200.
+  '1x1 over 24 x 24, two column blocks': { x: [1, 200, 24, 24], m: 300, kernel: [1, 1], relu: true, seed: 51 },
+  // Two groups of 40 channels (K 360) and 300 rows each over 12 x 12: the tiles' patch packer.
+  '3x3 in two groups over 12 x 12': { x: [1, 80, 12, 12], m: 600, kernel: [3, 3], pads: [1, 1, 1, 1], groups: 2, seed: 61 },
+};
+
+describe('convolution on the blocked product, B packed once per run of row blocks', () => {
+  for (const [name, c] of Object.entries(CASES)) {
+    for (const threads of [1, 2]) it(`${name}, ${threads} thread(s)`, () => blocked(c, threads));
+  }
+});
