@@ -54,6 +54,10 @@ const Choice& Pick() {
 
 constexpr int64_t kMC = 64;                  // rows per tile: a multiple of both MRs
 constexpr int64_t kBBlockBytes = 256 << 10;  // B panels per tile: about half an L2
+// Columns of a tile's sums that the epilogue takes at once, while they are in L1 (64 x 128 x 4
+// bytes): a tile's whole block of sums (mobilenet's shallow 1x1 layers: 64 x 2048 x 4 bytes) went
+// out to L2 and came back, and the epilogue cost as much as the products. A multiple of both NRs.
+constexpr int64_t kEpilogueCols = 128;
 
 }  // namespace
 
@@ -150,7 +154,8 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
   thread_local int64_t held_block = -1;
   ParallelFor(threads, row_blocks * col_blocks, 1, [&](int64_t t0, int64_t t1) {
     uint8_t* pb = static_cast<uint8_t*>(ThreadScratch(static_cast<size_t>(nc * groups * 4 + 64), kIgemmB));
-    int32_t* ct = static_cast<int32_t*>(ThreadScratch(static_cast<size_t>(mc * nc) * sizeof(int32_t), kIgemmC));
+    int32_t* ct =
+        static_cast<int32_t*>(ThreadScratch(static_cast<size_t>(mc * kEpilogueCols) * sizeof(int32_t), kIgemmC));
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t jb = t / row_blocks, ib = t % row_blocks;
       const int64_t j0 = jb * nc, i0 = ib * mc;
@@ -160,15 +165,19 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
         held_product = product;
         held_block = jb;
       }
-      for (int64_t jr = 0; jr < ncur; jr += nr) {
-        const uint8_t* panel_b = pb + (jr / nr) * groups * nr * 4;
-        const int cols = static_cast<int>(std::min(nr, ncur - jr));
-        for (int64_t ir = 0; ir < mcur; ir += mr) {
-          const int8_t* panel_a = a.data.get() + ((i0 + ir) / mr) * mr * groups * 4;
-          ch.kernel(groups, panel_a, panel_b, ct + ir * nc + jr, nc, static_cast<int>(std::min(mr, mcur - ir)), cols);
+      for (int64_t jc = 0; jc < ncur; jc += kEpilogueCols) {
+        const int64_t width = std::min(kEpilogueCols, ncur - jc);
+        for (int64_t jr = jc; jr < jc + width; jr += nr) {
+          const uint8_t* panel_b = pb + (jr / nr) * groups * nr * 4;
+          const int cols = static_cast<int>(std::min(nr, ncur - jr));
+          for (int64_t ir = 0; ir < mcur; ir += mr) {
+            const int8_t* panel_a = a.data.get() + ((i0 + ir) / mr) * mr * groups * 4;
+            ch.kernel(groups, panel_a, panel_b, ct + ir * kEpilogueCols + (jr - jc), kEpilogueCols,
+                      static_cast<int>(std::min(mr, mcur - ir)), cols);
+          }
         }
+        finish(i0, j0 + jc, mcur, width, ct, kEpilogueCols);
       }
-      finish(i0, j0, mcur, ncur, ct, nc);
     }
   });
 }

@@ -6,7 +6,10 @@
 // QuantizeRounded's clamp and rounding, + zy, saturated.
 #include "cpu/quant_epilogue.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
+#include <limits>
 #include <vector>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -49,6 +52,23 @@ __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512
   q = _mm512_min_epi32(_mm512_max_epi32(q, r.lo), r.hi);
   // In [lo, hi]: the truncating byte store keeps it (int8 as two's complement, uint8 as is).
   _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
+}
+
+// The short form (quant_epilogue.h): v / sy clamped to the prepared bounds, rounded to even,
+// plus the zero point, stored as bytes (a whole vector: narrowed in a register, one store).
+struct Clamp512 {
+  __m512 sy, lo, hi;
+  __m512i zy;
+};
+
+__attribute__((target("avx512f"))) inline void StoreClamped(const Clamp512& k, __m512 v, __mmask16 m, char* y) {
+  const __m512 t = _mm512_min_ps(_mm512_max_ps(_mm512_div_round_ps(v, k.sy, kRn), k.lo), k.hi);
+  const __m512i q = _mm512_add_epi32(_mm512_cvt_roundps_epi32(t, kRn), k.zy);
+  if (m == 0xffff) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
+  } else {
+    _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
+  }
 }
 
 // Channel c's values of [j, j + 16) (lanes m) up to and with a relu or clip activation.
@@ -102,6 +122,16 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Row512(const int32_t* acc
   p.acc = acc;
   p.z = z;
   p.bias = bias != nullptr;
+  if (requantize && Clamped(c, bias, z)) {
+    p.relu = p.clip = false;  // in the bounds
+    const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
+                     _mm512_set1_epi32(out_zero)};
+    for (int64_t j = 0; j < len; j += 16) {
+      const __mmask16 m = Tail(len - j);
+      StoreClamped(k, PreActivation(p, j, m), m, static_cast<char*>(y) + j);
+    }
+    return;
+  }
   // Another activation: the values wait in tmp while ApplyActivation runs.
   const bool other = OtherActivation();
   if (other) {
@@ -140,14 +170,32 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Planes512(const float* su
                                                                  int64_t c0, const float* bias, const float* z,
                                                                  float* tmp, void* y) const {
   float* v = requantize ? tmp : static_cast<float*>(y);
+  const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
+                   _mm512_set1_epi32(out_zero)};
+  bool rest = false;  // planes left in tmp for the plain steps
   for (int64_t r = 0; r < planes; ++r) {
     Pre512 p = Pre(*this, c0 + r, bias ? bias[r] : 0.0f);
     p.sums = sums + r * len;
     p.z = z ? z + r * len : nullptr;
     p.bias = bias != nullptr;
+    if (requantize && Clamped(c0 + r, bias ? bias + r : nullptr, p.z)) {  // straight to bytes
+      p.relu = p.clip = false;
+      char* yr = static_cast<char*>(y) + r * len;
+      for (int64_t j = 0; j < len; j += 16) StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
+      continue;
+    }
+    rest = true;
     float* vr = v + r * len;
     for (int64_t j = 0; j < len; j += 16)
       _mm512_mask_storeu_ps(vr + j, Tail(len - j), PreActivation(p, j, Tail(len - j)));
+  }
+  if (requantize && !rest) return;
+  if (requantize && clamped_) {  // a plane of non-finite bias or scale among short-form ones
+    for (int64_t r = 0; r < planes; ++r) {
+      if (Clamped(c0 + r, bias ? bias + r : nullptr, z ? z + r * len : nullptr)) continue;
+      Quantize512(v + r * len, len, out_scale, out_zero, lo, hi, static_cast<char*>(y) + r * len);
+    }
+    return;
   }
   if (OtherActivation()) ApplyActivation(act, v, v, planes * len);
   if (requantize) Quantize512(v, planes * len, out_scale, out_zero, lo, hi, y);
@@ -242,6 +290,39 @@ __attribute__((target("avx2"))) void QuantEpilogue::Row256(const int32_t* acc, c
   if (requantize) Quantize256(v, planes * len, out_scale, out_zero, lo, hi, y);
 }
 #endif
+
+void QuantEpilogue::PrepareClamped() {
+  clamped_ = false;
+  if (!requantize || !std::isfinite(out_scale) || !(out_scale > 0)) return;
+  if (!std::isfinite(q_.input_scale)) return;
+  for (float s : q_.weight_scales) {
+    if (!std::isfinite(s)) return;
+  }
+  if (q_.residual_quantized && !std::isfinite(q_.residual_scale)) return;
+  // The activation's bounds as quotients, each rounded as the plain steps round v / sy.
+  const float inf = std::numeric_limits<float>::infinity();
+  float a = -inf, b = inf;
+  if (act.enabled && act.op == UnaryOp::kRelu) {
+    a = 0.0f / out_scale;
+  } else if (act.enabled && act.op == UnaryOp::kClip) {
+    a = static_cast<float>(act.min) / out_scale;
+    b = static_cast<float>(act.max) / out_scale;
+    if (a != a || b != b) return;
+  } else if (act.enabled && act.op != UnaryOp::kIdentity) {
+    return;
+  }
+  const int64_t lq = static_cast<int64_t>(lo) - out_zero, hq = static_cast<int64_t>(hi) - out_zero;
+  if (lq < -(1 << 22) || hq > (1 << 22)) return;  // as QuantizeRounded's 4e6 clamp leaves them
+  const auto clamp = [&](float t) { return std::min(std::max(t, static_cast<float>(lq)), static_cast<float>(hq)); };
+  clamp_lo_ = clamp(a);
+  clamp_hi_ = clamp(b);
+  clamped_ = true;
+}
+
+bool QuantEpilogue::Clamped(int64_t c, const float* bias, const float* z) const {
+  // A residual is finite where it is dequantized from int8 (quant_conv.cc's DequantizedResidual).
+  return clamped_ && std::isfinite(scale[c]) && (!bias || std::isfinite(*bias)) && (!z || q_.residual_quantized);
+}
 
 void QuantEpilogue::Planes(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,
                            const float* z, float* tmp, void* y) const {

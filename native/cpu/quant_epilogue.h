@@ -5,6 +5,15 @@
 // whatever kernel made them (no FMA contraction here: the file is compiled for baseline x86-64);
 // where the vector kernels are AVX-512 or AVX2, contiguous rows take Row512 or Row256
 // (quant_epilogue.cc), the same steps with the same roundings 16 or 8 lanes at a time.
+//
+// Requantized outputs whose values cannot be NaN (no activation, relu or clip; finite scales,
+// bias and residual) take a shorter form on AVX-512 with the same bits: v / sy clamped once to
+// [clamp_lo, clamp_hi], then rounded and offset by the zero point. Division by sy > 0 rounds
+// monotonically, so the activation's bounds commute with it (max(v, a) / sy = max(v / sy, a /
+// sy), each quotient rounded once); rounding commutes with a clamp to integers, so the
+// saturation to [lo - zy, hi - zy] moves before it; and the two clamps compose into one,
+// [clamp(a / sy), clamp(b / sy)] (PrepareClamped). NaN, which the plain steps send to the zero
+// point past the activation, is what this order would get wrong, hence the conditions.
 #pragma once
 
 #include <cstdint>
@@ -46,6 +55,7 @@ struct QuantEpilogue {
     x_zero = q.input_zero + (x == DType::kInt8 ? 128 : 0);
     q_ = q;
     vector_ = VectorKernel();
+    PrepareClamped();
   }
   void AddChannels(const PackedInt8& w, int64_t first) {
     for (int64_t i = 0; i < w.m; ++i) AddChannel(x_zero * w.row_sums[i], first + i);
@@ -110,6 +120,11 @@ struct QuantEpilogue {
     scale.push_back(q_.input_scale * q_.weight_scales[q_.weight_scales.size() == 1 ? 0 : c]);
   }
 
+  // The short requantizing form's bounds (clamped_: whether it applies to this layer at all).
+  void PrepareClamped();
+  // Whether channel c's values with this bias and residual take the short form.
+  bool Clamped(int64_t c, const float* bias, const float* z) const;
+
   // Row for stride 1 and Planes, on AVX-512 (quant_epilogue.cc).
   void Row512(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y) const;
   void Planes512(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z,
@@ -120,6 +135,8 @@ struct QuantEpilogue {
               const float* z, float* tmp, void* y) const;
 
   int32_t x_zero = 0;
+  bool clamped_ = false;
+  float clamp_lo_ = 0, clamp_hi_ = 0;  // the short form's bounds of v / sy
   QuantForm q_;
   SimdKernel vector_ = SimdKernel::kPortable;
 };

@@ -36,6 +36,8 @@ interface Quant {
    * within 2e-6 (float32) or one step (requantized), not bit for bit.
    */
   sigmoid?: boolean;
+  /** The output scale as the largest value / this (default 100; larger: most outputs saturate). */
+  steps?: number;
 }
 
 /** The epilogue of one output: float(acc) * (sx * sw) + bias + z, relu, then float32 or requantized. */
@@ -80,7 +82,7 @@ async function check(
 ) {
   const v = ref();
   const amax = v.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
-  const sy = f(Math.max(amax, 1e-3) / 100); // most outputs in range, the largest saturate
+  const sy = f(Math.max(amax, 1e-3) / (q.steps ?? 100)); // most outputs in range, the largest saturate
   const quant: Record<string, unknown> = { inputScale: q.sx, inputZeroPoint: q.zx, weightScales: q.sw };
   if (q.out !== 'float32') Object.assign(quant, { outputScale: sy, outputZeroPoint: q.zy });
   const activation = q.clip ? { op: 'clip', min: q.clip[0], max: q.clip[1] } : q.sigmoid ? { op: 'sigmoid' } : q.relu ? { op: 'relu' } : undefined;
@@ -109,6 +111,7 @@ async function convCase(
   seed: number,
   fixed?: Partial<{ c: number; m: number; groups: number; dims: number[]; k: number[]; s: number[]; p: number[]; dil: number[] }>,
   act?: [number, number] | 'sigmoid',
+  edge?: { out: OutType; steps: number; bias?: number },
 ) {
   const r = mulberry32(seed);
   const rank = fixed?.dims?.length ?? (r() < 0.15 ? 1 : r() < 0.1 ? 3 : 2);
@@ -126,14 +129,16 @@ async function convCase(
   const m = mg * groups;
   const outDims = dims.map((v, i) => Math.floor((v + pb[i]! + pe[i]! - dil[i]! * (k[i]! - 1) - 1) / s[i]!) + 1);
   const xType: QType = r() < 0.5 ? 'int8' : 'uint8';
-  const out: OutType = (['float32', 'int8', 'uint8'] as const)[randomInt(r, 0, 3)]!;
+  const out: OutType = edge?.out ?? (['float32', 'int8', 'uint8'] as const)[randomInt(r, 0, 3)]!;
   const q = quantOf(r, xType, out, m, r() < 0.8);
   if (act) Object.assign(q, { relu: false }, act === 'sigmoid' ? { sigmoid: true } : { clip: act });
-  const hasBias = r() < 0.7;
-  const residual = r() < 0.3;
+  if (edge) q.steps = edge.steps;
+  const hasBias = edge?.bias !== undefined || r() < 0.7;
+  const residual = !edge && r() < 0.3;
   const x = bytes(r, xType, n * c * size(dims));
   const w = bytes(r, 'int8', m * cg * size(k)) as Int8Array;
   const bias = Float32Array.from({ length: m }, () => uniform(r, -1, 1));
+  if (edge?.bias !== undefined) bias[m >> 1] = edge.bias;
   const ys = [n, m, ...outDims];
   const z = Float32Array.from({ length: size(ys) }, () => uniform(r, -1, 1));
   const d = new NetDraft('int8-conv');
@@ -219,6 +224,10 @@ try {
   await convCase(3, { c: 64, m: 70, groups: 1, dims: [5, 5], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] });
   await matmulCase(4, { rows: 1, k: 512, n: 100 });
   await matmulCase(5, { rows: 97, k: 67, n: 33 });
+  // Tiles of more columns than the epilogue takes at once (igemm.cc kEpilogueCols: 128), with a
+  // last chunk narrower than the rest.
+  await convCase(6, { c: 20, m: 30, groups: 1, dims: [37, 45], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] });
+  await matmulCase(7, { rows: 700, k: 40, n: 20 });
   // Depthwise (one channel per group): the int8_depthwise tactic where the output is as wide
   // as the input's stride phases (3x3 and 5x5, strides 1 and 2, "same" pads, odd and even
   // sizes, channel counts off multiples of 16, planes smaller than one block of 16), and the
@@ -244,7 +253,23 @@ try {
   }
   await convCase(30, { c: 1, m: 1, groups: 7, dims: [21], k: [5], s: [2], p: [2], dil: [1] });
   if (lastTactic !== 'int8_depthwise') throw new Error(`the 1-D depthwise case ran ${lastTactic}`);
-  cases = 5 + dw.length + 1;
+  // Requantized outputs past the activation's bounds (the epilogue's short form, quant_epilogue.h:
+  // the clip's bounds over the output scale clamped to the output type's range): a clip whose
+  // lower bound lies above the largest int8 output (steps 1000: 0.5 / sy > 127), one whose upper
+  // bound lies below the smallest uint8 output, relu into int8, and an infinite bias in one
+  // channel (which leaves the short form for the plain steps), on the GEMM and the depthwise
+  // tactic.
+  const edges: Array<[[number, number] | undefined, { out: OutType; steps: number; bias?: number }]> = [
+    [[0.5, 2], { out: 'int8', steps: 1000 }],
+    [[-2, -0.5], { out: 'uint8', steps: 1000 }],
+    [undefined, { out: 'int8', steps: 300 }],
+    [[-1, 2], { out: 'uint8', steps: 100, bias: Infinity }],
+  ];
+  for (const [i, [act, edge]] of edges.entries()) {
+    await convCase(40 + i, { c: 9, m: 21, groups: 1, dims: [11, 13], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] }, act, edge);
+    await convCase(50 + i, { c: 1, m: 1, groups: 21, dims: [11, 13], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] }, act, edge);
+  }
+  cases = 7 + dw.length + 1 + 2 * edges.length;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
