@@ -57,7 +57,6 @@ function engineReason(
     };
   }
   if (layer?.notInt8) return { kind: 'qdq-pass', reason: layer.notInt8.reason };
-  if (process.env.HYBRIDRT_QDQ === '0') return { kind: 'qdq-pass', reason: 'the qdq pass is off (HYBRIDRT_QDQ=0)' };
   return { kind: 'qdq-pass', reason: "the builder's qdq pass did not fold it" };
 }
 

@@ -165,6 +165,10 @@ describe('int8 layers from a Q/DQ model (cpu)', () => {
     try {
       expect(m.report.engines[0]!.layerPrecisions.int8).toBeUndefined();
       expect(m.report.engines[0]!.build.int8Layers).toBe(0);
+      // The report's reason is the pass's own note (the addon read the switch, nothing else did).
+      const kept = m.report.data.int8!.kept;
+      expect(kept.length).toBeGreaterThan(0);
+      for (const k of kept) expect(k).toMatchObject({ kind: 'qdq-pass', reason: expect.stringMatching(/^the qdq pass is off \(/) });
     } finally {
       await m.dispose();
     }

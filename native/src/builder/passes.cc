@@ -34,11 +34,13 @@ Int8Kernels QdqKernels(const BuildConfig& c) {
   return Int8KernelsOf(c.int8_kernels.empty() ? c.backend : c.int8_kernels);
 }
 
-// Where the backend has int8 kernels (Int8KernelsOf, qdq_fusion.h).
-bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return Toggle(c.qdq, true) && QdqKernels(c).any; }
+// Where the backend has int8 kernels (Int8KernelsOf, qdq_fusion.h). Switched off (the config's
+// qdq), it folds nothing and only notes on the layers it would have looked at that it is off,
+// so that the report reads why from the pass and nothing else reads the switch.
+bool QdqEnabled(const BuildConfig& c, const PassTarget&) { return QdqKernels(c).any; }
 
 bool RunQdq(const Network& net, const BuildConfig& c, PassOutput* out, PassStats* stats) {
-  QdqRewrite r = FoldQdq(net, QdqKernels(c));
+  QdqRewrite r = FoldQdq(net, QdqKernels(c), Toggle(c.qdq, true));
   stats->int8_layers = r.int8_layers;
   stats->quantize_folded = r.quantize_folded;
   if (!r.int8_layers && !r.constants_folded && !r.not_int8) return false;

@@ -79,16 +79,25 @@ struct NotFolded {
   std::string reason;
 };
 
+// Whether input `in` of `l` is a dequantize layer's output.
+bool Dequantized(const RewriteWork& w, const Layer& l, size_t in) {
+  const int64_t p = w.producer[l.inputs[in]];
+  return p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize;
+}
+
+// A float convolution or matmul the pass could fold: what it folds or says why it does not.
+bool Candidate(const Layer& l) {
+  return (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kMatmul) && !IsQuantForm(l.params) &&
+         l.inputs.size() >= 2;
+}
+
 // Folds layer i if it can; returns whether it did. Where it does not and the layer is a
 // convolution or matmul that reads a dequantize, `why` says why.
 bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize_folded, NotFolded* why) {
   const Layer& l = w.net.layers[i];
   const bool conv = l.kind == LayerKind::kConvolution;
-  if ((!conv && l.kind != LayerKind::kMatmul) || IsQuantForm(l.params) || l.inputs.size() < 2) return false;
-  auto dequantized = [&](size_t in) {
-    const int64_t p = w.producer[l.inputs[in]];
-    return p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize;
-  };
+  if (!Candidate(l)) return false;
+  auto dequantized = [&](size_t in) { return Dequantized(w, l, in); };
   const bool reads_dequantize = dequantized(0) || dequantized(1);
   auto refuse = [&](const char* by, std::string reason) {
     if (reads_dequantize) *why = NotFolded{by, std::move(reason)};
@@ -305,21 +314,28 @@ Int8Kernels Int8KernelsOf(const std::string& backend) {
   return k;
 }
 
-QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels) {
+QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels, bool fold) {
   QdqRewrite r;
   RewriteWork w(net);
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     if (!w.alive[i]) continue;
     NotFolded why;
-    if (FoldOne(w, i, kernels, &r.quantize_folded, &why)) {
+    const Layer& l = w.net.layers[i];
+    if (!fold) {
+      if (Candidate(l) && (Dequantized(w, l, 0) || Dequantized(w, l, 1))) {
+        why = {kNotInt8ByPass, "the qdq pass is off (the build config's qdq: false, or HYBRIDRT_QDQ=0)"};
+      }
+    } else if (FoldOne(w, i, kernels, &r.quantize_folded, &why)) {
       ++r.int8_layers;
-    } else if (!why.reason.empty()) {
+      continue;
+    }
+    if (!why.reason.empty()) {
       w.net.layers[i].params.Set(kNotInt8, ParamValue::String(why.reason));
       w.net.layers[i].params.Set(kNotInt8By, ParamValue::String(why.by));
       ++r.not_int8;
     }
   }
-  for (size_t i = 0; i < w.net.layers.size(); ++i) {
+  for (size_t i = 0; i < w.net.layers.size() && fold; ++i) {
     if (w.alive[i] && FoldConstantDequantize(w, i, &r.owned)) ++r.constants_folded;
   }
   if (r.constants_folded) w.Index();

@@ -56,7 +56,8 @@ struct QdqRewrite {
 
 // `net` is valid; so is the result. Folds what `kernels` take and notes why of the rest that
 // read a dequantize (kNotInt8); then every dequantize of a constant that is still read (weights
-// left for a float layer) becomes the float32 constant it computes.
-QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels);
+// left for a float layer) becomes the float32 constant it computes. Without `fold` (the pass
+// switched off) it only notes, on each of those layers, that the pass is off.
+QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels, bool fold = true);
 
 }  // namespace hybridrt
