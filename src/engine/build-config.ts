@@ -43,3 +43,17 @@ export interface BuildConfig {
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
 }
+
+/** The boolean keys of BuildConfig: the builder passes' switches. */
+type SwitchKey = { [K in keyof BuildConfig]-?: NonNullable<BuildConfig[K]> extends boolean ? K : never }[keyof BuildConfig];
+
+/**
+ * The builder passes' switches, the one list that buildEngine checks and hands to the addon
+ * (which reads each under the same name: native/src/napi/napi_engine.cc ReadBuildConfig). A
+ * boolean added to BuildConfig and not here fails the type check below.
+ */
+export const BUILD_SWITCHES = ['fusion', 'layout', 'alias', 'pointwise', 'attention', 'qdq'] as const satisfies readonly SwitchKey[];
+type Unlisted = Exclude<SwitchKey, (typeof BUILD_SWITCHES)[number]>;
+// Compile-time: every switch is listed (Unlisted must be never).
+const everySwitchListed: [Unlisted] extends [never] ? true : Unlisted = true;
+void everySwitchListed;

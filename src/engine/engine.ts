@@ -27,6 +27,7 @@ import {
   loadNative,
 } from './native.js';
 import type { BuildConfig, NetworkDefinition } from './network.js';
+import { BUILD_SWITCHES } from './build-config.js';
 import { checkPrecision, effectivePrecisions, floatPrecisions } from './precision.js';
 import { RunPlacement, inlineRunLimitUs } from './run-placement.js';
 import { checkTimingCachePath } from './timing-cache.js';
@@ -255,7 +256,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
   if (config.threads !== undefined && (!Number.isInteger(config.threads) || config.threads < 0)) {
     throw new HybridError('OPTION', `threads must be a non-negative integer (0: every core), got ${config.threads}`);
   }
-  for (const k of ['fusion', 'layout', 'alias', 'pointwise', 'attention', 'qdq'] as const) {
+  for (const k of BUILD_SWITCHES) {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
   if (config.timingCachePath !== undefined) checkTimingCachePath(config.timingCachePath);
@@ -282,12 +283,7 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
       backend,
       ...(config.threads !== undefined ? { threads: config.threads } : {}),
       ...(reduced.length ? { precisions: reduced } : {}),
-      ...(config.fusion !== undefined ? { fusion: config.fusion } : {}),
-      ...(config.layout !== undefined ? { layout: config.layout } : {}),
-      ...(config.alias !== undefined ? { alias: config.alias } : {}),
-      ...(config.pointwise !== undefined ? { pointwise: config.pointwise } : {}),
-      ...(config.attention !== undefined ? { attention: config.attention } : {}),
-      ...(config.qdq !== undefined ? { qdq: config.qdq } : {}),
+      ...Object.fromEntries(BUILD_SWITCHES.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])),
       ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
     }),
   );
