@@ -12,7 +12,6 @@
  * is lowered with symbols and every node judged at each end of each range
  * (src/compiler/shape-views.ts).
  */
-import type { Converter } from '../../converters/types.js';
 import type { ConverterRegistry } from '../../converters/registry.js';
 import { type LeftByLowering, registryEndsEngine, registryVerdict } from '../../converters/verdict.js';
 import { HybridError } from '../errors.js';
@@ -27,36 +26,34 @@ import { matchesOp } from '../partition/annotate.js';
 import { nodeReads, partition } from '../partition/index.js';
 import type { PartitionResult } from '../partition/types.js';
 import { buildReport, type ReportData } from '../report/model.js';
-import { type InputSpec, type ResolvedOptions, resolveOptions } from './options.js';
-import { type InputShape, type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
+import { type CompileOptions, type ResolvedOptions, resolveOptions } from './options.js';
+import { type ProfilePlan, planProfiles, profilesOption } from './profiles.js';
 import { type ShapeView, makeViews, polymorphismFaults, rangeVerdict } from './shape-views.js';
 import { checkValueSizes } from './value-sizes.js';
 import { dataDependentViews, withDataDependentSizes } from './data-dependent.js';
 import { nativeAvailable } from '../engine/native.js';
 import { checkFallbackSessions } from './build.js';
-import type { OrtSessionOptions } from './ort-session-options.js';
 import { probeShapes, sampleTensor, resampledFeeds, valuesToProbe } from './probe.js';
 import { loadSource, type ModelSource } from './source.js';
-import { type InputValue, checkInputValues, fixInputs, fixedShapes, formatValue, withoutFixed } from './input-values.js';
+import { checkInputValues, fixInputs, fixedShapes, formatValue, withoutFixed } from './input-values.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 
-export interface AnalyzeOptions {
-  /** Input shapes or ranges, as for compile(): `[{ name, shape }]`, `{ name: shape }` or `{ name: { min, opt, max } }`. */
-  inputs?: InputSpec[] | Record<string, InputShape>;
-  /** Several optimization profiles, as for compile(). */
-  profiles?: Array<Record<string, InputShape>>;
-  /** Inputs fixed at compile time, as for compile(): they become constants before lowering. */
-  inputValues?: Record<string, InputValue>;
-  /** Fewest compute nodes per engine segment (default 3; 0 keeps every engine group). */
-  minBlockSize?: number;
-  /** Op types forced to the fallback ('Resize', or 'com.example::MyOp'). */
-  fallbackOps?: string[];
-  /** Node names forced to the fallback (names in the lowered graph; see the report's warnings). */
-  fallbackNodes?: string[];
-  /** Throw UNSUPPORTED_OP, listing every node an engine cannot run. */
-  requireFullCompilation?: boolean;
-  /** Converters: a registry instead of the default one, or extra converters added to a copy of it. */
-  registry?: ConverterRegistry | Converter[];
+/**
+ * What analyze() takes: compile()'s options that decide the partition (their meaning and
+ * documentation are compile()'s: CompileOptions), and its own below.
+ */
+export interface AnalyzeOptions extends Pick<
+  CompileOptions,
+  | 'inputs'
+  | 'profiles'
+  | 'inputValues'
+  | 'minBlockSize'
+  | 'fallbackOps'
+  | 'fallbackNodes'
+  | 'requireFullCompilation'
+  | 'registry'
+  | 'ortSessionOptions'
+> {
   /** Run onnxruntime on sample inputs to find shapes inference cannot give (default true, as compile() does). */
   probe?: boolean;
   /** Feeds to probe with instead of seeded random samples (as compile's `probeFeeds`), by input name. */
@@ -69,8 +66,6 @@ export interface AnalyzeOptions {
    * --dry-run sets it).
    */
   checkFallbacks?: boolean;
-  /** onnxruntime session options of those sessions, as compile()'s `ortSessionOptions` (checked the same way). */
-  ortSessionOptions?: OrtSessionOptions;
   /** Lowering passes to skip (debugging). */
   skipLowering?: string[];
   /** Names the model in messages and the report (default: its path, or '<bytes>'). */
