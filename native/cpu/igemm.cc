@@ -7,6 +7,7 @@
 #include <cstring>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "cpu/aligned_memory.h"
 #include "cpu/cpu_backend.h"
@@ -127,11 +128,31 @@ void InterleaveGroup(const uint8_t* const rows[4], int64_t nc, int nr, int64_t g
   }
 }
 
+namespace {
+
+// n = 1 on the VNNI kernel (igemm.h): the column packed once, blocks of kMC rows in parallel.
+void Gemv(const PackedInt8& a, const Int8PanelPacker& pack_b, const Int8TileEpilogue& finish, int threads) {
+  std::vector<uint8_t> column(static_cast<size_t>(a.groups * 4 + 64));
+  pack_b(0, 1, 1, column.data());
+  const int64_t blocks = (a.m + kMC - 1) / kMC, panel_bytes = a.mr * a.groups * 4;
+  ParallelFor(threads, blocks, 1, [&](int64_t b0, int64_t b1) {
+    alignas(64) int32_t sums[kMC];
+    for (int64_t b = b0; b < b1; ++b) {
+      const int64_t i0 = b * kMC, rows = std::min(kMC, a.m - i0);
+      IgemmGemvVnni(a.groups, a.data.get() + (i0 / a.mr) * panel_bytes, (rows + a.mr - 1) / a.mr, column.data(), sums);
+      finish(i0, 0, rows, 1, sums, 1);
+    }
+  });
+}
+
+}  // namespace
+
 void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8TileEpilogue& finish, int threads) {
   const Choice& ch = Pick();
   const int64_t m = a.m, groups = a.groups, mr = ch.mr, nr = ch.nr;
   if (m <= 0 || n <= 0) return;
   if (a.mr != mr) throw std::logic_error("igemm: weights packed for another kernel");
+  if (n == 1 && ch.kernel == IgemmKernelVnni) return Gemv(a, pack_b, finish, threads);
   const int64_t n_up = (n + nr - 1) / nr * nr;
   const int64_t mc = std::min<int64_t>(kMC, (m + mr - 1) / mr * mr), row_blocks = (m + mc - 1) / mc;
   int64_t nc = std::max<int64_t>(nr, kBBlockBytes / std::max<int64_t>(1, groups * 4) / nr * nr);

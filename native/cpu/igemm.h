@@ -30,6 +30,11 @@ using IgemmMicroKernel = void (*)(int64_t groups, const int8_t* pa, const uint8_
 void IgemmKernelPortable(int64_t groups, const int8_t* pa, const uint8_t* pb, int32_t* c, int64_t ldc, int mr, int nr);
 void IgemmKernelAvx2(int64_t groups, const int8_t* pa, const uint8_t* pb, int32_t* c, int64_t ldc, int mr, int nr);
 void IgemmKernelVnni(int64_t groups, const int8_t* pa, const uint8_t* pb, int32_t* c, int64_t ldc, int mr, int nr);
+// One column (n = 1: a batch-1 classifier, a squeeze-excite convolution over one position),
+// where the tile kernels would compute 16 columns to keep one: C[0, 8 panels) = the sums of
+// `panels` consecutive MR512-row panels of A (pa: the first) against the column b (groups x 4
+// bytes in k order, zeros past k), 8 per panel.
+void IgemmGemvVnni(int64_t groups, const int8_t* pa, int64_t panels, const uint8_t* b, int32_t* c);
 constexpr int kIgemmMR = 4, kIgemmNR = 8;         // portable and AVX2
 constexpr int kIgemmMR512 = 8, kIgemmNR512 = 32;  // AVX-512 VNNI
 
@@ -53,6 +58,8 @@ using Int8PanelPacker = std::function<void(int64_t j0, int64_t nc, int nr, uint8
 using Int8TileEpilogue =
     std::function<void(int64_t i0, int64_t j0, int64_t rows, int64_t cols, const int32_t* c, int64_t ldc)>;
 
+// With n = 1 on the VNNI kernel the one column is packed with nr = 1 (its bytes in k order) and
+// the tiles handed to `finish` are blocks of rows of that column (cols 1, ldc 1).
 void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8TileEpilogue& finish, int threads);
 
 // A packer's last step: four rows of B (rows[t] + j for j in [0, nc); nullptr: a row past k)

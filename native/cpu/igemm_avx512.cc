@@ -9,6 +9,9 @@
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
+// GCC 12 warns that the unmasked AVX-512 intrinsics read an uninitialized register (as
+// quant_epilogue.cc).
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 
 namespace hybridrt {
 namespace cpu {
@@ -52,6 +55,41 @@ __attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnni(int64_t group
   }
 }
 
+// The product of one column (igemm.h IgemmGemvVnni): a zmm holds two k-groups of a panel's 8
+// rows (64 bytes of the packed A), so one vpdpbusd takes them against the column's two words,
+// each spread over its 8 lanes; four panels at a time for four independent sums; the halves
+// added at the end.
+__attribute__((target("avx512f,avx512vnni"))) void IgemmGemvVnni(int64_t groups, const int8_t* pa, int64_t panels,
+                                                                 const uint8_t* b, int32_t* c) {
+  const __m512i spread = _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0);
+  const int64_t panel_bytes = kIgemmMR512 * groups * 4, pairs = groups / 2;
+  for (int64_t p = 0; p < panels; p += 4) {
+    const int np = static_cast<int>(panels - p < 4 ? panels - p : 4);
+    const int8_t* a = pa + p * panel_bytes;
+    __m512i acc[4] = {_mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512(), _mm512_setzero_si512()};
+    for (int64_t h = 0; h < pairs; ++h) {
+      int64_t words;
+      __builtin_memcpy(&words, b + 8 * h, 8);
+      const __m512i bb = _mm512_permutexvar_epi32(spread, _mm512_set1_epi64(words));
+#pragma GCC unroll 4
+      for (int q = 0; q < 4; ++q) {
+        if (q < np) acc[q] = _mm512_dpbusd_epi32(acc[q], bb, _mm512_loadu_si512(a + q * panel_bytes + h * 64));
+      }
+    }
+    if (groups % 2) {  // the last group: its 32 bytes in the low half
+      int32_t word;
+      __builtin_memcpy(&word, b + 8 * pairs, 4);
+      const __m512i bb = _mm512_maskz_set1_epi32(0x00ff, word);
+      for (int q = 0; q < np; ++q)
+        acc[q] = _mm512_dpbusd_epi32(acc[q], bb, _mm512_maskz_loadu_epi32(0x00ff, a + q * panel_bytes + pairs * 64));
+    }
+    for (int q = 0; q < np; ++q) {
+      const __m256i sum = _mm256_add_epi32(_mm512_castsi512_si256(acc[q]), _mm512_extracti64x4_epi64(acc[q], 1));
+      _mm256_storeu_si256(reinterpret_cast<__m256i*>(c + (p + q) * kIgemmMR512), sum);
+    }
+  }
+}
+
 }  // namespace cpu
 }  // namespace hybridrt
 
@@ -61,6 +99,7 @@ namespace hybridrt {
 namespace cpu {
 // Unreachable: igemm.cc picks it only on x86-64 with AVX-512 VNNI.
 void IgemmKernelVnni(int64_t, const int8_t*, const uint8_t*, int32_t*, int64_t, int, int) { std::abort(); }
+void IgemmGemvVnni(int64_t, const int8_t*, int64_t, const uint8_t*, int32_t*) { std::abort(); }
 }  // namespace cpu
 }  // namespace hybridrt
 

@@ -191,7 +191,12 @@ class QuantConvKernel : public GroupedWindowKernel {
         const Int8TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols, const int32_t* c,
                                             int64_t ldc) {
           thread_local std::vector<float> tmp;
-          if (tmp.size() < static_cast<size_t>(cols)) tmp.resize(cols);
+          if (tmp.size() < static_cast<size_t>(std::max(cols, rows))) tmp.resize(std::max(cols, rows));
+          if (cols == 1 && ldc == 1 && out_size == 1 && !z) {  // the GEMV's column: channels side by side
+            const int64_t m0 = g * mg_ + i0;
+            return epi_.Column(c, rows, m0, bias ? bias + m0 : nullptr, tmp.data(),
+                               static_cast<char*>(args.outputs[0]) + (plane0 + i0) * out_bytes);
+          }
           for (int64_t r = 0; r < rows; ++r) {
             const int64_t m = g * mg_ + i0 + r, at = (plane0 + i0 + r) * out_size + j0;
             epi_.Row(c + r * ldc, cols, m, bias ? bias + m : nullptr, z ? z + at : nullptr, tmp.data(),

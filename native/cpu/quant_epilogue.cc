@@ -201,6 +201,38 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Planes512(const float* su
   if (requantize) Quantize512(v, planes * len, out_scale, out_zero, lo, hi, y);
 }
 
+// Column: Row512's steps with the channel's constants loaded per lane.
+__attribute__((target("avx512f"))) void QuantEpilogue::Column512(const int32_t* acc, int64_t len, int64_t c0,
+                                                                 const float* bias, float* tmp, void* y) const {
+  bool all = requantize && clamped_;  // every channel in the short form
+  for (int64_t r = 0; r < len && all; ++r) all = Clamped(c0 + r, bias ? bias + r : nullptr, nullptr);
+  const bool relu = act.enabled && act.op == UnaryOp::kRelu, clip = act.enabled && act.op == UnaryOp::kClip;
+  const __m512 lo_a = _mm512_set1_ps(static_cast<float>(act.min)), hi_a = _mm512_set1_ps(static_cast<float>(act.max));
+  const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
+                   _mm512_set1_epi32(out_zero)};
+  float* v = requantize ? tmp : static_cast<float*>(y);
+  for (int64_t j = 0; j < len; j += 16) {
+    const __mmask16 m = Tail(len - j);
+    const __m512i sum =
+        _mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, acc + j), _mm512_maskz_loadu_epi32(m, correction.data() + c0 + j));
+    __m512 x = _mm512_mul_round_ps(_mm512_cvtepi32_ps(sum), _mm512_maskz_loadu_ps(m, scale.data() + c0 + j), kRn);
+    if (bias) x = _mm512_add_round_ps(x, _mm512_maskz_loadu_ps(m, bias + j), kRn);
+    if (all) {
+      StoreClamped(k, x, m, static_cast<char*>(y) + j);
+      continue;
+    }
+    if (relu) x = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), x, _mm512_setzero_ps());
+    if (clip) {
+      x = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, lo_a, _CMP_LT_OQ), x, lo_a);
+      x = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(hi_a, x, _CMP_LT_OQ), x, hi_a);
+    }
+    _mm512_mask_storeu_ps(v + j, m, x);
+  }
+  if (all) return;
+  if (OtherActivation()) ApplyActivation(act, v, v, len);
+  if (requantize) Quantize512(v, len, out_scale, out_zero, lo, hi, y);
+}
+
 // The AVX2 forms: 8 lanes, a tail of fewer staged through 8-lane buffers (zeros past it), so
 // that every value takes the same vector steps. target("avx2") without "fma": GCC contracts
 // a multiply and an add of plain vector arithmetic (what these intrinsics are) only where it
@@ -338,6 +370,15 @@ void QuantEpilogue::Planes(const float* sums, int64_t planes, int64_t len, int64
     Row(acc.data(), len, c0 + r, bias ? bias + r : nullptr, z ? z + r * len : nullptr, tmp,
         static_cast<char*>(y) + r * len * bytes, 1);
   }
+}
+
+void QuantEpilogue::Column(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const {
+#ifdef HR_X86
+  if (vector_ == SimdKernel::kAvx512) return Column512(acc, len, c0, bias, tmp, y);
+#endif
+  const int64_t bytes = requantize ? 1 : 4;
+  for (int64_t r = 0; r < len; ++r)
+    Row(acc + r, 1, c0 + r, bias ? bias + r : nullptr, nullptr, tmp, static_cast<char*>(y) + r * bytes, 1);
 }
 
 void QuantizeFloats(const float* x, int64_t n, float scale, int32_t zero, DType t, void* y) {

@@ -73,6 +73,12 @@ struct QuantEpilogue {
   void Planes(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z, float* tmp,
               void* y) const;
 
+  // Channels [c0, c0 + len) of one sum each, acc[r] that of channel c0 + r, with bias[r] (nullptr:
+  // none) and no residual, into y[r] (contiguous): Row's result for each (the one column of
+  // igemm.h's GEMV: a classifier at batch 1, a squeeze-excite convolution), the channels' scales
+  // as vectors instead of one Row call per value. tmp holds len floats.
+  void Column(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const;
+
   // An activation ApplyActivation runs (not relu or clip, which the vector forms inline).
   bool OtherActivation() const {
     return act.enabled && act.op != UnaryOp::kRelu && act.op != UnaryOp::kClip && act.op != UnaryOp::kIdentity;
@@ -129,6 +135,7 @@ struct QuantEpilogue {
   void Row512(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y) const;
   void Planes512(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z,
                  float* tmp, void* y) const;
+  void Column512(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const;
   // AVX2 (no FMA, so none is contracted): Row of acc (planes 1) or Planes of sums, in passes
   // over tmp.
   void Row256(const int32_t* acc, const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,

@@ -4,6 +4,7 @@
 // (igemm.h) takes the weights as its rows (A = b^T, packed once: vpdpbusd's broadcast side)
 // and a's rows as its columns: a column's four k are four consecutive bytes of a row of a, so
 // packing is a copy of 32-bit words; each tile's sums are stored transposed into y.
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -80,7 +81,11 @@ class QuantMatmulKernel : public CpuKernel {
     const Int8TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols, const int32_t* acc,
                                         int64_t ldc) {
       thread_local std::vector<float> tmp;
-      if (tmp.size() < static_cast<size_t>(cols)) tmp.resize(cols);
+      if (tmp.size() < static_cast<size_t>(std::max(cols, rows))) tmp.resize(std::max(cols, rows));
+      if (cols == 1 && ldc == 1) {  // the GEMV's column (a's one row): the channels side by side in y
+        return epi_.Column(acc, rows, i0, c ? c + i0 : nullptr, tmp.data(),
+                           static_cast<char*>(args.outputs[0]) + (j0 * n_ + i0) * out_bytes);
+      }
       for (int64_t r = 0; r < rows; ++r) {
         const int64_t ch = i0 + r;
         epi_.Row(acc + r * ldc, cols, ch, c ? c + ch : nullptr, nullptr, tmp.data(),

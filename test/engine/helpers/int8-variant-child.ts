@@ -228,6 +228,13 @@ try {
   // last chunk narrower than the rest.
   await convCase(6, { c: 20, m: 30, groups: 1, dims: [37, 45], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] });
   await matmulCase(7, { rows: 700, k: 40, n: 20 });
+  // One output position (a squeeze-excite convolution, a batch-1 classifier): igemm.cc's GEMV
+  // on the VNNI kernel, the epilogue's Column; an odd number of k-groups (the last one alone), a
+  // last panel of fewer than 8 rows, more rows than one block of 64, a 3x3 window over a 3x3
+  // input (patch rows through the padded plane), sigmoid and clip.
+  await convCase(8, { c: 18, m: 70, groups: 1, dims: [1, 1], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] }, 'sigmoid');
+  await convCase(9, { c: 5, m: 131, groups: 1, dims: [3, 3], k: [3, 3], s: [1, 1], p: [0, 0], dil: [1, 1] }, [-1, 2]);
+  await matmulCase(31, { rows: 1, k: 19, n: 90 });
   // Depthwise (one channel per group): the int8_depthwise tactic where the output is as wide
   // as the input's stride phases (3x3 and 5x5, strides 1 and 2, "same" pads, odd and even
   // sizes, channel counts off multiples of 16, planes smaller than one block of 16), and the
@@ -269,7 +276,7 @@ try {
     await convCase(40 + i, { c: 9, m: 21, groups: 1, dims: [11, 13], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] }, act, edge);
     await convCase(50 + i, { c: 1, m: 1, groups: 21, dims: [11, 13], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] }, act, edge);
   }
-  cases = 7 + dw.length + 1 + 2 * edges.length;
+  cases = 10 + dw.length + 1 + 2 * edges.length;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
