@@ -13,6 +13,7 @@ import { expect, it } from 'vitest';
 import { Engine, buildEngine, deserializeEngine } from '../../src/engine/engine.js';
 import { type NativeBuildConfig, type NativeLayerInfo, loadNative } from '../../src/engine/native.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
+import { BACKEND_PRECISIONS } from '../../src/engine/precision.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { NetDraft } from './helpers/net.js';
 
@@ -140,5 +141,15 @@ describeIf(HAS_NATIVE, 'the qdq pass says why it leaves a layer float', NATIVE_M
       off.dispose();
     }
     await expect(build(convNet([6, 6], 1), { int8Kernels: 'tpu' })).rejects.toThrow(/'int8Kernels' must name a backend with int8 kernels/);
+  });
+
+  it("BACKEND_PRECISIONS (precision.ts) says int8 exactly where the addon's int8 kernel table has kernels", async () => {
+    for (const backend of Object.keys(BACKEND_PRECISIONS) as Array<keyof typeof BACKEND_PRECISIONS>) {
+      const addonHasInt8 = await build(convNet([6, 6], 1), { int8Kernels: backend }).then(
+        (e) => (e.dispose(), true),
+        () => false,
+      );
+      expect(addonHasInt8, backend).toBe(BACKEND_PRECISIONS[backend].includes('int8'));
+    }
   });
 });
