@@ -351,11 +351,6 @@ void QuantEpilogue::PrepareClamped() {
   clamped_ = true;
 }
 
-bool QuantEpilogue::Clamped(int64_t c, const float* bias, const float* z) const {
-  // A residual is finite where it is dequantized from int8 (quant_conv.cc's DequantizedResidual).
-  return clamped_ && std::isfinite(scale[c]) && (!bias || std::isfinite(*bias)) && (!z || q_.residual_quantized);
-}
-
 void QuantEpilogue::Planes(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,
                            const float* z, float* tmp, void* y) const {
 #ifdef HR_X86

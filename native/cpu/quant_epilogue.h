@@ -16,6 +16,7 @@
 // point past the activation, is what this order would get wrong, hence the conditions.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -128,8 +129,12 @@ struct QuantEpilogue {
 
   // The short requantizing form's bounds (clamped_: whether it applies to this layer at all).
   void PrepareClamped();
-  // Whether channel c's values with this bias and residual take the short form.
-  bool Clamped(int64_t c, const float* bias, const float* z) const;
+  // Whether channel c's values with this bias and residual take the short form (a residual is
+  // finite where it is dequantized from int8: quant_conv.cc's DequantizedResidual). Inline: it
+  // runs per row of every tile.
+  bool Clamped(int64_t c, const float* bias, const float* z) const {
+    return clamped_ && std::isfinite(scale[c]) && (!bias || std::isfinite(*bias)) && (!z || q_.residual_quantized);
+  }
 
   // Row for stride 1 and Planes, on AVX-512 (quant_epilogue.cc).
   void Row512(const int32_t* acc, int64_t len, int64_t c, const float* bias, const float* z, float* tmp, void* y) const;
