@@ -20,9 +20,19 @@ std::shared_ptr<T> AlignedBlock(size_t bytes) {
 
 // The calling thread's scratch slot `slot` (one per buffer a GEMM holds at once: kScratch*;
 // the attention kernel's block of scores, around its GEMMs; the lanes kernel's row of sums and
-// its band of padded input), at
+// its band of padded input; the blocked product's B kept across tiles, sgemm.cc), at
 // least `bytes`.
-enum ScratchSlot { kSgemmA, kSgemmB, kIgemmB, kIgemmC, kAttentionScores, kLanesRow, kLanesBand, kScratchSlots };
+enum ScratchSlot {
+  kSgemmA,
+  kSgemmB,
+  kSgemmKeptB,
+  kIgemmB,
+  kIgemmC,
+  kAttentionScores,
+  kLanesRow,
+  kLanesBand,
+  kScratchSlots
+};
 inline void* ThreadScratch(size_t bytes, ScratchSlot slot) {
   struct Buf {
     void* p = nullptr;

@@ -2,6 +2,7 @@
 #include "cpu/sgemm.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -190,6 +191,15 @@ Tiling PlanTiles(int64_t m, int64_t n, int mr, int nr, int threads) {
   return best;
 }
 
+// What the calling thread's kSgemmKeptB slot holds (Blocked's keep_b): B's column block from j0
+// of the product numbered `product`, each product that keeps B numbered anew.
+struct KeptB {
+  uint64_t product = 0;
+  int64_t j0 = -1;
+};
+thread_local KeptB tls_kept_b;
+std::atomic<uint64_t> kept_b_products{0};
+
 // The blocked product with the MR x NR tile of `kernel` (see sgemm.h).
 // A or B may come packed (PackedMatrix's layout; nullptr: pack it here). The packed
 // operand's own pointer and strides are then unused.
@@ -201,26 +211,28 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
   const Tiling tiling = PlanTiles(m, n, MR, NR, threads);
   const int64_t mc = tiling.mc, nc = tiling.nc, nc_blocks = (n + nc - 1) / nc, mc_blocks = (m + mc - 1) / mc;
   // Where B's columns of a tile fit the scratch at full depth (k x nc) and C has several row
-  // blocks, the tiles go column block by column block, each thread a run of a block's rows, and
-  // B is packed once per run (every K slice kept) instead of once per tile: a 1x1 layer's
-  // positions, 8 x 8 or 16 x 16, for 4 to 8 row blocks of weights (256 -> 1024 over 8 x 8, 2
-  // threads, 0.094 -> 0.086 ms; 256 -> 512 over 16 x 16 0.198 -> 0.172).
+  // blocks, the tiles go column block by column block and each thread keeps the B it packed
+  // (every K slice, in its own scratch slot, marked with this product's number and the block)
+  // for its next tiles of the same block, instead of packing it again per tile: a 1x1 layer's
+  // positions, 8 x 8 or 16 x 16, against 4 to 8 row blocks of weights (256 -> 1024 over 8 x 8, 2
+  // threads, 0.094 -> 0.086 ms; 256 -> 512 over 16 x 16 0.198 -> 0.172). The tiles are still
+  // claimed one at a time, in order (a thread's blocks only go up), so a thread slowed by
+  // another process leaves its tiles to the other.
   const int64_t nc_padded = (nc + NR - 1) / NR * NR;
   const bool keep_b = !packed_b && mc_blocks > 1 && k * nc_padded <= kKC * kNCMax;
-  const int64_t grain = keep_b ? (mc_blocks + threads - 1) / threads : 1;
-  ParallelFor(threads, mc_blocks * nc_blocks, grain, [&](int64_t t0, int64_t t1) {
+  const uint64_t product = keep_b ? ++kept_b_products : 0;
+  ParallelFor(threads, mc_blocks * nc_blocks, 1, [&](int64_t t0, int64_t t1) {
     float* own_a = packed_a
                        ? nullptr
                        : static_cast<float*>(ThreadScratch(static_cast<size_t>(kMC * kKC) * sizeof(float), kSgemmA));
-    float* own_b = packed_b
-                       ? nullptr
-                       : static_cast<float*>(ThreadScratch(static_cast<size_t>(kKC * kNCMax) * sizeof(float), kSgemmB));
-    int64_t kept_j0 = -1;  // the column block whose B own_b holds whole (keep_b)
+    float* own_b = packed_b ? nullptr
+                            : static_cast<float*>(ThreadScratch(static_cast<size_t>(kKC * kNCMax) * sizeof(float),
+                                                                keep_b ? kSgemmKeptB : kSgemmB));
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t i0 = (keep_b ? t % mc_blocks : t / nc_blocks) * mc;
       const int64_t j0 = (keep_b ? t / mc_blocks : t % nc_blocks) * nc;
       const int64_t mcur = std::min(mc, m - i0), ncur = std::min(nc, n - j0);
-      const bool pack_now = !keep_b || kept_j0 != j0;
+      const bool pack_now = !keep_b || tls_kept_b.product != product || tls_kept_b.j0 != j0;
       for (int64_t p0 = 0; p0 < k; p0 += kKC) {
         const int64_t kc = std::min(kKC, k - p0);
         const float* pa = own_a;
@@ -250,7 +262,7 @@ void Blocked(MicroKernel kernel, int64_t m, int64_t n, int64_t k, float alpha, c
           }
         }
       }
-      kept_j0 = j0;
+      if (keep_b) tls_kept_b = {product, j0};
       if (epilogue) (*epilogue)(i0, j0, mcur, ncur);
     }
   });

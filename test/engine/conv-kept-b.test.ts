@@ -1,11 +1,12 @@
 /**
- * The blocked product with B packed once per run of row blocks (cpu/sgemm.cc Blocked, keep_b:
- * the weights packed as A in several blocks of rows, each thread's run of a column block's row
- * blocks reading one packing of the positions, every K slice kept) against onnxruntime: 1x1
- * layers over 8 x 8 and 24 x 24 positions (one column block, and two, so that a run crosses into
- * the next block and packs again), K past a slice of 256, a partial last block of rows, a
- * residual, batch 2; a grouped 3x3 whose patches are packed by the tiles (the packer kept the
- * same way); 1 and 2 threads. Tolerance: see helpers/compare.ts.
+ * The blocked product with B kept across tiles (cpu/sgemm.cc Blocked, keep_b: the weights packed
+ * as A in several blocks of rows, each thread packing a column block of the positions once, every
+ * K slice, and reading it again for its next tiles of that block) against onnxruntime: 1x1 layers
+ * over 8 x 8 and 24 x 24 positions (one column block, and two, so that a thread moves on to the
+ * next block and packs again), K past a slice of 256, a partial last block of rows, a residual;
+ * batch 2 and two groups (products in a row, each of which must pack its own B, not read the
+ * last one's); a grouped 3x3 whose patches are packed by the tiles (the packer kept the same
+ * way); 1 and 2 threads. Tolerance: see helpers/compare.ts.
  */
 import { describe, it } from 'vitest';
 import { checkLayer } from './helpers/compare.js';
