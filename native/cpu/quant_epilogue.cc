@@ -79,12 +79,18 @@ struct Pre512 {
   const float* sums;   // the sums as floats (exact integers)
   const float* z;
   bool bias, relu, clip;
+  bool centred;  // no zero-point correction (0)
 };
 
 __attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, int64_t j, __mmask16 m) {
-  const __m512i acc =
-      p.sums ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(m, p.sums + j)) : _mm512_maskz_loadu_epi32(m, p.acc + j);
-  __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, p.corr));
+  __m512 v;
+  if (p.sums && p.centred) {  // float(int(s) - 0) is s itself: an exact integer below 2^24
+    v = _mm512_maskz_loadu_ps(m, p.sums + j);
+  } else {
+    const __m512i acc =
+        p.sums ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(m, p.sums + j)) : _mm512_maskz_loadu_epi32(m, p.acc + j);
+    v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, p.corr));
+  }
   v = _mm512_mul_round_ps(v, p.s, kRn);
   if (p.bias) v = _mm512_add_round_ps(v, p.b, kRn);
   if (p.z) v = _mm512_add_round_ps(v, _mm512_maskz_loadu_ps(m, p.z + j), kRn);
@@ -108,6 +114,7 @@ __attribute__((target("avx512f"))) inline Pre512 Pre(const QuantEpilogue& e, int
   p.sums = nullptr;
   p.z = nullptr;
   p.bias = false;
+  p.centred = e.correction[c] == 0;
   p.relu = e.act.enabled && e.act.op == UnaryOp::kRelu;
   p.clip = e.act.enabled && e.act.op == UnaryOp::kClip;
   return p;
