@@ -31,7 +31,8 @@ struct Choice {
 
 bool HasVnni() {
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
+  static const bool has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni") &&
+                          __builtin_cpu_supports("avx512bw");  // InterleaveGroup512's byte unpacks
   return has;
 #else
   return false;
@@ -91,6 +92,7 @@ void InterleaveGroup(const uint8_t* const rows[4], int64_t nc, int nr, int64_t g
                      uint8_t* out) {
   const int64_t panel_bytes = groups * nr * 4;
   int64_t j = 0;
+  if (nr == kIgemmNR512 && Pick().kernel == IgemmKernelVnni) j = InterleaveGroup512(rows, nc, groups, g, flip, out);
 #if defined(__SSE2__)
   const __m128i f = _mm_set1_epi8(static_cast<char>(flip));
   auto load16 = [&](int t, int64_t at) {

@@ -67,6 +67,10 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
 // (0x80 turns int8 into uint8 + 128).
 void InterleaveGroup(const uint8_t* const rows[4], int64_t nc, int nr, int64_t groups, int64_t g, uint8_t flip,
                      uint8_t* out);
+// Its AVX-512 form for nr = kIgemmNR512 (the VNNI kernel's, whose CPUs have AVX-512 BW): the
+// columns [0, returned) of [0, nc), a multiple of 64.
+int64_t InterleaveGroup512(const uint8_t* const rows[4], int64_t nc, int64_t groups, int64_t g, uint8_t flip,
+                           uint8_t* out);
 
 }  // namespace cpu
 }  // namespace hybridrt

@@ -90,6 +90,38 @@ __attribute__((target("avx512f,avx512vnni"))) void IgemmGemvVnni(int64_t groups,
   }
 }
 
+// InterleaveGroup's columns 64 at a time for 32-column panels (igemm.h): the four rows' bytes
+// interleaved within each 128-bit lane as the SSE form does, then a 4 x 4 transpose of the
+// 128-bit blocks, so that each lane's 16 columns (64 bytes) leave in one store.
+__attribute__((target("avx512f,avx512bw"))) int64_t InterleaveGroup512(const uint8_t* const rows[4], int64_t nc,
+                                                                       int64_t groups, int64_t g, uint8_t flip,
+                                                                       uint8_t* out) {
+  const int64_t panel_bytes = groups * kIgemmNR512 * 4;
+  const __m512i f = _mm512_set1_epi8(static_cast<char>(flip));
+  int64_t j = 0;
+  for (; j + 64 <= nc; j += 64) {
+    __m512i r[4];
+    for (int t = 0; t < 4; ++t)
+      r[t] = rows[t] ? _mm512_xor_si512(_mm512_loadu_si512(rows[t] + j), f) : _mm512_setzero_si512();
+    const __m512i r0 = r[0], r1 = r[1], r2 = r[2], r3 = r[3];
+    const __m512i lo01 = _mm512_unpacklo_epi8(r0, r1), hi01 = _mm512_unpackhi_epi8(r0, r1);
+    const __m512i lo23 = _mm512_unpacklo_epi8(r2, r3), hi23 = _mm512_unpackhi_epi8(r2, r3);
+    // Per lane L (columns j + 16 L + [0, 16)): a its columns 0-3, b 4-7, c 8-11, d 12-15.
+    const __m512i a = _mm512_unpacklo_epi16(lo01, lo23), b = _mm512_unpackhi_epi16(lo01, lo23);
+    const __m512i c = _mm512_unpacklo_epi16(hi01, hi23), d = _mm512_unpackhi_epi16(hi01, hi23);
+    const __m512i t0 = _mm512_shuffle_i32x4(a, b, 0x44), t1 = _mm512_shuffle_i32x4(c, d, 0x44);
+    const __m512i t2 = _mm512_shuffle_i32x4(a, b, 0xee), t3 = _mm512_shuffle_i32x4(c, d, 0xee);
+    const __m512i lanes[4] = {_mm512_shuffle_i32x4(t0, t1, 0x88), _mm512_shuffle_i32x4(t0, t1, 0xdd),
+                              _mm512_shuffle_i32x4(t2, t3, 0x88), _mm512_shuffle_i32x4(t2, t3, 0xdd)};
+    for (int l = 0; l < 4; ++l) {
+      const int64_t col = j + 16 * l;
+      _mm512_storeu_si512(out + (col / kIgemmNR512) * panel_bytes + (g * kIgemmNR512 + col % kIgemmNR512) * 4,
+                          lanes[l]);
+    }
+  }
+  return j;
+}
+
 }  // namespace cpu
 }  // namespace hybridrt
 
@@ -100,6 +132,7 @@ namespace cpu {
 // Unreachable: igemm.cc picks it only on x86-64 with AVX-512 VNNI.
 void IgemmKernelVnni(int64_t, const int8_t*, const uint8_t*, int32_t*, int64_t, int, int) { std::abort(); }
 void IgemmGemvVnni(int64_t, const int8_t*, int64_t, const uint8_t*, int32_t*) { std::abort(); }
+int64_t InterleaveGroup512(const uint8_t* const[4], int64_t, int64_t, int64_t, uint8_t, uint8_t*) { std::abort(); }
 }  // namespace cpu
 }  // namespace hybridrt
 
