@@ -197,11 +197,9 @@ class QuantConvKernel : public GroupedWindowKernel {
             return epi_.Column(c, rows, m0, bias ? bias + m0 : nullptr, tmp.data(),
                                static_cast<char*>(args.outputs[0]) + (plane0 + i0) * out_bytes);
           }
-          for (int64_t r = 0; r < rows; ++r) {
-            const int64_t m = g * mg_ + i0 + r, at = (plane0 + i0 + r) * out_size + j0;
-            epi_.Row(c + r * ldc, cols, m, bias ? bias + m : nullptr, z ? z + at : nullptr, tmp.data(),
-                     static_cast<char*>(args.outputs[0]) + at * out_bytes, 1);
-          }
+          const int64_t m0 = g * mg_ + i0, at = (plane0 + i0) * out_size + j0;
+          epi_.Rows(c, ldc, rows, cols, m0, bias ? bias + m0 : nullptr, z ? z + at : nullptr, out_size, tmp.data(),
+                    static_cast<char*>(args.outputs[0]) + at * out_bytes);
         };
         Igemm(packed_[g], out_size, pack, finish, threads_);
       }

@@ -208,6 +208,31 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Planes512(const float* su
   if (requantize) Quantize512(v, planes * len, out_scale, out_zero, lo, hi, y);
 }
 
+// Rows of requantized outputs: the short form's constants once, each row's own per row; a row
+// outside the short form through Row512.
+__attribute__((target("avx512f"))) void QuantEpilogue::Rows512(const int32_t* acc, int64_t ldc, int64_t rows,
+                                                               int64_t len, int64_t c0, const float* bias,
+                                                               const float* z, int64_t stride, float* tmp,
+                                                               void* y) const {
+  const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
+                   _mm512_set1_epi32(out_zero)};
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* br = bias ? bias + r : nullptr;
+    const float* zr = z ? z + r * stride : nullptr;
+    char* yr = static_cast<char*>(y) + r * stride;
+    if (!Clamped(c0 + r, br, zr)) {
+      Row512(acc + r * ldc, len, c0 + r, br, zr, tmp, yr);
+      continue;
+    }
+    Pre512 p = Pre(*this, c0 + r, br ? *br : 0.0f);
+    p.acc = acc + r * ldc;
+    p.z = zr;
+    p.bias = br != nullptr;
+    p.relu = p.clip = false;  // in the bounds
+    for (int64_t j = 0; j < len; j += 16) StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
+  }
+}
+
 // Column: Row512's steps with the channel's constants loaded per lane.
 __attribute__((target("avx512f"))) void QuantEpilogue::Column512(const int32_t* acc, int64_t len, int64_t c0,
                                                                  const float* bias, float* tmp, void* y) const {
@@ -371,6 +396,18 @@ void QuantEpilogue::Planes(const float* sums, int64_t planes, int64_t len, int64
     for (int64_t j = 0; j < len; ++j) acc[j] = static_cast<int32_t>(sums[r * len + j]);
     Row(acc.data(), len, c0 + r, bias ? bias + r : nullptr, z ? z + r * len : nullptr, tmp,
         static_cast<char*>(y) + r * len * bytes, 1);
+  }
+}
+
+void QuantEpilogue::Rows(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias,
+                         const float* z, int64_t stride, float* tmp, void* y) const {
+#ifdef HR_X86
+  if (vector_ == SimdKernel::kAvx512 && requantize) return Rows512(acc, ldc, rows, len, c0, bias, z, stride, tmp, y);
+#endif
+  const int64_t bytes = requantize ? 1 : 4;
+  for (int64_t r = 0; r < rows; ++r) {
+    Row(acc + r * ldc, len, c0 + r, bias ? bias + r : nullptr, z ? z + r * stride : nullptr, tmp,
+        static_cast<char*>(y) + r * stride * bytes, 1);
   }
 }
 

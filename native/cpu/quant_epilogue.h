@@ -74,6 +74,13 @@ struct QuantEpilogue {
   void Planes(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z, float* tmp,
               void* y) const;
 
+  // Rows [0, rows) of a tile: row r, channel c0 + r, its len sums at acc + r * ldc, bias[r]
+  // (bias nullptr: none), the residual from z + r * stride (nullptr: none), into y + r * stride
+  // values on: Row's result for each row (stride 1 within it), the constants that no row
+  // changes set once (a 4 x 4 plane's row is one vector: the calls cost more than the values).
+  void Rows(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias, const float* z,
+            int64_t stride, float* tmp, void* y) const;
+
   // Channels [c0, c0 + len) of one sum each, acc[r] that of channel c0 + r, with bias[r] (nullptr:
   // none) and no residual, into y[r] (contiguous): Row's result for each (the one column of
   // igemm.h's GEMV: a classifier at batch 1, a squeeze-excite convolution), the channels' scales
@@ -141,6 +148,8 @@ struct QuantEpilogue {
   void Planes512(const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias, const float* z,
                  float* tmp, void* y) const;
   void Column512(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const;
+  void Rows512(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias,
+               const float* z, int64_t stride, float* tmp, void* y) const;
   // AVX2 (no FMA, so none is contracted): Row of acc (planes 1) or Planes of sums, in passes
   // over tmp.
   void Row256(const int32_t* acc, const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,
