@@ -32,26 +32,53 @@ __attribute__((target("avx512f"))) inline __mmask16 Tail(int64_t left) {
   return static_cast<__mmask16>(left >= 16 ? 0xffffu : (1u << left) - 1u);
 }
 
-// QuantizeRounded(v / scale, zero, lo, hi) on 16 lanes, stored as bytes.
+// QuantizeRounded(v / scale, zero, lo, hi) on 16 lanes, stored as bytes. Where the output
+// type's range less the zero point is small (always, for a zero point of the output's type)
+// the saturation comes before the rounding, in float: rounding commutes with a clamp to
+// integer bounds, and the clamp to +-4e6 then to [lo - zero, hi - zero] is one clamp to
+// [clamp(-4e6), clamp(4e6)] (quant_epilogue.h's argument for the short form); so a rounding
+// conversion replaces the 1.5 x 2^23 additions and the integer clamps, with the same bits.
 struct Requant512 {
-  __m512 sy, big, neg_big, magic;
+  __m512 sy, big, neg_big, magic, t_lo, t_hi;
   __m512i zy, lo, hi;
+  bool in_float;  // the saturation before the rounding
 };
 
 __attribute__((target("avx512f"))) inline Requant512 MakeRequant512(float scale, int32_t zero, int32_t lo, int32_t hi) {
-  return {_mm512_set1_ps(scale),   _mm512_set1_ps(4e6f),  _mm512_set1_ps(-4e6f), _mm512_set1_ps(12582912.0f),
-          _mm512_set1_epi32(zero), _mm512_set1_epi32(lo), _mm512_set1_epi32(hi)};
+  const int64_t lq = static_cast<int64_t>(lo) - zero, hq = static_cast<int64_t>(hi) - zero;
+  const auto clamp = [&](int64_t t) { return t < lq ? lq : t > hq ? hq : t; };
+  const bool in_float = lq >= -(1 << 22) && hq <= (1 << 22);
+  return {_mm512_set1_ps(scale),
+          _mm512_set1_ps(4e6f),
+          _mm512_set1_ps(-4e6f),
+          _mm512_set1_ps(12582912.0f),
+          _mm512_set1_ps(in_float ? static_cast<float>(clamp(-4000000)) : 0.0f),
+          _mm512_set1_ps(in_float ? static_cast<float>(clamp(4000000)) : 0.0f),
+          _mm512_set1_epi32(zero),
+          _mm512_set1_epi32(lo),
+          _mm512_set1_epi32(hi),
+          in_float};
 }
 
 __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512& r, __m512 v, __mmask16 m, char* y) {
   __m512 t = _mm512_div_round_ps(v, r.sy, kRn);
   t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q), t, _mm512_setzero_ps());  // NaN: the zero point
-  t = _mm512_min_ps(_mm512_max_ps(t, r.neg_big), r.big);
-  t = _mm512_sub_round_ps(_mm512_add_round_ps(t, r.magic, kRn), r.magic, kRn);
-  __m512i q = _mm512_add_epi32(_mm512_cvttps_epi32(t), r.zy);
-  q = _mm512_min_epi32(_mm512_max_epi32(q, r.lo), r.hi);
+  __m512i q;
+  if (r.in_float) {
+    t = _mm512_min_ps(_mm512_max_ps(t, r.t_lo), r.t_hi);
+    q = _mm512_add_epi32(_mm512_cvt_roundps_epi32(t, kRn), r.zy);
+  } else {
+    t = _mm512_min_ps(_mm512_max_ps(t, r.neg_big), r.big);
+    t = _mm512_sub_round_ps(_mm512_add_round_ps(t, r.magic, kRn), r.magic, kRn);
+    q = _mm512_add_epi32(_mm512_cvttps_epi32(t), r.zy);
+    q = _mm512_min_epi32(_mm512_max_epi32(q, r.lo), r.hi);
+  }
   // In [lo, hi]: the truncating byte store keeps it (int8 as two's complement, uint8 as is).
-  _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
+  if (m == 0xffff) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
+  } else {
+    _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
+  }
 }
 
 // The short form (quant_epilogue.h): v / sy clamped to the prepared bounds, rounded to even,

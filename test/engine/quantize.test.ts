@@ -38,6 +38,26 @@ describe('quantize', () => {
         params: { axis: 1 },
       });
     });
+    it(`${dtype}, whole vectors of exact halves, infinities and values far out of range`, async () => {
+      // 96 values (six vectors of 16 on AVX-512, whose saturation comes before the rounding:
+      // native/cpu/quant_epilogue.cc): (i - 48) / 4 over 0.5 is a half step each other value;
+      // over 0.01 most saturate; +-Infinity, +-1e30 and 3e9 saturate whatever the scale.
+      const special: Record<number, number> = { 5: Infinity, 17: -Infinity, 33: 1e30, 50: -1e30, 70: 3e9 };
+      const x = tensor(
+        'float32',
+        [2, 48],
+        Array.from({ length: 96 }, (_, i) => special[i] ?? (i - 48) / 4),
+      );
+      for (const scale of [0.5, 0.01]) {
+        await checkLayer({
+          op: 'QuantizeLinear',
+          inputs: [x, tensor('float32', [], [scale]), tensor(dtype, [], [dtype === 'int8' ? -7 : 130])],
+          constants: [1, 2],
+          kind: 'quantize',
+          params: { axis: 1 },
+        });
+      }
+    });
     it(`${dtype}, large: per tensor in runs split among threads, per axis in rows of 12000`, async () => {
       // 72000 elements: more than one thread's grain (native/cpu/quantize.cc), vector tails.
       const zp = tensor(dtype, [], [dtype === 'int8' ? 5 : 90]);
