@@ -175,7 +175,9 @@ export class HybridModel<Report = unknown> {
    * the input's dtype storage (shape taken from the compiled input). Resolves with every
    * output, or, as onnxruntime's `InferenceSession.run(feeds, fetches)`, with the outputs named
    * in `fetches` only (the model still computes all of them). Errors: INPUT (bad feeds, a fetch
-   * the model does not output), SHAPE (a shape other than the compiled one), DISPOSED.
+   * the model does not output), SHAPE (a shape other than the compiled one), DISPOSED. The feeds'
+   * arrays may be read until the promise settles (as onnxruntime's are): do not write into them
+   * before (on cuda, engines copy them to the GPU during the run, docs/cuda.md).
    */
   run(feeds: Feeds): Promise<Outputs>;
   run(feeds: Feeds, options: { outputLocation: 'gpu' }): Promise<DeviceOutputs>;

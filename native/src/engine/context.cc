@@ -22,10 +22,12 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const Context
   staging_in_.resize(net.inputs.size());
   staging_out_.resize(net.outputs.size());
   bound_.resize(net.inputs.size());
+  host_in_.resize(net.inputs.size());
   output_on_device_.assign(net.outputs.size(), false);
   device_out_.resize(net.outputs.size());
   graphs_on_ = options.cuda_graphs;
   lend_outputs_ = options.lend_outputs;
+  stage_wave_bytes_ = options.stage_waves ? kStageWaveBytes : SIZE_MAX;
   output_count_.assign(net.outputs.size(), -1);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     if (!DataDependentLayer(net.layers[i].kind)) continue;
@@ -204,9 +206,10 @@ const TensorInfo& ExecutionContext::output_info(size_t i) const {
 
 void ExecutionContext::SetInput(size_t i, const void* host, size_t bytes) {
   bound_[i].reset();
+  host_in_[i] = {};
   if (!bytes) return;
   if (staged_) {
-    CopyHostMemory(staging_in_[i].get(), host, bytes);
+    host_in_[i] = {host, bytes};
     return;
   }
   void* dst = const_cast<void*>(TensorAddress(engine_->network().inputs[i]));
@@ -225,13 +228,15 @@ void ExecutionContext::Execute() {
   transfers_ = {};
   timing_ = RunTiming{};
   for (auto& d : device_out_) d.reset();
-  // Bound inputs are released when this run ends, whatever happens.
+  // Bound inputs are released, and host inputs forgotten, when this run ends, whatever happens.
   struct Unbind {
     std::vector<std::shared_ptr<DeviceBuffer>>& b;
+    std::vector<HostInput>& h;
     ~Unbind() {
       for (auto& p : b) p.reset();
+      for (auto& p : h) p = {};
     }
-  } unbind{bound_};
+  } unbind{bound_, host_in_};
   // A profiled run is queued whole before any of it runs (a gate): its per-layer times are
   // then GPU times, without the gaps of queueing one layer at a time. (Timestamps inside a
   // CUDA graph cannot be timed, so profiled runs do not use the graph.)
@@ -250,12 +255,9 @@ void ExecutionContext::Execute() {
       backend.CopyOnDevice(dst, bound_[i]->data(), bytes, stream);
       transfers_.device_to_device_bytes += bytes;
       transfers_.device_to_device_count++;
-    } else if (staged_) {
-      backend.CopyToDevice(dst, staging_in_[i].get(), bytes, stream);
-      transfers_.host_to_device_bytes += bytes;
-      transfers_.host_to_device_count++;
     }
   }
+  UploadStaged(stream);
   // NOTE: the layer loop neither allocates nor waits, so that it can be captured into a graph.
   if (mode != TimingMode::kOff) timer_->Record(1, stream);
   if (mode == TimingMode::kLayers) {
@@ -335,6 +337,50 @@ void ExecutionContext::Execute() {
       timing_.layers_valid = true;
     }
   }
+}
+
+// Staged host inputs into staging and onto the device in waves (see the file comment of
+// context.h): a wave is copied on the copy threads, then its transfers are queued, and the next
+// wave is copied while they run. A large input is cut into pieces of a wave's size.
+void ExecutionContext::UploadStaged(Stream& stream) {
+  Backend& backend = engine_->backend();
+  const Network& net = engine_->network();
+  struct Piece {
+    size_t input, offset, bytes;
+  };
+  std::vector<Piece> wave;
+  std::vector<HostRange> ranges;
+  size_t wave_bytes = 0;
+  auto flush = [&] {
+    ranges.clear();
+    for (const Piece& p : wave) {
+      ranges.push_back({static_cast<uint8_t*>(staging_in_[p.input].get()) + p.offset,
+                        static_cast<const uint8_t*>(host_in_[p.input].data) + p.offset, p.bytes});
+    }
+    CopyHostRanges(ranges.data(), ranges.size());
+    for (const Piece& p : wave) {
+      void* dst = const_cast<uint8_t*>(static_cast<const uint8_t*>(TensorAddress(net.inputs[p.input]))) + p.offset;
+      backend.CopyToDevice(dst, static_cast<uint8_t*>(staging_in_[p.input].get()) + p.offset, p.bytes, stream);
+    }
+    wave.clear();
+    wave_bytes = 0;
+  };
+  for (size_t i = 0; i < host_in_.size(); ++i) {
+    const size_t bytes = host_in_[i].data ? TensorBytes(net.inputs[i]) : 0;
+    if (!bytes) continue;
+    if (bytes != host_in_[i].bytes)
+      Fail(ErrorCode::kNative, Cat("input ", i, ": ", host_in_[i].bytes, " bytes set for ", bytes));
+    for (size_t off = 0; off < bytes;) {
+      const size_t n = std::min(bytes - off, stage_wave_bytes_ - wave_bytes);
+      wave.push_back({i, off, n});
+      wave_bytes += n;
+      off += n;
+      if (wave_bytes == stage_wave_bytes_) flush();
+    }
+    transfers_.host_to_device_bytes += bytes;
+    transfers_.host_to_device_count++;
+  }
+  if (!wave.empty()) flush();
 }
 
 void ExecutionContext::GetOutput(size_t i, void* host) {

@@ -86,7 +86,10 @@ constexpr size_t kSmallOutputBytes = size_t{64} << 10;
 // runSync), then Result (JS thread) where Run succeeded, then Settled (JS thread) always.
 class RunJob {
  public:
-  explicit RunJob(std::shared_ptr<ContextState> state) : state_(std::move(state)), ctx_(state_->ctx) {}
+  // `held`: the host input arrays a staged context reads during Run (context.h), kept alive
+  // until the job is destroyed (on the JS thread, as references must be).
+  RunJob(std::shared_ptr<ContextState> state, std::vector<Napi::ObjectReference> held)
+      : state_(std::move(state)), ctx_(state_->ctx), held_(std::move(held)) {}
 
   // The outputs leave the context here, on the job's thread: device ones as they are, large
   // host ones as the staging buffer they are in where the context lends it (a staged context:
@@ -191,6 +194,7 @@ class RunJob {
   };
   std::shared_ptr<ContextState> state_;
   std::shared_ptr<ExecutionContext> ctx_;
+  std::vector<Napi::ObjectReference> held_;
   std::vector<std::shared_ptr<DeviceBuffer>> device_;
   std::vector<std::unique_ptr<void, Free>> host_;
   std::vector<std::shared_ptr<void>> lent_;  // staging buffers lent by the context (staged host outputs)
@@ -199,7 +203,8 @@ class RunJob {
 
 class RunWorker : public PromiseWorker {
  public:
-  RunWorker(Napi::Env env, std::shared_ptr<ContextState> state) : PromiseWorker(env), job_(std::move(state)) {}
+  RunWorker(Napi::Env env, std::shared_ptr<ContextState> state, std::vector<Napi::ObjectReference> held)
+      : PromiseWorker(env), job_(std::move(state), std::move(held)) {}
 
  private:
   void Run() override { job_.Run(); }
@@ -243,9 +248,10 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   // run(inputs, options): a Promise of the outputs, the run on a libuv worker thread.
   Napi::Value Run(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::shared_ptr<ContextState> state = Prepare(info);
+    std::vector<Napi::ObjectReference> held;
+    std::shared_ptr<ContextState> state = Prepare(info, held);
     return Guard(env, [&]() -> Napi::Value {
-      auto* worker = new RunWorker(env, state);
+      auto* worker = new RunWorker(env, state, std::move(held));
       Napi::Promise p = worker->Promise();
       state->busy = true;
       worker->Queue();
@@ -256,8 +262,9 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   // runSync(inputs, options): the outputs, the run on this thread; errors are thrown.
   Napi::Value RunSync(const Napi::CallbackInfo& info) {
     Napi::Env env = info.Env();
-    std::shared_ptr<ContextState> state = Prepare(info);
-    RunJob job(state);
+    std::vector<Napi::ObjectReference> held;
+    std::shared_ptr<ContextState> state = Prepare(info, held);
+    RunJob job(state, std::move(held));
     state->busy = true;
     struct Settle {
       RunJob& job;
@@ -270,8 +277,9 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
   }
 
   // Checks run's arguments and binds the inputs and options to the context (which must not be
-  // busy); throws a JS error naming what is wrong.
-  std::shared_ptr<ContextState> Prepare(const Napi::CallbackInfo& info) {
+  // busy); throws a JS error naming what is wrong. `held` receives a reference to each host
+  // input a staged context reads later (ExecutionContext::SetInput).
+  std::shared_ptr<ContextState> Prepare(const Napi::CallbackInfo& info, std::vector<Napi::ObjectReference>& held) {
     Napi::Env env = info.Env();
     std::shared_ptr<ContextState> state = Usable(env);
     if (state->busy) {
@@ -346,6 +354,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
         Napi::TypedArray arr = inputs.Get(i).As<Napi::TypedArray>();
         const uint8_t* data = static_cast<const uint8_t*>(arr.ArrayBuffer().Data()) + arr.ByteOffset();
         ctx.SetInput(i, data, arr.ByteLength());
+        if (ctx.staged() && arr.ByteLength()) held.push_back(Napi::Persistent(arr.As<Napi::Object>()));
       }
       for (size_t o = 0; o < on_device.size(); ++o) ctx.SetOutputOnDevice(o, on_device[o]);
       ctx.SetTiming(timing);

@@ -162,6 +162,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     const EnvSwitches env_switches = ReadEnvSwitches();  // read now: they apply to contexts made after they are set
     options.cuda_graphs = env_switches.cuda_graphs;
     options.lend_outputs = env_switches.lend_outputs;
+    options.stage_waves = env_switches.stage_waves;
     state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine, options); });
     state->graph_state = state->ctx->graph_state();
     contexts_.push_back(state);

@@ -32,6 +32,7 @@ EnvSwitches ReadEnvSwitches() {
   s.qdq = Toggle("HYBRIDRT_QDQ");
   s.tactics.conv_tactic = Env("HYBRIDRT_CONV_TACTIC");
   s.tactics.attention_tactic = Env("HYBRIDRT_ATTENTION_TACTIC");
+  s.tactics.matmul_tactic = Env("HYBRIDRT_MATMUL_TACTIC");
   s.tactics.fused_graph_configs = std::atoi(Env("HYBRIDRT_FUSED_GRAPH_CONFIGS").c_str());
   s.tactics.log = Env("HYBRIDRT_TACTIC_LOG") == "1";
   s.tactics.cudnn_graph = Env("HYBRIDRT_CUDNN_GRAPH") != "0";
@@ -39,6 +40,7 @@ EnvSwitches ReadEnvSwitches() {
   s.tactics.depthwise = Env("HYBRIDRT_DEPTHWISE") != "0";
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
   s.lend_outputs = Env("HYBRIDRT_LEND_OUTPUTS") != "0";
+  s.stage_waves = Env("HYBRIDRT_STAGE_WAVES") != "0";
   s.cpu_kernel = Env("HYBRIDRT_CPU_KERNEL");
   return s;
 }
@@ -48,9 +50,9 @@ std::string DescribeEnvSwitches(const EnvSwitches& s) {
   // Not the tactic log (it only prints) nor CUDA graphs or lending (a context's choice, not the plan's).
   return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
              " attention=", s.attention, " qdq=", s.qdq, " conv_tactic=", t.conv_tactic,
-             " attention_tactic=", t.attention_tactic, " fused_graph_configs=", t.fused_graph_configs,
-             " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " depthwise=", t.depthwise,
-             " cpu_kernel=", s.cpu_kernel);
+             " attention_tactic=", t.attention_tactic, " matmul_tactic=", t.matmul_tactic,
+             " fused_graph_configs=", t.fused_graph_configs, " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba,
+             " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt

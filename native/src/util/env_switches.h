@@ -24,6 +24,9 @@ struct TacticSwitches {
   // HYBRIDRT_ATTENTION_TACTIC=flash|tiled|rows: every attention layer that has this candidate
   // takes it, untimed (tests hold each kernel to an independent result); "" = the fastest.
   std::string attention_tactic;
+  // HYBRIDRT_MATMUL_TACTIC=gemv|lt: every matrix product that has the one-row kernel (`gemv`)
+  // takes it, or none does (`lt`: cuBLASLt's timed candidates), untimed; "" = the fastest.
+  std::string matmul_tactic;
   // HYBRIDRT_FUSED_GRAPH_CONFIGS=<n>: how many of a fused graph's configurations are timed
   // (0 = the kernel's default).
   int fused_graph_configs = 0;
@@ -48,6 +51,8 @@ struct EnvSwitches {
   bool cuda_graphs = true;
   // HYBRIDRT_LEND_OUTPUTS=0: staged host outputs are copied out of staging, not lent (context.h).
   bool lend_outputs = true;
+  // HYBRIDRT_STAGE_WAVES=0: staged host inputs are copied whole, then transferred (no overlap).
+  bool stage_waves = true;
   // HYBRIDRT_CPU_KERNEL=portable|avx2|avx512: the SGEMM micro-kernel (if the CPU has it);
   // "" = the best one.
   std::string cpu_kernel;

@@ -21,4 +21,26 @@ void CopyHostMemory(void* dst, const void* src, size_t bytes, int threads) {
               [&](int64_t begin, int64_t end) { std::memcpy(d + begin, s + begin, static_cast<size_t>(end - begin)); });
 }
 
+void CopyHostRanges(const HostRange* ranges, size_t count, int threads) {
+  size_t total = 0;
+  for (size_t r = 0; r < count; ++r) total += ranges[r].bytes;
+  if (count == 1 || total < kParallelCopyBytes || threads == 1) {
+    for (size_t r = 0; r < count; ++r) CopyHostMemory(ranges[r].dst, ranges[r].src, ranges[r].bytes, threads);
+    return;
+  }
+  // [begin, end) of the ranges laid end to end: each range's overlap with it.
+  ParallelFor(std::min({threads > 0 ? threads : kCopyThreads, kCopyThreads, HardwareThreads()}),
+              static_cast<int64_t>(total), static_cast<int64_t>(kCopyChunkBytes), [&](int64_t begin, int64_t end) {
+                size_t at = 0;
+                for (size_t r = 0; r < count && static_cast<int64_t>(at) < end; at += ranges[r++].bytes) {
+                  const int64_t lo = std::max<int64_t>(begin, static_cast<int64_t>(at));
+                  const int64_t hi = std::min<int64_t>(end, static_cast<int64_t>(at + ranges[r].bytes));
+                  if (lo >= hi) continue;
+                  const size_t off = static_cast<size_t>(lo) - at;
+                  std::memcpy(static_cast<char*>(ranges[r].dst) + off, static_cast<const char*>(ranges[r].src) + off,
+                              static_cast<size_t>(hi - lo));
+                }
+              });
+}
+
 }  // namespace hybridrt

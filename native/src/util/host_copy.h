@@ -20,4 +20,15 @@ constexpr int kCopyThreads = 8;
 // engine built for one thread copies on one.
 void CopyHostMemory(void* dst, const void* src, size_t bytes, int threads = 0);
 
+// One range of CopyHostRanges.
+struct HostRange {
+  void* dst;
+  const void* src;
+  size_t bytes;
+};
+
+// Every range copied, as one copy of their summed bytes is split (CopyHostMemory): many small
+// tensors (a KV cache's 24 inputs of 0.4 MB) share the threads instead of one thread each.
+void CopyHostRanges(const HostRange* ranges, size_t count, int threads = 0);
+
 }  // namespace hybridrt
