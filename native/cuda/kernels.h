@@ -56,6 +56,21 @@ std::unique_ptr<Kernel> MakePointwise(CudaBackend* b);         // pointwise.cc (
 struct Act;
 struct Strided;
 
+// One row times N rows of K (gemv.cu): y[j] = act(alpha * (x . w[j]) + beta * c[j * c_step] + z[j])
+// for j < n, w row-major [n, k]; c and z may be null. Every pointer holds float dtype t.
+struct GemvArgs {
+  const void* x;
+  const void* w;
+  const void* c;
+  const void* z;
+  void* y;
+  int64_t k, n;
+  float alpha, beta;
+  int64_t c_step;  // 0: c is one value; 1: one per output
+  const Act& act;
+};
+cudaError_t LaunchGemv(DType t, const GemvArgs& g, cudaStream_t stream);  // gemv.cu
+
 // y[i] = act(y[i] + bias[(i / inner) % channels] + z[i]) over n elements of float dtype t
 // (NCHW: inner = H*W; channels-last: inner = 1); bias and z may be null, act may be none.
 cudaError_t LaunchBiasActivation(DType t, void* y, const void* bias, const void* z, int64_t n, int64_t channels,

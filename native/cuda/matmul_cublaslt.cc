@@ -13,10 +13,15 @@
 // Precision: compute CUBLAS_COMPUTE_32F with fp32 scales for every data type, so fp32 never
 // uses TF32 (matches onnxruntime within 1e-4) and fp16/bf16 accumulate in fp32.
 // Tactics: the heuristic's candidates (up to kCandidates) are timed on the real shapes at
-// build time; the plan records "lt:<index in the heuristic's list>".
+// build time; the plan records "lt:<index in the heuristic's list>". A product of one row
+// (m = 1, one batch: a decoder's token) also times `gemv` (gemv.cu: a warp per output, every
+// weight read once), which reads b as N rows of K: as it is where transB, else from a
+// transposed copy of a constant b that the kernel uploads (its own, beside the engine's).
+// HYBRIDRT_MATMUL_TACTIC=gemv|lt forces one (env_switches.h).
 #include <cublasLt.h>
 
 #include <algorithm>
+#include <cstring>
 #include <mutex>
 
 #include "src/ir/activation.h"
@@ -134,9 +139,16 @@ class MatmulKernel : public CudaKernel {
     has_c_ = in_.size() > (residual_ ? 3u : 2u) && beta_ != 0;
     if (has_c_) c_ = MakeBroadcast(out_[0].shape, {in_[2].shape});
     act_ = MakeAct(ReadActivation(params(), "activation."));
+    gemv_act_ = act_;
     if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
     const Shape& cs = has_c_ ? in_[2].shape : Shape{};
     bias_epilogue_ = has_c_ && beta_ == 1 && batch_count_ == 1 && !cs.empty() && cs.back() == n_ && Numel(cs) == n_;
+    // The one-row kernel: b as N rows of K (transB, or a constant to transpose), c one value or one per output.
+    const int64_t c_numel = has_c_ ? Numel(cs) : 0;
+    gemv_ok_ = m_ == 1 && batch_count_ == 1 && !trans_a_ && !a_.expand && !b_.expand &&
+               (trans_b_ || (constants_.size() > 1 && constants_[1])) && (!has_c_ || c_numel == 1 || c_numel == n_);
+    c_step_ = c_numel == n_ ? 1 : 0;
+    if (gemv_ok_ && switches_.matmul_tactic == "gemv") return;  // forced: no cuBLASLt descriptors needed
     if (batch_count_ > INT32_MAX)
       Bad(ErrorCode::kNative, Cat("batch count ", batch_count_, " is beyond cuBLASLt's int32"));
     // cuBLASLt's A is our b, its B our a (see the file comment).
@@ -214,12 +226,14 @@ class MatmulKernel : public CudaKernel {
   }
 
   std::string Choose() override {
-    if (candidates_.size() <= 1) return Accept("lt:0");
+    if (gemv_ok_ && switches_.matmul_tactic == "gemv") return Accept("gemv");
+    if (switches_.matmul_tactic == "lt") gemv_ok_ = false;
+    if (candidates_.size() <= 1 && !gemv_ok_) return Accept("lt:0");
     const size_t es = DTypeSize(dtype_);
     cudaStream_t s = backend_->build_stream();
     void *a = nullptr, *b = nullptr, *d = nullptr, *ws = nullptr, *bias = nullptr;
     cudaEvent_t start = nullptr, stop = nullptr;
-    int best = 0;
+    int best = 0;  // -1: gemv
     float best_ms = INFINITY;
     auto release = [&] {
       cudaFree(a);
@@ -268,18 +282,43 @@ class MatmulKernel : public CudaKernel {
           tactic_ms_ = ms / 5;
         }
       }
+      if (gemv_ok_) {
+        // The same bytes read as N rows of K: what the tactic reads, whichever way b is stored.
+        auto run = [&] {
+          return LaunchGemv(dtype_, {a, b, nullptr, nullptr, d, k_, n_, alpha_, 0.0f, 0, gemv_act_}, s);
+        };
+        Check(run(), "gemv launch");
+        Check(cudaEventRecord(start, s), "cudaEventRecord");
+        for (int r = 0; r < 5; ++r) Check(run(), "gemv launch");
+        Check(cudaEventRecord(stop, s), "cudaEventRecord");
+        Check(cudaEventSynchronize(stop), "cudaEventSynchronize");
+        float ms = 0;
+        Check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+        if (ms < best_ms) {
+          best = -1;
+          best_ms = ms;
+          tactic_ms_ = ms / 5;
+        }
+      }
     } catch (...) {
       release();
       throw;
     }
     release();
-    return Accept(Cat("lt:", best));
+    return Accept(best < 0 ? std::string("gemv") : Cat("lt:", best));
   }
 
   // The heuristic's first algorithm for these shapes, untimed (cuBLASLt ranks them itself).
   std::string Untimed() override { return Accept("lt:0"); }
 
   std::string Accept(const std::string& requested) override {
+    if (requested == "gemv") {
+      if (!gemv_ok_)
+        Bad(ErrorCode::kPlan, "plan: tactic 'gemv' needs a product of one row whose b is transposed or constant");
+      gemv_ = true;
+      lt_workspace_ = 0;
+      return requested;
+    }
     if (k_ == 0 || batch_count_ == 0) {
       if (requested != "lt:0") Bad(ErrorCode::kPlan, Cat("plan: tactic '", requested, "' for an empty product"));
       return requested;
@@ -301,12 +340,39 @@ class MatmulKernel : public CudaKernel {
     return requested;
   }
 
+  // gemv over a constant [K, N] b: its transpose, N rows of K, uploaded once for this kernel.
+  void PrepareKernel() override {
+    if (!gemv_ || trans_b_) return;
+    const size_t es = DTypeSize(dtype_);
+    const auto* src = static_cast<const uint8_t*>(constants_[1]);
+    std::vector<uint8_t> t(static_cast<size_t>(k_ * n_) * es);
+    constexpr int64_t kBlock = 64;  // tiles of 64 x 64 elements, so that both sides stay in cache
+    for (int64_t k0 = 0; k0 < k_; k0 += kBlock) {
+      for (int64_t n0 = 0; n0 < n_; n0 += kBlock) {
+        for (int64_t k = k0; k < std::min(k_, k0 + kBlock); ++k) {
+          for (int64_t n = n0; n < std::min(n_, n0 + kBlock); ++n) {
+            std::memcpy(&t[static_cast<size_t>(n * k_ + k) * es], src + static_cast<size_t>(k * n_ + n) * es, es);
+          }
+        }
+      }
+    }
+    gemv_w_ = Upload(t.data(), t.size());
+  }
+
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     CudaStream& cs = static_cast<CudaStream&>(stream);
     const cudaStream_t s = cs.get();
     const size_t es = DTypeSize(dtype_);
     void* y = args.outputs[0];
+    if (gemv_) {
+      const void* w = gemv_w_ ? gemv_w_.get() : args.inputs[1];
+      const void* c = has_c_ ? args.inputs[2] : nullptr;
+      const void* z = residual_ ? args.inputs.back() : nullptr;
+      Check(LaunchGemv(dtype_, {args.inputs[0], w, c, z, y, k_, n_, alpha_, beta_, c_step_, gemv_act_}, s),
+            "gemv launch");
+      return;
+    }
     const int64_t total = out_[0].numel;
     if (has_c_ && !bias_epilogue_) {
       Check(LaunchBroadcastScale(dtype_, args.inputs[2], y, c_, total, beta_, s), "bias broadcast launch");
@@ -358,7 +424,11 @@ class MatmulKernel : public CudaKernel {
 
   DType dtype_ = DType::kFloat32;
   bool trans_a_ = false, trans_b_ = false, has_c_ = false, bias_epilogue_ = false, relu_epilogue_ = false;
-  bool residual_ = false;  // the last input is added to the product (before the activation)
+  bool residual_ = false;                // the last input is added to the product (before the activation)
+  bool gemv_ok_ = false, gemv_ = false;  // the one-row kernel applies; it is the tactic
+  int64_t c_step_ = 0;                   // gemv: c's step per output (0: one value)
+  Act gemv_act_;                         // the layer's activation (act_ drops one cuBLASLt's epilogue applies)
+  std::shared_ptr<void> gemv_w_;         // gemv over a constant [K, N] b: its transpose
   mutable std::mutex mu_;
   float alpha_ = 1, beta_ = 0;
   Shape batch_;
