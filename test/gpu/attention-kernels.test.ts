@@ -22,7 +22,7 @@ import { maxRelError } from '../engine/helpers/compare.js';
 import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { describeIf } from '../helpers/skip.js';
-import { CUDA, DEVICE, NO_CUDA } from './helpers.js';
+import { CUDA, DEVICE, NO_CUDA, withEnv } from './helpers.js';
 
 // The kernels need sm_80 (bf16 and fp16 tensor-core products); older devices keep `rows`.
 const SM = Number(/sm_(\d+)/.exec(DEVICE)?.[1] ?? 0);
@@ -153,11 +153,10 @@ function feeds(c: Case): Float32Array[] {
 }
 
 async function compare(c: Case, precision: 'fp16' | 'bf16', tol: number, tactic?: string): Promise<string> {
-  const before = process.env.HYBRIDRT_ATTENTION_TACTIC;
   const ref = await buildEngine(net(c), { backend: 'cuda' });
-  if (tactic) process.env.HYBRIDRT_ATTENTION_TACTIC = tactic;
   try {
-    const ours = await buildEngine(net(c), { backend: 'cuda', precisions: [precision] });
+    const build = () => buildEngine(net(c), { backend: 'cuda', precisions: [precision] });
+    const ours = await (tactic ? withEnv({ HYBRIDRT_ATTENTION_TACTIC: tactic }, build) : build());
     try {
       expect(ref.info().layers.find((l) => l.name === 'att')!.tactic).toBe('rows');
       const chosen = ours.info().layers.find((l) => l.name === 'att')!.tactic!;
@@ -173,8 +172,6 @@ async function compare(c: Case, precision: 'fp16' | 'bf16', tol: number, tactic?
     }
   } finally {
     ref.dispose();
-    if (before === undefined) delete process.env.HYBRIDRT_ATTENTION_TACTIC;
-    else process.env.HYBRIDRT_ATTENTION_TACTIC = before;
   }
 }
 

@@ -11,7 +11,7 @@ import { buildEngine, deserializeEngine, deviceQuery } from '../../src/engine/en
 import { NetDraft } from '../engine/helpers/net.js';
 import { reseal } from '../engine/helpers/xxh64.js';
 import { smallCnn, smallCnnInputs } from '../engine/helpers/small-cnn.js';
-import { CUDA, DEVICE, NO_CUDA } from './helpers.js';
+import { CUDA, DEVICE, NO_CUDA, withEnv } from './helpers.js';
 import { describeIf } from '../helpers/skip.js';
 import { maxRelError } from '../engine/helpers/compare.js';
 
@@ -56,8 +56,7 @@ describeIf(CUDA, 'cuda engines', NO_CUDA, () => {
 
   it('a plan whose tactic this device lacks is a PLAN error', async () => {
     // cuBLASLt's candidates only (the switch is read when the engine is built), so the plan holds an `lt:<k>`.
-    process.env.HYBRIDRT_MATMUL_TACTIC = 'lt';
-    const gpu = await buildEngine(smallCnn(), { backend: 'cuda' }).finally(() => delete process.env.HYBRIDRT_MATMUL_TACTIC);
+    const gpu = await withEnv({ HYBRIDRT_MATMUL_TACTIC: 'lt' }, () => buildEngine(smallCnn(), { backend: 'cuda' }));
     try {
       const plan = gpu.serialize();
       const text = Buffer.from(plan).toString('latin1');

@@ -15,7 +15,7 @@ import { maxRelError } from '../engine/helpers/compare.js';
 import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { describeIf } from '../helpers/skip.js';
-import { CUDA, NO_CUDA } from './helpers.js';
+import { CUDA, NO_CUDA, withEnv } from './helpers.js';
 
 interface Case {
   label: string;
@@ -82,10 +82,8 @@ async function compare(c: Case, precisions: Array<'fp16'>, tol: number): Promise
   const { net: n, shapes } = net(c);
   const feeds = shapes.map((s, i) => randomFloat([s.reduce((a, b) => a * b, 1)], 20 + i, -1, 1).data as Float32Array);
   const ref = await buildEngine(n, { backend: 'cpu' });
-  const before = process.env.HYBRIDRT_MATMUL_TACTIC;
-  process.env.HYBRIDRT_MATMUL_TACTIC = 'gemv';
   try {
-    const ours = await buildEngine(n, { backend: 'cuda', precisions });
+    const ours = await withEnv({ HYBRIDRT_MATMUL_TACTIC: 'gemv' }, () => buildEngine(n, { backend: 'cuda', precisions }));
     try {
       const [want] = (await ref.createContext().run(feeds)) as Float32Array[];
       const [have] = (await ours.createContext().run(feeds)) as Float32Array[];
@@ -97,8 +95,6 @@ async function compare(c: Case, precisions: Array<'fp16'>, tol: number): Promise
     }
   } finally {
     ref.dispose();
-    if (before === undefined) delete process.env.HYBRIDRT_MATMUL_TACTIC;
-    else process.env.HYBRIDRT_MATMUL_TACTIC = before;
   }
 }
 

@@ -21,3 +21,20 @@ export const CUDA = status.ok;
 export const NO_CUDA = status.why;
 /** The device, for logs ("NVIDIA H200, sm_90, ..."). */
 export const DEVICE = status.description;
+
+/**
+ * fn() with the environment variables `env` set (the switches the binding reads when an engine
+ * or a context is made), each restored to what it was (or removed) when fn settles.
+ */
+export async function withEnv<T>(env: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const before = Object.keys(env).map((k) => [k, process.env[k]] as const);
+  Object.assign(process.env, env);
+  try {
+    return await fn();
+  } finally {
+    for (const [k, v] of before) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

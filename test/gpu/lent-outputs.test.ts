@@ -11,7 +11,7 @@ import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { describeIf } from '../helpers/skip.js';
-import { CUDA, NO_CUDA } from './helpers.js';
+import { CUDA, NO_CUDA, withEnv } from './helpers.js';
 
 const N = 48_000;
 const model = encodeModel(
@@ -33,9 +33,8 @@ function expectTwice(y: Float32Array, k: number) {
 }
 
 // The switch is read when a context is made, at the first run: set for the model's whole life.
-async function check(env: Record<string, string>) {
-  for (const [k, v] of Object.entries(env)) process.env[k] = v;
-  try {
+const check = (env: Record<string, string>) =>
+  withEnv(env, async () => {
     const m = await compile(model, { backend: 'cuda', requireFullCompilation: true });
     try {
       const kept: Float32Array[] = [];
@@ -47,10 +46,7 @@ async function check(env: Record<string, string>) {
     } finally {
       await m.dispose();
     }
-  } finally {
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
-}
+  });
 
 describeIf(CUDA, 'lent host outputs (cuda)', NO_CUDA, () => {
   it('every output a caller holds keeps its own run values', async () => {

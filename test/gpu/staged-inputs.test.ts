@@ -12,7 +12,7 @@ import { compile } from '../../src/compiler/compile.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { describeIf } from '../helpers/skip.js';
-import { CUDA, NO_CUDA } from './helpers.js';
+import { CUDA, NO_CUDA, withEnv } from './helpers.js';
 
 const BIG = 2_621_453; // floats: 10,485,812 bytes
 const SMALL = 100_003;
@@ -57,9 +57,8 @@ function expectRun(out: Record<string, { data: unknown }>, run: number) {
 }
 
 // The switch is read when a context is made, at the first run: set for the model's whole life.
-async function check(env: Record<string, string>) {
-  for (const [k, v] of Object.entries(env)) process.env[k] = v;
-  try {
+const check = (env: Record<string, string>) =>
+  withEnv(env, async () => {
     const m = await compile(model, { backend: 'cuda', requireFullCompilation: true });
     try {
       for (let run = 0; run < 4; run++) expectRun(await m.run(feedsOf(run)), run);
@@ -71,10 +70,7 @@ async function check(env: Record<string, string>) {
     } finally {
       await m.dispose();
     }
-  } finally {
-    for (const k of Object.keys(env)) delete process.env[k];
-  }
-}
+  });
 
 describeIf(CUDA, 'staged host inputs (cuda)', NO_CUDA, () => {
   it('every input reaches the device whole, run after run and with runs in flight', async () => {
