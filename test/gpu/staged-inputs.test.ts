@@ -5,7 +5,9 @@
  * (three waves and a tail, cut inside it) and twenty of 400,012 bytes (waves that end inside
  * one input and start in the next); y = 2 * big and z = 2 * concat(small...) are exact in
  * fp32, so each value is checked against the input it came from. Sequential runs with other
- * values each time (nothing stale), runs in flight together, and the transfer statistics.
+ * values each time (nothing stale), runs in flight together, and the transfer statistics; then
+ * with the outputs (10 MB and 8 MB) copied out of staging in one copy over the copy threads
+ * (ExecutionContext::GetOutputs) instead of lent.
  */
 import { expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
@@ -79,5 +81,9 @@ describeIf(CUDA, 'staged host inputs (cuda)', NO_CUDA, () => {
 
   it('the same copied whole before the transfers (HYBRIDRT_STAGE_WAVES=0)', async () => {
     await check({ HYBRIDRT_STAGE_WAVES: '0' });
+  }, 120_000);
+
+  it('the same with both outputs copied out of staging together, not lent (HYBRIDRT_LEND_OUTPUTS=0)', async () => {
+    await check({ HYBRIDRT_LEND_OUTPUTS: '0' });
   }, 120_000);
 });

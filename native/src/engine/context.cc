@@ -394,6 +394,20 @@ void ExecutionContext::GetOutput(size_t i, void* host) {
   engine_->backend().Synchronize(*stream_);
 }
 
+void ExecutionContext::GetOutputs(const std::vector<size_t>& outputs, const std::vector<void*>& hosts) {
+  if (!staged_) {
+    for (size_t k = 0; k < outputs.size(); ++k) GetOutput(outputs[k], hosts[k]);
+    return;
+  }
+  std::vector<HostRange> ranges;
+  for (size_t k = 0; k < outputs.size(); ++k) {
+    const size_t i = outputs[k];
+    const size_t bytes = static_cast<size_t>(Numel(run_shapes_[i])) * DTypeSize(output_info(i).dtype);
+    if (bytes) ranges.push_back({hosts[k], staging_out_[i].get(), bytes});
+  }
+  CopyHostRanges(ranges.data(), ranges.size());
+}
+
 std::shared_ptr<void> ExecutionContext::LendOutput(size_t i) {
   if (!staged_ || !lend_outputs_) return nullptr;
   if (lent_.size() < staging_out_.size()) lent_.resize(staging_out_.size());

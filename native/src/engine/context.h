@@ -112,6 +112,9 @@ class ExecutionContext {
   const Shape& output_shape(size_t i) const;
   // Copies output i to host memory of output_shape(i)'s byte size (a host output).
   void GetOutput(size_t i, void* host);
+  // GetOutput of several outputs (outputs[k] into hosts[k]); staged ones as one copy split over
+  // the copy threads (host_copy.h), so that many small outputs (a KV cache's) share them.
+  void GetOutputs(const std::vector<size_t>& outputs, const std::vector<void*>& hosts);
   // Output i's staging buffer with the last run's output in it, lent instead of copied out
   // (GetOutput), where the context is staged (else nullptr): the next Execute stages output i
   // in another buffer of this context, one a borrower has dropped since (use_count 1), or a new

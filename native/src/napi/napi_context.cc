@@ -108,6 +108,8 @@ class RunJob {
     device_.resize(n);
     host_.resize(n);
     lent_.resize(n);
+    std::vector<size_t> copied;  // large host outputs not lent: copied together, on the copy threads
+    std::vector<void*> into;
     for (size_t i = 0; i < n; ++i) {
       device_[i] = ctx_->TakeOutput(i);
       if (device_[i]) continue;
@@ -116,8 +118,10 @@ class RunJob {
       if ((lent_[i] = ctx_->LendOutput(i))) continue;
       host_[i].reset(std::malloc(bytes));
       if (!host_[i]) throw std::bad_alloc();
-      ctx_->GetOutput(i, host_[i].get());
+      copied.push_back(i);
+      into.push_back(host_[i].get());
     }
+    ctx_->GetOutputs(copied, into);
     run_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
   Napi::Value Result(Napi::Env env) {
