@@ -150,7 +150,12 @@ class QuantConvKernel : public GroupedWindowKernel {
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const uint8_t* x = static_cast<const uint8_t*>(args.inputs[0]);
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
-    const float* z = !residual_              ? nullptr
+    // An int8 residual goes to the epilogue as it is where the epilogue takes it (no pass of
+    // DequantizedResidual over the output's size).
+    const bool fuse_z =
+        residual_ && q_.residual_quantized && tactic() == "int8_gemm" && epi_.TakesQuantizedResidual(in_.back().dtype);
+    const uint8_t* zq = fuse_z ? static_cast<const uint8_t*>(args.inputs.back()) : nullptr;
+    const float* z = !residual_ || fuse_z    ? nullptr
                      : q_.residual_quantized ? DequantizedResidual(args)
                                              : static_cast<const float*>(args.inputs.back());
     if (tactic() == "int8_depthwise") return Depthwise(x, bias, z, args.outputs[0]);
@@ -192,14 +197,18 @@ class QuantConvKernel : public GroupedWindowKernel {
                                             int64_t ldc) {
           thread_local std::vector<float> tmp;
           if (tmp.size() < static_cast<size_t>(std::max(cols, rows))) tmp.resize(std::max(cols, rows));
-          if (cols == 1 && ldc == 1 && out_size == 1 && !z) {  // the GEMV's column: channels side by side
+          if (cols == 1 && ldc == 1 && out_size == 1 && !z && !zq) {  // the GEMV's column: channels side by side
             const int64_t m0 = g * mg_ + i0;
             return epi_.Column(c, rows, m0, bias ? bias + m0 : nullptr, tmp.data(),
                                static_cast<char*>(args.outputs[0]) + (plane0 + i0) * out_bytes);
           }
           const int64_t m0 = g * mg_ + i0, at = (plane0 + i0) * out_size + j0;
-          epi_.Rows(c, ldc, rows, cols, m0, bias ? bias + m0 : nullptr, z ? z + at : nullptr, out_size, tmp.data(),
-                    static_cast<char*>(args.outputs[0]) + at * out_bytes);
+          char* y = static_cast<char*>(args.outputs[0]) + at * out_bytes;
+          if (zq) {
+            return epi_.RowsQ(c, ldc, rows, cols, m0, bias ? bias + m0 : nullptr, zq + at,
+                              in_.back().dtype == DType::kInt8, out_size, tmp.data(), y);
+          }
+          epi_.Rows(c, ldc, rows, cols, m0, bias ? bias + m0 : nullptr, z ? z + at : nullptr, out_size, tmp.data(), y);
         };
         Igemm(packed_[g], out_size, pack, finish, threads_);
       }

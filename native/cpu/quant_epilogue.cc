@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 #include <vector>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -105,6 +106,10 @@ struct Pre512 {
   const int32_t* acc;  // the sums, or
   const float* sums;   // the sums as floats (exact integers)
   const float* z;
+  const uint8_t* zq;  // or the residual as int8/uint8, dequantized here
+  __m512i zr;
+  __m512 sr;
+  bool zq_signed;
   bool bias, relu, clip;
   bool centred;  // no zero-point correction (0)
 };
@@ -121,6 +126,19 @@ __attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, 
   v = _mm512_mul_round_ps(v, p.s, kRn);
   if (p.bias) v = _mm512_add_round_ps(v, p.b, kRn);
   if (p.z) v = _mm512_add_round_ps(v, _mm512_maskz_loadu_ps(m, p.z + j), kRn);
+  if (p.zq) {  // float(r - zr) * sr, one rounding, as DequantizedResidual (quant_conv.cc)
+    __m128i b;
+    if (m == 0xffff) {
+      b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.zq + j));
+    } else {  // the tail's lanes (m: the low ones) through a zeroed copy
+      alignas(16) uint8_t bytes[16] = {};
+      std::memcpy(bytes, p.zq + j, static_cast<size_t>(__builtin_popcount(m)));
+      b = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
+    }
+    const __m512i r = p.zq_signed ? _mm512_cvtepi8_epi32(b) : _mm512_cvtepu8_epi32(b);
+    const __m512 zf = _mm512_mul_round_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(r, p.zr)), p.sr, kRn);
+    v = _mm512_add_round_ps(v, zf, kRn);
+  }
   if (p.relu) v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), v, _mm512_setzero_ps());
   if (p.clip) {
     v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, p.lo, _CMP_LT_OQ), v, p.lo);
@@ -140,6 +158,10 @@ __attribute__((target("avx512f"))) inline Pre512 Pre(const QuantEpilogue& e, int
   p.acc = nullptr;
   p.sums = nullptr;
   p.z = nullptr;
+  p.zq = nullptr;
+  p.zr = _mm512_setzero_si512();
+  p.sr = _mm512_setzero_ps();
+  p.zq_signed = false;
   p.bias = false;
   p.centred = e.correction[c] == 0;
   p.relu = e.act.enabled && e.act.op == UnaryOp::kRelu;
@@ -239,21 +261,29 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Planes512(const float* su
 // outside the short form through Row512.
 __attribute__((target("avx512f"))) void QuantEpilogue::Rows512(const int32_t* acc, int64_t ldc, int64_t rows,
                                                                int64_t len, int64_t c0, const float* bias,
-                                                               const float* z, int64_t stride, float* tmp,
-                                                               void* y) const {
+                                                               const float* z, const void* zq, bool zq_signed,
+                                                               int64_t stride, float* tmp, void* y) const {
   const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
                    _mm512_set1_epi32(out_zero)};
   for (int64_t r = 0; r < rows; ++r) {
     const float* br = bias ? bias + r : nullptr;
     const float* zr = z ? z + r * stride : nullptr;
+    const uint8_t* zqr = zq ? static_cast<const uint8_t*>(zq) + r * stride : nullptr;
     char* yr = static_cast<char*>(y) + r * stride;
     if (!Clamped(c0 + r, br, zr)) {
+      // A non-finite scale or bias (a quantized residual is finite: PrepareClamped): every value
+      // of the row is +-inf or NaN, whatever a finite residual adds, so a quantized one is left
+      // out of the plain steps.
       Row512(acc + r * ldc, len, c0 + r, br, zr, tmp, yr);
       continue;
     }
     Pre512 p = Pre(*this, c0 + r, br ? *br : 0.0f);
     p.acc = acc + r * ldc;
     p.z = zr;
+    p.zq = zqr;
+    p.zq_signed = zq_signed;
+    p.zr = _mm512_set1_epi32(q_.residual_zero);
+    p.sr = _mm512_set1_ps(q_.residual_scale);
     p.bias = br != nullptr;
     p.relu = p.clip = false;  // in the bounds
     for (int64_t j = 0; j < len; j += 16) StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
@@ -429,13 +459,23 @@ void QuantEpilogue::Planes(const float* sums, int64_t planes, int64_t len, int64
 void QuantEpilogue::Rows(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias,
                          const float* z, int64_t stride, float* tmp, void* y) const {
 #ifdef HR_X86
-  if (vector_ == SimdKernel::kAvx512 && requantize) return Rows512(acc, ldc, rows, len, c0, bias, z, stride, tmp, y);
+  if (vector_ == SimdKernel::kAvx512 && requantize)
+    return Rows512(acc, ldc, rows, len, c0, bias, z, nullptr, false, stride, tmp, y);
 #endif
   const int64_t bytes = requantize ? 1 : 4;
   for (int64_t r = 0; r < rows; ++r) {
     Row(acc + r * ldc, len, c0 + r, bias ? bias + r : nullptr, z ? z + r * stride : nullptr, tmp,
         static_cast<char*>(y) + r * stride * bytes, 1);
   }
+}
+
+void QuantEpilogue::RowsQ(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias,
+                          const void* zq, bool zq_signed, int64_t stride, float* tmp, void* y) const {
+#ifdef HR_X86
+  if (vector_ == SimdKernel::kAvx512 && requantize)
+    return Rows512(acc, ldc, rows, len, c0, bias, nullptr, zq, zq_signed, stride, tmp, y);
+#endif
+  throw std::logic_error("int8 epilogue: a quantized residual where TakesQuantizedResidual is false");
 }
 
 void QuantEpilogue::Column(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const {

@@ -80,6 +80,15 @@ struct QuantEpilogue {
   // changes set once (a 4 x 4 plane's row is one vector: the calls cost more than the values).
   void Rows(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias, const float* z,
             int64_t stride, float* tmp, void* y) const;
+  // Whether Rows can take the int8/uint8 residual (of type t) itself, dequantized per lane as
+  // quant_conv.cc's DequantizedResidual computes it (float(r - zr) * sr, one rounding), instead
+  // of its floats: AVX-512, requantized outputs in the short form. Then RowsQ does.
+  bool TakesQuantizedResidual(DType t) const {
+    return vector_ == SimdKernel::kAvx512 && clamped_ && q_.residual_quantized &&
+           (t == DType::kInt8 || t == DType::kUInt8);
+  }
+  void RowsQ(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias, const void* zq,
+             bool zq_signed, int64_t stride, float* tmp, void* y) const;
 
   // Channels [c0, c0 + len) of one sum each, acc[r] that of channel c0 + r, with bias[r] (nullptr:
   // none) and no residual, into y[r] (contiguous): Row's result for each (the one column of
@@ -149,7 +158,7 @@ struct QuantEpilogue {
                  float* tmp, void* y) const;
   void Column512(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const;
   void Rows512(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias,
-               const float* z, int64_t stride, float* tmp, void* y) const;
+               const float* z, const void* zq, bool zq_signed, int64_t stride, float* tmp, void* y) const;
   // AVX2 (no FMA, so none is contracted): Row of acc (planes 1) or Planes of sums, in passes
   // over tmp.
   void Row256(const int32_t* acc, const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,

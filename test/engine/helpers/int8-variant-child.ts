@@ -38,6 +38,8 @@ interface Quant {
   sigmoid?: boolean;
   /** The output scale as the largest value / this (default 100; larger: most outputs saturate). */
   steps?: number;
+  /** An int8/uint8 residual's scale and zero point (the layer dequantizes it). */
+  residual?: { scale: number; zero: number };
 }
 
 /** The epilogue of one output: float(acc) * (sx * sw) + bias + z, relu, then float32 or requantized. */
@@ -85,6 +87,7 @@ async function check(
   const sy = f(Math.max(amax, 1e-3) / (q.steps ?? 100)); // most outputs in range, the largest saturate
   const quant: Record<string, unknown> = { inputScale: q.sx, inputZeroPoint: q.zx, weightScales: q.sw };
   if (q.out !== 'float32') Object.assign(quant, { outputScale: sy, outputZeroPoint: q.zy });
+  if (q.residual) Object.assign(quant, { residualScale: q.residual.scale, residualZeroPoint: q.residual.zero });
   const activation = q.clip ? { op: 'clip', min: q.clip[0], max: q.clip[1] } : q.sigmoid ? { op: 'sigmoid' } : q.relu ? { op: 'relu' } : undefined;
   const [y] = d.layer(kind, 'y', inputs, { ...params, quant, ...(activation ? { activation } : {}) }, [{ dtype: q.out as EngineDType, shape }]);
   d.output(y!);
@@ -111,7 +114,7 @@ async function convCase(
   seed: number,
   fixed?: Partial<{ c: number; m: number; groups: number; dims: number[]; k: number[]; s: number[]; p: number[]; dil: number[] }>,
   act?: [number, number] | 'sigmoid',
-  edge?: { out: OutType; steps: number; bias?: number },
+  edge?: { out: OutType; steps: number; bias?: number; residual?: QType },
 ) {
   const r = mulberry32(seed);
   const rank = fixed?.dims?.length ?? (r() < 0.15 ? 1 : r() < 0.1 ? 3 : 2);
@@ -134,17 +137,25 @@ async function convCase(
   if (act) Object.assign(q, { relu: false }, act === 'sigmoid' ? { sigmoid: true } : { clip: act });
   if (edge) q.steps = edge.steps;
   const hasBias = edge?.bias !== undefined || r() < 0.7;
-  const residual = !edge && r() < 0.3;
+  const residual = edge ? edge.residual !== undefined : r() < 0.3;
   const x = bytes(r, xType, n * c * size(dims));
   const w = bytes(r, 'int8', m * cg * size(k)) as Int8Array;
   const bias = Float32Array.from({ length: m }, () => uniform(r, -1, 1));
   if (edge?.bias !== undefined) bias[m >> 1] = edge.bias;
   const ys = [n, m, ...outDims];
-  const z = Float32Array.from({ length: size(ys) }, () => uniform(r, -1, 1));
+  let z = Float32Array.from({ length: size(ys) }, () => uniform(r, -1, 1));
+  // A quantized residual: its bytes are the input, float((r - zr) * sr) what the sums add.
+  const zType = edge?.residual;
+  const zq = zType ? bytes(r, zType, size(ys)) : undefined;
+  if (zType && zq) {
+    q.residual = { scale: f(0.013), zero: zType === 'int8' ? -3 : 120 };
+    const { scale, zero } = q.residual;
+    z = Float32Array.from(zq, (v) => f((v - zero) * scale));
+  }
   const d = new NetDraft('int8-conv');
   const inputs = [d.input('x', xType, [n, c, ...dims]), d.constant('w', 'int8', [m, cg, ...k], w)];
   if (hasBias) inputs.push(d.constant('b', 'float32', [m], bias));
-  if (residual) inputs.push(d.input('z', 'float32', ys));
+  if (residual) inputs.push(d.input('z', zType ?? 'float32', ys));
   const params = { kernel: k, strides: s, padsBegin: pb, padsEnd: pe, dilations: dil, groups, ...(residual ? { residual: true } : {}) };
   // Spatial dims padded to 3 (leading 1s) for the reference loops.
   const pad3 = (a: number[], v: number) => [...Array(3 - rank).fill(v), ...a];
@@ -177,8 +188,8 @@ async function convCase(
       }
     return v;
   };
-  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${q.clip ? ` clip ${q.clip}` : ''}${q.sigmoid ? ' sigmoid' : ''}${hasBias ? ' bias' : ''}${residual ? ' residual' : ''}`;
-  await check(label, d, 'convolution', inputs, params, q, ys, residual ? [x, z] : [x], ref);
+  const label = `conv seed ${seed}: x ${xType}[${[n, c, ...dims]}] w [${[m, cg, ...k]}] s ${s} p ${pb}/${pe} d ${dil} g ${groups} -> ${out}${q.relu ? ' relu' : ''}${q.clip ? ` clip ${q.clip}` : ''}${q.sigmoid ? ' sigmoid' : ''}${hasBias ? ' bias' : ''}${residual ? ` residual${zType ? ` ${zType}` : ''}` : ''}`;
+  await check(label, d, 'convolution', inputs, params, q, ys, residual ? [x, zq ?? z] : [x], ref);
 }
 
 async function matmulCase(seed: number, fixed?: { rows: number; k: number; n: number }) {
@@ -276,7 +287,23 @@ try {
     await convCase(40 + i, { c: 9, m: 21, groups: 1, dims: [11, 13], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] }, act, edge);
     await convCase(50 + i, { c: 1, m: 1, groups: 21, dims: [11, 13], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] }, act, edge);
   }
-  cases = 10 + dw.length + 1 + 2 * edges.length;
+  // int8 and uint8 residuals (a residual add between Q/DQ pairs, as mobilenet_v2's blocks end),
+  // which the epilogue dequantizes itself on AVX-512 (quant_conv.cc's fuse_z), rows of a tail
+  // of fewer than 16, one channel's infinite bias sending its row to the plain steps.
+  const residuals: Array<[[number, number] | undefined, { out: OutType; steps: number; bias?: number; residual: QType }]> = [
+    [undefined, { out: 'uint8', steps: 100, residual: 'int8' }],
+    [[-1, 2], { out: 'int8', steps: 100, residual: 'uint8' }],
+    [[-1, 2], { out: 'int8', steps: 100, bias: Infinity, residual: 'int8' }],
+    [undefined, { out: 'float32', steps: 100, residual: 'uint8' }],
+  ];
+  for (const [i, [act, edge]] of residuals.entries())
+    await convCase(
+      60 + i,
+      { c: 20, m: 30, groups: 1, dims: [9, 37], k: [1 + 2 * (i % 2), 1 + 2 * (i % 2)], s: [1, 1], p: [i % 2, i % 2], dil: [1, 1] },
+      act,
+      edge,
+    );
+  cases = 10 + dw.length + 1 + 2 * edges.length + residuals.length;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
