@@ -6,9 +6,11 @@
 //
 // Blocked in the manner of Goto/BLIS: C is cut into MC x NC tiles spread over the thread
 // pool; for each KC slice a tile packs its A block into MR-row panels (alpha folded in) and
-// its B block into NR-column panels, then a register-tiled MR x NR micro-kernel runs over
-// them. The micro-kernel is chosen at run time: AVX-512F (sgemm_avx512.cc) or AVX2+FMA
-// (sgemm_avx2.cc) where the CPU has them, a portable C++ one otherwise;
+// its B block into NR-column panels (or reads the B its thread packed for a previous tile of the
+// same columns, where all of its K slices fit the scratch), then a register-tiled MR x NR
+// micro-kernel runs over them. The micro-kernel is chosen at run time: AVX-512F
+// (sgemm_avx512.cc) or AVX2+FMA (sgemm_avx2.cc) where the CPU has them, a portable C++ one
+// otherwise;
 // HYBRIDRT_CPU_KERNEL=portable|avx2|avx512 forces one (if the CPU has it), for tests.
 #pragma once
 
