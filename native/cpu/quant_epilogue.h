@@ -33,6 +33,8 @@ namespace cpu {
 // quantize layer's loop (quantize.cc), 16 lanes at a time where the vector kernels are
 // AVX-512, with the same roundings.
 void QuantizeFloats(const float* x, int64_t n, float scale, int32_t zero, DType t, void* y);
+// Its AVX2 form with the type's bounds [lo, hi] (quant_epilogue_avx2.cc; x86-64 only).
+void Quantize256(const float* x, int64_t n, float scale, int32_t zero, int32_t lo, int32_t hi, void* y);
 
 struct QuantEpilogue {
   std::vector<int32_t> correction;  // per channel: the uint8 zero point times the weights' sum
@@ -159,8 +161,8 @@ struct QuantEpilogue {
   void Column512(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const;
   void Rows512(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias,
                const float* z, const void* zq, bool zq_signed, int64_t stride, float* tmp, void* y) const;
-  // AVX2 (no FMA, so none is contracted): Row of acc (planes 1) or Planes of sums, in passes
-  // over tmp.
+  // AVX2 (no FMA, so none is contracted; quant_epilogue_avx2.cc): Row of acc (planes 1) or
+  // Planes of sums, in passes over tmp.
   void Row256(const int32_t* acc, const float* sums, int64_t planes, int64_t len, int64_t c0, const float* bias,
               const float* z, float* tmp, void* y) const;
 
