@@ -16,7 +16,8 @@
 // build time; the plan records "lt:<index in the heuristic's list>". A product of one row
 // (m = 1, one batch: a decoder's token) also times `gemv` (gemv.cu: a warp per output, every
 // weight read once), which reads b as N rows of K: as it is where transB, else from a
-// transposed copy of a constant b that the kernel uploads (its own, beside the engine's).
+// transposed copy of a constant b that the kernel uploads (its own, beside the engine's; not
+// in a ranged engine, whose instances would each hold one).
 // HYBRIDRT_MATMUL_TACTIC=gemv|lt forces one (env_switches.h).
 #include <cublasLt.h>
 
@@ -143,10 +144,12 @@ class MatmulKernel : public CudaKernel {
     if (k_ == 0 || batch_count_ == 0) return;  // no product to compute (see Enqueue)
     const Shape& cs = has_c_ ? in_[2].shape : Shape{};
     bias_epilogue_ = has_c_ && beta_ == 1 && batch_count_ == 1 && !cs.empty() && cs.back() == n_ && Numel(cs) == n_;
-    // The one-row kernel: b as N rows of K (transB, or a constant to transpose), c one value or one per output.
+    // The one-row kernel: b as N rows of K (transB, or a constant to transpose: not in a ranged
+    // engine, whose every instance would hold a copy of its own), c one value or one per output.
     const int64_t c_numel = has_c_ ? Numel(cs) : 0;
-    gemv_ok_ = m_ == 1 && batch_count_ == 1 && !trans_a_ && !a_.expand && !b_.expand &&
-               (trans_b_ || (constants_.size() > 1 && constants_[1])) && (!has_c_ || c_numel == 1 || c_numel == n_);
+    const bool b_rows = trans_b_ || (!ranged_ && constants_.size() > 1 && constants_[1]);
+    gemv_ok_ = m_ == 1 && batch_count_ == 1 && !trans_a_ && !a_.expand && !b_.expand && b_rows &&
+               (!has_c_ || c_numel == 1 || c_numel == n_);
     c_step_ = c_numel == n_ ? 1 : 0;
     if (gemv_ok_ && switches_.matmul_tactic == "gemv") return;  // forced: no cuBLASLt descriptors needed
     if (batch_count_ > INT32_MAX)
@@ -308,8 +311,11 @@ class MatmulKernel : public CudaKernel {
     return Accept(best < 0 ? std::string("gemv") : Cat("lt:", best));
   }
 
-  // The heuristic's first algorithm for these shapes, untimed (cuBLASLt ranks them itself).
-  std::string Untimed() override { return Accept("lt:0"); }
+  // The heuristic's first algorithm for these shapes, untimed (cuBLASLt ranks them itself), or
+  // gemv where it is forced (Analyze then made no cuBLASLt candidates).
+  std::string Untimed() override {
+    return Accept(gemv_ok_ && switches_.matmul_tactic == "gemv" ? std::string("gemv") : std::string("lt:0"));
+  }
 
   std::string Accept(const std::string& requested) override {
     if (requested == "gemv") {

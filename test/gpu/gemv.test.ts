@@ -8,13 +8,18 @@
  * and beta, a residual with an activation, K not a multiple of 16 bytes (the element path), a
  * wide N (a language-model head). A product of two rows does not take it (tactic lt:<i>).
  */
+import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
+import { compile } from '../../src/compiler/compile.js';
 import { buildEngine } from '../../src/engine/engine.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
 import type { NetworkDefinition } from '../../src/engine/network.js';
 import { maxRelError } from '../engine/helpers/compare.js';
 import { NetDraft } from '../engine/helpers/net.js';
 import { randomFloat } from '../engine/helpers/random.js';
 import { describeIf } from '../helpers/skip.js';
+import { ortRun } from '../runtime/helpers.js';
 import { CUDA, NO_CUDA, withEnv } from './helpers.js';
 
 interface Case {
@@ -103,6 +108,43 @@ describeIf(CUDA, 'matmul: the one-row tactic (cuda)', NO_CUDA, () => {
     it(`${c.label}: fp32 within 1e-5, fp16 within 1e-2 of the cpu engine`, async () => {
       expect(await compare(c, [], 1e-5)).toBe('gemv');
       expect(await compare(c, ['fp16'], 1e-2)).toBe('gemv');
+    }, 60_000);
+  }
+
+  // A ranged engine: gemv only where b is already N rows of K (transB), the build's tactic at
+  // opt (4 rows: cuBLASLt's) taken or replaced per instance; forced, the one-row instance takes it.
+  for (const transB of [true, false]) {
+    it(`a batch range 1..8 over a Gemm with ${transB ? 'transB' : 'b as [K, N]'}, gemv forced: full compilation, onnxruntime's values at 1, 4 and 8 rows`, async () => {
+      const K = 96;
+      const N = 40;
+      const w = randomFloat([K * N], 31, -1, 1).data as Float32Array;
+      const bias = randomFloat([N], 32, -1, 1).data as Float32Array;
+      const model = encodeModel(
+        buildModel({
+          opset: 13,
+          inputs: [{ name: 'a', shape: ['batch', K] }],
+          outputs: [{ name: 'y' }],
+          initializers: {
+            w: { dtype: 'float32', dims: transB ? [N, K] : [K, N], data: w },
+            bias: { dtype: 'float32', dims: [N], data: bias },
+          },
+          nodes: [{ op: 'Gemm', inputs: ['a', 'w', 'bias'], outputs: ['y'], attrs: { transB: transB ? 1 : 0 } }],
+        }),
+      );
+      const m = await withEnv({ HYBRIDRT_MATMUL_TACTIC: 'gemv' }, () =>
+        compile(model, { backend: 'cuda', requireFullCompilation: true, inputs: { a: { min: [1, K], opt: [4, K], max: [8, K] } } }),
+      );
+      try {
+        for (const rows of [1, 4, 8, 1]) {
+          const feeds = { a: new ort.Tensor('float32', randomFloat([rows * K], rows, -1, 1).data as Float32Array, [rows, K]) };
+          const got = (await m.run(feeds)).y!;
+          const want = (await ortRun(model, feeds)).y!;
+          expect(got.dims).toEqual(want.dims);
+          expect(maxRelError(got.data as Float32Array, want.data as Float32Array), `${rows} rows`).toBeLessThanOrEqual(1e-5);
+        }
+      } finally {
+        await m.dispose();
+      }
     }, 60_000);
   }
 

@@ -216,7 +216,10 @@ void ExecutionContext::SetInput(size_t i, const void* host, size_t bytes) {
   engine_->backend().CopyToDevice(dst, host, bytes, *stream_);
 }
 
-void ExecutionContext::BindInput(size_t i, std::shared_ptr<DeviceBuffer> buffer) { bound_[i] = std::move(buffer); }
+void ExecutionContext::BindInput(size_t i, std::shared_ptr<DeviceBuffer> buffer) {
+  bound_[i] = std::move(buffer);
+  host_in_[i] = {};  // a host input set before (by a run that failed before Execute) is not this run's
+}
 
 void ExecutionContext::SetOutputOnDevice(size_t i, bool on_device) { output_on_device_[i] = on_device; }
 
