@@ -2,9 +2,10 @@
  * Where a zoo model's time goes on the cpu backend, by layer kind and tactic, steadier than
  * the one profiled run of cpu-vs-ort.ts: `--runs` runs with timing 'layers', each layer's
  * median, summed per kind/tactic; also the median of as many plain runs, interleaved.
- *   npx tsx bench/cpu-layer-sums.ts --models mobilenet_v2,googlenet [--runs 21] [--threads 2] [--detail TACTIC]
- * --detail prints the 8 slowest layers whose kind/tactic contains TACTIC. Compare two builds
- * with HYBRIDRT_NATIVE (docs/benchmarks.md). Nothing is asserted.
+ *   npx tsx bench/cpu-layer-sums.ts --models mobilenet_v2,googlenet [--runs 21] [--threads 2] [--detail TACTIC] [--qdq]
+ * --detail prints the 8 slowest layers whose kind/tactic contains TACTIC. --qdq runs each
+ * model's Q/DQ file instead (.zoo/models/<name>.qdq.onnx, which bench/int8-cpu.ts writes).
+ * Compare two builds with HYBRIDRT_NATIVE (docs/benchmarks.md). Nothing is asserted.
  */
 import path from 'node:path';
 import { compile } from '../src/compiler/compile.js';
@@ -15,11 +16,12 @@ const manifest = readZooManifest();
 const runs = Number(arg('runs', '21'));
 const threads = Number(arg('threads', '2'));
 const detail = arg('detail', '');
+const qdq = process.argv.includes('--qdq');
 
 for (const name of arg('models', 'mobilenet_v2').split(',')) {
   const entry = zooEntry(manifest, name);
   const feeds = zooFeeds(entry, 0, 'uniform');
-  const model = await compile(path.join(ZOO_MODELS, entry.file), {
+  const model = await compile(path.join(ZOO_MODELS, qdq ? `${name}.qdq.onnx` : entry.file), {
     backend: 'cpu',
     threads,
     inputs: zooShapes(entry),
