@@ -196,7 +196,7 @@ class QuantConvKernel : public GroupedWindowKernel {
         const Int8TileEpilogue finish = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols, const int32_t* c,
                                             int64_t ldc) {
           thread_local std::vector<float> tmp;
-          if (tmp.size() < static_cast<size_t>(std::max(cols, rows))) tmp.resize(std::max(cols, rows));
+          if (tmp.size() < static_cast<size_t>(rows * cols)) tmp.resize(rows * cols);
           if (cols == 1 && ldc == 1 && out_size == 1 && !z && !zq) {  // the GEMV's column: channels side by side
             const int64_t m0 = g * mg_ + i0;
             return epi_.Column(c, rows, m0, bias ? bias + m0 : nullptr, tmp.data(),

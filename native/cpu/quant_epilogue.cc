@@ -263,6 +263,20 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Rows512(const int32_t* ac
                                                                int64_t len, int64_t c0, const float* bias,
                                                                const float* z, const void* zq, bool zq_signed,
                                                                int64_t stride, float* tmp, void* y) const {
+  if (OtherActivation() && !zq) {  // every row's values, one activation call, then each row requantized
+    for (int64_t r = 0; r < rows; ++r) {
+      Pre512 p = Pre(*this, c0 + r, bias ? bias[r] : 0.0f);
+      p.acc = acc + r * ldc;
+      p.z = z ? z + r * stride : nullptr;
+      p.bias = bias != nullptr;
+      for (int64_t j = 0; j < len; j += 16)
+        _mm512_mask_storeu_ps(tmp + r * len + j, Tail(len - j), PreActivation(p, j, Tail(len - j)));
+    }
+    ApplyActivation(act, tmp, tmp, rows * len);
+    for (int64_t r = 0; r < rows; ++r)
+      Quantize512(tmp + r * len, len, out_scale, out_zero, lo, hi, static_cast<char*>(y) + r * stride);
+    return;
+  }
   const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
                    _mm512_set1_epi32(out_zero)};
   for (int64_t r = 0; r < rows; ++r) {

@@ -79,7 +79,9 @@ struct QuantEpilogue {
   // Rows [0, rows) of a tile: row r, channel c0 + r, its len sums at acc + r * ldc, bias[r]
   // (bias nullptr: none), the residual from z + r * stride (nullptr: none), into y + r * stride
   // values on: Row's result for each row (stride 1 within it), the constants that no row
-  // changes set once (a 4 x 4 plane's row is one vector: the calls cost more than the values).
+  // changes set once (a 4 x 4 plane's row is one vector: the calls cost more than the values),
+  // an activation that ApplyActivation runs called once for all rows. tmp holds rows x len
+  // floats.
   void Rows(const int32_t* acc, int64_t ldc, int64_t rows, int64_t len, int64_t c0, const float* bias, const float* z,
             int64_t stride, float* tmp, void* y) const;
   // Whether Rows can take the int8/uint8 residual (of type t) itself, dequantized per lane as

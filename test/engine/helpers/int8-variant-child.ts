@@ -303,7 +303,14 @@ try {
       act,
       edge,
     );
-  cases = 10 + dw.length + 1 + 2 * edges.length + residuals.length;
+  // A GEMM layer's sigmoid into requantized outputs: every row of a tile through one
+  // activation call (quant_epilogue.cc Rows512), on a 1x1 and a padded 3x3 layer.
+  await convCase(70, { c: 24, m: 40, groups: 1, dims: [13, 29], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] }, 'sigmoid', {
+    out: 'uint8',
+    steps: 100,
+  });
+  await convCase(71, { c: 7, m: 19, groups: 1, dims: [9, 10], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] }, 'sigmoid', { out: 'int8', steps: 100 });
+  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
