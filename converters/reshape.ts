@@ -20,12 +20,31 @@ const CONST_HINT = 'export with static shapes or pass --shape so that it folds t
 /** What `known` gives for a Reshape target the model computes: the shuffle reads it at run time. */
 const COMPUTED = Symbol('computed target');
 
+/**
+ * What `known` gives for a Squeeze or Unsqueeze of an engine that serves a range: the unit axes
+ * moved by the shuffle's permutations around a reshape of 0s (copies), one layer for every shape
+ * of the range, where the output's dims cannot all be written as 0 at their own index and one -1
+ * (a leading unit axis squeezed from [1,B,8,W,15]). Moving unit axes moves no bytes
+ * (native/src/builder/alias.cc).
+ */
+class Moved {
+  constructor(
+    /** How many leading dims the reshape copies (0s); 1s follow up to the output's rank. */
+    readonly copies: number,
+    readonly perms: { firstPerm?: number[]; secondPerm?: number[] },
+  ) {}
+}
+
 interface Plan {
-  /** fixed: `target` is the output shape; relative: it holds 0/-1; computed: input 1 is read at run time. */
-  form: 'fixed' | 'relative' | 'computed';
+  /**
+   * fixed: `target` is the output shape; relative: it holds 0/-1; computed: input 1 is read at run
+   * time; moved: `target` holds 0s between the permutations of `perms`.
+   */
+  form: 'fixed' | 'relative' | 'computed' | 'moved';
   target: number[];
   /** A 0 in the target copies the input's dim (allowzero 0). */
   placeholder: boolean;
+  perms?: Moved['perms'];
 }
 
 /**
@@ -53,6 +72,10 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
         v.check(v.in(1).shape.length === 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; a shape is 1-D`);
         return { form: 'computed', target: out, placeholder };
       }
+      if (target instanceof Moved) {
+        const ones = new Array<number>(out.length - target.copies).fill(1);
+        return { form: 'moved', target: [...new Array<number>(target.copies).fill(0), ...ones], placeholder, perms: target.perms };
+      }
       // An empty input (a data-dependent count of 0) keeps the relative form where its -1, if any,
       // is told by the other dims (0 elements over a product that is not 0: native/src/ir/shuffle.cc),
       // so that one layer serves the count's whole range.
@@ -61,9 +84,11 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
         Array.isArray(target) && (numel(shape) > 0 || !target.includes(-1) || told(target)) && placeholder && target.some((d) => d === 0 || d === -1);
       return relative ? { form: 'relative', target: target as number[], placeholder } : { form: 'fixed', target: out, placeholder };
     },
-    emit(e, { form, target, placeholder }) {
+    emit(e, { form, target, placeholder, perms }) {
       const x = e.input(0);
-      if (form === 'computed') {
+      if (form === 'moved') {
+        e.output(0, e.add('shuffle', [x], { ...perms, reshape: target, zeroIsPlaceholder: true }));
+      } else if (form === 'computed') {
         e.output(0, e.add('shuffle', [x, e.input(1)], placeholder ? { zeroIsPlaceholder: true } : {}, undefined, [{ shape: target }]));
       } else {
         e.output(0, form === 'relative' ? e.reshapeRelative(x, target) : e.reshape(x, target));
@@ -86,18 +111,34 @@ function reshape(sinceVersion: number): Converter {
 
 const flatten = shapeOp('Flatten', 1, 'Any engine dtype.');
 
+/** `{ [key]: perm }`, or nothing for the identity (a shuffle without it). */
+function unlessIdentity(key: 'firstPerm' | 'secondPerm', perm: number[]): Moved['perms'] {
+  return perm.every((p, i) => p === i) ? {} : { [key]: perm };
+}
+
 function squeeze(sinceVersion: number): Converter {
   return shapeOp('Squeeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v) => {
-    if (sinceVersion >= 13 && v.has(1)) v.constInts(1, 'axes', CONST_HINT);
-    return undefined;
+    const given = sinceVersion >= 13 ? (v.has(1) ? v.constInts(1, 'axes', CONST_HINT) : undefined) : v.ints('axes');
+    if (!v.ranged) return undefined;
+    // The squeezed axes last (firstPerm), then 0s copy the kept dims.
+    const shape = v.in(0).shape;
+    const squeezed = given ? v.axes(given, shape.length) : shape.flatMap((d, i) => (d === 1 ? [i] : []));
+    const kept = shape.flatMap((_, i) => (squeezed.includes(i) ? [] : [i]));
+    return new Moved(kept.length, unlessIdentity('firstPerm', [...kept, ...[...squeezed].sort((a, b) => a - b)]));
   });
 }
 
 function unsqueeze(sinceVersion: number): Converter {
   return shapeOp('Unsqueeze', sinceVersion, sinceVersion >= 13 ? 'The axes input must be a constant.' : 'Axes attribute.', (v) => {
-    if (sinceVersion >= 13) v.constInts(1, 'axes', CONST_HINT);
-    else if (!v.ints('axes')) v.fail('the axes attribute is missing');
-    return undefined;
+    const given = sinceVersion >= 13 ? v.constInts(1, 'axes', CONST_HINT) : (v.ints('axes') ?? v.fail('the axes attribute is missing'));
+    if (!v.ranged) return undefined;
+    // 0s copy the input's dims, 1s follow, and secondPerm puts each 1 at its axis.
+    const rank = v.in(0).shape.length;
+    const axes = v.axes(given, rank + given.length);
+    let kept = 0;
+    let unit = rank;
+    const perm = Array.from({ length: rank + given.length }, (_, i) => (axes.includes(i) ? unit++ : kept++));
+    return new Moved(rank, unlessIdentity('secondPerm', perm));
   });
 }
 
