@@ -133,6 +133,8 @@ async function probe(
   options: Pick<AnalyzeOptions, 'probeFeeds' | 'threads' | 'onStep'> = {},
   /** Checks the graph's types after each round's inference, before the next round runs onnxruntime. */
   checkTypes: () => void = () => {},
+  /** Throw where onnxruntime fails on the samples, instead of warning (a view next to a range's end). */
+  rethrow = false,
 ): Promise<InferResult> {
   const plans = graph.inputs.map((name) => ({ name, type: graph.types.get(name) }));
   if (plans.some((p) => !p.type?.dtype || p.type.dtype === 'string' || !isStaticShape(p.type.shape))) return inferred;
@@ -176,7 +178,7 @@ async function probe(
       dataDependent.push(...r.dataDependent);
       if (!r.probed.length) break;
     } catch (e) {
-      if (!(e instanceof HybridError)) throw e;
+      if (!(e instanceof HybridError) || rethrow) throw e;
       warnings.push(`could not probe the shapes of ${wanted.length} value(s) (${e.message}); the nodes that read them run on onnxruntime`);
       break;
     }
@@ -316,14 +318,17 @@ export async function analyzeGraph(
     views = nativeAvailable() ? dataDependentViews(graph, given, opts.registry) : undefined;
     if (views) verdict = rangeVerdict(views, opts.registry, 1, left);
   } else {
-    views = await makeViews(graph, profiles, async (view, shapes, viewInferred) => {
+    views = await makeViews(graph, profiles, async (view, shapes, viewInferred, near) => {
       const at = `input shapes ${Object.entries(shapes)
         .map(([n, d]) => `${n} [${d.join(',')}]`)
         .join(', ')}`;
       const checkSizes = () => checkValueSizes(view, label, at);
       checkSizes();
       if (options.probe === false) return;
-      await probe(view, opts.registry, shapes, viewInferred, probeWarnings, probed, declaredTypes, options, checkSizes);
+      // Next to an end, onnxruntime failing on a size the model does not take (a detector's
+      // multiples of 32 at min + 1) throws, and makeViews leaves the view out: the ends decide,
+      // and no warning tells of shapes the user never gave.
+      await probe(view, opts.registry, shapes, viewInferred, probeWarnings, probed, declaredTypes, options, checkSizes, near);
       checkSizes();
     });
     // Sizes engines report after a run (NonZero's) range from 0 at min to their bound at max.

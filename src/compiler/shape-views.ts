@@ -59,7 +59,8 @@ export const viewName = (v: Pick<ShapeView, 'profile' | 'end'>, profiles: number
 export async function makeViews(
   graph: Graph,
   profiles: readonly Profile[],
-  probe: (view: Graph, shapes: Record<string, number[]>, inferred: InferResult) => Promise<unknown>,
+  /** Probes a view's shapes; `near`: a view next to an end, which it may throw on to be left out. */
+  probe: (view: Graph, shapes: Record<string, number[]>, inferred: InferResult, near: boolean) => Promise<unknown>,
 ): Promise<ShapeView[]> {
   const views: ShapeView[] = [];
   for (const [p, profile] of profiles.entries()) {
@@ -80,7 +81,7 @@ export async function makeViews(
       seen.add(key);
       const copy = graph.clone();
       try {
-        await probe(copy, shapes, inferShapes(copy, { inputShapes: shapes }));
+        await probe(copy, shapes, inferShapes(copy, { inputShapes: shapes }), near);
       } catch (e) {
         if (near) continue; // a size the model does not take there: the ends decide
         throw e;
