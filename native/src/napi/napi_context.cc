@@ -301,7 +301,7 @@ class ContextWrap : public Napi::ObjectWrap<ContextWrap> {
     Napi::Array inputs = info[0].As<Napi::Array>();
     if (inputs.Length() != net.inputs.size()) {
       std::string names;
-      for (size_t i = 0; i < net.inputs.size(); ++i) names += (i ? ", " : "") + ctx.input_info(i).name;
+      for (size_t i = 0; i < net.inputs.size(); ++i) names += (i ? ", " : "") + net.tensors[net.inputs[i]].name;
       throw MakeJsError(
           env, ErrorCode::kInput,
           Cat("engine '", net.name, "' takes ", net.inputs.size(), " inputs (", names, "), got ", inputs.Length()));
