@@ -6,53 +6,7 @@
  * helpers/compare.ts.
  */
 import { describe, it } from 'vitest';
-import { checkLayer } from './helpers/compare.js';
-import { randomFloat } from './helpers/random.js';
-
-interface Case {
-  x: number[];
-  m: number;
-  kernel: number[];
-  strides?: number[];
-  pads?: number[];
-  groups?: number;
-  relu?: boolean;
-  residual?: boolean;
-  seed: number;
-}
-
-async function narrow(c: Case, threads: number) {
-  const groups = c.groups ?? 1;
-  const strides = c.strides ?? [1, 1];
-  const pads = c.pads ?? [0, 0, 0, 0];
-  const attrs = { kernel_shape: c.kernel, strides, pads, dilations: [1, 1], group: groups };
-  const params = {
-    kernel: c.kernel,
-    strides,
-    padsBegin: pads.slice(0, 2),
-    padsEnd: pads.slice(2),
-    dilations: [1, 1],
-    groups,
-    ...(c.relu ? { activation: { op: 'relu' } } : {}),
-    ...(c.residual ? { residual: true } : {}),
-  };
-  const oh = Math.floor((c.x[2]! + pads[0]! + pads[2]! - c.kernel[0]!) / strides[0]!) + 1;
-  const ow = Math.floor((c.x[3]! + pads[1]! + pads[3]! - c.kernel[1]!) / strides[1]!) + 1;
-  const inputs = [randomFloat(c.x, c.seed), randomFloat([c.m, c.x[1]! / groups, ...c.kernel], c.seed + 1, -0.2, 0.2), randomFloat([c.m], c.seed + 2)];
-  if (c.residual) inputs.push(randomFloat([c.x[0]!, c.m, oh, ow], c.seed + 3));
-  const then = [...(c.residual ? [{ op: 'Add', extraInputs: ['x3'] }] : []), ...(c.relu ? [{ op: 'Relu' }] : [])];
-  await checkLayer({
-    op: 'Conv',
-    attrs,
-    inputs,
-    constants: [1, 2],
-    ...(c.residual ? { onnxInputs: ['x0', 'x1', 'x2'] } : {}),
-    kind: 'convolution',
-    then,
-    params,
-    threads,
-  });
-}
+import { type ConvCase as Case, checkConvCase } from './helpers/conv-case.js';
 
 const CASES: Record<string, Case> = {
   // 50 rows: panels of 24, 24 and 2; K 2700 = 10 blocks of 256 and 140; batch 2.
@@ -67,6 +21,6 @@ const CASES: Record<string, Case> = {
 
 describe('convolution over at most 16 positions (the narrow product)', () => {
   for (const [name, c] of Object.entries(CASES)) {
-    for (const threads of [1, 2]) it(`${name}, ${threads} thread(s)`, () => narrow(c, threads));
+    for (const threads of [1, 2]) it(`${name}, ${threads} thread(s)`, () => checkConvCase(c, threads));
   }
 });
