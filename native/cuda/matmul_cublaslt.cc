@@ -29,6 +29,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "cuda/tactic_timer.h"
 #include "src/builder/memory_planner.h"
 
 namespace hybridrt {
@@ -235,7 +236,6 @@ class MatmulKernel : public CudaKernel {
     const size_t es = DTypeSize(dtype_);
     cudaStream_t s = backend_->build_stream();
     void *a = nullptr, *b = nullptr, *d = nullptr, *ws = nullptr, *bias = nullptr;
-    cudaEvent_t start = nullptr, stop = nullptr;
     int best = 0;  // -1: gemv
     float best_ms = INFINITY;
     auto release = [&] {
@@ -244,8 +244,6 @@ class MatmulKernel : public CudaKernel {
       cudaFree(d);
       cudaFree(ws);
       cudaFree(bias);
-      if (start) cudaEventDestroy(start);
-      if (stop) cudaEventDestroy(stop);
     };
     try {
       const int64_t na = std::max<int64_t>(1, (a_.stride ? batch_count_ : 1) * a_.rows * a_.cols);
@@ -262,46 +260,27 @@ class MatmulKernel : public CudaKernel {
         Check(LaunchFillPattern(dtype_, bias, n_, s), "fill launch");
         SetBias(bias);
       }
-      Check(cudaEventCreate(&start), "cudaEventCreate");
-      Check(cudaEventCreate(&stop), "cudaEventCreate");
       const float one = 1.0f, zero = 0.0f;
       cublasLtHandle_t h = backend_->build_cublaslt();
-      for (size_t i = 0; i < candidates_.size(); ++i) {
-        auto run = [&] {
-          return cublasLtMatmul(h, desc_, &one, b, a_layout_, a, b_layout_, &zero, d, d_layout_, d, d_layout_,
-                                &candidates_[i].algo, ws, kLtWorkspace, s);
-        };
-        if (run() != CUBLAS_STATUS_SUCCESS) continue;  // warm-up; a candidate that fails is skipped
-        Check(cudaEventRecord(start, s), "cudaEventRecord");
-        bool ok = true;
-        for (int r = 0; r < 5 && ok; ++r) ok = run() == CUBLAS_STATUS_SUCCESS;
-        Check(cudaEventRecord(stop, s), "cudaEventRecord");
-        Check(cudaEventSynchronize(stop), "cudaEventSynchronize");
-        float ms = 0;
-        Check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
-        if (ok && ms < best_ms) {
-          best = static_cast<int>(i);
-          best_ms = ms;
-          tactic_ms_ = ms / 5;
-        }
-      }
-      if (gemv_ok_) {
-        // The same bytes read as N rows of K: what the tactic reads, whichever way b is stored.
-        auto run = [&] {
-          return LaunchGemv(dtype_, {a, b, nullptr, nullptr, d, k_, n_, alpha_, 0.0f, 0, gemv_act_}, s);
-        };
-        Check(run(), "gemv launch");
-        Check(cudaEventRecord(start, s), "cudaEventRecord");
-        for (int r = 0; r < 5; ++r) Check(run(), "gemv launch");
-        Check(cudaEventRecord(stop, s), "cudaEventRecord");
-        Check(cudaEventSynchronize(stop), "cudaEventSynchronize");
-        float ms = 0;
-        Check(cudaEventElapsedTime(&ms, start, stop), "cudaEventElapsedTime");
+      TacticTimer timer(s);  // a candidate that fails is +infinity: skipped
+      auto consider = [&](int tactic, float ms) {
         if (ms < best_ms) {
-          best = -1;
+          best = tactic;
           best_ms = ms;
-          tactic_ms_ = ms / 5;
+          tactic_ms_ = ms;
         }
+      };
+      for (size_t i = 0; i < candidates_.size(); ++i) {
+        consider(static_cast<int>(i), timer.Time([&] {
+          return cublasLtMatmul(h, desc_, &one, b, a_layout_, a, b_layout_, &zero, d, d_layout_, d, d_layout_,
+                                &candidates_[i].algo, ws, kLtWorkspace, s) == CUBLAS_STATUS_SUCCESS;
+        }));
+      }
+      // gemv reads the same bytes as N rows of K: what the tactic reads, whichever way b is stored.
+      if (gemv_ok_) {
+        consider(-1, timer.Time([&] {
+          return LaunchGemv(dtype_, {a, b, nullptr, nullptr, d, k_, n_, alpha_, 0.0f, 0, gemv_act_}, s) == cudaSuccess;
+        }));
       }
     } catch (...) {
       release();
