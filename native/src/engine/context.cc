@@ -312,7 +312,7 @@ void ExecutionContext::Execute() {
     bool copied = false;
     for (size_t o = 0; o < net.outputs.size(); ++o) {
       if (!output_on_device_[o] || output_count_[o] < 0) continue;
-      const size_t bytes = static_cast<size_t>(Numel(run_shapes_[o])) * DTypeSize(output_info(o).dtype);
+      const size_t bytes = output_bytes(o);
       device_out_[o] = backend.AllocateBuffer(bytes, stream);
       if (bytes) backend.CopyOnDevice(device_out_[o]->data(), TensorAddress(net.outputs[o]), bytes, stream);
       transfers_.device_to_device_bytes += bytes;
@@ -386,8 +386,12 @@ void ExecutionContext::UploadStaged(Stream& stream) {
   if (!wave.empty()) flush();
 }
 
+size_t ExecutionContext::output_bytes(size_t i) const {
+  return static_cast<size_t>(Numel(run_shapes_[i])) * DTypeSize(output_info(i).dtype);
+}
+
 void ExecutionContext::GetOutput(size_t i, void* host) {
-  const size_t bytes = static_cast<size_t>(Numel(run_shapes_[i])) * DTypeSize(output_info(i).dtype);
+  const size_t bytes = output_bytes(i);
   if (!bytes) return;
   if (staged_) {
     CopyHostMemory(host, staging_out_[i].get(), bytes);
@@ -405,8 +409,7 @@ void ExecutionContext::GetOutputs(const std::vector<size_t>& outputs, const std:
   std::vector<HostRange> ranges;
   for (size_t k = 0; k < outputs.size(); ++k) {
     const size_t i = outputs[k];
-    const size_t bytes = static_cast<size_t>(Numel(run_shapes_[i])) * DTypeSize(output_info(i).dtype);
-    if (bytes) ranges.push_back({hosts[k], staging_out_[i].get(), bytes});
+    ranges.push_back({hosts[k], staging_out_[i].get(), output_bytes(i)});
   }
   CopyHostRanges(ranges.data(), ranges.size());
 }

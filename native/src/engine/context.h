@@ -110,6 +110,8 @@ class ExecutionContext {
   // Output i's shape in the last run: output_info(i)'s, except a data-dependent output's
   // (network.h: DataDependentDim), whose data-dependent dim is the count the run found.
   const Shape& output_shape(size_t i) const;
+  // Bytes of output i in the last run (output_shape(i)'s).
+  size_t output_bytes(size_t i) const;
   // Copies output i to host memory of output_shape(i)'s byte size (a host output).
   void GetOutput(size_t i, void* host);
   // GetOutput of several outputs (outputs[k] into hosts[k]); staged ones as one copy split over

@@ -113,7 +113,7 @@ class RunJob {
     for (size_t i = 0; i < n; ++i) {
       device_[i] = ctx_->TakeOutput(i);
       if (device_[i]) continue;
-      const size_t bytes = OutputBytes(i);
+      const size_t bytes = ctx_->output_bytes(i);
       if (bytes <= kSmallOutputBytes) continue;
       if ((lent_[i] = ctx_->LendOutput(i))) continue;
       host_[i].reset(std::malloc(bytes));
@@ -155,9 +155,6 @@ class RunJob {
   }
 
  private:
-  size_t OutputBytes(size_t i) const {
-    return static_cast<size_t>(Numel(ctx_->output_shape(i))) * DTypeSize(ctx_->output_info(i).dtype);
-  }
   // An ArrayBuffer over host output i: the staging buffer the context lent, else a copy of a
   // small output out of the context, else the worker's memory; each where the runtime allows
   // external buffers, else a copy of it.

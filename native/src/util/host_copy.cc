@@ -10,22 +10,17 @@
 namespace hybridrt {
 
 void CopyHostMemory(void* dst, const void* src, size_t bytes, int threads) {
-  if (bytes < kParallelCopyBytes || threads == 1) {
-    if (bytes) std::memcpy(dst, src, bytes);
-    return;
-  }
-  char* d = static_cast<char*>(dst);
-  const char* s = static_cast<const char*>(src);
-  ParallelFor(std::min({threads > 0 ? threads : kCopyThreads, kCopyThreads, HardwareThreads()}),
-              static_cast<int64_t>(bytes), static_cast<int64_t>(kCopyChunkBytes),
-              [&](int64_t begin, int64_t end) { std::memcpy(d + begin, s + begin, static_cast<size_t>(end - begin)); });
+  const HostRange range{dst, src, bytes};
+  CopyHostRanges(&range, 1, threads);
 }
 
 void CopyHostRanges(const HostRange* ranges, size_t count, int threads) {
   size_t total = 0;
   for (size_t r = 0; r < count; ++r) total += ranges[r].bytes;
-  if (count == 1 || total < kParallelCopyBytes || threads == 1) {
-    for (size_t r = 0; r < count; ++r) CopyHostMemory(ranges[r].dst, ranges[r].src, ranges[r].bytes, threads);
+  if (total < kParallelCopyBytes || threads == 1) {
+    for (size_t r = 0; r < count; ++r) {
+      if (ranges[r].bytes) std::memcpy(ranges[r].dst, ranges[r].src, ranges[r].bytes);
+    }
     return;
   }
   // [begin, end) of the ranges laid end to end: each range's overlap with it.

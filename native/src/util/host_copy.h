@@ -27,8 +27,9 @@ struct HostRange {
   size_t bytes;
 };
 
-// Every range copied, as one copy of their summed bytes is split (CopyHostMemory): many small
-// tensors (a KV cache's 24 inputs of 0.4 MB) share the threads instead of one thread each.
+// Every range copied, split over the threads as one copy of their summed bytes would be
+// (CopyHostMemory is the one-range case): many small tensors (a KV cache's 24 inputs of
+// 0.4 MB) share the threads instead of one thread each.
 void CopyHostRanges(const HostRange* ranges, size_t count, int threads = 0);
 
 }  // namespace hybridrt
