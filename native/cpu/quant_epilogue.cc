@@ -61,6 +61,16 @@ __attribute__((target("avx512f"))) inline Requant512 MakeRequant512(float scale,
           in_float};
 }
 
+// 16 lanes in [lo, hi] as bytes (the truncating narrowing keeps them: int8 as two's complement,
+// uint8 as is); a whole vector narrowed in a register and stored at once, a tail masked.
+__attribute__((target("avx512f"))) inline void StoreBytes(__m512i q, __mmask16 m, char* y) {
+  if (m == 0xffff) {
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
+  } else {
+    _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
+  }
+}
+
 __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512& r, __m512 v, __mmask16 m, char* y) {
   __m512 t = _mm512_div_round_ps(v, r.sy, kRn);
   t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q), t, _mm512_setzero_ps());  // NaN: the zero point
@@ -74,12 +84,7 @@ __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512
     q = _mm512_add_epi32(_mm512_cvttps_epi32(t), r.zy);
     q = _mm512_min_epi32(_mm512_max_epi32(q, r.lo), r.hi);
   }
-  // In [lo, hi]: the truncating byte store keeps it (int8 as two's complement, uint8 as is).
-  if (m == 0xffff) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
-  } else {
-    _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
-  }
+  StoreBytes(q, m, y);  // in [lo, hi]
 }
 
 // The short form (quant_epilogue.h): v / sy clamped to the prepared bounds, rounded to even,
@@ -92,11 +97,7 @@ struct Clamp512 {
 __attribute__((target("avx512f"))) inline void StoreClamped(const Clamp512& k, __m512 v, __mmask16 m, char* y) {
   const __m512 t = _mm512_min_ps(_mm512_max_ps(_mm512_div_round_ps(v, k.sy, kRn), k.lo), k.hi);
   const __m512i q = _mm512_add_epi32(_mm512_cvt_roundps_epi32(t, kRn), k.zy);
-  if (m == 0xffff) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
-  } else {
-    _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
-  }
+  StoreBytes(q, m, y);
 }
 
 // Channel c's values of [j, j + 16) (lanes m) up to and with a relu or clip activation.
