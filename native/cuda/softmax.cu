@@ -1,10 +1,11 @@
-// Softmax and log-softmax along one axis, x viewed as (outer, axis, inner): each line is
-// shifted by its max, exponentiated in fp32 and normalized by a sum accumulated in double,
+// Softmax and log-softmax along one axis, over the lines src/ir/softmax.h cuts x into: each line
+// is shifted by its max, exponentiated in fp32 and normalized by a sum accumulated in double,
 // whatever the storage type. Contiguous lines (inner = 1) take a block each; strided lines a
 // thread each, so that neighbouring threads read neighbouring elements.
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/softmax.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -53,11 +54,12 @@ __global__ void SoftmaxRows(const T* x, T* y, int64_t rows, int64_t len, bool lo
 }
 
 template <typename T>
-__global__ void SoftmaxStrided(const T* x, T* y, int64_t lines, int64_t len, int64_t inner, bool log) {
-  HYBRIDRT_GRID_LOOP(l, lines) {
-    const int64_t o = l / inner, i = l % inner;
-    const T* p = x + o * len * inner + i;
-    T* q = y + o * len * inner + i;
+__global__ void SoftmaxStrided(const T* x, T* y, AxisSplit s, bool log) {
+  const int64_t len = s.len, inner = s.inner;
+  HYBRIDRT_GRID_LOOP(l, s.lines()) {
+    const int64_t start = s.LineStart(l);
+    const T* p = x + start;
+    T* q = y + start;
     float m = -INFINITY;
     for (int64_t a = 0; a < len; ++a) m = fmaxf(m, ToFloat(p[a * inner]));
     double sum = 0;
@@ -77,15 +79,7 @@ class SoftmaxKernel : public CudaKernel {
   using CudaKernel::CudaKernel;
 
  protected:
-  void PrepareKernel() override {
-    const Shape& x = in_[0].shape;
-    const int64_t axis = params().Int("axis");
-    log_ = params().Bool("log");
-    const AxisSplit a = SplitAtAxis(x, axis);
-    outer_ = a.outer;
-    inner_ = a.inner;
-    len_ = a.len;
-  }
+  void PrepareKernel() override { g_ = ReadSoftmax(params(), in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
@@ -94,19 +88,19 @@ class SoftmaxKernel : public CudaKernel {
       using T = decltype(tag);
       const T* x = static_cast<const T*>(args.inputs[0]);
       T* y = static_cast<T*>(args.outputs[0]);
-      if (inner_ == 1 && len_ > 32) {
-        const unsigned grid = static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(outer_, 65535 * 16)));
-        SoftmaxRows<T><<<grid, kThreads, 0, s>>>(x, y, outer_, len_, log_);
+      const AxisSplit& a = g_.split;
+      if (a.inner == 1 && a.len > 32) {
+        const unsigned grid = static_cast<unsigned>(std::max<int64_t>(1, std::min<int64_t>(a.outer, 65535 * 16)));
+        SoftmaxRows<T><<<grid, kThreads, 0, s>>>(x, y, a.outer, a.len, g_.log);
       } else {
-        SoftmaxStrided<T><<<GridFor(outer_ * inner_), kThreads, 0, s>>>(x, y, outer_ * inner_, len_, inner_, log_);
+        SoftmaxStrided<T><<<GridFor(a.lines()), kThreads, 0, s>>>(x, y, a, g_.log);
       }
     });
     CheckLaunch("softmax kernel launch");
   }
 
  private:
-  bool log_ = false;
-  int64_t outer_ = 1, inner_ = 1, len_ = 1;
+  SoftmaxGeometry g_;
 };
 
 }  // namespace
