@@ -1,7 +1,7 @@
-// ArgMax / ArgMin (ONNX) along one axis: x viewed as (outer, len, inner); for each of the
-// outer*inner lines, the index of its largest (smallest) element as int64 in src/ir/arg_order.h's
-// order (the first of equal ones, or the last with lastIndex: ONNX's select_last_index). Half
-// inputs are widened by the half adapter (exactly).
+// ArgMax / ArgMin (ONNX) along one axis: for each of the lines src/ir/arg_order.h cuts x into,
+// the index of its largest (smallest) element as int64 in that header's order (the first of
+// equal ones, or the last with lastIndex: ONNX's select_last_index). Half inputs are widened by
+// the half adapter (exactly).
 #include <algorithm>
 
 #include "cpu/kernel_base.h"
@@ -15,11 +15,7 @@ namespace {
 
 class ArgMinMaxKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override {
-    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    max_ = params().String("op") == "max";
-    last_ = params().Bool("lastIndex");
-  }
+  void PrepareKernel() override { g_ = ReadArgMinMax(params(), in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
@@ -31,22 +27,12 @@ class ArgMinMaxKernel : public CpuKernel {
   void Run(const KernelArgs& args) const {
     const T* x = static_cast<const T*>(args.inputs[0]);
     int64_t* y = static_cast<int64_t*>(args.outputs[0]);
-    const int64_t len = split_.len, inner = split_.inner;
-    Par(split_.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)), [&](int64_t l0, int64_t l1) {
-      for (int64_t l = l0; l < l1; ++l) {
-        const T* line = x + split_.LineStart(l);
-        int64_t best = 0;
-        for (int64_t k = 1; k < len; ++k) {
-          const T v = line[k * inner], b = line[best * inner];
-          if (ArgReplaces(v, b, max_, last_)) best = k;
-        }
-        y[l] = best;
-      }
+    Par(g_.split.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(g_.split.len, 1)), [&](int64_t l0, int64_t l1) {
+      for (int64_t l = l0; l < l1; ++l) y[l] = ArgOfLine<T>(g_, l, [x](int64_t at) { return x[at]; });
     });
   }
 
-  AxisSplit split_;
-  bool max_ = true, last_ = false;
+  ArgMinMaxGeometry g_;
 };
 
 }  // namespace

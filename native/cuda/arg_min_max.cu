@@ -1,5 +1,5 @@
-// ArgMax / ArgMin (ONNX) along one axis: x viewed as (outer, len, inner), one thread per line
-// keeping the index of its largest (smallest) element in src/ir/arg_order.h's order (as
+// ArgMax / ArgMin (ONNX) along one axis: one thread per line of src/ir/arg_order.h's geometry
+// keeping the index of its largest (smallest) element in that header's order (as
 // cpu/arg_min_max.cc does); half inputs compare widened to fp32 (exactly).
 #include <type_traits>
 
@@ -20,21 +20,9 @@ __device__ __forceinline__ auto Value(T v) {
 }
 
 template <typename T>
-__global__ void ArgLines(const T* x, int64_t* y, AxisSplit s, bool max, bool last) {
-  const int64_t len = s.len, inner = s.inner;
-  HYBRIDRT_GRID_LOOP(l, s.lines()) {
-    const T* line = x + s.LineStart(l);
-    int64_t best = 0;
-    auto b = Value(line[0]);
-    for (int64_t k = 1; k < len; ++k) {
-      const auto v = Value(line[k * inner]);
-      if (ArgReplaces(v, b, max, last)) {
-        best = k;
-        b = v;
-      }
-    }
-    y[l] = best;
-  }
+__global__ void ArgLines(const T* x, int64_t* y, ArgMinMaxGeometry g) {
+  using V = decltype(Value(x[0]));
+  HYBRIDRT_GRID_LOOP(l, g.split.lines()) y[l] = ArgOfLine<V>(g, l, [x](int64_t at) { return Value(x[at]); });
 }
 
 class ArgMinMaxLayer : public CudaKernel {
@@ -42,27 +30,22 @@ class ArgMinMaxLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
  protected:
-  void PrepareKernel() override {
-    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    max_ = params().String("op") == "max";
-    last_ = params().Bool("lastIndex");
-  }
+  void PrepareKernel() override { g_ = ReadArgMinMax(params(), in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    if (split_.lines() == 0) return;
+    if (g_.split.lines() == 0) return;
     auto launch = [&](auto tag) {
       using T = decltype(tag);
-      ArgLines<T><<<GridFor(split_.lines()), kThreads, 0, S(stream)>>>(
-          static_cast<const T*>(args.inputs[0]), static_cast<int64_t*>(args.outputs[0]), split_, max_, last_);
+      ArgLines<T><<<GridFor(g_.split.lines()), kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]),
+                                                                         static_cast<int64_t*>(args.outputs[0]), g_);
     };
     DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("argmin/argmax kernel launch");
   }
 
  private:
-  AxisSplit split_;
-  bool max_ = true, last_ = false;
+  ArgMinMaxGeometry g_;
 };
 
 }  // namespace
