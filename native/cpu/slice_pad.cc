@@ -8,6 +8,7 @@
 
 #include "src/ir/element_value.h"
 #include "src/ir/pad_mode.h"
+#include "src/ir/slice.h"
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
@@ -20,14 +21,11 @@ namespace {
 class SliceKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
-    auto starts = params().Ints("starts");
-    auto steps = params().Ints("steps");
-    std::vector<int64_t> st = Strides(x);
-    std::vector<std::vector<int64_t>> maps(x.size());
-    for (size_t d = 0; d < x.size(); ++d) {
-      for (int64_t o = 0; o < y[d]; ++o) maps[d].push_back((starts[d] + o * steps[d]) * st[d]);
+    const std::vector<SliceAxis> axes = ReadSlice(params(), in_[0].shape);
+    std::vector<std::vector<int64_t>> maps(axes.size());
+    for (size_t d = 0; d < axes.size(); ++d) {
+      for (int64_t o = 0; o < y[d]; ++o) maps[d].push_back(axes[d].begin + o * axes[d].step);
     }
     map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype), std::vector<uint8_t>{});
   }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "src/ir/element_value.h"
+#include "src/ir/slice.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -48,18 +49,16 @@ class SliceLayer : public CudaKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
-    auto starts = params().Ints("starts");
-    auto steps = params().Ints("steps");
-    std::vector<int64_t> st = Strides(x);
     if (x.size() > static_cast<size_t>(kMaxDims))
       Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
+    const std::vector<SliceAxis> axes = ReadSlice(params(), x);
     base_ = 0;
     if (!x.empty()) {
       s_.nd = static_cast<int>(x.size());
       for (size_t d = 0; d < x.size(); ++d) {
-        base_ += starts[d] * st[d];
+        base_ += axes[d].begin;
         s_.dims[d] = y[d];
-        s_.stride[0][d] = steps[d] * st[d];
+        s_.stride[0][d] = axes[d].step;
       }
     }
   }
