@@ -334,6 +334,33 @@ std::unique_ptr<Graph> CudaBackend::Capture(Stream& stream, const std::function<
   return std::make_unique<CudaGraph>(exec, nodes);
 }
 
+// Events without timing (lighter to record); a record made during a capture is the graph's
+// external record node, so that work outside the graph can wait for that point of a replay.
+class CudaEvent : public Event {
+ public:
+  CudaEvent() { Check(cudaEventCreateWithFlags(&event_, cudaEventDisableTiming), "cudaEventCreateWithFlags"); }
+  ~CudaEvent() override { cudaEventDestroy(event_); }
+  cudaEvent_t get() const { return event_; }
+
+ private:
+  cudaEvent_t event_ = nullptr;
+};
+
+std::unique_ptr<Event> CudaBackend::CreateEvent() { return std::make_unique<CudaEvent>(); }
+
+void CudaBackend::Record(Event& event, Stream& stream) {
+  cudaStream_t s = static_cast<CudaStream&>(stream).get();
+  cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
+  Check(cudaStreamIsCapturing(s, &capturing), "cudaStreamIsCapturing");
+  const unsigned flags = capturing == cudaStreamCaptureStatusActive ? cudaEventRecordExternal : cudaEventRecordDefault;
+  Check(cudaEventRecordWithFlags(static_cast<CudaEvent&>(event).get(), s, flags), "cudaEventRecordWithFlags");
+}
+
+void CudaBackend::WaitFor(Stream& stream, Event& event) {
+  Check(cudaStreamWaitEvent(static_cast<CudaStream&>(stream).get(), static_cast<CudaEvent&>(event).get(), 0),
+        "cudaStreamWaitEvent");
+}
+
 // The previous gate of this stream has been passed (its run was synchronized): close the
 // flag again, then queue the waiting kernel.
 std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {

@@ -94,6 +94,9 @@ class CudaBackend : public Backend {
   std::unique_ptr<Timer> CreateTimer(size_t points) override;
   std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) override;
   std::unique_ptr<StreamGate> HoldStream(Stream& stream) override;
+  std::unique_ptr<Event> CreateEvent() override;
+  void Record(Event& event, Stream& stream) override;
+  void WaitFor(Stream& stream, Event& event) override;
   // "sm_90 NVIDIA H200 cuDNN 91900 cuBLASLt 130100": timings stay valid while these hold.
   std::string DeviceKey() const override;
 

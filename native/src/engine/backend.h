@@ -121,6 +121,12 @@ class StreamGate {
   virtual ~StreamGate() = default;
 };
 
+// A point in one stream's work that another stream can wait for (cuda: an event).
+class Event {
+ public:
+  virtual ~Event() = default;
+};
+
 // A tensor's bytes in a backend's memory that outlive the run (and the engine) that made
 // them: what a device tensor of TypeScript holds. Freed when the last holder lets go.
 class DeviceBuffer {
@@ -168,6 +174,13 @@ class Backend {
   virtual std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) { return nullptr; }
   // A gate on `stream` (see StreamGate), or nullptr where queued work runs at once (cpu).
   virtual std::unique_ptr<StreamGate> HoldStream(Stream& stream) { return nullptr; }
+  // Order between streams: Record marks what `stream` has queued so far (inside a Capture, the
+  // graph's own record of that point, made by every launch), WaitFor holds the work queued on
+  // `stream` afterwards until the last Record of `event` has run. CreateEvent: nullptr where
+  // work runs as it is queued (cpu), and then there is one order and nothing to wait for.
+  virtual std::unique_ptr<Event> CreateEvent() { return nullptr; }
+  virtual void Record(Event& event, Stream& stream) {}
+  virtual void WaitFor(Stream& stream, Event& event) {}
   // What a tactic timed on this device stays valid for: the device and library versions
   // (timing cache key; default: the architecture).
   virtual std::string DeviceKey() const { return DeviceArch(); }

@@ -28,6 +28,13 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const Context
   graphs_on_ = options.cuda_graphs;
   lend_outputs_ = options.lend_outputs;
   stage_wave_bytes_ = options.stage_waves ? kStageWaveBytes : SIZE_MAX;
+  if (staged_ && options.overlap_outputs) {
+    copies_done_ = backend.CreateEvent();
+    if (copies_done_) {
+      copy_stream_ = backend.CreateStream();
+      layer_events_.resize(net.layers.size());
+    }
+  }
   output_count_.assign(net.outputs.size(), -1);
   for (size_t i = 0; i < net.layers.size(); ++i) {
     if (!DataDependentLayer(net.layers[i].kind)) continue;
@@ -130,6 +137,7 @@ void ExecutionContext::Resolve() {
   }
   run_shapes_.clear();
   for (int32_t id : net.outputs) run_shapes_.push_back(inst.tensors[id].shape);
+  FindOutputReadiness();
 }
 
 // After a run: each data-dependent output's shape from its count (a layer skipped because its
@@ -172,6 +180,8 @@ void ExecutionContext::EnqueueLayers(Stream& stream) {
   for (size_t i = 0; i < n; ++i) {
     if (skip_[i]) continue;
     shape_->inst->kernels[i]->Enqueue(args_[i], stream);
+    // Recorded whether or not this run overlaps its copies: a graph captured now serves later runs.
+    if (!layer_events_.empty() && layer_events_[i]) engine_->backend().Record(*layer_events_[i], stream);
   }
 }
 
@@ -284,6 +294,14 @@ void ExecutionContext::Execute() {
     EnqueueLayers(stream);
   }
   if (mode != TimingMode::kOff) timer_->Record(2, stream);
+  // A profiled run's layers record no events: its copies follow the layers on `stream`.
+  const bool overlap = copy_stream_ && mode != TimingMode::kLayers;
+  bool overlapped = false;
+  if (overlap) {
+    for (size_t o : overlap_order_) {
+      if (!output_on_device_[o]) overlapped |= QueueOutputCopy(o, true, stream);
+    }
+  }
   for (size_t o = 0; o < net.outputs.size(); ++o) {
     const int32_t id = net.outputs[o];
     const size_t bytes = TensorBytes(id);
@@ -294,11 +312,13 @@ void ExecutionContext::Execute() {
       if (bytes) backend.CopyOnDevice(device_out_[o]->data(), src, bytes, stream);
       transfers_.device_to_device_bytes += bytes;
       transfers_.device_to_device_count++;
-    } else if (staged_ && bytes) {
-      backend.CopyToHost(staging_out_[o].get(), src, bytes, stream);
-      transfers_.device_to_host_bytes += bytes;
-      transfers_.device_to_host_count++;
+    } else if (staged_ && bytes && !(overlap && output_ready_[o] >= 0)) {
+      QueueOutputCopy(o, false, stream);
     }
+  }
+  if (overlapped) {
+    backend.Record(*copies_done_, *copy_stream_);
+    backend.WaitFor(stream, *copies_done_);
   }
   if (staged_ && !count_layers_.empty()) {
     backend.CopyToHost(counts_host_.get(), counts_.get(), count_layers_.size() * sizeof(int64_t), stream);

@@ -18,6 +18,14 @@
 // before copying the next, so that the DMA of one wave overlaps the copy of the next (a 19 MB
 // batch of images: ~1 ms of copy and ~1 ms of DMA one after the other before).
 //
+// Staged host outputs are copied while later layers run, where the backend has events (cuda):
+// each output's copy waits on a second stream for the last layer that writes its memory, so a
+// KV cache's layers cross PCIe while the next layers compute (GPT-2 decode: 24 outputs of
+// 0.4 MB). The layer loop records an event after each such layer (in a graph, as the graph's
+// own record node: every replay records it); runs with a per-layer profile copy after the
+// layers, as do outputs no layer writes and data-dependent ones. ContextOptions::
+// overlap_outputs false (HYBRIDRT_OVERLAP_OUTPUTS=0) copies every output after the layers.
+//
 // CUDA graphs: where the backend can capture (cuda), the layer loop is captured once per
 // context and replayed by every later run: the layers' arguments are fixed addresses in this
 // context's arena, so a graph recorded once stays valid. The first run is eager (it loads
@@ -70,9 +78,10 @@ struct RunTiming {
 
 // What a context is told when it is created (the binding reads it then; util/env_switches.h).
 struct ContextOptions {
-  bool cuda_graphs = true;   // where the backend can capture
-  bool lend_outputs = true;  // LendOutput lends (else it returns nullptr: outputs are copied)
-  bool stage_waves = true;   // host inputs staged in waves (else copied whole, then transferred)
+  bool cuda_graphs = true;      // where the backend can capture
+  bool lend_outputs = true;     // LendOutput lends (else it returns nullptr: outputs are copied)
+  bool stage_waves = true;      // host inputs staged in waves (else copied whole, then transferred)
+  bool overlap_outputs = true;  // staged host outputs copied while later layers run (where events exist)
 };
 
 // CUDA graphs a context keeps, one per instance it ran recently: enough for every batch of a
@@ -161,6 +170,20 @@ class ExecutionContext {
   uint8_t* arena_base_ = nullptr;
   uint64_t arena_capacity_ = 0;
   std::unique_ptr<Stream> stream_;  // declared before shapes_: their graphs are destroyed first
+  // Output copies overlapped with the layers (the file comment; context_outputs.cc), declared
+  // before shapes_ too: a graph records the events. Per output, the last layer that writes its
+  // memory at the current instance (-1: copied after the layers); per layer, an event where
+  // one is recorded (made on first use, kept for the graphs that record it).
+  std::unique_ptr<Stream> copy_stream_;
+  std::unique_ptr<Event> copies_done_;
+  std::vector<std::unique_ptr<Event>> layer_events_;
+  std::vector<int> output_ready_;
+  std::vector<size_t> overlap_order_;  // outputs with a ready layer, by that layer
+  void FindOutputReadiness();
+  // Queues the staged copy of output o after the layers were queued on `stream`: on the copy
+  // stream behind its layer's event where it has one and `overlap`, else on `stream`.
+  // Returns whether it went to the copy stream.
+  bool QueueOutputCopy(size_t o, bool overlap, Stream& stream);
   bool graphs_on_ = true;
   bool lend_outputs_ = true;
   size_t stage_wave_bytes_ = kStageWaveBytes;  // SIZE_MAX without waves (ContextOptions::stage_waves)

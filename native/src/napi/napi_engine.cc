@@ -163,6 +163,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     options.cuda_graphs = env_switches.cuda_graphs;
     options.lend_outputs = env_switches.lend_outputs;
     options.stage_waves = env_switches.stage_waves;
+    options.overlap_outputs = env_switches.overlap_outputs;
     state->ctx = Guard(env, [&] { return std::make_shared<ExecutionContext>(engine, options); });
     state->graph_state = state->ctx->graph_state();
     contexts_.push_back(state);

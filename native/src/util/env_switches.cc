@@ -41,6 +41,7 @@ EnvSwitches ReadEnvSwitches() {
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
   s.lend_outputs = Env("HYBRIDRT_LEND_OUTPUTS") != "0";
   s.stage_waves = Env("HYBRIDRT_STAGE_WAVES") != "0";
+  s.overlap_outputs = Env("HYBRIDRT_OVERLAP_OUTPUTS") != "0";
   s.cpu_kernel = Env("HYBRIDRT_CPU_KERNEL");
   return s;
 }

@@ -53,6 +53,9 @@ struct EnvSwitches {
   bool lend_outputs = true;
   // HYBRIDRT_STAGE_WAVES=0: staged host inputs are copied whole, then transferred (no overlap).
   bool stage_waves = true;
+  // HYBRIDRT_OVERLAP_OUTPUTS=0: staged host outputs are copied after the layers, not while
+  // later layers run (context.h).
+  bool overlap_outputs = true;
   // HYBRIDRT_CPU_KERNEL=portable|avx2|avx512: the SGEMM micro-kernel (if the CPU has it);
   // "" = the best one.
   std::string cpu_kernel;

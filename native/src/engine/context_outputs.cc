@@ -1,0 +1,58 @@
+// Staged output copies overlapped with the layers (context.h, "Staged host outputs").
+//
+// When an output is complete: the last layer that runs and writes any byte of the output's
+// memory. Reading memory ranges rather than tensor ids covers every way a layer's writes reach
+// an output: the output itself, an alias or view of it (same bytes, another id), a layer
+// writing in place. Layers that launch nothing (skip_) write nothing. A layer's workspace never
+// lies over a live tensor (the memory plan), and an output is live from its first write to the
+// end, so a workspace written after that point is elsewhere.
+#include <algorithm>
+
+#include "src/engine/context.h"
+
+namespace hybridrt {
+
+void ExecutionContext::FindOutputReadiness() {
+  const Network& net = engine_->network();
+  const ShapeInstance& inst = *shape_->inst;
+  output_ready_.assign(net.outputs.size(), -1);
+  overlap_order_.clear();
+  if (!copy_stream_) return;
+  for (size_t o = 0; o < net.outputs.size(); ++o) {
+    if (output_count_[o] >= 0) continue;  // data-dependent: sized after the run
+    const int32_t out = net.outputs[o];
+    const int64_t begin = inst.memory.offsets[out];
+    const int64_t end = begin + static_cast<int64_t>(TensorBytes(out));
+    if (begin < 0 || end == begin) continue;  // a constant, or empty
+    for (size_t i = 0; i < net.layers.size(); ++i) {
+      if (skip_[i]) continue;
+      for (int32_t id : net.layers[i].outputs) {
+        const int64_t b = inst.memory.offsets[id];
+        if (b >= 0 && b < end && begin < b + static_cast<int64_t>(TensorBytes(id)))
+          output_ready_[o] = static_cast<int>(i);
+      }
+    }
+    if (output_ready_[o] < 0) continue;
+    const size_t layer = static_cast<size_t>(output_ready_[o]);
+    if (!layer_events_[layer]) layer_events_[layer] = engine_->backend().CreateEvent();
+    overlap_order_.push_back(o);
+  }
+  std::stable_sort(overlap_order_.begin(), overlap_order_.end(),
+                   [&](size_t a, size_t b) { return output_ready_[a] < output_ready_[b]; });
+}
+
+bool ExecutionContext::QueueOutputCopy(size_t o, bool overlap, Stream& stream) {
+  Backend& backend = engine_->backend();
+  const int32_t id = engine_->network().outputs[o];
+  const size_t bytes = TensorBytes(id);
+  const int ready = output_ready_[o];
+  const bool copy_side = overlap && ready >= 0;
+  Stream& s = copy_side ? *copy_stream_ : stream;
+  if (copy_side) backend.WaitFor(s, *layer_events_[static_cast<size_t>(ready)]);
+  backend.CopyToHost(staging_out_[o].get(), TensorAddress(id), bytes, s);
+  transfers_.device_to_host_bytes += bytes;
+  transfers_.device_to_host_count++;
+  return copy_side;
+}
+
+}  // namespace hybridrt
