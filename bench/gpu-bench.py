@@ -230,7 +230,8 @@ def stage_check(args):
 VARIANTS = {'all': {}, 'no-graphs': {'HYBRIDRT_CUDA_GRAPHS': '0'}, 'no-fusion': {'HYBRIDRT_FUSION': '0'},
             'no-layout': {'HYBRIDRT_LAYOUT': '0'}, 'no-cba': {'HYBRIDRT_CUDNN_CBA': '0'},
             'no-graph-api': {'HYBRIDRT_CUDNN_GRAPH': '0'}, 'no-pointwise': {'HYBRIDRT_POINTWISE': '0'},
-            'no-alias': {'HYBRIDRT_ALIAS': '0'}, 'no-attention': {'HYBRIDRT_ATTENTION': '0'}}
+            'no-alias': {'HYBRIDRT_ALIAS': '0'}, 'no-attention': {'HYBRIDRT_ATTENTION': '0'},
+            'no-overlap': {'HYBRIDRT_OVERLAP_OUTPUTS': '0'}, 'no-waves': {'HYBRIDRT_STAGE_WAVES': '0'}}
 
 
 def stage_ab(args):
