@@ -31,6 +31,7 @@ import { emitReport } from './report-output.js';
 import { openArtifactSession } from './hybrid-session.js';
 import type { RunSession, SessionHooks } from './run-session.js';
 import { openSession } from './session.js';
+import { qdqLayerVerdict } from './qdq-layers.js';
 import { artifactInputs, artifactLine, artifactRanges, checkArtifactFlags, compareSource, infoLines, isArtifactFile } from './artifact.js';
 import { readArtifact } from '../artifact/load.js';
 import type { ReportData } from '../report/model.js';
@@ -71,7 +72,7 @@ async function ortReference(
   opts: CliOptions,
   subject: Subject,
   feeds: Map<string, TensorData>,
-): Promise<{ outputs: Map<string, TensorData>; how: string }> {
+): Promise<{ outputs: Map<string, TensorData>; how: string; qdq: boolean }> {
   const qdq = opts.backend !== 'ort' && subject.isQdq();
   const reference = await openOrtSession(
     subject.reference(),
@@ -83,7 +84,7 @@ async function ortReference(
     opts.onnx ?? opts.model,
   );
   try {
-    return { outputs: await reference.run(feeds), how: qdq ? ' (graph optimizations off: a Q/DQ model, computed as written)' : '' };
+    return { outputs: await reference.run(feeds), how: qdq ? ' (graph optimizations off: a Q/DQ model, computed as written)' : '', qdq };
   } finally {
     await reference.dispose();
   }
@@ -139,6 +140,8 @@ interface Subject {
   reference(): string | Uint8Array;
   /** Whether that model has QuantizeLinear/DequantizeLinear nodes (a Q/DQ model). */
   isQdq(): boolean;
+  /** An ONNX model: itself, and a run of a variant of it with the same flags (--compare's Q/DQ layer check); not a .hybrid file. */
+  source?: { proto: ModelProto; run(proto: ModelProto, feeds: ReadonlyMap<string, TensorData>): Promise<Map<string, TensorData>> };
 }
 
 export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
@@ -198,12 +201,29 @@ export async function runCli(opts: CliOptions, io: CliIO): Promise<number> {
       open: (feeds, hooks) => openSession(opts, proto, feeds, hooks, compileInputs(inputs, opts, dimsOf(feeds))),
       reference: () => opts.model,
       isQdq: () => graph.nodes.some(isQdqNode),
+      source: { proto, run: (variant, feeds) => runOnce(opts, variant, feeds, compileInputs(inputs, opts, dimsOf(feeds))) },
     },
     t0,
   );
 }
 
 const dimsOf = (feeds: ReadonlyMap<string, TensorData>) => Object.fromEntries([...feeds].map(([name, t]) => [name, t.dims]));
+
+/** One run of a variant of the model with the run's flags, writing nothing (no --save-engine, no engine cache). */
+async function runOnce(
+  opts: CliOptions,
+  proto: ModelProto,
+  feeds: ReadonlyMap<string, TensorData>,
+  shapes: ReturnType<typeof compileInputs>,
+): Promise<Map<string, TensorData>> {
+  const { saveEngine: _s, cacheDir: _c, ...rest } = opts;
+  const session = await openSession(rest, proto, feeds, { warn: () => {}, progress: false }, shapes);
+  try {
+    return await session.run(feeds);
+  } finally {
+    await session.dispose();
+  }
+}
 
 async function runSubject(opts: CliOptions, io: CliIO, subject: Subject, t0: number): Promise<number> {
   // With --json, stdout carries the benchmark's JSON alone.
@@ -302,7 +322,20 @@ async function runFeeds(
         ),
       );
       const failed = results.filter((c) => !c.pass);
-      if (failed.length) throw new CliFailure(compareFailure(failed, ref), EXIT_FAILURE);
+      // A Q/DQ model's outputs differ by any flipped rounding tie: then each layer is checked (qdq-layers.ts).
+      const layers =
+        failed.length && ort?.qdq && subject.source
+          ? await qdqLayerVerdict(
+              subject.source.proto,
+              feedMap,
+              outputs,
+              (proto) => subject.source!.run(proto, feedMap),
+              (want, got) => compareOutputs(opts, session.precisions, want, got, 'onnxruntime'),
+              opts.threads,
+            )
+          : undefined;
+      if (layers) print(...layers.lines);
+      if (failed.length && !layers?.pass) throw new CliFailure(compareFailure(failed, ref), EXIT_FAILURE);
     }
   } finally {
     await session.dispose();

@@ -5,7 +5,9 @@
  * sensitive CNN (sensitiveCnn).
  */
 import ort from 'onnxruntime-node';
-import type { ModelSpec } from '../../src/ir/model-builder.js';
+import { type ModelSpec, buildModel } from '../../src/ir/model-builder.js';
+import type { ModelProto } from '../../src/onnx/proto.js';
+import type { TensorData } from '../../src/onnx/tensor.js';
 import { mulberry32, uniform } from '../../src/util/random.js';
 
 /**
@@ -102,3 +104,30 @@ export const runOrtY = async (model: Uint8Array, x: ort.Tensor, optimize: boolea
 
 /** The largest absolute difference between two arrays of one length. */
 export const worst = (a: Float32Array, b: Float32Array) => Math.max(...Array.from(a, (v, i) => Math.abs(v - b[i]!)));
+
+/**
+ * A two-layer Q/DQ chain with a rounding tie (test/quantize/layer-check.test.ts, test/cli/qdq-layers.test.ts):
+ *
+ *   x ─► Q(0.5) ─► DQ ─► a ─► Mul(3) ─► Q(0.25) ─► DQ ─► b ─► Add(1) ─► y
+ *
+ * fed x = [1.25, 1, -0.75, 2]: 1.25 / 0.5 = 2.5 steps exactly, a tie that onnxruntime rounds to
+ * even (2); 1 / 0.5 = 2 steps, no tie. onnxruntime gives a = [1, 1, -1, 2], b = [3, 3, -3, 6].
+ */
+export function qdqChain(): { model: ModelProto; feeds: Map<string, TensorData> } {
+  const f32 = (dims: number[], ...v: number[]): TensorData => ({ dtype: 'float32', dims, data: Float32Array.from(v) });
+  const model = buildModel({
+    opset: 13,
+    inputs: [{ name: 'x', shape: [1, 4] }],
+    outputs: [{ name: 'y' }],
+    initializers: { sa: f32([], 0.5), sb: f32([], 0.25), z: { dtype: 'int8', dims: [], data: Int8Array.of(0) }, three: f32([], 3), one: f32([], 1) },
+    nodes: [
+      { op: 'QuantizeLinear', inputs: ['x', 'sa', 'z'], outputs: ['xq'] },
+      { op: 'DequantizeLinear', inputs: ['xq', 'sa', 'z'], outputs: ['a'] },
+      { op: 'Mul', inputs: ['a', 'three'], outputs: ['m'] },
+      { op: 'QuantizeLinear', inputs: ['m', 'sb', 'z'], outputs: ['mq'] },
+      { op: 'DequantizeLinear', inputs: ['mq', 'sb', 'z'], outputs: ['b'] },
+      { op: 'Add', inputs: ['b', 'one'], outputs: ['y'] },
+    ],
+  });
+  return { model, feeds: new Map([['x', f32([1, 4], 1.25, 1, -0.75, 2)]]) };
+}

@@ -1,0 +1,162 @@
+/**
+ * A Q/DQ model's run checked one quantized layer at a time against onnxruntime, with rounding
+ * ties allowed (--compare's second look at a Q/DQ model; docs/qdq-compare.md).
+ *
+ * Why: a Q/DQ model's output is not a function of the file to fp32 precision. Where a
+ * QuantizeLinear's input lies within float rounding of a rounding edge (k + 0.5 steps), the
+ * order in which a convolution sums decides the int8 value, and one flipped step compounds over
+ * the later layers (mobilenet_v2: one of 2.2 million roundings moves the output by 3% of its
+ * range). onnxruntime's float convolution and an int8 kernel's exact int32 sum each decide such
+ * ties their own way, so comparing final outputs says little either way.
+ *
+ * How (teacher forcing): the run exposes every quantized activation (exposeActivations: each
+ * DequantizeLinear fed by a QuantizeLinear also becomes a graph output); onnxruntime, graph
+ * optimizations off, then runs the model with those DequantizeLinear outputs fed from the run
+ * (forcedModel: they become graph inputs), so that every QuantizeLinear input and every graph
+ * output is computed from the run's own int8 activations, all layers in one session run. Each
+ * activation of the run must round as onnxruntime's QuantizeLinear does, except where
+ * onnxruntime's input to it lies within TIE_STEPS of a rounding edge; the graph outputs are
+ * compared by the caller at its usual tolerance.
+ */
+import ort from 'onnxruntime-node';
+import { Graph } from '../ir/graph.js';
+import { OnnxDataType } from '../onnx/dtype.js';
+import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
+import { encodeModel } from '../onnx/model.js';
+import type { ModelProto, NodeProto } from '../onnx/proto.js';
+import type { TensorData } from '../onnx/tensor.js';
+import { isQdqNode } from './targets.js';
+
+/**
+ * How near a rounding edge (in quantization steps) a QuantizeLinear input must lie for a
+ * different int8 value to count as a tie. fp32's own rounding is 7.6e-6 steps at 127 steps, and
+ * the ties measured on the zoo's Q/DQ models lay within 1.3e-5 steps of the edge; a wrong kernel
+ * or scale puts its differences anywhere in the step.
+ */
+export const TIE_STEPS = 1e-3;
+
+/** A DequantizeLinear of an activation: one whose input a QuantizeLinear of the graph makes. */
+interface Activation {
+  q: NodeProto;
+  dq: NodeProto;
+}
+
+function activations(model: ModelProto): Activation[] {
+  const nodes = model.graph?.node ?? [];
+  const constant = new Set((model.graph?.initializer ?? []).map((t) => t.name));
+  // Scales and zero points that are initializers: what quantize() and onnxruntime's quantizer write.
+  const constantParams = (q: NodeProto) => q.input!.slice(1).every((name) => !name || constant.has(name));
+  const quantizers = new Map(nodes.filter((n) => n.opType === 'QuantizeLinear' && isQdqNode(n) && constantParams(n)).map((n) => [n.output![0]!, n]));
+  return nodes
+    .filter((n) => n.opType === 'DequantizeLinear' && isQdqNode(n) && quantizers.has(n.input![0]!))
+    .map((dq) => ({ q: quantizers.get(dq.input![0]!)!, dq }));
+}
+
+const withGraph = (model: ModelProto, graph: Partial<NonNullable<ModelProto['graph']>>): ModelProto =>
+  ({ ...model, graph: { ...model.graph, ...graph } }) as ModelProto;
+
+/** The model with every quantized activation (DequantizeLinear output) also a graph output; their names. */
+export function exposeActivations(model: ModelProto): { model: ModelProto; names: string[] } {
+  const outputs = model.graph?.output ?? [];
+  const have = new Set(outputs.map((o) => o.name));
+  const names = activations(model).map((a) => a.dq.output![0]!);
+  const added = names.filter((n) => !have.has(n)).map((name) => ({ name }));
+  return { model: withGraph(model, { output: [...outputs, ...added] }), names };
+}
+
+/** The model with each activation's DequantizeLinear output a graph input instead, and every QuantizeLinear input and output a graph output. */
+function forcedModel(model: ModelProto, acts: Activation[], run: ReadonlyMap<string, TensorData>): ModelProto {
+  const g = model.graph!;
+  const dqs = new Set(acts.map((a) => a.dq));
+  const inputs = acts.map(({ dq }) => ({
+    name: dq.output![0]!,
+    type: { tensorType: { elemType: OnnxDataType.FLOAT, shape: { dim: run.get(dq.output![0]!)!.dims.map((d) => ({ dimValue: d })) } } },
+  }));
+  const outputs = [...new Set(acts.flatMap(({ q }) => [q.input![0]!, q.output![0]!]))].map((name) => ({ name }));
+  return withGraph(model, {
+    node: (g.node ?? []).filter((n) => !dqs.has(n)),
+    input: [...(g.input ?? []), ...inputs],
+    output: [...(g.output ?? []), ...outputs],
+  });
+}
+
+/** A differing rounding farther than TIE_STEPS from a rounding edge. */
+export interface WrongRounding {
+  /** The quantized tensor (the QuantizeLinear's input) and the element's flat index. */
+  tensor: string;
+  index: number;
+  /** onnxruntime's QuantizeLinear input over the scale, and the int8 values of each side. */
+  steps: number;
+  reference: number;
+  run: number;
+}
+
+export interface LayerCheck {
+  /** Quantized activation elements compared, and those whose rounding differs. */
+  elements: number;
+  differing: number;
+  /** The largest distance from a rounding edge (steps) of the differing ones that count as ties. */
+  farthestTie: number;
+  /** Differing roundings that are not ties: how many, and the first few. */
+  wrongCount: number;
+  wrong: WrongRounding[];
+  /** The graph outputs as onnxruntime computes them from the run's activations. */
+  outputs: Map<string, TensorData>;
+}
+
+/** A per-tensor or per-axis quantization parameter of element i of a tensor of `dims`. */
+function paramAt(values: ArrayLike<number | bigint>, axis: number, dims: readonly number[], i: number): number {
+  if (values.length <= 1) return Number(values[0] ?? 0);
+  const a = axis < 0 ? axis + dims.length : axis;
+  const inner = dims.slice(a + 1).reduce((p, d) => p * d, 1);
+  return Number(values[Math.floor(i / inner) % dims[a]!]!);
+}
+
+/**
+ * Checks the run's quantized activations (`run` holds exposeActivations' outputs as the run
+ * computed them, with `feeds` its inputs) layer by layer against onnxruntime (module comment).
+ */
+export async function checkLayers(
+  model: ModelProto,
+  feeds: ReadonlyMap<string, TensorData>,
+  run: ReadonlyMap<string, TensorData>,
+  options: ort.InferenceSession.SessionOptions = {},
+): Promise<LayerCheck> {
+  const acts = activations(model);
+  const graph = Graph.fromModel(model);
+  const session = await ort.InferenceSession.create(encodeModel(forcedModel(model, acts, run)), { ...options, graphOptimizationLevel: 'disabled' });
+  let got: ort.InferenceSession.OnnxValueMapType;
+  try {
+    const ortFeeds = Object.fromEntries([...feeds].map(([name, t]) => [name, toOrtTensor(t, name)]));
+    for (const { dq } of acts) ortFeeds[dq.output![0]!] = toOrtTensor(run.get(dq.output![0]!)!, dq.output![0]!);
+    got = await session.run(ortFeeds);
+  } finally {
+    await session.release();
+  }
+  const check: LayerCheck = { elements: 0, differing: 0, farthestTie: 0, wrongCount: 0, wrong: [], outputs: new Map() };
+  for (const o of model.graph?.output ?? []) check.outputs.set(o.name!, fromOrtTensor(got[o.name!]!, o.name!));
+  for (const { q, dq } of acts) {
+    const x = got[q.input![0]!]!.data as Float32Array;
+    const ref = got[q.output![0]!]!.data as ArrayLike<number>;
+    const mine = run.get(dq.output![0]!)!;
+    const axis = Number(q.attribute?.find((a) => a.name === 'axis')?.i ?? 1);
+    const scale = graph.constant(q.input![1]!)!.data as Float32Array;
+    const zero = q.input![2] ? (graph.constant(q.input![2])!.data as ArrayLike<number>) : [0];
+    for (let i = 0; i < x.length; i++) {
+      const s = paramAt(scale, axis, mine.dims, i);
+      const z = paramAt(zero, axis, mine.dims, i);
+      const value = Math.round((mine.data[i] as number) / s) + z;
+      check.elements++;
+      if (value === Number(ref[i])) continue;
+      check.differing++;
+      const steps = x[i]! / s;
+      const edge = Math.abs(steps - Math.floor(steps) - 0.5);
+      if (edge <= TIE_STEPS) {
+        check.farthestTie = Math.max(check.farthestTie, edge);
+        continue;
+      }
+      if (check.wrongCount++ < 5) check.wrong.push({ tensor: q.input![0]!, index: i, steps, reference: Number(ref[i]), run: value });
+    }
+  }
+  return check;
+}
