@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <vector>
 
 #include "cuda/kernel_base.h"
@@ -22,31 +23,37 @@ std::string CudaMessage(cudaError_t e, const std::string& what) {
 namespace {
 
 // Frees of device tensors are queued here (stream-ordered), never on a context's stream,
-// and never with cudaFree, which would wait for the whole device. Process-wide, never
-// destroyed (see napi_device_tensor.cc on static destructors).
-cudaStream_t FreeStream() {
-  static cudaStream_t s = [] {
-    cudaStream_t made = nullptr;
-    Check(cudaStreamCreateWithFlags(&made, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
-    return made;
-  }();
+// and never with cudaFree, which would wait for the whole device. One per device, made with
+// the device current (the caller's OnDevice), never destroyed (see napi_device_tensor.cc on
+// static destructors).
+cudaStream_t FreeStream(int device) {
+  static std::mutex mu;
+  static auto* streams = new std::map<int, cudaStream_t>();
+  std::lock_guard<std::mutex> lock(mu);
+  cudaStream_t& s = (*streams)[device];
+  if (!s) Check(cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
   return s;
 }
 
 class CudaBuffer : public DeviceBuffer {
  public:
-  CudaBuffer(void* p, size_t bytes) : p_(p), bytes_(bytes) {}
-  ~CudaBuffer() override { cudaFreeAsync(p_, FreeStream()); }
+  CudaBuffer(void* p, size_t bytes, int device) : p_(p), bytes_(bytes), device_(device) {}
+  ~CudaBuffer() override {
+    OnDevice on(device_);
+    cudaFreeAsync(p_, FreeStream(device_));
+  }
   void* data() const override { return p_; }
   size_t bytes() const override { return bytes_; }
   std::string backend() const override { return "cuda"; }
   void Download(void* host) const override {
+    OnDevice on(device_);
     if (bytes_) Check(cudaMemcpy(host, p_, bytes_, cudaMemcpyDeviceToHost), "device tensor download (cudaMemcpy)");
   }
 
  private:
   void* p_;
   size_t bytes_;
+  int device_;
 };
 
 void CheckCudnn(cudnnStatus_t s, const char* what) {
@@ -62,10 +69,11 @@ std::string ArchOf(const cudaDeviceProp& p) { return Cat("sm_", p.major, p.minor
 // CUDA events, created once per context that asks for timing.
 class EventTimer : public Timer {
  public:
-  explicit EventTimer(size_t points) : events_(points, nullptr) {
+  EventTimer(size_t points, int device) : events_(points, nullptr), device_(device) {
     for (cudaEvent_t& e : events_) Check(cudaEventCreate(&e), "cudaEventCreate (run timing)");
   }
   ~EventTimer() override {
+    OnDevice on(device_);
     for (cudaEvent_t e : events_) {
       if (e) cudaEventDestroy(e);
     }
@@ -86,12 +94,16 @@ class EventTimer : public Timer {
 
  private:
   std::vector<cudaEvent_t> events_;
+  int device_;
 };
 
 class CudaGraph : public Graph {
  public:
-  CudaGraph(cudaGraphExec_t exec, size_t nodes) : exec_(exec), nodes_(nodes) {}
-  ~CudaGraph() override { cudaGraphExecDestroy(exec_); }
+  CudaGraph(cudaGraphExec_t exec, size_t nodes, int device) : exec_(exec), nodes_(nodes), device_(device) {}
+  ~CudaGraph() override {
+    OnDevice on(device_);
+    cudaGraphExecDestroy(exec_);
+  }
   void Launch(Stream& stream) override {
     Check(cudaGraphLaunch(exec_, static_cast<CudaStream&>(stream).get()), "cudaGraphLaunch");
   }
@@ -100,6 +112,7 @@ class CudaGraph : public Graph {
  private:
   cudaGraphExec_t exec_;
   size_t nodes_;
+  int device_;
 };
 
 // Opens on destruction: the host's store to the mapped flag reaches the waiting kernel.
@@ -116,7 +129,8 @@ class CudaGate : public StreamGate {
 
 // ---------------------------------------------------------------------------------------
 
-CudaStream::CudaStream(bool cudnn, bool cublaslt) {
+CudaStream::CudaStream(int device, bool cudnn, bool cublaslt) : device_(device) {
+  OnDevice on(device_);
   Check(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
   Check(cudaMalloc(&status_dev_, sizeof(StatusRecord)), "cudaMalloc (status record)");
   Check(cudaMemset(status_dev_, 0, sizeof(StatusRecord)), "cudaMemset (status record)");
@@ -130,6 +144,7 @@ CudaStream::CudaStream(bool cudnn, bool cublaslt) {
 }
 
 CudaStream::~CudaStream() {
+  OnDevice on(device_);
   if (stream_) cudaStreamSynchronize(stream_);
   if (cudnn_) cudnnDestroy(cudnn_);
   if (cublaslt_) cublasLtDestroy(cublaslt_);
@@ -177,13 +192,14 @@ void CudaStream::Finish() {
 
 // ---------------------------------------------------------------------------------------
 
-CudaBackend::CudaBackend() {
-  Check(cudaGetDeviceProperties(&props_, 0), "cudaGetDeviceProperties");
+CudaBackend::CudaBackend(int device) : device_(device) {
+  OnDevice on(device_);
+  Check(cudaGetDeviceProperties(&props_, device_), "cudaGetDeviceProperties");
   arch_ = ArchOf(props_);
   // Keep memory that device tensors free in the pool (stream-ordered reuse) instead of
   // returning it to the driver at every synchronization.
   cudaMemPool_t pool;
-  if (cudaDeviceGetDefaultMemPool(&pool, 0) == cudaSuccess) {
+  if (cudaDeviceGetDefaultMemPool(&pool, device_) == cudaSuccess) {
     uint64_t threshold = UINT64_MAX;
     cudaMemPoolSetAttribute(pool, cudaMemPoolAttrReleaseThreshold, &threshold);
   }
@@ -191,6 +207,7 @@ CudaBackend::CudaBackend() {
 }
 
 CudaBackend::~CudaBackend() {
+  OnDevice on(device_);
   if (build_cudnn_) cudnnDestroy(build_cudnn_);
   if (build_cublaslt_) cublasLtDestroy(build_cublaslt_);
   if (build_stream_) cudaStreamDestroy(build_stream_);
@@ -243,68 +260,88 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
 }
 
 std::unique_ptr<Stream> CudaBackend::CreateStream() {
-  return std::make_unique<CudaStream>(uses_cudnn_, uses_cublaslt_);
+  return std::make_unique<CudaStream>(device_, uses_cudnn_, uses_cublaslt_);
 }
 
 std::shared_ptr<void> CudaBackend::Allocate(size_t bytes) {
+  OnDevice on(device_);
   void* p = nullptr;
   cudaError_t e = cudaMalloc(&p, bytes ? bytes : 256);
   if (e != cudaSuccess) {
     cudaGetLastError();
     Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating ", bytes, " bytes of device memory (cudaMalloc)")));
   }
-  return std::shared_ptr<void>(p, [](void* q) { cudaFree(q); });
+  return std::shared_ptr<void>(p, [device = device_](void* q) {
+    OnDevice on(device);
+    cudaFree(q);
+  });
 }
 
 std::shared_ptr<const void> CudaBackend::UploadWeights(const void* host, size_t bytes) {
+  OnDevice on(device_);
   std::shared_ptr<void> p = Allocate(bytes);
   if (bytes) Check(cudaMemcpy(p.get(), host, bytes, cudaMemcpyHostToDevice), "uploading weights (cudaMemcpy)");
   return p;
 }
 
 void CudaBackend::CopyToDevice(void* dst, const void* src, size_t bytes, Stream& stream) {
+  OnDevice on(device_);
   Check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyHostToDevice, static_cast<CudaStream&>(stream).get()),
         "host-to-device copy (cudaMemcpyAsync)");
 }
 
 void CudaBackend::CopyToHost(void* dst, const void* src, size_t bytes, Stream& stream) {
+  OnDevice on(device_);
   Check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, static_cast<CudaStream&>(stream).get()),
         "device-to-host copy (cudaMemcpyAsync)");
 }
 
 void CudaBackend::CopyOnDevice(void* dst, const void* src, size_t bytes, Stream& stream) {
+  OnDevice on(device_);
   Check(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToDevice, static_cast<CudaStream&>(stream).get()),
         "device-to-device copy (cudaMemcpyAsync)");
 }
 
-void CudaBackend::Synchronize(Stream& stream) { static_cast<CudaStream&>(stream).Finish(); }
+void CudaBackend::Synchronize(Stream& stream) {
+  OnDevice on(device_);
+  static_cast<CudaStream&>(stream).Finish();
+}
 
 std::shared_ptr<void> CudaBackend::AllocateHost(size_t bytes) {
+  OnDevice on(device_);
   void* p = nullptr;
   cudaError_t e = cudaHostAlloc(&p, bytes ? bytes : 256, cudaHostAllocDefault);
   if (e != cudaSuccess) {
     cudaGetLastError();
     Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating ", bytes, " bytes of pinned host memory (cudaHostAlloc)")));
   }
-  return std::shared_ptr<void>(p, [](void* q) { cudaFreeHost(q); });
+  return std::shared_ptr<void>(p, [device = device_](void* q) {
+    OnDevice on(device);
+    cudaFreeHost(q);
+  });
 }
 
 std::shared_ptr<DeviceBuffer> CudaBackend::AllocateBuffer(size_t bytes, Stream& stream) {
+  OnDevice on(device_);
   void* p = nullptr;
   cudaError_t e = cudaMallocAsync(&p, bytes ? bytes : 256, static_cast<CudaStream&>(stream).get());
   if (e != cudaSuccess) {
     cudaGetLastError();
     Fail(ErrorCode::kNative, CudaMessage(e, Cat("allocating a device tensor of ", bytes, " bytes (cudaMallocAsync)")));
   }
-  return std::make_shared<CudaBuffer>(p, bytes);
+  return std::make_shared<CudaBuffer>(p, bytes, device_);
 }
 
-std::unique_ptr<Timer> CudaBackend::CreateTimer(size_t points) { return std::make_unique<EventTimer>(points); }
+std::unique_ptr<Timer> CudaBackend::CreateTimer(size_t points) {
+  OnDevice on(device_);
+  return std::make_unique<EventTimer>(points, device_);
+}
 
 // Thread-local capture mode: other threads (other contexts, device-tensor frees) go on
 // freely, while an unsafe call on this thread (an allocation, a synchronization) invalidates
 // the capture instead of slipping into it.
 std::unique_ptr<Graph> CudaBackend::Capture(Stream& stream, const std::function<void()>& enqueue) {
+  OnDevice on(device_);
   cudaStream_t s = static_cast<CudaStream&>(stream).get();
   Check(cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal), "cudaStreamBeginCapture");
   cudaGraph_t graph = nullptr;
@@ -331,24 +368,34 @@ std::unique_ptr<Graph> CudaBackend::Capture(Stream& stream, const std::function<
     cudaGetLastError();
     Fail(ErrorCode::kNative, CudaMessage(e, "cudaGraphInstantiate"));
   }
-  return std::make_unique<CudaGraph>(exec, nodes);
+  return std::make_unique<CudaGraph>(exec, nodes, device_);
 }
 
 // Events without timing (lighter to record); a record made during a capture is the graph's
 // external record node, so that work outside the graph can wait for that point of a replay.
 class CudaEvent : public Event {
  public:
-  CudaEvent() { Check(cudaEventCreateWithFlags(&event_, cudaEventDisableTiming), "cudaEventCreateWithFlags"); }
-  ~CudaEvent() override { cudaEventDestroy(event_); }
+  explicit CudaEvent(int device) : device_(device) {
+    Check(cudaEventCreateWithFlags(&event_, cudaEventDisableTiming), "cudaEventCreateWithFlags");
+  }
+  ~CudaEvent() override {
+    OnDevice on(device_);
+    cudaEventDestroy(event_);
+  }
   cudaEvent_t get() const { return event_; }
 
  private:
   cudaEvent_t event_ = nullptr;
+  int device_;
 };
 
-std::unique_ptr<Event> CudaBackend::CreateEvent() { return std::make_unique<CudaEvent>(); }
+std::unique_ptr<Event> CudaBackend::CreateEvent() {
+  OnDevice on(device_);
+  return std::make_unique<CudaEvent>(device_);
+}
 
 void CudaBackend::Record(Event& event, Stream& stream) {
+  OnDevice on(device_);
   cudaStream_t s = static_cast<CudaStream&>(stream).get();
   cudaStreamCaptureStatus capturing = cudaStreamCaptureStatusNone;
   Check(cudaStreamIsCapturing(s, &capturing), "cudaStreamIsCapturing");
@@ -357,6 +404,7 @@ void CudaBackend::Record(Event& event, Stream& stream) {
 }
 
 void CudaBackend::WaitFor(Stream& stream, Event& event) {
+  OnDevice on(device_);
   Check(cudaStreamWaitEvent(static_cast<CudaStream&>(stream).get(), static_cast<CudaEvent&>(event).get(), 0),
         "cudaStreamWaitEvent");
 }
@@ -364,6 +412,7 @@ void CudaBackend::WaitFor(Stream& stream, Event& event) {
 // The previous gate of this stream has been passed (its run was synchronized): close the
 // flag again, then queue the waiting kernel.
 std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
+  OnDevice on(device_);
   CudaStream& cs = static_cast<CudaStream&>(stream);
   volatile int* flag = cs.gate_flag();
   *flag = 0;
@@ -379,12 +428,14 @@ std::string CudaBackend::DeviceKey() const {
 }
 
 cudaStream_t CudaBackend::build_stream() {
+  OnDevice on(device_);
   if (!build_stream_)
     Check(cudaStreamCreateWithFlags(&build_stream_, cudaStreamNonBlocking), "cudaStreamCreateWithFlags");
   return build_stream_;
 }
 
 cudnnHandle_t CudaBackend::build_cudnn() {
+  OnDevice on(device_);
   if (!build_cudnn_) {
     CheckCudnn(cudnnCreate(&build_cudnn_), "cudnnCreate");
     CheckCudnn(cudnnSetStream(build_cudnn_, build_stream()), "cudnnSetStream");
@@ -393,6 +444,7 @@ cudnnHandle_t CudaBackend::build_cudnn() {
 }
 
 cublasLtHandle_t CudaBackend::build_cublaslt() {
+  OnDevice on(device_);
   if (!build_cublaslt_) CheckLt(cublasLtCreate(&build_cublaslt_), "cublasLtCreate");
   return build_cublaslt_;
 }
@@ -400,58 +452,10 @@ cublasLtHandle_t CudaBackend::build_cublaslt() {
 }  // namespace cuda
 
 // ---------------------------------------------------------------------------------------
-// Declared in cuda_backend.h; plugin.cc exports them to the core.
+// Declared in cuda_backend.h; plugin.cc exports it to the core (QueryCudaDevice: cuda_device.cc).
 
-DeviceStatus QueryCudaDevice() {
-  static const DeviceStatus status = [] {
-    DeviceStatus s;
-    int count = 0;
-    cudaError_t e = cudaGetDeviceCount(&count);
-    if (e != cudaSuccess) {
-      cudaGetLastError();
-      if (e == cudaErrorNoDevice) {
-        s.reason = "no NVIDIA GPU was found (cudaGetDeviceCount: no CUDA-capable device)";
-      } else if (e == cudaErrorInsufficientDriver) {
-        s.reason = Cat("the NVIDIA driver is missing or older than the CUDA ", CUDART_VERSION / 1000, ".",
-                       CUDART_VERSION % 1000 / 10, " runtime this addon was built with (", cudaGetErrorString(e), ")");
-      } else {
-        s.reason = Cat("no usable NVIDIA driver or GPU: ", cuda::CudaMessage(e, "cudaGetDeviceCount"));
-      }
-      return s;
-    }
-    if (count == 0) {
-      s.reason = "no NVIDIA GPU was found (cudaGetDeviceCount returned 0)";
-      return s;
-    }
-    cudaDeviceProp p{};
-    e = cudaGetDeviceProperties(&p, 0);
-    if (e != cudaSuccess) {
-      cudaGetLastError();
-      s.reason = cuda::CudaMessage(e, "cudaGetDeviceProperties");
-      return s;
-    }
-    s.arch = Cat("sm_", p.major, p.minor);
-    e = cuda::ProbeKernelImage();
-    if (e != cudaSuccess) {
-      cudaGetLastError();
-      s.reason = Cat("this addon has no kernels for ", p.name, " (", s.arch,
-                     "): rebuild it with HYBRIDRT_CUDA_ARCHS=", p.major, p.minor, " (", cudaGetErrorString(e), ")");
-      return s;
-    }
-    int driver = 0, runtime = 0;
-    cudaDriverGetVersion(&driver);
-    cudaRuntimeGetVersion(&runtime);
-    size_t cudnn = cudnnGetVersion();
-    size_t lt = cublasLtGetVersion();
-    s.available = true;
-    s.description = Cat(p.name, ", ", s.arch, ", ", (p.totalGlobalMem >> 30), " GiB, driver CUDA ", driver / 1000, ".",
-                        driver % 1000 / 10, ", runtime ", runtime / 1000, ".", runtime % 1000 / 10, ", cuDNN ",
-                        cudnn / 10000, ".", cudnn % 10000 / 100, ".", cudnn % 100, ", cuBLASLt ", lt);
-    return s;
-  }();
-  return status;
+std::unique_ptr<Backend> CreateCudaBackend(const BackendOptions& options) {
+  return std::make_unique<cuda::CudaBackend>(options.device);
 }
-
-std::unique_ptr<Backend> CreateCudaBackend(const BackendOptions&) { return std::make_unique<cuda::CudaBackend>(); }
 
 }  // namespace hybridrt

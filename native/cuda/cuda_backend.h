@@ -10,6 +10,11 @@
 // Synchronize. Kernels that find bad data at run time (gather's out-of-range indices) write
 // a status record on the device instead of trapping; Synchronize reads it back and throws an
 // Error(kInput) naming the layer, the index and its position.
+//
+// Devices: a backend runs on one device ordinal (BackendOptions::device). Every entry point
+// below, and the destructor of everything it made (memory, streams, events, graphs), makes
+// that device current on the calling thread for the call (OnDevice); the engine holds the
+// device current where kernels are prepared and enqueued (backend.h DeviceScope).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -36,6 +41,22 @@ inline void Check(cudaError_t e, const std::string& what) {
 
 class CudaKernel;
 
+// Makes `device` current on this thread until the scope ends, then the previous device again
+// (backend.h DeviceScope says where). Never throws, since destructors use it: a device that
+// cannot be selected fails the CUDA calls that follow.
+int SelectDevice(int device);  // returns the previous device (-1: none known)
+void RestoreDevice(int device, int previous);
+class OnDevice {
+ public:
+  explicit OnDevice(int device) : device_(device), previous_(SelectDevice(device)) {}
+  ~OnDevice() { RestoreDevice(device_, previous_); }
+  OnDevice(const OnDevice&) = delete;
+  OnDevice& operator=(const OnDevice&) = delete;
+
+ private:
+  int device_, previous_;
+};
+
 // Where a kernel reports bad data found at run time (see the file comment).
 struct StatusRecord {
   unsigned long long flag;    // 0: nothing to report
@@ -45,7 +66,7 @@ struct StatusRecord {
 
 class CudaStream : public Stream {
  public:
-  CudaStream(bool cudnn, bool cublaslt);
+  CudaStream(int device, bool cudnn, bool cublaslt);
   ~CudaStream() override;
   cudaStream_t get() const { return stream_; }
   cudnnHandle_t cudnn() const;
@@ -63,6 +84,7 @@ class CudaStream : public Stream {
   const volatile int* gate_flag_device() const { return gate_device_; }
 
  private:
+  int device_;
   cudaStream_t stream_ = nullptr;
   cudnnHandle_t cudnn_ = nullptr;
   cublasLtHandle_t cublaslt_ = nullptr;
@@ -75,7 +97,7 @@ class CudaStream : public Stream {
 
 class CudaBackend : public Backend {
  public:
-  CudaBackend();
+  explicit CudaBackend(int device);
   ~CudaBackend() override;
 
   std::string Name() const override { return "cuda"; }
@@ -99,6 +121,9 @@ class CudaBackend : public Backend {
   void WaitFor(Stream& stream, Event& event) override;
   // "sm_90 NVIDIA H200 cuDNN 91900 cuBLASLt 130100": timings stay valid while these hold.
   std::string DeviceKey() const override;
+  int EnterDevice() const override { return SelectDevice(device_); }
+  void LeaveDevice(int previous) const override { RestoreDevice(device_, previous); }
+  int device() const { return device_; }
 
   // Build-time resources for kernels that time their tactics (one build at a time per
   // backend: an engine's kernels are prepared in sequence).
@@ -108,6 +133,7 @@ class CudaBackend : public Backend {
   const cudaDeviceProp& properties() const { return props_; }
 
  private:
+  int device_;
   std::string arch_;
   cudaDeviceProp props_{};
   bool uses_cudnn_ = false, uses_cublaslt_ = false;
@@ -118,9 +144,9 @@ class CudaBackend : public Backend {
 
 }  // namespace cuda
 
-// What the plugin's entry points (plugin.cc) return: the device status (computed once) and a
-// new backend.
-DeviceStatus QueryCudaDevice();
+// What the plugin's entry points (plugin.cc) return: a device's status (computed once per
+// device) and a new backend.
+DeviceStatus QueryCudaDevice(int device);
 std::unique_ptr<Backend> CreateCudaBackend(const BackendOptions& options);
 
 }  // namespace hybridrt

@@ -38,12 +38,11 @@ class CudaKernel : public KernelBase {
   }
   // After a kernel launch: a bad configuration or a missing kernel image.
   void CheckLaunch(const char* what) const { Check(cudaGetLastError(), what); }
-  // A device copy of host data, owned by the kernel for the engine's lifetime.
+  // A device copy of host data, owned by the kernel for the engine's lifetime (the backend's
+  // memory, freed on its device wherever the kernel is destroyed).
   std::shared_ptr<void> Upload(const void* host, size_t bytes) const {
-    void* p = nullptr;
-    Check(cudaMalloc(&p, bytes ? bytes : 1), "cudaMalloc (kernel table)");
-    std::shared_ptr<void> owned(p, [](void* q) { cudaFree(q); });
-    if (bytes) Check(cudaMemcpy(p, host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy (kernel table)");
+    std::shared_ptr<void> owned = backend_->Allocate(bytes);
+    if (bytes) Check(cudaMemcpy(owned.get(), host, bytes, cudaMemcpyHostToDevice), "cudaMemcpy (kernel table)");
     return owned;
   }
 

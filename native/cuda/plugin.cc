@@ -9,7 +9,9 @@ extern "C" {
 
 const char* hybridrt_cuda_plugin_abi() { return hybridrt::kCudaPluginAbi; }
 
-void hybridrt_cuda_query_device(hybridrt::DeviceStatus* status) { *status = hybridrt::QueryCudaDevice(); }
+void hybridrt_cuda_query_device(int device, hybridrt::DeviceStatus* status) {
+  *status = hybridrt::QueryCudaDevice(device);
+}
 
 hybridrt::Backend* hybridrt_cuda_create_backend(const hybridrt::BackendOptions* options) {
   return hybridrt::CreateCudaBackend(*options).release();

@@ -49,6 +49,7 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
     requireFullCompilation: o.requireFullCompilation === true,
     backend: 'auto',
     ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.device !== undefined ? { device: options.device } : {}),
     ...(options.ortSessionOptions !== undefined ? { ortSessionOptions: options.ortSessionOptions } : {}),
     ...(options.maxContexts !== undefined ? { maxContexts: options.maxContexts } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),

@@ -15,6 +15,7 @@ import { type OrtSessionOptions, checkOrtSessionOptions } from '../compiler/ort-
 import { type ModelReport, engineSummary, makeReport } from '../compiler/report.js';
 import { type Engine, deserializeEngine, deviceQuery } from '../engine/engine.js';
 import { loadNative } from '../engine/native.js';
+import { checkBackendDevice, checkDevice } from '../engine/device.js';
 import { HybridError, isHybridError, messageLine } from '../errors.js';
 import { type NumericDType, DTYPE_SIZE, numel, viewAs } from '../onnx/dtype.js';
 import { readRegularFile } from '../onnx/files.js';
@@ -39,6 +40,8 @@ import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 export interface LoadOptions {
   /** Threads of the cpu engines and of onnxruntime's sessions (default: every core). */
   threads?: number;
+  /** The GPU (cuda device ordinal) the file's cuda engines run on, as compile() takes it (default 0). */
+  device?: number;
   /** onnxruntime session options of every fallback segment, as compile() takes them (not kept in the file). */
   ortSessionOptions?: OrtSessionOptions;
   /** Execution contexts per engine (default 4). */
@@ -62,7 +65,16 @@ export interface LoadOptions {
 }
 
 /** Every key of LoadOptions, once (an unknown key is an OPTION error naming the nearest). */
-export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()(['threads', 'ortSessionOptions', 'maxContexts', 'rebuild', 'onLog', 'label', 'registry']);
+export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()([
+  'threads',
+  'device',
+  'ortSessionOptions',
+  'maxContexts',
+  'rebuild',
+  'onLog',
+  'label',
+  'registry',
+]);
 
 /** What compile() knows of a model it found in the engine cache, which the file does not say. */
 export interface CacheHitOrigin {
@@ -97,12 +109,12 @@ export function assembleOnnx(sections: readonly Section[], ref: OnnxRef, label: 
 }
 
 /** Why this machine cannot run the file's plans as they are, or undefined. */
-function mismatch(m: Manifest): string | undefined {
+function mismatch(m: Manifest, device: number): string | undefined {
   const native = loadNative();
   if (m.planFormat !== native.planFormatVersion) {
     return `its plans are of format ${m.planFormat}; this hybridrt reads format ${native.planFormatVersion}`;
   }
-  const here = deviceQuery(m.backend);
+  const here = deviceQuery(m.backend, device);
   if (!here.available) {
     const cpu = m.backend === 'cpu' ? '' : `, this machine has ${deviceQuery('cpu').available ? 'cpu only' : 'no backend'}`;
     return `built for ${m.backend} (${m.device})${cpu}: ${here.reason ?? `${m.backend} is not available`}`;
@@ -127,6 +139,7 @@ export function checkLoadOptions(options: LoadOptions): void {
   }
   if (rebuild !== undefined && rebuild !== 'never' && rebuild !== 'if-needed')
     throw new HybridError('OPTION', `rebuild must be 'never' or 'if-needed', got '${String(rebuild)}'`);
+  checkDevice(options.device);
 }
 
 /** Reads and checks a .hybrid file's container and manifest (what --info shows). */
@@ -180,7 +193,9 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
       `${label}: the model was compiled with converters not registered here: ${missing.map((c) => `${c.domain ? `${c.domain}::` : ''}${c.opType} (since ${c.sinceVersion})`).join(', ')}; registerConverter() them before load(), or pass their registry`,
     );
   }
-  const why = mismatch(m);
+  const device = checkDevice(options.device);
+  checkBackendDevice(m.backend, device);
+  const why = mismatch(m, device);
   if (why) {
     if (hooks.rebuild) return hooks.rebuild(why, sections, m, label);
     throw new HybridError(
@@ -213,6 +228,7 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
   const runners: SegmentRunner[] = [];
   const engines: Engine[] = [];
   const threads = options.threads;
+  const planOptions = { ...(threads !== undefined ? { threads } : {}), ...(device !== 0 ? { device } : {}) };
   const sessionOptions = { label, ...(threads !== undefined ? { threads } : {}), ...(ortOptions ? { ortSessionOptions: ortOptions } : {}) };
   try {
     for (const s of m.segments) {
@@ -220,10 +236,10 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
         let engine: Engine;
         const profileEngines: Engine[] = [];
         try {
-          engine = await deserializeEngine(sections[s.plan]!.bytes, threads !== undefined ? { threads } : {}, lend);
+          engine = await deserializeEngine(sections[s.plan]!.bytes, planOptions, lend);
           engines.push(engine);
           for (const at of s.profilePlans ?? []) {
-            const more = await deserializeEngine(sections[at]!.bytes, threads !== undefined ? { threads } : {}, lend);
+            const more = await deserializeEngine(sections[at]!.bytes, planOptions, lend);
             engines.push(more);
             profileEngines.push(more);
           }

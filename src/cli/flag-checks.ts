@@ -37,6 +37,7 @@ export function checkFlags(opts: CliOptions, graph: Graph, io: { err(text: strin
       opts.profile && '--profile',
       opts.cacheDir !== undefined && '--cache-dir',
       opts.ranges.length > 0 && '--min-shapes/--opt-shapes/--max-shapes',
+      opts.device !== undefined && '--device',
     ].filter(Boolean);
     if (engineOnly.length) throw new HybridError('OPTION', `${engineOnly.join(', ')}: --backend ort builds no engines; use --backend auto|cpu|cuda`);
     if (opts.precisions.some((p) => p !== 'fp32')) {

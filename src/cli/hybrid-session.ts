@@ -99,6 +99,7 @@ export async function openHybridSession(
       fallbackNodes: opts.fallbackNodes,
       requireFullCompilation: opts.requireFullCompilation,
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.device !== undefined ? { device: opts.device } : {}),
       ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       ...(opts.timingCache !== undefined ? { timingCachePath: opts.timingCache } : {}),
       onLog: (message, level) => {
@@ -125,6 +126,7 @@ export async function openArtifactSession(opts: SessionOptions, hooks: SessionHo
   try {
     model = await load(opts.model, {
       ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.device !== undefined ? { device: opts.device } : {}),
       ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       onLog: (message, level) => (level === 'warn' ? hooks.warn(message) : notes.push(`         ${message}`)),
     });

@@ -112,6 +112,7 @@ export function buildCommand(io: CliIO): Command {
     .addOption(new Option('--bf16', 'trtexec spelling of --precision bf16').hideHelp())
     .addOption(new Option('--int8', 'trtexec spelling of --precision int8 (with --calib-data or --calib-cache)').hideHelp())
     .option('--threads <n>', 'threads of onnxruntime and of the cpu engines (default: one per core; e.g. --threads 2)')
+    .option('--device <n>', 'the GPU the cuda engines run on, a CUDA device ordinal (default 0; e.g. --device 1)')
     .option(
       '--ort-providers <list>',
       `onnxruntime execution providers of the fallback segments (the whole model with --backend ort), from those onnxruntime-node offers here: ${offeredProviders().join(', ')} (e.g. --ort-providers cuda,cpu)`,

@@ -80,6 +80,8 @@ export interface CliOptions {
   outputDir?: string;
   saveInputs?: string;
   threads?: number;
+  /** --device: the cuda engines' device ordinal (compile's and load's `device`). */
+  device?: number;
   /** Timed runs for --benchmark (after `warmup` untimed ones); --iterations sets it too. */
   benchmark?: number;
   /** --duration: time runs for this many seconds instead of a count (--benchmark). */
@@ -296,6 +298,7 @@ export interface RawOptions extends CalibrationFlags {
   outputDir?: string;
   saveInputs?: string;
   threads?: string;
+  device?: string;
   benchmark?: string | boolean;
   iterations?: string;
   duration?: string;
@@ -448,6 +451,7 @@ export function toCliOptions(model: string, raw: RawOptions): CliOptions {
     outputDir: raw.outputDir,
     saveInputs: raw.saveInputs,
     threads: raw.threads === undefined ? undefined : parseInteger('--threads', raw.threads, 1, LIMITS.threads),
+    device: raw.device === undefined ? undefined : parseInteger('--device', raw.device, 0, Number.MAX_SAFE_INTEGER),
     ...benchmarkOptions(raw),
     ...warmupOptions(raw),
     profile: raw.profile === true,

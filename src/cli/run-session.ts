@@ -49,6 +49,7 @@ export type SessionOptions = Pick<
   | 'model'
   | 'backend'
   | 'threads'
+  | 'device'
   | 'ortSessionOptions'
   | 'verbose'
   | 'precisions'

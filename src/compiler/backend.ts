@@ -9,6 +9,7 @@
  * so the partition makes no engine segment); 'cpu' and 'cuda' are a NATIVE error saying the same.
  */
 import { deviceQuery } from '../engine/engine.js';
+import { checkBackendDevice } from '../engine/device.js';
 import { nativeUnavailableReason } from '../engine/native.js';
 import { HybridError } from '../errors.js';
 import type { Backend, LogLevel } from './options.js';
@@ -21,12 +22,23 @@ export function noEnginesNotice(reason: string): string {
 /** What the device is called in provenance and cache keys, also where there is no addon. */
 export const NO_ADDON_DEVICE = 'none (no native addon: every segment on onnxruntime)';
 
-/** deviceQuery(backend).description, or NO_ADDON_DEVICE where the addon is missing. */
-export function deviceDescription(backend: Backend): string {
-  return nativeUnavailableReason() === undefined ? deviceQuery(backend).description : NO_ADDON_DEVICE;
+/**
+ * deviceQuery(backend, device).description, or NO_ADDON_DEVICE where the addon is missing: the
+ * GPU's model and libraries, not its ordinal, so that engines built on one GPU are cached and
+ * loaded for any GPU of the same model.
+ */
+export function deviceDescription(backend: Backend, device = 0): string {
+  return nativeUnavailableReason() === undefined ? deviceQuery(backend, device).description : NO_ADDON_DEVICE;
 }
 
-export function chooseBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void): Backend {
+/** The backend (see the file comment), checked to have device `device` (device.ts). */
+export function chooseBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void, device = 0): Backend {
+  const backend = pickBackend(requested, log);
+  checkBackendDevice(backend, device);
+  return backend;
+}
+
+function pickBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void): Backend {
   const missing = nativeUnavailableReason();
   if (missing !== undefined) {
     if (requested !== 'auto') {

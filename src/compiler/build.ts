@@ -30,6 +30,8 @@ import { type OrtSessionOptions, fallbackSessionOptions } from './ort-session-op
 
 export interface BuildOptions {
   backend: Backend;
+  /** The cuda device ordinal every engine is built on (compile()'s `device`). */
+  device: number;
   precisions: Precision[];
   registry: ConverterRegistry;
   threads?: number;
@@ -232,6 +234,7 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
                 backend: options.backend,
                 precisions: options.precisions,
                 threads: options.threads,
+                device: options.device,
                 ...(options.timingCachePath !== undefined ? { timingCachePath: options.timingCachePath } : {}),
               }),
             );

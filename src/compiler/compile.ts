@@ -133,7 +133,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   const fixed = checkInputValues(declared, options.inputValues, label);
   const plan = planProfiles(declared, fixedShapes(asked, fixed), label, opts.log);
   const inputs = planInputs(declared, plan, label);
-  const backend = chooseBackend(opts.backend, opts.log);
+  const backend = chooseBackend(opts.backend, opts.log, opts.device);
   const precisions = effectivePrecisions(backend, opts.precisions);
   const notice = precisionNotice(backend, opts.precisions);
   if (notice && nativeAvailable()) opts.log(notice, 'info');
@@ -186,7 +186,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
       ...(probeFeeds ? { probeFeeds } : {}),
       registry: opts.registry,
       backend,
-      device: deviceDescription(backend),
+      device: deviceDescription(backend, opts.device),
     });
     const file = cacheEntry(opts.cache, key);
     if (fs.existsSync(file)) {
@@ -196,6 +196,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
           {
             label,
             ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+            ...(opts.device !== 0 ? { device: opts.device } : {}),
             ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
             maxContexts: opts.maxContexts,
             onLog: opts.log,
@@ -287,6 +288,7 @@ async function compileFrom(
 
   const built = await buildRunners(graph, result.segments, {
     backend,
+    device: opts.device,
     precisions,
     registry: opts.registry,
     threads: opts.threads,
@@ -341,7 +343,7 @@ async function compileFrom(
       ...(sourceSha256 ? { sourceSha256, sourceBytes: [...allTensors(proto)].reduce((a, t) => a + (t.rawData?.length ?? 0), 0) } : {}),
       options: { ...compiledShapes(inputs), ...decidingOptions(opts), ...recordedValues(fixed) },
       converters: customConverters(graph, result.segments, opts.registry),
-      device: deviceDescription(backend),
+      device: deviceDescription(backend, opts.device),
     };
     return new HybridModel<ModelReport>({
       label,

@@ -11,6 +11,7 @@ import { HybridError } from '../errors.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 import { LIMITS } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
+import { checkDevice } from '../engine/device.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
@@ -103,6 +104,13 @@ export interface CompileOptions {
    */
   backend?: 'auto' | Backend;
   /**
+   * The GPU the cuda engines are built and run on: a CUDA device ordinal (default 0). A device
+   * other than 0 needs the cuda backend (OPTION error otherwise, 'auto' included where it takes
+   * cpu); one the machine lacks is a BACKEND error naming it and how many GPUs there are.
+   * Engines and cache entries are portable between ordinals of one GPU model.
+   */
+  device?: number;
+  /**
    * Converters: a registry to use instead of the process-wide one, or extra converters (e.g.
    * for custom ops) added to a copy of it for this compile only.
    */
@@ -164,6 +172,7 @@ export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'fallbackNodes',
   'requireFullCompilation',
   'backend',
+  'device',
   'registry',
   'onProgress',
   'onLog',
@@ -191,6 +200,8 @@ export interface ResolvedOptions {
   fallbackNodes: string[];
   requireFullCompilation: boolean;
   backend: 'auto' | Backend;
+  /** The cuda device ordinal (0 by default; checked against the backend by chooseBackend). */
+  device: number;
   registry: ConverterRegistry;
   threads?: number;
   /** Checked, and copied from the caller's. */
@@ -287,6 +298,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     fallbackNodes: stringList('fallbackNodes', options.fallbackNodes),
     requireFullCompilation: options.requireFullCompilation === true,
     backend,
+    device: checkDevice(options.device),
     registry: resolveRegistry(options.registry),
     threads: positiveInt('threads', options.threads, 1, LIMITS.threads),
     ...ortOption(options.ortSessionOptions),

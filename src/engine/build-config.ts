@@ -42,6 +42,8 @@ export interface BuildConfig {
   qdq?: boolean;
   /** Worker threads for the cpu backend (default: available cores). */
   threads?: number;
+  /** The GPU (cuda device ordinal) the engine is built and runs on (default 0; cpu: 0 only). device.ts. */
+  device?: number;
 }
 
 /** The boolean keys of BuildConfig: the builder passes' switches. */

@@ -31,6 +31,7 @@ import { BUILD_SWITCHES } from './build-config.js';
 import { checkPrecision, effectivePrecisions, floatPrecisions } from './precision.js';
 import { RunPlacement, inlineRunLimitUs } from './run-placement.js';
 import { checkTimingCachePath } from './timing-cache.js';
+import { checkBackendDevice, checkDevice } from './device.js';
 
 export type EngineInfo = NativeEngineInfo;
 export type DeviceStatus = NativeDeviceStatus;
@@ -61,9 +62,10 @@ export function compiledBackends(): string[] {
   return sync(() => loadNative().backends());
 }
 
-/** Whether a backend can run here, and why not. */
-export function deviceQuery(backend: 'cpu' | 'cuda'): DeviceStatus {
-  return sync(() => loadNative().deviceQuery(backend));
+/** Whether a backend can run here (on device ordinal `device`, default 0), and why not. */
+export function deviceQuery(backend: 'cpu' | 'cuda', device = 0): DeviceStatus {
+  checkDevice(device);
+  return sync(() => loadNative().deviceQuery(backend, device));
 }
 
 /** True when the addon has the cuda backend and a usable NVIDIA device (false on cpu-only builds). */
@@ -260,6 +262,7 @@ function checkConfig(config: Partial<BuildConfig>): void {
     if (config[k] !== undefined && typeof config[k] !== 'boolean') throw new HybridError('OPTION', `${k} must be a boolean`);
   }
   if (config.timingCachePath !== undefined) checkTimingCachePath(config.timingCachePath);
+  checkDevice(config.device);
 }
 
 /**
@@ -277,11 +280,13 @@ function checkConfig(config: Partial<BuildConfig>): void {
 export async function buildEngine(network: NetworkDefinition, config: Partial<BuildConfig> = {}): Promise<Engine> {
   checkConfig(config);
   const backend = config.backend ?? 'cpu';
+  checkBackendDevice(backend, checkDevice(config.device));
   const reduced = floatPrecisions(effectivePrecisions(backend, config.precisions ?? [])).filter((p) => p !== 'fp32');
   const engine = await native(() =>
     loadNative().buildEngine(network, {
       backend,
       ...(config.threads !== undefined ? { threads: config.threads } : {}),
+      ...(config.device !== undefined ? { device: config.device } : {}),
       ...(reduced.length ? { precisions: reduced } : {}),
       ...Object.fromEntries(BUILD_SWITCHES.filter((k) => config[k] !== undefined).map((k) => [k, config[k]])),
       ...(config.timingCachePath !== undefined ? { timingCachePath: config.timingCachePath } : {}),
@@ -296,8 +301,11 @@ export async function buildEngine(network: NetworkDefinition, config: Partial<Bu
  * the bytes where they lie, and the caller promises that no other code holds them (nothing may
  * write or detach them) until the promise settles. load() lends the file it read itself.
  */
-export async function deserializeEngine(plan: Uint8Array, options: { threads?: number } = {}, lent = false): Promise<Engine> {
-  if (options.threads !== undefined) checkConfig({ threads: options.threads });
+export async function deserializeEngine(plan: Uint8Array, options: { threads?: number; device?: number } = {}, lent = false): Promise<Engine> {
+  checkConfig({
+    ...(options.threads !== undefined ? { threads: options.threads } : {}),
+    ...(options.device !== undefined ? { device: options.device } : {}),
+  });
   const engine = await native(() => loadNative().deserializeEngine(plan, options, lent));
   return new Engine(engine);
 }

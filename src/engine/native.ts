@@ -80,6 +80,8 @@ export interface NativeEngineInfo {
   backend: string;
   deviceArch: string;
   threads: number;
+  /** The device ordinal the engine runs on (cuda; 0 on cpu). */
+  device: number;
   planFormatVersion: number;
   networkFormatVersion: number;
   inputs: NativeTensorInfo[];
@@ -207,6 +209,8 @@ export interface NativeDeviceStatus {
   available: boolean;
   arch: string;
   description: string;
+  /** Devices of this backend on the machine (cpu: 1; cuda: GPUs, 0 where none is usable). */
+  devices: number;
   /** Why the backend cannot run here (absent when available). */
   reason?: string;
 }
@@ -214,6 +218,8 @@ export interface NativeDeviceStatus {
 export interface NativeBuildConfig {
   backend?: string;
   threads?: number;
+  /** The device ordinal (cuda; default 0). */
+  device?: number;
   /** fp16 or bf16 here lets float layers run in that type (fp16 where both are listed). */
   precisions?: string[];
   fusion?: boolean;
@@ -234,9 +240,10 @@ export interface NativeAddon {
   version(): string;
   /** Backends compiled into this addon. */
   backends(): string[];
-  deviceQuery(backend: string): NativeDeviceStatus;
+  /** Device `device` (an ordinal, default 0) of the backend. */
+  deviceQuery(backend: string, device?: number): NativeDeviceStatus;
   buildEngine(network: NetworkDefinition, config?: NativeBuildConfig): Promise<NativeEngine>;
-  deserializeEngine(bytes: Uint8Array, options?: { threads?: number }, lent?: boolean): Promise<NativeEngine>;
+  deserializeEngine(bytes: Uint8Array, options?: { threads?: number; device?: number }, lent?: boolean): Promise<NativeEngine>;
   /** Uploads a typed array of dtype's storage to the backend's memory. */
   toDevice(backend: string, data: TypedArray, dtype: EngineDType, shape: number[]): Promise<NativeDeviceTensor>;
   /**

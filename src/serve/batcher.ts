@@ -1,6 +1,7 @@
 /**
  * A model version's scheduler: requests wait in one FIFO queue and run on `instances` runs in
- * flight at most. Without dynamic batching each request runs alone. With it (Triton's dynamic
+ * flight at most per copy of the model (one copy per GPU of config.json's `gpus`; a run goes to
+ * the copy with the fewest runs in flight). Without dynamic batching each request runs alone. With it (Triton's dynamic
  * batcher), when an instance is free the queue's head is run together with the requests after
  * it that have the same dims beyond the batch (the key), up to max_batch_size items:
  *
@@ -34,6 +35,7 @@ export interface RunResult {
 export interface SchedulerOptions {
   maxBatchSize: number;
   batching?: DynamicBatching;
+  /** Runs in flight at once per copy of the model. */
   instances: number;
   /** Names the model in errors. */
   label: string;
@@ -63,14 +65,28 @@ interface Pending {
 export class Scheduler {
   private readonly queue: Pending[] = [];
   private running = 0;
+  /** Runs in flight per copy of the model. */
+  private readonly busy: number[];
   private timer: NodeJS.Timeout | undefined;
   private draining = false;
   private idle: Array<() => void> = [];
 
+  private readonly models: readonly CompiledModel[];
+
+  /** `model`: the version, or its copies, one per GPU (at least one), each taking `instances` runs. */
   constructor(
-    private readonly model: CompiledModel,
+    model: CompiledModel | readonly CompiledModel[],
     private readonly options: SchedulerOptions,
-  ) {}
+  ) {
+    this.models = Array.isArray(model) ? model : [model as CompiledModel];
+    if (!this.models.length) throw new Error('internal: a scheduler needs a model');
+    this.busy = this.models.map(() => 0);
+  }
+
+  /** Runs in flight at most, over every copy. */
+  private get capacity(): number {
+    return this.options.instances * this.models.length;
+  }
 
   /** Runs a checked request (alone or in a batch); rejects with TIMEOUT after `timeoutMs`. */
   submit(req: CheckedRequest, timeoutMs: number): Promise<RunResult> {
@@ -125,7 +141,7 @@ export class Scheduler {
   }
 
   private pump(): void {
-    while (this.running < this.options.instances && this.queue.length) {
+    while (this.running < this.capacity && this.queue.length) {
       const batch = this.form();
       if (!batch) return;
       void this.execute(batch);
@@ -150,7 +166,7 @@ export class Scheduler {
     const waited = performance.now() - head.enqueued;
     // Waiting for company pays only when this run takes the last free instance: with another
     // one free, running now delays nothing that comes later (it will find an instance).
-    const lastFree = this.running + 1 >= this.options.instances;
+    const lastFree = this.running + 1 >= this.capacity;
     if (!this.draining && lastFree && items < target && !batching.preferred.includes(items) && waited < batching.maxQueueDelayMs) {
       if (!this.timer) {
         this.timer = setTimeout(() => {
@@ -169,6 +185,9 @@ export class Scheduler {
 
   private async execute(batch: Pending[]): Promise<void> {
     this.running++;
+    // The least busy copy (pump keeps running below capacity, so it has a free instance).
+    const copy = this.busy.indexOf(Math.min(...this.busy));
+    this.busy[copy]!++;
     const start = performance.now();
     const items = batch.reduce((a, p) => a + p.req.batch, 0);
     let merged: ArrayBuffer[] = [];
@@ -182,7 +201,7 @@ export class Scheduler {
         for (const p of batch) p.req.releaseInputs?.(); // copied into the merged batch
       }
       this.options.onRun?.(items);
-      const ran = await this.model.run(feeds);
+      const ran = await this.models[copy]!.run(feeds);
       const outputs = Object.fromEntries(Object.entries(ran).map(([name, t]) => [name, fromOrtTensor(t, name)]));
       const split = batch.length === 1 ? [outputs] : this.split(outputs, batch, items);
       batch.forEach((p, i) => {
@@ -202,6 +221,7 @@ export class Scheduler {
       for (const p of batch) this.settle(p, undefined, error);
     } finally {
       this.running--;
+      this.busy[copy]!--;
       this.pump();
       this.checkIdle();
     }

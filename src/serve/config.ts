@@ -11,8 +11,13 @@
  *   dynamic_batching   { preferred_batch_size: [4, 8], max_queue_delay_microseconds: 500 }:
  *                      concurrent requests are gathered into one run (batcher.ts). Needs
  *                      max_batch_size > 0.
- *   instances          runs of the model in flight at once (default 1); each run has its own
- *                      execution contexts (compile's maxContexts is raised to match).
+ *   instances          runs of the model in flight at once (default 1) per GPU; each run has
+ *                      its own execution contexts (compile's maxContexts is raised to match).
+ *   gpus               [0, 1]: the CUDA device ordinals the model runs on (Triton's
+ *                      instance_group gpus), `instances` runs on each: one copy of the model
+ *                      per GPU (compile's and load's `device`), and the scheduler hands each run
+ *                      to the copy with the fewest in flight. Default: device 0 only. Needs the
+ *                      cuda backend.
  *
  * Implicit int8 (compile's `calibration`, with "int8" in precisions): a folder of .npy batches
  * and/or a TensorRT calibration cache, their paths relative to the model's folder (where
@@ -26,6 +31,7 @@ import { type InputShape, type ShapeRange, profilesOption } from '../compiler/pr
 import type { Dim } from '../ir/types.js';
 import { HybridError, messageLine } from '../errors.js';
 import { checkKnownKeys } from '../util/option-keys.js';
+import { checkDevice } from '../engine/device.js';
 
 /** compile() options config.json may give (the rest, callbacks and registries, have no JSON form). */
 const COMPILE_KEYS = [
@@ -49,13 +55,15 @@ const COMPILE_KEYS = [
 const CALIBRATION_KEYS = CALIBRATION_OPTION_KEYS.filter((k) => k !== 'progress');
 /** What a .hybrid file was already compiled with cannot change; these still apply to it ('backend' as a check). */
 const LOAD_KEYS = ['threads', 'backend'] as const;
-const SERVING_KEYS = ['max_batch_size', 'dynamic_batching', 'instances'] as const;
+const SERVING_KEYS = ['max_batch_size', 'dynamic_batching', 'instances', 'gpus'] as const;
 const BATCHING_KEYS = ['preferred_batch_size', 'max_queue_delay_microseconds'];
 
 /** Largest max_batch_size accepted (a batch is one engine run: its arena grows with it). */
 export const MAX_BATCH_LIMIT = 4096;
-/** Most runs in flight per model. */
+/** Most runs in flight per model and GPU. */
 export const MAX_INSTANCES = 64;
+/** Most GPUs one model may list. */
+export const MAX_GPUS = 64;
 
 export interface DynamicBatching {
   /** Batch sizes worth running at once: a batch that reaches one runs without waiting (sorted). */
@@ -80,6 +88,8 @@ export interface ModelConfig {
   maxBatchSize: number;
   dynamicBatching?: DynamicBatching;
   instances: number;
+  /** The device ordinals of the model's copies (`gpus`; absent: one copy, on device 0). */
+  gpus?: number[];
 }
 
 const bad = (file: string, message: string) => new HybridError('OPTION', `${file}: ${message}`);
@@ -121,6 +131,7 @@ export function parseConfig(json: unknown, file: string, artifact: boolean): Mod
   const config: ModelConfig = { file, compile, maxBatchSize, instances };
   if (o.dynamic_batching !== undefined) config.dynamicBatching = batchingOf(file, o.dynamic_batching, maxBatchSize);
   if (o.inputValues !== undefined) config.inputValues = inputValuesOf(file, o.inputValues);
+  if (o.gpus !== undefined) config.gpus = gpusOf(file, o.gpus, o.backend);
   if (!artifact) {
     try {
       if (compile.calibration !== undefined) compile.calibration = calibrationOf(file, compile.calibration);
@@ -171,6 +182,23 @@ function inputValuesOf(file: string, v: unknown): JsonInputValues {
       );
   }
   return v as JsonInputValues;
+}
+
+/** config.json's gpus: distinct device ordinals (device.ts checks each), on the cuda backend. */
+function gpusOf(file: string, v: unknown, backend: unknown): number[] {
+  if (!Array.isArray(v) || v.length === 0 || v.length > MAX_GPUS)
+    throw bad(file, `gpus must be an array of 1 to ${MAX_GPUS} CUDA device ordinals, e.g. [0, 1]; got ${JSON.stringify(v)}`);
+  const gpus = v.map((d, i) => {
+    try {
+      return checkDevice(d, `gpus[${i}]`);
+    } catch (e) {
+      throw bad(file, messageLine(e));
+    }
+  });
+  const twice = gpus.find((d, i) => gpus.indexOf(d) !== i);
+  if (twice !== undefined) throw bad(file, `gpus lists device ${twice} twice; list each GPU once (instances sets the runs per GPU)`);
+  if (backend === 'cpu') throw bad(file, `gpus needs the cuda backend; the model is asked to run on backend 'cpu'`);
+  return gpus;
 }
 
 function batchingOf(file: string, v: unknown, maxBatchSize: number): DynamicBatching {

@@ -95,7 +95,7 @@ export class ServeCore {
           const label = `model '${v.name}' version ${v.version}`;
           this.schedulers.set(
             v,
-            new Scheduler(v.model!, {
+            new Scheduler(v.copies ?? [v.model!], {
               maxBatchSize: c.maxBatchSize,
               instances: c.instances,
               label,
@@ -112,7 +112,7 @@ export class ServeCore {
           );
           this.metrics.ready.set(labels, 1);
           this.log(
-            `${label}: ready (${v.model!.backend}, ${c.maxBatchSize ? `batch 1..${c.maxBatchSize}${c.dynamicBatching ? ', dynamic batching' : ''}` : 'no batching'}, ${c.instances} instance${c.instances > 1 ? 's' : ''})`,
+            `${label}: ready (${v.model!.backend}, ${c.maxBatchSize ? `batch 1..${c.maxBatchSize}${c.dynamicBatching ? ', dynamic batching' : ''}` : 'no batching'}, ${c.instances} instance${c.instances > 1 ? 's' : ''}${c.gpus ? ` on each of GPUs ${c.gpus.join(', ')}` : ''})`,
             'info',
           );
         } else this.log(`model '${v.name}' version ${v.version}: failed to load: ${v.reason}`, 'warn');
@@ -236,7 +236,7 @@ export class ServeCore {
     for (const m of this.models) {
       for (const v of m.versions) {
         try {
-          await v.model?.dispose();
+          for (const m of v.copies ?? (v.model ? [v.model] : [])) await m.dispose();
         } catch (e) {
           this.log(`model '${v.name}' version ${v.version}: dispose failed: ${messageLine(e)}`, 'warn');
         }

@@ -36,6 +36,8 @@ export interface ServedVersion {
   file?: string;
   config?: ModelConfig;
   model?: CompiledModel;
+  /** Every copy of the model, one per GPU of config.json's `gpus` (`model` is the first). */
+  copies?: CompiledModel[];
   /** Per profile, each ranged input's range (a dynamic model), as run() chooses among them. */
   profiles?: Profile[];
 }
@@ -94,9 +96,11 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     const config = readConfig(path.join(dir, v.name, 'config.json'), artifact);
     const threads = config.compile.threads ?? Math.max(1, Math.floor(os.availableParallelism() / config.instances));
     const onLog = (message: string, level: 'info' | 'warn') => settings.onLog?.(`${label}: ${message}`, level);
+    const [first, ...others] = config.gpus ?? [undefined];
+    const on = (device: number | undefined) => (device === undefined ? {} : { device });
     let model: CompiledModel;
     if (artifact) {
-      model = await load(file, { label, threads, maxContexts: config.instances, onLog });
+      model = await load(file, { label, threads, maxContexts: config.instances, onLog, ...on(first) });
       const asked = config.compile.backend;
       if (asked && asked !== 'auto' && asked !== model.backend) {
         throw new ServeError('INVALID', `${file} runs on ${model.backend}, but config.json asks for backend '${asked}'`);
@@ -117,20 +121,35 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
         threads,
         maxContexts: config.instances,
         onLog,
+        ...on(first),
       });
     }
+    v.model = model;
+    v.copies = [model];
+    if (config.gpus && model.backend !== 'cuda') {
+      throw new ServeError('INVALID', `${label}: config.json lists gpus, but the model runs on backend '${model.backend}'; gpus needs cuda`);
+    }
+    // The other GPUs' copies: the first copy's engines loaded there (one build for every GPU of
+    // one model; a GPU of another architecture refuses them, and the model is compiled there).
+    const bytes = others.length && !artifact ? await model.toBytes({ embedSource: true }) : undefined;
+    for (const device of others) {
+      const options = { label: `${label} on GPU ${device}`, threads, maxContexts: config.instances, onLog, device };
+      v.copies.push(await load(bytes ?? file, bytes ? { ...options, rebuild: 'if-needed' } : options));
+    }
     v.profiles = profilesOf(model);
-    Object.assign(v, { file, config, model });
+    Object.assign(v, { file, config });
     checkBatching(v, label);
     if (wantsWarmup(model, config.maxBatchSize, !!config.dynamicBatching)) {
       onLog(`preparing batch sizes 1..${config.maxBatchSize} for the dynamic batcher`, 'info');
-      const ms = await warmBatches(model, config.maxBatchSize);
+      let ms = 0;
+      for (const copy of v.copies) ms += await warmBatches(copy, config.maxBatchSize);
       onLog(`batch sizes 1..${config.maxBatchSize} prepared in ${(ms / 1000).toFixed(1)} s`, 'info');
     }
     v.state = 'READY';
   } catch (e) {
-    if (v.model) await v.model.dispose().catch(() => {});
+    for (const m of v.copies ?? (v.model ? [v.model] : [])) await m.dispose().catch(() => {});
     delete v.model;
+    delete v.copies;
     v.state = 'UNAVAILABLE';
     const why = messageLine(e);
     v.reason = why.startsWith(`${label}: `) ? why.slice(label.length + 2) : why;

@@ -18,6 +18,7 @@ namespace hybridrt {
 struct BuildConfig {
   std::string backend = "cpu";
   int threads = 0;  // cpu: 0 = every core
+  int device = 0;   // cuda: the device ordinal the engine is built and runs on
   // Reduced precisions the builder may use for float layers besides fp32 (kFloat16,
   // kBFloat16); the precision pass chooses among them (precision.h ChooseReducedPrecision).
   std::vector<DType> reduced_precisions;

@@ -184,10 +184,36 @@ class Backend {
   // What a tactic timed on this device stays valid for: the device and library versions
   // (timing cache key; default: the architecture).
   virtual std::string DeviceKey() const { return DeviceArch(); }
+
+  // Makes this backend's device current on the calling thread (cuda: its device ordinal) and
+  // returns what LeaveDevice restores; nothing where the backend has one device (cpu). Use
+  // DeviceScope, never these directly.
+  virtual int EnterDevice() const { return -1; }
+  virtual void LeaveDevice(int previous) const {}
+};
+
+// The one rule of several devices: kernels are prepared and enqueued, and every other call
+// on a backend's device objects is made, with the backend's device current on the calling
+// thread. The engine holds a DeviceScope where it prepares kernels (a build, a new shape
+// instance) and where a context runs (Execute); a backend's own entry points and the
+// destructors of what it made (memory, streams, events, graphs) select their device
+// themselves, since they run on any thread (a worker, a finalizer). The previous device is
+// current again when the scope ends.
+class DeviceScope {
+ public:
+  explicit DeviceScope(const Backend& backend) : backend_(backend), previous_(backend.EnterDevice()) {}
+  ~DeviceScope() { backend_.LeaveDevice(previous_); }
+  DeviceScope(const DeviceScope&) = delete;
+  DeviceScope& operator=(const DeviceScope&) = delete;
+
+ private:
+  const Backend& backend_;
+  int previous_;
 };
 
 struct BackendOptions {
   int threads = 0;  // cpu: 0 = every core
+  int device = 0;   // cuda: the device ordinal (cudaSetDevice's); other backends: 0 only
 };
 
 struct DeviceStatus {
@@ -195,15 +221,19 @@ struct DeviceStatus {
   std::string arch;         // as DeviceArch() reports it
   std::string description;  // for people: "x86_64, avx2+fma, 2 threads"
   std::string reason;       // why not available
+  int devices = 0;          // devices of this backend on the machine (cpu: 1)
 };
 
 // Backends compiled into this addon ("cpu", and "cuda" where it was built).
 std::vector<std::string> CompiledBackends();
-DeviceStatus QueryDevice(const std::string& backend);
+// Device `device` of `backend` (an ordinal; cpu has only 0): unavailable, saying how many there
+// are, where there is no such device.
+DeviceStatus QueryDevice(const std::string& backend, int device = 0);
 // Whether this addon's `backend` runs pointwise layers (pointwise.h): the cpu backend always,
 // the cuda backend when it was built with NVRTC.
 bool RunsPointwise(const std::string& backend);
-// An Error (kBackend) naming the backend when it is unknown, not compiled in, or has no device.
+// An Error (kBackend) naming the backend when it is unknown, not compiled in, or has no device
+// (options.device: no device of that ordinal, saying how many there are).
 std::unique_ptr<Backend> CreateBackend(const std::string& name, const BackendOptions& options);
 
 // The cpu backend, part of every addon: declared here, where the registry (backend_registry.cc)

@@ -122,15 +122,24 @@ bool RunsPointwise(const std::string& backend) {
   return false;
 }
 
-DeviceStatus QueryDevice(const std::string& backend) {
-  if (backend == "cpu") return cpu::QueryCpuDevice();
+DeviceStatus QueryDevice(const std::string& backend, int device) {
+  if (backend == "cpu") {
+    DeviceStatus status = cpu::QueryCpuDevice();
+    status.devices = 1;
+    if (device != 0) {
+      status.available = false;
+      status.reason = Cat("the cpu backend has one device (0), not device ", device,
+                          " (a device ordinal other than 0 is for the cuda backend)");
+    }
+    return status;
+  }
   DeviceStatus status;
   if (backend == "cuda") {
     if (!Cuda().loaded) {
       status.reason = Cuda().reason;
       return status;
     }
-    Cuda().query(&status);
+    Cuda().query(device, &status);
     return status;
   }
   std::string have;
@@ -140,8 +149,8 @@ DeviceStatus QueryDevice(const std::string& backend) {
 }
 
 std::unique_ptr<Backend> CreateBackend(const std::string& name, const BackendOptions& options) {
-  if (name == "cpu") return cpu::CreateCpuBackend(options);
-  DeviceStatus status = QueryDevice(name);
+  if (name == "cpu" && options.device == 0) return cpu::CreateCpuBackend(options);
+  DeviceStatus status = QueryDevice(name, options.device);
   if (!status.available) Fail(ErrorCode::kBackend, Cat("backend '", name, "' is not available: ", status.reason));
   if (name == "cuda") return std::unique_ptr<Backend>(Cuda().create(&options));
   Fail(ErrorCode::kBackend, Cat("backend '", name, "' is not available"));

@@ -236,6 +236,7 @@ void ExecutionContext::SetOutputOnDevice(size_t i, bool on_device) { output_on_d
 void ExecutionContext::Execute() {
   const Network& net = engine_->network();
   Backend& backend = engine_->backend();
+  DeviceScope on_device(backend);  // the layers are enqueued on the engine's device
   Stream& stream = *stream_;
   const TimingMode mode = timing_mode_;
   transfers_ = {};

@@ -14,7 +14,7 @@
 
 namespace hybridrt {
 
-constexpr const char* kCudaPluginAbi = "hybridrt cuda plugin 2";
+constexpr const char* kCudaPluginAbi = "hybridrt cuda plugin 3";
 
 // The plugin's file name beside hybridrt.node.
 #ifdef __APPLE__
@@ -30,8 +30,9 @@ constexpr const char* kCudaCreateBackendSymbol = "hybridrt_cuda_create_backend";
 constexpr const char* kCudaRunsPointwiseSymbol = "hybridrt_cuda_runs_pointwise";
 
 using CudaPluginAbiFn = const char* (*)();
-// Fills *status (as QueryDevice("cuda") reports it); never throws.
-using CudaQueryDeviceFn = void (*)(DeviceStatus* status);
+// Fills *status for device ordinal `device` (as QueryDevice("cuda", device) reports it); never
+// throws.
+using CudaQueryDeviceFn = void (*)(int device, DeviceStatus* status);
 // A new cuda backend, owned by the caller; throws hybridrt::Error as CreateBackend does.
 using CudaCreateBackendFn = Backend* (*)(const BackendOptions* options);
 // 1 where the plugin was built with NVRTC (pointwise layers run), else 0.

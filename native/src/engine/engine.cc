@@ -61,7 +61,7 @@ std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, co
     Fail(ErrorCode::kPlan, Cat("plan: built for backend '", plan.backend, "', which this addon does not have (it has: ",
                                have, "); rebuild the engine from the model"));
   }
-  std::unique_ptr<Backend> probe = CreateBackend(plan.backend, BackendOptions{1});
+  std::unique_ptr<Backend> probe = CreateBackend(plan.backend, BackendOptions{1, config.device});
   if (probe->DeviceArch() != plan.device_arch) {
     Fail(ErrorCode::kPlan, Cat("plan: built for ", plan.backend, " architecture '", plan.device_arch,
                                "'; this device is '", probe->DeviceArch(), "' (rebuild the engine from the model)"));
@@ -75,7 +75,8 @@ std::shared_ptr<Engine> Engine::Deserialize(const uint8_t* data, size_t size, co
 void Engine::Init(const Network& net, const BuildConfig& config, const std::string& backend, const MemoryPlan* memory) {
   tactic_switches_ = config.tactic_switches;
   threads_ = config.threads > 0 ? std::min(config.threads, HardwareThreads()) : HardwareThreads();
-  backend_ = CreateBackend(backend, BackendOptions{threads_});
+  device_ = config.device;
+  backend_ = CreateBackend(backend, BackendOptions{threads_, device_});
   net_.format_version = net.format_version;
   net_.name = net.name;
   net_.tensors = net.tensors;
@@ -125,6 +126,7 @@ std::unique_ptr<Kernel> Engine::MakeKernel(KernelSetup& setup) {
 
 void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
   const auto t0 = std::chrono::steady_clock::now();
+  DeviceScope on_device(*backend_);  // tactics are timed on the engine's device
   std::unique_ptr<TimingCache> cache;
   if (!tactics && !timing_cache_path_.empty()) {
     cache = std::make_unique<TimingCache>(timing_cache_path_);

@@ -84,6 +84,8 @@ class Engine {
   size_t weight_bytes() const { return weight_bytes_; }
   Backend& backend() const { return *backend_; }
   int threads() const { return threads_; }
+  // The device ordinal the engine's backend runs on (BuildConfig::device).
+  int device() const { return device_; }
   // The layer's kernel; nullptr for constants and aliases (which launch nothing).
   const Kernel* kernel(size_t layer) const { return kernels_[layer].get(); }
   // Device address of a constant tensor, or nullptr if `id` is not a constant.
@@ -137,6 +139,7 @@ class Engine {
   std::vector<LayerPrecision> precisions_;
   size_t workspace_bytes_ = 0;
   int threads_ = 1;
+  int device_ = 0;
   std::string timing_cache_path_;
   TacticSwitches tactic_switches_;
   BuildStats stats_;

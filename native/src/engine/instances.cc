@@ -93,6 +93,7 @@ std::shared_ptr<const ShapeInstance> Engine::Instance(const std::vector<Shape>& 
 
 std::shared_ptr<const ShapeInstance> Engine::MakeInstance(const std::vector<Shape>& shapes) const {
   const auto t0 = std::chrono::steady_clock::now();
+  DeviceScope on_device(*backend_);  // kernels are prepared on the engine's device
   auto inst = std::make_shared<ShapeInstance>();
   inst->input_shapes = shapes;
   inst->tensors = DeriveNetworkShapes(net_, shapes, &inst->resolved);

@@ -65,6 +65,14 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
     }
     o.threads = static_cast<int>(t);
   }
+  Napi::Value device = obj.Get("device");
+  if (!device.IsUndefined()) {
+    double d = device.IsNumber() ? device.As<Napi::Number>().DoubleValue() : -1;
+    if (!(d >= 0 && d <= 4096) || d != static_cast<int>(d)) {
+      Fail(ErrorCode::kNative, "build config: 'device' must be a device ordinal, an integer from 0");
+    }
+    o.device = static_cast<int>(d);
+  }
   Napi::Value precisions = obj.Get("precisions");
   if (!precisions.IsUndefined()) {
     if (!precisions.IsArray()) Fail(ErrorCode::kNative, "build config: 'precisions' must be an array of strings");
@@ -180,6 +188,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
     o.Set("backend", engine->backend().Name());
     o.Set("deviceArch", engine->backend().DeviceArch());
     o.Set("threads", engine->threads());
+    o.Set("device", engine->device());
     o.Set("planFormatVersion", kPlanFormatVersion);
     o.Set("networkFormatVersion", kNetworkFormatVersion);
     Napi::Array inputs = Napi::Array::New(env, net.inputs.size());
@@ -404,12 +413,15 @@ Napi::Value DeserializeEngine(const Napi::CallbackInfo& info) {
 Napi::Value DeviceQuery(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   std::string backend = info.Length() > 0 && info[0].IsString() ? info[0].As<Napi::String>().Utf8Value() : "cpu";
-  DeviceStatus s = QueryDevice(backend);
+  // The device ordinal (default 0); the caller has checked it is a non-negative integer.
+  const int device = info.Length() > 1 && info[1].IsNumber() ? info[1].As<Napi::Number>().Int32Value() : 0;
+  DeviceStatus s = QueryDevice(backend, device);
   Napi::Object o = Napi::Object::New(env);
   o.Set("backend", backend);
   o.Set("available", s.available);
   o.Set("arch", s.arch);
   o.Set("description", s.description);
+  o.Set("devices", s.devices);
   if (!s.available) o.Set("reason", s.reason);
   return o;
 }

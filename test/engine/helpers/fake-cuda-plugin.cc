@@ -16,10 +16,12 @@ extern "C" {
 
 const char *hybridrt_cuda_plugin_abi() { return FAKE_ABI; }
 
-void hybridrt_cuda_query_device(hybridrt::DeviceStatus *status) {
-  status->available = true;
+void hybridrt_cuda_query_device(int device, hybridrt::DeviceStatus *status) {
+  status->available = device == 0 || device == 1;
+  status->devices = 2;
   status->arch = "sm_00";
   status->description = hybridrt::Cat("stand-in plugin, ", 2, " fake GPUs");
+  if (!status->available) status->reason = hybridrt::Cat("stand-in plugin: no device ", device);
 }
 
 hybridrt::Backend *hybridrt_cuda_create_backend(const hybridrt::BackendOptions *options) {
