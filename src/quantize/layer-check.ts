@@ -29,8 +29,8 @@ import { isQdqNode } from './targets.js';
 
 /**
  * How near a rounding edge (in quantization steps) a QuantizeLinear input must lie for a
- * different int8 value to count as a tie. fp32's own rounding is 7.6e-6 steps at 127 steps, and
- * the ties measured on the zoo's Q/DQ models lay within 1.3e-5 steps of the edge; a wrong kernel
+ * different int8 value to count as a tie. fp32's spacing at 127 steps is 7.6e-6 steps, and
+ * the ties measured on the zoo's Q/DQ models lay within 1.5e-5 steps of the edge; a wrong kernel
  * or scale puts its differences anywhere in the step.
  */
 export const TIE_STEPS = 1e-3;
