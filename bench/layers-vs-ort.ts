@@ -3,8 +3,13 @@
  * (issue 18): each of our layers' median time over `--runs` runs with timing 'layers', and
  * onnxruntime's median kernel time of its nodes from its own profiler (CPU provider, the same
  * thread count, default graph optimizations). onnxruntime renames the nodes it fuses (after
- * their outputs), so convolutions are paired by order: our k-th convolution layer with its
- * k-th Conv node (both in execution order); other layers by name where the names agree.
+ * their outputs), so convolutions are paired by their weights' shape, in order: our k-th
+ * convolution layer with weights of a shape (read from the model's node of the layer's name)
+ * with onnxruntime's k-th Conv node whose second input has that shape (both in execution
+ * order; by order alone, ResNet's downsamples, which onnxruntime runs before the block's last
+ * convolution and hybridrt after it, were set beside each other's node); a layer whose node
+ * is not in the model falls back to the order of all convolutions. Other layers by name where
+ * the names agree.
  * Prints the `--top` layers where we lose the most time against onnxruntime, then the sums, and
  * with `--by-kind` both sides summed by layer kind (ours) and by op type (onnxruntime's nodes):
  * where the names do not pair (transformers), that says which kinds of work differ.
@@ -16,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { compile } from '../src/compiler/compile.js';
+import { loadModelProto } from '../src/onnx/model.js';
 import { arg, median } from './cli-args.js';
 import { ZOO_MODELS, readZooManifest, zooEntry, zooFeeds, zooShapes } from './zoo/manifest.js';
 
@@ -46,7 +52,7 @@ try {
 }
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'layers-vs-ort-'));
-const theirs = new Map<string, { op: string; ms: number[] }>();
+const theirs = new Map<string, { op: string; ms: number[]; weights: string }>();
 const session = await ort.InferenceSession.create(file, {
   intraOpNumThreads: threads,
   interOpNumThreads: 1,
@@ -60,7 +66,7 @@ session.endProfiling();
 await session.release();
 const profile = fs.readdirSync(dir).find((f) => f.endsWith('.json'));
 if (!profile) throw new Error('onnxruntime wrote no profile');
-type Event = { cat: string; name: string; dur: number; args?: { op_name?: string } };
+type Event = { cat: string; name: string; dur: number; args?: { op_name?: string; input_type_shape?: Array<Record<string, number[]>> } };
 const events = JSON.parse(fs.readFileSync(path.join(dir, profile), 'utf8')) as Event[];
 fs.rmSync(dir, { recursive: true, force: true });
 // Node events are "<node name>_kernel_time"; the first 5 runs were warm-up.
@@ -71,14 +77,30 @@ for (const e of events) {
   const list = perNode.get(node) ?? [];
   list.push(e.dur / 1000);
   perNode.set(node, list);
-  if (!theirs.has(node)) theirs.set(node, { op: e.args?.op_name ?? '?', ms: [] });
+  const w = e.args?.input_type_shape?.[1];
+  if (!theirs.has(node)) theirs.set(node, { op: e.args?.op_name ?? '?', ms: [], weights: w ? JSON.stringify(Object.values(w)[0]) : '' });
 }
 for (const [node, list] of perNode) theirs.get(node)!.ms = list.slice(-runs);
 
-const theirConvs = [...theirs].filter(([, t]) => t.op === 'Conv' || t.op === 'FusedConv');
+const theirConvs = [...theirs].filter(([, t]) => t.op === 'Conv' || t.op === 'FusedConv').map(([, t]) => t);
+// The model's Conv nodes' weight shapes, by node name (= our layer's name).
+const weightShapes = new Map<string, string>();
+{
+  const g = loadModelProto(file).graph!;
+  const dims = new Map(g.initializer.map((t) => [t.name ?? '', JSON.stringify(t.dims.map(Number))]));
+  for (const n of g.node) if (n.opType === 'Conv' && n.name && dims.has(n.input[1] ?? '')) weightShapes.set(n.name, dims.get(n.input[1]!)!);
+}
+const taken = new Set<(typeof theirConvs)[number]>();
 let conv = 0;
+const pairConv = (layer: string) => {
+  const shape = weightShapes.get(layer);
+  const t = shape ? theirConvs.find((c) => c.weights === shape && !taken.has(c)) : theirConvs[conv];
+  conv++;
+  if (t) taken.add(t);
+  return t;
+};
 const rows = [...ours].map(([layer, e]) => {
-  const t = e.kind === 'convolution' ? theirConvs[conv++]?.[1] : theirs.get(layer);
+  const t = e.kind === 'convolution' ? pairConv(layer) : theirs.get(layer);
   return { layer, what: e.what, ours: median(e.ms), theirs: t ? median(t.ms) : NaN, op: t?.op ?? '' };
 });
 rows.sort((a, b) => b.ours - (b.theirs || 0) - (a.ours - (a.theirs || 0)));

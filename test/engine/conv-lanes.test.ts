@@ -8,7 +8,8 @@
  * multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
  * Relu; Clip at both bounds), bands of output rows (small weights). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
- * inception's) take it too, on 1 and 2 threads. Against onnxruntime; tolerance:
+ * inception's) take it too, on 1 and 2 threads; so do ResNet's 7x7/2 stem over 3 channels (the
+ * whole input padded once, then rows of tiles) and 5x5 windows over 4. Against onnxruntime; tolerance:
  * helpers/compare.ts (1e-5 of the output's scale). On other CPUs these cases take the packed GEMM.
  */
 import { describe, it } from 'vitest';
@@ -60,6 +61,19 @@ describe('convolutions with output channels in the lanes', () => {
   it('7x7/2 stems over 3 channels: odd sizes, batch 2, 64 channels (two panels), Relu', async () => {
     await conv({ x: [2, 3, 37, 41], m: 64, k: [7, 7], pads: [3, 3, 3, 3] }, 90, { act: 'relu' });
     await conv({ x: [1, 3, 32, 32], m: 24, k: [7, 7], pads: [3, 3, 3, 3] }, 91, { bias: false });
+  });
+  it('7x7/2 stems over 3 channels with bias and Relu: odd sizes, partial tiles and panels, 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      // 35 x 40 outputs (5 tiles a row); 64 channels (two panels).
+      await conv({ x: [1, 3, 69, 79], m: 64, k: [7, 7], pads: [3, 3, 3, 3] }, 111, { act: 'relu', threads });
+      // 24 x 75 (9 tiles and 3 outputs a row), batch 2, 13 channels (a panel mostly zero).
+      await conv({ x: [2, 3, 47, 149], m: 13, k: [7, 7], pads: [3, 3, 3, 3] }, 112, { act: 'relu', threads });
+    }
+  });
+  it('5x5/1 over 4 channels: asymmetric pads, a residual then Clip, 1 and 2 threads', async () => {
+    for (const threads of [1, 2]) {
+      await conv({ x: [1, 4, 11, 37], m: 20, k: [5, 5], pads: [2, 1, 0, 3], s: 1 }, 113, { residual: true, act: 'clip', threads }); // 7 x 37
+    }
   });
   it("'valid' 3x3/2 stems over 3 channels (narrow rows): partial tiles and panels, batch 2, 1 and 2 threads", async () => {
     for (const threads of [1, 2]) {
