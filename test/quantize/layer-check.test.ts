@@ -51,4 +51,10 @@ describe('checkLayers', () => {
     const b = await checkLayers(model, feeds, run([1, 1, -1, 2], [3.25, 3, -3, 6]));
     expect(b.wrong).toEqual([{ tensor: 'm', index: 0, steps: 12, reference: 12, run: 13 }]);
   });
+
+  it('at a tie only the neighbouring value is a tie: a run farther off there is wrong', async () => {
+    // x[0] is 2.5 steps: a tie decides between 2 and 3, never 6 (a[0] = 3 is 6 steps).
+    const c = await checkLayers(model, feeds, run([3, 1, -1, 2], [9, 3, -3, 6]));
+    expect(c.wrong).toEqual([{ tensor: 'x', index: 0, steps: 2.5, reference: 2, run: 6 }]);
+  });
 });
