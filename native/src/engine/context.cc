@@ -298,29 +298,44 @@ void ExecutionContext::Execute() {
   // A profiled run's layers record no events: its copies follow the layers on `stream`.
   const bool overlap = copy_stream_ && mode != TimingMode::kLayers;
   bool overlapped = false;
-  if (overlap) {
-    for (size_t o : overlap_order_) {
-      if (!output_on_device_[o]) overlapped |= QueueOutputCopy(o, true, stream);
-    }
-  }
-  for (size_t o = 0; o < net.outputs.size(); ++o) {
-    const int32_t id = net.outputs[o];
-    const size_t bytes = TensorBytes(id);
-    const void* src = TensorAddress(id);
-    if (output_on_device_[o] && output_count_[o] >= 0) continue;  // sized once its count is read, below
-    if (output_on_device_[o]) {
-      device_out_[o] = backend.AllocateBuffer(bytes, stream);
-      if (bytes) backend.CopyOnDevice(device_out_[o]->data(), src, bytes, stream);
-      transfers_.device_to_device_bytes += bytes;
-      transfers_.device_to_device_count++;
-    } else if (staged_ && bytes && !(overlap && output_ready_[o] >= 0)) {
-      QueueOutputCopy(o, false, stream);
-    }
-  }
-  if (overlapped) {
+  // Copies queued on the copy stream are joined to `stream` whatever happens after them: a
+  // failure below (a device output's allocation) must not leave them running unordered with
+  // the next run's work on these staging buffers and this arena.
+  auto join_copies = [&] {
+    if (!overlapped) return;
+    overlapped = false;
     backend.Record(*copies_done_, *copy_stream_);
     backend.WaitFor(stream, *copies_done_);
+  };
+  try {
+    if (overlap) {
+      for (size_t o : overlap_order_) {
+        if (!output_on_device_[o]) overlapped |= QueueOutputCopy(o, true, stream);
+      }
+    }
+    for (size_t o = 0; o < net.outputs.size(); ++o) {
+      const int32_t id = net.outputs[o];
+      const size_t bytes = TensorBytes(id);
+      const void* src = TensorAddress(id);
+      if (output_on_device_[o] && output_count_[o] >= 0) continue;  // sized once its count is read, below
+      if (output_on_device_[o]) {
+        device_out_[o] = backend.AllocateBuffer(bytes, stream);
+        if (bytes) backend.CopyOnDevice(device_out_[o]->data(), src, bytes, stream);
+        transfers_.device_to_device_bytes += bytes;
+        transfers_.device_to_device_count++;
+      } else if (staged_ && bytes && !(overlap && output_ready_[o] >= 0)) {
+        QueueOutputCopy(o, false, stream);
+      }
+    }
+  } catch (...) {
+    try {
+      join_copies();
+    } catch (...) {
+      // The first failure is the one reported; the streams are synchronized when destroyed.
+    }
+    throw;
   }
+  join_copies();
   if (staged_ && !count_layers_.empty()) {
     backend.CopyToHost(counts_host_.get(), counts_.get(), count_layers_.size() * sizeof(int64_t), stream);
   }

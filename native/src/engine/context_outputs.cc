@@ -24,17 +24,20 @@ void ExecutionContext::FindOutputReadiness() {
     const int64_t begin = inst.memory.offsets[out];
     const int64_t end = begin + static_cast<int64_t>(TensorBytes(out));
     if (begin < 0 || end == begin) continue;  // a constant, or empty
+    int ready = -1;
     for (size_t i = 0; i < net.layers.size(); ++i) {
       if (skip_[i]) continue;
       for (int32_t id : net.layers[i].outputs) {
         const int64_t b = inst.memory.offsets[id];
-        if (b >= 0 && b < end && begin < b + static_cast<int64_t>(TensorBytes(id)))
-          output_ready_[o] = static_cast<int>(i);
+        if (b >= 0 && b < end && begin < b + static_cast<int64_t>(TensorBytes(id))) ready = static_cast<int>(i);
       }
     }
-    if (output_ready_[o] < 0) continue;
-    const size_t layer = static_cast<size_t>(output_ready_[o]);
-    if (!layer_events_[layer]) layer_events_[layer] = engine_->backend().CreateEvent();
+    if (ready < 0) continue;
+    // The event first: an output is marked ready at a layer only once that layer has one (a
+    // failed CreateEvent leaves it copied after the layers, never waiting on a missing event).
+    if (!layer_events_[static_cast<size_t>(ready)])
+      layer_events_[static_cast<size_t>(ready)] = engine_->backend().CreateEvent();
+    output_ready_[o] = ready;
     overlap_order_.push_back(o);
   }
   std::stable_sort(overlap_order_.begin(), overlap_order_.end(),
