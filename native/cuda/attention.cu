@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <mutex>
 #include <type_traits>
 
 #include "cuda/attention_flash.cuh"
@@ -31,6 +32,20 @@ namespace hybridrt {
 namespace cuda {
 
 namespace {
+
+// Lets `kernel` take `bytes` of dynamic shared memory on the current device. The limit is the
+// function's, shared by every layer and engine that launches it (tiled's bytes follow the head
+// sizes, flash's the k layout), so it is only ever raised: a layer prepared or timed later with
+// a smaller need must not take it from one prepared before, whose launches would then fail.
+void AllowShared(const void* kernel, size_t bytes) {
+  static std::mutex mu;
+  std::lock_guard<std::mutex> lock(mu);
+  cudaFuncAttributes a{};
+  Check(cudaFuncGetAttributes(&a, kernel), "cudaFuncGetAttributes (attention shared memory)");
+  if (static_cast<size_t>(a.maxDynamicSharedSizeBytes) >= bytes) return;
+  Check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)),
+        "cudaFuncSetAttribute (attention shared memory)");
+}
 
 constexpr int kWarps = 4;   // query rows per block
 constexpr int kDvRegs = 8;  // output dims per lane and pass
@@ -183,10 +198,7 @@ class AttentionLayer : public CudaKernel {
     DispatchFloat(in_[0].dtype, [&](auto tag) {
       using T = decltype(tag);
       if constexpr (!std::is_same_v<T, float>) {  // FlashApplies, TiledApplies: fp16 and bf16 only
-        auto allow = [&](const void* kernel) {
-          Check(cudaFuncSetAttribute(kernel, cudaFuncAttributeMaxDynamicSharedMemorySize, static_cast<int>(bytes)),
-                "cudaFuncSetAttribute (attention shared memory)");
-        };
+        auto allow = [&](const void* kernel) { AllowShared(kernel, bytes); };
         if (tactic == "tiled") allow(reinterpret_cast<const void*>(AttentionTiled<T>));
         else if (head == 32) allow(reinterpret_cast<const void*>(AttentionFlash<T, 32>));
         else if (head == 64) allow(reinterpret_cast<const void*>(AttentionFlash<T, 64>));
