@@ -263,6 +263,8 @@ std::unique_ptr<Stream> CudaBackend::CreateStream() {
   return std::make_unique<CudaStream>(device_, uses_cudnn_, uses_cublaslt_);
 }
 
+std::unique_ptr<Stream> CudaBackend::CreateCopyStream() { return std::make_unique<CudaStream>(device_, false, false); }
+
 std::shared_ptr<void> CudaBackend::Allocate(size_t bytes) {
   OnDevice on(device_);
   void* p = nullptr;

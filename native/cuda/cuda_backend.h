@@ -42,7 +42,8 @@ inline void Check(cudaError_t e, const std::string& what) {
 class CudaKernel;
 
 // Makes `device` current on this thread until the scope ends, then the previous device again
-// (backend.h DeviceScope says where). Never throws, since destructors use it: a device that
+// where this process had selected it before (cuda_device.cc says why; backend.h DeviceScope
+// says where). Never throws, since destructors use it: a device that
 // cannot be selected fails the CUDA calls that follow.
 int SelectDevice(int device);  // returns the previous device (-1: none known)
 void RestoreDevice(int device, int previous);
@@ -117,6 +118,7 @@ class CudaBackend : public Backend {
   std::unique_ptr<Graph> Capture(Stream& stream, const std::function<void()>& enqueue) override;
   std::unique_ptr<StreamGate> HoldStream(Stream& stream) override;
   std::unique_ptr<Event> CreateEvent() override;
+  std::unique_ptr<Stream> CreateCopyStream() override;
   void Record(Event& event, Stream& stream) override;
   void WaitFor(Stream& stream, Event& event) override;
   // "sm_90 NVIDIA H200 cuDNN 91900 cuBLASLt 130100": timings stay valid while these hold.

@@ -3,6 +3,8 @@
 #include <cublasLt.h>
 #include <cudnn.h>
 
+#include <atomic>
+#include <cstdint>
 #include <map>
 #include <mutex>
 
@@ -12,18 +14,29 @@
 namespace hybridrt {
 namespace cuda {
 
+namespace {
+// The devices this process has selected (bit d: device d, for d < 64). A thread that never
+// chose a device reads device 0 from cudaGetDevice; restoring 0 there would make the runtime
+// set up a context on GPU 0 (cudaSetDevice initializes it since CUDA 12) in a process that
+// only uses GPU 1. So the previous device is restored only where it was in use already.
+std::atomic<uint64_t> g_selected{0};
+uint64_t Bit(int device) { return device >= 0 && device < 64 ? uint64_t{1} << device : 0; }
+}  // namespace
+
 int SelectDevice(int device) {
   int previous = -1;
   if (cudaGetDevice(&previous) != cudaSuccess) {
     cudaGetLastError();
     previous = -1;
   }
+  g_selected.fetch_or(Bit(device), std::memory_order_relaxed);
   if (previous != device && cudaSetDevice(device) != cudaSuccess) cudaGetLastError();
   return previous;
 }
 
 void RestoreDevice(int device, int previous) {
-  if (previous >= 0 && previous != device && cudaSetDevice(previous) != cudaSuccess) cudaGetLastError();
+  if (previous < 0 || previous == device || !(g_selected.load(std::memory_order_relaxed) & Bit(previous))) return;
+  if (cudaSetDevice(previous) != cudaSuccess) cudaGetLastError();
 }
 
 }  // namespace cuda

@@ -179,6 +179,8 @@ class Backend {
   // `stream` afterwards until the last Record of `event` has run. CreateEvent: nullptr where
   // work runs as it is queued (cpu), and then there is one order and nothing to wait for.
   virtual std::unique_ptr<Event> CreateEvent() { return nullptr; }
+  // A stream for copies only (no library handles of its own; default: CreateStream's).
+  virtual std::unique_ptr<Stream> CreateCopyStream() { return CreateStream(); }
   virtual void Record(Event& event, Stream& stream) {}
   virtual void WaitFor(Stream& stream, Event& event) {}
   // What a tactic timed on this device stays valid for: the device and library versions

@@ -31,7 +31,7 @@ ExecutionContext::ExecutionContext(std::shared_ptr<Engine> engine, const Context
   if (staged_ && options.overlap_outputs) {
     copies_done_ = backend.CreateEvent();
     if (copies_done_) {
-      copy_stream_ = backend.CreateStream();
+      copy_stream_ = backend.CreateCopyStream();
       layer_events_.resize(net.layers.size());
     }
   }
