@@ -337,7 +337,7 @@ void ConvKernel::Enqueue(const KernelArgs& args, Stream& stream) const {
     {
       // NOTE: the plan is shared by the contexts; one execution is queued at a time.
       std::lock_guard<std::mutex> lock(graph_mu_);
-      st = graph_->Execute(cs.cudnn(), *plan_, x_in, w, args.outputs[0], bias, z, ws);
+      st = graph_->Execute(cs.cudnn(), *plan_, ConvGraphData{x_in, w, args.outputs[0], bias, z}, ws);
     }
     CheckDnn(st, "cudnnBackendExecute");
     if (!graph_fused_) {

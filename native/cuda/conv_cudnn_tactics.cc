@@ -204,7 +204,8 @@ std::string ConvKernel::ChooseTimed(const std::vector<R>& usable, void* x, void*
         }
         plans.push_back(plan);
         candidates.push_back({GraphName(k, fused), [&, g, p = plan.get(), fused](void* out) {
-                                return g->Execute(h, *p, x, w, out, *bias, zz, ws) == CUDNN_STATUS_SUCCESS &&
+                                return g->Execute(h, *p, ConvGraphData{x, w, out, *bias, zz}, ws) ==
+                                           CUDNN_STATUS_SUCCESS &&
                                        (fused || epilogue(out));
                               }});
       }

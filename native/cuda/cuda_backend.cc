@@ -426,7 +426,7 @@ std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
 // timings cached before it are timed again among the new tactics (2: the int8 convolution's
 // split-k tactics, 74df5af; 3: its 128-byte k stages; 4: the matmul's one-row `gemv`).
 std::string CudaBackend::DeviceKey() const {
-  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 4");
+  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 5");
 }
 
 cudaStream_t CudaBackend::build_stream() {

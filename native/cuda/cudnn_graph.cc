@@ -8,7 +8,8 @@ namespace cuda {
 
 namespace {
 
-constexpr int64_t kX = 1, kW = 2, kY = 3, kBias = 4, kZ = 5, kVirtual = 100;
+constexpr int64_t kX = 1, kW = 2, kY = 3, kBias = 4, kZ = 5, kScale = 6, kZScale = 7, kYScale = 8, kYZero = 9,
+                  kVirtual = 100;
 constexpr int64_t kAlignment = 16;
 
 std::string Message(cudnnStatus_t s, const char* what) {
@@ -99,7 +100,12 @@ cudnnBackendDescriptor_t ConvGraph::Pointwise(int mode_value, cudnnBackendDescri
 
 ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), spec_(spec) {
   try {
-    const bool epilogue = spec.bias || spec.residual || spec.act >= 0;
+    const bool int8 = spec.io == CUDNN_DATA_INT8;
+    const bool epilogue = int8 || spec.bias || spec.residual || spec.act >= 0;
+    // Types of the tensors beside x and w: the storage type, or for int8 float ones and int8 y/z where asked.
+    const cudnnDataType_t y_type = int8 && !spec.y_int8 ? CUDNN_DATA_FLOAT : spec.io;
+    const cudnnDataType_t bias_type = int8 ? CUDNN_DATA_FLOAT : spec.io;
+    const cudnnDataType_t z_type = int8 && !spec.z_int8 ? CUDNN_DATA_FLOAT : spec.io;
     cudnnBackendDescriptor_t x = Tensor(kX, spec.io, spec.x, false);
     cudnnBackendDescriptor_t w = Tensor(kW, spec.io, spec.w, false);
     int64_t next_virtual = kVirtual;
@@ -108,7 +114,7 @@ ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), s
         epilogue ? Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true) : Tensor(kY, spec.io, spec.y, false);
     cudnnBackendDescriptor_t conv = Make(CUDNN_BACKEND_CONVOLUTION_DESCRIPTOR);
     const int64_t nd = static_cast<int64_t>(spec.pads.size());
-    const cudnnDataType_t comp = CUDNN_DATA_FLOAT;
+    const cudnnDataType_t comp = int8 ? CUDNN_DATA_INT32 : CUDNN_DATA_FLOAT;
     const cudnnConvolutionMode_t mode = CUDNN_CROSS_CORRELATION;
     Set(conv, CUDNN_ATTR_CONVOLUTION_SPATIAL_DIMS, CUDNN_TYPE_INT64, 1, &nd, "conv spatial dims");
     Set(conv, CUDNN_ATTR_CONVOLUTION_COMP_TYPE, CUDNN_TYPE_DATA_TYPE, 1, &comp, "conv compute type");
@@ -116,7 +122,8 @@ ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), s
     Set(conv, CUDNN_ATTR_CONVOLUTION_DILATIONS, CUDNN_TYPE_INT64, nd, spec.dilations.data(), "conv dilations");
     Set(conv, CUDNN_ATTR_CONVOLUTION_FILTER_STRIDES, CUDNN_TYPE_INT64, nd, spec.strides.data(), "conv strides");
     Set(conv, CUDNN_ATTR_CONVOLUTION_PRE_PADDINGS, CUDNN_TYPE_INT64, nd, spec.pads.data(), "conv pre-paddings");
-    Set(conv, CUDNN_ATTR_CONVOLUTION_POST_PADDINGS, CUDNN_TYPE_INT64, nd, spec.pads.data(), "conv post-paddings");
+    const std::vector<int64_t>& post = spec.post_pads.empty() ? spec.pads : spec.post_pads;
+    Set(conv, CUDNN_ATTR_CONVOLUTION_POST_PADDINGS, CUDNN_TYPE_INT64, nd, post.data(), "conv post-paddings");
     Ok(cudnnBackendFinalize(conv), "finalizing the convolution descriptor");
     cudnnBackendDescriptor_t op = Make(CUDNN_BACKEND_OPERATION_CONVOLUTION_FORWARD_DESCRIPTOR);
     const float alpha = 1.0f, beta = 0.0f;
@@ -134,17 +141,28 @@ ConvGraph::ConvGraph(cudnnHandle_t h, const ConvGraphSpec& spec) : handle_(h), s
       cudnnBackendDescriptor_t b;
     };
     std::vector<Step> steps;
-    if (spec.bias) {
-      std::vector<int64_t> bd(spec.y.size(), 1);
-      bd[1] = spec.y[1];
-      steps.push_back({CUDNN_POINTWISE_ADD, Tensor(kBias, spec.io, bd, false)});
+    std::vector<int64_t> per_channel(spec.y.size(), 1), one(spec.y.size(), 1);
+    per_channel[1] = spec.y[1];
+    if (int8) steps.push_back({CUDNN_POINTWISE_MUL, Tensor(kScale, CUDNN_DATA_FLOAT, per_channel, false)});
+    if (spec.bias) steps.push_back({CUDNN_POINTWISE_ADD, Tensor(kBias, bias_type, per_channel, false)});
+    if (spec.residual && int8 && spec.z_int8) {
+      // z * z_scale, a virtual tensor beside the chain, then added to it.
+      cudnnBackendDescriptor_t zf = Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true);
+      ops.push_back(Pointwise(CUDNN_POINTWISE_MUL, Tensor(kZ, z_type, spec.y, false),
+                              Tensor(kZScale, CUDNN_DATA_FLOAT, one, false), zf));
+      steps.push_back({CUDNN_POINTWISE_ADD, zf});
+    } else if (spec.residual) {
+      steps.push_back({CUDNN_POINTWISE_ADD, Tensor(kZ, z_type, spec.y, false)});
     }
-    if (spec.residual) steps.push_back({CUDNN_POINTWISE_ADD, Tensor(kZ, spec.io, spec.y, false)});
     if (spec.act >= 0) steps.push_back({spec.act, nullptr});
+    if (int8 && spec.y_int8) {
+      steps.push_back({CUDNN_POINTWISE_DIV, Tensor(kYScale, CUDNN_DATA_FLOAT, one, false)});
+      if (spec.y_zero) steps.push_back({CUDNN_POINTWISE_ADD, Tensor(kYZero, CUDNN_DATA_FLOAT, one, false)});
+    }
     for (size_t i = 0; i < steps.size(); ++i) {
       const bool last = i + 1 == steps.size();
       cudnnBackendDescriptor_t out =
-          last ? Tensor(kY, spec.io, spec.y, false) : Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true);
+          last ? Tensor(kY, y_type, spec.y, false) : Tensor(next_virtual++, CUDNN_DATA_FLOAT, spec.y, true);
       ops.push_back(Pointwise(steps[i].mode, cur, steps[i].b, out));
       cur = out;
     }
@@ -206,9 +224,12 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
               cudnnBackendGetAttribute(engine, CUDNN_ATTR_ENGINE_NUMERICAL_NOTE, CUDNN_TYPE_NUMERICAL_NOTE,
                                        CUDNN_NUMERICAL_NOTE_TYPE_COUNT, &count, notes) == CUDNN_STATUS_SUCCESS;
     const bool fp32 = spec_.io == CUDNN_DATA_FLOAT;
+    // int8 sums are int32 whatever an engine says of its reduction: exact.
+    const bool int8 = spec_.io == CUDNN_DATA_INT8;
     for (int64_t i = 0; ok && i < count; ++i) {
       const cudnnBackendNumericalNote_t note = notes[i];
-      ok = note != CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC && note != CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION &&
+      ok = note != CUDNN_NUMERICAL_NOTE_NONDETERMINISTIC &&
+           (int8 || note != CUDNN_NUMERICAL_NOTE_REDUCED_PRECISION_REDUCTION) &&
            note != CUDNN_NUMERICAL_NOTE_DOWN_CONVERT_INPUTS &&
            !(fp32 && (note == CUDNN_NUMERICAL_NOTE_TENSOR_CORE || note == CUDNN_NUMERICAL_NOTE_FFT));
     }
@@ -235,20 +256,26 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
   return std::make_shared<Plan>(plan, static_cast<size_t>(workspace));
 }
 
-cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const void* x, const void* w, void* y,
-                                 const void* bias, const void* z, void* workspace) const {
-  int64_t uids[5];
-  void* ptrs[5];
+cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const ConvGraphData& d, void* workspace) const {
+  int64_t uids[9];
+  void* ptrs[9];
   int n = 0;
   auto add = [&](int64_t uid, const void* ptr) {
     uids[n] = uid;
     ptrs[n++] = const_cast<void*>(ptr);
   };
-  add(kX, x);
-  add(kW, w);
-  add(kY, y);
-  if (spec_.bias) add(kBias, bias);
-  if (spec_.residual) add(kZ, z);
+  add(kX, d.x);
+  add(kW, d.w);
+  add(kY, d.y);
+  if (spec_.bias) add(kBias, d.bias);
+  if (spec_.residual) add(kZ, d.z);
+  if (spec_.io == CUDNN_DATA_INT8) {
+    const uint8_t* scalars = static_cast<const uint8_t*>(d.scalars);
+    add(kScale, d.scale);
+    if (spec_.residual && spec_.z_int8) add(kZScale, scalars);
+    if (spec_.y_int8) add(kYScale, scalars + 16);
+    if (spec_.y_int8 && spec_.y_zero) add(kYZero, scalars + 32);
+  }
   cudnnBackendDescriptor_t pack = nullptr;
   cudnnStatus_t s = cudnnBackendCreateDescriptor(CUDNN_BACKEND_VARIANT_PACK_DESCRIPTOR, &pack);
   if (s != CUDNN_STATUS_SUCCESS) return s;

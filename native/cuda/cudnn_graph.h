@@ -30,12 +30,30 @@ struct ConvGraphSpec {
   bool nhwc = false;                              // channels-last x, z, y (and KRSC w)
   std::vector<int64_t> x, w, y;                   // NCHW-order dims; w is (k, c/groups, spatial...)
   std::vector<int64_t> pads, strides, dilations;  // per spatial dim (symmetric pads)
+  std::vector<int64_t> post_pads;                 // trailing pads where they differ (empty: pads)
   bool bias = false, residual = false;
   // The activation as a cuDNN pointwise mode, or -1 for none; relu's clips (relu6 is relu
   // with an upper clip).
   int act = -1;
   bool relu_upper_clip = false;
   double relu_upper = 0;
+  // int8 (io CUDNN_DATA_INT8: int8 x and w, int32 sums): the sum is first multiplied by a
+  // per-channel float scale (a [1, K, 1, 1] tensor); bias is float; z is float, or int8 times
+  // a float scale ([1, 1, 1, 1]) where z_int8; y is float, or int8 where y_int8: the epilogue's
+  // value v becomes v / y_scale (+ y_zero where y_zero) before cuDNN converts it.
+  bool z_int8 = false, y_int8 = false, y_zero = false;
+};
+
+// Device addresses of a graph's tensors (ConvGraph::Execute): those the spec has. The int8
+// scalars (z's scale, y's scale and zero point) are floats 16 bytes apart from `scalars`.
+struct ConvGraphData {
+  const void* x = nullptr;
+  const void* w = nullptr;
+  void* y = nullptr;
+  const void* bias = nullptr;
+  const void* z = nullptr;
+  const void* scale = nullptr;    // int8: the per-channel scale
+  const void* scalars = nullptr;  // int8: z scale, y scale, y zero
 };
 
 class ConvGraph {
@@ -59,8 +77,7 @@ class ConvGraph {
 
   // Queues plan `p` on handle h's stream: the tensors of the spec (bias and z where it has
   // them) and a workspace of p.workspace() bytes.
-  cudnnStatus_t Execute(cudnnHandle_t h, const Plan& p, const void* x, const void* w, void* y, const void* bias,
-                        const void* z, void* workspace) const;
+  cudnnStatus_t Execute(cudnnHandle_t h, const Plan& p, const ConvGraphData& d, void* workspace) const;
 
   class Plan {
    public:

@@ -23,6 +23,14 @@
 // XOR-swizzled so that the eight rows one ldmatrix reads fall in eight different bank groups.
 // The epilogue stores two adjacent channels at once where the output is channels-last.
 //
+// cuDNN's int8 convolutions are tactics too ("cudnn_int8:<k>", the k-th configuration of the
+// graph API's heuristics, cudnn_graph.h), timed beside the tiles where cuDNN can express the
+// layer: x int8 with zero point 0 (cuDNN pads with 0, ours with the zero point), channels-last
+// with input and output channels multiples of 4, z float or int8 with zero point 0, y float or
+// int8, no activation, relu or a clip from 0. A configuration is a candidate only where its
+// output on a patterned input is within one output step of the fastest tile's (int8 y: cuDNN
+// rounds v / sy on its own), or 1e-5 of the output's scale (float y).
+//
 // Epilogue, per sum (as cpu/quant_epilogue.h, with IEEE operations that are not contracted):
 //   v = float(acc - zx * sum_k w) * (sx * sw[c]) + bias[c] + z, act(v), where an int8 residual
 //   is z = float(r - zr) * sr (the dequantize it was folded from),
@@ -39,6 +47,7 @@
 
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "cuda/quant_conv_cudnn.h"
 #include "cuda/quant_conv_kernel.cuh"
 #include "cuda/tactic_timer.h"
 #include "src/ir/activation.h"
@@ -60,6 +69,20 @@ class QuantConv : public CudaKernel {
     std::vector<std::string> t;
     for (const TileShape& s : kTiles) {
       for (int n : kSplits) t.push_back(TacticName(s, n));
+    }
+    if (CudnnApplies()) {
+      for (int k = 0; k < ConvGraph::kMaxConfigs; ++k) t.push_back(Cat(Int8CudnnTactics::kPrefix, k));
+    }
+    return t;
+  }
+
+  // A plan's cuDNN tactic names a configuration that must exist here (another cuDNN, another
+  // shape of a dynamic engine): else an Error(kPlan), after which a ranged engine takes Untimed().
+  std::string Accept(const std::string& requested) override {
+    const std::string t = CudaKernel::Accept(requested);
+    const int k = Int8CudnnTactics::Config(t);
+    if (k >= 0 && !MakeCudnnPlan(k)) {
+      Bad(ErrorCode::kPlan, Cat("cuDNN offers no int8 configuration ", k, " for this layer on this device"));
     }
     return t;
   }
@@ -200,6 +223,7 @@ class QuantConv : public CudaKernel {
           }
         }
       }
+      if (CudnnApplies()) ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
     } catch (...) {
       for (void* p : {x, y, z, bias, partial}) cudaFree(p);
       throw;
@@ -214,6 +238,12 @@ class QuantConv : public CudaKernel {
   std::string Untimed() override { return kTiles[0].tactic; }
 
   void PrepareKernel() override {
+    const int k = Int8CudnnTactics::Config(tactic());
+    if (k >= 0) {
+      if (!MakeCudnnPlan(k)) Bad(ErrorCode::kPlan, Cat("cuDNN offers no int8 configuration ", k, " for this layer"));
+      return;
+    }
+    cudnn_.Reset();
     tile_ = 0;
     splits_ = 1;
     for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
@@ -230,11 +260,17 @@ class QuantConv : public CudaKernel {
     if (splits_ > 1 && tactic() != switches_.conv_tactic && !SplitWorth(kTiles[tile_], splits_)) splits_ = 1;
     Check(AllowTile(tile_), "cudaFuncSetAttribute (int8 convolution shared memory)");
   }
-  size_t WorkspaceBytes() const override { return SplitBytes(splits_, g_); }
+  size_t WorkspaceBytes() const override { return cudnn_.config() >= 0 ? cudnn_.workspace() : SplitBytes(splits_, g_); }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
     const void* z = residual_ ? args.inputs.back() : nullptr;
+    if (cudnn_.config() >= 0) {
+      const cudnnStatus_t st = cudnn_.Execute(static_cast<CudaStream&>(stream).cudnn(),
+                                              CudnnData(args.inputs[0], args.outputs[0], bias, z), args.workspace);
+      if (st != CUDNN_STATUS_SUCCESS) Bad(ErrorCode::kNative, Cat("cuDNN int8 convolution: ", cudnnGetErrorString(st)));
+      return;
+    }
     QConvGeometry g = g_;
     g.vec = g.vec && (reinterpret_cast<uintptr_t>(args.inputs[0]) & 15) == 0;  // an input view at an odd offset
     Check(LaunchQuantConv(tile_, splits_, unsigned_, args.inputs[0], weights_.get(), args.outputs[0], args.workspace, g,
@@ -292,6 +328,131 @@ class QuantConv : public CudaKernel {
     std::memcpy(tables.data() + g_.m * 4, scale.data(), g_.m * 4);
     tables_ = Upload(tables.data(), tables.size());
   }
+
+  // ---- cuDNN's int8 convolution (the file comment).
+  bool CudnnActivation() const {
+    return act_.op == kNoActivation || act_.op == static_cast<int>(UnaryOp::kRelu) ||
+           (act_.op == static_cast<int>(UnaryOp::kClip) && act_.lo == 0);
+  }
+  bool CudnnApplies() const {
+    const int z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
+    return switches_.int8_cudnn && switches_.cudnn_graph && !unsigned_ && q_.input_zero == 0 && g_.nhwc &&
+           g_.c % 4 == 0 && g_.m % 4 == 0 && g_.rows > 0 && out_code_ != 2 &&
+           (!residual_ || z_type == 0 || (z_type == 1 && q_.residual_zero == 0)) && CudnnActivation();
+  }
+  ConvGraphSpec CudnnSpec() const {
+    ConvGraphSpec c;
+    c.io = CUDNN_DATA_INT8;
+    c.nhwc = true;
+    const int64_t n = g_.rows / (static_cast<int64_t>(g_.oh) * g_.ow);
+    c.x = {n, g_.c, g_.h, g_.w};
+    c.w = {g_.m, g_.c, g_.kh, g_.kw};
+    c.y = {n, g_.m, g_.oh, g_.ow};
+    c.pads = {g_.ph, g_.pw};
+    c.post_pads = {
+        static_cast<int64_t>(g_.oh - 1) * g_.sh + static_cast<int64_t>(g_.kh - 1) * g_.dh + 1 - g_.h - g_.ph,
+        static_cast<int64_t>(g_.ow - 1) * g_.sw + static_cast<int64_t>(g_.kw - 1) * g_.dw + 1 - g_.w - g_.pw};
+    c.strides = {g_.sh, g_.sw};
+    c.dilations = {g_.dh, g_.dw};
+    c.bias = has_bias_;
+    c.residual = residual_;
+    c.z_int8 = residual_ && q_.residual_quantized;
+    if (act_.op != kNoActivation) c.act = CUDNN_POINTWISE_RELU_FWD;
+    if (act_.op == static_cast<int>(UnaryOp::kClip) && std::isfinite(act_.hi)) {
+      c.relu_upper_clip = true;
+      c.relu_upper = act_.hi;
+    }
+    c.y_int8 = out_code_ == 1;
+    c.y_zero = c.y_int8 && q_.output_zero != 0;
+    return c;
+  }
+  // The graph (made once), configuration k's plan, the dense [M, kh, kw, C] weights and the
+  // scalars; false where cuDNN refuses the graph or the configuration.
+  bool MakeCudnnPlan(int k) {
+    if (!cudnn_.Plan(backend_->build_cudnn(), CudnnSpec(), k)) return false;
+    if (!dense_) {
+      const int8_t* wt = static_cast<const int8_t*>(constants_[1]);
+      std::vector<int8_t> dense(static_cast<size_t>(g_.m) * g_.k);
+      for (int o = 0; o < g_.m; ++o) {
+        for (int i = 0; i < g_.k; ++i) {
+          dense[static_cast<size_t>(o) * g_.k + i] =
+              trans_b_ ? wt[static_cast<int64_t>(o) * g_.k + i] : wt[static_cast<int64_t>(i) * g_.m + o];
+        }
+      }
+      dense_ = Upload(dense.data(), dense.size());
+      const float scalars[12] = {
+          q_.residual_scale, 0, 0, 0, q_.output_scale, 0, 0, 0, static_cast<float>(q_.output_zero)};
+      scalars_ = Upload(scalars, sizeof(scalars));
+    }
+    return true;
+  }
+  ConvGraphData CudnnData(const void* x, void* y, const float* bias, const void* z) const {
+    const float* scale = reinterpret_cast<const float*>(static_cast<const int32_t*>(tables_.get()) + g_.m);
+    return ConvGraphData{x, dense_.get(), y, bias, z, scale, scalars_.get()};
+  }
+  // Times cuDNN's first configurations against the best tile so far (best, best_ms) on the
+  // same scratch buffers, each checked against that tile's output on a patterned input first.
+  void ChooseCudnn(TacticTimer& timer, void* x, void* y, const void* bias, const void* z, void* partial,
+                   std::string* best, float* best_ms, std::string* log) {
+    cudaStream_t s = backend_->build_stream();
+    // Patterned x, bias and z (zeros would leave the bias add, z's scale and their types unchecked).
+    std::vector<int8_t> pattern(std::max<size_t>(in_[0].bytes, out_[0].numel * 4));
+    for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<int8_t>((i * 7919 + i / 13) % 17) - 8;
+    Check(cudaMemcpyAsync(x, pattern.data(), in_[0].bytes, cudaMemcpyHostToDevice, s), "cudaMemcpy (tactic check)");
+    std::vector<float> floats(std::max<size_t>(g_.m, residual_ ? out_[0].numel : 0));
+    for (size_t i = 0; i < floats.size(); ++i)
+      floats[i] = static_cast<float>(static_cast<int>(i % 23) - 11) * q_.output_scale;
+    if (bias)
+      Check(cudaMemcpyAsync(const_cast<void*>(bias), floats.data(), g_.m * 4, cudaMemcpyHostToDevice, s),
+            "cudaMemcpy (tactic check)");
+    if (z) {
+      const bool z8 = q_.residual_quantized;
+      Check(cudaMemcpyAsync(const_cast<void*>(z), z8 ? static_cast<const void*>(pattern.data()) : floats.data(),
+                            out_[0].numel * (z8 ? 1 : 4), cudaMemcpyHostToDevice, s),
+            "cudaMemcpy (tactic check)");
+    }
+    int tile = 0, splits = 1;
+    for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
+      for (int n : kSplits) {
+        if (*best == TacticName(kTiles[t], n)) tile = t, splits = n;
+      }
+    }
+    const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
+    const size_t out_bytes = out_[0].bytes;
+    std::vector<uint8_t> want(out_bytes), got(out_bytes);
+    Check(LaunchQuantConv(tile, splits, unsigned_, x, weights_.get(), y, partial, g_, e, s),
+          "int8 convolution (tactic check)");
+    Check(cudaMemcpyAsync(want.data(), y, out_bytes, cudaMemcpyDeviceToHost, s), "cudaMemcpy (tactic check)");
+    Check(cudaStreamSynchronize(s), "cudaStreamSynchronize (tactic check)");
+    int chosen = -1;
+    for (int k = 0; k < Int8CudnnTactics::kTries; ++k) {
+      if (!MakeCudnnPlan(k)) continue;
+      void* ws = nullptr;
+      if (cudnn_.workspace() && cudaMalloc(&ws, cudnn_.workspace()) != cudaSuccess) {
+        cudaGetLastError();
+        continue;
+      }
+      const ConvGraphData d = CudnnData(x, y, static_cast<const float*>(bias), z);
+      cudnnHandle_t h = backend_->build_cudnn();
+      bool ok = cudnn_.Execute(h, d, ws) == CUDNN_STATUS_SUCCESS &&
+                cudaMemcpyAsync(got.data(), y, out_bytes, cudaMemcpyDeviceToHost, s) == cudaSuccess &&
+                cudaStreamSynchronize(s) == cudaSuccess && Int8CudnnTactics::Matches(out_code_ == 1, want, got);
+      const float ms = ok ? timer.Time([&] { return cudnn_.Execute(h, d, ws) == CUDNN_STATUS_SUCCESS; }) : INFINITY;
+      cudaFree(ws);
+      cudaGetLastError();
+      if (switches_.log)
+        *log += Cat("  ", Int8CudnnTactics::kPrefix, k, ": ", ok ? Cat(ms, " ms") : std::string("refused or mismatch"),
+                    "\n");
+      if (ok && ms < *best_ms) {
+        *best_ms = ms;
+        *best = Cat(Int8CudnnTactics::kPrefix, k);
+        chosen = k;
+      }
+    }
+    if (chosen < 0 || !MakeCudnnPlan(chosen)) cudnn_.Reset();
+  }
+  Int8CudnnTactics cudnn_;
+  std::shared_ptr<void> dense_, scalars_;
 
   QConvGeometry g_{};
   QuantForm q_;

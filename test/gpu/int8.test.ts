@@ -239,6 +239,29 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     }
   }, 240_000);
 
+  // cuDNN's int8 configurations (quant_conv.cu, HYBRIDRT_INT8_CUDNN=1): where x is int8 with zero
+  // point 0, channels-last, channels multiples of 4. Forced (the build fails where cuDNN cannot
+  // plan it) and timed against the tiles, on the cases that qualify, a residual among them.
+  it("cuDNN's int8 convolutions, forced and timed, match the cpu int8 kernels", async () => {
+    const on = { HYBRIDRT_INT8_CUDNN: '1' };
+    for (const i of [1, 4, 7]) {
+      const t = CASES[i]!;
+      const model = twoConvModel(t, 100 + i);
+      const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
+      const cpu = await runOn(model, 'cpu', x);
+      for (const env of [{ ...on, HYBRIDRT_CONV_TACTIC: 'cudnn_int8:0' }, on]) {
+        const got = await runOn(model, 'cuda', x, env);
+        expect(got.engine.build.int8Layers).toBe(2);
+        expectClose(got.y, cpu.y, 1 / 50, `case ${i}, ${JSON.stringify(env)}`);
+      }
+    }
+    const model = residualQdqModel([2, 16, 9, 8], 'int8', [0, 0, 0]);
+    const x = smoothImage([2, 16, 9, 8], 5, 0.31, 0.6);
+    const cpu = await runOn(model, 'cpu', x);
+    const got = await runOn(model, 'cuda', x, { ...on, HYBRIDRT_CONV_TACTIC: 'cudnn_int8:0' });
+    expectClose(got.y, cpu.y, 1 / 24, 'residual, cudnn_int8:0');
+  }, 240_000);
+
   it('an int8 residual (a dequantized add input folded in) matches the cpu kernels', async () => {
     for (const [shape, type, zeros] of [
       [[2, 16, 9, 7], 'int8', [0, 0, 0]],

@@ -37,6 +37,7 @@ EnvSwitches ReadEnvSwitches() {
   s.tactics.log = Env("HYBRIDRT_TACTIC_LOG") == "1";
   s.tactics.cudnn_graph = Env("HYBRIDRT_CUDNN_GRAPH") != "0";
   s.tactics.cudnn_cba = Env("HYBRIDRT_CUDNN_CBA") != "0";
+  s.tactics.int8_cudnn = Env("HYBRIDRT_INT8_CUDNN") == "1";
   s.tactics.depthwise = Env("HYBRIDRT_DEPTHWISE") != "0";
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
   s.lend_outputs = Env("HYBRIDRT_LEND_OUTPUTS") != "0";
@@ -53,7 +54,7 @@ std::string DescribeEnvSwitches(const EnvSwitches& s) {
              " attention=", s.attention, " qdq=", s.qdq, " conv_tactic=", t.conv_tactic,
              " attention_tactic=", t.attention_tactic, " matmul_tactic=", t.matmul_tactic,
              " fused_graph_configs=", t.fused_graph_configs, " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba,
-             " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
+             " int8_cudnn=", t.int8_cudnn, " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt

@@ -37,6 +37,9 @@ struct TacticSwitches {
   bool cudnn_graph = true;
   bool cudnn_cba = true;
   bool depthwise = true;
+  // HYBRIDRT_INT8_CUDNN=1: cuDNN's int8 convolutions timed beside our int8 kernel's tiles
+  // (quant_conv.cu); off until measured on a GPU.
+  bool int8_cudnn = false;
 };
 
 struct EnvSwitches {
