@@ -27,7 +27,7 @@ class ArgMinMaxKernel : public CpuKernel {
   void Run(const KernelArgs& args) const {
     const T* x = static_cast<const T*>(args.inputs[0]);
     int64_t* y = static_cast<int64_t*>(args.outputs[0]);
-    Par(g_.split.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(g_.split.len, 1)), [&](int64_t l0, int64_t l1) {
+    Par(g_.split.lines(), LinesPerChunk(g_.split.len), [&](int64_t l0, int64_t l1) {
       for (int64_t l = l0; l < l1; ++l) y[l] = ArgOfLine<T>(g_, l, [x](int64_t at) { return x[at]; });
     });
   }

@@ -408,7 +408,7 @@ class ConvKernel : public GroupedWindowKernel {
     // DepthwiseRows reads the input itself (stride 2 deinterleaved in registers).
     const bool phased = d.sh * d.sw > 1 && !d.rows;
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
-    const int64_t run = std::max<int64_t>(1, 4096 / out_size);  // planes summed before activating
+    const int64_t run = LinesPerChunk(out_size);  // planes summed before activating
     // DepthwiseRows applies Relu and Clip as it stores.
     const bool clamped = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
     const ClampBounds clamp = ClampBoundsOf(act_);

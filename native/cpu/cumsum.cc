@@ -28,7 +28,7 @@ class CumSumKernel : public CpuKernel {
     T* y = static_cast<T*>(args.outputs[0]);
     auto load = [x](int64_t at) { return x[at]; };
     auto store = [y](int64_t at, T sum) { y[at] = sum; };
-    Par(g_.split.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(g_.split.len, 1)), [&](int64_t l0, int64_t l1) {
+    Par(g_.split.lines(), LinesPerChunk(g_.split.len), [&](int64_t l0, int64_t l1) {
       for (int64_t l = l0; l < l1; ++l) CumSumLine<T>(g_, l, load, store);
     });
   }

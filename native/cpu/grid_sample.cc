@@ -26,7 +26,7 @@ class GridSampleKernel : public CpuKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t plane = g_.height * g_.width, points = g_.out_h * g_.out_w;
     if (points == 0) return;
-    Par(batch_ * g_.channels, std::max<int64_t>(1, 4096 / points), [&](int64_t p0, int64_t p1) {
+    Par(batch_ * g_.channels, LinesPerChunk(points), [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
         const float* map = x + p * plane;
         const float* pts = grid + (p / g_.channels) * points * 2;

@@ -2,6 +2,8 @@
 // bookkeeping) and the layer's thread budget, with ParallelFor on it.
 #pragma once
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -39,6 +41,12 @@ void DispatchNumeric(DType t, F&& f) {
 // Grain (elements per chunk) for cheap elementwise loops: big enough that a chunk amortizes
 // the pool's hand-off.
 constexpr int64_t kElementGrain = 32 * 1024;
+
+// How many lines (or planes) of `len` elements make one chunk of work: about 4096 elements, at
+// least one line. 4096 floats are 16 KiB, so a chunk's lines (and what a kernel keeps per line,
+// as a depthwise run's sums) stay in L1/L2 while a task works through them, and a chunk is still
+// enough work to amortize the pool's hand-off. An empty line counts as one element.
+inline int64_t LinesPerChunk(int64_t len) { return std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)); }
 
 }  // namespace cpu
 }  // namespace hybridrt

@@ -130,7 +130,7 @@ class PoolingKernel : public CpuKernel {
 
  private:
   // Planes summed or maxed per call of the flat form.
-  int64_t FlatRun() const { return std::max<int64_t>(1, 4096 / flat_plan_.out_size); }
+  int64_t FlatRun() const { return LinesPerChunk(flat_plan_.out_size); }
 
   // Runs of planes (at least kElementGrain taps per task), strided windows from their phases
   // (split into a per-thread buffer kept across runs).

@@ -227,7 +227,7 @@ class QuantConvKernel : public GroupedWindowKernel {
     const uint8_t flip = in_[0].dtype == DType::kInt8 ? 0x80 : 0;
     const float zx = static_cast<float>(q_.input_zero + (flip ? 128 : 0));
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
-    const int64_t run = std::max<int64_t>(1, 4096 / out_size);
+    const int64_t run = LinesPerChunk(out_size);
     Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
       // Kept per thread across runs (as conv.cc's phases): allocated per call, they came back
       // from the system with fresh pages each time.

@@ -60,7 +60,7 @@ class ResizeKernel : public CpuKernel {
     }
     const int64_t inner = static_cast<int64_t>(taps_[nd - 1].size());
     const int64_t rows = inner ? out_[0].numel / inner : 0;
-    Par(rows, std::max<int64_t>(1, 4096 / std::max<int64_t>(inner, 1)), [&](int64_t r0, int64_t r1) {
+    Par(rows, LinesPerChunk(inner), [&](int64_t r0, int64_t r1) {
       std::vector<int64_t> idx(nd, 0);
       std::vector<Tap> outer, next;
       for (int64_t r = r0; r < r1; ++r) {

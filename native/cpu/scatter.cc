@@ -96,7 +96,7 @@ class ScatterKernel : public CpuKernel {
     }
     const ScatterElementsGeometry& g = p_.elements;
     const int64_t along = g.dims[g.axis], stride = g.data_strides[g.axis];
-    Par(g.lines, std::max<int64_t>(1, 4096 / std::max<int64_t>(along, 1)), [&](int64_t l0, int64_t l1) {
+    Par(g.lines, LinesPerChunk(along), [&](int64_t l0, int64_t l1) {
       for (int64_t l = l0; l < l1; ++l) {
         int64_t data_base, upd_base;
         g.Line(l, &data_base, &upd_base);

@@ -22,7 +22,7 @@ class SoftmaxKernel : public CpuKernel {
     const float* x = static_cast<const float*>(args.inputs[0]);
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t len = g_.split.len, inner = g_.split.inner;
-    Par(g_.split.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)), [&](int64_t l0, int64_t l1) {
+    Par(g_.split.lines(), LinesPerChunk(len), [&](int64_t l0, int64_t l1) {
       // A strided line is gathered into `line` and scattered back; `terms` is log-softmax's.
       std::vector<float> line(static_cast<size_t>(inner > 1 ? len : 0)), terms(static_cast<size_t>(g_.log ? len : 0));
       for (int64_t l = l0; l < l1; ++l) {
