@@ -1,7 +1,7 @@
-// TopK (ONNX) along one axis: x viewed as (outer, len, inner); for each of the outer*inner
-// lines, its k first elements in src/ir/topk_order.h's order (a total order, so the sort is well
-// defined) and their int64 indices. Half inputs are widened by the half adapter (exactly) and
-// the values rounded back (exactly).
+// TopK (ONNX) along one axis: for each of the lines src/ir/topk_order.h cuts x into, its k first
+// elements in that header's order (a total order, so the sort is well defined) and their int64
+// indices. Half inputs are widened by the half adapter (exactly) and the values rounded back
+// (exactly).
 #include <algorithm>
 #include <numeric>
 #include <vector>
@@ -17,11 +17,7 @@ namespace {
 
 class TopKKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override {
-    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    k_ = params().Int("k");
-    largest_ = params().Bool("largest");
-  }
+  void PrepareKernel() override { g_ = ReadTopK(params(), in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
@@ -34,16 +30,15 @@ class TopKKernel : public CpuKernel {
     const T* x = static_cast<const T*>(args.inputs[0]);
     T* values = static_cast<T*>(args.outputs[0]);
     int64_t* indices = static_cast<int64_t*>(args.outputs[1]);
-    const int64_t len = split_.len, inner = split_.inner, k = k_;
+    const int64_t len = g_.split.len, inner = g_.split.inner, k = g_.k;
     if (k == 0) return;
-    AxisSplit out = split_;
-    out.len = k;
-    Par(split_.lines(), std::max<int64_t>(1, 4096 / std::max<int64_t>(len, 1)), [&](int64_t l0, int64_t l1) {
+    const AxisSplit out = g_.out();
+    Par(g_.split.lines(), LinesPerChunk(len), [&](int64_t l0, int64_t l1) {
       std::vector<int64_t> order(static_cast<size_t>(len));
       for (int64_t l = l0; l < l1; ++l) {
-        const T* line = x + split_.LineStart(l);
+        const T* line = x + g_.split.LineStart(l);
         auto before = [&](int64_t a, int64_t b) {
-          return TopKBefore(line[a * inner], a, line[b * inner], b, largest_);
+          return TopKBefore(line[a * inner], a, line[b * inner], b, g_.largest);
         };
         std::iota(order.begin(), order.end(), int64_t{0});
         std::partial_sort(order.begin(), order.begin() + k, order.end(), before);
@@ -56,9 +51,7 @@ class TopKKernel : public CpuKernel {
     });
   }
 
-  AxisSplit split_;
-  int64_t k_ = 0;
-  bool largest_ = true;
+  TopKGeometry g_;
 };
 
 }  // namespace

@@ -1,5 +1,5 @@
-// TopK (ONNX) along one axis in src/ir/topk_order.h's order (as cpu/topk.cc), x viewed as
-// (outer, len, inner). Lines up to kRankMaxLen: one block per line; each thread takes elements
+// TopK (ONNX) along one axis, over the lines src/ir/topk_order.h cuts x into, in that header's
+// order (as cpu/topk.cc). Lines up to kRankMaxLen: one block per line; each thread takes elements
 // of the line and counts, over the line staged through shared memory in tiles, the elements
 // ranked before it; an element of rank r < k is written to place r (the ranks of a total order
 // are distinct, so every place gets exactly one element). That is O(len^2) a line: right for
@@ -31,13 +31,15 @@ __device__ __forceinline__ KeyOf<T> Key(T v) {
 }
 
 template <typename T>
-__global__ void TopKLines(const T* x, T* values, int64_t* indices, AxisSplit s, int64_t k, bool largest) {
+__global__ void TopKLines(const T* x, T* values, int64_t* indices, TopKGeometry g) {
   using K = KeyOf<T>;
   __shared__ K tile[kTile];
-  const int64_t len = s.len, inner = s.inner;
+  const AxisSplit s = g.split, o = g.out();
+  const int64_t len = s.len, inner = s.inner, k = g.k;
+  const bool largest = g.largest;
   for (int64_t l = blockIdx.x; l < s.lines(); l += gridDim.x) {
     const T* line = x + s.LineStart(l);
-    const int64_t out = (l / inner) * k * inner + l % inner;
+    const int64_t out = o.LineStart(l);
     // Uniform loops (every thread reaches each barrier); a thread past the line only helps load.
     for (int64_t base = 0; base < len; base += blockDim.x) {
       const int64_t i = base + threadIdx.x;
@@ -106,12 +108,14 @@ __global__ void BitonicStep(Entry<K>* e, int64_t n, int64_t p, int64_t size, int
 }
 
 template <typename T>
-__global__ void EntriesTake(const T* x, const Entry<KeyOf<T>>* e, T* values, int64_t* indices, AxisSplit s, int64_t p,
-                            int64_t k) {
+__global__ void EntriesTake(const T* x, const Entry<KeyOf<T>>* e, T* values, int64_t* indices, TopKGeometry g,
+                            int64_t p) {
+  const AxisSplit s = g.split, out = g.out();
+  const int64_t k = g.k;
   HYBRIDRT_GRID_LOOP(t, s.lines() * k) {
     const int64_t l = t / k, r = t % k;
     const int64_t i = e[l * p + r].i;
-    const int64_t o = (l / s.inner) * k * s.inner + l % s.inner + r * s.inner;
+    const int64_t o = out.LineStart(l) + r * s.inner;
     values[o] = x[s.LineStart(l) + i * s.inner];
     indices[o] = i;
   }
@@ -123,30 +127,28 @@ class TopKLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    split_ = SplitAtAxis(in_[0].shape, params().Int("axis"));
-    k_ = params().Int("k");
-    largest_ = params().Bool("largest");
+    g_ = ReadTopK(params(), in_[0].shape);
     padded_ = 1;
-    while (padded_ < split_.len) padded_ *= 2;
+    while (padded_ < g_.split.len) padded_ *= 2;
   }
 
  public:
   size_t WorkspaceBytes() const override {
-    return split_.len > kRankMaxLen ? static_cast<size_t>(split_.lines() * padded_) * kEntryBytes : 0;
+    return g_.split.len > kRankMaxLen ? static_cast<size_t>(g_.split.lines() * padded_) * kEntryBytes : 0;
   }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
-    if (split_.lines() == 0 || k_ == 0) return;
-    if (split_.len > kRankMaxLen) {
+    if (g_.split.lines() == 0 || g_.k == 0) return;
+    if (g_.split.len > kRankMaxLen) {
       Sort(args, stream);
       return;
     }
-    const unsigned blocks = static_cast<unsigned>(std::min<int64_t>(split_.lines(), kMaxBlocks));
+    const unsigned blocks = static_cast<unsigned>(std::min<int64_t>(g_.split.lines(), kMaxBlocks));
     auto launch = [&](auto tag) {
       using T = decltype(tag);
       TopKLines<T><<<blocks, kThreads, 0, S(stream)>>>(static_cast<const T*>(args.inputs[0]),
                                                        static_cast<T*>(args.outputs[0]),
-                                                       static_cast<int64_t*>(args.outputs[1]), split_, k_, largest_);
+                                                       static_cast<int64_t*>(args.outputs[1]), g_);
     };
     DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("topk kernel launch");
@@ -154,28 +156,27 @@ class TopKLayer : public CudaKernel {
 
  private:
   void Sort(const KernelArgs& args, Stream& stream) const {
-    const int64_t n = split_.lines() * padded_;
+    const int64_t n = g_.split.lines() * padded_;
     auto launch = [&](auto tag) {
       using T = decltype(tag);
       using K = KeyOf<T>;
       static_assert(sizeof(Entry<K>) == kEntryBytes, "the workspace holds 16-byte entries");
       const T* x = static_cast<const T*>(args.inputs[0]);
       Entry<K>* e = static_cast<Entry<K>*>(args.workspace);
-      EntriesFill<T><<<GridFor(n), kThreads, 0, S(stream)>>>(x, e, split_, padded_);
+      EntriesFill<T><<<GridFor(n), kThreads, 0, S(stream)>>>(x, e, g_.split, padded_);
       for (int64_t size = 2; size <= padded_; size *= 2) {
         for (int64_t stride = size / 2; stride > 0; stride /= 2)
-          BitonicStep<K><<<GridFor(n), kThreads, 0, S(stream)>>>(e, n, padded_, size, stride, largest_);
+          BitonicStep<K><<<GridFor(n), kThreads, 0, S(stream)>>>(e, n, padded_, size, stride, g_.largest);
       }
-      EntriesTake<T><<<GridFor(split_.lines() * k_), kThreads, 0, S(stream)>>>(
-          x, e, static_cast<T*>(args.outputs[0]), static_cast<int64_t*>(args.outputs[1]), split_, padded_, k_);
+      EntriesTake<T><<<GridFor(g_.split.lines() * g_.k), kThreads, 0, S(stream)>>>(
+          x, e, static_cast<T*>(args.outputs[0]), static_cast<int64_t*>(args.outputs[1]), g_, padded_);
     };
     DispatchNumeric(in_[0].dtype, launch);
     CheckLaunch("topk sort launch");
   }
 
-  AxisSplit split_;
-  int64_t k_ = 0, padded_ = 1;
-  bool largest_ = true;
+  TopKGeometry g_;
+  int64_t padded_ = 1;
 };
 
 }  // namespace

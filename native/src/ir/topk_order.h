@@ -1,15 +1,38 @@
-// TopK's order of a line's elements, written once for the cpu and cuda kernels (cpu/topk.cc,
-// cuda/topk.cu): largest (smallest) first, equal values by lower index first (as onnxruntime
-// breaks ties), and NaN above every number, NaNs among themselves by index (torch.topk's order;
-// onnxruntime leaves NaN unordered), so that the order is total. K is the type elements compare
-// in: int32, int64 or float (half elements widened exactly).
+// TopK's geometry and order of a line's elements, written once for the cpu and cuda kernels
+// (cpu/topk.cc, cuda/topk.cu). x is viewed at the layer's axis as (outer, len, inner) (AxisSplit);
+// each of its outer * inner lines gives its k first elements in the order: largest (smallest)
+// first, equal values by lower index first (as onnxruntime breaks ties), and NaN above every
+// number, NaNs among themselves by index (torch.topk's order; onnxruntime leaves NaN unordered),
+// so that the order is total. K is the type elements compare in: int32, int64 or float (half
+// elements widened exactly).
 #pragma once
 
 #include <cstdint>
 
+#include "src/ir/network.h"
+#include "src/ir/shape.h"
 #include "src/util/host_device.h"
 
 namespace hybridrt {
+
+struct TopKGeometry {
+  AxisSplit split;  // x's lines
+  int64_t k = 0;
+  bool largest = true;
+  // The outputs' (values and indices) lines: x's, k long; line l's place r at out().LineStart(l)
+  // + r * split.inner.
+  HYBRIDRT_HD AxisSplit out() const {
+    AxisSplit o = split;
+    o.len = k;
+    return o;
+  }
+};
+
+// x's shape and the layer's params (validated: the axis in [0, rank), k in [0, len], CheckTopK;
+// a computed k is the param by then, computed_layers.h).
+inline TopKGeometry ReadTopK(const Params& p, const Shape& x) {
+  return {SplitAtAxis(x, p.Int("axis")), p.Int("k"), p.Bool("largest")};
+}
 
 // NaN (never for integers): v != v, which nvcc and host compilers both keep without fast math.
 template <typename K>
