@@ -41,6 +41,23 @@ describe('native binding', () => {
     },
   );
 
+  // The addon's own guard on integer options (TypeScript checks them first; a caller of the
+  // addon itself must not reach an undefined cast): each names its key.
+  it('refuses a build config whose threads or device is not a small non-negative integer', async () => {
+    const addon = loadNative();
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ threads: -1 }, 'threads'],
+      [{ threads: 1.5 }, 'threads'],
+      [{ threads: 5000 }, 'threads'],
+      [{ device: -2 }, 'device'],
+      [{ device: 'x' }, 'device'],
+    ];
+    for (const [config, key] of cases) {
+      const build = Promise.resolve().then(() => addon.buildEngine(smallCnn(), config as never));
+      await expect(build, JSON.stringify(config)).rejects.toThrow(new RegExp(`build config: '${key}' must be`));
+    }
+  });
+
   it('engine info lists bindings, layers with tactics, and memory', async () => {
     const engine = await buildEngine(smallCnn(), { threads: 1 });
     const info = engine.info();

@@ -57,22 +57,18 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
     if (!backend.IsString()) Fail(ErrorCode::kNative, "build config: 'backend' must be a string");
     o.backend = backend.As<Napi::String>().Utf8Value();
   }
-  Napi::Value threads = obj.Get("threads");
-  if (!threads.IsUndefined()) {
-    double t = threads.IsNumber() ? threads.As<Napi::Number>().DoubleValue() : -1;
-    if (!(t >= 0 && t <= 4096) || t != static_cast<int>(t)) {
-      Fail(ErrorCode::kNative, "build config: 'threads' must be an integer from 0 (every core) to 4096");
-    }
-    o.threads = static_cast<int>(t);
-  }
-  Napi::Value device = obj.Get("device");
-  if (!device.IsUndefined()) {
-    double d = device.IsNumber() ? device.As<Napi::Number>().DoubleValue() : -1;
+  // An optional integer from 0 to 4096 (the TypeScript side has checked it; this guards the cast).
+  auto small_count = [&](const char* key, const char* meaning, int* out) {
+    Napi::Value v = obj.Get(key);
+    if (v.IsUndefined()) return;
+    const double d = v.IsNumber() ? v.As<Napi::Number>().DoubleValue() : -1;
     if (!(d >= 0 && d <= 4096) || d != static_cast<int>(d)) {
-      Fail(ErrorCode::kNative, "build config: 'device' must be a device ordinal, an integer from 0");
+      Fail(ErrorCode::kNative, Cat("build config: '", key, "' must be ", meaning));
     }
-    o.device = static_cast<int>(d);
-  }
+    *out = static_cast<int>(d);
+  };
+  small_count("threads", "an integer from 0 (every core) to 4096", &o.threads);
+  small_count("device", "a device ordinal, an integer from 0", &o.device);
   Napi::Value precisions = obj.Get("precisions");
   if (!precisions.IsUndefined()) {
     if (!precisions.IsArray()) Fail(ErrorCode::kNative, "build config: 'precisions' must be an array of strings");
