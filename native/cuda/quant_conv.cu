@@ -223,7 +223,7 @@ class QuantConv : public CudaKernel {
           }
         }
       }
-      if (CudnnApplies()) ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
+      if (CudnnTimed()) ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
     } catch (...) {
       for (void* p : {x, y, z, bias, partial}) cudaFree(p);
       throw;
@@ -334,12 +334,15 @@ class QuantConv : public CudaKernel {
     return act_.op == kNoActivation || act_.op == static_cast<int>(UnaryOp::kRelu) ||
            (act_.op == static_cast<int>(UnaryOp::kClip) && act_.lo == 0);
   }
+  // Whether cuDNN can express this layer: its configurations are tactics a plan may name
+  // (whatever the switches say now); the build times them only where the switches ask
+  // (HYBRIDRT_INT8_CUDNN, HYBRIDRT_CUDNN_GRAPH).
   bool CudnnApplies() const {
     const int z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
-    return switches_.int8_cudnn && switches_.cudnn_graph && !unsigned_ && q_.input_zero == 0 && g_.nhwc &&
-           g_.c % 4 == 0 && g_.m % 4 == 0 && g_.rows > 0 && out_code_ != 2 &&
-           (!residual_ || z_type == 0 || (z_type == 1 && q_.residual_zero == 0)) && CudnnActivation();
+    return !unsigned_ && q_.input_zero == 0 && g_.nhwc && g_.c % 4 == 0 && g_.m % 4 == 0 && g_.rows > 0 &&
+           out_code_ != 2 && (!residual_ || z_type == 0 || (z_type == 1 && q_.residual_zero == 0)) && CudnnActivation();
   }
+  bool CudnnTimed() const { return switches_.int8_cudnn && switches_.cudnn_graph && CudnnApplies(); }
   ConvGraphSpec CudnnSpec() const {
     ConvGraphSpec c;
     c.io = CUDNN_DATA_INT8;
