@@ -33,12 +33,15 @@ export function deviceDescription(backend: Backend, device = 0): string {
 
 /** The backend (see the file comment), checked to have device `device` (device.ts). */
 export function chooseBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void, device = 0): Backend {
-  const backend = pickBackend(requested, log);
+  const backend = pickBackend(requested, log, device);
   checkBackendDevice(backend, device);
   return backend;
 }
 
-function pickBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void): Backend {
+// cuda is asked about the device the engines will run on, not device 0: a machine whose GPU 0 is
+// unusable (or busy in another process's exclusive mode) may still run on GPU 1. For another
+// device than 0 that cannot run, checkBackendDevice gives the reason, naming the device.
+function pickBackend(requested: 'auto' | Backend, log: (message: string, level: LogLevel) => void, device: number): Backend {
   const missing = nativeUnavailableReason();
   if (missing !== undefined) {
     if (requested !== 'auto') {
@@ -53,9 +56,9 @@ function pickBackend(requested: 'auto' | Backend, log: (message: string, level: 
     if (!cpu.available) throw new HybridError('BACKEND', `backend 'cpu' is not available: ${cpu.reason ?? 'no reason given'}`);
     return 'cpu';
   }
-  const cuda = deviceQuery('cuda');
+  const cuda = deviceQuery('cuda', device);
   if (requested === 'cuda') {
-    if (!cuda.available) throw new HybridError('BACKEND', `backend 'cuda' is not available: ${cuda.reason ?? 'no reason given'}`);
+    if (!cuda.available && device === 0) throw new HybridError('BACKEND', `backend 'cuda' is not available: ${cuda.reason ?? 'no reason given'}`);
     return 'cuda';
   }
   if (cuda.available) {

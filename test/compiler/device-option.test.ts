@@ -71,6 +71,18 @@ describeIf(HAS_NATIVE, 'the device option', NATIVE_MISSING, () => {
     }
   });
 
+  // chooseBackend asks cuda about the device asked for, not device 0: where there is no device 1
+  // (any machine but one with two usable GPUs), the error names device 1 and why, whatever
+  // device 0 is; with 'auto', no device 1 means cpu, which has only device 0.
+  it('backend cuda or auto with a device that cannot run: the error names that device', async () => {
+    if (deviceQuery('cuda', 1).available) return; // two GPUs: device 1 runs (test/gpu/device.test.ts)
+    const e = await rejection(compile(resnet, { inputs, backend: 'cuda', device: 1 }));
+    expect(e.code).toBe('BACKEND');
+    expect(e.message).toMatch(/^device 1: /);
+    const auto = await rejection(compile(resnet, { inputs, backend: 'auto', device: 1 }));
+    expect(auto.message).toBe('device 1 needs the cuda backend (the cpu backend has only device 0)');
+  });
+
   it('deviceQuery counts the devices, and refuses a bad ordinal', () => {
     expect(deviceQuery('cpu').devices).toBe(1);
     expect(deviceQuery('cpu', 1).available).toBe(false);
