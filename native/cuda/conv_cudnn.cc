@@ -5,7 +5,6 @@
 #include <cmath>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -334,11 +333,7 @@ void ConvKernel::Enqueue(const KernelArgs& args, Stream& stream) const {
     x_in = extra;
   }
   if (plan_) {
-    {
-      // NOTE: the plan is shared by the contexts; one execution is queued at a time.
-      std::lock_guard<std::mutex> lock(graph_mu_);
-      st = graph_->Execute(cs.cudnn(), *plan_, ConvGraphData{x_in, w, args.outputs[0], bias, z}, ws);
-    }
+    st = graph_->Execute(cs.cudnn(), *plan_, ConvGraphData{x_in, w, args.outputs[0], bias, z}, ws);
     CheckDnn(st, "cudnnBackendExecute");
     if (!graph_fused_) {
       Check(LaunchBiasActivation(dtype_, args.outputs[0], bias, z, out_[0].numel, out_channels_, nhwc_ ? 1 : inner_,

@@ -34,7 +34,6 @@
 #include <climits>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -139,7 +138,6 @@ class ConvKernel : public CudaKernel {
   bool nhwc_ = false, residual_ = false, has_bias_ = false, fused_call_ = false, graph_fused_ = false;
   std::unique_ptr<ConvGraph> graph_;
   std::shared_ptr<ConvGraph::Plan> plan_;
-  mutable std::mutex graph_mu_;
   int64_t out_channels_ = 0, inner_ = 1;
   cudnnTensorDescriptor_t bias_desc_ = nullptr;
   cudnnActivationDescriptor_t act_desc_ = nullptr;

@@ -257,6 +257,7 @@ std::shared_ptr<ConvGraph::Plan> ConvGraph::MakePlan(int k) const {
 }
 
 cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const ConvGraphData& d, void* workspace) const {
+  std::lock_guard<std::mutex> lock(execute_mu_);
   int64_t uids[9];
   void* ptrs[9];
   int n = 0;

@@ -76,7 +76,8 @@ class ConvGraph {
   std::shared_ptr<Plan> MakePlan(int k) const;
 
   // Queues plan `p` on handle h's stream: the tensors of the spec (bias and z where it has
-  // them) and a workspace of p.workspace() bytes.
+  // them) and a workspace of p.workspace() bytes. A graph's plans are shared by the contexts
+  // of an engine: one execution is queued at a time (execute_mu_).
   cudnnStatus_t Execute(cudnnHandle_t h, const Plan& p, const ConvGraphData& d, void* workspace) const;
 
   class Plan {
@@ -101,6 +102,7 @@ class ConvGraph {
   ConvGraphSpec spec_;
   std::vector<cudnnBackendDescriptor_t> owned_;    // destroyed with the graph
   std::vector<cudnnBackendDescriptor_t> configs_;  // engine configurations, best first
+  mutable std::mutex execute_mu_;
 };
 
 }  // namespace cuda

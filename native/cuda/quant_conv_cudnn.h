@@ -11,7 +11,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -53,9 +52,7 @@ class Int8CudnnTactics {
   int config() const { return config_; }  // -1: none planned
   size_t workspace() const { return plan_ ? plan_->workspace() : 0; }
 
-  // NOTE: the plan is shared by the contexts; one execution is queued at a time.
   cudnnStatus_t Execute(cudnnHandle_t h, const ConvGraphData& d, void* workspace) const {
-    std::lock_guard<std::mutex> lock(mu_);
     return graph_->Execute(h, *plan_, d, workspace);
   }
 
@@ -87,7 +84,6 @@ class Int8CudnnTactics {
  private:
   std::unique_ptr<ConvGraph> graph_;
   std::shared_ptr<ConvGraph::Plan> plan_;
-  mutable std::mutex mu_;
   int config_ = -1;
 };
 
