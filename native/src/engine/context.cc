@@ -310,7 +310,9 @@ void ExecutionContext::Execute() {
   try {
     if (overlap) {
       for (size_t o : overlap_order_) {
-        if (!output_on_device_[o]) overlapped |= QueueOutputCopy(o, true, stream);
+        if (output_on_device_[o]) continue;
+        QueueOutputCopy(o, *copy_stream_);
+        overlapped = true;
       }
     }
     for (size_t o = 0; o < net.outputs.size(); ++o) {
@@ -324,7 +326,7 @@ void ExecutionContext::Execute() {
         transfers_.device_to_device_bytes += bytes;
         transfers_.device_to_device_count++;
       } else if (staged_ && bytes && !(overlap && output_ready_[o] >= 0)) {
-        QueueOutputCopy(o, false, stream);
+        QueueOutputCopy(o, stream);
       }
     }
   } catch (...) {

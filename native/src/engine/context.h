@@ -180,10 +180,9 @@ class ExecutionContext {
   std::vector<int> output_ready_;
   std::vector<size_t> overlap_order_;  // outputs with a ready layer, by that layer
   void FindOutputReadiness();
-  // Queues the staged copy of output o after the layers were queued on `stream`: on the copy
-  // stream behind its layer's event where it has one and `overlap`, else on `stream`.
-  // Returns whether it went to the copy stream.
-  bool QueueOutputCopy(size_t o, bool overlap, Stream& stream);
+  // Queues the staged copy of output o on `stream`, after the layers were queued: on the copy
+  // stream (outputs of overlap_order_ only) behind the event of its ready layer.
+  void QueueOutputCopy(size_t o, Stream& stream);
   bool graphs_on_ = true;
   bool lend_outputs_ = true;
   size_t stage_wave_bytes_ = kStageWaveBytes;  // SIZE_MAX without waves (ContextOptions::stage_waves)

@@ -44,18 +44,14 @@ void ExecutionContext::FindOutputReadiness() {
                    [&](size_t a, size_t b) { return output_ready_[a] < output_ready_[b]; });
 }
 
-bool ExecutionContext::QueueOutputCopy(size_t o, bool overlap, Stream& stream) {
+void ExecutionContext::QueueOutputCopy(size_t o, Stream& stream) {
   Backend& backend = engine_->backend();
   const int32_t id = engine_->network().outputs[o];
   const size_t bytes = TensorBytes(id);
-  const int ready = output_ready_[o];
-  const bool copy_side = overlap && ready >= 0;
-  Stream& s = copy_side ? *copy_stream_ : stream;
-  if (copy_side) backend.WaitFor(s, *layer_events_[static_cast<size_t>(ready)]);
-  backend.CopyToHost(staging_out_[o].get(), TensorAddress(id), bytes, s);
+  if (&stream == copy_stream_.get()) backend.WaitFor(stream, *layer_events_[static_cast<size_t>(output_ready_[o])]);
+  backend.CopyToHost(staging_out_[o].get(), TensorAddress(id), bytes, stream);
   transfers_.device_to_host_bytes += bytes;
   transfers_.device_to_host_count++;
-  return copy_side;
 }
 
 }  // namespace hybridrt
