@@ -19,7 +19,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/pool_s2.h"
-#include "src/ir/window.h"
+#include "src/ir/pooling.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -35,14 +35,13 @@ struct Taps {
 class PoolingKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    if (params().Has("layout") && params().String("layout") == "nhwc") {
-      Bad(ErrorCode::kNative, "the cpu backend pools in NCHW only (layout 'nhwc' is a cuda build's)");
-    }
-    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
-    max_ = params().String("mode") == "max";
+    const PoolingParams p = ReadPooling(params());
+    if (p.nhwc) Bad(ErrorCode::kNative, "the cpu backend pools in NCHW only (layout 'nhwc' is a cuda build's)");
+    w_ = PoolingWindow(p, in_[0].shape, out_[0].shape);
+    max_ = p.max;
     fast_2d_ = in_[0].dtype == DType::kFloat32 && w_.in[0] == 1 && w_.out[0] == 1 && w_.kernel[0] == 1 &&
                w_.pad[0] == 0 && w_.dilation[1] == 1 && w_.dilation[2] == 1;
-    include_pad_ = params().Bool("countIncludePad");
+    include_pad_ = p.include_pad;
     // Average pooling too: the flat form's sums with unit weights (an add per tap in tap order,
     // zero for taps in the padding: AvgPlane2D's sums), then AvgPlane2D's divisors.
     // An output narrower than the input's phases (a 'valid' window, ceil mode one short of
@@ -60,11 +59,8 @@ class PoolingKernel : public CpuKernel {
     narrow_ = flat_ && wide.out[2] > w_.out[2];
     if (flat_) flat_plan_ = MakeDepthwisePlan(wide);
     if (flat_ && !max_) ones_.assign(static_cast<size_t>(FlatRun() * flat_plan_.taps), 1.0f);
-    const size_t sp = in_[0].shape.size() - 2;
-    auto pe = params().Ints("padsEnd");
     for (int d = 0; d < 3; ++d) {
-      int j = d - (3 - static_cast<int>(sp));
-      int64_t pad_end = j >= 0 ? pe[j] : 0;
+      const int64_t pad_end = w_.pad_end[d];
       Taps& t = taps_[d];
       for (int64_t o = 0; o < w_.out[d]; ++o) {
         int64_t start = o * w_.stride[d] - w_.pad[d];

@@ -9,7 +9,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "src/ir/window.h"
+#include "src/ir/pooling.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -181,26 +181,24 @@ class PoolingKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    g_.nhwc = params().Has("layout") && params().String("layout") == "nhwc";
-    auto logical = [&](const Shape& s) { return g_.nhwc ? Shape{s[0], s[3], s[1], s[2]} : s; };
-    const Shape x = logical(in_[0].shape);
-    Window w = MakeWindow(params(), x, logical(out_[0].shape));
+    const PoolingParams p = ReadPooling(params());
+    g_.nhwc = p.nhwc;
+    const Shape x = p.nhwc ? FromNhwc(in_[0].shape) : in_[0].shape;
+    const Window w = PoolingWindow(p, in_[0].shape, out_[0].shape);
     const size_t sp = in_[0].shape.size() - 2;
-    auto pe = params().Ints("padsEnd");
     for (int d = 0; d < 3; ++d) {
-      const int j = d - (3 - static_cast<int>(sp));
       g_.in[d] = w.in[d];
       g_.out[d] = w.out[d];
       g_.kernel[d] = w.kernel[d];
       g_.stride[d] = w.stride[d];
       g_.pad[d] = w.pad[d];
       g_.dilation[d] = w.dilation[d];
-      g_.pad_end[d] = j >= 0 ? pe[j] : 0;
+      g_.pad_end[d] = w.pad_end[d];
     }
     g_.planes = x[0] * x[1];
     g_.channels = g_.nhwc ? x[1] : 1;
-    g_.max = params().String("mode") == "max";
-    g_.include_pad = params().Bool("countIncludePad");
+    g_.max = p.max;
+    g_.include_pad = p.include_pad;
     fast_ = sp == 2 && in_[0].numel < kInt32LoopLimit && out_[0].numel < kInt32LoopLimit;
     if (fast_) {
       auto i32 = [](int64_t v) { return static_cast<int>(v); };

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/ir/attention.h"
+#include "src/ir/pooling.h"
 #include "src/ir/pointwise.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/shape_rules.h"
@@ -13,11 +14,16 @@ namespace {
 
 // kernel/strides/pads/dilations: one entry per spatial dim, kernel/strides/dilations >= 1,
 // pads >= 0.
-void CheckWindowParams(const LayerCheck& c, size_t spatial) {
-  for (const char* p : {"kernel", "strides", "padsBegin", "padsEnd", "dilations"}) {
+void CheckWindowParams(const LayerCheck& c, const WindowParams& w, size_t spatial) {
+  const std::pair<const char*, const std::vector<int64_t>*> params[] = {{"kernel", &w.kernel},
+                                                                        {"strides", &w.strides},
+                                                                        {"padsBegin", &w.pads_begin},
+                                                                        {"padsEnd", &w.pads_end},
+                                                                        {"dilations", &w.dilations}};
+  for (const auto& [p, values] : params) {
     c.ExpectLength(p, spatial);
     bool pad = p[0] == 'p';
-    for (int64_t v : c.params().Ints(p)) {
+    for (int64_t v : *values) {
       if (pad ? v < 0 : v < 1) c.Bad(Cat("param '", p, "' holds ", v, "; expected ", pad ? ">= 0" : ">= 1"));
     }
   }
@@ -29,16 +35,10 @@ void CheckActivation(const LayerCheck& c, DType out_dtype) {
   CheckUnaryParams(c, "activation.", out_dtype);
 }
 
-// Channels-last (layout 'nhwc', a builder form: layout.h): 4-d tensors stored as
-// [N, H, W, C] (weights [M, kh, kw, C/groups]); the rules run on the logical NCHW shapes.
-bool IsNhwc(const LayerCheck& c) { return c.params().Has("layout") && c.params().String("layout") == "nhwc"; }
-Shape FromNhwc(const Shape& s) { return {s[0], s[3], s[1], s[2]}; }
-Shape ToNhwc(const Shape& s) { return {s[0], s[2], s[3], s[1]}; }
-
 void CheckConvolution(const LayerCheck& c, bool deconv) {
   // A residual (a builder form: fusion.h) is the last input: y = act(conv + bias + residual).
   const bool residual = !deconv && c.params().Has("residual") && c.params().Bool("residual");
-  const bool nhwc = !deconv && IsNhwc(c);
+  const bool nhwc = !deconv && ReadNhwc(c.params());
   c.ExpectInputs(residual ? 3 : 2, residual ? 4 : 3);
   c.ExpectOutputs(1);
   c.ExpectRank(0, nhwc ? 4 : 3, nhwc ? 4 : 5);
@@ -47,14 +47,15 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
   for (size_t i = 1; i < c.NumIn() && !quant; ++i) c.ExpectSameDType(i, 0);
   if (nhwc) c.ExpectRank(1, 4, 4);
   const Shape x = nhwc ? FromNhwc(c.In(0).shape) : c.In(0).shape;
-  const Shape w = nhwc ? FromNhwc(c.In(1).shape) : c.In(1).shape;
+  const Shape w = nhwc ? FromNhwc(c.In(1).shape) : c.In(1).shape;  // stored [M, kh, kw, C/groups]
   const size_t bias = residual ? (c.NumIn() == 4 ? 2 : 0) : (c.NumIn() == 3 ? 2 : 0);
   size_t spatial = x.size() - 2;
-  CheckWindowParams(c, spatial);
+  const WindowParams wp = ReadWindowParams(c.params());
+  CheckWindowParams(c, wp, spatial);
   if (w.size() != x.size()) c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; expected rank ", x.size()));
   int64_t groups = c.params().Int("groups");
   if (groups < 1) c.Bad(Cat("param 'groups' is ", groups, "; expected >= 1"));
-  std::vector<int64_t> kernel = c.params().Ints("kernel");
+  const std::vector<int64_t>& kernel = wp.kernel;
   for (size_t d = 0; d < spatial; ++d) {
     if (w[2 + d] != kernel[d]) {
       c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; param 'kernel' says ", ShapeToString(kernel)));
@@ -84,10 +85,7 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
     c.Bad(Cat(c.InLabel(bias), " has shape ", ShapeToString(c.In(bias).shape), "; expected [", out_channels, "]"));
   }
   Shape out = {x[0], out_channels};
-  auto strides = c.params().Ints("strides");
-  auto pb = c.params().Ints("padsBegin");
-  auto pe = c.params().Ints("padsEnd");
-  auto dil = c.params().Ints("dilations");
+  const std::vector<int64_t>&strides = wp.strides, &pb = wp.pads_begin, &pe = wp.pads_end, &dil = wp.dilations;
   for (size_t d = 0; d < spatial; ++d) {
     int64_t o;
     if (!deconv) {
@@ -226,24 +224,21 @@ void CheckPointwise(const LayerCheck& c) {
 }
 
 void CheckPooling(const LayerCheck& c) {
-  const bool nhwc = IsNhwc(c);
+  const PoolingParams p = ReadPooling(c.params());
+  const bool nhwc = p.nhwc;
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   c.ExpectRank(0, nhwc ? 4 : 3, nhwc ? 4 : 5);
   DType t = c.In(0).dtype;
-  bool max = c.params().String("mode") == "max";
-  if (!IsFloat(t) && !(max && (t == DType::kInt8 || t == DType::kUInt8))) {
-    c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t), "; expected a float type", max ? " or int8/uint8" : ""));
+  if (!IsFloat(t) && !(p.max && (t == DType::kInt8 || t == DType::kUInt8))) {
+    c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t), "; expected a float type", p.max ? " or int8/uint8" : ""));
   }
   const Shape x = nhwc ? FromNhwc(c.In(0).shape) : c.In(0).shape;
   size_t spatial = x.size() - 2;
-  CheckWindowParams(c, spatial);
-  auto k = c.params().Ints("kernel");
-  auto s = c.params().Ints("strides");
-  auto pb = c.params().Ints("padsBegin");
-  auto pe = c.params().Ints("padsEnd");
-  auto dil = c.params().Ints("dilations");
-  bool ceil_mode = c.params().Bool("ceilMode");
+  CheckWindowParams(c, p.window, spatial);
+  const std::vector<int64_t>&k = p.window.kernel, &s = p.window.strides, &pb = p.window.pads_begin,
+        &pe = p.window.pads_end, &dil = p.window.dilations;
+  const bool ceil_mode = p.ceil_mode;
   Shape out = {x[0], x[1]};
   for (size_t d = 0; d < spatial; ++d) {
     // A window made only of padding has no value to pool (an average over none): pads must be

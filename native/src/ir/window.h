@@ -1,6 +1,7 @@
-// Sliding-window geometry shared by convolution, deconvolution and pooling: the 1 to 3
-// spatial dims of a layer padded to exactly 3 (leading dims of size 1, kernel 1, stride 1,
-// no padding), so kernels loop over (d, h, w) whatever the layer's rank.
+// Sliding-window geometry shared by convolution, deconvolution and pooling: the window params
+// read once (WindowParams, for the shape rules and the kernels), and the 1 to 3 spatial dims
+// of a layer padded to exactly 3 (leading dims of size 1, kernel 1, stride 1, no padding), so
+// kernels loop over (d, h, w) whatever the layer's rank.
 #pragma once
 
 #include <cstdint>
@@ -11,8 +12,23 @@
 
 namespace hybridrt {
 
+// The window params, one entry per spatial dim (the shape rules check the lengths and ranges).
+struct WindowParams {
+  std::vector<int64_t> kernel, strides, pads_begin, pads_end, dilations;
+};
+
+inline WindowParams ReadWindowParams(const Params& p) {
+  return {p.Ints("kernel"), p.Ints("strides"), p.Ints("padsBegin"), p.Ints("padsEnd"), p.Ints("dilations")};
+}
+
+// Channels-last (layout 'nhwc', a builder form: layout.h): 4-d tensors stored as [N, H, W, C];
+// the rules and the window see the logical NCHW shapes.
+inline bool ReadNhwc(const Params& p) { return p.Has("layout") && p.String("layout") == "nhwc"; }
+inline Shape FromNhwc(const Shape& s) { return {s[0], s[3], s[1], s[2]}; }
+inline Shape ToNhwc(const Shape& s) { return {s[0], s[2], s[3], s[1]}; }
+
 struct Window {
-  int64_t in[3], out[3], kernel[3], stride[3], pad[3], dilation[3];
+  int64_t in[3], out[3], kernel[3], stride[3], pad[3], pad_end[3], dilation[3];
   int64_t in_size() const { return in[0] * in[1] * in[2]; }
   int64_t out_size() const { return out[0] * out[1] * out[2]; }
   int64_t kernel_size() const { return kernel[0] * kernel[1] * kernel[2]; }
@@ -24,25 +40,25 @@ struct Window {
   }
 };
 
-// From the layer's params and its input/output spatial dims (x and y are N,C,spatial...).
-inline Window MakeWindow(const Params& p, const Shape& x, const Shape& y) {
+// From the layer's window params and its input/output spatial dims (x and y are N,C,spatial...).
+inline Window MakeWindow(const WindowParams& p, const Shape& x, const Shape& y) {
   Window w;
   const size_t sp = x.size() - 2;
-  auto k = p.Ints("kernel");
-  auto s = p.Ints("strides");
-  auto pb = p.Ints("padsBegin");
-  auto dl = p.Ints("dilations");
   for (int i = 0; i < 3; ++i) {
     int j = i - (3 - static_cast<int>(sp));
     bool real = j >= 0;
     w.in[i] = real ? x[2 + j] : 1;
     w.out[i] = real ? y[2 + j] : 1;
-    w.kernel[i] = real ? k[j] : 1;
-    w.stride[i] = real ? s[j] : 1;
-    w.pad[i] = real ? pb[j] : 0;
-    w.dilation[i] = real ? dl[j] : 1;
+    w.kernel[i] = real ? p.kernel[j] : 1;
+    w.stride[i] = real ? p.strides[j] : 1;
+    w.pad[i] = real ? p.pads_begin[j] : 0;
+    w.pad_end[i] = real ? p.pads_end[j] : 0;
+    w.dilation[i] = real ? p.dilations[j] : 1;
   }
   return w;
+}
+inline Window MakeWindow(const Params& p, const Shape& x, const Shape& y) {
+  return MakeWindow(ReadWindowParams(p), x, y);
 }
 
 // Along one dim: the output positions [lo, hi) for which tap t reads inside the input,
