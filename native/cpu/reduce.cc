@@ -116,24 +116,25 @@ T ReduceInt(Op op, const T* x, int64_t n) {
 class ReduceKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    op_ = reduce::Parse(params().String("op"));
+    const ReduceParams p = ReadReduce(params());
+    op_ = p.op;
     const Shape& x = in_[0].shape;
-    const reduce::Rows rows = reduce::RowsOf(x, params().Ints("axes"));
+    const reduce::Rows rows = reduce::RowsOf(x, p.axes);
     row_ = rows.length;
     transpose_ = std::make_unique<Transpose>(x, rows.perm, DTypeSize(in_[0].dtype));
-    scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
+    scale_ = p.excite_scale;
     // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
     rows_ = scale_ ? in_[0].numel / std::max<int64_t>(row_, 1) : out_[0].numel;
     if (!transpose_->identity()) workspace_ = in_[0].bytes;
     if (scale_) {
       gate_offset_ = (workspace_ + 63) / 64 * 64;
       workspace_ = gate_offset_ + static_cast<size_t>(rows_) * sizeof(float);
-      nhwc_ = params().Ints("axes") == std::vector<int64_t>{1, 2};
+      nhwc_ = p.nhwc();
     }
-    excite_ = params().Has("excite") && params().Bool("excite");
+    excite_ = p.excite;
     if (excite_) {
-      act1_ = ReadActivation(params(), "excite1.");
-      act2_ = ReadActivation(params(), "excite2.");
+      act1_ = p.excite1;
+      act2_ = p.excite2;
       hidden_ = in_[1].shape[0];
       channels_ = in_[1].shape[1];
     }

@@ -248,15 +248,15 @@ class ReduceKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    op_ = reduce::Parse(params().String("op"));
+    const ReduceParams p = ReadReduce(params());
+    op_ = p.op;
     const Shape& x = in_[0].shape;
-    const reduce::Rows rows = reduce::RowsOf(x, params().Ints("axes"));
+    const reduce::Rows rows = reduce::RowsOf(x, p.axes);
     const std::vector<bool>& reduced = rows.reduced;
     len_ = rows.length;
     transpose_ = MakePermute(x, rows.perm, &identity_);
     // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
-    const bool scale = params().Has("exciteScale") && params().Bool("exciteScale");
-    rows_ = scale ? in_[0].numel / std::max<int64_t>(len_, 1) : out_[0].numel;
+    rows_ = p.excite_scale ? in_[0].numel / std::max<int64_t>(len_, 1) : out_[0].numel;
     // Reduced axes one contiguous run with kept axes after it: the column kernels.
     int first = -1, last = -1;
     for (size_t d = 0; d < x.size(); ++d) {
@@ -293,17 +293,17 @@ class ReduceKernel : public CudaKernel {
       }
       chunk_ = (len_ + splits_ - 1) / splits_;
     }
-    excite_ = params().Has("excite") && params().Bool("excite");
+    excite_ = p.excite;
     if (excite_) {
-      act1_ = MakeAct(ReadActivation(params(), "excite1."));
-      act2_ = MakeAct(ReadActivation(params(), "excite2."));
+      act1_ = MakeAct(p.excite1);
+      act2_ = MakeAct(p.excite2);
       hidden_ = static_cast<int>(in_[1].shape[0]);
       channels_ = static_cast<int>(in_[1].shape[1]);
       hidden_blocks_ = (hidden_ + kHiddenPerBlock - 1) / kHiddenPerBlock;
       shared_scratch_ = channels_ * sizeof(float) <= 48 * 1024;
       if (!columns_ && !identity_)
         Fail(ErrorCode::kNative, "internal: an excite tail on a mean the column kernels cannot read");
-      scale_ = params().Has("exciteScale") && params().Bool("exciteScale");
+      scale_ = p.excite_scale;
       fused_scale_ = scale_ && columns_ && DTypeSize(in_[0].dtype) == 2 && channels_ % 8 == 0;
     }
   }

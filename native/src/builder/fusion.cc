@@ -7,6 +7,7 @@
 #include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
 #include "src/ir/quant_form.h"
+#include "src/ir/reduce_op.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -200,10 +201,9 @@ bool ExciteConv(const RewriteWork& w, int64_t i) {
 bool FuseSqueezeExcite(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& red = w.net.layers[i];
-    if (!w.alive[i] || !Is(red, LayerKind::kReduce, "mean") || red.params.Has("excite") ||
-        red.params.Ints("axes") != std::vector<int64_t>{2, 3} || !red.params.Bool("keepDims")) {
-      continue;
-    }
+    if (!w.alive[i] || red.kind != LayerKind::kReduce) continue;
+    const ReduceParams r = ReadReduce(red.params);
+    if (r.op != reduce::kMean || r.excite || r.axes != std::vector<int64_t>{2, 3} || !r.keep_dims) continue;
     const Shape x_shape = w.ShapeOf(red.inputs[0]);
     if (x_shape.size() != 4 || !IsFloat(w.TypeOf(red.inputs[0]))) continue;
     const int64_t c1 = w.SoleReader(red.outputs[0]);

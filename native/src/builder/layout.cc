@@ -7,6 +7,7 @@
 #include <map>
 
 #include "src/ir/quant_form.h"
+#include "src/ir/reduce_op.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -98,7 +99,7 @@ class Pass {
         bool keep_dims = true;
         if (l.kind == LayerKind::kReduce) {
           nl.params.Set("axes", ParamValue::Numbers({1, 2}));
-          keep_dims = l.params.Bool("keepDims");
+          keep_dims = ReadReduce(l.params).keep_dims;
         }
         for (size_t k = 0; k < nl.outputs.size(); ++k) {
           const int32_t id = l.outputs[k];
@@ -151,7 +152,8 @@ class Pass {
         return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && scalars;
       }
       case LayerKind::kReduce:
-        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && l.params.Ints("axes") == std::vector<int64_t>{2, 3};
+        return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) &&
+               ReadReduce(l.params).axes == std::vector<int64_t>{2, 3};
       case LayerKind::kElementwise: {
         if (Rank(l.outputs[0]) != 4) return false;
         bool any = false;

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "src/ir/quant_form.h"
+#include "src/ir/reduce_op.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -139,14 +140,12 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
       return "";
     }
     case LayerKind::kReduce: {
-      const std::string& op = layer.params.String("op");
+      const ReduceParams r = ReadReduce(layer.params);
       if (!fp16) return "";
-      if (op == "prod") return "products overflow fp16's range";
-      if (op == "sum_square" || op == "l2") return "sums of squares overflow fp16's range";
-      if (op == "sum" || op == "l1") {
-        const Shape& x = net.tensors[layer.inputs[0]].shape;
-        int64_t n = 1;
-        for (int64_t a : layer.params.Ints("axes")) n *= x[a];
+      if (r.op == reduce::kProd) return "products overflow fp16's range";
+      if (r.op == reduce::kSumSquare || r.op == reduce::kL2) return "sums of squares overflow fp16's range";
+      if (r.op == reduce::kSum || r.op == reduce::kL1) {
+        const int64_t n = reduce::RowsOf(net.tensors[layer.inputs[0]].shape, r.axes).length;
         if (n >= kFp16SumLimit) return Cat("a sum of ", n, " elements may leave fp16's range");
       }
       return "";

@@ -1,5 +1,6 @@
-// The reduce layer's ops (network.ts `reduce`, param `op`) and its backend-neutral geometry:
-// one numbering and name table for the param schema and both backends' kernels, and how the
+// The reduce layer's ops (network.ts `reduce`, param `op`), typed params (ReadReduce) and its
+// backend-neutral geometry: one numbering and name table for the param schema and both
+// backends' kernels, the params read once for the shape rule and the kernels, and how the
 // reduced axes turn the input into rows (the kept axes first, then the reduced ones, each
 // row `length` elements long), which both backends transpose by.
 //
@@ -14,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "src/ir/activation.h"
+#include "src/ir/network.h"
 #include "src/ir/shape.h"
 #include "src/util/error.h"
 
@@ -58,4 +61,35 @@ inline Rows RowsOf(const Shape& x, const std::vector<int64_t>& axes) {
 }
 
 }  // namespace reduce
+
+// The reduce layer's typed params, read once for its shape rule (CheckReduce), the builder's
+// passes and the cpu and cuda kernels (cpu/reduce.cc, cuda/reduce.cu).
+struct ReduceParams {
+  reduce::Op op = reduce::kSum;
+  std::vector<int64_t> axes;  // sorted, unique, in range (the shape rule checks)
+  bool keep_dims = false;
+  // Builder form (fusion.h): a squeeze-excite tail on a mean over the spatial dims, two fully
+  // connected layers with activations excite1 and excite2; with excite_scale the output is x
+  // times that gate.
+  bool excite = false, excite_scale = false;
+  Activation excite1, excite2;
+  // The excite tail's x is channels-last (axes [1, 2], layout.h; else [2, 3]).
+  bool nhwc() const { return axes == std::vector<int64_t>{1, 2}; }
+};
+
+// The layer's params (validated by the schema: present, right types).
+inline ReduceParams ReadReduce(const Params& p) {
+  ReduceParams r;
+  r.op = reduce::Parse(p.String("op"));
+  r.axes = p.Ints("axes");
+  r.keep_dims = p.Bool("keepDims");
+  r.excite = p.Has("excite") && p.Bool("excite");
+  r.excite_scale = p.Has("exciteScale") && p.Bool("exciteScale");
+  if (r.excite) {
+    r.excite1 = ReadActivation(p, "excite1.");
+    r.excite2 = ReadActivation(p, "excite2.");
+  }
+  return r;
+}
+
 }  // namespace hybridrt

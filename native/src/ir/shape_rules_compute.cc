@@ -6,6 +6,7 @@
 #include "src/ir/pooling.h"
 #include "src/ir/pointwise.h"
 #include "src/ir/quant_form.h"
+#include "src/ir/reduce_op.h"
 #include "src/ir/shape_rules.h"
 
 namespace hybridrt {
@@ -257,12 +258,11 @@ void CheckPooling(const LayerCheck& c) {
 
 // The excite tail of a mean over the spatial dims of x [N, C, H, W] (axes 2, 3) or
 // [N, H, W, C] (axes 1, 2): inputs w1 [Cr, C], b1 [Cr], w2 [C, Cr], b2 [C] of x's dtype.
-void CheckExcite(const LayerCheck& c) {
+void CheckExcite(const LayerCheck& c, const ReduceParams& r) {
   c.ExpectInputs(5, 5);
   const Shape& x = c.In(0).shape;
-  const auto axes = c.params().Ints("axes");
-  const bool nchw = axes == std::vector<int64_t>{2, 3}, nhwc = axes == std::vector<int64_t>{1, 2};
-  if (c.params().String("op") != "mean" || x.size() != 4 || !(nchw || nhwc) || !c.params().Bool("keepDims")) {
+  const bool nchw = r.axes == std::vector<int64_t>{2, 3}, nhwc = r.nhwc();
+  if (r.op != reduce::kMean || x.size() != 4 || !(nchw || nhwc) || !r.keep_dims) {
     c.Bad("an excite tail follows a mean over the spatial dims of a 4-d tensor (axes [2, 3] or [1, 2], keepDims)");
   }
   if (!IsFloat(c.In(0).dtype)) c.Bad(Cat("an excite tail takes float tensors, not ", DTypeName(c.In(0).dtype)));
@@ -278,9 +278,10 @@ void CheckExcite(const LayerCheck& c) {
 }
 
 void CheckReduce(const LayerCheck& c) {
-  const bool scale = c.params().Has("exciteScale") && c.params().Bool("exciteScale");
-  if (c.params().Has("excite") && c.params().Bool("excite")) {
-    CheckExcite(c);
+  const ReduceParams r = ReadReduce(c.params());
+  const bool scale = r.excite_scale;
+  if (r.excite) {
+    CheckExcite(c, r);
   } else {
     c.ExpectInputs(1, 1);
     if (scale) c.Bad("param 'exciteScale' needs 'excite'");
@@ -291,13 +292,12 @@ void CheckReduce(const LayerCheck& c) {
     return;
   }
   DType t = c.In(0).dtype;
-  const std::string& op = c.params().String("op");
-  bool int_ok = op == "sum" || op == "max" || op == "min" || op == "prod";
+  const bool int_ok = r.op == reduce::kSum || r.op == reduce::kMax || r.op == reduce::kMin || r.op == reduce::kProd;
   if (!IsFloat(t) && !(int_ok && (t == DType::kInt32 || t == DType::kInt64))) {
-    c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(t)));
+    c.Bad(Cat("op '", reduce::kNames[r.op], "' does not take dtype ", DTypeName(t)));
   }
   const Shape& x = c.In(0).shape;
-  auto axes = c.params().Ints("axes");
+  const std::vector<int64_t>& axes = r.axes;
   if (axes.empty()) c.Bad("param 'axes' is empty");
   for (size_t i = 0; i < axes.size(); ++i) {
     if (axes[i] < 0 || axes[i] >= static_cast<int64_t>(x.size())) {
@@ -305,7 +305,7 @@ void CheckReduce(const LayerCheck& c) {
     }
     if (i && axes[i] <= axes[i - 1]) c.Bad("param 'axes' must be sorted and unique");
   }
-  bool keep = c.params().Bool("keepDims");
+  const bool keep = r.keep_dims;
   Shape out;
   for (size_t d = 0; d < x.size(); ++d) {
     bool reduced = std::find(axes.begin(), axes.end(), static_cast<int64_t>(d)) != axes.end();

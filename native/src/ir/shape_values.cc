@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "src/ir/int_arith.h"
+#include "src/ir/reduce_op.h"
 #include "src/ir/shape.h"
 
 namespace hybridrt {
@@ -206,12 +207,12 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       break;
     }
     case LayerKind::kReduce: {
-      if (!all_known || l.params.Has("excite")) return;
-      const std::string& op = l.params.String("op");
-      if (op != "sum" && op != "prod" && op != "max" && op != "min") return;
+      if (!all_known) return;
+      const ReduceParams r = ReadReduce(l.params);
+      const reduce::Op op = r.op;
+      if (r.excite || (op != reduce::kSum && op != reduce::kProd && op != reduce::kMax && op != reduce::kMin)) return;
       const Shape& x = shape_of(0);
-      std::vector<bool> reduced(x.size(), false);
-      for (int64_t a : l.params.Ints("axes")) reduced[a] = true;
+      const std::vector<bool> reduced = reduce::RowsOf(x, r.axes).reduced;
       // Each input element's output index: its coordinates along the kept dims.
       Shape kept;
       for (size_t d = 0; d < x.size(); ++d) kept.push_back(reduced[d] ? 1 : x[d]);
@@ -221,9 +222,9 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       for (size_t i = 0; i < in[0]->size(); ++i) {
         const int64_t o = offs[0][i], v = (*in[0])[i];
         if (!seen[o]) out[o] = v;
-        else if (op == "sum") out[o] += v;
-        else if (op == "prod") out[o] *= v;
-        else if (op == "max") out[o] = std::max(out[o], v);
+        else if (op == reduce::kSum) out[o] += v;
+        else if (op == reduce::kProd) out[o] *= v;
+        else if (op == reduce::kMax) out[o] = std::max(out[o], v);
         else out[o] = std::min(out[o], v);
         seen[o] = true;
       }
@@ -232,7 +233,7 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       const int64_t lowest = i32 ? std::numeric_limits<int32_t>::lowest() : std::numeric_limits<int64_t>::lowest();
       const int64_t highest = i32 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();
       for (int64_t o = 0; o < n; ++o) {
-        if (!seen[o]) out[o] = op == "sum" ? 0 : op == "prod" ? 1 : op == "max" ? lowest : highest;
+        if (!seen[o]) out[o] = op == reduce::kSum ? 0 : op == reduce::kProd ? 1 : op == reduce::kMax ? lowest : highest;
       }
       break;
     }
