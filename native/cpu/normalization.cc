@@ -12,6 +12,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/tap_sum.h"
+#include "src/ir/normalization.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -133,34 +134,9 @@ void Apply(bool vec, const float* src, float* dst, int64_t n, RowStats st, const
   ApplyPortable(src, dst, n, st, s, b, s0, b0);
 }
 
-enum class Mode { kLayer, kInstance, kGroup };
-
 class NormalizationKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override {
-    const Shape& x = in_[0].shape;
-    const std::string& mode = params().String("mode");
-    eps_ = params().Float("epsilon");
-    if (mode == "layer") {
-      mode_ = Mode::kLayer;
-      const int64_t axis = params().Int("axis");
-      row_ = 1;
-      for (size_t d = axis; d < x.size(); ++d) row_ *= x[d];
-    } else {
-      channels_ = x[1];
-      spatial_ = 1;
-      for (size_t d = 2; d < x.size(); ++d) spatial_ *= x[d];
-      if (mode == "instance") {
-        mode_ = Mode::kInstance;
-        groups_ = channels_;
-      } else {
-        mode_ = Mode::kGroup;
-        groups_ = params().Int("groups");
-      }
-      row_ = channels_ / groups_ * spatial_;
-    }
-    rows_ = row_ == 0 ? 0 : in_[0].numel / row_;
-  }
+  void PrepareKernel() override { g_ = NormalizationRows(ReadNormalization(params()), in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
@@ -169,21 +145,22 @@ class NormalizationKernel : public CpuKernel {
     const float* bias = args.inputs.size() > 2 ? static_cast<const float*>(args.inputs[2]) : nullptr;
     float* y = static_cast<float*>(args.outputs[0]);
     const bool vec = VectorKernel() == SimdKernel::kAvx512;
-    Par(rows_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(row_, 1)), [&](int64_t r0, int64_t r1) {
+    const int64_t row = g_.row, spatial = g_.spatial;
+    Par(g_.rows, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(row, 1)), [&](int64_t r0, int64_t r1) {
       for (int64_t r = r0; r < r1; ++r) {
-        const float* src = x + r * row_;
-        float* dst = y + r * row_;
-        const RowStats st = Stats(vec, src, row_, eps_);
-        if (mode_ == Mode::kLayer) {
-          Apply(vec, src, dst, row_, st, scale, bias, 0, 0);
+        const float* src = x + r * row;
+        float* dst = y + r * row;
+        const RowStats st = Stats(vec, src, row, g_.eps);
+        if (g_.layer) {
+          Apply(vec, src, dst, row, st, scale, bias, 0, 0);
         } else {
           // Channels of this row: instance -> the row's own; group -> C/groups consecutive ones.
-          const int64_t per = channels_ / groups_;
-          const int64_t c0 = (r % groups_) * per;
+          const int64_t per = g_.per_group;
+          const int64_t c0 = (r % g_.groups) * per;
           for (int64_t c = 0; c < per; ++c) {
             const double s = scale[c0 + c] * st.inv;
             const double b = bias ? bias[c0 + c] : 0.0;
-            Apply(vec, src + c * spatial_, dst + c * spatial_, spatial_, st, nullptr, nullptr, s, b);
+            Apply(vec, src + c * spatial, dst + c * spatial, spatial, st, nullptr, nullptr, s, b);
           }
         }
       }
@@ -191,9 +168,7 @@ class NormalizationKernel : public CpuKernel {
   }
 
  private:
-  Mode mode_ = Mode::kLayer;
-  double eps_ = 1e-5;
-  int64_t rows_ = 0, row_ = 1, channels_ = 1, spatial_ = 1, groups_ = 1;
+  NormalizationGeometry g_{};
 };
 
 }  // namespace

@@ -6,6 +6,7 @@
 // kWarpRowMax elements (a transformer's hidden size) go one warp a row, the row held in
 // registers between the passes: one read of x instead of three, and no block barriers; in
 // 16-byte vectors where the row and the pointers allow (NormalizeRowsWarpVec).
+#include "src/ir/normalization.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -31,15 +32,8 @@ __device__ double BlockSum(double v, double* shared) {
   return v;
 }
 
-struct NormGeometry {
-  int64_t rows, row;
-  bool layer;
-  int64_t groups, per_group, spatial;  // instance/group: channels of a row are consecutive
-  double eps;
-};
-
 template <typename T>
-__global__ void NormalizeRows(const T* x, const T* scale, const T* bias, T* y, NormGeometry g) {
+__global__ void NormalizeRows(const T* x, const T* scale, const T* bias, T* y, NormalizationGeometry g) {
   __shared__ double shared[32];
   for (int64_t r = blockIdx.x; r < g.rows; r += gridDim.x) {
     const T* p = x + r * g.row;
@@ -68,7 +62,7 @@ constexpr int kWarpRowMax = 2048;
 // Layer mode, one warp per row of at most 32 * kPerLane elements: lane l holds elements
 // l, l + 32, ... in registers; the same arithmetic as NormalizeRows, per row.
 template <typename T, int kPerLane>
-__global__ void NormalizeRowsWarp(const T* x, const T* scale, const T* bias, T* y, NormGeometry g) {
+__global__ void NormalizeRowsWarp(const T* x, const T* scale, const T* bias, T* y, NormalizationGeometry g) {
   const int lane = threadIdx.x % 32;
   const int warps = blockDim.x / 32;
   const int n = static_cast<int>(g.row);
@@ -111,7 +105,7 @@ __global__ void NormalizeRowsWarp(const T* x, const T* scale, const T* bias, T* 
 // kChunks), in registers between the passes: one load instruction per 16 bytes instead of one
 // per element (a transformer's LayerNorm is bound by its loads' latency). Same arithmetic.
 template <typename T, int kChunks>
-__global__ void NormalizeRowsWarpVec(const T* x, const T* scale, const T* bias, T* y, NormGeometry g) {
+__global__ void NormalizeRowsWarpVec(const T* x, const T* scale, const T* bias, T* y, NormalizationGeometry g) {
   constexpr int kVec = 16 / sizeof(T);
   const int lane = threadIdx.x % 32;
   const int warps = blockDim.x / 32;
@@ -175,24 +169,7 @@ class NormalizationKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    const Shape& x = in_[0].shape;
-    const std::string& mode = params().String("mode");
-    g_.eps = params().Float("epsilon");
-    if (mode == "layer") {
-      g_.layer = true;
-      g_.row = 1;
-      for (size_t d = params().Int("axis"); d < x.size(); ++d) g_.row *= x[d];
-      g_.groups = g_.per_group = g_.spatial = 1;
-    } else {
-      g_.layer = false;
-      const int64_t channels = x[1];
-      g_.spatial = 1;
-      for (size_t d = 2; d < x.size(); ++d) g_.spatial *= x[d];
-      g_.groups = mode == "instance" ? channels : params().Int("groups");
-      g_.per_group = channels / g_.groups;
-      g_.row = g_.per_group * g_.spatial;
-    }
-    g_.rows = g_.row == 0 ? 0 : in_[0].numel / g_.row;
+    g_ = NormalizationRows(ReadNormalization(params()), in_[0].shape);
     if (g_.spatial == 0) g_.spatial = 1;
   }
 
@@ -232,7 +209,7 @@ class NormalizationKernel : public CudaKernel {
   }
 
  private:
-  NormGeometry g_{};
+  NormalizationGeometry g_{};
 };
 
 }  // namespace

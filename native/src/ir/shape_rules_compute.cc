@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/ir/attention.h"
+#include "src/ir/normalization.h"
 #include "src/ir/pooling.h"
 #include "src/ir/pointwise.h"
 #include "src/ir/quant_form.h"
@@ -385,10 +386,10 @@ void CheckNormalization(const LayerCheck& c) {
   c.ExpectFloatInput(0);
   for (size_t i = 1; i < c.NumIn(); ++i) c.ExpectSameDType(i, 0);
   const Shape& x = c.In(0).shape;
-  const std::string& mode = c.params().String("mode");
+  const NormalizationParams p = ReadNormalization(c.params());
   Shape param_shape;
-  if (mode == "layer") {
-    int64_t axis = c.params().Int("axis");
+  if (p.mode == NormMode::kLayer) {
+    const int64_t axis = p.axis;
     if (axis < 0 || axis >= static_cast<int64_t>(x.size())) {
       c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
     }
@@ -396,12 +397,12 @@ void CheckNormalization(const LayerCheck& c) {
   } else {
     c.ExpectRank(0, 3, 8);
     param_shape = {x[1]};
-    if (mode == "group") {
-      int64_t groups = c.params().Int("groups");
+    if (p.mode == NormMode::kGroup) {
+      const int64_t groups = p.groups;
       if (groups < 1 || x[1] % groups != 0) c.Bad(Cat("channels ", x[1], " are not divisible by groups ", groups));
     }
   }
-  if (c.params().Float("epsilon") < 0) c.Bad("param 'epsilon' is negative");
+  if (p.epsilon < 0) c.Bad("param 'epsilon' is negative");
   for (size_t i = 1; i < c.NumIn(); ++i) {
     if (c.In(i).shape != param_shape) {
       c.Bad(Cat(c.InLabel(i), " has shape ", ShapeToString(c.In(i).shape), "; expected ", ShapeToString(param_shape)));
