@@ -3,7 +3,8 @@
  * drain (requests in flight are answered) and exit 0. `main(argv, io, stopped)` returns the exit
  * code instead of exiting, so tests call it in-process with their own stop signal;
  * bin/hybrid-serve.js is the thin wrapper. Exit status: 0 after a drain, 2 a usage error (a bad
- * flag, a repository that cannot be read), 1 anything else.
+ * flag, a repository that cannot be read), 1 anything else (with --workers, workers that kept
+ * crashing: cluster.ts).
  */
 import { Command, CommanderError, Option } from 'commander';
 import ort from 'onnxruntime-node';
@@ -11,7 +12,7 @@ import { isHybridError, messageLine } from '../errors.js';
 import { VERSION } from '../version.js';
 import { DEFAULT_LIMITS } from './core.js';
 import { ServeError } from './errors.js';
-import { serve } from './server.js';
+import { MAX_WORKERS, serve } from './server.js';
 
 export interface ServeIO {
   err(text: string): void;
@@ -21,6 +22,7 @@ const EXAMPLES = `
 Examples:
   $ hybrid-serve --model-repository models/
   $ hybrid-serve --model-repository models/ --host 0.0.0.0 --http-port 8080 --no-grpc
+  $ hybrid-serve --model-repository models/ --workers 4     # 4 server processes on the same ports
   $ curl localhost:8000/v2/models/resnet50
 
 The repository is laid out as Triton's: DIR/<model>/<version>/model.onnx (or model.hybrid) and
@@ -65,6 +67,11 @@ function buildCommand(io: ServeIO): Command {
         .argParser(integer('--max-queue', 1, 1_000_000))
         .default(DEFAULT_LIMITS.maxQueue),
     )
+    .addOption(
+      new Option('--workers <n>', 'server processes sharing the ports, each with its own copy of every model (docs/serve.md, "Workers")')
+        .argParser(integer('--workers', 1, MAX_WORKERS))
+        .default(1),
+    )
     .option('-q, --quiet', 'print warnings only (not the ports and models loaded)')
     .option('-v, --verbose', 'print stack traces with errors')
     .version(VERSION, '-V, --version', 'print the hybridrt version and exit')
@@ -85,6 +92,7 @@ interface Flags {
   maxTensorElements: number;
   requestTimeoutMs: number;
   maxQueue: number;
+  workers: number;
   quiet?: boolean;
   verbose?: boolean;
 }
@@ -156,6 +164,7 @@ export async function main(
       maxTensorElements: flags.maxTensorElements,
       requestTimeoutMs: flags.requestTimeoutMs,
       maxQueue: flags.maxQueue,
+      workers: flags.workers,
       onLog: log,
     });
   } catch (e) {
@@ -167,6 +176,12 @@ export async function main(
   if (!signal) {
     const models = server.models();
     log(`serving ${models.filter((m) => m.state === 'READY').length} of ${models.length} model versions; SIGTERM or Ctrl-C drains and stops`, 'info');
+  }
+  // A server of several processes may stop by itself (workers that keep crashing): exit 1 then.
+  const failed = await Promise.race([stopped.then(() => undefined), server.stopped]);
+  if (failed) {
+    io.err(`hybrid-serve: ${failed.message}\n`);
+    return 1;
   }
   signal ??= await stopped;
   log(`${signal}: draining (requests in flight are answered)`, 'info');

@@ -53,6 +53,29 @@ export interface InferResult {
 
 export type Protocol = 'rest' | 'grpc';
 
+/** One row of the repository index: a model version (or a model without versions) and its state. */
+export interface IndexEntry {
+  name: string;
+  version?: string;
+  state: string;
+  reason: string;
+}
+
+/**
+ * The other processes of a server of several (cluster.ts), as the primary reports them: this
+ * process's answers about readiness, the index and the metrics are the whole server's.
+ */
+export interface Peers {
+  /** Whether the whole server is ready: every worker loaded, none stopping. */
+  ready(): boolean;
+  /** Why a version is not ready in some worker (undefined: ready in every worker that reported). */
+  notReady(name: string, version: string): string | undefined;
+  /** The whole server's index (undefined: not known yet). */
+  index(): IndexEntry[] | undefined;
+  /** Prometheus text of every worker's metrics, aggregated. */
+  metrics(): Promise<string>;
+}
+
 const STOPPING = 'not loaded: the server is stopping';
 
 export class ServeCore {
@@ -65,11 +88,15 @@ export class ServeCore {
   private draining = false;
   private inFlight = 0;
   private idle: Array<() => void> = [];
+  /** The other workers of a server of several processes (cluster-worker.ts sets it). */
+  peers?: Peers;
 
   constructor(
     readonly repository: string,
     readonly limits: ServeLimits,
     private readonly log: (message: string, level: 'info' | 'warn') => void = () => {},
+    /** The cores this process's models may use (LoadSettings.cores). */
+    private readonly cores?: number,
   ) {}
 
   /**
@@ -88,7 +115,7 @@ export class ServeCore {
           v.reason = STOPPING;
           continue;
         }
-        await loadVersion(this.repository, v, { onLog: this.log });
+        await loadVersion(this.repository, v, { onLog: this.log, ...(this.cores ? { cores: this.cores } : {}) });
         if (v.state === 'READY') {
           const c = v.config!;
           const labels = { model: v.name, version: v.version };
@@ -128,14 +155,25 @@ export class ServeCore {
     return true;
   }
 
-  /** Ready once loading is over and until draining begins; failed models are reported per model. */
+  /**
+   * Ready once loading is over and until draining begins (with peers: in every worker); failed
+   * models are reported per model.
+   */
   get ready(): boolean {
-    return this.loaded && !this.draining;
+    return this.loaded && !this.draining && (this.peers?.ready() ?? true);
   }
 
-  /** A version that is ready, or the error saying why not. */
+  /** A version that is ready (with peers: in every worker), or the error saying why not. */
   readyVersion(name: string, version?: string): ServedVersion {
-    return findVersion(this.models, name, version, true);
+    const v = findVersion(this.models, name, version, true);
+    const elsewhere = this.peers?.notReady(v.name, v.version);
+    if (elsewhere) throw new ServeError('NOT_READY', `model '${v.name}' version ${v.version} ${elsewhere}`);
+    return v;
+  }
+
+  /** The Prometheus text of GET /metrics: this process's, or with peers the whole server's. */
+  metricsText(): Promise<string> {
+    return this.peers ? this.peers.metrics() : this.metrics.registry.metrics();
   }
 
   metadata(name: string, version?: string): ModelMetadata {
@@ -146,8 +184,13 @@ export class ServeCore {
     );
   }
 
-  /** Every model and version with its state (the repository extension's index). */
-  index(): Array<{ name: string; version?: string; state: string; reason: string }> {
+  /** Every model and version with its state (the repository extension's index); with peers, the whole server's. */
+  index(): IndexEntry[] {
+    return this.peers?.index() ?? this.ownIndex();
+  }
+
+  /** This process's index. */
+  ownIndex(): IndexEntry[] {
     return this.models.flatMap((m) =>
       m.versions.length
         ? m.versions.map((v) => ({ name: m.name, version: v.version, state: v.state, reason: v.reason ?? '' }))

@@ -1,6 +1,7 @@
 /**
  * Prometheus metrics (prom-client), one registry per server so that servers in one process
- * (tests) keep their own counts. GET /metrics answers `registry.metrics()`. Labels are the
+ * (tests) keep their own counts. A server of several processes sums its workers' registries
+ * (cluster.ts, prom-client's AggregatorRegistry.aggregate: each metric by its `aggregator`). GET /metrics answers `registry.metrics()`. Labels are the
  * model and version the server holds (a request for an unknown model counts under model="")
  * and the protocol, so that a client cannot grow the label set.
  */
@@ -62,11 +63,12 @@ export class ServeMetrics {
     labelNames: ['model', 'version'] as const,
     registers: [this.registry],
   });
-  /** 1 where a version is ready, 0 where it is loading or failed. */
+  /** 1 where a version is ready, 0 where it is loading or failed (across workers: the least, cluster.ts). */
   readonly ready = new Gauge({
     name: 'hybridrt_model_ready',
     help: 'Whether a model version is ready',
     labelNames: ['model', 'version'] as const,
+    aggregator: 'min',
     registers: [this.registry],
   });
 

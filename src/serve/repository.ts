@@ -77,6 +77,11 @@ export function scanRepository(dir: string): ServedModel[] {
 
 export interface LoadSettings {
   onLog?: (message: string, level: 'info' | 'warn') => void;
+  /**
+   * The cores this process may use (default: the machine's): a version's default `threads` is
+   * these divided by its instances. A server of several processes (cluster.ts) gives each its share.
+   */
+  cores?: number;
 }
 
 /** Loads one version in place: READY with its model, or UNAVAILABLE with the reason. */
@@ -94,7 +99,7 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     const file = path.join(folder, files[0]!);
     const artifact = file.endsWith('.hybrid');
     const config = readConfig(path.join(dir, v.name, 'config.json'), artifact);
-    const threads = config.compile.threads ?? Math.max(1, Math.floor(os.availableParallelism() / config.instances));
+    const threads = config.compile.threads ?? Math.max(1, Math.floor((settings.cores ?? os.availableParallelism()) / config.instances));
     const onLog = (message: string, level: 'info' | 'warn') => settings.onLog?.(`${label}: ${message}`, level);
     const [first, ...others] = config.gpus ?? [undefined];
     const on = (device: number | undefined) => (device === undefined ? {} : { device });

@@ -180,7 +180,7 @@ async function handle(core: ServeCore, req: http.IncomingMessage, res: http.Serv
     case 'server':
       return sendJson(res, 200, serverMetadata());
     case 'metrics':
-      return send(res, 200, await core.metrics.registry.metrics(), { 'Content-Type': core.metrics.registry.contentType });
+      return send(res, 200, await core.metricsText(), { 'Content-Type': core.metrics.registry.contentType });
     case 'index':
       return sendJson(res, 200, core.index());
     case 'model':

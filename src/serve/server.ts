@@ -2,13 +2,14 @@
  * serve(options): a model server speaking the Open Inference Protocol over REST and gRPC, for a
  * model repository (repository.ts). It listens first (live at once, ready once every model has
  * loaded or failed), then loads the models; `close()` drains it: no new requests, those in
- * flight answered, models disposed, ports closed.
+ * flight answered, models disposed, ports closed. With `workers` above 1 the server is several
+ * processes sharing the ports (cluster.ts); each of them runs serveProcess().
  */
 import fs from 'node:fs';
 import type http from 'node:http';
 import type grpc from '@grpc/grpc-js';
 import { HybridError } from '../errors.js';
-import { DEFAULT_LIMITS, ServeCore, type ServeLimits } from './core.js';
+import { DEFAULT_LIMITS, type Peers, ServeCore, type ServeLimits } from './core.js';
 import { bindGrpc, createGrpcServer } from './grpc.js';
 import { createRestServer } from './rest.js';
 
@@ -29,6 +30,12 @@ export interface ServeOptions {
   requestTimeoutMs?: number;
   /** Requests that may wait for one model version at once (default 1024); more are answered 503. */
   maxQueue?: number;
+  /**
+   * Server processes sharing the ports (default 1: this process serves). N > 1: this process
+   * forks N workers (node:cluster), each with its own copy of every model, and relays their
+   * logs; docs/serve.md ("Workers"). At most MAX_WORKERS.
+   */
+  workers?: number;
   /** What the server does: ports, models loaded or failed. */
   onLog?: (message: string, level: 'info' | 'warn') => void;
   /**
@@ -49,6 +56,36 @@ export interface HybridServer {
   models(): Array<{ name: string; version?: string; state: string; reason: string }>;
   /** Drains and stops: no new requests, those in flight answered, models disposed. Idempotent. */
   close(): Promise<void>;
+  /**
+   * Settles once the server has stopped: with undefined after close(), or with the error that
+   * stopped it by itself (workers that kept crashing, cluster.ts). Never rejects.
+   */
+  readonly stopped: Promise<Error | undefined>;
+}
+
+/** Most worker processes of one server. */
+export const MAX_WORKERS = 64;
+
+/** serve()'s options checked, with their defaults: what each worker of a cluster is given. */
+export interface CheckedOptions {
+  modelRepository: string;
+  host: string;
+  httpPort: number | false;
+  grpcPort: number | false;
+  limits: ServeLimits;
+  workers: number;
+}
+
+/** How one process of a server of several serves (cluster-worker.ts). */
+export interface ProcessRole {
+  /** The other workers, as the primary reports them. */
+  peers?: Peers;
+  /** The cores this process's models may use (default: the machine's). */
+  cores?: number;
+  /** Load the models before listening (a worker restarted while the others serve). */
+  listenAfterLoad?: boolean;
+  /** Given the process's core as soon as it exists (the worker answers the primary from it). */
+  onCore?: (core: ServeCore) => void;
 }
 
 function limitOf(name: string, v: number | undefined, fallback: number): number {
@@ -65,22 +102,50 @@ function portOf(name: string, v: number | false | undefined, fallback: number): 
   return v;
 }
 
-export async function serve(options: ServeOptions): Promise<HybridServer> {
+/** serve()'s options checked (a bad one throws HybridError OPTION), with their defaults. */
+export function checkOptions(options: ServeOptions): CheckedOptions {
   if (!options || typeof options.modelRepository !== 'string') throw new HybridError('OPTION', 'serve() needs { modelRepository: DIR }');
   if (!fs.statSync(options.modelRepository, { throwIfNoEntry: false })?.isDirectory()) {
     throw new HybridError('OPTION', `model repository ${options.modelRepository} is not a folder (DIR/<model>/<version>/model.onnx)`);
   }
-  const host = options.host ?? '127.0.0.1';
-  const httpPort = portOf('httpPort', options.httpPort, 8000);
-  const grpcPort = portOf('grpcPort', options.grpcPort, 8001);
-  const limits: ServeLimits = {
-    maxBodyBytes: limitOf('maxBodyBytes', options.maxBodyBytes, DEFAULT_LIMITS.maxBodyBytes),
-    maxTensorElements: limitOf('maxTensorElements', options.maxTensorElements, DEFAULT_LIMITS.maxTensorElements),
-    requestTimeoutMs: limitOf('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_LIMITS.requestTimeoutMs),
-    maxQueue: limitOf('maxQueue', options.maxQueue, DEFAULT_LIMITS.maxQueue),
+  const workers = limitOf('workers', options.workers, 1);
+  if (workers > MAX_WORKERS) throw new HybridError('OPTION', `workers must be at most ${MAX_WORKERS}, got ${workers}`);
+  return {
+    modelRepository: options.modelRepository,
+    host: options.host ?? '127.0.0.1',
+    httpPort: portOf('httpPort', options.httpPort, 8000),
+    grpcPort: portOf('grpcPort', options.grpcPort, 8001),
+    limits: {
+      maxBodyBytes: limitOf('maxBodyBytes', options.maxBodyBytes, DEFAULT_LIMITS.maxBodyBytes),
+      maxTensorElements: limitOf('maxTensorElements', options.maxTensorElements, DEFAULT_LIMITS.maxTensorElements),
+      requestTimeoutMs: limitOf('requestTimeoutMs', options.requestTimeoutMs, DEFAULT_LIMITS.requestTimeoutMs),
+      maxQueue: limitOf('maxQueue', options.maxQueue, DEFAULT_LIMITS.maxQueue),
+    },
+    workers,
   };
+}
+
+export async function serve(options: ServeOptions): Promise<HybridServer> {
+  const checked = checkOptions(options);
   const log = options.onLog ?? (() => {});
-  const core = new ServeCore(options.modelRepository, limits, log);
+  if (checked.workers > 1) {
+    const { serveCluster } = await import('./cluster.js');
+    return serveCluster(checked, log, options.signal);
+  }
+  return serveProcess(checked, log, options.signal);
+}
+
+/** One process serving: the server of serve(), or one worker of a cluster (`role`). */
+export async function serveProcess(
+  options: CheckedOptions,
+  log: (message: string, level: 'info' | 'warn') => void,
+  signal?: AbortSignal,
+  role: ProcessRole = {},
+): Promise<HybridServer> {
+  const { host, httpPort, grpcPort, limits } = options;
+  const core = new ServeCore(options.modelRepository, limits, log, role.cores);
+  if (role.peers) core.peers = role.peers;
+  role.onCore?.(core);
   let rest: http.Server | undefined;
   let rpc: grpc.Server | undefined;
   const bound: { http?: number; grpc?: number } = {};
@@ -96,7 +161,7 @@ export async function serve(options: ServeOptions): Promise<HybridServer> {
     await Promise.all(closing);
     clearTimeout(grace);
   };
-  try {
+  const open = async () => {
     if (httpPort !== false) {
       rest = createRestServer(core);
       bound.http = await listen(rest, host, httpPort);
@@ -107,18 +172,25 @@ export async function serve(options: ServeOptions): Promise<HybridServer> {
       bound.grpc = await bindGrpc(rpc, host, grpcPort);
       log(`gRPC on ${host}:${bound.grpc}`, 'info');
     }
-    await core.load(options.signal);
+  };
+  try {
+    if (!role.listenAfterLoad) await open();
+    await core.load(signal);
+    if (role.listenAfterLoad) await open();
   } catch (e) {
     await stop();
     throw e;
   }
   let closed: Promise<void> | undefined;
+  let stopped!: (e: Error | undefined) => void;
+  const done = new Promise<Error | undefined>((resolve) => (stopped = resolve));
   return {
     ...(bound.http !== undefined ? { httpPort: bound.http } : {}),
     ...(bound.grpc !== undefined ? { grpcPort: bound.grpc } : {}),
     host,
     models: () => core.index(),
-    close: () => (closed ??= stop()),
+    close: () => (closed ??= stop().then(() => stopped(undefined))),
+    stopped: done,
   };
 }
 

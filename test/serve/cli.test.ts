@@ -19,7 +19,7 @@ describe('hybrid-serve', () => {
   it('prints its help and version with exit 0', async () => {
     const help = await cli('--help');
     expect(help.code).toBe(0);
-    expect(help.err).toMatch(/--model-repository <dir>[\s\S]*--request-timeout-ms[\s\S]*docs\/serve\.md/);
+    expect(help.err).toMatch(/--model-repository <dir>[\s\S]*--request-timeout-ms[\s\S]*--workers <n>[\s\S]*docs\/serve\.md/);
     expect((await cli('--version')).code).toBe(0);
   });
 
@@ -28,6 +28,8 @@ describe('hybrid-serve', () => {
     [['-m', 'x', '--http-port', '70000'], /--http-port must be an integer from 0 to 65535, got '70000'/],
     [['-m', 'x', '--max-body-bytes', '0'], /--max-body-bytes must be an integer from 1/],
     [['-m', 'x', '--bogus'], /unknown option '--bogus'/],
+    [['-m', 'x', '--workers', '0'], /--workers must be an integer from 1 to 64, got '0'/],
+    [['-m', 'x', '--workers', '65'], /--workers must be an integer from 1 to 64, got '65'/],
     [['-m', '/nonexistent/models', '--http-port', '0', '--grpc-port', '0'], /model repository \/nonexistent\/models is not a folder/],
   ])('exits 2 with one line for %j', async (argv, message) => {
     const { code, err } = await cli(...(argv as string[]));

@@ -1,0 +1,216 @@
+/**
+ * A server of several processes (serve({ workers: 2 }), src/serve/cluster.ts): two worker
+ * processes share the REST and gRPC ports. Every answer under concurrency is held to
+ * onnxruntime run on that client's own input (FP32_TOL, as batching.test.ts); /metrics counts
+ * the requests of both workers; a bad request still gets its 400 / INVALID_ARGUMENT; a worker
+ * killed is reported and restarted while the other serves; close() answers what is in flight
+ * and the workers exit. The clients open fresh connections (REST) and channels of their own
+ * (gRPC), which node:cluster hands to the workers in turn.
+ */
+import grpc from '@grpc/grpc-js';
+import ort from 'onnxruntime-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../src/serve/cli.js';
+import { mergeIndex } from '../../src/serve/cluster.js';
+import { inferencePackage } from '../../src/serve/grpc-proto.js';
+import type { HybridServer } from '../../src/serve/server.js';
+import { FP32_TOL } from '../engine/helpers/compare.js';
+import { ortRun, relativeError } from '../runtime/helpers.js';
+import { type InferenceClient, call, cnnBytes, cnnInput, cnnRequest, makeRepository, postJson, rest, startServer } from './helpers.js';
+
+const batched = { backend: 'cpu', max_batch_size: 8, dynamic_batching: { max_queue_delay_microseconds: 2000 } };
+
+/** A gRPC client on a connection of its own (grpc-js otherwise shares one between clients of one address). */
+function ownClient(port: number): InferenceClient {
+  const pkg = grpc.loadPackageDefinition(inferencePackage()) as unknown as { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } };
+  return new pkg.inference.GRPCInferenceService(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': 1,
+  }) as unknown as InferenceClient;
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+async function waitFor(what: string, test: () => boolean | Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await test()) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const metric = (text: string, line: RegExp) => Number(line.exec(text)?.[1] ?? NaN);
+
+describe('two workers', () => {
+  let server: HybridServer;
+  const lines: string[] = [];
+  const pids = () => [...lines.join('\n').matchAll(/worker (\d): pid (\d+)/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+  beforeAll(async () => {
+    server = await startServer(makeRepository({ cnn: { config: batched } }), { workers: 2, onLog: (m) => void lines.push(m) });
+  });
+  afterAll(async () => {
+    await server?.close();
+    for (const [, pid] of pids()) expect(alive(pid), `worker pid ${pid} after close()`).toBe(false);
+  });
+
+  it('runs two worker processes, says which, and is ready', async () => {
+    const log = lines.join('\n');
+    expect(log).toContain(`primary pid ${process.pid}: 2 workers sharing the ports`);
+    const [one, two] = pids();
+    expect([one?.[0], two?.[0]]).toEqual([1, 2]);
+    expect(new Set([process.pid, one![1], two![1]]).size).toBe(3);
+    expect(alive(one![1]) && alive(two![1])).toBe(true);
+    expect(log).toMatch(
+      new RegExp(`2 workers serving \\(pids ${one![1]}, ${two![1]}\\): REST on 127.0.0.1:${server.httpPort}, gRPC on 127.0.0.1:${server.grpcPort}`),
+    );
+    expect((await rest(server.httpPort!, 'GET', '/v2/health/ready')).json()).toEqual({ ready: true });
+    expect((await rest(server.httpPort!, 'GET', '/v2/models/cnn/ready')).status).toBe(200);
+    expect((await postJson(server.httpPort!, '/v2/repository/index', {})).json()).toEqual([
+      { name: 'cnn', version: '1', state: 'READY', reason: '' },
+    ]);
+    expect(server.models()).toEqual([{ name: 'cnn', version: '1', state: 'READY', reason: '' }]);
+  });
+
+  it('answers concurrent REST and gRPC clients each with the logits of its own input, and counts them all in /metrics', async () => {
+    const before = (await rest(server.httpPort!, 'GET', '/metrics')).body.toString();
+    const clients = Array.from({ length: 4 }, () => ownClient(server.grpcPort!));
+    try {
+      const n = 32;
+      const got = await Promise.all(
+        Array.from({ length: n }, async (_, i) => {
+          const data = cnnInput(1, 100 + i);
+          if (i % 2 === 0) {
+            const r = await postJson(server.httpPort!, '/v2/models/cnn/infer', cnnRequest(data, 1, { outputs: [{ name: 'logits' }] }));
+            expect(r.status, r.body.toString()).toBe(200);
+            return Float32Array.from(r.json().outputs[0].data as number[]);
+          }
+          const reply = await call(clients[i % 4]!, 'ModelInfer', {
+            model_name: 'cnn',
+            inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3, 8, 8] }],
+            outputs: [{ name: 'logits' }],
+            raw_input_contents: [Buffer.from(data.buffer)],
+          });
+          const raw: Buffer = reply.raw_output_contents[0];
+          return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+        }),
+      );
+      for (const [i, g] of got.entries()) {
+        const want = (await ortRun(cnnBytes(), { x: new ort.Tensor('float32', cnnInput(1, 100 + i), [1, 3, 8, 8]) })).logits!;
+        expect(relativeError(new ort.Tensor('float32', g, [1, 5]), want), `client ${i}`).toBeLessThan(FP32_TOL);
+      }
+      const after = (await rest(server.httpPort!, 'GET', '/metrics')).body.toString();
+      const requests = (text: string, protocol: string) =>
+        metric(text, new RegExp(`^hybridrt_inference_requests_total\\{model="cnn",version="1",protocol="${protocol}"\\} (\\d+)$`, 'm')) || 0;
+      expect(requests(after, 'rest') - requests(before, 'rest')).toBe(n / 2);
+      expect(requests(after, 'grpc') - requests(before, 'grpc')).toBe(n / 2);
+      const items = (text: string) => metric(text, /^hybridrt_inference_count_total\{model="cnn",version="1"\} (\d+)$/m) || 0;
+      expect(items(after) - items(before)).toBe(n);
+      expect(metric(after, /^hybridrt_workers (\d+)$/m)).toBe(2);
+      expect(metric(after, /^hybridrt_model_ready\{model="cnn",version="1"\} (\d+)$/m)).toBe(1);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+
+  it('answers a bad request with its 400 / INVALID_ARGUMENT in every worker', async () => {
+    const clients = Array.from({ length: 2 }, () => ownClient(server.grpcPort!));
+    try {
+      for (let i = 0; i < 4; i++) {
+        const r = await postJson(server.httpPort!, '/v2/models/cnn/infer', {
+          inputs: [{ name: 'x', shape: [1, 3, 9, 8], datatype: 'FP32', data: [] }],
+        });
+        expect(r.status).toBe(400);
+        expect(r.json().error).toMatch(/^model 'cnn' version 1: input 'x'/);
+        expect((await rest(server.httpPort!, 'POST', '/v2/models/cnn/infer', '{"inputs": [')).status).toBe(400);
+      }
+      for (const c of clients) {
+        const bad = { model_name: 'cnn', inputs: [{ name: 'x', datatype: 'INT64', shape: [1, 3, 8, 8] }], raw_input_contents: [Buffer.alloc(1536)] };
+        await expect(call(c, 'ModelInfer', bad)).rejects.toMatchObject({ code: grpc.status.INVALID_ARGUMENT });
+      }
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+
+  it('reports a worker that dies and restarts it, while the other serves', async () => {
+    const [, first] = pids()[0]!;
+    process.kill(first, 'SIGKILL');
+    await waitFor('the restart', () => pids().length === 3);
+    const [n, second] = pids()[2]!;
+    expect(n).toBe(1);
+    expect(second).not.toBe(first);
+    expect(lines.join('\n')).toContain(`worker 1 (pid ${first}) exited on its own (signal SIGKILL); restarting it`);
+    // Until it has loaded, every connection goes to worker 2.
+    for (let i = 0; i < 4; i++) expect((await postJson(server.httpPort!, '/v2/models/cnn/infer', cnnRequest(cnnInput(1, i), 1))).status).toBe(200);
+    await waitFor('the restarted worker to load', async () => {
+      const text = (await rest(server.httpPort!, 'GET', '/metrics')).body.toString();
+      return metric(text, /^hybridrt_workers (\d+)$/m) === 2;
+    });
+    const text = (await rest(server.httpPort!, 'GET', '/metrics')).body.toString();
+    expect(metric(text, /^hybridrt_worker_restarts_total (\d+)$/m)).toBe(1);
+    expect((await rest(server.httpPort!, 'GET', '/v2/health/ready')).status).toBe(200);
+  });
+});
+
+describe('hybrid-serve --workers 2', () => {
+  it('drains every worker on SIGTERM: the requests queued in each are answered, then the workers and the CLI exit 0', async () => {
+    // Preferred batch 8 and a 5 s delay: the requests wait in their workers' queues until the drain runs them.
+    const config = { backend: 'cpu', max_batch_size: 8, dynamic_batching: { preferred_batch_size: [8], max_queue_delay_microseconds: 5_000_000 } };
+    const lines: string[] = [];
+    let fire!: (s: string) => void;
+    const exit = main(
+      ['--model-repository', makeRepository({ cnn: { config } }), '--http-port', '0', '--grpc-port', '0', '--workers', '2'],
+      { err: (s) => void lines.push(s) },
+      new Promise<string>((resolve) => (fire = resolve)),
+    );
+    await waitFor('the server', () => lines.some((l) => l.includes('serving 1 of 1')));
+    const log = () => lines.join('');
+    const port = Number(/2 workers serving \(pids \d+, \d+\): REST on 127.0.0.1:(\d+)/.exec(log())?.[1]);
+    const workerPids = [...log().matchAll(/worker \d: pid (\d+)/g)].map((m) => Number(m[1]));
+    expect(workerPids).toHaveLength(2);
+    const replies = Array.from({ length: 6 }, (_, i) => postJson(port, '/v2/models/cnn/infer', cnnRequest(cnnInput(1, 200 + i), 1)));
+    await waitFor('the requests to arrive', async () => {
+      const text = (await rest(port, 'GET', '/metrics')).body.toString();
+      return metric(text, /^hybridrt_inference_requests_total\{model="cnn",version="1",protocol="rest"\} (\d+)$/m) === 6;
+    });
+    fire('SIGTERM');
+    expect(await exit).toBe(0);
+    for (const [i, r] of (await Promise.all(replies)).entries()) {
+      expect(r.status, r.body.toString()).toBe(200);
+      const want = (await ortRun(cnnBytes(), { x: new ort.Tensor('float32', cnnInput(1, 200 + i), [1, 3, 8, 8]) })).logits!;
+      const logits = r.json().outputs.find((o: { name: string }) => o.name === 'logits');
+      expect(relativeError(new ort.Tensor('float32', Float32Array.from(logits.data as number[]), [1, 5]), want), `request ${i}`).toBeLessThan(
+        FP32_TOL,
+      );
+    }
+    expect(log()).toMatch(/SIGTERM: draining[\s\S]*stopped/);
+    for (const pid of workerPids) expect(alive(pid), `worker pid ${pid}`).toBe(false);
+    await expect(rest(port, 'GET', '/v2/health/live')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('mergeIndex', () => {
+  it('reports a version ready only where every serving worker has it ready, else with the reason of the worker where it is not', () => {
+    const ready = { name: 'm', version: '1', state: 'READY', reason: '' };
+    const failed = { name: 'm', version: '1', state: 'UNAVAILABLE', reason: 'failed to load: out of memory' };
+    expect(
+      mergeIndex([
+        { n: 1, pid: 10, index: [ready] },
+        { n: 2, pid: 11 },
+      ]),
+    ).toEqual([ready]);
+    expect(
+      mergeIndex([
+        { n: 1, pid: 10, index: [ready] },
+        { n: 2, pid: 11, index: [failed] },
+      ]),
+    ).toEqual([{ ...failed, reason: 'worker 2 (pid 11): failed to load: out of memory' }]);
+    expect(mergeIndex([{ n: 1 }])).toBeUndefined();
+  });
+});
