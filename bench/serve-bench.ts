@@ -15,7 +15,7 @@
  *
  *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx | synthetic] [--seconds 10] [--slice 2]
  *        [--warmup 2] [--clients 1,8,32] [--delay-us 2000] [--instances 2] [--protocol rest|grpc]
- *        [--backend cpu|cuda] [--precision fp32|fp16] [--server-process]
+ *        [--backend cpu|cuda] [--precision fp32|fp16] [--server-process] [--workers 1]
  *
  * The model is a torchvision export of bench/zoo/export.py (static batch 1), rewritten here with
  * a dynamic batch (test/helpers/dynamic-batch.ts). `--model synthetic`: resnet's input and output
@@ -26,7 +26,11 @@
  * in-process runs) do not share its JavaScript thread; on Linux the table then has the CPU time
  * of the server's JavaScript thread per request (us/req, from /proc/PID/task/PID/schedstat).
  * Without it, clients and server share one thread: the requests/s of the server modes then
- * include the clients' own work. Results: docs/benchmarks.md ("Serving").
+ * include the clients' own work.
+ * `--workers N`: the server is N processes sharing its ports (serve()'s `workers`); the us/req
+ * column is then the main threads of the primary and every worker together, and gRPC clients use
+ * one channel (HTTP/2 connection) per worker, since a connection stays with one worker.
+ * Results: docs/benchmarks.md ("Serving").
  */
 import grpc from '@grpc/grpc-js';
 import fs from 'node:fs';
@@ -60,12 +64,27 @@ const INSTANCES = Number(arg('instances', '2'));
 const PRECISIONS = arg('precision', 'fp32').split(',');
 const MAX_BATCH = 32;
 const SERVER_PROCESS = process.argv.includes('--server-process');
+const WORKERS = Number(arg('workers', '1'));
+
+/** The worker pids a serve() with workers logs once they serve (none for one process). */
+const workerPids = (message: string) => /workers serving \(pids ([\d, ]+)\)/.exec(message)?.[1]!.split(', ').map(Number);
 
 // The child of --server-process: serve the repository, say the ports, run until killed.
 const childOf = process.argv.indexOf('--serve-child');
 if (childOf >= 0) {
-  const server = await serve({ modelRepository: process.argv[childOf + 1]!, httpPort: 0, grpcPort: 0, host: '127.0.0.1' });
-  console.log(JSON.stringify({ httpPort: server.httpPort, grpcPort: server.grpcPort }));
+  let pids: number[] = [];
+  const server = await serve({
+    modelRepository: process.argv[childOf + 1]!,
+    httpPort: 0,
+    grpcPort: 0,
+    host: '127.0.0.1',
+    workers: WORKERS,
+    onLog: (m, level) => {
+      pids = workerPids(m) ?? pids;
+      if (level === 'warn') console.error(`serve: ${m}`);
+    },
+  });
+  console.log(JSON.stringify({ httpPort: server.httpPort, grpcPort: server.grpcPort, pids }));
   process.on('SIGTERM', () => void server.close().then(() => process.exit(0)));
   await new Promise(() => {});
 }
@@ -120,11 +139,11 @@ interface Result {
   seconds: number;
 }
 
-/** CPU milliseconds the main thread of process `pid` has run (Linux; undefined elsewhere). */
-function mainThreadMs(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
+/** CPU milliseconds the main threads of processes `pids` have run together (Linux; undefined elsewhere). */
+function mainThreadMs(pids: number[]): number | undefined {
+  if (!pids.length) return undefined;
   try {
-    return Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+    return pids.reduce((sum, pid) => sum + Number(fs.readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6, 0);
   } catch {
     return undefined;
   }
@@ -182,7 +201,17 @@ function restSender(port: number, model: string, agent: http.Agent): () => Promi
  * request costs the server. grpc-js still copies it into a framed message per call.
  */
 function grpcSender(port: number, model: string): () => Promise<void> {
-  const client = grpcClient(port);
+  const pkg = grpc.loadPackageDefinition(inferencePackage()) as unknown as { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } };
+  // One channel per worker: grpc-js otherwise shares one connection between clients of an address.
+  const clients =
+    WORKERS > 1
+      ? Array.from(
+          { length: WORKERS },
+          () =>
+            new pkg.inference.GRPCInferenceService(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }),
+        )
+      : [grpcClient(port)];
+  let turn = 0;
   const method = (grpc.loadPackageDefinition(inferencePackage()) as unknown as { inference: { GRPCInferenceService: grpc.ServiceClientConstructor } })
     .inference.GRPCInferenceService.service.ModelInfer!;
   const encoded = method.requestSerialize({
@@ -192,7 +221,7 @@ function grpcSender(port: number, model: string): () => Promise<void> {
   });
   return () =>
     new Promise((resolve, reject) =>
-      client.makeUnaryRequest(
+      clients[turn++ % clients.length]!.makeUnaryRequest(
         method.path,
         (b: Buffer) => b,
         method.responseDeserialize,
@@ -232,7 +261,7 @@ console.log(
     .join(' ')}`,
 );
 console.log(
-  `${PROTOCOL}, ${SECONDS} s per row in slices of ${SLICE} s taken in turn, after ${WARMUP} s warm-up, batching delay ${DELAY_US} us, ${INSTANCES} instance(s)\n`,
+  `${PROTOCOL}, ${SECONDS} s per row in slices of ${SLICE} s taken in turn, after ${WARMUP} s warm-up, batching delay ${DELAY_US} us, ${INSTANCES} instance(s), ${WORKERS} worker(s)\n`,
 );
 console.log(
   SERVER_PROCESS
@@ -247,15 +276,17 @@ const inProcess = await compile(bytes, {
 });
 const feed = { [input.name]: new ort.Tensor('float32', data, [1, ...item]) };
 let server: { httpPort?: number; grpcPort?: number; close(): Promise<void> };
-let serverPid: number | undefined;
+let serverPids: number[] = [];
 if (SERVER_PROCESS) {
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--serve-child', dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1]!, '--serve-child', dir, '--workers', String(WORKERS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const line = await new Promise<string>((resolve, reject) => {
     readline.createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`the server process exited (${code})`)));
   });
-  const ports = JSON.parse(line) as { httpPort: number; grpcPort: number };
-  serverPid = child.pid;
+  const ports = JSON.parse(line) as { httpPort: number; grpcPort: number; pids: number[] };
+  serverPids = [child.pid!, ...ports.pids];
   server = {
     ...ports,
     close: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM'))),
@@ -265,6 +296,7 @@ if (SERVER_PROCESS) {
     modelRepository: dir,
     httpPort: 0,
     grpcPort: 0,
+    workers: WORKERS,
     onLog: (m, level) => (level === 'warn' || /prepared|ready/.test(m) ? console.error(`serve: ${m}`) : undefined),
   });
 }
@@ -291,9 +323,9 @@ for (const c of CLIENTS) {
       const before = model
         ? [await metric(port, 'hybridrt_inference_count_total', model), await metric(port, 'hybridrt_inference_exec_count_total', model)]
         : [0, 0];
-      const cpu0 = mainThreadMs(serverPid);
+      const cpu0 = mainThreadMs(serverPids);
       const r = await load(c, m.send, SLICE);
-      const cpu1 = mainThreadMs(serverPid);
+      const cpu1 = mainThreadMs(serverPids);
       if (cpu0 !== undefined && cpu1 !== undefined && model) results[k]!.cpuMs += cpu1 - cpu0;
       const after = model
         ? [await metric(port, 'hybridrt_inference_count_total', model), await metric(port, 'hybridrt_inference_exec_count_total', model)]
@@ -310,7 +342,7 @@ for (const c of CLIENTS) {
       c,
       results[k]!,
       'model' in m ? results[k]!.items / Math.max(1, results[k]!.runs) : undefined,
-      serverPid === undefined ? undefined : results[k]!.cpuMs,
+      serverPids.length ? results[k]!.cpuMs : undefined,
     ),
   );
   for (const a of agents) a.destroy();
