@@ -42,20 +42,17 @@ class PadKernel : public CpuKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
-    auto pb = params().Ints("padsBegin");
-    auto pe = params().Ints("padsEnd");
-    const PadMode mode = ParsePadMode(params().String("mode"));
+    const PadParams p = ReadPad(params());
     std::vector<int64_t> st = Strides(x);
     std::vector<std::vector<int64_t>> maps(x.size());
     for (size_t d = 0; d < x.size(); ++d) {
-      const PadAxis a = PadAxisOf(x[d], pb[d], pe[d]);
+      const PadAxis a = PadAxisOf(x[d], p.pads_begin[d], p.pads_end[d]);
       for (int64_t o = 0; o < y[d]; ++o) {
-        int64_t s = PadSource(mode, o - a.pad_begin, a.kept);
+        int64_t s = PadSource(p.mode, o - a.pad_begin, a.kept);
         maps[d].push_back(s < 0 ? -1 : (a.crop_begin + s) * st[d]);
       }
     }
-    map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype),
-                                      ElementBytes(in_[0].dtype, params().Float("value")));
+    map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype), ElementBytes(in_[0].dtype, p.value));
   }
 
  public:

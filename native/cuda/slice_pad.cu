@@ -85,9 +85,9 @@ class PadLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    g_ = MakePadGeometry(in_[0].shape, out_[0].shape, params().Ints("padsBegin"), params().Ints("padsEnd"),
-                         ParsePadMode(params().String("mode")));
-    std::vector<uint8_t> bytes = ElementBytes(in_[0].dtype, params().Float("value"));
+    const PadParams p = ReadPad(params());
+    g_ = MakePadGeometry(in_[0].shape, out_[0].shape, p.pads_begin, p.pads_end, p.mode);
+    std::vector<uint8_t> bytes = ElementBytes(in_[0].dtype, p.value);
     g_.fill = 0;
     std::memcpy(&g_.fill, bytes.data(), bytes.size());
   }

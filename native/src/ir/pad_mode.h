@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "src/ir/network.h"
 #include "src/util/error.h"
 #include "src/util/host_device.h"
 
@@ -47,6 +49,20 @@ struct PadAxis {
 inline PadAxis PadAxisOf(int64_t n, int64_t pad_begin, int64_t pad_end) {
   const int64_t crop_begin = pad_begin < 0 ? -pad_begin : 0;
   return {crop_begin, n - crop_begin - (pad_end < 0 ? -pad_end : 0), pad_begin > 0 ? pad_begin : 0};
+}
+
+// The pad layer's typed params, read once for its shape rule (CheckPad) and the cpu and cuda
+// kernels (cpu/slice_pad.cc, cuda/slice_pad.cu): per dim of x a pad before and after (a
+// negative one crops, PadAxisOf), and constant mode's fill value.
+struct PadParams {
+  PadMode mode = PadMode::kConstant;
+  std::vector<int64_t> pads_begin, pads_end;
+  double value = 0;
+};
+
+// The layer's params (validated by the schema: present, right types).
+inline PadParams ReadPad(const Params& p) {
+  return {ParsePadMode(p.String("mode")), p.Ints("padsBegin"), p.Ints("padsEnd"), p.Float("value")};
 }
 
 }  // namespace hybridrt

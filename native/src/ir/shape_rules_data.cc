@@ -237,9 +237,9 @@ void CheckPad(const LayerCheck& c) {
   const Shape& x = c.In(0).shape;
   c.ExpectLength("padsBegin", x.size());
   c.ExpectLength("padsEnd", x.size());
-  auto pb = c.params().Ints("padsBegin");
-  auto pe = c.params().Ints("padsEnd");
-  bool constant = c.params().String("mode") == "constant";
+  const PadParams p = ReadPad(c.params());
+  const std::vector<int64_t>&pb = p.pads_begin, &pe = p.pads_end;
+  const bool constant = p.mode == PadMode::kConstant;
   Shape out;
   for (size_t d = 0; d < x.size(); ++d) {
     // Negative pads crop first; the mode then pads what is left.
@@ -247,8 +247,8 @@ void CheckPad(const LayerCheck& c) {
     if (kept < 0) c.Bad(Cat("dim ", d, ": pads ", pb[d], ", ", pe[d], " crop more than the input's ", x[d]));
     int64_t o = x[d] + pb[d] + pe[d];
     if (!constant && kept == 0 && o > 0) {
-      c.Bad(
-          Cat("dim ", d, ": mode '", c.params().String("mode"), "' cannot pad a dim with nothing left after cropping"));
+      c.Bad(Cat("dim ", d, ": mode '", kPadModeNames[static_cast<int>(p.mode)],
+                "' cannot pad a dim with nothing left after cropping"));
     }
     out.push_back(o);
   }
