@@ -8,7 +8,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/gather_nd.h"
+#include "src/ir/gather.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -21,21 +21,20 @@ class GatherKernel : public CpuKernel {
     const Shape& data = in_[0].shape;
     wide_ = in_[1].dtype == DType::kInt64;
     es_ = DTypeSize(in_[0].dtype);
-    nd_ = params().String("mode") == "nd";
+    const GatherParams p = ReadGather(params());
+    nd_ = p.mode == GatherMode::kNd;
     if (nd_) {
       Shape out;
-      const std::string why = ReadGatherNdGeometry(data, in_[1].shape, params().Int("axis"), &g_, &out);
+      const std::string why = ReadGatherNdGeometry(data, in_[1].shape, p.axis, &g_, &out);
       if (!why.empty()) Bad(ErrorCode::kNative, why);
       return;
     }
-    axis_ = params().Int("axis");
-    elements_ = params().String("mode") == "elements";
-    es_ = DTypeSize(in_[0].dtype);
-    axis_len_ = data[axis_];
-    outer_ = 1;
-    inner_ = 1;
-    for (int64_t d = 0; d < axis_; ++d) outer_ *= data[d];
-    for (size_t d = axis_ + 1; d < data.size(); ++d) inner_ *= data[d];
+    axis_ = p.axis;
+    elements_ = p.mode == GatherMode::kElements;
+    const AxisSplit split = SplitAtAxis(data, axis_);
+    axis_len_ = split.len;
+    outer_ = split.outer;
+    inner_ = split.inner;
     num_idx_ = in_[1].numel;
     data_strides_ = Strides(data);
     idx_shape_ = in_[1].shape;

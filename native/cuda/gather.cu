@@ -8,7 +8,7 @@
 #include "cuda/index_check.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/gather_nd.h"
+#include "src/ir/gather.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -73,18 +73,19 @@ class GatherLayer : public IndexCheckingKernel {
   void PrepareKernel() override {
     const Shape& data = in_[0].shape;
     g_.kernel = reinterpret_cast<unsigned long long>(static_cast<const CudaKernel*>(this));
-    nd_ = params().String("mode") == "nd";
+    const GatherParams p = ReadGather(params());
+    nd_ = p.mode == GatherMode::kNd;
     if (nd_) {
       Shape out;
-      const std::string why = ReadGatherNdGeometry(data, in_[1].shape, params().Int("axis"), &nd_geometry_, &out);
+      const std::string why = ReadGatherNdGeometry(data, in_[1].shape, p.axis, &nd_geometry_, &out);
       if (!why.empty()) Bad(ErrorCode::kNative, why);
       return;
     }
-    const int64_t axis = params().Int("axis");
-    elements_ = params().String("mode") == "elements";
-    g_.len = data[axis];
-    g_.inner = 1;
-    for (size_t d = axis + 1; d < data.size(); ++d) g_.inner *= data[d];
+    const int64_t axis = p.axis;
+    elements_ = p.mode == GatherMode::kElements;
+    const AxisSplit split = SplitAtAxis(data, axis);
+    g_.len = split.len;
+    g_.inner = split.inner;
     g_.num_idx = std::max<int64_t>(in_[1].numel, 1);
     g_.axis = static_cast<int>(axis);
     const Shape& is = in_[1].shape;

@@ -7,6 +7,7 @@
 
 #include "src/ir/attention.h"
 #include "src/ir/derive_shapes.h"
+#include "src/ir/gather.h"
 #include "src/ir/shuffle.h"
 #include "src/util/error.h"
 
@@ -140,15 +141,14 @@ bool IsIdentity(const std::vector<int64_t>& perm) {
 // the last of a tensor of rank r + 1, where it is a plain float gather over a static shape:
 // into `select` as [axis, index] (the index made non-negative).
 bool SelectedEntry(const RewriteWork& w, const Layer& l, size_t r, std::vector<int64_t>* select) {
-  if (l.kind != LayerKind::kGather || l.inputs.size() != 2 || l.params.String("mode") != "default" ||
-      IsDynamic(w.net)) {
-    return false;
-  }
+  if (l.kind != LayerKind::kGather || l.inputs.size() != 2 || IsDynamic(w.net)) return false;
+  const GatherParams p = ReadGather(l.params);
+  if (p.mode != GatherMode::kDefault) return false;
   const Shape& in = w.ShapeOf(l.inputs[0]);
   int64_t index;
   if (in.size() != r + 1 || !ConstantIndex(w, l.inputs[1], &index)) return false;
   const int64_t rank = static_cast<int64_t>(in.size());
-  const int64_t axis = l.params.Int("axis") < 0 ? l.params.Int("axis") + rank : l.params.Int("axis");
+  const int64_t axis = p.axis < 0 ? p.axis + rank : p.axis;
   if (axis < 0 || axis >= rank - 1) return false;
   if (index < 0) index += in[axis];
   if (index < 0 || index >= in[axis]) return false;

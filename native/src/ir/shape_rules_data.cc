@@ -3,7 +3,7 @@
 // noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
-#include "src/ir/gather_nd.h"
+#include "src/ir/gather.h"
 #include "src/ir/pad_mode.h"
 #include "src/ir/scatter.h"
 #include "src/ir/shape_rules.h"
@@ -66,8 +66,7 @@ void CheckShuffle(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, out);
 }
 
-int64_t CheckAxis(const LayerCheck& c, size_t rank) {
-  int64_t axis = c.params().Int("axis");
+int64_t CheckAxis(const LayerCheck& c, int64_t axis, size_t rank) {
   if (axis < 0 || axis >= static_cast<int64_t>(rank)) c.Bad(Cat("axis ", axis, " is out of range for rank ", rank));
   return axis;
 }
@@ -76,7 +75,7 @@ void CheckConcat(const LayerCheck& c) {
   if (c.NumIn() < 1) c.Bad("takes at least 1 input");
   c.ExpectOutputs(1);
   Shape out = c.In(0).shape;
-  int64_t axis = CheckAxis(c, out.size());
+  int64_t axis = CheckAxis(c, c.params().Int("axis"), out.size());
   for (size_t i = 1; i < c.NumIn(); ++i) {
     c.ExpectSameDType(i, 0);
     const Shape& s = c.In(i).shape;
@@ -93,7 +92,7 @@ void CheckConcat(const LayerCheck& c) {
 void CheckSplit(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   const Shape& x = c.In(0).shape;
-  int64_t axis = CheckAxis(c, x.size());
+  int64_t axis = CheckAxis(c, c.params().Int("axis"), x.size());
   auto sizes = c.params().Ints("sizes");
   if (sizes.empty()) c.Bad("param 'sizes' is empty");
   c.ExpectOutputs(sizes.size());
@@ -185,15 +184,16 @@ void CheckGather(const LayerCheck& c) {
   const Shape& data = c.In(0).shape;
   const Shape& idx = c.In(1).shape;
   Shape out;
-  if (c.params().String("mode") == "nd") {  // axis is batch_dims (gather_nd.h)
+  const GatherParams p = ReadGather(c.params());
+  if (p.mode == GatherMode::kNd) {  // axis is batch_dims (gather_nd.h)
     GatherNdGeometry g;
-    const std::string why = ReadGatherNdGeometry(data, idx, c.params().Int("axis"), &g, &out);
+    const std::string why = ReadGatherNdGeometry(data, idx, p.axis, &g, &out);
     if (!why.empty()) c.Bad(why);
     c.ExpectOutput(0, c.In(0).dtype, out);
     return;
   }
-  int64_t axis = CheckAxis(c, data.size());
-  if (c.params().String("mode") == "default") {
+  int64_t axis = CheckAxis(c, p.axis, data.size());
+  if (p.mode == GatherMode::kDefault) {
     out.assign(data.begin(), data.begin() + axis);
     out.insert(out.end(), idx.begin(), idx.end());
     out.insert(out.end(), data.begin() + axis + 1, data.end());

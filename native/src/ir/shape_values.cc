@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "src/ir/gather.h"
 #include "src/ir/int_arith.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/shape.h"
@@ -172,13 +173,11 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       break;
     }
     case LayerKind::kGather: {
-      if (!all_known || l.params.String("mode") != "default") return;
-      const Shape& data = shape_of(0);
-      const int64_t axis = l.params.Int("axis");
-      int64_t outer = 1, inner = 1;
-      for (int64_t d = 0; d < axis; ++d) outer *= data[d];
-      for (size_t d = axis + 1; d < data.size(); ++d) inner *= data[d];
-      const int64_t len = data[axis];
+      if (!all_known) return;
+      const GatherParams p = ReadGather(l.params);
+      if (p.mode != GatherMode::kDefault) return;
+      const AxisSplit split = SplitAtAxis(shape_of(0), p.axis);
+      const int64_t outer = split.outer, inner = split.inner, len = split.len;
       for (int64_t o = 0; o < outer; ++o) {
         for (int64_t k : *in[1]) {
           if (k < 0) k += len;
