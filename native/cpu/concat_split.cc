@@ -1,10 +1,11 @@
-// Concat and split along an axis, any dtype: both views their tensors as (outer, axis *
-// inner) and copy blocks of contiguous bytes, in parallel over the outer index.
+// Concat and split along an axis, any dtype: both copy their tensors' blocks of contiguous
+// bytes (AxisParts, src/ir/concat_split.h), in parallel over the outer index.
 #include <algorithm>
 #include <cstring>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "src/ir/concat_split.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -19,13 +20,13 @@ class AxisPartsKernel : public CpuKernel {
 
  protected:
   void PrepareKernel() override {
-    const int64_t axis = params().Int("axis");
     const TensorDesc& whole = gather_ ? out_[0] : in_[0];
-    const size_t es = DTypeSize(whole.dtype);
-    const AxisSplit a = SplitAtAxis(whole.shape, axis);
+    std::vector<Shape> parts;
+    for (const TensorDesc& d : gather_ ? in_ : out_) parts.push_back(d.shape);
+    const AxisParts a = MakeAxisParts(ReadConcatSplit(params()).axis, whole.shape, parts, DTypeSize(whole.dtype));
     outer_ = a.outer;
-    whole_block_ = a.BlockBytes(es);
-    for (const TensorDesc& d : gather_ ? in_ : out_) blocks_.push_back(SplitAtAxis(d.shape, axis).BlockBytes(es));
+    whole_block_ = a.whole_block;
+    blocks_ = a.blocks;
   }
 
  public:

@@ -1,9 +1,10 @@
-// Concat and split along an axis, any dtype: tensors viewed as (outer, axis * inner), each
-// part one 2-d device copy (cudaMemcpy2DAsync: `outer` rows of its block, pitched by the
-// whole row), so the copy engine or the driver's copy kernel moves them at full bandwidth.
+// Concat and split along an axis, any dtype: tensors viewed as (outer, axis * inner)
+// (AxisParts, src/ir/concat_split.h), each part one 2-d device copy (cudaMemcpy2DAsync: `outer` rows of its block,
+// pitched by the whole row), so the copy engine or the driver's copy kernel moves them at full bandwidth.
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/concat_split.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -16,14 +17,13 @@ class PartsKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    const int64_t axis = params().Int("axis");
     const TensorDesc& whole = concat_ ? out_[0] : in_[0];
-    const std::vector<TensorDesc>& parts = concat_ ? in_ : out_;
-    const size_t es = DTypeSize(whole.dtype);
-    const AxisSplit a = SplitAtAxis(whole.shape, axis);
+    std::vector<Shape> parts;
+    for (const TensorDesc& d : concat_ ? in_ : out_) parts.push_back(d.shape);
+    const AxisParts a = MakeAxisParts(ReadConcatSplit(params()).axis, whole.shape, parts, DTypeSize(whole.dtype));
     outer_ = a.outer;
-    row_ = a.BlockBytes(es);
-    for (const TensorDesc& d : parts) blocks_.push_back(SplitAtAxis(d.shape, axis).BlockBytes(es));
+    row_ = a.whole_block;
+    blocks_ = a.blocks;
   }
 
  public:

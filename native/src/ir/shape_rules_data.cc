@@ -3,6 +3,7 @@
 // noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
+#include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/pad_mode.h"
 #include "src/ir/scatter.h"
@@ -75,7 +76,7 @@ void CheckConcat(const LayerCheck& c) {
   if (c.NumIn() < 1) c.Bad("takes at least 1 input");
   c.ExpectOutputs(1);
   Shape out = c.In(0).shape;
-  int64_t axis = CheckAxis(c, c.params().Int("axis"), out.size());
+  int64_t axis = CheckAxis(c, ReadConcatSplit(c.params()).axis, out.size());
   for (size_t i = 1; i < c.NumIn(); ++i) {
     c.ExpectSameDType(i, 0);
     const Shape& s = c.In(i).shape;
@@ -92,8 +93,9 @@ void CheckConcat(const LayerCheck& c) {
 void CheckSplit(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   const Shape& x = c.In(0).shape;
-  int64_t axis = CheckAxis(c, c.params().Int("axis"), x.size());
-  auto sizes = c.params().Ints("sizes");
+  const ConcatSplitParams p = ReadConcatSplit(c.params());
+  int64_t axis = CheckAxis(c, p.axis, x.size());
+  const std::vector<int64_t>& sizes = p.sizes;
   if (sizes.empty()) c.Bad("param 'sizes' is empty");
   c.ExpectOutputs(sizes.size());
   int64_t total = 0;

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/int_arith.h"
 #include "src/ir/reduce_op.h"
@@ -159,11 +160,9 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     }
     case LayerKind::kConcat: {
       if (!all_known) return;
-      const int64_t axis = l.params.Int("axis");
-      const Shape& s = y.shape;
-      int64_t outer = 1, inner = 1;
-      for (int64_t d = 0; d < axis; ++d) outer *= s[d];
-      for (size_t d = axis + 1; d < s.size(); ++d) inner *= s[d];
+      const int64_t axis = ReadConcatSplit(l.params).axis;
+      const AxisSplit split = SplitAtAxis(y.shape, axis);
+      const int64_t outer = split.outer, inner = split.inner;
       for (int64_t o = 0; o < outer; ++o) {
         for (size_t k = 0; k < in.size(); ++k) {
           const int64_t chunk = shape_of(k)[axis] * inner;
