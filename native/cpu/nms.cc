@@ -21,11 +21,12 @@ class NmsKernel : public CpuKernel {
     batches_ = in_[0].shape[0];
     boxes_ = in_[0].shape[1];
     classes_ = in_[1].shape[1];
-    per_class_ = std::min(params().Int("maxOutputBoxesPerClass"), boxes_);
-    iou_ = params().Float("iouThreshold");
-    has_score_ = params().Has("scoreThreshold");
-    score_ = has_score_ ? params().Float("scoreThreshold") : 0.0f;
-    center_ = params().Bool("centerPointBox");
+    const NmsParams p = ReadNms(params());
+    per_class_ = NmsKeptPerClass(p, boxes_);
+    iou_ = p.iou;
+    has_score_ = p.has_score;
+    score_ = p.score;
+    center_ = p.center;
   }
 
  public:

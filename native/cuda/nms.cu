@@ -112,11 +112,12 @@ class NmsLayer : public CudaKernel {
     lines_ = in_[0].shape[0] * in_[1].shape[1];
     a_.boxes = in_[0].shape[1];
     a_.classes = in_[1].shape[1];
-    a_.per_class = std::min(params().Int("maxOutputBoxesPerClass"), a_.boxes);
-    a_.iou = params().Float("iouThreshold");
-    a_.has_score = params().Has("scoreThreshold");
-    a_.score = a_.has_score ? params().Float("scoreThreshold") : 0.0f;
-    a_.center = params().Bool("centerPointBox");
+    const NmsParams p = ReadNms(params());
+    a_.per_class = NmsKeptPerClass(p, a_.boxes);
+    a_.iou = p.iou;
+    a_.has_score = p.has_score;
+    a_.score = p.score;
+    a_.center = p.center;
   }
 
  public:

@@ -1,4 +1,4 @@
-// NonMaxSuppression's geometry, once for the shape rule and both backends: whether a candidate
+// NonMaxSuppression's params and geometry, once for the shape rule and both backends: whether a candidate
 // box overlaps a selected one too much (ONNX NonMaxSuppression as onnxruntime computes it, in
 // fp32): corners [y1, x1, y2, x2] in either order, or [x_center, y_center, width, height] with
 // centerPointBox; boxes without area or intersection never suppress; the IoU must exceed the
@@ -8,11 +8,36 @@
 // box] in batch, class and selection order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
+#include "src/ir/network.h"
 #include "src/util/host_device.h"
 
 namespace hybridrt {
+
+// The layer's typed params, read once for the shape rule (CheckNms) and both kernels.
+struct NmsParams {
+  int64_t max_per_class = 0;  // maxOutputBoxesPerClass (>= 0, the shape rule checks)
+  float iou = 0;              // iouThreshold, in [0, 1]
+  bool has_score = false;     // scoreThreshold given
+  float score = 0;            // scoreThreshold (0 without one)
+  bool center = false;        // centerPointBox
+};
+
+// The layer's params (validated by the schema: present, right types).
+inline NmsParams ReadNms(const Params& p) {
+  NmsParams n;
+  n.max_per_class = p.Int("maxOutputBoxesPerClass");
+  n.iou = static_cast<float>(p.Float("iouThreshold"));
+  n.has_score = p.Has("scoreThreshold");
+  n.score = n.has_score ? static_cast<float>(p.Float("scoreThreshold")) : 0.0f;
+  n.center = p.Bool("centerPointBox");
+  return n;
+}
+
+// Boxes one (batch, class) keeps at the most, of `boxes` (the output's rows per line).
+inline int64_t NmsKeptPerClass(const NmsParams& p, int64_t boxes) { return std::min(p.max_per_class, boxes); }
 
 struct NmsBox {
   float x0, y0, x1, y1;

@@ -2,6 +2,7 @@
 // RoiAlign's kin (bilinear samples at points from data; see shape_rules.h).
 #include <cmath>
 
+#include "src/ir/nms.h"
 #include "src/ir/roi_align.h"
 #include "src/ir/shape_rules.h"
 
@@ -100,11 +101,10 @@ void CheckNms(const LayerCheck& c) {
   if (scores.size() != 3 || scores[0] != boxes[0] || scores[2] != boxes[1])
     c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(scores), "; expected [", boxes[0], ", classes, ", boxes[1],
               "]"));
-  const int64_t per_class = c.params().Int("maxOutputBoxesPerClass");
-  if (per_class < 0) c.Bad(Cat("param 'maxOutputBoxesPerClass' is ", per_class, "; expected 0 or more"));
-  const float iou = c.params().Float("iouThreshold");
-  if (!(iou >= 0.0f && iou <= 1.0f)) c.Bad(Cat("param 'iouThreshold' is ", iou, "; expected 0 to 1"));
-  const int64_t kept = per_class < boxes[1] ? per_class : boxes[1];
+  const NmsParams p = ReadNms(c.params());
+  if (p.max_per_class < 0) c.Bad(Cat("param 'maxOutputBoxesPerClass' is ", p.max_per_class, "; expected 0 or more"));
+  if (!(p.iou >= 0.0f && p.iou <= 1.0f)) c.Bad(Cat("param 'iouThreshold' is ", p.iou, "; expected 0 to 1"));
+  const int64_t kept = NmsKeptPerClass(p, boxes[1]);
   c.ExpectOutput(0, DType::kInt64, {boxes[0] * scores[1] * kept, 3});
 }
 
