@@ -1,9 +1,7 @@
-// Range (ONNX Range of integers): y[i] = start + i * delta in the output's type (int32 wraps as
-// the engine's integer arithmetic does: int_arith.h). The engine gives this kernel the plain
-// layer, its start and delta resolved at the run's shapes (computed_layers.h).
+// Range (ONNX Range of integers), its params and values in src/ir/range.h.
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/int_arith.h"
+#include "src/ir/range.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -12,26 +10,23 @@ namespace {
 
 class RangeKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override {
-    start_ = params().Ints("start")[0];
-    delta_ = params().Ints("delta")[0];
-  }
+  void PrepareKernel() override { r_ = ReadRange(params()); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const int64_t n = out_[0].numel;
     if (out_[0].dtype == DType::kInt32) {
       auto* y = static_cast<int32_t*>(args.outputs[0]);
-      const auto start = static_cast<int32_t>(start_), delta = static_cast<int32_t>(delta_);
-      for (int64_t i = 0; i < n; ++i) y[i] = WrapAdd(start, WrapMul(static_cast<int32_t>(i), delta));
+      const auto start = static_cast<int32_t>(r_.start), delta = static_cast<int32_t>(r_.delta);
+      for (int64_t i = 0; i < n; ++i) y[i] = RangeValue(start, delta, i);
     } else {
       auto* y = static_cast<int64_t*>(args.outputs[0]);
-      for (int64_t i = 0; i < n; ++i) y[i] = WrapAdd(start_, WrapMul(i, delta_));
+      for (int64_t i = 0; i < n; ++i) y[i] = RangeValue(r_.start, r_.delta, i);
     }
   }
 
  private:
-  int64_t start_ = 0, delta_ = 1;
+  RangeParams r_;
 };
 
 }  // namespace

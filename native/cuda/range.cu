@@ -1,5 +1,5 @@
 // Range (ONNX Range of integers): y[i] = start + i * delta in the output's type, wrapping in two's
-// complement as the engine's integer arithmetic does (src/ir/int_arith.h), one thread per
+// complement as the engine's integer arithmetic does (RangeValue, src/ir/range.h), one thread per
 // element. The engine gives this kernel the plain layer, its start and delta resolved at the
 // run's shapes (computed_layers.h), so each shape instance (and its CUDA graph) holds its own.
 #include <type_traits>
@@ -7,6 +7,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/range.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -15,8 +16,7 @@ namespace {
 
 template <typename T>
 __global__ void RangeKernel(T* y, int64_t n, T start, T delta) {
-  using U = std::make_unsigned_t<T>;
-  HYBRIDRT_GRID_LOOP(i, n) { y[i] = static_cast<T>(static_cast<U>(start) + static_cast<U>(i) * static_cast<U>(delta)); }
+  HYBRIDRT_GRID_LOOP(i, n) { y[i] = RangeValue(start, delta, i); }
 }
 
 class RangeLayer : public CudaKernel {
@@ -25,8 +25,9 @@ class RangeLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    start_ = params().Ints("start")[0];
-    delta_ = params().Ints("delta")[0];
+    const RangeParams r = ReadRange(params());
+    start_ = r.start;
+    delta_ = r.delta;
   }
 
  public:

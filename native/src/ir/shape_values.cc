@@ -8,6 +8,7 @@
 #include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/int_arith.h"
+#include "src/ir/range.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/shape.h"
 
@@ -199,9 +200,8 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     case LayerKind::kRange: {
       // n follows the bounds (the derivation resolved it into y's shape); the values do too.
       if (!all_known) return;
-      const int64_t start = l.inputs.empty() ? l.params.Ints("start")[0] : (*in[0])[0];
-      const int64_t delta = l.inputs.empty() ? l.params.Ints("delta")[0] : (*in[2])[0];
-      for (int64_t i = 0; i < n; ++i) out.push_back(WrapAdd(start, WrapMul(i, delta)));
+      const RangeParams r = l.inputs.empty() ? ReadRange(l.params) : RangeParams{(*in[0])[0], (*in[2])[0]};
+      for (int64_t i = 0; i < n; ++i) out.push_back(RangeValue(r.start, r.delta, i));
       break;
     }
     case LayerKind::kReduce: {
