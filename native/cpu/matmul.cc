@@ -10,6 +10,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
+#include "src/ir/matmul.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -19,13 +20,14 @@ namespace {
 class MatmulKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    trans_a_ = params().Bool("transA");
-    trans_b_ = params().Bool("transB");
-    alpha_ = static_cast<float>(params().Float("alpha"));
-    beta_ = static_cast<float>(params().Float("beta"));
+    const MatmulParams p = ReadMatmul(params());
+    trans_a_ = p.trans_a;
+    trans_b_ = p.trans_b;
+    alpha_ = static_cast<float>(p.alpha);
+    beta_ = static_cast<float>(p.beta);
     act_ = ReadActivation(params(), "activation.");
-    residual_ = params().Has("residual") && params().Bool("residual");
-    has_c_ = in_.size() > (residual_ ? 3u : 2u) && beta_ != 0;
+    residual_ = p.residual;
+    has_c_ = MatmulHasC(p, in_.size());
     Shape a = in_[0].shape, b = in_[1].shape;
     if (a.size() == 1) a.insert(a.begin(), 1);
     if (b.size() == 1) b.push_back(1);

@@ -12,6 +12,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/quant_epilogue.h"
+#include "src/ir/matmul.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -25,13 +26,14 @@ class QuantMatmulKernel : public CpuKernel {
   void Analyze() override {
     const Shape& a = in_[0].shape;
     const Shape& b = in_[1].shape;
-    if (params().Bool("transA") || b.size() != 2 || a.empty()) {
+    const MatmulParams p = ReadMatmul(params());
+    if (p.trans_a || b.size() != 2 || a.empty()) {
       Bad(ErrorCode::kNative, "an int8 matmul takes a of rank >= 1 (not transposed) and b of rank 2");
     }
-    if (params().Float("alpha") != 1 || (in_.size() > 2 && params().Float("beta") != 1)) {
+    if (p.alpha != 1 || (in_.size() > 2 && p.beta != 1)) {
       Bad(ErrorCode::kNative, "an int8 matmul takes alpha 1 and beta 1");
     }
-    trans_b_ = params().Bool("transB");
+    trans_b_ = p.trans_b;
     k_ = a.back();
     n_ = trans_b_ ? b[0] : b[1];
     rows_ = k_ ? in_[0].numel / k_ : 0;

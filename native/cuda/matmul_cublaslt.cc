@@ -26,6 +26,7 @@
 #include <mutex>
 
 #include "src/ir/activation.h"
+#include "src/ir/matmul.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -113,10 +114,11 @@ class MatmulKernel : public CudaKernel {
 
   void Analyze() override {
     dtype_ = out_[0].dtype;
-    trans_a_ = params().Bool("transA");
-    trans_b_ = params().Bool("transB");
-    alpha_ = static_cast<float>(params().Float("alpha"));
-    beta_ = static_cast<float>(params().Float("beta"));
+    const MatmulParams p = ReadMatmul(params());
+    trans_a_ = p.trans_a;
+    trans_b_ = p.trans_b;
+    alpha_ = static_cast<float>(p.alpha);
+    beta_ = static_cast<float>(p.beta);
     Shape a = in_[0].shape, b = in_[1].shape;
     if (a.size() == 1) a.insert(a.begin(), 1);
     if (b.size() == 1) b.push_back(1);
@@ -137,8 +139,8 @@ class MatmulKernel : public CudaKernel {
     const size_t es = DTypeSize(dtype_);
     expand_a_bytes_ = a_.expand ? AlignUp(batch_count_ * a_.rows * a_.cols * es, kArenaAlignment) : 0;
     expand_b_bytes_ = b_.expand ? AlignUp(batch_count_ * b_.rows * b_.cols * es, kArenaAlignment) : 0;
-    residual_ = params().Has("residual") && params().Bool("residual");
-    has_c_ = in_.size() > (residual_ ? 3u : 2u) && beta_ != 0;
+    residual_ = p.residual;
+    has_c_ = MatmulHasC(p, in_.size());
     if (has_c_) c_ = MakeBroadcast(out_[0].shape, {in_[2].shape});
     act_ = MakeAct(ReadActivation(params(), "activation."));
     gemv_act_ = act_;

@@ -8,6 +8,7 @@
 #include "src/ir/attention.h"
 #include "src/ir/derive_shapes.h"
 #include "src/ir/gather.h"
+#include "src/ir/matmul.h"
 #include "src/ir/shuffle.h"
 #include "src/util/error.h"
 
@@ -236,7 +237,7 @@ int32_t TakeOutputChain(const RewriteWork& w, int32_t out, std::vector<int64_t>*
 // A plain matmul: two inputs (no bias), no activation, q not transposed.
 bool PlainMatmul(const Layer& l) {
   return l.kind == LayerKind::kMatmul && l.inputs.size() == 2 && !l.params.Has("activation.op") &&
-         !l.params.Bool("transA");
+         !ReadMatmul(l.params).trans_a;
 }
 
 }  // namespace
@@ -256,7 +257,7 @@ bool FuseAttention(RewriteWork& w) {
     const int32_t probs = sel >= 0 ? w.net.layers[sel].outputs[0] : sm.outputs[0];
     const int64_t m2 = w.SoleReader(probs);
     if (m2 < 0 || !PlainMatmul(w.net.layers[m2]) || w.net.layers[m2].inputs[0] != probs ||
-        w.net.layers[m2].params.Bool("transB") || w.net.layers[m2].params.Float("alpha") != 1.0) {
+        ReadMatmul(w.net.layers[m2].params).trans_b || ReadMatmul(w.net.layers[m2].params).alpha != 1.0) {
       continue;
     }
     // Backward from the scores: an optional mask add, an optional scale, then matmul(q, k).
@@ -310,7 +311,7 @@ bool FuseAttention(RewriteWork& w) {
     std::vector<int32_t> inputs;
     int32_t y = -1;
     for (const bool around : {true, false}) {
-      trans_k = m1.params.Bool("transB");
+      trans_k = ReadMatmul(m1.params).trans_b;
       scale_all = scale;
       operands.clear(), outs.clear();
       perms = AttentionPerms();
@@ -348,7 +349,7 @@ bool FuseAttention(RewriteWork& w) {
     att.inputs = inputs;
     att.outputs = {y};
     if (m1.params.Has("fused")) att.params.Set("fused", ParamValue::String(m1.params.String("fused")));
-    att.params.Set("scale", ParamValue::Number(scale * m1.params.Float("alpha")));
+    att.params.Set("scale", ParamValue::Number(scale * ReadMatmul(m1.params).alpha));
     att.params.Set("transK", ParamValue::Bool(trans_k));
     if (sel >= 0) att.params.Set("nanToZero", ParamValue::Bool(true));
     for (const auto& [perm, key] :

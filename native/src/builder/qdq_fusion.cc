@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/builder/net_rewrite.h"
+#include "src/ir/matmul.h"
 #include "src/ir/quant_form.h"
 #include "src/util/error.h"
 
@@ -121,16 +122,17 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
     for (size_t d = 1; d < ws.size(); ++d) k *= ws[d];
     axis = 0;
   } else {
-    const bool tb = l.params.Bool("transB");
-    if (l.params.Bool("transA")) return pass("the qdq pass folds no matmul with a transposed A (transA)");
+    const MatmulParams mp = ReadMatmul(l.params);
+    const bool tb = mp.trans_b;
+    if (mp.trans_a) return pass("the qdq pass folds no matmul with a transposed A (transA)");
     if (ws.size() != 2) return pass("its weights have ", ws.size(), " dims (the qdq pass folds a matrix only)");
-    const double alpha = l.params.Float("alpha");
+    const double alpha = mp.alpha;
     if (alpha != 1) return pass("the qdq pass folds no matmul with alpha ", alpha, " (1 only)");
     if (l.inputs.size() > 2) {
       const Shape& cs = w.ShapeOf(l.inputs[2]);
       int64_t cn = 1;
       for (int64_t d : cs) cn *= d;
-      const double beta = l.params.Float("beta");
+      const double beta = mp.beta;
       if (beta != 1) return pass("the qdq pass folds no matmul with beta ", beta, " (1 only)");
       if (cs.empty() || cs.back() != (tb ? ws[0] : ws[1]) || cn != cs.back()) {
         return pass("its C is not one value per output column (the qdq pass folds a bias row only)");

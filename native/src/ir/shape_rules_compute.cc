@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/ir/attention.h"
+#include "src/ir/matmul.h"
 #include "src/ir/normalization.h"
 #include "src/ir/pooling.h"
 #include "src/ir/pointwise.h"
@@ -116,7 +117,8 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
 
 void CheckMatmul(const LayerCheck& c) {
   // A residual (a builder form: fusion.h) is the last input: y = alpha a b + beta c + residual.
-  const bool residual = c.params().Has("residual") && c.params().Bool("residual");
+  const MatmulParams p = ReadMatmul(c.params());
+  const bool residual = p.residual;
   c.ExpectInputs(residual ? 3 : 2, residual ? 4 : 3);
   c.ExpectOutputs(1);
   const size_t num_c = c.NumIn() - (residual ? 1 : 0);  // inputs a, b and c
@@ -126,8 +128,7 @@ void CheckMatmul(const LayerCheck& c) {
   Shape a = c.In(0).shape;
   Shape b = c.In(1).shape;
   if (a.empty() || b.empty()) c.Bad("inputs a and b must have rank >= 1");
-  bool ta = c.params().Bool("transA");
-  bool tb = c.params().Bool("transB");
+  const bool ta = p.trans_a, tb = p.trans_b;
   if (ta && a.size() < 2) c.Bad("param 'transA' needs input a of rank >= 2");
   if (tb && b.size() < 2) c.Bad("param 'transB' needs input b of rank >= 2");
   bool a_vec = a.size() == 1;
