@@ -75,7 +75,7 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
   const cores = Math.max(1, Math.floor(os.availableParallelism() / workers));
   const slots: Slot[] = Array.from({ length: workers }, (_, i) => ({ n: i + 1 }));
   const registry = new Registry();
-  const serving = new Gauge({ name: 'hybridrt_workers', help: 'Worker processes serving', registers: [registry] });
+  const servingGauge = new Gauge({ name: 'hybridrt_workers', help: 'Worker processes serving', registers: [registry] });
   const restarts = new Counter({
     name: 'hybridrt_worker_restarts_total',
     help: 'Workers restarted after exiting on their own',
@@ -93,7 +93,6 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
   const tell = (s: Slot, m: ToWorker) => {
     if (s.worker?.isConnected()) s.worker.send(m);
   };
-  const label = (s: Slot) => `worker ${s.n} (pid ${s.worker?.process.pid})`;
 
   /** Tells every worker the server's state; resolves once each has taken it. */
   const broadcast = (): Promise<void> => {
@@ -102,17 +101,20 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
       ready: startupOver && !stopping,
       ...withIndex(mergeIndex(slots.map((s) => ({ n: s.n, pid: s.worker?.process.pid, ...withIndex(s.index) })))),
     };
-    serving.set(slots.filter((s) => s.index).length);
+    servingGauge.set(slots.filter((s) => s.index).length);
     const acks = live().map((s) => ask(s.worker!, { t: 'state', ...state }, (r) => r.t === 'state-ack' && r.seq === state.seq, Infinity));
     return Promise.all(acks).then(() => {});
   };
 
   let collections = 0;
-  /** Every worker's metrics and the primary's, aggregated, as Prometheus text. */
+  /** The serving workers' metrics and the primary's, aggregated, as Prometheus text. */
   const metrics = async (): Promise<string> => {
     const id = ++collections;
+    // The workers that serve (one restarting takes no connections: its zeros would say its
+    // versions are not ready); while the server starts, every worker.
+    const answering = live().filter((s) => s.index);
     const parts = await Promise.all(
-      live().map((s) =>
+      (answering.length ? answering : live()).map((s) =>
         ask(s.worker!, { t: 'metrics-collect', id }, (r) => (r.t === 'metrics-json' && r.id === id ? r.metrics : undefined), METRICS_TIMEOUT_MS),
       ),
     );
@@ -127,12 +129,16 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(spec) });
     slot.worker = worker;
     delete slot.index;
+    const who = `worker ${slot.n} (pid ${worker.process.pid})`;
+    const reply = (m: ToWorker) => {
+      if (worker.isConnected()) worker.send(m);
+    };
     log(`worker ${slot.n}: pid ${worker.process.pid}${restart ? ' (restarted)' : ''}`, 'info');
     return new Promise<void>((resolve, reject) => {
       let loaded = false;
       worker.on('message', (m: FromWorker) => {
-        if (m.t === 'log') log(`${label(slot)}: ${m.message}`, m.level);
-        else if (m.t === 'failed') reject(m.usage ? new HybridError('OPTION', m.message) : new Error(`${label(slot)}: ${m.message}`));
+        if (m.t === 'log') log(`${who}: ${m.message}`, m.level);
+        else if (m.t === 'failed') reject(m.usage ? new HybridError('OPTION', m.message) : new Error(`${who}: ${m.message}`));
         else if (m.t === 'loaded') {
           loaded = true;
           slot.index = m.index;
@@ -140,16 +146,17 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
           resolve();
         } else if (m.t === 'metrics-req') {
           metrics().then(
-            (text) => tell(slot, { t: 'metrics-text', id: m.id, text }),
-            (e: Error) => tell(slot, { t: 'metrics-text', id: m.id, error: e.message }),
+            (text) => reply({ t: 'metrics-text', id: m.id, text }),
+            (e: Error) => reply({ t: 'metrics-text', id: m.id, error: e.message }),
           );
         }
       });
       worker.once('exit', (code, sig) => {
-        delete slot.index;
         const how = sig ? `signal ${sig}` : `code ${code}`;
-        if (!loaded) reject(new Error(`${label(slot)} exited (${how}) before its models had loaded`));
-        if (stopping || slot.worker !== worker) return;
+        if (!loaded) reject(new Error(`${who} exited (${how}) before its models had loaded`));
+        if (slot.worker !== worker) return;
+        delete slot.index;
+        if (stopping) return;
         void broadcast();
         if (!startupOver) return;
         const now = Date.now();
@@ -157,13 +164,13 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
         while (crashes[0]! < now - RESTART_WINDOW_MS) crashes.shift();
         if (crashes.length > MAX_RESTARTS) {
           const e = new Error(
-            `workers exited on their own ${crashes.length} times within ${RESTART_WINDOW_MS / 1000} s (the last: ${label(slot)}, ${how}): stopping the server`,
+            `workers exited on their own ${crashes.length} times within ${RESTART_WINDOW_MS / 1000} s (the last: ${who}, ${how}): stopping the server`,
           );
           log(e.message, 'warn');
           void close().then(() => stopped(e));
           return;
         }
-        log(`${label(slot)} exited on its own (${how}); restarting it (it takes connections once its models have loaded)`, 'warn');
+        log(`${who} exited on its own (${how}); restarting it (it takes connections once its models have loaded)`, 'warn');
         restarts.inc();
         start(slot, true).then(
           () => void broadcast(),

@@ -159,7 +159,7 @@ describe('two workers', () => {
 });
 
 describe('hybrid-serve --workers 2', () => {
-  it('drains every worker on SIGTERM: the requests queued in each are answered, then the workers and the CLI exit 0', async () => {
+  it('drains every worker on SIGTERM: the REST and gRPC requests queued in each are answered, then the workers and the CLI exit 0', async () => {
     // Preferred batch 8 and a 5 s delay: the requests wait in their workers' queues until the drain runs them.
     const config = { backend: 'cpu', max_batch_size: 8, dynamic_batching: { preferred_batch_size: [8], max_queue_delay_microseconds: 5_000_000 } };
     const lines: string[] = [];
@@ -175,12 +175,31 @@ describe('hybrid-serve --workers 2', () => {
     const workerPids = [...log().matchAll(/worker \d: pid (\d+)/g)].map((m) => Number(m[1]));
     expect(workerPids).toHaveLength(2);
     const replies = Array.from({ length: 6 }, (_, i) => postJson(port, '/v2/models/cnn/infer', cnnRequest(cnnInput(1, 200 + i), 1)));
+    const grpcPort = Number(/gRPC on 127.0.0.1:(\d+)/.exec(log())?.[1]);
+    const clients = [0, 1].map(() => ownClient(grpcPort));
+    const grpcReplies = clients.map((c, i) =>
+      call(c, 'ModelInfer', {
+        model_name: 'cnn',
+        inputs: [{ name: 'x', datatype: 'FP32', shape: [1, 3, 8, 8] }],
+        outputs: [{ name: 'logits' }],
+        raw_input_contents: [Buffer.from(cnnInput(1, 300 + i).buffer)],
+      }),
+    );
     await waitFor('the requests to arrive', async () => {
       const text = (await rest(port, 'GET', '/metrics')).body.toString();
-      return metric(text, /^hybridrt_inference_requests_total\{model="cnn",version="1",protocol="rest"\} (\d+)$/m) === 6;
+      const count = (protocol: string) =>
+        metric(text, new RegExp(`^hybridrt_inference_requests_total\\{model="cnn",version="1",protocol="${protocol}"\\} (\\d+)$`, 'm'));
+      return count('rest') === 6 && count('grpc') === 2;
     });
     fire('SIGTERM');
     expect(await exit).toBe(0);
+    for (const [i, reply] of (await Promise.all(grpcReplies)).entries()) {
+      const raw: Buffer = reply.raw_output_contents[0];
+      const got = new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+      const want = (await ortRun(cnnBytes(), { x: new ort.Tensor('float32', cnnInput(1, 300 + i), [1, 3, 8, 8]) })).logits!;
+      expect(relativeError(new ort.Tensor('float32', got, [1, 5]), want), `gRPC request ${i}`).toBeLessThan(FP32_TOL);
+    }
+    for (const c of clients) c.close();
     for (const [i, r] of (await Promise.all(replies)).entries()) {
       expect(r.status, r.body.toString()).toBe(200);
       const want = (await ortRun(cnnBytes(), { x: new ort.Tensor('float32', cnnInput(1, 200 + i), [1, 3, 8, 8]) })).logits!;
