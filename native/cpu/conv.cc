@@ -188,14 +188,15 @@ class ConvKernel : public GroupedWindowKernel {
   }
 
   void Analyze() override {
-    if (params().Has("layout") && params().String("layout") == "nhwc") {
+    const ConvolutionParams p = ReadConvolution(params());
+    if (p.nhwc) {
       Bad(ErrorCode::kNative, "the cpu backend runs convolutions in NCHW only (layout 'nhwc' is a cuda build's)");
     }
-    if (params().Has("inputClip")) {
+    if (p.has_input_clip) {
       Bad(ErrorCode::kNative, "the cpu backend does not clip a convolution's input ('inputClip' is a cuda build's)");
     }
-    residual_ = params().Has("residual") && params().Bool("residual");
-    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
+    residual_ = p.residual;
+    has_bias_ = ConvHasBias(p, in_.size());
     AnalyzeGeometry();
   }
 

@@ -9,7 +9,7 @@
 
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
-#include "src/ir/window.h"
+#include "src/ir/convolution.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -23,11 +23,12 @@ class GroupedWindowKernel : public CpuKernel {
   static constexpr int64_t kColFloats = 2 * 1024 * 1024;
 
   void AnalyzeGeometry() {
-    w_ = MakeWindow(params(), in_[0].shape, out_[0].shape);
+    const ConvolutionParams p = ReadConvolution(params());
+    w_ = MakeWindow(p.window, in_[0].shape, out_[0].shape);
     n_ = in_[0].shape[0];
     c_ = in_[0].shape[1];
     m_ = out_[0].shape[1];
-    groups_ = params().Int("groups");
+    groups_ = p.groups;
     cg_ = c_ / groups_;
     mg_ = m_ / groups_;
   }

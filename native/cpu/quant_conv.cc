@@ -77,10 +77,11 @@ class QuantConvKernel : public GroupedWindowKernel {
   std::string Choose() override { return IsDepthwise() ? "int8_depthwise" : "int8_gemm"; }
 
   void Analyze() override {
-    if (params().Has("layout") && params().String("layout") == "nhwc") Bad(ErrorCode::kNative, "int8: NCHW only");
-    if (params().Has("inputClip")) Bad(ErrorCode::kNative, "int8: no input clip");
-    residual_ = params().Has("residual") && params().Bool("residual");
-    has_bias_ = in_.size() == (residual_ ? 4u : 3u);
+    const ConvolutionParams p = ReadConvolution(params());
+    if (p.nhwc) Bad(ErrorCode::kNative, "int8: NCHW only");
+    if (p.has_input_clip) Bad(ErrorCode::kNative, "int8: no input clip");
+    residual_ = p.residual;
+    has_bias_ = ConvHasBias(p, in_.size());
     AnalyzeGeometry();
     q_ = ReadQuantForm(params());
     if (!Int8ProductsFit(cg_ * w_.kernel_size())) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "src/builder/memory_planner.h"
+#include "src/ir/convolution.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -34,8 +35,6 @@ std::vector<int> Packed(const std::vector<int>& dims) {
   return st;
 }
 
-Shape FromNhwc(const Shape& s) { return {s[0], s[3], s[1], s[2]}; }
-
 }  // namespace
 
 ConvKernel::~ConvKernel() {
@@ -49,8 +48,9 @@ ConvKernel::~ConvKernel() {
 
 void ConvKernel::Analyze() {
   dtype_ = in_[0].dtype;
-  nhwc_ = !deconv_ && params().Has("layout") && params().String("layout") == "nhwc";
-  residual_ = !deconv_ && params().Has("residual") && params().Bool("residual");
+  const ConvolutionParams p = ReadConvolution(params());
+  nhwc_ = !deconv_ && p.nhwc;
+  residual_ = !deconv_ && p.residual;
   has_bias_ = in_.size() == (residual_ ? 4u : 3u);
   act_ = MakeAct(ReadActivation(params(), "activation."));
   // The rest works on NCHW (logical) shapes; channels-last only changes the strides.
@@ -61,12 +61,10 @@ void ConvKernel::Analyze() {
   inner_ = 1;
   for (size_t d = 2; d < y.size(); ++d) inner_ *= y[d];
   const size_t sp = x.size() - 2;
-  auto pb = params().Ints("padsBegin");
-  auto pe = params().Ints("padsEnd");
-  auto strides = params().Ints("strides");
-  auto dil = params().Ints("dilations");
-  std::vector<int64_t> op = deconv_ ? params().Ints("outputPadding") : std::vector<int64_t>(sp, 0);
-  const int64_t groups = params().Int("groups");
+  const std::vector<int64_t>&pb = p.window.pads_begin, &pe = p.window.pads_end, &strides = p.window.strides,
+        &dil = p.window.dilations;
+  const std::vector<int64_t> op = deconv_ ? p.output_padding : std::vector<int64_t>(sp, 0);
+  const int64_t groups = p.groups;
   bool symmetric = true;
   for (size_t d = 0; d < sp; ++d) symmetric &= pb[d] == pe[d];
   // cuDNN's view: dims with a leading unit spatial dim for 1-d.
@@ -171,11 +169,11 @@ void ConvKernel::Analyze() {
     dw_.pad = Int(pb[0], "pad");
     depthwise_ok_ = DepthwiseSupported(dtype_, dw_);
   }
-  if (params().Has("inputClip")) {
+  if (p.has_input_clip) {
     // The layout pass moves a clip here only where our depthwise kernel applies (cuDNN's
     // candidates then read a clipped copy).
     if (!depthwise_ok_) Bad(ErrorCode::kNative, "'inputClip' needs a channels-last fp16/bf16 depthwise convolution");
-    dw_.input_max = static_cast<float>(params().Float("inputClip"));
+    dw_.input_max = static_cast<float>(p.input_clip);
     input_clip_ = true;
   }
 }
@@ -229,9 +227,10 @@ ConvGraphSpec ConvKernel::GraphSpec(bool fused) const {
   g.x.assign(x.begin(), x.end());
   g.w.assign(w.begin(), w.end());
   g.y.assign(y.begin(), y.end());
-  g.pads = params().Ints("padsBegin");
-  g.strides = params().Ints("strides");
-  g.dilations = params().Ints("dilations");
+  const WindowParams window = ReadWindowParams(params());
+  g.pads = window.pads_begin;
+  g.strides = window.strides;
+  g.dilations = window.dilations;
   if (fused) {
     g.bias = has_bias_;
     g.residual = residual_;

@@ -6,6 +6,7 @@
 
 #include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
+#include "src/ir/convolution.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
 #include "src/util/error.h"
@@ -174,17 +175,18 @@ bool FuseResidual(RewriteWork& w) {
 bool ExciteConv(const RewriteWork& w, int64_t i) {
   if (i < 0) return false;
   const Layer& c = w.net.layers[i];
-  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") || c.params.Has("layout") ||
-      c.params.Int("groups") != 1) {
+  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") || c.params.Has("layout")) {
     return false;
   }
-  for (const char* k : {"kernel", "strides", "dilations"}) {
-    for (int64_t v : c.params.Ints(k)) {
+  const ConvolutionParams p = ReadConvolution(c.params);
+  if (p.groups != 1) return false;
+  for (const std::vector<int64_t>* ones : {&p.window.kernel, &p.window.strides, &p.window.dilations}) {
+    for (int64_t v : *ones) {
       if (v != 1) return false;
     }
   }
-  for (const char* k : {"padsBegin", "padsEnd"}) {
-    for (int64_t v : c.params.Ints(k)) {
+  for (const std::vector<int64_t>* zeros : {&p.window.pads_begin, &p.window.pads_end}) {
+    for (int64_t v : *zeros) {
       if (v != 0) return false;
     }
   }

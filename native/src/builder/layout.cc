@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "src/ir/convolution.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
 #include "src/util/error.h"
@@ -56,7 +57,8 @@ class Pass {
     const bool int8 = int8_ && IsQuantForm(l.params) && (x.dtype == DType::kInt8 || x.dtype == DType::kUInt8);
     if (x.shape.size() != 4 || !(IsHalf(x.dtype) || int8) || const_layer_[l.inputs[1]] < 0) return false;
     // The int8 kernel places its window by the leading pads alone (asymmetric pads too).
-    return int8 || l.params.Ints("padsBegin") == l.params.Ints("padsEnd");
+    const WindowParams window = ReadWindowParams(l.params);
+    return int8 || window.pads_begin == window.pads_end;
   }
 
   LayoutRewrite Run() {
@@ -328,15 +330,16 @@ class Pass {
   // The geometry native/cuda/depthwise.cu's DepthwiseSupported accepts (kept in step with it:
   // a layer given inputClip must be one that kernel runs).
   static bool DepthwiseForOurKernel(const Network& n, const Layer& b) {
-    if (b.kind != LayerKind::kConvolution || !b.params.Has("layout") || b.params.String("layout") != "nhwc")
-      return false;
+    if (b.kind != LayerKind::kConvolution) return false;
+    const ConvolutionParams p = ReadConvolution(b.params);
+    if (!p.nhwc) return false;
     const TensorInfo& x = n.tensors[b.inputs[0]];
     const TensorInfo& w = n.tensors[b.inputs[1]];  // [C, k, k, 1]
     if (!IsHalf(x.dtype) || x.shape.size() != 4 || w.shape.size() != 4) return false;
     const int64_t c = x.shape[3];
-    const auto k = b.params.Ints("kernel"), st = b.params.Ints("strides"), dil = b.params.Ints("dilations");
-    const auto pb = b.params.Ints("padsBegin"), pe = b.params.Ints("padsEnd");
-    return b.params.Int("groups") == c && c % 8 == 0 && w.shape[0] == c && w.shape[3] == 1 && k[0] == k[1] &&
+    const std::vector<int64_t>&k = p.window.kernel, &st = p.window.strides, &dil = p.window.dilations,
+          &pb = p.window.pads_begin, &pe = p.window.pads_end;
+    return p.groups == c && c % 8 == 0 && w.shape[0] == c && w.shape[3] == 1 && k[0] == k[1] &&
            (k[0] == 3 || k[0] == 5 || k[0] == 7) && st[0] == st[1] && (st[0] == 1 || st[0] == 2) && dil[0] == 1 &&
            dil[1] == 1 && pb[0] == pb[1] && pb == pe && pb[0] < k[0] && Numel(x.shape) < (int64_t{1} << 31) &&
            Numel(n.tensors[b.outputs[0]].shape) < (int64_t{1} << 31);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/ir/attention.h"
+#include "src/ir/convolution.h"
 #include "src/ir/matmul.h"
 #include "src/ir/normalization.h"
 #include "src/ir/pooling.h"
@@ -40,8 +41,9 @@ void CheckActivation(const LayerCheck& c, DType out_dtype) {
 
 void CheckConvolution(const LayerCheck& c, bool deconv) {
   // A residual (a builder form: fusion.h) is the last input: y = act(conv + bias + residual).
-  const bool residual = !deconv && c.params().Has("residual") && c.params().Bool("residual");
-  const bool nhwc = !deconv && ReadNhwc(c.params());
+  const ConvolutionParams p = ReadConvolution(c.params());
+  const bool residual = !deconv && p.residual;
+  const bool nhwc = !deconv && p.nhwc;
   c.ExpectInputs(residual ? 3 : 2, residual ? 4 : 3);
   c.ExpectOutputs(1);
   c.ExpectRank(0, nhwc ? 4 : 3, nhwc ? 4 : 5);
@@ -53,10 +55,10 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
   const Shape w = nhwc ? FromNhwc(c.In(1).shape) : c.In(1).shape;  // stored [M, kh, kw, C/groups]
   const size_t bias = residual ? (c.NumIn() == 4 ? 2 : 0) : (c.NumIn() == 3 ? 2 : 0);
   size_t spatial = x.size() - 2;
-  const WindowParams wp = ReadWindowParams(c.params());
+  const WindowParams& wp = p.window;
   CheckWindowParams(c, wp, spatial);
   if (w.size() != x.size()) c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; expected rank ", x.size()));
-  int64_t groups = c.params().Int("groups");
+  const int64_t groups = p.groups;
   if (groups < 1) c.Bad(Cat("param 'groups' is ", groups, "; expected >= 1"));
   const std::vector<int64_t>& kernel = wp.kernel;
   for (size_t d = 0; d < spatial; ++d) {
@@ -80,7 +82,7 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
       c.Bad(Cat(c.InLabel(1), " has shape ", ShapeToString(w), "; dim 0 must be channels = ", channels));
     out_channels = w[1] * groups;
     c.ExpectLength("outputPadding", spatial);
-    for (int64_t v : c.params().Ints("outputPadding")) {
+    for (int64_t v : p.output_padding) {
       if (v < 0) c.Bad(Cat("param 'outputPadding' holds ", v, "; expected >= 0"));
     }
   }
@@ -95,7 +97,7 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
       o = WindowOutputSize(x[2 + d], kernel[d], strides[d], pb[d], pe[d], dil[d], false);
       if (o < 0) c.Bad(Cat("spatial dim ", d, ": the dilated kernel is larger than the padded input"));
     } else {
-      int64_t op = c.params().Ints("outputPadding")[d];
+      const int64_t op = p.output_padding[d];
       __int128 full = static_cast<__int128>(strides[d]) * (x[2 + d] - 1) + op +
                       static_cast<__int128>(dil[d]) * (kernel[d] - 1) + 1 - pb[d] - pe[d];
       if (x[2 + d] == 0) full = 0;
