@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "cpu/conv_base.h"
+#include "cpu/conv_cut.h"
 #include "cpu/conv_lanes.h"
 #include "cpu/depthwise.h"
 #include "cpu/kernels.h"
@@ -110,7 +111,9 @@ class ConvKernel : public GroupedWindowKernel {
     // again: squeezenet1_1's classifier (512 -> 1000 over 7 x 7) 0.53-0.58 -> 0.43-0.46 ms,
     // 256 -> 512 over 7 x 7 0.15-0.17 -> 0.13-0.14 (one-layer chains, interleaved; the 3x3
     // layers of that size keep the lanes kernel, slower transposed).
-    const float* wt = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    const float* wt = !cut_weights_.empty()
+                          ? cut_weights_.data()
+                          : static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
     const int64_t kg = cg_ * w_.kernel_size(), out_size = w_.out_size();
     packed_.clear();
     transposed_ = false;
@@ -198,12 +201,14 @@ class ConvKernel : public GroupedWindowKernel {
     residual_ = p.residual;
     has_bias_ = ConvHasBias(p, in_.size());
     AnalyzeGeometry();
+    const float* wt = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    if (!CutPaddingTaps(w_, m_ * cg_, wt, &w_, &cut_weights_)) cut_weights_.clear();
   }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const float* x = static_cast<const float*>(args.inputs[0]);
-    const float* wt = static_cast<const float*>(args.inputs[1]);
+    const float* wt = !cut_weights_.empty() ? cut_weights_.data() : static_cast<const float*>(args.inputs[1]);
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
     const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
     float* y = static_cast<float*>(args.outputs[0]);
@@ -470,6 +475,7 @@ class ConvKernel : public GroupedWindowKernel {
   }
 
   bool residual_ = false, has_bias_ = false;
+  std::vector<float> cut_weights_;    // the weights of the taps kept (conv_cut.h), where some are dropped
   std::vector<PackedMatrix> packed_;  // per group, where the weights are constant
   bool transposed_ = false;           // positions as rows (packed_ holds the weights as B)
   size_t transposed_at_ = 0;          // workspace offset of the transposed product
