@@ -9,28 +9,12 @@
 #include "cpu/kernels.h"
 #include "cpu/quant_epilogue.h"
 #include "src/ir/quant_form.h"
+#include "src/ir/quantize.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
-
-// x viewed as (outer, channels, inner); the channel index selects scale/zero point.
-struct PerAxis {
-  int64_t outer = 1, channels = 1, inner = 1;
-};
-
-PerAxis Layout(const TensorDesc& x, const TensorDesc& scale, int64_t axis) {
-  PerAxis p;
-  if (scale.numel == 1) {
-    p.inner = x.numel;
-    return p;
-  }
-  for (int64_t d = 0; d < axis; ++d) p.outer *= x.shape[d];
-  p.channels = x.shape[axis];
-  for (size_t d = axis + 1; d < x.shape.size(); ++d) p.inner *= x.shape[d];
-  return p;
-}
 
 int64_t ZeroPoint(DType t, const void* zp, int64_t c) {
   if (!zp) return 0;
@@ -44,7 +28,7 @@ int64_t ZeroPoint(DType t, const void* zp, int64_t c) {
 
 class QuantizeKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override { layout_ = Layout(in_[0], in_[1], params().Int("axis")); }
+  void PrepareKernel() override { layout_ = QuantizeLinesOf(params(), in_[0].shape, in_[1].numel); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
@@ -52,7 +36,7 @@ class QuantizeKernel : public CpuKernel {
     const float* scale = static_cast<const float*>(args.inputs[1]);
     const void* zp = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
     const DType t = out_[0].dtype;
-    const PerAxis& l = layout_;
+    const QuantizeLines& l = layout_;
     // Runs of elements (a per-tensor scale: the whole tensor is one row, split among threads),
     // each cut where a row of one scale ends.
     Par(l.outer * l.channels * l.inner, kElementGrain, [&](int64_t i0, int64_t i1) {
@@ -66,12 +50,12 @@ class QuantizeKernel : public CpuKernel {
   }
 
  private:
-  PerAxis layout_;
+  QuantizeLines layout_;
 };
 
 class DequantizeKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override { layout_ = Layout(in_[0], in_[1], params().Int("axis")); }
+  void PrepareKernel() override { layout_ = QuantizeLinesOf(params(), in_[0].shape, in_[1].numel); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
@@ -79,7 +63,7 @@ class DequantizeKernel : public CpuKernel {
     const void* zp = args.inputs.size() > 2 ? args.inputs[2] : nullptr;
     const DType t = in_[0].dtype;
     float* y = static_cast<float*>(args.outputs[0]);
-    const PerAxis& l = layout_;
+    const QuantizeLines& l = layout_;
     Par(l.outer * l.channels, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(l.inner, 1)),
         [&](int64_t r0, int64_t r1) {
           for (int64_t r = r0; r < r1; ++r) {
@@ -95,7 +79,7 @@ class DequantizeKernel : public CpuKernel {
   }
 
  private:
-  PerAxis layout_;
+  QuantizeLines layout_;
 };
 
 }  // namespace

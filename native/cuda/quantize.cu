@@ -5,6 +5,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
+#include "src/ir/quantize.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -70,16 +71,9 @@ class QuantizeLayer : public CudaKernel {
   void PrepareKernel() override {
     const TensorDesc& x = in_[0];
     const TensorDesc& scale = in_[1];
-    g_.channels = 1;
-    g_.inner = std::max<int64_t>(x.numel, 1);
-    if (scale.numel != 1) {
-      const int64_t axis = params().Int("axis");
-      g_.channels = x.shape[axis];
-      g_.inner = 1;
-      for (size_t d = axis + 1; d < x.shape.size(); ++d) g_.inner *= x.shape[d];
-      g_.inner = std::max<int64_t>(g_.inner, 1);
-      g_.channels = std::max<int64_t>(g_.channels, 1);
-    }
+    const QuantizeLines lines = QuantizeLinesOf(params(), x.shape, scale.numel);
+    g_.channels = std::max<int64_t>(lines.channels, 1);
+    g_.inner = std::max<int64_t>(lines.inner, 1);
     g_.x_type = static_cast<int>(x.dtype);
     g_.scale_type = static_cast<int>(scale.dtype);
     g_.int_type = static_cast<int>(quantize_ ? out_[0].dtype : x.dtype);

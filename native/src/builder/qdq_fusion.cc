@@ -9,6 +9,7 @@
 #include "src/builder/net_rewrite.h"
 #include "src/ir/matmul.h"
 #include "src/ir/quant_form.h"
+#include "src/ir/quantize.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -170,8 +171,9 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
     return pass("its weights are not a constant");
   }
   if (!ReadScales(w, dwl, &wsc)) return pass("its weights' dequantize has no constant float32 scale and zero point");
-  if (wsc.scale.size() != 1 && (static_cast<int64_t>(wsc.scale.size()) != channels || dwl.params.Int("axis") != axis)) {
-    return pass("its weights have ", wsc.scale.size(), " scales along axis ", dwl.params.Int("axis"),
+  const int64_t w_axis = ReadQuantizeAxis(dwl.params);
+  if (wsc.scale.size() != 1 && (static_cast<int64_t>(wsc.scale.size()) != channels || w_axis != axis)) {
+    return pass("its weights have ", wsc.scale.size(), " scales along axis ", w_axis,
                 "; the qdq pass folds one, or one per output channel (", channels, " along axis ", axis, ")");
   }
   for (double z : wsc.zero) {
@@ -257,7 +259,7 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
   const Shape& shape = w.ShapeOf(l.inputs[0]);
   int64_t axis_len = 1, inner = 1;
   if (s.scale.size() > 1) {
-    int64_t axis = l.params.Int("axis");
+    int64_t axis = ReadQuantizeAxis(l.params);
     if (axis < 0) axis += static_cast<int64_t>(shape.size());
     if (axis < 0 || axis >= static_cast<int64_t>(shape.size())) return false;
     axis_len = shape[axis];

@@ -9,6 +9,7 @@
 #include "src/ir/pooling.h"
 #include "src/ir/pointwise.h"
 #include "src/ir/quant_form.h"
+#include "src/ir/quantize.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/shape_rules.h"
 
@@ -420,7 +421,7 @@ void CheckQuantParams(const LayerCheck& c) {
   const Shape& scale = c.In(1).shape;
   bool per_tensor = scale.size() <= 1 && Numel(scale) == 1;
   if (!per_tensor) {
-    int64_t axis = c.params().Int("axis");
+    const int64_t axis = ReadQuantizeAxis(c.params());
     if (axis < 0 || axis >= static_cast<int64_t>(x.size())) {
       c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
     }
