@@ -11,6 +11,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/transpose.h"
 #include "cpu/kernels.h"
+#include "src/ir/cast.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -113,8 +114,9 @@ void StoreFromFloat(DType t, const float* v, int64_t n, void* dst) {
 class CastKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    if (!params().Has("perm")) return;
-    transpose_ = std::make_unique<Transpose>(in_[0].shape, params().Ints("perm"), DTypeSize(in_[0].dtype));
+    const CastParams p = ReadCast(params());
+    if (!p.has_perm) return;
+    transpose_ = std::make_unique<Transpose>(in_[0].shape, p.perm, DTypeSize(in_[0].dtype));
     if (transpose_->identity()) transpose_.reset();
   }
 

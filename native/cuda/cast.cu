@@ -9,6 +9,7 @@
 #include <limits>
 #include <type_traits>
 
+#include "src/ir/cast.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -113,12 +114,13 @@ class CastLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    if (!params().Has("perm")) return;
+    const CastParams p = ReadCast(params());
+    if (!p.has_perm) return;
     bool identity = false;
-    perm_ = MakePermute(in_[0].shape, params().Ints("perm"), &identity);
+    perm_ = MakePermute(in_[0].shape, p.perm, &identity);
     permuted_ = !identity;
     const Shape& x = in_[0].shape;
-    to_nhwc_ = permuted_ && x.size() == 4 && params().Ints("perm") == std::vector<int64_t>{0, 2, 3, 1} && x[1] <= 16 &&
+    to_nhwc_ = permuted_ && x.size() == 4 && p.perm == std::vector<int64_t>{0, 2, 3, 1} && x[1] <= 16 &&
                in_[0].numel < kInt32LoopLimit;
   }
 

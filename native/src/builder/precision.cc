@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "src/ir/cast.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
 #include "src/util/error.h"
@@ -96,8 +97,8 @@ bool ReadOnlyAsIntegers(const Network& net, int32_t id) {
   for (const Layer& l : net.layers) {
     if (std::find(l.inputs.begin(), l.inputs.end(), id) == l.inputs.end()) continue;
     if (l.kind != LayerKind::kCast) return false;
-    const std::string& to = l.params.String("to");
-    if (to != "int32" && to != "int64") return false;
+    const DType to = ReadCast(l.params).to;
+    if (to != DType::kInt32 && to != DType::kInt64) return false;
     read = true;
   }
   return read;
@@ -268,14 +269,15 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
         emit_constant(id);
       }
     }
-    if (layer.kind == LayerKind::kCast && ct == half && layer.params.String("to") == "float32") {
+    if (layer.kind == LayerKind::kCast && ct == half && ReadCast(layer.params).to == DType::kFloat32) {
       l.params.Set("to", ParamValue::String(DTypeName(half)));
     }
     std::vector<std::pair<int32_t, int32_t>> to_fp32;  // (reduced tensor, original output) pairs
     for (size_t k = 0; k < l.outputs.size(); ++k) {
       const int32_t id = l.outputs[k];
       if (!is_f32[id]) continue;
-      const bool reduced = ct == half && !(layer.kind == LayerKind::kCast && layer.params.String("to") != "float32");
+      const bool reduced =
+          ct == half && !(layer.kind == LayerKind::kCast && ReadCast(layer.params).to != DType::kFloat32);
       if (!reduced) {
         v32[id] = id;
       } else if (is_output[id]) {

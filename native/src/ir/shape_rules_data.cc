@@ -3,6 +3,7 @@
 // noted (resize takes floats; gather indices are int32/int64; select's condition is bool).
 #include <algorithm>
 
+#include "src/ir/cast.h"
 #include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/pad_mode.h"
@@ -330,17 +331,15 @@ void CheckDataLayer(const LayerCheck& c) {
     case LayerKind::kCast: {
       c.ExpectInputs(1, 1);
       c.ExpectOutputs(1);
-      DType to;
-      ParseDType(c.params().String("to"), &to);
+      const CastParams p = ReadCast(c.params());
       const Shape& x = c.In(0).shape;
-      if (!c.params().Has("perm")) {
-        c.ExpectOutput(0, to, x);
+      if (!p.has_perm) {
+        c.ExpectOutput(0, p.to, x);
         return;
       }
       // Builder form (layout.h): the cast writes its input transposed, y = transpose(cast(x)).
       CheckPerm(c, "perm", x.size());
-      const Shape out = Permute(x, c.params().Ints("perm"));
-      c.ExpectOutput(0, to, out);
+      c.ExpectOutput(0, p.to, Permute(x, p.perm));
       return;
     }
     case LayerKind::kSelect: return CheckSelect(c);
