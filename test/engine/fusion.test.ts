@@ -367,6 +367,30 @@ describeIf(HAS_NATIVE, 'timing cache (cpu)', NATIVE_MISSING, () => {
     }
   });
 
+  it('a choice made under other tactic switches is timed again, not reused; at the defaults the old entries hit', async () => {
+    const file = tmp();
+    const first = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    const n = entries(file).length;
+    first.dispose();
+    process.env.HYBRIDRT_INT8_CUDNN = '1';
+    let switched;
+    try {
+      switched = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    } finally {
+      delete process.env.HYBRIDRT_INT8_CUDNN;
+    }
+    const back = await buildEngine(fusable(), { backend: 'cpu', timingCachePath: file });
+    try {
+      expect(switched.info().build.timingCache?.hits).toBe(0);
+      expect(entries(file)).toHaveLength(2 * n);
+      expect(entries(file).filter((line) => / switches int8_cudnn=1\t/.test(line))).toHaveLength(n);
+      expect(back.info().build.timingCache?.hits).toBe(n);
+    } finally {
+      switched.dispose();
+      back.dispose();
+    }
+  });
+
   it('refuses a timingCachePath that is not a path', async () => {
     await expect(buildEngine(fusable(), { backend: 'cpu', timingCachePath: '' })).rejects.toMatchObject({ code: 'OPTION' });
   });

@@ -133,6 +133,7 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     cache->Load();
   }
   const std::string device_key = cache ? backend_->DeviceKey() : "";
+  const std::string switches_key = TacticSwitchesKey(tactic_switches_);
   ResolveDeclared();
   kernels_.resize(net_.layers.size());
   tactics_.assign(net_.layers.size(), "");
@@ -165,7 +166,7 @@ void Engine::PrepareKernels(const std::vector<std::string>* tactics) {
     std::string key;
     if (cache) {
       key = TimingKey(device_key, backend_->Name(), *setup.layer, setup.inputs, setup.constants, setup.outputs,
-                      setup.ranged);
+                      setup.ranged, switches_key);
       setup.tactic = cache->Find(key);
       if (!setup.tactic.empty()) {
         try {

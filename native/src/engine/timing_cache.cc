@@ -70,7 +70,7 @@ std::string Desc(const TensorDesc& d, bool constant) {
 
 std::string TimingKey(const std::string& device_key, const std::string& backend, const Layer& layer,
                       const std::vector<TensorDesc>& inputs, const std::vector<const void*>& constants,
-                      const std::vector<TensorDesc>& outputs, bool ranged) {
+                      const std::vector<TensorDesc>& outputs, bool ranged, const std::string& switches) {
   std::string sig = Cat(backend, " ", LayerKindName(layer.kind));
   if (ranged) sig += " ranged";  // a dynamic engine's layer: its kernel may choose otherwise (KernelSetup::ranged)
   for (const auto& [key, v] : layer.params.values()) {
@@ -90,6 +90,7 @@ std::string TimingKey(const std::string& device_key, const std::string& backend,
   for (size_t i = 0; i < inputs.size(); ++i) sig += " " + Desc(inputs[i], i < constants.size() && constants[i]);
   sig += " out";
   for (const TensorDesc& d : outputs) sig += " " + Desc(d, false);
+  if (!switches.empty()) sig += " switches " + switches;
   return Clean(device_key) + "\t" + Clean(sig);
 }
 

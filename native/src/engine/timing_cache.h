@@ -3,7 +3,9 @@
 // same tactics without timing them again. The device key (Backend::DeviceKey) names the GPU
 // and library versions a timing is valid for; the signature is everything that decides a
 // layer's tactic: backend, kind, params (not names), and each input's and output's dtype and
-// shape, and whether it is a constant.
+// shape, and whether it is a constant, and the tactic switches that differ from their
+// defaults (TacticSwitchesKey: a choice made with HYBRIDRT_INT8_CUDNN=1, say, is not the
+// choice without it; at the defaults the signature is as before).
 //
 // File: a text line "hybridrt-timing-cache 1", then one entry per line,
 // "<device key>\t<signature>\t<tactic>". A cache is an optimization: a missing file is an
@@ -59,6 +61,6 @@ class TimingCache {
 // "<device key>\t<signature>" of a layer whose tensors have these descs (see the file comment).
 std::string TimingKey(const std::string& device_key, const std::string& backend, const Layer& layer,
                       const std::vector<TensorDesc>& inputs, const std::vector<const void*>& constants,
-                      const std::vector<TensorDesc>& outputs, bool ranged = false);
+                      const std::vector<TensorDesc>& outputs, bool ranged = false, const std::string& switches = "");
 
 }  // namespace hybridrt

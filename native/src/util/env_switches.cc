@@ -47,6 +47,23 @@ EnvSwitches ReadEnvSwitches() {
   return s;
 }
 
+std::string TacticSwitchesKey(const TacticSwitches& t) {
+  const TacticSwitches d;
+  std::string key;
+  const auto add = [&key](const char* name, const std::string& value) {
+    key += Cat(key.empty() ? "" : " ", name, "=", value);
+  };
+  if (t.conv_tactic != d.conv_tactic) add("conv_tactic", t.conv_tactic);
+  if (t.attention_tactic != d.attention_tactic) add("attention_tactic", t.attention_tactic);
+  if (t.matmul_tactic != d.matmul_tactic) add("matmul_tactic", t.matmul_tactic);
+  if (t.fused_graph_configs != d.fused_graph_configs) add("fused_graph_configs", Cat(t.fused_graph_configs));
+  if (t.cudnn_graph != d.cudnn_graph) add("cudnn_graph", Cat(t.cudnn_graph));
+  if (t.cudnn_cba != d.cudnn_cba) add("cudnn_cba", Cat(t.cudnn_cba));
+  if (t.depthwise != d.depthwise) add("depthwise", Cat(t.depthwise));
+  if (t.int8_cudnn != d.int8_cudnn) add("int8_cudnn", Cat(t.int8_cudnn));
+  return key;
+}
+
 std::string DescribeEnvSwitches(const EnvSwitches& s) {
   const TacticSwitches& t = s.tactics;
   // Not the tactic log (it only prints) nor CUDA graphs or lending (a context's choice, not the plan's).

@@ -67,6 +67,12 @@ struct EnvSwitches {
 // Reads every switch from the environment now.
 EnvSwitches ReadEnvSwitches();
 
+// The tactic switches that differ from their defaults, as one line ("int8_cudnn=1
+// matmul_tactic=lt"; "" at the defaults, the log left out: it only prints): what the timing
+// cache keys a layer's choice on beside the layer itself (engine/timing_cache.h), so that a
+// choice made under other switches is timed again rather than reused.
+std::string TacticSwitchesKey(const TacticSwitches& t);
+
 // The switches that change what a build makes, as one line ("fusion=-1 layout=-1 ..."): what
 // the engine cache keys on (src/artifact/cache.ts).
 std::string DescribeEnvSwitches(const EnvSwitches& s);
