@@ -220,10 +220,14 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
         uses_cudnn_ = true;
         return MakeConvolution(this);
       }
+      uses_cudnn_ = true;                 // its cuDNN int8 tactics run on the context's streams (quant_conv.cu)
       return MakeQuantConvolution(this);  // the int8 form (src/ir/quant_form.h)
     case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
     case LayerKind::kMatmul:
-      if (IsQuantForm(setup.layer->params)) return MakeQuantConvolution(this);  // as a 1x1 convolution
+      if (IsQuantForm(setup.layer->params)) {
+        uses_cudnn_ = true;                 // as for the int8 convolution
+        return MakeQuantConvolution(this);  // as a 1x1 convolution
+      }
       uses_cublaslt_ = true;
       return MakeMatmul(this);
     case LayerKind::kElementwise: return MakeElementwise(this);
