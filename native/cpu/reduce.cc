@@ -116,15 +116,13 @@ T ReduceInt(Op op, const T* x, int64_t n) {
 class ReduceKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    const ReduceParams p = ReadReduce(params());
+    const ReduceGeometry g = ReduceGeometryOf(params(), in_[0].shape, out_[0].numel);
+    const ReduceParams& p = g.params;
     op_ = p.op;
-    const Shape& x = in_[0].shape;
-    const reduce::Rows rows = reduce::RowsOf(x, p.axes);
-    row_ = rows.length;
-    transpose_ = std::make_unique<Transpose>(x, rows.perm, DTypeSize(in_[0].dtype));
+    row_ = g.rows.length;
+    rows_ = g.out_rows;
     scale_ = p.excite_scale;
-    // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
-    rows_ = scale_ ? in_[0].numel / std::max<int64_t>(row_, 1) : out_[0].numel;
+    transpose_ = std::make_unique<Transpose>(in_[0].shape, g.rows.perm, DTypeSize(in_[0].dtype));
     if (!transpose_->identity()) workspace_ = in_[0].bytes;
     if (scale_) {
       gate_offset_ = (workspace_ + 63) / 64 * 64;

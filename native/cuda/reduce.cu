@@ -248,15 +248,14 @@ class ReduceKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    const ReduceParams p = ReadReduce(params());
-    op_ = p.op;
+    const ReduceGeometry rg = ReduceGeometryOf(params(), in_[0].shape, out_[0].numel);
+    const ReduceParams& p = rg.params;
     const Shape& x = in_[0].shape;
-    const reduce::Rows rows = reduce::RowsOf(x, p.axes);
-    const std::vector<bool>& reduced = rows.reduced;
-    len_ = rows.length;
-    transpose_ = MakePermute(x, rows.perm, &identity_);
-    // The reduction's outputs (with exciteScale, the gate's: the output is x-shaped).
-    rows_ = p.excite_scale ? in_[0].numel / std::max<int64_t>(len_, 1) : out_[0].numel;
+    const std::vector<bool>& reduced = rg.rows.reduced;
+    op_ = p.op;
+    len_ = rg.rows.length;
+    rows_ = rg.out_rows;
+    transpose_ = MakePermute(x, rg.rows.perm, &identity_);
     // Reduced axes one contiguous run with kept axes after it: the column kernels.
     int first = -1, last = -1;
     for (size_t d = 0; d < x.size(); ++d) {

@@ -10,6 +10,7 @@
 // lowest value (-inf for floats), min the highest (+inf); log_sum_exp -inf.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <iterator>
 #include <string>
@@ -90,6 +91,23 @@ inline ReduceParams ReadReduce(const Params& p) {
     r.excite2 = ReadActivation(p, "excite2.");
   }
   return r;
+}
+
+// The reduction's rows (x transposed by rows.perm, rows.length elements a row) and how many it
+// writes: one per output element, or with excite_scale (the output x-shaped, the gate one value
+// a row) one per row of x.
+struct ReduceGeometry {
+  ReduceParams params;
+  reduce::Rows rows;
+  int64_t out_rows = 0;
+};
+
+inline ReduceGeometry ReduceGeometryOf(const Params& p, const Shape& x, int64_t y_numel) {
+  ReduceGeometry g;
+  g.params = ReadReduce(p);
+  g.rows = reduce::RowsOf(x, g.params.axes);
+  g.out_rows = g.params.excite_scale ? Numel(x) / std::max<int64_t>(g.rows.length, 1) : y_numel;
+  return g;
 }
 
 }  // namespace hybridrt
