@@ -24,11 +24,7 @@ class RangeLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
  protected:
-  void PrepareKernel() override {
-    const RangeParams r = ReadRange(params());
-    start_ = r.start;
-    delta_ = r.delta;
-  }
+  void PrepareKernel() override { r_ = ReadRange(params()); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
@@ -36,16 +32,16 @@ class RangeLayer : public CudaKernel {
     if (n == 0) return;
     if (out_[0].dtype == DType::kInt32) {
       RangeKernel<int32_t><<<GridFor(n), kThreads, 0, S(stream)>>>(
-          static_cast<int32_t*>(args.outputs[0]), n, static_cast<int32_t>(start_), static_cast<int32_t>(delta_));
+          static_cast<int32_t*>(args.outputs[0]), n, static_cast<int32_t>(r_.start), static_cast<int32_t>(r_.delta));
     } else {
       RangeKernel<int64_t>
-          <<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<int64_t*>(args.outputs[0]), n, start_, delta_);
+          <<<GridFor(n), kThreads, 0, S(stream)>>>(static_cast<int64_t*>(args.outputs[0]), n, r_.start, r_.delta);
     }
     CheckLaunch("range kernel launch");
   }
 
  private:
-  int64_t start_ = 0, delta_ = 1;
+  RangeParams r_;
 };
 
 }  // namespace
