@@ -38,6 +38,8 @@ export type ToWorker =
   | { t: 'close' };
 
 export type FromWorker =
+  /** The worker listens for messages (one sent before is lost: node drops what no listener takes). */
+  | { t: 'hello' }
   | { t: 'log'; message: string; level: 'info' | 'warn' }
   | { t: 'loaded'; index: IndexEntry[]; http?: number; grpc?: number }
   | { t: 'failed'; message: string; usage: boolean }

@@ -102,3 +102,4 @@ process.on('message', (m: ToWorker) => {
   }
 });
 process.on('disconnect', () => void stop());
+send({ t: 'hello' });

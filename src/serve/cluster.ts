@@ -91,7 +91,7 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
   let closed: Promise<void> | undefined;
   const live = () => slots.filter((s) => s.worker?.isConnected());
   const tell = (s: Slot, m: ToWorker) => {
-    if (s.worker?.isConnected()) s.worker.send(m);
+    if (s.worker) send(s.worker, m);
   };
 
   /** Tells every worker the server's state; resolves once each has taken it. */
@@ -127,12 +127,22 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
     const spec: WorkerSpec = { options, n: slot.n, cores, listenAfterLoad: restart, ortLogLevel: ort.env.logLevel ?? 'warning' };
     cluster.setupPrimary({ ...workerEntry(), args: [] });
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(spec) });
+    hearing.set(
+      worker,
+      new Promise<void>((resolve) => {
+        const on = (m: FromWorker) => {
+          if (m.t !== 'hello') return;
+          worker.off('message', on);
+          resolve();
+        };
+        worker.on('message', on);
+        worker.once('exit', () => resolve());
+      }),
+    );
     slot.worker = worker;
     delete slot.index;
     const who = `worker ${slot.n} (pid ${worker.process.pid})`;
-    const reply = (m: ToWorker) => {
-      if (worker.isConnected()) worker.send(m);
-    };
+    const reply = (m: ToWorker) => send(worker, m);
     log(`worker ${slot.n}: pid ${worker.process.pid}${restart ? ' (restarted)' : ''}`, 'info');
     return new Promise<void>((resolve, reject) => {
       let loaded = false;
@@ -250,8 +260,17 @@ function ask<T>(worker: Worker, m: ToWorker, pick: (r: FromWorker) => T | false 
     const timer = Number.isFinite(ms) ? setTimeout(gone, ms) : undefined;
     worker.on('message', on);
     worker.once('exit', gone);
+    send(worker, m);
+  });
+}
+
+/** Each worker's promise of its first message, 'hello': it listens from then on. */
+const hearing = new WeakMap<Worker, Promise<void>>();
+
+/** Sends `m` to `worker` once it listens (node drops a message that arrives before), unless it is gone by then. */
+function send(worker: Worker, m: ToWorker): void {
+  void (hearing.get(worker) ?? Promise.resolve()).then(() => {
     if (worker.isConnected()) worker.send(m);
-    else finish(undefined);
   });
 }
 

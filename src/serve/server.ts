@@ -176,7 +176,7 @@ export async function serveProcess(
   try {
     if (!role.listenAfterLoad) await open();
     await core.load(signal);
-    if (role.listenAfterLoad) await open();
+    if (role.listenAfterLoad && !signal?.aborted) await open();
   } catch (e) {
     await stop();
     throw e;

@@ -8,10 +8,11 @@
  * (gRPC), which node:cluster hands to the workers in turn.
  */
 import grpc from '@grpc/grpc-js';
+import http from 'node:http';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/serve/cli.js';
-import { mergeIndex } from '../../src/serve/cluster.js';
+import { MAX_RESTARTS, mergeIndex } from '../../src/serve/cluster.js';
 import { inferencePackage } from '../../src/serve/grpc-proto.js';
 import type { HybridServer } from '../../src/serve/server.js';
 import { FP32_TOL } from '../engine/helpers/compare.js';
@@ -211,6 +212,76 @@ describe('hybrid-serve --workers 2', () => {
     expect(log()).toMatch(/SIGTERM: draining[\s\S]*stopped/);
     for (const pid of workerPids) expect(alive(pid), `worker pid ${pid}`).toBe(false);
     await expect(rest(port, 'GET', '/v2/health/live')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+  });
+});
+
+describe('starting and stopping', () => {
+  it('fails serve() where a worker cannot start (a port in use), with the reason, and leaves no worker behind', async () => {
+    const taken = http.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    const lines: string[] = [];
+    try {
+      await expect(
+        startServer(makeRepository({ cnn: { config: batched } }), { workers: 2, httpPort: port, onLog: (m) => void lines.push(m) }),
+      ).rejects.toMatchObject({ code: 'OPTION', message: expect.stringContaining(`REST cannot listen on 127.0.0.1:${port}`) });
+      const started = [...lines.join('\n').matchAll(/worker \d: pid (\d+)/g)].map((m) => Number(m[1]));
+      expect(started).toHaveLength(1); // worker 2 waits for worker 1, which failed
+      await waitFor('the worker to exit', () => !alive(started[0]!));
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('hybrid-serve --workers 2 stops loading on SIGTERM during the load: worker 1 skips the rest, worker 2 never starts, exit 0', async () => {
+    const config = { backend: 'cpu' };
+    const lines: string[] = [];
+    let fire!: (s: string) => void;
+    const code = await main(
+      [
+        '--model-repository',
+        makeRepository({ a: { config }, b: { config }, c: { config }, d: { config } }),
+        '--http-port',
+        '0',
+        '--grpc-port',
+        '0',
+        '--workers',
+        '2',
+      ],
+      {
+        err: (s) => {
+          lines.push(s);
+          if (/worker 1 \(pid \d+\): model 'a' version 1: ready/.test(s)) fire('SIGTERM');
+        },
+      },
+      new Promise<string>((resolve) => (fire = resolve)),
+      () => new Promise(() => {}),
+    );
+    const log = lines.join('');
+    expect(code).toBe(0);
+    expect(log).toMatch(/worker 1 \(pid \d+\): [23] model versions not loaded: the server is stopping/);
+    expect(log).not.toContain('worker 2: pid');
+    expect(log).toMatch(/SIGTERM: draining[\s\S]*stopped/);
+  });
+
+  it('stops by itself, with the reason in `stopped`, once workers keep dying (more than MAX_RESTARTS in the window)', async () => {
+    const lines: string[] = [];
+    const server = await startServer(makeRepository({ cnn: { config: { backend: 'cpu' } } }), { workers: 2, onLog: (m) => void lines.push(m) });
+    const pids = () => [...lines.join('\n').matchAll(/worker \d: pid (\d+)/g)].map((m) => Number(m[1]));
+    let outcome: Error | undefined | 'running' = 'running';
+    void server.stopped.then((e) => (outcome = e));
+    for (let killed = 0; killed <= MAX_RESTARTS && outcome === 'running'; killed++) {
+      const pid = pids()[killed]!;
+      process.kill(pid, 'SIGKILL');
+      await waitFor(`worker pid ${pid} to be replaced`, () => pids().length > killed + 2 || outcome !== 'running');
+    }
+    await waitFor('the server to stop', () => outcome !== 'running');
+    expect(outcome).toBeInstanceOf(Error);
+    expect((outcome as unknown as Error).message).toMatch(
+      /^workers exited on their own 6 times within 60 s \(the last: worker \d \(pid \d+\), signal SIGKILL\): stopping the server$/,
+    );
+    for (const pid of pids()) await waitFor(`worker pid ${pid} to exit`, () => !alive(pid));
+    await server.close();
   });
 });
 
