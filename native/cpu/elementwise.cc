@@ -59,7 +59,7 @@ void Loop(const Broadcast& bc, const T* a, const T* b, R* y, int64_t begin, int6
 class ElementwiseKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    op_ = binary::Parse(params().String("op"));
+    op_ = binary::Read(params());
     act_ = ReadActivation(params(), "activation.");
     bc_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[0].shape, in_[1].shape});
   }

@@ -169,7 +169,7 @@ class ElementwiseKernel : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    op_ = binary::Parse(params().String("op"));
+    op_ = binary::Read(params());
     act_ = MakeAct(ReadActivation(params(), "activation."));
     strided_ = MakeBroadcast(out_[0].shape, {in_[0].shape, in_[1].shape});
     small_ = Fits32(strided_, out_[0].numel, 2);

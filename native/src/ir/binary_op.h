@@ -7,6 +7,7 @@
 #include <iterator>
 #include <string>
 
+#include "src/ir/network.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -32,6 +33,10 @@ inline Op Parse(const std::string& s) {
 }
 
 inline bool IsCompare(Op op) { return op == kEqual || op == kLess || op == kGreater; }
+
+// The elementwise layer's op, read once for its shape rule (CheckElementwise) and the cpu and
+// cuda kernels (validated by the schema).
+inline Op Read(const Params& p) { return Parse(p.String("op")); }
 
 }  // namespace binary
 }  // namespace hybridrt

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "src/ir/attention.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/convolution.h"
 #include "src/ir/matmul.h"
 #include "src/ir/normalization.h"
@@ -173,22 +174,22 @@ void CheckElementwise(const LayerCheck& c) {
   c.ExpectInputs(2, 2);
   c.ExpectOutputs(1);
   c.ExpectSameDType(1, 0);
-  const std::string& op = c.params().String("op");
+  const binary::Op op = binary::Read(c.params());
   DType t = c.In(0).dtype;
-  bool is_compare = op == "equal" || op == "less" || op == "greater";
+  const bool is_compare = binary::IsCompare(op);
   bool ok;
-  if (op == "and" || op == "or") {
+  if (op == binary::kAnd || op == binary::kOr) {
     ok = t == DType::kBool;
-  } else if (op == "equal") {
+  } else if (op == binary::kEqual) {
     ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64 || t == DType::kBool;
-  } else if (op == "pow" || op == "prelu") {
+  } else if (op == binary::kPow || op == binary::kPrelu) {
     ok = IsFloat(t);
-  } else if (op == "mod") {
+  } else if (op == binary::kMod) {
     ok = t == DType::kInt32 || t == DType::kInt64;
   } else {
     ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64;
   }
-  if (!ok) c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(t)));
+  if (!ok) c.Bad(Cat("op '", binary::Name(op), "' does not take dtype ", DTypeName(t)));
   Shape out;
   if (!BroadcastShapes({c.In(0).shape, c.In(1).shape}, &out)) {
     c.Bad(Cat("shapes ", ShapeToString(c.In(0).shape), " and ", ShapeToString(c.In(1).shape), " do not broadcast"));

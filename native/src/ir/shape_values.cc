@@ -5,6 +5,7 @@
 #include <cstring>
 #include <limits>
 
+#include "src/ir/binary_op.h"
 #include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/int_arith.h"
@@ -54,27 +55,27 @@ std::vector<std::vector<int64_t>> BroadcastOffsets(const std::vector<Shape>& ins
 
 // The engine's integer rules (int_arith.h) in the output's width: int32 tensors wrap at 32 bits.
 template <typename T>
-bool BinaryAs(const std::string& op, T a, T b, int64_t* y) {
-  if (op == "add") *y = WrapAdd(a, b);
-  else if (op == "sub") *y = WrapSub(a, b);
-  else if (op == "mul") *y = WrapMul(a, b);
-  else if (op == "div") *y = IntDiv(a, b);
+bool BinaryAs(binary::Op op, T a, T b, int64_t* y) {
+  if (op == binary::kAdd) *y = WrapAdd(a, b);
+  else if (op == binary::kSub) *y = WrapSub(a, b);
+  else if (op == binary::kMul) *y = WrapMul(a, b);
+  else if (op == binary::kDiv) *y = IntDiv(a, b);
   else return false;
   return true;
 }
 
-bool Binary(const std::string& op, DType dtype, int64_t a, int64_t b, int64_t* y) {
-  if (op == "add" || op == "sub" || op == "mul" || op == "div") {
+bool Binary(binary::Op op, DType dtype, int64_t a, int64_t b, int64_t* y) {
+  if (op == binary::kAdd || op == binary::kSub || op == binary::kMul || op == binary::kDiv) {
     return dtype == DType::kInt32 ? BinaryAs<int32_t>(op, static_cast<int32_t>(a), static_cast<int32_t>(b), y)
                                   : BinaryAs<int64_t>(op, a, b, y);
   }
-  if (op == "max") *y = std::max(a, b);
-  else if (op == "min") *y = std::min(a, b);
-  else if (op == "equal") *y = a == b;
-  else if (op == "less") *y = a < b;
-  else if (op == "greater") *y = a > b;
-  else if (op == "and") *y = a && b;
-  else if (op == "or") *y = a || b;
+  if (op == binary::kMax) *y = std::max(a, b);
+  else if (op == binary::kMin) *y = std::min(a, b);
+  else if (op == binary::kEqual) *y = a == b;
+  else if (op == binary::kLess) *y = a < b;
+  else if (op == binary::kGreater) *y = a > b;
+  else if (op == binary::kAnd) *y = a && b;
+  else if (op == binary::kOr) *y = a || b;
   else return false;
   return true;
 }
@@ -145,7 +146,7 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     case LayerKind::kElementwise: {
       if (!all_known) return;
       const auto offs = BroadcastOffsets({shape_of(0), shape_of(1)}, y.shape);
-      const std::string& op = l.params.String("op");
+      const binary::Op op = binary::Read(l.params);
       for (int64_t i = 0; i < n; ++i) {
         int64_t v;
         if (!Binary(op, tensors[l.inputs[0]].dtype, (*in[0])[offs[0][i]], (*in[1])[offs[1][i]], &v)) return;
