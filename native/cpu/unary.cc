@@ -19,7 +19,7 @@ class UnaryKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
     act_ = ReadActivation(params(), "");
-    op_ = ParseUnaryOp(params().String("op"));
+    op_ = act_.op;
   }
 
  public:

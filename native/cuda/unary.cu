@@ -105,7 +105,7 @@ class UnaryKernel : public CudaKernel {
  protected:
   void PrepareKernel() override {
     act_ = ReadActivation(params(), "");
-    op_ = ParseUnaryOp(params().String("op"));
+    op_ = act_.op;
   }
 
  public:

@@ -5,7 +5,9 @@
 #include <cstring>
 #include <limits>
 
+#include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
+#include "src/ir/cast.h"
 #include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/int_arith.h"
@@ -125,7 +127,7 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       break;
     }
     case LayerKind::kCast:
-      if (!all_known || l.params.Has("perm")) return;
+      if (!all_known || ReadCast(l.params).has_perm) return;
       for (int64_t v : *in[0]) {
         // As the cast kernels: to bool is x != 0, to int32 wraps.
         out.push_back(y.dtype == DType::kBool ? v != 0 : y.dtype == DType::kInt32 ? static_cast<int32_t>(v) : v);
@@ -133,12 +135,12 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
       break;
     case LayerKind::kUnary: {
       if (!all_known) return;
-      const std::string& op = l.params.String("op");
+      const UnaryOp op = ReadActivation(l.params, "").op;
       for (int64_t v : *in[0]) {
-        if (op == "identity") out.push_back(v);
-        else if (op == "neg") out.push_back(-v);
-        else if (op == "abs") out.push_back(v < 0 ? -v : v);
-        else if (op == "not") out.push_back(!v);
+        if (op == UnaryOp::kIdentity) out.push_back(v);
+        else if (op == UnaryOp::kNeg) out.push_back(-v);
+        else if (op == UnaryOp::kAbs) out.push_back(v < 0 ? -v : v);
+        else if (op == UnaryOp::kNot) out.push_back(!v);
         else return;
       }
       break;
