@@ -28,9 +28,10 @@ class ResizeKernel : public CpuKernel {
   void PrepareKernel() override {
     const Shape& x = in_[0].shape;
     const Shape& y = out_[0].shape;
-    const std::vector<ResizeAxis> axes = ResizeAxesOf(params(), x, y);
+    const ResizeParams rp = ReadResize(params());
+    const std::vector<ResizeAxis> axes = ResizeAxesOf(rp, x, y);
     std::vector<int64_t> st = Strides(x);
-    nearest_ = params().String("mode") == "nearest";
+    nearest_ = rp.mode == ResizeMode::kNearest;
     std::vector<std::vector<int64_t>> maps(x.size());
     taps_.assign(x.size(), {});
     for (size_t d = 0; d < x.size(); ++d) {

@@ -80,9 +80,10 @@ class ResizeLayer : public CudaKernel {
     const Shape& y = out_[0].shape;
     if (x.size() > static_cast<size_t>(kMaxDims))
       Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
-    const std::vector<ResizeAxis> axes = ResizeAxesOf(params(), x, y);
+    const ResizeParams rp = ReadResize(params());
+    const std::vector<ResizeAxis> axes = ResizeAxesOf(rp, x, y);
     std::vector<int64_t> st = Strides(x);
-    nearest_ = params().String("mode") == "nearest";
+    nearest_ = rp.mode == ResizeMode::kNearest;
     std::vector<int64_t> maps;
     std::vector<Taps> taps;
     g_.nd = std::max<int>(1, static_cast<int>(x.size()));

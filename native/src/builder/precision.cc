@@ -6,6 +6,7 @@
 #include "src/ir/cast.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
+#include "src/ir/resize_coords.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -40,7 +41,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kNonZero:    // reads its input's values (zero or not) in their type
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return l.params.String("op") == "identity";
-    case LayerKind::kResize: return l.params.String("mode") == "nearest";
+    case LayerKind::kResize: return ReadResize(l.params).mode == ResizeMode::kNearest;
     default: return false;
   }
 }

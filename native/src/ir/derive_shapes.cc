@@ -2,6 +2,7 @@
 #include "src/ir/derive_shapes.h"
 
 #include "src/ir/computed_layers.h"
+#include "src/ir/resize_coords.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shape_values.h"
 #include "src/ir/shuffle.h"
@@ -20,8 +21,9 @@ void FollowWholeDims(const Network& net, const Layer& layer, const Shape& in, Sh
   const bool slice = layer.kind == LayerKind::kSlice;
   const std::vector<int64_t> starts = slice ? layer.params.Ints("starts") : std::vector<int64_t>{};
   const std::vector<int64_t> steps = slice ? layer.params.Ints("steps") : std::vector<int64_t>{};
-  const std::vector<double> scales = slice ? std::vector<double>{} : layer.params.Floats("scales");
-  const bool follow_scales = !slice && layer.params.Has("followScales") && layer.params.Bool("followScales");
+  const ResizeParams resize = slice ? ResizeParams{} : ReadResize(layer.params);
+  const std::vector<double>& scales = resize.scales;
+  const bool follow_scales = resize.follow_scales;
   for (size_t d = 0; d < out->size() && d < in.size() && d < declared_in.size(); ++d) {
     if (follow_scales && d < scales.size()) {
       // ONNX Resize with scales: trunc(scale * in) in float32, as onnxruntime sizes it.

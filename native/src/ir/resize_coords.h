@@ -43,9 +43,37 @@ inline int64_t ResizeNearestIndex(const std::string& mode, float x) {
   return static_cast<int64_t>(std::ceil(x));
 }
 
+enum class ResizeMode : int { kNearest, kLinear, kCubic };
+
+// The layer's typed params, read once for its shape rule (CheckResize), the shape derivation
+// (derive_shapes.cc), the precision pass and both kernels (through ResizeAxesOf).
+struct ResizeParams {
+  ResizeMode mode = ResizeMode::kNearest;
+  std::string coord;    // coordinateTransformation
+  std::string nearest;  // nearestMode
+  float cubic_a = -0.75f;
+  bool exclude_outside = false;
+  std::vector<double> scales;  // one per dim (the shape rule checks)
+  bool follow_scales = false;  // the output's dims are trunc(scale * in) at every input shape
+};
+
+// The layer's params (validated by the schema: present, right types, mode one of three).
+inline ResizeParams ReadResize(const Params& p) {
+  ResizeParams r;
+  const std::string& mode = p.String("mode");
+  r.mode = mode == "nearest" ? ResizeMode::kNearest : mode == "linear" ? ResizeMode::kLinear : ResizeMode::kCubic;
+  r.coord = p.String("coordinateTransformation");
+  r.nearest = p.String("nearestMode");
+  r.cubic_a = static_cast<float>(p.Float("cubicCoeffA"));
+  r.exclude_outside = p.Bool("excludeOutside");
+  r.scales = p.Floats("scales");
+  r.follow_scales = p.Has("followScales") && p.Bool("followScales");
+  return r;
+}
+
 // One dim of a resize: the layer's parameters and that dim's scale and sizes.
 struct ResizeAxis {
-  std::string mode;     // nearest, linear, cubic
+  ResizeMode mode = ResizeMode::kNearest;
   std::string coord;    // coordinateTransformation
   std::string nearest;  // nearestMode
   float cubic_a = -0.75f;
@@ -73,19 +101,12 @@ struct ResizeTaps {
   }
 };
 
-// The axes of a resize layer from its parameters and its input and output shapes.
-inline std::vector<ResizeAxis> ResizeAxesOf(const Params& params, const Shape& x, const Shape& y) {
-  const std::vector<double> scales = params.Floats("scales");
+// The axes of a resize layer from its params and its input and output shapes.
+inline std::vector<ResizeAxis> ResizeAxesOf(const ResizeParams& p, const Shape& x, const Shape& y) {
   std::vector<ResizeAxis> axes(x.size());
   for (size_t d = 0; d < x.size(); ++d) {
-    axes[d] = ResizeAxis{params.String("mode"),
-                         params.String("coordinateTransformation"),
-                         params.String("nearestMode"),
-                         static_cast<float>(params.Float("cubicCoeffA")),
-                         params.Bool("excludeOutside"),
-                         static_cast<float>(scales[d]),
-                         x[d],
-                         y[d]};
+    axes[d] = ResizeAxis{p.mode, p.coord, p.nearest, p.cubic_a, p.exclude_outside, static_cast<float>(p.scales[d]),
+                         x[d],   y[d]};
   }
   return axes;
 }
@@ -95,11 +116,11 @@ inline ResizeTaps ResizeTapsAt(const ResizeAxis& ax, int64_t o) {
   const int64_t last = ax.in_len - 1;
   auto clamp = [&](int64_t i) { return std::max<int64_t>(0, std::min<int64_t>(i, last)); };
   const float orig = ResizeInputCoordinate(ax.coord, static_cast<float>(o), ax.scale, ax.out_len, ax.in_len);
-  if (ax.mode == "nearest") {
+  if (ax.mode == ResizeMode::kNearest) {
     t.Add(clamp(ax.scale == 1.0f && ax.out_len == ax.in_len ? o : ResizeNearestIndex(ax.nearest, orig)), 1.0f);
     return t;
   }
-  if (ax.mode == "linear") {
+  if (ax.mode == ResizeMode::kLinear) {
     const float c = std::max(0.0f, std::min(orig, static_cast<float>(last)));
     const int64_t i0 = std::min<int64_t>(static_cast<int64_t>(c), last);
     const int64_t i1 = std::min<int64_t>(i0 + 1, last);

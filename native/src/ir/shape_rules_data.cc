@@ -7,6 +7,7 @@
 #include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
 #include "src/ir/pad_mode.h"
+#include "src/ir/resize_coords.h"
 #include "src/ir/scatter.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shuffle.h"
@@ -266,7 +267,7 @@ void CheckResize(const LayerCheck& c) {
   c.ExpectFloatInput(0);
   c.ExpectLength("scales", x.size());
   if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
-  auto scales = c.params().Floats("scales");
+  const std::vector<double> scales = ReadResize(c.params()).scales;
   for (size_t d = 0; d < x.size(); ++d) {
     if (!(scales[d] > 0) || scales[d] > 1e30)
       c.Bad(Cat("param 'scales' holds ", scales[d], "; expected a positive number"));
