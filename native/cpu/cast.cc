@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 
+#include "cpu/half_convert.h"
 #include "cpu/kernel_base.h"
 #include "cpu/transpose.h"
 #include "cpu/kernels.h"
@@ -23,7 +24,7 @@ constexpr int64_t kChunk = 2048;
 void LoadFloat(DType t, const void* src, int64_t n, float* out) {
   switch (t) {
     case DType::kFloat32: std::memcpy(out, src, static_cast<size_t>(n) * 4); break;
-    default: HalfBufferToFloat(t, src, out, n); break;
+    default: WidenHalf(t, src, out, n); break;
   }
 }
 
@@ -87,7 +88,7 @@ void StoreFromInt(DType t, const int64_t* v, int64_t n, void* dst) {
       if (t == DType::kFloat32) {
         std::memcpy(dst, f, static_cast<size_t>(n) * 4);
       } else {
-        FloatToHalfBuffer(f, t, dst, n);
+        NarrowToHalf(f, t, dst, n);
       }
     }
   }
@@ -97,7 +98,7 @@ void StoreFromFloat(DType t, const float* v, int64_t n, void* dst) {
   switch (t) {
     case DType::kFloat32: std::memcpy(dst, v, static_cast<size_t>(n) * 4); break;
     case DType::kFloat16:
-    case DType::kBFloat16: FloatToHalfBuffer(v, t, dst, n); break;
+    case DType::kBFloat16: NarrowToHalf(v, t, dst, n); break;
     case DType::kBool: {
       uint8_t* d = static_cast<uint8_t*>(dst);
       for (int64_t i = 0; i < n; ++i) d[i] = v[i] != 0;

@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "cpu/half_convert.h"
 #include "cpu/kernels.h"
 #include "src/builder/memory_planner.h"
 #include "src/util/thread_pool.h"
@@ -76,7 +77,7 @@ class HalfAdapter : public Kernel {
         const uint16_t* src = static_cast<const uint16_t*>(args.inputs[i]);
         DType t = in_types_[i];
         ParallelFor(threads_, in_numel_[i], kGrain,
-                    [&](int64_t b, int64_t e) { HalfBufferToFloat(t, src + b, dst + b, e - b); });
+                    [&](int64_t b, int64_t e) { WidenHalf(t, src + b, dst + b, e - b); });
         a.inputs[i] = dst;
       }
     }
@@ -91,7 +92,7 @@ class HalfAdapter : public Kernel {
       uint16_t* dst = static_cast<uint16_t*>(args.outputs[i]);
       DType t = out_types_[i];
       ParallelFor(threads_, out_numel_[i], kGrain,
-                  [&](int64_t b, int64_t e) { FloatToHalfBuffer(src + b, t, dst + b, e - b); });
+                  [&](int64_t b, int64_t e) { NarrowToHalf(src + b, t, dst + b, e - b); });
     }
   }
 
