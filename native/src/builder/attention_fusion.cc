@@ -10,6 +10,7 @@
 #include "src/ir/gather.h"
 #include "src/ir/matmul.h"
 #include "src/ir/shuffle.h"
+#include "src/ir/softmax.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -245,10 +246,12 @@ bool PlainMatmul(const Layer& l) {
 bool FuseAttention(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& sm = w.net.layers[i];
-    if (!w.alive[i] || sm.kind != LayerKind::kSoftmax || sm.params.Bool("log")) continue;
+    if (!w.alive[i] || sm.kind != LayerKind::kSoftmax) continue;
+    const SoftmaxParams sp = ReadSoftmaxParams(sm.params);
+    if (sp.log) continue;
     const int32_t scores = sm.inputs[0];
     const int64_t rank = static_cast<int64_t>(w.ShapeOf(scores).size());
-    const int64_t axis = sm.params.Int("axis");
+    const int64_t axis = sp.axis;
     if (rank < 2 || (axis != rank - 1 && axis != -1) || !IsFloat(w.TypeOf(scores))) continue;
     // Forward: the probabilities' one reader is matmul(p, v), or a NaN guard whose result is.
     std::vector<int64_t> guard;

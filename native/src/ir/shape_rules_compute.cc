@@ -13,6 +13,7 @@
 #include "src/ir/quantize.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/shape_rules.h"
+#include "src/ir/softmax.h"
 
 namespace hybridrt {
 
@@ -325,7 +326,7 @@ void CheckSoftmax(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   c.ExpectFloatInput(0);
-  int64_t axis = c.params().Int("axis");
+  const int64_t axis = ReadSoftmaxParams(c.params()).axis;
   if (axis < 0 || axis >= static_cast<int64_t>(c.In(0).shape.size())) {
     c.Bad(Cat("axis ", axis, " is out of range for rank ", c.In(0).shape.size()));
   }

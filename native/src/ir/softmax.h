@@ -9,6 +9,14 @@
 
 namespace hybridrt {
 
+// The layer's params, for the shape rule and the attention pass as well (validated by the
+// schema; the axis may be out of range until CheckSoftmax has run).
+struct SoftmaxParams {
+  int64_t axis = 0;
+  bool log = false;  // log-softmax
+};
+inline SoftmaxParams ReadSoftmaxParams(const Params& p) { return {p.Int("axis"), p.Bool("log")}; }
+
 struct SoftmaxGeometry {
   AxisSplit split;
   bool log = false;  // log-softmax
@@ -16,7 +24,8 @@ struct SoftmaxGeometry {
 
 // x's shape and the layer's params (validated).
 inline SoftmaxGeometry ReadSoftmax(const Params& p, const Shape& x) {
-  return {SplitAtAxis(x, p.Int("axis")), p.Bool("log")};
+  const SoftmaxParams s = ReadSoftmaxParams(p);
+  return {SplitAtAxis(x, s.axis), s.log};
 }
 
 }  // namespace hybridrt
