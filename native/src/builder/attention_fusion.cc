@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "src/ir/attention.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/derive_shapes.h"
 #include "src/ir/gather.h"
 #include "src/ir/matmul.h"
@@ -17,8 +18,8 @@ namespace hybridrt {
 
 namespace {
 
-bool IsElementwise(const Layer& l, const char* op) {
-  return l.kind == LayerKind::kElementwise && l.params.String("op") == op && !l.params.Has("activation.op");
+bool IsElementwise(const Layer& l, binary::Op op) {
+  return l.kind == LayerKind::kElementwise && binary::Read(l.params) == op && !l.params.Has("activation.op");
 }
 
 // The value of a float32 constant scalar (one element) that tensor `id` holds, if it is one.
@@ -77,12 +78,13 @@ int64_t NanGuard(const RewriteWork& w, int32_t p, std::vector<int64_t>* guard) {
     const Layer& eq = w.net.layers[readers[k]];
     const int64_t sel = readers[1 - k];
     const Layer& s = w.net.layers[sel];
-    if (eq.kind != LayerKind::kElementwise || eq.params.String("op") != "equal" || eq.inputs[0] != p ||
+    if (eq.kind != LayerKind::kElementwise || binary::Read(eq.params) != binary::kEqual || eq.inputs[0] != p ||
         eq.inputs[1] != p || s.kind != LayerKind::kSelect || s.inputs[2] != p) {
       continue;
     }
     const int64_t n = w.SoleReader(eq.outputs[0]);
-    if (n < 0 || w.net.layers[n].kind != LayerKind::kUnary || w.net.layers[n].params.String("op") != "not" ||
+    if (n < 0 || w.net.layers[n].kind != LayerKind::kUnary ||
+        ReadActivation(w.net.layers[n].params, "").op != UnaryOp::kNot ||
         w.SoleReader(w.net.layers[n].outputs[0]) != sel || s.inputs[0] != w.net.layers[n].outputs[0]) {
       continue;
     }
@@ -176,7 +178,7 @@ int32_t TakeOperandChain(const RewriteWork& w, int32_t t, int64_t reader, char o
     const Layer& l = w.net.layers[p];
     int32_t next = -1;
     std::vector<int64_t> shuffle;
-    if (IsElementwise(l, "mul") && operand != 'v') {
+    if (IsElementwise(l, binary::kMul) && operand != 'v') {
       for (int side : {0, 1}) {
         double c;
         const int32_t x = l.inputs[side];
@@ -269,7 +271,7 @@ bool FuseAttention(RewriteWork& w) {
     double scale = 1;
     auto only_reader = [&](int32_t t, int64_t layer) { return w.SoleReader(t) == layer; };
     int64_t p = w.producer[cur];
-    if (p >= 0 && IsElementwise(w.net.layers[p], "add") && only_reader(cur, static_cast<int64_t>(i))) {
+    if (p >= 0 && IsElementwise(w.net.layers[p], binary::kAdd) && only_reader(cur, static_cast<int64_t>(i))) {
       const Layer& add = w.net.layers[p];
       // The chain is the operand of the scores' shape that a matmul or a scale produced.
       for (int side : {0, 1}) {
@@ -277,7 +279,8 @@ bool FuseAttention(RewriteWork& w) {
         const int64_t px = w.producer[x];
         if (px < 0 || w.ShapeOf(x) != w.ShapeOf(cur) || w.TypeOf(m) != w.TypeOf(cur)) continue;
         const Layer& pl = w.net.layers[px];
-        if (pl.kind != LayerKind::kMatmul && !IsElementwise(pl, "mul") && !IsElementwise(pl, "div")) continue;
+        if (pl.kind != LayerKind::kMatmul && !IsElementwise(pl, binary::kMul) && !IsElementwise(pl, binary::kDiv))
+          continue;
         mask = m;
         chain.push_back(p);
         cur = x;
@@ -285,10 +288,10 @@ bool FuseAttention(RewriteWork& w) {
       }
     }
     p = w.producer[cur];
-    if (p >= 0 && (IsElementwise(w.net.layers[p], "mul") || IsElementwise(w.net.layers[p], "div")) &&
+    if (p >= 0 && (IsElementwise(w.net.layers[p], binary::kMul) || IsElementwise(w.net.layers[p], binary::kDiv)) &&
         w.SoleReader(cur) == (chain.empty() ? static_cast<int64_t>(i) : chain.back())) {
       const Layer& el = w.net.layers[p];
-      const bool div = el.params.String("op") == "div";
+      const bool div = binary::Read(el.params) == binary::kDiv;
       double c;
       for (int side : {0, 1}) {
         if (div && side == 1) break;  // only x / c

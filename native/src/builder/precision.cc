@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "src/ir/activation.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/cast.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
@@ -40,7 +42,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kTopK:       // picks its input's values: reads and writes them in their type
     case LayerKind::kNonZero:    // reads its input's values (zero or not) in their type
     case LayerKind::kCast: return true;
-    case LayerKind::kUnary: return l.params.String("op") == "identity";
+    case LayerKind::kUnary: return ReadActivation(l.params, "").op == UnaryOp::kIdentity;
     case LayerKind::kResize: return ReadResize(l.params).mode == ResizeMode::kNearest;
     default: return false;
   }
@@ -120,13 +122,13 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
     // A grid point near 1 lands up to 0.00049 * W / 2 pixels off in fp16 (0.03 of a pixel at W 128).
     case LayerKind::kGridSample: return "grid points lose their sub-pixel position in reduced precision";
     case LayerKind::kUnary: {
-      const std::string& op = layer.params.String("op");
-      if (fp16 && op == "exp") return "exp overflows fp16 for inputs above 11";
-      if (fp16 && op == "reciprocal") return "reciprocal overflows fp16 for |x| below 1.5e-5";
+      const UnaryOp op = ReadActivation(layer.params, "").op;
+      if (fp16 && op == UnaryOp::kExp) return "exp overflows fp16 for inputs above 11";
+      if (fp16 && op == UnaryOp::kReciprocal) return "reciprocal overflows fp16 for |x| below 1.5e-5";
       return "";
     }
     case LayerKind::kElementwise:
-      if (fp16 && layer.params.String("op") == "pow") return "pow overflows fp16's range easily";
+      if (fp16 && binary::Read(layer.params) == binary::kPow) return "pow overflows fp16's range easily";
       return "";
     case LayerKind::kConvolution:
     case LayerKind::kMatmul:
