@@ -452,7 +452,11 @@ class QuantConv : public CudaKernel {
         chosen = k;
       }
     }
-    if (chosen < 0 || !MakeCudnnPlan(chosen)) cudnn_.Reset();
+    if (chosen < 0 || !MakeCudnnPlan(chosen)) {
+      cudnn_.Reset();
+    } else {
+      cudnn_.KeepCurrent();
+    }
   }
   Int8CudnnTactics cudnn_;
   std::shared_ptr<void> dense_, scalars_;

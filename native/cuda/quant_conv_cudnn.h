@@ -31,7 +31,9 @@ class Int8CudnnTactics {
   }
 
   // The graph (made once, on `h`, from `spec`) and configuration k's plan; false where cuDNN
-  // refuses either (then nothing is planned).
+  // refuses either (then nothing is planned). Each configuration's plan is made once and kept
+  // until KeepCurrent or Reset: on the H100, making configuration 1's plan again after 2's
+  // had been made failed, so a build that timed 0, 1, 2 and chose 1 could not plan its choice.
   bool Plan(cudnnHandle_t h, const ConvGraphSpec& spec, int k) {
     if (config_ == k && plan_) return true;
     if (!graph_) {
@@ -41,12 +43,18 @@ class Int8CudnnTactics {
         return false;
       }
     }
-    plan_ = graph_->MakePlan(k);
+    if (k < 0 || k >= graph_->configs()) return false;
+    if (plans_.size() <= static_cast<size_t>(k)) plans_.resize(k + 1);
+    if (!plans_[k]) plans_[k] = graph_->MakePlan(k);
+    plan_ = plans_[k];
     config_ = plan_ ? k : -1;
     return plan_ != nullptr;
   }
+  // After the choice: the chosen plan alone stays (the others' memory is given back).
+  void KeepCurrent() { plans_.clear(); }
   void Reset() {
     plan_.reset();
+    plans_.clear();
     config_ = -1;
   }
   int config() const { return config_; }  // -1: none planned
@@ -84,6 +92,7 @@ class Int8CudnnTactics {
  private:
   std::unique_ptr<ConvGraph> graph_;
   std::shared_ptr<ConvGraph::Plan> plan_;
+  std::vector<std::shared_ptr<ConvGraph::Plan>> plans_;  // by configuration, until the choice
   int config_ = -1;
 };
 
