@@ -31,7 +31,7 @@ class ResizeKernel : public CpuKernel {
     const ResizeParams rp = ReadResize(params());
     const std::vector<ResizeAxis> axes = ResizeAxesOf(rp, x, y);
     std::vector<int64_t> st = Strides(x);
-    nearest_ = rp.mode == ResizeMode::kNearest;
+    nearest_ = rp.rule.mode == ResizeMode::kNearest;
     std::vector<std::vector<int64_t>> maps(x.size());
     taps_.assign(x.size(), {});
     for (size_t d = 0; d < x.size(); ++d) {

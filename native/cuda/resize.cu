@@ -83,7 +83,7 @@ class ResizeLayer : public CudaKernel {
     const ResizeParams rp = ReadResize(params());
     const std::vector<ResizeAxis> axes = ResizeAxesOf(rp, x, y);
     std::vector<int64_t> st = Strides(x);
-    nearest_ = rp.mode == ResizeMode::kNearest;
+    nearest_ = rp.rule.mode == ResizeMode::kNearest;
     std::vector<int64_t> maps;
     std::vector<Taps> taps;
     g_.nd = std::max<int>(1, static_cast<int>(x.size()));

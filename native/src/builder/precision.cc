@@ -43,7 +43,7 @@ bool MovesData(const Layer& l) {
     case LayerKind::kNonZero:    // reads its input's values (zero or not) in their type
     case LayerKind::kCast: return true;
     case LayerKind::kUnary: return ReadActivation(l.params, "").op == UnaryOp::kIdentity;
-    case LayerKind::kResize: return ReadResize(l.params).mode == ResizeMode::kNearest;
+    case LayerKind::kResize: return ReadResize(l.params).rule.mode == ResizeMode::kNearest;
     default: return false;
   }
 }

@@ -45,14 +45,19 @@ inline int64_t ResizeNearestIndex(const std::string& mode, float x) {
 
 enum class ResizeMode : int { kNearest, kLinear, kCubic };
 
-// The layer's typed params, read once for its shape rule (CheckResize), the shape derivation
-// (derive_shapes.cc), the precision pass and both kernels (through ResizeAxesOf).
-struct ResizeParams {
+// How every dim of a resize maps its output onto its input (the layer's params but the scales).
+struct ResizeRule {
   ResizeMode mode = ResizeMode::kNearest;
   std::string coord;    // coordinateTransformation
   std::string nearest;  // nearestMode
   float cubic_a = -0.75f;
   bool exclude_outside = false;
+};
+
+// The layer's typed params, read once for its shape rule (CheckResize), the shape derivation
+// (derive_shapes.cc), the precision pass and both kernels (through ResizeAxesOf).
+struct ResizeParams {
+  ResizeRule rule;
   std::vector<double> scales;  // one per dim (the shape rule checks)
   bool follow_scales = false;  // the output's dims are trunc(scale * in) at every input shape
 };
@@ -61,23 +66,19 @@ struct ResizeParams {
 inline ResizeParams ReadResize(const Params& p) {
   ResizeParams r;
   const std::string& mode = p.String("mode");
-  r.mode = mode == "nearest" ? ResizeMode::kNearest : mode == "linear" ? ResizeMode::kLinear : ResizeMode::kCubic;
-  r.coord = p.String("coordinateTransformation");
-  r.nearest = p.String("nearestMode");
-  r.cubic_a = static_cast<float>(p.Float("cubicCoeffA"));
-  r.exclude_outside = p.Bool("excludeOutside");
+  r.rule.mode = mode == "nearest" ? ResizeMode::kNearest : mode == "linear" ? ResizeMode::kLinear : ResizeMode::kCubic;
+  r.rule.coord = p.String("coordinateTransformation");
+  r.rule.nearest = p.String("nearestMode");
+  r.rule.cubic_a = static_cast<float>(p.Float("cubicCoeffA"));
+  r.rule.exclude_outside = p.Bool("excludeOutside");
   r.scales = p.Floats("scales");
   r.follow_scales = p.Has("followScales") && p.Bool("followScales");
   return r;
 }
 
-// One dim of a resize: the layer's parameters and that dim's scale and sizes.
+// One dim of a resize: the layer's rule and that dim's scale and sizes.
 struct ResizeAxis {
-  ResizeMode mode = ResizeMode::kNearest;
-  std::string coord;    // coordinateTransformation
-  std::string nearest;  // nearestMode
-  float cubic_a = -0.75f;
-  bool exclude_outside = false;
+  ResizeRule rule;
   float scale = 1;
   int64_t in_len = 1, out_len = 1;
 };
@@ -105,8 +106,7 @@ struct ResizeTaps {
 inline std::vector<ResizeAxis> ResizeAxesOf(const ResizeParams& p, const Shape& x, const Shape& y) {
   std::vector<ResizeAxis> axes(x.size());
   for (size_t d = 0; d < x.size(); ++d) {
-    axes[d] = ResizeAxis{p.mode, p.coord, p.nearest, p.cubic_a, p.exclude_outside, static_cast<float>(p.scales[d]),
-                         x[d],   y[d]};
+    axes[d] = ResizeAxis{p.rule, static_cast<float>(p.scales[d]), x[d], y[d]};
   }
   return axes;
 }
@@ -115,12 +115,12 @@ inline ResizeTaps ResizeTapsAt(const ResizeAxis& ax, int64_t o) {
   ResizeTaps t;
   const int64_t last = ax.in_len - 1;
   auto clamp = [&](int64_t i) { return std::max<int64_t>(0, std::min<int64_t>(i, last)); };
-  const float orig = ResizeInputCoordinate(ax.coord, static_cast<float>(o), ax.scale, ax.out_len, ax.in_len);
-  if (ax.mode == ResizeMode::kNearest) {
-    t.Add(clamp(ax.scale == 1.0f && ax.out_len == ax.in_len ? o : ResizeNearestIndex(ax.nearest, orig)), 1.0f);
+  const float orig = ResizeInputCoordinate(ax.rule.coord, static_cast<float>(o), ax.scale, ax.out_len, ax.in_len);
+  if (ax.rule.mode == ResizeMode::kNearest) {
+    t.Add(clamp(ax.scale == 1.0f && ax.out_len == ax.in_len ? o : ResizeNearestIndex(ax.rule.nearest, orig)), 1.0f);
     return t;
   }
-  if (ax.mode == ResizeMode::kLinear) {
+  if (ax.rule.mode == ResizeMode::kLinear) {
     const float c = std::max(0.0f, std::min(orig, static_cast<float>(last)));
     const int64_t i0 = std::min<int64_t>(static_cast<int64_t>(c), last);
     const int64_t i1 = std::min<int64_t>(i0 + 1, last);
@@ -133,7 +133,7 @@ inline ResizeTaps ResizeTapsAt(const ResizeAxis& ax, int64_t o) {
     }
     return t;
   }
-  const float a = ax.cubic_a;
+  const float a = ax.rule.cubic_a;
   const float fl = std::floor(orig);
   const int64_t i = static_cast<int64_t>(fl);
   const float s = orig - fl;
@@ -143,13 +143,13 @@ inline ResizeTaps ResizeTapsAt(const ResizeAxis& ax, int64_t o) {
   auto inside = [&](int64_t idx) { return idx >= 0 && idx <= last; };
   float sum = 0;
   for (int k = 0; k < 4; ++k) {
-    if (ax.exclude_outside && !inside(i - 1 + k)) continue;
+    if (ax.rule.exclude_outside && !inside(i - 1 + k)) continue;
     sum += c[k];
   }
   for (int k = 0; k < 4; ++k) {
     const int64_t idx = i - 1 + k;
-    if (ax.exclude_outside && !inside(idx)) continue;
-    const float w = ax.exclude_outside ? c[k] / sum : c[k];
+    if (ax.rule.exclude_outside && !inside(idx)) continue;
+    const float w = ax.rule.exclude_outside ? c[k] / sum : c[k];
     if (w == 0) continue;
     t.Add(clamp(idx), w);
   }
