@@ -179,7 +179,7 @@ class ConvKernel : public GroupedWindowKernel {
                   subsampled(2) && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     phased_ = phased_ && !subsampled_;
     lanes_ = tactic() == "im2col_gemm" && wt && (!narrow_ || kg < 64) && w_.kernel[1] * w_.kernel[2] >= 9 &&
-             (kg >= 64 || narrow_) && LanesFits(w_, groups_) &&
+             (kg >= 64 || narrow_) && LanesFits(w_, groups_, kg) &&
              (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
     if (lanes_) {
       lanes_plan_ = MakeLanesPlan(w_, c_, m_, wt);

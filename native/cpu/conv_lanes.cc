@@ -122,8 +122,9 @@ void TileRow(const LanesPlan& p, const float* line, const int64_t* off, float* r
 
 }  // namespace
 
-bool LanesFits(const Window& w, int64_t groups) {
+bool LanesFits(const Window& w, int64_t groups, int64_t depth) {
 #ifdef HR_X86
+  if (depth > kLanesMaxDepth) return false;
   if (VectorKernel() != SimdKernel::kAvx512 || !__builtin_cpu_supports("avx512vl") ||
       !__builtin_cpu_supports("avx512dq"))
     return false;
@@ -141,6 +142,7 @@ bool LanesFits(const Window& w, int64_t groups) {
 #else
   (void)w;
   (void)groups;
+  (void)depth;
   return false;
 #endif
 }

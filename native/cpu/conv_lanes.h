@@ -64,8 +64,14 @@ struct LanesFinish {
 
 // Whether the layer takes this form: 2-D (or 1-D with one row), equal strides 1 or 2 on both
 // axes, no dilation, one group, output rows whose tiles are 7/8 full (7 wide or more), AVX-512,
-// and padded input planes of moderate size (each; the workspace holds all c of them).
-bool LanesFits(const Window& w, int64_t groups);
+// padded input planes of moderate size (each; the workspace holds all c of them), and at most
+// kLanesMaxDepth weights per output channel (c x kh x kw = `depth`): every row of tiles reads
+// its block's whole panel (depth x 32 floats), which past half of L2 came from memory each
+// time. fcn_resnet50's 2048 -> 512 3x3 over 28 x 28 (a 2.4 MB panel) ran 174 ms so, 53 ms in
+// the packed product, which slices the depth by 256 (onnxruntime 42); 512 -> 512 over 28 x 28
+// (depth 4608) 14.0-14.7 -> 13.1-13.3 (conv-chain.ts, alternated).
+constexpr int64_t kLanesMaxDepth = 4096;
+bool LanesFits(const Window& w, int64_t groups, int64_t depth);
 // The plan, the weights w (m x c x kh x kw) packed.
 LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weights);
 // One image: x (c planes), y (m planes), z (the residual, as y) or null; bias or null. `ws`
