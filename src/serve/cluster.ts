@@ -142,6 +142,9 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
     slot.worker = worker;
     delete slot.index;
     const who = `worker ${slot.n} (pid ${worker.process.pid})`;
+    // A message written to a worker that has died before its exit is seen here fails (EPIPE): an
+    // 'error' that, unheard, would end the primary. Its exit follows and is handled below.
+    worker.on('error', (e) => log(`${who}: ${e.message}`, 'warn'));
     const reply = (m: ToWorker) => send(worker, m);
     log(`worker ${slot.n}: pid ${worker.process.pid}${restart ? ' (restarted)' : ''}`, 'info');
     return new Promise<void>((resolve, reject) => {

@@ -8,6 +8,7 @@
  * (gRPC), which node:cluster hands to the workers in turn.
  */
 import grpc from '@grpc/grpc-js';
+import fs from 'node:fs';
 import http from 'node:http';
 import ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,6 +38,25 @@ const alive = (pid: number) => {
     return false;
   }
 };
+
+/**
+ * Blocks this thread, so that the server in it sees nothing meanwhile, until the child `pid` has
+ * died with all its threads and closed its files: a zombie whose exit this process has not seen,
+ * nor that its IPC channel is closed.
+ */
+function blockUntilDead(pid: number): void {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  const files = () => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/fd`).length;
+    } catch {
+      return 0;
+    }
+  };
+  for (let i = 0; i < 1000 && files() > 0; i++) Atomics.wait(nap, 0, 0, 10);
+  if (files() > 0) throw new Error(`pid ${pid} did not die`);
+  Atomics.wait(nap, 0, 0, 200); // the kernel may release the last file a moment later (delayed fput)
+}
 
 async function waitFor(what: string, test: () => boolean | Promise<boolean>): Promise<void> {
   for (let i = 0; i < 400; i++) {
@@ -282,6 +302,20 @@ describe('starting and stopping', () => {
     );
     for (const pid of pids()) await waitFor(`worker pid ${pid} to exit`, () => !alive(pid));
     await server.close();
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('a worker dead but not yet seen so', () => {
+  it('does not crash the primary when a message to it fails (EPIPE): close() stops every worker', async () => {
+    const lines: string[] = [];
+    const server = await startServer(makeRepository({ cnn: { config: { backend: 'cpu' } } }), { workers: 2, onLog: (m) => void lines.push(m) });
+    const pids = [...lines.join('\n').matchAll(/worker \d: pid (\d+)/g)].map((m) => Number(m[1]));
+    process.kill(pids[0]!, 'SIGKILL');
+    blockUntilDead(pids[0]!);
+    // Its 'close' is written before the primary reads the closed channel or the exit: EPIPE.
+    await server.close();
+    expect(await server.stopped).toBeUndefined();
+    for (const pid of pids) expect(alive(pid), `worker pid ${pid}`).toBe(false);
   });
 });
 
