@@ -17,6 +17,8 @@ export interface WorkerSpec {
   cores: number;
   /** Load before listening: a restart, while the other workers serve. */
   listenAfterLoad: boolean;
+  /** Load nothing: serve()'s signal had aborted before this worker started (as core.load skips). */
+  stopLoading: boolean;
   /** onnxruntime's log level, as the primary's (hybrid-serve sets it from --verbose). */
   ortLogLevel: string;
 }

@@ -45,6 +45,7 @@ const peers: Peers = {
 };
 
 const loading = new AbortController();
+if (spec.stopLoading) loading.abort();
 const started: Promise<HybridServer | undefined> = serveProcess(
   spec.options,
   (message, level) => send({ t: 'log', message, level }),

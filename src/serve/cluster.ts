@@ -124,7 +124,16 @@ export async function serveCluster(options: CheckedOptions, log: Log, signal?: A
 
   /** Forks the worker of `slot`; resolves once it has loaded, rejects where it fails or exits first. */
   const start = (slot: Slot, restart: boolean): Promise<void> => {
-    const spec: WorkerSpec = { options, n: slot.n, cores, listenAfterLoad: restart, ortLogLevel: ort.env.logLevel ?? 'warning' };
+    const spec: WorkerSpec = {
+      options,
+      n: slot.n,
+      cores,
+      listenAfterLoad: restart,
+      // Aborted while the server starts, before this worker existed (onAbort tells the workers
+      // there are); a restart loads whatever the signal says, as the startup is over.
+      stopLoading: !startupOver && !!signal?.aborted,
+      ortLogLevel: ort.env.logLevel ?? 'warning',
+    };
     cluster.setupPrimary({ ...workerEntry(), args: [] });
     const worker = cluster.fork({ [WORKER_ENV]: JSON.stringify(spec) });
     hearing.set(

@@ -284,6 +284,22 @@ describe('starting and stopping', () => {
     expect(log).toMatch(/SIGTERM: draining[\s\S]*stopped/);
   });
 
+  it('loads nothing where serve() is given a signal that has already aborted, as one process does', async () => {
+    const config = { backend: 'cpu' };
+    const lines: string[] = [];
+    const server = await startServer(makeRepository({ a: { config }, b: { config } }), {
+      workers: 2,
+      signal: AbortSignal.abort(),
+      onLog: (m) => void lines.push(m),
+    });
+    try {
+      expect(lines.join('\n')).toMatch(/worker 1 \(pid \d+\): 2 model versions not loaded: the server is stopping/);
+      expect(server.models().map((m) => m.state)).toEqual(['UNAVAILABLE', 'UNAVAILABLE']);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('stops by itself, with the reason in `stopped`, once workers keep dying (more than MAX_RESTARTS in the window)', async () => {
     const lines: string[] = [];
     const server = await startServer(makeRepository({ cnn: { config: { backend: 'cpu' } } }), { workers: 2, onLog: (m) => void lines.push(m) });
