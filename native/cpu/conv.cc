@@ -26,6 +26,7 @@
 
 #include "cpu/conv_base.h"
 #include "cpu/conv_cut.h"
+#include "cpu/conv_sparse.h"
 #include "cpu/conv_lanes.h"
 #include "cpu/depthwise.h"
 #include "cpu/kernels.h"
@@ -114,6 +115,9 @@ class ConvKernel : public GroupedWindowKernel {
     const float* wt = !cut_weights_.empty()
                           ? cut_weights_.data()
                           : static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
+    // Dilated taps that mostly read padding: one product per tap where it reads (conv_sparse.h).
+    sparse_ = tactic() == "im2col_gemm" ? MakeSparseTaps(w_, groups_, c_, m_, wt) : SparseTaps{};
+    if (sparse_.on) return void(workspace_ = sparse_.workspace_floats * sizeof(float));
     const int64_t kg = cg_ * w_.kernel_size(), out_size = w_.out_size();
     packed_.clear();
     transposed_ = false;
@@ -214,7 +218,10 @@ class ConvKernel : public GroupedWindowKernel {
     float* y = static_cast<float*>(args.outputs[0]);
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
     const int64_t kg = cg_ * ks;
-    if (tactic() == "depthwise") {
+    if (sparse_.on) {
+      RunSparseTaps(sparse_, n_, x, y, static_cast<float*>(args.workspace), threads_);
+      return Epilogue(bias, z, y);
+    } else if (tactic() == "depthwise") {
       return Depthwise(x, wt, bias, z, y);
     } else if (tactic() == "direct") {
       return Direct(x, wt, bias, z, y);
@@ -444,37 +451,8 @@ class ConvKernel : public GroupedWindowKernel {
     });
   }
 
-  // An output line's sums finished into `out` (which may be `sums`): + *bias, + z[i], then the
-  // activation, the order every tactic follows.
-  void FinishLine(float* sums, float* out, int64_t len, const float* bias, const float* z) const {
-    if (bias) {
-      const float bv = *bias;
-      for (int64_t i = 0; i < len; ++i) sums[i] += bv;
-    }
-    if (z) {
-      for (int64_t i = 0; i < len; ++i) sums[i] += z[i];
-    }
-    if (act_.enabled) {
-      ApplyActivation(act_, sums, out, len);
-    } else if (out != sums) {
-      std::memcpy(out, sums, static_cast<size_t>(len) * sizeof(float));
-    }
-  }
-
-  // Bias, residual and activation over the whole output (the GEMM tactics whose weights are not
-  // constant, so not packed: their GEMM does not finish tiles).
-  void Epilogue(const float* bias, const float* z, float* y) const {
-    if (!bias && !z && !act_.enabled) return;
-    const int64_t out_size = w_.out_size();
-    Par(n_ * m_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(out_size, 1)), [&](int64_t p0, int64_t p1) {
-      for (int64_t p = p0; p < p1; ++p) {
-        float* plane = y + p * out_size;
-        FinishLine(plane, plane, out_size, bias ? bias + p % m_ : nullptr, z ? z + p * out_size : nullptr);
-      }
-    });
-  }
-
   bool residual_ = false, has_bias_ = false;
+  SparseTaps sparse_;                 // one product per tap, where it reads the input (conv_sparse.h)
   std::vector<float> cut_weights_;    // the weights of the taps kept (conv_cut.h), where some are dropped
   std::vector<PackedMatrix> packed_;  // per group, where the weights are constant
   bool transposed_ = false;           // positions as rows (packed_ holds the weights as B)

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstring>
 
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
@@ -39,6 +40,36 @@ class GroupedWindowKernel : public CpuKernel {
     // Blocks of whole micro-kernel tiles where the buffer cannot take every position.
     if (cols_ < positions && cols_ > 64) cols_ = cols_ / 64 * 64;
     workspace_ = static_cast<size_t>(rows * cols_) * sizeof(float);
+  }
+
+  // An output line's sums finished into `out` (which may be `sums`): + *bias, + z[i], then the
+  // activation, the order every tactic follows.
+  void FinishLine(float* sums, float* out, int64_t len, const float* bias, const float* z) const {
+    if (bias) {
+      const float bv = *bias;
+      for (int64_t i = 0; i < len; ++i) sums[i] += bv;
+    }
+    if (z) {
+      for (int64_t i = 0; i < len; ++i) sums[i] += z[i];
+    }
+    if (act_.enabled) {
+      ApplyActivation(act_, sums, out, len);
+    } else if (out != sums) {
+      std::memcpy(out, sums, static_cast<size_t>(len) * sizeof(float));
+    }
+  }
+
+  // Bias, residual and activation over the whole output (the convolution's GEMM tactics whose
+  // weights are not constant, so not packed: their GEMM does not finish tiles).
+  void Epilogue(const float* bias, const float* z, float* y) const {
+    if (!bias && !z && !act_.enabled) return;
+    const int64_t out_size = w_.out_size();
+    Par(n_ * m_, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(out_size, 1)), [&](int64_t p0, int64_t p1) {
+      for (int64_t p = p0; p < p1; ++p) {
+        float* plane = y + p * out_size;
+        FinishLine(plane, plane, out_size, bias ? bias + p % m_ : nullptr, z ? z + p * out_size : nullptr);
+      }
+    });
   }
 
   Window w_{};
