@@ -16,8 +16,10 @@ import { type HybridServer, serveProcess } from './server.js';
 if (!cluster.isWorker || !process.env[WORKER_ENV]) throw new Error('cluster-worker.ts is started by the hybrid-serve primary (cluster.ts) only');
 const spec = JSON.parse(process.env[WORKER_ENV]!) as WorkerSpec;
 ort.env.logLevel = spec.ortLogLevel as typeof ort.env.logLevel;
+// A send that races the primary's death fails in its callback (without one, node raises the
+// EPIPE on `process` and the worker would exit without draining); 'disconnect' then drains.
 const send = (m: FromWorker) => {
-  if (process.connected) process.send!(m);
+  if (process.connected) process.send!(m, undefined, {}, () => {});
 };
 
 process.on('SIGINT', () => {});
