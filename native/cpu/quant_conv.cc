@@ -14,6 +14,9 @@
 // every product and partial sum is an integer below 2^24, exact in float32 whatever the order
 // or FMA contraction. The sums, converted back to int32, are the GEMM's sums less the
 // zero-point correction, and go through the same QuantEpilogue: the same bits as `int8_gemm`.
+// Windows without dilation of at most 8 taps along w (the 3x3 and 5x5 layers of MobileNet and
+// EfficientNet) sum in integers instead (quant_depthwise.h: vpdpbusd over four taps a lane),
+// the same sums, exact either way, so the same bits.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -34,6 +37,7 @@
 #include "cpu/depthwise.h"
 #include "cpu/igemm.h"
 #include "cpu/kernels.h"
+#include "cpu/quant_depthwise.h"
 #include "cpu/quant_epilogue.h"
 
 namespace hybridrt {
@@ -120,6 +124,12 @@ class QuantConvKernel : public GroupedWindowKernel {
     packed_.clear();
     if (tactic() == "int8_depthwise") {
       if (!IsDepthwise()) Bad(ErrorCode::kPlan, "plan: tactic 'int8_depthwise' does not fit this layer's geometry");
+      integer_ = Int8DepthwiseFits(w_);
+      if (integer_) {
+        int8_depthwise_ = PlanInt8Depthwise(w_, wt, m_);
+        epi_.AddCentredChannels(m_);
+        return;
+      }
       depthwise_ = MakeDepthwisePlan(w_);
       PlanDepthwiseRows(w_, &depthwise_);
       const int64_t ks = w_.kernel_size();
@@ -159,6 +169,7 @@ class QuantConvKernel : public GroupedWindowKernel {
     const float* z = !residual_ || fuse_z    ? nullptr
                      : q_.residual_quantized ? DequantizedResidual(args)
                                              : static_cast<const float*>(args.inputs.back());
+    if (tactic() == "int8_depthwise" && integer_) return IntegerDepthwise(x, bias, z, args.outputs[0]);
     if (tactic() == "int8_depthwise") return Depthwise(x, bias, z, args.outputs[0]);
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size(), kg = cg_ * ks;
     const size_t out_bytes = DTypeSize(out_[0].dtype);
@@ -260,6 +271,33 @@ class QuantConvKernel : public GroupedWindowKernel {
     });
   }
 
+  // Depthwise's runs of planes summed in integers (quant_depthwise.h: the centred sums as
+  // floats), then through the epilogue as Depthwise's.
+  void IntegerDepthwise(const uint8_t* x, const float* bias, const float* z, void* y) const {
+    const Int8DepthwisePlan& d = int8_depthwise_;
+    const int64_t out_size = d.out_h * d.out_w, in_size = d.in_h * d.in_w;
+    const size_t out_bytes = DTypeSize(out_[0].dtype);
+    const uint8_t flip = in_[0].dtype == DType::kInt8 ? 0x80 : 0;
+    const uint8_t zero = static_cast<uint8_t>(q_.input_zero + (flip ? 128 : 0));
+    const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * d.kh * d.kw));
+    const int64_t run = LinesPerChunk(out_size);
+    Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
+      thread_local Int8DepthwiseScratch padded;
+      thread_local std::vector<float> sums, tmp;
+      const size_t most = static_cast<size_t>(std::min(run, p1 - p0));
+      if (sums.size() < most * out_size + 16) sums.resize(most * out_size + 16);
+      if (tmp.size() < most * out_size) tmp.resize(most * out_size);
+      for (int64_t p = p0; p < p1;) {
+        const int64_t m = p % m_, q = std::min(std::min(p1, p + run), p - m + m_);
+        Int8DepthwiseSums(d, x + p * in_size, m, q - p, flip, zero, &padded, sums.data());
+        const int64_t at = p * out_size;
+        epi_.Planes(sums.data(), q - p, out_size, m, bias ? bias + m : nullptr, z ? z + at : nullptr, tmp.data(),
+                    static_cast<char*>(y) + at * out_bytes);
+        p = q;
+      }
+    });
+  }
+
   // Where a block of output positions from j0 starts: its line (od, oh) and column ow.
   struct BlockStart {
     int64_t od, oh, ow;
@@ -332,11 +370,13 @@ class QuantConvKernel : public GroupedWindowKernel {
 
   QuantForm q_;
   QuantEpilogue epi_;
-  std::vector<PackedInt8> packed_;  // per group
-  std::vector<int64_t> taps_;       // int8_gemm: per tap, its offset in a padded plane
-  int64_t ext_[3] = {1, 1, 1};      // int8_gemm: the padded plane (PadGroup)
-  DepthwisePlan depthwise_;         // int8_depthwise: the shifts and masks
-  std::vector<float> weights_;      // int8_depthwise: the weights as floats
+  std::vector<PackedInt8> packed_;    // per group
+  std::vector<int64_t> taps_;         // int8_gemm: per tap, its offset in a padded plane
+  int64_t ext_[3] = {1, 1, 1};        // int8_gemm: the padded plane (PadGroup)
+  DepthwisePlan depthwise_;           // int8_depthwise: the shifts and masks
+  std::vector<float> weights_;        // int8_depthwise: the weights as floats
+  Int8DepthwisePlan int8_depthwise_;  // int8_depthwise in integers (integer_)
+  bool integer_ = false;
   bool residual_ = false, has_bias_ = false, plain_ = false;
   size_t residual_at_ = 0;  // the dequantized residual's offset in the workspace
 };

@@ -8,58 +8,11 @@
 import { buildEngine, deviceQuery } from '../../../src/engine/engine.js';
 import type { EngineDType } from '../../../src/engine/network.js';
 import { mulberry32, randomInt, uniform } from '../../../src/util/random.js';
+import { type OutType, type QType, type Quant, bytes, finish, finishQ } from './int8-reference.js';
 import { NetDraft } from './net.js';
 
-type QType = 'int8' | 'uint8';
-type OutType = 'float32' | QType;
 const f = Math.fround;
 const size = (d: number[]) => d.reduce((a, b) => a * b, 1);
-
-/** round half to even of a float32 value, as the quantize layer rounds. */
-function rint(v: number): number {
-  const r = Math.round(v);
-  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
-
-interface Quant {
-  xType: QType;
-  zx: number;
-  sx: number;
-  sw: number[];
-  out: OutType;
-  zy: number;
-  relu: boolean;
-  /** A clip activation's bounds (float32), in place of relu. */
-  clip?: [number, number];
-  /**
-   * A sigmoid in place of relu: ApplyActivation's expf is not Math.exp, so outputs agree
-   * within 2e-6 (float32) or one step (requantized), not bit for bit.
-   */
-  sigmoid?: boolean;
-  /** The output scale as the largest value / this (default 100; larger: most outputs saturate). */
-  steps?: number;
-  /** An int8/uint8 residual's scale and zero point (the layer dequantizes it). */
-  residual?: { scale: number; zero: number };
-}
-
-/** The epilogue of one output: float(acc) * (sx * sw) + bias + z, relu, then float32 or requantized. */
-function finish(acc: number, c: number, q: Quant, bias: number | undefined, z: number | undefined, sy: number): number {
-  let v = f(f(acc) * f(q.sx * q.sw[q.sw.length === 1 ? 0 : c]!));
-  if (bias !== undefined) v = f(v + bias);
-  if (z !== undefined) v = f(v + z);
-  if (q.relu && v < 0) v = 0;
-  if (q.clip) v = Math.min(Math.max(v, q.clip[0]), q.clip[1]);
-  if (q.sigmoid) v = f(1 / (1 + Math.exp(-v)));
-  if (q.out === 'float32') return v;
-  const lo = q.out === 'int8' ? -128 : 0;
-  return Math.min(lo + 255, Math.max(lo, rint(f(v / sy)) + q.zy));
-}
-
-function bytes(r: () => number, t: QType, n: number): Int8Array | Uint8Array {
-  const lo = t === 'int8' ? -128 : 0;
-  const v = Array.from({ length: n }, () => randomInt(r, lo, lo + 256));
-  return t === 'int8' ? Int8Array.from(v) : Uint8Array.from(v);
-}
 
 function quantOf(r: () => number, xType: QType, out: OutType, channels: number, perChannel: boolean): Quant {
   const zx = xType === 'int8' ? randomInt(r, -20, 21) : randomInt(r, 100, 156);
@@ -105,10 +58,6 @@ async function check(
     engine.dispose();
   }
 }
-const finishQ = (v: number, q: Quant, sy: number) => {
-  const lo = q.out === 'int8' ? -128 : 0;
-  return Math.min(lo + 255, Math.max(lo, rint(f(v / sy)) + q.zy));
-};
 
 async function convCase(
   seed: number,
