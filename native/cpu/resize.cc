@@ -1,7 +1,8 @@
 // Resize of any rank. Per dim and output index, the input taps (indices and weights) come
 // from the geometry both backends share (src/ir/resize_coords.h ResizeTapsAt): nearest is an
 // IndexMap copy of any dtype; linear and cubic are separable, each output element summing
-// the product of its per-dim taps (one tap where the weight is exactly 1).
+// the product of its per-dim taps (one tap where the weight is exactly 1); where only the last
+// two dims interpolate, by planes (resize_planes.h).
 // extrapolationValue only applies to tf_crop_and_resize, which network.ts does not have.
 #include <cmath>
 #include <memory>
@@ -9,6 +10,7 @@
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/resize_planes.h"
 #include "src/ir/resize_coords.h"
 
 namespace hybridrt {
@@ -44,6 +46,7 @@ class ResizeKernel : public CpuKernel {
       }
     }
     if (nearest_) map_ = std::make_unique<IndexMap>(std::move(maps), DTypeSize(in_[0].dtype), std::vector<uint8_t>{});
+    if (!nearest_) planes_ = MakeResizePlanes(axes, x, y);
   }
 
  public:
@@ -54,6 +57,11 @@ class ResizeKernel : public CpuKernel {
     }
     const float* x = static_cast<const float*>(args.inputs[0]);
     float* y = static_cast<float*>(args.outputs[0]);
+    if (planes_.on) {
+      RunResizePlanes(planes_, x, y,
+                      [&](int64_t n, const std::function<void(int64_t, int64_t)>& fn) { Par(n, 1, fn); });
+      return;
+    }
     const int nd = static_cast<int>(taps_.size());
     if (nd == 0) {
       y[0] = x[0];
@@ -96,6 +104,7 @@ class ResizeKernel : public CpuKernel {
  private:
   bool nearest_ = true;
   std::unique_ptr<IndexMap> map_;
+  ResizePlanes planes_;
   std::vector<std::vector<std::vector<Tap>>> taps_;  // [dim][output index] -> taps
 };
 
