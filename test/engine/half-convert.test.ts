@@ -9,16 +9,13 @@
  * multiple, 1 and 2 threads. Then the file again with HYBRIDRT_CPU_KERNEL=portable (the scalar
  * forms, which an AVX-512 machine never picks).
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runVitestChild } from './helpers/child-vitest.js';
 import { checkLayer, runEngine } from './helpers/compare.js';
 import { randomFloat } from './helpers/random.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 import { float16BitsToFloat32, float32ToFloat16Bits } from '../../src/onnx/half.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const forced = process.env.HYBRIDRT_CPU_KERNEL !== undefined;
 
 /** Float32 bit patterns: halves' values, ties and their neighbours, edges, NaNs; then random ones. */
@@ -110,16 +107,6 @@ describeIf(HAS_NATIVE, 'float16 conversion', NATIVE_MISSING, () => {
 
 describeIf(HAS_NATIVE && !forced, 'float16 conversion, scalar forms', NATIVE_MISSING, () => {
   it('the suite above passes with HYBRIDRT_CPU_KERNEL=portable', () => {
-    const file = 'test/engine/half-convert.test.ts';
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'unit', file], {
-      cwd: root,
-      env: { ...process.env, HYBRIDRT_CPU_KERNEL: 'portable', NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    const tail = `${r.stdout}${r.stderr}`.split('\n').slice(-30).join('\n');
-    expect(r.status, `child vitest exited with ${r.status} (${r.signal ?? ''}):\n${tail}`).toBe(0);
-    // eslint-disable-next-line no-control-regex
-    expect(r.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Tests\s+6 passed/);
+    expect(runVitestChild(['test/engine/half-convert.test.ts'], { HYBRIDRT_CPU_KERNEL: 'portable' })).toMatch(/Tests\s+6 passed/);
   }, 300_000);
 });

@@ -8,10 +8,8 @@
  * HYBRIDRT_CPU_KERNEL=portable (the general path of resize.cc, which machines without AVX-512
  * take).
  */
-import { spawnSync } from 'node:child_process';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { runVitestChild } from './helpers/child-vitest.js';
 import { checkLayer, runEngine } from './helpers/compare.js';
 import { randomFloat, tensor } from './helpers/random.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
@@ -49,7 +47,6 @@ async function resize(r: R) {
   });
 }
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const forced = process.env.HYBRIDRT_CPU_KERNEL !== undefined;
 
 describeIf(HAS_NATIVE, 'resize by planes', NATIVE_MISSING, () => {
@@ -130,16 +127,6 @@ describeIf(HAS_NATIVE, 'resize by planes', NATIVE_MISSING, () => {
 
 describeIf(HAS_NATIVE && !forced, 'resize by planes, portable width pass', NATIVE_MISSING, () => {
   it('the suite above passes with HYBRIDRT_CPU_KERNEL=portable', () => {
-    const file = 'test/engine/resize-planes.test.ts';
-    const r = spawnSync(process.execPath, [path.join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--project', 'unit', file], {
-      cwd: root,
-      env: { ...process.env, HYBRIDRT_CPU_KERNEL: 'portable', NO_COLOR: '1' },
-      encoding: 'utf8',
-      timeout: 240_000,
-    });
-    const tail = `${r.stdout}${r.stderr}`.split('\n').slice(-30).join('\n');
-    expect(r.status, `child vitest exited with ${r.status} (${r.signal ?? ''}):\n${tail}`).toBe(0);
-    // eslint-disable-next-line no-control-regex
-    expect(r.stdout.replace(/\u001b\[[0-9;]*m/g, '')).toMatch(/Tests\s+10 passed/);
+    expect(runVitestChild(['test/engine/resize-planes.test.ts'], { HYBRIDRT_CPU_KERNEL: 'portable' })).toMatch(/Tests\s+10 passed/);
   }, 300_000);
 });
