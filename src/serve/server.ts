@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import type http from 'node:http';
 import type grpc from '@grpc/grpc-js';
 import { HybridError } from '../errors.js';
-import { DEFAULT_LIMITS, type Peers, ServeCore, type ServeLimits } from './core.js';
+import { DEFAULT_LIMITS, type IndexEntry, type Peers, ServeCore, type ServeLimits } from './core.js';
 import { bindGrpc, createGrpcServer } from './grpc.js';
 import { createRestServer } from './rest.js';
 
@@ -53,7 +53,7 @@ export interface HybridServer {
   readonly grpcPort?: number;
   readonly host: string;
   /** Every model and version with its state and, where it failed, the reason. */
-  models(): Array<{ name: string; version?: string; state: string; reason: string }>;
+  models(): IndexEntry[];
   /** Drains and stops: no new requests, those in flight answered, models disposed. Idempotent. */
   close(): Promise<void>;
   /**

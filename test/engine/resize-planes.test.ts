@@ -125,7 +125,7 @@ describeIf(HAS_NATIVE, 'resize by planes', NATIVE_MISSING, () => {
   }
 });
 
-describeIf(HAS_NATIVE && !forced, 'resize by planes, portable width pass', NATIVE_MISSING, () => {
+describeIf(HAS_NATIVE && !forced, 'resize by planes, the general path (HYBRIDRT_CPU_KERNEL=portable)', NATIVE_MISSING, () => {
   it('the suite above passes with HYBRIDRT_CPU_KERNEL=portable', () => {
     expect(runVitestChild(['test/engine/resize-planes.test.ts'], { HYBRIDRT_CPU_KERNEL: 'portable' })).toMatch(/Tests\s+10 passed/);
   }, 300_000);
