@@ -4,7 +4,7 @@
 // and library versions a timing is valid for; the signature is everything that decides a
 // layer's tactic: backend, kind, params (not names), and each input's and output's dtype and
 // shape, and whether it is a constant, and the tactic switches that differ from their
-// defaults (TacticSwitchesKey: a choice made with HYBRIDRT_INT8_CUDNN=1, say, is not the
+// defaults (TacticSwitchesKey: a choice made with HYBRIDRT_INT8_CUDNN=0, say, is not the
 // choice without it; at the defaults the signature is as before).
 //
 // File: a text line "hybridrt-timing-cache 1", then one entry per line,

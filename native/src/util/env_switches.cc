@@ -37,7 +37,7 @@ EnvSwitches ReadEnvSwitches() {
   s.tactics.log = Env("HYBRIDRT_TACTIC_LOG") == "1";
   s.tactics.cudnn_graph = Env("HYBRIDRT_CUDNN_GRAPH") != "0";
   s.tactics.cudnn_cba = Env("HYBRIDRT_CUDNN_CBA") != "0";
-  s.tactics.int8_cudnn = Env("HYBRIDRT_INT8_CUDNN") == "1";
+  s.tactics.int8_cudnn = Env("HYBRIDRT_INT8_CUDNN") != "0";
   s.tactics.depthwise = Env("HYBRIDRT_DEPTHWISE") != "0";
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
   s.lend_outputs = Env("HYBRIDRT_LEND_OUTPUTS") != "0";
