@@ -51,6 +51,8 @@
 #include "cuda/quant_conv_kernel.cuh"
 #include "cuda/tactic_timer.h"
 #include "src/ir/activation.h"
+#include "src/ir/convolution.h"
+#include "src/ir/matmul.h"
 #include "src/ir/quant_form.h"
 
 namespace hybridrt {
@@ -91,9 +93,9 @@ class QuantConv : public CudaKernel {
     const Params& p = params();
     const bool matmul = layer_->kind == LayerKind::kMatmul;
     if (matmul) {
-      AnalyzeMatmul();
+      AnalyzeMatmul(ReadMatmul(p));
     } else {
-      AnalyzeConvolution();
+      AnalyzeConvolution(ReadConvolution(p));
     }
     const int64_t k = static_cast<int64_t>(g_.c) * g_.kh * g_.kw;
     if (!Int8ProductsFit(k)) {
@@ -111,7 +113,6 @@ class QuantConv : public CudaKernel {
     unsigned_ = in_[0].dtype == DType::kUInt8;
     const uint32_t zb = static_cast<uint8_t>(q_.input_zero);
     g_.zero4 = zb * 0x01010101u;
-    residual_ = p.Has("residual") && p.Bool("residual");
     has_bias_ = in_.size() == (residual_ ? 4u : 3u);
     act_ = MakeAct(ReadActivation(p, "activation."));
     const DType out = out_[0].dtype;
@@ -121,15 +122,15 @@ class QuantConv : public CudaKernel {
   }
 
   // A convolution: the window's geometry from the params and the shapes.
-  void AnalyzeConvolution() {
-    const Params& p = params();
-    g_.nhwc = p.Has("layout") && p.String("layout") == "nhwc";
+  void AnalyzeConvolution(const ConvolutionParams& p) {
+    residual_ = p.residual;
+    g_.nhwc = p.nhwc;
     const Shape& xs = in_[0].shape;
     const Shape& ws = in_[1].shape;
     const Shape& ys = out_[0].shape;
     if (xs.size() != 4) Bad(ErrorCode::kNative, "the cuda int8 convolution is 2-d (4-d tensors)");
-    if (p.Int("groups") != 1) Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group");
-    if (p.Has("inputClip")) Bad(ErrorCode::kNative, "int8: no input clip");
+    if (p.groups != 1) Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group");
+    if (p.has_input_clip) Bad(ErrorCode::kNative, "int8: no input clip");
     g_.c = Dim(g_.nhwc ? xs[3] : xs[1]);
     g_.h = Dim(g_.nhwc ? xs[1] : xs[2]);
     g_.w = Dim(g_.nhwc ? xs[2] : xs[3]);
@@ -138,15 +139,15 @@ class QuantConv : public CudaKernel {
     g_.kw = Dim(g_.nhwc ? ws[2] : ws[3]);
     g_.oh = Dim(g_.nhwc ? ys[1] : ys[2]);
     g_.ow = Dim(g_.nhwc ? ys[2] : ys[3]);
-    const auto st = p.Ints("strides"), pad = p.Ints("padsBegin"), dil = p.Ints("dilations");
-    g_.sh = Dim(st[0]);
-    g_.sw = Dim(st[1]);
+    const WindowParams& win = p.window;
+    g_.sh = Dim(win.strides[0]);
+    g_.sw = Dim(win.strides[1]);
     // Only the leading pads place the window; the trailing ones only size the output (ys), and
     // taps past the input read the zero point: asymmetric pads (SAME_UPPER) need nothing more.
-    g_.ph = static_cast<int>(pad[0]);
-    g_.pw = static_cast<int>(pad[1]);
-    g_.dh = Dim(dil[0]);
-    g_.dw = Dim(dil[1]);
+    g_.ph = static_cast<int>(win.pads_begin[0]);
+    g_.pw = static_cast<int>(win.pads_begin[1]);
+    g_.dh = Dim(win.dilations[0]);
+    g_.dw = Dim(win.dilations[1]);
   }
   int Dim(int64_t v) const {
     if (v <= 0 || v > std::numeric_limits<int32_t>::max() / 2) Bad(ErrorCode::kNative, "int8: a dim beyond 2^30");
@@ -155,17 +156,17 @@ class QuantConv : public CudaKernel {
   // A matmul (a of rank >= 1, b a constant [K, N], or [N, K] with transB) is the 1x1
   // convolution over one channels-last image of rows x 1 positions and K channels: a's rows
   // are the positions, b's columns the output channels, y [rows, N] the output as it is.
-  void AnalyzeMatmul() {
-    const Params& p = params();
+  void AnalyzeMatmul(const MatmulParams& p) {
+    residual_ = p.residual;
     const Shape& a = in_[0].shape;
     const Shape& b = in_[1].shape;
-    if (p.Bool("transA") || b.size() != 2 || a.empty()) {
+    if (p.trans_a || b.size() != 2 || a.empty()) {
       Bad(ErrorCode::kNative, "an int8 matmul takes a of rank >= 1 (not transposed) and b of rank 2");
     }
-    if (p.Float("alpha") != 1 || (in_.size() > 2 && p.Float("beta") != 1)) {
+    if (p.alpha != 1 || (in_.size() > 2 && p.beta != 1)) {
       Bad(ErrorCode::kNative, "an int8 matmul takes alpha 1 and beta 1");
     }
-    trans_b_ = p.Bool("transB");
+    trans_b_ = p.trans_b;
     const int64_t k = a.back(), n = trans_b_ ? b[0] : b[1];
     g_.nhwc = true;
     g_.c = Dim(k);

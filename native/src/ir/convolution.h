@@ -1,8 +1,9 @@
 // Convolution and deconvolution's typed params, read once for their shape rule
 // (CheckConvolution) and the cpu and cuda kernels (cpu/conv_base.h, cpu/conv.cc,
-// cpu/quant_conv.cc, cuda/conv_cudnn.cc): the window (window.h), groups, a deconvolution's
-// output padding, and the builder forms of a convolution: a residual input (fusion.h),
-// channels-last tensors (layout 'nhwc', layout.h) and a clip of the input (inputClip, layout.h).
+// cpu/quant_conv.cc, cuda/conv_cudnn.cc, cuda/quant_conv.cu): the window (window.h), groups, a
+// deconvolution's output padding, and the builder forms of a convolution: a residual input
+// (fusion.h), channels-last tensors (layout 'nhwc', layout.h) and a clip of the input (inputClip,
+// layout.h).
 #pragma once
 
 #include <cstddef>
