@@ -3,7 +3,9 @@
 // once, P_g the patch matrix of the int8/uint8 input, written a block of output positions at a
 // time straight into the GEMM's B panels: four patch rows (four k of a column side by side) at
 // a time, each row by the im2col walk of the shared window geometry (conv_base.h, window.h),
-// padding with the input's zero point. Each finished tile goes through QuantEpilogue (zero-point
+// padding with the input's zero point. A group of a multiple of 4 channels (not a plain 1x1)
+// takes k tap-major instead, its panels copied as words from planes of four interleaved
+// channels (quant_patch.h). Each finished tile goes through QuantEpilogue (zero-point
 // correction, scales, bias, residual, activation, requantization) while it is in cache.
 //
 // Tactic `int8_depthwise`, for one input and one output channel per group on the flat
@@ -39,6 +41,7 @@
 #include "cpu/kernels.h"
 #include "cpu/quant_depthwise.h"
 #include "cpu/quant_epilogue.h"
+#include "cpu/quant_patch.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -138,23 +141,36 @@ class QuantConvKernel : public GroupedWindowKernel {
       epi_.AddCentredChannels(m_);
       return;
     }
-    const int64_t kg = cg_ * w_.kernel_size();
-    for (int64_t g = 0; g < groups_; ++g) {
-      packed_.push_back(PackedInt8::Pack(mg_, kg, wt + g * mg_ * kg, kg, 1));
-      epi_.AddChannels(packed_.back(), g * mg_);
-    }
     // The padded plane: what the window reads of the input, zero point around it (PadGroup).
     for (int i = 0; i < 3; ++i)
       ext_[i] = std::max<int64_t>(1, (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1);
+    plain_ = true;  // 1x1, stride 1, no padding: the patch rows are the input's channel planes
+    for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.kernel[i] == 1 && w_.stride[i] == 1 && w_.pad[i] == 0;
+    for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.out[i] == w_.in[i];
+    // Quads of channels (quant_patch.h): k tap-major, the weights packed in that order.
+    quad_ = !plain_ && QuadPatchFits(cg_);
+    if (quad_) quads_ = PlanQuadPatch(w_, ext_, cg_);
+    const int64_t ks = w_.kernel_size(), kg = cg_ * ks;
+    std::vector<int8_t> order(quad_ ? mg_ * kg : 0);
+    for (int64_t g = 0; g < groups_; ++g) {
+      const int8_t* wg = wt + g * mg_ * kg;
+      if (quad_) {
+        for (int64_t i = 0; i < mg_; ++i) {
+          for (int64_t c = 0; c < cg_; ++c) {
+            for (int64_t t = 0; t < ks; ++t) order[i * kg + t * cg_ + c] = wg[i * kg + c * ks + t];
+          }
+        }
+        wg = order.data();
+      }
+      packed_.push_back(PackedInt8::Pack(mg_, kg, wg, kg, 1));
+      epi_.AddChannels(packed_.back(), g * mg_);
+    }
     taps_.clear();
     for (int64_t t = 0; t < w_.kernel_size(); ++t) {
       int64_t kd, kh, kw;
       w_.Tap(t, &kd, &kh, &kw);
       taps_.push_back((kd * w_.dilation[0] * ext_[1] + kh * w_.dilation[1]) * ext_[2] + kw * w_.dilation[2]);
     }
-    plain_ = true;  // 1x1, stride 1, no padding: the patch rows are the input's channel planes
-    for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.kernel[i] == 1 && w_.stride[i] == 1 && w_.pad[i] == 0;
-    for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.out[i] == w_.in[i];
   }
 
  public:
@@ -180,10 +196,15 @@ class QuantConvKernel : public GroupedWindowKernel {
         const uint8_t* xg = x + (n * c_ + g * cg_) * in_size;
         const int64_t plane0 = n * m_ + g * mg_;   // the group's first output plane
         thread_local std::vector<uint8_t> padded;  // this thread's; the packers read it through pg
-        if (!plain_) PadGroup(xg, pad, &padded);
+        if (quad_) {
+          PadQuads(xg, pad ^ flip, flip, &padded);
+        } else if (!plain_) {
+          PadGroup(xg, pad, &padded);
+        }
         const uint8_t* pg = padded.data();
         const int64_t ext_size = ext_[0] * ext_[1] * ext_[2];
         const Int8PanelPacker pack = [&](int64_t j0, int64_t nc, int nr, uint8_t* out) {
+          if (quad_) return QuadPanels(quads_, pg, j0, nc, nr, out);
           thread_local std::vector<uint8_t> rows_buf;
           // 4 rows and the slack a row's last line writes past its end (CopyLine).
           if (!plain_ && rows_buf.size() < static_cast<size_t>(4 * nc + 64)) rows_buf.resize(4 * nc + 64);
@@ -328,6 +349,17 @@ class QuantConvKernel : public GroupedWindowKernel {
     });
   }
 
+  // PadGroup for the quad form (quant_patch.h): the group's quads of planes, each pixel a word
+  // of four channels, `border` (the zero point's byte, flipped) around.
+  void PadQuads(const uint8_t* xg, uint8_t border, uint8_t flip, std::vector<uint8_t>* out) const {
+    const int64_t words = quads_.plane_words();
+    out->assign(static_cast<size_t>(quads_.quads * words * 4 + 64), border);
+    Par(quads_.quads, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, 4 * words)),
+        [&](int64_t q0, int64_t q1) {
+          for (int64_t q = q0; q < q1; ++q) QuadPlane(quads_, xg, q, flip, out->data() + q * words * 4);
+        });
+  }
+
   // dst[i] = src[i * sw], i in [0, n), 16 at a time: writes up to 15 bytes past dst + n and
   // reads up to 32 * sw bytes past src + n * sw (the slack of rows_buf and PadGroup).
   static void CopyLine(const uint8_t* src, int64_t n, int64_t sw, uint8_t* dst) {
@@ -376,7 +408,8 @@ class QuantConvKernel : public GroupedWindowKernel {
   DepthwisePlan depthwise_;           // int8_depthwise: the shifts and masks
   std::vector<float> weights_;        // int8_depthwise: the weights as floats
   Int8DepthwisePlan int8_depthwise_;  // int8_depthwise in integers (integer_)
-  bool integer_ = false;
+  QuadPatchPlan quads_;               // int8_gemm in quads of channels (quad_)
+  bool integer_ = false, quad_ = false;
   bool residual_ = false, has_bias_ = false, plain_ = false;
   size_t residual_at_ = 0;  // the dequantized residual's offset in the workspace
 };

@@ -259,7 +259,21 @@ try {
     steps: 100,
   });
   await convCase(71, { c: 7, m: 19, groups: 1, dims: [9, 10], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] }, 'sigmoid', { out: 'int8', steps: 100 });
-  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length;
+  // Groups of a multiple of 4 channels (not a plain 1x1): k tap-major, panels copied as words
+  // from planes of four interleaved channels (native/cpu/quant_patch.h). ResNet's strided 1x1;
+  // output lines wider than a 32-column panel at strides 1 and 2 (a line split over panels, a
+  // second vector of 16); stride 3 (the plain copies); 3-D with dilation and two groups; a
+  // block of columns that starts mid-line (blocks of positions over many lines).
+  const quads: Array<Parameters<typeof convCase>[1]> = [
+    { c: 32, m: 24, groups: 1, dims: [15, 17], k: [1, 1], s: [2, 2], p: [0, 0], dil: [1, 1] },
+    { c: 8, m: 20, groups: 1, dims: [9, 75], k: [3, 3], s: [2, 2], p: [1, 1], dil: [1, 1] },
+    { c: 12, m: 17, groups: 1, dims: [6, 70], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] },
+    { c: 8, m: 9, groups: 1, dims: [13, 14], k: [3, 3], s: [3, 3], p: [1, 1], dil: [1, 1] },
+    { c: 4, m: 6, groups: 2, dims: [5, 6, 9], k: [2, 3, 3], s: [1, 2, 1], p: [1, 0, 2], dil: [1, 1, 2] },
+    { c: 96, m: 40, groups: 1, dims: [37, 41], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] },
+  ];
+  for (const [i, fixed] of quads.entries()) await convCase(80 + i, fixed, i % 2 ? [-1, 2] : undefined);
+  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length + quads.length;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
