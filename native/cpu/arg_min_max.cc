@@ -15,7 +15,7 @@ namespace {
 
 class ArgMinMaxKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override { g_ = ReadArgMinMax(params(), in_[0].shape); }
+  void PrepareKernel() override { g_ = ReadArgMinMax(*layer_, in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {

@@ -14,7 +14,7 @@ namespace {
 
 class CumSumKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override { g_ = ReadCumSum(params(), in_[0].shape); }
+  void PrepareKernel() override { g_ = ReadCumSum(*layer_, in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {

@@ -15,7 +15,7 @@ namespace {
 class RoiAlignKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
-    g_ = ReadRoiAlign(params(), in_[0].shape);
+    g_ = ReadRoiAlign(*layer_, in_[0].shape);
     batch_ = in_[0].shape[0];
     rois_ = in_[1].shape[0];
   }

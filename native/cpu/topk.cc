@@ -17,7 +17,7 @@ namespace {
 
 class TopKKernel : public CpuKernel {
  protected:
-  void PrepareKernel() override { g_ = ReadTopK(params(), in_[0].shape); }
+  void PrepareKernel() override { g_ = ReadTopK(*layer_, in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {

@@ -30,7 +30,7 @@ class ArgMinMaxLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
  protected:
-  void PrepareKernel() override { g_ = ReadArgMinMax(params(), in_[0].shape); }
+  void PrepareKernel() override { g_ = ReadArgMinMax(*layer_, in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {

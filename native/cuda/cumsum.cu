@@ -41,7 +41,7 @@ class CumSumLayer : public CudaKernel {
   using CudaKernel::CudaKernel;
 
  protected:
-  void PrepareKernel() override { g_ = ReadCumSum(params(), in_[0].shape); }
+  void PrepareKernel() override { g_ = ReadCumSum(*layer_, in_[0].shape); }
 
  public:
   void Enqueue(const KernelArgs& args, Stream& stream) const override {

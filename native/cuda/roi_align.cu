@@ -47,7 +47,7 @@ class RoiAlignLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    g_ = ReadRoiAlign(params(), in_[0].shape);
+    g_ = ReadRoiAlign(*layer_, in_[0].shape);
     batch_ = in_[0].shape[0];
   }
 

@@ -127,7 +127,7 @@ class TopKLayer : public CudaKernel {
 
  protected:
   void PrepareKernel() override {
-    g_ = ReadTopK(params(), in_[0].shape);
+    g_ = ReadTopK(*layer_, in_[0].shape);
     padded_ = 1;
     while (padded_ < g_.split.len) padded_ *= 2;
   }

@@ -15,14 +15,34 @@
 
 namespace hybridrt {
 
+// The layer's typed params, read once for the shape rule (CheckArgMinMax) and both kernels.
+struct ArgMinMaxParams {
+  int64_t axis = 0;
+  bool max = true;  // op 'max' (else 'min': the schema allows no other)
+  bool keep_dims = false, last_index = false;
+};
+
+// The layer's params (present, typed and op one of max/min: the schema) for x of rank `rank`:
+// an axis outside [0, rank) is an Error naming the layer and the param.
+inline ArgMinMaxParams ReadArgMinMaxParams(const Layer& layer, size_t rank) {
+  const Params& p = layer.params;
+  ArgMinMaxParams a;
+  a.axis = AxisParam(layer, "axis", rank);
+  a.max = p.String("op") == "max";
+  a.keep_dims = p.Bool("keepDims");
+  a.last_index = p.Bool("lastIndex");
+  return a;
+}
+
 struct ArgMinMaxGeometry {
   AxisSplit split;
   bool max = true, last_index = false;
 };
 
-// x's shape and the layer's params (validated: the axis in [0, rank) and not empty, CheckArgMinMax).
-inline ArgMinMaxGeometry ReadArgMinMax(const Params& p, const Shape& x) {
-  return {SplitAtAxis(x, p.Int("axis")), p.String("op") == "max", p.Bool("lastIndex")};
+// x's shape (its axis not empty: CheckArgMinMax) and the layer's params.
+inline ArgMinMaxGeometry ReadArgMinMax(const Layer& layer, const Shape& x) {
+  const ArgMinMaxParams p = ReadArgMinMaxParams(layer, x.size());
+  return {SplitAtAxis(x, p.axis), p.max, p.last_index};
 }
 
 template <typename V>

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "src/ir/shape_values.h"
+#include "src/ir/topk_order.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -63,7 +64,7 @@ Layer ResolveTopK(const Network& net, const Layer& layer, const std::vector<Tens
                   const ShapeValues& values, Shape* out) {
   const std::vector<int64_t>& k = ValueOf(net, layer, 1, values);
   const Shape& x = tensors[layer.inputs[0]].shape;
-  const int64_t axis = layer.params.Int("axis");
+  const int64_t axis = ReadTopKParams(layer, x).axis;
   if (k.size() != 1 || k[0] < 0 || k[0] > x[axis]) {
     Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": k ", k.size() == 1 ? Cat(k[0]) : Cat(k.size(), " values"),
                                 " does not fit axis ", axis, " of ", ShapeToString(x)));

@@ -16,14 +16,27 @@
 
 namespace hybridrt {
 
+// The layer's typed params, read once for the shape rule (CheckCumSum) and both kernels.
+struct CumSumParams {
+  int64_t axis = 0;
+  bool exclusive = false, reverse = false;
+};
+
+// The layer's params (present and typed: the schema) for x of rank `rank`: an axis outside
+// [0, rank) is an Error naming the layer and the param.
+inline CumSumParams ReadCumSumParams(const Layer& layer, size_t rank) {
+  return {AxisParam(layer, "axis", rank), layer.params.Bool("exclusive"), layer.params.Bool("reverse")};
+}
+
 struct CumSumGeometry {
   AxisSplit split;
   bool exclusive = false, reverse = false;
 };
 
-// x's shape and the layer's params (validated: the axis in [0, rank), CheckCumSum).
-inline CumSumGeometry ReadCumSum(const Params& p, const Shape& x) {
-  return {SplitAtAxis(x, p.Int("axis")), p.Bool("exclusive"), p.Bool("reverse")};
+// x's shape and the layer's params.
+inline CumSumGeometry ReadCumSum(const Layer& layer, const Shape& x) {
+  const CumSumParams p = ReadCumSumParams(layer, x.size());
+  return {SplitAtAxis(x, p.axis), p.exclusive, p.reverse};
 }
 
 template <typename Acc>

@@ -64,6 +64,17 @@ std::vector<double> Params::Floats(const std::string& key) const {
 
 std::string LayerLabel(const Layer& layer) { return Cat("layer '", layer.name, "' (", LayerKindName(layer.kind), ")"); }
 
+void BadParam(const Layer& layer, const std::string& key, const std::string& why) {
+  Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", key, "' ", why));
+}
+
+int64_t AxisParam(const Layer& layer, const std::string& key, size_t rank) {
+  const int64_t axis = layer.params.Int(key);
+  if (axis < 0 || axis >= static_cast<int64_t>(rank))
+    BadParam(layer, key, Cat("is ", axis, ", out of range for rank ", rank));
+  return axis;
+}
+
 bool IsDynamic(const Network& net) {
   for (const InputRange& r : net.ranges) {
     if (r.min != r.max) return true;

@@ -174,6 +174,12 @@ bool IsDynamic(const Network& net);
 
 // "layer 'conv1' (convolution)": how every message about a layer starts.
 std::string LayerLabel(const Layer& layer);
+// An Error naming the layer and its param: "layer 'n' (kind): param 'key' <why>", as the param
+// schema and the kinds' typed readers (src/ir/<kind>.h) refuse a param.
+[[noreturn]] void BadParam(const Layer& layer, const std::string& key, const std::string& why);
+// The layer's int param `key` as an axis of a tensor of rank `rank`: outside [0, rank) is a
+// BadParam.
+int64_t AxisParam(const Layer& layer, const std::string& key, size_t rank);
 // "tensor 'x' (id 3)".
 std::string TensorLabel(const Network& net, int32_t id);
 

@@ -170,9 +170,7 @@ const char* TypeName(PType t) {
 bool IsIntegral(double d) { return std::isfinite(d) && std::floor(d) == d && std::fabs(d) <= 1099511627776.0; }
 
 void CheckOne(const Layer& layer, const std::string& key, const PSpec& spec, const ParamValue& v) {
-  auto bad = [&](const std::string& why) {
-    Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", key, "' ", why));
-  };
+  auto bad = [&](const std::string& why) { BadParam(layer, key, why); };
   switch (spec.type) {
     case PType::kInt:
       if (v.type != ParamValue::Type::kNumber) bad(Cat("must be ", TypeName(spec.type)));
@@ -228,8 +226,7 @@ void CheckParams(const Layer& layer) {
     auto it = layer.params.values().find(spec.key);
     if (it == layer.params.values().end()) {
       if (spec.required) {
-        Fail(ErrorCode::kNative,
-             Cat(LayerLabel(layer), ": param '", spec.key, "' is missing (expected ", TypeName(spec.type), ")"));
+        BadParam(layer, spec.key, Cat("is missing (expected ", TypeName(spec.type), ")"));
       }
       continue;
     }
@@ -250,7 +247,7 @@ void CheckParams(const Layer& layer) {
       CheckOne(layer, k, std::string(name) == "op" ? act_op : kActNum, it->second);
     }
     if (any && !layer.params.Has(prefix + "op")) {
-      Fail(ErrorCode::kNative, Cat(LayerLabel(layer), ": param '", prefix, "op' is missing"));
+      BadParam(layer, Cat(prefix, "op"), "is missing");
     }
   }
   // Any layer may say which network layers the builder fused into it (fusion.h).

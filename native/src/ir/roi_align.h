@@ -20,24 +20,49 @@
 
 namespace hybridrt {
 
-struct RoiAlignGeometry {
-  int64_t channels = 0, height = 0, width = 0, out_h = 1, out_w = 1, sampling_ratio = 0;
+constexpr int64_t kRoiAlignMaxGrid = 1024;
+
+// The layer's typed params, read once for the shape rule (CheckRoiAlign) and both kernels.
+struct RoiAlignParams {
+  int64_t out_h = 1, out_w = 1, sampling_ratio = 0;
   float spatial_scale = 1;
-  bool half_pixel = true, max = false;
+  bool half_pixel = true, max = false;  // max: mode 'max' (else 'avg': the schema allows no other)
 };
 
-// x [N, C, H, W] and the layer's params (validated).
-inline RoiAlignGeometry ReadRoiAlign(const Params& p, const Shape& x) {
+// The layer's params (present, typed and mode one of avg/max: the schema): outputHeight and
+// outputWidth at least 1, samplingRatio in [0, kRoiAlignMaxGrid], spatialScale finite. Else an
+// Error naming the layer and the param.
+inline RoiAlignParams ReadRoiAlignParams(const Layer& layer) {
+  const Params& p = layer.params;
+  RoiAlignParams r;
+  r.out_h = p.Int("outputHeight");
+  r.out_w = p.Int("outputWidth");
+  if (r.out_h < 1) BadParam(layer, "outputHeight", Cat("is ", r.out_h, "; expected 1 or more"));
+  if (r.out_w < 1) BadParam(layer, "outputWidth", Cat("is ", r.out_w, "; expected 1 or more"));
+  r.sampling_ratio = p.Int("samplingRatio");
+  if (r.sampling_ratio < 0 || r.sampling_ratio > kRoiAlignMaxGrid) {
+    BadParam(layer, "samplingRatio", Cat("is ", r.sampling_ratio, "; expected 0 to ", kRoiAlignMaxGrid));
+  }
+  const double scale = p.Float("spatialScale");
+  if (!std::isfinite(scale)) BadParam(layer, "spatialScale", "is not finite");
+  r.spatial_scale = static_cast<float>(scale);
+  r.half_pixel = p.Bool("halfPixel");
+  r.max = p.String("mode") == "max";
+  return r;
+}
+
+// The params and x's map: what the kernels sample with.
+struct RoiAlignGeometry : RoiAlignParams {
+  int64_t channels = 0, height = 0, width = 0;
+};
+
+// x [N, C, H, W] and the layer's params.
+inline RoiAlignGeometry ReadRoiAlign(const Layer& layer, const Shape& x) {
   RoiAlignGeometry g;
+  static_cast<RoiAlignParams&>(g) = ReadRoiAlignParams(layer);
   g.channels = x[1];
   g.height = x[2];
   g.width = x[3];
-  g.out_h = p.Int("outputHeight");
-  g.out_w = p.Int("outputWidth");
-  g.sampling_ratio = p.Int("samplingRatio");
-  g.spatial_scale = static_cast<float>(p.Float("spatialScale"));
-  g.half_pixel = p.Bool("halfPixel");
-  g.max = p.String("mode") == "max";
   return g;
 }
 
@@ -52,7 +77,6 @@ inline std::string BatchIndexOutOfRange(int64_t value, int64_t position, int64_t
 // kRoiAlignMaxGrid: a box from data can be 1e30 wide, which would otherwise run for ever (or
 // convert an infinite count to an integer, undefined behaviour) where onnxruntime samples a box
 // more than 1024 output bins' worth of pixels long on every pixel.
-constexpr int64_t kRoiAlignMaxGrid = 1024;
 HYBRIDRT_HD inline int64_t RoiAlignGrid(float extent, int64_t out, int64_t ratio) {
   if (ratio > 0) return ratio;
   const float n = ceilf(extent / static_cast<float>(out));

@@ -2,9 +2,11 @@
 // pooling, reduce, softmax, normalization, quantize, dequantize (see shape_rules.h).
 #include <algorithm>
 
+#include "src/ir/arg_order.h"
 #include "src/ir/attention.h"
 #include "src/ir/binary_op.h"
 #include "src/ir/convolution.h"
+#include "src/ir/cumsum.h"
 #include "src/ir/matmul.h"
 #include "src/ir/normalization.h"
 #include "src/ir/pooling.h"
@@ -333,14 +335,6 @@ void CheckSoftmax(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
 }
 
-int64_t CheckOneAxis(const LayerCheck& c) {
-  const int64_t axis = c.params().Int("axis");
-  if (axis < 0 || axis >= static_cast<int64_t>(c.In(0).shape.size())) {
-    c.Bad(Cat("axis ", axis, " is out of range for rank ", c.In(0).shape.size()));
-  }
-  return axis;
-}
-
 bool IsNumeric(DType t) { return IsFloat(t) || t == DType::kInt32 || t == DType::kInt64; }
 
 // A running sum along the axis (exclusive: without the element itself; reverse: from the end),
@@ -349,7 +343,7 @@ void CheckCumSum(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   if (!IsNumeric(c.In(0).dtype)) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype)));
-  CheckOneAxis(c);
+  ReadCumSumParams(c.layer(), c.In(0).shape.size());
   c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
 }
 
@@ -359,13 +353,13 @@ void CheckArgMinMax(const LayerCheck& c) {
   c.ExpectInputs(1, 1);
   c.ExpectOutputs(1);
   if (!IsNumeric(c.In(0).dtype)) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(c.In(0).dtype)));
-  const int64_t axis = CheckOneAxis(c);
   const Shape& x = c.In(0).shape;
-  if (x[axis] == 0) c.Bad(Cat("axis ", axis, " is empty: no element to pick"));
+  const ArgMinMaxParams p = ReadArgMinMaxParams(c.layer(), x.size());
+  if (x[p.axis] == 0) c.Bad(Cat("axis ", p.axis, " is empty: no element to pick"));
   Shape out;
   for (size_t d = 0; d < x.size(); ++d) {
-    if (static_cast<int64_t>(d) != axis) out.push_back(x[d]);
-    else if (c.params().Bool("keepDims")) out.push_back(1);
+    if (static_cast<int64_t>(d) != p.axis) out.push_back(x[d]);
+    else if (p.keep_dims) out.push_back(1);
   }
   c.ExpectOutput(0, DType::kInt64, out);
 }

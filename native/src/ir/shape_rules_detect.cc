@@ -1,10 +1,9 @@
 // Rules of the layer kinds detection heads need: topk, roialign, nonzero and nms; and gridsample,
 // RoiAlign's kin (bilinear samples at points from data; see shape_rules.h).
-#include <cmath>
-
 #include "src/ir/nms.h"
 #include "src/ir/roi_align.h"
 #include "src/ir/shape_rules.h"
+#include "src/ir/topk_order.h"
 
 namespace hybridrt {
 
@@ -20,25 +19,20 @@ void CheckTopK(const LayerCheck& c) {
   const DType t = c.In(0).dtype;
   if (!IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t)));
   const Shape& x = c.In(0).shape;
-  const int64_t axis = c.params().Int("axis");
-  if (axis < 0 || axis >= static_cast<int64_t>(x.size()))
-    c.Bad(Cat("axis ", axis, " is out of range for rank ", x.size()));
-  int64_t k;
-  if (c.NumIn() == 2) {
+  const TopKParams p = ReadTopKParams(c.layer(), x);
+  const int64_t axis = p.axis;
+  int64_t k = p.k;
+  if (p.computed) {
     const TensorInfo& given = c.In(1);
     if ((given.dtype != DType::kInt32 && given.dtype != DType::kInt64) || Numel(given.shape) != 1 ||
         given.shape.size() > 1)
       c.Bad(
           Cat(c.InLabel(1), " is ", DTypeName(given.dtype), " ", ShapeToString(given.shape), "; k is one int32/int64"));
-    if (c.params().Has("k")) c.Bad("param 'k' and a k input both given");
     const Shape& out = c.OutShape(0);
     if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected ", x.size()));
     k = out[axis];
-  } else {
-    if (!c.params().Has("k")) c.Bad("param 'k' is missing");
-    k = c.params().Int("k");
+    if (k < 0 || k > x[axis]) c.Bad(Cat("k ", k, " is outside [0, ", x[axis], "], the length of axis ", axis));
   }
-  if (k < 0 || k > x[axis]) c.Bad(Cat("k ", k, " is outside [0, ", x[axis], "], the length of axis ", axis));
   Shape out = x;
   out[axis] = k;
   c.ExpectOutput(0, t, out);
@@ -63,13 +57,8 @@ void CheckRoiAlign(const LayerCheck& c) {
     c.Bad(Cat(c.InLabel(2), " has shape ", ShapeToString(c.In(2).shape), "; expected [", rois[0], "]"));
   if (rois[0] > 0 && (x[0] == 0 || x[2] == 0 || x[3] == 0))
     c.Bad(Cat(c.InLabel(0), " has shape ", ShapeToString(x), ": no batch or no pixel for a box to sample"));
-  const int64_t oh = c.params().Int("outputHeight"), ow = c.params().Int("outputWidth");
-  if (oh < 1 || ow < 1) c.Bad(Cat("the output size ", oh, "x", ow, " is empty"));
-  const int64_t ratio = c.params().Int("samplingRatio");
-  if (ratio < 0 || ratio > kRoiAlignMaxGrid)
-    c.Bad(Cat("param 'samplingRatio' is ", ratio, "; expected 0 to ", kRoiAlignMaxGrid));
-  if (!std::isfinite(c.params().Float("spatialScale"))) c.Bad("param 'spatialScale' is not finite");
-  c.ExpectOutput(0, c.In(0).dtype, {rois[0], x[1], oh, ow});
+  const RoiAlignParams p = ReadRoiAlignParams(c.layer());
+  c.ExpectOutput(0, c.In(0).dtype, {rois[0], x[1], p.out_h, p.out_w});
 }
 
 // x (any engine type, rank >= 1): the int64 indices of its nonzero elements, [rank, count] with

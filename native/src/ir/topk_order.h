@@ -11,6 +11,7 @@
 
 #include "src/ir/network.h"
 #include "src/ir/shape.h"
+#include "src/util/error.h"
 #include "src/util/host_device.h"
 
 namespace hybridrt {
@@ -28,10 +29,41 @@ struct TopKGeometry {
   }
 };
 
-// x's shape and the layer's params (validated: the axis in [0, rank), k in [0, len], CheckTopK;
-// a computed k is the param by then, computed_layers.h).
-inline TopKGeometry ReadTopK(const Params& p, const Shape& x) {
-  return {SplitAtAxis(x, p.Int("axis")), p.Int("k"), p.Bool("largest")};
+// The layer's typed params, read once for the shape rule (CheckTopK), the computed form's
+// resolution (computed_layers.h) and both kernels.
+struct TopKParams {
+  int64_t axis = 0;
+  bool computed = false;  // k is the layer's second input (computed_layers.h), not a param
+  int64_t k = 0;          // the param (the plain form)
+  bool largest = true;
+};
+
+// The layer's params (present and typed: the schema) for x: the axis in [0, rank); the plain
+// form (one input) has param k in [0, the axis's length], the computed form (k a second input)
+// none. Else an Error naming the layer and the param.
+inline TopKParams ReadTopKParams(const Layer& layer, const Shape& x) {
+  const Params& p = layer.params;
+  TopKParams t;
+  t.axis = AxisParam(layer, "axis", x.size());
+  t.computed = layer.inputs.size() == 2;
+  t.largest = p.Bool("largest");
+  if (t.computed) {
+    if (p.Has("k")) BadParam(layer, "k", "and a k input both given");
+    return t;
+  }
+  if (!p.Has("k")) BadParam(layer, "k", "is missing");
+  t.k = p.Int("k");
+  if (t.k < 0 || t.k > x[t.axis]) {
+    BadParam(layer, "k", Cat("is ", t.k, ", outside [0, ", x[t.axis], "], the length of axis ", t.axis));
+  }
+  return t;
+}
+
+// x's shape and the params of the plain layer (a computed k is the param by then,
+// computed_layers.h).
+inline TopKGeometry ReadTopK(const Layer& layer, const Shape& x) {
+  const TopKParams p = ReadTopKParams(layer, x);
+  return {SplitAtAxis(x, p.axis), p.k, p.largest};
 }
 
 // NaN (never for integers): v != v, which nvcc and host compilers both keep without fast math.

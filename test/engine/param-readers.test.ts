@@ -1,0 +1,83 @@
+/**
+ * The typed param readers of cumsum, argminmax, topk and roialign (native/src/ir/cumsum.h,
+ * arg_order.h, topk_order.h, roi_align.h): each is the one place its kind's params are parsed
+ * and checked, for the shape rule and both kernels, so a bad param is refused there with an
+ * error that names the layer and the param. The builder asks the addon's rule for a layer's
+ * outputs (src/engine/layer-outputs.ts), which runs the reader; the shapes of good layers are
+ * worked out by hand from the formulas in src/engine/network.ts.
+ */
+import { describe, expect, it } from 'vitest';
+import type { TensorRef } from '../../src/engine/builder.js';
+import { inferLayerOutputs } from '../../src/engine/layer-outputs.js';
+import type { EngineDType } from '../../src/engine/network.js';
+
+let next = 0;
+const t = (shape: number[], dtype: EngineDType = 'float32'): TensorRef => ({ id: next++, dtype, shape });
+const shapeOf = (...args: Parameters<typeof inferLayerOutputs>) => inferLayerOutputs(...args).map((o) => o.shape);
+
+describe('typed param readers: a bad param names the layer and the param', () => {
+  it('cumsum: the axis within the rank', () => {
+    const cs = { axis: 1, exclusive: false, reverse: true };
+    expect(shapeOf('cumsum', [t([2, 3])], cs, undefined, 'cs')).toEqual([[2, 3]]);
+    expect(() => inferLayerOutputs('cumsum', [t([2, 3])], { ...cs, axis: 2 }, undefined, 'cs_1')).toThrow(
+      /layer 'cs_1' \(cumsum\): param 'axis' is 2, out of range for rank 2/,
+    );
+    expect(() => inferLayerOutputs('cumsum', [t([2, 3])], { ...cs, axis: -1 }, undefined, 'cs_2')).toThrow(
+      /layer 'cs_2' \(cumsum\): param 'axis' is -1, out of range for rank 2/,
+    );
+  });
+
+  it('argminmax: the axis within the rank; keepDims keeps it as 1', () => {
+    const am = { op: 'min', axis: 0, keepDims: true, lastIndex: false };
+    expect(shapeOf('argminmax', [t([4, 5])], am, undefined, 'am')).toEqual([[1, 5]]);
+    expect(shapeOf('argminmax', [t([4, 5])], { ...am, axis: 1, keepDims: false }, undefined, 'am')).toEqual([[4]]);
+    expect(() => inferLayerOutputs('argminmax', [t([4, 5])], { ...am, axis: 2 }, undefined, 'am_1')).toThrow(
+      /layer 'am_1' \(argminmax\): param 'axis' is 2, out of range for rank 2/,
+    );
+  });
+
+  it('topk: the axis within the rank, k within the axis, k a param or an input but not both', () => {
+    const tk = { axis: 1, k: 2, largest: true };
+    expect(shapeOf('topk', [t([3, 4])], tk, undefined, 'tk')).toEqual([
+      [3, 2],
+      [3, 2],
+    ]);
+    expect(() => inferLayerOutputs('topk', [t([3, 4])], { ...tk, axis: 2 }, undefined, 'tk_1')).toThrow(
+      /layer 'tk_1' \(topk\): param 'axis' is 2, out of range for rank 2/,
+    );
+    expect(() => inferLayerOutputs('topk', [t([3, 4])], { ...tk, k: 5 }, undefined, 'tk_2')).toThrow(
+      /layer 'tk_2' \(topk\): param 'k' is 5, outside \[0, 4\], the length of axis 1/,
+    );
+    expect(() => inferLayerOutputs('topk', [t([3, 4])], { ...tk, k: -1 }, undefined, 'tk_3')).toThrow(
+      /layer 'tk_3' \(topk\): param 'k' is -1, outside \[0, 4\]/,
+    );
+    expect(() => inferLayerOutputs('topk', [t([3, 4])], { axis: 1, largest: true }, undefined, 'tk_4')).toThrow(
+      /layer 'tk_4' \(topk\): param 'k' is missing/,
+    );
+    const given = [{ shape: [3, 2] }, { shape: [3, 2] }];
+    expect(() => inferLayerOutputs('topk', [t([3, 4]), t([1], 'int64')], tk, given, 'tk_5')).toThrow(
+      /layer 'tk_5' \(topk\): param 'k' and a k input both given/,
+    );
+  });
+
+  it('roialign: an output of at least 1x1, samplingRatio in [0, 1024], a finite spatialScale', () => {
+    const ra = { mode: 'avg', outputHeight: 2, outputWidth: 3, samplingRatio: 0, spatialScale: 0.5, halfPixel: true };
+    const inputs = () => [t([1, 8, 6, 6]), t([5, 4]), t([5], 'int64')];
+    expect(shapeOf('roialign', inputs(), ra, undefined, 'ra')).toEqual([[5, 8, 2, 3]]);
+    expect(() => inferLayerOutputs('roialign', inputs(), { ...ra, outputHeight: 0 }, undefined, 'ra_1')).toThrow(
+      /layer 'ra_1' \(roialign\): param 'outputHeight' is 0; expected 1 or more/,
+    );
+    expect(() => inferLayerOutputs('roialign', inputs(), { ...ra, outputWidth: -2 }, undefined, 'ra_2')).toThrow(
+      /layer 'ra_2' \(roialign\): param 'outputWidth' is -2; expected 1 or more/,
+    );
+    expect(() => inferLayerOutputs('roialign', inputs(), { ...ra, samplingRatio: 1025 }, undefined, 'ra_3')).toThrow(
+      /layer 'ra_3' \(roialign\): param 'samplingRatio' is 1025; expected 0 to 1024/,
+    );
+    expect(() => inferLayerOutputs('roialign', inputs(), { ...ra, samplingRatio: -1 }, undefined, 'ra_4')).toThrow(
+      /layer 'ra_4' \(roialign\): param 'samplingRatio' is -1; expected 0 to 1024/,
+    );
+    expect(() => inferLayerOutputs('roialign', inputs(), { ...ra, spatialScale: Infinity }, undefined, 'ra_5')).toThrow(
+      /layer 'ra_5' \(roialign\): param 'spatialScale' is not finite/,
+    );
+  });
+});
