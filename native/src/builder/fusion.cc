@@ -6,6 +6,8 @@
 
 #include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
+#include "src/ir/activation.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/convolution.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
@@ -15,8 +17,12 @@ namespace hybridrt {
 
 namespace {
 
-bool Is(const Layer& l, LayerKind kind, const char* op = nullptr) {
-  return l.kind == kind && (!op || l.params.String("op") == op);
+// Whether `l` is a unary (elementwise) layer of that op, read as the kernels read it.
+bool IsUnary(const Layer& l, UnaryOp op) {
+  return l.kind == LayerKind::kUnary && ReadActivation(l.params, "").op == op;
+}
+bool IsElementwise(const Layer& l, binary::Op op) {
+  return l.kind == LayerKind::kElementwise && binary::Read(l.params) == op;
 }
 
 bool HasActivation(const Layer& l) { return l.params.Has("activation.op"); }
@@ -32,25 +38,25 @@ void TakeActivation(Layer& into, const Layer& from) {
 }
 
 // Float elementwise ops a fused activation may follow (comparisons and logic give bools).
-bool ArithmeticOp(const std::string& op) {
-  return op == "add" || op == "sub" || op == "mul" || op == "div" || op == "pow" || op == "max" || op == "min" ||
-         op == "prelu";
+bool ArithmeticOp(binary::Op op) {
+  using namespace binary;
+  return op == kAdd || op == kSub || op == kMul || op == kDiv || op == kPow || op == kMax || op == kMin || op == kPrelu;
 }
 
 // sigmoid(t) * t  ->  silu(t).
 bool FuseSilu(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
-    if (!w.alive[i] || !Is(w.net.layers[i], LayerKind::kUnary, "sigmoid")) continue;
+    if (!w.alive[i] || !IsUnary(w.net.layers[i], UnaryOp::kSigmoid)) continue;
     const Layer& sig = w.net.layers[i];
     const int32_t t = sig.inputs[0], s = sig.outputs[0];
     if (!IsFloat(w.TypeOf(t))) continue;
     const int64_t m = w.SoleReader(s);
-    if (m < 0 || !Is(w.net.layers[m], LayerKind::kElementwise, "mul") || HasActivation(w.net.layers[m])) continue;
+    if (m < 0 || !IsElementwise(w.net.layers[m], binary::kMul) || HasActivation(w.net.layers[m])) continue;
     const Layer& mul = w.net.layers[m];
     const bool pair = (mul.inputs[0] == t && mul.inputs[1] == s) || (mul.inputs[0] == s && mul.inputs[1] == t);
     if (!pair || w.ShapeOf(mul.outputs[0]) != w.ShapeOf(t)) continue;
     Layer silu = sig;
-    silu.params.Set("op", ParamValue::String("silu"));
+    silu.params.Set("op", ParamValue::String(UnaryOpName(UnaryOp::kSilu)));
     silu.outputs = mul.outputs;
     NoteFused(silu, mul);
     w.net.layers[i] = silu;
@@ -82,7 +88,7 @@ bool FuseMatmulBias(RewriteWork& w) {
     if (!w.alive[i] || mm.kind != LayerKind::kMatmul || mm.inputs.size() != 2 || HasActivation(mm)) continue;
     const int32_t t = mm.outputs[0];
     const int64_t e = w.SoleReader(t);
-    if (e < 0 || !Is(w.net.layers[e], LayerKind::kElementwise, "add")) continue;
+    if (e < 0 || !IsElementwise(w.net.layers[e], binary::kAdd)) continue;
     const Layer& add = w.net.layers[e];
     const int32_t c = add.inputs[0] == t ? add.inputs[1] : add.inputs[0];
     Shape merged;
@@ -112,14 +118,14 @@ bool FuseActivation(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& un = w.net.layers[i];
     if (!w.alive[i] || un.kind != LayerKind::kUnary) continue;
-    const std::string& op = un.params.String("op");
-    if (op == "identity" || op == "not" || op == "exp" || op == "reciprocal") continue;
+    const UnaryOp op = ReadActivation(un.params, "").op;
+    if (op == UnaryOp::kIdentity || op == UnaryOp::kNot || op == UnaryOp::kExp || op == UnaryOp::kReciprocal) continue;
     const int32_t t = un.inputs[0];
     if (!IsFloat(w.TypeOf(t)) || w.producer[t] < 0 || w.SoleReader(t) != static_cast<int64_t>(i)) continue;
     Layer& p = w.net.layers[w.producer[t]];
     const bool kind_ok = p.kind == LayerKind::kConvolution || p.kind == LayerKind::kDeconvolution ||
                          p.kind == LayerKind::kMatmul ||
-                         (p.kind == LayerKind::kElementwise && ArithmeticOp(p.params.String("op")));
+                         (p.kind == LayerKind::kElementwise && ArithmeticOp(binary::Read(p.params)));
     if (!kind_ok || HasActivation(p) || p.outputs.size() != 1 || w.TypeOf(un.outputs[0]) != w.TypeOf(t)) continue;
     TakeActivation(p, un);
     p.outputs = un.outputs;
@@ -135,7 +141,7 @@ bool FuseActivation(RewriteWork& w) {
 bool FuseResidual(RewriteWork& w) {
   for (size_t e = 0; e < w.net.layers.size(); ++e) {
     const Layer& add = w.net.layers[e];
-    if (!w.alive[e] || !Is(add, LayerKind::kElementwise, "add") || !IsFloat(w.TypeOf(add.outputs[0]))) continue;
+    if (!w.alive[e] || !IsElementwise(add, binary::kAdd) || !IsFloat(w.TypeOf(add.outputs[0]))) continue;
     // Of two candidate producers, the later one: the other is then an ordinary input.
     int64_t best = -1;
     int k_best = -1;
@@ -233,7 +239,7 @@ bool FuseSqueezeExcite(RewriteWork& w) {
     // The gate's only reader multiplying the mean's input by it: that multiply too.
     const int64_t e = w.SoleReader(fc2.outputs[0]);
     int64_t slot = c2;
-    if (e >= 0 && Is(w.net.layers[e], LayerKind::kElementwise, "mul") && !HasActivation(w.net.layers[e])) {
+    if (e >= 0 && IsElementwise(w.net.layers[e], binary::kMul) && !HasActivation(w.net.layers[e])) {
       const Layer& mul = w.net.layers[e];
       const int32_t x = red.inputs[0], g = fc2.outputs[0];
       const bool pair = (mul.inputs[0] == x && mul.inputs[1] == g) || (mul.inputs[0] == g && mul.inputs[1] == x);

@@ -9,6 +9,8 @@
 #include <string>
 
 #include "src/builder/net_rewrite.h"
+#include "src/ir/activation.h"
+#include "src/ir/binary_op.h"
 #include "src/ir/pointwise.h"
 #include "src/util/error.h"
 
@@ -31,15 +33,10 @@ bool IsMember(const RewriteWork& w, const Layer& l) {
     if (!IsFloat(w.TypeOf(id))) return false;
   }
   switch (l.kind) {
-    case LayerKind::kElementwise: {
-      const std::string& op = l.params.String("op");
-      bool arithmetic = false;
-      for (int b = 0; b < kNumPointwiseBinary; ++b)
-        arithmetic |= op == PointwiseBinaryName(static_cast<PointwiseBinary>(b));
-      return arithmetic && OnlyParams(l, {"op"}, "activation.");
-    }
+    case LayerKind::kElementwise:  // the float ops, the ones a program holds
+      return binary::Read(l.params) < kNumPointwiseBinary && OnlyParams(l, {"op"}, "activation.");
     case LayerKind::kUnary:
-      return l.params.String("op") != "not" && OnlyParams(l, {"op", "alpha", "beta", "min", "max"});
+      return ReadActivation(l.params, "").op != UnaryOp::kNot && OnlyParams(l, {"op", "alpha", "beta", "min", "max"});
     case LayerKind::kCast: return OnlyParams(l, {"to"});
     default: return false;
   }
@@ -152,10 +149,7 @@ Layer MakePointwise(const RewriteWork& w, const std::vector<int64_t>& members) {
     if (l.kind == LayerKind::kElementwise) {
       PointwiseStep s;
       s.binary = true;
-      const std::string& op = l.params.String("op");
-      for (int b = 0; b < kNumPointwiseBinary; ++b) {
-        if (op == PointwiseBinaryName(static_cast<PointwiseBinary>(b))) s.op2 = static_cast<PointwiseBinary>(b);
-      }
+      s.op2 = binary::Read(l.params);  // a float op (IsMember)
       s.args = {operand(l.inputs[0]), operand(l.inputs[1])};
       out = step(s);
       if (l.params.Has("activation.op")) out = unary(out, l.params, "activation.");
