@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "src/ir/activation.h"
 #include "src/ir/convolution.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
@@ -308,18 +309,16 @@ class Pass {
     const std::vector<int>& uses = idx.uses;
     const std::vector<int64_t>& producer = idx.producer;
     for (Layer& b : n.layers) {
-      if (!DepthwiseForOurKernel(n, b) || b.params.Has("inputClip")) continue;
+      if (!DepthwiseForOurKernel(n, b) || ReadConvolution(b.params).has_input_clip) continue;
       const int32_t t = b.inputs[0];
       const int64_t p = producer[t];
       if (p < 0 || uses[t] != 1) continue;
       Layer& a = n.layers[p];
-      if (a.kind != LayerKind::kConvolution || !a.params.Has("layout") || a.params.String("layout") != "nhwc" ||
-          !a.params.Has("activation.op") || a.params.String("activation.op") != "clip" ||
-          a.params.FloatOr("activation.min", -1) != 0 || !std::isfinite(a.params.FloatOr("activation.max", INFINITY))) {
-        continue;
-      }
+      if (a.kind != LayerKind::kConvolution || !ReadConvolution(a.params).nhwc) continue;
+      const Activation act = ReadActivation(a.params, "activation.");
+      if (act.op != UnaryOp::kClip || act.min != 0 || !std::isfinite(act.max)) continue;
       ParamValue clip = a.params.values().at("activation.max");
-      a.params.Set("activation.op", ParamValue::String("relu"));
+      a.params.Set("activation.op", ParamValue::String(UnaryOpName(UnaryOp::kRelu)));
       a.params.Erase("activation.min");
       a.params.Erase("activation.max");
       b.params.Set("inputClip", clip);

@@ -6,6 +6,7 @@
 #include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
 #include "src/ir/cast.h"
+#include "src/ir/cumsum.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/resize_coords.h"
@@ -137,7 +138,8 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
       if (ReadOnlyAsIntegers(net, layer.outputs[0])) return "an integer product (read as int32) must stay exact";
       return "";
     case LayerKind::kCumSum: {
-      const int64_t n = net.tensors[layer.inputs[0]].shape[layer.params.Int("axis")];
+      const Shape& x = net.tensors[layer.inputs[0]].shape;
+      const int64_t n = x[ReadCumSumParams(layer, x.size()).axis];
       if (fp16 && n >= kFp16SumLimit) return Cat("a running sum of ", n, " elements may leave fp16's range");
       // Over a shape range the axis may reach any length: its declared one does not bound it.
       if (fp16 && IsDynamic(net)) return "a running sum over a shape range may leave fp16's range";
