@@ -31,6 +31,10 @@
 // output on a patterned input is within one output step of the fastest tile's (int8 y: cuDNN
 // rounds v / sy on its own), or 1e-5 of the output's scale (float y).
 //
+// A depthwise convolution (groups == channels) takes one kernel of its own, `int8_depthwise`
+// (quant_depthwise_kernel.cuh), with the same weights' rows and epilogue; folded on cuda only
+// with HYBRIDRT_INT8_DEPTHWISE=1 until it has run on a GPU (qdq_fusion.h).
+//
 // Epilogue, per sum (as cpu/quant_epilogue.h, with IEEE operations that are not contracted):
 //   v = float(acc - zx * sum_k w) * (sx * sw[c]) + bias[c] + z, act(v), where an int8 residual
 //   is z = float(r - zr) * sr (the dequantize it was folded from),
@@ -49,6 +53,7 @@
 #include "cuda/kernels.h"
 #include "cuda/quant_conv_cudnn.h"
 #include "cuda/quant_conv_kernel.cuh"
+#include "cuda/quant_depthwise_kernel.cuh"
 #include "cuda/tactic_timer.h"
 #include "src/ir/activation.h"
 #include "src/ir/convolution.h"
@@ -68,6 +73,7 @@ class QuantConv : public CudaKernel {
 
  protected:
   std::vector<std::string> Tactics() const override {
+    if (depthwise_) return {kDepthwiseTactic};
     std::vector<std::string> t;
     for (const TileShape& s : kTiles) {
       for (int n : kSplits) t.push_back(TacticName(s, n));
@@ -97,7 +103,7 @@ class QuantConv : public CudaKernel {
     } else {
       AnalyzeConvolution(ReadConvolution(p));
     }
-    const int64_t k = static_cast<int64_t>(g_.c) * g_.kh * g_.kw;
+    const int64_t k = static_cast<int64_t>(depthwise_ ? 1 : g_.c) * g_.kh * g_.kw;
     if (!Int8ProductsFit(k)) {
       Bad(ErrorCode::kNative, Cat("an int8 ", matmul ? "matmul" : "convolution", " sums 1 to ", kMaxInt8Products,
                                   " products per output; this one ", k));
@@ -129,7 +135,10 @@ class QuantConv : public CudaKernel {
     const Shape& ws = in_[1].shape;
     const Shape& ys = out_[0].shape;
     if (xs.size() != 4) Bad(ErrorCode::kNative, "the cuda int8 convolution is 2-d (4-d tensors)");
-    if (p.groups != 1) Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group");
+    depthwise_ = IsDepthwise(p, ws);
+    if (p.groups != 1 && !depthwise_) {
+      Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group, or one channel a group (depthwise)");
+    }
     if (p.has_input_clip) Bad(ErrorCode::kNative, "int8: no input clip");
     g_.c = Dim(g_.nhwc ? xs[3] : xs[1]);
     g_.h = Dim(g_.nhwc ? xs[1] : xs[2]);
@@ -181,6 +190,7 @@ class QuantConv : public CudaKernel {
   // Time every tile shape, and the splits of k that could help it, on scratch buffers of the
   // real shapes.
   std::string Choose() override {
+    if (depthwise_) return kDepthwiseTactic;  // its one kernel: nothing to time
     for (const std::string& t : Tactics()) {
       if (t == switches_.conv_tactic) return t;  // HYBRIDRT_CONV_TACTIC
     }
@@ -236,9 +246,10 @@ class QuantConv : public CudaKernel {
     return best;
   }
   // At another shape of a dynamic engine: the widest tile (nothing is timed there).
-  std::string Untimed() override { return kTiles[0].tactic; }
+  std::string Untimed() override { return depthwise_ ? kDepthwiseTactic : kTiles[0].tactic; }
 
   void PrepareKernel() override {
+    if (depthwise_) return;
     const int k = Int8CudnnTactics::Config(tactic());
     if (k >= 0) {
       if (!MakeCudnnPlan(k)) Bad(ErrorCode::kPlan, Cat("cuDNN offers no int8 configuration ", k, " for this layer"));
@@ -270,6 +281,12 @@ class QuantConv : public CudaKernel {
       const cudnnStatus_t st = cudnn_.Execute(static_cast<CudaStream&>(stream).cudnn(),
                                               CudnnData(args.inputs[0], args.outputs[0], bias, z), args.workspace);
       if (st != CUDNN_STATUS_SUCCESS) Bad(ErrorCode::kNative, Cat("cuDNN int8 convolution: ", cudnnGetErrorString(st)));
+      return;
+    }
+    if (depthwise_) {
+      Check(LaunchQuantDepthwise(unsigned_, args.inputs[0], weights_.get(), args.outputs[0], g_, Epilogue(bias, z),
+                                 S(stream)),
+            "int8 depthwise convolution launch");
       return;
     }
     QConvGeometry g = g_;
@@ -465,8 +482,10 @@ class QuantConv : public CudaKernel {
   QConvGeometry g_{};
   QuantForm q_;
   Act act_;
+  static constexpr const char* kDepthwiseTactic = "int8_depthwise";  // quant_depthwise_kernel.cuh
   bool unsigned_ = false, residual_ = false, has_bias_ = false;
-  bool trans_b_ = true;  // the weights' rows are the output channels (a convolution's always are)
+  bool depthwise_ = false;  // groups == channels (AnalyzeConvolution)
+  bool trans_b_ = true;     // the weights' rows are the output channels (a convolution's always are)
   int out_code_ = 0;
   int tile_ = 0, splits_ = 1;
   std::shared_ptr<void> weights_, tables_;

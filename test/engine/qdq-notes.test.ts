@@ -103,6 +103,21 @@ describeIf(HAS_NATIVE, 'the qdq pass says why it leaves a layer float', NATIVE_M
         reason: `the cuda backend has no int8 kernel for ${d} convolutions (2-d only)`,
       });
     }
+    // Depthwise (4 groups of one channel): cuda's kernel exists but is folded only with
+    // HYBRIDRT_INT8_DEPTHWISE=1 until it has run on a GPU; the pass says so, and folds it with the switch.
+    const depthwise = convNet([6, 6], 4);
+    expect((await layerOf(depthwise, 'conv', { int8Kernels: 'cuda' })).notInt8).toEqual({
+      by: 'backend',
+      reason: expect.stringMatching(/^the cuda backend's int8 depthwise kernel has not run on a GPU yet: HYBRIDRT_INT8_DEPTHWISE=1 folds it/),
+    });
+    process.env.HYBRIDRT_INT8_DEPTHWISE = '1';
+    try {
+      const folded = await layerOf(depthwise, 'conv', { int8Kernels: 'cuda' });
+      expect([folded.precision, folded.notInt8]).toEqual(['int8', undefined]);
+      expect((await layerOf(grouped, 'conv', { int8Kernels: 'cuda' })).notInt8?.reason).toMatch(/several groups but depthwise ones/);
+    } finally {
+      delete process.env.HYBRIDRT_INT8_DEPTHWISE;
+    }
     // A 2-d convolution of one group, and a matrix product: cuda's kernels take them.
     expect((await layerOf(convNet([6, 6], 1), 'conv', { int8Kernels: 'cuda' })).precision).toBe('int8');
     expect((await layerOf(matmulNet({}), 'mm', { int8Kernels: 'cuda' })).precision).toBe('int8');

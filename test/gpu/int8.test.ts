@@ -16,6 +16,7 @@
  *    the Gemm int8, and the output close to fp32's.
  * 4. int8 matmuls (Gemm with transB and a bias, MatMul of rank-3 a with per-column weight
  *    scales), run as the 1x1 convolution over a's rows: against the cpu int8 matmul, every tile.
+ * 5. int8 depthwise convolutions (HYBRIDRT_INT8_DEPTHWISE=1) against the cpu int8 kernels.
  */
 import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
@@ -44,6 +45,8 @@ interface Case {
   type: 'int8' | 'uint8';
   zero: number;
   relu: boolean;
+  /** conv1 depthwise (groups = c = m). */
+  dw?: boolean;
 }
 
 const CASES: Case[] = [
@@ -80,7 +83,7 @@ const TILES = [
 /** x -> Q -> DQ -> conv1 (kxk) [-> Relu] -> Q -> DQ -> conv2 (1x1, m -> 16) -> Q -> DQ -> y. */
 function twoConvModel(t: Case, seed: number): Uint8Array {
   const r = mulberry32(seed);
-  const w1 = int8Weights(r, [t.m, t.c, t.k, t.k]);
+  const w1 = int8Weights(r, [t.m, t.dw ? 1 : t.c, t.k, t.k]);
   const w2 = int8Weights(r, [16, t.m, 1, 1]);
   const z1 = t.type === 'int8' ? -2 : 100;
   const nodes: NodeSpec[] = [
@@ -96,6 +99,7 @@ function twoConvModel(t: Case, seed: number): Uint8Array {
         strides: [t.stride, t.stride],
         pads: [t.pad, t.pad, t.padEnd ?? t.pad, t.padEnd ?? t.pad],
         dilations: [t.dil, t.dil],
+        group: t.dw ? t.c : 1,
       },
     },
     ...(t.relu ? [{ op: 'Relu', inputs: ['c1'], outputs: ['a1'] }] : []),
@@ -260,6 +264,34 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     const cpu = await runOn(model, 'cpu', x);
     const got = await runOn(model, 'cuda', x, { ...on, HYBRIDRT_CONV_TACTIC: 'cudnn_int8:0' });
     expectClose(got.y, cpu.y, 1 / 24, 'residual, cudnn_int8:0');
+  }, 240_000);
+
+  // The depthwise kernel (quant_depthwise_kernel.cuh), folded with HYBRIDRT_INT8_DEPTHWISE=1:
+  // 3x3 and 5x5, strides 1 and 2, asymmetric pads, dilation, int8 and uint8 with zero points,
+  // channel counts even, odd and past a block's threads, channels-last and NCHW.
+  it('int8 depthwise convolutions match the cpu int8 kernels, channels-last and NCHW', async () => {
+    const on = { HYBRIDRT_INT8_DEPTHWISE: '1' };
+    const cases: Case[] = [
+      { n: 2, c: 32, h: 14, w: 14, m: 32, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: 0, relu: true, dw: true },
+      { n: 1, c: 96, h: 15, w: 13, m: 96, k: 3, stride: 2, pad: 1, dil: 1, type: 'uint8', zero: 9, relu: true, dw: true },
+      { n: 3, c: 37, h: 9, w: 11, m: 37, k: 5, stride: 1, pad: 2, dil: 1, type: 'int8', zero: -5, relu: false, dw: true },
+      { n: 1, c: 24, h: 10, w: 10, m: 24, k: 3, stride: 2, pad: 0, padEnd: 1, dil: 1, type: 'uint8', zero: 128, relu: false, dw: true },
+      { n: 2, c: 300, h: 7, w: 6, m: 300, k: 3, stride: 1, pad: 2, dil: 2, type: 'int8', zero: 3, relu: true, dw: true },
+    ];
+    for (const [i, t] of cases.entries()) {
+      const model = twoConvModel(t, 300 + i);
+      const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
+      const cpu = await runOn(model, 'cpu', x);
+      const what = `depthwise case ${i} ${JSON.stringify(t)}`;
+      expect(cpu.engine.build.int8Layers, what).toBe(2);
+      expect((await runOn(model, 'cuda', x)).engine.build.int8Layers, `${what}, switch off`).toBe(1);
+      const nhwc = await runOn(model, 'cuda', x, on);
+      expect(nhwc.engine.build.int8Layers, what).toBe(2);
+      expectClose(nhwc.y, cpu.y, 1 / 50, `${what} channels-last`);
+      const nchw = await runOn(model, 'cuda', x, { ...on, HYBRIDRT_LAYOUT: '0' });
+      expect([nchw.engine.build.int8Layers, nchw.engine.build.nhwcLayers], what).toEqual([2, 0]);
+      expectClose(nchw.y, cpu.y, 1 / 50, `${what} NCHW`);
+    }
   }, 240_000);
 
   it('an int8 residual (a dequantized add input folded in) matches the cpu kernels', async () => {

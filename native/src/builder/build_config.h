@@ -38,6 +38,10 @@ struct BuildConfig {
   // The qdq pass (qdq_fusion.h), where the backend has int8 kernels (cpu): -1 = the default
   // (on), 0 off, 1 on.
   int qdq = -1;
+  // Whether the qdq pass folds depthwise convolutions where the backend's int8 kernels take them
+  // (qdq_fusion.h fold_depthwise): -1 = the table's default (cuda: off), 0 off, 1 on. The
+  // environment only (HYBRIDRT_INT8_DEPTHWISE).
+  int int8_depthwise = -1;
   // Test hook: the int8 kernel table the qdq pass folds by (qdq_fusion.h Int8KernelsOf), "" =
   // the backend's. "cuda" on the cpu backend shows on any machine which layers the cuda kernels
   // refuse, and why (the cpu kernels take every layer cuda's do). The engine still checks every

@@ -31,7 +31,9 @@ bool RunFusion(const Network& net, const BuildConfig& c, PassOutput* out, PassSt
 
 // The int8 kernel table the qdq pass folds by: the backend's, or the one a test names.
 Int8Kernels QdqKernels(const BuildConfig& c) {
-  return Int8KernelsOf(c.int8_kernels.empty() ? c.backend : c.int8_kernels);
+  Int8Kernels k = Int8KernelsOf(c.int8_kernels.empty() ? c.backend : c.int8_kernels);
+  k.fold_depthwise = Toggle(c.int8_depthwise, k.fold_depthwise);
+  return k;
 }
 
 // Where the backend has int8 kernels (Int8KernelsOf, qdq_fusion.h). Switched off (the config's

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/builder/net_rewrite.h"
+#include "src/ir/convolution.h"
 #include "src/ir/matmul.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/quantize.h"
@@ -108,8 +109,14 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   auto pass = [&](auto&&... parts) { return refuse(kNotInt8ByPass, Cat(parts...)); };
   const DType out = w.TypeOf(l.outputs[0]);
   if (out != DType::kFloat32) return pass("its output is ", DTypeName(out), ", not float32");
-  const std::string refusal = kernels.Refusal(l, w.ShapeOf(l.inputs[0]).size());
+  const std::string refusal = kernels.Refusal(l, w.ShapeOf(l.inputs[0]).size(), w.ShapeOf(l.inputs[1]));
   if (!refusal.empty()) return refuse(kNotInt8ByBackend, refusal);
+  if (conv && !kernels.grouped && !kernels.fold_depthwise &&
+      IsDepthwise(ReadConvolution(l.params), w.ShapeOf(l.inputs[1]))) {
+    return refuse(kNotInt8ByBackend, Cat("the ", kernels.backend,
+                                         " backend's int8 depthwise kernel has not run on a GPU "
+                                         "yet: HYBRIDRT_INT8_DEPTHWISE=1 folds it"));
+  }
   if (!conv && l.params.Has("residual")) return pass("an int8 matmul takes no residual (the add fused into it)");
   if (conv && l.params.Has("layout") && l.params.String("layout") == "nhwc") {
     return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
@@ -295,13 +302,15 @@ bool FoldConstantDequantize(RewriteWork& w, size_t i, std::vector<std::shared_pt
 
 }  // namespace
 
-std::string Int8Kernels::Refusal(const Layer& l, size_t rank) const {
+std::string Int8Kernels::Refusal(const Layer& l, size_t rank, const Shape& weights) const {
   const std::string has_no = Cat("the ", backend.empty() ? "this" : backend, " backend has no int8 ");
   if (!any) return has_no + "kernels";
   if (l.kind == LayerKind::kMatmul) return matmul ? "" : has_no + "matrix product";
   if (l.kind != LayerKind::kConvolution) return Cat(has_no, "kernel for ", LayerKindName(l.kind), " layers");
-  if (!grouped && l.params.Int("groups") != 1) {
-    return has_no + "kernel for convolutions of several groups (depthwise included)";
+  const ConvolutionParams p = ReadConvolution(l.params);
+  if (p.groups != 1 && !grouped) {
+    if (!depthwise) return has_no + "kernel for convolutions of several groups (depthwise included)";
+    if (!IsDepthwise(p, weights)) return has_no + "kernel for convolutions of several groups but depthwise ones";
   }
   if (!any_spatial && rank != 4) return Cat(has_no, "kernel for ", rank - 2, "-d convolutions (2-d only)");
   return "";
@@ -313,7 +322,8 @@ Int8Kernels Int8KernelsOf(const std::string& backend) {
   if (backend == "cpu") {  // cpu/quant_conv.cc, quant_matmul.cc
     k.any = k.matmul = k.grouped = k.any_spatial = true;
   } else if (backend == "cuda") {  // cuda/quant_conv.cu (matmuls as 1x1 convolutions)
-    k.any = k.matmul = k.channels_last = true;
+    k.any = k.matmul = k.channels_last = k.depthwise = true;
+    k.fold_depthwise = false;
   }
   return k;
 }

@@ -30,17 +30,24 @@ namespace hybridrt {
 
 // Which layers a backend's int8 kernels take: the one table the pass folds by.
 struct Int8Kernels {
-  std::string backend;         // whose kernels (for the reasons Refusal gives)
-  bool any = false;            // the backend has int8 kernels at all
-  bool matmul = false;         // int8 matrix products
-  bool grouped = false;        // convolutions of several groups (depthwise included)
+  std::string backend;     // whose kernels (for the reasons Refusal gives)
+  bool any = false;        // the backend has int8 kernels at all
+  bool matmul = false;     // int8 matrix products
+  bool grouped = false;    // convolutions of several groups (depthwise included)
+  bool depthwise = false;  // depthwise convolutions (IsDepthwise), where `grouped` is not
+  // Whether the qdq pass folds those depthwise convolutions: the build config's int8_depthwise
+  // (HYBRIDRT_INT8_DEPTHWISE) where it says, else this table's default (cuda: off until its
+  // kernel has run on a GPU). Refusal does not read it: the engine takes the layers a build
+  // with the switch made (its plan loads without the switch).
+  bool fold_depthwise = true;
   bool any_spatial = false;    // 1-d and 3-d convolutions too (else 2-d only)
   bool channels_last = false;  // int8 convolutions run channels-last (the layout pass, layout.h)
   // Why these kernels do not take a convolution or matmul with these params whose first input
-  // has `rank` dims ("the cuda backend has no int8 kernel for ..."), "" where they take it: what
-  // the pass folds by, and what the engine checks an int8 layer against.
-  std::string Refusal(const Layer& l, size_t rank) const;
-  bool Takes(const Layer& l, size_t rank) const { return Refusal(l, rank).empty(); }
+  // has `rank` dims and whose weights have shape `weights` ("the cuda backend has no int8 kernel
+  // for ..."), "" where they take it: what the pass folds by, and what the engine checks an int8
+  // layer against.
+  std::string Refusal(const Layer& l, size_t rank, const Shape& weights) const;
+  bool Takes(const Layer& l, size_t rank, const Shape& weights) const { return Refusal(l, rank, weights).empty(); }
 };
 // The table of "cpu" or "cuda"; of any other name, one with no int8 kernels.
 Int8Kernels Int8KernelsOf(const std::string& backend);

@@ -116,7 +116,8 @@ std::unique_ptr<Kernel> Engine::MakeKernel(KernelSetup& setup) {
   // The int8 form (quant_form.h) only where the backend's int8 kernels take it (Int8KernelsOf,
   // the table the qdq pass folds by); another kernel would read its int8 tensors as floats.
   if (IsQuantForm(setup.layer->params)) {
-    const std::string refusal = Int8KernelsOf(backend_->Name()).Refusal(*setup.layer, setup.inputs.at(0).shape.size());
+    const std::string refusal = Int8KernelsOf(backend_->Name())
+                                    .Refusal(*setup.layer, setup.inputs.at(0).shape.size(), setup.inputs.at(1).shape);
     if (!refusal.empty()) Fail(ErrorCode::kNative, Cat(LayerLabel(*setup.layer), ": ", refusal));
   }
   std::unique_ptr<Kernel> k = backend_->CreateKernel(setup);

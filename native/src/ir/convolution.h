@@ -38,6 +38,13 @@ inline ConvolutionParams ReadConvolution(const Params& p) {
   return c;
 }
 
+// Whether a convolution of these params and weights ([M, C/g, kh, kw], or channels-last [M, kh,
+// kw, C/g]) is depthwise: several groups of one input and one output channel each.
+inline bool IsDepthwise(const ConvolutionParams& p, const Shape& weights) {
+  if (p.groups == 1 || weights.size() < 3) return false;
+  return weights[0] == p.groups && (p.nhwc ? weights.back() : weights[1]) == 1;
+}
+
 // Whether the layer's `inputs` (x, w, bias?, residual?) hold a bias.
 inline bool ConvHasBias(const ConvolutionParams& p, size_t inputs) { return inputs == (p.residual ? 4u : 3u); }
 

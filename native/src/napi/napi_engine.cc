@@ -101,6 +101,7 @@ BuildConfig ReadBuildConfig(const Napi::Value& v) {
   o.pointwise = toggle("pointwise", env.pointwise);
   o.attention = toggle("attention", env.attention);
   o.qdq = toggle("qdq", env.qdq);
+  o.int8_depthwise = env.int8_depthwise;         // the environment only (build_config.h)
   Napi::Value kernels = obj.Get("int8Kernels");  // a test hook (build_config.h int8_kernels)
   if (!kernels.IsUndefined()) {
     o.int8_kernels = kernels.IsString() ? kernels.As<Napi::String>().Utf8Value() : "";

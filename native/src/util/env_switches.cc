@@ -30,6 +30,7 @@ EnvSwitches ReadEnvSwitches() {
   s.pointwise = Toggle("HYBRIDRT_POINTWISE");
   s.attention = Toggle("HYBRIDRT_ATTENTION");
   s.qdq = Toggle("HYBRIDRT_QDQ");
+  s.int8_depthwise = Toggle("HYBRIDRT_INT8_DEPTHWISE");
   s.tactics.conv_tactic = Env("HYBRIDRT_CONV_TACTIC");
   s.tactics.attention_tactic = Env("HYBRIDRT_ATTENTION_TACTIC");
   s.tactics.matmul_tactic = Env("HYBRIDRT_MATMUL_TACTIC");
@@ -68,10 +69,11 @@ std::string DescribeEnvSwitches(const EnvSwitches& s) {
   const TacticSwitches& t = s.tactics;
   // Not the tactic log (it only prints) nor CUDA graphs or lending (a context's choice, not the plan's).
   return Cat("fusion=", s.fusion, " layout=", s.layout, " alias=", s.alias, " pointwise=", s.pointwise,
-             " attention=", s.attention, " qdq=", s.qdq, " conv_tactic=", t.conv_tactic,
-             " attention_tactic=", t.attention_tactic, " matmul_tactic=", t.matmul_tactic,
-             " fused_graph_configs=", t.fused_graph_configs, " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba,
-             " int8_cudnn=", t.int8_cudnn, " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
+             " attention=", s.attention, " qdq=", s.qdq, " int8_depthwise=", s.int8_depthwise,
+             " conv_tactic=", t.conv_tactic, " attention_tactic=", t.attention_tactic,
+             " matmul_tactic=", t.matmul_tactic, " fused_graph_configs=", t.fused_graph_configs,
+             " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " int8_cudnn=", t.int8_cudnn,
+             " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt
