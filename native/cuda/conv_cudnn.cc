@@ -203,18 +203,8 @@ bool ConvKernel::Allowed(int algo, int math) const {
 }
 
 int ConvKernel::GraphActivation() const {
-  using U = UnaryOp;
-  if (act_.op == kNoActivation) return -1;
-  switch (static_cast<U>(act_.op)) {
-    case U::kRelu: return CUDNN_POINTWISE_RELU_FWD;
-    case U::kClip: return act_.lo == 0 ? CUDNN_POINTWISE_RELU_FWD : kNoGraphAct;  // relu6 and kin
-    case U::kSilu: return CUDNN_POINTWISE_SWISH_FWD;
-    case U::kSigmoid: return CUDNN_POINTWISE_SIGMOID_FWD;
-    case U::kTanh: return CUDNN_POINTWISE_TANH_FWD;
-    case U::kGelu: return CUDNN_POINTWISE_GELU_FWD;
-    case U::kGeluTanh: return CUDNN_POINTWISE_GELU_APPROX_TANH_FWD;
-    default: return kNoGraphAct;
-  }
+  ConvGraphSpec s;
+  return SetGraphActivation(act_.op, act_.lo, act_.hi, &s) ? s.act : kNoGraphAct;
 }
 
 ConvGraphSpec ConvKernel::GraphSpec(bool fused) const {
@@ -234,11 +224,7 @@ ConvGraphSpec ConvKernel::GraphSpec(bool fused) const {
   if (fused) {
     g.bias = has_bias_;
     g.residual = residual_;
-    g.act = GraphActivation();
-    if (act_.op == static_cast<int>(UnaryOp::kClip) && std::isfinite(act_.hi)) {
-      g.relu_upper_clip = true;
-      g.relu_upper = act_.hi;
-    }
+    SetGraphActivation(act_.op, act_.lo, act_.hi, &g);  // where it has none, no graph is fused (GraphActivation)
   }
   return g;
 }

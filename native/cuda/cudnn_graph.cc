@@ -1,6 +1,10 @@
 // Convolution graphs through cuDNN's backend API (see cudnn_graph.h).
 #include "cuda/cudnn_graph.h"
 
+#include <cmath>
+
+#include "src/ir/activation.h"
+
 #include <stdexcept>
 
 namespace hybridrt {
@@ -289,6 +293,30 @@ cudnnStatus_t ConvGraph::Execute(cudnnHandle_t h, const Plan& p, const ConvGraph
   if (s == CUDNN_STATUS_SUCCESS) s = cudnnBackendExecute(h, p.get(), pack);
   cudnnBackendDestroyDescriptor(pack);
   return s;
+}
+
+bool SetGraphActivation(int op, float lo, float hi, ConvGraphSpec* spec) {
+  using U = UnaryOp;
+  int mode = -1;
+  if (op >= 0) {
+    switch (static_cast<U>(op)) {
+      case U::kRelu: mode = CUDNN_POINTWISE_RELU_FWD; break;
+      case U::kClip:  // relu6 and kin: relu with an upper clip
+        if (lo != 0) return false;
+        mode = CUDNN_POINTWISE_RELU_FWD;
+        break;
+      case U::kSilu: mode = CUDNN_POINTWISE_SWISH_FWD; break;
+      case U::kSigmoid: mode = CUDNN_POINTWISE_SIGMOID_FWD; break;
+      case U::kTanh: mode = CUDNN_POINTWISE_TANH_FWD; break;
+      case U::kGelu: mode = CUDNN_POINTWISE_GELU_FWD; break;
+      case U::kGeluTanh: mode = CUDNN_POINTWISE_GELU_APPROX_TANH_FWD; break;
+      default: return false;
+    }
+  }
+  spec->act = mode;
+  spec->relu_upper_clip = op == static_cast<int>(U::kClip) && std::isfinite(hi);
+  spec->relu_upper = spec->relu_upper_clip ? hi : 0;
+  return true;
 }
 
 }  // namespace cuda

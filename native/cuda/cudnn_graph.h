@@ -44,6 +44,12 @@ struct ConvGraphSpec {
   bool z_int8 = false, y_int8 = false, y_zero = false;
 };
 
+// An epilogue's activation (device_common.cuh's Act: a UnaryOp, or kNoActivation) as the
+// spec's pointwise mode (act) and relu clips: relu, relu6 and other clips from 0, SiLU (swish),
+// sigmoid, tanh, GELU (erf and tanh forms). False where cuDNN's graph has no such operation
+// (the spec is left as it was): the one table both the float and the int8 convolutions read.
+bool SetGraphActivation(int op, float lo, float hi, ConvGraphSpec* spec);
+
 // Device addresses of a graph's tensors (ConvGraph::Execute): those the spec has. The int8
 // scalars (z's scale, y's scale and zero point) are floats 16 bytes apart from `scalars`.
 struct ConvGraphData {

@@ -27,8 +27,8 @@
 // graph API's heuristics, cudnn_graph.h), timed beside the tiles where cuDNN can express the
 // layer: x int8 with zero point 0 (cuDNN pads with 0, ours with the zero point), channels-last
 // with input and output channels multiples of 4, z float or int8 with zero point 0, y float or
-// int8, no activation, relu or a clip from 0. A configuration is a candidate only where its
-// output on a patterned input is within one output step of the fastest tile's (int8 y: cuDNN
+// int8, an activation the graph has (cudnn_graph.h SetGraphActivation: relu, clips from 0, SiLU...). A configuration is
+// a candidate only where its output on a patterned input is within one output step of the fastest tile's (int8 y: cuDNN
 // rounds v / sy on its own), or 1e-5 of the output's scale (float y).
 //
 // A depthwise convolution (groups == channels) takes one kernel of its own, `int8_depthwise`
@@ -349,8 +349,8 @@ class QuantConv : public CudaKernel {
 
   // ---- cuDNN's int8 convolution (the file comment).
   bool CudnnActivation() const {
-    return act_.op == kNoActivation || act_.op == static_cast<int>(UnaryOp::kRelu) ||
-           (act_.op == static_cast<int>(UnaryOp::kClip) && act_.lo == 0);
+    ConvGraphSpec s;
+    return SetGraphActivation(act_.op, act_.lo, act_.hi, &s);
   }
   // Whether cuDNN can express this layer: its configurations are tactics a plan may name
   // (whatever the switches say now); the build times them only where the switches ask
@@ -378,11 +378,7 @@ class QuantConv : public CudaKernel {
     c.bias = has_bias_;
     c.residual = residual_;
     c.z_int8 = residual_ && q_.residual_quantized;
-    if (act_.op != kNoActivation) c.act = CUDNN_POINTWISE_RELU_FWD;
-    if (act_.op == static_cast<int>(UnaryOp::kClip) && std::isfinite(act_.hi)) {
-      c.relu_upper_clip = true;
-      c.relu_upper = act_.hi;
-    }
+    SetGraphActivation(act_.op, act_.lo, act_.hi, &c);
     c.y_int8 = out_code_ == 1;
     c.y_zero = c.y_int8 && q_.output_zero != 0;
     return c;

@@ -47,6 +47,8 @@ interface Case {
   relu: boolean;
   /** conv1 depthwise (groups = c = m). */
   dw?: boolean;
+  /** conv1's activation SiLU (x * Sigmoid(x), which the fusion pass folds into it) rather than relu. */
+  silu?: boolean;
 }
 
 const CASES: Case[] = [
@@ -103,7 +105,13 @@ function twoConvModel(t: Case, seed: number): Uint8Array {
       },
     },
     ...(t.relu ? [{ op: 'Relu', inputs: ['c1'], outputs: ['a1'] }] : []),
-    { op: 'QuantizeLinear', inputs: [t.relu ? 'a1' : 'c1', 's1', 'z1'], outputs: ['q1'] },
+    ...(t.silu
+      ? [
+          { op: 'Sigmoid', inputs: ['c1'], outputs: ['g1'] },
+          { op: 'Mul', inputs: ['c1', 'g1'], outputs: ['a1'] },
+        ]
+      : []),
+    { op: 'QuantizeLinear', inputs: [t.relu || t.silu ? 'a1' : 'c1', 's1', 'z1'], outputs: ['q1'] },
     { op: 'DequantizeLinear', inputs: ['q1', 's1', 'z1'], outputs: ['d1'] },
     { op: 'DequantizeLinear', inputs: ['w2q', 'w2s'], outputs: ['w2d'], attrs: { axis: 0 } },
     { op: 'Conv', inputs: ['d1', 'w2d', 'b2'], outputs: ['c2'], attrs: { kernel_shape: [1, 1] } },
@@ -264,6 +272,14 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     const cpu = await runOn(model, 'cpu', x);
     const got = await runOn(model, 'cuda', x, { ...on, HYBRIDRT_CONV_TACTIC: 'cudnn_int8:0' });
     expectClose(got.y, cpu.y, 1 / 24, 'residual, cudnn_int8:0');
+    // SiLU in cuDNN's epilogue (swish): efficientnet's convolutions.
+    const silu: Case = { ...CASES[4]!, relu: false, silu: true };
+    const sm = twoConvModel(silu, 104);
+    const sx = smoothImage([silu.n, silu.c, silu.h, silu.w], 4, 0.37, 0.5);
+    const scpu = await runOn(sm, 'cpu', sx);
+    const sgot = await runOn(sm, 'cuda', sx, { ...on, HYBRIDRT_CONV_TACTIC: 'cudnn_int8:0' });
+    expect(sgot.engine.build.int8Layers).toBe(2);
+    expectClose(sgot.y, scpu.y, 1 / 50, 'SiLU, cudnn_int8:0');
   }, 240_000);
 
   // The depthwise kernel (quant_depthwise_kernel.cuh), folded with HYBRIDRT_INT8_DEPTHWISE=1:
