@@ -26,10 +26,10 @@
 // cuDNN's int8 convolutions are tactics too ("cudnn_int8:<k>", the k-th configuration of the
 // graph API's heuristics, cudnn_graph.h), timed beside the tiles where cuDNN can express the
 // layer: x int8 with zero point 0 (cuDNN pads with 0, ours with the zero point), channels-last
-// with input and output channels multiples of 4, z float or int8 with zero point 0, y float or
-// int8, an activation the graph has (cudnn_graph.h SetGraphActivation: relu, clips from 0, SiLU...). A configuration is
-// a candidate only where its output on a patterned input is within one output step of the fastest tile's (int8 y: cuDNN
-// rounds v / sy on its own), or 1e-5 of the output's scale (float y).
+// output channels a multiple of 4 (input channels padded to 4: quant_conv_cudnn.h), z float or int8 with zero point 0,
+// y float or int8, an activation the graph has (cudnn_graph.h SetGraphActivation: relu, clips from 0, SiLU...). A
+// configuration is a candidate only where its output on a patterned input is within one output step of the fastest
+// tile's (int8 y: cuDNN rounds v / sy on its own), or 1e-5 of the output's scale (float y).
 //
 // A depthwise convolution (groups == channels) takes one kernel of its own, `int8_depthwise`
 // (quant_depthwise_kernel.cuh), with the same weights' rows and epilogue; folded on cuda only
@@ -272,14 +272,17 @@ class QuantConv : public CudaKernel {
     if (splits_ > 1 && tactic() != switches_.conv_tactic && !SplitWorth(kTiles[tile_], splits_)) splits_ = 1;
     Check(AllowTile(tile_), "cudaFuncSetAttribute (int8 convolution shared memory)");
   }
-  size_t WorkspaceBytes() const override { return cudnn_.config() >= 0 ? cudnn_.workspace() : SplitBytes(splits_, g_); }
+  size_t WorkspaceBytes() const override {
+    return cudnn_.config() >= 0 ? PadAt() + Int8CudnnPaddedBytes(g_, in_[0].numel) : SplitBytes(splits_, g_);
+  }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
     const float* bias = has_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
     const void* z = residual_ ? args.inputs.back() : nullptr;
     if (cudnn_.config() >= 0) {
+      const void* x = PaddedInput(args.inputs[0], args.workspace, S(stream));
       const cudnnStatus_t st = cudnn_.Execute(static_cast<CudaStream&>(stream).cudnn(),
-                                              CudnnData(args.inputs[0], args.outputs[0], bias, z), args.workspace);
+                                              CudnnData(x, args.outputs[0], bias, z), args.workspace);
       if (st != CUDNN_STATUS_SUCCESS) Bad(ErrorCode::kNative, Cat("cuDNN int8 convolution: ", cudnnGetErrorString(st)));
       return;
     }
@@ -357,24 +360,12 @@ class QuantConv : public CudaKernel {
   // (HYBRIDRT_INT8_CUDNN, HYBRIDRT_CUDNN_GRAPH).
   bool CudnnApplies() const {
     const int z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
-    return !unsigned_ && q_.input_zero == 0 && g_.nhwc && g_.c % 4 == 0 && g_.m % 4 == 0 && g_.rows > 0 &&
-           out_code_ != 2 && (!residual_ || z_type == 0 || (z_type == 1 && q_.residual_zero == 0)) && CudnnActivation();
+    return !unsigned_ && q_.input_zero == 0 && g_.nhwc && g_.m % 4 == 0 && g_.rows > 0 && out_code_ != 2 &&
+           (!residual_ || z_type == 0 || (z_type == 1 && q_.residual_zero == 0)) && CudnnActivation();
   }
   bool CudnnTimed() const { return switches_.int8_cudnn && switches_.cudnn_graph && CudnnApplies(); }
   ConvGraphSpec CudnnSpec() const {
-    ConvGraphSpec c;
-    c.io = CUDNN_DATA_INT8;
-    c.nhwc = true;
-    const int64_t n = g_.rows / (static_cast<int64_t>(g_.oh) * g_.ow);
-    c.x = {n, g_.c, g_.h, g_.w};
-    c.w = {g_.m, g_.c, g_.kh, g_.kw};
-    c.y = {n, g_.m, g_.oh, g_.ow};
-    c.pads = {g_.ph, g_.pw};
-    c.post_pads = {
-        static_cast<int64_t>(g_.oh - 1) * g_.sh + static_cast<int64_t>(g_.kh - 1) * g_.dh + 1 - g_.h - g_.ph,
-        static_cast<int64_t>(g_.ow - 1) * g_.sw + static_cast<int64_t>(g_.kw - 1) * g_.dw + 1 - g_.w - g_.pw};
-    c.strides = {g_.sh, g_.sw};
-    c.dilations = {g_.dh, g_.dw};
+    ConvGraphSpec c = Int8CudnnGeometry(g_);
     c.bias = has_bias_;
     c.residual = residual_;
     c.z_int8 = residual_ && q_.residual_quantized;
@@ -389,19 +380,25 @@ class QuantConv : public CudaKernel {
     if (!cudnn_.Plan(backend_->build_cudnn(), CudnnSpec(), k)) return false;
     if (!dense_) {
       const int8_t* wt = static_cast<const int8_t*>(constants_[1]);
-      std::vector<int8_t> dense(static_cast<size_t>(g_.m) * g_.k);
-      for (int o = 0; o < g_.m; ++o) {
-        for (int i = 0; i < g_.k; ++i) {
-          dense[static_cast<size_t>(o) * g_.k + i] =
-              trans_b_ ? wt[static_cast<int64_t>(o) * g_.k + i] : wt[static_cast<int64_t>(i) * g_.m + o];
-        }
-      }
+      const std::vector<int8_t> dense = Int8CudnnWeights(g_, [&](int o, int i) {
+        return trans_b_ ? wt[static_cast<int64_t>(o) * g_.k + i] : wt[static_cast<int64_t>(i) * g_.m + o];
+      });
       dense_ = Upload(dense.data(), dense.size());
       const float scalars[12] = {
           q_.residual_scale, 0, 0, 0, q_.output_scale, 0, 0, 0, static_cast<float>(q_.output_zero)};
       scalars_ = Upload(scalars, sizeof(scalars));
     }
     return true;
+  }
+  // Where the padded input lies in the workspace (after cuDNN's own, 256-byte aligned), and x
+  // itself or its padded copy (queued on s) for cuDNN.
+  size_t PadAt() const { return (cudnn_.workspace() + 255) / 256 * 256; }
+  const void* PaddedInput(const void* x, void* workspace, cudaStream_t s) const {
+    const size_t bytes = Int8CudnnPaddedBytes(g_, in_[0].numel);
+    if (!bytes) return x;
+    void* xp = static_cast<uint8_t*>(workspace) + PadAt();
+    Check(PadChannels(x, xp, bytes, g_.c, s), "int8 convolution: padding channels for cuDNN");
+    return xp;
   }
   ConvGraphData CudnnData(const void* x, void* y, const float* bias, const void* z) const {
     const float* scale = reinterpret_cast<const float*>(static_cast<const int32_t*>(tables_.get()) + g_.m);
@@ -445,16 +442,20 @@ class QuantConv : public CudaKernel {
     for (int k = 0; k < Int8CudnnTactics::kTries; ++k) {
       if (!MakeCudnnPlan(k)) continue;
       void* ws = nullptr;
-      if (cudnn_.workspace() && cudaMalloc(&ws, cudnn_.workspace()) != cudaSuccess) {
+      const size_t ws_bytes = PadAt() + Int8CudnnPaddedBytes(g_, in_[0].numel);
+      if (ws_bytes && cudaMalloc(&ws, ws_bytes) != cudaSuccess) {
         cudaGetLastError();
         continue;
       }
-      const ConvGraphData d = CudnnData(x, y, static_cast<const float*>(bias), z);
       cudnnHandle_t h = backend_->build_cudnn();
-      bool ok = cudnn_.Execute(h, d, ws) == CUDNN_STATUS_SUCCESS &&
-                cudaMemcpyAsync(got.data(), y, out_bytes, cudaMemcpyDeviceToHost, s) == cudaSuccess &&
+      // The padded copy of x (where c is not a multiple of 4) is part of the tactic: timed with it.
+      auto run = [&] {
+        const ConvGraphData d = CudnnData(PaddedInput(x, ws, s), y, static_cast<const float*>(bias), z);
+        return cudnn_.Execute(h, d, ws) == CUDNN_STATUS_SUCCESS;
+      };
+      bool ok = run() && cudaMemcpyAsync(got.data(), y, out_bytes, cudaMemcpyDeviceToHost, s) == cudaSuccess &&
                 cudaStreamSynchronize(s) == cudaSuccess && Int8CudnnTactics::Matches(out_code_ == 1, want, got);
-      const float ms = ok ? timer.Time([&] { return cudnn_.Execute(h, d, ws) == CUDNN_STATUS_SUCCESS; }) : INFINITY;
+      const float ms = ok ? timer.Time(run) : INFINITY;
       cudaFree(ws);
       cudaGetLastError();
       if (switches_.log)

@@ -1,8 +1,15 @@
 // cuDNN's int8 convolution as tactics of the int8 convolution ("cudnn_int8:<k>"; quant_conv.cu
 // says where it applies and how it is chosen): the graph of cudnn_graph.h made once per layer,
 // the plan of the configuration run, and the check of its output against a tile's.
+//
+// cuDNN's int8 graph takes input channels in multiples of 4. A layer of other channel counts
+// (a network's first layer: 3) gives it Cp = Int8CudnnChannels(c): its weights padded with
+// zero channels once, its input copied into a padded tensor before each run (PadChannels,
+// zeros: the tactic applies only where the input's zero point is 0, so they add nothing).
+// Included by quant_conv.cu only (nvcc).
 #pragma once
 
+#include <cuda_runtime.h>
 #include <cudnn.h>
 
 #include <algorithm>
@@ -15,9 +22,65 @@
 #include <vector>
 
 #include "cuda/cudnn_graph.h"
+#include "cuda/quant_conv_kernel.cuh"
 
 namespace hybridrt {
 namespace cuda {
+
+inline int Int8CudnnChannels(int c) { return (c + 3) / 4 * 4; }
+
+// The spec's geometry (x, w, y, pads, strides, dilations) of an int8 layer's graph: channels-last,
+// Cp input channels; the caller adds the epilogue (bias, residual, activation, output).
+inline ConvGraphSpec Int8CudnnGeometry(const qconv::QConvGeometry& g) {
+  ConvGraphSpec c;
+  c.io = CUDNN_DATA_INT8;
+  c.nhwc = true;
+  const int64_t n = g.rows / (static_cast<int64_t>(g.oh) * g.ow), cp = Int8CudnnChannels(g.c);
+  c.x = {n, cp, g.h, g.w};
+  c.w = {g.m, cp, g.kh, g.kw};
+  c.y = {n, g.m, g.oh, g.ow};
+  c.pads = {g.ph, g.pw};
+  c.post_pads = {static_cast<int64_t>(g.oh - 1) * g.sh + static_cast<int64_t>(g.kh - 1) * g.dh + 1 - g.h - g.ph,
+                 static_cast<int64_t>(g.ow - 1) * g.sw + static_cast<int64_t>(g.kw - 1) * g.dw + 1 - g.w - g.pw};
+  c.strides = {g.sh, g.sw};
+  c.dilations = {g.dh, g.dw};
+  return c;
+}
+
+// The weights as cuDNN's dense [M, kh, kw, Cp] tensor, zeros in the padded channels; `at(o, i)`
+// reads output channel o's i-th weight of k = kh * kw * c (tap-major, as the tiles' rows).
+template <class At>
+std::vector<int8_t> Int8CudnnWeights(const qconv::QConvGeometry& g, At&& at) {
+  const int cp = Int8CudnnChannels(g.c), taps = g.kh * g.kw;
+  std::vector<int8_t> dense(static_cast<size_t>(g.m) * taps * cp, 0);
+  for (int o = 0; o < g.m; ++o) {
+    for (int t = 0; t < taps; ++t) {
+      for (int ch = 0; ch < g.c; ++ch) dense[(static_cast<size_t>(o) * taps + t) * cp + ch] = at(o, t * g.c + ch);
+    }
+  }
+  return dense;
+}
+
+// Bytes of the padded input (0 where c is a multiple of 4), and the copy into it.
+inline size_t Int8CudnnPaddedBytes(const qconv::QConvGeometry& g, int64_t input_elements) {
+  const int cp = Int8CudnnChannels(g.c);
+  return cp == g.c ? 0 : static_cast<size_t>(input_elements / g.c) * cp;
+}
+static __global__ void PadChannelsKernel(const uint8_t* __restrict__ x, uint8_t* __restrict__ xp, int64_t total, int c,
+                                         int cp) {
+  HYBRIDRT_GRID_LOOP(i, total) {
+    const int64_t p = i / cp;
+    const int ch = static_cast<int>(i - p * cp);
+    xp[i] = ch < c ? x[p * c + ch] : 0;
+  }
+}
+inline cudaError_t PadChannels(const void* x, void* xp, size_t padded_bytes, int c, cudaStream_t s) {
+  const int64_t total = static_cast<int64_t>(padded_bytes);
+  const unsigned blocks = static_cast<unsigned>(std::min<int64_t>((total + 255) / 256, 4096));
+  PadChannelsKernel<<<blocks, 256, 0, s>>>(static_cast<const uint8_t*>(x), static_cast<uint8_t*>(xp), total, c,
+                                           Int8CudnnChannels(c));
+  return cudaGetLastError();
+}
 
 class Int8CudnnTactics {
  public:

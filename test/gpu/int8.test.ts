@@ -252,12 +252,12 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
   }, 240_000);
 
   // cuDNN's int8 configurations (quant_conv.cu, HYBRIDRT_INT8_CUDNN=1): where x is int8 with zero
-  // point 0, channels-last, channels multiples of 4. Forced (the build fails where cuDNN cannot
+  // point 0, channels-last, output channels multiples of 4 (input channels padded to 4). Forced (the build fails where cuDNN cannot
   // plan it) and timed against the tiles, on the cases that qualify, a residual among them.
   it("cuDNN's int8 convolutions, forced and timed, match the cpu int8 kernels", async () => {
     const on = { HYBRIDRT_INT8_CUDNN: '1' };
-    for (const i of [1, 4, 7]) {
-      const t = CASES[i]!;
+    // Case 9 with zero point 0: 3 input channels, padded to 4 for cuDNN (quant_conv_cudnn.h).
+    for (const [i, t] of [1, 4, 7, 9].map((i) => [i, i === 9 ? { ...CASES[i]!, zero: 0 } : CASES[i]!] as const)) {
       const model = twoConvModel(t, 100 + i);
       const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
       const cpu = await runOn(model, 'cpu', x);
