@@ -37,6 +37,10 @@ feeds:
     python3 bench/gpu-bench.py export hybrid torch table agree --models resnet50,mobilenet_v2,efficientnet_b0 \
         --precisions fp16,int8
 
+With --accuracy-target top1=0.99 (or cosine=...), the Q/DQ models keep the layers the precision
+policy finds most sensitive in float (docs/quantization.md), for the issue's speed and accuracy
+goals measured on one model.
+
 Stages (default: all): export (ONNX files at batch 1 and 32, the weights and one input per
 model and batch, under --work; deterministic, so a fresh machine makes the same files), hybrid,
 torch, table. Each run's result is a JSON file under --work/results (runs already there are not
@@ -114,6 +118,8 @@ def quantize_int8(args, spec, name, batch):
     t0 = time.time()
     cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), 'quantize', onnx_path(args.work, name, batch), '--calib-data', calib,
            '-o', out]
+    if args.accuracy_target:  # the precision policy: the most sensitive layers kept in float
+        cmd += ['--accuracy-target', args.accuracy_target]
     p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
     if p.returncode != 0:
         print(f'FAIL   quantize {name} b{batch}: exit {p.returncode}: {p.stderr.strip()[-400:]}', flush=True)
@@ -492,6 +498,9 @@ def main():
     ap.add_argument('--force', action='store_true', help='redo runs whose results exist')
     ap.add_argument('--variants', default=','.join(VARIANTS), help='ab stage: which variants')
     ap.add_argument('--agree-batches', type=int, default=4, help='agree stage: held-out batches of the largest batch size')
+    ap.add_argument('--accuracy-target', default='',
+                    help="int8 export: `hybrid-run quantize --accuracy-target` (e.g. top1=0.99): the precision policy keeps the most "
+                         "sensitive layers in float until the calibration data meets it (the Q/DQ files are reused unless --force)")
     ap.add_argument('--compile-targets-only', action='store_true',
                     help="torch stage: torch.compile only issue 6's target rows (compiles take 10-40 s each); eager for all")
     args = ap.parse_args()
