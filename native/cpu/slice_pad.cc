@@ -22,7 +22,7 @@ class SliceKernel : public CpuKernel {
  protected:
   void PrepareKernel() override {
     const Shape& y = out_[0].shape;
-    const std::vector<SliceAxis> axes = ReadSlice(params(), in_[0].shape);
+    const std::vector<SliceAxis> axes = ReadSlice(*layer_, in_[0].shape);
     std::vector<std::vector<int64_t>> maps(axes.size());
     for (size_t d = 0; d < axes.size(); ++d) {
       for (int64_t o = 0; o < y[d]; ++o) maps[d].push_back(axes[d].begin + o * axes[d].step);

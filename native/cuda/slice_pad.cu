@@ -51,7 +51,7 @@ class SliceLayer : public CudaKernel {
     const Shape& y = out_[0].shape;
     if (x.size() > static_cast<size_t>(kMaxDims))
       Bad(ErrorCode::kNative, Cat("rank ", x.size(), " is above the cuda backend's ", kMaxDims));
-    const std::vector<SliceAxis> axes = ReadSlice(params(), x);
+    const std::vector<SliceAxis> axes = ReadSlice(*layer_, x);
     base_ = 0;
     if (!x.empty()) {
       s_.nd = static_cast<int>(x.size());

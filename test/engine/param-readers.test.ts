@@ -1,6 +1,6 @@
 /**
- * The typed param readers of cumsum, argminmax, topk and roialign (native/src/ir/cumsum.h,
- * arg_order.h, topk_order.h, roi_align.h): each is the one place its kind's params are parsed
+ * The typed param readers of cumsum, argminmax, topk, roialign and slice (native/src/ir/cumsum.h,
+ * arg_order.h, topk_order.h, roi_align.h, slice.h): each is the one place its kind's params are parsed
  * and checked, for the shape rule and both kernels, so a bad param is refused there with an
  * error that names the layer and the param. The builder asks the addon's rule for a layer's
  * outputs (src/engine/layer-outputs.ts), which runs the reader; the shapes of good layers are
@@ -57,6 +57,34 @@ describe('typed param readers: a bad param names the layer and the param', () =>
     const given = [{ shape: [3, 2] }, { shape: [3, 2] }];
     expect(() => inferLayerOutputs('topk', [t([3, 4]), t([1], 'int64')], tk, given, 'tk_5')).toThrow(
       /layer 'tk_5' \(topk\): param 'k' and a k input both given/,
+    );
+  });
+
+  it('slice: each form its own params (plain: starts and steps a dim each; a computed window: axes, no step of 0; a broadcast: steps of 1)', () => {
+    const plain = { starts: [1, 0], steps: [2, 1] };
+    expect(shapeOf('slice', [t([5, 4])], plain, [{ shape: [2, 4] }], 'sl')).toEqual([[2, 4]]);
+    expect(() => inferLayerOutputs('slice', [t([5, 4])], { ...plain, starts: [1] }, [{ shape: [2, 4] }], 'sl_1')).toThrow(
+      /layer 'sl_1' \(slice\): param 'starts' has 1 entries; expected 2/,
+    );
+    expect(() => inferLayerOutputs('slice', [t([5, 4])], { ...plain, axes: [0] }, [{ shape: [2, 4] }], 'sl_2')).toThrow(
+      /layer 'sl_2' \(slice\): param 'axes' is given; a plain slice takes none/,
+    );
+    const window = () => [t([5, 4]), t([1], 'int64'), t([1], 'int64')];
+    const computed = { axes: [1], steps: [1, 1] };
+    expect(shapeOf('slice', window(), computed, [{ shape: [5, 2] }], 'sl')).toEqual([[5, 2]]);
+    expect(() => inferLayerOutputs('slice', window(), { ...computed, steps: [1, 0] }, [{ shape: [5, 2] }], 'sl_3')).toThrow(
+      /layer 'sl_3' \(slice\): param 'steps' holds 0; a computed window takes no step of 0/,
+    );
+    expect(() => inferLayerOutputs('slice', window(), { ...computed, axes: [2] }, [{ shape: [5, 2] }], 'sl_4')).toThrow(
+      /layer 'sl_4' \(slice\): param 'axes' holds 2; expected distinct dims of rank 2/,
+    );
+    expect(() => inferLayerOutputs('slice', window(), { ...computed, starts: [0, 0] }, [{ shape: [5, 2] }], 'sl_5')).toThrow(
+      /layer 'sl_5' \(slice\): param 'starts' is given; a computed window reads them/,
+    );
+    const target = () => [t([1, 4]), t([2], 'int64')];
+    expect(shapeOf('slice', target(), { steps: [1, 1] }, [{ shape: [3, 4] }], 'sl')).toEqual([[3, 4]]);
+    expect(() => inferLayerOutputs('slice', target(), { steps: [0, 1] }, [{ shape: [3, 4] }], 'sl_6')).toThrow(
+      /layer 'sl_6' \(slice\): param 'steps' holds 0; a broadcast to a computed target takes steps of 1/,
     );
   });
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "src/ir/shape_values.h"
+#include "src/ir/slice.h"
 #include "src/ir/topk_order.h"
 #include "src/util/error.h"
 
@@ -96,8 +97,9 @@ Layer ResolveComputedLayer(const Network& net, const Layer& layer, const std::ve
   if (layer.inputs.size() == 3) {
     const std::vector<int64_t>& begin = ValueOf(net, layer, 1, values);
     const std::vector<int64_t>& end = ValueOf(net, layer, 2, values);
-    const std::vector<int64_t> axes = layer.params.Ints("axes");
-    steps = layer.params.Ints("steps");
+    const SliceParams p = ReadSliceParams(layer, rank);
+    const std::vector<int64_t>& axes = p.axes;
+    steps = p.steps;
     if (begin.size() != axes.size() || end.size() != axes.size()) {
       Fail(ErrorCode::kShape,
            Cat(LayerLabel(layer), ": ", begin.size(), " starts and ", end.size(), " ends for ", axes.size(), " axes"));

@@ -6,6 +6,7 @@
 #include "src/ir/shape_rules.h"
 #include "src/ir/shape_values.h"
 #include "src/ir/shuffle.h"
+#include "src/ir/slice.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -19,8 +20,9 @@ void FollowWholeDims(const Network& net, const Layer& layer, const Shape& in, Sh
   const Shape& declared_in = net.tensors[layer.inputs[0]].shape;
   const Shape& declared_out = net.tensors[layer.outputs[0]].shape;
   const bool slice = layer.kind == LayerKind::kSlice;
-  const std::vector<int64_t> starts = slice ? layer.params.Ints("starts") : std::vector<int64_t>{};
-  const std::vector<int64_t> steps = slice ? layer.params.Ints("steps") : std::vector<int64_t>{};
+  const SliceParams cut = slice ? ReadSliceParams(layer, declared_in.size()) : SliceParams{};
+  const std::vector<int64_t>& starts = cut.starts;
+  const std::vector<int64_t>& steps = cut.steps;
   const ResizeParams resize = slice ? ResizeParams{} : ReadResize(layer.params);
   const std::vector<double>& scales = resize.scales;
   const bool follow_scales = resize.follow_scales;

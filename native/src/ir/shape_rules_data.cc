@@ -11,6 +11,7 @@
 #include "src/ir/scatter.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shuffle.h"
+#include "src/ir/slice.h"
 
 namespace hybridrt {
 
@@ -114,40 +115,23 @@ void CheckSplit(const LayerCheck& c) {
   }
 }
 
-// A window the model computes (computed_layers.h): its shape tensors' types and the params that
-// stay fixed; the window itself is read at each run's shapes (derive_shapes.cc), where the plain
-// rule below checks what it resolves to.
-void CheckComputedSlice(const LayerCheck& c) {
+// A window the model computes (computed_layers.h): its shape tensors' types and lengths against
+// its params (ReadSliceParams checks those); the window itself is read at each run's shapes
+// (derive_shapes.cc), where the plain rule below checks what it resolves to.
+void CheckComputedSlice(const LayerCheck& c, const SliceParams& p) {
   const Shape& x = c.In(0).shape;
-  if (c.params().Has("starts")) c.Bad("a computed window takes no 'starts' (it reads them)");
-  c.ExpectLength("steps", x.size());
   for (size_t i = 1; i < c.NumIn(); ++i) {
     const TensorInfo& t = c.In(i);
     if ((t.dtype != DType::kInt64 && t.dtype != DType::kInt32) || t.shape.size() != 1)
       c.Bad(Cat(c.InLabel(i), " is ", DTypeName(t.dtype), ShapeToString(t.shape), "; expected int32/int64 [n]"));
   }
   if (c.NumIn() == 3) {
-    auto axes = c.params().Ints("axes");
-    std::vector<bool> seen(x.size(), false);
-    for (int64_t a : axes) {
-      if (a < 0 || a >= static_cast<int64_t>(x.size()) || seen[a])
-        c.Bad(Cat("param 'axes' holds ", a, "; expected distinct dims of rank ", x.size()));
-      seen[a] = true;
-    }
     for (size_t i = 1; i < 3; ++i) {
-      if (c.In(i).shape[0] != static_cast<int64_t>(axes.size()))
-        c.Bad(Cat(c.InLabel(i), " has ", c.In(i).shape[0], " entries for ", axes.size(), " axes"));
+      if (c.In(i).shape[0] != static_cast<int64_t>(p.axes.size()))
+        c.Bad(Cat(c.InLabel(i), " has ", c.In(i).shape[0], " entries for ", p.axes.size(), " axes"));
     }
-    for (int64_t s : c.params().Ints("steps")) {
-      if (s == 0) c.Bad("a computed window takes no step of 0");
-    }
-  } else {
-    if (c.params().Has("axes")) c.Bad("a broadcast to a computed target takes no 'axes'");
-    if (c.In(1).shape[0] > static_cast<int64_t>(x.size()))
-      c.Bad(Cat(c.InLabel(1), " has ", c.In(1).shape[0], " dims, more than the input's rank ", x.size()));
-    for (int64_t s : c.params().Ints("steps")) {
-      if (s != 1) c.Bad("a broadcast to a computed target takes steps of 1 (it sets the stretched ones)");
-    }
+  } else if (c.In(1).shape[0] > static_cast<int64_t>(x.size())) {
+    c.Bad(Cat(c.InLabel(1), " has ", c.In(1).shape[0], " dims, more than the input's rank ", x.size()));
   }
 }
 
@@ -157,16 +141,14 @@ void CheckSlice(const LayerCheck& c) {
   const Shape& x = c.In(0).shape;
   const Shape& out = c.OutShape(0);
   if (out.size() != x.size()) c.Bad(Cat(c.OutLabel(0), " has rank ", out.size(), "; expected the input's ", x.size()));
-  if (c.NumIn() > 1) {
-    CheckComputedSlice(c);
+  const SliceParams p = ReadSliceParams(c.layer(), x.size());
+  if (p.computed) {
+    CheckComputedSlice(c, p);
     c.ExpectOutput(0, c.In(0).dtype, out);
     return;
   }
-  if (c.params().Has("axes")) c.Bad("a plain slice takes no 'axes'");
-  c.ExpectLength("starts", x.size());
-  c.ExpectLength("steps", x.size());
-  auto starts = c.params().Ints("starts");
-  auto steps = c.params().Ints("steps");
+  const std::vector<int64_t>& starts = p.starts;
+  const std::vector<int64_t>& steps = p.steps;
   for (size_t d = 0; d < x.size(); ++d) {
     if (out[d] == 0) continue;
     __int128 last = static_cast<__int128>(starts[d]) + static_cast<__int128>(out[d] - 1) * steps[d];

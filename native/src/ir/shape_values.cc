@@ -14,6 +14,7 @@
 #include "src/ir/range.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/shape.h"
+#include "src/ir/slice.h"
 
 namespace hybridrt {
 
@@ -192,7 +193,8 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     }
     case LayerKind::kSlice: {
       if (!all_known || l.inputs.size() != 1 || shape_of(0).size() != 1) return;  // plain 1-D slices
-      const int64_t start = l.params.Ints("starts")[0], step = l.params.Ints("steps")[0];
+      const SliceParams p = ReadSliceParams(l, 1);
+      const int64_t start = p.starts[0], step = p.steps[0];
       for (int64_t i = 0; i < n; ++i) {
         const int64_t k = start + i * step;
         if (k < 0 || k >= static_cast<int64_t>(in[0]->size())) return;
