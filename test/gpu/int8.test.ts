@@ -284,7 +284,8 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
 
   // The depthwise kernel (quant_depthwise_kernel.cuh), folded with HYBRIDRT_INT8_DEPTHWISE=1:
   // 3x3 and 5x5, strides 1 and 2, asymmetric pads, dilation, int8 and uint8 with zero points,
-  // channel counts even, odd and past a block's threads, channels-last and NCHW.
+  // channel counts even, odd and past a block's threads, channels-last and NCHW (multiples of 4
+  // channels-last: the four-channel kernel; 37 channels and NCHW: one channel a thread).
   it('int8 depthwise convolutions match the cpu int8 kernels, channels-last and NCHW', async () => {
     const on = { HYBRIDRT_INT8_DEPTHWISE: '1' };
     const cases: Case[] = [
