@@ -21,7 +21,7 @@ class ShuffleKernel : public CpuKernel {
     const size_t es = DTypeSize(in_[0].dtype);
     ShuffleShapes shapes;
     std::string why;
-    if (!ShuffleShapesOf(params(), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
+    if (!ShuffleShapesOf(ReadShuffleParams(*layer_, x.size()), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
     first_ = std::make_unique<Transpose>(x, shapes.first_perm, es);
     second_ = std::make_unique<Transpose>(shapes.reshaped, shapes.second_perm, es);
     if (!first_->identity() && !second_->identity()) workspace_ = in_[0].bytes;

@@ -62,7 +62,7 @@ class ShuffleKernel : public CudaKernel {
     const Shape& x = in_[0].shape;
     ShuffleShapes shapes;
     std::string why;
-    if (!ShuffleShapesOf(params(), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
+    if (!ShuffleShapesOf(ReadShuffleParams(*layer_, x.size()), x, &shapes, &why)) Bad(ErrorCode::kNative, why);
     first_ = MakePermute(x, shapes.first_perm, &first_identity_);
     second_ = MakePermute(shapes.reshaped, shapes.second_perm, &second_identity_);
   }

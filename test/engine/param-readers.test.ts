@@ -1,6 +1,7 @@
 /**
- * The typed param readers of cumsum, argminmax, topk, roialign and slice (native/src/ir/cumsum.h,
- * arg_order.h, topk_order.h, roi_align.h, slice.h): each is the one place its kind's params are parsed
+ * The typed param readers of cumsum, argminmax, topk, roialign, slice and shuffle
+ * (native/src/ir/cumsum.h, arg_order.h, topk_order.h, roi_align.h, slice.h, shuffle.h): each is
+ * the one place its kind's params are parsed
  * and checked, for the shape rule and both kernels, so a bad param is refused there with an
  * error that names the layer and the param. The builder asks the addon's rule for a layer's
  * outputs (src/engine/layer-outputs.ts), which runs the reader; the shapes of good layers are
@@ -85,6 +86,21 @@ describe('typed param readers: a bad param names the layer and the param', () =>
     expect(shapeOf('slice', target(), { steps: [1, 1] }, [{ shape: [3, 4] }], 'sl')).toEqual([[3, 4]]);
     expect(() => inferLayerOutputs('slice', target(), { steps: [0, 1] }, [{ shape: [3, 4] }], 'sl_6')).toThrow(
       /layer 'sl_6' \(slice\): param 'steps' holds 0; a broadcast to a computed target takes steps of 1/,
+    );
+  });
+
+  it('shuffle: the permutations of the dims they permute; a reshape to a computed target takes none of the three', () => {
+    const sh = { firstPerm: [1, 0, 2], reshape: [3, 8], secondPerm: [1, 0] };
+    expect(shapeOf('shuffle', [t([2, 3, 4])], sh, undefined, 'sh')).toEqual([[8, 3]]);
+    expect(() => inferLayerOutputs('shuffle', [t([2, 3, 4])], { ...sh, firstPerm: [1, 1, 2] }, undefined, 'sh_1')).toThrow(
+      /layer 'sh_1' \(shuffle\): param 'firstPerm' is not a permutation of 0..2/,
+    );
+    expect(() => inferLayerOutputs('shuffle', [t([2, 3, 4])], { ...sh, secondPerm: [2, 1, 0] }, undefined, 'sh_2')).toThrow(
+      /layer 'sh_2' \(shuffle\): param 'secondPerm' has 3 entries; expected 2/,
+    );
+    const target = () => [t([2, 3, 4]), t([2], 'int64')];
+    expect(() => inferLayerOutputs('shuffle', target(), { reshape: [6, 4] }, [{ shape: [6, 4] }], 'sh_3')).toThrow(
+      /layer 'sh_3' \(shuffle\): param 'reshape' is given; a reshape to a computed target takes none/,
     );
   });
 

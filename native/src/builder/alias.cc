@@ -35,10 +35,9 @@ bool IsByteView(const Network& net, const Layer& layer) {
   int64_t nx = 0, ny = 0;
   if (x.dtype != y.dtype || !CheckedNumel(x.shape, &nx) || !CheckedNumel(y.shape, &ny) || nx != ny || nx == 0)
     return false;
-  const Params& p = layer.params;
   ShuffleShapes s;
   std::string why;
-  if (!ShuffleShapesOf(p, x.shape, &s, &why)) return false;
+  if (!ShuffleShapesOf(ReadShuffleParams(layer, x.shape.size()), x.shape, &s, &why)) return false;
   return KeepsOrder(x.shape, s.first_perm) && KeepsOrder(s.reshaped, s.second_perm);
 }
 

@@ -125,10 +125,12 @@ bool FitsAtRangeEnds(const Network& net, const std::vector<int32_t>& inputs, int
 // keeps the shape; not over a shape range, where a fixed reshape may not keep it elsewhere).
 bool PurePermutation(const RewriteWork& w, const Layer& l, std::vector<int64_t>* perm) {
   if (l.kind != LayerKind::kShuffle || l.inputs.size() != 1) return false;
-  if (l.params.Has("reshape") && IsDynamic(w.net)) return false;
+  const Shape& x = w.ShapeOf(l.inputs[0]);
+  const ShuffleParams p = ReadShuffleParams(l, x.size());
+  if (p.has_reshape && IsDynamic(w.net)) return false;
   ShuffleShapes sh;
   std::string why;
-  if (!ShuffleShapesOf(l.params, w.ShapeOf(l.inputs[0]), &sh, &why) || sh.reshaped != sh.mid) return false;
+  if (!ShuffleShapesOf(p, x, &sh, &why) || sh.reshaped != sh.mid) return false;
   perm->resize(sh.second_perm.size());
   for (size_t i = 0; i < perm->size(); ++i) (*perm)[i] = sh.first_perm[sh.second_perm[i]];
   return true;

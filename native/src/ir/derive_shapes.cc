@@ -100,7 +100,7 @@ std::vector<TensorInfo> DeriveNetworkShapes(const Network& net, const std::vecto
         Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": its reshape target ", TensorLabel(net, layer.inputs[1]),
                                     " is not computed from shapes and constants alone, so its shape cannot follow"));
       }
-      const bool placeholder = layer.params.Has("zeroIsPlaceholder") && layer.params.Bool("zeroIsPlaceholder");
+      const bool placeholder = ReadShuffleParams(layer, inputs[0].shape.size()).zero_is_placeholder;
       std::string why;
       if (!ResolveReshape(*target, inputs[0].shape, placeholder, "its reshape target", &given[0].shape, &why)) {
         Fail(ErrorCode::kShape, Cat(LayerLabel(layer), ": ", why));

@@ -180,6 +180,8 @@ std::string LayerLabel(const Layer& layer);
 // The layer's int param `key` as an axis of a tensor of rank `rank`: outside [0, rank) is a
 // BadParam.
 int64_t AxisParam(const Layer& layer, const std::string& key, size_t rank);
+// `perm`, the layer's param `key`, must be a permutation of 0..rank-1: else a BadParam.
+void CheckPermParam(const Layer& layer, const std::string& key, const std::vector<int64_t>& perm, size_t rank);
 // "tensor 'x' (id 3)".
 std::string TensorLabel(const Network& net, int32_t id);
 

@@ -17,18 +17,6 @@ namespace hybridrt {
 
 namespace {
 
-void CheckPerm(const LayerCheck& c, const char* param, size_t rank) {
-  auto perm = c.params().Ints(param);
-  std::vector<bool> seen(rank, false);
-  if (perm.size() != rank) c.Bad(Cat("param '", param, "' has ", perm.size(), " entries; expected ", rank));
-  for (int64_t p : perm) {
-    if (p < 0 || p >= static_cast<int64_t>(rank) || seen[p]) {
-      c.Bad(Cat("param '", param, "' is not a permutation of 0..", rank - 1));
-    }
-    seen[p] = true;
-  }
-}
-
 Shape Permute(const Shape& s, const std::vector<int64_t>& perm) {
   Shape out;
   for (int64_t p : perm) out.push_back(s[p]);
@@ -39,13 +27,11 @@ void CheckShuffle(const LayerCheck& c) {
   c.ExpectInputs(1, 2);
   c.ExpectOutputs(1);
   const Shape& x = c.In(0).shape;
-  if (c.NumIn() == 2) {
+  const ShuffleParams p = ReadShuffleParams(c.layer(), x.size());
+  if (p.computed) {
     // A reshape to a target computed at run time (a shape tensor, int32/int64 [rank]): the output
     // shape is read, as a slice's is; a dynamic engine derives it from the target's host value
     // (derive_shapes.cc). Only the element count is checked here.
-    for (const char* p : {"firstPerm", "reshape", "secondPerm"}) {
-      if (c.params().Has(p)) c.Bad(Cat("a reshape to a computed target takes no '", p, "'"));
-    }
     const TensorInfo& t = c.In(1);
     if ((t.dtype != DType::kInt64 && t.dtype != DType::kInt32) || t.shape.size() != 1)
       c.Bad(Cat(c.InLabel(1), " is ", DTypeName(t.dtype), ShapeToString(t.shape),
@@ -58,16 +44,10 @@ void CheckShuffle(const LayerCheck& c) {
     c.ExpectOutput(0, c.In(0).dtype, out);
     return;
   }
-  if (c.params().Has("firstPerm")) CheckPerm(c, "firstPerm", x.size());
   ShuffleShapes s;
   std::string why;
-  if (!ShuffleShapesOf(c.params(), x, &s, &why)) c.Bad(why);
-  Shape out = s.reshaped;
-  if (c.params().Has("secondPerm")) {
-    CheckPerm(c, "secondPerm", out.size());
-    out = Permute(out, c.params().Ints("secondPerm"));
-  }
-  c.ExpectOutput(0, c.In(0).dtype, out);
+  if (!ShuffleShapesOf(p, x, &s, &why)) c.Bad(why);
+  c.ExpectOutput(0, c.In(0).dtype, Permute(s.reshaped, s.second_perm));
 }
 
 int64_t CheckAxis(const LayerCheck& c, int64_t axis, size_t rank) {
@@ -321,7 +301,7 @@ void CheckDataLayer(const LayerCheck& c) {
         return;
       }
       // Builder form (layout.h): the cast writes its input transposed, y = transpose(cast(x)).
-      CheckPerm(c, "perm", x.size());
+      CheckPermParam(c.layer(), "perm", p.perm, x.size());
       c.ExpectOutput(0, p.to, Permute(x, p.perm));
       return;
     }

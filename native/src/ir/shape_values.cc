@@ -14,6 +14,7 @@
 #include "src/ir/range.h"
 #include "src/ir/reduce_op.h"
 #include "src/ir/shape.h"
+#include "src/ir/shuffle.h"
 #include "src/ir/slice.h"
 
 namespace hybridrt {
@@ -123,7 +124,9 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
     }
     case LayerKind::kShape: out.assign(shape_of(0).begin(), shape_of(0).end()); break;
     case LayerKind::kShuffle: {
-      if (!in[0] || l.params.Has("firstPerm") || l.params.Has("secondPerm")) return;
+      if (!in[0]) return;
+      const ShuffleParams p = ReadShuffleParams(l, shape_of(0).size());
+      if (p.has_first_perm || p.has_second_perm) return;
       out = *in[0];  // a reshape keeps row-major order
       break;
     }

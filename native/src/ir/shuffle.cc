@@ -7,29 +7,56 @@ namespace hybridrt {
 
 namespace {
 
-std::vector<int64_t> PermOrIdentity(const Params& p, const char* key, size_t rank) {
-  if (p.Has(key)) return p.Ints(key);
+std::vector<int64_t> PermOrIdentity(bool given, const std::vector<int64_t>& perm, size_t rank) {
+  if (given) return perm;
   std::vector<int64_t> identity(rank);
   for (size_t d = 0; d < rank; ++d) identity[d] = static_cast<int64_t>(d);
   return identity;
 }
 
 // mid and reshaped (the reshape of mid).
-bool ReshapeOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
+bool ReshapeOf(const ShuffleParams& p, const Shape& x, ShuffleShapes* out, std::string* why) {
   out->mid = x;
-  if (p.Has("firstPerm")) {
+  if (p.has_first_perm) {
     out->mid.clear();
-    for (int64_t d : p.Ints("firstPerm")) out->mid.push_back(d >= 0 && d < static_cast<int64_t>(x.size()) ? x[d] : 0);
+    for (int64_t d : p.first_perm) out->mid.push_back(d >= 0 && d < static_cast<int64_t>(x.size()) ? x[d] : 0);
   }
-  if (!p.Has("reshape")) {
+  if (!p.has_reshape) {
     out->reshaped = out->mid;
     return true;
   }
-  const bool placeholder = p.Has("zeroIsPlaceholder") && p.Bool("zeroIsPlaceholder");
-  return ResolveReshape(p.Ints("reshape"), out->mid, placeholder, "param 'reshape'", &out->reshaped, why);
+  return ResolveReshape(p.reshape, out->mid, p.zero_is_placeholder, "param 'reshape'", &out->reshaped, why);
 }
 
 }  // namespace
+
+ShuffleParams ReadShuffleParams(const Layer& layer, size_t rank) {
+  const Params& p = layer.params;
+  ShuffleParams s;
+  s.computed = layer.inputs.size() == 2;
+  s.has_first_perm = p.Has("firstPerm");
+  s.has_reshape = p.Has("reshape");
+  s.has_second_perm = p.Has("secondPerm");
+  s.zero_is_placeholder = p.Has("zeroIsPlaceholder") && p.Bool("zeroIsPlaceholder");
+  if (s.computed) {
+    for (const auto& [key, given] : {std::pair<const char*, bool>{"firstPerm", s.has_first_perm},
+                                     {"reshape", s.has_reshape},
+                                     {"secondPerm", s.has_second_perm}}) {
+      if (given) BadParam(layer, key, "is given; a reshape to a computed target takes none");
+    }
+    return s;
+  }
+  if (s.has_first_perm) {
+    s.first_perm = p.Ints("firstPerm");
+    CheckPermParam(layer, "firstPerm", s.first_perm, rank);
+  }
+  if (s.has_reshape) s.reshape = p.Ints("reshape");
+  if (s.has_second_perm) {
+    s.second_perm = p.Ints("secondPerm");
+    CheckPermParam(layer, "secondPerm", s.second_perm, s.has_reshape ? s.reshape.size() : rank);
+  }
+  return s;
+}
 
 bool ResolveReshape(const std::vector<int64_t>& target, const Shape& mid, bool placeholder, const char* what,
                     Shape* out, std::string* why) {
@@ -82,10 +109,10 @@ bool ResolveReshape(const std::vector<int64_t>& target, const Shape& mid, bool p
   return true;
 }
 
-bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why) {
+bool ShuffleShapesOf(const ShuffleParams& p, const Shape& x, ShuffleShapes* out, std::string* why) {
   if (!ReshapeOf(p, x, out, why)) return false;
-  out->first_perm = PermOrIdentity(p, "firstPerm", x.size());
-  out->second_perm = PermOrIdentity(p, "secondPerm", out->reshaped.size());
+  out->first_perm = PermOrIdentity(p.has_first_perm, p.first_perm, x.size());
+  out->second_perm = PermOrIdentity(p.has_second_perm, p.second_perm, out->reshaped.size());
   return true;
 }
 

@@ -18,10 +18,25 @@ struct ShuffleShapes {
   std::vector<int64_t> first_perm, second_perm;
 };
 
-// The shapes for input shape `x`; false with `why` set where `reshape` cannot be resolved (a
-// 0 past mid's rank, two -1, an element count that does not divide or does not match).
-// firstPerm is checked by the rule, not here: it must be a permutation of x's dims.
-bool ShuffleShapesOf(const Params& p, const Shape& x, ShuffleShapes* out, std::string* why);
+// The layer's typed params, read once for its shape rule (CheckShuffle), the shape derivation
+// and evaluation, the builder's alias and attention passes and both kernels.
+struct ShuffleParams {
+  bool computed = false;  // the reshape target is the layer's second input (derive_shapes.cc)
+  bool has_first_perm = false, has_reshape = false, has_second_perm = false;
+  std::vector<int64_t> first_perm, reshape, second_perm;
+  bool zero_is_placeholder = false;
+};
+
+// The layer's params (typed: the schema) for x of rank `rank`: firstPerm a permutation of x's
+// dims, secondPerm one of the reshaped dims (reshape's count, else x's); a reshape to a computed
+// target takes none of firstPerm, reshape and secondPerm. Else an Error naming the layer and the
+// param. Whether `reshape` fits x's shape is ShuffleShapesOf's to say.
+ShuffleParams ReadShuffleParams(const Layer& layer, size_t rank);
+
+// The shapes for input shape `x` (of the rank the params were read for); false with `why` set
+// where `reshape` cannot be resolved (a 0 past mid's rank, two -1, an element count that does
+// not divide or does not match).
+bool ShuffleShapesOf(const ShuffleParams& p, const Shape& x, ShuffleShapes* out, std::string* why);
 
 // A reshape target resolved against the shape `mid` it reshapes: one -1 takes what the element
 // count leaves, 0 copies mid's dim there where `placeholder` (else it is an empty dim). False
