@@ -39,6 +39,9 @@ namespace cpu {
 
 namespace {
 
+// Multiply-adds of one group's product up to which groups run in parallel (by_groups_).
+constexpr int64_t kGroupMacs = int64_t{1} << 22;
+
 class ConvKernel : public GroupedWindowKernel {
  protected:
   std::vector<std::string> Tactics() const override { return {"im2col_gemm", "gemm_1x1", "direct", "depthwise"}; }
@@ -171,7 +174,9 @@ class ConvKernel : public GroupedWindowKernel {
     // stems over 3 channels slower: a padded copy of the whole input, a transposed store per few
     // sums). The narrow ('valid') stems over 3 channels take it too, rather than the wide product
     // copied out by line pieces: squeezenet1_1's 3 -> 64 over 128 x 128 0.20 -> 0.13 ms,
-    // inception_v3's 3 -> 32 over 160 x 160 0.17 -> 0.12 (one-layer chains).
+    // inception_v3's 3 -> 32 over 160 x 160 0.17 -> 0.12 (one-layer chains); so do the deeper
+    // ones: inception_v3's 80 -> 192 over 38 x 38 1.49 -> 1.30 ms, 32 -> 32 over 79 x 79 0.60 ->
+    // 0.41, 288 -> 384 3x3/2 over 17 x 17 0.82 -> 0.56 (conv-chain.ts, 2 threads).
     // A 1x1/s without pads (ResNet's downsamples): every s-th input row and column copied once per
     // image (patch_pack.h Subsample), then read in place as by gemm_1x1 (the phases and the flat
     // packer per tile: 256 -> 512 over 32 x 32 0.59-0.63 ms on one thread, 0.52 so). w_.pad holds
@@ -182,14 +187,19 @@ class ConvKernel : public GroupedWindowKernel {
     subsampled_ = phased_ && !shallow_ && !narrow_ && w_.kernel_size() == 1 && w_.in[0] == 1 && subsampled(1) &&
                   subsampled(2) && w_.dilation[1] == 1 && w_.dilation[2] == 1;
     phased_ = phased_ && !subsampled_;
-    lanes_ = tactic() == "im2col_gemm" && wt && (!narrow_ || kg < 64) && w_.kernel[1] * w_.kernel[2] >= 9 &&
-             (kg >= 64 || narrow_) && LanesFits(w_, groups_, kg) &&
-             (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
+    lanes_ = tactic() == "im2col_gemm" && wt && w_.kernel[1] * w_.kernel[2] >= 9 && (kg >= 64 || narrow_) &&
+             LanesFits(w_, groups_, kg) && (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
     if (lanes_) {
       lanes_plan_ = MakeLanesPlan(w_, c_, m_, wt);
       workspace_ = lanes_plan_.workspace_floats * sizeof(float);
       return;
     }
+    // Groups in parallel, each product on one thread, where each is small (resnext50's 32 groups of
+    // 16 or 32 channels over 8 x 8 and 4 x 4: a parallel loop per group, 32 a layer, cost more than
+    // the products). Not with a workspace shared by the groups (the column buffer, the wide or the
+    // transposed product).
+    by_groups_ = groups_ >= 4 && threads_ > 1 && !packed_.empty() && !transposed_ && !narrow_ && !lanes_ &&
+                 mg_ * kg * out_size <= kGroupMacs;
     wide_at_ = (workspace_ + 63) / 64 * 64;
     if (narrow_) workspace_ = wide_at_ + static_cast<size_t>(mg_ * depthwise_.out_size) * sizeof(float);
   }
@@ -251,7 +261,8 @@ class ConvKernel : public GroupedWindowKernel {
             DepthwisePhases(d, x + (n * c_ + c0) * in_size, phases + c0 * d.in_size, c1 - c0);
           });
         }
-        for (int64_t g = 0; g < groups_; ++g) {
+        // One group's product on `threads` (the whole layer's, or one where groups run in parallel).
+        const auto group = [&](int64_t g, int threads) {
           const float* xg = x + (n * c_ + g * cg_) * in_size;
           // Where the flat packer reads this group's channels, and their floats apart.
           const float* flat_x = phased_ ? phases + g * cg_ * d.in_size : xg;
@@ -292,24 +303,24 @@ class ConvKernel : public GroupedWindowKernel {
                   FinishLine(line, line, rows, bias_g ? bias_g + m : nullptr, zg ? zg + (line - yg) : nullptr);
                 }
               };
-              Sgemm(nc, 1.0f, b, 1, rs_b, packed_[g], 0.0f, t, mg_, threads_, &put);
+              Sgemm(nc, 1.0f, b, 1, rs_b, packed_[g], 0.0f, t, mg_, threads, &put);
             } else if (packed_.empty()) {
-              Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, b, rs_b, 1, 0.0f, yb, out_size, threads_);
+              Sgemm(mg_, nc, kg, 1.0f, wg, kg, 1, b, rs_b, 1, 0.0f, yb, out_size, threads);
             } else {  // gemm_1x1 only: yb is yg
-              Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads_, &finish);
+              Sgemm(packed_[g], nc, b, rs_b, 1, 0.0f, yb, out_size, threads, &finish);
             }
           };
           if (tactic() == "gemm_1x1" && shallow_) {
-            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, sf, threads_);
-            continue;
+            SgemmShallow(packed_[g], out_size, xg, in_size, yg, out_size, sf, threads);
+            return;
           }
           if (tactic() == "gemm_1x1") {
             gemm(out_size, xg, in_size, yg);
-            continue;
+            return;
           }
           if (subsampled_) {
             gemm(out_size, sub + g * cg_ * out_size, out_size, yg);
-            continue;
+            return;
           }
           if (!packed_.empty() && !transposed_) {
             const PanelPacker patches = [&](int64_t p0, int64_t kc, int64_t j0, int64_t nc, int nr, float* out) {
@@ -317,12 +328,12 @@ class ConvKernel : public GroupedWindowKernel {
               PackPatches(w_, xg, p0, kc, j0, nc, nr, out);
             };
             if (shallow_) {
-              SgemmShallow(packed_[g], out_size, patches, yg, out_size, sf, threads_);
-              continue;
+              SgemmShallow(packed_[g], out_size, patches, yg, out_size, sf, threads);
+              return;
             }
             if (!narrow_) {
-              Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads_, &finish);
-              continue;
+              Sgemm(packed_[g], out_size, patches, 0.0f, yg, out_size, threads, &finish);
+              return;
             }
             // The wide product (d.wp columns a line), each finished tile's line pieces copied
             // to yg (the columns past the output's width dropped) and finished there.
@@ -339,8 +350,8 @@ class ConvKernel : public GroupedWindowKernel {
                 }
               }
             };
-            Sgemm(packed_[g], wide_size, patches, 0.0f, wide, wide_size, threads_, &narrow);
-            continue;
+            Sgemm(packed_[g], wide_size, patches, 0.0f, wide, wide_size, threads, &narrow);
+            return;
           }
           float* col = static_cast<float*>(args.workspace);
           for (int64_t j0 = 0; j0 < out_size; j0 += cols_) {
@@ -348,6 +359,13 @@ class ConvKernel : public GroupedWindowKernel {
             Par(cg_ * ks, 4, [&](int64_t r0, int64_t r1) { Im2colRows(w_, xg, j0, nc, col, r0, r1); });
             gemm(nc, col, nc, yg + j0);
           }
+        };
+        if (by_groups_) {
+          Par(groups_, 1, [&](int64_t g0, int64_t g1) {
+            for (int64_t g = g0; g < g1; ++g) group(g, 1);
+          });
+        } else {
+          for (int64_t g = 0; g < groups_; ++g) group(g, threads_);
         }
       }
     }
@@ -461,6 +479,7 @@ class ConvKernel : public GroupedWindowKernel {
   bool flat_ = false;                 // im2col_gemm packs its patches by depthwise_ (PackPatchesFlat)
   bool shallow_ = false;              // gemm_1x1 or im2col_gemm as SgemmShallow (sgemm.h)
   bool phased_ = false;               // ... from the input's phases, split into the workspace
+  bool by_groups_ = false;            // groups in parallel, one thread each
   bool subsampled_ = false;           // a 1x1/s: every s-th input row and column copied, then as gemm_1x1
   bool narrow_ = false;               // ... for an output as wide as the phases, at wide_at_
   size_t wide_at_ = 0;                // workspace offset of the wide product (narrow_)

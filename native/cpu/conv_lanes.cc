@@ -34,7 +34,7 @@ constexpr int64_t kBandsPerThread = 4;
 // channel's 8 outputs at once. The stride S a constant: the 8 broadcasts of a k then read at
 // fixed offsets from one address (a run-time stride took an add each, in a chain: 3-7% slower).
 // src: the tile's first input (top-left tap) in a padded buffer whose k-th tap is off[k] from it.
-template <int S>
+template <int S, int R>
 __attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPlan& p, const float* src,
                                                                   const int64_t* off, float* row, int64_t mb,
                                                                   int64_t ow0) {
@@ -47,7 +47,7 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPla
     _mm_prefetch(reinterpret_cast<const char*>(panel + (k + 8) * kPanel), _MM_HINT_T0);
     _mm_prefetch(reinterpret_cast<const char*>(panel + (k + 8) * kPanel + 16), _MM_HINT_T0);
 #pragma GCC unroll 8
-    for (int r = 0; r < kTile; ++r) {
+    for (int r = 0; r < R; ++r) {
       const __m512 a = _mm512_set1_ps(in[r * S]);
       acc[r][0] = _mm512_fmadd_ps(a, b0, acc[r][0]);
       acc[r][1] = _mm512_fmadd_ps(a, b1, acc[r][1]);
@@ -78,8 +78,8 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPla
     }
     for (int q = 0; q < 8; ++q) {
       float* at = row + (h * 16 + kLow[q]) * p.rs + ow0;  // the low half's channel; the high's 8 lines on
-      _mm256_store_ps(at, _mm512_castps512_ps256(out[q]));
-      _mm256_store_ps(at + 8 * p.rs, _mm512_extractf32x8_ps(out[q], 1));
+      _mm256_storeu_ps(at, _mm512_castps512_ps256(out[q]));
+      _mm256_storeu_ps(at + 8 * p.rs, _mm512_extractf32x8_ps(out[q], 1));
     }
   }
 }
@@ -107,15 +107,44 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void FinishRow(const LanesP
   }
 }
 
+// The row's last tile, `r` < 8 outputs wide: sums for those alone (its other lanes stay zero,
+// stored past the row's end into the row buffer's slack).
+template <int S>
+void TailTileS(const LanesPlan& p, const float* src, const int64_t* off, float* row, int64_t mb, int64_t ow0,
+               int64_t r) {
+  switch (r) {
+    case 1: return Tile512<S, 1>(p, src, off, row, mb, ow0);
+    case 2: return Tile512<S, 2>(p, src, off, row, mb, ow0);
+    case 3: return Tile512<S, 3>(p, src, off, row, mb, ow0);
+    case 4: return Tile512<S, 4>(p, src, off, row, mb, ow0);
+    case 5: return Tile512<S, 5>(p, src, off, row, mb, ow0);
+    case 6: return Tile512<S, 6>(p, src, off, row, mb, ow0);
+    default: return Tile512<S, 7>(p, src, off, row, mb, ow0);
+  }
+}
+
+void TailTile(const LanesPlan& p, const float* src, const int64_t* off, float* row, int64_t mb, int64_t ow0,
+              int64_t r) {
+  if (p.s == 1) return TailTileS<1>(p, src, off, row, mb, ow0, r);
+  TailTileS<2>(p, src, off, row, mb, ow0, r);
+}
+
 // Every tile of one output row of channel block mb: `line` is the padded row its windows start
 // on (output ow0's k-th tap at line + ow0 * s + off[k]).
 void TileRow(const LanesPlan& p, const float* line, const int64_t* off, float* row, int64_t mb) {
-  for (int64_t ow0 = 0; ow0 < p.ow; ow0 += kTile) {
-    if (p.s == 1) {
-      Tile512<1>(p, line + ow0 * p.s, off, row, mb, ow0);
+  // ceil(ow / 8) tiles of even widths (Inception's 17-wide rows: 6, 6, 5 rather than 8, 8, 1,
+  // whose 1-wide tile had 2 chains of sums and ran as long as a 4-wide one).
+  const int64_t n = (p.ow + kTile - 1) / kTile;
+  for (int64_t i = 0, ow0 = 0; i < n; ++i) {
+    const int64_t r = p.ow / n + (i < p.ow % n ? 1 : 0);
+    if (r == kTile && p.s == 1) {
+      Tile512<1, kTile>(p, line + ow0, off, row, mb, ow0);
+    } else if (r == kTile) {
+      Tile512<2, kTile>(p, line + ow0 * 2, off, row, mb, ow0);
     } else {
-      Tile512<2>(p, line + ow0 * p.s, off, row, mb, ow0);
+      TailTile(p, line + ow0 * p.s, off, row, mb, ow0, r);
     }
+    ow0 += r;
   }
 }
 #endif
@@ -131,11 +160,11 @@ bool LanesFits(const Window& w, int64_t groups, int64_t depth) {
   if (groups != 1 || w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad[0] != 0) return false;
   if (w.stride[1] != w.stride[2] || w.stride[1] < 1 || w.stride[1] > 2) return false;
   if (w.dilation[1] != 1 || w.dilation[2] != 1) return false;
-  // Tiles at least 7/8 full: Inception's 17-wide rows (tiles of 8, 8 and 1) ran 12% slower than
-  // the packed GEMM. Rows of 7 take it (one tile, its last output not stored): squeezenet1_1's
-  // 3x3 layers over 7 x 7, 48 -> 192 and 64 -> 256, ran at about 75 GFLOP/s a thread in the
-  // packed GEMM, 115-120 here (one thread, the kernels alone).
-  if (w.out[2] * 8 < (w.out[2] + kTile - 1) / kTile * kTile * 7) return false;
+  // Rows of 7 or more (tiles of 4 to 8 outputs: 8 or more chains of sums). Rows of 7 take it:
+  // squeezenet1_1's 3x3 layers over 7 x 7, 48 -> 192 and 64 -> 256, ran at about 75 GFLOP/s a
+  // thread in the packed GEMM, 115-120 here (one thread, the kernels alone). Narrower rows (the
+  // late 4 x 4 layers) keep the narrow product.
+  if (w.out[2] < 7) return false;
   const int64_t hp = std::max(w.in[1] + w.pad[1], (w.out[1] - 1) * w.stride[1] + w.kernel[1]) + 1;
   const int64_t wp = std::max(w.in[2] + w.pad[2], (w.out[2] - 1) * w.stride[2] + w.kernel[2]);
   return hp * wp <= kMaxPadded;  // per plane (kMaxPadded)
@@ -179,7 +208,7 @@ LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weig
     float* to = p.panels.data() + (o / kPanel) * p.k * kPanel + o % kPanel;
     for (int64_t k = 0; k < p.k; ++k) to[k * kPanel] = weights[o * p.k + k];
   }
-  p.rs = (p.ow + 15) / 16 * 16;
+  p.rs = (p.ow + kTile + 15) / 16 * 16;  // (+ kTile: a narrower tile's 8 stored lanes past the row)
   p.workspace_floats = static_cast<size_t>(c * p.hp * p.wp);
   // (Not the 3-channel stems: ResNet's 7x7/2 one ran 10-15% slower in bands.)
   if (static_cast<int64_t>(p.panels.size() * sizeof(float)) <= kBandWeights && p.oh >= 2 && c >= 16) {

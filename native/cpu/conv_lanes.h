@@ -1,6 +1,6 @@
 // 2-D convolutions of one group with constant weights, output channels in the vector lanes
 // (conv_lanes.cc; AVX-512 only): the input of each image is copied once into a zero-padded
-// buffer, and a tile of 8 outputs of one row x 32 output channels sums, for every k = (input
+// buffer, and a tile of up to 8 outputs of one row x 32 output channels sums, for every k = (input
 // channel, kh, kw) in order, the 8 inputs broadcast from the padded buffer (stride 1 or 2: any
 // stride, no phases, no patch matrix) times the k-th row of the weights packed as 32-channel
 // panels (K x 32, read as two vectors). The 16 sums stay in registers over the whole K; the
@@ -63,7 +63,8 @@ struct LanesFinish {
 };
 
 // Whether the layer takes this form: 2-D (or 1-D with one row), equal strides 1 or 2 on both
-// axes, no dilation, one group, output rows whose tiles are 7/8 full (7 wide or more), AVX-512,
+// axes, no dilation, one group, output rows 7 wide or more (cut into ceil(width / 8) tiles of
+// even widths, 4 to 8 outputs), AVX-512,
 // padded input planes of moderate size (each; the workspace holds all c of them), and at most
 // kLanesMaxDepth weights per output channel (c x kh x kw = `depth`): every row of tiles reads
 // its block's whole panel (depth x 32 floats), which past half of L2 came from memory each
