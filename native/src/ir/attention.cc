@@ -12,12 +12,7 @@ namespace {
 // Whether `perm` is empty (none) or a permutation of `rank` dims that keeps the last one.
 std::string CheckPerm(const std::vector<int64_t>& perm, size_t rank, const std::string& name) {
   if (perm.empty()) return "";
-  std::vector<bool> seen(rank, false);
-  bool ok = perm.size() == rank && rank > 0 && perm.back() == static_cast<int64_t>(rank) - 1;
-  for (int64_t p : perm) {
-    ok = ok && p >= 0 && p < static_cast<int64_t>(rank) && !seen[p];
-    if (ok) seen[p] = true;
-  }
+  const bool ok = IsPermutation(perm, rank) && rank > 0 && perm.back() == static_cast<int64_t>(rank) - 1;
   return ok ? "" : Cat(name, "Perm must be a permutation of the ", rank, " dims that keeps the last one last");
 }
 

@@ -15,7 +15,7 @@ namespace hybridrt {
 struct CastParams {
   DType to = DType::kFloat32;
   bool has_perm = false;
-  std::vector<int64_t> perm;  // a permutation of x's dims (CheckPerm checks it)
+  std::vector<int64_t> perm;  // a permutation of x's dims (CheckPermParam checks it)
 };
 
 // The layer's params (validated by the schema: `to` one of the dtype names).

@@ -77,12 +77,7 @@ int64_t AxisParam(const Layer& layer, const std::string& key, size_t rank) {
 
 void CheckPermParam(const Layer& layer, const std::string& key, const std::vector<int64_t>& perm, size_t rank) {
   if (perm.size() != rank) BadParam(layer, key, Cat("has ", perm.size(), " entries; expected ", rank));
-  std::vector<bool> seen(rank, false);
-  for (int64_t d : perm) {
-    if (d < 0 || d >= static_cast<int64_t>(rank) || seen[d])
-      BadParam(layer, key, Cat("is not a permutation of 0..", rank - 1));
-    seen[d] = true;
-  }
+  if (!IsPermutation(perm, rank)) BadParam(layer, key, Cat("is not a permutation of 0..", rank - 1));
 }
 
 bool IsDynamic(const Network& net) {

@@ -45,6 +45,16 @@ std::vector<int64_t> Strides(const Shape& shape) {
   return s;
 }
 
+bool IsPermutation(const std::vector<int64_t>& perm, size_t rank) {
+  if (perm.size() != rank) return false;
+  std::vector<bool> seen(rank, false);
+  for (int64_t d : perm) {
+    if (d < 0 || d >= static_cast<int64_t>(rank) || seen[d]) return false;
+    seen[d] = true;
+  }
+  return true;
+}
+
 bool BroadcastShapes(const std::vector<Shape>& shapes, Shape* out) {
   size_t rank = 0;
   for (const Shape& s : shapes) rank = std::max(rank, s.size());
