@@ -40,18 +40,27 @@ export function parseTolerance(flag: string, raw: string): number {
 
 const isNumberText = (t: string) => t.trim() !== '' && Number.isFinite(Number(t));
 
+/** Where OUTPUT=X (or OUTPUT:X) splits: the last '=', else the last ':'; -1 for a bare value. */
+const separatorAt = (spec: string) => (spec.includes('=') ? spec.lastIndexOf('=') : spec.lastIndexOf(':'));
+
+/** A bare number, or OUTPUT=X / OUTPUT:X with a number X: a piece a comma may separate. */
+const isSpecText = (t: string) => isNumberText(t) || (separatorAt(t) > 0 && isNumberText(t.slice(separatorAt(t) + 1)));
+
 /**
  * --atol and --rtol values (Polygraphy's habit): `1e-3` for every output, `logits=1e-3` (or
- * `logits:1e-3`) for one; repeatable, or comma-separated (`1e-4,logits=1e-3`). The separator is
- * the last '=' (output names may hold ':'), else the last ':'. A bare value and an output may
- * each be given once.
+ * `logits:1e-3`) for one; repeatable, or comma-separated (`1e-4,logits=1e-3`) where every piece
+ * is a number or OUTPUT=X (else the commas belong to the output's name). The separator is the last
+ * '=' (output names may hold ':'), else the last ':'. A bare value and an output may each be given
+ * once.
  */
 export function parseToleranceFlag(flag: string, values: string | readonly string[] | undefined): ToleranceFlag {
   const out: ToleranceFlag = { outputs: {} };
   const list = values === undefined ? [] : typeof values === 'string' ? [values] : values;
   for (const value of list) {
     const pieces = value.split(',');
-    const specs = pieces.length > 1 && pieces.every((p) => isNumberText(p) || /[=:]/.test(p)) ? pieces : [value];
+    // Commas separate specs only where every piece is one: an output name may hold commas and
+    // colons (openWakeWord's timer head names its output by a JSON object of its labels).
+    const specs = pieces.length > 1 && pieces.every(isSpecText) ? pieces : [value];
     for (const spec of specs) {
       if (!/[=:]/.test(spec) || isNumberText(spec)) {
         const x = parseTolerance(flag, spec);
@@ -59,7 +68,7 @@ export function parseToleranceFlag(flag: string, values: string | readonly strin
         out.all = x;
         continue;
       }
-      const at = spec.includes('=') ? spec.lastIndexOf('=') : spec.lastIndexOf(':');
+      const at = separatorAt(spec);
       const name = spec.slice(0, at);
       const text = spec.slice(at + 1);
       if (name === '') throw bad(flag, spec, `expected OUTPUT=X or a number, e.g. ${flag} logits=1e-3 or ${flag} 1e-3`);

@@ -155,6 +155,11 @@ describe('toCliOptions', () => {
     expect(parseToleranceFlag('--rtol', ['1e-4,logits=1e-2'])).toEqual({ all: 1e-4, outputs: { logits: 1e-2 } });
     // A name holding a comma stays whole where the pieces are not all specs.
     expect(parseToleranceFlag('--rtol', ['a,b=1'])).toEqual({ outputs: { 'a,b': 1 } });
+    // A name with commas and colons (openWakeWord's timer head names its output by a JSON object of
+    // its labels): the commas do not separate specs, since a piece is not OUTPUT=X.
+    const label = '{"1": "1_minute_timer", "2": "5_minute_timer"}';
+    expect(parseToleranceFlag('--atol', [`${label}=1e-3`])).toEqual({ outputs: { [label]: 1e-3 } });
+    expect(parseToleranceFlag('--atol', ['1e-4', `${label}=1e-3`])).toEqual({ all: 1e-4, outputs: { [label]: 1e-3 } });
     expect(parseToleranceFlag('--rtol', undefined)).toEqual({ outputs: {} });
   });
   it('refuses malformed, negative and repeated tolerances, naming the flag and the spec', () => {
