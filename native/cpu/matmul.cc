@@ -7,6 +7,7 @@
 
 #include "cpu/activation.h"
 #include "cpu/broadcast.h"
+#include "cpu/gemv_rows.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
@@ -69,6 +70,14 @@ class MatmulKernel : public CpuKernel {
     const float* b_const = static_cast<const float*>(constants_.size() > 1 ? constants_[1] : nullptr);
     packed_b_ =
         b_const && Numel(batch_b) == 1 && m_ > 1 ? PackedMatrix::B(k_, n_, b_const, rs_b_, cs_b_) : PackedMatrix();
+    // A single row against a small constant b (a recurrent step): b kept row-major for the row
+    // kernel (gemv_rows.h), whatever its layout in the model.
+    if (b_const && Numel(batch_b) == 1 && m_ == 1 && RowsGemvFits(k_, n_)) {
+      rows_b_.resize(static_cast<size_t>(k_ * n_));
+      for (int64_t kk = 0; kk < k_; ++kk) {
+        for (int64_t j = 0; j < n_; ++j) rows_b_[kk * n_ + j] = b_const[kk * rs_b_ + j * cs_b_];
+      }
+    }
     // With b packed, a c that is one row of n (a bias) and the activation are applied to each
     // tile of the product as it is finished; otherwise c is broadcast first and the activation
     // is a pass of its own.
@@ -116,6 +125,9 @@ class MatmulKernel : public CpuKernel {
     const float* row = tile_epilogue_ && row_bias_ ? static_cast<const float*>(args.inputs[2]) : nullptr;
     const float* z = residual_ ? static_cast<const float*>(args.inputs.back()) : nullptr;
     auto one = [&](int64_t i, int threads) {
+      if (!rows_b_.empty()) {
+        return RowsGemv(n_, k_, alpha_, a + a_off_[i], cs_a_, rows_b_.data(), gemm_beta, y + i * mn, threads);
+      }
       if (tile_epilogue_) {
         float* yi = y + i * mn;
         const float* zi = z ? z + i * mn : nullptr;
@@ -169,6 +181,7 @@ class MatmulKernel : public CpuKernel {
   std::vector<int64_t> a_off_, b_off_;
   std::unique_ptr<Broadcast> bias_;
   PackedMatrix packed_b_;       // b, where it is one constant matrix
+  std::vector<float> rows_b_;   // b row-major, for a single row against small constant weights
   bool row_bias_ = false;       // c is one row of n
   bool tile_epilogue_ = false;  // bias and activation applied tile by tile (b packed)
 };
