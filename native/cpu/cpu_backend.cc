@@ -41,6 +41,12 @@ class CpuBackend : public Backend {
   explicit CpuBackend(int threads) : threads_(threads > 0 ? threads : HardwareThreads()) {}
 
   std::string Name() const override { return "cpu"; }
+  // A run, a build: the pool's workers kept awake while its layers run (thread_pool.h).
+  int EnterDevice() const override {
+    PoolHoldBegin(threads_);
+    return -1;
+  }
+  void LeaveDevice(int) const override { PoolHoldEnd(threads_); }
   // NOTE: the ISA extensions are not part of the arch: kernels dispatch on them at run time,
   // so a plan moves between x86-64 machines with and without AVX2.
   std::string DeviceArch() const override { return MachineArch(); }

@@ -188,8 +188,8 @@ class Backend {
   virtual std::string DeviceKey() const { return DeviceArch(); }
 
   // Makes this backend's device current on the calling thread (cuda: its device ordinal) and
-  // returns what LeaveDevice restores; nothing where the backend has one device (cpu). Use
-  // DeviceScope, never these directly.
+  // returns what LeaveDevice restores; the cpu backend keeps its thread pool's workers awake
+  // between the two (PoolHoldBegin). Use DeviceScope, never these directly.
   virtual int EnterDevice() const { return -1; }
   virtual void LeaveDevice(int previous) const {}
 };

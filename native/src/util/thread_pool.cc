@@ -42,15 +42,27 @@ inline void CpuRelax() {
 #endif
 }
 
-// Spins until ready() or kSpin has passed; returns ready().
-template <typename Ready>
-bool SpinUntil(Ready ready) {
-  const auto until = std::chrono::steady_clock::now() + kSpin;
+// Spins until ready(), or until kSpin has passed with hold() false throughout; returns ready().
+template <typename Ready, typename Hold>
+bool SpinUntil(Ready ready, Hold hold) {
+  auto until = std::chrono::steady_clock::now() + kSpin;
   for (int i = 0;; ++i) {
     if (ready()) return true;
     CpuRelax();
-    if ((i & 63) == 63 && std::chrono::steady_clock::now() >= until) return ready();
+    if ((i & 63) == 63) {
+      const auto now = std::chrono::steady_clock::now();
+      if (hold()) {
+        until = now + kSpin;
+      } else if (now >= until) {
+        return ready();
+      }
+    }
   }
+}
+
+template <typename Ready>
+bool SpinUntil(Ready ready) {
+  return SpinUntil(ready, [] { return false; });
 }
 
 struct Job {
@@ -113,6 +125,17 @@ class Pool {
     }
   }
 
+  // PoolHoldBegin/End (thread_pool.h). The first hold wakes the sleepers: it is counted under
+  // mu_, where a sleeper checks it before it waits.
+  void Hold() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (holds_.fetch_add(1) > 0) return;
+    }
+    if (sleepers_.load() > 0) cv_.notify_all();
+  }
+  void Release() { holds_.fetch_sub(1); }
+
   void Remove(const std::shared_ptr<Job>& job) {
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.remove(job);
@@ -130,16 +153,18 @@ class Pool {
         std::lock_guard<std::mutex> lock(mu_);
         job = Pick();
       }
-      if (!job && SpinUntil([&] { return submitted_.load(std::memory_order_relaxed) != seen; })) {
+      const auto held = [&] { return holds_.load(std::memory_order_relaxed) > 0; };
+      if (!job && SpinUntil([&] { return submitted_.load(std::memory_order_relaxed) != seen; }, held)) {
         std::lock_guard<std::mutex> lock(mu_);
         job = Pick();
       }
       if (!job) {
         std::unique_lock<std::mutex> lock(mu_);
         sleepers_.fetch_add(1);
-        cv_.wait(lock, [&] { return (job = Pick()) != nullptr; });
+        cv_.wait(lock, [&] { return (job = Pick()) != nullptr || holds_.load() > 0; });
         sleepers_.fetch_sub(1);
       }
+      if (!job) continue;  // woken by a hold: spin for its jobs
       job->Work();
       job->helpers.fetch_sub(1);
     }
@@ -162,6 +187,7 @@ class Pool {
   std::list<std::shared_ptr<Job>> jobs_;
   std::atomic<int64_t> submitted_{0};  // jobs ever submitted
   std::atomic<int> sleepers_{0};       // workers waiting on cv_
+  std::atomic<int> holds_{0};          // PoolHoldBegin calls not yet ended
   std::vector<std::thread> threads_;
 };
 
@@ -177,6 +203,14 @@ Pool& GlobalPool() {
 int HardwareThreads() {
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(std::min(n, 256u));
+}
+
+void PoolHoldBegin(int threads) {
+  if (threads > 1) GlobalPool().Hold();
+}
+
+void PoolHoldEnd(int threads) {
+  if (threads > 1) GlobalPool().Release();
 }
 
 void ParallelFor(int threads, int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {
