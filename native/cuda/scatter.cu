@@ -80,7 +80,7 @@ class ScatterLayer : public IndexCheckingKernel {
 
  protected:
   void PrepareKernel() override {
-    const std::string why = ReadScatterLayer(params(), in_[0].shape, in_[1].shape, in_[2].shape, &p_);
+    const std::string why = ReadScatterLayer(ReadScatterParams(*layer_), in_[0].shape, in_[1].shape, in_[2].shape, &p_);
     if (!why.empty()) Bad(ErrorCode::kNative, why);
   }
 

@@ -11,6 +11,7 @@
 #include "src/ir/pad_mode.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
+#include "src/ir/scatter.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -30,6 +31,7 @@ struct PSpec {
 const std::vector<const char*> kUnaryOps = UnaryOpNames();
 const std::vector<const char*> kBinaryOps(std::begin(binary::kNames), std::end(binary::kNames));
 const std::vector<const char*> kReduceOps(std::begin(reduce::kNames), std::end(reduce::kNames));
+const std::vector<const char*> kScatterReductions(std::begin(kScatterReductionNames), std::end(kScatterReductionNames));
 const std::vector<const char*> kDTypeNames = {"float32", "float16", "bfloat16", "int32",
                                               "int64",   "int8",    "uint8",    "bool"};
 
@@ -130,7 +132,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                         Ints("outPerm", false), Ints("qSelect", false), Ints("kSelect", false),
                                         Ints("vSelect", false)};
     at(LayerKind::kScatter).params = {Enum("mode", {"nd", "elements"}), Int("axis"),
-                                      Enum("reduction", {"none", "add", "mul", "max", "min"})};
+                                      Enum("reduction", kScatterReductions)};
     // k in the plain form; the computed form reads it from its second input (computed_layers.h).
     at(LayerKind::kTopK).params = {Int("axis"), {"k", PType::kInt, false, {}}, Bool("largest")};
     at(LayerKind::kRoiAlign).params = {Enum("mode", {"avg", "max"}), Int("outputHeight"),   Int("outputWidth"),

@@ -1,31 +1,28 @@
 // The scatter layer's geometry (see scatter.h).
 #include "src/ir/scatter.h"
 
+#include <iterator>
+
 #include "src/util/error.h"
 
 namespace hybridrt {
 
-namespace {
-
-bool ParseScatterReduction(const std::string& name, ScatterReduction* out) {
-  static const struct {
-    const char* name;
-    ScatterReduction value;
-  } kNames[] = {{"none", ScatterReduction::kNone},
-                {"add", ScatterReduction::kAdd},
-                {"mul", ScatterReduction::kMul},
-                {"max", ScatterReduction::kMax},
-                {"min", ScatterReduction::kMin}};
-  for (const auto& n : kNames) {
-    if (name == n.name) {
-      *out = n.value;
-      return true;
-    }
+ScatterParams ReadScatterParams(const Layer& layer) {
+  const Params& p = layer.params;
+  ScatterParams s;
+  s.nd = p.String("mode") == "nd";
+  const std::string& reduction = p.String("reduction");
+  int r = 0;
+  while (r < static_cast<int>(std::size(kScatterReductionNames)) && reduction != kScatterReductionNames[r]) ++r;
+  if (r == static_cast<int>(std::size(kScatterReductionNames))) {
+    std::string names;
+    for (const char* n : kScatterReductionNames) names += Cat(names.empty() ? "" : ", ", n);
+    BadParam(layer, "reduction", Cat("is '", reduction, "'; expected one of ", names));
   }
-  return false;
+  s.reduction = static_cast<ScatterReduction>(r);
+  s.axis = p.Int("axis");
+  return s;
 }
-
-}  // namespace
 
 std::string ReadScatterNdGeometry(const Shape& data, const Shape& indices, const Shape& updates, GatherNdGeometry* g) {
   Shape expected;
@@ -66,14 +63,12 @@ std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices,
   return "";
 }
 
-std::string ReadScatterLayer(const Params& params, const Shape& data, const Shape& indices, const Shape& updates,
+std::string ReadScatterLayer(const ScatterParams& params, const Shape& data, const Shape& indices, const Shape& updates,
                              ScatterLayerParams* out) {
-  out->nd = params.String("mode") == "nd";
-  if (!ParseScatterReduction(params.String("reduction"), &out->reduction)) {
-    return Cat("reduction '", params.String("reduction"), "' is not one of none, add, mul, max, min");
-  }
+  out->nd = params.nd;
+  out->reduction = params.reduction;
   return out->nd ? ReadScatterNdGeometry(data, indices, updates, &out->nd_geometry)
-                 : ReadScatterElementsGeometry(data, indices, updates, params.Int("axis"), &out->elements);
+                 : ReadScatterElementsGeometry(data, indices, updates, params.axis, &out->elements);
 }
 
 }  // namespace hybridrt

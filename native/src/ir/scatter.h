@@ -27,6 +27,9 @@ namespace hybridrt {
 constexpr int kMaxScatterRank = 8;
 
 enum class ScatterReduction : uint8_t { kNone, kAdd, kMul, kMax, kMin };
+// The reductions' names, in ScatterReduction's order (also what the param schema admits).
+inline constexpr const char* kScatterReductionNames[] = {"none", "add", "mul", "max", "min"};
+inline const char* ScatterReductionName(ScatterReduction r) { return kScatterReductionNames[static_cast<int>(r)]; }
 
 struct ScatterElementsGeometry {
   int rank = 0, axis = 0;
@@ -59,6 +62,17 @@ std::string ReadScatterNdGeometry(const Shape& data, const Shape& indices, const
 std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices, const Shape& updates, int64_t axis,
                                         ScatterElementsGeometry* g);
 
+// The layer's typed params, read once for its shape rule (CheckScatter) and both kernels
+// (through ReadScatterLayer).
+struct ScatterParams {
+  bool nd = false;  // mode 'nd' (else 'elements')
+  ScatterReduction reduction = ScatterReduction::kNone;
+  int64_t axis = 0;  // mode 'elements' (ReadScatterElementsGeometry checks it against data's rank)
+};
+// The layer's params (present, typed and in their enums: the schema); a reduction without a name
+// here is an Error naming the layer and the param.
+ScatterParams ReadScatterParams(const Layer& layer);
+
 // A layer read once, for the shape rule and both kernels: its mode, reduction and geometry.
 struct ScatterLayerParams {
   bool nd = false;
@@ -66,7 +80,9 @@ struct ScatterLayerParams {
   GatherNdGeometry nd_geometry;      // mode 'nd'
   ScatterElementsGeometry elements;  // mode 'elements'
 };
-std::string ReadScatterLayer(const Params& params, const Shape& data, const Shape& indices, const Shape& updates,
+// The params and the geometry of data, indices and updates of these shapes; returns what is
+// wrong with the shapes ("" when nothing is).
+std::string ReadScatterLayer(const ScatterParams& params, const Shape& data, const Shape& indices, const Shape& updates,
                              ScatterLayerParams* out);
 
 }  // namespace hybridrt

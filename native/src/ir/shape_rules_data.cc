@@ -187,12 +187,12 @@ void CheckScatter(const LayerCheck& c) {
     c.Bad(Cat(c.InLabel(1), " has dtype ", DTypeName(c.In(1).dtype), "; indices must be int64"));
   c.ExpectSameDType(2, 0);
   const DType t = c.In(0).dtype;
-  const std::string& reduction = c.params().String("reduction");
-  if (reduction != "none" && !IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) {
-    c.Bad(Cat("reduction '", reduction, "' does not take dtype ", DTypeName(t)));
+  const ScatterParams sp = ReadScatterParams(c.layer());
+  if (sp.reduction != ScatterReduction::kNone && !IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) {
+    c.Bad(Cat("reduction '", ScatterReductionName(sp.reduction), "' does not take dtype ", DTypeName(t)));
   }
   ScatterLayerParams p;
-  const std::string why = ReadScatterLayer(c.params(), c.In(0).shape, c.In(1).shape, c.In(2).shape, &p);
+  const std::string why = ReadScatterLayer(sp, c.In(0).shape, c.In(1).shape, c.In(2).shape, &p);
   if (!why.empty()) c.Bad(why);
   c.ExpectOutput(0, t, c.In(0).shape);
 }
