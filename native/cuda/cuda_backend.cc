@@ -428,7 +428,8 @@ std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
 
 // The timing cache's device key. "tactics N" moves when a kernel's tactic set grows, so that
 // timings cached before it are timed again among the new tactics (2: the int8 convolution's
-// split-k tactics, 74df5af; 3: its 128-byte k stages; 4: the matmul's one-row `gemv`; 6: cuDNN's int8 convolutions on by default).
+// split-k tactics, 74df5af; 3: its 128-byte k stages; 4: the matmul's one-row `gemv`; 6: cuDNN's int8 convolutions on
+// by default).
 std::string CudaBackend::DeviceKey() const {
   return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 6");
 }
