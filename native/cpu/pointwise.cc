@@ -4,6 +4,7 @@
 // output's dtype. Steps use the cpu's own formulas (ApplyActivation, formulas.inc's binary
 // ops), so an fp32 chain gives exactly what its separate layers gave.
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/pointwise_affine.h"
 #include "src/ir/dtype.h"
 #include "src/ir/formulas.h"
 #include "src/ir/pointwise.h"
@@ -95,11 +97,57 @@ class PointwiseKernel : public CpuKernel {
       }
       cyclic_[k] = ok && expect == in_[k].numel;
     }
+    PlanAffine();
+  }
+
+  // mul(x, s); add(t0, b)[; relu(t1)] with x the output's shape and s, b one value a plane (in
+  // either order of each step's operands): the affine planes (pointwise_affine.h).
+  void PlanAffine() {
+    affine_ = false;
+    const auto& st = prog_.steps;
+    if (in_.size() != 3 || out_[0].dtype != DType::kFloat32 || st.size() < 2 || st.size() > 3) return;
+    const auto input = [](const PointwiseOperand& o) { return o.kind == PointwiseOperand::Kind::kInput; };
+    if (!st[0].binary || st[0].op2 != PointwiseBinary::kMul || !input(st[0].args[0]) || !input(st[0].args[1])) return;
+    if (!st[1].binary || st[1].op2 != PointwiseBinary::kAdd) return;
+    const bool first = st[1].args[0].kind == PointwiseOperand::Kind::kStep;
+    const PointwiseOperand& t0 = st[1].args[first ? 0 : 1];
+    const PointwiseOperand& b = st[1].args[first ? 1 : 0];
+    if (t0.kind != PointwiseOperand::Kind::kStep || t0.index != 0 || !input(b)) return;
+    if (st.size() == 3) {
+      const PointwiseStep& r = st[2];
+      if (r.binary || r.args.size() != 1 || r.args[0].kind != PointwiseOperand::Kind::kStep || r.args[0].index != 1 ||
+          !r.act.enabled || r.act.op != UnaryOp::kRelu)
+        return;
+    }
+    const int xi = whole_[st[0].args[0].index] ? st[0].args[0].index : st[0].args[1].index;
+    const int si = st[0].args[0].index == xi ? st[0].args[1].index : st[0].args[0].index;
+    const int bi = b.index;
+    if (xi == si || !whole_[xi] || si == bi || xi == bi) return;
+    const int64_t plane = same_run_[si];
+    for (int k : {si, bi}) {
+      if (in_[k].dtype != DType::kFloat32 || !cyclic_[k] || same_run_[k] != plane || in_[k].numel != in_[si].numel)
+        return;
+    }
+    if (plane < 1 || out_[0].numel % plane != 0) return;
+    affine_ = true;
+    affine_in_ = {xi, si, bi};
+    affine_plane_ = plane;
+    affine_relu_ = st.size() == 3;
   }
 
  public:
   void Enqueue(const KernelArgs& args, Stream&) const override {
     const int64_t n = out_[0].numel;
+    if (affine_) {
+      const float* x = static_cast<const float*>(args.inputs[affine_in_[0]]);
+      const float* sc = static_cast<const float*>(args.inputs[affine_in_[1]]);
+      const float* sh = static_cast<const float*>(args.inputs[affine_in_[2]]);
+      float* y = static_cast<float*>(args.outputs[0]);
+      const int64_t plane = affine_plane_, channels = in_[affine_in_[1]].numel;
+      Par(n / plane, std::max<int64_t>(1, kElementGrain / plane),
+          [&](int64_t p0, int64_t p1) { ChannelAffinePlanes(x, sc, sh, y, plane, channels, affine_relu_, p0, p1); });
+      return;
+    }
     Par(n, kElementGrain, [&](int64_t begin, int64_t end) {
       std::vector<float> values((in_.size() + prog_.steps.size()) * kBlock);
       std::vector<int64_t> idx(dims_.size());
@@ -249,6 +297,10 @@ class PointwiseKernel : public CpuKernel {
   std::vector<int64_t> same_run_;              // per input: consecutive output elements that read one value
   std::vector<bool> whole_;                    // per input: fp32 of the output's shape (read in place)
   std::vector<bool> cyclic_;                   // per input: value (i / same_run) % numel for output element i
+  bool affine_ = false;                        // the affine planes (PlanAffine)
+  bool affine_relu_ = false;
+  std::array<int, 3> affine_in_{};  // x, the scale, the shift
+  int64_t affine_plane_ = 1;
 };
 
 }  // namespace
