@@ -166,11 +166,7 @@ class QuantConvKernel : public GroupedWindowKernel {
       epi_.AddChannels(packed_.back(), g * mg_);
     }
     taps_.clear();
-    for (int64_t t = 0; t < w_.kernel_size(); ++t) {
-      int64_t kd, kh, kw;
-      w_.Tap(t, &kd, &kh, &kw);
-      taps_.push_back((kd * w_.dilation[0] * ext_[1] + kh * w_.dilation[1]) * ext_[2] + kw * w_.dilation[2]);
-    }
+    for (int64_t t = 0; t < w_.kernel_size(); ++t) taps_.push_back(TapOffset(w_, ext_, t));
   }
 
  public:

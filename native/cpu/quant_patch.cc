@@ -128,10 +128,7 @@ QuadPatchPlan PlanQuadPatch(const Window& w, const int64_t ext[3], int64_t chann
   std::copy(ext, ext + 3, p.ext);
   p.quads = channels / 4;
   for (int64_t t = 0; t < w.kernel_size(); ++t) {
-    int64_t kd, kh, kw;
-    w.Tap(t, &kd, &kh, &kw);
-    const int64_t tap = (kd * w.dilation[0] * ext[1] + kh * w.dilation[1]) * ext[2] + kw * w.dilation[2];
-    for (int64_t q = 0; q < p.quads; ++q) p.group_at.push_back(q * p.plane_words() + tap);
+    for (int64_t q = 0; q < p.quads; ++q) p.group_at.push_back(q * p.plane_words() + TapOffset(w, ext, t));
   }
   return p;
 }
