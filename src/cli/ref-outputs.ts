@@ -2,7 +2,7 @@
  * --ref-outputs DIR: reference outputs saved earlier, which --compare checks the run against
  * instead of running onnxruntime (Polygraphy's --load-outputs habit). Each model output is
  * found as DIR/<stem>.npy or DIR/<stem>.pb, <stem> being the file name --output-dir gives it
- * (output.ts: characters a file name cannot hold become '_', colliding names a suffix), else
+ * (onnx/tensor-stems.ts: characters a file name cannot hold become '_', colliding names a suffix), else
  * as a .pb file in DIR whose TensorProto carries the output's name (the ONNX test data's
  * output_0.pb). Every output must have one: a folder that lacks one is an OPTION error naming
  * the files looked for, before the model is compiled.
@@ -12,23 +12,11 @@ import path from 'node:path';
 import { HybridError } from '../errors.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { readTensorFile } from '../onnx/tensor-file.js';
-import { safeFileStem } from './output.js';
+import { tensorFileStems } from '../onnx/tensor-stems.js';
 
 export interface RefOutput {
   tensor: TensorData;
   file: string;
-}
-
-/** The stems --output-dir gives `outputs`, in their order (suffixes for names that collide). */
-function outputStems(outputs: readonly string[]): string[] {
-  const used = new Set<string>();
-  return outputs.map((name) => {
-    const base = safeFileStem(name);
-    let stem = base;
-    for (let i = 2; used.has(stem.toLowerCase()); i++) stem = `${base}_${i}`;
-    used.add(stem.toLowerCase());
-    return stem;
-  });
 }
 
 export function readRefOutputs(dir: string, outputs: readonly string[]): Map<string, RefOutput> {
@@ -51,7 +39,7 @@ export function readRefOutputs(dir: string, outputs: readonly string[]): Map<str
     }
     return named;
   };
-  const stems = outputStems(outputs);
+  const stems = tensorFileStems(outputs);
   const refs = new Map<string, RefOutput>();
   outputs.forEach((name, i) => {
     const candidates = [`${stems[i]}.npy`, `${stems[i]}.pb`].map((f) => path.join(dir, f));

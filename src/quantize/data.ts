@@ -3,7 +3,8 @@
  * - An iterable or async iterable of feeds (input name -> onnxruntime Tensor or TensorData),
  *   one element per batch: an array, a generator, a stream of batches.
  * - A folder of `.npy` batches: for a model of one input, one `.npy` (or `.pb`) file per
- *   batch; for any model, one sub-folder per batch holding `<input name>.npy` for every input.
+ *   batch; for any model, one sub-folder per batch holding `<input name>.npy` for every input,
+ *   or the file `--save-inputs` writes for it (onnx/tensor-stems.ts: `input_0.npy` for `input:0`).
  *   Batches are taken in name order. (TensorRT's sample calibrators read folders of batch
  *   files the same way.)
  */
@@ -15,6 +16,7 @@ import { checkFixedFeed } from '../compiler/input-values.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { readTensorFile } from '../onnx/tensor-file.js';
+import { tensorFileStems } from '../onnx/tensor-stems.js';
 
 export type CalibrationFeeds = Readonly<Record<string, ort.Tensor | TensorData>>;
 
@@ -61,6 +63,7 @@ function folderBatches(dir: string, inputs: readonly string[]): Array<() => Reco
   if (!folders.length) {
     throw new HybridError('CALIBRATION', `${dir}: no calibration batches (.npy files, or sub-folders of <input name>.npy files)`);
   }
+  const stems = tensorFileStems(inputs);
   return folders.map((f) => {
     const sub = path.join(dir, f.name);
     const names = new Map(
@@ -69,14 +72,15 @@ function folderBatches(dir: string, inputs: readonly string[]): Array<() => Reco
         .filter((n) => TENSOR_EXT.test(n))
         .map((n) => [n.replace(TENSOR_EXT, ''), n]),
     );
-    const missing = inputs.filter((i) => !names.has(i));
+    const files = inputs.map((i, k) => names.get(i) ?? names.get(stems[k]!));
+    const missing = inputs.filter((_, k) => files[k] === undefined);
     if (missing.length) {
       throw new HybridError(
         'CALIBRATION',
-        `${sub}: no tensor file for input(s) ${missing.map((m) => `'${m}'`).join(', ')} (expected <input name>.npy)`,
+        `${sub}: no tensor file for input(s) ${missing.map((m) => `'${m}'`).join(', ')} (expected <input name>.npy, or the file --save-inputs writes: ${missing.map((m) => `${stems[inputs.indexOf(m)]}.npy`).join(', ')})`,
       );
     }
-    return () => Object.fromEntries(inputs.map((i) => [i, read(path.join(sub, names.get(i)!), i)]));
+    return () => Object.fromEntries(inputs.map((i, k) => [i, read(path.join(sub, files[k]!), i)]));
   });
 }
 

@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { writeTensors } from '../../src/cli/output.js';
 import { buildModel } from '../../src/ir/model-builder.js';
 import { writeNpy } from '../../src/onnx/npy.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
@@ -99,6 +100,23 @@ describe('calibrate', () => {
     fs.mkdirSync(path.join(nested, 'b9'));
     await expect(calibrate(model, { data: nested, progress: false })).rejects.toThrow(/b9: no tensor file for input\(s\) 'x'/);
     fs.rmSync(dir, { recursive: true });
+    fs.rmSync(nested, { recursive: true });
+  });
+
+  it('reads a batch folder that --save-inputs wrote, under the file names it gives (input:0 -> input_0.npy)', async () => {
+    // TensorFlow's names (tf2onnx: `input:0`) hold ':', which --save-inputs' file names cannot.
+    const tf = buildModel({
+      opset: 13,
+      inputs: [{ name: 'input:0', shape: [4, 8] }],
+      outputs: [{ name: 'y' }],
+      initializers: { W1: { dtype: 'float32', dims: [8, 6], data: W1 } },
+      nodes: [{ op: 'MatMul', inputs: ['input:0', 'W1'], outputs: ['y'] }],
+    });
+    const nested = tmp();
+    batches.forEach((b, k) => writeTensors(path.join(nested, `b${k}`), [{ name: 'input:0', tensor: { dtype: 'float32', dims: [4, 8], data: b } }]));
+    expect(fs.readdirSync(path.join(nested, 'b0'))).toEqual(['input_0.npy']);
+    const c = await calibrate(tf, { data: nested, method: 'minmax', progress: false });
+    expect(c.scales.get('input:0')).toBe(Math.fround(absMax(batches.flatMap((b) => [...b])) / 127));
     fs.rmSync(nested, { recursive: true });
   });
 
