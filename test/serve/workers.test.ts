@@ -260,7 +260,7 @@ describe('starting and stopping', () => {
     const code = await main(
       [
         '--model-repository',
-        makeRepository({ a: { config }, b: { config }, c: { config }, d: { config } }),
+        makeRepository({ a: { config }, b: { config }, c: { config }, d: { config }, e: { config }, f: { config } }),
         '--http-port',
         '0',
         '--grpc-port',
@@ -279,7 +279,10 @@ describe('starting and stopping', () => {
     );
     const log = lines.join('');
     expect(code).toBe(0);
-    expect(log).toMatch(/worker 1 \(pid \d+\): [23] model versions not loaded: the server is stopping/);
+    // How many versions worker 1 still loads depends on when the primary's stop message reaches
+    // it (under load, after one or two more versions): some, never the last.
+    expect(log).toMatch(/worker 1 \(pid \d+\): [1-4] model versions? not loaded: the server is stopping/);
+    expect(log).not.toMatch(/model 'f' version 1: ready/);
     expect(log).not.toContain('worker 2: pid');
     expect(log).toMatch(/SIGTERM: draining[\s\S]*stopped/);
   });
