@@ -6,6 +6,7 @@
  * rank-0 input; the count of values for a rank-1 input of a symbolic length). The run feeds
  * the same value, and --compare gives it to onnxruntime too.
  */
+import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 import { type Dim, isStaticShape } from '../ir/types.js';
 import { INT_RANGE } from '../compiler/input-values.js';
@@ -39,11 +40,17 @@ const FLAG = '--input-value';
 const bad = (raw: string, what: string) => new HybridError('OPTION', `${FLAG} ${raw}: ${what}`);
 const show = (dims: readonly Dim[] | undefined) => (dims ? `[${dims.join(',')}]` : '[?]');
 
-/** trtexec's --loadInputs value, `name:file[,name:file...]`, as --input flags (`name=file`). */
+/**
+ * trtexec's --loadInputs value, `name:file[,name:file...]`, as --input flags (`name=file`). A
+ * name may hold ':' (TensorFlow's `input:0`): the name ends at the first ':' after which an
+ * existing file is named, else at the first ':'.
+ */
 export function trtexecInputs(value: string): string[] {
   return value.split(',').map((spec) => {
-    const colon = spec.indexOf(':');
-    if (colon <= 0) throw new HybridError('OPTION', `--loadInputs ${value}: '${spec}' is not NAME:FILE, e.g. --loadInputs input:image.npy`);
+    const colons = [...spec.matchAll(/:/g)].map((m) => m.index).filter((i) => i > 0);
+    const colon = colons.find((i) => fs.statSync(spec.slice(i + 1), { throwIfNoEntry: false })?.isFile()) ?? colons[0] ?? -1;
+    if (colon <= 0 || spec.indexOf(':') === 0)
+      throw new HybridError('OPTION', `--loadInputs ${value}: '${spec}' is not NAME:FILE, e.g. --loadInputs input:image.npy`);
     return `${spec.slice(0, colon)}=${spec.slice(colon + 1)}`;
   });
 }

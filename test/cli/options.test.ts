@@ -1,4 +1,7 @@
 /** Flag parsing: well-formed values become typed options; malformed ones are OPTION errors naming the flag. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_TOLERANCE,
@@ -35,6 +38,12 @@ describe('parseShapeFlag', () => {
       ['b', 'dir/y.pb'],
     ]);
     expect(optionError(() => toCliOptions('m.onnx', { loadInputs: ['x.npy'] }))).toMatch(/--loadInputs x\.npy: 'x\.npy' is not NAME:FILE/);
+    // TensorFlow's input names hold ':' (tf2onnx: input:0): the name ends where an existing file follows.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'load-inputs-'));
+    const file = path.join(dir, 'input_0.npy');
+    fs.writeFileSync(file, '');
+    expect(toCliOptions('m.onnx', { loadInputs: [`input:0:${file}`] }).inputs.map((i) => [i.name, i.file])).toEqual([['input:0', file]]);
+    fs.rmSync(dir, { recursive: true });
   });
 
   it("reads trtexec's NAME:DIMS (the last ':' separates, unless an = does) and comma-separated specs", () => {
