@@ -105,7 +105,8 @@ struct Job {
 class Pool {
  public:
   explicit Pool(int workers) {
-    for (int i = 0; i < workers; ++i) threads_.emplace_back([this] { Loop(); });
+    asleep_ = std::make_unique<bool[]>(workers);
+    for (int i = 0; i < workers; ++i) threads_.emplace_back([this, i] { Loop(i); });
   }
   int workers() const { return static_cast<int>(threads_.size()); }
 
@@ -125,16 +126,21 @@ class Pool {
     }
   }
 
-  // PoolHoldBegin/End (thread_pool.h). The first hold wakes the sleepers: it is counted under
-  // mu_, where a sleeper checks it before it waits.
-  void Hold() {
+  // PoolHoldBegin/End (thread_pool.h): a holder whose loops take `helpers` workers keeps that
+  // many more awake, workers 0 .. awake_ - 1 (its jobs never take more: ParallelFor's helpers),
+  // so an engine of 2 threads on a machine of 64 keeps one worker spinning, not 63. awake_ is
+  // counted under mu_, where a sleeper checks it before it waits; a hold that finds one of the
+  // workers it keeps awake asleep wakes the sleepers (those past awake_ sleep again).
+  void Hold(int helpers) {
+    bool wake = false;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (holds_.fetch_add(1) > 0) return;
+      const int awake = std::min(awake_.fetch_add(helpers) + helpers, workers());
+      for (int i = 0; i < awake && !wake; ++i) wake = asleep_[i];
     }
-    if (sleepers_.load() > 0) cv_.notify_all();
+    if (wake) cv_.notify_all();
   }
-  void Release() { holds_.fetch_sub(1); }
+  void Release(int helpers) { awake_.fetch_sub(helpers); }
 
   void Remove(const std::shared_ptr<Job>& job) {
     std::lock_guard<std::mutex> lock(mu_);
@@ -142,7 +148,7 @@ class Pool {
   }
 
  private:
-  void Loop() {
+  void Loop(int index) {
     tls_in_parallel = true;
     for (;;) {
       std::shared_ptr<Job> job;
@@ -153,7 +159,7 @@ class Pool {
         std::lock_guard<std::mutex> lock(mu_);
         job = Pick();
       }
-      const auto held = [&] { return holds_.load(std::memory_order_relaxed) > 0; };
+      const auto held = [&] { return index < awake_.load(std::memory_order_relaxed); };
       if (!job && SpinUntil([&] { return submitted_.load(std::memory_order_relaxed) != seen; }, held)) {
         std::lock_guard<std::mutex> lock(mu_);
         job = Pick();
@@ -161,7 +167,9 @@ class Pool {
       if (!job) {
         std::unique_lock<std::mutex> lock(mu_);
         sleepers_.fetch_add(1);
-        cv_.wait(lock, [&] { return (job = Pick()) != nullptr || holds_.load() > 0; });
+        asleep_[index] = true;
+        cv_.wait(lock, [&] { return (job = Pick()) != nullptr || index < awake_.load(); });
+        asleep_[index] = false;
         sleepers_.fetch_sub(1);
       }
       if (!job) continue;  // woken by a hold: spin for its jobs
@@ -187,7 +195,8 @@ class Pool {
   std::list<std::shared_ptr<Job>> jobs_;
   std::atomic<int64_t> submitted_{0};  // jobs ever submitted
   std::atomic<int> sleepers_{0};       // workers waiting on cv_
-  std::atomic<int> holds_{0};          // PoolHoldBegin calls not yet ended
+  std::atomic<int> awake_{0};          // workers the holds keep awake: their helpers, summed
+  std::unique_ptr<bool[]> asleep_;     // by worker: waiting on cv_ (under mu_)
   std::vector<std::thread> threads_;
 };
 
@@ -206,11 +215,11 @@ int HardwareThreads() {
 }
 
 void PoolHoldBegin(int threads) {
-  if (threads > 1) GlobalPool().Hold();
+  if (threads > 1) GlobalPool().Hold(threads - 1);
 }
 
 void PoolHoldEnd(int threads) {
-  if (threads > 1) GlobalPool().Release();
+  if (threads > 1) GlobalPool().Release(threads - 1);
 }
 
 void ParallelFor(int threads, int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn) {

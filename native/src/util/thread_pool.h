@@ -18,8 +18,9 @@ int HardwareThreads();
 // of at least `grain` iterations.
 void ParallelFor(int threads, int64_t n, int64_t grain, const std::function<void(int64_t, int64_t)>& fn);
 
-// Parallel work is coming (a cpu engine's run, its build): while one of these is held, the pool's
-// workers spin for jobs instead of going to sleep, and the first one held wakes those asleep, so
+// Parallel work is coming (a cpu engine's run, its build): while one of these is held, as many of
+// the pool's workers as the holder's loops take (threads - 1; the holds' sum, at most all) spin
+// for jobs instead of going to sleep, and a hold wakes those of them asleep, so
 // that the run's parallel loops neither pay a wake-up nor lose the worker to one (a recurrent
 // model's loops come more than the spin's length apart, between single-threaded steps). The spin
 // ends kSpin (thread_pool.cc) after the last is released: an idle process does not spin.
