@@ -251,9 +251,10 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     }
   }, 240_000);
 
-  // cuDNN's int8 configurations (quant_conv.cu, HYBRIDRT_INT8_CUDNN=1): where x is int8 with zero
-  // point 0, channels-last, output channels multiples of 4 (input channels padded to 4). Forced (the build fails where cuDNN cannot
-  // plan it) and timed against the tiles, on the cases that qualify, a residual among them.
+  // cuDNN's int8 configurations (quant_conv.cu; on by default, HYBRIDRT_INT8_CUDNN=1 said explicitly):
+  // where x is int8 with zero point 0, channels-last, output channels multiples of 4 (input
+  // channels padded to 4). Forced (the build fails where cuDNN cannot plan it) and timed against
+  // the tiles, on the cases that qualify, a residual among them.
   it("cuDNN's int8 convolutions, forced and timed, match the cpu int8 kernels", async () => {
     const on = { HYBRIDRT_INT8_CUDNN: '1' };
     // Case 9 with zero point 0: 3 input channels, padded to 4 for cuDNN (quant_conv_cudnn.h).
