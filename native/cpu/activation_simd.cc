@@ -31,13 +31,8 @@
 
 #include "src/ir/formulas.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HR_X86 1
-// GCC 12 warns that the AVX-512 max/min intrinsics read an uninitialized register: their
-// unmasked forms pass _mm512_undefined_ps() as the (unused) merge source (and so do the
-// extracts of the softmax sums).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "cpu/x86.h"
+#if defined(HR_X86)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 

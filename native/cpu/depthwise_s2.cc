@@ -20,10 +20,7 @@
 #include "cpu/depthwise.h"
 #include "cpu/tap_sum.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HR_X86 1
-#endif
+#include "cpu/x86.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -14,10 +14,8 @@
 #include "cpu/tap_sum.h"
 #include "src/ir/normalization.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HR_X86 1
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include "cpu/x86.h"
+#if defined(HR_X86)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 

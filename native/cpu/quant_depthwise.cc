@@ -12,13 +12,7 @@
 
 #include "cpu/igemm.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HR_X86 1
-// GCC 12 warns that the unmasked AVX-512 intrinsics read an uninitialized register (as
-// quant_epilogue.cc).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "cpu/x86.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -13,13 +13,7 @@
 #include <stdexcept>
 #include <vector>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HR_X86 1
-// GCC 12 warns that the unmasked AVX-512 intrinsics read an uninitialized register: they pass
-// _mm512_undefined_ps() as the (unused) merge source (as activation_simd.cc).
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
+#include "cpu/x86.h"
 
 namespace hybridrt {
 namespace cpu {
