@@ -16,7 +16,7 @@ import { checkFixedFeed } from '../compiler/input-values.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { readTensorFile } from '../onnx/tensor-file.js';
-import { tensorFileStems } from '../onnx/tensor-stems.js';
+import { safeFileStem, tensorFileStems } from '../onnx/tensor-stems.js';
 
 export type CalibrationFeeds = Readonly<Record<string, ort.Tensor | TensorData>>;
 
@@ -84,8 +84,15 @@ function folderBatches(dir: string, inputs: readonly string[]): Array<() => Reco
   });
 }
 
-/** A folder's batch files of fixed inputs (`<name>.npy` in a batch's sub-folder) must hold their values. */
+/**
+ * A folder's batch files of fixed inputs must hold their values: `<name>.npy` in a batch's
+ * sub-folder, or the file --save-inputs writes for the name (`sr_0.npy` for `sr:0`; without the
+ * `_2` a collision with another input's stem would add, which needs the model's inputs).
+ */
 function checkFolderFixed(dir: string, fixed: ReadonlyMap<string, TensorData>): void {
+  const byFile = new Map<string, string>();
+  for (const name of fixed.keys()) byFile.set(safeFileStem(name), name);
+  for (const name of fixed.keys()) byFile.set(name, name);
   let folders: string[];
   try {
     folders = fs
@@ -99,10 +106,11 @@ function checkFolderFixed(dir: string, fixed: ReadonlyMap<string, TensorData>): 
   folders.forEach((f, k) => {
     const sub = path.join(dir, f);
     for (const n of fs.readdirSync(sub).filter((x) => TENSOR_EXT.test(x))) {
-      const value = fixed.get(n.replace(TENSOR_EXT, ''));
+      const name = byFile.get(n.replace(TENSOR_EXT, ''));
+      const value = name === undefined ? undefined : fixed.get(name);
       if (!value) continue;
       try {
-        checkFixedFeed(n.replace(TENSOR_EXT, ''), value, readTensorFile(path.join(sub, n)).tensor);
+        checkFixedFeed(name!, value, readTensorFile(path.join(sub, n)).tensor);
       } catch (e) {
         throw new HybridError('CALIBRATION', `calibration batch ${k} (${path.join(sub, n)}): ${(e as Error).message}`, { cause: e });
       }

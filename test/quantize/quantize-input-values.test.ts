@@ -26,6 +26,7 @@ import { buildModel } from '../../src/ir/model-builder.js';
 import { decodeModel, encodeModel } from '../../src/onnx/model.js';
 import { writeNpy } from '../../src/onnx/npy.js';
 import { readCache } from '../../src/quantize/cache.js';
+import { withoutFixedInputs } from '../../src/quantize/data.js';
 import { quantize } from '../../src/quantize/quantize.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { RATE_GATED, rateGatedTaken, rateGatedWithHead } from '../helpers/rate-gated.js';
@@ -119,6 +120,25 @@ describe('quantize() with inputValues', () => {
         /calibration batch 3 \(.*b3\/sr\.npy\): input 'sr' was fixed at compile time to 16000 \(inputValues\), and this run fed 8000/,
       ),
     });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it("finds a fixed input's batch file under the name --save-inputs gives it (sr_0.npy for sr:0)", () => {
+    const dir = tmp();
+    const fixed = new Map([['sr:0', { dtype: 'int64' as const, dims: [], data: BigInt64Array.of(16000n) }]]);
+    const write = (v: bigint) => {
+      fs.mkdirSync(path.join(dir, 'b0'), { recursive: true });
+      writeNpy(path.join(dir, 'b0', 'sr_0.npy'), { dtype: 'int64', dims: [], data: BigInt64Array.of(v) });
+    };
+    write(16000n);
+    expect(withoutFixedInputs(dir, fixed)).toBe(dir);
+    write(8000n);
+    expect(() => withoutFixedInputs(dir, fixed)).toThrow(
+      expect.objectContaining({
+        code: 'CALIBRATION',
+        message: expect.stringMatching(/b0\/sr_0\.npy\): input 'sr:0' was fixed at compile time to 16000/),
+      }),
+    );
     fs.rmSync(dir, { recursive: true });
   });
 
