@@ -13,6 +13,7 @@ import { eliminateDead } from './eliminate-dead.js';
 import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldChannelAffine } from './fold-channel-affine.js';
 import { foldConstants } from './fold-constants.js';
+import { foldPadIntoPool } from './fold-pad-into-pool.js';
 import { inlineFunctions } from './inline-functions.js';
 import { inlineIf } from './inline-if.js';
 import { unrollLoops } from './unroll-loops.js';
@@ -41,6 +42,7 @@ export const LOWERING_PASSES: readonly Pass[] = [
   { name: 'normalize-shapes', run: normalizeShapes },
   { name: 'merge-score-adds', run: mergeScoreAdds },
   { name: 'sink-transposes', run: sinkTransposes },
+  { name: 'fold-pad-into-pool', run: foldPadIntoPool },
   { name: 'remove-noops', run: removeNoops },
   { name: 'eliminate-dead', run: eliminateDead },
 ];
