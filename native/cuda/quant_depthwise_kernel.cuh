@@ -128,23 +128,13 @@ inline cudaError_t LaunchQuantDepthwise(bool is_unsigned, const void* x, const v
   const int64_t total = g.rows * (quad ? g.m / 4 : g.m);
   if (total == 0) return cudaSuccess;
   const unsigned blocks = static_cast<unsigned>(std::min<int64_t>((total + 255) / 256, 1 << 20));
-  if (quad) {
-    if (is_unsigned) {
-      if (narrow) QuantDepthwiseQuadKernel<true, int><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-      else QuantDepthwiseQuadKernel<true, int64_t><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-    } else {
-      if (narrow) QuantDepthwiseQuadKernel<false, int><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-      else QuantDepthwiseQuadKernel<false, int64_t><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-    }
-    return cudaGetLastError();
-  }
-  if (is_unsigned) {
-    if (narrow) QuantDepthwiseKernel<true, int><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-    else QuantDepthwiseKernel<true, int64_t><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-  } else {
-    if (narrow) QuantDepthwiseKernel<false, int><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-    else QuantDepthwiseKernel<false, int64_t><<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
-  }
+  using Kernel = void (*)(const uint8_t*, const int8_t*, void*, QConvGeometry, QConvEpilogue);
+  const Kernel k =
+      quad ? (is_unsigned ? (narrow ? QuantDepthwiseQuadKernel<true, int> : QuantDepthwiseQuadKernel<true, int64_t>)
+                          : (narrow ? QuantDepthwiseQuadKernel<false, int> : QuantDepthwiseQuadKernel<false, int64_t>))
+           : (is_unsigned ? (narrow ? QuantDepthwiseKernel<true, int> : QuantDepthwiseKernel<true, int64_t>)
+                          : (narrow ? QuantDepthwiseKernel<false, int> : QuantDepthwiseKernel<false, int64_t>));
+  k<<<blocks, 256, 0, s>>>(xb, wb, y, g, e);
   return cudaGetLastError();
 }
 
