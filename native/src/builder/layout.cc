@@ -338,7 +338,7 @@ class Pass {
     const int64_t c = x.shape[3];
     const std::vector<int64_t>&k = p.window.kernel, &st = p.window.strides, &dil = p.window.dilations,
           &pb = p.window.pads_begin, &pe = p.window.pads_end;
-    return p.groups == c && c % 8 == 0 && w.shape[0] == c && w.shape[3] == 1 && k[0] == k[1] &&
+    return IsDepthwise(p, w.shape) && p.groups == c && c % 8 == 0 && k[0] == k[1] &&
            (k[0] == 3 || k[0] == 5 || k[0] == 7) && st[0] == st[1] && (st[0] == 1 || st[0] == 2) && dil[0] == 1 &&
            dil[1] == 1 && pb[0] == pb[1] && pb == pe && pb[0] < k[0] && Numel(x.shape) < (int64_t{1} << 31) &&
            Numel(n.tensors[b.outputs[0]].shape) < (int64_t{1} << 31);
