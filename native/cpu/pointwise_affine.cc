@@ -5,17 +5,14 @@
 #include "cpu/activation_simd.h"
 #include "cpu/tap_sum.h"
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-#define HR_AFFINE_512 1
-#endif
+#include "cpu/x86.h"
 
 namespace hybridrt {
 namespace cpu {
 
 namespace {
 
-#ifdef HR_AFFINE_512
+#ifdef HR_X86
 // Relu as max(0, v): max keeps its second operand where either is NaN or both are zeros, so NaN
 // and -0 are kept, as v < 0 ? 0 : v keeps them.
 __attribute__((target("avx512f"))) void Plane512(const float* x, float s, float t, float* y, int64_t n, bool relu) {
@@ -42,14 +39,14 @@ void PlanePortable(const float* x, float s, float t, float* y, int64_t n, bool r
 
 void ChannelAffinePlanes(const float* x, const float* scale, const float* shift, float* y, int64_t plane,
                          int64_t channels, bool relu, int64_t p0, int64_t p1) {
-#ifdef HR_AFFINE_512
+#ifdef HR_X86
   const bool v512 = VectorKernel() == SimdKernel::kAvx512;
 #else
   const bool v512 = false;
 #endif
   for (int64_t p = p0; p < p1; ++p) {
     const int64_t c = p % channels, at = p * plane;
-#ifdef HR_AFFINE_512
+#ifdef HR_X86
     if (v512) {
       Plane512(x + at, scale[c], shift[c], y + at, plane, relu);
       continue;
