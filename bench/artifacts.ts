@@ -18,12 +18,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { arg } from './cli-args.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
 const zoo = path.join(root, '.zoo', 'models', 'resnet50.onnx');
 const model = path.resolve(arg('model', fs.existsSync(zoo) ? zoo : path.join(root, 'examples', 'resnet_mini.onnx')));
 const shapeArg = arg('shape', fs.existsSync(zoo) && model === zoo ? 'input=1x3x128x128' : 'input=1x3x64x64');

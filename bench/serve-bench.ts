@@ -47,11 +47,8 @@ import { encodeModel, loadModelProto } from '../src/onnx/model.js';
 import { inferencePackage } from '../src/serve/grpc-proto.js';
 import { withDynamicBatch } from '../test/helpers/dynamic-batch.js';
 import { grpcClient } from '../test/serve/helpers.js';
+import { arg } from './cli-args.js';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
 const MODEL = arg('model', '.zoo/models/resnet18.onnx');
 const SECONDS = Number(arg('seconds', '10'));
 const SLICE = Number(arg('slice', '2'));

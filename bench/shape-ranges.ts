@@ -28,13 +28,9 @@ import { conformanceDir } from '../test/helpers/conformance.js';
 import { dataInputs, withDynamicBatch } from '../test/helpers/dynamic-batch.js';
 import { maskedAttention, paddingMask } from '../test/helpers/masked-attention.js';
 import { ortRun, relativeError } from '../test/runtime/helpers.js';
-import { median } from './cli-args.js';
+import { arg, median } from './cli-args.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : fallback;
-};
 const RUNS = Number(arg('runs', '30'));
 const backend = arg('backend', 'cpu') as 'cpu' | 'cuda';
 const only = arg('only', '').split(',').filter(Boolean);
