@@ -2,12 +2,16 @@
 #include "src/builder/attention_fusion.h"
 
 #include <cstring>
+#include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "src/ir/activation.h"
 #include "src/ir/attention.h"
 #include "src/ir/binary_op.h"
 #include "src/ir/derive_shapes.h"
+#include "src/ir/fused_names.h"
 #include "src/ir/gather.h"
 #include "src/ir/matmul.h"
 #include "src/ir/shuffle.h"
@@ -19,7 +23,7 @@ namespace hybridrt {
 namespace {
 
 bool IsElementwise(const Layer& l, binary::Op op) {
-  return l.kind == LayerKind::kElementwise && binary::Read(l.params) == op && !l.params.Has("activation.op");
+  return l.kind == LayerKind::kElementwise && binary::Read(l.params) == op && !HasActivation(l.params, "activation.");
 }
 
 // The value of a float32 constant scalar (one element) that tensor `id` holds, if it is one.
@@ -241,7 +245,7 @@ int32_t TakeOutputChain(const RewriteWork& w, int32_t out, std::vector<int64_t>*
 
 // A plain matmul: two inputs (no bias), no activation, q not transposed.
 bool PlainMatmul(const Layer& l) {
-  return l.kind == LayerKind::kMatmul && l.inputs.size() == 2 && !l.params.Has("activation.op") &&
+  return l.kind == LayerKind::kMatmul && l.inputs.size() == 2 && !HasActivation(l.params, "activation.") &&
          !ReadMatmul(l.params).trans_a;
 }
 
@@ -356,7 +360,7 @@ bool FuseAttention(RewriteWork& w) {
     att.name = m1.name;
     att.inputs = inputs;
     att.outputs = {y};
-    if (m1.params.Has("fused")) att.params.Set("fused", ParamValue::String(m1.params.String("fused")));
+    if (const std::optional<std::string> names = FusedNames(m1.params)) AppendFused(&att.params, *names);
     att.params.Set("scale", ParamValue::Number(scale * ReadMatmul(m1.params).alpha));
     att.params.Set("transK", ParamValue::Bool(trans_k));
     if (sel >= 0) att.params.Set("nanToZero", ParamValue::Bool(true));

@@ -9,6 +9,7 @@
 #include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
 #include "src/ir/convolution.h"
+#include "src/ir/matmul.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
 #include "src/util/error.h"
@@ -25,16 +26,12 @@ bool IsElementwise(const Layer& l, binary::Op op) {
   return l.kind == LayerKind::kElementwise && binary::Read(l.params) == op;
 }
 
-bool HasActivation(const Layer& l) { return l.params.Has("activation.op"); }
+// Whether `l` has a fused activation (an epilogue another cannot join).
+bool Activated(const Layer& l) { return HasActivation(l.params, "activation."); }
 
 // The activation of `from` on `into`: a unary layer's op and parameters, or a fused one.
 void TakeActivation(Layer& into, const Layer& from) {
-  const std::string prefix = from.kind == LayerKind::kUnary ? "" : "activation.";
-  if (!from.params.Has(prefix + "op")) return;
-  for (const char* key : {"op", "alpha", "beta", "min", "max"}) {
-    auto it = from.params.values().find(prefix + key);
-    if (it != from.params.values().end()) into.params.Set(std::string("activation.") + key, it->second);
-  }
+  CopyActivation(from.params, from.kind == LayerKind::kUnary ? "" : "activation.", &into.params, "activation.");
 }
 
 // Float elementwise ops a fused activation may follow (comparisons and logic give bools).
@@ -51,7 +48,7 @@ bool FuseSilu(RewriteWork& w) {
     const int32_t t = sig.inputs[0], s = sig.outputs[0];
     if (!IsFloat(w.TypeOf(t))) continue;
     const int64_t m = w.SoleReader(s);
-    if (m < 0 || !IsElementwise(w.net.layers[m], binary::kMul) || HasActivation(w.net.layers[m])) continue;
+    if (m < 0 || !IsElementwise(w.net.layers[m], binary::kMul) || Activated(w.net.layers[m])) continue;
     const Layer& mul = w.net.layers[m];
     const bool pair = (mul.inputs[0] == t && mul.inputs[1] == s) || (mul.inputs[0] == s && mul.inputs[1] == t);
     if (!pair || w.ShapeOf(mul.outputs[0]) != w.ShapeOf(t)) continue;
@@ -85,7 +82,7 @@ bool MatmulTakesResidual(const RewriteWork& w, const Layer& m) {
 bool FuseMatmulBias(RewriteWork& w) {
   for (size_t i = 0; i < w.net.layers.size(); ++i) {
     const Layer& mm = w.net.layers[i];
-    if (!w.alive[i] || mm.kind != LayerKind::kMatmul || mm.inputs.size() != 2 || HasActivation(mm)) continue;
+    if (!w.alive[i] || mm.kind != LayerKind::kMatmul || mm.inputs.size() != 2 || Activated(mm)) continue;
     const int32_t t = mm.outputs[0];
     const int64_t e = w.SoleReader(t);
     if (e < 0 || !IsElementwise(w.net.layers[e], binary::kAdd)) continue;
@@ -126,7 +123,7 @@ bool FuseActivation(RewriteWork& w) {
     const bool kind_ok = p.kind == LayerKind::kConvolution || p.kind == LayerKind::kDeconvolution ||
                          p.kind == LayerKind::kMatmul ||
                          (p.kind == LayerKind::kElementwise && ArithmeticOp(binary::Read(p.params)));
-    if (!kind_ok || HasActivation(p) || p.outputs.size() != 1 || w.TypeOf(un.outputs[0]) != w.TypeOf(t)) continue;
+    if (!kind_ok || Activated(p) || p.outputs.size() != 1 || w.TypeOf(un.outputs[0]) != w.TypeOf(t)) continue;
     TakeActivation(p, un);
     p.outputs = un.outputs;
     NoteFused(p, un);
@@ -151,9 +148,8 @@ bool FuseResidual(RewriteWork& w) {
       if (c < 0 || t == z || w.SoleReader(t) != static_cast<int64_t>(e)) continue;
       const Layer& conv = w.net.layers[c];
       const bool matmul = MatmulTakesResidual(w, conv);
-      if ((conv.kind != LayerKind::kConvolution && !matmul) || HasActivation(conv) || conv.params.Has("residual")) {
-        continue;
-      }
+      if ((conv.kind != LayerKind::kConvolution && !matmul) || Activated(conv)) continue;
+      if (matmul ? ReadMatmul(conv.params).residual : ReadConvolution(conv.params).residual) continue;
       if (w.ShapeOf(z) != w.ShapeOf(t) || w.TypeOf(z) != w.TypeOf(t)) continue;
       if (c > best) {
         best = c;
@@ -181,11 +177,9 @@ bool FuseResidual(RewriteWork& w) {
 bool ExciteConv(const RewriteWork& w, int64_t i) {
   if (i < 0) return false;
   const Layer& c = w.net.layers[i];
-  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3 || c.params.Has("residual") || c.params.Has("layout")) {
-    return false;
-  }
+  if (c.kind != LayerKind::kConvolution || c.inputs.size() != 3) return false;
   const ConvolutionParams p = ReadConvolution(c.params);
-  if (p.groups != 1) return false;
+  if (p.residual || p.nhwc || p.groups != 1) return false;
   for (const std::vector<int64_t>* ones : {&p.window.kernel, &p.window.strides, &p.window.dilations}) {
     for (int64_t v : *ones) {
       if (v != 1) return false;
@@ -223,12 +217,8 @@ bool FuseSqueezeExcite(RewriteWork& w) {
     Layer fused = red;
     fused.inputs = {red.inputs[0], fc1.inputs[1], fc1.inputs[2], fc2.inputs[1], fc2.inputs[2]};
     fused.params.Set("excite", ParamValue::Bool(true));
-    for (const auto& [fc, prefix] : {std::pair<const Layer*, std::string>{&fc1, "excite1."}, {&fc2, "excite2."}}) {
-      for (const char* key : {"op", "alpha", "beta", "min", "max"}) {
-        auto it = fc->params.values().find(std::string("activation.") + key);
-        if (it != fc->params.values().end()) fused.params.Set(prefix + key, it->second);
-      }
-    }
+    CopyActivation(fc1.params, "activation.", &fused.params, "excite1.");
+    CopyActivation(fc2.params, "activation.", &fused.params, "excite2.");
     for (int k : {1, 3}) {  // the weights, [M, C, 1, 1] as [M, C]
       Shape& s = w.net.tensors[fused.inputs[k]].shape;
       s.resize(2);
@@ -239,7 +229,7 @@ bool FuseSqueezeExcite(RewriteWork& w) {
     // The gate's only reader multiplying the mean's input by it: that multiply too.
     const int64_t e = w.SoleReader(fc2.outputs[0]);
     int64_t slot = c2;
-    if (e >= 0 && IsElementwise(w.net.layers[e], binary::kMul) && !HasActivation(w.net.layers[e])) {
+    if (e >= 0 && IsElementwise(w.net.layers[e], binary::kMul) && !Activated(w.net.layers[e])) {
       const Layer& mul = w.net.layers[e];
       const int32_t x = red.inputs[0], g = fc2.outputs[0];
       const bool pair = (mul.inputs[0] == x && mul.inputs[1] == g) || (mul.inputs[0] == g && mul.inputs[1] == x);

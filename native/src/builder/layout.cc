@@ -7,9 +7,12 @@
 #include <map>
 
 #include "src/ir/activation.h"
+#include "src/ir/cast.h"
 #include "src/ir/convolution.h"
+#include "src/ir/pooling.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
+#include "src/ir/shuffle.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -53,7 +56,7 @@ class Pass {
   }
 
   bool EligibleConv(const Layer& l) const {
-    if (l.kind != LayerKind::kConvolution || l.params.Has("layout")) return false;
+    if (l.kind != LayerKind::kConvolution || ReadConvolution(l.params).nhwc) return false;
     const TensorInfo& x = src_.tensors[l.inputs[0]];
     const bool int8 = int8_ && IsQuantForm(l.params) && (x.dtype == DType::kInt8 || x.dtype == DType::kUInt8);
     if (x.shape.size() != 4 || !(IsHalf(x.dtype) || int8) || const_layer_[l.inputs[1]] < 0) return false;
@@ -147,7 +150,7 @@ class Pass {
     switch (l.kind) {
       case LayerKind::kUnary:
       case LayerKind::kCast: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]);
-      case LayerKind::kPooling: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && !l.params.Has("layout");
+      case LayerKind::kPooling: return Rank(l.inputs[0]) == 4 && HasNhwc(l.inputs[0]) && !ReadPooling(l.params).nhwc;
       case LayerKind::kQuantize:
       case LayerKind::kDequantize: {  // per tensor: the scale and zero point are scalars
         bool scalars = true;
@@ -250,19 +253,19 @@ class Pass {
     Readers idx(n);
     std::vector<int>& uses = idx.uses;
     std::vector<int64_t>& producer = idx.producer;
-    auto plain_transpose = [](const Layer& l) {
-      return l.kind == LayerKind::kShuffle && l.params.Has("firstPerm") && !l.params.Has("reshape") &&
-             !l.params.Has("secondPerm");
-    };
+    auto shuffle_params = [&n](const Layer& l) { return ReadShuffleParams(l, n.tensors[l.inputs[0]].shape.size()); };
     std::vector<bool> dead(n.layers.size(), false);
     for (size_t i = 0; i < n.layers.size(); ++i) {
       Layer& t = n.layers[i];
-      if (!plain_transpose(t)) continue;
+      if (t.kind != LayerKind::kShuffle) continue;
+      const ShuffleParams sp = shuffle_params(t);
+      if (!sp.has_first_perm || sp.has_reshape || sp.has_second_perm) continue;  // a plain transpose
+      const ParamValue perm = ParamValue::Numbers(sp.first_perm);
       const int32_t in = t.inputs[0], out = t.outputs[0];
       const int64_t p = producer[in];
-      if (p >= 0 && !dead[p] && n.layers[p].kind == LayerKind::kCast && !n.layers[p].params.Has("perm") &&
+      if (p >= 0 && !dead[p] && n.layers[p].kind == LayerKind::kCast && !ReadCast(n.layers[p].params).has_perm &&
           uses[in] == 1) {
-        n.layers[p].params.Set("perm", t.params.values().at("firstPerm"));  // cast, then transpose
+        n.layers[p].params.Set("perm", perm);  // cast, then transpose
         n.layers[p].outputs = {out};
         producer[out] = p;
         dead[i] = true;
@@ -272,14 +275,14 @@ class Pass {
       for (size_t k = i + 1; k < n.layers.size(); ++k) {  // transpose, then its only reader a cast
         Layer& c = n.layers[k];
         if (dead[k] || c.inputs.empty() || c.inputs[0] != out) continue;
-        if (c.kind == LayerKind::kCast && !c.params.Has("perm")) {
-          c.params.Set("perm", t.params.values().at("firstPerm"));
+        if (c.kind == LayerKind::kCast && !ReadCast(c.params).has_perm) {
+          c.params.Set("perm", perm);
           c.inputs = {in};
           dead[i] = true;
-        } else if (c.kind == LayerKind::kShuffle && c.inputs.size() == 1 && !c.params.Has("firstPerm")) {
+        } else if (c.kind == LayerKind::kShuffle && c.inputs.size() == 1 && !shuffle_params(c).has_first_perm) {
           // A transpose then a reshape (a pooled [N,1,1,C] made NCHW, then flattened): one
           // shuffle, whose first permutation the transpose's is.
-          c.params.Set("firstPerm", t.params.values().at("firstPerm"));
+          c.params.Set("firstPerm", perm);
           c.inputs = {in};
           dead[i] = true;
         }
@@ -317,11 +320,10 @@ class Pass {
       if (a.kind != LayerKind::kConvolution || !ReadConvolution(a.params).nhwc) continue;
       const Activation act = ReadActivation(a.params, "activation.");
       if (act.op != UnaryOp::kClip || act.min != 0 || !std::isfinite(act.max)) continue;
-      ParamValue clip = a.params.values().at("activation.max");
       a.params.Set("activation.op", ParamValue::String(UnaryOpName(UnaryOp::kRelu)));
       a.params.Erase("activation.min");
       a.params.Erase("activation.max");
-      b.params.Set("inputClip", clip);
+      b.params.Set("inputClip", ParamValue::Number(act.max));
       r.input_clips++;
     }
   }

@@ -1,8 +1,10 @@
 // The shared machinery of the builder's rewrite passes (see net_rewrite.h).
 #include "src/builder/net_rewrite.h"
 
+#include <optional>
 #include <string>
 
+#include "src/ir/fused_names.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -32,10 +34,8 @@ void RewriteWork::Index() {
 int64_t RewriteWork::SoleReader(int32_t id) const { return is_output[id] || uses[id] != 1 ? -1 : reader[id]; }
 
 void NoteFused(Layer& into, const Layer& from) {
-  std::string names = into.params.Has("fused") ? into.params.String("fused") + "|" : "";
-  names += from.name;
-  if (from.params.Has("fused")) names += "|" + from.params.String("fused");
-  into.params.Set("fused", ParamValue::String(names));
+  AppendFused(&into.params, from.name);
+  if (const std::optional<std::string> names = FusedNames(from.params)) AppendFused(&into.params, *names);
 }
 
 Network Compact(const RewriteWork& w) {

@@ -5,12 +5,14 @@
 #include <cstring>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
 #include "src/builder/net_rewrite.h"
 #include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
+#include "src/ir/fused_names.h"
 #include "src/ir/pointwise.h"
 #include "src/util/error.h"
 
@@ -20,7 +22,7 @@ namespace {
 
 bool OnlyParams(const Layer& l, std::initializer_list<const char*> allowed, const char* prefix = nullptr) {
   for (const auto& [key, value] : l.params.values()) {
-    bool ok = key == "fused" || (prefix && key.rfind(prefix, 0) == 0);
+    bool ok = key == kFusedParam || (prefix && key.rfind(prefix, 0) == 0);
     for (const char* a : allowed) ok |= key == a;
     if (!ok) return false;
   }
@@ -152,7 +154,7 @@ Layer MakePointwise(const RewriteWork& w, const std::vector<int64_t>& members) {
       s.op2 = binary::Read(l.params);  // a float op (IsMember)
       s.args = {operand(l.inputs[0]), operand(l.inputs[1])};
       out = step(s);
-      if (l.params.Has("activation.op")) out = unary(out, l.params, "activation.");
+      if (HasActivation(l.params, "activation.")) out = unary(out, l.params, "activation.");
     } else if (l.kind == LayerKind::kUnary) {
       out = unary(operand(l.inputs[0]), l.params, "");
     } else {  // a float-to-float cast: the value stays fp32 inside the chain
@@ -163,9 +165,8 @@ Layer MakePointwise(const RewriteWork& w, const std::vector<int64_t>& members) {
     value[l.outputs[0]] = out;
     if (m != members.back()) NoteFused(fused, l);
   }
-  if (last.params.Has("fused")) {  // what had been fused into the last member: it runs here too
-    fused.params.Set("fused", ParamValue::String(fused.params.String("fused") + "|" + last.params.String("fused")));
-  }
+  // What had been fused into the last member: it runs here too.
+  if (const std::optional<std::string> names = FusedNames(last.params)) AppendFused(&fused.params, *names);
   prog.num_inputs = static_cast<int>(fused.inputs.size());
   fused.params.Set("program", ParamValue::String(prog.Text()));
   ParamValue c;

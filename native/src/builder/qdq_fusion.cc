@@ -11,6 +11,7 @@
 #include "src/ir/matmul.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/quantize.h"
+#include "src/ir/shuffle.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -24,10 +25,9 @@ int64_t ConstantBehind(const RewriteWork& w, int32_t id) {
     if (p < 0) return -1;
     const Layer& l = w.net.layers[p];
     if (l.kind == LayerKind::kConstant) return p;
-    if (l.kind != LayerKind::kShuffle || l.inputs.size() != 1 || l.params.Has("firstPerm") ||
-        l.params.Has("secondPerm")) {
-      return -1;
-    }
+    if (l.kind != LayerKind::kShuffle || l.inputs.size() != 1) return -1;
+    const ShuffleParams s = ReadShuffleParams(l, w.ShapeOf(l.inputs[0]).size());
+    if (s.has_first_perm || s.has_second_perm) return -1;
     id = l.inputs[0];
   }
   return -1;
@@ -111,17 +111,15 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   if (out != DType::kFloat32) return pass("its output is ", DTypeName(out), ", not float32");
   const std::string refusal = kernels.Refusal(l, w.ShapeOf(l.inputs[0]).size(), w.ShapeOf(l.inputs[1]));
   if (!refusal.empty()) return refuse(kNotInt8ByBackend, refusal);
-  if (conv && !kernels.grouped && !kernels.fold_depthwise &&
-      IsDepthwise(ReadConvolution(l.params), w.ShapeOf(l.inputs[1]))) {
+  const ConvolutionParams cp = conv ? ReadConvolution(l.params) : ConvolutionParams{};
+  if (conv && !kernels.grouped && !kernels.fold_depthwise && IsDepthwise(cp, w.ShapeOf(l.inputs[1]))) {
     return refuse(kNotInt8ByBackend, Cat("the ", kernels.backend,
                                          " backend's int8 depthwise kernel has not run on a GPU "
                                          "yet: HYBRIDRT_INT8_DEPTHWISE=1 folds it"));
   }
-  if (!conv && l.params.Has("residual")) return pass("an int8 matmul takes no residual (the add fused into it)");
-  if (conv && l.params.Has("layout") && l.params.String("layout") == "nhwc") {
-    return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
-  }
-  if (conv && l.params.Has("inputClip")) return pass("it clips its input (inputClip), which no int8 convolution does");
+  if (!conv && ReadMatmul(l.params).residual) return pass("an int8 matmul takes no residual (the add fused into it)");
+  if (cp.nhwc) return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
+  if (cp.has_input_clip) return pass("it clips its input (inputClip), which no int8 convolution does");
   const Shape& ws = w.ShapeOf(l.inputs[1]);
   int64_t channels, k, axis;
   if (conv) {
@@ -206,7 +204,7 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   // dequantized, as TensorRT's Q/DQ placement and onnxruntime's QDQ Add write it): its int8
   // tensor is read as it is.
   int64_t dz = -1;
-  if (conv && l.params.Has("residual") && l.params.Bool("residual")) {
+  if (cp.residual) {
     const int64_t p = w.producer[l.inputs.back()];
     Scales zs;
     if (p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize && IsInt8(w.TypeOf(w.net.layers[p].inputs[0])) &&

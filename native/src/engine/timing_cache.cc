@@ -9,6 +9,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "src/ir/fused_names.h"
 #include "src/ir/quant_form.h"
 #include "src/util/error.h"
 
@@ -75,7 +76,7 @@ std::string TimingKey(const std::string& device_key, const std::string& backend,
   if (ranged) sig += " ranged";  // a dynamic engine's layer: its kernel may choose otherwise (KernelSetup::ranged)
   for (const auto& [key, v] : layer.params.values()) {
     // Notes (the fused layers' names, why the qdq pass left it float): not what decides a tactic.
-    if (key == "fused" || key == kNotInt8 || key == kNotInt8By) continue;
+    if (key == kFusedParam || key == kNotInt8 || key == kNotInt8By) continue;
     sig += " " + key + "=";
     switch (v.type) {
       case ParamValue::Type::kNumber: sig += Num(v.number); break;

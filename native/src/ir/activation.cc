@@ -67,9 +67,19 @@ std::vector<const char*> UnaryOpNames() {
   return names;
 }
 
+bool HasActivation(const Params& params, const std::string& prefix) { return params.Has(prefix + "op"); }
+
+void CopyActivation(const Params& from, const std::string& from_prefix, Params* into, const std::string& to_prefix) {
+  if (!HasActivation(from, from_prefix)) return;
+  for (const char* key : kActivationKeys) {
+    auto it = from.values().find(from_prefix + key);
+    if (it != from.values().end()) into->Set(to_prefix + key, it->second);
+  }
+}
+
 Activation ReadActivation(const Params& params, const std::string& prefix) {
   Activation a;
-  if (!params.Has(prefix + "op")) return a;
+  if (!HasActivation(params, prefix)) return a;
   a.enabled = true;
   a.op = ParseUnaryOp(params.String(prefix + "op"));
   a.alpha = static_cast<float>(params.FloatOr(prefix + "alpha", 0));

@@ -56,4 +56,14 @@ std::vector<const char*> UnaryOpNames();
 // Reads `<prefix>op` and its parameters ("" for a unary layer, "activation." for a fused one).
 Activation ReadActivation(const Params& params, const std::string& prefix);
 
+// The params of an activation under a prefix: `<prefix>op`, then its numbers (ReadActivation's
+// keys; the builder's passes move an activation from layer to layer by this list).
+constexpr const char* kActivationKeys[] = {"op", "alpha", "beta", "min", "max"};
+// Whether `params` hold an activation under `prefix` (its op given, identity included): a
+// layer whose epilogue is taken, so that a pass fuses no second one into it.
+bool HasActivation(const Params& params, const std::string& prefix);
+// Copies the activation under `from_prefix` of `from` to `to_prefix` of `into`, each param as
+// given (none where `from` has no op there).
+void CopyActivation(const Params& from, const std::string& from_prefix, Params* into, const std::string& to_prefix);
+
 }  // namespace hybridrt

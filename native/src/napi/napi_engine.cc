@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@
 #include "src/engine/context.h"
 #include "src/engine/engine.h"
 #include "src/engine/plan_format.h"
+#include "src/ir/fused_names.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/validator.h"
 #include "src/napi/napi_context.h"
@@ -230,8 +232,8 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
       l.Set("precision", engine->precisions()[i].precision);
       if (!engine->precisions()[i].note.empty()) l.Set("precisionNote", engine->precisions()[i].note);
       const Params& p = net.layers[i].params;
-      if (p.Has("fused")) {
-        const std::string& names = p.String("fused");
+      if (const std::optional<std::string> fused_names = FusedNames(p)) {
+        const std::string& names = *fused_names;
         Napi::Array fused = Napi::Array::New(env);
         size_t start = 0;
         for (size_t end; (end = names.find('|', start)) != std::string::npos; start = end + 1) {
