@@ -124,26 +124,28 @@ ${kindTable()}`;
 }
 
 /**
- * The third table: for each engine layer kind, its shape rule and each backend's kernel file,
+ * The third table: for each engine layer kind, its shape rule and each backend's kernel files,
  * read from the native sources (scripts/layer-homes.ts, which throws where kernels.h names a
  * file that does not define the factory).
  */
 function kindTable(): string {
   const [cpu, cuda, rules] = [kernelFiles('cpu'), kernelFiles('cuda'), shapeRuleFiles()];
+  const files = (list: string[] | undefined) => (list ? list.map((f) => `\`${f}\``).join(', ') : 'none');
   const rows = [...layerKinds().values()]
     .filter((k) => k !== 'constant')
-    .map((k) => `| ${k} | \`${rules.get(k)}\` | ${cpu.has(k) ? `\`${cpu.get(k)}\`` : 'none'} | ${cuda.has(k) ? `\`${cuda.get(k)}\`` : 'none'} |`);
+    .map((k) => `| ${k} | \`${rules.get(k)}\` | ${files(cpu.get(k))} | ${files(cuda.get(k))} |`);
   return `
 ## Where each layer kind lives
 
 Read from \`native/src/ir/network.h\` (the kinds), \`shape_rules.cc\` (which file holds each
 kind's shape and validation rule) and each backend's \`CreateKernel\` and \`kernels.h\` (the
-file that defines its kernel). Parameters of every kind: \`native/src/ir/param_schema.cc\`;
-what each computes: \`src/engine/network.ts\`. Builder forms (pointwise, and the fused forms
-of other kinds) come from the builder's passes (\`native/src/builder/\`), not from
-converters; attention comes from both (the fusion pass, and the com.microsoft converters).
+files that define every kernel it may make for the kind, its int8 form included). Parameters
+of every kind: \`native/src/ir/param_schema.cc\`; what each computes: \`src/engine/network.ts\`.
+Builder forms (pointwise, and the fused forms of other kinds) come from the builder's passes
+(\`native/src/builder/\`), not from converters; attention comes from both (the fusion pass,
+and the com.microsoft converters).
 
-| Layer kind | Shape rule | cpu kernel | cuda kernel |
+| Layer kind | Shape rule | cpu kernels | cuda kernels |
 | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;

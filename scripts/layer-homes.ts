@@ -32,21 +32,47 @@ const BACKEND_FILES: Record<Backend, { dispatch: string; factories: string; dir:
   cuda: { dispatch: 'native/cuda/cuda_backend.cc', factories: 'native/cuda/kernels.h', dir: 'native/cuda' },
 };
 
-/** Kind name -> the file (repository-relative) that defines the backend's kernel for it. */
-export function kernelFiles(backend: Backend): Map<string, string> {
+/**
+ * Kind name -> the files (repository-relative, sorted) that define the backend's kernels for it:
+ * every factory its CreateKernel may call for the kind (a case's branches, such as matmul's
+ * float and int8 forms, and a `kind == LayerKind::kX) return MakeY(` ahead of the switch).
+ */
+export function kernelFiles(backend: Backend): Map<string, string[]> {
   const { dispatch, factories, dir } = BACKEND_FILES[backend];
   const kinds = layerKinds();
   const fileOf = new Map(
     [...read(factories).matchAll(/std::unique_ptr<Kernel> (Make\w+)\([^)]*\);\s*\/\/ (\w+\.(?:cc|cu))/g)].map((m) => [m[1]!, `${dir}/${m[2]!}`]),
   );
-  const out = new Map<string, string>();
-  for (const m of read(dispatch).matchAll(/case LayerKind::(k\w+):(?:(?!case LayerKind)[\s\S])*?(Make\w+)\(/g)) {
-    const kind = kinds.get(m[1]!);
-    const file = fileOf.get(m[2]!);
-    if (!kind || !file) throw new Error(`layer-homes: ${dispatch}: ${m[1]} -> ${m[2]} is not in ${factories}`);
-    if (!new RegExp(`\\b${m[2]}\\(`).test(read(file)))
-      throw new Error(`layer-homes: ${factories} says ${m[2]} is in ${file}, which does not define it`);
-    out.set(kind, file);
+  const text = read(dispatch);
+  const start = text.indexOf('CreateKernel(const KernelSetup');
+  if (start < 0) throw new Error(`layer-homes: ${dispatch} defines no CreateKernel`);
+  const ends = ['\n  }\n', '\n}\n'].map((e) => text.indexOf(e, start)).filter((i) => i >= 0);
+  const body = text.slice(start, Math.min(...ends));
+  const out = new Map<string, string[]>();
+  const add = (enumerator: string, factory: string) => {
+    const kind = kinds.get(enumerator);
+    const file = fileOf.get(factory);
+    if (!kind || !file) throw new Error(`layer-homes: ${dispatch}: ${enumerator} -> ${factory} is not in ${factories}`);
+    if (!new RegExp(`\\b${factory}\\(`).test(read(file)))
+      throw new Error(`layer-homes: ${factories} says ${factory} is in ${file}, which does not define it`);
+    out.set(kind, [...new Set([...(out.get(kind) ?? []), file])].sort());
+  };
+  // The cases that share the factories met since the last one (fall-through cases share them too).
+  let group: string[] = [];
+  let made = false;
+  for (const m of body.matchAll(/case LayerKind::(k\w+):|default:|== LayerKind::(k\w+)\)\s*return (Make\w+)\(|(Make\w+)\(/g)) {
+    if (m[1]) {
+      if (made) group = [];
+      group.push(m[1]);
+      made = false;
+    } else if (m[0] === 'default:') {
+      group = [];
+    } else if (m[2]) {
+      add(m[2], m[3]!);
+    } else {
+      for (const e of group) add(e, m[4]!);
+      made = group.length > 0;
+    }
   }
   return out;
 }
