@@ -3,9 +3,7 @@
 // target: floats round to nearest even, float -> integer truncates toward zero and
 // saturates at the target's limits (NaN -> 0), integer -> integer wraps like a C++ cast,
 // anything -> bool is x != 0.
-#include <cmath>
 #include <cstring>
-#include <limits>
 #include <memory>
 
 #include "cpu/half_convert.h"
@@ -51,18 +49,8 @@ void LoadInt(DType t, const void* src, int64_t n, int64_t* out) {
 
 template <typename T>
 void StoreTruncated(const float* v, int64_t n, void* dst) {
-  // NOTE: the limits as floats round outward (INT32_MAX -> 2^31), hence >= and the cast of
-  // the limit itself rather than of v.
-  constexpr float kHi = static_cast<float>(std::numeric_limits<T>::max());
-  constexpr float kLo = static_cast<float>(std::numeric_limits<T>::lowest());
   T* d = static_cast<T*>(dst);
-  for (int64_t i = 0; i < n; ++i) {
-    const float x = v[i];
-    d[i] = std::isnan(x) ? T(0)
-           : x >= kHi    ? std::numeric_limits<T>::max()
-           : x <= kLo    ? std::numeric_limits<T>::lowest()
-                         : static_cast<T>(x);
-  }
+  for (int64_t i = 0; i < n; ++i) d[i] = SaturatedInt<T>(v[i]);
 }
 
 template <typename T>

@@ -6,7 +6,6 @@
 // With `perm` (a builder form, layout.h: the engine's input cast and its channels-last
 // transpose in one pass) float casts read their input through the permutation; other casts
 // transpose into the workspace first.
-#include <limits>
 #include <type_traits>
 
 #include "src/ir/cast.h"
@@ -52,12 +51,7 @@ __device__ __forceinline__ typename Storage<To>::type FromFloatValue(float x) {
   } else if constexpr (std::is_same_v<To, BoolTag>) {
     return x != 0.0f;
   } else {
-    constexpr float kHi = static_cast<float>(std::numeric_limits<To>::max());
-    constexpr float kLo = static_cast<float>(std::numeric_limits<To>::lowest());
-    return isnan(x)   ? To(0)
-           : x >= kHi ? std::numeric_limits<To>::max()
-           : x <= kLo ? std::numeric_limits<To>::lowest()
-                      : static_cast<To>(x);
+    return SaturatedInt<To>(x);  // src/ir/cast.h
   }
 }
 

@@ -3,8 +3,9 @@
  * broadcasting; a fused activation), unary layers (every UnaryOp), cast between engine
  * dtypes and select, on the cpu backend against onnxruntime. Tolerance: helpers/compare.ts.
  */
-import { describe, it } from 'vitest';
-import { checkLayer } from './helpers/compare.js';
+import { describe, expect, it } from 'vitest';
+import type { EngineDType } from '../../src/engine/network.js';
+import { checkLayer, runEngine } from './helpers/compare.js';
 import { randomBool, randomFloat, randomInt, tensor } from './helpers/random.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 
@@ -229,6 +230,31 @@ describe('cast', () => {
       }
     });
   }
+
+  // Out of a target's range the engine keeps its own rule (network.ts), which onnxruntime does
+  // not promise: truncated toward zero, then the range's end past it, NaN 0. The reference is
+  // that sentence in BigInt arithmetic; both backends' kernels take the rule from src/ir/cast.h.
+  it('float32 to integers: truncated, saturated at the type limits, NaN to 0', async () => {
+    const x = tensor(
+      'float32',
+      [18],
+      [NaN, Infinity, -Infinity, 3e9, -3e9, 2147483520, -2147483648, -2147483904, 1e19, -1e19, 300.9, -300.9, 255.5, -128.7, 127.99, -0.5, 0.9, -1.9],
+    );
+    const limits = { int8: [-128n, 127n], uint8: [0n, 255n], int32: [-(2n ** 31n), 2n ** 31n - 1n], int64: [-(2n ** 63n), 2n ** 63n - 1n] } as const;
+    for (const [to, [lo, hi]] of Object.entries(limits)) {
+      const want = Array.from(x.data as Float32Array, (v) => {
+        if (Number.isNaN(v)) return 0n;
+        if (!Number.isFinite(v)) return v > 0 ? hi : lo;
+        const t = BigInt(Math.trunc(v));
+        return t > hi ? hi : t < lo ? lo : t;
+      });
+      const [got] = await runEngine({ op: 'Cast', kind: 'cast', params: { to }, inputs: [x] }, [x], [{ dtype: to as EngineDType, shape: [18] }]);
+      expect(
+        Array.from(got as ArrayLike<number | bigint>, (v) => BigInt(v)),
+        to,
+      ).toEqual(want);
+    }
+  });
 });
 
 describe('select', () => {

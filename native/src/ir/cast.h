@@ -1,14 +1,16 @@
 // The cast layer's typed params, read once for its shape rule (CheckDataLayer's cast), the
 // precision and layout passes and the cpu and cuda kernels (cpu/cast.cc, cuda/cast.cu): the
 // output's dtype, and in the builder form of layout.h a permutation the input is transposed by
-// (y = transpose(cast(x), perm)).
+// (y = transpose(cast(x), perm)). And the float -> integer conversion both kernels apply.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <vector>
 
 #include "src/ir/dtype.h"
 #include "src/ir/network.h"
+#include "src/util/host_device.h"
 
 namespace hybridrt {
 
@@ -25,6 +27,19 @@ inline CastParams ReadCast(const Params& p) {
   c.has_perm = p.Has("perm");
   if (c.has_perm) c.perm = p.Ints("perm");
   return c;
+}
+
+// A float cast to the integer type T: truncated toward zero and saturated at T's limits, NaN
+// to 0 (onnxruntime's cpu Cast). NOTE: the limits as floats round outward (INT32_MAX -> 2^31),
+// hence >= and the limit itself rather than a cast of x, which would overflow.
+template <typename T>
+HYBRIDRT_HD inline T SaturatedInt(float x) {
+  constexpr float kHi = static_cast<float>(std::numeric_limits<T>::max());
+  constexpr float kLo = static_cast<float>(std::numeric_limits<T>::lowest());
+  return x != x     ? T(0)
+         : x >= kHi ? std::numeric_limits<T>::max()
+         : x <= kLo ? std::numeric_limits<T>::lowest()
+                    : static_cast<T>(x);
 }
 
 }  // namespace hybridrt
