@@ -1,14 +1,14 @@
 /**
  * ConvTranspose -> one `deconvolution` layer [x, W, B?] with explicit pads: from `pads`, or
- * worked out from `output_shape` or auto_pad SAME_* as the ONNX spec says (total padding
- * split evenly, the odd cell at the end for SAME_UPPER and at the beginning otherwise).
+ * worked out from `output_shape` or auto_pad SAME_* as the ONNX spec says (window.ts's
+ * splitPads).
  */
 import type { ParamsOf } from '../src/engine/builder.js';
 import { FLOAT_DTYPES } from '../src/engine/layer-dtypes.js';
 import { checkBias, convOperands, emitConvLike } from './conv-operands.js';
 import { defineConverter } from './define.js';
 import type { Converter } from './types.js';
-import { autoPad, perDim } from './window.js';
+import { autoPad, perDim, splitPads } from './window.js';
 
 const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
   opType: 'ConvTranspose',
@@ -37,8 +37,8 @@ const convTranspose = defineConverter<ParamsOf<'deconvolution'>>({
       // The output size is inference's (output_shape, or SAME's in * stride); pads follow from it.
       const want = v.out(0).shape.slice(2);
       const total = want.map((o, d) => full[d]! - o);
-      padsBegin = total.map((t) => (mode === 'SAME_UPPER' ? Math.floor(t / 2) : t - Math.floor(t / 2)));
-      padsEnd = total.map((t, d) => t - padsBegin[d]!);
+      padsBegin = total.map((t) => splitPads(t, mode).begin);
+      padsEnd = total.map((t) => splitPads(t, mode).end);
       // A larger output_shape means negative padding: at the end it is extra output cells,
       // which is what output_padding adds; at the beginning the layer cannot express it.
       v.check(

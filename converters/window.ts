@@ -33,6 +33,16 @@ export function perDim(v: NodeView, name: string, n: number, dflt: number, min: 
 }
 
 /**
+ * ONNX's split of a SAME total padding (auto_pad, and ConvTranspose's output_shape): half at
+ * each side, the odd cell at the end for SAME_UPPER and at the beginning otherwise.
+ */
+export function splitPads(total: number, mode: AutoPad): { begin: number; end: number } {
+  const half = Math.floor(total / 2);
+  const begin = mode === 'SAME_UPPER' ? half : total - half;
+  return { begin, end: total - begin };
+}
+
+/**
  * Reads kernel/strides/dilations/pads for a forward window (Conv, pools) over `spatial`
  * input sizes. SAME_* pads so that out = ceil(in / stride), the odd cell at the end
  * (SAME_UPPER) or the beginning (SAME_LOWER).
@@ -54,9 +64,7 @@ export function forwardWindow(v: NodeView, spatial: number[], kernel: number[]):
     for (let d = 0; d < n; d++) {
       const out = outShape[outShape.length - n + d]!;
       const total = Math.max(0, (out - 1) * strides[d]! + (kernel[d]! - 1) * dilations[d]! + 1 - spatial[d]!);
-      const small = Math.floor(total / 2);
-      padsBegin[d] = mode === 'SAME_UPPER' ? small : total - small;
-      padsEnd[d] = total - padsBegin[d]!;
+      ({ begin: padsBegin[d], end: padsEnd[d] } = splitPads(total, mode));
     }
   }
   return { kernel, strides, dilations, padsBegin, padsEnd };
