@@ -65,6 +65,31 @@ __attribute__((target("avx512f"))) void HardSwish512(const float* x, float* y, i
   }
 }
 #define HR_HARD_SWISH_512 1
+
+// LeakyRelu, v >= 0 ? v : alpha * v, 16 (8) lanes at a time: the product taken everywhere and
+// blended in where v >= 0 is false (NaN included), so the formula's bits, -0 kept. The formula's
+// map was not vectorized (GCC does not speculate the product under the branch) and mispredicted
+// on every other sign: 38% of oww_embedding's run.
+__attribute__((target("avx512f"))) void LeakyRelu512(float alpha, const float* x, float* y, int64_t n) {
+  const __m512 a = _mm512_set1_ps(alpha), zero = _mm512_setzero_ps();
+  for (int64_t i = 0; i < n; i += 16) {
+    const __mmask16 m = static_cast<__mmask16>(n - i >= 16 ? 0xffffu : (1u << (n - i)) - 1u);
+    const __m512 v = _mm512_maskz_loadu_ps(m, x + i);
+    const __mmask16 keep = _mm512_cmp_ps_mask(v, zero, _CMP_GE_OQ);
+    _mm512_mask_storeu_ps(y + i, m, _mm512_mask_blend_ps(keep, _mm512_mul_ps(a, v), v));
+  }
+}
+
+__attribute__((target("avx2"))) void LeakyRelu256(float alpha, const float* x, float* y, int64_t n) {
+  const __m256 a = _mm256_set1_ps(alpha), zero = _mm256_setzero_ps();
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 v = _mm256_loadu_ps(x + i);
+    _mm256_storeu_ps(y + i, _mm256_blendv_ps(_mm256_mul_ps(a, v), v, _mm256_cmp_ps(v, zero, _CMP_GE_OQ)));
+  }
+  for (; i < n; ++i) y[i] = formulas::HybridrtUnary(formulas::kHrLeakyRelu, x[i], alpha, 0.0f, 0.0f, 0.0f);
+}
+#define HR_LEAKY_RELU_SIMD 1
 #endif
 
 }  // namespace
@@ -98,6 +123,11 @@ void ApplyActivation(const Activation& act, const float* x, float* y, int64_t n)
     }
 #ifdef HR_HARD_SWISH_512
     if (kernel == SimdKernel::kAvx512 && act.op == UnaryOp::kHardSwish) return HardSwish512(x, y, n);
+#endif
+#ifdef HR_LEAKY_RELU_SIMD
+    if (act.op == UnaryOp::kLeakyRelu) {
+      return kernel == SimdKernel::kAvx512 ? LeakyRelu512(act.alpha, x, y, n) : LeakyRelu256(act.alpha, x, y, n);
+    }
 #endif
   }
   kMaps[static_cast<int>(act.op)](act, x, y, n);
