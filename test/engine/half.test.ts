@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
 import { float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../src/onnx/half.js';
-import { checkLayer } from './helpers/compare.js';
+import { BACKEND, checkLayer } from './helpers/compare.js';
 import { NetDraft } from './helpers/net.js';
 import { randomFloat, randomInt, tensor } from './helpers/random.js';
 
@@ -167,7 +167,7 @@ describe('casts between float32, float16 and bfloat16', () => {
     const [hb] = d.layer('cast', 'f16_to_bf16', [h!], { to: 'bfloat16' }, [{ dtype: 'bfloat16', shape: [values.length] }]);
     const [hi] = d.layer('cast', 'f16_to_i32', [h!], { to: 'int32' }, [{ dtype: 'int32', shape: [values.length] }]);
     for (const id of [h!, b!, hb!, hi!]) d.output(id);
-    const engine = await buildEngine(d.finish());
+    const engine = await buildEngine(d.finish(), { backend: BACKEND });
     const [f16, bf16, f16bf16, f16i32] = await engine.createContext().run([Float32Array.from(values)]);
     engine.dispose();
     const f32 = Float32Array.from(values);

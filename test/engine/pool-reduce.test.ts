@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
 import { mulberry32 } from '../../src/util/random.js';
 import { NetDraft } from './helpers/net.js';
-import { checkLayer } from './helpers/compare.js';
+import { BACKEND, checkLayer } from './helpers/compare.js';
 import { pool } from './helpers/pool-layer.js';
 import { randomFloat, randomInt, tensor } from './helpers/random.js';
 
@@ -71,8 +71,8 @@ describe('pooling', () => {
     const data = x.data as Float32Array;
     for (let i = 0; i < data.length; i += 5) data[i] = -Infinity;
     await checkLayer({ op: 'MaxPool', attrs: { kernel_shape: kernel, strides, pads }, inputs: [x], kind: 'pooling', params });
-    // NaN: the separable 2-D path against a direct reference over the same windows, over
-    // widths, kernels, strides, pads and ceil mode.
+    // NaN: the backend's max pooling (on cpu, the separable 2-D path) against a direct
+    // reference over the same windows, over widths, kernels, strides, pads and ceil mode.
     const r = mulberry32(9);
     for (let c = 0; c < 60; c++) {
       const [h, w] = [1 + Math.floor(r() * 9), [1, 2, 3, 7, 8][c % 5]!];
@@ -101,7 +101,7 @@ describe('pooling', () => {
       };
       const [y] = d.layer('pooling', 'p', [input], p, [{ dtype: 'float32', shape: [1, 1, oh, ow] }]);
       d.output(y!);
-      const engine = await buildEngine(d.finish(), { backend: 'cpu' });
+      const engine = await buildEngine(d.finish(), { backend: BACKEND });
       const [got] = (await engine.createContext().run([xs])) as Float32Array[];
       engine.dispose();
       for (let i = 0; i < oh; i++)
