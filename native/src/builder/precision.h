@@ -31,8 +31,9 @@ struct PrecisionRewrite {
 };
 
 // The precision vocabulary of builds: "fp32", "fp16", "bf16" and their types, the one table
-// the binding reads names through and reports write them from. False for any other name
-// ("int8" included: it needs quantized layers, which do not exist yet).
+// the binding reads names through and reports write them from. False for any other name, "int8"
+// included: int8 layers come from the qdq pass folding a Q/DQ model (qdq_fusion.h), whatever
+// the precisions (src/engine/precision.ts's floatPrecisions leaves int8 out of a build's list).
 bool PrecisionFromName(const std::string& name, DType* type);
 const char* PrecisionName(DType t);
 // Every precision name engines compute in, comma-separated ("fp32, fp16, bf16"): for messages.
