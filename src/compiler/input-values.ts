@@ -17,6 +17,7 @@ import type { Dim } from '../ir/types.js';
 import { DTYPE_SIZE, type NumericDType, TYPED_ARRAY, type TypedArray, bytesOf, isFloatDType, numel, viewAs } from '../onnx/dtype.js';
 import type { TensorData } from '../onnx/tensor.js';
 import { nearestKey } from '../util/option-keys.js';
+import { sameElements } from '../util/same-elements.js';
 import type { ShapeRange } from './profiles.js';
 
 /** A value for `inputValues`: a scalar, a typed array of the input's storage, or a TensorData. */
@@ -194,11 +195,7 @@ export function formatValue(t: TensorData, max = 8): string {
 /** Element-wise equality (NaN equals NaN, 0 equals -0). */
 export function sameValue(a: TensorData, b: TensorData): boolean {
   if (a.dtype !== b.dtype || a.dims.length !== b.dims.length || a.dims.some((d, i) => d !== b.dims[i])) return false;
-  const x = a.data as ArrayLike<number | bigint>;
-  const y = b.data as ArrayLike<number | bigint>;
-  if (x.length !== y.length) return false;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i] && !(x[i] !== x[i] && y[i] !== y[i])) return false;
-  return true;
+  return sameElements(a.data as ArrayLike<unknown>, b.data as ArrayLike<unknown>);
 }
 
 /** A run fed a fixed input: the feed must equal the compiled value (else INPUT, naming both). */

@@ -30,6 +30,7 @@ import type { Verdict } from '../partition/types.js';
 import { type Profile, RANGE_ENDS, type RangeEnd } from './profiles.js';
 import { buildSegmentNetwork } from '../../converters/segment-network.js';
 import { loadNative } from '../engine/native.js';
+import { sameElements } from '../util/same-elements.js';
 
 /**
  * Where in a profile a view looks: an end of its range, or next to one (`near-min`: every dim
@@ -97,9 +98,9 @@ const isNear = (v: ShapeView) => v.end === 'near-min' || v.end === 'near-max';
 /** Whether `name` has one type and one inferred value (or none) in views a and b. */
 function sameAt(a: ShapeView, b: ShapeView, name: string): boolean {
   const [ta, tb] = [a.graph.types.get(name), b.graph.types.get(name)];
-  if (ta?.dtype !== tb?.dtype || !sameData(ta?.shape, tb?.shape)) return false;
+  if (ta?.dtype !== tb?.dtype || !sameElements(ta?.shape, tb?.shape)) return false;
   const [va, vb] = [a.graph.inferredValues.get(name), b.graph.inferredValues.get(name)];
-  return va === vb || (!!va && !!vb && va.dtype === vb.dtype && sameData(va.dims, vb.dims) && sameData(va.data, vb.data));
+  return va === vb || (!!va && !!vb && va.dtype === vb.dtype && sameElements(va.dims, vb.dims) && sameElements(va.data, vb.data));
 }
 
 /**
@@ -182,16 +183,9 @@ function difference(a: NodeLayers, b: NodeLayers): string | undefined {
     const io = (l: NetLayer, net: NetworkDefinition) =>
       [...l.inputs.map((t) => tensorName(net, t)), '|', ...l.outputs.map((t) => tensorName(net, t))].join(',');
     if (io(x, a.net) !== io(y, b.net)) return `${label} is wired differently at the two ends`;
-    if (x.kind === 'constant' && y.kind === 'constant' && !sameData(x.weights, y.weights)) return `${label} holds other values at the two ends`;
+    if (x.kind === 'constant' && y.kind === 'constant' && !sameElements(x.weights, y.weights)) return `${label} holds other values at the two ends`;
   }
   return undefined;
-}
-
-function sameData(a: ArrayLike<unknown> | undefined, b: ArrayLike<unknown> | undefined): boolean {
-  if (!a || !b) return a === b;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i] && !(Number.isNaN(a[i]) && Number.isNaN(b[i]))) return false;
-  return true;
 }
 
 interface Converted {
