@@ -149,12 +149,14 @@ void Gemv(const PackedInt8& a, const Int8PanelPacker& pack_b, const Int8TileEpil
 
 }  // namespace
 
-void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8TileEpilogue& finish, int threads) {
+namespace {
+
+// The tiles of C, as Igemm describes them, each through `finish`, or requantized by the VNNI
+// kernel with q (q non-null).
+void Tiles(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8TileEpilogue* finish,
+           const Int8Requant* q, int threads) {
   const Choice& ch = Pick();
   const int64_t m = a.m, groups = a.groups, mr = ch.mr, nr = ch.nr;
-  if (m <= 0 || n <= 0) return;
-  if (a.mr != mr) throw std::logic_error("igemm: weights packed for another kernel");
-  if (n == 1 && ch.kernel == IgemmKernelVnni) return Gemv(a, pack_b, finish, threads);
   const int64_t n_up = (n + nr - 1) / nr * nr;
   const int64_t mc = std::min<int64_t>(kMC, (m + mr - 1) / mr * mr), row_blocks = (m + mc - 1) / mc;
   int64_t nc = std::max<int64_t>(nr, kBBlockBytes / std::max<int64_t>(1, groups * 4) / nr * nr);
@@ -178,7 +180,8 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
   ParallelFor(threads, row_blocks * col_blocks, 1, [&](int64_t t0, int64_t t1) {
     uint8_t* pb = static_cast<uint8_t*>(ThreadScratch(static_cast<size_t>(nc * groups * 4 + 64), kIgemmB));
     int32_t* ct =
-        static_cast<int32_t*>(ThreadScratch(static_cast<size_t>(mc * kEpilogueCols) * sizeof(int32_t), kIgemmC));
+        q ? nullptr
+          : static_cast<int32_t*>(ThreadScratch(static_cast<size_t>(mc * kEpilogueCols) * sizeof(int32_t), kIgemmC));
     for (int64_t t = t0; t < t1; ++t) {
       const int64_t jb = t / row_blocks, ib = t % row_blocks;
       const int64_t j0 = jb * nc, i0 = ib * mc;
@@ -187,6 +190,17 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
         pack_b(j0, ncur, static_cast<int>(nr), pb);
         held_product = product;
         held_block = jb;
+      }
+      if (q) {  // each tile requantized where it was summed
+        for (int64_t jr = 0; jr < ncur; jr += nr) {
+          const uint8_t* panel_b = pb + (jr / nr) * groups * nr * 4;
+          const int cols = static_cast<int>(std::min(nr, ncur - jr));
+          for (int64_t ir = 0; ir < mcur; ir += mr) {
+            IgemmKernelVnniRequant(groups, a.data.get() + ((i0 + ir) / mr) * mr * groups * 4, panel_b,
+                                   static_cast<int>(std::min(mr, mcur - ir)), cols, *q, i0 + ir, j0 + jr);
+          }
+        }
+        continue;
       }
       for (int64_t jc = 0; jc < ncur; jc += kEpilogueCols) {
         const int64_t width = std::min(kEpilogueCols, ncur - jc);
@@ -199,10 +213,29 @@ void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const 
                       static_cast<int>(std::min(mr, mcur - ir)), cols);
           }
         }
-        finish(i0, j0 + jc, mcur, width, ct, kEpilogueCols);
+        (*finish)(i0, j0 + jc, mcur, width, ct, kEpilogueCols);
       }
     }
   });
+}
+
+}  // namespace
+
+void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8TileEpilogue& finish, int threads) {
+  const Choice& ch = Pick();
+  if (a.m <= 0 || n <= 0) return;
+  if (a.mr != ch.mr) throw std::logic_error("igemm: weights packed for another kernel");
+  if (n == 1 && ch.kernel == IgemmKernelVnni) return Gemv(a, pack_b, finish, threads);
+  Tiles(a, n, pack_b, &finish, nullptr, threads);
+}
+
+bool IgemmRequant(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8Requant& q, int threads) {
+  const Choice& ch = Pick();
+  if (ch.kernel != IgemmKernelVnni || n <= 1) return false;
+  if (a.m <= 0) return true;
+  if (a.mr != ch.mr) throw std::logic_error("igemm: weights packed for another kernel");
+  Tiles(a, n, pack_b, nullptr, &q, threads);
+  return true;
 }
 
 void IgemmKernelPortable(int64_t groups, const int8_t* pa, const uint8_t* pb, int32_t* c, int64_t ldc, int mr, int nr) {

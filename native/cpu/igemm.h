@@ -62,6 +62,16 @@ using Int8TileEpilogue =
 // the tiles handed to `finish` are blocks of rows of that column (cols 1, ldc 1).
 void Igemm(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8TileEpilogue& finish, int threads);
 
+// Igemm whose tiles are requantized in the micro-kernel's registers (quant_requant.h: row i of
+// C, column j, into q.y + i q.stride + j), with no int32 tile stored for an epilogue to read
+// again: on the VNNI kernel, n > 1. false where it does not apply (nothing done): the caller
+// runs Igemm with its epilogue.
+struct Int8Requant;
+bool IgemmRequant(const PackedInt8& a, int64_t n, const Int8PanelPacker& pack_b, const Int8Requant& q, int threads);
+// The VNNI tile kernel's form of it: the tile of rows [i0, i0 + mr), columns [j0, j0 + nr).
+void IgemmKernelVnniRequant(int64_t groups, const int8_t* pa, const uint8_t* pb, int mr, int nr, const Int8Requant& q,
+                            int64_t i0, int64_t j0);
+
 // A packer's last step: four rows of B (rows[t] + j for j in [0, nc); nullptr: a row past k)
 // into k-group g's place in every panel (out: the block's first panel), each byte xor `flip`
 // (0x80 turns int8 into uint8 + 128).

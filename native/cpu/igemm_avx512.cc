@@ -2,10 +2,13 @@
 // accumulators; per k-group two loads of B (32 columns x 4 uint8) and eight broadcasts of A
 // (4 int8 of a row), each feeding two vpdpbusd (u8 x s8, four products summed into each int32
 // lane, exactly); a panel of at most 16 columns runs one of the two halves. Compiled through a
-// target attribute; igemm.cc picks it where the CPU has AVX-512 VNNI.
+// target attribute; igemm.cc picks it where the CPU has AVX-512 VNNI. IgemmKernelVnniRequant
+// starts each row's sums at minus its zero-point correction (the same int32 sums less it:
+// wrapping addition) and requantizes the tile in its registers (quant_requant.h).
 #include <cstdlib>
 
 #include "cpu/igemm.h"
+#include "cpu/quant_requant.h"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -16,13 +19,11 @@
 namespace hybridrt {
 namespace cpu {
 
-// The tile's sums; with kHalf only its first 16 columns (the rest are not computed: a panel
-// of at most 16 columns, a late layer's 4 x 4 plane, costs half).
+// The tile's sums added to acc; with kHalf only its first 16 columns (the rest are not
+// computed: a panel of at most 16 columns, a late layer's 4 x 4 plane, costs half).
 template <bool kHalf>
 __attribute__((target("avx512f,avx512vnni"))) inline void VnniTile(int64_t groups, const int8_t* pa, const uint8_t* pb,
                                                                    __m512i (&acc)[kIgemmMR512][2]) {
-#pragma GCC unroll 8
-  for (int r = 0; r < kIgemmMR512; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
   for (int64_t g = 0; g < groups; ++g) {
     const __m512i p = _mm512_loadu_si512(pb);
     const __m512i q = kHalf ? _mm512_setzero_si512() : _mm512_loadu_si512(pb + 64);
@@ -42,6 +43,8 @@ __attribute__((target("avx512f,avx512vnni"))) inline void VnniTile(int64_t group
 __attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnni(int64_t groups, const int8_t* pa, const uint8_t* pb,
                                                                    int32_t* c, int64_t ldc, int mr, int nr) {
   __m512i acc[kIgemmMR512][2];
+#pragma GCC unroll 8
+  for (int r = 0; r < kIgemmMR512; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
   if (nr <= 16) {
     VnniTile<true>(groups, pa, pb, acc);
   } else {
@@ -52,6 +55,31 @@ __attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnni(int64_t group
   for (int r = 0; r < mr; ++r) {
     _mm512_mask_storeu_epi32(c + r * ldc, lo, acc[r][0]);
     _mm512_mask_storeu_epi32(c + r * ldc + 16, hi, acc[r][1]);
+  }
+}
+
+__attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnniRequant(int64_t groups, const int8_t* pa,
+                                                                          const uint8_t* pb, int mr, int nr,
+                                                                          const Int8Requant& q, int64_t i0,
+                                                                          int64_t j0) {
+  __m512i acc[kIgemmMR512][2];
+#pragma GCC unroll 8
+  for (int r = 0; r < kIgemmMR512; ++r) {
+    const uint32_t corr = r < mr ? static_cast<uint32_t>(q.corr[i0 + r]) : 0u;
+    acc[r][0] = acc[r][1] = _mm512_set1_epi32(static_cast<int32_t>(0u - corr));
+  }
+  if (nr <= 16) {
+    VnniTile<true>(groups, pa, pb, acc);
+  } else {
+    VnniTile<false>(groups, pa, pb, acc);
+  }
+  const requant::Out512 o = requant::MakeOut512(q);
+  const __mmask16 lo = requant::Tail(nr), hi = requant::Tail(nr - 16);
+  for (int r = 0; r < mr; ++r) {
+    const requant::Row512 row = requant::RowOf(q, i0 + r);
+    const int64_t at = (i0 + r) * q.stride + j0;
+    requant::Finish(q, o, row, acc[r][0], at, lo);
+    if (hi) requant::Finish(q, o, row, acc[r][1], at + 16, hi);
   }
 }
 
@@ -132,6 +160,9 @@ namespace cpu {
 // Unreachable: igemm.cc picks it only on x86-64 with AVX-512 VNNI.
 void IgemmKernelVnni(int64_t, const int8_t*, const uint8_t*, int32_t*, int64_t, int, int) { std::abort(); }
 void IgemmGemvVnni(int64_t, const int8_t*, int64_t, const uint8_t*, int32_t*) { std::abort(); }
+void IgemmKernelVnniRequant(int64_t, const int8_t*, const uint8_t*, int, int, const Int8Requant&, int64_t, int64_t) {
+  std::abort();
+}
 int64_t InterleaveGroup512(const uint8_t* const[4], int64_t, int64_t, int64_t, uint8_t, uint8_t*) { std::abort(); }
 }  // namespace cpu
 }  // namespace hybridrt

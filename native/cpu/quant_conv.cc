@@ -6,7 +6,9 @@
 // padding with the input's zero point. A group of a multiple of 4 channels (not a plain 1x1)
 // takes k tap-major instead, its panels copied as words from planes of four interleaved
 // channels (quant_patch.h). Each finished tile goes through QuantEpilogue (zero-point
-// correction, scales, bias, residual, activation, requantization) while it is in cache.
+// correction, scales, bias, residual, activation, requantization) while it is in cache, or,
+// where the group's outputs take the epilogue's short requantizing form on AVX-512, is
+// requantized in the VNNI kernel's registers (IgemmRequant, quant_requant.h: the same steps).
 //
 // Tactic `int8_depthwise`, for one input and one output channel per group on the flat
 // depthwise geometry (depthwise.h, conv.cc's `depthwise`): a GEMM of one row per group is all
@@ -18,7 +20,8 @@
 // zero-point correction, and go through the same QuantEpilogue: the same bits as `int8_gemm`.
 // Windows without dilation of at most 8 taps along w (the 3x3 and 5x5 layers of MobileNet and
 // EfficientNet) sum in integers instead (quant_depthwise.h: vpdpbusd over four taps a lane),
-// the same sums, exact either way, so the same bits.
+// the same sums, exact either way, so the same bits; on VNNI their short-form requantization is
+// done in the sum kernel's registers (quant_requant.h), as the GEMM's.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -233,6 +236,17 @@ class QuantConvKernel : public GroupedWindowKernel {
           }
           epi_.Rows(c, ldc, rows, cols, m0, bias ? bias + m0 : nullptr, z ? z + at : nullptr, out_size, tmp.data(), y);
         };
+        // Requantized in the VNNI kernel's registers where every channel of the group takes the
+        // short form (quant_requant.h), else through the epilogue.
+        Int8Requant rq;
+        if (epi_.Fused(g * mg_, mg_, bias ? bias + g * mg_ : nullptr, residual_, &rq)) {
+          rq.y = static_cast<char*>(args.outputs[0]) + plane0 * out_size;  // one byte an output
+          rq.stride = out_size;
+          rq.z = z ? z + plane0 * out_size : nullptr;
+          rq.zq = zq ? zq + plane0 * out_size : nullptr;
+          rq.zq_signed = residual_ && in_.back().dtype == DType::kInt8;
+          if (IgemmRequant(packed_[g], out_size, pack, rq, threads_)) continue;
+        }
         Igemm(packed_[g], out_size, pack, finish, threads_);
       }
     }
@@ -283,7 +297,7 @@ class QuantConvKernel : public GroupedWindowKernel {
   }
 
   // Depthwise's runs of planes summed in integers (quant_depthwise.h: the centred sums as
-  // floats), then through the epilogue as Depthwise's.
+  // floats), then through the epilogue as Depthwise's, or requantized where they are summed.
   void IntegerDepthwise(const uint8_t* x, const float* bias, const float* z, void* y) const {
     const Int8DepthwisePlan& d = int8_depthwise_;
     const int64_t out_size = d.out_h * d.out_w, in_size = d.in_h * d.in_w;
@@ -300,8 +314,19 @@ class QuantConvKernel : public GroupedWindowKernel {
       if (tmp.size() < most * out_size) tmp.resize(most * out_size);
       for (int64_t p = p0; p < p1;) {
         const int64_t m = p % m_, q = std::min(std::min(p1, p + run), p - m + m_);
-        Int8DepthwiseSums(d, x + p * in_size, m, q - p, flip, zero, &padded, sums.data());
         const int64_t at = p * out_size;
+        // Requantized in the sum kernel's registers where every plane takes the short form.
+        Int8Requant rq;
+        const bool fused = epi_.Fused(m, q - p, bias ? bias + m : nullptr, z != nullptr, &rq);
+        if (fused) {
+          rq.y = static_cast<char*>(y) + at;  // one byte an output
+          rq.stride = out_size;
+          rq.z = z ? z + at : nullptr;
+        }
+        if (Int8DepthwiseSums(d, x + p * in_size, m, q - p, flip, zero, &padded, fused ? &rq : nullptr, sums.data())) {
+          p = q;
+          continue;
+        }
         epi_.Planes(sums.data(), q - p, out_size, m, bias ? bias + m : nullptr, z ? z + at : nullptr, tmp.data(),
                     static_cast<char*>(y) + at * out_bytes);
         p = q;

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "cpu/igemm.h"
-
+#include "cpu/quant_requant.h"
 #include "cpu/x86.h"
 
 namespace hybridrt {
@@ -67,6 +67,7 @@ struct Run {
   uint8_t flip, zero;
   uint8_t* pad;
   float* y;
+  const Int8Requant* q;  // PlanesVnni: requantize into q instead of y
 };
 
 void PlanesPortable(const Int8DepthwisePlan& p, const Run& a) {
@@ -156,16 +157,29 @@ __attribute__((target("avx2"))) void PlanesAvx2(const Int8DepthwisePlan& p, cons
   }
 }
 
+// Plane i's item `it` (16 sums): as floats into a.y (lanes past the item's outputs run into the
+// next item's, stored after, a next plane's, written after, or the slack), or requantized into
+// a.q, masked to the plane's outputs.
+template <bool kQ>
+__attribute__((target("avx512f"))) inline void StoreItem(const Int8DepthwisePlan& p, const Run& a,
+                                                         const requant::Out512& out, const requant::Row512& row,
+                                                         int64_t i, int64_t it, __m512i acc) {
+  const int64_t out_size = p.out_h * p.out_w, at = p.item_out[it];
+  if (kQ) return requant::Finish(*a.q, out, row, acc, i * out_size + at, requant::Tail(out_size - at));
+  _mm512_storeu_ps(a.y + i * out_size + at, _mm512_cvtepi32_ps(acc));
+}
+
 // 16 lanes: R output rows of out_w (R > 1) or 16 outputs of a row from ow0 (R = 1); lane l's
 // four bytes of group g at (l / out_w) sh width + (l % out_w) sw + 4g + t (R > 1). Items (one
 // vector of outputs each) four at a time: four independent vpdpbusd chains (one chain of KH G
-// dependent ones left the unit waiting on its latency). KH and NG (groups) 0: the plan's.
-template <int KH, int NG>
+// dependent ones left the unit waiting on its latency). KH and NG (groups) 0: the plan's. kQ:
+// each vector requantized into a.q (quant_requant.h), the plane's last masked to its outputs.
+template <int KH, int NG, bool kQ>
 __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesVnni(const Int8DepthwisePlan& p,
                                                                                   const Run& a) {
   constexpr int kItems = 4;
   const int64_t kh_n = KH ? KH : p.kh, ng = NG ? NG : p.groups;
-  const int64_t width = p.stride, rows = VectorRows(p, width), out_size = p.out_h * p.out_w;
+  const int64_t width = p.stride, rows = VectorRows(p, width);
   alignas(64) uint8_t idx[2][64] = {};
   for (int64_t g = 0; g < ng; ++g) {
     for (int l = 0; l < 16; ++l) {
@@ -178,12 +192,15 @@ __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesVnn
   }
   const __m512i ix[2] = {_mm512_load_si512(idx[0]), _mm512_load_si512(idx[1])};
   const int64_t items = static_cast<int64_t>(p.item_in.size());
+  requant::Out512 out{};
+  if (kQ) out = requant::MakeOut512(*a.q);
   for (int64_t i = 0; i < a.planes; ++i) {
     CopyPlane512(p, a.x, i, a.flip, a.pad);
     // (kh, g) -> its four weights
     const int32_t* wq = reinterpret_cast<const int32_t*>(p.weights.data() + (a.c0 + i) * kh_n * ng * 4);
     const __m512i corr = _mm512_set1_epi32(-a.zero * p.sums[a.c0 + i]);
-    float* y = a.y + i * out_size;
+    requant::Row512 row{};
+    if (kQ) row = requant::RowOf(*a.q, i);
     int64_t it = 0;
     for (; it + kItems <= items; it += kItems) {
       const uint8_t* in[kItems];
@@ -200,9 +217,7 @@ __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesVnn
                 _mm512_dpbusd_epi32(acc[b], _mm512_permutexvar_epi8(ix[g], _mm512_loadu_si512(in[b] + kh * width)), w);
         }
       }
-      // In item order: lanes past an item's outputs run into the next item's (stored after), a
-      // next plane's (written after) or the slack.
-      for (int b = 0; b < kItems; ++b) _mm512_storeu_ps(y + p.item_out[it + b], _mm512_cvtepi32_ps(acc[b]));
+      for (int b = 0; b < kItems; ++b) StoreItem<kQ>(p, a, out, row, i, it + b, acc[b]);  // in item order
     }
     for (; it < items; ++it) {  // the last items one at a time (a 4 x 4 plane is one)
       __m512i acc = corr;
@@ -211,16 +226,51 @@ __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesVnn
         for (int64_t g = 0; g < ng; ++g)
           acc = _mm512_dpbusd_epi32(acc, _mm512_permutexvar_epi8(ix[g], v), _mm512_set1_epi32(wq[kh * ng + g]));
       }
-      _mm512_storeu_ps(y + p.item_out[it], _mm512_cvtepi32_ps(acc));
+      StoreItem<kQ>(p, a, out, row, i, it, acc);
+    }
+  }
+}
+
+// PlanesVnni for planes of at most 64 bytes (the plan's `whole`): each plane one masked load,
+// flipped, and each (kh, group) of an item one two-source byte permute from it and a vector of
+// zero points; no padded copy, whose stores the next loads waited on (a 4 x 4 plane's sums cost
+// three times the fp32 layer's).
+template <int KH, int NG, bool kQ>
+__attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesWhole(const Int8DepthwisePlan& p,
+                                                                                   const Run& a) {
+  const int64_t kh_n = KH ? KH : p.kh, ng = NG ? NG : p.groups, in_size = p.in_h * p.in_w;
+  const int64_t items = static_cast<int64_t>(p.item_out.size()), per_item = kh_n * ng;
+  const __mmask64 m = in_size >= 64 ? ~0ull : (1ull << in_size) - 1;
+  const __m512i f = _mm512_set1_epi8(static_cast<char>(a.flip)), zv = _mm512_set1_epi8(static_cast<char>(a.zero));
+  requant::Out512 out{};
+  if (kQ) out = requant::MakeOut512(*a.q);
+  for (int64_t i = 0; i < a.planes; ++i) {
+    const __m512i v = _mm512_xor_si512(_mm512_maskz_loadu_epi8(m, a.x + i * in_size), f);
+    const int32_t* wq = reinterpret_cast<const int32_t*>(p.weights.data() + (a.c0 + i) * per_item * 4);
+    const __m512i corr = _mm512_set1_epi32(-a.zero * p.sums[a.c0 + i]);
+    requant::Row512 row{};
+    if (kQ) row = requant::RowOf(*a.q, i);
+    const uint8_t* idx = p.whole_idx.data();
+    for (int64_t it = 0; it < items; ++it) {
+      __m512i acc = corr;
+      for (int64_t k = 0; k < per_item; ++k, idx += 64) {
+        const __m512i taps = _mm512_permutex2var_epi8(v, _mm512_loadu_si512(idx), zv);
+        acc = _mm512_dpbusd_epi32(acc, taps, _mm512_set1_epi32(wq[k]));
+      }
+      StoreItem<kQ>(p, a, out, row, i, it, acc);
     }
   }
 }
 
 // PlanesVnni for the plan's window.
+template <bool kQ>
 void PlanesVnniAny(const Int8DepthwisePlan& p, const Run& a) {
-  if (p.kh == 3 && p.groups == 1) return PlanesVnni<3, 1>(p, a);
-  if (p.kh == 5 && p.groups == 2) return PlanesVnni<5, 2>(p, a);
-  PlanesVnni<0, 0>(p, a);
+  if (p.whole && p.kh == 3 && p.groups == 1) return PlanesWhole<3, 1, kQ>(p, a);
+  if (p.whole && p.kh == 5 && p.groups == 2) return PlanesWhole<5, 2, kQ>(p, a);
+  if (p.whole) return PlanesWhole<0, 0, kQ>(p, a);
+  if (p.kh == 3 && p.groups == 1) return PlanesVnni<3, 1, kQ>(p, a);
+  if (p.kh == 5 && p.groups == 2) return PlanesVnni<5, 2, kQ>(p, a);
+  PlanesVnni<0, 0, kQ>(p, a);
 }
 #endif
 
@@ -258,7 +308,28 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
   p.stride = (p.out_w - 1) * p.sw + p.kw;
   const int64_t r = Pick() == Kind::kVnni ? VectorRows(p, p.stride) : 1;
   p.rows = ((p.out_h + r - 1) / r * r - 1) * p.sh + p.kh;  // the last vector's rows, read whole
-  if (Pick() == Kind::kVnni) {
+  p.whole = Pick() == Kind::kVnni && p.in_h * p.in_w <= 64;
+  if (p.whole) {
+    // Items: outputs [16 it, 16 it + 16); lane l's taps t of (kh, group g) at the input's
+    // (oh sh + kh - pad_h, ow sw + 4g + t - pad_w), or 64 (a zero point: padding, a tap past kw
+    // whose weight is 0, a lane past the plane).
+    const int64_t out_size = p.out_h * p.out_w, items = (out_size + 15) / 16;
+    for (int64_t it = 0; it < items; ++it) {
+      p.item_out.push_back(it * 16);
+      for (int64_t kh = 0; kh < p.kh; ++kh) {
+        for (int64_t g = 0; g < p.groups; ++g) {
+          for (int64_t l = 0; l < 16; ++l) {
+            const int64_t o = it * 16 + l, oh = o / p.out_w, ow = o % p.out_w, ih = oh * p.sh + kh - p.pad_h;
+            for (int64_t t = 0; t < 4; ++t) {
+              const int64_t iw = ow * p.sw + 4 * g + t - p.pad_w;
+              const bool in = o < out_size && 4 * g + t < p.kw && ih >= 0 && ih < p.in_h && iw >= 0 && iw < p.in_w;
+              p.whole_idx.push_back(static_cast<uint8_t>(in ? ih * p.in_w + iw : 64));
+            }
+          }
+        }
+      }
+    }
+  } else if (Pick() == Kind::kVnni) {
     // Items: output rows oh .. oh + R, columns ow0 .. ow0 + 16 (R = 1) or all (R > 1).
     const int64_t per_row = r > 1 ? 1 : (p.out_w + 15) / 16, items = (p.out_h + r - 1) / r * per_row;
     for (int64_t i = 0; i < items; ++i) {
@@ -270,8 +341,16 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
   return p;
 }
 
-void Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0, int64_t planes, uint8_t flip,
-                       uint8_t zero, Int8DepthwiseScratch* scratch, float* sums) {
+bool Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0, int64_t planes, uint8_t flip,
+                       uint8_t zero, Int8DepthwiseScratch* scratch, const Int8Requant* q, float* sums) {
+#ifdef HR_X86
+  if (p.whole) {  // no padded plane (the plan's `whole` only where the kernel is VNNI)
+    const Run run{x, c0, planes, flip, zero, nullptr, sums, q};
+    if (q) PlanesVnniAny<true>(p, run);
+    if (!q) PlanesVnniAny<false>(p, run);
+    return q != nullptr;
+  }
+#endif
   const size_t bytes = static_cast<size_t>(p.rows * p.stride + 128);
   const int64_t key[7] = {p.rows, p.stride, p.pad_h, p.pad_w, p.in_h, p.in_w, zero};
   if (scratch->bytes.size() < bytes || !std::equal(key, key + 7, scratch->key)) {
@@ -280,13 +359,24 @@ void Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0,
     std::memset(scratch->bytes.data(), zero, bytes);
     std::copy(key, key + 7, scratch->key);
   }
-  const Run run{x, c0, planes, flip, zero, scratch->bytes.data(), sums};
+  const Run run{x, c0, planes, flip, zero, scratch->bytes.data(), sums, q};
 #ifdef HR_X86
   const Kind kind = Pick();
-  if (kind == Kind::kVnni) return PlanesVnniAny(p, run);
-  if (kind == Kind::kAvx2) return PlanesAvx2(p, run);
+  if (kind == Kind::kVnni && q) {
+    PlanesVnniAny<true>(p, run);
+    return true;
+  }
+  if (kind == Kind::kVnni) {
+    PlanesVnniAny<false>(p, run);
+    return false;
+  }
+  if (kind == Kind::kAvx2) {
+    PlanesAvx2(p, run);
+    return false;
+  }
 #endif
   PlanesPortable(p, run);
+  return false;
 }
 
 const char* Int8DepthwiseKernelName() {

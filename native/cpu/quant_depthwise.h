@@ -35,6 +35,12 @@ struct Int8DepthwisePlan {
   // AVX-512: per vector of outputs (item), where it reads in the padded plane and where its
   // first output goes.
   std::vector<int64_t> item_in, item_out;
+  // AVX-512, an input plane of at most 64 bytes (MobileNet's late 8 x 8 and 4 x 4 planes): the
+  // plane is one register and not copied; items are the outputs 16 at a time, and per item, kh
+  // and group the 64 indices of vpermt2b that put each lane's four taps from it, or the zero
+  // point where a tap lies in the padding (index 64: the second source, all zero points).
+  bool whole = false;
+  std::vector<uint8_t> whole_idx;
 };
 
 // A thread's padded plane, kept across calls: its border (the zero point) is written again only
@@ -56,8 +62,12 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
 // byte; sums (planes x out_h x out_w floats, plus 16 of slack) gets sum_t (x - zero) w over
 // each window, taps in the padding adding nothing.
 // `scratch` is the caller's (a thread's, kept across calls).
-void Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0, int64_t planes, uint8_t flip,
-                       uint8_t zero, Int8DepthwiseScratch* scratch, float* sums);
+// With q (quant_requant.h; its rows the run's planes, row i's outputs at q->y + i q->stride), the
+// VNNI kernel requantizes the sums in its registers instead, writes no sums and returns true;
+// other kernels ignore q and return false.
+struct Int8Requant;
+bool Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0, int64_t planes, uint8_t flip,
+                       uint8_t zero, Int8DepthwiseScratch* scratch, const Int8Requant* q, float* sums);
 
 // The kernel in use: "avx512vnni", "avx2" or "portable".
 const char* Int8DepthwiseKernelName();

@@ -21,11 +21,9 @@ namespace cpu {
 #ifdef HR_X86
 namespace {
 
-constexpr int kRn = _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC;
-
-__attribute__((target("avx512f"))) inline __mmask16 Tail(int64_t left) {
-  return static_cast<__mmask16>(left >= 16 ? 0xffffu : (1u << left) - 1u);
-}
+using requant::kRn;
+using requant::StoreBytes;
+using requant::Tail;
 
 // QuantizeRounded(v / scale, zero, lo, hi) on 16 lanes, stored as bytes. Where the output
 // type's range less the zero point is small (always, for a zero point of the output's type)
@@ -55,16 +53,6 @@ __attribute__((target("avx512f"))) inline Requant512 MakeRequant512(float scale,
           in_float};
 }
 
-// 16 lanes in [lo, hi] as bytes (the truncating narrowing keeps them: int8 as two's complement,
-// uint8 as is); a whole vector narrowed in a register and stored at once, a tail masked.
-__attribute__((target("avx512f"))) inline void StoreBytes(__m512i q, __mmask16 m, char* y) {
-  if (m == 0xffff) {
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(y), _mm512_cvtepi32_epi8(q));
-  } else {
-    _mm512_mask_cvtepi32_storeu_epi8(y, m, q);
-  }
-}
-
 __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512& r, __m512 v, __mmask16 m, char* y) {
   __m512 t = _mm512_div_round_ps(v, r.sy, kRn);
   t = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(t, t, _CMP_UNORD_Q), t, _mm512_setzero_ps());  // NaN: the zero point
@@ -81,59 +69,39 @@ __attribute__((target("avx512f"))) inline void StoreRequantized(const Requant512
   StoreBytes(q, m, y);  // in [lo, hi]
 }
 
-// The short form (quant_epilogue.h): v / sy clamped to the prepared bounds, rounded to even,
-// plus the zero point, stored as bytes (a whole vector: narrowed in a register, one store).
-struct Clamp512 {
-  __m512 sy, lo, hi;
-  __m512i zy;
-};
-
-__attribute__((target("avx512f"))) inline void StoreClamped(const Clamp512& k, __m512 v, __mmask16 m, char* y) {
-  const __m512 t = _mm512_min_ps(_mm512_max_ps(_mm512_div_round_ps(v, k.sy, kRn), k.lo), k.hi);
-  const __m512i q = _mm512_add_epi32(_mm512_cvt_roundps_epi32(t, kRn), k.zy);
-  StoreBytes(q, m, y);
+// The short form's constants (quant_requant.h), no residual.
+__attribute__((target("avx512f"))) inline requant::Out512 ShortForm(const QuantEpilogue& e) {
+  Int8Requant q;
+  e.Fill(&q);
+  return requant::MakeOut512(q);
 }
 
 // Channel c's values of [j, j + 16) (lanes m) up to and with a relu or clip activation.
 struct Pre512 {
   __m512i corr;
-  __m512 s, b, lo, hi;
+  requant::Row512 row;  // s, bias
+  requant::Out512 out;  // the short form's constants and the quantized residual's zr, sr
+  __m512 lo, hi;
   const int32_t* acc;  // the sums, or
   const float* sums;   // the sums as floats (exact integers)
   const float* z;
   const uint8_t* zq;  // or the residual as int8/uint8, dequantized here
-  __m512i zr;
-  __m512 sr;
   bool zq_signed;
-  bool bias, relu, clip;
+  bool relu, clip;
   bool centred;  // no zero-point correction (0)
 };
 
 __attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, int64_t j, __mmask16 m) {
   __m512 v;
   if (p.sums && p.centred) {  // float(int(s) - 0) is s itself: an exact integer below 2^24
-    v = _mm512_maskz_loadu_ps(m, p.sums + j);
+    v = requant::ScaledF(_mm512_maskz_loadu_ps(m, p.sums + j), p.row);
   } else {
     const __m512i acc =
         p.sums ? _mm512_cvtps_epi32(_mm512_maskz_loadu_ps(m, p.sums + j)) : _mm512_maskz_loadu_epi32(m, p.acc + j);
-    v = _mm512_cvtepi32_ps(_mm512_sub_epi32(acc, p.corr));
+    v = requant::Scaled(_mm512_sub_epi32(acc, p.corr), p.row);
   }
-  v = _mm512_mul_round_ps(v, p.s, kRn);
-  if (p.bias) v = _mm512_add_round_ps(v, p.b, kRn);
-  if (p.z) v = _mm512_add_round_ps(v, _mm512_maskz_loadu_ps(m, p.z + j), kRn);
-  if (p.zq) {  // float(r - zr) * sr, one rounding, as DequantizedResidual (quant_conv.cc)
-    __m128i b;
-    if (m == 0xffff) {
-      b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p.zq + j));
-    } else {  // the tail's lanes (m: the low ones) through a zeroed copy
-      alignas(16) uint8_t bytes[16] = {};
-      std::memcpy(bytes, p.zq + j, static_cast<size_t>(__builtin_popcount(m)));
-      b = _mm_load_si128(reinterpret_cast<const __m128i*>(bytes));
-    }
-    const __m512i r = p.zq_signed ? _mm512_cvtepi8_epi32(b) : _mm512_cvtepu8_epi32(b);
-    const __m512 zf = _mm512_mul_round_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(r, p.zr)), p.sr, kRn);
-    v = _mm512_add_round_ps(v, zf, kRn);
-  }
+  if (p.z) v = requant::AddResidual(v, _mm512_maskz_loadu_ps(m, p.z + j));
+  if (p.zq) v = requant::AddResidual(v, requant::ResidualQ(p.zq + j, p.zq_signed, p.out, m));
   if (p.relu) v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, _mm512_setzero_ps(), _CMP_LT_OQ), v, _mm512_setzero_ps());
   if (p.clip) {
     v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, p.lo, _CMP_LT_OQ), v, p.lo);
@@ -143,21 +111,19 @@ __attribute__((target("avx512f"))) inline __m512 PreActivation(const Pre512& p, 
 }
 
 // Channel c's constants; no sums, bias or residual yet.
-__attribute__((target("avx512f"))) inline Pre512 Pre(const QuantEpilogue& e, int64_t c, float bias) {
+__attribute__((target("avx512f"))) inline Pre512 Pre(const QuantEpilogue& e, const requant::Out512& out, int64_t c,
+                                                     float bias) {
   Pre512 p;
   p.corr = _mm512_set1_epi32(e.correction[c]);
-  p.s = _mm512_set1_ps(e.scale[c]);
-  p.b = _mm512_set1_ps(bias);
+  p.row = {_mm512_set1_ps(e.scale[c]), _mm512_set1_ps(bias), false};
+  p.out = out;
   p.lo = _mm512_set1_ps(static_cast<float>(e.act.min));
   p.hi = _mm512_set1_ps(static_cast<float>(e.act.max));
   p.acc = nullptr;
   p.sums = nullptr;
   p.z = nullptr;
   p.zq = nullptr;
-  p.zr = _mm512_setzero_si512();
-  p.sr = _mm512_setzero_ps();
   p.zq_signed = false;
-  p.bias = false;
   p.centred = e.correction[c] == 0;
   p.relu = e.act.enabled && e.act.op == UnaryOp::kRelu;
   p.clip = e.act.enabled && e.act.op == UnaryOp::kClip;
@@ -169,17 +135,16 @@ __attribute__((target("avx512f"))) inline Pre512 Pre(const QuantEpilogue& e, int
 __attribute__((target("avx512f"))) void QuantEpilogue::Row512(const int32_t* acc, int64_t len, int64_t c,
                                                               const float* bias, const float* z, float* tmp,
                                                               void* y) const {
-  Pre512 p = Pre(*this, c, bias ? *bias : 0.0f);
+  const requant::Out512 k = ShortForm(*this);
+  Pre512 p = Pre(*this, k, c, bias ? *bias : 0.0f);
   p.acc = acc;
   p.z = z;
-  p.bias = bias != nullptr;
+  p.row.bias = bias != nullptr;
   if (requantize && Clamped(c, bias, z)) {
     p.relu = p.clip = false;  // in the bounds
-    const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
-                     _mm512_set1_epi32(out_zero)};
     for (int64_t j = 0; j < len; j += 16) {
       const __mmask16 m = Tail(len - j);
-      StoreClamped(k, PreActivation(p, j, m), m, static_cast<char*>(y) + j);
+      requant::StoreClamped(k, PreActivation(p, j, m), m, static_cast<char*>(y) + j);
     }
     return;
   }
@@ -221,18 +186,18 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Planes512(const float* su
                                                                  int64_t c0, const float* bias, const float* z,
                                                                  float* tmp, void* y) const {
   float* v = requantize ? tmp : static_cast<float*>(y);
-  const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
-                   _mm512_set1_epi32(out_zero)};
+  const requant::Out512 k = ShortForm(*this);
   bool rest = false;  // planes left in tmp for the plain steps
   for (int64_t r = 0; r < planes; ++r) {
-    Pre512 p = Pre(*this, c0 + r, bias ? bias[r] : 0.0f);
+    Pre512 p = Pre(*this, k, c0 + r, bias ? bias[r] : 0.0f);
     p.sums = sums + r * len;
     p.z = z ? z + r * len : nullptr;
-    p.bias = bias != nullptr;
+    p.row.bias = bias != nullptr;
     if (requantize && Clamped(c0 + r, bias ? bias + r : nullptr, p.z)) {  // straight to bytes
       p.relu = p.clip = false;
       char* yr = static_cast<char*>(y) + r * len;
-      for (int64_t j = 0; j < len; j += 16) StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
+      for (int64_t j = 0; j < len; j += 16)
+        requant::StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
       continue;
     }
     rest = true;
@@ -258,12 +223,13 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Rows512(const int32_t* ac
                                                                int64_t len, int64_t c0, const float* bias,
                                                                const float* z, const void* zq, bool zq_signed,
                                                                int64_t stride, float* tmp, void* y) const {
+  const requant::Out512 k = ShortForm(*this);
   if (OtherActivation() && !zq) {  // every row's values, one activation call, then each row requantized
     for (int64_t r = 0; r < rows; ++r) {
-      Pre512 p = Pre(*this, c0 + r, bias ? bias[r] : 0.0f);
+      Pre512 p = Pre(*this, k, c0 + r, bias ? bias[r] : 0.0f);
       p.acc = acc + r * ldc;
       p.z = z ? z + r * stride : nullptr;
-      p.bias = bias != nullptr;
+      p.row.bias = bias != nullptr;
       for (int64_t j = 0; j < len; j += 16)
         _mm512_mask_storeu_ps(tmp + r * len + j, Tail(len - j), PreActivation(p, j, Tail(len - j)));
     }
@@ -272,8 +238,6 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Rows512(const int32_t* ac
       Quantize512(tmp + r * len, len, out_scale, out_zero, lo, hi, static_cast<char*>(y) + r * stride);
     return;
   }
-  const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
-                   _mm512_set1_epi32(out_zero)};
   for (int64_t r = 0; r < rows; ++r) {
     const float* br = bias ? bias + r : nullptr;
     const float* zr = z ? z + r * stride : nullptr;
@@ -286,16 +250,15 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Rows512(const int32_t* ac
       Row512(acc + r * ldc, len, c0 + r, br, zr, tmp, yr);
       continue;
     }
-    Pre512 p = Pre(*this, c0 + r, br ? *br : 0.0f);
+    Pre512 p = Pre(*this, k, c0 + r, br ? *br : 0.0f);
     p.acc = acc + r * ldc;
     p.z = zr;
     p.zq = zqr;
     p.zq_signed = zq_signed;
-    p.zr = _mm512_set1_epi32(q_.residual_zero);
-    p.sr = _mm512_set1_ps(q_.residual_scale);
-    p.bias = br != nullptr;
+    p.row.bias = br != nullptr;
     p.relu = p.clip = false;  // in the bounds
-    for (int64_t j = 0; j < len; j += 16) StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
+    for (int64_t j = 0; j < len; j += 16)
+      requant::StoreClamped(k, PreActivation(p, j, Tail(len - j)), Tail(len - j), yr + j);
   }
 }
 
@@ -306,17 +269,17 @@ __attribute__((target("avx512f"))) void QuantEpilogue::Column512(const int32_t* 
   for (int64_t r = 0; r < len && all; ++r) all = Clamped(c0 + r, bias ? bias + r : nullptr, nullptr);
   const bool relu = act.enabled && act.op == UnaryOp::kRelu, clip = act.enabled && act.op == UnaryOp::kClip;
   const __m512 lo_a = _mm512_set1_ps(static_cast<float>(act.min)), hi_a = _mm512_set1_ps(static_cast<float>(act.max));
-  const Clamp512 k{_mm512_set1_ps(out_scale), _mm512_set1_ps(clamp_lo_), _mm512_set1_ps(clamp_hi_),
-                   _mm512_set1_epi32(out_zero)};
+  const requant::Out512 k = ShortForm(*this);
   float* v = requantize ? tmp : static_cast<float*>(y);
   for (int64_t j = 0; j < len; j += 16) {
     const __mmask16 m = Tail(len - j);
     const __m512i sum =
         _mm512_sub_epi32(_mm512_maskz_loadu_epi32(m, acc + j), _mm512_maskz_loadu_epi32(m, correction.data() + c0 + j));
-    __m512 x = _mm512_mul_round_ps(_mm512_cvtepi32_ps(sum), _mm512_maskz_loadu_ps(m, scale.data() + c0 + j), kRn);
-    if (bias) x = _mm512_add_round_ps(x, _mm512_maskz_loadu_ps(m, bias + j), kRn);
+    const requant::Row512 row{_mm512_maskz_loadu_ps(m, scale.data() + c0 + j),
+                              bias ? _mm512_maskz_loadu_ps(m, bias + j) : _mm512_setzero_ps(), bias != nullptr};
+    __m512 x = requant::Scaled(sum, row);
     if (all) {
-      StoreClamped(k, x, m, static_cast<char*>(y) + j);
+      requant::StoreClamped(k, x, m, static_cast<char*>(y) + j);
       continue;
     }
     if (relu) x = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, _mm512_setzero_ps(), _CMP_LT_OQ), x, _mm512_setzero_ps());

@@ -22,6 +22,7 @@
 
 #include "cpu/activation.h"
 #include "cpu/igemm.h"
+#include "cpu/quant_requant.h"
 #include "cpu/tap_sum.h"
 #include "src/ir/dtype.h"
 #include "src/ir/quant_form.h"
@@ -99,6 +100,33 @@ struct QuantEpilogue {
   // igemm.h's GEMV: a classifier at batch 1, a squeeze-excite convolution), the channels' scales
   // as vectors instead of one Row call per value. tmp holds len floats.
   void Column(const int32_t* acc, int64_t len, int64_t c0, const float* bias, float* tmp, void* y) const;
+
+  // Where channels [c0, c0 + rows), with bias (per channel, nullptr: none) and a residual or
+  // none, all take the short form on AVX-512: q gets their constants (corr, scale and bias from
+  // c0 on; Fill's), and the kernel that made their sums may requantize them itself
+  // (quant_requant.h) instead of handing them to Rows or Planes; q's outputs and residual are
+  // the caller's to set. false: they go through Rows or Planes.
+  bool Fused(int64_t c0, int64_t rows, const float* bias, bool residual, Int8Requant* q) const {
+    if (vector_ != SimdKernel::kAvx512 || !clamped_ || (residual && !q_.residual_quantized)) return false;
+    for (int64_t r = 0; r < rows; ++r) {
+      if (!Clamped(c0 + r, bias ? bias + r : nullptr, nullptr)) return false;
+    }
+    Fill(q);
+    q->corr = correction.data() + c0;
+    q->scale = scale.data() + c0;
+    q->bias = bias;
+    return true;
+  }
+  // The short form's constants that no channel changes: the output's scale, bounds and zero
+  // point, the quantized residual's zero point and scale.
+  void Fill(Int8Requant* q) const {
+    q->out_scale = out_scale;
+    q->lo = clamp_lo_;
+    q->hi = clamp_hi_;
+    q->zero = out_zero;
+    q->zq_zero = q_.residual_zero;
+    q->zq_scale = q_.residual_scale;
+  }
 
   // An activation ApplyActivation runs (not relu or clip, which the vector forms inline).
   bool OtherActivation() const {

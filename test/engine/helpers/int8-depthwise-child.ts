@@ -141,6 +141,14 @@ const cases: Case[] = [
   { ch: 21, hw: [15, 16], k: 5, s: 2, pads: [2, 2], n: 2, x: 'int8', out: 'int8', act: 'relu' },
   { ch: 30, hw: [32, 32], k: 5, s: 2, pads: [1, 2], n: 1, x: 'uint8', out: 'float32' },
   { ch: 13, hw: [4, 4], k: 5, s: 1, pads: [2, 2], n: 2, x: 'int8', out: 'uint8' },
+  // Input planes of at most 64 bytes, held in one AVX-512 register (quant_depthwise.h `whole`):
+  // 63 outputs (a last vector of 15), 5x5 at stride 2 over 63 bytes, a plane of
+  // exactly 64 bytes in 2 rows of 32 outputs (vectors along a row).
+  { ch: 24, hw: [7, 9], k: 3, s: 1, pads: [1, 1], n: 1, x: 'int8', out: 'uint8', act: [0, 6] },
+  { ch: 15, hw: [7, 9], k: 5, s: 2, pads: [2, 2], n: 2, x: 'uint8', out: 'int8', act: 'relu' },
+  { ch: 9, hw: [2, 32], k: 3, s: 1, pads: [1, 1], n: 1, x: 'int8', out: 'int8' },
+  // Requantized where the sums are made (quant_requant.h) with the int8 residual's floats.
+  { ch: 20, hw: [20, 23], k: 3, s: 1, pads: [1, 1], n: 1, x: 'uint8', out: 'int8', residual: 'int8', act: [0, 6] },
 ];
 
 let error: string | undefined;

@@ -273,7 +273,25 @@ try {
     { c: 96, m: 40, groups: 1, dims: [37, 41], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] },
   ];
   for (const [i, fixed] of quads.entries()) await convCase(80 + i, fixed, i % 2 ? [-1, 2] : undefined);
-  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length + quads.length;
+  // Tiles requantized in the VNNI kernel's registers (quant_requant.h, igemm.h IgemmRequant):
+  // more than one block of 64 rows with a last panel of 5, a last panel of 7 columns (half a
+  // tile), three groups (each its channels' constants), an int8 residual.
+  const fused: Array<[Parameters<typeof convCase>[1], Parameters<typeof convCase>[3]]> = [
+    [
+      { c: 24, m: 133, groups: 1, dims: [9, 15], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] },
+      { out: 'uint8', steps: 100 },
+    ],
+    [
+      { c: 4, m: 12, groups: 3, dims: [7, 13], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] },
+      { out: 'int8', steps: 100 },
+    ],
+    [
+      { c: 16, m: 40, groups: 1, dims: [11, 17], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] },
+      { out: 'int8', steps: 100, residual: 'int8' },
+    ],
+  ];
+  for (const [i, [fixed, edge]] of fused.entries()) await convCase(90 + i, fixed, i === 1 ? [-1, 2] : undefined, edge);
+  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length + quads.length + fused.length;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
