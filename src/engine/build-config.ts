@@ -55,7 +55,8 @@ type SwitchKey = { [K in keyof BuildConfig]-?: NonNullable<BuildConfig[K]> exten
  * boolean added to BuildConfig and not here fails the type check below.
  */
 export const BUILD_SWITCHES = ['fusion', 'layout', 'alias', 'pointwise', 'attention', 'qdq'] as const satisfies readonly SwitchKey[];
-type Unlisted = Exclude<SwitchKey, (typeof BUILD_SWITCHES)[number]>;
+export type BuildSwitch = (typeof BUILD_SWITCHES)[number];
+type Unlisted = Exclude<SwitchKey, BuildSwitch>;
 // Compile-time: every switch is listed (Unlisted must be never).
 const everySwitchListed: [Unlisted] extends [never] ? true : Unlisted = true;
 void everySwitchListed;

@@ -11,6 +11,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { HybridError } from '../errors.js';
 import type { TypedArray } from '../onnx/dtype.js';
+import type { BuildConfig, BuildSwitch } from './build-config.js';
 import type { EngineDType, NetworkDefinition } from './network.js';
 
 export interface NativeTensorInfo {
@@ -215,26 +216,21 @@ export interface NativeDeviceStatus {
   reason?: string;
 }
 
-export interface NativeBuildConfig {
+/**
+ * What the binding reads (native/src/napi/napi_engine.cc ReadBuildConfig): BuildConfig's pass
+ * switches (BUILD_SWITCHES), threads, device and timing cache under its names, and the names
+ * the binding checks itself.
+ */
+export type NativeBuildConfig = Partial<Pick<BuildConfig, BuildSwitch | 'threads' | 'device' | 'timingCachePath'>> & {
   backend?: string;
-  threads?: number;
-  /** The device ordinal (cuda; default 0). */
-  device?: number;
   /** fp16 or bf16 here lets float layers run in that type (fp16 where both are listed). */
   precisions?: string[];
-  fusion?: boolean;
-  layout?: boolean;
-  alias?: boolean;
-  pointwise?: boolean;
-  attention?: boolean;
-  qdq?: boolean;
   /**
    * Test hook: the int8 kernel table ('cpu', 'cuda') the qdq pass folds by instead of the
    * backend's (native/src/builder/build_config.h int8_kernels), e.g. cuda's on the cpu backend.
    */
   int8Kernels?: string;
-  timingCachePath?: string;
-}
+};
 
 export interface NativeAddon {
   version(): string;
