@@ -361,17 +361,7 @@ bool FuseAttention(RewriteWork& w) {
     att.inputs = inputs;
     att.outputs = {y};
     if (const std::optional<std::string> names = FusedNames(m1.params)) AppendFused(&att.params, *names);
-    att.params.Set("scale", ParamValue::Number(scale * ReadMatmul(m1.params).alpha));
-    att.params.Set("transK", ParamValue::Bool(trans_k));
-    if (sel >= 0) att.params.Set("nanToZero", ParamValue::Bool(true));
-    for (const auto& [perm, key] :
-         {std::pair{&perms.q, "qPerm"}, {&perms.k, "kPerm"}, {&perms.v, "vPerm"}, {&perms.out, "outPerm"}}) {
-      if (!perm->empty()) att.params.Set(key, ParamValue::Numbers(*perm));
-    }
-    for (const auto& [sel_of, key] :
-         {std::pair{&perms.select[0], "qSelect"}, {&perms.select[1], "kSelect"}, {&perms.select[2], "vSelect"}}) {
-      if (!sel_of->empty()) att.params.Set(key, ParamValue::Numbers(*sel_of));
-    }
+    WriteAttentionParams(scale * ReadMatmul(m1.params).alpha, trans_k, sel >= 0, perms, &att.params);
     for (int64_t o : operands) NoteFused(att, w.net.layers[o]);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) NoteFused(att, w.net.layers[*it]);
     NoteFused(att, sm);

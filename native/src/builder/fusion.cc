@@ -53,7 +53,7 @@ bool FuseSilu(RewriteWork& w) {
     const bool pair = (mul.inputs[0] == t && mul.inputs[1] == s) || (mul.inputs[0] == s && mul.inputs[1] == t);
     if (!pair || w.ShapeOf(mul.outputs[0]) != w.ShapeOf(t)) continue;
     Layer silu = sig;
-    silu.params.Set("op", ParamValue::String(UnaryOpName(UnaryOp::kSilu)));
+    SetActivationOp(&silu.params, "", UnaryOp::kSilu);
     silu.outputs = mul.outputs;
     NoteFused(silu, mul);
     w.net.layers[i] = silu;
@@ -98,7 +98,7 @@ bool FuseMatmulBias(RewriteWork& w) {
     if (w.ShapeOf(c) == w.ShapeOf(t) && MatmulTakesResidual(w, mm)) continue;
     Layer fused = mm;
     fused.inputs.push_back(c);
-    fused.params.Set("beta", ParamValue::Number(1));
+    SetMatmulBeta(&fused.params, 1);
     TakeActivation(fused, add);
     fused.outputs = add.outputs;
     NoteFused(fused, add);
@@ -159,7 +159,11 @@ bool FuseResidual(RewriteWork& w) {
     if (best < 0) continue;
     Layer fused = w.net.layers[best];
     fused.inputs.push_back(add.inputs[1 - k_best]);
-    fused.params.Set("residual", ParamValue::Bool(true));
+    if (fused.kind == LayerKind::kMatmul) {
+      SetMatmulResidual(&fused.params);
+    } else {
+      SetConvolutionResidual(&fused.params);
+    }
     TakeActivation(fused, add);
     fused.outputs = add.outputs;
     NoteFused(fused, add);
@@ -216,9 +220,9 @@ bool FuseSqueezeExcite(RewriteWork& w) {
     const Layer& fc2 = w.net.layers[c2];
     Layer fused = red;
     fused.inputs = {red.inputs[0], fc1.inputs[1], fc1.inputs[2], fc2.inputs[1], fc2.inputs[2]};
-    fused.params.Set("excite", ParamValue::Bool(true));
-    CopyActivation(fc1.params, "activation.", &fused.params, "excite1.");
-    CopyActivation(fc2.params, "activation.", &fused.params, "excite2.");
+    SetExcite(&fused.params);
+    CopyActivation(fc1.params, "activation.", &fused.params, kExcite1);
+    CopyActivation(fc2.params, "activation.", &fused.params, kExcite2);
     for (int k : {1, 3}) {  // the weights, [M, C, 1, 1] as [M, C]
       Shape& s = w.net.tensors[fused.inputs[k]].shape;
       s.resize(2);
@@ -234,7 +238,7 @@ bool FuseSqueezeExcite(RewriteWork& w) {
       const int32_t x = red.inputs[0], g = fc2.outputs[0];
       const bool pair = (mul.inputs[0] == x && mul.inputs[1] == g) || (mul.inputs[0] == g && mul.inputs[1] == x);
       if (pair && w.ShapeOf(mul.outputs[0]) == x_shape && w.TypeOf(mul.outputs[0]) == w.TypeOf(x)) {
-        fused.params.Set("exciteScale", ParamValue::Bool(true));
+        SetExciteScale(&fused.params);
         fused.outputs = mul.outputs;
         NoteFused(fused, mul);
         w.alive[c2] = false;

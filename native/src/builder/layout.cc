@@ -100,11 +100,10 @@ class Pass {
       std::vector<std::pair<int32_t, int32_t>> restore;  // (nhwc tensor, network output) pairs
       if (nhwc) {
         r.nhwc_layers++;
-        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling)
-          nl.params.Set("layout", ParamValue::String("nhwc"));
+        if (l.kind == LayerKind::kConvolution || l.kind == LayerKind::kPooling) SetNhwc(&nl.params);
         bool keep_dims = true;
         if (l.kind == LayerKind::kReduce) {
-          nl.params.Set("axes", ParamValue::Numbers({1, 2}));
+          SetReduceAxes(&nl.params, {1, 2});
           keep_dims = ReadReduce(l.params).keep_dims;
         }
         for (size_t k = 0; k < nl.outputs.size(); ++k) {
@@ -193,7 +192,7 @@ class Pass {
     l.name = r.net.tensors[to].name;
     l.inputs = {from};
     l.outputs = {to};
-    l.params.Set("firstPerm", ParamValue::Numbers(perm));
+    SetFirstPerm(&l.params, perm);
     Emit(r, std::move(l), WeightView{});
     r.transposes++;
   }
@@ -260,12 +259,12 @@ class Pass {
       if (t.kind != LayerKind::kShuffle) continue;
       const ShuffleParams sp = shuffle_params(t);
       if (!sp.has_first_perm || sp.has_reshape || sp.has_second_perm) continue;  // a plain transpose
-      const ParamValue perm = ParamValue::Numbers(sp.first_perm);
+      const std::vector<int64_t>& perm = sp.first_perm;
       const int32_t in = t.inputs[0], out = t.outputs[0];
       const int64_t p = producer[in];
       if (p >= 0 && !dead[p] && n.layers[p].kind == LayerKind::kCast && !ReadCast(n.layers[p].params).has_perm &&
           uses[in] == 1) {
-        n.layers[p].params.Set("perm", perm);  // cast, then transpose
+        SetCastPerm(&n.layers[p].params, perm);  // cast, then transpose
         n.layers[p].outputs = {out};
         producer[out] = p;
         dead[i] = true;
@@ -276,13 +275,13 @@ class Pass {
         Layer& c = n.layers[k];
         if (dead[k] || c.inputs.empty() || c.inputs[0] != out) continue;
         if (c.kind == LayerKind::kCast && !ReadCast(c.params).has_perm) {
-          c.params.Set("perm", perm);
+          SetCastPerm(&c.params, perm);
           c.inputs = {in};
           dead[i] = true;
         } else if (c.kind == LayerKind::kShuffle && c.inputs.size() == 1 && !shuffle_params(c).has_first_perm) {
           // A transpose then a reshape (a pooled [N,1,1,C] made NCHW, then flattened): one
           // shuffle, whose first permutation the transpose's is.
-          c.params.Set("firstPerm", perm);
+          SetFirstPerm(&c.params, perm);
           c.inputs = {in};
           dead[i] = true;
         }
@@ -320,10 +319,8 @@ class Pass {
       if (a.kind != LayerKind::kConvolution || !ReadConvolution(a.params).nhwc) continue;
       const Activation act = ReadActivation(a.params, "activation.");
       if (act.op != UnaryOp::kClip || act.min != 0 || !std::isfinite(act.max)) continue;
-      a.params.Set("activation.op", ParamValue::String(UnaryOpName(UnaryOp::kRelu)));
-      a.params.Erase("activation.min");
-      a.params.Erase("activation.max");
-      b.params.Set("inputClip", ParamValue::Number(act.max));
+      SetActivationOp(&a.params, "activation.", UnaryOp::kRelu);
+      SetInputClip(&b.params, act.max);
       r.input_clips++;
     }
   }

@@ -168,11 +168,7 @@ Layer MakePointwise(const RewriteWork& w, const std::vector<int64_t>& members) {
   // What had been fused into the last member: it runs here too.
   if (const std::optional<std::string> names = FusedNames(last.params)) AppendFused(&fused.params, *names);
   prog.num_inputs = static_cast<int>(fused.inputs.size());
-  fused.params.Set("program", ParamValue::String(prog.Text()));
-  ParamValue c;
-  c.type = ParamValue::Type::kNumbers;
-  c.numbers = prog.constants;
-  if (!prog.constants.empty()) fused.params.Set("constants", c);
+  SetPointwiseProgram(prog, &fused.params);
   return fused;
 }
 

@@ -2,6 +2,7 @@
 #include "src/ir/activation.h"
 
 #include <cmath>
+#include <iterator>
 
 #include "src/util/error.h"
 
@@ -75,6 +76,11 @@ void CopyActivation(const Params& from, const std::string& from_prefix, Params* 
     auto it = from.values().find(from_prefix + key);
     if (it != from.values().end()) into->Set(to_prefix + key, it->second);
   }
+}
+
+void SetActivationOp(Params* params, const std::string& prefix, UnaryOp op) {
+  params->Set(prefix + kActivationKeys[0], ParamValue::String(UnaryOpName(op)));
+  for (size_t i = 1; i < std::size(kActivationKeys); ++i) params->Erase(prefix + kActivationKeys[i]);
 }
 
 Activation ReadActivation(const Params& params, const std::string& prefix) {

@@ -65,5 +65,8 @@ bool HasActivation(const Params& params, const std::string& prefix);
 // Copies the activation under `from_prefix` of `from` to `to_prefix` of `into`, each param as
 // given (none where `from` has no op there).
 void CopyActivation(const Params& from, const std::string& from_prefix, Params* into, const std::string& to_prefix);
+// Makes the activation under `prefix` the parameterless `op` (relu for a relu6 whose clip moved,
+// silu for a sigmoid): its op set, its numbers dropped.
+void SetActivationOp(Params* params, const std::string& prefix, UnaryOp op);
 
 }  // namespace hybridrt

@@ -139,17 +139,37 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& physical, bool trans
   return "";
 }
 
+namespace {
+
+// The permutations' and selections' params, in AttentionPerms' order.
+constexpr const char* kPermKeys[4] = {"qPerm", "kPerm", "vPerm", "outPerm"};
+constexpr std::vector<int64_t> AttentionPerms::*kPermOf[4] = {&AttentionPerms::q, &AttentionPerms::k,
+                                                              &AttentionPerms::v, &AttentionPerms::out};
+constexpr const char* kSelectKeys[3] = {"qSelect", "kSelect", "vSelect"};
+
+}  // namespace
+
 AttentionPerms ReadAttentionPerms(const Params& params) {
   AttentionPerms p;
-  if (params.Has("qPerm")) p.q = params.Ints("qPerm");
-  if (params.Has("kPerm")) p.k = params.Ints("kPerm");
-  if (params.Has("vPerm")) p.v = params.Ints("vPerm");
-  if (params.Has("outPerm")) p.out = params.Ints("outPerm");
-  const char* keys[3] = {"qSelect", "kSelect", "vSelect"};
+  for (int i = 0; i < 4; ++i) {
+    if (params.Has(kPermKeys[i])) p.*kPermOf[i] = params.Ints(kPermKeys[i]);
+  }
   for (int i = 0; i < 3; ++i) {
-    if (params.Has(keys[i])) p.select[i] = params.Ints(keys[i]);
+    if (params.Has(kSelectKeys[i])) p.select[i] = params.Ints(kSelectKeys[i]);
   }
   return p;
+}
+
+void WriteAttentionParams(double scale, bool trans_k, bool nan_to_zero, const AttentionPerms& perms, Params* out) {
+  out->Set("scale", ParamValue::Number(scale));
+  out->Set("transK", ParamValue::Bool(trans_k));
+  if (nan_to_zero) out->Set("nanToZero", ParamValue::Bool(true));
+  for (int i = 0; i < 4; ++i) {
+    if (!(perms.*kPermOf[i]).empty()) out->Set(kPermKeys[i], ParamValue::Numbers(perms.*kPermOf[i]));
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (!perms.select[i].empty()) out->Set(kSelectKeys[i], ParamValue::Numbers(perms.select[i]));
+  }
 }
 
 std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& inputs, AttentionLayerParams* out) {

@@ -92,6 +92,9 @@ struct AttentionLayerParams {
 };
 std::string ReadAttentionLayer(const Params& params, const std::vector<Shape>& inputs, AttentionLayerParams* out);
 AttentionPerms ReadAttentionPerms(const Params& params);
+// The params ReadAttentionLayer reads back (the fusion pass makes the layer with them): the
+// scale, transK, nanToZero where set, and the permutations and selections that are not empty.
+void WriteAttentionParams(double scale, bool trans_k, bool nan_to_zero, const AttentionPerms& perms, Params* out);
 
 // The output shape: q's leading dims, S, Dv (through the permutations; an invalid one gives
 // the shape without it, which ReadAttentionGeometry refuses first).

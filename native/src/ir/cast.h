@@ -29,6 +29,9 @@ inline CastParams ReadCast(const Params& p) {
   return c;
 }
 
+// The layout pass's transposing cast: y = transpose(cast(x), perm).
+inline void SetCastPerm(Params* p, const std::vector<int64_t>& perm) { p->Set("perm", ParamValue::Numbers(perm)); }
+
 // A float cast to the integer type T: truncated toward zero and saturated at T's limits, NaN
 // to 0 (onnxruntime's cpu Cast). NOTE: the limits as floats round outward (INT32_MAX -> 2^31),
 // hence >= and the limit itself rather than a cast of x, which would overflow.

@@ -38,6 +38,10 @@ inline ConvolutionParams ReadConvolution(const Params& p) {
   return c;
 }
 
+// The builder forms the passes write: a residual input (fusion.h), an input clip (layout.h).
+inline void SetConvolutionResidual(Params* p) { p->Set("residual", ParamValue::Bool(true)); }
+inline void SetInputClip(Params* p, double clip) { p->Set("inputClip", ParamValue::Number(clip)); }
+
 // Whether a convolution of these params and weights ([M, C/g, kh, kw], or channels-last [M, kh,
 // kw, C/g]) is depthwise: several groups of one input and one output channel each.
 inline bool IsDepthwise(const ConvolutionParams& p, const Shape& weights) {

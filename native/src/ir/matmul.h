@@ -24,6 +24,10 @@ inline MatmulParams ReadMatmul(const Params& p) {
           p.Has("residual") && p.Bool("residual")};
 }
 
+// The builder forms the fusion pass writes: c added with beta 1 (a bias), a residual input.
+inline void SetMatmulBeta(Params* p, double beta) { p->Set("beta", ParamValue::Number(beta)); }
+inline void SetMatmulResidual(Params* p) { p->Set("residual", ParamValue::Bool(true)); }
+
 // Whether c takes part, of the layer's `inputs` (a, b, c?, residual?): given, and beta not 0 in
 // float.
 inline bool MatmulHasC(const MatmulParams& p, size_t inputs) {

@@ -154,6 +154,15 @@ PointwiseProgram PointwiseOf(const Layer& layer) {
   return ParsePointwise(layer.params.String("program"), constants, static_cast<int>(layer.inputs.size()));
 }
 
+void SetPointwiseProgram(const PointwiseProgram& prog, Params* params) {
+  params->Set("program", ParamValue::String(prog.Text()));
+  if (prog.constants.empty()) return;
+  ParamValue c;
+  c.type = ParamValue::Type::kNumbers;
+  c.numbers = prog.constants;
+  params->Set("constants", c);
+}
+
 std::string PointwiseProgram::Text() const {
   std::string out;
   for (const PointwiseStep& s : steps) {

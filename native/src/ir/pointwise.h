@@ -58,6 +58,8 @@ struct PointwiseProgram {
 PointwiseProgram ParsePointwise(const std::string& text, const std::vector<double>& constants, int num_inputs);
 // The program of a pointwise layer's params.
 PointwiseProgram PointwiseOf(const Layer& layer);
+// The params of a pointwise layer running `prog` (the pointwise pass): PointwiseOf reads it back.
+void SetPointwiseProgram(const PointwiseProgram& prog, Params* params);
 
 // fp32 value of one step, on operand values p (and q); the cpu backend's formulas.
 float EvalPointwiseBinary(PointwiseBinary op, float p, float q);

@@ -78,6 +78,10 @@ struct ReduceParams {
   bool nhwc() const { return axes == std::vector<int64_t>{1, 2}; }
 };
 
+// The prefixes of the excite tail's two activations.
+constexpr const char* kExcite1 = "excite1.";
+constexpr const char* kExcite2 = "excite2.";
+
 // The layer's params (validated by the schema: present, right types).
 inline ReduceParams ReadReduce(const Params& p) {
   ReduceParams r;
@@ -87,11 +91,18 @@ inline ReduceParams ReadReduce(const Params& p) {
   r.excite = p.Has("excite") && p.Bool("excite");
   r.excite_scale = p.Has("exciteScale") && p.Bool("exciteScale");
   if (r.excite) {
-    r.excite1 = ReadActivation(p, "excite1.");
-    r.excite2 = ReadActivation(p, "excite2.");
+    r.excite1 = ReadActivation(p, kExcite1);
+    r.excite2 = ReadActivation(p, kExcite2);
   }
   return r;
 }
+
+// The builder forms the passes write: the reduced axes (layout.h moves them to the channels-last
+// spatial dims), the excite tail (fusion.h; its activations go under kExcite1 and kExcite2:
+// CopyActivation), and the scale by its gate.
+inline void SetReduceAxes(Params* p, const std::vector<int64_t>& axes) { p->Set("axes", ParamValue::Numbers(axes)); }
+inline void SetExcite(Params* p) { p->Set("excite", ParamValue::Bool(true)); }
+inline void SetExciteScale(Params* p) { p->Set("exciteScale", ParamValue::Bool(true)); }
 
 // The reduction's rows (x transposed by rows.perm, rows.length elements a row) and how many it
 // writes: one per output element, or with excite_scale (the output x-shaped, the gate one value

@@ -32,6 +32,10 @@ struct ShuffleParams {
 // target takes none of firstPerm, reshape and secondPerm. Else an Error naming the layer and the
 // param. Whether `reshape` fits x's shape is ShuffleShapesOf's to say.
 ShuffleParams ReadShuffleParams(const Layer& layer, size_t rank);
+// A transpose before any reshape (the layout pass's transposes, and those it folds into a shuffle).
+inline void SetFirstPerm(Params* p, const std::vector<int64_t>& perm) {
+  p->Set("firstPerm", ParamValue::Numbers(perm));
+}
 
 // The shapes for input shape `x` (of the rank the params were read for); false with `why` set
 // where `reshape` cannot be resolved (a 0 past mid's rank, two -1, an element count that does

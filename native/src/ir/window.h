@@ -24,6 +24,8 @@ inline WindowParams ReadWindowParams(const Params& p) {
 // Channels-last (layout 'nhwc', a builder form: layout.h): 4-d tensors stored as [N, H, W, C];
 // the rules and the window see the logical NCHW shapes.
 inline bool ReadNhwc(const Params& p) { return p.Has("layout") && p.String("layout") == "nhwc"; }
+// Makes a convolution or pooling layer channels-last (the layout pass).
+inline void SetNhwc(Params* p) { p->Set("layout", ParamValue::String("nhwc")); }
 inline Shape FromNhwc(const Shape& s) { return {s[0], s[3], s[1], s[2]}; }
 inline Shape ToNhwc(const Shape& s) { return {s[0], s[2], s[3], s[1]}; }
 
