@@ -14,6 +14,11 @@
  * A zero initial state (absent, or an all-zero constant) is no tensor at all: the first step
  * skips the recurrent matmul and the peepholes on C.
  *
+ * A direction with the default activations and no clip, peepholes or input_forget runs its
+ * steps as one recurrent layer after the projection (src/engine/recurrent-layer.ts) instead: a
+ * layer per step costs more than a step's arithmetic at these sizes (docs/benchmarks.md,
+ * "Recurrent layers fused").
+ *
  * sequence_lens: a step t counts for batch entry b when t < len[b]; elsewhere the state keeps
  * its value and Y is 0. For the reverse direction the steps run from S-1 down, so the state
  * stays initial until t = len[b] - 1 and the last step is t = 0: what onnxruntime computes.
@@ -306,6 +311,13 @@ class Unroller {
       const projected = this.matmul(x4, wd.w, G, p.inputSize, bias, `d${d}_input`);
       let h = this.initial(5, p.zeroInitial.h, d);
       let c = p.op === 'LSTM' ? this.initial(6, p.zeroInitial.c, d) : undefined;
+      if (this.fused(d)) {
+        const [y, hLast, cLast] = this.sequence(projected, h, c, lens, d, dir);
+        ys.push(y!);
+        hs.push(hLast!);
+        if (cLast) cs.push(cLast);
+        return;
+      }
       const outs: TensorRef[] = new Array(p.steps);
       for (let k = 0; k < p.steps; k++) {
         const t = dir === 'forward' ? k : p.steps - 1 - k;
@@ -345,6 +357,48 @@ class Unroller {
     };
     if (e.node.outputs[1]) e.output(1, state(hs, 'y_h'));
     if (p.op === 'LSTM' && e.node.outputs[2]) e.output(2, state(cs, 'y_c'));
+  }
+
+  /**
+   * Whether direction d runs as one recurrent layer (recurrent-layer.ts): the default
+   * activations, no clip, peepholes or input_forget. Anything else unrolls.
+   */
+  private fused(d: number): boolean {
+    const { p } = this;
+    const defaults = DEFAULT_ACTIVATIONS[p.op];
+    const plain = p.activations[d]!.every((a, k) => a.name === defaults[k]!.toLowerCase());
+    return plain && p.clip === undefined && !p.weights[d]!.peephole && !p.inputForget;
+  }
+
+  /** Direction d's steps as one recurrent layer: y [S, 1, B, H], the last h (and c) [1, 1, B, H]. */
+  private sequence(
+    x: TensorRef,
+    h0: TensorRef | undefined,
+    c0: TensorRef | undefined,
+    lens: TensorRef | undefined,
+    d: number,
+    dir: Direction,
+  ): TensorRef[] {
+    const { p, H } = this;
+    const wd = p.weights[d]!;
+    const G = GATES[p.op] * H;
+    const inputs = [x, this.const(wd.r, [G, H], `d${d}_recurrence`)];
+    // Rb is in the projection's bias but where GRU keeps Rbh inside r's scaling (linear_before_reset).
+    if (wd.rbh) inputs.push(this.const([...new Array<number>(2 * H).fill(0), ...wd.rbh], [G], `d${d}_recurrence_bias`));
+    if (h0) inputs.push(h0);
+    if (c0) inputs.push(c0);
+    if (lens) inputs.push(lens);
+    const cell = p.op === 'RNN' ? 'rnn' : p.op === 'GRU' ? 'gru' : 'lstm';
+    const params = {
+      cell,
+      reverse: dir === 'reverse',
+      linearBeforeReset: p.linearBeforeReset,
+      recurrentBias: wd.rbh !== undefined,
+      initialH: h0 !== undefined,
+      initialC: c0 !== undefined,
+      sequenceLens: lens !== undefined,
+    } as const;
+    return this.e.addMany('recurrent', inputs, params, `d${d}_sequence`);
   }
 
   /** One step: the new H (and C), each [1, 1, B, H]. */

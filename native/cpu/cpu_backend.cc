@@ -78,6 +78,7 @@ class CpuBackend : public Backend {
       case LayerKind::kTopK: k = MakeTopK(); break;
       case LayerKind::kRoiAlign: k = MakeRoiAlign(); break;
       case LayerKind::kGridSample: k = MakeGridSample(); break;
+      case LayerKind::kRecurrent: k = MakeRecurrent(); break;
       default: compute = false; break;
     }
     if (compute) return HalfTensors(setup) ? MakeHalfAdapter(std::move(k)) : std::move(k);

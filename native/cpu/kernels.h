@@ -35,6 +35,7 @@ std::unique_ptr<Kernel> MakeScatter();        // scatter.cc (halves through the 
 std::unique_ptr<Kernel> MakeTopK();           // topk.cc (half inputs through the half adapter)
 std::unique_ptr<Kernel> MakeRoiAlign();       // roi_align.cc (halves through the half adapter)
 std::unique_ptr<Kernel> MakeGridSample();     // grid_sample.cc (halves through the half adapter)
+std::unique_ptr<Kernel> MakeRecurrent();      // recurrent.cc (float32: the precision pass keeps it)
 std::unique_ptr<Kernel> MakeNonZero();        // nonzero.cc (any type, read by its bits)
 std::unique_ptr<Kernel> MakeNms();            // nms.cc
 std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc

@@ -254,6 +254,7 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
     case LayerKind::kTopK: return MakeTopK(this);
     case LayerKind::kRoiAlign: return MakeRoiAlign(this);
     case LayerKind::kGridSample: return MakeGridSample(this);
+    case LayerKind::kRecurrent: return MakeRecurrent(this);
     case LayerKind::kNonZero: return MakeNonZero(this);
     case LayerKind::kNms: return MakeNms(this);
     case LayerKind::kQuantize: return MakeQuantize(this);

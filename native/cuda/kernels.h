@@ -34,6 +34,7 @@ std::unique_ptr<Kernel> MakeScatter(CudaBackend* b);           // scatter.cu
 std::unique_ptr<Kernel> MakeTopK(CudaBackend* b);              // topk.cu
 std::unique_ptr<Kernel> MakeRoiAlign(CudaBackend* b);          // roi_align.cu
 std::unique_ptr<Kernel> MakeGridSample(CudaBackend* b);        // grid_sample.cu
+std::unique_ptr<Kernel> MakeRecurrent(CudaBackend* b);         // recurrent.cu
 std::unique_ptr<Kernel> MakeNonZero(CudaBackend* b);           // nonzero.cu (not yet run on a GPU)
 std::unique_ptr<Kernel> MakeNms(CudaBackend* b);               // nms.cu (not yet run on a GPU)
 std::unique_ptr<Kernel> MakePooling(CudaBackend* b);           // pooling.cu

@@ -468,8 +468,8 @@ export type LayerSpec =
       kind: 'pointwise';
       params: { program: string; constants?: number[] };
     }
-  | DetectLayerSpec; // topk, roialign, nonzero, nms, gridsample (detect-layers.ts)
-
+  | DetectLayerSpec // topk, roialign, nonzero, nms, gridsample (detect-layers.ts); recurrent (recurrent-layer.ts):
+  | import('./recurrent-layer.js').RecurrentLayerSpec;
 export type LayerKind = LayerSpec['kind'];
 
 export type NetLayer = LayerSpec & {

@@ -1,6 +1,7 @@
 /**
- * RNN, GRU and LSTM unrolled into layers, against onnxruntime on the same inputs and weights
- * (seeded random), to 1e-5 relative / 1e-5 absolute (onnxruntime's sigmoid and tanh are
+ * RNN, GRU and LSTM as layers (a direction with the default activations and no clip, peepholes
+ * or input_forget as one recurrent layer, counted below; the others unrolled), against
+ * onnxruntime on the same inputs and weights (seeded random), to 1e-5 relative / 1e-5 absolute (onnxruntime's sigmoid and tanh are
  * polynomial approximations): every direction, both layouts, initial states given and absent,
  * sequence_lens fed at run time, peepholes, clip, input_forget, linear_before_reset, and the
  * activations with their alpha/beta. onnxruntime refuses layout 1 (batch-major): those cases are
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { MAX_UNROLLED_STEPS } from '../../converters/recurrent.js';
 import { type AttrValue, type NodeSpec, buildGraph } from '../../src/ir/model-builder.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
+import type { NetworkDefinition } from '../../src/engine/network.js';
 import { forEachIndex, stridesOf } from './helpers/eval-network.js';
 import { checkAgainstOrt, random, runOrt, verdict } from './helpers/harness.js';
 
@@ -48,7 +50,7 @@ interface Case {
   outputs?: boolean[];
 }
 
-async function check(c: Case): Promise<void> {
+async function check(c: Case): Promise<NetworkDefinition> {
   const { op, steps = 5, batch = 3, input = 4, hidden = 6, layout = 0 } = c;
   let seed = steps * 131 + hidden * 7 + GATES[op] + (c.direction?.length ?? 0);
   const floats = (dims: number[], scale = 1) => random('float32', dims, seed++, -scale, scale);
@@ -107,7 +109,7 @@ async function check(c: Case): Promise<void> {
     const out = await runOrt(buildGraph(seqMajor), seqFeeds);
     expected = Object.fromEntries(Object.entries(out).map(([k, t]) => [k, permute(t, t.dims.length === 4 ? [2, 0, 1, 3] : [1, 0, 2])]));
   }
-  await checkAgainstOrt({ spec, feeds, rtol: 1e-5, atol: 1e-5, expected });
+  return checkAgainstOrt({ spec, feeds, rtol: 1e-5, atol: 1e-5, expected });
 }
 
 describe.each(['RNN', 'GRU', 'LSTM'] as const)('%s', (op) => {
@@ -193,6 +195,20 @@ describe('op-specific attributes', () => {
 
   it('LSTM input_forget couples f = 1 - i', async () => {
     await check({ op: 'LSTM', attrs: { input_forget: 1 }, peephole: true, initial: true });
+  });
+});
+
+describe('one recurrent layer a direction (src/engine/recurrent-layer.ts)', () => {
+  const fused = async (c: Case) => (await check(c)).layers.filter((l) => l.kind === 'recurrent').length;
+  it('the default activations: fused, with state, sequence_lens and linear_before_reset', async () => {
+    expect(await fused({ op: 'LSTM', direction: 'bidirectional', initial: true, steps: 9, hidden: 12 })).toBe(2);
+    expect(await fused({ op: 'GRU', direction: 'reverse', lens: [5, 2, 4], attrs: { linear_before_reset: 1 } })).toBe(1);
+    expect(await fused({ op: 'RNN', layout: 1, initial: true })).toBe(1);
+  });
+  it('clip, peepholes, input_forget and other activations unroll', async () => {
+    expect(await fused({ op: 'RNN', attrs: { clip: { float: 0.3 } } })).toBe(0);
+    expect(await fused({ op: 'LSTM', peephole: true })).toBe(0);
+    expect(await fused({ op: 'GRU', attrs: { activations: { strings: ['Sigmoid', 'Relu'] } } })).toBe(0);
   });
 });
 

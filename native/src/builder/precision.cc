@@ -122,6 +122,8 @@ std::string KeepFp32Reason(const Network& net, const Layer& layer, DType half) {
     case LayerKind::kNms: return "box overlaps and score order stay fp32";
     // A grid point near 1 lands up to 0.00049 * W / 2 pixels off in fp16 (0.03 of a pixel at W 128).
     case LayerKind::kGridSample: return "grid points lose their sub-pixel position in reduced precision";
+    // The state is carried over every step (the layer takes fp32).
+    case LayerKind::kRecurrent: return "a recurrent state carried over the sequence stays fp32";
     case LayerKind::kUnary: {
       const UnaryOp op = ReadActivation(layer.params, "").op;
       if (fp16 && op == UnaryOp::kExp) return "exp overflows fp16 for inputs above 11";

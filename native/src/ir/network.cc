@@ -13,7 +13,7 @@ constexpr const char* kKindNames[kNumLayerKinds] = {
     "reduce",    "softmax",     "normalization", "shuffle", "concat",      "split",     "slice",
     "gather",    "pad",         "resize",        "cast",    "select",      "quantize",  "dequantize",
     "pointwise", "shape",       "range",         "cumsum",  "argminmax",   "attention", "scatter",
-    "topk",      "roialign",    "nonzero",       "nms",     "gridsample"};
+    "topk",      "roialign",    "nonzero",       "nms",     "gridsample",  "recurrent"};
 // A kind appended to LayerKind without its name here would read a null name.
 static_assert(kKindNames[kNumLayerKinds - 1] != nullptr, "a name per LayerKind");
 }  // namespace

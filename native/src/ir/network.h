@@ -52,8 +52,10 @@ enum class LayerKind : uint8_t {
   kNms,        // ONNX NonMaxSuppression (nms.h): int64 [count, 3], its count known only after a run
   // ONNX GridSample over NCHW (grid_sample.h): x sampled at the points of a grid [N, Ho, Wo, 2]
   kGridSample,
+  // ONNX RNN, GRU or LSTM over a whole sequence, one direction, from its input projection (recurrent.h)
+  kRecurrent,
 };
-constexpr int kNumLayerKinds = 33;
+constexpr int kNumLayerKinds = 34;
 
 // The dim of a layer's output 0 whose size depends on the data (nonzero: [rank, count], 1; nms:
 // [count, 3], 0), or -1. Its tensor is declared at the bound (the kind's rule); the kernel

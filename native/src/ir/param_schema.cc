@@ -143,6 +143,14 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                   Bool("centerPointBox")};
     at(LayerKind::kGridSample).params = {Enum("mode", {"linear", "nearest", "cubic"}),
                                          Enum("padding", {"zeros", "border", "reflection"}), Bool("alignCorners")};
+    // Which optional inputs are present: recurrent.h.
+    at(LayerKind::kRecurrent).params = {Enum("cell", {"rnn", "gru", "lstm"}),
+                                        Bool("reverse"),
+                                        Bool("linearBeforeReset"),
+                                        Bool("recurrentBias"),
+                                        Bool("initialH"),
+                                        Bool("initialC"),
+                                        Bool("sequenceLens")};
     // The plain form's (computed_layers.h); a range with inputs reads them there.
     at(LayerKind::kRange).params = {Ints("start", false), Ints("delta", false)};
     at(LayerKind::kQuantize).params = {Int("axis")};

@@ -177,6 +177,7 @@ void Dispatch(const LayerCheck& c) {
     case LayerKind::kNonZero:
     case LayerKind::kNms:
     case LayerKind::kGridSample: CheckDetectLayer(c); break;
+    case LayerKind::kRecurrent: CheckRecurrentLayer(c); break;
     default: CheckDataLayer(c); break;
   }
 }

@@ -82,9 +82,10 @@ class LayerCheck {
   Derivation* derivation_;
 };
 
-void CheckComputeLayer(const LayerCheck& c);  // shape_rules_compute.cc
-void CheckDataLayer(const LayerCheck& c);     // shape_rules_data.cc
-void CheckDetectLayer(const LayerCheck& c);   // shape_rules_detect.cc
+void CheckComputeLayer(const LayerCheck& c);    // shape_rules_compute.cc
+void CheckDataLayer(const LayerCheck& c);       // shape_rules_data.cc
+void CheckDetectLayer(const LayerCheck& c);     // shape_rules_detect.cc
+void CheckRecurrentLayer(const LayerCheck& c);  // shape_rules_recurrent.cc
 void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtype);
 
 }  // namespace hybridrt

@@ -11,6 +11,7 @@ import type { TensorData } from '../../../src/onnx/tensor.js';
 import { allocTyped } from '../../../src/onnx/dtype.js';
 import { bfloat16BitsToFloat32, float16BitsToFloat32, float32ToBfloat16Bits, float32ToFloat16Bits } from '../../../src/onnx/half.js';
 import { evalWindowed } from './eval-kernels.js';
+import { recurrent } from './eval-recurrent.js';
 import { evalDetect } from './eval-detect.js';
 import { sliceRange } from '../../../src/ir/infer/slicing.js';
 
@@ -369,6 +370,12 @@ function evalLayer(layer: NetLayer, ins: HostTensor[], decl: Decl[]): HostTensor
       });
       return [y];
     }
+    case 'recurrent':
+      return recurrent(
+        ins,
+        layer.params,
+        decl.map((_, i) => out(i)),
+      );
     case 'topk':
     case 'roialign':
     case 'nonzero':
