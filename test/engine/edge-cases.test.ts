@@ -1,12 +1,12 @@
 /**
- * Edge cases of shapes on the cpu backend against onnxruntime: scalars (rank 0), empty
- * tensors (a zero dim), size-1 dims everywhere, a single-input concat, a scalar gather index
- * on a vector, reductions that keep nothing, and an identity network whose output is its
- * input or a constant. Tolerance: helpers/compare.ts.
+ * Edge cases of shapes against onnxruntime, on the backend helpers/compare.ts names (the cpu
+ * here): scalars (rank 0), empty tensors (a zero dim), size-1 dims everywhere, a single-input
+ * concat, a scalar gather index on a vector, reductions that keep nothing, and an identity
+ * network whose output is its input or a constant. Tolerance: helpers/compare.ts.
  */
 import { describe, expect, it } from 'vitest';
 import { buildEngine } from '../../src/engine/engine.js';
-import { checkLayer } from './helpers/compare.js';
+import { BACKEND, checkLayer } from './helpers/compare.js';
 import { NetDraft } from './helpers/net.js';
 import { randomFloat, randomInt, tensor } from './helpers/random.js';
 
@@ -87,7 +87,7 @@ describe('edge cases', () => {
     const c = d.constant('c', 'float32', [2], new Float32Array([4, 5]));
     d.output(x);
     d.output(c);
-    const engine = await buildEngine(d.finish());
+    const engine = await buildEngine(d.finish(), { backend: BACKEND });
     const [a, b] = await engine.createContext().run([new Int32Array([7, 8, 9])]);
     expect(Array.from(a as Int32Array)).toEqual([7, 8, 9]);
     expect(Array.from(b as Float32Array)).toEqual([4, 5]);
