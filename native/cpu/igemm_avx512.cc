@@ -58,7 +58,10 @@ __attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnni(int64_t group
   }
 }
 
-__attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnniRequant(int64_t groups, const int8_t* pa,
+// The tile of IgemmKernelVnniRequant, its rows unrolled so that the sums stay in registers
+// (a loop over a run-time count of rows kept them in memory).
+template <bool kHalf>
+__attribute__((target("avx512f,avx512vnni"))) inline void VnniRequantTile(int64_t groups, const int8_t* pa,
                                                                           const uint8_t* pb, int mr, int nr,
                                                                           const Int8Requant& q, int64_t i0,
                                                                           int64_t j0) {
@@ -68,19 +71,34 @@ __attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnniRequant(int64_
     const uint32_t corr = r < mr ? static_cast<uint32_t>(q.corr[i0 + r]) : 0u;
     acc[r][0] = acc[r][1] = _mm512_set1_epi32(static_cast<int32_t>(0u - corr));
   }
-  if (nr <= 16) {
-    VnniTile<true>(groups, pa, pb, acc);
-  } else {
-    VnniTile<false>(groups, pa, pb, acc);
-  }
+  VnniTile<kHalf>(groups, pa, pb, acc);
   const requant::Out512 o = requant::MakeOut512(q);
   const __mmask16 lo = requant::Tail(nr), hi = requant::Tail(nr - 16);
-  for (int r = 0; r < mr; ++r) {
-    const requant::Row512 row = requant::RowOf(q, i0 + r);
-    const int64_t at = (i0 + r) * q.stride + j0;
-    requant::Finish(q, o, row, acc[r][0], at, lo);
-    if (hi) requant::Finish(q, o, row, acc[r][1], at + 16, hi);
+  const int64_t stride = q.stride, first = i0 * stride + j0;
+  const float* z = q.z ? q.z + first : nullptr;
+  const uint8_t* zq = q.zq ? q.zq + first : nullptr;
+  char* y = q.y + first;
+  const bool zq_signed = q.zq_signed;
+#pragma GCC unroll 8
+  for (int r = 0; r < kIgemmMR512; ++r) {
+    if (r < mr) {
+      const requant::Row512 row = requant::RowOf(q, i0 + r);
+      const int64_t at = r * stride;
+      requant::Finish(o, row, acc[r][0], z ? z + at : nullptr, zq ? zq + at : nullptr, zq_signed, y + at, lo);
+      if (!kHalf && hi) {
+        requant::Finish(o, row, acc[r][1], z ? z + at + 16 : nullptr, zq ? zq + at + 16 : nullptr, zq_signed,
+                        y + at + 16, hi);
+      }
+    }
   }
+}
+
+__attribute__((target("avx512f,avx512vnni"))) void IgemmKernelVnniRequant(int64_t groups, const int8_t* pa,
+                                                                          const uint8_t* pb, int mr, int nr,
+                                                                          const Int8Requant& q, int64_t i0,
+                                                                          int64_t j0) {
+  if (nr <= 16) return VnniRequantTile<true>(groups, pa, pb, mr, nr, q, i0, j0);
+  VnniRequantTile<false>(groups, pa, pb, mr, nr, q, i0, j0);
 }
 
 // The product of one column (igemm.h IgemmGemvVnni): a zmm holds two k-groups of a panel's 8

@@ -165,7 +165,12 @@ __attribute__((target("avx512f"))) inline void StoreItem(const Int8DepthwisePlan
                                                          const requant::Out512& out, const requant::Row512& row,
                                                          int64_t i, int64_t it, __m512i acc) {
   const int64_t out_size = p.out_h * p.out_w, at = p.item_out[it];
-  if (kQ) return requant::Finish(*a.q, out, row, acc, i * out_size + at, requant::Tail(out_size - at));
+  if (kQ) {
+    const Int8Requant& q = *a.q;
+    const int64_t k = i * out_size + at;
+    return requant::Finish(out, row, acc, q.z ? q.z + k : nullptr, q.zq ? q.zq + k : nullptr, q.zq_signed, q.y + k,
+                           requant::Tail(out_size - at));
+  }
   _mm512_storeu_ps(a.y + i * out_size + at, _mm512_cvtepi32_ps(acc));
 }
 

@@ -112,14 +112,14 @@ __attribute__((target("avx512f"))) inline Row512 RowOf(const Int8Requant& q, int
   return {_mm512_set1_ps(q.scale[i]), _mm512_set1_ps(q.bias ? q.bias[i] : 0.0f), q.bias != nullptr};
 }
 
-// A row's 16 centred sums (lanes m) as the outputs y + at (at: the row's i stride plus the
-// column; the residual read at the same index): the whole form.
-__attribute__((target("avx512f"))) inline void Finish(const Int8Requant& q, const Out512& o, const Row512& r,
-                                                      __m512i centred, int64_t at, __mmask16 m) {
+// A row's 16 centred sums (lanes m) into the bytes at y, the residual (floats z or bytes zq;
+// nullptr: none) read at the same index: the whole form.
+__attribute__((target("avx512f"))) inline void Finish(const Out512& o, const Row512& r, __m512i centred, const float* z,
+                                                      const uint8_t* zq, bool zq_signed, char* y, __mmask16 m) {
   __m512 v = Scaled(centred, r);
-  if (q.z) v = AddResidual(v, _mm512_maskz_loadu_ps(m, q.z + at));
-  if (q.zq) v = AddResidual(v, ResidualQ(q.zq + at, q.zq_signed, o, m));
-  StoreClamped(o, v, m, q.y + at);
+  if (z) v = AddResidual(v, _mm512_maskz_loadu_ps(m, z));
+  if (zq) v = AddResidual(v, ResidualQ(zq, zq_signed, o, m));
+  StoreClamped(o, v, m, y);
 }
 
 }  // namespace requant
