@@ -13,6 +13,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/pointwise_affine.h"
+#include "src/ir/broadcast_dims.h"
 #include "src/ir/dtype.h"
 #include "src/ir/formulas.h"
 #include "src/ir/pointwise.h"
@@ -61,16 +62,10 @@ class PointwiseKernel : public CpuKernel {
     constants_f_.assign(prog_.constants.begin(), prog_.constants.end());
     dims_ = out_[0].shape;
     const size_t rank = dims_.size();
-    strides_.assign(in_.size(), std::vector<int64_t>(rank, 0));
+    strides_.assign(in_.size(), {});
     same_run_.assign(in_.size(), 1);
     for (size_t k = 0; k < in_.size(); ++k) {
-      const Shape& s = in_[k].shape;
-      const size_t off = rank - s.size();
-      int64_t st = 1;
-      for (size_t d = s.size(); d-- > 0;) {
-        strides_[k][off + d] = s[d] == 1 ? 0 : st;
-        st *= s[d];
-      }
+      strides_[k] = BroadcastStrides(in_[k].shape, rank);
       // Output elements per value of this input along the innermost dims it broadcasts over.
       for (size_t d = rank; d-- > 0 && strides_[k][d] == 0;) same_run_[k] *= dims_[d];
     }

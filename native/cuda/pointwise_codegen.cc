@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <cstring>
 #include <sstream>
+#include <utility>
 
+#include "src/ir/broadcast_dims.h"
 #include "src/util/error.h"
 
 #include "pointwise_ops_source.h"  // kPointwiseOpsSource: native/src/ir/formulas.inc as text (CMakeLists.txt)
@@ -52,30 +54,10 @@ PointwiseGeometry MakePointwiseGeometry(const std::vector<Shape>& inputs, const 
   g.in_types = in_types;
   g.out_type = out_type;
   g.numel = Numel(out);
-  const size_t rank = out.size(), num = inputs.size();
-  std::vector<std::vector<int64_t>> full(num, std::vector<int64_t>(rank, 0));
-  for (size_t k = 0; k < num; ++k) {
-    const Shape& s = inputs[k];
-    const size_t off = rank - s.size();
-    int64_t st = 1;
-    for (size_t d = s.size(); d-- > 0;) {
-      full[k][off + d] = s[d] == 1 ? 0 : st;
-      st *= s[d];
-    }
-  }
-  g.strides.assign(num, {});
-  for (size_t d = 0; d < rank; ++d) {
-    if (out[d] == 1) continue;
-    bool merge = !g.dims.empty();
-    for (size_t k = 0; merge && k < num; ++k) merge = g.strides[k].back() == full[k][d] * out[d];
-    if (merge) {
-      g.dims.back() *= out[d];
-      for (size_t k = 0; k < num; ++k) g.strides[k].back() = full[k][d];
-    } else {
-      g.dims.push_back(out[d]);
-      for (size_t k = 0; k < num; ++k) g.strides[k].push_back(full[k][d]);
-    }
-  }
+  const size_t num = inputs.size();
+  MergedBroadcast merged = MergeBroadcastDims(out, inputs);  // src/ir/broadcast_dims.h
+  g.dims = std::move(merged.dims);
+  g.strides = std::move(merged.strides);
   g.wide = g.numel >= (int64_t{1} << 31);
   for (size_t k = 0; k < num; ++k) g.wide |= Numel(inputs[k]) >= (int64_t{1} << 31);
   bool all_half = IsHalf(out_type);

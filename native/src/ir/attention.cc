@@ -3,6 +3,7 @@
 
 #include <utility>
 
+#include "src/ir/broadcast_dims.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -109,16 +110,13 @@ std::string ReadAttentionGeometry(const std::vector<Shape>& physical, bool trans
     if (m.size() > rank) return Cat("the mask has rank ", m.size(), ", more than the scores' ", rank);
     Shape scores(q.begin(), q.end() - 1);
     scores.push_back(g->t);
-    std::vector<int64_t> stride(rank, 0);
-    int64_t st = 1;
     for (size_t j = 0; j < m.size(); ++j) {
       const size_t dm = m.size() - 1 - j, ds = rank - 1 - j;
       if (m[dm] != 1 && m[dm] != scores[ds]) {
         return Cat("the mask ", ShapeToString(m), " does not broadcast onto the scores ", ShapeToString(scores));
       }
-      stride[ds] = m[dm] == 1 ? 0 : st;
-      st *= m[dm];
     }
+    const std::vector<int64_t> stride = BroadcastStrides(m, rank);
     g->has_mask = true;
     for (int i = 0; i < g->num_batch_dims; ++i) g->mask_batch_strides[i] = stride[i];
     g->mask_s_stride = stride[rank - 2];

@@ -7,6 +7,7 @@
 
 #include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
+#include "src/ir/broadcast_dims.h"
 #include "src/ir/cast.h"
 #include "src/ir/concat_split.h"
 #include "src/ir/gather.h"
@@ -23,25 +24,12 @@ namespace {
 
 bool IsIntegral(DType t) { return t == DType::kInt64 || t == DType::kInt32 || t == DType::kBool; }
 
-// Row-major strides of `shape`, 0 along the dims where `in` (right-aligned) has size 1: the
-// offset of each output element in a broadcast input.
-std::vector<int64_t> BroadcastStrides(const Shape& in, const Shape& out) {
-  std::vector<int64_t> st(out.size(), 0);
-  int64_t acc = 1;
-  for (size_t k = 0; k < in.size(); ++k) {
-    const size_t d = in.size() - 1 - k, o = out.size() - 1 - k;
-    st[o] = in[d] == 1 ? 0 : acc;
-    acc *= in[d];
-  }
-  return st;
-}
-
 // For each output element (row-major), the offset in each input.
 std::vector<std::vector<int64_t>> BroadcastOffsets(const std::vector<Shape>& ins, const Shape& out) {
   const int64_t n = Numel(out);
   std::vector<std::vector<int64_t>> offs(ins.size(), std::vector<int64_t>(n));
   std::vector<std::vector<int64_t>> st;
-  for (const Shape& s : ins) st.push_back(BroadcastStrides(s, out));
+  for (const Shape& s : ins) st.push_back(BroadcastStrides(s, out.size()));
   std::vector<int64_t> idx(out.size(), 0);
   for (int64_t i = 0; i < n; ++i) {
     for (size_t k = 0; k < ins.size(); ++k) {
