@@ -15,7 +15,8 @@
  * skips the recurrent matmul and the peepholes on C.
  *
  * A direction with the default activations and no clip, peepholes or input_forget runs its
- * steps as one recurrent layer after the projection (src/engine/recurrent-layer.ts) instead: a
+ * steps as one recurrent layer after the projection (src/engine/recurrent-layer.ts) instead, and
+ * does not count against the unroll limit: a
  * layer per step costs more than a step's arithmetic at these sizes (docs/benchmarks.md,
  * "Recurrent layers fused").
  *
@@ -108,7 +109,8 @@ function recurrent(op: Op, sinceVersion: number): Converter {
     opType: op,
     sinceVersion,
     notes:
-      `float32; unrolled, so the sequence length must be static (at most ${MAX_UNROLLED_STEPS} steps over all directions); ` +
+      `float32; the sequence length must be static; a direction with other activations than the defaults, clip, peepholes or input_forget ` +
+      `is unrolled (at most ${MAX_UNROLLED_STEPS} steps over such directions), the others run as one recurrent layer; ` +
       `W, R, B${op === 'LSTM' ? ', P' : ''} must be constants; every direction, activation, clip, sequence_lens and initial state` +
       (sinceVersion >= 14 ? ', both layouts.' : '.'),
     plan(v) {
@@ -121,10 +123,6 @@ function recurrent(op: Op, sinceVersion: number): Converter {
       const steps = batchwise ? x[1]! : x[0]!;
       const inputSize = x[2]!;
       v.check(steps >= 1, () => 'the sequence is empty');
-      v.check(
-        steps * directions.length <= MAX_UNROLLED_STEPS,
-        () => `${steps} steps x ${directions.length} direction(s) is more than the ${MAX_UNROLLED_STEPS} unrolled steps an engine takes`,
-      );
       const w = v.constNumbers(1, 'W', 'make it an initializer');
       const r = v.constNumbers(2, 'R', 'make it an initializer');
       const H = v.in(2).shape[2]!;
@@ -174,7 +172,7 @@ function recurrent(op: Op, sinceVersion: number): Converter {
         const lens = v.constant(4);
         masked = !lens || tensorNumbers(lens).some((n) => n !== steps);
       }
-      return {
+      const plan: Plan = {
         op,
         directions,
         hidden: H,
@@ -189,6 +187,15 @@ function recurrent(op: Op, sinceVersion: number): Converter {
         masked,
         zeroInitial: { h: !v.has(5) || isZero(v.constant(5)), c: !v.has(6) || isZero(v.constant(6)) },
       };
+      // Only the directions that unroll count against the limit.
+      const unrolled = directions.filter((_, d) => !fusable(plan, d)).length;
+      v.check(
+        steps * unrolled <= MAX_UNROLLED_STEPS,
+        () =>
+          `${steps} steps x ${unrolled} unrolled direction(s) (other activations, clip, peepholes or input_forget) ` +
+          `is more than the ${MAX_UNROLLED_STEPS} unrolled steps an engine takes`,
+      );
+      return plan;
     },
     emit(e, plan) {
       new Unroller(e, plan).emit();
@@ -196,7 +203,17 @@ function recurrent(op: Op, sinceVersion: number): Converter {
   });
 }
 
-/** Emits one node's unrolled layers (see the header). */
+/**
+ * Whether direction d runs as one recurrent layer (recurrent-layer.ts): the default
+ * activations, no clip, peepholes or input_forget. Anything else unrolls.
+ */
+function fusable(p: Plan, d: number): boolean {
+  const defaults = DEFAULT_ACTIVATIONS[p.op];
+  const plain = p.activations[d]!.every((a, k) => a.name === defaults[k]!.toLowerCase());
+  return plain && p.clip === undefined && !p.weights[d]!.peephole && !p.inputForget;
+}
+
+/** Emits one node's layers (see the header). */
 class Unroller {
   private readonly H: number;
   constructor(
@@ -311,7 +328,7 @@ class Unroller {
       const projected = this.matmul(x4, wd.w, G, p.inputSize, bias, `d${d}_input`);
       let h = this.initial(5, p.zeroInitial.h, d);
       let c = p.op === 'LSTM' ? this.initial(6, p.zeroInitial.c, d) : undefined;
-      if (this.fused(d)) {
+      if (fusable(p, d)) {
         const [y, hLast, cLast] = this.sequence(projected, h, c, lens, d, dir);
         ys.push(y!);
         hs.push(hLast!);
@@ -357,17 +374,6 @@ class Unroller {
     };
     if (e.node.outputs[1]) e.output(1, state(hs, 'y_h'));
     if (p.op === 'LSTM' && e.node.outputs[2]) e.output(2, state(cs, 'y_c'));
-  }
-
-  /**
-   * Whether direction d runs as one recurrent layer (recurrent-layer.ts): the default
-   * activations, no clip, peepholes or input_forget. Anything else unrolls.
-   */
-  private fused(d: number): boolean {
-    const { p } = this;
-    const defaults = DEFAULT_ACTIVATIONS[p.op];
-    const plain = p.activations[d]!.every((a, k) => a.name === defaults[k]!.toLowerCase());
-    return plain && p.clip === undefined && !p.weights[d]!.peephole && !p.inputForget;
   }
 
   /** Direction d's steps as one recurrent layer: y [S, 1, B, H], the last h (and c) [1, 1, B, H]. */

@@ -205,6 +205,9 @@ describe('one recurrent layer a direction (src/engine/recurrent-layer.ts)', () =
     expect(await fused({ op: 'GRU', direction: 'reverse', lens: [5, 2, 4], attrs: { linear_before_reset: 1 } })).toBe(1);
     expect(await fused({ op: 'RNN', layout: 1, initial: true })).toBe(1);
   });
+  it('a fused sequence past the unroll limit (600 steps, both directions: 1200)', async () => {
+    expect(await fused({ op: 'LSTM', direction: 'bidirectional', steps: 600, batch: 2, input: 3, hidden: 4, initial: true })).toBe(2);
+  });
   it('clip, peepholes, input_forget and other activations unroll', async () => {
     expect(await fused({ op: 'RNN', attrs: { clip: { float: 0.3 } } })).toBe(0);
     expect(await fused({ op: 'LSTM', peephole: true })).toBe(0);
@@ -213,7 +216,7 @@ describe('one recurrent layer a direction (src/engine/recurrent-layer.ts)', () =
 });
 
 describe('refusals', () => {
-  it('refuses a sequence longer than the unroll limit, naming it', () => {
+  it('refuses an unrolled sequence longer than the unroll limit, naming it', () => {
     const steps = MAX_UNROLLED_STEPS + 1;
     const v = verdict({
       op: 'RNN',
@@ -223,7 +226,7 @@ describe('refusals', () => {
         { dtype: 'float32', dims: [1, 3, 3], data: new Float32Array(9) },
       ],
       outputs: [['float32', [steps, 1, 1, 3]]],
-      attrs: { hidden_size: 3 },
+      attrs: { hidden_size: 3, clip: { float: 2 } },
     });
     expect(v.ok).toBe(false);
     expect(!v.ok && v.reason).toContain(`${MAX_UNROLLED_STEPS} unrolled steps`);
