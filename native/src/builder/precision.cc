@@ -209,7 +209,7 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
     l.name = name;
     l.inputs = {from};
     l.outputs = {to};
-    l.params.Set("to", ParamValue::String(DTypeName(t)));
+    SetCastTo(&l.params, t);
     emit(std::move(l), WeightView{});
   };
   // The tensor holding original tensor `id` (float32) in type `t`, converting if needed.
@@ -277,7 +277,7 @@ PrecisionRewrite ApplyReducedPrecision(const Network& src, DType half) {
       }
     }
     if (layer.kind == LayerKind::kCast && ct == half && ReadCast(layer.params).to == DType::kFloat32) {
-      l.params.Set("to", ParamValue::String(DTypeName(half)));
+      SetCastTo(&l.params, half);
     }
     std::vector<std::pair<int32_t, int32_t>> to_fp32;  // (reduced tensor, original output) pairs
     for (size_t k = 0; k < l.outputs.size(); ++k) {

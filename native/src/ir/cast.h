@@ -29,6 +29,8 @@ inline CastParams ReadCast(const Params& p) {
   return c;
 }
 
+// The cast's output type (the precision pass makes and retargets casts).
+inline void SetCastTo(Params* p, DType to) { p->Set("to", ParamValue::String(DTypeName(to))); }
 // The layout pass's transposing cast: y = transpose(cast(x), perm).
 inline void SetCastPerm(Params* p, const std::vector<int64_t>& perm) { p->Set("perm", ParamValue::Numbers(perm)); }
 

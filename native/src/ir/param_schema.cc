@@ -3,11 +3,13 @@
 
 #include <cmath>
 #include <initializer_list>
+#include <iterator>
 #include <set>
 #include <vector>
 
 #include "src/ir/activation.h"
 #include "src/ir/binary_op.h"
+#include "src/ir/fused_names.h"
 #include "src/ir/pad_mode.h"
 #include "src/ir/quant_form.h"
 #include "src/ir/reduce_op.h"
@@ -248,24 +250,24 @@ void CheckParams(const Layer& layer) {
     static const PSpec kActNum = Float("activation.x", false);
     const PSpec act_op = Enum("activation.op", kUnaryOps);
     bool any = false;
-    for (const char* name : {"op", "alpha", "beta", "min", "max"}) {
-      const std::string k = prefix + name;
+    for (size_t i = 0; i < std::size(kActivationKeys); ++i) {  // the op first, then its numbers
+      const std::string k = prefix + kActivationKeys[i];
       known.insert(k);
       auto it = layer.params.values().find(k);
       if (it == layer.params.values().end()) continue;
       any = true;
-      CheckOne(layer, k, std::string(name) == "op" ? act_op : kActNum, it->second);
+      CheckOne(layer, k, i == 0 ? act_op : kActNum, it->second);
     }
-    if (any && !layer.params.Has(prefix + "op")) {
+    if (any && !HasActivation(layer.params, prefix)) {
       BadParam(layer, Cat(prefix, "op"), "is missing");
     }
   }
   // Any layer may say which network layers the builder fused into it (fusion.h).
-  static const PSpec kFused = {"fused", PType::kString, false, {}};
-  auto fused = layer.params.values().find("fused");
+  static const PSpec kFused = {kFusedParam, PType::kString, false, {}};
+  auto fused = layer.params.values().find(kFusedParam);
   if (fused != layer.params.values().end()) {
-    known.insert("fused");
-    CheckOne(layer, "fused", kFused, fused->second);
+    known.insert(kFusedParam);
+    CheckOne(layer, kFusedParam, kFused, fused->second);
   }
   for (const auto& [key, value] : layer.params.values()) {
     if (!known.count(key)) {
