@@ -167,13 +167,15 @@ async function probe(
   // inference stopped), then inference carries the probed shapes on. Probing every unknown
   // value at once made onnxruntime return every one of them (a 32,000-node chain after an If).
   const dataDependent: string[] = [];
+  // Per sample, the values earlier rounds computed: each round starts where the last stopped.
+  const computed = samples.map(() => new Map<string, TensorData>());
   let result = inferred;
   for (let round = 0; round < MAX_PROBE_ROUNDS; round++) {
     const wanted = probeFrontier(graph, round === 0 ? values : valuesToProbe(graph, registry), dataDependent);
     if (!wanted.length) break;
     options.onStep?.(`probe shapes on onnxruntime, round ${round + 1}: ${wanted.length} value${wanted.length === 1 ? '' : 's'}`);
     try {
-      const r = await probeShapes(graph, wanted, samples, options.threads, declaredTypes);
+      const r = await probeShapes(graph, wanted, samples, options.threads, declaredTypes, computed);
       probed.push(...r.probed);
       dataDependent.push(...r.dataDependent);
       if (!r.probed.length) break;

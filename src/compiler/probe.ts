@@ -95,17 +95,39 @@ export function valuesToProbe(graph: Graph, registry: ConverterRegistry): string
   return [...wanted];
 }
 
-/** The nodes needed to compute `values` (their producers, transitively), in graph order. */
-function ancestors(graph: Graph, values: readonly string[]): string[] {
+/**
+ * The nodes needed to compute `values` (their producers, transitively), in graph order; a value
+ * `given` says is at hand (an earlier round computed it) is read, not computed again.
+ */
+function ancestors(graph: Graph, values: readonly string[], given: (v: string) => boolean = () => false): string[] {
   const need = new Set<Node>();
   const stack = [...values];
+  const wanted = new Set(values);
   while (stack.length) {
-    const p = graph.producer(stack.pop()!);
+    const v = stack.pop()!;
+    if (!wanted.has(v) && given(v)) continue;
+    const p = graph.producer(v);
     if (!p || need.has(p)) continue;
     need.add(p);
     stack.push(...nodeReads(p));
   }
   return graph.nodes.filter((n) => need.has(n)).map((n) => n.name);
+}
+
+/**
+ * Whether every sample's computed `v` can be fed where the graph's type of `v` is declared: an
+ * element type, and dims that match the type's fixed ones (a data-dependent value is declared
+ * with unnamed dims).
+ */
+function feedable(graph: Graph, v: string, computed: ReadonlyArray<ReadonlyMap<string, TensorData>>): boolean {
+  const t = graph.types.get(v);
+  if (!t?.dtype) return false;
+  return computed.every((c) => {
+    const d = c.get(v);
+    if (!d || d.dtype !== t.dtype) return false;
+    if (!t.shape) return true;
+    return d.dims.length === t.shape.length && t.shape.every((s, i) => typeof s !== 'number' || s === d.dims[i]);
+  });
 }
 
 export interface ProbeResult {
@@ -118,6 +140,12 @@ export interface ProbeResult {
 /**
  * Probes `values` by running their ancestors on onnxruntime with each sample; writes the
  * agreed types into graph.types. `samples` are feeds of every graph input (two or more).
+ *
+ * `computed` (one map per sample) carries values between rounds: the run starts from the
+ * values in it rather than computing them again, and adds to it every value the run's
+ * sub-model hands on (those that nodes outside it read), so that the next round, which probes
+ * further down, starts where this one stopped (Keypoint R-CNN probes in five rounds; each ran
+ * the backbone again on every sample).
  */
 export async function probeShapes(
   graph: Graph,
@@ -125,8 +153,9 @@ export async function probeShapes(
   samples: ReadonlyArray<ReadonlyMap<string, TensorData>>,
   threads?: number,
   declaredTypes?: ReadonlyMap<string, ValueType>,
+  computed?: ReadonlyArray<Map<string, TensorData>>,
 ): Promise<ProbeResult> {
-  const nodes = ancestors(graph, values);
+  const nodes = ancestors(graph, values, (v) => !!computed && feedable(graph, v, computed));
   const hazard = firstOrtHazard(graph, nodes);
   if (hazard) throw new HybridError('SHAPE', `cannot probe on onnxruntime: ${hazard}`);
   const sub = extractSubModel(graph, nodes, { outputs: [...values], name: `${graph.name}_probe`, ...(declaredTypes ? { declaredTypes } : {}) });
@@ -150,21 +179,25 @@ export async function probeShapes(
     const exotic = new Set(session.outputMetadata.filter((m) => !m.isTensor || !isNumericDType(m.type)).map((m) => m.name));
     values = values.filter((v) => !exotic.has(v));
     if (!values.length) return { probed: [], dataDependent: [] };
+    // What the sub-model hands on, kept for the next round (numeric tensors only, as above).
+    const handed = computed ? session.outputNames.filter((o) => !exotic.has(o) && !values.includes(o)) : [];
     const results: Array<Map<string, TensorData>> = [];
-    for (const sample of samples) {
+    for (const [i, sample] of samples.entries()) {
       const feeds: Record<string, ort.Tensor> = {};
       for (const name of session.inputNames) {
-        const t = sample.get(name);
+        const t = sample.get(name) ?? computed?.[i]!.get(name);
         if (!t) throw new HybridError('SHAPE', `probing needs input '${name}', which has no sample`);
         feeds[name] = toOrtTensor(t, `input '${name}'`);
       }
       let out: ort.InferenceSession.ReturnType;
       try {
-        out = await session.run(feeds, [...values]);
+        out = await session.run(feeds, [...values, ...handed]);
       } catch (e) {
         throw new HybridError('SHAPE', `onnxruntime failed on the sample inputs: ${messageLine(e)}`, { cause: e });
       }
-      results.push(new Map(values.map((v) => [v, fromOrtTensor(out[v]!, `value '${v}'`)])));
+      const got = new Map([...values, ...handed].map((v) => [v, fromOrtTensor(out[v]!, `value '${v}'`)]));
+      for (const [v, t] of got) computed?.[i]!.set(v, t);
+      results.push(got);
     }
     const probed: string[] = [];
     const dataDependent: string[] = [];
