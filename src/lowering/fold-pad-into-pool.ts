@@ -25,8 +25,12 @@ function constantNumbers(graph: Graph, name: string): number[] | undefined {
   return t ? Array.from(t.data as ArrayLike<number | bigint>, Number) : undefined;
 }
 
-/** The Pad's pads as [begin per dim, end per dim] over `rank` dims, or why not. */
-function padAmounts(graph: Graph, pad: Node, rank: number | undefined, opset: number): { begin: number[]; end: number[] } | string {
+/**
+ * The Pad's pads as [begin per dim, end per dim] over `rank` dims where it pads zeros on the
+ * spatial dims only (mode constant, value 0 or absent, pads constant and non-negative), or why
+ * not. Also fold-pad-into-conv's rule.
+ */
+export function padAmounts(graph: Graph, pad: Node, rank: number | undefined, opset: number): { begin: number[]; end: number[] } | string {
   const mode = attrString(pad, 'mode', 'constant');
   if (mode !== 'constant') return `mode ${mode}`;
   let pads: number[] | undefined;

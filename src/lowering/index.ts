@@ -14,6 +14,7 @@ import { foldBatchNorm } from './fold-batchnorm.js';
 import { foldChannelAffine } from './fold-channel-affine.js';
 import { foldConstants } from './fold-constants.js';
 import { foldPadIntoPool } from './fold-pad-into-pool.js';
+import { foldPadIntoConv } from './fold-pad-into-conv.js';
 import { inlineFunctions } from './inline-functions.js';
 import { inlineIf } from './inline-if.js';
 import { unrollLoops } from './unroll-loops.js';
@@ -43,6 +44,7 @@ export const LOWERING_PASSES: readonly Pass[] = [
   { name: 'merge-score-adds', run: mergeScoreAdds },
   { name: 'sink-transposes', run: sinkTransposes },
   { name: 'fold-pad-into-pool', run: foldPadIntoPool },
+  { name: 'fold-pad-into-conv', run: foldPadIntoConv },
   { name: 'remove-noops', run: removeNoops },
   { name: 'eliminate-dead', run: eliminateDead },
 ];
