@@ -9,7 +9,8 @@
  * --layers: a preset (mv2: mobilenet_v2's stride-2 depthwise layers and stem at the zoo's
  * 128 x 128; resnet: resnet's 3x3 and 1x1/2 layers at 128 x 128) or specs joined by ';', each
  * `c,m,hw,k,stride,groups[,act[,pad]]` (act: relu, clip6, silu, hardswish; default none; pad: the
- * pads on every side, default k / 2 rounded down; 0 for 'valid').
+ * pads on every side, default k / 2 rounded down per dim; 0 for 'valid'); hw and k may be
+ * rectangular, `74x32` (height x width) and `1x3`.
  */
 import { buildEngine } from '../src/engine/engine.js';
 import type { FusedActivation, NetworkDefinition } from '../src/engine/network.js';
@@ -18,12 +19,14 @@ import { arg, median } from './cli-args.js';
 interface Spec {
   c: number;
   m: number;
-  hw: number;
-  k: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
   stride: number;
   groups: number;
   act: string;
-  pad: number;
+  pad?: number;
 }
 
 const PRESETS: Record<string, string> = {
@@ -31,9 +34,14 @@ const PRESETS: Record<string, string> = {
   resnet: '64,64,32,3,1,1,relu;128,128,16,3,1,1,relu;256,256,8,3,1,1,relu;512,512,4,3,1,1,relu;256,512,32,1,2,1;512,1024,16,1,2,1;1024,2048,8,1,2,1',
 };
 
+// `a` or `axb` as [a, a] or [a, b].
+const dims = (v: string) => (v.includes('x') ? v.split('x').map(Number) : [+v, +v]) as [number, number];
+
 function parse(s: string): Spec {
   const [c, m, hw, k, stride, groups, act, pad] = s.split(',');
-  return { c: +c!, m: +m!, hw: +hw!, k: +k!, stride: +stride!, groups: +groups!, act: act ?? '', pad: pad ? +pad : Math.floor(+k! / 2) };
+  const [h, w] = dims(hw!);
+  const [kh, kw] = dims(k!);
+  return { c: +c!, m: +m!, h, w, kh, kw, stride: +stride!, groups: +groups!, act: act ?? '', pad: pad ? +pad : undefined };
 }
 
 function activation(act: string): FusedActivation | undefined {
@@ -45,21 +53,23 @@ function activation(act: string): FusedActivation | undefined {
 }
 
 function network(s: Spec): NetworkDefinition {
-  const pad = s.pad;
-  const out = Math.floor((s.hw + 2 * pad - s.k) / s.stride) + 1;
-  const w = new Float32Array((s.m * s.c * s.k * s.k) / s.groups).map((_, i) => Math.sin(i) * 0.05);
+  const ph = s.pad ?? Math.floor(s.kh / 2);
+  const pw = s.pad ?? Math.floor(s.kw / 2);
+  const oh = Math.floor((s.h + 2 * ph - s.kh) / s.stride) + 1;
+  const ow = Math.floor((s.w + 2 * pw - s.kw) / s.stride) + 1;
+  const w = new Float32Array((s.m * s.c * s.kh * s.kw) / s.groups).map((_, i) => Math.sin(i) * 0.05);
   const b = new Float32Array(s.m).map((_, i) => Math.cos(i) * 0.1);
   const act = activation(s.act);
   return {
     formatVersion: 1,
     name: 'conv',
     tensors: [
-      { id: 0, name: 'x', dtype: 'float32', shape: [1, s.c, s.hw, s.hw] },
-      { id: 1, name: 'w', dtype: 'float32', shape: [s.m, s.c / s.groups, s.k, s.k] },
+      { id: 0, name: 'x', dtype: 'float32', shape: [1, s.c, s.h, s.w] },
+      { id: 1, name: 'w', dtype: 'float32', shape: [s.m, s.c / s.groups, s.kh, s.kw] },
       { id: 2, name: 'b', dtype: 'float32', shape: [s.m] },
-      { id: 3, name: 'y', dtype: 'float32', shape: [1, s.m, out, out] },
-      { id: 4, name: 'x1', dtype: 'float32', shape: [1, s.c, s.hw, s.hw] },
-      { id: 5, name: 'y1', dtype: 'float32', shape: [1, 2 * s.m, out, out] },
+      { id: 3, name: 'y', dtype: 'float32', shape: [1, s.m, oh, ow] },
+      { id: 4, name: 'x1', dtype: 'float32', shape: [1, s.c, s.h, s.w] },
+      { id: 5, name: 'y1', dtype: 'float32', shape: [1, 2 * s.m, oh, ow] },
     ],
     inputs: [0],
     outputs: [5],
@@ -72,10 +82,10 @@ function network(s: Spec): NetworkDefinition {
         kind: 'convolution',
         name: 'conv',
         params: {
-          kernel: [s.k, s.k],
+          kernel: [s.kh, s.kw],
           strides: [s.stride, s.stride],
-          padsBegin: [pad, pad],
-          padsEnd: [pad, pad],
+          padsBegin: [ph, pw],
+          padsEnd: [ph, pw],
           dilations: [1, 1],
           groups: s.groups,
           ...(act ? { activation: act } : {}),
@@ -97,7 +107,7 @@ const layers = await Promise.all(
   specs.map(async (s) => {
     const engine = await buildEngine(network(s), { threads });
     const ctx = engine.createContext();
-    const x = new Float32Array(s.c * s.hw * s.hw).map((_, i) => Math.cos(i * 0.37));
+    const x = new Float32Array(s.c * s.h * s.w).map((_, i) => Math.cos(i * 0.37));
     const at = engine.info().layers.findIndex((l) => l.kind === 'convolution');
     return { s, engine, ctx, x, at, ms: [] as number[] };
   }),
@@ -110,10 +120,10 @@ for (let r = 0; r < runs; r++) {
   }
 }
 for (const l of layers) {
-  const { c, m, hw, k, stride, groups, act, pad } = l.s;
+  const { c, m, h, w, kh, kw, stride, groups, act, pad } = l.s;
   const tactic = l.engine.info().layers[l.at]!.tactic;
   console.log(
-    `${`${c}->${m} ${hw}x${hw} ${k}x${k}/${stride} p${pad} g${groups} ${act}`.padEnd(40)} ${tactic.padEnd(12)} ${median(l.ms).toFixed(4)} ms`,
+    `${`${c}->${m} ${h}x${w} ${kh}x${kw}/${stride} p${pad ?? 'k/2'} g${groups} ${act}`.padEnd(40)} ${tactic.padEnd(12)} ${median(l.ms).toFixed(4)} ms`,
   );
   l.engine.dispose();
 }
