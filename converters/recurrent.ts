@@ -21,7 +21,7 @@
  * "Recurrent layers fused").
  *
  * sequence_lens: a step t counts for batch entry b when t < len[b]; elsewhere the state keeps
- * its value and Y is 0. For the reverse direction the steps run from S-1 down, so the state
+ * its value and Y is 0; a row of length 0 ends with zero states, not its initial ones. For the reverse direction the steps run from S-1 down, so the state
  * stays initial until t = len[b] - 1 and the last step is t = 0: what onnxruntime computes.
  *
  * Activations and their alpha/beta follow onnxruntime (rnn_helpers): alphas and betas are
@@ -357,6 +357,17 @@ class Unroller {
         outs[t] = y;
         h = hNew;
         c = cNew;
+      }
+      if (lens) {
+        // A row of length 0 ends with zero states (onnxruntime's Y_h and Y_c), not its initial ones.
+        const some = e.reshapeRelative(
+          e.add('elementwise', [e.fill(0, 'int32', `d${d}_none`), lens], { op: 'less' }, `d${d}_some`),
+          [1, 1, -1, 1],
+          `d${d}_some4`,
+        );
+        const zero = this.scalar(0, `d${d}_end_zero`);
+        h = e.add('select', [some, h!, zero], {}, `d${d}_h_end`);
+        if (c) c = e.add('select', [some, c, zero], {}, `d${d}_c_end`);
       }
       ys.push(outs.length === 1 ? outs[0]! : e.add('concat', outs, { axis: 0 }, `d${d}_y`));
       hs.push(h!);

@@ -121,6 +121,12 @@ class RecurrentKernel : public CpuKernel {
         std::memcpy(yt + b * H, hb, static_cast<size_t>(H) * sizeof(float));
       }
     }
+    // Rows of length 0 end with zero states (recurrent.h).
+    for (int64_t b = 0; lens && b < B; ++b) {
+      if (lens[b] > 0) continue;
+      std::memset(h + b * H, 0, static_cast<size_t>(H) * sizeof(float));
+      if (c) std::memset(c + b * H, 0, static_cast<size_t>(H) * sizeof(float));
+    }
   }
 
  private:

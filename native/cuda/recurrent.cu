@@ -89,6 +89,13 @@ __global__ void RecurrentSequence(RecurrentArgs a) {
     }
     __syncthreads();
   }
+  // A row of length 0 ends with zero states (recurrent.h).
+  if (len <= 0) {
+    for (int64_t j = threadIdx.x; j < H; j += blockDim.x) {
+      h[j] = 0.0f;
+      if (c) c[j] = 0.0f;
+    }
+  }
 }
 
 class RecurrentLayer : public CudaKernel {

@@ -133,6 +133,11 @@ describe.each(['RNN', 'GRU', 'LSTM'] as const)('%s', (op) => {
     await check({ op, attrs: { clip: { float: 0.3 } }, initial: true });
   });
 
+  it('a row of sequence length 0 ends with zero states, not its initial ones (fused and unrolled)', async () => {
+    await check({ op, direction: 'bidirectional', lens: [5, 0, 3], initial: true });
+    await check({ op, direction: 'forward', lens: [0, 4, 5], initial: true, attrs: { clip: { float: 5 } } });
+  });
+
   it('only the final state named (Y omitted) at opset 7', async () => {
     await check({ op, opset: 7, outputs: [false, true, true], direction: 'reverse' });
   });

@@ -17,7 +17,8 @@
 //         `linearBeforeReset`, else tanh(x_h + (r * h) R_h^T + rb_h); h = (1 - z) h~ + z h
 //   lstm: i, o, f = sigmoid(g_i, g_o, g_f), c~ = tanh(g_c); c = f c + i c~; h = o tanh(c)
 // A step counts for batch entry b when t < lens[b]; elsewhere h and c keep their values and
-// y[t, b] is 0 (onnxruntime's reading, for both directions). Absent h0 and c0 are zeros.
+// y[t, b] is 0 (onnxruntime's reading, for both directions); a row of length 0 ends with h and
+// c zero, not h0 and c0 (onnxruntime's Y_h and Y_c). Absent h0 and c0 are zeros.
 #pragma once
 
 #include <cstdint>

@@ -60,9 +60,10 @@ export function recurrent(ins: HostTensor[], p: Params, outs: HostTensor[]): Hos
       }
       for (let j = 0; j < H; j++) y.data[(t * B + b) * H + j] = t < len ? h[j]! : 0;
     }
+    // A row of length 0 ends with zero states (onnxruntime's Y_h and Y_c).
     for (let j = 0; j < H; j++) {
-      hOut.data[b * H + j] = h[j]!;
-      if (cOut) cOut.data[b * H + j] = c[j]!;
+      hOut.data[b * H + j] = len > 0 ? h[j]! : 0;
+      if (cOut) cOut.data[b * H + j] = len > 0 ? c[j]! : 0;
     }
   }
   return cOut ? [y, hOut, cOut] : [y, hOut];
