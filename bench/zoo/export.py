@@ -117,6 +117,42 @@ class Rnn(nn.Module):
         return self.head(y)
 
 
+class NnMix(nn.Module):
+    """torch.nn layers the other entries do not have, in one small model: GroupNorm, InstanceNorm2d,
+    ConvTranspose2d, a bilinear align_corners resize, PixelShuffle, Embedding, MultiheadAttention
+    with a key padding mask from the tokens, a pre-norm TransformerDecoder (GELU) with a causal
+    mask over the image's features, and TopK, CumSum and ArgMax on its logits."""
+
+    def __init__(self):
+        super().__init__()
+        self.c1 = nn.Conv2d(3, 16, 3, padding=1)
+        self.gn = nn.GroupNorm(4, 16)
+        self.inorm = nn.InstanceNorm2d(16, affine=True)
+        self.down = nn.Conv2d(16, 32, 3, stride=2, padding=1)
+        self.up = nn.ConvTranspose2d(32, 16, 4, stride=2, padding=1)
+        self.ps = nn.Conv2d(16, 12, 1)
+        self.shuffle = nn.PixelShuffle(2)
+        self.emb = nn.Embedding(50, 32)
+        self.mha = nn.MultiheadAttention(32, 4, batch_first=True)
+        layer = nn.TransformerDecoderLayer(32, 4, 64, batch_first=True, activation='gelu', norm_first=True)
+        self.dec = nn.TransformerDecoder(layer, 2)
+        self.head = nn.Linear(32, 10)
+
+    def forward(self, x, tokens):
+        y = self.inorm(torch.relu(self.gn(self.c1(x))))
+        d = nn.functional.silu(self.down(y))
+        u = nn.functional.interpolate(self.up(d) + y, scale_factor=0.5, mode='bilinear', align_corners=True)
+        picture = self.shuffle(self.ps(u))
+        e = self.emb(tokens)
+        a, _ = self.mha(e, e, e, key_padding_mask=tokens == 0)
+        steps = tokens.shape[1]
+        causal = torch.triu(torch.full((steps, steps), float('-inf')), 1)
+        h = self.dec(a, d.flatten(2).transpose(1, 2), tgt_mask=causal)
+        logits = self.head(h)
+        top = torch.topk(logits, 3, dim=-1)
+        return picture.mean(dim=(2, 3)), logits.cumsum(1), top.values, top.indices, torch.argmax(logits, -1)
+
+
 def img(s):
     return [('input', [1, 3, s, s], 'float32')]
 
@@ -184,6 +220,14 @@ MODELS = {
     'keypointrcnn_resnet50_fpn': ('detection', 'torchvision.models.detection.keypointrcnn_resnet50_fpn (320x320)',
                                   lambda: Detect(tvd.keypointrcnn_resnet50_fpn(weights_backbone=None, min_size=320, max_size=320)),
                                   img(320)),
+    # Added 2026-12-07 (a sweep of models the zoo did not have; all passed --compare at once).
+    'alexnet': ('classification', 'torchvision.models.alexnet', lambda: tvm.alexnet(), img(224)),
+    'vit_b_32': ('classification', 'torchvision.models.vit_b_32', lambda: tvm.vit_b_32(), img(224)),
+    'r2plus1d_18': ('video', 'torchvision.models.video.r2plus1d_18', lambda: tvv.r2plus1d_18(),
+                    [('input', [1, 3, 4, 56, 56], 'float32')]),
+    'torch_nn_mix': ('nlp', 'bench/zoo/export.py NnMix: GroupNorm, InstanceNorm, ConvTranspose, PixelShuffle, MultiheadAttention '
+                     'with a key padding mask, TransformerDecoder with a causal mask, TopK/CumSum/ArgMax',
+                     lambda: NnMix(), [('x', [1, 3, 32, 32], 'float32'), ('tokens', [1, 8], 'int64')]),
 }
 
 DTYPES = {'float32': torch.float32, 'bool': torch.bool, 'int64': torch.int64}
