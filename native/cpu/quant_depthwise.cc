@@ -157,21 +157,28 @@ __attribute__((target("avx2"))) void PlanesAvx2(const Int8DepthwisePlan& p, cons
   }
 }
 
-// Plane i's item `it` (16 sums): as floats into a.y (lanes past the item's outputs run into the
-// next item's, stored after, a next plane's, written after, or the slack), or requantized into
-// a.q, masked to the plane's outputs.
+// Sums of plane i's outputs from `at` (lanes m, a prefix): as floats into a.y, or requantized
+// into a.q.
+template <bool kQ>
+__attribute__((target("avx512f"))) inline void Store(const Int8DepthwisePlan& p, const Run& a,
+                                                     const requant::Out512& out, const requant::Row512& row, int64_t i,
+                                                     int64_t at, __mmask16 m, __m512i acc) {
+  const int64_t k = i * p.out_h * p.out_w + at;
+  if (kQ) {
+    const Int8Requant& q = *a.q;
+    return requant::Finish(out, row, acc, q.z ? q.z + k : nullptr, q.zq ? q.zq + k : nullptr, q.zq_signed, q.y + k, m);
+  }
+  _mm512_mask_storeu_ps(a.y + k, m, _mm512_cvtepi32_ps(acc));
+}
+
+// Plane i's item `it` (16 sums), masked to the plane's outputs (lanes past the item's row run
+// into the next row's outputs, written after).
 template <bool kQ>
 __attribute__((target("avx512f"))) inline void StoreItem(const Int8DepthwisePlan& p, const Run& a,
                                                          const requant::Out512& out, const requant::Row512& row,
                                                          int64_t i, int64_t it, __m512i acc) {
-  const int64_t out_size = p.out_h * p.out_w, at = p.item_out[it];
-  if (kQ) {
-    const Int8Requant& q = *a.q;
-    const int64_t k = i * out_size + at;
-    return requant::Finish(out, row, acc, q.z ? q.z + k : nullptr, q.zq ? q.zq + k : nullptr, q.zq_signed, q.y + k,
-                           requant::Tail(out_size - at));
-  }
-  _mm512_storeu_ps(a.y + i * out_size + at, _mm512_cvtepi32_ps(acc));
+  const int64_t at = p.item_out[it];
+  Store<kQ>(p, a, out, row, i, at, requant::Tail(p.out_h * p.out_w - at), acc);
 }
 
 // 16 lanes: R output rows of out_w (R > 1) or 16 outputs of a row from ow0 (R = 1); lane l's
@@ -267,12 +274,82 @@ __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesWho
   }
 }
 
+// PlanesRows' taps of input row r for a block whose load starts at column c0 (bytes m inside
+// the row; elsewhere, and for a row in the padding, the zero point), one vector per group.
+template <int NG>
+__attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline void RowTaps(
+    const Int8DepthwisePlan& p, const uint8_t* xc, int64_t r, int64_t c0, __mmask64 m, __m512i zf, __m512i f,
+    __m512i zv, const __m512i* ix, __m512i* taps) {
+  if (r < 0 || r >= p.in_h) {
+    for (int g = 0; g < NG; ++g) taps[g] = zv;
+    return;
+  }
+  const __m512i v = _mm512_xor_si512(_mm512_mask_loadu_epi8(zf, m, xc + r * p.in_w + c0), f);
+  for (int g = 0; g < NG; ++g) taps[g] = _mm512_permutexvar_epi8(ix[g], v);
+}
+
+// PlanesVnni for planes of 16 or more outputs a row (the plan's `by_rows`): blocks of 16
+// outputs of a row, each block's output rows in turn, with no padded copy. An input row of the
+// block is one 64-byte load masked to the row (the zero point outside it: the padding) and one
+// vpermb per group, kept in registers for the KH output rows that read it (stride 1: each row
+// loaded and permuted once instead of KH times; stride 2: every other row serves two).
+template <int KH, int NG, int SH, bool kQ>
+__attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesRows(const Int8DepthwisePlan& p,
+                                                                                  const Run& a) {
+  const int64_t in_size = p.in_h * p.in_w, blocks = (p.out_w + 15) / 16;
+  alignas(64) uint8_t idx[NG][64];
+  for (int g = 0; g < NG; ++g) {
+    for (int j = 0; j < 64; ++j) idx[g][j] = static_cast<uint8_t>(p.sw * (j / 4) + 4 * g + j % 4);
+  }
+  __m512i ix[NG];
+  for (int g = 0; g < NG; ++g) ix[g] = _mm512_load_si512(idx[g]);
+  const __m512i f = _mm512_set1_epi8(static_cast<char>(a.flip)), zv = _mm512_set1_epi8(static_cast<char>(a.zero));
+  const __m512i zf = _mm512_xor_si512(zv, f);  // flipped back by the load's xor: the zero point
+  requant::Out512 out{};
+  if (kQ) out = requant::MakeOut512(*a.q);
+  for (int64_t i = 0; i < a.planes; ++i) {
+    const uint8_t* xc = a.x + i * in_size;
+    const int32_t* wq = reinterpret_cast<const int32_t*>(p.weights.data() + (a.c0 + i) * KH * NG * 4);
+    __m512i w[KH * NG];
+    for (int k = 0; k < KH * NG; ++k) w[k] = _mm512_set1_epi32(wq[k]);
+    const __m512i corr = _mm512_set1_epi32(-a.zero * p.sums[a.c0 + i]);
+    requant::Row512 row{};
+    if (kQ) row = requant::RowOf(*a.q, i);
+    for (int64_t b = 0; b < blocks; ++b) {
+      const int64_t ow0 = 16 * b, c0 = ow0 * p.sw - p.pad_w;  // the load's first column
+      const int64_t lo = std::max<int64_t>(0, -c0), hi = std::min<int64_t>(64, p.in_w - c0);
+      const __mmask64 m = hi <= lo ? 0 : (hi - lo == 64 ? ~0ull : ((1ull << (hi - lo)) - 1) << lo);
+      const __mmask16 mo = requant::Tail(p.out_w - ow0);
+      __m512i taps[KH][NG];
+      for (int k = 0; k < KH; ++k) RowTaps<NG>(p, xc, k - p.pad_h, c0, m, zf, f, zv, ix, taps[k]);
+      for (int64_t oh = 0; oh < p.out_h; ++oh) {
+        if (oh > 0) {  // the rows of output row oh: SH new ones
+          for (int k = 0; k + SH < KH; ++k) {
+            for (int g = 0; g < NG; ++g) taps[k][g] = taps[k + SH][g];
+          }
+          for (int k = std::max(0, KH - SH); k < KH; ++k)
+            RowTaps<NG>(p, xc, oh * SH + k - p.pad_h, c0, m, zf, f, zv, ix, taps[k]);
+        }
+        __m512i acc = corr;
+        for (int k = 0; k < KH; ++k) {
+          for (int g = 0; g < NG; ++g) acc = _mm512_dpbusd_epi32(acc, taps[k][g], w[k * NG + g]);
+        }
+        Store<kQ>(p, a, out, row, i, oh * p.out_w + ow0, mo, acc);
+      }
+    }
+  }
+}
+
 // PlanesVnni for the plan's window.
 template <bool kQ>
 void PlanesVnniAny(const Int8DepthwisePlan& p, const Run& a) {
   if (p.whole && p.kh == 3 && p.groups == 1) return PlanesWhole<3, 1, kQ>(p, a);
   if (p.whole && p.kh == 5 && p.groups == 2) return PlanesWhole<5, 2, kQ>(p, a);
   if (p.whole) return PlanesWhole<0, 0, kQ>(p, a);
+  if (p.by_rows && p.kh == 3 && p.sh == 1) return PlanesRows<3, 1, 1, kQ>(p, a);
+  if (p.by_rows && p.kh == 3) return PlanesRows<3, 1, 2, kQ>(p, a);
+  if (p.by_rows && p.sh == 1) return PlanesRows<5, 2, 1, kQ>(p, a);
+  if (p.by_rows) return PlanesRows<5, 2, 2, kQ>(p, a);
   if (p.kh == 3 && p.groups == 1) return PlanesVnni<3, 1, kQ>(p, a);
   if (p.kh == 5 && p.groups == 2) return PlanesVnni<5, 2, kQ>(p, a);
   PlanesVnni<0, 0, kQ>(p, a);
@@ -314,6 +391,8 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
   const int64_t r = Pick() == Kind::kVnni ? VectorRows(p, p.stride) : 1;
   p.rows = ((p.out_h + r - 1) / r * r - 1) * p.sh + p.kh;  // the last vector's rows, read whole
   p.whole = Pick() == Kind::kVnni && p.in_h * p.in_w <= 64;
+  p.by_rows = Pick() == Kind::kVnni && !p.whole && p.out_w >= 16 &&
+              ((p.kh == 3 && p.groups == 1) || (p.kh == 5 && p.groups == 2));
   if (p.whole) {
     // Items: outputs [16 it, 16 it + 16); lane l's taps t of (kh, group g) at the input's
     // (oh sh + kh - pad_h, ow sw + 4g + t - pad_w), or 64 (a zero point: padding, a tap past kw
@@ -349,7 +428,7 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
 bool Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0, int64_t planes, uint8_t flip,
                        uint8_t zero, Int8DepthwiseScratch* scratch, const Int8Requant* q, float* sums) {
 #ifdef HR_X86
-  if (p.whole) {  // no padded plane (the plan's `whole` only where the kernel is VNNI)
+  if (p.whole || p.by_rows) {  // no padded plane (both only where the kernel is VNNI)
     const Run run{x, c0, planes, flip, zero, nullptr, sums, q};
     if (q) PlanesVnniAny<true>(p, run);
     if (!q) PlanesVnniAny<false>(p, run);

@@ -149,6 +149,16 @@ const cases: Case[] = [
   { ch: 9, hw: [2, 32], k: 3, s: 1, pads: [1, 1], n: 1, x: 'int8', out: 'int8' },
   // Requantized where the sums are made (quant_requant.h) with the int8 residual's floats.
   { ch: 20, hw: [20, 23], k: 3, s: 1, pads: [1, 1], n: 1, x: 'uint8', out: 'int8', residual: 'int8', act: [0, 6] },
+  // Planes of 16 or more outputs a row, blocks of 16 outputs read from the input itself, each
+  // input row permuted once for the output rows that read it (quant_depthwise.h `by_rows`): a
+  // row of 70 (5 blocks, the last of 6, the load past column 64), 5x5 at stride 1 (a block's
+  // load from column -2), 5x5 at stride 2 with TF's pads (a last block of 1, float sums), fewer
+  // input rows than taps, a uint8 residual under a last block's mask.
+  { ch: 6, hw: [5, 70], k: 3, s: 1, pads: [1, 1], n: 2, x: 'uint8', out: 'uint8', residual: 'uint8' },
+  { ch: 5, hw: [6, 40], k: 5, s: 1, pads: [2, 2], n: 1, x: 'int8', out: 'uint8', residual: 'float32' },
+  { ch: 7, hw: [9, 66], k: 5, s: 2, pads: [1, 2], n: 1, x: 'uint8', out: 'float32' },
+  { ch: 4, hw: [2, 36], k: 3, s: 2, pads: [0, 1], n: 2, x: 'int8', out: 'int8', act: [0, 6] },
+  { ch: 3, hw: [3, 25], k: 5, s: 1, pads: [2, 2], n: 1, x: 'uint8', out: 'int8', act: 'relu' },
 ];
 
 let error: string | undefined;
