@@ -274,17 +274,17 @@ __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesWho
   }
 }
 
-// PlanesRows' taps of input row r for a block whose load starts at column c0 (bytes m inside
+// PlanesRows' taps of input row r for a block whose load starts at xc's column (bytes m inside
 // the row; elsewhere, and for a row in the padding, the zero point), one vector per group.
 template <int NG>
 __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline void RowTaps(
-    const Int8DepthwisePlan& p, const uint8_t* xc, int64_t r, int64_t c0, __mmask64 m, __m512i zf, __m512i f,
-    __m512i zv, const __m512i* ix, __m512i* taps) {
-  if (r < 0 || r >= p.in_h) {
+    const uint8_t* xc, int64_t in_h, int64_t in_w, int64_t r, __mmask64 m, __m512i zf, __m512i f, __m512i zv,
+    const __m512i* ix, __m512i* taps) {
+  if (r < 0 || r >= in_h) {
     for (int g = 0; g < NG; ++g) taps[g] = zv;
     return;
   }
-  const __m512i v = _mm512_xor_si512(_mm512_mask_loadu_epi8(zf, m, xc + r * p.in_w + c0), f);
+  const __m512i v = _mm512_xor_si512(_mm512_mask_loadu_epi8(zf, m, xc + r * in_w), f);
   for (int g = 0; g < NG; ++g) taps[g] = _mm512_permutexvar_epi8(ix[g], v);
 }
 
@@ -296,7 +296,8 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline voi
 template <int KH, int NG, int SH, bool kQ>
 __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesRows(const Int8DepthwisePlan& p,
                                                                                   const Run& a) {
-  const int64_t in_size = p.in_h * p.in_w, blocks = (p.out_w + 15) / 16;
+  const int64_t in_size = p.in_h * p.in_w, blocks = (p.out_w + 15) / 16, out_h = p.out_h, out_size = out_h * p.out_w;
+  const bool zq_signed = kQ && a.q->zq_signed;
   alignas(64) uint8_t idx[NG][64];
   for (int g = 0; g < NG; ++g) {
     for (int j = 0; j < 64; ++j) idx[g][j] = static_cast<uint8_t>(p.sw * (j / 4) + 4 * g + j % 4);
@@ -320,21 +321,37 @@ __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesRow
       const int64_t lo = std::max<int64_t>(0, -c0), hi = std::min<int64_t>(64, p.in_w - c0);
       const __mmask64 m = hi <= lo ? 0 : (hi - lo == 64 ? ~0ull : ((1ull << (hi - lo)) - 1) << lo);
       const __mmask16 mo = requant::Tail(p.out_w - ow0);
+      // The geometry in locals and the outputs' pointers stepped a row at a time: the byte
+      // stores may alias the plan, so its fields were read again for every vector.
+      const int64_t in_h = p.in_h, in_w = p.in_w, out_w = p.out_w, pad_h = p.pad_h, at = i * out_size + ow0;
+      const uint8_t* xb = xc + c0;
+      char* yq = kQ ? a.q->y + at : nullptr;
+      const float* zf32 = kQ && a.q->z ? a.q->z + at : nullptr;
+      const uint8_t* zq = kQ && a.q->zq ? a.q->zq + at : nullptr;
+      float* ys = kQ ? nullptr : a.y + at;
       __m512i taps[KH][NG];
-      for (int k = 0; k < KH; ++k) RowTaps<NG>(p, xc, k - p.pad_h, c0, m, zf, f, zv, ix, taps[k]);
-      for (int64_t oh = 0; oh < p.out_h; ++oh) {
+      for (int k = 0; k < KH; ++k) RowTaps<NG>(xb, in_h, in_w, k - pad_h, m, zf, f, zv, ix, taps[k]);
+      for (int64_t oh = 0; oh < out_h; ++oh) {
         if (oh > 0) {  // the rows of output row oh: SH new ones
           for (int k = 0; k + SH < KH; ++k) {
             for (int g = 0; g < NG; ++g) taps[k][g] = taps[k + SH][g];
           }
           for (int k = std::max(0, KH - SH); k < KH; ++k)
-            RowTaps<NG>(p, xc, oh * SH + k - p.pad_h, c0, m, zf, f, zv, ix, taps[k]);
+            RowTaps<NG>(xb, in_h, in_w, oh * SH + k - pad_h, m, zf, f, zv, ix, taps[k]);
         }
         __m512i acc = corr;
         for (int k = 0; k < KH; ++k) {
           for (int g = 0; g < NG; ++g) acc = _mm512_dpbusd_epi32(acc, taps[k][g], w[k * NG + g]);
         }
-        Store<kQ>(p, a, out, row, i, oh * p.out_w + ow0, mo, acc);
+        if (kQ) {
+          requant::Finish(out, row, acc, zf32, zq, zq_signed, yq, mo);
+          yq += out_w;
+          if (zf32) zf32 += out_w;
+          if (zq) zq += out_w;
+        } else {
+          _mm512_mask_storeu_ps(ys, mo, _mm512_cvtepi32_ps(acc));
+          ys += out_w;
+        }
       }
     }
   }
