@@ -288,11 +288,14 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"), always_inline)) inline voi
   for (int g = 0; g < NG; ++g) taps[g] = _mm512_permutexvar_epi8(ix[g], v);
 }
 
-// PlanesVnni for planes of 16 or more outputs a row (the plan's `by_rows`): blocks of 16
-// outputs of a row, each block's output rows in turn, with no padded copy. An input row of the
-// block is one 64-byte load masked to the row (the zero point outside it: the padding) and one
-// vpermb per group, kept in registers for the KH output rows that read it (stride 1: each row
-// loaded and permuted once instead of KH times; stride 2: every other row serves two).
+// PlanesVnni for 3x3 and 5x5 windows over planes of more than 64 bytes (the plan's `by_rows`):
+// blocks of 16 outputs of a row (fewer where the row is shorter), each block's output rows in
+// turn, with no padded copy. An input row of the block is one 64-byte load masked to the row
+// (the zero point outside it: the padding) and one vpermb per group, kept in registers for the
+// KH output rows that read it (stride 1: each row loaded and permuted once instead of KH times;
+// stride 2: every other row serves two). Faster than the padded plane at every width, rows of
+// fewer than 16 outputs (half-empty vectors) included: 8 x 8 outputs at stride 2 from 16 x 16,
+// 11.7 -> 8.3 us for 192 planes.
 template <int KH, int NG, int SH, bool kQ>
 __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesRows(const Int8DepthwisePlan& p,
                                                                                   const Run& a) {
@@ -367,9 +370,7 @@ void PlanesVnniAny(const Int8DepthwisePlan& p, const Run& a) {
   if (p.by_rows && p.kh == 3) return PlanesRows<3, 1, 2, kQ>(p, a);
   if (p.by_rows && p.sh == 1) return PlanesRows<5, 2, 1, kQ>(p, a);
   if (p.by_rows) return PlanesRows<5, 2, 2, kQ>(p, a);
-  if (p.kh == 3 && p.groups == 1) return PlanesVnni<3, 1, kQ>(p, a);
-  if (p.kh == 5 && p.groups == 2) return PlanesVnni<5, 2, kQ>(p, a);
-  PlanesVnni<0, 0, kQ>(p, a);
+  PlanesVnni<0, 0, kQ>(p, a);  // other windows (by_rows takes every 3x3 and 5x5 one)
 }
 #endif
 
@@ -408,8 +409,7 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
   const int64_t r = Pick() == Kind::kVnni ? VectorRows(p, p.stride) : 1;
   p.rows = ((p.out_h + r - 1) / r * r - 1) * p.sh + p.kh;  // the last vector's rows, read whole
   p.whole = Pick() == Kind::kVnni && p.in_h * p.in_w <= 64;
-  p.by_rows = Pick() == Kind::kVnni && !p.whole && p.out_w >= 16 &&
-              ((p.kh == 3 && p.groups == 1) || (p.kh == 5 && p.groups == 2));
+  p.by_rows = Pick() == Kind::kVnni && !p.whole && ((p.kh == 3 && p.groups == 1) || (p.kh == 5 && p.groups == 2));
   if (p.whole) {
     // Items: outputs [16 it, 16 it + 16); lane l's taps t of (kh, group g) at the input's
     // (oh sh + kh - pad_h, ow sw + 4g + t - pad_w), or 64 (a zero point: padding, a tap past kw

@@ -7,7 +7,7 @@
 //  - AVX-512 VNNI + VBMI: per (kh, group of 4 taps along w), one 64-byte load of the padded row
 //    and one byte permute (vpermb) put output l's four taps (columns s l + 4g + t, t in [0, 4))
 //    in lane l; vpdpbusd multiplies them by the channel's four weights (zeros past kw) and adds.
-//    Planes of 16 or more outputs a row (`by_rows`) skip the padded copy: the row's bytes are
+//    3x3 and 5x5 windows (`by_rows`) skip the padded copy: the row's bytes are
 //    loaded masked to the row, the zero point elsewhere, and permuted once for every output row
 //    that reads them. Planes of at most 64 bytes (`whole`) are one register.
 //  - AVX2: the same four bytes a lane from two 16-byte loads and vpshufb, then, as the AVX2
@@ -43,9 +43,10 @@ struct Int8DepthwisePlan {
   // and group the 64 indices of vpermt2b that put each lane's four taps from it, or the zero
   // point where a tap lies in the padding (index 64: the second source, all zero points).
   bool whole = false;
-  // AVX-512, not `whole`, at least 16 outputs a row, 3x3 or 5x5-like windows (kh 3 and one
-  // group, or kh 5 and two): blocks of 16 outputs of a row from the input itself, each input
-  // row permuted once for the output rows that read it (quant_depthwise.cc's PlanesRows).
+  // AVX-512, not `whole`, 3x3 or 5x5-like windows (kh 3 and one group, or kh 5 and two):
+  // blocks of up to 16 outputs of a row from the input itself, each input row permuted once
+  // for the output rows that read it (quant_depthwise.cc's PlanesRows); other windows take
+  // the padded plane and its items.
   bool by_rows = false;
   std::vector<uint8_t> whole_idx;
 };

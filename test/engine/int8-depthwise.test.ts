@@ -9,4 +9,4 @@
 import { expect } from 'vitest';
 import { describeInt8Kernels } from './helpers/int8-kernels-suite.js';
 
-describeInt8Kernels('int8 depthwise in integers', 'int8-depthwise-child.ts', (n) => expect(n).toBe(56));
+describeInt8Kernels('int8 depthwise in integers', 'int8-depthwise-child.ts', (n) => expect(n).toBe(60));

@@ -149,7 +149,7 @@ const cases: Case[] = [
   { ch: 9, hw: [2, 32], k: 3, s: 1, pads: [1, 1], n: 1, x: 'int8', out: 'int8' },
   // Requantized where the sums are made (quant_requant.h) with the int8 residual's floats.
   { ch: 20, hw: [20, 23], k: 3, s: 1, pads: [1, 1], n: 1, x: 'uint8', out: 'int8', residual: 'int8', act: [0, 6] },
-  // Planes of 16 or more outputs a row, blocks of 16 outputs read from the input itself, each
+  // 3x3 and 5x5 windows, blocks of 16 outputs read from the input itself, each
   // input row permuted once for the output rows that read it (quant_depthwise.h `by_rows`): a
   // row of 70 (5 blocks, the last of 6, the load past column 64), 5x5 at stride 1 (a block's
   // load from column -2), 5x5 at stride 2 with TF's pads (a last block of 1, float sums), fewer
@@ -159,6 +159,10 @@ const cases: Case[] = [
   { ch: 7, hw: [9, 66], k: 5, s: 2, pads: [1, 2], n: 1, x: 'uint8', out: 'float32' },
   { ch: 4, hw: [2, 36], k: 3, s: 2, pads: [0, 1], n: 2, x: 'int8', out: 'int8', act: [0, 6] },
   { ch: 3, hw: [3, 25], k: 5, s: 1, pads: [2, 2], n: 1, x: 'uint8', out: 'int8', act: 'relu' },
+  // 7x7 (two groups of taps along w, seven rows): the padded plane's items, 2 output rows a
+  // vector where the rows are short, one row's 16 outputs where they are not.
+  { ch: 6, hw: [12, 6], k: 7, s: 1, pads: [3, 3], n: 1, x: 'uint8', out: 'uint8', act: [0, 6] },
+  { ch: 5, hw: [5, 20], k: 7, s: 2, pads: [3, 3], n: 2, x: 'int8', out: 'int8' },
 ];
 
 let error: string | undefined;
