@@ -5,8 +5,8 @@
 // gates' activations (the vector sigmoid and tanh of the unary layer, cpu/activation.h) and
 // the state update, one batch row at a time. The state lives in the h and c outputs, updated in
 // place once the step's products have read it; y[t] is a copy of h (0 where lens stops a row).
-// R is kept k-major (H x n, per product) so that a single row's product runs the row kernel
-// (gemv_rows.h) where it fits, the blocked SGEMM elsewhere.
+// R is kept k-major (H x n, per product) so that each batch row's product runs the row kernel
+// (gemv_rows.h) where it fits (H at most 256, AVX-512), one blocked SGEMM over the rows elsewhere.
 #include <algorithm>
 #include <cstring>
 #include <vector>
