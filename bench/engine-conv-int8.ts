@@ -8,6 +8,7 @@
  */
 import { buildEngine, deviceQuery } from '../src/engine/engine.js';
 import type { EngineDType, NetworkDefinition } from '../src/engine/network.js';
+import './cli-args.js'; // --help
 
 const scale = Number(process.argv[3] ?? 1);
 const LAYERS = [

@@ -7,6 +7,7 @@
  */
 import { buildEngine } from '../src/engine/engine.js';
 import type { NetworkDefinition } from '../src/engine/network.js';
+import './cli-args.js'; // --help
 
 interface ConvSpec {
   name: string;
