@@ -3,7 +3,8 @@
 // kernels a run, ~1.7 us each: docs/benchmarks.md, "Recurrent models, unrolled"). One block per
 // batch entry walks the steps: its threads first form the step's gate inputs (x[t] + rb + the
 // dot product of h with one row of R each, R read from global memory), then, after a barrier,
-// update one hidden unit each, with the cpu backend's sigmoid and tanh (formulas.inc). The state
+// update one hidden unit each, sigmoid from formulas.inc and tanhf (the cpu kernel takes its vector
+// forms, within a few ulp of these). The state
 // lives in the h and c outputs, updated in place once every product of the step has read it;
 // the gates (and GRU's r * h or its candidate's product) in the workspace.
 #include "cuda/device_common.cuh"

@@ -35,8 +35,8 @@ inline void SetCastTo(Params* p, DType to) { p->Set("to", ParamValue::String(DTy
 inline void SetCastPerm(Params* p, const std::vector<int64_t>& perm) { p->Set("perm", ParamValue::Numbers(perm)); }
 
 // A float cast to the integer type T: truncated toward zero and saturated at T's limits, NaN
-// to 0 (onnxruntime's cpu Cast). NOTE: the limits as floats round outward (INT32_MAX -> 2^31),
-// hence >= and the limit itself rather than a cast of x, which would overflow.
+// to 0 (this project's rule: ONNX leaves out-of-range casts undefined). NOTE: the limits as floats round outward
+// (INT32_MAX -> 2^31), hence >= and the limit itself rather than a cast of x, which would overflow.
 template <typename T>
 HYBRIDRT_HD inline T SaturatedInt(float x) {
   constexpr float kHi = static_cast<float>(std::numeric_limits<T>::max());
