@@ -6,9 +6,13 @@
 // the state update, one batch row at a time. The state lives in the h and c outputs, updated in
 // place once the step's products have read it; y[t] is a copy of h (0 where lens stops a row).
 // R is kept k-major (H x n, per product) so that each batch row's product runs the row kernel
-// (gemv_rows.h) where it fits (H at most 256, AVX-512), one blocked SGEMM over the rows elsewhere.
+// (gemv_rows.h) where it fits (H at most 256, AVX-512), one blocked SGEMM over the rows elsewhere:
+// a constant R then packed once into the SGEMM's panels (several rows; one row takes Sgemm's
+// one-row product, which packs nothing), not again at every step.
 #include <algorithm>
 #include <cstring>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "cpu/activation.h"
@@ -26,7 +30,9 @@ namespace {
 // A product h R_part^T over r's rows [first, first + n): its weights k-major, H x n.
 struct Product {
   int64_t first = 0, n = 0;
+  bool rows = false;           // the row kernel's (RowsGemvFits), per batch row
   std::vector<float> weights;  // r constant: transposed once; else per run into the workspace
+  PackedMatrix packed;         // r constant, several rows, not the row kernel's: weights packed once
 };
 
 Activation Unary(UnaryOp op) {
@@ -44,11 +50,18 @@ class RecurrentKernel : public CpuKernel {
     g_ = ReadRecurrentGeometry(p_, in_[in_at_.x].shape, in_[in_at_.r].shape);
     const int64_t H = g_.hidden;
     // GRU's candidate product reads r * h (or is scaled by r) after z and r are known: apart.
-    if (p_.cell == RecurrentCell::kGru) products_ = {{0, 2 * H, {}}, {2 * H, H, {}}};
-    else products_ = {{0, g_.width(), {}}};
+    // (first, n) of each product.
+    const std::vector<std::pair<int64_t, int64_t>> parts =
+        p_.cell == RecurrentCell::kGru ? std::vector<std::pair<int64_t, int64_t>>{{0, 2 * H}, {2 * H, H}}
+                                       : std::vector<std::pair<int64_t, int64_t>>{{0, g_.width()}};
+    products_.assign(parts.size(), Product{});
+    for (size_t i = 0; i < parts.size(); ++i) std::tie(products_[i].first, products_[i].n) = parts[i];
     const float* r = constants_.size() > 1 ? static_cast<const float*>(constants_[1]) : nullptr;
-    if (r) {
-      for (Product& pr : products_) Transpose(r, pr, &pr.weights);
+    for (Product& pr : products_) {
+      pr.rows = RowsGemvFits(H, pr.n);
+      if (!r) continue;
+      Transpose(r, pr, &pr.weights);
+      if (!pr.rows && g_.batch > 1) pr.packed = PackedMatrix::B(H, pr.n, pr.weights.data(), pr.n, 1);
     }
     // Threads for a step's products only where they are big enough to pay for the hand-off.
     step_threads_ = g_.batch * H * g_.width() >= (int64_t{1} << 18) ? threads_ : 1;
@@ -76,7 +89,7 @@ class RecurrentKernel : public CpuKernel {
     const float* weights[2] = {nullptr, nullptr};
     float* run_weights = scratch + B * H;
     for (size_t i = 0; i < products_.size(); ++i) {
-      if (!products_[i].weights.empty()) {
+      if (!products_[i].weights.empty()) {  // prepared (and perhaps packed)
         weights[i] = products_[i].weights.data();
         continue;
       }
@@ -145,10 +158,11 @@ class RecurrentKernel : public CpuKernel {
   // c[b, 0:n) += a[b, :] @ w for every batch row (a [B, H], c's rows ldc apart).
   void Multiply(const Product& pr, const float* w, const float* a, float* c, int64_t ldc) const {
     const int64_t H = g_.hidden;
-    if (RowsGemvFits(H, pr.n)) {
+    if (pr.rows) {
       for (int64_t b = 0; b < g_.batch; ++b) RowsGemv(pr.n, H, 1.0f, a + b * H, 1, w, 1.0f, c + b * ldc, step_threads_);
       return;
     }
+    if (!pr.packed.empty()) return Sgemm(g_.batch, 1.0f, a, H, 1, pr.packed, 1.0f, c, ldc, step_threads_);
     Sgemm(g_.batch, pr.n, H, 1.0f, a, H, 1, w, pr.n, 1, 1.0f, c, ldc, step_threads_);
   }
 
