@@ -184,13 +184,14 @@ __attribute__((target("avx512f"))) inline void StoreItem(const Int8DepthwisePlan
 // 16 lanes: R output rows of out_w (R > 1) or 16 outputs of a row from ow0 (R = 1); lane l's
 // four bytes of group g at (l / out_w) sh width + (l % out_w) sw + 4g + t (R > 1). Items (one
 // vector of outputs each) four at a time: four independent vpdpbusd chains (one chain of KH G
-// dependent ones left the unit waiting on its latency). KH and NG (groups) 0: the plan's. kQ:
+// dependent ones left the unit waiting on its latency). The windows PlanesWhole and PlanesRows
+// leave (by_rows takes every 3x3 and 5x5 one), so the plan's kh and groups, not constants. kQ:
 // each vector requantized into a.q (quant_requant.h), the plane's last masked to its outputs.
-template <int KH, int NG, bool kQ>
+template <bool kQ>
 __attribute__((target("avx512f,avx512bw,avx512vnni,avx512vbmi"))) void PlanesVnni(const Int8DepthwisePlan& p,
                                                                                   const Run& a) {
   constexpr int kItems = 4;
-  const int64_t kh_n = KH ? KH : p.kh, ng = NG ? NG : p.groups;
+  const int64_t kh_n = p.kh, ng = p.groups;
   const int64_t width = p.stride, rows = VectorRows(p, width);
   alignas(64) uint8_t idx[2][64] = {};
   for (int64_t g = 0; g < ng; ++g) {
@@ -370,7 +371,7 @@ void PlanesVnniAny(const Int8DepthwisePlan& p, const Run& a) {
   if (p.by_rows && p.kh == 3) return PlanesRows<3, 1, 2, kQ>(p, a);
   if (p.by_rows && p.sh == 1) return PlanesRows<5, 2, 1, kQ>(p, a);
   if (p.by_rows) return PlanesRows<5, 2, 2, kQ>(p, a);
-  PlanesVnni<0, 0, kQ>(p, a);  // other windows (by_rows takes every 3x3 and 5x5 one)
+  PlanesVnni<kQ>(p, a);  // other windows (by_rows takes every 3x3 and 5x5 one)
 }
 #endif
 
@@ -444,36 +445,28 @@ Int8DepthwisePlan PlanInt8Depthwise(const Window& w, const int8_t* weights, int6
 
 bool Int8DepthwiseSums(const Int8DepthwisePlan& p, const uint8_t* x, int64_t c0, int64_t planes, uint8_t flip,
                        uint8_t zero, Int8DepthwiseScratch* scratch, const Int8Requant* q, float* sums) {
+  // whole and by_rows read no padded plane (both planned only where the kernel is VNNI).
+  uint8_t* padded = nullptr;
+  if (!p.whole && !p.by_rows) {
+    const size_t bytes = static_cast<size_t>(p.rows * p.stride + 128);
+    const int64_t key[7] = {p.rows, p.stride, p.pad_h, p.pad_w, p.in_h, p.in_w, zero};
+    if (scratch->bytes.size() < bytes || !std::equal(key, key + 7, scratch->key)) {
+      // The border: every plane of this geometry writes the same interior.
+      if (scratch->bytes.size() < bytes) scratch->bytes.resize(bytes);
+      std::memset(scratch->bytes.data(), zero, bytes);
+      std::copy(key, key + 7, scratch->key);
+    }
+    padded = scratch->bytes.data();
+  }
+  const Run run{x, c0, planes, flip, zero, padded, sums, q};
 #ifdef HR_X86
-  if (p.whole || p.by_rows) {  // no padded plane (both only where the kernel is VNNI)
-    const Run run{x, c0, planes, flip, zero, nullptr, sums, q};
-    if (q) PlanesVnniAny<true>(p, run);
-    if (!q) PlanesVnniAny<false>(p, run);
-    return q != nullptr;
-  }
-#endif
-  const size_t bytes = static_cast<size_t>(p.rows * p.stride + 128);
-  const int64_t key[7] = {p.rows, p.stride, p.pad_h, p.pad_w, p.in_h, p.in_w, zero};
-  if (scratch->bytes.size() < bytes || !std::equal(key, key + 7, scratch->key)) {
-    // The border: every plane of this geometry writes the same interior.
-    if (scratch->bytes.size() < bytes) scratch->bytes.resize(bytes);
-    std::memset(scratch->bytes.data(), zero, bytes);
-    std::copy(key, key + 7, scratch->key);
-  }
-  const Run run{x, c0, planes, flip, zero, scratch->bytes.data(), sums, q};
-#ifdef HR_X86
-  const Kind kind = Pick();
-  if (kind == Kind::kVnni && q) {
-    PlanesVnniAny<true>(p, run);
-    return true;
-  }
-  if (kind == Kind::kVnni) {
-    PlanesVnniAny<false>(p, run);
-    return false;
-  }
-  if (kind == Kind::kAvx2) {
-    PlanesAvx2(p, run);
-    return false;
+  switch (Pick()) {
+    case Kind::kVnni:
+      if (q) PlanesVnniAny<true>(p, run);
+      else PlanesVnniAny<false>(p, run);
+      return q != nullptr;
+    case Kind::kAvx2: PlanesAvx2(p, run); return false;
+    default: break;
   }
 #endif
   PlanesPortable(p, run);
