@@ -384,17 +384,12 @@ class ConvKernel : public GroupedWindowKernel {
     const int64_t in_size = w_.in_size(), out_size = w_.out_size(), ks = w_.kernel_size();
     // The padded extent of each spatial dim: every position some output reads.
     int64_t ext[3];
-    for (int i = 0; i < 3; ++i) ext[i] = (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1;
+    for (int i = 0; i < 3; ++i) ext[i] = w_.Reach(i);
     const int64_t plane = ext[0] * ext[1] * ext[2], oh_n = w_.out[1], ow_n = w_.out[2];
     // Where each tap (channel, then kernel position) reads, from an output line's first input.
     std::vector<int64_t> tap_at(cg_ * ks);
     for (int64_t c = 0; c < cg_; ++c) {
-      for (int64_t t = 0; t < ks; ++t) {
-        int64_t kd, kh, kw;
-        w_.Tap(t, &kd, &kh, &kw);
-        tap_at[c * ks + t] =
-            c * plane + (kd * w_.dilation[0] * ext[1] + kh * w_.dilation[1]) * ext[2] + kw * w_.dilation[2];
-      }
+      for (int64_t t = 0; t < ks; ++t) tap_at[c * ks + t] = c * plane + w_.TapOffset(t, ext);
     }
     // With unit strides along h and w, the lines of one output depth are one run of the padded
     // plane (positions past ow_n in each line are computed and dropped), so one TapSum covers

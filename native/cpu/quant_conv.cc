@@ -139,8 +139,7 @@ class QuantConvKernel : public GroupedWindowKernel {
       return;
     }
     // The padded plane: what the window reads of the input, zero point around it (PadGroup).
-    for (int i = 0; i < 3; ++i)
-      ext_[i] = std::max<int64_t>(1, (w_.out[i] - 1) * w_.stride[i] + (w_.kernel[i] - 1) * w_.dilation[i] + 1);
+    for (int i = 0; i < 3; ++i) ext_[i] = std::max<int64_t>(1, w_.Reach(i));
     plain_ = true;  // 1x1, stride 1, no padding: the patch rows are the input's channel planes
     for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.kernel[i] == 1 && w_.stride[i] == 1 && w_.pad[i] == 0;
     for (int i = 0; i < 3; ++i) plain_ = plain_ && w_.out[i] == w_.in[i];
@@ -163,7 +162,7 @@ class QuantConvKernel : public GroupedWindowKernel {
       epi_.AddChannels(packed_.back(), g * mg_);
     }
     taps_.clear();
-    for (int64_t t = 0; t < w_.kernel_size(); ++t) taps_.push_back(TapOffset(w_, ext_, t));
+    for (int64_t t = 0; t < w_.kernel_size(); ++t) taps_.push_back(w_.TapOffset(t, ext_));
   }
 
  public:

@@ -122,7 +122,7 @@ QuadPatchPlan PlanQuadPatch(const Window& w, const int64_t ext[3], int64_t chann
   std::copy(ext, ext + 3, p.ext);
   p.quads = channels / 4;
   for (int64_t t = 0; t < w.kernel_size(); ++t) {
-    for (int64_t q = 0; q < p.quads; ++q) p.group_at.push_back(q * p.plane_words() + TapOffset(w, ext, t));
+    for (int64_t q = 0; q < p.quads; ++q) p.group_at.push_back(q * p.plane_words() + w.TapOffset(t, ext));
   }
   return p;
 }

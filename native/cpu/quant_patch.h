@@ -30,14 +30,6 @@ struct QuadPatchPlan {
   int64_t plane_words() const { return ext[0] * ext[1] * ext[2]; }
 };
 
-// Where tap t of window w reads in a plane of box ext, from the window's first position: the
-// patch rows' offset (quant_conv.cc's taps_ and the quad form's groups).
-inline int64_t TapOffset(const Window& w, const int64_t ext[3], int64_t t) {
-  int64_t kd, kh, kw;
-  w.Tap(t, &kd, &kh, &kw);
-  return (kd * w.dilation[0] * ext[1] + kh * w.dilation[1]) * ext[2] + kw * w.dilation[2];
-}
-
 // Whether the quad form takes a group of `channels` channels.
 inline bool QuadPatchFits(int64_t channels) { return channels > 0 && channels % 4 == 0; }
 // The plan for window w (ext: its padded box) over groups of `channels` channels.

@@ -40,6 +40,14 @@ struct Window {
     *kh = (t / kernel[2]) % kernel[1];
     *kw = t % kernel[2];
   }
+  // The padded extent of spatial dim i that the outputs read (a padded plane's box).
+  int64_t Reach(int i) const { return (out[i] - 1) * stride[i] + (kernel[i] - 1) * dilation[i] + 1; }
+  // Where tap t reads in a plane of box ext, from the window's first position.
+  int64_t TapOffset(int64_t t, const int64_t ext[3]) const {
+    int64_t kd, kh, kw;
+    Tap(t, &kd, &kh, &kw);
+    return (kd * dilation[0] * ext[1] + kh * dilation[1]) * ext[2] + kw * dilation[2];
+  }
 };
 
 // From the layer's window params and its input/output spatial dims (x and y are N,C,spatial...).
