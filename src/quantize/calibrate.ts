@@ -21,7 +21,7 @@ import { collectStats } from './collect.js';
 import { type CalibrationData, calibrationBatches } from './data.js';
 import { entropyAmax } from './entropy.js';
 import { percentileAmax } from './histogram.js';
-import { activationTargets, constantsAsInitializers } from './targets.js';
+import { activationTargets, constantsAsInitializers, residualTargets } from './targets.js';
 import { symmetricScale } from './weights.js';
 
 export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['entropy', 'minmax', 'percentile'];
@@ -72,10 +72,14 @@ export function checkCalibrationOptions(o: CalibrationOptions): void {
   }
 }
 
-/** Calibrates `graph` (modelGraph) for `tensors` (default: activationTargets). */
+/**
+ * Calibrates `graph` (modelGraph) for `tensors` (default: activationTargets, and the residual
+ * adds' residualTargets, which a cache may lack: those adds then get no Q/DQ pair, as before).
+ */
 export async function calibrateGraph(graph: Graph, options: CalibrationOptions): Promise<Calibration> {
   checkCalibrationOptions(options);
-  const tensors = options.tensors ? [...options.tensors] : activationTargets(graph);
+  const optional = options.tensors ? [] : residualTargets(graph);
+  const tensors = options.tensors ? [...options.tensors] : [...activationTargets(graph), ...optional];
   const unknown = tensors.filter((t) => !graph.types.has(t) && !graph.producer(t) && !graph.inputs.includes(t));
   if (unknown.length) throw new HybridError('OPTION', `calibration tensors not in the model: ${unknown.map((t) => `'${t}'`).join(', ')}`);
   const notFloat = tensors.filter((t) => graph.types.get(t)?.dtype !== 'float32');
@@ -84,8 +88,9 @@ export async function calibrateGraph(graph: Graph, options: CalibrationOptions):
   }
   if (options.cache !== undefined && fs.existsSync(options.cache)) {
     const cache = readCache(options.cache);
-    checkCacheCovers(cache, tensors, options.cache);
-    return { method: 'cache', scales: new Map(tensors.map((t) => [t, cache.scales.get(t)!])) };
+    const needed = tensors.filter((t) => !optional.includes(t) || cache.scales.has(t));
+    checkCacheCovers(cache, needed, options.cache);
+    return { method: 'cache', scales: new Map(needed.map((t) => [t, cache.scales.get(t)!])) };
   }
   if (options.data === undefined)
     throw new HybridError('CALIBRATION', `the calibration cache '${options.cache}' does not exist, and no calibration data was given`);

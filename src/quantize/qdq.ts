@@ -10,7 +10,8 @@
  *   and so does an Add whose other input a Conv makes (a residual connection: TensorRT's Q/DQ
  *   placement, which lets the builder fold the add's dequantized input into the convolution as
  *   an int8 residual, and the convolution's output quantize too); other readers keep the fp32
- *   tensor;
+ *   tensor; an Add of two Convs' outputs (no activation target on either side) gets a pair on
+ *   the first Conv's side (targets.ts residualTargets), where its scale was calibrated;
  * - every float32 initializer they read as their weight becomes int8, one symmetric scale per
  *   output channel (weights.ts) behind a DequantizeLinear. A model older than opset 13, which
  *   has no per-axis DequantizeLinear, is raised to 13 first where its ops allow (opset.ts);
@@ -30,7 +31,7 @@ import { inferShapes } from '../ir/infer/index.js';
 import { foldBatchNorm } from '../lowering/fold-batchnorm.js';
 import { outerReads } from '../lowering/graph-utils.js';
 import { raiseOpset } from './opset.js';
-import { QUANTIZED_OPS, activationTargets, weightTargets } from './targets.js';
+import { QUANTIZED_OPS, activationTargets, residualTargets, weightTargets } from './targets.js';
 import { quantizeWeight } from './weights.js';
 
 export interface QdqSummary {
@@ -108,19 +109,33 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
       return !!other && other.opType === 'Conv' && quantized(other);
     });
   };
-  const activations = activationTargets(graph).filter((t) => scales.has(t) && readersOf(t).length);
-  for (const t of activations) {
-    const readers = readersOf(t);
+  // t's Q/DQ pair, inserted before `first` (t's first reader to reroute); the DQ output's name.
+  const pair = (t: string, first: Node): string => {
     const scale = fresh(`${t}_scale`);
     const zp = fresh(`${t}_zero_point`);
     graph.setInitializer(scale, { dtype: 'float32', dims: [], data: Float32Array.of(scales.get(t)!) });
     graph.setInitializer(zp, { dtype: 'int8', dims: [], data: Int8Array.of(0) });
     const q = fresh(`${t}_QuantizeLinear_Output`);
     const dq = fresh(`${t}_DequantizeLinear_Output`);
-    insert(readers[0]!, node('QuantizeLinear', [t, scale, zp], [q]), node('DequantizeLinear', [q, scale, zp], [dq]));
+    insert(first, node('QuantizeLinear', [t, scale, zp], [q]), node('DequantizeLinear', [q, scale, zp], [dq]));
+    return dq;
+  };
+  // Residual adds of two Convs (targets.ts residualTargets, computed before any rerouting): one
+  // side gets a pair, so that the other Conv takes the add with an int8 residual.
+  const residuals = residualTargets(graph, quantized).filter((t) => scales.has(t));
+  const activations = activationTargets(graph).filter((t) => scales.has(t) && readersOf(t).length);
+  for (const t of activations) {
+    const readers = readersOf(t);
+    const dq = pair(t, readers[0]!);
     const adds = residualAdds(t, readers);
     for (const n of readers) n.inputs = n.inputs.map((v, i) => (i < 2 && v === t ? dq : v));
     for (const n of adds) n.inputs = n.inputs.map((v) => (v === t ? dq : v));
+  }
+  for (const t of residuals) {
+    const add = graph.nodes.find((n) => n.opType === 'Add' && n.inputs.includes(t))!;
+    const dq = pair(t, add);
+    add.inputs = add.inputs.map((v) => (v === t ? dq : v));
+    activations.push(t);
   }
 
   const weights: string[] = [];

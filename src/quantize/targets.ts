@@ -28,6 +28,41 @@ export function activationTargets(graph: Graph): string[] {
   return [...out];
 }
 
+/**
+ * The residual adds' second Q/DQ pair: an Add whose two float32 inputs are both made by
+ * quantized Convs (a BatchNormalization after the Conv seen through, as qdq.ts folds it), neither
+ * of them an activation target, as in a ResNet stage's first block (the main branch's last
+ * convolution and the downsample). Without a pair on one side the builder fuses the add into
+ * one convolution with the other's float32 output as its residual: written and read at 4 bytes
+ * a value, and that convolution's output quantize left unfolded. TensorRT's Q/DQ placement
+ * quantizes one side; this gives the side whose Conv comes first in graph order (the other,
+ * later one then takes the add with an int8 residual). `quantized` says which Convs are (qdq.ts:
+ * not excluded by the precision policy). One tensor per such add, in graph order; calibration
+ * collects them beside activationTargets, and a cache without them leaves those adds as before.
+ */
+export function residualTargets(graph: Graph, quantized: (n: Node) => boolean = isQuantized): string[] {
+  const targets = new Set(activationTargets(graph));
+  const order = new Map(graph.nodes.map((n, i) => [n, i]));
+  // The quantized Conv making `v` (through one BatchNormalization), or undefined.
+  const convOf = (v: string): Node | undefined => {
+    let p = graph.producer(v);
+    if (p?.opType === 'BatchNormalization' && (p.domain === '' || p.domain === 'ai.onnx')) p = graph.producer(p.inputs[0]!);
+    return p && p.opType === 'Conv' && quantized(p) ? p : undefined;
+  };
+  const out: string[] = [];
+  for (const n of graph.nodes) {
+    if (n.opType !== 'Add' || !(n.domain === '' || n.domain === 'ai.onnx') || n.inputs.length !== 2) continue;
+    const [a, b] = n.inputs as [string, string];
+    if (a === b || targets.has(a) || targets.has(b)) continue;
+    if (graph.types.get(a)?.dtype !== 'float32' || graph.types.get(b)?.dtype !== 'float32') continue;
+    const ca = convOf(a),
+      cb = convOf(b);
+    if (!ca || !cb) continue;
+    out.push(order.get(ca)! < order.get(cb)! ? a : b);
+  }
+  return out;
+}
+
 export interface WeightTarget {
   node: Node;
   input: number;
