@@ -234,7 +234,11 @@ class QuantConv : public CudaKernel {
           }
         }
       }
-      if (CudnnTimed()) ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
+      if (CudnnTimed()) {
+        ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
+      } else if (switches_.log && switches_.int8_cudnn && switches_.cudnn_graph) {
+        log += Cat("  ", Int8CudnnTactics::kPrefix, " not tried: ", CudnnRefusal(), "\n");
+      }
     } catch (...) {
       for (void* p : {x, y, z, bias, partial}) cudaFree(p);
       throw;
@@ -358,10 +362,19 @@ class QuantConv : public CudaKernel {
   // Whether cuDNN can express this layer: its configurations are tactics a plan may name
   // (whatever the switches say now); the build times them only where the switches ask
   // (HYBRIDRT_INT8_CUDNN, HYBRIDRT_CUDNN_GRAPH).
-  bool CudnnApplies() const {
+  bool CudnnApplies() const { return CudnnRefusal().empty(); }
+  // Why cuDNN cannot express this layer ("" where it can): the tactic log's words.
+  std::string CudnnRefusal() const {
     const int z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
-    return !unsigned_ && q_.input_zero == 0 && g_.nhwc && g_.m % 4 == 0 && g_.rows > 0 && out_code_ != 2 &&
-           (!residual_ || z_type == 0 || (z_type == 1 && q_.residual_zero == 0)) && CudnnActivation();
+    if (unsigned_ || q_.input_zero != 0) return "x is uint8 or has a zero point";
+    if (!g_.nhwc) return "the layer is channels-first";
+    if (g_.m % 4 != 0) return Cat(g_.m, " output channels (a multiple of 4 only)");
+    if (g_.rows <= 0) return "no output rows";
+    if (out_code_ == 2) return "the output is uint8";
+    if (residual_ && z_type != 0 && !(z_type == 1 && q_.residual_zero == 0))
+      return "the residual is uint8 or has a zero point";
+    if (!CudnnActivation()) return "its activation is not one cuDNN's graph fuses";
+    return "";
   }
   bool CudnnTimed() const { return switches_.int8_cudnn && switches_.cudnn_graph && CudnnApplies(); }
   ConvGraphSpec CudnnSpec() const {
@@ -440,7 +453,10 @@ class QuantConv : public CudaKernel {
     Check(cudaStreamSynchronize(s), "cudaStreamSynchronize (tactic check)");
     int chosen = -1;
     for (int k = 0; k < Int8CudnnTactics::kTries; ++k) {
-      if (!MakeCudnnPlan(k)) continue;
+      if (!MakeCudnnPlan(k)) {
+        if (switches_.log) *log += Cat("  ", Int8CudnnTactics::kPrefix, k, ": no plan (", cudnn_.error(), ")\n");
+        continue;
+      }
       void* ws = nullptr;
       const size_t ws_bytes = PadAt() + Int8CudnnPaddedBytes(g_, in_[0].numel);
       if (ws_bytes && cudaMalloc(&ws, ws_bytes) != cudaSuccess) {

@@ -102,11 +102,15 @@ class Int8CudnnTactics {
     if (!graph_) {
       try {
         graph_ = std::make_unique<ConvGraph>(h, spec);
-      } catch (const std::exception&) {
+      } catch (const std::exception& e) {
+        error_ = e.what();
         return false;
       }
     }
-    if (k < 0 || k >= graph_->configs()) return false;
+    if (k < 0 || k >= graph_->configs()) {
+      error_ = Cat("the heuristics gave ", graph_->configs(), " configurations");
+      return false;
+    }
     if (plans_.size() <= static_cast<size_t>(k)) plans_.resize(k + 1);
     if (!plans_[k]) plans_[k] = graph_->MakePlan(k);
     plan_ = plans_[k];
@@ -121,6 +125,8 @@ class Int8CudnnTactics {
     config_ = -1;
   }
   int config() const { return config_; }  // -1: none planned
+  // Why the graph or a configuration was refused (the tactic log's words), "" where not known.
+  const std::string& error() const { return error_; }
   size_t workspace() const { return plan_ ? plan_->workspace() : 0; }
 
   cudnnStatus_t Execute(cudnnHandle_t h, const ConvGraphData& d, void* workspace) const {
@@ -157,6 +163,7 @@ class Int8CudnnTactics {
   std::shared_ptr<ConvGraph::Plan> plan_;
   std::vector<std::shared_ptr<ConvGraph::Plan>> plans_;  // by configuration, until the choice
   int config_ = -1;
+  std::string error_;
 };
 
 }  // namespace cuda

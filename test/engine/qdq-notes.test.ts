@@ -19,11 +19,11 @@ import { NetDraft } from './helpers/net.js';
 
 const int8s = (n: number, seed: number) => Int8Array.from({ length: n }, (_, i) => ((i * 37 + seed * 11) % 61) - 30);
 
-/** x [1,4,spatial...] int8 -> dequantize; W [4, 4/groups, 3...] int8 -> dequantize; convolution. */
-function convNet(spatial: number[], groups: number): NetworkDefinition {
+/** x [1,c,spatial...] int8 -> dequantize; W [4, c/groups, 3...] int8 -> dequantize; convolution. */
+function convNet(spatial: number[], groups: number, c = 4): NetworkDefinition {
   const d = new NetDraft('qdq-conv');
-  const x = d.input('x', 'int8', [1, 4, ...spatial]);
-  const wShape = [4, 4 / groups, ...spatial.map(() => 3)];
+  const x = d.input('x', 'int8', [1, c, ...spatial]);
+  const wShape = [4, c / groups, ...spatial.map(() => 3)];
   const w = d.constant(
     'W',
     'int8',
@@ -35,7 +35,7 @@ function convNet(spatial: number[], groups: number): NetworkDefinition {
   );
   const sx = d.constant('sx', 'float32', [], Float32Array.of(0.05));
   const sw = d.constant('sw', 'float32', [], Float32Array.of(0.02));
-  const [xf] = d.layer('dequantize', 'dq_x', [x, sx], { axis: 1 }, [{ dtype: 'float32', shape: [1, 4, ...spatial] }]);
+  const [xf] = d.layer('dequantize', 'dq_x', [x, sx], { axis: 1 }, [{ dtype: 'float32', shape: [1, c, ...spatial] }]);
   const [wf] = d.layer('dequantize', 'dq_w', [w, sw], { axis: 0 }, [{ dtype: 'float32', shape: wShape }]);
   const zeros = spatial.map(() => 0);
   const [y] = d.layer(
@@ -118,6 +118,14 @@ describeIf(HAS_NATIVE, 'the qdq pass says why it leaves a layer float', NATIVE_M
     } finally {
       delete process.env.HYBRIDRT_INT8_DEPTHWISE;
     }
+    // Fewer than 4 input channels (a 3-channel stem): cuda's kernels would take it, but the pass
+    // leaves it float, where it is faster (qdq_fusion.h fold_min_channels); cpu's folds it.
+    const stem = convNet([6, 6], 1, 3);
+    expect((await layerOf(stem, 'conv')).precision).toBe('int8');
+    expect((await layerOf(stem, 'conv', { int8Kernels: 'cuda' })).notInt8).toEqual({
+      by: 'backend',
+      reason: expect.stringMatching(/^it reads 3 input channels: the cuda backend keeps a convolution of fewer than 4 in float/),
+    });
     // A 2-d convolution of one group, and a matrix product: cuda's kernels take them.
     expect((await layerOf(convNet([6, 6], 1), 'conv', { int8Kernels: 'cuda' })).precision).toBe('int8');
     expect((await layerOf(matmulNet({}), 'mm', { int8Kernels: 'cuda' })).precision).toBe('int8');

@@ -52,7 +52,7 @@ interface Case {
 }
 
 const CASES: Case[] = [
-  { n: 2, c: 3, h: 13, w: 11, m: 32, k: 3, stride: 1, pad: 1, dil: 1, type: 'uint8', zero: 7, relu: true },
+  { n: 2, c: 6, h: 13, w: 11, m: 32, k: 3, stride: 1, pad: 1, dil: 1, type: 'uint8', zero: 7, relu: true },
   { n: 1, c: 16, h: 9, w: 9, m: 16, k: 1, stride: 1, pad: 0, dil: 1, type: 'int8', zero: 0, relu: false },
   { n: 3, c: 32, h: 15, w: 15, m: 48, k: 3, stride: 2, pad: 1, dil: 1, type: 'uint8', zero: 128, relu: true },
   { n: 1, c: 64, h: 7, w: 7, m: 130, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: -3, relu: true },
@@ -61,12 +61,12 @@ const CASES: Case[] = [
   { n: 4, c: 24, h: 8, w: 8, m: 40, k: 3, stride: 2, pad: 0, dil: 1, type: 'int8', zero: 5, relu: false },
   { n: 2, c: 128, h: 28, w: 28, m: 256, k: 3, stride: 1, pad: 1, dil: 1, type: 'int8', zero: 0, relu: true },
   { n: 2, c: 32, h: 10, w: 10, m: 48, k: 3, stride: 2, pad: 0, padEnd: 1, dil: 1, type: 'uint8', zero: 9, relu: true },
-  { n: 1, c: 3, h: 9, w: 12, m: 16, k: 4, stride: 1, pad: 1, padEnd: 2, dil: 1, type: 'int8', zero: -4, relu: false },
+  { n: 1, c: 5, h: 9, w: 12, m: 16, k: 4, stride: 1, pad: 1, padEnd: 2, dil: 1, type: 'int8', zero: -4, relu: false },
   { n: 1, c: 48, h: 6, w: 5, m: 37, k: 3, stride: 1, pad: 1, dil: 1, type: 'uint8', zero: 11, relu: false },
 ];
 // Every tile shape, and splits of k (the 1x1 layers' k is one 64-byte step: 15 of 16 shares
 // empty, and a 128-byte stage reads past the weights' padded rows, which must count as zeros).
-// The cases they run: 0 (C = 3: byte by byte), 3 (130 channels), 5 (C = 16 with dilation: a
+// The cases they run: 0 (C = 6: byte by byte), 3 (130 channels), 5 (C = 16 with dilation: a
 // thread's chunk moves over several taps per stage), 7 (C = 128), 10 (37 channels, odd: the
 // epilogue's single stores).
 const TILES = [
@@ -236,6 +236,17 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       expect(nchw.engine.build.nhwcLayers, what).toBe(0);
       expectClose(nchw.y, cpu.y, 1 / 50, `${what} NCHW`);
     }
+    // Fewer than 4 input channels (a 3-channel stem): the qdq pass leaves the convolution float
+    // on cuda (qdq_fusion.h fold_min_channels: faster than int8 there), the second one int8; the
+    // float convolution computes the same dequantized products, so the result is as close.
+    const stem: Case = { ...CASES[0]!, c: 3 };
+    const model = twoConvModel(stem, 199);
+    const x = smoothImage([stem.n, 3, stem.h, stem.w], 0, 0.37, 0.5);
+    const cpu = await runOn(model, 'cpu', x);
+    const got = await runOn(model, 'cuda', x);
+    expect(cpu.engine.build.int8Layers).toBe(2);
+    expect(got.engine.build.int8Layers).toBe(1);
+    expectClose(got.y, cpu.y, 1 / 50, 'a 3-channel stem left float');
   }, 240_000);
 
   it('match them with every tile shape', async () => {
@@ -257,7 +268,7 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
   // the tiles, on the cases that qualify, a residual among them.
   it("cuDNN's int8 convolutions, forced and timed, match the cpu int8 kernels", async () => {
     const on = { HYBRIDRT_INT8_CUDNN: '1' };
-    // Case 9 with zero point 0: 3 input channels, padded to 4 for cuDNN (quant_conv_cudnn.h).
+    // Case 9 with zero point 0: 5 input channels, padded to 8 for cuDNN (quant_conv_cudnn.h).
     for (const [i, t] of [1, 4, 7, 9].map((i) => [i, i === 9 ? { ...CASES[i]!, zero: 0 } : CASES[i]!] as const)) {
       const model = twoConvModel(t, 100 + i);
       const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
@@ -310,6 +321,17 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       expect([nchw.engine.build.int8Layers, nchw.engine.build.nhwcLayers], what).toEqual([2, 0]);
       expectClose(nchw.y, cpu.y, 1 / 50, `${what} NCHW`);
     }
+    // Fewer than 4 input channels (a 3-channel stem): the qdq pass leaves the convolution float
+    // on cuda (qdq_fusion.h fold_min_channels: faster than int8 there), the second one int8; the
+    // float convolution computes the same dequantized products, so the result is as close.
+    const stem: Case = { ...CASES[0]!, c: 3 };
+    const model = twoConvModel(stem, 199);
+    const x = smoothImage([stem.n, 3, stem.h, stem.w], 0, 0.37, 0.5);
+    const cpu = await runOn(model, 'cpu', x);
+    const got = await runOn(model, 'cuda', x);
+    expect(cpu.engine.build.int8Layers).toBe(2);
+    expect(got.engine.build.int8Layers).toBe(1);
+    expectClose(got.y, cpu.y, 1 / 50, 'a 3-channel stem left float');
   }, 240_000);
 
   it('an int8 residual (a dequantized add input folded in) matches the cpu kernels', async () => {
@@ -401,12 +423,13 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       const m = await compile(bytes, { backend: 'cuda', precisions: [precision], requireFullCompilation: true });
       try {
         const e = m.report.engines[0]!;
-        expect(e.build.int8Layers).toBe(5);
+        // The 3-channel first convolution stays float on cuda (qdq_fusion.h fold_min_channels).
+        expect(e.build.int8Layers).toBe(4);
         expect(e.build.nhwcLayers).toBeGreaterThan(0);
-        // The four convolutions and the Gemm compute in int8; a layout change the layout pass puts
-        // on an int8 tensor (the quantized input to channels-last) moves int8 bytes and counts as int8 too.
-        expect(e.layerPrecisions.int8).toBeGreaterThanOrEqual(5);
-        expect(e.layerPrecisions.int8).toBeLessThanOrEqual(5 + (e.layerKinds.shuffle ?? 0));
+        // Three convolutions and the Gemm compute in int8; a layout change the layout pass puts
+        // on an int8 tensor moves int8 bytes and counts as int8 too.
+        expect(e.layerPrecisions.int8).toBeGreaterThanOrEqual(4);
+        expect(e.layerPrecisions.int8).toBeLessThanOrEqual(4 + (e.layerKinds.shuffle ?? 0));
         for (const [i, x] of xs.entries()) {
           const got = (await m.run({ x })).y!.data as Float32Array;
           const scale = Math.max(...Array.from(ref[i]!, Math.abs));

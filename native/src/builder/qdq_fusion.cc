@@ -117,6 +117,12 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
                                          " backend's int8 depthwise kernel has not run on a GPU "
                                          "yet: HYBRIDRT_INT8_DEPTHWISE=1 folds it"));
   }
+  if (conv && w.ShapeOf(l.inputs[1]).size() > 1 && w.ShapeOf(l.inputs[1])[1] * cp.groups < kernels.fold_min_channels) {
+    return refuse(kNotInt8ByBackend,
+                  Cat("it reads ", w.ShapeOf(l.inputs[1])[1] * cp.groups, " input channels: the ", kernels.backend,
+                      " backend keeps a convolution of fewer than ", kernels.fold_min_channels,
+                      " in float, where it is several times faster than in int8"));
+  }
   if (!conv && ReadMatmul(l.params).residual) return pass("an int8 matmul takes no residual (the add fused into it)");
   if (cp.nhwc) return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
   if (cp.has_input_clip) return pass("it clips its input (inputClip), which no int8 convolution does");
@@ -322,6 +328,7 @@ Int8Kernels Int8KernelsOf(const std::string& backend) {
   } else if (backend == "cuda") {  // cuda/quant_conv.cu (matmuls as 1x1 convolutions)
     k.any = k.matmul = k.channels_last = k.depthwise = true;
     k.fold_depthwise = false;
+    k.fold_min_channels = 4;
   }
   return k;
 }

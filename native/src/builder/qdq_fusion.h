@@ -40,6 +40,12 @@ struct Int8Kernels {
   // kernel has run on a GPU). Refusal does not read it: the engine takes the layers a build
   // with the switch made (its plan loads without the switch).
   bool fold_depthwise = true;
+  // Convolutions reading fewer input channels than this stay float (0: none). Like
+  // fold_depthwise, a preference of the pass, not a refusal: cuda's int8 kernels take a
+  // 3-channel stem, but read its bytes one by one (or pad them to 4 for cuDNN), and its fp16
+  // convolution is several times faster (resnet50's 7x7 stem at batch 32 on an H100: fp16
+  // 0.094 ms, the int8 tile 0.495, cuDNN's int8 on channels padded to 4: 1.47).
+  int fold_min_channels = 0;
   bool any_spatial = false;    // 1-d and 3-d convolutions too (else 2-d only)
   bool channels_last = false;  // int8 convolutions run channels-last (the layout pass, layout.h)
   // Why these kernels do not take a convolution or matmul with these params whose first input
