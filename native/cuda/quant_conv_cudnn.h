@@ -40,8 +40,13 @@ inline ConvGraphSpec Int8CudnnGeometry(const qconv::QConvGeometry& g) {
   c.w = {g.m, cp, g.kh, g.kw};
   c.y = {n, g.m, g.oh, g.ow};
   c.pads = {g.ph, g.pw};
-  c.post_pads = {static_cast<int64_t>(g.oh - 1) * g.sh + static_cast<int64_t>(g.kh - 1) * g.dh + 1 - g.h - g.ph,
-                 static_cast<int64_t>(g.ow - 1) * g.sw + static_cast<int64_t>(g.kw - 1) * g.dw + 1 - g.w - g.pw};
+  // The trailing pads the last window reaches, never below 0: where a stride leaves the last
+  // input rows unread (a 1x1/2 downsample on an even size: -1), cuDNN refuses a negative
+  // post-padding (CUDNN_STATUS_BAD_PARAM), and 0 gives the same output size by its floor.
+  auto post = [](int64_t out, int s, int k, int d, int64_t in, int pad) {
+    return std::max<int64_t>(0, (out - 1) * s + static_cast<int64_t>(k - 1) * d + 1 - in - pad);
+  };
+  c.post_pads = {post(g.oh, g.sh, g.kh, g.dh, g.h, g.ph), post(g.ow, g.sw, g.kw, g.dw, g.w, g.pw)};
   c.strides = {g.sh, g.sw};
   c.dilations = {g.dh, g.dw};
   return c;

@@ -269,7 +269,11 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
   it("cuDNN's int8 convolutions, forced and timed, match the cpu int8 kernels", async () => {
     const on = { HYBRIDRT_INT8_CUDNN: '1' };
     // Case 9 with zero point 0: 5 input channels, padded to 8 for cuDNN (quant_conv_cudnn.h).
-    for (const [i, t] of [1, 4, 7, 9].map((i) => [i, i === 9 ? { ...CASES[i]!, zero: 0 } : CASES[i]!] as const)) {
+    // And a 1x1/2 downsample on an even size (its last input row unread: cuDNN refused the
+    // negative post-padding this used to give, quant_conv_cudnn.h Int8CudnnGeometry).
+    const downsample: Case = { n: 2, c: 32, h: 14, w: 14, m: 64, k: 1, stride: 2, pad: 0, dil: 1, type: 'int8', zero: 0, relu: true };
+    const forced = [...[1, 4, 7, 9].map((i) => [i, i === 9 ? { ...CASES[i]!, zero: 0 } : CASES[i]!] as const), [11, downsample] as const];
+    for (const [i, t] of forced) {
       const model = twoConvModel(t, 100 + i);
       const x = smoothImage([t.n, t.c, t.h, t.w], i, 0.37, 0.5);
       const cpu = await runOn(model, 'cpu', x);
@@ -451,8 +455,11 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     });
     try {
       const int8 = m.report.data.int8!;
-      expect(int8.int8).toBe(5);
-      expect(int8.kept).toEqual([]);
+      // The 3-channel first convolution stays float on cuda (qdq_fusion.h fold_min_channels), and the report says why.
+      expect(int8.int8).toBe(4);
+      expect(int8.kept).toEqual([
+        expect.objectContaining({ opType: 'Conv', precision: 'fp16', reason: expect.stringMatching(/reads 3 input channels/) }),
+      ]);
       const xs = [200, 201].map(image);
       const got = await Promise.all(xs.map(async (x) => (await m.run({ x })).y!.data as Float32Array));
       const ref = await ortYs(
