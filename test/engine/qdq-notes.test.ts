@@ -103,18 +103,18 @@ describeIf(HAS_NATIVE, 'the qdq pass says why it leaves a layer float', NATIVE_M
         reason: `the cuda backend has no int8 kernel for ${d} convolutions (2-d only)`,
       });
     }
-    // Depthwise (4 groups of one channel): cuda's kernel exists but is folded only with
-    // HYBRIDRT_INT8_DEPTHWISE=1 until it has run on a GPU; the pass says so, and folds it with the switch.
+    // Depthwise (4 groups of one channel): cuda's kernel folds it by default; with
+    // HYBRIDRT_INT8_DEPTHWISE=0 the pass leaves it float and says so.
     const depthwise = convNet([6, 6], 4);
-    expect((await layerOf(depthwise, 'conv', { int8Kernels: 'cuda' })).notInt8).toEqual({
-      by: 'backend',
-      reason: expect.stringMatching(/^the cuda backend's int8 depthwise kernel has not run on a GPU yet: HYBRIDRT_INT8_DEPTHWISE=1 folds it/),
-    });
-    process.env.HYBRIDRT_INT8_DEPTHWISE = '1';
+    const folded = await layerOf(depthwise, 'conv', { int8Kernels: 'cuda' });
+    expect([folded.precision, folded.notInt8]).toEqual(['int8', undefined]);
+    expect((await layerOf(grouped, 'conv', { int8Kernels: 'cuda' })).notInt8?.reason).toMatch(/several groups but depthwise ones/);
+    process.env.HYBRIDRT_INT8_DEPTHWISE = '0';
     try {
-      const folded = await layerOf(depthwise, 'conv', { int8Kernels: 'cuda' });
-      expect([folded.precision, folded.notInt8]).toEqual(['int8', undefined]);
-      expect((await layerOf(grouped, 'conv', { int8Kernels: 'cuda' })).notInt8?.reason).toMatch(/several groups but depthwise ones/);
+      expect((await layerOf(depthwise, 'conv', { int8Kernels: 'cuda' })).notInt8).toEqual({
+        by: 'backend',
+        reason: "the cuda backend's int8 depthwise kernel is switched off (HYBRIDRT_INT8_DEPTHWISE=0)",
+      });
     } finally {
       delete process.env.HYBRIDRT_INT8_DEPTHWISE;
     }

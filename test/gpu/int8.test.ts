@@ -16,7 +16,7 @@
  *    the Gemm int8, and the output close to fp32's.
  * 4. int8 matmuls (Gemm with transB and a bias, MatMul of rank-3 a with per-column weight
  *    scales), run as the 1x1 convolution over a's rows: against the cpu int8 matmul, every tile.
- * 5. int8 depthwise convolutions (HYBRIDRT_INT8_DEPTHWISE=1) against the cpu int8 kernels.
+ * 5. int8 depthwise convolutions (and HYBRIDRT_INT8_DEPTHWISE=0 leaving them float) against the cpu int8 kernels.
  */
 import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
@@ -298,7 +298,7 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
     expectClose(sgot.y, scpu.y, 1 / 50, 'SiLU, cudnn_int8:0');
   }, 240_000);
 
-  // The depthwise kernel (quant_depthwise_kernel.cuh), folded with HYBRIDRT_INT8_DEPTHWISE=1:
+  // The depthwise kernel (quant_depthwise_kernel.cuh), folded by default (HYBRIDRT_INT8_DEPTHWISE=0: not):
   // 3x3 and 5x5, strides 1 and 2, asymmetric pads, dilation, int8 and uint8 with zero points,
   // channel counts even, odd and past a block's threads, channels-last and NCHW (multiples of 4
   // channels-last: the four-channel kernel; 37 channels and NCHW: one channel a thread).
@@ -317,7 +317,7 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
       const cpu = await runOn(model, 'cpu', x);
       const what = `depthwise case ${i} ${JSON.stringify(t)}`;
       expect(cpu.engine.build.int8Layers, what).toBe(2);
-      expect((await runOn(model, 'cuda', x)).engine.build.int8Layers, `${what}, switch off`).toBe(1);
+      expect((await runOn(model, 'cuda', x, { HYBRIDRT_INT8_DEPTHWISE: '0' })).engine.build.int8Layers, `${what}, switch off`).toBe(1);
       const nhwc = await runOn(model, 'cuda', x, on);
       expect(nhwc.engine.build.int8Layers, what).toBe(2);
       expectClose(nhwc.y, cpu.y, 1 / 50, `${what} channels-last`);

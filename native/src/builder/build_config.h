@@ -39,7 +39,7 @@ struct BuildConfig {
   // (on), 0 off, 1 on.
   int qdq = -1;
   // Whether the qdq pass folds depthwise convolutions where the backend's int8 kernels take them
-  // (qdq_fusion.h fold_depthwise): -1 = the table's default (cuda: off), 0 off, 1 on. The
+  // (qdq_fusion.h fold_depthwise): -1 = the table's default (on), 0 off, 1 on. The
   // environment only (HYBRIDRT_INT8_DEPTHWISE).
   int int8_depthwise = -1;
   // Test hook: the int8 kernel table the qdq pass folds by (qdq_fusion.h Int8KernelsOf), "" =

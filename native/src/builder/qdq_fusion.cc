@@ -114,8 +114,8 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   const ConvolutionParams cp = conv ? ReadConvolution(l.params) : ConvolutionParams{};
   if (conv && !kernels.grouped && !kernels.fold_depthwise && IsDepthwise(cp, w.ShapeOf(l.inputs[1]))) {
     return refuse(kNotInt8ByBackend, Cat("the ", kernels.backend,
-                                         " backend's int8 depthwise kernel has not run on a GPU "
-                                         "yet: HYBRIDRT_INT8_DEPTHWISE=1 folds it"));
+                                         " backend's int8 depthwise kernel is switched off "
+                                         "(HYBRIDRT_INT8_DEPTHWISE=0)"));
   }
   if (conv && w.ShapeOf(l.inputs[1]).size() > 1 && w.ShapeOf(l.inputs[1])[1] * cp.groups < kernels.fold_min_channels) {
     return refuse(kNotInt8ByBackend,
@@ -327,7 +327,6 @@ Int8Kernels Int8KernelsOf(const std::string& backend) {
     k.any = k.matmul = k.grouped = k.any_spatial = true;
   } else if (backend == "cuda") {  // cuda/quant_conv.cu (matmuls as 1x1 convolutions)
     k.any = k.matmul = k.channels_last = k.depthwise = true;
-    k.fold_depthwise = false;
     k.fold_min_channels = 4;
   }
   return k;

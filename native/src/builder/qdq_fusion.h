@@ -36,9 +36,9 @@ struct Int8Kernels {
   bool grouped = false;    // convolutions of several groups (depthwise included)
   bool depthwise = false;  // depthwise convolutions (IsDepthwise), where `grouped` is not
   // Whether the qdq pass folds those depthwise convolutions: the build config's int8_depthwise
-  // (HYBRIDRT_INT8_DEPTHWISE) where it says, else this table's default (cuda: off until its
-  // kernel has run on a GPU). Refusal does not read it: the engine takes the layers a build
-  // with the switch made (its plan loads without the switch).
+  // (HYBRIDRT_INT8_DEPTHWISE=0 turns it off) where it says, else this table's default (on).
+  // Refusal does not read it: the engine takes the layers a build with the switch made (its
+  // plan loads without the switch).
   bool fold_depthwise = true;
   // Convolutions reading fewer input channels than this stay float (0: none). Like
   // fold_depthwise, a preference of the pass, not a refusal: cuda's int8 kernels take a

@@ -50,8 +50,8 @@ struct EnvSwitches {
   int fusion = -1, layout = -1, alias = -1, pointwise = -1, attention = -1;
   // HYBRIDRT_QDQ: the build config's `qdq` (Q/DQ folded into int8 layers) where it does not say.
   int qdq = -1;
-  // HYBRIDRT_INT8_DEPTHWISE: the build config's int8_depthwise (depthwise convolutions folded
-  // into int8 layers where the backend's table has them off by default: cuda).
+  // HYBRIDRT_INT8_DEPTHWISE: the build config's int8_depthwise (0: cuda's depthwise
+  // convolutions left float between their Q/DQ layers, to measure what int8 is worth there).
   int int8_depthwise = -1;
   TacticSwitches tactics;
   // HYBRIDRT_CUDA_GRAPHS=0: execution contexts run eagerly (no CUDA graphs).
