@@ -315,8 +315,10 @@ def stage_agree(args):
             outs = {}
             for tag, model, precision in (('fp32', onnx_path(args.work, name, batch), 'fp32'), ('int8', q, 'fp16')):
                 out_dir = os.path.join(folder, tag)
+                # The hybrid stage's timing cache: without it each of these processes timed every
+                # int8 layer's tactics again (~50 s a build), and the stage ran out of a call's time.
                 cmd = ['node', os.path.join(REPO, 'bin', 'hybrid-run.js'), model, '--backend', 'cuda', '--precision', precision,
-                       '--output-dir', out_dir] + flags
+                       '--output-dir', out_dir, '--timing-cache', os.path.join(args.work, 'timing-cache.txt')] + flags
                 p = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True)
                 if p.returncode != 0:
                     print(f'FAIL   agree {name} {tag}: {p.stderr.strip()[-300:]}', flush=True)
