@@ -11,6 +11,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
+#include "src/ir/broadcast_dims.h"
 #include "src/ir/matmul.h"
 
 namespace hybridrt {
@@ -51,7 +52,10 @@ class MatmulKernel : public CpuKernel {
     }
     BroadcastShapes({batch_a, batch_b}, &batch_);
     // Per batch index: element offsets of its a and b matrices.
-    std::vector<int64_t> sa = BatchStrides(batch_a, a_rows * a_cols), sb = BatchStrides(batch_b, b_rows * b_cols);
+    // Each operand's batch strides aligned to batch_ (0 where it broadcasts), in elements.
+    std::vector<int64_t> sa = BroadcastStrides(batch_a, batch_.size()), sb = BroadcastStrides(batch_b, batch_.size());
+    for (int64_t& v : sa) v *= a_rows * a_cols;
+    for (int64_t& v : sb) v *= b_rows * b_cols;
     const int64_t nb = Numel(batch_);
     a_off_.resize(nb);
     b_off_.resize(nb);
@@ -86,18 +90,6 @@ class MatmulKernel : public CpuKernel {
     if (has_c_ && !tile_epilogue_) {
       bias_ = std::make_unique<Broadcast>(out_[0].shape, std::vector<Shape>{in_[2].shape});
     }
-  }
-
-  // Strides of a batch shape aligned to batch_ (0 where broadcast), in elements.
-  std::vector<int64_t> BatchStrides(const Shape& s, int64_t matrix) const {
-    std::vector<int64_t> st(batch_.size(), 0);
-    size_t off = batch_.size() - s.size();
-    int64_t acc = matrix;
-    for (int d = static_cast<int>(s.size()) - 1; d >= 0; --d) {
-      st[off + d] = s[d] == 1 ? 0 : acc;
-      acc *= s[d];
-    }
-    return st;
   }
 
  public:
