@@ -26,24 +26,12 @@ class QuantMatmulKernel : public CpuKernel {
   void Analyze() override {
     const Shape& a = in_[0].shape;
     const Shape& b = in_[1].shape;
-    const MatmulParams p = ReadMatmul(params());
-    if (p.trans_a || b.size() != 2 || a.empty()) {
-      Bad(ErrorCode::kNative, "an int8 matmul takes a of rank >= 1 (not transposed) and b of rank 2");
-    }
-    if (p.alpha != 1 || (in_.size() > 2 && p.beta != 1)) {
-      Bad(ErrorCode::kNative, "an int8 matmul takes alpha 1 and beta 1");
-    }
-    trans_b_ = p.trans_b;
+    // The form's preconditions (a not transposed, b [K, N] or [N, K], alpha and beta 1, c a bias
+    // of N, K within int32 sums) are the shape rule's (shape_rules_compute.cc CheckInt8Matmul).
+    trans_b_ = ReadMatmul(params()).trans_b;
     k_ = a.back();
     n_ = trans_b_ ? b[0] : b[1];
     rows_ = k_ ? in_[0].numel / k_ : 0;
-    if (in_.size() > 2 && (in_[2].numel != n_ || in_[2].shape.empty() || in_[2].shape.back() != n_)) {
-      Bad(ErrorCode::kNative, "an int8 matmul's c is a bias of N values");
-    }
-    if (!Int8ProductsFit(k_)) {
-      Bad(ErrorCode::kNative,
-          Cat("an int8 matmul sums 1 to ", kMaxInt8Products, " products per output (int32 range); this one ", k_));
-    }
     q_ = ReadQuantForm(params());
   }
 

@@ -169,12 +169,8 @@ class QuantConv : public CudaKernel {
     residual_ = p.residual;
     const Shape& a = in_[0].shape;
     const Shape& b = in_[1].shape;
-    if (p.trans_a || b.size() != 2 || a.empty()) {
-      Bad(ErrorCode::kNative, "an int8 matmul takes a of rank >= 1 (not transposed) and b of rank 2");
-    }
-    if (p.alpha != 1 || (in_.size() > 2 && p.beta != 1)) {
-      Bad(ErrorCode::kNative, "an int8 matmul takes alpha 1 and beta 1");
-    }
+    // The form's preconditions (a not transposed, b a matrix, alpha and beta 1, c a bias of N)
+    // are the shape rule's (shape_rules_compute.cc CheckInt8Matmul).
     trans_b_ = p.trans_b;
     const int64_t k = a.back(), n = trans_b_ ? b[0] : b[1];
     g_.nhwc = true;

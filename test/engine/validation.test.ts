@@ -243,4 +243,30 @@ describe('run-time errors', () => {
       await refused(quantConv('int8', { residualScale: 0.25, residualZeroPoint: 300 }), "'quant.residualZeroPoint' is 300");
     });
   });
+  describe("the int8 form's matmul (shape_rules_compute.cc CheckInt8Matmul: what both backends' int8 kernels take)", () => {
+    /** a int8 [aShape] x b int8 [bShape] (+ c float32 [cShape]) in the int8 form -> y float32 [3,4]. */
+    function quantMatmul(params: Record<string, unknown>, aShape = [3, 5], bShape = [5, 4], cShape?: number[]): NetworkDefinition {
+      const d = new NetDraft('qm');
+      const a = d.input('a', 'int8', aShape);
+      const b = d.constant('b', 'int8', bShape, new Int8Array(bShape.reduce((p, v) => p * v, 1)).fill(1));
+      const c = cShape ? [d.constant('c', 'float32', cShape, new Float32Array(cShape.reduce((p, v) => p * v, 1)))] : [];
+      const quant = { inputScale: 0.1, inputZeroPoint: 0, weightScales: [0.5] };
+      const [y] = d.layer('matmul', 'mm', [a, b, ...c], { transA: false, transB: false, alpha: 1, beta: 1, ...params, quant }, [f32([3, 4])]);
+      d.output(y!);
+      return d.finish();
+    }
+    it('a plain one, with a bias of N values, builds and computes', async () => {
+      const engine = await buildEngine(quantMatmul({}, [3, 5], [5, 4], [4]));
+      const [y] = await engine.createContext().run([new Int8Array(15).fill(2)]);
+      // y = 5 products of 2 * 1, times 0.1 * 0.5, plus a bias of 0
+      for (const v of y as Float32Array) expect(v).toBeCloseTo(0.5, 6);
+      engine.dispose();
+    });
+    it('a transposed a, alpha or beta other than 1, a c that is not a bias, are refused by the shape rule', async () => {
+      await refused(quantMatmul({ transA: true }, [5, 3]), "layer 'mm'", 'an int8 matmul takes a not transposed');
+      await refused(quantMatmul({ alpha: 2 }), 'an int8 matmul takes alpha 1 and beta 1');
+      await refused(quantMatmul({ beta: 0.5 }, [3, 5], [5, 4], [4]), 'an int8 matmul takes alpha 1 and beta 1');
+      await refused(quantMatmul({}, [3, 5], [5, 4], [3, 4]), 'is a bias of N = 4 values');
+    });
+  });
 });
