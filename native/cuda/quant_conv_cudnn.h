@@ -3,9 +3,10 @@
 // the plan of the configuration run, and the check of its output against a tile's.
 //
 // cuDNN's int8 graph takes input channels in multiples of 4. A layer of other channel counts
-// (a network's first layer: 3) gives it Cp = Int8CudnnChannels(c): its weights padded with
-// zero channels once, its input copied into a padded tensor before each run (PadChannels,
-// zeros: the tactic applies only where the input's zero point is 0, so they add nothing).
+// (5 to 7, say; a 3-channel first layer stays float: qdq_fusion.h fold_min_channels) gives it
+// Cp = Int8CudnnChannels(c): its weights padded with zero channels once, its input copied into
+// a padded tensor before each run (PadChannels, zeros: the tactic applies only where the
+// input's zero point is 0, so they add nothing).
 // Included by quant_conv.cu only (nvcc).
 #pragma once
 
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include "cuda/cudnn_graph.h"
+#include "cuda/kernels.h"
 #include "cuda/quant_conv_kernel.cuh"
 
 namespace hybridrt {
@@ -71,20 +73,12 @@ inline size_t Int8CudnnPaddedBytes(const qconv::QConvGeometry& g, int64_t input_
   const int cp = Int8CudnnChannels(g.c);
   return cp == g.c ? 0 : static_cast<size_t>(input_elements / g.c) * cp;
 }
-static __global__ void PadChannelsKernel(const uint8_t* __restrict__ x, uint8_t* __restrict__ xp, int64_t total, int c,
-                                         int cp) {
-  HYBRIDRT_GRID_LOOP(i, total) {
-    const int64_t p = i / cp;
-    const int ch = static_cast<int>(i - p * cp);
-    xp[i] = ch < c ? x[p * c + ch] : 0;
-  }
-}
+// x as [positions, c] copied into [positions, cp] with zero channels after (slice_pad.cu's pad,
+// constant 0).
 inline cudaError_t PadChannels(const void* x, void* xp, size_t padded_bytes, int c, cudaStream_t s) {
-  const int64_t total = static_cast<int64_t>(padded_bytes);
-  const unsigned blocks = static_cast<unsigned>(std::min<int64_t>((total + 255) / 256, 4096));
-  PadChannelsKernel<<<blocks, 256, 0, s>>>(static_cast<const uint8_t*>(x), static_cast<uint8_t*>(xp), total, c,
-                                           Int8CudnnChannels(c));
-  return cudaGetLastError();
+  const int64_t cp = Int8CudnnChannels(c), positions = static_cast<int64_t>(padded_bytes) / cp;
+  const PadGeometry g = MakePadGeometry({positions, c}, {positions, cp}, {0, 0}, {0, cp - c}, PadMode::kConstant);
+  return LaunchPad(1, x, xp, g, static_cast<int64_t>(padded_bytes), s);
 }
 
 class Int8CudnnTactics {
