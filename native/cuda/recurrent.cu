@@ -51,7 +51,7 @@ __global__ void RecurrentSequence(RecurrentArgs a) {
   __syncthreads();
   const int64_t len = a.lens ? a.lens[b] : a.steps;
   for (int64_t k = 0; k < a.steps; ++k) {
-    const int64_t t = a.reverse ? a.steps - 1 - k : k;
+    const int64_t t = RecurrentStepOf(a.reverse, a.steps, k);
     const float* xt = a.x + (t * a.batch + b) * W;
     // GRU's candidate: x_h apart and (linearBeforeReset) h R_h^T + rb_h in s; else all gates.
     for (int64_t j = threadIdx.x; j < W; j += blockDim.x) {

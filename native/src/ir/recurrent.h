@@ -25,6 +25,7 @@
 
 #include "src/ir/network.h"
 #include "src/ir/shape.h"
+#include "src/util/host_device.h"
 
 namespace hybridrt {
 
@@ -90,9 +91,13 @@ inline RecurrentGeometry ReadRecurrentGeometry(const RecurrentParams& p, const S
   return g;
 }
 
-// The step that iteration k of the sequence runs.
+// The step that iteration k of a sequence of `steps` runs (reversed: from the end), for the
+// host and the cuda kernel alike.
+HYBRIDRT_HD inline int64_t RecurrentStepOf(bool reverse, int64_t steps, int64_t k) {
+  return reverse ? steps - 1 - k : k;
+}
 inline int64_t RecurrentStep(const RecurrentParams& p, const RecurrentGeometry& g, int64_t k) {
-  return p.reverse ? g.steps - 1 - k : k;
+  return RecurrentStepOf(p.reverse, g.steps, k);
 }
 
 }  // namespace hybridrt
