@@ -18,10 +18,11 @@
  * copy of the graph; a value still untyped then is a SHAPE error naming it.
  */
 import { HybridError } from '../errors.js';
+import { isIntegerDType } from '../onnx/dtype.js';
 import type { AttributeProto, GraphProto, ModelProto, SparseTensorProto } from '../onnx/proto.js';
 import { Graph, type Node } from './graph.js';
 import { inferShapes } from './infer/index.js';
-import type { ValueType } from './types.js';
+import type { Dim, ValueType } from './types.js';
 
 export interface ExtractOptions {
   /** Values produced by the selected nodes to make outputs as well. */
@@ -44,17 +45,21 @@ export interface ExtractOptions {
 /**
  * The type to declare for a boundary value of a loose sub-model: the declared type where it
  * agrees with what is known (same rank, equal fixed dims), else the element type and rank with
- * every dim unnamed.
+ * every dim unnamed. A 1-D integer value keeps a known length either way: it is a shape operand
+ * (Resize's sizes, Reshape's shape), and onnxruntime refuses a Resize whose sizes has no length
+ * (a ranged compile's Resize to a size computed from shapes goes to onnxruntime).
  */
 export function looseType(known: ValueType | undefined, declared: ValueType | undefined): ValueType {
   const dtype = known?.dtype ?? declared?.dtype;
   const shape = known?.shape;
+  const length = shape?.length === 1 && dtype && isIntegerDType(dtype) && typeof shape[0] === 'number' ? shape[0] : undefined;
+  const named = (dims: readonly Dim[]) => ({ ...(dtype ? { dtype } : {}), shape: length === undefined ? [...dims] : [length] });
   if (declared?.shape && shape && declared.shape.length === shape.length) {
     const agrees = declared.shape.every((d, i) => typeof d !== 'number' || typeof shape[i] !== 'number' || d === shape[i]);
-    if (agrees) return { ...(dtype ? { dtype } : {}), shape: [...declared.shape] };
+    if (agrees) return named(declared.shape);
   }
   if (!shape) return dtype ? { dtype } : {};
-  return { ...(dtype ? { dtype } : {}), shape: shape.map((_, i) => `unk__loose${i}`) };
+  return named(shape.map((_, i) => `unk__loose${i}`));
 }
 
 /** Names a subgraph reads from enclosing scopes (recursively through nested subgraphs). */

@@ -78,10 +78,14 @@ describe('sub-models for onnxruntime keep the declared types', () => {
     expect(r.report.summary.fallbackSegments).toBe(1);
   });
 
-  it('declares a boundary value with its declared type where that agrees, else its rank with unnamed dims', () => {
+  it('declares a boundary value with its declared type where that agrees, else its rank with unnamed dims; a 1-D integer keeps its length', () => {
     expect(looseType({ dtype: 'float32', shape: [1, 4] }, { dtype: 'float32', shape: ['N', 'M'] })).toEqual({ dtype: 'float32', shape: ['N', 'M'] });
     expect(looseType({ dtype: 'float32', shape: [1, 4] }, { dtype: 'float32', shape: [1, 5] }).shape).toEqual(['unk__loose0', 'unk__loose1']);
-    expect(looseType({ dtype: 'int64', shape: [3] }, undefined)).toEqual({ dtype: 'int64', shape: ['unk__loose0'] });
+    expect(looseType({ dtype: 'float32', shape: [3] }, undefined)).toEqual({ dtype: 'float32', shape: ['unk__loose0'] });
+    // A shape operand (test/compiler/ranged-resize-sizes.test.ts): its known length, declared or not.
+    expect(looseType({ dtype: 'int64', shape: [3] }, undefined)).toEqual({ dtype: 'int64', shape: [3] });
+    expect(looseType({ dtype: 'int64', shape: [3] }, { dtype: 'int64', shape: ['n'] })).toEqual({ dtype: 'int64', shape: [3] });
+    expect(looseType({ dtype: 'int64', shape: ['n'] }, undefined)).toEqual({ dtype: 'int64', shape: ['unk__loose0'] });
     expect(looseType({ dtype: 'int64' }, undefined)).toEqual({ dtype: 'int64' });
   });
 });
