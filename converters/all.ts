@@ -14,6 +14,7 @@ import { depthSpaceConverters } from './depth-space.js';
 import { constantOfShapeConverters } from './constant-of-shape.js';
 import { argMinMaxConverters } from './arg-min-max.js';
 import { attentionConverters } from './attention.js';
+import { celuConverters } from './celu.js';
 import { cumsumConverters } from './cumsum.js';
 import { dynamicQuantizeConverters } from './dynamic-quantize.js';
 import { einsumConverters } from './einsum.js';
@@ -67,6 +68,7 @@ export const ALL_CONVERTERS: readonly Converter[] = [
   ...from(normalizationConverters, 'BatchNormalization'),
   ...castConverters, // Cast, CastLike
   ...from(unaryConverters, 'Ceil'),
+  ...celuConverters, // Celu
   ...clipConverters, // Clip
   ...concatConverters, // Concat
   ...constantConverters, // Constant

@@ -39,6 +39,7 @@ const EXTRA_OPS = [
     'NonMaxSuppression',
     'Floor',
     'Ceil',
+    'Celu',
     'Sin',
     'Cos',
   ],

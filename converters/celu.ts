@@ -1,0 +1,27 @@
+/**
+ * Celu -> alpha * elu(x / alpha) (Elu's alpha 1): a `div`, a `unary` elu and a `mul`, since
+ * Celu(x) = max(0, x) + min(0, alpha * (exp(x / alpha) - 1)) (PyTorch's F.celu exports it).
+ */
+import { unaryDTypes } from '../src/engine/layer-dtypes.js';
+import { defineConverter } from './define.js';
+import type { Converter } from './types.js';
+
+const celu = defineConverter<{ alpha: number }>({
+  opType: 'Celu',
+  sinceVersion: 12,
+  notes: `As alpha * Elu(x / alpha). Dtypes: ${unaryDTypes('elu').join(', ')}.`,
+  plan(v) {
+    const alpha = v.float('alpha', 1.0);
+    v.check(alpha !== 0, () => 'alpha 0 divides by zero');
+    v.dtype(0, unaryDTypes('elu'));
+    return { alpha };
+  },
+  emit(e, p) {
+    const x = e.input(0);
+    const scaled = e.add('elementwise', [x, e.fill(p.alpha, x.dtype, 'alpha_div')], { op: 'div' }, 'scaled');
+    const elu = e.add('unary', [scaled], { op: 'elu', alpha: 1 }, 'elu');
+    e.output(0, e.add('elementwise', [elu, e.fill(p.alpha, x.dtype, 'alpha_mul')], { op: 'mul' }));
+  },
+});
+
+export const celuConverters: Converter[] = [celu];
