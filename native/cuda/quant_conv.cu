@@ -25,15 +25,15 @@
 //
 // cuDNN's int8 convolutions are tactics too ("cudnn_int8:<k>", the k-th configuration of the
 // graph API's heuristics, cudnn_graph.h), timed beside the tiles where cuDNN can express the
-// layer: x int8 with zero point 0 (cuDNN pads with 0, ours with the zero point), channels-last
-// output channels a multiple of 4 (input channels padded to 4: quant_conv_cudnn.h), z float or int8 with zero point 0,
-// y float or int8, an activation the graph has (cudnn_graph.h SetGraphActivation: relu, clips from 0, SiLU...). A
-// configuration is a candidate only where its output on a patterned input is within one output step of the fastest
-// tile's (int8 y: cuDNN rounds v / sy on its own), or 1e-5 of the output's scale (float y).
+// layer (CudnnRefusal): x int8 with zero point 0, channels-last, output channels a multiple of
+// 4 (input channels padded to one: quant_conv_cudnn.h), z float or int8 with zero point 0, y
+// float or int8, an activation the graph has (SetGraphActivation). A configuration is a
+// candidate only where its output on a patterned input is within one output step of the
+// fastest tile's (int8 y), or 1e-5 of the output's scale (float y).
 //
 // A depthwise convolution (groups == channels) takes one kernel of its own, `int8_depthwise`
-// (quant_depthwise_kernel.cuh), with the same weights' rows and epilogue; folded on cuda only
-// with HYBRIDRT_INT8_DEPTHWISE=1 until it has run on a GPU (qdq_fusion.h).
+// (quant_depthwise_kernel.cuh), with the same weights' rows and epilogue (HYBRIDRT_INT8_DEPTHWISE=0:
+// the qdq pass leaves depthwise layers float, qdq_fusion.h).
 //
 // Epilogue, per sum (as cpu/quant_epilogue.h, with IEEE operations that are not contracted):
 //   v = float(acc - zx * sum_k w) * (sx * sw[c]) + bias[c] + z, act(v), where an int8 residual
@@ -78,7 +78,7 @@ class QuantConv : public CudaKernel {
     for (const TileShape& s : kTiles) {
       for (int n : kSplits) t.push_back(TacticName(s, n));
     }
-    if (CudnnApplies()) {
+    if (CudnnRefusal().empty()) {
       for (int k = 0; k < ConvGraph::kMaxConfigs; ++k) t.push_back(Cat(Int8CudnnTactics::kPrefix, k));
     }
     return t;
@@ -230,11 +230,8 @@ class QuantConv : public CudaKernel {
           }
         }
       }
-      if (CudnnTimed()) {
+      if (switches_.int8_cudnn && switches_.cudnn_graph)
         ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
-      } else if (switches_.log && switches_.int8_cudnn && switches_.cudnn_graph) {
-        log += Cat("  ", Int8CudnnTactics::kPrefix, " not tried: ", CudnnRefusal(), "\n");
-      }
     } catch (...) {
       for (void* p : {x, y, z, bias, partial}) cudaFree(p);
       throw;
@@ -351,17 +348,12 @@ class QuantConv : public CudaKernel {
   }
 
   // ---- cuDNN's int8 convolution (the file comment).
-  bool CudnnActivation() const {
-    ConvGraphSpec s;
-    return SetGraphActivation(act_.op, act_.lo, act_.hi, &s);
-  }
-  // Whether cuDNN can express this layer: its configurations are tactics a plan may name
-  // (whatever the switches say now); the build times them only where the switches ask
-  // (HYBRIDRT_INT8_CUDNN, HYBRIDRT_CUDNN_GRAPH).
-  bool CudnnApplies() const { return CudnnRefusal().empty(); }
-  // Why cuDNN cannot express this layer ("" where it can): the tactic log's words.
+  // Why cuDNN cannot express this layer (the tactic log's words), "" where it can: then its
+  // configurations are tactics a plan may name (whatever the switches say now), and the build
+  // times them where the switches ask (HYBRIDRT_INT8_CUDNN, HYBRIDRT_CUDNN_GRAPH).
   std::string CudnnRefusal() const {
     const int z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
+    ConvGraphSpec act;
     if (unsigned_ || q_.input_zero != 0) return "x is uint8 or has a zero point";
     if (!g_.nhwc) return "the layer is channels-first";
     if (g_.m % 4 != 0) return Cat(g_.m, " output channels (a multiple of 4 only)");
@@ -369,10 +361,9 @@ class QuantConv : public CudaKernel {
     if (out_code_ == 2) return "the output is uint8";
     if (residual_ && z_type != 0 && !(z_type == 1 && q_.residual_zero == 0))
       return "the residual is uint8 or has a zero point";
-    if (!CudnnActivation()) return "its activation is not one cuDNN's graph fuses";
+    if (!SetGraphActivation(act_.op, act_.lo, act_.hi, &act)) return "its activation is not one cuDNN's graph fuses";
     return "";
   }
-  bool CudnnTimed() const { return switches_.int8_cudnn && switches_.cudnn_graph && CudnnApplies(); }
   ConvGraphSpec CudnnSpec() const {
     ConvGraphSpec c = Int8CudnnGeometry(g_);
     c.bias = has_bias_;
@@ -413,18 +404,19 @@ class QuantConv : public CudaKernel {
     const float* scale = reinterpret_cast<const float*>(static_cast<const int32_t*>(tables_.get()) + g_.m);
     return ConvGraphData{x, dense_.get(), y, bias, z, scale, scalars_.get()};
   }
-  // Times cuDNN's first configurations against the best tile so far (best, best_ms) on the
-  // same scratch buffers, each checked against that tile's output on a patterned input first.
+  // Times cuDNN's first configurations (where it can express the layer) against the best tile
+  // so far (best, best_ms), each checked first against that tile's output on a patterned input.
   void ChooseCudnn(TacticTimer& timer, void* x, void* y, const void* bias, const void* z, void* partial,
                    std::string* best, float* best_ms, std::string* log) {
+    if (const std::string why = CudnnRefusal(); !why.empty()) {
+      if (switches_.log) *log += Cat("  ", Int8CudnnTactics::kPrefix, " not tried: ", why, "\n");
+      return;
+    }
     cudaStream_t s = backend_->build_stream();
-    // Patterned x, bias and z (zeros would leave the bias add, z's scale and their types unchecked).
-    std::vector<int8_t> pattern(std::max<size_t>(in_[0].bytes, out_[0].numel * 4));
-    for (size_t i = 0; i < pattern.size(); ++i) pattern[i] = static_cast<int8_t>((i * 7919 + i / 13) % 17) - 8;
+    const std::vector<int8_t> pattern = Int8CudnnTactics::Pattern(std::max<size_t>(in_[0].bytes, out_[0].numel * 4));
     Check(cudaMemcpyAsync(x, pattern.data(), in_[0].bytes, cudaMemcpyHostToDevice, s), "cudaMemcpy (tactic check)");
-    std::vector<float> floats(std::max<size_t>(g_.m, residual_ ? out_[0].numel : 0));
-    for (size_t i = 0; i < floats.size(); ++i)
-      floats[i] = static_cast<float>(static_cast<int>(i % 23) - 11) * q_.output_scale;
+    const std::vector<float> floats =
+        Int8CudnnTactics::FloatPattern(std::max<size_t>(g_.m, residual_ ? out_[0].numel : 0), q_.output_scale);
     if (bias)
       Check(cudaMemcpyAsync(const_cast<void*>(bias), floats.data(), g_.m * 4, cudaMemcpyHostToDevice, s),
             "cudaMemcpy (tactic check)");

@@ -86,6 +86,19 @@ class Int8CudnnTactics {
   static constexpr const char* kPrefix = "cudnn_int8:";
   static constexpr int kTries = 3;  // configurations timed at build time (the heuristics' first)
 
+  // The tactic check's patterned inputs (zeros would leave the bias add, z's scale and their
+  // types unchecked): bytes in [-8, 8], and multiples of `step` in [-11, 11] steps.
+  static std::vector<int8_t> Pattern(size_t n) {
+    std::vector<int8_t> p(n);
+    for (size_t i = 0; i < n; ++i) p[i] = static_cast<int8_t>((i * 7919 + i / 13) % 17) - 8;
+    return p;
+  }
+  static std::vector<float> FloatPattern(size_t n, float step) {
+    std::vector<float> p(n);
+    for (size_t i = 0; i < n; ++i) p[i] = static_cast<float>(static_cast<int>(i % 23) - 11) * step;
+    return p;
+  }
+
   // The configuration a tactic names, or -1 for another tactic.
   static int Config(const std::string& tactic) {
     const size_t n = std::strlen(kPrefix);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "src/ir/dtype.h"
+#include "src/ir/matmul.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {
@@ -73,5 +74,11 @@ void WriteQuantForm(const QuantForm& q, Params* p);
 // scales 1 or `channels`, all scales finite and > 0; returns the output's dtype (float32, or
 // int8/uint8 where it requantizes, as declared or given; int8 by default).
 DType CheckQuantForm(const LayerCheck& c, int64_t channels);
+
+// What the int8 form of a matmul takes beside those dtypes (both backends' int8 kernels:
+// cpu/quant_matmul.cc, and cuda/quant_conv.cu as a 1x1 convolution over a's rows): a not
+// transposed, b a matrix, alpha and beta 1, c (`has_c`) a bias of N values, K within int32
+// sums. shape_rules_compute.cc's matmul rule calls it where IsQuantForm.
+void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c, int64_t k, int64_t n);
 
 }  // namespace hybridrt

@@ -122,21 +122,6 @@ void CheckConvolution(const LayerCheck& c, bool deconv) {
   CheckActivation(c, quant ? DType::kFloat32 : c.In(0).dtype);
 }
 
-// What the int8 form of a matmul (both backends' int8 kernels: cpu/quant_matmul.cc, and
-// cuda/quant_conv.cu as a 1x1 convolution over a's rows) takes, beside CheckQuantForm's dtypes:
-// a not transposed, b a matrix, alpha and beta 1, c a bias of N values, K within int32 sums.
-void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c, int64_t k, int64_t n) {
-  if (p.trans_a || c.In(1).shape.size() != 2) c.Bad("an int8 matmul takes a not transposed (transA) and b of rank 2");
-  if (p.alpha != 1 || (has_c && p.beta != 1)) c.Bad("an int8 matmul takes alpha 1 and beta 1");
-  if (has_c && (c.In(2).shape.empty() || c.In(2).shape.back() != n || Numel(c.In(2).shape) != n)) {
-    c.Bad(Cat("an int8 matmul's c is a bias of N = ", n, " values; ", c.InLabel(2), " has shape ",
-              ShapeToString(c.In(2).shape)));
-  }
-  if (!Int8ProductsFit(k)) {
-    c.Bad(Cat("an int8 matmul sums 1 to ", kMaxInt8Products, " products per output (int32 range); this one ", k));
-  }
-}
-
 void CheckMatmul(const LayerCheck& c) {
   // A residual (a builder form: fusion.h) is the last input: y = alpha a b + beta c + residual.
   const MatmulParams p = ReadMatmul(c.params());
