@@ -109,7 +109,7 @@ function recurrent(op: Op, sinceVersion: number): Converter {
     opType: op,
     sinceVersion,
     notes:
-      `float32; the sequence length must be static; a direction with other activations than the defaults, clip, peepholes or input_forget ` +
+      `float32; the sequence length may vary in a shape range where every direction runs as one recurrent layer (an unrolled one needs it static); a direction with other activations than the defaults, clip, peepholes or input_forget ` +
       `is unrolled (at most ${MAX_UNROLLED_STEPS} steps over such directions), the others run as one recurrent layer; ` +
       `W, R, B${op === 'LSTM' ? ', P' : ''} must be constants; every direction, activation, clip, sequence_lens and initial state` +
       (sinceVersion >= 14 ? ', both layouts.' : '.'),
@@ -315,7 +315,9 @@ class Unroller {
     const { e, p, H } = this;
     let x = e.input(0);
     if (p.batchwise) x = e.transpose(x, [1, 0, 2], 'seq_major');
-    const x4 = e.reshapeRelative(x, [p.steps, 1, -1, p.inputSize], 'x4');
+    // [S, 1, B, I], S and B taken from x: both may vary in a shape range (the recurrent layer
+    // reads S from its input; unrolled directions fix it, and fall back where it varies).
+    const x4 = e.reshapeRelative(x, [0, 1, -1, p.inputSize], 'x4');
     const B = x4.shape[2]!;
     const lens = p.masked ? e.input(4) : undefined;
     const ys: TensorRef[] = [];
