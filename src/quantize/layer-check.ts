@@ -20,6 +20,7 @@
  * compared by the caller at its usual tolerance.
  */
 import ort from 'onnxruntime-node';
+import { attrTensor } from '../ir/attributes.js';
 import { Graph } from '../ir/graph.js';
 import { OnnxDataType } from '../onnx/dtype.js';
 import { fromOrtTensor, toOrtTensor } from '../onnx/ort.js';
@@ -44,13 +45,50 @@ interface Activation {
 
 function activations(model: ModelProto): Activation[] {
   const nodes = model.graph?.node ?? [];
-  const constant = new Set((model.graph?.initializer ?? []).map((t) => t.name));
-  // Scales and zero points that are initializers: what quantize() and onnxruntime's quantizer write.
-  const constantParams = (q: NodeProto) => q.input!.slice(1).every((name) => !name || constant.has(name));
+  const value = constantValues(model);
+  // Scales and zero points that are constants: initializers (what quantize() and onnxruntime's
+  // quantizer write) or Constant nodes (what PyTorch's exporter writes).
+  const constantParams = (n: NodeProto) => n.input!.slice(1).every((name) => !name || value(name) !== undefined);
   const quantizers = new Map(nodes.filter((n) => n.opType === 'QuantizeLinear' && isQdqNode(n) && constantParams(n)).map((n) => [n.output![0]!, n]));
+  // PyTorch puts a Cast to the same 8-bit type between the pair, and gives the DequantizeLinear
+  // its own Constant nodes of the same values.
+  const casts = new Map(
+    nodes
+      .filter((n) => n.opType === 'Cast' && onnxDomain(n.domain) && quantizers.has(n.input![0]!))
+      .filter((n) => [2, 3].includes(Number(n.attribute?.find((a) => a.name === 'to')?.i ?? 0)))
+      .map((n) => [n.output![0]!, n.input![0]!]),
+  );
+  const sameParams = (q: NodeProto, dq: NodeProto) =>
+    [1, 2].every((i) => {
+      const [a, b] = [q.input![i] ? value(q.input![i]!) : undefined, dq.input![i] ? value(dq.input![i]!) : undefined];
+      return (
+        (!a && !b) ||
+        (a !== undefined && b !== undefined && String(Array.from(a.data as ArrayLike<number>)) === String(Array.from(b.data as ArrayLike<number>)))
+      );
+    });
   return nodes
-    .filter((n) => n.opType === 'DequantizeLinear' && isQdqNode(n) && quantizers.has(n.input![0]!))
-    .map((dq) => ({ q: quantizers.get(dq.input![0]!)!, dq }));
+    .filter((n) => n.opType === 'DequantizeLinear' && isQdqNode(n) && constantParams(n))
+    .map((dq) => ({ q: quantizers.get(casts.get(dq.input![0]!) ?? dq.input![0]!), dq }))
+    .filter((a): a is Activation => a.q !== undefined && sameParams(a.q, a.dq));
+}
+
+const onnxDomain = (domain: string | null | undefined) => !domain || domain === 'ai.onnx';
+
+/** A model's constant values by name: its initializers and its Constant nodes' tensors. */
+function constantValues(model: ModelProto): (name: string) => TensorData | undefined {
+  const graph = Graph.fromModel(model);
+  const made = new Map(graph.nodes.filter((n) => n.opType === 'Constant' && onnxDomain(n.domain)).map((n) => [n.outputs[0]!, n]));
+  return (name) => {
+    const c = graph.constant(name);
+    if (c) return c;
+    const n = made.get(name);
+    if (!n) return undefined;
+    try {
+      return attrTensor(n, 'value');
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 const withGraph = (model: ModelProto, graph: Partial<NonNullable<ModelProto['graph']>>): ModelProto =>
@@ -124,7 +162,7 @@ export async function checkLayers(
   options: ort.InferenceSession.SessionOptions = {},
 ): Promise<LayerCheck> {
   const acts = activations(model);
-  const graph = Graph.fromModel(model);
+  const value = constantValues(model);
   const session = await ort.InferenceSession.create(encodeModel(forcedModel(model, acts, run)), { ...options, graphOptimizationLevel: 'disabled' });
   let got: ort.InferenceSession.OnnxValueMapType;
   try {
@@ -141,8 +179,8 @@ export async function checkLayers(
     const ref = got[q.output![0]!]!.data as ArrayLike<number>;
     const mine = run.get(dq.output![0]!)!;
     const axis = Number(q.attribute?.find((a) => a.name === 'axis')?.i ?? 1);
-    const scale = graph.constant(q.input![1]!)!.data as Float32Array;
-    const zero = q.input![2] ? (graph.constant(q.input![2])!.data as ArrayLike<number>) : [0];
+    const scale = value(q.input![1]!)!.data as Float32Array;
+    const zero = q.input![2] ? (value(q.input![2])!.data as ArrayLike<number>) : [0];
     for (let i = 0; i < x.length; i++) {
       const s = paramAt(scale, axis, mine.dims, i);
       const z = paramAt(zero, axis, mine.dims, i);

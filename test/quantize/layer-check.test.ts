@@ -7,6 +7,7 @@
  * off elsewhere is not; and each layer's reference is computed from the run's own input to it.
  */
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../src/ir/model-builder.js';
 import type { TensorData } from '../../src/onnx/tensor.js';
 import { checkLayers, exposeActivations } from '../../src/quantize/layer-check.js';
 import { qdqChain } from './helpers.js';
@@ -56,5 +57,45 @@ describe('checkLayers', () => {
     // x[0] is 2.5 steps: a tie decides between 2 and 3, never 6 (a[0] = 3 is 6 steps).
     const c = await checkLayers(model, feeds, run([3, 1, -1, 2], [9, 3, -3, 6]));
     expect(c.wrong).toEqual([{ tensor: 'x', index: 0, steps: 2.5, reference: 2, run: 6 }]);
+  });
+
+  // PyTorch's exporter writes the pairs otherwise: scales and zero points as Constant nodes,
+  // a Cast to the same 8-bit type between QuantizeLinear and DequantizeLinear, and the
+  // DequantizeLinear's own Constants of the same values. The same chain so written is checked
+  // as the initializer one is; a pair whose DequantizeLinear has another scale is not taken.
+  const int8 = (v: number): TensorData => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
+  const torchStyle = (bScaleOfDq = 0.25) =>
+    buildModel({
+      opset: 13,
+      inputs: [{ name: 'x', shape: [1, 4] }],
+      outputs: [{ name: 'y' }],
+      initializers: { three: f32([], 3), one: f32([], 1) },
+      nodes: [
+        { op: 'Constant', inputs: [], outputs: ['qsa'], attrs: { value: f32([], 0.5) } },
+        { op: 'Constant', inputs: [], outputs: ['qz'], attrs: { value: int8(0) } },
+        { op: 'QuantizeLinear', inputs: ['x', 'qsa', 'qz'], outputs: ['xq'] },
+        { op: 'Cast', inputs: ['xq'], outputs: ['xc'], attrs: { to: 3 } },
+        { op: 'Constant', inputs: [], outputs: ['dsa'], attrs: { value: f32([], 0.5) } },
+        { op: 'Constant', inputs: [], outputs: ['dz'], attrs: { value: int8(0) } },
+        { op: 'DequantizeLinear', inputs: ['xc', 'dsa', 'dz'], outputs: ['a'] },
+        { op: 'Mul', inputs: ['a', 'three'], outputs: ['m'] },
+        { op: 'Constant', inputs: [], outputs: ['qsb'], attrs: { value: f32([], 0.25) } },
+        { op: 'QuantizeLinear', inputs: ['m', 'qsb', 'qz'], outputs: ['mq'] },
+        { op: 'Cast', inputs: ['mq'], outputs: ['mc'], attrs: { to: 3 } },
+        { op: 'Constant', inputs: [], outputs: ['dsb'], attrs: { value: f32([], bScaleOfDq) } },
+        { op: 'DequantizeLinear', inputs: ['mc', 'dsb', 'dz'], outputs: ['b'] },
+        { op: 'Add', inputs: ['b', 'one'], outputs: ['y'] },
+      ],
+    });
+
+  it("reads PyTorch's form (Constant nodes, a Cast between the pair) as it reads the initializer form", async () => {
+    const torch = torchStyle();
+    expect(exposeActivations(torch).names).toEqual(['a', 'b']);
+    const right = await checkLayers(torch, feeds, run([1, 1, -1, 2], [3, 3, -3, 6]));
+    expect({ elements: right.elements, differing: right.differing, wrong: right.wrongCount }).toEqual({ elements: 8, differing: 0, wrong: 0 });
+    const off = await checkLayers(torch, feeds, run([1, 1.5, -1, 2], [3, 4.5, -3, 6]));
+    expect(off.wrong).toEqual([{ tensor: 'x', index: 1, steps: 2, reference: 2, run: 3 }]);
+    // b's DequantizeLinear with a scale other than its QuantizeLinear's: not a pair this check reads.
+    expect(exposeActivations(torchStyle(0.5)).names).toEqual(['a']);
   });
 });
