@@ -157,6 +157,27 @@ def img(s):
     return [('input', [1, 3, s, s], 'float32')]
 
 
+def quantized_mobilenet_v2():
+    """torchvision's quantizable mobilenet_v2, post-training quantized by PyTorch in eager mode
+    (qnnpack): BatchNorm stats recomputed in float first (calibrate), modules fused, observers run
+    on random batches, converted; PyTorch exports it as a Q/DQ graph in its own form (Constant
+    scales and zero points, a Cast between each QuantizeLinear and DequantizeLinear). The
+    classifier's weights x20 spread the logits, which random weights leave within int8 steps of
+    each other."""
+    import torchvision.models.quantization as tq
+    torch.backends.quantized.engine = 'qnnpack'
+    m = calibrate(tq.mobilenet_v2(quantize=False), img(128), False)
+    with torch.no_grad():
+        m.classifier[1].weight.mul_(20)
+    m.fuse_model()
+    m.qconfig = torch.quantization.get_default_qconfig('qnnpack')
+    torch.quantization.prepare(m, inplace=True)
+    with torch.no_grad():
+        for _ in range(3):
+            m(torch.randn(2, 3, 128, 128))
+    return torch.quantization.convert(m)
+
+
 # name -> (category, source, builder, inputs [(name, shape, dtype)])
 MODELS = {
     'resnet18': ('classification', 'torchvision.models.resnet18', lambda: tvm.resnet18(), img(128)),
@@ -228,6 +249,10 @@ MODELS = {
     'torch_nn_mix': ('nlp', 'bench/zoo/export.py NnMix: GroupNorm, InstanceNorm, ConvTranspose, PixelShuffle, MultiheadAttention '
                      'with a key padding mask, TransformerDecoder with a causal mask, TopK/CumSum/ArgMax',
                      lambda: NnMix(), [('x', [1, 3, 32, 32], 'float32'), ('tokens', [1, 8], 'int64')]),
+    # Added 2026-12-07, later: a Q/DQ model as PyTorch writes one (the int8 models above are
+    # hybridrt's own quantize()'s, in bench/int8-cpu.ts).
+    'q_mobilenet_v2_torch': ('classification', 'torchvision.models.quantization.mobilenet_v2, PyTorch eager post-training '
+                             'quantization (qnnpack), exported as Q/DQ', quantized_mobilenet_v2, img(128)),
 }
 
 DTYPES = {'float32': torch.float32, 'bool': torch.bool, 'int64': torch.int64}
