@@ -11,7 +11,7 @@
  *   placement, which lets the builder fold the add's dequantized input into the convolution as
  *   an int8 residual, and the convolution's output quantize too); other readers keep the fp32
  *   tensor; an Add of two Convs' outputs (no activation target on either side) gets a pair on
- *   the first Conv's side (targets.ts residualTargets), where its scale was calibrated;
+ *   the first Conv's side (targets.ts residualSides), where its scale was calibrated;
  * - every float32 initializer they read as their weight becomes int8, one symmetric scale per
  *   output channel (weights.ts) behind a DequantizeLinear. A model older than opset 13, which
  *   has no per-axis DequantizeLinear, is raised to 13 first where its ops allow (opset.ts);
@@ -31,7 +31,7 @@ import { inferShapes } from '../ir/infer/index.js';
 import { foldBatchNorm } from '../lowering/fold-batchnorm.js';
 import { outerReads } from '../lowering/graph-utils.js';
 import { raiseOpset } from './opset.js';
-import { QUANTIZED_OPS, activationTargets, residualTargets, weightTargets } from './targets.js';
+import { QUANTIZED_OPS, activationTargets, residualSides, weightTargets } from './targets.js';
 import { quantizeWeight } from './weights.js';
 
 export interface QdqSummary {
@@ -120,9 +120,9 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
     insert(first, node('QuantizeLinear', [t, scale, zp], [q]), node('DequantizeLinear', [q, scale, zp], [dq]));
     return dq;
   };
-  // Residual adds of two Convs (targets.ts residualTargets, computed before any rerouting): one
+  // Residual adds of two Convs (targets.ts residualSides, computed before any rerouting): one
   // side gets a pair, so that the other Conv takes the add with an int8 residual.
-  const residuals = residualTargets(graph, quantized).filter((t) => scales.has(t));
+  const residuals = residualSides(graph, quantized).filter((s) => scales.has(s.tensor));
   const activations = activationTargets(graph).filter((t) => scales.has(t) && readersOf(t).length);
   for (const t of activations) {
     const readers = readersOf(t);
@@ -131,10 +131,11 @@ export function insertQdq(graph: Graph, scales: ReadonlyMap<string, number>, exc
     for (const n of readers) n.inputs = n.inputs.map((v, i) => (i < 2 && v === t ? dq : v));
     for (const n of adds) n.inputs = n.inputs.map((v) => (v === t ? dq : v));
   }
-  for (const t of residuals) {
-    const add = graph.nodes.find((n) => n.opType === 'Add' && n.inputs.includes(t))!;
-    const dq = pair(t, add);
-    add.inputs = add.inputs.map((v) => (v === t ? dq : v));
+  // One pair per tensor, before its first such add (in graph order); those adds alone read it.
+  for (const t of new Set(residuals.map((s) => s.tensor))) {
+    const adds = residuals.filter((s) => s.tensor === t).map((s) => s.add);
+    const dq = pair(t, adds[0]!);
+    for (const add of adds) add.inputs = add.inputs.map((v) => (v === t ? dq : v));
     activations.push(t);
   }
 

@@ -37,10 +37,18 @@ export function activationTargets(graph: Graph): string[] {
  * a value, and that convolution's output quantize left unfolded. TensorRT's Q/DQ placement
  * quantizes one side; this gives the side whose Conv comes first in graph order (the other,
  * later one then takes the add with an int8 residual). `quantized` says which Convs are (qdq.ts:
- * not excluded by the precision policy). One tensor per such add, in graph order; calibration
+ * not excluded by the precision policy). Each tensor once, in graph order; calibration
  * collects them beside activationTargets, and a cache without them leaves those adds as before.
  */
 export function residualTargets(graph: Graph, quantized: (n: Node) => boolean = isQuantized): string[] {
+  return [...new Set(residualSides(graph, quantized).map((s) => s.tensor))];
+}
+
+/**
+ * residualTargets' adds, each with the input that gets the pair: qdq.ts reroutes that add's
+ * input only (the tensor may have other readers, an earlier Add among them, that keep fp32).
+ */
+export function residualSides(graph: Graph, quantized: (n: Node) => boolean = isQuantized): { add: Node; tensor: string }[] {
   const targets = new Set(activationTargets(graph));
   const order = new Map(graph.nodes.map((n, i) => [n, i]));
   // The quantized Conv making `v` (through one BatchNormalization), or undefined.
@@ -49,7 +57,7 @@ export function residualTargets(graph: Graph, quantized: (n: Node) => boolean = 
     if (p?.opType === 'BatchNormalization' && (p.domain === '' || p.domain === 'ai.onnx')) p = graph.producer(p.inputs[0]!);
     return p && p.opType === 'Conv' && quantized(p) ? p : undefined;
   };
-  const out: string[] = [];
+  const out: { add: Node; tensor: string }[] = [];
   for (const n of graph.nodes) {
     if (n.opType !== 'Add' || !(n.domain === '' || n.domain === 'ai.onnx') || n.inputs.length !== 2) continue;
     const [a, b] = n.inputs as [string, string];
@@ -58,7 +66,7 @@ export function residualTargets(graph: Graph, quantized: (n: Node) => boolean = 
     const ca = convOf(a),
       cb = convOf(b);
     if (!ca || !cb) continue;
-    out.push(order.get(ca)! < order.get(cb)! ? a : b);
+    out.push({ add: n, tensor: order.get(ca)! < order.get(cb)! ? a : b });
   }
   return out;
 }

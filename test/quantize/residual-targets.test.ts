@@ -13,14 +13,16 @@
  * 1e-4 of the output range (a tie rounded the other way in one of the two quantized sums), and
  * the Q/DQ model stays within 6% of the fp32 model's output range (three quantized layers and
  * the residual's rounding). A calibration cache written before this pair existed (without b2's
- * line) still quantizes, leaving the add as it was.
+ * line) still quantizes, leaving the add as it was. Where that side's tensor is also read by
+ * another Add (an input on its other side), that Add keeps the fp32 tensor: the pair is the
+ * residual add's alone.
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
-import { buildModel } from '../../src/ir/model-builder.js';
+import { type ModelSpec, buildModel } from '../../src/ir/model-builder.js';
 import { encodeModel } from '../../src/onnx/model.js';
 import { Graph } from '../../src/ir/graph.js';
 import { quantize } from '../../src/quantize/quantize.js';
@@ -37,32 +39,31 @@ const positive = (n: number, lo: number, hi: number) => ({
   dims: [n],
   data: Float32Array.from({ length: n }, (_, i) => lo + ((i * 0.37) % 1) * (hi - lo)),
 });
-const fp32 = encodeModel(
-  buildModel({
-    opset: 13,
-    inputs: [{ name: 'x', shape }],
-    outputs: [{ name: 'y' }],
-    initializers: {
-      W1: weight([8, 4, 3, 3], -1, 3),
-      B1: weight([8], -0.1, 0.1),
-      W2: weight([8, 8, 1, 1], -1, 3),
-      W3: weight([8, 8, 1, 1], -1, 3),
-      gamma: positive(8, 0.5, 1.5),
-      beta: positive(8, -0.2, 0.2),
-      mean: positive(8, -0.1, 0.1),
-      var: positive(8, 0.5, 2),
-    },
-    nodes: [
-      { op: 'Conv', name: 'c1', inputs: ['x', 'W1', 'B1'], outputs: ['h1'], attrs: { pads: [1, 1, 1, 1] } },
-      { op: 'Relu', inputs: ['h1'], outputs: ['r1'] },
-      { op: 'Conv', name: 'c2', inputs: ['r1', 'W2'], outputs: ['h2'] },
-      { op: 'BatchNormalization', inputs: ['h2', 'gamma', 'beta', 'mean', 'var'], outputs: ['b2'] },
-      { op: 'Conv', name: 'c3', inputs: ['r1', 'W3'], outputs: ['h3'] },
-      { op: 'Add', inputs: ['b2', 'h3'], outputs: ['s'] },
-      { op: 'Relu', inputs: ['s'], outputs: ['y'] },
-    ],
-  }),
-);
+const buildSpec = (): ModelSpec => ({
+  opset: 13,
+  inputs: [{ name: 'x', shape }],
+  outputs: [{ name: 'y' }],
+  initializers: {
+    W1: weight([8, 4, 3, 3], -1, 3),
+    B1: weight([8], -0.1, 0.1),
+    W2: weight([8, 8, 1, 1], -1, 3),
+    W3: weight([8, 8, 1, 1], -1, 3),
+    gamma: positive(8, 0.5, 1.5),
+    beta: positive(8, -0.2, 0.2),
+    mean: positive(8, -0.1, 0.1),
+    var: positive(8, 0.5, 2),
+  },
+  nodes: [
+    { op: 'Conv', name: 'c1', inputs: ['x', 'W1', 'B1'], outputs: ['h1'], attrs: { pads: [1, 1, 1, 1] } },
+    { op: 'Relu', inputs: ['h1'], outputs: ['r1'] },
+    { op: 'Conv', name: 'c2', inputs: ['r1', 'W2'], outputs: ['h2'] },
+    { op: 'BatchNormalization', inputs: ['h2', 'gamma', 'beta', 'mean', 'var'], outputs: ['b2'] },
+    { op: 'Conv', name: 'c3', inputs: ['r1', 'W3'], outputs: ['h3'] },
+    { op: 'Add', name: 'residual', inputs: ['b2', 'h3'], outputs: ['s'] },
+    { op: 'Relu', inputs: ['s'], outputs: ['y'] },
+  ],
+});
+const fp32 = encodeModel(buildModel(buildSpec()));
 const image = (seed: number) => smoothImage(shape, seed, 0.3, 0.3);
 const calibration = Array.from({ length: 12 }, (_, k) => ({ x: image(k) }));
 const tests = [image(100), image(101)];
@@ -92,6 +93,22 @@ describe('residual adds of two convolutions', () => {
       const got = await runOrtY(bytes, x, false);
       expect(worst(got, want) / range(want)).toBeLessThan(0.06);
     }
+  });
+
+  it('the pair goes on that add only: another Add reading the same tensor earlier keeps fp32', async () => {
+    // b2 also feeds an Add with an input (no Conv on its other side), placed before the residual add.
+    const spec = buildSpec();
+    spec.inputs.push({ name: 'z', shape: [2, 8, 8, 8] });
+    spec.outputs.push({ name: 'y0' });
+    spec.nodes.splice(5, 0, { op: 'Add', name: 'plain', inputs: ['b2', 'z'], outputs: ['y0'] });
+    const model = encodeModel(buildModel(spec));
+    const z = smoothImage([2, 8, 8, 8], 7, 0.3, 0.3);
+    const q = await quantize(model, { data: calibration.map((f) => ({ ...f, z })), method: 'minmax', progress: false });
+    expect(q.activations).toEqual(['x', 'r1', 'b2']);
+    const g = Graph.fromModel(q.model);
+    const producers = (name: string) => g.nodes.find((n) => n.name === name)!.inputs.map((v) => g.producer(v)?.opType ?? 'input');
+    expect(producers('plain')).toEqual(['Conv', 'input']);
+    expect(producers('residual')).toEqual(['DequantizeLinear', 'Conv']);
   });
 
   itIf(
