@@ -1,7 +1,8 @@
 /**
  * RNN, GRU and LSTM, unrolled over their sequence into the engine's layers (TensorRT's parser
  * unrolls nothing and uses a loop layer; an engine loop is left for a trip count that varies,
- * so the sequence length here must be static; the batch may vary over a range).
+ * so an unrolled direction needs a static sequence length; one that runs as a recurrent layer,
+ * below, reads it from X, and the batch may vary over a range too).
  *
  * Per direction, one matmul projects every step of X at once (bias Wb + Rb folded in), and
  * each step adds the recurrent matmul of the previous state to its slice:

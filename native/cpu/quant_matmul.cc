@@ -27,7 +27,7 @@ class QuantMatmulKernel : public CpuKernel {
     const Shape& a = in_[0].shape;
     const Shape& b = in_[1].shape;
     // The form's preconditions (a not transposed, b [K, N] or [N, K], alpha and beta 1, c a bias
-    // of N, K within int32 sums) are the shape rule's (shape_rules_compute.cc CheckInt8Matmul).
+    // of N, K within int32 sums) are the shape rule's (quant_form.h CheckInt8Matmul).
     trans_b_ = ReadMatmul(params()).trans_b;
     k_ = a.back();
     n_ = trans_b_ ? b[0] : b[1];

@@ -170,7 +170,7 @@ class QuantConv : public CudaKernel {
     const Shape& a = in_[0].shape;
     const Shape& b = in_[1].shape;
     // The form's preconditions (a not transposed, b a matrix, alpha and beta 1, c a bias of N)
-    // are the shape rule's (shape_rules_compute.cc CheckInt8Matmul).
+    // are the shape rule's (quant_form.h CheckInt8Matmul).
     trans_b_ = p.trans_b;
     const int64_t k = a.back(), n = trans_b_ ? b[0] : b[1];
     g_.nhwc = true;
