@@ -263,7 +263,7 @@ describe('run-time errors', () => {
       engine.dispose();
     });
     it('a transposed a, alpha or beta other than 1, a c that is not a bias, are refused by the shape rule', async () => {
-      await refused(quantMatmul({ transA: true }, [5, 3]), "layer 'mm'", 'an int8 matmul takes a not transposed');
+      await refused(quantMatmul({ transA: true }, [5, 3]), "layer 'mm'", 'an int8 matmul takes no transposed A (transA)');
       await refused(quantMatmul({ alpha: 2 }), 'an int8 matmul takes alpha 1 and beta 1');
       await refused(quantMatmul({ beta: 0.5 }, [3, 5], [5, 4], [4]), 'an int8 matmul takes alpha 1 and beta 1');
       await refused(quantMatmul({}, [3, 5], [5, 4], [3, 4]), 'is a bias of N = 4 values');

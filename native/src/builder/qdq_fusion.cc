@@ -117,15 +117,16 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
                                          " backend's int8 depthwise kernel is switched off "
                                          "(HYBRIDRT_INT8_DEPTHWISE=0)"));
   }
+  if (!conv && ReadMatmul(l.params).residual) return pass("an int8 matmul takes no residual (the add fused into it)");
+  if (cp.nhwc) return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
+  if (cp.has_input_clip) return pass("it clips its input (inputClip), which no int8 convolution does");
+  // After the channels-last check: there the weights' dim 1 would be a kernel dim, not the channels.
   if (conv && w.ShapeOf(l.inputs[1]).size() > 1 && w.ShapeOf(l.inputs[1])[1] * cp.groups < kernels.fold_min_channels) {
     return refuse(kNotInt8ByBackend,
                   Cat("it reads ", w.ShapeOf(l.inputs[1])[1] * cp.groups, " input channels: the ", kernels.backend,
                       " backend keeps a convolution of fewer than ", kernels.fold_min_channels,
                       " in float, where it is several times faster than in int8"));
   }
-  if (!conv && ReadMatmul(l.params).residual) return pass("an int8 matmul takes no residual (the add fused into it)");
-  if (cp.nhwc) return pass("it is channels-last already (the qdq pass folds channels-first convolutions)");
-  if (cp.has_input_clip) return pass("it clips its input (inputClip), which no int8 convolution does");
   const Shape& ws = w.ShapeOf(l.inputs[1]);
   int64_t channels, k, axis;
   if (conv) {
@@ -136,20 +137,8 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   } else {
     const MatmulParams mp = ReadMatmul(l.params);
     const bool tb = mp.trans_b;
-    if (mp.trans_a) return pass("the qdq pass folds no matmul with a transposed A (transA)");
-    if (ws.size() != 2) return pass("its weights have ", ws.size(), " dims (the qdq pass folds a matrix only)");
-    const double alpha = mp.alpha;
-    if (alpha != 1) return pass("the qdq pass folds no matmul with alpha ", alpha, " (1 only)");
-    if (l.inputs.size() > 2) {
-      const Shape& cs = w.ShapeOf(l.inputs[2]);
-      int64_t cn = 1;
-      for (int64_t d : cs) cn *= d;
-      const double beta = mp.beta;
-      if (beta != 1) return pass("the qdq pass folds no matmul with beta ", beta, " (1 only)");
-      if (cs.empty() || cs.back() != (tb ? ws[0] : ws[1]) || cn != cs.back()) {
-        return pass("its C is not one value per output column (the qdq pass folds a bias row only)");
-      }
-    }
+    const std::string why = Int8MatmulRefusal(mp, ws, l.inputs.size() > 2 ? &w.ShapeOf(l.inputs[2]) : nullptr);
+    if (!why.empty()) return pass(why);
     channels = tb ? ws[0] : ws[1];
     k = tb ? ws[1] : ws[0];
     axis = tb ? 0 : 1;

@@ -113,16 +113,25 @@ DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
   return yt;
 }
 
-void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c, int64_t k, int64_t n) {
-  if (p.trans_a || c.In(1).shape.size() != 2) c.Bad("an int8 matmul takes a not transposed (transA) and b of rank 2");
-  if (p.alpha != 1 || (has_c && p.beta != 1)) c.Bad("an int8 matmul takes alpha 1 and beta 1");
-  if (has_c && (c.In(2).shape.empty() || c.In(2).shape.back() != n || Numel(c.In(2).shape) != n)) {
-    c.Bad(Cat("an int8 matmul's c is a bias of N = ", n, " values; ", c.InLabel(2), " has shape ",
-              ShapeToString(c.In(2).shape)));
+std::string Int8MatmulRefusal(const MatmulParams& p, const Shape& b, const Shape* c) {
+  if (p.trans_a) return "an int8 matmul takes no transposed A (transA)";
+  if (b.size() != 2) return Cat("its weights have ", b.size(), " dims; an int8 matmul takes a matrix");
+  if (p.alpha != 1 || (c && p.beta != 1)) {
+    return Cat("an int8 matmul takes alpha 1 and beta 1; this one has alpha ", p.alpha, " and beta ", p.beta);
+  }
+  const int64_t k = p.trans_b ? b[1] : b[0], n = p.trans_b ? b[0] : b[1];
+  if (c && (c->empty() || c->back() != n || Numel(*c) != n)) {
+    return Cat("an int8 matmul's c is a bias of N = ", n, " values; c has shape ", ShapeToString(*c));
   }
   if (!Int8ProductsFit(k)) {
-    c.Bad(Cat("an int8 matmul sums 1 to ", kMaxInt8Products, " products per output (int32 range); this one ", k));
+    return Cat("an int8 matmul sums 1 to ", kMaxInt8Products, " products per output (int32 range); this one ", k);
   }
+  return "";
+}
+
+void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c) {
+  const std::string why = Int8MatmulRefusal(p, c.In(1).shape, has_c ? &c.In(2).shape : nullptr);
+  if (!why.empty()) c.Bad(why);
 }
 
 }  // namespace hybridrt

@@ -75,10 +75,12 @@ void WriteQuantForm(const QuantForm& q, Params* p);
 // int8/uint8 where it requantizes, as declared or given; int8 by default).
 DType CheckQuantForm(const LayerCheck& c, int64_t channels);
 
-// What the int8 form of a matmul takes beside those dtypes (both backends' int8 kernels:
-// cpu/quant_matmul.cc, and cuda/quant_conv.cu as a 1x1 convolution over a's rows): a not
-// transposed, b a matrix, alpha and beta 1, c (`has_c`) a bias of N values, K within int32
-// sums. shape_rules_compute.cc's matmul rule calls it where IsQuantForm.
-void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c, int64_t k, int64_t n);
+// Why the int8 form cannot take a matmul of params `p`, weights of shape `b` and c of shape `c`
+// (null: none), "" where it can: both backends' int8 kernels (cpu/quant_matmul.cc, and
+// cuda/quant_conv.cu as a 1x1 convolution over a's rows) take a not transposed, b a matrix,
+// alpha and beta 1, c a bias of N values, K within int32 sums. The qdq pass folds by it;
+// CheckInt8Matmul (shape_rules_compute.cc's matmul rule, where IsQuantForm) refuses by it.
+std::string Int8MatmulRefusal(const MatmulParams& p, const Shape& b, const Shape* c);
+void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c);
 
 }  // namespace hybridrt

@@ -168,7 +168,7 @@ void CheckMatmul(const LayerCheck& c) {
     c.Bad(Cat(c.InLabel(c.NumIn() - 1), " (the residual) has shape ", ShapeToString(c.In(c.NumIn() - 1).shape),
               "; expected the output's ", ShapeToString(out), quant ? " (and no int8 form)" : ""));
   }
-  if (quant) CheckInt8Matmul(c, p, num_c == 3, k, n);
+  if (quant) CheckInt8Matmul(c, p, num_c == 3);
   const DType y = quant ? CheckQuantForm(c, n) : c.In(0).dtype;
   c.ExpectOutput(0, y, out);
   CheckActivation(c, quant ? DType::kFloat32 : c.In(0).dtype);
