@@ -431,9 +431,10 @@ std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
 // timings cached before it are timed again among the new tactics (2: the int8 convolution's
 // split-k tactics, 74df5af; 3: its 128-byte k stages; 4: the matmul's one-row `gemv`; 6: cuDNN's int8 convolutions on
 // by default; 7: cuDNN's int8 convolutions also over input channels padded to 4 and with SiLU, sigmoid, tanh and GELU
-// epilogues, a886b1a and 44a4a87, after 6 had timed layers on an H100).
+// epilogues, a886b1a and 44a4a87, after 6 had timed layers on an H100; 8: cuDNN's int8 graph
+// plans strided layers whose last input rows go unread, 2437a49, where 7 had cached a tile).
 std::string CudaBackend::DeviceKey() const {
-  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 7");
+  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 8");
 }
 
 cudaStream_t CudaBackend::build_stream() {

@@ -127,6 +127,7 @@ class Int8CudnnTactics {
     if (!plans_[k]) plans_[k] = graph_->MakePlan(k);
     plan_ = plans_[k];
     config_ = plan_ ? k : -1;
+    if (!plan_) error_ = Cat("configuration ", k, " has no plan (numerical notes, or cuDNN refused it)");
     return plan_ != nullptr;
   }
   // After the choice: the chosen plan alone stays (the others' memory is given back).
