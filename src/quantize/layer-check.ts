@@ -50,12 +50,13 @@ function activations(model: ModelProto): Activation[] {
   // quantizer write) or Constant nodes (what PyTorch's exporter writes).
   const constantParams = (n: NodeProto) => n.input!.slice(1).every((name) => !name || value(name) !== undefined);
   const quantizers = new Map(nodes.filter((n) => n.opType === 'QuantizeLinear' && isQdqNode(n) && constantParams(n)).map((n) => [n.output![0]!, n]));
-  // PyTorch puts a Cast to the same 8-bit type between the pair, and gives the DequantizeLinear
-  // its own Constant nodes of the same values.
+  // PyTorch puts a Cast to the same 8-bit type between the pair (the QuantizeLinear's: its zero
+  // point's, uint8 without one), and gives the DequantizeLinear its own Constant nodes of the same values.
+  const quantType = (q: NodeProto) => (q.input![2] && value(q.input![2]!)?.dtype === 'int8' ? OnnxDataType.INT8 : OnnxDataType.UINT8);
   const casts = new Map(
     nodes
       .filter((n) => n.opType === 'Cast' && onnxDomain(n.domain) && quantizers.has(n.input![0]!))
-      .filter((n) => [2, 3].includes(Number(n.attribute?.find((a) => a.name === 'to')?.i ?? 0)))
+      .filter((n) => Number(n.attribute?.find((a) => a.name === 'to')?.i ?? 0) === quantType(quantizers.get(n.input![0]!)!))
       .map((n) => [n.output![0]!, n.input![0]!]),
   );
   const sameParams = (q: NodeProto, dq: NodeProto) =>
@@ -63,7 +64,10 @@ function activations(model: ModelProto): Activation[] {
       const [a, b] = [q.input![i] ? value(q.input![i]!) : undefined, dq.input![i] ? value(dq.input![i]!) : undefined];
       return (
         (!a && !b) ||
-        (a !== undefined && b !== undefined && String(Array.from(a.data as ArrayLike<number>)) === String(Array.from(b.data as ArrayLike<number>)))
+        (a !== undefined &&
+          b !== undefined &&
+          a.dtype === b.dtype &&
+          String(Array.from(a.data as ArrayLike<number>)) === String(Array.from(b.data as ArrayLike<number>)))
       );
     });
   return nodes

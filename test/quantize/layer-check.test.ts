@@ -64,7 +64,7 @@ describe('checkLayers', () => {
   // DequantizeLinear's own Constants of the same values. The same chain so written is checked
   // as the initializer one is; a pair whose DequantizeLinear has another scale is not taken.
   const int8 = (v: number): TensorData => ({ dtype: 'int8', dims: [], data: Int8Array.of(v) });
-  const torchStyle = (bScaleOfDq = 0.25) =>
+  const torchStyle = (bScaleOfDq = 0.25, castTo = 3) =>
     buildModel({
       opset: 13,
       inputs: [{ name: 'x', shape: [1, 4] }],
@@ -74,7 +74,7 @@ describe('checkLayers', () => {
         { op: 'Constant', inputs: [], outputs: ['qsa'], attrs: { value: f32([], 0.5) } },
         { op: 'Constant', inputs: [], outputs: ['qz'], attrs: { value: int8(0) } },
         { op: 'QuantizeLinear', inputs: ['x', 'qsa', 'qz'], outputs: ['xq'] },
-        { op: 'Cast', inputs: ['xq'], outputs: ['xc'], attrs: { to: 3 } },
+        { op: 'Cast', inputs: ['xq'], outputs: ['xc'], attrs: { to: castTo } },
         { op: 'Constant', inputs: [], outputs: ['dsa'], attrs: { value: f32([], 0.5) } },
         { op: 'Constant', inputs: [], outputs: ['dz'], attrs: { value: int8(0) } },
         { op: 'DequantizeLinear', inputs: ['xc', 'dsa', 'dz'], outputs: ['a'] },
@@ -97,5 +97,7 @@ describe('checkLayers', () => {
     expect(off.wrong).toEqual([{ tensor: 'x', index: 1, steps: 2, reference: 2, run: 3 }]);
     // b's DequantizeLinear with a scale other than its QuantizeLinear's: not a pair this check reads.
     expect(exposeActivations(torchStyle(0.5)).names).toEqual(['a']);
+    // A Cast to uint8 after an int8 QuantizeLinear changes the values: not a pair either.
+    expect(exposeActivations(torchStyle(0.25, 2)).names).toEqual(['b']);
   });
 });
