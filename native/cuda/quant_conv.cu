@@ -117,14 +117,14 @@ class QuantConv : public CudaKernel {
     }
     q_ = ReadQuantForm(p);
     unsigned_ = in_[0].dtype == DType::kUInt8;
-    const uint32_t zb = static_cast<uint8_t>(q_.input_zero);
-    g_.zero4 = zb * 0x01010101u;
+    g_.zero4 = static_cast<uint32_t>(static_cast<uint8_t>(q_.input_zero)) * 0x01010101u;
     has_bias_ = in_.size() == (residual_ ? 4u : 3u);
     act_ = MakeAct(ReadActivation(p, "activation."));
     const DType out = out_[0].dtype;
     out_code_ = out == DType::kFloat32 ? 0 : out == DType::kInt8 ? 1 : out == DType::kUInt8 ? 2 : -1;
     if (out_code_ < 0) Bad(ErrorCode::kNative, "int8: the output is float32, int8 or uint8");
     UploadTables();
+    pad_ = Int8CudnnPadding(g_, in_[0].numel);
   }
 
   // A convolution: the window's geometry from the params and the shapes.
@@ -270,7 +270,7 @@ class QuantConv : public CudaKernel {
     Check(AllowTile(tile_), "cudaFuncSetAttribute (int8 convolution shared memory)");
   }
   size_t WorkspaceBytes() const override {
-    return cudnn_.config() >= 0 ? PadAt() + Int8CudnnPaddedBytes(g_, in_[0].numel) : SplitBytes(splits_, g_);
+    return cudnn_.config() >= 0 ? PadAt() + pad_.bytes : SplitBytes(splits_, g_);
   }
 
   void Enqueue(const KernelArgs& args, Stream& stream) const override {
@@ -394,10 +394,9 @@ class QuantConv : public CudaKernel {
   // itself or its padded copy (queued on s) for cuDNN.
   size_t PadAt() const { return (cudnn_.workspace() + 255) / 256 * 256; }
   const void* PaddedInput(const void* x, void* workspace, cudaStream_t s) const {
-    const size_t bytes = Int8CudnnPaddedBytes(g_, in_[0].numel);
-    if (!bytes) return x;
+    if (!pad_.bytes) return x;
     void* xp = static_cast<uint8_t*>(workspace) + PadAt();
-    Check(PadChannels(x, xp, bytes, g_.c, s), "int8 convolution: padding channels for cuDNN");
+    Check(pad_.Copy(x, xp, s), "int8 convolution: padding channels for cuDNN");
     return xp;
   }
   ConvGraphData CudnnData(const void* x, void* y, const float* bias, const void* z) const {
@@ -446,7 +445,7 @@ class QuantConv : public CudaKernel {
         continue;
       }
       void* ws = nullptr;
-      const size_t ws_bytes = PadAt() + Int8CudnnPaddedBytes(g_, in_[0].numel);
+      const size_t ws_bytes = PadAt() + pad_.bytes;
       if (ws_bytes && cudaMalloc(&ws, ws_bytes) != cudaSuccess) {
         cudaGetLastError();
         continue;
@@ -478,6 +477,7 @@ class QuantConv : public CudaKernel {
     }
   }
   Int8CudnnTactics cudnn_;
+  Int8CudnnPadding pad_;
   std::shared_ptr<void> dense_, scalars_;
 
   QConvGeometry g_{};

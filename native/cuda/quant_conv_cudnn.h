@@ -5,7 +5,7 @@
 // cuDNN's int8 graph takes input channels in multiples of 4. A layer of other channel counts
 // (5 to 7, say; a 3-channel first layer stays float: qdq_fusion.h fold_min_channels) gives it
 // Cp = Int8CudnnChannels(c): its weights padded with zero channels once, its input copied into
-// a padded tensor before each run (PadChannels, zeros: the tactic applies only where the
+// a padded tensor before each run (Int8CudnnPadding, zeros: the tactic applies only where the
 // input's zero point is 0, so they add nothing).
 // Included by quant_conv.cu only (nvcc).
 #pragma once
@@ -68,18 +68,23 @@ std::vector<int8_t> Int8CudnnWeights(const qconv::QConvGeometry& g, At&& at) {
   return dense;
 }
 
-// Bytes of the padded input (0 where c is a multiple of 4), and the copy into it.
-inline size_t Int8CudnnPaddedBytes(const qconv::QConvGeometry& g, int64_t input_elements) {
-  const int cp = Int8CudnnChannels(g.c);
-  return cp == g.c ? 0 : static_cast<size_t>(input_elements / g.c) * cp;
-}
-// x as [positions, c] copied into [positions, cp] with zero channels after (slice_pad.cu's pad,
-// constant 0).
-inline cudaError_t PadChannels(const void* x, void* xp, size_t padded_bytes, int c, cudaStream_t s) {
-  const int64_t cp = Int8CudnnChannels(c), positions = static_cast<int64_t>(padded_bytes) / cp;
-  const PadGeometry g = MakePadGeometry({positions, c}, {positions, cp}, {0, 0}, {0, cp - c}, PadMode::kConstant);
-  return LaunchPad(1, x, xp, g, static_cast<int64_t>(padded_bytes), s);
-}
+// The padded input: its bytes (0 where c is a multiple of 4) and the copy of x as [positions, c]
+// into [positions, cp], zero channels after (slice_pad.cu's pad, constant 0). Made once per
+// shape (the kernel's Analyze); each run launches the copy.
+struct Int8CudnnPadding {
+  size_t bytes = 0;
+  PadGeometry geometry;
+  Int8CudnnPadding() = default;
+  Int8CudnnPadding(const qconv::QConvGeometry& g, int64_t input_elements) {
+    const int64_t cp = Int8CudnnChannels(g.c), positions = input_elements / g.c;
+    if (cp == g.c) return;
+    bytes = static_cast<size_t>(positions * cp);
+    geometry = MakePadGeometry({positions, g.c}, {positions, cp}, {0, 0}, {0, cp - g.c}, PadMode::kConstant);
+  }
+  cudaError_t Copy(const void* x, void* xp, cudaStream_t s) const {
+    return LaunchPad(1, x, xp, geometry, static_cast<int64_t>(bytes), s);
+  }
+};
 
 class Int8CudnnTactics {
  public:
