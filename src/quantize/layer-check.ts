@@ -43,9 +43,8 @@ interface Activation {
   dq: NodeProto;
 }
 
-function activations(model: ModelProto): Activation[] {
+function activations(model: ModelProto, value = constantValues(model)): Activation[] {
   const nodes = model.graph?.node ?? [];
-  const value = constantValues(model);
   // Scales and zero points that are constants: initializers (what quantize() and onnxruntime's
   // quantizer write) or Constant nodes (what PyTorch's exporter writes).
   const constantParams = (n: NodeProto) => n.input!.slice(1).every((name) => !name || value(name) !== undefined);
@@ -165,8 +164,8 @@ export async function checkLayers(
   run: ReadonlyMap<string, TensorData>,
   options: ort.InferenceSession.SessionOptions = {},
 ): Promise<LayerCheck> {
-  const acts = activations(model);
   const value = constantValues(model);
+  const acts = activations(model, value);
   const session = await ort.InferenceSession.create(encodeModel(forcedModel(model, acts, run)), { ...options, graphOptimizationLevel: 'disabled' });
   let got: ort.InferenceSession.OnnxValueMapType;
   try {
