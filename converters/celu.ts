@@ -20,9 +20,9 @@ const celu = defineConverter<{ alpha: number }>({
   },
   emit(e, p) {
     const x = e.input(0);
-    const scaled = e.add('elementwise', [x, e.fill(p.alpha, x.dtype, 'alpha_div')], { op: 'div' }, 'scaled');
-    const elu = e.add('unary', [scaled], { op: 'elu', alpha: 1 }, 'elu');
-    e.output(0, e.add('elementwise', [elu, e.fill(p.alpha, x.dtype, 'alpha_mul')], { op: 'mul' }));
+    const alpha = e.fill(p.alpha, x.dtype, 'alpha');
+    const elu = e.add('unary', [e.add('elementwise', [x, alpha], { op: 'div' }, 'scaled')], { op: 'elu', alpha: 1 }, 'elu');
+    e.output(0, e.add('elementwise', [elu, alpha], { op: 'mul' }));
   },
 });
 
