@@ -7,6 +7,7 @@
  * Also the int8 precision policy's flags of both: --int8-sensitivity and --accuracy-target
  * cosine=0.999 (compile()'s and quantize()'s int8Sensitivity and accuracyTarget).
  */
+import fs from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type CalibrationOption, type Int8PolicyOption, checkInt8PolicyOption } from '../compiler/int8.js';
 import { HybridError } from '../errors.js';
@@ -123,6 +124,14 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
     if (v === '') throw bad(flag, v, 'expected a path');
   }
   if (f.calibData === undefined && cache === undefined) throw calibrationRequired(context);
+  // compile()'s and quantize()'s own check says this in their option names (calibration.data).
+  if (f.calibData === undefined && !fs.existsSync(cache!)) {
+    throw bad(
+      '--calib-cache',
+      cache!,
+      'does not exist, and no --calib-data was given to make it: give --calib-data DIR too (the cache is then written)',
+    );
+  }
   return {
     ...(f.calibData !== undefined ? { data: f.calibData } : {}),
     ...(f.calibMethod !== undefined ? { method: f.calibMethod } : {}),

@@ -120,7 +120,8 @@ describe('hybrid-run --int8', () => {
       [['--int8', '--calib-data', data, '--calib-percentile', '99.9'], /--calib-percentile 99\.9: applies to --calib-method percentile only/],
       [['--int8', '--calib-data', data, '--calib-method', 'percentile', '--calib-percentile', 'x'], /--calib-percentile x: not a number/],
       [['--int8', '--calib-data', data, '--calib-method', 'kl'], /argument 'kl' is invalid.*entropy, minmax, percentile/],
-      [['--int8', '--calib-cache', path.join(dir, 'none.cache')], /calibration cache '.*none\.cache' does not exist, and no calibration data/],
+      // The flags named, not compile()'s option (calibration.data).
+      [['--int8', '--calib-cache', path.join(dir, 'none.cache')], /--calib-cache .*none\.cache: does not exist, and no --calib-data was given/],
       [['--int8', '--calib-data', data, '--backend', 'ort'], /--backend ort runs the model in its own precision/],
     ];
     for (const [argv, message] of cases) {

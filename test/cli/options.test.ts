@@ -31,8 +31,13 @@ describe('parseShapeFlag', () => {
     expect(toCliOptions('m.onnx', { fp16: true }).precisions).toEqual(['fp32', 'fp16']);
     expect(toCliOptions('m.onnx', { precision: 'bf16', fp16: true }).precisions).toEqual(['fp32', 'bf16', 'fp16']);
     expect(optionError(() => toCliOptions('m.onnx', { int8: true }))).toMatch(/is required by --precision int8 \(--int8\)/);
-    const int8 = toCliOptions('m.onnx', { int8: true, calib: 'm.cache' });
-    expect([int8.precisions, int8.calibration]).toEqual([['fp32', 'int8'], { cache: 'm.cache' }]);
+    // A cache given alone must exist (else the flag's error: test/cli/int8.test.ts).
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'calib-cache-'));
+    const cache = path.join(cacheDir, 'm.cache');
+    fs.writeFileSync(cache, 'TRT-8601-EntropyCalibration2\n');
+    const int8 = toCliOptions('m.onnx', { int8: true, calib: cache });
+    expect([int8.precisions, int8.calibration]).toEqual([['fp32', 'int8'], { cache }]);
+    fs.rmSync(cacheDir, { recursive: true });
     expect(toCliOptions('m.onnx', { loadInputs: ['a:x.npy,b:dir/y.pb'] }).inputs.map((i) => [i.name, i.file])).toEqual([
       ['a', 'x.npy'],
       ['b', 'dir/y.pb'],

@@ -79,6 +79,10 @@ describe('hybrid-run quantize', () => {
         /percentile 120 is not in \(0, 100\]/,
       ],
       [['quantize', model, '--calib-data', path.join(dir, 'none'), '-o', 'o.onnx'], /cannot read the calibration data folder/],
+      [
+        ['quantize', model, '--calib-cache', path.join(dir, 'none.cache'), '-o', 'o.onnx'],
+        /--calib-cache .*none\.cache: does not exist, and no --calib-data was given/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const r = await runMainRaw(...argv);
@@ -132,11 +136,13 @@ describe('hybrid-run quantize', () => {
     for (const v of conv2.inputs) expect(g.producer(v)?.opType ?? 'initializer', v).not.toMatch(/QuantizeLinear|DequantizeLinear/);
     for (const n of g.consumers('c2')) expect(n.opType).not.toMatch(/QuantizeLinear|DequantizeLinear/);
 
+    const cacheAlone = path.join(dir, 'alone.cache'); // exists: else the flag's own error comes first
+    fs.writeFileSync(cacheAlone, 'TRT-8601-EntropyCalibration2\n');
     const cases: Array<[string[], RegExp]> = [
       [['--calib-data', calib, '--accuracy-target', 'cosine'], /--accuracy-target cosine: expected metric=value/],
       [['--calib-data', calib, '--accuracy-target', 'cosin=0.9'], /--accuracy-target cosin=0\.9: .*unknown option 'cosin'; did you mean 'cosine'\?/],
       [['--calib-data', calib, '--accuracy-target', 'top1=1.5'], /accuracyTarget\.top1 must be a number in \(0, 1\]/],
-      [['--calib-cache', path.join(dir, 'none.cache'), '--int8-sensitivity'], /--int8-sensitivity: measures .* add --calib-data DIR/],
+      [['--calib-cache', cacheAlone, '--int8-sensitivity'], /--int8-sensitivity: measures .* add --calib-data DIR/],
     ];
     for (const [flags, message] of cases) {
       const e = await runMainRaw('quantize', model, ...flags, '-o', path.join(dir, 'o.onnx'));

@@ -8,6 +8,9 @@
  * by the compiled model against onnxruntime's fp32 outputs; and the options refused before
  * any work. quantize()'s policy: quantize-policy.test.ts.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { toCliOptions } from '../../src/cli/options.js';
 import { compile } from '../../src/compiler/compile.js';
@@ -156,9 +159,12 @@ describe('int8 precision policy', () => {
       int8Sensitivity: true,
       accuracyTarget: { cosine: 0.999, top1: 0.99 },
     });
+    const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'policy-cache-'));
+    const cache = path.join(cacheDir, 'x.cache'); // exists: a missing one is the flag's own error first
+    fs.writeFileSync(cache, 'TRT-8601-EntropyCalibration2\n');
     const cases: Array<[object, RegExp]> = [
       [{ calibData: 'calib/', int8Sensitivity: true }, /^--calib-data: calibration is for int8/],
-      [{ precision: 'int8', calibCache: 'x.cache', int8Sensitivity: true }, /^--int8-sensitivity: measures .* add --calib-data DIR/],
+      [{ precision: 'int8', calibCache: cache, int8Sensitivity: true }, /^--int8-sensitivity: measures .* add --calib-data DIR/],
       [{ ...flags, accuracyTarget: 'cosine' }, /^--accuracy-target cosine: expected metric=value/],
       [
         { ...flags, accuracyTarget: 'cosin=0.9' },
@@ -169,5 +175,6 @@ describe('int8 precision policy', () => {
     for (const [raw, message] of cases) {
       expect(() => toCliOptions('m.onnx', raw as never), JSON.stringify(raw)).toThrow(message);
     }
+    fs.rmSync(cacheDir, { recursive: true });
   });
 });
