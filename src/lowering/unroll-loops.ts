@@ -6,7 +6,8 @@
  *
  * - Loop: the trip count M is a constant from 1 to MAX_TRIPS, the condition input is absent or a
  *   constant true, and the body's condition output stays true (its condition input passed
- *   through, an Identity of it, or a constant true): the loop surely runs every trip. Iteration i
+ *   through, an Identity of it, a constant true, or an outer constant true): the loop surely
+ *   runs every trip. Iteration i
  *   reads the iteration number as a constant i and the carried values of iteration i - 1 (the
  *   Loop's inputs for i = 0); the carried outputs are the last ones; each scan output stacks the
  *   iterations' values on a new first axis.
@@ -26,7 +27,7 @@ import { LIMITS } from '../limits.js';
 import { type Graph, type Node, nodeFromProto } from '../ir/graph.js';
 import type { GraphProto, NodeProto, TensorProto } from '../onnx/proto.js';
 import { toNumber } from '../onnx/proto.js';
-import type { TensorData } from '../onnx/tensor.js';
+import { type TensorData, tensorFromProto } from '../onnx/tensor.js';
 import { foldConstants } from './fold-constants.js';
 import { inlineIf } from './inline-if.js';
 import { isOp, nodeOuterReads } from './graph-utils.js';
@@ -174,22 +175,30 @@ function tooBig(trips: number, body: GraphProto): string | undefined {
   return undefined;
 }
 
-/** Whether a Loop body's condition output stays true: its condition input passed through, or a constant true. */
-function keepsRunning(body: GraphProto): boolean {
+/** Whether a tensor is one value, true (non-zero). */
+const isTrue = (t: TensorData | undefined) => t !== undefined && t.data.length === 1 && Number((t.data as ArrayLike<number>)[0]) !== 0;
+
+/**
+ * Whether a Loop body's condition output stays true: its condition input passed through, a
+ * constant true, or an outer value that is a constant true (TorchScript's `for` loop hands on
+ * the outer constant it gave the Loop as its condition, through an Identity).
+ */
+function keepsRunning(graph: Graph, body: GraphProto): boolean {
   const condIn = body.input[1]?.name ?? '';
   let condOut = body.output[0]?.name ?? '';
   for (let hops = 0; hops < 8; hops++) {
     if (condOut === condIn) return true;
     const producer = body.node.find((n) => n.output.includes(condOut));
-    if (!producer) return false;
+    if (!producer) {
+      if (body.input.some((i) => i.name === condOut)) return false; // another body input
+      const local = body.initializer.find((t) => t.name === condOut);
+      return isTrue(local ? tensorFromProto(local) : graph.constant(condOut));
+    }
     if (producer.opType === 'Identity') {
       condOut = producer.input[0] ?? '';
       continue;
     }
-    if (producer.opType === 'Constant') {
-      const t = attrTensor(nodeFromProto(producer, 'cond'), 'value');
-      return t !== undefined && t.data.length === 1 && Number((t.data as ArrayLike<number>)[0]) !== 0;
-    }
+    if (producer.opType === 'Constant') return isTrue(attrTensor(nodeFromProto(producer, 'cond'), 'value'));
     return false;
   }
   return false;
@@ -212,7 +221,7 @@ function unrollLoop(graph: Graph, node: Node): string | undefined {
   if (body.input.length !== carried + 2 || scans < 0 || node.outputs.length > carried + scans) {
     return `its body takes ${body.input.length} inputs and gives ${body.output.length} outputs for ${carried} carried values`;
   }
-  if (!keepsRunning(body)) return 'its body computes its condition (it may exit early)';
+  if (!keepsRunning(graph, body)) return 'its body computes its condition (it may exit early)';
   const big = tooBig(trips, body);
   if (big) return big;
   const u = new Unroller(graph, node, body);

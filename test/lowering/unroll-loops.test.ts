@@ -11,20 +11,26 @@ const i64 = (v: number): TensorData => ({ dtype: 'int64', dims: [], data: BigInt
 const yes: TensorData = { dtype: 'bool', dims: [], data: Uint8Array.of(1) };
 const PASSES = ['fold-constants', 'inline-if', 'unroll-loops'];
 
+/** What the body gives as its condition: its input, a constant true, an outer true or false, or a computed one. */
+type CondOut = 'pass' | 'constant' | 'outer' | 'outer-false' | 'computed';
+
 /**
  * acc_{i+1} = acc_i * 0.5 + x * i (the iteration number, cast), scanning acc_i + 1 each trip;
  * `condOut` chooses what the body gives as its condition.
  */
-function accumulate(trips: string, cond: string, condOut: 'pass' | 'constant' | 'computed'): NodeSpec {
+function accumulate(trips: string, cond: string, condOut: CondOut): NodeSpec {
   const condNodes: NodeSpec[] =
     condOut === 'pass'
       ? [{ op: 'Identity', inputs: ['cond_in'], outputs: ['cond_out'] }]
-      : condOut === 'constant'
-        ? [{ op: 'Constant', inputs: [], outputs: ['cond_out'], attrs: { value: yes } }]
-        : [
-            { op: 'ReduceSum', inputs: ['acc_out'], outputs: ['total'], attrs: { keepdims: 0 } },
-            { op: 'Less', inputs: ['total', 'limit'], outputs: ['cond_out'] },
-          ];
+      : condOut === 'outer' || condOut === 'outer-false'
+        ? // TorchScript's `for` loop: the body hands on the outer constant it was started with.
+          [{ op: 'Identity', inputs: [condOut === 'outer' ? 'c_outer' : 'no'], outputs: ['cond_out'] }]
+        : condOut === 'constant'
+          ? [{ op: 'Constant', inputs: [], outputs: ['cond_out'], attrs: { value: yes } }]
+          : [
+              { op: 'ReduceSum', inputs: ['acc_out'], outputs: ['total'], attrs: { keepdims: 0 } },
+              { op: 'Less', inputs: ['total', 'limit'], outputs: ['cond_out'] },
+            ];
   return {
     op: 'Loop',
     inputs: [trips, cond, 'acc0'],
@@ -60,7 +66,7 @@ function accumulate(trips: string, cond: string, condOut: 'pass' | 'constant' | 
   };
 }
 
-function model(trips: number | 'input', cond: 'const' | 'none' | 'input', condOut: 'pass' | 'constant' | 'computed') {
+function model(trips: number | 'input', cond: 'const' | 'none' | 'input', condOut: CondOut) {
   return buildGraph({
     inputs: [
       { name: 'x', shape: [2, 3] },
@@ -73,6 +79,8 @@ function model(trips: number | 'input', cond: 'const' | 'none' | 'input', condOu
       ...(cond === 'const' ? { c: yes } : {}),
       acc0: { dtype: 'float32', dims: [2, 3], data: Float32Array.from([1, -1, 2, 0.5, 3, -2]) },
       limit: { dtype: 'float32', dims: [], data: Float32Array.of(1e9) },
+      c_outer: yes,
+      no: { dtype: 'bool', dims: [], data: Uint8Array.of(0) },
     },
     nodes: [accumulate('m', cond === 'none' ? '' : 'c', condOut)],
   });
@@ -83,6 +91,7 @@ describe('unroll-loops', () => {
     [1, 'const', 'pass'],
     [4, 'none', 'pass'],
     [6, 'const', 'constant'],
+    [3, 'const', 'outer'],
   ] as const)('unrolls %i trips (condition %s, body condition %s): no Loop left, the same outputs', async (trips, cond, condOut) => {
     const g = model(trips, cond, condOut);
     const original = snapshot(g);
@@ -96,6 +105,7 @@ describe('unroll-loops', () => {
     ['input', 'const', 'pass', 'its trip count is computed at run time'],
     [3, 'input', 'pass', 'its condition is not a constant true'],
     [3, 'const', 'computed', 'its body computes its condition (it may exit early)'],
+    [3, 'const', 'outer-false', 'its body computes its condition (it may exit early)'],
     [5000, 'const', 'pass', 'its trip count 5000 is outside 1..1024'],
   ] as const)('leaves a Loop of trip count %s, condition %s, body condition %s, saying why', async (trips, cond, condOut, why) => {
     const g = model(trips, cond, condOut);
