@@ -3,9 +3,10 @@
  * (Conv, MatMul, Gemm) of the compiled graph, found in its engine's layers (by name, or among
  * a fused layer's `fusedFrom`), counted where that layer computes in int8 and listed with why
  * where it does not:
- * - 'backend': the backend's int8 kernels do not take the layer (cuda: grouped and depthwise
- *   convolutions, 1-d and 3-d convolutions), as the builder's qdq pass says (the layer's
- *   `notInt8`, by 'backend': native/src/builder/qdq_fusion.h Int8KernelsOf is the rule);
+ * - 'backend': the backend's int8 kernels do not take the layer (cuda: grouped convolutions
+ *   other than depthwise, 1-d and 3-d ones, fewer than 4 input channels), as the builder's qdq
+ *   pass says (the layer's `notInt8`, by 'backend': native/src/builder/qdq_fusion.h
+ *   Int8KernelsOf is the rule);
  * - 'fallback': the node runs on onnxruntime (why its segment is a fallback one);
  * - 'not-quantized': an input comes from no DequantizeLinear, so the Q/DQ model leaves it
  *   float and there is nothing to fold;
