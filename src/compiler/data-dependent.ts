@@ -89,8 +89,28 @@ function sized(
   // Inference keeps a type the graph holds where its own rule leaves a symbol (as a probed one).
   for (const v of values) copy.types.set(v.name, { ...copy.types.get(v.name)!, shape: sizeAt(v, end) });
   inferShapes(copy, { inputShapes: given });
+  // A data-dependent node after them whose count the probe fixed (every sample kept the same
+  // number: Mask R-CNN's NonZero over 1000 proposals' scores, all above a threshold of 0) reads
+  // other sizes here: its count is the data's again, sized at this end in turn.
+  const stale = staleCounts(graph, copy, registry);
+  if (stale.length) {
+    for (const o of stale) copy.types.set(o, { dtype: copy.types.get(o)!.dtype });
+    inferShapes(copy, { inputShapes: given });
+  }
   const next = dataDependentValues(copy, registry);
   return next.length ? sized(copy, next, end, given, registry) : copy;
+}
+
+/**
+ * The static outputs of data-dependent nodes of `sized` whose inputs have other shapes than in
+ * `before`: a static count there was the samples' (probed), which these inputs do not have.
+ */
+function staleCounts(before: Graph, sized: Graph, registry: ConverterRegistry): string[] {
+  const endsEngine = registryEndsEngine(registry);
+  const same = (v: string) => JSON.stringify(before.types.get(v)?.shape) === JSON.stringify(sized.types.get(v)?.shape);
+  return sized.nodes
+    .filter((n) => endsEngine(sized, n) && !n.inputs.every((i) => !i || same(i)))
+    .flatMap((n) => n.outputs.filter((o) => o && isStaticShape(sized.types.get(o)?.shape) && same(o)));
 }
 
 /**
