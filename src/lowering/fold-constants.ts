@@ -8,8 +8,9 @@
  * knows; and
  * onnxruntime, which evaluates all remaining foldable nodes in one batched session (see
  * evaluate.ts for why onnxruntime). Folded values keep their names, so graph outputs may become
- * initializers. Random ops, Dropout, sequence/optional ops, Quantize/DequantizeLinear (the
- * int8 scales engines need), nodes with subgraphs and custom domains are never folded.
+ * initializers. Random ops, Dropout, sequence/optional ops, DequantizeLinear and
+ * DynamicQuantizeLinear (the int8 scales engines need), nodes with subgraphs and custom domains
+ * are never folded; a QuantizeLinear of constants is (a weight quantized in the graph).
  *
  * Size rule: a folded value that other nodes read is stored only when it is small (at most
  * `smallBytes`), at most `growthFactor` times the constants it comes from, or read only as a
@@ -50,7 +51,9 @@ const NEVER_FOLD = new Set([
   'OptionalHasElement',
   // Explicit quantization: engines read int8 weights and their scales from these nodes, so a
   // DequantizeLinear of a constant weight must stay what it is (as TensorRT's Q/DQ mode needs).
-  'QuantizeLinear',
+  // A QuantizeLinear of a constant is folded: a float weight quantized in the graph (ModelOpt's
+  // and pytorch-quantization's export) becomes the int8 constant onnxruntime's quantize_static
+  // writes, the form the builder's qdq pass folds into int8 layers.
   'DequantizeLinear',
   'DynamicQuantizeLinear',
 ]);
