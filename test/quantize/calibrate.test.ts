@@ -137,3 +137,25 @@ describe('calibrate', () => {
     fs.rmSync(dir, { recursive: true });
   });
 });
+
+describe('calibrate progress', () => {
+  it('shows a bar counting the batches on stderr where it is a terminal (progress: true), nothing with progress: false', async () => {
+    const written: string[] = [];
+    const tty = Object.getOwnPropertyDescriptor(process.stderr, 'isTTY');
+    const write = process.stderr.write;
+    Object.defineProperty(process.stderr, 'isTTY', { value: true, configurable: true });
+    process.stderr.write = ((chunk: string | Uint8Array) => (written.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      await calibrate(model, { data: feeds, method: 'minmax', progress: true });
+      const shown = written.join('');
+      expect(shown).toMatch(/calibrate \[.*\] \d\/5 batches/);
+      written.length = 0;
+      await calibrate(model, { data: feeds, method: 'minmax', progress: false });
+      expect(written.join('')).toBe('');
+    } finally {
+      process.stderr.write = write;
+      if (tty) Object.defineProperty(process.stderr, 'isTTY', tty);
+      else delete (process.stderr as { isTTY?: boolean }).isTTY;
+    }
+  });
+});
