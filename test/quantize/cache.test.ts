@@ -56,6 +56,23 @@ describe('TensorRT calibration cache', () => {
     expect(() => readCache('/nonexistent/x.cache')).toThrow(/cannot read the calibration cache/);
   });
 
+  it("reads TensorRT 10's header and the layer outputs TensorRT names itself (spaces, brackets, a scale of 0), CRLF too", () => {
+    // TensorRT 10.14 writes version 101401; its own layers' outputs are '(Unnamed Layer* <n>) [<kind>]_output'.
+    const text = [
+      'TRT-101401-EntropyCalibration2',
+      'input: 3caa54fc',
+      '(Unnamed Layer* 64) [Shuffle]_output: 0',
+      '(Unnamed Layer* 82) [Constant]_output: 3c56713e',
+      '',
+    ].join('\r\n');
+    const cache = parseCache(text);
+    expect([cache.version, cache.algorithm]).toEqual(['101401', 'EntropyCalibration2']);
+    expect([...cache.scales.keys()]).toEqual(['input', '(Unnamed Layer* 64) [Shuffle]_output', '(Unnamed Layer* 82) [Constant]_output']);
+    // 0x3c56713e: exponent 0x78 - 127 = -7, mantissa 1 + 0x56713e / 2^23; the 0 reads as 1 (below).
+    expect(cache.scales.get('(Unnamed Layer* 82) [Constant]_output')).toBe(Math.fround(2 ** -7 * (1 + 0x56713e / 2 ** 23)));
+    expect(cache.scales.get('(Unnamed Layer* 64) [Shuffle]_output')).toBe(1);
+  });
+
   it('a scale of 0 (an all-zero tensor) reads as 1, not as a division by 0', () => {
     const cache = parseCache('TRT-8601-EntropyCalibration2\nzeros: 0\nx: 3f000000\n');
     expect([cache.scales.get('zeros'), cache.scales.get('x')]).toEqual([1, 0.5]);
