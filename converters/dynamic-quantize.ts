@@ -6,7 +6,7 @@
  *   scale = hi == lo ? 1 : (hi - lo) / 255
  *   zero_point = saturate(round_half_even(-lo / scale)) into [0, 255]
  *   y = saturate(round_half_even(x / scale) + zero_point)
- * Both roundings are the quantize layer's (QuantizeRounded, native/src/ir/quant_form.h: the one
+ * Both roundings are the quantize layer's (QuantizeRounded, native/layers/quant_form.h: the one
  * authority; -lo / scale is never negative, so saturating after rounding is onnxruntime's
  * clamping before it). Where x is all zeros onnxruntime's scale is 1; the ONNX reference
  * implementation's is 1/255 (its code puts the guard in the numerator), and the y and zero

@@ -1,6 +1,6 @@
 /**
  * GatherND (opsets 11, 12 with batch_dims, 13) -> one `gather` layer in mode 'nd' with
- * axis = batch_dims (native/src/ir/gather_nd.h): each index tuple of the indices' last dim
+ * axis = batch_dims (native/layers/gather_nd.h): each index tuple of the indices' last dim
  * picks a slice of the data. Negative indices count from the end (onnxruntime takes them);
  * constant indices are range-checked here, run-time ones by the layer.
  */

@@ -1,5 +1,5 @@
 /**
- * GridSample -> a `gridsample` layer (native/src/ir/grid_sample.h: onnxruntime's sampling). Forms:
+ * GridSample -> a `gridsample` layer (native/layers/grid_sample.h: onnxruntime's sampling). Forms:
  * 16 (modes bilinear, nearest, bicubic) and 20 (the same modes renamed linear, nearest, cubic,
  * and volumetric 5-D inputs, which engines do not take; 22 only adds bfloat16). Engines take
  * 4-D float32 x [N, C, H, W] with grid [N, Ho, Wo, 2]; every padding mode, align_corners 0 and 1.

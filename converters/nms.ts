@@ -1,7 +1,7 @@
 /**
  * NonMaxSuppression -> an `nms` layer: per (batch, class), the boxes kept by greedy suppression,
  * as int64 rows [batch, class, box] whose count depends on the data (Converter.dataDependent, as
- * NonZero's): the layer declares the bound (its rule: native/src/ir/shape_rules_detect.cc) and the
+ * NonZero's): the layer declares the bound (its rule: native/layers/nms.cc) and the
  * engine reports each run's count; the partitioner ends the engine at this node. The limit and
  * thresholds must be constants (absent ones are ONNX's defaults: no box, IoU threshold 0, no score
  * threshold); a negative limit is 0, as onnxruntime reads it, and one past the most elements a

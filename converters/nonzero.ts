@@ -2,7 +2,7 @@
  * NonZero -> a `nonzero` layer: the int64 indices of the input's nonzero elements, [rank,
  * count], the first output whose size depends on the data (Converter.dataDependent). Inference
  * leaves the count symbolic (src/ir/infer/slicing.ts); the layer declares it at its bound and
- * the engine reports each run's count (the layer's rule: native/src/ir/shape_rules_detect.cc).
+ * the engine reports each run's count (the layer's rule: native/layers/nonzero.cc).
  * The partitioner ends the engine at this node; what reads its output runs in a later segment.
  */
 import { ENGINE_DTYPES } from '../src/engine/network.js';

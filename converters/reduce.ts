@@ -4,7 +4,7 @@
  * up to ReduceSum-11 / the others' 13 and an optional (constant) input from ReduceSum-13 / the
  * others' 18, which also brought noop_with_empty_axes (no axes: identity instead of reducing
  * everything). A reduction over an empty dim gives the op's identity, as onnxruntime does
- * (-inf for max, +inf for min, 0 for sums and mean, 1 for prod: native/src/ir/reduce_op.h).
+ * (-inf for max, +inf for min, 0 for sums and mean, 1 for prod: native/layers/reduce.h).
  * ReduceMin and ReduceMax on bool (opset 20: all and any) reduce the values cast to int32 and
  * test the result > 0: over an empty dim, int32's max (min) and min (max) give true and false.
  */
@@ -38,7 +38,7 @@ function reduce(opType: string, op: ReduceOp, sinceVersion: number, axesInput: b
       }
       const resolved = v.axes(axes, shape.length);
       if (resolved.length === 0) return null; // a scalar input: nothing to reduce
-      // An empty reduced dim gives the op's identity, as onnxruntime does (native/src/ir/reduce_op.h).
+      // An empty reduced dim gives the op's identity, as onnxruntime does (native/layers/reduce.h).
       return { axes: resolved, keepDims, ...(bool ? { bool } : {}) };
     },
     emit(e, p) {

@@ -77,7 +77,7 @@ function shapeOp(opType: string, sinceVersion: number, notes: string, known: (v:
         return { form: 'moved', target: [...new Array<number>(target.copies).fill(0), ...ones], placeholder, perms: target.perms };
       }
       // An empty input (a data-dependent count of 0) keeps the relative form where its -1, if any,
-      // is told by the other dims (0 elements over a product that is not 0: native/src/ir/shuffle.cc),
+      // is told by the other dims (0 elements over a product that is not 0: native/layers/shuffle.cc),
       // so that one layer serves the count's whole range.
       const told = (t: number[]) => t.reduce((p, d, i) => p * (d === -1 ? 1 : d === 0 && placeholder ? (shape[i] ?? 0) : d), 1) !== 0;
       const relative =

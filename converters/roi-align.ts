@@ -1,5 +1,5 @@
 /**
- * RoiAlign -> a `roialign` layer (native/src/ir/roi_align.h: onnxruntime's sampling, its 'max'
+ * RoiAlign -> a `roialign` layer (native/layers/roi_align.h: onnxruntime's sampling, its 'max'
  * mode included). Forms: 10 (boxes as given, at least 1x1: output_half_pixel), 16
  * (coordinate_transformation_mode, default half_pixel). The number of boxes must be static.
  */
@@ -22,7 +22,7 @@ function roiAlign(sinceVersion: number): Converter {
       v.dtype(2, ['int64']);
       const coords =
         sinceVersion >= 16 ? v.choice('coordinate_transformation_mode', 'half_pixel', ['half_pixel', 'output_half_pixel']) : 'output_half_pixel';
-      // The layer's rule (native/src/ir/shape_rules_detect.cc) bounds the output size, the sampling
+      // The layer's rule (native/layers/roi_align.cc) bounds the output size, the sampling
       // ratio (0 to 1024) and the scale; its message is the reason.
       return {
         mode: v.choice('mode', 'avg', ['avg', 'max']),

@@ -1,6 +1,6 @@
 /**
  * ScatterND (opsets 11, 13, 16 and 18) and ScatterElements (11, 13, 16, 18; Scatter 9 and 10,
- * its former name) -> one `scatter` layer (native/src/ir/scatter.h): a copy of the data with
+ * its former name) -> one `scatter` layer (native/layers/scatter.h): a copy of the data with
  * the updates written, or combined by `reduction` (16+: add, mul; 18+: max, min), where the
  * indices say, in the updates' order, as onnxruntime applies them. Negative indices count from
  * the end; constant indices are range-checked here, run-time ones by the layer.

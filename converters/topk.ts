@@ -39,7 +39,7 @@ function topK(sinceVersion: number): Converter {
       const computed = sinceVersion >= 10 && v.computed(1, 'k', HINT);
       if (sinceVersion >= 10) v.check(v.in(1).shape.length <= 1, () => `${v.inLabel(1)} has rank ${v.in(1).shape.length}; k is one value`);
       const out = v.out(0).shape;
-      // k is inference's output length; the layer's rule (shape_rules_detect.cc) bounds it by the axis.
+      // k is inference's output length; the layer's rule (native/layers/topk.cc) bounds it by the axis.
       const k = out[axis]!;
       const largest = sinceVersion < 11 || v.int('largest', 1) !== 0;
       return { params: computed ? { axis, largest } : { axis, k, largest }, computed, shape: out };

@@ -58,7 +58,7 @@ export interface Converter {
   notes?: string;
   /**
    * The node's outputs have dims that depend on the data (NonZero): inference leaves them
-   * symbolic, the layers declare them at their bound (the layer's rule, native/src/ir) and the
+   * symbolic, the layers declare them at their bound (the layer's rule, native/layers) and the
    * engine reports each run's size; the partitioner ends the node's engine group at it
    * (src/partition/group.ts), so that only later segments read those outputs.
    */

@@ -137,10 +137,11 @@ function kindTable(): string {
   return `
 ## Where each layer kind lives
 
-Read from \`native/src/ir/network.h\` (the kinds), \`shape_rules.cc\` (which file holds each
-kind's shape and validation rule) and each backend's \`CreateKernel\` and \`kernels.h\` (the
-files that define every kernel it may make for the kind, its int8 form included). Parameters
-of every kind: \`native/src/ir/param_schema.cc\`; what each computes: \`src/engine/network.ts\`.
+Read from \`native/src/ir/network.h\` (the kinds), \`shape_rules.cc\` (which file of the kind's
+home, \`native/layers/\`, holds its shape and validation rule) and each backend's
+\`CreateKernel\` and \`kernels.h\` (the files that define every kernel it may make for the kind,
+its int8 form included). Parameters of every kind: \`native/src/ir/param_schema.cc\`, read by
+the kind's typed reader in \`native/layers/\`; what each computes: \`src/engine/network.ts\`.
 Builder forms (pointwise, and the fused forms of other kinds) come from the builder's passes
 (\`native/src/builder/\`), not from converters; attention comes from both (the fusion pass,
 and the com.microsoft converters).

@@ -99,42 +99,37 @@ export function emittedKinds(converterFile: string): string[] {
 }
 
 /**
- * Kind name -> the file of its shape rule: shape_rules.cc's Dispatch sends groups of kinds to a
- * CheckXLayer of one file each (native/src/ir/shape_rules_*.cc, the one that defines it); the
- * `default:` group gets every kind not named.
+ * Kind name -> the file of its shape rule: shape_rules.cc's Dispatch sends each kind to a
+ * CheckXLayer defined in the kind's home, native/layers/<kind>.cc (the one file there that
+ * defines it); a constant's rule is the dispatch's own.
  */
 export function shapeRuleFiles(): Map<string, string> {
   const body = /void Dispatch\(const LayerCheck& c\) \{([\s\S]*?)\n\}/.exec(read('native/src/ir/shape_rules.cc'))?.[1];
   if (!body) throw new Error('layer-homes: shape_rules.cc has no Dispatch');
   const ruleFiles = fs
-    .readdirSync(path.join(ROOT, 'native/src/ir'))
-    .filter((f) => /^shape_rules_\w+\.cc$/.test(f))
-    .map((f) => `native/src/ir/${f}`);
+    .readdirSync(path.join(ROOT, 'native/layers'))
+    .filter((f) => f.endsWith('.cc'))
+    .map((f) => `native/layers/${f}`);
   const fileOf = (fn: string): string => {
-    const file = ruleFiles.find((f) => new RegExp(`\\bvoid ${fn}\\(const LayerCheck& c\\) \\{`).test(read(f)));
-    if (!file) throw new Error(`layer-homes: no native/src/ir/shape_rules_*.cc defines ${fn}`);
-    return file;
+    const files = ruleFiles.filter((f) => new RegExp(`\\bvoid ${fn}\\(const LayerCheck& c\\) \\{`).test(read(f)));
+    if (files.length !== 1) throw new Error(`layer-homes: ${files.length} files of native/layers define ${fn}`);
+    return files[0]!;
   };
   const out = new Map<string, string>();
-  let fallback: string | undefined;
   let pending: string[] = [];
-  for (const m of body.matchAll(/case LayerKind::(k\w+):|default:|(Check\w+Layer)\(c\)/g)) {
+  for (const m of body.matchAll(/case LayerKind::(k\w+):|(Check\w+Layer)\(c\)/g)) {
     if (m[1]) pending.push(m[1]);
-    else if (m[0] === 'default:') pending.push('default');
     else {
       const file = fileOf(m[2]!);
-      for (const e of pending) {
-        if (e === 'default') fallback = file;
-        else out.set(e, file);
-      }
+      for (const e of pending) out.set(e, file);
       pending = [];
     }
   }
   const byName = new Map<string, string>();
   for (const [e, name] of layerKinds()) {
     if (name === 'constant') continue;
-    const file = out.get(e) ?? fallback;
-    if (!file) throw new Error(`layer-homes: shape_rules.cc's Dispatch does not send ${e} anywhere`);
+    const file = out.get(e);
+    if (!file) throw new Error(`layer-homes: shape_rules.cc's Dispatch does not send ${e} to a rule`);
     byName.set(name, file);
   }
   return byName;

@@ -46,7 +46,7 @@ static_assert(static_cast<int>(UnaryOp::kSign) == formulas::kHrSign &&
                   static_cast<int>(UnaryOp::kErf) == formulas::kHrErf &&
                   static_cast<int>(UnaryOp::kNot) == formulas::kHrNot &&
                   static_cast<int>(UnaryOp::kClip) == formulas::kHrClip,
-              "formulas.inc numbers the unary ops as UnaryOp (src/ir/activation.h)");
+              "formulas.inc numbers the unary ops as UnaryOp (layers/activation.h)");
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 // HardSwish 16 lanes at a time: x * clamp01(x / 6 + 0.5), the formula's operations in its order

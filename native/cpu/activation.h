@@ -1,4 +1,4 @@
-// The cpu backend's activation loop: ApplyActivation runs one unary op (src/ir/activation.h)
+// The cpu backend's activation loop: ApplyActivation runs one unary op (layers/activation.h)
 // over a float buffer with the switch outside the loop, for the unary kernel and the fused
 // activations of convolution, deconvolution, matmul and elementwise.
 #pragma once
@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {

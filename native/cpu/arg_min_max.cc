@@ -1,4 +1,4 @@
-// ArgMax / ArgMin (ONNX) along one axis: for each of the lines src/ir/arg_order.h cuts x into,
+// ArgMax / ArgMin (ONNX) along one axis: for each of the lines layers/arg_min_max.h cuts x into,
 // the index of its largest (smallest) element as int64 in that header's order (the first of
 // equal ones, or the last with lastIndex: ONNX's select_last_index). Half inputs are widened by
 // the half adapter (exactly).
@@ -6,7 +6,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/arg_order.h"
+#include "layers/arg_min_max.h"
 
 namespace hybridrt {
 namespace cpu {

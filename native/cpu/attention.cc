@@ -1,4 +1,4 @@
-// The attention layer (src/ir/attention.h), in blocks of kRowBlock query rows of one batch
+// The attention layer (layers/attention.h), in blocks of kRowBlock query rows of one batch
 // entry, in parallel over the blocks: the block's scores are one SGEMM (q k, the scale as its
 // alpha), then each row is masked and softmaxed (SoftmaxLine, softmax_row.h, as the softmax
 // kernel computes it) into probabilities in place, and the output rows are a
@@ -11,7 +11,7 @@
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
 #include "cpu/softmax_row.h"
-#include "src/ir/attention.h"
+#include "layers/attention.h"
 
 namespace hybridrt {
 namespace cpu {

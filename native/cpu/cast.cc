@@ -10,7 +10,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/transpose.h"
 #include "cpu/kernels.h"
-#include "src/ir/cast.h"
+#include "layers/cast.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,11 +1,11 @@
 // Concat and split along an axis, any dtype: both copy their tensors' blocks of contiguous
-// bytes (AxisParts, src/ir/concat_split.h), in parallel over the outer index.
+// bytes (AxisParts, layers/concat_split.h), in parallel over the outer index.
 #include <algorithm>
 #include <cstring>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/concat_split.h"
+#include "layers/concat_split.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -10,7 +10,7 @@
 
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
-#include "src/ir/convolution.h"
+#include "layers/convolution.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -18,7 +18,7 @@
 #include <new>
 #include <vector>
 
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cpu/sgemm.h"
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -6,7 +6,7 @@
 #include "cpu/igemm.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 #include "src/util/aligned_buffer.h"
 #include "src/util/host_copy.h"
 #include "src/util/thread_pool.h"

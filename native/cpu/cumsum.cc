@@ -1,11 +1,11 @@
-// CumSum (ONNX CumSum) along one axis: each of the lines src/ir/cumsum.h cuts x into summed in
+// CumSum (ONNX CumSum) along one axis: each of the lines layers/cumsum.h cuts x into summed in
 // that header's order. Floats sum in fp32 (half tensors through the half adapter), as
 // onnxruntime does; int32 and int64 wrap.
 #include <algorithm>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/cumsum.h"
+#include "layers/cumsum.h"
 
 namespace hybridrt {
 namespace cpu {

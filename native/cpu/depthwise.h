@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "cpu/activation.h"
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -12,7 +12,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/binary_op.h"
+#include "layers/elementwise.h"
 #include "src/ir/int_arith.h"
 #include "src/ir/formulas.h"
 
@@ -24,7 +24,7 @@ namespace {
 using Op = binary::Op;
 static_assert(static_cast<int>(Op::kAdd) == formulas::kHrAdd && static_cast<int>(Op::kPrelu) == formulas::kHrPrelu &&
                   static_cast<int>(Op::kFmod) == formulas::kHrFmod,
-              "binary_op.h numbers the float ops as formulas.inc's HybridrtBinaryOp (Float<B> passes them on)");
+              "elementwise.h numbers the float ops as formulas.inc's HybridrtBinaryOp (Float<B> passes them on)");
 
 // A float binary op as formulas.inc writes it (the op a constant, so the formula's switch
 // folds). A functor, not a function: Loop then gets a type of its own per op and inlines it

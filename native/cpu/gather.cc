@@ -1,5 +1,5 @@
 // Gather along an axis ('default': ONNX Gather; 'elements': GatherElements; 'nd': GatherND, its
-// geometry in src/ir/gather_nd.h), any data dtype,
+// geometry in layers/gather_nd.h), any data dtype,
 // int32/int64 indices, negative indices counting from the end. Every index is checked
 // before anything is copied; one outside [-n, n) is an Error (kInput) naming the layer, the
 // index and its position.
@@ -8,7 +8,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/gather.h"
+#include "layers/gather.h"
 
 namespace hybridrt {
 namespace cpu {

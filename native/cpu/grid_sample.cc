@@ -1,11 +1,11 @@
-// GridSample (ONNX, 4-D): every output point from src/ir/grid_sample.h's sampling, in parallel
+// GridSample (ONNX, 4-D): every output point from layers/grid_sample.h's sampling, in parallel
 // over (image, channel) planes, each reading its image's grid. Half tensors come through the
 // half adapter (fp32 inside; the precision pass keeps the layer fp32 anyway).
 #include <algorithm>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/grid_sample.h"
+#include "layers/grid_sample.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,9 +1,9 @@
 // The int8 GEMM of the int8 convolution and matmul (quant_conv.cc, quant_matmul.cc, the
-// builder's int8 form: src/ir/quant_form.h): C(i,j) = sum_k A(i,k) B(k,j) in int32, A int8
+// builder's int8 form: layers/quant_form.h): C(i,j) = sum_k A(i,k) B(k,j) in int32, A int8
 // (the weights, packed once), B uint8 (the activations, shifted to uint8 by the caller's
 // packer), each finished tile of C handed to an epilogue (dequantize or requantize) while it
 // is in cache. Sums are exact: no int16 intermediate saturates, so every path gives the same
-// bits (|sum| < 2^31 holds for k <= kMaxInt8Products, src/ir/quant_form.h).
+// bits (|sum| < 2^31 holds for k <= kMaxInt8Products, layers/quant_form.h).
 //
 // The micro-kernel is chosen at run time as the SGEMM's is (sgemm.h): AVX-512 VNNI
 // (igemm_avx512.cc: vpdpbusd, 8 x 32 tiles), AVX2 (igemm_avx2.cc: bytes widened to int16,

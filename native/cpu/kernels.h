@@ -41,7 +41,7 @@ std::unique_ptr<Kernel> MakeNms();            // nms.cc
 std::unique_ptr<Kernel> MakeQuantize();       // quantize.cc
 std::unique_ptr<Kernel> MakeDequantize();     // quantize.cc
 std::unique_ptr<Kernel> MakePointwise();      // pointwise.cc (any float dtypes: no half adapter)
-// The int8 forms of convolution and matmul (src/ir/quant_form.h).
+// The int8 forms of convolution and matmul (layers/quant_form.h).
 std::unique_ptr<Kernel> MakeQuantConvolution();  // quant_conv.cc
 std::unique_ptr<Kernel> MakeQuantMatmul();       // quant_matmul.cc
 

@@ -12,7 +12,7 @@
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
 #include "src/ir/broadcast_dims.h"
-#include "src/ir/matmul.h"
+#include "layers/matmul.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -8,7 +8,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/nms.h"
+#include "layers/nms.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -12,7 +12,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/tap_sum.h"
-#include "src/ir/normalization.h"
+#include "layers/normalization.h"
 
 #include "cpu/x86.h"
 #if defined(HR_X86)

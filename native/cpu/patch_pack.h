@@ -8,7 +8,7 @@
 #include <cstdint>
 
 #include "cpu/depthwise.h"
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 namespace cpu {

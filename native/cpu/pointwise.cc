@@ -16,7 +16,7 @@
 #include "src/ir/broadcast_dims.h"
 #include "src/ir/dtype.h"
 #include "src/ir/formulas.h"
-#include "src/ir/pointwise.h"
+#include "layers/pointwise.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -5,7 +5,7 @@
 
 #include <cstdint>
 
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 namespace cpu {

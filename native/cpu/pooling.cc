@@ -19,7 +19,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/pool_s2.h"
-#include "src/ir/pooling.h"
+#include "layers/pooling.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,4 +1,4 @@
-// The int8 convolution (the builder's int8 form, src/ir/quant_form.h), tactic `int8_gemm`:
+// The int8 convolution (the builder's int8 form, layers/quant_form.h), tactic `int8_gemm`:
 // per (image, group) y_g = W_g P_g as an int8 GEMM (igemm.h), W_g the int8 weights packed
 // once, P_g the patch matrix of the int8/uint8 input, written a block of output positions at a
 // time straight into the GEMM's B panels: four patch rows (four k of a column side by side) at

@@ -1,5 +1,5 @@
 // What the int8 convolution and matmul (quant_conv.cc, quant_matmul.cc) do with a finished
-// run of int32 sums of one output channel (src/ir/quant_form.h): subtract the zero-point
+// run of int32 sums of one output channel (layers/quant_form.h): subtract the zero-point
 // correction, scale to float, add bias and residual, apply the activation, and store float32
 // or requantize. One plain loop for every micro-kernel: the same sums give the same bits
 // whatever kernel made them (no FMA contraction here: the file is compiled for baseline x86-64);
@@ -25,7 +25,7 @@
 #include "cpu/quant_requant.h"
 #include "cpu/tap_sum.h"
 #include "src/ir/dtype.h"
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,4 +1,4 @@
-// The int8 matmul (the builder's int8 form, src/ir/quant_form.h), tactic `int8_gemm`:
+// The int8 matmul (the builder's int8 form, layers/quant_form.h), tactic `int8_gemm`:
 // y[i, n] = epilogue(sum_k a[i, k] b[k, n]) over every row i of a (batch dims flattened), b a
 // constant int8 [K, N] ([N, K] with transB), c a float32 bias of N values. The int8 GEMM
 // (igemm.h) takes the weights as its rows (A = b^T, packed once: vpdpbusd's broadcast side)
@@ -12,7 +12,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/quant_epilogue.h"
-#include "src/ir/matmul.h"
+#include "layers/matmul.h"
 
 namespace hybridrt {
 namespace cpu {

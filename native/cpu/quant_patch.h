@@ -16,7 +16,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 namespace cpu {

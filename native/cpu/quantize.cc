@@ -8,8 +8,8 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/quant_epilogue.h"
-#include "src/ir/quant_form.h"
-#include "src/ir/quantize.h"
+#include "layers/quant_form.h"
+#include "layers/quantize.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,7 +1,7 @@
-// Range (ONNX Range of integers), its params and values in src/ir/range.h.
+// Range (ONNX Range of integers), its params and values in layers/range.h.
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/range.h"
+#include "layers/range.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,4 +1,4 @@
-// The recurrent layer (src/ir/recurrent.h): every step of one direction of an RNN, GRU or LSTM
+// The recurrent layer (layers/recurrent.h): every step of one direction of an RNN, GRU or LSTM
 // in one kernel, where the unrolled form ran five (lstm) to nine (gru) layers a step (each 0.5-0.9 us
 // beyond its arithmetic at lstm's sizes: docs/benchmarks.md, "Recurrent layers fused"). A
 // step is the state's product with R^T, added to the step's row of x (and rb), then the
@@ -20,7 +20,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
-#include "src/ir/recurrent.h"
+#include "layers/recurrent.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -16,7 +16,7 @@
 #include "cpu/kernels.h"
 #include "cpu/sgemm.h"
 #include "cpu/transpose.h"
-#include "src/ir/reduce_op.h"
+#include "layers/reduce.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -45,7 +45,7 @@ float ReduceFloat(Op op, const float* x, int64_t n) {
     case Op::kSum:
     case Op::kMean: {
       const double s = LaneSum(x, n, [](float v) { return static_cast<double>(v); });
-      if (op == Op::kMean) return n ? static_cast<float>(s / static_cast<double>(n)) : 0.0f;  // empty: 0 (reduce_op.h)
+      if (op == Op::kMean) return n ? static_cast<float>(s / static_cast<double>(n)) : 0.0f;  // empty: 0 (reduce.h)
       return static_cast<float>(s);
     }
     case Op::kMax: {

@@ -1,5 +1,5 @@
 // Resize of any rank. Per dim and output index, the input taps (indices and weights) come
-// from the geometry both backends share (src/ir/resize_coords.h ResizeTapsAt): nearest is an
+// from the geometry both backends share (layers/resize.h ResizeTapsAt): nearest is an
 // IndexMap copy of any dtype; linear and cubic are separable, each output element summing
 // the product of its per-dim taps (one tap where the weight is exactly 1); where only the last
 // two dims interpolate, by planes (resize_planes.h).
@@ -11,7 +11,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/resize_planes.h"
-#include "src/ir/resize_coords.h"
+#include "layers/resize.h"
 
 namespace hybridrt {
 namespace cpu {

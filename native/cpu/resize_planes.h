@@ -12,7 +12,7 @@
 #include <functional>
 #include <vector>
 
-#include "src/ir/resize_coords.h"
+#include "layers/resize.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,11 +1,11 @@
-// RoiAlign (ONNX): every output bin from src/ir/roi_align.h's sampling, in parallel over
+// RoiAlign (ONNX): every output bin from layers/roi_align.h's sampling, in parallel over
 // (box, channel) planes. A batch index outside [0, N) is an Error (kInput) naming it and its
 // position, checked before any read. Half tensors come through the half adapter (fp32 inside).
 #include <algorithm>
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/roi_align.h"
+#include "layers/roi_align.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,4 +1,4 @@
-// ScatterND and ScatterElements (src/ir/scatter.h): data copied to the output, every index
+// ScatterND and ScatterElements (layers/scatter.h): data copied to the output, every index
 // checked (one outside [-n, n) is an Error (kInput) naming the layer, the index and its
 // position), then the updates applied in order, so that a repeated index ends as onnxruntime
 // leaves it. 'nd' runs each tuple's slice in parallel over the slice; 'elements' runs lines
@@ -12,7 +12,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "src/ir/int_arith.h"
-#include "src/ir/scatter.h"
+#include "layers/scatter.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -7,7 +7,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/transpose.h"
-#include "src/ir/shuffle.h"
+#include "layers/shuffle.h"
 
 namespace hybridrt {
 namespace cpu {

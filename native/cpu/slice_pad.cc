@@ -7,8 +7,8 @@
 #include <memory>
 
 #include "src/ir/element_value.h"
-#include "src/ir/pad_mode.h"
-#include "src/ir/slice.h"
+#include "layers/pad.h"
+#include "layers/slice.h"
 #include "cpu/index_map.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"

@@ -1,4 +1,4 @@
-// Softmax and log-softmax along one axis: each of the lines src/ir/softmax.h cuts x into by
+// Softmax and log-softmax along one axis: each of the lines layers/softmax.h cuts x into by
 // SoftmaxLine (softmax_row.h), a strided line (inner > 1) through a copy.
 #include <algorithm>
 #include <vector>
@@ -6,7 +6,7 @@
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
 #include "cpu/softmax_row.h"
-#include "src/ir/softmax.h"
+#include "layers/softmax.h"
 
 namespace hybridrt {
 namespace cpu {

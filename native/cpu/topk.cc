@@ -1,4 +1,4 @@
-// TopK (ONNX) along one axis: for each of the lines src/ir/topk_order.h cuts x into, its k first
+// TopK (ONNX) along one axis: for each of the lines layers/topk.h cuts x into, its k first
 // elements in that header's order (a total order, so the sort is well defined) and their int64
 // indices. Half inputs are widened by the half adapter (exactly) and the values rounded back
 // (exactly).
@@ -8,7 +8,7 @@
 
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
-#include "src/ir/topk_order.h"
+#include "layers/topk.h"
 
 namespace hybridrt {
 namespace cpu {

@@ -1,4 +1,4 @@
-// ArgMax / ArgMin (ONNX) along one axis: one thread per line of src/ir/arg_order.h's geometry
+// ArgMax / ArgMin (ONNX) along one axis: one thread per line of layers/arg_min_max.h's geometry
 // keeping the index of its largest (smallest) element in that header's order (as
 // cpu/arg_min_max.cc does); half inputs compare widened to fp32 (exactly).
 #include <type_traits>
@@ -6,7 +6,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/arg_order.h"
+#include "layers/arg_min_max.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -1,4 +1,4 @@
-// The attention layer (src/ir/attention.h) in one kernel, of three tactics, timed at build time:
+// The attention layer (layers/attention.h) in one kernel, of three tactics, timed at build time:
 // - `flash` (fp16/bf16, head sizes up to 128): FlashAttention-2 on mma.sync, every row's
 //   scores, probabilities and output in registers (attention_flash.cuh);
 // - `tiled` (fp16/bf16, head sizes multiples of 16 up to 128): a block of 4 warps takes 64 query
@@ -26,7 +26,7 @@
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "cuda/tactic_timer.h"
-#include "src/ir/attention.h"
+#include "layers/attention.h"
 
 namespace hybridrt {
 namespace cuda {

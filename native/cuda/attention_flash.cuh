@@ -25,7 +25,7 @@
 
 #include "cuda/device_common.cuh"
 #include "cuda/mma_ptx.cuh"
-#include "src/ir/attention.h"
+#include "layers/attention.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -17,7 +17,7 @@
 #include <mma.h>
 
 #include "cuda/device_common.cuh"
-#include "src/ir/attention.h"
+#include "layers/attention.h"
 
 namespace hybridrt {
 namespace cuda {

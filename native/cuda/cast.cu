@@ -8,7 +8,7 @@
 // transpose into the workspace first.
 #include <type_traits>
 
-#include "src/ir/cast.h"
+#include "layers/cast.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
@@ -51,7 +51,7 @@ __device__ __forceinline__ typename Storage<To>::type FromFloatValue(float x) {
   } else if constexpr (std::is_same_v<To, BoolTag>) {
     return x != 0.0f;
   } else {
-    return SaturatedInt<To>(x);  // src/ir/cast.h
+    return SaturatedInt<To>(x);  // layers/cast.h
   }
 }
 

@@ -1,10 +1,10 @@
 // Concat and split along an axis, any dtype: tensors viewed as (outer, axis * inner)
-// (AxisParts, src/ir/concat_split.h), each part one 2-d device copy (cudaMemcpy2DAsync: `outer` rows of its block,
+// (AxisParts, layers/concat_split.h), each part one 2-d device copy (cudaMemcpy2DAsync: `outer` rows of its block,
 // pitched by the whole row), so the copy engine or the driver's copy kernel moves them at full bandwidth.
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/concat_split.h"
+#include "layers/concat_split.h"
 
 namespace hybridrt {
 namespace cuda {

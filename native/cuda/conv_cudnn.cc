@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "src/builder/memory_planner.h"
-#include "src/ir/convolution.h"
+#include "layers/convolution.h"
 
 namespace hybridrt {
 namespace cuda {

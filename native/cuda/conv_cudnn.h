@@ -41,7 +41,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 
 namespace hybridrt {
 namespace cuda {

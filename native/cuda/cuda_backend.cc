@@ -11,7 +11,7 @@
 
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -221,7 +221,7 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
         return MakeConvolution(this);
       }
       uses_cudnn_ = true;                 // its cuDNN int8 tactics run on the context's streams (quant_conv.cu)
-      return MakeQuantConvolution(this);  // the int8 form (src/ir/quant_form.h)
+      return MakeQuantConvolution(this);  // the int8 form (layers/quant_form.h)
     case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
     case LayerKind::kMatmul:
       if (IsQuantForm(setup.layer->params)) {

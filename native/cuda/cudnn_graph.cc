@@ -3,7 +3,7 @@
 
 #include <cmath>
 
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 
 #include <stdexcept>
 

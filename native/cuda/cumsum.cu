@@ -1,4 +1,4 @@
-// CumSum (ONNX CumSum) along one axis: one thread per line of src/ir/cumsum.h's geometry, summing
+// CumSum (ONNX CumSum) along one axis: one thread per line of layers/cumsum.h's geometry, summing
 // it in that header's order, as cpu/cumsum.cc does: floats in fp32 (half tensors widened and
 // rounded once per output), int32 and int64 wrapping. Neighbouring threads take neighbouring
 // inner positions, so their loads coalesce where inner > 1.
@@ -7,7 +7,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/cumsum.h"
+#include "layers/cumsum.h"
 
 namespace hybridrt {
 namespace cuda {

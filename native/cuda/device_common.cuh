@@ -14,7 +14,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 #include "src/ir/broadcast_dims.h"
 #include "src/ir/dtype.h"
 #include "src/ir/shape.h"

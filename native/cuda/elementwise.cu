@@ -9,7 +9,7 @@
 #include <iterator>
 
 #include "cuda/device_common.cuh"
-#include "src/ir/binary_op.h"
+#include "layers/elementwise.h"
 #include "src/ir/int_arith.h"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"

@@ -1,5 +1,5 @@
 // Gather along an axis ('default': ONNX Gather; 'elements': GatherElements; 'nd': GatherND, its
-// geometry in src/ir/gather_nd.h), any data dtype,
+// geometry in layers/gather_nd.h), any data dtype,
 // int32/int64 indices, negative indices counting from the end. An index outside [-n, n) is
 // never followed (its element reads index 0): the kernel records it in the stream's status
 // record, and the run fails at Synchronize with an Error(kInput) naming the layer, the index
@@ -8,7 +8,7 @@
 #include "cuda/index_check.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/gather.h"
+#include "layers/gather.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -1,9 +1,9 @@
-// GridSample (ONNX, 4-D): one thread per output point, each from src/ir/grid_sample.h's sampling
+// GridSample (ONNX, 4-D): one thread per output point, each from layers/grid_sample.h's sampling
 // (the cpu kernel's), reading the map and the grid in their float dtype widened to fp32.
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/grid_sample.h"
+#include "layers/grid_sample.h"
 
 namespace hybridrt {
 namespace cuda {

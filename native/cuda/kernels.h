@@ -11,7 +11,7 @@
 #include "cuda/cuda_backend.h"
 #include "src/engine/backend.h"
 #include "src/ir/dtype.h"
-#include "src/ir/pad_mode.h"
+#include "layers/pad.h"
 #include "src/ir/shape.h"
 
 namespace hybridrt {

@@ -25,8 +25,8 @@
 #include <cstring>
 #include <mutex>
 
-#include "src/ir/activation.h"
-#include "src/ir/matmul.h"
+#include "layers/activation.h"
+#include "layers/matmul.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"

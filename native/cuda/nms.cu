@@ -12,7 +12,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/nms.h"
+#include "layers/nms.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -6,7 +6,7 @@
 // kWarpRowMax elements (a transformer's hidden size) go one warp a row, the row held in
 // registers between the passes: one read of x instead of three, and no block barriers; in
 // 16-byte vectors where the row and the pointers allow (NormalizeRowsWarpVec).
-#include "src/ir/normalization.h"
+#include "layers/normalization.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"

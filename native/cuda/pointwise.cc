@@ -19,7 +19,7 @@
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "cuda/pointwise_codegen.h"
-#include "src/ir/pointwise.h"
+#include "layers/pointwise.h"
 
 #ifdef HYBRIDRT_WITH_NVRTC
 #include <nvrtc.h>

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "src/ir/dtype.h"
-#include "src/ir/pointwise.h"
+#include "layers/pointwise.h"
 #include "src/ir/shape.h"
 
 namespace hybridrt {

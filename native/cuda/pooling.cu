@@ -9,7 +9,7 @@
 #include <limits>
 #include <type_traits>
 
-#include "src/ir/pooling.h"
+#include "layers/pooling.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"

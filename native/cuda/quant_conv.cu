@@ -1,4 +1,4 @@
-// The int8 convolution on cuda (the builder's int8 form, src/ir/quant_form.h): an implicit
+// The int8 convolution on cuda (the builder's int8 form, layers/quant_form.h): an implicit
 // GEMM on tensor cores, mma.sync m16n8k32 with int8 (or uint8) activations, int8 weights and
 // int32 sums, its epilogue in the same kernel. The int8 matmul runs as the 1x1 convolution over
 // one channels-last image of rows x 1 positions (AnalyzeMatmul).
@@ -55,10 +55,10 @@
 #include "cuda/quant_conv_kernel.cuh"
 #include "cuda/quant_depthwise_kernel.cuh"
 #include "cuda/tactic_timer.h"
-#include "src/ir/activation.h"
-#include "src/ir/convolution.h"
-#include "src/ir/matmul.h"
-#include "src/ir/quant_form.h"
+#include "layers/activation.h"
+#include "layers/convolution.h"
+#include "layers/matmul.h"
+#include "layers/quant_form.h"
 
 namespace hybridrt {
 namespace cuda {

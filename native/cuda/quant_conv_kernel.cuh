@@ -10,7 +10,7 @@
 
 #include "cuda/device_common.cuh"
 #include "cuda/mma_ptx.cuh"
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 
 namespace hybridrt {
 namespace cuda {

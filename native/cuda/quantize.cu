@@ -5,7 +5,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/quantize.h"
+#include "layers/quantize.h"
 
 namespace hybridrt {
 namespace cuda {

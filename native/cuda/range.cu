@@ -1,5 +1,5 @@
 // Range (ONNX Range of integers): y[i] = start + i * delta in the output's type, wrapping in two's
-// complement as the engine's integer arithmetic does (RangeValue, src/ir/range.h), one thread per
+// complement as the engine's integer arithmetic does (RangeValue, layers/range.h), one thread per
 // element. The engine gives this kernel the plain layer, its start and delta resolved at the
 // run's shapes (computed_layers.h), so each shape instance (and its CUDA graph) holds its own.
 #include <type_traits>
@@ -7,7 +7,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/range.h"
+#include "layers/range.h"
 
 namespace hybridrt {
 namespace cuda {

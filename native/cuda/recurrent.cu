@@ -1,4 +1,4 @@
-// The recurrent layer (src/ir/recurrent.h): every step of one direction of an RNN, GRU or LSTM
+// The recurrent layer (layers/recurrent.h): every step of one direction of an RNN, GRU or LSTM
 // in one launch, where the unrolled form launched about nine kernels a step (lstm's 291
 // kernels a run, ~1.7 us each: docs/benchmarks.md, "Recurrent models, unrolled"). One block per
 // batch entry walks the steps: its threads first form the step's gate inputs (x[t] + rb + the
@@ -10,7 +10,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/recurrent.h"
+#include "layers/recurrent.h"
 
 namespace hybridrt {
 namespace cuda {

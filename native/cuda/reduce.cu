@@ -24,12 +24,12 @@
 #include <cfloat>
 #include <type_traits>
 
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "cuda/reduce_excite.cuh"
-#include "src/ir/reduce_op.h"
+#include "layers/reduce.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -70,7 +70,7 @@ __device__ __forceinline__ double Term(int op, float v, float m) {
 
 __device__ __forceinline__ float Finish(int op, double acc, int64_t len, float m) {
   switch (op) {
-    case kMean: return len ? static_cast<float>(acc / static_cast<double>(len)) : 0.0f;  // empty: 0 (reduce_op.h)
+    case kMean: return len ? static_cast<float>(acc / static_cast<double>(len)) : 0.0f;  // empty: 0 (reduce.h)
     case kL2: return static_cast<float>(sqrt(acc));
     case kLogSumExp: return isinf(m) ? m : static_cast<float>(m + log(acc));
     default: return static_cast<float>(acc);

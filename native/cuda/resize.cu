@@ -1,5 +1,5 @@
 // Resize of any rank (up to 8). The per-dim work is done once at build time on the host,
-// with the geometry both backends share (src/ir/resize_coords.h ResizeTapsAt): nearest keeps one
+// with the geometry both backends share (layers/resize.h ResizeTapsAt): nearest keeps one
 // input offset per output index and dim (any dtype, a gather copy); linear and cubic keep up
 // to four (offset, weight) taps per output index and dim, and each output element sums the
 // products of its taps over the dims, in fp32, in the cpu backend's order. The tables live
@@ -9,7 +9,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/resize_coords.h"
+#include "layers/resize.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -1,11 +1,11 @@
-// RoiAlign (ONNX): one thread per output bin, each from src/ir/roi_align.h's sampling (the cpu
+// RoiAlign (ONNX): one thread per output bin, each from layers/roi_align.h's sampling (the cpu
 // kernel's), reading the features in their float dtype widened to fp32. A batch index outside
 // [0, N) is recorded in the stream's status record (the first one; the run fails at Synchronize
 // with the cpu backend's message) and its box's bins are 0, never a read outside x.
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/roi_align.h"
+#include "layers/roi_align.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -1,4 +1,4 @@
-// ScatterND and ScatterElements (src/ir/scatter.h): data copied to the output, then the updates
+// ScatterND and ScatterElements (layers/scatter.h): data copied to the output, then the updates
 // applied in their order, so that a repeated index ends as onnxruntime (and the cpu backend)
 // leaves it: 'nd' gives a thread to each element of a slice, walking every tuple in order;
 // 'elements' gives a thread to each line along the axis (no two lines touch one output
@@ -12,7 +12,7 @@
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "src/ir/int_arith.h"
-#include "src/ir/scatter.h"
+#include "layers/scatter.h"
 
 namespace hybridrt {
 namespace cuda {

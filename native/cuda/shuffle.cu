@@ -10,7 +10,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/shuffle.h"
+#include "layers/shuffle.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -5,7 +5,7 @@
 #include <cstring>
 
 #include "src/ir/element_value.h"
-#include "src/ir/slice.h"
+#include "layers/slice.h"
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"

@@ -1,11 +1,11 @@
-// Softmax and log-softmax along one axis, over the lines src/ir/softmax.h cuts x into: each line
+// Softmax and log-softmax along one axis, over the lines layers/softmax.h cuts x into: each line
 // is shifted by its max, exponentiated in fp32 and normalized by a sum accumulated in double,
 // whatever the storage type. Contiguous lines (inner = 1) take a block each; strided lines a
 // thread each, so that neighbouring threads read neighbouring elements.
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/softmax.h"
+#include "layers/softmax.h"
 
 namespace hybridrt {
 namespace cuda {

@@ -1,4 +1,4 @@
-// TopK (ONNX) along one axis, over the lines src/ir/topk_order.h cuts x into, in that header's
+// TopK (ONNX) along one axis, over the lines layers/topk.h cuts x into, in that header's
 // order (as cpu/topk.cc). Lines up to kRankMaxLen: one block per line; each thread takes elements
 // of the line and counts, over the line staged through shared memory in tiles, the elements
 // ranked before it; an element of rank r < k is written to place r (the ranks of a total order
@@ -11,7 +11,7 @@
 #include "cuda/device_common.cuh"
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
-#include "src/ir/topk_order.h"
+#include "layers/topk.h"
 
 namespace hybridrt {
 namespace cuda {

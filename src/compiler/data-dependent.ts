@@ -3,7 +3,7 @@
  * engine, which reports its output's size after each run (the engine's nonzero layer); inference
  * leaves that size a symbol, so in a static compile the nodes that read it would have no static
  * shape. Here such a dim becomes a range [0, bound], like an input's dynamic dim: the bound is the
- * layer's (its rule in native/src/ir, asked by converting the node alone), and the compile looks
+ * layer's (its rule in native/layers, asked by converting the node alone), and the compile looks
  * at the model through views (shape-views.ts) where the dim is 0 (min), half the bound (opt), the
  * bound (max) and next to both ends, every other shape being the compiled one; a dynamic compile
  * sizes it so in each of its own views (withDataDependentSizes). The readers then

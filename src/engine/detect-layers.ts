@@ -1,9 +1,8 @@
 /**
  * The network IR's layer kinds for detection heads (topk, roialign, nonzero, nms) and RoiAlign's
  * kin gridsample: part of the format that network.ts defines (LayerSpec includes these), in a
- * file of their own so that network.ts keeps to its size. Their rules are
- * native/src/ir/shape_rules_detect.cc; RoiAlign's sampling is native/src/ir/roi_align.h,
- * GridSample's native/src/ir/grid_sample.h.
+ * file of their own so that network.ts keeps to its size. Their rules and geometry are their homes
+ * in native/layers/ (topk, roi_align, nonzero, nms, grid_sample .h/.cc).
  */
 export type DetectLayerSpec =
   | {
@@ -59,7 +58,7 @@ export type DetectLayerSpec =
        * descending score (equal scores: lower index first), each kept unless its IoU with a box
        * kept before exceeds `iouThreshold`, at most `maxOutputBoxesPerClass`; boxes are corners
        * [y1, x1, y2, x2] in either order, or [x_center, y_center, width, height] with
-       * `centerPointBox` (native/src/ir/nms.h). Output int64 [count, 3] rows [batch, class, box]
+       * `centerPointBox` (native/layers/nms.h). Output int64 [count, 3] rows [batch, class, box]
        * in batch, class and selection order, count depending on the data: declared at the bound
        * [B * C * min(maxOutputBoxesPerClass, N), 3] and ending its engine, as nonzero's.
        */

@@ -1,6 +1,6 @@
 /**
  * Output dtype and shape of each network-IR layer, asked of the addon (`inferLayer`): the
- * rules that validate every network before it is built (native/src/ir/shape_rules*.cc, in
+ * rules that validate every network before it is built (native/layers/<kind>.cc, in
  * derive mode) are the one authority on what a layer accepts and makes, so a converter's
  * layer and the engine built from it cannot disagree. network.ts documents each kind's
  * semantics; layer-dtypes.ts lists the element types converters may emit.

@@ -50,7 +50,7 @@ export interface NativeLayerInfo {
   layout?: string;
   /**
    * A convolution or matmul that reads a dequantize and stays float: why, as the builder's qdq
-   * pass says (native/src/ir/quant_form.h kNotInt8). `by`: 'backend' where the backend's int8
+   * pass says (native/layers/quant_form.h kNotInt8). `by`: 'backend' where the backend's int8
    * kernels do not take the layer (qdq_fusion.h Int8KernelsOf), 'pass' where the pass does not
    * fold its form.
    */

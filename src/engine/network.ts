@@ -32,7 +32,7 @@
  * quant-params.ts), the `pointwise` layer (a chain of
  * elementwise, unary and cast layers as one), a `fused` param (on any layer) naming the
  * layers merged into it, and the qdq pass's note on a convolution or matmul it left float
- * (`notInt8`, why, and `notInt8By`, 'backend' or 'pass': native/src/ir/quant_form.h; engine.info()
+ * (`notInt8`, why, and `notInt8By`, 'backend' or 'pass': native/layers/quant_form.h; engine.info()
  * gives them as the layer's `notInt8`). They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
@@ -265,7 +265,7 @@ export type LayerSpec =
        * secondPerm the output shape is the reshaped shape permuted). `reshape` takes one -1
        * (what the element count leaves) and, with `zeroIsPlaceholder` (TensorRT's name; ONNX's
        * allowzero 0), 0 as the dim at that index after firstPerm (else 0 is an empty dim), so
-       * that a dynamic engine's reshapes follow its dims (native/src/ir/shuffle.h). With a second
+       * that a dynamic engine's reshapes follow its dims (native/layers/shuffle.h). With a second
        * input (a reshape target the model computes: int32/int64 [rank], a shape tensor) the
        * layer has no params but zeroIsPlaceholder and its output shape is the output tensor's;
        * a dynamic engine derives it from the target's value (native/src/ir/shape_values.h).
@@ -303,7 +303,7 @@ export type LayerSpec =
        * inputs: [data, indices (int32/int64)]. mode 'default': ONNX Gather along axis (out
        * shape data[:axis] + indices + data[axis+1:]); 'elements': GatherElements; 'nd': GatherND
        * with batch_dims = axis (indices [batch..., M..., k]; out shape indices[:-1] +
-       * data[axis+k:]; native/src/ir/gather_nd.h). Negative indices count from the end;
+       * data[axis+k:]; native/layers/gather_nd.h). Negative indices count from the end;
        * out-of-range indices are a run-time error of the layer.
        */
       kind: 'gather';
@@ -413,7 +413,7 @@ export type LayerSpec =
        * gives 0. `qPerm`, `kPerm`, `vPerm`: the operand above is that input transposed by the
        * permutation; `outPerm`: the output is the result transposed so (each keeps the last
        * dim last); `qSelect`, `kSelect`, `vSelect` ([axis, index]): the input has one more dim,
-       * of which the operand is that entry, before the permutation (native/src/ir/attention.h).
+       * of which the operand is that entry, before the permutation (native/layers/attention.h).
        */
       kind: 'attention';
       params: {
@@ -436,7 +436,7 @@ export type LayerSpec =
        * the indices say, in the updates' order (a repeated index: the later update last).
        * mode 'nd': ONNX ScatterND (indices [..., k], updates indices[:-1] + data[k:]);
        * 'elements': ScatterElements along `axis` (indices and updates of one shape). Negative
-       * indices count from the end; out-of-range ones are a run-time error (native/src/ir/scatter.h).
+       * indices count from the end; out-of-range ones are a run-time error (native/layers/scatter.h).
        */
       kind: 'scatter';
       params: { mode: 'nd' | 'elements'; axis: number; reduction: 'none' | 'add' | 'mul' | 'max' | 'min' };
@@ -454,7 +454,7 @@ export type LayerSpec =
     }
   | {
       /**
-       * A builder form (native/src/ir/pointwise.h; the builder's pointwise pass makes it from
+       * A builder form (native/layers/pointwise.h; the builder's pointwise pass makes it from
        * chains of float elementwise, unary and cast layers): inputs [x0, x1, ...] (1 to 12,
        * float, each broadcasting onto the output's shape), one float output. `program` lists
        * steps separated by ';', each an op over operands x<i> (input i), t<j> (step j's

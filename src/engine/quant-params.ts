@@ -1,7 +1,7 @@
 /**
  * The int8 form of convolution and matmul (a builder form: the builder's qdq pass,
  * native/src/builder/qdq_fusion.h, folds DequantizeLinear -> Conv/MatMul/Gemm -> QuantizeLinear
- * into it; native/src/ir/quant_form.h): x (input 0) is int8 or uint8, the weights (input 1) a
+ * into it; native/layers/quant_form.h): x (input 0) is int8 or uint8, the weights (input 1) a
  * constant int8 tensor, bias, residual and c float32; the layer computes
  * v = float(sum (x - inputZeroPoint) w) * inputScale * weightScales[channel] + bias (+ residual),
  * then its activation, and outputs v as float32, or with outputScale, int8/uint8

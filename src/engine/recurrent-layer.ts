@@ -1,7 +1,7 @@
 /**
  * The network IR's recurrent layer kind: part of the format that network.ts defines (LayerSpec
  * includes it), in a file of its own so that network.ts keeps to its size. Its rule is
- * native/src/ir/shape_rules_recurrent.cc, its params and inputs native/src/ir/recurrent.h.
+ * native/layers/recurrent.cc, its params and inputs native/layers/recurrent.h.
  */
 export type RecurrentLayerSpec = {
   /**

@@ -3,7 +3,7 @@
  * (native/src/builder/attention_fusion.h): q, k and v split into heads as [B, S, H, D] and
  * transposed to [B, H, S, D] (k straight to [B, H, D, S], as BERT's exporter writes
  * permute + transpose as one Transpose), the output transposed back to [B, S, H, Dv]. The layer
- * reads and writes through strides (qPerm, kPerm, vPerm, outPerm, native/src/ir/attention.h),
+ * reads and writes through strides (qPerm, kPerm, vPerm, outPerm, native/layers/attention.h),
  * so that the engine holds the attention layer and nothing else; held to onnxruntime on the
  * backend under test (cpu in CI; test/gpu/attention.test.ts runs the fusion suites on cuda)
  * within 1e-4 of each output's scale, also over a batch and sequence range, and with

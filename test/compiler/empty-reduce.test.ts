@@ -3,7 +3,7 @@
  * picks rows of a float32 and an int64 table (Transpose, GatherND), and every reduce op the
  * converters take reduces them along the picked rows, along the columns and over everything. At 0
  * rows an empty set gives the op's identity as onnxruntime does (-inf / the lowest int64 for max,
- * +inf / the highest for min, 0 for sums and mean, 1 for prod: native/src/ir/reduce_op.h); the
+ * +inf / the highest for min, 0 for sums and mean, 1 for prod: native/layers/reduce.h); the
  * outputs are held to onnxruntime's on the same feeds with 0, 1 and 5 rows (shapes equal, int64
  * exactly, floats within FP32_TOL of max(1, max |ort|), infinities equal).
  */

@@ -41,20 +41,22 @@ describe('docs/operators.md', () => {
     expect(rows).toHaveLength(declared - 1); // every kind but constant
     for (const row of rows) {
       const cells = row.split('|').map((c) => c.trim());
+      // The shape rule lives in the kind's home (issue 12, point 2), not in a file of rules.
+      expect(cells[2], row).toMatch(/^`native\/layers\/\w+\.cc`$/);
       expect(
-        cells.slice(2, 5).every((c) => /^`native\/[\w/]+\.(cc|cu)`(, `native\/[\w/]+\.(cc|cu)`)*$/.test(c)),
+        cells.slice(3, 5).every((c) => /^`native\/[\w/]+\.(cc|cu)`(, `native\/[\w/]+\.(cc|cu)`)*$/.test(c)),
         row,
       ).toBe(true);
     }
     // Every kernel a backend may make for a kind: matmul's float kernels and its int8 forms (the
     // cuda int8 matmul runs as a 1x1 convolution), which the first factory of a case alone missed.
     expect(kinds).toContain(
-      '| matmul | `native/src/ir/shape_rules_compute.cc` | `native/cpu/matmul.cc`, `native/cpu/quant_matmul.cc` | `native/cuda/matmul_cublaslt.cc`, `native/cuda/quant_conv.cu` |',
+      '| matmul | `native/layers/matmul.cc` | `native/cpu/matmul.cc`, `native/cpu/quant_matmul.cc` | `native/cuda/matmul_cublaslt.cc`, `native/cuda/quant_conv.cu` |',
     );
-    expect(kinds).toContain('| convolution | `native/src/ir/shape_rules_compute.cc` | `native/cpu/conv.cc`, `native/cpu/quant_conv.cc` |');
+    expect(kinds).toContain('| convolution | `native/layers/convolution.cc` | `native/cpu/conv.cc`, `native/cpu/quant_conv.cc` |');
     const files = [...kinds.matchAll(/`(native\/[\w./-]+)`/g)].map((m) => m[1]!);
     expect(files.filter((f) => !fs.existsSync(path.join(import.meta.dirname, '..', '..', f)))).toEqual([]);
-    expect(kinds).toContain('| attention | `native/src/ir/shape_rules_compute.cc` | `native/cpu/attention.cc` | `native/cuda/attention.cu` |');
+    expect(kinds).toContain('| attention | `native/layers/attention.cc` | `native/cpu/attention.cc` | `native/cuda/attention.cu` |');
   });
 
   it('has one row per converter form, with its opset range', () => {

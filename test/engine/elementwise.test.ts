@@ -233,7 +233,7 @@ describe('cast', () => {
 
   // Out of a target's range the engine keeps its own rule (network.ts), which onnxruntime does
   // not promise: truncated toward zero, then the range's end past it, NaN 0. The reference is
-  // that sentence in BigInt arithmetic; both backends' kernels take the rule from src/ir/cast.h.
+  // that sentence in BigInt arithmetic; both backends' kernels take the rule from native/layers/cast.h.
   it('float32 to integers: truncated, saturated at the type limits, NaN to 0', async () => {
     const x = tensor(
       'float32',

@@ -9,8 +9,8 @@
  * below names it with the reason (else a node goes to onnxruntime for no reason).
  *
  * The op lists and the dtype list come from the addon: a param schema's refusal of an unknown
- * value lists the values it takes (native/src/ir/param_schema.cc, fed by binary_op.h,
- * reduce_op.h and activation.cc), so an op the addon gains fails here until the table has it.
+ * value lists the values it takes (native/src/ir/param_schema.cc, fed by elementwise.h,
+ * reduce.h and activation.cc), so an op the addon gains fails here until the table has it.
  * The TypeScript unions are spelled out once below as records the type checker holds equal to
  * them (tsconfig.test.json), so an op the TypeScript side gains fails too.
  */

@@ -1,6 +1,6 @@
 /**
  * The typed param readers of cumsum, argminmax, topk, roialign, slice and shuffle
- * (native/src/ir/cumsum.h, arg_order.h, topk_order.h, roi_align.h, slice.h, shuffle.h): each is
+ * (native/layers/cumsum.h, arg_min_max.h, topk.h, roi_align.h, slice.h, shuffle.h): each is
  * the one place its kind's params are parsed
  * and checked, for the shape rule and both kernels, so a bad param is refused there with an
  * error that names the layer and the param. The builder asks the addon's rule for a layer's

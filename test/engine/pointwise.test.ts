@@ -1,6 +1,6 @@
 /**
  * The pointwise pass (native/src/builder/pointwise_fusion.h) and the pointwise layer
- * (native/src/ir/pointwise.h) on the cpu backend, where fusion runs when asked (`fusion: true`):
+ * (native/layers/pointwise.h) on the cpu backend, where fusion runs when asked (`fusion: true`):
  * which chains become one layer and which layers must stay apart, and what the layer
  * computes. References: onnxruntime on the same chain as an ONNX model (fp32 within 1e-6 of
  * the output's scale: the interpreter uses the cpu's own formulas, onnxruntime its own erf

@@ -243,7 +243,7 @@ describe('run-time errors', () => {
       await refused(quantConv('int8', { residualScale: 0.25, residualZeroPoint: 300 }), "'quant.residualZeroPoint' is 300");
     });
   });
-  describe("the int8 form's matmul (shape_rules_compute.cc CheckInt8Matmul: what both backends' int8 kernels take)", () => {
+  describe("the int8 form's matmul (native/layers/quant_form.cc CheckInt8Matmul: what both backends' int8 kernels take)", () => {
     /** a int8 [aShape] x b int8 [bShape] (+ c float32 [cShape]) in the int8 form -> y float32 [3,4]. */
     function quantMatmul(params: Record<string, unknown>, aShape = [3, 5], bShape = [5, 4], cShape?: number[]): NetworkDefinition {
       const d = new NetDraft('qm');

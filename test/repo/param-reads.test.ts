@@ -1,6 +1,7 @@
 /**
- * A layer's params are read and written by key only in native/src/ir (issue 12, points 1 and
- * 2): each kind's typed reader there (ReadConvolution, ReadShuffleParams, ReadActivation,
+ * A layer's params are read and written by key only in the network IR: each kind's home in
+ * native/layers (issue 12, points 1 and 2) and native/src/ir (the schema, the fused-names
+ * bookkeeping). Each kind's typed reader (ReadConvolution, ReadShuffleParams, ReadActivation,
  * FusedNames...) holds the param names and their checks, with the writers of the builder forms
  * beside it (SetNhwc, WriteAttentionParams, SetCastTo...), and the backends' kernels (native/cpu,
  * native/cuda) and the builder's passes (native/src/builder) call them. A key spelled elsewhere
@@ -47,7 +48,7 @@ describe('param reads', () => {
     expect(keyedAccess('x.cc', text).map((r) => r.split(':')[1])).toEqual(['1', '2', '3', '4', '5', '6']);
   });
 
-  it('the kernels and the builder passes read and write no param by key (they call native/src/ir)', () => {
+  it('the kernels and the builder passes read and write no param by key (they call native/layers and native/src/ir)', () => {
     const all = FOLDERS.flatMap(files);
     expect(all.length).toBeGreaterThan(100);
     expect(all.some((f) => f.startsWith('native/src/builder/'))).toBe(true);

@@ -1,7 +1,7 @@
 // Byte views and alias groups (see alias.h).
 #include "src/builder/alias.h"
 
-#include "src/ir/shuffle.h"
+#include "layers/shuffle.h"
 
 namespace hybridrt {
 

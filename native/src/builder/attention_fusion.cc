@@ -7,15 +7,15 @@
 #include <utility>
 #include <vector>
 
-#include "src/ir/activation.h"
-#include "src/ir/attention.h"
-#include "src/ir/binary_op.h"
+#include "layers/activation.h"
+#include "layers/attention.h"
+#include "layers/elementwise.h"
 #include "src/ir/derive_shapes.h"
 #include "src/ir/fused_names.h"
-#include "src/ir/gather.h"
-#include "src/ir/matmul.h"
-#include "src/ir/shuffle.h"
-#include "src/ir/softmax.h"
+#include "layers/gather.h"
+#include "layers/matmul.h"
+#include "layers/shuffle.h"
+#include "layers/softmax.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

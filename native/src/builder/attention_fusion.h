@@ -9,7 +9,7 @@
 //                                every score -inf or one NaN, give 0; `nanToZero`)
 //   y = matmul(p, v)
 //
-// becomes one attention layer (src/ir/attention.h) in the second matmul's place, so that the
+// becomes one attention layer (layers/attention.h) in the second matmul's place, so that the
 // scores and probabilities never go through memory. It also takes in what exporters write
 // around that chain, each layer only where its one reader is in the chain: multiplications of
 // q and of k by a constant scalar (PyTorch's exporter scales each by the root of the scale:

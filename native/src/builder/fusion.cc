@@ -6,12 +6,12 @@
 
 #include "src/builder/attention_fusion.h"
 #include "src/builder/net_rewrite.h"
-#include "src/ir/activation.h"
-#include "src/ir/binary_op.h"
-#include "src/ir/convolution.h"
-#include "src/ir/matmul.h"
-#include "src/ir/quant_form.h"
-#include "src/ir/reduce_op.h"
+#include "layers/activation.h"
+#include "layers/elementwise.h"
+#include "layers/convolution.h"
+#include "layers/matmul.h"
+#include "layers/quant_form.h"
+#include "layers/reduce.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

@@ -6,13 +6,13 @@
 #include <cstring>
 #include <map>
 
-#include "src/ir/activation.h"
-#include "src/ir/cast.h"
-#include "src/ir/convolution.h"
-#include "src/ir/pooling.h"
-#include "src/ir/quant_form.h"
-#include "src/ir/reduce_op.h"
-#include "src/ir/shuffle.h"
+#include "layers/activation.h"
+#include "layers/cast.h"
+#include "layers/convolution.h"
+#include "layers/pooling.h"
+#include "layers/quant_form.h"
+#include "layers/reduce.h"
+#include "layers/shuffle.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

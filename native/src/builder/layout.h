@@ -3,7 +3,7 @@
 // rearranges every fp16 convolution's input and output around the kernel itself). The pass
 // runs after the precision rewrite, as a network-to-network transform:
 // - every eligible convolution (2-d, fp16 or bf16 (or, with `int8`, the int8 form of
-//   src/ir/quant_form.h, which cuda/quant_conv.cu reads channels-last in 16-byte taps),
+//   layers/quant_form.h, which cuda/quant_conv.cu reads channels-last in 16-byte taps),
 //   constant weights, symmetric pads (any pads for the int8 form)) gets
 //   layout 'nhwc': x, its residual and y are stored [N, H, W, C], its weights are permuted
 //   once at build time to [M, kh, kw, C/groups];

@@ -10,10 +10,10 @@
 #include <string>
 
 #include "src/builder/net_rewrite.h"
-#include "src/ir/activation.h"
-#include "src/ir/binary_op.h"
+#include "layers/activation.h"
+#include "layers/elementwise.h"
 #include "src/ir/fused_names.h"
-#include "src/ir/pointwise.h"
+#include "layers/pointwise.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

@@ -3,13 +3,13 @@
 
 #include <algorithm>
 
-#include "src/ir/activation.h"
-#include "src/ir/binary_op.h"
-#include "src/ir/cast.h"
-#include "src/ir/cumsum.h"
-#include "src/ir/quant_form.h"
-#include "src/ir/reduce_op.h"
-#include "src/ir/resize_coords.h"
+#include "layers/activation.h"
+#include "layers/elementwise.h"
+#include "layers/cast.h"
+#include "layers/cumsum.h"
+#include "layers/quant_form.h"
+#include "layers/reduce.h"
+#include "layers/resize.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

@@ -7,11 +7,11 @@
 #include <vector>
 
 #include "src/builder/net_rewrite.h"
-#include "src/ir/convolution.h"
-#include "src/ir/matmul.h"
-#include "src/ir/quant_form.h"
-#include "src/ir/quantize.h"
-#include "src/ir/shuffle.h"
+#include "layers/convolution.h"
+#include "layers/matmul.h"
+#include "layers/quant_form.h"
+#include "layers/quantize.h"
+#include "layers/shuffle.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

@@ -7,7 +7,7 @@
 //   dequantize(constant int8 W, symmetric, ─► convolution / matmul (bias, residual, activation
 //     per tensor or per output channel)  ─┘   fused by the fusion pass) ─► quantize (per tensor)?
 //
-// into the layer's int8 form (src/ir/quant_form.h): int8 inputs, int32 sums, and the quantize
+// into the layer's int8 form (layers/quant_form.h): int8 inputs, int32 sums, and the quantize
 // folded into its epilogue where it is the output's only reader (else a float32 output, as
 // DQ -> Conv -> fp32). It runs after fusion (so the activation and residual are already on
 // the layer) and where the backend has int8 kernels, for the layers those take (Int8Kernels:

@@ -12,7 +12,7 @@
 #include "src/engine/timing_cache.h"
 #include "src/ir/computed_layers.h"
 #include "src/ir/derive_shapes.h"
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 #include "src/ir/validator.h"
 #include "src/util/aligned_buffer.h"
 #include "src/util/error.h"

@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "src/ir/fused_names.h"
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

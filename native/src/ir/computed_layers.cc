@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "src/ir/shape_values.h"
-#include "src/ir/slice.h"
-#include "src/ir/topk_order.h"
+#include "layers/slice.h"
+#include "layers/topk.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

@@ -2,11 +2,11 @@
 #include "src/ir/derive_shapes.h"
 
 #include "src/ir/computed_layers.h"
-#include "src/ir/resize_coords.h"
+#include "layers/resize.h"
 #include "src/ir/shape_rules.h"
 #include "src/ir/shape_values.h"
-#include "src/ir/shuffle.h"
-#include "src/ir/slice.h"
+#include "layers/shuffle.h"
+#include "layers/slice.h"
 #include "src/util/error.h"
 
 namespace hybridrt {

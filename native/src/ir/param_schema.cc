@@ -7,13 +7,13 @@
 #include <set>
 #include <vector>
 
-#include "src/ir/activation.h"
-#include "src/ir/binary_op.h"
+#include "layers/activation.h"
+#include "layers/elementwise.h"
 #include "src/ir/fused_names.h"
-#include "src/ir/pad_mode.h"
-#include "src/ir/quant_form.h"
-#include "src/ir/reduce_op.h"
-#include "src/ir/scatter.h"
+#include "layers/pad.h"
+#include "layers/quant_form.h"
+#include "layers/reduce.h"
+#include "layers/scatter.h"
 #include "src/util/error.h"
 
 namespace hybridrt {
@@ -29,7 +29,7 @@ struct PSpec {
   std::vector<const char*> choices;  // kEnum only
 };
 
-// The ops' names from their one table each (activation.cc, binary_op.h, reduce_op.h).
+// The ops' names from their one table each (activation.cc, elementwise.h, reduce.h).
 const std::vector<const char*> kUnaryOps = UnaryOpNames();
 const std::vector<const char*> kBinaryOps(std::begin(binary::kNames), std::end(binary::kNames));
 const std::vector<const char*> kReduceOps(std::begin(reduce::kNames), std::end(reduce::kNames));

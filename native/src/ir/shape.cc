@@ -55,6 +55,12 @@ bool IsPermutation(const std::vector<int64_t>& perm, size_t rank) {
   return true;
 }
 
+Shape PermuteShape(const Shape& s, const std::vector<int64_t>& perm) {
+  Shape out;
+  for (int64_t p : perm) out.push_back(s[p]);
+  return out;
+}
+
 bool BroadcastShapes(const std::vector<Shape>& shapes, Shape* out) {
   size_t rank = 0;
   for (const Shape& s : shapes) rank = std::max(rank, s.size());

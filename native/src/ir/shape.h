@@ -29,6 +29,9 @@ std::vector<int64_t> Strides(const Shape& shape);
 // Whether `perm` holds each of 0..rank-1 once (so rank entries): the rule of every permutation
 // param (CheckPermParam, network.h; attention's views).
 bool IsPermutation(const std::vector<int64_t>& perm, size_t rank);
+// `s` with its dims in the order `perm` names (out[i] = s[perm[i]]): a shuffle's or a cast's
+// transpose.
+Shape PermuteShape(const Shape& s, const std::vector<int64_t>& perm);
 
 // A shape cut at one axis, as the layers that work along an axis walk it (softmax, concat,
 // split, cumsum, argmin/argmax): the elements before it (outer), along it (len) and after it

@@ -7,17 +7,6 @@
 
 namespace hybridrt {
 
-int64_t WindowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
-                         int64_t dilation, bool ceil_mode) {
-  // NOTE: params are bounded by 2^40 (param_schema.cc), so 128-bit products cannot overflow.
-  __int128 span = static_cast<__int128>(in) + pad_begin + pad_end - static_cast<__int128>(dilation) * (kernel - 1) - 1;
-  if (span < 0) return -1;
-  int64_t out = static_cast<int64_t>(ceil_mode ? (span + stride - 1) / stride + 1 : span / stride + 1);
-  // ceilMode as ONNX: the last window must start inside the input or the begin padding.
-  if (ceil_mode && (out - 1) * stride >= in + pad_begin) --out;
-  return out;
-}
-
 std::string LayerCheck::InLabel(size_t i) const {
   if (derivation_) return Cat("input ", i);  // a query's tensors have no names
   return Cat("input ", i, " (", TensorLabel(net_, layer_.inputs[i]), ")");
@@ -126,31 +115,9 @@ void LayerCheck::ExpectLength(const char* param, size_t n) const {
   if (got != n) Bad(Cat("param '", param, "' has ", got, " entries; expected ", n));
 }
 
-void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtype) {
-  const std::string& op = c.params().String(prefix + "op");
-  auto need = [&](const char* p) {
-    if (!c.params().Has(prefix + p)) c.Bad(Cat("op '", op, "' needs param '", prefix, p, "'"));
-  };
-  if (op == "leaky_relu" || op == "elu") need("alpha");
-  if (op == "selu" || op == "hard_sigmoid") {
-    need("alpha");
-    need("beta");
-  }
-  if (op == "clip") {
-    need("min");
-    need("max");
-  }
-  bool ok;
-  if (op == "not") {
-    ok = dtype == DType::kBool;
-  } else if (op == "identity") {
-    ok = true;
-  } else if (op == "relu" || op == "abs" || op == "neg" || op == "sign" || op == "clip") {
-    ok = IsFloat(dtype) || dtype == DType::kInt32 || dtype == DType::kInt64;
-  } else {
-    ok = IsFloat(dtype);
-  }
-  if (!ok) c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(dtype)));
+int64_t LayerCheck::CheckAxis(int64_t axis, size_t rank) const {
+  if (axis < 0 || axis >= static_cast<int64_t>(rank)) Bad(Cat("axis ", axis, " is out of range for rank ", rank));
+  return axis;
 }
 
 namespace {
@@ -158,27 +125,43 @@ namespace {
 void Dispatch(const LayerCheck& c) {
   switch (c.layer().kind) {
     case LayerKind::kConvolution:
-    case LayerKind::kDeconvolution:
-    case LayerKind::kMatmul:
-    case LayerKind::kElementwise:
-    case LayerKind::kUnary:
-    case LayerKind::kPooling:
-    case LayerKind::kReduce:
-    case LayerKind::kSoftmax:
-    case LayerKind::kNormalization:
+    case LayerKind::kDeconvolution: CheckConvolutionLayer(c); break;
+    case LayerKind::kMatmul: CheckMatmulLayer(c); break;
+    case LayerKind::kElementwise: CheckElementwiseLayer(c); break;
+    case LayerKind::kUnary: CheckUnaryLayer(c); break;
+    case LayerKind::kPooling: CheckPoolingLayer(c); break;
+    case LayerKind::kReduce: CheckReduceLayer(c); break;
+    case LayerKind::kSoftmax: CheckSoftmaxLayer(c); break;
+    case LayerKind::kNormalization: CheckNormalizationLayer(c); break;
+    case LayerKind::kShuffle: CheckShuffleLayer(c); break;
+    case LayerKind::kConcat: CheckConcatLayer(c); break;
+    case LayerKind::kSplit: CheckSplitLayer(c); break;
+    case LayerKind::kSlice: CheckSliceLayer(c); break;
+    case LayerKind::kGather: CheckGatherLayer(c); break;
+    case LayerKind::kPad: CheckPadLayer(c); break;
+    case LayerKind::kResize: CheckResizeLayer(c); break;
+    case LayerKind::kCast: CheckCastLayer(c); break;
+    case LayerKind::kSelect: CheckSelectLayer(c); break;
     case LayerKind::kQuantize:
-    case LayerKind::kDequantize:
-    case LayerKind::kCumSum:
-    case LayerKind::kArgMinMax:
-    case LayerKind::kAttention:
-    case LayerKind::kPointwise: CheckComputeLayer(c); break;
-    case LayerKind::kTopK:
-    case LayerKind::kRoiAlign:
-    case LayerKind::kNonZero:
-    case LayerKind::kNms:
-    case LayerKind::kGridSample: CheckDetectLayer(c); break;
+    case LayerKind::kDequantize: CheckQuantizeLayer(c); break;
+    case LayerKind::kPointwise: CheckPointwiseLayer(c); break;
+    case LayerKind::kShape: CheckShapeLayer(c); break;
+    case LayerKind::kRange: CheckRangeLayer(c); break;
+    case LayerKind::kCumSum: CheckCumSumLayer(c); break;
+    case LayerKind::kArgMinMax: CheckArgMinMaxLayer(c); break;
+    case LayerKind::kAttention: CheckAttentionLayer(c); break;
+    case LayerKind::kScatter: CheckScatterLayer(c); break;
+    case LayerKind::kTopK: CheckTopKLayer(c); break;
+    case LayerKind::kRoiAlign: CheckRoiAlignLayer(c); break;
+    case LayerKind::kNonZero: CheckNonZeroLayer(c); break;
+    case LayerKind::kNms: CheckNmsLayer(c); break;
+    case LayerKind::kGridSample: CheckGridSampleLayer(c); break;
     case LayerKind::kRecurrent: CheckRecurrentLayer(c); break;
-    default: CheckDataLayer(c); break;
+    case LayerKind::kConstant:  // made by the network itself: no input, one output
+      c.ExpectInputs(0, 0);
+      c.ExpectOutputs(1);
+      break;
+    default: c.Bad("internal: a layer kind without a rule");
   }
 }
 

@@ -1,7 +1,9 @@
 // Shape and dtype rules of every layer kind, re-derived in C++ from the semantics written in
 // src/engine/network.ts: input counts, allowed dtypes, param ranges that depend on shapes,
 // and the output dtypes and shapes, which must equal the tensors the network declares.
-// A violation is an Error naming the layer, the tensor and what was expected.
+// A violation is an Error naming the layer, the tensor and what was expected. Each kind's rule
+// lives in its home, native/layers/<kind>.cc (declared below); this is their entry and their
+// helper, LayerCheck.
 #pragma once
 
 #include <string>
@@ -29,11 +31,6 @@ struct GivenOutput {
 std::vector<TensorInfo> DeriveLayerOutputs(Layer layer, const std::vector<TensorInfo>& inputs,
                                            const std::vector<GivenOutput>& given);
 
-// Output size of a sliding window along one dim (convolution and pooling); -1 when the
-// window does not fit the padded input even once.
-int64_t WindowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
-                         int64_t dilation, bool ceil_mode);
-
 // Outputs derived by a rule run in derive mode (DeriveLayerOutputs).
 struct Derivation {
   const std::vector<GivenOutput>* given = nullptr;
@@ -41,7 +38,7 @@ struct Derivation {
   std::vector<bool> derived;
 };
 
-// Shared by the rule files: a layer under check, with helpers that fail naming it. In check
+// Shared by the kinds' rules: a layer under check, with helpers that fail naming it. In check
 // mode the layer's outputs are declared tensors that ExpectOutput compares; in derive mode
 // (`derivation` set) ExpectOutputs sets the output count and ExpectOutput records.
 class LayerCheck {
@@ -75,6 +72,8 @@ class LayerCheck {
   void ExpectOutput(size_t i, DType dtype, const Shape& shape) const;
   // A param list must have exactly n entries.
   void ExpectLength(const char* param, size_t n) const;
+  // `axis` must be in [0, rank); returns it.
+  int64_t CheckAxis(int64_t axis, size_t rank) const;
 
  private:
   const Network& net_;
@@ -82,10 +81,41 @@ class LayerCheck {
   Derivation* derivation_;
 };
 
-void CheckComputeLayer(const LayerCheck& c);    // shape_rules_compute.cc
-void CheckDataLayer(const LayerCheck& c);       // shape_rules_data.cc
-void CheckDetectLayer(const LayerCheck& c);     // shape_rules_detect.cc
-void CheckRecurrentLayer(const LayerCheck& c);  // shape_rules_recurrent.cc
-void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtype);
+// A float, int32 or int64 dtype (the numbers cumsum and argminmax take).
+inline bool IsNumeric(DType t) { return IsFloat(t) || t == DType::kInt32 || t == DType::kInt64; }
+
+// The rule of each layer kind, in its kind's home in native/layers/ (the file named), beside its
+// typed params and geometry; shape_rules.cc dispatches to them (a constant's rule is there).
+void CheckConvolutionLayer(const LayerCheck& c);    // convolution.cc (and deconvolution)
+void CheckMatmulLayer(const LayerCheck& c);         // matmul.cc
+void CheckElementwiseLayer(const LayerCheck& c);    // elementwise.cc
+void CheckUnaryLayer(const LayerCheck& c);          // activation.cc
+void CheckPoolingLayer(const LayerCheck& c);        // pooling.cc
+void CheckReduceLayer(const LayerCheck& c);         // reduce.cc
+void CheckSoftmaxLayer(const LayerCheck& c);        // softmax.cc
+void CheckNormalizationLayer(const LayerCheck& c);  // normalization.cc
+void CheckShuffleLayer(const LayerCheck& c);        // shuffle.cc
+void CheckConcatLayer(const LayerCheck& c);         // concat_split.cc
+void CheckSplitLayer(const LayerCheck& c);          // concat_split.cc
+void CheckSliceLayer(const LayerCheck& c);          // slice.cc
+void CheckGatherLayer(const LayerCheck& c);         // gather.cc
+void CheckPadLayer(const LayerCheck& c);            // pad.cc
+void CheckResizeLayer(const LayerCheck& c);         // resize.cc
+void CheckCastLayer(const LayerCheck& c);           // cast.cc
+void CheckSelectLayer(const LayerCheck& c);         // select.cc
+void CheckQuantizeLayer(const LayerCheck& c);       // quantize.cc (and dequantize)
+void CheckPointwiseLayer(const LayerCheck& c);      // pointwise.cc
+void CheckShapeLayer(const LayerCheck& c);          // shape_of.cc
+void CheckRangeLayer(const LayerCheck& c);          // range.cc
+void CheckCumSumLayer(const LayerCheck& c);         // cumsum.cc
+void CheckArgMinMaxLayer(const LayerCheck& c);      // arg_min_max.cc
+void CheckAttentionLayer(const LayerCheck& c);      // attention.cc
+void CheckScatterLayer(const LayerCheck& c);        // scatter.cc
+void CheckTopKLayer(const LayerCheck& c);           // topk.cc
+void CheckRoiAlignLayer(const LayerCheck& c);       // roi_align.cc
+void CheckNonZeroLayer(const LayerCheck& c);        // nonzero.cc
+void CheckNmsLayer(const LayerCheck& c);            // nms.cc
+void CheckGridSampleLayer(const LayerCheck& c);     // grid_sample.cc
+void CheckRecurrentLayer(const LayerCheck& c);      // recurrent.cc
 
 }  // namespace hybridrt

@@ -5,18 +5,18 @@
 #include <cstring>
 #include <limits>
 
-#include "src/ir/activation.h"
-#include "src/ir/binary_op.h"
+#include "layers/activation.h"
+#include "layers/elementwise.h"
 #include "src/ir/broadcast_dims.h"
-#include "src/ir/cast.h"
-#include "src/ir/concat_split.h"
-#include "src/ir/gather.h"
+#include "layers/cast.h"
+#include "layers/concat_split.h"
+#include "layers/gather.h"
 #include "src/ir/int_arith.h"
-#include "src/ir/range.h"
-#include "src/ir/reduce_op.h"
+#include "layers/range.h"
+#include "layers/reduce.h"
 #include "src/ir/shape.h"
-#include "src/ir/shuffle.h"
-#include "src/ir/slice.h"
+#include "layers/shuffle.h"
+#include "layers/slice.h"
 
 namespace hybridrt {
 
@@ -222,7 +222,7 @@ void ShapeValues::Evaluate(const Network& net, size_t index, const std::vector<T
         else out[o] = std::min(out[o], v);
         seen[o] = true;
       }
-      // An empty row gives the op's identity (reduce_op.h): 0, 1, the lowest or highest value.
+      // An empty row gives the op's identity (reduce.h): 0, 1, the lowest or highest value.
       const bool i32 = y.dtype == DType::kInt32;
       const int64_t lowest = i32 ? std::numeric_limits<int32_t>::lowest() : std::numeric_limits<int64_t>::lowest();
       const int64_t highest = i32 ? std::numeric_limits<int32_t>::max() : std::numeric_limits<int64_t>::max();

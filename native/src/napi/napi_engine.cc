@@ -19,7 +19,7 @@
 #include "src/engine/engine.h"
 #include "src/engine/plan_format.h"
 #include "src/ir/fused_names.h"
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 #include "src/ir/validator.h"
 #include "src/napi/napi_context.h"
 #include "src/napi/napi_device_tensor.h"

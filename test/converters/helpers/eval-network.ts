@@ -654,7 +654,7 @@ function reduce(x: HostTensor, p: Extract<NetLayer, { kind: 'reduce' }>['params'
         return vals.reduce((a, b) => a + b, 0);
       case 'mean': // an empty set gives 0, as onnxruntime does (ONNX leaves it undefined)
         return vals.length ? vals.reduce((a, b) => a + b, 0) / vals.length : 0;
-      // Over an empty set, the type's lowest (highest) value, as the engines give (native/src/ir/reduce_op.h).
+      // Over an empty set, the type's lowest (highest) value, as the engines give (native/layers/reduce.h).
       case 'max':
         return vals.length ? Math.max(...vals) : saturate(y.dtype, -Infinity);
       case 'min':

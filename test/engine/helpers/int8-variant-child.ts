@@ -1,6 +1,6 @@
 /**
  * Child process of int8.test.ts: int8 convolutions and matmuls (the builder's int8 form,
- * native/src/ir/quant_form.h) over random geometries, against a scalar reference written here
+ * native/layers/quant_form.h) over random geometries, against a scalar reference written here
  * (integer sums, then the epilogue's float32 steps one rounding at a time with Math.fround),
  * bit for bit, under whatever int8 micro-kernel HYBRIDRT_CPU_KERNEL selected. Prints one JSON
  * line: the kernel in use, the cases run, and the first mismatch.

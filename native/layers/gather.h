@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-#include "src/ir/gather_nd.h"
+#include "layers/gather_nd.h"
 #include "src/ir/network.h"
 #include "src/ir/shape.h"
 

@@ -1,11 +1,12 @@
 // The pointwise program: parsing, checking and printing (see pointwise.h).
-#include "src/ir/pointwise.h"
+#include "layers/pointwise.h"
 
 #include <cmath>
 #include <cstdlib>
 
 #include "src/ir/formulas.h"
 #include "src/util/error.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
@@ -182,6 +183,37 @@ static_assert(static_cast<int>(PointwiseBinary::kFmod) == formulas::kHrFmod &&
 
 float EvalPointwiseBinary(PointwiseBinary op, float p, float q) {
   return formulas::HybridrtBinary(static_cast<int>(op), p, q);
+}
+
+// Pointwise (a builder form, pointwise.h): float inputs that each broadcast onto the float
+// output's shape, and a program over them.
+void CheckPointwiseLayer(const LayerCheck& c) {
+  c.ExpectOutputs(1);
+  c.ExpectInputs(1, kMaxPointwiseInputs);
+  try {
+    PointwiseOf(c.layer());
+  } catch (const Error& e) {
+    c.Bad(e.what());
+  }
+  // Derived where not given: the inputs broadcast together (each must reach the output's shape).
+  Shape broadcast;
+  if (!c.OutShapeKnown(0)) {
+    std::vector<Shape> shapes;
+    for (size_t i = 0; i < c.NumIn(); ++i) shapes.push_back(c.In(i).shape);
+    if (!BroadcastShapes(shapes, &broadcast)) c.Bad("the inputs' shapes do not broadcast together");
+  }
+  const Shape& out = c.OutShapeKnown(0) ? c.OutShape(0) : broadcast;
+  if (!IsFloat(c.OutDType(0)))
+    c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(c.OutDType(0)), "; expected a float type"));
+  for (size_t i = 0; i < c.NumIn(); ++i) {
+    c.ExpectFloatInput(i);
+    Shape joined;
+    if (!BroadcastShapes({c.In(i).shape, out}, &joined) || joined != out) {
+      c.Bad(Cat(c.InLabel(i), " of shape ", ShapeToString(c.In(i).shape), " does not broadcast to the output's shape ",
+                ShapeToString(out)));
+    }
+  }
+  c.ExpectOutput(0, c.OutDType(0), out);
 }
 
 }  // namespace hybridrt

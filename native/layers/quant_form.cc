@@ -1,5 +1,5 @@
 // The int8 builder form's params and dtype rules (see quant_form.h).
-#include "src/ir/quant_form.h"
+#include "layers/quant_form.h"
 
 #include <cmath>
 

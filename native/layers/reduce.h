@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 #include "src/ir/network.h"
 #include "src/ir/shape.h"
 #include "src/util/error.h"

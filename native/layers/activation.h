@@ -69,4 +69,11 @@ void CopyActivation(const Params& from, const std::string& from_prefix, Params* 
 // silu for a sigmoid): its op set, its numbers dropped.
 void SetActivationOp(Params* params, const std::string& prefix, UnaryOp op);
 
+class LayerCheck;  // src/ir/shape_rules.h
+// The activation under `prefix` (the unary layer's own, prefix ""): its op takes `dtype` and
+// has the params it needs (activation.cc).
+void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtype);
+// A fused activation ('activation.' params), where there is one, on an output of `out_dtype`.
+void CheckActivation(const LayerCheck& c, DType out_dtype);
+
 }  // namespace hybridrt

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "src/ir/network.h"
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 

@@ -6,7 +6,7 @@
 
 #include <cstddef>
 
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {

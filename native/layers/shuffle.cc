@@ -1,7 +1,8 @@
 // Shuffle shapes (see shuffle.h).
-#include "src/ir/shuffle.h"
+#include "layers/shuffle.h"
 
 #include "src/util/error.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
@@ -114,6 +115,33 @@ bool ShuffleShapesOf(const ShuffleParams& p, const Shape& x, ShuffleShapes* out,
   out->first_perm = PermOrIdentity(p.has_first_perm, p.first_perm, x.size());
   out->second_perm = PermOrIdentity(p.has_second_perm, p.second_perm, out->reshaped.size());
   return true;
+}
+
+void CheckShuffleLayer(const LayerCheck& c) {
+  c.ExpectInputs(1, 2);
+  c.ExpectOutputs(1);
+  const Shape& x = c.In(0).shape;
+  const ShuffleParams p = ReadShuffleParams(c.layer(), x.size());
+  if (p.computed) {
+    // A reshape to a target computed at run time (a shape tensor, int32/int64 [rank]): the output
+    // shape is read, as a slice's is; a dynamic engine derives it from the target's host value
+    // (derive_shapes.cc). Only the element count is checked here.
+    const TensorInfo& t = c.In(1);
+    if ((t.dtype != DType::kInt64 && t.dtype != DType::kInt32) || t.shape.size() != 1)
+      c.Bad(Cat(c.InLabel(1), " is ", DTypeName(t.dtype), ShapeToString(t.shape),
+                "; a reshape target is int32/int64 [rank]"));
+    if (!c.OutShapeKnown(0)) c.Bad("a reshape to a computed target needs its output shape");
+    const Shape& out = c.OutShape(0);
+    int64_t nx = 0, no = 0;
+    if (static_cast<int64_t>(out.size()) != t.shape[0] || !CheckedNumel(x, &nx) || !CheckedNumel(out, &no) || nx != no)
+      c.Bad(Cat("cannot reshape ", ShapeToString(x), " to ", ShapeToString(out), " (target of ", t.shape[0], " dims)"));
+    c.ExpectOutput(0, c.In(0).dtype, out);
+    return;
+  }
+  ShuffleShapes s;
+  std::string why;
+  if (!ShuffleShapesOf(p, x, &s, &why)) c.Bad(why);
+  c.ExpectOutput(0, c.In(0).dtype, PermuteShape(s.reshaped, s.second_perm));
 }
 
 }  // namespace hybridrt

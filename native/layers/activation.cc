@@ -1,10 +1,11 @@
 // Unary op names and activation parameters (see activation.h).
-#include "src/ir/activation.h"
+#include "layers/activation.h"
 
 #include <cmath>
 #include <iterator>
 
 #include "src/util/error.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
@@ -94,6 +95,46 @@ Activation ReadActivation(const Params& params, const std::string& prefix) {
   a.max = params.FloatOr(prefix + "max", INFINITY);
   if (a.op == UnaryOp::kIdentity) a.enabled = false;
   return a;
+}
+
+void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtype) {
+  const std::string& op = c.params().String(prefix + "op");
+  auto need = [&](const char* p) {
+    if (!c.params().Has(prefix + p)) c.Bad(Cat("op '", op, "' needs param '", prefix, p, "'"));
+  };
+  if (op == "leaky_relu" || op == "elu") need("alpha");
+  if (op == "selu" || op == "hard_sigmoid") {
+    need("alpha");
+    need("beta");
+  }
+  if (op == "clip") {
+    need("min");
+    need("max");
+  }
+  bool ok;
+  if (op == "not") {
+    ok = dtype == DType::kBool;
+  } else if (op == "identity") {
+    ok = true;
+  } else if (op == "relu" || op == "abs" || op == "neg" || op == "sign" || op == "clip") {
+    ok = IsFloat(dtype) || dtype == DType::kInt32 || dtype == DType::kInt64;
+  } else {
+    ok = IsFloat(dtype);
+  }
+  if (!ok) c.Bad(Cat("op '", op, "' does not take dtype ", DTypeName(dtype)));
+}
+
+void CheckActivation(const LayerCheck& c, DType out_dtype) {
+  if (!c.params().Has("activation.op")) return;
+  if (!IsFloat(out_dtype)) c.Bad(Cat("a fused activation needs a float output, not ", DTypeName(out_dtype)));
+  CheckUnaryParams(c, "activation.", out_dtype);
+}
+
+void CheckUnaryLayer(const LayerCheck& c) {
+  c.ExpectInputs(1, 1);
+  c.ExpectOutputs(1);
+  CheckUnaryParams(c, "", c.In(0).dtype);
+  c.ExpectOutput(0, c.In(0).dtype, c.In(0).shape);
 }
 
 }  // namespace hybridrt

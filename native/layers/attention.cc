@@ -1,10 +1,11 @@
 // The attention layer's geometry (see attention.h).
-#include "src/ir/attention.h"
+#include "layers/attention.h"
 
 #include <utility>
 
 #include "src/ir/broadcast_dims.h"
 #include "src/util/error.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
@@ -181,6 +182,22 @@ Shape AttentionOutputShape(const std::vector<Shape>& in, const AttentionPerms& p
   Shape out(q.begin(), q.end() - 1);
   out.push_back(in[2].back());  // v's last dim stays last (vPerm keeps it; vSelect never takes it)
   return Permuted(out, perms.out);
+}
+
+// softmax(scale * q k + mask) v (attention.h), in the inputs' float dtype.
+void CheckAttentionLayer(const LayerCheck& c) {
+  c.ExpectInputs(3, 4);
+  c.ExpectOutputs(1);
+  c.ExpectFloatInput(0);
+  std::vector<Shape> shapes;
+  for (size_t i = 0; i < c.NumIn(); ++i) {
+    if (i) c.ExpectSameDType(i, 0);
+    shapes.push_back(c.In(i).shape);
+  }
+  AttentionLayerParams p;
+  const std::string why = ReadAttentionLayer(c.params(), shapes, &p);
+  if (!why.empty()) c.Bad(why);
+  c.ExpectOutput(0, c.In(0).dtype, AttentionOutputShape(shapes, ReadAttentionPerms(c.params())));
 }
 
 }  // namespace hybridrt

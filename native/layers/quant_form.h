@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "src/ir/dtype.h"
-#include "src/ir/matmul.h"
+#include "layers/matmul.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {
@@ -68,7 +68,7 @@ inline bool IsQuantForm(const Params& p) { return p.Has("quant.inputScale"); }
 QuantForm ReadQuantForm(const Params& p);
 void WriteQuantForm(const QuantForm& q, Params* p);
 
-// The dtype rules of the form (shape_rules_compute.cc calls them where IsQuantForm): input 0
+// The dtype rules of the form (the convolution and matmul rules call them where IsQuantForm): input 0
 // int8/uint8 with the zero point in its range, input 1 int8, inputs 2.. float32 (the residual,
 // the last input, int8/uint8 where 'quant.residualScale' is given), weight
 // scales 1 or `channels`, all scales finite and > 0; returns the output's dtype (float32, or
@@ -79,7 +79,7 @@ DType CheckQuantForm(const LayerCheck& c, int64_t channels);
 // (null: none), "" where it can: both backends' int8 kernels (cpu/quant_matmul.cc, and
 // cuda/quant_conv.cu as a 1x1 convolution over a's rows) take a not transposed, b a matrix,
 // alpha and beta 1, c a bias of N values, K within int32 sums. The qdq pass folds by it;
-// CheckInt8Matmul (shape_rules_compute.cc's matmul rule, where IsQuantForm) refuses by it.
+// CheckInt8Matmul (matmul.cc's rule, where IsQuantForm) refuses by it.
 std::string Int8MatmulRefusal(const MatmulParams& p, const Shape& b, const Shape* c);
 void CheckInt8Matmul(const LayerCheck& c, const MatmulParams& p, bool has_c);
 

@@ -1,6 +1,7 @@
 // The rule of the recurrent layer (recurrent.h): a whole sequence of ONNX's RNN, GRU or LSTM
-// recurrence in one direction, from the input's projection (see shape_rules.h).
-#include "src/ir/recurrent.h"
+// recurrence in one direction, from the input's projection.
+#include "layers/recurrent.h"
+
 #include "src/ir/shape_rules.h"
 
 namespace hybridrt {

@@ -5,7 +5,7 @@
 
 #include "src/ir/network.h"
 #include "src/ir/shape.h"
-#include "src/ir/window.h"
+#include "layers/window.h"
 
 namespace hybridrt {
 

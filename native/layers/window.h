@@ -17,6 +17,15 @@ struct WindowParams {
   std::vector<int64_t> kernel, strides, pads_begin, pads_end, dilations;
 };
 
+class LayerCheck;  // src/ir/shape_rules.h
+// kernel/strides/pads/dilations: one entry per spatial dim, kernel/strides/dilations >= 1,
+// pads >= 0 (window.cc; the rules of convolution and pooling).
+void CheckWindowParams(const LayerCheck& c, const WindowParams& w, size_t spatial);
+// Output size of a sliding window along one dim (convolution and pooling); -1 when the
+// window does not fit the padded input even once.
+int64_t WindowOutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t pad_begin, int64_t pad_end,
+                         int64_t dilation, bool ceil_mode);
+
 inline WindowParams ReadWindowParams(const Params& p) {
   return {p.Ints("kernel"), p.Ints("strides"), p.Ints("padsBegin"), p.Ints("padsEnd"), p.Ints("dilations")};
 }

@@ -1,9 +1,10 @@
 // The scatter layer's geometry (see scatter.h).
-#include "src/ir/scatter.h"
+#include "layers/scatter.h"
 
 #include <iterator>
 
 #include "src/util/error.h"
+#include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
@@ -69,6 +70,24 @@ std::string ReadScatterLayer(const ScatterParams& params, const Shape& data, con
   out->reduction = params.reduction;
   return out->nd ? ReadScatterNdGeometry(data, indices, updates, &out->nd_geometry)
                  : ReadScatterElementsGeometry(data, indices, updates, params.axis, &out->elements);
+}
+
+// A copy of data with the updates written or combined where the indices say (scatter.h).
+void CheckScatterLayer(const LayerCheck& c) {
+  c.ExpectInputs(3, 3);
+  c.ExpectOutputs(1);
+  if (c.In(1).dtype != DType::kInt64)
+    c.Bad(Cat(c.InLabel(1), " has dtype ", DTypeName(c.In(1).dtype), "; indices must be int64"));
+  c.ExpectSameDType(2, 0);
+  const DType t = c.In(0).dtype;
+  const ScatterParams sp = ReadScatterParams(c.layer());
+  if (sp.reduction != ScatterReduction::kNone && !IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) {
+    c.Bad(Cat("reduction '", ScatterReductionName(sp.reduction), "' does not take dtype ", DTypeName(t)));
+  }
+  ScatterLayerParams p;
+  const std::string why = ReadScatterLayer(sp, c.In(0).shape, c.In(1).shape, c.In(2).shape, &p);
+  if (!why.empty()) c.Bad(why);
+  c.ExpectOutput(0, t, c.In(0).shape);
 }
 
 }  // namespace hybridrt

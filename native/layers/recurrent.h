@@ -2,7 +2,7 @@
 // sequence in one direction, given the input's projection x = X W^T + Wb for every step (a
 // matmul before it), in one layer where converters/recurrent.ts would otherwise unroll each step
 // into a matmul, slices and pointwise layers. Read once here for the shape rule
-// (shape_rules_recurrent.cc) and both kernels (cpu/recurrent.cc, cuda/recurrent.cu).
+// (recurrent.cc) and both kernels (cpu/recurrent.cc, cuda/recurrent.cu).
 //
 // Inputs, in this order, the optional ones present where their param says so:
 //   x [S, 1, B, G*H] (float32), r [G*H, H] (ONNX's R of this direction), rb [G*H]

@@ -1,5 +1,5 @@
 // The gather layer's 'nd' geometry (see gather_nd.h).
-#include "src/ir/gather_nd.h"
+#include "layers/gather_nd.h"
 
 #include "src/util/error.h"
 

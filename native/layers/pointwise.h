@@ -20,13 +20,13 @@
 #include <string>
 #include <vector>
 
-#include "src/ir/activation.h"
-#include "src/ir/binary_op.h"
+#include "layers/activation.h"
+#include "layers/elementwise.h"
 #include "src/ir/network.h"
 
 namespace hybridrt {
 
-// The float binary ops: elementwise's first binary::kNumFloat (binary_op.h), its numbering and names.
+// The float binary ops: elementwise's first binary::kNumFloat (elementwise.h), its numbering and names.
 using PointwiseBinary = binary::Op;
 constexpr int kNumPointwiseBinary = binary::kNumFloat;
 inline const char* PointwiseBinaryName(PointwiseBinary op) { return binary::Name(op); }
