@@ -153,6 +153,74 @@ class NnMix(nn.Module):
         return picture.mean(dim=(2, 3)), logits.cumsum(1), top.values, top.indices, torch.argmax(logits, -1)
 
 
+class Conformer(nn.Module):
+    """One Conformer block (d_model 64, 4 heads): half-step feed-forwards with SiLU, MultiheadAttention,
+    and the convolution module (pointwise Conv1d, GLU, depthwise Conv1d of 15 taps, BatchNorm1d, SiLU)."""
+
+    def __init__(self, d=64, heads=4, taps=15):
+        super().__init__()
+        self.ff1 = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, 4 * d), nn.SiLU(), nn.Linear(4 * d, d))
+        self.ln_att = nn.LayerNorm(d)
+        self.mha = nn.MultiheadAttention(d, heads, batch_first=True)
+        self.ln_conv = nn.LayerNorm(d)
+        self.pw1 = nn.Conv1d(d, 2 * d, 1)
+        self.dw = nn.Conv1d(d, d, taps, padding=taps // 2, groups=d)
+        self.bn = nn.BatchNorm1d(d)
+        self.pw2 = nn.Conv1d(d, d, 1)
+        self.ff2 = nn.Sequential(nn.LayerNorm(d), nn.Linear(d, 4 * d), nn.SiLU(), nn.Linear(4 * d, d))
+        self.ln = nn.LayerNorm(d)
+
+    def forward(self, x):
+        x = x + 0.5 * self.ff1(x)
+        y = self.ln_att(x)
+        x = x + self.mha(y, y, y, need_weights=False)[0]
+        y = nn.functional.glu(self.pw1(self.ln_conv(x).transpose(1, 2)), dim=1)
+        x = x + self.pw2(nn.functional.silu(self.bn(self.dw(y)))).transpose(1, 2)
+        return self.ln(x + 0.5 * self.ff2(x))
+
+
+class ClipText(nn.Module):
+    """A CLIP-style text encoder: token and position embeddings, 2 pre-norm layers (GELU) under a causal
+    mask, the features at each sequence's largest token id (ArgMax + Gather), projected and L2-normalized."""
+
+    def __init__(self, vocab=1000, length=16, d=64):
+        super().__init__()
+        self.tok = nn.Embedding(vocab, d)
+        self.pos = nn.Parameter(torch.randn(length, d) * 0.02)
+        layer = nn.TransformerEncoderLayer(d, 4, 4 * d, dropout=0.0, batch_first=True, activation='gelu', norm_first=True)
+        self.enc = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.ln = nn.LayerNorm(d)
+        self.proj = nn.Linear(d, 32, bias=False)
+        self.register_buffer('mask', torch.triu(torch.full((length, length), float('-inf')), 1))
+
+    def forward(self, ids):
+        x = self.ln(self.enc(self.tok(ids) + self.pos, mask=self.mask))
+        x = x[torch.arange(x.shape[0]), ids.argmax(dim=-1)]
+        return nn.functional.normalize(self.proj(x), dim=-1)
+
+
+@torch.jit.script
+def _greedy(w: torch.Tensor, h: torch.Tensor, steps: int):
+    out = torch.zeros(h.shape[0], 0, dtype=torch.long)
+    for _ in range(steps):
+        out = torch.cat([out, (h @ w).argmax(-1).unsqueeze(1)], 1)
+        h = torch.tanh(h + w[:, 0])
+    return out
+
+
+class GreedyScript(nn.Module):
+    """A TorchScript `for` loop (6 greedy steps, a growing token list): exported as a Loop whose body
+    hands on the outer constant true as its condition."""
+
+    def __init__(self):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(8, 8))
+        self.l = nn.Linear(8, 8)
+
+    def forward(self, x):
+        return _greedy(self.w, self.l(x), 6)
+
+
 def img(s):
     return [('input', [1, 3, s, s], 'float32')]
 
@@ -253,6 +321,14 @@ MODELS = {
     # hybridrt's own quantize()'s, in bench/int8-cpu.ts).
     'q_mobilenet_v2_torch': ('classification', 'torchvision.models.quantization.mobilenet_v2, PyTorch eager post-training '
                              'quantization (qnnpack), exported as Q/DQ', quantized_mobilenet_v2, img(128)),
+    # Added 2026-12-07, sweep 3 (models a new user tried): a Conformer block, a CLIP-style text
+    # encoder, a TorchScript loop (unrolled since f87a89e).
+    'conformer_block': ('audio', 'bench/zoo/export.py Conformer: one block, d_model 64, depthwise Conv1d, GLU, MultiheadAttention',
+                        lambda: Conformer(), [('x', [1, 50, 64], 'float32')]),
+    'clip_text_encoder': ('nlp', 'bench/zoo/export.py ClipText: causal mask, ArgMax + Gather pooling, L2 normalize',
+                          lambda: ClipText(), [('ids', [1, 16], 'int64')]),
+    'greedy_loop_script': ('nlp', 'bench/zoo/export.py GreedyScript: a torch.jit.script for loop of 6 steps (ONNX Loop)',
+                           lambda: GreedyScript(), [('x', [3, 8], 'float32')]),
 }
 
 DTYPES = {'float32': torch.float32, 'bool': torch.bool, 'int64': torch.int64}
