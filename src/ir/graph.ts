@@ -46,7 +46,9 @@ export function nodeFromProto(np: NodeProto, name: string): Node {
     domain: domain === 'ai.onnx' ? '' : (domain ?? ''),
     inputs: [...input],
     outputs: [...output],
-    attributes: attribute,
+    // A list of the node's own: passes rewrite attributes in place (setAttr), and the proto is
+    // the caller's (compile() must leave its source as it was).
+    attributes: [...attribute],
     extra: Object.values(extra).some((v) => (Array.isArray(v) ? v.length : v)) ? extra : undefined,
   };
 }
