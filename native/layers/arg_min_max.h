@@ -15,7 +15,7 @@
 
 namespace hybridrt {
 
-// The layer's typed params, read once for the shape rule (CheckArgMinMax) and both kernels.
+// The layer's typed params, read once for the shape rule (CheckArgMinMaxLayer) and both kernels.
 struct ArgMinMaxParams {
   int64_t axis = 0;
   bool max = true;  // op 'max' (else 'min': the schema allows no other)
@@ -39,7 +39,7 @@ struct ArgMinMaxGeometry {
   bool max = true, last_index = false;
 };
 
-// x's shape (its axis not empty: CheckArgMinMax) and the layer's params.
+// x's shape (its axis not empty: CheckArgMinMaxLayer) and the layer's params.
 inline ArgMinMaxGeometry ReadArgMinMax(const Layer& layer, const Shape& x) {
   const ArgMinMaxParams p = ReadArgMinMaxParams(layer, x.size());
   return {SplitAtAxis(x, p.axis), p.max, p.last_index};

@@ -1,4 +1,4 @@
-// The cast layer's typed params, read once for its shape rule (CheckDataLayer's cast), the
+// The cast layer's typed params, read once for its shape rule (CheckCastLayer), the
 // precision and layout passes and the cpu and cuda kernels (cpu/cast.cc, cuda/cast.cu): the
 // output's dtype, and in the builder form of layout.h a permutation the input is transposed by
 // (y = transpose(cast(x), perm)). And the float -> integer conversion both kernels apply.

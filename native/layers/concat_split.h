@@ -1,5 +1,5 @@
-// Concat and split's params and geometry, written once for their shape rules (CheckConcat,
-// CheckSplit), the shape-value evaluation and the cpu and cuda kernels (cpu/concat_split.cc,
+// Concat and split's params and geometry, written once for their shape rules (CheckConcatLayer,
+// CheckSplitLayer), the shape-value evaluation and the cpu and cuda kernels (cpu/concat_split.cc,
 // cuda/concat_split.cu). The whole (concat's output, split's input) and each part are viewed at
 // the axis as (outer, len * inner) (AxisSplit): outer index o of the whole is its parts' blocks
 // o, one after another, each part's block contiguous.

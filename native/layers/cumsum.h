@@ -16,7 +16,7 @@
 
 namespace hybridrt {
 
-// The layer's typed params, read once for the shape rule (CheckCumSum) and both kernels.
+// The layer's typed params, read once for the shape rule (CheckCumSumLayer) and both kernels.
 struct CumSumParams {
   int64_t axis = 0;
   bool exclusive = false, reverse = false;

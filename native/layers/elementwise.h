@@ -34,7 +34,7 @@ inline Op Parse(const std::string& s) {
 
 inline bool IsCompare(Op op) { return op == kEqual || op == kLess || op == kGreater; }
 
-// The elementwise layer's op, read once for its shape rule (CheckElementwise) and the cpu and
+// The elementwise layer's op, read once for its shape rule (CheckElementwiseLayer) and the cpu and
 // cuda kernels (validated by the schema).
 inline Op Read(const Params& p) { return Parse(p.String("op")); }
 

@@ -1,4 +1,4 @@
-// The gather layer's typed params, read once for its shape rule (CheckGather), the shape-value
+// The gather layer's typed params, read once for its shape rule (CheckGatherLayer), the shape-value
 // evaluation, the builder's passes and the cpu and cuda kernels (cpu/gather.cc, cuda/gather.cu).
 // 'default' (ONNX Gather) and 'elements' (GatherElements) index data along `axis`, seen as
 // (outer, len, inner) (AxisSplit); 'nd' (GatherND) reads `axis` as batch_dims, its geometry in

@@ -1,4 +1,4 @@
-// The matmul layer's typed params, read once for its shape rule (CheckMatmul), the builder's
+// The matmul layer's typed params, read once for its shape rule (CheckMatmulLayer), the builder's
 // passes and the cpu and cuda kernels (cpu/matmul.cc, cpu/quant_matmul.cc,
 // cuda/matmul_cublaslt.cc, cuda/quant_conv.cu): y = act(alpha op(a) op(b) + beta c + residual),
 // op transposing the last two dims where trans_a / trans_b say.

@@ -16,7 +16,7 @@
 
 namespace hybridrt {
 
-// The layer's typed params, read once for the shape rule (CheckNms) and both kernels.
+// The layer's typed params, read once for the shape rule (CheckNmsLayer) and both kernels.
 struct NmsParams {
   int64_t max_per_class = 0;  // maxOutputBoxesPerClass (>= 0, the shape rule checks)
   float iou = 0;              // iouThreshold, in [0, 1]

@@ -1,5 +1,5 @@
 // Layer, instance and group normalization's params and rows, written once for the shape rule
-// (CheckNormalization) and the cpu and cuda kernels (cpu/normalization.cc,
+// (CheckNormalizationLayer) and the cpu and cuda kernels (cpu/normalization.cc,
 // cuda/normalization.cu): each normalized group of elements is one contiguous row of x (layer:
 // prod(x[axis:]) elements; instance: one (n, c) plane; group: C/groups consecutive planes),
 // its mean and variance taken over the row, scale and bias indexed per element (layer) or per
@@ -37,7 +37,7 @@ struct NormalizationGeometry {
   double eps = 0;
 };
 
-// x's rows (the params checked by CheckNormalization: the axis in range, groups dividing C).
+// x's rows (the params checked by CheckNormalizationLayer: the axis in range, groups dividing C).
 inline NormalizationGeometry NormalizationRows(const NormalizationParams& p, const Shape& x) {
   NormalizationGeometry g;
   g.eps = p.epsilon;

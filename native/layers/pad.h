@@ -51,7 +51,7 @@ inline PadAxis PadAxisOf(int64_t n, int64_t pad_begin, int64_t pad_end) {
   return {crop_begin, n - crop_begin - (pad_end < 0 ? -pad_end : 0), pad_begin > 0 ? pad_begin : 0};
 }
 
-// The pad layer's typed params, read once for its shape rule (CheckPad) and the cpu and cuda
+// The pad layer's typed params, read once for its shape rule (CheckPadLayer) and the cpu and cuda
 // kernels (cpu/slice_pad.cc, cuda/slice_pad.cu): per dim of x a pad before and after (a
 // negative one crops, PadAxisOf), and constant mode's fill value.
 struct PadParams {

@@ -1,4 +1,4 @@
-// The pooling layer's typed params, read once for its shape rule (CheckPooling) and the cpu
+// The pooling layer's typed params, read once for its shape rule (CheckPoolingLayer) and the cpu
 // and cuda kernels (cpu/pooling.cc, cuda/pooling.cu); its geometry is the shared Window
 // (window.h) over the logical NCHW shapes, pad_end bounding countIncludePad's padded extent.
 #pragma once

@@ -2,7 +2,7 @@
 // cuda/range.cu) and the shape-value evaluation (shape_values.cc): y[i] = start + i * delta in
 // the output's integer type, wrapping as the engine's integer arithmetic does (int_arith.h).
 // The kernels get the plain layer, its start and delta resolved at the run's shapes
-// (computed_layers.h); CheckRange checks the form.
+// (computed_layers.h); CheckRangeLayer checks the form.
 #pragma once
 
 #include <cstdint>

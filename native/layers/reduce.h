@@ -63,7 +63,7 @@ inline Rows RowsOf(const Shape& x, const std::vector<int64_t>& axes) {
 
 }  // namespace reduce
 
-// The reduce layer's typed params, read once for its shape rule (CheckReduce), the builder's
+// The reduce layer's typed params, read once for its shape rule (CheckReduceLayer), the builder's
 // passes and the cpu and cuda kernels (cpu/reduce.cc, cuda/reduce.cu).
 struct ReduceParams {
   reduce::Op op = reduce::kSum;

@@ -54,7 +54,7 @@ struct ResizeRule {
   bool exclude_outside = false;
 };
 
-// The layer's typed params, read once for its shape rule (CheckResize), the shape derivation
+// The layer's typed params, read once for its shape rule (CheckResizeLayer), the shape derivation
 // (derive_shapes.cc), the precision pass and both kernels (through ResizeAxesOf).
 struct ResizeParams {
   ResizeRule rule;

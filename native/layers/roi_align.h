@@ -22,7 +22,7 @@ namespace hybridrt {
 
 constexpr int64_t kRoiAlignMaxGrid = 1024;
 
-// The layer's typed params, read once for the shape rule (CheckRoiAlign) and both kernels.
+// The layer's typed params, read once for the shape rule (CheckRoiAlignLayer) and both kernels.
 struct RoiAlignParams {
   int64_t out_h = 1, out_w = 1, sampling_ratio = 0;
   float spatial_scale = 1;

@@ -62,7 +62,7 @@ std::string ReadScatterNdGeometry(const Shape& data, const Shape& indices, const
 std::string ReadScatterElementsGeometry(const Shape& data, const Shape& indices, const Shape& updates, int64_t axis,
                                         ScatterElementsGeometry* g);
 
-// The layer's typed params, read once for its shape rule (CheckScatter) and both kernels
+// The layer's typed params, read once for its shape rule (CheckScatterLayer) and both kernels
 // (through ReadScatterLayer).
 struct ScatterParams {
   bool nd = false;  // mode 'nd' (else 'elements')

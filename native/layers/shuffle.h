@@ -18,7 +18,7 @@ struct ShuffleShapes {
   std::vector<int64_t> first_perm, second_perm;
 };
 
-// The layer's typed params, read once for its shape rule (CheckShuffle), the shape derivation
+// The layer's typed params, read once for its shape rule (CheckShuffleLayer), the shape derivation
 // and evaluation, the builder's alias and attention passes and both kernels.
 struct ShuffleParams {
   bool computed = false;  // the reshape target is the layer's second input (derive_shapes.cc)

@@ -1,6 +1,6 @@
 // A plain slice's copy, written once for the cpu and cuda kernels (cpu/slice_pad.cc,
 // cuda/slice_pad.cu): output position o along dim d reads x's index starts[d] + o * steps[d]
-// (a step may be 0 or negative; the shape rule, CheckSlice, has checked that every position read
+// (a step may be 0 or negative; the shape rule, CheckSliceLayer, has checked that every position read
 // is inside x), which is x's element offset begin + o * step along that dim; an output element
 // reads x at the sum of its dims' offsets.
 #pragma once
@@ -14,7 +14,7 @@
 
 namespace hybridrt {
 
-// The layer's typed params, read once for its shape rule (CheckSlice), the computed form's
+// The layer's typed params, read once for its shape rule (CheckSliceLayer), the computed form's
 // resolution (computed_layers.h), the shape derivation and evaluation and both kernels.
 struct SliceParams {
   bool computed = false;        // the window is read from inputs (computed_layers.h): 2 or 3 inputs

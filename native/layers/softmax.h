@@ -1,7 +1,7 @@
 // Softmax and log-softmax's geometry, written once for the cpu and cuda kernels (cpu/softmax.cc,
 // cuda/softmax.cu): x viewed at the layer's axis as (outer, len, inner) (AxisSplit), each of its
 // outer * inner lines normalized on its own; line l starts at split.LineStart(l), its elements
-// split.inner apart. The axis is in [0, rank) (the shape rule, CheckSoftmax, checks it).
+// split.inner apart. The axis is in [0, rank) (the shape rule, CheckSoftmaxLayer, checks it).
 #pragma once
 
 #include "src/ir/network.h"
@@ -10,7 +10,7 @@
 namespace hybridrt {
 
 // The layer's params, for the shape rule and the attention pass as well (validated by the
-// schema; the axis may be out of range until CheckSoftmax has run).
+// schema; the axis may be out of range until CheckSoftmaxLayer has run).
 struct SoftmaxParams {
   int64_t axis = 0;
   bool log = false;  // log-softmax

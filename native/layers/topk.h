@@ -29,7 +29,7 @@ struct TopKGeometry {
   }
 };
 
-// The layer's typed params, read once for the shape rule (CheckTopK), the computed form's
+// The layer's typed params, read once for the shape rule (CheckTopKLayer), the computed form's
 // resolution (computed_layers.h) and both kernels.
 struct TopKParams {
   int64_t axis = 0;
