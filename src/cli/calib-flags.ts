@@ -108,6 +108,8 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
     throw bad('--calib', f.calib, `names another cache than --calib-cache ${f.calibCache} (the same flag, spelled as trtexec does): give one`);
   }
   const cache = f.calibCache ?? f.calib;
+  // The cache's flag as the user spelled it (trtexec's --calib, or --calib-cache).
+  const cacheFlag = f.calibCache === undefined && f.calib !== undefined ? '--calib' : '--calib-cache';
   if (f.calibData === undefined && cache === undefined && f.calibMethod === undefined && f.calibPercentile === undefined) return undefined;
   let percentile: number | undefined;
   if (f.calibPercentile !== undefined) {
@@ -119,18 +121,14 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
   }
   for (const [flag, v] of [
     ['--calib-data', f.calibData],
-    ['--calib-cache', cache],
+    [cacheFlag, cache],
   ] as const) {
     if (v === '') throw bad(flag, v, 'expected a path');
   }
   if (f.calibData === undefined && cache === undefined) throw calibrationRequired(context);
   // compile()'s and quantize()'s own check says this in their option names (calibration.data).
   if (f.calibData === undefined && !fs.existsSync(cache!)) {
-    throw bad(
-      '--calib-cache',
-      cache!,
-      'does not exist, and no --calib-data was given to make it: give --calib-data DIR too (the cache is then written)',
-    );
+    throw bad(cacheFlag, cache!, 'does not exist, and no --calib-data was given to make it: give --calib-data DIR too (the cache is then written)');
   }
   return {
     ...(f.calibData !== undefined ? { data: f.calibData } : {}),

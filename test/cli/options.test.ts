@@ -37,6 +37,11 @@ describe('parseShapeFlag', () => {
     fs.writeFileSync(cache, 'TRT-8601-EntropyCalibration2\n');
     const int8 = toCliOptions('m.onnx', { int8: true, calib: cache });
     expect([int8.precisions, int8.calibration]).toEqual([['fp32', 'int8'], { cache }]);
+    // The error names the flag as given: trtexec's --calib, or --calib-cache.
+    const missing = path.join(cacheDir, 'none.cache');
+    expect(optionError(() => toCliOptions('m.onnx', { int8: true, calib: missing }))).toMatch(/^--calib \S*none\.cache: does not exist/);
+    expect(optionError(() => toCliOptions('m.onnx', { int8: true, calibCache: missing }))).toMatch(/^--calib-cache \S*none\.cache: does not exist/);
+    expect(optionError(() => toCliOptions('m.onnx', { int8: true, calib: '' }))).toMatch(/^--calib : expected a path/);
     fs.rmSync(cacheDir, { recursive: true });
     expect(toCliOptions('m.onnx', { loadInputs: ['a:x.npy,b:dir/y.pb'] }).inputs.map((i) => [i.name, i.file])).toEqual([
       ['a', 'x.npy'],
