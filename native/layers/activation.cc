@@ -117,7 +117,7 @@ void CheckUnaryParams(const LayerCheck& c, const std::string& prefix, DType dtyp
   } else if (op == "identity") {
     ok = true;
   } else if (op == "relu" || op == "abs" || op == "neg" || op == "sign" || op == "clip") {
-    ok = IsFloat(dtype) || dtype == DType::kInt32 || dtype == DType::kInt64;
+    ok = IsNumeric(dtype);
   } else {
     ok = IsFloat(dtype);
   }

@@ -23,7 +23,7 @@ void CheckElementwiseLayer(const LayerCheck& c) {
   } else if (op == binary::kMod) {
     ok = t == DType::kInt32 || t == DType::kInt64;
   } else {
-    ok = IsFloat(t) || t == DType::kInt32 || t == DType::kInt64;
+    ok = IsNumeric(t);
   }
   if (!ok) c.Bad(Cat("op '", binary::Name(op), "' does not take dtype ", DTypeName(t)));
   Shape out;

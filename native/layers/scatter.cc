@@ -81,7 +81,7 @@ void CheckScatterLayer(const LayerCheck& c) {
   c.ExpectSameDType(2, 0);
   const DType t = c.In(0).dtype;
   const ScatterParams sp = ReadScatterParams(c.layer());
-  if (sp.reduction != ScatterReduction::kNone && !IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) {
+  if (sp.reduction != ScatterReduction::kNone && !IsNumeric(t)) {
     c.Bad(Cat("reduction '", ScatterReductionName(sp.reduction), "' does not take dtype ", DTypeName(t)));
   }
   ScatterLayerParams p;

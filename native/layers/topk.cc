@@ -13,7 +13,7 @@ void CheckTopKLayer(const LayerCheck& c) {
   c.ExpectInputs(1, 2);
   c.ExpectOutputs(2);
   const DType t = c.In(0).dtype;
-  if (!IsFloat(t) && t != DType::kInt32 && t != DType::kInt64) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t)));
+  if (!IsNumeric(t)) c.Bad(Cat(c.InLabel(0), " has dtype ", DTypeName(t)));
   const Shape& x = c.In(0).shape;
   const TopKParams p = ReadTopKParams(c.layer(), x);
   const int64_t axis = p.axis;

@@ -2,7 +2,7 @@
  * The network IR's layer kinds for detection heads (topk, roialign, nonzero, nms) and RoiAlign's
  * kin gridsample: part of the format that network.ts defines (LayerSpec includes these), in a
  * file of their own so that network.ts keeps to its size. Their rules and geometry are their homes
- * in native/layers/ (topk, roi_align, nonzero, nms, grid_sample .h/.cc).
+ * in native/layers/ (topk, roi_align, nms, grid_sample .h/.cc; nonzero.cc, a rule without params).
  */
 export type DetectLayerSpec =
   | {

@@ -81,7 +81,8 @@ class LayerCheck {
   Derivation* derivation_;
 };
 
-// A float, int32 or int64 dtype (the numbers cumsum and argminmax take).
+// A float, int32 or int64 dtype: the numbers cumsum, argminmax, topk, scatter's reductions and the
+// arithmetic element-wise and unary ops take.
 inline bool IsNumeric(DType t) { return IsFloat(t) || t == DType::kInt32 || t == DType::kInt64; }
 
 // The rule of each layer kind, in its kind's home in native/layers/ (the file named), beside its
