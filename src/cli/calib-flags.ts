@@ -7,12 +7,11 @@
  * Also the int8 precision policy's flags of both: --int8-sensitivity and --accuracy-target
  * cosine=0.999 (compile()'s and quantize()'s int8Sensitivity and accuracyTarget).
  */
-import fs from 'node:fs';
 import { type Command, Option } from 'commander';
 import { type CalibrationOption, type Int8PolicyOption, checkInt8PolicyOption } from '../compiler/int8.js';
 import { HybridError } from '../errors.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
-import { CALIBRATION_METHODS } from '../quantize/calibrate.js';
+import { CALIBRATION_METHODS, cacheMissingWithoutData } from '../quantize/calibrate.js';
 
 /** What commander hands over for the calibration flags. */
 export interface CalibrationFlags {
@@ -127,7 +126,7 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
   }
   if (f.calibData === undefined && cache === undefined) throw calibrationRequired(context);
   // compile()'s and quantize()'s own check says this in their option names (calibration.data).
-  if (f.calibData === undefined && !fs.existsSync(cache!)) {
+  if (cacheMissingWithoutData({ data: f.calibData, cache })) {
     throw bad(cacheFlag, cache!, 'does not exist, and no --calib-data was given to make it: give --calib-data DIR too (the cache is then written)');
   }
   return {

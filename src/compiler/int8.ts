@@ -7,12 +7,11 @@
  * the backend's int8 kernels take into an int8 layer (native/src/builder/qdq_fusion.h: cpu
  * every form, cuda 2-d convolutions of one group). The option is checked here, before any work.
  */
-import fs from 'node:fs';
 import { HybridError } from '../errors.js';
 import type { ModelProto } from '../onnx/proto.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
-import { type Calibration, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
+import { type Calibration, cacheMissingWithoutData, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
 import type { CalibrationData } from '../quantize/data.js';
 import { type Int8Policy, type Int8PolicyOption, type PolicyFindings, checkInt8Policy } from '../quantize/policy.js';
 import { type QdqSummary, weightLayout } from '../quantize/qdq.js';
@@ -76,7 +75,7 @@ export function checkCalibrationOption(precisions: readonly unknown[], calibrati
   if (c.cache !== undefined && (typeof c.cache !== 'string' || c.cache === '')) throw bad('calibration.cache must be a file path');
   if (c.progress !== undefined && typeof c.progress !== 'boolean') throw bad('calibration.progress must be a boolean');
   if (c.data === undefined && c.cache === undefined) throw bad(`calibration needs data or a cache: ${WHAT_TO_GIVE}`);
-  if (c.data === undefined && !fs.existsSync(c.cache!)) {
+  if (cacheMissingWithoutData(c)) {
     throw bad(`calibration cache '${c.cache}' does not exist, and no calibration data was given to make it: give calibration.data too`);
   }
   checkCalibrationOptions(c);

@@ -57,6 +57,15 @@ export function modelGraph(model: string | Uint8Array | ModelProto, label?: stri
 }
 
 /** The checks calibrate() makes of its options before any work (compile() makes them of its `calibration` too). */
+/**
+ * Whether a calibration can neither read its cache nor make one: a cache file that does not
+ * exist, and no data. The one rule behind compile()'s, quantize()'s and the CLI's errors, each
+ * of which names the options in its caller's words.
+ */
+export function cacheMissingWithoutData(o: { data?: unknown; cache?: string }): boolean {
+  return o.data === undefined && o.cache !== undefined && !fs.existsSync(o.cache);
+}
+
 export function checkCalibrationOptions(o: CalibrationOptions): void {
   if (o.method !== undefined && !CALIBRATION_METHODS.includes(o.method)) {
     throw new HybridError(
@@ -86,14 +95,15 @@ export async function calibrateGraph(graph: Graph, options: CalibrationOptions):
   if (notFloat.length) {
     throw new HybridError('OPTION', `calibration tensors that are not float32 (or of unknown type): ${notFloat.map((t) => `'${t}'`).join(', ')}`);
   }
+  if (cacheMissingWithoutData(options))
+    throw new HybridError('CALIBRATION', `the calibration cache '${options.cache}' does not exist, and no calibration data was given`);
   if (options.cache !== undefined && fs.existsSync(options.cache)) {
     const cache = readCache(options.cache);
     const needed = tensors.filter((t) => !optional.includes(t) || cache.scales.has(t));
     checkCacheCovers(cache, needed, options.cache);
     return { method: 'cache', scales: new Map(needed.map((t) => [t, cache.scales.get(t)!])) };
   }
-  if (options.data === undefined)
-    throw new HybridError('CALIBRATION', `the calibration cache '${options.cache}' does not exist, and no calibration data was given`);
+  if (options.data === undefined) throw new HybridError('CALIBRATION', 'calibration needs data or a cache');
   const method = options.method ?? 'entropy';
   const batches = calibrationBatches(options.data, graph.inputs);
   const stats = await collectStats(graph, tensors, batches, { histograms: method !== 'minmax', progress: options.progress });
