@@ -179,29 +179,34 @@ function tooBig(trips: number, body: GraphProto): string | undefined {
 const isTrue = (t: TensorData | undefined) => t !== undefined && t.data.length === 1 && Number((t.data as ArrayLike<number>)[0]) !== 0;
 
 /**
- * Whether a Loop body's condition output stays true: its condition input passed through, a
- * constant true, or an outer value that is a constant true (TorchScript's `for` loop hands on
- * the outer constant it gave the Loop as its condition, through an Identity).
+ * Why a Loop body's condition output may not stay true (undefined: it stays true): it does
+ * when it is its condition input passed through, a constant true, or an outer value that is a
+ * constant true (TorchScript's `for` loop hands on the outer constant it gave the Loop as its
+ * condition, through an Identity).
  */
-function keepsRunning(graph: Graph, body: GraphProto): boolean {
+function whyItMayStop(graph: Graph, body: GraphProto): string | undefined {
+  const computed = 'its body computes its condition (it may exit early)';
+  const constant = (t: TensorData | undefined) =>
+    isTrue(t) ? undefined : 'its body gives a constant false as its condition (it stops after one trip)';
   const condIn = body.input[1]?.name ?? '';
   let condOut = body.output[0]?.name ?? '';
   for (let hops = 0; hops < 8; hops++) {
-    if (condOut === condIn) return true;
+    if (condOut === condIn) return undefined;
     const producer = body.node.find((n) => n.output.includes(condOut));
     if (!producer) {
-      if (body.input.some((i) => i.name === condOut)) return false; // another body input
+      if (body.input.some((i) => i.name === condOut)) return computed; // another body input
       const local = body.initializer.find((t) => t.name === condOut);
-      return isTrue(local ? tensorFromProto(local) : graph.constant(condOut));
+      const value = local ? tensorFromProto(local) : graph.constant(condOut);
+      return value ? constant(value) : "its body's condition is an outer value known only at run time (it may exit early)";
     }
     if (producer.opType === 'Identity') {
       condOut = producer.input[0] ?? '';
       continue;
     }
-    if (producer.opType === 'Constant') return isTrue(attrTensor(nodeFromProto(producer, 'cond'), 'value'));
-    return false;
+    if (producer.opType === 'Constant') return constant(attrTensor(nodeFromProto(producer, 'cond'), 'value'));
+    return computed;
   }
-  return false;
+  return computed;
 }
 
 /** The Loop unrolled in place, or why not. */
@@ -221,7 +226,8 @@ function unrollLoop(graph: Graph, node: Node): string | undefined {
   if (body.input.length !== carried + 2 || scans < 0 || node.outputs.length > carried + scans) {
     return `its body takes ${body.input.length} inputs and gives ${body.output.length} outputs for ${carried} carried values`;
   }
-  if (!keepsRunning(graph, body)) return 'its body computes its condition (it may exit early)';
+  const stops = whyItMayStop(graph, body);
+  if (stops) return stops;
   const big = tooBig(trips, body);
   if (big) return big;
   const u = new Unroller(graph, node, body);

@@ -11,8 +11,8 @@ const i64 = (v: number): TensorData => ({ dtype: 'int64', dims: [], data: BigInt
 const yes: TensorData = { dtype: 'bool', dims: [], data: Uint8Array.of(1) };
 const PASSES = ['fold-constants', 'inline-if', 'unroll-loops'];
 
-/** What the body gives as its condition: its input, a constant true, an outer true or false, or a computed one. */
-type CondOut = 'pass' | 'constant' | 'outer' | 'outer-false' | 'computed';
+/** What the body gives as its condition: its input, a constant true, an outer true or false, a graph input, or a computed one. */
+type CondOut = 'pass' | 'constant' | 'outer' | 'outer-false' | 'outer-input' | 'computed';
 
 /**
  * acc_{i+1} = acc_i * 0.5 + x * i (the iteration number, cast), scanning acc_i + 1 each trip;
@@ -22,9 +22,9 @@ function accumulate(trips: string, cond: string, condOut: CondOut): NodeSpec {
   const condNodes: NodeSpec[] =
     condOut === 'pass'
       ? [{ op: 'Identity', inputs: ['cond_in'], outputs: ['cond_out'] }]
-      : condOut === 'outer' || condOut === 'outer-false'
+      : condOut === 'outer' || condOut === 'outer-false' || condOut === 'outer-input'
         ? // TorchScript's `for` loop: the body hands on the outer constant it was started with.
-          [{ op: 'Identity', inputs: [condOut === 'outer' ? 'c_outer' : 'no'], outputs: ['cond_out'] }]
+          [{ op: 'Identity', inputs: [{ outer: 'c_outer', 'outer-false': 'no', 'outer-input': 'flag' }[condOut]], outputs: ['cond_out'] }]
         : condOut === 'constant'
           ? [{ op: 'Constant', inputs: [], outputs: ['cond_out'], attrs: { value: yes } }]
           : [
@@ -72,6 +72,7 @@ function model(trips: number | 'input', cond: 'const' | 'none' | 'input', condOu
       { name: 'x', shape: [2, 3] },
       ...(trips === 'input' ? [{ name: 'm', dtype: 'int64' as const, shape: [] }] : []),
       ...(cond === 'input' ? [{ name: 'c', dtype: 'bool' as const, shape: [] }] : []),
+      ...(condOut === 'outer-input' ? [{ name: 'flag', dtype: 'bool' as const, shape: [] }] : []),
     ],
     outputs: [{ name: 'acc' }, { name: 'trace' }],
     initializers: {
@@ -105,7 +106,8 @@ describe('unroll-loops', () => {
     ['input', 'const', 'pass', 'its trip count is computed at run time'],
     [3, 'input', 'pass', 'its condition is not a constant true'],
     [3, 'const', 'computed', 'its body computes its condition (it may exit early)'],
-    [3, 'const', 'outer-false', 'its body computes its condition (it may exit early)'],
+    [3, 'const', 'outer-false', 'its body gives a constant false as its condition (it stops after one trip)'],
+    [3, 'const', 'outer-input', "its body's condition is an outer value known only at run time (it may exit early)"],
     [5000, 'const', 'pass', 'its trip count 5000 is outside 1..1024'],
   ] as const)('leaves a Loop of trip count %s, condition %s, body condition %s, saying why', async (trips, cond, condOut, why) => {
     const g = model(trips, cond, condOut);
