@@ -126,9 +126,9 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
   }
   if (f.calibData === undefined && cache === undefined) throw calibrationRequired(context);
   // compile()'s and quantize()'s own check says this in their option names (calibration.data).
-  if (cacheMissingWithoutData({ data: f.calibData, cache })) {
-    throw bad(cacheFlag, cache!, 'does not exist, and no --calib-data was given to make it: give --calib-data DIR too (the cache is then written)');
-  }
+  const absent = cacheMissingWithoutData({ data: f.calibData, cache });
+  if (absent)
+    throw bad(cacheFlag, cache!, `${absent}, and no --calib-data was given to make it: give --calib-data DIR too (the cache is then written)`);
   return {
     ...(f.calibData !== undefined ? { data: f.calibData } : {}),
     ...(f.calibMethod !== undefined ? { method: f.calibMethod } : {}),

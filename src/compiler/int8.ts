@@ -75,8 +75,9 @@ export function checkCalibrationOption(precisions: readonly unknown[], calibrati
   if (c.cache !== undefined && (typeof c.cache !== 'string' || c.cache === '')) throw bad('calibration.cache must be a file path');
   if (c.progress !== undefined && typeof c.progress !== 'boolean') throw bad('calibration.progress must be a boolean');
   if (c.data === undefined && c.cache === undefined) throw bad(`calibration needs data or a cache: ${WHAT_TO_GIVE}`);
-  if (cacheMissingWithoutData(c)) {
-    throw bad(`calibration cache '${c.cache}' does not exist, and no calibration data was given to make it: give calibration.data too`);
+  const absent = cacheMissingWithoutData(c);
+  if (absent) {
+    throw bad(`calibration cache '${c.cache}' ${absent}, and no calibration data was given to make it: give calibration.data too`);
   }
   checkCalibrationOptions(c);
   return { ...c };

@@ -58,12 +58,22 @@ export function modelGraph(model: string | Uint8Array | ModelProto, label?: stri
 
 /** The checks calibrate() makes of its options before any work (compile() makes them of its `calibration` too). */
 /**
- * Whether a calibration can neither read its cache nor make one: a cache file that does not
- * exist, and no data. The one rule behind compile()'s, quantize()'s and the CLI's errors, each
+ * Why a calibration cache file cannot be read as one, or undefined where it can: it does not
+ * exist, or it is empty (as TensorRT's calibrators read an empty cache: as none, calibrating
+ * again where there is data and writing the file).
+ */
+export function cacheAbsence(file: string): 'does not exist' | 'is empty' | undefined {
+  if (!fs.existsSync(file)) return 'does not exist';
+  return fs.statSync(file).isFile() && fs.statSync(file).size === 0 ? 'is empty' : undefined;
+}
+
+/**
+ * Why a calibration can neither read its cache nor make one (its cache file's absence, and no
+ * data), or undefined. The one rule behind compile()'s, quantize()'s and the CLI's errors, each
  * of which names the options in its caller's words.
  */
-export function cacheMissingWithoutData(o: { data?: unknown; cache?: string }): boolean {
-  return o.data === undefined && o.cache !== undefined && !fs.existsSync(o.cache);
+export function cacheMissingWithoutData(o: { data?: unknown; cache?: string }): string | undefined {
+  return o.data === undefined && o.cache !== undefined ? cacheAbsence(o.cache) : undefined;
 }
 
 export function checkCalibrationOptions(o: CalibrationOptions): void {
@@ -95,9 +105,9 @@ export async function calibrateGraph(graph: Graph, options: CalibrationOptions):
   if (notFloat.length) {
     throw new HybridError('OPTION', `calibration tensors that are not float32 (or of unknown type): ${notFloat.map((t) => `'${t}'`).join(', ')}`);
   }
-  if (cacheMissingWithoutData(options))
-    throw new HybridError('CALIBRATION', `the calibration cache '${options.cache}' does not exist, and no calibration data was given`);
-  if (options.cache !== undefined && fs.existsSync(options.cache)) {
+  const absent = cacheMissingWithoutData(options);
+  if (absent) throw new HybridError('CALIBRATION', `the calibration cache '${options.cache}' ${absent}, and no calibration data was given`);
+  if (options.cache !== undefined && !cacheAbsence(options.cache)) {
     const cache = readCache(options.cache);
     const needed = tensors.filter((t) => !optional.includes(t) || cache.scales.has(t));
     checkCacheCovers(cache, needed, options.cache);

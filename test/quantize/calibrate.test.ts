@@ -136,6 +136,17 @@ describe('calibrate', () => {
     await expect(calibrate(model, { data: [], progress: false })).rejects.toThrow(/holds no batches/);
     fs.rmSync(dir, { recursive: true });
   });
+
+  it("an empty cache file is no cache, as TensorRT's calibrators read one: with data it calibrates and writes it; without, an error saying it is empty", async () => {
+    const dir = tmp();
+    const cache = path.join(dir, 'empty.cache');
+    fs.writeFileSync(cache, '');
+    await expect(calibrate(model, { cache })).rejects.toThrow(/calibration cache '.*empty\.cache' is empty, and no calibration data was given/);
+    const made = await calibrate(model, { data: feeds, method: 'minmax', cache, progress: false });
+    expect(made.method).toBe('minmax');
+    expect(readCache(cache).scales).toEqual(made.scales);
+    fs.rmSync(dir, { recursive: true });
+  });
 });
 
 describe('calibrate progress', () => {
