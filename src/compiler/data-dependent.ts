@@ -109,7 +109,7 @@ function staleCounts(before: Graph, sized: Graph, registry: ConverterRegistry): 
   const endsEngine = registryEndsEngine(registry);
   const same = (v: string) => JSON.stringify(before.types.get(v)?.shape) === JSON.stringify(sized.types.get(v)?.shape);
   return sized.nodes
-    .filter((n) => endsEngine(sized, n) && !n.inputs.every((i) => !i || same(i)))
+    .filter((n) => endsEngine(sized, n) && n.inputs.some((i) => i && !same(i)))
     .flatMap((n) => n.outputs.filter((o) => o && isStaticShape(sized.types.get(o)?.shape) && same(o)));
 }
 

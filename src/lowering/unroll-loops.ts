@@ -7,10 +7,9 @@
  * - Loop: the trip count M is a constant from 1 to MAX_TRIPS, the condition input is absent or a
  *   constant true, and the body's condition output stays true (its condition input passed
  *   through, an Identity of it, a constant true, or an outer constant true): the loop surely
- *   runs every trip. Iteration i
- *   reads the iteration number as a constant i and the carried values of iteration i - 1 (the
- *   Loop's inputs for i = 0); the carried outputs are the last ones; each scan output stacks the
- *   iterations' values on a new first axis.
+ *   runs every trip. Iteration i reads the iteration number as a constant i and the carried
+ *   values of iteration i - 1 (the Loop's inputs for i = 0); the carried outputs are the last
+ *   ones; each scan output stacks the iterations' values on a new first axis.
  * - Scan (opset 9 on): the trip count is the scan inputs' static length along their axes (1 to
  *   MAX_TRIPS). Iteration t reads element t of each scan input along its axis (from the end for a
  *   reverse direction) by a Gather of a constant index, and the states of iteration t - 1; each
@@ -186,8 +185,9 @@ const isTrue = (t: TensorData | undefined) => t !== undefined && t.data.length =
  */
 function whyItMayStop(graph: Graph, body: GraphProto): string | undefined {
   const computed = 'its body computes its condition (it may exit early)';
+  // A constant read as one value (a Constant of another form than `value` reads as computed).
   const constant = (t: TensorData | undefined) =>
-    isTrue(t) ? undefined : 'its body gives a constant false as its condition (it stops after one trip)';
+    t === undefined ? computed : isTrue(t) ? undefined : 'its body gives a constant false as its condition (it stops after one trip)';
   const condIn = body.input[1]?.name ?? '';
   let condOut = body.output[0]?.name ?? '';
   for (let hops = 0; hops < 8; hops++) {

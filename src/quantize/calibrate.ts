@@ -56,15 +56,15 @@ export function modelGraph(model: string | Uint8Array | ModelProto, label?: stri
   return graph;
 }
 
-/** The checks calibrate() makes of its options before any work (compile() makes them of its `calibration` too). */
 /**
  * Why a calibration cache file cannot be read as one, or undefined where it can: it does not
  * exist, or it is empty (as TensorRT's calibrators read an empty cache: as none, calibrating
  * again where there is data and writing the file).
  */
 export function cacheAbsence(file: string): 'does not exist' | 'is empty' | undefined {
-  if (!fs.existsSync(file)) return 'does not exist';
-  return fs.statSync(file).isFile() && fs.statSync(file).size === 0 ? 'is empty' : undefined;
+  const st = fs.statSync(file, { throwIfNoEntry: false });
+  if (!st) return 'does not exist';
+  return st.isFile() && st.size === 0 ? 'is empty' : undefined;
 }
 
 /**
@@ -76,6 +76,7 @@ export function cacheMissingWithoutData(o: { data?: unknown; cache?: string }): 
   return o.data === undefined && o.cache !== undefined ? cacheAbsence(o.cache) : undefined;
 }
 
+/** The checks calibrate() makes of its options before any work (compile() makes them of its `calibration` too). */
 export function checkCalibrationOptions(o: CalibrationOptions): void {
   if (o.method !== undefined && !CALIBRATION_METHODS.includes(o.method)) {
     throw new HybridError(
