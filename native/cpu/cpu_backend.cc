@@ -2,6 +2,8 @@
 #include "cpu/cpu_backend.h"
 
 #include <cstring>
+#include <mutex>
+#include <string>
 
 #include "cpu/igemm.h"
 #include "cpu/kernels.h"
@@ -140,6 +142,20 @@ bool HasAvx512() {
 std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options) {
   return std::make_unique<CpuBackend>(options.threads);
 }
+
+namespace {
+std::string& HeldKernelForm() {
+  static std::string form;
+  return form;
+}
+}  // namespace
+
+void SetKernelForm(const std::string& form) {
+  static std::once_flag once;  // a worker thread's load of the addon finds the form set
+  std::call_once(once, [&form] { HeldKernelForm() = form; });
+}
+
+const std::string& KernelForm() { return HeldKernelForm(); }
 
 DeviceStatus QueryCpuDevice() {
   DeviceStatus s;

@@ -12,7 +12,8 @@
 namespace hybridrt {
 namespace cpu {
 
-// CreateCpuBackend and QueryCpuDevice are declared in src/engine/backend.h.
+// CreateCpuBackend, QueryCpuDevice and the kernel form (SetKernelForm, KernelForm) are declared in
+// src/engine/backend.h.
 // Whether the AVX2+FMA and AVX-512F kernels can run on this CPU (checked once at run time).
 bool HasAvx2Fma();
 bool HasAvx512();

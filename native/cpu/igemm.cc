@@ -11,7 +11,6 @@
 
 #include "cpu/aligned_memory.h"
 #include "cpu/cpu_backend.h"
-#include "src/util/env_switches.h"
 #include "src/util/thread_pool.h"
 
 #if defined(__SSE2__)
@@ -39,13 +38,13 @@ bool HasVnni() {
 #endif
 }
 
-// Once per process, as the SGEMM's (sgemm.cc PickKernel), from the same switch.
+// Once per process, as the SGEMM's (sgemm.cc PickKernel), from the same form (KernelForm).
 const Choice& Pick() {
   static const Choice choice = [] {
     const Choice vnni{IgemmKernelVnni, "avx512vnni", kIgemmMR512, kIgemmNR512},
         avx2{IgemmKernelAvx2, "avx2", kIgemmMR, kIgemmNR},
         portable{IgemmKernelPortable, "portable", kIgemmMR, kIgemmNR};
-    const std::string w = ReadEnvSwitches().cpu_kernel;
+    const std::string w = KernelForm();
     if (w == "portable") return portable;
     if (w == "avx2" && HasAvx2Fma()) return avx2;
     if (HasVnni() && (w.empty() || w == "avx512")) return vnni;

@@ -13,7 +13,6 @@
 
 #include "cpu/aligned_memory.h"
 #include "cpu/cpu_backend.h"
-#include "src/util/env_switches.h"
 #include "src/util/thread_pool.h"
 
 namespace hybridrt {
@@ -33,13 +32,13 @@ struct Choice {
   int mr, nr;  // its tile, which the packing follows
 };
 
-// Once per process: the best kernel this CPU runs, unless HYBRIDRT_CPU_KERNEL asks for
-// another one it can run.
+// Once per process: the best kernel this CPU runs, unless the form the binding set at load
+// (KernelForm, src/engine/backend.h: HYBRIDRT_CPU_KERNEL) asks for another one it can run.
 const Choice& PickKernel() {
   static const Choice choice = [] {
     const Choice avx512{MicroKernelAvx512, "avx512", kGemmMR512, kGemmNR512},
         avx2{MicroKernelAvx2, "avx2", kGemmMR, kGemmNR}, portable{MicroKernelPortable, "portable", kGemmMR, kGemmNR};
-    const std::string w = ReadEnvSwitches().cpu_kernel;
+    const std::string w = KernelForm();
     if (w == "portable") return portable;
     if (w == "avx2" && HasAvx2Fma()) return avx2;
     if (HasAvx512() && (w.empty() || w == "avx512")) return avx512;

@@ -244,6 +244,14 @@ std::unique_ptr<Backend> CreateBackend(const std::string& name, const BackendOpt
 namespace cpu {
 std::unique_ptr<Backend> CreateCpuBackend(const BackendOptions& options);
 DeviceStatus QueryCpuDevice();
+// The micro-kernel form of the cpu kernels (HYBRIDRT_CPU_KERNEL: "portable", "avx2", "avx512",
+// or "" for the best this CPU runs): one per process, not per build, since packed weights are
+// shared between engines (cpu/sgemm.h PackedMatrix) and the vector and int8 kernels follow the
+// SGEMM's form. The binding sets it once, when the addon loads (napi/addon.cc, from
+// util/env_switches.h), before any kernel runs; the kernels' tables (cpu/sgemm.cc, cpu/igemm.cc)
+// read it here when they first choose. Only the first call counts.
+void SetKernelForm(const std::string& form);
+const std::string& KernelForm();
 }  // namespace cpu
 
 }  // namespace hybridrt

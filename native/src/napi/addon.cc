@@ -21,13 +21,18 @@ Napi::Value Backends(const Napi::CallbackInfo& info) {
   return list;
 }
 
+// The switches as a build reads them now, with the cpu kernel form in effect (set at load).
 Napi::Value EnvSwitchesLine(const Napi::CallbackInfo& info) {
-  return Napi::String::New(info.Env(), DescribeEnvSwitches(ReadEnvSwitches()));
+  EnvSwitches s = ReadEnvSwitches();
+  s.cpu_kernel = cpu::KernelForm();
+  return Napi::String::New(info.Env(), DescribeEnvSwitches(s));
 }
 
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  // The process-wide switch, read once before any kernel runs (engine/backend.h SetKernelForm).
+  cpu::SetKernelForm(ReadEnvSwitches().cpu_kernel);
   exports.Set("version", Napi::Function::New(env, Version, "version"));
   exports.Set("backends", Napi::Function::New(env, Backends, "backends"));
   exports.Set("envSwitches", Napi::Function::New(env, EnvSwitchesLine, "envSwitches"));

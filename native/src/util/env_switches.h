@@ -7,8 +7,11 @@
 //   through KernelSetup;
 // - the binding, where it creates an execution context: HYBRIDRT_CUDA_GRAPHS, so that it
 //   applies to the contexts made after it is set (ContextOptions, engine/context.h);
-// - the cpu SGEMM, once per process (cpu/sgemm.cc): its micro-kernel is a process-wide choice,
-//   made before any build config exists (deviceQuery('cpu') names it).
+// - the binding, once when the addon loads (napi/addon.cc): HYBRIDRT_CPU_KERNEL, the cpu
+//   kernels' micro-kernel form, a process-wide choice (cpu::SetKernelForm, engine/backend.h;
+//   deviceQuery('cpu') names it), which the kernels read from the cpu backend, not from here.
+// No file under native/cpu, native/cuda or native/layers reads the environment or calls this
+// (test/repo/env-reads.test.ts).
 #pragma once
 
 #include <string>
@@ -64,7 +67,7 @@ struct EnvSwitches {
   // later layers run (context.h).
   bool overlap_outputs = true;
   // HYBRIDRT_CPU_KERNEL=portable|avx2|avx512: the SGEMM micro-kernel (if the CPU has it);
-  // "" = the best one.
+  // "" = the best one. Read at load only (napi/addon.cc).
   std::string cpu_kernel;
 };
 
