@@ -31,6 +31,8 @@ if (CUDA) {
   await import('../engine/grid-sample.test.js');
   await import('../engine/recurrent-layer.test.js');
   await import('../engine/edge-cases.test.js');
+  await import('../engine/attention-layer.test.js');
+  await import('../engine/pointwise-layer.test.js');
   // Data-dependent outputs (nonzero, nms): first run on an H100 at 163ac62 (docs/cuda.md).
   await import('../engine/nonzero.test.js');
   await import('../engine/nms.test.js');
