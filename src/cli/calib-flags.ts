@@ -1,8 +1,9 @@
 /**
  * The calibration flags, defined once for both commands that calibrate: `hybrid-run quantize`
  * (a Q/DQ model written out) and `hybrid-run model.onnx --int8` (compiled with int8 layers):
- * --calib-data DIR, --calib-method entropy|minmax|percentile, --calib-percentile P and
- * --calib-cache FILE (trtexec spells it --calib FILE), read into the calibration options that
+ * --calib-data DIR, --calib-method entropy|minmax|percentile, --calib-percentile P,
+ * --calib-cache FILE (trtexec spells it --calib FILE) and --calib-runner engines|onnxruntime
+ * (what runs the fp32 model over the data: src/quantize/runner.ts), read into the calibration options that
  * quantize() and compile() take (src/compiler/int8.ts, src/quantize/calibrate.ts check them).
  * Also the int8 precision policy's flags of both: --int8-sensitivity and --accuracy-target
  * cosine=0.999 (compile()'s and quantize()'s int8Sensitivity and accuracyTarget).
@@ -12,6 +13,7 @@ import { type CalibrationOption, type Int8PolicyOption, checkInt8PolicyOption } 
 import { HybridError } from '../errors.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
 import { CALIBRATION_METHODS, cacheMissingWithoutData } from '../quantize/calibrate.js';
+import { CALIBRATION_RUNNERS, type CalibrationRunner } from '../quantize/runner.js';
 
 /** What commander hands over for the calibration flags. */
 export interface CalibrationFlags {
@@ -19,6 +21,7 @@ export interface CalibrationFlags {
   calibMethod?: CalibrationMethod;
   calibPercentile?: string;
   calibCache?: string;
+  calibRunner?: CalibrationRunner;
   /** trtexec's --calib FILE: --calib-cache. */
   calib?: string;
   /** --int8-sensitivity and --accuracy-target. */
@@ -86,6 +89,12 @@ export function addCalibrationFlags(command: Command, use: string): Command {
       '--calib-cache <file>',
       'a TensorRT calibration cache: read where it exists (then no --calib-data is needed), else written (e.g. --calib-cache model.cache)',
     )
+    .addOption(
+      new Option(
+        '--calib-runner <runner>',
+        'what runs the fp32 model over the calibration data: engines (default: the model compiled, engines and onnxruntime fallbacks) or onnxruntime (e.g. --calib-runner onnxruntime)',
+      ).choices(CALIBRATION_RUNNERS),
+    )
     .addOption(new Option('--calib <file>', 'trtexec spelling of --calib-cache').hideHelp());
 }
 
@@ -109,7 +118,14 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
   const cache = f.calibCache ?? f.calib;
   // The cache's flag as the user spelled it (trtexec's --calib, or --calib-cache).
   const cacheFlag = f.calibCache === undefined && f.calib !== undefined ? '--calib' : '--calib-cache';
-  if (f.calibData === undefined && cache === undefined && f.calibMethod === undefined && f.calibPercentile === undefined) return undefined;
+  if (
+    f.calibData === undefined &&
+    cache === undefined &&
+    f.calibMethod === undefined &&
+    f.calibPercentile === undefined &&
+    f.calibRunner === undefined
+  )
+    return undefined;
   let percentile: number | undefined;
   if (f.calibPercentile !== undefined) {
     percentile = Number(f.calibPercentile);
@@ -134,5 +150,6 @@ export function calibrationFromFlags(f: CalibrationFlags, context = ''): Calibra
     ...(f.calibMethod !== undefined ? { method: f.calibMethod } : {}),
     ...(percentile !== undefined ? { percentile } : {}),
     ...(cache !== undefined ? { cache } : {}),
+    ...(f.calibRunner !== undefined ? { runner: f.calibRunner } : {}),
   };
 }

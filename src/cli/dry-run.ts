@@ -59,7 +59,7 @@ export async function dryRun(
   if (opts.calibration && backend && effectivePrecisions(backend, opts.precisions).includes('int8')) {
     const calibration = { ...opts.calibration, progress: io.errIsTTY === true };
     const policy = checkInt8PolicyOption(opts.precisions, calibration, opts.int8Policy ?? {});
-    const q = await int8Model(proto, opts.model, calibration, policy, inputValueTensors(opts.inputValues, inputs));
+    const q = await int8Model(proto, opts.model, calibration, policy, inputValueTensors(opts.inputValues, inputs), { backend });
     note(int8Note(q, opts.calibration));
     if (q.findings) note(policyNote(q.findings));
     model = q.proto;

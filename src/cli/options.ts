@@ -418,10 +418,16 @@ function nonEmpty(flag: string, value: string, what: string): string {
  */
 function calibrationOption(raw: RawOptions, precisions: readonly Precision[]): CalibrationOption | undefined {
   const int8 = precisions.includes('int8');
-  const given = [raw.calibData, raw.calibCache, raw.calib, raw.calibMethod, raw.calibPercentile].some((v) => v !== undefined);
+  const given = [raw.calibData, raw.calibCache, raw.calib, raw.calibMethod, raw.calibPercentile, raw.calibRunner].some((v) => v !== undefined);
   if (given && !int8) {
     const flag =
-      raw.calibData !== undefined ? '--calib-data' : raw.calibCache !== undefined || raw.calib !== undefined ? '--calib-cache' : '--calib-method';
+      raw.calibData !== undefined
+        ? '--calib-data'
+        : raw.calibCache !== undefined || raw.calib !== undefined
+          ? '--calib-cache'
+          : raw.calibRunner !== undefined && raw.calibMethod === undefined
+            ? '--calib-runner'
+            : '--calib-method';
     throw new HybridError('OPTION', `${flag}: calibration is for int8: add --precision int8 (trtexec: --int8), or leave it out`);
   }
   const calibration = calibrationFromFlags(raw, ' with --precision int8 (--int8)');

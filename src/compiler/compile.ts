@@ -35,6 +35,7 @@ import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions, floatPrecisions, precisionNotice } from '../engine/precision.js';
 import { int8Model, int8Note, policyNote } from './int8.js';
 import type { PolicyFindings } from '../quantize/policy.js';
+import type { RunnerCompileOptions } from '../quantize/runner.js';
 import { int8Section } from './int8-report.js';
 import type { Segment } from '../partition/types.js';
 import { chooseBackend, deviceDescription } from './backend.js';
@@ -98,6 +99,27 @@ export function decidingOptions(opts: ResolvedOptions): Record<string, unknown> 
   };
 }
 
+/**
+ * What implicit int8's calibration compiles the fp32 model with (src/quantize/runner.ts): this
+ * compile's backend (as chosen) and the options that decide its engines and fallbacks.
+ */
+function calibrationCompile(o: CompileOptions, backend: Backend): RunnerCompileOptions {
+  const keys = [
+    'device',
+    'registry',
+    'threads',
+    'ortSessionOptions',
+    'minBlockSize',
+    'fallbackOps',
+    'fallbackNodes',
+    'cacheDir',
+    'cacheMaxBytes',
+    'timingCachePath',
+    'maxContexts',
+  ] as const;
+  return { backend, ...Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) };
+}
+
 /** The converters beyond hybridrt's own that engine segments needed (custom ops). */
 function customConverters(graph: Graph, segments: readonly Segment[], registry: ConverterRegistry): Provenance['converters'] {
   const builtin = new Set<Converter>(ALL_CONVERTERS);
@@ -150,7 +172,7 @@ export async function compile(source: ModelSource, options: CompileOptions = {})
   let findings: PolicyFindings | undefined;
   if (opts.calibration) {
     if (precisions.includes('int8')) {
-      const q = await int8Model(proto, label, opts.calibration, opts.int8Policy, fixed);
+      const q = await int8Model(proto, label, opts.calibration, opts.int8Policy, fixed, calibrationCompile(options, backend));
       opts.log(int8Note(q, opts.calibration), 'info');
       findings = q.findings;
       if (findings) opts.log(policyNote(findings), 'info');

@@ -13,6 +13,7 @@ import type { TensorData } from '../onnx/tensor.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
 import { type Calibration, cacheMissingWithoutData, checkCalibrationOptions, modelGraph } from '../quantize/calibrate.js';
 import type { CalibrationData } from '../quantize/data.js';
+import type { CalibrationRunner, RunnerCompileOptions } from '../quantize/runner.js';
 import { type Int8Policy, type Int8PolicyOption, type PolicyFindings, checkInt8Policy } from '../quantize/policy.js';
 import { type QdqSummary, weightLayout } from '../quantize/qdq.js';
 import { type FixedInputs, fixedGraphs, qdqModel } from '../quantize/quantize.js';
@@ -35,10 +36,15 @@ export interface CalibrationOption {
   cache?: string;
   /** A progress bar of the calibration batches on stderr; default: where stderr is a terminal. */
   progress?: boolean;
+  /**
+   * What runs the fp32 model over the data: 'engines' (default: compiled as this compile is,
+   * fp32, on its backend, with the calibrated tensors as outputs) or 'onnxruntime' (src/quantize/runner.ts).
+   */
+  runner?: CalibrationRunner;
 }
 
 /** Every key of CalibrationOption, once (an unknown key is an OPTION error naming the nearest). */
-export const CALIBRATION_OPTION_KEYS = optionKeys<CalibrationOption>()(['data', 'method', 'percentile', 'cache', 'progress']);
+export const CALIBRATION_OPTION_KEYS = optionKeys<CalibrationOption>()(['data', 'method', 'percentile', 'cache', 'progress', 'runner']);
 
 const WHAT_TO_GIVE =
   "calibration: { data: 'calib/' } (a folder of .npy batches, or an array or iterable of feeds) or calibration: { cache: 'model.cache' } (a TensorRT calibration cache)";
@@ -116,6 +122,8 @@ export interface Int8Model {
  * inputValues): calibration runs the model with those inputs fixed and what they decide folded
  * (fixedGraphs: an If on one takes its branch, whose layers are quantized too), so its data
  * need not hold them (a batch that does must hold the value); the Q/DQ model keeps them as inputs.
+ * `compile`: what the calibration runs the fp32 model with (runner 'engines': this compile's
+ * backend and partitioning options).
  */
 export async function int8Model(
   proto: ModelProto,
@@ -123,6 +131,7 @@ export async function int8Model(
   calibration: CalibrationOption,
   policy?: Int8Policy,
   fixed?: ReadonlyMap<string, TensorData>,
+  compile?: RunnerCompileOptions,
 ): Promise<Int8Model> {
   let graph = modelGraph(proto, label);
   let run: FixedInputs | undefined;
@@ -133,7 +142,7 @@ export async function int8Model(
   }
   if (!activationTargets(graph).length && !weightTargets(graph).length)
     return { proto, summary: { activations: [], weights: [], perChannel: false } };
-  return qdqModel(graph, calibration, policy, run);
+  return qdqModel(graph, calibration, policy, run, compile);
 }
 
 /** What the policy did, in a sentence (onLog, and the CLI's notes): the report's line. */

@@ -1,7 +1,9 @@
 /**
  * calibrate(): per-tensor activation scales of an fp32 model, from calibration data or a
- * calibration cache. With data, the model runs on onnxruntime over every batch
- * (collect.ts) and each tensor's |x| bound comes from its method:
+ * calibration cache. With data, the fp32 model runs over every batch, compiled as compile()
+ * compiles it (engines and onnxruntime fallbacks; or on onnxruntime alone with runner
+ * 'onnxruntime': runner.ts), its statistics collected (collect.ts), and each tensor's |x|
+ * bound comes from its method:
  * - 'entropy' (the default, TensorRT's EntropyCalibration2): the KL-optimal threshold of a
  *   2048-bin histogram of |x| (entropy.ts);
  * - 'minmax': the largest |x| seen;
@@ -23,6 +25,8 @@ import { entropyAmax } from './entropy.js';
 import { percentileAmax } from './histogram.js';
 import { activationTargets, constantsAsInitializers, residualTargets } from './targets.js';
 import { symmetricScale } from './weights.js';
+import { CALIBRATION_RUNNERS, type CalibrationRunner, type RunnerCompileOptions } from './runner.js';
+import type { Backend } from '../compiler/options.js';
 
 export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['entropy', 'minmax', 'percentile'];
 
@@ -39,6 +43,13 @@ export interface CalibrationOptions {
   tensors?: readonly string[];
   /** A progress bar on stderr; default: where stderr is a terminal. */
   progress?: boolean;
+  /**
+   * What runs the fp32 model over the data (runner.ts): 'engines' (default: the model compiled
+   * as compile() compiles it, fp32, engines and onnxruntime fallbacks) or 'onnxruntime'.
+   */
+  runner?: CalibrationRunner;
+  /** The backend of the 'engines' runner: 'auto' (default: cuda where available, else cpu), 'cpu' or 'cuda'. */
+  backend?: 'auto' | Backend;
 }
 
 export interface Calibration {
@@ -90,13 +101,27 @@ export function checkCalibrationOptions(o: CalibrationOptions): void {
   if (o.data === undefined && o.cache === undefined) {
     throw new HybridError('OPTION', 'calibration needs data (batches or a folder of .npy batches) or a cache file');
   }
+  if (o.runner !== undefined && !CALIBRATION_RUNNERS.includes(o.runner)) {
+    throw new HybridError(
+      'OPTION',
+      `calibration runner '${String(o.runner)}' is unknown; use ${CALIBRATION_RUNNERS.map((r) => `'${r}'`).join(', ')}`,
+    );
+  }
+  if (o.backend !== undefined && !['auto', 'cpu', 'cuda'].includes(o.backend)) {
+    throw new HybridError('OPTION', `calibration backend '${String(o.backend)}' is not one of: auto, cpu, cuda`);
+  }
+  if (o.backend !== undefined && o.runner === 'onnxruntime') {
+    throw new HybridError('OPTION', "calibration backend is for runner 'engines'; runner 'onnxruntime' runs on onnxruntime's cpu provider");
+  }
 }
 
 /**
  * Calibrates `graph` (modelGraph) for `tensors` (default: activationTargets, and the residual
  * adds' residualTargets, which a cache may lack: those adds then get no Q/DQ pair, as before).
+ * `compile`: the options the 'engines' runner compiles with (compile()'s own, for its implicit
+ * int8; `options.backend` over theirs).
  */
-export async function calibrateGraph(graph: Graph, options: CalibrationOptions): Promise<Calibration> {
+export async function calibrateGraph(graph: Graph, options: CalibrationOptions, compile: RunnerCompileOptions = {}): Promise<Calibration> {
   checkCalibrationOptions(options);
   const optional = options.tensors ? [] : residualTargets(graph);
   const tensors = options.tensors ? [...options.tensors] : [...activationTargets(graph), ...optional];
@@ -117,7 +142,12 @@ export async function calibrateGraph(graph: Graph, options: CalibrationOptions):
   if (options.data === undefined) throw new HybridError('CALIBRATION', 'calibration needs data or a cache');
   const method = options.method ?? 'entropy';
   const batches = calibrationBatches(options.data, graph.inputs);
-  const stats = await collectStats(graph, tensors, batches, { histograms: method !== 'minmax', progress: options.progress });
+  const stats = await collectStats(graph, tensors, batches, {
+    histograms: method !== 'minmax',
+    progress: options.progress,
+    runner: options.runner ?? 'engines',
+    compile: { ...compile, ...(options.backend !== undefined ? { backend: options.backend } : {}) },
+  });
   const scales = new Map<string, number>();
   for (const t of tensors) {
     const s = stats.get(t)!;

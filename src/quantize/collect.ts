@@ -1,17 +1,18 @@
 /**
- * Collects per-tensor activation statistics: the fp32 model runs on onnxruntime (every node
- * on its cpu provider, graph optimizations off so that no tensor is fused away) with the
- * wanted tensors added as graph outputs, over every calibration batch. Each tensor keeps its
- * largest |x| and, for the entropy and percentile methods, a histogram of |x|
- * (histogram.ts). A progress bar shows on stderr where it is a terminal.
+ * Collects per-tensor activation statistics over every calibration batch: the fp32 model runs
+ * as runner.ts runs it (by default compiled, engines and onnxruntime fallbacks as compile()
+ * makes them, with the wanted tensors added as graph outputs; or on onnxruntime alone), and
+ * the model's inputs among the tensors are read from the feeds. Each tensor keeps its largest
+ * |x| and, for the entropy and percentile methods, a histogram of |x| (histogram.ts). A
+ * progress bar shows on stderr where it is a terminal.
  */
 import cliProgress from 'cli-progress';
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
-import { encodeModel } from '../onnx/model.js';
 import type { Batches } from './data.js';
 import { AbsHistogram } from './histogram.js';
+import { type CalibrationRunner, type RunnerCompileOptions, openRunner } from './runner.js';
 
 export interface TensorStats {
   absMax: number;
@@ -22,6 +23,9 @@ export interface CollectOptions {
   histograms: boolean;
   /** Show a progress bar (default: where stderr is a terminal). */
   progress?: boolean;
+  /** What runs the model (runner.ts; default 'engines'), and with what compile options. */
+  runner?: CalibrationRunner;
+  compile?: RunnerCompileOptions;
 }
 
 /** A progress bar of `what` (e.g. 'calibrate') counting `unit`s on stderr; a no-op where not enabled. */
@@ -42,7 +46,8 @@ export function progressBar(enabled: boolean, total: number | undefined, what = 
 
 /**
  * Runs `graph` (not modified) over the batches and returns the statistics of `tensors`
- * (float tensors of the graph: inputs, node outputs).
+ * (float tensors of the graph: inputs, read from the feeds, and node outputs, which the runner
+ * hands back: runner.ts).
  */
 export async function collectStats(
   graph: Graph,
@@ -50,16 +55,8 @@ export async function collectStats(
   batches: Batches,
   options: CollectOptions,
 ): Promise<Map<string, TensorStats>> {
-  const g = graph.clone();
-  for (const t of tensors) if (!g.outputs.includes(t)) g.outputs.push(t);
-  let session: ort.InferenceSession;
-  try {
-    session = await ort.InferenceSession.create(encodeModel(g.toModel()), { graphOptimizationLevel: 'disabled', logSeverityLevel: 3 });
-  } catch (e) {
-    throw new HybridError('CALIBRATION', `calibration: onnxruntime cannot load the model with its tensors as outputs: ${(e as Error).message}`, {
-      cause: e,
-    });
-  }
+  const computed = tensors.filter((t) => !graph.inputs.includes(t));
+  const runner = computed.length ? await openRunner(graph, computed, options.runner, options.compile) : undefined;
   const stats = new Map<string, TensorStats>(
     tensors.map((t) => [t, { absMax: 0, ...(options.histograms ? { histogram: new AbsHistogram() } : {}) }]),
   );
@@ -67,14 +64,26 @@ export async function collectStats(
   let k = 0;
   try {
     for await (const feeds of batches.batches) {
-      let out: ort.InferenceSession.ReturnType;
-      try {
-        out = await session.run(feeds, [...tensors]);
-      } catch (e) {
-        throw new HybridError('CALIBRATION', `calibration batch ${k}: onnxruntime cannot run the model on it: ${(e as Error).message}`, { cause: e });
+      let out: Record<string, ort.Tensor> = {};
+      if (runner) {
+        try {
+          out = await runner.run(feeds, k);
+        } catch (e) {
+          if (e instanceof HybridError && e.code === 'CALIBRATION') throw e;
+          throw new HybridError('CALIBRATION', `calibration batch ${k}: ${runner.what} cannot run the model on it: ${(e as Error).message}`, {
+            cause: e,
+          });
+        }
       }
       for (const t of tensors) {
-        const values = out[t]!.data as Float32Array;
+        const tensor = out[t] ?? feeds[t];
+        if (!tensor || tensor.type !== 'float32') {
+          throw new HybridError(
+            'CALIBRATION',
+            `calibration batch ${k}: tensor '${t}' is ${tensor ? `of type ${tensor.type}, not float32` : 'missing'}`,
+          );
+        }
+        const values = tensor.data as Float32Array;
         const s = stats.get(t)!;
         if (s.histogram) {
           try {
@@ -95,7 +104,7 @@ export async function collectStats(
     }
   } finally {
     bar.stop();
-    await session.release();
+    await runner?.dispose();
   }
   if (k === 0) throw new HybridError('CALIBRATION', 'the calibration data holds no batches');
   return stats;

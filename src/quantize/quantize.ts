@@ -26,6 +26,7 @@ import {
 } from './policy.js';
 import { type QdqSummary, qdqLayout } from './qdq.js';
 import { withoutFixedInputs } from './data.js';
+import type { RunnerCompileOptions } from './runner.js';
 import { type InputValue, checkInputValues, fixInputs } from '../compiler/input-values.js';
 import { LOWERING_PASSES, lower } from '../lowering/index.js';
 import type { TensorData } from '../onnx/tensor.js';
@@ -52,6 +53,8 @@ export const QUANTIZE_OPTION_KEYS = optionKeys<QuantizeOptions>()([
   'cache',
   'tensors',
   'progress',
+  'runner',
+  'backend',
   'int8Sensitivity',
   'accuracyTarget',
   'output',
@@ -111,17 +114,19 @@ export async function fixedGraphs(graph: Graph, values: ReadonlyMap<string, Tens
  * compile()'s implicit int8 compiles, so that both build the same model. With `fixed`
  * (fixedGraphs; `graph` its layout, or `fixed.run` itself where the fixed inputs are to be
  * constants of the Q/DQ model, as quantize() writes it), calibration and the policy's
- * measurements run `fixed.run` over batches that need not hold the fixed inputs.
+ * measurements run `fixed.run` over batches that need not hold the fixed inputs. `compile`:
+ * what calibration's 'engines' runner compiles with (calibrateGraph).
  */
 export async function qdqModel(
   graph: Graph,
   options: CalibrationOptions,
   policy?: Int8Policy,
   fixed?: FixedInputs,
+  compile?: RunnerCompileOptions,
 ): Promise<{ proto: ModelProto; calibration: Calibration; summary: QdqSummary; findings?: PolicyFindings }> {
   const run = fixed?.run ?? graph;
   if (fixed && options.data !== undefined) options = { ...options, data: withoutFixedInputs(options.data, fixed.values) };
-  const calibration = await calibrateGraph(run, options);
+  const calibration = await calibrateGraph(run, options, compile);
   if (!policy) return { ...qdqLayout(graph, calibration.scales), calibration };
   const findings = await int8Policy(run, calibration.scales, options.data!, {
     ...policy,

@@ -1,10 +1,11 @@
 /**
- * calibrate() (src/quantize/calibrate.ts) over onnxruntime runs of a small model whose
+ * calibrate() (src/quantize/calibrate.ts) over runs of a small model (on the model compiled,
+ * calibration's default runner: calibrate-runner.test.ts holds it to onnxruntime's) whose
  * intermediate values the test computes itself:
  *
  *   x [4, 8] ─► MatMul(W1) ─► Relu ─► h ─► MatMul(W2) ─► y        (x and h are calibrated)
  *
- * min-max scales against max|x| and max|h| computed here in float64 (relative 1e-6: onnxruntime
+ * min-max scales against max|x| and max|h| computed here in float64 (relative 1e-6: the model
  * sums in fp32); entropy and percentile of x against the calibrators on a histogram built here
  * from the same batches (the calibrators' own numbers are held to independent references in
  * entropy.test.ts and histogram.test.ts); data as an array, an async generator and a folder of

@@ -1,0 +1,144 @@
+/**
+ * What runs the fp32 model over the calibration batches, for collect.ts's statistics (issue 16
+ * point 1: "calibration runs the fp32 model, engines and fallbacks as compiled"):
+ * - 'engines' (the default): the model as compile() compiles it, fp32, on the backend asked for
+ *   ('auto' by default: cuda where available, else cpu), engines and onnxruntime fallbacks as
+ *   the partitioner decides, with the calibrated tensors added as graph outputs (an engine
+ *   writes them as segment outputs; the other values fuse as in the plain compile). It is
+ *   compiled for the first batch's shapes (that batch is its probe feeds), and again for each
+ *   other set of shapes a batch brings. The engine cache is compile()'s (cacheDir, or
+ *   $HYBRIDRT_CACHE_DIR): a second calibration of the same model loads it. A model that does not
+ *   compile is a CALIBRATION error naming the reason and runner 'onnxruntime'; without the
+ *   native addon, compile() runs the whole model on onnxruntime, and so does calibration.
+ * - 'onnxruntime': one onnxruntime session, its cpu provider, graph optimizations off, so that
+ *   no tensor is fused away (how calibration ran before issue 16's point 1 was done).
+ * Either way the runner hands back float32 tensors by name; the statistics have one code path.
+ */
+import ort from 'onnxruntime-node';
+import { HybridError } from '../errors.js';
+import type { Graph } from '../ir/graph.js';
+import { encodeModel } from '../onnx/model.js';
+import type { CompileOptions } from '../compiler/options.js';
+import type { CompiledModel } from '../compiler/compile.js';
+
+export type CalibrationRunner = 'engines' | 'onnxruntime';
+export const CALIBRATION_RUNNERS: readonly CalibrationRunner[] = ['engines', 'onnxruntime'];
+
+/** The compile options the 'engines' runner compiles with: compile()'s own, for its implicit int8. */
+export type RunnerCompileOptions = Pick<
+  CompileOptions,
+  | 'backend'
+  | 'device'
+  | 'registry'
+  | 'threads'
+  | 'ortSessionOptions'
+  | 'minBlockSize'
+  | 'fallbackOps'
+  | 'fallbackNodes'
+  | 'cacheDir'
+  | 'cacheMaxBytes'
+  | 'timingCachePath'
+  | 'maxContexts'
+>;
+
+export interface ModelRunner {
+  /** What runs the model, in messages: 'onnxruntime', 'hybridrt (cpu engines, onnxruntime fallbacks)'. */
+  readonly what: string;
+  /** The tensors `outputs` of one batch (graph inputs among them are not asked for: collect.ts reads the feeds). */
+  run(feeds: Record<string, ort.Tensor>, batch: number): Promise<Record<string, ort.Tensor>>;
+  /** The compiled models so far ('engines'), one per batch shapes; for the docs' measurements and tests. */
+  readonly compiled: readonly CompiledModel[];
+  dispose(): Promise<void>;
+}
+
+/** `graph` (not modified) with `outputs` added to its outputs, as a ModelProto. */
+export function withOutputs(graph: Graph, outputs: readonly string[]) {
+  const g = graph.clone();
+  for (const t of outputs) if (!g.outputs.includes(t)) g.outputs.push(t);
+  return g.toModel();
+}
+
+async function ortRunner(graph: Graph, outputs: readonly string[]): Promise<ModelRunner> {
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(encodeModel(withOutputs(graph, outputs)), {
+      graphOptimizationLevel: 'disabled',
+      logSeverityLevel: 3,
+    });
+  } catch (e) {
+    throw new HybridError('CALIBRATION', `calibration: onnxruntime cannot load the model with its tensors as outputs: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+  return {
+    what: 'onnxruntime',
+    compiled: [],
+    run: (feeds) => session.run(feeds, [...outputs]),
+    dispose: () => session.release(),
+  };
+}
+
+const shapeKey = (feeds: Record<string, ort.Tensor>) =>
+  JSON.stringify(
+    Object.keys(feeds)
+      .sort()
+      .map((n) => [n, feeds[n]!.dims]),
+  );
+
+function enginesRunner(graph: Graph, outputs: readonly string[], options: RunnerCompileOptions): ModelRunner {
+  const proto = withOutputs(graph, outputs);
+  const models = new Map<string, CompiledModel>();
+  const compiled: CompiledModel[] = [];
+  const backend = options.backend ?? 'auto';
+  let what = `hybridrt (backend ${backend})`;
+  const open = async (feeds: Record<string, ort.Tensor>, batch: number): Promise<CompiledModel> => {
+    const key = shapeKey(feeds);
+    const have = models.get(key);
+    if (have) return have;
+    // Imported here: compile() itself calibrates (implicit int8), so the modules import each other.
+    const { compile } = await import('../compiler/compile.js');
+    const shapes = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, [...t.dims]]));
+    let model: CompiledModel;
+    try {
+      model = await compile(proto, {
+        ...options,
+        precisions: ['fp32'],
+        inputs: shapes,
+        probeFeeds: feeds,
+        label: `${graph.name || 'model'} (calibration)`,
+      });
+    } catch (e) {
+      throw new HybridError(
+        'CALIBRATION',
+        `calibration: the fp32 model with its ${outputs.length} calibrated tensor(s) as outputs does not compile ` +
+          `(backend ${backend}, at batch ${batch}'s shapes ${key}): ${(e as Error).message}; ` +
+          `runner 'onnxruntime' (--calib-runner onnxruntime) calibrates on onnxruntime instead`,
+        { cause: e },
+      );
+    }
+    models.set(key, model);
+    compiled.push(model);
+    what = `hybridrt (${model.backend} engines, onnxruntime fallbacks)`;
+    return model;
+  };
+  return {
+    get what() {
+      return what;
+    },
+    compiled,
+    run: async (feeds, batch) => (await open(feeds, batch)).run(feeds, outputs),
+    dispose: async () => {
+      for (const m of compiled) await m.dispose();
+    },
+  };
+}
+
+/** A runner of `graph` (not modified) that hands back `outputs` (float32 tensors, none a graph input). */
+export async function openRunner(
+  graph: Graph,
+  outputs: readonly string[],
+  runner: CalibrationRunner = 'engines',
+  options: RunnerCompileOptions = {},
+): Promise<ModelRunner> {
+  return runner === 'onnxruntime' ? ortRunner(graph, outputs) : enginesRunner(graph, outputs, options);
+}
