@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
+#include "layers/shuffle.h"
 #include "src/util/thread_pool.h"
 
 namespace hybridrt {
@@ -44,25 +46,10 @@ void Rows(const T* x, T* y, const std::vector<int64_t>& dims, const std::vector<
 
 Transpose::Transpose(const Shape& in, const std::vector<int64_t>& perm, size_t elem_size) : es_(elem_size) {
   total_ = Numel(in);
-  std::vector<int64_t> in_st = Strides(in);
-  // Output dims in order with their input strides, skipping size-1 dims, merging a dim into
-  // the previous one when the input walks them contiguously too.
-  for (int64_t p : perm) {
-    int64_t d = in[p], s = in_st[p];
-    if (d == 1) continue;
-    if (!out_dims_.empty() && in_strides_.back() == s * d) {
-      out_dims_.back() *= d;
-      in_strides_.back() = s;
-    } else {
-      out_dims_.push_back(d);
-      in_strides_.push_back(s);
-    }
-  }
-  if (out_dims_.empty()) {
-    out_dims_.push_back(1);
-    in_strides_.push_back(1);
-  }
-  identity_ = out_dims_.size() == 1 && in_strides_[0] == 1;
+  PermutedRead read = MergePermutedDims(in, perm);
+  out_dims_ = std::move(read.dims);
+  in_strides_ = std::move(read.strides);
+  identity_ = read.identity;
 }
 
 void Transpose::Run(const void* x, void* y, int threads) const {

@@ -1,5 +1,6 @@
 // N-d transpose of elements of any size: y = x permuted by `perm` (y dim i is x dim
-// perm[i]). Dims that stay adjacent in order are merged first; the walk is over output
+// perm[i]). Dims that stay adjacent in order are merged first (layers/shuffle.h
+// MergePermutedDims, as cuda/shuffle.cu reads them); the walk is over output
 // rows, reading the input with per-dim strides. Used by shuffle and reduce.
 #pragma once
 

@@ -95,24 +95,10 @@ class ShuffleKernel : public CudaKernel {
 }  // namespace
 
 Strided MakePermute(const Shape& in, const std::vector<int64_t>& perm, bool* identity) {
-  std::vector<int64_t> in_st = Strides(in);
-  std::vector<int64_t> dims, strides;
-  for (int64_t p : perm) {
-    const int64_t d = in[p], st = in_st[p];
-    if (d == 1) continue;
-    if (!dims.empty() && strides.back() == st * d) {
-      dims.back() *= d;
-      strides.back() = st;
-    } else {
-      dims.push_back(d);
-      strides.push_back(st);
-    }
-  }
-  if (dims.empty()) {
-    dims.push_back(1);
-    strides.push_back(1);
-  }
-  *identity = dims.size() == 1 && strides[0] == 1;
+  const PermutedRead read = MergePermutedDims(in, perm);
+  const std::vector<int64_t>& dims = read.dims;
+  const std::vector<int64_t>& strides = read.strides;
+  *identity = read.identity;
   if (dims.size() > static_cast<size_t>(kMaxDims)) {
     Fail(ErrorCode::kNative,
          Cat("a transpose over ", dims.size(), " distinct dims; the cuda backend handles ", kMaxDims));

@@ -144,4 +144,26 @@ void CheckShuffleLayer(const LayerCheck& c) {
   c.ExpectOutput(0, c.In(0).dtype, PermuteShape(s.reshaped, s.second_perm));
 }
 
+PermutedRead MergePermutedDims(const Shape& x, const std::vector<int64_t>& perm) {
+  const std::vector<int64_t> x_strides = Strides(x);
+  PermutedRead r;
+  for (int64_t p : perm) {
+    const int64_t d = x[p], st = x_strides[p];
+    if (d == 1) continue;
+    if (!r.dims.empty() && r.strides.back() == st * d) {
+      r.dims.back() *= d;
+      r.strides.back() = st;
+    } else {
+      r.dims.push_back(d);
+      r.strides.push_back(st);
+    }
+  }
+  if (r.dims.empty()) {
+    r.dims.push_back(1);
+    r.strides.push_back(1);
+  }
+  r.identity = r.dims.size() == 1 && r.strides[0] == 1;
+  return r;
+}
+
 }  // namespace hybridrt

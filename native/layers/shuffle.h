@@ -50,4 +50,15 @@ bool ShuffleShapesOf(const ShuffleParams& p, const Shape& x, ShuffleShapes* out,
 bool ResolveReshape(const std::vector<int64_t>& target, const Shape& mid, bool placeholder, const char* what,
                     Shape* out, std::string* why);
 
+// A transpose (y's dim i is x's dim perm[i]) as a strided read of x: y's dims in order with x's
+// element strides, size-1 dims left out and each dim merged into the one before it where x walks
+// the two contiguously too; at least one dim ([1] of stride 1, where every dim is 1). identity:
+// y is x's elements in x's order (one dim, of stride 1). The geometry both kernels walk
+// (cpu/transpose.cc, cuda/shuffle.cu MakePermute).
+struct PermutedRead {
+  std::vector<int64_t> dims, strides;
+  bool identity = false;
+};
+PermutedRead MergePermutedDims(const Shape& x, const std::vector<int64_t>& perm);
+
 }  // namespace hybridrt
