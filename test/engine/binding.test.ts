@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { buildEngine, compiledBackends, cudaAvailable, deviceQuery } from '../../src/engine/engine.js';
 import { loadNative } from '../../src/engine/native.js';
 import { HAS_NATIVE, itIf } from '../helpers/skip.js';
+import { NetDraft } from './helpers/net.js';
 import { smallCnn } from './helpers/small-cnn.js';
 
 describe('native binding', () => {
@@ -26,6 +27,21 @@ describe('native binding', () => {
     if (!compiledBackends().includes('cuda')) {
       expect(cuda.available).toBe(false);
       expect(cuda.reason).toContain('built without the cuda backend');
+    }
+  });
+
+  // The cpu kernel form is a process-wide choice the binding reads once, when the addon loads
+  // (engine/backend.h SetKernelForm; children with the variable set at load: kernels.test.ts).
+  it('reads HYBRIDRT_CPU_KERNEL once, at load: setting it later changes neither deviceQuery nor envSwitches()', () => {
+    const addon = loadNative();
+    const before = [deviceQuery('cpu').description, addon.envSwitches()];
+    const saved = process.env.HYBRIDRT_CPU_KERNEL;
+    process.env.HYBRIDRT_CPU_KERNEL = before[0]!.includes('portable sgemm') ? 'avx2' : 'portable';
+    try {
+      expect([deviceQuery('cpu').description, addon.envSwitches()]).toEqual(before);
+    } finally {
+      if (saved === undefined) delete process.env.HYBRIDRT_CPU_KERNEL;
+      else process.env.HYBRIDRT_CPU_KERNEL = saved;
     }
   });
 
@@ -75,6 +91,22 @@ describe('native binding', () => {
     expect(info.memory.arenaBytes).toBeLessThanOrEqual(info.memory.activationBytes);
     expect(info.memory.weightBytes).toBeGreaterThanOrEqual((216 + 8 + 144 + 2560 + 10 + 54) * 4);
     engine.dispose();
+  });
+
+  // `layout` marks a channels-last layer (native.ts); an explicit 'nchw' is the default layout,
+  // not a mark (it was reported as given: the key read by hand beside layers/window.h ReadNhwc).
+  it("engine info names no layout for a convolution given layout 'nchw'", async () => {
+    const d = new NetDraft('nchw');
+    const x = d.input('x', 'float32', [1, 2, 5, 5]);
+    const w = d.constant('w', 'float32', [3, 2, 1, 1], new Float32Array(6).fill(0.5));
+    const conv = { kernel: [1, 1], strides: [1, 1], padsBegin: [0, 0], padsEnd: [0, 0], dilations: [1, 1], groups: 1, layout: 'nchw' };
+    d.output(d.layer('convolution', 'conv', [x, w], conv, [{ dtype: 'float32', shape: [1, 3, 5, 5] }])[0]!);
+    const engine = await buildEngine(d.finish(), { backend: 'cpu', fusion: false });
+    try {
+      expect(engine.info().layers.find((l) => l.name === 'conv')).not.toHaveProperty('layout');
+    } finally {
+      engine.dispose();
+    }
   });
 
   it('a missing addon is a NATIVE error that says what to do (here: the path HYBRIDRT_NATIVE names is wrong)', async () => {

@@ -20,6 +20,7 @@
 #include "src/engine/plan_format.h"
 #include "src/ir/fused_names.h"
 #include "layers/quant_form.h"
+#include "layers/window.h"
 #include "src/ir/validator.h"
 #include "src/napi/napi_context.h"
 #include "src/napi/napi_device_tensor.h"
@@ -242,7 +243,7 @@ class EngineWrap : public Napi::ObjectWrap<EngineWrap> {
         fused.Set(fused.Length(), names.substr(start));
         l.Set("fusedFrom", fused);
       }
-      if (p.Has("layout")) l.Set("layout", p.String("layout"));
+      if (ReadNhwc(p)) l.Set("layout", "nhwc");  // the layout pass's mark (layers/window.h)
       if (p.Has(kNotInt8)) {
         Napi::Object why = Napi::Object::New(env);
         why.Set("by", p.Has(kNotInt8By) ? p.String(kNotInt8By) : std::string(kNotInt8ByPass));
