@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinRegistry } from '../converters/index.js';
-import { emittedKinds, kernelFiles, layerKinds, shapeRuleFiles } from './layer-homes.js';
+import { emittedKinds, kernelFiles, layerKinds, layerSuites, shapeRuleFiles } from './layer-homes.js';
 import type { ConverterRegistry } from '../converters/registry.js';
 
 export const OPERATORS_DOC = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'operators.md');
@@ -129,11 +129,12 @@ ${kindTable()}`;
  * file that does not define the factory).
  */
 function kindTable(): string {
-  const [cpu, cuda, rules] = [kernelFiles('cpu'), kernelFiles('cuda'), shapeRuleFiles()];
-  const files = (list: string[] | undefined) => (list ? list.map((f) => `\`${f}\``).join(', ') : 'none');
+  const [cpu, cuda, rules, suites] = [kernelFiles('cpu'), kernelFiles('cuda'), shapeRuleFiles(), layerSuites()];
+  const files = (list: string[] | undefined) => (list?.length ? list.map((f) => `\`${f}\``).join(', ') : 'none');
+  const tests = (list: string[] | undefined) => files(list?.map((s) => `test/engine/${s}.test.ts`));
   const rows = [...layerKinds().values()]
     .filter((k) => k !== 'constant')
-    .map((k) => `| ${k} | \`${rules.get(k)}\` | ${files(cpu.get(k))} | ${files(cuda.get(k))} |`);
+    .map((k) => `| ${k} | \`${rules.get(k)}\` | ${files(cpu.get(k))} | ${files(cuda.get(k))} | ${tests(suites.get(k))} |`);
   return `
 ## Where each layer kind lives
 
@@ -142,12 +143,15 @@ home, \`native/layers/\`, holds its shape and validation rule) and each backend'
 \`CreateKernel\` and \`kernels.h\` (the files that define every kernel it may make for the kind,
 its int8 form included). Parameters of every kind: \`native/src/ir/param_schema.cc\`, read by
 the kind's typed reader in \`native/layers/\`; what each computes: \`src/engine/network.ts\`.
+Suites: the engine suites that build a layer of the kind by hand and run on both backends (on
+cpu in CI, and again on cuda where \`test/gpu/engine-layers.test.ts\` imports them); other
+suites of \`test/engine\` hold the cpu kernels' own paths and the builder's passes.
 Builder forms (pointwise, and the fused forms of other kinds) come from the builder's passes
 (\`native/src/builder/\`), not from converters; attention comes from both (the fusion pass,
 and the com.microsoft converters).
 
-| Layer kind | Shape rule | cpu kernels | cuda kernels |
-| --- | --- | --- | --- |
+| Layer kind | Shape rule | cpu kernels | cuda kernels | Suites |
+| --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
 }

@@ -5,7 +5,8 @@
  * switch) and the file that defines that factory (the backend's kernels.h names it; the file
  * must define it, or this throws, so the table cannot point at the wrong file), and the layer
  * kinds a converter file emits (its `add('kind'` calls, shared emitters called with a kind, and
- * the Emitter helpers it uses).
+ * the Emitter helpers it uses), and the engine suites of each kind that run on both backends
+ * (layerSuites).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -133,4 +134,34 @@ export function shapeRuleFiles(): Map<string, string> {
     byName.set(name, file);
   }
   return byName;
+}
+
+/** The kinds a test file builds: `kind: '<kind>'` or `.layer('<kind>', ...)`; constant by any weights. */
+export function kindsBuilt(text: string): Set<string> {
+  const kinds = new Set([...text.matchAll(/(?:\bkind:\s*|\.layer\(\s*)'(\w+)'/g)].map((m) => m[1]!));
+  if (/\.constant\(|\bconstants:\s*\[/.test(text)) kinds.add('constant');
+  return kinds;
+}
+
+/** The test/engine suites a test/gpu file runs again on cuda ('conv' for `import('../engine/conv.test.js')`). */
+export function rerunSuites(text: string): string[] {
+  return [...text.matchAll(/import\(\s*'\.\.\/engine\/([\w-]+)\.test\.js'\s*\)/g)].map((m) => m[1]!);
+}
+
+/**
+ * Kind name -> the suites of test/engine that build a layer of the kind and that a file of
+ * test/gpu imports to run again on cuda (test/gpu/engine-layers.test.ts): the kind's suites
+ * parameterised by backend (issue 12, point 5), sorted; [] for a kind with none.
+ */
+export function layerSuites(): Map<string, string[]> {
+  const dir = (d: string) => fs.readdirSync(path.join(ROOT, d)).filter((f) => f.endsWith('.ts'));
+  const rerun = new Set(dir('test/gpu').flatMap((f) => rerunSuites(read(`test/gpu/${f}`))));
+  const out = new Map([...layerKinds().values()].map((k): [string, string[]] => [k, []]));
+  for (const f of dir('test/engine').filter((f) => f.endsWith('.test.ts'))) {
+    const suite = f.replace(/\.test\.ts$/, '');
+    if (!rerun.has(suite)) continue;
+    for (const kind of kindsBuilt(read(`test/engine/${f}`))) out.get(kind)?.push(suite);
+  }
+  for (const list of out.values()) list.sort();
+  return out;
 }

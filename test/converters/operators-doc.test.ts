@@ -47,6 +47,8 @@ describe('docs/operators.md', () => {
         cells.slice(3, 5).every((c) => /^`native\/[\w/]+\.(cc|cu)`(, `native\/[\w/]+\.(cc|cu)`)*$/.test(c)),
         row,
       ).toBe(true);
+      // Its suites that run on both backends (issue 12, point 5; test/repo/layer-suites.test.ts).
+      expect(cells[5], row).toMatch(/^`test\/engine\/[\w-]+\.test\.ts`(, `test\/engine\/[\w-]+\.test\.ts`)*$/);
     }
     // Every kernel a backend may make for a kind: matmul's float kernels and its int8 forms (the
     // cuda int8 matmul runs as a 1x1 convolution), which the first factory of a case alone missed.
@@ -54,9 +56,11 @@ describe('docs/operators.md', () => {
       '| matmul | `native/layers/matmul.cc` | `native/cpu/matmul.cc`, `native/cpu/quant_matmul.cc` | `native/cuda/matmul_cublaslt.cc`, `native/cuda/quant_conv.cu` |',
     );
     expect(kinds).toContain('| convolution | `native/layers/convolution.cc` | `native/cpu/conv.cc`, `native/cpu/quant_conv.cc` |');
-    const files = [...kinds.matchAll(/`(native\/[\w./-]+)`/g)].map((m) => m[1]!);
+    const files = [...kinds.matchAll(/`((?:native|test)\/[\w./-]+)`/g)].map((m) => m[1]!);
     expect(files.filter((f) => !fs.existsSync(path.join(import.meta.dirname, '..', '..', f)))).toEqual([]);
-    expect(kinds).toContain('| attention | `native/layers/attention.cc` | `native/cpu/attention.cc` | `native/cuda/attention.cu` |');
+    expect(kinds).toContain(
+      '| attention | `native/layers/attention.cc` | `native/cpu/attention.cc` | `native/cuda/attention.cu` | `test/engine/attention-layer.test.ts` |',
+    );
   });
 
   it('has one row per converter form, with its opset range', () => {
