@@ -13,7 +13,6 @@ import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 import { inferLayerOutputs } from '../../src/engine/layer-outputs.js';
-import type { LayerKind } from '../../src/engine/network.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf } from '../helpers/skip.js';
 
 const NETWORK = path.resolve(import.meta.dirname, '../../src/engine/network.ts');
@@ -70,7 +69,7 @@ const SCHEMA =
 /** The schema's refusal of these params for a layer of `kind`, or '' (the rule's errors ignored). */
 function schemaError(kind: string, params: Record<string, unknown>): string {
   try {
-    inferLayerOutputs(kind as LayerKind, [{ id: 0, dtype: 'float32', shape: [2, 3] }], params, undefined, 'p');
+    inferLayerOutputs(kind as Parameters<typeof inferLayerOutputs>[0], [{ id: 0, dtype: 'float32', shape: [2, 3] }], params, undefined, 'p');
     return '';
   } catch (e) {
     const message = (e as Error).message;
