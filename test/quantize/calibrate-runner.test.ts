@@ -1,22 +1,19 @@
 /**
  * Calibration runs the fp32 model compiled (src/quantize/runner.ts, 'engines': engines and
  * onnxruntime fallbacks as compile() makes them, the calibrated tensors added as outputs), and
- * its statistics are onnxruntime's within fp32 noise. The model, made here, is a residual CNN
- * whose convolutions fuse with their BatchNormalization and Relu on the cpu engines:
- *
- *   x [2,3,8,8] ─► conv1+bn1 ─► Relu ─► r1 ─► conv2+bn2 ─► b2 ─┐
- *                                      └──► conv3+bn3 ─► b3 ──┴► Add ─► Relu ─► pool ─► Flatten ─► f ─► Gemm ─► y
- *
- * calibrated tensors: x (read from the feeds), r1, f (activationTargets) and b2 (the residual
- * add's side, residualTargets). Against onnxruntime over the same batches: each tensor's max|x|
- * (relative 1e-5: fp32 sums in another order, BatchNormalization folded into the weights), its
- * histogram's bin width (the same) and counts (at most 0.1% of the values in another bin: those
- * within rounding of a bin edge), and each method's scale (minmax and percentile relative 1e-5
- * and one bin; entropy within 2%, its KL search being discrete). The calibration compile fuses as the plain
- * compile does (one engine of the same layers, no fallback), and its model output is the plain compile's.
- * compile()'s implicit int8 calibrates a model with a custom op that only its converter runs
- * (onnxruntime cannot load it: the 'onnxruntime' runner fails, as calibration did before);
- * errors name the batch that does not compile or run.
+ * its statistics are onnxruntime's within fp32 noise. The model (helpers.ts residualBnCnn) is
+ * a residual CNN whose convolutions fuse with their BatchNormalization and Relu on the cpu
+ * engines (test/gpu/calibrate-runner.test.ts: the same on cuda); calibrated tensors: x (read
+ * from the feeds), r1, f (activationTargets) and b2 (the residual add's side, residualTargets).
+ * Against onnxruntime over the same batches: each tensor's max|x| (relative 1e-5: fp32 sums in
+ * another order, BatchNormalization folded into the weights), its histogram's bin width (the
+ * same) and counts (at most 0.1% of the values in another bin: those within rounding of a bin
+ * edge), and each method's scale (minmax relative 1e-5, percentile one bin, entropy 2%, its KL
+ * search being discrete). The calibration compile fuses as the plain compile does (one engine
+ * of the same layers, no fallback), and its model output is the plain compile's. compile()'s
+ * implicit int8 calibrates a model with a custom op that only its converter runs (onnxruntime
+ * cannot load it: the 'onnxruntime' runner fails, as calibration did before); errors name the
+ * batch that does not compile or run.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -27,7 +24,7 @@ import type { Converter } from '../../converters/types.js';
 import { calibrationFromFlags } from '../../src/cli/calib-flags.js';
 import { type RawOptions, toCliOptions } from '../../src/cli/options.js';
 import { compile } from '../../src/compiler/compile.js';
-import { buildGraph, buildModel } from '../../src/ir/model-builder.js';
+import { buildGraph } from '../../src/ir/model-builder.js';
 import { readCache } from '../../src/quantize/cache.js';
 import { calibrate, modelGraph } from '../../src/quantize/calibrate.js';
 import { collectStats, type TensorStats } from '../../src/quantize/collect.js';
@@ -36,45 +33,10 @@ import { percentileAmax } from '../../src/quantize/histogram.js';
 import { openRunner } from '../../src/quantize/runner.js';
 import { activationTargets, residualTargets } from '../../src/quantize/targets.js';
 import { HAS_NATIVE, NATIVE_MISSING, describeIf, itIf } from '../helpers/skip.js';
-import { fanInWeights, smoothImage } from './helpers.js';
+import { fanInWeights, residualBnCnn, smoothImage } from './helpers.js';
 
 const w = fanInWeights(11);
-const bn = (c: number) => ({
-  [`s${c}`]: w([8], 0.5, 1.5),
-  [`o${c}`]: w([8], -0.5, 0.5),
-  [`m${c}`]: w([8], -0.2, 0.2),
-  [`v${c}`]: w([8], 0.5, 1.5),
-});
-const convBn = (k: number, input: string, out: string) => [
-  { op: 'Conv', name: `conv${k}`, inputs: [input, `W${k}`], outputs: [`c${k}`], attrs: { pads: [1, 1, 1, 1] } },
-  { op: 'BatchNormalization', name: `bn${k}`, inputs: [`c${k}`, `s${k}`, `o${k}`, `m${k}`, `v${k}`], outputs: [out] },
-];
-const model = buildModel({
-  opset: 13,
-  inputs: [{ name: 'x', shape: [2, 3, 8, 8] }],
-  outputs: [{ name: 'y' }],
-  initializers: {
-    W1: w([8, 3, 3, 3]),
-    W2: w([8, 8, 3, 3], -1.5, 2),
-    W3: w([8, 8, 3, 3]),
-    W4: w([10, 8], -1, 1),
-    ...bn(1),
-    ...bn(2),
-    ...bn(3),
-  },
-  nodes: [
-    ...convBn(1, 'x', 'b1'),
-    { op: 'Relu', inputs: ['b1'], outputs: ['r1'] },
-    ...convBn(2, 'r1', 'b2'),
-    ...convBn(3, 'r1', 'b3'),
-    { op: 'Add', inputs: ['b2', 'b3'], outputs: ['a'] },
-    { op: 'Relu', inputs: ['a'], outputs: ['ra'] },
-    { op: 'GlobalAveragePool', inputs: ['ra'], outputs: ['p'] },
-    { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
-    { op: 'Gemm', name: 'gemm', inputs: ['f', 'W4'], outputs: ['y'], attrs: { transB: 1 } },
-  ],
-});
-const data = Array.from({ length: 6 }, (_, k) => ({ x: smoothImage([2, 3, 8, 8], k, 0.3, 0.5) }));
+const { model, data } = residualBnCnn();
 const graph = modelGraph(model);
 const targets = [...activationTargets(graph), ...residualTargets(graph)];
 

@@ -131,3 +131,52 @@ export function qdqChain(): { model: ModelProto; feeds: Map<string, TensorData> 
   });
   return { model, feeds: new Map([['x', f32([1, 4], 1.25, 1, -0.75, 2)]]) };
 }
+
+/**
+ * A residual CNN of convolutions that fuse with their BatchNormalization and Relu (calibration
+ * on the compiled model: calibrate-runner.test.ts, test/gpu/calibrate-runner.test.ts), and six
+ * batches of smooth images:
+ *
+ *   x [2,3,8,8] ─► conv1+bn1 ─► Relu ─► r1 ─► conv2+bn2 ─► b2 ─┐
+ *                                      └──► conv3+bn3 ─► b3 ──┴► Add ─► Relu ─► pool ─► Flatten ─► f ─► Gemm ─► y
+ */
+export function residualBnCnn(): { model: ModelProto; data: Array<{ x: ort.Tensor }> } {
+  const w = fanInWeights(11);
+  const bn = (c: number) => ({
+    [`s${c}`]: w([8], 0.5, 1.5),
+    [`o${c}`]: w([8], -0.5, 0.5),
+    [`m${c}`]: w([8], -0.2, 0.2),
+    [`v${c}`]: w([8], 0.5, 1.5),
+  });
+  const convBn = (k: number, input: string, out: string) => [
+    { op: 'Conv', name: `conv${k}`, inputs: [input, `W${k}`], outputs: [`c${k}`], attrs: { pads: [1, 1, 1, 1] } },
+    { op: 'BatchNormalization', name: `bn${k}`, inputs: [`c${k}`, `s${k}`, `o${k}`, `m${k}`, `v${k}`], outputs: [out] },
+  ];
+  const model = buildModel({
+    opset: 13,
+    inputs: [{ name: 'x', shape: [2, 3, 8, 8] }],
+    outputs: [{ name: 'y' }],
+    initializers: {
+      W1: w([8, 3, 3, 3]),
+      W2: w([8, 8, 3, 3], -1.5, 2),
+      W3: w([8, 8, 3, 3]),
+      W4: w([10, 8], -1, 1),
+      ...bn(1),
+      ...bn(2),
+      ...bn(3),
+    },
+    nodes: [
+      ...convBn(1, 'x', 'b1'),
+      { op: 'Relu', inputs: ['b1'], outputs: ['r1'] },
+      ...convBn(2, 'r1', 'b2'),
+      ...convBn(3, 'r1', 'b3'),
+      { op: 'Add', inputs: ['b2', 'b3'], outputs: ['a'] },
+      { op: 'Relu', inputs: ['a'], outputs: ['ra'] },
+      { op: 'GlobalAveragePool', inputs: ['ra'], outputs: ['p'] },
+      { op: 'Flatten', inputs: ['p'], outputs: ['f'] },
+      { op: 'Gemm', name: 'gemm', inputs: ['f', 'W4'], outputs: ['y'], attrs: { transB: 1 } },
+    ],
+  });
+  const data = Array.from({ length: 6 }, (_, k) => ({ x: smoothImage([2, 3, 8, 8], k, 0.3, 0.5) }));
+  return { model, data };
+}
