@@ -13,7 +13,8 @@
  * of the same layers, no fallback), and its model output is the plain compile's. compile()'s
  * implicit int8 calibrates a model with a custom op that only its converter runs (onnxruntime
  * cannot load it: the 'onnxruntime' runner fails, as calibration did before); errors name the
- * batch that does not compile or run.
+ * batch that does not compile or run; `hybrid-run quantize --calib-runner` writes the same
+ * min-max cache either way.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,9 @@ import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import type { Converter } from '../../converters/types.js';
 import { calibrationFromFlags } from '../../src/cli/calib-flags.js';
+import { saveModelProto } from '../../src/onnx/model.js';
+import { writeNpy } from '../../src/onnx/npy.js';
+import { expectOneLineError, runMainRaw, tempDir } from '../cli/helpers.js';
 import { type RawOptions, toCliOptions } from '../../src/cli/options.js';
 import { compile } from '../../src/compiler/compile.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
@@ -203,6 +207,41 @@ describeIf(HAS_NATIVE, 'implicit int8 calibrates on the engines compile() builds
 });
 
 describe('--calib-runner', () => {
+  it('hybrid-run quantize: onnxruntime and the engines write the same min-max cache, within fp32 noise', async () => {
+    const dir = tempDir('hybridrt-calib-runner-');
+    const file = path.join(dir, 'model.onnx');
+    saveModelProto(model, file);
+    const calib = path.join(dir, 'calib');
+    fs.mkdirSync(calib);
+    data.forEach(({ x }, k) => writeNpy(path.join(calib, `b${k}.npy`), { dtype: 'float32', dims: [...x.dims], data: x.data as Float32Array }));
+    const caches: Array<Map<string, number>> = [];
+    for (const runner of ['onnxruntime', 'engines']) {
+      const cache = path.join(dir, `${runner}.cache`);
+      const r = await runMainRaw(
+        'quantize',
+        file,
+        '--calib-data',
+        calib,
+        '--calib-method',
+        'minmax',
+        '--calib-runner',
+        runner,
+        '--calib-cache',
+        cache,
+        '-o',
+        path.join(dir, `${runner}.onnx`),
+      );
+      expect([r.code, r.err]).toEqual([0, '']);
+      caches.push(readCache(cache).scales);
+    }
+    expect([...caches[1]!.keys()]).toEqual([...caches[0]!.keys()]);
+    for (const [t, s] of caches[0]!) relClose(caches[1]!.get(t)!, s, 1e-5);
+    const bad = await runMainRaw('quantize', file, '--calib-data', calib, '--calib-runner', 'tvm', '-o', path.join(dir, 'o.onnx'));
+    expect(bad.code).toBe(2);
+    expect(expectOneLineError(bad.err)).toMatch(/argument 'tvm' is invalid.*engines, onnxruntime/);
+    fs.rmSync(dir, { recursive: true });
+  });
+
   it('reads into the calibration option runner, and needs int8 as the other calibration flags do', () => {
     expect(calibrationFromFlags({ calibData: 'calib/', calibRunner: 'onnxruntime' })).toEqual({ data: 'calib/', runner: 'onnxruntime' });
     expect(() => toCliOptions('m.onnx', { calibRunner: 'onnxruntime' } as RawOptions)).toThrow(
