@@ -44,16 +44,14 @@ struct LanesPlan {
   int64_t hp = 0, wp = 0;                       // the padded plane
   int64_t k = 0;                                // c * kh * kw
   int64_t rs = 0;                               // a row's line of sums: ow rounded up to 16
-  std::vector<int64_t> off;                     // per k: where it reads in the padded input, from a tile's first
   std::vector<float, Aligned64<float>> panels;  // per block of 32 output channels: K x 32 (channels past m zero)
   size_t workspace_floats = 0;                  // the padded input, with slack for the last tile's overrun
   // Bands (band > 0: output rows a task): where the weights are small (an L2's worth), each task
   // pads the input rows of its band of output rows itself, into its thread's buffer (planes of hb
-  // rows, offsets off_band), and runs every block of channels over them: the padded copy split by
+  // rows), and runs every block of channels over them: the padded copy split by
   // channels among the threads, then read by rows, put half of each thread's input in the other
   // core's cache (ResNet's 64-channel 3x3 layers over 32 x 32 ran 1.45x faster on 2 threads than 1).
   int64_t band = 0, hb = 0;
-  std::vector<int64_t> off_band;
 };
 
 // Relu (lo 0, hi infinity) or Clip as Clip's formula, or nothing.
