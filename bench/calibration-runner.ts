@@ -3,7 +3,7 @@
  * src/quantize/runner.ts's 'engines' and 'onnxruntime' runners).
  *
  *   npx tsx bench/calibration-runner.ts [--models resnet18,mobilenet_v2] [--batches 32]
- *                                        [--eval 8] [--threads N]
+ *                                        [--eval 8] [--threads N] [--partition-only]
  *
  * Per zoo model (.zoo/models), over `--batches` seeded batches of the manifest's shape
  * (uniform values, as bench/int8-cpu.ts calibrates): the statistics collected by each runner
@@ -15,7 +15,8 @@
  * and, for scale, the same between onnxruntime's session with graph optimizations off, the
  * runner's, and on: its own fp32 noise); and the int8 model quantize() makes from either (entropy), compiled for the cpu
  * backend and run on `--eval` held-out inputs against onnxruntime's fp32 run: cosine over all
- * output values and top-1 agreement. Nothing is asserted: this measures, tests check.
+ * output values and top-1 agreement. `--partition-only` stops after the partitions. Nothing is
+ * asserted: this measures, tests check.
  */
 import os from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,7 @@ import { ZOO_MODELS, readZooManifest, zooEntry, zooFeeds } from './zoo/manifest.
 const threads = Number(arg('threads', String(os.availableParallelism())));
 const batches = Number(arg('batches', '32'));
 const evalCount = Number(arg('eval', '8'));
+const partitionOnly = process.argv.includes('--partition-only');
 const RUNNERS: CalibrationRunner[] = ['onnxruntime', 'engines'];
 
 function scales(stats: Map<string, TensorStats>): Record<string, Map<string, number>> {
@@ -83,6 +85,7 @@ async function main() {
     const targets = [...activationTargets(graph), ...residualTargets(graph)];
     const compileOptions = { backend: 'cpu' as const, threads };
     console.log(`## ${name}: ${targets.length} calibrated tensors`);
+    if (!targets.length) continue;
 
     // The partition: the plain compile against the calibration compile.
     const plain = await compile(file, { ...compileOptions, inputs: shapes });
@@ -102,6 +105,10 @@ async function main() {
     };
     console.log(`plain compile: ${part(plain)}; calibration compile: ${part(calib)} (compile and first batch ${firstMs.toFixed(0)} ms)`);
     await runner.dispose();
+    if (partitionOnly) {
+      await plain.dispose();
+      continue;
+    }
 
     const stats: Partial<Record<CalibrationRunner, Map<string, TensorStats>>> = {};
     for (const r of RUNNERS) {
