@@ -13,8 +13,9 @@
  * of the same layers, no fallback), and its model output is the plain compile's. compile()'s
  * implicit int8 calibrates a model with a custom op that only its converter runs (onnxruntime
  * cannot load it: the 'onnxruntime' runner fails, as calibration did before); errors name the
- * batch that does not compile or run; `hybrid-run quantize --calib-runner` writes the same
- * min-max cache either way.
+ * batch that does not compile or run (where cuda is missing, backend 'cuda' does not compile
+ * and 'auto' takes cpu); `hybrid-run quantize --calib-runner` writes the same min-max cache
+ * either way.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -28,6 +29,7 @@ import { writeNpy } from '../../src/onnx/npy.js';
 import { expectOneLineError, runMainRaw, tempDir } from '../cli/helpers.js';
 import { type RawOptions, toCliOptions } from '../../src/cli/options.js';
 import { compile } from '../../src/compiler/compile.js';
+import { cudaAvailable } from '../../src/engine/engine.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import { readCache } from '../../src/quantize/cache.js';
 import { calibrate, modelGraph } from '../../src/quantize/calibrate.js';
@@ -203,6 +205,20 @@ describeIf(HAS_NATIVE, 'implicit int8 calibrates on the engines compile() builds
     await expect(
       compile(custom, { ...options, calibration: { data: feeds, method: 'minmax', progress: false, runner: 'onnxruntime' } }),
     ).rejects.toMatchObject({ code: 'CALIBRATION', message: expect.stringMatching(/onnxruntime cannot load the model/) });
+  });
+});
+
+describeIf(HAS_NATIVE && !cudaAvailable(), 'calibration on a machine without cuda', 'cuda is available here', () => {
+  it("backend 'cuda' is a CALIBRATION error saying why and naming runner 'onnxruntime'; 'auto' takes cpu", async () => {
+    await expect(calibrate(model, { data, method: 'minmax', backend: 'cuda', progress: false })).rejects.toMatchObject({
+      code: 'CALIBRATION',
+      message: expect.stringMatching(
+        /does not compile \(backend cuda, at batch 0's shapes .*\): backend 'cuda' is not available: .*runner 'onnxruntime'/s,
+      ),
+    });
+    const auto = await calibrate(model, { data, method: 'minmax', progress: false });
+    const cpu = await calibrate(model, { data, method: 'minmax', backend: 'cpu', progress: false });
+    expect(auto.scales).toEqual(cpu.scales);
   });
 });
 
