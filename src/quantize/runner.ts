@@ -4,7 +4,8 @@
  * - 'engines' (the default): the model as compile() compiles it, fp32, on the backend asked for
  *   ('auto' by default: cuda where available, else cpu), engines and onnxruntime fallbacks as
  *   the partitioner decides, with the calibrated tensors added as graph outputs (an engine
- *   writes them as segment outputs; the other values fuse as in the plain compile). It is
+ *   writes them as segment outputs: the partition stays, and a fusion that would hide one, such
+ *   as a fused attention's softmax, is left; docs/quantization.md, "Calibration"). It is
  *   compiled for the first batch's shapes (that batch is its probe feeds), and again for each
  *   other set of shapes a batch brings. The engine cache is compile()'s (cacheDir, or
  *   $HYBRIDRT_CACHE_DIR): a second calibration of the same model loads it. A model that does not
