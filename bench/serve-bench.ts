@@ -16,6 +16,7 @@
  *   npx tsx bench/serve-bench.ts [--model .zoo/models/resnet18.onnx | synthetic] [--seconds 10] [--slice 2]
  *        [--warmup 2] [--clients 1,8,32] [--delay-us 2000] [--instances 2] [--protocol rest|grpc]
  *        [--backend cpu|cuda] [--precision fp32|fp16] [--server-process] [--workers 1]
+ *        [--max-batch 32]
  *
  * The model is a torchvision export of bench/zoo/export.py (static batch 1), rewritten here with
  * a dynamic batch (test/helpers/dynamic-batch.ts). `--model synthetic`: resnet's input and output
@@ -27,6 +28,8 @@
  * of the server's JavaScript thread per request (us/req, from /proc/PID/task/PID/schedstat).
  * Without it, clients and server share one thread: the requests/s of the server modes then
  * include the clients' own work.
+ * `--max-batch N`: the profile's and the server's largest batch (32 by default); on cuda every size up
+ * to it is prepared before serving, so a smaller one starts sooner.
  * `--workers N`: the server is N processes sharing its ports (serve()'s `workers`); the us/req
  * column is then the main threads of the primary and every worker together, and gRPC clients use
  * one channel (HTTP/2 connection) per worker, since a connection stays with one worker.
@@ -59,7 +62,7 @@ const PROTOCOL = arg('protocol', 'rest');
 const BACKEND = arg('backend', 'cpu');
 const INSTANCES = Number(arg('instances', '2'));
 const PRECISIONS = arg('precision', 'fp32').split(',');
-const MAX_BATCH = 32;
+const MAX_BATCH = Number(arg('max-batch', '32'));
 const SERVER_PROCESS = process.argv.includes('--server-process');
 const WORKERS = Number(arg('workers', '1'));
 
