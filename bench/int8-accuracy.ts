@@ -7,6 +7,7 @@
  *   npx tsx bench/int8-accuracy.ts [--models paddleocr_cls,paddleocr_rec,...] [--calib 32]
  *                                  [--eval 32] [--det-images 8] [--method entropy]
  *                                  [--target cosine=0.999] [--threads N] [--runs 20]
+ *                                  [--runner engines|onnxruntime]
  *
  * Inputs (bench/int8-inputs.ts; no real text or speech is at hand, so they are synthetic and
  * say so): text-like lines and pages of stroke glyphs for the OCR models, normalized as
@@ -19,10 +20,11 @@
  * with the state the fp32 model carried (calibration), and on held-out audio each model runs
  * its own stream (its own state) over 4 s, chunk by chunk.
  *
- * Per model: quantize() over `--calib` seeded inputs (`--method`, default entropy; with
- * `--target`, the precision policy's accuracyTarget, which keeps the most sensitive layers in
- * float until the target is met on the calibration inputs; the Q/DQ file is kept under
- * .zoo/int8-accuracy/), then the fp32 file and the Q/DQ file compiled for
+ * Per model: quantize() over `--calib` seeded inputs (`--method`, default entropy; the fp32
+ * model run by calibration's `--runner`: engines on the cpu backend, the default, or
+ * onnxruntime; with `--target`, the precision policy's accuracyTarget, which keeps the most
+ * sensitive layers in float until the target is met on the calibration inputs; the Q/DQ file
+ * is kept under .zoo/int8-accuracy/), then the fp32 file and the Q/DQ file compiled for
  * the cpu backend (int8 kernels for the Q/DQ one), each run on `--eval` held-out inputs
  * (other seeds) against onnxruntime's fp32 run of the fp32 file: cosine over all output
  * values, the largest absolute error, top-1 (argmax agreement along the last axis: the
@@ -242,6 +244,7 @@ async function main() {
   const method = arg('method', 'entropy') as 'entropy' | 'minmax' | 'percentile';
   const runs = Number(arg('runs', '20'));
   const target = arg('target', '');
+  const runner = arg('runner', 'engines') as 'engines' | 'onnxruntime';
   fs.mkdirSync(OUT, { recursive: true });
   console.log(`${method} calibration; threads ${threads}; load average ${os.loadavg()[0]!.toFixed(1)}; ${os.cpus()[0]?.model}\n`);
   const rows: string[] = [];
@@ -258,6 +261,8 @@ async function main() {
       data: calib,
       method,
       output: qdq,
+      runner,
+      ...(runner === 'engines' ? { backend: 'cpu' as const } : {}),
       ...policy,
       progress: false,
       ...(c.inputValues ? { inputValues: c.inputValues } : {}),
