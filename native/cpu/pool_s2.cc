@@ -114,8 +114,96 @@ __attribute__((target("avx512f"))) void Planes512(const Window& w, const float* 
   }
 }
 
+// 2x2/2: outputs of rows 1, 2, 4, 8 or 16 wide (ow) over planes of even height as one flat run
+// of n outputs: 16 outputs are 16 / ow output rows, two input rows each, 64 contiguous inputs.
+__attribute__((target("avx512f"))) void Flat2x2(const float* x, float* y, int64_t n, int64_t ow) {
+  const __m512 ninf = _mm512_set1_ps(-__builtin_inff());
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  // Pair j of the 32 column pairs is input row j / ow's column pair j % ow: output lane l (output
+  // row l / ow, column l % ow) reads pair 2 (l / ow) ow + l % ow (its top row) and the next row's.
+  alignas(64) int32_t top[16], bottom[16];
+  for (int l = 0; l < 16; ++l) {
+    top[l] = static_cast<int32_t>(2 * (l / ow) * ow + l % ow);
+    bottom[l] = top[l] + static_cast<int32_t>(ow);
+  }
+  const __m512i it = _mm512_load_si512(top), ib = _mm512_load_si512(bottom);
+  for (int64_t i = 0; i < n; i += 16, x += 64, y += 16) {
+    const int64_t left = std::min<int64_t>(16, n - i);
+    __m512 v[4];
+    for (int q = 0; q < 4; ++q) {
+      const int64_t in = std::max<int64_t>(0, std::min<int64_t>(16, 4 * left - 16 * q));
+      v[q] = _mm512_mask_loadu_ps(ninf, static_cast<__mmask16>((1u << in) - 1u), x + 16 * q);
+    }
+    const __m512 h0 = MaxNan16(_mm512_permutex2var_ps(v[0], even, v[1]), _mm512_permutex2var_ps(v[0], odd, v[1]));
+    const __m512 h1 = MaxNan16(_mm512_permutex2var_ps(v[2], even, v[3]), _mm512_permutex2var_ps(v[2], odd, v[3]));
+    const __m512 out = MaxNan16(_mm512_permutex2var_ps(h0, it, h1), _mm512_permutex2var_ps(h0, ib, h1));
+    _mm512_mask_storeu_ps(y, static_cast<__mmask16>((1u << left) - 1u), out);
+  }
+}
+
+// The pair maxima (kw = 0, then 1) of one input row's columns 32 from `row` (lanes outside the
+// masks -inf).
+__attribute__((target("avx512f"))) inline __m512 Pairs2(const float* row, __mmask16 a, __mmask16 b, __m512 ninf,
+                                                        __m512i even, __m512i odd) {
+  const __m512 lo = _mm512_mask_loadu_ps(ninf, a, row), hi = _mm512_mask_loadu_ps(ninf, b, row + 16);
+  return MaxNan16(_mm512_permutex2var_ps(lo, even, hi), _mm512_permutex2var_ps(lo, odd, hi));
+}
+
+// 2x2/2 by output rows, 16 outputs a step: each input row's 32 columns paired, then the rows.
+__attribute__((target("avx512f"))) void Rows2x2(const Window& w, const float* x, float* y, int64_t planes) {
+  const int64_t ih = w.in[1], iw = w.in[2], oh_n = w.out[1], ow_n = w.out[2];
+  const __m512 ninf = _mm512_set1_ps(-__builtin_inff());
+  const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+  const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+  for (int64_t p = 0; p < planes; ++p) {
+    const float* xp = x + p * ih * iw;
+    float* yp = y + p * oh_n * ow_n;
+    for (int64_t ow0 = 0; ow0 < ow_n; ow0 += 16) {
+      const __mmask16 a = ColMask(2 * ow0, iw), b = ColMask(2 * ow0 + 16, iw);
+      const int64_t left = std::min<int64_t>(16, ow_n - ow0);
+      const __mmask16 st = static_cast<__mmask16>(left == 16 ? 0xffffu : (1u << left) - 1u);
+      for (int64_t oh = 0; oh < oh_n; ++oh) {
+        const float* r = xp + 2 * oh * iw + 2 * ow0;
+        __m512 acc = Pairs2(r, a, b, ninf, even, odd);
+        if (2 * oh + 1 < ih) acc = MaxNan16(acc, Pairs2(r + iw, a, b, ninf, even, odd));
+        _mm512_mask_storeu_ps(yp + oh * ow_n + ow0, st, acc);
+      }
+    }
+  }
+}
+
 }  // namespace
 #endif
+
+bool MaxPool2x2Fits(const Window& w) {
+#ifdef HR_X86
+  if (VectorKernel() != SimdKernel::kAvx512) return false;
+  if (w.in[0] != 1 || w.out[0] != 1 || w.kernel[0] != 1 || w.pad[0] != 0) return false;
+  for (int d = 1; d < 3; ++d) {
+    if (w.kernel[d] != 2 || w.stride[d] != 2 || w.dilation[d] != 1 || w.pad[d] != 0) return false;
+  }
+  // Every window starts inside the input: an output row past the input's (an overhang of two)
+  // would have no taps.
+  if (w.in[2] % 2 != 0 || w.out[2] != w.in[2] / 2 || w.out[2] < 1) return false;
+  return w.out[1] >= 1 && (w.out[1] == w.in[1] / 2 || w.out[1] == (w.in[1] + 1) / 2);
+#else
+  (void)w;
+  return false;
+#endif
+}
+
+void MaxPool2x2(const Window& w, const float* x, float* y, int64_t planes) {
+#ifdef HR_X86
+  const int64_t ow = w.out[2];
+  if (w.in[1] % 2 == 0 && w.out[1] == w.in[1] / 2 && ow <= 16 && 16 % ow == 0) {
+    return Flat2x2(x, y, planes * w.out_size(), ow);
+  }
+  Rows2x2(w, x, y, planes);
+#else
+  (void)w, (void)x, (void)y, (void)planes;
+#endif
+}
 
 void MaxPoolS2(const Window& w, const float* x, float* y, int64_t planes) {
 #ifdef HR_X86

@@ -7,7 +7,7 @@
 // float max and average pooling whose output is as wide as its input or its stride-2 phases ("same" pads, GoogLeNet's
 // ceil-mode 3x3/2, Inception's 3x3/1 averages, DenseNet's 2x2/2) runs on the depthwise convolution's flat masked form
 // instead (depthwise.h): a masked load per tap for 16 outputs at once, several short rows per vector, no per-row work;
-// 3x3 stride-2 max pools read the input in place (pool_s2.h).
+// 3x3 and 2x2 stride-2 max pools read the input in place (pool_s2.h).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -55,7 +55,10 @@ class PoolingKernel : public CpuKernel {
     // 3x3/2 max pools read the input in place instead (pool_s2.h): the flat form's split into
     // phases was most of their time.
     s2_ = fast_2d_ && max_ && MaxPoolS2Fits(w_);
-    flat_ = !s2_ && fast_2d_ && waste >= 0 && waste <= std::max<int64_t>(2, w_.out[2] / 4) && DepthwiseFits(wide);
+    // So do 2x2/2 max pools over even widths (pool_s2.h MaxPool2x2).
+    s2x2_ = fast_2d_ && max_ && !s2_ && MaxPool2x2Fits(w_);
+    flat_ =
+        !s2_ && !s2x2_ && fast_2d_ && waste >= 0 && waste <= std::max<int64_t>(2, w_.out[2] / 4) && DepthwiseFits(wide);
     narrow_ = flat_ && wide.out[2] > w_.out[2];
     if (flat_) flat_plan_ = MakeDepthwisePlan(wide);
     if (flat_ && !max_) ones_.assign(static_cast<size_t>(FlatRun() * flat_plan_.taps), 1.0f);
@@ -104,6 +107,10 @@ class PoolingKernel : public CpuKernel {
     if (s2_) {
       return Par(planes, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * 9)),
                  [&](int64_t p0, int64_t p1) { MaxPoolS2(w_, x + p0 * in_size, y + p0 * out_size, p1 - p0); });
+    }
+    if (s2x2_) {
+      return Par(planes, std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, in_size)),
+                 [&](int64_t p0, int64_t p1) { MaxPool2x2(w_, x + p0 * in_size, y + p0 * out_size, p1 - p0); });
     }
     Par(planes, 1, [&](int64_t p0, int64_t p1) {
       for (int64_t p = p0; p < p1; ++p) {
@@ -306,6 +313,7 @@ class PoolingKernel : public CpuKernel {
   bool max_ = true, include_pad_ = false, fast_2d_ = false, flat_ = false;
   bool narrow_ = false;         // flat_ over planes wider than the output (flat_plan_'s), rows copied out
   bool s2_ = false;             // 3x3/2 max pooling from the input itself (pool_s2.h)
+  bool s2x2_ = false;           // 2x2/2 max pooling from the input itself (pool_s2.h)
   DepthwisePlan flat_plan_;     // flat_: the masked form's shifts and masks
   std::vector<float> ones_;     // flat_ average: unit weights for a run of planes
   std::vector<float> divisor_;  // flat_ average: each output's divisor, as AvgPlane2D's
