@@ -1,7 +1,7 @@
 /**
  * The cpu backend against onnxruntime-node's CPU provider, on the zoo (issue 18's benchmark).
  *
- *   npx tsx bench/cpu-vs-ort.ts [--models a,b] [--threads N] [--runs 20] [--warmup 3] [--json FILE] [--layers K]
+ *   npx tsx bench/cpu-vs-ort.ts [--models a,b] [--threads N] [--runs 20] [--warmup 3] [--quiet 0] [--json FILE] [--layers K]
  *
  * Promises: for each model of .zoo/models/manifest.json (bench/zoo/export.py, fetch.sh), in
  * this process, one after another: compile() on the cpu backend and an onnxruntime session of
@@ -9,7 +9,12 @@
  * thread, as the hybrid executor's fallback sessions), fed the same seeded random inputs (or
  * the manifest's values, e.g. Silero's sr=16000, which compile() also fixes with inputValues,
  * as bench/zoo/run.ts's --input-value does). Each runs in blocks (warm-up runs, then half the timed runs),
- * hybridrt's block first, twice over; the table gives each median in milliseconds and
+ * hybridrt's block first, twice over, each block after --quiet milliseconds of idling (default 0;
+ * onnxruntime's pool threads spin for about 35 ms after its last run, beside the whole block of a
+ * sub-millisecond model started at once, bench/block-threads.ts; but after 100 ms of idling the
+ * first runs of both are slower, and at 10 runs the zoo's small rows came out worse for
+ * hybridrt: docs/benchmarks.md, issue 18, "Sub-millisecond runs"); the table gives each median
+ * in milliseconds and
  * the ratio hybridrt / onnxruntime (below 1: hybridrt is faster), the geometric mean and
  * median of the ratios, and per model the three layer kinds where the cpu engines spend most
  * (from one run with timing 'layers'); with --layers K, after the table, each model's K slowest
@@ -32,7 +37,7 @@ type Entry = ZooEntry;
 
 type LayerTime = { name: string; kind: string; tactic: string; ms: number };
 
-async function measure(entry: Entry, threads: number, runs: number, warmup: number) {
+async function measure(entry: Entry, threads: number, runs: number, warmup: number, quietMs: number) {
   const file = path.join(MODELS, entry.file);
   const values = inputValueTensors(parseInputValueFlags(Object.entries(entry.values ?? {}).map(([n, v]) => `${n}=${v}`)), entry.inputs);
   const feeds: Record<string, ort.Tensor> = {};
@@ -49,11 +54,13 @@ async function measure(entry: Entry, threads: number, runs: number, warmup: numb
   const session = await ort.InferenceSession.create(file, { intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 });
   try {
     // Blocks, not run-by-run alternation: onnxruntime's worker threads spin for a while after
-    // each run, which would take the cores from a hybridrt run started right after. Two rounds
-    // of a block each, so that a drift of the machine touches both.
+    // each run (about 35 ms), which would take the cores from a hybridrt run started right
+    // after (--quiet idles before each block; hybridrt's workers spin 200 us). Two rounds of a
+    // block each, so that a drift of the machine touches both.
     const ours: number[] = [];
     const theirs: number[] = [];
     const block = async (run: () => Promise<unknown>, into: number[]) => {
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
       for (let i = 0; i < warmup; i++) await run();
       for (let i = 0; i < Math.ceil(runs / 2); i++) {
         const t = performance.now();
@@ -95,15 +102,16 @@ async function main() {
   const threads = Number(arg('threads', String(os.availableParallelism())));
   const runs = Number(arg('runs', '20'));
   const warmup = Number(arg('warmup', '3'));
+  const quietMs = Number(arg('quiet', '0'));
   const slowest = Number(arg('layers', '0'));
   const rows: Array<{ model: string; hybrid: number; ort: number; ratio: number; top: string; layers: LayerTime[] }> = [];
-  console.log(`threads ${threads}, ${runs} runs after ${warmup} warm-up, medians in ms\n`);
+  console.log(`threads ${threads}, ${runs} runs after ${warmup} warm-up and ${quietMs} ms idle a block, medians in ms\n`);
   console.log('| model | hybridrt cpu | onnxruntime | ratio | where the engines spend |');
   console.log('|---|--:|--:|--:|---|');
   for (const name of names) {
     const entry = zooEntry(manifest, name);
     try {
-      const r = await measure(entry, threads, runs, warmup);
+      const r = await measure(entry, threads, runs, warmup, quietMs);
       const row = { model: name, hybrid: r.hybrid, ort: r.ort, ratio: r.hybrid / r.ort, top: r.top, layers: r.layers };
       rows.push(row);
       console.log(`| ${name} | ${row.hybrid.toFixed(2)} | ${row.ort.toFixed(2)} | ${row.ratio.toFixed(2)} | ${row.top} |`);
@@ -123,7 +131,7 @@ async function main() {
       console.log(`  ${l.ms.toFixed(3).padStart(8)} ms  ${l.kind.padEnd(12)} ${l.tactic.padEnd(12)} ${l.name}`);
   }
   const json = arg('json', '');
-  if (json) fs.writeFileSync(json, JSON.stringify({ threads, runs, warmup, cpu: os.cpus()[0]?.model, rows }, null, 1));
+  if (json) fs.writeFileSync(json, JSON.stringify({ threads, runs, warmup, quietMs, cpu: os.cpus()[0]?.model, rows }, null, 1));
 }
 
 await main();
