@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type ort from 'onnxruntime-node';
 import ortNode from 'onnxruntime-node';
-import { compile } from '../src/compiler/compile.js';
+import { type CompiledModel, compile } from '../src/compiler/compile.js';
 import { modelGraph } from '../src/quantize/calibrate.js';
 import { collectStats, type TensorStats } from '../src/quantize/collect.js';
 import { calibrationBatches } from '../src/quantize/data.js';
@@ -98,7 +98,7 @@ async function main() {
     const t0 = performance.now();
     await runner.run(data[0]!, 0);
     const firstMs = performance.now() - t0;
-    const calib = runner.compiled[0]!;
+    const calib = runner.compiled[0]! as CompiledModel; // what compile() made
     const part = (m: typeof plain) => {
       const s = m.report.data.summary;
       return `${s.engineSegments} engine / ${s.fallbackSegments} fallback segment(s), ${m.report.engines.reduce((n, e) => n + e.layers, 0)} engine layers`;

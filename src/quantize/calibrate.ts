@@ -26,7 +26,6 @@ import { percentileAmax } from './histogram.js';
 import { activationTargets, constantsAsInitializers, residualTargets } from './targets.js';
 import { symmetricScale } from './weights.js';
 import { CALIBRATION_RUNNERS, type CalibrationRunner, type RunnerCompileOptions } from './runner.js';
-import type { Backend } from '../compiler/options.js';
 
 export const CALIBRATION_METHODS: readonly CalibrationMethod[] = ['entropy', 'minmax', 'percentile'];
 
@@ -49,7 +48,7 @@ export interface CalibrationOptions {
    */
   runner?: CalibrationRunner;
   /** The backend of the 'engines' runner: 'auto' (default: cuda where available, else cpu), 'cpu' or 'cuda'. */
-  backend?: 'auto' | Backend;
+  backend?: 'auto' | 'cpu' | 'cuda';
 }
 
 export interface Calibration {

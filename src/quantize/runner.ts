@@ -19,36 +19,33 @@ import ort from 'onnxruntime-node';
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { encodeModel } from '../onnx/model.js';
-import type { CompileOptions } from '../compiler/options.js';
-import type { CompiledModel } from '../compiler/compile.js';
 
 export type CalibrationRunner = 'engines' | 'onnxruntime';
 export const CALIBRATION_RUNNERS: readonly CalibrationRunner[] = ['engines', 'onnxruntime'];
 
-/** The compile options the 'engines' runner compiles with: compile()'s own, for its implicit int8. */
-export type RunnerCompileOptions = Pick<
-  CompileOptions,
-  | 'backend'
-  | 'device'
-  | 'registry'
-  | 'threads'
-  | 'ortSessionOptions'
-  | 'minBlockSize'
-  | 'fallbackOps'
-  | 'fallbackNodes'
-  | 'cacheDir'
-  | 'cacheMaxBytes'
-  | 'timingCachePath'
-  | 'maxContexts'
->;
+/**
+ * The compile options the 'engines' runner compiles with (compile()'s own, for its implicit
+ * int8: its backend as chosen, device, registry, threads, ortSessionOptions, minBlockSize,
+ * fallbackOps, fallbackNodes, cache and timing-cache options), handed to compile() as they are,
+ * which checks them. Not typed as CompileOptions: src/compiler imports this module (its
+ * implicit int8 calibrates), and a type import back would tie the two (test/repo/import-cycles).
+ */
+export type RunnerCompileOptions = { backend?: 'auto' | 'cpu' | 'cuda' } & Readonly<Record<string, unknown>>;
+
+/** What the runner needs of compile()'s model (a CompiledModel, typed here by what is used). */
+export interface CompiledRunner {
+  readonly backend: string;
+  run(feeds: Record<string, ort.Tensor>, fetches: readonly string[]): Promise<Record<string, ort.Tensor>>;
+  dispose(): Promise<void>;
+}
 
 export interface ModelRunner {
   /** What runs the model, in messages: 'onnxruntime', 'hybridrt (cpu engines, onnxruntime fallbacks)'. */
   readonly what: string;
   /** The tensors `outputs` of one batch (graph inputs among them are not asked for: collect.ts reads the feeds). */
   run(feeds: Record<string, ort.Tensor>, batch: number): Promise<Record<string, ort.Tensor>>;
-  /** The compiled models so far ('engines'), one per batch shapes; for the docs' measurements and tests. */
-  readonly compiled: readonly CompiledModel[];
+  /** The compiled models so far ('engines'), one per batch shapes (CompiledModels); for the docs' measurements and tests. */
+  readonly compiled: readonly CompiledRunner[];
   dispose(): Promise<void>;
 }
 
@@ -88,18 +85,19 @@ const shapeKey = (feeds: Record<string, ort.Tensor>) =>
 
 function enginesRunner(graph: Graph, outputs: readonly string[], options: RunnerCompileOptions): ModelRunner {
   const proto = withOutputs(graph, outputs);
-  const models = new Map<string, CompiledModel>();
-  const compiled: CompiledModel[] = [];
+  const models = new Map<string, CompiledRunner>();
+  const compiled: CompiledRunner[] = [];
   const backend = options.backend ?? 'auto';
   let what = `hybridrt (backend ${backend})`;
-  const open = async (feeds: Record<string, ort.Tensor>, batch: number): Promise<CompiledModel> => {
+  const open = async (feeds: Record<string, ort.Tensor>, batch: number): Promise<CompiledRunner> => {
     const key = shapeKey(feeds);
     const have = models.get(key);
     if (have) return have;
-    // Imported here: compile() itself calibrates (implicit int8), so the modules import each other.
+    // Imported when first needed, not at the top: compile() calibrates (implicit int8) through
+    // this module, so a static import would make a circle (test/repo/import-cycles.test.ts).
     const { compile } = await import('../compiler/compile.js');
     const shapes = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, [...t.dims]]));
-    let model: CompiledModel;
+    let model: CompiledRunner;
     try {
       model = await compile(proto, {
         ...options,

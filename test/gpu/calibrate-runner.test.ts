@@ -7,7 +7,7 @@
  * the values in another bin; and the calibration compile partitions as the plain compile does.
  */
 import { expect, it } from 'vitest';
-import { compile } from '../../src/compiler/compile.js';
+import { type CompiledModel, compile } from '../../src/compiler/compile.js';
 import { modelGraph } from '../../src/quantize/calibrate.js';
 import { collectStats, type TensorStats } from '../../src/quantize/collect.js';
 import { calibrationBatches } from '../../src/quantize/data.js';
@@ -51,7 +51,7 @@ describeIf(CUDA, 'calibration on the cuda engines', NO_CUDA, () => {
     );
     try {
       await runner.run(data[0]!, 0);
-      const calib = runner.compiled[0]!;
+      const calib = runner.compiled[0]! as CompiledModel; // what compile() made (runner.ts types it by what it uses)
       expect(calib.backend).toBe('cuda');
       const shape = (m: typeof plain) => [m.report.data.segments.map((s) => s.kind), m.report.engines.map((e) => e.layers)];
       expect(shape(calib)).toEqual(shape(plain));

@@ -28,7 +28,7 @@ import { saveModelProto } from '../../src/onnx/model.js';
 import { writeNpy } from '../../src/onnx/npy.js';
 import { expectOneLineError, runMainRaw, tempDir } from '../cli/helpers.js';
 import { type RawOptions, toCliOptions } from '../../src/cli/options.js';
-import { compile } from '../../src/compiler/compile.js';
+import { type CompiledModel, compile } from '../../src/compiler/compile.js';
 import { cudaAvailable } from '../../src/engine/engine.js';
 import { buildGraph } from '../../src/ir/model-builder.js';
 import { readCache } from '../../src/quantize/cache.js';
@@ -103,7 +103,7 @@ describeIf(HAS_NATIVE, 'calibration on the compiled model', NATIVE_MISSING, () =
     try {
       const out = await runner.run(data[0]!, 0);
       expect(Object.keys(out).sort()).toEqual(['b2', 'f', 'r1']);
-      const calib = runner.compiled[0]!;
+      const calib = runner.compiled[0]! as CompiledModel; // what compile() made (runner.ts types it by what it uses)
       const kinds = (m: typeof plain) => m.report.data.segments.map((s) => s.kind);
       expect(kinds(calib)).toEqual(kinds(plain));
       expect(kinds(plain)).toEqual(['engine']);
