@@ -14,6 +14,7 @@
 #include "cpu/activation.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/reduce_minmax.h"
 #include "cpu/sgemm.h"
 #include "cpu/transpose.h"
 #include "layers/reduce.h"
@@ -48,16 +49,8 @@ float ReduceFloat(Op op, const float* x, int64_t n) {
       if (op == Op::kMean) return n ? static_cast<float>(s / static_cast<double>(n)) : 0.0f;  // empty: 0 (reduce.h)
       return static_cast<float>(s);
     }
-    case Op::kMax: {
-      float m = -std::numeric_limits<float>::infinity();
-      for (int64_t i = 0; i < n; ++i) m = (x[i] > m || std::isnan(x[i])) ? x[i] : m;
-      return m;
-    }
-    case Op::kMin: {
-      float m = std::numeric_limits<float>::infinity();
-      for (int64_t i = 0; i < n; ++i) m = (x[i] < m || std::isnan(x[i])) ? x[i] : m;
-      return m;
-    }
+    case Op::kMax: return RowMax(x, n);  // acc = x[i] where x[i] > acc or NaN (reduce_minmax.h)
+    case Op::kMin: return RowMin(x, n);
     case Op::kProd: {
       double p = 1;
       for (int64_t i = 0; i < n; ++i) p *= x[i];
