@@ -83,7 +83,7 @@ async function main() {
     const data = Array.from({ length: batches }, (_, k) => zooFeeds(entry, 100 + k, 'uniform'));
     const graph = modelGraph(file);
     const targets = [...activationTargets(graph), ...residualTargets(graph)];
-    const compileOptions = { backend: 'cpu' as const, threads };
+    const compileOptions = { backend: 'cpu' as const, threads, compile };
     console.log(`## ${name}: ${targets.length} calibrated tensors`);
     if (!targets.length) continue;
 

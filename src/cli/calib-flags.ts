@@ -12,7 +12,7 @@ import { type Command, Option } from 'commander';
 import { type CalibrationOption, type Int8PolicyOption, checkInt8PolicyOption } from '../compiler/int8.js';
 import { HybridError } from '../errors.js';
 import type { CalibrationMethod } from '../quantize/cache.js';
-import { CALIBRATION_METHODS, cacheMissingWithoutData } from '../quantize/calibrate.js';
+import { CALIBRATION_METHODS, cacheMissingWithoutData } from '../quantize/calibration.js';
 import { CALIBRATION_RUNNERS, type CalibrationRunner } from '../quantize/runner.js';
 
 /** What commander hands over for the calibration flags. */

@@ -117,7 +117,11 @@ function calibrationCompile(o: CompileOptions, backend: Backend): RunnerCompileO
     'timingCachePath',
     'maxContexts',
   ] as const;
-  return { backend, ...Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])) };
+  return {
+    backend,
+    compile,
+    ...Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
+  };
 }
 
 /** The converters beyond hybridrt's own that engine segments needed (custom ops). */

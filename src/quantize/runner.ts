@@ -19,6 +19,7 @@ import ort from 'onnxruntime-node';
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { encodeModel } from '../onnx/model.js';
+import type { ModelProto } from '../onnx/proto.js';
 
 export type CalibrationRunner = 'engines' | 'onnxruntime';
 export const CALIBRATION_RUNNERS: readonly CalibrationRunner[] = ['engines', 'onnxruntime'];
@@ -30,7 +31,15 @@ export const CALIBRATION_RUNNERS: readonly CalibrationRunner[] = ['engines', 'on
  * which checks them. Not typed as CompileOptions: src/compiler imports this module (its
  * implicit int8 calibrates), and a type import back would tie the two (test/repo/import-cycles).
  */
-export type RunnerCompileOptions = { backend?: 'auto' | 'cpu' | 'cuda' } & Readonly<Record<string, unknown>>;
+export type RunnerCompileOptions = { backend?: 'auto' | 'cpu' | 'cuda'; compile?: CalibrationCompile } & Readonly<Record<string, unknown>>;
+
+/**
+ * compile() as the 'engines' runner calls it, handed in by whoever calls calibration (the public
+ * calibrate() and quantize(), compile()'s implicit int8 with its own function): this module and
+ * the recipe it serves cannot import src/compiler's compile(), which imports them (its implicit
+ * int8 calibrates), so the dependency is passed in rather than imported (test/repo/import-cycles).
+ */
+export type CalibrationCompile = (model: ModelProto, options: Readonly<Record<string, unknown>>) => Promise<CompiledRunner>;
 
 /** What the runner needs of compile()'s model (a CompiledModel, typed here by what is used). */
 export interface CompiledRunner {
@@ -83,7 +92,8 @@ const shapeKey = (feeds: Record<string, ort.Tensor>) =>
       .map((n) => [n, feeds[n]!.dims]),
   );
 
-function enginesRunner(graph: Graph, outputs: readonly string[], options: RunnerCompileOptions): ModelRunner {
+function enginesRunner(graph: Graph, outputs: readonly string[], { compile, ...options }: RunnerCompileOptions): ModelRunner {
+  if (!compile) throw new Error("calibration runner 'engines' was not handed compile() (RunnerCompileOptions.compile)");
   const proto = withOutputs(graph, outputs);
   const models = new Map<string, CompiledRunner>();
   const compiled: CompiledRunner[] = [];
@@ -93,9 +103,6 @@ function enginesRunner(graph: Graph, outputs: readonly string[], options: Runner
     const key = shapeKey(feeds);
     const have = models.get(key);
     if (have) return have;
-    // Imported when first needed, not at the top: compile() calibrates (implicit int8) through
-    // this module, so a static import would make a circle (test/repo/import-cycles.test.ts).
-    const { compile } = await import('../compiler/compile.js');
     const shapes = Object.fromEntries(Object.entries(feeds).map(([n, t]) => [n, [...t.dims]]));
     let model: CompiledRunner;
     try {

@@ -29,7 +29,7 @@ describeIf(CUDA, 'calibration on the cuda engines', NO_CUDA, () => {
         histograms: true,
         progress: false,
         runner,
-        compile: { backend: 'cuda' },
+        compile: { backend: 'cuda', compile },
       });
     const [got, want] = [await stats('engines'), await stats('onnxruntime')];
     for (const t of targets) {
@@ -47,7 +47,7 @@ describeIf(CUDA, 'calibration on the cuda engines', NO_CUDA, () => {
       graph,
       targets.filter((t) => t !== 'x'),
       'engines',
-      { backend: 'cuda' },
+      { backend: 'cuda', compile },
     );
     try {
       await runner.run(data[0]!, 0);

@@ -51,7 +51,7 @@ const stats = (runner: 'engines' | 'onnxruntime') =>
     histograms: true,
     progress: false,
     runner,
-    compile: runner === 'engines' ? { backend: 'cpu', threads: 1 } : {},
+    compile: runner === 'engines' ? { backend: 'cpu', threads: 1, compile } : {},
   });
 
 const relClose = (got: number, want: number, rel: number) => expect(Math.abs(got - want)).toBeLessThanOrEqual(rel * Math.abs(want));
@@ -98,7 +98,7 @@ describeIf(HAS_NATIVE, 'calibration on the compiled model', NATIVE_MISSING, () =
       graph,
       targets.filter((t) => t !== 'x'),
       'engines',
-      { backend: 'cpu', threads: 1 },
+      { backend: 'cpu', threads: 1, compile },
     );
     try {
       const out = await runner.run(data[0]!, 0);
