@@ -33,6 +33,8 @@ export interface Quant {
   sigmoid?: boolean;
   /** The output scale as the largest value / this (default 100; larger: most outputs saturate). */
   steps?: number;
+  /** The output scale itself, in place of steps. */
+  sy?: number;
   /** An int8/uint8 residual's scale and zero point (the layer dequantizes it). */
   residual?: { scale: number; zero: number };
 }

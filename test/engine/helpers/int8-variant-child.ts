@@ -37,7 +37,7 @@ async function check(
 ) {
   const v = ref();
   const amax = v.reduce((a, b) => Math.max(a, Math.abs(b)), 0);
-  const sy = f(Math.max(amax, 1e-3) / (q.steps ?? 100)); // most outputs in range, the largest saturate
+  const sy = q.sy ?? f(Math.max(amax, 1e-3) / (q.steps ?? 100)); // most outputs in range, the largest saturate
   const quant: Record<string, unknown> = { inputScale: q.sx, inputZeroPoint: q.zx, weightScales: q.sw };
   if (q.out !== 'float32') Object.assign(quant, { outputScale: sy, outputZeroPoint: q.zy });
   if (q.residual) Object.assign(quant, { residualScale: q.residual.scale, residualZeroPoint: q.residual.zero });
@@ -63,7 +63,7 @@ async function convCase(
   seed: number,
   fixed?: Partial<{ c: number; m: number; groups: number; dims: number[]; k: number[]; s: number[]; p: number[]; dil: number[] }>,
   act?: [number, number] | 'sigmoid',
-  edge?: { out: OutType; steps: number; bias?: number; residual?: QType },
+  edge?: { out: OutType; steps: number; bias?: number; residual?: QType; ties?: boolean },
 ) {
   const r = mulberry32(seed);
   const rank = fixed?.dims?.length ?? (r() < 0.15 ? 1 : r() < 0.1 ? 3 : 2);
@@ -85,10 +85,16 @@ async function convCase(
   const q = quantOf(r, xType, out, m, r() < 0.8);
   if (act) Object.assign(q, { relu: false }, act === 'sigmoid' ? { sigmoid: true } : { clip: act });
   if (edge) q.steps = edge.steps;
-  const hasBias = edge?.bias !== undefined || r() < 0.7;
+  // Quotients on half-integers: v = acc / 128 exactly (no bias, one weight scale) over sy = 61 /
+  // 64, so every odd multiple of 61 is a tie, which only the correctly rounded division sends to
+  // even (v * fl(1 / sy) rounds about half of them the other way); small weights keep v / sy in
+  // range.
+  if (edge?.ties) Object.assign(q, { sx: 2 ** -7, sw: [1], sy: 61 / 64 });
+  const hasBias = !edge?.ties && (edge?.bias !== undefined || r() < 0.7);
   const residual = edge ? edge.residual !== undefined : r() < 0.3;
   const x = bytes(r, xType, n * c * size(dims));
   const w = bytes(r, 'int8', m * cg * size(k)) as Int8Array;
+  if (edge?.ties) w.forEach((v, i) => (w[i] = v >> 4));
   const bias = Float32Array.from({ length: m }, () => uniform(r, -1, 1));
   if (edge?.bias !== undefined) bias[m >> 1] = edge.bias;
   const ys = [n, m, ...outDims];
@@ -291,7 +297,19 @@ try {
     ],
   ];
   for (const [i, [fixed, edge]] of fused.entries()) await convCase(90 + i, fixed, i === 1 ? [-1, 2] : undefined, edge);
-  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length + quads.length + fused.length;
+  // Ties in the requantization (quant_requant.h StoreClamped): the VNNI tile and the depthwise
+  // rows, relu or none.
+  await convCase(95, { c: 16, m: 40, groups: 1, dims: [11, 17], k: [1, 1], s: [1, 1], p: [0, 0], dil: [1, 1] }, undefined, {
+    out: 'int8',
+    steps: 100,
+    ties: true,
+  });
+  await convCase(96, { c: 1, m: 1, groups: 48, dims: [20, 37], k: [3, 3], s: [1, 1], p: [1, 1], dil: [1, 1] }, undefined, {
+    out: 'uint8',
+    steps: 100,
+    ties: true,
+  });
+  cases = 12 + dw.length + 1 + 2 * edges.length + residuals.length + quads.length + fused.length + 2;
   for (let seed = 100; seed < 160; seed++, cases++) await convCase(seed);
   for (let seed = 200; seed < 230; seed++, cases++) await matmulCase(seed);
 } catch (e) {
