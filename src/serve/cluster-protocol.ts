@@ -3,7 +3,7 @@
  * (cluster-worker.ts) tell each other over node:cluster's IPC channel, written once for both.
  */
 import type { IndexEntry } from './core.js';
-import type { CheckedOptions } from './server.js';
+import type { CheckedOptions } from './serve-options.js';
 
 /** The environment variable that hands a worker its WorkerSpec (JSON). */
 export const WORKER_ENV = 'HYBRIDRT_SERVE_WORKER';

@@ -29,7 +29,7 @@ import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
 import { HybridError } from '../errors.js';
 import { type ClusterState, type FromWorker, type ToWorker, WORKER_ENV, type WorkerSpec } from './cluster-protocol.js';
 import type { IndexEntry } from './core.js';
-import type { CheckedOptions, HybridServer } from './server.js';
+import type { CheckedOptions, HybridServer } from './serve-options.js';
 
 /** Restarts of crashed workers allowed within RESTART_WINDOW_MS; one more stops the server. */
 export const MAX_RESTARTS = 5;

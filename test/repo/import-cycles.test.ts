@@ -2,7 +2,8 @@
  * No import circle among the TypeScript modules of src/ and converters/ (issue 12: the
  * partitioner, converters, builder, CLI sessions and artifact loader each sit on one side of
  * every import). Type-only imports count: a circle of types still ties two modules so that
- * neither can be read or changed alone. Cycles are the strongly connected components of the
+ * neither can be read or changed alone, and so do dynamic imports (`await import('./x.js')`, a type
+ * named as `import('./x.js').T`): a circle put off until run time is still a circle. Cycles are the strongly connected components of the
  * graph of relative imports and re-exports (Tarjan's algorithm), each named by its files.
  */
 import fs from 'node:fs';
@@ -11,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const IMPORT = /(?:^|\n)\s*(?:import|export)\b[^'";]*?\bfrom\s+['"](\.{1,2}\/[^'"]+)['"]/g;
+/** import('./x.js'): a dynamic import, or a type named through one; either still ties the two modules. */
+const DYNAMIC_IMPORT = /\bimport\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*\)/g;
 
 function sources(dir: string): string[] {
   return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true }).flatMap((e) => {
@@ -23,7 +26,7 @@ function sources(dir: string): string[] {
 /** Relative imports of `file`, resolved to the .ts files they name. */
 function importsOf(file: string): string[] {
   const text = fs.readFileSync(path.join(ROOT, file), 'utf8');
-  return [...text.matchAll(IMPORT)]
+  return [...text.matchAll(IMPORT), ...text.matchAll(DYNAMIC_IMPORT)]
     .map((m) => path.normalize(path.join(path.dirname(file), m[1]!)).replace(/\.js$/, '.ts'))
     .filter((f) => fs.existsSync(path.join(ROOT, f)));
 }
