@@ -101,7 +101,7 @@ export function decidingOptions(opts: ResolvedOptions): Record<string, unknown> 
 
 /**
  * What implicit int8's calibration compiles the fp32 model with (src/quantize/runner.ts): this
- * compile's backend (as chosen) and the options that decide its engines and fallbacks.
+ * compile's backend (as chosen; 'auto' without the addon, on onnxruntime as this compile) and the options that decide its engines and fallbacks.
  */
 function calibrationCompile(o: CompileOptions, backend: Backend): RunnerCompileOptions {
   const keys = [
@@ -118,7 +118,9 @@ function calibrationCompile(o: CompileOptions, backend: Backend): RunnerCompileO
     'maxContexts',
   ] as const;
   return {
-    backend,
+    // Without the addon chooseBackend names 'cpu' for a compile that builds no engines; asked
+    // for again by name, 'cpu' is a NATIVE error, so the calibration's compile asks for 'auto'.
+    backend: nativeAvailable() ? backend : 'auto',
     compile,
     ...Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]])),
   };

@@ -127,6 +127,27 @@ describe('without the native addon', () => {
     }
   });
 
+  it("compile()'s implicit int8 calibrates on onnxruntime too (the 'engines' runner's compile has no engines either)", async () => {
+    const logs: Array<[string, string]> = [];
+    const feeds = { input: sine([1, 3, 64, 64]) };
+    const model = await compile(resnet, {
+      inputs: { input: [1, 3, 64, 64] },
+      precisions: ['int8'],
+      calibration: { data: [feeds], method: 'minmax', progress: false },
+      threads: 1,
+      onLog: (m, l) => logs.push([m, l]),
+    });
+    try {
+      expect(logs.filter(([, l]) => l === 'warn')).toEqual([[noEnginesNotice(MISSING_MESSAGE), 'warn']]);
+      expect(model.report.data.summary).toMatchObject({ engineSegments: 0, fallbackSegments: 1 });
+      const out = await model.run(feeds);
+      // The Q/DQ model on onnxruntime: int8 rounding, not fp32 agreement.
+      expect(Object.keys(out)).toEqual(Object.keys(await ortRun(resnet, feeds)));
+    } finally {
+      await model.dispose();
+    }
+  });
+
   it('compile() under requireFullCompilation refuses, each node saying the addon is missing', async () => {
     const e = await rejection(
       compile(resnet, {
