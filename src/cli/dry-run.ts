@@ -10,6 +10,7 @@
  */
 import { analyze } from '../compiler/analyze.js';
 import { chooseBackend } from '../compiler/backend.js';
+import { compile } from '../compiler/compile.js';
 import { nativeAvailable } from '../engine/native.js';
 import { effectivePrecisions, precisionNotice } from '../engine/precision.js';
 import { checkInt8PolicyOption, int8Model, int8Note, policyNote } from '../compiler/int8.js';
@@ -59,7 +60,17 @@ export async function dryRun(
   if (opts.calibration && backend && effectivePrecisions(backend, opts.precisions).includes('int8')) {
     const calibration = { ...opts.calibration, progress: io.errIsTTY === true };
     const policy = checkInt8PolicyOption(opts.precisions, calibration, opts.int8Policy ?? {});
-    const q = await int8Model(proto, opts.model, calibration, policy, inputValueTensors(opts.inputValues, inputs), { backend });
+    // The run's calibration compiles the fp32 model (runner 'engines'), with compile() handed in
+    // (src/quantize/runner.ts) and the options that decide its engines and fallbacks.
+    const q = await int8Model(proto, opts.model, calibration, policy, inputValueTensors(opts.inputValues, inputs), {
+      backend,
+      compile,
+      ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
+      fallbackOps: opts.fallbackOps,
+      fallbackNodes: opts.fallbackNodes,
+      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
+    });
     note(int8Note(q, opts.calibration));
     if (q.findings) note(policyNote(q.findings));
     model = q.proto;
