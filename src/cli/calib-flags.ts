@@ -4,7 +4,7 @@
  * --calib-data DIR, --calib-method entropy|minmax|percentile, --calib-percentile P,
  * --calib-cache FILE (trtexec spells it --calib FILE) and --calib-runner engines|onnxruntime
  * (what runs the fp32 model over the data: src/quantize/runner.ts), read into the calibration options that
- * quantize() and compile() take (src/compiler/int8.ts, src/quantize/calibrate.ts check them).
+ * quantize() and compile() take (src/compiler/int8.ts, src/quantize/calibration.ts check them).
  * Also the int8 precision policy's flags of both: --int8-sensitivity and --accuracy-target
  * cosine=0.999 (compile()'s and quantize()'s int8Sensitivity and accuracyTarget).
  */

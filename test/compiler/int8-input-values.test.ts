@@ -1,6 +1,6 @@
 /**
  * Implicit int8 with compile-time input values: calibration runs the model with the fixed
- * inputs as constants and what they decide folded (src/quantize/quantize.ts fixedGraphs), so
+ * inputs as constants and what they decide folded (src/quantize/qdq-model.ts fixedGraphs), so
  * its data need not hold them, and the layers of an If's taken branch are quantized too. The
  * model is Silero-shaped (test/helpers/rate-gated.ts) with a quantized layer ahead of the If:
  *
