@@ -22,7 +22,7 @@ import os from 'node:os';
 import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import type { Converter } from '../../converters/types.js';
+import { swishConverter } from '../helpers/swish-converter.js';
 import { calibrationFromFlags } from '../../src/cli/calib-flags.js';
 import { saveModelProto } from '../../src/onnx/model.js';
 import { writeNpy } from '../../src/onnx/npy.js';
@@ -144,20 +144,6 @@ describeIf(HAS_NATIVE, 'calibration on the compiled model', NATIVE_MISSING, () =
     },
   );
 });
-
-/** com.example::Swish, x * sigmoid(x), which onnxruntime has no kernel for. */
-const swishConverter: Converter = {
-  opType: 'Swish',
-  domain: 'com.example',
-  sinceVersion: 1,
-  validate: (node, ctx) => (ctx.type(node.inputs[0]!)?.dtype === 'float32' ? { ok: true } : { ok: false, reason: 'Swish: float32 input only' }),
-  convert: (node, ctx, net) => {
-    const x = ctx.input(node, 0);
-    const [s] = net.add('unary', [x], { op: 'sigmoid' }, `${node.name}/sigmoid`);
-    const [y] = net.add('elementwise', [x, s!], { op: 'mul' }, node.name);
-    ctx.setOutput(node, 0, y!);
-  },
-};
 
 describeIf(HAS_NATIVE, 'implicit int8 calibrates on the engines compile() builds', NATIVE_MISSING, () => {
   //   x [4, 8] ─► MatMul(W1) ─► Swish (custom) ─► h ─► MatMul(W2) ─► y     (x and h are calibrated)

@@ -13,7 +13,7 @@ import path from 'node:path';
 import ort from 'onnxruntime-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { builtinRegistry } from '../../converters/index.js';
-import type { Converter } from '../../converters/types.js';
+import { swishConverter } from '../helpers/swish-converter.js';
 import { analyze } from '../../src/compiler/analyze.js';
 import { load } from '../../src/artifact/load.js';
 import { compile } from '../../src/compiler/compile.js';
@@ -86,20 +86,6 @@ describe('unsupported ops fall back with their reasons', () => {
     ]);
   });
 });
-
-/** The converter of the docs example, for compile(): x * sigmoid(x). */
-const swishConverter: Converter = {
-  opType: 'Swish',
-  domain: 'com.example',
-  sinceVersion: 1,
-  validate: (node, ctx) => (ctx.type(node.inputs[0]!)?.dtype === 'float32' ? { ok: true } : { ok: false, reason: 'Swish: float32 input only' }),
-  convert: (node, ctx, net) => {
-    const x = ctx.input(node, 0);
-    const [s] = net.add('unary', [x], { op: 'sigmoid' }, `${node.name}/sigmoid`);
-    const [y] = net.add('elementwise', [x, s!], { op: 'mul' }, node.name);
-    ctx.setOutput(node, 0, y!);
-  },
-};
 
 describe('a user converter makes the custom op engine-supported', () => {
   const shape = [1, 8, 16];

@@ -6,6 +6,7 @@
  * result's dim outPerm[i]), the mask broadcast onto [..., S, T] as numpy does. A row whose
  * scores are all -inf (or hold a NaN) is NaN, or 0 with nanToZero.
  */
+import type { LayerSpec } from '../../../src/engine/network.js';
 
 /** A tensor's shape and values (float32 or the float values of a half tensor). */
 export interface RefTensor {
@@ -13,18 +14,8 @@ export interface RefTensor {
   data: ArrayLike<number>;
 }
 
-export interface AttentionRefParams {
-  scale: number;
-  transK: boolean;
-  nanToZero?: boolean;
-  qPerm?: number[];
-  kPerm?: number[];
-  vPerm?: number[];
-  outPerm?: number[];
-  qSelect?: number[];
-  kSelect?: number[];
-  vSelect?: number[];
-}
+/** The attention layer's params, as network.ts declares them (the reference takes them as given). */
+export type AttentionRefParams = Extract<LayerSpec, { kind: 'attention' }>['params'];
 
 const product = (dims: readonly number[]) => dims.reduce((a, b) => a * b, 1);
 
