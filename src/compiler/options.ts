@@ -7,6 +7,7 @@ import { ConverterRegistry } from '../../converters/registry.js';
 import type { Converter } from '../../converters/types.js';
 import { type Precision, checkPrecision } from '../engine/precision.js';
 import { type CacheOptions, DEFAULT_CACHE_MAX_BYTES, openCacheDir } from '../artifact/cache.js';
+import { unknownBackend } from './backend-names.js';
 import { HybridError } from '../errors.js';
 import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 import { LIMITS } from '../limits.js';
@@ -217,8 +218,6 @@ export interface ResolvedOptions {
   rethrowCallbackError: () => void;
 }
 
-const BACKENDS = ['auto', 'cpu', 'cuda'] as const;
-
 function bad(message: string): HybridError {
   return new HybridError('OPTION', message);
 }
@@ -272,7 +271,8 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
   const calibration = checkCalibrationOption(precisions, options.calibration);
   const int8Policy = checkInt8PolicyOption(precisions, calibration, options);
   const backend = options.backend ?? 'auto';
-  if (!(BACKENDS as readonly string[]).includes(backend)) throw bad(`backend '${String(backend)}' is not one of: ${BACKENDS.join(', ')}`);
+  const unknown = unknownBackend(backend);
+  if (unknown) throw bad(unknown);
   for (const [name, fn] of [
     ['onProgress', options.onProgress],
     ['onLog', options.onLog],

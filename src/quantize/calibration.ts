@@ -13,6 +13,7 @@
  * the scales found are written to it.
  */
 import fs from 'node:fs';
+import { type BackendChoice, unknownBackend } from '../compiler/backend-names.js';
 import { HybridError } from '../errors.js';
 import { Graph } from '../ir/graph.js';
 import { inferShapes } from '../ir/infer/index.js';
@@ -48,7 +49,7 @@ export interface CalibrationOptions {
    */
   runner?: CalibrationRunner;
   /** The backend of the 'engines' runner: 'auto' (default: cuda where available, else cpu), 'cpu' or 'cuda'. */
-  backend?: 'auto' | 'cpu' | 'cuda';
+  backend?: BackendChoice;
 }
 
 export interface Calibration {
@@ -106,9 +107,8 @@ export function checkCalibrationOptions(o: CalibrationOptions): void {
       `calibration runner '${String(o.runner)}' is unknown; use ${CALIBRATION_RUNNERS.map((r) => `'${r}'`).join(', ')}`,
     );
   }
-  if (o.backend !== undefined && !['auto', 'cpu', 'cuda'].includes(o.backend)) {
-    throw new HybridError('OPTION', `calibration backend '${String(o.backend)}' is not one of: auto, cpu, cuda`);
-  }
+  const unknown = o.backend === undefined ? undefined : unknownBackend(o.backend, 'calibration backend');
+  if (unknown) throw new HybridError('OPTION', unknown);
   if (o.backend !== undefined && o.runner === 'onnxruntime') {
     throw new HybridError('OPTION', "calibration backend is for runner 'engines'; runner 'onnxruntime' runs on onnxruntime's cpu provider");
   }

@@ -16,6 +16,7 @@
  * Either way the runner hands back float32 tensors by name; the statistics have one code path.
  */
 import ort from 'onnxruntime-node';
+import type { BackendChoice } from '../compiler/backend-names.js';
 import { HybridError } from '../errors.js';
 import type { Graph } from '../ir/graph.js';
 import { encodeModel } from '../onnx/model.js';
@@ -31,7 +32,7 @@ export const CALIBRATION_RUNNERS: readonly CalibrationRunner[] = ['engines', 'on
  * which checks them. Not typed as CompileOptions: src/compiler imports this module (its
  * implicit int8 calibrates), and a type import back would tie the two (test/repo/import-cycles).
  */
-export type RunnerCompileOptions = { backend?: 'auto' | 'cpu' | 'cuda'; compile?: CalibrationCompile } & Readonly<Record<string, unknown>>;
+export type RunnerCompileOptions = { backend?: BackendChoice; compile?: CalibrationCompile } & Readonly<Record<string, unknown>>;
 
 /**
  * compile() as the 'engines' runner calls it, handed in by whoever calls calibration (the public

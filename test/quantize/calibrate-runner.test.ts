@@ -141,6 +141,10 @@ describeIf(HAS_NATIVE, 'calibration on the compiled model', NATIVE_MISSING, () =
         code: 'OPTION',
         message: "calibration runner 'tvm' is unknown; use 'engines', 'onnxruntime'",
       });
+      await expect(calibrate(model, { data, backend: 'gpu' as 'cpu' })).rejects.toMatchObject({
+        code: 'OPTION',
+        message: "calibration backend 'gpu' is not one of: auto, cpu, cuda",
+      });
     },
   );
 });
