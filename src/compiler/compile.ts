@@ -101,7 +101,8 @@ export function decidingOptions(opts: ResolvedOptions): Record<string, unknown> 
 
 /**
  * What implicit int8's calibration compiles the fp32 model with (src/quantize/runner.ts): this
- * compile's backend (as chosen; 'auto' without the addon, on onnxruntime as this compile) and the options that decide its engines and fallbacks.
+ * compile's backend (as chosen; 'auto' without the addon, on onnxruntime as this compile) and
+ * the options that decide its engines and fallbacks.
  */
 function calibrationCompile(o: CompileOptions, backend: Backend): RunnerCompileOptions {
   const keys = [
