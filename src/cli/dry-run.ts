@@ -22,6 +22,7 @@ import { type ModelInput, compileInputs, knownInputShapes, prepareInputs } from 
 import { inputValueTensors } from './input-flags.js';
 import type { CliOptions } from './options.js';
 import { withAnalyzeProgress } from './progress.js';
+import { partitionOptions } from './run-session.js';
 import { type ReportSink, emitReport } from './report-output.js';
 
 /** The run's feeds where it could make them (prepareInputs), else undefined. */
@@ -65,11 +66,7 @@ export async function dryRun(
     const q = await int8Model(proto, opts.model, calibration, policy, inputValueTensors(opts.inputValues, inputs), {
       backend,
       compile,
-      ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
-      fallbackOps: opts.fallbackOps,
-      fallbackNodes: opts.fallbackNodes,
-      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
+      ...partitionOptions(opts),
     });
     note(int8Note(q, opts.calibration));
     if (q.findings) note(policyNote(q.findings));
@@ -88,12 +85,8 @@ export async function dryRun(
       // With --min-shapes/--opt-shapes/--max-shapes: the ranges a run compiles for.
       inputs: compileInputs(inputs, opts, shapes),
       inputValues: Object.fromEntries(inputValueTensors(opts.inputValues, inputs)),
-      ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
-      fallbackOps: opts.fallbackOps,
-      fallbackNodes: opts.fallbackNodes,
+      ...partitionOptions(opts),
       requireFullCompilation: opts.requireFullCompilation,
-      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
-      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       ...(probeFeeds ? { probeFeeds } : {}),
       checkFallbacks: true,
     }),

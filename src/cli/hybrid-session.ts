@@ -22,7 +22,7 @@ import type { RunStats } from '../runtime/types.js';
 import { CliFailure, oneLine } from './errors.js';
 import { ms } from './print.js';
 import { progressBar } from './progress.js';
-import type { BenchHooks, RunSession, SessionHooks, SessionOptions } from './run-session.js';
+import { type BenchHooks, type RunSession, type SessionHooks, type SessionOptions, partitionOptions } from './run-session.js';
 
 /**
  * Two lines:
@@ -94,13 +94,9 @@ export async function openHybridSession(
       // --input-value: fixed at compile time; the run feeds the same value (prepareInputs).
       inputValues: Object.fromEntries(opts.inputValues.map((f) => [f.name, feeds.get(f.name)!])),
       probeFeeds: Object.fromEntries(feeds),
-      ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
-      fallbackOps: opts.fallbackOps,
-      fallbackNodes: opts.fallbackNodes,
+      ...partitionOptions(opts),
       requireFullCompilation: opts.requireFullCompilation,
-      ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
       ...(opts.device !== undefined ? { device: opts.device } : {}),
-      ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
       ...(opts.timingCache !== undefined ? { timingCachePath: opts.timingCache } : {}),
       onLog: (message, level) => {
         if (level !== 'warn') notes.push(`         ${message}`);

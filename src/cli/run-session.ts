@@ -65,6 +65,20 @@ export type SessionOptions = Pick<
   | 'inputValues'
 >;
 
+/**
+ * The flags that decide a compile's engines and fallbacks, as compile() and analyze() take them:
+ * the run's compile, the dry run's analysis and --int8's calibration compile all read them here.
+ */
+export function partitionOptions(opts: Pick<CliOptions, 'minBlockSize' | 'fallbackOps' | 'fallbackNodes' | 'threads' | 'ortSessionOptions'>) {
+  return {
+    ...(opts.minBlockSize !== undefined ? { minBlockSize: opts.minBlockSize } : {}),
+    fallbackOps: opts.fallbackOps,
+    fallbackNodes: opts.fallbackNodes,
+    ...(opts.threads !== undefined ? { threads: opts.threads } : {}),
+    ...(opts.ortSessionOptions ? { ortSessionOptions: opts.ortSessionOptions } : {}),
+  };
+}
+
 export interface SessionHooks {
   /** A warning worth showing (an option that matched nothing, a demoted engine...). */
   warn(message: string): void;
