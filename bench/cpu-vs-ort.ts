@@ -60,7 +60,7 @@ async function measure(entry: Entry, threads: number, runs: number, warmup: numb
     const ours: number[] = [];
     const theirs: number[] = [];
     const block = async (run: () => Promise<unknown>, into: number[]) => {
-      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      if (quietMs > 0) await new Promise((resolve) => setTimeout(resolve, quietMs));
       for (let i = 0; i < warmup; i++) await run();
       for (let i = 0; i < Math.ceil(runs / 2); i++) {
         const t = performance.now();
