@@ -23,6 +23,9 @@
 // XOR-swizzled so that the eight rows one ldmatrix reads fall in eight different bank groups.
 // The epilogue stores two adjacent channels at once where the output is channels-last.
 //
+// cuBLASLt's int8 GEMM is a tactic of matmuls and of 1x1 convolutions that are GEMMs
+// ("cublaslt_int8:<i>", quant_gemm_lt.h): its int32 sums, then SplitEpilogue as one share.
+//
 // cuDNN's int8 convolutions are tactics too ("cudnn_int8:<k>", the k-th configuration of the
 // graph API's heuristics, cudnn_graph.h), timed beside the tiles where cuDNN can express the
 // layer (CudnnRefusal): x int8 with zero point 0, channels-last, output channels a multiple of
@@ -52,8 +55,10 @@
 #include "cuda/kernel_base.h"
 #include "cuda/kernels.h"
 #include "cuda/quant_conv_cudnn.h"
+#include "cuda/quant_conv_geometry.h"
 #include "cuda/quant_conv_kernel.cuh"
 #include "cuda/quant_depthwise_kernel.cuh"
+#include "cuda/quant_gemm_lt.h"
 #include "cuda/tactic_timer.h"
 #include "layers/activation.h"
 #include "layers/convolution.h"
@@ -81,6 +86,9 @@ class QuantConv : public CudaKernel {
     if (CudnnRefusal().empty()) {
       for (int k = 0; k < ConvGraph::kMaxConfigs; ++k) t.push_back(Cat(Int8CudnnTactics::kPrefix, k));
     }
+    if (LtRefusal().empty()) {
+      for (int i = 0; i < Int8LtGemm::kCandidates; ++i) t.push_back(Cat(Int8LtGemm::kPrefix, i));
+    }
     return t;
   }
 
@@ -92,17 +100,26 @@ class QuantConv : public CudaKernel {
     if (k >= 0 && !MakeCudnnPlan(k)) {
       Bad(ErrorCode::kPlan, Cat("cuDNN offers no int8 configuration ", k, " for this layer on this device"));
     }
+    const int i = Int8LtGemm::Candidate(t);
+    if (i >= 0 && !PlanLt(i)) Bad(ErrorCode::kPlan, Cat("cuBLASLt: ", lt_.error(), " for this layer on this device"));
     return t;
   }
 
   void Analyze() override {
     const Params& p = params();
     const bool matmul = layer_->kind == LayerKind::kMatmul;
+    std::string why;
     if (matmul) {
-      AnalyzeMatmul(ReadMatmul(p));
+      const MatmulParams mp = ReadMatmul(p);
+      residual_ = mp.residual;
+      trans_b_ = mp.trans_b;
+      why = Int8MatmulGeometry(mp, in_[0].shape, in_[1].shape, in_[0].numel, &g_);
     } else {
-      AnalyzeConvolution(ReadConvolution(p));
+      const ConvolutionParams cp = ReadConvolution(p);
+      residual_ = cp.residual;
+      why = Int8ConvolutionGeometry(cp, in_[0].shape, in_[1].shape, out_[0].shape, &g_, &depthwise_);
     }
+    if (!why.empty()) Bad(ErrorCode::kNative, why);
     const int64_t k = static_cast<int64_t>(depthwise_ ? 1 : g_.c) * g_.kh * g_.kw;
     if (!Int8ProductsFit(k)) {
       Bad(ErrorCode::kNative, Cat("an int8 ", matmul ? "matmul" : "convolution", " sums 1 to ", kMaxInt8Products,
@@ -125,62 +142,6 @@ class QuantConv : public CudaKernel {
     if (out_code_ < 0) Bad(ErrorCode::kNative, "int8: the output is float32, int8 or uint8");
     UploadTables();
     pad_ = Int8CudnnPadding(g_, in_[0].numel);
-  }
-
-  // A convolution: the window's geometry from the params and the shapes.
-  void AnalyzeConvolution(const ConvolutionParams& p) {
-    residual_ = p.residual;
-    g_.nhwc = p.nhwc;
-    const Shape& xs = in_[0].shape;
-    const Shape& ws = in_[1].shape;
-    const Shape& ys = out_[0].shape;
-    if (xs.size() != 4) Bad(ErrorCode::kNative, "the cuda int8 convolution is 2-d (4-d tensors)");
-    depthwise_ = IsDepthwise(p, ws);
-    if (p.groups != 1 && !depthwise_) {
-      Bad(ErrorCode::kNative, "the cuda int8 convolution takes one group, or one channel a group (depthwise)");
-    }
-    if (p.has_input_clip) Bad(ErrorCode::kNative, "int8: no input clip");
-    g_.c = Dim(g_.nhwc ? xs[3] : xs[1]);
-    g_.h = Dim(g_.nhwc ? xs[1] : xs[2]);
-    g_.w = Dim(g_.nhwc ? xs[2] : xs[3]);
-    g_.m = Dim(ws[0]);
-    g_.kh = Dim(g_.nhwc ? ws[1] : ws[2]);
-    g_.kw = Dim(g_.nhwc ? ws[2] : ws[3]);
-    g_.oh = Dim(g_.nhwc ? ys[1] : ys[2]);
-    g_.ow = Dim(g_.nhwc ? ys[2] : ys[3]);
-    const WindowParams& win = p.window;
-    g_.sh = Dim(win.strides[0]);
-    g_.sw = Dim(win.strides[1]);
-    // Only the leading pads place the window; the trailing ones only size the output (ys), and
-    // taps past the input read the zero point: asymmetric pads (SAME_UPPER) need nothing more.
-    g_.ph = static_cast<int>(win.pads_begin[0]);
-    g_.pw = static_cast<int>(win.pads_begin[1]);
-    g_.dh = Dim(win.dilations[0]);
-    g_.dw = Dim(win.dilations[1]);
-  }
-  int Dim(int64_t v) const {
-    if (v <= 0 || v > std::numeric_limits<int32_t>::max() / 2) Bad(ErrorCode::kNative, "int8: a dim beyond 2^30");
-    return static_cast<int>(v);
-  }
-  // A matmul (a of rank >= 1, b a constant [K, N], or [N, K] with transB) is the 1x1
-  // convolution over one channels-last image of rows x 1 positions and K channels: a's rows
-  // are the positions, b's columns the output channels, y [rows, N] the output as it is.
-  void AnalyzeMatmul(const MatmulParams& p) {
-    residual_ = p.residual;
-    const Shape& a = in_[0].shape;
-    const Shape& b = in_[1].shape;
-    // The form's preconditions (a not transposed, b a matrix, alpha and beta 1, c a bias of N)
-    // are the shape rule's (quant_form.h CheckInt8Matmul).
-    trans_b_ = p.trans_b;
-    const int64_t k = a.back(), n = trans_b_ ? b[0] : b[1];
-    g_.nhwc = true;
-    g_.c = Dim(k);
-    // No rows at an empty shape of a dynamic engine: prepared, never launched (nothing to write).
-    g_.h = g_.oh = in_[0].numel ? Dim(in_[0].numel / g_.c) : 0;
-    g_.w = g_.ow = 1;
-    g_.m = Dim(n);
-    g_.kh = g_.kw = g_.sh = g_.sw = g_.dh = g_.dw = 1;
-    g_.ph = g_.pw = 0;
   }
 
   // Time every tile shape, and the splits of k that could help it, on scratch buffers of the
@@ -232,6 +193,7 @@ class QuantConv : public CudaKernel {
       }
       if (switches_.int8_cudnn && switches_.cudnn_graph)
         ChooseCudnn(timer, x, y, bias, z, partial, &best, &best_ms, &log);
+      if (switches_.int8_cublaslt) ChooseLt(timer, x, y, bias, z, partial, &best, &best_ms, &log);
     } catch (...) {
       for (void* p : {x, y, z, bias, partial}) cudaFree(p);
       throw;
@@ -255,14 +217,14 @@ class QuantConv : public CudaKernel {
     cudnn_.Reset();
     tile_ = 0;
     splits_ = 1;
-    for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
-      for (int n : kSplits) {
-        if (tactic() == TacticName(kTiles[t], n)) {
-          tile_ = t;
-          splits_ = n;
-        }
-      }
+    const int li = Int8LtGemm::Candidate(tactic());
+    if (li >= 0) {  // tile 0 unsplit stays for an input view at an offset cuBLASLt does not take
+      if (!PlanLt(li)) Bad(ErrorCode::kPlan, Cat("cuBLASLt: ", lt_.error(), " for this layer"));
+      Check(AllowTile(0), "cudaFuncSetAttribute (int8 convolution shared memory)");
+      return;
     }
+    lt_.Reset();
+    TileOf(tactic(), &tile_, &splits_);
     // Another shape of a dynamic engine keeps the build's tactic: where its split no longer
     // helps (a larger batch fills the SMs), the tile runs unsplit there, so the sums' workspace
     // does not grow with the batch. A split forced by HYBRIDRT_CONV_TACTIC is kept.
@@ -270,6 +232,7 @@ class QuantConv : public CudaKernel {
     Check(AllowTile(tile_), "cudaFuncSetAttribute (int8 convolution shared memory)");
   }
   size_t WorkspaceBytes() const override {
+    if (lt_.selected() >= 0) return LtSumsBytes() + lt_.workspace();
     return cudnn_.config() >= 0 ? PadAt() + pad_.bytes : SplitBytes(splits_, g_);
   }
 
@@ -281,6 +244,15 @@ class QuantConv : public CudaKernel {
       const cudnnStatus_t st = cudnn_.Execute(static_cast<CudaStream&>(stream).cudnn(),
                                               CudnnData(x, args.outputs[0], bias, z), args.workspace);
       if (st != CUDNN_STATUS_SUCCESS) Bad(ErrorCode::kNative, Cat("cuDNN int8 convolution: ", cudnnGetErrorString(st)));
+      return;
+    }
+    if (lt_.selected() >= 0 && (reinterpret_cast<uintptr_t>(args.inputs[0]) & 15) == 0) {
+      auto* sums = static_cast<int32_t*>(args.workspace);
+      if (!lt_.Run(static_cast<CudaStream&>(stream).cublaslt(), args.inputs[0], weights_.get(), sums,
+                   static_cast<uint8_t*>(args.workspace) + LtSumsBytes(), S(stream))) {
+        Bad(ErrorCode::kNative, "cuBLASLt's int8 GEMM failed");
+      }
+      Check(LaunchSplitEpilogue(sums, 1, args.outputs[0], g_, Epilogue(bias, z), S(stream)), "int8 epilogue launch");
       return;
     }
     if (depthwise_) {
@@ -305,13 +277,23 @@ class QuantConv : public CudaKernel {
   static std::string TacticName(const TileShape& t, int splits) {
     return splits == 1 ? std::string(t.tactic) : Cat(t.tactic, "_split", splits);
   }
+  // The tile and split a tactic names (false, both kept, for another tactic).
+  static bool TileOf(const std::string& tactic, int* tile, int* splits) {
+    for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
+      for (int n : kSplits) {
+        if (tactic == TacticName(kTiles[t], n)) return *tile = t, *splits = n, true;
+      }
+    }
+    return false;
+  }
+  int ZType() const { return !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2; }
   QConvEpilogue Epilogue(const float* bias, const void* z) const {
     QConvEpilogue e;
     e.corr = static_cast<const int32_t*>(tables_.get());
     e.scale = reinterpret_cast<const float*>(e.corr + g_.m);
     e.bias = bias;
     e.z = z;
-    e.z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
+    e.z_type = ZType();
     e.z_scale = q_.residual_scale;
     e.z_zero = q_.residual_zero;
     e.act = act_;
@@ -323,27 +305,14 @@ class QuantConv : public CudaKernel {
     return e;
   }
 
-  // The weights as rows of kp bytes (zeros past k), and the per-channel correction and scale.
+  // The weights as rows of kp bytes, and the per-channel correction and scale.
   void UploadTables() {
     const int8_t* wt = static_cast<const int8_t*>(constants_.size() > 1 ? constants_[1] : nullptr);
     if (!wt) Bad(ErrorCode::kNative, "an int8 convolution needs constant weights");
-    std::vector<int8_t> padded(static_cast<size_t>(g_.m) * g_.kp, 0);
-    std::vector<int32_t> corr(g_.m);
-    std::vector<float> scale(g_.m);
-    for (int n = 0; n < g_.m; ++n) {
-      int32_t sum = 0;
-      for (int k = 0; k < g_.k; ++k) {
-        const int8_t v = trans_b_ ? wt[static_cast<int64_t>(n) * g_.k + k] : wt[static_cast<int64_t>(k) * g_.m + n];
-        padded[static_cast<size_t>(n) * g_.kp + k] = v;
-        sum += v;
-      }
-      corr[n] = q_.input_zero * sum;
-      scale[n] = q_.input_scale * q_.weight_scales[q_.weight_scales.size() == 1 ? 0 : n];
-    }
+    std::vector<int8_t> padded;
+    std::vector<uint8_t> tables;
+    Int8GemmTables(wt, trans_b_, g_, q_, &padded, &tables);
     weights_ = Upload(padded.data(), padded.size());
-    std::vector<uint8_t> tables(static_cast<size_t>(g_.m) * 8);
-    std::memcpy(tables.data(), corr.data(), g_.m * 4);
-    std::memcpy(tables.data() + g_.m * 4, scale.data(), g_.m * 4);
     tables_ = Upload(tables.data(), tables.size());
   }
 
@@ -352,28 +321,9 @@ class QuantConv : public CudaKernel {
   // configurations are tactics a plan may name (whatever the switches say now), and the build
   // times them where the switches ask (HYBRIDRT_INT8_CUDNN, HYBRIDRT_CUDNN_GRAPH).
   std::string CudnnRefusal() const {
-    const int z_type = !q_.residual_quantized ? 0 : in_.back().dtype == DType::kInt8 ? 1 : 2;
-    ConvGraphSpec act;
-    if (unsigned_ || q_.input_zero != 0) return "x is uint8 or has a zero point";
-    if (!g_.nhwc) return "the layer is channels-first";
-    if (g_.m % 4 != 0) return Cat(g_.m, " output channels (a multiple of 4 only)");
-    if (g_.rows <= 0) return "no output rows";
-    if (out_code_ == 2) return "the output is uint8";
-    if (residual_ && z_type != 0 && !(z_type == 1 && q_.residual_zero == 0))
-      return "the residual is uint8 or has a zero point";
-    if (!SetGraphActivation(act_.op, act_.lo, act_.hi, &act)) return "its activation is not one cuDNN's graph fuses";
-    return "";
+    return Int8CudnnRefusal(g_, q_, unsigned_, residual_ ? ZType() : 0, out_code_, act_);
   }
-  ConvGraphSpec CudnnSpec() const {
-    ConvGraphSpec c = Int8CudnnGeometry(g_);
-    c.bias = has_bias_;
-    c.residual = residual_;
-    c.z_int8 = residual_ && q_.residual_quantized;
-    SetGraphActivation(act_.op, act_.lo, act_.hi, &c);
-    c.y_int8 = out_code_ == 1;
-    c.y_zero = c.y_int8 && q_.output_zero != 0;
-    return c;
-  }
+  ConvGraphSpec CudnnSpec() const { return Int8CudnnSpec(g_, q_, has_bias_, residual_, out_code_, act_); }
   // The graph (made once), configuration k's plan, the dense [M, kh, kw, C] weights and the
   // scalars; false where cuDNN refuses the graph or the configuration.
   bool MakeCudnnPlan(int k) {
@@ -412,32 +362,9 @@ class QuantConv : public CudaKernel {
       return;
     }
     cudaStream_t s = backend_->build_stream();
-    const std::vector<int8_t> pattern = Int8CudnnTactics::Pattern(std::max<size_t>(in_[0].bytes, out_[0].numel * 4));
-    Check(cudaMemcpyAsync(x, pattern.data(), in_[0].bytes, cudaMemcpyHostToDevice, s), "cudaMemcpy (tactic check)");
-    const std::vector<float> floats =
-        Int8CudnnTactics::FloatPattern(std::max<size_t>(g_.m, residual_ ? out_[0].numel : 0), q_.output_scale);
-    if (bias)
-      Check(cudaMemcpyAsync(const_cast<void*>(bias), floats.data(), g_.m * 4, cudaMemcpyHostToDevice, s),
-            "cudaMemcpy (tactic check)");
-    if (z) {
-      const bool z8 = q_.residual_quantized;
-      Check(cudaMemcpyAsync(const_cast<void*>(z), z8 ? static_cast<const void*>(pattern.data()) : floats.data(),
-                            out_[0].numel * (z8 ? 1 : 4), cudaMemcpyHostToDevice, s),
-            "cudaMemcpy (tactic check)");
-    }
-    int tile = 0, splits = 1;
-    for (int t = 0; t < static_cast<int>(std::size(kTiles)); ++t) {
-      for (int n : kSplits) {
-        if (*best == TacticName(kTiles[t], n)) tile = t, splits = n;
-      }
-    }
-    const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
     const size_t out_bytes = out_[0].bytes;
-    std::vector<uint8_t> want(out_bytes), got(out_bytes);
-    Check(LaunchQuantConv(tile, splits, unsigned_, x, weights_.get(), y, partial, g_, e, s),
-          "int8 convolution (tactic check)");
-    Check(cudaMemcpyAsync(want.data(), y, out_bytes, cudaMemcpyDeviceToHost, s), "cudaMemcpy (tactic check)");
-    Check(cudaStreamSynchronize(s), "cudaStreamSynchronize (tactic check)");
+    const std::vector<uint8_t> want = TileReference(x, y, bias, z, partial, *best);
+    std::vector<uint8_t> got(out_bytes);
     int chosen = -1;
     for (int k = 0; k < Int8CudnnTactics::kTries; ++k) {
       if (!MakeCudnnPlan(k)) {
@@ -476,6 +403,78 @@ class QuantConv : public CudaKernel {
       cudnn_.KeepCurrent();
     }
   }
+  // The tactic check's reference: the best tile so far (tile 0 where `best` is no tile) on
+  // patterned x, bias and z (quant_conv_cudnn.h), its output read back.
+  std::vector<uint8_t> TileReference(void* x, void* y, const void* bias, const void* z, void* partial,
+                                     const std::string& best) {
+    cudaStream_t s = backend_->build_stream();
+    const std::vector<int8_t> pattern = Int8CudnnTactics::Pattern(std::max<size_t>(in_[0].bytes, out_[0].numel * 4));
+    Check(cudaMemcpyAsync(x, pattern.data(), in_[0].bytes, cudaMemcpyHostToDevice, s), "cudaMemcpy (tactic check)");
+    const std::vector<float> floats =
+        Int8CudnnTactics::FloatPattern(std::max<size_t>(g_.m, residual_ ? out_[0].numel : 0), q_.output_scale);
+    if (bias)
+      Check(cudaMemcpyAsync(const_cast<void*>(bias), floats.data(), g_.m * 4, cudaMemcpyHostToDevice, s),
+            "cudaMemcpy (tactic check)");
+    if (z) {
+      const bool z8 = q_.residual_quantized;
+      Check(cudaMemcpyAsync(const_cast<void*>(z), z8 ? static_cast<const void*>(pattern.data()) : floats.data(),
+                            out_[0].numel * (z8 ? 1 : 4), cudaMemcpyHostToDevice, s),
+            "cudaMemcpy (tactic check)");
+    }
+    int tile = 0, splits = 1;
+    TileOf(best, &tile, &splits);
+    const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
+    const size_t out_bytes = out_[0].bytes;
+    std::vector<uint8_t> want(out_bytes);
+    Check(LaunchQuantConv(tile, splits, unsigned_, x, weights_.get(), y, partial, g_, e, s),
+          "int8 convolution (tactic check)");
+    Check(cudaMemcpyAsync(want.data(), y, out_bytes, cudaMemcpyDeviceToHost, s), "cudaMemcpy (tactic check)");
+    Check(cudaStreamSynchronize(s), "cudaStreamSynchronize (tactic check)");
+    return want;
+  }
+
+  // ---- cuBLASLt's int8 GEMM (the file comment).
+  // Why cuBLASLt cannot take this layer, "" where it can.
+  std::string LtRefusal() const {
+    const bool gemm = !depthwise_ && g_.nhwc && g_.kh == 1 && g_.kw == 1 && g_.sh == 1 && g_.sw == 1 && g_.ph == 0 &&
+                      g_.pw == 0 && g_.oh == g_.h && g_.ow == g_.w;
+    if (!gemm) return "not a GEMM (a matmul, or a channels-last 1x1 convolution of stride 1 without padding)";
+    return Int8LtGemm::Refusal(g_.rows, g_.m, g_.k, unsigned_);
+  }
+  bool PlanLt(int i) { return lt_.Plan(backend_->build_cublaslt(), g_.rows, g_.m, g_.k, g_.kp, i); }
+  size_t LtSumsBytes() const { return (static_cast<size_t>(g_.rows) * g_.m * 4 + 255) / 256 * 256; }
+  // Times cuBLASLt's candidates against the best so far, each first checked to give the tiles'
+  // output bit for bit (the same sums, the same epilogue).
+  void ChooseLt(TacticTimer& timer, void* x, void* y, const void* bias, const void* z, void* partial, std::string* best,
+                float* best_ms, std::string* log) {
+    if (const std::string why = LtRefusal(); !why.empty()) {
+      if (switches_.log) *log += Cat("  ", Int8LtGemm::kPrefix, " not tried: ", why, "\n");
+      return;
+    }
+    cudaStream_t s = backend_->build_stream();
+    const std::vector<uint8_t> want = TileReference(x, y, bias, z, partial, *best);
+    std::vector<uint8_t> got(want.size());
+    const QConvEpilogue e = Epilogue(static_cast<const float*>(bias), z);
+    cublasLtHandle_t h = backend_->build_cublaslt();
+    const auto time = [&]() -> float {  // the selected candidate, checked, then timed
+      void* ws = nullptr;
+      if (cudaMalloc(&ws, LtSumsBytes() + lt_.workspace()) != cudaSuccess) return cudaGetLastError(), INFINITY;
+      auto* sums = static_cast<int32_t*>(ws);
+      auto run = [&] {
+        return lt_.Run(h, x, weights_.get(), sums, static_cast<uint8_t*>(ws) + LtSumsBytes(), s) &&
+               LaunchSplitEpilogue(sums, 1, y, g_, e, s) == cudaSuccess;
+      };
+      const bool ok = run() && cudaMemcpyAsync(got.data(), y, got.size(), cudaMemcpyDeviceToHost, s) == cudaSuccess &&
+                      cudaStreamSynchronize(s) == cudaSuccess && got == want;
+      const float ms = ok ? timer.Time(run) : INFINITY;
+      cudaFree(ws);
+      cudaGetLastError();
+      return ms;
+    };
+    const int i = lt_.ChooseFastest(h, g_.rows, g_.m, g_.k, g_.kp, time, best_ms, switches_.log ? log : nullptr);
+    if (i >= 0) *best = Cat(Int8LtGemm::kPrefix, i);
+  }
+  Int8LtGemm lt_;
   Int8CudnnTactics cudnn_;
   Int8CudnnPadding pad_;
   std::shared_ptr<void> dense_, scalars_;

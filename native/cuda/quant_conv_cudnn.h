@@ -25,6 +25,7 @@
 #include "cuda/cudnn_graph.h"
 #include "cuda/kernels.h"
 #include "cuda/quant_conv_kernel.cuh"
+#include "layers/quant_form.h"
 
 namespace hybridrt {
 namespace cuda {
@@ -85,6 +86,34 @@ struct Int8CudnnPadding {
     return LaunchPad(1, x, xp, geometry, static_cast<int64_t>(bytes), s);
   }
 };
+
+// Why cuDNN's int8 graph cannot express a layer of geometry g, form q, x uint8 or not, residual
+// of type z_type (0 none or float, 1 int8, 2 uint8), output out_code (QConvEpilogue::out) and
+// activation act: "" where it can (the tactic log's words).
+inline std::string Int8CudnnRefusal(const qconv::QConvGeometry& g, const QuantForm& q, bool x_unsigned, int z_type,
+                                    int out_code, const Act& act) {
+  ConvGraphSpec a;
+  if (x_unsigned || q.input_zero != 0) return "x is uint8 or has a zero point";
+  if (!g.nhwc) return "the layer is channels-first";
+  if (g.m % 4 != 0) return Cat(g.m, " output channels (a multiple of 4 only)");
+  if (g.rows <= 0) return "no output rows";
+  if (out_code == 2) return "the output is uint8";
+  if (z_type != 0 && !(z_type == 1 && q.residual_zero == 0)) return "the residual is uint8 or has a zero point";
+  if (!SetGraphActivation(act.op, act.lo, act.hi, &a)) return "its activation is not one cuDNN's graph fuses";
+  return "";
+}
+// The graph of such a layer (where Int8CudnnRefusal says "").
+inline ConvGraphSpec Int8CudnnSpec(const qconv::QConvGeometry& g, const QuantForm& q, bool bias, bool residual,
+                                   int out_code, const Act& act) {
+  ConvGraphSpec c = Int8CudnnGeometry(g);
+  c.bias = bias;
+  c.residual = residual;
+  c.z_int8 = residual && q.residual_quantized;
+  SetGraphActivation(act.op, act.lo, act.hi, &c);
+  c.y_int8 = out_code == 1;
+  c.y_zero = c.y_int8 && q.output_zero != 0;
+  return c;
+}
 
 class Int8CudnnTactics {
  public:

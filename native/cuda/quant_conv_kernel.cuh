@@ -440,6 +440,16 @@ inline cudaError_t AllowTile(int tile) {
   });
 }
 
+// The epilogue over `splits` shares of int32 sums (g.rows x g.m each, channels fastest): a split
+// k's second kernel, and the whole epilogue of sums another GEMM made (quant_gemm_lt.h).
+inline cudaError_t LaunchSplitEpilogue(const int32_t* partial, int splits, void* y, const QConvGeometry& g,
+                                       const QConvEpilogue& e, cudaStream_t s) {
+  const int64_t total = g.rows * g.m;
+  const int64_t blocks = std::min<int64_t>((total + 255) / 256, 4096);
+  SplitEpilogue<<<static_cast<unsigned>(blocks), 256, 0, s>>>(partial, splits, y, g, e);
+  return cudaGetLastError();
+}
+
 // splits > 1 needs partial: SplitBytes(splits, g) bytes. AllowTile(tile) first.
 inline cudaError_t LaunchQuantConv(int tile, int splits, bool is_unsigned, const void* x, const void* w, void* y,
                                    void* partial, const QConvGeometry& g, const QConvEpilogue& e, cudaStream_t s) {
@@ -463,10 +473,7 @@ inline cudaError_t LaunchQuantConv(int tile, int splits, bool is_unsigned, const
     return cudaGetLastError();
   });
   if (r != cudaSuccess || !p) return r;
-  const int64_t total = g.rows * g.m;
-  const int64_t blocks = std::min<int64_t>((total + 255) / 256, 4096);
-  SplitEpilogue<<<static_cast<unsigned>(blocks), 256, 0, s>>>(p, splits, y, g, e);
-  return cudaGetLastError();
+  return LaunchSplitEpilogue(p, splits, y, g, e, s);
 }
 
 }  // namespace qconv

@@ -17,6 +17,7 @@
  * 4. int8 matmuls (Gemm with transB and a bias, MatMul of rank-3 a with per-column weight
  *    scales), run as the 1x1 convolution over a's rows: against the cpu int8 matmul, every tile.
  * 5. int8 depthwise convolutions (and HYBRIDRT_INT8_DEPTHWISE=0 leaving them float) against the cpu int8 kernels.
+ * 6. cuBLASLt's int8 GEMM (matmuls and 1x1 convolutions): forced and timed, the tiles' output bit for bit.
  */
 import ort from 'onnxruntime-node';
 import { expect, it } from 'vitest';
@@ -358,6 +359,50 @@ describeIf(CUDA, 'int8 convolutions (cuda)', NO_CUDA, () => {
         expectClose(got.y, cpu.y, 1 / 50, what);
       }
     }
+  }, 240_000);
+
+  // cuBLASLt's int8 GEMM (quant_gemm_lt.h): int8 x (any zero point), k and n multiples of 4, and
+  // matmuls or channels-last 1x1 convolutions of stride 1 without padding. Its int32 sums go
+  // through the tiles' epilogue, so the output is the tiles' bit for bit; forced, then timed.
+  it("cuBLASLt's int8 GEMM, forced and timed, gives the tiles' output bit for bit", async () => {
+    const tacticsOf = async (model: Uint8Array, x: ort.Tensor, env: Record<string, string>) => {
+      for (const [k, v] of Object.entries(env)) process.env[k] = v;
+      const m = await compile(model, { backend: 'cuda', requireFullCompilation: true }).finally(() => {
+        for (const k of Object.keys(env)) delete process.env[k];
+      });
+      try {
+        const r = await m.runWithStats({ x }, { timing: 'layers' });
+        const layers = r.stats.segments.find((s) => s.timing)!.timing!.layers!;
+        return { y: (r.outputs.y as ort.Tensor).data as Float32Array, tactics: layers.map((l) => l.tactic) };
+      } finally {
+        await m.dispose();
+      }
+    };
+    const lt = 'cublaslt_int8:0';
+    const gemms: Array<[string, Uint8Array, ort.Tensor]> = [
+      ...[2, 3].map(
+        (i) => [`matmul ${i}`, matmulModel(MATMULS[i]!, 300 + i), smoothImage(MATMULS[i]!.a, 40 + i, 0.29, 0.5)] as [string, Uint8Array, ort.Tensor],
+      ),
+      // conv1 a 1x1 convolution of 16 channels; conv2 (1x1, 32 -> 16) too.
+      ['1x1 convolutions', twoConvModel({ ...CASES[1]!, m: 32, zero: 5 }, 101), smoothImage([1, 16, 9, 9], 1, 0.37, 0.5)],
+    ];
+    for (const [what, model, x] of gemms) {
+      const tile = await tacticsOf(model, x, { HYBRIDRT_CONV_TACTIC: 'int8_mma_64x64' });
+      const forced = await tacticsOf(model, x, { HYBRIDRT_CONV_TACTIC: lt });
+      expect(forced.tactics, what).toContain(lt);
+      expect(tile.tactics, what).not.toContain(lt);
+      expect(Array.from(forced.y), `${what}: ${lt} against int8_mma_64x64`).toEqual(Array.from(tile.y));
+      const timed = await tacticsOf(model, x, {});
+      expect(Array.from(timed.y), `${what}: timed (${timed.tactics.join(', ')})`).toEqual(Array.from(tile.y));
+      const off = await tacticsOf(model, x, { HYBRIDRT_INT8_CUBLASLT: '0' });
+      expect(
+        off.tactics.some((t) => t.startsWith('cublaslt_int8:')),
+        `${what}: HYBRIDRT_INT8_CUBLASLT=0`,
+      ).toBe(false);
+    }
+    // uint8 x (cuBLASLt's int8 GEMM takes int8): not a candidate, so forcing it leaves the tiles' choice.
+    const u8 = await tacticsOf(matmulModel(MATMULS[1]!, 301), smoothImage(MATMULS[1]!.a, 41, 0.29, 0.5), { HYBRIDRT_CONV_TACTIC: lt });
+    expect(u8.tactics).not.toContain(lt);
   }, 240_000);
 
   // x [2,3,32,32] -> conv 3->32 -> Relu -> r1 -> conv 32->32 -> Relu -> conv 32->32 -> + r1 -> Relu

@@ -39,6 +39,7 @@ EnvSwitches ReadEnvSwitches() {
   s.tactics.cudnn_graph = Env("HYBRIDRT_CUDNN_GRAPH") != "0";
   s.tactics.cudnn_cba = Env("HYBRIDRT_CUDNN_CBA") != "0";
   s.tactics.int8_cudnn = Env("HYBRIDRT_INT8_CUDNN") != "0";
+  s.tactics.int8_cublaslt = Env("HYBRIDRT_INT8_CUBLASLT") != "0";
   s.tactics.depthwise = Env("HYBRIDRT_DEPTHWISE") != "0";
   s.cuda_graphs = Env("HYBRIDRT_CUDA_GRAPHS") != "0";
   s.lend_outputs = Env("HYBRIDRT_LEND_OUTPUTS") != "0";
@@ -62,6 +63,7 @@ std::string TacticSwitchesKey(const TacticSwitches& t) {
   if (t.cudnn_cba != d.cudnn_cba) add("cudnn_cba", Cat(t.cudnn_cba));
   if (t.depthwise != d.depthwise) add("depthwise", Cat(t.depthwise));
   if (t.int8_cudnn != d.int8_cudnn) add("int8_cudnn", Cat(t.int8_cudnn));
+  if (t.int8_cublaslt != d.int8_cublaslt) add("int8_cublaslt", Cat(t.int8_cublaslt));
   return key;
 }
 
@@ -73,7 +75,7 @@ std::string DescribeEnvSwitches(const EnvSwitches& s) {
              " conv_tactic=", t.conv_tactic, " attention_tactic=", t.attention_tactic,
              " matmul_tactic=", t.matmul_tactic, " fused_graph_configs=", t.fused_graph_configs,
              " cudnn_graph=", t.cudnn_graph, " cudnn_cba=", t.cudnn_cba, " int8_cudnn=", t.int8_cudnn,
-             " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
+             " int8_cublaslt=", t.int8_cublaslt, " depthwise=", t.depthwise, " cpu_kernel=", s.cpu_kernel);
 }
 
 }  // namespace hybridrt

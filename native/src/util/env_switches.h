@@ -44,6 +44,9 @@ struct TacticSwitches {
   // kernel's tiles where they qualify (quant_conv.cu; on by default since they won 2.5-4x per
   // layer on an H100, docs/benchmarks.md).
   bool int8_cudnn = true;
+  // HYBRIDRT_INT8_CUBLASLT=0: leave out cuBLASLt's int8 GEMM, timed beside the tiles for int8
+  // matmuls and 1x1 convolutions that are GEMMs (quant_gemm_lt.h).
+  bool int8_cublaslt = true;
 };
 
 struct EnvSwitches {
