@@ -67,7 +67,8 @@ export interface ProfileEntry {
   share: number;
   /**
    * The build's tactic for it (e.g. 'cudnn:implicit_precomp_gemm:tensor_op'), and what it took
-   * when timed then; 'alias' for a reshape that shares its input's bytes (0 ms: nothing runs).
+   * when timed then; 'alias' for a reshape that shares its input's bytes or a concat whose inputs
+   * were written into its output (0 ms: nothing runs).
    */
   tactic: string;
   tacticMs?: number;

@@ -19,7 +19,7 @@ export interface EngineSummary {
   layers: number;
   /** Layer count per kind, e.g. { convolution: 12, elementwise: 4 }. */
   layerKinds: Record<string, number>;
-  /** Layers that run as aliases (tactic 'alias': reshapes sharing their input's bytes, no copy, no launch). */
+  /** Layers that run as aliases (tactic 'alias': reshapes sharing their input's bytes, concats whose inputs were written into their output; no copy, no launch). */
   aliases: number;
   /** Bytes of one execution context's activation arena (after reuse) and workspace. */
   arenaBytes: number;

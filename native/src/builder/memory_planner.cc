@@ -50,6 +50,12 @@ MemoryPlan PlanMemory(const Network& net, bool alias) {
   if (!alias) {
     for (size_t i = 0; i < root.size(); ++i) root[i] = root[i] < 0 ? -1 : static_cast<int32_t>(i);
   }
+  // Concats in place (alias.h): each input held by its concat's output joins that group, at
+  // its slice.
+  const ConcatHosts hosts = alias ? PlanConcatHosts(net, root) : ConcatHosts{};
+  for (size_t i = 0; i < hosts.host.size(); ++i) {
+    if (hosts.host[i] >= 0) root[i] = hosts.host[i];
+  }
   // Per group, kept at its root: the union of its members' lifetimes.
   const std::vector<Lifetime> group = GroupLifetimes(life, root);
   MemoryPlan plan;
@@ -84,14 +90,16 @@ MemoryPlan PlanMemory(const Network& net, bool alias) {
     placed.push_back({offset, size, g});
   }
   for (size_t i = 0; i < net.tensors.size(); ++i) {
-    if (root[i] >= 0) plan.offsets[i] = plan.offsets[root[i]];
+    if (root[i] < 0) continue;
+    const bool held = !hosts.host.empty() && hosts.host[i] >= 0;
+    plan.offsets[i] = plan.offsets[root[i]] + (held ? static_cast<int64_t>(hosts.at[i]) : 0);
   }
   return plan;
 }
 
 // NOTE: this guards plan files, so it shares no code with PlanMemory beyond the network's own
-// definitions (lifetimes, sizes, which layers are byte views): it rebuilds the blocks from the
-// offsets it is given.
+// definitions (lifetimes, sizes, which layers are aliased at given offsets): it rebuilds the
+// blocks from the offsets it is given.
 void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   auto bad = [](const std::string& m) { Fail(ErrorCode::kPlan, Cat("plan: memory plan: ", m)); };
   if (plan.offsets.size() != net.tensors.size()) {
@@ -113,16 +121,32 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
               kArenaAlignment, " inside the arena of ", plan.arena_bytes, " bytes"));
     }
   }
-  // Blocks: every arena tensor heads its own, except the output of a byte view placed at its
-  // input's offset, which joins its input's block (a byte view has its input's size).
-  std::vector<int32_t> head(net.tensors.size(), -1);
+  // Blocks: every arena tensor is one, except an aliased layer's output (alias.h): a byte view's
+  // bytes are its input's blocks, an in-place concat's its inputs' blocks, one after another
+  // (IsAliased checked the offsets). A block lives while any tensor whose bytes it holds does.
+  std::vector<std::vector<int32_t>> blocks_of(net.tensors.size());
   for (size_t i = 0; i < net.tensors.size(); ++i) {
-    if (life[i].first >= 0) head[i] = static_cast<int32_t>(i);
+    if (life[i].first >= 0) blocks_of[i] = {static_cast<int32_t>(i)};
   }
   for (const Layer& l : net.layers) {
-    if (IsAliased(net, plan.offsets, l)) head[l.outputs[0]] = head[l.inputs[0]];
+    if (!IsAliased(net, plan.offsets, l)) continue;
+    std::vector<int32_t>& of = blocks_of[l.outputs[0]];
+    of.clear();
+    // (A byte view's second input, a reshape's computed target, only sizes it.)
+    const size_t parts = l.kind == LayerKind::kConcat ? l.inputs.size() : 1;
+    for (size_t k = 0; k < parts; ++k) {
+      const std::vector<int32_t>& in = blocks_of[l.inputs[k]];
+      of.insert(of.end(), in.begin(), in.end());
+    }
   }
-  const std::vector<Lifetime> span = GroupLifetimes(life, head);
+  std::vector<Lifetime> span(net.tensors.size());
+  for (size_t i = 0; i < net.tensors.size(); ++i) {
+    for (int32_t b : blocks_of[i]) {
+      Lifetime& g = span[b];
+      g.first = g.first < 0 ? life[i].first : std::min(g.first, life[i].first);
+      g.last = std::max(g.last, life[i].last);
+    }
+  }
   struct Block {
     uint64_t offset, end;
     int32_t id;
@@ -130,7 +154,7 @@ void VerifyMemoryPlan(const Network& net, const MemoryPlan& plan) {
   std::vector<Block> blocks;
   uint64_t sum = 0;
   for (size_t i = 0; i < net.tensors.size(); ++i) {
-    if (head[i] != static_cast<int32_t>(i)) continue;
+    if (blocks_of[i].size() != 1 || blocks_of[i][0] != static_cast<int32_t>(i)) continue;
     const uint64_t size = ArenaSize(net.tensors[i]);
     sum += size;
     blocks.push_back({static_cast<uint64_t>(plan.offsets[i]), static_cast<uint64_t>(plan.offsets[i]) + size,

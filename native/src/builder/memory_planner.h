@@ -8,7 +8,9 @@
 // input's bytes, so the planner places alias groups, not tensors: a group (a root and every
 // byte view of it, chains included) lives from its first member's first step to its last
 // member's last step, takes the root's aligned size, and every member gets the group's
-// offset. Such a layer then copies nothing (the engine runs it as tactic "alias").
+// offset. Such a layer then copies nothing (the engine runs it as tactic "alias"). So does a
+// concat written in place (alias.h): its chosen inputs join its output's group, each at its
+// slice of the output's bytes.
 //
 // Packing is the greedy-by-size heuristic (as TFLite's arena planner): largest groups first,
 // each at the lowest offset that does not collide with an already placed group alive at the
@@ -16,8 +18,9 @@
 // same rules, so a corrupted offset can never make two live tensors share memory or reach
 // outside the arena. It accepts a byte view's output either at its input's offset (aliased:
 // the pair is one block, alive for the union of their lifetimes) or in a block of its own
-// (the layer copies; plans written before aliasing look like this); any other sharing of
-// bytes between tensors alive at the same time is refused.
+// (the layer copies; plans written before aliasing look like this), and a concat's inputs
+// either at their slices of its output or anywhere else; any other sharing of bytes between
+// tensors alive at the same time is refused.
 #pragma once
 
 #include <cstdint>
