@@ -220,13 +220,13 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
         uses_cudnn_ = true;
         return MakeConvolution(this);
       }
-      uses_cudnn_ = true;                 // its cuDNN int8 tactics run on the context's streams (quant_conv.cu)
-      return MakeQuantConvolution(this);  // the int8 form (layers/quant_form.h)
+      uses_cudnn_ = uses_cublaslt_ = true;  // its cuDNN and cuBLASLt int8 tactics run on the context's streams
+      return MakeQuantConvolution(this);    // the int8 form (layers/quant_form.h; quant_conv.cu)
     case LayerKind::kDeconvolution: uses_cudnn_ = true; return MakeDeconvolution(this);
     case LayerKind::kMatmul:
       if (IsQuantForm(setup.layer->params)) {
-        uses_cudnn_ = true;                 // as for the int8 convolution
-        return MakeQuantConvolution(this);  // as a 1x1 convolution
+        uses_cudnn_ = uses_cublaslt_ = true;  // as for the int8 convolution
+        return MakeQuantConvolution(this);    // as a 1x1 convolution
       }
       uses_cublaslt_ = true;
       return MakeMatmul(this);
@@ -432,9 +432,10 @@ std::unique_ptr<StreamGate> CudaBackend::HoldStream(Stream& stream) {
 // split-k tactics, 74df5af; 3: its 128-byte k stages; 4: the matmul's one-row `gemv`; 6: cuDNN's int8 convolutions on
 // by default; 7: cuDNN's int8 convolutions also over input channels padded to 4 and with SiLU, sigmoid, tanh and GELU
 // epilogues, a886b1a and 44a4a87, after 6 had timed layers on an H100; 8: cuDNN's int8 graph
-// plans strided layers whose last input rows go unread, 2437a49, where 7 had cached a tile).
+// plans strided layers whose last input rows go unread, 2437a49, where 7 had cached a tile; 9:
+// cuBLASLt's int8 GEMM for int8 matmuls and 1x1 convolutions, 8d9f988).
 std::string CudaBackend::DeviceKey() const {
-  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 8");
+  return Cat(arch_, " ", props_.name, " cuDNN ", cudnnGetVersion(), " cuBLASLt ", cublasLtGetVersion(), " tactics 9");
 }
 
 cudaStream_t CudaBackend::build_stream() {
