@@ -59,6 +59,7 @@ class CpuBackend : public Backend {
     if (IsQuantForm(setup.layer->params)) {  // the int8 forms: int8 and float32 tensors only
       if (setup.layer->kind == LayerKind::kConvolution) return MakeQuantConvolution();
       if (setup.layer->kind == LayerKind::kMatmul) return MakeQuantMatmul();
+      if (setup.layer->kind == LayerKind::kElementwise) return MakeQuantAdd();
     }
     switch (setup.layer->kind) {
       case LayerKind::kConvolution: k = MakeConvolution(); break;

@@ -44,6 +44,7 @@ std::unique_ptr<Kernel> MakePointwise();      // pointwise.cc (any float dtypes:
 // The int8 forms of convolution and matmul (layers/quant_form.h).
 std::unique_ptr<Kernel> MakeQuantConvolution();  // quant_conv.cc
 std::unique_ptr<Kernel> MakeQuantMatmul();       // quant_matmul.cc
+std::unique_ptr<Kernel> MakeQuantAdd();          // quant_add.cc (the int8 add)
 
 // Wraps a kernel written for float32 so that it runs a layer with float16/bfloat16 tensors.
 std::unique_ptr<Kernel> MakeHalfAdapter(std::unique_ptr<Kernel> inner);  // half_adapter.cc

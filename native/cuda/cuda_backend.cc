@@ -230,7 +230,9 @@ std::unique_ptr<Kernel> CudaBackend::CreateKernel(const KernelSetup& setup) {
       }
       uses_cublaslt_ = true;
       return MakeMatmul(this);
-    case LayerKind::kElementwise: return MakeElementwise(this);
+    case LayerKind::kElementwise:
+      if (IsQuantForm(setup.layer->params)) return MakeQuantAdd(this);  // the int8 add (layers/quant_add.h)
+      return MakeElementwise(this);
     case LayerKind::kUnary: return MakeUnary(this);
     case LayerKind::kPooling: return MakePooling(this);
     case LayerKind::kReduce: return MakeReduce(this);

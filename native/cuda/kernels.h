@@ -19,6 +19,7 @@ namespace cuda {
 
 std::unique_ptr<Kernel> MakeConvolution(CudaBackend* b);       // conv_cudnn.cc (cuDNN)
 std::unique_ptr<Kernel> MakeQuantConvolution(CudaBackend* b);  // quant_conv.cu (the int8 form; matmuls too)
+std::unique_ptr<Kernel> MakeQuantAdd(CudaBackend* b);          // quant_add.cu (the int8 add)
 std::unique_ptr<Kernel> MakeDeconvolution(CudaBackend* b);     // conv_cudnn.cc (cuDNN backward data)
 std::unique_ptr<Kernel> MakeMatmul(CudaBackend* b);            // matmul_cublaslt.cc (cuBLASLt)
 std::unique_ptr<Kernel> MakeElementwise(CudaBackend* b);       // elementwise.cu

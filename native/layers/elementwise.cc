@@ -2,11 +2,13 @@
 #include "layers/elementwise.h"
 
 #include "layers/activation.h"
+#include "layers/quant_add.h"
 #include "src/ir/shape_rules.h"
 
 namespace hybridrt {
 
 void CheckElementwiseLayer(const LayerCheck& c) {
+  if (IsQuantAdd(c.params())) return CheckQuantAdd(c);  // the int8 add (quant_add.h)
   c.ExpectInputs(2, 2);
   c.ExpectOutputs(1);
   c.ExpectSameDType(1, 0);

@@ -20,13 +20,14 @@
 #include "src/ir/dtype.h"
 #include "layers/matmul.h"
 #include "src/ir/network.h"
+#include "src/util/host_device.h"
 
 namespace hybridrt {
 
 class LayerCheck;
 
-// Params the builder's qdq pass writes on a convolution or matmul that reads a dequantize and
-// stays float (qdq_fusion.h): kNotInt8 says why, kNotInt8By whose rule refused it: the
+// Params the builder's qdq pass writes on a convolution, matmul or add (quant_add.h) that reads a
+// dequantize and stays float (qdq_fusion.h): kNotInt8 says why, kNotInt8By whose rule refused it: the
 // backend's int8 kernel table (Int8Kernels::Refusal) or what the pass folds. Notes only: no
 // kernel reads them; engine.info() gives them as layers[i].notInt8 = { by, reason }.
 constexpr const char* kNotInt8 = "notInt8";
@@ -43,8 +44,9 @@ inline bool Int8ProductsFit(int64_t k) { return k >= 1 && k <= kMaxInt8Products;
 // round_half_even(t) + zero, saturated to [lo, hi]; NaN gives the zero point: QuantizeLinear's
 // rounding, for the quantize layer and the int8 layers' requantizing epilogue alike. 1.5 x 2^23
 // added and taken away rounds to even exactly for |t| <= 2^22 (larger values saturate anyway,
-// so t is clamped to +-4e6 first); plain float arithmetic, which compilers vectorize.
-inline int32_t QuantizeRounded(float t, int32_t zero, int32_t lo, int32_t hi) {
+// so t is clamped to +-4e6 first); plain float arithmetic, which compilers vectorize. The
+// cuda int8 add (quant_add.h) calls it on the device too.
+HYBRIDRT_HD inline int32_t QuantizeRounded(float t, int32_t zero, int32_t lo, int32_t hi) {
   t = t != t ? 0.0f : t < -4e6f ? -4e6f : t > 4e6f ? 4e6f : t;
   t = (t + 12582912.0f) - 12582912.0f;
   const int32_t v = static_cast<int32_t>(t) + zero;

@@ -1,8 +1,9 @@
 /**
  * The report's int8 section (src/report/int8.ts) of a compiled model: every quantizable node
- * (Conv, MatMul, Gemm) of the compiled graph, found in its engine's layers (by name, or among
- * a fused layer's `fusedFrom`), counted where that layer computes in int8 and listed with why
- * where it does not:
+ * of the compiled graph (Conv, MatMul, Gemm, and each Add that reads a DequantizeLinear: the
+ * qdq pass folds it into an int8 add, or into an int8 convolution as its residual), found in
+ * its engine's layers (by name, or among a fused layer's `fusedFrom`), counted where that layer
+ * computes in int8 and listed with why where it does not:
  * - 'backend': the backend's int8 kernels do not take the layer (cuda: grouped convolutions
  *   other than depthwise, 1-d and 3-d ones, fewer than 4 input channels), as the builder's qdq
  *   pass says (the layer's `notInt8`, by 'backend': native/src/builder/qdq_fusion.h
@@ -11,7 +12,8 @@
  * - 'not-quantized': an input comes from no DequantizeLinear, so the Q/DQ model leaves it
  *   float and there is nothing to fold;
  * - 'qdq-pass': the builder's qdq pass did not fold it: why, as the pass says (the layer's
- *   `notInt8`, by 'pass': a Gemm's alpha or transposed A, per-axis activations, ...), or that a
+ *   `notInt8`, by 'pass': a Gemm's alpha or transposed A, per-axis activations, an add whose
+ *   output no QuantizeLinear reads, ...), or that a
  *   DequantizeLinear it reads runs in another segment (the engine then gets a float input);
  * - 'policy': the builder kept the layer in a precision by policy (its precision note);
  * - 'sensitivity': int8's precision policy (accuracyTarget, src/quantize/policy.ts) left it
@@ -39,6 +41,12 @@ function engineReason(
   segmentOf: ReadonlyMap<string, number>,
 ): Pick<ReportInt8Kept, 'kind' | 'reason'> {
   if (layer?.precisionNote?.startsWith('kept')) return { kind: 'policy', reason: layer.precisionNote };
+  // An Add the fusion pass gave a convolution or matmul as its residual: that layer's reason.
+  const host = node?.opType === 'Add' && layer && layer.name !== node.name ? graph.node(layer.name) : undefined;
+  if (host && host !== node) {
+    const r = engineReason(graph, host, layer, segmentOf);
+    return { kind: r.kind, reason: `${r.reason} (the add is fused into '${layer!.name}' as its residual)` };
+  }
   const inputs = node ? [0, 1].map((i) => node.inputs[i]).filter((v): v is string => !!v) : [];
   const plain = inputs.filter((v) => graph.producer(v)?.opType !== 'DequantizeLinear');
   if (plain.length) {
@@ -82,7 +90,10 @@ export function int8Section(
   findings?: PolicyFindings,
 ): ReportInt8 | undefined {
   if (!requested && !graph.nodes.some(isQdqNode)) return undefined;
-  const quantizable = data.nodes.filter((n) => (n.domain === '' || n.domain === 'ai.onnx') && QUANTIZED_OPS.has(n.opType));
+  const readsDq = (name: string) => graph.node(name)?.inputs.some((v) => !!v && graph.producer(v)?.opType === 'DequantizeLinear') ?? false;
+  const quantizable = data.nodes.filter(
+    (n) => (n.domain === '' || n.domain === 'ai.onnx') && (QUANTIZED_OPS.has(n.opType) || (n.opType === 'Add' && readsDq(n.name))),
+  );
   const segmentOf = new Map(data.nodes.map((n) => [n.name, n.segment]));
   const kept: ReportInt8Kept[] = [];
   for (const n of quantizable) {

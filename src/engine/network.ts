@@ -28,16 +28,16 @@
  * engine.info() show: a fused `activation` on convolution/deconvolution/matmul/elementwise,
  * a convolution's or matmul's `residual` input, the unary op 'silu', channels-last `layout: 'nhwc'`
  * convolutions and poolings, a mean's squeeze-excite tail (`excite`), a transposing cast
- * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions and matmuls (`quant`:
+ * (`perm`), a depthwise convolution's `inputClip`, int8 convolutions, matmuls and adds (`quant`:
  * quant-params.ts), the `pointwise` layer (a chain of
  * elementwise, unary and cast layers as one), a `fused` param (on any layer) naming the
- * layers merged into it, and the qdq pass's note on a convolution or matmul it left float
+ * layers merged into it, and the qdq pass's note on a convolution, matmul or add it left float
  * (`notInt8`, why, and `notInt8By`, 'backend' or 'pass': native/layers/quant_form.h; engine.info()
  * gives them as the layer's `notInt8`). They are valid input too.
  */
 import type { TypedArray } from '../onnx/dtype.js';
 import type { Precision } from './precision.js';
-import type { QuantParams } from './quant-params.js';
+import type { QuantAddParams, QuantParams } from './quant-params.js';
 import type { DetectLayerSpec } from './detect-layers.js';
 
 export const NETWORK_FORMAT_VERSION = 1;
@@ -190,9 +190,9 @@ export type LayerSpec =
       params: ProducerForms & { transA: boolean; transB: boolean; alpha: number; beta: number };
     }
   | {
-      /** inputs: [a, b], broadcasting. Output dtype: bool for comparisons, else a's dtype. */
+      /** inputs: [a, b], broadcasting. Output dtype: bool for comparisons, else a's (`quant`: quant-params.ts). */
       kind: 'elementwise';
-      params: { op: BinaryOp; activation?: FusedActivation };
+      params: { op: BinaryOp; activation?: FusedActivation; quant?: QuantAddParams };
     }
   | {
       /** inputs: [x]. Parameters as listed on UnaryOp; unused ones omitted. */
@@ -496,5 +496,5 @@ export interface NetworkDefinition {
 }
 
 export type { Precision } from './precision.js';
-export type { QuantParams } from './quant-params.js';
+export type { QuantAddParams, QuantParams } from './quant-params.js';
 export type { BuildConfig } from './build-config.js';

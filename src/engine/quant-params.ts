@@ -19,3 +19,21 @@ export interface QuantParams {
   residualScale?: number;
   residualZeroPoint?: number;
 }
+
+/**
+ * The int8 form of the elementwise add (a builder form: the builder's qdq pass folds
+ * DequantizeLinear(a), DequantizeLinear(b) -> Add (-> Relu) -> QuantizeLinear, each per tensor,
+ * into it; native/layers/quant_add.h holds the rule): op 'add', a (input 0) and b (input 1)
+ * int8 or uint8 broadcasting as the add does, the output int8 or uint8 (its dtype):
+ * v = float(a - inputZeroPoint) * inputScale + float(b - input1ZeroPoint) * input1Scale (each
+ * product and the sum one float32 rounding), max(v, 0) with a relu activation (the only one it
+ * takes), y = saturate(round_half_even(v / outputScale) + outputZeroPoint).
+ */
+export interface QuantAddParams {
+  inputScale: number;
+  inputZeroPoint: number;
+  input1Scale: number;
+  input1ZeroPoint: number;
+  outputScale: number;
+  outputZeroPoint: number;
+}

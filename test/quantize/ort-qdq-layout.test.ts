@@ -13,8 +13,9 @@
  * int32 (scale sx * sw with a zero point: per axis, or per tensor a scale of shape [1]),
  * weight zero points (scalars, or one per channel), uint8 activations with zero points, the
  * quantize on a convolution's output before the residual add, a pooling and a Flatten between
- * Q/DQ pairs of one scale. Every Conv and the Gemm must be int8 layers, and the output within
- * one output step of onnxruntime's run of the model as written (its optimizations off).
+ * Q/DQ pairs of one scale. Every Conv, the Gemm and the Add must be int8 layers (the Add an
+ * int8 add: native/layers/quant_add.h), and the output within one output step of
+ * onnxruntime's run of the model as written (its optimizations off).
  */
 import { describe, expect } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
@@ -96,13 +97,13 @@ describe("onnxruntime quantize_static's QDQ layout (cpu)", () => {
     ['int8', true, [-3, -128, 4, 0]],
   ] as const) {
     const what = `${act} activations, weights ${perChannel ? 'per channel' : 'per tensor'}`;
-    itIf(HAS_NATIVE, `${what}: every Conv and the Gemm int8, onnxruntime's result within one output step`, NATIVE_MISSING, async () => {
+    itIf(HAS_NATIVE, `${what}: every Conv, the Gemm and the Add int8, onnxruntime's result within one output step`, NATIVE_MISSING, async () => {
       const shape = [2, 8, 9, 7];
       const model = ortLayoutModel(shape, act, perChannel, [...zeros]);
       const m = await compile(model, { backend: 'cpu', requireFullCompilation: true });
       try {
-        expect(m.report.engines.map((e) => e.build.int8Layers).reduce((a, b) => a + b, 0)).toBe(3);
-        expect([m.report.data.int8?.quantizable, m.report.data.int8?.int8, m.report.data.int8?.kept]).toEqual([3, 3, []]);
+        expect(m.report.engines.map((e) => e.build.int8Layers).reduce((a, b) => a + b, 0)).toBe(4);
+        expect([m.report.data.int8?.quantizable, m.report.data.int8?.int8, m.report.data.int8?.kept]).toEqual([4, 4, []]);
         const step = 1 / 20;
         for (const seed of [1, 2]) {
           const x = smoothImage(shape, seed, 0.31, 0.6);

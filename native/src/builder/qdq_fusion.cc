@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "src/builder/net_rewrite.h"
+#include "src/builder/qdq_parts.h"
 #include "layers/convolution.h"
 #include "layers/matmul.h"
 #include "layers/quant_form.h"
@@ -63,10 +64,10 @@ bool ConstantValues(const RewriteWork& w, int32_t id, std::vector<double>* out) 
   return true;
 }
 
-// A quantize or dequantize layer's constant scale (float32) and zero point (0 where absent).
-struct Scales {
-  std::vector<double> scale, zero;
-};
+}  // namespace
+
+namespace qdq {
+
 bool ReadScales(const RewriteWork& w, const Layer& l, Scales* s) {
   if (w.TypeOf(l.inputs[1]) != DType::kFloat32 || !ConstantValues(w, l.inputs[1], &s->scale)) return false;
   if (l.inputs.size() > 2) return ConstantValues(w, l.inputs[2], &s->zero) && s->zero.size() == s->scale.size();
@@ -74,19 +75,30 @@ bool ReadScales(const RewriteWork& w, const Layer& l, Scales* s) {
   return !s->scale.empty();
 }
 
-bool IsInt8(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
-
-// Why a layer stays float (kNotInt8, kNotInt8By).
-struct NotFolded {
-  const char* by = "";
-  std::string reason;
-};
-
-// Whether input `in` of `l` is a dequantize layer's output.
 bool Dequantized(const RewriteWork& w, const Layer& l, size_t in) {
   const int64_t p = w.producer[l.inputs[in]];
   return p >= 0 && w.net.layers[p].kind == LayerKind::kDequantize;
 }
+
+void DropUnread(RewriteWork& w, const std::vector<int64_t>& layers) {
+  for (int64_t d : layers) {
+    if (d < 0) continue;
+    bool read = false;
+    for (int32_t o : w.net.layers[d].outputs) read = read || w.uses[o] > 0 || w.is_output[o];
+    if (!read) w.alive[d] = false;
+  }
+  w.Index();
+}
+
+}  // namespace qdq
+
+namespace {
+
+using qdq::Dequantized;
+using qdq::IsInt8;
+using qdq::NotFolded;
+using qdq::ReadScales;
+using qdq::Scales;
 
 // A float convolution or matmul the pass could fold: what it folds or says why it does not.
 bool Candidate(const Layer& l) {
@@ -233,13 +245,7 @@ bool FoldOne(RewriteWork& w, size_t i, const Int8Kernels& kernels, int* quantize
   }
   w.net.layers[i] = folded;
   w.Index();
-  for (int64_t d : {dx, dw, dz}) {  // dequantize layers nothing reads any more
-    if (d < 0) continue;
-    bool read = false;
-    for (int32_t o : w.net.layers[d].outputs) read = read || w.uses[o] > 0 || w.is_output[o];
-    if (!read) w.alive[d] = false;
-  }
-  w.Index();
+  qdq::DropUnread(w, {dx, dw, dz});
   return true;
 }
 
@@ -299,6 +305,7 @@ std::string Int8Kernels::Refusal(const Layer& l, size_t rank, const Shape& weigh
   const std::string has_no = Cat("the ", backend.empty() ? "this" : backend, " backend has no int8 ");
   if (!any) return has_no + "kernels";
   if (l.kind == LayerKind::kMatmul) return matmul ? "" : has_no + "matrix product";
+  if (l.kind == LayerKind::kElementwise) return add ? "" : has_no + "element-wise add";
   if (l.kind != LayerKind::kConvolution) return Cat(has_no, "kernel for ", LayerKindName(l.kind), " layers");
   const ConvolutionParams p = ReadConvolution(l.params);
   if (p.groups != 1 && !grouped) {
@@ -312,10 +319,10 @@ std::string Int8Kernels::Refusal(const Layer& l, size_t rank, const Shape& weigh
 Int8Kernels Int8KernelsOf(const std::string& backend) {
   Int8Kernels k;
   k.backend = backend;
-  if (backend == "cpu") {  // cpu/quant_conv.cc, quant_matmul.cc
-    k.any = k.matmul = k.grouped = k.any_spatial = true;
-  } else if (backend == "cuda") {  // cuda/quant_conv.cu (matmuls as 1x1 convolutions)
-    k.any = k.matmul = k.channels_last = k.depthwise = true;
+  if (backend == "cpu") {  // cpu/quant_conv.cc, quant_matmul.cc, quant_add.cc
+    k.any = k.matmul = k.add = k.grouped = k.any_spatial = true;
+  } else if (backend == "cuda") {  // cuda/quant_conv.cu (matmuls as 1x1 convolutions), quant_add.cu
+    k.any = k.matmul = k.add = k.channels_last = k.depthwise = true;
     k.fold_min_channels = 4;
   }
   return k;
@@ -329,10 +336,11 @@ QdqRewrite FoldQdq(const Network& net, const Int8Kernels& kernels, bool fold) {
     NotFolded why;
     const Layer& l = w.net.layers[i];
     if (!fold) {
-      if (Candidate(l) && (Dequantized(w, l, 0) || Dequantized(w, l, 1))) {
+      if ((Candidate(l) && (Dequantized(w, l, 0) || Dequantized(w, l, 1))) || qdq::AddCandidate(w, l)) {
         why = {kNotInt8ByPass, "the qdq pass is off (the build config's qdq: false, or HYBRIDRT_QDQ=0)"};
       }
-    } else if (FoldOne(w, i, kernels, &r.quantize_folded, &why)) {
+    } else if (FoldOne(w, i, kernels, &r.quantize_folded, &why) ||
+               qdq::FoldAdd(w, i, kernels, &r.quantize_folded, &why)) {
       ++r.int8_layers;
       continue;
     }

@@ -9,12 +9,14 @@
 //
 // into the layer's int8 form (layers/quant_form.h): int8 inputs, int32 sums, and the quantize
 // folded into its epilogue where it is the output's only reader (else a float32 output, as
-// DQ -> Conv -> fp32). It runs after fusion (so the activation and residual are already on
+// DQ -> Conv -> fp32). An element-wise add of two per-tensor dequantized int8/uint8 tensors
+// whose output's only reader is a per-tensor quantize (relu between or none) becomes the int8
+// add (layers/quant_add.h; qdq_add.cc). It runs after fusion (so the activation and residual are already on
 // the layer) and where the backend has int8 kernels, for the layers those take (Int8Kernels:
 // cpu every form, cuda matmuls and 2-d convolutions of one group, native/cuda/quant_conv.cu).
 // What it cannot fold (another layout, per-axis activations, weights that are not constants, a
 // matmul with alpha or a transposed a, a non-zero weight zero point, more than 65536 products
-// per sum) stays as it is, and a convolution or matmul that reads a dequantize and stays float
+// per sum) stays as it is, and a convolution, matmul or add that reads a dequantize and stays float
 // says why (quant_form.h kNotInt8: the one account of it, which engine.info() and the report's int8 section
 // give); the dequantize layers nothing reads any more are dropped, and those of constants that
 // are still read are computed once at build time.
@@ -33,6 +35,7 @@ struct Int8Kernels {
   std::string backend;     // whose kernels (for the reasons Refusal gives)
   bool any = false;        // the backend has int8 kernels at all
   bool matmul = false;     // int8 matrix products
+  bool add = false;        // int8 element-wise adds (layers/quant_add.h)
   bool grouped = false;    // convolutions of several groups (depthwise included)
   bool depthwise = false;  // depthwise convolutions (IsDepthwise), where `grouped` is not
   // Whether the qdq pass folds those depthwise convolutions: the build config's int8_depthwise
@@ -61,10 +64,11 @@ Int8Kernels Int8KernelsOf(const std::string& backend);
 struct QdqRewrite {
   Network net;                                               // empty where nothing was folded (use the source)
   std::vector<std::shared_ptr<std::vector<uint8_t>>> owned;  // the folded constants' bytes
-  int int8_layers = 0;                                       // convolutions and matmuls made int8
+  int int8_layers = 0;                                       // convolutions, matmuls and adds made int8
   int quantize_folded = 0;                                   // quantize layers folded into their epilogues
   int constants_folded = 0;                                  // dequantize layers of constants made float32 constants
-  int not_int8 = 0;  // convolutions and matmuls that read a dequantize and stay float (each with quant_form.h kNotInt8)
+  int not_int8 =
+      0;  // convolutions, matmuls and adds that read a dequantize and stay float (each with quant_form.h kNotInt8)
 };
 
 // `net` is valid; so is the result. Folds what `kernels` take and notes why of the rest that

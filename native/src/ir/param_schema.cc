@@ -73,7 +73,7 @@ const KindSchema& SchemaOf(LayerKind kind) {
                                       Float("quant.residualScale", false),
                                       {"quant.residualZeroPoint", PType::kInt, false, {}}};
     for (const PSpec& q : quant) at(LayerKind::kConvolution).params.push_back(q);
-    // The qdq pass's note on a convolution or matmul it left float (quant_form.h kNotInt8).
+    // The qdq pass's note on a convolution, matmul or add it left float (quant_form.h kNotInt8).
     const std::vector<PSpec> not_int8 = {{kNotInt8, PType::kString, false, {}},
                                          Enum(kNotInt8By, {kNotInt8ByBackend, kNotInt8ByPass}, false)};
     for (const PSpec& n : not_int8) at(LayerKind::kConvolution).params.push_back(n);
@@ -88,6 +88,14 @@ const KindSchema& SchemaOf(LayerKind kind) {
     for (const PSpec& q : quant) at(LayerKind::kMatmul).params.push_back(q);
     for (const PSpec& n : not_int8) at(LayerKind::kMatmul).params.push_back(n);
     at(LayerKind::kElementwise).params = {Enum("op", kBinaryOps)};
+    // Builder form (quant_add.h): the int8 add; and the qdq pass's note on an add it left float.
+    for (const char* k : {"quant.inputScale", "quant.input1Scale", "quant.outputScale"}) {
+      at(LayerKind::kElementwise).params.push_back(Float(k, false));
+    }
+    for (const char* k : {"quant.inputZeroPoint", "quant.input1ZeroPoint", "quant.outputZeroPoint"}) {
+      at(LayerKind::kElementwise).params.push_back({k, PType::kInt, false, {}});
+    }
+    for (const PSpec& n : not_int8) at(LayerKind::kElementwise).params.push_back(n);
     at(LayerKind::kElementwise).activation = true;
     at(LayerKind::kUnary).params = {Enum("op", kUnaryOps), Float("alpha", false), Float("beta", false),
                                     Float("min", false), Float("max", false)};
