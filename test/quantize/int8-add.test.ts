@@ -52,6 +52,18 @@ describe('int8 add (cpu)', () => {
     });
   }
 
+  itIf(HAS_NATIVE, 'with the qdq pass off (HYBRIDRT_QDQ=0) the add stays float, and the report says so', NATIVE_MISSING, async () => {
+    const model = addModel(ADD_CASES[0]![1]);
+    process.env.HYBRIDRT_QDQ = '0';
+    const m = await compile(model, { backend: 'cpu', requireFullCompilation: true }).finally(() => delete process.env.HYBRIDRT_QDQ);
+    try {
+      expect(m.report.engines[0]!.build.int8Layers).toBe(0);
+      expect(m.report.data.int8!.kept).toMatchObject([{ node: 'add', kind: 'qdq-pass', reason: expect.stringMatching(/^the qdq pass is off \(/) }]);
+    } finally {
+      await m.dispose();
+    }
+  });
+
   const base: AddModel = { x: [2, 4, 3, 5], u: [2, 4, 3, 5], types: ['int8', 'int8', 'int8'], zeros: [1, -2, 3], scales: [0.05, 0.05, 0.1] };
   for (const [what, spec, kind, reason] of [
     ["u's dequantize per axis", { ...base, perAxisU: true }, 'qdq-pass', /per axis/],

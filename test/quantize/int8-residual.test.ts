@@ -26,6 +26,8 @@ describe('int8 residual (cpu)', () => {
         expect(e.build.int8Layers).toBe(2);
         expect(e.build.quantizeFolded).toBe(2); // the inner activation and the block's output
         expect(e.layerKinds.dequantize).toBe(1); // only y's: no dequantize before the add
+        // The two Convs and the Add, which reads a DequantizeLinear and is computed by conv2's int8 layer.
+        expect([m.report.data.int8?.quantizable, m.report.data.int8?.int8]).toEqual([3, 3]);
         for (const seed of [1, 2]) {
           const x = smoothImage(shape, seed, 0.31, 0.6);
           const got = (await m.run({ x })).y!.data as Float32Array;
