@@ -1,7 +1,7 @@
 // The int8 convolution on cuda (the builder's int8 form, layers/quant_form.h): an implicit
 // GEMM on tensor cores, mma.sync m16n8k32 with int8 (or uint8) activations, int8 weights and
 // int32 sums, its epilogue in the same kernel. The int8 matmul runs as the 1x1 convolution over
-// one channels-last image of rows x 1 positions (AnalyzeMatmul).
+// one channels-last image of rows x 1 positions (quant_conv_geometry.h).
 //
 // GEMM view: rows are output positions (image, oy, ox), columns output channels, and k runs
 // over the window: for channels-last tensors (layout 'nhwc', layout.h) k = (r * kw + s) * C + c,
@@ -484,7 +484,7 @@ class QuantConv : public CudaKernel {
   Act act_;
   static constexpr const char* kDepthwiseTactic = "int8_depthwise";  // quant_depthwise_kernel.cuh
   bool unsigned_ = false, residual_ = false, has_bias_ = false;
-  bool depthwise_ = false;  // groups == channels (AnalyzeConvolution)
+  bool depthwise_ = false;  // groups == channels (Int8ConvolutionGeometry)
   bool trans_b_ = true;     // the weights' rows are the output channels (a convolution's always are)
   int out_code_ = 0;
   int tile_ = 0, splits_ = 1;
