@@ -33,6 +33,7 @@
 #include "cpu/patch_pack.h"
 #include "cpu/sgemm.h"
 #include "cpu/tap_sum.h"
+#include "cpu/tile_planes.h"
 
 namespace hybridrt {
 namespace cpu {
@@ -190,7 +191,7 @@ class ConvKernel : public GroupedWindowKernel {
     lanes_ = tactic() == "im2col_gemm" && wt && w_.kernel[1] * w_.kernel[2] >= 9 && (kg >= 64 || narrow_) &&
              LanesFits(w_, groups_, kg) && (!act_.enabled || act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
     if (lanes_) {
-      lanes_plan_ = MakeLanesPlan(w_, c_, m_, wt);
+      lanes_plan_ = MakeLanesPlan(w_, c_, m_, wt, threads_);
       workspace_ = lanes_plan_.workspace_floats * sizeof(float);
       return;
     }
@@ -297,9 +298,9 @@ class ConvKernel : public GroupedWindowKernel {
               // a 4 x 4 layer's time).
               float* t = reinterpret_cast<float*>(static_cast<char*>(args.workspace) + transposed_at_);
               const TileEpilogue put = [&](int64_t i0, int64_t j0, int64_t rows, int64_t cols) {
+                TileToPlanes(t + i0 * mg_ + j0, mg_, rows, cols, yb + j0 * out_size + i0, out_size);
                 for (int64_t m = j0; m < j0 + cols; ++m) {
                   float* line = yb + m * out_size + i0;
-                  for (int64_t j = 0; j < rows; ++j) line[j] = t[(i0 + j) * mg_ + m];
                   FinishLine(line, line, rows, bias_g ? bias_g + m : nullptr, zg ? zg + (line - yg) : nullptr);
                 }
               };

@@ -46,12 +46,15 @@ struct LanesPlan {
   int64_t rs = 0;                               // a row's line of sums: ow rounded up to 16
   std::vector<float, Aligned64<float>> panels;  // per block of 32 output channels: K x 32 (channels past m zero)
   size_t workspace_floats = 0;                  // the padded input, with slack for the last tile's overrun
-  // Bands (band > 0: output rows a task): where the weights are small (an L2's worth), each task
-  // pads the input rows of its band of output rows itself, into its thread's buffer (planes of hb
-  // rows), and runs every block of channels over them: the padded copy split by
-  // channels among the threads, then read by rows, put half of each thread's input in the other
-  // core's cache (ResNet's 64-channel 3x3 layers over 32 x 32 ran 1.45x faster on 2 threads than 1).
-  int64_t band = 0, hb = 0;
+  // Bands (pieces > 0): where the weights are small (an L2's worth), the units (output row, block
+  // of 32 channels) are cut into `pieces` runs of equal length, row by row; each piece pads the
+  // input rows of its output rows itself, into its thread's buffer (planes of up to hb rows), and
+  // runs its units block by block over them: the padded copy split by channels among the
+  // threads, then read by rows, put half of each thread's input in the other core's cache
+  // (ResNet's 64-channel 3x3 layers over 32 x 32 ran 1.45x faster on 2 threads than 1). Equal
+  // pieces, kBandsPerThread a thread, rather than bands of whole rows: squeezenet1_1's 3x3 layers
+  // over 7 x 7 were 7 bands of one row, 4 on one thread and 3 on the other.
+  int64_t pieces = 0, hb = 0;
 };
 
 // Relu (lo 0, hi infinity) or Clip as Clip's formula, or nothing.
@@ -71,8 +74,8 @@ struct LanesFinish {
 // (depth 4608) 14.0-14.7 -> 13.1-13.3 (conv-chain.ts, alternated).
 constexpr int64_t kLanesMaxDepth = 4096;
 bool LanesFits(const Window& w, int64_t groups, int64_t depth);
-// The plan, the weights w (m x c x kh x kw) packed.
-LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weights);
+// The plan, the weights w (m x c x kh x kw) packed, for loops on `threads` threads.
+LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weights, int threads);
 // One image: x (c planes), y (m planes), z (the residual, as y) or null; bias or null. `ws`
 // holds plan.workspace_floats floats; `par` runs a loop over its ranges on the layer's threads.
 template <typename ParFn>
@@ -86,16 +89,15 @@ int64_t LanesTiles(const LanesPlan& p);
 void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const float* z, float* y, const LanesFinish& f,
               int64_t t0, int64_t t1);
 
-// Bands [b0, b1) of a banded plan, each padded and run whole.
-int64_t LanesBandCount(const LanesPlan& p);
+// Pieces [b0, b1) of a banded plan, each padded and run whole.
 void LanesBands(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
                 int64_t b0, int64_t b1);
 
 template <typename ParFn>
 void RunLanes(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
               float* ws, const ParFn& par) {
-  if (p.band > 0) {
-    par(LanesBandCount(p), [&](int64_t b0, int64_t b1) { LanesBands(p, x, bias, z, y, f, b0, b1); });
+  if (p.pieces > 0) {
+    par(p.pieces, [&](int64_t b0, int64_t b1) { LanesBands(p, x, bias, z, y, f, b0, b1); });
     return;
   }
   par(p.c, [&](int64_t c0, int64_t c1) { LanesPad(p, x, ws, c0, c1); });

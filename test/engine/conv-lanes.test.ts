@@ -7,7 +7,7 @@
  * packed GEMM; rows of 7, one tile whose last output is not stored), output channels not a
  * multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
- * Relu; Clip at both bounds), bands of output rows (small weights). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
+ * Relu; Clip at both bounds), bands (small weights: pieces of (row, block) units, each padding its rows). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
  * inception's) take it too, on 1 and 2 threads; so do ResNet's 7x7/2 stem over 3 channels (the
  * whole input padded once, then rows of tiles) and 5x5 windows over 4. Against onnxruntime; tolerance:
  * helpers/compare.ts (1e-5 of the output's scale). On other CPUs these cases take the packed GEMM.
@@ -103,10 +103,15 @@ describe('convolutions with output channels in the lanes', () => {
   });
   // Small weights run in bands of output rows, each padding its own input rows (conv_lanes.h
   // LanesPlan::band); large ones (over 640 KB packed) pad the input once.
-  it('bands of rows: several rows a band, a short last band, stride 2; large weights unbanded; 1 and 2 threads', async () => {
+  // Bands: the units (output row, block of 32 channels) cut into 4 pieces a thread, each padding
+  // the input rows of its own output rows; pieces start and end inside a row where the units per
+  // piece are not a multiple of the blocks.
+  it('bands: pieces of (row, block) units starting mid-row, stride 2; large weights unbanded; 1 and 2 threads', async () => {
     for (const threads of [1, 2]) {
-      await conv({ x: [2, 24, 35, 31], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 108, { residual: true, act: 'relu', threads }); // bands of 4, the last 3
-      await conv({ x: [1, 20, 41, 31], m: 33, k: [3, 3], pads: [1, 1, 1, 1] }, 109, { act: 'clip', threads }); // 21 x 16: bands of 2, the last 1
+      await conv({ x: [2, 24, 35, 31], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 108, { residual: true, act: 'relu', threads }); // 70 units: pieces of 8-9 (2 threads), 17-18 (1)
+      await conv({ x: [1, 20, 41, 31], m: 33, k: [3, 3], pads: [1, 1, 1, 1] }, 109, { act: 'clip', threads }); // 21 x 16, 42 units
+      await conv({ x: [1, 64, 7, 7], m: 256, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 111, { act: 'relu', threads }); // squeezenet's 7 x 7: 56 units of 8 blocks, pieces of 7 or 14
+      await conv({ x: [1, 32, 15, 15], m: 128, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 112, { residual: true, act: 'relu', threads }); // 60 units: pieces of 7-8 (2 threads), 15 (1)
       await conv({ x: [1, 256, 8, 8], m: 96, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 110, { residual: true, act: 'relu', threads }); // 885 KB
     }
   });
