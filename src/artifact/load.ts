@@ -52,6 +52,7 @@ async function rebuildFrom(sections: readonly Section[], m: Manifest, label: str
     ...(options.device !== undefined ? { device: options.device } : {}),
     ...(options.ortSessionOptions !== undefined ? { ortSessionOptions: options.ortSessionOptions } : {}),
     ...(options.maxContexts !== undefined ? { maxContexts: options.maxContexts } : {}),
+    ...(options.inlineRunUs !== undefined ? { inlineRunUs: options.inlineRunUs } : {}),
     ...(options.onLog ? { onLog: options.onLog } : {}),
     ...(options.registry ? { registry: options.registry } : {}),
   });

@@ -16,6 +16,7 @@ import { type ModelReport, engineSummary, makeReport } from '../compiler/report.
 import { type Engine, deserializeEngine, deviceQuery } from '../engine/engine.js';
 import { loadNative } from '../engine/native.js';
 import { checkBackendDevice, checkDevice } from '../engine/device.js';
+import { checkInlineRunUs } from '../engine/run-placement.js';
 import { HybridError, isHybridError, messageLine } from '../errors.js';
 import { type NumericDType, DTYPE_SIZE, numel, viewAs } from '../onnx/dtype.js';
 import { readRegularFile } from '../onnx/files.js';
@@ -46,6 +47,8 @@ export interface LoadOptions {
   ortSessionOptions?: OrtSessionOptions;
   /** Execution contexts per engine (default 4). */
   maxContexts?: number;
+  /** As compile()'s: runs of cpu engines faster than this (us) take the calling thread (default 10000). */
+  inlineRunUs?: number;
   /**
    * 'never' (default): a file built for what this machine cannot run is an error saying what
    * differs. 'if-needed': compile again from the embedded source model instead (save with
@@ -70,6 +73,7 @@ export const LOAD_OPTION_KEYS = optionKeys<LoadOptions>()([
   'device',
   'ortSessionOptions',
   'maxContexts',
+  'inlineRunUs',
   'rebuild',
   'onLog',
   'label',
@@ -137,6 +141,7 @@ export function checkLoadOptions(options: LoadOptions): void {
   if (maxContexts !== undefined && (!Number.isSafeInteger(maxContexts) || maxContexts < 1 || maxContexts > LIMITS.maxContexts)) {
     throw new HybridError('OPTION', `maxContexts must be an integer from 1 to ${LIMITS.maxContexts}, got ${String(maxContexts)}`);
   }
+  checkInlineRunUs(options.inlineRunUs);
   if (rebuild !== undefined && rebuild !== 'never' && rebuild !== 'if-needed')
     throw new HybridError('OPTION', `rebuild must be 'never' or 'if-needed', got '${String(rebuild)}'`);
   checkDevice(options.device);
@@ -274,7 +279,12 @@ export async function openArtifact(file: string | Uint8Array, options: LoadOptio
         };
         const profiles = [engine, ...profileEngines].map((en, p) => ({
           engine: en,
-          pool: new ContextPool(en, options.maxContexts ?? DEFAULT_MAX_CONTEXTS, `${label}: engine segment ${s.id}${p ? ` (profile ${p})` : ''}`),
+          pool: new ContextPool(
+            en,
+            options.maxContexts ?? DEFAULT_MAX_CONTEXTS,
+            `${label}: engine segment ${s.id}${p ? ` (profile ${p})` : ''}`,
+            options.inlineRunUs,
+          ),
         }));
         runners.push(new EngineSegment(s.id, profiles, m.backend, shapeFallback));
       } else {

@@ -38,6 +38,8 @@ export interface BuildOptions {
   /** onnxruntime session options of every fallback segment (compile()'s, checked). */
   ortSessionOptions?: OrtSessionOptions;
   maxContexts: number;
+  /** compile()'s `inlineRunUs`, where given (the engines' run placement: ContextPool). */
+  inlineRunUs?: number;
   /** The engine builder's timing cache file (BuildConfig.timingCachePath). */
   timingCachePath?: string;
   requireFullCompilation: boolean;
@@ -279,7 +281,12 @@ export async function buildRunners(graph: Graph, segments: readonly Segment[], o
         const shapeFallback = model && { model, open: () => openSession(seg, model, options), warn: (m: string) => options.log(m, 'warn') };
         const profiles = engine.map((en, p) => ({
           engine: en,
-          pool: new ContextPool(en, options.maxContexts, `${options.label}: engine segment ${seg.id}${engine.length > 1 ? ` (profile ${p})` : ''}`),
+          pool: new ContextPool(
+            en,
+            options.maxContexts,
+            `${options.label}: engine segment ${seg.id}${engine.length > 1 ? ` (profile ${p})` : ''}`,
+            options.inlineRunUs,
+          ),
         }));
         runners.push(new EngineSegment(seg.id, profiles, options.backend, shapeFallback));
       } else {

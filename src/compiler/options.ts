@@ -13,6 +13,7 @@ import { checkKnownKeys, optionKeys } from '../util/option-keys.js';
 import { LIMITS } from '../limits.js';
 import { checkTimingCachePath } from '../engine/timing-cache.js';
 import { checkDevice } from '../engine/device.js';
+import { checkInlineRunUs } from '../engine/run-placement.js';
 import type { TensorData } from '../onnx/tensor.js';
 import type { TypedArray } from '../onnx/dtype.js';
 import type ort from 'onnxruntime-node';
@@ -138,6 +139,12 @@ export interface CompileOptions {
   /** Execution contexts per engine, i.e. runs in flight that do not wait for one (default 4). */
   maxContexts?: number;
   /**
+   * Runs of a cpu engine whose recent runs took less than this (us) execute on the calling
+   * thread, holding the event loop, instead of a worker thread (default 10000; 0: every run on
+   * a worker; HYBRIDRT_INLINE_RUN_US, where set, overrides it). src/engine/run-placement.ts.
+   */
+  inlineRunUs?: number;
+  /**
    * Inputs to run the model on where shapes must be probed (default: seeded random values of
    * the compiled shapes). Give real data where random values would be invalid (e.g. indices).
    */
@@ -180,6 +187,7 @@ export const COMPILE_OPTION_KEYS = optionKeys<CompileOptions>()([
   'threads',
   'ortSessionOptions',
   'maxContexts',
+  'inlineRunUs',
   'probeFeeds',
   'label',
   'cacheDir',
@@ -208,6 +216,7 @@ export interface ResolvedOptions {
   /** Checked, and copied from the caller's. */
   ortSessionOptions?: OrtSessionOptions;
   maxContexts: number;
+  inlineRunUs?: number;
   timingCachePath?: string;
   /** The engine cache, where one is set (options, or $HYBRIDRT_CACHE_DIR). */
   cache?: CacheOptions;
@@ -303,6 +312,7 @@ export function resolveOptions(options: CompileOptions): ResolvedOptions {
     threads: positiveInt('threads', options.threads, 1, LIMITS.threads),
     ...ortOption(options.ortSessionOptions),
     maxContexts: positiveInt('maxContexts', options.maxContexts, 1, LIMITS.maxContexts) ?? 4,
+    ...(options.inlineRunUs !== undefined ? { inlineRunUs: checkInlineRunUs(options.inlineRunUs) } : {}),
     ...(options.timingCachePath !== undefined ? { timingCachePath: checkTimingCachePath(options.timingCachePath) } : {}),
     ...cacheOption(options),
     // NOTE: a user's callback may throw anywhere, e.g. inside an engine build's completion; that

@@ -5,11 +5,11 @@
  * disposed objects, BACKEND for a missing backend, NATIVE otherwise) and accepts inputs by
  * binding order or by name.
  *
- * Runs execute off the JavaScript thread, except small ones on the cpu backend, which run on
+ * Runs execute off the JavaScript thread, except short ones on the cpu backend, which run on
  * the calling thread inside run() (run-placement.ts: where the engine's recent runs took less
- * than 200 us and none of its runs is in flight); either way run() returns a promise. One run
- * at a time per context; for concurrent runs create one context per run in flight (each has
- * its own activation memory).
+ * than its limit, 10 ms by default, and none of its runs is in flight); either way run() returns
+ * a promise. One run at a time per context; for concurrent runs create one context per run in
+ * flight (each has its own activation memory).
  */
 import { HybridError } from '../errors.js';
 import type { TypedArray } from '../onnx/dtype.js';
@@ -225,11 +225,15 @@ export class Engine {
     return sync(() => this.engine.serialize());
   }
 
-  /** A new context with its own activation memory. */
-  createContext(): ExecutionContext {
+  /**
+   * A new context with its own activation memory. `inlineRunUs`: the limit under which cpu runs
+   * take the calling thread (run-placement.ts inlineRunLimitUs); the first context's sets the
+   * engine's.
+   */
+  createContext(inlineRunUs?: number): ExecutionContext {
     const info = this.info();
     // HYBRIDRT_INLINE_RUN_US is read when the engine makes its first context.
-    this.placement ??= new RunPlacement(info.backend, inlineRunLimitUs());
+    this.placement ??= new RunPlacement(info.backend, inlineRunLimitUs(process.env, inlineRunUs));
     return new ExecutionContext(
       sync(() => this.engine.createContext()),
       info,

@@ -2,10 +2,12 @@
  * Where an engine's runs execute (issue 18). A run off the JavaScript thread crosses to a libuv
  * worker and back: two thread wake-ups, 20-90 us on the machine measured (docs/benchmarks.md,
  * "Small runs on the calling thread"), which for a small model is most of the run (openWakeWord's
- * classifiers compute for ~7 us). So on the cpu backend a run whose engine is fast runs on the
- * calling thread, inside run(), and its promise is resolved from there (onnxruntime-node runs
- * every session that way); the rest keep the worker, and the event loop stays free while they
- * run.
+ * classifiers compute for ~7 us), and for a convolution model of a few ms 0.1-0.3 ms of it (the
+ * hops, and the engine's pool worker asleep more often at the next run's start: "Per-run cost
+ * outside the layers on convolution models"). So on the cpu backend a run whose engine takes
+ * less than the limit runs on the calling thread, inside run(), and its promise is resolved from
+ * there (onnxruntime-node runs every session that way); the rest keep the worker, and the event
+ * loop stays free while they run.
  *
  * A run takes the calling thread where
  * - the engine runs on the cpu backend (a cuda run's time is the GPU's; its thread waits), and
@@ -21,21 +23,47 @@
 import { HybridError } from '../errors.js';
 
 /**
- * Runs expected to take less than this (us) take the calling thread. What an inline run saves
- * is the two thread hops (20-90 us measured); what it costs is the event loop held for the run.
- * At 200 us the hops are still a tenth or more of the run, and a run holds the loop no longer than
- * a small onnxruntime fallback segment does; past it the event loop's freedom is worth more.
- * HYBRIDRT_INLINE_RUN_US overrides it (0: every run on a worker).
+ * Runs expected to take less than this (us) take the calling thread, by default. What an inline
+ * run saves is 0.1-0.3 ms a run up to a few ms (the hops, and a pool worker still spinning when
+ * the next run starts): 5-10% of a 2 ms convolution model, 2-5% at 5 ms; what it costs is the
+ * event loop held for the run, as onnxruntime-node holds it for every run. At 10 ms the saving
+ * is 1-3% of the run and the hold as long as a full garbage collection of a large heap; past it
+ * the event loop's freedom is worth more. A process whose event loop serves others passes its own
+ * limit (compile()'s and load()'s `inlineRunUs`: hybrid-serve gives SERVING_INLINE_RUN_MAX_US).
+ * HYBRIDRT_INLINE_RUN_US overrides both (0: every run on a worker).
  */
-export const INLINE_RUN_MAX_US = 200;
+export const INLINE_RUN_MAX_US = 10_000;
+
+/**
+ * hybrid-serve's limit (src/serve/repository.ts): a server's event loop reads, batches and
+ * answers requests while runs compute, so only runs shorter than the two hops' worth of a
+ * small model's run take it (the limit before INLINE_RUN_MAX_US was raised; docs/benchmarks.md,
+ * "Small runs on the calling thread").
+ */
+export const SERVING_INLINE_RUN_MAX_US = 200;
+
+/** The largest `inlineRunUs` option accepted (us): 1000 s. */
+const INLINE_RUN_OPTION_MAX_US = 1e9;
+
+/** Checks an `inlineRunUs` option (compile()'s and load()'s): an integer from 0 to 1e9, or undefined. */
+export function checkInlineRunUs(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > INLINE_RUN_OPTION_MAX_US) {
+    throw new HybridError('OPTION', `inlineRunUs must be an integer from 0 to ${INLINE_RUN_OPTION_MAX_US}, got ${String(v)}`);
+  }
+  return v;
+}
 
 /** How many of an engine's latest run times the median is taken over. */
 export const RECENT_RUNS = 15;
 
-/** The limit in microseconds: HYBRIDRT_INLINE_RUN_US where set (a non-negative number), else INLINE_RUN_MAX_US. */
-export function inlineRunLimitUs(env: NodeJS.ProcessEnv = process.env): number {
+/**
+ * The limit in microseconds: HYBRIDRT_INLINE_RUN_US where set (a non-negative number), else
+ * `given` (the model's `inlineRunUs`), else INLINE_RUN_MAX_US.
+ */
+export function inlineRunLimitUs(env: NodeJS.ProcessEnv = process.env, given?: number): number {
   const v = env.HYBRIDRT_INLINE_RUN_US;
-  if (v === undefined || v === '') return INLINE_RUN_MAX_US;
+  if (v === undefined || v === '') return given ?? INLINE_RUN_MAX_US;
   const us = Number(v);
   if (!Number.isFinite(us) || us < 0) {
     throw new HybridError('OPTION', `HYBRIDRT_INLINE_RUN_US must be a non-negative number of microseconds, got '${v}'`);

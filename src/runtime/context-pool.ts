@@ -24,6 +24,8 @@ export class ContextPool {
     private readonly engine: Engine,
     private readonly max: number = DEFAULT_MAX_CONTEXTS,
     private readonly label = 'engine',
+    /** The model's `inlineRunUs` (Engine.createContext), where given. */
+    private readonly inlineRunUs?: number,
   ) {
     if (!Number.isSafeInteger(max) || max < 1) throw new HybridError('OPTION', `maxContexts must be a positive integer, got ${max}`);
   }
@@ -43,7 +45,7 @@ export class ContextPool {
     const ctx = this.idle.pop();
     if (ctx) return Promise.resolve(ctx);
     if (this.all.length < this.max) {
-      const made = this.engine.createContext();
+      const made = this.engine.createContext(this.inlineRunUs);
       this.all.push(made);
       return Promise.resolve(made);
     }

@@ -20,6 +20,7 @@ import { Graph } from '../ir/graph.js';
 import { jsonInputValues } from '../compiler/input-values.js';
 import { loadModelProto } from '../onnx/model.js';
 import { messageLine } from '../errors.js';
+import { SERVING_INLINE_RUN_MAX_US } from '../engine/run-placement.js';
 import { type ModelConfig, batchedShapes, readConfig } from './config.js';
 import { ServeError } from './errors.js';
 import { wantsWarmup, warmBatches } from './warmup.js';
@@ -103,9 +104,12 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     const onLog = (message: string, level: 'info' | 'warn') => settings.onLog?.(`${label}: ${message}`, level);
     const [first, ...others] = config.gpus ?? [undefined];
     const on = (device: number | undefined) => (device === undefined ? {} : { device });
+    // The event loop reads, batches and answers requests while runs compute: only runs shorter
+    // than the thread hops take it (run-placement.ts; HYBRIDRT_INLINE_RUN_US still overrides).
+    const inlineRunUs = SERVING_INLINE_RUN_MAX_US;
     let model: CompiledModel;
     if (artifact) {
-      model = await load(file, { label, threads, maxContexts: config.instances, onLog, ...on(first) });
+      model = await load(file, { label, threads, maxContexts: config.instances, inlineRunUs, onLog, ...on(first) });
       const asked = config.compile.backend;
       if (asked && asked !== 'auto' && asked !== model.backend) {
         throw new ServeError('INVALID', `${file} runs on ${model.backend}, but config.json asks for backend '${asked}'`);
@@ -125,6 +129,7 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
         label,
         threads,
         maxContexts: config.instances,
+        inlineRunUs,
         onLog,
         ...on(first),
       });
@@ -138,7 +143,7 @@ export async function loadVersion(dir: string, v: ServedVersion, settings: LoadS
     // one model; a GPU of another architecture refuses them, and the model is compiled there).
     const bytes = others.length && !artifact ? await model.toBytes({ embedSource: true }) : undefined;
     for (const device of others) {
-      const options = { label: `${label} on GPU ${device}`, threads, maxContexts: config.instances, onLog, device };
+      const options = { label: `${label} on GPU ${device}`, threads, maxContexts: config.instances, inlineRunUs, onLog, device };
       v.copies.push(await load(bytes ?? file, bytes ? { ...options, rebuild: 'if-needed' } : options));
     }
     v.profiles = profilesOf(model);

@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { type ExecutionContext, buildEngine } from '../../src/engine/engine.js';
-import { INLINE_RUN_MAX_US, RECENT_RUNS, RunPlacement, inlineRunLimitUs } from '../../src/engine/run-placement.js';
+import { INLINE_RUN_MAX_US, RECENT_RUNS, RunPlacement, checkInlineRunUs, inlineRunLimitUs } from '../../src/engine/run-placement.js';
+import { load } from '../../src/artifact/load.js';
 import { HybridError } from '../../src/errors.js';
 import { expectConcurrentRuns, runSequentially } from '../helpers/concurrency-suite.js';
 import { withInlineRunLimit } from '../helpers/inline-runs.js';
@@ -58,13 +59,25 @@ describe('RunPlacement', () => {
     }
   });
 
-  it('HYBRIDRT_INLINE_RUN_US sets the limit; a bad value is an OPTION error', () => {
+  it('HYBRIDRT_INLINE_RUN_US sets the limit, over a given one; a bad value is an OPTION error', () => {
     expect(inlineRunLimitUs({})).toBe(INLINE_RUN_MAX_US);
     expect(inlineRunLimitUs({ HYBRIDRT_INLINE_RUN_US: '' })).toBe(INLINE_RUN_MAX_US);
+    expect(inlineRunLimitUs({}, 200)).toBe(200);
+    expect(inlineRunLimitUs({ HYBRIDRT_INLINE_RUN_US: '' }, 0)).toBe(0);
     expect(inlineRunLimitUs({ HYBRIDRT_INLINE_RUN_US: '0' })).toBe(0);
+    expect(inlineRunLimitUs({ HYBRIDRT_INLINE_RUN_US: '0' }, 5000)).toBe(0);
     expect(inlineRunLimitUs({ HYBRIDRT_INLINE_RUN_US: '1000' })).toBe(1000);
     for (const bad of ['-1', 'fast', 'Infinity']) {
       expect(() => inlineRunLimitUs({ HYBRIDRT_INLINE_RUN_US: bad })).toThrow(HybridError);
+    }
+  });
+
+  it('checks the inlineRunUs option', () => {
+    expect(checkInlineRunUs(undefined)).toBeUndefined();
+    expect(checkInlineRunUs(0)).toBe(0);
+    expect(checkInlineRunUs(200)).toBe(200);
+    for (const bad of [-1, 0.5, Infinity, NaN, '200', 2e9]) {
+      expect(() => checkInlineRunUs(bad)).toThrow(/inlineRunUs must be an integer from 0 to/);
     }
   });
 });
@@ -156,7 +169,9 @@ describeIf(HAS_NATIVE, 'runs on the calling thread', NATIVE_MISSING, () => {
   });
 
   it('a slow engine keeps the worker thread (and the event loop free)', async () => {
-    // 384 x 384 x 384 products: 0.11 GFLOP a run, far above 200 us on one thread anywhere.
+    // 384 x 384 x 384 products: 0.11 GFLOP a run, far above 200 us on one thread anywhere (the
+    // limit hybrid-serve gives; the default, 10 ms, would take a run this short inline).
+    process.env.HYBRIDRT_INLINE_RUN_US = '200';
     const n = 384;
     const d = new NetDraft('slow');
     const a = d.input('a', 'float32', [n, n]);
@@ -202,6 +217,34 @@ describeIf(HAS_NATIVE, 'runs on the calling thread', NATIVE_MISSING, () => {
     } finally {
       await model.dispose();
     }
+  });
+
+  it("compile()'s and load()'s inlineRunUs set the limit; HYBRIDRT_INLINE_RUN_US overrides it", async () => {
+    delete process.env.HYBRIDRT_INLINE_RUN_US;
+    const feeds = { hidden_states: sine([1, 6, 64]) };
+    /** Event loop turns during the model's second run (its first is measured on a worker). */
+    const turns = async (model: Awaited<ReturnType<typeof compile>>) => {
+      try {
+        await model.run(feeds);
+        let ticks = 0;
+        const timer = setImmediate(() => ticks++);
+        await model.run(feeds);
+        clearImmediate(timer);
+        return ticks;
+      } finally {
+        await model.dispose();
+      }
+    };
+    const build = (inlineRunUs: number) => compile(transformer, { inputs: { hidden_states: [1, 6, 64] }, threads: 1, inlineRunUs });
+    expect(await turns(await build(0))).toBeGreaterThan(0); // 0: every run on a worker
+    expect(await turns(await build(100_000))).toBe(0);
+    const saved = await (await build(100_000)).toBytes();
+    expect(await turns(await load(saved, { inlineRunUs: 0 }))).toBeGreaterThan(0);
+    expect(await turns(await load(saved, { inlineRunUs: 100_000 }))).toBe(0);
+    await expect(load(saved, { inlineRunUs: -1 })).rejects.toMatchObject({ code: 'OPTION' });
+    await expect(build(-1)).rejects.toMatchObject({ code: 'OPTION' });
+    process.env.HYBRIDRT_INLINE_RUN_US = '0';
+    expect(await turns(await build(100_000))).toBeGreaterThan(0);
   });
 
   it('a model of inline engine segments runs within one turn of the event loop', async () => {
