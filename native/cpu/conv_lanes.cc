@@ -2,6 +2,7 @@
 #include "cpu/conv_lanes.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "cpu/aligned_memory.h"
 #include "cpu/tap_sum.h"
@@ -23,6 +24,8 @@ constexpr int64_t kMaxPadded = 4 << 20;
 // thread gets at least (so that uneven ones balance).
 constexpr int64_t kBandWeights = 640 << 10;
 constexpr int64_t kBandsPerThread = 4;
+// Padded inputs (floats) up to which a banded layer runs block by block over the whole input.
+constexpr int64_t kWholeFloats = 32 << 10;
 
 #ifdef HR_X86
 // One k of a tile: the k-th panel row (two vectors, prefetched 8 k ahead) times the R inputs from
@@ -241,6 +244,10 @@ LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weig
     const int64_t rows = std::min(p.oh, ((units + p.pieces - 1) / p.pieces + blocks - 2) / blocks + 1);
     p.hb = (rows - 1) * p.s + p.kh + 1;  // (+ 1: the slack row, as hp)
     p.workspace_floats = 0;
+    if (c * p.hp * p.wp <= kWholeFloats) {
+      p.whole = true;
+      p.hb = p.hp;
+    }
   }
   return p;
 }
@@ -275,12 +282,37 @@ void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const floa
 #endif
 }
 
+uint64_t NextLanesRun() {
+  static std::atomic<uint64_t> runs{0};
+  return ++runs;
+}
+
 void LanesBands(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
-                int64_t b0, int64_t b1) {
+                int64_t b0, int64_t b1, uint64_t run) {
 #ifdef HR_X86
   float* row = static_cast<float*>(ThreadScratch(static_cast<size_t>(kPanel * p.rs) * sizeof(float), kLanesRow));
   float* buf = static_cast<float*>(ThreadScratch(static_cast<size_t>(p.c * p.hb * p.wp) * sizeof(float), kLanesBand));
   const int64_t blocks = (p.m + kPanel - 1) / kPanel, units = p.oh * blocks;
+  if (p.whole) {
+    // The thread's buffer holds this run's padded input after its first piece (the run number
+    // and the buffer's address: another layer's use of the slot between two runs replaces both).
+    thread_local uint64_t padded_run = 0;
+    thread_local const float* padded_at = nullptr;
+    if (padded_run != run || padded_at != buf) {
+      LanesPad(p, x, buf, 0, p.c);
+      padded_run = run;
+      padded_at = buf;
+    }
+    for (int64_t piece = b0; piece < b1; ++piece) {
+      // Units [u0, u1), unit u = (block u / oh, output row u % oh).
+      for (int64_t u = piece * units / p.pieces; u < (piece + 1) * units / p.pieces; ++u) {
+        const int64_t mb = u / p.oh, oh = u % p.oh;
+        TileRow(p, buf + oh * p.wp * p.s, p.hp * p.wp, row, mb);
+        FinishRow(p, row, bias, z, y, f, mb, oh);
+      }
+    }
+    return;
+  }
   for (int64_t piece = b0; piece < b1; ++piece) {
     // Units [u0, u1), unit u = (output row u / blocks, block u % blocks).
     const int64_t u0 = piece * units / p.pieces, u1 = (piece + 1) * units / p.pieces;

@@ -55,6 +55,10 @@ struct LanesPlan {
   // pieces, kBandsPerThread a thread, rather than bands of whole rows: squeezenet1_1's 3x3 layers
   // over 7 x 7 were 7 bands of one row, 4 on one thread and 3 on the other.
   int64_t pieces = 0, hb = 0;
+  // Small inputs (whole > 0: the padded input's floats, up to kLanesWhole): the units go block by
+  // block instead (a piece writes whole output planes, none shared with the other thread's rows
+  // a line apart), and each thread pads the whole input once a run into its buffer (hb = hp).
+  bool whole = false;
 };
 
 // Relu (lo 0, hi infinity) or Clip as Clip's formula, or nothing.
@@ -89,15 +93,18 @@ int64_t LanesTiles(const LanesPlan& p);
 void LanesRun(const LanesPlan& p, const float* ws, const float* bias, const float* z, float* y, const LanesFinish& f,
               int64_t t0, int64_t t1);
 
-// Pieces [b0, b1) of a banded plan, each padded and run whole.
+// Pieces [b0, b1) of a banded plan, each padded and run whole; `run` tells one call of RunLanes
+// from another (whole plans: the thread's padded input is this run's).
 void LanesBands(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
-                int64_t b0, int64_t b1);
+                int64_t b0, int64_t b1, uint64_t run);
+uint64_t NextLanesRun();
 
 template <typename ParFn>
 void RunLanes(const LanesPlan& p, const float* x, const float* bias, const float* z, float* y, const LanesFinish& f,
               float* ws, const ParFn& par) {
   if (p.pieces > 0) {
-    par(p.pieces, [&](int64_t b0, int64_t b1) { LanesBands(p, x, bias, z, y, f, b0, b1); });
+    const uint64_t run = p.whole ? NextLanesRun() : 0;
+    par(p.pieces, [&](int64_t b0, int64_t b1) { LanesBands(p, x, bias, z, y, f, b0, b1, run); });
     return;
   }
   par(p.c, [&](int64_t c0, int64_t c1) { LanesPad(p, x, ws, c0, c1); });
