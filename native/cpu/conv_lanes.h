@@ -55,9 +55,10 @@ struct LanesPlan {
   // pieces, kBandsPerThread a thread, rather than bands of whole rows: squeezenet1_1's 3x3 layers
   // over 7 x 7 were 7 bands of one row, 4 on one thread and 3 on the other.
   int64_t pieces = 0, hb = 0;
-  // Small inputs (whole > 0: the padded input's floats, up to kLanesWhole): the units go block by
-  // block instead (a piece writes whole output planes, none shared with the other thread's rows
-  // a line apart), and each thread pads the whole input once a run into its buffer (hb = hp).
+  // Small inputs (whole: a padded input of at most kWholeFloats, conv_lanes.cc): the units go
+  // block by block instead (a piece writes whole output planes, none shared with the other
+  // thread's rows a line apart), and each thread pads the whole input once a run into its buffer
+  // (hb = hp).
   bool whole = false;
 };
 

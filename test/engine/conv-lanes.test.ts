@@ -104,14 +104,14 @@ describe('convolutions with output channels in the lanes', () => {
   // Small weights run in bands of output rows, each padding its own input rows (conv_lanes.h
   // LanesPlan::band); large ones (over 640 KB packed) pad the input once.
   // Bands: the units (output row, block of 32 channels) cut into 4 pieces a thread. Padded inputs
-  // up to 32 K floats go block by block, each thread padding the whole input once an image (batch
+  // up to 96 K floats go block by block, each thread padding the whole input once an image (batch
   // 2: the second image's pieces must not reuse the first's copy); larger ones row by row, each
   // piece padding the input rows of its own output rows, starting and ending inside a row where
   // the units per piece are not a multiple of the blocks.
   it('bands: pieces of (row, block) units, whole inputs or rows, stride 2; large weights unbanded; 1 and 2 threads', async () => {
     for (const threads of [1, 2]) {
       await conv({ x: [2, 24, 35, 31], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 108, { residual: true, act: 'relu', threads }); // whole: 70 units, pieces of 8-9 (2 threads), 17-18 (1)
-      await conv({ x: [1, 32, 40, 40], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 113, { act: 'relu', threads }); // rows (58 K floats padded): 80 units
+      await conv({ x: [1, 64, 39, 39], m: 40, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 113, { act: 'relu', threads }); // rows (110 K floats padded): 78 units, pieces from mid-row
       await conv({ x: [2, 20, 41, 31], m: 33, k: [3, 3], pads: [1, 1, 1, 1] }, 109, { act: 'clip', threads }); // whole: 21 x 16, 42 units
       await conv({ x: [1, 64, 7, 7], m: 256, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 111, { act: 'relu', threads }); // squeezenet's 7 x 7: 56 units of 8 blocks, pieces of 7 or 14
       await conv({ x: [1, 32, 15, 15], m: 128, k: [3, 3], pads: [1, 1, 1, 1], s: 1 }, 112, { residual: true, act: 'relu', threads }); // 60 units: pieces of 7-8 (2 threads), 15 (1)
