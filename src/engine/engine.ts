@@ -198,8 +198,14 @@ export class ExecutionContext {
   }
 }
 
+/** The addon's outputs with device tensors wrapped, in place: the array is the run's own. */
 function wrapOutputs(outs: Array<TypedArray | NativeDeviceTensor>): Array<TypedArray | DeviceTensor> {
-  return outs.map((o) => (ArrayBuffer.isView(o) ? (o as TypedArray) : new DeviceTensor(o as NativeDeviceTensor)));
+  const wrapped = outs as Array<TypedArray | NativeDeviceTensor | DeviceTensor>;
+  for (let i = 0; i < wrapped.length; i++) {
+    const o = wrapped[i]!;
+    if (!ArrayBuffer.isView(o)) wrapped[i] = new DeviceTensor(o as NativeDeviceTensor);
+  }
+  return wrapped as Array<TypedArray | DeviceTensor>;
 }
 
 export class Engine {

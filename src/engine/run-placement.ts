@@ -74,9 +74,16 @@ export function inlineRunLimitUs(env: NodeJS.ProcessEnv = process.env, given?: n
 /** One engine's run placement, shared by its execution contexts. */
 export class RunPlacement {
   private inFlight = 0;
-  /** The latest run times (ms), oldest first, and the same sorted. */
-  private readonly recent: number[] = [];
-  private readonly sorted: number[] = [];
+  /**
+   * Whether each of the latest run times (up to RECENT_RUNS, a ring) was below the limit, and
+   * how many were: the upper median of the times is below the limit exactly where more than half
+   * of them are, so the times themselves need not be kept, nor sorted (a run's bookkeeping costs
+   * the JavaScript thread right after the layers, when its caches are cold).
+   */
+  private readonly fast = new Uint8Array(RECENT_RUNS);
+  private count = 0;
+  private next = 0;
+  private fastCount = 0;
   private readonly limitMs: number;
 
   /** `limitUs`: inlineRunLimitUs(); 0 or an engine off the cpu backend: never inline. */
@@ -86,9 +93,8 @@ export class RunPlacement {
 
   /** Whether the next run takes the calling thread. */
   inline(): boolean {
-    const n = this.sorted.length;
-    // The upper median: with an even count, the slower of the middle two.
-    return this.inFlight === 0 && n > 0 && this.sorted[n >> 1]! < this.limitMs;
+    // The upper median (with an even count, the slower of the middle two) is below the limit.
+    return this.inFlight === 0 && this.fastCount > this.count >> 1;
   }
 
   /** A run was queued on a worker. */
@@ -105,19 +111,11 @@ export class RunPlacement {
   /** A run's time (ms), from either thread. */
   record(ms: number): void {
     if (this.limitMs <= 0) return;
-    this.recent.push(ms);
-    insertSorted(this.sorted, ms);
-    if (this.recent.length > RECENT_RUNS) this.sorted.splice(this.sorted.indexOf(this.recent.shift()!), 1);
+    const f = ms < this.limitMs ? 1 : 0;
+    if (this.count === RECENT_RUNS) this.fastCount -= this.fast[this.next]!;
+    else this.count++;
+    this.fast[this.next] = f;
+    this.fastCount += f;
+    this.next = (this.next + 1) % RECENT_RUNS;
   }
-}
-
-function insertSorted(a: number[], x: number): void {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  a.splice(lo, 0, x);
 }
