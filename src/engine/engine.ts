@@ -96,8 +96,8 @@ export class ExecutionContext {
    * (float16/bfloat16: Uint16Array, int64: BigInt64Array, bool: Uint8Array) with exactly
    * the input's element count, or a DeviceTensor of the engine's backend, dtype and shape.
    * With `outputLocation: 'device'` the outputs stay in device memory as DeviceTensors.
-   * A small cpu run executes on the calling thread before run() returns (run-placement.ts);
-   * its promise is settled then, its errors still a rejection.
+   * A short cpu run executes on the calling thread (run-placement.ts): before run() returns,
+   * its promise settled then, or after one turn of the event loop; its errors still a rejection.
    */
   run(inputs: EngineInputs): Promise<TypedArray[]>;
   run(inputs: EngineInputs, options: { outputLocation: 'device' }): Promise<DeviceTensor[]>;
@@ -115,6 +115,7 @@ export class ExecutionContext {
       if (options.timing !== undefined) nativeOptions.timing = options.timing;
       if (options.shapes !== undefined) nativeOptions.shapes = options.shapes.map((s) => [...s]);
       if (placement.inline()) {
+        if (placement.yields()) return this.runAfterTurn(args, nativeOptions);
         const outs = wrapOutputs(this.ctx.runSync(args, nativeOptions));
         placement.record(this.ctx.runMs);
         return Promise.resolve(outs);
@@ -138,6 +139,29 @@ export class ExecutionContext {
         throw toHybridError(e);
       },
     );
+  }
+
+  /**
+   * An inline run of an engine whose runs take SETTLE_IN_RUN_MAX_US or more: one turn of the
+   * event loop first, as onnxruntime-node's run() takes, then the run on this thread. It counts
+   * as in flight meanwhile (a run of the engine started then takes a worker).
+   */
+  private runAfterTurn(
+    args: Parameters<NativeContext['run']>[0],
+    nativeOptions: Parameters<NativeContext['run']>[1],
+  ): Promise<Array<TypedArray | DeviceTensor>> {
+    const placement = this.placement;
+    placement.started();
+    return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      try {
+        const outs = wrapOutputs(this.ctx.runSync(args, nativeOptions));
+        placement.finished(this.ctx.runMs);
+        return outs;
+      } catch (e) {
+        placement.finished();
+        throw toHybridError(e);
+      }
+    });
   }
 
   /** Like run(), with outputs keyed by name. */

@@ -5,9 +5,11 @@
  * classifiers compute for ~7 us), and for a convolution model of a few ms 0.1-0.3 ms of it (the
  * hops, and the engine's pool worker asleep more often at the next run's start: "Per-run cost
  * outside the layers on convolution models"). So on the cpu backend a run whose engine takes
- * less than the limit runs on the calling thread, inside run(), and its promise is resolved from
- * there (onnxruntime-node runs every session that way); the rest keep the worker, and the event
- * loop stays free while they run.
+ * less than the limit runs on the calling thread (onnxruntime-node runs every session that way):
+ * inside run(), its promise resolved from there, where its runs take less than
+ * SETTLE_IN_RUN_MAX_US; else after one turn of the event loop, as onnxruntime-node's run()
+ * defers, so that a loop of runs lets timers and I/O in between them. The rest keep the worker,
+ * and the event loop stays free while they run.
  *
  * A run takes the calling thread where
  * - the engine runs on the cpu backend (a cuda run's time is the GPU's; its thread waits), and
@@ -54,6 +56,15 @@ export function checkInlineRunUs(v: unknown): number | undefined {
   return v;
 }
 
+/**
+ * Inline runs expected to take less than this (us) settle inside run(); longer ones first let
+ * the event loop turn once (setImmediate), as onnxruntime-node's run() does, so that a caller's
+ * loop of runs (\`for (...) await model.run(feeds)\`) lets timers and I/O in between them instead of
+ * holding the loop for the whole loop. The turn costs a few us: a large share of the shortest
+ * runs (openWakeWord's classifiers, ~10 us), nothing measurable past 200 us.
+ */
+export const SETTLE_IN_RUN_MAX_US = 200;
+
 /** How many of an engine's latest run times the median is taken over. */
 export const RECENT_RUNS = 15;
 
@@ -75,15 +86,17 @@ export function inlineRunLimitUs(env: NodeJS.ProcessEnv = process.env, given?: n
 export class RunPlacement {
   private inFlight = 0;
   /**
-   * Whether each of the latest run times (up to RECENT_RUNS, a ring) was below the limit, and
-   * how many were: the upper median of the times is below the limit exactly where more than half
-   * of them are, so the times themselves need not be kept, nor sorted (a run's bookkeeping costs
-   * the JavaScript thread right after the layers, when its caches are cold).
+   * Per run of the latest (up to RECENT_RUNS, a ring): bit 0, whether its time was below the
+   * limit; bit 1, below SETTLE_IN_RUN_MAX_US; and how many were, each. The upper median of the
+   * times is below a bound exactly where more than half of them are, so the times themselves
+   * need not be kept, nor sorted (a run's bookkeeping costs the JavaScript thread right after the
+   * layers, when its caches are cold).
    */
-  private readonly fast = new Uint8Array(RECENT_RUNS);
+  private readonly below = new Uint8Array(RECENT_RUNS);
   private count = 0;
   private next = 0;
   private fastCount = 0;
+  private quickCount = 0;
   private readonly limitMs: number;
 
   /** `limitUs`: inlineRunLimitUs(); 0 or an engine off the cpu backend: never inline. */
@@ -95,6 +108,11 @@ export class RunPlacement {
   inline(): boolean {
     // The upper median (with an even count, the slower of the middle two) is below the limit.
     return this.inFlight === 0 && this.fastCount > this.count >> 1;
+  }
+
+  /** Whether an inline run first lets the event loop turn (its engine's runs take SETTLE_IN_RUN_MAX_US or more). */
+  yields(): boolean {
+    return this.quickCount <= this.count >> 1;
   }
 
   /** A run was queued on a worker. */
@@ -111,11 +129,17 @@ export class RunPlacement {
   /** A run's time (ms), from either thread. */
   record(ms: number): void {
     if (this.limitMs <= 0) return;
-    const f = ms < this.limitMs ? 1 : 0;
-    if (this.count === RECENT_RUNS) this.fastCount -= this.fast[this.next]!;
-    else this.count++;
-    this.fast[this.next] = f;
-    this.fastCount += f;
+    const b = (ms < this.limitMs ? 1 : 0) | (ms < SETTLE_IN_RUN_MAX_US / 1000 ? 2 : 0);
+    if (this.count === RECENT_RUNS) {
+      const old = this.below[this.next]!;
+      this.fastCount -= old & 1;
+      this.quickCount -= old >> 1;
+    } else {
+      this.count++;
+    }
+    this.below[this.next] = b;
+    this.fastCount += b & 1;
+    this.quickCount += b >> 1;
     this.next = (this.next + 1) % RECENT_RUNS;
   }
 }

@@ -9,7 +9,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { compile } from '../../src/compiler/compile.js';
 import { type ExecutionContext, buildEngine } from '../../src/engine/engine.js';
-import { INLINE_RUN_MAX_US, RECENT_RUNS, RunPlacement, checkInlineRunUs, inlineRunLimitUs } from '../../src/engine/run-placement.js';
+import {
+  INLINE_RUN_MAX_US,
+  RECENT_RUNS,
+  RunPlacement,
+  SETTLE_IN_RUN_MAX_US,
+  checkInlineRunUs,
+  inlineRunLimitUs,
+} from '../../src/engine/run-placement.js';
 import { load } from '../../src/artifact/load.js';
 import { HybridError } from '../../src/errors.js';
 import { expectConcurrentRuns, runSequentially } from '../helpers/concurrency-suite.js';
@@ -50,6 +57,20 @@ describe('RunPlacement', () => {
     expect(p.inline()).toBe(false);
     for (let i = 0; i < (RECENT_RUNS >> 1) + 1; i++) p.record(0.05);
     expect(p.inline()).toBe(true);
+  });
+
+  it('an inline run of SETTLE_IN_RUN_MAX_US or more yields a turn first, by the same upper median', () => {
+    const p = new RunPlacement('cpu', 10_000);
+    const slow = (SETTLE_IN_RUN_MAX_US * 2) / 1000; // ms
+    const quick = SETTLE_IN_RUN_MAX_US / 2000;
+    p.record(slow);
+    expect([p.inline(), p.yields()]).toEqual([true, true]);
+    p.record(quick);
+    expect(p.yields()).toBe(true); // [quick, slow]: the upper median is the slow one
+    p.record(quick);
+    expect([p.inline(), p.yields()]).toEqual([true, false]);
+    for (let i = 0; i < RECENT_RUNS; i++) p.record(slow);
+    expect(p.yields()).toBe(true);
   });
 
   it('never inlines off the cpu backend or with a limit of 0', () => {
@@ -165,6 +186,39 @@ describeIf(HAS_NATIVE, 'runs on the calling thread', NATIVE_MISSING, () => {
       expect(order).toEqual([0, 1, 2, 3]);
     } finally {
       engine.dispose();
+    }
+  });
+
+  it('an inline engine whose runs take 200 us or more lets the event loop turn once before each run', async () => {
+    // 384 x 384 x 384 products at one thread: far above 200 us anywhere, inline under a limit of 100 s.
+    process.env.HYBRIDRT_INLINE_RUN_US = '100000000';
+    const n = 384;
+    const d = new NetDraft('mm');
+    const a = d.input('a', 'float32', [n, n]);
+    const w = d.constant('w', 'float32', [n, n], randomFloat([n, n], 7).data);
+    const [y] = d.layer('matmul', 'mm', [a, w], { transA: false, transB: false, alpha: 1, beta: 1 }, [{ dtype: 'float32', shape: [n, n] }]);
+    d.output(y!);
+    const engine = await buildEngine(d.finish(), { threads: 1 });
+    const ctx = engine.createContext(); // (the variable is read here)
+    process.env.HYBRIDRT_INLINE_RUN_US = '0';
+    const reference = await buildEngine(d.finish(), { threads: 1 });
+    const ref = reference.createContext();
+    try {
+      const x = randomFloat([n, n], 8).data as Float32Array;
+      const want = asArrays((await ref.run([x])) as Float32Array[]);
+      expect((await placed(ctx, [x])).worker).toBe(true); // the first run is measured on a worker
+      for (let i = 0; i < 3; i++) {
+        let ticks = 0;
+        const timer = setImmediate(() => ticks++);
+        const r = await placed(ctx, [x]);
+        clearImmediate(timer);
+        expect(r.worker).toBe(false); // not on a worker...
+        expect(ticks).toBe(1); // ...and yet the event loop turned, once, before the run
+        expect(asArrays(r.outs as Float32Array[])).toEqual(want);
+      }
+    } finally {
+      engine.dispose();
+      reference.dispose();
     }
   });
 
