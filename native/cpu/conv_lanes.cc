@@ -237,6 +237,14 @@ LanesPlan MakeLanesPlan(const Window& w, int64_t c, int64_t m, const float* weig
     for (int64_t k = 0; k < p.k; ++k) to[k * kPanel] = weights[o * p.k + k];
   }
   p.rs = (p.ow + kTile + 15) / 16 * 16;  // (+ kTile: a narrower tile's 8 stored lanes past the row)
+  // A row's tiles (TileRowOf) read only their own outputs' windows: with no pads and every window
+  // inside the input, the input itself is the padded plane.
+  if (p.pt == 0 && p.pl == 0 && (p.oh - 1) * p.s + p.kh <= p.h && (p.ow - 1) * p.s + p.kw <= p.w) {
+    p.in_place = true;
+    p.hp = p.h;
+    p.wp = p.w;
+    return p;
+  }
   p.workspace_floats = static_cast<size_t>(c * p.hp * p.wp);
   // (Not the 3-channel stems: ResNet's 7x7/2 one ran 10-15% slower in bands.)
   if (static_cast<int64_t>(p.panels.size() * sizeof(float)) <= kBandWeights && p.oh >= 2 && c >= 16) {

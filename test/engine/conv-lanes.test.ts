@@ -8,7 +8,7 @@
  * multiple of 32,
  * asymmetric and TF-style pads, odd input sizes, batches, the finish (no bias; a residual then
  * Relu; Clip at both bounds), bands (small weights: pieces of (row, block) units, each padding its rows). 'valid' 3x3/2 stems over 3 channels (27 patch rows: squeezenet's,
- * inception's) take it too, on 1 and 2 threads; so do ResNet's 7x7/2 stem over 3 channels (the
+ * inception's, read in place: no pads) take it too, on 1 and 2 threads; so do ResNet's 7x7/2 stem over 3 channels (the
  * whole input padded once, then rows of tiles) and 5x5 windows over 4. Against onnxruntime; tolerance:
  * helpers/compare.ts (1e-5 of the output's scale). On other CPUs these cases take the packed GEMM.
  */
@@ -80,6 +80,15 @@ describe('convolutions with output channels in the lanes', () => {
       await conv({ x: [2, 3, 33, 31], m: 40, k: [3, 3], pads: [0, 0, 0, 0] }, 102, { act: 'relu', threads }); // 15 wide: 8 and 7
       await conv({ x: [1, 3, 35, 47], m: 64, k: [3, 3], pads: [0, 0, 0, 0] }, 103, { act: 'clip', threads }); // 23 wide
       await conv({ x: [1, 3, 32, 32], m: 17, k: [3, 3], pads: [0, 0, 0, 0] }, 104, { residual: true, act: 'relu', threads });
+    }
+  });
+  // No pads and every window inside the input: the tiles read the input in place (no padded
+  // copy); trailing pads alone still take the copy.
+  it("'valid' windows read in place: 16+ channels, 5x5/2, batch 2, a residual; trailing pads copied; 1 and 2 threads", async () => {
+    for (const threads of [1, 2]) {
+      await conv({ x: [2, 24, 21, 23], m: 40, k: [3, 3], pads: [0, 0, 0, 0], s: 1 }, 114, { residual: true, act: 'relu', threads }); // 19 x 21
+      await conv({ x: [1, 20, 26, 30], m: 33, k: [5, 5], pads: [0, 0, 0, 0] }, 115, { act: 'clip', threads }); // 11 x 13, the last row and column unread
+      await conv({ x: [1, 16, 20, 20], m: 40, k: [3, 3], pads: [0, 0, 1, 1], s: 1 }, 116, { act: 'relu', threads }); // 19 x 19 from the copy
     }
   });
   it('3x3/2 and 5x5/2: partial tiles of a row, channels past a panel, TF-style pads', async () => {
