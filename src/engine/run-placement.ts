@@ -27,10 +27,11 @@ import { HybridError } from '../errors.js';
 /**
  * Runs expected to take less than this (us) take the calling thread, by default. What an inline
  * run saves is 0.1-0.3 ms a run up to a few ms (the hops, and a pool worker still spinning when
- * the next run starts): 5-10% of a 2 ms convolution model, 2-5% at 5 ms; what it costs is the
- * event loop held for the run, as onnxruntime-node holds it for every run. At 10 ms the saving
- * is 1-3% of the run and the hold as long as a full garbage collection of a large heap; past it
- * the event loop's freedom is worth more. A process whose event loop serves others passes its own
+ * the next run starts): 5-8% of a 2 ms convolution model's run, 2-6% at 3-5 ms
+ * (docs/benchmarks.md, "Per-run cost outside the layers on convolution models"); what it costs
+ * is the event loop held for the run, as onnxruntime-node holds it for every run. At 10 ms the
+ * saving is 1-3% of the run and the hold as long as a full garbage collection of a large heap;
+ * past it the event loop's freedom is worth more. A process whose event loop serves others passes its own
  * limit (compile()'s and load()'s `inlineRunUs`: hybrid-serve gives SERVING_INLINE_RUN_MAX_US).
  * HYBRIDRT_INLINE_RUN_US overrides both (0: every run on a worker).
  */
