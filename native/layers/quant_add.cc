@@ -1,8 +1,6 @@
 // The int8 add's params and shape rule (see quant_add.h).
 #include "layers/quant_add.h"
 
-#include <cmath>
-
 #include "layers/activation.h"
 #include "layers/elementwise.h"
 #include "src/ir/shape_rules.h"
@@ -13,14 +11,6 @@ namespace {
 
 constexpr const char* kKeys[] = {"quant.inputScale",      "quant.inputZeroPoint", "quant.input1Scale",
                                  "quant.input1ZeroPoint", "quant.outputScale",    "quant.outputZeroPoint"};
-
-bool InRange(DType t, int64_t v) { return t == DType::kInt8 ? v >= -128 && v <= 127 : v >= 0 && v <= 255; }
-
-bool GoodScale(double s) {
-  return std::isfinite(s) && s > 0 && std::isfinite(static_cast<float>(s)) && static_cast<float>(s) > 0;
-}
-
-bool IsInt8(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
 
 }  // namespace
 
@@ -59,12 +49,12 @@ void CheckQuantAdd(const LayerCheck& c) {
   }
   for (size_t i = 0; i < 2; ++i) {
     const DType t = c.In(i).dtype;
-    if (!IsInt8(t)) c.Bad(Cat(c.InLabel(i), " has dtype ", DTypeName(t), "; the int8 add reads int8 or uint8"));
+    if (!IsInt8Type(t)) c.Bad(Cat(c.InLabel(i), " has dtype ", DTypeName(t), "; the int8 add reads int8 or uint8"));
     const char* zk = i == 0 ? "quant.inputZeroPoint" : "quant.input1ZeroPoint";
-    if (!InRange(t, p.Int(zk))) c.Bad(Cat("param '", zk, "' is ", p.Int(zk), ", outside ", DTypeName(t)));
+    if (!ZeroPointInRange(t, p.Int(zk))) c.Bad(Cat("param '", zk, "' is ", p.Int(zk), ", outside ", DTypeName(t)));
   }
   for (const char* k : {"quant.inputScale", "quant.input1Scale", "quant.outputScale"}) {
-    if (!GoodScale(p.Float(k))) c.Bad("the int8 add's scales must be finite float32 values > 0");
+    if (!GoodQuantScale(p.Float(k))) c.Bad("the int8 add's scales must be finite float32 values > 0");
   }
   if (HasActivation(p, "activation.")) {
     const UnaryOp op = ReadActivation(p, "activation.").op;
@@ -77,8 +67,8 @@ void CheckQuantAdd(const LayerCheck& c) {
     c.Bad(Cat("shapes ", ShapeToString(c.In(0).shape), " and ", ShapeToString(c.In(1).shape), " do not broadcast"));
   }
   const DType yt = c.OutDTypeOr(0, DType::kInt8);
-  if (!IsInt8(yt)) c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(yt), "; the int8 add makes int8 or uint8"));
-  if (!InRange(yt, p.Int("quant.outputZeroPoint"))) {
+  if (!IsInt8Type(yt)) c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(yt), "; the int8 add makes int8 or uint8"));
+  if (!ZeroPointInRange(yt, p.Int("quant.outputZeroPoint"))) {
     c.Bad(Cat("param 'quant.outputZeroPoint' is ", p.Int("quant.outputZeroPoint"), ", outside ", DTypeName(yt)));
   }
   c.ExpectOutput(0, yt, out);

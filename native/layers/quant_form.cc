@@ -44,15 +44,13 @@ void WriteQuantForm(const QuantForm& q, Params* p) {
   }
 }
 
-namespace {
-
-bool InRange(DType t, int64_t v) { return t == DType::kInt8 ? v >= -128 && v <= 127 : v >= 0 && v <= 255; }
-
-bool GoodScale(double s) {
-  return std::isfinite(s) && s > 0 && std::isfinite(static_cast<float>(s)) && static_cast<float>(s) > 0;
+bool ZeroPointInRange(DType t, int64_t zero) {
+  return t == DType::kInt8 ? zero >= -128 && zero <= 127 : zero >= 0 && zero <= 255;
 }
 
-}  // namespace
+bool GoodQuantScale(double s) {
+  return std::isfinite(s) && s > 0 && std::isfinite(static_cast<float>(s)) && static_cast<float>(s) > 0;
+}
 
 DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
   const Params& p = c.params();
@@ -74,10 +72,11 @@ DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
     if (zt != DType::kInt8 && zt != DType::kUInt8) {
       c.Bad(Cat(c.InLabel(zin), " has dtype ", DTypeName(zt), "; a quantized residual is int8 or uint8"));
     }
-    if (!InRange(zt, p.Int("quant.residualZeroPoint"))) {
+    if (!ZeroPointInRange(zt, p.Int("quant.residualZeroPoint"))) {
       c.Bad(Cat("param 'quant.residualZeroPoint' is ", p.Int("quant.residualZeroPoint"), ", outside ", DTypeName(zt)));
     }
-    if (!GoodScale(p.Float("quant.residualScale"))) c.Bad("the int8 form's scales must be finite float32 values > 0");
+    if (!GoodQuantScale(p.Float("quant.residualScale")))
+      c.Bad("the int8 form's scales must be finite float32 values > 0");
   }
   const DType xt = c.In(0).dtype;
   if (xt != DType::kInt8 && xt != DType::kUInt8) {
@@ -91,23 +90,23 @@ DType CheckQuantForm(const LayerCheck& c, int64_t channels) {
       c.Bad(Cat(c.InLabel(i), " has dtype ", DTypeName(c.In(i).dtype), "; expected float32 (the int8 form)"));
     }
   }
-  if (!InRange(xt, p.Int("quant.inputZeroPoint"))) {
+  if (!ZeroPointInRange(xt, p.Int("quant.inputZeroPoint"))) {
     c.Bad(Cat("param 'quant.inputZeroPoint' is ", p.Int("quant.inputZeroPoint"), ", outside ", DTypeName(xt)));
   }
   const std::vector<double> ws = p.Floats("quant.weightScales");
   if (ws.size() != 1 && static_cast<int64_t>(ws.size()) != channels) {
     c.Bad(Cat("param 'quant.weightScales' has ", ws.size(), " entries; expected 1 or ", channels));
   }
-  bool good = GoodScale(p.Float("quant.inputScale"));
-  for (double s : ws) good = good && GoodScale(s);
-  if (p.Has("quant.outputScale")) good = good && GoodScale(p.Float("quant.outputScale"));
+  bool good = GoodQuantScale(p.Float("quant.inputScale"));
+  for (double s : ws) good = good && GoodQuantScale(s);
+  if (p.Has("quant.outputScale")) good = good && GoodQuantScale(p.Float("quant.outputScale"));
   if (!good) c.Bad("the int8 form's scales must be finite float32 values > 0");
   if (!p.Has("quant.outputScale")) return DType::kFloat32;
   const DType yt = c.OutDTypeOr(0, DType::kInt8);
   if (yt != DType::kInt8 && yt != DType::kUInt8) {
     c.Bad(Cat(c.OutLabel(0), " has dtype ", DTypeName(yt), "; a requantizing int8 layer makes int8 or uint8"));
   }
-  if (!InRange(yt, p.Int("quant.outputZeroPoint"))) {
+  if (!ZeroPointInRange(yt, p.Int("quant.outputZeroPoint"))) {
     c.Bad(Cat("param 'quant.outputZeroPoint' is ", p.Int("quant.outputZeroPoint"), ", outside ", DTypeName(yt)));
   }
   return yt;

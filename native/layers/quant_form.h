@@ -77,6 +77,13 @@ void WriteQuantForm(const QuantForm& q, Params* p);
 // int8/uint8 where it requantizes, as declared or given; int8 by default).
 DType CheckQuantForm(const LayerCheck& c, int64_t channels);
 
+// The rules every int8 form's params follow (CheckQuantForm's, and the int8 add's, quant_add.h):
+// int8 or uint8 tensors, a zero point within its tensor's type, and a scale finite and > 0 both
+// as given and as the float32 the kernels compute with.
+inline bool IsInt8Type(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
+bool ZeroPointInRange(DType t, int64_t zero);
+bool GoodQuantScale(double s);
+
 // Why the int8 form cannot take a matmul of params `p`, weights of shape `b` and c of shape `c`
 // (null: none), "" where it can: both backends' int8 kernels (cpu/quant_matmul.cc, and
 // cuda/quant_conv.cu as a 1x1 convolution over a's rows) take a not transposed, b a matrix,

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "layers/quant_form.h"
 #include "src/builder/net_rewrite.h"
 #include "src/builder/qdq_fusion.h"
 
@@ -20,7 +21,7 @@ struct Scales {
 // order), read into `s`.
 bool ReadScales(const RewriteWork& w, const Layer& l, Scales* s);
 
-inline bool IsInt8(DType t) { return t == DType::kInt8 || t == DType::kUInt8; }
+inline bool IsInt8(DType t) { return IsInt8Type(t); }  // (quant_form.h)
 
 // Whether input `in` of `l` is a dequantize layer's output.
 bool Dequantized(const RewriteWork& w, const Layer& l, size_t in);
