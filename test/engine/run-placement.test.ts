@@ -18,6 +18,8 @@ import {
   inlineRunLimitUs,
 } from '../../src/engine/run-placement.js';
 import { load } from '../../src/artifact/load.js';
+import { buildModel } from '../../src/ir/model-builder.js';
+import { encodeModel } from '../../src/onnx/model.js';
 import { HybridError } from '../../src/errors.js';
 import { expectConcurrentRuns, runSequentially } from '../helpers/concurrency-suite.js';
 import { withInlineRunLimit } from '../helpers/inline-runs.js';
@@ -216,6 +218,12 @@ describeIf(HAS_NATIVE, 'runs on the calling thread', NATIVE_MISSING, () => {
         expect(ticks).toBe(1); // ...and yet the event loop turned, once, before the run
         expect(asArrays(r.outs as Float32Array[])).toEqual(want);
       }
+      // While a run waits for its turn it is in flight: a run started then takes a worker.
+      const other = engine.createContext();
+      const waiting = ctx.run([x]);
+      const beside = other.run([x]);
+      expect(other.busy).toBe(true);
+      for (const outs of await Promise.all([waiting, beside])) expect(asArrays(outs as Float32Array[])).toEqual(want);
     } finally {
       engine.dispose();
       reference.dispose();
@@ -299,6 +307,35 @@ describeIf(HAS_NATIVE, 'runs on the calling thread', NATIVE_MISSING, () => {
     await expect(build(-1)).rejects.toMatchObject({ code: 'OPTION' });
     process.env.HYBRIDRT_INLINE_RUN_US = '0';
     expect(await turns(await build(100_000))).toBeGreaterThan(0);
+  });
+
+  it('concurrent runs of an engine whose inline runs wait for a turn equal sequential runs', async () => {
+    // One engine segment of 256 x 256 x 256 products at one thread (above 200 us anywhere): its
+    // inline runs wait for a turn, in flight meanwhile, so runs started then take a worker
+    // (another context of the engine) beside it.
+    const n = 256;
+    const bytes = encodeModel(
+      buildModel({
+        inputs: [{ name: 'a', shape: [n, n] }],
+        outputs: [{ name: 'y', shape: [n, n] }],
+        initializers: { w: randomFloat([n, n], 7) },
+        nodes: [{ op: 'MatMul', inputs: ['a', 'w'], outputs: ['y'] }],
+      }),
+      'mm',
+    );
+    const build = (inlineRunUs: number) => compile(bytes, { threads: 1, minBlockSize: 1, requireFullCompilation: true, inlineRunUs });
+    const feeds = Array.from({ length: 5 }, (_, i) => ({ a: randomFloat([n, n], 10 + i).data as Float32Array }));
+    const worker = await build(0);
+    const expected = await runSequentially(worker, feeds);
+    await worker.dispose();
+    const model = await build(100_000_000);
+    try {
+      expect(await runSequentially(model, feeds)).toEqual(expected);
+      await expectConcurrentRuns(model, feeds, expected, 3);
+      expect(Object.values(model.stats.contexts)[0]).toBeGreaterThan(1); // runs did overlap
+    } finally {
+      await model.dispose();
+    }
   });
 
   it('a model of inline engine segments runs within one turn of the event loop', async () => {
