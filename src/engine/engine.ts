@@ -81,9 +81,17 @@ export class ExecutionContext {
     private readonly placement: RunPlacement,
   ) {}
 
-  /** True while a run is in flight. */
+  /** A run waits for its turn of the event loop (runAfterTurn): the context is its already. */
+  private waiting = false;
+
+  /** True while a run is in flight (or waits for its turn to run inline). */
   get busy(): boolean {
-    return this.ctx.busy;
+    return this.waiting || this.ctx.busy;
+  }
+
+  /** True while a run waits for its turn of the event loop to run on this thread (run-placement.ts). */
+  get waitingForTurn(): boolean {
+    return this.waiting;
   }
 
   get disposed(): boolean {
@@ -108,6 +116,13 @@ export class ExecutionContext {
     let pending: Promise<Array<TypedArray | NativeDeviceTensor>>;
     const placement = this.placement;
     try {
+      if (this.waiting) {
+        // The addon's own refusal of a second run (its context is not bound until the turn).
+        throw new HybridError(
+          'NATIVE',
+          'a run is already in flight on this execution context (waiting for its turn of the event loop); use one context per concurrent run',
+        );
+      }
       const loc = options.outputLocation;
       const args = this.ordered(inputs).map((v) => (v instanceof DeviceTensor ? v.native : v));
       const nativeOptions: Parameters<NativeContext['run']>[1] & object = {};
@@ -152,7 +167,9 @@ export class ExecutionContext {
   ): Promise<Array<TypedArray | DeviceTensor>> {
     const placement = this.placement;
     placement.started();
+    this.waiting = true;
     return new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+      this.waiting = false;
       try {
         const outs = wrapOutputs(this.ctx.runSync(args, nativeOptions));
         placement.finished(this.ctx.runMs);

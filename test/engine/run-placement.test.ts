@@ -3,7 +3,8 @@
  * recent runs were fast executes on the calling thread inside run(); the first run, runs while
  * another of the engine is in flight, and a slow engine's runs take a worker thread. Which one
  * ran is seen from `busy` right after run() returns (a worker's run is still in flight; an
- * inline one has settled). Inline runs give what worker runs give, bit for bit, reject (never
+ * inline one has settled, or waits for its turn of the event loop: `waitingForTurn`, and holds
+ * its context meanwhile). Inline runs give what worker runs give, bit for bit, reject (never
  * throw) on bad inputs, and concurrent model runs over them equal sequential runs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,10 +32,10 @@ import { smallCnn, smallCnnInputs } from './helpers/small-cnn.js';
 
 const asArrays = (outs: ArrayLike<number | bigint>[]) => outs.map((o) => Array.from(o));
 
-/** Runs `ctx` once; whether the run went to a worker (still busy when run() returned). */
+/** Runs `ctx` once; whether the run went to a worker (still busy when run() returned, not waiting for a turn). */
 async function placed(ctx: ExecutionContext, inputs: Parameters<ExecutionContext['run']>[0]) {
   const p = ctx.run(inputs);
-  const worker = ctx.busy;
+  const worker = ctx.busy && !ctx.waitingForTurn;
   expect(p).toBeInstanceOf(Promise);
   return { worker, outs: await p };
 }
@@ -212,11 +213,12 @@ describeIf(HAS_NATIVE, 'runs on the calling thread', NATIVE_MISSING, () => {
       for (let i = 0; i < 3; i++) {
         let ticks = 0;
         const timer = setImmediate(() => ticks++);
-        const r = await placed(ctx, [x]);
+        const p = ctx.run([x]);
+        expect([ctx.busy, ctx.waitingForTurn]).toEqual([true, true]); // not on a worker: it holds its context until its turn...
+        const outs = await p;
         clearImmediate(timer);
-        expect(r.worker).toBe(false); // not on a worker...
-        expect(ticks).toBe(1); // ...and yet the event loop turned, once, before the run
-        expect(asArrays(r.outs as Float32Array[])).toEqual(want);
+        expect(ticks).toBe(1); // ...and the event loop turned, once, before the run
+        expect(asArrays(outs as Float32Array[])).toEqual(want);
       }
       // While a run waits for its turn it is in flight: a run started then takes a worker.
       const other = engine.createContext();
