@@ -133,7 +133,8 @@ void NarrowKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c, 
 
 // The micro-kernels: C[mr x nr] (= or +=, by beta) from packed panels pa (kc x MR) and pb
 // (kc x NR), MR x NR being kGemmMR x kGemmNR, or kGemmMR512 x kGemmNR512 for the AVX-512 one.
-// Full tiles store directly; partial ones go through a local tile (AVX-512: masked stores).
+// Full tiles store directly; partial ones go through a local tile (AVX-512: masked stores, and
+// only the tile's rows computed).
 void MicroKernelPortable(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr,
                          int nr);
 void MicroKernelAvx2(int64_t kc, const float* pa, const float* pb, float* c, int64_t ldc, float beta, int mr, int nr);

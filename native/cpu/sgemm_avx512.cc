@@ -47,13 +47,16 @@ __attribute__((target("avx512f"))) inline float LaneSum(__m512 v) {
   return (h[0] + h[2]) + (h[1] + h[3]);
 }
 
-}  // namespace
-
-__attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c,
-                                                          int64_t ldc, float beta, int mr, int nr) {
-  __m512 acc[kGemmMR512][2];
+// The kernel's body for the tile's first R rows: a partial tile of R < 8 rows runs R rows' FMAs,
+// not eight (the panel still holds 8 values a k, zero past the tile). A transposed product's last
+// tile of positions: squeezenet1_1's classifier, 49 positions as 7 panels, the last of 1 row, ran
+// as long as a full one. Each row's sums are the 8-row kernel's, in the same order.
+template <int R>
+__attribute__((target("avx512f"), always_inline)) inline void MicroRows(int64_t kc, const float* pa, const float* pb,
+                                                                        float* c, int64_t ldc, float beta, int nr) {
+  __m512 acc[R][2];
 #pragma GCC unroll 8
-  for (int r = 0; r < kGemmMR512; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+  for (int r = 0; r < R; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
   for (int64_t k = 0; k < kc; ++k) {
     // B's panel 16 k ahead (2 KiB), into L1: where B is a layer's weights (the transposed
     // product of a late convolution, positions as rows) it streams from memory once per run,
@@ -66,7 +69,7 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
     const __m512 p = _mm512_load_ps(pb);
     const __m512 q = _mm512_load_ps(pb + 16);
 #pragma GCC unroll 8
-    for (int r = 0; r < kGemmMR512; ++r) {
+    for (int r = 0; r < R; ++r) {
       const __m512 a = _mm512_set1_ps(pa[r]);
       acc[r][0] = _mm512_fmadd_ps(a, p, acc[r][0]);
       acc[r][1] = _mm512_fmadd_ps(a, q, acc[r][1]);
@@ -75,26 +78,31 @@ __attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const floa
     pb += kGemmNR512;
   }
   // Columns past nr are masked off, so partial tiles store straight into C too. The
-  // accumulators are indexed by constants only (a full tile's rows unrolled, a partial tile's
-  // rows stored through a local copy), so that they stay in registers: indexed by the run-time
-  // row count they lived on the stack, zeroed there and copied out around the loop, which cost
-  // a quarter of a shallow product's time (a 1x1 convolution over 16 to 32 channels).
+  // accumulators are indexed by constants only (rows unrolled, R a constant), so that they stay
+  // in registers: indexed by the run-time row count they lived on the stack, zeroed there and
+  // copied out around the loop, which cost a quarter of a shallow product's time (a 1x1
+  // convolution over 16 to 32 channels).
   const __mmask16 lo = static_cast<__mmask16>(nr >= 16 ? 0xffffu : (1u << nr) - 1u);
   const __mmask16 hi = static_cast<__mmask16>(nr >= 32 ? 0xffffu : nr <= 16 ? 0u : (1u << (nr - 16)) - 1u);
   const __m512 vb = _mm512_set1_ps(beta);
-  if (mr == kGemmMR512) {
 #pragma GCC unroll 8
-    for (int r = 0; r < kGemmMR512; ++r) StoreRow(c + r * ldc, acc[r][0], acc[r][1], beta, vb, lo, hi);
-    return;
+  for (int r = 0; r < R; ++r) StoreRow(c + r * ldc, acc[r][0], acc[r][1], beta, vb, lo, hi);
+}
+
+}  // namespace
+
+__attribute__((target("avx512f"))) void MicroKernelAvx512(int64_t kc, const float* pa, const float* pb, float* c,
+                                                          int64_t ldc, float beta, int mr, int nr) {
+  switch (mr) {
+    case 1: return MicroRows<1>(kc, pa, pb, c, ldc, beta, nr);
+    case 2: return MicroRows<2>(kc, pa, pb, c, ldc, beta, nr);
+    case 3: return MicroRows<3>(kc, pa, pb, c, ldc, beta, nr);
+    case 4: return MicroRows<4>(kc, pa, pb, c, ldc, beta, nr);
+    case 5: return MicroRows<5>(kc, pa, pb, c, ldc, beta, nr);
+    case 6: return MicroRows<6>(kc, pa, pb, c, ldc, beta, nr);
+    case 7: return MicroRows<7>(kc, pa, pb, c, ldc, beta, nr);
+    default: return MicroRows<kGemmMR512>(kc, pa, pb, c, ldc, beta, nr);
   }
-  alignas(64) float rows[kGemmMR512][kGemmNR512];
-#pragma GCC unroll 8
-  for (int r = 0; r < kGemmMR512; ++r) {
-    _mm512_store_ps(rows[r], acc[r][0]);
-    _mm512_store_ps(rows[r] + 16, acc[r][1]);
-  }
-  for (int r = 0; r < mr; ++r)
-    StoreRow(c + r * ldc, _mm512_load_ps(rows[r]), _mm512_load_ps(rows[r] + 16), beta, vb, lo, hi);
 }
 
 namespace {
