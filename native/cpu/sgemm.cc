@@ -59,6 +59,15 @@ void PackA(const float* a, int64_t rs, int64_t cs, int64_t mc, int64_t kc, float
         for (int r = 0; r < MR; ++r) out[r] = alpha * src[r * rs + k];
         out += MR;
       }
+    } else if (mr == MR && rs == 1) {
+      // A panel's rows side by side (a transposed product's positions, a k's channel plane
+      // apart): MR floats a k in one vector; with a run-time row stride and the test for the
+      // panel's end the loop ran a float at a time (squeezenet1_1's classifier packed 49 x 512
+      // floats per tile).
+      for (int64_t k = 0; k < kc; ++k) {
+        for (int r = 0; r < MR; ++r) out[r] = alpha * src[k * cs + r];
+        out += MR;
+      }
     } else {
       for (int64_t k = 0; k < kc; ++k) {
         for (int r = 0; r < MR; ++r) out[r] = r < mr ? alpha * src[r * rs + k * cs] : 0.0f;
