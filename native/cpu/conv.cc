@@ -436,7 +436,7 @@ class ConvKernel : public GroupedWindowKernel {
     const bool phased = d.sh * d.sw > 1 && !d.rows;
     const int64_t grain = std::max<int64_t>(1, kElementGrain / std::max<int64_t>(1, out_size * ks));
     const int64_t run = LinesPerChunk(out_size);  // planes summed before activating
-    // DepthwiseRows applies Relu and Clip as it stores.
+    // DepthwiseRows and aligned3 planes apply Relu and Clip as they store.
     const bool clamped = act_.enabled && (act_.op == UnaryOp::kRelu || act_.op == UnaryOp::kClip);
     const ClampBounds clamp = ClampBoundsOf(act_);
     Par(n_ * m_, grain, [&](int64_t p0, int64_t p1) {
@@ -457,9 +457,9 @@ class ConvKernel : public GroupedWindowKernel {
         if (d.rows) {
           DepthwiseRows(d, xp, wt + m * ks, bm, zp, yp, q - p, clamped ? &clamp : nullptr);
         } else {
-          DepthwisePlanes(d, xp, wt + m * ks, bm, zp, yp, q - p);
+          DepthwisePlanes(d, xp, wt + m * ks, bm, zp, yp, q - p, clamped && d.aligned3 ? &clamp : nullptr);
         }
-        if (act_.enabled && !(d.rows && clamped)) ApplyActivation(act_, yp, yp, (q - p) * out_size);
+        if (act_.enabled && !((d.rows || d.aligned3) && clamped)) ApplyActivation(act_, yp, yp, (q - p) * out_size);
         p = q;
       }
     });

@@ -289,6 +289,9 @@ DepthwisePlan MakeDepthwisePlan(const Window& w) {
         p.masks[(j / kLanes) * p.taps + t] |= static_cast<uint16_t>(1u << (j % kLanes));
     }
   }
+  p.aligned3 = p.sh == 1 && p.sw == 1 && w.kernel[1] == 3 && w.kernel[2] == 3 && w.pad[1] == 1 && w.pad[2] == 1 &&
+               w.dilation[1] == 1 && w.dilation[2] == 1 && w.out[1] == w.in[1] && w.out[2] == w.in[2] &&
+               w.in[2] % kLanes == 0;
   return p;
 }
 
@@ -316,8 +319,74 @@ void FlatMaxPlanes(const DepthwisePlan& p, const float* x, float* y, int64_t pla
   MaxPortable(p, x, y, planes);
 }
 
-void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
-                     float* y, int64_t planes) {
+#ifdef HR_X86
+namespace {
+
+// One row kh of the 3x3 taps of the block at column b * 16 of output row r (plan.aligned3): the
+// row's vector and its neighbours, the -1 and +1 columns made by shifting one lane in from
+// them; a neighbour past the row's ends, or a row outside the plane, is zeros, as the masked
+// loads give. Three FMAs in tap order.
+__attribute__((target("avx512f"), always_inline)) inline __m512 Aligned3Row(const float* xc, int64_t h, int64_t wd,
+                                                                            int64_t r, int64_t b, int64_t nb,
+                                                                            const __m512* wv, __m512 a) {
+  __m512 prev = _mm512_setzero_ps(), cur = prev, next = prev;
+  if (r >= 0 && r < h) {
+    const float* q = xc + r * wd + b * kLanes;
+    cur = _mm512_loadu_ps(q);
+    if (b > 0) prev = _mm512_loadu_ps(q - kLanes);
+    if (b + 1 < nb) next = _mm512_loadu_ps(q + kLanes);
+  }
+  const __m512i ci = _mm512_castps_si512(cur);
+  const __m512 left = _mm512_castsi512_ps(_mm512_alignr_epi32(ci, _mm512_castps_si512(prev), 15));
+  const __m512 right = _mm512_castsi512_ps(_mm512_alignr_epi32(_mm512_castps_si512(next), ci, 1));
+  a = _mm512_fmadd_ps(wv[0], left, a);
+  a = _mm512_fmadd_ps(wv[1], cur, a);
+  return _mm512_fmadd_ps(wv[2], right, a);
+}
+
+// Planes512T<9> for plan.aligned3: no masks and no loads across cache lines (the masked form's
+// six shifted taps each split a line), four blocks at once. Each output is its taps in order
+// (kh, then kw), FMAs from zero, then + bias, + z: the masked form's bits.
+__attribute__((target("avx512f"))) void Aligned3x3_512(const DepthwisePlan& p, const float* x, const float* w,
+                                                       const float* bias, const float* z, float* y, int64_t planes,
+                                                       const ClampBounds* clamp) {
+  // max(lo, a) then min(hi, .): MAXPS/MINPS return their second operand on NaN, so NaN is kept,
+  // and -0 against a 0 bound stays -0, as the formula's compares do.
+  const __m512 lo = _mm512_set1_ps(clamp ? clamp->lo : 0.0f), hi = _mm512_set1_ps(clamp ? clamp->hi : 0.0f);
+  const int64_t h = p.in_h, wd = p.in_w, nb = wd / kLanes, blocks = h * nb;
+  for (int64_t c = 0; c < planes; ++c) {
+    const float* xc = x + c * p.in_size;
+    float* yc = y + c * p.out_size;
+    const float* zc = z ? z + c * p.out_size : nullptr;
+    __m512 wv[9];
+    for (int t = 0; t < 9; ++t) wv[t] = _mm512_set1_ps(w[c * 9 + t]);
+    const __m512 bv = _mm512_set1_ps(bias ? bias[c] : 0.0f);
+    for (int64_t j = 0; j < blocks;) {
+      const int64_t u = blocks - j >= 4 ? 4 : 1;  // four blocks at once, then one by one
+      __m512 a[4];
+      for (int64_t k = 0; k < u; ++k) {
+        const int64_t r = (j + k) / nb, b = (j + k) % nb;
+        a[k] = _mm512_setzero_ps();
+        for (int kh = 0; kh < 3; ++kh) a[k] = Aligned3Row(xc, h, wd, r + kh - 1, b, nb, wv + 3 * kh, a[k]);
+      }
+      for (int64_t k = 0; k < u; ++k, ++j) {
+        if (bias) a[k] = _mm512_add_ps(a[k], bv);
+        if (zc) a[k] = _mm512_add_ps(a[k], _mm512_loadu_ps(zc + j * kLanes));
+        if (clamp) a[k] = _mm512_maskz_min_ps(0xffff, hi, _mm512_maskz_max_ps(0xffff, lo, a[k]));
+        _mm512_storeu_ps(yc + j * kLanes, a[k]);
+      }
+    }
+  }
+}
+
+}  // namespace
+#endif  // HR_X86
+
+namespace {
+
+// The sums alone, in the form the vector kernel selects.
+void DepthwiseSums(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z, float* y,
+                   int64_t planes) {
 #ifdef HR_X86
   const SimdKernel kernel = VectorKernel();
   if (kernel == SimdKernel::kAvx512) {
@@ -329,6 +398,22 @@ void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, con
   if (kernel == SimdKernel::kAvx2) return Planes256(p, x, w, bias, z, y, planes);
 #endif
   PlanesPortable(p, x, w, bias, z, y, planes);
+}
+
+}  // namespace
+
+void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
+                     float* y, int64_t planes, const ClampBounds* clamp) {
+#ifdef HR_X86
+  if (p.aligned3 && VectorKernel() == SimdKernel::kAvx512) return Aligned3x3_512(p, x, w, bias, z, y, planes, clamp);
+#endif
+  DepthwiseSums(p, x, w, bias, z, y, planes);
+  if (!clamp) return;
+  const float lo = clamp->lo, hi = clamp->hi;
+  for (int64_t i = 0; i < planes * p.out_size; ++i) {
+    const float v = y[i] < lo ? lo : y[i];  // formulas.inc's clip: NaN kept
+    y[i] = hi < v ? hi : v;
+  }
 }
 
 }  // namespace cpu

@@ -35,6 +35,10 @@ struct DepthwisePlan {
   // pads; the rows form's lanes inside a row per (column block, pair of taps along w) and its two
   // loads; the narrow form's source lane per (kw, output lane), and the lanes it keeps per kw.
   bool rows = false;
+  // Stride 1, 3x3, pads 1, no dilation, rows a multiple of 16 wide (MobileNet's 64, 32 and 16
+  // wide planes): each row of a block's taps read as three whole vectors, the +-1 columns
+  // shifted in registers (depthwise.cc, AVX-512 only; the other forms take the masks).
+  bool aligned3 = false;
   int64_t kh = 1, kw = 1, pad_h = 0, pad_w = 0;
   std::vector<uint16_t> row_masks;
   std::vector<int32_t> narrow_idx;
@@ -57,8 +61,10 @@ void DepthwisePhases(const DepthwisePlan& p, const float* x, float* buf, int64_t
 // For the planes c in [0, planes): y_c = sum_t w[c * taps + t] * (x_c shifted by tap t)
 // (+ bias[c]) (+ z_c), with x_c = x + c * in_size (the input, or with strides its phases),
 // y_c and z_c at c * out_size.
+// With `clamp` (Relu, Clip: activation.h's bounds, the formula's NaN rule), each output is
+// clamped too: as it is stored where the plan is aligned3 on AVX-512, else after the sums.
 void DepthwisePlanes(const DepthwisePlan& p, const float* x, const float* w, const float* bias, const float* z,
-                     float* y, int64_t planes);
+                     float* y, int64_t planes, const ClampBounds* clamp = nullptr);
 
 // Stride-2 windows of 3x3 or 5x5 taps without dilation, on AVX-512 (depthwise_s2.cc): sets
 // p->rows where DepthwiseRows takes the window, which then reads the input itself, each output

@@ -90,6 +90,37 @@ describe('depthwise convolution, the flat masked form', () => {
     await dw({ x: [1, 6, 13, 17], kernel: [5, 5], pads: [2, 2, 2, 2] }, { seed: 10 });
   });
   it('a large plane (64x64), batch 2 with bias', () => dw({ x: [2, 8, 64, 64], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 11 }));
+  it('3x3/1 pad 1 on rows a multiple of 16 wide (read as whole vectors): one to four vectors a row, 1 to 9 rows, batch 2', async () => {
+    await dw({ x: [1, 7, 5, 16], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 40 });
+    await dw({ x: [2, 5, 9, 32], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 41 });
+    await dw({ x: [1, 3, 1, 48], kernel: [3, 3], pads: [1, 1, 1, 1] }, { seed: 42 });
+    await dw({ x: [1, 4, 3, 64], kernel: [3, 3], pads: [1, 1, 1, 1] }, { bias: true, seed: 43, then: { op: 'Relu' }, activation: { op: 'relu' } });
+  });
+  it('3x3/1 on rows a multiple of 16 wide, Clip fused (clamped as stored), with and without a residual before it', async () => {
+    const scalar = (v: number) => ({ dtype: 'float32' as const, dims: [], data: new Float32Array([v]) });
+    for (const [x, seed, residual] of [
+      [[1, 6, 4, 32], 44, false],
+      [[2, 3, 5, 16], 46, true],
+    ] as const) {
+      const p = params({ x: [...x], kernel: [3, 3], pads: [1, 1, 1, 1] });
+      // Inputs up to 3 so that the clamp cuts on both sides.
+      const inputs = [randomFloat([...x], seed, -3, 3), randomFloat([x[1], 1, 3, 3], seed + 1), randomFloat([x[1]], seed + 2)];
+      if (residual) inputs.push(randomFloat([...x], seed + 3));
+      const then: Array<{ op: string; extraInputs?: string[] }> = residual ? [{ op: 'Add', extraInputs: ['x3'] }] : [];
+      then.push({ op: 'Clip', extraInputs: ['lo', 'hi'] });
+      await checkLayer({
+        op: 'Conv',
+        attrs: { kernel_shape: [3, 3], strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1], group: x[1] },
+        inputs,
+        constants: [1, 2],
+        kind: 'convolution',
+        ...(residual ? { onnxInputs: ['x0', 'x1', 'x2'] } : {}),
+        then,
+        onnxExtra: { lo: scalar(-0.25), hi: scalar(0.5) },
+        params: { ...p, activation: { op: 'clip', min: -0.25, max: 0.5 }, ...(residual ? { residual: true } : {}) },
+      });
+    }
+  });
   it('dilation 2 and asymmetric pads that keep the width but not the height', async () => {
     await dw({ x: [1, 6, 9, 10], kernel: [3, 3], pads: [2, 2, 2, 2], dilations: [2, 2] }, { bias: true, seed: 12 });
     await dw({ x: [1, 5, 9, 10], kernel: [3, 3], pads: [0, 2, 1, 0] }, { bias: true, seed: 13 });
@@ -153,6 +184,7 @@ describeIf(HAS_NATIVE, 'depthwise tactic choice', NATIVE_MISSING, () => {
   it('a residual input is added after the bias: the same bits as adding it to the output', async () => {
     for (const g of [
       { x: [1, 8, 13, 17], kernel: [3, 3], pads: [1, 1, 1, 1] },
+      { x: [2, 3, 7, 32], kernel: [3, 3], pads: [1, 1, 1, 1] },
       { x: [2, 5, 9, 9], kernel: [5, 5], pads: [2, 2, 2, 2], strides: [2, 2] },
     ]) {
       const x = randomFloat(g.x, 30).data as Float32Array;
