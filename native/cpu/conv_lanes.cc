@@ -6,6 +6,7 @@
 
 #include "cpu/aligned_memory.h"
 #include "cpu/tap_sum.h"
+#include "cpu/transpose8x16.h"
 
 #include "cpu/x86.h"
 
@@ -69,31 +70,14 @@ __attribute__((target("avx512f,avx512vl,avx512dq"))) void Tile512(const LanesPla
       for (int64_t b = 0; b < kw; ++b, w += kPanel) TapStep<S, R>(src + a * wp + b, w, acc);
     }
   }
-  // Transposed in registers, 16 channels at a time: 8 x 8 transposes in both 256-bit halves
-  // (unpack, shuffle within 128-bit lanes), then one two-source permute per pair of channels
-  // (j, j + 8) into one vector, the positions of each in a half.
-  const __m512i ia = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-  const __m512i ib = _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-  constexpr int kLow[8] = {0, 4, 1, 5, 2, 6, 3, 7};  // the lower channel of out[q]'s pair
+  // Transposed in registers, 16 channels at a time (transpose8x16.h).
   for (int h = 0; h < 2; ++h) {
     if (mb * kPanel + h * 16 >= p.m) break;
-    __m512 t[8], u[8], out[8];
-    for (int i = 0; i < 8; i += 2) {
-      t[i] = _mm512_unpacklo_ps(acc[i][h], acc[i + 1][h]);
-      t[i + 1] = _mm512_unpackhi_ps(acc[i][h], acc[i + 1][h]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-      u[i] = _mm512_shuffle_ps(t[i], t[i + 2], 0x44);
-      u[i + 1] = _mm512_shuffle_ps(t[i], t[i + 2], 0xEE);
-      u[i + 2] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0x44);
-      u[i + 3] = _mm512_shuffle_ps(t[i + 1], t[i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; ++i) {
-      out[2 * i] = _mm512_permutex2var_ps(u[i], ia, u[i + 4]);
-      out[2 * i + 1] = _mm512_permutex2var_ps(u[i], ib, u[i + 4]);
-    }
+    __m512 v[8], out[8];
+    for (int i = 0; i < 8; ++i) v[i] = acc[i][h];
+    Transpose8x16(v, out);
     for (int q = 0; q < 8; ++q) {
-      float* at = row + (h * 16 + kLow[q]) * p.rs + ow0;  // the low half's channel; the high's 8 lines on
+      float* at = row + (h * 16 + kTransposedLow[q]) * p.rs + ow0;  // the low half's channel; the high's 8 lines on
       _mm256_storeu_ps(at, _mm512_castps512_ps256(out[q]));
       _mm256_storeu_ps(at + 8 * p.rs, _mm512_extractf32x8_ps(out[q], 1));
     }

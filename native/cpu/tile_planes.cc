@@ -2,6 +2,7 @@
 #include "cpu/tile_planes.h"
 
 #include "cpu/tap_sum.h"
+#include "cpu/transpose8x16.h"
 #include "cpu/x86.h"
 
 namespace hybridrt {
@@ -19,30 +20,14 @@ void TileToPlanesScalar(const float* t, int64_t ldt, int64_t rows, int64_t cols,
 __attribute__((target("avx512f,avx512vl,avx512dq"))) void TileToPlanes512(const float* t, int64_t ldt, int64_t rows,
                                                                           int64_t cols, float* y, int64_t ldy) {
   const __mmask8 rm = static_cast<__mmask8>((1u << rows) - 1u);
-  const __m512i ia = _mm512_setr_epi32(0, 1, 2, 3, 16, 17, 18, 19, 8, 9, 10, 11, 24, 25, 26, 27);
-  const __m512i ib = _mm512_setr_epi32(4, 5, 6, 7, 20, 21, 22, 23, 12, 13, 14, 15, 28, 29, 30, 31);
-  constexpr int kLow[8] = {0, 4, 1, 5, 2, 6, 3, 7};  // the lower channel of out[q]'s pair
   for (int64_t c0 = 0; c0 < cols; c0 += 16) {
     const int64_t n = cols - c0 < 16 ? cols - c0 : 16;
     const __mmask16 cm = static_cast<__mmask16>((1u << n) - 1u);
-    __m512 v[8], s[8], u[8], out[8];
+    __m512 v[8], out[8];
     for (int i = 0; i < 8; ++i) v[i] = i < rows ? _mm512_maskz_loadu_ps(cm, t + i * ldt + c0) : _mm512_setzero_ps();
-    for (int i = 0; i < 8; i += 2) {
-      s[i] = _mm512_unpacklo_ps(v[i], v[i + 1]);
-      s[i + 1] = _mm512_unpackhi_ps(v[i], v[i + 1]);
-    }
-    for (int i = 0; i < 8; i += 4) {
-      u[i] = _mm512_shuffle_ps(s[i], s[i + 2], 0x44);
-      u[i + 1] = _mm512_shuffle_ps(s[i], s[i + 2], 0xEE);
-      u[i + 2] = _mm512_shuffle_ps(s[i + 1], s[i + 3], 0x44);
-      u[i + 3] = _mm512_shuffle_ps(s[i + 1], s[i + 3], 0xEE);
-    }
-    for (int i = 0; i < 4; ++i) {
-      out[2 * i] = _mm512_permutex2var_ps(u[i], ia, u[i + 4]);
-      out[2 * i + 1] = _mm512_permutex2var_ps(u[i], ib, u[i + 4]);
-    }
+    Transpose8x16(v, out);
     for (int q = 0; q < 8; ++q) {
-      const int64_t lo = kLow[q], hi = kLow[q] + 8;  // out[q]'s channels (low and high half)
+      const int64_t lo = kTransposedLow[q], hi = kTransposedLow[q] + 8;  // out[q]'s channels (low and high half)
       if (lo < n) _mm256_mask_storeu_ps(y + (c0 + lo) * ldy, rm, _mm512_castps512_ps256(out[q]));
       if (hi < n) _mm256_mask_storeu_ps(y + (c0 + hi) * ldy, rm, _mm512_extractf32x8_ps(out[q], 1));
     }
