@@ -3,10 +3,11 @@
 // them (cpu/broadcast.h's rows). The work is cut into runs of elements, not rows, so that a
 // tensor with no broadcasting (one row) is shared among the threads too. A run whose operands
 // are contiguous or broadcast along it (stride 1 or 0) takes the AVX-512 or AVX2 form where
-// the vector kernels are those (VectorKernel, HYBRIDRT_CPU_KERNEL): QuantAddRounded's steps on
-// 16 or 8 lanes, each an IEEE operation with one rounding (explicitly rounded AVX-512
-// intrinsics, which GCC does not contract into FMAs; AVX2 without "fma"), so the bits are the
-// rule's; other runs, and the portable kernel, call the rule itself.
+// the vector kernels are those (VectorKernel, HYBRIDRT_CPU_KERNEL): QuantAddSum's steps on 16 or
+// 8 lanes, each an IEEE operation with one rounding (explicitly rounded AVX-512 intrinsics, which
+// GCC does not contract into FMAs; AVX2 without "fma"), then the quantize layer's vector loop
+// (QuantizeFloats, QuantizeRounded's steps), so the bits are the rule's; other runs, and the
+// portable kernel, call the rule itself.
 #include <algorithm>
 #include <cstring>
 #include <memory>
@@ -14,6 +15,7 @@
 #include "cpu/broadcast.h"
 #include "cpu/kernel_base.h"
 #include "cpu/kernels.h"
+#include "cpu/quant_epilogue.h"
 #include "cpu/tap_sum.h"
 #include "cpu/x86.h"
 #include "layers/quant_add.h"
@@ -70,33 +72,35 @@ __attribute__((target("avx512f"))) inline __m512 Dequantized512(const uint8_t* b
   return _mm512_mul_round_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(v, zero)), scale, kRn);
 }
 
+// The sums of a chunk of a run (up to kChunk lanes) into v, then QuantizeFloats: the quantize
+// layer's vector loop, whose steps are QuantizeRounded's (quant_epilogue.h), so that the rounding
+// has one home.
+constexpr int64_t kChunk = 256;
+
 __attribute__((target("avx512f"))) void Run512(const QuantAdd& q, Types t, const Run& r) {
-  const __m512i za = _mm512_set1_epi32(q.a_zero), zb = _mm512_set1_epi32(q.b_zero), zy = _mm512_set1_epi32(q.y_zero);
-  const __m512 sa = _mm512_set1_ps(q.a_scale), sb = _mm512_set1_ps(q.b_scale), sy = _mm512_set1_ps(q.y_scale);
-  const __m512 big = _mm512_set1_ps(4e6f), neg_big = _mm512_set1_ps(-4e6f), zero = _mm512_setzero_ps();
-  const __m512i lo = _mm512_set1_epi32(t.y ? -128 : 0), hi = _mm512_set1_epi32(t.y ? 127 : 255);
+  const __m512i za = _mm512_set1_epi32(q.a_zero), zb = _mm512_set1_epi32(q.b_zero);
+  const __m512 sa = _mm512_set1_ps(q.a_scale), sb = _mm512_set1_ps(q.b_scale), zero = _mm512_setzero_ps();
   alignas(16) uint8_t ba[16], bb[16];
-  for (int64_t j = 0; j < r.n; j += 16) {
-    const int64_t k = std::min<int64_t>(16, r.n - j);
-    const uint8_t* pa = r.a + j * r.sa;
-    const uint8_t* pb = r.b + j * r.sb;
-    if (k < 16 || r.sa == 0) {
-      Stage(pa, r.sa, k, 16, ba);
-      pa = ba;
+  alignas(64) float v[kChunk];
+  for (int64_t c = 0; c < r.n; c += kChunk) {
+    const int64_t m = std::min(kChunk, r.n - c);
+    for (int64_t j = 0; j < m; j += 16) {
+      const int64_t k = std::min<int64_t>(16, m - j);
+      const uint8_t* pa = r.a + (c + j) * r.sa;
+      const uint8_t* pb = r.b + (c + j) * r.sb;
+      if (k < 16 || r.sa == 0) {
+        Stage(pa, r.sa, k, 16, ba);
+        pa = ba;
+      }
+      if (k < 16 || r.sb == 0) {
+        Stage(pb, r.sb, k, 16, bb);
+        pb = bb;
+      }
+      __m512 s = _mm512_add_round_ps(Dequantized512(pa, t.a, za, sa), Dequantized512(pb, t.b, zb, sb), kRn);
+      if (q.relu) s = _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(s, zero, _CMP_LT_OQ), zero);
+      _mm512_store_ps(v + j, s);  // lanes past k are sums of zeros, never read
     }
-    if (k < 16 || r.sb == 0) {
-      Stage(pb, r.sb, k, 16, bb);
-      pb = bb;
-    }
-    __m512 v = _mm512_add_round_ps(Dequantized512(pa, t.a, za, sa), Dequantized512(pb, t.b, zb, sb), kRn);
-    if (q.relu) v = _mm512_mask_mov_ps(v, _mm512_cmp_ps_mask(v, zero, _CMP_LT_OQ), zero);
-    // QuantizeRounded: NaN to 0, the clamp to +-4e6, rounding half to even, + zy, saturated.
-    __m512 u = _mm512_div_round_ps(v, sy, kRn);
-    u = _mm512_maskz_mov_ps(_mm512_cmp_ps_mask(u, u, _CMP_ORD_Q), u);
-    u = _mm512_min_ps(_mm512_max_ps(u, neg_big), big);
-    __m512i y = _mm512_add_epi32(_mm512_cvt_roundps_epi32(u, kRn), zy);
-    y = _mm512_min_epi32(_mm512_max_epi32(y, lo), hi);
-    _mm512_mask_cvtepi32_storeu_epi8(r.y + j, static_cast<__mmask16>((1u << k) - 1u), y);
+    QuantizeFloats(v, m, q.y_scale, q.y_zero, t.y ? DType::kInt8 : DType::kUInt8, r.y + c);
   }
 }
 
@@ -109,35 +113,29 @@ __attribute__((target("avx2"))) inline __m256 Dequantized256(const uint8_t* byte
 }
 
 __attribute__((target("avx2"))) void Run256(const QuantAdd& q, Types t, const Run& r) {
-  const __m256i za = _mm256_set1_epi32(q.a_zero), zb = _mm256_set1_epi32(q.b_zero), zy = _mm256_set1_epi32(q.y_zero);
-  const __m256 sa = _mm256_set1_ps(q.a_scale), sb = _mm256_set1_ps(q.b_scale), sy = _mm256_set1_ps(q.y_scale);
-  const __m256 big = _mm256_set1_ps(4e6f), neg_big = _mm256_set1_ps(-4e6f), zero = _mm256_setzero_ps();
-  const __m256 magic = _mm256_set1_ps(12582912.0f);
-  const __m256i lo = _mm256_set1_epi32(t.y ? -128 : 0), hi = _mm256_set1_epi32(t.y ? 127 : 255);
+  const __m256i za = _mm256_set1_epi32(q.a_zero), zb = _mm256_set1_epi32(q.b_zero);
+  const __m256 sa = _mm256_set1_ps(q.a_scale), sb = _mm256_set1_ps(q.b_scale), zero = _mm256_setzero_ps();
   alignas(16) uint8_t ba[8], bb[8];
-  alignas(16) int32_t out[8];
-  for (int64_t j = 0; j < r.n; j += 8) {
-    const int64_t k = std::min<int64_t>(8, r.n - j);
-    const uint8_t* pa = r.a + j * r.sa;
-    const uint8_t* pb = r.b + j * r.sb;
-    if (k < 8 || r.sa == 0) {
-      Stage(pa, r.sa, k, 8, ba);
-      pa = ba;
+  alignas(32) float v[kChunk];
+  for (int64_t c = 0; c < r.n; c += kChunk) {
+    const int64_t m = std::min(kChunk, r.n - c);
+    for (int64_t j = 0; j < m; j += 8) {
+      const int64_t k = std::min<int64_t>(8, m - j);
+      const uint8_t* pa = r.a + (c + j) * r.sa;
+      const uint8_t* pb = r.b + (c + j) * r.sb;
+      if (k < 8 || r.sa == 0) {
+        Stage(pa, r.sa, k, 8, ba);
+        pa = ba;
+      }
+      if (k < 8 || r.sb == 0) {
+        Stage(pb, r.sb, k, 8, bb);
+        pb = bb;
+      }
+      __m256 s = _mm256_add_ps(Dequantized256(pa, t.a, za, sa), Dequantized256(pb, t.b, zb, sb));
+      if (q.relu) s = _mm256_blendv_ps(s, zero, _mm256_cmp_ps(s, zero, _CMP_LT_OQ));
+      _mm256_store_ps(v + j, s);  // lanes past k are sums of zeros, never read
     }
-    if (k < 8 || r.sb == 0) {
-      Stage(pb, r.sb, k, 8, bb);
-      pb = bb;
-    }
-    __m256 v = _mm256_add_ps(Dequantized256(pa, t.a, za, sa), Dequantized256(pb, t.b, zb, sb));
-    if (q.relu) v = _mm256_blendv_ps(v, zero, _mm256_cmp_ps(v, zero, _CMP_LT_OQ));
-    __m256 u = _mm256_div_ps(v, sy);
-    u = _mm256_blendv_ps(u, zero, _mm256_cmp_ps(u, u, _CMP_UNORD_Q));
-    u = _mm256_min_ps(_mm256_max_ps(u, neg_big), big);
-    u = _mm256_sub_ps(_mm256_add_ps(u, magic), magic);
-    __m256i y = _mm256_add_epi32(_mm256_cvttps_epi32(u), zy);
-    y = _mm256_min_epi32(_mm256_max_epi32(y, lo), hi);
-    _mm256_store_si256(reinterpret_cast<__m256i*>(out), y);
-    for (int64_t i = 0; i < k; ++i) r.y[j + i] = static_cast<uint8_t>(out[i]);
+    QuantizeFloats(v, m, q.y_scale, q.y_zero, t.y ? DType::kInt8 : DType::kUInt8, r.y + c);
   }
 }
 #endif
