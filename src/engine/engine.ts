@@ -81,7 +81,7 @@ export class ExecutionContext {
     private readonly placement: RunPlacement,
   ) {}
 
-  /** A run waits for its turn of the event loop (runAfterTurn): the context is its already. */
+  /** A run waits for its turn of the event loop (runAfterTurn): the context is held for it already. */
   private waiting = false;
 
   /** True while a run is in flight (or waits for its turn to run inline). */

@@ -31,8 +31,9 @@ import { HybridError } from '../errors.js';
  * (docs/benchmarks.md, "Per-run cost outside the layers on convolution models"); what it costs
  * is the event loop held for the run, as onnxruntime-node holds it for every run. At 10 ms the
  * saving is 1-3% of the run and the hold as long as a full garbage collection of a large heap;
- * past it the event loop's freedom is worth more. A process whose event loop serves others passes its own
- * limit (compile()'s and load()'s `inlineRunUs`: hybrid-serve gives SERVING_INLINE_RUN_MAX_US).
+ * past it the event loop's freedom is worth more. A process whose event loop serves others passes
+ * its own limit (compile()'s and load()'s `inlineRunUs`: hybrid-serve gives
+ * SERVING_INLINE_RUN_MAX_US).
  * HYBRIDRT_INLINE_RUN_US overrides both (0: every run on a worker).
  */
 export const INLINE_RUN_MAX_US = 10_000;
